@@ -1,0 +1,134 @@
+"""Creating tensors: from data, filled, ranges, identity, random."""
+import numpy as np
+
+import backends
+
+from .dtypes import default_float
+from .tensor import Tensor
+
+
+def _device(device):
+    return backends.get_default_device() if device is None else backends.get_backend(device)
+
+
+def _shape(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(n) for n in shape)
+
+
+def _new(array, device, requires_grad):
+    t = Tensor._make(array, device, None, 0, False)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor from data (NumPy arrays keep their dtype; Python floats and lists become float32)."""
+    return Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def zeros(*shape, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros."""
+    d = _device(device)
+    return _new(d.xp.zeros(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+
+
+def ones(*shape, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones."""
+    d = _device(device)
+    return _new(d.xp.ones(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+
+
+def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with `fill_value`."""
+    d = _device(device)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if dtype is None:
+        dtype = default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
+    return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
+
+
+def empty(*shape, dtype=None, device=None, requires_grad=False):
+    """A tensor with unspecified values."""
+    d = _device(device)
+    return _new(d.xp.empty(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    """Zeros with the shape, dtype and device of `t`."""
+    return zeros(t.shape, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    """Ones with the shape, dtype and device of `t`."""
+    return ones(t.shape, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    """`fill_value` with the shape, dtype and device of `t`."""
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Evenly spaced values in [start, stop) (int64 for integer arguments, else float32)."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else default_float
+    d = _device(device)
+    return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
+
+
+def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False):
+    """`num` evenly spaced values from start to stop inclusive."""
+    d = _device(device)
+    return _new(d.xp.linspace(start, stop, num).astype(dtype or default_float), d, requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix."""
+    d = _device(device)
+    return _new(d.xp.eye(n, m, dtype=dtype or default_float), d, requires_grad)
+
+
+def rand(*shape, dtype=None, device=None, requires_grad=False):
+    """Uniform samples in [0, 1)."""
+    d = _device(device)
+    return _new(d.rand(_shape(shape), dtype or default_float), d, requires_grad)
+
+
+def randn(*shape, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples."""
+    d = _device(device)
+    return _new(d.randn(_shape(shape), dtype or default_float), d, requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=np.int64, device=None):
+    """Integers uniform in [low, high) (or [0, low) when high is None)."""
+    if high is None:
+        low, high = 0, low
+    d = _device(device)
+    size = (size,) if isinstance(size, int) else tuple(size)
+    return _new(d.randint(low, high, size, dtype), d, False)
+
+
+def manual_seed(seed):
+    """Seed the random generators of every device (and of devices created later)."""
+    backends.seed_all(int(seed))
+
+
+def from_dlpack(obj, device=None):
+    """A tensor sharing memory with any DLPack producer (NumPy, CuPy, PyTorch, JAX); no copy."""
+    kind = obj.__dlpack_device__()[0] if hasattr(obj, "__dlpack_device__") else 1
+    if kind == 1:  # host memory
+        d = _device(device) if device is not None else _device("cpu")
+        if not d.host_memory:
+            raise ValueError(f"from_dlpack: the data is in host memory; load it on 'cpu' or 'numba', not {d}")
+        array = np.from_dlpack(obj)
+    else:
+        import cupy
+        array = cupy.from_dlpack(obj)
+        d = _device(device) if device is not None else _device(f"cuda:{array.device.id}")
+    return Tensor._make(array, d, None, 0, False)

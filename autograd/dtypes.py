@@ -1,0 +1,35 @@
+"""The dtypes deepgrad tensors use (NumPy's), and the promotion rules for Python scalars."""
+import numpy as np
+
+float16 = np.float16
+float32 = np.float32
+float64 = np.float64
+int8 = np.int8
+int16 = np.int16
+int32 = np.int32
+int64 = np.int64
+uint8 = np.uint8
+bool_ = np.bool_
+
+default_float = np.dtype(np.float32)
+
+
+def is_floating(dtype):
+    """True for float16/32/64 (and other inexact) dtypes."""
+    return np.dtype(dtype).kind in "fc" or str(dtype) == "bfloat16"
+
+
+def infer_dtype(data):
+    """The dtype ag.tensor gives `data` when none is asked for: arrays keep theirs, Python floats become float32."""
+    if isinstance(data, bool):
+        return np.dtype(np.bool_)
+    if isinstance(data, int):
+        return np.dtype(np.int64)
+    if isinstance(data, float):
+        return default_float
+    arr = np.asarray(data)
+    if arr.dtype.kind == "f":
+        return default_float if not isinstance(data, np.ndarray) else arr.dtype
+    if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
+        return np.dtype(np.int64)
+    return arr.dtype

@@ -1,0 +1,256 @@
+"""The backward pass: walk the graph from the outputs in reverse creation order, iteratively.
+
+Each node runs once, after every node that consumes its outputs has handed it a gradient.
+Saved arrays are dropped as soon as a node has run, unless retain_graph is set.
+With create_graph, gradients are Tensors and each node's backward itself records a graph.
+"""
+import heapq
+
+from .errors import GraphError
+from .function import Function, _check_finite
+from .grad_mode import enable_grad, state
+from .hooks import run_hooks
+from .tensor import Tensor
+
+
+def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
+    """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`."""
+    graph_mode = bool(create_graph)
+    retain = retain_graph or graph_mode
+    seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]
+    capture = None if inputs is None else {_key(t): None for t in inputs}
+
+    deps = _count_dependencies(t._node for t in roots)
+    buffers = {}
+    heap = []
+    given = set()
+    for t, g in zip(roots, seeds):
+        if t._node is None:
+            _to_leaf(t, g, capture, given, (g,), graph_mode)
+        else:
+            _add_to_buffer(buffers, t._node, t._out_idx, g)
+    for node in {t._node for t in roots if t._node is not None}:
+        if deps.get(node, 0) == 0:
+            heapq.heappush(heap, (-node.seq, node))
+
+    while heap:
+        node = heapq.heappop(heap)[1]
+        gs = buffers.pop(node)
+        if node._hooks:
+            for idx, hooks in node._hooks.items():
+                if gs[idx] is not None:
+                    gs[idx] = _hooked(hooks, gs[idx], node.device, graph_mode)
+        if capture is not None:
+            for idx, g in enumerate(gs):
+                if (id(node), idx) in capture:
+                    capture[(id(node), idx)] = g
+        in_grads = _run_node(node, gs, graph_mode)
+        if not retain:
+            node.release()
+        for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
+            if parent is None or g is None:
+                continue
+            if type(parent) is Tensor or isinstance(parent, Tensor):
+                _to_leaf(parent, g, capture, given, gs, graph_mode)
+                continue
+            _add_to_buffer(buffers, parent, idx, g)
+            left = deps[parent] - 1
+            deps[parent] = left
+            if left == 0:
+                heapq.heappush(heap, (-parent.seq, parent))
+    return capture
+
+
+def _seed(t, g, graph_mode):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"backward: expected a Tensor, got {type(t).__name__}")
+    if not t.requires_grad:
+        raise GraphError(f"backward: this tensor (shape {t.shape}) does not require grad and has no grad_fn; "
+                         "set requires_grad=True on the leaves you want gradients for")
+    xp = t._device.xp
+    if g is None:
+        if t._data.size != 1:
+            raise GraphError(f"backward: a gradient can be created implicitly only for a one-element output, "
+                             f"this one has shape {t.shape}; reduce it first (e.g. loss.sum()) or pass a "
+                             f"gradient of the same shape: t.backward(ag.ones_like(t))")
+        g = xp.ones_like(t._data)
+    elif isinstance(g, Tensor):
+        if g._device is not t._device:
+            raise GraphError(f"backward: gradient is on {g._device}, tensor on {t._device}")
+        g = g if graph_mode else g._data
+    else:
+        g = t._device.asarray(g, dtype=t.dtype)
+    if tuple(g.shape) != t.shape:
+        raise GraphError(f"backward: gradient has shape {tuple(g.shape)} but the tensor has shape {t.shape}")
+    if graph_mode and not isinstance(g, Tensor):
+        g = Tensor._make(g, t._device, None, 0, False)
+    return g
+
+
+def _key(t):
+    # ids, not tensors: Tensor.__eq__ is elementwise, so tensors make poor dict keys
+    return id(t) if t._node is None else (id(t._node), t._out_idx)
+
+
+def _count_dependencies(root_nodes):
+    deps = {}
+    stack = [n for n in root_nodes if n is not None]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for parent in node.parents:
+            if parent is None or isinstance(parent, Tensor):
+                continue
+            deps[parent] = deps.get(parent, 0) + 1
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return deps
+
+
+def _add_to_buffer(buffers, node, idx, g):
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node.n_out
+    buf[idx] = g if buf[idx] is None else buf[idx] + g
+
+
+def _run_node(node, gs, graph_mode):
+    if node._freed:
+        raise GraphError(f"backward through {node.name()} a second time: its saved values were freed after the "
+                         "first backward; call the first .backward(retain_graph=True) if you need to go "
+                         "through the graph again")
+    for cell, version in node._saved_versions:
+        if cell[0] != version:
+            raise GraphError(f"{node.name()}: a tensor it saved for backward was modified in place after it was "
+                             f"used (version {cell[0]}, expected {version}); change a copy (t.clone()) instead, "
+                             "or make the in-place change after backward")
+    if node.n_out > 1:
+        for i, g in enumerate(gs):
+            if g is None:
+                shape, dtype = node.out_meta[i]
+                zeros = node.device.xp.zeros(shape, dtype=dtype)
+                gs[i] = Tensor._make(zeros, node.device, None, 0, False) if graph_mode else zeros
+    if graph_mode:
+        in_grads = _graph_backward(node, gs)
+    else:
+        in_grads = type(node).backward(node, *gs)
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    if len(in_grads) != len(node.parents):
+        raise GraphError(f"{node.name()}.backward returned {len(in_grads)} gradients for "
+                         f"{len(node.parents)} forward arguments")
+    if state.anomaly:
+        _check_finite(node.name(), "backward", [g._data if isinstance(g, Tensor) else g for g in in_grads],
+                      node.device)
+    return in_grads
+
+
+def _graph_backward(node, gs):
+    """Run node.backward on Tensors so that the gradient computation is itself recorded."""
+    if not node.differentiable_backward:
+        raise GraphError(f"create_graph: {node.name()} has a fused backward that cannot be differentiated again; "
+                         "use the composite form of this op for higher-order gradients")
+    from . import graph_xp
+    saved = node.saved_tensors
+    sources = getattr(node, "_saved_src", None) or [None] * len(saved)
+    node.saved_tensors = tuple(_wrap_saved(node, arr, src) for arr, src in zip(saved, sources))
+    node.xp = graph_xp
+    try:
+        with enable_grad():
+            grads = type(node).backward(node, *gs)
+    finally:
+        node.saved_tensors = saved
+        node.xp = node.device.xp
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, node.device, None, 0, False)
+                 for g in grads)
+
+
+def _wrap_saved(node, arr, src):
+    device = node.device
+    if src is None:
+        return Tensor._make(arr, device, None, 0, False) if hasattr(arr, "dtype") and hasattr(arr, "shape") else arr
+    kind, k = src
+    if kind == "out":
+        return Tensor._make(arr, device, node, k, True)
+    parent = node.parents[k]
+    if parent is None:
+        return Tensor._make(arr, device, None, 0, False)
+    if isinstance(parent, Tensor):
+        return parent
+    return Tensor._make(arr, device, parent, node.parent_idx[k], True)
+
+
+def _hooked(hooks, g, device, graph_mode):
+    if graph_mode:
+        return run_hooks(hooks, g, lambda x: x, _as_tensor)
+    return run_hooks(hooks, g, lambda x: Tensor._make(x, device, None, 0, False), _as_array)
+
+
+def _as_array(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
+    if leaf._hooks:
+        g = _hooked(leaf._hooks, g, leaf._device, graph_mode)
+    if capture is not None:
+        key = id(leaf)
+        if key in capture:
+            capture[key] = g if capture[key] is None else capture[key] + g
+        return
+    if tuple(g.shape) != leaf.shape:
+        raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")
+    if graph_mode:
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    if leaf.grad is None:
+        if id(g) in given or any(g is x for x in incoming) or not _owns_memory(g):
+            g = g.copy()  # the array is shared or a broadcast view: .grad must own its memory
+        given.add(id(g))
+        leaf.grad = Tensor._make(g, leaf._device, None, 0, False)
+    else:
+        leaf.grad = Tensor._make(leaf.grad._data + g, leaf._device, None, 0, False)
+
+
+def _owns_memory(g):
+    return getattr(g.flags, "writeable", True) and (g.size <= 1 or 0 not in g.strides)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple (leaves' .grad is untouched)."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    for t in inputs:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise GraphError("grad: every input must be a Tensor that requires grad")
+    retain = create_graph if retain_graph is None else retain_graph
+    captured = run_backward(outputs, list(grad_outputs), retain_graph=retain, create_graph=create_graph,
+                            inputs=inputs)
+    result = []
+    for t in inputs:
+        g = captured[_key(t)]
+        if g is None:
+            if not allow_unused:
+                raise GraphError(f"grad: an input of shape {t.shape} was not used to compute the outputs; "
+                                 "pass allow_unused=True to get None for it")
+            result.append(None)
+        elif isinstance(g, Tensor):
+            result.append(g)
+        else:
+            result.append(Tensor._make(g, t._device, None, 0, False))
+    return tuple(result)
+
+
+__all__ = ["run_backward", "grad", "Function"]

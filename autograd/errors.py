@@ -1,0 +1,34 @@
+"""Error types and the messages that turn a NumPy failure inside an op into a clear deepgrad error."""
+
+
+class AnomalyError(RuntimeError):
+    """Raised inside detect_anomaly() at the first NaN or inf, naming the op."""
+
+
+class GraphError(RuntimeError):
+    """A misuse of the autograd graph: freed graph, in-place change of a saved tensor, bad backward call."""
+
+
+def describe(args):
+    """'shapes (2, 3) and (4,), dtypes float32 and float32' for the tensor arguments of an op."""
+    from .tensor import Tensor
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
+    dtypes = " and ".join(str(t.dtype) for t in tensors)
+    return f"shapes {shapes}, dtypes {dtypes}"
+
+
+def op_error(cls, args, exc):
+    """A ValueError naming the op, its inputs and a fix, made from the low-level exception `exc`."""
+    explain = getattr(cls, "explain_error", None)
+    if explain is not None:
+        message = explain(args, exc)
+        if message:
+            return ValueError(message)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "broadcast" in text:
+        hint = ("these shapes do not broadcast: each dimension, aligned from the right, must match or be 1; "
+                "reshape one operand (e.g. with unsqueeze) so they line up")
+    else:
+        hint = text
+    return ValueError(f"{cls.name()}: invalid input ({describe(args)}): {hint}")

@@ -1,0 +1,74 @@
+"""Thread-local switches: whether operations record a graph, and anomaly detection."""
+import threading
+
+
+class _State(threading.local):
+    enabled = True
+    anomaly = False
+
+
+state = _State()
+
+
+def is_grad_enabled():
+    """True when operations on tensors that require gradients record a graph (this thread)."""
+    return state.enabled
+
+
+class _GradModeSwitch:
+    """Context manager and decorator that sets grad mode for its block and restores it after."""
+
+    _mode = True
+
+    def __enter__(self):
+        self._prev = state.enabled
+        state.enabled = self._mode
+        return self
+
+    def __exit__(self, *exc):
+        state.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradModeSwitch):
+    """Block (or decorated function) in which no graph is recorded: for inference and updates."""
+
+    _mode = False
+
+
+class enable_grad(_GradModeSwitch):
+    """Block (or decorated function) in which graphs are recorded again, even inside no_grad."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradModeSwitch):
+    """Set grad mode to `mode` for a block."""
+
+    def __init__(self, mode):
+        self._mode = bool(mode)
+
+
+class detect_anomaly:
+    """Block in which the first NaN or inf produced in forward or backward raises, naming the op."""
+
+    def __init__(self, enabled=True):
+        self._enabled = enabled
+
+    def __enter__(self):
+        self._prev = state.anomaly
+        state.anomaly = self._enabled
+        return self
+
+    def __exit__(self, *exc):
+        state.anomaly = self._prev
+        return False

@@ -1,0 +1,29 @@
+"""The array namespace backward formulas see under create_graph: NumPy's names, acting on Tensors.
+
+Backward code calls `ctx.xp.exp(x)`, `ctx.xp.where(...)` and so on; normally `ctx.xp` is numpy or
+cupy, and for higher-order gradients it is this module, so the same formula records a graph.
+"""
+from .ops import elementwise as _E
+from .ops import shape as _S
+
+exp = _E.exp
+log = _E.log
+sqrt = _E.sqrt
+abs = _E.abs
+sign = _E.sign
+sin = _E.sin
+cos = _E.cos
+tanh = _E.tanh
+maximum = _E.maximum
+minimum = _E.minimum
+where = _E.where
+broadcast_to = _S.broadcast_to
+flip = _S.flip
+concatenate = _S.concatenate
+stack = _S.stack
+
+
+def ones(shape, dtype=bool):
+    """A constant array of ones (used for masks)."""
+    import numpy
+    return numpy.ones(shape, dtype=dtype)

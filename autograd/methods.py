@@ -1,0 +1,91 @@
+"""Operators and methods of Tensor, bound to the op functions (kept apart so tensor.py stays small)."""
+from .errors import GraphError
+from .grad_mode import state
+from .ops import elementwise as E
+from .ops import indexing as I
+from .ops import linalg as L
+from .ops import reduction as R
+from .ops import shape as S
+from .tensor import Tensor, _check_inplace
+
+
+def _reflected(fn):
+    def method(self, other):
+        return fn(other, self)
+    return method
+
+
+def _axes_args(axes):
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        return axes[0]
+    return axes or None
+
+
+def _inplace(fn, name):
+    """t op= other: changes t's memory when no graph is involved, else rebinds t to the new result."""
+    def method(self, other):
+        other_grad = isinstance(other, Tensor) and other.requires_grad
+        if state.enabled and (self.requires_grad or other_grad):
+            if self._node is None and self.requires_grad:
+                _check_inplace(self, name)
+            result = fn(self, other)
+            self._data, self._node, self._out_idx = result._data, result._node, result._out_idx
+            self.requires_grad = result.requires_grad
+            return self
+        result = fn(Tensor._make(self._data, self._device, None, 0, False), other)
+        if result.shape != self.shape:
+            raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
+                             "an in-place op cannot change the shape")
+        self._data[...] = result._data
+        self._bump_version()
+        return self
+    return method
+
+
+def _setitem(self, index, value):
+    if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+        if self._node is None and self.requires_grad:
+            _check_inplace(self, "setitem")
+        from .ops.setitem import setitem
+        result = setitem(self, index, value)
+        self._data, self._node, self._out_idx = result._data, result._node, result._out_idx
+        self.requires_grad = result.requires_grad
+        return
+    index = I._prepare_index(self, index)
+    self._data[index] = value._data if isinstance(value, Tensor) else value
+    self._bump_version()
+
+
+def _reshape(self, *shape):
+    return S.reshape(self, *shape)
+
+
+def _transpose(self, *axes):
+    return S.transpose(self, _axes_args(axes))
+
+
+_BINDINGS = {
+    "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
+    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
+    "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
+    "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
+    "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
+    "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor, "__invert__": E.logical_not,
+    "__iadd__": _inplace(E.add, "+="), "__isub__": _inplace(E.sub, "-="), "__imul__": _inplace(E.mul, "*="),
+    "__itruediv__": _inplace(E.div, "/="),
+    "__getitem__": I.getitem, "__setitem__": _setitem,
+    "exp": E.exp, "log": E.log, "log1p": E.log1p, "sqrt": E.sqrt, "abs": E.abs, "sin": E.sin, "cos": E.cos,
+    "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu, "clip": E.clip, "maximum": E.maximum,
+    "minimum": E.minimum, "sign": E.sign,
+    "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "argmax": R.argmax,
+    "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod, "any": R.any, "all": R.all, "norm": L.norm,
+    "matmul": L.matmul, "reshape": _reshape, "view": _reshape, "transpose": _transpose, "permute": _transpose,
+    "swapaxes": S.swapaxes, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "expand_dims": S.expand_dims,
+    "broadcast_to": S.broadcast_to, "flatten": S.flatten, "flip": S.flip, "pad": S.pad, "split": S.split,
+    "take_along_axis": I.take_along_axis,
+}
+
+for _name, _fn in _BINDINGS.items():
+    setattr(Tensor, _name, _fn)
+
+__all__ = ["GraphError"]

@@ -1,0 +1,1 @@
+"""Differentiable ops: each a Function subclass plus the function users call."""

@@ -1,0 +1,448 @@
+"""Elementwise ops: arithmetic, unary math, activations, comparisons, where."""
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..function import Function
+from ..tensor import Tensor
+
+
+def _shape(x):
+    return getattr(x, "shape", ())
+
+
+class Add(Function):
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a + b
+
+    def backward(ctx, gy):
+        sa, sb = ctx.shapes
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy, sa) if need[0] else None, unbroadcast(gy, sb) if need[1] else None)
+
+
+class Sub(Function):
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a - b
+
+    def backward(ctx, gy):
+        sa, sb = ctx.shapes
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy, sa) if need[0] else None, unbroadcast(-gy, sb) if need[1] else None)
+
+
+class Mul(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy * b, _shape(a)) if need[0] else None,
+                unbroadcast(gy * a, _shape(b)) if need[1] else None)
+
+
+class Div(Function):
+    def forward(ctx, a, b):
+        out = a / b
+        ctx.save_for_backward(b, out)
+        ctx.a_shape = _shape(a)
+        return out
+
+    def backward(ctx, gy):
+        b, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = gy / b
+        return (unbroadcast(ga, ctx.a_shape) if need[0] else None,
+                unbroadcast(-ga * out, _shape(b)) if need[1] else None)
+
+
+class Pow(Function):
+    def forward(ctx, a, b):
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    def backward(ctx, gy):
+        a, b, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        xp = ctx.xp
+        ga = gb = None
+        if need[0]:
+            ga = unbroadcast(gy * b * a ** (b - 1), _shape(a))
+        if need[1]:
+            safe_a = xp.where(a == 0, 1, a)
+            gb = unbroadcast(xp.where(a == 0, 0, gy * out * xp.log(safe_a)), _shape(b))
+        return ga, gb
+
+
+class Neg(Function):
+    op_name = "neg"
+
+    def forward(ctx, x):
+        return -x
+
+    def backward(ctx, gy):
+        return -gy
+
+
+class Clone(Function):
+    def forward(ctx, x):
+        return x.copy()
+
+    def backward(ctx, gy):
+        return gy
+
+
+class Exp(Function):
+    def forward(ctx, x):
+        out = ctx.xp.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        return gy * ctx.saved_tensors[0]
+
+
+class Log(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.log(x)
+
+    def backward(ctx, gy):
+        return gy / ctx.saved_tensors[0]
+
+
+class Log1p(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.log1p(x)
+
+    def backward(ctx, gy):
+        return gy / (ctx.saved_tensors[0] + 1)
+
+
+class Sqrt(Function):
+    def forward(ctx, x):
+        out = ctx.xp.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        return gy / (2 * ctx.saved_tensors[0])
+
+
+class Abs(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.abs(x)
+
+    def backward(ctx, gy):
+        return gy * ctx.xp.sign(ctx.saved_tensors[0])
+
+
+class Sin(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.sin(x)
+
+    def backward(ctx, gy):
+        return gy * ctx.xp.cos(ctx.saved_tensors[0])
+
+
+class Cos(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.cos(x)
+
+    def backward(ctx, gy):
+        return -gy * ctx.xp.sin(ctx.saved_tensors[0])
+
+
+class Tanh(Function):
+    def forward(ctx, x):
+        out = ctx.xp.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        out = ctx.saved_tensors[0]
+        return gy * (1 - out * out)
+
+
+class Sigmoid(Function):
+    def forward(ctx, x):
+        out = ctx.device.act_forward("sigmoid", x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        out = ctx.saved_tensors[0]
+        return gy * out * (1 - out)
+
+
+class Relu(Function):
+    def forward(ctx, x):
+        out = ctx.xp.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        return gy * (ctx.saved_tensors[0] > 0)
+
+
+class Sign(Function):
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return ctx.xp.sign(x)
+
+    def backward(ctx, gy):
+        return gy * 0
+
+
+class Clip(Function):
+    def forward(ctx, x, lo, hi):
+        xp = ctx.xp
+        mask = xp.ones(x.shape, dtype=bool)
+        if lo is not None:
+            mask &= x >= lo
+        if hi is not None:
+            mask &= x <= hi
+        ctx.save_for_backward(mask)
+        return xp.clip(x, lo, hi)
+
+    def backward(ctx, gy):
+        return gy * ctx.saved_tensors[0], None, None
+
+
+class _Extremum(Function):
+    """maximum / minimum: the gradient goes to the winner; ties split it in half, as PyTorch does."""
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.pick(ctx.xp, a, b)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        xp = ctx.xp
+        wins_a = ctx.beats(a, b)
+        tie = a == b
+        half = gy * 0.5
+        need = ctx.needs_input_grad
+        ga = unbroadcast(xp.where(tie, half, xp.where(wins_a, gy, 0)), _shape(a)) if need[0] else None
+        gb = unbroadcast(xp.where(tie, half, xp.where(wins_a, 0, gy)), _shape(b)) if need[1] else None
+        return ga, gb
+
+
+class Maximum(_Extremum):
+    @staticmethod
+    def pick(xp, a, b):
+        return xp.maximum(a, b)
+
+    @staticmethod
+    def beats(a, b):
+        return a > b
+
+
+class Minimum(_Extremum):
+    @staticmethod
+    def pick(xp, a, b):
+        return xp.minimum(a, b)
+
+    @staticmethod
+    def beats(a, b):
+        return a < b
+
+
+class Where(Function):
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (_shape(a), _shape(b))
+        return ctx.xp.where(cond, a, b)
+
+    def backward(ctx, gy):
+        cond = ctx.saved_tensors[0]
+        xp = ctx.xp
+        need = ctx.needs_input_grad
+        ga = unbroadcast(xp.where(cond, gy, 0), ctx.shapes[0]) if need[1] else None
+        gb = unbroadcast(xp.where(cond, 0, gy), ctx.shapes[1]) if need[2] else None
+        return None, ga, gb
+
+
+# ----- the functions users call ------------------------------------------------------------------
+
+def _promote(a, b):
+    """Make int/bool operands follow the float operand's dtype (Python scalars never widen floats)."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a._data.dtype, b._data.dtype
+        if da is not db and da != db:
+            fa, fb = da.kind == "f", db.kind == "f"
+            if fa and not fb:
+                b = b.astype(da)
+            elif fb and not fa:
+                a = a.astype(db)
+        return a, b
+    if not ta and not tb:
+        return Tensor(a), b
+    t, other = (a, b) if ta else (b, a)
+    if isinstance(other, (int, float, bool)):
+        if isinstance(other, float) and t._data.dtype.kind != "f":
+            t = t.astype(np.float32)
+    elif not isinstance(other, Tensor):
+        other = Tensor(other, device=t._device)
+        return _promote(t, other) if ta else _promote(other, t)
+    return (t, other) if ta else (other, t)
+
+
+def add(a, b):
+    """a + b, broadcasting."""
+    return Add.apply(*_promote(a, b))
+
+
+def sub(a, b):
+    """a - b, broadcasting."""
+    return Sub.apply(*_promote(a, b))
+
+
+def mul(a, b):
+    """a * b, broadcasting."""
+    return Mul.apply(*_promote(a, b))
+
+
+def div(a, b):
+    """a / b (true division), broadcasting."""
+    a, b = _promote(a, b)
+    if isinstance(a, Tensor) and a._data.dtype.kind != "f" and (not isinstance(b, Tensor) or b._data.dtype.kind != "f"):
+        a = a.astype(np.float32)
+    return Div.apply(a, b)
+
+
+def pow(a, b):
+    """a ** b, broadcasting."""
+    return Pow.apply(*_promote(a, b))
+
+
+def neg(x):
+    """-x."""
+    return Neg.apply(x)
+
+
+def exp(x):
+    """e ** x."""
+    return Exp.apply(x)
+
+
+def log(x):
+    """Natural logarithm."""
+    return Log.apply(x)
+
+
+def log1p(x):
+    """log(1 + x), accurate for small x."""
+    return Log1p.apply(x)
+
+
+def sqrt(x):
+    """Square root."""
+    return Sqrt.apply(x)
+
+
+def abs(x):
+    """Absolute value (gradient sign(x), 0 at 0)."""
+    return Abs.apply(x)
+
+
+def sin(x):
+    """Sine."""
+    return Sin.apply(x)
+
+
+def cos(x):
+    """Cosine."""
+    return Cos.apply(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return Tanh.apply(x)
+
+
+def sigmoid(x):
+    """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
+    return Sigmoid.apply(x)
+
+
+def relu(x):
+    """max(x, 0)."""
+    return Relu.apply(x)
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of x (zero gradient)."""
+    return Sign.apply(x)
+
+
+def clip(x, a_min=None, a_max=None):
+    """x limited to [a_min, a_max] (either may be None); gradient 1 inside the range, 0 outside."""
+    return Clip.apply(x, a_min, a_max)
+
+
+def maximum(a, b):
+    """Elementwise maximum, broadcasting."""
+    return Maximum.apply(*_promote(a, b))
+
+
+def minimum(a, b):
+    """Elementwise minimum, broadcasting."""
+    return Minimum.apply(*_promote(a, b))
+
+
+def where(condition, a, b):
+    """a where condition is true, else b (broadcasting; gradients flow to the chosen side)."""
+    cond = condition._data if isinstance(condition, Tensor) else condition
+    a, b = _promote(a, b)
+    if not isinstance(a, Tensor):
+        a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
+    if not hasattr(cond, "dtype") or cond.dtype != bool:
+        cond = a._device.asarray(cond).astype(bool)
+    return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
+
+
+def _compare(op):
+    def compare(a, b):
+        a, b = _promote(a, b)
+        t = a if isinstance(a, Tensor) else b
+        av = a._data if isinstance(a, Tensor) else a
+        bv = b._data if isinstance(b, Tensor) else b
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._device is not b._device:
+            from ..function import _mixed_devices
+            _mixed_devices(Function, (a, b))
+        try:
+            out = op(av, bv)
+        except ValueError as exc:
+            from ..errors import op_error
+            raise op_error(type(op.__name__, (Function,), {}), (a, b), exc) from None
+        return Tensor._make(out, t._device, None, 0, False)
+    compare.__name__ = op.__name__
+    compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."
+    return compare
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+logical_and = _compare(np.logical_and)
+logical_or = _compare(np.logical_or)
+logical_xor = _compare(np.logical_xor)
+
+
+def logical_not(x):
+    """Elementwise not of a bool tensor (no gradient)."""
+    return Tensor._make(x._device.xp.logical_not(x._data), x._device, None, 0, False)

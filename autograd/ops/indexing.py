@@ -1,0 +1,160 @@
+"""Indexing: t[...] with ints, slices, None, Ellipsis, integer arrays and boolean masks; take_along_axis; one_hot."""
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+
+
+def _is_basic(index):
+    """True when the index holds only ints, slices, None and Ellipsis (no repeats possible)."""
+    for part in index:
+        if not (part is None or part is Ellipsis or isinstance(part, (slice, int, np.integer))):
+            return False
+    return True
+
+
+class GetItem(Function):
+    op_name = "getitem"
+
+    def forward(ctx, x, index):
+        ctx.shape = x.shape
+        ctx.dtype = x.dtype
+        ctx.index = index
+        ctx.basic = _is_basic(index)
+        return x[index]
+
+    def backward(ctx, gy):
+        if isinstance(gy, Tensor):
+            return IndexAdd.apply(gy, ctx.shape, ctx.index, ctx.basic), None
+        return _scatter(ctx.device, gy, ctx.shape, ctx.index, ctx.basic), None
+
+    @staticmethod
+    def explain_error(args, exc):
+        x, index = args
+        return f"indexing a tensor of shape {x.shape} with {_describe(index)}: {exc}"
+
+
+def _scatter(device, gy, shape, index, basic):
+    out = device.xp.zeros(shape, dtype=gy.dtype)
+    if basic:
+        out[index] = gy
+    else:
+        device.scatter_add(out, index, gy)
+    return out
+
+
+class IndexAdd(Function):
+    """The gradient of getitem as an op of its own, so that it can be differentiated again."""
+
+    op_name = "index_add"
+
+    def forward(ctx, gy, shape, index, basic):
+        ctx.index = index
+        return _scatter(ctx.device, gy, shape, index, basic)
+
+    def backward(ctx, g):
+        return g[ctx.index], None, None, None
+
+
+def _describe(index):
+    parts = []
+    for p in index:
+        if hasattr(p, "shape") and hasattr(p, "dtype"):
+            parts.append(f"{p.dtype} array of shape {tuple(p.shape)}")
+        else:
+            parts.append(repr(p))
+    return "[" + ", ".join(parts) + "]"
+
+
+def _prepare_index(x, index):
+    """Turn a user index into a tuple of ints/slices/None/Ellipsis/device arrays, checking bounds early."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    device = x._device
+    out = []
+    for part in index:
+        if isinstance(part, Tensor):
+            if part._device is not device:
+                raise IndexError(f"indexing a tensor on {device} with an index tensor on {part._device}")
+            part = part._data
+        elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
+            part = device.asarray(part)
+        elif isinstance(part, bool):
+            part = device.asarray(part)
+        if hasattr(part, "dtype") and part.dtype.kind == "f":
+            raise IndexError(f"indexing with a float array ({part.dtype}); indices must be integers or booleans")
+        out.append(part)
+    return tuple(out)
+
+
+def getitem(x, index):
+    """x[index] with NumPy semantics; repeated integer indices accumulate their gradients."""
+    index = _prepare_index(x, index)
+    return GetItem.apply(x, index)
+
+
+class TakeAlongAxis(Function):
+    op_name = "take_along_axis"
+
+    def forward(ctx, x, indices, axis):
+        ctx.shape = x.shape
+        ctx.indices = indices
+        ctx.axis = axis
+        return ctx.xp.take_along_axis(x, indices, axis=axis)
+
+    def backward(ctx, gy):
+        xp = ctx.xp
+        if isinstance(gy, Tensor):
+            return TakeAlongAxisGrad.apply(gy, ctx.shape, ctx.indices, ctx.axis), None, None
+        return _take_grad(ctx.device, gy, ctx.shape, ctx.indices, ctx.axis, xp), None, None
+
+
+def _take_grad(device, gy, shape, indices, axis, xp):
+    out = xp.zeros(shape, dtype=gy.dtype)
+    axis = axis % len(shape)
+    grids = xp.meshgrid(*[xp.arange(n) for n in indices.shape], indexing="ij", sparse=True)
+    grids[axis] = indices
+    device.scatter_add(out, tuple(grids), gy)
+    return out
+
+
+class TakeAlongAxisGrad(Function):
+    op_name = "take_along_axis_grad"
+
+    def forward(ctx, gy, shape, indices, axis):
+        ctx.indices = indices
+        ctx.axis = axis
+        return _take_grad(ctx.device, gy, shape, indices, axis, ctx.xp)
+
+    def backward(ctx, g):
+        if isinstance(g, Tensor):
+            return take_along_axis(g, ctx.indices, ctx.axis), None, None, None
+        return ctx.xp.take_along_axis(g, ctx.indices, axis=ctx.axis), None, None, None
+
+
+def take_along_axis(x, indices, axis):
+    """Pick values along `axis` at `indices` (same ndim as x), as numpy.take_along_axis."""
+    idx = indices._data if isinstance(indices, Tensor) else x._device.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise IndexError(f"take_along_axis: indices must be integers, got {idx.dtype}")
+    if idx.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: indices have {idx.ndim} dimensions, the tensor {x.ndim} "
+                         f"(shapes {tuple(idx.shape)} and {x.shape}); they must match")
+    n = x.shape[axis]
+    if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
+        raise IndexError(f"take_along_axis: an index is out of range for axis {axis} of length {n}")
+    return TakeAlongAxis.apply(x, idx, axis)
+
+
+def one_hot(indices, num_classes, dtype=np.float32):
+    """Class indices (any shape) as one-hot vectors along a new last axis; no gradient."""
+    t = indices if isinstance(indices, Tensor) else Tensor(indices)
+    idx = t._data
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: indices must be integers, got {idx.dtype}")
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num_classes):
+        bad = int(idx.max()) if int(idx.max()) >= num_classes else int(idx.min())
+        raise ValueError(f"one_hot: class index {bad} is outside [0, {num_classes})")
+    xp = t._device.xp
+    out = (idx[..., None] == xp.arange(num_classes)).astype(dtype)
+    return Tensor._make(out, t._device, None, 0, False)

@@ -1,0 +1,100 @@
+"""Matrix product and norms."""
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..function import Function
+
+
+class MatMul(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.matmul(a, b)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
+        if a.ndim == 1:
+            gy = gy.reshape(gy.shape[:-1] + (1,) + gy.shape[-1:]) if b.ndim > 1 else gy.reshape((1,))
+        if b.ndim == 1:
+            gy = gy.reshape(gy.shape + (1,))
+        ga = gb = None
+        if need[0]:
+            ga = unbroadcast(gy @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
+        if need[1]:
+            gb = unbroadcast(a2.swapaxes(-1, -2) @ gy, b2.shape).reshape(b.shape)
+        return ga, gb
+
+    @staticmethod
+    def explain_error(args, exc):
+        a, b = args
+        sa, sb = getattr(a, "shape", ()), getattr(b, "shape", ())
+        if len(sa) == 0 or len(sb) == 0:
+            return f"matmul: both operands need at least 1 dimension, got shapes {sa} and {sb}; use * for scalars"
+        inner_a = sa[-1]
+        inner_b = sb[0] if len(sb) == 1 else sb[-2]
+        if inner_a != inner_b:
+            return (f"matmul: shapes {sa} and {sb} are not aligned: the last dimension of the first ({inner_a}) "
+                    f"must equal the {'only' if len(sb) == 1 else 'second-to-last'} dimension of the second "
+                    f"({inner_b}); transpose one of them or fix the layer sizes")
+        return f"matmul: batch dimensions of {sa} and {sb} do not broadcast ({exc})"
+
+
+class VectorNorm(Function):
+    op_name = "norm"
+
+    def forward(ctx, x, ord, axis, keepdims):
+        xp = ctx.xp
+        ctx.axis = axis
+        ctx.keepdims = keepdims
+        ctx.ord = ord
+        if ord == 2:
+            out = xp.sqrt((x * x).sum(axis=axis, keepdims=True))
+        elif ord == 1:
+            out = xp.abs(x).sum(axis=axis, keepdims=True)
+        elif ord == np.inf:
+            out = xp.abs(x).max(axis=axis, keepdims=True)
+        else:
+            out = (xp.abs(x) ** ord).sum(axis=axis, keepdims=True) ** (1.0 / ord)
+        ctx.save_for_backward(x, out)
+        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axis])
+
+    def backward(ctx, gy):
+        x, out = ctx.saved_tensors
+        xp = ctx.xp
+        if not ctx.keepdims:
+            gy = gy.reshape(out.shape)
+        ord = ctx.ord
+        if ord == 2:
+            safe = xp.where(out == 0, 1, out)
+            return xp.where(out == 0, 0, gy * x / safe), None, None, None
+        if ord == 1:
+            return gy * xp.sign(x), None, None, None
+        if ord == np.inf:
+            mask = xp.abs(x) == out
+            count = mask.sum(axis=ctx.axis, keepdims=True)
+            return xp.where(mask, gy * xp.sign(x) / count, 0), None, None, None
+        safe = xp.where(out == 0, 1, out)
+        scale = xp.where(out == 0, 0, gy / safe ** (ord - 1))
+        return scale * xp.sign(x) * xp.abs(x) ** (ord - 1), None, None, None
+
+
+def matmul(a, b):
+    """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
+    from .elementwise import _promote
+    return MatMul.apply(*_promote(a, b))
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector p-norm over `axis` (all axes when None: the Frobenius norm for ord None or 'fro').
+
+    ord: None/2/'fro' (Euclidean), 1, inf, or any p > 0.
+    """
+    if ord in (None, "fro"):
+        ord = 2
+    if isinstance(ord, str) or ord <= 0:
+        raise ValueError(f"norm: ord={ord!r} is not supported; use None, 'fro', 1, 2, inf or any p > 0")
+    from .reduction import _axes
+    axes = _axes(axis, x.ndim)
+    return VectorNorm.apply(x, ord, axes, keepdims)

@@ -1,0 +1,36 @@
+"""Assignment into part of a tensor (t[index] = value) as a graph op."""
+from ..broadcast import unbroadcast
+from ..function import Function
+from ..tensor import Tensor
+from .indexing import _prepare_index
+
+
+class SetItem(Function):
+    op_name = "setitem"
+
+    def forward(ctx, x, value, index):
+        ctx.index = index
+        ctx.value_shape = getattr(value, "shape", ())
+        out = x.copy()
+        out[index] = value
+        return out
+
+    def backward(ctx, gy):
+        need = ctx.needs_input_grad
+        gv = None
+        if need[1]:
+            gv = unbroadcast(gy[ctx.index], ctx.value_shape)
+        gx = None
+        if need[0]:
+            keep = ctx.xp.ones(gy.shape, dtype=bool)
+            keep[ctx.index] = False
+            gx = gy * keep
+        return gx, gv, None
+
+
+def setitem(x, index, value):
+    """x with x[index] replaced by value, differentiable in both x and value."""
+    index = _prepare_index(x, index)
+    if not isinstance(value, Tensor):
+        value = Tensor(value, dtype=x.dtype, device=x.device)
+    return SetItem.apply(x, value, index)

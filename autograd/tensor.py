@@ -1,0 +1,263 @@
+"""Tensor: an N-d array on a device that records the operations made from it."""
+import numpy as np
+
+import backends
+
+from .dtypes import infer_dtype, is_floating
+from .errors import GraphError
+from .grad_mode import state
+
+
+class Tensor:
+    """An N-d array (0-d scalar upwards) on one device, with an optional gradient and graph history."""
+
+    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks",
+                 "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
+
+    def __init__(self, data, dtype=None, device=None, requires_grad=False):
+        backend = backends.get_default_device() if device is None else backends.get_backend(device)
+        if isinstance(data, Tensor):
+            data = data._data if data._device.host_memory and backend.host_memory else data.numpy()
+        if dtype is None:
+            dtype = getattr(data, "dtype", None) if not isinstance(data, (list, tuple)) else None
+            if dtype is None or isinstance(data, (int, float, bool)):
+                dtype = infer_dtype(data)
+            elif not hasattr(data, "__cuda_array_interface__"):
+                dtype = infer_dtype(data) if not isinstance(data, (np.ndarray, np.generic)) else data.dtype
+        self._data = backend.asarray(data, dtype=np.dtype(dtype) if dtype is not None else None)
+        self._device = backend
+        self._node = None
+        self._out_idx = 0
+        self.requires_grad = False
+        self.grad = None
+        self._vc = None
+        self._hooks = None
+        self._retains_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, array, device, node, idx, requires_grad):
+        """Wrap a backend array without checks (the fast path every op output takes)."""
+        t = object.__new__(cls)
+        t._data = array
+        t._device = device
+        t._out_idx = idx
+        t.grad = None
+        t._vc = None
+        t._hooks = None
+        t._retains_grad = False
+        if requires_grad and array.dtype.kind == "f":
+            t._node = node
+            t.requires_grad = True
+        else:
+            t._node = None
+            t.requires_grad = False
+        return t
+
+    # ----- attributes --------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(self._data.shape)
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def size(self):
+        return int(self._data.size)
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user rather than by an op that records a graph."""
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        """The op (graph node) that made this tensor, or None for a leaf."""
+        return self._node
+
+    @property
+    def data(self):
+        """This tensor's values as a tensor outside any graph (shares memory and version counter)."""
+        t = Tensor._make(self._data, self._device, None, 0, False)
+        t._vc = self._version_cell()
+        return t
+
+    @data.setter
+    def data(self, value):
+        value = value._data if isinstance(value, Tensor) else self._device.asarray(value)
+        if tuple(value.shape) != self.shape:
+            raise ValueError(f"Tensor.data: new value has shape {tuple(value.shape)}, tensor has {self.shape}")
+        self._data = value
+
+    @property
+    def T(self):
+        """The tensor with its axes reversed."""
+        from .ops.shape import transpose
+        return transpose(self)
+
+    @property
+    def _version(self):
+        return 0 if self._vc is None else self._vc[0]
+
+    def _version_cell(self):
+        if self._vc is None:
+            self._vc = [0]
+        return self._vc
+
+    def _bump_version(self):
+        if self._vc is not None:
+            self._vc[0] += 1
+
+    # ----- conversion --------------------------------------------------------------------------
+    def numpy(self):
+        """The values as a NumPy array on the host (shares memory on CPU devices)."""
+        return self._device.to_host(self._data)
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(f"item(): tensor has {self._data.size} elements (shape {self.shape}); "
+                             "only one-element tensors convert to a Python number")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self):
+        """The values as (nested) Python lists."""
+        return self.numpy().tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+                             "use .any() or .all()")
+        return bool(self.item())
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
+        extras = []
+        if self._device.name != "cpu":
+            extras.append(f"device='{self._device.name}'")
+        if self.dtype != np.float32 and self.dtype.kind == "f":
+            extras.append(f"dtype={self.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node.name()}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ----- graph -------------------------------------------------------------------------------
+    def detach(self):
+        """The same values outside the graph (shares memory)."""
+        return self.data
+
+    def clone(self):
+        """A copy of the values that stays in the graph."""
+        from .ops.elementwise import Clone
+        return Clone.apply(self)
+
+    def requires_grad_(self, flag=True):
+        """Set whether gradients are accumulated into this leaf's .grad; returns self."""
+        if flag and not is_floating(self.dtype):
+            raise TypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
+                            "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
+        if not flag and self._node is not None:
+            raise GraphError("requires_grad_(False) only works on leaf tensors; use .detach() for this one")
+        self.requires_grad = bool(flag)
+        return self
+
+    def retain_grad(self):
+        """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
+        if self._node is not None:
+            self._retains_grad = True
+
+    def register_hook(self, fn):
+        """Call fn(grad) when this tensor's gradient is computed; a non-None return replaces it."""
+        if not self.requires_grad:
+            raise GraphError("register_hook: this tensor does not require gradients")
+        from .hooks import add_hook
+        return add_hook(self, fn)
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars)."""
+        from .engine import run_backward
+        run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
+
+    def zero_(self):
+        """Fill with zeros in place."""
+        return self._inplace_assign(self._device.xp.zeros_like(self._data), "zero_")
+
+    def fill_(self, value):
+        """Fill with `value` in place."""
+        return self._inplace_assign(self._device.xp.full_like(self._data, value), "fill_")
+
+    def copy_(self, src):
+        """Copy `src`'s values into this tensor in place."""
+        src = src._data if isinstance(src, Tensor) else self._device.asarray(src)
+        return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_")
+
+    def _inplace_assign(self, values, op):
+        _check_inplace(self, op)
+        self._data[...] = values
+        self._bump_version()
+        return self
+
+    # ----- device and dtype --------------------------------------------------------------------
+    def to(self, target):
+        """This tensor on another device ('cpu', 'numba', 'cuda:0') or with another dtype."""
+        from .ops.convert import to
+        return to(self, target)
+
+    def astype(self, dtype):
+        """This tensor with another dtype (differentiable between float dtypes)."""
+        from .ops.convert import astype
+        return astype(self, dtype)
+
+    def cpu(self):
+        """This tensor on the `cpu` device."""
+        return self.to("cpu")
+
+
+def _check_inplace(t, op):
+    if state.enabled and t.requires_grad:
+        where = "a leaf tensor that requires grad" if t._node is None else "a tensor that is part of a graph"
+        raise GraphError(f"{op}: in-place change of {where} (shape {t.shape}); do it inside `with ag.no_grad():` "
+                         "or on t.detach()")

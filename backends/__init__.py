@@ -1,0 +1,28 @@
+"""Device backends: one interface, implemented by NumPy (`cpu`), Numba (`numba`) and CuPy (`cuda`)."""
+from .base import ACTIVATIONS, Backend
+from .errors import DeviceError
+from .registry import available, get_backend, get_default_device, register, seed_all, set_default_device
+from . import registry as _registry
+
+
+def _numpy_factory(index):
+    from .numpy_backend import NumpyBackend
+    return NumpyBackend(index)
+
+
+def _numba_factory(index):
+    from .numba_backend import NumbaBackend
+    return NumbaBackend(index)
+
+
+def _cupy_factory(index):
+    from .cupy_backend import CupyBackend
+    return CupyBackend(index)
+
+
+register("cpu", _registry._seeded(_numpy_factory))
+register("numba", _registry._seeded(_numba_factory))
+register("cuda", _registry._seeded(_cupy_factory))
+
+__all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
+           "register", "seed_all", "set_default_device"]

@@ -1,0 +1,187 @@
+"""The Backend interface: what every device must provide.
+
+A backend owns an array module (`xp`: numpy or cupy, which share one API), moves arrays to and
+from the host, owns a random generator, and implements the named kernels where devices must
+differ. Op bodies in `autograd` and `nn` use `xp` for everything else.
+
+Layouts: images are NCHW, convolution weights (C_out, C_in // groups, kH, kW). Spatial arguments
+(`stride`, `padding`, `dilation`, `kernel`) are always pairs of ints `(h, w)`; `padding` is
+symmetric. Kernels never see Tensors, only this backend's arrays.
+"""
+from abc import ABC, abstractmethod
+
+
+class Backend(ABC):
+    """One device: an array module, transfers, random numbers and the named kernels."""
+
+    #: device type: "cpu", "numba", "cuda"
+    type = "abstract"
+    #: True when arrays live in host memory as NumPy arrays (moves between such devices copy nothing)
+    host_memory = True
+
+    def __init__(self, index=None):
+        self.index = index
+        self.name = self.type if index is None else f"{self.type}:{index}"
+
+    # ----- identity: a backend is also the user-visible device object --------------------------
+    def __repr__(self):
+        return f"device('{self.name}')"
+
+    def __str__(self):
+        return self.name
+
+    def __eq__(self, other):
+        if isinstance(other, Backend):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other or (self.index == 0 and self.type == other)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.name)
+
+    # ----- arrays ------------------------------------------------------------------------------
+    @property
+    @abstractmethod
+    def xp(self):
+        """The array module (numpy or cupy) whose functions op bodies call."""
+
+    @abstractmethod
+    def asarray(self, data, dtype=None):
+        """`data` (array, list, scalar, host or any device) as an array of this device."""
+
+    @abstractmethod
+    def to_host(self, array):
+        """`array` of this device as a NumPy array (no copy when it already is one)."""
+
+    def is_array(self, obj):
+        """True when `obj` is an array of this backend's array module."""
+        return isinstance(obj, self.xp.ndarray)
+
+    def synchronize(self):
+        """Block until queued work on this device has finished (no-op on the CPU)."""
+
+    # ----- random numbers ----------------------------------------------------------------------
+    @abstractmethod
+    def seed(self, seed):
+        """Reset this device's generator to `seed`."""
+
+    @abstractmethod
+    def rand(self, shape, dtype):
+        """Uniform [0, 1) samples."""
+
+    @abstractmethod
+    def randn(self, shape, dtype):
+        """Standard normal samples."""
+
+    @abstractmethod
+    def randint(self, low, high, shape, dtype):
+        """Integers uniform in [low, high)."""
+
+    @abstractmethod
+    def permutation(self, n):
+        """A random permutation of range(n) as an int64 array."""
+
+    # ----- convolution -------------------------------------------------------------------------
+    @abstractmethod
+    def conv2d(self, x, w, stride, padding, dilation, groups):
+        """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
+
+    @abstractmethod
+    def conv2d_grad_input(self, gy, w, x_shape, stride, padding, dilation, groups):
+        """Gradient of conv2d with respect to its input, shape `x_shape` (also the transposed convolution)."""
+
+    @abstractmethod
+    def conv2d_grad_weight(self, gy, x, w_shape, stride, padding, dilation, groups):
+        """Gradient of conv2d with respect to its weight, shape `w_shape`."""
+
+    # ----- pooling -----------------------------------------------------------------------------
+    @abstractmethod
+    def max_pool2d(self, x, kernel, stride, padding, dilation, ceil_mode):
+        """Max pooling of x (N, C, H, W) -> (y, argmax); argmax holds int64 flat indices into H*W."""
+
+    @abstractmethod
+    def max_pool2d_grad(self, gy, argmax, x_shape):
+        """Gradient of max pooling: gy scattered to the argmax positions, shape `x_shape`."""
+
+    @abstractmethod
+    def avg_pool2d(self, x, kernel, stride, padding, ceil_mode, count_include_pad):
+        """Average pooling of x (N, C, H, W)."""
+
+    @abstractmethod
+    def avg_pool2d_grad(self, gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad):
+        """Gradient of average pooling, shape `x_shape`."""
+
+    # ----- scatter -----------------------------------------------------------------------------
+    @abstractmethod
+    def scatter_add(self, out, index, src):
+        """out[index] += src in place, accumulating repeated indices (index: a NumPy-style index)."""
+
+    @abstractmethod
+    def index_add(self, out, index, src):
+        """out[index[i]] += src[i] in place along axis 0, accumulating repeats (embedding gradients)."""
+
+    # ----- fused activations -------------------------------------------------------------------
+    @abstractmethod
+    def act_forward(self, name, x):
+        """y = act(x) for name in ACTIVATIONS."""
+
+    @abstractmethod
+    def act_backward(self, name, x, y, gy):
+        """Gradient of act at x (y = act(x) is given too) times gy."""
+
+    # ----- softmax family ----------------------------------------------------------------------
+    @abstractmethod
+    def softmax(self, x, axis):
+        """Numerically stable softmax along axis."""
+
+    @abstractmethod
+    def softmax_grad(self, y, gy, axis):
+        """Gradient of softmax given its output y."""
+
+    @abstractmethod
+    def log_softmax(self, x, axis):
+        """Numerically stable log-softmax along axis."""
+
+    @abstractmethod
+    def log_softmax_grad(self, y, gy, axis):
+        """Gradient of log-softmax given its output y (log-probabilities)."""
+
+    @abstractmethod
+    def cross_entropy(self, logits, target, ignore_index, label_smoothing):
+        """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp)."""
+
+    @abstractmethod
+    def cross_entropy_grad(self, logp, target, gloss, ignore_index, label_smoothing):
+        """Gradient of the per-sample loss with respect to the logits, given gloss (N,)."""
+
+    # ----- recurrent cells ---------------------------------------------------------------------
+    @abstractmethod
+    def lstm_cell(self, gates, c_prev):
+        """One LSTM step from pre-activations (B, 4H) in gate order i, f, g, o -> (h, c, cache)."""
+
+    @abstractmethod
+    def lstm_cell_grad(self, cache, c_prev, gh, gc):
+        """Backward of lstm_cell -> (g_gates (B, 4H), g_c_prev)."""
+
+    @abstractmethod
+    def gru_cell(self, gi, gh, h_prev):
+        """One GRU step from input/hidden projections (B, 3H) in gate order r, z, n -> (h, cache)."""
+
+    @abstractmethod
+    def gru_cell_grad(self, cache, h_prev, gout):
+        """Backward of gru_cell -> (g_gi, g_gh, g_h_prev)."""
+
+    # ----- optimiser updates (in place) --------------------------------------------------------
+    @abstractmethod
+    def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
+        """One SGD step as torch.optim.SGD, updating param (and buf when momentum != 0) in place."""
+
+    @abstractmethod
+    def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
+                  decoupled, amsgrad):
+        """One Adam (decoupled=False) or AdamW (decoupled=True) step as PyTorch's, in place."""
+
+
+#: activation names every backend's act_forward/act_backward accept
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")

@@ -1,0 +1,68 @@
+"""The NumPy backend: the default `cpu` device, and the reference every other backend is tested against."""
+import numpy as np
+
+from .base import Backend
+from .numpy_kernels import activation, conv, optim, pool, rnn, scatter
+from .numpy_kernels import softmax as softmax_kernels
+
+
+class NumpyBackend(Backend):
+    """Host arrays through NumPy; kernels are vectorised NumPy (im2col convolution and friends)."""
+
+    type = "cpu"
+    host_memory = True
+
+    def __init__(self, index=None):
+        super().__init__(None)
+        self._rng = np.random.default_rng()
+
+    @property
+    def xp(self):
+        return np
+
+    def asarray(self, data, dtype=None):
+        if hasattr(data, "__cuda_array_interface__") and not isinstance(data, np.ndarray):
+            data = data.get() if hasattr(data, "get") else np.asarray(data)
+        return np.asarray(data, dtype=dtype)
+
+    def to_host(self, array):
+        return array
+
+    def seed(self, seed):
+        self._rng = np.random.default_rng(seed)
+
+    def rand(self, shape, dtype):
+        return self._rng.random(shape, dtype=np.float64).astype(dtype, copy=False)
+
+    def randn(self, shape, dtype):
+        return self._rng.standard_normal(shape, dtype=np.float64).astype(dtype, copy=False)
+
+    def randint(self, low, high, shape, dtype):
+        return self._rng.integers(low, high, size=shape, dtype=dtype)
+
+    def permutation(self, n):
+        return self._rng.permutation(n).astype(np.int64, copy=False)
+
+    conv2d = staticmethod(conv.conv2d)
+    conv2d_grad_input = staticmethod(conv.conv2d_grad_input)
+    conv2d_grad_weight = staticmethod(conv.conv2d_grad_weight)
+    max_pool2d = staticmethod(pool.max_pool2d)
+    max_pool2d_grad = staticmethod(pool.max_pool2d_grad)
+    avg_pool2d = staticmethod(pool.avg_pool2d)
+    avg_pool2d_grad = staticmethod(pool.avg_pool2d_grad)
+    scatter_add = staticmethod(scatter.scatter_add)
+    index_add = staticmethod(scatter.index_add)
+    act_forward = staticmethod(activation.act_forward)
+    act_backward = staticmethod(activation.act_backward)
+    softmax = staticmethod(softmax_kernels.softmax)
+    softmax_grad = staticmethod(softmax_kernels.softmax_grad)
+    log_softmax = staticmethod(softmax_kernels.log_softmax)
+    log_softmax_grad = staticmethod(softmax_kernels.log_softmax_grad)
+    cross_entropy = staticmethod(softmax_kernels.cross_entropy)
+    cross_entropy_grad = staticmethod(softmax_kernels.cross_entropy_grad)
+    lstm_cell = staticmethod(rnn.lstm_cell)
+    lstm_cell_grad = staticmethod(rnn.lstm_cell_grad)
+    gru_cell = staticmethod(rnn.gru_cell)
+    gru_cell_grad = staticmethod(rnn.gru_cell_grad)
+    sgd_step = staticmethod(optim.sgd_step)
+    adam_step = staticmethod(optim.adam_step)

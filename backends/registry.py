@@ -1,0 +1,136 @@
+"""Device registry: names -> backend instances, the default device, and DEEPGRAD_DEVICE."""
+import os
+
+from .errors import DeviceError
+
+_factories = {}     # device type -> factory(index) -> Backend
+_instances = {}     # full device name -> Backend
+_install_hints = {
+    "numba": 'pip install numba (it is a required dependency of deepgrad; reinstall with pip install deepgrad)',
+    "cuda": 'pip install "deepgrad[cuda]" (CuPy: cupy-cuda12x for CUDA 12, cupy-cuda13x for CUDA 13) '
+            "and run on a machine with an NVIDIA GPU",
+}
+_default_name = os.environ.get("DEEPGRAD_DEVICE", "cpu").strip() or "cpu"
+_default = None
+
+
+def register(name, factory):
+    """Register a device type `name`; `factory(index)` returns its Backend (index is None or an int)."""
+    _factories[name] = factory
+    for key in [k for k in _instances if k.split(":")[0] == name]:
+        del _instances[key]
+
+
+def _parse(name):
+    if not isinstance(name, str):
+        raise DeviceError(f"a device is named by a string such as 'cpu', 'numba', 'cuda' or 'cuda:1'; got {name!r}")
+    kind, _, index = name.strip().lower().partition(":")
+    if index:
+        if not index.isdigit():
+            raise DeviceError(f"device {name!r}: the index after ':' must be a non-negative integer, as in 'cuda:0'")
+        index = int(index)
+    else:
+        index = 0 if kind == "cuda" else None
+    return kind, index
+
+
+def get_backend(name):
+    """The Backend for a device name ('cpu', 'numba', 'cuda', 'cuda:N'); raises DeviceError if unusable."""
+    backend = _instances.get(name)
+    if backend is not None:
+        return backend
+    from .base import Backend
+    if isinstance(name, Backend):
+        return name
+    kind, index = _parse(name)
+    full = kind if index is None else f"{kind}:{index}"
+    backend = _instances.get(full)
+    if backend is None:
+        factory = _factories.get(kind)
+        if factory is None:
+            raise DeviceError(
+                f"unknown device {name!r}. Known device types: {', '.join(sorted(_factories))} "
+                f"(cuda also as 'cuda:N'). Available on this machine: {', '.join(available())}.")
+        try:
+            backend = factory(index)
+        except DeviceError:
+            raise
+        except Exception as exc:  # a missing or broken optional package
+            hint = _install_hints.get(kind, "check that the backend's packages are installed")
+            raise DeviceError(
+                f"device {name!r} is not available here: {type(exc).__name__}: {exc}. "
+                f"Available on this machine: {', '.join(available())}. To install it: {hint}.") from exc
+        _instances[full] = backend
+    _instances[name] = backend
+    return backend
+
+
+def available():
+    """Names of the devices that work on this machine, e.g. ['cpu', 'numba', 'cuda:0']."""
+    names = []
+    for kind, factory in _factories.items():
+        if kind in ("cpu", "numba"):
+            indices = [None]
+        else:
+            indices = _probe_indices(kind)
+        for index in indices:
+            full = kind if index is None else f"{kind}:{index}"
+            if full in _instances:
+                names.append(full)
+                continue
+            try:
+                _instances[full] = factory(index)
+                names.append(full)
+            except Exception:
+                pass
+    return names
+
+
+def _probe_indices(kind):
+    if kind != "cuda":
+        return [None]
+    try:
+        import cupy
+        return list(range(cupy.cuda.runtime.getDeviceCount()))
+    except Exception:
+        return []
+
+
+def get_default_device():
+    """The default device (from DEEPGRAD_DEVICE, read at import, or set_default_device)."""
+    global _default
+    if _default is None:
+        try:
+            _default = get_backend(_default_name)
+        except DeviceError as exc:
+            raise DeviceError(f"DEEPGRAD_DEVICE={_default_name!r}: {exc}") from None
+    return _default
+
+
+def set_default_device(name):
+    """Make `name` the default device for new tensors, and export it to child processes."""
+    global _default, _default_name
+    _default = get_backend(name)
+    _default_name = _default.name
+    os.environ["DEEPGRAD_DEVICE"] = _default.name
+    return _default
+
+
+def seed_all(seed):
+    """Seed every backend created so far, and remember the seed for backends created later."""
+    global _pending_seed
+    _pending_seed = seed
+    for backend in set(_instances.values()):
+        backend.seed(seed)
+
+
+_pending_seed = None
+
+
+def _seeded(factory):
+    def make(index):
+        backend = factory(index)
+        if _pending_seed is not None:
+            backend.seed(_pending_seed)
+        return backend
+    return make
