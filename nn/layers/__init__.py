@@ -1,0 +1,1 @@
+"""Layers: modules that hold parameters or state and call nn.functional."""
