@@ -1,0 +1,53 @@
+"""CIFAR-10 from the official binary archive `cifar-10-binary.tar.gz` (never the pickled version)."""
+from pathlib import Path
+
+import numpy as np
+
+from ..download import cache_dir
+from .base import ArrayDataset, dataset_file
+from .tar_members import read_members
+
+RECORD = 1 + 3 * 32 * 32  # one label byte, then the red, green and blue 32x32 planes
+
+
+class CIFAR10(ArrayDataset):
+    """Tiny colour images: `data` uint8 (N, 3, 32, 32) (NCHW), `targets` int64 (N,) indexing
+    `classes`; 50,000 train (data_batch_1..5.bin), 10,000 test (test_batch.bin).
+
+    The archive lives in `root/cifar10/` (`root` defaults to the deepgrad cache) and is read in
+    place; with `download=True` it is fetched if missing and its SHA-256 is checked.
+    """
+
+    folder = "cifar10"
+    filename = "cifar-10-binary.tar.gz"
+    url = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
+    # as published in TensorFlow Datasets' url_checksums/cifar10.txt
+    sha256 = "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"
+    members = {"train": [f"cifar-10-batches-bin/data_batch_{i}.bin" for i in range(1, 6)],
+               "test": ["cifar-10-batches-bin/test_batch.bin"]}
+    classes = ("airplane", "automobile", "bird", "cat", "deer",
+               "dog", "frog", "horse", "ship", "truck")
+
+    def __init__(self, root=None, train=True, download=True, transform=None, target_transform=None):
+        folder = Path(root if root is not None else cache_dir()) / self.folder
+        path = dataset_file(folder, self.filename, self.sha256, [self.url], download)
+        names = self.members["train" if train else "test"]
+        found = read_members(path, set(names).__contains__)
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise ValueError(f"{path} lacks {', '.join(missing)}; is it the binary version of "
+                             f"CIFAR-10 ({self.url})?")
+        images, labels = zip(*(parse_batch(found[n], f"{path}:{n}", len(self.classes)) for n in names))
+        super().__init__(np.concatenate(images), np.concatenate(labels), transform, target_transform)
+
+
+def parse_batch(blob, where, num_classes):
+    """Split one binary batch into images uint8 (N, 3, 32, 32) and labels int64 (N,)."""
+    if len(blob) % RECORD:
+        raise ValueError(f"{where} is {len(blob)} bytes, not a whole number of {RECORD}-byte "
+                         f"records; the archive is truncated or corrupt")
+    records = np.frombuffer(blob, np.uint8).reshape(-1, RECORD)
+    labels = records[:, 0].astype(np.int64)
+    if labels.size and labels.max() >= num_classes:
+        raise ValueError(f"{where} has label {labels.max()}; expected 0-{num_classes - 1}")
+    return records[:, 1:].reshape(-1, 3, 32, 32).copy(), labels
