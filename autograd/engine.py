@@ -4,8 +4,6 @@ Each node runs once, after every node that consumes its outputs has handed it a 
 Saved arrays are dropped as soon as a node has run, unless retain_graph is set.
 With create_graph, gradients are Tensors and each node's backward itself records a graph.
 """
-import heapq
-
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
@@ -20,22 +18,19 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]
     capture = None if inputs is None else {_key(t): None for t in inputs}
 
-    deps = _count_dependencies(t._node for t in roots)
     buffers = {}
-    heap = []
     given = set()
     for t, g in zip(roots, seeds):
         if t._node is None:
             _to_leaf(t, g, capture, given, (g,), graph_mode)
         else:
             _add_to_buffer(buffers, t._node, t._out_idx, g)
-    for node in {t._node for t in roots if t._node is not None}:
-        if deps.get(node, 0) == 0:
-            heapq.heappush(heap, (-node.seq, node))
 
-    while heap:
-        node = heapq.heappop(heap)[1]
-        gs = buffers.pop(node)
+    # a node's consumers were all created after it, so descending creation order is a topological order
+    for node in _reachable(t._node for t in roots):
+        gs = buffers.pop(node, None)
+        if gs is None:
+            continue  # no gradient reached this node
         if node._hooks:
             for idx, hooks in node._hooks.items():
                 if gs[idx] is not None:
@@ -44,21 +39,49 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             for idx, g in enumerate(gs):
                 if (id(node), idx) in capture:
                     capture[(id(node), idx)] = g
-        in_grads = _run_node(node, gs, graph_mode)
+        if graph_mode or node._freed or node.n_out > 1 or state.anomaly:
+            in_grads = _run_node(node, gs, graph_mode)
+        else:
+            for t, version in node._saved_versions:
+                if t._version != version:
+                    _raise_modified(node, t._version, version)
+            if node._dirty_outputs:
+                _raise_modified(node, "changed", "unchanged")
+            in_grads = type(node).backward(node, *gs)
+            if type(in_grads) is not tuple:
+                in_grads = (in_grads,)
+            if len(in_grads) != len(node.parents):
+                _raise_arity(node, in_grads)
         if not retain:
             node.release()
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
-            if parent is None or g is None:
+            if g is None or parent is None:
                 continue
-            if type(parent) is Tensor or isinstance(parent, Tensor):
+            if isinstance(parent, Tensor):
                 _to_leaf(parent, g, capture, given, gs, graph_mode)
                 continue
-            _add_to_buffer(buffers, parent, idx, g)
-            left = deps[parent] - 1
-            deps[parent] = left
-            if left == 0:
-                heapq.heappush(heap, (-parent.seq, parent))
+            buf = buffers.get(parent)
+            if buf is None:
+                buf = buffers[parent] = [None] * parent.n_out
+            buf[idx] = g if buf[idx] is None else buf[idx] + g
     return capture
+
+
+def _reachable(root_nodes):
+    """Every node the roots depend on, newest first."""
+    stack = [n for n in root_nodes if n is not None]
+    seen = set(stack)
+    push = stack.append
+    while stack:
+        for parent in stack.pop().parents:
+            if parent is not None and parent not in seen and not isinstance(parent, Tensor):
+                seen.add(parent)
+                push(parent)
+    return sorted(seen, key=_seq, reverse=True)
+
+
+def _seq(node):
+    return node.seq
 
 
 def _seed(t, g, graph_mode):
@@ -92,22 +115,6 @@ def _key(t):
     return id(t) if t._node is None else (id(t._node), t._out_idx)
 
 
-def _count_dependencies(root_nodes):
-    deps = {}
-    stack = [n for n in root_nodes if n is not None]
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        for parent in node.parents:
-            if parent is None or isinstance(parent, Tensor):
-                continue
-            deps[parent] = deps.get(parent, 0) + 1
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return deps
-
-
 def _add_to_buffer(buffers, node, idx, g):
     buf = buffers.get(node)
     if buf is None:
@@ -120,11 +127,11 @@ def _run_node(node, gs, graph_mode):
         raise GraphError(f"backward through {node.name()} a second time: its saved values were freed after the "
                          "first backward; call the first .backward(retain_graph=True) if you need to go "
                          "through the graph again")
-    for cell, version in node._saved_versions:
-        if cell[0] != version:
-            raise GraphError(f"{node.name()}: a tensor it saved for backward was modified in place after it was "
-                             f"used (version {cell[0]}, expected {version}); change a copy (t.clone()) instead, "
-                             "or make the in-place change after backward")
+    for t, version in node._saved_versions:
+        if t._version != version:
+            _raise_modified(node, t._version, version)
+    if node._dirty_outputs:
+        _raise_modified(node, "changed", "unchanged")
     if node.n_out > 1:
         for i, g in enumerate(gs):
             if g is None:
@@ -138,12 +145,22 @@ def _run_node(node, gs, graph_mode):
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.parents):
-        raise GraphError(f"{node.name()}.backward returned {len(in_grads)} gradients for "
-                         f"{len(node.parents)} forward arguments")
+        _raise_arity(node, in_grads)
     if state.anomaly:
         _check_finite(node.name(), "backward", [g._data if isinstance(g, Tensor) else g for g in in_grads],
                       node.device)
     return in_grads
+
+
+def _raise_modified(node, now, expected):
+    raise GraphError(f"{node.name()}: a tensor it saved for backward was modified in place after it was "
+                     f"used (version {now}, expected {expected}); change a copy (t.clone()) instead, "
+                     "or make the in-place change after backward")
+
+
+def _raise_arity(node, in_grads):
+    raise GraphError(f"{node.name()}.backward returned {len(in_grads)} gradients for "
+                     f"{len(node.parents)} forward arguments")
 
 
 def _graph_backward(node, gs):
@@ -169,18 +186,18 @@ def _graph_backward(node, gs):
 
 
 def _wrap_saved(node, arr, src):
+    """A saved array as a Tensor connected to the graph: src k >= 0 is input k, src -1-j is output j."""
     device = node.device
     if src is None:
         return Tensor._make(arr, device, None, 0, False) if hasattr(arr, "dtype") and hasattr(arr, "shape") else arr
-    kind, k = src
-    if kind == "out":
-        return Tensor._make(arr, device, node, k, True)
-    parent = node.parents[k]
+    if src < 0:
+        return Tensor._make(arr, device, node, -1 - src, True)
+    parent = node.parents[src]
     if parent is None:
         return Tensor._make(arr, device, None, 0, False)
     if isinstance(parent, Tensor):
         return parent
-    return Tensor._make(arr, device, parent, node.parent_idx[k], True)
+    return Tensor._make(arr, device, parent, node.parent_idx[src], True)
 
 
 def _hooked(hooks, g, device, graph_mode):

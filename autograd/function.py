@@ -22,6 +22,9 @@ class Function:
     _freed = False
     _hooks = None
     out_device = None
+    n_out = 1
+    _dirty_outputs = False
+    _saved_src = None
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -49,62 +52,67 @@ class Function:
         """Run the op on tensors (and plain arguments), recording a graph node when gradients are needed."""
         ctx = cls()
         device = None
-        needs = False
-        arrays = list(args)
-        for i, a in enumerate(args):
+        record = False
+        arrays = []
+        parents = []
+        parent_idx = []
+        needs = []
+        for a in args:
             if isinstance(a, Tensor):
-                arrays[i] = a._data
+                arrays.append(a._data)
                 if device is None:
                     device = a._device
                 elif a._device is not device:
                     _mixed_devices(cls, args)
                 if a.requires_grad:
-                    needs = True
+                    record = True
+                    node = a._node
+                    parents.append(a if node is None else node)
+                    parent_idx.append(a._out_idx)
+                    needs.append(True)
+                    continue
+            else:
+                arrays.append(a)
+            parents.append(None)
+            parent_idx.append(0)
+            needs.append(False)
         if device is None:
             raise TypeError(f"{cls.name()}: expected at least one Tensor argument")
         ctx.device = device
         ctx.xp = device.xp
-        record = needs and state.enabled
+        record = record and state.enabled
         if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            ctx.needs_input_grad = needs
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             from .errors import op_error
             raise op_error(cls, args, exc) from None
-        single = not isinstance(out, tuple)
-        outs = (out,) if single else out
-        non_diff = getattr(ctx, "_non_diff", ())
-        device = ctx.out_device or device
-        if record:
-            parents = []
-            parent_idx = []
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    node = a._node
-                    if node is None:
-                        parents.append(a)
-                        parent_idx.append(0)
-                    else:
-                        parents.append(node)
-                        parent_idx.append(a._out_idx)
-                else:
-                    parents.append(None)
-                    parent_idx.append(0)
-            ctx.parents = parents
-            ctx.parent_idx = parent_idx
-            ctx.seq = next(_sequence)
-            ctx.n_out = len(outs)
-            results = tuple(Tensor._make(o, device, ctx, i, id(o) not in non_diff) for i, o in enumerate(outs))
-            if ctx.saved_tensors:
-                _track_saved(ctx, args, arrays, outs, results)
-            if ctx.n_out > 1:
-                ctx.out_meta = tuple((o.shape, o.dtype) for o in outs)
+        if ctx.out_device is not None:
+            device = ctx.out_device
+        if not record:
+            if state.anomaly:
+                _check_finite(cls.name(), "forward", out if isinstance(out, tuple) else (out,), device)
+            if isinstance(out, tuple):
+                return tuple(_wrap(o, device, None, 0) for o in out)
+            return _wrap(out, device, None, 0)
+        ctx.parents = parents
+        ctx.parent_idx = parent_idx
+        ctx.seq = next(_sequence)
+        if isinstance(out, tuple):
+            non_diff = getattr(ctx, "_non_diff", ())
+            ctx.n_out = len(out)
+            ctx.out_meta = tuple((o.shape, o.dtype) for o in out)
+            results = tuple(_wrap(o, device, None if id(o) in non_diff else ctx, i) for i, o in enumerate(out))
+            outs = out
         else:
-            results = tuple(Tensor._make(o, device, None, 0, False) for o in outs)
+            results = _wrap(out, device, ctx, 0)
+            outs = (out,)
+        if ctx.saved_tensors:
+            _track_saved(ctx, args, arrays, outs)
         if state.anomaly:
             _check_finite(cls.name(), "forward", outs, device)
-        return results[0] if single else results
+        return results
 
     @classmethod
     def name(cls):
@@ -116,29 +124,63 @@ class Function:
         if self.saved_tensors:
             self.saved_tensors = ()
             self._freed = True
-        self._saved_src = None
+            self._saved_src = None
+            self._saved_versions = ()
 
 
-def _track_saved(ctx, args, arrays, outs, results):
-    """Note where each saved array came from (for create_graph) and the versions to check at backward."""
+def _wrap(array, device, node, idx):
+    """A Tensor around an op's output; it joins the graph when `node` is given and the dtype is float."""
+    t = _new(Tensor)
+    t._data = array
+    t._device = device
+    t._out_idx = idx
+    t.grad = None
+    t._vc = None
+    t._hooks = None
+    if node is not None and array.dtype.kind == "f":
+        t._node = node
+        t.requires_grad = True
+    else:
+        t._node = None
+        t.requires_grad = False
+    return t
+
+
+_new = object.__new__
+
+
+def _track_saved(ctx, args, arrays, outs):
+    """Note where each saved array came from (for create_graph) and the input versions to check at backward.
+
+    Saved outputs are checked through their tensors' version cells, which in-place ops create on demand
+    (see Tensor._bump_version), so the common case allocates nothing here.
+    """
     src = []
-    versions = []
+    versions = None
     for arr in ctx.saved_tensors:
-        where = None
-        for k, a in enumerate(arrays):
-            if a is arr and isinstance(args[k], Tensor):
-                where = ("in", k)
-                versions.append((args[k]._version_cell(), args[k]._vc[0]))
-                break
-        else:
-            for j, o in enumerate(outs):
-                if o is arr:
-                    where = ("out", j)
-                    versions.append((results[j]._version_cell(), 0))
+        k = 0
+        for a in arrays:
+            if a is arr:
+                t = args[k]
+                if isinstance(t, Tensor):
+                    src.append(k)
+                    if versions is None:
+                        versions = []
+                    versions.append((t, t._version))
                     break
-        src.append(where)
+            k += 1
+        else:
+            j = 0
+            for o in outs:
+                if o is arr:
+                    src.append(-1 - j)
+                    break
+                j += 1
+            else:
+                src.append(None)
     ctx._saved_src = src
-    ctx._saved_versions = versions
+    if versions is not None:
+        ctx._saved_versions = versions
 
 
 def _mixed_devices(cls, args):

@@ -29,8 +29,7 @@ def _inplace(fn, name):
             if self._node is None and self.requires_grad:
                 _check_inplace(self, name)
             result = fn(self, other)
-            self._data, self._node, self._out_idx = result._data, result._node, result._out_idx
-            self.requires_grad = result.requires_grad
+            _rebind(self, result)
             return self
         result = fn(Tensor._make(self._data, self._device, None, 0, False), other)
         if result.shape != self.shape:
@@ -42,14 +41,20 @@ def _inplace(fn, name):
     return method
 
 
+def _rebind(t, result):
+    """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
+    t._data, t._node, t._out_idx = result._data, result._node, result._out_idx
+    t.requires_grad = result.requires_grad
+    if t._vc is not None:
+        t._vc[1] = t._node
+
+
 def _setitem(self, index, value):
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
         from .ops.setitem import setitem
-        result = setitem(self, index, value)
-        self._data, self._node, self._out_idx = result._data, result._node, result._out_idx
-        self.requires_grad = result.requires_grad
+        _rebind(self, setitem(self, index, value))
         return
     index = I._prepare_index(self, index)
     self._data[index] = value._data if isinstance(value, Tensor) else value

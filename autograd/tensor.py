@@ -11,8 +11,7 @@ from .grad_mode import state
 class Tensor:
     """An N-d array (0-d scalar upwards) on one device, with an optional gradient and graph history."""
 
-    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks",
-                 "_retains_grad", "__weakref__")
+    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
@@ -33,28 +32,13 @@ class Tensor:
         self.grad = None
         self._vc = None
         self._hooks = None
-        self._retains_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, array, device, node, idx, requires_grad):
-        """Wrap a backend array without checks (the fast path every op output takes)."""
-        t = object.__new__(cls)
-        t._data = array
-        t._device = device
-        t._out_idx = idx
-        t.grad = None
-        t._vc = None
-        t._hooks = None
-        t._retains_grad = False
-        if requires_grad and array.dtype.kind == "f":
-            t._node = node
-            t.requires_grad = True
-        else:
-            t._node = None
-            t.requires_grad = False
-        return t
+    @staticmethod
+    def _make(array, device, node, idx, requires_grad):
+        """Wrap a backend array without checks."""
+        return _wrap(array, device, node if requires_grad else None, idx)
 
     # ----- attributes --------------------------------------------------------------------------
     @property
@@ -113,12 +97,16 @@ class Tensor:
 
     def _version_cell(self):
         if self._vc is None:
-            self._vc = [0]
+            self._vc = [0, self._node]
         return self._vc
 
     def _bump_version(self):
-        if self._vc is not None:
-            self._vc[0] += 1
+        """Record an in-place change, so that backward through ops that saved this tensor refuses to run."""
+        cell = self._version_cell()
+        cell[0] += 1
+        node = cell[1]
+        if node is not None and any(src is not None and src < 0 for src in node._saved_src or ()):
+            node._dirty_outputs = True  # an op output changed in place, and its own node saved it
 
     # ----- conversion --------------------------------------------------------------------------
     def numpy(self):
@@ -207,7 +195,14 @@ class Tensor:
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
         if self._node is not None:
-            self._retains_grad = True
+            import weakref
+            ref = weakref.ref(self)
+
+            def keep(grad):
+                owner = ref()
+                if owner is not None:
+                    owner.grad = grad if owner.grad is None else owner.grad + grad
+            self.register_hook(keep)
 
     def register_hook(self, fn):
         """Call fn(grad) when this tensor's gradient is computed; a non-None return replaces it."""
@@ -261,3 +256,6 @@ def _check_inplace(t, op):
         where = "a leaf tensor that requires grad" if t._node is None else "a tensor that is part of a graph"
         raise GraphError(f"{op}: in-place change of {where} (shape {t.shape}); do it inside `with ag.no_grad():` "
                          "or on t.detach()")
+
+
+from .function import _wrap  # noqa: E402  (function.py needs Tensor first)

@@ -41,10 +41,9 @@ class Backend(ABC):
         return hash(self.name)
 
     # ----- arrays ------------------------------------------------------------------------------
-    @property
-    @abstractmethod
-    def xp(self):
-        """The array module (numpy or cupy) whose functions op bodies call."""
+    #: the array module (numpy or cupy) whose functions op bodies call; a plain attribute because
+    #: every op reads it
+    xp = None
 
     @abstractmethod
     def asarray(self, data, dtype=None):

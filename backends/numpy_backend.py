@@ -16,9 +16,7 @@ class NumpyBackend(Backend):
         super().__init__(None)
         self._rng = np.random.default_rng()
 
-    @property
-    def xp(self):
-        return np
+    xp = np
 
     def asarray(self, data, dtype=None):
         if hasattr(data, "__cuda_array_interface__") and not isinstance(data, np.ndarray):

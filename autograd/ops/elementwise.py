@@ -275,6 +275,16 @@ class Where(Function):
 
 def _promote(a, b):
     """Make int/bool operands follow the float operand's dtype (Python scalars never widen floats)."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype is b._data.dtype:
+                return a, b
+        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
+            return a, b
+    return _promote_slow(a, b)
+
+
+def _promote_slow(a, b):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
     if ta and tb:
