@@ -1,0 +1,36 @@
+"""The workloads, one module each; every module has `cases(device, config) -> list[Case]`."""
+import importlib
+
+#: module name -> the case (row) names it produces, in report order
+WORKLOADS = {
+    "ops": ("ops",),
+    "mlp": ("mlp", "mlp_autograd"),
+    "cnn": ("cnn",),
+    "lstm": ("lstm",),
+    "matmul": ("matmul",),
+    "conv": ("conv",),
+    "memory": ("memory",),
+    "startup": ("startup",),
+    "large": ("large_mlp", "large_conv"),
+}
+
+
+def resolve(names):
+    """(module names, case names) selected by workload or case names, e.g. ['mlp_autograd', 'ops'].
+
+    Raises ValueError naming the unknown names and the known ones.
+    """
+    known = {case: module for module, case_names in WORKLOADS.items() for case in case_names}
+    unknown = [n for n in names if n not in WORKLOADS and n not in known]
+    if unknown:
+        every = sorted(set(WORKLOADS) | set(known))
+        raise ValueError(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(every)}")
+    cases = {case for n in names for case in (WORKLOADS.get(n) or (n,))}
+    modules = [m for m in WORKLOADS if any(c in cases for c in WORKLOADS[m])]
+    return modules, cases
+
+
+def cases_for(module_name, device, config):
+    """The cases of workload module `module_name` on `device`."""
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return module.cases(device, config)
