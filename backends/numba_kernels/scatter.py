@@ -1,0 +1,47 @@
+"""out[index[i]] += src[i] along axis 0 with repeated indices accumulated (embedding gradients).
+
+Rows may repeat, so the parallel tasks split the columns, not the rows: each task walks every
+index for its own slice of columns, and no two tasks touch the same element.
+"""
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+_MIN_COLUMNS_PER_TASK = 16
+
+
+@njit(parallel=True, cache=True)
+def _index_add(out, index, src, tasks):
+    rows, cols = out.shape
+    for task in prange(tasks):
+        lo, hi = task * cols // tasks, (task + 1) * cols // tasks
+        for i in range(index.shape[0]):
+            r = index[i]
+            if r < 0:
+                r += rows
+            for j in range(lo, hi):
+                out[r, j] += src[i, j]
+
+
+def fast_path(out, index, src):
+    """True when `index_add` below handles this call: a C-contiguous float out, a 1-D integer index
+    array and src of shape (len(index),) + out.shape[1:] with out's dtype."""
+    return (isinstance(index, np.ndarray) and index.ndim == 1 and index.dtype.kind in "iu"
+            and out.ndim >= 1 and out.flags.c_contiguous and out.dtype.kind == "f"
+            and isinstance(src, np.ndarray) and src.dtype == out.dtype
+            and src.shape == index.shape + out.shape[1:])
+
+
+def index_add(out, index, src):
+    """out[index[i]] += src[i] in place along axis 0, accumulating repeats (see fast_path for what it takes)."""
+    rows = out.shape[0]
+    if index.size == 0:
+        return
+    if (index.max() >= rows or index.min() < -rows):
+        bad = index[(index >= rows) | (index < -rows)][0]
+        raise IndexError(f"index_add: index {int(bad)} is out of range for axis 0 of out with shape {out.shape}; "
+                         f"indices must lie in [-{rows}, {rows})")
+    out2 = out.reshape(rows, -1)
+    cols = out2.shape[1]
+    tasks = max(1, min(get_num_threads(), cols // _MIN_COLUMNS_PER_TASK))
+    _index_add(out2, index.astype(np.int64, copy=False), np.ascontiguousarray(src).reshape(index.shape[0], cols),
+               tasks)

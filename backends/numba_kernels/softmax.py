@@ -1,0 +1,166 @@
+"""Softmax, log-softmax and per-sample cross-entropy along the last axis, one row per parallel task.
+
+Sums accumulate in float64 for either dtype. The wrappers take the last axis only; the backend
+hands other axes to the NumPy kernels.
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .vecmath import vexp
+
+
+@njit(cache=True, nogil=True)
+def _row_max(x, r):
+    best = x[r, 0]
+    for j in range(1, x.shape[1]):
+        if x[r, j] > best or math.isnan(x[r, j]):
+            best = x[r, j]
+            if math.isnan(best):
+                break
+    return best
+
+
+@njit(parallel=True, cache=True)
+def _softmax(x, y):
+    for r in prange(x.shape[0]):
+        top = _row_max(x, r)
+        total = 0.0
+        for j in range(x.shape[1]):
+            e = vexp(x[r, j] - top)
+            y[r, j] = e
+            total += e
+        scale = 1.0 / total
+        for j in range(x.shape[1]):
+            y[r, j] = y[r, j] * scale
+
+
+@njit(parallel=True, cache=True)
+def _log_softmax(x, y):
+    for r in prange(x.shape[0]):
+        top = _row_max(x, r)
+        total = 0.0
+        for j in range(x.shape[1]):
+            total += vexp(x[r, j] - top)
+        lse = top + math.log(total)
+        for j in range(x.shape[1]):
+            y[r, j] = x[r, j] - lse
+
+
+@njit(parallel=True, cache=True)
+def _softmax_grad(y, gy, gx):
+    for r in prange(y.shape[0]):
+        dot = 0.0
+        for j in range(y.shape[1]):
+            dot += y[r, j] * gy[r, j]
+        for j in range(y.shape[1]):
+            gx[r, j] = y[r, j] * (gy[r, j] - dot)
+
+
+@njit(parallel=True, cache=True)
+def _log_softmax_grad(y, gy, gx):
+    for r in prange(y.shape[0]):
+        total = 0.0
+        for j in range(y.shape[1]):
+            total += gy[r, j]
+        for j in range(y.shape[1]):
+            gx[r, j] = gy[r, j] - vexp(y[r, j]) * total
+
+
+@njit(parallel=True, cache=True)
+def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
+    """Fills loss and logp; returns how many targets were out of range (their loss is NaN)."""
+    classes = x.shape[1]
+    bad = 0
+    for r in prange(x.shape[0]):
+        top = _row_max(x, r)
+        total = 0.0
+        for j in range(classes):
+            total += vexp(x[r, j] - top)
+        lse = top + math.log(total)
+        sum_logp = 0.0
+        for j in range(classes):
+            logp[r, j] = x[r, j] - lse
+            sum_logp += logp[r, j]
+        t = target[r]
+        if t == ignore_index:
+            loss[r] = 0.0
+        elif t < 0 or t >= classes:
+            loss[r] = np.nan
+            bad += 1
+        else:
+            loss[r] = -(1.0 - smoothing) * logp[r, t] - smoothing / classes * sum_logp
+    return bad
+
+
+@njit(parallel=True, cache=True)
+def _cross_entropy_grad(logp, target, gloss, ignore_index, smoothing, gx):
+    classes = logp.shape[1]
+    for r in prange(logp.shape[0]):
+        t = target[r]
+        if t == ignore_index or t < 0 or t >= classes:
+            for j in range(classes):
+                gx[r, j] = 0.0
+            continue
+        g = gloss[r]
+        uniform = smoothing / classes
+        for j in range(classes):
+            gx[r, j] = g * (vexp(logp[r, j]) - uniform)
+        gx[r, t] -= g * (1.0 - smoothing)
+
+
+def _rows(a):
+    a = np.ascontiguousarray(a)
+    return a.reshape(-1, a.shape[-1])
+
+
+def softmax(x):
+    """Numerically stable softmax along the last axis."""
+    y = np.empty(x.shape, x.dtype)
+    _softmax(_rows(x), y.reshape(-1, x.shape[-1]))
+    return y
+
+
+def log_softmax(x):
+    """Numerically stable log-softmax along the last axis."""
+    y = np.empty(x.shape, x.dtype)
+    _log_softmax(_rows(x), y.reshape(-1, x.shape[-1]))
+    return y
+
+
+def softmax_grad(y, gy):
+    """Gradient of softmax along the last axis given its output y."""
+    gx = np.empty(y.shape, y.dtype)
+    _softmax_grad(_rows(y), _rows(gy), gx.reshape(-1, y.shape[-1]))
+    return gx
+
+
+def log_softmax_grad(y, gy):
+    """Gradient of log-softmax along the last axis given its output y (log-probabilities)."""
+    gx = np.empty(y.shape, y.dtype)
+    _log_softmax_grad(_rows(y), _rows(gy), gx.reshape(-1, y.shape[-1]))
+    return gx
+
+
+def cross_entropy(logits, target, ignore_index, label_smoothing):
+    """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp)."""
+    n, classes = logits.shape
+    loss = np.empty(n, logits.dtype)
+    logp = np.empty((n, classes), logits.dtype)
+    target = np.ascontiguousarray(target, dtype=np.int64)
+    bad = _cross_entropy(np.ascontiguousarray(logits), target, int(ignore_index), float(label_smoothing), loss, logp)
+    if bad:
+        wrong = target[(target != ignore_index) & ((target < 0) | (target >= classes))]
+        raise IndexError(
+            f"cross_entropy: {bad} target(s) out of range, e.g. {int(wrong[0])}, for logits of shape {logits.shape} "
+            f"({classes} classes); targets must be class indices in [0, {classes}) or ignore_index={ignore_index}")
+    return loss, logp
+
+
+def cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing):
+    """Gradient of the per-sample loss with respect to the logits, given gloss (N,)."""
+    gx = np.empty(logp.shape, logp.dtype)
+    _cross_entropy_grad(np.ascontiguousarray(logp), np.ascontiguousarray(target, dtype=np.int64),
+                        np.ascontiguousarray(np.broadcast_to(gloss, logp.shape[:1]), dtype=logp.dtype), int(ignore_index), float(label_smoothing), gx)
+    return gx
