@@ -3,6 +3,9 @@ import json
 
 from .case import OURS
 
+#: max/min of a side's samples above which its row is flagged as noisy
+NOISY_SPREAD = 1.5
+
 HEADERS = ("workload", "device", "unit", "deepgrad median [min-max]", "torch median [min-max]", "ours/torch",
            "goal", "met?", "note")
 
@@ -54,6 +57,8 @@ def table_rows(rows):
         goal, met = row.judge()
         extra = [f"{name} {stats_cell(s)}" for name, s in row.stats.items() if name not in (OURS, "torch")]
         extra += [f"{name}: {side(row, name)}" for name in row.errors if name not in (OURS, "torch")]
+        noisy = [f"{name} x{s.spread:.1f}" for name, s in row.stats.items() if s.spread > NOISY_SPREAD]
+        extra += [f"NOISY max/min {', '.join(noisy)}"] * bool(noisy)
         ratio = row.ratio
         cells.append((row.workload, row.device, row.unit, side(row, OURS), side(row, "torch"),
                       "-" if ratio is None else f"{ratio:.2f}", goal or "-", met_cell(met),
@@ -69,7 +74,9 @@ def format_table(rows, machine_lines=()):
     out = list(machine_lines) + [""] * bool(machine_lines)
     out += [line(HEADERS), line("-" * w for w in widths)] + [line(c) for c in cells]
     out += ["", "ours/torch is deepgrad's median over PyTorch's in the row's unit: below 1 is better for times "
-            "and memory, above 1 for GFLOP/s."]
+            "and memory, above 1 for GFLOP/s.",
+            f"NOISY: a side's slowest sample is over {NOISY_SPREAD}x its fastest (a busy machine); rerun before "
+            "trusting that row."]
     return "\n".join(out + notes) + "\n"
 
 

@@ -27,6 +27,11 @@ class Stats:
     def max(self):
         return max(self.samples)
 
+    @property
+    def spread(self):
+        """max/min: 1 for perfectly repeatable samples (inf when the minimum is not positive)."""
+        return self.max / self.min if self.min > 0 else float("inf")
+
     def convert(self, fn):
         """These samples mapped through `fn` (e.g. seconds -> GFLOP/s); min and max follow the values."""
         return Stats([fn(s) for s in self.samples])

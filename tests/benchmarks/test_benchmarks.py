@@ -198,6 +198,14 @@ def test_table_shows_medians_ranges_ratios_goals_and_reasons():
     assert ">= 0.9 x numpy (0.90)" in mm and "yes" in mm and "numpy 100" in mm and "1.50" in mm
 
 
+def test_rows_with_widely_spread_samples_are_flagged_noisy():
+    calm, busy = sample_rows()[0], Row("lstm", "cpu", "ms/step", stats={OURS: Stats([5.0, 5.1]),
+                                                                        "torch": Stats([4.0, 40.0, 5.0])})
+    text = report.format_table([calm, busy])
+    assert "NOISY max/min torch x10.0" in next(l for l in text.splitlines() if l.startswith("lstm"))
+    assert "NOISY max" not in next(l for l in text.splitlines() if l.startswith("ops"))
+
+
 def test_markdown_json_and_plot_outputs(tmp_path):
     rows = sample_rows()
     md = report.format_markdown(rows, ["CPU: a|b"])
