@@ -1,6 +1,7 @@
 """Turning text into fixed-length id sequences: tokenizer, vocabulary, padding."""
 import re
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 
@@ -21,7 +22,9 @@ def build_vocab(token_lists, num_words=None, min_freq=1):
         raise ValueError(f"num_words must be None or an int >= 3 (ids 0 and 1 are reserved), got {num_words!r}")
     if not isinstance(min_freq, int) or min_freq < 1:
         raise ValueError(f"min_freq must be an int >= 1, got {min_freq!r}")
-    counts = Counter(word for tokens in token_lists for word in tokens)
+    counts = Counter()
+    for tokens in token_lists:
+        counts.update(tokens)
     ranked = sorted((w for w, c in counts.items() if c >= min_freq), key=lambda w: (-counts[w], w))
     if num_words is not None:
         ranked = ranked[: num_words - 2]
@@ -38,7 +41,7 @@ def encode(token_lists, vocab, maxlen, padding="pre"):
         raise ValueError(f"padding must be 'pre' or 'post', got {padding!r}")
     out = np.full((len(token_lists), maxlen), PAD, dtype=np.int64)
     for row, tokens in zip(out, token_lists):
-        ids = [vocab.get(word, UNKNOWN) for word in tokens]
+        ids = list(map(vocab.get, tokens, repeat(UNKNOWN, len(tokens))))
         ids = ids[-maxlen:] if padding == "pre" else ids[:maxlen]
         if ids:
             if padding == "pre":
