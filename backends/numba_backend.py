@@ -1,7 +1,7 @@
 """The Numba backend (`numba`): the NumPy backend with its hot kernels compiled by Numba.
 
 Arrays are plain NumPy arrays, so moving between `cpu` and `numba` copies nothing. Each override
-below measured at least 1.5x faster than the NumPy kernel it replaces (benchmarks/numba_kernels.py
+below measured at least 1.5x faster than the NumPy kernel it replaces (`python -m backends.numba_kernels.speed`
 prints the table); calls a Numba kernel does not handle (other dtypes, other axes, fancy indices)
 go to the NumPy kernel. Kernels compile on first use per dtype and are cached on disk.
 """
@@ -21,6 +21,8 @@ from .numba_kernels import activation, conv, optim, pool, rnn, scatter, softmax 
 from .numpy_backend import NumpyBackend  # noqa: E402
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+#: activations whose Numba kernel beat NumPy's (the others stay NumPy's on this device too)
+FAST_ACTIVATIONS = frozenset(activation.CODES)
 # Numba's np.dot (the convolutions' matrix products) calls BLAS through SciPy's bindings
 _HAVE_BLAS = importlib.util.find_spec("scipy") is not None
 
@@ -92,12 +94,12 @@ class NumbaBackend(NumpyBackend):
 
     # ----- fused activations -------------------------------------------------------------------
     def act_forward(self, name, x):
-        if name in activation.CODES and _floats(x):
+        if name in FAST_ACTIVATIONS and _floats(x):
             return activation.act_forward(name, x)
         return super().act_forward(name, x)
 
     def act_backward(self, name, x, y, gy):
-        if name in activation.CODES and _floats(x, gy):
+        if name in FAST_ACTIVATIONS and _floats(x, gy):
             return activation.act_backward(name, x, y, gy)
         return super().act_backward(name, x, y, gy)
 
