@@ -7,9 +7,8 @@ from ..sides import load_deepgrad, load_torch
 LR = 0.01
 
 
-def lenet5(nn):
-    """LeNet-5 built from `nn`, deepgrad's or torch.nn (dense layers: nn.Dense, else nn.Linear)."""
-    dense = getattr(nn, "Dense", None) or nn.Linear
+def lenet5(nn, dense):
+    """LeNet-5 from the layers of `nn` (deepgrad's nn or torch.nn), with `dense` its fully connected layer."""
     return nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
@@ -28,7 +27,7 @@ def make_data(batch):
 def build_ours(device, batch):
     """A deepgrad training step of LeNet-5."""
     ag, nn, F, sync = load_deepgrad(device)
-    model = lenet5(nn).to(device)
+    model = lenet5(nn, nn.Dense).to(device)
     opt = nn.optim.SGD(model.parameters(), lr=LR)
     x, y = (ag.tensor(a, device=device) for a in make_data(batch))
 
@@ -43,7 +42,7 @@ def build_ours(device, batch):
 def build_torch(device, threads, batch):
     """The same LeNet-5 training step in PyTorch."""
     torch, tdev, sync = load_torch(device, threads)
-    model = lenet5(torch.nn).to(tdev)
+    model = lenet5(torch.nn, torch.nn.Linear).to(tdev)
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     x, y = (torch.from_numpy(a).to(tdev) for a in make_data(batch))
 

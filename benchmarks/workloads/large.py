@@ -9,9 +9,8 @@ MLP_SIZES = (4096, 4096, 4096, 10)
 LR = 0.01
 
 
-def convnet(nn, channels=(3, 64, 128, 256)):
-    """Conv(3x3)-ReLU-MaxPool blocks widening 64 -> 128 -> 256 channels, then a Dense classifier (32x32 input)."""
-    dense = getattr(nn, "Dense", None) or nn.Linear
+def convnet(nn, dense, channels=(3, 64, 128, 256)):
+    """Conv(3x3)-ReLU-MaxPool blocks widening 64 -> 128 -> 256 channels, then `dense` classifying (32x32 input)."""
     layers = []
     for c_in, c_out in zip(channels[:-1], channels[1:]):
         layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
@@ -28,7 +27,7 @@ def make_images(batch):
 def build_conv_ours(device, batch):
     """deepgrad: one SGD training step of `convnet`."""
     ag, nn, F, sync = load_deepgrad(device)
-    model = convnet(nn).to(device)
+    model = convnet(nn, nn.Dense).to(device)
     opt = nn.optim.SGD(model.parameters(), lr=LR)
     x, y = (ag.tensor(a, device=device) for a in make_images(batch))
 
@@ -42,7 +41,7 @@ def build_conv_ours(device, batch):
 def build_conv_torch(device, threads, batch):
     """PyTorch: the same step."""
     torch, tdev, sync = load_torch(device, threads)
-    model = convnet(torch.nn).to(tdev)
+    model = convnet(torch.nn, torch.nn.Linear).to(tdev)
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     x, y = (torch.from_numpy(a).to(tdev) for a in make_images(batch))
 
