@@ -1,0 +1,16 @@
+"""Optimisers that update parameters in place from their gradients, and learning-rate schedules.
+
+    opt = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    sched = nn.optim.lr_scheduler.StepLR(opt, step_size=10)
+"""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearWarmup, LRScheduler,
+                           ReduceLROnPlateau, StepLR)
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler", "LRScheduler", "LambdaLR",
+           "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "ReduceLROnPlateau"]

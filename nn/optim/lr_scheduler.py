@@ -1,0 +1,222 @@
+"""Learning-rate schedules that set each param group's 'lr', as torch.optim.lr_scheduler.
+
+Epoch-based schedulers compute lr in closed form from the group's initial lr and `last_epoch`, which
+gives the values PyTorch's chainable updates give when nothing else changes the lr. Creating one
+applies the lr for epoch 0; call `step()` after each epoch's (or batch's) `optimizer.step()`.
+"""
+import copy
+import math
+from abc import ABC, abstractmethod
+
+from .optimizer import Optimizer
+
+
+class _Checkpointable:
+    """get_last_lr and state_dict/load_state_dict shared by every scheduler."""
+
+    #: attributes left out of state_dict (besides the optimizer)
+    _unsaved = ()
+
+    def get_last_lr(self):
+        """The learning rate of each param group as last set by this scheduler."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """The scheduler's state (every attribute but the optimizer) as a dict."""
+        skip = ("optimizer",) + self._unsaved
+        return copy.deepcopy({k: v for k, v in self.__dict__.items() if k not in skip})
+
+    def load_state_dict(self, state_dict):
+        """Restore a state saved by state_dict()."""
+        self.__dict__.update(copy.deepcopy(state_dict))
+
+
+def _check_optimizer(optimizer, who):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{who}: expected an nn.optim Optimizer, got {type(optimizer).__name__}")
+
+
+class LRScheduler(_Checkpointable, ABC):
+    """Base of the epoch-based schedules: `get_lr()` gives each group's lr at `last_epoch`.
+
+    `last_epoch=-1` starts a new schedule from each group's current lr (kept as 'initial_lr');
+    another value resumes one, which needs 'initial_lr' in every group.
+    """
+
+    def __init__(self, optimizer, last_epoch=-1):
+        _check_optimizer(optimizer, type(self).__name__)
+        self.optimizer = optimizer
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for group in groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for k, group in enumerate(groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"{type(self).__name__}: param group {k} has no 'initial_lr'; resuming with "
+                                   f"last_epoch={last_epoch} needs it (load the optimizer's state_dict first, "
+                                   "or start with last_epoch=-1)")
+        self.base_lrs = [group["initial_lr"] for group in groups]
+        self.last_epoch = last_epoch
+        self.step()
+
+    @abstractmethod
+    def get_lr(self):
+        """The lr of each param group at epoch `self.last_epoch`."""
+
+    def step(self):
+        """Advance one epoch and set every group's lr for it."""
+        self.last_epoch += 1
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+
+class LambdaLR(LRScheduler):
+    """lr = initial_lr * lr_lambda(epoch); `lr_lambda` is one function or a list of one per group."""
+
+    _unsaved = ("lr_lambdas",)  # functions do not serialise; recreate the scheduler with them
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        _check_optimizer(optimizer, "LambdaLR")
+        n = len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != n:
+                raise ValueError(f"LambdaLR: got {len(lr_lambda)} lr_lambdas for {n} param groups")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * n
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+
+
+class StepLR(LRScheduler):
+    """lr = initial_lr * gamma ** (epoch // step_size): decay by gamma every step_size epochs."""
+
+    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+        if int(step_size) != step_size or step_size < 1:
+            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
+        self.step_size = int(step_size)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        factor = self.gamma ** (self.last_epoch // self.step_size)
+        return [base * factor for base in self.base_lrs]
+
+
+class ExponentialLR(LRScheduler):
+    """lr = initial_lr * gamma ** epoch."""
+
+    def __init__(self, optimizer, gamma, last_epoch=-1):
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        factor = self.gamma ** self.last_epoch
+        return [base * factor for base in self.base_lrs]
+
+
+class CosineAnnealingLR(LRScheduler):
+    """lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2: half a cosine from the
+    initial lr down to eta_min over T_max epochs, then back up (periodic, as PyTorch's)."""
+
+    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+        if T_max <= 0:
+            raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}")
+        self.T_max = T_max
+        self.eta_min = eta_min
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        shape = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+        return [self.eta_min + (base - self.eta_min) * shape for base in self.base_lrs]
+
+
+class LinearWarmup(LRScheduler):
+    """Linear ramp of the lr from start_factor * initial_lr at epoch 0 to initial_lr at epoch
+    warmup_steps, constant after. For start_factor > 0 this is torch's
+    LinearLR(start_factor=start_factor, end_factor=1.0, total_iters=warmup_steps); start_factor=0
+    (the default) begins at lr 0, the usual warmup."""
+
+    def __init__(self, optimizer, warmup_steps, start_factor=0.0, last_epoch=-1):
+        if int(warmup_steps) != warmup_steps or warmup_steps < 0:
+            raise ValueError(f"LinearWarmup: warmup_steps must be an integer >= 0, got {warmup_steps!r}")
+        if not 0.0 <= start_factor <= 1.0:
+            raise ValueError(f"LinearWarmup: start_factor must be in [0, 1], got {start_factor!r}")
+        self.warmup_steps = int(warmup_steps)
+        self.start_factor = start_factor
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        done = 1.0 if self.warmup_steps == 0 else min(self.last_epoch, self.warmup_steps) / self.warmup_steps
+        factor = self.start_factor + (1.0 - self.start_factor) * done
+        return [base * factor for base in self.base_lrs]
+
+
+class ReduceLROnPlateau(_Checkpointable):
+    """Multiply every group's lr by `factor` once a metric has not improved for more than `patience`
+    calls to step(metric), then wait `cooldown` calls before counting again; lr never goes below min_lr.
+
+    mode 'min' (lower is better) or 'max'; an improvement beats the best so far by more than `threshold`,
+    relative (threshold_mode='rel': best * (1 -/+ threshold)) or absolute ('abs': best -/+ threshold).
+    Changes smaller than `eps` are skipped.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0, eps=1e-8):
+        _check_optimizer(optimizer, "ReduceLROnPlateau")
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0 (it multiplies the lr), got {factor!r}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        n = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != n:
+                raise ValueError(f"ReduceLROnPlateau: got {len(min_lr)} min_lr values for {n} param groups")
+            self.min_lrs = list(min_lr)
+        else:
+            self.min_lrs = [min_lr] * n
+        self.optimizer = optimizer
+        self.mode, self.factor, self.patience = mode, factor, patience
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.cooldown, self.eps = cooldown, eps
+        self.last_epoch = 0
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def is_better(self, current, best):
+        """True when `current` improves on `best` by more than the threshold."""
+        if self.mode == "min":
+            bar = best * (1 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold
+            return current < bar
+        bar = best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
+        return current > bar
+
+    def step(self, metrics):
+        """Record this epoch's metric (a number or one-element tensor) and reduce the lr if it has plateaued."""
+        current = float(metrics)
+        self.last_epoch += 1
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, floor in zip(self.optimizer.param_groups, self.min_lrs):
+                old = float(group["lr"])
+                new = max(old * self.factor, floor)
+                if old - new > self.eps:
+                    group["lr"] = new
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

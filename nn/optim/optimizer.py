@@ -1,0 +1,210 @@
+"""Optimizer: the base every optimiser shares (param groups, per-parameter state, state_dict)."""
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from itertools import chain
+
+import numpy as np
+
+from autograd import Tensor, enable_grad, no_grad
+
+# Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
+_BOOKKEEPING = ("params", "initial_lr")
+_UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator); a set has no stable order, "
+              "so state_dict indices would change between runs")
+
+
+class Optimizer(ABC):
+    """Updates parameters in place from their `.grad`, one param group at a time.
+
+    `params` is an iterable of Tensors, or of dicts (param groups) each with a 'params' entry and any
+    options that override `defaults` for that group, e.g. `[{'params': body}, {'params': head, 'lr': 1e-2}]`.
+    `param_groups` is the list of groups (edit `group['lr']` to change a learning rate);
+    `state[p]` holds a parameter's running buffers (a dict keyed by the Tensor object itself).
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.state = defaultdict(dict)  # Tensor hashes by identity, so lookups never call the elementwise ==
+        self.param_groups = []
+        if isinstance(params, Tensor):
+            raise TypeError(f"{self._name}: params should be an iterable of Tensors or of dicts, got a single "
+                            "Tensor; wrap it in a list: [p]")
+        if isinstance(params, dict):
+            params = [params]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(_UNORDERED.format(self._name))
+        params = list(params)
+        if not params:
+            raise ValueError(f"{self._name}: got an empty parameter list; pass model.parameters() of a model "
+                             "that has parameters")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    @property
+    def _name(self):
+        return type(self).__name__
+
+    # ----- param groups ------------------------------------------------------------------------
+    def add_param_group(self, param_group):
+        """Add a dict with 'params' (and options overriding the defaults) as a new param group."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{self._name}.add_param_group: expected a dict with a 'params' entry, "
+                            f"got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{self._name}.add_param_group: the group has no 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(_UNORDERED.format(self._name))
+        params = list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{self._name}: can only optimise Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{self._name}: cannot optimise a non-leaf Tensor (shape {p.shape}, made by "
+                                 f"{p.grad_fn.name()}); optimise the leaf it was computed from")
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError(f"{self._name}: a param group lists the same parameter more than once; it would be "
+                             "updated twice per step")
+        taken = {id(p) for group in self.param_groups for p in group["params"]}
+        if any(id(p) in taken for p in params):
+            raise ValueError(f"{self._name}: some parameters appear in more than one parameter group; "
+                             "give each parameter to exactly one group")
+        unknown = [k for k in param_group if k not in self.defaults and k not in _BOOKKEEPING]
+        if unknown:
+            raise ValueError(f"{self._name}: unknown option(s) {', '.join(map(repr, unknown))} in a param group; "
+                             f"known options: {', '.join(self.defaults)}")
+        group = dict(param_group, params=params)
+        for name, default in self.defaults.items():
+            group.setdefault(name, default)
+        self._check_group(group)
+        self.param_groups.append(group)
+
+    def _check_group(self, group):
+        """Raise ValueError when an option of `group` is out of range (subclasses add their own checks)."""
+        for name in ("lr",) + self._nonnegative:
+            value = group[name]
+            if value < 0:
+                raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
+
+    #: options that must be >= 0, checked for every group
+    _nonnegative = ()
+
+    # ----- updates -----------------------------------------------------------------------------
+    def zero_grad(self, set_to_none=True):
+        """Clear every parameter's gradient: drop it (default) or fill it with zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif g.grad_fn is not None or g.requires_grad:
+                    # a gradient recorded with create_graph: start from plain zeros outside the graph
+                    p.grad = Tensor._make(g._device.xp.zeros_like(g._data), g._device, None, 0, False)
+                else:
+                    g._data[...] = 0
+                    g._bump_version()
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient; `closure` (re-evaluates the loss) is called first
+        with gradients enabled, and its result returned."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            state = self.state
+            for group in self.param_groups:
+                maximize = group.get("maximize", False)
+                for p in group["params"]:
+                    g = p.grad
+                    if g is None:
+                        continue
+                    grad = -g._data if maximize else g._data
+                    self._update(p, grad, state[p], group)
+                    p._bump_version()
+        return loss
+
+    @abstractmethod
+    def _update(self, p, grad, state, group):
+        """Update parameter `p` in place (through p._data) from the raw gradient array `grad`
+        (already negated when maximizing), with its `state` dict and its group's options."""
+
+    # ----- checkpoints -------------------------------------------------------------------------
+    def state_dict(self):
+        """A snapshot of the optimiser in PyTorch's layout: {'state': {index: {...}}, 'param_groups':
+        [{options..., 'params': [indices]}]}, parameters numbered in group order. Buffers are copies."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        params = {id(p): p for group in self.param_groups for p in group["params"]}
+        state = {}
+        for key in sorted(self.state, key=lambda p: index.get(id(p), -1)):
+            if id(key) in params and self.state[key]:
+                state[index[id(key)]] = {k: _snapshot(v) for k, v in self.state[key].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore options and buffers saved by state_dict() (ours or torch.optim's, same layout); buffers
+        are copied onto each parameter's device and dtype."""
+        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
+            raise ValueError(f"{self._name}.load_state_dict: expected a dict with 'state' and 'param_groups', "
+                             f"as made by state_dict()")
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{self._name}.load_state_dict: the state dict has {len(saved_groups)} param groups, "
+                             f"this optimiser has {len(self.param_groups)}")
+        for k, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"{self._name}.load_state_dict: param group {k} has {len(saved['params'])} "
+                                 f"parameters in the state dict, {len(group['params'])} in this optimiser")
+        by_index = {int(i): p for i, p in zip(chain.from_iterable(g["params"] for g in saved_groups),
+                                               chain.from_iterable(g["params"] for g in self.param_groups))}
+        state = defaultdict(dict)
+        for i, values in state_dict["state"].items():
+            if int(i) not in by_index:
+                raise ValueError(f"{self._name}.load_state_dict: state for parameter index {i}, but the param "
+                                 f"groups only list indices {sorted(by_index)}")
+            p = by_index[int(i)]
+            state[p] = {k: _restore(v, p, k, self._name) for k, v in values.items() if v is not None}
+        for saved, group in zip(saved_groups, self.param_groups):
+            for k, v in saved.items():
+                if k in self.defaults or k == "initial_lr":
+                    group[k] = tuple(v) if isinstance(self.defaults.get(k), tuple) else v
+        self.state = state
+
+    def __repr__(self):
+        lines = [f"{self._name} ("]
+        for k, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {k}")
+            lines += [f"    {name}: {value}" for name, value in group.items() if name != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+def _snapshot(value):
+    """A copy of a state entry that later in-place updates cannot change."""
+    if isinstance(value, Tensor):
+        return Tensor._make(value._data.copy(), value.device, None, 0, False)
+    return value
+
+
+def _restore(value, p, key, who):
+    """A saved state entry as this optimiser keeps it: 'step' as an int, buffers as fresh Tensors on p's device."""
+    if key == "step":
+        return int(float(value))
+    if isinstance(value, Tensor):
+        value = value.numpy() if not (value.device.host_memory and p.device.host_memory) else value._data
+    elif not isinstance(value, np.ndarray) and hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()  # a torch tensor
+    array = p.device.asarray(value, dtype=p.dtype).copy()
+    if tuple(array.shape) != p.shape:
+        raise ValueError(f"{who}.load_state_dict: state '{key}' has shape {tuple(array.shape)}, but its "
+                         f"parameter has shape {p.shape}")
+    return Tensor._make(array, p.device, None, 0, False)

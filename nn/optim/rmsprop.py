@@ -1,0 +1,50 @@
+"""RMSprop, as torch.optim.RMSprop: gradients scaled by a running root mean square, optionally centred."""
+from autograd import Tensor
+
+from .optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop: sq = alpha*sq + (1-alpha)*g*g; avg = sqrt(sq) (centered: sqrt(sq - mean_g**2), mean_g the
+    running mean of g) + eps; p -= lr * g/avg, or with momentum buf = momentum*buf + g/avg, p -= lr*buf."""
+
+    _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 maximize=False):
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                                      centered=centered, maximize=maximize))
+
+    def _update(self, p, grad, state, group):
+        xp = p.device.xp
+        param = p._data
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = Tensor._make(xp.zeros_like(param), p.device, None, 0, False)
+        for key, wanted in (("momentum_buffer", group["momentum"] > 0), ("grad_avg", group["centered"])):
+            if wanted and key not in state:
+                state[key] = Tensor._make(xp.zeros_like(param), p.device, None, 0, False)
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        alpha = group["alpha"]
+        square_avg = state["square_avg"]._data
+        square_avg *= alpha
+        square_avg += (1 - alpha) * (grad * grad)
+        if group["centered"]:
+            grad_avg = state["grad_avg"]._data
+            grad_avg += (1 - alpha) * (grad - grad_avg)
+            avg = square_avg - grad_avg * grad_avg
+            xp.sqrt(avg, out=avg)
+        else:
+            avg = xp.sqrt(square_avg)
+        avg += group["eps"]
+        step = xp.divide(grad, avg, out=avg)
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]._data
+            buf *= group["momentum"]
+            buf += step
+            step = buf * group["lr"]
+        else:
+            step *= group["lr"]
+        param -= step

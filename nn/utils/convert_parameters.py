@@ -1,0 +1,42 @@
+"""Flatten parameters into one vector and write such a vector back."""
+from autograd import Tensor, concatenate, no_grad, reshape
+
+
+def _as_list(parameters, who):
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{who}: expected Tensors (e.g. model.parameters()), got {type(p).__name__}")
+    devices = {p.device.name for p in params}
+    if len(devices) > 1:
+        raise ValueError(f"{who}: parameters are on different devices ({', '.join(sorted(devices))}); "
+                         "move the model to one device first")
+    return params
+
+
+def parameters_to_vector(parameters):
+    """All parameters flattened and concatenated in order into one 1-D Tensor (differentiable)."""
+    params = _as_list(parameters, "parameters_to_vector")
+    if not params:
+        raise ValueError("parameters_to_vector: got no parameters")
+    return concatenate([reshape(p, (-1,)) for p in params])
+
+
+def vector_to_parameters(vec, parameters):
+    """Copy consecutive slices of the 1-D Tensor `vec` into the parameters, in place (values are copied,
+    so the parameters do not alias `vec`); vec's size must equal the parameters' total size."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vec).__name__}")
+    params = _as_list(parameters, "vector_to_parameters")
+    total = sum(p.size for p in params)
+    if vec.ndim != 1 or vec.size != total:
+        raise ValueError(f"vector_to_parameters: vec has shape {vec.shape}, but the parameters hold {total} "
+                         f"values; pass a 1-D tensor of size {total} (as parameters_to_vector makes)")
+    if params and vec.device != params[0].device:
+        raise ValueError(f"vector_to_parameters: vec is on {vec.device}, the parameters on {params[0].device}")
+    start = 0
+    with no_grad():
+        for p in params:
+            p._data[...] = vec._data[start:start + p.size].reshape(p.shape)
+            p._bump_version()
+            start += p.size

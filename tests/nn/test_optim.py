@@ -1,0 +1,277 @@
+"""Optimisers: 10-step trajectories against torch.optim, param groups, state_dict, and bad input."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+torch = pytest.importorskip("torch")
+
+_rng = np.random.default_rng(7)
+X = _rng.standard_normal((12, 3))
+Y = _rng.standard_normal((12, 2))
+W0 = _rng.standard_normal((3, 2))
+B0 = _rng.standard_normal(2)
+
+CONFIGS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3)),
+    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True)),
+    ("SGD", dict(lr=0.05, momentum=0.5, weight_decay=0.1)),
+    ("SGD", dict(lr=0.01, momentum=0.5, maximize=True)),
+    ("Adam", dict(lr=0.05)),
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.9), eps=1e-6, amsgrad=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.1)),
+    ("Adam", dict(lr=0.05, maximize=True)),
+    ("AdamW", dict(lr=0.05)),
+    ("AdamW", dict(lr=0.05, weight_decay=0.3, amsgrad=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.2, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-3)),
+    ("Adagrad", dict(lr=0.1, maximize=True)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.9)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5, weight_decay=0.1, eps=1e-4)),
+    ("RMSprop", dict(lr=0.01, maximize=True)),
+]
+
+
+def _ids(config):
+    name, kw = config
+    return name + "-" + ",".join(f"{k}={v}" for k, v in kw.items())
+
+
+class _Problem:
+    """The same linear regression in deepgrad and in torch: loss = mean((X @ W + b - Y)**2)."""
+
+    def __init__(self, device, dtype=np.float64):
+        self.x = ag.tensor(X.astype(dtype), device=device)
+        self.y = ag.tensor(Y.astype(dtype), device=device)
+        self.params = [ag.tensor(W0.astype(dtype), device=device, requires_grad=True),
+                       ag.tensor(B0.astype(dtype), device=device, requires_grad=True)]
+        self.tx, self.ty = torch.tensor(X.astype(dtype)), torch.tensor(Y.astype(dtype))
+        self.tparams = [torch.tensor(W0.astype(dtype), requires_grad=True),
+                        torch.tensor(B0.astype(dtype), requires_grad=True)]
+
+    def loss(self):
+        w, b = self.params
+        r = self.x @ w + b - self.y
+        return (r * r).mean()
+
+    def tloss(self):
+        w, b = self.tparams
+        return ((self.tx @ w + b - self.ty) ** 2).mean()
+
+    def step(self, opt, topt):
+        opt.zero_grad()
+        self.loss().backward()
+        opt.step()
+        topt.zero_grad()
+        self.tloss().backward()
+        topt.step()
+
+    def assert_close(self, rtol=1e-6, atol=1e-8, msg=""):
+        for p, tp in zip(self.params, self.tparams):
+            np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=rtol, atol=atol, err_msg=msg)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=_ids)
+def test_trajectory_matches_torch(device, config):
+    name, kw = config
+    prob = _Problem(device)
+    opt = getattr(nn.optim, name)(prob.params, **kw)
+    topt = getattr(torch.optim, name)(prob.tparams, **kw)
+    for k in range(10):
+        prob.step(opt, topt)
+        prob.assert_close(msg=f"{name} {kw}: step {k}")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"])
+def test_param_groups_with_their_own_options(device, name):
+    extra = {"SGD": dict(momentum=0.9), "Adam": dict(amsgrad=True), "AdamW": dict(weight_decay=0.5),
+             "Adagrad": dict(lr_decay=0.1), "RMSprop": dict(centered=True)}[name]
+    prob = _Problem(device)
+    opt = getattr(nn.optim, name)([{"params": [prob.params[0]], "lr": 0.1},
+                                   {"params": prob.params[1], "lr": 0.01, **extra}], lr=0.03)
+    topt = getattr(torch.optim, name)([{"params": [prob.tparams[0]], "lr": 0.1},
+                                       {"params": prob.tparams[1], "lr": 0.01, **extra}], lr=0.03)
+    for k in range(10):
+        if k == 5:  # editing a group's lr takes effect at the next step
+            opt.param_groups[0]["lr"] = topt.param_groups[0]["lr"] = 0.02
+        prob.step(opt, topt)
+        prob.assert_close(msg=f"{name} groups: step {k}")
+
+
+@pytest.mark.parametrize("name,kw", [("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(lr=0.1, amsgrad=True))])
+def test_float32_stays_float32_and_tracks_torch(device, name, kw):
+    prob = _Problem(device, np.float32)
+    opt = getattr(nn.optim, name)(prob.params, **kw)
+    topt = getattr(torch.optim, name)(prob.tparams, **kw)
+    for _ in range(10):
+        prob.step(opt, topt)
+    assert all(p.dtype == np.float32 for p in prob.params)
+    assert all(v.dtype == np.float32 for s in opt.state.values() for v in s.values() if isinstance(v, ag.Tensor))
+    prob.assert_close(rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("config", [c for c in CONFIGS if "maximize" not in c[1]], ids=_ids)
+def test_state_dict_round_trip_continues_identically(device, config):
+    name, kw = config
+    prob = _Problem(device)
+    opt = getattr(nn.optim, name)(prob.params, **kw)
+    for _ in range(5):
+        opt.zero_grad()
+        prob.loss().backward()
+        opt.step()
+    saved = opt.state_dict()
+    snapshot = {i: {k: np.array(v.numpy()) if isinstance(v, ag.Tensor) else v for k, v in s.items()}
+                for i, s in saved["state"].items()}
+    twin = _Problem(device)
+    for p, q in zip(twin.params, prob.params):
+        p._data[...] = q._data
+    opt2 = getattr(nn.optim, name)(twin.params, lr=123.0)  # options come back from the state dict
+    opt2.load_state_dict(saved)
+    assert opt2.param_groups[0]["lr"] == kw["lr"]
+    for _ in range(5):
+        for o, pr in ((opt, prob), (opt2, twin)):
+            o.zero_grad()
+            pr.loss().backward()
+            o.step()
+    for p, q in zip(prob.params, twin.params):
+        np.testing.assert_array_equal(p.numpy(), q.numpy())
+    for i, s in saved["state"].items():  # the snapshot did not move with later steps
+        for k, v in s.items():
+            np.testing.assert_array_equal(v.numpy() if isinstance(v, ag.Tensor) else v, snapshot[i][k])
+
+
+@pytest.mark.parametrize("config", [("SGD", dict(lr=0.05, momentum=0.9)), ("Adam", dict(lr=0.05, amsgrad=True)),
+                                    ("Adagrad", dict(lr=0.1)), ("RMSprop", dict(lr=0.01, centered=True,
+                                                                                 momentum=0.5))], ids=_ids)
+def test_loads_a_torch_state_dict(device, config):
+    name, kw = config
+    prob = _Problem(device)
+    topt = getattr(torch.optim, name)(prob.tparams, **kw)
+    for _ in range(4):
+        topt.zero_grad()
+        prob.tloss().backward()
+        topt.step()
+    for p, tp in zip(prob.params, prob.tparams):
+        p._data[...] = prob.params[0].device.asarray(tp.detach().numpy())
+    opt = getattr(nn.optim, name)(prob.params, **kw)
+    opt.load_state_dict(topt.state_dict())
+    for k in range(4):
+        prob.step(opt, topt)
+        prob.assert_close(msg=f"{name}: step {k} after loading torch's state")
+
+
+def test_state_dict_layout(device):
+    a = ag.tensor(np.ones(2), device=device, requires_grad=True)
+    b = ag.tensor(np.ones(3), device=device, requires_grad=True)
+    c = ag.tensor(np.ones(1), device=device, requires_grad=True)
+    opt = nn.optim.SGD([{"params": [a, b]}, {"params": [c], "lr": 0.5}], lr=0.1, momentum=0.9)
+    b.grad = ag.tensor(np.ones(3), device=device)
+    opt.step()
+    sd = opt.state_dict()
+    assert [g["params"] for g in sd["param_groups"]] == [[0, 1], [2]]
+    assert [g["lr"] for g in sd["param_groups"]] == [0.1, 0.5]
+    assert list(sd["state"]) == [1]
+    assert sd["state"][1]["momentum_buffer"].shape == (3,)
+    assert opt.state[b]["momentum_buffer"] is not sd["state"][1]["momentum_buffer"]
+
+
+def test_load_state_dict_rejects_mismatches(device):
+    a = ag.tensor(np.ones(2), device=device, requires_grad=True)
+    b = ag.tensor(np.ones(3), device=device, requires_grad=True)
+    opt = nn.optim.Adam([a, b])
+    a.grad = ag.tensor(np.ones(2), device=device)
+    opt.step()
+    with pytest.raises(ValueError, match="1 parameters in the state dict, 2"):
+        nn.optim.Adam([b, a]).load_state_dict({"state": {}, "param_groups": [{"params": [0]}]})
+    with pytest.raises(ValueError, match="2 param groups"):
+        nn.optim.Adam([a, b]).load_state_dict({"state": {}, "param_groups": [{"params": [0]}, {"params": [1]}]})
+    with pytest.raises(ValueError, match=r"shape \(2,\).*shape \(3,\)"):
+        nn.optim.Adam([b, a]).load_state_dict(opt.state_dict())
+
+
+def test_params_without_grad_are_skipped(device):
+    prob = _Problem(device)
+    unused = ag.tensor(np.arange(3.0), device=device, requires_grad=True)
+    opt = nn.optim.Adam(prob.params + [unused], lr=0.1)
+    prob.loss().backward()
+    versions = [p._version for p in prob.params]
+    opt.step()
+    np.testing.assert_array_equal(unused.numpy(), np.arange(3.0))
+    assert unused not in opt.state and unused._version == 0
+    assert [p._version for p in prob.params] == [v + 1 for v in versions]
+
+
+def test_zero_grad(device):
+    p = ag.tensor(np.ones(3), device=device, requires_grad=True)
+    opt = nn.optim.SGD([p], lr=0.1)
+    p.grad = ag.tensor(np.full(3, 2.0), device=device)
+    grad = p.grad
+    opt.zero_grad(set_to_none=False)
+    assert p.grad is grad
+    np.testing.assert_array_equal(grad.numpy(), np.zeros(3))
+    opt.zero_grad()
+    assert p.grad is None
+
+
+def test_step_with_closure_returns_its_loss(device):
+    prob = _Problem(device)
+    opt = nn.optim.SGD(prob.params, lr=0.1)
+    calls = []
+
+    def closure():
+        opt.zero_grad()
+        loss = prob.loss()
+        loss.backward()
+        calls.append(loss.item())
+        return loss
+
+    with ag.no_grad():  # the closure still records a graph
+        loss = opt.step(closure)
+    assert calls and loss.item() == calls[0]
+    assert prob.loss().item() < calls[0]
+
+
+def test_add_param_group(device):
+    prob = _Problem(device)
+    opt = nn.optim.SGD([prob.params[0]], lr=0.1, momentum=0.9)
+    opt.add_param_group({"params": [prob.params[1]], "lr": 0.01})
+    assert opt.param_groups[1]["lr"] == 0.01 and opt.param_groups[1]["momentum"] == 0.9
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [prob.params[1]]})
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda ps: nn.optim.SGD([], lr=0.1), "empty parameter list"),
+    (lambda ps: nn.optim.SGD(ps, lr=-0.1), "invalid lr -0.1"),
+    (lambda ps: nn.optim.Adam(ps, lr=-1.0), "invalid lr"),
+    (lambda ps: nn.optim.SGD([{"params": ps[:1]}, {"params": ps}], lr=0.1), "more than one parameter group"),
+    (lambda ps: nn.optim.SGD([ps[0], ps[0]], lr=0.1), "more than once"),
+    (lambda ps: nn.optim.SGD([{"params": ps, "betas": (0.9, 0.99)}], lr=0.1), "unknown option.*'betas'"),
+    (lambda ps: nn.optim.SGD(ps, lr=0.1, nesterov=True), "nesterov"),
+    (lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=-0.5), "invalid momentum"),
+    (lambda ps: nn.optim.Adam(ps, betas=(0.9, 1.0)), "invalid betas"),
+    (lambda ps: nn.optim.Adagrad(ps, lr_decay=-1), "invalid lr_decay"),
+    (lambda ps: nn.optim.RMSprop(ps, alpha=-0.1), "invalid alpha"),
+    (lambda ps: nn.optim.SGD([ps[0] * 2], lr=0.1), "non-leaf"),
+])
+def test_bad_input_is_named(device, make, match):
+    ps = [ag.tensor(np.ones(2), device=device, requires_grad=True) for _ in range(2)]
+    with pytest.raises(ValueError, match=match):
+        make(ps)
+
+
+def test_type_errors(device):
+    p = ag.tensor(np.ones(2), device=device, requires_grad=True)
+    with pytest.raises(TypeError, match="single Tensor"):
+        nn.optim.SGD(p, lr=0.1)
+    with pytest.raises(TypeError, match="ordered"):
+        nn.optim.SGD({p}, lr=0.1)
+    with pytest.raises(TypeError, match="only optimise Tensors"):
+        nn.optim.SGD([np.ones(2)], lr=0.1)
+    with pytest.raises(TypeError):
+        nn.optim.SGD([p], lr=0.1, betas=(0.9, 0.99))
