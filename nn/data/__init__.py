@@ -1,0 +1,14 @@
+"""Data: datasets, batching and batch transforms.
+
+    from nn.data import DataLoader, TensorDataset, transforms, load_mnist_sample
+    images, labels = load_mnist_sample()
+    loader = DataLoader(TensorDataset(images, labels), batch_size=64, shuffle=True, seed=0,
+                        transform=transforms.ToFloat())
+"""
+from . import datasets, transforms
+from .dataset import Dataset, TensorDataset
+from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample
+from .loader import DataLoader, default_collate
+
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "transforms", "datasets",
+           "load_mnist_sample", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

@@ -1,0 +1,57 @@
+"""Dataset, the indexable collection of examples a DataLoader batches, and TensorDataset over arrays."""
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from autograd import Tensor
+
+
+class Dataset(ABC):
+    """A collection of examples: `len(dataset)` of them, `dataset[i]` the i-th (a tuple or a single array).
+
+    Subclass it and define `__len__` and `__getitem__`; a DataLoader turns the examples into batches.
+    """
+
+    @abstractmethod
+    def __len__(self):
+        """The number of examples."""
+
+    @abstractmethod
+    def __getitem__(self, index):
+        """The example at position `index` (0 <= index < len(self))."""
+
+
+class TensorDataset(Dataset):
+    """Examples made of rows of equally long arrays: `dataset[i]` is `(a[i], b[i], ...)`.
+
+    Accepts NumPy arrays, Tensors (copied to host memory) or anything `np.asarray` takes. `arrays` holds
+    them as NumPy arrays, which lets a DataLoader slice whole batches at once.
+    """
+
+    def __init__(self, *arrays):
+        if not arrays:
+            raise ValueError("TensorDataset: give at least one array, e.g. TensorDataset(x, y)")
+        self.arrays = tuple(_host_array(a, k) for k, a in enumerate(arrays))
+        lengths = [len(a) for a in self.arrays]
+        if len(set(lengths)) > 1:
+            shapes = ", ".join(str(a.shape) for a in self.arrays)
+            raise ValueError(f"TensorDataset: the arrays have different numbers of rows ({shapes}); every array "
+                             "needs one row per example")
+
+    def __len__(self):
+        return len(self.arrays[0])
+
+    def __getitem__(self, index):
+        return tuple(a[index] for a in self.arrays)
+
+    def __repr__(self):
+        fields = ", ".join(f"{a.dtype}{a.shape}" for a in self.arrays)
+        return f"TensorDataset({len(self)} examples: {fields})"
+
+
+def _host_array(data, position):
+    array = data.numpy() if isinstance(data, Tensor) else np.asarray(data)
+    if array.ndim == 0:
+        raise ValueError(f"TensorDataset: array {position} is a scalar ({array!r}); each array needs a first "
+                         "axis with one row per example")
+    return array
