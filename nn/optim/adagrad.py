@@ -1,7 +1,7 @@
 """Adagrad, as torch.optim.Adagrad: per-element learning rates from the running sum of squared gradients."""
 from autograd import Tensor
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _with_decay
 
 
 class Adagrad(Optimizer):
@@ -25,12 +25,13 @@ class Adagrad(Optimizer):
                                         None, 0, False)
         state["step"] += 1
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+            grad = _with_decay(xp, grad, param, group["weight_decay"])
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         total = state["sum"]._data
-        total += grad * grad
-        std = xp.sqrt(total)
-        std += group["eps"]
-        ratio = xp.divide(grad, std, out=std)
-        ratio *= clr
-        param -= ratio
+        scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
+        total += scratch
+        xp.sqrt(total, out=scratch)
+        scratch += group["eps"]
+        xp.divide(grad, scratch, out=scratch)
+        scratch *= clr
+        param -= scratch

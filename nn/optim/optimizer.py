@@ -1,4 +1,5 @@
 """Optimizer: the base every optimiser shares (param groups, per-parameter state, state_dict)."""
+import numbers
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from itertools import chain
@@ -86,6 +87,8 @@ class Optimizer(ABC):
         """Raise ValueError when an option of `group` is out of range (subclasses add their own checks)."""
         for name in ("lr",) + self._nonnegative:
             value = group[name]
+            if not isinstance(value, numbers.Real):
+                raise TypeError(f"{self._name}: {name} must be a number, got {type(value).__name__} {value!r}")
             if value < 0:
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
 
@@ -186,6 +189,13 @@ class Optimizer(ABC):
             lines.append(f"Parameter Group {k}")
             lines += [f"    {name}: {value}" for name, value in group.items() if name != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def _with_decay(xp, grad, param, weight_decay):
+    """grad + weight_decay * param as a new array (the parameter's .grad is never changed)."""
+    out = xp.multiply(param, weight_decay)
+    out += grad
+    return out
 
 
 def _snapshot(value):

@@ -1,7 +1,7 @@
 """RMSprop, as torch.optim.RMSprop: gradients scaled by a running root mean square, optionally centred."""
 from autograd import Tensor
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _with_decay
 
 
 class RMSprop(Optimizer):
@@ -26,25 +26,30 @@ class RMSprop(Optimizer):
                 state[key] = Tensor._make(xp.zeros_like(param), p.device, None, 0, False)
         state["step"] += 1
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+            grad = _with_decay(xp, grad, param, group["weight_decay"])
         alpha = group["alpha"]
         square_avg = state["square_avg"]._data
+        scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
+        scratch *= 1 - alpha
         square_avg *= alpha
-        square_avg += (1 - alpha) * (grad * grad)
+        square_avg += scratch
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
-            grad_avg += (1 - alpha) * (grad - grad_avg)
-            avg = square_avg - grad_avg * grad_avg
-            xp.sqrt(avg, out=avg)
+            xp.subtract(grad, grad_avg, out=scratch)
+            scratch *= 1 - alpha
+            grad_avg += scratch
+            xp.multiply(grad_avg, grad_avg, out=scratch)
+            xp.subtract(square_avg, scratch, out=scratch)
+            xp.sqrt(scratch, out=scratch)
         else:
-            avg = xp.sqrt(square_avg)
-        avg += group["eps"]
-        step = xp.divide(grad, avg, out=avg)
+            xp.sqrt(square_avg, out=scratch)
+        scratch += group["eps"]
+        xp.divide(grad, scratch, out=scratch)
         if group["momentum"] > 0:
             buf = state["momentum_buffer"]._data
             buf *= group["momentum"]
-            buf += step
-            step = buf * group["lr"]
+            buf += scratch
+            xp.multiply(buf, group["lr"], out=scratch)
         else:
-            step *= group["lr"]
-        param -= step
+            scratch *= group["lr"]
+        param -= scratch
