@@ -4,3 +4,4 @@
     import nn.functional as F
 """
 # Each area adds its import lines below (one block per file).
+from . import optim, utils
