@@ -1,10 +1,11 @@
 """Memory of MLP training: peak growth over a run of steps, and whether it stays flat.
 
 Each side runs in a fresh process (`child_main`) so that one side's caches never count for the
-other. Memory is counted from after one warm-up step: the resident set (RSS) on CPU devices, the
-allocator's bytes on GPUs (for CuPy the pool's reserved bytes stand for the peak). deepgrad on
-host memory also runs a second pass under tracemalloc, which sees every NumPy allocation exactly
-and so decides flatness.
+other. Memory is counted from just before the first step, so one-off costs of the first step
+(Numba loading or compiling kernels) count: the resident set (RSS) on CPU devices, the allocator's
+bytes on GPUs (for CuPy the pool's reserved bytes stand for the peak). deepgrad on host memory
+also runs a second pass under tracemalloc, which sees every NumPy allocation exactly and so
+decides flatness.
 """
 import json
 import resource
@@ -81,7 +82,6 @@ def child_main(side, device, threads, steps, check):
     steps, check, threads = int(steps), int(check), int(threads)
     built = mlp.build_ours(device) if side == OURS else mlp.build_torch(device, threads)
     method, current, peak, reset = _probes(side, device)
-    built.step()   # warm-up, so that compilation (numba, cuBLAS handles) is not counted as training memory
     built.sync()
     base = current()
     resettable = reset()
