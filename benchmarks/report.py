@@ -126,13 +126,14 @@ def write_plot(path, rows):
     colors = {True: "tab:green", False: "tab:red", None: "tab:gray"}
     for i, (label, ratio, limit, met) in enumerate(bars):
         ax.bar(i, ratio, color=colors[met])
+        ax.annotate(f"{ratio:.2f}", (i, ratio), ha="center", va="bottom", fontsize=8)
         if limit is not None:
             ax.hlines(limit, i - 0.45, i + 0.45, colors="black", linestyles="--", linewidth=1.5)
     ax.axhline(1.0, color="gray", linewidth=0.8)
     ax.set_xticks(range(len(bars)), [b[0] for b in bars], fontsize=8)
-    ax.set_ylabel("ratio ours / reference")
-    ax.set_yscale("log")
-    ax.set_title("deepgrad vs reference (dashed: goal; green met, red missed, grey not judged)", fontsize=10)
+    ax.set_ylabel("deepgrad / reference (median)")
+    ax.set_title("deepgrad vs PyTorch (matmul: vs NumPy)\ndashed: goal; green met, red missed, grey not judged",
+                 fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
