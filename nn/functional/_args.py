@@ -1,0 +1,27 @@
+"""Argument normalisation shared by the convolution and pooling ops: ints or pairs -> (h, w) pairs."""
+import numbers
+
+
+def pair(value, name, op, minimum=0):
+    """`value` (an int or a pair of ints) as an (h, w) tuple of ints >= `minimum`; a clear error otherwise."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        out = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
+        out = (int(value[0]), int(value[1]))
+    else:
+        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if min(out) < minimum:
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return out
+
+
+def single(value, name, op, minimum=0):
+    """`value` (an int or a 1-tuple of ints) as an int >= `minimum`; a clear error otherwise."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise ValueError(f"{op}: {name} must be an int or a 1-tuple of ints, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return int(value)
