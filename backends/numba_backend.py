@@ -99,7 +99,8 @@ class NumbaBackend(NumpyBackend):
         return super().act_forward(name, x)
 
     def act_backward(self, name, x, y, gy):
-        if name in FAST_ACTIVATIONS and _floats(x, gy):
+        if name in FAST_ACTIVATIONS and _floats(x, gy, x if y is None else y) and x.shape == gy.shape == np.shape(
+                x if y is None else y):
             return activation.act_backward(name, x, y, gy)
         return super().act_backward(name, x, y, gy)
 
@@ -110,7 +111,7 @@ class NumbaBackend(NumpyBackend):
         return super().softmax(x, axis)
 
     def softmax_grad(self, y, gy, axis):
-        if _floats(y, gy) and y.ndim and _last_axis(y, axis):
+        if _floats(y, gy) and y.shape == gy.shape and y.ndim and _last_axis(y, axis):
             return softmax.softmax_grad(y, gy)
         return super().softmax_grad(y, gy, axis)
 
@@ -120,7 +121,7 @@ class NumbaBackend(NumpyBackend):
         return super().log_softmax(x, axis)
 
     def log_softmax_grad(self, y, gy, axis):
-        if _floats(y, gy) and y.ndim and _last_axis(y, axis):
+        if _floats(y, gy) and y.shape == gy.shape and y.ndim and _last_axis(y, axis):
             return softmax.log_softmax_grad(y, gy)
         return super().log_softmax_grad(y, gy, axis)
 
@@ -158,13 +159,13 @@ class NumbaBackend(NumpyBackend):
 
     # ----- optimiser updates (in place) --------------------------------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        if _floats(param) and optim.in_place_ok(param, buf if momentum != 0 else None):
+        if _floats(param) and grad.shape == param.shape and optim.in_place_ok(param, buf if momentum != 0 else None):
             return optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
         return super().sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
 
     def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                   decoupled, amsgrad):
-        if _floats(param) and optim.in_place_ok(param, m, v, vmax if amsgrad else None):
+        if _floats(param) and grad.shape == param.shape and optim.in_place_ok(param, m, v, vmax if amsgrad else None):
             return optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                                    decoupled, amsgrad)
         return super().adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,

@@ -7,6 +7,10 @@ contiguous 2-D float arrays (it needs SciPy's BLAS bindings at compile time).
 import numpy as np
 from numba import get_num_threads, njit, prange
 
+# the NumPy kernels' argument checks, so both devices reject bad shapes with the same message
+# (and no Numba loop ever runs off an array)
+from ..numpy_kernels.conv import _check_gy, _geometry
+
 
 @njit(cache=True, nogil=True)
 def _valid_range(offset, stride, size, out_size):
@@ -103,16 +107,11 @@ def _conv2d_grad_weight(gy4, x, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, k, chunk
     return partial.sum(axis=0)
 
 
-def _out_size(size, k, s, p, d):
-    return (size + 2 * p - d * (k - 1) - 1) // s + 1
-
-
 def conv2d(x, w, stride, padding, dilation, groups):
     """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
-    n, _, h, wd = x.shape
+    ho, wo = _geometry("conv2d", x.shape, w.shape, stride, padding, dilation, groups)
+    n = x.shape[0]
     cout, cg, kh, kw = w.shape
-    ho = _out_size(h, kh, stride[0], padding[0], dilation[0])
-    wo = _out_size(wd, kw, stride[1], padding[1], dilation[1])
     x = np.ascontiguousarray(x)
     w3 = np.ascontiguousarray(w).reshape(groups, cout // groups, cg * kh * kw)
     out = np.empty((n, cout, ho, wo), x.dtype)
@@ -123,7 +122,9 @@ def conv2d(x, w, stride, padding, dilation, groups):
 
 def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its input, shape `x_shape`."""
-    n, cout, ho, wo = gy.shape
+    ho, wo = _geometry("conv2d_grad_input", x_shape, w.shape, stride, padding, dilation, groups)
+    _check_gy("conv2d_grad_input", gy, x_shape[0], w.shape[0], ho, wo)
+    n, cout = gy.shape[:2]
     _, cg, kh, kw = w.shape
     wt3 = np.ascontiguousarray(w.reshape(groups, cout // groups, cg * kh * kw).transpose(0, 2, 1))
     gy4 = np.ascontiguousarray(gy).reshape(n, groups, cout // groups, ho * wo)
@@ -135,7 +136,9 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its weight, shape `w_shape`."""
-    n, cout, ho, wo = gy.shape
+    ho, wo = _geometry("conv2d_grad_weight", x.shape, w_shape, stride, padding, dilation, groups)
+    _check_gy("conv2d_grad_weight", gy, x.shape[0], w_shape[0], ho, wo)
+    n, cout = gy.shape[:2]
     _, cg, kh, kw = w_shape
     gy4 = np.ascontiguousarray(gy).reshape(n, groups, cout // groups, ho * wo)
     chunks = max(1, min(n, get_num_threads()))

@@ -36,10 +36,10 @@ def index_add(out, index, src):
     rows = out.shape[0]
     if index.size == 0:
         return
-    if (index.max() >= rows or index.min() < -rows):
-        bad = index[(index >= rows) | (index < -rows)][0]
-        raise IndexError(f"index_add: index {int(bad)} is out of range for axis 0 of out with shape {out.shape}; "
-                         f"indices must lie in [-{rows}, {rows})")
+    low, high = index.min(), index.max()
+    if low < -rows or high >= rows:
+        raise IndexError(f"index_add: index {int(low if low < -rows else high)} is out of bounds for axis 0 "
+                         f"with size {rows} (out shape {out.shape})")
     out2 = out.reshape(rows, -1)
     cols = out2.shape[1]
     tasks = max(1, min(get_num_threads(), cols // _MIN_COLUMNS_PER_TASK))

@@ -8,6 +8,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..numpy_kernels.softmax import _check_logits   # same message on both devices
 from .vecmath import vexp
 
 
@@ -22,15 +23,27 @@ def _row_max(x, r):
     return best
 
 
+@njit(cache=True, nogil=True)
+def _row_logsumexp(x, r, scratch):
+    """log(sum(exp(x[r]))), computed stably; overwrites row r of scratch."""
+    top = _row_max(x, r)
+    for j in range(x.shape[1]):     # kept apart from the sum below so that it vectorises
+        scratch[r, j] = vexp(x[r, j] - top)
+    total = 0.0
+    for j in range(x.shape[1]):
+        total += scratch[r, j]
+    return top + math.log(total)
+
+
 @njit(parallel=True, cache=True)
 def _softmax(x, y):
     for r in prange(x.shape[0]):
         top = _row_max(x, r)
+        for j in range(x.shape[1]):     # kept apart from the sum below so that it vectorises
+            y[r, j] = vexp(x[r, j] - top)
         total = 0.0
         for j in range(x.shape[1]):
-            e = vexp(x[r, j] - top)
-            y[r, j] = e
-            total += e
+            total += y[r, j]
         scale = 1.0 / total
         for j in range(x.shape[1]):
             y[r, j] = y[r, j] * scale
@@ -39,11 +52,7 @@ def _softmax(x, y):
 @njit(parallel=True, cache=True)
 def _log_softmax(x, y):
     for r in prange(x.shape[0]):
-        top = _row_max(x, r)
-        total = 0.0
-        for j in range(x.shape[1]):
-            total += vexp(x[r, j] - top)
-        lse = top + math.log(total)
+        lse = _row_logsumexp(x, r, y)
         for j in range(x.shape[1]):
             y[r, j] = x[r, j] - lse
 
@@ -74,11 +83,7 @@ def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
     classes = x.shape[1]
     bad = 0
     for r in prange(x.shape[0]):
-        top = _row_max(x, r)
-        total = 0.0
-        for j in range(classes):
-            total += vexp(x[r, j] - top)
-        lse = top + math.log(total)
+        lse = _row_logsumexp(x, r, logp)
         sum_logp = 0.0
         for j in range(classes):
             logp[r, j] = x[r, j] - lse
@@ -143,24 +148,36 @@ def log_softmax_grad(y, gy):
     return gx
 
 
+def _targets(op, shape, target):
+    """target as a contiguous int64 array after checking it holds one integer per row (the kernels
+    check the class range themselves, in the same pass)."""
+    target = np.asarray(target)
+    if target.shape != shape[:1] or target.dtype.kind not in "iu":
+        raise ValueError(f"{op}: target must be an integer array of shape ({shape[0]},) for logits of shape "
+                         f"{shape}; got {target.dtype} array of shape {target.shape}")
+    return np.ascontiguousarray(target, dtype=np.int64)
+
+
 def cross_entropy(logits, target, ignore_index, label_smoothing):
     """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp)."""
+    _check_logits("cross_entropy", logits)
     n, classes = logits.shape
+    target = _targets("cross_entropy", logits.shape, target)
     loss = np.empty(n, logits.dtype)
     logp = np.empty((n, classes), logits.dtype)
-    target = np.ascontiguousarray(target, dtype=np.int64)
     bad = _cross_entropy(np.ascontiguousarray(logits), target, int(ignore_index), float(label_smoothing), loss, logp)
     if bad:
-        wrong = target[(target != ignore_index) & ((target < 0) | (target >= classes))]
-        raise IndexError(
-            f"cross_entropy: {bad} target(s) out of range, e.g. {int(wrong[0])}, for logits of shape {logits.shape} "
-            f"({classes} classes); targets must be class indices in [0, {classes}) or ignore_index={ignore_index}")
+        wrong = int(target[(target != ignore_index) & ((target < 0) | (target >= classes))][0])
+        raise IndexError(f"cross_entropy: target class {wrong} is out of range for {classes} classes "
+                         f"(targets must lie in [0, {classes}) or equal ignore_index={ignore_index})")
     return loss, logp
 
 
 def cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing):
     """Gradient of the per-sample loss with respect to the logits, given gloss (N,)."""
+    _check_logits("cross_entropy_grad", logp)
+    target = _targets("cross_entropy_grad", logp.shape, target)
     gx = np.empty(logp.shape, logp.dtype)
-    _cross_entropy_grad(np.ascontiguousarray(logp), np.ascontiguousarray(target, dtype=np.int64),
+    _cross_entropy_grad(np.ascontiguousarray(logp), target,
                         np.ascontiguousarray(np.broadcast_to(gloss, logp.shape[:1]), dtype=logp.dtype), int(ignore_index), float(label_smoothing), gx)
     return gx

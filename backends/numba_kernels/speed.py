@@ -14,12 +14,14 @@ import numpy as np
 REQUIRED_SPEEDUP = 1.5
 
 
-def median_ms(fn, repeats, warmup=3):
-    """Median wall time of fn() in milliseconds after `warmup` untimed calls."""
+def median_ms(fn, repeats, warmup=3, min_seconds=0.25):
+    """Median wall time of fn() in milliseconds after `warmup` untimed calls, over at least
+    `repeats` calls and `min_seconds` of timing (fast kernels get more samples)."""
     for _ in range(warmup):
         fn()
     times = []
-    for _ in range(repeats):
+    began = time.perf_counter()
+    while len(times) < repeats or time.perf_counter() - began < min_seconds:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -107,7 +109,7 @@ def _uses_numba(method, activation_name=None):
     return activation_name is None or activation_name in numba_backend.FAST_ACTIVATIONS
 
 
-def measure(dtype=np.float32, repeats=50):
+def measure(dtype=np.float32, repeats=50, only=""):
     """Rows (name, numpy ms, numba ms, speedup, used) for every kernel the numba device may override."""
     from backends.numba_backend import NumbaBackend
     from backends.numpy_backend import NumpyBackend
@@ -117,6 +119,8 @@ def measure(dtype=np.float32, repeats=50):
     rows = workloads(dtype)
     rows = rows[:-2] + [("rnn grads", None, None, None)] + rows[-2:]
     for name, method, act, args in rows:
+        if only and only not in (name if method else "lstm_cell_grad gru_cell_grad"):
+            continue
         if method is None:   # the RNN backward rows need caches from each backend's own forward
             pairs = zip(_grad_rows(numpy_backend, dtype), _grad_rows(numba_backend, dtype))
             for (name2, method2, _, args_np), (_, _, _, args_nb) in pairs:
@@ -135,9 +139,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    parser.add_argument("--only", default="", help="time only rows whose name contains this text")
     args = parser.parse_args(argv)
     print(f"{'kernel':44s} {'numpy ms':>9s} {'numba ms':>9s} {'speedup':>8s}  used")
-    for name, t_np, t_nb, ratio, used in measure(np.dtype(args.dtype), args.repeats):
+    for name, t_np, t_nb, ratio, used in measure(np.dtype(args.dtype), args.repeats, args.only):
         print(f"{name:44s} {t_np:9.3f} {t_nb:9.3f} {ratio:7.2f}x  {'yes' if used else 'no'}")
 
 

@@ -51,31 +51,27 @@ _EXP_MIN = -745.1332191019412               # exp rounds to 0 below this
 
 @njit(inline="always")
 def _reduce(y):
-    """(n, r, q) with y = n ln2 + r, n an int64, and q = exp(r) - 1."""
+    """(n, q) with y = n ln2 + r, n an int64, |r| <= ln(2) / 2 and q = exp(r) - 1."""
     t = y * _LOG2E + _SHIFTER
     n_float = t - _SHIFTER
     r = (y - n_float * _LN2_HI) - n_float * _LN2_LO
-    p = _C[13]
-    p = p * r + _C[12]
-    p = p * r + _C[11]
-    p = p * r + _C[10]
-    p = p * r + _C[9]
-    p = p * r + _C[8]
-    p = p * r + _C[7]
-    p = p * r + _C[6]
-    p = p * r + _C[5]
-    p = p * r + _C[4]
-    p = p * r + _C[3]
-    p = p * r + _C[2]
-    p = p * r + _C[1]
-    return _float_to_bits(t) - _SHIFTER_BITS, r, p * r
+    # exp(r) - 1 = r * P(r), P of degree 12: Horner for the two leading terms (where rounding
+    # matters), Estrin's shallow tree for the small tail, so that the chain of dependent
+    # operations stays short (plain Horner is latency-bound here, about 1.7x slower)
+    r2 = r * r
+    r4 = r2 * r2
+    tail = (((_C[3] + _C[4] * r) + (_C[5] + _C[6] * r) * r2)
+            + ((_C[7] + _C[8] * r) + (_C[9] + _C[10] * r) * r2) * r4
+            + ((_C[11] + _C[12] * r) + _C[13] * r2) * (r4 * r4))
+    p = _C[1] + r * (_C[2] + r * tail)
+    return _float_to_bits(t) - _SHIFTER_BITS, p * r
 
 
 @njit(inline="always")
 def vexp(y):
     """exp(y) for a float y (computed in float64)."""
     y = np.float64(y)
-    n, _, q = _reduce(y)
+    n, q = _reduce(y)
     half = n >> 1   # two factors of 2**(n/2) keep subnormal results and exp(709) in range
     result = ((1.0 + q) * _bits_to_float((half + 1023) << 52)) * _bits_to_float((n - half + 1023) << 52)
     if y > _EXP_MAX:
@@ -88,7 +84,7 @@ def vexp(y):
 @njit(inline="always")
 def vexpm1(y):
     """exp(y) - 1 for a float64 y in [-700, 700], accurate also for tiny y."""
-    n, _, q = _reduce(y)
+    n, q = _reduce(y)
     scale = _bits_to_float((n + 1023) << 52)
     return scale * q + (scale - 1.0)
 

@@ -145,7 +145,7 @@ def test_index_add_and_scatter_add_accumulate_repeats_like_numpy(shape, dtype):
 @needs("index_add")
 def test_index_add_rejects_out_of_range_and_scatter_add_falls_back_for_other_indices():
     out = np.zeros((4, 3), np.float32)
-    with pytest.raises(IndexError, match=r"index 4 .*shape \(4, 3\)"):
+    with pytest.raises(IndexError, match=r"index 4 .*size 4"):
         NB.index_add(out, np.array([1, 4]), np.ones((2, 3), np.float32))
     for index, src in (((np.array([0, 0, 2]), np.array([1, 1, 0])), np.ones(3, np.float32)),   # a tuple
                        (np.array([True, False, True, False]), np.ones((2, 3), np.float32)),     # a mask
@@ -237,7 +237,7 @@ def test_cross_entropy_and_grad_match_numpy(smoothing, dtype):
 
 @needs("cross_entropy")
 def test_cross_entropy_rejects_targets_out_of_range():
-    with pytest.raises(IndexError, match=r"cross_entropy.*\(2, 3\).*\[0, 3\)"):
+    with pytest.raises(IndexError, match=r"cross_entropy: target class 3 .*\[0, 3\)"):
         NB.cross_entropy(np.zeros((2, 3), np.float32), np.array([1, 3]), -100, 0.0)
 
 
