@@ -1,7 +1,8 @@
 """Device backends: one interface, implemented by NumPy (`cpu`), Numba (`numba`) and CuPy (`cuda`)."""
 from .base import ACTIVATIONS, Backend
 from .errors import DeviceError
-from .registry import available, get_backend, get_default_device, register, seed_all, set_default_device
+from .registry import (available, get_backend, get_default_device, is_device, register, seed_all,
+                       set_default_device)
 from . import registry as _registry
 
 
@@ -25,4 +26,4 @@ register("numba", _registry._seeded(_numba_factory))
 register("cuda", _registry._seeded(_cupy_factory))
 
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
-           "register", "seed_all", "set_default_device"]
+           "is_device", "register", "seed_all", "set_default_device"]

@@ -34,6 +34,14 @@ def _parse(name):
     return kind, index
 
 
+def is_device(target):
+    """True when `target` names a device (a Backend, or a string such as 'cpu', 'numba', 'cuda:1')."""
+    from .base import Backend
+    if isinstance(target, Backend):
+        return True
+    return isinstance(target, str) and target.strip().lower().partition(":")[0] in _factories
+
+
 def get_backend(name):
     """The Backend for a device name ('cpu', 'numba', 'cuda', 'cuda:N'); raises DeviceError if unusable."""
     backend = _instances.get(name)

@@ -4,6 +4,7 @@ import numpy as np
 import backends
 
 from ..function import Function
+from ..tensor import Tensor
 
 
 class ToDevice(Function):
@@ -18,6 +19,8 @@ class ToDevice(Function):
 
     def backward(ctx, gy):
         source = ctx.source
+        if isinstance(gy, Tensor):  # create_graph: the move back is recorded too
+            return to(gy, source), None
         if ctx.out_device.host_memory and source.host_memory:
             return gy, None
         return source.asarray(ctx.out_device.to_host(gy)), None
@@ -48,14 +51,11 @@ def _as_dtype(target):
 
 def to(x, target):
     """x on the device or with the dtype named by `target` (a no-op when nothing changes)."""
-    if isinstance(target, backends.Backend):
-        device = target
-    else:
-        dtype = None if (isinstance(target, str) and target.split(":")[0] in ("cpu", "numba", "cuda")) \
-            else _as_dtype(target)
+    if not backends.is_device(target):
+        dtype = _as_dtype(target)
         if dtype is not None:
             return astype(x, dtype)
-        device = backends.get_backend(target)
+    device = backends.get_backend(target)
     if device is x._device:
         return x
     return ToDevice.apply(x, device)

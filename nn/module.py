@@ -1,0 +1,300 @@
+"""Module and Parameter: the base of every layer and model, with PyTorch's registration and state_dict."""
+from collections import OrderedDict
+
+import numpy as np
+
+import autograd as ag
+import backends
+from autograd import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as a learnable parameter (requires_grad=True by default)."""
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            data = ag.empty(0)
+        source = data if isinstance(data, Tensor) else ag.tensor(data)
+        Tensor.__init__(self, source._data, device=source._device)
+        self.requires_grad_(requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + Tensor.__repr__(self)
+
+
+def _as_host_array(value):
+    """A value from a state_dict (Tensor, NumPy array, torch tensor, list) as a NumPy array."""
+    if isinstance(value, Tensor):
+        return value.numpy()
+    if hasattr(value, "detach"):  # a torch tensor
+        value = value.detach()
+        if hasattr(value, "cpu"):
+            value = value.cpu()
+    return np.asarray(value)
+
+
+def _moved(t, target):
+    """t on another device, or cast to a float dtype when t is floating (integer buffers keep their dtype)."""
+    if not backends.is_device(target) and t.dtype.kind != "f":
+        return t
+    return t.detach().to(target)
+
+
+class Module:
+    """Base class of layers and models: holds parameters, buffers and sub-modules; call it to run forward."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # ----- attribute routing -------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
+        params, buffers, modules = self._parameters, self._buffers, self._modules
+        if isinstance(value, Parameter):
+            self._forget(name)
+            params[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            modules[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} to parameter {name!r} of "
+                                f"{type(self).__name__}: wrap it in nn.Parameter(...) or assign None")
+            params[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"buffer {name!r} of {type(self).__name__} must be a Tensor or None, "
+                                f"got {type(value).__name__}")
+            buffers[name] = value
+        elif name in modules and value is None:
+            modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name):
+        for store in (self._parameters, self._buffers, self._modules):
+            store.pop(name, None)
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name):
+        d = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store in d and name in d[store]:
+                return d[store][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name):
+        for store in (self._parameters, self._buffers, self._modules):
+            if name in store:
+                del store[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name, param):
+        """Add a parameter (or None) under `name`."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
+        self._forget(name)
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Add a non-learnable tensor (e.g. running statistics); persistent ones go into state_dict."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
+        self._forget(name)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+
+    def add_module(self, name, module):
+        """Add a sub-module under `name`."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        self._forget(name)
+        self._modules[name] = module
+
+    # ----- running -----------------------------------------------------------------------------
+    def forward(self, *args, **kwargs):
+        """The computation; every subclass defines it."""
+        raise TypeError(f"{type(self).__name__} does not define forward(); subclasses of nn.Module must")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ----- traversal ---------------------------------------------------------------------------
+    def named_modules(self, prefix="", memo=None):
+        """(dotted name, module) for this module and every descendant, each once."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self):
+        """This module and every descendant."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self):
+        """(name, module) for the direct sub-modules."""
+        for name, child in self._modules.items():
+            if child is not None:
+                yield name, child
+
+    def children(self):
+        """The direct sub-modules."""
+        for _, child in self.named_children():
+            yield child
+
+    def _named_members(self, store, recurse):
+        seen = set()
+        modules = self.named_modules() if recurse else [("", self)]
+        for prefix, module in modules:
+            for name, value in getattr(module, store).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{prefix}.{name}" if prefix else name), value
+
+    def named_parameters(self, recurse=True):
+        """(dotted name, parameter) pairs, each parameter once."""
+        return self._named_members("_parameters", recurse)
+
+    def parameters(self, recurse=True):
+        """Every parameter, each once."""
+        for _, p in self.named_parameters(recurse):
+            yield p
+
+    def named_buffers(self, recurse=True):
+        """(dotted name, buffer) pairs."""
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse=True):
+        """Every buffer."""
+        for _, b in self.named_buffers(recurse):
+            yield b
+
+    # ----- modes and bulk changes --------------------------------------------------------------
+    def train(self, mode=True):
+        """Set training mode (dropout active, batch statistics) on this module and its descendants."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        """Set evaluation mode; returns the module."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none=True):
+        """Clear the gradients of every parameter."""
+        for p in self.parameters():
+            p.grad = None if set_to_none or p.grad is None else ag.zeros_like(p.grad)
+
+    def requires_grad_(self, requires_grad=True):
+        """Freeze (False) or unfreeze (True) every parameter; returns the module."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn):
+        """Call fn(module) on every descendant, then on this module; returns the module."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, target):
+        """Move parameters and buffers to a device, or cast floating ones to a dtype, in place; returns self.
+
+        Parameters keep their identity, so an optimiser created before .to() still updates them.
+        """
+        with ag.no_grad():
+            for p in self.parameters():
+                moved = _moved(p, target)
+                p._data, p._device = moved._data, moved._device
+                if p.grad is not None:
+                    p.grad = _moved(p.grad, target)
+            for m in self.modules():
+                for name, b in m._buffers.items():
+                    if b is not None:
+                        m._buffers[name] = _moved(b, target)
+        return self
+
+    def cpu(self):
+        """Move to the cpu device."""
+        return self.to("cpu")
+
+    # ----- state -------------------------------------------------------------------------------
+    def state_dict(self):
+        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names)."""
+        out = OrderedDict()
+        for prefix, m in self.named_modules():
+            dot = f"{prefix}." if prefix else ""
+            for name, p in m._parameters.items():
+                if p is not None:
+                    out[dot + name] = p
+            for name, b in m._buffers.items():
+                if b is not None and name not in m._non_persistent:
+                    out[dot + name] = b
+        return out
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place.
+
+        Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one.
+        Returns (missing_keys, unexpected_keys).
+        """
+        own = self.state_dict()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        mismatched = []
+        values = {}
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = _as_host_array(state_dict[key])
+            if tuple(value.shape) != target.shape:
+                mismatched.append(f"{key}: checkpoint {tuple(value.shape)} vs model {target.shape}")
+            else:
+                values[key] = value
+        problems = []
+        if mismatched:
+            problems.append("mis-shaped keys: " + "; ".join(mismatched))
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(unexpected))
+        if problems:
+            hint = " (pass strict=False to load a subset)" if strict and not mismatched else ""
+            raise KeyError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
+        with ag.no_grad():
+            for key, value in values.items():
+                target = own[key]
+                target._data[...] = target._device.asarray(value.astype(target.dtype, copy=False))
+                target._bump_version()
+        return missing, unexpected
+
+    # ----- printing ----------------------------------------------------------------------------
+    def extra_repr(self):
+        """Text shown inside this module's parentheses in repr()."""
+        return ""
+
+    def __repr__(self):
+        children = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        extra = self.extra_repr()
+        if not children:
+            return f"{type(self).__name__}({extra})"
+        body = ([extra] if extra else []) + children
+        return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
