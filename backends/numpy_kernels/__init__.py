@@ -1,0 +1,1 @@
+"""The NumPy reference kernels of the `cpu` backend, one module per kernel family (see backends/base.py)."""
