@@ -1,0 +1,226 @@
+"""Loss functions, numerically stable at extreme inputs; reduction 'mean' | 'sum' | 'none'."""
+import numpy as np
+
+import autograd as ag
+from autograd import Function, Tensor
+
+from .activation import log_softmax
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss, reduction, op):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _same_shape(op, input, target):
+    target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device, dtype=input.dtype)
+    if target.shape != input.shape:
+        raise ValueError(f"{op}: input shape {input.shape} and target shape {target.shape} differ; "
+                         "they must be the same")
+    return target
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error."""
+    diff = input - _same_shape("mse_loss", input, target)
+    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error."""
+    return _reduce(ag.abs(input - _same_shape("l1_loss", input, target)), reduction, "l1_loss")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss)."""
+    err = ag.abs(input - _same_shape("huber_loss", input, target))
+    small = ag.minimum(err, delta)
+    return _reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss")
+
+
+class _CrossEntropy(Function):
+    """Per-sample softmax cross-entropy of (N, C) logits with class indices, one fused node."""
+
+    op_name = "cross_entropy"
+    differentiable_backward = False
+
+    def forward(ctx, logits, target, ignore_index, label_smoothing):
+        loss, logp = ctx.device.cross_entropy(logits, target, ignore_index, label_smoothing)
+        ctx.args = (target, ignore_index, label_smoothing)
+        ctx.save_for_backward(logp)
+        return loss
+
+    def backward(ctx, gloss):
+        target, ignore_index, label_smoothing = ctx.args
+        g = ctx.device.cross_entropy_grad(ctx.saved_tensors[0], target, gloss, ignore_index, label_smoothing)
+        return g, None, None, None
+
+
+def _class_targets(op, target, n_classes, ignore_index, device):
+    t = target._data if isinstance(target, Tensor) else device.asarray(np.asarray(target))
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
+                        "probabilities pass a float target with the same shape as the input")
+    t = t.astype(np.int64, copy=False)
+    bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
+    if bool(bad.any()):
+        value = int(t[bad].reshape(-1)[0])
+        raise ValueError(f"{op}: target class {value} is out of range for {n_classes} classes "
+                         f"(valid: 0..{n_classes - 1}, or ignore_index={ignore_index})")
+    return t
+
+
+def _to_rows(input):
+    """(N, C, d1, ...) -> (N * d1 * ..., C) with the class axis last."""
+    if input.ndim <= 2:
+        return input
+    axes = (0,) + tuple(range(2, input.ndim)) + (1,)
+    return input.transpose(axes).reshape(-1, input.shape[1])
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    if input.ndim == 0:
+        raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    is_prob = isinstance(target, Tensor) and target.dtype.kind == "f" or \
+        (not isinstance(target, Tensor) and np.asarray(target).dtype.kind == "f")
+    if is_prob:
+        target = _same_shape("cross_entropy", input, target)
+        logp = log_softmax(input, axis=1 if input.ndim >= 2 else 0)
+        if label_smoothing:
+            target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        if weight is not None:
+            shape = (1, n_classes) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n_classes,)
+            target = target * weight.reshape(shape)
+        loss = -(target * logp).sum(axis=1 if input.ndim >= 2 else 0)
+        if reduction == "mean":
+            return loss.sum() / (loss.size if input.ndim >= 2 else 1)
+        return _reduce(loss, reduction, "cross_entropy")
+    unbatched = input.ndim == 1
+    x = input.reshape(1, -1) if unbatched else input
+    t = _class_targets("cross_entropy", target, n_classes, ignore_index, input.device)
+    t = t.reshape(1) if unbatched else t
+    expected = (x.shape[0],) + x.shape[2:]
+    if tuple(t.shape) != expected:
+        raise ValueError(f"cross_entropy: input of shape {input.shape} needs class-index targets of shape "
+                         f"{expected}, got {tuple(t.shape)}")
+    rows = _to_rows(x)
+    flat_t = t.reshape(-1)
+    if weight is None:
+        per_sample = _CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing)
+        if reduction == "mean":
+            count = int((flat_t != ignore_index).sum())
+            return per_sample.sum() / count if count else per_sample.sum() * float("nan")
+    else:
+        per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
+        if reduction == "mean":
+            w = weight._data[np.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
+            return per_sample.sum() / float(w.sum())
+    if reduction == "none":
+        out_shape = (x.shape[0],) + x.shape[2:]
+        per_sample = per_sample.reshape(out_shape)
+        return per_sample.reshape(()) if unbatched else per_sample
+    return _reduce(per_sample, reduction, "cross_entropy")
+
+
+def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
+    logp = log_softmax(rows, axis=1)
+    keep = t != ignore_index
+    safe = np.where(keep, t, 0)
+    nll = -ag.take_along_axis(logp, safe.reshape(-1, 1), axis=1).reshape(-1) * weight[safe]
+    loss = nll * (1.0 - label_smoothing)
+    if label_smoothing:
+        smooth = -(logp * weight.reshape(1, -1)).sum(axis=1) * (label_smoothing / rows.shape[1])
+        loss = loss + smooth
+    return loss * ag.tensor(keep.astype(rows.dtype), device=rows.device)
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    x = input.reshape(1, -1) if input.ndim == 1 else input
+    t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device).reshape(-1)
+    rows = _to_rows(x)
+    keep = t != ignore_index
+    safe = np.where(keep, t, 0) if input.device.host_memory else input.device.xp.where(keep, t, 0)
+    picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
+    w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
+    if weight is not None:
+        w = w * weight[safe]
+    loss = picked * w
+    if reduction == "mean":
+        return loss.sum() / w.sum()
+    if reduction == "none":
+        return loss.reshape((x.shape[0],) + x.shape[2:]) if input.ndim > 1 else loss.reshape(())
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
+    target = _same_shape("binary_cross_entropy", input, target)
+    log_p = ag.maximum(ag.log(input), -100.0)
+    log_q = ag.maximum(ag.log(1.0 - input), -100.0)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
+    target = _same_shape("binary_cross_entropy_with_logits", input, target)
+    softplus_neg = ag.relu(-input) + ag.log1p(ag.exp(-ag.abs(input)))   # log(1 + exp(-x)), stable
+    if pos_weight is None:
+        loss = (1.0 - target) * input + softplus_neg
+    else:
+        scale = 1.0 + (pos_weight - 1.0) * target
+        loss = (1.0 - target) * input + scale * softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def hinge_loss(input, target, margin=1.0, reduction="mean"):
+    """max(0, margin - y * x) with targets in {-1, 1} (targets in {0, 1} are mapped to {-1, 1})."""
+    target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device)
+    if target.shape != input.shape:
+        raise ValueError(f"hinge_loss: input shape {input.shape} and target shape {target.shape} differ")
+    values = target._data
+    if bool(((values != 0) & (values != 1) & (values != -1)).any()):
+        raise ValueError("hinge_loss: targets must be in {-1, 1} (or {0, 1})")
+    y = ag.tensor(np.where(target.numpy() == 0, -1.0, target.numpy()), dtype=input.dtype, device=input.device)
+    return _reduce(ag.relu(margin - y * input), reduction, "hinge_loss")
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'."""
+    target = _same_shape("kl_div", input, target)
+    if log_target:
+        loss = ag.exp(target) * (target - input)
+    else:
+        t = target.numpy()
+        log_t = ag.tensor(np.log(np.where(t > 0, t, 1.0)), dtype=input.dtype, device=input.device)
+        loss = target * (log_t - input)
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")
+
+
+def l1_penalty(params):
+    """Sum of |p| over the parameters (add `lam * l1_penalty(model.parameters())` to a loss)."""
+    return sum(ag.abs(p).sum() for p in params)
+
+
+def l2_penalty(params):
+    """Sum of p**2 over the parameters."""
+    return sum((p * p).sum() for p in params)

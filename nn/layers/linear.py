@@ -1,0 +1,49 @@
+"""Fully connected layers."""
+import math
+
+import autograd as ag
+
+from .. import init
+from ..functional.linear import linear
+from ..module import Module, Parameter
+
+
+class Dense(Module):
+    """y = x @ weight.T + bias, with weight (out_features, in_features) initialised as PyTorch's Linear."""
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(ag.empty(out_features, in_features, dtype=dtype, device=device))
+        self.bias = Parameter(ag.empty(out_features, dtype=dtype, device=device)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Kaiming-uniform weight (a = sqrt(5)) and bias uniform in +-1/sqrt(in_features), as PyTorch."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        if not x.shape or x.shape[-1] != self.in_features:
+            raise ValueError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
+                             f"got shape {x.shape}")
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+Linear = Dense
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. for a removed head)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, x):
+        return x
