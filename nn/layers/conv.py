@@ -1,0 +1,120 @@
+"""Convolution layers: Conv1d, Conv2d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation)."""
+import numbers
+
+from .. import functional as F
+from ..module import Module
+from ._init import fan_in_bound, uniform_parameter
+
+
+def _tuple(value, n, name, layer):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return (int(value),) * n
+    if isinstance(value, (tuple, list)) and len(value) == n:
+        return tuple(int(v) for v in value)
+    raise ValueError(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+
+
+class _ConvNd(Module):
+    """Shared construction of the convolution layers; `spatial` is the number of spatial axes."""
+
+    spatial = 2
+    transposed = False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                 output_padding=0):
+        super().__init__()
+        name = type(self).__name__
+        n = self.spatial
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(f"{name}: in_channels={in_channels} and out_channels={out_channels} must both be "
+                             f"divisible by groups={groups}")
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.kernel_size = _tuple(kernel_size, n, "kernel_size", name)
+        self.stride = _tuple(stride, n, "stride", name)
+        self.padding = padding if isinstance(padding, str) else _tuple(padding, n, "padding", name)
+        self.dilation = _tuple(dilation, n, "dilation", name)
+        self.output_padding = _tuple(output_padding, n, "output_padding", name)
+        if self.transposed:
+            shape = (in_channels, out_channels // groups) + self.kernel_size
+        else:
+            shape = (out_channels, in_channels // groups) + self.kernel_size
+        receptive = 1
+        for k in self.kernel_size:
+            receptive *= k
+        bound = fan_in_bound(shape[1] * receptive)
+        self.weight = uniform_parameter(shape, bound)
+        if bias:
+            self.bias = uniform_parameter((out_channels,), bound)
+        else:
+            self.register_parameter("bias", None)
+
+    def _check_channels(self, input):
+        axis = -1 - self.spatial
+        channels = input.shape[axis] if input.ndim >= 1 + self.spatial else None
+        if input.ndim not in (1 + self.spatial, 2 + self.spatial) or channels != self.in_channels:
+            raise ValueError(f"{self!r}: expected input with {self.in_channels} channels at axis {axis} "
+                             f"({'(N, C, L) or (C, L)' if self.spatial == 1 else '(N, C, H, W) or (C, H, W)'}), "
+                             f"got {channels} (input shape {input.shape})")
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * self.spatial:
+            text += f", padding={self.padding!r}"
+        if self.dilation != (1,) * self.spatial:
+            text += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self.spatial:
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over (N, C_in, L) or (C_in, L): weight (C_out, C_in/groups, k), bias (C_out,)."""
+
+    spatial = 1
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+
+    def forward(self, input):
+        self._check_channels(input)
+        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        return F.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_out, C_in/groups, kH, kW), bias (C_out,).
+
+    padding: int, pair, 'valid' or 'same'.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+
+    def forward(self, input):
+        self._check_channels(input)
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed 2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_in, C_out/groups, kH, kW),
+    bias (C_out,); output size (H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+
+    transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         output_padding)
+        if isinstance(self.padding, str):
+            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got {padding!r}")
+
+    def forward(self, input):
+        self._check_channels(input)
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+                                  self.groups, self.dilation)

@@ -1,0 +1,98 @@
+"""Normalisation layers: BatchNorm1d, BatchNorm2d and LayerNorm (PyTorch's parameters and buffers)."""
+import numbers
+
+import numpy as np
+
+import autograd as ag
+
+from .. import functional as F
+from ..module import Module, Parameter
+
+
+class _BatchNorm(Module):
+    """Shared state of the batch-norm layers: weight/bias (affine), running_mean/var, num_batches_tracked."""
+
+    #: accepted input ranks and how they read
+    ranks = (4,)
+    layout = "(N, C, H, W)"
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(ag.ones(num_features))
+            self.bias = Parameter(ag.zeros(num_features))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", ag.zeros(num_features))
+            self.register_buffer("running_var", ag.ones(num_features))
+            self.register_buffer("num_batches_tracked", ag.tensor(np.array(0, dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches seen."""
+        if self.track_running_stats:
+            self.running_mean = ag.zeros_like(self.running_mean)
+            self.running_var = ag.ones_like(self.running_var)
+            self.num_batches_tracked = ag.zeros_like(self.num_batches_tracked)
+
+    def forward(self, input):
+        if input.ndim not in self.ranks or input.shape[1] != self.num_features:
+            raise ValueError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
+                             f"got shape {input.shape}")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked = self.num_batches_tracked + 1
+            if self.momentum is None:   # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        use_batch_stats = self.training or self.running_mean is None
+        track = not self.training or self.track_running_stats
+        return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
+                            self.weight, self.bias, use_batch_stats, momentum, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation over (N, C) or (N, C, L) per channel C."""
+
+    ranks = (2, 3)
+    layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation over (N, C, H, W) per channel C."""
+
+
+class LayerNorm(Module):
+    """Normalisation over the last dimensions `normalized_shape`, with weight and bias of that shape."""
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(ag.ones(self.normalized_shape))
+            if bias:
+                self.bias = Parameter(ag.zeros(self.normalized_shape))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

@@ -1,0 +1,144 @@
+"""Recurrent layers: RNN, LSTM, GRU with PyTorch's arguments, parameter names, shapes and initialisation.
+
+Each layer direction runs as one graph node (nn.functional.recurrent.recurrence); directions are
+concatenated on the feature axis and dropout, when set, is applied between layers in training.
+"""
+import autograd as ag
+
+from .. import functional as F
+from ..functional.recurrent import WIDTH, recurrence, unbind
+from ..module import Module
+from ._init import fan_in_bound, uniform_parameter
+
+
+class _RNNBase(Module):
+    """Shared construction and forward of the recurrent layers; `mode` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False):
+        super().__init__()
+        name = type(self).__name__
+        if num_layers < 1 or hidden_size < 1 or input_size < 1:
+            raise ValueError(f"{name}: input_size ({input_size}), hidden_size ({hidden_size}) and num_layers "
+                             f"({num_layers}) must be >= 1")
+        if not 0.0 <= dropout <= 1.0:
+            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout}")
+        self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, dropout, bidirectional
+        directions = 2 if bidirectional else 1
+        gates = WIDTH[mode] * hidden_size
+        bound = fan_in_bound(hidden_size)
+        # PyTorch's order: per layer, per direction: weight_ih, weight_hh, bias_ih, bias_hh
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for d in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if d else "")
+                setattr(self, "weight_ih" + suffix, uniform_parameter((gates, layer_input), bound))
+                setattr(self, "weight_hh" + suffix, uniform_parameter((gates, hidden_size), bound))
+                if bias:
+                    setattr(self, "bias_ih" + suffix, uniform_parameter((gates,), bound))
+                    setattr(self, "bias_hh" + suffix, uniform_parameter((gates,), bound))
+
+    def _weights(self, layer, direction):
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        p = self._parameters
+        return (p["weight_ih" + suffix], p["weight_hh" + suffix], p.get("bias_ih" + suffix),
+                p.get("bias_hh" + suffix))
+
+    def _initial_states(self, hx, batched, batch):
+        """hx as per-(layer, direction) lists (h0s, c0s); None entries start from zeros."""
+        count = self.num_layers * (2 if self.bidirectional else 1)
+        if hx is None:
+            return [None] * count, [None] * count
+        is_lstm = self.mode == "lstm"
+        if is_lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise ValueError(f"{self!r}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+        states = list(hx) if is_lstm else [hx]
+        expected = (count, batch, self.hidden_size) if batched else (count, self.hidden_size)
+        for name, s in zip(("h_0", "c_0"), states):
+            if tuple(s.shape) != expected:
+                raise ValueError(f"{self!r}: initial state {name} must have shape {expected} "
+                                 f"(num_layers * num_directions, batch, hidden_size), got {tuple(s.shape)}")
+        if not batched:
+            states = [s.reshape(count, 1, self.hidden_size) for s in states]
+        lists = [unbind(s) for s in states]
+        return lists[0], (lists[1] if is_lstm else [None] * count)
+
+    def forward(self, input, hx=None):
+        """Run over input (T, B, input_size) ((B, T, input_size) with batch_first, or unbatched (T, input_size))
+        -> (output (T, B, D * hidden_size), h_n (D * num_layers, B, hidden_size)); LSTM returns
+        (output, (h_n, c_n)). hx: the initial state(s) of that shape, zeros when None."""
+        if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
+            raise ValueError(f"{self!r}: expected input (T, B, {self.input_size}) "
+                             f"{'(batch_first: (B, T, ...)) ' if self.batch_first else ''}or unbatched "
+                             f"(T, {self.input_size}); got shape {input.shape}")
+        batched = input.ndim == 3
+        if not batched:
+            x = input.reshape(input.shape[0], 1, input.shape[1])
+        else:
+            x = input.swapaxes(0, 1) if self.batch_first else input
+        h0s, c0s = self._initial_states(hx, batched, x.shape[1])
+        directions = 2 if self.bidirectional else 1
+        is_lstm = self.mode == "lstm"
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for d in range(directions):
+                k = layer * directions + d
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
+                result = recurrence(self.mode, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
+                outputs.append(result[0])
+                h_n.append(result[1])
+                if is_lstm:
+                    c_n.append(result[2])
+            x = outputs[0] if directions == 1 else ag.concatenate(outputs, axis=2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h = ag.stack(h_n)
+        c = ag.stack(c_n) if is_lstm else None
+        if not batched:
+            x = x.reshape(x.shape[0], x.shape[2])
+            h = h.reshape(h.shape[0], h.shape[2])
+            c = c.reshape(c.shape[0], c.shape[2]) if is_lstm else None
+        elif self.batch_first:
+            x = x.swapaxes(0, 1)
+        return (x, (h, c)) if is_lstm else (x, h)
+
+    def extra_repr(self):
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        if self.mode == "rnn_relu":
+            text += ", nonlinearity='relu'"
+        for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
+            if getattr(self, name) != default:
+                text += f", {name}={getattr(self, name)}"
+        return text
+
+
+class RNN(_RNNBase):
+    """Elman RNN: h_t = nonlinearity(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), nonlinearity 'tanh' or 'relu'."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        super().__init__("rnn_" + nonlinearity, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional)
+        self.nonlinearity = nonlinearity
+
+
+class LSTM(_RNNBase):
+    """Long short-term memory, gate order i, f, g, o; forward returns (output, (h_n, c_n))."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False):
+        super().__init__("lstm", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
+
+
+class GRU(_RNNBase):
+    """Gated recurrent unit, gate order r, z, n; forward returns (output, h_n)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False):
+        super().__init__("gru", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
