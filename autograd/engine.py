@@ -228,12 +228,20 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         leaf.grad = g if leaf.grad is None else leaf.grad + g
         return
     if leaf.grad is None:
-        if id(g) in given or any(g is x for x in incoming) or not _owns_memory(g):
-            g = g.copy()  # the array is shared or a broadcast view: .grad must own its memory
-        given.add(id(g))
+        owner = _memory_owner(g)
+        if id(owner) in given or any(owner is _memory_owner(x) for x in incoming) or not _owns_memory(g):
+            g = g.copy()  # the memory is shared (a view of it too) or a broadcast view: .grad must own its memory
+            owner = g
+        given.add(id(owner))
         leaf.grad = Tensor._make(g, leaf._device, None, 0, False)
     else:
         leaf.grad = Tensor._make(leaf.grad._data + g, leaf._device, None, 0, False)
+
+
+def _memory_owner(a):
+    """The array whose memory `a` uses (`a` itself unless it is a view)."""
+    base = getattr(a, "base", None)
+    return a if base is None else base
 
 
 def _owns_memory(g):
