@@ -57,14 +57,18 @@ class VectorNorm(Function):
             out = xp.abs(x).max(axis=axis, keepdims=True)
         else:
             out = (xp.abs(x) ** ord).sum(axis=axis, keepdims=True) ** (1.0 / ord)
-        ctx.save_for_backward(x, out)
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axis])
+        if not keepdims:
+            out = out.reshape([n for i, n in enumerate(x.shape) if i not in axis])
+        ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
+        return out
 
     def backward(ctx, gy):
         x, out = ctx.saved_tensors
         xp = ctx.xp
         if not ctx.keepdims:
-            gy = gy.reshape(out.shape)
+            kept = tuple(1 if i in ctx.axis else n for i, n in enumerate(x.shape))
+            gy = gy.reshape(kept)
+            out = out.reshape(kept)
         ord = ctx.ord
         if ord == 2:
             safe = xp.where(out == 0, 1, out)
@@ -73,7 +77,7 @@ class VectorNorm(Function):
             return gy * xp.sign(x), None, None, None
         if ord == np.inf:
             mask = xp.abs(x) == out
-            count = mask.sum(axis=ctx.axis, keepdims=True)
+            count = mask.sum(axis=ctx.axis, keepdims=True).astype(x.dtype)  # an int count would widen float32
             return xp.where(mask, gy * xp.sign(x) / count, 0), None, None, None
         safe = xp.where(out == 0, 1, out)
         scale = xp.where(out == 0, 0, gy / safe ** (ord - 1))

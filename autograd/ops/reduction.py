@@ -15,9 +15,10 @@ def _axes(axis, ndim):
         axis = (axis,)
     out = []
     for a in axis:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):
             raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
-        out.append(a % ndim if ndim else 0)
+        if ndim:  # a 0-d tensor accepts axis 0 or -1 (as PyTorch does) and has nothing to reduce
+            out.append(a % ndim)
     return tuple(sorted(out))
 
 
@@ -54,14 +55,19 @@ class Mean(Function):
         return ctx.xp.broadcast_to(g, ctx.shape)
 
 
+def _denominator(x, axes, ddof):
+    """count - ddof as a float, at least 0 (dividing arrays by it then gives inf/nan, as in NumPy and PyTorch)."""
+    count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+    return float(builtins.max(count - ddof, 0))
+
+
 class Var(Function):
     def forward(ctx, x, axis=None, ddof=0, keepdims=False):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         mean = x.mean(axis=ctx.axes, keepdims=True)
         centered = x - mean
-        count = int(np.prod([x.shape[a] for a in ctx.axes])) if ctx.axes else 1
-        ctx.denom = count - ddof
+        ctx.denom = _denominator(x, ctx.axes, ddof)
         ctx.save_for_backward(x)
         return (centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom
 
@@ -69,16 +75,40 @@ class Var(Function):
         x = ctx.saved_tensors[0]
         centered = x - x.mean(axis=ctx.axes, keepdims=True)
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
-        return g * centered * (2.0 / ctx.denom)
+        return g * centered * (2.0 / ctx.denom if ctx.denom else float("inf"))
+
+
+class Std(Function):
+    """sqrt(var) as one op, so that a constant input gets gradient 0 (as in PyTorch) rather than 0 * inf."""
+
+    def forward(ctx, x, axis=None, ddof=0, keepdims=False):
+        xp = ctx.xp
+        ctx.axes = _axes(axis, x.ndim)
+        ctx.keepdims = keepdims
+        centered = x - x.mean(axis=ctx.axes, keepdims=True)
+        ctx.denom = _denominator(x, ctx.axes, ddof)
+        out = xp.sqrt((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom)
+        ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
+        return out
+
+    def backward(ctx, gy):
+        x, out = ctx.saved_tensors
+        xp = ctx.xp
+        centered = x - x.mean(axis=ctx.axes, keepdims=True)
+        g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
+        out = _expand(out, x.shape, ctx.axes, ctx.keepdims)
+        safe = xp.where(out == 0, 1, out * ctx.denom)
+        return xp.where(out == 0, 0, g * centered / safe)
 
 
 class Extremum(Function):
     """max / min over axes; the gradient is shared equally among tied extreme values."""
 
     def forward(ctx, x, axis=None, keepdims=False, largest=True):
-        if x.size == 0:
-            raise ValueError(f"{'max' if largest else 'min'} of an empty tensor (shape {x.shape}) has no value")
         ctx.axes = _axes(axis, x.ndim)
+        if x.size == 0 and (not ctx.axes or builtins.any(x.shape[a] == 0 for a in ctx.axes)):
+            raise ValueError(f"{'max' if largest else 'min'} over an empty axis (shape {x.shape}, axis {axis}) "
+                             "has no value")
         ctx.keepdims = keepdims
         out = (x.max if largest else x.min)(axis=ctx.axes, keepdims=True)
         ctx.save_for_backward(x, out)
@@ -87,7 +117,7 @@ class Extremum(Function):
     def backward(ctx, gy):
         x, out = ctx.saved_tensors
         mask = x == out
-        count = mask.sum(axis=ctx.axes, keepdims=True)
+        count = mask.sum(axis=ctx.axes, keepdims=True).astype(x.dtype)  # an int count would widen float32
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
         return ctx.xp.where(mask, g / count, 0)
 
@@ -100,13 +130,14 @@ class LogSumExp(Function):
         m = x.max(axis=ctx.axes, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         out = xp.log(xp.exp(x - m).sum(axis=ctx.axes, keepdims=True)) + m
-        ctx.save_for_backward(x, out)
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
+        out = out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
+        ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
+        return out
 
     def backward(ctx, gy):
         x, out = ctx.saved_tensors
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
-        return g * ctx.xp.exp(x - out)
+        return g * ctx.xp.exp(x - _expand(out, x.shape, ctx.axes, ctx.keepdims))
 
 
 class Prod(Function):
@@ -121,6 +152,8 @@ class Prod(Function):
     def backward(ctx, gy):
         x = ctx.saved_tensors[0]
         xp = ctx.xp
+        if x.size == 0:
+            return xp.zeros_like(x)
         axes = ctx.axes
         g = _expand(gy, x.shape, axes, ctx.keepdims)
         # product of all other elements, exact when x has zeros: exclusive cumulative products
@@ -153,9 +186,8 @@ def var(x, axis=None, ddof=0, keepdims=False):
 
 
 def std(x, axis=None, ddof=0, keepdims=False):
-    """Standard deviation over `axis` (square root of var)."""
-    from .elementwise import sqrt
-    return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
+    """Standard deviation over `axis` (square root of var; gradient 0 where it is 0)."""
+    return Std.apply(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False):
