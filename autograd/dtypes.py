@@ -20,7 +20,10 @@ def is_floating(dtype):
 
 
 def infer_dtype(data):
-    """The dtype ag.tensor gives `data` when none is asked for: arrays keep theirs, Python floats become float32."""
+    """The dtype ag.tensor gives `data` when none is asked for: arrays and NumPy scalars keep theirs, Python
+    floats become float32."""
+    if isinstance(data, np.generic):  # NumPy scalars keep their dtype (np.float64 is also a Python float)
+        return data.dtype
     if isinstance(data, bool):
         return np.dtype(np.bool_)
     if isinstance(data, int):

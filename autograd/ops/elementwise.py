@@ -62,6 +62,8 @@ class Div(Function):
 class Pow(Function):
     def forward(ctx, a, b):
         out = a ** b
+        if not hasattr(a, "dtype"):  # a Python number (2 ** t): keep it in out's dtype, so b's gradient is too
+            a = ctx.xp.asarray(a, dtype=out.dtype)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -295,10 +297,15 @@ def _promote_slow(a, b):
                 b = b.astype(da)
             elif fb and not fa:
                 a = a.astype(db)
+            elif fa and fb:  # the narrower float is converted in the graph, so its gradient keeps its dtype
+                wide = np.promote_types(da, db)
+                a, b = a.astype(wide), b.astype(wide)
         return a, b
     if not ta and not tb:
         return Tensor(a), b
     t, other = (a, b) if ta else (b, a)
+    if isinstance(other, np.generic):
+        other = other.item()  # NumPy scalars act as Python numbers: t / np.sqrt(d) must not widen float32
     if isinstance(other, (int, float, bool)):
         if isinstance(other, float) and t._data.dtype.kind != "f":
             t = t.astype(np.float32)
