@@ -19,16 +19,18 @@ def describe(args):
 
 
 def op_error(cls, args, exc):
-    """A ValueError naming the op, its inputs and a fix, made from the low-level exception `exc`."""
+    """A ValueError (IndexError for bad indices) naming the op, its inputs and a fix, made from `exc`."""
+    # a bad index stays an IndexError, as in NumPy and PyTorch (NumPy's AxisError is both kinds)
+    kind = IndexError if isinstance(exc, IndexError) and not isinstance(exc, ValueError) else ValueError
     explain = getattr(cls, "explain_error", None)
     if explain is not None:
         message = explain(args, exc)
         if message:
-            return ValueError(message)
+            return kind(message)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "broadcast" in text:
         hint = ("these shapes do not broadcast: each dimension, aligned from the right, must match or be 1; "
                 "reshape one operand (e.g. with unsqueeze) so they line up")
     else:
         hint = text
-    return ValueError(f"{cls.name()}: invalid input ({describe(args)}): {hint}")
+    return kind(f"{cls.name()}: invalid input ({describe(args)}): {hint}")

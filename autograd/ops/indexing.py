@@ -112,7 +112,8 @@ class TakeAlongAxis(Function):
 def _take_grad(device, gy, shape, indices, axis, xp):
     out = xp.zeros(shape, dtype=gy.dtype)
     axis = axis % len(shape)
-    grids = xp.meshgrid(*[xp.arange(n) for n in indices.shape], indexing="ij", sparse=True)
+    # positions along the other axes come from gy: indices may broadcast against x there
+    grids = list(xp.meshgrid(*[xp.arange(n) for n in gy.shape], indexing="ij", sparse=True))
     grids[axis] = indices
     device.scatter_add(out, tuple(grids), gy)
     return out
