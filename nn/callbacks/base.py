@@ -1,0 +1,91 @@
+"""Callback, the base of the objects that fit/evaluate/predict call at fixed points, and CallbackList."""
+
+HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+         "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
+         "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end",
+         "on_predict_batch_begin", "on_predict_batch_end")
+
+
+class Callback:
+    """Override any of the hooks (Keras names and arguments) to act during training.
+
+    `self.model` is the model being trained and `self.params` a dict with 'epochs', 'steps' (batches
+    per epoch) and 'verbose'. `logs` is a dict of numbers: at the end of a batch the running means of
+    the loss and metrics, at the end of an epoch their epoch values plus 'val_'-prefixed validation
+    values. Setting `self.model.stop_training = True` ends training after the current batch.
+    """
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+
+    def set_model(self, model):
+        """Attach the model the hooks act on."""
+        self.model = model
+
+    def set_params(self, params):
+        """Attach the run's settings ('epochs', 'steps', 'verbose')."""
+        self.params = dict(params)
+
+    def on_train_begin(self, logs=None):
+        """Called once when fit starts."""
+
+    def on_train_end(self, logs=None):
+        """Called once when fit ends (also after an early stop); `logs` are the last epoch's."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Called before epoch `epoch` (counted from 0)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Called after epoch `epoch` and its validation, with the epoch's logs (add entries to record them)."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        """Called before training on batch `batch` (counted from 0 in each epoch)."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        """Called after the optimiser step for batch `batch`, with the epoch's running logs."""
+
+    def on_test_begin(self, logs=None):
+        """Called when evaluation starts (validation inside fit, or evaluate)."""
+
+    def on_test_end(self, logs=None):
+        """Called when evaluation ends, with its results."""
+
+    def on_test_batch_begin(self, batch, logs=None):
+        """Called before evaluating batch `batch`."""
+
+    def on_test_batch_end(self, batch, logs=None):
+        """Called after evaluating batch `batch`, with the running results."""
+
+    def on_predict_begin(self, logs=None):
+        """Called when predict starts."""
+
+    def on_predict_end(self, logs=None):
+        """Called when predict ends."""
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        """Called before predicting batch `batch`."""
+
+    def on_predict_batch_end(self, batch, logs=None):
+        """Called after predicting batch `batch`."""
+
+
+class CallbackList:
+    """Several callbacks called in order: `callbacks.call("on_epoch_end", epoch, logs)`."""
+
+    def __init__(self, callbacks, model=None, params=None):
+        self.callbacks = list(callbacks or ())
+        for cb in self.callbacks:
+            missing = [h for h in HOOKS if not callable(getattr(cb, h, None))]
+            if missing:
+                raise TypeError(f"callbacks: {type(cb).__name__} is not a Callback (it lacks {', '.join(missing)}); "
+                                "subclass nn.callbacks.Callback")
+            if model is not None:
+                cb.set_model(model)
+            if params is not None:
+                cb.set_params(params)
+
+    def call(self, hook, *args):
+        """Call `hook` on every callback with `args`."""
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)

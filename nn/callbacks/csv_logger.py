@@ -1,0 +1,39 @@
+"""CSVLogger: write one row of logs per epoch to a CSV file."""
+import csv
+import os
+
+from .base import Callback
+
+
+class CSVLogger(Callback):
+    """Append each epoch's logs to the CSV file `filename` as a row: 'epoch' (from 0), then the log names
+    in sorted order. `append=True` continues an existing file instead of replacing it."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.separator, self.append = os.fspath(filename), separator, append
+        self._file = self._writer = self._keys = None
+
+    def on_train_begin(self, logs=None):
+        """Open the file."""
+        has_rows = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
+        self._file = open(self.filename, "a" if self.append else "w", newline="")
+        self._keys = None
+        self._header_written = has_rows
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Write this epoch's row (a log missing from it is written as NA)."""
+        logs = logs or {}
+        if self._keys is None:
+            self._keys = sorted(logs)
+            self._writer = csv.writer(self._file, delimiter=self.separator)
+            if not self._header_written:
+                self._writer.writerow(["epoch"] + self._keys)
+        self._writer.writerow([epoch] + [logs.get(k, "NA") for k in self._keys])
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        """Close the file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,44 @@
+"""Monitor: reads one quantity from the epoch logs and tells whether it improved, for the callbacks
+that watch a metric (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau)."""
+import math
+
+# quantities where higher is better, for mode="auto" (validation names have a 'val_' prefix)
+_HIGHER_IS_BETTER = ("acc", "accuracy", "precision", "recall", "f1", "auc")
+
+
+class Monitor:
+    """Tracks the best value of `logs[name]`; `mode` 'min', 'max' or 'auto' (max for accuracy-like names)."""
+
+    def __init__(self, who, name, mode="auto", min_delta=0.0):
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        if mode == "auto":
+            base = name[4:] if name.startswith("val_") else name
+            higher = base in _HIGHER_IS_BETTER or base.endswith("_accuracy")
+            mode = "max" if higher else "min"
+        self.who, self.name, self.mode = who, name, mode
+        self.min_delta = abs(float(min_delta))
+        self.reset()
+
+    def reset(self):
+        """Forget the best value."""
+        self.best = math.inf if self.mode == "min" else -math.inf
+
+    def value(self, logs):
+        """The monitored quantity in `logs`; a clear error when it is not there."""
+        logs = logs or {}
+        if self.name not in logs:
+            hint = " (validation values need validation_data or validation_split in fit)" \
+                if self.name.startswith("val_") else ""
+            raise ValueError(f"{self.who}: monitor {self.name!r} is not in the epoch logs; available: "
+                             f"{', '.join(sorted(logs)) or 'none'}{hint}")
+        return float(logs[self.name])
+
+    def improves(self, current, reference=None):
+        """True when `current` beats `reference` (default: the best so far) by more than min_delta."""
+        reference = self.best if reference is None else reference
+        if math.isnan(current):
+            return False
+        if self.mode == "min":
+            return current < reference - self.min_delta
+        return current > reference + self.min_delta

@@ -1,0 +1,119 @@
+"""Turning what fit/evaluate/predict are given (arrays, Tensors, datasets, DataLoaders) into DataLoaders."""
+import numpy as np
+
+from autograd import Tensor
+
+from ..data.dataset import TensorDataset
+from ..data.loader import DataLoader
+
+
+def model_device(model):
+    """The device of the model's first parameter (None for a model without parameters)."""
+    for p in model.parameters():
+        return p.device
+    return None
+
+
+def as_array(data, who, name):
+    """`data` as a NumPy array with one row per example; float64 becomes float32 (the default float)."""
+    array = data.numpy() if isinstance(data, Tensor) else np.asarray(data)
+    if array.ndim == 0:
+        raise ValueError(f"{who}: {name} is a single value ({array!r}); it needs one row per example")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    elif array.dtype.kind in "iu" and array.dtype != np.int64 and name.startswith("y"):
+        array = array.astype(np.int64)
+    elif array.dtype == object:
+        raise TypeError(f"{who}: {name} has dtype object (ragged lists?); pad it to one shape first")
+    return array
+
+
+def is_loader_like(x):
+    """True for a DataLoader or a dataset object (anything but arrays, Tensors and sequences)."""
+    if isinstance(x, DataLoader):
+        return True
+    return (hasattr(x, "__getitem__") and hasattr(x, "__len__")
+            and not isinstance(x, (np.ndarray, Tensor, list, tuple)))
+
+
+def make_loader(x, y, batch_size, shuffle, who, device, seed=None, need_y=True):
+    """A DataLoader over (x, y) (or x alone when y is None and not needed); an existing DataLoader as is."""
+    if isinstance(x, DataLoader):
+        if y is not None:
+            raise ValueError(f"{who}: x is a DataLoader, which yields the targets too; do not pass y")
+        return x
+    if is_loader_like(x):
+        if y is not None:
+            raise ValueError(f"{who}: x is a dataset ({type(x).__name__}), which holds the targets too; do not "
+                             "pass y")
+        return DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed, device=device)
+    if y is None:
+        if need_y:
+            raise ValueError(f"{who}: y (the targets) is missing; pass fit(x, y) with one target per example, or a "
+                             "DataLoader that yields (inputs, targets)")
+        return DataLoader(TensorDataset(as_array(x, who, "x")), batch_size=batch_size, device=device)
+    xs, ys = as_array(x, who, "x"), as_array(y, who, "y")
+    if len(xs) != len(ys):
+        raise ValueError(f"{who}: x has {len(xs)} examples (shape {xs.shape}) but y has {len(ys)} (shape "
+                         f"{ys.shape}); give exactly one target per example")
+    if len(xs) == 0:
+        raise ValueError(f"{who}: x and y are empty; there is nothing to train on")
+    return DataLoader(TensorDataset(xs, ys), batch_size=batch_size, shuffle=shuffle, seed=seed, device=device)
+
+
+def split_validation(x, y, fraction, who):
+    """Keras's validation_split: the last `fraction` of the examples (before any shuffling) for validation.
+    Returns (x_train, y_train, x_val, y_val)."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"{who}: validation_split must be between 0 and 1 (a fraction of the examples), got "
+                         f"{fraction!r}")
+    if is_loader_like(x):
+        raise ValueError(f"{who}: validation_split needs x and y as arrays; with a DataLoader or dataset pass "
+                         "validation_data instead")
+    if y is None:
+        raise ValueError(f"{who}: y (the targets) is missing")
+    xs, ys = as_array(x, who, "x"), as_array(y, who, "y")
+    if len(xs) != len(ys):
+        raise ValueError(f"{who}: x has {len(xs)} examples (shape {xs.shape}) but y has {len(ys)} (shape "
+                         f"{ys.shape}); give exactly one target per example")
+    cut = len(xs) - int(round(len(xs) * fraction))
+    if cut <= 0 or cut >= len(xs):
+        raise ValueError(f"{who}: validation_split={fraction} of {len(xs)} examples leaves an empty training or "
+                         "validation set")
+    return xs[:cut], ys[:cut], xs[cut:], ys[cut:]
+
+
+def validation_loader(validation_data, batch_size, who, device):
+    """A DataLoader for fit's validation_data: (x_val, y_val), a DataLoader or a dataset."""
+    if is_loader_like(validation_data):
+        return make_loader(validation_data, None, batch_size, False, who, device)
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise ValueError(f"{who}: validation_data must be a pair (x_val, y_val), a DataLoader or a dataset, got "
+                         f"{type(validation_data).__name__}"
+                         + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list))
+                            else ""))
+    return make_loader(validation_data[0], validation_data[1], batch_size, False, f"{who} (validation_data)",
+                       device)
+
+
+def split_batch(batch, who, need_y=True):
+    """(inputs, target) of a batch: inputs a tuple of Tensors (the model's arguments), target a Tensor or None."""
+    if isinstance(batch, Tensor):
+        fields = (batch,)
+    elif isinstance(batch, (tuple, list)):
+        fields = tuple(batch)
+    else:
+        raise TypeError(f"{who}: batches must be Tensors or tuples (inputs, targets), got {type(batch).__name__}")
+    if not need_y:
+        return fields[:1], None
+    if len(fields) < 2:
+        raise ValueError(f"{who}: each batch needs inputs and targets, but the data yields {len(fields)} field(s); "
+                         "use a dataset of (x, y) pairs")
+    return fields[:-1], fields[-1]
+
+
+def on_device(tensors, device):
+    """The tensors moved to `device` where they are elsewhere."""
+    if device is None:
+        return tensors
+    return tuple(t if not isinstance(t, Tensor) or t.device == device else t.to(device) for t in tensors)

@@ -1,0 +1,37 @@
+"""model.predict: the model's outputs for many inputs, batch by batch, in eval mode without gradients."""
+from autograd import Tensor, concatenate, no_grad
+
+from ..callbacks.base import CallbackList
+from .inputs import make_loader, model_device, on_device, split_batch
+
+
+def predict(model, x, batch_size=32, callbacks=None):
+    """The outputs for every example of `x` (an array, Tensor, DataLoader or dataset; a loader's targets are
+    ignored) as one Tensor, batches joined along the first axis (a tuple of Tensors for a model with
+    several outputs). The model runs in eval mode, without gradients, and goes back to its mode after."""
+    device = model_device(model)
+    loader = make_loader(x, None, batch_size, False, "predict", device, need_y=False)
+    hooks = CallbackList(callbacks, model, {"steps": len(loader)})
+    was_training = model.training
+    outputs = []
+    hooks.call("on_predict_begin", {})
+    model.eval()
+    try:
+        with no_grad():
+            for step, batch in enumerate(loader):
+                hooks.call("on_predict_batch_begin", step, {})
+                inputs, _ = split_batch(batch, "predict", need_y=False)
+                out = model(*on_device(inputs, device))
+                outputs.append(out)
+                hooks.call("on_predict_batch_end", step, {"outputs": out})
+    finally:
+        model.train(was_training)
+    hooks.call("on_predict_end", {})
+    if not outputs:
+        raise ValueError("predict: x has no examples")
+    if isinstance(outputs[0], Tensor):
+        return concatenate(outputs, axis=0)
+    if isinstance(outputs[0], (tuple, list)):
+        return tuple(concatenate([o[k] for o in outputs], axis=0) for k in range(len(outputs[0])))
+    raise TypeError(f"predict: the model returned {type(outputs[0]).__name__}; expected a Tensor or a tuple of "
+                    "Tensors")
