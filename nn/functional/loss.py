@@ -4,7 +4,7 @@ import numpy as np
 import autograd as ag
 from autograd import Function, Tensor
 
-from .activation import log_softmax
+from .activation import _Softplus, log_softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -95,6 +95,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     is_prob = isinstance(target, Tensor) and target.dtype.kind == "f" or \
         (not isinstance(target, Tensor) and np.asarray(target).dtype.kind == "f")
     if is_prob:
+        if tuple(getattr(target, "shape", np.shape(target))) != input.shape:
+            raise TypeError(f"cross_entropy: float targets are read as class probabilities and need the input's "
+                            f"shape {input.shape}, got {tuple(np.shape(target))}; class-index targets must be "
+                            "integers (e.g. int64)")
         target = _same_shape("cross_entropy", input, target)
         logp = log_softmax(input, axis=1 if input.ndim >= 2 else 0)
         if label_smoothing:
@@ -176,10 +180,24 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
+class _SoftplusNeg(Function):
+    """log(1 + exp(-x)) without overflow, with the smooth gradient -sigmoid(-x) (also at x = 0)."""
+
+    op_name = "softplus"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.logaddexp(0.0, -x)
+
+    def backward(ctx, gy):
+        x = ctx.saved_tensors[0]
+        return -gy * (0.5 - 0.5 * ctx.xp.tanh(x * 0.5))
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    softplus_neg = ag.relu(-input) + ag.log1p(ag.exp(-ag.abs(input)))   # log(1 + exp(-x)), stable
+    softplus_neg = _SoftplusNeg.apply(input)
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:

@@ -1,0 +1,56 @@
+"""Activation functions and modules against torch, plus gradcheck in float64."""
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from tests.helpers import check_against_torch, check_gradcheck
+
+CASES = [
+    ("relu", lambda F_: F_.relu, lambda t: t.nn.functional.relu),
+    ("leaky_relu", lambda F_: (lambda x: F_.leaky_relu(x, 0.1)), lambda t: (lambda x: t.nn.functional.leaky_relu(x, 0.1))),
+    ("elu", lambda F_: (lambda x: F_.elu(x, 0.7)), lambda t: (lambda x: t.nn.functional.elu(x, 0.7))),
+    ("gelu", lambda F_: F_.gelu, lambda t: t.nn.functional.gelu),
+    ("gelu_tanh", lambda F_: (lambda x: F_.gelu(x, "tanh")), lambda t: (lambda x: t.nn.functional.gelu(x, approximate="tanh"))),
+    ("silu", lambda F_: F_.silu, lambda t: t.nn.functional.silu),
+    ("sigmoid", lambda F_: F_.sigmoid, lambda t: t.sigmoid),
+    ("tanh", lambda F_: F_.tanh, lambda t: t.tanh),
+    ("softplus", lambda F_: (lambda x: F_.softplus(x, 2.0, 5.0)), lambda t: (lambda x: t.nn.functional.softplus(x, 2.0, 5.0))),
+    ("hardtanh", lambda F_: F_.hardtanh, lambda t: t.nn.functional.hardtanh),
+    ("softmax", lambda F_: (lambda x: F_.softmax(x, 1)), lambda t: (lambda x: t.softmax(x, 1))),
+    ("log_softmax", lambda F_: (lambda x: F_.log_softmax(x, 0)), lambda t: (lambda x: t.log_softmax(x, 0))),
+]
+
+
+@pytest.mark.parametrize("name,ours,theirs", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_against_torch(device, name, ours, theirs, dtype):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).uniform(-6, 6, size=(4, 5)).astype(dtype)
+    tol = 1e-10 if dtype == np.float64 else 2e-5
+    check_against_torch(ours(F), theirs(torch), [x], device=device, atol=tol, rtol=tol)
+
+
+@pytest.mark.parametrize("name,ours,theirs", CASES, ids=[c[0] for c in CASES])
+def test_gradcheck(device, name, ours, theirs):
+    x = np.random.default_rng(1).uniform(-3, 3, size=(3, 4))
+    x[np.abs(x) < 0.05] = 0.3  # keep finite differences away from kinks
+    if name == "hardtanh":
+        x[np.abs(np.abs(x) - 1) < 0.05] = 0.5
+    check_gradcheck(ours(F), [x], device=device)
+
+
+def test_softmax_extreme_inputs_are_finite():
+    import autograd as ag
+    x = ag.tensor([[1e4, -1e4, 0.0]])
+    assert np.isfinite(F.softmax(x).numpy()).all() and np.isfinite(F.log_softmax(x).numpy()).all()
+
+
+def test_modules_wrap_functional():
+    import autograd as ag
+    x = ag.tensor(np.linspace(-2, 2, 7))
+    for module, fn in [(nn.ReLU(), F.relu), (nn.GELU(), F.gelu), (nn.SiLU(), F.silu), (nn.Tanh(), F.tanh),
+                       (nn.Sigmoid(), F.sigmoid), (nn.LeakyReLU(0.2), lambda t: F.leaky_relu(t, 0.2)),
+                       (nn.ELU(), F.elu), (nn.Softplus(), F.softplus), (nn.Softmax(0), lambda t: F.softmax(t, 0)),
+                       (nn.LogSoftmax(0), lambda t: F.log_softmax(t, 0))]:
+        np.testing.assert_allclose(module(x).numpy(), fn(x).numpy())

@@ -1,0 +1,137 @@
+"""Losses against torch (every reduction, extreme logits, weights, ignore_index, label smoothing) and gradcheck."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from tests.helpers import check_against_torch, check_gradcheck
+
+REDUCTIONS = ["mean", "sum", "none"]
+rng = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_regression_losses(device, name, reduction):
+    torch = pytest.importorskip("torch")
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)) * 2
+    check_against_torch(lambda x, y: getattr(F, name)(x, y, reduction=reduction),
+                        lambda x, y: getattr(torch.nn.functional, name)(x, y, reduction=reduction),
+                        [a, b], device=device, atol=1e-10)
+    check_gradcheck(lambda x, y: getattr(F, name)(x, y, reduction=reduction), [a, b], device=device)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(6, 5), (3, 4, 2, 2), (5,)])
+def test_cross_entropy_indices(device, reduction, label_smoothing, weighted, shape):
+    torch = pytest.importorskip("torch")
+    logits = rng.standard_normal(shape) * 3
+    n_classes = shape[1] if len(shape) > 1 else shape[0]
+    tshape = (shape[0],) + shape[2:] if len(shape) > 1 else ()
+    target = rng.integers(0, n_classes, size=tshape)
+    if len(shape) > 1:
+        target.reshape(-1)[0] = -100  # one ignored sample
+    weight = rng.uniform(0.5, 2, n_classes) if weighted else None
+    wo = ag.tensor(weight, device=device) if weighted else None
+    wt = torch.tensor(weight) if weighted else None
+    check_against_torch(
+        lambda x: F.cross_entropy(x, ag.tensor(target, device=device), weight=wo, reduction=reduction,
+                                  label_smoothing=label_smoothing),
+        lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target), weight=wt, reduction=reduction,
+                                                    label_smoothing=label_smoothing),
+        [logits], device=device, atol=1e-10)
+
+
+def test_cross_entropy_probabilities_and_gradcheck(device):
+    torch = pytest.importorskip("torch")
+    logits = rng.standard_normal((4, 3))
+    probs = rng.dirichlet(np.ones(3), size=4)
+    for ls in (0.0, 0.1):
+        check_against_torch(lambda x, p: F.cross_entropy(x, p, label_smoothing=ls),
+                            lambda x, p: torch.nn.functional.cross_entropy(x, p, label_smoothing=ls),
+                            [logits, probs], device=device, requires_grad=[True, False], atol=1e-10)
+    target = rng.integers(0, 3, 4)
+    check_gradcheck(lambda x: F.cross_entropy(x, ag.tensor(target, device=device), label_smoothing=0.1),
+                    [logits], device=device)
+
+
+def test_cross_entropy_extreme_logits_finite_and_exact(device):
+    torch = pytest.importorskip("torch")
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]], dtype=np.float32)
+    target = np.array([1, 0])
+    check_against_torch(lambda x: F.cross_entropy(x, ag.tensor(target, device=device)),
+                        lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target)),
+                        [logits], device=device, atol=1e-3, rtol=1e-6)
+
+
+def test_cross_entropy_bad_targets_name_the_value():
+    with pytest.raises(ValueError, match="target class 7 is out of range for 3 classes"):
+        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 7]))
+    with pytest.raises(TypeError, match="integers"):
+        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0.0, 1.0]))
+    with pytest.raises(ValueError, match="targets of shape"):
+        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 1, 2]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss(device, reduction):
+    torch = pytest.importorskip("torch")
+    logp = np.log(rng.dirichlet(np.ones(4), size=5))
+    target = np.array([0, 3, -100, 2, 1])
+    weight = rng.uniform(0.5, 2, 4)
+    check_against_torch(
+        lambda x: F.nll_loss(x, ag.tensor(target, device=device), weight=ag.tensor(weight, device=device),
+                             reduction=reduction),
+        lambda x: torch.nn.functional.nll_loss(x, torch.tensor(target), weight=torch.tensor(weight),
+                                               reduction=reduction),
+        [logp], device=device, atol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_losses(device, reduction):
+    torch = pytest.importorskip("torch")
+    logits = np.array([[-200.0, -3.0, 0.0], [0.5, 4.0, 300.0]])
+    target = np.array([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]])
+    pos_weight = np.array([1.0, 2.0, 0.5])
+    check_against_torch(
+        lambda x, y: F.binary_cross_entropy_with_logits(x, y, reduction=reduction,
+                                                        pos_weight=ag.tensor(pos_weight, device=device)),
+        lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(x, y, reduction=reduction,
+                                                                          pos_weight=torch.tensor(pos_weight)),
+        [logits, target], device=device, requires_grad=[True, False], atol=1e-10)
+    probs = 1 / (1 + np.exp(-np.clip(logits, -5, 5)))
+    check_against_torch(lambda p, y: F.binary_cross_entropy(p, y, reduction=reduction),
+                        lambda p, y: torch.nn.functional.binary_cross_entropy(p, y, reduction=reduction),
+                        [probs, target], device=device, requires_grad=[True, False], atol=1e-10)
+
+
+def test_hinge_and_kl(device):
+    torch = pytest.importorskip("torch")
+    x = rng.standard_normal((4, 3))
+    y01 = rng.integers(0, 2, (4, 3)).astype(np.float64)
+    expected = np.maximum(0, 1 - np.where(y01 == 0, -1, 1) * x).mean()
+    np.testing.assert_allclose(F.hinge_loss(ag.tensor(x, device=device), ag.tensor(y01, device=device)).item(),
+                               expected)
+    logp = np.log(rng.dirichlet(np.ones(3), size=4))
+    target = rng.dirichlet(np.ones(3), size=4)
+    target[0, 0] = 0.0
+    for reduction in ("batchmean", "sum"):
+        check_against_torch(lambda a, b: F.kl_div(a, b, reduction=reduction),
+                            lambda a, b: torch.nn.functional.kl_div(a, b, reduction=reduction),
+                            [logp, target], device=device, requires_grad=[True, False], atol=1e-10)
+
+
+def test_loss_modules_match_functional():
+    x, y = ag.tensor(rng.standard_normal((3, 4))), ag.tensor([0, 3, 1])
+    assert nn.CrossEntropyLoss(label_smoothing=0.1)(x, y).item() == F.cross_entropy(x, y, label_smoothing=0.1).item()
+    assert nn.MSELoss(reduction="sum")(x, x * 2).item() == F.mse_loss(x, x * 2, "sum").item()
+    with pytest.raises(ValueError, match="reduction"):
+        F.mse_loss(x, x, reduction="avg")
+
+
+def test_penalties():
+    params = [ag.tensor([1.0, -2.0], requires_grad=True), ag.tensor([3.0], requires_grad=True)]
+    assert F.l1_penalty(params).item() == 6.0 and F.l2_penalty(params).item() == 14.0

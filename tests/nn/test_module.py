@@ -1,0 +1,105 @@
+"""nn.Module, Parameter and containers: registration, traversal, modes, to(), state_dict round trips."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(3, 4)
+        self.scale = nn.Parameter(ag.ones(4))
+        self.register_buffer("steps", ag.zeros(1, dtype=ag.int64))
+        self.register_buffer("scratch", ag.zeros(2), persistent=False)
+
+    def forward(self, x):
+        return self.fc(x) * self.scale
+
+
+def test_registration_and_names():
+    m = nn.Sequential(Block(), nn.ReLU(), nn.Dense(4, 2))
+    names = [n for n, _ in m.named_parameters()]
+    assert names == ["0.scale", "0.fc.weight", "0.fc.bias", "2.weight", "2.bias"]
+    assert list(m.state_dict()) == ["0.scale", "0.steps", "0.fc.weight", "0.fc.bias", "2.weight", "2.bias"]
+    assert [n for n, _ in m.named_buffers()] == ["0.steps", "0.scratch"]
+    assert len(list(m.modules())) == 5 and len(list(m.children())) == 3
+    assert isinstance(m[0], Block) and isinstance(m[1:], nn.Sequential) and len(m[1:]) == 2
+
+
+def test_shared_parameter_listed_once():
+    fc = nn.Dense(2, 2)
+    m = nn.Sequential(fc, fc)
+    assert len(list(m.parameters())) == 2
+
+
+def test_train_eval_zero_grad_and_freezing(device):
+    m = nn.Sequential(Block(), nn.Dense(4, 1)).to(device)
+    assert m.eval() is m and not m[0].training and not m[0].fc.training
+    m.train()
+    assert m[0].fc.training
+    m(ag.randn(5, 3, device=device)).sum().backward()
+    assert all(p.grad is not None for p in m.parameters())
+    m.zero_grad()
+    assert all(p.grad is None for p in m.parameters())
+    m[0].requires_grad_(False)
+    m(ag.randn(5, 3, device=device)).sum().backward()
+    assert m[0].fc.weight.grad is None and m[1].weight.grad is not None
+
+
+def test_to_keeps_parameter_identity_and_int_buffers():
+    m = Block()
+    weight = m.fc.weight
+    m.to(ag.float64)
+    assert m.fc.weight is weight and weight.dtype == np.float64 and m.steps.dtype == np.int64
+    for dev in ag.available_devices():
+        m.to(dev)
+        assert weight.device == dev and m.steps.device == dev
+
+
+def test_state_dict_round_trip_and_numpy_values():
+    a, b = Block(), Block()
+    b.load_state_dict({k: v.numpy() for k, v in a.state_dict().items()})
+    for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert ka == kb
+        np.testing.assert_array_equal(va.numpy(), vb.numpy())
+
+
+def test_load_state_dict_names_every_bad_key():
+    m = Block()
+    sd = {k: v.numpy() for k, v in m.state_dict().items()}
+    sd["fc.weight"] = np.zeros((9, 9), np.float32)
+    del sd["scale"]
+    sd["extra"] = np.zeros(1)
+    with pytest.raises(KeyError) as info:
+        m.load_state_dict(sd)
+    text = str(info.value)
+    assert "fc.weight" in text and "(9, 9)" in text and "scale" in text and "extra" in text
+    sd["fc.weight"] = np.zeros((4, 3), np.float32)
+    missing, unexpected = m.load_state_dict(sd, strict=False)
+    assert missing == ["scale"] and unexpected == ["extra"]
+
+
+def test_load_torch_state_dict_as_is():
+    torch = pytest.importorskip("torch")
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    m = nn.Sequential(nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2))
+    m.load_state_dict(tm.state_dict())
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(m(ag.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), atol=1e-6)
+
+
+def test_setattr_errors_and_module_list():
+    m = Block()
+    with pytest.raises(TypeError, match="nn.Parameter"):
+        m.scale = ag.ones(4)
+    layers = nn.ModuleList([nn.Dense(2, 2) for _ in range(3)])
+    assert len(list(layers.parameters())) == 6 and isinstance(layers[1], nn.Dense)
+    d = nn.ModuleDict({"a": nn.Dense(1, 1)})
+    assert "a" in d and len(list(d.parameters())) == 2
+
+
+def test_repr_mentions_layers():
+    text = repr(nn.Sequential(nn.Dense(3, 4), nn.ReLU()))
+    assert "(0): Dense(in_features=3, out_features=4, bias=True)" in text and "(1): ReLU()" in text
