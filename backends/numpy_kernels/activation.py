@@ -57,6 +57,8 @@ def _float(x):
 def erf(x):
     """The error function, elementwise, for float32 or float64 arrays (other dtypes compute in float64)."""
     x = _float(x)
+    if x.ndim == 0:
+        return erf(x.reshape(1)).reshape(())
     small, large = _ERF_POLY[x.dtype]
     y = np.multiply(x, x)
     np.minimum(y, 4.0, out=y)          # |x| >= 2 is overwritten below; keeps the polynomial bounded
@@ -75,8 +77,10 @@ def erf(x):
 
 def sigmoid(x, out=None):
     """1 / (1 + exp(-x)), elementwise; exact 0 instead of an overflow for very negative x."""
+    if out is None:
+        out = np.empty_like(x)   # an array even for 0-d x, where ufuncs would return a scalar
     with np.errstate(over="ignore"):
-        out = np.negative(x, out=out)
+        np.negative(x, out=out)
         np.exp(out, out=out)
     out += 1.0
     return np.reciprocal(out, out=out)
@@ -88,6 +92,8 @@ def _unknown(name):
 
 def act_forward(name, x):
     """y = act(x) for name in ACTIVATIONS."""
+    if np.ndim(x) == 0:   # the in-place steps below need arrays; ufuncs turn 0-d results into scalars
+        return act_forward(name, np.reshape(x, 1)).reshape(())
     if name == "relu":
         return np.maximum(x, 0)
     x = _float(x)
@@ -121,6 +127,9 @@ def act_forward(name, x):
 
 def act_backward(name, x, y, gy):
     """Gradient of act at x (y = act(x) is given too; None recomputes it) times gy."""
+    if np.ndim(x) == 0:
+        y = None if y is None else np.reshape(y, 1)
+        return act_backward(name, np.reshape(x, 1), y, np.reshape(gy, 1)).reshape(())
     if name == "relu":
         return np.multiply(gy, x > 0, dtype=np.result_type(gy, x))
     x = _float(x)

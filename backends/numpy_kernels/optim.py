@@ -21,6 +21,9 @@ def sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, 
     the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
     """
     _check("sgd_step", param, grad=grad, buf=buf if momentum != 0 else None)
+    if param.ndim == 0:   # 1-element views: ufuncs return scalars, not arrays, for 0-d operands
+        return sgd_step(param.reshape(1), grad.reshape(1), None if buf is None else buf.reshape(1), lr, momentum,
+                        dampening, nesterov, weight_decay, first)
     if weight_decay != 0:
         d = np.multiply(param, weight_decay)
         d += grad
@@ -52,6 +55,10 @@ def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay
     param -= lr / (1 - b1^step) * m / (sqrt(v or max(vmax, v)) / sqrt(1 - b2^step) + eps).
     """
     _check("adam_step", param, grad=grad, m=m, v=v, vmax=vmax if amsgrad else None)
+    if param.ndim == 0:
+        return adam_step(param.reshape(1), grad.reshape(1), m.reshape(1), v.reshape(1),
+                         vmax.reshape(1) if amsgrad else vmax, step, lr, beta1, beta2, eps, weight_decay,
+                         decoupled, amsgrad)
     if weight_decay != 0 and decoupled:
         param *= 1 - lr * weight_decay
     if weight_decay != 0 and not decoupled:

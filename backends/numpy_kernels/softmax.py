@@ -15,6 +15,8 @@ def _shifted(x, axis):
 
 def softmax(x, axis):
     """Numerically stable softmax along axis."""
+    if x.ndim == 0:   # a 0-d array is one row of one class
+        return softmax(x.reshape(1), 0).reshape(())
     if x.size == 0:
         return np.empty_like(x)
     e = _shifted(x, axis)
@@ -25,6 +27,8 @@ def softmax(x, axis):
 
 def softmax_grad(y, gy, axis):
     """Gradient of softmax given its output y: y * (gy - sum(gy * y))."""
+    if y.ndim == 0:
+        return softmax_grad(y.reshape(1), np.reshape(gy, 1), 0).reshape(())
     g = np.multiply(gy, y)
     s = np.sum(g, axis=axis, keepdims=True)
     np.subtract(gy, s, out=g)
@@ -34,6 +38,8 @@ def softmax_grad(y, gy, axis):
 
 def log_softmax(x, axis):
     """Numerically stable log-softmax along axis."""
+    if x.ndim == 0:   # a 0-d array is one row of one class
+        return log_softmax(x.reshape(1), 0).reshape(())
     if x.size == 0:
         return np.empty_like(x)
     z = _shifted(x, axis)
@@ -45,6 +51,8 @@ def log_softmax(x, axis):
 
 def log_softmax_grad(y, gy, axis):
     """Gradient of log-softmax given its output y (log-probabilities): gy - exp(y) * sum(gy)."""
+    if y.ndim == 0:
+        return log_softmax_grad(y.reshape(1), np.reshape(gy, 1), 0).reshape(())
     p = np.exp(y)
     p *= np.sum(gy, axis=axis, keepdims=True)
     return np.subtract(gy, p, out=p)

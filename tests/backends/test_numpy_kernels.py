@@ -244,6 +244,18 @@ def test_activation_and_grad_match_torch(name, dtype):
     _close(activation.act_backward(name, x, None, gy), tgx, dtype)
 
 
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_of_a_0d_array_is_a_0d_array(name):
+    x, gy = np.array(0.7, np.float32), np.array(2.0, np.float32)
+    y = activation.act_forward(name, x)
+    g = activation.act_backward(name, x, y, gy)
+    assert isinstance(y, np.ndarray) and y.shape == () and y.dtype == np.float32
+    assert isinstance(g, np.ndarray) and g.shape == ()
+    ty, (tg,) = _torch_grads(TORCH_ACTS[name], [x], gy)
+    _close(y, ty, np.float32)
+    _close(g, tg, np.float32)
+
+
 def test_sigmoid_keeps_relative_precision_in_the_tails():
     x = np.array([-700.0, -100.0, -30.0, 30.0])
     expected = np.array([1 / (1 + math.exp(-v)) for v in x])
@@ -307,6 +319,13 @@ def test_cross_entropy_and_grad_match_torch(ignore_index, smoothing, dtype):
     _close(loss, tloss, dtype, rtol=1e-5 if dtype == np.float32 else 1e-10)
     _close(logp, torch.log_softmax(torch.tensor(logits), 1), dtype)
     _close(softmax.cross_entropy_grad(logp, target, gloss, ignore_index, smoothing), tg, dtype)
+
+
+def test_softmax_of_a_0d_array():
+    x = np.array(3.0)
+    assert softmax.softmax(x, -1) == 1.0 and softmax.log_softmax(x, 0) == 0.0
+    assert softmax.softmax_grad(np.array(1.0), np.array(2.0), 0) == 0.0
+    assert softmax.log_softmax_grad(np.array(0.0), np.array(2.0), 0) == 0.0
 
 
 def test_cross_entropy_rejects_out_of_range_targets():
@@ -404,6 +423,15 @@ def test_sgd_trajectory_matches_torch(cfg, dtype):
                        cfg["weight_decay"], t == 1)
 
     _trajectory(ours, lambda ps: torch.optim.SGD(ps, lr=lr, **cfg), dtype)
+
+
+def test_optimiser_steps_update_0d_parameters_in_place():
+    p, m, v = np.array(1.0), np.array(0.0), np.array(0.0)
+    optim.adam_step(p, np.array(0.5), m, v, None, 1, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False)
+    np.testing.assert_allclose(p, 0.9)          # the first Adam step moves by lr * sign(grad)
+    buf = np.array(0.0)
+    optim.sgd_step(p, np.array(1.0), buf, 0.1, 0.9, 0.0, False, 0.0, True)
+    np.testing.assert_allclose([p, buf], [0.8, 1.0])
 
 
 ADAM_CASES = [dict(), dict(weight_decay=0.1), dict(amsgrad=True), dict(weight_decay=0.1, amsgrad=True),
