@@ -6,12 +6,13 @@ convolution (input) and a convolution weight-gradient (weight).
 """
 from autograd import Function, Tensor
 
-from ._args import pair, single
+from ._args import kernel_message, pair, single
 
 
 class Conv2dOp(Function):
     op_name = "conv2d"
     differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
 
     def forward(ctx, x, w, b, stride, padding, dilation, groups, extra, x_axes, w_axes):
         # x_axes / w_axes: length-1 axes that make x (N, C, H, W) and w (C_out, C_in/g, kH, kW)
@@ -50,6 +51,7 @@ class Conv2dOp(Function):
 class ConvTranspose2dOp(Function):
     op_name = "conv_transpose2d"
     differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
 
     def forward(ctx, x, w, b, stride, padding, dilation, groups, out_hw, x_axes):
         xp = ctx.xp

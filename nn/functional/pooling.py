@@ -4,12 +4,13 @@
 """
 from autograd import Function, Tensor
 
-from ._args import pair, single
+from ._args import kernel_message, pair, single
 
 
 class MaxPool2dOp(Function):
     op_name = "max_pool2d"
     differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
 
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, x_axes, return_indices):
         xp = ctx.xp
@@ -37,6 +38,7 @@ class MaxPool2dOp(Function):
 class AvgPool2dOp(Function):
     op_name = "avg_pool2d"
     differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
 
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, x_axes):
         xp = ctx.xp
@@ -57,6 +59,7 @@ class AvgPool2dOp(Function):
 class AdaptiveAvgPool2dOp(Function):
     op_name = "adaptive_avg_pool2d"
     differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
 
     def forward(ctx, x, out_hw):
         h, w = x.shape[-2:]
