@@ -51,8 +51,8 @@ def open_device(name, index, cp=None, import_error=None):
         count = cp.cuda.runtime.getDeviceCount()
     except Exception as exc:   # cudaErrorNoDevice, cudaErrorInsufficientDriver, a missing libcuda, ...
         raise DeviceError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA says: {type(exc).__name__}: "
-                          f"{exc}). CuPy is installed, but the cuda device also needs an NVIDIA GPU and its driver, and a "
-                          f"CuPy wheel matching the driver's CUDA version: {INSTALL_HINT}. "
+                          f"{exc}). CuPy is installed, but the cuda device also needs an NVIDIA GPU and its "
+                          f"driver, and a CuPy wheel matching the driver's CUDA version: {INSTALL_HINT}. "
                           f"Available on this machine: {_available_here()}.") from None
     if count == 0:
         raise DeviceError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA reports 0 devices). "

@@ -12,9 +12,9 @@ import numpy as np
 FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 PREAMBLE = r"""
-template <typename T> struct dg_compute { typedef T type; };
+template <typename S> struct dg_compute { typedef S type; };
 template <> struct dg_compute<float16> { typedef float type; };
-template <typename A> __device__ A dg_sigmoid(A x) { return A(1) / (A(1) + exp(-x)); }
+template <typename S> __device__ S dg_sigmoid(S x) { return S(1) / (S(1) + exp(-x)); }
 """
 
 # the compute type, declared first in every kernel body (T is a file-scope typedef, so no `typename`)

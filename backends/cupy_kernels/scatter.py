@@ -53,7 +53,7 @@ def index_add(out, index, src):
     if index.size == 0 or out.size == 0:
         return
     rows = out.shape[0]
-    low, high = (int(v) for v in cupy.stack([index.min(), index.max()]).get())   # one synchronisation
+    low, high = (int(v) for v in cupy.asnumpy(cupy.stack([index.min(), index.max()])))   # one synchronisation
     if low < -rows or high >= rows:
         bad = low if low < -rows else high
         raise IndexError(f"index_add: index {bad} is out of bounds for axis 0 with size {rows} "

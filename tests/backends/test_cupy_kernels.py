@@ -89,7 +89,8 @@ def test_cuda_without_gpu_or_driver_says_so():
 
 
 def test_cuda_index_beyond_the_gpus_names_index_and_count():
-    with pytest.raises(DeviceError, match=r"'cuda:3' does not exist: this machine has 2 CUDA GPU\(s\), cuda:0 to cuda:1"):
+    expected = r"'cuda:3' does not exist: this machine has 2 CUDA GPU\(s\), cuda:0 to cuda:1"
+    with pytest.raises(DeviceError, match=expected):
         open_device("cuda:3", 3, cp=_fake_cupy(2))
     assert open_device("cuda:1", 1, cp=_fake_cupy(2)) == ("device", 1)
 
