@@ -50,12 +50,14 @@ def build_torch(device, threads, n):
 
 
 def cases(device, config):
-    """The `matmul` case on `device` (2048x2048; 1024 with --quick), in GFLOP/s."""
+    """The `matmul` case on `device` (2048x2048; 1024 with --quick), in GFLOP/s; the goal is a share of the
+    bare library's speed: 90% of NumPy's on the CPU, 80% of cupy.matmul's on a GPU."""
     n = 1024 if config.quick else 2048
     flop = 2.0 * n ** 3
-    raw = "cupy" if str(device).startswith("cuda") else "numpy"
+    gpu = str(device).startswith("cuda")
+    raw = "cupy" if gpu else "numpy"
     return [Case("matmul", device, "GFLOP/s",
                  {OURS: lambda: build_ours(device, n), "torch": lambda: build_torch(device, config.threads, n),
                   raw: lambda: build_raw(device, n)},
                  convert=lambda seconds: flop / seconds / 1e9, higher_is_better=True,
-                 goal=Goal(0.9, op=">=", against=raw), note=f"{n}x{n}")]
+                 goal=Goal(0.8 if gpu else 0.9, op=">=", against=raw), note=f"{n}x{n}")]
