@@ -74,8 +74,8 @@ class CupyBackend(Backend):
         index = 0 if index is None else int(index)
         super().__init__(index)
         self._device = open_device(self.name, index)
-        with self._device:
-            self._rng = cupy.random.default_rng()
+        self._seed = None      # None: fresh entropy
+        self._rng = None       # made on first use, so listing devices creates no CUDA context
 
     # ----- arrays ------------------------------------------------------------------------------
     def asarray(self, data, dtype=None):
@@ -95,31 +95,37 @@ class CupyBackend(Backend):
 
     # ----- random numbers ----------------------------------------------------------------------
     def seed(self, seed):
-        with self._device:
-            self._rng = cupy.random.default_rng(seed)
+        self._seed = seed
+        self._rng = None
+
+    def _generator(self):
+        """This GPU's cupy.random.Generator (call inside `with self._device:`)."""
+        if self._rng is None:
+            self._rng = cupy.random.default_rng(self._seed)
+        return self._rng
 
     def rand(self, shape, dtype):
         dtype = np.dtype(dtype)
         with self._device:
             if dtype in _FLOATS:
-                return self._rng.random(shape, dtype=dtype)
-            return self._rng.random(shape, dtype=np.float64).astype(dtype, copy=False)
+                return self._generator().random(shape, dtype=dtype)
+            return self._generator().random(shape, dtype=np.float64).astype(dtype, copy=False)
 
     def randn(self, shape, dtype):
         dtype = np.dtype(dtype)
         with self._device:
             if dtype in _FLOATS:
-                return self._rng.standard_normal(shape, dtype=dtype)
-            return self._rng.standard_normal(shape, dtype=np.float64).astype(dtype, copy=False)
+                return self._generator().standard_normal(shape, dtype=dtype)
+            return self._generator().standard_normal(shape, dtype=np.float64).astype(dtype, copy=False)
 
     def randint(self, low, high, shape, dtype):
         with self._device:
-            return self._rng.integers(low, high, size=shape, dtype=np.int64).astype(dtype, copy=False)
+            return self._generator().integers(low, high, size=shape, dtype=np.int64).astype(dtype, copy=False)
 
     def permutation(self, n):
         # CuPy's Generator has no permutation: sorting random keys gives one (argsort returns int64)
         with self._device:
-            return cupy.argsort(self._rng.random(n))
+            return cupy.argsort(self._generator().random(n))
 
     # ----- convolution -------------------------------------------------------------------------
     def conv2d(self, x, w, stride, padding, dilation, groups):
