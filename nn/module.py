@@ -25,14 +25,23 @@ class Parameter(Tensor):
 
 
 def _as_host_array(value):
-    """A value from a state_dict (Tensor, NumPy array, torch tensor, list) as a NumPy array."""
-    if isinstance(value, Tensor):
-        return value.numpy()
-    if hasattr(value, "detach"):  # a torch tensor
+    """A value from a state_dict (Tensor, NumPy array, torch tensor, anything with .numpy() or __array__)."""
+    if isinstance(value, (Tensor, np.ndarray)):
+        return np.asarray(value)
+    if hasattr(value, "detach"):  # a torch tensor: leave its graph and its device first
         value = value.detach()
         if hasattr(value, "cpu"):
             value = value.cpu()
+    if hasattr(value, "numpy"):
+        return np.asarray(value.numpy())
     return np.asarray(value)
+
+
+class StateDictError(KeyError):
+    """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message)."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
 
 
 def _moved(t, target):
@@ -238,17 +247,20 @@ class Module:
 
     # ----- state -------------------------------------------------------------------------------
     def state_dict(self):
-        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names)."""
-        out = OrderedDict()
-        for prefix, m in self.named_modules():
-            dot = f"{prefix}." if prefix else ""
-            for name, p in m._parameters.items():
-                if p is not None:
-                    out[dot + name] = p
-            for name, b in m._buffers.items():
-                if b is not None and name not in m._non_persistent:
-                    out[dot + name] = b
-        return out
+        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order)."""
+        return OrderedDict(self._state_items(""))
+
+    def _state_items(self, prefix):
+        # Like PyTorch, a sub-module reachable under two names is listed under both.
+        for name, p in self._parameters.items():
+            if p is not None:
+                yield prefix + name, p
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                yield prefix + name, b
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child._state_items(f"{prefix}{name}.")
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place.
@@ -278,7 +290,7 @@ class Module:
             problems.append("unexpected keys: " + ", ".join(unexpected))
         if problems:
             hint = " (pass strict=False to load a subset)" if strict and not mismatched else ""
-            raise KeyError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
+            raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
         with ag.no_grad():
             for key, value in values.items():
                 target = own[key]

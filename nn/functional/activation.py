@@ -35,6 +35,20 @@ class _Softmax(Function):
         return grad(y, gy, ctx.axis), None, None
 
 
+class _Softplus(Function):
+    """log(1 + exp(x)) without overflow; its gradient sigmoid(x) is exact at every x, 0 included."""
+
+    op_name = "softplus"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.logaddexp(0.0, x)
+
+    def backward(ctx, gy):
+        x = ctx.saved_tensors[0]
+        return gy * (0.5 * ctx.xp.tanh(0.5 * x) + 0.5)
+
+
 class _LeakyRelu(Function):
     op_name = "leaky_relu"
 
@@ -88,8 +102,10 @@ def tanh(x):
 
 def softplus(x, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
-    bx = x * beta
-    smooth = ag.log1p(ag.exp(ag.minimum(bx, threshold))) / beta
+    bx = x * beta if beta != 1 else x
+    smooth = _Softplus.apply(bx)
+    if beta != 1:
+        smooth = smooth / beta
     return ag.where(bx > threshold, x, smooth)
 
 

@@ -46,21 +46,41 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 
 
 class _CrossEntropy(Function):
-    """Per-sample softmax cross-entropy of (N, C) logits with class indices, one fused node."""
+    """Softmax cross-entropy of (N, C) logits against class indices, reduced, as one fused node.
+
+    The backend kernels check the targets' shape and range, so the common case costs no extra pass.
+    """
 
     op_name = "cross_entropy"
     differentiable_backward = False
 
-    def forward(ctx, logits, target, ignore_index, label_smoothing):
+    def forward(ctx, logits, target, ignore_index, label_smoothing, reduction):
         loss, logp = ctx.device.cross_entropy(logits, target, ignore_index, label_smoothing)
         ctx.args = (target, ignore_index, label_smoothing)
         ctx.save_for_backward(logp)
-        return loss
+        ctx.count = None
+        if reduction == "none":
+            return loss
+        total = loss.sum(keepdims=True).reshape(())
+        if reduction == "mean":
+            count = (target != ignore_index).sum(dtype=loss.dtype)
+            if ctx.device.host_memory and not count:
+                count = loss.dtype.type("nan")  # every target ignored: NaN loss as PyTorch, without a warning
+            total /= count
+            ctx.count = count
+        return total
 
-    def backward(ctx, gloss):
+    def backward(ctx, gy):
         target, ignore_index, label_smoothing = ctx.args
-        g = ctx.device.cross_entropy_grad(ctx.saved_tensors[0], target, gloss, ignore_index, label_smoothing)
-        return g, None, None, None
+        if ctx.count is not None:
+            gy = gy / ctx.count
+        g = ctx.device.cross_entropy_grad(ctx.saved_tensors[0], target, gy, ignore_index, label_smoothing)
+        return g, None, None, None, None
+
+    @staticmethod
+    def explain_error(args, exc):
+        text = str(exc)
+        return text if text.startswith("cross_entropy") else None
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
@@ -72,8 +92,8 @@ def _class_targets(op, target, n_classes, ignore_index, device):
     bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if bool(bad.any()):
         value = int(t[bad].reshape(-1)[0])
-        raise ValueError(f"{op}: target class {value} is out of range for {n_classes} classes "
-                         f"(valid: 0..{n_classes - 1}, or ignore_index={ignore_index})")
+        raise IndexError(f"{op}: target class {value} is out of range for {n_classes} classes "
+                         f"(targets must lie in [0, {n_classes}) or equal ignore_index={ignore_index})")
     return t
 
 
@@ -85,34 +105,32 @@ def _to_rows(input):
     return input.transpose(axes).reshape(-1, input.shape[1])
 
 
+def _as_weight(weight, input):
+    """Class weights as a tensor on the input's device with the input's dtype (None stays None)."""
+    if weight is None:
+        return None
+    if not isinstance(weight, Tensor):
+        return ag.tensor(np.asarray(weight), dtype=input.dtype, device=input.device)
+    return weight if weight.dtype == input.dtype else weight.astype(input.dtype)
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    t = target._data if isinstance(target, Tensor) else input.device.asarray(np.asarray(target))
+    if t.dtype.kind == "f":
+        return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
+    if weight is None and input.ndim == 2:  # the hot path
+        return _CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
-    is_prob = isinstance(target, Tensor) and target.dtype.kind == "f" or \
-        (not isinstance(target, Tensor) and np.asarray(target).dtype.kind == "f")
-    if is_prob:
-        if tuple(getattr(target, "shape", np.shape(target))) != input.shape:
-            raise TypeError(f"cross_entropy: float targets are read as class probabilities and need the input's "
-                            f"shape {input.shape}, got {tuple(np.shape(target))}; class-index targets must be "
-                            "integers (e.g. int64)")
-        target = _same_shape("cross_entropy", input, target)
-        logp = log_softmax(input, axis=1 if input.ndim >= 2 else 0)
-        if label_smoothing:
-            target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
-        if weight is not None:
-            shape = (1, n_classes) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n_classes,)
-            target = target * weight.reshape(shape)
-        loss = -(target * logp).sum(axis=1 if input.ndim >= 2 else 0)
-        if reduction == "mean":
-            return loss.sum() / (loss.size if input.ndim >= 2 else 1)
-        return _reduce(loss, reduction, "cross_entropy")
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
-    t = _class_targets("cross_entropy", target, n_classes, ignore_index, input.device)
+    t = _class_targets("cross_entropy", t, n_classes, ignore_index, input.device)
     t = t.reshape(1) if unbatched else t
     expected = (x.shape[0],) + x.shape[2:]
     if tuple(t.shape) != expected:
@@ -121,26 +139,45 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     rows = _to_rows(x)
     flat_t = t.reshape(-1)
     if weight is None:
-        per_sample = _CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing)
-        if reduction == "mean":
-            count = int((flat_t != ignore_index).sum())
-            return per_sample.sum() / count if count else per_sample.sum() * float("nan")
+        loss = _CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
     else:
+        weight = _as_weight(weight, input)
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
-            w = weight._data[np.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
-            return per_sample.sum() / float(w.sum())
+            xp = input.device.xp
+            w = weight._data[xp.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
+            return per_sample.sum() / w.sum()
+        loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
-        out_shape = (x.shape[0],) + x.shape[2:]
-        per_sample = per_sample.reshape(out_shape)
-        return per_sample.reshape(()) if unbatched else per_sample
-    return _reduce(per_sample, reduction, "cross_entropy")
+        return loss.reshape(()) if unbatched else loss.reshape(expected)
+    return loss
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
+    """Cross-entropy against class probabilities (a float target shaped like the input)."""
+    if tuple(getattr(target, "shape", np.shape(target))) != input.shape:
+        raise TypeError(f"cross_entropy: float targets are read as class probabilities and need the input's "
+                        f"shape {input.shape}, got {tuple(np.shape(target))}; class-index targets must be "
+                        "integers (e.g. int64)")
+    target = _same_shape("cross_entropy", input, target)
+    axis = 1 if input.ndim >= 2 else 0
+    n_classes = input.shape[axis]
+    logp = log_softmax(input, axis=axis)
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+    if weight is not None:
+        shape = (1, n_classes) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n_classes,)
+        target = target * weight.reshape(shape)
+    loss = -(target * logp).sum(axis=axis)
+    if reduction == "mean":
+        return loss.sum() / (loss.size if input.ndim >= 2 else 1)
+    return _reduce(loss, reduction, "cross_entropy")
 
 
 def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
     logp = log_softmax(rows, axis=1)
     keep = t != ignore_index
-    safe = np.where(keep, t, 0)
+    safe = rows.device.xp.where(keep, t, 0)
     nll = -ag.take_along_axis(logp, safe.reshape(-1, 1), axis=1).reshape(-1) * weight[safe]
     loss = nll * (1.0 - label_smoothing)
     if label_smoothing:
@@ -156,7 +193,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device).reshape(-1)
     rows = _to_rows(x)
     keep = t != ignore_index
-    safe = np.where(keep, t, 0) if input.device.host_memory else input.device.xp.where(keep, t, 0)
+    safe = input.device.xp.where(keep, t, 0)
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
     if weight is not None:
@@ -180,24 +217,10 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-class _SoftplusNeg(Function):
-    """log(1 + exp(-x)) without overflow, with the smooth gradient -sigmoid(-x) (also at x = 0)."""
-
-    op_name = "softplus"
-
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.logaddexp(0.0, -x)
-
-    def backward(ctx, gy):
-        x = ctx.saved_tensors[0]
-        return -gy * (0.5 - 0.5 * ctx.xp.tanh(x * 0.5))
-
-
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    softplus_neg = _SoftplusNeg.apply(input)
+    softplus_neg = _Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:

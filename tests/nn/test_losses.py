@@ -67,13 +67,38 @@ def test_cross_entropy_extreme_logits_finite_and_exact(device):
                         [logits], device=device, atol=1e-3, rtol=1e-6)
 
 
-def test_cross_entropy_bad_targets_name_the_value():
-    with pytest.raises(ValueError, match="target class 7 is out of range for 3 classes"):
-        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 7]))
+def test_cross_entropy_bad_targets_name_the_value(device):
+    logits = ag.zeros(2, 3, device=device)
+    for shape in [(2, 3), (2, 3, 2), (3,)]:   # fused path, spatial path, unbatched path
+        x = ag.zeros(*shape, device=device)
+        t = np.array([[0, 7], [1, 2]] if len(shape) == 3 else [0, 7] if len(shape) == 2 else 7)
+        with pytest.raises(IndexError, match="target class 7 is out of range for 3 classes"):
+            F.cross_entropy(x, ag.tensor(t, device=device))
+    with pytest.raises(IndexError, match="target class -1 is out of range for 3 classes"):
+        F.nll_loss(logits, ag.tensor([-1, 0], device=device))
     with pytest.raises(TypeError, match="integers"):
-        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0.0, 1.0]))
+        F.cross_entropy(logits, ag.tensor([0.0, 1.0], device=device))
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        F.cross_entropy(logits, ag.tensor([0, 1, 2], device=device))
     with pytest.raises(ValueError, match="targets of shape"):
-        F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 1, 2]))
+        F.cross_entropy(ag.zeros(2, 3, 2, device=device), ag.tensor([0, 1], device=device))
+
+
+def test_cross_entropy_all_ignored_is_nan_not_a_warning(device):
+    import warnings
+    x = ag.tensor(rng.standard_normal((2, 3)), device=device, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(x, ag.tensor([-100, -100], device=device))
+        loss.backward()
+    assert np.isnan(loss.item()) and np.isfinite(x.grad.numpy()).all()
+
+
+def test_cross_entropy_common_case_is_one_node(device):
+    x = ag.tensor(rng.standard_normal((4, 3)), device=device, requires_grad=True)
+    for reduction in REDUCTIONS:
+        loss = F.cross_entropy(x, ag.tensor([0, 2, 1, 1], device=device), reduction=reduction)
+        assert loss.grad_fn.parents[0] is x   # straight from the logits: no separate sum/divide nodes
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

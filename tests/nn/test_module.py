@@ -32,6 +32,16 @@ def test_shared_parameter_listed_once():
     fc = nn.Dense(2, 2)
     m = nn.Sequential(fc, fc)
     assert len(list(m.parameters())) == 2
+    assert list(m.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]   # as PyTorch lists it
+
+
+def test_state_dict_keys_match_torch():
+    torch = pytest.importorskip("torch")
+    tfc = torch.nn.Linear(2, 2)
+    tm = torch.nn.Sequential(tfc, torch.nn.Sequential(torch.nn.Linear(2, 3), tfc))
+    fc = nn.Dense(2, 2)
+    m = nn.Sequential(fc, nn.Sequential(nn.Dense(2, 3), fc))
+    assert list(m.state_dict()) == list(tm.state_dict())
 
 
 def test_train_eval_zero_grad_and_freezing(device):
@@ -64,6 +74,15 @@ def test_state_dict_round_trip_and_numpy_values():
     for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
         assert ka == kb
         np.testing.assert_array_equal(va.numpy(), vb.numpy())
+
+
+def test_save_load_round_trip(tmp_path, device):
+    a, b = Block().to(device), Block().to(device)
+    nn.save(a.state_dict(), tmp_path / "block.safetensors")
+    b.load_state_dict(nn.load(tmp_path / "block.safetensors"))
+    assert b.steps.dtype == np.int64 and b.fc.weight.device == ag.device(device)
+    for key, value in a.state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), b.state_dict()[key].numpy())
 
 
 def test_load_state_dict_names_every_bad_key():
