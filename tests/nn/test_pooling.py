@@ -5,7 +5,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
