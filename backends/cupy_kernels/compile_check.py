@@ -3,7 +3,8 @@
 Run `python -m backends.cupy_kernels.compile_check`. CuPy compiles an ElementwiseKernel only when
 it is first called on a GPU, so a typo in a kernel body would otherwise surface there. This tool
 rebuilds the source CuPy generates (its headers, the `typedef <dtype> T;` line, the preamble, the
-kernel with CArray parameters bound per element) and compiles it for float16, float32 and float64, with contiguous 1-D and strided 2-D operands.
+kernel with CArray parameters bound per element) and compiles it for float16, float32 and float64,
+with contiguous 1-D and strided 2-D operands.
 Needs CuPy and NVRTC (pip install cupy-cuda12x nvidia-cuda-nvrtc-cu12 nvidia-cuda-runtime-cu12);
 it reads CuPy internals (header list, kernel parameter info), so a new CuPy release may need an update.
 """
