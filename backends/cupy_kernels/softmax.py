@@ -20,6 +20,8 @@ def _shifted(x, axis):
 
 def softmax(x, axis):
     """Numerically stable softmax along axis."""
+    if x.ndim == 0:   # a 0-d array is one row of one class
+        return softmax(x.reshape(1), 0).reshape(())
     if x.size == 0:
         return cupy.empty_like(x)
     e = _shifted(x, axis)
@@ -30,6 +32,8 @@ def softmax(x, axis):
 
 def softmax_grad(y, gy, axis):
     """Gradient of softmax given its output y: y * (gy - sum(gy * y))."""
+    if y.ndim == 0:
+        return softmax_grad(y.reshape(1), cupy.reshape(gy, 1), 0).reshape(())
     g = cupy.multiply(gy, y)
     s = cupy.sum(g, axis=axis, keepdims=True)
     cupy.subtract(gy, s, out=g)
@@ -39,6 +43,8 @@ def softmax_grad(y, gy, axis):
 
 def log_softmax(x, axis):
     """Numerically stable log-softmax along axis."""
+    if x.ndim == 0:
+        return log_softmax(x.reshape(1), 0).reshape(())
     if x.size == 0:
         return cupy.empty_like(x)
     z = _shifted(x, axis)
@@ -50,6 +56,8 @@ def log_softmax(x, axis):
 
 def log_softmax_grad(y, gy, axis):
     """Gradient of log-softmax given its output y (log-probabilities): gy - exp(y) * sum(gy)."""
+    if y.ndim == 0:
+        return log_softmax_grad(y.reshape(1), cupy.reshape(gy, 1), 0).reshape(())
     p = cupy.exp(y)
     p *= cupy.sum(gy, axis=axis, keepdims=True)
     return cupy.subtract(gy, p, out=p)

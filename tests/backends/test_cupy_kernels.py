@@ -262,6 +262,21 @@ def test_activations_store_float16_and_compute_in_float32(cuda, name):
     np.testing.assert_allclose(cuda.to_host(g).astype(np.float32), g32, rtol=4e-3, atol=4e-3)
 
 
+def test_activations_and_optimisers_take_0d_arrays(cuda):
+    x, gy = np.array(-0.7), np.array(1.5)
+    for name in ACTIVATIONS:
+        y = cuda.act_forward(name, cuda.asarray(x))
+        assert y.shape == ()
+        assert_same(y, NP.act_forward(name, x), np.float64)
+        assert_same(cuda.act_backward(name, cuda.asarray(x), y, cuda.asarray(gy)),
+                    NP.act_backward(name, x, NP.act_forward(name, x), gy), np.float64)
+    param, ref = cuda.asarray(np.array(1.0)), np.array(1.0)
+    cuda.adam_step(param, cuda.asarray(gy), *(cuda.asarray(np.array(0.0)) for _ in range(3)), 1, 0.1, 0.9, 0.999,
+                   1e-8, 0.0, False, False)
+    NP.adam_step(ref, gy, *(np.array(0.0) for _ in range(3)), 1, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False)
+    assert_same(param, ref, np.float64)
+
+
 def test_activations_of_integers_follow_the_cpu_device(cuda):
     x = np.arange(-3, 4)
     relu = cuda.act_forward("relu", cuda.asarray(x))
@@ -289,6 +304,10 @@ def test_softmax_and_log_softmax_match_numpy(cuda, dtype):
         ly_ref = NP.log_softmax(x, axis)
         assert_same(ly, ly_ref, dtype, scale=2000)
         assert_same(cuda.log_softmax_grad(ly, ggy, axis), NP.log_softmax_grad(ly_ref, gy, axis), dtype)
+    scalar = cuda.asarray(np.array(2.5, dtype))          # a 0-d array is one row of one class
+    assert_same(cuda.softmax(scalar, -1), np.array(1.0, dtype), dtype)
+    assert_same(cuda.log_softmax(scalar, -1), np.array(0.0, dtype), dtype)
+    assert_same(cuda.softmax_grad(cuda.softmax(scalar, -1), scalar, -1), np.array(0.0, dtype), dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
