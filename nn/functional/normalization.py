@@ -116,13 +116,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     elif running_mean is None:
         raise ValueError(f"{op}: evaluation (training=False) needs running_mean and running_var")
     if running_mean is not None and training:
-        running_mean, running_var = _writable(running_mean), _writable(running_var)
+        running_mean, running_var = _updated_in_place(running_mean), _updated_in_place(running_var)
     return BatchNormOp.apply(input, running_mean, running_var, weight, bias, bool(training), float(momentum),
                              float(eps))
 
 
-def _writable(t):
-    """The array behind a running-statistics tensor (updated in place), recording the change."""
+def _updated_in_place(t):
+    """A running-statistics tensor that batch_norm is about to update in place, with the change recorded."""
     if t.requires_grad:
         raise ValueError("batch_norm: running statistics must not require grad (they are buffers)")
     t._bump_version()
