@@ -36,17 +36,19 @@ class _Softmax(Function):
 
 
 class _Softplus(Function):
-    """log(1 + exp(x)) without overflow; its gradient sigmoid(x) is exact at every x, 0 included."""
+    """log(1 + exp(x)) without overflow; its gradient sigmoid(x) = exp(x - softplus(x)) is smooth at 0
+    and keeps its tiny values for very negative x."""
 
     op_name = "softplus"
 
     def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.logaddexp(0.0, x)
+        y = ctx.xp.logaddexp(0.0, x)
+        ctx.save_for_backward(x, y)
+        return y
 
     def backward(ctx, gy):
-        x = ctx.saved_tensors[0]
-        return gy * (0.5 * ctx.xp.tanh(0.5 * x) + 0.5)
+        x, y = ctx.saved_tensors
+        return gy * ctx.xp.exp(x - y)
 
 
 class _LeakyRelu(Function):

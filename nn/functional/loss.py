@@ -106,7 +106,7 @@ def _to_rows(input):
 
 
 def _as_weight(weight, input):
-    """Class weights as a tensor on the input's device with the input's dtype (None stays None)."""
+    """Loss weights as a tensor on the input's device with the input's dtype (None stays None)."""
     if weight is None:
         return None
     if not isinstance(weight, Tensor):
@@ -188,32 +188,64 @@ def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    if input.ndim == 0:
+        raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     x = input.reshape(1, -1) if input.ndim == 1 else input
-    t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device).reshape(-1)
+    t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)
+    expected = (x.shape[0],) + x.shape[2:] if input.ndim > 1 else ()
+    if tuple(t.shape) != expected:
+        raise ValueError(f"nll_loss: input of shape {input.shape} needs class-index targets of shape "
+                         f"{expected}, got {tuple(t.shape)}")
+    t = t.reshape(-1)
     rows = _to_rows(x)
     keep = t != ignore_index
     safe = input.device.xp.where(keep, t, 0)
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
     if weight is not None:
-        w = w * weight[safe]
+        w = w * _as_weight(weight, input)[safe]
     loss = picked * w
     if reduction == "mean":
         return loss.sum() / w.sum()
     if reduction == "none":
-        return loss.reshape((x.shape[0],) + x.shape[2:]) if input.ndim > 1 else loss.reshape(())
-    return _reduce(loss, reduction, "nll_loss")
+        return loss.reshape(expected)
+    return loss.sum()
+
+
+class _BinaryCrossEntropy(Function):
+    """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
+
+    op_name = "binary_cross_entropy"
+
+    def forward(ctx, p, t):
+        xp = ctx.xp
+        if ctx.device.host_memory and bool(((p < 0) | (p > 1)).any()):
+            raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
+                             f"from {float(p.min())} to {float(p.max())}; pass logits to "
+                             "binary_cross_entropy_with_logits instead")
+        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100 just below
+            log_p = xp.maximum(xp.log(p), -100.0)
+            log_q = xp.maximum(xp.log1p(-p), -100.0)
+        ctx.save_for_backward(p, t, log_p, log_q)
+        return -(log_q + t * (log_p - log_q))
+
+    def backward(ctx, gy):
+        p, t, log_p, log_q = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), 1e-12) if need[0] else None
+        gt = gy * (log_q - log_p) if need[1] else None
+        return gp, gt
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
     target = _same_shape("binary_cross_entropy", input, target)
-    log_p = ag.maximum(ag.log(input), -100.0)
-    log_q = ag.maximum(ag.log(1.0 - input), -100.0)
-    loss = -(target * log_p + (1.0 - target) * log_q)
+    loss = _BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * weight
+        loss = loss * _as_weight(weight, input)
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
@@ -224,10 +256,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:
-        scale = 1.0 + (pos_weight - 1.0) * target
+        scale = 1.0 + (_as_weight(pos_weight, input) - 1.0) * target
         loss = (1.0 - target) * input + scale * softplus_neg
     if weight is not None:
-        loss = loss * weight
+        loss = loss * _as_weight(weight, input)
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
@@ -249,9 +281,7 @@ def kl_div(input, target, reduction="mean", log_target=False):
     if log_target:
         loss = ag.exp(target) * (target - input)
     else:
-        t = target.numpy()
-        log_t = ag.tensor(np.log(np.where(t > 0, t, 1.0)), dtype=input.dtype, device=input.device)
-        loss = target * (log_t - input)
+        loss = target * (ag.log(ag.where(target > 0, target, 1.0)) - input)   # 0 * log 0 = 0
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")

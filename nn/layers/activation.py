@@ -1,38 +1,53 @@
-"""Activation modules (thin wrappers over nn.functional)."""
+"""Activation modules (thin wrappers over nn.functional).
+
+`inplace` is accepted so PyTorch model code runs unchanged; the result is always a new tensor.
+"""
 from .. import functional as F
 from ..module import Module
 
 
-class ReLU(Module):
+class _Activation(Module):
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class ReLU(_Activation):
     """max(x, 0)."""
 
     def forward(self, x):
         return F.relu(x)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_Activation):
     """x for x > 0, negative_slope * x otherwise."""
 
-    def __init__(self, negative_slope=0.01):
-        super().__init__()
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__(inplace)
         self.negative_slope = negative_slope
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
-class ELU(Module):
+class ELU(_Activation):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
 
-    def __init__(self, alpha=1.0):
-        super().__init__()
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__(inplace)
         self.alpha = alpha
 
     def forward(self, x):
         return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
 class GELU(Module):
@@ -40,13 +55,18 @@ class GELU(Module):
 
     def __init__(self, approximate="none"):
         super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
     def forward(self, x):
         return F.gelu(x, self.approximate)
 
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
 
-class SiLU(Module):
+
+class SiLU(_Activation):
     """x * sigmoid(x)."""
 
     def forward(self, x):
@@ -77,6 +97,9 @@ class Softplus(Module):
     def forward(self, x):
         return F.softplus(x, self.beta, self.threshold)
 
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
 
 class Softmax(Module):
     """Softmax along `axis`."""
@@ -88,6 +111,9 @@ class Softmax(Module):
     def forward(self, x):
         return F.softmax(x, self.axis)
 
+    def extra_repr(self):
+        return f"axis={self.axis}"
+
 
 class LogSoftmax(Module):
     """Log-softmax along `axis`."""
@@ -98,3 +124,6 @@ class LogSoftmax(Module):
 
     def forward(self, x):
         return F.log_softmax(x, self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"

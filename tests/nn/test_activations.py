@@ -54,3 +54,19 @@ def test_modules_wrap_functional():
                        (nn.ELU(), F.elu), (nn.Softplus(), F.softplus), (nn.Softmax(0), lambda t: F.softmax(t, 0)),
                        (nn.LogSoftmax(0), lambda t: F.log_softmax(t, 0))]:
         np.testing.assert_allclose(module(x).numpy(), fn(x).numpy())
+
+
+def test_module_reprs_and_pytorch_arguments():
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
+    assert repr(nn.LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
+    assert repr(nn.GELU("tanh")) == "GELU(approximate='tanh')" and repr(nn.Softmax(1)) == "Softmax(axis=1)"
+    import pytest as _pytest
+    with _pytest.raises(ValueError, match="approximate"):
+        nn.GELU("fast")
+
+
+def test_softplus_and_bce_gradient_at_zero_is_half(device):
+    import autograd as ag
+    x = ag.tensor([0.0, 30.0, -30.0], device=device, requires_grad=True)
+    F.softplus(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, 1.0, 1 / (1 + np.exp(30.0))], rtol=1e-6)

@@ -160,3 +160,42 @@ def test_loss_modules_match_functional():
 def test_penalties():
     params = [ag.tensor([1.0, -2.0], requires_grad=True), ag.tensor([3.0], requires_grad=True)]
     assert F.l1_penalty(params).item() == 6.0 and F.l2_penalty(params).item() == 14.0
+
+
+def test_binary_cross_entropy_at_exact_zero_and_one(device):
+    torch = pytest.importorskip("torch")
+    import warnings
+    probs = np.array([0.0, 1.0, 0.5, 1e-30, 1.0])
+    target = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_against_torch(lambda p, y: F.binary_cross_entropy(p, y, weight=np.arange(1.0, 6.0)),
+                            lambda p, y: torch.nn.functional.binary_cross_entropy(p, y, torch.arange(1.0, 6.0,
+                                                                                                  dtype=p.dtype)),
+                            [probs, target], device=device, requires_grad=[True, False], rtol=1e-7)
+    with pytest.raises(ValueError, match=r"probability in \[0, 1\].*with_logits"):
+        F.binary_cross_entropy(ag.tensor([0.5, 1.5], device=device), ag.tensor([0.0, 1.0], device=device))
+
+
+GRADCHECKED = {
+    "nll_loss": (lambda x: F.nll_loss(x, ag.tensor([0, 2, -100, 1]), weight=np.array([1.0, 2.0, 0.5])),
+                 [rng.standard_normal((4, 3))]),
+    "cross_entropy_weighted": (lambda x: F.cross_entropy(x, ag.tensor([[0, 2], [1, 1]]), weight=np.array(
+        [1.0, 2.0, 0.5]), label_smoothing=0.1), [rng.standard_normal((2, 3, 2))]),
+    "cross_entropy_probabilities": (lambda x, p: F.cross_entropy(x, p, reduction="sum"),
+                                    [rng.standard_normal((3, 4)), rng.dirichlet(np.ones(4), size=3)]),
+    "binary_cross_entropy": (F.binary_cross_entropy, [rng.uniform(0.1, 0.9, (3, 2)), rng.uniform(0, 1, (3, 2))]),
+    "bce_with_logits": (lambda x, y: F.binary_cross_entropy_with_logits(x, y, pos_weight=np.array([2.0, 0.5])),
+                        [rng.standard_normal((3, 2)), rng.uniform(0, 1, (3, 2))]),
+    "kl_div": (lambda x, y: F.kl_div(x, y, reduction="batchmean"),
+               [np.log(rng.dirichlet(np.ones(3), size=2)), rng.dirichlet(np.ones(3), size=2)]),
+    "kl_div_log_target": (lambda x, y: F.kl_div(x, y, log_target=True),
+                          [np.log(rng.dirichlet(np.ones(3), size=2)), np.log(rng.dirichlet(np.ones(3), size=2))]),
+    "hinge_loss": (lambda x: F.hinge_loss(x, np.array([[1, -1], [-1, 1]])), [np.array([[0.3, 0.2], [-2.0, 0.1]])]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECKED))
+def test_gradcheck_losses(device, name):
+    fn, arrays = GRADCHECKED[name]
+    check_gradcheck(fn, arrays, device=device)
