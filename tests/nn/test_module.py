@@ -4,6 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
+import nn.functional as F
 
 
 class Block(nn.Module):
@@ -100,13 +101,44 @@ def test_load_state_dict_names_every_bad_key():
     assert missing == ["scale"] and unexpected == ["extra"]
 
 
-def test_load_torch_state_dict_as_is():
+def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
     torch = pytest.importorskip("torch")
-    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
-    m = nn.Sequential(nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2))
+    tm = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 5), torch.nn.Tanh(),
+                             torch.nn.Linear(5, 3))
+    m = nn.Sequential(nn.Dense(6, 5), nn.ReLU(), nn.Dense(5, 5), nn.Tanh(), nn.Dense(5, 3)).to(device)
     m.load_state_dict(tm.state_dict())
-    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
-    np.testing.assert_allclose(m(ag.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), atol=1e-6)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((7, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 7)
+    xo = ag.tensor(x, device=device, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    lo = nn.CrossEntropyLoss()(m(xo), ag.tensor(y, device=device))
+    lt = torch.nn.CrossEntropyLoss()(tm(xt), torch.tensor(y))
+    np.testing.assert_allclose(lo.item(), lt.item(), rtol=1e-5)
+    lo.backward()
+    lt.backward()
+    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), atol=1e-6)
+    ours = dict(m.named_parameters())
+    for name, p in tm.named_parameters():
+        np.testing.assert_allclose(ours[name].grad.numpy(), p.grad.numpy(), atol=1e-6, err_msg=name)
+
+
+def test_frozen_backbone_fine_tuning(device):
+    backbone, head = nn.Dense(4, 4), nn.Dense(4, 2)
+    m = nn.Sequential(backbone, nn.ReLU(), head).to(device)
+    before = backbone.weight.numpy().copy()
+    backbone.requires_grad_(False)
+    trainable = [p for p in m.parameters() if p.requires_grad]
+    assert trainable == [head.weight, head.bias]
+    for _ in range(3):
+        loss = F.cross_entropy(m(ag.randn(8, 4, device=device)), ag.tensor(np.arange(8) % 2, device=device))
+        m.zero_grad()
+        loss.backward()
+        with ag.no_grad():
+            for p in trainable:
+                p._data -= 0.1 * p.grad._data
+    assert backbone.weight.grad is None and np.array_equal(backbone.weight.numpy(), before)
+    assert head.weight.grad is not None
 
 
 def test_setattr_errors_and_module_list():
