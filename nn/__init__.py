@@ -4,4 +4,20 @@
     import nn.functional as F
 """
 # Each area adds its import lines below (one block per file).
+from .module import Module, Parameter
+from .containers import ModuleDict, ModuleList, Sequential
+from . import functional, init
+from .layers.linear import Dense, Identity, Linear
+from .layers.flatten import Flatten
+from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, KLDivLoss, L1Loss,
+                     MSELoss, NLLLoss)
+from .serialization import load, save
+from .layers.conv import Conv1d, Conv2d, ConvTranspose2d
+from .layers.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .layers.dropout import Dropout
+from .layers.embedding import Embedding
+from .layers.recurrent import GRU, LSTM, RNN
 from . import optim, utils
+from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict

@@ -1,2 +1,13 @@
 """The functional form of every layer, activation and loss: `import nn.functional as F`."""
 # Each area adds its import lines below (one block per file).
+from .activation import (elu, gelu, hardtanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus,
+                         tanh)
+from .linear import linear
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss, huber_loss,
+                   kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss, nll_loss)
+from .conv import conv1d, conv2d, conv_transpose2d
+from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .normalization import batch_norm, layer_norm
+from .dropout import dropout
+from .embedding import embedding
+from .recurrent import gru_cell, lstm_cell, recurrence, rnn_relu_cell, rnn_tanh_cell
