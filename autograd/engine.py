@@ -39,7 +39,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             for idx, g in enumerate(gs):
                 if (id(node), idx) in capture:
                     capture[(id(node), idx)] = g
-        if graph_mode or node._freed or node.n_out > 1 or state.anomaly:
+        if graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
             in_grads = _run_node(node, gs, graph_mode)
         else:
             for t, version in node._saved_versions:
@@ -138,10 +138,11 @@ def _run_node(node, gs, graph_mode):
                 shape, dtype = node.out_meta[i]
                 zeros = node.device.xp.zeros(shape, dtype=dtype)
                 gs[i] = Tensor._make(zeros, node.device, None, 0, False) if graph_mode else zeros
-    if graph_mode:
-        in_grads = _graph_backward(node, gs)
-    else:
-        in_grads = type(node).backward(node, *gs)
+    with node.device.activate():
+        if graph_mode:
+            in_grads = _graph_backward(node, gs)
+        else:
+            in_grads = type(node).backward(node, *gs)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.parents):

@@ -84,7 +84,11 @@ class Function:
         if record:
             ctx.needs_input_grad = needs
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            if device.host_memory:
+                out = cls.forward(ctx, *arrays, **kwargs)
+            else:
+                with device.activate():
+                    out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             from .errors import op_error
             raise op_error(cls, args, exc) from None

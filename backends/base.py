@@ -8,7 +8,10 @@ Layouts: images are NCHW, convolution weights (C_out, C_in // groups, kH, kW). S
 (`stride`, `padding`, `dilation`, `kernel`) are always pairs of ints `(h, w)`; `padding` is
 symmetric. Kernels never see Tensors, only this backend's arrays.
 """
+import contextlib
 from abc import ABC, abstractmethod
+
+_NO_CONTEXT = contextlib.nullcontext()
 
 
 class Backend(ABC):
@@ -59,6 +62,10 @@ class Backend(ABC):
 
     def synchronize(self):
         """Block until queued work on this device has finished (no-op on the CPU)."""
+
+    def activate(self):
+        """A context manager that makes this device current while an op runs (nothing to do on the CPU)."""
+        return _NO_CONTEXT
 
     # ----- random numbers ----------------------------------------------------------------------
     @abstractmethod

@@ -93,6 +93,10 @@ class CupyBackend(Backend):
     def synchronize(self):
         self._device.synchronize()
 
+    def activate(self):
+        """This GPU as CuPy's current device (ops on a cuda:1 tensor must not run on GPU 0)."""
+        return self._device
+
     # ----- random numbers ----------------------------------------------------------------------
     def seed(self, seed):
         self._seed = seed
