@@ -4,6 +4,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from .training.modes import restore_modes, saved_modes
+
 
 def saliency(model, x, target=None):
     """|d score_target / d x| for every input value: how strongly each value of each example sways the
@@ -17,7 +19,7 @@ def saliency(model, x, target=None):
         raise TypeError(f"saliency: inputs must be floating point to take gradients, got {data.dtype}; scale them "
                         "with .astype(np.float32) first")
     inputs = ag.tensor(data, device=device if device is not None else data.device).requires_grad_()
-    was_training = model.training
+    modes = saved_modes(model)
     model.eval()
     try:
         with ag.enable_grad():
@@ -35,5 +37,5 @@ def saliency(model, x, target=None):
             mask = ag.tensor(np.eye(classes, dtype=scores.dtype)[picked], device=scores.device)
             (grad,) = ag.grad((scores * mask).sum(), [inputs])
     finally:
-        model.train(was_training)
+        restore_modes(modes)
     return grad.abs()

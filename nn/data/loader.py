@@ -57,15 +57,16 @@ class DataLoader:
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
-        batches = self._batches(self._order())
+        # order and device are fixed here, on the caller's thread, before any batch is made
+        device = backends.get_default_device() if self.device is None else backends.get_backend(self.device)
+        batches = self._batches(self._order(), device)
         return _prefetched(batches) if self.prefetch else batches
 
     def _order(self):
         """This epoch's example order: a permutation when shuffling, else None (0, 1, 2, ...)."""
         return self._rng.permutation(len(self.dataset)) if self.shuffle else None
 
-    def _batches(self, order):
-        device = backends.get_default_device() if self.device is None else backends.get_backend(self.device)
+    def _batches(self, order, device):
         columns = _columns(self.dataset) if self.collate_fn is None else None
         n = len(self.dataset)
         for start in range(0, len(self) * self.batch_size, self.batch_size):

@@ -190,6 +190,8 @@ def resolve_metrics(metrics, logits_threshold=False):
                                  "top<k>_accuracy (e.g. top5_accuracy), or Metric objects / functions")
         elif isinstance(m, Metric):
             metric = m
+        elif isinstance(m, type) and issubclass(m, Metric):
+            metric = m()
         elif callable(m):
             metric = FunctionMetric(m)
         else:

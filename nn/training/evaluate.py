@@ -4,6 +4,7 @@ from autograd import no_grad
 from ..callbacks.base import CallbackList
 from .inputs import make_loader, model_device, on_device, split_batch
 from .metrics import Mean
+from .modes import restore_modes, saved_modes
 
 
 def compiled_state(model, who):
@@ -31,7 +32,7 @@ def evaluate(model, x, y=None, batch_size=32, callbacks=None, verbose=0):
 
 def run_evaluation(model, compiled, loader, hooks, device):
     """Evaluate on every batch of `loader`, calling the test hooks; returns {name: value}."""
-    was_training = model.training
+    modes = saved_modes(model)
     loss_mean = Mean("loss")
     for metric in compiled.metrics:
         metric.reset()
@@ -49,7 +50,7 @@ def run_evaluation(model, compiled, loader, hooks, device):
                     metric.update(output, target)
                 hooks.call("on_test_batch_end", step, _results(loss_mean, compiled.metrics))
     finally:
-        model.train(was_training)
+        restore_modes(modes)
     if loss_mean._count == 0:
         raise ValueError("evaluate: the data has no examples")
     results = _results(loss_mean, compiled.metrics)

@@ -6,6 +6,7 @@ from .evaluate import compiled_state, run_evaluation
 from .history import History
 from .inputs import make_loader, model_device, on_device, split_batch, split_validation, validation_loader
 from .metrics import Mean
+from .modes import restore_modes, saved_modes
 from .progress import ProgressBar
 
 
@@ -44,7 +45,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     progress = ProgressBar(verbose)
     hooks = CallbackList(list(callbacks or ()) + [history, progress], model,
                          {"epochs": int(epochs), "steps": len(train), "verbose": verbose})
-    was_training = model.training
+    modes = saved_modes(model)
     model.stop_training = False
     logs = {}
     hooks.call("on_train_begin", {})
@@ -61,7 +62,7 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
         hooks.call("on_train_end", logs)
     finally:
         progress.on_train_end()
-        model.train(was_training)
+        restore_modes(modes)
     model.history = history
     return history
 
@@ -100,4 +101,3 @@ def _train_epoch(model, compiled, loader, hooks, device):
     logs = {"loss": loss_mean.result()}
     logs.update((m.name, m.result()) for m in metrics)
     return logs
-

@@ -3,6 +3,7 @@ from autograd import Tensor, concatenate, no_grad
 
 from ..callbacks.base import CallbackList
 from .inputs import make_loader, model_device, on_device, split_batch
+from .modes import restore_modes, saved_modes
 
 
 def predict(model, x, batch_size=32, callbacks=None):
@@ -12,7 +13,7 @@ def predict(model, x, batch_size=32, callbacks=None):
     device = model_device(model)
     loader = make_loader(x, None, batch_size, False, "predict", device, need_y=False)
     hooks = CallbackList(callbacks, model, {"steps": len(loader)})
-    was_training = model.training
+    modes = saved_modes(model)
     outputs = []
     hooks.call("on_predict_begin", {})
     model.eval()
@@ -25,7 +26,7 @@ def predict(model, x, batch_size=32, callbacks=None):
                 outputs.append(out)
                 hooks.call("on_predict_batch_end", step, {"outputs": out})
     finally:
-        model.train(was_training)
+        restore_modes(modes)
     hooks.call("on_predict_end", {})
     if not outputs:
         raise ValueError("predict: x has no examples")

@@ -94,6 +94,10 @@ def test_modes_train_for_fit_eval_for_validation_and_predict():
     model.train()
     model.predict(x, batch_size=20)
     assert model.calls == [(False, False)] and model.training is True
+    model.dense.eval()  # a sub-module deliberately in eval mode keeps it
+    model.fit(x, y, verbose=0)
+    model.evaluate(x, y)
+    assert model.training is True and model.dense.training is False
 
 
 def test_dataloader_input_validation_split_and_history_keys(digits):
