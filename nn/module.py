@@ -62,10 +62,13 @@ class Module:
         object.__setattr__(self, "training", True)
 
     # ----- attribute routing -------------------------------------------------------------------
+    # Parameters, buffers and sub-modules live in their registries (which traversal and state_dict read)
+    # and are mirrored into __dict__, so reading `self.weight` in forward is a plain attribute lookup.
     def __setattr__(self, name, value):
-        if "_parameters" not in self.__dict__:
+        d = self.__dict__
+        if "_parameters" not in d:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
-        params, buffers, modules = self._parameters, self._buffers, self._modules
+        params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
         if isinstance(value, Parameter):
             self._forget(name)
             params[name] = value
@@ -82,10 +85,12 @@ class Module:
                 raise TypeError(f"buffer {name!r} of {type(self).__name__} must be a Tensor or None, "
                                 f"got {type(value).__name__}")
             buffers[name] = value
-        elif name in modules and value is None:
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} to sub-module {name!r} of "
+                                f"{type(self).__name__}: assign a Module or None")
             modules[name] = None
-        else:
-            object.__setattr__(self, name, value)
+        d[name] = value
 
     def _forget(self, name):
         for store in (self._parameters, self._buffers, self._modules):
@@ -93,6 +98,7 @@ class Module:
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name):
+        # Only reached when `name` is not in __dict__ (registered members are mirrored there).
         d = self.__dict__
         for store in ("_parameters", "_buffers", "_modules"):
             if store in d and name in d[store]:
@@ -103,6 +109,8 @@ class Module:
         for store in (self._parameters, self._buffers, self._modules):
             if name in store:
                 del store[name]
+                self.__dict__.pop(name, None)
+                self._non_persistent.discard(name)
                 return
         object.__delattr__(self, name)
 
@@ -112,6 +120,7 @@ class Module:
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
         self._forget(name)
         self._parameters[name] = param
+        self.__dict__[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
         """Add a non-learnable tensor (e.g. running statistics); persistent ones go into state_dict."""
@@ -119,6 +128,7 @@ class Module:
             raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
         self._forget(name)
         self._buffers[name] = tensor
+        self.__dict__[name] = tensor
         if persistent:
             self._non_persistent.discard(name)
         else:
@@ -130,6 +140,7 @@ class Module:
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
         self._forget(name)
         self._modules[name] = module
+        self.__dict__[name] = module
 
     # ----- running -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
@@ -238,7 +249,7 @@ class Module:
             for m in self.modules():
                 for name, b in m._buffers.items():
                     if b is not None:
-                        m._buffers[name] = _moved(b, target)
+                        m._buffers[name] = m.__dict__[name] = _moved(b, target)
         return self
 
     def cpu(self):

@@ -27,10 +27,14 @@ class Dense(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        if not x.shape or x.shape[-1] != self.in_features:
+        try:
+            return linear(x, self.weight, self.bias)
+        except ValueError:
+            shape = tuple(getattr(x, "shape", ()))
+            if shape and shape[-1] == self.in_features:
+                raise
             raise ValueError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
-                             f"got shape {x.shape}")
-        return linear(x, self.weight, self.bias)
+                             f"got shape {shape}") from None
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -29,6 +29,24 @@ def test_registration_and_names():
     assert isinstance(m[0], Block) and isinstance(m[1:], nn.Sequential) and len(m[1:]) == 2
 
 
+def test_reassigning_and_deleting_members_keeps_registries_consistent():
+    m = Block()
+    m.scale = None
+    assert m.scale is None and "scale" not in m.state_dict()
+    m.scale = nn.Parameter(ag.zeros(4))
+    assert m.scale is m._parameters["scale"]
+    m.steps = ag.ones(1, dtype=ag.int64)
+    assert m.steps is m._buffers["steps"] and m.state_dict()["steps"].item() == 1
+    m.fc = nn.Dense(3, 5)
+    assert m.fc.out_features == 5 and m.state_dict()["fc.weight"].shape == (5, 3)
+    del m.fc
+    assert not hasattr(m, "fc") and "fc.weight" not in m.state_dict()
+    m.register_buffer("scale", ag.ones(2))   # a name moves from parameters to buffers
+    assert "scale" not in dict(m.named_parameters()) and m.scale.shape == (2,)
+    with pytest.raises(TypeError, match="buffer 'scale'"):
+        m.scale = 7
+
+
 def test_shared_parameter_listed_once():
     fc = nn.Dense(2, 2)
     m = nn.Sequential(fc, fc)
@@ -145,6 +163,8 @@ def test_setattr_errors_and_module_list():
     m = Block()
     with pytest.raises(TypeError, match="nn.Parameter"):
         m.scale = ag.ones(4)
+    with pytest.raises(TypeError, match="sub-module 'fc'"):
+        m.fc = 3
     layers = nn.ModuleList([nn.Dense(2, 2) for _ in range(3)])
     assert len(list(layers.parameters())) == 6 and isinstance(layers[1], nn.Dense)
     d = nn.ModuleDict({"a": nn.Dense(1, 1)})
