@@ -9,6 +9,7 @@ from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
 from .hooks import run_hooks
 from .tensor import Tensor
+from .versions import clock, modified_since
 
 
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
@@ -42,11 +43,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         if graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
             in_grads = _run_node(node, gs, graph_mode)
         else:
-            for t, version in node._saved_versions:
-                if t._version != version:
-                    _raise_modified(node, t._version, version)
-            if node._dirty_outputs:
-                _raise_modified(node, "changed", "unchanged")
+            if node._saved_at is not None and node._saved_at != clock.tick:
+                _check_saved(node)
             in_grads = type(node).backward(node, *gs)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
@@ -127,11 +125,8 @@ def _run_node(node, gs, graph_mode):
         raise GraphError(f"backward through {node.name()} a second time: its saved values were freed after the "
                          "first backward; call the first .backward(retain_graph=True) if you need to go "
                          "through the graph again")
-    for t, version in node._saved_versions:
-        if t._version != version:
-            _raise_modified(node, t._version, version)
-    if node._dirty_outputs:
-        _raise_modified(node, "changed", "unchanged")
+    if node._saved_at is not None and node._saved_at != clock.tick:
+        _check_saved(node)
     if node.n_out > 1:
         for i, g in enumerate(gs):
             if g is None:
@@ -153,10 +148,14 @@ def _run_node(node, gs, graph_mode):
     return in_grads
 
 
-def _raise_modified(node, now, expected):
-    raise GraphError(f"{node.name()}: a tensor it saved for backward was modified in place after it was "
-                     f"used (version {now}, expected {expected}); change a copy (t.clone()) instead, "
-                     "or make the in-place change after backward")
+def _check_saved(node):
+    """Refuse to run backward when an array the node saved was changed in place after the node ran."""
+    for k, arr in enumerate(node.saved_tensors):
+        if modified_since(arr, node._saved_at):
+            shape = tuple(getattr(arr, "shape", ()))
+            raise GraphError(f"{node.name()}: a tensor of shape {shape} that it saved for backward (saved value "
+                             f"{k}) was modified in place after it was used; change a copy (t.clone()) instead, "
+                             "or make the in-place change after backward")
 
 
 def _raise_arity(node, in_grads):
@@ -171,8 +170,7 @@ def _graph_backward(node, gs):
                          "use the composite form of this op for higher-order gradients")
     from . import graph_xp
     saved = node.saved_tensors
-    sources = getattr(node, "_saved_src", None) or [None] * len(saved)
-    node.saved_tensors = tuple(_wrap_saved(node, arr, src) for arr, src in zip(saved, sources))
+    node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
     node.xp = graph_xp
     try:
         with enable_grad():
@@ -186,19 +184,27 @@ def _graph_backward(node, gs):
                  for g in grads)
 
 
-def _wrap_saved(node, arr, src):
-    """A saved array as a Tensor connected to the graph: src k >= 0 is input k, src -1-j is output j."""
+def _wrap_saved(node, arr):
+    """A saved array as a Tensor connected to the graph: the node's own output, one of its inputs, or a constant.
+
+    Identity by id() is sound here: every input array was alive while the node's forward ran, so no
+    array the node created (and saved) can share an id with one of them.
+    """
     device = node.device
-    if src is None:
-        return Tensor._make(arr, device, None, 0, False) if hasattr(arr, "dtype") and hasattr(arr, "shape") else arr
-    if src < 0:
-        return Tensor._make(arr, device, node, -1 - src, True)
-    parent = node.parents[src]
-    if parent is None:
-        return Tensor._make(arr, device, None, 0, False)
-    if isinstance(parent, Tensor):
-        return parent
-    return Tensor._make(arr, device, parent, node.parent_idx[src], True)
+    if not (hasattr(arr, "dtype") and hasattr(arr, "shape")):
+        return arr  # a Python number saved as is
+    key = id(arr)
+    if key in node.out_ids:
+        return Tensor._make(arr, device, node, node.out_ids.index(key), True)
+    for parent, idx in zip(node.parents, node.parent_idx):
+        if parent is None:
+            continue
+        if isinstance(parent, Tensor):
+            if parent._data is arr:
+                return parent
+        elif parent.out_ids[idx] == key:
+            return Tensor._make(arr, device, parent, idx, True)
+    return Tensor._make(arr, device, None, 0, False)
 
 
 def _hooked(hooks, g, device, graph_mode):

@@ -8,6 +8,7 @@ Nodes never hold their output tensors, so a graph is freed as soon as nobody hol
 import itertools
 
 from .grad_mode import state
+from .versions import clock
 
 _sequence = itertools.count()
 
@@ -17,14 +18,12 @@ class Function:
 
     #: set False when backward uses fused kernels that cannot themselves be differentiated (create_graph)
     differentiable_backward = True
-    _saved_versions = ()
     saved_tensors = ()
     _freed = False
     _hooks = None
     out_device = None
     n_out = 1
-    _dirty_outputs = False
-    _saved_src = None
+    _saved_at = None
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -103,19 +102,19 @@ class Function:
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)
+        if ctx.saved_tensors:
+            ctx._saved_at = clock.tick
         if isinstance(out, tuple):
             non_diff = getattr(ctx, "_non_diff", ())
             ctx.n_out = len(out)
             ctx.out_meta = tuple((o.shape, o.dtype) for o in out)
+            ctx.out_ids = tuple(map(id, out))
             results = tuple(_wrap(o, device, None if id(o) in non_diff else ctx, i) for i, o in enumerate(out))
-            outs = out
         else:
+            ctx.out_ids = (id(out),)
             results = _wrap(out, device, ctx, 0)
-            outs = (out,)
-        if ctx.saved_tensors:
-            _track_saved(ctx, args, arrays, outs)
         if state.anomaly:
-            _check_finite(cls.name(), "forward", outs, device)
+            _check_finite(cls.name(), "forward", out if isinstance(out, tuple) else (out,), device)
         return results
 
     @classmethod
@@ -128,8 +127,6 @@ class Function:
         if self.saved_tensors:
             self.saved_tensors = ()
             self._freed = True
-            self._saved_src = None
-            self._saved_versions = ()
 
 
 def _wrap(array, device, node, idx):
@@ -151,40 +148,6 @@ def _wrap(array, device, node, idx):
 
 
 _new = object.__new__
-
-
-def _track_saved(ctx, args, arrays, outs):
-    """Note where each saved array came from (for create_graph) and the input versions to check at backward.
-
-    Saved outputs are checked through their tensors' version cells, which in-place ops create on demand
-    (see Tensor._bump_version), so the common case allocates nothing here.
-    """
-    src = []
-    versions = None
-    for arr in ctx.saved_tensors:
-        k = 0
-        for a in arrays:
-            if a is arr:
-                t = args[k]
-                if isinstance(t, Tensor):
-                    src.append(k)
-                    if versions is None:
-                        versions = []
-                    versions.append((t, t._version))
-                    break
-            k += 1
-        else:
-            j = 0
-            for o in outs:
-                if o is arr:
-                    src.append(-1 - j)
-                    break
-                j += 1
-            else:
-                src.append(None)
-    ctx._saved_src = src
-    if versions is not None:
-        ctx._saved_versions = versions
 
 
 def _mixed_devices(cls, args):

@@ -45,8 +45,6 @@ def _rebind(t, result):
     """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
     t._data, t._node, t._out_idx = result._data, result._node, result._out_idx
     t.requires_grad = result.requires_grad
-    if t._vc is not None:
-        t._vc[1] = t._node
 
 
 def _setitem(self, index, value):

@@ -6,6 +6,7 @@ import backends
 from .dtypes import infer_dtype, is_floating
 from .errors import GraphError
 from .grad_mode import state
+from .versions import mark_modified
 
 
 class Tensor:
@@ -93,20 +94,18 @@ class Tensor:
 
     @property
     def _version(self):
+        """How many times this tensor's values were changed in place (shared with .data/.detach() views)."""
         return 0 if self._vc is None else self._vc[0]
 
     def _version_cell(self):
         if self._vc is None:
-            self._vc = [0, self._node]
+            self._vc = [0]
         return self._vc
 
     def _bump_version(self):
-        """Record an in-place change, so that backward through ops that saved this tensor refuses to run."""
-        cell = self._version_cell()
-        cell[0] += 1
-        node = cell[1]
-        if node is not None and any(src is not None and src < 0 for src in node._saved_src or ()):
-            node._dirty_outputs = True  # an op output changed in place, and its own node saved it
+        """Record an in-place change, so that backward through ops that saved these values refuses to run."""
+        self._version_cell()[0] += 1
+        mark_modified(self._data)
 
     # ----- conversion --------------------------------------------------------------------------
     def numpy(self):

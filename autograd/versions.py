@@ -1,0 +1,47 @@
+"""In-place change tracking: which arrays were modified, and when.
+
+A global clock ticks at every in-place change, and the registry remembers, per live array, the
+tick of its last change. A node notes the clock when it saves arrays; at backward, only if the
+clock has moved since does it look its saved arrays up. So ops pay nothing when nothing is
+changed in place, which is almost always.
+"""
+import weakref
+
+
+class _Clock:
+    tick = 0
+
+
+clock = _Clock()
+_changed = {}   # id(array) -> (tick of the last in-place change, weak reference that evicts the entry)
+
+
+def mark_modified(array):
+    """Record that `array` was just changed in place."""
+    clock.tick += 1
+    key = id(array)
+    entry = _changed.get(key)
+    if entry is not None and entry[1]() is array:
+        _changed[key] = (clock.tick, entry[1])
+        return
+    try:
+        ref = weakref.ref(array, lambda _, key=key: _changed.pop(key, None))
+    except TypeError:  # an array type without weak references: keep the entry (never reused while alive)
+        ref = _StrongRef(array)
+    _changed[key] = (clock.tick, ref)
+
+
+def modified_since(array, tick):
+    """True when `array` was changed in place after clock tick `tick`."""
+    entry = _changed.get(id(array))
+    return entry is not None and entry[0] > tick and entry[1]() is array
+
+
+class _StrongRef:
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __call__(self):
+        return self.obj
