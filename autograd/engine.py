@@ -4,6 +4,8 @@ Each node runs once, after every node that consumes its outputs has handed it a 
 Saved arrays are dropped as soon as a node has run, unless retain_graph is set.
 With create_graph, gradients are Tensors and each node's backward itself records a graph.
 """
+from operator import attrgetter
+
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
@@ -50,8 +52,9 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                 in_grads = (in_grads,)
             if len(in_grads) != len(node.parents):
                 _raise_arity(node, in_grads)
-        if not retain:
-            node.release()
+        if not retain and node.saved_tensors:
+            node.saved_tensors = ()
+            node._freed = True
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
             if g is None or parent is None:
                 continue
@@ -75,11 +78,10 @@ def _reachable(root_nodes):
             if parent is not None and parent not in seen and not isinstance(parent, Tensor):
                 seen.add(parent)
                 push(parent)
-    return sorted(seen, key=_seq, reverse=True)
+    return sorted(seen, key=_by_creation, reverse=True)
 
 
-def _seq(node):
-    return node.seq
+_by_creation = attrgetter("seq")
 
 
 def _seed(t, g, graph_mode):
@@ -229,7 +231,7 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         if key in capture:
             capture[key] = g if capture[key] is None else capture[key] + g
         return
-    if tuple(g.shape) != leaf.shape:
+    if g.shape != leaf._data.shape:
         raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")
     if graph_mode:
         leaf.grad = g if leaf.grad is None else leaf.grad + g

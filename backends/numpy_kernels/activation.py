@@ -76,14 +76,13 @@ def erf(x):
 
 
 def sigmoid(x, out=None):
-    """1 / (1 + exp(-x)), elementwise; exact 0 instead of an overflow for very negative x."""
+    """1 / (1 + exp(-x)), elementwise, without overflow: exp(-log(1 + exp(-x))) through logaddexp."""
     if out is None:
         out = np.empty_like(x)   # an array even for 0-d x, where ufuncs would return a scalar
-    with np.errstate(over="ignore"):
-        np.negative(x, out=out)
-        np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
+    np.negative(x, out=out)
+    np.logaddexp(0.0, out, out=out)
+    np.negative(out, out=out)
+    return np.exp(out, out=out)
 
 
 def _unknown(name):
