@@ -5,8 +5,6 @@ below measured at least 1.5x faster than the NumPy kernel it replaces (`python -
 prints the table); calls a Numba kernel does not handle (other dtypes, other axes, fancy indices)
 go to the NumPy kernel. Kernels compile on first use per dtype and are cached on disk.
 """
-import importlib.util
-
 import numpy as np
 
 from .numba_kernels.cache_dir import configure_cache_dir
@@ -17,14 +15,13 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
-from .numba_kernels import activation, conv, optim, pool, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels import activation, optim, pool, rnn, scatter, softmax  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-#: activations whose Numba kernel beat NumPy's (the others stay NumPy's on this device too)
-FAST_ACTIVATIONS = frozenset(activation.CODES)
-# Numba's np.dot (the convolutions' matrix products) calls BLAS through SciPy's bindings
-_HAVE_BLAS = importlib.util.find_spec("scipy") is not None
+#: activations whose Numba forward / backward beat NumPy's by 1.5x (the others stay NumPy's here too)
+FAST_FORWARD = frozenset(activation.CODES)
+FAST_BACKWARD = frozenset(activation.CODES)
 
 
 def _floats(*arrays):
@@ -38,48 +35,18 @@ def _last_axis(x, axis):
 
 
 class NumbaBackend(NumpyBackend):
-    """Host NumPy arrays; convolution, pooling, scatter, activations, softmax, RNN cells and
-    optimiser updates run as parallel Numba kernels for float32 and float64."""
+    """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
+    cross-entropy, LSTM/GRU cells and SGD/Adam updates run as fused Numba kernels for float32
+    and float64. Convolution and the pooling forwards stay NumPy's (BLAS-backed, and as fast)."""
 
     type = "numba"
     host_memory = True
 
-    # ----- convolution -------------------------------------------------------------------------
-    def conv2d(self, x, w, stride, padding, dilation, groups):
-        if _HAVE_BLAS and _floats(x, w):
-            return conv.conv2d(x, w, stride, padding, dilation, groups)
-        return super().conv2d(x, w, stride, padding, dilation, groups)
-
-    def conv2d_grad_input(self, gy, w, x_shape, stride, padding, dilation, groups):
-        if _HAVE_BLAS and _floats(gy, w):
-            return conv.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups)
-        return super().conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups)
-
-    def conv2d_grad_weight(self, gy, x, w_shape, stride, padding, dilation, groups):
-        if _HAVE_BLAS and _floats(gy, x):
-            return conv.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups)
-        return super().conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups)
-
     # ----- pooling -----------------------------------------------------------------------------
-    def max_pool2d(self, x, kernel, stride, padding, dilation, ceil_mode):
-        if _floats(x):
-            return pool.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
-        return super().max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
-
     def max_pool2d_grad(self, gy, argmax, x_shape):
         if _floats(gy):
             return pool.max_pool2d_grad(gy, argmax, x_shape)
         return super().max_pool2d_grad(gy, argmax, x_shape)
-
-    def avg_pool2d(self, x, kernel, stride, padding, ceil_mode, count_include_pad):
-        if _floats(x):
-            return pool.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)
-        return super().avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)
-
-    def avg_pool2d_grad(self, gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad):
-        if _floats(gy):
-            return pool.avg_pool2d_grad(gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad)
-        return super().avg_pool2d_grad(gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad)
 
     # ----- scatter -----------------------------------------------------------------------------
     def scatter_add(self, out, index, src):
@@ -94,12 +61,12 @@ class NumbaBackend(NumpyBackend):
 
     # ----- fused activations -------------------------------------------------------------------
     def act_forward(self, name, x):
-        if name in FAST_ACTIVATIONS and _floats(x):
+        if name in FAST_FORWARD and _floats(x):
             return activation.act_forward(name, x)
         return super().act_forward(name, x)
 
     def act_backward(self, name, x, y, gy):
-        if name in FAST_ACTIVATIONS and _floats(x, gy, x if y is None else y) and x.shape == gy.shape == np.shape(
+        if name in FAST_BACKWARD and _floats(x, gy, x if y is None else y) and x.shape == gy.shape == np.shape(
                 x if y is None else y):
             return activation.act_backward(name, x, y, gy)
         return super().act_backward(name, x, y, gy)

@@ -5,12 +5,13 @@ Hyper-parameters are cast to the parameter's dtype first so float32 updates roun
 import math
 
 import numpy as np
-from numba import njit, prange
+
+from . import jit
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _sgd(p, g, buf, lr, momentum, undampened, nesterov, weight_decay, first):
-    for k in prange(p.size):
+    for k in range(p.size):
         d = g[k]
         if weight_decay != 0:
             d = d + weight_decay * p[k]
@@ -21,10 +22,10 @@ def _sgd(p, g, buf, lr, momentum, undampened, nesterov, weight_decay, first):
         p[k] = p[k] - lr * d
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _adam(p, g, m, v, vmax, step_size, one_minus_beta1, beta2, one_minus_beta2, eps, bias2_sqrt,
           weight_decay, decay_factor, decoupled, amsgrad):
-    for k in prange(p.size):
+    for k in range(p.size):
         d = g[k]
         if decoupled:
             p[k] = p[k] * decay_factor

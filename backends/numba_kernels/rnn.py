@@ -1,83 +1,86 @@
-"""LSTM and GRU cells, forward and backward, each one fused pass with one batch row per parallel task.
+"""LSTM and GRU cells, forward and backward, each one fused single-threaded pass (a (32, 128) cell
+step is tens of microseconds, about what waking a second thread costs). `one` is 1 in the data's
+dtype: a Python 1.0 would widen float32 arithmetic to float64.
 
 The cache a forward returns is only read by this module's backward: LSTM keeps (B, 5H) = the
 activated gates i, f, g, o and tanh(c); GRU keeps (B, 4H) = r, z, n and the hidden projection of n.
 """
 import numpy as np
-from numba import njit, prange
 
 from ..numpy_kernels.rnn import _check   # the NumPy kernels' shape check, same message on both devices
+from . import jit
 from .vecmath import vsigmoid, vtanh
 
 
-@njit(parallel=True, cache=True)
-def _lstm(gates, c_prev, h, c, cache):
+# The forwards run as several loops per row that each write one array: LLVM only vectorises a loop
+# whose stores it can prove do not overlap its loads, and gives up past a few arrays (one loop
+# writing h, c and the cache ran 4x slower).
+@jit.kernel
+def _lstm(gates, c_prev, h, c, cache, one):
     hidden = c_prev.shape[1]
-    for b in prange(gates.shape[0]):
+    for b in range(gates.shape[0]):
+        for k in range(2 * hidden):                  # i, f
+            cache[b, k] = vsigmoid(gates[b, k])
+        for k in range(2 * hidden, 3 * hidden):      # g
+            cache[b, k] = vtanh(gates[b, k])
+        for k in range(3 * hidden, 4 * hidden):      # o
+            cache[b, k] = vsigmoid(gates[b, k])
         for k in range(hidden):
-            i = vsigmoid(gates[b, k])
-            f = vsigmoid(gates[b, hidden + k])
-            g = vtanh(gates[b, 2 * hidden + k])
-            o = vsigmoid(gates[b, 3 * hidden + k])
-            c_new = f * c_prev[b, k] + i * g
-            c[b, k] = c_new
-            c_new = c[b, k]   # round like the stored c before tanh, as the NumPy kernel sees it
-            tc = vtanh(c_new)
-            h[b, k] = o * tc
-            cache[b, k] = i
-            cache[b, hidden + k] = f
-            cache[b, 2 * hidden + k] = g
-            cache[b, 3 * hidden + k] = o
-            cache[b, 4 * hidden + k] = tc
+            c[b, k] = cache[b, hidden + k] * c_prev[b, k] + cache[b, k] * cache[b, 2 * hidden + k]
+        for k in range(hidden):
+            cache[b, 4 * hidden + k] = vtanh(c[b, k])
+        for k in range(hidden):
+            h[b, k] = cache[b, 3 * hidden + k] * cache[b, 4 * hidden + k]
 
 
-@njit(parallel=True, cache=True)
-def _lstm_grad(cache, c_prev, gh, gc, g_gates, g_c_prev):
+@jit.kernel
+def _lstm_grad(cache, c_prev, gh, gc, g_gates, g_c_prev, one):
     hidden = c_prev.shape[1]
-    for b in prange(cache.shape[0]):
+    for b in range(cache.shape[0]):
         for k in range(hidden):
             i = cache[b, k]
             f = cache[b, hidden + k]
             g = cache[b, 2 * hidden + k]
             o = cache[b, 3 * hidden + k]
             tc = cache[b, 4 * hidden + k]
-            dc = gc[b, k] + gh[b, k] * o * (1.0 - tc * tc)
-            g_gates[b, k] = dc * g * i * (1.0 - i)
-            g_gates[b, hidden + k] = dc * c_prev[b, k] * f * (1.0 - f)
-            g_gates[b, 2 * hidden + k] = dc * i * (1.0 - g * g)
-            g_gates[b, 3 * hidden + k] = gh[b, k] * tc * o * (1.0 - o)
+            dc = gc[b, k] + gh[b, k] * o * (one - tc * tc)
+            g_gates[b, k] = dc * g * i * (one - i)
+            g_gates[b, hidden + k] = dc * c_prev[b, k] * f * (one - f)
+            g_gates[b, 2 * hidden + k] = dc * i * (one - g * g)
+            g_gates[b, 3 * hidden + k] = gh[b, k] * tc * o * (one - o)
             g_c_prev[b, k] = dc * f
 
 
-@njit(parallel=True, cache=True)
-def _gru(gi, gh, h_prev, h, cache):
+@jit.kernel
+def _gru(gi, gh, h_prev, h, cache, one):
     hidden = h_prev.shape[1]
-    for b in prange(gi.shape[0]):
+    for b in range(gi.shape[0]):
+        for k in range(2 * hidden):                  # r, z
+            cache[b, k] = vsigmoid(gi[b, k] + gh[b, k])
+        # n goes into h first: a loop that reads and writes the cache ran 3x slower
         for k in range(hidden):
-            r = vsigmoid(gi[b, k] + gh[b, k])
-            z = vsigmoid(gi[b, hidden + k] + gh[b, hidden + k])
-            hn = gh[b, 2 * hidden + k]
-            n = vtanh(gi[b, 2 * hidden + k] + r * hn)
-            h[b, k] = (1.0 - z) * n + z * h_prev[b, k]
-            cache[b, k] = r
-            cache[b, hidden + k] = z
-            cache[b, 2 * hidden + k] = n
-            cache[b, 3 * hidden + k] = hn
+            h[b, k] = vtanh(gi[b, 2 * hidden + k] + cache[b, k] * gh[b, 2 * hidden + k])
+        for k in range(hidden):
+            cache[b, 2 * hidden + k] = h[b, k]
+            cache[b, 3 * hidden + k] = gh[b, 2 * hidden + k]
+        for k in range(hidden):
+            z = cache[b, hidden + k]
+            h[b, k] = (one - z) * h[b, k] + z * h_prev[b, k]
 
 
-@njit(parallel=True, cache=True)
-def _gru_grad(cache, h_prev, gout, g_gi, g_gh, g_h_prev):
+@jit.kernel
+def _gru_grad(cache, h_prev, gout, g_gi, g_gh, g_h_prev, one):
     hidden = h_prev.shape[1]
-    for b in prange(cache.shape[0]):
+    for b in range(cache.shape[0]):
         for k in range(hidden):
             r = cache[b, k]
             z = cache[b, hidden + k]
             n = cache[b, 2 * hidden + k]
             hn = cache[b, 3 * hidden + k]
             go = gout[b, k]
-            dn = go * (1.0 - z) * (1.0 - n * n)
-            dz = go * (h_prev[b, k] - n) * z * (1.0 - z)
-            dr = dn * hn * r * (1.0 - r)
+            dn = go * (one - z) * (one - n * n)
+            dz = go * (h_prev[b, k] - n) * z * (one - z)
+            dr = dn * hn * r * (one - r)
             g_gi[b, k] = dr
             g_gh[b, k] = dr
             g_gi[b, hidden + k] = dz
@@ -117,7 +120,7 @@ def lstm_cell(gates, c_prev):
     h = np.empty(c_prev.shape, gates.dtype)
     c = np.empty(c_prev.shape, gates.dtype)
     cache = np.empty((gates.shape[0], 5 * c_prev.shape[1]), gates.dtype)
-    _lstm(np.ascontiguousarray(gates), _c(c_prev, h), h, c, cache)
+    _lstm(np.ascontiguousarray(gates), _c(c_prev, h), h, c, cache, gates.dtype.type(1))
     return h, c, cache
 
 
@@ -126,7 +129,8 @@ def lstm_cell_grad(cache, c_prev, gh, gc):
     batch, hidden = cache.shape[0], cache.shape[1] // 5
     g_gates = np.empty((batch, 4 * hidden), cache.dtype)
     g_c_prev = np.empty((batch, hidden), cache.dtype)
-    _lstm_grad(cache, _c(c_prev, g_c_prev), _c(gh, g_c_prev), _c(gc, g_c_prev), g_gates, g_c_prev)
+    _lstm_grad(cache, _c(c_prev, g_c_prev), _c(gh, g_c_prev), _c(gc, g_c_prev), g_gates, g_c_prev,
+               cache.dtype.type(1))
     return g_gates, g_c_prev
 
 
@@ -138,7 +142,7 @@ def gru_cell(gi, gh, h_prev):
                          f"got {tuple(gi.shape)} and {tuple(gh.shape)}")
     h = np.empty(h_prev.shape, gi.dtype)
     cache = np.empty((gi.shape[0], 4 * h_prev.shape[1]), gi.dtype)
-    _gru(np.ascontiguousarray(gi), _c(gh, gi), _c(h_prev, h), h, cache)
+    _gru(np.ascontiguousarray(gi), _c(gh, gi), _c(h_prev, h), h, cache, gi.dtype.type(1))
     return h, cache
 
 
@@ -148,5 +152,5 @@ def gru_cell_grad(cache, h_prev, gout):
     g_gi = np.empty((batch, 3 * hidden), cache.dtype)
     g_gh = np.empty((batch, 3 * hidden), cache.dtype)
     g_h_prev = np.empty((batch, hidden), cache.dtype)
-    _gru_grad(cache, _c(h_prev, g_h_prev), _c(gout, g_h_prev), g_gi, g_gh, g_h_prev)
+    _gru_grad(cache, _c(h_prev, g_h_prev), _c(gout, g_h_prev), g_gi, g_gh, g_h_prev, cache.dtype.type(1))
     return g_gi, g_gh, g_h_prev

@@ -1,25 +1,22 @@
 """out[index[i]] += src[i] along axis 0 with repeated indices accumulated (embedding gradients).
 
-Rows may repeat, so the parallel tasks split the columns, not the rows: each task walks every
-index for its own slice of columns, and no two tasks touch the same element.
+One pass in index order, each row's columns a contiguous vectorised add (NumPy's np.add.at
+walks element by element; bincount needs one pass per column).
 """
 import numpy as np
-from numba import get_num_threads, njit, prange
 
-_MIN_COLUMNS_PER_TASK = 16
+from . import jit
 
 
-@njit(parallel=True, cache=True)
-def _index_add(out, index, src, tasks):
-    rows, cols = out.shape
-    for task in prange(tasks):
-        lo, hi = task * cols // tasks, (task + 1) * cols // tasks
-        for i in range(index.shape[0]):
-            r = index[i]
-            if r < 0:
-                r += rows
-            for j in range(lo, hi):
-                out[r, j] += src[i, j]
+@jit.kernel
+def _index_add(out, index, src):
+    rows = out.shape[0]
+    for i in range(index.shape[0]):
+        r = index[i]
+        if r < 0:
+            r += rows
+        for j in range(out.shape[1]):
+            out[r, j] += src[i, j]
 
 
 def fast_path(out, index, src):
@@ -42,6 +39,4 @@ def index_add(out, index, src):
                          f"with size {rows} (out shape {out.shape})")
     out2 = out.reshape(rows, -1)
     cols = out2.shape[1]
-    tasks = max(1, min(get_num_threads(), cols // _MIN_COLUMNS_PER_TASK))
-    _index_add(out2, index.astype(np.int64, copy=False), np.ascontiguousarray(src).reshape(index.shape[0], cols),
-               tasks)
+    _index_add(out2, index.astype(np.int64, copy=False), np.ascontiguousarray(src).reshape(index.shape[0], cols))

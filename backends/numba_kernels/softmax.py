@@ -1,29 +1,28 @@
-"""Softmax, log-softmax and per-sample cross-entropy along the last axis, one row per parallel task.
+"""Softmax, log-softmax and per-sample cross-entropy along the last axis, each one fused pass per row.
 
 Sums accumulate in float64 for either dtype. The wrappers take the last axis only; the backend
-hands other axes to the NumPy kernels.
+hands other axes to NumPy's kernels.
 """
 import math
 
 import numpy as np
-from numba import njit, prange
 
 from ..numpy_kernels.softmax import _check_logits   # same message on both devices
+from . import jit
 from .vecmath import vexp
 
 
-@njit(cache=True, nogil=True)
+@jit.kernel
 def _row_max(x, r):
+    """The largest entry of row r, ignoring NaN: a NaN still turns the whole row's exp-sum, and so
+    the result, into NaN, as in the NumPy kernels, and the plain comparison stays branch-free."""
     best = x[r, 0]
     for j in range(1, x.shape[1]):
-        if x[r, j] > best or math.isnan(x[r, j]):
-            best = x[r, j]
-            if math.isnan(best):
-                break
+        best = x[r, j] if x[r, j] > best else best
     return best
 
 
-@njit(cache=True, nogil=True)
+@jit.kernel
 def _row_logsumexp(x, r, scratch):
     """log(sum(exp(x[r]))), computed stably; overwrites row r of scratch."""
     top = _row_max(x, r)
@@ -35,9 +34,9 @@ def _row_logsumexp(x, r, scratch):
     return top + math.log(total)
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _softmax(x, y):
-    for r in prange(x.shape[0]):
+    for r in range(x.shape[0]):
         top = _row_max(x, r)
         for j in range(x.shape[1]):     # kept apart from the sum below so that it vectorises
             y[r, j] = vexp(x[r, j] - top)
@@ -49,17 +48,17 @@ def _softmax(x, y):
             y[r, j] = y[r, j] * scale
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _log_softmax(x, y):
-    for r in prange(x.shape[0]):
+    for r in range(x.shape[0]):
         lse = _row_logsumexp(x, r, y)
         for j in range(x.shape[1]):
             y[r, j] = x[r, j] - lse
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _softmax_grad(y, gy, gx):
-    for r in prange(y.shape[0]):
+    for r in range(y.shape[0]):
         dot = 0.0
         for j in range(y.shape[1]):
             dot += y[r, j] * gy[r, j]
@@ -67,9 +66,9 @@ def _softmax_grad(y, gy, gx):
             gx[r, j] = y[r, j] * (gy[r, j] - dot)
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _log_softmax_grad(y, gy, gx):
-    for r in prange(y.shape[0]):
+    for r in range(y.shape[0]):
         total = 0.0
         for j in range(y.shape[1]):
             total += gy[r, j]
@@ -77,12 +76,12 @@ def _log_softmax_grad(y, gy, gx):
             gx[r, j] = gy[r, j] - vexp(y[r, j]) * total
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
     """Fills loss and logp; returns how many targets were out of range (their loss is NaN)."""
     classes = x.shape[1]
     bad = 0
-    for r in prange(x.shape[0]):
+    for r in range(x.shape[0]):
         lse = _row_logsumexp(x, r, logp)
         sum_logp = 0.0
         for j in range(classes):
@@ -99,10 +98,10 @@ def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
     return bad
 
 
-@njit(parallel=True, cache=True)
+@jit.kernel
 def _cross_entropy_grad(logp, target, gloss, ignore_index, smoothing, gx):
     classes = logp.shape[1]
-    for r in prange(logp.shape[0]):
+    for r in range(logp.shape[0]):
         t = target[r]
         if t == ignore_index or t < 0 or t >= classes:
             for j in range(classes):

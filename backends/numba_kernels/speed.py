@@ -14,9 +14,9 @@ import numpy as np
 REQUIRED_SPEEDUP = 1.5
 
 
-def median_ms(fn, repeats, warmup=3, min_seconds=0.25):
-    """Median wall time of fn() in milliseconds after `warmup` untimed calls, over at least
-    `repeats` calls and `min_seconds` of timing (fast kernels get more samples)."""
+def median_ms(fn, repeats, warmup=3, min_seconds=0.25, statistic=np.median):
+    """Median (or `statistic`) wall time of fn() in milliseconds after `warmup` untimed calls, over
+    at least `repeats` calls and `min_seconds` of timing (fast kernels get more samples)."""
     for _ in range(warmup):
         fn()
     times = []
@@ -25,7 +25,7 @@ def median_ms(fn, repeats, warmup=3, min_seconds=0.25):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+    return 1e3 * float(statistic(times))
 
 
 def workloads(dtype, seed=0):
@@ -106,10 +106,19 @@ def _uses_numba(method, activation_name=None):
     from backends import numba_backend
     if method not in numba_backend.NumbaBackend.__dict__:
         return False
-    return activation_name is None or activation_name in numba_backend.FAST_ACTIVATIONS
+    if activation_name is None:
+        return True
+    chosen = numba_backend.FAST_FORWARD if method == "act_forward" else numba_backend.FAST_BACKWARD
+    return activation_name in chosen
 
 
-def measure(dtype=np.float32, repeats=50, only=""):
+def _has_kernel(method):
+    """True when backends.numba_kernels has a kernel for `method` (the others were never faster)."""
+    from backends import numba_backend
+    return method in numba_backend.NumbaBackend.__dict__
+
+
+def measure(dtype=np.float32, repeats=50, only="", statistic=np.median):
     """Rows (name, numpy ms, numba ms, speedup, used) for every kernel the numba device may override."""
     from backends.numba_backend import NumbaBackend
     from backends.numpy_backend import NumpyBackend
@@ -121,16 +130,18 @@ def measure(dtype=np.float32, repeats=50, only=""):
     for name, method, act, args in rows:
         if only and only not in (name if method else "lstm_cell_grad gru_cell_grad"):
             continue
+        if method is not None and not _has_kernel(method):
+            continue
         if method is None:   # the RNN backward rows need caches from each backend's own forward
             pairs = zip(_grad_rows(numpy_backend, dtype), _grad_rows(numba_backend, dtype))
             for (name2, method2, _, args_np), (_, _, _, args_nb) in pairs:
-                t_np = median_ms(lambda: getattr(numpy_backend, method2)(*args_np), repeats)
-                t_nb = median_ms(lambda: getattr(numba_backend, method2)(*args_nb), repeats)
+                t_np = median_ms(lambda: getattr(numpy_backend, method2)(*args_np), repeats, statistic=statistic)
+                t_nb = median_ms(lambda: getattr(numba_backend, method2)(*args_nb), repeats, statistic=statistic)
                 results.append((name2, t_np, t_nb, t_np / t_nb, _uses_numba(method2)))
             continue
         copies = [[a.copy() if isinstance(a, np.ndarray) else a for a in args] for _ in range(2)]
-        t_np = median_ms(lambda: getattr(numpy_backend, method)(*copies[0]), repeats)
-        t_nb = median_ms(lambda: getattr(numba_backend, method)(*copies[1]), repeats)
+        t_np = median_ms(lambda: getattr(numpy_backend, method)(*copies[0]), repeats, statistic=statistic)
+        t_nb = median_ms(lambda: getattr(numba_backend, method)(*copies[1]), repeats, statistic=statistic)
         results.append((name, t_np, t_nb, t_np / t_nb, _uses_numba(method, act)))
     return results
 
@@ -140,9 +151,11 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--only", default="", help="time only rows whose name contains this text")
+    parser.add_argument("--min", action="store_true",
+                        help="report the fastest call instead of the median (steadier on a busy machine)")
     args = parser.parse_args(argv)
     print(f"{'kernel':44s} {'numpy ms':>9s} {'numba ms':>9s} {'speedup':>8s}  used")
-    for name, t_np, t_nb, ratio, used in measure(np.dtype(args.dtype), args.repeats, args.only):
+    for name, t_np, t_nb, ratio, used in measure(np.dtype(args.dtype), args.repeats, args.only, np.min if args.min else np.median):
         print(f"{name:44s} {t_np:9.3f} {t_nb:9.3f} {ratio:7.2f}x  {'yes' if used else 'no'}")
 
 

@@ -1,10 +1,11 @@
 """exp, expm1, sigmoid and tanh that the compiler can vectorise (Numba's math.exp and math.tanh are
-scalar libm calls, several times slower than NumPy's SIMD loops). Work in float64 for either input
-dtype; accurate to about 1 ulp in float64 (the tests check it against NumPy).
+scalar libm calls, several times slower than NumPy's SIMD loops), for float32 and float64 scalars:
+each dtype computes in its own precision (float32 in twice as many SIMD lanes), to within a few ulp
+(the tests check them against NumPy).
 
 exp(y) = 2**n * exp(r) with n = round(y / ln 2) and |r| <= ln(2) / 2; exp(r) - 1 is a Taylor
-polynomial. n comes from the "add 1.5 * 2**52" rounding trick and 2**n is built from its bits, so the
-loop has no calls and no float-to-int conversion (which AVX2 lacks for 64-bit integers).
+polynomial. n comes from the "add 1.5 * 2**mantissa_bits" rounding trick and 2**n is built from its
+bits, so the loop has no calls and no float-to-int conversion (AVX2 lacks it for 64-bit integers).
 """
 import math
 from decimal import Decimal, localcontext
@@ -12,7 +13,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 
 @intrinsic
@@ -31,25 +32,56 @@ def _float_to_bits(typingctx, value):
     return types.int64(types.float64), codegen
 
 
-def _split_ln2():
-    """ln 2 as hi + lo, hi with its 32 low mantissa bits zero so that n * hi is exact for |n| < 2**20."""
+@intrinsic
+def _bits_to_float32(typingctx, bits):
+    """The float32 whose IEEE-754 bits are the int32 `bits`."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+    return types.float32(types.int32), codegen
+
+
+@intrinsic
+def _float32_to_bits(typingctx, value):
+    """The IEEE-754 bits of the float32 `value` as an int32."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+    return types.int32(types.float32), codegen
+
+
+def _split_ln2(dtype, zero_bits):
+    """ln 2 as hi + lo in `dtype`, hi with its `zero_bits` low mantissa bits zero so that n * hi is
+    exact for the n that occur; plus 1 / ln 2."""
+    ints = np.int64 if dtype == np.float64 else np.int32
     with localcontext() as ctx:
         ctx.prec = 50
         ln2 = Decimal(2).ln()
-        hi_bits = np.array([float(ln2)]).view(np.int64)[0] & ~np.int64(0xFFFFFFFF)
-        hi = float(np.array([hi_bits]).view(np.float64)[0])
-        return hi, float(ln2 - Decimal(hi)), float(1 / ln2)
+        hi_bits = np.array([float(ln2)], dtype).view(ints)[0] & ~ints((1 << zero_bits) - 1)
+        hi = np.array([hi_bits]).view(dtype)[0]
+        return hi, dtype(float(ln2 - Decimal(float(hi)))), dtype(float(1 / ln2))
 
 
-_LN2_HI, _LN2_LO, _LOG2E = _split_ln2()
+_LN2_HI, _LN2_LO, _LOG2E = (float(v) for v in _split_ln2(np.float64, 32))
 _SHIFTER = 1.5 * 2.0 ** 52                  # adding it rounds to an integer held in the low bits
 _SHIFTER_BITS = int(np.array([_SHIFTER]).view(np.int64)[0])
 _C = tuple(1.0 / math.factorial(k) for k in range(14))  # Taylor coefficients of exp
 _EXP_MAX = 709.782712893384                 # exp overflows above this
 _EXP_MIN = -745.1332191019412               # exp rounds to 0 below this
 
+# float32 versions: numpy float32 globals are float32 constants to Numba, so these keep the
+# arithmetic in float32 (a Python float literal would widen it to float64)
+_LN2_HI32, _LN2_LO32, _LOG2E32 = _split_ln2(np.float32, 12)
+_SHIFTER32 = np.float32(1.5 * 2.0 ** 23)
+_SHIFTER32_BITS = np.int32(np.array([_SHIFTER32]).view(np.int32)[0])
+_C32 = tuple(np.float32(1.0 / math.factorial(k)) for k in range(9))
+_EXP_MAX32 = np.float32(88.72283)           # float32 exp overflows above this
+_EXP_MIN32 = np.float32(-103.97208)         # float32 exp rounds to 0 below this
+_ONE32, _TWO32, _TANH_FLOOR32 = np.float32(1.0), np.float32(2.0), np.float32(-20.0)
+_BIAS32, _INF32, _ZERO32 = np.int32(127), np.float32(np.inf), np.float32(0.0)
 
-@njit(inline="always")
+
+# error_model="numpy": no ZeroDivisionError checks, whose branches would stop the callers' loops
+# from vectorising (LLVM inlines these small functions into them)
+@njit(error_model="numpy")
 def _reduce(y):
     """(n, q) with y = n ln2 + r, n an int64, |r| <= ln(2) / 2 and q = exp(r) - 1."""
     t = y * _LOG2E + _SHIFTER
@@ -67,10 +99,8 @@ def _reduce(y):
     return _float_to_bits(t) - _SHIFTER_BITS, p * r
 
 
-@njit(inline="always")
-def vexp(y):
-    """exp(y) for a float y (computed in float64)."""
-    y = np.float64(y)
+@njit(error_model="numpy")
+def _exp64(y):
     n, q = _reduce(y)
     half = n >> 1   # two factors of 2**(n/2) keep subnormal results and exp(709) in range
     result = ((1.0 + q) * _bits_to_float((half + 1023) << 52)) * _bits_to_float((n - half + 1023) << 52)
@@ -81,26 +111,109 @@ def vexp(y):
     return result
 
 
-@njit(inline="always")
-def vexpm1(y):
-    """exp(y) - 1 for a float64 y in [-700, 700], accurate also for tiny y."""
+@njit(error_model="numpy")
+def _expm1_64(y):
+    """exp(y) - 1 for y in [-700, 700], accurate also for tiny y."""
     n, q = _reduce(y)
     scale = _bits_to_float((n + 1023) << 52)
     return scale * q + (scale - 1.0)
 
 
-@njit(inline="always")
-def vsigmoid(x):
-    """1 / (1 + exp(-x)) for a float x."""
-    return 1.0 / (1.0 + vexp(-np.float64(x)))
+@njit(error_model="numpy")
+def _with_sign_of(magnitude, x):
+    """magnitude with x's sign; x itself for +-0 and NaN (a select: float32 copysign is a call)."""
+    return magnitude if x > 0 else (-magnitude if x < 0 else x)
 
 
-@njit(inline="always")
-def vtanh(x):
-    """tanh(x) for a float x, as -expm1(-2|x|) / (2 + expm1(-2|x|)) with the sign of x."""
-    x64 = np.float64(x)
-    y = -2.0 * abs(x64)
+@njit(error_model="numpy")
+def _tanh64(x):
+    y = -2.0 * abs(x)
     if y < -60.0:   # tanh is 1.0 in float64 well before this; keeps expm1 in its range
         y = -60.0
-    e = vexpm1(y)
-    return math.copysign(-e / (2.0 + e), x64)
+    e = _expm1_64(y)
+    return _with_sign_of(abs(e / (2.0 + e)), x)
+
+
+@njit(error_model="numpy")
+def _reduce32(y):
+    """_reduce in float32: a degree-7 polynomial is enough for float32's 24 bits."""
+    t = y * _LOG2E32 + _SHIFTER32
+    n_float = t - _SHIFTER32
+    r = (y - n_float * _LN2_HI32) - n_float * _LN2_LO32
+    r2 = r * r
+    tail = (_C32[3] + _C32[4] * r) + (_C32[5] + _C32[6] * r) * r2 + _C32[7] * (r2 * r2)
+    p = _C32[1] + r * (_C32[2] + r * tail)
+    return _float32_to_bits(t) - _SHIFTER32_BITS, p * r
+
+
+@njit(error_model="numpy")
+def _exp32(y):
+    n, q = _reduce32(y)
+    half = n >> 1
+    result = (_ONE32 + q) * _bits_to_float32((half + _BIAS32) << 23)
+    result = result * _bits_to_float32((n - half + _BIAS32) << 23)
+    if y > _EXP_MAX32:
+        result = _INF32
+    if y < _EXP_MIN32:
+        result = _ZERO32
+    return result
+
+
+@njit(error_model="numpy")
+def _tanh32(x):
+    y = -_TWO32 * abs(x)
+    if y < _TANH_FLOOR32:   # tanh is 1.0 in float32 well before this
+        y = _TANH_FLOOR32
+    n, q = _reduce32(y)
+    scale = _bits_to_float32((n + _BIAS32) << 23)
+    e = scale * q + (scale - _ONE32)
+    return _with_sign_of(abs(e / (_TWO32 + e)), x)
+
+
+# The public functions: NumPy's own in Python, the loops above inside Numba-compiled code.
+
+def vexp(x):
+    """exp(x) in x's precision (float32 or float64; other numbers as float64)."""
+    return np.exp(x)
+
+
+def vtanh(x):
+    """tanh(x) in x's precision, as -expm1(-2|x|) / (2 + expm1(-2|x|)) with x's sign."""
+    return np.tanh(x)
+
+
+def vsigmoid(x):
+    """1 / (1 + exp(-x)) in x's precision."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+
+
+def vexpm1(x):
+    """exp(x) - 1 in float64 for |x| <= 700, accurate also for tiny x."""
+    return np.expm1(x)
+
+
+@overload(vexp)
+def _vexp(x):
+    if x == types.float32:
+        return lambda x: _exp32(x)
+    return lambda x: _exp64(np.float64(x))
+
+
+@overload(vtanh)
+def _vtanh(x):
+    if x == types.float32:
+        return lambda x: _tanh32(x)
+    return lambda x: _tanh64(np.float64(x))
+
+
+@overload(vsigmoid)
+def _vsigmoid(x):
+    if x == types.float32:
+        return lambda x: _ONE32 / (_ONE32 + _exp32(-x))
+    return lambda x: 1.0 / (1.0 + _exp64(-np.float64(x)))
+
+
+@overload(vexpm1)
+def _vexpm1(x):
+    return lambda x: _expm1_64(np.float64(x))

@@ -43,87 +43,31 @@ def assert_same(ours, reference, dtype, scale=1.0):
     np.testing.assert_allclose(ours, reference, rtol=RTOL[dtype], atol=RTOL[dtype] * scale)
 
 
-# ----- convolution ----------------------------------------------------------------------------------
-# (N, C_in, H, W, C_out, kernel, stride, padding, dilation, groups): odd sizes, strides 1-3,
-# paddings 0-2, dilation, grouped and depthwise
-CONV_CASES = [
-    (2, 3, 9, 8, 4, (3, 3), (1, 1), (0, 0), (1, 1), 1),
-    (3, 4, 11, 7, 6, (3, 2), (2, 3), (1, 2), (1, 1), 2),
-    (2, 2, 10, 10, 3, (2, 3), (3, 1), (2, 0), (2, 1), 1),
-    (1, 6, 7, 9, 6, (3, 3), (1, 2), (1, 1), (2, 2), 6),
-    (4, 1, 12, 12, 5, (5, 5), (1, 1), (2, 2), (1, 1), 1),
-]
-
-
-@needs("conv2d")
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("case", CONV_CASES)
-def test_conv2d_and_grads_match_numpy(case, dtype):
-    n, cin, h, w, cout, k, stride, pad, dil, groups = case
-    rng = np.random.default_rng(1)
-    x = randn(rng, (n, cin, h, w), dtype)
-    wt = randn(rng, (cout, cin // groups) + k, dtype)
-    y = NB.conv2d(x, wt, stride, pad, dil, groups)
-    assert_same(y, NP.conv2d(x, wt, stride, pad, dil, groups), dtype, scale=10)
-    gy = randn(rng, y.shape, dtype)
-    assert_same(NB.conv2d_grad_input(gy, wt, x.shape, stride, pad, dil, groups),
-                NP.conv2d_grad_input(gy, wt, x.shape, stride, pad, dil, groups), dtype, scale=10)
-    assert_same(NB.conv2d_grad_weight(gy, x, wt.shape, stride, pad, dil, groups),
-                NP.conv2d_grad_weight(gy, x, wt.shape, stride, pad, dil, groups), dtype, scale=30)
-
-
-@needs("conv2d")
-def test_conv2d_takes_non_contiguous_input_and_other_dtypes_go_to_numpy():
-    rng = np.random.default_rng(2)
-    x = randn(rng, (2, 8, 6, 6), np.float32)[:, ::2]
-    wt = randn(rng, (3, 4, 3, 3), np.float32)
-    assert_same(NB.conv2d(x, wt, (1, 1), (1, 1), (1, 1), 1), NP.conv2d(x, wt, (1, 1), (1, 1), (1, 1), 1),
-                np.float32, scale=10)
-    x16, w16 = x.astype(np.float16), wt.astype(np.float16)
-    np.testing.assert_array_equal(NB.conv2d(x16, w16, (1, 1), (0, 0), (1, 1), 1),
-                                  NP.conv2d(x16, w16, (1, 1), (0, 0), (1, 1), 1))
-
-
 # ----- pooling ---------------------------------------------------------------------------------------
-# (H, W, kernel, stride, padding, dilation, ceil_mode)
+# (H, W, kernel, stride, padding, dilation, ceil_mode): overlapping windows accumulate
 POOL_CASES = [
     ((8, 8), (2, 2), (2, 2), (0, 0), (1, 1), False),
     ((7, 9), (3, 3), (2, 2), (1, 1), (1, 1), True),
-    ((9, 6), (3, 2), (3, 1), (1, 0), (2, 1), False),
-    ((5, 7), (2, 3), (2, 3), (1, 1), (1, 1), True),
+    ((9, 6), (3, 2), (1, 1), (1, 0), (2, 1), False),
 ]
 
 
-@needs("max_pool2d")
+@needs("max_pool2d_grad")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", POOL_CASES)
-def test_max_pool_and_grad_match_numpy(case, dtype):
+def test_max_pool_grad_matches_numpy(case, dtype):
     size, k, s, p, d, ceil = case
     rng = np.random.default_rng(3)
     x = randn(rng, (2, 3) + size, dtype)
-    x[0, 0, 1, :] = x[0, 0, 1, 0]            # ties: the first maximum wins in both
-    y, argmax = NB.max_pool2d(x, k, s, p, d, ceil)
-    y_ref, argmax_ref = NP.max_pool2d(x, k, s, p, d, ceil)
-    np.testing.assert_array_equal(y, y_ref)
-    np.testing.assert_array_equal(argmax, argmax_ref)
-    assert argmax.dtype == np.int64
+    y, argmax = NP.max_pool2d(x, k, s, p, d, ceil)
     gy = randn(rng, y.shape, dtype)
     assert_same(NB.max_pool2d_grad(gy, argmax, x.shape), NP.max_pool2d_grad(gy, argmax, x.shape), dtype)
 
 
-@needs("avg_pool2d")
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("count_include_pad", [True, False])
-@pytest.mark.parametrize("case", [c for c in POOL_CASES if c[4] == (1, 1)])
-def test_avg_pool_and_grad_match_numpy(case, count_include_pad, dtype):
-    size, k, s, p, _, ceil = case
-    rng = np.random.default_rng(4)
-    x = randn(rng, (2, 3) + size, dtype)
-    y = NB.avg_pool2d(x, k, s, p, ceil, count_include_pad)
-    assert_same(y, NP.avg_pool2d(x, k, s, p, ceil, count_include_pad), dtype)
-    gy = randn(rng, y.shape, dtype)
-    assert_same(NB.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, count_include_pad),
-                NP.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, count_include_pad), dtype)
+@needs("max_pool2d_grad")
+def test_max_pool_grad_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="max_pool2d_grad"):
+        NB.max_pool2d_grad(np.zeros((1, 2, 3, 3), np.float32), np.zeros((1, 2, 3, 2), np.int64), (1, 2, 6, 6))
 
 
 # ----- scatter ---------------------------------------------------------------------------------------
@@ -171,32 +115,53 @@ def test_activations_forward_and_backward_match_numpy(dtype):
         assert_same(NB.act_backward(name, x, y, gy), NP.act_backward(name, x, y, gy), dtype, scale=4)
 
 
-def test_vectorised_exp_tanh_sigmoid_are_within_a_few_ulp_of_numpy():
-    @numba.njit
-    def apply(x, out):
-        for k in range(x.size):
-            out[0, k] = vecmath.vexp(x[k])
-            out[1, k] = vecmath.vexpm1(x[k]) if abs(x[k]) < 700 else np.expm1(x[k])
-            out[2, k] = vecmath.vtanh(x[k])
-            out[3, k] = vecmath.vsigmoid(x[k])
+@numba.njit
+def _vecmath_apply(x, out):
+    for k in range(x.size):
+        out[0, k] = vecmath.vexp(x[k])
+        out[1, k] = vecmath.vtanh(x[k])
+        out[2, k] = vecmath.vsigmoid(x[k])
 
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_vectorised_exp_tanh_sigmoid_are_within_a_few_ulp(dtype):
     rng = np.random.default_rng(7)
+    lowest = {np.float32: -103.0, np.float64: -745.0}[dtype]
     x = np.concatenate([rng.standard_normal(2000) * s for s in (1e-9, 1e-3, 0.3, 2.0, 20.0, 300.0)]
-                       + [np.linspace(-745.0, 709.7, 2000)])
-    out = np.empty((4, x.size))
-    apply(x, out)
+                       + [np.linspace(lowest, 88.0, 2000)]).astype(dtype)
+    out = np.empty((3, x.size), dtype)
+    _vecmath_apply(x, out)
+    exact = x.astype(np.float64)   # float64 references, rounded once to dtype
     with np.errstate(over="ignore"):
-        expected = [np.exp(x), np.expm1(x), np.tanh(x), 1.0 / (1.0 + np.exp(-x))]
-    for got, want, ulps in zip(out, expected, (1, 2, 3, 2)):
-        spacing = np.spacing(np.maximum(np.abs(want), np.finfo(np.float64).tiny))
-        with np.errstate(invalid="ignore"):   # inf - inf where both overflowed
-            assert np.all((got == want) | (np.abs(got - want) <= ulps * spacing))
-    special = np.array([np.nan, np.inf, -np.inf, 710.0, -746.0, -0.0])
-    out = np.empty((4, special.size))
-    apply(special, out)
-    np.testing.assert_array_equal(out[0], [np.nan, np.inf, 0.0, np.inf, 0.0, 1.0])
-    np.testing.assert_array_equal(out[2], [np.nan, 1.0, -1.0, 1.0, -1.0, -0.0])
-    np.testing.assert_array_equal(out[3], [np.nan, 1.0, 0.0, 1.0, 0.0, 0.5])
+        expected = [np.exp(exact), np.tanh(exact), 1.0 / (1.0 + np.exp(-exact))]
+    for got, want, ulps in zip(out, expected, (2, 3, 3)):
+        with np.errstate(over="ignore"):
+            want = want.astype(dtype)
+        spacing = np.spacing(np.maximum(np.abs(want), np.finfo(dtype).tiny))
+        normal = np.abs(want) >= np.finfo(dtype).tiny    # subnormal results may flush differently
+        with np.errstate(invalid="ignore"):                # inf - inf where both overflowed
+            assert np.all((got == want) | (np.abs(got - want) <= ulps * spacing) | ~normal)
+    special = np.array([np.nan, np.inf, -np.inf, 1000.0, -1000.0, -0.0, 0.0], dtype)
+    out = np.empty((3, special.size), dtype)
+    _vecmath_apply(special, out)
+    np.testing.assert_array_equal(out[0], [np.nan, np.inf, 0.0, np.inf, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(out[1], [np.nan, 1.0, -1.0, 1.0, -1.0, -0.0, 0.0])
+    assert np.signbit(out[1, 5]) and not np.signbit(out[1, 6])
+    np.testing.assert_array_equal(out[2], [np.nan, 1.0, 0.0, 1.0, 0.0, 0.5, 0.5])
+
+
+@numba.njit
+def _expm1_apply(x, out):
+    for k in range(x.size):
+        out[k] = vecmath.vexpm1(x[k])
+
+
+def test_vectorised_expm1_is_accurate_near_zero():
+    x = np.concatenate([np.geomspace(1e-300, 700.0, 3000), -np.geomspace(1e-300, 700.0, 3000)])
+    out = np.empty_like(x)
+    _expm1_apply(x, out)
+    want = np.expm1(x)
+    assert np.all(np.abs(out - want) <= 2 * np.spacing(np.abs(want)))
 
 
 # ----- softmax family --------------------------------------------------------------------------------
