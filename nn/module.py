@@ -257,9 +257,13 @@ class Module:
         return self.to("cpu")
 
     # ----- state -------------------------------------------------------------------------------
-    def state_dict(self):
-        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order)."""
-        return OrderedDict(self._state_items(""))
+    def state_dict(self, keep_vars=False):
+        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order).
+
+        The tensors share memory with the module; parameters come detached unless keep_vars=True.
+        """
+        return OrderedDict((k, v if keep_vars or v._node is None and not v.requires_grad else v.detach())
+                           for k, v in self._state_items(""))
 
     def _state_items(self, prefix):
         # Like PyTorch, a sub-module reachable under two names is listed under both.
@@ -279,7 +283,7 @@ class Module:
         Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one.
         Returns (missing_keys, unexpected_keys).
         """
-        own = self.state_dict()
+        own = OrderedDict(self._state_items(""))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         mismatched = []

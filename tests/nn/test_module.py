@@ -89,6 +89,10 @@ def test_to_keeps_parameter_identity_and_int_buffers():
 
 def test_state_dict_round_trip_and_numpy_values():
     a, b = Block(), Block()
+    sd = a.state_dict()
+    assert not sd["fc.weight"].requires_grad and a.state_dict(keep_vars=True)["fc.weight"] is a.fc.weight
+    sd["fc.weight"] *= 2   # the entries share memory with the module, as in PyTorch
+    np.testing.assert_array_equal(a.fc.weight.numpy(), sd["fc.weight"].numpy())
     b.load_state_dict({k: v.numpy() for k, v in a.state_dict().items()})
     for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
         assert ka == kb
