@@ -31,12 +31,16 @@ def cnn():
 
 
 def synthetic_images(n, rng):
-    """uint8 (n, 3, 32, 32) images whose class sets a colour and a stripe direction, plus noise."""
+    """uint8 (n, 3, 32, 32) images of stripes whose spacing is the class (so flips and crops keep it),
+    in a random direction and phase, on a random colour, with heavy noise."""
     labels = rng.integers(0, 10, n)
-    colours = np.random.default_rng(123).integers(40, 216, (10, 3))  # one palette for every split
+    frequency = np.linspace(0.25, 1.6, 10)[labels][:, None, None]
+    angle = rng.uniform(0, np.pi, n)[:, None, None]
+    phase = rng.uniform(0, 2 * np.pi, n)[:, None, None]
     yy, xx = np.mgrid[:32, :32]
-    stripes = np.stack([np.sin((yy * np.cos(a) + xx * np.sin(a)) / 2.0) for a in np.linspace(0, np.pi, 10)])
-    images = colours[labels][:, :, None, None] + 40 * stripes[labels][:, None] + rng.normal(0, 25, (n, 3, 32, 32))
+    stripes = np.sin(frequency * (yy * np.cos(angle) + xx * np.sin(angle)) + phase)
+    colours = rng.integers(60, 196, (n, 3))
+    images = colours[:, :, None, None] + 40 * stripes[:, None] + rng.normal(0, 50, (n, 3, 32, 32))
     return np.clip(images, 0, 255).astype(np.uint8), labels
 
 
