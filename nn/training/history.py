@@ -17,10 +17,11 @@ class History(Callback):
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(value)
 
-    def plot(self, path, names=None):
-        """Draw the curves to the image file `path` (PNG by its extension): the loss with 'val_loss' in one
-        panel, each other metric (with its validation curve) in its own; `names` picks which. Needs
-        matplotlib (drawn off-screen, no display needed); returns `path`."""
+    def plot(self, path=None, names=None):
+        """Draw the curves: the loss with 'val_loss' in one panel, each other metric (with its validation
+        curve) in its own; `names` picks which. Saved to the image file `path` (PNG by its extension) and
+        `path` returned, or, without a path, the matplotlib Figure returned. Needs matplotlib; draws
+        off-screen, so no display is needed."""
         try:
             from matplotlib.figure import Figure  # no pyplot: draws off-screen, whatever the backend
         except ImportError:
@@ -44,5 +45,7 @@ class History(Callback):
             axes.set_xlabel("epoch")
             axes.set_title(name)
             axes.legend()
+        if path is None:
+            return figure
         figure.savefig(path)
         return path

@@ -136,6 +136,24 @@ def test_binary_and_regression_losses_train():
     assert history.history["mae"][-1] == pytest.approx(regressor.evaluate(x, x @ w)["mae"], rel=0.5)
 
 
+def test_categorical_and_hinge_losses_train():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((120, 2)).astype(np.float32)
+    labels = (x[:, 0] > 0).astype(np.int64) + (x[:, 1] > 0)  # three classes
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Dense(2, 16), nn.ReLU(), nn.Dense(16, 3))
+    model.compile(lambda params: nn.optim.Adam(params, lr=0.03), "categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, np.eye(3, dtype=np.float32)[labels], epochs=10, batch_size=20, verbose=0)
+    assert history.history["accuracy"][-1] > 0.85
+    assert model.evaluate(x, np.eye(3)[labels])["accuracy"] == pytest.approx(
+        (model.predict(x).numpy().argmax(1) == labels).mean())
+    svm = nn.Dense(2, 1)
+    svm.compile(lambda params: nn.optim.SGD(params, lr=0.1), "hinge", metrics=["accuracy"])
+    signs = np.where(x[:, 0] - x[:, 1] > 0, 1.0, -1.0).astype(np.float32)
+    svm.fit(x, signs, epochs=10, batch_size=10, verbose=0)
+    assert svm.evaluate(x, signs)["accuracy"] > 0.9  # accuracy reads the sign of the score
+
+
 def test_confusion_metrics_match_hand_counts():
     out = np.eye(3)[[0, 1, 2, 2, 1, 0, 0]]
     target = np.array([0, 1, 1, 2, 1, 2, 0])
@@ -162,6 +180,9 @@ def test_history_plot_writes_a_png(tmp_path, monkeypatch):
         history.on_epoch_end(epoch, logs)
     path = history.plot(tmp_path / "curves.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    figure = history.plot()
+    assert [axes.get_title() for axes in figure.axes] == ["loss", "accuracy"]
+    assert [line.get_label() for line in figure.axes[0].lines] == ["loss", "val_loss"]
     with pytest.raises(ValueError, match="no record of f1"):
         history.plot(tmp_path / "x.png", names=["f1"])
 
@@ -184,6 +205,24 @@ def test_progress_output(capsys):
     model.fit(x, y, epochs=2, batch_size=4, verbose=1)  # stdout is not a terminal: one line per epoch
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("Epoch 1/2") and "accuracy: " in lines[1]
+
+
+def test_progress_falls_back_to_lines_without_tqdm(monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    screen = Terminal()
+    bar = nn.training.ProgressBar(verbose=1, stream=screen)
+    bar.set_params({"epochs": 2, "steps": 3})
+    bar.on_epoch_begin(0)
+    bar.on_train_batch_end(0, {"loss": 0.5})
+    bar.on_epoch_end(0, {"loss": 0.25})
+    assert screen.getvalue().startswith("Epoch 1/2 - ") and screen.getvalue().endswith("loss: 0.2500\n")
 
 
 def test_progress_bar_on_a_terminal():
