@@ -1,27 +1,75 @@
-"""Activation functions; the fused ones run one backend kernel forward and one backward."""
+"""Activation functions; the fused ones run one backend kernel forward and one backward.
+
+Under create_graph (higher-order gradients) `ctx.xp` is autograd's graph namespace instead of the
+backend's array module; the fused backwards then fall back to composite formulas that it records.
+"""
+import math
+
 import autograd as ag
-from autograd import Function
+from autograd import Function, GraphError
+
+_GELU_K = math.sqrt(2.0 / math.pi)
+_GELU_C = 0.044715
+
+
+def _relu_grad(xp, x, y, gy):
+    return gy * (y > 0)
+
+
+def _silu_grad(xp, x, y, gy):
+    s = 1.0 / (1.0 + xp.exp(-x))
+    return gy * (s * (1.0 + x * (1.0 - s)))
+
+
+def _gelu_tanh_grad(xp, x, y, gy):
+    t = xp.tanh(_GELU_K * (x + _GELU_C * x * x * x))
+    return gy * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_K * (1.0 + 3.0 * _GELU_C * x * x))
+
+
+def _no_graph_grad(xp, x, y, gy):
+    raise GraphError("create_graph: gelu(approximate='none') has no recorded second derivative; "
+                     "use gelu(x, approximate='tanh') for higher-order gradients")
+
+
+_GRAPH_GRADS = {"relu": _relu_grad, "silu": _silu_grad, "gelu_tanh": _gelu_tanh_grad, "gelu": _no_graph_grad}
 
 
 class _Fused(Function):
-    """An activation computed by the backend's act_forward/act_backward kernels."""
+    """An activation computed by the backend's act_forward/act_backward kernels (`act` names it)."""
 
-    differentiable_backward = False
+    act = None
 
-    def forward(ctx, x, name):
-        ctx.name = name
-        y = ctx.device.act_forward(name, x)
-        ctx.save_for_backward(x, y)
+    def forward(ctx, x):
+        y = ctx.device.act_forward(ctx.act, x)
+        # relu's gradient mask is y > 0, the same as x > 0: keep one array alive, not two
+        ctx.save_for_backward(*((y, y) if ctx.act == "relu" else (x, y)))
         return y
 
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
-        return ctx.device.act_backward(ctx.name, x, y, gy), None
+        if ctx.xp is ctx.device.xp:
+            return ctx.device.act_backward(ctx.act, x, y, gy)
+        return _GRAPH_GRADS[ctx.act](ctx.xp, x, y, gy)
+
+
+class _Relu(_Fused):
+    op_name = act = "relu"
+
+
+class _Silu(_Fused):
+    op_name = act = "silu"
+
+
+class _Gelu(_Fused):
+    op_name = act = "gelu"
+
+
+class _GeluTanh(_Fused):
+    op_name, act = "gelu", "gelu_tanh"
 
 
 class _Softmax(Function):
     op_name = "softmax"
-    differentiable_backward = False
 
     def forward(ctx, x, axis, log):
         ctx.axis, ctx.log = axis, log
@@ -31,8 +79,12 @@ class _Softmax(Function):
 
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
-        grad = ctx.device.log_softmax_grad if ctx.log else ctx.device.softmax_grad
-        return grad(y, gy, ctx.axis), None, None
+        if ctx.xp is ctx.device.xp:
+            grad = ctx.device.log_softmax_grad if ctx.log else ctx.device.softmax_grad
+            return grad(y, gy, ctx.axis), None, None
+        if ctx.log:
+            return gy - ctx.xp.exp(y) * gy.sum(axis=ctx.axis, keepdims=True), None, None
+        return y * (gy - (gy * y).sum(axis=ctx.axis, keepdims=True)), None, None
 
 
 class _Softplus(Function):
@@ -67,7 +119,7 @@ class _LeakyRelu(Function):
 
 def relu(x):
     """max(x, 0)."""
-    return ag.relu(x)
+    return _Relu.apply(x) if x.dtype.kind == "f" else ag.relu(x)
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -84,12 +136,12 @@ def gelu(x, approximate="none"):
     """Gaussian error linear unit: x * Phi(x) exactly ('none'), or its tanh approximation ('tanh')."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return _Fused.apply(x, "gelu" if approximate == "none" else "gelu_tanh")
+    return (_Gelu if approximate == "none" else _GeluTanh).apply(x)
 
 
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
-    return _Fused.apply(x, "silu")
+    return _Silu.apply(x)
 
 
 def sigmoid(x):

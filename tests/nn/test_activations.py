@@ -70,3 +70,24 @@ def test_softplus_and_bce_gradient_at_zero_is_half(device):
     x = ag.tensor([0.0, 30.0, -30.0], device=device, requires_grad=True)
     F.softplus(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.5, 1.0, 1 / (1 + np.exp(30.0))], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["relu", "silu", "gelu_tanh", "softplus", "softmax", "log_softmax", "elu"])
+def test_second_order_gradients(device, name):
+    import autograd as ag
+    fn = dict((c[0], c[1]) for c in CASES)[name](F)
+    x = np.random.default_rng(2).uniform(-2, 2, size=(3, 4))
+    x[np.abs(x) < 0.05] = 0.4
+    w = ag.tensor(np.random.default_rng(3).standard_normal((3, 4)), device=device)
+
+    def first_grad(t):
+        with ag.enable_grad():
+            return ag.grad((fn(t) * w).sum(), t, create_graph=True)[0]
+    check_gradcheck(first_grad, [x], device=device)
+
+
+def test_exact_gelu_refuses_second_order_clearly(device):
+    import autograd as ag
+    x = ag.tensor([0.5, -1.0], device=device, requires_grad=True)
+    with pytest.raises(ag.GraphError, match="approximate='tanh'"):
+        ag.grad(F.gelu(x).sum(), x, create_graph=True)[0].sum().backward()
