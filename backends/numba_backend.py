@@ -66,8 +66,8 @@ class NumbaBackend(NumpyBackend):
         return super().act_forward(name, x)
 
     def act_backward(self, name, x, y, gy):
-        if name in FAST_BACKWARD and _floats(x, gy, x if y is None else y) and x.shape == gy.shape == np.shape(
-                x if y is None else y):
+        like_x = x if y is None else y
+        if name in FAST_BACKWARD and _floats(x, gy, like_x) and x.shape == gy.shape == like_x.shape:
             return activation.act_backward(name, x, y, gy)
         return super().act_backward(name, x, y, gy)
 
@@ -126,13 +126,13 @@ class NumbaBackend(NumpyBackend):
 
     # ----- optimiser updates (in place) --------------------------------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        if _floats(param) and grad.shape == param.shape and optim.in_place_ok(param, buf if momentum != 0 else None):
+        if _floats(param) and optim.in_place_ok(param, grad, buf if momentum != 0 else None):
             return optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
         return super().sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
 
     def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                   decoupled, amsgrad):
-        if _floats(param) and grad.shape == param.shape and optim.in_place_ok(param, m, v, vmax if amsgrad else None):
+        if _floats(param) and optim.in_place_ok(param, grad, m, v, vmax if amsgrad else None):
             return optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                                    decoupled, amsgrad)
         return super().adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,

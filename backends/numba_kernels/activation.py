@@ -4,6 +4,8 @@ thread costs about as much as it saves (measured; see speed.py)."""
 import math
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ..numpy_kernels.activation import _ERF_POLY   # the NumPy kernel's erf fits: same erf on both devices
 from . import jit
@@ -12,18 +14,27 @@ from .vecmath import vexp, vsigmoid, vtanh
 #: kernel code of each activation name (the kernels branch once, outside their loops)
 CODES = {"relu": 0, "sigmoid": 1, "tanh": 2, "gelu": 3, "gelu_tanh": 4, "silu": 5}
 
-# The constants travel as a tuple of the data's dtype: a Python float literal in the loops would
-# widen float32 arithmetic to float64 (half the SIMD lanes); an array of them could alias the
-# output as far as the compiler knows, and would be reloaded on every iteration.
+# The constants are tuples of the data's dtype, fixed at compile time (see _constants): a Python
+# float literal in the loops would widen float32 arithmetic to float64 (half the SIMD lanes), and
+# passing them as arguments cost more than the kernels themselves at MLP sizes (5 us per call).
 _CONSTANTS = (0.0, 1.0, 0.5, math.sqrt(0.5), 1.0 / math.sqrt(2.0 * math.pi), math.sqrt(2.0 / math.pi),
               0.044715, 3 * 0.044715, 2.0, 4.0, 6.0)
-_TYPED = {np.dtype(t): tuple(t(v) for v in _CONSTANTS) for t in (np.float32, np.float64)}
 # erf(x) = x * P(x^2 / 2 - 1) for |x| < 2, else sign(x) (1 - Q(|x| / 2 - 2) exp(-x^2)) up to |x| = 6,
-# with the NumPy kernel's power-series coefficients (highest first here, for Horner). They are
-# tuples: their length is then a compile-time constant, the Horner loop unrolls, and the loop over
-# elements around it vectorises.
-_ERF_TYPED = {np.dtype(t): tuple(tuple(t(v) for v in p[::-1]) for p in _ERF_POLY[np.dtype(t)])
-              for t in (np.float32, np.float64)}
+# with the NumPy kernel's power-series coefficients (highest first here, for Horner); as tuples
+# their length is a compile-time constant, the Horner loop unrolls, and the element loop vectorises.
+
+
+def _constants(dtype):
+    """(the _CONSTANTS, erf's near fit, erf's far fit) as tuples of `dtype`'s scalar type."""
+    t = np.dtype(dtype).type
+    near, far = (tuple(t(v) for v in p[::-1]) for p in _ERF_POLY[np.dtype(t)])
+    return tuple(t(v) for v in _CONSTANTS), near, far
+
+
+@overload(_constants)
+def _constants_in_numba(dtype):
+    table = _constants(np.float32 if dtype.dtype == types.float32 else np.float64)
+    return lambda dtype: table
 
 
 @jit.kernel
@@ -47,7 +58,8 @@ def _erf(x, small, large, c):
 
 
 @jit.kernel
-def _forward(code, x, y, c, small, large):
+def _forward(code, x, y):
+    c, small, large = _constants(x.dtype)
     zero, one, half, sqrt_half, sqrt_2_over_pi, gelu_c = c[0], c[1], c[2], c[3], c[5], c[6]
     n = x.size
     if code == 0:
@@ -72,8 +84,9 @@ def _forward(code, x, y, c, small, large):
 
 
 @jit.kernel
-def _backward(code, x, y, gy, gx, c, small, large):
-    zero, one, half, sqrt_half, inv_sqrt_2pi, sqrt_2_over_pi, gelu_c, gelu_3c = c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
+def _backward(code, x, y, gy, gx):
+    c, small, large = _constants(x.dtype)
+    zero, one, half, sqrt_half, inv_sqrt_2pi, sqrt_2_over_pi, gelu_c, gelu_3c = c[:8]
     n = x.size
     if code == 0:
         for k in range(n):
@@ -104,7 +117,7 @@ def _backward(code, x, y, gy, gx, c, small, large):
 def act_forward(name, x):
     """y = act(x) for name in CODES."""
     y = np.empty(x.shape, x.dtype)
-    _forward(CODES[name], np.ascontiguousarray(x).reshape(-1), y.reshape(-1), _TYPED[x.dtype], *_ERF_TYPED[x.dtype])
+    _forward(CODES[name], np.ascontiguousarray(x).reshape(-1), y.reshape(-1))
     return y
 
 
@@ -115,5 +128,5 @@ def act_backward(name, x, y, gy):
         y = act_forward(name, x) if code in (1, 2) else x
     gx = np.empty(x.shape, x.dtype)
     flat = [np.ascontiguousarray(a).reshape(-1) for a in (x, y, gy)]
-    _backward(code, flat[0], flat[1], flat[2], gx.reshape(-1), _TYPED[x.dtype], *_ERF_TYPED[x.dtype])
+    _backward(code, flat[0], flat[1], flat[2], gx.reshape(-1))
     return gx

@@ -41,11 +41,12 @@ def _adam(p, g, m, v, vmax, step_size, one_minus_beta1, beta2, one_minus_beta2, 
         p[k] = p[k] - step_size * (m[k] / (math.sqrt(second) / bias2_sqrt + eps))
 
 
-def in_place_ok(param, *state):
-    """True when param and each state array given (None skips one) are C-contiguous arrays of
-    param's dtype and shape, which the kernels update through flat views."""
-    return all(a is None or (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype == param.dtype
-                             and a.shape == param.shape) for a in (param,) + state)
+def in_place_ok(param, grad, *state):
+    """True when grad has param's shape and param and each state array given (None skips one) are
+    C-contiguous arrays of param's dtype and shape, which the kernels update through flat views."""
+    return isinstance(grad, np.ndarray) and grad.shape == param.shape and all(
+        a is None or (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype == param.dtype
+                      and a.shape == param.shape) for a in (param,) + state)
 
 
 def _flat(a):
@@ -71,5 +72,6 @@ def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay
     p = _flat(param)
     ms = _flat(vmax) if amsgrad else p       # unused without amsgrad
     _adam(p, np.ascontiguousarray(grad, dtype=param.dtype).reshape(-1), _flat(m), _flat(v), ms,
-          t(lr / (1 - beta1 ** step)), t(1 - beta1), t(beta2), t(1 - beta2), t(eps), t(math.sqrt(1 - beta2 ** step)),
+          t(lr / (1 - beta1 ** step)), t(1 - beta1), t(beta2), t(1 - beta2), t(eps),
+          t(math.sqrt(1 - beta2 ** step)),
           t(weight_decay), t(1 - lr * weight_decay), bool(decoupled), bool(amsgrad))

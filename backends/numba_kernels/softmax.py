@@ -12,38 +12,83 @@ from . import jit
 from .vecmath import vexp
 
 
+# Row reductions keep four running values: one chain of dependent adds (or compares) would make
+# each step wait for the previous one, 2-3x slower on rows of a few hundred entries.
+
 @jit.kernel
 def _row_max(x, r):
     """The largest entry of row r, ignoring NaN: a NaN still turns the whole row's exp-sum, and so
-    the result, into NaN, as in the NumPy kernels, and the plain comparison stays branch-free."""
-    best = x[r, 0]
-    for j in range(1, x.shape[1]):
-        best = x[r, j] if x[r, j] > best else best
-    return best
+    the result, into NaN, as in the NumPy kernels, and plain comparisons stay branch-free."""
+    n = x.shape[1]
+    m0 = m1 = m2 = m3 = x[r, 0]
+    for j in range(0, n - n % 4, 4):
+        m0 = x[r, j] if x[r, j] > m0 else m0
+        m1 = x[r, j + 1] if x[r, j + 1] > m1 else m1
+        m2 = x[r, j + 2] if x[r, j + 2] > m2 else m2
+        m3 = x[r, j + 3] if x[r, j + 3] > m3 else m3
+    for j in range(n - n % 4, n):
+        m0 = x[r, j] if x[r, j] > m0 else m0
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    return m2 if m2 > m0 else m0
+
+
+@jit.kernel
+def _row_dot(a, b, r):
+    """sum(a[r] * b[r]) in float64."""
+    n = a.shape[1]
+    s0 = s1 = s2 = s3 = 0.0
+    for j in range(0, n - n % 4, 4):
+        s0 += a[r, j] * b[r, j]
+        s1 += a[r, j + 1] * b[r, j + 1]
+        s2 += a[r, j + 2] * b[r, j + 2]
+        s3 += a[r, j + 3] * b[r, j + 3]
+    for j in range(n - n % 4, n):
+        s0 += a[r, j] * b[r, j]
+    return (s0 + s1) + (s2 + s3)
+
+
+@jit.kernel
+def _row_sum(a, r):
+    """sum(a[r]) in float64."""
+    n = a.shape[1]
+    s0 = s1 = s2 = s3 = 0.0
+    for j in range(0, n - n % 4, 4):
+        s0 += a[r, j]
+        s1 += a[r, j + 1]
+        s2 += a[r, j + 2]
+        s3 += a[r, j + 3]
+    for j in range(n - n % 4, n):
+        s0 += a[r, j]
+    return (s0 + s1) + (s2 + s3)
+
+
+@jit.kernel
+def _rounded(out, r, value):
+    """value rounded to out's dtype, through out[r, 0] (which the caller overwrites afterwards):
+    multiplying float32 rows by a float64 scalar would run the whole loop in float64."""
+    out[r, 0] = value
+    return out[r, 0]
 
 
 @jit.kernel
 def _row_logsumexp(x, r, scratch):
     """log(sum(exp(x[r]))), computed stably; overwrites row r of scratch."""
     top = _row_max(x, r)
-    for j in range(x.shape[1]):     # kept apart from the sum below so that it vectorises
+    for j in range(x.shape[1]):     # kept apart from the sum so that it vectorises
         scratch[r, j] = vexp(x[r, j] - top)
-    total = 0.0
-    for j in range(x.shape[1]):
-        total += scratch[r, j]
-    return top + math.log(total)
+    return top + math.log(_row_sum(scratch, r))
 
 
 @jit.kernel
 def _softmax(x, y):
     for r in range(x.shape[0]):
         top = _row_max(x, r)
-        for j in range(x.shape[1]):     # kept apart from the sum below so that it vectorises
+        for j in range(x.shape[1]):     # kept apart from the sum so that it vectorises
             y[r, j] = vexp(x[r, j] - top)
-        total = 0.0
-        for j in range(x.shape[1]):
-            total += y[r, j]
-        scale = 1.0 / total
+        first = y[r, 0]
+        scale = _rounded(y, r, 1.0 / _row_sum(y, r))
+        y[r, 0] = first
         for j in range(x.shape[1]):
             y[r, j] = y[r, j] * scale
 
@@ -51,7 +96,7 @@ def _softmax(x, y):
 @jit.kernel
 def _log_softmax(x, y):
     for r in range(x.shape[0]):
-        lse = _row_logsumexp(x, r, y)
+        lse = _rounded(y, r, _row_logsumexp(x, r, y))
         for j in range(x.shape[1]):
             y[r, j] = x[r, j] - lse
 
@@ -59,9 +104,7 @@ def _log_softmax(x, y):
 @jit.kernel
 def _softmax_grad(y, gy, gx):
     for r in range(y.shape[0]):
-        dot = 0.0
-        for j in range(y.shape[1]):
-            dot += y[r, j] * gy[r, j]
+        dot = _rounded(gx, r, _row_dot(y, gy, r))
         for j in range(y.shape[1]):
             gx[r, j] = y[r, j] * (gy[r, j] - dot)
 
@@ -69,9 +112,7 @@ def _softmax_grad(y, gy, gx):
 @jit.kernel
 def _log_softmax_grad(y, gy, gx):
     for r in range(y.shape[0]):
-        total = 0.0
-        for j in range(y.shape[1]):
-            total += gy[r, j]
+        total = _rounded(gx, r, _row_sum(gy, r))
         for j in range(y.shape[1]):
             gx[r, j] = gy[r, j] - vexp(y[r, j]) * total
 
@@ -83,10 +124,9 @@ def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
     bad = 0
     for r in range(x.shape[0]):
         lse = _row_logsumexp(x, r, logp)
-        sum_logp = 0.0
         for j in range(classes):
             logp[r, j] = x[r, j] - lse
-            sum_logp += logp[r, j]
+        sum_logp = _row_sum(logp, r) if smoothing != 0 else 0.0
         t = target[r]
         if t == ignore_index:
             loss[r] = 0.0
@@ -100,10 +140,13 @@ def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
 
 @jit.kernel
 def _cross_entropy_grad(logp, target, gloss, ignore_index, smoothing, gx):
+    """Fills gx; returns how many targets were out of range (their rows are 0)."""
     classes = logp.shape[1]
+    bad = 0
     for r in range(logp.shape[0]):
         t = target[r]
         if t == ignore_index or t < 0 or t >= classes:
+            bad += t != ignore_index
             for j in range(classes):
                 gx[r, j] = 0.0
             continue
@@ -112,6 +155,7 @@ def _cross_entropy_grad(logp, target, gloss, ignore_index, smoothing, gx):
         for j in range(classes):
             gx[r, j] = g * (vexp(logp[r, j]) - uniform)
         gx[r, t] -= g * (1.0 - smoothing)
+    return bad
 
 
 def _rows(a):
@@ -157,6 +201,12 @@ def _targets(op, shape, target):
     return np.ascontiguousarray(target, dtype=np.int64)
 
 
+def _raise_out_of_range(op, target, ignore_index, classes):
+    wrong = int(target[(target != ignore_index) & ((target < 0) | (target >= classes))][0])
+    raise IndexError(f"{op}: target class {wrong} is out of range for {classes} classes "
+                     f"(targets must lie in [0, {classes}) or equal ignore_index={ignore_index})")
+
+
 def cross_entropy(logits, target, ignore_index, label_smoothing):
     """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp)."""
     _check_logits("cross_entropy", logits)
@@ -164,11 +214,10 @@ def cross_entropy(logits, target, ignore_index, label_smoothing):
     target = _targets("cross_entropy", logits.shape, target)
     loss = np.empty(n, logits.dtype)
     logp = np.empty((n, classes), logits.dtype)
-    bad = _cross_entropy(np.ascontiguousarray(logits), target, int(ignore_index), float(label_smoothing), loss, logp)
+    bad = _cross_entropy(np.ascontiguousarray(logits), target, int(ignore_index), float(label_smoothing),
+                         loss, logp)
     if bad:
-        wrong = int(target[(target != ignore_index) & ((target < 0) | (target >= classes))][0])
-        raise IndexError(f"cross_entropy: target class {wrong} is out of range for {classes} classes "
-                         f"(targets must lie in [0, {classes}) or equal ignore_index={ignore_index})")
+        _raise_out_of_range("cross_entropy", target, ignore_index, classes)
     return loss, logp
 
 
@@ -177,6 +226,9 @@ def cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing):
     _check_logits("cross_entropy_grad", logp)
     target = _targets("cross_entropy_grad", logp.shape, target)
     gx = np.empty(logp.shape, logp.dtype)
-    _cross_entropy_grad(np.ascontiguousarray(logp), target,
-                        np.ascontiguousarray(np.broadcast_to(gloss, logp.shape[:1]), dtype=logp.dtype), int(ignore_index), float(label_smoothing), gx)
+    gloss = np.ascontiguousarray(np.broadcast_to(gloss, logp.shape[:1]), dtype=logp.dtype)
+    bad = _cross_entropy_grad(np.ascontiguousarray(logp), target, gloss, int(ignore_index),
+                              float(label_smoothing), gx)
+    if bad:
+        _raise_out_of_range("cross_entropy_grad", target, ignore_index, logp.shape[1])
     return gx

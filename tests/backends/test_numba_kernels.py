@@ -201,9 +201,13 @@ def test_cross_entropy_and_grad_match_numpy(smoothing, dtype):
 
 
 @needs("cross_entropy")
-def test_cross_entropy_rejects_targets_out_of_range():
+def test_cross_entropy_and_grad_reject_targets_out_of_range():
     with pytest.raises(IndexError, match=r"cross_entropy: target class 3 .*\[0, 3\)"):
         NB.cross_entropy(np.zeros((2, 3), np.float32), np.array([1, 3]), -100, 0.0)
+    with pytest.raises(IndexError, match=r"cross_entropy_grad: target class -2 "):
+        NB.cross_entropy_grad(np.zeros((2, 3), np.float32), np.array([-2, 0]), np.ones(2, np.float32), -100, 0.0)
+    with pytest.raises(ValueError, match=r"cross_entropy: target must be an integer array of shape \(2,\)"):
+        NB.cross_entropy(np.zeros((2, 3), np.float32), np.array([1, 2, 0]), -100, 0.0)
 
 
 # ----- recurrent cells -------------------------------------------------------------------------------
@@ -218,8 +222,9 @@ def test_lstm_cell_and_grad_match_numpy(dtype):
     h_ref, c_ref, cache_ref = NP.lstm_cell(gates, c_prev)
     assert_same(h, h_ref, dtype)
     assert_same(c, c_ref, dtype)
-    for ours, ref in zip(NB.lstm_cell_grad(cache, c_prev, gh, gc), NP.lstm_cell_grad(cache_ref, c_prev, gh, gc)):
-        assert_same(ours, ref, dtype)
+    for gh_, gc_ in ((gh, gc), (None, gc), (gh, None)):      # None: no gradient reaches that output
+        for ours, ref in zip(NB.lstm_cell_grad(cache, c_prev, gh_, gc_), NP.lstm_cell_grad(cache_ref, c_prev, gh_, gc_)):
+            assert_same(ours, ref, dtype)
 
 
 @needs("gru_cell")
@@ -293,7 +298,8 @@ def test_cache_dir_falls_back_to_user_cache_when_kernel_folder_read_only(tmp_pat
 
 
 def test_numba_backend_caches_in_user_folder_when_installed_read_only(tmp_path):
-    """End to end: a copy of `backends` whose kernel folder cannot hold __pycache__ compiles into XDG_CACHE_HOME."""
+    """End to end: a copy of `backends` whose kernel folder cannot hold __pycache__ caches into
+    XDG_CACHE_HOME."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     shutil.copytree(os.path.join(root, "backends"), tmp_path / "site" / "backends",
                     ignore=shutil.ignore_patterns("__pycache__"))
