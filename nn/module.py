@@ -256,6 +256,18 @@ class Module:
         """Move to the cpu device."""
         return self.to("cpu")
 
+    def float(self):
+        """Cast floating parameters and buffers to float32."""
+        return self.to(ag.float32)
+
+    def double(self):
+        """Cast floating parameters and buffers to float64 (e.g. before gradcheck)."""
+        return self.to(ag.float64)
+
+    def half(self):
+        """Cast floating parameters and buffers to float16."""
+        return self.to(ag.float16)
+
     # ----- state -------------------------------------------------------------------------------
     def state_dict(self, keep_vars=False):
         """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order).

@@ -82,6 +82,7 @@ def test_to_keeps_parameter_identity_and_int_buffers():
     weight = m.fc.weight
     m.to(ag.float64)
     assert m.fc.weight is weight and weight.dtype == np.float64 and m.steps.dtype == np.int64
+    assert m.float() is m and weight.dtype == np.float32 and m.double().scale.dtype == np.float64
     for dev in ag.available_devices():
         m.to(dev)
         assert weight.device == dev and m.steps.device == dev
