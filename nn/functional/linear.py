@@ -29,6 +29,8 @@ class Linear(Function):
     @staticmethod
     def explain_error(args, exc):
         x, weight = args[0], args[1]
+        if x.ndim and weight.ndim == 2 and x.shape[-1] == weight.shape[1]:
+            return None   # not a size mismatch: the generic message describes it
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
