@@ -58,12 +58,21 @@ def test_cross_entropy_probabilities_and_gradcheck(device):
                     [logits], device=device)
 
 
-def test_cross_entropy_extreme_logits_finite_and_exact(device):
+@pytest.mark.parametrize("variant", ["plain", "smoothed", "weighted", "probabilities", "spatial"])
+def test_cross_entropy_extreme_logits_finite_and_exact(device, variant):
     torch = pytest.importorskip("torch")
     logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]], dtype=np.float32)
     target = np.array([1, 0])
-    check_against_torch(lambda x: F.cross_entropy(x, ag.tensor(target, device=device)),
-                        lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target)),
+    kwargs = {"smoothed": {"label_smoothing": 0.1}}.get(variant, {})
+    weight = np.array([0.5, 2.0, 1.0], np.float32)
+    if variant == "probabilities":
+        target = np.array([[0.2, 0.8, 0.0], [0.5, 0.0, 0.5]], np.float32)
+    if variant == "spatial":
+        logits, target = logits[:, :, None], target[:, None]
+    ours_w = {"weight": ag.tensor(weight, device=device)} if variant == "weighted" else {}
+    theirs_w = {"weight": torch.tensor(weight)} if variant == "weighted" else {}
+    check_against_torch(lambda x: F.cross_entropy(x, ag.tensor(target, device=device), **kwargs, **ours_w),
+                        lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target), **kwargs, **theirs_w),
                         [logits], device=device, atol=1e-3, rtol=1e-6)
 
 
