@@ -1,12 +1,26 @@
 """Loss modules: call them as loss_fn(input, target)."""
+import autograd as ag
+from autograd import Tensor
+
 from . import functional as F
 from .module import Module
 
 
 class _Loss(Module):
+    reductions = ("mean", "sum", "none")
+
     def __init__(self, reduction="mean"):
         super().__init__()
+        if reduction not in self.reductions:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of {self.reductions}, got {reduction!r}")
         self.reduction = reduction
+
+    def _weights(self, **named):
+        """Register class/positive weights as buffers, as PyTorch does, so .to(device) moves them."""
+        for name, value in named.items():
+            if value is not None and not isinstance(value, Tensor):
+                value = ag.tensor(value)
+            self.register_buffer(name, value)
 
     def extra_repr(self):
         return f"reduction={self.reduction!r}"
@@ -42,7 +56,8 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
-        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
+        self._weights(weight=weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
@@ -53,7 +68,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        self._weights(weight=weight)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -64,7 +80,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self._weights(weight=weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -75,7 +91,7 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+        self._weights(weight=weight, pos_weight=pos_weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
@@ -94,6 +110,8 @@ class HingeLoss(_Loss):
 
 class KLDivLoss(_Loss):
     """KL divergence with log-probability inputs; reduction may be 'batchmean'."""
+
+    reductions = ("mean", "sum", "none", "batchmean")
 
     def __init__(self, reduction="mean", log_target=False):
         super().__init__(reduction)
