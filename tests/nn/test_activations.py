@@ -6,38 +6,49 @@ import nn
 import nn.functional as F
 from tests.helpers import check_against_torch, check_gradcheck
 
-CASES = [
-    ("relu", lambda F_: F_.relu, lambda t: t.nn.functional.relu),
-    ("leaky_relu", lambda F_: (lambda x: F_.leaky_relu(x, 0.1)), lambda t: (lambda x: t.nn.functional.leaky_relu(x, 0.1))),
-    ("elu", lambda F_: (lambda x: F_.elu(x, 0.7)), lambda t: (lambda x: t.nn.functional.elu(x, 0.7))),
-    ("gelu", lambda F_: F_.gelu, lambda t: t.nn.functional.gelu),
-    ("gelu_tanh", lambda F_: (lambda x: F_.gelu(x, "tanh")), lambda t: (lambda x: t.nn.functional.gelu(x, approximate="tanh"))),
-    ("silu", lambda F_: F_.silu, lambda t: t.nn.functional.silu),
-    ("sigmoid", lambda F_: F_.sigmoid, lambda t: t.sigmoid),
-    ("tanh", lambda F_: F_.tanh, lambda t: t.tanh),
-    ("softplus", lambda F_: (lambda x: F_.softplus(x, 2.0, 5.0)), lambda t: (lambda x: t.nn.functional.softplus(x, 2.0, 5.0))),
-    ("hardtanh", lambda F_: F_.hardtanh, lambda t: t.nn.functional.hardtanh),
-    ("softmax", lambda F_: (lambda x: F_.softmax(x, 1)), lambda t: (lambda x: t.softmax(x, 1))),
-    ("log_softmax", lambda F_: (lambda x: F_.log_softmax(x, 0)), lambda t: (lambda x: t.log_softmax(x, 0))),
+CASES = [  # (id, function name in nn.functional and torch.nn.functional, our kwargs, torch kwargs)
+    ("relu", "relu", {}, {}),
+    ("leaky_relu", "leaky_relu", {"negative_slope": 0.1}, {"negative_slope": 0.1}),
+    ("elu", "elu", {"alpha": 0.7}, {"alpha": 0.7}),
+    ("gelu", "gelu", {}, {}),
+    ("gelu_tanh", "gelu", {"approximate": "tanh"}, {"approximate": "tanh"}),
+    ("silu", "silu", {}, {}),
+    ("sigmoid", "sigmoid", {}, {}),
+    ("tanh", "tanh", {}, {}),
+    ("softplus", "softplus", {"beta": 2.0, "threshold": 5.0}, {"beta": 2.0, "threshold": 5.0}),
+    ("hardtanh", "hardtanh", {}, {}),
+    ("softmax", "softmax", {"axis": 1}, {"dim": 1}),
+    ("log_softmax", "log_softmax", {"axis": 0}, {"dim": 0}),
 ]
+BY_ID = {case[0]: case for case in CASES}
 
 
-@pytest.mark.parametrize("name,ours,theirs", CASES, ids=[c[0] for c in CASES])
+def ours(case):
+    _, name, kwargs, _ = case
+    return lambda x: getattr(F, name)(x, **kwargs)
+
+
+def theirs(torch, case):
+    _, name, _, kwargs = case
+    return lambda x: getattr(torch.nn.functional, name)(x, **kwargs)
+
+
+@pytest.mark.parametrize("name", BY_ID)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_against_torch(device, name, ours, theirs, dtype):
+def test_against_torch(device, name, dtype):
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(0).uniform(-6, 6, size=(4, 5)).astype(dtype)
     tol = 1e-10 if dtype == np.float64 else 2e-5
-    check_against_torch(ours(F), theirs(torch), [x], device=device, atol=tol, rtol=tol)
+    check_against_torch(ours(BY_ID[name]), theirs(torch, BY_ID[name]), [x], device=device, atol=tol, rtol=tol)
 
 
-@pytest.mark.parametrize("name,ours,theirs", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(device, name, ours, theirs):
+@pytest.mark.parametrize("name", BY_ID)
+def test_gradcheck(device, name):
     x = np.random.default_rng(1).uniform(-3, 3, size=(3, 4))
     x[np.abs(x) < 0.05] = 0.3  # keep finite differences away from kinks
     if name == "hardtanh":
         x[np.abs(np.abs(x) - 1) < 0.05] = 0.5
-    check_gradcheck(ours(F), [x], device=device)
+    check_gradcheck(ours(BY_ID[name]), [x], device=device)
 
 
 def test_softmax_extreme_inputs_are_finite():
@@ -75,7 +86,7 @@ def test_softplus_and_bce_gradient_at_zero_is_half(device):
 @pytest.mark.parametrize("name", ["relu", "silu", "gelu_tanh", "softplus", "softmax", "log_softmax", "elu"])
 def test_second_order_gradients(device, name):
     import autograd as ag
-    fn = dict((c[0], c[1]) for c in CASES)[name](F)
+    fn = ours(BY_ID[name])
     x = np.random.default_rng(2).uniform(-2, 2, size=(3, 4))
     x[np.abs(x) < 0.05] = 0.4
     w = ag.tensor(np.random.default_rng(3).standard_normal((3, 4)), device=device)
