@@ -74,9 +74,10 @@ def format_table(rows, machine_lines=()):
     out = list(machine_lines) + [""] * bool(machine_lines)
     out += [line(HEADERS), line("-" * w for w in widths)] + [line(c) for c in cells]
     out += ["", "ours/torch is deepgrad's median over PyTorch's in the row's unit: below 1 is better for times "
-            "and memory, above 1 for GFLOP/s.",
-            f"NOISY: a side's slowest sample is over {NOISY_SPREAD}x its fastest (a busy machine); rerun before "
-            "trusting that row."]
+            "and memory, above 1 for GFLOP/s."]
+    if any("NOISY" in c[-1] for c in cells):
+        out.append(f"NOISY: a side's slowest sample is over {NOISY_SPREAD}x its fastest (a busy machine); rerun "
+                   "before trusting that row.")
     return "\n".join(out + notes) + "\n"
 
 

@@ -134,7 +134,7 @@ class FlatGoal:
             return text, None
         growth = details.get("traced_growth_mb", details["growth_mb"])
         peak = details.get("traced_peak_mb", details["peak_mb"])
-        return f"{text} ({growth:+.2f} MB)", growth <= max(1.0, 0.05 * peak)
+        return f"{text} ({round(growth, 2) + 0.0:+.2f} MB)", growth <= max(1.0, 0.05 * peak)
 
 
 def cases(device, config):

@@ -136,6 +136,8 @@ def test_flat_goal_uses_traced_growth_when_present():
     row = Row("memory", "cpu", "MB", stats={OURS: Stats([5.0])}, goal=goal,
               details={OURS: {"growth_mb": 3.0, "peak_mb": 5.0, "traced_growth_mb": 0.01, "traced_peak_mb": 4.0}})
     assert row.judge() == ("flat 50->200 (+0.01 MB)", True)
+    row.details[OURS]["traced_growth_mb"] = -0.001
+    assert row.judge() == ("flat 50->200 (+0.00 MB)", True)
     row.details[OURS] = {"growth_mb": 30.0, "peak_mb": 40.0}
     assert row.judge() == ("flat 50->200 (+30.00 MB)", False)
 
@@ -204,6 +206,7 @@ def test_rows_with_widely_spread_samples_are_flagged_noisy():
     text = report.format_table([calm, busy])
     assert "NOISY max/min torch x10.0" in next(l for l in text.splitlines() if l.startswith("lstm"))
     assert "NOISY max" not in next(l for l in text.splitlines() if l.startswith("ops"))
+    assert "NOISY:" in text and "NOISY" not in report.format_table([calm])
 
 
 def test_markdown_json_and_plot_outputs(tmp_path):
