@@ -37,15 +37,25 @@ def _constants_in_numba(dtype):
     return lambda dtype: table
 
 
-@jit.kernel
 def _horner(coefficients, y):
+    """sum(coefficients[k] * y ** (n - 1 - k)): the polynomial with the highest coefficient first."""
     acc = coefficients[0]
-    for k in range(1, len(coefficients)):
-        acc = acc * y + coefficients[k]
+    for c in coefficients[1:]:
+        acc = acc * y + c
     return acc
 
 
-@jit.kernel
+@overload(_horner)
+def _horner_unrolled(coefficients, y):
+    # Written out term by term for this tuple length: a loop indexing the tuple at run time stops
+    # the element loop around it from vectorising once the tuple is long (float64's 17 and 23 terms).
+    steps = "".join(f"    acc = acc * y + coefficients[{k}]\n" for k in range(1, len(coefficients)))
+    namespace = {}
+    exec(f"def impl(coefficients, y):\n    acc = coefficients[0]\n{steps}    return acc\n", namespace)
+    return namespace["impl"]
+
+
+@jit.inlined
 def _erf(x, small, large, c):
     """erf(x) from the two fits; both are evaluated and one selected, so callers' loops vectorise."""
     one, half, two, four, six = c[1], c[2], c[8], c[9], c[10]

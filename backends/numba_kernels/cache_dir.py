@@ -50,7 +50,8 @@ def choose_cache_dir(kernel_dir=KERNEL_DIR, environ=None):
 
 
 def configure_cache_dir(kernel_dir=KERNEL_DIR, environ=None):
-    """Set NUMBA_CACHE_DIR in `environ` when the kernels' folder is read-only; returns the folder set or None."""
+    """Set NUMBA_CACHE_DIR in `environ` when the kernels' folder is read-only; returns the folder
+    set, or None."""
     environ = os.environ if environ is None else environ
     folder = choose_cache_dir(kernel_dir, environ)
     if folder is not None:

@@ -14,3 +14,5 @@ from numba import njit
 
 #: the decorator of every kernel and helper
 kernel = njit(parallel=False, fastmath=False, cache=True, nogil=True, error_model="numpy")
+#: a helper too big for LLVM to inline by itself, whose callers' loops only vectorise once it is
+inlined = njit(parallel=False, fastmath=False, cache=True, nogil=True, error_model="numpy", forceinline=True)

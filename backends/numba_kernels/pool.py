@@ -22,7 +22,8 @@ def max_pool2d_grad(gy, argmax, x_shape):
     n, c, h, w = x_shape
     if gy.shape != argmax.shape or gy.shape[:2] != (n, c):
         raise ValueError(f"max_pool2d_grad: gradient shape {tuple(gy.shape)} and argmax shape "
-                         f"{tuple(argmax.shape)} must match and start with (N, C) = {(n, c)} of x_shape {x_shape}")
+                         f"{tuple(argmax.shape)} must match and start with (N, C) = {(n, c)} "
+                         f"of x_shape {x_shape}")
     dx = np.zeros((n * c, h * w), gy.dtype)
     _max_pool_grad(np.ascontiguousarray(gy).reshape(n * c, -1),
                    np.ascontiguousarray(argmax, dtype=np.int64).reshape(n * c, -1), dx)

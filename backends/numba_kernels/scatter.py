@@ -39,4 +39,5 @@ def index_add(out, index, src):
                          f"with size {rows} (out shape {out.shape})")
     out2 = out.reshape(rows, -1)
     cols = out2.shape[1]
-    _index_add(out2, index.astype(np.int64, copy=False), np.ascontiguousarray(src).reshape(index.shape[0], cols))
+    src2 = np.ascontiguousarray(src).reshape(index.shape[0], cols)
+    _index_add(out2, index.astype(np.int64, copy=False), src2)

@@ -73,15 +73,14 @@ def workloads(backend, dtype, seed=0):
     return rows
 
 
-def _uses_numba(method, activation_name):
-    """True when the numba device runs its own kernel for `method` (and this activation)."""
+def _uses_numba(method, activation_name, dtype):
+    """True when the numba device runs its own kernel for `method` (and this activation and dtype)."""
     from backends import numba_backend
     if method not in numba_backend.NumbaBackend.__dict__:
         return False
     if activation_name is None:
         return True
-    chosen = numba_backend.FAST_FORWARD if method == "act_forward" else numba_backend.FAST_BACKWARD
-    return activation_name in chosen
+    return np.dtype(dtype) in numba_backend.FAST_ACTIVATIONS.get(activation_name, ())
 
 
 def measure(dtype=np.float32, repeats=50, only="", statistic=np.median):
@@ -103,7 +102,7 @@ def measure(dtype=np.float32, repeats=50, only="", statistic=np.median):
         ours = kernel_of.get(method, getattr(numba_device, method))
         t_np = median_ms(lambda: getattr(numpy_backend, method)(*copies[0]), repeats, statistic=statistic)
         t_nb = median_ms(lambda: ours(*copies[1]), repeats, statistic=statistic)
-        results.append((name, t_np, t_nb, t_np / t_nb, _uses_numba(method, act)))
+        results.append((name, t_np, t_nb, t_np / t_nb, _uses_numba(method, act, dtype)))
     return results
 
 
