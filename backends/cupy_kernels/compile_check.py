@@ -19,24 +19,28 @@ from cupy._core import core
 from cupy._core._scalar import get_typename
 from cupy_backends.cuda.libs import nvrtc
 
-from . import activation, optim, rnn
+from . import activation, conv, cross_entropy, optim, pool, rnn
 
 KERNELS = (list(activation._FORWARD.values()) + list(activation._BACKWARD.values())
            + [rnn._LSTM_FORWARD, rnn._LSTM_BACKWARD, rnn._GRU_FORWARD, rnn._GRU_BACKWARD,
-              optim._SGD, optim._SGD_MOMENTUM, optim._ADAM, optim._ADAM_AMSGRAD])
+              optim._SGD, optim._SGD_MOMENTUM, optim._ADAM, optim._ADAM_AMSGRAD,
+              conv._IM2COL, conv._COL2IM, pool._MAX_POOL, pool._MAX_POOL_GRAD,
+              cross_entropy._FORWARD, cross_entropy._GRADIENT])
 # the input parameters every caller passes as Python scalars (all others are arrays)
 SCALARS = frozenset(("hidden", "lr", "wd", "momentum", "keep", "first", "nesterov", "decay", "small_weight",
-                     "weight", "beta2", "one_minus_beta2", "bias2_sqrt", "eps", "step_size"))
+                     "weight", "beta2", "one_minus_beta2", "bias2_sqrt", "eps", "step_size",
+                     "n", "c", "h", "w", "ho", "wo", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "hw", "pooled", "ignore", "ls"))
 
 
 def _include_options():
     include = os.path.join(os.path.dirname(cupy.__file__), "_core", "include")
     cccl = os.path.join(include, "cupy", "_cccl")
     options = [f"-I{include}", f"-I{cccl}/thrust", f"-I{cccl}/libcudacxx", f"-I{cccl}/cub"]
-    for root in sys.path:   # cuda_fp16.h from the nvidia-cuda-runtime wheel, or a CUDA toolkit
-        wheel = os.path.join(root, "nvidia", "cuda_runtime", "include")
-        if os.path.isdir(wheel):
-            options.append(f"-I{wheel}")
+    for root in sys.path:   # cuda_fp16.h from the CUDA 12 (cuda_runtime) or 13 (cu13) wheels, or a toolkit
+        for wheel in (os.path.join(root, "nvidia", "cuda_runtime", "include"),
+                      os.path.join(root, "nvidia", "cu13", "include")):
+            if os.path.isfile(os.path.join(wheel, "cuda_fp16.h")):
+                options.append(f"-I{wheel}")
     if os.environ.get("CUDA_PATH"):
         options.append(f"-I{os.path.join(os.environ['CUDA_PATH'], 'include')}")
     return options

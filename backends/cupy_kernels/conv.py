@@ -1,43 +1,84 @@
 """2-D convolution (cross-correlation) and its two gradients on the GPU: im2col and cuBLAS.
 
-The same scheme as backends/numpy_kernels/conv.py: the input goes to a zero-padded channels-first,
-batch-last (C, H, W, N) copy; the column matrix (C * kH * kW, Ho * Wo * N) is one strided view of
-it made contiguous by one copy kernel; every group is one matrix product, all groups in one
-batched cupy.matmul (cuBLAS). The input gradient accumulates the column gradient back with one
-strided slice-add per kernel offset (col2im).
+One gather kernel builds the column matrix (C * kH * kW, N * Ho * Wo) straight from the NCHW input,
+reading zeros for the padding; every group is then one matrix product (cuBLAS). The input gradient
+multiplies back into column space and one gather kernel (col2im) sums, for every input pixel, the
+column entries it fed: no atomics, no zero-filled padded copy, one pass over memory each.
 """
 import cupy
-from cupy.lib.stride_tricks import as_strided
 
 from ..numpy_kernels.conv import _check_gy, _geometry   # shape checks: the same messages on every device
 
+_GEOMETRY = "int32 n, int32 c, int32 h, int32 w, int32 ho, int32 wo, int32 kh, int32 kw, " \
+            "int32 sh, int32 sw, int32 ph, int32 pw, int32 dh, int32 dw"
 
-def _to_chwn(x, padding):
-    """x (N, C, H, W) as a contiguous (C, H + 2ph, W + 2pw, N) array with a zero border."""
-    n, c, h, w = x.shape
-    ph, pw = padding
-    chwn = x.transpose(1, 2, 3, 0)
-    if ph == 0 and pw == 0:
-        return cupy.ascontiguousarray(chwn)
-    out = cupy.zeros((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
-    out[:, ph:ph + h, pw:pw + w] = chwn
-    return out
+#: col[(ch, ki, kj), (b, oh, ow)] = x[b, ch, oh * sh - ph + ki * dh, ow * sw - pw + kj * dw], or 0 outside
+_IM2COL = cupy.ElementwiseKernel(
+    "raw T x, " + _GEOMETRY, "T col",
+    """
+    ptrdiff_t t = i;
+    const int ow = t % wo; t /= wo;
+    const int oh = t % ho; t /= ho;
+    const int b = t % n; t /= n;
+    const int kj = t % kw; t /= kw;
+    const int ki = t % kh;
+    const int ch = t / kh;
+    const int y = oh * sh - ph + ki * dh;
+    const int xx = ow * sw - pw + kj * dw;
+    col = (y >= 0 && y < h && xx >= 0 && xx < w) ? x[(((ptrdiff_t)b * c + ch) * h + y) * w + xx] : (T)0;
+    """, "dg_im2col")
+
+#: gx[b, ch, y, xx] = sum of gcol[(ch, ki, kj), (b, oh, ow)] over the windows (oh, ow) that read it
+_COL2IM = cupy.ElementwiseKernel(
+    "raw T gcol, " + _GEOMETRY, "T gx",
+    """
+    ptrdiff_t t = i;
+    const int xx = t % w; t /= w;
+    const int y = t % h; t /= h;
+    const int ch = t % c;
+    const int b = t / c;
+    const ptrdiff_t plane = (ptrdiff_t)ho * wo;
+    typedef decltype(T() + 0.0f) acc_t;   // float for float16, double for double
+    acc_t acc = 0;
+    for (int ki = 0; ki < kh; ++ki) {
+        const int dy = y + ph - ki * dh;
+        if (dy < 0 || dy % sh != 0 || dy / sh >= ho) continue;
+        for (int kj = 0; kj < kw; ++kj) {
+            const int dx = xx + pw - kj * dw;
+            if (dx < 0 || dx % sw != 0 || dx / sw >= wo) continue;
+            const ptrdiff_t row = ((ptrdiff_t)ch * kh + ki) * kw + kj;
+            acc += (acc_t)gcol[(row * n + b) * plane + (dy / sh) * wo + dx / sw];
+        }
+    }
+    gx = (T)acc;
+    """, "dg_col2im")
+
+
+def _geometry_args(x_shape, k, ho, wo, stride, padding, dilation):
+    n, c, h, w = x_shape
+    return (n, c, h, w, ho, wo, k[0], k[1], stride[0], stride[1], padding[0], padding[1],
+            dilation[0], dilation[1])
 
 
 def _im2col(x, k, ho, wo, stride, padding, dilation):
-    """The column matrix (C * kH * kW, Ho * Wo * N) of x (N, C, H, W), rows ordered (c, i, j)."""
-    xp = _to_chwn(x, padding)
-    c, n = xp.shape[0], xp.shape[3]
-    sc, sh, sw, sn = xp.strides
-    windows = as_strided(xp, (c, k[0], k[1], ho, wo, n),
-                         (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn))
-    return cupy.ascontiguousarray(windows).reshape(c * k[0] * k[1], ho * wo * n)
+    """The column matrix (C * kH * kW, N * Ho * Wo) of x (N, C, H, W), rows ordered (c, i, j)."""
+    n, c = x.shape[:2]
+    col = cupy.empty((c * k[0] * k[1], n * ho * wo), x.dtype)
+    _IM2COL(cupy.ascontiguousarray(x), *_geometry_args(x.shape, k, ho, wo, stride, padding, dilation), col)
+    return col
 
 
 def _gy_rows(gy, groups):
-    """gy (N, C_out, Ho, Wo) as (groups, C_out/groups, Ho * Wo * N), matching the column matrix."""
-    co = gy.shape[1]
-    return cupy.ascontiguousarray(gy.transpose(1, 2, 3, 0)).reshape(groups, co // groups, -1)
+    """gy (N, C_out, Ho, Wo) as (groups, C_out/groups, N * Ho * Wo), matching the column matrix."""
+    n, co = gy.shape[:2]
+    return cupy.ascontiguousarray(gy.reshape(n, co, -1).transpose(1, 0, 2)).reshape(groups, co // groups, -1)
+
+
+def _grouped_matmul(a, b):
+    """a @ b for stacks of `groups` matrices; a plain 2-D product (no batching) when there is one group."""
+    if a.shape[0] == 1:
+        return cupy.matmul(a[0], b[0])[None]
+    return cupy.matmul(a, b)
 
 
 def conv2d(x, w, stride, padding, dilation, groups):
@@ -46,8 +87,8 @@ def conv2d(x, w, stride, padding, dilation, groups):
     n, co = x.shape[0], w.shape[0]
     w = w.astype(x.dtype, copy=False)
     col = _im2col(x, w.shape[2:], ho, wo, stride, padding, dilation)
-    y = cupy.matmul(w.reshape(groups, co // groups, -1), col.reshape(groups, col.shape[0] // groups, -1))
-    return cupy.ascontiguousarray(y.reshape(co, ho, wo, n).transpose(3, 0, 1, 2))
+    y = _grouped_matmul(w.reshape(groups, co // groups, -1), col.reshape(groups, col.shape[0] // groups, -1))
+    return cupy.ascontiguousarray(y.reshape(co, n, ho, wo).transpose(1, 0, 2, 3))
 
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
@@ -57,7 +98,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     x = x.astype(gy.dtype, copy=False)
     col = _im2col(x, w_shape[2:], ho, wo, stride, padding, dilation)
     cols = col.reshape(groups, col.shape[0] // groups, -1)
-    gw = cupy.matmul(_gy_rows(gy, groups), cols.transpose(0, 2, 1))
+    gw = _grouped_matmul(_gy_rows(gy, groups), cols.transpose(0, 2, 1))
     return gw.reshape(w_shape)
 
 
@@ -69,16 +110,7 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
     co, cg, kh, kw = w.shape
     w = w.astype(gy.dtype, copy=False)
     wg = w.reshape(groups, co // groups, cg * kh * kw)
-    gcol = cupy.matmul(wg.transpose(0, 2, 1), _gy_rows(gy, groups))   # (groups, Cg * kH * kW, Ho * Wo * N)
-    gcol = gcol.reshape(c, kh, kw, ho, wo, n)
-    ph, pw = padding
-    gxp = cupy.zeros((c, h + 2 * ph, wd + 2 * pw, n), gy.dtype)
-    sh, sw = stride
-    dh, dw = dilation
-    for i in range(kh):
-        rows = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
-        for j in range(kw):
-            cols = slice(j * dw, j * dw + (wo - 1) * sw + 1, sw)
-            target = gxp[:, rows, cols]          # a view: the add writes straight into gxp
-            target += gcol[:, i, j]
-    return cupy.ascontiguousarray(gxp[:, ph:ph + h, pw:pw + wd].transpose(3, 0, 1, 2))
+    gcol = _grouped_matmul(wg.transpose(0, 2, 1), _gy_rows(gy, groups))   # (groups, Cg * kH * kW, N * Ho * Wo)
+    gx = cupy.empty(tuple(x_shape), gy.dtype)
+    _COL2IM(cupy.ascontiguousarray(gcol), *_geometry_args(x_shape, (kh, kw), ho, wo, stride, padding, dilation), gx)
+    return gx

@@ -1,15 +1,14 @@
 """Max and average 2-D pooling over NCHW arrays and their gradients on the GPU.
 
-The scheme of backends/numpy_kernels/pool.py: windows are strided views of the (padded) input,
-max pooling takes an argmax over each window's kH * kW values, average pooling sums separably;
-the max-pool gradient scatters with cupyx.scatter_add (scatter.add_at). Output sizes, padding limits and divisors
-come from the NumPy kernels' helpers, so both devices agree on them (and on the error messages).
+Max pooling is one kernel per direction: each output element scans its window (y and argmax in
+one pass), and the gradient adds each gy to its argmax atomically. Average pooling sums
+separably over strided views of the padded input. Output sizes, padding limits and divisors come
+from the NumPy kernels' helpers, so both devices agree on them (and on the error messages).
 """
 import cupy
 import numpy as np
-from cupy.lib.stride_tricks import as_strided
 
-from ..numpy_kernels.pool import _avg_divisors, _first_inside, _geometry, _lowest, _steps
+from ..numpy_kernels.pool import _avg_divisors, _geometry, _steps
 from .scatter import add_at
 
 
@@ -27,26 +26,53 @@ def _padded(x, padding, extent, fill):
     return out
 
 
+#: y, argmax over each window of one (N * C) plane; out-of-range positions are skipped. Ties keep the
+#: first maximum, the first NaN wins (both as NumPy's argmax), and a window of -inf keeps its first
+#: real element (as PyTorch).
+_MAX_POOL = cupy.ElementwiseKernel(
+    "raw T x, int32 h, int32 w, int32 ho, int32 wo, int32 kh, int32 kw, int32 sh, int32 sw, "
+    "int32 ph, int32 pw, int32 dh, int32 dw", "T y, int64 argmax",
+    """
+    ptrdiff_t t = i;
+    const int ow = t % wo; t /= wo;
+    const int oh = t % ho;
+    const ptrdiff_t base = (t / ho) * h * w;
+    bool found = false;
+    T best = (T)0;
+    long long at = 0;
+    for (int ki = 0; ki < kh; ++ki) {
+        const int r = oh * sh - ph + ki * dh;
+        if (r < 0 || r >= h) continue;
+        for (int kj = 0; kj < kw; ++kj) {
+            const int q = ow * sw - pw + kj * dw;
+            if (q < 0 || q >= w) continue;
+            const T v = x[base + r * w + q];
+            if (!found || v > best || (v != v && !(best != best))) {
+                best = v;
+                at = (long long)r * w + q;
+                found = true;
+            }
+        }
+    }
+    y = best;
+    argmax = at;
+    """, "dg_max_pool2d")
+
+#: gx[plane, argmax] += gy (atomics: overlapping windows may pick the same element)
+_MAX_POOL_GRAD = cupy.ElementwiseKernel(
+    "T gy, int64 argmax, int64 hw, int64 pooled", "raw T gx",
+    "atomicAdd(&gx[(i / pooled) * hw + argmax], gy);", "dg_max_pool2d_grad")
+_ATOMIC_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def max_pool2d(x, kernel, stride, padding, dilation, ceil_mode):
     """Max pooling of x (N, C, H, W) -> (y, argmax); argmax holds int64 flat indices into H*W."""
     ho, wo = _geometry("max_pool2d", x.shape, kernel, stride, padding, dilation, ceil_mode)
     n, c, h, w = x.shape
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    extent = ((ho - 1) * sh + dh * (kh - 1) + 1, (wo - 1) * sw + dw * (kw - 1) + 1)
-    xp = _padded(x, padding, extent, _lowest(x.dtype))
-    s = xp.strides
-    windows = as_strided(xp, (n, c, ho, wo, kh, kw), (s[0], s[1], s[2] * sh, s[3] * sw, s[2] * dh, s[3] * dw))
-    flat_windows = cupy.ascontiguousarray(windows).reshape(n, c, ho, wo, kh * kw)
-    local = flat_windows.argmax(axis=-1)[..., None]
-    y = cupy.take_along_axis(flat_windows, local, axis=-1)[..., 0]
-    # flat input index = window origin + offset of the chosen kernel position (small tables built on the host)
-    origin = (np.arange(ho) * sh - ph)[:, None] * w + (np.arange(wo) * sw - pw)
-    offsets = (np.arange(kh) * dh * w)[:, None] + np.arange(kw) * dw
-    argmax = cupy.asarray(origin) + cupy.asarray(offsets.reshape(-1))[local[..., 0]]
-    if xp is not x and x.dtype.kind == "f":
-        # a window whose values are all -inf may have picked the padding; PyTorch takes its first real element
-        first = _first_inside(np.arange(ho) * sh - ph, dh)[:, None] * w + _first_inside(np.arange(wo) * sw - pw, dw)
-        argmax = cupy.where(y == -cupy.inf, cupy.asarray(first), argmax)
+    y = cupy.empty((n, c, ho, wo), x.dtype)
+    argmax = cupy.empty((n, c, ho, wo), np.int64)
+    _MAX_POOL(cupy.ascontiguousarray(x), h, w, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw, y, argmax)
     return y, argmax
 
 
@@ -57,9 +83,13 @@ def max_pool2d_grad(gy, argmax, x_shape):
         raise ValueError(f"max_pool2d_grad: gradient shape {tuple(gy.shape)} and argmax shape "
                          f"{tuple(argmax.shape)} must match and start with (N, C) = {(n, c)} of x_shape {x_shape}")
     planes = n * c
-    flat = argmax.reshape(planes, -1) + (cupy.arange(planes, dtype=argmax.dtype) * (h * w))[:, None]
     gx = cupy.zeros(planes * h * w, gy.dtype)
-    add_at(gx, flat.reshape(-1), gy.reshape(-1))
+    if gy.dtype in _ATOMIC_FLOATS:
+        pooled = int(np.prod(gy.shape[2:]))
+        _MAX_POOL_GRAD(cupy.ascontiguousarray(gy), cupy.ascontiguousarray(argmax), h * w, max(pooled, 1), gx)
+    else:   # float16 and integers: CuPy's add.at
+        flat = argmax.reshape(planes, -1) + (cupy.arange(planes, dtype=argmax.dtype) * (h * w))[:, None]
+        add_at(gx, flat.reshape(-1), gy.reshape(-1))
     return gx.reshape(x_shape)
 
 
