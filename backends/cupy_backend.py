@@ -19,6 +19,7 @@ else:
     _IMPORT_ERROR = None
     from .cupy_kernels import activation, conv, optim, pool, rnn, scatter
     from .cupy_kernels import softmax as softmax_kernels
+    from .cupy_kernels.deferred import DeferredChecks
 
 INSTALL_HINT = ('pip install "deepgrad[cuda]" (CuPy for CUDA 12, cupy-cuda12x) or '
                 'pip install "deepgrad[cuda13]" (CuPy for CUDA 13, cupy-cuda13x)')
@@ -76,6 +77,7 @@ class CupyBackend(Backend):
         self._device = open_device(self.name, index)
         self._seed = None      # None: fresh entropy
         self._rng = None       # made on first use, so listing devices creates no CUDA context
+        self._checks = DeferredChecks()   # target-range verdicts read at the next synchronisation
 
     # ----- arrays ------------------------------------------------------------------------------
     def asarray(self, data, dtype=None):
@@ -88,10 +90,14 @@ class CupyBackend(Backend):
             return cupy.asarray(data, dtype=dtype)   # host data: one transfer
 
     def to_host(self, array):
-        return cupy.asnumpy(array)
+        with self._device:
+            host = cupy.asnumpy(array)
+            self._checks.raise_failed()
+        return host
 
     def synchronize(self):
         self._device.synchronize()
+        self._checks.raise_failed()
 
     def activate(self):
         """This GPU as CuPy's current device (ops on a cuda:1 tensor must not run on GPU 0)."""
@@ -198,7 +204,9 @@ class CupyBackend(Backend):
 
     def cross_entropy(self, logits, target, ignore_index, label_smoothing):
         with self._device:
-            return softmax_kernels.cross_entropy(logits, target, ignore_index, label_smoothing)
+            self._checks.raise_failed()     # an earlier call's targets, checked by now
+            return softmax_kernels.cross_entropy(logits, target, ignore_index, label_smoothing,
+                                                 defer=self._checks)
 
     def cross_entropy_grad(self, logp, target, gloss, ignore_index, label_smoothing):
         with self._device:

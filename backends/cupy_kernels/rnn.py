@@ -93,7 +93,7 @@ def lstm_cell(gates, c_prev):
     gates = cupy.ascontiguousarray(gates)
     c_prev = c_prev.astype(gates.dtype, copy=False)
     h, c, tanh_c = (cupy.empty(c_prev.shape, gates.dtype) for _ in range(3))
-    act = cupy.empty_like(gates)
+    act = cupy.empty(gates.shape, gates.dtype)
     _LSTM_FORWARD(gates, c_prev, c_prev.shape[1], h, c, tanh_c, act)
     return h, c, (act, tanh_c)
 
@@ -101,8 +101,8 @@ def lstm_cell(gates, c_prev):
 def lstm_cell_grad(cache, c_prev, gh, gc):
     """Backward of lstm_cell -> (g_gates (B, 4H), g_c_prev); gh or gc None count as zero."""
     act, tanh_c = cache
-    g_gates = cupy.empty_like(act)
-    g_c_prev = cupy.empty_like(tanh_c)
+    g_gates = cupy.empty(act.shape, act.dtype)
+    g_c_prev = cupy.empty(tanh_c.shape, tanh_c.dtype)
     _LSTM_BACKWARD(act, tanh_c, _state(c_prev, tanh_c), _state(gh, tanh_c), _state(gc, tanh_c),
                    tanh_c.shape[1], g_gates, g_c_prev)
     return g_gates, g_c_prev
@@ -128,8 +128,8 @@ def gru_cell(gi, gh, h_prev):
 def gru_cell_grad(cache, h_prev, gout):
     """Backward of gru_cell -> (g_gi, g_gh, g_h_prev)."""
     r, z, n, gh = cache
-    g_gi = cupy.empty_like(gh)
-    g_gh = cupy.empty_like(gh)
-    g_h_prev = cupy.empty_like(n)
+    g_gi = cupy.empty(gh.shape, gh.dtype)
+    g_gh = cupy.empty(gh.shape, gh.dtype)
+    g_h_prev = cupy.empty(n.shape, n.dtype)
     _GRU_BACKWARD(r, z, n, _state(h_prev, n), _state(gout, n), gh, n.shape[1], g_gi, g_gh, g_h_prev)
     return g_gi, g_gh, g_h_prev

@@ -1,6 +1,6 @@
 """Scatter-add with repeated indices accumulated on the GPU: the gradient of indexing and of embeddings.
 
-cupyx.scatter_add (atomic adds, like np.add.at) does the work. CUDA's atomicAdd covers float16/32/64,
+cupy.add.at (atomic adds, like np.add.at) does the work. CUDA's atomicAdd covers float16/32/64,
 int32, uint32 and uint64; int64 adds through a uint64 view (two's-complement addition is the same
 bit operation) and any other dtype takes a host round trip through the NumPy kernel.
 Indices are not bounds-checked on the GPU by scatter_add (CuPy wraps them; checking would cost a
@@ -12,6 +12,8 @@ import numpy as np
 
 from ..numpy_kernels import scatter as numpy_scatter
 
+#: ufunc.at on the GPU (CuPy 13+); cupyx.scatter_add, its older name, warns as deprecated in CuPy 14
+_add_at = cupy.add.at if hasattr(cupy.add, "at") else cupyx.scatter_add
 _ATOMIC = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int32, np.uint32, np.uint64))
 
 
@@ -26,9 +28,9 @@ def _on_device(part):
 def add_at(out, index, src):
     """out[index] += src in place with repeats accumulated (index with device arrays), any dtype of out."""
     if out.dtype in _ATOMIC:
-        cupyx.scatter_add(out, index, cupy.asarray(src, dtype=out.dtype))
+        _add_at(out, index, cupy.asarray(src, dtype=out.dtype))
     elif out.dtype == np.int64:
-        cupyx.scatter_add(out.view(np.uint64), index, cupy.asarray(src, dtype=np.int64).view(np.uint64))
+        _add_at(out.view(np.uint64), index, cupy.asarray(src, dtype=np.int64).view(np.uint64))
     else:
         host = cupy.asnumpy(out)
         parts = index if isinstance(index, tuple) else (index,)

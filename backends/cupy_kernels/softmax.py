@@ -1,14 +1,15 @@
 """Softmax, log-softmax and softmax cross-entropy with their gradients on the GPU, stable at any logit scale.
 
 The formulas of backends/numpy_kernels/softmax.py written with CuPy: subtract the maximum along
-the axis before exponentiating, work from log-probabilities in the cross-entropy. Target range is
-checked in the forward cross-entropy with one device-to-host transfer; the gradient reuses those
-targets unchecked.
+the axis before exponentiating, work from log-probabilities in the cross-entropy (two fused
+kernels, cross_entropy.py, up to 2,048 classes). Target range is checked in the forward
+cross-entropy, at once or deferred (deferred.py); the gradient reuses those targets unchecked.
 """
 import cupy
 import numpy as np
 
 from ..numpy_kernels.softmax import _check_logits   # the same message on every device
+from . import cross_entropy as fused
 
 
 def _shifted(x, axis):
@@ -63,31 +64,54 @@ def log_softmax_grad(y, gy, axis):
     return cupy.subtract(gy, p, out=p)
 
 
-def _targets(op, shape, target, ignore_index, check):
-    """(valid mask, safe class indices with ignored entries set to 0); `check` verifies shape and range."""
-    n, c = shape
+def _out_of_range(op, c, ignore_index):
+    """The IndexError factory for a target value outside [0, c)."""
+    def error(value):
+        return IndexError(f"{op}: target class {value} is out of range for {c} classes "
+                          f"(targets must lie in [0, {c}) or equal ignore_index={ignore_index})")
+    return error
+
+
+def _checked_target(op, shape, target):
+    """target as a CuPy integer array of shape (N,) for logits of `shape` (N, C), or ValueError."""
+    n = shape[0]
     target = cupy.asarray(target)
     if target.shape != (n,) or target.dtype.kind not in "iu":
         raise ValueError(f"{op}: target must be an integer array of shape ({n},) for logits of shape {shape}; "
                          f"got {target.dtype} array of shape {target.shape}")
+    return target
+
+
+def _targets(op, shape, target, ignore_index, check, defer=None):
+    """(valid mask, safe class indices with ignored entries set to 0); `check` verifies the range,
+    at once or, given `defer` (a DeferredChecks), at the next synchronisation."""
+    target = _checked_target(op, shape, target)
     valid = target != ignore_index
     safe = cupy.where(valid, target, 0)
     if check and safe.size:
-        bad = valid & ((target < 0) | (target >= c))
-        if bool(bad.any()):   # the one synchronisation of the forward pass
-            first = int(target[bad][0])
-            raise IndexError(f"{op}: target class {first} is out of range for {c} classes "
-                             f"(targets must lie in [0, {c}) or equal ignore_index={ignore_index})")
+        bad = valid & ((target < 0) | (target >= shape[1]))
+        out_of_range = _out_of_range(op, shape[1], ignore_index)
+        if defer is not None:
+            defer.add(bad, target, out_of_range)
+        elif bool(bad.any()):   # waits for the GPU
+            raise out_of_range(int(target[bad][0]))
     return valid, safe
 
 
-def cross_entropy(logits, target, ignore_index, label_smoothing):
+def cross_entropy(logits, target, ignore_index, label_smoothing, defer=None):
     """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp).
 
     loss_i = -(1 - ls) * logp[i, t_i] - ls / C * sum_c logp[i, c], and 0 where t_i == ignore_index.
+    Targets out of range raise IndexError now, or later through `defer` (see deferred.py).
     """
     _check_logits("cross_entropy", logits)
-    valid, safe = _targets("cross_entropy", logits.shape, target, ignore_index, check=True)
+    if defer is not None:
+        target = _checked_target("cross_entropy", logits.shape, target)
+        if fused.fits(logits, target):
+            error = _out_of_range("cross_entropy", logits.shape[1], ignore_index)
+            return fused.cross_entropy(logits, target, ignore_index, label_smoothing,
+                                       lambda verdict: defer.add_verdict(verdict, error))
+    valid, safe = _targets("cross_entropy", logits.shape, target, ignore_index, check=True, defer=defer)
     logp = log_softmax(logits, 1)
     loss = -cupy.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
     if label_smoothing:
@@ -103,6 +127,9 @@ def cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing):
     d loss_i / d logits_ij = p_ij - (1 - ls) [j == t_i] - ls / C, times gloss_i (0 for ignored rows).
     """
     _check_logits("cross_entropy_grad", logp)
+    target = _checked_target("cross_entropy_grad", logp.shape, target)
+    if fused.fits(logp, target):
+        return fused.cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
     valid, safe = _targets("cross_entropy_grad", logp.shape, target, ignore_index, check=False)
     g = cupy.exp(logp)
     if label_smoothing:

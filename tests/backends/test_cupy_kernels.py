@@ -312,11 +312,12 @@ def test_softmax_and_log_softmax_match_numpy(cuda, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
-def test_cross_entropy_and_grad_match_numpy(cuda, smoothing, dtype):
+@pytest.mark.parametrize("classes", [5, 2100])     # the fused kernels, and the general path past 2,048
+def test_cross_entropy_and_grad_match_numpy(cuda, smoothing, dtype, classes):
     rng = np.random.default_rng(9)
-    logits = randn(rng, (9, 5), dtype, 3.0)
-    logits[1] = [500.0, -500.0, 0.0, 1.0, 2.0]
-    target = rng.integers(0, 5, 9)
+    logits = randn(rng, (9, classes), dtype, 3.0)
+    logits[1, :5] = [500.0, -500.0, 0.0, 1.0, 2.0]
+    target = rng.integers(0, classes, 9)
     target[2] = -100
     loss, logp = cuda.cross_entropy(cuda.asarray(logits), cuda.asarray(target), -100, smoothing)
     loss_ref, logp_ref = NP.cross_entropy(logits, target, -100, smoothing)
@@ -326,11 +327,23 @@ def test_cross_entropy_and_grad_match_numpy(cuda, smoothing, dtype):
     gloss = randn(rng, 9, dtype)
     assert_same(cuda.cross_entropy_grad(logp, cuda.asarray(target), cuda.asarray(gloss), -100, smoothing),
                 NP.cross_entropy_grad(logp_ref, target, gloss, -100, smoothing), dtype)
+    scalar = np.asarray(gloss[0])                    # a reduced loss passes one gradient for every row
+    assert_same(cuda.cross_entropy_grad(logp, cuda.asarray(target), cuda.asarray(scalar), -100, smoothing),
+                NP.cross_entropy_grad(logp_ref, target, np.broadcast_to(scalar, 9), -100, smoothing), dtype)
 
 
 def test_cross_entropy_rejects_targets_out_of_range(cuda):
+    logits = cuda.asarray(np.zeros((2, 3), np.float32))
+    loss, _ = cuda.cross_entropy(logits, cuda.asarray(np.array([1, 3])), -100, 0.0)   # queued, not raised yet
     with pytest.raises(IndexError, match=r"cross_entropy: target class 3 is out of range for 3 classes"):
-        cuda.cross_entropy(cuda.asarray(np.zeros((2, 3), np.float32)), cuda.asarray(np.array([1, 3])), -100, 0.0)
+        cuda.to_host(loss)
+    cuda.synchronize()                                   # a verdict is reported once
+    for read in (cuda.synchronize, lambda: cuda.cross_entropy(logits, cuda.asarray(np.array([0, 0])), -100, 0.0)):
+        cuda.cross_entropy(logits, cuda.asarray(np.array([-5, 1])), -100, 0.0)
+        with pytest.raises(IndexError, match=r"target class -5 is out of range"):
+            read()
+    loss, _ = cuda.cross_entropy(logits, cuda.asarray(np.array([2, -100])), -100, 0.0)    # valid and ignored
+    assert cuda.to_host(loss).shape == (2,)
 
 
 # ----- recurrent cells -------------------------------------------------------------------------------
