@@ -424,8 +424,9 @@ def where(condition, a, b):
     a, b = _promote(a, b)
     if not isinstance(a, Tensor):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
-    if not hasattr(cond, "dtype") or cond.dtype != bool:
-        cond = a._device.asarray(cond).astype(bool)
+    cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
+    if cond.dtype != bool:
+        cond = cond.astype(bool)
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
 
 

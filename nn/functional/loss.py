@@ -84,7 +84,7 @@ class _CrossEntropy(Function):
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
-    t = target._data if isinstance(target, Tensor) else device.asarray(np.asarray(target))
+    t = target._data if isinstance(target, Tensor) else device.asarray(target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
                         "probabilities pass a float target with the same shape as the input")
@@ -122,7 +122,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    t = target._data if isinstance(target, Tensor) else input.device.asarray(np.asarray(target))
+    t = target._data if isinstance(target, Tensor) else input.device.asarray(target)
     if t.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
@@ -222,7 +222,7 @@ class _BinaryCrossEntropy(Function):
 
     def forward(ctx, p, t):
         xp = ctx.xp
-        if ctx.device.host_memory and bool(((p < 0) | (p > 1)).any()):
+        if bool(((p < 0) | (p > 1)).any()):   # on a GPU this waits for it, as a device-side check would
             raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
                              f"from {float(p.min())} to {float(p.max())}; pass logits to "
                              "binary_cross_entropy_with_logits instead")

@@ -107,10 +107,11 @@ def _sparse_classes(name, output, target):
     if target.shape != output.shape[:-1]:
         raise ValueError(f"loss {name!r}: outputs of shape {output.shape} need targets of shape "
                          f"{output.shape[:-1]} (one class index per example), got {target.shape}")
-    if target.device.host_memory and target.size:  # checking on a GPU would wait for it every batch
+    classes = output.shape[-1]
+    if target.size and bool(((target._data < 0) | (target._data >= classes)).any()):  # one sync on a GPU
         values = target.numpy()
         low, high = int(values.min()), int(values.max())
-        if low < 0 or high >= output.shape[-1]:
+        if low < 0 or high >= classes:
             raise ValueError(f"loss {name!r}: targets hold class {high if high >= output.shape[-1] else low}, but "
                              f"the model outputs {output.shape[-1]} class scores (classes 0-{output.shape[-1] - 1})")
     if output.ndim > 2:  # class axis last (Keras layout): flatten the positions into examples

@@ -76,7 +76,7 @@ def test_index_with_an_integer_tensor_and_a_bool_tensor(device):
 
 
 @pytest.mark.parametrize("index,match", [
-    ((slice(None), 5), "index 5 is out of bounds"), (np.array([0.5]), "float"), ((0, 0, 0), "too many indices")],
+    ((slice(None), 5), "(?i)index 5 is out of bounds"), (np.array([0.5]), "float"), ((0, 0, 0), "too many indices")],
     ids=["out_of_range", "float_index", "too_many"])
 def test_bad_index_gives_a_clear_error(device, index, match):
     with pytest.raises(IndexError, match=match):

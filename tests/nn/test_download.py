@@ -58,8 +58,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         if srv.drops:
             srv.drops -= 1
             chunk = chunk[: srv.drop_after]  # then the connection closes: a dropped download
+        srv.bytes_sent += len(chunk)   # counted first: the client may finish reading before write() returns
         self.wfile.write(chunk)
-        srv.bytes_sent += len(chunk)
 
     def log_message(self, *args):
         pass
