@@ -42,6 +42,10 @@ def load_torch(device, threads=None):
     if tdev.startswith("cuda"):
         if not torch.cuda.is_available():
             raise RuntimeError(f"this PyTorch ({torch.__version__}) has no CUDA support or sees no GPU")
+        # deepgrad computes float32 in float32; PyTorch's cuDNN convolutions default to TF32 (10-bit
+        # mantissas), which would compare different arithmetic. Matmuls already default to full float32.
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
         return torch, tdev, lambda: torch.cuda.synchronize(tdev)
     return torch, tdev, lambda: None
 
