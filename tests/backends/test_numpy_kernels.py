@@ -256,10 +256,24 @@ def test_activation_of_a_0d_array_is_a_0d_array(name):
     _close(g, tg, np.float32)
 
 
-def test_sigmoid_keeps_relative_precision_in_the_tails():
-    x = np.array([-700.0, -100.0, -30.0, 30.0])
+@pytest.mark.parametrize("repeat", [1, 100])     # the small-array path and the large-array path
+def test_sigmoid_keeps_relative_precision_in_the_tails(repeat):
+    x = np.tile([-700.0, -100.0, -30.0, 30.0, 0.0], repeat)
     expected = np.array([1 / (1 + math.exp(-v)) for v in x])
     np.testing.assert_allclose(activation.act_forward("sigmoid", x), expected, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("repeat", [1, 100])
+def test_sigmoid_is_silent_and_exact_at_overflowing_inputs(dtype, repeat):
+    x = np.tile(np.array([-1e4, -800.0, -90.0, 1e4, np.inf, -np.inf, 3.0], dtype), repeat)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y = activation.act_forward("sigmoid", x)
+    ref = torch.sigmoid(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(y, ref, rtol=1e-6, atol=1e-38)
+    assert y.dtype == dtype
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(activation.act_forward("sigmoid", np.full(7 * repeat, np.nan, dtype))).all()
 
 
 def test_erf_is_accurate_in_float64_and_float32():
