@@ -11,6 +11,14 @@ from . import jit
 
 @jit.kernel
 def _sgd(p, g, buf, lr, momentum, undampened, nesterov, weight_decay, first):
+    if momentum != 0 and weight_decay == 0 and not nesterov and not first:
+        # the common momentum step, without the loop-invariant branches below (which kept the
+        # general loop from vectorising)
+        for k in range(p.size):
+            b = momentum * buf[k] + undampened * g[k]
+            buf[k] = b
+            p[k] = p[k] - lr * b
+        return
     for k in range(p.size):
         d = g[k]
         if weight_decay != 0:
