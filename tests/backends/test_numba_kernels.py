@@ -252,7 +252,7 @@ def test_gru_cell_and_grad_match_numpy(dtype):
 @needs("sgd_step")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("momentum, dampening, nesterov, weight_decay",
-                         [(0.0, 0.0, False, 0.0), (0.9, 0.1, False, 1e-2), (0.9, 0.0, True, 1e-3)])
+                         [(0.0, 0.0, False, 0.0), (0.9, 0.2, False, 0.0), (0.9, 0.1, False, 1e-2), (0.9, 0.0, True, 1e-3)])
 def test_sgd_step_matches_numpy(momentum, dampening, nesterov, weight_decay, dtype):
     rng = np.random.default_rng(12)
     ours = [randn(rng, (13, 5), dtype), np.zeros((13, 5), dtype)]
