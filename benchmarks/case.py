@@ -49,7 +49,7 @@ class Goal:
     def judge(self, row):
         """(text for the goal column, True/False/None when it cannot be judged)."""
         text = f"{self.op} {self.limit:g}" + ("" if self.against == "torch" else f" x {self.against}")
-        if self.best_cpu_only:
+        if self.best_cpu_only and not row.device.startswith("cuda"):   # a GPU row is judged on its own
             text += " (best CPU)"
             if not row.judged:
                 return text, None

@@ -129,6 +129,7 @@ def test_best_cpu_goal_is_judged_on_the_fastest_cpu_device_only():
     mark_best_cpu(rows)
     assert [r.judged for r in rows] == [False, True, True]
     assert [r.judge()[1] for r in rows] == [None, True, False]
+    assert [r.judge()[0] for r in rows] == ["<= 1 (best CPU)", "<= 1 (best CPU)", "<= 1"]
 
 
 def test_flat_goal_uses_traced_growth_when_present():
