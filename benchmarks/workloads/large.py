@@ -1,9 +1,8 @@
 """GPU-sized training steps (cuda devices only): a 4096-wide MLP and a 64-256 channel conv net."""
 import numpy as np
 
-from ..case import OURS, Case, Goal, Side
-from ..sides import load_deepgrad, load_torch
-from . import mlp
+from ..case import OURS, Case, Goal
+from . import classifier_step, mlp
 
 MLP_SIZES = (4096, 4096, 4096, 10)
 LR = 0.01
@@ -11,13 +10,13 @@ LR = 0.01
 LARGE_GOAL = 1.25
 
 
-def convnet(nn, dense, channels=(3, 64, 128, 256)):
-    """Conv(3x3)-ReLU-MaxPool blocks widening 64 -> 128 -> 256 channels, then `dense` classifying (32x32 input)."""
+def convnet(nn, channels=(3, 64, 128, 256)):
+    """Conv(3x3)-ReLU-MaxPool blocks widening 64 -> 128 -> 256 channels, then a linear classifier (32x32 input)."""
     layers = []
     for c_in, c_out in zip(channels[:-1], channels[1:]):
         layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
     side = 32 // 2 ** (len(channels) - 1)
-    return nn.Sequential(*layers, nn.Flatten(), dense(channels[-1] * side * side, 10))
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(channels[-1] * side * side, 10))
 
 
 def make_images(batch):
@@ -28,30 +27,12 @@ def make_images(batch):
 
 def build_conv_ours(device, batch):
     """deepgrad: one SGD training step of `convnet`."""
-    ag, nn, F, sync = load_deepgrad(device)
-    model = convnet(nn, nn.Dense).to(device)
-    opt = nn.optim.SGD(model.parameters(), lr=LR)
-    x, y = (ag.tensor(a, device=device) for a in make_images(batch))
-
-    def step():
-        opt.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-    return Side(step=step, sync=sync)
+    return classifier_step.ours(device, convnet, make_images(batch), LR)
 
 
 def build_conv_torch(device, threads, batch):
     """PyTorch: the same step."""
-    torch, tdev, sync = load_torch(device, threads)
-    model = convnet(torch.nn, torch.nn.Linear).to(tdev)
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
-    x, y = (torch.from_numpy(a).to(tdev) for a in make_images(batch))
-
-    def step():
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(model(x), y).backward()
-        opt.step()
-    return Side(step=step, sync=sync)
+    return classifier_step.torch(device, threads, convnet, make_images(batch), LR)
 
 
 def cases(device, config):

@@ -6,7 +6,8 @@ only (matmul, bias add, relu, log-softmax), both against the same PyTorch model.
 import numpy as np
 
 from ..case import OURS, Case, Goal, Side
-from ..sides import load_deepgrad, load_torch
+from ..sides import load_deepgrad
+from . import classifier_step
 
 SIZES = (784, 256, 256, 10)
 BATCH = 128
@@ -21,22 +22,17 @@ def make_data(batch=BATCH, sizes=SIZES):
     return x, y
 
 
-def build_ours(device, batch=BATCH, sizes=SIZES):
-    """A deepgrad training step of the MLP made of nn.Dense layers."""
-    ag, nn, F, sync = load_deepgrad(device)
+def mlp(nn, sizes=SIZES):
+    """Linear-ReLU layers of `sizes` from `nn` (deepgrad's nn, where Linear is Dense, or torch.nn)."""
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Dense(fan_in, fan_out), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1]).to(device)
-    opt = nn.optim.SGD(model.parameters(), lr=LR)
-    x, y = (ag.tensor(a, device=device) for a in make_data(batch, sizes))
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
 
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-    return Side(step=step, sync=sync)
+
+def build_ours(device, batch=BATCH, sizes=SIZES):
+    """A deepgrad training step of the MLP made of nn.Dense layers."""
+    return classifier_step.ours(device, lambda nn: mlp(nn, sizes), make_data(batch, sizes), LR)
 
 
 def build_ours_autograd(device, batch=BATCH, sizes=SIZES):
@@ -70,20 +66,7 @@ def build_ours_autograd(device, batch=BATCH, sizes=SIZES):
 
 def build_torch(device, threads, batch=BATCH, sizes=SIZES):
     """The same training step in idiomatic PyTorch (nn.Linear, F.cross_entropy, optim.SGD)."""
-    torch, tdev, sync = load_torch(device, threads)
-    layers = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1]).to(tdev)
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
-    x, y = (torch.from_numpy(a).to(tdev) for a in make_data(batch, sizes))
-
-    def step():
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-    return Side(step=step, sync=sync)
+    return classifier_step.torch(device, threads, lambda nn: mlp(nn, sizes), make_data(batch, sizes), LR)
 
 
 def cases(device, config):
