@@ -4,7 +4,22 @@ from collections import OrderedDict
 from .module import Module
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules kept in order under the names "0", "1", ..."""
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        """Add a module at the end; returns self."""
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another; indexable (an int gives a module, a slice a Sequential)."""
 
     def __init__(self, *modules):
@@ -27,19 +42,8 @@ class Sequential(Module):
             return Sequential(OrderedDict(items[index]))
         return items[index][1]
 
-    def __len__(self):
-        return len(self._modules)
 
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        """Add a module at the end; returns self."""
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered (index, iterate, append, extend)."""
 
     def __init__(self, modules=()):
@@ -53,17 +57,6 @@ class ModuleList(Module):
     def __setitem__(self, index, module):
         key = list(self._modules)[index]
         self.add_module(key, module)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        """Add a module at the end; returns self."""
-        self.add_module(str(len(self._modules)), module)
-        return self
 
     def extend(self, modules):
         """Add several modules at the end; returns self."""

@@ -97,6 +97,12 @@ class Module:
             store.pop(name, None)
         self.__dict__.pop(name, None)
 
+    def _register(self, registry, name, value):
+        """`value` under `name` in `registry` only (any earlier member of that name is dropped), mirrored."""
+        self._forget(name)
+        registry[name] = value
+        self.__dict__[name] = value
+
     def __getattr__(self, name):
         # Only reached when `name` is not in __dict__ (registered members are mirrored there).
         d = self.__dict__
@@ -118,17 +124,13 @@ class Module:
         """Add a parameter (or None) under `name`."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
-        self._forget(name)
-        self._parameters[name] = param
-        self.__dict__[name] = param
+        self._register(self._parameters, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
         """Add a non-learnable tensor (e.g. running statistics); persistent ones go into state_dict."""
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
-        self._forget(name)
-        self._buffers[name] = tensor
-        self.__dict__[name] = tensor
+        self._register(self._buffers, name, tensor)
         if persistent:
             self._non_persistent.discard(name)
         else:
@@ -138,9 +140,7 @@ class Module:
         """Add a sub-module under `name`."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
-        self._forget(name)
-        self._modules[name] = module
-        self.__dict__[name] = module
+        self._register(self._modules, name, module)
 
     # ----- running -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
