@@ -26,6 +26,14 @@ class Compiled:
         self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
 
 
+
+def _by_name(table, name, what, alternatives):
+    """table[name.lower()], or a ValueError naming `name`, the accepted names and then `alternatives`."""
+    key = name.lower()
+    if key not in table:
+        raise ValueError(f"compile: unknown {what} {name!r}; accepted names: {', '.join(table)}{alternatives}")
+    return table[key]
+
 def compile(model, optimizer, loss, metrics=None):
     """Prepare the model for `fit` and `evaluate`.
 
@@ -61,11 +69,7 @@ def resolve_optimizer(optimizer, model):
         raise ValueError(f"compile: {type(model).__name__} has no trainable parameters (none, or all frozen with "
                          "requires_grad_(False)), so there is nothing to optimise")
     if isinstance(optimizer, str):
-        key = optimizer.lower()
-        if key not in OPTIMIZERS:
-            raise ValueError(f"compile: unknown optimizer {optimizer!r}; accepted names: {', '.join(OPTIMIZERS)} "
-                             "(or pass an nn.optim optimizer object)")
-        cls, lr = OPTIMIZERS[key]
+        cls, lr = _by_name(OPTIMIZERS, optimizer, "optimizer", " (or pass an nn.optim optimizer object)")
         return cls(params, lr=lr)
     if callable(optimizer):
         built = optimizer(params)
@@ -156,11 +160,8 @@ LOSSES = {
 def resolve_loss(loss):
     """The CheckedLoss for a loss name or callable."""
     if isinstance(loss, str):
+        cls, prepare = _by_name(LOSSES, loss, "loss", " (or pass a callable loss(output, target))")
         key = loss.lower()
-        if key not in LOSSES:
-            raise ValueError(f"compile: unknown loss {loss!r}; accepted names: {', '.join(LOSSES)} (or pass a "
-                             "callable loss(output, target))")
-        cls, prepare = LOSSES[key]
         return CheckedLoss(key, cls(), prepare, binary_logits=key in ("binary_crossentropy", "hinge"))
     if not callable(loss):
         raise TypeError(f"compile: loss must be a name ({', '.join(LOSSES)}) or a callable loss(output, target), "
@@ -180,15 +181,12 @@ def resolve_metrics(metrics, logits_threshold=False):
     resolved = []
     for m in metrics:
         if isinstance(m, str):
-            key = m.lower()
-            top = _TOP_K.fullmatch(key)
+            top = _TOP_K.fullmatch(m.lower())
             if top:
                 metric = TopKAccuracy(int(top.group(1)))
-            elif key in METRICS:
-                metric = METRICS[key]()
             else:
-                raise ValueError(f"compile: unknown metric {m!r}; accepted names: {', '.join(METRICS)}, "
-                                 "top<k>_accuracy (e.g. top5_accuracy), or Metric objects / functions")
+                metric = _by_name(METRICS, m, "metric",
+                                  ", top<k>_accuracy (e.g. top5_accuracy), or Metric objects / functions")()
         elif isinstance(m, Metric):
             metric = m
         elif isinstance(m, type) and issubclass(m, Metric):
