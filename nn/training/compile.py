@@ -26,13 +26,13 @@ class Compiled:
         self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
 
 
-
 def _by_name(table, name, what, alternatives):
     """table[name.lower()], or a ValueError naming `name`, the accepted names and then `alternatives`."""
     key = name.lower()
     if key not in table:
         raise ValueError(f"compile: unknown {what} {name!r}; accepted names: {', '.join(table)}{alternatives}")
     return table[key]
+
 
 def compile(model, optimizer, loss, metrics=None):
     """Prepare the model for `fit` and `evaluate`.
