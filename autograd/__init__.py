@@ -14,6 +14,7 @@ from .errors import AnomalyError, GraphError
 from .function import Function
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor
+from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
 from .engine import grad
 from .gradcheck import gradcheck

@@ -8,6 +8,7 @@ Nodes never hold their output tensors, so a graph is freed as soon as nobody hol
 import itertools
 
 from .grad_mode import state
+from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
 
 _sequence = itertools.count()
@@ -129,25 +130,6 @@ class Function:
             self._freed = True
 
 
-def _wrap(array, device, node, idx):
-    """A Tensor around an op's output; it joins the graph when `node` is given and the dtype is float."""
-    t = _new(Tensor)
-    t._data = array
-    t._device = device
-    t._out_idx = idx
-    t.grad = None
-    t._vc = None
-    t._hooks = None
-    if node is not None and array.dtype.kind == "f":
-        t._node = node
-        t.requires_grad = True
-    else:
-        t._node = None
-        t.requires_grad = False
-    return t
-
-
-_new = object.__new__
 
 
 def _mixed_devices(cls, args):
@@ -168,5 +150,3 @@ def _check_finite(op, phase, arrays, device):
             from .errors import AnomalyError
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
 
-
-from .tensor import Tensor  # noqa: E402  (Tensor and Function refer to each other)

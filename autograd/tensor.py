@@ -39,7 +39,7 @@ class Tensor:
     @staticmethod
     def _make(array, device, node, idx, requires_grad):
         """Wrap a backend array without checks."""
-        return _wrap(array, device, node if requires_grad else None, idx)
+        return wrap_array(array, device, node if requires_grad else None, idx)
 
     # ----- attributes --------------------------------------------------------------------------
     @property
@@ -257,4 +257,22 @@ def _check_inplace(t, op):
                          "or on t.detach()")
 
 
-from .function import _wrap  # noqa: E402  (function.py needs Tensor first)
+def wrap_array(array, device, node=None, idx=0):
+    """A Tensor around an op's output; it joins the graph when `node` is given and the dtype is float."""
+    t = _new(Tensor)
+    t._data = array
+    t._device = device
+    t._out_idx = idx
+    t.grad = None
+    t._vc = None
+    t._hooks = None
+    if node is not None and array.dtype.kind == "f":
+        t._node = node
+        t.requires_grad = True
+    else:
+        t._node = None
+        t.requires_grad = False
+    return t
+
+
+_new = object.__new__

@@ -1,0 +1,51 @@
+"""The seam for libraries built on autograd (`nn` is one): raw backend arrays in and out of Tensors.
+
+A layer, optimiser or initialiser works on the array inside a tensor (a NumPy or CuPy array,
+reached through `t.device.xp`) and hands arrays back as tensors. These five calls are all it needs;
+nothing outside `autograd` touches a Tensor's private fields.
+
+    import autograd as ag
+    from autograd import arrays
+
+    a = arrays.array(p)                  # p's values, no copy
+    a -= lr * arrays.array(p.grad)       # an in-place update of the array ...
+    arrays.mark_changed(p)               # ... recorded, so a graph that saved p refuses to go on
+    m = arrays.wrap(p.device.xp.zeros_like(a), p.device)   # an array as a tensor, outside any graph
+"""
+from .tensor import Tensor, wrap_array
+
+
+def array(t):
+    """The backend array that holds `t`'s values (shares memory; a NumPy or CuPy array)."""
+    return t._data
+
+
+def wrap(values, device, requires_grad=False):
+    """`values` (an array of `device`'s array module) as a Tensor on `device`, no copy, outside any graph."""
+    t = wrap_array(values, device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def mark_changed(t):
+    """Record that `t`'s array was changed in place through `array(t)` (ticks its version counter)."""
+    t._bump_version()
+
+
+def assign_(t, values):
+    """Copy `values` (an array or scalar, broadcast to t's shape) into `t` in place, outside any graph."""
+    t._data[...] = values
+    t._bump_version()
+    return t
+
+
+def replace(t, values, device=None):
+    """Make `t` hold the array `values` (on `device`, default its own): how a module moves its parameters."""
+    t._data = values
+    if device is not None:
+        t._device = device
+    return t
+
+
+__all__ = ["array", "wrap", "mark_changed", "assign_", "replace", "Tensor"]
