@@ -23,8 +23,9 @@ from .creation import (arange, empty, eye, from_dlpack, full, full_like, linspac
                        rand, randint, randn, tensor, zeros, zeros_like)
 from .broadcast import unbroadcast
 from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log, log1p, logical_and, logical_not,
-                              logical_or, lt, maximum, minimum, mul, ne, neg, pow, relu, sigmoid, sign, sin, sqrt,
+                              logical_or, lt, maximum, minimum, mul, ne, neg, pow, sign, sin, sqrt,
                               sub, tanh, where)
+from .ops.activation import relu, sigmoid
 from .ops.reduction import all, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .ops.linalg import matmul, norm
 from .ops.shape import (broadcast_to, concatenate, expand_dims, flatten, flip, pad, reshape, split, squeeze, stack,

@@ -34,3 +34,10 @@ def op_error(cls, args, exc):
     else:
         hint = text
     return kind(f"{cls.name()}: invalid input ({describe(args)}): {hint}")
+
+
+def kernel_message(args, exc):
+    """An op's error text when a backend kernel raised it: the kernels' own messages already name the op,
+    the shapes and the fix (None lets the generic message describe other failures)."""
+    text = str(exc)
+    return text if text.startswith(("conv2d", "max_pool2d", "avg_pool2d")) else None

@@ -1,6 +1,7 @@
 """Operators and methods of Tensor, bound to the op functions (kept apart so tensor.py stays small)."""
 from .errors import GraphError
 from .grad_mode import state
+from .ops import activation as A
 from .ops import elementwise as E
 from .ops import indexing as I
 from .ops import linalg as L
@@ -78,7 +79,7 @@ _BINDINGS = {
     "__itruediv__": _inplace(E.div, "/="),
     "__getitem__": I.getitem, "__setitem__": _setitem,
     "exp": E.exp, "log": E.log, "log1p": E.log1p, "sqrt": E.sqrt, "abs": E.abs, "sin": E.sin, "cos": E.cos,
-    "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu, "clip": E.clip, "maximum": E.maximum,
+    "tanh": E.tanh, "sigmoid": A.sigmoid, "relu": A.relu, "clip": E.clip, "maximum": E.maximum,
     "minimum": E.minimum, "sign": E.sign,
     "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "argmax": R.argmax,
     "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod, "any": R.any, "all": R.all, "norm": L.norm,

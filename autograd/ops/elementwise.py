@@ -1,4 +1,4 @@
-"""Elementwise ops: arithmetic, unary math, activations, comparisons, where."""
+"""Elementwise ops: arithmetic, unary math, comparisons, where."""
 import numpy as np
 
 from ..broadcast import unbroadcast
@@ -172,27 +172,6 @@ class Tanh(Function):
     def backward(ctx, gy):
         out = ctx.saved_tensors[0]
         return gy * (1 - out * out)
-
-
-class Sigmoid(Function):
-    def forward(ctx, x):
-        out = ctx.device.act_forward("sigmoid", x)
-        ctx.save_for_backward(out)
-        return out
-
-    def backward(ctx, gy):
-        out = ctx.saved_tensors[0]
-        return gy * out * (1 - out)
-
-
-class Relu(Function):
-    def forward(ctx, x):
-        out = ctx.xp.maximum(x, 0)
-        ctx.save_for_backward(out)
-        return out
-
-    def backward(ctx, gy):
-        return gy * (ctx.saved_tensors[0] > 0)
 
 
 class Sign(Function):
@@ -386,16 +365,6 @@ def cos(x):
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh.apply(x)
-
-
-def sigmoid(x):
-    """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
-    return Sigmoid.apply(x)
-
-
-def relu(x):
-    """max(x, 0)."""
-    return Relu.apply(x)
 
 
 def sign(x):

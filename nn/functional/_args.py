@@ -25,10 +25,3 @@ def single(value, name, op, minimum=0):
     if value < minimum:
         raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(value)
-
-
-def kernel_message(args, exc):
-    """An op's error text when a backend kernel raised it: the kernels' own messages already name the op,
-    the shapes and the fix (None lets the generic message describe other failures)."""
-    text = str(exc)
-    return text if text.startswith(("conv2d", "max_pool2d", "avg_pool2d")) else None

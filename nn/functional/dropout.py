@@ -1,20 +1,7 @@
-"""Dropout: zero each element with probability p during training, scaling the rest by 1 / (1 - p)."""
-from autograd import Function, Tensor
-
-
-class DropoutOp(Function):
-    op_name = "dropout"
-    differentiable_backward = False
-
-    def forward(ctx, x, p):
-        keep = ctx.device.rand(x.shape, x.dtype) >= p
-        mask = keep * x.dtype.type(1.0 / (1.0 - p)) if p < 1 else ctx.xp.zeros(x.shape, x.dtype)
-        ctx.save_for_backward(mask)
-        return x * mask
-
-    def backward(ctx, gy):
-        mask, = ctx.saved_tensors
-        return gy * mask, None
+"""Dropout as users call it: zero each element with probability p during training, scaling the rest by
+1 / (1 - p); the op lives in autograd/ops/dropout.py."""
+from autograd import Tensor
+from autograd.ops.dropout import Dropout
 
 
 def dropout(input, p=0.5, training=True):
@@ -29,4 +16,4 @@ def dropout(input, p=0.5, training=True):
         return input
     if input.dtype.kind != "f":
         raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape})")
-    return DropoutOp.apply(input, float(p))
+    return Dropout.apply(input, float(p))

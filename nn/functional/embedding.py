@@ -1,27 +1,8 @@
-"""Embedding lookup: rows of a weight matrix picked by integer indices, gradients scattered back."""
+"""Embedding lookup as users call it (index checks); the op lives in autograd/ops/embedding.py."""
 import numbers
 
-from autograd import Function, Tensor
-
-
-class EmbeddingOp(Function):
-    op_name = "embedding"
-    differentiable_backward = False
-
-    def forward(ctx, indices, weight, padding_idx):
-        ctx.save_for_backward(indices)
-        ctx.padding_idx = padding_idx
-        ctx.weight_shape = weight.shape
-        return ctx.xp.take(weight, indices, axis=0)
-
-    def backward(ctx, gy):
-        indices, = ctx.saved_tensors
-        shape = ctx.weight_shape
-        gw = ctx.xp.zeros(shape, gy.dtype)
-        ctx.device.index_add(gw, indices.reshape(-1), gy.reshape((-1,) + shape[1:]))
-        if ctx.padding_idx is not None:
-            gw[ctx.padding_idx] = 0
-        return None, gw, None
+from autograd import Tensor
+from autograd.ops.embedding import Embedding
 
 
 def embedding(input, weight, padding_idx=None):
@@ -50,4 +31,4 @@ def embedding(input, weight, padding_idx=None):
         if not isinstance(padding_idx, numbers.Integral) or not -num <= padding_idx < num:
             raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")
         padding_idx = int(padding_idx) % num
-    return EmbeddingOp.apply(input, weight, padding_idx)
+    return Embedding.apply(input, weight, padding_idx)

@@ -2,9 +2,11 @@
 import numpy as np
 
 import autograd as ag
-from autograd import Function, Tensor
+from autograd import Tensor
+from autograd.ops.activation import Softplus
+from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 
-from .activation import _Softplus, log_softmax
+from .activation import log_softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -43,44 +45,6 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     err = ag.abs(input - _same_shape("huber_loss", input, target))
     small = ag.minimum(err, delta)
     return _reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss")
-
-
-class _CrossEntropy(Function):
-    """Softmax cross-entropy of (N, C) logits against class indices, reduced, as one fused node.
-
-    The backend kernels check the targets' shape and range, so the common case costs no extra pass.
-    """
-
-    op_name = "cross_entropy"
-    differentiable_backward = False
-
-    def forward(ctx, logits, target, ignore_index, label_smoothing, reduction):
-        loss, logp = ctx.device.cross_entropy(logits, target, ignore_index, label_smoothing)
-        ctx.args = (target, ignore_index, label_smoothing)
-        ctx.save_for_backward(logp)
-        ctx.count = None
-        if reduction == "none":
-            return loss
-        total = loss.sum(keepdims=True).reshape(())
-        if reduction == "mean":
-            count = (target != ignore_index).sum(dtype=loss.dtype)
-            if ctx.device.host_memory and not count:
-                count = loss.dtype.type("nan")  # every target ignored: NaN loss as PyTorch, without a warning
-            total /= count
-            ctx.count = count
-        return total
-
-    def backward(ctx, gy):
-        target, ignore_index, label_smoothing = ctx.args
-        if ctx.count is not None:
-            gy = gy / ctx.count
-        g = ctx.device.cross_entropy_grad(ctx.saved_tensors[0], target, gy, ignore_index, label_smoothing)
-        return g, None, None, None, None
-
-    @staticmethod
-    def explain_error(args, exc):
-        text = str(exc)
-        return text if text.startswith("cross_entropy") else None
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
@@ -126,7 +90,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if t.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
-        return _CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
+        return CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
@@ -139,7 +103,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     rows = _to_rows(x)
     flat_t = t.reshape(-1)
     if weight is None:
-        loss = _CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
+        loss = CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
     else:
         weight = _as_weight(weight, input)
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
@@ -215,35 +179,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return loss.sum()
 
 
-class _BinaryCrossEntropy(Function):
-    """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
-
-    op_name = "binary_cross_entropy"
-
-    def forward(ctx, p, t):
-        xp = ctx.xp
-        if bool(((p < 0) | (p > 1)).any()):   # on a GPU this waits for it, as a device-side check would
-            raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
-                             f"from {float(p.min())} to {float(p.max())}; pass logits to "
-                             "binary_cross_entropy_with_logits instead")
-        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100 just below
-            log_p = xp.maximum(xp.log(p), -100.0)
-            log_q = xp.maximum(xp.log1p(-p), -100.0)
-        ctx.save_for_backward(p, t, log_p, log_q)
-        return -(log_q + t * (log_p - log_q))
-
-    def backward(ctx, gy):
-        p, t, log_p, log_q = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), 1e-12) if need[0] else None
-        gt = gy * (log_q - log_p) if need[1] else None
-        return gp, gt
-
-
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
     target = _same_shape("binary_cross_entropy", input, target)
-    loss = _BinaryCrossEntropy.apply(input, target)
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * _as_weight(weight, input)
     return _reduce(loss, reduction, "binary_cross_entropy")
@@ -252,7 +191,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    softplus_neg = _Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
+    softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:

@@ -1,101 +1,11 @@
-"""Pooling: max and average pooling in 1-D and 2-D and adaptive average pooling, one graph node each.
-
-1-D pooling and unbatched inputs run through the 2-D kernels with length-1 axes inserted.
+"""Pooling as users call it: max and average pooling in 1-D and 2-D and adaptive average pooling, with
+their argument checks. 1-D pooling and unbatched inputs run through the 2-D ops of autograd/ops/pooling.py
+with length-1 axes inserted.
 """
-from autograd import Function, Tensor
+from autograd import Tensor
+from autograd.ops.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
-from ._args import kernel_message, pair, single
-
-
-class MaxPool2dOp(Function):
-    op_name = "max_pool2d"
-    differentiable_backward = False
-    explain_error = staticmethod(kernel_message)
-
-    def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, x_axes, return_indices):
-        xp = ctx.xp
-        x4 = xp.expand_dims(x, x_axes) if x_axes else x
-        y, argmax = ctx.device.max_pool2d(x4, kernel, stride, padding, dilation, ceil_mode)
-        ctx.x4_shape = x4.shape
-        ctx.x_axes = x_axes
-        ctx.save_for_backward(argmax)
-        if x_axes:
-            y, argmax = xp.squeeze(y, axis=x_axes), xp.squeeze(argmax, axis=x_axes)
-        if return_indices:
-            ctx.mark_non_differentiable(argmax)
-            return y, argmax
-        return y
-
-    def backward(ctx, gy, g_indices=None):
-        argmax, = ctx.saved_tensors
-        xp = ctx.xp
-        x_axes = ctx.x_axes
-        gy = xp.expand_dims(gy, x_axes) if x_axes else gy
-        gx = ctx.device.max_pool2d_grad(gy, argmax, ctx.x4_shape)
-        return (xp.squeeze(gx, axis=x_axes) if x_axes else gx,) + (None,) * 7
-
-
-class AvgPool2dOp(Function):
-    op_name = "avg_pool2d"
-    differentiable_backward = False
-    explain_error = staticmethod(kernel_message)
-
-    def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, x_axes):
-        xp = ctx.xp
-        x4 = xp.expand_dims(x, x_axes) if x_axes else x
-        ctx.args = (x4.shape, kernel, stride, padding, ceil_mode, count_include_pad)
-        ctx.x_axes = x_axes
-        y = ctx.device.avg_pool2d(x4, kernel, stride, padding, ceil_mode, count_include_pad)
-        return xp.squeeze(y, axis=x_axes) if x_axes else y
-
-    def backward(ctx, gy):
-        xp = ctx.xp
-        x_axes = ctx.x_axes
-        gy = xp.expand_dims(gy, x_axes) if x_axes else gy
-        gx = ctx.device.avg_pool2d_grad(gy, *ctx.args)
-        return (xp.squeeze(gx, axis=x_axes) if x_axes else gx,) + (None,) * 6
-
-
-class AdaptiveAvgPool2dOp(Function):
-    op_name = "adaptive_avg_pool2d"
-    differentiable_backward = False
-    explain_error = staticmethod(kernel_message)
-
-    def forward(ctx, x, out_hw):
-        h, w = x.shape[-2:]
-        ctx.x_shape = x.shape
-        if h % out_hw[0] == 0 and w % out_hw[1] == 0:
-            # equal windows tiling the input: plain average pooling
-            kernel = (h // out_hw[0], w // out_hw[1])
-            x4 = x.reshape((-1,) + x.shape[-3:])
-            ctx.kernel = kernel
-            y = ctx.device.avg_pool2d(x4, kernel, kernel, (0, 0), False, True)
-            return y.reshape(x.shape[:-2] + out_hw)
-        # windows of varying size: y = A_h x A_w^T with row-averaging matrices
-        ctx.kernel = None
-        ctx.mats = (_window_matrix(ctx.xp, h, out_hw[0], x.dtype), _window_matrix(ctx.xp, w, out_hw[1], x.dtype))
-        a_h, a_w = ctx.mats
-        return a_h @ (x @ a_w.T)
-
-    def backward(ctx, gy):
-        if ctx.kernel is not None:
-            shape = ctx.x_shape
-            g4 = gy.reshape((-1,) + gy.shape[-3:])
-            x4_shape = (g4.shape[0],) + shape[-3:]
-            gx = ctx.device.avg_pool2d_grad(g4, x4_shape, ctx.kernel, ctx.kernel, (0, 0), False, True)
-            return gx.reshape(shape), None
-        a_h, a_w = ctx.mats
-        return a_h.T @ (gy @ a_w), None
-
-
-def _window_matrix(xp, size, out, dtype):
-    """(out, size) matrix averaging PyTorch's adaptive windows [floor(i*size/out), ceil((i+1)*size/out))."""
-    i = xp.arange(out)
-    start = (i * size) // out
-    end = -((-(i + 1) * size) // out)
-    pos = xp.arange(size)
-    inside = (pos >= start[:, None]) & (pos < end[:, None])
-    return (inside / (end - start)[:, None]).astype(dtype)
+from ._args import pair, single
 
 
 def _pool_input(op, x, spatial):
@@ -120,7 +30,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x_axes = _pool_input(op, input, 2)
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    return MaxPool2dOp.apply(input, kernel, stride, pair(padding, "padding", op), pair(dilation, "dilation", op, 1),
+    return MaxPool2d.apply(input, kernel, stride, pair(padding, "padding", op), pair(dilation, "dilation", op, 1),
                              bool(ceil_mode), x_axes, bool(return_indices))
 
 
@@ -130,7 +40,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x_axes = _pool_input(op, input, 1)
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
-    return MaxPool2dOp.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)),
+    return MaxPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)),
                              (1, single(dilation, "dilation", op, 1)), bool(ceil_mode), x_axes, bool(return_indices))
 
 
@@ -143,7 +53,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     x_axes = _pool_input(op, input, 2)
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    return AvgPool2dOp.apply(input, kernel, stride, pair(padding, "padding", op), bool(ceil_mode),
+    return AvgPool2d.apply(input, kernel, stride, pair(padding, "padding", op), bool(ceil_mode),
                              bool(count_include_pad), x_axes)
 
 
@@ -153,7 +63,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     x_axes = _pool_input(op, input, 1)
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
-    return AvgPool2dOp.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)), bool(ceil_mode),
+    return AvgPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)), bool(ceil_mode),
                              bool(count_include_pad), x_axes)
 
 
@@ -165,4 +75,4 @@ def adaptive_avg_pool2d(input, output_size):
     if isinstance(output_size, (tuple, list)) and len(output_size) == 2:
         output_size = tuple(input.shape[-2 + a] if s is None else s for a, s in enumerate(output_size))
     out_hw = pair(output_size, "output_size", op, 1)
-    return AdaptiveAvgPool2dOp.apply(input, out_hw)
+    return AdaptiveAvgPool2d.apply(input, out_hw)

@@ -1,171 +1,10 @@
-"""Recurrent cells (one graph node per time step) and whole-sequence recurrences (one node per layer direction).
-
-Both run the same raw-array step (`_step` / `_step_grad`) over the backend's fused cell kernels.
-A cell takes the input part of its pre-activations, `gates_x = x_t @ w_ih.T + b_ih`, already
-computed, and does the hidden-state product, the bias and the gate arithmetic itself. The
-sequence op used by the RNN/LSTM/GRU layers computes the input part of every step in one matrix
-product before its loop, and in backward gathers every step's gate gradients so that the weight
-gradients are again one matrix product each (PyTorch/cuDNN do the same); per step it costs one
-hidden matmul and one cell kernel each way, and no graph bookkeeping.
-Gate order is PyTorch's: LSTM i, f, g, o; GRU r, z, n.
+"""Recurrent functions as users call them: one cell step (lstm_cell, gru_cell, rnn_*_cell) and a whole
+recurrence over a sequence, with their argument checks. The ops live in autograd/ops/recurrent.py.
 """
-from autograd import Function, Tensor
+from autograd import Tensor
+from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
 
 #: gate blocks per mode (pre-activation width = WIDTH * hidden)
-WIDTH = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
-_ACT = {"rnn_tanh": "tanh", "rnn_relu": "relu"}
-
-
-def _step(mode, device, gx, h, c, w_hh_t, b_hh):
-    """One time step on raw arrays (w_hh_t = w_hh.T) -> (h, c (None unless LSTM), cache for _step_grad)."""
-    pre = h @ w_hh_t
-    if b_hh is not None:
-        pre += b_hh
-    if mode == "gru":
-        h_new, cache = device.gru_cell(gx, pre, h)   # b_hh stays inside: n uses r * (W_hn h + b_hn)
-        return h_new, None, cache
-    pre += gx
-    if mode == "lstm":
-        return device.lstm_cell(pre, c)
-    h_new = device.act_forward(_ACT[mode], pre)
-    return h_new, None, (pre, h_new)
-
-
-def _step_grad(mode, device, cache, h_prev, c_prev, gh, gc):
-    """Backward of one step -> (g_gates_x, g_hidden_pre, g_h_prev_direct or None, g_c_prev or None).
-
-    g_hidden_pre is the gradient of h_prev @ w_hh.T + b_hh; the full gradient of h_prev is
-    g_hidden_pre @ w_hh plus the direct part.
-    """
-    if mode == "lstm":
-        g, g_c = device.lstm_cell_grad(cache, c_prev, gh, gc)
-        return g, g, None, g_c
-    if mode == "gru":
-        g_x, g_hid, g_direct = device.gru_cell_grad(cache, h_prev, gh)
-        return g_x, g_hid, g_direct, None
-    pre, h = cache
-    g = device.act_backward(_ACT[mode], pre, h, gh)
-    return g, g, None, None
-
-
-class CellOp(Function):
-    op_name = "rnn_cell"
-    differentiable_backward = False
-
-    def forward(ctx, gates_x, h_prev, c_prev, w_hh, b_hh, mode):
-        h, c, cache = _step(mode, ctx.device, gates_x, h_prev, c_prev, w_hh.T, b_hh)
-        ctx.mode = mode
-        ctx.save_for_backward(h_prev, c_prev, w_hh, cache)
-        return (h, c) if mode == "lstm" else h
-
-    def backward(ctx, gh, gc=None):
-        h_prev, c_prev, w_hh, cache = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        g_x, g_hid, g_direct, g_c = _step_grad(ctx.mode, ctx.device, cache, h_prev, c_prev, gh, gc)
-        g_h = None
-        if need[1]:
-            g_h = g_hid @ w_hh
-            if g_direct is not None:
-                g_h += g_direct
-        return (g_x if need[0] else None, g_h, g_c if need[2] else None,
-                g_hid.T @ h_prev if need[3] else None, g_hid.sum(axis=0) if need[4] else None, None)
-
-
-class RecurrenceOp(Function):
-    """One direction of one recurrent layer over a sequence x (T, B, I) -> (y (T, B, H), h_n[, c_n])."""
-
-    op_name = "recurrence"
-    differentiable_backward = False
-
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
-        xp, device = ctx.xp, ctx.device
-        steps, batch, size = x.shape
-        hidden = w_hh.shape[1]
-        gx = x.reshape(steps * batch, size) @ w_ih.T
-        if b_ih is not None:
-            gx += b_ih
-        step_bias = b_hh
-        if mode != "gru" and b_hh is not None:
-            gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
-            step_bias = None
-        gx = gx.reshape(steps, batch, -1)
-        h = xp.zeros((batch, hidden), gx.dtype) if h0 is None else h0
-        c = None
-        if mode == "lstm":
-            c = xp.zeros((batch, hidden), gx.dtype) if c0 is None else c0
-            cs = xp.empty((steps, batch, hidden), gx.dtype)
-        ys = xp.empty((steps, batch, hidden), gx.dtype)
-        caches = [None] * steps
-        w_hh_t = xp.ascontiguousarray(w_hh.T)   # BLAS runs a little faster on the untransposed layout
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            h, c, caches[t] = _step(mode, device, gx[t], h, c, w_hh_t, step_bias)
-            ys[t] = h
-            if c is not None:
-                cs[t] = c
-        ctx.mode, ctx.reverse = mode, reverse
-        if mode == "lstm":
-            ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, cs, caches)
-            return ys, h.copy(), c.copy()
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, None, caches)
-        return ys, h.copy()
-
-    def backward(ctx, gy, gh_n, gc_n=None):
-        x, h0, c0, w_ih, w_hh, ys, cs, caches = ctx.saved_tensors
-        xp, device, mode = ctx.xp, ctx.device, ctx.mode
-        need = ctx.needs_input_grad
-        steps, batch, size = x.shape
-        hidden = w_hh.shape[1]
-        if h0 is None:
-            h0 = xp.zeros((batch, hidden), ys.dtype)
-        if mode == "lstm" and c0 is None:
-            c0 = xp.zeros((batch, hidden), ys.dtype)
-        # the state each step started from: h0 then the outputs, in the direction of travel
-        if ctx.reverse:
-            h_prev = xp.concatenate((ys[1:], h0[None]))
-            c_prev = xp.concatenate((cs[1:], c0[None])) if mode == "lstm" else None
-            order = range(steps)
-        else:
-            h_prev = xp.concatenate((h0[None], ys[:-1]))
-            c_prev = xp.concatenate((c0[None], cs[:-1])) if mode == "lstm" else None
-            order = range(steps - 1, -1, -1)
-        g_x = xp.empty((steps, batch, WIDTH[mode] * hidden), ys.dtype)
-        g_hid = xp.empty_like(g_x) if mode == "gru" else g_x
-        gh, gc = gh_n, gc_n
-        for t in order:
-            g_out = gy[t] + gh
-            gxt, ght, g_direct, gc = _step_grad(mode, device, caches[t], h_prev[t],
-                                                None if c_prev is None else c_prev[t], g_out, gc)
-            g_x[t] = gxt
-            if g_hid is not g_x:
-                g_hid[t] = ght
-            gh = ght @ w_hh
-            if g_direct is not None:
-                gh += g_direct
-        g_x2 = g_x.reshape(steps * batch, -1)
-        g_hid2 = g_hid.reshape(steps * batch, -1)
-        g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
-        return ((g_x2 @ w_ih).reshape(x.shape) if need[0] else None,
-                gh if need[1] else None,
-                gc if need[2] else None,
-                g_x2.T @ x.reshape(steps * batch, size) if need[3] else None,
-                g_hid2.T @ h_prev.reshape(steps * batch, hidden) if need[4] else None,
-                g_b_ih if need[5] else None,
-                (g_hid2.sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
-                None, None)
-
-
-class UnbindOp(Function):
-    """x (T, ...) -> the T tensors x[0], ..., x[T-1] as one node."""
-
-    op_name = "unbind"
-
-    def forward(ctx, x):
-        return tuple(x)
-
-    def backward(ctx, *grads):
-        return ctx.xp.stack(grads)
-
-
 def _check_cell(op, gates_x, h_prev, w_hh, b_hh, width, c_prev=None):
     hidden = w_hh.shape[1] if w_hh.ndim == 2 else -1
     if w_hh.ndim != 2 or w_hh.shape[0] != width * hidden:
@@ -187,7 +26,7 @@ def lstm_cell(gates_x, h_prev, c_prev, w_hh, b_hh=None):
     c = f * c_prev + i * g, h = o * tanh(c) with gate order i, f, g, o.
     """
     _check_cell("lstm_cell", gates_x, h_prev, w_hh, b_hh, 4, c_prev)
-    return CellOp.apply(gates_x, h_prev, c_prev, w_hh, b_hh, "lstm")
+    return Cell.apply(gates_x, h_prev, c_prev, w_hh, b_hh, "lstm")
 
 
 def gru_cell(gates_x, h_prev, w_hh, b_hh=None):
@@ -197,19 +36,19 @@ def gru_cell(gates_x, h_prev, w_hh, b_hh=None):
     r, z = sigmoid(gates_x + gates_h), n = tanh(x_n + r * h_n), h = (1 - z) * n + z * h_prev.
     """
     _check_cell("gru_cell", gates_x, h_prev, w_hh, b_hh, 3)
-    return CellOp.apply(gates_x, h_prev, None, w_hh, b_hh, "gru")
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "gru")
 
 
 def rnn_tanh_cell(gates_x, h_prev, w_hh, b_hh=None):
     """One Elman RNN step h = tanh(gates_x + h_prev @ w_hh.T + b_hh), gates_x = x_t @ w_ih.T + b_ih (B, H)."""
     _check_cell("rnn_tanh_cell", gates_x, h_prev, w_hh, b_hh, 1)
-    return CellOp.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_tanh")
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_tanh")
 
 
 def rnn_relu_cell(gates_x, h_prev, w_hh, b_hh=None):
     """One Elman RNN step h = relu(gates_x + h_prev @ w_hh.T + b_hh), gates_x = x_t @ w_ih.T + b_ih (B, H)."""
     _check_cell("rnn_relu_cell", gates_x, h_prev, w_hh, b_hh, 1)
-    return CellOp.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu")
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu")
 
 
 def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
@@ -232,12 +71,12 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False)
         if state is not None and state.shape != (x.shape[1], hidden):
             raise ValueError(f"{mode}: initial state {name} must have shape {(x.shape[1], hidden)} "
                              f"(batch, hidden), got {state.shape}")
-    return RecurrenceOp.apply(x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, mode, bool(reverse))
+    return Recurrence.apply(x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, mode, bool(reverse))
 
 
 def unbind(x):
     """The tensors x[0], ..., x[n-1] along the first axis, made by one graph node."""
     if not isinstance(x, Tensor) or x.ndim == 0:
         raise ValueError(f"unbind: expects a Tensor with at least one axis, got {getattr(x, 'shape', x)!r}")
-    out = UnbindOp.apply(x)
+    out = Unbind.apply(x)
     return list(out) if isinstance(out, tuple) else [out]

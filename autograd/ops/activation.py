@@ -1,0 +1,142 @@
+"""Activation ops; the fused ones run one backend kernel forward and one backward.
+
+Under create_graph (higher-order gradients) `ctx.xp` is autograd's graph namespace instead of the
+backend's array module; the fused backwards then fall back to composite formulas that it records.
+"""
+import math
+
+from ..errors import GraphError
+from ..function import Function
+from .elementwise import maximum
+
+
+_GELU_K = math.sqrt(2.0 / math.pi)
+
+
+_GELU_C = 0.044715
+
+
+def _relu_grad(xp, x, y, gy):
+    return gy * (y > 0)
+
+
+def _silu_grad(xp, x, y, gy):
+    s = 1.0 / (1.0 + xp.exp(-x))
+    return gy * (s * (1.0 + x * (1.0 - s)))
+
+
+def _gelu_tanh_grad(xp, x, y, gy):
+    t = xp.tanh(_GELU_K * (x + _GELU_C * x * x * x))
+    return gy * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_K * (1.0 + 3.0 * _GELU_C * x * x))
+
+
+def _no_graph_grad(xp, x, y, gy):
+    raise GraphError("create_graph: gelu(approximate='none') has no recorded second derivative; "
+                     "use gelu(x, approximate='tanh') for higher-order gradients")
+
+
+_GRAPH_GRADS = {"relu": _relu_grad, "silu": _silu_grad, "gelu_tanh": _gelu_tanh_grad, "gelu": _no_graph_grad}
+
+
+class FusedActivation(Function):
+    """An activation computed by the backend's act_forward/act_backward kernels (`act` names it)."""
+
+    act = None
+
+    def forward(ctx, x):
+        y = ctx.device.act_forward(ctx.act, x)
+        # relu's gradient mask is y > 0, the same as x > 0: keep one array alive, not two
+        ctx.save_for_backward(*((y, y) if ctx.act == "relu" else (x, y)))
+        return y
+
+    def backward(ctx, gy):
+        x, y = ctx.saved_tensors
+        if ctx.xp is ctx.device.xp:
+            return ctx.device.act_backward(ctx.act, x, y, gy)
+        return _GRAPH_GRADS[ctx.act](ctx.xp, x, y, gy)
+
+
+class Relu(FusedActivation):
+    op_name = act = "relu"
+
+
+class Silu(FusedActivation):
+    op_name = act = "silu"
+
+
+class Gelu(FusedActivation):
+    op_name = act = "gelu"
+
+
+class GeluTanh(FusedActivation):
+    op_name, act = "gelu", "gelu_tanh"
+
+
+class Softmax(Function):
+    op_name = "softmax"
+
+    def forward(ctx, x, axis, log):
+        ctx.axis, ctx.log = axis, log
+        y = (ctx.device.log_softmax if log else ctx.device.softmax)(x, axis)
+        ctx.save_for_backward(y)
+        return y
+
+    def backward(ctx, gy):
+        y = ctx.saved_tensors[0]
+        if ctx.xp is ctx.device.xp:
+            grad = ctx.device.log_softmax_grad if ctx.log else ctx.device.softmax_grad
+            return grad(y, gy, ctx.axis), None, None
+        if ctx.log:
+            return gy - ctx.xp.exp(y) * gy.sum(axis=ctx.axis, keepdims=True), None, None
+        return y * (gy - (gy * y).sum(axis=ctx.axis, keepdims=True)), None, None
+
+
+class Softplus(Function):
+    """log(1 + exp(x)) without overflow; its gradient sigmoid(x) = exp(x - softplus(x)) is smooth at 0
+    and keeps its tiny values for very negative x."""
+
+    op_name = "softplus"
+
+    def forward(ctx, x):
+        y = ctx.xp.logaddexp(0.0, x)
+        ctx.save_for_backward(x, y)
+        return y
+
+    def backward(ctx, gy):
+        x, y = ctx.saved_tensors
+        return gy * ctx.xp.exp(x - y)
+
+
+class LeakyRelu(Function):
+    op_name = "leaky_relu"
+
+    def forward(ctx, x, slope):
+        ctx.slope = slope
+        mask = x > 0
+        ctx.save_for_backward(mask)
+        return ctx.xp.where(mask, x, x * slope)
+
+    def backward(ctx, gy):
+        mask = ctx.saved_tensors[0]
+        return ctx.xp.where(mask, gy, gy * ctx.slope), None
+
+
+class Sigmoid(Function):
+    def forward(ctx, x):
+        out = ctx.device.act_forward("sigmoid", x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        out = ctx.saved_tensors[0]
+        return gy * out * (1 - out)
+
+
+def sigmoid(x):
+    """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
+    return Sigmoid.apply(x)
+
+
+def relu(x):
+    """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
+    return Relu.apply(x) if x.dtype.kind == "f" else maximum(x, 0)

@@ -1,0 +1,17 @@
+"""Dropout: zero each element with probability p, scaling the rest by 1 / (1 - p), as one graph node."""
+from ..function import Function
+
+
+class Dropout(Function):
+    op_name = "dropout"
+    differentiable_backward = False
+
+    def forward(ctx, x, p):
+        keep = ctx.device.rand(x.shape, x.dtype) >= p
+        mask = keep * x.dtype.type(1.0 / (1.0 - p)) if p < 1 else ctx.xp.zeros(x.shape, x.dtype)
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    def backward(ctx, gy):
+        mask, = ctx.saved_tensors
+        return gy * mask, None

@@ -1,0 +1,68 @@
+"""Loss ops that are single fused graph nodes: softmax cross-entropy on class indices, and binary
+cross-entropy of probabilities. Other losses are composites of differentiable ops."""
+import numpy as np
+
+from ..function import Function
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of (N, C) logits against class indices, reduced, as one fused node.
+
+    The backend kernels check the targets' shape and range, so the common case costs no extra pass.
+    """
+
+    op_name = "cross_entropy"
+    differentiable_backward = False
+
+    def forward(ctx, logits, target, ignore_index, label_smoothing, reduction):
+        loss, logp = ctx.device.cross_entropy(logits, target, ignore_index, label_smoothing)
+        ctx.args = (target, ignore_index, label_smoothing)
+        ctx.save_for_backward(logp)
+        ctx.count = None
+        if reduction == "none":
+            return loss
+        total = loss.sum(keepdims=True).reshape(())
+        if reduction == "mean":
+            count = (target != ignore_index).sum(dtype=loss.dtype)
+            if ctx.device.host_memory and not count:
+                count = loss.dtype.type("nan")  # every target ignored: NaN loss as PyTorch, without a warning
+            total /= count
+            ctx.count = count
+        return total
+
+    def backward(ctx, gy):
+        target, ignore_index, label_smoothing = ctx.args
+        if ctx.count is not None:
+            gy = gy / ctx.count
+        g = ctx.device.cross_entropy_grad(ctx.saved_tensors[0], target, gy, ignore_index, label_smoothing)
+        return g, None, None, None, None
+
+    @staticmethod
+    def explain_error(args, exc):
+        text = str(exc)
+        return text if text.startswith("cross_entropy") else None
+
+
+class BinaryCrossEntropy(Function):
+    """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
+
+    op_name = "binary_cross_entropy"
+
+    def forward(ctx, p, t):
+        xp = ctx.xp
+        if bool(((p < 0) | (p > 1)).any()):   # on a GPU this waits for it, as a device-side check would
+            raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
+                             f"from {float(p.min())} to {float(p.max())}; pass logits to "
+                             "binary_cross_entropy_with_logits instead")
+        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100 just below
+            log_p = xp.maximum(xp.log(p), -100.0)
+            log_q = xp.maximum(xp.log1p(-p), -100.0)
+        ctx.save_for_backward(p, t, log_p, log_q)
+        return -(log_q + t * (log_p - log_q))
+
+    def backward(ctx, gy):
+        p, t, log_p, log_q = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), 1e-12) if need[0] else None
+        gt = gy * (log_q - log_p) if need[1] else None
+        return gp, gt
