@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 import autograd as ag
+from autograd import arrays
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0, "conv_transpose1d": 1.0,
           "conv_transpose2d": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 0.75}
@@ -29,24 +30,23 @@ def _fans(t):
 
 def _fill(t, values):
     with ag.no_grad():
-        t._data[...] = t._device.asarray(values).astype(t.dtype, copy=False)
-        t._bump_version()
+        arrays.assign_(t, t.device.asarray(values).astype(t.dtype, copy=False))
     return t
 
 
 def uniform_(t, a=0.0, b=1.0):
     """Fill with samples from U(a, b)."""
-    return _fill(t, a + (b - a) * t._device.rand(t.shape, np.float64))
+    return _fill(t, a + (b - a) * t.device.rand(t.shape, np.float64))
 
 
 def normal_(t, mean=0.0, std=1.0):
     """Fill with samples from N(mean, std**2)."""
-    return _fill(t, mean + std * t._device.randn(t.shape, np.float64))
+    return _fill(t, mean + std * t.device.randn(t.shape, np.float64))
 
 
 def constant_(t, value):
     """Fill with `value`."""
-    return _fill(t, t._device.xp.full(t.shape, value))
+    return _fill(t, t.device.xp.full(t.shape, value))
 
 
 def zeros_(t):

@@ -4,8 +4,7 @@ from collections import OrderedDict
 import numpy as np
 
 import autograd as ag
-import backends
-from autograd import Tensor
+from autograd import Tensor, arrays
 
 
 class Parameter(Tensor):
@@ -17,7 +16,7 @@ class Parameter(Tensor):
         if data is None:
             data = ag.empty(0)
         source = data if isinstance(data, Tensor) else ag.tensor(data)
-        Tensor.__init__(self, source._data, device=source._device)
+        Tensor.__init__(self, arrays.array(source), device=source.device)
         self.requires_grad_(requires_grad)
 
     def __repr__(self):
@@ -46,7 +45,7 @@ class StateDictError(KeyError):
 
 def _moved(t, target):
     """t on another device, or cast to a float dtype when t is floating (integer buffers keep their dtype)."""
-    if not backends.is_device(target) and t.dtype.kind != "f":
+    if not ag.is_device(target) and t.dtype.kind != "f":
         return t
     return t.detach().to(target)
 
@@ -243,7 +242,7 @@ class Module:
         with ag.no_grad():
             for p in self.parameters():
                 moved = _moved(p, target)
-                p._data, p._device = moved._data, moved._device
+                arrays.replace(p, arrays.array(moved), moved.device)
                 if p.grad is not None:
                     p.grad = _moved(p.grad, target)
             for m in self.modules():
@@ -274,7 +273,7 @@ class Module:
 
         The tensors share memory with the module; parameters come detached unless keep_vars=True.
         """
-        return OrderedDict((k, v if keep_vars or v._node is None and not v.requires_grad else v.detach())
+        return OrderedDict((k, v if keep_vars or v.is_leaf and not v.requires_grad else v.detach())
                            for k, v in self._state_items(""))
 
     def _state_items(self, prefix):
@@ -321,8 +320,7 @@ class Module:
         with ag.no_grad():
             for key, value in values.items():
                 target = own[key]
-                target._data[...] = target._device.asarray(value.astype(target.dtype, copy=False))
-                target._bump_version()
+                arrays.assign_(target, target.device.asarray(value.astype(target.dtype, copy=False)))
         return missing, unexpected
 
     # ----- printing ----------------------------------------------------------------------------

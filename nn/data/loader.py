@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-import backends
+import autograd as ag
 from autograd import Tensor
 
 from .dataset import TensorDataset
@@ -58,7 +58,7 @@ class DataLoader:
 
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
-        device = backends.get_default_device() if self.device is None else backends.get_backend(self.device)
+        device = ag.get_default_device() if self.device is None else ag.device(self.device)
         batches = self._batches(self._order(), device)
         return _prefetched(batches) if self.prefetch else batches
 

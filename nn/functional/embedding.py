@@ -1,7 +1,7 @@
 """Embedding lookup as users call it (index checks); the op lives in autograd/ops/embedding.py."""
 import numbers
 
-from autograd import Tensor
+from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding
 
 
@@ -22,7 +22,8 @@ def embedding(input, weight, padding_idx=None):
                         f"convert them with .astype(ag.int64)")
     if input.size:
         xp = input.device.xp
-        low, high = int(xp.min(input._data)), int(xp.max(input._data))
+        indices = arrays.array(input)
+        low, high = int(xp.min(indices)), int(xp.max(indices))
         if low < 0 or high >= num:
             bad = low if low < 0 else high
             raise IndexError(f"{op}: index {bad} is out of range for num_embeddings={num} (valid indices are "

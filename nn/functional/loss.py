@@ -2,7 +2,7 @@
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd import Tensor, arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 
@@ -48,7 +48,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
-    t = target._data if isinstance(target, Tensor) else device.asarray(target)
+    t = arrays.array(target) if isinstance(target, Tensor) else device.asarray(target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
                         "probabilities pass a float target with the same shape as the input")
@@ -86,7 +86,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    t = target._data if isinstance(target, Tensor) else input.device.asarray(target)
+    t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
     if t.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
@@ -109,7 +109,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
             xp = input.device.xp
-            w = weight._data[xp.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
+            w = arrays.array(weight)[xp.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
             return per_sample.sum() / w.sum()
         loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
@@ -207,7 +207,7 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
     target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"hinge_loss: input shape {input.shape} and target shape {target.shape} differ")
-    values = target._data
+    values = arrays.array(target)
     if bool(((values != 0) & (values != 1) & (values != -1)).any()):
         raise ValueError("hinge_loss: targets must be in {-1, 1} (or {0, 1})")
     y = ag.tensor(np.where(target.numpy() == 0, -1.0, target.numpy()), dtype=input.dtype, device=input.device)

@@ -2,7 +2,7 @@
 autograd/ops/normalization.py."""
 import numbers
 
-from autograd import Tensor
+from autograd import Tensor, arrays
 from autograd.ops.normalization import BatchNorm, LayerNorm
 
 
@@ -44,7 +44,7 @@ def _updated_in_place(t):
     """A running-statistics tensor that batch_norm is about to update in place, with the change recorded."""
     if t.requires_grad:
         raise ValueError("batch_norm: running statistics must not require grad (they are buffers)")
-    t._bump_version()
+    arrays.mark_changed(t)
     return t
 
 

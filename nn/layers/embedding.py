@@ -1,5 +1,6 @@
 """Embedding layer: a lookup table of learnable vectors."""
 import autograd as ag
+from autograd import arrays
 
 from .. import functional as F
 from ..module import Module, Parameter
@@ -19,7 +20,7 @@ class Embedding(Module):
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
         weight = ag.randn(num_embeddings, embedding_dim)
         if padding_idx is not None:
-            weight._data[padding_idx] = 0
+            arrays.array(weight)[padding_idx] = 0
         self.weight = Parameter(weight)
 
     def forward(self, input):

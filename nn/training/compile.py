@@ -3,6 +3,8 @@ import re
 
 import numpy as np
 
+from autograd import arrays
+
 from .. import optim
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
 from .metrics import (Accuracy, F1Score, FunctionMetric, MeanAbsoluteError, MeanSquaredError, Metric, Precision,
@@ -112,7 +114,8 @@ def _sparse_classes(name, output, target):
         raise ValueError(f"loss {name!r}: outputs of shape {output.shape} need targets of shape "
                          f"{output.shape[:-1]} (one class index per example), got {target.shape}")
     classes = output.shape[-1]
-    if target.size and bool(((target._data < 0) | (target._data >= classes)).any()):  # one sync on a GPU
+    values = arrays.array(target)
+    if target.size and bool(((values < 0) | (values >= classes)).any()):  # one sync on a GPU
         values = target.numpy()
         low, high = int(values.min()), int(values.max())
         if low < 0 or high >= classes:

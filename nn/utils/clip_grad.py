@@ -1,7 +1,7 @@
 """Gradient clipping in place: by the norm of all gradients together, or elementwise by value."""
 import math
 
-from autograd import Tensor
+from autograd import Tensor, arrays
 
 
 def _grads(parameters, who):
@@ -13,8 +13,8 @@ def _grads(parameters, who):
         if not isinstance(p, Tensor):
             raise TypeError(f"{who}: expected Tensors (e.g. model.parameters()), got {type(p).__name__}")
         g = p.grad
-        if g is not None and id(g._data) not in seen:
-            seen.add(id(g._data))  # a gradient shared by two parameters is counted and scaled once
+        if g is not None and id(arrays.array(g)) not in seen:
+            seen.add(id(arrays.array(g)))  # a gradient shared by two parameters is counted and scaled once
             grads.append(g)
     return grads
 
@@ -35,7 +35,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return Tensor(0.0)
     device = grads[0].device
     xp = device.xp
-    norms = [g.device.xp.linalg.norm(g._data.reshape(-1), ord=norm_type) for g in grads]
+    norms = [g.device.xp.linalg.norm(arrays.array(g).reshape(-1), ord=norm_type) for g in grads]
     norms = [n if g.device is device else device.asarray(g.device.to_host(n)) for n, g in zip(norms, grads)]
     total = xp.linalg.norm(xp.stack(norms), ord=norm_type)
     if error_if_nonfinite and not bool(xp.isfinite(total)):
@@ -45,9 +45,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     scale = xp.minimum(max_norm / (total + 1e-6), 1.0)
     for g in grads:
         factor = scale if g.device is device else g.device.asarray(device.to_host(scale))
-        g._data *= factor.astype(g.dtype)
-        g._bump_version()
-    return Tensor._make(xp.asarray(total), device, None, 0, False)
+        arrays.array(g)[...] *= factor.astype(g.dtype)
+        arrays.mark_changed(g)
+    return arrays.wrap(xp.asarray(total), device)
 
 
 def clip_grad_value_(parameters, clip_value):
@@ -56,5 +56,6 @@ def clip_grad_value_(parameters, clip_value):
     if clip_value < 0 or math.isnan(clip_value):
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     for g in _grads(parameters, "clip_grad_value_"):
-        g.device.xp.clip(g._data, -clip_value, clip_value, out=g._data)
-        g._bump_version()
+        values = arrays.array(g)
+        g.device.xp.clip(values, -clip_value, clip_value, out=values)
+        arrays.mark_changed(g)

@@ -1,5 +1,5 @@
 """Flatten parameters into one vector and write such a vector back."""
-from autograd import Tensor, concatenate, no_grad, reshape
+from autograd import Tensor, arrays, concatenate, no_grad, reshape
 
 
 def _as_list(parameters, who):
@@ -37,6 +37,5 @@ def vector_to_parameters(vec, parameters):
     start = 0
     with no_grad():
         for p in params:
-            p._data[...] = vec._data[start:start + p.size].reshape(p.shape)
-            p._bump_version()
+            arrays.assign_(p, arrays.array(vec)[start:start + p.size].reshape(p.shape))
             start += p.size
