@@ -6,6 +6,7 @@ With create_graph, gradients are Tensors and each node's backward itself records
 """
 from operator import attrgetter
 
+from . import graph_xp
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
@@ -170,7 +171,6 @@ def _graph_backward(node, gs):
     if not node.differentiable_backward:
         raise GraphError(f"create_graph: {node.name()} has a fused backward that cannot be differentiated again; "
                          "use the composite form of this op for higher-order gradients")
-    from . import graph_xp
     saved = node.saved_tensors
     node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
     node.xp = graph_xp

@@ -11,8 +11,7 @@ class GraphError(RuntimeError):
 
 def describe(args):
     """'shapes (2, 3) and (4,), dtypes float32 and float32' for the tensor arguments of an op."""
-    from .tensor import Tensor
-    tensors = [a for a in args if isinstance(a, Tensor)]
+    tensors = [a for a in args if hasattr(a, "grad_fn")]   # Tensors, without importing the floor above
     shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
     dtypes = " and ".join(str(t.dtype) for t in tensors)
     return f"shapes {shapes}, dtypes {dtypes}"

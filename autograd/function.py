@@ -7,6 +7,9 @@ Nodes never hold their output tensors, so a graph is freed as soon as nobody hol
 """
 import itertools
 
+from backends import DeviceError
+
+from .errors import AnomalyError, op_error
 from .grad_mode import state
 from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
@@ -90,7 +93,6 @@ class Function:
                 with device.activate():
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
-            from .errors import op_error
             raise op_error(cls, args, exc) from None
         if ctx.out_device is not None:
             device = ctx.out_device
@@ -133,7 +135,6 @@ class Function:
 
 
 def _mixed_devices(cls, args):
-    from backends import DeviceError
     devices = [str(a._device) for a in args if isinstance(a, Tensor)]
     shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
     raise DeviceError(
@@ -147,6 +148,5 @@ def _check_finite(op, phase, arrays, device):
         if a is None or not hasattr(a, "dtype") or a.dtype.kind not in "fc":
             continue
         if not bool(xp.isfinite(a).all()):
-            from .errors import AnomalyError
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
 

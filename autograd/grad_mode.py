@@ -1,4 +1,5 @@
 """Thread-local switches: whether operations record a graph, and anomaly detection."""
+import functools
 import threading
 
 
@@ -30,8 +31,6 @@ class _GradModeSwitch:
         return False
 
     def __call__(self, fn):
-        import functools
-
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with type(self)():

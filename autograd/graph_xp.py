@@ -3,6 +3,8 @@
 Backward code calls `ctx.xp.exp(x)`, `ctx.xp.where(...)` and so on; normally `ctx.xp` is numpy or
 cupy, and for higher-order gradients it is this module, so the same formula records a graph.
 """
+import numpy
+
 from .ops import elementwise as _E
 from .ops import shape as _S
 
@@ -25,5 +27,4 @@ stack = _S.stack
 
 def ones(shape, dtype=bool):
     """A constant array of ones (used for masks)."""
-    import numpy
     return numpy.ones(shape, dtype=dtype)

@@ -1,12 +1,20 @@
-"""Operators and methods of Tensor, bound to the op functions (kept apart so tensor.py stays small)."""
+"""Operators and methods of Tensor, bound to the op functions.
+
+tensor.py defines the type alone; everything a Tensor does by running an op, the backward engine or a
+hook is bound here, one floor above the ops, so no module below imports one above it.
+"""
+from .engine import run_backward
 from .errors import GraphError
 from .grad_mode import state
+from .hooks import add_hook
+from .ops import convert as C
 from .ops import activation as A
 from .ops import elementwise as E
 from .ops import indexing as I
 from .ops import linalg as L
 from .ops import reduction as R
 from .ops import shape as S
+from .ops.setitem import setitem
 from .tensor import Tensor, _check_inplace
 
 
@@ -52,12 +60,48 @@ def _setitem(self, index, value):
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
-        from .ops.setitem import setitem
         _rebind(self, setitem(self, index, value))
         return
     index = I._prepare_index(self, index)
     self._data[index] = value._data if isinstance(value, Tensor) else value
     self._bump_version()
+
+
+def _T(self):
+    """The tensor with its axes reversed."""
+    return S.transpose(self)
+
+
+def _clone(self):
+    """A copy of the values that stays in the graph."""
+    return E.Clone.apply(self)
+
+
+def _register_hook(self, fn):
+    """Call fn(grad) when this tensor's gradient is computed; a non-None return replaces it."""
+    if not self.requires_grad:
+        raise GraphError("register_hook: this tensor does not require gradients")
+    return add_hook(self, fn)
+
+
+def _backward(self, grad=None, retain_graph=False, create_graph=False):
+    """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars)."""
+    run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
+
+
+def _to(self, target):
+    """This tensor on another device ('cpu', 'numba', 'cuda:0') or with another dtype."""
+    return C.to(self, target)
+
+
+def _astype(self, dtype):
+    """This tensor with another dtype (differentiable between float dtypes)."""
+    return C.astype(self, dtype)
+
+
+def _cpu(self):
+    """This tensor on the `cpu` device."""
+    return C.to(self, "cpu")
 
 
 def _reshape(self, *shape):
@@ -69,6 +113,8 @@ def _transpose(self, *axes):
 
 
 _BINDINGS = {
+    "T": property(_T), "clone": _clone, "register_hook": _register_hook, "backward": _backward, "to": _to,
+    "astype": _astype, "cpu": _cpu,
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
     "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),

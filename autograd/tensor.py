@@ -1,4 +1,10 @@
-"""Tensor: an N-d array on a device that records the operations made from it."""
+"""Tensor: an N-d array on a device that records the operations made from it.
+
+This file holds the type itself (storage, attributes, conversion, in-place fills); the methods that
+run ops, backward and hooks are bound onto it by methods.py, one floor up, so that this module
+imports nothing of the op and engine floors."""
+import weakref
+
 import numpy as np
 
 import backends
@@ -87,12 +93,6 @@ class Tensor:
         self._data = value
 
     @property
-    def T(self):
-        """The tensor with its axes reversed."""
-        from .ops.shape import transpose
-        return transpose(self)
-
-    @property
     def _version(self):
         """How many times this tensor's values were changed in place (shared with .data/.detach() views)."""
         return 0 if self._vc is None else self._vc[0]
@@ -176,11 +176,6 @@ class Tensor:
         """The same values outside the graph (shares memory)."""
         return self.data
 
-    def clone(self):
-        """A copy of the values that stays in the graph."""
-        from .ops.elementwise import Clone
-        return Clone.apply(self)
-
     def requires_grad_(self, flag=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""
         if flag and not is_floating(self.dtype):
@@ -194,7 +189,6 @@ class Tensor:
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
         if self._node is not None:
-            import weakref
             ref = weakref.ref(self)
 
             def keep(grad):
@@ -202,18 +196,6 @@ class Tensor:
                 if owner is not None:
                     owner.grad = grad if owner.grad is None else owner.grad + grad
             self.register_hook(keep)
-
-    def register_hook(self, fn):
-        """Call fn(grad) when this tensor's gradient is computed; a non-None return replaces it."""
-        if not self.requires_grad:
-            raise GraphError("register_hook: this tensor does not require gradients")
-        from .hooks import add_hook
-        return add_hook(self, fn)
-
-    def backward(self, grad=None, retain_graph=False, create_graph=False):
-        """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars)."""
-        from .engine import run_backward
-        run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
 
     def zero_(self):
         """Fill with zeros in place."""
@@ -233,21 +215,6 @@ class Tensor:
         self._data[...] = values
         self._bump_version()
         return self
-
-    # ----- device and dtype --------------------------------------------------------------------
-    def to(self, target):
-        """This tensor on another device ('cpu', 'numba', 'cuda:0') or with another dtype."""
-        from .ops.convert import to
-        return to(self, target)
-
-    def astype(self, dtype):
-        """This tensor with another dtype (differentiable between float dtypes)."""
-        from .ops.convert import astype
-        return astype(self, dtype)
-
-    def cpu(self):
-        """This tensor on the `cpu` device."""
-        return self.to("cpu")
 
 
 def _check_inplace(t, op):

@@ -2,7 +2,8 @@
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..errors import op_error
+from ..function import Function, _mixed_devices
 from ..tensor import Tensor
 
 
@@ -406,12 +407,10 @@ def _compare(op):
         av = a._data if isinstance(a, Tensor) else a
         bv = b._data if isinstance(b, Tensor) else b
         if isinstance(a, Tensor) and isinstance(b, Tensor) and a._device is not b._device:
-            from ..function import _mixed_devices
             _mixed_devices(Function, (a, b))
         try:
             out = op(av, bv)
         except ValueError as exc:
-            from ..errors import op_error
             raise op_error(type(op.__name__, (Function,), {}), (a, b), exc) from None
         return Tensor._make(out, t._device, None, 0, False)
     compare.__name__ = op.__name__

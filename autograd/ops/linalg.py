@@ -3,6 +3,8 @@ import numpy as np
 
 from ..broadcast import unbroadcast
 from ..function import Function
+from .elementwise import _promote
+from .reduction import _axes
 
 
 class MatMul(Function):
@@ -86,7 +88,6 @@ class VectorNorm(Function):
 
 def matmul(a, b):
     """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
-    from .elementwise import _promote
     return MatMul.apply(*_promote(a, b))
 
 
@@ -99,7 +100,6 @@ def norm(x, ord=None, axis=None, keepdims=False):
         ord = 2
     if isinstance(ord, str) or ord <= 0:
         raise ValueError(f"norm: ord={ord!r} is not supported; use None, 'fro', 1, 2, inf or any p > 0")
-    from .reduction import _axes
     axes = _axes(axis, x.ndim)
     return VectorNorm.apply(x, ord, axes, keepdims)
 

@@ -1,0 +1,153 @@
+"""The layering of the packages, checked from their source: which module may import which.
+
+backends <- autograd <- nn: arrows only point down, nothing imports in a circle, and inside autograd the
+Tensor type, the Function machinery, the ops and the engine stand on separate floors.
+"""
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGES = ("backends", "autograd", "nn")
+
+# autograd's floors: a module imports only from floors below its own (ops may also import sibling ops)
+AUTOGRAD_FLOORS = {
+    "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
+    "autograd.broadcast": 0, "autograd.hooks": 0,
+    "autograd.tensor": 1,
+    "autograd.function": 2, "autograd.arrays": 2,
+    "autograd.ops": 3,
+    "autograd.graph_xp": 4, "autograd.engine": 5, "autograd.creation": 4, "autograd.gradcheck": 6,
+    "autograd.methods": 6,
+    "autograd": 7,
+}
+
+
+def _module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules():
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            found[_module_name(path)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _resolve(importer, node):
+    """The project modules an import statement loads (anywhere in the file, functions included)."""
+    is_package = MODULES[importer].name == "__init__.py"
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name.split(".")[0] in PACKAGES]
+    base = node.module or ""
+    if node.level:
+        anchor = importer.split(".") if is_package else importer.split(".")[:-1]
+        anchor = anchor[:len(anchor) - (node.level - 1)]
+        base = ".".join(anchor + ([base] if base else []))
+    if base.split(".")[0] not in PACKAGES:
+        return []
+    targets = []
+    for alias in node.names:
+        sub = f"{base}.{alias.name}"
+        targets.append(sub if sub in MODULES else base)
+    return targets
+
+
+def _graph():
+    edges = {}
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(), str(path))
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                deps.update(t for t in _resolve(name, node) if t in MODULES and t != name)
+        edges[name] = deps
+    return edges
+
+
+GRAPH = _graph()
+
+
+@pytest.mark.parametrize("lower, upper", [("backends", "autograd"), ("backends", "nn"), ("autograd", "nn")])
+def test_no_upward_imports(lower, upper):
+    bad = [f"{m} imports {d}" for m, deps in GRAPH.items() if m.split(".")[0] == lower
+           for d in deps if d.split(".")[0] == upper]
+    assert not bad, "imports that point up: " + "; ".join(bad)
+
+
+def test_nn_uses_autograd_not_backends():
+    bad = [f"{m} imports {d}" for m, deps in GRAPH.items() if m.split(".")[0] == "nn"
+           for d in deps if d.split(".")[0] == "backends"]
+    assert not bad, "nn must reach devices through autograd: " + "; ".join(bad)
+
+
+def _floor(module):
+    while module not in AUTOGRAD_FLOORS:
+        module = module.rpartition(".")[0]
+    return AUTOGRAD_FLOORS[module]
+
+
+def test_autograd_floors():
+    bad = []
+    for m, deps in GRAPH.items():
+        if not m.startswith("autograd"):
+            continue
+        for d in deps:
+            if not d.startswith("autograd"):
+                continue
+            same_ops = m.startswith("autograd.ops.") and d.startswith("autograd.ops.")
+            if not same_ops and _floor(d) >= _floor(m):
+                bad.append(f"{m} (floor {_floor(m)}) imports {d} (floor {_floor(d)})")
+    assert not bad, "autograd imports across floors the wrong way: " + "; ".join(bad)
+
+
+def test_no_import_cycles():
+    index, low, on_stack, stack, cycles = {}, {}, set(), [], []
+    counter = [0]
+
+    def visit(v):   # Tarjan's strongly connected components, written out for a graph of ~150 nodes
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in GRAPH[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(GRAPH):
+        if v not in index:
+            visit(v)
+    assert not cycles, f"modules that import each other in a circle: {cycles}"
+
+
+def test_no_private_tensor_fields_outside_autograd():
+    private = ("._data", "._device", "._node", "._make(", "._bump_version(")
+    bad = []
+    for name, path in MODULES.items():
+        if not name.startswith("nn"):
+            continue
+        for lineno, line in enumerate(path.read_text().splitlines(), 1):
+            if any(p in line for p in private):
+                bad.append(f"{path.relative_to(ROOT)}:{lineno}")
+    assert not bad, "nn touches Tensor internals (use autograd.arrays): " + ", ".join(bad)
