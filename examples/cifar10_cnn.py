@@ -26,8 +26,8 @@ def cnn():
     """conv16-pool-conv32-pool-conv64-pool-dense128-dense10, with batch norm (small enough for a CPU)."""
     def block(c_in, c_out):
         return [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU(), nn.MaxPool2d(2)]
-    return nn.Sequential(*block(3, 16), *block(16, 32), *block(32, 64), nn.Flatten(), nn.Dense(64 * 4 * 4, 128),
-                         nn.ReLU(), nn.Dropout(0.3), nn.Dense(128, 10))
+    return nn.Sequential(*block(3, 16), *block(16, 32), *block(32, 64), nn.Flatten(), nn.Linear(64 * 4 * 4, 128),
+                         nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10))
 
 
 def synthetic_images(n, rng):

@@ -28,7 +28,7 @@ class SentimentLSTM(nn.Module):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
         self.lstm = nn.LSTM(embed_dim, hidden_size, batch_first=True)
-        self.head = nn.Dense(hidden_size, 2)
+        self.head = nn.Linear(hidden_size, 2)
 
     def forward(self, ids):
         _, (h_n, _) = self.lstm(self.embedding(ids))

@@ -30,15 +30,15 @@ def load_split():
 
 def mlp():
     """784-256-256-10 with ReLU."""
-    return nn.Sequential(nn.Flatten(), nn.Dense(784, 256), nn.ReLU(), nn.Dense(256, 256), nn.ReLU(),
-                         nn.Dense(256, 10))
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
+                         nn.Linear(256, 10))
 
 
 def lenet5():
     """LeNet-5 with ReLU and max pooling."""
     return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Dense(400, 120), nn.ReLU(), nn.Dense(120, 84), nn.ReLU(), nn.Dense(84, 10))
+                         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
 
 MODELS = {"mlp": mlp, "lenet": lenet5}

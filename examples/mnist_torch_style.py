@@ -54,8 +54,8 @@ def main(argv=None):
         ag.set_default_device(args.device)
     ag.manual_seed(args.seed)
     train_loader, test_loader = make_loaders(args.augment, args.seed)
-    model = nn.Sequential(nn.Flatten(), nn.Dense(784, 256), nn.ReLU(), nn.Dense(256, 256), nn.ReLU(),
-                          nn.Dense(256, 10))
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
+                          nn.Linear(256, 10))
     optimizer = nn.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     for epoch in range(args.epochs):

@@ -27,7 +27,7 @@ def body():
 
 def head():
     """A classifier for five digits on the body's features."""
-    return nn.Sequential(nn.Dense(400, 84), nn.ReLU(), nn.Dense(84, 5))
+    return nn.Sequential(nn.Linear(400, 84), nn.ReLU(), nn.Linear(84, 5))
 
 
 def trainable(model):

@@ -1,7 +1,7 @@
 """Hyper-parameter search: build, train and score a model for each setting, best first.
 
     def build(units, lr):
-        model = nn.Sequential(nn.Flatten(), nn.Dense(784, units), nn.ReLU(), nn.Dense(units, 10))
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, units), nn.ReLU(), nn.Linear(units, 10))
         return model.compile(nn.optim.Adam(model.parameters(), lr=lr), "sparse_categorical_crossentropy",
                              metrics=["accuracy"])
 

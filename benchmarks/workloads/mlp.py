@@ -1,6 +1,6 @@
 """MLP training step (784-256-256-10, ReLU, softmax cross-entropy, SGD lr 0.01).
 
-Two deepgrad variants: `mlp` with nn.Dense layers, and `mlp_autograd` written with autograd ops
+Two deepgrad variants: `mlp` with nn.Linear layers, and `mlp_autograd` written with autograd ops
 only (matmul, bias add, relu, log-softmax), both against the same PyTorch model.
 """
 import numpy as np
@@ -23,7 +23,7 @@ def make_data(batch=BATCH, sizes=SIZES):
 
 
 def mlp(nn, sizes=SIZES):
-    """Linear-ReLU layers of `sizes` from `nn` (deepgrad's nn, where Linear is Dense, or torch.nn)."""
+    """Linear-ReLU layers of `sizes` from `nn` (deepgrad's nn, or torch.nn)."""
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
@@ -31,7 +31,7 @@ def mlp(nn, sizes=SIZES):
 
 
 def build_ours(device, batch=BATCH, sizes=SIZES):
-    """A deepgrad training step of the MLP made of nn.Dense layers."""
+    """A deepgrad training step of the MLP made of nn.Linear layers."""
     return classifier_step.ours(device, lambda nn: mlp(nn, sizes), make_data(batch, sizes), LR)
 
 

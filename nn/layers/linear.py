@@ -8,7 +8,7 @@ from ..functional.linear import linear
 from ..module import Module, Parameter
 
 
-class Dense(Module):
+class Linear(Module):
     """y = x @ weight.T + bias, with weight (out_features, in_features) initialised as PyTorch's Linear."""
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
@@ -40,7 +40,8 @@ class Dense(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-Linear = Dense
+#: the Keras-style name of the same class (nn.keras.layers.Dense is the Keras layer with `units`)
+Dense = Linear
 
 
 class Identity(Module):

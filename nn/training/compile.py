@@ -102,7 +102,7 @@ class CheckedLoss:
 def _sparse_classes(name, output, target):
     if output.ndim < 2:
         raise ValueError(f"loss {name!r} needs class scores (logits) shaped (N, num_classes), but the model outputs "
-                         f"shape {output.shape}; end the model with Dense(..., num_classes), or use "
+                         f"shape {output.shape}; end the model with Linear(..., num_classes), or use "
                          "'binary_crossentropy' for one logit per example")
     if target.dtype.kind == "f":
         raise ValueError(f"loss {name!r} needs integer class indices as targets, got {target.dtype} targets of "

@@ -18,7 +18,7 @@ def _data(n=40):
 
 def _model(lr=0.01, device="cpu"):
     ag.manual_seed(0)
-    model = nn.Sequential(nn.Dense(4, 8), nn.ReLU(), nn.Dense(8, 2)).to(device)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).to(device)
     return model.compile(nn.optim.SGD(model.parameters(), lr=lr), "sparse_categorical_crossentropy",
                          metrics=["accuracy"])
 

@@ -1,4 +1,4 @@
-"""Dense against torch.nn.Linear: outputs, input and parameter gradients; errors; initialisation."""
+"""nn.Linear (alias nn.Dense) against torch.nn.Linear: outputs, input and parameter gradients; errors; initialisation."""
 import numpy as np
 import pytest
 
@@ -13,7 +13,7 @@ from tests.helpers import check_gradcheck
 def test_dense_matches_torch(device, shape, bias):
     torch = pytest.importorskip("torch")
     tl = torch.nn.Linear(3, 4, bias=bias).double()
-    layer = nn.Dense(3, 4, bias=bias, dtype=ag.float64, device=device)
+    layer = nn.Linear(3, 4, bias=bias, dtype=ag.float64, device=device)
     layer.load_state_dict(tl.state_dict())
     x = np.random.default_rng(1).standard_normal(shape)
     xo = ag.tensor(x, device=device, requires_grad=True)
@@ -46,14 +46,19 @@ def test_linear_second_order(device):
 
 
 def test_wrong_features_names_layer_and_sizes():
-    with pytest.raises(ValueError, match=r"Dense\(in_features=3.*expected input with 3 features.*\(5, 7\)"):
-        nn.Dense(3, 4)(ag.zeros(5, 7))
+    with pytest.raises(ValueError, match=r"Linear\(in_features=3.*expected input with 3 features.*\(5, 7\)"):
+        nn.Linear(3, 4)(ag.zeros(5, 7))
 
 
 def test_default_init_bounds():
-    layer = nn.Dense(400, 300)
+    layer = nn.Linear(400, 300)
     bound = 1 / np.sqrt(400)
     w, b = layer.weight.numpy(), layer.bias.numpy()
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
     assert abs(w.std() - bound / np.sqrt(3)) < 0.02 * bound
     assert np.abs(b).max() <= bound
+
+
+def test_dense_is_the_keras_style_name_of_linear():
+    assert nn.Dense is nn.Linear
+    assert repr(nn.Dense(2, 3)) == "Linear(in_features=2, out_features=3, bias=True)"

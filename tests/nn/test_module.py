@@ -10,7 +10,7 @@ import nn.functional as F
 class Block(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc = nn.Dense(3, 4)
+        self.fc = nn.Linear(3, 4)
         self.scale = nn.Parameter(ag.ones(4))
         self.register_buffer("steps", ag.zeros(1, dtype=ag.int64))
         self.register_buffer("scratch", ag.zeros(2), persistent=False)
@@ -20,7 +20,7 @@ class Block(nn.Module):
 
 
 def test_registration_and_names():
-    m = nn.Sequential(Block(), nn.ReLU(), nn.Dense(4, 2))
+    m = nn.Sequential(Block(), nn.ReLU(), nn.Linear(4, 2))
     names = [n for n, _ in m.named_parameters()]
     assert names == ["0.scale", "0.fc.weight", "0.fc.bias", "2.weight", "2.bias"]
     assert list(m.state_dict()) == ["0.scale", "0.steps", "0.fc.weight", "0.fc.bias", "2.weight", "2.bias"]
@@ -37,7 +37,7 @@ def test_reassigning_and_deleting_members_keeps_registries_consistent():
     assert m.scale is m._parameters["scale"]
     m.steps = ag.ones(1, dtype=ag.int64)
     assert m.steps is m._buffers["steps"] and m.state_dict()["steps"].item() == 1
-    m.fc = nn.Dense(3, 5)
+    m.fc = nn.Linear(3, 5)
     assert m.fc.out_features == 5 and m.state_dict()["fc.weight"].shape == (5, 3)
     del m.fc
     assert not hasattr(m, "fc") and "fc.weight" not in m.state_dict()
@@ -48,7 +48,7 @@ def test_reassigning_and_deleting_members_keeps_registries_consistent():
 
 
 def test_shared_parameter_listed_once():
-    fc = nn.Dense(2, 2)
+    fc = nn.Linear(2, 2)
     m = nn.Sequential(fc, fc)
     assert len(list(m.parameters())) == 2
     assert list(m.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]   # as PyTorch lists it
@@ -58,13 +58,13 @@ def test_state_dict_keys_match_torch():
     torch = pytest.importorskip("torch")
     tfc = torch.nn.Linear(2, 2)
     tm = torch.nn.Sequential(tfc, torch.nn.Sequential(torch.nn.Linear(2, 3), tfc))
-    fc = nn.Dense(2, 2)
-    m = nn.Sequential(fc, nn.Sequential(nn.Dense(2, 3), fc))
+    fc = nn.Linear(2, 2)
+    m = nn.Sequential(fc, nn.Sequential(nn.Linear(2, 3), fc))
     assert list(m.state_dict()) == list(tm.state_dict())
 
 
 def test_train_eval_zero_grad_and_freezing(device):
-    m = nn.Sequential(Block(), nn.Dense(4, 1)).to(device)
+    m = nn.Sequential(Block(), nn.Linear(4, 1)).to(device)
     assert m.eval() is m and not m[0].training and not m[0].fc.training
     m.train()
     assert m[0].fc.training
@@ -128,7 +128,7 @@ def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
     torch = pytest.importorskip("torch")
     tm = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 5), torch.nn.Tanh(),
                              torch.nn.Linear(5, 3))
-    m = nn.Sequential(nn.Dense(6, 5), nn.ReLU(), nn.Dense(5, 5), nn.Tanh(), nn.Dense(5, 3)).to(device)
+    m = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 5), nn.Tanh(), nn.Linear(5, 3)).to(device)
     m.load_state_dict(tm.state_dict())
     rng = np.random.default_rng(0)
     x = rng.standard_normal((7, 6)).astype(np.float32)
@@ -147,7 +147,7 @@ def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
 
 
 def test_frozen_backbone_fine_tuning(device):
-    backbone, head = nn.Dense(4, 4), nn.Dense(4, 2)
+    backbone, head = nn.Linear(4, 4), nn.Linear(4, 2)
     m = nn.Sequential(backbone, nn.ReLU(), head).to(device)
     before = backbone.weight.numpy().copy()
     backbone.requires_grad_(False)
@@ -170,12 +170,12 @@ def test_setattr_errors_and_module_list():
         m.scale = ag.ones(4)
     with pytest.raises(TypeError, match="sub-module 'fc'"):
         m.fc = 3
-    layers = nn.ModuleList([nn.Dense(2, 2) for _ in range(3)])
+    layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
     assert len(list(layers.parameters())) == 6 and isinstance(layers[1], nn.Dense)
-    d = nn.ModuleDict({"a": nn.Dense(1, 1)})
+    d = nn.ModuleDict({"a": nn.Linear(1, 1)})
     assert "a" in d and len(list(d.parameters())) == 2
 
 
 def test_repr_mentions_layers():
-    text = repr(nn.Sequential(nn.Dense(3, 4), nn.ReLU()))
-    assert "(0): Dense(in_features=3, out_features=4, bias=True)" in text and "(1): ReLU()" in text
+    text = repr(nn.Sequential(nn.Linear(3, 4), nn.ReLU()))
+    assert "(0): Linear(in_features=3, out_features=4, bias=True)" in text and "(1): ReLU()" in text

@@ -20,7 +20,7 @@ def digits():
 
 def _mlp(seed=0, device="cpu"):
     ag.manual_seed(seed)
-    return nn.Sequential(nn.Dense(784, 32), nn.ReLU(), nn.Dense(32, 10)).to(device)
+    return nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10)).to(device)
 
 
 def test_fit_matches_an_explicit_loop_and_learns(digits, device):
@@ -74,7 +74,7 @@ class ModeRecorder(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.dense = nn.Dense(4, 3)
+        self.dense = nn.Linear(4, 3)
         self.calls = []
 
     def forward(self, x):
@@ -123,13 +123,13 @@ def test_binary_and_regression_losses_train():
     x = rng.standard_normal((200, 3)).astype(np.float32)
     w = np.array([1.5, -2.0, 0.5], np.float32)
     ag.manual_seed(0)
-    classifier = nn.Dense(3, 1)
+    classifier = nn.Linear(3, 1)
     classifier.compile("adam", "binary_crossentropy", metrics=["accuracy", "precision", "recall"])
     classifier.optimizer.param_groups[0]["lr"] = 0.05
     classifier.fit(x, (x @ w > 0).astype(np.int64), epochs=5, batch_size=20, verbose=0)
     result = classifier.evaluate(x, (x @ w > 0).astype(np.int64))
     assert result["accuracy"] > 0.9 and result["precision"] > 0.85 and result["recall"] > 0.85
-    regressor = nn.Dense(3, 1)
+    regressor = nn.Linear(3, 1)
     regressor.compile("sgd", "mse", metrics=["mae"])
     history = regressor.fit(x, x @ w, epochs=5, batch_size=10, verbose=0)
     assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
@@ -141,13 +141,13 @@ def test_categorical_and_hinge_losses_train():
     x = rng.standard_normal((120, 2)).astype(np.float32)
     labels = (x[:, 0] > 0).astype(np.int64) + (x[:, 1] > 0)  # three classes
     ag.manual_seed(0)
-    model = nn.Sequential(nn.Dense(2, 16), nn.ReLU(), nn.Dense(16, 3))
+    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
     model.compile(lambda params: nn.optim.Adam(params, lr=0.03), "categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(x, np.eye(3, dtype=np.float32)[labels], epochs=10, batch_size=20, verbose=0)
     assert history.history["accuracy"][-1] > 0.85
     assert model.evaluate(x, np.eye(3)[labels])["accuracy"] == pytest.approx(
         (model.predict(x).numpy().argmax(1) == labels).mean())
-    svm = nn.Dense(2, 1)
+    svm = nn.Linear(2, 1)
     svm.compile(lambda params: nn.optim.SGD(params, lr=0.1), "hinge", metrics=["accuracy"])
     signs = np.where(x[:, 0] - x[:, 1] > 0, 1.0, -1.0).astype(np.float32)
     svm.fit(x, signs, epochs=10, batch_size=10, verbose=0)
@@ -197,7 +197,7 @@ def test_history_plot_without_matplotlib_says_how_to_install(tmp_path, monkeypat
 
 
 def test_progress_output(capsys):
-    model = nn.Dense(2, 2)
+    model = nn.Linear(2, 2)
     model.compile("sgd", "cross_entropy", metrics=["accuracy"])
     x, y = np.zeros((8, 2), np.float32), np.zeros(8, np.int64)
     model.fit(x, y, epochs=2, batch_size=4, verbose=0)
@@ -246,14 +246,14 @@ def test_progress_bar_on_a_terminal():
 class OneLogit(nn.Module):
     def __init__(self):
         super().__init__()
-        self.dense = nn.Dense(4, 1)
+        self.dense = nn.Linear(4, 1)
 
     def forward(self, x):
         return self.dense(x).reshape(-1)
 
 
 def _compiled_mlp(**kw):
-    model = nn.Sequential(nn.Dense(4, 3))
+    model = nn.Sequential(nn.Linear(4, 3))
     return model.compile(kw.pop("optimizer", "adam"), kw.pop("loss", "sparse_categorical_crossentropy"), **kw)
 
 
@@ -279,6 +279,6 @@ def test_bad_input_errors_name_the_value_and_the_fix():
     with pytest.raises(ValueError, match=r"unknown metric 'acuracy'; accepted names: accuracy"):
         _compiled_mlp(metrics=["acuracy"])
     with pytest.raises(RuntimeError, match=r"not compiled; call model.compile"):
-        nn.Dense(4, 3).fit(x, np.zeros(10, np.int64))
+        nn.Linear(4, 3).fit(x, np.zeros(10, np.int64))
     with pytest.raises(ValueError, match=r"y \(the targets\) is missing"):
         _compiled_mlp().fit(x, verbose=0)

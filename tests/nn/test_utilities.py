@@ -40,7 +40,7 @@ def test_ensemble_average_probabilities_and_vote(device):
 
 def test_ensemble_is_a_module_that_trains_its_members():
     ag.manual_seed(0)
-    members = [nn.Dense(3, 2) for _ in range(3)]
+    members = [nn.Linear(3, 2) for _ in range(3)]
     ensemble = Ensemble(members, "average")
     assert len(list(ensemble.parameters())) == 6 and "models.2.weight" in ensemble.state_dict()
     x = np.random.default_rng(0).standard_normal((60, 3)).astype(np.float32)
@@ -59,7 +59,7 @@ def _regression_data():
 
 def _build(lr, hidden=4):
     ag.manual_seed(0)
-    model = nn.Sequential(nn.Dense(2, hidden), nn.Dense(hidden, 1))
+    model = nn.Sequential(nn.Linear(2, hidden), nn.Linear(hidden, 1))
     return model.compile(nn.optim.SGD(model.parameters(), lr=lr), "mse", metrics=["mae"])
 
 
@@ -92,7 +92,7 @@ def test_random_search_is_seeded():
 
 def test_saliency_of_a_linear_model_is_its_weights(device):
     ag.manual_seed(0)
-    model = nn.Dense(5, 3).to(device)
+    model = nn.Linear(5, 3).to(device)
     x = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
     w = model.weight.numpy()  # (out, in), as PyTorch
     maps = saliency(model, x, target=[0, 1, 2, 1])
