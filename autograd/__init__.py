@@ -19,18 +19,34 @@ from . import methods as _methods  # noqa: F401  (binds operators and methods on
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle
-from .creation import (arange, empty, eye, from_dlpack, full, full_like, linspace, manual_seed, ones, ones_like,
-                       rand, randint, randn, tensor, zeros, zeros_like)
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
+                       manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor,
+                       zeros, zeros_like)
 from .broadcast import unbroadcast
 from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log, log1p, logical_and, logical_not,
-                              logical_or, lt, maximum, minimum, mul, ne, neg, pow, sign, sin, sqrt,
+                              logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sign, sin, sqrt,
                               sub, tanh, where)
-from .ops.activation import relu, sigmoid
-from .ops.reduction import all, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
-from .ops.linalg import matmul, norm
-from .ops.shape import (broadcast_to, concatenate, expand_dims, flatten, flip, pad, reshape, split, squeeze, stack,
-                        swapaxes, transpose, unsqueeze)
+from .ops.activation import log_softmax, relu, sigmoid, softmax
+from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var)
+from .ops.linalg import bmm, dot, matmul, mm, mv, norm, outer
+from .ops.shape import (broadcast_to, expand, expand_dims, flatten, flip, moveaxis, movedim, narrow, pad, permute,
+                        repeat_interleave, reshape, squeeze, swapaxes, swapdims, t, transpose, unflatten, unsqueeze)
+from .ops.joining import cat, chunk, concat, concatenate, split, stack, tensor_split, unbind
 from .ops.indexing import one_hot, take_along_axis
+from .ops.gather import gather, index_select, masked_fill, scatter, scatter_add
+from .ops.scan import cumprod, cumsum
+from .ops.sorting import argsort, sort, topk
+from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
 from .ops.convert import astype, to
+from . import accelerator, cuda
+from . import backend_flags as backends
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+
+# PyTorch's dtype names; kept out of __all__ so that `from autograd import *` never hides Python's float/int/bool
+float, double, half = float32, float64, float16
+long, int, short = int64, int32, int16
+bool = bool_
+_TORCH_DTYPE_NAMES = ("float", "double", "half", "long", "int", "short", "bool")
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES]

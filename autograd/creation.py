@@ -56,19 +56,71 @@ def empty(*shape, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.empty(_shape(shape), dtype=dtype or default_float), d, requires_grad)
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
-    """Zeros with the shape, dtype and device of `t`."""
-    return zeros(t.shape, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
+    return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
-    """Ones with the shape, dtype and device of `t`."""
-    return ones(t.shape, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+def ones_like(input, dtype=None, device=None, requires_grad=False):
+    """Ones with the shape (and, unless given, the dtype and device) of `input`."""
+    return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False):
-    """`fill_value` with the shape, dtype and device of `t`."""
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=t.device, requires_grad=requires_grad)
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """`fill_value` with the shape (and, unless given, the dtype and device) of `input`."""
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False):
+    """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
+    return empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+
+
+def _float_like(op, input, dtype):
+    dtype = np.dtype(dtype or input.dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
+    return dtype
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False):
+    """Uniform samples in [0, 1) with the shape (and, unless given, the dtype and device) of `input`."""
+    return rand(input.shape, dtype=_float_like("rand_like", input, dtype), device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples with the shape (and, unless given, the dtype and device) of `input`."""
+    return randn(input.shape, dtype=_float_like("randn_like", input, dtype), device=device or input.device,
+                 requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None, device=None):
+    """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
+    if high is None:
+        low, high = 0, low
+    t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
+    return t.astype(dtype or input.dtype)
+
+
+def from_numpy(ndarray):
+    """A `cpu` tensor sharing memory with a NumPy array (same dtype; changes show in both)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    return Tensor._make(ndarray, _device("cpu"), None, 0, False)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """`data` as a tensor, sharing memory when it already is one (or a NumPy array on a CPU device) of the
+    asked dtype; copying otherwise."""
+    if isinstance(data, Tensor):
+        out = data if device is None else data.to(device)
+        return out if dtype is None else out.astype(dtype)
+    d = _device(device)
+    if isinstance(data, np.ndarray) and d.host_memory and (dtype is None or np.dtype(dtype) == data.dtype):
+        return Tensor._make(data, d, None, 0, False)
+    return Tensor(data, dtype=dtype, device=d)
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -106,7 +158,9 @@ def randn(*shape, dtype=None, device=None, requires_grad=False):
 
 
 def randint(low, high=None, size=(), dtype=np.int64, device=None):
-    """Integers uniform in [low, high) (or [0, low) when high is None)."""
+    """Integers uniform in [low, high) (or [0, low) when high is None); also PyTorch's randint(high, size)."""
+    if isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     d = _device(device)

@@ -125,7 +125,7 @@ def _add_to_buffer(buffers, node, idx, g):
 
 def _run_node(node, gs, graph_mode):
     if node._freed:
-        raise GraphError(f"backward through {node.name()} a second time: its saved values were freed after the "
+        raise GraphError(f"backward through {node.label()} a second time: its saved values were freed after the "
                          "first backward; call the first .backward(retain_graph=True) if you need to go "
                          "through the graph again")
     if node._saved_at is not None and node._saved_at != clock.tick:
@@ -146,7 +146,7 @@ def _run_node(node, gs, graph_mode):
     if len(in_grads) != len(node.parents):
         _raise_arity(node, in_grads)
     if state.anomaly:
-        _check_finite(node.name(), "backward", [g._data if isinstance(g, Tensor) else g for g in in_grads],
+        _check_finite(node.label(), "backward", [g._data if isinstance(g, Tensor) else g for g in in_grads],
                       node.device)
     return in_grads
 
@@ -156,20 +156,20 @@ def _check_saved(node):
     for k, arr in enumerate(node.saved_tensors):
         if modified_since(arr, node._saved_at):
             shape = tuple(getattr(arr, "shape", ()))
-            raise GraphError(f"{node.name()}: a tensor of shape {shape} that it saved for backward (saved value "
+            raise GraphError(f"{node.label()}: a tensor of shape {shape} that it saved for backward (saved value "
                              f"{k}) was modified in place after it was used; change a copy (t.clone()) instead, "
                              "or make the in-place change after backward")
 
 
 def _raise_arity(node, in_grads):
-    raise GraphError(f"{node.name()}.backward returned {len(in_grads)} gradients for "
+    raise GraphError(f"{node.label()}.backward returned {len(in_grads)} gradients for "
                      f"{len(node.parents)} forward arguments")
 
 
 def _graph_backward(node, gs):
     """Run node.backward on Tensors so that the gradient computation is itself recorded."""
     if not node.differentiable_backward:
-        raise GraphError(f"create_graph: {node.name()} has a fused backward that cannot be differentiated again; "
+        raise GraphError(f"create_graph: {node.label()} has a fused backward that cannot be differentiated again; "
                          "use the composite form of this op for higher-order gradients")
     saved = node.saved_tensors
     node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)

@@ -32,7 +32,7 @@ def op_error(cls, args, exc):
                 "reshape one operand (e.g. with unsqueeze) so they line up")
     else:
         hint = text
-    return kind(f"{cls.name()}: invalid input ({describe(args)}): {hint}")
+    return kind(f"{cls.label()}: invalid input ({describe(args)}): {hint}")
 
 
 def kernel_message(args, exc):

@@ -80,7 +80,7 @@ class Function:
             parent_idx.append(0)
             needs.append(False)
         if device is None:
-            raise TypeError(f"{cls.name()}: expected at least one Tensor argument")
+            raise TypeError(f"{cls.label()}: expected at least one Tensor argument")
         ctx.device = device
         ctx.xp = device.xp
         record = record and state.enabled
@@ -98,7 +98,7 @@ class Function:
             device = ctx.out_device
         if not record:
             if state.anomaly:
-                _check_finite(cls.name(), "forward", out if isinstance(out, tuple) else (out,), device)
+                _check_finite(cls.label(), "forward", out if isinstance(out, tuple) else (out,), device)
             if isinstance(out, tuple):
                 return tuple(_wrap(o, device, None, 0) for o in out)
             return _wrap(out, device, None, 0)
@@ -117,13 +117,37 @@ class Function:
             ctx.out_ids = (id(out),)
             results = _wrap(out, device, ctx, 0)
         if state.anomaly:
-            _check_finite(cls.name(), "forward", out if isinstance(out, tuple) else (out,), device)
+            _check_finite(cls.label(), "forward", out if isinstance(out, tuple) else (out,), device)
         return results
 
     @classmethod
-    def name(cls):
-        """The op's name as users see it in messages."""
+    def label(cls):
+        """The op's name as messages show it (e.g. 'conv2d')."""
         return getattr(cls, "op_name", None) or cls.__name__.lower()
+
+    @classmethod
+    def name(cls):
+        """The graph node's name as PyTorch shows it: 'AddBackward0' (a user's Function: 'MyFnBackward')."""
+        suffix = "Backward0" if cls.__module__.startswith("autograd.") else "Backward"
+        return cls.__name__ + suffix
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self):
+        """One (node, output index) pair per forward argument, as PyTorch's grad_fn.next_functions: the
+        Function that made a tensor argument, an AccumulateGrad for a leaf that requires grad, or
+        (None, 0) for an argument that needs no gradient."""
+        pairs = []
+        for parent, idx in zip(self.parents, self.parent_idx):
+            if parent is None:
+                pairs.append((None, 0))
+            elif isinstance(parent, Tensor):
+                pairs.append((AccumulateGrad(parent), 0))
+            else:
+                pairs.append((parent, idx))
+        return tuple(pairs)
 
     def release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
@@ -134,11 +158,28 @@ class Function:
 
 
 
+class AccumulateGrad:
+    """The graph's end at a leaf: where backward accumulates into `variable.grad` (PyTorch's name)."""
+
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @staticmethod
+    def name():
+        """'torch::autograd::AccumulateGrad', the name PyTorch gives this node."""
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad of a leaf of shape {self.variable.shape}>"
+
+
 def _mixed_devices(cls, args):
     devices = [str(a._device) for a in args if isinstance(a, Tensor)]
     shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
     raise DeviceError(
-        f"{cls.name()}: tensors are on different devices {devices} (shapes {shapes}); "
+        f"{cls.label()}: tensors are on different devices {devices} (shapes {shapes}); "
         f"move them to one device first, e.g. t.to('{devices[0]}')")
 
 

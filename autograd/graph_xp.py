@@ -6,6 +6,7 @@ cupy, and for higher-order gradients it is this module, so the same formula reco
 import numpy
 
 from .ops import elementwise as _E
+from .ops import joining as _J
 from .ops import shape as _S
 
 exp = _E.exp
@@ -21,8 +22,8 @@ minimum = _E.minimum
 where = _E.where
 broadcast_to = _S.broadcast_to
 flip = _S.flip
-concatenate = _S.concatenate
-stack = _S.stack
+concatenate = _J.concatenate
+stack = _J.stack
 
 
 def ones(shape, dtype=bool):

@@ -7,13 +7,20 @@ from .engine import run_backward
 from .errors import GraphError
 from .grad_mode import state
 from .hooks import add_hook
-from .ops import convert as C
+from .methods_convert import BINDINGS
+from .methods_inplace import inplace, normal_, rebind, uniform_
 from .ops import activation as A
+from .ops import convert as C
 from .ops import elementwise as E
+from .ops import gather as G
 from .ops import indexing as I
+from .ops import joining as J
 from .ops import linalg as L
 from .ops import reduction as R
+from .ops import rounding as RD
+from .ops import scan as SC
 from .ops import shape as S
+from .ops import sorting as SO
 from .ops.setitem import setitem
 from .tensor import Tensor, _check_inplace
 
@@ -24,43 +31,11 @@ def _reflected(fn):
     return method
 
 
-def _axes_args(axes):
-    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-        return axes[0]
-    return axes or None
-
-
-def _inplace(fn, name):
-    """t op= other: changes t's memory when no graph is involved, else rebinds t to the new result."""
-    def method(self, other):
-        other_grad = isinstance(other, Tensor) and other.requires_grad
-        if state.enabled and (self.requires_grad or other_grad):
-            if self._node is None and self.requires_grad:
-                _check_inplace(self, name)
-            result = fn(self, other)
-            _rebind(self, result)
-            return self
-        result = fn(Tensor._make(self._data, self._device, None, 0, False), other)
-        if result.shape != self.shape:
-            raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
-                             "an in-place op cannot change the shape")
-        self._data[...] = result._data
-        self._bump_version()
-        return self
-    return method
-
-
-def _rebind(t, result):
-    """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
-    t._data, t._node, t._out_idx = result._data, result._node, result._out_idx
-    t.requires_grad = result.requires_grad
-
-
 def _setitem(self, index, value):
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
-        _rebind(self, setitem(self, index, value))
+        rebind(self, setitem(self, index, value))
         return
     index = I._prepare_index(self, index)
     self._data[index] = value._data if isinstance(value, Tensor) else value
@@ -89,51 +64,99 @@ def _backward(self, grad=None, retain_graph=False, create_graph=False):
     run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
 
 
-def _to(self, target):
-    """This tensor on another device ('cpu', 'numba', 'cuda:0') or with another dtype."""
-    return C.to(self, target)
-
-
-def _astype(self, dtype):
-    """This tensor with another dtype (differentiable between float dtypes)."""
-    return C.astype(self, dtype)
-
-
-def _cpu(self):
-    """This tensor on the `cpu` device."""
-    return C.to(self, "cpu")
-
-
 def _reshape(self, *shape):
     return S.reshape(self, *shape)
 
 
-def _transpose(self, *axes):
-    return S.transpose(self, _axes_args(axes))
+def _permute(self, *dims):
+    return S.permute(self, *dims)
+
+
+def _expand(self, *sizes):
+    return S.expand(self, *sizes)
+
+
+def _repeat(self, *sizes):
+    return S.repeat(self, *sizes)
+
+
+def _view_as(self, other):
+    return S.reshape(self, other.shape)
+
+
+def _expand_as(self, other):
+    return S.broadcast_to(self, other.shape)
+
+
+def _flip(self, *dims, axis=None):
+    return S.flip(self, dims[0] if len(dims) == 1 else (dims or None), axis=axis)
+
+
+def _method(fn):
+    """`fn(input, *args)` as a method (a plain function would do, but this keeps its own name)."""
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
 
 
 _BINDINGS = {
-    "T": property(_T), "clone": _clone, "register_hook": _register_hook, "backward": _backward, "to": _to,
-    "astype": _astype, "cpu": _cpu,
+    "T": property(_T), "mT": property(lambda self: S.swapaxes(self, -2, -1)), "clone": _clone,
+    "register_hook": _register_hook, "backward": _backward, "astype": C.astype,
+    "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
+    "numba": lambda self: C.to(self, "numba"), "detach_": lambda self: self.requires_grad_(False),
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
     "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
+    "__floordiv__": lambda self, other: E.div(self, other, rounding_mode="floor"),
+    "__rfloordiv__": lambda self, other: E.div(other, self, rounding_mode="floor"),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
     "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
     "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor, "__invert__": E.logical_not,
-    "__iadd__": _inplace(E.add, "+="), "__isub__": _inplace(E.sub, "-="), "__imul__": _inplace(E.mul, "*="),
-    "__itruediv__": _inplace(E.div, "/="),
+    "__iadd__": inplace(E.add, "+="), "__isub__": inplace(E.sub, "-="), "__imul__": inplace(E.mul, "*="),
+    "__itruediv__": inplace(E.div, "/="), "__ipow__": inplace(E.pow, "**="),
     "__getitem__": I.getitem, "__setitem__": _setitem,
-    "exp": E.exp, "log": E.log, "log1p": E.log1p, "sqrt": E.sqrt, "abs": E.abs, "sin": E.sin, "cos": E.cos,
-    "tanh": E.tanh, "sigmoid": A.sigmoid, "relu": A.relu, "clip": E.clip, "maximum": E.maximum,
-    "minimum": E.minimum, "sign": E.sign,
-    "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "argmax": R.argmax,
-    "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod, "any": R.any, "all": R.all, "norm": L.norm,
-    "matmul": L.matmul, "reshape": _reshape, "view": _reshape, "transpose": _transpose, "permute": _transpose,
-    "swapaxes": S.swapaxes, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "expand_dims": S.expand_dims,
-    "broadcast_to": S.broadcast_to, "flatten": S.flatten, "flip": S.flip, "pad": S.pad, "split": S.split,
-    "take_along_axis": I.take_along_axis,
+    # arithmetic and math, PyTorch's names (NumPy's where they differ stay too)
+    "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul, "div": E.div, "divide": E.div,
+    "true_divide": E.div, "pow": E.pow, "neg": E.neg, "negative": E.neg, "exp": E.exp, "log": E.log,
+    "log1p": E.log1p, "log2": RD.log2, "log10": RD.log10, "sqrt": E.sqrt, "rsqrt": RD.rsqrt, "square": RD.square,
+    "reciprocal": RD.reciprocal, "abs": E.abs, "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": A.sigmoid,
+    "relu": A.relu, "sign": E.sign, "clip": E.clip, "clamp": RD.clamp, "maximum": E.maximum, "minimum": E.minimum,
+    "floor": RD.floor, "ceil": RD.ceil, "round": RD.round, "trunc": RD.trunc,
+    "isnan": RD.isnan, "isinf": RD.isinf, "isfinite": RD.isfinite, "where": lambda self, cond, other: E.where(cond, self, other),
+    "eq": E.eq, "ne": E.ne, "lt": E.lt, "le": E.le, "gt": E.gt, "ge": E.ge,
+    "logical_and": E.logical_and, "logical_or": E.logical_or, "logical_not": E.logical_not,
+    "logical_xor": E.logical_xor,
+    "equal": lambda self, other: self.shape == other.shape and bool(E.eq(self, other).all()),
+    # reductions
+    "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "amax": R.amax,
+    "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod,
+    "any": R.any, "all": R.all, "norm": L.norm, "cumsum": SC.cumsum, "cumprod": SC.cumprod,
+    "sort": SO.sort, "argsort": SO.argsort, "topk": SO.topk,
+    # products
+    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
+    # shape
+    "reshape": _reshape, "view": _reshape, "view_as": _view_as, "reshape_as": _view_as,
+    "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapaxes,
+    "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
+    "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to, "expand": _expand, "expand_as": _expand_as,
+    "flatten": S.flatten, "unflatten": S.unflatten, "flip": _flip, "pad": S.pad, "narrow": S.narrow,
+    "repeat": _repeat, "repeat_interleave": S.repeat_interleave,
+    "split": J.split, "chunk": J.chunk, "tensor_split": J.tensor_split, "unbind": J.unbind,
+    # indexing
+    "take_along_axis": I.take_along_axis, "gather": G.gather, "scatter": G.scatter, "scatter_add": G.scatter_add,
+    "index_select": G.index_select, "masked_fill": G.masked_fill,
+    # in place
+    "uniform_": uniform_, "normal_": normal_,
 }
+
+# the in-place `_` forms of PyTorch's out-of-place methods
+for _name in ("add sub mul div pow neg exp log log1p sqrt abs sin cos tanh sigmoid relu sign clamp clip "
+              "floor ceil round trunc masked_fill scatter scatter_add reciprocal rsqrt square").split():
+    _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
+
+_BINDINGS.update(BINDINGS)
 
 for _name, _fn in _BINDINGS.items():
     setattr(Tensor, _name, _fn)

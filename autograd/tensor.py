@@ -57,10 +57,6 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def size(self):
-        return int(self._data.size)
-
-    @property
     def dtype(self):
         return self._data.dtype
 
@@ -166,7 +162,7 @@ class Tensor:
         if self.dtype != np.float32 and self.dtype.kind == "f":
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
-            extras.append(f"grad_fn={self._node.name()}")
+            extras.append(f"grad_fn=<{self._node.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"

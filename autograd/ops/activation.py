@@ -7,6 +7,7 @@ import math
 
 from ..errors import GraphError
 from ..function import Function
+from .dims import check_tensor, dim_or, normalize
 from .elementwise import maximum
 
 
@@ -140,3 +141,24 @@ def sigmoid(x):
 def relu(x):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
     return Relu.apply(x) if x.dtype.kind == "f" else maximum(x, 0)
+
+
+def _softmax(op, input, dim, dtype, axis, log):
+    dim = dim_or(op, dim, axis, -1)
+    check_tensor(op, input)
+    if dtype is not None:
+        input = input.astype(dtype)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
+                        "convert it with .float()")
+    return Softmax.apply(input, normalize(op, dim, input.ndim) if input.ndim else None, log)
+
+
+def softmax(input, dim=None, dtype=None, *, axis=None):
+    """exp(x) normalised to sum to 1 along `dim` (default the last; stable for large inputs)."""
+    return _softmax("softmax", input, dim, dtype, axis, False)
+
+
+def log_softmax(input, dim=None, dtype=None, *, axis=None):
+    """log(softmax(x)) along `dim`, computed without overflow or log(0)."""
+    return _softmax("log_softmax", input, dim, dtype, axis, True)

@@ -295,14 +295,18 @@ def _promote_slow(a, b):
     return (t, other) if ta else (other, t)
 
 
-def add(a, b):
-    """a + b, broadcasting."""
-    return Add.apply(*_promote(a, b))
+def add(input, other, *, alpha=1):
+    """input + alpha * other, broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Add.apply(*_promote(input, other))
 
 
-def sub(a, b):
-    """a - b, broadcasting."""
-    return Sub.apply(*_promote(a, b))
+def sub(input, other, *, alpha=1):
+    """input - alpha * other, broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Sub.apply(*_promote(input, other))
 
 
 def mul(a, b):
@@ -310,8 +314,11 @@ def mul(a, b):
     return Mul.apply(*_promote(a, b))
 
 
-def div(a, b):
-    """a / b (true division), broadcasting."""
+def div(a, b, *, rounding_mode=None):
+    """a / b (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
+    gradient through the rounding, as in PyTorch's floor division)."""
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
     a, b = _promote(a, b)
     if isinstance(a, Tensor) and a._data.dtype.kind != "f" and (not isinstance(b, Tensor) or b._data.dtype.kind != "f"):
         a = a.astype(np.float32)
@@ -373,9 +380,28 @@ def sign(x):
     return Sign.apply(x)
 
 
-def clip(x, a_min=None, a_max=None):
-    """x limited to [a_min, a_max] (either may be None); gradient 1 inside the range, 0 outside."""
-    return Clip.apply(x, a_min, a_max)
+def clip(input, min=None, max=None, *, a_min=None, a_max=None):
+    """input limited to [min, max] (either may be None; NumPy's a_min/a_max accepted); gradient 1 inside
+    the range, 0 outside."""
+    low = min if a_min is None else a_min
+    high = max if a_max is None else a_max
+    return Clip.apply(input, low, high)
+
+
+def _rounded_div(a, b, mode):
+    if mode not in ("trunc", "floor"):
+        raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
+    a, b = _promote(a, b)
+    t = a if isinstance(a, Tensor) else b
+    av = a._data if isinstance(a, Tensor) else a
+    bv = b._data if isinstance(b, Tensor) else b
+    xp = t._device.xp
+    if t.dtype.kind in "iub" and (not isinstance(b, Tensor) or b.dtype.kind in "iub"):
+        out = xp.floor_divide(av, bv) if mode == "floor" else xp.trunc(xp.true_divide(av, bv)).astype(t.dtype)
+    else:
+        q = xp.true_divide(av, bv)
+        out = xp.floor(q) if mode == "floor" else xp.trunc(q)
+    return Tensor._make(out, t._device, None, 0, False)
 
 
 def maximum(a, b):

@@ -4,6 +4,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..function import Function
 from .elementwise import _promote
+from .dims import resolve
 from .reduction import _axes
 
 
@@ -91,17 +92,55 @@ def matmul(a, b):
     return MatMul.apply(*_promote(a, b))
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector p-norm over `axis` (all axes when None: the Frobenius norm for ord None or 'fro').
+def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdims=None, dtype=None):
+    """Vector p-norm over `dim` (all dims when None: the Frobenius norm for p 'fro' or 2), as torch.norm.
 
-    ord: None/2/'fro' (Euclidean), 1, inf, or any p > 0.
+    p (NumPy's `ord`): 'fro'/None/2 (Euclidean), 1, inf, or any p > 0.
     """
-    if ord in (None, "fro"):
-        ord = 2
-    if isinstance(ord, str) or ord <= 0:
-        raise ValueError(f"norm: ord={ord!r} is not supported; use None, 'fro', 1, 2, inf or any p > 0")
-    axes = _axes(axis, x.ndim)
-    return VectorNorm.apply(x, ord, axes, keepdims)
+    p = p if ord is None else ord
+    dim, keepdim = resolve("norm", dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        input = input.astype(dtype)
+    if p in (None, "fro"):
+        p = 2
+    if isinstance(p, str) or p <= 0:
+        raise ValueError(f"norm: p (NumPy's ord) = {p!r} is not supported; use 'fro', 1, 2, inf or any p > 0")
+    return VectorNorm.apply(input, p, _axes(dim, input.ndim), keepdim)
+
+
+def mm(input, mat2):
+    """The product of two matrices (2-D only)."""
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise ValueError(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2):
+    """Batched matrix products of (B, n, m) and (B, m, p) tensors."""
+    if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
+        raise ValueError(f"bmm: expects (B, n, m) and (B, m, p) tensors, got shapes {input.shape} and {mat2.shape}")
+    return matmul(input, mat2)
+
+
+def mv(input, vec):
+    """The product of a matrix and a vector."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise ValueError(f"mv: expects a 2-D and a 1-D tensor, got shapes {input.shape} and {vec.shape}")
+    return matmul(input, vec)
+
+
+def dot(input, other):
+    """The inner product of two 1-D tensors."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise ValueError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {other.shape}; use matmul")
+    return matmul(input, other)
+
+
+def outer(input, vec2):
+    """The outer product of two 1-D tensors."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise ValueError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
+    return matmul(input.reshape(-1, 1), vec2.reshape(1, -1))
 
 
 class Linear(Function):

@@ -1,10 +1,18 @@
-"""Reductions: sum, mean, var, std, max, min, argmax, argmin, logsumexp, prod."""
+"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, logsumexp, prod, any, all.
+
+Signatures are PyTorch's (`dim`, `keepdim`; `max(dim)` returns `(values, indices)`; var/std unbiased by
+default); NumPy's `axis`/`keepdims`/`ddof` spellings are accepted too.
+"""
 import builtins
+from collections import namedtuple
 
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .dims import check_tensor, normalize, resolve
+from .elementwise import maximum, minimum
+from .indexing import take_along_axis
 
 
 def _axes(axis, ndim):
@@ -168,70 +176,146 @@ class Prod(Function):
         return g * others
 
 
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
-    return Sum.apply(x, axis=axis, keepdims=keepdims)
+#: what max/min/sort/topk/... with a dim return, as PyTorch's torch.return_types: a tuple with names
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
 
 
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over `axis`."""
-    if x.dtype.kind != "f":
-        x = x.astype(np.float32)
-    return Mean.apply(x, axis=axis, keepdims=keepdims)
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Sum over `dim` (an int or tuple; None: all dims)."""
+    dim, keepdim = resolve("sum", dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        input = input.astype(dtype)
+    return Sum.apply(input, axis=dim, keepdims=keepdim)
 
 
-def var(x, axis=None, ddof=0, keepdims=False):
-    """Variance over `axis` with `ddof` delta degrees of freedom (NumPy's default 0)."""
-    return Var.apply(x, axis=axis, ddof=ddof, keepdims=keepdims)
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Arithmetic mean over `dim` (integer input is averaged as float32)."""
+    dim, keepdim = resolve("mean", dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        input = input.astype(dtype)
+    if input.dtype.kind != "f":
+        input = input.astype(np.float32)
+    return Mean.apply(input, axis=dim, keepdims=keepdim)
 
 
-def std(x, axis=None, ddof=0, keepdims=False):
-    """Standard deviation over `axis` (square root of var; gradient 0 where it is 0)."""
-    return Std.apply(x, axis=axis, ddof=ddof, keepdims=keepdims)
+def _correction(op, unbiased, correction, ddof):
+    """The degrees-of-freedom correction from PyTorch's `unbiased`/`correction` or NumPy's `ddof` (default 1)."""
+    given = [name for name, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof)) if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"{op}: pass only one of unbiased, correction and ddof (got {', '.join(given)})")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    if correction is not None:
+        return correction
+    return 1 if ddof is None else ddof
 
 
-def max(x, axis=None, keepdims=False):
-    """Largest value over `axis`."""
-    return Extremum.apply(x, axis=axis, keepdims=keepdims, largest=True)
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
+    """Variance over `dim`, divided by N - correction (PyTorch's default: unbiased, correction=1).
+
+    `var(x, False)` (PyTorch's legacy unbiased flag) and NumPy's `ddof=` are accepted.
+    """
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    dim, keepdim = resolve("var", dim, axis, keepdim, keepdims)
+    return Var.apply(input, axis=dim, ddof=_correction("var", unbiased, correction, ddof), keepdims=keepdim)
 
 
-def min(x, axis=None, keepdims=False):
-    """Smallest value over `axis`."""
-    return Extremum.apply(x, axis=axis, keepdims=keepdims, largest=False)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
+    """Standard deviation over `dim` (square root of var, unbiased by default; gradient 0 where it is 0)."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    dim, keepdim = resolve("std", dim, axis, keepdim, keepdims)
+    return Std.apply(input, axis=dim, ddof=_correction("std", unbiased, correction, ddof), keepdims=keepdim)
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over `axis`, computed without overflow."""
-    return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
+def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
+    check_tensor(op, input)
+    if isinstance(dim, Tensor):   # torch.max(a, b): the elementwise maximum
+        return (maximum if largest else minimum)(input, dim)
+    dim, keepdim = resolve(op, dim, axis, keepdim, keepdims)
+    if dim is None:
+        return Extremum.apply(input, axis=None, keepdims=False, largest=largest)
+    d = normalize(op, dim, input.ndim)
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"{op}: dim {dim} of shape {input.shape} is empty, so it has no {op}imum")
+    indices = _arg(input, d, True, "argmax" if largest else "argmin")
+    values = take_along_axis(input, indices, d) if input.ndim else input
+    if not keepdim and input.ndim:
+        shape = input.shape[:d] + input.shape[d + 1:]
+        values, indices = values.reshape(shape), indices.reshape(shape)
+    return result(values, indices)
 
 
-def prod(x, axis=None, keepdims=False):
-    """Product over `axis` (gradient exact even with zeros)."""
-    return Prod.apply(x, axis=axis, keepdims=keepdims)
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The largest value; with `dim`, `(values, indices)` along it (the gradient goes to the index picked);
+    with a Tensor as second argument, the elementwise maximum."""
+    return _extreme("max", input, dim, keepdim, axis, keepdims, True, MaxResult)
 
 
-def argmax(x, axis=None, keepdims=False):
-    """Index of the largest value (flat index when axis is None), as int64; no gradient."""
-    return _arg(x, axis, keepdims, x._device.xp.argmax)
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The smallest value; with `dim`, `(values, indices)` along it; with a Tensor, the elementwise minimum."""
+    return _extreme("min", input, dim, keepdim, axis, keepdims, False, MinResult)
 
 
-def argmin(x, axis=None, keepdims=False):
-    """Index of the smallest value (flat index when axis is None), as int64; no gradient."""
-    return _arg(x, axis, keepdims, x._device.xp.argmin)
+def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    dim, keepdim = resolve("amax", dim, axis, keepdim, keepdims)
+    return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True)
 
 
-def _arg(x, axis, keepdims, fn):
+def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    dim, keepdim = resolve("amin", dim, axis, keepdim, keepdims)
+    return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False)
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """log(sum(exp(x))) over `dim`, computed without overflow."""
+    dim, keepdim = resolve("logsumexp", dim, axis, keepdim, keepdims)
+    return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Product over `dim` (gradient exact even with zeros)."""
+    dim, keepdim = resolve("prod", dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        input = input.astype(dtype)
+    return Prod.apply(input, axis=dim, keepdims=keepdim)
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the largest value along `dim` (of the flattened tensor when dim is None), as int64."""
+    dim, keepdim = resolve("argmax", dim, axis, keepdim, keepdims)
+    return _arg(input, dim, keepdim, "argmax")
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the smallest value along `dim` (of the flattened tensor when dim is None), as int64."""
+    dim, keepdim = resolve("argmin", dim, axis, keepdim, keepdims)
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(x, dim, keepdim, op):
+    check_tensor(op, x)
     if x.size == 0:
-        raise ValueError(f"argmax/argmin of an empty tensor (shape {x.shape})")
-    out = fn(x._data, axis=axis, keepdims=keepdims).astype(np.int64)
+        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
+    if dim is not None:
+        dim = normalize(op, dim, x.ndim) if x.ndim else None
+    out = getattr(x.device.xp, op)(x._data, axis=dim, keepdims=keepdim).astype(np.int64)
+    if dim is None and keepdim:
+        out = out.reshape((1,) * x.ndim)
     return Tensor._make(out, x._device, None, 0, False)
 
 
-def any(x, axis=None, keepdims=False):
-    """True where any element along `axis` is non-zero (bool tensor)."""
-    return Tensor._make(x._data.any(axis=axis, keepdims=keepdims), x._device, None, 0, False)
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """True where any element along `dim` is non-zero (bool tensor)."""
+    dim, keepdim = resolve("any", dim, axis, keepdim, keepdims)
+    return Tensor._make(input._data.any(axis=dim, keepdims=keepdim), input._device, None, 0, False)
 
 
-def all(x, axis=None, keepdims=False):
-    """True where every element along `axis` is non-zero (bool tensor)."""
-    return Tensor._make(x._data.all(axis=axis, keepdims=keepdims), x._device, None, 0, False)
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """True where every element along `dim` is non-zero (bool tensor)."""
+    dim, keepdim = resolve("all", dim, axis, keepdim, keepdims)
+    return Tensor._make(input._data.all(axis=dim, keepdims=keepdim), input._device, None, 0, False)

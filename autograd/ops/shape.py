@@ -1,9 +1,17 @@
-"""Shape ops: reshape, transpose, squeeze, broadcast, flip, pad, and joining/splitting tensors."""
+"""Shape ops: reshape, transpose/permute, squeeze/unsqueeze, flatten, expand, narrow, repeat, flip, pad.
+
+Meanings are PyTorch's (transpose swaps two dims, squeeze(dim) leaves a dim that is not 1); NumPy's
+spellings that PyTorch lacks stay accepted (transpose() reverses, expand_dims, swapaxes, moveaxis)."""
+import builtins
+import numbers
+import operator
+
 import numpy as np
 
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor
+from .dims import normalize, resolve
 
 
 class Reshape(Function):
@@ -59,50 +67,6 @@ class Pad(Function):
         return gy[ctx.crop], None, None
 
 
-class Concatenate(Function):
-    def forward(ctx, *arrays, axis=0):
-        ctx.axis = axis
-        ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
-        return ctx.xp.concatenate(arrays, axis=axis)
-
-    def backward(ctx, gy):
-        axis = ctx.axis % gy.ndim
-        lead = (slice(None),) * axis
-        return tuple(gy[lead + (slice(int(lo), int(hi)),)] for lo, hi in zip(ctx.bounds[:-1], ctx.bounds[1:]))
-
-    @staticmethod
-    def explain_error(args, exc):
-        shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
-        return (f"concatenate: shapes {shapes} do not fit together: all dimensions except the concatenation "
-                f"axis must match ({exc})")
-
-
-class Stack(Function):
-    def forward(ctx, *arrays, axis=0):
-        ctx.axis = axis
-        return ctx.xp.stack(arrays, axis=axis)
-
-    def backward(ctx, gy):
-        axis = ctx.axis % gy.ndim
-        lead = (slice(None),) * axis
-        return tuple(gy[lead + (i,)] for i in range(gy.shape[axis]))
-
-    @staticmethod
-    def explain_error(args, exc):
-        shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
-        return f"stack: every tensor must have the same shape, got {shapes}"
-
-
-class Split(Function):
-    def forward(ctx, x, indices_or_sections, axis=0):
-        ctx.axis = axis
-        ctx.shape = x.shape
-        return tuple(ctx.xp.split(x, indices_or_sections, axis=axis))
-
-    def backward(ctx, *grads):
-        return ctx.xp.concatenate(grads, axis=ctx.axis), None
-
-
 def reshape(x, *shape):
     """The same values in a new shape (one dimension may be -1)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -113,59 +77,184 @@ def reshape(x, *shape):
     return Reshape.apply(x, shape)
 
 
-def transpose(x, axes=None):
-    """Permute the axes (reverse them when axes is None)."""
-    if axes is not None:
-        axes = tuple(int(a) % x.ndim for a in axes)
-        if sorted(axes) != list(range(x.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
-    return Transpose.apply(x, axes)
+def _sizes(op, sizes):
+    """A shape given as separate ints or as one sequence, as a tuple of ints."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    try:
+        return tuple(operator.index(n) for n in sizes)
+    except TypeError:
+        raise TypeError(f"{op}: sizes must be ints, got {sizes!r}") from None
 
 
-def swapaxes(x, axis1, axis2):
-    """Exchange two axes."""
-    axes = list(range(x.ndim))
-    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-    return Transpose.apply(x, tuple(axes))
+def permute(input, *dims):
+    """The tensor with its dims reordered: result dim i is input dim dims[i]."""
+    dims = _sizes("permute", dims)
+    if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
+        raise ValueError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
+                         f"{input.shape}")
+    return Transpose.apply(input, tuple(d % input.ndim for d in dims))
 
 
-def _normalise_axis(axis, ndim, op):
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for {ndim} dimensions")
-    return axis % ndim
+def transpose(input, dim0=None, dim1=None):
+    """`input` with dims dim0 and dim1 swapped (PyTorch's meaning).
+
+    NumPy's spellings are accepted where PyTorch has none: no dims reverses them all, and one sequence
+    of dims permutes them (use permute for that).
+    """
+    if dim1 is None:
+        if dim0 is None:
+            return Transpose.apply(input, None)
+        if isinstance(dim0, (tuple, list)):
+            return permute(input, dim0)
+        raise TypeError(f"transpose: expects two dims to swap, got only dim0={dim0!r}; e.g. x.transpose(0, 1)")
+    return swapaxes(input, dim0, dim1)
 
 
-def squeeze(x, axis=None):
-    """Remove axes of length 1 (all of them, or those in `axis`)."""
-    if axis is None:
-        shape = tuple(n for n in x.shape if n != 1)
+def swapaxes(input, axis0, axis1):
+    """Exchange two dims (also called swapdims, and transpose(dim0, dim1))."""
+    if input.ndim == 0:
+        normalize("transpose", axis0, 0), normalize("transpose", axis1, 0)
+        return input
+    a, b = normalize("transpose", axis0, input.ndim), normalize("transpose", axis1, input.ndim)
+    if a == b:
+        return input
+    axes = list(range(input.ndim))
+    axes[a], axes[b] = axes[b], axes[a]
+    return Transpose.apply(input, tuple(axes))
+
+
+swapdims = swapaxes
+
+
+def t(input):
+    """The transpose of a matrix (0-d and 1-D tensors are returned as they are)."""
+    if input.ndim > 2:
+        raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
+                         "transpose(dim0, dim1) or permute")
+    return swapaxes(input, 0, 1) if input.ndim == 2 else input
+
+
+def movedim(input, source, destination):
+    """`input` with the dims at `source` moved to `destination` (ints or sequences), the rest in order."""
+    src = (source,) if isinstance(source, numbers.Integral) else tuple(source)
+    dst = (destination,) if isinstance(destination, numbers.Integral) else tuple(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
+    src = [normalize("movedim", d, input.ndim) for d in src]
+    dst = [normalize("movedim", d, input.ndim) for d in dst]
+    order = [d for d in range(input.ndim) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def squeeze(input, dim=None, *, axis=None):
+    """Remove dims of length 1: all of them, or those of `dim` (an int or tuple) that have length 1
+    (other dims named are left as they are, as in PyTorch)."""
+    dim, _ = resolve("squeeze", dim, axis, False, None)
+    if dim is None:
+        shape = tuple(n for n in input.shape if n != 1)
     else:
-        axes = (axis,) if isinstance(axis, int) else axis
-        axes = {_normalise_axis(a, x.ndim, "squeeze") for a in axes}
-        for a in axes:
-            if x.shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} of shape {x.shape} has length {x.shape[a]}, not 1")
-        shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
-    return reshape(x, shape)
+        dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        dims = {normalize("squeeze", d, input.ndim) for d in dims}
+        shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
+    return reshape(input, shape)
+
+
+def unsqueeze(input, dim):
+    """Insert a length-1 dim at position `dim`."""
+    dim = normalize("unsqueeze", dim, input.ndim + 1)
+    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
 
 
 def expand_dims(x, axis):
-    """Insert a length-1 axis at position `axis`."""
-    axis = _normalise_axis(axis, x.ndim + 1, "expand_dims")
-    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+    """Insert a length-1 axis at position `axis` (NumPy's name for unsqueeze)."""
+    return unsqueeze(x, axis)
 
 
-unsqueeze = expand_dims
+def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
+    """Merge dims start_dim..end_dim into one (a 0-d tensor becomes 1-D)."""
+    start_dim = start_dim if start_axis is None else start_axis
+    end_dim = end_dim if end_axis is None else end_axis
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    start = normalize("flatten", start_dim, input.ndim)
+    end = normalize("flatten", end_dim, input.ndim)
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} (shape {input.shape})")
+    merged = int(np.prod(input.shape[start:end + 1]))
+    return reshape(input, input.shape[:start] + (merged,) + input.shape[end + 1:])
 
 
-def flatten(x, start_axis=0, end_axis=-1):
-    """Merge axes start_axis..end_axis into one."""
-    if x.ndim == 0:
-        return reshape(x, (1,))
-    start = _normalise_axis(start_axis, x.ndim, "flatten")
-    end = _normalise_axis(end_axis, x.ndim, "flatten")
-    merged = int(np.prod(x.shape[start:end + 1]))
-    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1:])
+def unflatten(input, dim, sizes):
+    """Split dim `dim` into `sizes` (one of them may be -1)."""
+    d = normalize("unflatten", dim, input.ndim)
+    sizes = _sizes("unflatten", (sizes,))
+    known = int(np.prod([n for n in sizes if n != -1]))
+    if sizes.count(-1) > 1 or (-1 not in sizes and known != input.shape[d]) or (
+            -1 in sizes and (known == 0 or input.shape[d] % known)):
+        raise ValueError(f"unflatten: sizes {sizes} do not multiply to {input.shape[d]}, the length of dim {dim} "
+                         f"(shape {input.shape})")
+    if -1 in sizes:
+        sizes = tuple(input.shape[d] // known if n == -1 else n for n in sizes)
+    return reshape(input, input.shape[:d] + sizes + input.shape[d + 1:])
+
+
+def expand(input, *sizes):
+    """A view of `input` broadcast to `sizes` (-1 keeps a dim; new leading dims may be added)."""
+    sizes = _sizes("expand", sizes)
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise ValueError(f"expand: sizes {sizes} have fewer dims than the tensor's shape {input.shape}")
+    shape = tuple(input.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+    if builtins.any(n < 0 for n in shape):
+        raise ValueError(f"expand: -1 is only allowed for existing dims, got sizes {sizes} for shape {input.shape}")
+    return broadcast_to(input, shape)
+
+
+def narrow(input, dim, start, length):
+    """The slice start:start+length of `input` along `dim` (shares the graph)."""
+    d = normalize("narrow", dim, input.ndim)
+    n = input.shape[d]
+    start = int(start) + (n if start < 0 else 0)
+    if not 0 <= start <= n or length < 0 or start + length > n:
+        raise IndexError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {n}")
+    return input[(slice(None),) * d + (slice(start, start + int(length)),)]
+
+
+def repeat(input, *sizes):
+    """`input` tiled `sizes[i]` times along each dim (extra leading sizes add dims), as Tensor.repeat."""
+    sizes = _sizes("repeat", sizes)
+    if len(sizes) < input.ndim:
+        raise ValueError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
+    x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape)
+    interleaved = tuple(v for n in x.shape for v in (1, n))
+    target = tuple(v for r, n in zip(sizes, x.shape) for v in (r, n))
+    tiled = broadcast_to(reshape(x, interleaved), target)
+    return reshape(tiled, tuple(r * n for r, n in zip(sizes, x.shape)))
+
+
+def repeat_interleave(input, repeats, dim=None):
+    """Each element repeated `repeats` times (an int, or one count per element) along `dim` (None:
+    the flattened tensor), as torch.repeat_interleave."""
+    x = flatten(input) if dim is None else input
+    d = 0 if dim is None else normalize("repeat_interleave", dim, x.ndim)
+    if isinstance(repeats, numbers.Integral):
+        if repeats < 0:
+            raise ValueError(f"repeat_interleave: repeats must be >= 0, got {repeats}")
+        shape = x.shape[:d + 1] + (int(repeats),) + x.shape[d + 1:]
+        y = broadcast_to(unsqueeze(x, d + 1), shape)
+        return reshape(y, x.shape[:d] + (x.shape[d] * int(repeats),) + x.shape[d + 1:])
+    counts = np.asarray(repeats.numpy() if isinstance(repeats, Tensor) else repeats, dtype=np.int64).reshape(-1)
+    if counts.shape != (x.shape[d],) or (counts < 0).any():
+        raise ValueError(f"repeat_interleave: repeats must hold {x.shape[d]} non-negative counts (one per element "
+                         f"of dim {d}), got {counts.tolist()}")
+    index = np.repeat(np.arange(x.shape[d]), counts)
+    return x[(slice(None),) * d + (x.device.asarray(index),)]
 
 
 def broadcast_to(x, shape):
@@ -180,9 +269,12 @@ def broadcast_to(x, shape):
     return BroadcastTo.apply(x, shape)
 
 
-def flip(x, axis=None):
-    """Reverse the order of elements along `axis` (all axes when None)."""
-    return Flip.apply(x, axis)
+def flip(input, dims=None, *, axis=None):
+    """Reverse the order of elements along `dims` (an int or sequence; all dims when None)."""
+    dims, _ = resolve("flip", dims, axis, False, None)
+    if dims is not None:
+        dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
+    return Flip.apply(input, dims)
 
 
 def pad(x, pad_width, value=0):
@@ -193,28 +285,3 @@ def pad(x, pad_width, value=0):
     if len(pad_width) != x.ndim:
         raise ValueError(f"pad: pad_width has {len(pad_width)} pairs but the tensor has {x.ndim} dimensions")
     return Pad.apply(x, pad_width, value)
-
-
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("concatenate: needs at least one tensor")
-    return Concatenate.apply(*tensors, axis=axis)
-
-
-def stack(tensors, axis=0):
-    """Join same-shaped tensors along a new axis."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: needs at least one tensor")
-    return Stack.apply(*tensors, axis=axis)
-
-
-def split(x, indices_or_sections, axis=0):
-    """Split into equal sections (an int) or at the given indices (a list), as NumPy does."""
-    if isinstance(indices_or_sections, int) and x.shape[axis] % indices_or_sections:
-        raise ValueError(f"split: axis {axis} of length {x.shape[axis]} does not divide into "
-                         f"{indices_or_sections} equal sections; pass split indices instead")
-    out = Split.apply(x, indices_or_sections, axis=axis)
-    return list(out) if isinstance(out, tuple) else [out]

@@ -1,6 +1,7 @@
 """Activation functions as users call them; the ops themselves live in autograd/ops/activation.py."""
 import autograd as ag
-from autograd.ops.activation import Gelu, GeluTanh, LeakyRelu, Silu, Softmax, Softplus, relu, sigmoid  # noqa: F401
+from autograd.ops.activation import (Gelu, GeluTanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
+                                     relu, sigmoid, softmax)
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -42,13 +43,3 @@ def softplus(x, beta=1.0, threshold=20.0):
 def hardtanh(x, min_val=-1.0, max_val=1.0):
     """x clipped to [min_val, max_val]."""
     return ag.clip(x, min_val, max_val)
-
-
-def softmax(x, axis=-1):
-    """exp(x) normalised to sum to 1 along axis (stable for large inputs)."""
-    return Softmax.apply(x, axis, False)
-
-
-def log_softmax(x, axis=-1):
-    """log(softmax(x)) along axis, computed without overflow or log(0)."""
-    return Softmax.apply(x, axis, True)

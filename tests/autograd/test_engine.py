@@ -178,9 +178,9 @@ SECOND_ORDER = [
      lambda x: torch.maximum(x, x * x) * torch.where(x > 0, x, x * x * x), (-1, 1)),
     ("sum_mean", lambda x: x.sum(axis=1, keepdims=True) ** 2 + x.mean(axis=0, keepdims=True) ** 3,
      lambda x: x.sum(1, keepdim=True) ** 2 + x.mean(0, keepdim=True) ** 3, (-1, 1)),
-    ("var_std", lambda x: ag.var(x, axis=1) * ag.std(x, axis=0).sum(),
+    ("var_std", lambda x: ag.var(x, 1, correction=0) * ag.std(x, 0, correction=0).sum(),
      lambda x: torch.var(x, 1, correction=0) * torch.std(x, 0, correction=0).sum(), (-1, 1)),
-    ("max_min", lambda x: ag.max(x, axis=1) ** 2 + ag.min(x) ** 3,
+    ("max_min", lambda x: ag.amax(x, 1) ** 2 + ag.min(x) ** 3,
      lambda x: torch.amax(x, 1) ** 2 + torch.amin(x) ** 3, (-1, 1)),
     ("logsumexp", lambda x: ag.logsumexp(x * x, axis=-1), lambda x: torch.logsumexp(x * x, -1), (-1, 1)),
     ("norm", lambda x: ag.norm(x, axis=1) ** 3 + ag.norm(x, ord=3), lambda x: torch.linalg.vector_norm(x, dim=1) ** 3

@@ -54,11 +54,11 @@ def test_broadcasting_binary_op_gradients_have_the_input_shapes_and_match_torch(
 REDUCTIONS = {
     "sum": (ag.sum, lambda t, d, k: torch.sum(t, dim=d, keepdim=k)),
     "mean": (ag.mean, lambda t, d, k: torch.mean(t, dim=d, keepdim=k)),
-    "max": (ag.max, lambda t, d, k: torch.amax(t, dim=d, keepdim=k)),
-    "min": (ag.min, lambda t, d, k: torch.amin(t, dim=d, keepdim=k)),
+    "max": (ag.amax, lambda t, d, k: torch.amax(t, dim=d, keepdim=k)),
+    "min": (ag.amin, lambda t, d, k: torch.amin(t, dim=d, keepdim=k)),
     "logsumexp": (ag.logsumexp, lambda t, d, k: torch.logsumexp(t, dim=d, keepdim=k)),
-    "var": (ag.var, lambda t, d, k: torch.var(t, dim=d, correction=0, keepdim=k)),
-    "std": (ag.std, lambda t, d, k: torch.std(t, dim=d, correction=0, keepdim=k)),
+    "var": (lambda x, axis, keepdims: ag.var(x, axis=axis, keepdims=keepdims, correction=0), lambda t, d, k: torch.var(t, dim=d, correction=0, keepdim=k)),
+    "std": (lambda x, axis, keepdims: ag.std(x, axis=axis, keepdims=keepdims, unbiased=False), lambda t, d, k: torch.std(t, dim=d, correction=0, keepdim=k)),
     "norm": (lambda x, axis, keepdims: ag.norm(x, axis=axis, keepdims=keepdims),
              lambda t, d, k: torch.linalg.vector_norm(t, dim=d, keepdim=k)),
 }

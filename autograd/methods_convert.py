@@ -1,0 +1,171 @@
+"""Tensor methods about dtype, device, size and printing, with PyTorch's names: `to`, `type`, `float()`...,
+`size()`, `numel()`, `dim()`, `new_zeros`..., `__format__`, `__index__`."""
+import numbers
+import operator
+
+import numpy as np
+
+import backends
+
+from . import creation
+from .dtypes import float16, float32, float64
+from .ops import convert as C
+from .tensor import Tensor
+
+# PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+               "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+               "bool": "BoolTensor"}
+_BY_TYPE_NAME = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
+
+
+class ElementCount(int):
+    """The number of elements (NumPy's `t.size`), which can also be called as PyTorch's `t.size()` / `t.size(d)`."""
+
+    # no __slots__: int subclasses cannot have non-empty ones
+
+    def __new__(cls, shape):
+        count = super().__new__(cls, int(np.prod(shape, dtype=np.int64)) if shape else 1)
+        count.shape = tuple(shape)
+        return count
+
+    def __call__(self, dim=None):
+        """The shape (a tuple), or the length of dim `dim`."""
+        if dim is None:
+            return self.shape
+        if not isinstance(dim, numbers.Integral) or not -len(self.shape) <= dim < max(len(self.shape), 1):
+            raise IndexError(f"size: dim {dim!r} is out of range for a tensor with {len(self.shape)} dimensions")
+        return self.shape[dim]
+
+
+def size(self):
+    """Element count as an int (NumPy's meaning); call it, `t.size()` or `t.size(d)`, for PyTorch's shape."""
+    return ElementCount(self.shape)
+
+
+def numel(self):
+    """The number of elements."""
+    return int(self._data.size)
+
+
+def dim(self):
+    """The number of dimensions."""
+    return self._data.ndim
+
+
+def _parse_to(args, kwargs):
+    """(device or None, dtype or None) from the forms of PyTorch's Tensor.to."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("copy", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif backends.is_device(a):
+            device = a
+        elif a is None or isinstance(a, bool):
+            continue
+        else:
+            try:
+                dtype = np.dtype(a)
+            except TypeError:
+                raise TypeError(f"to: {a!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype") from None
+    return device, dtype
+
+
+def to(self, *args, **kwargs):
+    """This tensor on another device and/or with another dtype: to(device), to(dtype), to(device, dtype),
+    to(other_tensor) (its device and dtype); returns self when nothing changes."""
+    device, dtype = _parse_to(args, dict(kwargs))
+    out = self if device is None else C.to(self, device)
+    return out if dtype is None else C.astype(out, dtype)
+
+
+def type_(self, dtype=None, non_blocking=False):
+    """With no argument, PyTorch's type name ('torch.FloatTensor', ...); else this tensor as `dtype`
+    (a dtype or one of those names)."""
+    if dtype is None:
+        return "torch." + _TYPE_NAMES.get(str(self.dtype), str(self.dtype))
+    if isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
+        dtype = _BY_TYPE_NAME[dtype.rpartition(".")[2]]
+    return C.astype(self, dtype)
+
+
+def type_as(self, other):
+    """This tensor with `other`'s dtype."""
+    return C.astype(self, other.dtype)
+
+
+def _caster(dtype, name):
+    def method(self):
+        return C.astype(self, dtype)
+    method.__name__ = name
+    method.__doc__ = f"This tensor as {np.dtype(dtype)} (differentiable between float dtypes)."
+    return method
+
+
+def is_floating_point(self):
+    """True for float16/32/64 tensors."""
+    return self.dtype.kind == "f"
+
+
+def element_size(self):
+    """Bytes per element."""
+    return self.dtype.itemsize
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """A new tensor from `data`, with this tensor's dtype and device unless given."""
+    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def _newer(make, doc):
+    def method(self, *size, dtype=None, device=None, requires_grad=False):
+        return make(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    method.__doc__ = doc
+    return method
+
+
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of `size` filled with `fill_value`, with this tensor's dtype and device unless given."""
+    return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                         requires_grad=requires_grad)
+
+
+def contiguous(self, memory_format=None):
+    """This tensor (deepgrad's arrays are always usable as they are)."""
+    return self
+
+
+def __format__(self, spec):
+    """Format a one-element tensor as its number (f"{loss:.3f}"); others as their repr."""
+    if self._data.size == 1 and spec:
+        return format(self.item(), spec)
+    return format(repr(self), spec)
+
+
+def __index__(self):
+    """An integer one-element tensor as a Python int (so it can index a list or a range)."""
+    if self.dtype.kind not in "iub" or self._data.size != 1:
+        raise TypeError(f"only integer tensors of a single element can be converted to an index; this one is "
+                        f"{self.dtype} with shape {self.shape}")
+    return operator.index(self.item())
+
+
+BINDINGS = {
+    "size": property(size), "numel": numel, "nelement": numel, "dim": dim, "ndimension": dim,
+    "to": to, "type": type_, "type_as": type_as, "is_floating_point": is_floating_point,
+    "element_size": element_size,
+    "float": _caster(float32, "float"), "double": _caster(float64, "double"), "half": _caster(float16, "half"),
+    "long": _caster(np.int64, "long"), "int": _caster(np.int32, "int"), "short": _caster(np.int16, "short"),
+    "bool": _caster(np.bool_, "bool"), "byte": _caster(np.uint8, "byte"), "char": _caster(np.int8, "char"),
+    "new_tensor": new_tensor, "new_full": new_full,
+    "new_zeros": _newer(creation.zeros, "Zeros of `size`, with this tensor's dtype and device unless given."),
+    "new_ones": _newer(creation.ones, "Ones of `size`, with this tensor's dtype and device unless given."),
+    "new_empty": _newer(creation.empty, "Unset values of `size`, with this tensor's dtype and device unless given."),
+    "contiguous": contiguous, "__format__": __format__, "__index__": __index__,
+}

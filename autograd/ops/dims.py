@@ -1,0 +1,42 @@
+"""Dimension arguments as PyTorch spells them (`dim`, `keepdim`), with NumPy's `axis`/`keepdims` accepted."""
+import numbers
+
+from ..tensor import Tensor
+
+
+def resolve(op, dim, axis, keepdim, keepdims):
+    """(dim, keepdim) from either spelling; a clear error when both are given and disagree."""
+    if axis is not None:
+        if dim is not None and dim != axis:
+            raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; pass one of them (axis is NumPy's name for dim)")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    return dim, bool(keepdim)
+
+
+def dim_or(op, dim, axis, default):
+    """The dim given as `dim` or `axis`, or `default` when neither is."""
+    dim, _ = resolve(op, dim, axis, False, None)
+    return default if dim is None else dim
+
+
+def check_tensor(op, x, name="input"):
+    """`x` itself when it is a Tensor; else a TypeError that names the op and says how to make one."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}; wrap it with ag.tensor(...)")
+    return x
+
+
+def normalize(op, dim, ndim):
+    """`dim` (negatives allowed) as an index in [0, ndim); IndexError naming the valid range otherwise.
+
+    A 0-d tensor accepts dim 0 and -1, as in PyTorch.
+    """
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {dim!r}")
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions "
+                         f"(expected a dim in [{-size}, {size - 1}])")
+    return int(dim) % size

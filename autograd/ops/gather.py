@@ -1,0 +1,149 @@
+"""PyTorch's index ops along one dim: gather, scatter, scatter_add, index_select, masked_fill."""
+import numbers
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .elementwise import where
+from .indexing import take_along_axis
+
+
+def _index_array(op, index, device):
+    """The raw int64 array of an index tensor (or array-like), with a clear error for other dtypes."""
+    arr = index._data if isinstance(index, Tensor) else device.asarray(np.asarray(index))
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{op}: index must be an integer tensor, got {arr.dtype}; convert it with .long()")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_index(op, index, x, d, other_name="input"):
+    """Check gather/scatter's shape rule (index no larger than `x` outside `d`) and the index range."""
+    if index.ndim != x.ndim:
+        raise ValueError(f"{op}: index has {index.ndim} dims but {other_name} has {x.ndim} "
+                         f"(shapes {tuple(index.shape)} and {x.shape}); they must have the same number of dims")
+    for i, (m, n) in enumerate(zip(index.shape, x.shape)):
+        if i != d and m > n:
+            raise ValueError(f"{op}: index shape {tuple(index.shape)} is larger than {other_name} shape {x.shape} "
+                             f"in dim {i}; only dim {d} may differ")
+    n = x.shape[d] if x.ndim else 1
+    if index.size and (int(index.min()) < -n or int(index.max()) >= n):
+        raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} "
+                         f"(indices from {int(index.min())} to {int(index.max())})")
+
+
+def _grid(xp, index, d):
+    """A full fancy index whose dim `d` is `index` and whose other dims count 0..n-1 (for scatter)."""
+    grid = list(xp.meshgrid(*[xp.arange(n) for n in index.shape], indexing="ij", sparse=True))
+    grid[d] = index
+    return tuple(grid)
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """out[i][j][k] = input[i][index[i][j][k]][k] for dim 1 (and likewise for other dims); index may be
+    smaller than input outside `dim`."""
+    check_tensor("gather", input)
+    d = normalize("gather", dim, input.ndim) if input.ndim else 0
+    idx = _index_array("gather", index, input._device)
+    if input.ndim == 0:
+        return take_along_axis(input.reshape(1), idx.reshape(1), 0).reshape(idx.shape)
+    _check_index("gather", idx, input, d)
+    crop = tuple(slice(None) if i == d else slice(0, m) for i, m in enumerate(idx.shape))
+    source = input if crop == (slice(None),) * input.ndim else input[crop]
+    return take_along_axis(source, idx, d)
+
+
+class Scatter(Function):
+    """input with src written (or added) at index along a dim; repeated indices add when accumulating."""
+
+    differentiable_backward = False
+
+    def forward(ctx, x, src, grid, accumulate):
+        out = x.copy()
+        value = src if getattr(src, "ndim", 0) == 0 else src[tuple(slice(0, m) for m in _selected_shape(grid))]
+        if accumulate:
+            ctx.device.scatter_add(out, grid, ctx.xp.broadcast_to(value, _selected_shape(grid)).astype(x.dtype))
+        else:
+            out[grid] = value
+        ctx.grid, ctx.accumulate = grid, accumulate
+        ctx.src_shape = getattr(src, "shape", None)
+        return out
+
+    def backward(ctx, gy):
+        xp = ctx.xp
+        need = ctx.needs_input_grad
+        gx = gs = None
+        if need[0]:
+            gx = gy if ctx.accumulate else gy.copy()
+            if not ctx.accumulate:
+                gx[ctx.grid] = 0
+        if need[1]:
+            picked = gy[ctx.grid]
+            gs = xp.zeros(ctx.src_shape, gy.dtype)
+            gs[tuple(slice(0, m) for m in picked.shape)] = picked
+        return gx, gs, None, None
+
+
+def _selected_shape(grid):
+    """The shape a broadcast fancy index selects."""
+    return np.broadcast_shapes(*[tuple(g.shape) for g in grid])
+
+
+def _scatter(op, input, dim, index, src, accumulate):
+    check_tensor(op, input)
+    d = normalize(op, dim, input.ndim)
+    idx = _index_array(op, index, input._device)
+    _check_index(op, idx, input, d, "self")
+    if isinstance(src, Tensor):
+        if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
+            raise ValueError(f"{op}: src shape {src.shape} must have index's number of dims and be at least "
+                             f"index's shape {tuple(idx.shape)} in every dim")
+        if src.dtype != input.dtype:
+            src = src.astype(input.dtype)
+    elif isinstance(src, numbers.Number):
+        src = Tensor._make(input.device.xp.asarray(src, dtype=input.dtype), input._device, None, 0, False)
+    else:
+        raise TypeError(f"{op}: src must be a Tensor or a number, got {type(src).__name__}")
+    grid = _grid(input.device.xp, idx % input.shape[d] if idx.size else idx, d)
+    return Scatter.apply(input, src, grid, accumulate)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of `input` with src (a tensor, or `value`) written at `index` along `dim` (torch.scatter)."""
+    if reduce not in (None, "add"):
+        raise ValueError(f"scatter: reduce={reduce!r} is not supported; use None or 'add' (or scatter_add)")
+    src = value if src is None else src
+    if src is None:
+        raise TypeError("scatter: pass src (a tensor) or value (a number)")
+    return _scatter("scatter", input, dim, index, src, reduce == "add")
+
+
+def scatter_add(input, dim, index, src):
+    """A copy of `input` with src added at `index` along `dim`; repeated indices accumulate."""
+    return _scatter("scatter_add", input, dim, index, src, True)
+
+
+def index_select(input, dim, index):
+    """The entries of `input` at the 1-D `index` along `dim`."""
+    check_tensor("index_select", input)
+    d = normalize("index_select", dim, input.ndim) if input.ndim else 0
+    idx = _index_array("index_select", index, input._device)
+    if idx.ndim > 1:
+        raise ValueError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}")
+    if input.ndim == 0:
+        return input.reshape(1)[idx.reshape(-1)]
+    return input[(slice(None),) * d + (idx.reshape(-1),)]
+
+
+def masked_fill(input, mask, value):
+    """A copy of `input` with `value` where the bool `mask` (broadcastable) is True."""
+    check_tensor("masked_fill", input)
+    m = mask if isinstance(mask, Tensor) else Tensor(mask, device=input.device)
+    if m.dtype != np.bool_:
+        raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}; compare first, e.g. x > 0")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+        value = value.astype(input.dtype)
+    return where(m, value, input)

@@ -1,0 +1,150 @@
+"""Joining and splitting tensors: cat, stack, split, chunk, tensor_split, unbind (PyTorch's meanings:
+split takes a chunk size or a list of sizes; NumPy's sections are tensor_split)."""
+import builtins
+import numbers
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor, dim_or as _dim_or, normalize
+
+
+class Concatenate(Function):
+    def forward(ctx, *arrays, axis=0):
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
+        return ctx.xp.concatenate(arrays, axis=axis)
+
+    def backward(ctx, gy):
+        axis = ctx.axis % gy.ndim
+        lead = (slice(None),) * axis
+        return tuple(gy[lead + (slice(int(lo), int(hi)),)] for lo, hi in zip(ctx.bounds[:-1], ctx.bounds[1:]))
+
+    @staticmethod
+    def explain_error(args, exc):
+        shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
+        return (f"concatenate: shapes {shapes} do not fit together: all dimensions except the concatenation "
+                f"axis must match ({exc})")
+
+
+class Stack(Function):
+    def forward(ctx, *arrays, axis=0):
+        ctx.axis = axis
+        return ctx.xp.stack(arrays, axis=axis)
+
+    def backward(ctx, gy):
+        axis = ctx.axis % gy.ndim
+        lead = (slice(None),) * axis
+        return tuple(gy[lead + (i,)] for i in range(gy.shape[axis]))
+
+    @staticmethod
+    def explain_error(args, exc):
+        shapes = [tuple(a.shape) for a in args if isinstance(a, Tensor)]
+        return f"stack: every tensor must have the same shape, got {shapes}"
+
+
+class Split(Function):
+    def forward(ctx, x, bounds, axis=0):
+        ctx.axis = axis
+        ctx.shape = x.shape
+        return tuple(ctx.xp.split(x, bounds, axis=axis))
+
+    def backward(ctx, *grads):
+        return ctx.xp.concatenate(grads, axis=ctx.axis), None
+
+
+def _tensors(op, tensors):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op}: expects a sequence of Tensors (a list or tuple), got one Tensor; "
+                        f"wrap it in a list: {op}([t], ...)")
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError(f"{op}: needs at least one tensor")
+    for i, t in enumerate(tensors):
+        check_tensor(op, t, f"tensor {i}")
+    return tensors
+
+
+def cat(tensors, dim=None, *, axis=None):
+    """Join tensors along an existing dim (every other dim must match)."""
+    dim = _dim_or("cat", dim, axis, 0)
+    tensors = _tensors("cat", tensors)
+    d = normalize("cat", dim, tensors[0].ndim)
+    if tensors[0].ndim == 0:
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    return Concatenate.apply(*tensors, axis=d)
+
+
+concatenate = concat = cat
+
+
+def stack(tensors, dim=None, *, axis=None):
+    """Join same-shaped tensors along a new dim."""
+    dim = _dim_or("stack", dim, axis, 0)
+    tensors = _tensors("stack", tensors)
+    return Stack.apply(*tensors, axis=normalize("stack", dim, tensors[0].ndim + 1))
+
+
+def _split_at(x, bounds, dim):
+    """Pieces of x between consecutive cut points along dim (one graph node for all of them)."""
+    out = Split.apply(x, list(bounds), axis=dim)
+    return tuple(out) if isinstance(out, tuple) else (out,)
+
+
+def split(tensor, split_size_or_sections, dim=None, *, axis=None):
+    """Pieces of `split_size_or_sections` elements along `dim` (an int: that chunk size, the last piece
+    smaller if need be; a list: the size of each piece), as torch.split."""
+    dim = _dim_or("split", dim, axis, 0)
+    check_tensor("split", tensor)
+    if tensor.ndim == 0:
+        raise ValueError("split: a 0-d tensor has no dim to split")
+    d = normalize("split", dim, tensor.ndim)
+    n = tensor.shape[d]
+    size = split_size_or_sections
+    if isinstance(size, numbers.Integral) and not isinstance(size, bool):
+        if size <= 0 and n:
+            raise ValueError(f"split: split_size must be a positive int, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+    else:
+        sizes = [int(v) for v in size]
+        if builtins.sum(sizes) != n or builtins.any(v < 0 for v in sizes):
+            raise ValueError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
+                             f"dim {dim} (shape {tensor.shape})")
+    return _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
+
+
+def chunk(input, chunks, dim=0):
+    """At most `chunks` pieces along `dim`, each of ceil(n / chunks) elements but the last (torch.chunk)."""
+    if not isinstance(chunks, numbers.Integral) or chunks <= 0:
+        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    check_tensor("chunk", input)
+    n = input.shape[normalize("chunk", dim, input.ndim)] if input.ndim else 0
+    return split(input, builtins.max(-(-n // chunks), 1), dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Split along `dim` into `sections` near-equal pieces (an int; the first n % sections get one more), or
+    at the given indices (a list), as torch.tensor_split / numpy.array_split."""
+    check_tensor("tensor_split", input)
+    d = normalize("tensor_split", dim, input.ndim)
+    n = input.shape[d]
+    arg = indices_or_sections
+    if isinstance(arg, Tensor):
+        arg = arg.tolist()
+    if isinstance(arg, numbers.Integral):
+        if arg <= 0:
+            raise ValueError(f"tensor_split: sections must be a positive int, got {arg}")
+        base, extra = divmod(n, arg)
+        bounds = np.cumsum([base + 1] * extra + [base] * (arg - extra))[:-1].tolist()
+    else:
+        bounds = [builtins.min(builtins.max(int(i) + (n if i < 0 else 0), 0), n) for i in arg]
+    return _split_at(input, bounds, d)
+
+
+def unbind(input, dim=0):
+    """The slices of `input` along `dim`, as a tuple of tensors with that dim removed."""
+    check_tensor("unbind", input)
+    d = normalize("unbind", dim, input.ndim)
+    lead = (slice(None),) * d
+    return tuple(input[lead + (i,)] for i in range(input.shape[d]))

@@ -1,0 +1,101 @@
+"""Rounding (floor, ceil, round, trunc: gradient zero, as PyTorch's) and value tests (isnan, isinf,
+isfinite: bool, no gradient), plus the small composites PyTorch names (rsqrt, square, reciprocal, log2,
+log10, clamp)."""
+import math
+
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor
+from .elementwise import clip, div, log, mul, sqrt
+
+
+class Rounding(Function):
+    """A piecewise-constant function: its gradient is zero wherever it is defined."""
+
+    def forward(ctx, x, kind, decimals):
+        xp = ctx.xp
+        if kind == "round":
+            return xp.round(x, decimals)
+        return getattr(xp, kind)(x)
+
+    def backward(ctx, gy):
+        return ctx.xp.zeros_like(gy), None, None
+
+
+def _rounded(op, x, decimals=0):
+    check_tensor(op, x)
+    if x.dtype.kind != "f":
+        return x.clone()
+    return Rounding.apply(x, op, decimals)
+
+
+def floor(input):
+    """The largest integer value <= each element (gradient 0)."""
+    return _rounded("floor", input)
+
+
+def ceil(input):
+    """The smallest integer value >= each element (gradient 0)."""
+    return _rounded("ceil", input)
+
+
+def trunc(input):
+    """Each element rounded toward zero (gradient 0)."""
+    return _rounded("trunc", input)
+
+
+def round(input, *, decimals=0):
+    """Each element rounded to `decimals` places, halves to even (gradient 0)."""
+    return _rounded("round", input, decimals)
+
+
+def _test(op, x, fn):
+    check_tensor(op, x)
+    return Tensor._make(fn(x.device.xp)(x._data), x._device, None, 0, False)
+
+
+def isnan(input):
+    """True where an element is NaN."""
+    return _test("isnan", input, lambda xp: xp.isnan)
+
+
+def isinf(input):
+    """True where an element is +inf or -inf."""
+    return _test("isinf", input, lambda xp: xp.isinf)
+
+
+def isfinite(input):
+    """True where an element is neither NaN nor infinite."""
+    return _test("isfinite", input, lambda xp: xp.isfinite)
+
+
+def rsqrt(input):
+    """1 / sqrt(x)."""
+    return div(1.0, sqrt(input))
+
+
+def square(input):
+    """x * x."""
+    return mul(input, input)
+
+
+def reciprocal(input):
+    """1 / x."""
+    return div(1.0, input)
+
+
+def log2(input):
+    """Base-2 logarithm."""
+    return div(log(input), math.log(2.0))
+
+
+def log10(input):
+    """Base-10 logarithm."""
+    return div(log(input), math.log(10.0))
+
+
+def clamp(input, min=None, max=None):
+    """Each element limited to [min, max] (either may be None); PyTorch's name for clip."""
+    if min is None and max is None:
+        raise ValueError("clamp: pass at least one of min and max")
+    return clip(input, min, max)

@@ -1,0 +1,58 @@
+"""Sorting: sort, argsort and topk; values are gathered, so gradients flow back
+through take_along_axis to the positions they came from."""
+from collections import namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .indexing import take_along_axis
+
+SortResult = namedtuple("sort", ["values", "indices"])
+TopkResult = namedtuple("topk", ["values", "indices"])
+
+
+def _order(x, dim, descending, stable):
+    """int64 indices that sort `x` along `dim` (ties keep their order when stable)."""
+    xp = x.device.xp
+    data = x._data
+    if descending:
+        if data.dtype.kind == "b":
+            data = data.astype(np.int8)
+        elif data.dtype.kind == "u":
+            data = data.astype(np.int64)
+        data = -data
+    kind = "stable" if stable or descending else None
+    return xp.argsort(data, axis=dim, kind=kind).astype(np.int64)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    """Indices that sort `input` along `dim` (int64, no gradient)."""
+    check_tensor("argsort", input)
+    if input.ndim == 0:
+        return Tensor._make(input.device.xp.zeros((), np.int64), input._device, None, 0, False)
+    dim = normalize("argsort", dim, input.ndim)
+    return Tensor._make(_order(input, dim, descending, stable), input._device, None, 0, False)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """`(values, indices)` of `input` sorted along `dim`."""
+    indices = argsort(input, dim, descending, stable)
+    if input.ndim == 0:
+        return SortResult(input.clone(), indices)
+    return SortResult(take_along_axis(input, indices, normalize("sort", dim, input.ndim)), indices)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order."""
+    check_tensor("topk", input)
+    d = normalize("topk", dim, input.ndim) if input.ndim else 0
+    n = input.shape[d] if input.ndim else 1
+    if not 0 <= k <= n:
+        raise IndexError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")
+    if input.ndim == 0:
+        return TopkResult(input.clone(), argsort(input))
+    order = _order(input, d, largest, True)
+    picked = order[(slice(None),) * d + (slice(0, k),)]
+    indices = Tensor._make(picked, input._device, None, 0, False)
+    return TopkResult(take_along_axis(input, indices, d), indices)
