@@ -1,4 +1,5 @@
 """nn.save / nn.load: checkpoints to and from paths or open binary files, as torch.save/torch.load take them."""
+import contextlib
 import io
 import os
 import secrets
@@ -18,7 +19,7 @@ def save(obj, f, metadata=None):
     - `obj`: a state_dict (name -> Tensor or NumPy array), which becomes a plain safetensors file that
       any safetensors reader loads; or a nested checkpoint such as an optimiser's `state_dict()` or
       `{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 7}`: dicts, lists, tuples,
-      numbers, strings, None and tensors, in any nesting (tensors become safetensors entries named by
+      numbers, strings, None and tensors, nested up to 100 levels (tensors become safetensors entries named by
       their place, e.g. 'optimizer.state.0.exp_avg'; the rest is JSON in the file's metadata).
       A whole Module or optimiser is refused: save its `state_dict()` instead.
     - `f`: a path (str or os.PathLike), written atomically: on any failure the previous file is left
@@ -111,6 +112,8 @@ def _check_destination(f, who):
     if not (_is_path(f) or callable(getattr(f, "write", None))):
         raise TypeError(f"{who}: f must be a path (str or os.PathLike) or a binary file object open for "
                         f"writing, got {type(f).__name__}")
+    if isinstance(f, io.TextIOBase):
+        raise TypeError(f"{who}: the file is open in text mode; open it in binary mode ('wb')")
 
 
 def _check_metadata(metadata, who):
@@ -124,35 +127,30 @@ def _check_metadata(metadata, who):
     return metadata
 
 
-class _source:
-    """Context manager yielding (binary stream at the file's start, its size in bytes) for `f`."""
-
-    def __init__(self, f, label):
-        self.f, self.label, self.opened = f, label, None
-
-    def __enter__(self):
-        f = self.f
-        if _is_path(f):
-            self.opened = open(f, "rb")
-            return self.opened, os.fstat(self.opened.fileno()).st_size
-        if not callable(getattr(f, "read", None)):
-            hint = "; wrap bytes in io.BytesIO" if isinstance(f, (bytes, bytearray, memoryview)) else ""
-            raise TypeError(f"nn.load: f must be a path (str or os.PathLike) or a binary file object open for "
-                            f"reading, got {type(f).__name__}{hint}")
-        if getattr(f, "seekable", lambda: False)():
-            start = f.tell()
-            size = f.seek(0, os.SEEK_END) - start
-            f.seek(start)
-            return f, size
-        data = f.read()  # a pipe or socket: its length is only known once read
-        if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"nn.load({self.label}): the file object returned {type(data).__name__}, not bytes; "
-                            f"open it in binary mode ('rb')")
-        return io.BytesIO(data), len(data)
-
-    def __exit__(self, *exc):
-        if self.opened is not None:
-            self.opened.close()
+@contextlib.contextmanager
+def _source(f, label):
+    """Yield (binary stream at the file's start, its size in bytes) for `f`, a path or a file object."""
+    if _is_path(f):
+        with open(f, "rb") as opened:
+            yield opened, os.fstat(opened.fileno()).st_size
+        return
+    if not callable(getattr(f, "read", None)):
+        hint = "; wrap bytes in io.BytesIO" if isinstance(f, (bytes, bytearray, memoryview)) else ""
+        raise TypeError(f"nn.load: f must be a path (str or os.PathLike) or a binary file object open for "
+                        f"reading, got {type(f).__name__}{hint}")
+    if isinstance(f, io.TextIOBase):
+        raise TypeError(f"nn.load({label}): the file is open in text mode; open it in binary mode ('rb')")
+    if getattr(f, "seekable", lambda: False)():
+        start = f.tell()
+        size = f.seek(0, os.SEEK_END) - start
+        f.seek(start)
+        yield f, size
+        return
+    data = f.read()  # a pipe or socket: its length is only known once read
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"nn.load({label}): the file object returned {type(data).__name__}, not bytes; "
+                        f"open it in binary mode ('rb')")
+    yield io.BytesIO(data), len(data)
 
 
 def _to_tensors(arrays, map_location):

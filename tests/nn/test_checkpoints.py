@@ -253,6 +253,10 @@ def test_bad_destinations_and_sources_are_refused(tmp_path):
         nn.load(b"\x00" * 16)
     with open(tmp_path / "t.txt", "w") as f:
         f.write("text")
+        with pytest.raises(TypeError, match=r"text mode; open it in binary mode \('wb'\)"):
+            nn.save(state(), f)
+    with open(tmp_path / "t.txt") as f, pytest.raises(TypeError, match=r"text mode; open it in binary mode"):
+        nn.load(f)
     with open(tmp_path / "t.txt") as f, pytest.raises(TypeError, match=r"open it in binary mode"):
         nn.load(_Unseekable(f))
     assert os.listdir(tmp_path) == ["t.txt"]
