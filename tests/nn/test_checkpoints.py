@@ -342,7 +342,8 @@ F32 = {"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}
     ('{"version": 1, "root": ' + "[" * 150 + "]" * 150 + "}", b"", None, "nested more than 100 levels"),
     ('{"version": 1, "root": ' + "[" * 100_000 + "]" * 100_000 + "}", b"", None, "nested too deeply"),
     ('{"version": 1, "root": NaN}', b"", None, "not valid JSON"),
-])
+], ids=["missing_tensor", "unused_tensor", "version", "no_version", "unknown_tag", "bad_float", "list_key",
+        "bad_pairs", "nested_150", "nested_100000", "nan"])
 def test_malformed_structure_metadata_raises_value_error(text, tensors, header, message):
     with pytest.raises(ValueError, match=message) as info:
         nn.load(_file_with_structure(text, tensors, header))
