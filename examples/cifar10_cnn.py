@@ -1,8 +1,8 @@
 """A small CNN on CIFAR-10 with batch augmentation (random crops and flips), Keras style.
 
     python examples/cifar10_cnn.py --download        # fetch CIFAR-10 (163 MB, checksum-verified) if missing
-    python examples/cifar10_cnn.py                   # the cached CIFAR-10; says how to get it when missing
-    python examples/cifar10_cnn.py --synthetic       # synthetic coloured-pattern images, offline
+    python examples/cifar10_cnn.py                   # the cached CIFAR-10, else synthetic images (offline)
+    python examples/cifar10_cnn.py --synthetic       # always the synthetic coloured-pattern images
 
 --limit picks how many training images to use (CPU training on all 50,000 takes a while); synthetic runs
 use at most 2,000.
@@ -45,18 +45,21 @@ def synthetic_images(n, rng):
 
 
 def load_data(args):
-    """((x_train, y_train), (x_test, y_test)) as uint8 NCHW images and int64 labels."""
+    """((x_train, y_train), (x_test, y_test)) as uint8 NCHW images and int64 labels: CIFAR-10 when it is
+    cached (or downloaded with --download), else synthetic images."""
     rng = np.random.default_rng(0)
-    if args.synthetic:
-        return synthetic_images(min(args.limit, 2000), rng), synthetic_images(500, rng)
-    try:
-        train = nn.data.CIFAR10(train=True, download=args.download)
-        test = nn.data.CIFAR10(train=False, download=args.download)
-    except FileNotFoundError as exc:
-        sys.exit(f"CIFAR-10 is not available offline: {exc}\nRun with --download to fetch it, or --synthetic to "
-                 "train on synthetic images instead.")
-    pick = rng.permutation(len(train))[:args.limit]
-    return (train.data[pick], train.targets[pick]), (test.data[:2000], test.targets[:2000])
+    if not args.synthetic:
+        try:
+            train = nn.data.CIFAR10(train=True, download=args.download)
+            test = nn.data.CIFAR10(train=False, download=args.download)
+        except FileNotFoundError:
+            print("CIFAR-10 is not in the cache (pass --download to fetch it); using synthetic images instead")
+        except nn.data.download.DownloadError as exc:
+            print(f"CIFAR-10 could not be downloaded ({exc}); using synthetic images instead")
+        else:
+            pick = rng.permutation(len(train))[:args.limit]
+            return (train.data[pick], train.targets[pick]), (test.data[:2000], test.targets[:2000])
+    return synthetic_images(min(args.limit, 2000), rng), synthetic_images(500, rng)
 
 
 def main(argv=None):

@@ -5,15 +5,24 @@ it is first called on a GPU, so a typo in a kernel body would otherwise surface 
 rebuilds the source CuPy generates (its headers, the `typedef <dtype> T;` line, the preamble, the
 kernel with CArray parameters bound per element) and compiles it for float16, float32 and float64,
 with contiguous 1-D and strided 2-D operands.
-Needs CuPy and NVRTC (pip install cupy-cuda12x nvidia-cuda-nvrtc-cu12 nvidia-cuda-runtime-cu12);
-it reads CuPy internals (header list, kernel parameter info), so a new CuPy release may need an update.
+Needs CuPy and NVRTC (from a checkout: pip install -e ".[cuda]", or pip install cupy-cuda12x
+nvidia-cuda-nvrtc-cu12 nvidia-cuda-runtime-cu12); without CuPy it says so and exits with status 2.
+It reads CuPy internals (header list, kernel parameter info), so a new CuPy release may need an update.
 """
 import argparse
 import itertools
 import os
 import sys
 
-import cupy
+try:
+    import cupy
+except ImportError as exc:
+    if __name__ != "__main__":
+        raise
+    print(f"compile_check needs CuPy, which cannot be imported here ({exc}).\n"
+          "Install it from a checkout with: pip install -e \".[cuda]\"  (CUDA 12; \".[cuda13]\" for CUDA 13)",
+          file=sys.stderr)
+    sys.exit(2)
 import numpy as np
 from cupy._core import core
 from cupy._core._scalar import get_typename

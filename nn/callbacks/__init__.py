@@ -8,6 +8,7 @@ from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
 from .learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from .monitor import Monitor
+from .terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "Monitor", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
-           "ReduceLROnPlateau", "CSVLogger"]
+           "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN"]

@@ -1,7 +1,9 @@
 """Download files into the deepgrad cache, resuming partial downloads and verifying SHA-256.
 
 A file only ever reaches its final name after its checksum matched; until then it lives at
-`<name>.part`, which the next call resumes with an HTTP Range request.
+`<name>.part`, which the next call resumes with an HTTP Range request. Downloads of one file from
+several threads or processes take turns through `<name>.lock`: the first fetches it, the others
+wait and then find it ready.
 """
 import contextlib
 import hashlib
@@ -11,6 +13,8 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from .file_lock import file_lock
 
 CHUNK = 1 << 20
 _USER_AGENT = "deepgrad-downloader/1"
@@ -41,25 +45,48 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
-def download(urls, sha256, filename=None, root=None, retries=3, timeout=60, progress=True):
+def download(urls, sha256=None, filename=None, root=None, retries=3, timeout=60, progress=True):
     """Return the path of the verified file `root/filename`, downloading it if needed.
 
     `urls` is one URL or a list of mirrors tried in order when one cannot be reached. An existing
     file is re-hashed before it is trusted; a dropped connection resumes where it stopped (up to
     `retries` times per mirror). `root` defaults to `cache_dir()`, `filename` to the URL's last part;
-    `progress` shows a tqdm bar when tqdm is installed.
-    Raises `ChecksumError` (deleting the bad bytes) if the digest differs from `sha256`.
+    `progress` shows a tqdm bar when tqdm is installed. Concurrent calls for the same file (threads or
+    processes) are safe: one downloads, the others wait for it and return the same file.
+    Raises `ChecksumError` (deleting the bad bytes) if the digest differs from `sha256`;
+    `sha256=None` skips verification (an existing file at `root/filename` is then returned as it is).
     """
     urls = [urls] if isinstance(urls, str) else list(urls)
-    sha256 = sha256.lower()
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise ValueError(f"download: sha256 must be 64 hex digits, got {sha256!r}")
+    sha256 = _checked_digest(sha256)
     final = Path(root if root is not None else cache_dir()) / (filename or _name_from_url(urls[0]))
-    if final.exists():
-        if sha256_file(final) == sha256:
-            return final
-        final.unlink()  # corrupted or from another version: never trusted, fetched again
+    if _is_ready(final, sha256):
+        return final
     final.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(final.with_name(final.name + ".lock")):
+        if _is_ready(final, sha256):  # another thread or process finished it while we waited
+            return final
+        if final.exists():
+            final.unlink()  # corrupted or from another version: never trusted, fetched again
+        return _download_locked(urls, sha256, final, retries, timeout, progress)
+
+
+def _checked_digest(sha256):
+    if sha256 is None:
+        return None
+    if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-f]{64}", sha256.lower()):
+        raise ValueError(f"download: sha256 must be 64 hex digits (or None to skip verification), got {sha256!r}")
+    return sha256.lower()
+
+
+def _is_ready(final, sha256):
+    """True when `final` exists and (when a digest is given) has it."""
+    try:
+        return final.exists() and (sha256 is None or sha256_file(final) == sha256)
+    except FileNotFoundError:  # removed by a download that found it corrupted
+        return False
+
+
+def _download_locked(urls, sha256, final, retries, timeout, progress):
     part = final.with_name(final.name + ".part")
     failures = []
     for url in urls:
@@ -117,7 +144,7 @@ def _fetch_once(url, part, timeout, progress):
                 progress, part, offset, expected) as bar:
             f.seek(offset)
             f.truncate()
-            for block in iter(lambda: response.read(CHUNK), b""):
+            for block in iter(lambda: response.read1(CHUNK), b""):  # written as it arrives
                 f.write(block)
                 written += len(block)
                 bar.update(len(block))
@@ -148,7 +175,7 @@ def _range_start(response):
 
 
 def _verify_and_publish(url, part, final, sha256):
-    actual = sha256_file(part)
+    actual = sha256_file(part) if sha256 is not None else None
     if actual != sha256:
         part.unlink()
         raise ChecksumError(f"checksum mismatch for {final.name} from {url}: expected sha256 {sha256}, "

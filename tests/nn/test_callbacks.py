@@ -6,6 +6,7 @@ import pytest
 
 import autograd as ag
 import nn
+from autograd import arrays
 from nn import callbacks as cb
 from nn.serialization import load
 
@@ -160,3 +161,55 @@ def test_a_non_callback_is_refused():
     x, y = _data()
     with pytest.raises(TypeError, match="is not a Callback .*subclass nn.callbacks.Callback"):
         _model().fit(x, y, callbacks=[object()], verbose=0)
+
+
+class Poison(cb.Callback):
+    """Fills the first layer's weight with `value` before batch `batch` of epoch `epoch`."""
+
+    def __init__(self, epoch, batch, value=np.nan):
+        super().__init__()
+        self.at, self.value, self.epoch = (epoch, batch), value, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self.epoch, batch) == self.at:
+            arrays.assign_(self.model[0].weight, self.value)
+
+
+def test_terminate_on_nan_stops_fit_cleanly_and_keeps_the_history(tmp_path, capsys, device):
+    x, y = _data()
+    rec = Recorder()
+    stop = cb.TerminateOnNaN()
+    best = cb.ModelCheckpoint(str(tmp_path / "e{epoch}.safetensors"), save_best_only=True)
+    history = _model(device=device).fit(
+        x, y, epochs=5, batch_size=10, validation_data=(x, y), verbose=0,
+        callbacks=[Poison(epoch=1, batch=2), stop, cb.EarlyStopping(patience=5), best, rec])
+    assert "Batch 2: Invalid loss, terminating training" in capsys.readouterr().out
+    assert stop.stopped_batch == (1, 2)
+    assert history.epoch == [0, 1]
+    loss, val_loss = history.history["loss"], history.history["val_loss"]
+    assert np.isfinite(loss[0]) and np.isnan(loss[1]) and np.isfinite(val_loss[0]) and len(val_loss) == 2
+    assert rec.events.count("on_train_batch_end") == 4 + 3 and rec.events[-1] == "on_train_end"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e1.safetensors"]  # the NaN epoch is not "best"
+
+
+def test_without_terminate_on_nan_training_runs_on():
+    x, y = _data()
+    history = _model().fit(x, y, epochs=3, batch_size=10, callbacks=[Poison(epoch=0, batch=1)], verbose=0)
+    assert history.epoch == [0, 1, 2] and all(np.isnan(history.history["loss"]))
+
+
+@pytest.mark.parametrize("loss, stops", [(np.inf, True), (-np.inf, True), (np.nan, True), (1e38, False), (0.0, False)])
+def test_terminate_on_nan_checks_each_batch_loss(loss, stops, capsys):
+    model = _model()
+    stop = cb.TerminateOnNaN()
+    cb.CallbackList([stop], model, {"epochs": 1, "steps": 1, "verbose": 0})
+    model.stop_training = False
+    stop.on_train_begin()
+    stop.on_epoch_begin(0)
+    stop.on_train_batch_end(4, {"loss": loss})
+    assert model.stop_training is stops
+    assert ("Batch 4: Invalid loss" in capsys.readouterr().out) is stops
+    stop.on_train_batch_end(5, {})  # a batch without a loss (nothing to check) is fine

@@ -1,12 +1,16 @@
 """nn.data.download against a local HTTP server (127.0.0.1, a thread): resume with Range, restart
-when Range is ignored, checksum failures, mirrors, the cache folder, and one dataset end to end.
-No real network is used."""
+when Range is ignored, checksum failures, mirrors, the cache folder, concurrent downloads of one file
+(threads and processes), and one dataset end to end. No real network is used."""
 import gzip
 import hashlib
 import http.server
+import os
 import socket
 import struct
+import subprocess
+import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -31,6 +35,7 @@ class FileServer(http.server.ThreadingHTTPServer):
         self.drops = 0  # this many next responses stop after `drop_after` body bytes
         self.drop_after = 0
         self.bytes_sent = 0
+        self.chunk_delay = 0.0  # seconds between 16 KB pieces of a body: a slow server
 
     def url(self, name):
         return f"http://127.0.0.1:{self.server_address[1]}/{name}"
@@ -59,7 +64,10 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             srv.drops -= 1
             chunk = chunk[: srv.drop_after]  # then the connection closes: a dropped download
         srv.bytes_sent += len(chunk)   # counted first: the client may finish reading before write() returns
-        self.wfile.write(chunk)
+        for piece in range(0, len(chunk), 1 << 14):
+            if srv.chunk_delay:
+                time.sleep(srv.chunk_delay)
+            self.wfile.write(chunk[piece:piece + (1 << 14)])
 
     def log_message(self, *args):
         pass
@@ -176,6 +184,91 @@ def test_every_mirror_failing_names_each_one(server, tmp_path):
 def test_malformed_sha256_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="64 hex digits"):
         dl.download("http://127.0.0.1:9/x", "abc", root=tmp_path)
+
+
+def test_sha256_none_skips_verification(server, tmp_path):
+    path = fetch(server, tmp_path, sha256=None)
+    assert path.read_bytes() == PAYLOAD and sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]
+    assert fetch(server, tmp_path, sha256=None) == path  # a finished file is reused as it is
+    assert len(server.requests) == 1
+
+
+def test_concurrent_downloads_in_threads_share_one_transfer(server, tmp_path):
+    server.chunk_delay = 0.01
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(fetch(server, tmp_path))
+        except Exception as exc:  # noqa: BLE001 -- reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(results) == 3
+    assert all(p.read_bytes() == PAYLOAD for p in results)
+    assert len(server.requests) == 1  # the others waited for the first download and took its file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]
+
+
+def test_concurrent_downloads_in_processes_both_succeed(server, tmp_path):
+    server.chunk_delay = 0.01
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = ("import sys; from nn.data.download import download; "
+              "print(download(sys.argv[1], sys.argv[2], root=sys.argv[3], progress=False))")
+    procs = [subprocess.Popen([sys.executable, "-c", script, server.url("data.bin"), DIGEST, str(tmp_path)],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+        assert out.strip() == str(tmp_path / "data.bin")
+    assert (tmp_path / "data.bin").read_bytes() == PAYLOAD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]
+    assert len(server.requests) == 1  # the second process waited and took the first one's file
+
+
+def test_a_killed_download_releases_its_lock_and_is_resumed(server, tmp_path):
+    server.chunk_delay = 0.05  # about a second for the whole file
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = ("import sys; from nn.data.download import download; "
+              "download(sys.argv[1], sys.argv[2], root=sys.argv[3], progress=False)")
+    proc = subprocess.Popen([sys.executable, "-c", script, server.url("data.bin"), DIGEST, str(tmp_path)], cwd=root)
+    part = tmp_path / "data.bin.part"
+    deadline = time.monotonic() + 60
+    while not (part.exists() and part.stat().st_size > 0) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    assert (tmp_path / "data.bin.lock").exists() and not (tmp_path / "data.bin").exists()
+    server.chunk_delay = 0.0
+    assert fetch(server, tmp_path).read_bytes() == PAYLOAD  # not blocked by the dead process's lock
+    assert server.requests[-1][1] is not None  # resumed with a Range request
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]
+
+
+def test_file_lock_excludes_threads_and_leaves_no_file(tmp_path):
+    from nn.data.file_lock import file_lock
+    inside, overlaps = [], []
+
+    def work():
+        for _ in range(20):
+            with file_lock(tmp_path / "x.lock"):
+                inside.append(1)
+                if len(inside) > 1:
+                    overlaps.append(len(inside))
+                time.sleep(0.0005)
+                inside.pop()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert overlaps == [] and list(tmp_path.iterdir()) == []
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):

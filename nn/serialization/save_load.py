@@ -1,0 +1,199 @@
+"""nn.save / nn.load: checkpoints to and from paths or open binary files, as torch.save/torch.load take them."""
+import contextlib
+import io
+import os
+import secrets
+
+import autograd as ag
+
+from . import safetensors_file, structure
+from .structure import STRUCTURE_KEY
+
+# pickle.load's own options, which torch.load passes on; accepted and unused, since nothing is unpickled
+_PICKLE_LOAD_ARGS = ("encoding", "errors", "fix_imports")
+
+
+def save(obj, f, metadata=None):
+    """Write `obj` to `f` as a safetensors file. Nothing is pickled.
+
+    - `obj`: a state_dict (name -> Tensor or NumPy array), which becomes a plain safetensors file that
+      any safetensors reader loads; or a nested checkpoint such as an optimiser's `state_dict()` or
+      `{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 7}`: dicts, lists, tuples,
+      numbers, strings, None and tensors, nested up to 100 levels (tensors become safetensors entries named by
+      their place, e.g. 'optimizer.state.0.exp_avg'; the rest is JSON in the file's metadata).
+      A whole Module or optimiser is refused: save its `state_dict()` instead.
+    - `f`: a path (str or os.PathLike), written atomically: on any failure the previous file is left
+      untouched and no temporary file remains; or a binary file object open for writing (`io.BytesIO`,
+      `open(p, "wb")`), written from its current position and left open.
+    - `metadata`: an optional dict str -> str stored in the file's `__metadata__`.
+    """
+    label = _label(f)
+    who = f"nn.save({label})"
+    _check_destination(f, who)
+    if callable(getattr(obj, "state_dict", None)):
+        _refuse_whole_object(obj, who, label)
+    metadata = _check_metadata(metadata, who)
+    if structure.is_flat(obj):
+        values = obj
+    else:
+        values, text = structure.flatten(obj, who)
+        metadata = {**(metadata or {}), STRUCTURE_KEY: text}
+    arrays = {name: safetensors_file.as_array(value, name, who) for name, value in values.items()}
+    if _is_path(f):
+        _write_atomically(os.fspath(f), arrays, metadata)
+    else:
+        safetensors_file.write(f, arrays, metadata)
+        if callable(getattr(f, "flush", None)):
+            f.flush()
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Read a checkpoint written by `save` (or any safetensors file) from `f`, a path or a binary file
+    object open for reading (read from its current position to its end).
+
+    Returns what was saved, with every tensor as a Tensor: a plain safetensors file as a dict
+    name -> Tensor (BF16 tensors become float32), a nested checkpoint as the same structure of dicts,
+    lists, tuples, numbers and Tensors.
+    `map_location` puts the tensors on a device: a name ('cpu', 'numba', 'cuda:0'), a device object
+    (ours or a torch.device), a dict (safetensors tensors count as saved on 'cpu', so its 'cpu' entry is
+    used) or a callable `fn(tensor, 'cpu')` whose result is kept; None puts them on the default device.
+    The other arguments are accepted so that torch.load calls run unchanged, and change nothing:
+    deepgrad never unpickles, so every load is already what `weights_only=True` asks for, and
+    `weights_only=False` does NOT make it unpickle anything (a PyTorch pickle checkpoint is refused
+    with a note on converting it); `pickle_module` must be None; `mmap` is ignored (files are read
+    into memory). A malformed file raises ValueError naming the file and the problem.
+    """
+    unknown = sorted(set(pickle_load_args) - set(_PICKLE_LOAD_ARGS))
+    if unknown:
+        raise TypeError(f"nn.load: unexpected keyword arguments {', '.join(unknown)}")
+    if pickle_module is not None:
+        raise TypeError("nn.load: pickle_module must be None; deepgrad never unpickles checkpoints")
+    label = _label(f)
+    with _source(f, label) as (stream, size):
+        arrays, metadata = safetensors_file.read(stream, size, label)
+    tensors = _to_tensors(arrays, map_location)
+    if STRUCTURE_KEY in metadata:
+        return structure.unflatten(metadata[STRUCTURE_KEY], tensors, label)
+    return tensors
+
+
+def load_metadata(f):
+    """The `__metadata__` dict (str -> str) that `save` stored in the file `f` (a path or binary file
+    object), or {} if it has none."""
+    label = _label(f)
+    with _source(f, label) as (stream, size):
+        metadata = safetensors_file.read_metadata(stream, size, label)
+    metadata.pop(STRUCTURE_KEY, None)
+    return metadata
+
+
+def _refuse_whole_object(obj, who, label):
+    """A Module or optimiser is saved through its state_dict: say so, with the two lines to write."""
+    name = "model" if callable(getattr(obj, "forward", None)) else \
+        "optimizer" if hasattr(obj, "param_groups") else "obj"
+    raise TypeError(f"{who}: refusing to save a whole {type(obj).__name__}: deepgrad never pickles objects (loading "
+                    f"a pickle can run any code). Save its state instead, nn.save({name}.state_dict(), {label!r}), "
+                    f"and restore it into a {name} built in code with {name}.load_state_dict(nn.load({label!r}))")
+
+
+def _is_path(f):
+    return isinstance(f, (str, os.PathLike))
+
+
+def _label(f):
+    """How messages name the file: its path, else the file object's name, else its type."""
+    if _is_path(f):
+        return os.fspath(f)
+    name = getattr(f, "name", None)
+    return name if isinstance(name, str) else f"<{type(f).__name__} object>"
+
+
+def _check_destination(f, who):
+    if not (_is_path(f) or callable(getattr(f, "write", None))):
+        raise TypeError(f"{who}: f must be a path (str or os.PathLike) or a binary file object open for "
+                        f"writing, got {type(f).__name__}")
+    if isinstance(f, io.TextIOBase):
+        raise TypeError(f"{who}: the file is open in text mode; open it in binary mode ('wb')")
+
+
+def _check_metadata(metadata, who):
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+        raise TypeError(f"{who}: metadata must be a dict of str -> str, got {metadata!r}")
+    if STRUCTURE_KEY in metadata:
+        raise ValueError(f"{who}: the metadata key {STRUCTURE_KEY!r} is reserved for nested checkpoints")
+    return metadata
+
+
+@contextlib.contextmanager
+def _source(f, label):
+    """Yield (binary stream at the file's start, its size in bytes) for `f`, a path or a file object."""
+    if _is_path(f):
+        with open(f, "rb") as opened:
+            yield opened, os.fstat(opened.fileno()).st_size
+        return
+    if not callable(getattr(f, "read", None)):
+        hint = "; wrap bytes in io.BytesIO" if isinstance(f, (bytes, bytearray, memoryview)) else ""
+        raise TypeError(f"nn.load: f must be a path (str or os.PathLike) or a binary file object open for "
+                        f"reading, got {type(f).__name__}{hint}")
+    if isinstance(f, io.TextIOBase):
+        raise TypeError(f"nn.load({label}): the file is open in text mode; open it in binary mode ('rb')")
+    if getattr(f, "seekable", lambda: False)():
+        start = f.tell()
+        size = f.seek(0, os.SEEK_END) - start
+        f.seek(start)
+        yield f, size
+        return
+    data = f.read()  # a pipe or socket: its length is only known once read
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"nn.load({label}): the file object returned {type(data).__name__}, not bytes; "
+                        f"open it in binary mode ('rb')")
+    yield io.BytesIO(data), len(data)
+
+
+def _to_tensors(arrays, map_location):
+    """NumPy arrays -> Tensors on the device `map_location` names (see `load`)."""
+    if callable(map_location):
+        return {name: map_location(ag.tensor(a, device="cpu"), "cpu") for name, a in arrays.items()}
+    if isinstance(map_location, dict):
+        map_location = map_location.get("cpu")
+    if map_location is None:
+        device = ag.get_default_device()
+    else:
+        device = ag.device(map_location if isinstance(map_location, str) else str(map_location))
+    return {name: ag.tensor(a, device=device) for name, a in arrays.items()}
+
+
+def _write_atomically(path, arrays, metadata):
+    """Write to a fresh temporary file in the same folder, fsync it, then rename it over `path`."""
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            safetensors_file.write(f, arrays, metadata)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory):
+    """Persist the rename itself; not every platform can open a directory, which is fine."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+

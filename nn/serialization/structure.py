@@ -1,0 +1,172 @@
+"""Nested checkpoints as safetensors: the tensors as entries, everything else as JSON in `__metadata__`.
+
+An optimiser's state_dict ({'state': {0: {'step': 3, 'exp_avg': Tensor}}, 'param_groups': [...]}) or a
+training checkpoint ({'model': ..., 'optimizer': ..., 'epoch': 7}) is stored as one safetensors entry per
+tensor, named by its place ('state.0.exp_avg'), plus the key STRUCTURE_KEY in `__metadata__` holding
+{"version": 1, "root": node}, where a node is
+  - JSON null, true/false, a number or a string for None, bools, ints, finite floats and strings;
+  - a JSON array for a list;
+  - {"tuple": [nodes]}, {"dict": [[key node, value node], ...]} (keys keep their types and order),
+    {"tensor": entry name}, or {"float": "nan" | "inf" | "-inf"}.
+A plain state_dict (str -> tensor) needs no structure and is written as a plain safetensors file.
+"""
+import json
+import math
+from collections.abc import Mapping
+
+from .safetensors_file import METADATA_KEY, error, is_array, parse_json
+
+STRUCTURE_KEY = "deepgrad.structure"
+VERSION = 1
+MAX_DEPTH = 100
+_SCALARS = (type(None), bool, int, float, str)
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def is_flat(obj):
+    """True for a plain state_dict: a mapping of strings (other than '__metadata__') to arrays/tensors."""
+    return isinstance(obj, Mapping) and all(
+        isinstance(k, str) and k != METADATA_KEY and is_array(v) for k, v in obj.items())
+
+
+def flatten(obj, who):
+    """Split `obj` into ({entry name: array-like}, structure JSON text)."""
+    encoder = _Encoder(who)
+    root = encoder.node(obj, (), 0)
+    text = _dumps({"version": VERSION, "root": root})
+    return encoder.tensors, text
+
+
+def unflatten(text, tensors, label):
+    """Rebuild the object described by the structure JSON `text` from `tensors` ({entry name: tensor})."""
+    document = parse_json(text, label, f"the {STRUCTURE_KEY} metadata")
+    if not isinstance(document, dict) or set(document) != {"version", "root"}:
+        raise error(label, f"the {STRUCTURE_KEY} metadata must be an object with 'version' and 'root'")
+    if document["version"] != VERSION:
+        raise error(label, f"its {STRUCTURE_KEY} metadata has version {document['version']!r}; this deepgrad "
+                           f"reads version {VERSION} (the file was written by a newer deepgrad?)")
+    decoder = _Decoder(tensors, label)
+    obj = decoder.node(document["root"], 0)
+    unused = sorted(set(tensors) - decoder.used)
+    if unused:
+        raise error(label, f"tensors {unused} are in the file but not in its {STRUCTURE_KEY} metadata")
+    return obj
+
+
+def _dumps(document):
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _where(path):
+    return "obj" + "".join(f"[{k!r}]" for k in path) if path else "the object itself"
+
+
+class _Encoder:
+    """Walks an object, collecting its tensors under unique entry names and returning its JSON node."""
+
+    def __init__(self, who):
+        self.who, self.tensors = who, {}
+
+    def node(self, value, path, depth):
+        if depth > MAX_DEPTH:
+            raise ValueError(f"{self.who}: {_where(path[:3])}... is nested more than {MAX_DEPTH} levels deep "
+                             f"(or contains itself)")
+        if is_array(value):
+            return {"tensor": self._name(path, value)}
+        if isinstance(value, _SCALARS):
+            return self.scalar(value)
+        if isinstance(value, list):
+            return [self.node(v, path + (i,), depth + 1) for i, v in enumerate(value)]
+        if isinstance(value, tuple):
+            return {"tuple": [self.node(v, path + (i,), depth + 1) for i, v in enumerate(value)]}
+        if isinstance(value, Mapping):
+            return {"dict": [[self.key(k, path), self.node(v, path + (k,), depth + 1)] for k, v in value.items()]}
+        raise TypeError(f"{self.who}: cannot store {_where(path)}, a {type(value).__name__}{_hint(value)}; "
+                        f"checkpoints hold tensors, NumPy arrays, numbers, strings, None, and lists, tuples and "
+                        f"dicts of them (nothing is pickled)")
+
+    def scalar(self, value):
+        if isinstance(value, float):
+            return float(value) if math.isfinite(value) else {"float": repr(float(value))}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)  # an IntEnum is stored as its number
+        return value
+
+    def key(self, key, path):
+        if isinstance(key, _SCALARS):
+            return self.scalar(key)
+        if isinstance(key, tuple):
+            return {"tuple": [self.key(k, path) for k in key]}
+        raise TypeError(f"{self.who}: {_where(path)} has the dict key {key!r} ({type(key).__name__}); keys must "
+                        f"be strings, numbers, bools, None or tuples of them")
+
+    def _name(self, path, value):
+        base = ".".join(str(k) for k in path) or "tensor"
+        name, n = base, 1
+        while name in self.tensors or name == METADATA_KEY:
+            n += 1
+            name = f"{base}#{n}"
+        self.tensors[name] = value
+        return name
+
+
+def _hint(value):
+    if callable(getattr(value, "state_dict", None)):
+        return " (to save a model or an optimiser, save its state_dict() and rebuild the object in code)"
+    return ""
+
+
+class _Decoder:
+    """Turns a JSON node back into the object, taking tensors from `tensors`; validates as it goes."""
+
+    def __init__(self, tensors, label):
+        self.tensors, self.label, self.used = tensors, label, set()
+
+    def fail(self, problem):
+        return error(self.label, f"its {STRUCTURE_KEY} metadata is malformed: {problem}")
+
+    def node(self, node, depth):
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, list):
+            return [self.node(v, depth + 1) for v in node]
+        if not isinstance(node, dict):
+            return node  # JSON scalars are already Python's (NaN and Infinity were refused when parsing)
+        tag, value = self.tagged(node)
+        if tag == "tensor":
+            if not isinstance(value, str) or value not in self.tensors:
+                raise self.fail(f"it refers to tensor {value!r}, which the file does not hold")
+            self.used.add(value)
+            return self.tensors[value]
+        if tag == "dict":
+            if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 for p in value):
+                raise self.fail("a 'dict' node must hold a list of [key, value] pairs")
+            return {self.key(k, depth + 1): self.node(v, depth + 1) for k, v in value}
+        return self.other(tag, value, depth)
+
+    def tagged(self, node):
+        if len(node) != 1 or next(iter(node)) not in ("tensor", "dict", "tuple", "float"):
+            raise self.fail(f"unknown node with keys {sorted(node)} (expected one of tensor, dict, tuple, float)")
+        return next(iter(node.items()))
+
+    def other(self, tag, value, depth):
+        if tag == "tuple":
+            if not isinstance(value, list):
+                raise self.fail("a 'tuple' node must hold a list")
+            return tuple(self.node(v, depth + 1) for v in value)
+        if value not in _NON_FINITE:
+            raise self.fail(f"a 'float' node must be 'nan', 'inf' or '-inf', not {value!r}")
+        return _NON_FINITE[value]
+
+    def key(self, node, depth):
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nested more than {MAX_DEPTH} levels deep")
+        if not isinstance(node, (dict, list)):
+            return node
+        if isinstance(node, dict):
+            tag, value = self.tagged(node)
+            if tag == "float":
+                return self.other(tag, value, depth)
+            if tag == "tuple" and isinstance(value, list):
+                return tuple(self.key(k, depth + 1) for k in value)
+        raise self.fail(f"dict keys must be scalars or tuples, got {node!r}")
