@@ -26,7 +26,7 @@ def _feature_dropout(input, p, training, op):
 
 
 def _unbatched(input, batched_ndim, p, training, op):
-    if input.ndim == batched_ndim - 1:
+    if input.ndim == batched_ndim - 1 and training and p != 0.0:
         return _feature_dropout(input.reshape((1,) + input.shape), p, training, op).reshape(input.shape)
     return _feature_dropout(input, p, training, op)
 
