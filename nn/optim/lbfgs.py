@@ -180,7 +180,7 @@ class LBFGS(Optimizer):
             return closure()
 
     # ----- the step ----------------------------------------------------------------------------
-    def step(self, closure):
+    def step(self, closure=None):
         """One L-BFGS step of up to max_iter iterations; `closure` re-evaluates the model and returns the
         loss (with gradients computed). Returns the loss the first closure call gave."""
         if closure is None:
