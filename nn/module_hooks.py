@@ -7,7 +7,7 @@ and the input tap calls the hooks with grad_input and grad_output.
 """
 import warnings
 
-from autograd import Tensor, is_grad_enabled
+from autograd import Tensor, is_grad_enabled, zeros_like
 from autograd.ops.tap import tap
 
 
@@ -19,6 +19,7 @@ class _BackwardCall:
         self.grad_outputs = None
         self.n_inputs = 0
         self.input_positions = None   # positions of the tapped inputs; None when no input needs a gradient
+        self.constant_inputs = {}     # position -> tensor input that needs no gradient (its grad_input is zeros)
         self.n_outputs = 0
         self.output_positions = None
 
@@ -44,6 +45,8 @@ class _BackwardCall:
     def setup_input(self, args):
         self.n_inputs = len(args)
         args, self.input_positions = self._tap(args, self._on_input_grads)
+        if self.input_positions is not None:
+            self.constant_inputs = {k: v for k, v in enumerate(args) if isinstance(v, Tensor) and not v.requires_grad}
         return args
 
     def setup_output(self, result):
@@ -82,7 +85,10 @@ class _BackwardCall:
     def _on_input_grads(self, grads):
         if self.grad_outputs is None:
             return None
-        grad_inputs = self._spread(self.input_positions, grads, self.n_inputs)
+        grad_inputs = list(self._spread(self.input_positions, grads, self.n_inputs))
+        for k, t in self.constant_inputs.items():
+            grad_inputs[k] = zeros_like(t)   # as PyTorch: a tensor input without gradient shows zeros
+        grad_inputs = tuple(grad_inputs)
         for hook in self.hooks:
             replaced = hook(self.module, grad_inputs, self.grad_outputs)
             if replaced is None:
