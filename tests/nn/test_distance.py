@@ -27,8 +27,9 @@ def test_cosine_similarity_small_norm_follows_torch_gradient(device):
                         lambda a, b: torch.nn.functional.cosine_similarity(a, b, eps=1e-4),
                         [small, rand((4, 5), seed=2)], device=device, rtol=1e-6)
     zero = np.zeros((2, 3))
-    check_against_torch(lambda a, b: F.cosine_similarity(a, b), lambda a, b: torch.nn.functional.cosine_similarity(a, b),
-                        [zero, rand((2, 3), seed=3)], device=device)
+    check_against_torch(lambda a, b: F.cosine_similarity(a, b),
+                        lambda a, b: torch.nn.functional.cosine_similarity(a, b), [zero, rand((2, 3), seed=3)],
+                        device=device)
 
 
 @pytest.mark.parametrize("p", [2.0, 1.0, 3.0, math.inf])
@@ -54,8 +55,8 @@ def test_normalize_matches_torch(device, p, dim):
     torch = pytest.importorskip("torch")
     x = rand((3, 4, 5), seed=1)
     x[0, :, 0] = 0.0   # a zero vector stays zero
-    check_against_torch(lambda a: F.normalize(a, p=p, dim=dim), lambda a: torch.nn.functional.normalize(a, p=p, dim=dim),
-                        [x], device=device)
+    check_against_torch(lambda a: F.normalize(a, p=p, dim=dim),
+                        lambda a: torch.nn.functional.normalize(a, p=p, dim=dim), [x], device=device)
 
 
 def test_float32_stays_float32(device):

@@ -143,7 +143,8 @@ def test_instance_norm_empty_batch(device):
     torch = pytest.importorskip("torch")
     check_against_torch(nn.InstanceNorm2d(4, track_running_stats=True), torch.nn.InstanceNorm2d(
         4, track_running_stats=True), [np.zeros((0, 4, 3, 3))], device=device)
-    assert nn.InstanceNorm2d(4, affine=True).to(device)(ag.tensor(np.zeros((0, 4, 3, 3)), device=device)).shape == (0, 4, 3, 3)
+    affine = nn.InstanceNorm2d(4, affine=True).to(device)
+    assert affine(ag.tensor(np.zeros((0, 4, 3, 3)), device=device)).shape == (0, 4, 3, 3)
 
 
 def test_instance_norm_defaults_gradcheck_and_errors(device):
