@@ -10,9 +10,14 @@ it (NumPy), the backend's index_add scatter kernel otherwise (CuPy).
 from ..function import Function
 
 
+def _reduceat(xp):
+    """xp.add.reduceat, or None where the array module lacks it (CuPy)."""
+    return getattr(xp.add, "reduceat", None)
+
+
 def _sum_runs(xp, device, src, index, size, axis):
     """out (src's shape with `size` along axis) with out[i] = sum of src[j] over j where index[j] == i."""
-    reduceat = getattr(xp.add, "reduceat", None)
+    reduceat = _reduceat(xp)
     if reduceat is not None:
         starts = xp.flatnonzero(xp.concatenate(([True], index[1:] != index[:-1])))
         summed = reduceat(src, starts, axis=axis)

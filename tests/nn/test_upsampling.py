@@ -86,3 +86,19 @@ def test_upsample_modules(device):
 def test_errors(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call(ag.tensor(rand((1, 2, 3, 4))))
+
+
+def test_backward_through_index_add(device, monkeypatch):
+    """The path array modules without ufunc.reduceat (CuPy) take gives the same gradients."""
+    import autograd.ops.resample as resample
+    x = rand((2, 3, 5, 4), seed=4)
+    expected = []
+    for patched in (False, True):
+        if patched:
+            monkeypatch.setattr(resample, "_reduceat", lambda xp: None)
+        for mode, kwargs in (("bilinear", dict(scale_factor=1.7)), ("nearest", dict(size=(3, 9)))):
+            t = ag.tensor(x, device=device, requires_grad=True)
+            (F.interpolate(t, mode=mode, **kwargs) * 1.3).sum().backward()
+            expected.append(t.grad.numpy())
+    for a, b in zip(expected[:2], expected[2:]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
