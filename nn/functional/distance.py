@@ -38,7 +38,7 @@ def _broadcast_shape(a, b):
 def _clamped_norm(x, dim, eps):
     """||x|| along dim (kept) whose value is raised to at least eps while its gradient stays that of the
     plain norm: PyTorch's cosine_similarity clamps the norm in place outside the graph."""
-    n = ag.norm(x, 2, axis=dim, keepdims=True)
+    n = ag.norm(x, 2, dim, True)
     raw = n.detach()
     return n + (ag.clip(raw, eps, None) - raw)
 
@@ -60,7 +60,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     shape = _float_pair(x1, x2, "pairwise_distance")
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
-    return ag.norm(x1 - x2 + eps, p, axis=max(len(shape) - 1, 0), keepdims=keepdim)
+    return ag.norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
@@ -72,4 +72,4 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"normalize: p must be a positive number or math.inf, got {p!r}")
     dim = _dim(dim, input.ndim, "normalize")
-    return input / ag.clip(ag.norm(input, p, axis=dim, keepdims=True), eps, None)
+    return input / ag.clip(ag.norm(input, p, dim, True), eps, None)
