@@ -19,5 +19,15 @@ from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.recurrent import GRU, LSTM, RNN
+from .losses import SmoothL1Loss
+from .layers.cells import GRUCell, LSTMCell, RNNCell
+from .layers.channel_dropout import Dropout1d, Dropout2d, Dropout3d
+from .layers.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .layers.shuffle import PixelShuffle, PixelUnshuffle
+from .layers.group_norm import GroupNorm
+from .layers.instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .layers.unflatten import Unflatten
+from .layers.bilinear import Bilinear
+from .layers.distance import CosineSimilarity, PairwiseDistance
 from . import optim, utils
 from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict

@@ -1,10 +1,17 @@
 """Module and Parameter: the base of every layer and model, with PyTorch's registration and state_dict."""
+import itertools
 from collections import OrderedDict
 
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor, arrays
+from autograd import RemovableHandle, Tensor, arrays
+
+from .module_hooks import call_with_hooks
+
+_HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
+                "_forward_hooks_always_called", "_backward_pre_hooks", "_backward_hooks")
+_hook_ids = itertools.count()
 
 
 class Parameter(Tensor):
@@ -59,6 +66,9 @@ class Module:
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
+        for store in _HOOK_STORES:
+            object.__setattr__(self, store, OrderedDict())
+        object.__setattr__(self, "_has_hooks", False)
 
     # ----- attribute routing -------------------------------------------------------------------
     # Parameters, buffers and sub-modules live in their registries (which traversal and state_dict read)
@@ -147,7 +157,50 @@ class Module:
         raise TypeError(f"{type(self).__name__} does not define forward(); subclasses of nn.Module must")
 
     def __call__(self, *args, **kwargs):
+        if self._has_hooks:
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ----- hooks -------------------------------------------------------------------------------
+    def _add_hook(self, store, hook, prepend, **flags):
+        """Register `hook` in the named store (first when prepend); flags name stores that mark it."""
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}: a hook must be callable, got {type(hook).__name__}")
+        hooks = self.__dict__[store]
+        key = next(_hook_ids)
+        hooks[key] = hook
+        if prepend:
+            hooks.move_to_end(key, last=False)
+        for flag_store, on in flags.items():
+            if on:
+                self.__dict__[flag_store][key] = True
+        object.__setattr__(self, "_has_hooks", True)
+        return _ModuleHookHandle(self, key)
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call hook(module, args) before every forward; a non-None return replaces args (a single value is
+        wrapped in a tuple). with_kwargs=True: hook(module, args, kwargs) returning None or (args, kwargs).
+        Returns a handle whose .remove() unregisters the hook."""
+        return self._add_hook("_forward_pre_hooks", hook, prepend, _forward_pre_hooks_with_kwargs=with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """Call hook(module, args, output) after every forward; a non-None return replaces the output.
+        with_kwargs=True: hook(module, args, kwargs, output); always_call=True: also called when forward
+        raises. Returns a handle whose .remove() unregisters the hook."""
+        return self._add_hook("_forward_hooks", hook, prepend, _forward_hooks_with_kwargs=with_kwargs,
+                              _forward_hooks_always_called=always_call)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Call hook(module, grad_output) when the gradients with respect to the module's outputs are ready
+        (a tuple, None for outputs that are not tensors needing a gradient); a non-None return replaces
+        grad_output. Returns a handle whose .remove() unregisters the hook."""
+        return self._add_hook("_backward_pre_hooks", hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call hook(module, grad_input, grad_output) when the gradients with respect to the module's
+        positional inputs are ready (tuples, None where an input or output is not a tensor needing a
+        gradient); a non-None return replaces grad_input. Returns a handle whose .remove() unregisters it."""
+        return self._add_hook("_backward_hooks", hook, prepend)
 
     # ----- traversal ---------------------------------------------------------------------------
     def named_modules(self, prefix="", memo=None):
@@ -335,3 +388,22 @@ class Module:
             return f"{type(self).__name__}({extra})"
         body = ([extra] if extra else []) + children
         return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+
+class _ModuleHookHandle(RemovableHandle):
+    """The handle of a module hook: .remove() drops it from every store that mentions it."""
+
+    def __init__(self, module, key):
+        super().__init__(module.__dict__["_forward_hooks"], key)
+        self._module_stores = [module.__dict__[store] for store in _HOOK_STORES]
+
+    def remove(self):
+        """Unregister the hook (a second call does nothing)."""
+        for store in self._module_stores:
+            store.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()

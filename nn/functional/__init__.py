@@ -11,3 +11,12 @@ from .normalization import batch_norm, layer_norm
 from .dropout import dropout
 from .embedding import embedding
 from .recurrent import gru_cell, lstm_cell, recurrence, rnn_relu_cell, rnn_tanh_cell
+from .loss import smooth_l1_loss
+from .padding import pad
+from .distance import cosine_similarity, normalize, pairwise_distance
+from .interpolate import interpolate
+from .shuffle import pixel_shuffle, pixel_unshuffle
+from .sample_norm import group_norm, instance_norm
+from .channel_dropout import dropout1d, dropout2d, dropout3d
+from .encoding import one_hot
+from .bilinear import bilinear

@@ -234,3 +234,25 @@ def l1_penalty(params):
 def l2_penalty(params):
     """Sum of p**2 over the parameters."""
     return sum((p * p).sum() for p in params)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 * error ** 2 / beta where |error| < beta, |error| - 0.5 * beta beyond (as torch's SmoothL1Loss;
+    beta = 0 gives the L1 loss). size_average and reduce are PyTorch's deprecated spellings of reduction."""
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    err = ag.abs(input - _same_shape("smooth_l1_loss", input, target))
+    if beta == 0:
+        return _reduce(err, reduction, "smooth_l1_loss")
+    small = ag.minimum(err, beta)
+    return _reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss")
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    """PyTorch's deprecated size_average / reduce flags as a reduction name (reduction when both are None)."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")

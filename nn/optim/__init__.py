@@ -14,3 +14,9 @@ from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler", "LRScheduler", "LambdaLR",
            "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "ReduceLROnPlateau"]
+from .adadelta import Adadelta
+from .adamax import Adamax
+from .lbfgs import LBFGS
+from .nadam import NAdam
+
+__all__ += ["Adadelta", "Adamax", "LBFGS", "NAdam"]

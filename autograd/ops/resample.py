@@ -1,0 +1,86 @@
+"""Resample: separable resampling of trailing axes (nearest and linear interpolation) as one graph node.
+
+Each resampled axis has a plan: ("repeat", k) repeats every element k times (an integer
+nearest-neighbour upscale), ("take", index) gathers at index, and ("blend", lo, hi, w_lo, w_hi)
+mixes two gathers, out = x[lo] * w_lo + x[hi] * w_hi. Backward is each plan's transpose, axis by
+axis in reverse: a reshape-and-sum for "repeat", and for the others a sum over the runs of equal
+indices (every plan's indices are non-decreasing): one ufunc.reduceat where the array module has
+it (NumPy), the backend's index_add scatter kernel otherwise (CuPy).
+"""
+from ..function import Function
+
+
+def _reduceat(xp):
+    """xp.add.reduceat, or None where the array module lacks it (CuPy)."""
+    return getattr(xp.add, "reduceat", None)
+
+
+def _sum_runs(xp, device, src, index, size, axis):
+    """out (src's shape with `size` along axis) with out[i] = sum of src[j] over j where index[j] == i."""
+    reduceat = _reduceat(xp)
+    if reduceat is not None:
+        starts = xp.flatnonzero(xp.concatenate(([True], index[1:] != index[:-1])))
+        summed = reduceat(src, starts, axis=axis)
+        if starts.shape[0] == size:   # every source position was used: the runs are 0, 1, ..., size - 1
+            return summed
+        shape = list(src.shape)
+        shape[axis] = size
+        out = xp.zeros(shape, dtype=src.dtype)
+        out[(slice(None),) * axis + (index[starts],)] = summed
+        return out
+    moved = xp.moveaxis(src, axis, 0)
+    out = xp.zeros((size,) + moved.shape[1:], dtype=src.dtype)
+    device.index_add(out, index, moved)
+    return xp.moveaxis(out, 0, axis)
+
+
+def _along(w, axis, ndim):
+    """A 1-D weight shaped to broadcast along `axis` of an ndim-D array."""
+    return w.reshape((-1,) + (1,) * (ndim - axis - 1))
+
+
+class Resample(Function):
+    op_name = "interpolate"
+    differentiable_backward = False
+
+    def forward(ctx, x, plans):
+        xp = ctx.xp
+        ctx.plans = plans
+        ctx.sizes = []
+        y = x
+        for axis, plan in plans:
+            ctx.sizes.append(y.shape[axis])
+            kind = plan[0]
+            if kind == "repeat":
+                y = xp.repeat(y, plan[1], axis=axis)
+            elif kind == "take":
+                y = xp.take(y, plan[1], axis=axis)
+            else:
+                _, lo, hi, w_lo, w_hi = plan
+                y = xp.take(y, lo, axis=axis) * _along(w_lo, axis, y.ndim) + \
+                    xp.take(y, hi, axis=axis) * _along(w_hi, axis, y.ndim)
+        return y
+
+    def backward(ctx, gy):
+        xp, device = ctx.xp, ctx.device
+        g = gy
+        for (axis, plan), size in zip(reversed(ctx.plans), reversed(ctx.sizes)):
+            kind = plan[0]
+            if kind == "repeat":
+                shape = g.shape[:axis] + (size, plan[1]) + g.shape[axis + 1:]
+                g = g.reshape(shape).sum(axis=axis + 1)
+                continue
+            if kind == "take":
+                g = _sum_runs(xp, device, g, plan[1], size, axis)
+            else:
+                _, lo, hi, w_lo, w_hi = plan
+                g_lo = _sum_runs(xp, device, g * _along(w_lo, axis, g.ndim), lo, size, axis)
+                g_lo += _sum_runs(xp, device, g * _along(w_hi, axis, g.ndim), hi, size, axis)
+                g = g_lo
+        return xp.ascontiguousarray(g), None
+
+
+def resample(x, plans):
+    """x resampled along each (axis, plan) in `plans` in turn (plans as described in this module's doc;
+    index and weight arrays on x's device, weights in x's dtype)."""
+    return Resample.apply(x, tuple(plans))

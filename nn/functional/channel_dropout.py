@@ -1,0 +1,62 @@
+"""Channel-wise dropout: zero whole channels (every spatial position of a channel at once).
+
+`inplace` is accepted for PyTorch compatibility; a new tensor is always returned.
+"""
+import warnings
+
+import autograd as ag
+from autograd import Tensor
+
+
+def _feature_dropout(input, p, training, op):
+    """input with each (sample, channel) slice zeroed with probability p and the rest scaled by 1 / (1 - p)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: p must be a probability in [0, 1], got {p}")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    if not training or p == 0.0:
+        return input
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape {input.shape})")
+    shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    if p == 1.0:
+        return input * ag.zeros(*shape, dtype=input.dtype, device=input.device)
+    keep = ag.rand(*shape, dtype=input.dtype, device=input.device) >= p
+    return input * (keep.astype(input.dtype) * (1.0 / (1.0 - p)))
+
+
+def _unbatched(input, batched_ndim, p, training, op):
+    if input.ndim == batched_ndim - 1 and training and p != 0.0:
+        return _feature_dropout(input.reshape((1,) + input.shape), p, training, op).reshape(input.shape)
+    return _feature_dropout(input, p, training, op)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of input (N, C, L) or (C, L) with probability p in training, scaling the kept
+    ones by 1 / (1 - p)."""
+    if getattr(input, "ndim", None) not in (2, 3):
+        raise ValueError(f"dropout1d: expects a 2-D (C, L) or 3-D (N, C, L) input, got shape "
+                         f"{getattr(input, 'shape', input)}")
+    return _unbatched(input, 3, p, training, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of input (N, C, H, W) or (C, H, W) with probability p in training, scaling the
+    kept ones by 1 / (1 - p). As in PyTorch, a 3-D input is read as (N, C, L) (with a warning)."""
+    ndim = getattr(input, "ndim", None)
+    if ndim == 3:
+        warnings.warn("dropout2d: a 3-D input is read as (N, C, L) and channel-wise 1-D dropout is applied, as "
+                      "PyTorch does; use dropout1d for that, or pass (N, C, H, W)", UserWarning, stacklevel=2)
+    elif ndim != 4:
+        raise ValueError(f"dropout2d: expects a 4-D (N, C, H, W) input (or 3-D, read as (N, C, L)), got shape "
+                         f"{getattr(input, 'shape', input)}")
+    return _feature_dropout(input, p, training, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of input (N, C, D, H, W) or (C, D, H, W) with probability p in training,
+    scaling the kept ones by 1 / (1 - p)."""
+    if getattr(input, "ndim", None) not in (4, 5):
+        raise ValueError(f"dropout3d: expects a 4-D (C, D, H, W) or 5-D (N, C, D, H, W) input, got shape "
+                         f"{getattr(input, 'shape', input)}")
+    return _unbatched(input, 5, p, training, "dropout3d")

@@ -1,0 +1,20 @@
+"""One-hot encoding of class indices."""
+import autograd as ag
+from autograd import Tensor
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (an integer tensor of any shape) as int64 one-hot vectors along a new last dimension
+    of length num_classes (-1: one more than the largest index)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"one_hot: expects an integer Tensor of class indices, got {type(tensor).__name__}")
+    if tensor.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expects integer class indices, got dtype {tensor.dtype}; convert with "
+                        ".astype(ag.int64)")
+    if num_classes == -1:
+        if 0 in tensor.shape:
+            raise ValueError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")
+        num_classes = int(ag.max(tensor).item()) + 1
+    if num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be -1 or >= 0, got {num_classes}")
+    return ag.one_hot(tensor, num_classes, dtype=ag.int64)

@@ -1,0 +1,41 @@
+"""Pixel shuffle: trade channels for spatial resolution (sub-pixel convolution) and back."""
+import numbers
+
+from autograd import Tensor
+
+
+def _check(input, factor, op, name):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    if not isinstance(factor, numbers.Integral) or isinstance(factor, bool) or factor < 1:
+        raise ValueError(f"{op}: {name} must be a positive int, got {factor!r}")
+    if input.ndim < 3:
+        raise ValueError(f"{op}: expects an input (*, C, H, W) with at least 3 dimensions, got shape {input.shape}")
+    return int(factor)
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C * r * r, H, W) -> (*, C, H * r, W * r) with r = upscale_factor: each group of r * r channels
+    becomes an r x r block of pixels."""
+    r = _check(input, upscale_factor, "pixel_shuffle", "upscale_factor")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise ValueError(f"pixel_shuffle: the channel dimension {c} of input {input.shape} must be divisible by "
+                         f"upscale_factor ** 2 = {r * r}")
+    n = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
+    return x.permute(order).reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H * r, W * r) -> (*, C * r * r, H, W) with r = downscale_factor: the inverse of pixel_shuffle."""
+    r = _check(input, downscale_factor, "pixel_unshuffle", "downscale_factor")
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise ValueError(f"pixel_unshuffle: the height {h} and width {w} of input {input.shape} must be divisible "
+                         f"by downscale_factor {r}")
+    n = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    order = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
+    return x.permute(order).reshape(*lead, c * r * r, h // r, w // r)

@@ -1,0 +1,33 @@
+"""GroupNorm: normalise groups of channels within each sample."""
+import autograd as ag
+
+from ..functional.sample_norm import group_norm
+from ..module import Module, Parameter
+
+
+class GroupNorm(Module):
+    """Normalise each of num_groups groups of channels of (N, C, *) per sample; weight (ones) and bias
+    (zeros) of shape (C,) when affine (bias only when bias=True)."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
+        super().__init__()
+        if num_groups < 1 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        self.weight = Parameter(ag.ones(num_channels, dtype=dtype, device=device)) if affine else None
+        self.bias = Parameter(ag.zeros(num_channels, dtype=dtype, device=device)) if affine and bias else None
+        if self.weight is None:
+            self.register_parameter("weight", None)
+        if self.bias is None:
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        if getattr(input, "ndim", 0) < 2 or input.shape[1] != self.num_channels:
+            raise ValueError(f"{self!r}: expected an input (N, {self.num_channels}, *), got shape "
+                             f"{getattr(input, 'shape', input)}")
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")

@@ -1,0 +1,157 @@
+"""Module hooks as PyTorch has them: forward pre-hooks, forward hooks, full backward (pre-)hooks.
+
+Module.__call__ comes here only when a hook is registered. A full backward hook sees the gradients
+with respect to one call of the module: the call's tensor inputs and outputs each pass through one
+gradient tap (autograd.ops.tap), the output tap records grad_output (after the backward pre-hooks),
+and the input tap calls the hooks with grad_input and grad_output.
+"""
+import warnings
+
+from autograd import Tensor, is_grad_enabled, zeros_like
+from autograd.ops.tap import tap
+
+
+class _BackwardCall:
+    """The backward hooks of one module call: taps its inputs and outputs and calls the user hooks."""
+
+    def __init__(self, module, hooks, pre_hooks):
+        self.module, self.hooks, self.pre_hooks = module, hooks, pre_hooks
+        self.grad_outputs = None
+        self.n_inputs = 0
+        self.input_positions = None   # positions of the tapped inputs; None when no input needs a gradient
+        self.constant_inputs = {}     # position -> tensor input that needs no gradient (its grad_input is zeros)
+        self.n_outputs = 0
+        self.output_positions = None
+
+    @staticmethod
+    def _tap(values, on_grads):
+        """values with every tensor that requires grad replaced by a tapped copy, and their positions."""
+        positions = [k for k, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
+        if not positions or not is_grad_enabled():
+            return values, None
+        tapped = tap(on_grads, *(values[k] for k in positions))
+        out = list(values)
+        for k, t in zip(positions, tapped):
+            out[k] = t
+        return tuple(out), positions
+
+    @staticmethod
+    def _spread(positions, grads, size):
+        full = [None] * size
+        for k, g in zip(positions, grads):
+            full[k] = g
+        return tuple(full)
+
+    def setup_input(self, args):
+        self.n_inputs = len(args)
+        args, self.input_positions = self._tap(args, self._on_input_grads)
+        if self.input_positions is not None:
+            self.constant_inputs = {k: v for k, v in enumerate(args) if isinstance(v, Tensor) and not v.requires_grad}
+        return args
+
+    def setup_output(self, result):
+        single = not isinstance(result, tuple)
+        values = (result,) if single else result
+        if not any(isinstance(v, Tensor) for v in values):
+            warnings.warn(f"{type(self.module).__name__}: backward hooks are called only when the module returns a "
+                          f"Tensor or a tuple of Tensors, got {type(result).__name__}", UserWarning, stacklevel=3)
+        self.n_outputs = len(values)
+        values, self.output_positions = self._tap(values, self._on_output_grads)
+        return values[0] if single else values
+
+    def _on_output_grads(self, grads):
+        grad_outputs = self._spread(self.output_positions, grads, self.n_outputs)
+        for hook in self.pre_hooks:
+            replaced = hook(self.module, grad_outputs)
+            if replaced is None:
+                continue
+            replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
+            if len(replaced) != len(grad_outputs):
+                raise ValueError(f"backward pre-hook of {type(self.module).__name__} returned {len(replaced)} "
+                                 f"grad_output entries, expected {len(grad_outputs)}")
+            grad_outputs = replaced
+        self.grad_outputs = grad_outputs
+        if self.input_positions is None:
+            # no input needs a gradient: the hooks run now, with grad_input all None, and may not change it
+            none = (None,) * self.n_inputs
+            for hook in self.hooks:
+                replaced = hook(self.module, none, grad_outputs)
+                if replaced is not None and any(g is not None for g in replaced):
+                    raise ValueError(f"backward hook of {type(self.module).__name__}: no input of the module "
+                                     "requires grad, so the hook must return None (or all-None grad_input)")
+            self.grad_outputs = None
+        return tuple(grad_outputs[k] for k in self.output_positions)
+
+    def _on_input_grads(self, grads):
+        if self.grad_outputs is None:
+            return None
+        grad_inputs = list(self._spread(self.input_positions, grads, self.n_inputs))
+        for k, t in self.constant_inputs.items():
+            grad_inputs[k] = zeros_like(t)   # as PyTorch: a tensor input without gradient shows zeros
+        grad_inputs = tuple(grad_inputs)
+        for hook in self.hooks:
+            replaced = hook(self.module, grad_inputs, self.grad_outputs)
+            if replaced is None:
+                continue
+            replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
+            if len(replaced) != len(grad_inputs):
+                raise ValueError(f"backward hook of {type(self.module).__name__} returned {len(replaced)} "
+                                 f"grad_input entries, expected {len(grad_inputs)}")
+            grad_inputs = replaced
+        self.grad_outputs = None
+        return tuple(grad_inputs[k] for k in self.input_positions)
+
+
+def call_with_hooks(module, args, kwargs):
+    """Run module.forward(*args, **kwargs) with the module's registered hooks, in PyTorch's order."""
+    if not (module._forward_pre_hooks or module._forward_hooks or module._backward_hooks
+            or module._backward_pre_hooks):
+        object.__setattr__(module, "_has_hooks", False)   # every hook was removed: back to the fast path
+        return module.forward(*args, **kwargs)
+    for key, hook in list(module._forward_pre_hooks.items()):
+        if key in module._forward_pre_hooks_with_kwargs:
+            result = hook(module, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise TypeError(f"forward pre-hook of {type(module).__name__} (with_kwargs=True) must return "
+                                    f"None or a tuple (args, kwargs), got {type(result).__name__}")
+                args, kwargs = result
+        else:
+            result = hook(module, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+    backward = None
+    if module._backward_hooks or module._backward_pre_hooks:
+        backward = _BackwardCall(module, list(module._backward_hooks.values()),
+                                 list(module._backward_pre_hooks.values()))
+        args = backward.setup_input(tuple(args))
+    output = None
+    called = set()
+    try:
+        output = module.forward(*args, **kwargs)
+        for key, hook in list(module._forward_hooks.items()):
+            called.add(key)
+            result = _run_forward_hook(module, key, hook, args, kwargs, output)
+            if result is not None:
+                output = result
+    except Exception:
+        for key, hook in list(module._forward_hooks.items()):
+            if key in module._forward_hooks_always_called and key not in called:
+                try:
+                    result = _run_forward_hook(module, key, hook, args, kwargs, output)
+                    if result is not None:
+                        output = result
+                except Exception as exc:   # the forward's own error is the one to raise
+                    warnings.warn(f"forward hook of {type(module).__name__} with always_call=True raised {exc!r} "
+                                  "while handling an error in forward; that error is raised instead",
+                                  UserWarning, stacklevel=3)
+        raise
+    if backward is not None:
+        output = backward.setup_output(output)
+    return output
+
+
+def _run_forward_hook(module, key, hook, args, kwargs, output):
+    if key in module._forward_hooks_with_kwargs:
+        return hook(module, args, kwargs, output)
+    return hook(module, args, output)

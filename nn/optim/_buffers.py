@@ -1,0 +1,24 @@
+"""Helpers the optimisers added with issue 13 share: state buffers through autograd.arrays, and option checks."""
+from autograd import arrays
+
+
+def zeros_like_param(p):
+    """A zero buffer of p's shape, dtype and device, as a Tensor outside any graph."""
+    return arrays.wrap(p.device.xp.zeros_like(arrays.array(p)), p.device)
+
+
+def check_betas(name, betas):
+    """Raise ValueError unless betas is a pair of numbers in [0, 1)."""
+    if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+        raise ValueError(f"{name}: invalid betas {betas!r}; give two values, each in [0, 1)")
+
+
+def lerp_(xp, buf, target, weight):
+    """buf moved a fraction `weight` of the way to target, in place, rounded as torch.lerp_ does."""
+    diff = xp.subtract(target, buf)
+    if weight < 0.5:
+        diff *= weight
+        buf += diff
+    else:
+        diff *= 1 - weight
+        xp.subtract(target, diff, out=buf)

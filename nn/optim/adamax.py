@@ -1,0 +1,42 @@
+"""Adamax, as torch.optim.Adamax: Adam with the infinity norm of past gradients in the denominator."""
+from autograd import arrays
+
+from ._buffers import check_betas, lerp_, zeros_like_param
+from .optimizer import Optimizer, _with_decay
+
+
+class Adamax(Optimizer):
+    """Adamax: m = lerp(m, g, 1-beta1); u = max(beta2*u, |g| + eps); p -= lr / (1 - beta1**step) * m / u.
+    weight_decay adds weight_decay*p to g."""
+
+    _nonnegative = ("eps", "weight_decay")
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, maximize=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        check_betas(self._name, group["betas"])
+
+    def _update(self, p, grad, state, group):
+        xp = p.device.xp
+        param = arrays.array(p)
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = zeros_like_param(p)
+            state["exp_inf"] = zeros_like_param(p)
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            grad = _with_decay(xp, grad, param, group["weight_decay"])
+        beta1, beta2 = group["betas"]
+        exp_avg, exp_inf = arrays.array(state["exp_avg"]), arrays.array(state["exp_inf"])
+        lerp_(xp, exp_avg, grad, 1 - beta1)
+        bound = xp.abs(grad)
+        bound += group["eps"]
+        exp_inf *= beta2
+        xp.maximum(exp_inf, bound, out=exp_inf)
+        step_size = group["lr"] / (1 - beta1 ** state["step"])
+        xp.divide(exp_avg, exp_inf, out=bound)
+        bound *= step_size
+        param -= bound

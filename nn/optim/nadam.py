@@ -1,0 +1,85 @@
+"""NAdam, as torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule (momentum_decay)."""
+import numpy as np
+
+from autograd import arrays
+
+from ._buffers import check_betas, lerp_, zeros_like_param
+from .optimizer import Optimizer, _with_decay
+
+
+class NAdam(Optimizer):
+    """NAdam: mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)); m, v as Adam's; with
+    denom = sqrt(v / (1 - beta2**t)) + eps, p -= lr * (1 - mu_t) / (1 - prod mu) * g / denom
+    + lr * mu_{t+1} / (1 - prod mu * mu_{t+1}) * m / denom. weight_decay adds weight_decay*p to g,
+    or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay first (NAdamW)."""
+
+    _nonnegative = ("eps", "weight_decay", "momentum_decay")
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, maximize=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
+                                      maximize=maximize))
+
+    def _check_group(self, group):
+        super()._check_group(group)
+        check_betas(self._name, group["betas"])
+
+    def _update(self, p, grad, state, group):
+        xp = p.device.xp
+        param = arrays.array(p)
+        if not state:
+            state["step"] = 0
+            state["mu_product"] = 1.0
+            state["exp_avg"] = zeros_like_param(p)
+            state["exp_avg_sq"] = zeros_like_param(p)
+        state["step"] += 1
+        step, lr, weight_decay = state["step"], group["lr"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                param *= 1 - lr * weight_decay
+            else:
+                grad = _with_decay(xp, grad, param, weight_decay)
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * group["momentum_decay"]))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * group["momentum_decay"]))
+        # PyTorch keeps the running product in a float32 scalar tensor; rounding it the same way keeps
+        # the updates equal to PyTorch's to the last bit
+        mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))
+        state["mu_product"] = mu_product
+        exp_avg, exp_avg_sq = arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"])
+        lerp_(xp, exp_avg, grad, 1 - beta1)
+        scratch = xp.multiply(grad, grad)
+        scratch *= 1 - beta2
+        exp_avg_sq *= beta2
+        exp_avg_sq += scratch
+        denom = xp.sqrt(exp_avg_sq / (1 - beta2 ** step))
+        denom += group["eps"]
+        xp.divide(grad, denom, out=scratch)
+        scratch *= -lr * (1.0 - mu) / (1.0 - mu_product)
+        param += scratch
+        xp.divide(exp_avg, denom, out=scratch)
+        scratch *= -lr * mu_next / (1.0 - mu_product * mu_next)
+        param += scratch
+
+    def load_state_dict(self, state_dict):
+        """As Optimizer.load_state_dict; the scalar 'mu_product' (a number or a 0-d tensor) is kept as a float."""
+        products = {}
+        stripped = dict(state_dict, state={})
+        for index, values in state_dict.get("state", {}).items():
+            values = dict(values)
+            if "mu_product" in values:
+                products[int(index)] = float(np.asarray(_host(values.pop("mu_product"))))
+            stripped["state"][index] = values
+        super().load_state_dict(stripped)
+        params = [p for group in self.param_groups for p in group["params"]]
+        for index, value in products.items():
+            self.state[params[index]]["mu_product"] = value
+
+
+def _host(value):
+    """A 0-d tensor (ours or torch's) or a number as something np.asarray reads."""
+    if hasattr(value, "detach"):
+        value = value.detach()
+        return value.cpu().numpy() if hasattr(value, "cpu") else value.numpy()
+    return value
