@@ -191,3 +191,8 @@ class Backend(ABC):
 
 #: activation names every backend's act_forward/act_backward accept
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")
+
+
+def unknown_activation(name):
+    """The ValueError for an activation name not in ACTIVATIONS."""
+    return ValueError(f"unknown activation {name!r}; accepted names: {', '.join(ACTIVATIONS)}")

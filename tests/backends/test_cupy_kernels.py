@@ -110,6 +110,26 @@ def test_get_backend_cuda_on_this_machine_fails_clearly_when_unusable():
     assert "not installed" in message or "no NVIDIA GPU / driver found" in message or "fails to import" in message
 
 
+def test_kernel_table_names_existing_functions_and_covers_the_backend_interface():
+    """CupyBackend's methods made from KERNELS: every (module, name) pair is a function of that module
+    (read from the source, as the CuPy modules need CuPy to import), no name comes twice, and with the
+    methods written out they implement every abstract Backend method."""
+    import ast
+    from backends import cupy_backend
+    from backends.base import Backend
+    names = [name for _, names in cupy_backend.KERNELS for name in names]
+    assert len(names) == len(set(names))
+    for module, functions in cupy_backend.KERNELS:
+        path = os.path.join(ROOT, "backends", *module.split(".")) + ".py"
+        with open(path) as f:
+            defined = {node.name for node in ast.parse(f.read()).body if isinstance(node, ast.FunctionDef)}
+        assert set(functions) <= defined, f"{module} lacks {set(functions) - defined}"
+    written = {name for name in vars(cupy_backend.CupyBackend) if not name.startswith("__")}
+    assert not written & set(names)
+    assert Backend.__abstractmethods__ <= written | set(names)
+    assert {"sgd_step", "adam_step"} <= set(names)   # the optional fused optimiser kernels
+
+
 # ----- convolution -----------------------------------------------------------------------------------
 # (N, C_in, H, W, C_out, kernel, stride, padding, dilation, groups): odd sizes, strides 1-3,
 # paddings 0-2, dilation, grouped and depthwise

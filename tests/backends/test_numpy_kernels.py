@@ -1,15 +1,18 @@
-"""The NumPy kernels of the `cpu` backend against PyTorch: forward values and gradients, float64 and float32."""
+"""The kernels of the `cpu` backend (its NumPy kernels and the array kernels it shares with other devices)
+against PyTorch: forward values and gradients, float64 and float32."""
 import math
 
 import numpy as np
 import pytest
 
 from backends.base import ACTIVATIONS
-from backends.numpy_kernels import activation, conv, optim, pool, rnn, scatter, softmax
+from backends.numpy_backend import NumpyBackend
+from backends.numpy_kernels import activation, conv, cross_entropy, optim, pool, rnn, scatter
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
+NP = NumpyBackend()
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=2e-4, atol=2e-5)}
 DTYPES = [np.float64, np.float32]
 
@@ -153,10 +156,10 @@ def test_avg_pool2d_and_grad_match_torch(case, dtype):
         return F.avg_pool2d(a, k, s, p, ceil_mode=ceil, count_include_pad=include)
 
     ty = theirs(torch.tensor(x))
-    _close(pool.avg_pool2d(x, k, s, p, ceil, include), ty, dtype)
+    _close(NP.avg_pool2d(x, k, s, p, ceil, include), ty, dtype)
     gy = _rand(rng, ty.shape, dtype)
     _, (tgx,) = _torch_grads(theirs, [x], gy)
-    _close(pool.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, include), tgx, dtype)
+    _close(NP.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, include), tgx, dtype)
 
 
 # ----- scatter -----------------------------------------------------------------------------------
@@ -302,8 +305,7 @@ def test_softmax_and_grad_match_torch(log, axis, dtype):
     x = _rand(rng, (3, 5, 4), dtype, 4.0)
     x[0, 0, 0] = 1e4
     x[1, 1, 1] = -1e4
-    ours_f, ours_g = (softmax.log_softmax, softmax.log_softmax_grad) if log else (softmax.softmax,
-                                                                                  softmax.softmax_grad)
+    ours_f, ours_g = (NP.log_softmax, NP.log_softmax_grad) if log else (NP.softmax, NP.softmax_grad)
     theirs = (lambda t: torch.log_softmax(t, axis)) if log else (lambda t: torch.softmax(t, axis))
     gy = _rand(rng, x.shape, dtype)
     ty, (tgx,) = _torch_grads(theirs, [x], gy)
@@ -329,22 +331,22 @@ def test_cross_entropy_and_grad_match_torch(ignore_index, smoothing, dtype):
                                reduction="none")
 
     tloss, (tg,) = _torch_grads(theirs, [logits], gloss)
-    loss, logp = softmax.cross_entropy(logits, target, ignore_index, smoothing)
+    loss, logp = cross_entropy.cross_entropy(logits, target, ignore_index, smoothing)
     _close(loss, tloss, dtype, rtol=1e-5 if dtype == np.float32 else 1e-10)
     _close(logp, torch.log_softmax(torch.tensor(logits), 1), dtype)
-    _close(softmax.cross_entropy_grad(logp, target, gloss, ignore_index, smoothing), tg, dtype)
+    _close(cross_entropy.cross_entropy_grad(logp, target, gloss, ignore_index, smoothing), tg, dtype)
 
 
 def test_softmax_of_a_0d_array():
     x = np.array(3.0)
-    assert softmax.softmax(x, -1) == 1.0 and softmax.log_softmax(x, 0) == 0.0
-    assert softmax.softmax_grad(np.array(1.0), np.array(2.0), 0) == 0.0
-    assert softmax.log_softmax_grad(np.array(0.0), np.array(2.0), 0) == 0.0
+    assert NP.softmax(x, -1) == 1.0 and NP.log_softmax(x, 0) == 0.0
+    assert NP.softmax_grad(np.array(1.0), np.array(2.0), 0) == 0.0
+    assert NP.log_softmax_grad(np.array(0.0), np.array(2.0), 0) == 0.0
 
 
 def test_cross_entropy_rejects_out_of_range_targets():
     with pytest.raises(IndexError, match="target class 7 is out of range for 3 classes"):
-        softmax.cross_entropy(np.zeros((2, 3)), np.array([0, 7]), -100, 0.0)
+        cross_entropy.cross_entropy(np.zeros((2, 3)), np.array([0, 7]), -100, 0.0)
 
 
 # ----- recurrent cells ---------------------------------------------------------------------------
