@@ -1,7 +1,7 @@
 """The Numba backend (`numba`): the NumPy backend with its hot kernels compiled by Numba.
 
 Arrays are plain NumPy arrays, so moving between `cpu` and `numba` copies nothing. Each override
-below measured at least 1.5x faster than the NumPy kernel it replaces (`python -m backends.numba_kernels.speed`
+below measured at least 1.5x faster than the NumPy kernel it replaces (`python -m benchmarks.numba_kernels`
 prints the table); calls a Numba kernel does not handle (other dtypes, other axes, fancy indices)
 go to the NumPy kernel. Kernels compile on first use per dtype and are cached on disk.
 """

@@ -1,6 +1,6 @@
 """Times every Numba kernel against the NumPy kernel it would replace, at realistic sizes.
 
-    python -m backends.numba_kernels.speed [--repeats 50] [--dtype float32] [--only NAME] [--min]
+    python -m benchmarks.numba_kernels [--repeats 50] [--dtype float32] [--only NAME] [--min]
 
 Prints kernel, NumPy ms, Numba ms, speedup and whether the numba device uses it (the rule: at
 least 1.5x faster, else the NumPy kernel stays). Medians after warm-up; compile time excluded.
