@@ -6,7 +6,7 @@ import numpy as np
 from .array_kernels import pool as array_pool
 from .array_kernels import softmax as array_softmax
 from .base import Backend
-from .numpy_kernels import activation, conv, optim, pool, rnn, scatter
+from .numpy_kernels import activation, conv, pool, rnn, scatter
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 
 
@@ -71,5 +71,3 @@ class NumpyBackend(Backend):
     lstm_cell_grad = staticmethod(rnn.lstm_cell_grad)
     gru_cell = staticmethod(rnn.gru_cell)
     gru_cell_grad = staticmethod(rnn.gru_cell_grad)
-    sgd_step = staticmethod(optim.sgd_step)
-    adam_step = staticmethod(optim.adam_step)

@@ -1,4 +1,5 @@
-"""SGD and Adam/AdamW parameter updates as single fused passes, in place, matching torch.optim.
+"""SGD and Adam/AdamW parameter updates as single fused passes, in place: the numba device's optional
+fused versions of nn.optim's SGD and Adam formulas (torch.optim's).
 
 Hyper-parameters are cast to the parameter's dtype first so float32 updates round as float32 ones.
 """
