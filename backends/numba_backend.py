@@ -128,14 +128,14 @@ class NumbaBackend(NumpyBackend):
 
     # ----- fused optimiser updates (optional kernels, see Backend) --------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        if not (_floats(param) and optim.in_place_ok(param, grad, buf if momentum != 0 else None)):
+        if not optim.in_place_ok(param, grad, buf if momentum != 0 else None):
             return False
         optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
         return True
 
     def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                   decoupled, amsgrad):
-        if not (_floats(param) and optim.in_place_ok(param, grad, m, v, vmax if amsgrad else None)):
+        if not optim.in_place_ok(param, grad, m, v, vmax if amsgrad else None):
             return False
         optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad)
         return True

@@ -82,7 +82,7 @@ class Adam(Optimizer):
         step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),
                 arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, state["step"], group["lr"], beta1, beta2,
                 group["eps"], group["weight_decay"], self._decoupled, amsgrad)
-        fused = getattr(device, "adam_step", None)
+        fused = device.adam_step
         if fused is None or not fused(*step):
             adam_update(device.xp, *step)
 

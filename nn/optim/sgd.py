@@ -68,6 +68,6 @@ class SGD(Optimizer):
         device = p.device
         step = (arrays.array(p), grad, buf, group["lr"], momentum, group["dampening"], group["nesterov"],
                 group["weight_decay"], first)
-        fused = getattr(device, "sgd_step", None)
+        fused = device.sgd_step
         if fused is None or not fused(*step):
             sgd_update(device.xp, *step)
