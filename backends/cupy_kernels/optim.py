@@ -1,12 +1,11 @@
 """SGD and Adam/AdamW parameter updates in place on the GPU, one kernel per step, no host synchronisation.
 
 The cuda device's optional fused versions of nn.optim's SGD and Adam formulas (torch.optim's), in
-their operation order; nn.optim checks the arguments. Python-side constants (1 - dampening, bias
-corrections, ...) are computed in double exactly as there and enter the kernel in the parameter's
-dtype, as NumPy's weak Python scalars do; float16 parameters compute in float32 between loads and
-stores. Each variant (momentum or not, amsgrad or not) is its own kernel, so the state arrays it
-does not use may be None. Other dtypes, and gradients of another shape, are left to nn.optim (the
-kernels return False).
+their operation order. Python-side constants (1 - dampening, bias corrections, ...) are computed in
+double exactly as there and enter the kernel in the parameter's dtype, as NumPy's weak Python
+scalars do; float16 parameters compute in float32 between loads and stores. Each variant (momentum
+or not, amsgrad or not) is its own kernel, so the state arrays it does not use may be None. Other
+dtypes, and gradients of another shape, are left to nn.optim's formulas (the kernels return False).
 """
 import math
 
