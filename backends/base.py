@@ -2,7 +2,8 @@
 
 A backend owns an array module (`xp`: numpy or cupy, which share one API), moves arrays to and
 from the host, owns a random generator, and implements the named kernels where devices must
-differ. Op bodies in `autograd` and `nn` use `xp` for everything else.
+differ (and may add fused optimiser updates). Op bodies in `autograd` and `nn` use `xp` for
+everything else.
 
 Layouts: images are NCHW, convolution weights (C_out, C_in // groups, kH, kW). Spatial arguments
 (`stride`, `padding`, `dilation`, `kernel`) are always pairs of ints `(h, w)`; `padding` is
@@ -178,16 +179,24 @@ class Backend(ABC):
     def gru_cell_grad(self, cache, h_prev, gout):
         """Backward of gru_cell -> (g_gi, g_gh, g_h_prev)."""
 
-    # ----- optimiser updates (in place) --------------------------------------------------------
-    @abstractmethod
-    def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        """One SGD step as torch.optim.SGD, updating param (and buf when momentum != 0) in place."""
+    # ----- optional fused optimiser updates --------------------------------------------------
+    # nn.optim computes every update itself, over xp. A backend may offer a fused kernel of the same
+    # formula (one pass, no temporaries) under one of these names; it updates in place and returns
+    # True, or returns False, touching nothing, for arrays it does not take (nn.optim then runs its
+    # formula). None: no such kernel.
 
-    @abstractmethod
-    def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
-                  decoupled, amsgrad):
-        """One Adam (decoupled=False) or AdamW (decoupled=True) step as PyTorch's, in place."""
+    #: sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first) -> bool:
+    #: one torch.optim.SGD step (buf is used and updated when momentum != 0; first: buf starts empty)
+    sgd_step = None
+    #: adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad)
+    #: -> bool: one Adam (decoupled=False) or AdamW step, `step` the 1-based count after it
+    adam_step = None
 
 
 #: activation names every backend's act_forward/act_backward accept
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")
+
+
+def unknown_activation(name):
+    """The ValueError for an activation name not in ACTIVATIONS."""
+    return ValueError(f"unknown activation {name!r}; accepted names: {', '.join(ACTIVATIONS)}")

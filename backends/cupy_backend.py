@@ -1,4 +1,5 @@
-"""The CuPy backend (`cuda`, `cuda:N`): arrays in NVIDIA GPU memory, kernels from backends/cupy_kernels.
+"""The CuPy backend (`cuda`, `cuda:N`): arrays in NVIDIA GPU memory, kernels from backends/cupy_kernels
+and the array kernels shared with the cpu device (backends/array_kernels, run with cupy as xp).
 
 Every method that allocates or launches work runs inside `with self._device:` (a stored
 cupy.cuda.Device; CuPy keeps its stack per thread), so `cuda:1` work lands on GPU 1 whatever the
@@ -6,6 +7,9 @@ caller's current device. Memory comes from CuPy's default memory pool. Work is q
 device's current stream: nothing here waits for the GPU except `to_host`, `synchronize` and the
 few checks that must read a value (cross-entropy target range, index_add bounds).
 """
+import functools
+import importlib
+
 import numpy as np
 
 from .base import Backend
@@ -17,8 +21,7 @@ except Exception as exc:   # not installed (ImportError) or a broken install: th
     cupy, _IMPORT_ERROR = None, exc
 else:
     _IMPORT_ERROR = None
-    from .cupy_kernels import activation, conv, optim, pool, rnn, scatter
-    from .cupy_kernels import softmax as softmax_kernels
+    from .cupy_kernels import cross_entropy
     from .cupy_kernels.deferred import DeferredChecks
 
 INSTALL_HINT = ('pip install "deepgrad[cuda]" (CuPy for CUDA 12, cupy-cuda12x) or '
@@ -64,7 +67,46 @@ def open_device(name, index, cp=None, import_error=None):
     return cp.cuda.Device(index)
 
 
-class CupyBackend(Backend):
+#: The Backend methods that only run one kernel on the GPU, by the module (under backends/) that holds
+#: a function of the same name; array_kernels functions get cupy as their array module.
+KERNELS = (
+    ("cupy_kernels.conv", ("conv2d", "conv2d_grad_input", "conv2d_grad_weight")),
+    ("cupy_kernels.pool", ("max_pool2d", "max_pool2d_grad")),
+    ("array_kernels.pool", ("avg_pool2d", "avg_pool2d_grad")),
+    ("cupy_kernels.scatter", ("scatter_add", "index_add")),
+    ("cupy_kernels.activation", ("act_forward", "act_backward")),
+    ("array_kernels.softmax", ("softmax", "softmax_grad", "log_softmax", "log_softmax_grad")),
+    ("cupy_kernels.cross_entropy", ("cross_entropy_grad",)),
+    ("cupy_kernels.rnn", ("lstm_cell", "lstm_cell_grad", "gru_cell", "gru_cell_grad")),
+    ("cupy_kernels.optim", ("sgd_step", "adam_step")),
+)
+
+
+def _kernel(module, name):
+    """The function `name` of backends.<module>, bound to cupy when it is an array kernel; None
+    without CuPy (the device cannot be created then, so its methods never run)."""
+    if cupy is None:
+        return None
+    function = getattr(importlib.import_module(f".{module}", __package__), name)
+    return functools.partial(function, cupy) if module.startswith("array_kernels.") else function
+
+
+def _on_device(name, kernel):
+    """The Backend method `name`: `kernel(*args)` with this backend's GPU as CuPy's current device."""
+    def method(self, *args, **kwargs):
+        with self._device:
+            return kernel(*args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"Backend.{name} on this GPU."
+    return method
+
+
+#: the methods of KERNELS, a base class of CupyBackend
+_KernelMethods = type("_KernelMethods", (), {name: _on_device(name, _kernel(module, name))
+                                             for module, names in KERNELS for name in names})
+
+
+class CupyBackend(_KernelMethods, Backend):
     """GPU arrays through CuPy: cuBLAS matrix products, im2col convolution, fused elementwise kernels."""
 
     type = "cuda"
@@ -137,105 +179,8 @@ class CupyBackend(Backend):
         with self._device:
             return cupy.argsort(self._generator().random(n))
 
-    # ----- convolution -------------------------------------------------------------------------
-    def conv2d(self, x, w, stride, padding, dilation, groups):
-        with self._device:
-            return conv.conv2d(x, w, stride, padding, dilation, groups)
-
-    def conv2d_grad_input(self, gy, w, x_shape, stride, padding, dilation, groups):
-        with self._device:
-            return conv.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups)
-
-    def conv2d_grad_weight(self, gy, x, w_shape, stride, padding, dilation, groups):
-        with self._device:
-            return conv.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups)
-
-    # ----- pooling -----------------------------------------------------------------------------
-    def max_pool2d(self, x, kernel, stride, padding, dilation, ceil_mode):
-        with self._device:
-            return pool.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
-
-    def max_pool2d_grad(self, gy, argmax, x_shape):
-        with self._device:
-            return pool.max_pool2d_grad(gy, argmax, x_shape)
-
-    def avg_pool2d(self, x, kernel, stride, padding, ceil_mode, count_include_pad):
-        with self._device:
-            return pool.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)
-
-    def avg_pool2d_grad(self, gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad):
-        with self._device:
-            return pool.avg_pool2d_grad(gy, x_shape, kernel, stride, padding, ceil_mode, count_include_pad)
-
-    # ----- scatter -----------------------------------------------------------------------------
-    def scatter_add(self, out, index, src):
-        with self._device:
-            scatter.scatter_add(out, index, src)
-
-    def index_add(self, out, index, src):
-        with self._device:
-            scatter.index_add(out, index, src)
-
-    # ----- fused activations -------------------------------------------------------------------
-    def act_forward(self, name, x):
-        with self._device:
-            return activation.act_forward(name, x)
-
-    def act_backward(self, name, x, y, gy):
-        with self._device:
-            return activation.act_backward(name, x, y, gy)
-
-    # ----- softmax family ----------------------------------------------------------------------
-    def softmax(self, x, axis):
-        with self._device:
-            return softmax_kernels.softmax(x, axis)
-
-    def softmax_grad(self, y, gy, axis):
-        with self._device:
-            return softmax_kernels.softmax_grad(y, gy, axis)
-
-    def log_softmax(self, x, axis):
-        with self._device:
-            return softmax_kernels.log_softmax(x, axis)
-
-    def log_softmax_grad(self, y, gy, axis):
-        with self._device:
-            return softmax_kernels.log_softmax_grad(y, gy, axis)
-
+    # ----- kernels (the rest are KERNELS) ------------------------------------------------------
     def cross_entropy(self, logits, target, ignore_index, label_smoothing):
         with self._device:
             self._checks.raise_failed()     # an earlier call's targets, checked by now
-            return softmax_kernels.cross_entropy(logits, target, ignore_index, label_smoothing,
-                                                 defer=self._checks)
-
-    def cross_entropy_grad(self, logp, target, gloss, ignore_index, label_smoothing):
-        with self._device:
-            return softmax_kernels.cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
-
-    # ----- recurrent cells ---------------------------------------------------------------------
-    def lstm_cell(self, gates, c_prev):
-        with self._device:
-            return rnn.lstm_cell(gates, c_prev)
-
-    def lstm_cell_grad(self, cache, c_prev, gh, gc):
-        with self._device:
-            return rnn.lstm_cell_grad(cache, c_prev, gh, gc)
-
-    def gru_cell(self, gi, gh, h_prev):
-        with self._device:
-            return rnn.gru_cell(gi, gh, h_prev)
-
-    def gru_cell_grad(self, cache, h_prev, gout):
-        with self._device:
-            return rnn.gru_cell_grad(cache, h_prev, gout)
-
-    # ----- optimiser updates (in place) --------------------------------------------------------
-    def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        with self._device:
-            optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
-
-    def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
-                  decoupled, amsgrad):
-        with self._device:
-            optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
-                            decoupled, amsgrad)
+            return cross_entropy.cross_entropy(logits, target, ignore_index, label_smoothing, defer=self._checks)

@@ -1,9 +1,10 @@
 """The Numba backend (`numba`): the NumPy backend with its hot kernels compiled by Numba.
 
 Arrays are plain NumPy arrays, so moving between `cpu` and `numba` copies nothing. Each override
-below measured at least 1.5x faster than the NumPy kernel it replaces (`python -m backends.numba_kernels.speed`
+below measured at least 1.5x faster than the NumPy kernel it replaces (`python -m benchmarks.numba_kernels`
 prints the table); calls a Numba kernel does not handle (other dtypes, other axes, fancy indices)
-go to the NumPy kernel. Kernels compile on first use per dtype and are cached on disk.
+go to the NumPy kernel (the optimiser updates, which the cpu device leaves to nn.optim's formulas,
+return False instead). Kernels compile on first use per dtype and are cached on disk.
 """
 import numpy as np
 
@@ -125,16 +126,16 @@ class NumbaBackend(NumpyBackend):
             return rnn.gru_cell_grad(cache, h_prev, gout)
         return super().gru_cell_grad(cache, h_prev, gout)
 
-    # ----- optimiser updates (in place) --------------------------------------------------------
+    # ----- fused optimiser updates (optional kernels, see Backend) --------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-        if _floats(param) and optim.in_place_ok(param, grad, buf if momentum != 0 else None):
-            return optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
-        return super().sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
+        if not optim.in_place_ok(param, grad, buf if momentum != 0 else None):
+            return False
+        optim.sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
+        return True
 
     def adam_step(self, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
                   decoupled, amsgrad):
-        if _floats(param) and optim.in_place_ok(param, grad, m, v, vmax if amsgrad else None):
-            return optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
-                                   decoupled, amsgrad)
-        return super().adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
-                                 decoupled, amsgrad)
+        if not optim.in_place_ok(param, grad, m, v, vmax if amsgrad else None):
+            return False
+        optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad)
+        return True

@@ -1,9 +1,18 @@
 """The NumPy backend: the default `cpu` device, and the reference every other backend is tested against."""
+from functools import partial
+
 import numpy as np
 
+from .array_kernels import pool as array_pool
+from .array_kernels import softmax as array_softmax
 from .base import Backend
-from .numpy_kernels import activation, conv, optim, pool, rnn, scatter
-from .numpy_kernels import softmax as softmax_kernels
+from .numpy_kernels import activation, conv, pool, rnn, scatter
+from .numpy_kernels import cross_entropy as cross_entropy_kernels
+
+
+def _with_numpy(kernel):
+    """An array kernel (array_kernels, written over xp) as a kernel of this backend: xp is numpy."""
+    return staticmethod(partial(kernel, np))
 
 
 class NumpyBackend(Backend):
@@ -46,21 +55,19 @@ class NumpyBackend(Backend):
     conv2d_grad_weight = staticmethod(conv.conv2d_grad_weight)
     max_pool2d = staticmethod(pool.max_pool2d)
     max_pool2d_grad = staticmethod(pool.max_pool2d_grad)
-    avg_pool2d = staticmethod(pool.avg_pool2d)
-    avg_pool2d_grad = staticmethod(pool.avg_pool2d_grad)
+    avg_pool2d = _with_numpy(array_pool.avg_pool2d)
+    avg_pool2d_grad = _with_numpy(array_pool.avg_pool2d_grad)
     scatter_add = staticmethod(scatter.scatter_add)
     index_add = staticmethod(scatter.index_add)
     act_forward = staticmethod(activation.act_forward)
     act_backward = staticmethod(activation.act_backward)
-    softmax = staticmethod(softmax_kernels.softmax)
-    softmax_grad = staticmethod(softmax_kernels.softmax_grad)
-    log_softmax = staticmethod(softmax_kernels.log_softmax)
-    log_softmax_grad = staticmethod(softmax_kernels.log_softmax_grad)
-    cross_entropy = staticmethod(softmax_kernels.cross_entropy)
-    cross_entropy_grad = staticmethod(softmax_kernels.cross_entropy_grad)
+    softmax = _with_numpy(array_softmax.softmax)
+    softmax_grad = _with_numpy(array_softmax.softmax_grad)
+    log_softmax = _with_numpy(array_softmax.log_softmax)
+    log_softmax_grad = _with_numpy(array_softmax.log_softmax_grad)
+    cross_entropy = staticmethod(cross_entropy_kernels.cross_entropy)
+    cross_entropy_grad = staticmethod(cross_entropy_kernels.cross_entropy_grad)
     lstm_cell = staticmethod(rnn.lstm_cell)
     lstm_cell_grad = staticmethod(rnn.lstm_cell_grad)
     gru_cell = staticmethod(rnn.gru_cell)
     gru_cell_grad = staticmethod(rnn.gru_cell_grad)
-    sgd_step = staticmethod(optim.sgd_step)
-    adam_step = staticmethod(optim.adam_step)

@@ -9,7 +9,7 @@ import math
 import cupy
 import numpy as np
 
-from ..base import ACTIVATIONS
+from ..base import unknown_activation
 from .elementwise import FLOATS, kernel, literal
 
 _SQRT1_2 = literal(math.sqrt(0.5))
@@ -54,10 +54,6 @@ _BACKWARD = {
 }
 
 
-def _unknown(name):
-    return ValueError(f"unknown activation {name!r}; accepted names: {', '.join(ACTIVATIONS)}")
-
-
 def _float(x):
     """x as an array the kernels take (float16/32/64 kept, anything else converted to float64)."""
     return x if x.dtype in FLOATS else x.astype(np.float64)
@@ -67,7 +63,7 @@ def act_forward(name, x):
     """y = act(x) for name in ACTIVATIONS."""
     forward = _FORWARD.get(name)
     if forward is None:
-        raise _unknown(name)
+        raise unknown_activation(name)
     if name == "relu" and x.dtype not in FLOATS:
         return cupy.maximum(x, 0)
     return forward(_float(x))
@@ -77,7 +73,7 @@ def act_backward(name, x, y, gy):
     """Gradient of act at x (y = act(x) is given too; None recomputes it) times gy."""
     backward = _BACKWARD.get(name)
     if backward is None:
-        raise _unknown(name)
+        raise unknown_activation(name)
     if name == "relu" and not (x.dtype == gy.dtype and x.dtype in FLOATS):
         return cupy.multiply(gy, x > 0, dtype=cupy.result_type(gy, x))
     x = _float(x)

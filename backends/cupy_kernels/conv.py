@@ -3,11 +3,12 @@
 One gather kernel builds the column matrix (C * kH * kW, N * Ho * Wo) straight from the NCHW input,
 reading zeros for the padding; every group is then one matrix product (cuBLAS). The input gradient
 multiplies back into column space and one gather kernel (col2im) sums, for every input pixel, the
-column entries it fed: no atomics, no zero-filled padded copy, one pass over memory each.
+column entries it fed: no atomics, no zero-filled padded copy, one pass over memory each. Geometry,
+argument checks and the grouped products are shared with the other devices (array_kernels/conv.py).
 """
 import cupy
 
-from ..numpy_kernels.conv import _check_gy, _geometry   # shape checks: the same messages on every device
+from ..array_kernels.conv import check_gy, column_grad, column_groups, geometry, grouped_matmul, output_rows
 
 _GEOMETRY = "int32 n, int32 c, int32 h, int32 w, int32 ho, int32 wo, int32 kh, int32 kw, " \
             "int32 sh, int32 sw, int32 ph, int32 pw, int32 dh, int32 dw"
@@ -74,43 +75,34 @@ def _gy_rows(gy, groups):
     return cupy.ascontiguousarray(gy.reshape(n, co, -1).transpose(1, 0, 2)).reshape(groups, co // groups, -1)
 
 
-def _grouped_matmul(a, b):
-    """a @ b for stacks of `groups` matrices; a plain 2-D product (no batching) when there is one group."""
-    if a.shape[0] == 1:
-        return cupy.matmul(a[0], b[0])[None]
-    return cupy.matmul(a, b)
-
-
 def conv2d(x, w, stride, padding, dilation, groups):
     """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
-    ho, wo = _geometry("conv2d", x.shape, w.shape, stride, padding, dilation, groups)
+    ho, wo = geometry("conv2d", x.shape, w.shape, stride, padding, dilation, groups)
     n, co = x.shape[0], w.shape[0]
     w = w.astype(x.dtype, copy=False)
     col = _im2col(x, w.shape[2:], ho, wo, stride, padding, dilation)
-    y = _grouped_matmul(w.reshape(groups, co // groups, -1), col.reshape(groups, col.shape[0] // groups, -1))
+    y = output_rows(cupy, w, col, groups)
     return cupy.ascontiguousarray(y.reshape(co, n, ho, wo).transpose(1, 0, 2, 3))
 
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its weight, shape `w_shape`."""
-    ho, wo = _geometry("conv2d_grad_weight", x.shape, w_shape, stride, padding, dilation, groups)
-    _check_gy("conv2d_grad_weight", gy, x.shape[0], w_shape[0], ho, wo)
+    ho, wo = geometry("conv2d_grad_weight", x.shape, w_shape, stride, padding, dilation, groups)
+    check_gy("conv2d_grad_weight", gy, x.shape[0], w_shape[0], ho, wo)
     x = x.astype(gy.dtype, copy=False)
     col = _im2col(x, w_shape[2:], ho, wo, stride, padding, dilation)
-    cols = col.reshape(groups, col.shape[0] // groups, -1)
-    gw = _grouped_matmul(_gy_rows(gy, groups), cols.transpose(0, 2, 1))
+    gw = grouped_matmul(cupy, _gy_rows(gy, groups), column_groups(col, groups).transpose(0, 2, 1))
     return gw.reshape(w_shape)
 
 
 def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its input, shape `x_shape` (also the transposed convolution)."""
-    ho, wo = _geometry("conv2d_grad_input", x_shape, w.shape, stride, padding, dilation, groups)
+    ho, wo = geometry("conv2d_grad_input", x_shape, w.shape, stride, padding, dilation, groups)
     n, c, h, wd = x_shape
-    _check_gy("conv2d_grad_input", gy, n, w.shape[0], ho, wo)
-    co, cg, kh, kw = w.shape
+    check_gy("conv2d_grad_input", gy, n, w.shape[0], ho, wo)
+    kh, kw = w.shape[2:]
     w = w.astype(gy.dtype, copy=False)
-    wg = w.reshape(groups, co // groups, cg * kh * kw)
-    gcol = _grouped_matmul(wg.transpose(0, 2, 1), _gy_rows(gy, groups))   # (groups, Cg * kH * kW, N * Ho * Wo)
+    gcol = column_grad(cupy, w, _gy_rows(gy, groups), groups)   # (groups, Cg * kH * kW, N * Ho * Wo)
     gx = cupy.empty(tuple(x_shape), gy.dtype)
     _COL2IM(cupy.ascontiguousarray(gcol), *_geometry_args(x_shape, (kh, kw), ho, wo, stride, padding, dilation), gx)
     return gx

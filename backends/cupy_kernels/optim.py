@@ -1,15 +1,15 @@
 """SGD and Adam/AdamW parameter updates in place on the GPU, one kernel per step, no host synchronisation.
 
-The formulas and operation order of backends/numpy_kernels/optim.py (torch.optim's). Python-side
-constants (1 - dampening, bias corrections, ...) are computed in double exactly as there and enter
-the kernel in the parameter's dtype, as NumPy's weak Python scalars do; float16 parameters compute
-in float32 between loads and stores. Each variant (momentum or not, amsgrad or not) is its own
-kernel, so the state arrays it does not use may be None.
+The cuda device's optional fused versions of nn.optim's SGD and Adam formulas (torch.optim's), in
+their operation order. Python-side constants (1 - dampening, bias corrections, ...) are computed in
+double exactly as there and enter the kernel in the parameter's dtype, as NumPy's weak Python
+scalars do; float16 parameters compute in float32 between loads and stores. Each variant (momentum
+or not, amsgrad or not) is its own kernel, so the state arrays it does not use may be None. Other
+dtypes, and gradients of another shape, are left to nn.optim's formulas (the kernels return False).
 """
 import math
 
-from ..numpy_kernels.optim import _check   # state-shape check: the same message on every device
-from .elementwise import kernel
+from .elementwise import FLOATS, kernel
 
 # d = grad + wd * param (wd != 0): the gradient plus L2 weight decay
 _DECAYED = "const A d = (A)wd != A(0) ? (A)param * (A)wd + (A)grad : (A)grad;\n"
@@ -51,24 +51,27 @@ def sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, 
     """One SGD step as torch.optim.SGD, updating param (and buf when momentum != 0) in place.
 
     d = grad + wd * param; buf = d on the first step, else momentum * buf + (1 - dampening) * d;
-    the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
+    the step is d + momentum * buf with nesterov, else buf; param -= lr * step. True when done.
     """
-    _check("sgd_step", param, grad=grad, buf=buf if momentum != 0 else None)
+    if param.dtype not in FLOATS or grad.shape != param.shape:
+        return False
     grad = grad.astype(param.dtype, copy=False)
     if momentum == 0:
         _SGD(grad, lr, weight_decay, param)
     else:
         _SGD_MOMENTUM(grad, lr, weight_decay, momentum, 1 - dampening, int(bool(first)), int(bool(nesterov)),
                       param, buf)
+    return True
 
 
 def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
     """One Adam (decoupled=False) or AdamW (decoupled=True) step as PyTorch's, in place.
 
     `step` is the 1-based count after this update. m += (1 - b1)(g - m); v = b2 v + (1 - b2) g^2;
-    param -= lr / (1 - b1^step) * m / (sqrt(v or max(vmax, v)) / sqrt(1 - b2^step) + eps).
+    param -= lr / (1 - b1^step) * m / (sqrt(v or max(vmax, v)) / sqrt(1 - b2^step) + eps). True when done.
     """
-    _check("adam_step", param, grad=grad, m=m, v=v, vmax=vmax if amsgrad else None)
+    if param.dtype not in FLOATS or grad.shape != param.shape:
+        return False
     grad = grad.astype(param.dtype, copy=False)
     decay = 1 - lr * weight_decay if weight_decay != 0 and decoupled else 1.0
     coupled_wd = weight_decay if weight_decay != 0 and not decoupled else 0.0
@@ -79,3 +82,4 @@ def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay
         _ADAM_AMSGRAD(*scalars, param, m, v, vmax)
     else:
         _ADAM(*scalars, param, m, v)
+    return True

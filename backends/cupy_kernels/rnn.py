@@ -8,7 +8,7 @@ GRU (r, z, n each (B, H); the hidden projection gh (B, 3H), whose n block the ba
 """
 import cupy
 
-from ..numpy_kernels.rnn import _check   # the same shape check and message on every device
+from ..array_kernels.rnn import check_gates, check_gru   # one message on every device
 from .elementwise import kernel
 
 _LSTM_FORWARD = kernel(
@@ -89,7 +89,7 @@ def lstm_cell(gates, c_prev):
 
     c = f * c_prev + i * g and h = o * tanh(c), with i, f, o sigmoids and g a tanh.
     """
-    _check("lstm_cell", gates, 4, c_prev)
+    check_gates("lstm_cell", gates, 4, c_prev)
     gates = cupy.ascontiguousarray(gates)
     c_prev = c_prev.astype(gates.dtype, copy=False)
     h, c, tanh_c = (cupy.empty(c_prev.shape, gates.dtype) for _ in range(3))
@@ -113,10 +113,7 @@ def gru_cell(gi, gh, h_prev):
 
     r = s(gi_r + gh_r), z = s(gi_z + gh_z), n = tanh(gi_n + r * gh_n), h = (1 - z) * n + z * h_prev.
     """
-    _check("gru_cell", gi, 3, h_prev)
-    if gh.shape != gi.shape:
-        raise ValueError(f"gru_cell: input and hidden projections must have one shape; "
-                         f"got {tuple(gi.shape)} and {tuple(gh.shape)}")
+    check_gru(gi, gh, h_prev)
     gi = cupy.ascontiguousarray(gi)
     gh = cupy.ascontiguousarray(gh.astype(gi.dtype, copy=False))
     h_prev = h_prev.astype(gi.dtype, copy=False)

@@ -10,6 +10,7 @@ import cupy
 import cupyx
 import numpy as np
 
+from ..array_kernels.scatter import checked_index, out_of_bounds
 from ..numpy_kernels import scatter as numpy_scatter
 
 #: ufunc.at on the GPU (CuPy 13+); cupyx.scatter_add, its older name, warns as deprecated in CuPy 14
@@ -46,19 +47,12 @@ def scatter_add(out, index, src):
 
 def index_add(out, index, src):
     """out[index[i]] += src[i] in place along axis 0, accumulating repeats (embedding gradients)."""
-    index = cupy.asarray(index)
-    if index.ndim != 1 or index.dtype.kind not in "iu":
-        raise ValueError(f"index_add: index must be a 1-D integer array, got {index.dtype} array "
-                         f"of shape {index.shape}")
-    if out.ndim == 0:
-        raise ValueError("index_add: out must have at least one axis to index")
+    index = checked_index(cupy, out, index)
     if index.size == 0 or out.size == 0:
         return
     rows = out.shape[0]
     low, high = (int(v) for v in cupy.asnumpy(cupy.stack([index.min(), index.max()])))   # one synchronisation
     if low < -rows or high >= rows:
-        bad = low if low < -rows else high
-        raise IndexError(f"index_add: index {bad} is out of bounds for axis 0 with size {rows} "
-                         f"(out has shape {tuple(out.shape)})")
+        raise out_of_bounds("index_add", low if low < -rows else high, 0, rows, out.shape)
     src = cupy.broadcast_to(cupy.asarray(src, dtype=out.dtype), index.shape + out.shape[1:])
     add_at(out, index, src)

@@ -1,6 +1,6 @@
 """Fused elementwise activations and their gradients as Numba kernels: one vectorised pass over
 memory each, single-threaded: at MLP sizes (128 x 256) a pass takes 5-60 us, and waking a second
-thread costs about as much as it saves (measured; see speed.py)."""
+thread costs about as much as it saves (measured: `python -m benchmarks.numba_kernels`)."""
 import math
 
 import numpy as np

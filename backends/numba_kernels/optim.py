@@ -1,6 +1,9 @@
-"""SGD and Adam/AdamW parameter updates as single fused passes, in place, matching torch.optim.
+"""SGD and Adam/AdamW parameter updates as single fused passes, in place: the numba device's optional
+fused versions of nn.optim's SGD and Adam formulas (torch.optim's).
 
-Hyper-parameters are cast to the parameter's dtype first so float32 updates round as float32 ones.
+Hyper-parameters arrive as Python floats (NumPy scalars cost Numba's dispatcher about 0.1 us each,
+more than a small update) and are rounded to the parameter's dtype inside, so float32 updates round
+as float32 ones, as NumPy's do.
 """
 import math
 
@@ -8,9 +11,21 @@ import numpy as np
 
 from . import jit
 
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+@jit.inlined
+def _rounded(like, value):
+    """The float `value` rounded to the dtype of array `like` (NumPy's like.dtype.type(value))."""
+    box = np.empty(1, like.dtype)
+    box[0] = value
+    return box[0]
+
 
 @jit.kernel
-def _sgd(p, g, buf, lr, momentum, undampened, nesterov, weight_decay, first):
+def _sgd(p, g, buf, lr_in, momentum_in, undampened_in, nesterov, weight_decay_in, first):
+    lr, momentum = _rounded(p, lr_in), _rounded(p, momentum_in)
+    undampened, weight_decay = _rounded(p, undampened_in), _rounded(p, weight_decay_in)
     if momentum != 0 and weight_decay == 0 and not nesterov and not first:
         # the common momentum step, without the loop-invariant branches below (which kept the
         # general loop from vectorising)
@@ -31,8 +46,12 @@ def _sgd(p, g, buf, lr, momentum, undampened, nesterov, weight_decay, first):
 
 
 @jit.kernel
-def _adam(p, g, m, v, vmax, step_size, one_minus_beta1, beta2, one_minus_beta2, eps, bias2_sqrt,
-          weight_decay, decay_factor, decoupled, amsgrad):
+def _adam(p, g, m, v, vmax, step_size_in, one_minus_beta1_in, beta2_in, one_minus_beta2_in, eps_in, bias2_sqrt_in,
+          weight_decay_in, decay_factor_in, decoupled, amsgrad):
+    step_size, one_minus_beta1 = _rounded(p, step_size_in), _rounded(p, one_minus_beta1_in)
+    beta2, one_minus_beta2 = _rounded(p, beta2_in), _rounded(p, one_minus_beta2_in)
+    eps, bias2_sqrt = _rounded(p, eps_in), _rounded(p, bias2_sqrt_in)
+    weight_decay, decay_factor = _rounded(p, weight_decay_in), _rounded(p, decay_factor_in)
     for k in range(p.size):
         d = g[k]
         if decoupled:
@@ -50,11 +69,18 @@ def _adam(p, g, m, v, vmax, step_size, one_minus_beta1, beta2, one_minus_beta2, 
 
 
 def in_place_ok(param, grad, *state):
-    """True when grad has param's shape and param and each state array given (None skips one) are
-    C-contiguous arrays of param's dtype and shape, which the kernels update through flat views."""
-    return isinstance(grad, np.ndarray) and grad.shape == param.shape and all(
-        a is None or (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype == param.dtype
-                      and a.shape == param.shape) for a in (param,) + state)
+    """True when param is a float32 or float64 array, grad an array of its shape, and param and each
+    state array given (None skips one) C-contiguous arrays of param's dtype and shape, which the
+    kernels update through flat views."""
+    if not (isinstance(param, np.ndarray) and param.dtype in _FLOATS and isinstance(grad, np.ndarray)
+            and grad.shape == param.shape):
+        return False
+    dtype, shape = param.dtype, param.shape
+    for a in (param,) + state:
+        if a is not None and not (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype == dtype
+                                  and a.shape == shape):
+            return False
+    return True
 
 
 def _flat(a):
@@ -67,19 +93,17 @@ def _flat(a):
 
 def sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
     """One SGD step as torch.optim.SGD, updating param (and buf when momentum != 0) in place."""
-    t = param.dtype.type
     p = _flat(param)
     b = _flat(buf) if momentum != 0 else p   # unused without momentum; any array of the right type
-    _sgd(p, np.ascontiguousarray(grad, dtype=param.dtype).reshape(-1), b, t(lr), t(momentum), t(1 - dampening),
-         bool(nesterov), t(weight_decay), bool(first))
+    _sgd(p, np.ascontiguousarray(grad, dtype=param.dtype).reshape(-1), b, float(lr), float(momentum),
+         float(1 - dampening), bool(nesterov), float(weight_decay), bool(first))
 
 
 def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
     """One Adam (decoupled=False) or AdamW (decoupled=True) step as PyTorch's, in place."""
-    t = param.dtype.type
     p = _flat(param)
     ms = _flat(vmax) if amsgrad else p       # unused without amsgrad
     _adam(p, np.ascontiguousarray(grad, dtype=param.dtype).reshape(-1), _flat(m), _flat(v), ms,
-          t(lr / (1 - beta1 ** step)), t(1 - beta1), t(beta2), t(1 - beta2), t(eps),
-          t(math.sqrt(1 - beta2 ** step)),
-          t(weight_decay), t(1 - lr * weight_decay), bool(decoupled), bool(amsgrad))
+          float(lr / (1 - beta1 ** step)), float(1 - beta1), float(beta2), float(1 - beta2), float(eps),
+          math.sqrt(1 - beta2 ** step), float(weight_decay), float(1 - lr * weight_decay), bool(decoupled),
+          bool(amsgrad))

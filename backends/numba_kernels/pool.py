@@ -2,10 +2,11 @@
 (NumPy needs bincount over the whole output, plus offsets and a cast).
 
 The pooling forwards and the average-pooling gradient stay NumPy's: measured at LeNet-5 sizes
-they were as fast or faster than these loops could be made (see speed.py).
+they were as fast or faster than these loops could be made (`python -m benchmarks.numba_kernels`).
 """
 import numpy as np
 
+from ..array_kernels.pool import check_max_pool_grad
 from . import jit
 
 
@@ -19,11 +20,8 @@ def _max_pool_grad(gy2, arg2, dx2):
 def max_pool2d_grad(gy, argmax, x_shape):
     """Gradient of max pooling: gy scattered to the argmax positions (int64 flat indices into H*W
     from max_pool2d), shape `x_shape`."""
+    check_max_pool_grad(gy, argmax, x_shape)
     n, c, h, w = x_shape
-    if gy.shape != argmax.shape or gy.shape[:2] != (n, c):
-        raise ValueError(f"max_pool2d_grad: gradient shape {tuple(gy.shape)} and argmax shape "
-                         f"{tuple(argmax.shape)} must match and start with (N, C) = {(n, c)} "
-                         f"of x_shape {x_shape}")
     dx = np.zeros((n * c, h * w), gy.dtype)
     _max_pool_grad(np.ascontiguousarray(gy).reshape(n * c, -1),
                    np.ascontiguousarray(argmax, dtype=np.int64).reshape(n * c, -1), dx)

@@ -7,7 +7,7 @@ activated gates i, f, g, o and tanh(c); GRU keeps (B, 4H) = r, z, n and the hidd
 """
 import numpy as np
 
-from ..numpy_kernels.rnn import _check   # the NumPy kernels' shape check, same message on both devices
+from ..array_kernels.rnn import check_gates, check_gru   # one message on every device
 from . import jit
 from .vecmath import vsigmoid, vtanh
 
@@ -124,7 +124,7 @@ def _c(a, like):
 
 def lstm_cell(gates, c_prev):
     """One LSTM step from pre-activations (B, 4H) in gate order i, f, g, o -> (h, c, cache)."""
-    _check("lstm_cell", gates, 4, c_prev)
+    check_gates("lstm_cell", gates, 4, c_prev)
     h = np.empty(c_prev.shape, gates.dtype)
     c = np.empty(c_prev.shape, gates.dtype)
     cache = np.empty((gates.shape[0], 5 * c_prev.shape[1]), gates.dtype)
@@ -144,10 +144,7 @@ def lstm_cell_grad(cache, c_prev, gh, gc):
 
 def gru_cell(gi, gh, h_prev):
     """One GRU step from input/hidden projections (B, 3H) in gate order r, z, n -> (h, cache)."""
-    _check("gru_cell", gi, 3, h_prev)
-    if gh.shape != gi.shape:
-        raise ValueError(f"gru_cell: input and hidden projections must have one shape; "
-                         f"got {tuple(gi.shape)} and {tuple(gh.shape)}")
+    check_gru(gi, gh, h_prev)
     h = np.empty(h_prev.shape, gi.dtype)
     cache = np.empty((gi.shape[0], 4 * h_prev.shape[1]), gi.dtype)
     _gru(np.ascontiguousarray(gi), _c(gh, gi), _c(h_prev, h), h, cache, gi.dtype.type(1))

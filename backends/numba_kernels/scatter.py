@@ -5,6 +5,7 @@ walks element by element; bincount needs one pass per column).
 """
 import numpy as np
 
+from ..array_kernels.scatter import out_of_bounds
 from . import jit
 
 
@@ -35,8 +36,7 @@ def index_add(out, index, src):
         return
     low, high = index.min(), index.max()
     if low < -rows or high >= rows:
-        raise IndexError(f"index_add: index {int(low if low < -rows else high)} is out of bounds for axis 0 "
-                         f"with size {rows} (out shape {out.shape})")
+        raise out_of_bounds("index_add", int(low if low < -rows else high), 0, rows, out.shape)
     out2 = out.reshape(rows, -1)
     cols = out2.shape[1]
     src2 = np.ascontiguousarray(src).reshape(index.shape[0], cols)

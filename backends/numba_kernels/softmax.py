@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..numpy_kernels.softmax import _check_logits   # same message on both devices
+from ..array_kernels.softmax import check_logits, checked_target, out_of_range   # one message on every device
 from . import jit
 from .vecmath import vexp
 
@@ -194,22 +194,17 @@ def log_softmax_grad(y, gy):
 def _targets(op, shape, target):
     """target as a contiguous int64 array after checking it holds one integer per row (the kernels
     check the class range themselves, in the same pass)."""
-    target = np.asarray(target)
-    if target.shape != shape[:1] or target.dtype.kind not in "iu":
-        raise ValueError(f"{op}: target must be an integer array of shape ({shape[0]},) for logits of shape "
-                         f"{shape}; got {target.dtype} array of shape {target.shape}")
-    return np.ascontiguousarray(target, dtype=np.int64)
+    return np.ascontiguousarray(checked_target(np, op, shape, target), dtype=np.int64)
 
 
 def _raise_out_of_range(op, target, ignore_index, classes):
     wrong = int(target[(target != ignore_index) & ((target < 0) | (target >= classes))][0])
-    raise IndexError(f"{op}: target class {wrong} is out of range for {classes} classes "
-                     f"(targets must lie in [0, {classes}) or equal ignore_index={ignore_index})")
+    raise out_of_range(op, classes, ignore_index, wrong)
 
 
 def cross_entropy(logits, target, ignore_index, label_smoothing):
     """Per-sample loss (N,) of logits (N, C) against int64 class indices; -> (loss, logp)."""
-    _check_logits("cross_entropy", logits)
+    check_logits("cross_entropy", logits)
     n, classes = logits.shape
     target = _targets("cross_entropy", logits.shape, target)
     loss = np.empty(n, logits.dtype)
@@ -223,7 +218,7 @@ def cross_entropy(logits, target, ignore_index, label_smoothing):
 
 def cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing):
     """Gradient of the per-sample loss with respect to the logits, given gloss (N,)."""
-    _check_logits("cross_entropy_grad", logp)
+    check_logits("cross_entropy_grad", logp)
     target = _targets("cross_entropy_grad", logp.shape, target)
     gx = np.empty(logp.shape, logp.dtype)
     gloss = np.ascontiguousarray(np.broadcast_to(gloss, logp.shape[:1]), dtype=logp.dtype)

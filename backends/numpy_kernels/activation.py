@@ -11,7 +11,7 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev
 
-from ..base import ACTIVATIONS
+from ..base import unknown_activation
 
 # erf(x) / x = sum c_k T_k(y), y = x^2 / 2 - 1, for |x| < 2
 _ERF_SMALL = (
@@ -95,10 +95,6 @@ def sigmoid(x, out=None):
     return np.reciprocal(out, out=out)
 
 
-def _unknown(name):
-    return ValueError(f"unknown activation {name!r}; accepted names: {', '.join(ACTIVATIONS)}")
-
-
 def act_forward(name, x):
     """y = act(x) for name in ACTIVATIONS."""
     if np.ndim(x) == 0:   # the in-place steps below need arrays; ufuncs turn 0-d results into scalars
@@ -131,7 +127,7 @@ def act_forward(name, x):
         y = sigmoid(x)
         y *= x
         return y
-    raise _unknown(name)
+    raise unknown_activation(name)
 
 
 def act_backward(name, x, y, gy):
@@ -197,4 +193,4 @@ def act_backward(name, x, y, gy):
         g *= s
         g *= gy
         return g
-    raise _unknown(name)
+    raise unknown_activation(name)

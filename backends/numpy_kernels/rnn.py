@@ -7,13 +7,8 @@ pre-activation.
 """
 import numpy as np
 
+from ..array_kernels.rnn import check_gates, check_gru   # one message on every device
 from .activation import sigmoid
-
-
-def _check(op, a, width, state):
-    if a.ndim != 2 or state.ndim != 2 or a.shape != (state.shape[0], width * state.shape[1]):
-        raise ValueError(f"{op}: expects gates of shape (B, {width}H) and a state of shape (B, H); "
-                         f"got {tuple(a.shape)} and {tuple(state.shape)}")
 
 
 def lstm_cell(gates, c_prev):
@@ -21,7 +16,7 @@ def lstm_cell(gates, c_prev):
 
     c = f * c_prev + i * g and h = o * tanh(c), with i, f, o sigmoids and g a tanh.
     """
-    _check("lstm_cell", gates, 4, c_prev)
+    check_gates("lstm_cell", gates, 4, c_prev)
     hidden = c_prev.shape[1]
     act = sigmoid(gates)   # the g block is overwritten below: one call beats three slices
     i, f, g, o = (act[:, k * hidden:(k + 1) * hidden] for k in range(4))
@@ -72,10 +67,7 @@ def gru_cell(gi, gh, h_prev):
 
     r = s(gi_r + gh_r), z = s(gi_z + gh_z), n = tanh(gi_n + r * gh_n), h = (1 - z) * n + z * h_prev.
     """
-    _check("gru_cell", gi, 3, h_prev)
-    if gh.shape != gi.shape:
-        raise ValueError(f"gru_cell: input and hidden projections must have one shape; "
-                         f"got {tuple(gi.shape)} and {tuple(gh.shape)}")
+    check_gru(gi, gh, h_prev)
     hidden = h_prev.shape[1]
     rz = np.add(gi[:, :2 * hidden], gh[:, :2 * hidden])
     sigmoid(rz, out=rz)

@@ -7,6 +7,8 @@ positions. Indices that cannot repeat are added directly; anything else goes to 
 """
 import numpy as np
 
+from ..array_kernels.scatter import checked_index, out_of_bounds
+
 #: ranks of repeated rows added by fancy indexing before the rest goes to np.add.at
 _ROUNDS = 4
 
@@ -32,8 +34,8 @@ def scatter_add(out, index, src):
             _is_int_array(p) or _is_scalar_int(p) for p in parts):
         # integer indices on the leading k axes: flat row numbers into out viewed as (rows, rest)
         lead = out.shape[:len(parts)]
-        coords = np.broadcast_arrays(*[_in_bounds("scatter_add", np.asarray(p), n, axis)
-                                       for axis, (p, n) in enumerate(zip(parts, lead))])
+        coords = np.broadcast_arrays(*[_in_bounds("scatter_add", np.asarray(p), axis, out.shape)
+                                       for axis, p in enumerate(parts)])
         rows = np.ravel_multi_index(coords, lead).reshape(-1)
         rest = out.shape[len(parts):]
         src = np.broadcast_to(src, coords[0].shape + rest).reshape((rows.size,) + rest)
@@ -42,28 +44,23 @@ def scatter_add(out, index, src):
     np.add.at(out, index, src)
 
 
-def _in_bounds(op, index, size, axis):
-    """index with negative entries wrapped, after checking every entry lies in [-size, size)."""
+def _in_bounds(op, index, axis, shape):
+    """index with negative entries wrapped, after checking every entry lies in [-size, size) for
+    size = shape[axis]."""
+    size = shape[axis]
     if index.size == 0:
         return index.astype(np.intp, copy=False)
     low, high = index.min(), index.max()
     if low < -size or high >= size:
-        bad = low if low < -size else high
-        raise IndexError(f"{op}: index {int(bad)} is out of bounds for axis {axis} with size {size}")
+        raise out_of_bounds(op, int(low if low < -size else high), axis, size, shape)
     index = index.astype(np.intp, copy=False)
     return np.where(index < 0, index + size, index) if low < 0 else index
 
 
 def index_add(out, index, src):
     """out[index[i]] += src[i] in place along axis 0, accumulating repeats (embedding gradients)."""
-    index = np.asarray(index)
-    if index.ndim != 1 or index.dtype.kind not in "iu":
-        raise ValueError(f"index_add: index must be a 1-D integer array, got {index.dtype} array "
-                         f"of shape {index.shape}")
-    if out.ndim == 0:
-        raise ValueError("index_add: out must have at least one axis to index")
+    index = _in_bounds("index_add", checked_index(np, out, index), 0, out.shape)
     rows = out.shape[0]
-    index = _in_bounds("index_add", index, rows, 0)
     src = np.broadcast_to(np.asarray(src, dtype=out.dtype), index.shape + out.shape[1:])
     if index.size == 0 or out.size == 0:
         return

@@ -1,7 +1,29 @@
-"""Adagrad, as torch.optim.Adagrad: per-element learning rates from the running sum of squared gradients."""
-from autograd import Tensor
+"""Adagrad, as torch.optim.Adagrad: per-element learning rates from the running sum of squared gradients.
+
+`adagrad_update` is the formula, on raw arrays through the device's array module.
+"""
+from autograd import arrays
 
 from .optimizer import Optimizer, _with_decay
+
+
+def adagrad_update(xp, param, grad, total, clr, eps, weight_decay):
+    """One Adagrad step as torch.optim.Adagrad at learning rate `clr` (already decayed), updating param
+    and the running sum of squares `total` in place; grad is only read.
+
+    g = grad + weight_decay * param; total += g*g; param -= clr * g / (sqrt(total) + eps).
+    """
+    if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
+        return adagrad_update(xp, param.reshape(1), grad.reshape(1), total.reshape(1), clr, eps, weight_decay)
+    if weight_decay != 0:
+        grad = _with_decay(xp, grad, param, weight_decay)
+    scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
+    total += scratch
+    xp.sqrt(total, out=scratch)
+    scratch += eps
+    xp.divide(grad, scratch, out=scratch)
+    scratch *= clr
+    param -= scratch
 
 
 class Adagrad(Optimizer):
@@ -17,21 +39,11 @@ class Adagrad(Optimizer):
                                       maximize=maximize))
 
     def _update(self, p, grad, state, group):
-        xp = p.device.xp
-        param = p._data
+        param = arrays.array(p)
         if not state:
             state["step"] = 0
-            state["sum"] = Tensor._make(xp.full_like(param, group["initial_accumulator_value"]), p.device,
-                                        None, 0, False)
+            state["sum"] = arrays.wrap(p.device.xp.full_like(param, group["initial_accumulator_value"]), p.device)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = _with_decay(xp, grad, param, group["weight_decay"])
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        total = state["sum"]._data
-        scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
-        total += scratch
-        xp.sqrt(total, out=scratch)
-        scratch += group["eps"]
-        xp.divide(grad, scratch, out=scratch)
-        scratch *= clr
-        param -= scratch
+        adagrad_update(p.device.xp, param, grad, arrays.array(state["sum"]), clr, group["eps"],
+                       group["weight_decay"])

@@ -1,7 +1,51 @@
-"""Adam and AdamW, as torch.optim.Adam / AdamW (bias-corrected moments, optional AMSGrad)."""
-from autograd import Tensor
+"""Adam and AdamW, as torch.optim.Adam / AdamW (bias-corrected moments, optional AMSGrad).
 
-from .optimizer import Optimizer
+`adam_update` is the formula, on raw arrays through the device's array module; a device that offers
+a fused `adam_step` kernel of it (numba, cuda) runs that instead.
+"""
+import math
+
+from autograd import arrays
+
+from .optimizer import Optimizer, _check_grad, _with_decay, _zeros_like
+
+
+def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
+    """One Adam (decoupled=False) or AdamW (decoupled=True) step as PyTorch's, updating param, m, v
+    (and vmax with amsgrad) in place; grad is only read.
+
+    `step` is the 1-based count after this update. m += (1 - b1)(g - m); v = b2 v + (1 - b2) g^2;
+    param -= lr / (1 - b1^step) * m / (sqrt(v or max(vmax, v)) / sqrt(1 - b2^step) + eps).
+    """
+    _check_grad("adam_update", param, grad)
+    if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
+        return adam_update(xp, param.reshape(1), grad.reshape(1), m.reshape(1), v.reshape(1),
+                           vmax.reshape(1) if amsgrad else vmax, step, lr, beta1, beta2, eps, weight_decay,
+                           decoupled, amsgrad)
+    if weight_decay != 0 and decoupled:
+        param *= 1 - lr * weight_decay
+    g = _with_decay(xp, grad, param, weight_decay) if weight_decay != 0 and not decoupled else grad
+    # m.lerp_(g, 1 - beta1) as torch evaluates it, then v += (1 - beta2) * g * g
+    weight = 1 - beta1
+    scratch = xp.subtract(g, m)
+    if weight < 0.5:
+        scratch *= weight
+        m += scratch
+    else:
+        scratch *= 1 - weight
+        xp.subtract(g, scratch, out=m)
+    v *= beta2
+    xp.multiply(g, 1 - beta2, out=scratch)
+    scratch *= g
+    v += scratch
+    if amsgrad:
+        xp.maximum(vmax, v, out=vmax)
+    denom = xp.sqrt(vmax if amsgrad else v, out=scratch)
+    denom /= math.sqrt(1 - beta2 ** step)
+    denom += eps
+    xp.divide(m, denom, out=denom)
+    denom *= lr / (1 - beta1 ** step)
+    param -= denom
 
 
 class Adam(Optimizer):
@@ -25,19 +69,22 @@ class Adam(Optimizer):
             raise ValueError(f"{self._name}: invalid betas {betas!r}; give two values, each in [0, 1)")
 
     def _update(self, p, grad, state, group):
-        device = p.device
         if not state:
             state["step"] = 0
             for key in ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ()):
-                state[key] = Tensor._make(device.xp.zeros_like(p._data), device, None, 0, False)
+                state[key] = _zeros_like(p)
         state["step"] += 1
         amsgrad = group["amsgrad"]
         if amsgrad and "max_exp_avg_sq" not in state:  # amsgrad switched on after the first step
-            state["max_exp_avg_sq"] = Tensor._make(device.xp.zeros_like(p._data), device, None, 0, False)
+            state["max_exp_avg_sq"] = _zeros_like(p)
+        device = p.device
         beta1, beta2 = group["betas"]
-        device.adam_step(p._data, grad, state["exp_avg"]._data, state["exp_avg_sq"]._data,
-                         state["max_exp_avg_sq"]._data if amsgrad else None, state["step"], group["lr"],
-                         beta1, beta2, group["eps"], group["weight_decay"], self._decoupled, amsgrad)
+        step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),
+                arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, state["step"], group["lr"], beta1, beta2,
+                group["eps"], group["weight_decay"], self._decoupled, amsgrad)
+        fused = device.adam_step
+        if fused is None or not fused(*step):
+            adam_update(device.xp, *step)
 
 
 class AdamW(Adam):

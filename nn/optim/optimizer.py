@@ -6,7 +6,7 @@ from itertools import chain
 
 import numpy as np
 
-from autograd import Tensor, enable_grad, no_grad
+from autograd import Tensor, arrays, enable_grad, no_grad
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
@@ -107,10 +107,9 @@ class Optimizer(ABC):
                     p.grad = None
                 elif g.grad_fn is not None or g.requires_grad:
                     # a gradient recorded with create_graph: start from plain zeros outside the graph
-                    p.grad = Tensor._make(g._device.xp.zeros_like(g._data), g._device, None, 0, False)
+                    p.grad = _zeros_like(g)
                 else:
-                    g._data[...] = 0
-                    g._bump_version()
+                    arrays.assign_(g, 0)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; `closure` (re-evaluates the loss) is called first
@@ -120,21 +119,21 @@ class Optimizer(ABC):
             with enable_grad():
                 loss = closure()
         with no_grad():
-            state = self.state
+            state, update, array = self.state, self._update, arrays.array
             for group in self.param_groups:
                 maximize = group.get("maximize", False)
                 for p in group["params"]:
                     g = p.grad
                     if g is None:
                         continue
-                    grad = -g._data if maximize else g._data
-                    self._update(p, grad, state[p], group)
-                    p._bump_version()
+                    grad = array(g)
+                    update(p, -grad if maximize else grad, state[p], group)
+                    arrays.mark_changed(p)
         return loss
 
     @abstractmethod
     def _update(self, p, grad, state, group):
-        """Update parameter `p` in place (through p._data) from the raw gradient array `grad`
+        """Update parameter `p` in place (through arrays.array(p)) from the raw gradient array `grad`
         (already negated when maximizing), with its `state` dict and its group's options."""
 
     # ----- checkpoints -------------------------------------------------------------------------
@@ -191,6 +190,7 @@ class Optimizer(ABC):
         return "\n".join(lines) + "\n)"
 
 
+# ----- helpers of the optimisers' formulas -------------------------------------------------------------
 def _with_decay(xp, grad, param, weight_decay):
     """grad + weight_decay * param as a new array (the parameter's .grad is never changed)."""
     out = xp.multiply(param, weight_decay)
@@ -198,10 +198,22 @@ def _with_decay(xp, grad, param, weight_decay):
     return out
 
 
+def _zeros_like(t):
+    """A tensor of zeros shaped and placed as `t`, outside any graph (a fresh state buffer)."""
+    return arrays.wrap(t.device.xp.zeros_like(arrays.array(t)), t.device)
+
+
+def _check_grad(who, param, grad):
+    """ValueError unless the gradient array has the parameter array's shape (a smaller one would broadcast)."""
+    if grad.shape != param.shape:
+        raise ValueError(f"{who}: a parameter of shape {tuple(param.shape)} has a gradient of shape "
+                         f"{tuple(grad.shape)}; .grad must have its parameter's shape")
+
+
 def _snapshot(value):
     """A copy of a state entry that later in-place updates cannot change."""
     if isinstance(value, Tensor):
-        return Tensor._make(value._data.copy(), value.device, None, 0, False)
+        return arrays.wrap(arrays.array(value).copy(), value.device)
     return value
 
 
@@ -210,11 +222,11 @@ def _restore(value, p, key, who):
     if key == "step":
         return int(float(value))
     if isinstance(value, Tensor):
-        value = value.numpy() if not (value.device.host_memory and p.device.host_memory) else value._data
+        value = value.numpy() if not (value.device.host_memory and p.device.host_memory) else arrays.array(value)
     elif not isinstance(value, np.ndarray) and hasattr(value, "detach"):
         value = value.detach().cpu().numpy()  # a torch tensor
     array = p.device.asarray(value, dtype=p.dtype).copy()
     if tuple(array.shape) != p.shape:
         raise ValueError(f"{who}.load_state_dict: state '{key}' has shape {tuple(array.shape)}, but its "
                          f"parameter has shape {p.shape}")
-    return Tensor._make(array, p.device, None, 0, False)
+    return arrays.wrap(array, p.device)

@@ -1,7 +1,46 @@
-"""RMSprop, as torch.optim.RMSprop: gradients scaled by a running root mean square, optionally centred."""
-from autograd import Tensor
+"""RMSprop, as torch.optim.RMSprop: gradients scaled by a running root mean square, optionally centred.
 
-from .optimizer import Optimizer, _with_decay
+`rmsprop_update` is the formula, on raw arrays through the device's array module.
+"""
+from autograd import arrays
+
+from .optimizer import Optimizer, _with_decay, _zeros_like
+
+
+def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum):
+    """One RMSprop step as torch.optim.RMSprop, updating param, square_avg, grad_avg (centred; else
+    None) and buf (momentum > 0; else None) in place; grad is only read.
+
+    sq = alpha*sq + (1-alpha)*g*g; avg = sqrt(sq) (centred: sqrt(sq - mean_g**2), mean_g the running
+    mean of g) + eps; p -= lr * g/avg, or with momentum buf = momentum*buf + g/avg, p -= lr*buf.
+    """
+    if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
+        one = [None if a is None else a.reshape(1) for a in (param, grad, square_avg, grad_avg, buf)]
+        return rmsprop_update(xp, *one, lr, alpha, eps, weight_decay, momentum)
+    if weight_decay != 0:
+        grad = _with_decay(xp, grad, param, weight_decay)
+    scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
+    scratch *= 1 - alpha
+    square_avg *= alpha
+    square_avg += scratch
+    if grad_avg is not None:
+        xp.subtract(grad, grad_avg, out=scratch)
+        scratch *= 1 - alpha
+        grad_avg += scratch
+        xp.multiply(grad_avg, grad_avg, out=scratch)
+        xp.subtract(square_avg, scratch, out=scratch)
+        xp.sqrt(scratch, out=scratch)
+    else:
+        xp.sqrt(square_avg, out=scratch)
+    scratch += eps
+    xp.divide(grad, scratch, out=scratch)
+    if buf is not None:
+        buf *= momentum
+        buf += scratch
+        xp.multiply(buf, lr, out=scratch)
+    else:
+        scratch *= lr
+    param -= scratch
 
 
 class RMSprop(Optimizer):
@@ -16,40 +55,15 @@ class RMSprop(Optimizer):
                                       centered=centered, maximize=maximize))
 
     def _update(self, p, grad, state, group):
-        xp = p.device.xp
-        param = p._data
         if not state:
             state["step"] = 0
-            state["square_avg"] = Tensor._make(xp.zeros_like(param), p.device, None, 0, False)
-        for key, wanted in (("momentum_buffer", group["momentum"] > 0), ("grad_avg", group["centered"])):
+            state["square_avg"] = _zeros_like(p)
+        momentum, centered = group["momentum"], group["centered"]
+        for key, wanted in (("momentum_buffer", momentum > 0), ("grad_avg", centered)):
             if wanted and key not in state:
-                state[key] = Tensor._make(xp.zeros_like(param), p.device, None, 0, False)
+                state[key] = _zeros_like(p)
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = _with_decay(xp, grad, param, group["weight_decay"])
-        alpha = group["alpha"]
-        square_avg = state["square_avg"]._data
-        scratch = xp.multiply(grad, grad)  # the one temporary array, reused for every stage
-        scratch *= 1 - alpha
-        square_avg *= alpha
-        square_avg += scratch
-        if group["centered"]:
-            grad_avg = state["grad_avg"]._data
-            xp.subtract(grad, grad_avg, out=scratch)
-            scratch *= 1 - alpha
-            grad_avg += scratch
-            xp.multiply(grad_avg, grad_avg, out=scratch)
-            xp.subtract(square_avg, scratch, out=scratch)
-            xp.sqrt(scratch, out=scratch)
-        else:
-            xp.sqrt(square_avg, out=scratch)
-        scratch += group["eps"]
-        xp.divide(grad, scratch, out=scratch)
-        if group["momentum"] > 0:
-            buf = state["momentum_buffer"]._data
-            buf *= group["momentum"]
-            buf += scratch
-            xp.multiply(buf, group["lr"], out=scratch)
-        else:
-            scratch *= group["lr"]
-        param -= scratch
+        grad_avg = arrays.array(state["grad_avg"]) if centered else None
+        buf = arrays.array(state["momentum_buffer"]) if momentum > 0 else None
+        rmsprop_update(p.device.xp, arrays.array(p), grad, arrays.array(state["square_avg"]), grad_avg, buf,
+                       group["lr"], group["alpha"], group["eps"], group["weight_decay"], momentum)

@@ -1,7 +1,42 @@
-"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD."""
-from autograd import Tensor
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD.
 
-from .optimizer import Optimizer
+`sgd_update` is the formula, on raw arrays through the device's array module; a device that offers
+a fused `sgd_step` kernel of it (numba, cuda) runs that instead.
+"""
+from autograd import arrays
+
+from .optimizer import Optimizer, _check_grad, _with_decay, _zeros_like
+
+
+def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
+    """One SGD step as torch.optim.SGD, updating param (and buf when momentum != 0) in place; grad is
+    only read, and each step allocates at most two scratch arrays of the parameter's shape.
+
+    d = grad + wd * param; buf = d on the first step, else momentum * buf + (1 - dampening) * d;
+    the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
+    """
+    _check_grad("sgd_update", param, grad)
+    if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
+        return sgd_update(xp, param.reshape(1), grad.reshape(1), None if buf is None else buf.reshape(1), lr,
+                          momentum, dampening, nesterov, weight_decay, first)
+    d = _with_decay(xp, grad, param, weight_decay) if weight_decay != 0 else grad
+    if momentum != 0:
+        if first:
+            xp.copyto(buf, d)
+        else:
+            buf *= momentum
+            buf += d if dampening == 0 else (1 - dampening) * d
+        if nesterov:
+            step = xp.multiply(buf, momentum)
+            step += d
+            d = step
+        else:
+            d = buf
+    if d is grad or d is buf:
+        param -= lr * d
+    else:
+        d *= lr
+        param -= d
 
 
 class SGD(Optimizer):
@@ -28,8 +63,11 @@ class SGD(Optimizer):
             holder = state.get("momentum_buffer")
             if holder is None:
                 first = True
-                holder = state["momentum_buffer"] = Tensor._make(p.device.xp.zeros_like(p._data), p.device,
-                                                                 None, 0, False)
-            buf = holder._data
-        p.device.sgd_step(p._data, grad, buf, group["lr"], momentum, group["dampening"], group["nesterov"],
-                          group["weight_decay"], first)
+                holder = state["momentum_buffer"] = _zeros_like(p)
+            buf = arrays.array(holder)
+        device = p.device
+        step = (arrays.array(p), grad, buf, group["lr"], momentum, group["dampening"], group["nesterov"],
+                group["weight_decay"], first)
+        fused = device.sgd_step
+        if fused is None or not fused(*step):
+            sgd_update(device.xp, *step)

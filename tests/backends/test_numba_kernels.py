@@ -248,37 +248,7 @@ def test_gru_cell_and_grad_match_numpy(dtype):
         assert_same(ours, ref, dtype)
 
 
-# ----- optimiser updates -----------------------------------------------------------------------------
-@needs("sgd_step")
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("momentum, dampening, nesterov, weight_decay",
-                         [(0.0, 0.0, False, 0.0), (0.9, 0.2, False, 0.0), (0.9, 0.1, False, 1e-2), (0.9, 0.0, True, 1e-3)])
-def test_sgd_step_matches_numpy(momentum, dampening, nesterov, weight_decay, dtype):
-    rng = np.random.default_rng(12)
-    ours = [randn(rng, (13, 5), dtype), np.zeros((13, 5), dtype)]
-    ref = [a.copy() for a in ours]
-    for step in range(3):
-        grad = randn(rng, (13, 5), dtype)
-        NB.sgd_step(ours[0], grad, ours[1], 0.1, momentum, dampening, nesterov, weight_decay, step == 0)
-        NP.sgd_step(ref[0], grad, ref[1], 0.1, momentum, dampening, nesterov, weight_decay, step == 0)
-    for a, b in zip(ours, ref):
-        assert_same(a, b, dtype, scale=4)
-
-
-@needs("adam_step")
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("weight_decay, decoupled, amsgrad", [(0.0, False, False), (1e-2, False, True),
-                                                               (1e-2, True, False)])
-def test_adam_step_matches_numpy(weight_decay, decoupled, amsgrad, dtype):
-    rng = np.random.default_rng(13)
-    ours = [randn(rng, (13, 5), dtype)] + [np.zeros((13, 5), dtype) for _ in range(3)]
-    ref = [a.copy() for a in ours]
-    for step in range(1, 4):
-        grad = randn(rng, (13, 5), dtype)
-        NB.adam_step(*ours[:1], grad, *ours[1:], step, 1e-2, 0.9, 0.999, 1e-8, weight_decay, decoupled, amsgrad)
-        NP.adam_step(*ref[:1], grad, *ref[1:], step, 1e-2, 0.9, 0.999, 1e-8, weight_decay, decoupled, amsgrad)
-    for a, b in zip(ours, ref):
-        assert_same(a, b, dtype, scale=4)
+# (the fused optimiser updates are compared with nn.optim's formulas in tests/nn/test_optim_updates.py)
 
 
 # ----- cache folder ----------------------------------------------------------------------------------

@@ -1,15 +1,18 @@
-"""The NumPy kernels of the `cpu` backend against PyTorch: forward values and gradients, float64 and float32."""
+"""The kernels of the `cpu` backend (its NumPy kernels and the array kernels it shares with other devices)
+against PyTorch: forward values and gradients, float64 and float32."""
 import math
 
 import numpy as np
 import pytest
 
 from backends.base import ACTIVATIONS
-from backends.numpy_kernels import activation, conv, optim, pool, rnn, scatter, softmax
+from backends.numpy_backend import NumpyBackend
+from backends.numpy_kernels import activation, conv, cross_entropy, pool, rnn, scatter
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
+NP = NumpyBackend()
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=2e-4, atol=2e-5)}
 DTYPES = [np.float64, np.float32]
 
@@ -153,10 +156,10 @@ def test_avg_pool2d_and_grad_match_torch(case, dtype):
         return F.avg_pool2d(a, k, s, p, ceil_mode=ceil, count_include_pad=include)
 
     ty = theirs(torch.tensor(x))
-    _close(pool.avg_pool2d(x, k, s, p, ceil, include), ty, dtype)
+    _close(NP.avg_pool2d(x, k, s, p, ceil, include), ty, dtype)
     gy = _rand(rng, ty.shape, dtype)
     _, (tgx,) = _torch_grads(theirs, [x], gy)
-    _close(pool.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, include), tgx, dtype)
+    _close(NP.avg_pool2d_grad(gy, x.shape, k, s, p, ceil, include), tgx, dtype)
 
 
 # ----- scatter -----------------------------------------------------------------------------------
@@ -302,8 +305,7 @@ def test_softmax_and_grad_match_torch(log, axis, dtype):
     x = _rand(rng, (3, 5, 4), dtype, 4.0)
     x[0, 0, 0] = 1e4
     x[1, 1, 1] = -1e4
-    ours_f, ours_g = (softmax.log_softmax, softmax.log_softmax_grad) if log else (softmax.softmax,
-                                                                                  softmax.softmax_grad)
+    ours_f, ours_g = (NP.log_softmax, NP.log_softmax_grad) if log else (NP.softmax, NP.softmax_grad)
     theirs = (lambda t: torch.log_softmax(t, axis)) if log else (lambda t: torch.softmax(t, axis))
     gy = _rand(rng, x.shape, dtype)
     ty, (tgx,) = _torch_grads(theirs, [x], gy)
@@ -329,22 +331,22 @@ def test_cross_entropy_and_grad_match_torch(ignore_index, smoothing, dtype):
                                reduction="none")
 
     tloss, (tg,) = _torch_grads(theirs, [logits], gloss)
-    loss, logp = softmax.cross_entropy(logits, target, ignore_index, smoothing)
+    loss, logp = cross_entropy.cross_entropy(logits, target, ignore_index, smoothing)
     _close(loss, tloss, dtype, rtol=1e-5 if dtype == np.float32 else 1e-10)
     _close(logp, torch.log_softmax(torch.tensor(logits), 1), dtype)
-    _close(softmax.cross_entropy_grad(logp, target, gloss, ignore_index, smoothing), tg, dtype)
+    _close(cross_entropy.cross_entropy_grad(logp, target, gloss, ignore_index, smoothing), tg, dtype)
 
 
 def test_softmax_of_a_0d_array():
     x = np.array(3.0)
-    assert softmax.softmax(x, -1) == 1.0 and softmax.log_softmax(x, 0) == 0.0
-    assert softmax.softmax_grad(np.array(1.0), np.array(2.0), 0) == 0.0
-    assert softmax.log_softmax_grad(np.array(0.0), np.array(2.0), 0) == 0.0
+    assert NP.softmax(x, -1) == 1.0 and NP.log_softmax(x, 0) == 0.0
+    assert NP.softmax_grad(np.array(1.0), np.array(2.0), 0) == 0.0
+    assert NP.log_softmax_grad(np.array(0.0), np.array(2.0), 0) == 0.0
 
 
 def test_cross_entropy_rejects_out_of_range_targets():
     with pytest.raises(IndexError, match="target class 7 is out of range for 3 classes"):
-        softmax.cross_entropy(np.zeros((2, 3)), np.array([0, 7]), -100, 0.0)
+        cross_entropy.cross_entropy(np.zeros((2, 3)), np.array([0, 7]), -100, 0.0)
 
 
 # ----- recurrent cells ---------------------------------------------------------------------------
@@ -400,74 +402,3 @@ def test_gru_cell_matches_torch_gru_cell_and_autograd(dtype):
     _, want = _torch_grads(_torch_gru, [gi, gh, h0], gout)
     for ours, theirs in zip(rnn.gru_cell_grad(cache, h0, gout), want):
         _close(ours, theirs, dtype)
-
-
-# ----- optimisers --------------------------------------------------------------------------------
-def _trajectory(ours_step, make_torch_opt, dtype, steps=5):
-    """Run our update and a torch.optim optimiser over the same gradient sequence; compare every step."""
-    rng = np.random.default_rng(11)
-    param = _rand(rng, (4, 3), dtype)
-    tparam = torch.tensor(param.copy(), requires_grad=True)
-    opt = make_torch_opt([tparam])
-    state = {}
-    for t in range(1, steps + 1):
-        grad = _rand(rng, param.shape, dtype)
-        kept = grad.copy()
-        ours_step(param, grad, state, t)
-        np.testing.assert_array_equal(grad, kept, err_msg="the kernel modified grad")
-        tparam.grad = torch.tensor(grad)
-        opt.step()
-        _close(param, tparam, dtype, rtol=1e-12 if dtype == np.float64 else 1e-5)
-
-
-SGD_CASES = [dict(momentum=0.0), dict(momentum=0.9), dict(momentum=0.9, dampening=0.3),
-             dict(momentum=0.8, nesterov=True), dict(momentum=0.0, weight_decay=0.1),
-             dict(momentum=0.9, nesterov=True, weight_decay=0.05)]
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("cfg", SGD_CASES)
-def test_sgd_trajectory_matches_torch(cfg, dtype):
-    cfg = dict(dict(dampening=0.0, nesterov=False, weight_decay=0.0), **cfg)
-    lr = 0.1
-
-    def ours(param, grad, state, t):
-        buf = state.setdefault("buf", np.zeros_like(param)) if cfg["momentum"] else None
-        optim.sgd_step(param, grad, buf, lr, cfg["momentum"], cfg["dampening"], cfg["nesterov"],
-                       cfg["weight_decay"], t == 1)
-
-    _trajectory(ours, lambda ps: torch.optim.SGD(ps, lr=lr, **cfg), dtype)
-
-
-def test_optimiser_steps_update_0d_parameters_in_place():
-    p, m, v = np.array(1.0), np.array(0.0), np.array(0.0)
-    optim.adam_step(p, np.array(0.5), m, v, None, 1, 0.1, 0.9, 0.999, 1e-8, 0.0, False, False)
-    np.testing.assert_allclose(p, 0.9)          # the first Adam step moves by lr * sign(grad)
-    buf = np.array(0.0)
-    optim.sgd_step(p, np.array(1.0), buf, 0.1, 0.9, 0.0, False, 0.0, True)
-    np.testing.assert_allclose([p, buf], [0.8, 1.0])
-
-
-ADAM_CASES = [dict(), dict(weight_decay=0.1), dict(amsgrad=True), dict(weight_decay=0.1, amsgrad=True),
-              dict(decoupled=True, weight_decay=0.1), dict(decoupled=True, weight_decay=0.1, amsgrad=True),
-              dict(betas=(0.3, 0.99))]
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("cfg", ADAM_CASES)
-def test_adam_trajectory_matches_torch(cfg, dtype):
-    cfg = dict(cfg)
-    decoupled = cfg.pop("decoupled", False)
-    beta1, beta2 = cfg.get("betas", (0.9, 0.999))
-    lr, eps = 0.01, 1e-8
-
-    def ours(param, grad, state, t):
-        if not state:
-            state.update(m=np.zeros_like(param), v=np.zeros_like(param), vmax=np.zeros_like(param))
-        optim.adam_step(param, grad, state["m"], state["v"], state["vmax"], t, lr, beta1, beta2, eps,
-                        cfg.get("weight_decay", 0.0), decoupled, cfg.get("amsgrad", False))
-
-    make = torch.optim.AdamW if decoupled else torch.optim.Adam
-    if not decoupled:
-        cfg.setdefault("weight_decay", 0.0)
-    _trajectory(ours, lambda ps: make(ps, lr=lr, eps=eps, **cfg), dtype)

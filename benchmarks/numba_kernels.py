@@ -1,12 +1,14 @@
-"""Times every Numba kernel against the NumPy kernel it would replace, at realistic sizes.
+"""Times every Numba kernel against the cpu device's way of doing the same, at realistic sizes.
 
-    python -m backends.numba_kernels.speed [--repeats 50] [--dtype float32] [--only NAME] [--min]
+    python -m benchmarks.numba_kernels [--repeats 50] [--dtype float32] [--only NAME] [--min]
 
 Prints kernel, NumPy ms, Numba ms, speedup and whether the numba device uses it (the rule: at
-least 1.5x faster, else the NumPy kernel stays). Medians after warm-up; compile time excluded.
+least 1.5x faster, else the NumPy kernel stays). The NumPy side is the cpu device's kernel, or for
+the fused optimiser updates nn.optim's formula. Medians after warm-up; compile time excluded.
 """
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 
@@ -88,11 +90,15 @@ def measure(dtype=np.float32, repeats=50, only="", statistic=np.median):
     from backends import numba_backend
     from backends.numba_kernels import activation
     from backends.numpy_backend import NumpyBackend
+    from nn.optim.adam import adam_update
+    from nn.optim.sgd import sgd_update
 
     numpy_backend = NumpyBackend()
     numba_device = numba_backend.NumbaBackend()
     # time the Numba kernels even where the device keeps NumPy's, to show why
     kernel_of = {"act_forward": activation.act_forward, "act_backward": activation.act_backward}
+    # the cpu device has no optimiser kernels: nn.optim runs its formulas there
+    reference_of = {"sgd_step": partial(sgd_update, np), "adam_step": partial(adam_update, np)}
     results = []
     pairs = zip(workloads(numpy_backend, dtype), workloads(numba_device, dtype))
     for (name, method, act, args_np), (_, _, _, args_nb) in pairs:
@@ -100,7 +106,8 @@ def measure(dtype=np.float32, repeats=50, only="", statistic=np.median):
             continue
         copies = [[a.copy() if isinstance(a, np.ndarray) else a for a in args] for args in (args_np, args_nb)]
         ours = kernel_of.get(method, getattr(numba_device, method))
-        t_np = median_ms(lambda: getattr(numpy_backend, method)(*copies[0]), repeats, statistic=statistic)
+        reference = reference_of.get(method) or getattr(numpy_backend, method)
+        t_np = median_ms(lambda: reference(*copies[0]), repeats, statistic=statistic)
         t_nb = median_ms(lambda: ours(*copies[1]), repeats, statistic=statistic)
         results.append((name, t_np, t_nb, t_np / t_nb, _uses_numba(method, act, dtype)))
     return results
