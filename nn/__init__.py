@@ -19,5 +19,6 @@ from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.recurrent import GRU, LSTM, RNN
+from .layers.attention import MultiheadAttention
 from . import optim, utils
 from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict

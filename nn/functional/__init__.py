@@ -11,3 +11,5 @@ from .normalization import batch_norm, layer_norm
 from .dropout import dropout
 from .embedding import embedding
 from .recurrent import gru_cell, lstm_cell, recurrence, rnn_relu_cell, rnn_tanh_cell
+from .attention import scaled_dot_product_attention
+from .multihead_attention import multi_head_attention_forward
