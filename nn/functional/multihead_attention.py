@@ -98,7 +98,9 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
         raise ValueError(f"{_OP}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask; "
                          "make one with nn.Transformer.generate_square_subsequent_mask(L)")
     _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads)
-    heads = lambda t, rows: _split_heads(linear(t.reshape(-1, t.shape[-1]), *rows), t.shape[:2], num_heads, seq)
+    # shapes spelled out (no -1): empty batches reshape too
+    heads = lambda t, rows: _split_heads(linear(t.reshape(t.shape[0] * t.shape[1], t.shape[2]), *rows), t.shape[:2],
+                                         num_heads, seq)
     q = heads(query, (proj.q_weight, proj.q_bias))
     k = heads(key, (proj.k_weight, proj.k_bias)) if static_k is None else _static(static_k, n, num_heads, "static_k")
     v = heads(value, (proj.v_weight, proj.v_bias)) if static_v is None else _static(static_v, n, num_heads, "static_v")
@@ -127,9 +129,9 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
         out, weights = _explicit(q, k, v, mask, dropout_p)
     else:
         out, weights = scaled_dot_product_attention(q, k, v, mask, dropout_p, causal), None
-    out = out.permute((2, 0, 1, 3) if seq == 0 else (0, 2, 1, 3)).reshape(-1, e)
+    out = out.permute((2, 0, 1, 3) if seq == 0 else (0, 2, 1, 3)).reshape(l * n, e)
     out = linear(out, proj.out_weight, proj.out_bias)
-    out = out.reshape((l, n, -1) if seq == 0 else (n, l, -1))
+    out = out.reshape((l, n, out.shape[-1]) if seq == 0 else (n, l, out.shape[-1]))
     if weights is not None and average_attn_weights:
         weights = weights.mean(axis=1)
     if not batched:
@@ -140,7 +142,7 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
 
 def _split_heads(t, lead, num_heads, seq):
     """(A, B, E) rows as (N, H, L, head_dim), where the sequence is axis `seq` of (A, B)."""
-    t = t.reshape(tuple(lead) + (num_heads, -1))
+    t = t.reshape(tuple(lead) + (num_heads, t.shape[-1] // num_heads))
     return t.permute((1, 2, 0, 3) if seq == 0 else (0, 2, 1, 3))
 
 
