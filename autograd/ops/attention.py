@@ -1,7 +1,7 @@
 """Scaled dot-product attention as one fused node: softmax(Q K^T * scale + mask) V.
 
-Memory: queries are processed in blocks of rows, so at most one block of the (L, S) score matrix
-(about BLOCK_ELEMENTS numbers over all batch dimensions) exists at a time, in forward and in backward.
+Memory: queries are processed in blocks of rows, so the (L, S) score matrix only ever exists as a few
+block-sized pieces (about BLOCK_ELEMENTS numbers each, over all batch dimensions), in forward and backward.
 Forward keeps only the inputs, the output and one log-sum-exp per query row (O(L), not O(L*S));
 backward recomputes each block's probabilities from them (FlashAttention's trade: one more Q K^T
 product for no saved (L, S) matrix). Dropout keeps its mask as packed bits (1/32 of the float32
