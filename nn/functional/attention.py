@@ -18,7 +18,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     `is_causal` lets query i see keys 0..i only (no attn_mask then). `dropout_p` drops attention
     probabilities (pass 0 outside training). `scale` defaults to 1 / sqrt(E). `enable_gqa` lets key and
     value have fewer heads (dimension -3) than query, each shared by a group of query heads.
-    Rows with every key masked give zeros.
+    Rows with every key masked give zeros. The fused node has no second derivative: for higher-order
+    gradients compose softmax(query @ key.swapaxes(-1, -2) * scale + mask) @ value from differentiable ops.
     """
     _check(query, key, value, attn_mask, dropout_p, is_causal)
     if scale is None:
@@ -70,11 +71,11 @@ def _check(query, key, value, attn_mask, dropout_p, is_causal):
         raise ValueError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")
     if attn_mask is None:
         return
+    if not isinstance(attn_mask, Tensor):
+        raise TypeError(f"{_OP}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")
     if is_causal:
         raise ValueError(f"{_OP}: pass either attn_mask or is_causal=True, not both (attn_mask shape "
                          f"{tuple(attn_mask.shape)}); fold the causal pattern into the mask if you need both")
-    if not isinstance(attn_mask, Tensor):
-        raise TypeError(f"{_OP}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")
     if attn_mask.dtype != np.bool_ and attn_mask.dtype not in (query.dtype, np.dtype(np.float32)):
         raise TypeError(f"{_OP}: attn_mask must be bool (True = take part) or float (added to the scores) of the "
                         f"query's dtype {query.dtype}, got {attn_mask.dtype}")
