@@ -41,10 +41,8 @@ class ScaledDotProductAttention(Function):
             mask = mask.astype(q.dtype)
         qs = q * q.dtype.type(scale)
         kt = k.swapaxes(-1, -2)
-        out = xp.empty(batch + (L, v.shape[-1]), q.dtype)
-        # log-sum-exp per row, at least float32 so float16 probabilities are recomputed accurately
-        lse = xp.empty(batch + (L, 1), np.result_type(q.dtype, np.float32))
-        keeps = []
+        lse_dtype = np.result_type(q.dtype, np.float32)   # so float16 probabilities are recomputed accurately
+        outs, lses, keeps = [], [], []
         for r0, r1 in ctx.blocks:
             p = _scores(xp, qs[..., r0:r1, :], kt, mask, is_causal, r0, r1)
             m = p.max(axis=-1, keepdims=True) if S else xp.zeros(p.shape[:-1] + (1,), p.dtype)
@@ -54,13 +52,14 @@ class ScaledDotProductAttention(Function):
             total = p.sum(axis=-1, keepdims=True)
             total[total == 0] = xp.inf                # ... and its probabilities stay 0, not nan
             p /= total
-            lse[..., r0:r1, :] = m + xp.log(total)
+            lses.append(m.astype(lse_dtype, copy=False) + xp.log(total.astype(lse_dtype, copy=False)))
             if dropout_p:
                 keep = ctx.device.rand(p.shape, p.dtype) >= dropout_p
                 p *= keep
                 p *= p.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1 else 0
                 keeps.append(xp.packbits(keep))
-            out[..., r0:r1, :] = xp.matmul(p, v)
+            outs.append(xp.matmul(p, v))
+        out, lse = _join(xp, outs), _join(xp, lses)
         ctx.keeps = keeps
         ctx.save_for_backward(q, k, v, mask, out, lse)
         return out
@@ -71,13 +70,12 @@ class ScaledDotProductAttention(Function):
         need_q, need_k, need_v, need_mask = ctx.needs_input_grad[:4]
         scale, dropout_p = ctx.scale, ctx.dropout_p
         qs = q * q.dtype.type(scale)
+        ks = k * k.dtype.type(scale) if need_q else None
         kt = k.swapaxes(-1, -2)
         vt = v.swapaxes(-1, -2)
         # D_i = sum_j P_ij dP_ij = dO_i . O_i: the softmax backward's row term, without the (L, S) matrix
         d = (gout * out).sum(axis=-1, keepdims=True)
-        gq = xp.empty(ctx.batch + q.shape[-2:], q.dtype) if need_q else None
-        gk = xp.zeros(ctx.batch + k.shape[-2:], k.dtype) if need_k else None
-        gv = xp.zeros(ctx.batch + v.shape[-2:], v.dtype) if need_v else None
+        gqs, gk, gv = [], None, None
         gmask = xp.zeros(mask.shape, mask.dtype) if need_mask else None
         for i, (r0, r1) in enumerate(ctx.blocks):
             p = _scores(xp, qs[..., r0:r1, :], kt, mask, ctx.is_causal, r0, r1)
@@ -85,11 +83,10 @@ class ScaledDotProductAttention(Function):
             xp.exp(p, out=p)
             go = gout[..., r0:r1, :]
             if dropout_p:
-                size = p.size
-                keep = xp.unpackbits(ctx.keeps[i])[:size].reshape(p.shape)
+                keep = xp.unpackbits(ctx.keeps[i])[:p.size].reshape(p.shape)
                 keep = keep * p.dtype.type(1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0)
             if need_v:
-                gv += xp.matmul((p * keep if dropout_p else p).swapaxes(-1, -2), go)
+                gv = _accumulate(gv, xp.matmul((p * keep if dropout_p else p).swapaxes(-1, -2), go))
             gp = xp.matmul(go, vt)
             if dropout_p:
                 gp *= keep
@@ -98,11 +95,12 @@ class ScaledDotProductAttention(Function):
             if need_mask:
                 _add_block(gmask, gp, r0, r1)
             if need_q:
-                gq[..., r0:r1, :] = xp.matmul(gp, k) * q.dtype.type(scale)
+                gqs.append(xp.matmul(gp, ks))
             if need_k:
-                gk += xp.matmul(gp.swapaxes(-1, -2), qs[..., r0:r1, :])
+                gk = _accumulate(gk, xp.matmul(gp.swapaxes(-1, -2), qs[..., r0:r1, :]))
         if need_mask and gmask.dtype != ctx.mask_dtype:
             gmask = gmask.astype(ctx.mask_dtype)
+        gq = _join(xp, gqs) if need_q else None
         return (None if gq is None else unbroadcast(gq, q.shape), None if gk is None else unbroadcast(gk, k.shape),
                 None if gv is None else unbroadcast(gv, v.shape), gmask, None, None, None)
 
@@ -128,6 +126,19 @@ def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
         above = xp.arange(s.shape[-1])[None, :] > xp.arange(r0, r1)[:, None]
         xp.copyto(s, s.dtype.type(-np.inf), where=above)
     return s
+
+
+def _join(xp, row_blocks):
+    """Per-block results joined along the rows (dimension -2); a single block is returned as is."""
+    return row_blocks[0] if len(row_blocks) == 1 else xp.concatenate(row_blocks, axis=-2)
+
+
+def _accumulate(total, part):
+    """total + part, in place into total after the first block (which is kept, not copied)."""
+    if total is None:
+        return part
+    total += part
+    return total
 
 
 def _add_block(gmask, gs, r0, r1):
