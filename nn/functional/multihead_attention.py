@@ -42,7 +42,8 @@ def projections(embed_dim, in_proj_weight, in_proj_bias, out_proj_weight, out_pr
         if in_proj_weight is None:
             raise ValueError(f"{_OP}: give in_proj_weight, or q/k/v_proj_weight with use_separate_proj_weight=True")
         e = embed_dim
-        q_proj_weight, k_proj_weight, v_proj_weight = in_proj_weight[:e], in_proj_weight[e:2 * e], in_proj_weight[2 * e:]
+        q_proj_weight, k_proj_weight, v_proj_weight = (in_proj_weight[:e], in_proj_weight[e:2 * e],
+                                                       in_proj_weight[2 * e:])
     elif k_proj_weight is None or v_proj_weight is None:
         raise ValueError(f"{_OP}: separate projections need q_proj_weight, k_proj_weight and v_proj_weight")
     biases = (None, None, None) if in_proj_bias is None else (
@@ -119,8 +120,7 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
         zeros = ag.zeros((1, 1, e), dtype=q.dtype, device=q.device)
         extra.append((zeros, zeros))
     for extra_k, extra_v in extra:   # one more key and value per (batch, head), never masked
-        k = ag.concatenate([k, ag.broadcast_to(_split_heads(extra_k, (1, 1), num_heads, 0), k.shape[:2] + (1, k.shape[3]))], axis=2)
-        v = ag.concatenate([v, ag.broadcast_to(_split_heads(extra_v, (1, 1), num_heads, 0), v.shape[:2] + (1, v.shape[3]))], axis=2)
+        k, v = _append_position(k, extra_k, num_heads), _append_position(v, extra_v, num_heads)
         attn_mask = None if attn_mask is None else _pad_last(attn_mask)
         key_padding_mask = None if key_padding_mask is None else _pad_last(key_padding_mask)
     causal = is_causal and key_padding_mask is None and not need_weights
@@ -144,6 +144,12 @@ def _split_heads(t, lead, num_heads, seq):
     """(A, B, E) rows as (N, H, L, head_dim), where the sequence is axis `seq` of (A, B)."""
     t = t.reshape(tuple(lead) + (num_heads, t.shape[-1] // num_heads))
     return t.permute((1, 2, 0, 3) if seq == 0 else (0, 2, 1, 3))
+
+
+def _append_position(t, extra, num_heads):
+    """(N, H, S, head_dim) heads with one more position: `extra` (1, 1, E), the same for every batch entry."""
+    extra = ag.broadcast_to(_split_heads(extra, (1, 1), num_heads, 0), t.shape[:2] + (1, t.shape[3]))
+    return ag.concatenate([t, extra], axis=2)
 
 
 def _static(t, n, num_heads, name):
