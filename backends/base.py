@@ -44,6 +44,14 @@ class Backend(ABC):
     def __hash__(self):
         return hash(self.name)
 
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        # a device is a shared handle (ops compare devices by identity): a deep copy of a tensor or
+        # module keeps its device, and the device's random generator is not duplicated
+        return self
+
     # ----- arrays ------------------------------------------------------------------------------
     #: the array module (numpy or cupy) whose functions op bodies call; a plain attribute because
     #: every op reads it

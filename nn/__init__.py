@@ -29,5 +29,8 @@ from .layers.instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .layers.unflatten import Unflatten
 from .layers.bilinear import Bilinear
 from .layers.distance import CosineSimilarity, PairwiseDistance
+from .layers.attention import MultiheadAttention
+from .layers.transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+                                 TransformerEncoderLayer)
 from . import optim, utils
 from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict

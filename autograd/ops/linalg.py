@@ -148,15 +148,15 @@ class Linear(Function):
 
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        y = x @ weight.T
+        y = _rows(x) @ weight.T     # one (rows, in) x (in, out) product: NumPy would loop over a 3-D batch
         if bias is not None:
             y += bias
-        return y
+        return y.reshape(x.shape[:-1] + (weight.shape[0],)) if x.ndim > 2 else y
 
     def backward(ctx, gy):
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = gy @ weight if need[0] else None
+        gx = (_rows(gy) @ weight).reshape(x.shape) if need[0] else None
         gw = gb = None
         if need[1] or need[2]:
             g2 = gy.reshape((-1, gy.shape[-1])) if gy.ndim != 2 else gy
@@ -175,3 +175,13 @@ class Linear(Function):
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
+
+
+def _rows(a):
+    """`a` as a 2-D (rows, features) array when it has more than 2 dimensions (no copy if contiguous)."""
+    if a.ndim <= 2:
+        return a
+    rows = 1
+    for n in a.shape[:-1]:
+        rows *= n
+    return a.reshape(rows, a.shape[-1])

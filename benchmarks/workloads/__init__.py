@@ -7,6 +7,7 @@ WORKLOADS = {
     "mlp": ("mlp", "mlp_autograd"),
     "cnn": ("cnn",),
     "lstm": ("lstm",),
+    "transformer": ("transformer",),
     "matmul": ("matmul",),
     "conv": ("conv",),
     "memory": ("memory",),

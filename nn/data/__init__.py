@@ -7,8 +7,8 @@
 """
 from . import datasets, transforms
 from .dataset import Dataset, TensorDataset
-from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample
+from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample, load_shakespeare
 from .loader import DataLoader, default_collate
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "transforms", "datasets",
-           "load_mnist_sample", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]
+           "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

@@ -20,3 +20,5 @@ from .sample_norm import group_norm, instance_norm
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .encoding import one_hot
 from .bilinear import bilinear
+from .attention import scaled_dot_product_attention
+from .multihead_attention import multi_head_attention_forward

@@ -1,0 +1,149 @@
+"""Scaled dot-product attention as one fused node: softmax(Q K^T * scale + mask) V.
+
+Memory: queries are processed in blocks of rows, so the (L, S) score matrix only ever exists as a few
+block-sized pieces (about BLOCK_ELEMENTS numbers each, over all batch dimensions), in forward and backward.
+Forward keeps only the inputs, the output and one log-sum-exp per query row (O(L), not O(L*S));
+backward recomputes each block's probabilities from them (FlashAttention's trade: one more Q K^T
+product for no saved (L, S) matrix). Dropout keeps its mask as packed bits (1/32 of the float32
+probabilities), drawn from the device's generator.
+
+Rows whose keys are all masked give zeros (and zero gradients), as PyTorch's attention does.
+"""
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..function import Function
+
+#: score entries (all batch dimensions together) computed at once; a block is at least one query row
+BLOCK_ELEMENTS = 1 << 22
+
+
+def _row_blocks(n_rows, per_row):
+    """[(start, stop), ...] covering n_rows, each holding about BLOCK_ELEMENTS / per_row rows."""
+    step = max(1, BLOCK_ELEMENTS // max(per_row, 1))
+    return [(r, min(r + step, n_rows)) for r in range(0, n_rows, step)] or [(0, 0)]
+
+
+class ScaledDotProductAttention(Function):
+    op_name = "scaled_dot_product_attention"
+    #: backward recomputes blocks with in-place array arithmetic; it cannot itself be recorded
+    differentiable_backward = False
+
+    def forward(ctx, q, k, v, mask, dropout_p, is_causal, scale):
+        xp = ctx.xp
+        L, S = q.shape[-2], k.shape[-2]
+        batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2],
+                                    () if mask is None else mask.shape[:-2])
+        ctx.scale, ctx.dropout_p, ctx.is_causal = scale, dropout_p, is_causal
+        ctx.batch, ctx.blocks = batch, _row_blocks(L, int(np.prod(batch, dtype=np.int64)) * S)
+        ctx.mask_dtype = None if mask is None else mask.dtype
+        if mask is not None and mask.dtype.kind == "f" and mask.dtype != q.dtype:
+            mask = mask.astype(q.dtype)
+        qs = q * q.dtype.type(scale)
+        kt = k.swapaxes(-1, -2)
+        lse_dtype = np.result_type(q.dtype, np.float32)   # so float16 probabilities are recomputed accurately
+        outs, lses, keeps = [], [], []
+        for r0, r1 in ctx.blocks:
+            p = _scores(xp, qs[..., r0:r1, :], kt, mask, is_causal, r0, r1)
+            m = p.max(axis=-1, keepdims=True) if S else xp.zeros(p.shape[:-1] + (1,), p.dtype)
+            m = xp.where(xp.isfinite(m), m, 0)      # a fully masked row: all -inf, exp gives zeros
+            p -= m
+            xp.exp(p, out=p)
+            total = p.sum(axis=-1, keepdims=True)
+            total[total == 0] = xp.inf                # ... and its probabilities stay 0, not nan
+            p /= total
+            lses.append(m.astype(lse_dtype, copy=False) + xp.log(total.astype(lse_dtype, copy=False)))
+            if dropout_p:
+                keep = ctx.device.rand(p.shape, p.dtype) >= dropout_p
+                p *= keep
+                p *= p.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1 else 0
+                keeps.append(xp.packbits(keep))
+            outs.append(xp.matmul(p, v))
+        out, lse = _join(xp, outs), _join(xp, lses)
+        ctx.keeps = keeps
+        ctx.save_for_backward(q, k, v, mask, out, lse)
+        return out
+
+    def backward(ctx, gout):
+        xp = ctx.xp
+        q, k, v, mask, out, lse = ctx.saved_tensors
+        need_q, need_k, need_v, need_mask = ctx.needs_input_grad[:4]
+        scale, dropout_p = ctx.scale, ctx.dropout_p
+        qs = q * q.dtype.type(scale)
+        ks = k * k.dtype.type(scale) if need_q else None
+        kt = k.swapaxes(-1, -2)
+        vt = v.swapaxes(-1, -2)
+        # D_i = sum_j P_ij dP_ij = dO_i . O_i: the softmax backward's row term, without the (L, S) matrix
+        d = (gout * out).sum(axis=-1, keepdims=True)
+        gqs, gk, gv = [], None, None
+        gmask = xp.zeros(mask.shape, mask.dtype) if need_mask else None
+        for i, (r0, r1) in enumerate(ctx.blocks):
+            p = _scores(xp, qs[..., r0:r1, :], kt, mask, ctx.is_causal, r0, r1)
+            p -= lse[..., r0:r1, :]
+            xp.exp(p, out=p)
+            go = gout[..., r0:r1, :]
+            if dropout_p:
+                keep = xp.unpackbits(ctx.keeps[i])[:p.size].reshape(p.shape)
+                keep = keep * p.dtype.type(1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0)
+            if need_v:
+                gv = _accumulate(gv, xp.matmul((p * keep if dropout_p else p).swapaxes(-1, -2), go))
+            gp = xp.matmul(go, vt)
+            if dropout_p:
+                gp *= keep
+            gp -= d[..., r0:r1, :]
+            gp *= p                                   # now the gradient of the scores
+            if need_mask:
+                _add_block(gmask, gp, r0, r1)
+            if need_q:
+                gqs.append(xp.matmul(gp, ks))
+            if need_k:
+                gk = _accumulate(gk, xp.matmul(gp.swapaxes(-1, -2), qs[..., r0:r1, :]))
+        if need_mask and gmask.dtype != ctx.mask_dtype:
+            gmask = gmask.astype(ctx.mask_dtype)
+        gq = _join(xp, gqs) if need_q else None
+        return (None if gq is None else unbroadcast(gq, q.shape), None if gk is None else unbroadcast(gk, k.shape),
+                None if gv is None else unbroadcast(gv, v.shape), gmask, None, None, None)
+
+    @staticmethod
+    def explain_error(args, exc):
+        q, k, v, mask = args[:4]
+        shapes = f"query {q.shape}, key {k.shape}, value {v.shape}" + (
+            "" if mask is None else f", attn_mask {mask.shape}")
+        return (f"scaled_dot_product_attention: shapes do not fit ({shapes}): batch dimensions must broadcast, and "
+                f"attn_mask must broadcast to (..., L, S) ({exc})")
+
+
+def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
+    """The masked scores of query rows r0:r1, a new array: (Q K^T) * scale plus the mask, -inf where masked."""
+    s = xp.matmul(qs_rows, kt)
+    if mask is not None:
+        m = mask if mask.shape[-2] == 1 else mask[..., r0:r1, :]
+        if m.dtype == np.bool_:
+            xp.copyto(s, s.dtype.type(-np.inf), where=xp.logical_not(m))
+        else:
+            s += m
+    if is_causal:
+        above = xp.arange(s.shape[-1])[None, :] > xp.arange(r0, r1)[:, None]
+        xp.copyto(s, s.dtype.type(-np.inf), where=above)
+    return s
+
+
+def _join(xp, row_blocks):
+    """Per-block results joined along the rows (dimension -2); a single block is returned as is."""
+    return row_blocks[0] if len(row_blocks) == 1 else xp.concatenate(row_blocks, axis=-2)
+
+
+def _accumulate(total, part):
+    """total + part, in place into total after the first block (which is kept, not copied)."""
+    if total is None:
+        return part
+    total += part
+    return total
+
+
+def _add_block(gmask, gs, r0, r1):
+    """Accumulate the score gradient of rows r0:r1 into the gradient of a (broadcast) additive mask."""
+    if gmask.shape[-2] == 1:
+        gmask += unbroadcast(gs, gmask.shape)
+    else:
+        gmask[..., r0:r1, :] += unbroadcast(gs, gmask.shape[:-2] + (r1 - r0, gmask.shape[-1]))

@@ -1,0 +1,81 @@
+"""Scaled dot-product attention (PyTorch's F.scaled_dot_product_attention): checks, then one fused node."""
+import math
+
+import numpy as np
+
+from autograd import Tensor
+from autograd.ops.attention import ScaledDotProductAttention
+
+_OP = "scaled_dot_product_attention"
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(query @ key^T * scale + mask) @ value over the last two dimensions, batch dimensions broadcast.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). `attn_mask` broadcasts to
+    (..., L, S): a bool mask marks the pairs that take part (True), a float mask is added to the scores.
+    `is_causal` lets query i see keys 0..i only (no attn_mask then). `dropout_p` drops attention
+    probabilities (pass 0 outside training). `scale` defaults to 1 / sqrt(E). `enable_gqa` lets key and
+    value have fewer heads (dimension -3) than query, each shared by a group of query heads.
+    Rows with every key masked give zeros. The fused node has no second derivative: for higher-order
+    gradients compose softmax(query @ key.swapaxes(-1, -2) * scale + mask) @ value from differentiable ops.
+    """
+    _check(query, key, value, attn_mask, dropout_p, is_causal)
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
+    if attn_mask is not None and attn_mask.ndim < 2:
+        attn_mask = attn_mask.reshape((1,) * (2 - attn_mask.ndim) + attn_mask.shape)
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        return _grouped(query, key, value, attn_mask, float(dropout_p), bool(is_causal), float(scale))
+    return ScaledDotProductAttention.apply(query, key, value, attn_mask, float(dropout_p), bool(is_causal),
+                                           float(scale))
+
+
+def _grouped(query, key, value, attn_mask, dropout_p, is_causal, scale):
+    """Grouped-query attention: query heads h*G .. h*G+G-1 share key/value head h (PyTorch's repeat_interleave)."""
+    hq, hk = query.shape[-3], key.shape[-3]
+    if value.shape[-3] != hk or hq % hk:
+        raise ValueError(f"{_OP}: with enable_gqa the key and value head counts (dimension -3: key {hk}, value "
+                         f"{value.shape[-3]}) must be equal and divide the query's ({hq})")
+    group = hq // hk
+    split = lambda t, heads: t.reshape(t.shape[:-3] + (heads, group if heads == hk else 1) + t.shape[-2:])
+    q = split(query, hk)
+    k = key.reshape(key.shape[:-3] + (hk, 1) + key.shape[-2:])
+    v = value.reshape(value.shape[:-3] + (hk, 1) + value.shape[-2:])
+    mask = attn_mask
+    if mask is not None:
+        mask = mask.reshape((1,) * (query.ndim - mask.ndim) + mask.shape) if mask.ndim < query.ndim else mask
+        heads = mask.shape[-3]
+        mask = mask.reshape(mask.shape[:-3] + ((hk, group) if heads == hq else (1, 1)) + mask.shape[-2:])
+    out = ScaledDotProductAttention.apply(q, k, v, mask, dropout_p, is_causal, scale)
+    return out.reshape(out.shape[:-4] + (hq,) + out.shape[-2:])
+
+
+def _check(query, key, value, attn_mask, dropout_p, is_causal):
+    tensors = {"query": query, "key": key, "value": value}
+    for name, t in tensors.items():
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{_OP}: {name} must be a Tensor, got {type(t).__name__}")
+    shapes = ", ".join(f"{n} {tuple(t.shape)}" for n, t in tensors.items())
+    if min(t.ndim for t in tensors.values()) < 2:
+        raise ValueError(f"{_OP}: query, key and value need at least 2 dimensions (..., sequence, features); "
+                         f"got {shapes}; add a sequence dimension with unsqueeze")
+    if query.dtype.kind != "f" or not query.dtype == key.dtype == value.dtype:
+        raise TypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
+                        f"and {value.dtype}; convert them with .to(dtype)")
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise ValueError(f"{_OP}: got {shapes}; query and key need the same feature size (last dimension) and "
+                         "key and value the same sequence length (dimension -2)")
+    if not 0.0 <= dropout_p <= 1.0:
+        raise ValueError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")
+    if attn_mask is None:
+        return
+    if not isinstance(attn_mask, Tensor):
+        raise TypeError(f"{_OP}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")
+    if is_causal:
+        raise ValueError(f"{_OP}: pass either attn_mask or is_causal=True, not both (attn_mask shape "
+                         f"{tuple(attn_mask.shape)}); fold the causal pattern into the mask if you need both")
+    if attn_mask.dtype != np.bool_ and attn_mask.dtype not in (query.dtype, np.dtype(np.float32)):
+        raise TypeError(f"{_OP}: attn_mask must be bool (True = take part) or float (added to the scores) of the "
+                        f"query's dtype {query.dtype}, got {attn_mask.dtype}")
