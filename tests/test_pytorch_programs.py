@@ -1,0 +1,47 @@
+"""PyTorch programs run on deepgrad with only their imports changed, and print PyTorch's numbers."""
+import pathlib
+import types
+
+import numpy as np
+import pytest
+
+PROGRAMS = pathlib.Path(__file__).parent / "programs"
+
+#: the only edits a user makes: PyTorch's imports -> deepgrad's
+IMPORTS = [
+    ("import torch.nn.functional as F", "import nn.functional as F"),
+    ("import torch.nn as nn", "import nn"),
+    ("import torch.optim as optim", "import nn.optim as optim"),
+    ("from torch.utils.data import", "from nn.data import"),
+    ("import torch\n", "import autograd as torch\n"),
+]
+
+
+def ported(source):
+    """`source` with PyTorch's import lines replaced by deepgrad's, and nothing else changed."""
+    for theirs, ours in IMPORTS:
+        source = source.replace(theirs, ours)
+    return source
+
+
+def _run(source, name):
+    module = types.ModuleType(name)
+    module.__file__ = str(PROGRAMS / f"{name}.py")
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module.main()
+
+
+@pytest.mark.parametrize("program", ["torch_training"])
+def test_program_runs_with_only_imports_changed_and_matches_pytorch(program, capsys):
+    source = (PROGRAMS / f"{program}.py").read_text()
+    changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
+    assert changed and all("import" in line for line in changed)
+    ours = _run(ported(source), program)
+    out = capsys.readouterr().out
+    assert "epoch 3: loss" in out and "accuracy" in out
+    pytest.importorskip("torch")
+    theirs = _run(source, program + "_torch")
+    np.testing.assert_allclose(ours["losses"], theirs["losses"], rtol=2e-4)
+    np.testing.assert_allclose(ours["first_sample"], theirs["first_sample"], rtol=1e-3, atol=1e-4)
+    for key in ("accuracy", "spread", "entropy"):
+        assert ours[key] == pytest.approx(theirs[key], rel=1e-3, abs=1e-4), key
