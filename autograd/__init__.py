@@ -39,6 +39,7 @@ from .ops.sorting import argsort, sort, topk
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
 from .ops.convert import astype, to
 from . import accelerator, cuda
+from . import autograd_api as autograd
 from . import backend_flags as backends
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
