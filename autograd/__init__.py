@@ -20,7 +20,8 @@ from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
-                       manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor,
+                       manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+                       tensor,
                        zeros, zeros_like)
 from .broadcast import unbroadcast
 from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log, log1p, logical_and, logical_not,

@@ -168,6 +168,13 @@ def randint(low, high=None, size=(), dtype=np.int64, device=None):
     return _new(d.randint(low, high, size, dtype), d, False)
 
 
+def randperm(n, dtype=np.int64, device=None):
+    """A random permutation of 0..n-1 (from the device's generator)."""
+    d = _device(device)
+    order = d.xp.argsort(d.rand((int(n),), np.float64), kind="stable")
+    return _new(order.astype(dtype), d, False)
+
+
 def manual_seed(seed):
     """Seed the random generators of every device (and of devices created later)."""
     backends.seed_all(int(seed))

@@ -313,3 +313,11 @@ def test_device_helpers_as_pytorch_spells_them():
     device = "cuda" if ag.cuda.is_available() else "mps" if ag.backends.mps.is_available() else "cpu"
     assert ag.zeros(2, device=device).device.type in ("cpu", "cuda")
     assert ag.device("cpu").type == "cpu" and str(ag.device("cpu")) == "cpu"
+
+
+def test_randperm_is_a_seeded_permutation(device):
+    ag.manual_seed(3)
+    a = ag.randperm(10, device=device)
+    ag.manual_seed(3)
+    b = ag.randperm(10, device=device)
+    assert sorted(a.tolist()) == list(range(10)) and a.tolist() == b.tolist() and a.dtype == np.int64
