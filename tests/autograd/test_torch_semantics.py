@@ -321,3 +321,24 @@ def test_randperm_is_a_seeded_permutation(device):
     ag.manual_seed(3)
     b = ag.randperm(10, device=device)
     assert sorted(a.tolist()) == list(range(10)) and a.tolist() == b.tolist() and a.dtype == np.int64
+
+
+def test_out_keyword_writes_into_the_given_tensor(device):
+    a = ag.tensor(rand((2, 3), seed=1), device=device)
+    b = ag.tensor(rand((3, 2), seed=2), device=device)
+    out = ag.zeros(2, 2, device=device)
+    assert ag.matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out.numpy(), a.numpy() @ b.numpy(), rtol=1e-6)
+    grown = ag.zeros(1, device=device)
+    ag.cat([a, a], dim=0, out=grown)
+    assert grown.shape == (4, 3)
+    with pytest.raises(ag.GraphError, match="out="):
+        ag.mul(a.requires_grad_(), a, out=ag.zeros(2, 3, device=device))
+    with pytest.raises(TypeError, match="cannot be stored in out"):
+        ag.add(a.detach(), 1.0, out=ag.zeros(2, 3, dtype=ag.int64, device=device))
+
+
+def test_torch_nn_optim_and_utils_data_names_once_nn_is_imported():
+    import nn
+    assert ag.nn is nn and ag.optim is nn.optim and ag.utils.data is nn.data
+    assert ag.nn.functional.relu is nn.functional.relu and ag.utils.data.DataLoader is nn.data.DataLoader
