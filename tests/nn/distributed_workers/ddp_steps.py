@@ -1,4 +1,4 @@
-"""Run by tests/nn/test_distributed.py as `mpiexec -n 2 python -m mpi4py ddp_steps.py [device]`.
+"""Run by tests/nn/test_distributed.py as `mpiexec -n 2 python -m mpi4py ddp_steps.py [device [backend]]`.
 
 Checks, asserting on the ranks (a failure ends the job with a traceback and a non-zero exit):
 collectives; 20 DistributedDataParallel steps bit-identical across ranks and equal to one process on
@@ -10,12 +10,13 @@ import numpy as np
 
 import autograd as ag
 import nn
+from autograd import arrays
 import nn.functional as F
 from nn import distributed as dist
 
 DEVICE = sys.argv[1] if len(sys.argv) > 1 else "cpu"
 ag.set_default_device(DEVICE)
-dist.init()
+dist.init(sys.argv[2] if len(sys.argv) > 2 else None)
 RANK, WORLD = dist.rank(), dist.world_size()
 assert WORLD == 2, WORLD
 
@@ -162,11 +163,6 @@ def check_no_sync():
 def check_batchnorm_buffers():
     model = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 2))
     bn = model[1]
-    ag.manual_seed(3)
-    for p in model.parameters():
-        p.requires_grad_(True)
-    bn.running_mean.numpy()  # touch
-    from autograd import arrays
     arrays.assign_(bn.running_mean, float(RANK + 5))
     ddp = dist.DistributedDataParallel(model)
     assert np.all(bn.running_mean.numpy() == 5.0), "buffers must come from rank 0 at wrap time"
