@@ -1,4 +1,5 @@
 """The process group: which processes take part, this one's rank, and the communication backend they share."""
+import os
 import sys
 
 import autograd as ag
@@ -28,7 +29,9 @@ def init(backend=None):
     each process takes the GPU `local rank % GPUs on its machine` as its default device.
     Started without mpiexec, the group is this process alone (world size 1). Calling init again with the
     same backend does nothing. Under more than one process, an uncaught exception on any rank prints
-    its traceback there and ends every rank (MPI_Abort), as `python -m mpi4py` does.
+    its traceback there and ends every rank (MPI_Abort), as `python -m mpi4py` does, and unless
+    OMP_NUM_THREADS is set, each process's BLAS and Numba get an equal share of the machine's cores
+    (BLAS through threadpoolctl, when installed).
     """
     global _world
     name = _backend_name(backend)
@@ -52,6 +55,7 @@ def init(backend=None):
     _world = _World(comm, engine)
     if _world.size > 1:
         _abort_all_on_uncaught_exception(comm)
+        _share_cores(comm)
 
 
 def _backend_name(backend):
@@ -78,6 +82,26 @@ def _gpu_for_this_process(comm):
     local.Free()
     ag.set_default_device(f"cuda:{index}")
     return ag.get_default_device()
+
+
+def _share_cores(comm):
+    """Unless OMP_NUM_THREADS says otherwise, give each process on a machine an equal share of its cores for
+    BLAS and Numba (as torchrun does): processes that each start a thread per core slow each other down
+    many times over."""
+    if "OMP_NUM_THREADS" in os.environ:
+        return
+    from mpi4py import MPI
+    local = comm.Split_type(MPI.COMM_TYPE_SHARED)
+    share = max(1, (os.cpu_count() or 1) // local.Get_size())
+    local.Free()
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(share)
+    except ImportError:
+        pass
+    numba = sys.modules.get("numba")
+    if numba is not None:
+        numba.set_num_threads(min(share, numba.config.NUMBA_NUM_THREADS))
 
 
 def _abort_all_on_uncaught_exception(comm):

@@ -30,7 +30,8 @@ needs_mpi = pytest.mark.skipif(MPIEXEC is None, reason='needs mpi4py and mpiexec
 
 
 def run_workers(script, *args, n=2, timeout=120, device="cpu"):
-    """Run a worker on `n` processes; returns the CompletedProcess (stdout and stderr as text)."""
+    """Run a worker (a file name in distributed_workers/, or an absolute path) on `n` processes; returns the
+    CompletedProcess (stdout and stderr as text)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                DEEPGRAD_DEVICE=device, **{name: "1" for name in THREADS})
     return subprocess.run([MPIEXEC, "-n", str(n), sys.executable, "-m", "mpi4py", str(WORKERS / script),
@@ -71,6 +72,16 @@ def test_fit_under_mpiexec(tmp_path):
     assert [line.split(" - ")[0] for line in epochs] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"], _explain(proc)
     # 41 validation examples (205 * 0.2), each counted once across the ranks: accuracies are k/41
     assert all(abs(a * 41 - round(a * 41)) < 1e-9 for a in ranks[0]["history"]["val_accuracy"])
+
+
+@needs_mpi
+def test_the_example_loop_runs_under_mpiexec(tmp_path):
+    proc = run_workers(ROOT / "examples" / "mnist_distributed.py", "--loop", "--epochs", "1", "--checkpoint",
+                       tmp_path / "w.safetensors")
+    assert proc.returncode == 0, _explain(proc)
+    assert "2 process(es)" in proc.stdout and (tmp_path / "w.safetensors").exists()
+    accuracy = float(proc.stdout.split("test accuracy ")[1].split(";")[0])
+    assert accuracy > 0.7
 
 
 @needs_mpi
