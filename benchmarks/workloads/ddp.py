@@ -144,8 +144,8 @@ def cases(device, config):
              {OURS: lambda: _side(2, device, steps, runs), ONE: lambda: _side(1, device, steps, [])},
              higher_is_better=True, goal=Goal(1.8, ">=", against=ONE), rounds=rounds,
              note=f"2 processes; {note}"),
-        Case("ddp_allreduce", device, "MB/s", {OURS: lambda: _from_runs(runs, "allreduce_mb_per_s", 1.0, device, steps)},
-             higher_is_better=True, rounds=rounds, note="MPI all-reduce of the gradient size (7.1 MB), 2 processes"),
+        Case("ddp_allreduce", device, "MB/s",
+             {OURS: lambda: _from_runs(runs, "allreduce_mb_per_s", 1.0, device, steps)}, higher_is_better=True, rounds=rounds, note="MPI all-reduce of the gradient size (7.1 MB), 2 processes"),
         Case("ddp_wait", device, "%", {OURS: lambda: _from_runs(runs, "wait_share", 100.0, device, steps)},
              rounds=rounds, note="share of step time blocked waiting for gradient all-reduces, 2 processes"),
     ]

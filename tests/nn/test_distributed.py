@@ -42,12 +42,21 @@ def _explain(proc):
     return f"exit {proc.returncode}\nstdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
 
 
+def _host_devices():
+    try:
+        import backends
+        return [d for d in ("cpu", "numba") if d in backends.available()]
+    except Exception:
+        return ["cpu"]
+
+
 @needs_mpi
-def test_collectives_ddp_steps_no_sync_and_buffers():
+@pytest.mark.parametrize("device", _host_devices())
+def test_collectives_ddp_steps_no_sync_and_buffers(device):
     """Collectives; 20 steps bit-identical across ranks and equal to one process on the global batch (with a
     parameter used twice, one used on one rank only, one never used, several buckets); no_sync
     accumulation equal to one big step; BatchNorm buffers from rank 0."""
-    proc = run_workers("ddp_steps.py")
+    proc = run_workers("ddp_steps.py", device, device=device)
     assert proc.returncode == 0, _explain(proc)
     for name in ("collectives", "20 steps", "no_sync", "batchnorm buffers"):
         assert f"OK {name}" in proc.stdout, _explain(proc)
