@@ -15,8 +15,31 @@ from .tensor import Tensor
 from .versions import clock, modified_since
 
 
+_end_callbacks = []
+
+
+def queue_callback(fn):
+    """Run `fn()` once when the backward pass now running has finished (PyTorch's engine queue_callback).
+
+    Gradient hooks use it to act on the complete gradients, e.g. to wait for their all-reduce; when
+    backward fails, the queued callbacks are dropped."""
+    _end_callbacks.append(fn)
+
+
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
     """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`."""
+    outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
+    try:
+        captured = _walk(roots, grads, retain_graph, create_graph, inputs)
+    except BaseException:
+        del _end_callbacks[outer:]
+        raise
+    while len(_end_callbacks) > outer:
+        _end_callbacks.pop(outer)()
+    return captured
+
+
+def _walk(roots, grads, retain_graph, create_graph, inputs):
     graph_mode = bool(create_graph)
     retain = retain_graph or graph_mode
     seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]

@@ -13,6 +13,7 @@ WORKLOADS = {
     "memory": ("memory",),
     "startup": ("startup",),
     "large": ("large_mlp", "large_conv"),
+    "ddp": ("ddp", "ddp_allreduce", "ddp_wait"),
 }
 
 

@@ -13,7 +13,11 @@ class Callback:
     per epoch) and 'verbose'. `logs` is a dict of numbers: at the end of a batch the running means of
     the loss and metrics, at the end of an epoch their epoch values plus 'val_'-prefixed validation
     values. Setting `self.model.stop_training = True` ends training after the current batch.
+    Under mpiexec (nn.distributed), fit runs a callback on every rank, or on rank 0 only when its
+    `main_process_only` is True (as for the ones that write files).
     """
+
+    main_process_only = False
 
     def __init__(self):
         self.model = None

@@ -15,6 +15,8 @@ class ModelCheckpoint(Callback):
     checkpoint back with `model.load_state_dict(nn.load(path))`. `last_path` is the latest file written.
     """
 
+    main_process_only = True  # under mpiexec, fit runs it on rank 0 only (one file, not one per rank)
+
     def __init__(self, filepath, monitor="val_loss", save_best_only=False, mode="auto", min_delta=0.0,
                  verbose=0):
         super().__init__()

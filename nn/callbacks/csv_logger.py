@@ -9,6 +9,8 @@ class CSVLogger(Callback):
     """Append each epoch's logs to the CSV file `filename` as a row: 'epoch' (from 0), then the log names
     in sorted order. `append=True` continues an existing file instead of replacing it."""
 
+    main_process_only = True  # under mpiexec, fit runs it on rank 0 only (one file, not one per rank)
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.separator, self.append = os.fspath(filename), separator, append

@@ -9,6 +9,7 @@ from . import datasets, transforms
 from .dataset import Dataset, TensorDataset
 from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample, load_shakespeare
 from .loader import DataLoader, default_collate
+from .sampler import DistributedSampler
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "transforms", "datasets",
-           "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "DistributedSampler", "transforms",
+           "datasets", "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

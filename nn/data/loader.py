@@ -21,6 +21,8 @@ class DataLoader:
 
     - `shuffle`: visit the examples in a new random order every epoch, drawn from the loader's own
       `np.random.Generator` seeded with `seed` (same seed, same sequence of orders).
+    - `sampler`: the indices to visit, in order, each epoch (any iterable of ints with a length, e.g.
+      `DistributedSampler` for this process's share); replaces `shuffle`.
     - `drop_last`: leave out the final batch when it has fewer than `batch_size` examples.
     - `collate_fn(list_of_examples)`: builds a batch instead of the default stacking; NumPy arrays in
       what it returns (also inside tuples, lists and dicts) become Tensors.
@@ -34,7 +36,7 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, collate_fn=None,
-                 prefetch=True, transform=None, device=None):
+                 prefetch=True, transform=None, device=None, sampler=None):
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must define __len__ and __getitem__, got "
                             f"{type(dataset).__name__}; wrap arrays as TensorDataset(x, y)")
@@ -43,7 +45,13 @@ class DataLoader:
         for name, fn in (("collate_fn", collate_fn), ("transform", transform)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__}")
-        self.dataset = dataset
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: pass either shuffle=True or a sampler (which sets the order itself), not "
+                             "both; for a shuffled distributed share use DistributedSampler(dataset, shuffle=True)")
+        if sampler is not None and not (hasattr(sampler, "__iter__") and hasattr(sampler, "__len__")):
+            raise TypeError(f"DataLoader: sampler must be an iterable of indices with a length, got "
+                            f"{type(sampler).__name__}")
+        self.dataset, self.sampler = dataset, sampler
         self.batch_size = int(batch_size)
         self.shuffle, self.drop_last, self.prefetch = bool(shuffle), bool(drop_last), bool(prefetch)
         self.seed = seed
@@ -53,7 +61,7 @@ class DataLoader:
 
     def __len__(self):
         """The number of batches per epoch."""
-        n = len(self.dataset)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
@@ -63,12 +71,14 @@ class DataLoader:
         return _prefetched(batches) if self.prefetch else batches
 
     def _order(self):
-        """This epoch's example order: a permutation when shuffling, else None (0, 1, 2, ...)."""
+        """This epoch's example order: the sampler's, a permutation when shuffling, else None (0, 1, 2, ...)."""
+        if self.sampler is not None:
+            return np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
         return self._rng.permutation(len(self.dataset)) if self.shuffle else None
 
     def _batches(self, order, device):
         columns = _columns(self.dataset) if self.collate_fn is None else None
-        n = len(self.dataset)
+        n = len(self.dataset) if order is None else len(order)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             stop = min(start + self.batch_size, n)
             index = slice(start, stop) if order is None else order[start:stop]
@@ -84,7 +94,8 @@ class DataLoader:
 
     def __repr__(self):
         return (f"DataLoader({self.dataset!r}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
-                f"drop_last={self.drop_last}, seed={self.seed}, prefetch={self.prefetch})")
+                f"drop_last={self.drop_last}, seed={self.seed}, prefetch={self.prefetch}"
+                + (f", sampler={self.sampler!r})" if self.sampler is not None else ")"))
 
 
 def default_collate(examples):

@@ -2,6 +2,7 @@
 from autograd import no_grad
 
 from ..callbacks.base import CallbackList
+from ..distributed.training import combine_ranks, evaluation_loader
 from .inputs import make_loader, model_device, on_device, split_batch
 from .metrics import Mean
 from .modes import restore_modes, saved_modes
@@ -33,6 +34,7 @@ def evaluate(model, x, y=None, batch_size=32, callbacks=None, verbose=0):
 def run_evaluation(model, compiled, loader, hooks, device):
     """Evaluate on every batch of `loader`, calling the test hooks; returns {name: value}."""
     modes = saved_modes(model)
+    loader = evaluation_loader(loader)  # this rank's share under mpiexec
     loss_mean = Mean("loss")
     for metric in compiled.metrics:
         metric.reset()
@@ -51,6 +53,7 @@ def run_evaluation(model, compiled, loader, hooks, device):
                 hooks.call("on_test_batch_end", step, _results(loss_mean, compiled.metrics))
     finally:
         restore_modes(modes)
+    combine_ranks(loss_mean, *compiled.metrics)  # the results over every rank's share
     if loss_mean._count == 0:
         raise ValueError("evaluate: the data has no examples")
     results = _results(loss_mean, compiled.metrics)

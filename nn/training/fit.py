@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..callbacks.base import CallbackList
+from ..distributed.training import fit_run
 from .evaluate import compiled_state, run_evaluation
 from .history import History
 from .inputs import make_loader, model_device, on_device, split_batch, split_validation, validation_loader
@@ -35,15 +36,17 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     device = model_device(model)
     if seed is None:
         seed = int(np.random.randint(0, 2**31 - 1))
+    run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
+    seed = run.same_seed(seed)
     if validation_split:
         x, y, x_val, y_val = split_validation(x, y, validation_split, "fit")
         validation_data = (x_val, y_val)
-    train = make_loader(x, y, batch_size, shuffle, "fit", device, seed=seed)
+    train = run.shard(make_loader(x, y, batch_size, shuffle, "fit", device, seed=seed), seed)
     val = validation_loader(validation_data, batch_size, "fit", device) if validation_data is not None else None
 
     history = History()
-    progress = ProgressBar(verbose)
-    hooks = CallbackList(list(callbacks or ()) + [history, progress], model,
+    progress = ProgressBar(verbose if run.is_main else 0)
+    hooks = CallbackList(run.callbacks(list(callbacks or ())) + [history, progress], model,
                          {"epochs": int(epochs), "steps": len(train), "verbose": verbose})
     modes = saved_modes(model)
     model.stop_training = False
@@ -52,22 +55,24 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     try:
         for epoch in range(int(initial_epoch), int(epochs)):
             hooks.call("on_epoch_begin", epoch, {})
-            logs = _train_epoch(model, compiled, train, hooks, device)
+            run.set_epoch(epoch)
+            logs = _train_epoch(model, compiled, train, hooks, device, run)
             if val is not None:
                 val_logs = run_evaluation(model, compiled, val, hooks, device)
                 logs.update((f"val_{name}", value) for name, value in val_logs.items())
             hooks.call("on_epoch_end", epoch, logs)
-            if model.stop_training:
+            if run.any(model.stop_training):
                 break
         hooks.call("on_train_end", logs)
     finally:
         progress.on_train_end()
         restore_modes(modes)
+        run.close()
     model.history = history
     return history
 
 
-def _train_epoch(model, compiled, loader, hooks, device):
+def _train_epoch(model, compiled, loader, hooks, device, run):
     """One pass over `loader` with an optimiser step per batch; returns the epoch's loss and metrics."""
     optimizer, loss_fn, metrics = compiled.optimizer, compiled.loss, compiled.metrics
     loss_mean = Mean("loss")
@@ -78,7 +83,7 @@ def _train_epoch(model, compiled, loader, hooks, device):
         hooks.call("on_train_batch_begin", step, {})
         inputs, target = split_batch(batch, "fit")
         inputs, (target,) = on_device(inputs, device), on_device((target,), device)
-        output = model(*inputs)
+        output = run.model(*inputs)
         loss = loss_fn(output, target)
         if loss.ndim != 0 and loss.size != 1:
             raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
@@ -93,11 +98,12 @@ def _train_epoch(model, compiled, loader, hooks, device):
         logs = {"loss": loss_mean.result()}
         logs.update((m.name, m.result()) for m in metrics)
         hooks.call("on_train_batch_end", step, logs)
-        if model.stop_training:
+        if run.any(model.stop_training):
             break
     if loss_mean._count == 0:
         raise ValueError("fit: the training data yielded no batches (empty data, or drop_last with fewer examples "
                          "than batch_size)")
+    run.combine(loss_mean, *metrics)
     logs = {"loss": loss_mean.result()}
     logs.update((m.name, m.result()) for m in metrics)
     return logs

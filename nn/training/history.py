@@ -1,5 +1,6 @@
 """History: the per-epoch record of a fit run, returned by `model.fit`."""
 from ..callbacks.base import Callback
+from ..distributed.world import is_main_process
 
 
 class History(Callback):
@@ -21,7 +22,7 @@ class History(Callback):
         """Draw the curves: the loss with 'val_loss' in one panel, each other metric (with its validation
         curve) in its own; `names` picks which. Saved to the image file `path` (PNG by its extension) and
         `path` returned, or, without a path, the matplotlib Figure returned. Needs matplotlib; draws
-        off-screen, so no display is needed."""
+        off-screen, so no display is needed. Under mpiexec only rank 0 writes the file."""
         try:
             from matplotlib.figure import Figure  # no pyplot: draws off-screen, whatever the backend
         except ImportError:
@@ -47,5 +48,7 @@ class History(Callback):
             axes.legend()
         if path is None:
             return figure
+        if not is_main_process():
+            return path
         figure.savefig(path)
         return path

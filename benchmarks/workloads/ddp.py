@@ -1,0 +1,155 @@
+"""Data-parallel training (DistributedDataParallel over MPI): samples/s with 1 and 2 processes, each on one
+thread, the all-reduce bandwidth for the model's gradient size, and the share of step time spent waiting
+on communication.
+
+Each sample launches `mpiexec -n N python -m mpi4py -m benchmarks.workloads.ddp ...`; the processes train
+a compute-bound MLP (784-1024-1024-10, a fixed batch of 64 per process, SGD) and rank 0 prints one JSON
+line. Throughput counts every process's samples (weak scaling: the global batch grows with N).
+"""
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..case import OURS, Case, Goal, Side
+from ..child import REPO_ROOT, child_env
+from ..machine import THREAD_VARIABLES
+
+SIZES = (784, 1024, 1024, 10)
+BATCH = 64            # per process
+BUCKET_MB = 2.0       # so that the two big weight gradients travel in separate buckets
+ONE = "1 process"
+
+
+def mpiexec():
+    """The mpiexec next to this Python (the mpich wheel puts it there), else the one on PATH."""
+    beside = Path(sys.executable).parent / "mpiexec"
+    found = str(beside) if beside.exists() else None
+    if found is None:
+        import shutil
+        found = shutil.which("mpiexec")
+    if found is None:
+        raise RuntimeError('mpiexec not found; pip install -e ".[distributed]" (mpi4py and the MPICH wheel)')
+    return found
+
+
+def child_main(device, steps):
+    """Under mpiexec: time `steps` DDP training steps and an all-reduce of the gradient size; rank 0 prints
+    {samples_per_s, step_ms, wait_share, allreduce_mb_per_s, gradient_mb, processes} as one JSON line."""
+    import autograd as ag
+    import nn
+    import nn.functional as F
+    from nn import distributed as dist
+    from mpi4py import MPI
+
+    ag.set_default_device(device)
+    dist.init("mpi")
+    comm, world = MPI.COMM_WORLD, dist.world_size()
+    layers = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB)
+    opt = nn.optim.SGD(model.parameters(), lr=0.01)
+    rng = np.random.default_rng(dist.rank())
+    x = ag.tensor(rng.standard_normal((BATCH, SIZES[0])).astype(np.float32))
+    y = ag.tensor(rng.integers(0, SIZES[-1], BATCH).astype(np.int64))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(ddp(x), y).backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+    comm.Barrier()
+    waited, start = ddp.wait_time, time.perf_counter()
+    for _ in range(steps):
+        step()
+    elapsed = comm.allreduce(time.perf_counter() - start, op=MPI.MAX)
+    wait_share = comm.allreduce((ddp.wait_time - waited) / elapsed, op=MPI.SUM) / world
+
+    grad = np.ones(sum(p.size for p in model.parameters()), np.float32)
+    times = []
+    for _ in range(5):
+        comm.Barrier()
+        t0 = time.perf_counter()
+        comm.Allreduce(MPI.IN_PLACE, grad, op=MPI.SUM)
+        times.append(comm.allreduce(time.perf_counter() - t0, op=MPI.MAX))
+    if dist.rank() == 0:
+        print(json.dumps({"samples_per_s": world * BATCH * steps / elapsed, "step_ms": 1e3 * elapsed / steps,
+                          "wait_share": wait_share, "allreduce_mb_per_s": grad.nbytes / 2 ** 20 / np.median(times),
+                          "gradient_mb": grad.nbytes / 2 ** 20, "processes": world}), flush=True)
+
+
+def launch(processes, device, steps):
+    """Run child_main on `processes` processes, one thread each; returns rank 0's JSON as a dict."""
+    env = child_env(device)
+    env.update({name: "1" for name in THREAD_VARIABLES})
+    command = [mpiexec(), "-n", str(processes), sys.executable, "-m", "mpi4py", "-m", "benchmarks.workloads.ddp",
+               str(device), str(steps)]
+    proc = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        err = proc.stderr.strip().splitlines()
+        raise RuntimeError(f"mpiexec -n {processes} exited with {proc.returncode}: {err[-1] if err else 'no output'}")
+    return json.loads(lines[-1])
+
+
+def _side(processes, device, steps, runs):
+    """A sampler: one launch per sample, samples/s returned, every run's figures kept in `runs`."""
+    mpiexec()  # unavailable (with the install command) when MPI is missing
+    if processes > 1:
+        from importlib.util import find_spec
+        if find_spec("mpi4py") is None:
+            raise RuntimeError('mpi4py is not installed; pip install -e ".[distributed]"')
+    side = Side()
+
+    def sample():
+        result = launch(processes, device, steps)
+        runs.append(result)
+        side.details.update(result)
+        return result["samples_per_s"]
+    side.sampler = sample
+    return side
+
+
+def _from_runs(runs, key, scale, device, steps):
+    """A sampler reading `key` from the 2-process runs already made (else making one)."""
+    used = []
+
+    def sample():
+        if len(used) < len(runs):
+            result = runs[len(used)]
+        else:
+            result = launch(2, device, steps)
+        used.append(result)
+        return result[key] * scale
+    return Side(sampler=sample)
+
+
+def cases(device, config):
+    """The ddp rows on a host-memory device (none on cuda: one GPU cannot show NCCL scaling)."""
+    if str(device).startswith("cuda"):
+        return []
+    steps = 8 if config.quick else 30
+    rounds = 1 if config.quick else 3
+    runs = []
+    note = f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}/process, 1 thread/process"
+    return [
+        Case("ddp", device, "samples/s",
+             {OURS: lambda: _side(2, device, steps, runs), ONE: lambda: _side(1, device, steps, [])},
+             higher_is_better=True, goal=Goal(1.8, ">=", against=ONE), rounds=rounds,
+             note=f"2 processes; {note}"),
+        Case("ddp_allreduce", device, "MB/s",
+             {OURS: lambda: _from_runs(runs, "allreduce_mb_per_s", 1.0, device, steps)}, higher_is_better=True, rounds=rounds, note="MPI all-reduce of the gradient size (7.1 MB), 2 processes"),
+        Case("ddp_wait", device, "%", {OURS: lambda: _from_runs(runs, "wait_share", 100.0, device, steps)},
+             rounds=rounds, note="share of step time blocked waiting for gradient all-reduces, 2 processes"),
+    ]
+
+
+if __name__ == "__main__":
+    child_main(sys.argv[1], int(sys.argv[2]))

@@ -1,0 +1,24 @@
+"""Data-parallel training over several processes: MPI (mpi4py) on the CPU devices, NCCL between GPUs.
+
+    # launch: mpiexec -n 2 python -m mpi4py train.py
+    import nn
+    from nn import distributed as dist
+
+    dist.init()                                   # the world mpiexec started
+    model = dist.DistributedDataParallel(build_model())
+    sampler = nn.data.DistributedSampler(dataset, shuffle=True, seed=0)
+    loader = nn.data.DataLoader(dataset, batch_size=64, sampler=sampler)
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        for x, y in loader:
+            ...                                   # the usual step; backward averages the gradients
+
+`model.fit(...)` needs none of this: after `init()` it shards the data, averages the gradients and
+reports the same numbers on every rank by itself.
+"""
+from .collectives import ReduceOp, all_gather, all_reduce, broadcast
+from .ddp import DistributedDataParallel
+from .world import barrier, get_backend, init, is_initialized, is_main_process, rank, world_size
+
+__all__ = ["init", "is_initialized", "rank", "world_size", "get_backend", "barrier", "is_main_process",
+           "all_reduce", "broadcast", "all_gather", "ReduceOp", "DistributedDataParallel"]
