@@ -101,10 +101,8 @@ def bayesian_search(build_fn, space, n_trials=20, x=None, y=None, validation_dat
         sampler = optuna.samplers.TPESampler(seed=seed)
     if pruner is None:
         pruner = optuna.pruners.MedianPruner() if prune else optuna.pruners.NopPruner()
-    study = optuna.create_study(direction="minimize" if order.mode == "min" else "maximize", sampler=sampler,
-                                pruner=pruner)
     extra_callbacks = list(fit_kwargs.pop("callbacks", None) or [])
-    best = {"metric": None, "state": None}
+    best = {"metric": None, "trial": None, "state": None}   # the best complete trial so far
 
     def objective(trial):
         params = {name: suggest(trial, name, spec, WHO) for name, spec in space.items()}
@@ -112,7 +110,7 @@ def bayesian_search(build_fn, space, n_trials=20, x=None, y=None, validation_dat
         pruning = PruningCallback(trial, monitor)   # it also names a scoring metric the model does not log
         start = time.perf_counter()
         history = model.fit(x, y, validation_data=validation, callbacks=[pruning, *extra_callbacks], verbose=0,
-                            **run, **fit_kwargs).history
+                            **{**run, **fit_kwargs}).history
         metric = float(history[monitor][-1])
         trial.set_user_attr("params", params)
         trial.set_user_attr("epochs", len(history[monitor]))
@@ -122,22 +120,24 @@ def bayesian_search(build_fn, space, n_trials=20, x=None, y=None, validation_dat
             print(f"{WHO}: trial {trial.number} {params} -> {monitor} {metric:.4f}{note}")
         if pruning.pruned:
             raise optuna.TrialPruned()
-        if refit and not math.isnan(metric) and (best["metric"] is None or order.improves(metric, best["metric"])):
-            best["metric"] = metric
-            best["state"] = {k: np.array(v.numpy()) for k, v in model.state_dict().items()}
+        if not math.isnan(metric) and (best["metric"] is None or order.improves(metric, best["metric"])):
+            best.update(metric=metric, trial=trial.number)
+            if refit:
+                best["state"] = {k: np.array(v.numpy()) for k, v in model.state_dict().items()}
         return metric
 
     level = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.INFO if verbose > 1 else optuna.logging.WARNING)
     try:
+        study = optuna.create_study(direction="minimize" if order.mode == "min" else "maximize", sampler=sampler,
+                                    pruner=pruner)
         study.optimize(objective, n_trials=int(n_trials), timeout=timeout)
     finally:
         optuna.logging.set_verbosity(level)
     trials = [_row(t, optuna) for t in study.trials if "params" in t.user_attrs]
-    complete = [t for t in trials if t["state"] == "complete"]
-    if not complete:
-        raise RuntimeError(f"{WHO}: every trial was pruned; run more trials or relax the pruner")
-    winner = next(t for t in complete if t["trial"] == study.best_trial.number)
+    if best["trial"] is None:
+        raise RuntimeError(f"{WHO}: no trial completed with a finite metric; run more trials or relax the pruner")
+    winner = next(t for t in trials if t["trial"] == best["trial"])
     best_model = None
     if refit:
         best_model, _ = _build(build_fn, winner["params"], epochs, batch_size, seed, winner["trial"])
