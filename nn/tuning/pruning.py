@@ -24,8 +24,8 @@ class PruningCallback(Callback):
         logs = logs or {}
         if self.monitor not in logs:
             raise ValueError(f"PruningCallback: monitor {self.monitor!r} is not in the epoch logs; available: "
-                             f"{', '.join(sorted(logs)) or 'none'} (validation values need validation_data; a metric must be "
-                             "compiled: model.compile(..., metrics=[...]))")
+                             f"{', '.join(sorted(logs)) or 'none'} (validation values need validation_data; "
+                             "a metric must be compiled: model.compile(..., metrics=[...]))")
         self.trial.report(float(logs[self.monitor]), epoch)
         last = epoch + 1 >= self.params.get("epochs", epoch + 2)
         if not last and self.trial.should_prune():
