@@ -38,3 +38,15 @@ def test_mnist_example_names_one_curves_file_per_model():
     assert paths("out/c.png", ["mlp", "lenet"]) == {"mlp": "out/c_mlp.png", "lenet": "out/c_lenet.png"}
     assert paths("c.png", ["lenet"]) == {"lenet": "c.png"}
     assert paths("", ["mlp", "lenet"]) == {"mlp": None, "lenet": None}
+
+
+def test_explain_and_tune_example_saves_attributions_and_prints_the_best_trial(tmp_path, capsys):
+    for package in ("matplotlib", "optuna", "scipy"):
+        pytest.importorskip(package)
+    path = tmp_path / "attributions.png"
+    result = example("explain_and_tune").main(["--quick", "--trials", "3", "--png", str(path)])
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert f"attributions saved to {path}" in out and "integrated gradients: largest completeness error" in out
+    assert "bayesian search: 3 trials" in out and f"best trial {result.best['trial']}:" in out
+    assert set(result.best_params) == {"lr", "width", "dropout"} and result.best_model is not None

@@ -13,8 +13,8 @@ import itertools
 
 import numpy as np
 
-from .callbacks.monitor import Monitor
-from .training.inputs import split_validation
+from ..callbacks.monitor import Monitor
+from ..training.inputs import split_validation
 
 FIT_SETTINGS = ("epochs", "batch_size")  # parameters given to fit rather than to build_fn
 
@@ -71,8 +71,9 @@ def _draw(dist, name, rng):
                      f"value or a distribution with .rvs, got {dist!r}")
 
 
-def _search(build_fn, settings, x, y, validation_data, validation_split, epochs, batch_size, scoring, mode,
-            verbose, fit_kwargs, who):
+def validation_sets(x, y, validation_data, validation_split, who):
+    """(x, y, x_val, y_val): the training data and the data each setting is scored on (validation_data,
+    or the validation_split taken from the end of x, y; x_val a loader and y_val None is fine)."""
     if x is None:
         raise ValueError(f"{who}: x (the training data) is missing")
     if validation_split:
@@ -82,7 +83,15 @@ def _search(build_fn, settings, x, y, validation_data, validation_split, epochs,
         validation_data = (x_val, y_val)
     if validation_data is None:
         raise ValueError(f"{who}: needs validation_data (or validation_split) to score each setting on")
-    val_x, val_y = (validation_data, None) if not isinstance(validation_data, (tuple, list)) else validation_data
+    if not isinstance(validation_data, (tuple, list)):
+        return x, y, validation_data, None
+    val_x, val_y = validation_data
+    return x, y, val_x, val_y
+
+
+def _search(build_fn, settings, x, y, validation_data, validation_split, epochs, batch_size, scoring, mode,
+            verbose, fit_kwargs, who):
+    x, y, val_x, val_y = validation_sets(x, y, validation_data, validation_split, who)
     order = Monitor(who, scoring, mode)
     results = []
     for params in settings:
