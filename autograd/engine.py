@@ -7,6 +7,7 @@ With create_graph, gradients are Tensors and each node's backward itself records
 from operator import attrgetter
 
 from . import graph_xp
+from .capture import state as jit_capture
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
@@ -17,6 +18,8 @@ from .versions import clock, modified_since
 
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
     """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`."""
+    if jit_capture.recorder is not None:
+        return jit_capture.recorder.on_backward(roots, grads, retain_graph, create_graph, inputs)
     graph_mode = bool(create_graph)
     retain = retain_graph or graph_mode
     seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]
