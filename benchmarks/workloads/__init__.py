@@ -12,6 +12,7 @@ WORKLOADS = {
     "memory": ("memory",),
     "startup": ("startup",),
     "large": ("large_mlp", "large_conv"),
+    "jit": ("ops_jit", "mlp_jit", "cnn_jit", "lstm_jit", "jit_capture"),
 }
 
 

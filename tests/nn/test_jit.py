@@ -285,3 +285,27 @@ def test_fit_with_jit_compile_matches_eager():
     np.testing.assert_array_equal(eager[2], compiled[2])
     steps = compiled[3]._compiled.steps
     assert steps.train.replays > 0   # the full batches replayed; the last partial one got its own capture
+
+
+def test_cuda_step_replays_as_cuda_graphs():
+    import backends
+    from autograd.jit.cuda_graph import CudaPlan
+    gpus = [d for d in backends.available() if d.startswith("cuda")]
+    if not gpus:
+        pytest.skip("needs a CUDA GPU (CuPy)")
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.Dropout(0.3), nn.Linear(16, 10)).to(gpus[0])
+    opt = nn.optim.Adam(model.parameters(), lr=1e-2)
+
+    @ag.jit
+    def step(x, y):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    x, y = (t.to(gpus[0]) for t in _xy(4))
+    losses = [step(x, y).item() for _ in range(6)]
+    plans = [p for p in step._plans.values() if isinstance(p, CudaPlan)]
+    assert len(plans) == 1 and any(graph is not None for graph, _ in plans[0].steps)
+    assert len(set(losses)) == len(losses)   # parameters move and Dropout masks change between replays
