@@ -10,6 +10,7 @@ from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
 
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -41,6 +42,7 @@ from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log1
 from .ops.convert import astype, to
 from . import accelerator, cuda
 from . import autograd_api as autograd
+from .jit import jit
 from . import backend_flags as backends
 
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg

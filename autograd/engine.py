@@ -7,6 +7,7 @@ With create_graph, gradients are Tensors and each node's backward itself records
 from operator import attrgetter
 
 from . import graph_xp
+from .capture import state as jit_capture
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
@@ -28,6 +29,8 @@ def queue_callback(fn):
 
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
     """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`."""
+    if jit_capture.recorder is not None:
+        return jit_capture.recorder.on_backward(roots, grads, retain_graph, create_graph, inputs)
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
     try:
         captured = _walk(roots, grads, retain_graph, create_graph, inputs)

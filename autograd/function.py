@@ -9,6 +9,7 @@ import itertools
 
 from backends import DeviceError
 
+from .capture import state as capture
 from .errors import AnomalyError, op_error
 from .grad_mode import state
 from .tensor import Tensor, wrap_array as _wrap
@@ -86,6 +87,9 @@ class Function:
         record = record and state.enabled
         if record:
             ctx.needs_input_grad = needs
+        recorder = capture.recorder
+        if recorder is not None:
+            recorder.enter_forward()
         try:
             if device.host_memory:
                 out = cls.forward(ctx, *arrays, **kwargs)
@@ -94,6 +98,8 @@ class Function:
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             raise op_error(cls, args, exc) from None
+        if recorder is not None:
+            recorder.on_forward(cls, ctx, arrays, kwargs, out)
         if ctx.out_device is not None:
             device = ctx.out_device
         if not record:

@@ -8,6 +8,7 @@ import numpy as np
 import backends
 
 from . import creation
+from .capture import refuse_host_read, state as capture
 from .dtypes import float16, float32, float64
 from .ops import convert as C
 from .tensor import Tensor
@@ -143,6 +144,8 @@ def contiguous(self, memory_format=None):
 
 def __format__(self, spec):
     """Format a one-element tensor as its number (f"{loss:.3f}"); others as their repr."""
+    if capture.recorder is not None:
+        refuse_host_read("formatting (an f-string or format())", self._data.shape)
     if self._data.size == 1 and spec:
         return format(self.item(), spec)
     return format(repr(self), spec)

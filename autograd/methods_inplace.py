@@ -7,6 +7,7 @@ in-place ops on non-leaf tensors do. A result whose dtype cannot be stored in th
 """
 import numpy as np
 
+from .capture import state as capture
 from .grad_mode import state
 from .tensor import Tensor, _check_inplace
 
@@ -35,6 +36,8 @@ def inplace(fn, name):
             raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
                              "an in-place op cannot change the shape")
         _storable(name, result.dtype, self.dtype)
+        if capture.recorder is not None:
+            capture.recorder.on_assign(self._data, result._data)
         self._data[...] = result._data
         self._bump_version()
         return self

@@ -11,6 +11,7 @@ import backends
 
 from .dtypes import infer_dtype, is_floating
 from .errors import GraphError
+from .capture import refuse_host_read, state as capture
 from .grad_mode import state
 from .versions import mark_modified
 
@@ -106,10 +107,14 @@ class Tensor:
     # ----- conversion --------------------------------------------------------------------------
     def numpy(self):
         """The values as a NumPy array on the host (shares memory on CPU devices)."""
+        if capture.recorder is not None:
+            refuse_host_read("numpy()", self._data.shape)
         return self._device.to_host(self._data)
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
+        if capture.recorder is not None:
+            refuse_host_read("item()", self._data.shape)
         if self._data.size != 1:
             raise ValueError(f"item(): tensor has {self._data.size} elements (shape {self.shape}); "
                              "only one-element tensors convert to a Python number")
@@ -117,9 +122,13 @@ class Tensor:
 
     def tolist(self):
         """The values as (nested) Python lists."""
+        if capture.recorder is not None:
+            refuse_host_read("tolist()", self._data.shape)
         return self.numpy().tolist()
 
     def __array__(self, dtype=None, copy=None):
+        if capture.recorder is not None:
+            refuse_host_read("conversion to a NumPy array (np.asarray)", self._data.shape)
         arr = self.numpy()
         if dtype is not None:
             arr = arr.astype(dtype, copy=False)
@@ -132,12 +141,18 @@ class Tensor:
         return self._data.__dlpack_device__()
 
     def __float__(self):
+        if capture.recorder is not None:
+            refuse_host_read("float()", self._data.shape)
         return float(self.item())
 
     def __int__(self):
+        if capture.recorder is not None:
+            refuse_host_read("int()", self._data.shape)
         return int(self.item())
 
     def __bool__(self):
+        if capture.recorder is not None:
+            refuse_host_read("bool() (an `if`, `while`, `and`/`or` on a tensor)", self._data.shape)
         if self._data.size != 1:
             raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                              "use .any() or .all()")
@@ -155,6 +170,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self):
+        if capture.recorder is not None:
+            refuse_host_read("printing (repr/str)", self._data.shape)
         body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
         extras = []
         if self._device.name != "cpu":

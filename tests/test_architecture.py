@@ -14,7 +14,7 @@ PACKAGES = ("backends", "autograd", "nn")
 # autograd's floors: a module imports only from floors below its own (ops may also import sibling ops)
 AUTOGRAD_FLOORS = {
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
-    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0,
+    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1,
     "autograd.function": 2, "autograd.arrays": 2,
     "autograd.ops": 3, "autograd.tensor_function": 3,
@@ -22,6 +22,10 @@ AUTOGRAD_FLOORS = {
     "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6,
     "autograd.autograd_api": 7,
     "autograd.methods": 7,
+    # the jit tracer (autograd/jit/) stands on the engine: its modules in their own order between 6 and 7
+    "autograd.jit.refs": 6.1, "autograd.jit.tree": 6.2, "autograd.jit.backward": 6.2, "autograd.jit.recorder": 6.3,
+    "autograd.jit.plan": 6.3, "autograd.jit.guards": 6.3, "autograd.jit.cuda_graph": 6.4, "autograd.jit.tracer": 6.5,
+    "autograd.jit.compiled": 6.6, "autograd.jit": 6.7,
     "autograd": 8,
 }
 

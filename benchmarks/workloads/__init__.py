@@ -14,6 +14,7 @@ WORKLOADS = {
     "startup": ("startup",),
     "large": ("large_mlp", "large_conv"),
     "ddp": ("ddp", "ddp_allreduce", "ddp_wait"),
+    "jit": ("ops_jit", "mlp_jit", "cnn_jit", "lstm_jit", "jit_capture"),
 }
 
 

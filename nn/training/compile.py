@@ -7,6 +7,7 @@ from autograd import arrays
 
 from .. import optim
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
+from .steps import Steps
 from .metrics import (Accuracy, F1Score, FunctionMetric, MeanAbsoluteError, MeanSquaredError, Metric, Precision,
                       Recall, TopKAccuracy)
 
@@ -24,8 +25,9 @@ _TOP_K = re.compile(r"top(\d+)_accuracy")
 class Compiled:
     """What compile settled: the optimiser, the checked loss and the metric objects."""
 
-    def __init__(self, optimizer, loss, metrics):
+    def __init__(self, optimizer, loss, metrics, jit_compile=False):
         self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
+        self.steps = Steps(jit_compile)
 
 
 def _by_name(table, name, what, alternatives):
@@ -36,7 +38,7 @@ def _by_name(table, name, what, alternatives):
     return table[key]
 
 
-def compile(model, optimizer, loss, metrics=None):
+def compile(model, optimizer, loss, metrics=None, jit_compile=False):
     """Prepare the model for `fit` and `evaluate`.
 
     - `optimizer`: a name ("sgd", "adam", "adamw", "rmsprop", "adagrad"; Keras's default learning rates),
@@ -48,11 +50,13 @@ def compile(model, optimizer, loss, metrics=None):
       returning a scalar Tensor (e.g. an nn loss module).
     - `metrics`: names ("accuracy", "top5_accuracy" (any k), "precision", "recall", "f1", "mae", "mse"),
       `nn.training.metrics.Metric` objects, or functions `fn(output, target) -> number` on NumPy arrays.
+    - `jit_compile`: run fit/evaluate/predict batches as `ag.jit` compiled steps (captured once per batch
+      shape, then replayed without Python dispatch).
     Returns the model.
     """
     loss = resolve_loss(loss)
     compiled = Compiled(resolve_optimizer(optimizer, model), loss,
-                        resolve_metrics(metrics, logits_threshold=loss.binary_logits))
+                        resolve_metrics(metrics, logits_threshold=loss.binary_logits), bool(jit_compile))
     model._compiled = compiled
     model.optimizer = compiled.optimizer
     return model

@@ -46,8 +46,8 @@ def run_evaluation(model, compiled, loader, hooks, device):
                 hooks.call("on_test_batch_begin", step, {})
                 inputs, target = split_batch(batch, "evaluate")
                 inputs, (target,) = on_device(inputs, device), on_device((target,), device)
-                output = model(*inputs)
-                loss_mean.update(compiled.loss(output, target).item(), len(target))
+                loss, output = compiled.steps.eval(model, compiled.loss, inputs, target)
+                loss_mean.update(loss.item(), len(target))
                 for metric in compiled.metrics:
                     metric.update(output, target)
                 hooks.call("on_test_batch_end", step, _results(loss_mean, compiled.metrics))

@@ -83,16 +83,8 @@ def _train_epoch(model, compiled, loader, hooks, device, run):
         hooks.call("on_train_batch_begin", step, {})
         inputs, target = split_batch(batch, "fit")
         inputs, (target,) = on_device(inputs, device), on_device((target,), device)
-        output = run.model(*inputs)
-        loss = loss_fn(output, target)
-        if loss.ndim != 0 and loss.size != 1:
-            raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
-                             "reduction='mean')")
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        loss, output = compiled.steps.train(run.model, optimizer, loss_fn, inputs, target)
         loss_mean.update(loss.item(), len(target))
-        output = output.detach()
         for metric in metrics:
             metric.update(output, target)
         logs = {"loss": loss_mean.result()}

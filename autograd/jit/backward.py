@@ -1,0 +1,118 @@
+"""loss.backward() during a capture: the engine's walk, run now and written down as entries.
+
+The order of nodes, of gradient sums and of leaf deliveries is exactly run_backward's, so a replay
+adds the same numbers in the same order as eager mode and matches it bit for bit.
+"""
+from .. import engine
+from ..capture import CaptureError
+from ..tensor import Tensor
+from .refs import Const
+
+
+def record_backward(rec, roots, grads, retain_graph):
+    """Backpropagate from `roots` as engine.run_backward does (no create_graph, no inputs=), recording it."""
+    buffers = {}
+    given = set()
+    for t, g in zip(roots, grads):
+        seed = engine._seed(t, g, False)
+        ref = rec.ref(seed) if isinstance(g, Tensor) else Const(seed)
+        if t._node is None:
+            _leaf(rec, t, ref, given, (seed,))
+        else:
+            _add(rec, buffers, t._node, t._out_idx, ref)
+
+    for node in engine._reachable(t._node for t in roots):
+        refs = buffers.pop(node, None)
+        if refs is None:
+            continue
+        if id(node) not in rec.nodes:
+            raise CaptureError(f"jit: backward reaches {node.label()}, an op that ran before the compiled step "
+                               "started; compute everything the loss depends on inside the step (or detach() "
+                               "what comes from outside)")
+        if node._hooks:
+            raise CaptureError(f"jit: a hook registered on the output of {node.label()} cannot be replayed; "
+                               "remove it or run the step eagerly")
+        if node.n_out > 1:
+            for i, r in enumerate(refs):
+                if r is None:
+                    shape, dtype = node.out_meta[i]
+                    zero = node.device.xp.zeros(shape, dtype=dtype)
+                    refs[i] = rec.new_slot(zero)
+                    rec.entries.append(("zeros", shape, dtype, node.device.xp, refs[i]))
+        gs = [rec.value(r) for r in refs]
+        if node._freed:
+            raise CaptureError(f"jit: backward through {node.label()} a second time in one step needs "
+                               "retain_graph=True on the first backward")
+        if node.device.host_memory:
+            in_grads = type(node).backward(node, *gs)
+        else:
+            with node.device.activate():
+                in_grads = type(node).backward(node, *gs)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        if len(in_grads) != len(node.parents):
+            engine._raise_arity(node, in_grads)
+        release = not retain_graph
+        if release and node.saved_tensors:
+            node.saved_tensors = ()
+            node._freed = True
+        routes = []
+        delivered = []
+        for k, (parent, idx, g) in enumerate(zip(node.parents, node.parent_idx, in_grads)):
+            if g is None or parent is None:
+                continue
+            slot = rec.new_slot(g)
+            routes.append((k, slot))
+            delivered.append((parent, idx, slot, g))
+        rec.entries.append(("bwd", type(node), node, tuple(refs), tuple(routes), release))
+        for parent, idx, slot, g in delivered:
+            if isinstance(parent, Tensor):
+                _leaf(rec, parent, slot, given, gs)
+            else:
+                _add(rec, buffers, parent, idx, slot)
+
+
+def _add(rec, buffers, node, idx, ref):
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node.n_out
+    if buf[idx] is None:
+        buf[idx] = ref
+        return
+    total = rec.value(buf[idx]) + rec.value(ref)
+    out = rec.new_slot(total)
+    rec.entries.append(("acc", buf[idx], ref, out))
+    buf[idx] = out
+
+
+def _leaf(rec, leaf, ref, given, incoming):
+    """Deliver a gradient to a leaf now, and record whether backward would copy it (shared memory)."""
+    g = rec.value(ref)
+    owner = engine._memory_owner(g)
+    copy = (isinstance(ref, Const) or id(owner) in given or any(owner is engine._memory_owner(x) for x in incoming)
+            or not engine._owns_memory(g))
+    given.add(id(owner) if not copy else -1)
+    rec.entries.append(("leaf", leaf, ref, copy))
+    deliver(leaf, g, copy, None)
+
+
+def deliver(leaf, g, copy, holder):
+    """Put gradient `g` into leaf.grad as backward does: the first one becomes .grad (copied when its memory
+    is shared), later ones are added. `holder` is a Tensor reused for .grad on replays (None: a new one)."""
+    if leaf._hooks:
+        g = engine._hooked(leaf._hooks, g, leaf._device, False)
+    current = leaf.grad
+    if current is None:
+        if copy:
+            g = g.copy()
+        if holder is None:
+            leaf.grad = Tensor._make(g, leaf._device, None, 0, False)
+        else:
+            holder._data = g
+            leaf.grad = holder
+    else:
+        total = current._data + g
+        if holder is None or current is not holder:
+            leaf.grad = Tensor._make(total, leaf._device, None, 0, False)
+        else:
+            holder._data = total

@@ -1,0 +1,92 @@
+"""ag.jit: the compiled step object (the signature cache, and the eager / capture / replay decision)."""
+import functools
+from collections import OrderedDict
+
+from ..capture import state as capture
+from ..grad_mode import state as grad_state
+from ..tensor import Tensor, wrap_array
+from .guards import Context, discover, signature
+from .tracer import capture_step
+from .tree import flatten, unflatten
+
+_SEEN = object()   # a signature met once: the next call with it captures
+
+
+class CompiledStep:
+    """A step function that runs eagerly on the first call with a signature, captures on the second and
+    replays the capture afterwards. See `ag.jit`."""
+
+    def __init__(self, fn, modules=(), optimizers=(), cache_size=8):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.modules, self.optimizers = tuple(modules), tuple(optimizers)
+        self.cache_size = int(cache_size)
+        self._plans = OrderedDict()   # signature -> _SEEN or a plan, least recently used first
+        self._contexts = {}
+        self.eager_calls = self.captures = self.replays = 0
+
+    def __call__(self, *args, **kwargs):
+        if capture.recorder is not None:     # called from inside another capture: be part of it
+            return self.fn(*args, **kwargs)
+        leaves, spec = flatten((args, kwargs))
+        roots, optimizers = discover(self.fn, args, kwargs, self.modules, self.optimizers)
+        context = self._context(roots, optimizers)
+        key = signature(leaves, spec, grad_state.enabled, roots + optimizers, context)
+        plan = self._plans.get(key)
+        if plan is None:
+            self._remember(key, _SEEN)
+            self.eager_calls += 1
+            return self.fn(*args, **kwargs)
+        self._plans.move_to_end(key)
+        if plan is _SEEN:
+            result, plan = capture_step(self.fn, args, kwargs, leaves, roots, optimizers, context)
+            self._plans[key] = plan
+            self.captures += 1
+            return result
+        self.replays += 1
+        values = plan.run([leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves])
+        out = [v if device is None or not hasattr(v, "dtype") else wrap_array(v, device)
+               for v, device in zip(values, plan.out_devices)]
+        return unflatten(plan.out_spec, out)
+
+    def _context(self, roots, optimizers):
+        key = tuple(map(id, roots + optimizers))
+        context = self._contexts.get(key)
+        if context is None:
+            context = self._contexts[key] = Context(roots, optimizers)
+        return context
+
+    def _remember(self, key, value):
+        self._plans[key] = value
+        while len(self._plans) > self.cache_size:
+            self._plans.popitem(last=False)
+
+    def reset(self):
+        """Forget every capture (the next call runs eagerly again); call after changing a model's structure."""
+        self._plans.clear()
+        self._contexts.clear()
+
+
+def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
+    """Compile a training or inference step: `fn` runs eagerly on its first call with a given signature,
+    is captured on the second and replayed on every later call, without Python dispatch (no Tensor,
+    Function or graph objects; the ops' kernels run on the step's new inputs in the captured order).
+
+    `fn` takes Tensors (and plain Python values, also inside lists, tuples and dicts) and may run the
+    forward pass, `loss.backward()`, `optimizer.zero_grad()` and `optimizer.step()`; it returns Tensors
+    or plain values. A replay updates parameters, gradients, buffers (BatchNorm statistics) and
+    optimiser state in place as eager mode would, draws Dropout masks from the device generator in the
+    same sequence, and reads learning rates at replay time. Returned tensors are outside any graph.
+
+    Guards: the input shapes, dtypes and devices, the plain arguments, grad mode, each module's
+    train/eval flag and the identity of the modules, optimisers and parameters; a change captures again.
+    The `cache_size` most recent signatures are kept (least recently used dropped first).
+
+    The modules and optimisers are found in `fn`'s closure, the globals it names, its bound object and
+    its arguments; pass `modules=` / `optimizers=` when they live elsewhere. Reading tensor values on
+    the host inside the step (`.item()`, printing, `if loss > 0`) raises CaptureError during capture.
+    Usable as `@ag.jit` or `ag.jit(step, modules=[model])`.
+    """
+    if fn is None:
+        return lambda f: CompiledStep(f, modules, optimizers, cache_size)
+    return CompiledStep(fn, modules, optimizers, cache_size)

@@ -1,0 +1,126 @@
+"""What a compiled step depends on besides its arguments, and the signature that decides re-capture.
+
+The modules and optimisers a step uses are found where Python keeps them: a bound method's object,
+the function's closure cells, the globals its code names, and its arguments (one level into lists,
+tuples and dicts). They are recognised by shape, not by type (autograd does not import nn): a
+module has `training`, `modules()` and `named_buffers()`; an optimiser has `param_groups`, `state`
+and `step()`.
+"""
+from ..tensor import Tensor
+
+
+def is_module(obj):
+    """True for an nn.Module-like object."""
+    return hasattr(obj, "training") and callable(getattr(obj, "modules", None)) \
+        and callable(getattr(obj, "named_buffers", None))
+
+
+def is_optimizer(obj):
+    """True for an optimiser-like object."""
+    return hasattr(obj, "param_groups") and hasattr(obj, "state") and callable(getattr(obj, "step", None))
+
+
+def _candidates(fn, args, kwargs):
+    seen = []
+    code = getattr(fn, "__code__", None)
+    owner = getattr(fn, "__self__", None)
+    if owner is not None:
+        seen.append(owner)
+        code = getattr(getattr(fn, "__func__", None), "__code__", code)
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            seen.append(cell.cell_contents)
+        except ValueError:   # an empty cell
+            pass
+    if code is not None:
+        glob = getattr(fn, "__globals__", None) or getattr(getattr(fn, "__func__", None), "__globals__", {})
+        seen.extend(glob[name] for name in code.co_names if name in glob)
+    seen.extend(a for a in args if not isinstance(a, Tensor))
+    seen.extend(a for a in kwargs.values() if not isinstance(a, Tensor))
+    for obj in list(seen):
+        if isinstance(obj, (list, tuple)):
+            seen.extend(o for o in obj if not isinstance(o, Tensor))
+        elif isinstance(obj, dict):
+            seen.extend(o for o in obj.values() if not isinstance(o, Tensor))
+    return seen
+
+
+_found = {}   # identities of the candidates -> what discover found among them (most recent few)
+
+
+def discover(fn, args, kwargs, modules=(), optimizers=()):
+    """(root modules, optimisers) the step `fn` uses, explicit ones first, each once."""
+    candidates = _candidates(fn, args, kwargs)
+    key = (id(fn), tuple(map(id, candidates)), tuple(map(id, modules)), tuple(map(id, optimizers)))
+    hit = _found.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], candidates)):
+        return hit[1]
+    found = _discover(candidates, modules, optimizers)
+    if len(_found) > 64:
+        _found.clear()
+    _found[key] = (candidates, found)
+    return found
+
+
+def _discover(candidates, modules, optimizers):
+    found_mods, found_opts, ids = list(modules), list(optimizers), {id(o) for o in (*modules, *optimizers)}
+    for obj in candidates:
+        if id(obj) in ids or isinstance(obj, type):
+            continue
+        if is_module(obj):
+            found_mods.append(obj)
+            ids.add(id(obj))
+        elif is_optimizer(obj):
+            found_opts.append(obj)
+            ids.add(id(obj))
+    return tuple(found_mods), tuple(found_opts)
+
+
+class Context:
+    """The flattened state of the roots: every module (for train/eval) and every parameter (identity)."""
+
+    def __init__(self, roots, optimizers):
+        mods, seen = [], set()
+        for root in roots:
+            for m in root.modules():
+                if id(m) not in seen:
+                    seen.add(id(m))
+                    mods.append(m)
+        self.modules = mods
+        params, seen = [], set()
+        for m in mods:
+            for p in m.parameters(recurse=False) if _has_recurse(m) else ():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    params.append(p)
+        for opt in optimizers:
+            for group in opt.param_groups:
+                for p in group["params"]:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        params.append(p)
+        self.params = params
+        self.buffers = [(m, name) for m in mods for name, _ in m.named_buffers(recurse=False)]
+
+    def state_key(self):
+        """Train/eval flags and parameter identities, as they stand now."""
+        return (tuple(m.training for m in self.modules), tuple(id(p._data) for p in self.params))
+
+
+def _has_recurse(m):
+    return callable(getattr(m, "parameters", None))
+
+
+def signature(leaves, spec, grad_enabled, roots, context):
+    """The guard key: input shapes, dtypes and devices, the plain arguments, grad mode, the roots'
+    identities and the modules' train/eval flags and parameter identities."""
+    shapes = tuple((tuple(a.shape), a.dtype.str, _device_name(a)) for a in leaves)
+    return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key())
+
+
+def _device_name(a):
+    dev = getattr(a, "_device", None)
+    return dev.name if dev is not None else type(a).__module__
+
+
+__all__ = ["discover", "signature", "Context", "is_module", "is_optimizer"]

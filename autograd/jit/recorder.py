@@ -1,0 +1,108 @@
+"""The recorder: what a step did during its capture call, as a list of entry descriptions over slots.
+
+Every array an op produces gets a slot; an op's argument is either a slot (an input of the step, a
+module buffer, or an earlier op's output) or a constant (a parameter, a Python value, an array made
+outside any op). Entries are kept as plain tuples here; plan.py turns them into prebound calls.
+
+Entry kinds:
+  ("fwd", cls, ctx, args, kwargs, outs, records)  an op's forward; outs one slot per output
+  ("bwd", cls, ctx, grads, routes, release)        a node's backward; routes (k, slot) per gradient kept
+  ("acc", a, b, out)                               out = a + b (two gradients of one value)
+  ("zeros", shape, dtype, xp, out)                 a zero gradient for a multi-output node
+  ("leaf", tensor, grad, copy)                     deliver a gradient to a leaf's .grad, as backward does
+  ("host", call, args, kwargs)                     a Python call replayed as is (optimiser step, zero_grad)
+  ("rng", draw, args, out)                         a random draw outside any op (ag.rand in the step)
+  ("assign", dst, src)                             dst[...] = src (an in-place method outside the graph)
+"""
+from ..capture import CaptureError
+from .backward import record_backward
+from .refs import Const, is_array
+
+
+class Recorder:
+    """Collects the entries of one capture call; installed as capture.state.recorder while fn runs."""
+
+    def __init__(self):
+        self.vals = []          # the live value of every slot during capture
+        self.slot_of = {}       # id(array) -> its newest slot
+        self.entries = []
+        self.nodes = set()      # ids of the graph nodes this capture made
+        self.host_depth = 0     # > 0 inside a replayed host call: ops there are its own business
+        self.forward_depth = 0  # > 0 inside an op's forward
+        self.drew = False       # a random draw happened inside the current forward
+
+    # ----- slots -----------------------------------------------------------------------------
+    def new_slot(self, array):
+        """A fresh slot holding `array` (it now stands for that array in later entries)."""
+        slot = len(self.vals)
+        self.vals.append(array)
+        self.slot_of[id(array)] = slot
+        return slot
+
+    def ref(self, a):
+        """How an entry refers to `a`: its slot when an entry or input made it, else a constant."""
+        if is_array(a):
+            slot = self.slot_of.get(id(a))
+            if slot is not None and self.vals[slot] is a:
+                return slot
+        return Const(a)
+
+    def value(self, ref):
+        """The live value behind a reference."""
+        return ref.value if isinstance(ref, Const) else self.vals[ref]
+
+    # ----- what the floors below report --------------------------------------------------------
+    def enter_forward(self):
+        """An op's forward starts (random draws until on_forward belong to it)."""
+        self.forward_depth += 1
+
+    def on_forward(self, cls, ctx, arrays, kwargs, out):
+        """An op ran: record its forward with references to its arguments and slots for its outputs."""
+        self.forward_depth -= 1
+        drew, self.drew = self.drew, False
+        if self.host_depth:
+            return
+        args = tuple(self.ref(a) for a in arrays)
+        multi = isinstance(out, tuple)
+        outs = tuple(self.new_slot(o) for o in out) if multi else (self.new_slot(out),)
+        recorded = getattr(ctx, "needs_input_grad", None) is not None
+        if recorded:
+            self.nodes.add(id(ctx))
+        self.entries.append(("fwd", cls, ctx, args, dict(kwargs), outs, multi, recorded, drew))
+
+    def on_backward(self, roots, grads, retain_graph, create_graph, inputs):
+        """loss.backward() inside the step: run it and record it (engine.run_backward hands it over)."""
+        if self.host_depth:
+            raise CaptureError("jit: backward inside an optimiser closure or other replayed host call cannot be "
+                               "captured; call loss.backward() in the step itself")
+        if create_graph:
+            raise CaptureError("jit: backward(create_graph=True) (higher-order gradients) inside a compiled step "
+                               "is not supported; run that step eagerly")
+        if inputs is not None:
+            raise CaptureError("jit: ag.grad(...) / backward(inputs=...) inside a compiled step is not supported; "
+                               "use loss.backward() and read .grad")
+        record_backward(self, roots, grads, retain_graph)
+
+    def on_assign(self, dst, src):
+        """dst[...] = src happened outside any op (an in-place method on a tensor outside the graph)."""
+        if not self.host_depth:
+            self.entries.append(("assign", self.ref(dst), self.ref(src)))
+
+    def on_draw(self, draw, args, result):
+        """A device's random generator drew `result`: inside an op it is the op's; outside, an entry."""
+        if self.forward_depth:
+            self.drew = True
+        elif not self.host_depth:
+            self.entries.append(("rng", draw, args, self.new_slot(result)))
+
+    def host_call(self, call, args, kwargs):
+        """Run a Python call that the replay repeats as is (an optimiser's step, zero_grad)."""
+        if args and callable(args[0]) and not hasattr(args[0], "shape"):
+            raise CaptureError(f"jit: {getattr(call, '__qualname__', call)} was given a closure; a compiled step "
+                               "cannot replay one. Compute the loss in the step and call step() without a closure")
+        self.entries.append(("host", call, args, kwargs))
+        self.host_depth += 1
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self.host_depth -= 1

@@ -1,0 +1,67 @@
+"""Step arguments and results as (leaves, structure): the tensors and arrays apart from everything else."""
+from ..tensor import Tensor
+from .refs import is_array as _is_array
+
+TENSOR, ARRAY = "<tensor>", "<array>"
+
+
+def flatten(obj):
+    """(leaves, spec): the Tensors and raw arrays inside tuples, lists and dicts, and a hashable description
+    of the rest (plain values by value when hashable, by identity otherwise)."""
+    leaves = []
+    return leaves, _flatten(obj, leaves)
+
+
+def _flatten(obj, leaves):
+    if isinstance(obj, Tensor):
+        leaves.append(obj)
+        return TENSOR
+    if _is_array(obj):
+        leaves.append(obj)
+        return ARRAY
+    if isinstance(obj, (tuple, list)):
+        return (type(obj).__name__,) + tuple(_flatten(o, leaves) for o in obj)
+    if isinstance(obj, dict):
+        return ("dict",) + tuple((k, _flatten(v, leaves)) for k, v in obj.items())
+    try:
+        hash(obj)
+    except TypeError:
+        return ("id", Ident(obj))
+    return ("value", type(obj).__name__, obj)
+
+
+class Ident:
+    """An unhashable plain value, compared by identity (a step argument such as a list of options)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __hash__(self):
+        return id(self.obj)
+
+    def __eq__(self, other):
+        return isinstance(other, Ident) and other.obj is self.obj
+
+
+def plain_value(spec):
+    """The plain value a spec entry stands for."""
+    return spec[1].obj if spec[0] == "id" else spec[2]
+
+
+def unflatten(spec, leaves):
+    """Rebuild a result from its spec, taking leaves in order."""
+    return _unflatten(spec, iter(leaves))
+
+
+def _unflatten(spec, it):
+    if spec == TENSOR or spec == ARRAY:
+        return next(it)
+    kind = spec[0]
+    if kind in ("tuple", "list"):
+        items = [_unflatten(s, it) for s in spec[1:]]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "dict":
+        return {k: _unflatten(s, it) for k, s in spec[1:]}
+    return plain_value(spec)

@@ -1,0 +1,49 @@
+"""The per-batch steps of fit, evaluate and predict, eager or compiled with `ag.jit` (compile(jit_compile=True)).
+
+A compiled step is captured once per batch shape (the last, smaller batch of an epoch gets its own
+capture after it has run eagerly once) and replayed afterwards; its loss and outputs are read on the
+host only after the step returns.
+"""
+import autograd as ag
+
+
+def train_step(model, optimizer, loss_fn, inputs, target):
+    """Forward, loss, backward and one optimiser step on a batch; returns (loss, output)."""
+    output = model(*inputs)
+    loss = loss_fn(output, target)
+    if loss.ndim != 0 and loss.size != 1:
+        raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
+                         "reduction='mean')")
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss, output.detach()
+
+
+def eval_step(model, loss_fn, inputs, target):
+    """The loss and the output on a batch, for evaluate (called without gradients)."""
+    output = model(*inputs)
+    return loss_fn(output, target), output
+
+
+def predict_step(model, inputs):
+    """The model's output on a batch, for predict (called without gradients)."""
+    return model(*inputs)
+
+
+class Steps:
+    """The three steps of one compiled model: plain functions, or `ag.jit` wrappers when jit_compile."""
+
+    def __init__(self, jit_compile):
+        wrap = ag.jit if jit_compile else (lambda fn: fn)
+        self.train, self.eval, self.predict = wrap(train_step), wrap(eval_step), wrap(predict_step)
+
+
+def steps_of(model):
+    """The model's Steps (compiled ones when model.compile(..., jit_compile=True) was called)."""
+    compiled = getattr(model, "_compiled", None)
+    steps = getattr(compiled, "steps", None)
+    return steps if steps is not None else _EAGER
+
+
+_EAGER = Steps(False)
