@@ -36,21 +36,28 @@ def input_tiles(xp, x, padding, tiles):
     """V = B^T d B of every 4x4 input tile, as (16, C, N, tile rows, tile columns).
 
     x (N, C, H, W) is zero-padded by `padding` at the top/left and as far as the tiles reach at the
-    bottom/right.
+    bottom/right, and stored with even and odd columns apart, so that every tap of the column
+    transform is a contiguous slice (strided inner loops would not vectorise).
     """
     n, c, h, w = x.shape
     th, tw = tiles
     ph, pw = padding
-    hp, wp = 2 * th + 2, 2 * tw + 2
-    xpad = xp.zeros((n, c, hp, wp), x.dtype)
-    rows_in, cols_in = min(h, hp - ph), min(w, wp - pw)
-    xpad[:, :, ph:ph + rows_in, pw:pw + cols_in] = x[:, :, :rows_in, :cols_in]
-    rows = _data_rows(xp, [xpad[:, :, a:a + 2 * th:2] for a in range(4)])        # 4 x (N, C, th, wp)
+    hp = 2 * th + 2
+    split = xp.zeros((n, c, hp, 2, tw + 1), x.dtype)        # [..., p, k] = padded[..., 2k + p]
+    rows_in = min(h, hp - ph)
+    for parity in (0, 1):
+        first = (parity - pw) % 2                          # the first input column of this parity
+        cols = x[:, :, :rows_in, first::2]
+        start = (pw + first) // 2
+        count = min(cols.shape[3], tw + 1 - start)
+        if count > 0:
+            split[:, :, ph:ph + rows_in, parity, start:start + count] = cols[..., :count]
+    even, odd = split[:, :, :, 0], split[:, :, :, 1]
+    columns = _data_rows(xp, (even[..., :tw], odd[..., :tw], even[..., 1:], odd[..., 1:]))  # 4 x (N, C, hp, tw)
     v = xp.empty((16, c, n, th, tw), x.dtype)
-    for a, r in enumerate(rows):
-        cols = _data_rows(xp, [r[..., b:b + 2 * tw:2] for b in range(4)])      # 4 x (N, C, th, tw)
-        for b, col in enumerate(cols):
-            v[4 * a + b] = col.transpose(1, 0, 2, 3)
+    for b, col in enumerate(columns):
+        for a, row in enumerate(_data_rows(xp, [col[:, :, i:i + 2 * th:2] for i in range(4)])):
+            v[4 * a + b] = row.transpose(1, 0, 2, 3)
     return v
 
 

@@ -7,8 +7,9 @@ dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for 
 SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes, batch chunks) above.
 
 The rule (`heuristic`) picks the first of those that applies, except that Winograd needs at least
-WINOGRAD_MIN_CHANNELS input and output channels (below that its tile transforms cost more than the
-multiplications they save) and, for the input gradient, padding at most 2. Setting
+WINOGRAD_MIN_CHANNELS input and output channels and WINOGRAD_MIN_PIXELS output pixels (below that
+its tile transforms, passes over memory, cost more than the multiplications they save: measured on
+ResNet-8's 16-channel 32x32 and 64-channel 8x8 layers) and, for the input gradient, padding at most 2. Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
 DEEPGRAD_CONV_ALGO=<name> forces one algorithm wherever it applies (for tests).
@@ -25,7 +26,8 @@ from ..array_kernels.conv_depthwise import is_depthwise
 
 ALGORITHMS = ("pointwise", "depthwise", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 22
-WINOGRAD_MIN_CHANNELS = 16
+WINOGRAD_MIN_CHANNELS = 32
+WINOGRAD_MIN_PIXELS = 144
 WORKSPACE_BYTES = int(float(os.environ.get("DEEPGRAD_CONV_WORKSPACE_MB", "64")) * 2 ** 20)
 
 #: depthwise convolutions go through the batch in chunks of about this much input (they reread it per tap)
@@ -70,7 +72,8 @@ def _column_bytes(x_shape, w_shape, out_hw, itemsize):
 def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4):
     """The rule's pick among the applicable `names` (out_hw: the output's (Ho, Wo), for the im2col layout)."""
     for name in names:
-        if name == "winograd" and min(x_shape[1], w_shape[0]) < WINOGRAD_MIN_CHANNELS:
+        if name == "winograd" and (min(x_shape[1], w_shape[0]) < WINOGRAD_MIN_CHANNELS or out_hw is None
+                                   or out_hw[0] * out_hw[1] < WINOGRAD_MIN_PIXELS):
             continue
         if name == "im2col_chwn" and (out_hw is None or _column_bytes(x_shape, w_shape, out_hw, itemsize)
                                       >= SMALL_COLUMN_BYTES):
