@@ -25,7 +25,7 @@ import time
 from ..array_kernels.conv_depthwise import is_depthwise
 
 ALGORITHMS = ("pointwise", "depthwise", "winograd", "im2col_chwn", "im2col")
-SMALL_COLUMN_BYTES = 2 ** 22
+SMALL_COLUMN_BYTES = 2 ** 24
 WINOGRAD_MIN_CHANNELS = 32
 WINOGRAD_MIN_PIXELS = 144
 WORKSPACE_BYTES = int(float(os.environ.get("DEEPGRAD_CONV_WORKSPACE_MB", "64")) * 2 ** 20)
