@@ -8,6 +8,7 @@
 from backends import DeviceError, available as available_devices
 from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
+from backends.threads import get_num_threads, set_num_threads
 
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
 from .capture import CaptureError

@@ -56,6 +56,8 @@ def table_rows(rows):
     for row in rows:
         goal, met = row.judge()
         extra = [f"{name} {stats_cell(s)}" for name, s in row.stats.items() if name not in (OURS, "torch")]
+        extra += [f"{name} extra {fmt(d['peak_extra_bytes'] / 2 ** 20)} MB" for name, d in row.details.items()
+                  if "peak_extra_bytes" in d]
         extra += [f"{name}: {side(row, name)}" for name in row.errors if name not in (OURS, "torch")]
         noisy = [f"{name} x{s.spread:.1f}" for name, s in row.stats.items() if s.spread > NOISY_SPREAD]
         extra += [f"NOISY max/min {', '.join(noisy)}"] * bool(noisy)

@@ -64,3 +64,10 @@ def column_grad(xp, w, gy_rows, groups):
     """The gradient of the column matrix, (groups, C_in / groups * kH * kW, L), from the output
     gradient's rows gy_rows (groups, C_out / groups, L)."""
     return grouped_matmul(xp, weight_rows(w, groups).transpose(0, 2, 1), gy_rows)
+
+
+def batch_chunks(n, per_sample_bytes, cap_bytes):
+    """Slices of the batch 0..n, each as many samples as keep `per_sample_bytes` each within `cap_bytes`
+    (at least one sample per slice)."""
+    size = max(1, min(n, cap_bytes // max(1, per_sample_bytes)))
+    return [slice(start, min(n, start + size)) for start in range(0, n, size)]

@@ -1,91 +1,118 @@
-"""2-D convolution (cross-correlation) and its two gradients by im2col and one batched matrix product.
+"""2-D convolution (cross-correlation) and its two gradients on the CPU, each by the algorithm that suits
+the shape (conv_choice.py says which and why): pointwise products for 1x1 filters, shifted
+multiply-adds for depthwise filters, Winograd F(2x2, 3x3) for 3x3 stride-1 filters, im2col otherwise
+(in a batch-last layout for small convolutions).
 
-The kernels work in a channels-first, batch-last layout (C, H, W, N): every window row the im2col
-copy and the col2im accumulation touch is then one contiguous run of Wo * N values (N values with
-a stride above 1), where NCHW would give runs of only Wo. The matrix products see one
-(K, Ho * Wo * N) column matrix, so each group is a single large BLAS call, and all groups go in one
-batched np.matmul. Converting NCHW <-> CHWN costs one transposing copy of the input/output, far
-less than the column matrix itself. Geometry, argument checks and the grouped products are shared
-with the other devices (array_kernels/conv.py).
+Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
+batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES. Geometry and argument checks
+are shared with the other devices (array_kernels/conv.py).
 """
+from functools import partial
+
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
-from ..array_kernels.conv import check_gy, column_grad, column_groups, geometry, grouped_matmul, output_rows
-
-
-def _to_chwn(x, padding):
-    """x (N, C, H, W) as a contiguous (C, H + 2ph, W + 2pw, N) array with a zero border."""
-    n, c, h, w = x.shape
-    ph, pw = padding
-    if ph == 0 and pw == 0:
-        return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
-    out = np.empty((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
-    out[:, :ph] = 0
-    out[:, ph + h:] = 0
-    out[:, ph:ph + h, :pw] = 0
-    out[:, ph:ph + h, pw + w:] = 0
-    out[:, ph:ph + h, pw:pw + w] = x.transpose(1, 2, 3, 0)
-    return out
+from ..array_kernels import conv_depthwise as depthwise
+from ..array_kernels import conv_pointwise as pointwise
+from ..array_kernels import conv_winograd as winograd
+from ..array_kernels.conv import batch_chunks, check_gy, geometry
+from . import conv_choice, conv_im2col, conv_im2col_chwn
 
 
-def _im2col(x, k, ho, wo, stride, padding, dilation):
-    """The column matrix (C * kH * kW, Ho * Wo * N) of x (N, C, H, W), rows ordered (c, i, j)."""
-    x_chwn = _to_chwn(x, padding)
-    c, n = x_chwn.shape[0], x_chwn.shape[3]
-    if tuple(k) == (1, 1) and tuple(stride) == (1, 1):
-        return x_chwn.reshape(c, ho * wo * n)   # a 1x1 kernel's windows are the (fresh) input itself
-    sc, sh, sw, sn = x_chwn.strides
-    windows = as_strided(x_chwn, (c, k[0], k[1], ho, wo, n),
-                         (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn),
-                         writeable=False)
-    col = np.empty(windows.shape, x.dtype)
-    np.copyto(col, windows)
-    return col.reshape(c * k[0] * k[1], ho * wo * n)
+def _depthwise_by_chunks(kernel, batched, whole, *args):
+    """kernel(*batched parts, *args) over batch chunks whose input fits in the CPU's L2 cache (the taps
+    reread it kH * kW times); results concatenated, or summed when `whole` (the weight gradient)."""
+    first = batched[0]
+    per_sample = first[0].size * first.itemsize
+    parts = batch_chunks(first.shape[0], per_sample, conv_choice.DEPTHWISE_CHUNK_BYTES)
+    results = [kernel(np, *(a[part] for a in batched), *args) for part in parts]
+    if whole:
+        return sum(results[1:], results[0])
+    return results[0] if len(results) == 1 else np.concatenate(results)
 
 
-def _gy_rows(gy, groups):
-    """gy (N, C_out, Ho, Wo) as (groups, C_out/groups, Ho * Wo * N), matching the column matrix."""
-    n, co = gy.shape[:2]
-    return np.ascontiguousarray(gy.transpose(1, 2, 3, 0)).reshape(groups, co // groups, -1)
+def _winograd_forward(x, w, padding, u=None):
+    n, co = x.shape[0], w.shape[0]
+    ho, wo = x.shape[2] + 2 * padding[0] - 2, x.shape[3] + 2 * padding[1] - 2
+    u = winograd.filter_tiles(np, w) if u is None else u
+    y = np.empty((n, co, ho, wo), x.dtype)
+    per_sample = winograd.bytes_per_sample(x.shape, co, padding, x.itemsize)
+    for part in batch_chunks(n, per_sample, conv_choice.WORKSPACE_BYTES):
+        winograd.conv3x3(np, x[part], w, padding, out=y[part], u=u)
+    return y
+
+
+def _winograd_grad_weight(gy, x, padding):
+    per_sample = winograd.bytes_per_sample(x.shape, gy.shape[1], padding, x.itemsize)
+    parts = batch_chunks(x.shape[0], per_sample, conv_choice.WORKSPACE_BYTES)
+    gw = winograd.conv3x3_grad_weight(np, gy[parts[0]], x[parts[0]], padding)
+    for part in parts[1:]:
+        gw += winograd.conv3x3_grad_weight(np, gy[part], x[part], padding)
+    return gw
 
 
 def conv2d(x, w, stride, padding, dilation, groups):
     """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
     ho, wo = geometry("conv2d", x.shape, w.shape, stride, padding, dilation, groups)
-    n, co = x.shape[0], w.shape[0]
-    w = w.astype(x.dtype, copy=False)
-    col = _im2col(x, w.shape[2:], ho, wo, stride, padding, dilation)
-    y = output_rows(np, w, col, groups)
-    return np.ascontiguousarray(y.reshape(co, ho, wo, n).transpose(3, 0, 1, 2))
+    x = np.ascontiguousarray(x)
+    w = np.ascontiguousarray(w, dtype=x.dtype)
+    run = {
+        "pointwise": lambda: pointwise.conv2d(np, x, w, stride, groups),
+        "depthwise": lambda: _depthwise_by_chunks(depthwise.conv2d, (x,), False, w, (ho, wo), stride, padding,
+                                                 dilation),
+        "winograd": lambda: _winograd_forward(x, w, padding),
+        "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
+        "im2col": lambda: conv_im2col.conv2d(x, w, (ho, wo), stride, padding, dilation, groups,
+                                             conv_choice.WORKSPACE_BYTES),
+    }
+    name, y = conv_choice.choose("forward", lambda n: run[n](), x.shape, w.shape, (ho, wo), stride, padding,
+                                  dilation, groups, x.dtype)
+    return run[name]() if y is None else y
 
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its weight, shape `w_shape`."""
     ho, wo = geometry("conv2d_grad_weight", x.shape, w_shape, stride, padding, dilation, groups)
     check_gy("conv2d_grad_weight", gy, x.shape[0], w_shape[0], ho, wo)
-    x = x.astype(gy.dtype, copy=False)
-    col = _im2col(x, w_shape[2:], ho, wo, stride, padding, dilation)
-    # (col @ gy^T)^T: BLAS runs this orientation of the long inner product faster than gy @ col^T
-    gw_t = grouped_matmul(np, column_groups(col, groups), _gy_rows(gy, groups).transpose(0, 2, 1))
-    return np.ascontiguousarray(gw_t.transpose(0, 2, 1)).reshape(w_shape)
+    gy = np.ascontiguousarray(gy)
+    x = np.ascontiguousarray(x, dtype=gy.dtype)
+    w_shape = tuple(w_shape)
+    run = {
+        "pointwise": lambda: pointwise.conv2d_grad_weight(np, gy, x, w_shape, stride, groups),
+        "depthwise": lambda: _depthwise_by_chunks(depthwise.conv2d_grad_weight, (gy, x), True, w_shape, stride,
+                                                 padding, dilation),
+        "winograd": lambda: _winograd_grad_weight(gy, x, padding),
+        "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
+                                                                   groups),
+        "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,
+                                                         conv_choice.WORKSPACE_BYTES),
+    }
+    name, gw = conv_choice.choose("grad_weight", lambda n: run[n](), x.shape, w_shape, (ho, wo), stride, padding,
+                                  dilation, groups, gy.dtype)
+    return run[name]() if gw is None else gw
 
 
 def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its input, shape `x_shape` (also the transposed convolution)."""
     ho, wo = geometry("conv2d_grad_input", x_shape, w.shape, stride, padding, dilation, groups)
-    n, c, h, wd = x_shape
-    check_gy("conv2d_grad_input", gy, n, w.shape[0], ho, wo)
-    kh, kw = w.shape[2:]
-    w = w.astype(gy.dtype, copy=False)
-    gcol = column_grad(np, w, _gy_rows(gy, groups), groups)   # (groups, Cg * kH * kW, Ho * Wo * N)
-    gcol = gcol.reshape(c, kh, kw, ho, wo, n)
-    ph, pw = padding
-    gx_padded = np.zeros((c, h + 2 * ph, wd + 2 * pw, n), gy.dtype)   # CHWN, as the column matrix
-    sh, sw = stride
-    dh, dw = dilation
-    for i in range(kh):
-        rows = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
-        for j in range(kw):
-            gx_padded[:, rows, j * dw:j * dw + (wo - 1) * sw + 1:sw] += gcol[:, i, j]
-    return np.ascontiguousarray(gx_padded[:, ph:ph + h, pw:pw + wd].transpose(3, 0, 1, 2))
+    check_gy("conv2d_grad_input", gy, x_shape[0], w.shape[0], ho, wo)
+    gy = np.ascontiguousarray(gy)
+    w = np.ascontiguousarray(w, dtype=gy.dtype)
+    x_shape = tuple(x_shape)
+    run = {
+        "pointwise": lambda: pointwise.conv2d_grad_input(np, gy, w, x_shape, stride, groups),
+        "depthwise": lambda: _depthwise_by_chunks(lambda xp, g: depthwise.conv2d_grad_input(
+            xp, g, w, (g.shape[0],) + x_shape[1:], stride, padding, dilation), (gy,), False),
+        "winograd": partial(_winograd_grad_input, gy, w, padding),
+        "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation,
+                                                                  groups),
+        "im2col": lambda: conv_im2col.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups,
+                                                        conv_choice.WORKSPACE_BYTES),
+    }
+    name, gx = conv_choice.choose("grad_input", lambda n: run[n](), x_shape, w.shape, (ho, wo), stride, padding,
+                                  dilation, groups, gy.dtype)
+    return run[name]() if gx is None else gx
+
+
+def _winograd_grad_input(gy, w, padding):
+    flipped = winograd.flipped_filters(np, w)
+    return _winograd_forward(gy, flipped, (2 - padding[0], 2 - padding[1]), winograd.filter_tiles(np, flipped))

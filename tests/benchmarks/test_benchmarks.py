@@ -284,3 +284,19 @@ def test_cli_quick_ops_measures_deepgrad_and_exits_0(tmp_path):
     assert row["workload"] == "ops" and row["device"] == "cpu"
     assert row["sides"][OURS]["median"] > 0, row["errors"]
     assert "ops " in proc.stdout and "us/op" in proc.stdout
+
+
+def test_convs_grid_rows_and_quick_subset():
+    from benchmarks.workloads import cases_for, convs
+    full = [c.workload for c in cases_for("convs", "cpu", Config())]
+    assert full == list(WORKLOADS["convs"])
+    quick = [c.workload for c in cases_for("convs", "cpu", Config(quick=True))]
+    assert quick == [n for n in full if n in convs.QUICK_LAYERS + convs.QUICK_NETS]
+    assert convs.conv_flop(1, 1, 1, 3, 3, 1, 1, 1) == 3 * 2.0 * 9 * 9   # 3x3 output, 9 taps each
+
+
+def test_convs_layer_side_records_extra_memory():
+    pytest.importorskip("torch")
+    from benchmarks.workloads import convs
+    side = convs._layer_ours("cpu", (2, 4, 4, 8, 3, 1, 1, 1))
+    assert side.details["peak_extra_bytes"] > 0

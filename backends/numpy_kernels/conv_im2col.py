@@ -1,0 +1,118 @@
+"""The general convolution (any kernel, stride, padding, dilation, groups) by im2col on NCHW arrays.
+
+Each chunk of the batch gets its column matrix (samples, groups, C_in/groups * kH * kW, Ho * Wo) in
+one strided copy from the (zero-padded) NCHW input; every sample's product with the weights then
+lands in NCHW order by itself, so neither the input nor the output is ever transposed. The chunks
+keep the column matrix under the caller's workspace cap.
+
+Small images would make those per-sample products too small for BLAS to run at speed, so below
+WIDE_MAX_FLOP multiply-adds per sample the chunk's columns sit side by side instead, (groups,
+C_in/groups * kH * kW, samples * Ho * Wo): one product per group, at the price of one transposing
+copy of the (much smaller) output or output gradient.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..array_kernels.conv import batch_chunks, grouped_matmul, weight_rows
+
+#: per-sample products below this many multiply-adds (per group) are batched into one wide product
+WIDE_MAX_FLOP = 2 ** 21
+
+
+def _padded(x, padding):
+    """x with a zero border of `padding` (x itself when there is none)."""
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    n, c, h, w = x.shape
+    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), x.dtype)
+    out[:, :, ph:ph + h, pw:pw + w] = x
+    return out
+
+
+def _columns(xpad, k, out_hw, stride, dilation, groups, wide=False):
+    """The column matrix of a padded input, rows ordered (c, i, j): (N, groups, C_in/groups * kH * kW, Ho * Wo),
+    or with `wide` (groups, C_in/groups * kH * kW, N * Ho * Wo)."""
+    n, c = xpad.shape[:2]
+    sn, sc, sh, sw = xpad.strides
+    cg = c // groups
+    shape = (n, groups, cg, k[0], k[1]) + tuple(out_hw)
+    strides = (sn, sc * cg, sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1])
+    order = (1, 2, 3, 4, 0, 5, 6) if wide else tuple(range(7))
+    windows = as_strided(xpad, [shape[a] for a in order], [strides[a] for a in order], writeable=False)
+    col = np.empty(windows.shape, xpad.dtype)
+    np.copyto(col, windows)
+    if wide:
+        return col.reshape(groups, cg * k[0] * k[1], n * out_hw[0] * out_hw[1])
+    return col.reshape(n, groups, cg * k[0] * k[1], out_hw[0] * out_hw[1])
+
+
+def is_wide(w_shape, out_hw, groups):
+    """True when one sample's product is too small for BLAS and the batch goes into one wide product."""
+    return w_shape[0] // groups * w_shape[1] * w_shape[2] * w_shape[3] * out_hw[0] * out_hw[1] < WIDE_MAX_FLOP
+
+
+def bytes_per_sample(x_shape, w_shape, out_hw, padding, itemsize):
+    """Extra memory one sample costs: its column matrix (or column gradient) and padded input."""
+    c, h, w = x_shape[1:]
+    return itemsize * (c * w_shape[2] * w_shape[3] * out_hw[0] * out_hw[1]
+                       + c * (h + 2 * padding[0]) * (w + 2 * padding[1]))
+
+
+def conv2d(x, w, out_hw, stride, padding, dilation, groups, cap):
+    """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
+    n, co = x.shape[0], w.shape[0]
+    y = np.empty((n, groups, co // groups, out_hw[0] * out_hw[1]), x.dtype)
+    rows = weight_rows(w, groups)
+    wide = is_wide(w.shape, out_hw, groups)
+    for part in batch_chunks(n, bytes_per_sample(x.shape, w.shape, out_hw, padding, x.itemsize), cap):
+        col = _columns(_padded(x[part], padding), w.shape[2:], out_hw, stride, dilation, groups, wide)
+        if wide:
+            products = grouped_matmul(np, rows, col)           # (groups, C_out / groups, samples * Ho * Wo)
+            y[part] = products.reshape(groups, co // groups, -1, y.shape[3]).transpose(2, 0, 1, 3)
+        else:
+            np.matmul(rows, col, out=y[part])
+    return y.reshape(n, co, *out_hw)
+
+
+def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
+    """Gradient of conv2d with respect to its weight, shape `w_shape`."""
+    n, co, ho, wo = gy.shape
+    gw = np.zeros((groups, co // groups, w_shape[1] * w_shape[2] * w_shape[3]), gy.dtype)
+    gy_rows = gy.reshape(n, groups, co // groups, ho * wo)
+    wide = is_wide(w_shape, (ho, wo), groups)
+    for part in batch_chunks(n, bytes_per_sample(x.shape, w_shape, (ho, wo), padding, x.itemsize), cap):
+        col = _columns(_padded(x[part], padding), w_shape[2:], (ho, wo), stride, dilation, groups, wide)
+        if wide:
+            rows = np.ascontiguousarray(gy_rows[part].transpose(1, 2, 0, 3)).reshape(groups, co // groups, -1)
+            gw += grouped_matmul(np, rows, col.transpose(0, 2, 1))
+        else:
+            gw += np.matmul(gy_rows[part], col.transpose(0, 1, 3, 2)).sum(axis=0)
+    return gw.reshape(w_shape)
+
+
+def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap):
+    """Gradient of conv2d with respect to its input, shape `x_shape`: column gradients summed back (col2im)."""
+    n, c, h, wd = x_shape
+    _, co, ho, wo = gy.shape
+    kh, kw = w.shape[2:]
+    ph, pw = padding
+    sh, sw = stride
+    dh, dw = dilation
+    rows_t = weight_rows(w, groups).transpose(0, 2, 1)          # (groups, Cg * kH * kW, C_out / groups)
+    gy_rows = gy.reshape(n, groups, co // groups, ho * wo)
+    gx = np.empty(tuple(x_shape), gy.dtype)
+    wide = is_wide(w.shape, (ho, wo), groups)
+    for part in batch_chunks(n, bytes_per_sample(x_shape, w.shape, (ho, wo), padding, gy.itemsize), cap):
+        if wide:
+            rows = np.ascontiguousarray(gy_rows[part].transpose(1, 2, 0, 3)).reshape(groups, co // groups, -1)
+            gcol = grouped_matmul(np, rows_t, rows).reshape(c, kh, kw, -1, ho, wo).transpose(3, 0, 1, 2, 4, 5)
+        else:
+            gcol = np.matmul(rows_t, gy_rows[part]).reshape(-1, c, kh, kw, ho, wo)
+        padded = np.zeros((gcol.shape[0], c, h + 2 * ph, wd + 2 * pw), gy.dtype)
+        for i in range(kh):
+            r = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
+            for j in range(kw):
+                padded[:, :, r, j * dw:j * dw + (wo - 1) * sw + 1:sw] += gcol[:, :, i, j]
+        gx[part] = padded[:, :, ph:ph + h, pw:pw + wd]
+    return gx

@@ -1,0 +1,123 @@
+"""Every CPU convolution algorithm (pointwise, depthwise, Winograd, im2col), forced one at a time, against
+PyTorch in float64: forward and both gradients, on odd sizes (H, W not multiples of the Winograd tile,
+padding 0/1/2, batch 1, channel counts 1 and 3, strides, dilations, groups), plus the float32 error
+bound of Winograd, the batch chunking under a small workspace cap, and the per-shape choice."""
+import numpy as np
+import pytest
+
+from backends.array_kernels.conv import batch_chunks
+from backends.numpy_kernels import conv, conv_choice
+
+# (x shape, w shape, stride, padding, dilation, groups)
+CASES = [
+    ((2, 3, 7, 9), (5, 3, 3, 3), 1, 1, 1, 1),
+    ((1, 1, 5, 6), (1, 1, 3, 3), 1, 0, 1, 1),
+    ((3, 4, 8, 5), (2, 4, 3, 3), 1, 2, 1, 1),
+    ((2, 16, 9, 9), (16, 16, 3, 3), 1, 1, 1, 1),
+    ((2, 4, 9, 8), (6, 2, 3, 3), 2, 1, 1, 2),
+    ((1, 8, 6, 7), (8, 1, 3, 3), 1, 1, 1, 8),
+    ((3, 6, 8, 8), (6, 1, 3, 3), 2, 2, 2, 6),
+    ((2, 3, 5, 5), (3, 1, 5, 5), 1, 2, 1, 3),
+    ((2, 8, 7, 7), (4, 8, 1, 1), 2, 0, 1, 1),
+    ((2, 8, 7, 6), (4, 8, 1, 1), 1, 0, 1, 1),
+    ((2, 4, 6, 6), (4, 2, 1, 1), 1, 0, 1, 2),
+    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2, 2, 1),
+    ((2, 3, 12, 12), (4, 3, 3, 3), 2, 0, 1, 1),
+    ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3, 1, 1),   # padding 3: Winograd forward only
+]
+
+
+@pytest.fixture
+def mode():
+    """Set the algorithm mode for one test; the heuristic comes back afterwards."""
+    previous = []
+
+    def set_mode(name):
+        previous.append(conv_choice.set_mode(name))
+    yield set_mode
+    if previous:
+        conv_choice.set_mode(previous[0])
+
+
+def _torch_reference(x, w, gy, stride, padding, dilation, groups):
+    torch = pytest.importorskip("torch")
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
+    if gy is None:
+        return y.detach().numpy()
+    y.backward(torch.tensor(gy, dtype=torch.float64))
+    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+
+def _ours(x, w, gy, stride, padding, dilation, groups):
+    s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
+    return (conv.conv2d(x, w, s, p, d, groups), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups))
+
+
+@pytest.mark.parametrize("algorithm", conv_choice.ALGORITHMS + ("measure",))
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
+def test_algorithm_matches_torch(mode, algorithm, case):
+    x_shape, w_shape, stride, padding, dilation, groups = case
+    mode(algorithm)
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    y_ref = _torch_reference(x, w, None, stride, padding, dilation, groups)
+    gy = rng.standard_normal(y_ref.shape)
+    for ours, ref in zip(_ours(x, w, gy, stride, padding, dilation, groups),
+                         _torch_reference(x, w, gy, stride, padding, dilation, groups)):
+        assert ours.shape == ref.shape and ours.dtype == np.float64
+        np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("algorithm", conv_choice.ALGORITHMS)
+@pytest.mark.parametrize("case", CASES[:6], ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
+def test_float32_error_bound(mode, algorithm, case):
+    """float32 results within 1e-6 of the largest magnitude (the oracle tests' tolerance is 2e-5)."""
+    x_shape, w_shape, stride, padding, dilation, groups = case
+    mode(algorithm)
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape)
+    refs = _torch_reference(x, w, gy, stride, padding, dilation, groups)
+    f32 = [a.astype(np.float32) for a in (x, w, gy)]
+    for ours, ref in zip(_ours(*f32, stride, padding, dilation, groups), refs):
+        assert ours.dtype == np.float32
+        assert np.abs(ours - ref).max() <= 1e-6 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("algorithm", ("winograd", "im2col"))
+def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, mode, algorithm):
+    mode(algorithm)
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((5, 16, 9, 7)), rng.standard_normal((16, 16, 3, 3))
+    gy = rng.standard_normal((5, 16, 9, 7))
+    whole = _ours(x, w, gy, 1, 1, 1, 1)
+    monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", 1)   # one sample per chunk
+    monkeypatch.setattr(conv_choice, "DEPTHWISE_CHUNK_BYTES", 1)
+    for a, b in zip(whole, _ours(x, w, gy, 1, 1, 1, 1)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_batch_chunks_cover_the_batch_within_the_cap():
+    assert batch_chunks(10, 100, 350) == [slice(0, 3), slice(3, 6), slice(6, 9), slice(9, 10)]
+    assert batch_chunks(4, 1000, 10) == [slice(i, i + 1) for i in range(4)]
+    assert batch_chunks(4, 1, 10 ** 9) == [slice(0, 4)]
+
+
+def test_heuristic_picks():
+    pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward": conv_choice.heuristic(
+        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4)
+    assert pick((8, 64, 28, 28), (64, 64, 3, 3)) == "winograd"
+    assert pick((256, 3, 32, 32), (64, 3, 3, 3)) == "im2col"            # too few channels for Winograd
+    assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col_chwn"         # a small column matrix
+    assert pick((64, 64, 28, 28), (64, 64, 3, 3), s=(2, 2)) == "im2col"
+    assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
+    assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
+    assert pick((32, 64, 28, 28), (64, 64, 3, 3), p=(3, 3), direction="grad_input") == "im2col"
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="heuristic, measure"):
+        conv_choice.set_mode("fft")
