@@ -1,9 +1,14 @@
-"""Test configuration: the device fixture every device-dependent test is parametrized with.
+"""Test configuration: the device fixture every device-dependent test is parametrized with, and the
+PyTorch oracle's enforcement.
 
 By default tests run on every device that works here (`backends.available()`). Set
 DEEPGRAD_TEST_DEVICES=cpu,numba (a comma list) to choose; DEEPGRAD_DEVICE=cuda runs them on that device.
+
+PyTorch is optional: without it the oracle tests skip. DEEPGRAD_REQUIRE_ORACLE=1 (set by .ci/run) makes a
+missing torch an error at session start, and any test skipped for want of torch a failure.
 """
 import os
+import re
 import sys
 
 import pytest
@@ -26,6 +31,40 @@ def _test_devices():
 
 
 DEVICES = _test_devices()
+REQUIRE_ORACLE = os.environ.get("DEEPGRAD_REQUIRE_ORACLE", "") not in ("", "0")
+_MISSING_TORCH = re.compile(r"could not import 'torch'|No module named 'torch'|import of torch halted")
+
+
+def pytest_sessionstart(session):
+    if not REQUIRE_ORACLE:
+        return
+    try:
+        import torch  # noqa: F401
+    except ImportError as err:
+        raise pytest.UsageError(f"DEEPGRAD_REQUIRE_ORACLE=1 but PyTorch, the tests' oracle, cannot be imported "
+                                f"({err}); install it (pip install torch) or unset the variable") from None
+
+
+def _skipped_for_torch(report):
+    return report.skipped and _MISSING_TORCH.search(str(report.longrepr)) is not None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ORACLE and _skipped_for_torch(report):
+        report.outcome = "failed"
+        report.longrepr = f"skipped for a missing torch under DEEPGRAD_REQUIRE_ORACLE=1: {report.longrepr}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ORACLE and _skipped_for_torch(report):
+        report.outcome = "failed"
+        report.longrepr = f"module skipped for a missing torch under DEEPGRAD_REQUIRE_ORACLE=1: {report.longrepr}"
 
 
 @pytest.fixture(params=DEVICES)

@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand, torch
 
-torch = pytest.importorskip("torch")
 
 SHAPES = [(), (4,), (2, 3), (0, 3)]
 TOL = {np.float32: dict(atol=1e-5, rtol=1e-4), np.float64: dict(atol=1e-10, rtol=1e-8)}

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import rand
+from tests.helpers import rand, torch
 
-torch = pytest.importorskip("torch")
 
 
 def _leaf(array, device):

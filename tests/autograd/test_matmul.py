@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand, torch
 
-torch = pytest.importorskip("torch")
 
 SHAPES = [
     ((3,), (3,)),              # dot product -> 0-d

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from tests.helpers import torch
 
-torch = pytest.importorskip("torch")
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand, require_torch
 
 A = (3, 4)
 B = (2, 3, 4)
@@ -133,7 +133,7 @@ def _theirs(ours, theirs):
     if theirs is None:
         return ours          # the same code is PyTorch code
     if isinstance(theirs, str):
-        import torch
+        torch = require_torch()
 
         def run(*ts):   # the PyTorch expression, with the inputs named x and y (IDX: gather's index)
             names = dict(zip("xy", ts), torch=torch, IDX=torch.tensor([[2, 0, 1]], dtype=torch.int64))

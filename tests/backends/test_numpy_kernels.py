@@ -8,8 +8,8 @@ import pytest
 from backends.base import ACTIVATIONS
 from backends.numpy_backend import NumpyBackend
 from backends.numpy_kernels import activation, conv, cross_entropy, pool, rnn, scatter
+from tests.helpers import torch
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 NP = NumpyBackend()

@@ -4,8 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
-
-torch = pytest.importorskip("torch")
+from tests.helpers import torch
 
 SHAPES = [(3, 4), (5,), (2, 1, 3)]
 

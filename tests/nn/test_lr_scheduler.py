@@ -5,8 +5,8 @@ import pytest
 import autograd as ag
 import nn
 from nn.optim import lr_scheduler
+from tests.helpers import torch
 
-torch = pytest.importorskip("torch")
 tsched = torch.optim.lr_scheduler
 
 LRS = (0.1, 0.03)

@@ -5,9 +5,8 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand, torch
 
-torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 SHAPES = [(6, 3), (4, 3, 5), (2, 3, 4, 5)]

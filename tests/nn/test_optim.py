@@ -4,8 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
-
-torch = pytest.importorskip("torch")
+from tests.helpers import torch
 
 _rng = np.random.default_rng(7)
 X = _rng.standard_normal((12, 3))

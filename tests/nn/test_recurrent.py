@@ -7,9 +7,8 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.helpers import check_gradcheck, rand
+from tests.helpers import check_gradcheck, rand, torch
 
-torch = pytest.importorskip("torch")
 
 T, B, I, H = 4, 3, 5, 4
 KINDS = {
