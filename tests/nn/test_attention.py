@@ -6,7 +6,7 @@ import autograd as ag
 import nn
 import nn.functional as F
 from autograd.ops import attention as attention_op
-from tests.helpers import check_against_torch, check_gradcheck, rand
+from tests.helpers import check_against_torch, check_gradcheck, rand, require_torch
 
 # PyTorch's own note when bool and float masks are mixed is not about deepgrad
 pytestmark = pytest.mark.filterwarnings("ignore:.*mismatched key_padding_mask.*:UserWarning")
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*mismatched key_padding_mask.*:
 
 def _sdpa_pair(**kwargs):
     """(ours, theirs) taking (q, k, v[, mask]) and passing the mask as attn_mask."""
-    import torch
+    torch = require_torch()
 
     def ours(q, k, v, m=None):
         return F.scaled_dot_product_attention(q, k, v, attn_mask=m, **kwargs)
@@ -188,7 +188,7 @@ E, H, L, S, N = 8, 2, 5, 6, 3
 
 def _mha_pair(**kwargs):
     """(ours, theirs): the same MultiheadAttention, ours loaded from torch's float64 state_dict."""
-    import torch
+    torch = require_torch()
     torch.manual_seed(0)
     theirs = torch.nn.MultiheadAttention(E, H, **kwargs).double()
     ours = nn.MultiheadAttention(E, H, **kwargs)
@@ -198,7 +198,7 @@ def _mha_pair(**kwargs):
 
 def _compare_mha(ours, theirs, inputs, masks=None, self_attention=False, **kwargs):
     """Forward both on the same inputs, backward the same cotangents; compare outputs, weights and every gradient."""
-    import torch
+    torch = require_torch()
     masks = masks or {}
     if self_attention:
         inputs = [inputs[0]]

@@ -5,7 +5,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.helpers import rand
+from tests.helpers import rand, require_torch
 
 D, HEADS, FF, S, T, N = 16, 4, 32, 7, 5, 3
 # PyTorch's own notes (its nested-tensor fast path, bool and float masks mixed) are not about deepgrad
@@ -18,7 +18,7 @@ def _causal(n):
 
 def _pair(build):
     """(ours, theirs): `build(nn_module)` in deepgrad and in PyTorch (float64), ours loaded from theirs."""
-    import torch
+    torch = require_torch()
     torch.manual_seed(0)
     theirs = build(torch.nn).double()
     ours = build(nn)
@@ -29,7 +29,7 @@ def _pair(build):
 
 def _compare(ours, theirs, inputs, masks=None, **kwargs):
     """Same inputs and cotangent through both; compare output, input gradients and every parameter gradient."""
-    import torch
+    torch = require_torch()
     masks = masks or {}
     ins_o = [ag.tensor(a, requires_grad=True) for a in inputs]
     ins_t = [torch.tensor(a, requires_grad=True) for a in inputs]
