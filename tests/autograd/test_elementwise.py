@@ -186,6 +186,7 @@ def test_where_with_a_python_number_branch(device):
     x = rand((3,))
     check_against_torch(lambda t: ag.where(cond, t, 0.0), lambda t: torch.where(torch.tensor(cond), t, 0.0),
                         [x], device=device)
+    check_gradcheck(lambda t: ag.where(cond, t, 0.0), [x], device=device)
     assert ag.where(cond, ag.tensor(x.astype(np.float32), device=device), 0.0).dtype == np.float32
 
 

@@ -72,6 +72,8 @@ def test_index_with_an_integer_tensor_and_a_bool_tensor(device):
                         device=device)
     check_against_torch(lambda t: t[ag.tensor(mask, device=t.device)] * 2, lambda t: t[torch.from_numpy(mask)] * 2,
                         [x], device=device)
+    check_gradcheck(lambda t: t[ag.tensor(idx, device=t.device)], [x], device=device)
+    check_gradcheck(lambda t: t[ag.tensor(mask, device=t.device)] * 2, [x], device=device)
 
 
 @pytest.mark.parametrize("index,match", [

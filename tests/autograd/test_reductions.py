@@ -135,6 +135,7 @@ def test_max_min_share_the_gradient_among_ties_as_torch(device, name, ours, thei
 def test_prod_gradient_is_exact_with_zeros(device, values, axis):
     check_against_torch(lambda t: ag.prod(t, axis=axis), lambda t: _torch_prod(t, axis, False),
                         [np.array(values)], device=device)
+    check_gradcheck(lambda t: ag.prod(t, axis=axis), [np.array(values)], device=device)
 
 
 def test_logsumexp_does_not_overflow(device):

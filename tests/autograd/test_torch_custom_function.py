@@ -66,6 +66,8 @@ def test_two_inputs_two_outputs_and_a_number(device):
     theirs = _classes(torch)[2]
     check_against_torch(lambda x, w: OURS[2].apply(x, w, 1.5), lambda x, w: theirs.apply(x, w, 1.5),
                         [rand((2, 3), seed=1), rand((2, 3), seed=2)], device=device)
+    check_gradcheck(lambda x, w: OURS[2].apply(x, w, 1.5), [rand((2, 3), seed=3), rand((2, 3), seed=4)],
+                    device=device)
 
 
 def test_forward_sees_tensors_without_a_graph_and_higher_order_works(device):

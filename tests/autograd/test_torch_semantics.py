@@ -173,6 +173,7 @@ def _float_outputs(out):
 ], ids=str)
 def test_empty_and_zero_d_shapes_match_torch(device, shape, call):
     check_against_torch(call, call, [rand(shape, seed=1)], device=device)
+    check_gradcheck(lambda x: _float_outputs(call(x)), [rand(shape, seed=2)], device=device)
 
 
 def test_split_and_transpose_follow_pytorch_where_numpy_differs(device):

@@ -25,6 +25,8 @@ def test_conv2d_matches_torch(device, kwargs):
     x, w, b = rand((2, 4, 7, 6), seed=1), rand((8, 4 // kwargs.get("groups", 1), 3, 2), seed=2), rand((8,), seed=3)
     check_against_torch(lambda x, w, b: F.conv2d(x, w, b, **kwargs), lambda x, w, b: TF.conv2d(x, w, b, **kwargs),
                         [x, w, b], device=device, atol=1e-10, rtol=1e-10)
+    small = [rand((1, 4, 5, 4), seed=4), rand((4, 4 // kwargs.get("groups", 1), 3, 2), seed=5), rand((4,), seed=6)]
+    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), small, device=device)
 
 
 def test_conv2d_float32_and_unbatched(device):
@@ -41,6 +43,8 @@ def test_conv1d_matches_torch(device, kwargs):
                         [x, w, b], device=device, atol=1e-10, rtol=1e-10)
     check_against_torch(lambda x, w, b: F.conv1d(x[0], w, b, **kwargs),
                         lambda x, w, b: TF.conv1d(x[0], w, b, **kwargs), [x, w, b], device=device, atol=1e-10)
+    small = [rand((1, 4, 7), seed=4), rand((2, 4 // kwargs.get("groups", 1), 4), seed=5), rand((2,), seed=6)]
+    check_gradcheck(lambda x, w, b: F.conv1d(x, w, b, **kwargs), small, device=device)
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -58,6 +62,7 @@ def test_conv_transpose2d_matches_torch(device, kwargs):
     check_against_torch(lambda x, w, b: F.conv_transpose2d(x[1], w, b, **kwargs),
                         lambda x, w, b: TF.conv_transpose2d(x[1], w, b, **kwargs), [x, w, b], device=device,
                         atol=1e-10, rtol=1e-10)
+    check_gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, **kwargs), [x[:1, :, :3, :3], w, b], device=device)
 
 
 def test_conv_gradcheck(device):

@@ -62,6 +62,8 @@ def test_pixel_shuffle_matches_torch(device, shape, r):
     check_against_torch(nn.PixelShuffle(r), torch.nn.PixelShuffle(r), [rand(shape, seed=1)], device=device)
     back = tuple(shape[:-3]) + (shape[-3] // (r * r), shape[-2] * r, shape[-1] * r)
     check_against_torch(nn.PixelUnshuffle(r), torch.nn.PixelUnshuffle(r), [rand(back, seed=2)], device=device)
+    check_gradcheck(lambda x: F.pixel_shuffle(x, r), [rand(shape, seed=4)], device=device)
+    check_gradcheck(lambda x: F.pixel_unshuffle(x, r), [rand(back, seed=5)], device=device)
     x = ag.tensor(rand(shape, seed=3), device=device)
     np.testing.assert_array_equal(F.pixel_unshuffle(F.pixel_shuffle(x, r), r).numpy(), x.numpy())
 
@@ -171,6 +173,7 @@ def test_instance_norm_defaults_gradcheck_and_errors(device):
 def test_unflatten_matches_torch(device, dim, sizes, shape):
     torch = pytest.importorskip("torch")
     check_against_torch(nn.Unflatten(dim, sizes), torch.nn.Unflatten(dim, sizes), [rand(shape)], device=device)
+    check_gradcheck(nn.Unflatten(dim, sizes), [rand(shape, seed=1)], device=device)
     assert repr(nn.Unflatten(dim, sizes)) == repr(torch.nn.Unflatten(dim, sizes))
     with pytest.raises(ValueError, match="cannot split dimension"):
         nn.Unflatten(dim, (5, 7))(ag.tensor(rand(shape), device=device))

@@ -60,6 +60,22 @@ def test_pooling_float32(device):
                         device=device, atol=1e-6)
 
 
+POOL_CONFIGS = ([(F.max_pool2d, kw) for kw in MAX2D] + [(F.avg_pool2d, kw) for kw in AVG2D]
+                + [(f, kw) for f in (F.max_pool1d, F.avg_pool1d) for kw in POOL1D])
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "unbatched"])
+@pytest.mark.parametrize("pool,kwargs", POOL_CONFIGS, ids=[f"{f.__name__}-{kw}" for f, kw in POOL_CONFIGS])
+def test_every_pooling_configuration_gradcheck(device, pool, kwargs, batched):
+    shape = (1, 2, 7, 8) if pool.__name__.endswith("2d") else (2, 2, 11)
+    check_gradcheck(lambda x: pool(x if batched else x[0], **kwargs), [rand(shape, seed=4)], device=device)
+
+
+@pytest.mark.parametrize("size", [1, (3, 4), (4, 8), (5, 3), (7, None), (10, 11)])
+def test_adaptive_avg_pool2d_gradcheck(device, size):
+    check_gradcheck(lambda x: F.adaptive_avg_pool2d(x, size), [rand((2, 8, 8), seed=5)], device=device)
+
+
 def test_pooling_gradcheck(device):
     x = rand((1, 2, 5, 5), seed=3)
     check_gradcheck(lambda x: F.max_pool2d(x, 2, 1, ceil_mode=True), [x], device=device)
