@@ -287,6 +287,8 @@ def _promote_slow(a, b):
     if isinstance(other, np.generic):
         other = other.item()  # NumPy scalars act as Python numbers: t / np.sqrt(d) must not widen float32
     if isinstance(other, (int, float, bool)):
+        if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
+            other = int(other) if isinstance(other, int) else float(other)
         if isinstance(other, float) and t._data.dtype.kind != "f":
             t = t.astype(np.float32)
     elif not isinstance(other, Tensor):
