@@ -6,7 +6,10 @@ computed, and does the hidden-state product, the bias and the gate arithmetic it
 sequence op computes the input part of every step in one matrix product before its loop, and in
 backward gathers every step's gate gradients so that the weight gradients are again one matrix
 product each (PyTorch/cuDNN do the same); per step it costs one hidden matmul and one cell kernel
-each way, and no graph bookkeeping. Gate order is PyTorch's: LSTM i, f, g, o; GRU r, z, n.
+each way, and no graph bookkeeping. A backend that offers whole-sequence kernels
+(`recurrence_forward` / `recurrence_backward`, see backends.base) runs that time loop instead, inside
+one compiled kernel; the Python loop here is the fallback. Gate order is PyTorch's: LSTM i, f, g, o;
+GRU r, z, n.
 """
 from ..function import Function
 
@@ -110,17 +113,16 @@ class Recurrence(Function):
         need = ctx.needs_input_grad
         steps, batch, size = x.shape
         hidden = w_hh.shape[1]
+        h_prev = None
+        if need[4] or not ctx.whole_sequence:
+            h_prev = _starts(xp, ys, h0, ctx.reverse)
         if ctx.whole_sequence:
             g_x, g_hid, gh, gc = device.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh,
                                                             ctx.reverse)
         else:
-            g_x, g_hid, gh, gc = _loop_backward(xp, device, mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh,
+            c_prev = _starts(xp, cs, c0, ctx.reverse) if mode == "lstm" else None
+            g_x, g_hid, gh, gc = _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, cache, w_hh,
                                                 ctx.reverse)
-        if need[4]:
-            # the state each step started from: h0 then the outputs, in the direction of travel
-            h_start = xp.zeros((1, batch, hidden), ys.dtype) if h0 is None else h0[None]
-            h_prev = (xp.concatenate((ys[1:], h_start)) if ctx.reverse
-                      else xp.concatenate((h_start, ys[:-1])))
         g_x2 = g_x.reshape(steps * batch, -1)
         g_hid2 = g_hid.reshape(steps * batch, -1)
         g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
@@ -154,23 +156,20 @@ def _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse):
     return ys, cs, caches
 
 
-def _loop_backward(xp, device, mode, gy, gh_n, gc_n, ys, cs, h0, c0, caches, w_hh, reverse):
-    """Backward of _loop_forward -> (g_x, g_hid, g_h0, g_c0), as Backend.recurrence_backward."""
-    steps, batch, hidden = ys.shape
-    if h0 is None:
-        h0 = xp.zeros((batch, hidden), ys.dtype)
-    if mode == "lstm" and c0 is None:
-        c0 = xp.zeros((batch, hidden), ys.dtype)
-    # the state each step started from: h0 then the outputs, in the direction of travel
-    if reverse:
-        h_prev = xp.concatenate((ys[1:], h0[None]))
-        c_prev = xp.concatenate((cs[1:], c0[None])) if mode == "lstm" else None
-        order = range(steps)
-    else:
-        h_prev = xp.concatenate((h0[None], ys[:-1]))
-        c_prev = xp.concatenate((c0[None], cs[:-1])) if mode == "lstm" else None
-        order = range(steps - 1, -1, -1)
-    g_x = xp.empty((steps, batch, WIDTH[mode] * hidden), ys.dtype)
+def _starts(xp, states, first, reverse):
+    """The state each step started from (T, B, H): `first` (zeros for None), then `states` (the states
+    after each step, in time order), in the direction of travel."""
+    first = xp.zeros((1,) + states.shape[1:], states.dtype) if first is None else first[None]
+    return xp.concatenate((states[1:], first)) if reverse else xp.concatenate((first, states[:-1]))
+
+
+def _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, caches, w_hh, reverse):
+    """Backward of _loop_forward -> (g_x, g_hid, g_h0, g_c0), as Backend.recurrence_backward, given the
+    states every step started from."""
+    xp = device.xp
+    steps, batch, hidden = h_prev.shape
+    order = range(steps) if reverse else range(steps - 1, -1, -1)
+    g_x = xp.empty((steps, batch, WIDTH[mode] * hidden), h_prev.dtype)
     g_hid = xp.empty_like(g_x) if mode == "gru" else g_x
     gh, gc = gh_n, gc_n
     for t in order:
