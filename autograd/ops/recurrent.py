@@ -84,7 +84,6 @@ class Recurrence(Function):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
         xp, device = ctx.xp, ctx.device
         steps, batch, size = x.shape
-        hidden = w_hh.shape[1]
         gx = x.reshape(steps * batch, size) @ w_ih.T
         if b_ih is not None:
             gx += b_ih

@@ -7,6 +7,9 @@ The caller has already added the input part of every step's pre-activations, `gx
 (T, B, W*H) (plus b_hh outside GRU); the weight gradients stay with the caller too, as one matrix
 product each over the gate gradients that the backward kernels gather for all steps.
 
+Each step's hidden-state product goes through BLAS from inside the kernel: NumPy's own sgemm/dgemm
+(blas.py) passed in as `gemm`, or np.dot (SciPy's BLAS) when that is None.
+
 Caches (only read here): LSTM keeps (T, B, 5H) = the activated gates i, f, g, o and tanh(c) of every
 step, and its cell states (T, B, H); GRU keeps (T, B, 4H) = r, z, n and the hidden part of n's
 pre-activation; RNN needs only its outputs. `reverse` runs from the last step to the first; outputs
@@ -15,26 +18,46 @@ stay in time order.
 import importlib.util
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from . import jit
+from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
 from .vecmath import vsigmoid, vtanh
 
-#: Numba's np.dot calls the BLAS that SciPy exports: without SciPy these kernels are not offered (a
-#: look-up, not an import: importing scipy.linalg costs about 0.1 s, at the first compile instead)
-HAS_BLAS = importlib.util.find_spec("scipy") is not None
+#: Numba's np.dot calls the BLAS that SciPy exports (a look-up, not an import: importing scipy.linalg
+#: costs about 0.1 s, paid at the first compile instead)
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 #: kernel code of each Elman nonlinearity
 RNN_CODES = {"rnn_tanh": 0, "rnn_relu": 1}
 
 
-# The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM, through
-# BLAS: measured 1.2-1.4x faster in float32 and 1.6-2x in float64 than plain compiled loops (and
-# faster than 4-row and 64-column register-tiled variants of them, which LLVM keeps in memory).
-@jit.kernel
-def matmul_into(a, b, out):
-    """out = a @ b for C-contiguous 2-D arrays."""
-    np.dot(a, b, out)
+# The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM, goes
+# through BLAS: NumPy's own where blas.py finds it, else np.dot (SciPy's). Measured against plain
+# compiled loops (and 4-row and 64-column register-tiled variants of them, which LLVM keeps in
+# memory), BLAS was 1.2-1.8x faster in float32 and 1.6-2x in float64.
+def matmul_into(gemm, a, b, out):
+    """out = a @ b for C-contiguous 2-D arrays, through `gemm` (a blas.NUMPY_GEMM function) or np.dot for None."""
+    if gemm is None:
+        np.dot(a, b, out)
+    else:
+        gemm(ROW_MAJOR, NO_TRANSPOSE, NO_TRANSPOSE, a.shape[0], b.shape[1], a.shape[1], 1.0, a.ctypes,
+             a.shape[1], b.ctypes, b.shape[1], 0.0, out.ctypes, out.shape[1])
+
+
+@overload(matmul_into, jit_options={"cache": True})
+def _matmul_into_compiled(gemm, a, b, out):
+    if isinstance(gemm, types.NoneType):
+        def through_numba(gemm, a, b, out):
+            np.dot(a, b, out)
+        return through_numba
+
+    def through_gemm(gemm, a, b, out):
+        gemm(ROW_MAJOR, NO_TRANSPOSE, NO_TRANSPOSE, a.shape[0], b.shape[1], a.shape[1], 1.0, a.ctypes,
+             a.shape[1], b.ctypes, b.shape[1], 0.0, out.ctypes, out.shape[1])
+    return through_gemm
 
 
 @jit.kernel
@@ -44,13 +67,13 @@ def _first(t, steps, reverse):
 
 
 @jit.kernel
-def _lstm_forward(gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
+def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
     steps, batch = gx.shape[0], gx.shape[1]
     hidden = h0.shape[1]
     h, c = h0, c0
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        matmul_into(h, w_hh_t, pre)
+        matmul_into(gemm, h, w_hh_t, pre)
         g, a, c_new, h_new = gx[t], acts[t], cs[t], ys[t]
         for b in range(batch):   # one array written per loop, as rnn._lstm (it vectorises so)
             for k in range(2 * hidden):
@@ -69,7 +92,7 @@ def _lstm_forward(gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
 
 
 @jit.kernel
-def _lstm_backward(acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one):
+def _lstm_backward(gemm, acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one):
     # gh, gc: the gradients reaching the state after the step, (B, H), overwritten in turn with those
     # of the state before it; dh: scratch
     steps, batch = acts.shape[0], acts.shape[1]
@@ -99,17 +122,17 @@ def _lstm_backward(acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one):
                 g[b, 2 * hidden + k] = gc[b, k] * a[b, k] * (one - gg * gg)
             for k in range(hidden):
                 gc[b, k] *= a[b, hidden + k]
-        matmul_into(g, w_hh, gh)
+        matmul_into(gemm, g, w_hh, gh)
 
 
 @jit.kernel
-def _gru_forward(gx, h0, w_hh_t, b_hh, ys, cache, hp, reverse, one):
+def _gru_forward(gemm, gx, h0, w_hh_t, b_hh, ys, cache, hp, reverse, one):
     steps, batch = gx.shape[0], gx.shape[1]
     hidden = h0.shape[1]
     h = h0
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        matmul_into(h, w_hh_t, hp)
+        matmul_into(gemm, h, w_hh_t, hp)
         g, cc, h_new = gx[t], cache[t], ys[t]
         for b in range(batch):
             for k in range(3 * hidden):
@@ -128,7 +151,7 @@ def _gru_forward(gx, h0, w_hh_t, b_hh, ys, cache, hp, reverse, one):
 
 
 @jit.kernel
-def _gru_backward(cache, ys, h0, gy, w_hh, g_x, g_hid, gh, dh, reverse, one):
+def _gru_backward(gemm, cache, ys, h0, gy, w_hh, g_x, g_hid, gh, dh, reverse, one):
     steps, batch = cache.shape[0], cache.shape[1]
     hidden = h0.shape[1]
     for s in range(steps):
@@ -155,21 +178,21 @@ def _gru_backward(cache, ys, h0, gy, w_hh, g_x, g_hid, gh, dh, reverse, one):
                 gh_t[b, 2 * hidden + k] = dn * r
             for k in range(hidden):   # the part of h_prev's gradient that skips the product
                 dh[b, k] = dh[b, k] * cc[b, hidden + k]
-        matmul_into(gh_t, w_hh, gh)
+        matmul_into(gemm, gh_t, w_hh, gh)
         for b in range(batch):
             for k in range(hidden):
                 gh[b, k] += dh[b, k]
 
 
 @jit.kernel
-def _rnn_forward(code, gx, h0, w_hh_t, ys, pre, reverse, one):
+def _rnn_forward(gemm, code, gx, h0, w_hh_t, ys, pre, reverse, one):
     steps, batch = gx.shape[0], gx.shape[1]
     hidden = h0.shape[1]
     zero = one - one
     h = h0
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        matmul_into(h, w_hh_t, pre)
+        matmul_into(gemm, h, w_hh_t, pre)
         g, h_new = gx[t], ys[t]
         for b in range(batch):
             if code == 0:
@@ -183,7 +206,7 @@ def _rnn_forward(code, gx, h0, w_hh_t, ys, pre, reverse, one):
 
 
 @jit.kernel
-def _rnn_backward(code, ys, gy, w_hh, g, gh, reverse, one):
+def _rnn_backward(gemm, code, ys, gy, w_hh, g, gh, reverse, one):
     # relu's slope from its output: h > 0 exactly where the pre-activation is
     steps, batch, hidden = ys.shape
     zero = one - one
@@ -197,15 +220,16 @@ def _rnn_backward(code, ys, gy, w_hh, g, gh, reverse, one):
             else:
                 for k in range(hidden):
                     gt[b, k] = (gyt[b, k] + gh[b, k]) * (one if y[b, k] > zero else zero)
-        matmul_into(gt, w_hh, gh)
+        matmul_into(gemm, gt, w_hh, gh)
 
 
 def takes(*arrays):
     """True when these kernels run on the arrays: NumPy float32 or float64, all of one dtype (None skipped),
-    and SciPy's BLAS is there for the matrix products."""
+    and a BLAS for the matrix products (NumPy's, or SciPy's through np.dot)."""
     present = [a for a in arrays if a is not None]
     dtype = present[0].dtype
-    return HAS_BLAS and dtype in _FLOATS and all(isinstance(a, np.ndarray) and a.dtype == dtype for a in present)
+    return ((dtype in NUMPY_GEMM or HAS_SCIPY) and dtype in _FLOATS
+            and all(isinstance(a, np.ndarray) and a.dtype == dtype for a in present))
 
 
 def _c(a, shape, dtype):
@@ -224,6 +248,7 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     hidden = w_hh.shape[1]
     dtype = gx.dtype
     one = dtype.type(1)
+    gemm = NUMPY_GEMM.get(dtype)
     gx = np.ascontiguousarray(gx)
     h0 = _c(h0, (batch, hidden), dtype)
     w_hh_t = np.ascontiguousarray(w_hh.T)
@@ -232,13 +257,13 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     if mode == "lstm":
         cs = np.empty_like(ys)
         acts = np.empty((steps, batch, 5 * hidden), dtype)
-        _lstm_forward(gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts, pre, reverse, one)
+        _lstm_forward(gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts, pre, reverse, one)
         return ys, cs, acts
     if mode == "gru":
         cache = np.empty((steps, batch, 4 * hidden), dtype)
-        _gru_forward(gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre, reverse, one)
+        _gru_forward(gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre, reverse, one)
         return ys, None, cache
-    _rnn_forward(RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one)
+    _rnn_forward(gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one)
     return ys, None, None
 
 
@@ -251,19 +276,20 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     steps, batch, hidden = ys.shape
     dtype = ys.dtype
     one = dtype.type(1)
+    gemm = NUMPY_GEMM.get(dtype)
     w_hh = np.ascontiguousarray(w_hh)
     gy = _c(gy, ys.shape, dtype)
     gh = np.array(_c(gh_n, (batch, hidden), dtype))   # a private copy: the kernels update it in place
     g_x = np.empty((steps, batch, w_hh.shape[0]), dtype)
     if mode == "lstm":
         gc = np.array(_c(gc_n, (batch, hidden), dtype))
-        _lstm_backward(cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh, gc,
+        _lstm_backward(gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh, gc,
                        np.empty((batch, hidden), dtype), reverse, one)
         return g_x, g_x, gh, gc
     if mode == "gru":
         g_hid = np.empty_like(g_x)
-        _gru_backward(cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid, gh,
+        _gru_backward(gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid, gh,
                       np.empty((batch, hidden), dtype), reverse, one)
         return g_x, g_hid, gh, None
-    _rnn_backward(RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one)
+    _rnn_backward(gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one)
     return g_x, g_x, gh, None

@@ -224,3 +224,49 @@ def _train(device, x, target):
         loss.backward()
         opt.step()
     return [array(p).copy() for p in model.parameters()]
+
+
+# ----- the matrix product inside the numba kernels: NumPy's BLAS, or np.dot (SciPy's) ----------------
+
+def _numba_recurrence():
+    pytest.importorskip("numba")
+    from backends.numba_kernels import recurrence
+    return recurrence
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matmul_into_both_routes(dtype):
+    recurrence = _numba_recurrence()
+    from backends.numba_kernels import jit
+    compiled = jit.kernel(lambda gemm, a, b, out: recurrence.matmul_into(gemm, a, b, out))
+    a, b = rand((5, 7), dtype, seed=1), rand((7, 3), dtype, seed=2)
+    routes = [None] if recurrence.HAS_SCIPY else []
+    routes += [recurrence.NUMPY_GEMM[np.dtype(dtype)]] if recurrence.NUMPY_GEMM else []
+    if not routes:
+        pytest.skip("neither NumPy's BLAS nor SciPy is found")
+    for gemm in routes:
+        for fn in ([compiled, recurrence.matmul_into] if gemm is not None else [compiled]):
+            out = np.full((5, 3), np.nan, dtype)
+            fn(gemm, a, b, out)
+            np.testing.assert_allclose(out, a @ b, rtol=TOL[dtype], atol=TOL[dtype])
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kernels_through_np_dot_equal_numpy_blas(mode, dtype, monkeypatch):
+    """Where NumPy's BLAS is not found the kernels use np.dot: the same results, up to rounding."""
+    recurrence = _numba_recurrence()
+    if not (recurrence.HAS_SCIPY and recurrence.NUMPY_GEMM):
+        pytest.skip("needs both NumPy's BLAS and SciPy")
+    width = MODES[mode]
+    gx, h0, c0 = rand((T, B, width * H), dtype, seed=1), rand((B, H), dtype, seed=2), rand((B, H), dtype, seed=3)
+    w_hh, b_hh = rand((width * H, H), dtype, seed=4), rand((width * H,), dtype, seed=5)
+    gy = rand((T, B, H), dtype, seed=6)
+    results = []
+    for table in (recurrence.NUMPY_GEMM, {}):
+        monkeypatch.setattr(recurrence, "NUMPY_GEMM", table)
+        ys, cs, cache = recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, True)
+        grads = recurrence.recurrence_backward(mode, gy, h0, c0, ys, cs, h0, c0, cache, w_hh, True)
+        results.append([ys] + [g for g in grads if g is not None])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype])
