@@ -200,6 +200,22 @@ class Backend(ABC):
     #: -> bool: one Adam (decoupled=False) or AdamW step, `step` the 1-based count after it
     adam_step = None
 
+    # ----- optional whole-sequence recurrences -------------------------------------------------
+    # autograd's Recurrence (one recurrent layer direction) loops over time calling the cell kernels
+    # above. A backend may instead run the whole time loop in one kernel; None: no such kernel.
+
+    #: recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse) -> (ys, cs, cache) or None (arrays it
+    #: does not take): mode 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu'; gx (T, B, W*H) the input part of
+    #: every step's pre-activations (x @ w_ih.T + b_ih, plus b_hh except for GRU, whose b_hh is given);
+    #: h0, c0 (B, H) or None for zeros; ys (T, B, H) the outputs in time order, cs the LSTM cell states
+    #: (else None), cache whatever recurrence_backward needs
+    recurrence_forward = None
+    #: recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse) -> (g_x, g_hid,
+    #: g_h0, g_c0): the backward of a recurrence_forward that did not return None; g_x (T, B, W*H) the
+    #: gradient of gx, g_hid that of every step's h_prev @ w_hh.T + b_hh (g_x itself unless GRU),
+    #: g_c0 None unless LSTM; gy, gh_n, gc_n, h0, c0 may be None (zeros)
+    recurrence_backward = None
+
 
 #: activation names every backend's act_forward/act_backward accept
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")

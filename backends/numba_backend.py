@@ -16,7 +16,7 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
-from .numba_kernels import activation, optim, pool, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels import activation, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -37,8 +37,9 @@ def _last_axis(x, axis):
 
 class NumbaBackend(NumpyBackend):
     """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
-    cross-entropy, LSTM/GRU cells and SGD/Adam updates run as fused Numba kernels for float32
-    and float64. Convolution and the pooling forwards stay NumPy's (BLAS-backed, and as fast)."""
+    cross-entropy, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates run as fused
+    Numba kernels for float32 and float64. Convolution and the pooling forwards stay NumPy's
+    (BLAS-backed, and as fast)."""
 
     type = "numba"
     host_memory = True
@@ -125,6 +126,15 @@ class NumbaBackend(NumpyBackend):
         if rnn.is_gru_cache(cache, h_prev):
             return rnn.gru_cell_grad(cache, h_prev, gout)
         return super().gru_cell_grad(cache, h_prev, gout)
+
+    # ----- whole-sequence recurrences (optional kernels, see Backend) ------------------------------
+    def recurrence_forward(self, mode, gx, h0, c0, w_hh, b_hh, reverse):
+        if not recurrence.takes(gx, h0, c0, w_hh, b_hh):
+            return None
+        return recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, bool(reverse))
+
+    def recurrence_backward(self, mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
+        return recurrence.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, bool(reverse))
 
     # ----- fused optimiser updates (optional kernels, see Backend) --------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):

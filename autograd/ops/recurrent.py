@@ -6,7 +6,10 @@ computed, and does the hidden-state product, the bias and the gate arithmetic it
 sequence op computes the input part of every step in one matrix product before its loop, and in
 backward gathers every step's gate gradients so that the weight gradients are again one matrix
 product each (PyTorch/cuDNN do the same); per step it costs one hidden matmul and one cell kernel
-each way, and no graph bookkeeping. Gate order is PyTorch's: LSTM i, f, g, o; GRU r, z, n.
+each way, and no graph bookkeeping. A backend that offers whole-sequence kernels
+(`recurrence_forward` / `recurrence_backward`, see backends.base) runs that time loop instead, inside
+one compiled kernel; the Python loop here is the fallback. Gate order is PyTorch's: LSTM i, f, g, o;
+GRU r, z, n.
 """
 from ..function import Function
 
@@ -81,7 +84,6 @@ class Recurrence(Function):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
         xp, device = ctx.xp, ctx.device
         steps, batch, size = x.shape
-        hidden = w_hh.shape[1]
         gx = x.reshape(steps * batch, size) @ w_ih.T
         if b_ih is not None:
             gx += b_ih
@@ -90,58 +92,36 @@ class Recurrence(Function):
             gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
             step_bias = None
         gx = gx.reshape(steps, batch, -1)
-        h = xp.zeros((batch, hidden), gx.dtype) if h0 is None else h0
-        c = None
-        if mode == "lstm":
-            c = xp.zeros((batch, hidden), gx.dtype) if c0 is None else c0
-            cs = xp.empty((steps, batch, hidden), gx.dtype)
-        ys = xp.empty((steps, batch, hidden), gx.dtype)
-        caches = [None] * steps
-        w_hh_t = xp.ascontiguousarray(w_hh.T)   # BLAS runs a little faster on the untransposed layout
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            h, c, caches[t] = _step(mode, device, gx[t], h, c, w_hh_t, step_bias)
-            ys[t] = h
-            if c is not None:
-                cs[t] = c
         ctx.mode, ctx.reverse = mode, reverse
+        whole = None if device.recurrence_forward is None else \
+            device.recurrence_forward(mode, gx, h0, c0, w_hh, step_bias, reverse)
+        ctx.whole_sequence = whole is not None
+        if whole is not None:
+            ys, cs, cache = whole
+        else:
+            ys, cs, cache = _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, cs, cache)
+        last = 0 if reverse else steps - 1
         if mode == "lstm":
-            ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, cs, caches)
-            return ys, h.copy(), c.copy()
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, None, caches)
-        return ys, h.copy()
+            return ys, ys[last].copy(), cs[last].copy()
+        return ys, ys[last].copy()
 
     def backward(ctx, gy, gh_n, gc_n=None):
-        x, h0, c0, w_ih, w_hh, ys, cs, caches = ctx.saved_tensors
+        x, h0, c0, w_ih, w_hh, ys, cs, cache = ctx.saved_tensors
         xp, device, mode = ctx.xp, ctx.device, ctx.mode
         need = ctx.needs_input_grad
         steps, batch, size = x.shape
         hidden = w_hh.shape[1]
-        if h0 is None:
-            h0 = xp.zeros((batch, hidden), ys.dtype)
-        if mode == "lstm" and c0 is None:
-            c0 = xp.zeros((batch, hidden), ys.dtype)
-        # the state each step started from: h0 then the outputs, in the direction of travel
-        if ctx.reverse:
-            h_prev = xp.concatenate((ys[1:], h0[None]))
-            c_prev = xp.concatenate((cs[1:], c0[None])) if mode == "lstm" else None
-            order = range(steps)
+        h_prev = None
+        if need[4] or not ctx.whole_sequence:
+            h_prev = _starts(xp, ys, h0, ctx.reverse)
+        if ctx.whole_sequence:
+            g_x, g_hid, gh, gc = device.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh,
+                                                            ctx.reverse)
         else:
-            h_prev = xp.concatenate((h0[None], ys[:-1]))
-            c_prev = xp.concatenate((c0[None], cs[:-1])) if mode == "lstm" else None
-            order = range(steps - 1, -1, -1)
-        g_x = xp.empty((steps, batch, WIDTH[mode] * hidden), ys.dtype)
-        g_hid = xp.empty_like(g_x) if mode == "gru" else g_x
-        gh, gc = gh_n, gc_n
-        for t in order:
-            g_out = gy[t] + gh
-            gxt, ght, g_direct, gc = _step_grad(mode, device, caches[t], h_prev[t],
-                                                None if c_prev is None else c_prev[t], g_out, gc)
-            g_x[t] = gxt
-            if g_hid is not g_x:
-                g_hid[t] = ght
-            gh = ght @ w_hh
-            if g_direct is not None:
-                gh += g_direct
+            c_prev = _starts(xp, cs, c0, ctx.reverse) if mode == "lstm" else None
+            g_x, g_hid, gh, gc = _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, cache, w_hh,
+                                                ctx.reverse)
         g_x2 = g_x.reshape(steps * batch, -1)
         g_hid2 = g_hid.reshape(steps * batch, -1)
         g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
@@ -153,6 +133,55 @@ class Recurrence(Function):
                 g_b_ih if need[5] else None,
                 (g_hid2.sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
                 None, None)
+
+
+def _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse):
+    """The recurrence as a Python loop over the cell kernels -> (ys, cs (LSTM) or None, per-step caches)."""
+    steps, batch, _ = gx.shape
+    hidden = w_hh.shape[1]
+    h = xp.zeros((batch, hidden), gx.dtype) if h0 is None else h0
+    c = cs = None
+    if mode == "lstm":
+        c = xp.zeros((batch, hidden), gx.dtype) if c0 is None else c0
+        cs = xp.empty((steps, batch, hidden), gx.dtype)
+    ys = xp.empty((steps, batch, hidden), gx.dtype)
+    caches = [None] * steps
+    w_hh_t = xp.ascontiguousarray(w_hh.T)   # BLAS runs a little faster on the untransposed layout
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c, caches[t] = _step(mode, device, gx[t], h, c, w_hh_t, step_bias)
+        ys[t] = h
+        if c is not None:
+            cs[t] = c
+    return ys, cs, caches
+
+
+def _starts(xp, states, first, reverse):
+    """The state each step started from (T, B, H): `first` (zeros for None), then `states` (the states
+    after each step, in time order), in the direction of travel."""
+    first = xp.zeros((1,) + states.shape[1:], states.dtype) if first is None else first[None]
+    return xp.concatenate((states[1:], first)) if reverse else xp.concatenate((first, states[:-1]))
+
+
+def _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, caches, w_hh, reverse):
+    """Backward of _loop_forward -> (g_x, g_hid, g_h0, g_c0), as Backend.recurrence_backward, given the
+    states every step started from."""
+    xp = device.xp
+    steps, batch, hidden = h_prev.shape
+    order = range(steps) if reverse else range(steps - 1, -1, -1)
+    g_x = xp.empty((steps, batch, WIDTH[mode] * hidden), h_prev.dtype)
+    g_hid = xp.empty_like(g_x) if mode == "gru" else g_x
+    gh, gc = gh_n, gc_n
+    for t in order:
+        g_out = gy[t] + gh
+        gxt, ght, g_direct, gc = _step_grad(mode, device, caches[t], h_prev[t],
+                                            None if c_prev is None else c_prev[t], g_out, gc)
+        g_x[t] = gxt
+        if g_hid is not g_x:
+            g_hid[t] = ght
+        gh = ght @ w_hh
+        if g_direct is not None:
+            gh += g_direct
+    return g_x, g_hid, gh, gc
 
 
 class Unbind(Function):

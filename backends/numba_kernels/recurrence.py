@@ -1,0 +1,295 @@
+"""Whole-sequence recurrences (one layer direction): the time loop of forward and backward inside one
+compiled kernel per mode, so a step costs its hidden-state product and one fused gate pass, with no
+Python in between. The gate arithmetic is the cell kernels' (rnn.py), expression for expression, so
+results equal the step-by-step path up to the rounding of the matrix products.
+
+The caller has already added the input part of every step's pre-activations, `gx = x @ w_ih.T + b_ih`
+(T, B, W*H) (plus b_hh outside GRU); the weight gradients stay with the caller too, as one matrix
+product each over the gate gradients that the backward kernels gather for all steps.
+
+Each step's hidden-state product goes through BLAS from inside the kernel: NumPy's own sgemm/dgemm
+(blas.py) passed in as `gemm`, or np.dot (SciPy's BLAS) when that is None.
+
+Caches (only read here): LSTM keeps (T, B, 5H) = the activated gates i, f, g, o and tanh(c) of every
+step, and its cell states (T, B, H); GRU keeps (T, B, 4H) = r, z, n and the hidden part of n's
+pre-activation; RNN needs only its outputs. `reverse` runs from the last step to the first; outputs
+stay in time order.
+"""
+import importlib.util
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from . import jit
+from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
+from .vecmath import vsigmoid, vtanh
+
+#: Numba's np.dot calls the BLAS that SciPy exports (a look-up, not an import: importing scipy.linalg
+#: costs about 0.1 s, paid at the first compile instead)
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+#: kernel code of each Elman nonlinearity
+RNN_CODES = {"rnn_tanh": 0, "rnn_relu": 1}
+
+
+# The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM, goes
+# through BLAS: NumPy's own where blas.py finds it, else np.dot (SciPy's). Measured against plain
+# compiled loops (and 4-row and 64-column register-tiled variants of them, which LLVM keeps in
+# memory), BLAS was 1.2-1.8x faster in float32 and 1.6-2x in float64.
+def matmul_into(gemm, a, b, out):
+    """out = a @ b for C-contiguous 2-D arrays, through `gemm` (a blas.NUMPY_GEMM function) or np.dot for None."""
+    if gemm is None:
+        np.dot(a, b, out)
+    else:
+        gemm(ROW_MAJOR, NO_TRANSPOSE, NO_TRANSPOSE, a.shape[0], b.shape[1], a.shape[1], 1.0, a.ctypes,
+             a.shape[1], b.ctypes, b.shape[1], 0.0, out.ctypes, out.shape[1])
+
+
+@overload(matmul_into, jit_options={"cache": True})
+def _matmul_into_compiled(gemm, a, b, out):
+    if isinstance(gemm, types.NoneType):
+        def through_numba(gemm, a, b, out):
+            np.dot(a, b, out)
+        return through_numba
+
+    def through_gemm(gemm, a, b, out):
+        gemm(ROW_MAJOR, NO_TRANSPOSE, NO_TRANSPOSE, a.shape[0], b.shape[1], a.shape[1], 1.0, a.ctypes,
+             a.shape[1], b.ctypes, b.shape[1], 0.0, out.ctypes, out.shape[1])
+    return through_gemm
+
+
+@jit.kernel
+def _first(t, steps, reverse):
+    """True when step t is the first one the recurrence takes."""
+    return t == steps - 1 if reverse else t == 0
+
+
+@jit.kernel
+def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
+    steps, batch = gx.shape[0], gx.shape[1]
+    hidden = h0.shape[1]
+    h, c = h0, c0
+    for s in range(steps):
+        t = steps - 1 - s if reverse else s
+        matmul_into(gemm, h, w_hh_t, pre)
+        g, a, c_new, h_new = gx[t], acts[t], cs[t], ys[t]
+        for b in range(batch):   # one array written per loop, as rnn._lstm (it vectorises so)
+            for k in range(2 * hidden):
+                a[b, k] = vsigmoid(pre[b, k] + g[b, k])
+            for k in range(2 * hidden, 3 * hidden):
+                a[b, k] = vtanh(pre[b, k] + g[b, k])
+            for k in range(3 * hidden, 4 * hidden):
+                a[b, k] = vsigmoid(pre[b, k] + g[b, k])
+            for k in range(hidden):
+                c_new[b, k] = a[b, hidden + k] * c[b, k] + a[b, k] * a[b, 2 * hidden + k]
+            for k in range(hidden):
+                a[b, 4 * hidden + k] = vtanh(c_new[b, k])
+            for k in range(hidden):
+                h_new[b, k] = a[b, 3 * hidden + k] * a[b, 4 * hidden + k]
+        h, c = h_new, c_new
+
+
+@jit.kernel
+def _lstm_backward(gemm, acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one):
+    # gh, gc: the gradients reaching the state after the step, (B, H), overwritten in turn with those
+    # of the state before it; dh: scratch
+    steps, batch = acts.shape[0], acts.shape[1]
+    hidden = c0.shape[1]
+    for s in range(steps):
+        t = s if reverse else steps - 1 - s
+        c_prev = c0 if _first(t, steps, reverse) else cs[t + 1 if reverse else t - 1]
+        a, g, gyt = acts[t], g_gates[t], gy[t]
+        for b in range(batch):
+            for k in range(hidden):
+                dh[b, k] = gyt[b, k] + gh[b, k]
+            for k in range(hidden):
+                o = a[b, 3 * hidden + k]
+                tc = a[b, 4 * hidden + k]
+                gc[b, k] = gc[b, k] + dh[b, k] * o * (one - tc * tc)
+            for k in range(hidden):
+                o = a[b, 3 * hidden + k]
+                g[b, 3 * hidden + k] = dh[b, k] * a[b, 4 * hidden + k] * o * (one - o)
+            for k in range(hidden):
+                i = a[b, k]
+                g[b, k] = gc[b, k] * a[b, 2 * hidden + k] * i * (one - i)
+            for k in range(hidden):
+                f = a[b, hidden + k]
+                g[b, hidden + k] = gc[b, k] * c_prev[b, k] * f * (one - f)
+            for k in range(hidden):
+                gg = a[b, 2 * hidden + k]
+                g[b, 2 * hidden + k] = gc[b, k] * a[b, k] * (one - gg * gg)
+            for k in range(hidden):
+                gc[b, k] *= a[b, hidden + k]
+        matmul_into(gemm, g, w_hh, gh)
+
+
+@jit.kernel
+def _gru_forward(gemm, gx, h0, w_hh_t, b_hh, ys, cache, hp, reverse, one):
+    steps, batch = gx.shape[0], gx.shape[1]
+    hidden = h0.shape[1]
+    h = h0
+    for s in range(steps):
+        t = steps - 1 - s if reverse else s
+        matmul_into(gemm, h, w_hh_t, hp)
+        g, cc, h_new = gx[t], cache[t], ys[t]
+        for b in range(batch):
+            for k in range(3 * hidden):
+                hp[b, k] += b_hh[k]
+            for k in range(2 * hidden):
+                cc[b, k] = vsigmoid(g[b, k] + hp[b, k])
+            for k in range(hidden):   # n, first into h_new
+                h_new[b, k] = vtanh(g[b, 2 * hidden + k] + cc[b, k] * hp[b, 2 * hidden + k])
+            for k in range(hidden):
+                cc[b, 2 * hidden + k] = h_new[b, k]
+                cc[b, 3 * hidden + k] = hp[b, 2 * hidden + k]
+            for k in range(hidden):
+                z = cc[b, hidden + k]
+                h_new[b, k] = (one - z) * h_new[b, k] + z * h[b, k]
+        h = h_new
+
+
+@jit.kernel
+def _gru_backward(gemm, cache, ys, h0, gy, w_hh, g_x, g_hid, gh, dh, reverse, one):
+    steps, batch = cache.shape[0], cache.shape[1]
+    hidden = h0.shape[1]
+    for s in range(steps):
+        t = s if reverse else steps - 1 - s
+        h_prev = h0 if _first(t, steps, reverse) else ys[t + 1 if reverse else t - 1]
+        cc, gi, gh_t, gyt = cache[t], g_x[t], g_hid[t], gy[t]
+        for b in range(batch):
+            for k in range(hidden):
+                dh[b, k] = gyt[b, k] + gh[b, k]
+            for k in range(hidden):
+                r = cc[b, k]
+                z = cc[b, hidden + k]
+                n = cc[b, 2 * hidden + k]
+                hn = cc[b, 3 * hidden + k]
+                go = dh[b, k]
+                dn = go * (one - z) * (one - n * n)
+                dz = go * (h_prev[b, k] - n) * z * (one - z)
+                dr = dn * hn * r * (one - r)
+                gi[b, k] = dr
+                gh_t[b, k] = dr
+                gi[b, hidden + k] = dz
+                gh_t[b, hidden + k] = dz
+                gi[b, 2 * hidden + k] = dn
+                gh_t[b, 2 * hidden + k] = dn * r
+            for k in range(hidden):   # the part of h_prev's gradient that skips the product
+                dh[b, k] = dh[b, k] * cc[b, hidden + k]
+        matmul_into(gemm, gh_t, w_hh, gh)
+        for b in range(batch):
+            for k in range(hidden):
+                gh[b, k] += dh[b, k]
+
+
+@jit.kernel
+def _rnn_forward(gemm, code, gx, h0, w_hh_t, ys, pre, reverse, one):
+    steps, batch = gx.shape[0], gx.shape[1]
+    hidden = h0.shape[1]
+    zero = one - one
+    h = h0
+    for s in range(steps):
+        t = steps - 1 - s if reverse else s
+        matmul_into(gemm, h, w_hh_t, pre)
+        g, h_new = gx[t], ys[t]
+        for b in range(batch):
+            if code == 0:
+                for k in range(hidden):
+                    h_new[b, k] = vtanh(pre[b, k] + g[b, k])
+            else:
+                for k in range(hidden):
+                    v = pre[b, k] + g[b, k]
+                    h_new[b, k] = zero if v <= zero else v   # NaN stays NaN, as np.maximum
+        h = h_new
+
+
+@jit.kernel
+def _rnn_backward(gemm, code, ys, gy, w_hh, g, gh, reverse, one):
+    # relu's slope from its output: h > 0 exactly where the pre-activation is
+    steps, batch, hidden = ys.shape
+    zero = one - one
+    for s in range(steps):
+        t = s if reverse else steps - 1 - s
+        y, gt, gyt = ys[t], g[t], gy[t]
+        for b in range(batch):
+            if code == 0:
+                for k in range(hidden):
+                    gt[b, k] = (gyt[b, k] + gh[b, k]) * (one - y[b, k] * y[b, k])
+            else:
+                for k in range(hidden):
+                    gt[b, k] = (gyt[b, k] + gh[b, k]) * (one if y[b, k] > zero else zero)
+        matmul_into(gemm, gt, w_hh, gh)
+
+
+def takes(*arrays):
+    """True when these kernels run on the arrays: NumPy float32 or float64, all of one dtype (None skipped),
+    and a BLAS for the matrix products (NumPy's, or SciPy's through np.dot)."""
+    present = [a for a in arrays if a is not None]
+    dtype = present[0].dtype
+    return ((dtype in NUMPY_GEMM or HAS_SCIPY) and dtype in _FLOATS
+            and all(isinstance(a, np.ndarray) and a.dtype == dtype for a in present))
+
+
+def _c(a, shape, dtype):
+    """`a` as a C-contiguous array of this shape and dtype (zeros for None)."""
+    if a is None:
+        return np.zeros(shape, dtype)
+    return np.ascontiguousarray(np.broadcast_to(a, shape), dtype=dtype)
+
+
+def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
+    """Run one direction over gx (T, B, W*H) -> (ys (T, B, H), cs (T, B, H) or None, cache).
+
+    h0, c0 (B, H) or None (zeros); b_hh is read only for GRU (the other modes fold it into gx).
+    """
+    steps, batch, width = gx.shape
+    hidden = w_hh.shape[1]
+    dtype = gx.dtype
+    one = dtype.type(1)
+    gemm = NUMPY_GEMM.get(dtype)
+    gx = np.ascontiguousarray(gx)
+    h0 = _c(h0, (batch, hidden), dtype)
+    w_hh_t = np.ascontiguousarray(w_hh.T)
+    ys = np.empty((steps, batch, hidden), dtype)
+    pre = np.empty((batch, width), dtype)
+    if mode == "lstm":
+        cs = np.empty_like(ys)
+        acts = np.empty((steps, batch, 5 * hidden), dtype)
+        _lstm_forward(gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts, pre, reverse, one)
+        return ys, cs, acts
+    if mode == "gru":
+        cache = np.empty((steps, batch, 4 * hidden), dtype)
+        _gru_forward(gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre, reverse, one)
+        return ys, None, cache
+    _rnn_forward(gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one)
+    return ys, None, None
+
+
+def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
+    """Backward of recurrence_forward -> (g_x, g_hid, g_h0, g_c0 or None).
+
+    g_x (T, B, W*H) is the gradient of gx; g_hid that of every step's hidden product h_prev @ w_hh.T
+    + b_hh (the same array as g_x except for GRU). gy (T, B, H) and gh_n, gc_n (B, H) may be None.
+    """
+    steps, batch, hidden = ys.shape
+    dtype = ys.dtype
+    one = dtype.type(1)
+    gemm = NUMPY_GEMM.get(dtype)
+    w_hh = np.ascontiguousarray(w_hh)
+    gy = _c(gy, ys.shape, dtype)
+    gh = np.array(_c(gh_n, (batch, hidden), dtype))   # a private copy: the kernels update it in place
+    g_x = np.empty((steps, batch, w_hh.shape[0]), dtype)
+    if mode == "lstm":
+        gc = np.array(_c(gc_n, (batch, hidden), dtype))
+        _lstm_backward(gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh, gc,
+                       np.empty((batch, hidden), dtype), reverse, one)
+        return g_x, g_x, gh, gc
+    if mode == "gru":
+        g_hid = np.empty_like(g_x)
+        _gru_backward(gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid, gh,
+                      np.empty((batch, hidden), dtype), reverse, one)
+        return g_x, g_hid, gh, None
+    _rnn_backward(gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one)
+    return g_x, g_x, gh, None

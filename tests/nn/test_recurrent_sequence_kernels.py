@@ -1,0 +1,272 @@
+"""Whole-sequence recurrent kernels (Backend.recurrence_forward / recurrence_backward): the same results
+as the step-by-step loop over the cell kernels, as the cpu device and as PyTorch, in every mode."""
+import contextlib
+import itertools
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd.arrays import array
+from tests.helpers import check_gradcheck, rand
+
+MODES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
+T, B, I, H = 5, 3, 4, 6
+TOL = {np.float64: 1e-12, np.float32: 2e-5}
+
+
+def _backend(device):
+    return ag.device(device)
+
+
+def _needs_kernels(device):
+    backend = _backend(device)
+    if backend.recurrence_forward is None:
+        pytest.skip(f"device {device} has no whole-sequence recurrence kernels")
+    return backend
+
+
+@contextlib.contextmanager
+def step_loop(device):
+    """Inside: the device's whole-sequence kernels are off, and Recurrence loops over the cell kernels."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(_backend(device)), "recurrence_forward", None)
+        yield
+
+
+def _arrays(mode, dtype, seed=0):
+    width = MODES[mode]
+    shapes = [(T, B, I), (B, H), (B, H), (width * H, I), (width * H, H), (width * H,), (width * H,)]
+    arrays = [rand(shape, dtype, seed=seed + k) for k, shape in enumerate(shapes)]
+    if mode == "rnn_relu":
+        arrays[0] += 0.5   # most units active, so the relu gradient is not mostly zero
+    return arrays
+
+
+def _run(mode, arrays, device, reverse, with_state, with_bias):
+    """Outputs and every gradient of F.recurrence against fixed random cotangents, as NumPy arrays."""
+    x, h0, c0, w_ih, w_hh, b_ih, b_hh = [ag.tensor(a, device=device, requires_grad=True) for a in arrays]
+    if not with_state:
+        h0 = c0 = None
+    if not with_bias:
+        b_ih = b_hh = None
+    outs = F.recurrence(mode, x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
+    total = 0
+    for k, out in enumerate(outs):
+        total = total + (out * ag.tensor(rand(out.shape, out.dtype, seed=40 + k), device=device)).sum()
+    total.backward()
+    inputs = [x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh]
+    return [o.numpy() for o in outs] + [t.grad.numpy() for t in inputs if t is not None]
+
+
+CASES = list(itertools.product(MODES, [np.float32, np.float64], [False, True], [False, True]))
+
+
+@pytest.mark.parametrize("mode,dtype,reverse,with_state", CASES)
+def test_kernels_equal_the_step_loop(device, mode, dtype, reverse, with_state):
+    _needs_kernels(device)
+    arrays = _arrays(mode, dtype)
+    for with_bias in (True, False):
+        whole = _run(mode, arrays, device, reverse, with_state, with_bias)
+        with step_loop(device):
+            loop = _run(mode, arrays, device, reverse, with_state, with_bias)
+        states = 2 if mode == "lstm" else 1
+        assert len(whole) == len(loop) == states + 1 + 3 + states * with_state + 2 * with_bias
+        for k, (a, b) in enumerate(zip(whole, loop)):
+            assert a.dtype == dtype and a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype], err_msg=f"{mode}: result {k}")
+
+
+@pytest.mark.parametrize("mode,dtype,reverse,with_state", CASES)
+def test_kernels_equal_the_cpu_device(device, mode, dtype, reverse, with_state):
+    _needs_kernels(device)
+    arrays = _arrays(mode, dtype, seed=3)
+    ours = _run(mode, arrays, device, reverse, with_state, True)
+    cpu = _run(mode, arrays, "cpu", reverse, with_state, True)
+    for k, (a, b) in enumerate(zip(ours, cpu)):
+        np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype], err_msg=f"{mode}: result {k}")
+
+
+def test_the_kernels_run(device, monkeypatch):
+    """The layer goes through recurrence_forward/backward once per direction and layer."""
+    backend = _needs_kernels(device)
+    calls = []
+    for name in ("recurrence_forward", "recurrence_backward"):
+        real = getattr(type(backend), name)
+        monkeypatch.setattr(type(backend), name,
+                            lambda self, *a, _real=real, _name=name: calls.append(_name) or _real(self, *a))
+    lstm = nn.LSTM(I, H, num_layers=2, bidirectional=True).to(device)
+    out, _ = lstm(ag.tensor(rand((T, B, I), np.float32), device=device))
+    out.sum().backward()
+    assert calls == ["recurrence_forward"] * 4 + ["recurrence_backward"] * 4
+
+
+def test_unsupported_arrays_fall_back(device):
+    """float16 and mixed dtypes get None from recurrence_forward, and the layer still runs (the step loop)."""
+    backend = _needs_kernels(device)
+    gx = backend.asarray(rand((T, B, 4 * H), np.float16))
+    w_hh = backend.asarray(rand((4 * H, H), np.float16))
+    assert backend.recurrence_forward("lstm", gx, None, None, w_hh, None, False) is None
+    assert backend.recurrence_forward("lstm", gx.astype(np.float32), None, None, w_hh, None, False) is None
+    x = ag.tensor(rand((T, B, I), np.float16), device=device)
+    w = [ag.tensor(rand(shape, np.float16), device=device) for shape in ((H, I), (H, H))]
+    y, h_n = F.recurrence("rnn_tanh", x, None, None, *w)
+    ref = np.zeros((B, H), np.float32)
+    for t in range(T):
+        ref = np.tanh(x.numpy()[t].astype(np.float32) @ w[0].numpy().T.astype(np.float32)
+                      + ref @ w[1].numpy().T.astype(np.float32))
+    np.testing.assert_allclose(h_n.numpy().astype(np.float32), ref, atol=2e-2)
+
+
+def test_backward_takes_missing_gradients_as_zeros(device):
+    backend = _needs_kernels(device)
+    gx, h0, c0, w_ih, w_hh, b_ih, b_hh = _arrays("lstm", np.float64)
+    gx = rand((T, B, 4 * H), seed=9)
+    ys, cs, cache = backend.recurrence_forward("lstm", backend.asarray(gx), backend.asarray(h0),
+                                               backend.asarray(c0), backend.asarray(w_hh), None, False)
+    zeros = np.zeros((B, H))
+    full = backend.recurrence_backward("lstm", np.zeros((T, B, H)), zeros, zeros, ys, cs, h0, c0, cache, w_hh,
+                                       False)
+    missing = backend.recurrence_backward("lstm", None, None, None, ys, cs, h0, c0, cache, w_hh, False)
+    for a, b in zip(full, missing):
+        np.testing.assert_array_equal(a, b)
+        assert not np.any(a)
+
+
+KINDS = {
+    "rnn_tanh": lambda m, **kw: m.RNN(I, H, nonlinearity="tanh", **kw),
+    "rnn_relu": lambda m, **kw: m.RNN(I, H, nonlinearity="relu", **kw),
+    "lstm": lambda m, **kw: m.LSTM(I, H, **kw),
+    "gru": lambda m, **kw: m.GRU(I, H, **kw),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_layers_match_torch(device, kind, dtype, with_state):
+    """Two bidirectional layers, batch_first, through the kernels: outputs, states and every gradient."""
+    torch = pytest.importorskip("torch")
+    _needs_kernels(device)
+    torch.manual_seed(0)
+    theirs = KINDS[kind](torch.nn, num_layers=2, bidirectional=True, batch_first=True).double()
+    ours = KINDS[kind](nn, num_layers=2, bidirectional=True, batch_first=True).to(device).to(dtype)
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = rand((B, T, I), seed=1)
+    states = [rand((4, B, H), seed=2), rand((4, B, H), seed=3)][:2 if kind == "lstm" else 1] if with_state else []
+    xo = ag.tensor(x.astype(dtype), device=device, requires_grad=True)
+    so = [ag.tensor(s.astype(dtype), device=device, requires_grad=True) for s in states]
+    xt = torch.tensor(x, requires_grad=True)
+    st = [torch.tensor(s, requires_grad=True) for s in states]
+    hx_o = (tuple(so) if kind == "lstm" else so[0]) if states else None
+    hx_t = (tuple(st) if kind == "lstm" else st[0]) if states else None
+    out_o, state_o = ours(xo, hx_o)
+    out_t, state_t = theirs(xt, hx_t)
+    outs_o = [out_o] + (list(state_o) if kind == "lstm" else [state_o])
+    outs_t = [out_t] + (list(state_t) if kind == "lstm" else [state_t])
+    tol = 1e-10 if dtype == np.float64 else 2e-5
+    total_o, total_t = 0, 0
+    for k, (a, b) in enumerate(zip(outs_o, outs_t)):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=tol, atol=tol, err_msg=f"output {k}")
+        cot = rand(a.shape, seed=30 + k)
+        total_o = total_o + (a * ag.tensor(cot.astype(dtype), device=device)).sum()
+        total_t = total_t + (b * torch.tensor(cot)).sum()
+    total_o.backward()
+    total_t.backward()
+    for a, b in zip([xo] + so, [xt] + st):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=tol, atol=tol)
+    theirs_grads = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), theirs_grads[name].grad.numpy(), rtol=tol, atol=tol,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("reverse", [False, True])
+def test_gradcheck(device, mode, reverse):
+    _needs_kernels(device)
+    arrays = _arrays(mode, np.float64, seed=5)
+    arrays = [a[:3, :2, :2] if k == 0 else a for k, a in enumerate(arrays)]
+    width = MODES[mode]
+    small = [arrays[0], rand((2, 2), seed=1), rand((2, 2), seed=2), rand((2 * width, 2), seed=3),
+             rand((2 * width, 2), seed=4), rand((2 * width,), seed=5), rand((2 * width,), seed=6)]
+    if mode == "rnn_relu":
+        small[0] = small[0] + 0.5
+
+    def fn(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+        return F.recurrence(mode, x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
+    check_gradcheck(fn, small, device=device)
+
+
+def test_training_steps_match_the_step_loop(device):
+    """Ten SGD steps of an LSTM regressor end at the same weights with and without the kernels."""
+    _needs_kernels(device)
+    x = ag.tensor(rand((T, B, I), seed=1), device=device)
+    target = ag.tensor(rand((T, B, H), seed=2), device=device)
+    finals = []
+    for context in (contextlib.nullcontext(), step_loop(device)):
+        with context:
+            finals.append(_train(device, x, target))
+    for a, b in zip(*finals):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-12)
+
+
+def _train(device, x, target):
+    """The weights after ten SGD-momentum steps of an LSTM from a seeded start."""
+    ag.manual_seed(0)
+    model = nn.LSTM(I, H).to(device).to(ag.float64)
+    opt = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(10):
+        opt.zero_grad()
+        loss = ((model(x)[0] - target) ** 2).mean()
+        loss.backward()
+        opt.step()
+    return [array(p).copy() for p in model.parameters()]
+
+
+# ----- the matrix product inside the numba kernels: NumPy's BLAS, or np.dot (SciPy's) ----------------
+
+def _numba_recurrence():
+    pytest.importorskip("numba")
+    from backends.numba_kernels import recurrence
+    return recurrence
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matmul_into_both_routes(dtype):
+    recurrence = _numba_recurrence()
+    from backends.numba_kernels import jit
+    compiled = jit.kernel(lambda gemm, a, b, out: recurrence.matmul_into(gemm, a, b, out))
+    a, b = rand((5, 7), dtype, seed=1), rand((7, 3), dtype, seed=2)
+    routes = [None] if recurrence.HAS_SCIPY else []
+    routes += [recurrence.NUMPY_GEMM[np.dtype(dtype)]] if recurrence.NUMPY_GEMM else []
+    if not routes:
+        pytest.skip("neither NumPy's BLAS nor SciPy is found")
+    for gemm in routes:
+        for fn in ([compiled, recurrence.matmul_into] if gemm is not None else [compiled]):
+            out = np.full((5, 3), np.nan, dtype)
+            fn(gemm, a, b, out)
+            np.testing.assert_allclose(out, a @ b, rtol=TOL[dtype], atol=TOL[dtype])
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kernels_through_np_dot_equal_numpy_blas(mode, dtype, monkeypatch):
+    """Where NumPy's BLAS is not found the kernels use np.dot: the same results, up to rounding."""
+    recurrence = _numba_recurrence()
+    if not (recurrence.HAS_SCIPY and recurrence.NUMPY_GEMM):
+        pytest.skip("needs both NumPy's BLAS and SciPy")
+    width = MODES[mode]
+    gx, h0, c0 = rand((T, B, width * H), dtype, seed=1), rand((B, H), dtype, seed=2), rand((B, H), dtype, seed=3)
+    w_hh, b_hh = rand((width * H, H), dtype, seed=4), rand((width * H,), dtype, seed=5)
+    gy = rand((T, B, H), dtype, seed=6)
+    results = []
+    for table in (recurrence.NUMPY_GEMM, {}):
+        monkeypatch.setattr(recurrence, "NUMPY_GEMM", table)
+        ys, cs, cache = recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, True)
+        grads = recurrence.recurrence_backward(mode, gy, h0, c0, ys, cs, h0, c0, cache, w_hh, True)
+        results.append([ys] + [g for g in grads if g is not None])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype])
