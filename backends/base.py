@@ -200,6 +200,14 @@ class Backend(ABC):
     #: -> bool: one Adam (decoupled=False) or AdamW step, `step` the 1-based count after it
     adam_step = None
 
+    # ----- optional fused elementwise chains (ag.jit's replay) ----------------------------------
+    #: fused_elementwise(dtype, inputs, outputs, steps) -> a compiled kernel fused(*inputs, *outputs)
+    #: over 1-D arrays, or None for a program it does not take (see backends/numba_kernels/fused.py
+    #: for the program format). None: the device runs each step as its own array call.
+    fused_elementwise = None
+    #: the step ops fused_elementwise accepts
+    fused_ops = frozenset()
+
 
 #: activation names every backend's act_forward/act_backward accept
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")

@@ -20,7 +20,8 @@ def is_optimizer(obj):
     return hasattr(obj, "param_groups") and hasattr(obj, "state") and callable(getattr(obj, "step", None))
 
 
-def _candidates(fn, args, kwargs):
+def candidates(fn, args, kwargs):
+    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
     seen = []
     code = getattr(fn, "__code__", None)
     owner = getattr(fn, "__self__", None)
@@ -50,15 +51,15 @@ _found = {}   # identities of the candidates -> what discover found among them (
 
 def discover(fn, args, kwargs, modules=(), optimizers=()):
     """(root modules, optimisers) the step `fn` uses, explicit ones first, each once."""
-    candidates = _candidates(fn, args, kwargs)
-    key = (id(fn), tuple(map(id, candidates)), tuple(map(id, modules)), tuple(map(id, optimizers)))
+    found_in = candidates(fn, args, kwargs)
+    key = (id(fn), tuple(map(id, found_in)), tuple(map(id, modules)), tuple(map(id, optimizers)))
     hit = _found.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], candidates)):
+    if hit is not None and all(a is b for a, b in zip(hit[0], found_in)):
         return hit[1]
-    found = _discover(candidates, modules, optimizers)
+    found = _discover(found_in, modules, optimizers)
     if len(_found) > 64:
         _found.clear()
-    _found[key] = (candidates, found)
+    _found[key] = (found_in, found)
     return found
 
 
