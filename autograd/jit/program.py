@@ -51,8 +51,21 @@ def lower(vals, entries):
         return ref
 
     items, pending, lowered_ctx = [], {}, []
+    merged, sums = _merged_deliveries(entries, b.meta), {}
     for e in entries:
         kind, first = e[0], len(b.steps)
+        if kind == "leaf" and id(e) in merged:
+            total, last = sums.get(id(e[1])), merged[id(e)]
+            if total is None:
+                sums[id(e[1])] = e[2]
+            else:
+                shape, dtype = b.meta[e[2]]
+                sums[id(e[1])] = out = b.tmp(shape, dtype)
+                b.emit("add", out, total, e[2])     # .grad + g, as each later delivery adds in eager mode
+                items.append(("step", first))
+            if last:
+                items.append(("entry", ("leaf", e[1], sums[id(e[1])], False, True)))
+            continue
         if kind == "fwd" and not e[6] and not e[8] and e[1] in RULES:
             _, cls, ctx, refs, kwargs, outs, multi, recorded, drew = e
             grads = lower_forward(b, cls, ctx, [arg(r) for r in refs], kwargs, outs)
@@ -77,6 +90,26 @@ def lower(vals, entries):
                 continue
         items.append(("entry", e))
     return Program(b.meta, b.steps, items, b.alias, bound, lowered_ctx)
+
+
+def _merged_deliveries(entries, meta):
+    """{id(leaf entry): is it the leaf's last}: for leaves that get several same-shape float gradients in
+    the step, starting from an empty .grad and without hooks, the deliveries become a chain of sums
+    and one delivery at the last (nothing reads .grad in between)."""
+    groups = {}
+    for e in entries:
+        if e[0] == "leaf":
+            groups.setdefault(id(e[1]), []).append(e)
+    merged = {}
+    for group in groups.values():
+        first = group[0]
+        if len(group) < 2 or not first[4] or first[1]._hooks or not all(isinstance(e[2], int) for e in group):
+            continue
+        shape, dtype = meta[first[2]]
+        if dtype.kind != "f" or not shape or any(meta[e[2]] != (shape, dtype) for e in group):
+            continue
+        merged.update((id(e), e is group[-1]) for e in group)
+    return merged
 
 
 def step_reads(step):
