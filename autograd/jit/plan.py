@@ -103,6 +103,10 @@ def make_entry(entry):
     raise AssertionError(f"unknown jit entry {kind!r}")
 
 
+#: lower ops to buffered steps and fused kernels (False: every op replays its own forward and backward)
+LOWERING = True
+
+
 class Plan:
     """A captured step, replayed on the CPU devices (numpy, numba) by one generated function.
 
@@ -110,9 +114,9 @@ class Plan:
     elementwise ops become fused kernels where the device compiles them (see program.py, emit.py);
     without one (or when lowering gives up), each op runs its own forward and backward."""
 
-    def __init__(self, vals, inputs, states, writebacks, entries, outputs, device=None, lower=True):
+    def __init__(self, vals, inputs, states, writebacks, entries, outputs, device=None):
         program = None
-        if lower and device is not None:
+        if LOWERING and device is not None:
             try:
                 program = lowering_pass(vals, entries)
             except Unlowerable:
