@@ -201,8 +201,8 @@ class Backend(ABC):
     adam_step = None
 
     # ----- optional fused elementwise chains (ag.jit's replay) ----------------------------------
-    #: fused_elementwise(dtype, inputs, outputs, steps) -> a compiled kernel fused(*inputs, *outputs)
-    #: over 1-D arrays, or None for a program it does not take (see backends/numba_kernels/fused.py
+    #: fused_elementwise(dtype, inputs, outputs, steps, scalars=()) -> a compiled kernel
+    #: fused(*inputs, *outputs) over 1-D arrays (0-d for the inputs named in scalars), or None for a program it does not take (see backends/numba_kernels/fused.py
     #: for the program format). None: the device runs each step as its own array call.
     fused_elementwise = None
     #: the step ops fused_elementwise accepts

@@ -143,5 +143,5 @@ class NumbaBackend(NumpyBackend):
     # ----- fused elementwise chains (optional, see Backend) -------------------------------------
     fused_ops = fused.FUSABLE
 
-    def fused_elementwise(self, dtype, inputs, outputs, steps):
-        return fused.compile_program(dtype, inputs, outputs, steps)
+    def fused_elementwise(self, dtype, inputs, outputs, steps, scalars=()):
+        return fused.compile_program(dtype, inputs, outputs, steps, scalars)

@@ -31,6 +31,7 @@ class Emitter:
         self.readers, self.escaping = analyse(program, leaving)
         self.numpy_acts = type(device).act_forward is NumpyBackend.act_forward
         self.kernels = 0
+        self.scalars = set()    # slots standing for a 0-d value broadcast (read once by fused kernels)
         for slot, array in program.bound.items():
             self.names[slot] = self.bind(array, "p")
 
@@ -67,8 +68,11 @@ class Emitter:
         return name, True
 
     # ----- lowered steps as NumPy calls ------------------------------------------------------
-    def numpy_step(self, step, written):
+    def numpy_step(self, step, written, pos):
         op, dst = step[0], step[1]
+        if op == "broadcast":
+            self.broadcast(dst, step[2], pos)
+            return
         dtype = self.p.meta[dst][1]
         args = [self.constant(x, dtype) for x in step[2:]]
         into, static = self.buffer(dst)
@@ -78,6 +82,9 @@ class Emitter:
         if op in _UFUNCS or op == "matmul":
             call = f"_np.{op}({', '.join(args)}"
             self.put(f"{call}, out={into})" if static else f"{into} = {call})")
+        elif op == "sum_all":
+            axes = step[3][1]
+            self.put(f"{args[0]}.sum(axis={axes!r}, out={into})" if static else f"{into} = {args[0]}.sum(axis={axes!r})")
         elif op == "sum0":
             self.put(f"{args[0]}.sum(axis=0, out={into})" if static else f"{into} = {args[0]}.sum(axis=0)")
         elif op == "where":
@@ -101,6 +108,17 @@ class Emitter:
             self.names[dst] = f"v{dst}"
             self.put(f"v{dst} = {call}")
 
+    def broadcast(self, dst, src, pos):
+        """A 0-d gradient spread over dst's shape: lowered steps read the 0-d value itself (their
+        broadcasting gives the same numbers); anything else gets the broadcast view eager mode makes."""
+        readers = self.readers.get(dst, ())
+        if dst in self.escaping or any(self.p.items[r][0] != "step" for r in readers):
+            self.names[dst] = f"v{dst}"
+            self.put(f"v{dst} = _np.broadcast_to({self.name(src)}, {self.p.meta[dst][0]!r})")
+        else:
+            self.names[dst] = self.name(src)
+            self.scalars.add(dst)
+
     # ----- a run of elementwise steps as one compiled kernel ---------------------------------
     def fused_run(self, first, last):
         steps = [self.p.steps[x] for _, x in self.p.items[first:last + 1]]
@@ -118,7 +136,8 @@ class Emitter:
                    for op, dst, *args in steps]
         try:
             kernel = self.device.fused_elementwise(dtype, [f"x{s}" for s in inputs], [f"x{s}" for s in outputs],
-                                                   program) if outputs else None
+                                                   program, [f"x{s}" for s in inputs if s in self.scalars]) \
+                if outputs else None
         except Exception:      # a kernel that fails to compile: the steps run one by one instead
             kernel = None
         if kernel is None:
@@ -137,7 +156,7 @@ class Emitter:
 
     def flat(self, slot):
         name, shape = self.name(slot), self.p.meta[slot][0]
-        if len(shape) == 1:
+        if len(shape) == 1 or slot in self.scalars:
             return name
         if id(self.ns.get(name)) in self.static_ids or slot in self.p.bound:
             return self.bind(self.ns[name].reshape(-1), "flat")
@@ -210,7 +229,7 @@ def build(program, device, inputs, states, writebacks, outputs):
             pos = runs[pos] + 1
             continue
         if kind == "step":
-            em.numpy_step(program.steps[x], written)
+            em.numpy_step(program.steps[x], written, pos)
         else:
             em.entry(x)
         pos += 1

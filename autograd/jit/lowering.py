@@ -4,7 +4,7 @@ backward compute, one ufunc-level step at a time, in exactly the order its eager
 A step is (op, dst, operand...): dst a slot, an operand a slot, ("k", number) a constant in the
 op's dtype, or ("T", slot) a transposed slot. The op names are NumPy's ufuncs plus a few the
 emitters know (`act_*`: the device's activation kernel; `relu_grad`; `where`; `matmul`; `sum0`,
-a sum over axis 0). Emitters (emit.py) turn steps into NumPy calls with `out=` buffers, or, for
+a sum over axis 0; `sum_all`, over ("axes", every axis); `broadcast`, a 0-d value as an array). Emitters (emit.py) turn steps into NumPy calls with `out=` buffers, or, for
 runs of elementwise steps on `numba`, into one generated kernel. Because every step mirrors the
 eager arithmetic (same operations, same operand order, same dtype), a replay stays bit-identical.
 
@@ -16,6 +16,7 @@ import numpy as np
 from ..ops.activation import Relu, Sigmoid
 from ..ops.elementwise import Add, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub, Tanh, Where
 from ..ops.linalg import Linear
+from ..ops.reduction import Sum
 from .refs import Const
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -244,6 +245,23 @@ def _linear(b, ctx, args, kwargs, outs):
     return grads
 
 
+def _sum(b, ctx, args, kwargs, outs):
+    """A sum over every axis to a 0-d value; its gradient is that value broadcast (no array made)."""
+    (o,) = outs
+    x = args[0]
+    if not isinstance(x, int) or b.meta[o] is None or b.meta[o][0] != ():
+        return None
+    shape, dtype = b.meta[x]
+    if dtype not in _FLOATS or not shape or ctx.keepdims or tuple(ctx.axes) != tuple(range(len(shape))):
+        return None
+    b.emit("sum_all", o, x, ("axes", tuple(ctx.axes)))
+
+    def grads(b, gy, routes):
+        for k, s in routes:
+            b.emit("broadcast", s, gy)
+    return grads
+
+
 def _meta(a):
     return tuple(a.shape), a.dtype
 
@@ -253,6 +271,7 @@ RULES = {
     Div: _binary("divide", _div_grads), Neg: _unary("negative", _neg_grad), Exp: _unary("exp", _exp_grad),
     Log: _unary("log", _log_grad), Sqrt: _unary("sqrt", _sqrt_grad), Tanh: _unary("tanh", _tanh_grad),
     Sigmoid: _unary("act_sigmoid", _sigmoid_grad), Relu: _relu, Pow: _pow, Where: _where, Linear: _linear,
+    Sum: _sum,
 }
 
 

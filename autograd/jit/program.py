@@ -42,7 +42,7 @@ def lower(vals, entries):
     def arg(ref):
         if not isinstance(ref, Const):
             return ref
-        if is_array(ref.value) and isinstance(ref.value, np.ndarray):
+        if isinstance(ref.value, (np.ndarray, np.generic)):
             key = id(ref.value)
             if key not in bound_of:
                 slot = b.tmp(ref.value.shape, ref.value.dtype)
@@ -114,8 +114,7 @@ def _merged_deliveries(entries, meta):
 
 def step_reads(step):
     """The slots a step reads."""
-    return [x[1] if isinstance(x, tuple) and x[0] == "T" else x for x in step[2:] if not isinstance(x, tuple)
-            or x[0] == "T"]
+    return [x[1] if isinstance(x, tuple) else x for x in step[2:] if not isinstance(x, tuple) or x[0] == "T"]
 
 
 def entry_refs(entry):

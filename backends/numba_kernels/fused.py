@@ -52,7 +52,7 @@ def _literal(value, dtype):
     return f"np.{dtype}({float(value)!r})"
 
 
-def kernel_source(dtype, inputs, outputs, steps):
+def kernel_source(dtype, inputs, outputs, steps, scalars=()):
     """The Python source of the kernel `fused(in..., out...)` for a program (see compile_program)."""
     consts = {}
 
@@ -64,7 +64,8 @@ def kernel_source(dtype, inputs, outputs, steps):
             return consts[key]
         return x
 
-    body = [f"        {name} = i{j}[k]" for j, name in enumerate(inputs)]
+    body = [f"        {name} = i{j}[k]" for j, name in enumerate(inputs) if name not in scalars]
+    once = [f"    {name} = i{j}[()]" for j, name in enumerate(inputs) if name in scalars]
     where = {name: j for j, name in enumerate(outputs)}
     for op, dst, *args in steps:
         names = dict(zip("abc", (operand(a) for a in args)))
@@ -78,13 +79,14 @@ def kernel_source(dtype, inputs, outputs, steps):
              f"ZERO = {_literal(0.0, dtype)}",
              f"ONE = {_literal(1.0, dtype)}"]
     lines += [f"{name} = {_literal(value, dt)}" for (value, dt), name in consts.items()]
-    lines += ["", "", "@kernel", f"def fused({', '.join(params)}):", "    for k in range(o0.shape[0]):"]
+    lines += ["", "", "@kernel", f"def fused({', '.join(params)}):"] + once + ["    for k in range(o0.shape[0]):"]
     return "\n".join(lines + body) + "\n"
 
 
-def compile_program(dtype, inputs, outputs, steps):
+def compile_program(dtype, inputs, outputs, steps, scalars=()):
     """One compiled kernel `fused(*inputs, *outputs)` over 1-D arrays of equal length, or None when a
-    step is not in FUSABLE or the dtype is not float32/float64.
+    step is not in FUSABLE or the dtype is not float32/float64. The inputs named in `scalars` are
+    0-d arrays instead, one value for every element.
 
     `inputs` and `outputs` name the program's values read from / written to arrays (an output is a
     value some step computes); `steps` are (op, dst, operand...) with operands value names or
@@ -92,7 +94,7 @@ def compile_program(dtype, inputs, outputs, steps):
     Numba's cache make later processes load it instead of compiling."""
     if str(dtype) not in _DTYPES or not outputs or any(s[0] not in FUSABLE for s in steps):
         return None
-    source = kernel_source(str(dtype), list(inputs), list(outputs), steps)
+    source = kernel_source(str(dtype), list(inputs), list(outputs), steps, set(scalars))
     digest = hashlib.sha1(source.encode()).hexdigest()[:20]
     kernel = _loaded.get(digest)
     if kernel is None:
