@@ -29,7 +29,7 @@ class Emitter:
         self.names = {}
         self.static_ids = set()
         self.readers, self.escaping = analyse(program, leaving)
-        self.numpy_acts = type(device).act_forward is NumpyBackend.act_forward
+        self.numpy_acts = getattr(type(device), "act_forward", None) is NumpyBackend.act_forward
         self.kernels = 0
         self.scalars = set()    # slots standing for a 0-d value broadcast (read once by fused kernels)
         for slot, array in program.bound.items():
@@ -74,7 +74,7 @@ class Emitter:
             self.broadcast(dst, step[2], pos)
             return
         dtype = self.p.meta[dst][1]
-        args = [self.constant(x, dtype) for x in step[2:]]
+        args = [self.constant(x, dtype) for x in step[2:] if not (isinstance(x, tuple) and x[0] == "axes")]
         into, static = self.buffer(dst)
         if not static and dst in written:      # a later in-place step on a fresh value (y += bias)
             static = True
@@ -84,7 +84,8 @@ class Emitter:
             self.put(f"{call}, out={into})" if static else f"{into} = {call})")
         elif op == "sum_all":
             axes = step[3][1]
-            self.put(f"{args[0]}.sum(axis={axes!r}, out={into})" if static else f"{into} = {args[0]}.sum(axis={axes!r})")
+            self.put(f"{args[0]}.sum(axis={axes!r}, out={into})" if static
+                     else f"{into} = {args[0]}.sum(axis={axes!r})")
         elif op == "sum0":
             self.put(f"{args[0]}.sum(axis=0, out={into})" if static else f"{into} = {args[0]}.sum(axis=0)")
         elif op == "where":

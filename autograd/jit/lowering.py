@@ -4,8 +4,9 @@ backward compute, one ufunc-level step at a time, in exactly the order its eager
 A step is (op, dst, operand...): dst a slot, an operand a slot, ("k", number) a constant in the
 op's dtype, or ("T", slot) a transposed slot. The op names are NumPy's ufuncs plus a few the
 emitters know (`act_*`: the device's activation kernel; `relu_grad`; `where`; `matmul`; `sum0`,
-a sum over axis 0; `sum_all`, over ("axes", every axis); `broadcast`, a 0-d value as an array). Emitters (emit.py) turn steps into NumPy calls with `out=` buffers, or, for
-runs of elementwise steps on `numba`, into one generated kernel. Because every step mirrors the
+a sum over axis 0; `sum_all`, over ("axes", every axis); `broadcast`, a 0-d value as an array).
+Emitters (emit.py) turn steps into NumPy calls with `out=` buffers, or, for runs of elementwise
+steps on `numba`, into one generated kernel. Because every step mirrors the
 eager arithmetic (same operations, same operand order, same dtype), a replay stays bit-identical.
 
 A rule returns None when it does not apply (broadcasting, mixed or integer dtypes, 0-d results):

@@ -219,6 +219,38 @@ def test_linear_model_lowered_and_exact(device):
         np.testing.assert_array_equal(a, b)
 
 
+def test_step_over_two_devices_replays_unlowered():
+    pytest.importorskip("numba")
+    x, _ = _leaves("cpu")
+    y = ag.tensor(np.linspace(0, 1, 16, dtype=np.float32), device="numba", requires_grad=True)
+
+    def step():
+        x.grad = y.grad = None
+        a = ag.tanh(x) * 2.0
+        b = ag.sigmoid(y) + 1.0
+        (a.to("numba") * b).sum().backward()
+
+    step()
+    ref = x.grad.numpy().copy(), y.grad.numpy().copy()
+    jitted = ag.jit(step)
+    for _ in range(3):
+        jitted()
+    assert _plan(jitted).lowered == 0          # ops on two devices: each replays its own kernels
+    np.testing.assert_array_equal(x.grad.numpy(), ref[0])
+    np.testing.assert_array_equal(y.grad.numpy(), ref[1])
+
+
+def test_step_without_ops_replays():
+    calls = []
+
+    @ag.jit
+    def step(k):
+        calls.append(k)
+        return k * 2
+
+    assert [step(3) for _ in range(4)] == [6] * 4
+
+
 # ----- the generated kernels -----------------------------------------------------------------------
 
 def test_generated_kernel_is_cached_per_program():
