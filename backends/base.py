@@ -216,6 +216,15 @@ class Backend(ABC):
     #: g_c0 None unless LSTM; gy, gh_n, gc_n, h0, c0 may be None (zeros)
     recurrence_backward = None
 
+    # ----- optional fused elementwise chains (ag.jit's replay) ----------------------------------
+    #: fused_elementwise(dtype, inputs, outputs, steps, scalars=()) -> a compiled kernel
+    #: fused(*inputs, *outputs) over 1-D arrays (0-d for the inputs named in scalars), or None for a
+    #: program it does not take (see backends/numba_kernels/fused.py for the program format).
+    #: None: the device runs each step as its own array call.
+    fused_elementwise = None
+    #: the step ops fused_elementwise accepts
+    fused_ops = frozenset()
+
 
 #: activation names every backend's act_forward/act_backward accept
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")

@@ -16,7 +16,7 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
-from .numba_kernels import activation, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels import activation, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -149,3 +149,9 @@ class NumbaBackend(NumpyBackend):
             return False
         optim.adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad)
         return True
+
+    # ----- fused elementwise chains (optional, see Backend) -------------------------------------
+    fused_ops = fused.FUSABLE
+
+    def fused_elementwise(self, dtype, inputs, outputs, steps, scalars=()):
+        return fused.compile_program(dtype, inputs, outputs, steps, scalars)

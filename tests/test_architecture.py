@@ -24,6 +24,7 @@ AUTOGRAD_FLOORS = {
     "autograd.methods": 7,
     # the jit tracer (autograd/jit/) stands on the engine: its modules in their own order between 6 and 7
     "autograd.jit.refs": 6.1, "autograd.jit.tree": 6.2, "autograd.jit.backward": 6.2, "autograd.jit.recorder": 6.3,
+    "autograd.jit.lowering": 6.21, "autograd.jit.program": 6.22, "autograd.jit.emit": 6.25,
     "autograd.jit.plan": 6.3, "autograd.jit.guards": 6.3, "autograd.jit.cuda_graph": 6.4, "autograd.jit.tracer": 6.5,
     "autograd.jit.compiled": 6.6, "autograd.jit": 6.7,
     "autograd": 8,

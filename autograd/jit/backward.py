@@ -86,24 +86,29 @@ def _add(rec, buffers, node, idx, ref):
 
 
 def _leaf(rec, leaf, ref, given, incoming):
-    """Deliver a gradient to a leaf now, and record whether backward would copy it (shared memory)."""
+    """Deliver a gradient to a leaf now, and record whether backward would copy it (shared memory) and
+    whether the step itself had cleared .grad (`x.grad = None` in the step, which a replay does not run:
+    replays then replace .grad instead of adding to it)."""
     g = rec.value(ref)
     owner = engine._memory_owner(g)
     copy = (isinstance(ref, Const) or id(owner) in given or any(owner is engine._memory_owner(x) for x in incoming)
             or not engine._owns_memory(g))
     given.add(id(owner) if not copy else -1)
-    rec.entries.append(("leaf", leaf, ref, copy))
+    replace = leaf.grad is None and id(leaf) in rec.had_grad
+    rec.had_grad.discard(id(leaf))
+    rec.entries.append(("leaf", leaf, ref, copy, replace))
     deliver(leaf, g, copy, None)
 
 
-def deliver(leaf, g, copy, holder):
+def deliver(leaf, g, copy, holder, replace=False, statics=()):
     """Put gradient `g` into leaf.grad as backward does: the first one becomes .grad (copied when its memory
-    is shared), later ones are added. `holder` is a Tensor reused for .grad on replays (None: a new one)."""
+    is shared), later ones are added. `holder` is a Tensor reused for .grad on replays (None: a new one);
+    `replace`: treat .grad as empty; `statics`: ids of replay buffers, copied rather than handed out."""
     if leaf._hooks:
         g = engine._hooked(leaf._hooks, g, leaf._device, False)
-    current = leaf.grad
+    current = None if replace else leaf.grad
     if current is None:
-        if copy:
+        if copy or (statics and id(engine._memory_owner(g)) in statics):
             g = g.copy()
         if holder is None:
             leaf.grad = Tensor._make(g, leaf._device, None, 0, False)

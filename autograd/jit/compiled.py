@@ -78,6 +78,12 @@ def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
     optimiser state in place as eager mode would, draws Dropout masks from the device generator in the
     same sequence, and reads learning rates at replay time. Returned tensors are outside any graph.
 
+    On `cpu` and `numba` the replay is one generated function: elementwise ops, full sums and Linear
+    write into buffers made once per capture (kept while the capture is cached), and on `numba` each
+    run of elementwise ops, forward or backward, is one generated kernel (compiled once per chain and
+    cached on disk); results stay bit-identical to eager mode. Values that leave the step (returned
+    tensors, .grad) are fresh arrays, as in eager mode.
+
     Guards: the input shapes, dtypes and devices, the plain arguments, grad mode, each module's
     train/eval flag and the identity of the modules, optimisers and parameters; a change captures again.
     The `cache_size` most recent signatures are kept (least recently used dropped first).

@@ -6,6 +6,8 @@ tuples and dicts). They are recognised by shape, not by type (autograd does not 
 module has `training`, `modules()` and `named_buffers()`; an optimiser has `param_groups`, `state`
 and `step()`.
 """
+from operator import attrgetter, is_
+
 from ..tensor import Tensor
 
 
@@ -20,28 +22,44 @@ def is_optimizer(obj):
     return hasattr(obj, "param_groups") and hasattr(obj, "state") and callable(getattr(obj, "step", None))
 
 
-def _candidates(fn, args, kwargs):
-    seen = []
+def _sources(fn):
+    """(bound object, closure cells, globals dict, the global names its code uses) of a step function."""
     code = getattr(fn, "__code__", None)
     owner = getattr(fn, "__self__", None)
     if owner is not None:
-        seen.append(owner)
         code = getattr(getattr(fn, "__func__", None), "__code__", code)
-    for cell in getattr(fn, "__closure__", None) or ():
+    glob = getattr(fn, "__globals__", None) or getattr(getattr(fn, "__func__", None), "__globals__", {})
+    return owner, getattr(fn, "__closure__", None) or (), glob, code.co_names if code is not None else ()
+
+
+_source_cache = {}   # id(fn) -> (fn, its _sources)
+
+
+def candidates(fn, args, kwargs):
+    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
+    hit = _source_cache.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        if len(_source_cache) > 64:
+            _source_cache.clear()
+        hit = _source_cache[id(fn)] = (fn, _sources(fn))
+    owner, cells, glob, names = hit[1]
+    seen = [] if owner is None else [owner]
+    for cell in cells:
         try:
             seen.append(cell.cell_contents)
         except ValueError:   # an empty cell
             pass
-    if code is not None:
-        glob = getattr(fn, "__globals__", None) or getattr(getattr(fn, "__func__", None), "__globals__", {})
-        seen.extend(glob[name] for name in code.co_names if name in glob)
-    seen.extend(a for a in args if not isinstance(a, Tensor))
-    seen.extend(a for a in kwargs.values() if not isinstance(a, Tensor))
-    for obj in list(seen):
-        if isinstance(obj, (list, tuple)):
-            seen.extend(o for o in obj if not isinstance(o, Tensor))
-        elif isinstance(obj, dict):
-            seen.extend(o for o in obj.values() if not isinstance(o, Tensor))
+    seen += [glob[name] for name in names if name in glob]
+    if args:
+        seen += [a for a in args if not isinstance(a, Tensor)]
+    if kwargs:
+        seen += [a for a in kwargs.values() if not isinstance(a, Tensor)]
+    for obj in seen[:]:
+        kind = type(obj)
+        if kind is list or kind is tuple or (kind is not dict and isinstance(obj, (list, tuple))):
+            seen += [o for o in obj if not isinstance(o, Tensor)]
+        elif kind is dict or isinstance(obj, dict):
+            seen += [o for o in obj.values() if not isinstance(o, Tensor)]
     return seen
 
 
@@ -50,15 +68,15 @@ _found = {}   # identities of the candidates -> what discover found among them (
 
 def discover(fn, args, kwargs, modules=(), optimizers=()):
     """(root modules, optimisers) the step `fn` uses, explicit ones first, each once."""
-    candidates = _candidates(fn, args, kwargs)
-    key = (id(fn), tuple(map(id, candidates)), tuple(map(id, modules)), tuple(map(id, optimizers)))
+    found_in = candidates(fn, args, kwargs)
+    key = (id(fn), tuple(map(id, found_in)), tuple(map(id, modules)), tuple(map(id, optimizers)))
     hit = _found.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], candidates)):
+    if hit is not None and all(map(is_, hit[0], found_in)):
         return hit[1]
-    found = _discover(candidates, modules, optimizers)
+    found = _discover(found_in, modules, optimizers)
     if len(_found) > 64:
         _found.clear()
-    _found[key] = (candidates, found)
+    _found[key] = (found_in, found)
     return found
 
 
@@ -104,7 +122,10 @@ class Context:
 
     def state_key(self):
         """Train/eval flags and parameter identities, as they stand now."""
-        return (tuple(m.training for m in self.modules), tuple(id(p._data) for p in self.params))
+        return tuple(map(_training, self.modules)), tuple(map(id, map(_data, self.params)))
+
+
+_training, _data = attrgetter("training"), attrgetter("_data")
 
 
 def _has_recurse(m):
@@ -114,7 +135,7 @@ def _has_recurse(m):
 def signature(leaves, spec, grad_enabled, roots, context):
     """The guard key: input shapes, dtypes and devices, the plain arguments, grad mode, the roots'
     identities and the modules' train/eval flags and parameter identities."""
-    shapes = tuple((tuple(a.shape), a.dtype.str, _device_name(a)) for a in leaves)
+    shapes = tuple([(a.shape, a.dtype.str, _device_name(a)) for a in leaves])
     return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key())
 
 

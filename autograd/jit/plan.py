@@ -1,11 +1,12 @@
-"""A captured step as a flat list of prebound calls over a slot list, and its replay on the CPU devices.
+"""A captured step replayed on the CPU devices (Plan), and each entry as a prebound closure over a
+slot list (make_entry; the CUDA-graph plan captures those).
 
-Each entry becomes one closure `run(vals)` with its kernel (an op's forward or backward, a sum, a
-leaf delivery, an optimiser call) and its constant arguments bound in; the replay loads the step's
-inputs and module buffers into a fresh slot list and calls the closures in order. No Tensor,
-Function or graph node is made: ops run on raw arrays with the context objects of the capture.
+No Tensor, Function or graph node is made on replay: ops run on raw arrays with the context
+objects of the capture, or as lowered array steps (program.py) written straight into buffers.
 """
 from .backward import deliver
+from .emit import build
+from .program import Program, Unlowerable, lower as lowering_pass
 from .refs import Const
 
 
@@ -80,10 +81,10 @@ def make_entry(entry):
             vals[out] = xp.zeros(shape, dtype=dtype)
         return run
     if kind == "leaf":
-        _, leaf, ref, copy = entry
+        _, leaf, ref, copy, replace = entry
         get = _getter(ref)
         holder = leaf.grad  # the Tensor the capture put there; replays reuse it
-        return lambda vals: deliver(leaf, get(vals), copy, holder)
+        return lambda vals: deliver(leaf, get(vals), copy, holder, replace)
     if kind == "host":
         _, call, args, kwargs = entry
         return lambda vals: call(*args, **kwargs)
@@ -102,26 +103,31 @@ def make_entry(entry):
     raise AssertionError(f"unknown jit entry {kind!r}")
 
 
-class Plan:
-    """A captured step, replayed on the CPU devices (numpy, numba)."""
+#: lower ops to buffered steps and fused kernels (False: every op replays its own forward and backward)
+LOWERING = True
 
-    def __init__(self, n_slots, inputs, states, writebacks, entries, outputs):
-        self.n_slots = n_slots
-        self.inputs = inputs          # slot of each flattened input array
-        self.states = states          # (module, name, slot): buffers read at the start of each replay
-        self.writebacks = writebacks  # (module, name, slot or Const): buffers the step rebinds, set at the end
-        self.calls = [make_entry(e) for e in entries]
-        self.outputs = outputs        # per flattened output: ("slot", s) or ("const", value)
+
+class Plan:
+    """A captured step, replayed on the CPU devices (numpy, numba) by one generated function.
+
+    With a `device`, ops with a lowering rule write into buffers made once with the plan and runs of
+    elementwise ops become fused kernels where the device compiles them (see program.py, emit.py);
+    without one (or when lowering gives up), each op runs its own forward and backward."""
+
+    def __init__(self, vals, inputs, states, writebacks, entries, outputs, device=None):
+        program = None
+        if LOWERING and device is not None:
+            try:
+                program = lowering_pass(vals, entries)
+            except Unlowerable:
+                program = None
+        if program is None:
+            program = Program([None] * len(vals), [], [("entry", e) for e in entries], {}, {}, [])
+        self.replay, self.kernels, self.source = build(program, device, inputs, states, writebacks, outputs)
+        self.lowered = sum(kind == "step" for kind, _ in program.items)
+        for ctx in program.lowered_ctx:   # their steps read the plan's buffers, not what the capture saved
+            ctx.saved_tensors = ()
 
     def run(self, arrays):
         """Replay on the step's input arrays; returns the flattened outputs (arrays or plain values)."""
-        vals = [None] * self.n_slots
-        for s, a in zip(self.inputs, arrays):
-            vals[s] = a
-        for module, name, s in self.states:
-            vals[s] = getattr(module, name)._data
-        for call in self.calls:
-            call(vals)
-        for module, name, ref in self.writebacks:
-            getattr(module, name)._data = ref.value if isinstance(ref, Const) else vals[ref]
-        return [vals[v] if kind == "slot" else v for kind, v in self.outputs]
+        return self.replay(arrays)

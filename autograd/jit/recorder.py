@@ -9,7 +9,7 @@ Entry kinds:
   ("bwd", cls, ctx, grads, routes, release)        a node's backward; routes (k, slot) per gradient kept
   ("acc", a, b, out)                               out = a + b (two gradients of one value)
   ("zeros", shape, dtype, xp, out)                 a zero gradient for a multi-output node
-  ("leaf", tensor, grad, copy)                     deliver a gradient to a leaf's .grad, as backward does
+  ("leaf", tensor, grad, copy, replace)            deliver a gradient to a leaf's .grad, as backward does
   ("host", call, args, kwargs)                     a Python call replayed as is (optimiser step, zero_grad)
   ("rng", draw, args, out)                         a random draw outside any op (ag.rand in the step)
   ("assign", dst, src)                             dst[...] = src (an in-place method outside the graph)
@@ -30,6 +30,7 @@ class Recorder:
         self.host_depth = 0     # > 0 inside a replayed host call: ops there are its own business
         self.forward_depth = 0  # > 0 inside an op's forward
         self.drew = False       # a random draw happened inside the current forward
+        self.had_grad = set()   # ids of the leaves whose .grad was set when the step started
 
     # ----- slots -----------------------------------------------------------------------------
     def new_slot(self, array):

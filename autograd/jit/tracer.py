@@ -1,6 +1,7 @@
 """The capture call: run the step once with the recorder installed and turn what it did into a plan."""
 from ..capture import state as capture
 from ..tensor import Tensor
+from .guards import candidates
 from .plan import Plan
 from .recorder import Recorder
 from .refs import Const
@@ -21,6 +22,8 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
             before.append((module, name, t))
     devices = {id(d): d for d in [leaf._device for leaf in leaves if isinstance(leaf, Tensor)]
                + [p._device for p in context.params]}
+    known = list(context.params) + list(leaves) + candidates(fn, args, kwargs)   # the leaves visible from here
+    rec.had_grad = {id(t) for t in known if isinstance(t, Tensor) and t.grad is not None}
     undo = _patch_hosts(rec, roots, optimizers) + _patch_draws(rec, devices.values())
     capture.recorder = rec
     try:
@@ -46,7 +49,9 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
         plan = CudaPlan(rec, inputs, states, writebacks, outputs, next(d for d in devices.values()
                                                                         if not d.host_memory))
     else:
-        plan = Plan(len(rec.vals), inputs, states, writebacks, rec.entries, outputs)
+        used = {id(e[2].device): e[2].device for e in rec.entries if e[0] == "fwd"} or devices
+        device = next(iter(used.values())) if len(used) == 1 else None   # lowered only on one device
+        plan = Plan(rec.vals, inputs, states, writebacks, rec.entries, outputs, device)
     plan.out_spec, plan.out_devices = out_spec, out_devices
     return result, plan
 

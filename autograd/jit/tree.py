@@ -12,7 +12,17 @@ def flatten(obj):
     return leaves, _flatten(obj, leaves)
 
 
+_PLAIN = (int, float, bool, str, bytes, type(None))
+
+
 def _flatten(obj, leaves):
+    kind = type(obj)
+    if kind is tuple or kind is list:
+        return (kind.__name__,) + tuple([_flatten(o, leaves) for o in obj])
+    if kind is dict:
+        return ("dict",) + tuple([(k, _flatten(v, leaves)) for k, v in obj.items()])
+    if kind in _PLAIN:            # the common plain values, before the slower checks below
+        return ("value", kind.__name__, obj)
     if isinstance(obj, Tensor):
         leaves.append(obj)
         return TENSOR
