@@ -1,6 +1,7 @@
 """The process group: which processes take part, this one's rank, and the communication backend they share."""
 import os
 import sys
+import time
 
 import autograd as ag
 
@@ -111,6 +112,7 @@ def _abort_all_on_uncaught_exception(comm):
     def abort(kind, value, trace):
         previous(kind, value, trace)
         sys.stderr.flush()
+        time.sleep(0.5)   # let mpiexec relay the traceback before the abort tears its output pipes down
         comm.Abort(1)
     sys.excepthook = abort
 
