@@ -3,7 +3,7 @@ import numpy as np
 
 import backends
 
-from .dtypes import default_float
+from .dtypes import check_supported, default_float
 from .tensor import Tensor
 
 
@@ -108,6 +108,7 @@ def from_numpy(ndarray):
     """A `cpu` tensor sharing memory with a NumPy array (same dtype; changes show in both)."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    check_supported("from_numpy", ndarray.dtype)
     return Tensor._make(ndarray, _device("cpu"), None, 0, False)
 
 
@@ -119,6 +120,7 @@ def as_tensor(data, dtype=None, device=None):
         return out if dtype is None else out.astype(dtype)
     d = _device(device)
     if isinstance(data, np.ndarray) and d.host_memory and (dtype is None or np.dtype(dtype) == data.dtype):
+        check_supported("as_tensor", data.dtype)
         return Tensor._make(data, d, None, 0, False)
     return Tensor(data, dtype=dtype, device=d)
 
@@ -185,4 +187,5 @@ def from_dlpack(obj, device=None):
         import cupy
         array = cupy.from_dlpack(obj)
         d = _device(device) if device is not None else _device(f"cuda:{array.device.id}")
+    check_supported("from_dlpack", array.dtype)
     return Tensor._make(array, d, None, 0, False)

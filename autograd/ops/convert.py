@@ -3,6 +3,7 @@ import numpy as np
 
 import backends
 
+from ..dtypes import check_supported
 from ..function import Function
 from ..tensor import Tensor
 
@@ -63,7 +64,7 @@ def to(x, target):
 
 def astype(x, dtype):
     """x converted to `dtype`; the gradient converts back."""
-    dtype = np.dtype(dtype)
+    dtype = check_supported("astype", dtype)
     if dtype == x.dtype:
         return x
     return AsType.apply(x, dtype)

@@ -78,6 +78,19 @@ def _as_weight(weight, input):
     return weight if weight.dtype == input.dtype else weight.astype(input.dtype)
 
 
+def _class_weight(op, weight, input):
+    """Per-class loss weights: one per class (the input's dim 1, or dim 0 when unbatched), else a ValueError."""
+    if weight is None:
+        return None
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    weight = _as_weight(weight, input)
+    if weight.shape != (n_classes,):
+        raise ValueError(f"{op}: weight must hold one value per class, i.e. have shape ({n_classes},) for an input "
+                         f"of shape {input.shape}; got shape {weight.shape} ({weight.size} values for "
+                         f"{n_classes} classes)")
+    return weight
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
     if reduction not in _REDUCTIONS:
@@ -87,8 +100,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
+    weight = _class_weight("cross_entropy", weight, input)
     if t.dtype.kind == "f":
-        return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
         return CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
@@ -105,7 +119,6 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if weight is None:
         loss = CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
     else:
-        weight = _as_weight(weight, input)
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
             xp = input.device.xp
@@ -157,6 +170,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    weight = _class_weight("nll_loss", weight, input)
     x = input.reshape(1, -1) if input.ndim == 1 else input
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)
     expected = (x.shape[0],) + x.shape[2:] if input.ndim > 1 else ()
@@ -170,7 +184,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
     if weight is not None:
-        w = w * _as_weight(weight, input)[safe]
+        w = w * weight[safe]
     loss = picked * w
     if reduction == "mean":
         return loss.sum() / w.sum()
