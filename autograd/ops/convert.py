@@ -6,6 +6,7 @@ import backends
 from ..dtypes import check_supported
 from ..function import Function
 from ..tensor import Tensor
+from .dims import check_tensor
 
 
 class ToDevice(Function):
@@ -52,6 +53,7 @@ def _as_dtype(target):
 
 def to(x, target):
     """x on the device or with the dtype named by `target` (a no-op when nothing changes)."""
+    check_tensor("to", x)
     if not backends.is_device(target):
         dtype = _as_dtype(target)
         if dtype is not None:
@@ -64,6 +66,7 @@ def to(x, target):
 
 def astype(x, dtype):
     """x converted to `dtype`; the gradient converts back."""
+    check_tensor("astype", x)
     dtype = check_supported("astype", dtype)
     if dtype == x.dtype:
         return x

@@ -89,7 +89,7 @@ class Recurrence(Function):
         if mode != "gru" and b_hh is not None:
             gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
             step_bias = None
-        gx = gx.reshape(steps, batch, -1)
+        gx = gx.reshape(steps, batch, WIDTH[mode] * hidden)   # explicit: -1 is ambiguous for an empty batch
         h = xp.zeros((batch, hidden), gx.dtype) if h0 is None else h0
         c = None
         if mode == "lstm":
@@ -142,8 +142,8 @@ class Recurrence(Function):
             gh = ght @ w_hh
             if g_direct is not None:
                 gh += g_direct
-        g_x2 = g_x.reshape(steps * batch, -1)
-        g_hid2 = g_hid.reshape(steps * batch, -1)
+        g_x2 = g_x.reshape(steps * batch, WIDTH[mode] * hidden)
+        g_hid2 = g_hid.reshape(steps * batch, WIDTH[mode] * hidden)
         g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
         return ((g_x2 @ w_ih).reshape(x.shape) if need[0] else None,
                 gh if need[1] else None,

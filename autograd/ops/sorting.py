@@ -46,7 +46,7 @@ def sort(input, dim=-1, descending=False, stable=False):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order."""
     check_tensor("topk", input)
-    d = normalize("topk", dim, input.ndim) if input.ndim else 0
+    d = normalize("topk", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
         raise IndexError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")

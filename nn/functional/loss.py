@@ -5,6 +5,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
+from autograd.ops.dims import check_tensor
 
 from .activation import log_softmax
 
@@ -31,17 +32,23 @@ def _same_shape(op, input, target):
 
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error."""
+    check_tensor("mse_loss", input)
+    check_tensor("mse_loss", target, "target")
     diff = input - _same_shape("mse_loss", input, target)
     return _reduce(diff * diff, reduction, "mse_loss")
 
 
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error."""
+    check_tensor("l1_loss", input)
+    check_tensor("l1_loss", target, "target")
     return _reduce(ag.abs(input - _same_shape("l1_loss", input, target)), reduction, "l1_loss")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss)."""
+    check_tensor("huber_loss", input)
+    check_tensor("huber_loss", target, "target")
     err = ag.abs(input - _same_shape("huber_loss", input, target))
     small = ag.minimum(err, delta)
     return _reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss")
@@ -93,6 +100,8 @@ def _class_weight(op, weight, input):
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    check_tensor("cross_entropy", input)
+    check_tensor("cross_entropy", target, "target")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if input.ndim == 0:
@@ -165,6 +174,8 @@ def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+    check_tensor("nll_loss", input)
+    check_tensor("nll_loss", target, "target")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if input.ndim == 0:
@@ -195,6 +206,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
+    check_tensor("binary_cross_entropy", input)
+    check_tensor("binary_cross_entropy", target, "target")
     target = _same_shape("binary_cross_entropy", input, target)
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
@@ -204,6 +217,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
+    check_tensor("binary_cross_entropy_with_logits", input)
+    check_tensor("binary_cross_entropy_with_logits", target, "target")
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
@@ -218,6 +233,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 def hinge_loss(input, target, margin=1.0, reduction="mean"):
     """max(0, margin - y * x) with targets in {-1, 1} (targets in {0, 1} are mapped to {-1, 1})."""
+    check_tensor("hinge_loss", input)
+    check_tensor("hinge_loss", target, "target")
     target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"hinge_loss: input shape {input.shape} and target shape {target.shape} differ")
@@ -230,6 +247,8 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
 
 def kl_div(input, target, reduction="mean", log_target=False):
     """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'."""
+    check_tensor("kl_div", input)
+    check_tensor("kl_div", target, "target")
     target = _same_shape("kl_div", input, target)
     if log_target:
         loss = ag.exp(target) * (target - input)
@@ -253,6 +272,8 @@ def l2_penalty(params):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 * error ** 2 / beta where |error| < beta, |error| - 0.5 * beta beyond (as torch's SmoothL1Loss;
     beta = 0 gives the L1 loss). size_average and reduce are PyTorch's deprecated spellings of reduction."""
+    check_tensor("smooth_l1_loss", input)
+    check_tensor("smooth_l1_loss", target, "target")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)
