@@ -37,6 +37,8 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def sort(input, dim=-1, descending=False, stable=False):
     """`(values, indices)` of `input` sorted along `dim`."""
+    check_tensor("sort", input)
+    normalize("sort", dim, input.ndim)   # so that a bad dim is reported as sort's, not argsort's
     indices = argsort(input, dim, descending, stable)
     if input.ndim == 0:
         return SortResult(input.clone(), indices)

@@ -4,7 +4,8 @@ import numpy as np
 from ..callbacks.base import CallbackList
 from .evaluate import compiled_state, run_evaluation
 from .history import History
-from .inputs import make_loader, model_device, on_device, split_batch, split_validation, validation_loader
+from .inputs import (make_loader, model_device, model_float_dtype, on_device, split_batch, split_validation,
+                     validation_loader)
 from .metrics import Mean
 from .modes import restore_modes, saved_modes
 from .progress import ProgressBar
@@ -77,7 +78,7 @@ def _train_epoch(model, compiled, loader, hooks, device):
     for step, batch in enumerate(loader):
         hooks.call("on_train_batch_begin", step, {})
         inputs, target = split_batch(batch, "fit")
-        inputs, (target,) = on_device(inputs, device), on_device((target,), device)
+        inputs, (target,) = on_device(inputs, device, model_float_dtype(model)), on_device((target,), device)
         output = model(*inputs)
         loss = loss_fn(output, target)
         if loss.ndim != 0 and loss.size != 1:
