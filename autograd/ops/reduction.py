@@ -36,7 +36,7 @@ def _axes(axis, ndim):
 
 def _check_dims(op, dim, ndim):
     """IndexError (TypeError) naming op unless every dim in `dim` (None, an int or a sequence) fits ndim."""
-    if dim is None:
+    if dim is None or (type(dim) is int and -ndim <= dim < ndim):   # the common cases, without a call
         return
     for d in dim if isinstance(dim, (tuple, list)) else (dim,):
         normalize(op, d, ndim)
