@@ -3,8 +3,9 @@ import numpy as np
 
 import backends
 
-from .dtypes import default_float
+from .dtypes import check_supported, default_float
 from .tensor import Tensor
+from .ops.dims import check_tensor
 
 
 def _device(device):
@@ -58,22 +59,26 @@ def empty(*shape, dtype=None, device=None, requires_grad=False):
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
     """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("zeros_like", input)
     return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
     """Ones with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("ones_like", input)
     return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
     """`fill_value` with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("full_like", input)
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False):
     """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("empty_like", input)
     return empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
@@ -86,18 +91,21 @@ def _float_like(op, input, dtype):
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1) with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("rand_like", input)
     return rand(input.shape, dtype=_float_like("rand_like", input, dtype), device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):
     """Standard normal samples with the shape (and, unless given, the dtype and device) of `input`."""
+    check_tensor("randn_like", input)
     return randn(input.shape, dtype=_float_like("randn_like", input, dtype), device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, dtype=None, device=None):
     """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
+    check_tensor("randint_like", input)
     if high is None:
         low, high = 0, low
     t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
@@ -108,6 +116,7 @@ def from_numpy(ndarray):
     """A `cpu` tensor sharing memory with a NumPy array (same dtype; changes show in both)."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    check_supported("from_numpy", ndarray.dtype)
     return Tensor._make(ndarray, _device("cpu"), None, 0, False)
 
 
@@ -119,6 +128,7 @@ def as_tensor(data, dtype=None, device=None):
         return out if dtype is None else out.astype(dtype)
     d = _device(device)
     if isinstance(data, np.ndarray) and d.host_memory and (dtype is None or np.dtype(dtype) == data.dtype):
+        check_supported("as_tensor", data.dtype)
         return Tensor._make(data, d, None, 0, False)
     return Tensor(data, dtype=dtype, device=d)
 
@@ -192,4 +202,5 @@ def from_dlpack(obj, device=None):
         import cupy
         array = cupy.from_dlpack(obj)
         d = _device(device) if device is not None else _device(f"cuda:{array.device.id}")
+    check_supported("from_dlpack", array.dtype)
     return Tensor._make(array, d, None, 0, False)

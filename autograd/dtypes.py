@@ -19,6 +19,24 @@ def is_floating(dtype):
     return np.dtype(dtype).kind in "fc" or str(dtype) == "bfloat16"
 
 
+#: dtype kinds a tensor may hold: bool, signed and unsigned integers, floats
+_SUPPORTED_KINDS = "biuf"
+_KIND_NAMES = {"c": "complex", "O": "object", "U": "string", "S": "bytes", "V": "structured",
+               "M": "datetime", "m": "timedelta"}
+
+
+def check_supported(op, dtype):
+    """`dtype` as a NumPy dtype when tensors can hold it (bool, int, uint, float); a TypeError naming the op and
+    the dtype otherwise (complex, object, string, datetime... data would be computed wrongly, so it is refused)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in _SUPPORTED_KINDS:
+        kind = _KIND_NAMES.get(dtype.kind, "unsupported")
+        raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer or "
+                        "floating-point values. Convert it first, e.g. np.asarray(data, dtype=np.float32)"
+                        + (" (or split real and imaginary parts)" if dtype.kind == "c" else ""))
+    return dtype
+
+
 def infer_dtype(data):
     """The dtype ag.tensor gives `data` when none is asked for: arrays and NumPy scalars keep theirs, Python
     floats become float32."""

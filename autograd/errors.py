@@ -1,4 +1,5 @@
 """Error types and the messages that turn a NumPy failure inside an op into a clear deepgrad error."""
+import numpy as np
 
 
 class AnomalyError(RuntimeError):
@@ -21,6 +22,8 @@ def op_error(cls, args, exc):
     """A ValueError (IndexError for bad indices) naming the op, its inputs and a fix, made from `exc`."""
     # a bad index stays an IndexError, as in NumPy and PyTorch (NumPy's AxisError is both kinds)
     kind = IndexError if isinstance(exc, IndexError) and not isinstance(exc, ValueError) else ValueError
+    if type(exc) is TypeError and str(exc).startswith("dim "):   # a dim argument of the wrong type
+        kind = TypeError
     explain = getattr(cls, "explain_error", None)
     if explain is not None:
         message = explain(args, exc)
@@ -40,3 +43,12 @@ def kernel_message(args, exc):
     the shapes and the fix (None lets the generic message describe other failures)."""
     text = str(exc)
     return text if text.startswith(("conv2d", "max_pool2d", "avg_pool2d")) else None
+
+
+def not_a_tensor(op, x, name="input"):
+    """The TypeError for a non-Tensor `x` passed where op needs a Tensor (PyTorch's functions refuse lists,
+    NumPy arrays and numbers there too): it names the op, the argument and how to make a tensor."""
+    kind = type(x).__module__ + "." + type(x).__name__ if isinstance(x, np.ndarray) else type(x).__name__
+    fix = ("wrap it with ag.tensor(x) (a copy) or ag.from_numpy(x) (shares its memory)" if isinstance(x, np.ndarray)
+           else "wrap it with ag.tensor(...)")
+    return TypeError(f"{op}: {name} must be a Tensor, got {kind}; {fix}")

@@ -10,7 +10,7 @@ import itertools
 from backends import DeviceError
 
 from .capture import state as capture
-from .errors import AnomalyError, op_error
+from .errors import AnomalyError, not_a_tensor, op_error
 from .grad_mode import state
 from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
@@ -81,7 +81,7 @@ class Function:
             parent_idx.append(0)
             needs.append(False)
         if device is None:
-            raise TypeError(f"{cls.label()}: expected at least one Tensor argument")
+            raise not_a_tensor(cls.label(), args[0] if args else None)
         ctx.device = device
         ctx.xp = device.xp
         record = record and state.enabled

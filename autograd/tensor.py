@@ -9,7 +9,7 @@ import numpy as np
 
 import backends
 
-from .dtypes import infer_dtype, is_floating
+from .dtypes import check_supported, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import state
@@ -32,7 +32,11 @@ class Tensor:
                 dtype = infer_dtype(data)
             elif not hasattr(data, "__cuda_array_interface__"):
                 dtype = infer_dtype(data) if not isinstance(data, (np.ndarray, np.generic)) else data.dtype
-        self._data = backend.asarray(data, dtype=np.dtype(dtype) if dtype is not None else None)
+        if dtype is not None:
+            dtype = check_supported("tensor", dtype)
+        self._data = backend.asarray(data, dtype=dtype)
+        if self._data.dtype.kind not in "biuf":
+            check_supported("tensor", self._data.dtype)
         self._device = backend
         self._node = None
         self._out_idx = 0

@@ -96,12 +96,12 @@ class NumbaBackend(NumpyBackend):
         return super().log_softmax_grad(y, gy, axis)
 
     def cross_entropy(self, logits, target, ignore_index, label_smoothing):
-        if _floats(logits) and logits.ndim == 2:
+        if _floats(logits) and logits.ndim == 2 and logits.size:   # the NumPy kernel handles empty ones
             return softmax.cross_entropy(logits, target, ignore_index, label_smoothing)
         return super().cross_entropy(logits, target, ignore_index, label_smoothing)
 
     def cross_entropy_grad(self, logp, target, gloss, ignore_index, label_smoothing):
-        if _floats(logp) and logp.ndim == 2:
+        if _floats(logp) and logp.ndim == 2 and logp.size:
             return softmax.cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
         return super().cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
 

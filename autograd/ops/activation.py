@@ -135,11 +135,13 @@ class Sigmoid(Function):
 
 def sigmoid(x):
     """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
+    check_tensor("sigmoid", x)
     return Sigmoid.apply(x)
 
 
 def relu(x):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
+    check_tensor("relu", x)
     return Relu.apply(x) if x.dtype.kind == "f" else maximum(x, 0)
 
 
@@ -151,7 +153,7 @@ def _softmax(op, input, dim, dtype, axis, log):
     if input.dtype.kind != "f":
         raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
-    return Softmax.apply(input, normalize(op, dim, input.ndim) if input.ndim else None, log)
+    return Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log)
 
 
 def softmax(input, dim=None, dtype=None, *, axis=None):

@@ -3,8 +3,10 @@ import numpy as np
 
 import backends
 
+from ..dtypes import check_supported
 from ..function import Function
 from ..tensor import Tensor
+from .dims import check_tensor
 
 
 class ToDevice(Function):
@@ -51,6 +53,7 @@ def _as_dtype(target):
 
 def to(x, target):
     """x on the device or with the dtype named by `target` (a no-op when nothing changes)."""
+    check_tensor("to", x)
     if not backends.is_device(target):
         dtype = _as_dtype(target)
         if dtype is not None:
@@ -63,7 +66,8 @@ def to(x, target):
 
 def astype(x, dtype):
     """x converted to `dtype`; the gradient converts back."""
-    dtype = np.dtype(dtype)
+    check_tensor("astype", x)
+    dtype = check_supported("astype", dtype)
     if dtype == x.dtype:
         return x
     return AsType.apply(x, dtype)

@@ -1,6 +1,7 @@
 """Dimension arguments as PyTorch spells them (`dim`, `keepdim`), with NumPy's `axis`/`keepdims` accepted."""
 import numbers
 
+from ..errors import not_a_tensor
 from ..tensor import Tensor
 
 
@@ -24,14 +25,14 @@ def dim_or(op, dim, axis, default):
 def check_tensor(op, x, name="input"):
     """`x` itself when it is a Tensor; else a TypeError that names the op and says how to make one."""
     if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}; wrap it with ag.tensor(...)")
+        raise not_a_tensor(op, x, name)
     return x
 
 
-def normalize(op, dim, ndim):
+def normalize(op, dim, ndim, zero_d=0):
     """`dim` (negatives allowed) as an index in [0, ndim); IndexError naming the valid range otherwise.
 
-    A 0-d tensor accepts dim 0 and -1, as in PyTorch.
+    A 0-d tensor accepts dim 0 and -1, as in PyTorch, and gives `zero_d` for them.
     """
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be an int, got {dim!r}")
@@ -39,4 +40,4 @@ def normalize(op, dim, ndim):
     if not -size <= dim < size:
         raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions "
                          f"(expected a dim in [{-size}, {size - 1}])")
-    return int(dim) % size
+    return int(dim) % size if ndim else zero_d

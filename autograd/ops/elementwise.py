@@ -2,9 +2,10 @@
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..errors import op_error
+from ..errors import not_a_tensor, op_error
 from ..function import Function, _mixed_devices
 from ..tensor import Tensor
+from .dims import check_tensor
 
 
 def _shape(x):
@@ -255,20 +256,29 @@ class Where(Function):
 
 # ----- the functions users call ------------------------------------------------------------------
 
-def _promote(a, b):
-    """Make int/bool operands follow the float operand's dtype (Python scalars never widen floats)."""
+def _promote(a, b, op):
+    """Make int/bool operands follow the float operand's dtype (Python scalars never widen floats).
+
+    One operand must be a Tensor; the other may be a Tensor, a number or a NumPy array (as PyTorch's
+    operators take them), never a list (`op` names the op in the error)."""
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
             if a._data.dtype is b._data.dtype:
                 return a, b
         elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
             return a, b
-    return _promote_slow(a, b)
+    return _promote_slow(a, b, op)
 
 
-def _promote_slow(a, b):
+def _promote_slow(a, b, op):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
+    if not (ta or tb):
+        raise not_a_tensor(op, a)
+    for name, value in (("input", a), ("other", b)):
+        if isinstance(value, (list, tuple)):
+            raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; "
+                            "wrap it with ag.tensor(...)")
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
@@ -281,39 +291,47 @@ def _promote_slow(a, b):
                 wide = np.promote_types(da, db)
                 a, b = a.astype(wide), b.astype(wide)
         return a, b
-    if not ta and not tb:
-        return Tensor(a), b
     t, other = (a, b) if ta else (b, a)
     if isinstance(other, np.generic):
         other = other.item()  # NumPy scalars act as Python numbers: t / np.sqrt(d) must not widen float32
+    elif isinstance(other, (int, float)) and type(other) not in (int, float, bool):
+        other = float(other) if isinstance(other, float) else int(other)   # subclasses (t.size) act as numbers
     if isinstance(other, (int, float, bool)):
         if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
             other = int(other) if isinstance(other, int) else float(other)
         if isinstance(other, float) and t._data.dtype.kind != "f":
             t = t.astype(np.float32)
+        elif type(other) is int and t._data.dtype == np.bool_:
+            t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
     elif not isinstance(other, Tensor):
         other = Tensor(other, device=t._device)
-        return _promote(t, other) if ta else _promote(other, t)
+        return _promote(t, other, op) if ta else _promote(other, t, op)
     return (t, other) if ta else (other, t)
+
+
+def _floating(x):
+    """x itself when it holds floats; integer and bool tensors as float32, the dtype PyTorch's float-valued
+    ops (exp, log, sin, ...) give them."""
+    return x if x._data.dtype.kind == "f" else x.astype(np.float32)
 
 
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting."""
     if alpha != 1:
         other = mul(other, alpha)
-    return Add.apply(*_promote(input, other))
+    return Add.apply(*_promote(input, other, "add"))
 
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
     if alpha != 1:
         other = mul(other, alpha)
-    return Sub.apply(*_promote(input, other))
+    return Sub.apply(*_promote(input, other, "sub"))
 
 
 def mul(a, b):
     """a * b, broadcasting."""
-    return Mul.apply(*_promote(a, b))
+    return Mul.apply(*_promote(a, b, "mul"))
 
 
 def div(a, b, *, rounding_mode=None):
@@ -321,70 +339,85 @@ def div(a, b, *, rounding_mode=None):
     gradient through the rounding, as in PyTorch's floor division)."""
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
-    a, b = _promote(a, b)
+    a, b = _promote(a, b, "div")
     if isinstance(a, Tensor) and a._data.dtype.kind != "f" and (not isinstance(b, Tensor) or b._data.dtype.kind != "f"):
-        a = a.astype(np.float32)
+        a = a.astype(np.float32)   # true division of integers gives float32, as in PyTorch
+        if isinstance(b, Tensor):
+            b = b.astype(np.float32)
     return Div.apply(a, b)
 
 
 def pow(a, b):
     """a ** b, broadcasting."""
-    return Pow.apply(*_promote(a, b))
+    return Pow.apply(*_promote(a, b, "pow"))
 
 
 def neg(x):
     """-x."""
+    check_tensor("neg", x)
     return Neg.apply(x)
 
 
 def exp(x):
     """e ** x."""
-    return Exp.apply(x)
+    check_tensor("exp", x)
+    return Exp.apply(_floating(x))
 
 
 def log(x):
     """Natural logarithm."""
-    return Log.apply(x)
+    check_tensor("log", x)
+    return Log.apply(_floating(x))
 
 
 def log1p(x):
     """log(1 + x), accurate for small x."""
-    return Log1p.apply(x)
+    check_tensor("log1p", x)
+    return Log1p.apply(_floating(x))
 
 
 def sqrt(x):
     """Square root."""
-    return Sqrt.apply(x)
+    check_tensor("sqrt", x)
+    return Sqrt.apply(_floating(x))
 
 
 def abs(x):
     """Absolute value (gradient sign(x), 0 at 0)."""
+    check_tensor("abs", x)
     return Abs.apply(x)
 
 
 def sin(x):
     """Sine."""
-    return Sin.apply(x)
+    check_tensor("sin", x)
+    return Sin.apply(_floating(x))
 
 
 def cos(x):
     """Cosine."""
-    return Cos.apply(x)
+    check_tensor("cos", x)
+    return Cos.apply(_floating(x))
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return Tanh.apply(x)
+    check_tensor("tanh", x)
+    return Tanh.apply(_floating(x))
 
 
 def sign(x):
     """-1, 0 or 1 by the sign of x (zero gradient)."""
+    check_tensor("sign", x)
+    if x._data.dtype == np.bool_:   # the sign of a bool is itself, as in PyTorch
+        return Tensor._make(x._data.copy(), x._device, None, 0, False)
     return Sign.apply(x)
 
 
 def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     """input limited to [min, max] (either may be None; NumPy's a_min/a_max accepted); gradient 1 inside
     the range, 0 outside."""
+    check_tensor("clip", input)
     low = min if a_min is None else a_min
     high = max if a_max is None else a_max
     return Clip.apply(input, low, high)
@@ -393,7 +426,7 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
 def _rounded_div(a, b, mode):
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
-    a, b = _promote(a, b)
+    a, b = _promote(a, b, "div")
     t = a if isinstance(a, Tensor) else b
     av = a._data if isinstance(a, Tensor) else a
     bv = b._data if isinstance(b, Tensor) else b
@@ -408,18 +441,20 @@ def _rounded_div(a, b, mode):
 
 def maximum(a, b):
     """Elementwise maximum, broadcasting."""
-    return Maximum.apply(*_promote(a, b))
+    return Maximum.apply(*_promote(a, b, "maximum"))
 
 
 def minimum(a, b):
     """Elementwise minimum, broadcasting."""
-    return Minimum.apply(*_promote(a, b))
+    return Minimum.apply(*_promote(a, b, "minimum"))
 
 
 def where(condition, a, b):
     """a where condition is true, else b (broadcasting; gradients flow to the chosen side)."""
     cond = condition._data if isinstance(condition, Tensor) else condition
-    a, b = _promote(a, b)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor) and isinstance(condition, Tensor):
+        a = Tensor(a, device=condition._device)   # where(mask, 1.0, 0.0): two numbers, as PyTorch allows
+    a, b = _promote(a, b, "where")
     if not isinstance(a, Tensor):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
     cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
@@ -428,9 +463,9 @@ def where(condition, a, b):
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
 
 
-def _compare(op):
+def _compare(op, name):
     def compare(a, b):
-        a, b = _promote(a, b)
+        a, b = _promote(a, b, name)
         t = a if isinstance(a, Tensor) else b
         av = a._data if isinstance(a, Tensor) else a
         bv = b._data if isinstance(b, Tensor) else b
@@ -439,24 +474,25 @@ def _compare(op):
         try:
             out = op(av, bv)
         except ValueError as exc:
-            raise op_error(type(op.__name__, (Function,), {}), (a, b), exc) from None
+            raise op_error(type(name, (Function,), {}), (a, b), exc) from None
         return Tensor._make(out, t._device, None, 0, False)
-    compare.__name__ = op.__name__
+    compare.__name__ = name
     compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."
     return compare
 
 
-eq = _compare(np.equal)
-ne = _compare(np.not_equal)
-lt = _compare(np.less)
-le = _compare(np.less_equal)
-gt = _compare(np.greater)
-ge = _compare(np.greater_equal)
-logical_and = _compare(np.logical_and)
-logical_or = _compare(np.logical_or)
-logical_xor = _compare(np.logical_xor)
+eq = _compare(np.equal, "eq")
+ne = _compare(np.not_equal, "ne")
+lt = _compare(np.less, "lt")
+le = _compare(np.less_equal, "le")
+gt = _compare(np.greater, "gt")
+ge = _compare(np.greater_equal, "ge")
+logical_and = _compare(np.logical_and, "logical_and")
+logical_or = _compare(np.logical_or, "logical_or")
+logical_xor = _compare(np.logical_xor, "logical_xor")
 
 
 def logical_not(x):
     """Elementwise not of a bool tensor (no gradient)."""
+    check_tensor("logical_not", x)
     return Tensor._make(x._device.xp.logical_not(x._data), x._device, None, 0, False)

@@ -44,7 +44,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j][k] = input[i][index[i][j][k]][k] for dim 1 (and likewise for other dims); index may be
     smaller than input outside `dim`."""
     check_tensor("gather", input)
-    d = normalize("gather", dim, input.ndim) if input.ndim else 0
+    d = normalize("gather", dim, input.ndim)
     idx = _index_array("gather", index, input._device)
     if input.ndim == 0:
         return take_along_axis(input.reshape(1), idx.reshape(1), 0).reshape(idx.shape)
@@ -111,6 +111,7 @@ def _scatter(op, input, dim, index, src, accumulate):
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """A copy of `input` with src (a tensor, or `value`) written at `index` along `dim` (torch.scatter)."""
+    check_tensor("scatter", input)
     if reduce not in (None, "add"):
         raise ValueError(f"scatter: reduce={reduce!r} is not supported; use None or 'add' (or scatter_add)")
     src = value if src is None else src
@@ -127,7 +128,7 @@ def scatter_add(input, dim, index, src):
 def index_select(input, dim, index):
     """The entries of `input` at the 1-D `index` along `dim`."""
     check_tensor("index_select", input)
-    d = normalize("index_select", dim, input.ndim) if input.ndim else 0
+    d = normalize("index_select", dim, input.ndim)
     idx = _index_array("index_select", index, input._device)
     if idx.ndim > 1:
         raise ValueError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}")

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .dims import check_tensor
 
 
 def _is_basic(index):
@@ -135,6 +136,7 @@ class TakeAlongAxisGrad(Function):
 
 def take_along_axis(x, indices, axis):
     """Pick values along `axis` at `indices` (same ndim as x), as numpy.take_along_axis."""
+    check_tensor("take_along_axis", x)
     idx = indices._data if isinstance(indices, Tensor) else x._device.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise IndexError(f"take_along_axis: indices must be integers, got {idx.dtype}")

@@ -4,8 +4,8 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..function import Function
 from .elementwise import _promote
-from .dims import resolve
-from .reduction import _axes
+from .dims import check_tensor, resolve
+from .reduction import _axes, _check_dims
 
 
 class MatMul(Function):
@@ -52,6 +52,9 @@ class VectorNorm(Function):
         ctx.axis = axis
         ctx.keepdims = keepdims
         ctx.ord = ord
+        result_dtype = x.dtype
+        if x.dtype == np.float16:   # sums of float16 squares overflow at 256: accumulate in float32
+            x = x.astype(np.float32)
         if ord == 2:
             out = xp.sqrt((x * x).sum(axis=axis, keepdims=True))
         elif ord == 1:
@@ -62,6 +65,8 @@ class VectorNorm(Function):
             out = (xp.abs(x) ** ord).sum(axis=axis, keepdims=True) ** (1.0 / ord)
         if not keepdims:
             out = out.reshape([n for i, n in enumerate(x.shape) if i not in axis])
+        if out.dtype != result_dtype:
+            out, x = out.astype(result_dtype), x.astype(result_dtype)
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
 
@@ -89,7 +94,7 @@ class VectorNorm(Function):
 
 def matmul(a, b):
     """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
-    return MatMul.apply(*_promote(a, b))
+    return MatMul.apply(*_promote(a, b, "matmul"))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdims=None, dtype=None):
@@ -97,8 +102,10 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
 
     p (NumPy's `ord`): 'fro'/None/2 (Euclidean), 1, inf, or any p > 0.
     """
+    check_tensor("norm", input)
     p = p if ord is None else ord
     dim, keepdim = resolve("norm", dim, axis, keepdim, keepdims)
+    _check_dims("norm", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
     if p in (None, "fro"):
@@ -110,6 +117,8 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
 
 def mm(input, mat2):
     """The product of two matrices (2-D only)."""
+    check_tensor("mm", input)
+    check_tensor("mm", mat2, "mat2")
     if input.ndim != 2 or mat2.ndim != 2:
         raise ValueError(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
     return matmul(input, mat2)
@@ -117,6 +126,8 @@ def mm(input, mat2):
 
 def bmm(input, mat2):
     """Batched matrix products of (B, n, m) and (B, m, p) tensors."""
+    check_tensor("bmm", input)
+    check_tensor("bmm", mat2, "mat2")
     if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
         raise ValueError(f"bmm: expects (B, n, m) and (B, m, p) tensors, got shapes {input.shape} and {mat2.shape}")
     return matmul(input, mat2)
@@ -124,6 +135,8 @@ def bmm(input, mat2):
 
 def mv(input, vec):
     """The product of a matrix and a vector."""
+    check_tensor("mv", input)
+    check_tensor("mv", vec, "vec")
     if input.ndim != 2 or vec.ndim != 1:
         raise ValueError(f"mv: expects a 2-D and a 1-D tensor, got shapes {input.shape} and {vec.shape}")
     return matmul(input, vec)
@@ -131,6 +144,8 @@ def mv(input, vec):
 
 def dot(input, other):
     """The inner product of two 1-D tensors."""
+    check_tensor("dot", input)
+    check_tensor("dot", other, "other")
     if input.ndim != 1 or other.ndim != 1:
         raise ValueError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {other.shape}; use matmul")
     return matmul(input, other)
@@ -138,6 +153,8 @@ def dot(input, other):
 
 def outer(input, vec2):
     """The outer product of two 1-D tensors."""
+    check_tensor("outer", input)
+    check_tensor("outer", vec2, "vec2")
     if input.ndim != 1 or vec2.ndim != 1:
         raise ValueError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
     return matmul(input.reshape(-1, 1), vec2.reshape(1, -1))

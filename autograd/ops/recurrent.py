@@ -91,7 +91,7 @@ class Recurrence(Function):
         if mode != "gru" and b_hh is not None:
             gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
             step_bias = None
-        gx = gx.reshape(steps, batch, -1)
+        gx = gx.reshape(steps, batch, gx.shape[-1])   # explicit: -1 is ambiguous for an empty batch
         ctx.mode, ctx.reverse = mode, reverse
         whole = None if device.recurrence_forward is None else \
             device.recurrence_forward(mode, gx, h0, c0, w_hh, step_bias, reverse)
@@ -122,8 +122,8 @@ class Recurrence(Function):
             c_prev = _starts(xp, cs, c0, ctx.reverse) if mode == "lstm" else None
             g_x, g_hid, gh, gc = _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, cache, w_hh,
                                                 ctx.reverse)
-        g_x2 = g_x.reshape(steps * batch, -1)
-        g_hid2 = g_hid.reshape(steps * batch, -1)
+        g_x2 = g_x.reshape(steps * batch, WIDTH[mode] * hidden)
+        g_hid2 = g_hid.reshape(steps * batch, WIDTH[mode] * hidden)
         g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
         return ((g_x2 @ w_ih).reshape(x.shape) if need[0] else None,
                 gh if need[1] else None,

@@ -23,11 +23,23 @@ def _axes(axis, ndim):
         axis = (axis,)
     out = []
     for a in axis:
-        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):
-            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        size = builtins.max(ndim, 1)
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"dim must be an int or a tuple of ints, got {axis!r}")
+        if not -size <= a < size:
+            raise IndexError(f"dim {a} is out of range for a tensor with {ndim} dimensions "
+                             f"(expected a dim in [{-size}, {size - 1}])")
         if ndim:  # a 0-d tensor accepts axis 0 or -1 (as PyTorch does) and has nothing to reduce
             out.append(a % ndim)
     return tuple(sorted(out))
+
+
+def _check_dims(op, dim, ndim):
+    """IndexError (TypeError) naming op unless every dim in `dim` (None, an int or a sequence) fits ndim."""
+    if dim is None or (type(dim) is int and -ndim <= dim < ndim):   # the common cases, without a call
+        return
+    for d in dim if isinstance(dim, (tuple, list)) else (dim,):
+        normalize(op, d, ndim)
 
 
 def _expand(g, shape, axes, keepdims):
@@ -183,7 +195,9 @@ MinResult = namedtuple("min", ["values", "indices"])
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims)."""
+    check_tensor("sum", input)
     dim, keepdim = resolve("sum", dim, axis, keepdim, keepdims)
+    _check_dims("sum", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
     return Sum.apply(input, axis=dim, keepdims=keepdim)
@@ -191,7 +205,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim` (integer input is averaged as float32)."""
+    check_tensor("mean", input)
     dim, keepdim = resolve("mean", dim, axis, keepdim, keepdims)
+    _check_dims("mean", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
     if input.dtype.kind != "f":
@@ -216,17 +232,21 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
     `var(x, False)` (PyTorch's legacy unbiased flag) and NumPy's `ddof=` are accepted.
     """
+    check_tensor("var", input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = resolve("var", dim, axis, keepdim, keepdims)
+    _check_dims("var", dim, input.ndim)
     return Var.apply(input, axis=dim, ddof=_correction("var", unbiased, correction, ddof), keepdims=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
     """Standard deviation over `dim` (square root of var, unbiased by default; gradient 0 where it is 0)."""
+    check_tensor("std", input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = resolve("std", dim, axis, keepdim, keepdims)
+    _check_dims("std", dim, input.ndim)
     return Std.apply(input, axis=dim, ddof=_correction("std", unbiased, correction, ddof), keepdims=keepdim)
 
 
@@ -261,25 +281,35 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    check_tensor("amax", input)
     dim, keepdim = resolve("amax", dim, axis, keepdim, keepdims)
+    _check_dims("amax", dim, input.ndim)
     return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True)
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    check_tensor("amin", input)
     dim, keepdim = resolve("amin", dim, axis, keepdim, keepdims)
+    _check_dims("amin", dim, input.ndim)
     return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over `dim`, computed without overflow."""
+    check_tensor("logsumexp", input)
     dim, keepdim = resolve("logsumexp", dim, axis, keepdim, keepdims)
+    _check_dims("logsumexp", dim, input.ndim)
+    if input.dtype.kind != "f":
+        input = input.astype(np.float32)   # as PyTorch: integer and bool input gives float32
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over `dim` (gradient exact even with zeros)."""
+    check_tensor("prod", input)
     dim, keepdim = resolve("prod", dim, axis, keepdim, keepdims)
+    _check_dims("prod", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
     return Prod.apply(input, axis=dim, keepdims=keepdim)
@@ -302,7 +332,8 @@ def _arg(x, dim, keepdim, op):
     if x.size == 0:
         raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
     if dim is not None:
-        dim = normalize(op, dim, x.ndim) if x.ndim else None
+        dim = normalize(op, dim, x.ndim)
+        dim = dim if x.ndim else None
     out = getattr(x.device.xp, op)(x._data, axis=dim, keepdims=keepdim).astype(np.int64)
     if dim is None and keepdim:
         out = out.reshape((1,) * x.ndim)
@@ -311,11 +342,15 @@ def _arg(x, dim, keepdim, op):
 
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where any element along `dim` is non-zero (bool tensor)."""
+    check_tensor("any", input)
     dim, keepdim = resolve("any", dim, axis, keepdim, keepdims)
+    _check_dims("any", dim, input.ndim)
     return Tensor._make(input._data.any(axis=dim, keepdims=keepdim), input._device, None, 0, False)
 
 
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where every element along `dim` is non-zero (bool tensor)."""
+    check_tensor("all", input)
     dim, keepdim = resolve("all", dim, axis, keepdim, keepdims)
+    _check_dims("all", dim, input.ndim)
     return Tensor._make(input._data.all(axis=dim, keepdims=keepdim), input._device, None, 0, False)

@@ -71,31 +71,39 @@ def isfinite(input):
 
 def rsqrt(input):
     """1 / sqrt(x)."""
+    check_tensor("rsqrt", input)
     return div(1.0, sqrt(input))
 
 
 def square(input):
     """x * x."""
+    check_tensor("square", input)
+    if input.dtype.kind == "b":   # PyTorch squares bools as int64
+        input = input.astype("int64")
     return mul(input, input)
 
 
 def reciprocal(input):
     """1 / x."""
+    check_tensor("reciprocal", input)
     return div(1.0, input)
 
 
 def log2(input):
     """Base-2 logarithm."""
+    check_tensor("log2", input)
     return div(log(input), math.log(2.0))
 
 
 def log10(input):
     """Base-10 logarithm."""
+    check_tensor("log10", input)
     return div(log(input), math.log(10.0))
 
 
 def clamp(input, min=None, max=None):
     """Each element limited to [min, max] (either may be None); PyTorch's name for clip."""
+    check_tensor("clamp", input)
     if min is None and max is None:
         raise ValueError("clamp: pass at least one of min and max")
     return clip(input, min, max)

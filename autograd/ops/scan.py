@@ -46,11 +46,13 @@ def _scan(op, cls, input, dim, dtype):
         input = input.astype(dtype)
     elif input.dtype.kind in "biu":   # PyTorch accumulates integers and bools in int64
         input = input.astype(np.int64)
-    return cls.apply(input, normalize(op, dim, input.ndim) if input.ndim else None)
+    return cls.apply(input, normalize(op, dim, input.ndim, zero_d=None))
 
 
 def cumsum(input, dim, *, dtype=None):
     """Running sum along `dim` (integers accumulate in int64, as PyTorch)."""
+    check_tensor("cumsum", input)
+    normalize("cumsum", dim, input.ndim)
     if input.ndim == 0:
         return input.clone() if dtype is None else input.astype(dtype)
     return _scan("cumsum", Cumsum, input, dim, dtype)
@@ -58,6 +60,8 @@ def cumsum(input, dim, *, dtype=None):
 
 def cumprod(input, dim, *, dtype=None):
     """Running product along `dim` (its gradient is exact where the input has zeros)."""
+    check_tensor("cumprod", input)
+    normalize("cumprod", dim, input.ndim)
     if input.ndim == 0:
         return input.clone() if dtype is None else input.astype(dtype)
     return _scan("cumprod", Cumprod, input, dim, dtype)

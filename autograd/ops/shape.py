@@ -11,7 +11,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor
-from .dims import normalize, resolve
+from .dims import check_tensor, normalize, resolve
 
 
 class Reshape(Function):
@@ -69,9 +69,8 @@ class Pad(Function):
 
 def reshape(x, *shape):
     """The same values in a new shape (one dimension may be -1)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    shape = tuple(int(s) for s in shape)
+    check_tensor("reshape", x)
+    shape = _sizes("reshape", shape)
     if shape == x.shape:
         return x
     return Reshape.apply(x, shape)
@@ -89,6 +88,7 @@ def _sizes(op, sizes):
 
 def permute(input, *dims):
     """The tensor with its dims reordered: result dim i is input dim dims[i]."""
+    check_tensor("permute", input)
     dims = _sizes("permute", dims)
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
         raise ValueError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
@@ -102,6 +102,7 @@ def transpose(input, dim0=None, dim1=None):
     NumPy's spellings are accepted where PyTorch has none: no dims reverses them all, and one sequence
     of dims permutes them (use permute for that).
     """
+    check_tensor("transpose", input)
     if dim1 is None:
         if dim0 is None:
             return Transpose.apply(input, None)
@@ -113,6 +114,7 @@ def transpose(input, dim0=None, dim1=None):
 
 def swapaxes(input, axis0, axis1):
     """Exchange two dims (also called swapdims, and transpose(dim0, dim1))."""
+    check_tensor("swapaxes", input)
     if input.ndim == 0:
         normalize("transpose", axis0, 0), normalize("transpose", axis1, 0)
         return input
@@ -129,6 +131,7 @@ swapdims = swapaxes
 
 def t(input):
     """The transpose of a matrix (0-d and 1-D tensors are returned as they are)."""
+    check_tensor("t", input)
     if input.ndim > 2:
         raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
                          "transpose(dim0, dim1) or permute")
@@ -137,6 +140,7 @@ def t(input):
 
 def movedim(input, source, destination):
     """`input` with the dims at `source` moved to `destination` (ints or sequences), the rest in order."""
+    check_tensor("movedim", input)
     src = (source,) if isinstance(source, numbers.Integral) else tuple(source)
     dst = (destination,) if isinstance(destination, numbers.Integral) else tuple(destination)
     if len(src) != len(dst):
@@ -155,6 +159,7 @@ moveaxis = movedim
 def squeeze(input, dim=None, *, axis=None):
     """Remove dims of length 1: all of them, or those of `dim` (an int or tuple) that have length 1
     (other dims named are left as they are, as in PyTorch)."""
+    check_tensor("squeeze", input)
     dim, _ = resolve("squeeze", dim, axis, False, None)
     if dim is None:
         shape = tuple(n for n in input.shape if n != 1)
@@ -167,17 +172,20 @@ def squeeze(input, dim=None, *, axis=None):
 
 def unsqueeze(input, dim):
     """Insert a length-1 dim at position `dim`."""
+    check_tensor("unsqueeze", input)
     dim = normalize("unsqueeze", dim, input.ndim + 1)
     return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
 
 
 def expand_dims(x, axis):
     """Insert a length-1 axis at position `axis` (NumPy's name for unsqueeze)."""
+    check_tensor("expand_dims", x)
     return unsqueeze(x, axis)
 
 
 def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
     """Merge dims start_dim..end_dim into one (a 0-d tensor becomes 1-D)."""
+    check_tensor("flatten", input)
     start_dim = start_dim if start_axis is None else start_axis
     end_dim = end_dim if end_axis is None else end_axis
     if input.ndim == 0:
@@ -192,6 +200,7 @@ def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
 
 def unflatten(input, dim, sizes):
     """Split dim `dim` into `sizes` (one of them may be -1)."""
+    check_tensor("unflatten", input)
     d = normalize("unflatten", dim, input.ndim)
     sizes = _sizes("unflatten", (sizes,))
     known = int(np.prod([n for n in sizes if n != -1]))
@@ -206,6 +215,7 @@ def unflatten(input, dim, sizes):
 
 def expand(input, *sizes):
     """A view of `input` broadcast to `sizes` (-1 keeps a dim; new leading dims may be added)."""
+    check_tensor("expand", input)
     sizes = _sizes("expand", sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
@@ -218,6 +228,7 @@ def expand(input, *sizes):
 
 def narrow(input, dim, start, length):
     """The slice start:start+length of `input` along `dim` (shares the graph)."""
+    check_tensor("narrow", input)
     d = normalize("narrow", dim, input.ndim)
     n = input.shape[d]
     start = int(start) + (n if start < 0 else 0)
@@ -241,6 +252,7 @@ def repeat(input, *sizes):
 def repeat_interleave(input, repeats, dim=None):
     """Each element repeated `repeats` times (an int, or one count per element) along `dim` (None:
     the flattened tensor), as torch.repeat_interleave."""
+    check_tensor("repeat_interleave", input)
     x = flatten(input) if dim is None else input
     d = 0 if dim is None else normalize("repeat_interleave", dim, x.ndim)
     if isinstance(repeats, numbers.Integral):
@@ -259,6 +271,7 @@ def repeat_interleave(input, repeats, dim=None):
 
 def broadcast_to(x, shape):
     """View x with the given (broadcast-compatible) shape."""
+    check_tensor("broadcast_to", x)
     shape = tuple(shape)
     if shape == x.shape:
         return x
@@ -271,6 +284,7 @@ def broadcast_to(x, shape):
 
 def flip(input, dims=None, *, axis=None):
     """Reverse the order of elements along `dims` (an int or sequence; all dims when None)."""
+    check_tensor("flip", input)
     dims, _ = resolve("flip", dims, axis, False, None)
     if dims is not None:
         dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
@@ -279,6 +293,7 @@ def flip(input, dims=None, *, axis=None):
 
 def pad(x, pad_width, value=0):
     """Pad with a constant; pad_width as NumPy's ((before, after), ...) or an int for every side."""
+    check_tensor("pad", x)
     if isinstance(pad_width, int):
         pad_width = ((pad_width, pad_width),) * x.ndim
     pad_width = tuple((int(a), int(b)) for a, b in pad_width)

@@ -37,6 +37,8 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def sort(input, dim=-1, descending=False, stable=False):
     """`(values, indices)` of `input` sorted along `dim`."""
+    check_tensor("sort", input)
+    normalize("sort", dim, input.ndim)   # so that a bad dim is reported as sort's, not argsort's
     indices = argsort(input, dim, descending, stable)
     if input.ndim == 0:
         return SortResult(input.clone(), indices)
@@ -46,7 +48,7 @@ def sort(input, dim=-1, descending=False, stable=False):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order."""
     check_tensor("topk", input)
-    d = normalize("topk", dim, input.ndim) if input.ndim else 0
+    d = normalize("topk", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
         raise IndexError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")

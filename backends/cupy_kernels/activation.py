@@ -2,7 +2,7 @@
 
 Same formulas and operation order as backends/numpy_kernels/activation.py; CUDA's erf replaces the
 NumPy kernels' Chebyshev fit. float16 arrays compute in float32 inside the kernel; other non-float
-inputs are converted to float64 first (relu keeps integers), as on the cpu device.
+inputs are converted to float32 first (relu keeps integers), as on the cpu device and in PyTorch.
 """
 import math
 
@@ -55,8 +55,9 @@ _BACKWARD = {
 
 
 def _float(x):
-    """x as an array the kernels take (float16/32/64 kept, anything else converted to float64)."""
-    return x if x.dtype in FLOATS else x.astype(np.float64)
+    """x as an array the kernels take (float16/32/64 kept, integers and bool converted to float32, the dtype
+    PyTorch gives them)."""
+    return x if x.dtype in FLOATS else x.astype(np.float32)
 
 
 def act_forward(name, x):

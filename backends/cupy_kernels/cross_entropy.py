@@ -33,10 +33,10 @@ _FORWARD = cupy.ElementwiseKernel(
     }
     acc_t s = 0;
     for (ptrdiff_t j = 0; j < c; ++j) s += exp((acc_t)x[base + j] - m);
-    const acc_t lse = m + log(s);
+    const acc_t log_s = log(s);           // logp = (x - m) - log_s: m + log_s would round off log_s at large m
     acc_t total = 0;
     for (ptrdiff_t j = 0; j < c; ++j) {
-        const acc_t lp = (acc_t)x[base + j] - lse;
+        const acc_t lp = ((acc_t)x[base + j] - m) - log_s;
         logp[base + j] = (T)lp;
         total += lp;
     }
@@ -48,7 +48,7 @@ _FORWARD = cupy.ElementwiseKernel(
         verdict[1] = t;
         loss = (T)(acc_t)nan("");
     } else {
-        loss = (T)(acc_t)(-(1.0 - ls) * (double)((acc_t)x[base + t] - lse) - ls / c * (double)total);
+        loss = (T)(acc_t)(-(1.0 - ls) * (double)(((acc_t)x[base + t] - m) - log_s) - ls / c * (double)total);
     }
     """, "dg_cross_entropy")
 

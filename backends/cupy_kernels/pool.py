@@ -67,10 +67,12 @@ def max_pool2d_grad(gy, argmax, x_shape):
     n, c, h, w = x_shape
     planes = n * c
     gx = cupy.zeros(planes * h * w, gy.dtype)
+    pooled = int(np.prod(gy.shape[2:]))
+    if gy.size == 0:
+        return gx.reshape(x_shape)
     if gy.dtype in _ATOMIC_FLOATS:
-        pooled = int(np.prod(gy.shape[2:]))
         _MAX_POOL_GRAD(cupy.ascontiguousarray(gy), cupy.ascontiguousarray(argmax), h * w, max(pooled, 1), gx)
     else:   # float16 and integers: CuPy's add.at
-        flat = argmax.reshape(planes, -1) + (cupy.arange(planes, dtype=argmax.dtype) * (h * w))[:, None]
+        flat = argmax.reshape(planes, pooled) + (cupy.arange(planes, dtype=argmax.dtype) * (h * w))[:, None]
         add_at(gx, flat.reshape(-1), gy.reshape(-1))
     return gx.reshape(x_shape)

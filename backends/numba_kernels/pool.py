@@ -23,6 +23,7 @@ def max_pool2d_grad(gy, argmax, x_shape):
     check_max_pool_grad(gy, argmax, x_shape)
     n, c, h, w = x_shape
     dx = np.zeros((n * c, h * w), gy.dtype)
-    _max_pool_grad(np.ascontiguousarray(gy).reshape(n * c, -1),
-                   np.ascontiguousarray(argmax, dtype=np.int64).reshape(n * c, -1), dx)
+    pooled = int(np.prod(gy.shape[2:]))   # explicit, since -1 is ambiguous when there are no planes
+    _max_pool_grad(np.ascontiguousarray(gy).reshape(n * c, pooled),
+                   np.ascontiguousarray(argmax, dtype=np.int64).reshape(n * c, pooled), dx)
     return dx.reshape(tuple(x_shape))

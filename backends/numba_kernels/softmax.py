@@ -72,12 +72,16 @@ def _rounded(out, r, value):
 
 
 @jit.kernel
-def _row_logsumexp(x, r, scratch):
-    """log(sum(exp(x[r]))), computed stably; overwrites row r of scratch."""
+def _row_log_sum_exp_shifted(x, r, scratch):
+    """(top, log(sum(exp(x[r] - top)))) for top = the row's maximum; overwrites row r of scratch.
+
+    Callers form log-probabilities as (x - top) - that log: adding top back first (log-sum-exp) and
+    subtracting it from x would round away everything below top's last digit (at x = 1e15, 0.69
+    would become 0.75; at 3e38 in float32, 0)."""
     top = _row_max(x, r)
     for j in range(x.shape[1]):     # kept apart from the sum so that it vectorises
         scratch[r, j] = vexp(x[r, j] - top)
-    return top + math.log(_row_sum(scratch, r))
+    return top, math.log(_row_sum(scratch, r))
 
 
 @jit.kernel
@@ -96,9 +100,10 @@ def _softmax(x, y):
 @jit.kernel
 def _log_softmax(x, y):
     for r in range(x.shape[0]):
-        lse = _rounded(y, r, _row_logsumexp(x, r, y))
+        top, log_sum = _row_log_sum_exp_shifted(x, r, y)
+        log_sum = _rounded(y, r, log_sum)
         for j in range(x.shape[1]):
-            y[r, j] = x[r, j] - lse
+            y[r, j] = (x[r, j] - top) - log_sum
 
 
 @jit.kernel
@@ -123,9 +128,10 @@ def _cross_entropy(x, target, ignore_index, smoothing, loss, logp):
     classes = x.shape[1]
     bad = 0
     for r in range(x.shape[0]):
-        lse = _row_logsumexp(x, r, logp)
+        top, log_sum = _row_log_sum_exp_shifted(x, r, logp)
+        log_sum = _rounded(logp, r, log_sum)
         for j in range(classes):
-            logp[r, j] = x[r, j] - lse
+            logp[r, j] = (x[r, j] - top) - log_sum
         sum_logp = _row_sum(logp, r) if smoothing != 0 else 0.0
         t = target[r]
         if t == ignore_index:
@@ -166,6 +172,8 @@ def _rows(a):
 def softmax(x):
     """Numerically stable softmax along the last axis."""
     y = np.empty(x.shape, x.dtype)
+    if y.size == 0:   # no rows, or rows of no entries
+        return y
     _softmax(_rows(x), y.reshape(-1, x.shape[-1]))
     return y
 
@@ -173,6 +181,8 @@ def softmax(x):
 def log_softmax(x):
     """Numerically stable log-softmax along the last axis."""
     y = np.empty(x.shape, x.dtype)
+    if y.size == 0:   # no rows, or rows of no entries
+        return y
     _log_softmax(_rows(x), y.reshape(-1, x.shape[-1]))
     return y
 
@@ -180,6 +190,8 @@ def log_softmax(x):
 def softmax_grad(y, gy):
     """Gradient of softmax along the last axis given its output y."""
     gx = np.empty(y.shape, y.dtype)
+    if gx.size == 0:   # no rows, or rows of no entries
+        return gx
     _softmax_grad(_rows(y), _rows(gy), gx.reshape(-1, y.shape[-1]))
     return gx
 
@@ -187,6 +199,8 @@ def softmax_grad(y, gy):
 def log_softmax_grad(y, gy):
     """Gradient of log-softmax along the last axis given its output y (log-probabilities)."""
     gx = np.empty(y.shape, y.dtype)
+    if gx.size == 0:   # no rows, or rows of no entries
+        return gx
     _log_softmax_grad(_rows(y), _rows(gy), gx.reshape(-1, y.shape[-1]))
     return gx
 

@@ -49,9 +49,16 @@ def _horner(coefficients, y):
 
 
 def _float(x):
-    """x as an array of a float dtype the kernels compute in (float32/float64 kept, others to float64)."""
+    """x as an array of a float dtype the kernels compute in: float32/float64 kept, others (float16, integers,
+    bool) computed in float32, as PyTorch does."""
     x = np.asarray(x)
-    return x if x.dtype in _ERF_POLY else x.astype(np.float64)
+    return x if x.dtype in _ERF_POLY else x.astype(np.float32)
+
+
+def _as_result(y, x):
+    """An activation's result in PyTorch's dtype for input x: float16 stays float16 (computed in float32),
+    float32/float64 stay, integers and bool give float32."""
+    return y.astype(np.float16) if x.dtype == np.float16 else y
 
 
 def erf(x):
@@ -101,7 +108,10 @@ def act_forward(name, x):
         return act_forward(name, np.reshape(x, 1)).reshape(())
     if name == "relu":
         return np.maximum(x, 0)
-    x = _float(x)
+    return _as_result(_act_forward(name, _float(x)), np.asarray(x))
+
+
+def _act_forward(name, x):
     if name == "sigmoid":
         return sigmoid(x)
     if name == "tanh":
@@ -137,7 +147,14 @@ def act_backward(name, x, y, gy):
         return act_backward(name, np.reshape(x, 1), y, np.reshape(gy, 1)).reshape(())
     if name == "relu":
         return np.multiply(gy, x > 0, dtype=np.result_type(gy, x))
-    x = _float(x)
+    x = np.asarray(x)
+    computed = _float(x)
+    if y is not None and y.dtype != computed.dtype:
+        y = y.astype(computed.dtype)
+    return _as_result(_act_backward(name, computed, y, np.asarray(gy, dtype=computed.dtype)), x)
+
+
+def _act_backward(name, x, y, gy):
     if name == "sigmoid":
         s = sigmoid(x) if y is None else y
         g = np.subtract(1.0, s, dtype=x.dtype)

@@ -69,6 +69,7 @@ def max_pool2d_grad(gy, argmax, x_shape):
     check_max_pool_grad(gy, argmax, x_shape)
     n, c, h, w = x_shape
     planes = n * c
-    flat = argmax.reshape(planes, -1) + (np.arange(planes) * (h * w))[:, None]
+    pooled = int(np.prod(gy.shape[2:]))   # explicit, since -1 is ambiguous when there are no planes
+    flat = argmax.reshape(planes, pooled) + (np.arange(planes) * (h * w))[:, None]
     gx = np.bincount(flat.reshape(-1), weights=gy.reshape(-1), minlength=planes * h * w)
     return gx.astype(gy.dtype, copy=False).reshape(x_shape)

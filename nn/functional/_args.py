@@ -25,3 +25,13 @@ def single(value, name, op, minimum=0):
     if value < minimum:
         raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(value)
+
+
+def same_dtype(op, input, **params):
+    """TypeError unless every given parameter (None ones skipped) has the input's dtype: as in PyTorch, a layer
+    does not mix dtypes (a float64 batch into a float32 layer, an int batch into a float layer)."""
+    for name, p in params.items():
+        if p is not None and p.dtype != input.dtype:
+            raise TypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
+                            f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32) or the layer "
+                            f"(layer.to(ag.{input.dtype}))")

@@ -1,7 +1,9 @@
 """Bilinear map: y = x1^T A x2 + b, one matrix A per output feature."""
 import math
 
-from autograd import Tensor
+from autograd.ops.dims import check_tensor
+
+from ._args import same_dtype
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -11,8 +13,7 @@ def bilinear(input1, input2, weight, bias=None):
     and bias (out,).
     """
     for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"bilinear: {name} must be a Tensor, got {type(t).__name__}")
+        check_tensor("bilinear", t, name)
     if weight.ndim != 3:
         raise ValueError(f"bilinear: weight must be 3-D (out, in1, in2), got shape {weight.shape}")
     out_f, in1, in2 = weight.shape
@@ -22,6 +23,7 @@ def bilinear(input1, input2, weight, bias=None):
                          f"dimensions for weight {weight.shape}; got {input1.shape} and {input2.shape}")
     if bias is not None and tuple(bias.shape) != (out_f,):
         raise ValueError(f"bilinear: bias must have shape ({out_f},), got {tuple(bias.shape)}")
+    same_dtype("bilinear", input1, input2=input2, weight=weight, bias=bias)
     lead = input1.shape[:-1]
     rows = math.prod(lead)
     # (rows, in1) @ (in1, out * in2): every output's x1^T A, then contracted with x2

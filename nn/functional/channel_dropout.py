@@ -5,15 +5,14 @@
 import warnings
 
 import autograd as ag
-from autograd import Tensor
+from autograd.ops.dims import check_tensor
 
 
 def _feature_dropout(input, p, training, op):
     """input with each (sample, channel) slice zeroed with probability p and the rest scaled by 1 / (1 - p)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: p must be a probability in [0, 1], got {p}")
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if not training or p == 0.0:
         return input
     if input.dtype.kind != "f":

@@ -3,16 +3,17 @@
 1-D convolutions and unbatched inputs run through the 2-D ops of autograd/ops/conv.py with length-1
 axes inserted.
 """
-from autograd import Tensor
 from autograd.ops.conv import Conv2d, ConvTranspose2d
+from autograd.ops.dims import check_tensor
 
-from ._args import pair, single
+from ._args import pair, same_dtype, single
 
 
 def _check(op, x, w, b, groups, spatial, transposed=False):
     """Check ranks, channel counts and bias shape; return the axes that make x 4-D."""
-    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
-        raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and {type(w).__name__}")
+    check_tensor(op, x)
+    check_tensor(op, w, "weight")
+    same_dtype(op, x, weight=w, bias=b)
     if w.ndim != 2 + spatial or x.ndim not in (1 + spatial, 2 + spatial):
         layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
         raise ValueError(f"{op}: expects an input {layout} and a {2 + spatial}-D weight; got input shape "

@@ -3,7 +3,7 @@ import math
 import numbers
 
 import autograd as ag
-from autograd import Tensor
+from autograd.ops.dims import check_tensor
 
 
 def _dim(dim, ndim, op):
@@ -15,8 +15,7 @@ def _dim(dim, ndim, op):
 
 def _float_pair(x1, x2, op):
     for name, t in (("x1", x1), ("x2", x2)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{op}: {name} must be a Tensor, got {type(t).__name__}")
+        check_tensor(op, t, name)
     if x1.dtype.kind != "f" or x2.dtype.kind != "f":
         raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .astype(...)")
     try:
@@ -65,8 +64,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """input divided by its p-norm along `dim`, the norm raised to at least eps (so zero vectors stay zero)."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"normalize: input must be a Tensor, got {type(input).__name__}")
+    check_tensor("normalize", input)
     if input.dtype.kind != "f":
         raise TypeError(f"normalize: expects a float tensor, got {input.dtype}")
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):

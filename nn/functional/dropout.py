@@ -1,7 +1,7 @@
 """Dropout as users call it: zero each element with probability p during training, scaling the rest by
 1 / (1 - p); the op lives in autograd/ops/dropout.py."""
-from autograd import Tensor
 from autograd.ops.dropout import Dropout
+from autograd.ops.dims import check_tensor
 
 
 def dropout(input, p=0.5, training=True):
@@ -10,8 +10,7 @@ def dropout(input, p=0.5, training=True):
     for p = 0, return the input itself."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
-    if not isinstance(input, Tensor):
-        raise TypeError(f"dropout: input must be a Tensor, got {type(input).__name__}")
+    check_tensor("dropout", input)
     if not training or p == 0.0:
         return input
     if input.dtype.kind != "f":

@@ -3,6 +3,7 @@ import numbers
 
 from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding
+from autograd.ops.dims import check_tensor
 
 
 def embedding(input, weight, padding_idx=None):
@@ -10,6 +11,8 @@ def embedding(input, weight, padding_idx=None):
 
     The row at padding_idx (if given) receives no gradient.
     """
+    check_tensor("embedding", input)
+    check_tensor("embedding", weight, "weight")
     op = "embedding"
     if not isinstance(weight, Tensor) or weight.ndim != 2:
         raise ValueError(f"{op}: weight must be a 2-D Tensor (num_embeddings, embedding_dim), got "

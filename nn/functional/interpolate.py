@@ -9,8 +9,8 @@ import numbers
 
 import numpy as np
 
-from autograd import Tensor
 from autograd.ops.resample import resample
+from autograd.ops.dims import check_tensor
 
 from .pooling import adaptive_avg_pool2d
 
@@ -89,8 +89,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     align_corners (default False: pixel centres map to pixel centres; True: corner pixels align),
     and 'area' (4-D, adaptive average pooling).
     """
-    if not isinstance(input, Tensor):
-        raise TypeError(f"interpolate: input must be a Tensor, got {type(input).__name__}")
+    check_tensor("interpolate", input)
     if mode not in MODES:
         raise ValueError(f"interpolate: mode {mode!r} is not supported; use one of {sorted(MODES)}")
     if input.ndim not in MODES[mode]:

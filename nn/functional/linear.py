@@ -1,7 +1,13 @@
 """The fully connected layer y = x @ weight.T + bias (one graph node, autograd.ops.linalg.Linear)."""
+from autograd.ops.dims import check_tensor
 from autograd.ops.linalg import Linear
+
+from ._args import same_dtype
 
 
 def linear(x, weight, bias=None):
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
+    check_tensor("linear", x)
+    check_tensor("linear", weight, "weight")
+    same_dtype("linear", x, weight=weight, bias=bias)
     return Linear.apply(x, weight, bias)

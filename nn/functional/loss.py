@@ -5,6 +5,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
+from autograd.ops.dims import check_tensor
 
 from .activation import log_softmax
 
@@ -31,17 +32,23 @@ def _same_shape(op, input, target):
 
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error."""
+    check_tensor("mse_loss", input)
+    check_tensor("mse_loss", target, "target")
     diff = input - _same_shape("mse_loss", input, target)
     return _reduce(diff * diff, reduction, "mse_loss")
 
 
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error."""
+    check_tensor("l1_loss", input)
+    check_tensor("l1_loss", target, "target")
     return _reduce(ag.abs(input - _same_shape("l1_loss", input, target)), reduction, "l1_loss")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss)."""
+    check_tensor("huber_loss", input)
+    check_tensor("huber_loss", target, "target")
     err = ag.abs(input - _same_shape("huber_loss", input, target))
     small = ag.minimum(err, delta)
     return _reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss")
@@ -78,8 +85,23 @@ def _as_weight(weight, input):
     return weight if weight.dtype == input.dtype else weight.astype(input.dtype)
 
 
+def _class_weight(op, weight, input):
+    """Per-class loss weights: one per class (the input's dim 1, or dim 0 when unbatched), else a ValueError."""
+    if weight is None:
+        return None
+    n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    weight = _as_weight(weight, input)
+    if weight.shape != (n_classes,):
+        raise ValueError(f"{op}: weight must hold one value per class, i.e. have shape ({n_classes},) for an input "
+                         f"of shape {input.shape}; got shape {weight.shape} ({weight.size} values for "
+                         f"{n_classes} classes)")
+    return weight
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    check_tensor("cross_entropy", input)
+    check_tensor("cross_entropy", target, "target")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if input.ndim == 0:
@@ -87,8 +109,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
+    weight = _class_weight("cross_entropy", weight, input)
     if t.dtype.kind == "f":
-        return _cross_entropy_probabilities(input, target, _as_weight(weight, input), reduction, label_smoothing)
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
         return CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
@@ -105,7 +128,6 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if weight is None:
         loss = CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
     else:
-        weight = _as_weight(weight, input)
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
             xp = input.device.xp
@@ -152,11 +174,14 @@ def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+    check_tensor("nll_loss", input)
+    check_tensor("nll_loss", target, "target")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    weight = _class_weight("nll_loss", weight, input)
     x = input.reshape(1, -1) if input.ndim == 1 else input
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)
     expected = (x.shape[0],) + x.shape[2:] if input.ndim > 1 else ()
@@ -170,7 +195,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
     if weight is not None:
-        w = w * _as_weight(weight, input)[safe]
+        w = w * weight[safe]
     loss = picked * w
     if reduction == "mean":
         return loss.sum() / w.sum()
@@ -181,6 +206,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
+    check_tensor("binary_cross_entropy", input)
+    check_tensor("binary_cross_entropy", target, "target")
     target = _same_shape("binary_cross_entropy", input, target)
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
@@ -190,6 +217,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
+    check_tensor("binary_cross_entropy_with_logits", input)
+    check_tensor("binary_cross_entropy_with_logits", target, "target")
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
@@ -204,6 +233,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 def hinge_loss(input, target, margin=1.0, reduction="mean"):
     """max(0, margin - y * x) with targets in {-1, 1} (targets in {0, 1} are mapped to {-1, 1})."""
+    check_tensor("hinge_loss", input)
+    check_tensor("hinge_loss", target, "target")
     target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"hinge_loss: input shape {input.shape} and target shape {target.shape} differ")
@@ -216,6 +247,8 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
 
 def kl_div(input, target, reduction="mean", log_target=False):
     """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'."""
+    check_tensor("kl_div", input)
+    check_tensor("kl_div", target, "target")
     target = _same_shape("kl_div", input, target)
     if log_target:
         loss = ag.exp(target) * (target - input)
@@ -239,6 +272,8 @@ def l2_penalty(params):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 * error ** 2 / beta where |error| < beta, |error| - 0.5 * beta beyond (as torch's SmoothL1Loss;
     beta = 0 gives the L1 loss). size_average and reduce are PyTorch's deprecated spellings of reduction."""
+    check_tensor("smooth_l1_loss", input)
+    check_tensor("smooth_l1_loss", target, "target")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)

@@ -2,8 +2,11 @@
 autograd/ops/normalization.py."""
 import numbers
 
-from autograd import Tensor, arrays
+from autograd import arrays
+from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import BatchNorm, LayerNorm
+
+from ._args import same_dtype
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -15,8 +18,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running statistics.
     """
     op = "batch_norm"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if input.ndim < 2:
         raise ValueError(f"{op}: expects an input (N, C, ...) with at least 2 dimensions, got shape {input.shape}")
     channels = input.shape[1]
@@ -26,18 +28,32 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},): build the layer with num_features="
                              f"{channels}")
+    same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")
     if training:
-        if input.size // channels <= 1:
+        if input.size // channels == 1:
             raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
                              f"{input.shape}; use a larger batch or eval mode")
     elif running_mean is None:
         raise ValueError(f"{op}: evaluation (training=False) needs running_mean and running_var")
+    if input.size == 0:   # an empty batch: nothing to normalise, running statistics untouched (as PyTorch)
+        return _empty_affine(input, weight, bias)
     if running_mean is not None and training:
         running_mean, running_var = _updated_in_place(running_mean), _updated_in_place(running_var)
     return BatchNorm.apply(input, running_mean, running_var, weight, bias, bool(training), float(momentum),
                              float(eps))
+
+
+def _empty_affine(input, weight, bias):
+    """The empty output for an empty input, joined to weight and bias so that their gradients are zeros."""
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    out = input
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
 
 
 def _updated_in_place(t):
@@ -56,8 +72,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(normalized_shape)
     n = len(normalized_shape)
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if n == 0 or input.ndim < n or input.shape[input.ndim - n:] != normalized_shape:
         raise ValueError(f"{op}: normalized_shape {normalized_shape} must equal the last dimensions of the "
                          f"input, got input shape {input.shape}")
@@ -65,4 +80,5 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if t is not None and tuple(t.shape) != normalized_shape:
             raise ValueError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
                              f"{normalized_shape}")
+    same_dtype(op, input, weight=weight, bias=bias)
     return LayerNorm.apply(input, weight, bias, n, float(eps))

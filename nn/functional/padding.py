@@ -6,7 +6,7 @@ of their own. Negative pads crop, as in PyTorch: the input is cropped first, the
 import numbers
 
 import autograd as ag
-from autograd import Tensor
+from autograd.ops.dims import check_tensor
 
 MODES = ("constant", "reflect", "replicate", "circular")
 _NON_CONSTANT_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}
@@ -33,8 +33,7 @@ def _side(x, dim, count, mode, before):
 
 def _check(input, pad, mode, value):
     op = "pad"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if not isinstance(pad, (tuple, list)) or not all(
             isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in pad):
         raise TypeError(f"{op}: pad must be a tuple of ints (left, right, top, bottom, ...), got {pad!r}")

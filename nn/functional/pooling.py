@@ -2,16 +2,15 @@
 their argument checks. 1-D pooling and unbatched inputs run through the 2-D ops of autograd/ops/pooling.py
 with length-1 axes inserted.
 """
-from autograd import Tensor
 from autograd.ops.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
 
 
 def _pool_input(op, x, spatial):
     """Check the rank of a pooling input; return the axes that make it (N, C, H, W)."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(x).__name__}")
+    check_tensor(op, x)
     if x.ndim not in (1 + spatial, 2 + spatial):
         layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
         raise ValueError(f"{op}: expects an input {layout}, got shape {x.shape}")

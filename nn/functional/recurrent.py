@@ -2,10 +2,16 @@
 recurrence over a sequence, with their argument checks. The ops live in autograd/ops/recurrent.py.
 """
 from autograd import Tensor
+from autograd.ops.dims import check_tensor
 from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
+
+from ._args import same_dtype
 
 #: gate blocks per mode (pre-activation width = WIDTH * hidden)
 def _check_cell(op, gates_x, h_prev, w_hh, b_hh, width, c_prev=None):
+    for name, t in (("gates_x", gates_x), ("h_prev", h_prev), ("w_hh", w_hh)):
+        check_tensor(op, t, name)
+    same_dtype(op, gates_x, h_prev=h_prev, c_prev=c_prev, w_hh=w_hh, b_hh=b_hh)
     hidden = w_hh.shape[1] if w_hh.ndim == 2 else -1
     if w_hh.ndim != 2 or w_hh.shape[0] != width * hidden:
         raise ValueError(f"{op}: w_hh must have shape ({width} * hidden, hidden), got {w_hh.shape}")
@@ -57,6 +63,8 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False)
     reverse runs from the last step to the first (y stays in time order)."""
     if mode not in WIDTH:
         raise ValueError(f"recurrence: mode {mode!r} is not one of {sorted(WIDTH)}")
+    check_tensor(mode, x)
+    same_dtype(mode, x, h0=h0, c0=c0, weight_ih=w_ih, weight_hh=w_hh, bias_ih=b_ih, bias_hh=b_hh)
     if x.ndim != 3 or w_ih.ndim != 2 or x.shape[2] != w_ih.shape[1]:
         raise ValueError(f"{mode}: expects an input (T, B, I) whose I matches weight_ih {w_ih.shape}; got input "
                          f"shape {x.shape}: the layer expects {w_ih.shape[-1]} input features")

@@ -5,7 +5,10 @@ Both are composites of reductions and elementwise ops, so their gradients need n
 import math
 import numbers
 
-from autograd import Tensor, arrays, no_grad
+from autograd import arrays, no_grad
+from autograd.ops.dims import check_tensor
+
+from ._args import same_dtype
 
 
 def _standardise(x, axes, eps):
@@ -30,14 +33,14 @@ def _check_params(op, input, channels, **params):
         if t is not None and tuple(t.shape) != (channels,):
             raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},)")
+    same_dtype(op, input, **params)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Split the C channels of input (N, C, *) into num_groups groups and normalise each group of each
     sample to zero mean and unit variance, then scale by weight and shift by bias (both (C,), optional)."""
     op = "group_norm"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if input.ndim < 2:
         raise ValueError(f"{op}: expects an input (N, C, *) with at least 2 dimensions, got shape {input.shape}")
     channels = input.shape[1]
@@ -61,8 +64,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     by `momentum`, in place; otherwise normalise with the running statistics.
     """
     op = "instance_norm"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if input.ndim < 3:
         raise ValueError(f"{op}: expects an input (N, C, *spatial) with at least 3 dimensions, got shape "
                          f"{input.shape}")

@@ -1,12 +1,11 @@
 """Pixel shuffle: trade channels for spatial resolution (sub-pixel convolution) and back."""
 import numbers
 
-from autograd import Tensor
+from autograd.ops.dims import check_tensor
 
 
 def _check(input, factor, op, name):
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    check_tensor(op, input)
     if not isinstance(factor, numbers.Integral) or isinstance(factor, bool) or factor < 1:
         raise ValueError(f"{op}: {name} must be a positive int, got {factor!r}")
     if input.ndim < 3:

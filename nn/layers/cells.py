@@ -4,6 +4,7 @@ Each step is the input projection (one matrix product) plus one fused cell node
 (nn.functional.recurrent), the same kernels the sequence layers run.
 """
 import autograd as ag
+from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..functional.recurrent import WIDTH
@@ -82,6 +83,7 @@ class RNNCell(_CellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
+        check_tensor(type(self).__name__, input)
         x, unbatched = self._batched(input)
         h = self._state(hx, x, unbatched, "hx")
         step = F.rnn_tanh_cell if self.nonlinearity == "tanh" else F.rnn_relu_cell
@@ -99,6 +101,7 @@ class LSTMCell(_CellBase):
         super().__init__("lstm", input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input, hx=None):
+        check_tensor(type(self).__name__, input)
         x, unbatched = self._batched(input)
         if hx is None:
             hx = (None, None)
@@ -122,6 +125,7 @@ class GRUCell(_CellBase):
         super().__init__("gru", input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input, hx=None):
+        check_tensor(type(self).__name__, input)
         x, unbatched = self._batched(input)
         h = self._state(hx, x, unbatched, "hx")
         h = F.gru_cell(self._gates_x(x), h, self.weight_hh, self.bias_hh)

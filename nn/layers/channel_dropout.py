@@ -1,4 +1,6 @@
 """Channel-wise dropout layers: Dropout1d, Dropout2d, Dropout3d zero whole channels in training."""
+from autograd.ops.dims import check_tensor
+
 from ..functional.channel_dropout import dropout1d, dropout2d, dropout3d
 from ..module import Module
 
@@ -13,6 +15,7 @@ class _ChannelDropout(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         return type(self)._fn(input, self.p, self.training)
 
     def extra_repr(self):

@@ -1,6 +1,8 @@
 """Convolution layers: Conv1d, Conv2d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation)."""
 import numbers
 
+from autograd.ops.dims import check_tensor
+
 from .. import functional as F
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
@@ -81,6 +83,7 @@ class Conv1d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         self._check_channels(input)
         padding = self.padding if isinstance(self.padding, str) else self.padding[0]
         return F.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
@@ -97,6 +100,7 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         self._check_channels(input)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
@@ -115,6 +119,7 @@ class ConvTranspose2d(_ConvNd):
             raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got {padding!r}")
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         self._check_channels(input)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                   self.groups, self.dilation)

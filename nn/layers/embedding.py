@@ -1,6 +1,7 @@
 """Embedding layer: a lookup table of learnable vectors."""
 import autograd as ag
 from autograd import arrays
+from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
@@ -24,6 +25,7 @@ class Embedding(Module):
         self.weight = Parameter(weight)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         return F.embedding(input, self.weight, self.padding_idx)
 
     def extra_repr(self):

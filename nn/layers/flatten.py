@@ -1,4 +1,6 @@
 """Flatten: merge dimensions into one (by default everything after the batch axis)."""
+from autograd.ops.dims import check_tensor
+
 from ..module import Module
 
 
@@ -11,6 +13,7 @@ class Flatten(Module):
         self.end_axis = end_axis
 
     def forward(self, x):
+        check_tensor(type(self).__name__, x)
         return x.flatten(self.start_axis, self.end_axis)
 
     def extra_repr(self):

@@ -1,5 +1,6 @@
 """GroupNorm: normalise groups of channels within each sample."""
 import autograd as ag
+from autograd.ops.dims import check_tensor
 
 from ..functional.sample_norm import group_norm
 from ..module import Module, Parameter
@@ -23,6 +24,7 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         if getattr(input, "ndim", 0) < 2 or input.shape[1] != self.num_channels:
             raise ValueError(f"{self!r}: expected an input (N, {self.num_channels}, *), got shape "
                              f"{getattr(input, 'shape', input)}")

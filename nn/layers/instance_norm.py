@@ -2,6 +2,7 @@
 import warnings
 
 import autograd as ag
+from autograd.ops.dims import check_tensor
 
 from ..functional.sample_norm import instance_norm
 from ..module import Module, Parameter
@@ -34,6 +35,7 @@ class _InstanceNorm(Module):
                 self.register_buffer(name, None)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         ndim = getattr(input, "ndim", None)
         if ndim not in (self.batched_ndim, self.batched_ndim - 1):
             raise ValueError(f"{self!r}: expected an input {self.layout}, got shape {getattr(input, 'shape', input)}")

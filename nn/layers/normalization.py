@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
@@ -43,6 +44,7 @@ class _BatchNorm(Module):
             self.num_batches_tracked = ag.zeros_like(self.num_batches_tracked)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         if input.ndim not in self.ranks or input.shape[1] != self.num_features:
             raise ValueError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
                              f"got shape {input.shape}")

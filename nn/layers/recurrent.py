@@ -4,6 +4,7 @@ Each layer direction runs as one graph node (nn.functional.recurrent.recurrence)
 concatenated on the feature axis and dropout, when set, is applied between layers in training.
 """
 import autograd as ag
+from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..functional.recurrent import WIDTH, recurrence, unbind
@@ -68,6 +69,7 @@ class _RNNBase(Module):
         """Run over input (T, B, input_size) ((B, T, input_size) with batch_first, or unbatched (T, input_size))
         -> (output (T, B, D * hidden_size), h_n (D * num_layers, B, hidden_size)); LSTM returns
         (output, (h_n, c_n)). hx: the initial state(s) of that shape, zeros when None."""
+        check_tensor(type(self).__name__, input)
         if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
             raise ValueError(f"{self!r}: expected input (T, B, {self.input_size}) "
                              f"{'(batch_first: (B, T, ...)) ' if self.batch_first else ''}or unbatched "

@@ -2,6 +2,8 @@
 import math
 import numbers
 
+from autograd.ops.dims import check_tensor
+
 from ..module import Module
 
 
@@ -18,6 +20,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = int(dim), tuple(int(s) for s in unflattened_size)
 
     def forward(self, input):
+        check_tensor(type(self).__name__, input)
         ndim = input.ndim
         if not -ndim <= self.dim < ndim:
             raise ValueError(f"{self!r}: dim {self.dim} is out of range for an input of shape {input.shape}")

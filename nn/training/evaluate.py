@@ -3,7 +3,7 @@ from autograd import no_grad
 
 from ..callbacks.base import CallbackList
 from ..distributed.training import combine_ranks, evaluation_loader
-from .inputs import make_loader, model_device, on_device, split_batch
+from .inputs import make_loader, model_device, model_float_dtype, on_device, split_batch
 from .metrics import Mean
 from .modes import restore_modes, saved_modes
 
@@ -45,7 +45,7 @@ def run_evaluation(model, compiled, loader, hooks, device):
             for step, batch in enumerate(loader):
                 hooks.call("on_test_batch_begin", step, {})
                 inputs, target = split_batch(batch, "evaluate")
-                inputs, (target,) = on_device(inputs, device), on_device((target,), device)
+                inputs, (target,) = on_device(inputs, device, model_float_dtype(model)), on_device((target,), device)
                 loss, output = compiled.steps.eval(model, compiled.loss, inputs, target)
                 loss_mean.update(loss.item(), len(target))
                 for metric in compiled.metrics:

@@ -5,7 +5,8 @@ from ..callbacks.base import CallbackList
 from ..distributed.training import fit_run
 from .evaluate import compiled_state, run_evaluation
 from .history import History
-from .inputs import make_loader, model_device, on_device, split_batch, split_validation, validation_loader
+from .inputs import (make_loader, model_device, model_float_dtype, on_device, split_batch, split_validation,
+                     validation_loader)
 from .metrics import Mean
 from .modes import restore_modes, saved_modes
 from .progress import ProgressBar
@@ -82,7 +83,7 @@ def _train_epoch(model, compiled, loader, hooks, device, run):
     for step, batch in enumerate(loader):
         hooks.call("on_train_batch_begin", step, {})
         inputs, target = split_batch(batch, "fit")
-        inputs, (target,) = on_device(inputs, device), on_device((target,), device)
+        inputs, (target,) = on_device(inputs, device, model_float_dtype(model)), on_device((target,), device)
         loss, output = compiled.steps.train(run.model, optimizer, loss_fn, inputs, target)
         loss_mean.update(loss.item(), len(target))
         for metric in metrics:

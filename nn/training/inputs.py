@@ -14,6 +14,15 @@ def model_device(model):
     return None
 
 
+def model_float_dtype(model):
+    """The dtype of the model's first floating-point parameter (None for a model without one): the dtype
+    fit/evaluate/predict give float inputs, since layers take inputs of their parameters' dtype only."""
+    for p in model.parameters():
+        if p.dtype.kind == "f":
+            return p.dtype
+    return None
+
+
 def as_array(data, who, name):
     """`data` as a NumPy array with one row per example; float64 becomes float32 (the default float)."""
     array = data.numpy() if isinstance(data, Tensor) else np.asarray(data)
@@ -112,8 +121,12 @@ def split_batch(batch, who, need_y=True):
     return fields[:-1], fields[-1]
 
 
-def on_device(tensors, device):
-    """The tensors moved to `device` where they are elsewhere."""
+def on_device(tensors, device, float_dtype=None):
+    """The tensors moved to `device` where they are elsewhere, and float ones converted to `float_dtype` when
+    given (Keras casts a model's inputs to its dtype the same way)."""
+    if float_dtype is not None:
+        tensors = tuple(t.astype(float_dtype) if isinstance(t, Tensor) and t.dtype.kind == "f" else t
+                        for t in tensors)
     if device is None:
         return tensors
     return tuple(t if not isinstance(t, Tensor) or t.device == device else t.to(device) for t in tensors)

@@ -2,7 +2,7 @@
 from autograd import Tensor, concatenate, no_grad
 
 from ..callbacks.base import CallbackList
-from .inputs import make_loader, model_device, on_device, split_batch
+from .inputs import make_loader, model_device, model_float_dtype, on_device, split_batch
 from .modes import restore_modes, saved_modes
 from .steps import steps_of
 
@@ -23,7 +23,7 @@ def predict(model, x, batch_size=32, callbacks=None):
             for step, batch in enumerate(loader):
                 hooks.call("on_predict_batch_begin", step, {})
                 inputs, _ = split_batch(batch, "predict", need_y=False)
-                out = steps_of(model).predict(model, on_device(inputs, device))
+                out = steps_of(model).predict(model, on_device(inputs, device, model_float_dtype(model)))
                 outputs.append(out)
                 hooks.call("on_predict_batch_end", step, {"outputs": out})
     finally:

@@ -19,6 +19,12 @@ def _grads(parameters, who):
     return grads
 
 
+def _accumulable(a):
+    """float16 gradients as float32 for the norm: ten float16 gradients of 300 square-sum past float16's range
+    (PyTorch accumulates them in float32 too); other dtypes as they are."""
+    return a.astype("float32") if a.dtype == "float16" else a
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
     """Scale all gradients in place so that their combined `norm_type`-norm (the norm of the vector of
     every gradient's norm) is at most `max_norm`; return that norm, before clipping, as a 0-d Tensor.
@@ -35,7 +41,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return Tensor(0.0)
     device = grads[0].device
     xp = device.xp
-    norms = [g.device.xp.linalg.norm(arrays.array(g).reshape(-1), ord=norm_type) for g in grads]
+    norms = [g.device.xp.linalg.norm(_accumulable(arrays.array(g)).reshape(-1), ord=norm_type) for g in grads]
     norms = [n if g.device is device else device.asarray(g.device.to_host(n)) for n, g in zip(norms, grads)]
     total = xp.linalg.norm(xp.stack(norms), ord=norm_type)
     if error_if_nonfinite and not bool(xp.isfinite(total)):
@@ -47,7 +53,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         factor = scale if g.device is device else g.device.asarray(device.to_host(scale))
         arrays.array(g)[...] *= factor.astype(g.dtype)
         arrays.mark_changed(g)
-    return arrays.wrap(xp.asarray(total), device)
+    return arrays.wrap(xp.asarray(total).astype(grads[0].dtype), device)
 
 
 def clip_grad_value_(parameters, clip_value):

@@ -100,7 +100,7 @@ def _load(ours, theirs, dtype=np.float64):
 def test_conv_layers_match_torch(device, make, dtype, tol):
     torch.manual_seed(0)
     theirs = make(torch.nn).double()
-    ours = make(nn).to(device)
+    ours = make(nn).to(device).to(dtype)   # a layer takes input of its own dtype only, as PyTorch's
     _load(ours, theirs, dtype)
     _compare_layer(ours, theirs, rand((2, 4, 7, 6), dtype, seed=4), device, tol)
 
@@ -112,7 +112,7 @@ def test_conv_layers_match_torch(device, make, dtype, tol):
 def test_conv1d_layer_matches_torch(device, make):
     torch.manual_seed(0)
     theirs = make(torch.nn).double()
-    ours = make(nn).to(device)
+    ours = make(nn).to(device).to(np.float64)
     _load(ours, theirs)
     _compare_layer(ours, theirs, rand((3, 4, 9), seed=4), device, 1e-10)
 

@@ -203,7 +203,8 @@ GRADCHECKED = {
                [np.log(rng.dirichlet(np.ones(3), size=2)), rng.dirichlet(np.ones(3), size=2)]),
     "kl_div_log_target": (lambda x, y: F.kl_div(x, y, log_target=True),
                           [np.log(rng.dirichlet(np.ones(3), size=2)), np.log(rng.dirichlet(np.ones(3), size=2))]),
-    "hinge_loss": (lambda x: F.hinge_loss(x, np.array([[1, -1], [-1, 1]])), [np.array([[0.3, 0.2], [-2.0, 0.1]])]),
+    "hinge_loss": (lambda x: F.hinge_loss(x, ag.tensor([[1, -1], [-1, 1]], device=x.device)),
+                   [np.array([[0.3, 0.2], [-2.0, 0.1]])]),
 }
 
 

@@ -144,9 +144,9 @@ def test_instance_norm_empty_batch(device):
     """An empty batch gives an empty output and leaves the running statistics alone (PyTorch's become NaN)."""
     torch = pytest.importorskip("torch")
     check_against_torch(nn.InstanceNorm2d(4, track_running_stats=True), torch.nn.InstanceNorm2d(
-        4, track_running_stats=True), [np.zeros((0, 4, 3, 3))], device=device)
+        4, track_running_stats=True), [np.zeros((0, 4, 3, 3), np.float32)], device=device)
     affine = nn.InstanceNorm2d(4, affine=True).to(device)
-    assert affine(ag.tensor(np.zeros((0, 4, 3, 3)), device=device)).shape == (0, 4, 3, 3)
+    assert affine(ag.zeros(0, 4, 3, 3, device=device)).shape == (0, 4, 3, 3)
 
 
 def test_instance_norm_defaults_gradcheck_and_errors(device):

@@ -27,14 +27,11 @@ ACTIVATIONS = [
     ("log_softmax", F.log_softmax, TF.log_softmax, {"dim": 1}, 3),
 ]
 # these compute float16 in float64 and return float64 (PyTorch keeps float16): the backends' act_forward
-FLOAT16_PROMOTED = {"sigmoid", "silu", "gelu", "gelu_tanh"}
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
 @pytest.mark.parametrize("name,ours,theirs,kwargs,ops", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
 def test_activation_values_and_gradients_match_torch(request, device, name, ours, theirs, kwargs, ops, dtype):
-    if dtype == np.float16 and name in FLOAT16_PROMOTED:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"{name} returns float64 for float16 input"))
     x = rand((6, 7), dtype, -4.0, 4.0, seed=21)
     check_against_torch(lambda t: ours(t, **kwargs), lambda t: theirs(t, **kwargs), [x], device=device,
                         **tolerance(dtype, ops))
