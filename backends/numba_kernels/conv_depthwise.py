@@ -1,8 +1,9 @@
-"""Depthwise convolutions (one filter per channel) and both their gradients as Numba kernels: each
+"""Depthwise convolutions (one filter per channel) and their input gradient as Numba kernels: each
 (sample, channel) plane is padded once into a buffer that stays in cache, and every tap is a
-contiguous multiply-add over its output rows there; the weight gradient sums each tap's products
-per plane. NumPy's shifted multiply-adds (array_kernels/conv_depthwise.py) pass over the whole
-batch once per tap and allocate a temporary for each.
+contiguous multiply-add over an output row there. NumPy's shifted multiply-adds
+(array_kernels/conv_depthwise.py) pass over the whole batch once per tap with a temporary each;
+these measured 2.6-3x faster (b32 128ch 28x28). The weight gradient stays NumPy's: one einsum per
+tap, which a compiled per-plane loop beat by only 1.3x.
 """
 import numpy as np
 
@@ -33,8 +34,13 @@ def _forward(x, w, y, sh, sw, ph, pw, dh, dw):
                     row = buf[oy * sh + i * dh]
                     for j in range(kw):
                         tap = w[ch, 0, i, j]
-                        for ox in range(wo):
-                            acc[ox] += tap * row[ox * sw + j * dw]
+                        if sw == 1:                # contiguous: the loop vectorises
+                            window = row[j * dw:j * dw + wo]
+                            for ox in range(wo):
+                                acc[ox] += tap * window[ox]
+                        else:
+                            for ox in range(wo):
+                                acc[ox] += tap * row[ox * sw + j * dw]
                 for ox in range(wo):
                     y[s, ch, oy, ox] = acc[ox]
 
@@ -54,38 +60,16 @@ def _grad_input(gy, w, gx, sh, sw, ph, pw, dh, dw):
                     row = buf[oy * sh + i * dh]
                     for j in range(kw):
                         tap = w[ch, 0, i, j]
-                        for ox in range(wo):
-                            row[ox * sw + j * dw] += tap * g[ox]
+                        if sw == 1:
+                            window = row[j * dw:j * dw + wo]
+                            for ox in range(wo):
+                                window[ox] += tap * g[ox]
+                        else:
+                            for ox in range(wo):
+                                row[ox * sw + j * dw] += tap * g[ox]
             for y in range(h):
                 for x in range(wd):
                     gx[s, ch, y, x] = buf[ph + y, pw + x]
-
-
-@jit.kernel
-def _grad_weight(gy, x, gw, sh, sw, ph, pw, dh, dw):
-    n, c, h, wd = x.shape
-    kh, kw = gw.shape[2], gw.shape[3]
-    ho, wo = gy.shape[2], gy.shape[3]
-    buf = np.zeros((h + 2 * ph, wd + 2 * pw), x.dtype)
-    acc = np.empty((kh, kw, wo), x.dtype)    # per tap and output column, summed over a plane's rows
-    for ch in range(c):
-        for i in range(kh):
-            for j in range(kw):
-                gw[ch, 0, i, j] = 0
-        for s in range(n):
-            _load_padded(x[s, ch], buf, ph, pw)
-            acc[:, :, :] = 0
-            for oy in range(ho):
-                g = gy[s, ch, oy]
-                for i in range(kh):
-                    row = buf[oy * sh + i * dh]
-                    for j in range(kw):
-                        a = acc[i, j]
-                        for ox in range(wo):
-                            a[ox] += g[ox] * row[ox * sw + j * dw]
-            for i in range(kh):
-                for j in range(kw):
-                    gw[ch, 0, i, j] += acc[i, j].sum()
 
 
 def conv2d(x, w, out_hw, stride, padding, dilation):
@@ -100,10 +84,3 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation):
     gx = np.empty(tuple(x_shape), gy.dtype)
     _grad_input(np.ascontiguousarray(gy), np.ascontiguousarray(w), gx, *stride, *padding, *dilation)
     return gx
-
-
-def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation):
-    """Gradient of the depthwise convolution with respect to its weight, shape `w_shape`."""
-    gw = np.empty(tuple(w_shape), gy.dtype)
-    _grad_weight(np.ascontiguousarray(gy), np.ascontiguousarray(x), gw, *stride, *padding, *dilation)
-    return gw

@@ -30,7 +30,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
                                              conv_choice.WORKSPACE_BYTES),
     }
     name, y = conv_choice.choose("forward", lambda n: run[n](), x.shape, w.shape, (ho, wo), stride, padding,
-                                  dilation, groups, x.dtype)
+                                  dilation, groups, x.dtype, passes)
     return run[name]() if y is None else y
 
 
@@ -51,7 +51,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
                                                          conv_choice.WORKSPACE_BYTES),
     }
     name, gw = conv_choice.choose("grad_weight", lambda n: run[n](), x.shape, w_shape, (ho, wo), stride, padding,
-                                  dilation, groups, gy.dtype)
+                                  dilation, groups, gy.dtype, passes)
     return run[name]() if gw is None else gw
 
 
@@ -72,5 +72,5 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
                                                         conv_choice.WORKSPACE_BYTES, passes),
     }
     name, gx = conv_choice.choose("grad_input", lambda n: run[n](), x_shape, w.shape, (ho, wo), stride, padding,
-                                  dilation, groups, gy.dtype)
+                                  dilation, groups, gy.dtype, passes)
     return run[name]() if gx is None else gx

@@ -145,8 +145,8 @@ def test_batch_chunks_cover_the_batch_within_the_cap():
 
 
 def test_heuristic_picks():
-    pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward": conv_choice.heuristic(
-        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4)
+    pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward", passes=None: conv_choice.heuristic(
+        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes)
     assert pick((8, 64, 28, 28), (64, 64, 3, 3)) == "winograd"
     assert pick((256, 3, 32, 32), (64, 3, 3, 3)) == "im2col"            # too few channels for Winograd
     assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col_chwn"         # a small column matrix
@@ -154,6 +154,15 @@ def test_heuristic_picks():
     assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
     assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
     assert pick((32, 64, 28, 28), (64, 64, 3, 3), p=(3, 3), direction="grad_input") == "im2col"
+    # 32 channels: on cpu only the input gradient takes Winograd; numba's compiled transforms take it from 16
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3)) == "im2col"
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_input") == "winograd"
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_weight") == "im2col"
+    numba_passes = _numba_passes()
+    for direction in ("forward", "grad_input", "grad_weight"):
+        assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction=direction, passes=numba_passes) == "winograd"
+        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=numba_passes) == "winograd"
+    assert pick((64, 8, 32, 32), (8, 8, 3, 3), passes=numba_passes) != "winograd"
 
 
 def test_unknown_mode_is_refused():
