@@ -28,13 +28,14 @@ def _input_tiles(x, ph, pw, v):
         for ch in range(c):
             plane = x[s, ch]
             for r in range(rows):
-                for q in range(cols):
-                    p = pw + q
-                    if p % 2 == 0:
-                        even[ph + r, p // 2] = plane[r, q]
-                    else:
-                        odd[ph + r, p // 2] = plane[r, q]
-            out = v[:, ch, s]
+                # input column q sits at padded column pw + q: even input columns share pw's parity
+                src = plane[r]
+                same = even[ph + r] if pw % 2 == 0 else odd[ph + r]
+                other = odd[ph + r] if pw % 2 == 0 else even[ph + r]
+                for q in range((cols + 1) // 2):
+                    same[pw // 2 + q] = src[2 * q]
+                for q in range(cols // 2):
+                    other[(pw + 1) // 2 + q] = src[2 * q + 1]
             for i in range(th):
                 r = 2 * i
                 for k in range(tw + 1):            # B^T along the tile's rows, for the whole row band
@@ -47,7 +48,9 @@ def _input_tiles(x, ph, pw, v):
                     to[2, k] = odd[r + 2, k] - odd[r + 1, k]
                     to[3, k] = odd[r + 1, k] - odd[r + 3, k]
                 for a in range(4):                 # then B along its columns, tile by tile
-                    o0, o1, o2, o3 = out[4 * a, i], out[4 * a + 1, i], out[4 * a + 2, i], out[4 * a + 3, i]
+                    # integer indices keep the rows C-contiguous for Numba, so these loops vectorise
+                    o0, o1 = v[4 * a, ch, s, i], v[4 * a + 1, ch, s, i]
+                    o2, o3 = v[4 * a + 2, ch, s, i], v[4 * a + 3, ch, s, i]
                     ea, oa = te[a], to[a]
                     for j in range(tw):
                         o0[j] = ea[j] - ea[j + 1]
@@ -64,7 +67,6 @@ def _gradient_tiles(gy, t):
     g = np.zeros((2, 2, tw), gy.dtype)
     for s in range(n):
         for c in range(co):
-            out = t[:, c, s]
             for i in range(th):
                 for p in range(2):
                     r = 2 * i + p
@@ -73,34 +75,34 @@ def _gradient_tiles(gy, t):
                             g[p, q % 2, q // 2] = gy[s, c, r, q]
                     else:
                         g[p] = 0
-                _lift(g[0, 0], g[0, 1], g[1, 0], g[1, 1], out, i, tw)
+                _lift(g[0, 0], g[0, 1], g[1, 0], g[1, 1], t, c, s, i, tw)
 
 
 @jit.inlined
-def _lift(a0, a1, b0, b1, out, i, tw):
+def _lift(a0, a1, b0, b1, out, c, s, i, tw):
     """A g A^T of a row of tiles from their corners a0 a1 / b0 b1: A's rows are (r0, r0 + r1, r0 - r1, -r1)."""
     for j in range(tw):
-        out[0, i, j] = a0[j]
-        out[1, i, j] = a0[j] + a1[j]
-        out[2, i, j] = a0[j] - a1[j]
-        out[3, i, j] = -a1[j]
+        out[0, c, s, i, j] = a0[j]
+        out[1, c, s, i, j] = a0[j] + a1[j]
+        out[2, c, s, i, j] = a0[j] - a1[j]
+        out[3, c, s, i, j] = -a1[j]
     for j in range(tw):
         c0, c1 = a0[j] + b0[j], a1[j] + b1[j]
-        out[4, i, j] = c0
-        out[5, i, j] = c0 + c1
-        out[6, i, j] = c0 - c1
-        out[7, i, j] = -c1
+        out[4, c, s, i, j] = c0
+        out[5, c, s, i, j] = c0 + c1
+        out[6, c, s, i, j] = c0 - c1
+        out[7, c, s, i, j] = -c1
     for j in range(tw):
         c0, c1 = a0[j] - b0[j], a1[j] - b1[j]
-        out[8, i, j] = c0
-        out[9, i, j] = c0 + c1
-        out[10, i, j] = c0 - c1
-        out[11, i, j] = -c1
+        out[8, c, s, i, j] = c0
+        out[9, c, s, i, j] = c0 + c1
+        out[10, c, s, i, j] = c0 - c1
+        out[11, c, s, i, j] = -c1
     for j in range(tw):
-        out[12, i, j] = -b0[j]
-        out[13, i, j] = -b0[j] - b1[j]
-        out[14, i, j] = b1[j] - b0[j]
-        out[15, i, j] = b1[j]
+        out[12, c, s, i, j] = -b0[j]
+        out[13, c, s, i, j] = -b0[j] - b1[j]
+        out[14, c, s, i, j] = b1[j] - b0[j]
+        out[15, c, s, i, j] = b1[j]
 
 
 def input_tiles(x, padding, tiles, out=None):
