@@ -17,6 +17,8 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
 from .numba_kernels import activation, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
+from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -38,11 +40,22 @@ def _last_axis(x, axis):
 class NumbaBackend(NumpyBackend):
     """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
     cross-entropy, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates run as fused
-    Numba kernels for float32 and float64. Convolution and the pooling forwards stay NumPy's
-    (BLAS-backed, and as fast)."""
+    Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
+    with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions); the
+    pooling forwards stay NumPy's (as fast)."""
 
     type = "numba"
     host_memory = True
+
+    # ----- convolution -------------------------------------------------------------------------
+    def conv2d(self, x, w, stride, padding, dilation, groups):
+        return conv.conv2d(x, w, stride, padding, dilation, groups, NUMBA_PASSES)
+
+    def conv2d_grad_input(self, gy, w, x_shape, stride, padding, dilation, groups):
+        return conv.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, NUMBA_PASSES)
+
+    def conv2d_grad_weight(self, gy, x, w_shape, stride, padding, dilation, groups):
+        return conv.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, NUMBA_PASSES)
 
     # ----- pooling -----------------------------------------------------------------------------
     def max_pool2d_grad(self, gy, argmax, x_shape):

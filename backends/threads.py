@@ -104,3 +104,19 @@ def limited(n):
         yield
     finally:
         blas[0](before)
+
+
+def one_thread(fn, *args):
+    """fn(*args) with BLAS on one thread (products too small to gain from a second one); cheaper than
+    `limited(1)`, for wrapping single products on hot paths."""
+    blas = _openblas()
+    if blas is None:
+        return fn(*args)
+    before = blas[1]()
+    if before <= 1:
+        return fn(*args)
+    blas[0](1)
+    try:
+        return fn(*args)
+    finally:
+        blas[0](before)

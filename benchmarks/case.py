@@ -25,12 +25,14 @@ class Side:
 
     A sampler returns one sample per call, already in the case's unit; it may record extra
     numbers (memory at checkpoints, ...) in `details`, which end up in the JSON report.
+    `close`, when given, runs once the case is measured (to stop what the builder started).
     """
 
     step: Optional[Callable[[], object]] = None
     sync: Callable[[], object] = no_sync
     sampler: Optional[Callable[[], float]] = None
     details: dict = field(default_factory=dict)
+    close: Optional[Callable[[], object]] = None
 
 
 @dataclass

@@ -20,17 +20,12 @@ def measure(case, config, reused=None):
             sides[name] = build()
         except Exception as exc:  # missing package, API mismatch, unavailable device
             errors[name] = f"unavailable: {describe_error(exc)}"
-    for name, side in sides.items():
-        if side.sampler is not None:
-            samplers[name] = side.sampler
-            continue
-        try:
-            number = calibrate(side.step, side.sync, config.target_s, config.warmup)
-        except Exception as exc:
-            errors[name] = f"failed: {describe_error(exc)}"
-            continue
-        samplers[name] = timed_sampler(side.step, side.sync, number)
-    stats, run_errors = interleave(samplers, case.rounds or config.rounds)
+    try:
+        stats, run_errors = _sample(sides, samplers, errors, case.rounds or config.rounds, config)
+    finally:
+        for side in sides.values():
+            if side.close is not None:
+                side.close()
     errors.update(run_errors)
     for name, side in sides.items():
         if name in stats and side.sampler is None:
@@ -50,6 +45,21 @@ def measure(case, config, reused=None):
     del sides, samplers
     gc.collect()   # free this case's models before the next one is built
     return row
+
+
+def _sample(sides, samplers, errors, rounds, config):
+    """Calibrate the timed sides, then sample every side in turns -> (stats, errors of the sampling)."""
+    for name, side in sides.items():
+        if side.sampler is not None:
+            samplers[name] = side.sampler
+            continue
+        try:
+            number = calibrate(side.step, side.sync, config.target_s, config.warmup)
+        except Exception as exc:
+            errors[name] = f"failed: {describe_error(exc)}"
+            continue
+        samplers[name] = timed_sampler(side.step, side.sync, number)
+    return interleave(samplers, rounds)
 
 
 def run(devices, modules, case_names, config, on_row=lambda row: None):

@@ -91,14 +91,12 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
     return gw.reshape(w_shape)
 
 
-def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap):
-    """Gradient of conv2d with respect to its input, shape `x_shape`: column gradients summed back (col2im)."""
+def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap, passes):
+    """Gradient of conv2d with respect to its input, shape `x_shape`: column gradients summed back by
+    passes.col2im_nchw."""
     n, c, h, wd = x_shape
     _, co, ho, wo = gy.shape
     kh, kw = w.shape[2:]
-    ph, pw = padding
-    sh, sw = stride
-    dh, dw = dilation
     rows_t = weight_rows(w, groups).transpose(0, 2, 1)          # (groups, Cg * kH * kW, C_out / groups)
     gy_rows = gy.reshape(n, groups, co // groups, ho * wo)
     gx = np.empty(tuple(x_shape), gy.dtype)
@@ -109,10 +107,5 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap):
             gcol = grouped_matmul(np, rows_t, rows).reshape(c, kh, kw, -1, ho, wo).transpose(3, 0, 1, 2, 4, 5)
         else:
             gcol = np.matmul(rows_t, gy_rows[part]).reshape(-1, c, kh, kw, ho, wo)
-        padded = np.zeros((gcol.shape[0], c, h + 2 * ph, wd + 2 * pw), gy.dtype)
-        for i in range(kh):
-            r = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
-            for j in range(kw):
-                padded[:, :, r, j * dw:j * dw + (wo - 1) * sw + 1:sw] += gcol[:, :, i, j]
-        gx[part] = padded[:, :, ph:ph + h, pw:pw + wd]
+        passes.col2im_nchw(gcol, (gcol.shape[0], c, h, wd), stride, padding, dilation, out=gx[part])
     return gx

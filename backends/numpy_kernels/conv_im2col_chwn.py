@@ -66,19 +66,11 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     return np.ascontiguousarray(gw_t.transpose(0, 2, 1)).reshape(w_shape)
 
 
-def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups):
-    """Gradient of conv2d with respect to its input, shape `x_shape` (also the transposed convolution)."""
+def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes):
+    """Gradient of conv2d with respect to its input, shape `x_shape` (also the transposed convolution);
+    passes.col2im_chwn sums the column gradient back."""
     ho, wo = gy.shape[2:]
-    n, c, h, wd = x_shape
+    c = x_shape[1]
     kh, kw = w.shape[2:]
     gcol = column_grad(np, w, _gy_rows(gy, groups), groups)   # (groups, Cg * kH * kW, Ho * Wo * N)
-    gcol = gcol.reshape(c, kh, kw, ho, wo, n)
-    ph, pw = padding
-    gx_padded = np.zeros((c, h + 2 * ph, wd + 2 * pw, n), gy.dtype)   # CHWN, as the column matrix
-    sh, sw = stride
-    dh, dw = dilation
-    for i in range(kh):
-        rows = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
-        for j in range(kw):
-            gx_padded[:, rows, j * dw:j * dw + (wo - 1) * sw + 1:sw] += gcol[:, i, j]
-    return np.ascontiguousarray(gx_padded[:, ph:ph + h, pw:pw + wd].transpose(3, 0, 1, 2))
+    return passes.col2im_chwn(gcol.reshape(c, kh, kw, ho, wo, x_shape[0]), x_shape, stride, padding, dilation)

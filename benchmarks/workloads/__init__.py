@@ -18,6 +18,7 @@ WORKLOADS = {
     "large": ("large_mlp", "large_conv"),
     "ddp": ("ddp", "ddp_allreduce", "ddp_wait"),
     "jit": ("ops_jit", "mlp_jit", "cnn_jit", "lstm_jit", "jit_capture"),
+    "loaded": ("mlp_loaded", "cnn_loaded", "conv_loaded"),
 }
 
 

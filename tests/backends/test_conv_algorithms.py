@@ -1,12 +1,23 @@
 """Every CPU convolution algorithm (pointwise, depthwise, Winograd, im2col), forced one at a time, against
 PyTorch in float64: forward and both gradients, on odd sizes (H, W not multiples of the Winograd tile,
-padding 0/1/2, batch 1, channel counts 1 and 3, strides, dilations, groups), plus the float32 error
-bound of Winograd, the batch chunking under a small workspace cap, and the per-shape choice."""
+padding 0/1/2, batch 1, channel counts 1 and 3, strides, dilations, groups), with NumPy's passes (the
+`cpu` device) and the compiled ones (`numba`), plus the float32 error bound of every path, the batch
+chunking under small caps, and the per-shape choice."""
 import numpy as np
 import pytest
 
 from backends.array_kernels.conv import batch_chunks
-from backends.numpy_kernels import conv, conv_choice
+from backends.numpy_kernels import conv, conv_choice, conv_winograd
+from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+
+
+def _numba_passes():
+    pytest.importorskip("numba")
+    from backends.numba_backend import NUMBA_PASSES
+    return NUMBA_PASSES
+
+
+PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
 
 # (x shape, w shape, stride, padding, dilation, groups)
 CASES = [
@@ -50,54 +61,81 @@ def _torch_reference(x, w, gy, stride, padding, dilation, groups):
     return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
 
-def _ours(x, w, gy, stride, padding, dilation, groups):
+def _ours(x, w, gy, stride, padding, dilation, groups, passes=NUMPY_PASSES):
     s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
-    return (conv.conv2d(x, w, s, p, d, groups), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups),
-            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups))
+    return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))
 
 
+@pytest.mark.parametrize("passes", PASSES)
 @pytest.mark.parametrize("algorithm", conv_choice.ALGORITHMS + ("measure",))
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
-def test_algorithm_matches_torch(mode, algorithm, case):
+def test_algorithm_matches_torch(mode, passes, algorithm, case):
     x_shape, w_shape, stride, padding, dilation, groups = case
+    passes = PASSES[passes]()
     mode(algorithm)
     rng = np.random.default_rng(7)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     y_ref = _torch_reference(x, w, None, stride, padding, dilation, groups)
     gy = rng.standard_normal(y_ref.shape)
-    for ours, ref in zip(_ours(x, w, gy, stride, padding, dilation, groups),
+    for ours, ref in zip(_ours(x, w, gy, stride, padding, dilation, groups, passes),
                          _torch_reference(x, w, gy, stride, padding, dilation, groups)):
         assert ours.shape == ref.shape and ours.dtype == np.float64
         np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("passes", PASSES)
 @pytest.mark.parametrize("algorithm", conv_choice.ALGORITHMS)
-@pytest.mark.parametrize("case", CASES[:6], ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
-def test_float32_error_bound(mode, algorithm, case):
+@pytest.mark.parametrize("case", CASES[:8], ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
+def test_float32_error_bound(mode, passes, algorithm, case):
     """float32 results within 1e-6 of the largest magnitude (the oracle tests' tolerance is 2e-5)."""
     x_shape, w_shape, stride, padding, dilation, groups = case
+    passes = PASSES[passes]()
     mode(algorithm)
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
     gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape)
     refs = _torch_reference(x, w, gy, stride, padding, dilation, groups)
     f32 = [a.astype(np.float32) for a in (x, w, gy)]
-    for ours, ref in zip(_ours(*f32, stride, padding, dilation, groups), refs):
+    for ours, ref in zip(_ours(*f32, stride, padding, dilation, groups, passes), refs):
         assert ours.dtype == np.float32
         assert np.abs(ours - ref).max() <= 1e-6 * np.abs(ref).max()
 
 
-@pytest.mark.parametrize("algorithm", ("winograd", "im2col"))
-def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, mode, algorithm):
+@pytest.mark.parametrize("passes", PASSES)
+@pytest.mark.parametrize("algorithm", ("winograd", "im2col", "depthwise"))
+def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, mode, passes, algorithm):
+    passes = PASSES[passes]()
     mode(algorithm)
     rng = np.random.default_rng(5)
-    x, w = rng.standard_normal((5, 16, 9, 7)), rng.standard_normal((16, 16, 3, 3))
+    groups = 16 if algorithm == "depthwise" else 1
+    x, w = rng.standard_normal((5, 16, 9, 7)), rng.standard_normal((16, 16 // groups, 3, 3))
     gy = rng.standard_normal((5, 16, 9, 7))
-    whole = _ours(x, w, gy, 1, 1, 1, 1)
+    whole = _ours(x, w, gy, 1, 1, 1, groups, passes)
     monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", 1)   # one sample per chunk
     monkeypatch.setattr(conv_choice, "DEPTHWISE_CHUNK_BYTES", 1)
-    for a, b in zip(whole, _ours(x, w, gy, 1, 1, 1, 1)):
+    monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)
+    for a, b in zip(whole, _ours(x, w, gy, 1, 1, 1, groups, passes)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
+def test_compiled_passes_match_numpy_passes(mode, dtype, case):
+    """The numba device's compiled passes give NumPy's results for every algorithm that applies."""
+    numba_passes = _numba_passes()
+    x_shape, w_shape, stride, padding, dilation, groups = case
+    rng = np.random.default_rng(11)
+    x, w = rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype)
+    gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape).astype(dtype)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for algorithm in conv_choice.applicable("forward", x_shape, w_shape, (stride,) * 2, (padding,) * 2,
+                                            (dilation,) * 2, groups):
+        mode(algorithm)
+        for a, b in zip(_ours(x, w, gy, stride, padding, dilation, groups, numba_passes),
+                        _ours(x, w, gy, stride, padding, dilation, groups)):
+            assert a.dtype == b.dtype == dtype
+            np.testing.assert_allclose(a, b, rtol=tol, atol=tol * np.abs(b).max(), err_msg=algorithm)
 
 
 def test_batch_chunks_cover_the_batch_within_the_cap():
@@ -107,8 +145,8 @@ def test_batch_chunks_cover_the_batch_within_the_cap():
 
 
 def test_heuristic_picks():
-    pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward": conv_choice.heuristic(
-        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4)
+    pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward", passes=None: conv_choice.heuristic(
+        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes)
     assert pick((8, 64, 28, 28), (64, 64, 3, 3)) == "winograd"
     assert pick((256, 3, 32, 32), (64, 3, 3, 3)) == "im2col"            # too few channels for Winograd
     assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col_chwn"         # a small column matrix
@@ -116,6 +154,15 @@ def test_heuristic_picks():
     assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
     assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
     assert pick((32, 64, 28, 28), (64, 64, 3, 3), p=(3, 3), direction="grad_input") == "im2col"
+    # 32 channels: on cpu only the input gradient takes Winograd; numba's compiled transforms take it from 16
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3)) == "im2col"
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_input") == "winograd"
+    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_weight") == "im2col"
+    numba_passes = _numba_passes()
+    for direction in ("forward", "grad_input", "grad_weight"):
+        assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction=direction, passes=numba_passes) == "winograd"
+        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=numba_passes) == "winograd"
+    assert pick((64, 8, 32, 32), (8, 8, 3, 3), passes=numba_passes) != "winograd"
 
 
 def test_unknown_mode_is_refused():

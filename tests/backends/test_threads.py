@@ -33,3 +33,35 @@ def test_limited_lowers_and_restores(restore_threads):
     with threads.limited(1):
         assert ag.get_num_threads() == 1
     assert ag.get_num_threads() == 2
+
+
+def test_one_thread_runs_the_call_on_one_thread_and_restores(restore_threads):
+    if threads._openblas() is None:
+        pytest.skip("no OpenBLAS entry point found in this process")
+    ag.set_num_threads(2)
+    assert threads.one_thread(ag.get_num_threads) == 1
+    assert ag.get_num_threads() == 2
+    with pytest.raises(ZeroDivisionError):
+        threads.one_thread(lambda: 1 / 0)
+    assert ag.get_num_threads() == 2
+
+
+def test_small_products_run_single_threaded(restore_threads, monkeypatch):
+    """MatMul and Linear send products inside SMALL_PRODUCT_MACS through one_thread, forward and backward."""
+    from autograd.ops import linalg
+    calls = []
+    monkeypatch.setattr(linalg, "one_thread", lambda fn, *args: calls.append(args) or fn(*args))
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.standard_normal((128, 784)).astype(np.float32), requires_grad=True)
+    w = ag.tensor(rng.standard_normal((256, 784)).astype(np.float32), requires_grad=True)
+    (x @ w.T).sum().backward()
+    assert len(calls) == 3
+    calls.clear()
+    b = ag.tensor(np.zeros(256, np.float32), requires_grad=True)
+    linalg.Linear.apply(x, w, b).sum().backward()
+    assert len(calls) == 3
+    big = ag.tensor(np.ones((512, 512), np.float32))
+    calls.clear()
+    big @ big                                  # 2^27 multiply-adds: BLAS keeps its threads
+    ag.tensor(np.ones((8, 8))) @ ag.tensor(np.ones((8, 8)))   # tiny: OpenBLAS is single-threaded anyway
+    assert calls == []

@@ -1,0 +1,102 @@
+"""The memory-bound steps of the CPU convolution algorithms, as one object a device can replace.
+
+Every algorithm in conv.py is BLAS products plus passes over memory that reshape data around them:
+Winograd's input and gradient tile transforms and its output transform, col2im (the column
+gradient summed back into the input gradient), and the depthwise convolution, which has no product
+worth handing to BLAS. `NumpyPasses` does them with NumPy (the `cpu` device); the `numba` device
+subclasses it with compiled single-pass kernels (numba_kernels/conv_passes.py).
+"""
+import numpy as np
+
+from ..array_kernels import conv_depthwise as depthwise
+from ..array_kernels import conv_winograd as winograd
+from ..array_kernels.conv import batch_chunks
+from . import conv_choice
+
+
+def _depthwise_by_chunks(kernel, batched, whole, *args):
+    """kernel(np, *batched parts, *args) over batch chunks whose input fits in the CPU's L2 cache (the
+    taps reread it kH * kW times); results concatenated, or summed when `whole` (the weight gradient)."""
+    first = batched[0]
+    per_sample = first[0].size * first.itemsize
+    parts = batch_chunks(first.shape[0], per_sample, conv_choice.DEPTHWISE_CHUNK_BYTES)
+    results = [kernel(np, *(a[part] for a in batched), *args) for part in parts]
+    if whole:
+        return sum(results[1:], results[0])
+    return results[0] if len(results) == 1 else np.concatenate(results)
+
+
+def _window_slices(i, j, out_hw, stride, dilation):
+    """The (rows, columns) of a padded input that tap (i, j) meets for every output pixel."""
+    ho, wo = out_hw
+    return (slice(i * dilation[0], i * dilation[0] + (ho - 1) * stride[0] + 1, stride[0]),
+            slice(j * dilation[1], j * dilation[1] + (wo - 1) * stride[1] + 1, stride[1]))
+
+
+class NumpyPasses:
+    """The NumPy passes: tile transforms as a few strided ufunc calls writing into the caller's
+    buffers, col2im as kH * kW strided slice-adds into one padded buffer, depthwise taps as
+    shifted multiply-adds."""
+
+    @staticmethod
+    def input_tiles(x, padding, tiles, out=None):
+        """Winograd's V = B^T d B of every input tile, (16, C, N, tile rows, tile columns)."""
+        return winograd.input_tiles(np, x, padding, tiles, out)
+
+    @staticmethod
+    def gradient_tiles(gy, tiles, out=None):
+        """Winograd's A gY A^T of every output-gradient tile, (16, C_out, N, tile rows, tile columns)."""
+        return winograd.gradient_tiles(np, gy, tiles, out)
+
+    @staticmethod
+    def output_from_tiles(m, n, ho, wo, out=None):
+        """Winograd's y = A^T M A of every product tile, (N, C_out, Ho, Wo)."""
+        return winograd.output_from_tiles(np, m, n, ho, wo, out)
+
+    @staticmethod
+    def col2im_nchw(gcol, x_shape, stride, padding, dilation, out=None):
+        """The input gradient (N, C, H, W) from the column gradient gcol (N, C, kH, kW, Ho, Wo), any strides."""
+        n, c, h, w = x_shape
+        ph, pw = padding
+        kh, kw, ho, wo = gcol.shape[2:]
+        padded = np.zeros((n, c, h + 2 * ph, w + 2 * pw), gcol.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                rows, cols = _window_slices(i, j, (ho, wo), stride, dilation)
+                padded[:, :, rows, cols] += gcol[:, :, i, j]
+        gx = np.empty(tuple(x_shape), gcol.dtype) if out is None else out
+        gx[...] = padded[:, :, ph:ph + h, pw:pw + w]
+        return gx
+
+    @staticmethod
+    def col2im_chwn(gcol, x_shape, stride, padding, dilation):
+        """The input gradient (N, C, H, W) from a batch-last column gradient gcol (C, kH, kW, Ho, Wo, N)."""
+        n, c, h, w = x_shape
+        ph, pw = padding
+        kh, kw, ho, wo = gcol.shape[1:5]
+        padded = np.zeros((c, h + 2 * ph, w + 2 * pw, n), gcol.dtype)   # CHWN, as the column matrix
+        for i in range(kh):
+            for j in range(kw):
+                rows, cols = _window_slices(i, j, (ho, wo), stride, dilation)
+                padded[:, rows, cols] += gcol[:, i, j]
+        return np.ascontiguousarray(padded[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2))
+
+    @staticmethod
+    def depthwise_conv2d(x, w, out_hw, stride, padding, dilation):
+        """Depthwise cross-correlation of x (N, C, H, W) with w (C, 1, kH, kW) -> (N, C, Ho, Wo)."""
+        return _depthwise_by_chunks(depthwise.conv2d, (x,), False, w, out_hw, stride, padding, dilation)
+
+    @staticmethod
+    def depthwise_grad_input(gy, w, x_shape, stride, padding, dilation):
+        """Gradient of the depthwise convolution with respect to its input, shape `x_shape`."""
+        return _depthwise_by_chunks(lambda xp, g: depthwise.conv2d_grad_input(
+            xp, g, w, (g.shape[0],) + tuple(x_shape[1:]), stride, padding, dilation), (gy,), False)
+
+    @staticmethod
+    def depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation):
+        """Gradient of the depthwise convolution with respect to its weight, shape `w_shape`."""
+        return _depthwise_by_chunks(depthwise.conv2d_grad_weight, (gy, x), True, w_shape, stride, padding,
+                                    dilation)
+
+
+NUMPY_PASSES = NumpyPasses()
