@@ -2,8 +2,7 @@
 from autograd import no_grad
 
 from ..callbacks.base import CallbackList
-from .inputs import make_loader, model_device, on_device, split_batch
-from .metrics import Mean
+from .inputs import make_loader, model_device, nn_batches
 from .modes import restore_modes, saved_modes
 
 
@@ -22,43 +21,32 @@ def evaluate(model, x, y=None, batch_size=32, callbacks=None, verbose=0):
     gradients, and goes back to its previous mode after."""
     compiled = compiled_state(model, "evaluate")
     device = model_device(model)
-    loader = make_loader(x, y, batch_size, False, "evaluate", device)
-    hooks = CallbackList(callbacks, model, {"verbose": verbose, "steps": len(loader)})
-    results = run_evaluation(model, compiled, loader, hooks, device)
+    batches = nn_batches(make_loader(x, y, batch_size, False, "evaluate", device), "evaluate", device)
+    hooks = CallbackList(callbacks, model, {"verbose": verbose, "steps": len(batches)})
+    results = run_evaluation(model, compiled, batches, hooks)
     if verbose:
         print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     return results
 
 
-def run_evaluation(model, compiled, loader, hooks, device):
-    """Evaluate on every batch of `loader`, calling the test hooks; returns {name: value}."""
+def run_evaluation(model, compiled, batches, hooks):
+    """Evaluate on every (inputs, target, weight) of `batches`, calling the test hooks; returns {name: value}."""
     modes = saved_modes(model)
-    loss_mean = Mean("loss")
-    for metric in compiled.metrics:
-        metric.reset()
+    compiled.reset_metrics()
     hooks.call("on_test_begin", {})
     model.eval()
     try:
         with no_grad():
-            for step, batch in enumerate(loader):
+            for step, (inputs, target, weight) in enumerate(batches):
                 hooks.call("on_test_batch_begin", step, {})
-                inputs, target = split_batch(batch, "evaluate")
-                inputs, (target,) = on_device(inputs, device), on_device((target,), device)
                 output = model(*inputs)
-                loss_mean.update(compiled.loss(output, target).item(), len(target))
-                for metric in compiled.metrics:
-                    metric.update(output, target)
-                hooks.call("on_test_batch_end", step, _results(loss_mean, compiled.metrics))
+                compiled.compute_loss(model, output, target, weight)
+                compiled.update_metrics(output, target, weight)
+                hooks.call("on_test_batch_end", step, compiled.results())
     finally:
         restore_modes(modes)
-    if loss_mean._count == 0:
+    if compiled.seen == 0:
         raise ValueError("evaluate: the data has no examples")
-    results = _results(loss_mean, compiled.metrics)
+    results = compiled.results()
     hooks.call("on_test_end", results)
-    return results
-
-
-def _results(loss_mean, metrics):
-    results = {"loss": loss_mean.result()}
-    results.update((m.name, m.result()) for m in metrics)
     return results

@@ -113,7 +113,49 @@ def split_batch(batch, who, need_y=True):
 
 
 def on_device(tensors, device):
-    """The tensors moved to `device` where they are elsewhere."""
+    """The tensors moved to `device` where they are elsewhere (nested tuples and lists too)."""
     if device is None:
         return tensors
-    return tuple(t if not isinstance(t, Tensor) or t.device == device else t.to(device) for t in tensors)
+    return tuple(_moved(t, device) for t in tensors)
+
+
+def _moved(t, device):
+    if isinstance(t, (tuple, list)):
+        return type(t)(_moved(u, device) for u in t)
+    return t if not isinstance(t, Tensor) or t.device == device else t.to(device)
+
+
+class Batches:
+    """What the training loop iterates: per batch `(inputs, target, weight)`, on the model's device.
+
+    `inputs` is the tuple of the model's arguments, `target` a Tensor (or a tuple of them for a model with
+    several outputs, None when not needed), `weight` the per-example weights or None. `split(batch)` turns
+    one item of `source` (a DataLoader, or any iterable with a length) into that triple; `steps` caps the
+    number of batches per pass.
+    """
+
+    def __init__(self, source, split, device, steps=None):
+        self.source, self.split, self.device, self.steps = source, split, device, steps
+
+    def __len__(self):
+        if self.steps is not None:
+            return int(self.steps)
+        return len(self.source)
+
+    def __iter__(self):
+        for step, batch in enumerate(self.source):
+            if self.steps is not None and step >= self.steps:
+                break
+            inputs, target, weight = self.split(batch)
+            inputs = on_device(tuple(inputs), self.device)
+            target = None if target is None else on_device((target,), self.device)[0]
+            weight = None if weight is None else on_device((weight,), self.device)[0]
+            yield inputs, target, weight
+
+
+def nn_batches(loader, who, device, need_y=True):
+    """Batches over a DataLoader whose items are Tensors or tuples (inputs..., target), as nn's fit reads them."""
+    def split(batch):
+        inputs, target = split_batch(batch, who, need_y)
+        return inputs, target, None
+    return Batches(loader, split, device)
