@@ -36,11 +36,18 @@ def _float_target(y_true, y_pred):
 
 
 def match_rank(y_true, y_pred):
-    """Squeeze or expand a trailing axis of size 1 so both have the same rank, as Keras does."""
+    """Give both the same rank as Keras does when they differ by a trailing axis of size 1: a rank-1 array
+    gains the axis (so (N,) targets and (N, 1) outputs give one loss per example), otherwise it is squeezed."""
     if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred.reshape(y_pred.shape[:-1])
+        if y_true.ndim == 1:
+            y_true = y_true.reshape(tuple(y_true.shape) + (1,))
+        else:
+            y_pred = y_pred.reshape(y_pred.shape[:-1])
     elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
-        y_true = y_true.reshape(y_true.shape[:-1])
+        if y_pred.ndim == 1:
+            y_pred = y_pred.reshape(tuple(y_pred.shape) + (1,))
+        else:
+            y_true = y_true.reshape(y_true.shape[:-1])
     return y_true, y_pred
 
 

@@ -74,7 +74,7 @@ class KerasCompiled:
                              f"{len(targets)} target(s)")
         loss, loss_weights, metrics, weighted_metrics = self._specs
         multi = len(outputs) > 1
-        self.names = names
+        self.output_labels = names
         self.losses = [None if l is None else keras_losses.get(l) for l in _per_output(loss, names, "loss")]
         if all(l is None for l in self.losses):
             raise ValueError(f"compile: no output {names} has a loss")
@@ -94,11 +94,29 @@ class KerasCompiled:
             for k, entry in enumerate(per_output):
                 entries = [] if entry is None else entry if isinstance(entry, (list, tuple)) else [entry]
                 for identifier in entries:
-                    metric = _resolve_metric(identifier, targets[k], outputs[k])
-                    if multi:
-                        metric.name = f"{names[k]}_{metric.name}"
-                    self.metrics.append((k, metric, weighted))
+                    self.metrics.append((k, _resolve_metric(identifier, targets[k], outputs[k]), weighted))
+        self.keys = self._log_names(names if multi else None)
         self._ready = True
+
+    def _log_names(self, output_names):
+        """The log name of each metric, as Keras makes them unique: '<output>_<name>', then '_1', '_2', ... for
+        repeats among `metrics`, and 'weighted_<name>' for a weighted metric whose name is taken."""
+        counts, keys = {}, []
+        for k, metric, weighted in self.metrics:
+            prefix = f"{output_names[k]}_" if output_names else ""
+            key = prefix + metric.name
+            if key in counts:
+                if weighted:
+                    key = prefix + "weighted_" + metric.name
+                if key in counts:
+                    counts[key] += 1
+                    key = f"{key}_{counts[key] - 1}"
+                else:
+                    counts[key] = 1
+            else:
+                counts[key] = 1
+            keys.append(key)
+        return keys
 
     def _outputs(self, output):
         if isinstance(output, dict):
@@ -147,15 +165,21 @@ class KerasCompiled:
         return self._loss_mean._count
 
     def names(self):
-        """'loss', the per-output losses, then the metrics: the order evaluate's list follows."""
-        return list(self.results())
+        """The order evaluate's list follows (Keras's): 'loss', the per-output losses, the metrics logged under
+        their own names in compile order, then every other log name sorted (e.g. '<output>_<metric>')."""
+        results = self.results()
+        first = ["loss"]
+        if self._ready:
+            first += [t.name for t in self.output_loss if t is not None] + [m.name for _, m, _ in self.metrics]
+        ordered = list(dict.fromkeys(n for n in first if n in results))
+        return ordered + sorted(n for n in results if n not in ordered)
 
     def results(self):
         """{name: value} in Keras's evaluate order."""
         results = {"loss": self._loss_mean.result()}
         if self._ready:
             results.update((t.name, t.result()) for t in self.output_loss if t is not None)
-            results.update((m.name, float(m.value())) for _, m, _ in self.metrics)
+            results.update((key, float(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
         return results
 
 
@@ -218,7 +242,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
         print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     if return_dict:
         return results
-    values = list(results.values())
+    values = [results[name] for name in compiled.names()]
     return values[0] if len(values) == 1 else values
 
 
@@ -260,7 +284,7 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
             compiled.update_metrics(map_structure(lambda t: t.detach(), output), target, weight)
     finally:
         restore_modes(modes)
-    return _returned(compiled.results(), return_dict)
+    return _returned(compiled, return_dict)
 
 
 def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
@@ -274,8 +298,9 @@ def predict_on_batch(model, x):
     return predict(model, x, batch_size=len(keras_data.host_array(flatten(x)[0], "x")), verbose=0)
 
 
-def _returned(results, return_dict):
+def _returned(compiled, return_dict):
+    results = compiled.results()
     if return_dict:
         return results
-    values = list(results.values())
+    values = [results[name] for name in compiled.names()]
     return values[0] if len(values) == 1 else values
