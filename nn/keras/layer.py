@@ -74,7 +74,7 @@ class Layer(Module):
         self._call_losses = []
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._output_shape = None
-        self._nodes = []
+        self._symbolic_calls = []
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if batch_input_shape is not None:
@@ -295,7 +295,7 @@ class Layer(Module):
         if training is not None:
             node_kwargs["training"] = training
         node = Node(self, args, node_kwargs, outputs)
-        self._nodes.append(node)
+        self._symbolic_calls.append(node)
         self._output_shape = map_structure(lambda k: k.shape, outputs)
         return outputs
 
@@ -346,17 +346,17 @@ class Layer(Module):
     @property
     def input(self):
         """The symbolic input of the layer's first functional call."""
-        if not self._nodes:
+        if not self._symbolic_calls:
             raise AttributeError(f"{self.name} has not been called on a symbolic input")
-        args = self._nodes[0].args
+        args = self._symbolic_calls[0].args
         return args[0] if len(args) == 1 else list(args)
 
     @property
     def output(self):
         """The symbolic output of the layer's first functional call."""
-        if not self._nodes:
+        if not self._symbolic_calls:
             raise AttributeError(f"{self.name} has not been called on a symbolic input")
-        return self._nodes[0].outputs
+        return self._symbolic_calls[0].outputs
 
     def get_config(self):
         """The layer's name and trainable flag (the constructor arguments are not serialised)."""

@@ -42,13 +42,13 @@ def _param_count(layer):
 def _connections(layer, model):
     """'a[0][0], b[0][0]' for the inputs of the layer's node(s) inside `model`."""
     parts = []
-    for node in getattr(layer, "_nodes", []):
+    for node in getattr(layer, "_symbolic_calls", []):
         if node not in getattr(model, "_graph_nodes", ()):
             continue
         for tensor in flatten((node.args, node.kwargs)):
             if isinstance(tensor, KerasTensor) and tensor.node is not None:
                 source = tensor.node.layer
-                parts.append(f"{source.name}[{source._nodes.index(tensor.node)}][{tensor.index}]")
+                parts.append(f"{source.name}[{source._symbolic_calls.index(tensor.node)}][{tensor.index}]")
     return ", ".join(parts) or "-"
 
 

@@ -17,7 +17,7 @@ class InputLayer(Layer):
         self.built = True
         self._output_shape = self.batch_shape
         tensor = KerasTensor(self._output_shape, self.dtype, name=self.name)
-        self._nodes.append(Node(self, (), {}, tensor))
+        self._symbolic_calls.append(Node(self, (), {}, tensor))
         self.output_tensor = tensor
 
     def call(self, inputs):
