@@ -22,7 +22,7 @@ def main(argv=None):
     """Train and evaluate; returns the test accuracy."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--limit", type=int, default=None, help="use only this many training images")
+    parser.add_argument("--limit", type=int, default=None, help="use only this many training (and test) images")
     parser.add_argument("--verbose", type=int, default=2)
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
@@ -33,6 +33,7 @@ def main(argv=None):
 
     (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train, y_train = x_train[:args.limit], y_train[:args.limit]
+    x_test, y_test = x_test[:args.limit], y_test[:args.limit]
     x_train = x_train.astype("float32") / 255
     x_test = x_test.astype("float32") / 255
     x_train = np.expand_dims(x_train, -1)

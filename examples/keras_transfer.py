@@ -40,12 +40,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-class", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--limit", type=int, default=None, help="use at most this many pretraining digits")
+    parser.add_argument("--limit", type=int, default=None, help="use at most this many pretraining (and test) digits")
     parser.add_argument("--verbose", type=int, default=2)
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
     (x_pre, y_pre), (x_new, y_new), (x_test, y_test) = split_digits(args.per_class)
-    x_pre, y_pre, x_test, y_test = x_pre[:args.limit], y_pre[:args.limit], x_test[:1000], y_test[:1000]
+    x_pre, y_pre, x_test, y_test = x_pre[:args.limit], y_pre[:args.limit], x_test[:1000][:args.limit], y_test[:1000][:args.limit]
 
     # A base model, trained on the first task (the guide loads a pretrained one instead)
     base_model = keras.Sequential([

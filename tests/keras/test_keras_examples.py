@@ -21,7 +21,7 @@ def offline_cache(tmp_path, monkeypatch):
 
 
 def test_mnist_convnet(offline_cache, capsys):
-    accuracy = example("keras_mnist_convnet").main(["--epochs", "1", "--limit", "256", "--verbose", "0"])
+    accuracy = example("keras_mnist_convnet").main(["--epochs", "1", "--limit", "128", "--verbose", "0"])
     out = capsys.readouterr().out
     assert "Total params: 34,826" in out and "Test accuracy:" in out and 0.0 <= accuracy <= 1.0
 
@@ -39,5 +39,5 @@ def test_two_outputs(offline_cache):
 
 def test_transfer(offline_cache, capsys):
     module = example("keras_transfer")
-    transfer, fine_tuned = module.main(["--epochs", "1", "--per-class", "4", "--limit", "300", "--verbose", "0"])
+    transfer, fine_tuned = module.main(["--epochs", "1", "--per-class", "4", "--limit", "100", "--verbose", "0"])
     assert "with the frozen base" in capsys.readouterr().out and 0.0 <= transfer <= 1.0
