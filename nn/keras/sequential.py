@@ -2,6 +2,7 @@
 from ..module import Module
 from .layer import Layer
 from .layers.input_layer import InputLayer
+from .layers.wrapper import ModuleWrapper
 from .model import Model
 from .symbolic import KerasTensor
 
@@ -9,7 +10,7 @@ from .symbolic import KerasTensor
 class Sequential(Model):
     """`keras.Sequential([layer, ...])` or `.add(layer)` one by one. Starting with `keras.Input(shape=...)` or
     a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
-    the layers are built on the first call."""
+    the layers are built on the first call. Plain nn modules are wrapped in layers.ModuleWrapper."""
 
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
@@ -36,6 +37,8 @@ class Sequential(Model):
             return
         if not isinstance(layer, Module):
             raise TypeError(f"{self.name}.add: expects a layer, got {type(layer).__name__}")
+        if not isinstance(layer, Layer):
+            layer = ModuleWrapper(layer)
         name = getattr(layer, "name", f"layer_{len(self._stack)}")
         if any(getattr(other, "name", None) == name for other in self._stack):
             raise ValueError(f"{self.name}: all layers must have unique names; {name!r} is already used")
@@ -48,9 +51,6 @@ class Sequential(Model):
             self._extend_symbolic(layer)
 
     def _extend_symbolic(self, layer):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"{self.name}: {type(layer).__name__} is not a Keras layer, so it cannot be built from "
-                            "a symbolic input; use nn.keras.layers")
         self._symbolic = layer(self._symbolic)
         self.built = True
         self._output_shape = layer._output_shape

@@ -204,3 +204,18 @@ def test_keras_metrics_and_losses_work_in_nn_compile():
     model.compile("adam", "cross_entropy", metrics=[keras.metrics.SparseCategoricalAccuracy()])
     history = model.fit(X, Y, epochs=1, verbose=0)
     assert "sparse_categorical_accuracy" in history.history
+
+
+def test_nn_modules_inside_keras_models_follow_the_keras_training_flag():
+    model = keras.Sequential([keras.Input(shape=(6,)), nn.Linear(6, 4), nn.Dropout(0.9)])
+    assert isinstance(model.layers[0], layers.ModuleWrapper) and model.layers[0].output_shape == (None, 4)
+    x = np.ones((8, 6), np.float32)
+    np.testing.assert_array_equal(model(x).numpy(), model(x).numpy())   # inference: no dropout
+    assert (model(x, training=True).numpy() == 0).any()
+    assert len(model.trainable_weights) == 2
+    Flip = layers.as_keras_layer(nn.Dropout)
+    inputs = keras.Input(shape=(6,))
+    outputs = Flip(0.5, name="drop")(inputs)
+    functional = keras.Model(inputs, outputs)
+    np.testing.assert_array_equal(functional.predict(x, verbose=0), x)
+    assert functional.get_layer("drop").module.p == 0.5
