@@ -1,4 +1,6 @@
 """Loss functions, numerically stable at extreme inputs; reduction 'mean' | 'sum' | 'none'."""
+import warnings
+
 import numpy as np
 
 import autograd as ag
@@ -20,6 +22,25 @@ def _reduce(loss, reduction, op):
     if reduction == "none":
         return loss
     raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+_WARNED = set()
+#: the graph node names of the outputs that are probabilities, not logits
+_PROBABILITY_NODES = {"SoftmaxBackward0": "softmax", "SigmoidBackward0": "sigmoid"}
+
+
+def warn_if_probabilities(op, input):
+    """Warn (once per loss) when a loss that takes logits receives the output of a softmax or sigmoid, which
+    would apply it twice: the reported loss is then wrong and training is slower."""
+    node = input.grad_fn if isinstance(input, Tensor) else None
+    made_by = _PROBABILITY_NODES.get(node.name()) if node is not None else None
+    if made_by is None or op in _WARNED:
+        return
+    _WARNED.add(op)
+    warnings.warn(f"{op} takes logits (raw scores), but its input is the output of {made_by}: the {made_by} is "
+                  f"applied twice. Remove the final {made_by.capitalize()} from the model (PyTorch style), or "
+                  "use nn.keras, whose losses take probabilities unless from_logits=True.", UserWarning,
+                  stacklevel=3)
 
 
 def _same_shape(op, input, target):
@@ -108,6 +129,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    warn_if_probabilities("cross_entropy", input)
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
     weight = _class_weight("cross_entropy", weight, input)
     if t.dtype.kind == "f":
@@ -219,6 +241,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
     check_tensor("binary_cross_entropy_with_logits", input)
     check_tensor("binary_cross_entropy_with_logits", target, "target")
+    warn_if_probabilities("binary_cross_entropy_with_logits", input)
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:

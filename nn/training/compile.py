@@ -7,9 +7,9 @@ from autograd import arrays
 
 from .. import optim
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
+from .metrics import (Accuracy, F1Score, FunctionMetric, Mean, MeanAbsoluteError, MeanSquaredError, Metric,
+                      Precision, Recall, TopKAccuracy)
 from .steps import Steps
-from .metrics import (Accuracy, F1Score, FunctionMetric, MeanAbsoluteError, MeanSquaredError, Metric, Precision,
-                      Recall, TopKAccuracy)
 
 # name -> (optimiser class, learning rate); the rates are Keras's defaults for these names
 OPTIMIZERS = {"sgd": (optim.SGD, 0.01), "adam": (optim.Adam, 1e-3), "adamw": (optim.AdamW, 1e-3),
@@ -23,11 +23,57 @@ _TOP_K = re.compile(r"top(\d+)_accuracy")
 
 
 class Compiled:
-    """What compile settled: the optimiser, the checked loss and the metric objects."""
+    """What compile settled: the optimiser, the checked loss and the metric objects.
+
+    The training loop (fit, evaluate) talks to it through `compute_loss`, `update_metrics`, `results`,
+    `reset_metrics` and `seen`; nn.keras supplies another class with the same methods and Keras's rules.
+    """
 
     def __init__(self, optimizer, loss, metrics, jit_compile=False):
         self.optimizer, self.loss, self.metrics = optimizer, loss, metrics
         self.steps = Steps(jit_compile)
+        self._loss_mean = Mean("loss")
+
+    def compute_loss(self, model, output, target, weight=None):
+        """The batch's loss (a one-element Tensor to differentiate), also added to the epoch's mean."""
+        if weight is not None:
+            raise ValueError("fit: per-example weights need a loss that takes them; use nn.keras for sample_weight")
+        loss = self.loss(output, target)
+        if loss.ndim != 0 and loss.size != 1:
+            raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
+                             "reduction='mean')")
+        self._loss_mean.update(loss.item(), len(target))
+        return loss
+
+    def add_loss(self, loss, target):
+        """Add a batch loss computed elsewhere (by a compiled step) to the epoch's mean."""
+        self._loss_mean.update(loss.item(), len(target))
+
+    def running_metrics(self):
+        """The running loss mean and metric objects (what nn.distributed combines across ranks)."""
+        return [self._loss_mean, *self.metrics]
+
+    def update_metrics(self, output, target, weight=None):
+        """Add the batch to every metric."""
+        for metric in self.metrics:
+            metric.update(output, target)
+
+    def reset_metrics(self):
+        """Start a new epoch (or evaluation) for the loss mean and the metrics."""
+        self._loss_mean.reset()
+        for metric in self.metrics:
+            metric.reset()
+
+    @property
+    def seen(self):
+        """How many examples the loss mean holds since the last reset."""
+        return self._loss_mean._count
+
+    def results(self):
+        """{"loss": ..., metric name: value, ...} over the batches since the last reset."""
+        results = {"loss": self._loss_mean.result()}
+        results.update((m.name, m.result()) for m in self.metrics)
+        return results
 
 
 def _by_name(table, name, what, alternatives):

@@ -3,8 +3,7 @@ from autograd import no_grad
 
 from ..callbacks.base import CallbackList
 from ..distributed.training import combine_ranks, evaluation_loader
-from .inputs import make_loader, model_device, model_float_dtype, on_device, split_batch
-from .metrics import Mean
+from .inputs import make_loader, model_device, model_float_dtype, nn_batches
 from .modes import restore_modes, saved_modes
 
 
@@ -23,45 +22,41 @@ def evaluate(model, x, y=None, batch_size=32, callbacks=None, verbose=0):
     gradients, and goes back to its previous mode after."""
     compiled = compiled_state(model, "evaluate")
     device = model_device(model)
-    loader = make_loader(x, y, batch_size, False, "evaluate", device)
-    hooks = CallbackList(callbacks, model, {"verbose": verbose, "steps": len(loader)})
-    results = run_evaluation(model, compiled, loader, hooks, device)
+    batches = nn_batches(make_loader(x, y, batch_size, False, "evaluate", device), "evaluate", device,
+                         float_dtype=model_float_dtype(model))
+    hooks = CallbackList(callbacks, model, {"verbose": verbose, "steps": len(batches)})
+    results = run_evaluation(model, compiled, batches, hooks)
     if verbose:
         print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     return results
 
 
-def run_evaluation(model, compiled, loader, hooks, device):
-    """Evaluate on every batch of `loader`, calling the test hooks; returns {name: value}."""
+def run_evaluation(model, compiled, batches, hooks):
+    """Evaluate on every (inputs, target, weight) of `batches`, calling the test hooks; returns {name: value}."""
     modes = saved_modes(model)
-    loader = evaluation_loader(loader)  # this rank's share under mpiexec
-    loss_mean = Mean("loss")
-    for metric in compiled.metrics:
-        metric.reset()
+    if hasattr(getattr(batches, "source", None), "sampler"):
+        batches.source = evaluation_loader(batches.source)   # this rank's share under mpiexec (a DataLoader)
+    compiled.reset_metrics()
+    steps = getattr(compiled, "steps", None)   # an ag.jit-compiled step after compile(..., jit_compile=True)
     hooks.call("on_test_begin", {})
     model.eval()
     try:
         with no_grad():
-            for step, batch in enumerate(loader):
+            for step, (inputs, target, weight) in enumerate(batches):
                 hooks.call("on_test_batch_begin", step, {})
-                inputs, target = split_batch(batch, "evaluate")
-                inputs, (target,) = on_device(inputs, device, model_float_dtype(model)), on_device((target,), device)
-                loss, output = compiled.steps.eval(model, compiled.loss, inputs, target)
-                loss_mean.update(loss.item(), len(target))
-                for metric in compiled.metrics:
-                    metric.update(output, target)
-                hooks.call("on_test_batch_end", step, _results(loss_mean, compiled.metrics))
+                if steps is not None and steps.compiled and weight is None:
+                    loss, output = steps.eval(model, compiled.loss, inputs, target)
+                    compiled.add_loss(loss, target)
+                else:
+                    output = model(*inputs)
+                    compiled.compute_loss(model, output, target, weight)
+                compiled.update_metrics(output, target, weight)
+                hooks.call("on_test_batch_end", step, compiled.results())
     finally:
         restore_modes(modes)
-    combine_ranks(loss_mean, *compiled.metrics)  # the results over every rank's share
-    if loss_mean._count == 0:
+    combine_ranks(*compiled.running_metrics())   # the results over every rank's share
+    if compiled.seen == 0:
         raise ValueError("evaluate: the data has no examples")
-    results = _results(loss_mean, compiled.metrics)
+    results = compiled.results()
     hooks.call("on_test_end", results)
-    return results
-
-
-def _results(loss_mean, metrics):
-    results = {"loss": loss_mean.result()}
-    results.update((m.name, m.result()) for m in metrics)
     return results

@@ -2,13 +2,11 @@
 import numpy as np
 
 from ..callbacks.base import CallbackList
-from ..distributed.training import fit_run
+from ..distributed.training import LocalRun, fit_run
 from .evaluate import compiled_state, run_evaluation
 from .history import History
-from .inputs import (make_loader, model_device, model_float_dtype, on_device, split_batch, split_validation,
-                     validation_loader)
-from .metrics import Mean
-from .modes import restore_modes, saved_modes
+from .inputs import make_loader, model_device, model_float_dtype, nn_batches, split_validation, validation_loader
+from .modes import enter_training, restore_modes, saved_modes
 from .progress import ProgressBar
 
 
@@ -26,15 +24,13 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     - `callbacks`: nn.callbacks objects; one may set `model.stop_training = True` to end training.
     - `verbose`: 0 silent, 1 progress bar (one line per epoch when stdout is not a terminal or tqdm is
       missing), 2 one line per epoch.
-    Each epoch runs the model in train mode; validation runs in eval mode. The model is left in the
-    mode it had before.
+    Each epoch runs the model in train mode (sub-modules put in eval mode, and frozen batch-norm layers,
+    stay in eval mode); validation runs in eval mode. The model is left in the mode it had before.
     """
     compiled = compiled_state(model, "fit")
-    if int(epochs) != epochs or epochs < 0:
-        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
     if validation_split and validation_data is not None:
         raise ValueError("fit: pass either validation_data or validation_split, not both")
-    device = model_device(model)
+    device, float_dtype = model_device(model), model_float_dtype(model)
     if seed is None:
         seed = int(np.random.randint(0, 2**31 - 1))
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
@@ -42,11 +38,26 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     if validation_split:
         x, y, x_val, y_val = split_validation(x, y, validation_split, "fit")
         validation_data = (x_val, y_val)
-    train = run.shard(make_loader(x, y, batch_size, shuffle, "fit", device, seed=seed), seed)
-    val = validation_loader(validation_data, batch_size, "fit", device) if validation_data is not None else None
+    loader = run.shard(make_loader(x, y, batch_size, shuffle, "fit", device, seed=seed), seed)
+    train = nn_batches(loader, "fit", device, float_dtype=float_dtype)
+    val = None
+    if validation_data is not None:
+        val = nn_batches(validation_loader(validation_data, batch_size, "fit", device), "fit", device,
+                         float_dtype=float_dtype)
+    return run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch, run=run)
 
+
+def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch=0, validation_freq=1,
+            progress=None, run=None):
+    """The loop every fit shares: epochs `initial_epoch`..`epochs`-1 over the Batches `train`, validation on
+    the Batches `val` (or None) after every `validation_freq`-th epoch (an int, or a collection of epoch
+    numbers counted from 1), callbacks around it all. `run` (nn.distributed's, or a local one) says which
+    model trains, which rank reports, and combines metrics across ranks. Returns the History."""
+    if int(epochs) != epochs or epochs < 0:
+        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
+    run = LocalRun(model) if run is None else run
     history = History()
-    progress = ProgressBar(verbose if run.is_main else 0)
+    progress = ProgressBar(verbose if run.is_main else 0) if progress is None else progress
     hooks = CallbackList(run.callbacks(list(callbacks or ())) + [history, progress], model,
                          {"epochs": int(epochs), "steps": len(train), "verbose": verbose})
     modes = saved_modes(model)
@@ -57,9 +68,10 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
         for epoch in range(int(initial_epoch), int(epochs)):
             hooks.call("on_epoch_begin", epoch, {})
             run.set_epoch(epoch)
-            logs = _train_epoch(model, compiled, train, hooks, device, run)
-            if val is not None:
-                val_logs = run_evaluation(model, compiled, val, hooks, device)
+            enter_training(model)
+            logs = _train_epoch(model, compiled, train, hooks, run)
+            if val is not None and _validates(epoch, validation_freq):
+                val_logs = run_evaluation(model, compiled, val, hooks)
                 logs.update((f"val_{name}", value) for name, value in val_logs.items())
             hooks.call("on_epoch_end", epoch, logs)
             if run.any(model.stop_training):
@@ -73,30 +85,44 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     return history
 
 
-def _train_epoch(model, compiled, loader, hooks, device, run):
-    """One pass over `loader` with an optimiser step per batch; returns the epoch's loss and metrics."""
-    optimizer, loss_fn, metrics = compiled.optimizer, compiled.loss, compiled.metrics
-    loss_mean = Mean("loss")
-    for metric in metrics:
-        metric.reset()
-    model.train()
-    for step, batch in enumerate(loader):
+def _validates(epoch, freq):
+    if isinstance(freq, int):
+        if freq < 1:
+            raise ValueError(f"fit: validation_freq must be >= 1, got {freq}")
+        return (epoch + 1) % freq == 0
+    return epoch + 1 in freq
+
+
+def _train_epoch(model, compiled, batches, hooks, run):
+    """One pass over `batches` with an optimiser step per batch; returns the epoch's loss and metrics."""
+    optimizer = compiled.optimizer
+    compiled.reset_metrics()
+    steps = getattr(compiled, "steps", None)   # an ag.jit-compiled step after compile(..., jit_compile=True)
+    for step, (inputs, target, weight) in enumerate(batches):
         hooks.call("on_train_batch_begin", step, {})
-        inputs, target = split_batch(batch, "fit")
-        inputs, (target,) = on_device(inputs, device, model_float_dtype(model)), on_device((target,), device)
-        loss, output = compiled.steps.train(run.model, optimizer, loss_fn, inputs, target)
-        loss_mean.update(loss.item(), len(target))
-        for metric in metrics:
-            metric.update(output, target)
-        logs = {"loss": loss_mean.result()}
-        logs.update((m.name, m.result()) for m in metrics)
-        hooks.call("on_train_batch_end", step, logs)
+        if steps is not None and steps.compiled and weight is None:
+            loss, output = steps.train(run.model, optimizer, compiled.loss, inputs, target)
+            compiled.add_loss(loss, target)
+        else:
+            output = run.model(*inputs)
+            loss = compiled.compute_loss(model, output, target, weight)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        compiled.update_metrics(_detached(output), target, weight)
+        hooks.call("on_train_batch_end", step, compiled.results())
         if run.any(model.stop_training):
             break
-    if loss_mean._count == 0:
+    if compiled.seen == 0:
         raise ValueError("fit: the training data yielded no batches (empty data, or drop_last with fewer examples "
                          "than batch_size)")
-    run.combine(loss_mean, *metrics)
-    logs = {"loss": loss_mean.result()}
-    logs.update((m.name, m.result()) for m in metrics)
-    return logs
+    run.combine(*compiled.running_metrics())
+    return compiled.results()
+
+
+def _detached(output):
+    if isinstance(output, (tuple, list)):
+        return type(output)(_detached(o) for o in output)
+    if isinstance(output, dict):
+        return {k: _detached(v) for k, v in output.items()}
+    return output.detach() if hasattr(output, "detach") else output

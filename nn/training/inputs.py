@@ -122,11 +122,56 @@ def split_batch(batch, who, need_y=True):
 
 
 def on_device(tensors, device, float_dtype=None):
-    """The tensors moved to `device` where they are elsewhere, and float ones converted to `float_dtype` when
-    given (Keras casts a model's inputs to its dtype the same way)."""
-    if float_dtype is not None:
-        tensors = tuple(t.astype(float_dtype) if isinstance(t, Tensor) and t.dtype.kind == "f" else t
-                        for t in tensors)
-    if device is None:
+    """The tensors moved to `device` where they are elsewhere (nested tuples and lists too), and float ones
+    converted to `float_dtype` when given (Keras casts a model's inputs to its dtype the same way)."""
+    if device is None and float_dtype is None:
         return tensors
-    return tuple(t if not isinstance(t, Tensor) or t.device == device else t.to(device) for t in tensors)
+    return tuple(_moved(t, device, float_dtype) for t in tensors)
+
+
+def _moved(t, device, float_dtype=None):
+    if isinstance(t, (tuple, list)):
+        return type(t)(_moved(u, device, float_dtype) for u in t)
+    if not isinstance(t, Tensor):
+        return t
+    if float_dtype is not None and t.dtype.kind == "f" and t.dtype != float_dtype:
+        t = t.astype(float_dtype)
+    return t if device is None or t.device == device else t.to(device)
+
+
+class Batches:
+    """What the training loop iterates: per batch `(inputs, target, weight)`, on the model's device.
+
+    `inputs` is the tuple of the model's arguments, `target` a Tensor (or a tuple of them for a model with
+    several outputs, None when not needed), `weight` the per-example weights or None. `split(batch)` turns
+    one item of `source` (a DataLoader, or any iterable with a length) into that triple; `steps` caps the
+    number of batches per pass.
+    """
+
+    def __init__(self, source, split, device, steps=None, float_dtype=None):
+        self.source, self.split, self.device, self.steps = source, split, device, steps
+        self.float_dtype = float_dtype
+
+    def __len__(self):
+        if self.steps is not None:
+            return int(self.steps)
+        return len(self.source)
+
+    def __iter__(self):
+        for step, batch in enumerate(self.source):
+            if self.steps is not None and step >= self.steps:
+                break
+            inputs, target, weight = self.split(batch)
+            inputs = on_device(tuple(inputs), self.device, self.float_dtype)
+            target = None if target is None else on_device((target,), self.device)[0]
+            weight = None if weight is None else on_device((weight,), self.device)[0]
+            yield inputs, target, weight
+
+
+def nn_batches(loader, who, device, need_y=True, float_dtype=None):
+    """Batches over a DataLoader whose items are Tensors or tuples (inputs..., target), as nn's fit reads them;
+    float inputs become `float_dtype` (the model's) when given."""
+    def split(batch):
+        inputs, target = split_batch(batch, who, need_y)
+        return inputs, target, None
+    return Batches(loader, split, device, float_dtype=float_dtype)

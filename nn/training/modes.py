@@ -11,3 +11,22 @@ def restore_modes(modes):
     were deliberately left in eval mode keeps them that way)."""
     for module, training in modes:
         module.training = training
+
+
+def enter_training(model):
+    """Train mode for fit, except where training must not change a module:
+
+    - a sub-module the user put in eval mode while the model itself is in train mode (`body.eval()`)
+      stays in eval mode;
+    - a frozen module holding running statistics (every parameter of its own has requires_grad False,
+      e.g. a batch-norm layer of a body frozen with `requires_grad_(False)`) runs in eval mode, as Keras
+      runs the batch-norm layers of a `trainable = False` body in inference mode.
+    """
+    kept = [m for m in model.modules() if not m.training] if model.training else []
+    model.train()
+    for module in kept:
+        module.training = False
+    for module in model.modules():
+        own = [p for p in module.parameters(recurse=False)]
+        if own and not any(p.requires_grad for p in own) and any(True for _ in module.buffers(recurse=False)):
+            module.training = False

@@ -2,7 +2,7 @@
 from autograd import Tensor, concatenate, no_grad
 
 from ..callbacks.base import CallbackList
-from .inputs import make_loader, model_device, model_float_dtype, on_device, split_batch
+from .inputs import make_loader, model_device, model_float_dtype, nn_batches
 from .modes import restore_modes, saved_modes
 from .steps import steps_of
 
@@ -12,18 +12,29 @@ def predict(model, x, batch_size=32, callbacks=None):
     ignored) as one Tensor, batches joined along the first axis (a tuple of Tensors for a model with
     several outputs). The model runs in eval mode, without gradients, and goes back to its mode after."""
     device = model_device(model)
-    loader = make_loader(x, None, batch_size, False, "predict", device, need_y=False)
-    hooks = CallbackList(callbacks, model, {"steps": len(loader)})
+    batches = nn_batches(make_loader(x, None, batch_size, False, "predict", device, need_y=False), "predict",
+                         device, need_y=False, float_dtype=model_float_dtype(model))
+    outputs = run_predict(model, batches, CallbackList(callbacks, model, {"steps": len(batches)}))
+    if isinstance(outputs[0], Tensor):
+        return concatenate(outputs, axis=0)
+    if isinstance(outputs[0], (tuple, list)):
+        return tuple(concatenate([o[k] for o in outputs], axis=0) for k in range(len(outputs[0])))
+    raise TypeError(f"predict: the model returned {type(outputs[0]).__name__}; expected a Tensor or a tuple of "
+                    "Tensors")
+
+
+def run_predict(model, batches, hooks):
+    """The model's output for each batch of the Batches `batches` (a list, one entry per batch), in eval mode
+    without gradients, calling the predict hooks."""
     modes = saved_modes(model)
     outputs = []
     hooks.call("on_predict_begin", {})
     model.eval()
     try:
         with no_grad():
-            for step, batch in enumerate(loader):
+            for step, (inputs, _, _) in enumerate(batches):
                 hooks.call("on_predict_batch_begin", step, {})
-                inputs, _ = split_batch(batch, "predict", need_y=False)
-                out = steps_of(model).predict(model, on_device(inputs, device, model_float_dtype(model)))
+                out = steps_of(model).predict(model, inputs)
                 outputs.append(out)
                 hooks.call("on_predict_batch_end", step, {"outputs": out})
     finally:
@@ -31,9 +42,4 @@ def predict(model, x, batch_size=32, callbacks=None):
     hooks.call("on_predict_end", {})
     if not outputs:
         raise ValueError("predict: x has no examples")
-    if isinstance(outputs[0], Tensor):
-        return concatenate(outputs, axis=0)
-    if isinstance(outputs[0], (tuple, list)):
-        return tuple(concatenate([o[k] for o in outputs], axis=0) for k in range(len(outputs[0])))
-    raise TypeError(f"predict: the model returned {type(outputs[0]).__name__}; expected a Tensor or a tuple of "
-                    "Tensors")
+    return outputs

@@ -35,6 +35,7 @@ class Steps:
     """The three steps of one compiled model: plain functions, or `ag.jit` wrappers when jit_compile."""
 
     def __init__(self, jit_compile):
+        self.compiled = bool(jit_compile)
         wrap = ag.jit if jit_compile else (lambda fn: fn)
         self.train, self.eval, self.predict = wrap(train_step), wrap(eval_step), wrap(predict_step)
 

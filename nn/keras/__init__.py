@@ -1,0 +1,27 @@
+"""nn.keras: Keras 3's API over deepgrad's modules, so Keras code runs with only its import changed.
+
+    from nn import keras
+    from nn.keras import layers
+
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(64, activation="relu"),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=5, batch_size=32, validation_split=0.1)
+    loss, accuracy = model.evaluate(x_test, y_test)
+
+Images are channels-last, losses take probabilities unless from_logits=True, evaluate returns a list,
+predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
+"""
+from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
+               regularizers, utils)
+from .layer import Layer
+from .layers.input_layer import Input, InputLayer
+from .model import Model
+from .sequential import Sequential
+from .symbolic import KerasTensor
+
+__version__ = "3.15.1-deepgrad"
+
+__all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
+           "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
+           "backend"]

@@ -1,0 +1,130 @@
+"""keras.activations: activation functions by Keras name, as used by `activation=` on layers.
+
+softmax and sigmoid record the logits they were given (see logits.py), so a probability loss after them is
+computed from the logits.
+"""
+import autograd as ag
+
+from .. import functional as F
+from . import logits as logit_sources
+
+
+def linear(x):
+    """x unchanged."""
+    return x
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """max(x, 0), with Keras's options: a slope below `threshold`, a cap at `max_value`."""
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return F.relu(x)
+    y = ag.where(x > threshold, x, negative_slope * (x - threshold))
+    return y if max_value is None else y.clamp(max=max_value)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return F.relu(x).clamp(max=6.0)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x))."""
+    y = F.sigmoid(x)
+    logit_sources.remember(y, x, "sigmoid")
+    return y
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along `axis`."""
+    y = F.softmax(x, dim=axis)
+    if axis == -1 or axis == x.ndim - 1:
+        logit_sources.remember(y, x, "softmax")
+    return y
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along `axis`."""
+    return F.log_softmax(x, dim=axis)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return F.tanh(x)
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha (exp(x) - 1) otherwise."""
+    return F.elu(x, alpha)
+
+
+def selu(x):
+    """Scaled ELU with Keras's constants."""
+    return 1.0507009873554805 * F.elu(x, 1.6732632423543772)
+
+
+def gelu(x, approximate=False):
+    """x * Phi(x) (the tanh approximation when `approximate`)."""
+    return F.gelu(x, approximate="tanh" if approximate else "none")
+
+
+def silu(x):
+    """x * sigmoid(x)."""
+    return F.silu(x)
+
+
+swish = silu
+
+
+def softplus(x):
+    """log(1 + exp(x))."""
+    return F.softplus(x)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return x / (x.abs() + 1.0)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """x for x > 0, negative_slope * x otherwise (Keras's default slope 0.2)."""
+    return F.leaky_relu(x, negative_slope)
+
+
+def exponential(x):
+    """exp(x)."""
+    return x.exp()
+
+
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6 (Keras 3's definition)."""
+    return (x + 3.0).clamp(0.0, 6.0) / 6.0
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return x * F.tanh(F.softplus(x))
+
+
+_NAMES = {"linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,
+          "log_softmax": log_softmax, "tanh": tanh, "elu": elu, "selu": selu, "gelu": gelu, "silu": silu,
+          "swish": swish, "softplus": softplus, "softsign": softsign, "leaky_relu": leaky_relu,
+          "exponential": exponential, "hard_sigmoid": hard_sigmoid, "mish": mish}
+
+
+def get(identifier):
+    """The activation function for a name, None (linear) or a callable (returned as is)."""
+    if identifier is None:
+        return linear
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _NAMES:
+        return _NAMES[identifier.lower()]
+    raise ValueError(f"unknown activation {identifier!r}; known: {', '.join(_NAMES)} (or pass a function)")
+
+
+def serialize(fn):
+    """The Keras name of an activation function (its __name__ otherwise)."""
+    return getattr(fn, "__name__", repr(fn))
+
+
+__all__ = sorted(_NAMES) + ["get", "serialize"]

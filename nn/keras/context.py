@@ -1,0 +1,26 @@
+"""The training flag a call passes down to the layers it calls (Keras's call context).
+
+A layer called with `training=True/False` runs its sub-layers with that flag unless they are given
+their own; a layer called with neither uses its module mode (`fit` sets train mode, `evaluate`/`predict`
+eval mode; Keras layers start in eval mode, so a direct call runs in inference, as in Keras).
+"""
+import threading
+from contextlib import contextmanager
+
+_state = threading.local()
+
+
+def current_training():
+    """The flag set by an enclosing call, or None outside any call."""
+    return getattr(_state, "training", None)
+
+
+@contextmanager
+def training_scope(flag):
+    """Run the body with `flag` as the enclosing call's training flag."""
+    previous = getattr(_state, "training", None)
+    _state.training = flag
+    try:
+        yield
+    finally:
+        _state.training = previous

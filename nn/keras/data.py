@@ -1,0 +1,197 @@
+"""What Keras's fit/evaluate/predict accept, turned into nn.training Batches of (inputs, targets, weight).
+
+Accepted: NumPy arrays / Tensors / lists (one row per example), a list or dict of them for several inputs
+or outputs, nn DataLoaders and datasets, keras.utils.PyDataset, and Python generators. Batches from
+loaders, PyDatasets and generators follow Keras's convention: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
+"""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from ..data.dataset import TensorDataset
+from ..data.loader import DataLoader
+from ..training.inputs import Batches, is_loader_like
+from .symbolic import flatten
+
+
+class PyDataset:
+    """Base class of Keras-style datasets of whole batches: define `__len__` (batches per epoch) and
+    `__getitem__(index)` -> `x`, `(x, y)` or `(x, y, sample_weight)`; `on_epoch_end()` is called after each pass."""
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
+
+    def on_epoch_end(self):
+        """Called after every pass (e.g. to reshuffle)."""
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+        self.on_epoch_end()
+
+
+Sequence = PyDataset
+
+
+def host_array(value, name):
+    """A NumPy array with one row per example (float64 -> float32)."""
+    array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    if array.ndim == 0:
+        raise ValueError(f"{name} is a single value; it needs one row per example")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    if array.dtype == object:
+        raise TypeError(f"{name} has dtype object (ragged lists?); pad it to one shape first")
+    return array
+
+
+def _tensor(value):
+    if isinstance(value, Tensor):
+        return value
+    array = np.asarray(value)
+    return ag.tensor(array.astype(np.float32) if array.dtype == np.float64 else array)
+
+
+def _ordered(structure, names, what):
+    """The leaves of a list/tuple/dict (dicts in the order of `names`)."""
+    if isinstance(structure, dict):
+        missing = [n for n in names if n not in structure]
+        if missing or len(structure) != len(names):
+            raise ValueError(f"the {what} dict has keys {sorted(structure)}; the model's {what}s are {names}")
+        return [structure[n] for n in names]
+    if isinstance(structure, (list, tuple)):
+        return list(structure)
+    return [structure]
+
+
+def unpack(batch):
+    """(x, y, sample_weight) of a Keras-style batch."""
+    if isinstance(batch, list):
+        batch = tuple(batch)
+    if not isinstance(batch, tuple):
+        return batch, None, None
+    if len(batch) == 1:
+        return batch[0], None, None
+    if len(batch) == 2:
+        return batch[0], batch[1], None
+    if len(batch) == 3:
+        return batch
+    raise ValueError(f"a batch must be x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(batch)}")
+
+
+def class_weights(y, class_weight):
+    """Per-example weights class_weight[class of y] (1 for classes not listed), y indices or one-hot."""
+    y = np.asarray(y)
+    if y.ndim > 1:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y.reshape(y.shape[:-1])
+    classes = np.round(y).astype(np.int64).reshape(len(y), -1)[:, 0]
+    return np.array([class_weight.get(int(c), 1.0) for c in classes], dtype=np.float32)
+
+
+class _Generator:
+    """A Python generator read `steps` batches per epoch (until exhausted when steps is None)."""
+
+    def __init__(self, generator, steps):
+        self.generator, self.steps = generator, steps
+
+    def __len__(self):
+        return self.steps if self.steps is not None else 0
+
+    def __iter__(self):
+        for count, batch in enumerate(self.generator):
+            yield batch
+            if self.steps is not None and count + 1 >= self.steps:
+                return
+
+
+def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None,
+            seed=None, device=None, who="fit", need_y=True):
+    """Batches for the shared loop from any input Keras accepts."""
+    batch_size = 32 if batch_size is None else int(batch_size)
+    input_names = getattr(model, "input_names", None) or []
+    output_names = model.output_names
+
+    def split(batch):
+        bx, by, bw = unpack(batch)
+        inputs = tuple(_tensor(v) for v in _ordered(bx, input_names, "input"))
+        if by is None:
+            if need_y:
+                raise ValueError(f"{who}: the data yields no targets; batches must be (x, y) or (x, y, sample_weight)")
+            return inputs, None, None
+        targets = tuple(_tensor(v) for v in _ordered(by, output_names, "output"))
+        weight = None if bw is None else _tensor(bw)
+        if class_weight is not None:
+            extra = _tensor(class_weights(targets[0].numpy(), class_weight))
+            weight = extra if weight is None else weight * extra
+        return inputs, targets, weight
+
+    if isinstance(x, PyDataset) or isinstance(x, DataLoader):
+        _no_y(y, x, who)
+        return Batches(x, split, device, steps)
+    if is_loader_like(x) and not isinstance(x, (dict,)):
+        _no_y(y, x, who)
+        return Batches(DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed), split, device, steps)
+    if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple,
+                                                                                 dict))):
+        _no_y(y, x, who)
+        return Batches(_Generator(iter(x), steps), split, device, steps)
+    xs = [host_array(v, "x") for v in _ordered(x, input_names, "input")]
+    ys = [] if y is None else [host_array(v, "y") for v in _ordered(y, output_names, "output")]
+    if need_y and not ys:
+        raise ValueError(f"{who}: y (the targets) is missing; pass {who}(x, y) or data that yields (x, y)")
+    ws = []
+    if sample_weight is not None:
+        ws = [host_array(sample_weight, "sample_weight").astype(np.float32)]
+    if class_weight is not None:
+        if len(ys) != 1:
+            raise ValueError(f"{who}: class_weight needs a model with one output")
+        weights = class_weights(ys[0], class_weight)
+        ws = [ws[0] * weights] if ws else [weights]
+    counts = {len(a) for a in xs + ys + ws}
+    if len(counts) != 1:
+        raise ValueError(f"{who}: x, y and sample_weight must have the same number of examples, got "
+                         f"{[len(a) for a in xs]} inputs, {[len(a) for a in ys]} targets, {[len(a) for a in ws]} weights")
+    if counts == {0}:
+        raise ValueError(f"{who}: the data is empty")
+    n_in, n_out = len(xs), len(ys)
+
+    def split_flat(batch):
+        fields = tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+        inputs, targets = fields[:n_in], fields[n_in:n_in + n_out]
+        weight = fields[n_in + n_out] if ws else None
+        return inputs, (targets if n_out else None), weight
+
+    loader = DataLoader(TensorDataset(*xs, *ys, *ws), batch_size=batch_size, shuffle=shuffle, seed=seed)
+    return Batches(loader, split_flat, device, steps)
+
+
+def _no_y(y, x, who):
+    if y is not None:
+        raise ValueError(f"{who}: x ({type(x).__name__}) yields the targets itself; do not pass y")
+
+
+def split_validation(x, y, sample_weight, fraction, input_names, output_names):
+    """Keras's validation_split: the last `fraction` of every array (before shuffling). Returns
+    ((x, y, sample_weight) to train on, (x, y, sample_weight) to validate on)."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fit: validation_split must be between 0 and 1, got {fraction!r}")
+    if is_loader_like(x) or hasattr(x, "__next__") or isinstance(x, (PyDataset, DataLoader)):
+        raise ValueError("fit: validation_split needs arrays; with a DataLoader, dataset or generator pass "
+                         "validation_data instead")
+    n = len(host_array(flatten(x)[0], "x"))
+    cut = n - int(round(n * fraction))
+    if cut <= 0 or cut >= n:
+        raise ValueError(f"fit: validation_split={fraction} of {n} examples leaves an empty training or validation set")
+
+    def part(structure, names, lo, hi):
+        if structure is None:
+            return None
+        if isinstance(structure, dict):
+            return {k: host_array(v, k)[lo:hi] for k, v in structure.items()}
+        if isinstance(structure, (list, tuple)):
+            return [host_array(v, "data")[lo:hi] for v in structure]
+        return host_array(structure, "data")[lo:hi]
+    train = tuple(part(s, None, 0, cut) for s in (x, y, sample_weight))
+    val = tuple(part(s, None, cut, n) for s in (x, y, sample_weight))
+    return train, val

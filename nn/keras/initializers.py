@@ -1,0 +1,229 @@
+"""keras.initializers: the starting values of weights, with Keras's names, arguments and formulas.
+
+Each initializer is called with a shape (Keras layout, e.g. a Dense kernel (inputs, units)) and returns a
+float32 NumPy array. Draws come from NumPy's global generator (seeded by keras.utils.set_random_seed or
+np.random.seed) unless the initializer was given its own `seed`.
+"""
+import math
+
+import numpy as np
+
+
+class Initializer:
+    """Base class: `initializer(shape, dtype=None)` -> NumPy array."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def _random(self):
+        return self._rng if self._rng is not None else np.random
+
+    def __call__(self, shape, dtype=None):
+        values = self._values(tuple(int(n) for n in shape))
+        return np.asarray(values, dtype=dtype or np.float32)
+
+    def _values(self, shape):
+        raise TypeError(f"{type(self).__name__} does not define _values(shape)")
+
+    def get_config(self):
+        """The constructor arguments, as Keras reports them."""
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+def compute_fans(shape):
+    """(fan_in, fan_out) as Keras counts them: kernels (..., in, out) multiply by the receptive field."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def _values(self, shape):
+        return np.zeros(shape)
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def _values(self, shape):
+        return np.ones(shape)
+
+
+class Constant(Initializer):
+    """Every value `value`."""
+
+    def __init__(self, value=0.0):
+        super().__init__()
+        self.value = value
+
+    def _values(self, shape):
+        return np.full(shape, self.value)
+
+
+class RandomNormal(Initializer):
+    """Normal(mean, stddev)."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def _values(self, shape):
+        return self._random().normal(self.mean, self.stddev, shape)
+
+
+class RandomUniform(Initializer):
+    """Uniform on [minval, maxval)."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def _values(self, shape):
+        return self._random().uniform(self.minval, self.maxval, shape)
+
+
+def _truncated_normal(random, stddev, shape):
+    """Normal(0, stddev) redrawn until within two standard deviations."""
+    values = random.standard_normal(shape)
+    outside = np.abs(values) > 2.0
+    while outside.any():
+        values[outside] = random.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2.0
+    return values * stddev
+
+
+class TruncatedNormal(Initializer):
+    """Normal(mean, stddev) cut at two standard deviations."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def _values(self, shape):
+        return self.mean + _truncated_normal(self._random(), self.stddev, shape)
+
+
+class VarianceScaling(Initializer):
+    """Values with variance scale / n, n the fan_in, fan_out or their mean (`mode`); `distribution`
+    'truncated_normal', 'untruncated_normal' or 'uniform'."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError("VarianceScaling: distribution must be 'truncated_normal', 'untruncated_normal' or "
+                             f"'uniform', got {distribution!r}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def _values(self, shape):
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            return self._random().uniform(-limit, limit, shape)
+        if self.distribution == "untruncated_normal":
+            return self._random().normal(0.0, math.sqrt(variance), shape)
+        # 0.8796... is the standard deviation of a unit normal truncated at two standard deviations
+        return _truncated_normal(self._random(), math.sqrt(variance) / 0.87962566103423978, shape)
+
+
+class GlorotUniform(VarianceScaling):
+    """Uniform in +-sqrt(6 / (fan_in + fan_out)) (Keras's default kernel initializer)."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "uniform", seed)
+
+
+class GlorotNormal(VarianceScaling):
+    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out))."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "truncated_normal", seed)
+
+
+class HeUniform(VarianceScaling):
+    """Uniform in +-sqrt(6 / fan_in)."""
+
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "uniform", seed)
+
+
+class HeNormal(VarianceScaling):
+    """Truncated normal with stddev sqrt(2 / fan_in)."""
+
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "truncated_normal", seed)
+
+
+class LecunUniform(VarianceScaling):
+    """Uniform in +-sqrt(3 / fan_in)."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "uniform", seed)
+
+
+class LecunNormal(VarianceScaling):
+    """Truncated normal with stddev sqrt(1 / fan_in)."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "truncated_normal", seed)
+
+
+class Orthogonal(Initializer):
+    """An orthogonal matrix (rows or columns orthonormal) times `gain`, over shape (prod(shape[:-1]), shape[-1])."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def _values(self, shape):
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._random().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return self.gain * q.reshape(shape)
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (2-D shapes)."""
+
+    def __init__(self, gain=1.0):
+        super().__init__()
+        self.gain = gain
+
+    def _values(self, shape):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer needs a 2-D shape, got {shape}")
+        return self.gain * np.eye(*shape)
+
+
+_NAMES = {"uniform": RandomUniform, "normal": RandomNormal, "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
+          "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+          "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform,
+          "he_normal": HeNormal, "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+          "orthogonal": Orthogonal, "identity": Identity}
+
+
+def get(identifier):
+    """An initializer from a name ('glorot_uniform', 'zeros', ...), an Initializer, or a function of the shape."""
+    if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in _NAMES:
+            raise ValueError(f"unknown initializer {identifier!r}; known: {', '.join(_NAMES)}")
+        return _NAMES[key]()
+    raise TypeError(f"an initializer must be a name, an Initializer or a function of the shape, got "
+                    f"{type(identifier).__name__}")

@@ -1,0 +1,369 @@
+"""keras.layers.Layer: an nn.Module with Keras's life cycle.
+
+- Weights are created on the first call, from the input's shape (`build(input_shape)`), with
+  `add_weight`; `input_shape=` on a layer lets a Sequential build at once.
+- `call(inputs, training=None)` holds the computation. The training flag comes from the call's argument,
+  else from the enclosing call, else from the module mode (Keras layers start in eval mode, so a direct
+  call runs in inference as in Keras; fit switches to train mode).
+- Called on a symbolic KerasTensor, the layer records a Node and returns symbolic outputs (functional API).
+- `trainable`, `weights`, `trainable_weights`, `get_weights`/`set_weights`, `count_params`, `losses`
+  (weight regularisers and `add_loss`) as in Keras.
+"""
+import functools
+import inspect
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor, arrays
+
+from ..module import Module, Parameter
+from . import initializers, regularizers
+from .context import current_training, training_scope
+from .naming import snake_case, unique_name
+from .symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
+
+#: sizes tried for unknown (None) axes other than the batch when inferring output shapes
+_PROBE_SIZES = (32, 33)
+_PROBE_BATCH = 2
+
+
+@functools.lru_cache(maxsize=None)
+def _call_takes_training(call):
+    try:
+        parameters = inspect.signature(call).parameters
+    except (TypeError, ValueError):
+        return False
+    return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def as_tensor(value):
+    """NumPy arrays and lists as Tensors (float64 becomes float32, Keras's float type); Tensors unchanged."""
+    if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
+        return value
+    array = np.asarray(value)
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    return ag.tensor(array)
+
+
+def shape_of(value):
+    """A Tensor's or KerasTensor's shape with the batch axis as None (Keras's convention)."""
+    if isinstance(value, KerasTensor):
+        return value.shape
+    return (None,) + tuple(value.shape[1:]) if value.ndim else ()
+
+
+class Layer(Module):
+    """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
+    `call(inputs, ...)`."""
+
+    def __init__(self, *, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
+                 batch_input_shape=None, batch_size=None, activity_regularizer=None, **kwargs):
+        super().__init__()
+        kwargs.pop("autocast", None)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
+        object.__setattr__(self, "training", False)
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self.built = False
+        self.dtype = np.dtype(dtype).name if dtype is not None else "float32"
+        self._weight_names = []     # own weights in creation order
+        self._regularizers = {}     # weight name -> regularizer
+        self._call_losses = []
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._output_shape = None
+        self._symbolic_calls = []
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            self._batch_input_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            self._batch_input_shape = (batch_size,) + tuple(input_shape)
+        else:
+            self._batch_input_shape = None
+
+    # ----- attributes ---------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+            return
+        d = self.__dict__
+        if isinstance(value, Tensor) and "_weight_names" in d:
+            old = self._registered_name(value)
+            if old is not None and old != name:   # `self.w = self.add_weight(name="kernel")`: one weight, renamed
+                self._rename_weight(old, name)
+                return
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Module) for v in value):
+            for k, module in enumerate(value):  # Keras tracks layers held in lists
+                self.add_module(f"{name}_{k}", module)
+            object.__setattr__(self, name, value)
+            return
+        Module.__setattr__(self, name, value)
+
+    def _registered_name(self, tensor):
+        for store in (self._parameters, self._buffers):
+            for key, value in store.items():
+                if value is tensor:
+                    return key
+        return None
+
+    def _rename_weight(self, old, new):
+        for store_name in ("_parameters", "_buffers"):
+            store = getattr(self, store_name)
+            if old in store:
+                items = [(new if k == old else k, v) for k, v in store.items()]
+                store.clear()
+                store.update(items)
+                self.__dict__.pop(old, None)
+                self.__dict__[new] = store[new]
+        self._weight_names = [new if n == old else n for n in self._weight_names]
+        if old in self._regularizers:
+            self._regularizers[new] = self._regularizers.pop(old)
+
+    @property
+    def trainable(self):
+        """Whether fit updates this layer's weights (False also runs BatchNormalization in inference mode)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module._trainable = value
+            for p in module.parameters(recurse=False):
+                p.requires_grad_(value)
+
+    # ----- weights --------------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
+                   constraint=None, name=None, **kwargs):
+        """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for
+        non-float dtypes); trainable weights are Parameters, the others buffers. Returns the Tensor."""
+        if constraint is not None:
+            raise ValueError(f"{self.name}: weight constraints are not supported (constraint={constraint!r})")
+        dtype = np.dtype(dtype or self.dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+        shape = tuple(int(n) for n in (shape or ()))
+        values = np.asarray(initializers.get(initializer)(shape), dtype=dtype)
+        name = name or f"variable_{len(self._weight_names)}"
+        if name in self._weight_names:
+            name = f"{name}_{len(self._weight_names)}"
+        if trainable:
+            weight = Parameter(ag.tensor(values))
+            weight.requires_grad_(self._trainable)
+            self._register(self._parameters, name, weight)
+        else:
+            weight = ag.tensor(values)
+            self.register_buffer(name, weight)
+        self._weight_names.append(name)
+        if regularizer is not None:
+            self._regularizers[name] = regularizers.get(regularizer)
+        return weight
+
+    def _own_weights(self):
+        return [getattr(self, n) for n in self._weight_names]
+
+    @property
+    def weights(self):
+        """Every weight of the layer and its sub-layers (trainable or not), in Keras's order."""
+        seen, result = set(), []
+        for module in self.modules():
+            if isinstance(module, Layer):
+                own = module._own_weights()
+            else:
+                own = list(module.parameters(recurse=False)) + [b for b in module.buffers(recurse=False)
+                                                                if b.dtype.kind == "f"]
+            for w in own:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    result.append(w)
+        return result
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        """The weights fit updates."""
+        return [w for w in self.weights if isinstance(w, Parameter) and w.requires_grad]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        """The weights fit does not update (frozen ones and statistics such as moving means)."""
+        return [w for w in self.weights if not (isinstance(w, Parameter) and w.requires_grad)]
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        """The weights as NumPy arrays (copies), in Keras's order and layouts."""
+        return [np.array(w.numpy()) for w in self.weights]
+
+    def set_weights(self, weights):
+        """Load NumPy arrays (e.g. from a Keras model's get_weights()) into the weights, in order."""
+        mine = self.weights
+        weights = list(weights)
+        if len(weights) != len(mine):
+            raise ValueError(f"{self.name}.set_weights: expected {len(mine)} arrays (shapes "
+                             f"{[tuple(w.shape) for w in mine]}), got {len(weights)}")
+        for k, (w, value) in enumerate(zip(mine, weights)):
+            value = np.asarray(value)
+            if tuple(value.shape) != tuple(w.shape):
+                raise ValueError(f"{self.name}.set_weights: array {k} has shape {value.shape}, but the weight it "
+                                 f"replaces has shape {tuple(w.shape)}")
+            with ag.no_grad():
+                arrays.assign_(w, w.device.asarray(value.astype(w.dtype)))
+
+    def count_params(self):
+        """The number of values in the weights (a ValueError before the layer is built)."""
+        if not self.built:
+            raise ValueError(f"{self.name}: the layer is not built yet, so it has no weights; call it on data or "
+                             "give it an input shape")
+        return int(sum(w.size for w in self.weights))
+
+    # ----- losses -----------------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Add a scalar Tensor to the losses of this call (fit adds it to the training loss)."""
+        self._call_losses.append(loss)
+
+    @property
+    def losses(self):
+        """Regularisation penalties of the trainable weights and losses added during the last call."""
+        result = []
+        for module in self.modules():
+            if not isinstance(module, Layer):
+                continue
+            for name, regularizer in module._regularizers.items():
+                weight = getattr(module, name)
+                if weight.requires_grad:
+                    result.append(regularizer(weight))
+            result.extend(module._call_losses)
+        return result
+
+    # ----- life cycle -------------------------------------------------------------------------------
+    def build(self, input_shape):
+        """Create the weights for inputs of `input_shape` (batch axis None); the base creates none."""
+
+    def call(self, inputs, *args, **kwargs):
+        """The computation; every Keras layer defines it."""
+        raise TypeError(f"{type(self).__name__} does not define call(); Keras layers and models must")
+
+    def forward(self, *args, **kwargs):
+        return self.call(*args, **kwargs)
+
+    def _build_for(self, inputs):
+        if not self.built:
+            self._build_for_shape(map_structure(shape_of, inputs))
+
+    def _build_for_shape(self, input_shape):
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+
+    def __call__(self, *args, **kwargs):
+        training = kwargs.pop("training", None)
+        if is_symbolic((args, kwargs)):
+            return self._symbolic_call(args, kwargs, training)
+        if args:
+            args = (map_structure(as_tensor, args[0]),) + args[1:]
+            self._build_for(args[0])
+        flag = training if training is not None else current_training()
+        flag = self.training if flag is None else bool(flag)
+        if _call_takes_training(type(self).call):
+            kwargs["training"] = flag
+        self._call_losses = []
+        with training_scope(flag):
+            outputs = Module.__call__(self, *args, **kwargs)
+        first = flatten(outputs)[0] if outputs is not None else None
+        if isinstance(first, Tensor):
+            self._output_shape = map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs)
+        if self.activity_regularizer is not None:
+            for out in flatten(outputs):
+                if isinstance(out, Tensor):
+                    self.add_loss(self.activity_regularizer(out))
+        return outputs
+
+    def _symbolic_call(self, args, kwargs, training):
+        """Record a Node and return KerasTensors shaped as the real outputs would be."""
+        if args:
+            self._build_for(args[0])
+        outputs = self._probe(args, kwargs)
+        node_kwargs = dict(kwargs)
+        if training is not None:
+            node_kwargs["training"] = training
+        node = Node(self, args, node_kwargs, outputs)
+        self._symbolic_calls.append(node)
+        self._output_shape = map_structure(lambda k: k.shape, outputs)
+        return outputs
+
+    def _probe(self, args, kwargs):
+        """Symbolic outputs found by running the layer on zeros: unknown sizes are tried at two values, and
+        an axis whose size follows them is unknown (None) in the result."""
+        results = []
+        sizes = _PROBE_SIZES if any(None in k.shape[1:] for k in flatten((args, kwargs))
+                                    if isinstance(k, KerasTensor)) else _PROBE_SIZES[:1]
+        for size in sizes:
+            def zeros(k, size=size):
+                if not isinstance(k, KerasTensor):
+                    return k
+                shape = [_PROBE_BATCH] + [size if d is None else d for d in k.shape[1:]]
+                return ag.zeros(*shape, dtype=np.dtype(k.dtype))
+            probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
+            with ag.no_grad():
+                results.append(self(*probe_args, training=False, **probe_kwargs))
+            self._call_losses = []
+        if results[0] is None:
+            raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
+
+        def spec(*values):
+            first = values[0]
+            shape = [None] + [d if all(v.shape[i] == d for v in values) else None
+                              for i, d in enumerate(first.shape) if i > 0]
+            return KerasTensor(shape, first.dtype)
+        if len(results) == 1:
+            return map_structure(spec, results[0])
+        flat = [flatten(r) for r in results]
+        specs = iter([spec(*vals) for vals in zip(*flat)])
+        return map_structure(lambda _: next(specs), results[0])
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for inputs of `input_shape` (batch axis None), found by running on zeros."""
+        single = isinstance(input_shape, tuple) and all(d is None or isinstance(d, int) for d in input_shape)
+        inputs = KerasTensor(input_shape) if single else map_structure(KerasTensor, input_shape)
+        self._build_for(inputs)
+        return map_structure(lambda k: k.shape, self._probe((inputs,), {}))
+
+    @property
+    def output_shape(self):
+        """The shape of the last output (batch axis None); an AttributeError before any call."""
+        if self._output_shape is None:
+            raise AttributeError(f"{self.name} has not been called yet, so it has no output shape")
+        return self._output_shape
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's first functional call."""
+        if not self._symbolic_calls:
+            raise AttributeError(f"{self.name} has not been called on a symbolic input")
+        args = self._symbolic_calls[0].args
+        return args[0] if len(args) == 1 else list(args)
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first functional call."""
+        if not self._symbolic_calls:
+            raise AttributeError(f"{self.name} has not been called on a symbolic input")
+        return self._symbolic_calls[0].outputs
+
+    def get_config(self):
+        """The layer's name and trainable flag (the constructor arguments are not serialised)."""
+        return {"name": self.name, "trainable": self.trainable}
+
+    def extra_repr(self):
+        return f"name={self.name!r}"
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"

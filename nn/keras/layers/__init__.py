@@ -1,0 +1,12 @@
+"""keras.layers: Keras's layers with Keras's names, arguments, defaults and weight layouts."""
+from ..layer import Layer
+from .input_layer import Input, InputLayer
+from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape, Rescaling
+from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling2D, GlobalAvgPool2D, GlobalMaxPool2D,
+                   GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
+from .normalization import BatchNormalization, LayerNormalization, Normalization
+from .embedding import Embedding
+from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
+from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
+                    maximum, minimum, multiply, subtract)
+from .wrapper import ModuleWrapper, TorchModuleWrapper, as_keras_layer

@@ -1,0 +1,161 @@
+"""Convolution and pooling layers on channels-last images (data_format='channels_first' also accepted).
+
+Kernels keep Keras's layout (kh, kw, in, out) so get_weights/set_weights match Keras; the computation is
+deepgrad's NCHW convolution, with the layout changed around it. padding='same' pads as Keras does
+(the extra row/column at the bottom/right when the total is odd), for any stride.
+"""
+import math
+
+from ... import functional as F
+from .. import activations
+from ..layer import Layer
+
+
+def _pair(value, name, layer):
+    if isinstance(value, int):
+        return (value, value)
+    value = tuple(value)
+    if len(value) != 2 or not all(isinstance(v, int) for v in value):
+        raise ValueError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
+    return value
+
+
+def _padding_mode(padding, layer):
+    padding = padding.lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', got {padding!r}")
+    return padding
+
+
+def same_pads(size, kernel, stride, dilation=1):
+    """(before, after) zeros that make an output of ceil(size / stride), as Keras's 'same' padding."""
+    effective = (kernel - 1) * dilation + 1
+    out = math.ceil(size / stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def _data_format(value):
+    value = value or "channels_last"
+    if value not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
+    return value
+
+
+class Conv2D(Layer):
+    """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.filters, self.groups, self.use_bias = int(filters), int(groups), use_bias
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
+        self.strides = _pair(strides, "strides", "Conv2D")
+        self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
+        self.padding = _padding_mode(padding, "Conv2D")
+        self.data_format = _data_format(data_format)
+        self.activation = activations.get(activation)
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        if kernel_constraint is not None or bias_constraint is not None:
+            raise ValueError("Conv2D: weight constraints are not supported")
+
+    def build(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(f"{self.name}: expects 4-D inputs (batch, height, width, channels), got {input_shape}")
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        if channels is None or channels % self.groups:
+            raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
+                             f"got input shape {input_shape}")
+        self.kernel = self.add_weight(self.kernel_size + (channels // self.groups, self.filters),
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
+                                     name="bias") if self.use_bias else None)
+
+    def call(self, inputs):
+        x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
+        padding = 0
+        if self.padding == "same":
+            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], self.kernel_size[a], self.strides[a],
+                                                      self.dilation_rate[a]) for a in range(2))
+            if top == bottom and left == right:
+                padding = (top, left)
+            else:
+                x = F.pad(x, (left, right, top, bottom))
+        y = F.conv2d(x, self.kernel.permute(3, 2, 0, 1), self.bias, self.strides, padding, self.dilation_rate,
+                     self.groups)
+        if self.data_format == "channels_last":
+            y = y.permute(0, 2, 3, 1)
+        return self.activation(y)
+
+
+class _Pooling2D(Layer):
+    """Shared arguments of the 2-D pooling layers."""
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = _pair(pool_size, "pool_size", type(self).__name__)
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides", type(self).__name__)
+        self.padding = _padding_mode(padding, type(self).__name__)
+        self.data_format = _data_format(data_format)
+
+    def call(self, inputs):
+        x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
+        pads = None
+        if self.padding == "same":
+            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], self.pool_size[a], self.strides[a])
+                                            for a in range(2))
+            pads = (left, right, top, bottom)
+        y = self._pool(x, pads)
+        return y.permute(0, 2, 3, 1) if self.data_format == "channels_last" else y
+
+
+class MaxPooling2D(_Pooling2D):
+    """The maximum over each pool_size window (padding='same' pads with -inf)."""
+
+    def _pool(self, x, pads):
+        if pads is not None and any(pads):
+            x = F.pad(x, pads, value=float("-inf"))
+        return F.max_pool2d(x, self.pool_size, self.strides)
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean over each pool_size window (padding='same' averages over the real values only)."""
+
+    def _pool(self, x, pads):
+        if pads is None or not any(pads):
+            return F.avg_pool2d(x, self.pool_size, self.strides)
+        ones = x.new_ones((1, 1) + tuple(x.shape[2:]))
+        total = F.avg_pool2d(F.pad(x, pads), self.pool_size, self.strides)
+        count = F.avg_pool2d(F.pad(ones, pads), self.pool_size, self.strides)
+        return total / count
+
+
+class _GlobalPooling2D(Layer):
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format, self.keepdims = _data_format(data_format), keepdims
+
+    def call(self, inputs):
+        axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
+        return self._reduce(inputs, axes)
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """The mean over height and width: (batch, h, w, c) -> (batch, c)."""
+
+    def _reduce(self, x, axes):
+        return x.mean(dim=axes, keepdim=self.keepdims)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """The maximum over height and width: (batch, h, w, c) -> (batch, c)."""
+
+    def _reduce(self, x, axes):
+        return x.amax(dim=axes, keepdim=self.keepdims)
+
+
+MaxPool2D, AvgPool2D, AveragePool2D = MaxPooling2D, AveragePooling2D, AveragePooling2D
+GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D

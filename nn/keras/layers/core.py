@@ -1,0 +1,115 @@
+"""Core Keras layers: Dense, Activation, Dropout, Flatten, Reshape, Rescaling, Lambda."""
+import math
+
+import numpy as np
+
+from ... import functional as F
+from .. import activations
+from ..layer import Layer
+
+
+class Dense(Layer):
+    """outputs = activation(inputs @ kernel + bias), kernel (input_dim, units), over the last axis."""
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if int(units) < 1:
+            raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
+        self.units, self.use_bias = int(units), use_bias
+        self.activation = activations.get(activation)
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        if kernel_constraint is not None or bias_constraint is not None:
+            raise ValueError("Dense: weight constraints are not supported")
+
+    def build(self, input_shape):
+        features = input_shape[-1]
+        if features is None:
+            raise ValueError(f"{self.name}: the last axis of the input must be known, got input shape {input_shape}")
+        self.kernel = self.add_weight((features, self.units), self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = (self.add_weight((self.units,), self.bias_initializer, regularizer=self.bias_regularizer,
+                                     name="bias") if self.use_bias else None)
+
+    def call(self, inputs):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(f"{self.name}: expected inputs with {self.kernel.shape[0]} features in the last axis, "
+                             f"got shape {inputs.shape}")
+        return self.activation(F.linear(inputs, self.kernel.T, self.bias))
+
+
+class Activation(Layer):
+    """Applies an activation function ('relu', 'softmax', ... or a callable)."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+
+class Dropout(Layer):
+    """In training, zeroes each value with probability `rate` and scales the rest by 1 / (1 - rate)."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"Dropout: rate must be in [0, 1], got {rate}")
+        if noise_shape is not None:
+            raise ValueError("Dropout: noise_shape is not supported")
+        self.rate, self.seed = float(rate), seed
+
+    def call(self, inputs, training=None):
+        return F.dropout(inputs, self.rate, bool(training))
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...), in the inputs' memory order (channels last)."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+
+    def call(self, inputs):
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = inputs.movedim(1, -1)
+        return inputs.reshape(inputs.shape[0], math.prod(inputs.shape[1:]))
+
+
+class Reshape(Layer):
+    """(batch, ...) -> (batch, *target_shape); one entry of target_shape may be -1."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def call(self, inputs):
+        return inputs.reshape(inputs.shape[0], *self.target_shape)
+
+
+class Rescaling(Layer):
+    """inputs * scale + offset (e.g. Rescaling(1 / 255) for pixels)."""
+
+    def __init__(self, scale, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale, self.offset = scale, offset
+
+    def call(self, inputs):
+        if inputs.dtype.kind != "f":
+            inputs = inputs.float()
+        scale = self.scale if np.isscalar(self.scale) else inputs.new_tensor(np.asarray(self.scale, np.float32))
+        return inputs * scale + self.offset
+
+
+class Lambda(Layer):
+    """Applies `function(inputs)` (a function of Tensors; it has no weights)."""
+
+    def __init__(self, function, output_shape=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, dict(arguments or {})
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)

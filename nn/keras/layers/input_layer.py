@@ -1,0 +1,31 @@
+"""keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
+from ..layer import Layer
+from ..symbolic import KerasTensor, Node
+
+
+class InputLayer(Layer):
+    """The layer behind `keras.Input`: no weights; its output is the model's input."""
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("Input: pass shape=(...) (the shape of one example, without the batch axis)")
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_shape = (batch_size,) + shape
+        self.batch_shape = tuple(batch_shape)
+        self.built = True
+        self._output_shape = self.batch_shape
+        tensor = KerasTensor(self._output_shape, self.dtype, name=self.name)
+        self._symbolic_calls.append(Node(self, (), {}, tensor))
+        self.output_tensor = tensor
+
+    def call(self, inputs):
+        return inputs
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
+    """A symbolic input for one example of `shape` (the batch axis is added, None); call layers on it and
+    build a keras.Model(inputs, outputs), or start a keras.Sequential with it."""
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape,
+                      **kwargs).output_tensor

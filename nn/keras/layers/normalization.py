@@ -1,0 +1,140 @@
+"""Normalisation layers with Keras's semantics: BatchNormalization, LayerNormalization, Normalization."""
+import numpy as np
+
+from autograd import arrays, no_grad
+
+from ... import functional as F
+from ..layer import Layer
+
+
+def _to_rows(x, axis):
+    """x with the feature axis last, flattened to (rows, features); and how to undo it."""
+    axis = axis % x.ndim
+    moved = x.movedim(axis, -1) if axis != x.ndim - 1 else x
+    rows = moved.reshape(-1, moved.shape[-1])
+
+    def undo(y):
+        y = y.reshape(moved.shape)
+        return y.movedim(-1, axis) if axis != x.ndim - 1 else y
+    return rows, undo
+
+
+class BatchNormalization(Layer):
+    """Normalises each feature (the `axis`, channels last by default) with the batch's statistics in
+    training and with moving averages otherwise. Keras's semantics: moving = moving * momentum +
+    batch * (1 - momentum) with momentum 0.99, the batch variance biased, epsilon 1e-3; a layer with
+    trainable=False always runs in inference mode. Weights: gamma, beta, moving_mean, moving_variance."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, int):
+            raise ValueError(f"BatchNormalization: axis must be one int, got {axis!r}")
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale = center, scale
+        self._init = (beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer)
+        self._regs = (beta_regularizer, gamma_regularizer)
+
+    def build(self, input_shape):
+        features = input_shape[self.axis]
+        if features is None:
+            raise ValueError(f"{self.name}: the normalised axis must have a known size, got {input_shape}")
+        beta_init, gamma_init, mean_init, var_init = self._init
+        self.gamma = (self.add_weight((features,), gamma_init, regularizer=self._regs[1], name="gamma")
+                      if self.scale else None)
+        self.beta = (self.add_weight((features,), beta_init, regularizer=self._regs[0], name="beta")
+                     if self.center else None)
+        self.moving_mean = self.add_weight((features,), mean_init, trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight((features,), var_init, trainable=False, name="moving_variance")
+
+    def call(self, inputs, training=None):
+        rows, undo = _to_rows(inputs, self.axis)
+        if training and self.trainable:
+            y = F.batch_norm(rows, None, None, self.gamma, self.beta, True, 0.0, self.epsilon)
+            self._update_moving(rows)
+        else:
+            y = F.batch_norm(rows, self.moving_mean, self.moving_variance, self.gamma, self.beta, False, 0.0,
+                             self.epsilon)
+        return undo(y)
+
+    def _update_moving(self, rows):
+        with no_grad():
+            values = arrays.array(rows)
+            xp = rows.device.xp
+            mean, var = xp.mean(values, axis=0), xp.var(values, axis=0)
+            for stat, batch in ((self.moving_mean, mean), (self.moving_variance, var)):
+                raw = arrays.array(stat)
+                raw *= self.momentum
+                raw += (1.0 - self.momentum) * batch.astype(raw.dtype)
+                arrays.mark_changed(stat)
+
+
+class LayerNormalization(Layer):
+    """Normalises each example over the last axis (epsilon 1e-3), then scales by gamma and shifts by beta."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        if axis not in (-1,):
+            raise ValueError(f"LayerNormalization: only axis=-1 is supported, got {axis!r}")
+        self.axis, self.epsilon, self.center, self.scale = axis, float(epsilon), center, scale
+        self._init = (beta_initializer, gamma_initializer)
+
+    def build(self, input_shape):
+        features = input_shape[-1]
+        self.gamma = self.add_weight((features,), self._init[1], name="gamma") if self.scale else None
+        self.beta = self.add_weight((features,), self._init[0], name="beta") if self.center else None
+
+    def call(self, inputs):
+        return F.layer_norm(inputs, (inputs.shape[-1],), self.gamma, self.beta, self.epsilon)
+
+
+class Normalization(Layer):
+    """(inputs - mean) / sqrt(variance) per feature of `axis`, the statistics given or learnt by
+    `adapt(data)`; `invert=True` maps back. Weights (non-trainable): mean, variance, count."""
+
+    def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
+        super().__init__(**kwargs)
+        if (mean is None) != (variance is None):
+            raise ValueError("Normalization: pass both mean and variance, or neither (and call adapt)")
+        self.axis, self.invert = axis, invert
+        self._given = None if mean is None else (np.asarray(mean, np.float32), np.asarray(variance, np.float32))
+
+    def build(self, input_shape):
+        features = input_shape[self.axis]
+        self.mean = self.add_weight((features,), "zeros", trainable=False, name="mean")
+        self.variance = self.add_weight((features,), "ones", trainable=False, name="variance")
+        self.count = self.add_weight((), "zeros", dtype="int64", trainable=False, name="count")
+        if self._given is not None:
+            self._store(*(np.broadcast_to(v, (features,)) for v in self._given), 0)
+
+    def _store(self, mean, variance, count):
+        with no_grad():
+            for weight, value in ((self.mean, mean), (self.variance, variance), (self.count, count)):
+                arrays.assign_(weight, weight.device.asarray(np.asarray(value, dtype=weight.dtype)))
+
+    def adapt(self, data, batch_size=None, steps=None):
+        """Learn the mean and variance of each feature from `data` (an array, or batches of arrays)."""
+        if hasattr(data, "numpy") and not isinstance(data, np.ndarray):
+            data = data.numpy()
+        if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
+            data = np.asarray(data, dtype=np.float64)
+        else:
+            data = np.concatenate([np.asarray(b[0] if isinstance(b, (tuple, list)) else b, np.float64)
+                                   for b in data])
+        if not self.built:
+            self.build((None,) + data.shape[1:])
+            self.built = True
+        axis = self.axis % data.ndim
+        reduce = tuple(a for a in range(data.ndim) if a != axis)
+        self._store(data.mean(axis=reduce), data.var(axis=reduce), data.size // data.shape[axis])
+
+    def call(self, inputs):
+        if inputs.dtype.kind != "f":
+            inputs = inputs.float()
+        shape = [1] * inputs.ndim
+        shape[self.axis] = -1
+        mean, std = self.mean.reshape(shape), self.variance.reshape(shape).sqrt().clamp(min=1e-7)
+        return inputs * std + mean if self.invert else (inputs - mean) / std

@@ -1,0 +1,197 @@
+"""Recurrent Keras layers: SimpleRNN, LSTM, GRU and the Bidirectional wrapper, on (batch, time, features).
+
+Weights keep Keras's names, shapes and gate layouts, so get_weights/set_weights match Keras:
+- SimpleRNN: kernel (in, u), recurrent_kernel (u, u), bias (u,)
+- LSTM: kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u,); gates i, f, c, o (PyTorch's order)
+- GRU (reset_after=True, Keras 3's default): kernel (in, 3u), recurrent_kernel (u, 3u), bias (2, 3u) (input
+  and recurrent biases); gates z, r, h, reordered to PyTorch's r, z, n for deepgrad's fused recurrence.
+Each direction runs as one graph node (nn.functional.recurrence).
+"""
+import numpy as np
+
+import autograd as ag
+
+from ... import functional as F
+from .. import initializers
+from ..layer import Layer
+
+_MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def _gru_to_torch(t, units, axis):
+    """Keras's GRU gate blocks (z, r, h) along `axis` reordered as PyTorch's (r, z, n)."""
+    z, r, h = t.split(units, dim=axis)
+    return ag.cat([r, z, h], dim=axis)
+
+
+class _RNN(Layer):
+    """Shared construction and running of SimpleRNN, LSTM and GRU."""
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, **kwargs):
+        config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
+        config.update({k: v for k, v in kwargs.items() if k not in ("name", "input_shape", "batch_size")})
+        unit_forget_bias = kwargs.pop("unit_forget_bias", True)
+        reset_after = kwargs.pop("reset_after", True)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after
+        kind = type(self).__name__
+        if recurrent_dropout:
+            raise ValueError(f"{kind}: recurrent_dropout is not supported (use dropout, on the inputs)")
+        if stateful:
+            raise ValueError(f"{kind}: stateful=True is not supported")
+        if any(c is not None for c in (kernel_constraint, recurrent_constraint, bias_constraint)):
+            raise ValueError(f"{kind}: weight constraints are not supported")
+        if kind == "SimpleRNN":
+            if activation not in ("tanh", "relu"):
+                raise ValueError(f"SimpleRNN: activation must be 'tanh' or 'relu', got {activation!r}")
+            self.mode = "rnn_" + activation
+        else:
+            if activation != "tanh" or recurrent_activation != "sigmoid":
+                raise ValueError(f"{kind}: only activation='tanh' with recurrent_activation='sigmoid' is supported, "
+                                 f"got {activation!r} and {recurrent_activation!r}")
+            self.mode = kind.lower()
+        if kind == "GRU" and not self.reset_after:
+            raise ValueError("GRU: only reset_after=True (Keras 3's default) is supported")
+        self.units, self.use_bias, self.dropout = int(units), use_bias, float(dropout)
+        self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
+        self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
+        self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
+
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[-1] is None:
+            raise ValueError(f"{self.name}: expects inputs (batch, time, features) with known features, got "
+                             f"{input_shape}")
+        gates = _MODES[type(self).__name__] * self.units
+        kernel_init, recurrent_init, bias_init = self._inits
+        self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0], name="kernel")
+        self.recurrent_kernel = self.add_weight((self.units, gates), recurrent_init, regularizer=self._regs[1],
+                                                name="recurrent_kernel")
+        if self.use_bias:
+            shape = (2, gates) if self.mode == "gru" else (gates,)
+            self.bias = self.add_weight(shape, self._bias_initializer(bias_init), regularizer=self._regs[2],
+                                        name="bias")
+        else:
+            self.bias = None
+
+    def _bias_initializer(self, bias_init):
+        if self.mode != "lstm" or not self.unit_forget_bias:
+            return bias_init
+        base, units = initializers.get(bias_init), self.units
+
+        def forget_ones(shape, dtype=None):
+            return np.concatenate([np.asarray(base((units,)), np.float32), np.ones(units, np.float32),
+                                   np.asarray(base((2 * units,)), np.float32)])
+        return forget_ones
+
+    def _torch_weights(self):
+        """(w_ih, w_hh, b_ih, b_hh) in deepgrad's (PyTorch's) layout, made from the Keras weights."""
+        if self.mode == "gru":
+            u = self.units
+            w_ih = _gru_to_torch(self.kernel, u, 1).T
+            w_hh = _gru_to_torch(self.recurrent_kernel, u, 1).T
+            if self.bias is None:
+                return w_ih, w_hh, None, None
+            return w_ih, w_hh, _gru_to_torch(self.bias[0], u, 0), _gru_to_torch(self.bias[1], u, 0)
+        return self.kernel.T, self.recurrent_kernel.T, self.bias, None
+
+    def run(self, inputs, reverse, initial_state=None, training=False):
+        """(outputs (batch, time, units) in time order, [h, (c)]) for one pass, backwards when `reverse`."""
+        if inputs.ndim != 3:
+            raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
+        if inputs.dtype.kind != "f":
+            inputs = inputs.float()
+        if self.dropout and training:  # one mask per sequence, shared by every step (as Keras)
+            mask = F.dropout(inputs.new_ones((inputs.shape[0], 1, inputs.shape[2])), self.dropout, True)
+            inputs = inputs * mask
+        h0 = c0 = None
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            h0 = states[0]
+            c0 = states[1] if self.mode == "lstm" else None
+        w_ih, w_hh, b_ih, b_hh = self._torch_weights()
+        result = F.recurrence(self.mode, inputs.transpose(0, 1), h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
+        return result[0].transpose(0, 1), list(result[1:])
+
+    def call(self, inputs, initial_state=None, training=None):
+        sequence, states = self.run(inputs, self.go_backwards, initial_state, bool(training))
+        if self.return_sequences:
+            output = ag.flip(sequence, (1,)) if self.go_backwards else sequence
+        else:
+            output = states[0]
+        return [output] + states if self.return_state else output
+
+
+class SimpleRNN(_RNN):
+    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), activation 'tanh' or 'relu'."""
+
+    def __init__(self, units, activation="tanh", **kwargs):
+        super().__init__(units, activation=activation, **kwargs)
+
+
+class LSTM(_RNN):
+    """Long short-term memory (Keras's gates i, f, c, o; the forget bias starts at 1 with unit_forget_bias)."""
+
+
+class GRU(_RNN):
+    """Gated recurrent unit, Keras 3 flavour (reset gate applied after the recurrent matmul)."""
+
+
+class Bidirectional(Layer):
+    """Runs `layer` forwards and a copy of it backwards and merges their outputs ('concat', 'sum', 'mul',
+    'ave', or None for a list). Weights: the forward layer's, then the backward layer's."""
+
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+        if not isinstance(layer, _RNN):
+            raise ValueError(f"Bidirectional wraps a SimpleRNN, LSTM or GRU layer, got {type(layer).__name__}")
+        super().__init__(**kwargs)
+        if merge_mode not in ("concat", "sum", "mul", "ave", None):
+            raise ValueError(f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got "
+                             f"{merge_mode!r}")
+        self.merge_mode = merge_mode
+        if backward_layer is None:
+            config = dict(layer._config)
+            config["go_backwards"] = not layer.go_backwards
+            backward_layer = type(layer)(name=f"backward_{layer.name}", **config)
+        layer.name = f"forward_{layer.name}"
+        self.forward_layer, self.backward_layer = layer, backward_layer
+        self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+        if weights is not None:
+            raise ValueError("Bidirectional: pass weights with set_weights after building")
+
+    def build(self, input_shape):
+        for layer in (self.forward_layer, self.backward_layer):
+            layer._build_for_shape(input_shape)
+
+    def call(self, inputs, initial_state=None, training=None):
+        forward_state = backward_state = None
+        if initial_state is not None:
+            half = len(initial_state) // 2
+            forward_state, backward_state = initial_state[:half], initial_state[half:]
+        fwd, fwd_states = self.forward_layer.run(inputs, self.forward_layer.go_backwards, forward_state,
+                                                 bool(training))
+        bwd, bwd_states = self.backward_layer.run(inputs, self.backward_layer.go_backwards, backward_state,
+                                                  bool(training))
+        if self.return_sequences:
+            outputs = (fwd, bwd)
+        else:
+            outputs = (fwd_states[0], bwd_states[0])
+        merged = self._merge(*outputs)
+        if self.return_state:
+            merged = (list(merged) if isinstance(merged, list) else [merged]) + fwd_states + bwd_states
+        return merged
+
+    def _merge(self, a, b):
+        if self.merge_mode == "concat":
+            return ag.cat([a, b], dim=-1)
+        if self.merge_mode == "sum":
+            return a + b
+        if self.merge_mode == "mul":
+            return a * b
+        if self.merge_mode == "ave":
+            return (a + b) * 0.5
+        return [a, b]

@@ -1,0 +1,309 @@
+"""keras.losses: Keras's loss functions and classes, `(y_true, y_pred)` order, on probabilities unless
+`from_logits=True`.
+
+The functions return one value per example (the mean over the last axis for element-wise losses); the
+classes reduce them with optional per-example `sample_weight` ('sum_over_batch_size': the weighted sum
+divided by the number of values, as Keras). A probability loss whose y_pred came out of a Keras softmax
+or sigmoid is computed from the logits (exact and stable); other probabilities are clipped to
+[1e-7, 1 - 1e-7] before the log, as Keras does.
+"""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from .. import functional as F
+from .logits import logits_of
+from .naming import snake_case
+
+EPSILON = 1e-7
+_REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def _tensor(value, like=None, dtype=None):
+    if isinstance(value, Tensor):
+        return value if dtype is None or value.dtype == dtype else value.astype(dtype)
+    array = np.asarray(value)
+    if dtype is not None:
+        array = array.astype(dtype)
+    elif array.dtype == np.float64:
+        array = array.astype(np.float32)
+    return ag.tensor(array, device=like.device if like is not None else None)
+
+
+def _float_target(y_true, y_pred):
+    return _tensor(y_true, y_pred, y_pred.dtype)
+
+
+def match_rank(y_true, y_pred):
+    """Give both the same rank as Keras does when they differ by a trailing axis of size 1: a rank-1 array
+    gains the axis (so (N,) targets and (N, 1) outputs give one loss per example), otherwise it is squeezed."""
+    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
+        if y_true.ndim == 1:
+            y_true = y_true.reshape(tuple(y_true.shape) + (1,))
+        else:
+            y_pred = y_pred.reshape(y_pred.shape[:-1])
+    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
+        if y_pred.ndim == 1:
+            y_pred = y_pred.reshape(tuple(y_pred.shape) + (1,))
+        else:
+            y_true = y_true.reshape(y_true.shape[:-1])
+    return y_true, y_pred
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """-log p[true class] per example; y_true integer class indices shaped like y_pred without its last axis
+    (or with a last axis of 1)."""
+    y_pred = _tensor(y_pred)
+    target = _tensor(y_true, y_pred, np.int64)
+    if target.ndim == y_pred.ndim and target.shape[-1] == 1:
+        target = target.reshape(target.shape[:-1])
+    if tuple(target.shape) != tuple(y_pred.shape[:-1]):
+        raise ValueError(f"sparse_categorical_crossentropy: y_true of shape {tuple(target.shape)} must be y_pred's "
+                         f"shape {tuple(y_pred.shape)} without the last (class) axis")
+    if axis not in (-1, y_pred.ndim - 1):
+        raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported")
+    classes = y_pred.shape[-1]
+    flat = target.reshape(-1)
+    logits = y_pred if from_logits else logits_of(y_pred, "softmax")
+    if logits is not None:
+        per = F.cross_entropy(logits.reshape(-1, classes), flat,
+                              ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
+    else:
+        p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
+        per = F.nll_loss(p.log().reshape(-1, classes), flat,
+                         ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
+    return per.reshape(target.shape)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-sum(y_true * log p) over the class axis, y_true one-hot or probabilities shaped as y_pred."""
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred)
+    if tuple(target.shape) != tuple(y_pred.shape):
+        raise ValueError(f"categorical_crossentropy: y_true {tuple(target.shape)} and y_pred {tuple(y_pred.shape)} "
+                         "must have the same shape (one-hot targets); for class indices use "
+                         "sparse_categorical_crossentropy")
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    logits = y_pred if from_logits else logits_of(y_pred, "softmax")
+    if logits is not None:
+        return -(target * F.log_softmax(logits, dim=-1)).sum(dim=-1)
+    p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
+    return -(target * p.log()).sum(dim=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """The mean over the last axis of -(y log p + (1 - y) log(1 - p))."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    logits = y_pred if from_logits else logits_of(y_pred, "sigmoid")
+    if logits is not None:
+        values = F.binary_cross_entropy_with_logits(logits.reshape(y_pred.shape), target, reduction="none")
+    else:
+        p = y_pred.clamp(EPSILON, 1.0 - EPSILON)
+        values = -(target * p.log() + (1.0 - target) * (1.0 - p).log())
+    return values.mean(dim=-1)
+
+
+def mean_squared_error(y_true, y_pred):
+    """The mean over the last axis of (y_true - y_pred)^2."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    return ((target - y_pred) ** 2).mean(dim=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """The mean over the last axis of |y_true - y_pred|."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    return (target - y_pred).abs().mean(dim=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * the mean over the last axis of |y_true - y_pred| / max(|y_true|, 1e-7)."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    return 100.0 * ((target - y_pred).abs() / target.abs().clamp(min=EPSILON)).mean(dim=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """The mean over the last axis of 0.5 e^2 where |e| <= delta, else delta (|e| - 0.5 delta)."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    error = (y_pred - target).abs()
+    quadratic = error.clamp(max=delta)
+    return (0.5 * quadratic ** 2 + delta * (error - quadratic)).mean(dim=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """The mean over the last axis of log(cosh(y_pred - y_true)), computed stably."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    e = y_pred - target
+    return (e + F.softplus(-2.0 * e) - float(np.log(2.0))).mean(dim=-1)
+
+
+def hinge(y_true, y_pred):
+    """The mean over the last axis of max(1 - y_true * y_pred, 0); 0/1 labels are read as -1/1."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    values = target.numpy()
+    if np.all((values == 0) | (values == 1)):
+        target = target * 2.0 - 1.0
+    return (1.0 - target * y_pred).clamp(min=0.0).mean(dim=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred).clamp(EPSILON, 1.0)
+    p = y_pred.clamp(EPSILON, 1.0)
+    return (target * (target / p).log()).sum(dim=-1)
+
+
+def poisson(y_true, y_pred):
+    """The mean over the last axis of y_pred - y_true * log(y_pred + 1e-7)."""
+    y_pred = _tensor(y_pred)
+    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    return (y_pred - target * (y_pred + EPSILON).log()).mean(dim=-1)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+kld = KLD = kl_divergence
+
+
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """Weight per-example losses by `sample_weight` and reduce them as Keras: 'sum_over_batch_size' (and
+    'mean') divide the weighted sum by the number of values, 'sum' sums, 'none' returns them."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"loss reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    if sample_weight is not None:
+        weight = _tensor(sample_weight, values, values.dtype)
+        while weight.ndim > values.ndim and weight.shape[-1] == 1:
+            weight = weight.reshape(weight.shape[:-1])
+        while weight.ndim < values.ndim:
+            weight = weight.reshape(tuple(weight.shape) + (1,))
+        values = values * weight
+    if reduction in ("none", None) or values.ndim == 0:
+        return values
+    total = values.sum()
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        return total / float(max(_tensor(sample_weight).numpy().sum(), EPSILON))
+    return total / float(max(values.size, 1))
+
+
+class Loss:
+    """Base of the loss classes: `loss(y_true, y_pred, sample_weight=None)` -> the reduced loss."""
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+        self.name = name or snake_case(type(self).__name__)
+        self.reduction = reduction
+
+    def call(self, y_true, y_pred):
+        """One loss value per example."""
+        raise TypeError(f"{type(self).__name__} does not define call(y_true, y_pred)")
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+
+    def get_config(self):
+        """The constructor arguments."""
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+class LossFunctionWrapper(Loss):
+    """A Loss from a function `fn(y_true, y_pred, **kwargs)` returning per-example values."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction)
+        self.fn, self.kwargs = fn, kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self.kwargs)
+
+
+def _wrapper(fn, default_name, **defaults):
+    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
+        names = list(defaults)
+        options = dict(defaults)
+        options.update(zip(names, args))
+        options.update(kwargs)
+        unknown = set(options) - set(defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {sorted(unknown)}")
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **options)
+    return __init__
+
+
+def _loss_class(class_name, fn, default_name, doc, **defaults):
+    cls = type(class_name, (LossFunctionWrapper,), {"__init__": _wrapper(fn, default_name, **defaults),
+                                                    "__doc__": doc})
+    cls.__module__ = __name__
+    return cls
+
+
+SparseCategoricalCrossentropy = _loss_class(
+    "SparseCategoricalCrossentropy", sparse_categorical_crossentropy, "sparse_categorical_crossentropy",
+    "Cross-entropy against integer class indices (from_logits=False: y_pred are probabilities).",
+    from_logits=False, ignore_class=None)
+CategoricalCrossentropy = _loss_class(
+    "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
+    "Cross-entropy against one-hot (or probability) targets.", from_logits=False, label_smoothing=0.0)
+BinaryCrossentropy = _loss_class(
+    "BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+    "Binary cross-entropy against 0/1 targets.", from_logits=False, label_smoothing=0.0)
+MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
+                               "Mean of squared errors.")
+MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+                                "Mean of absolute errors.")
+MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+                                          "mean_absolute_percentage_error", "Mean absolute percentage error.")
+Huber = _loss_class("Huber", huber, "huber_loss", "Huber loss (quadratic within delta, linear outside).",
+                    delta=1.0)
+LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh", "log(cosh(error)).")
+Hinge = _loss_class("Hinge", hinge, "hinge", "Hinge loss for -1/1 (or 0/1) labels.")
+KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence", "Kullback-Leibler divergence.")
+Poisson = _loss_class("Poisson", poisson, "poisson", "Poisson negative log-likelihood (up to a constant).")
+
+_FUNCTIONS = {
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy, "binary_crossentropy": binary_crossentropy,
+    "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error, "mape": mean_absolute_percentage_error,
+    "huber": huber, "huber_loss": huber, "log_cosh": log_cosh, "logcosh": log_cosh, "hinge": hinge,
+    "kl_divergence": kl_divergence, "kld": kl_divergence, "kullback_leibler_divergence": kl_divergence,
+    "poisson": poisson,
+}
+_CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy,
+                                    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, Huber,
+                                    LogCosh, Hinge, KLDivergence, Poisson)}
+
+
+def get(identifier):
+    """A Loss object for a name ('binary_crossentropy', 'mse', 'BinaryCrossentropy', ...), a Loss (as is), or
+    a function `fn(y_true, y_pred)` returning per-example values (wrapped)."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+        key = identifier.lower()
+        if key not in _FUNCTIONS:
+            raise ValueError(f"unknown loss {identifier!r}; known: {', '.join(_FUNCTIONS)} (or pass a Loss object "
+                             "or a function of (y_true, y_pred))")
+        return LossFunctionWrapper(_FUNCTIONS[key], name=identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if callable(identifier):
+        return LossFunctionWrapper(identifier)
+    raise TypeError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__}")

@@ -1,0 +1,306 @@
+"""keras.metrics: Keras's metrics, `update_state(y_true, y_pred, sample_weight=None)`, `result()`,
+`reset_state()`. They accumulate on the host in float64 and also work in nn's compile (as nn Metrics)."""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from ..training.metrics import Metric as NNMetric
+from .naming import snake_case
+
+
+def _host(value):
+    if isinstance(value, Tensor):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def _match_rank(y_true, y_pred):
+    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
+        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    return y_true, y_pred
+
+
+def _weights_like(sample_weight, values):
+    """sample_weight broadcast to the per-example values (trailing axes added or squeezed)."""
+    if sample_weight is None:
+        return np.ones_like(values, dtype=np.float64)
+    weight = _host(sample_weight).astype(np.float64)
+    while weight.ndim > values.ndim and weight.shape[-1] == 1:
+        weight = weight.reshape(weight.shape[:-1])
+    while weight.ndim < values.ndim:
+        weight = weight[..., None]
+    return np.broadcast_to(weight, values.shape)
+
+
+class Metric(NNMetric):
+    """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or snake_case(type(self).__name__)
+        self.dtype = dtype
+        self.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch."""
+        raise TypeError(f"{type(self).__name__} does not define update_state")
+
+    def reset_state(self):
+        """Forget every batch."""
+        raise TypeError(f"{type(self).__name__} does not define reset_state")
+
+    def value(self):
+        """The metric as a Python float."""
+        raise TypeError(f"{type(self).__name__} does not define value")
+
+    def result(self):
+        """The metric over every batch since the last reset, as a 0-d Tensor."""
+        return ag.tensor(np.float32(self.value()))
+
+    # nn's Metric interface (used by nn's compile/fit): update(output, target), reset()
+    def update(self, output, target, weight=None):
+        """Add one batch, nn's argument order (model outputs first)."""
+        self.update_state(target, output, weight)
+
+    def reset(self):
+        """Forget every batch."""
+        self.reset_state()
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values given to update_state(values, sample_weight=None)."""
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.total, self.count = 0.0, 0.0
+
+    def update_state(self, values, sample_weight=None):
+        """Add values, each weighted by sample_weight (default 1)."""
+        values = _host(values).astype(np.float64)
+        weight = _weights_like(sample_weight, values)
+        self.total += float(np.sum(values * weight))
+        self.count += float(np.sum(weight))
+
+    def value(self):
+        """total / count (0 before any value, as Keras)."""
+        return self.total / self.count if self.count else 0.0
+
+    def update(self, output, target=None, weight=None):
+        """Add values (nn style)."""
+        self.update_state(output, weight)
+
+
+class Sum(Mean):
+    """The (weighted) sum of the values given."""
+
+    def value(self):
+        """The running total."""
+        return self.total
+
+
+class MeanMetricWrapper(Mean):
+    """The weighted mean over examples of `fn(y_true, y_pred, **kwargs)` (NumPy arrays in, per-example values out)."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        self.fn, self._fn_kwargs = fn, kwargs
+        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's per-example values."""
+        values = np.asarray(self.fn(_host(y_true), _host(y_pred), **self._fn_kwargs), dtype=np.float64)
+        Mean.update_state(self, values, sample_weight)
+
+    def update(self, output, target, weight=None):
+        """Add one batch, nn's argument order (model outputs first)."""
+        self.update_state(target, output, weight)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1 where (y_pred > threshold) equals y_true, else 0."""
+    y_true, y_pred = _match_rank(np.asarray(y_true), np.asarray(y_pred))
+    return (np.asarray(y_pred > threshold, dtype=np.float64) == y_true).astype(np.float64)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1 where argmax(y_pred) equals argmax(y_true) (one-hot targets)."""
+    return (np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)).astype(np.float64)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1 where argmax(y_pred) equals the integer class y_true."""
+    y_true = np.asarray(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    return (np.argmax(y_pred, axis=-1) == y_true).astype(np.float64)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the true class (argmax of one-hot y_true) is among the k highest scores."""
+    return sparse_top_k_categorical_accuracy(np.argmax(y_true, axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the integer class y_true is among the k highest scores."""
+    y_true = np.asarray(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    if k >= y_pred.shape[-1]:
+        return np.ones(y_true.shape)
+    top = np.argpartition(-y_pred, k - 1, axis=-1)[..., :k]
+    return np.any(top == y_true[..., None], axis=-1).astype(np.float64)
+
+
+def accuracy(y_true, y_pred):
+    """1 where y_pred equals y_true exactly."""
+    y_true, y_pred = _match_rank(np.asarray(y_true), np.asarray(y_pred))
+    return (y_true == y_pred).astype(np.float64)
+
+
+def _errors(y_true, y_pred):
+    y_true, y_pred = _match_rank(np.asarray(y_true, np.float64), np.asarray(y_pred, np.float64))
+    return y_true - y_pred
+
+
+def mean_squared_error(y_true, y_pred):
+    """Mean over the last axis of the squared error."""
+    return np.mean(_errors(y_true, y_pred) ** 2, axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """Mean over the last axis of the absolute error."""
+    return np.mean(np.abs(_errors(y_true, y_pred)), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean over the last axis of |error| / max(|y_true|, 1e-7)."""
+    y_true, y_pred = _match_rank(np.asarray(y_true, np.float64), np.asarray(y_pred, np.float64))
+    return 100.0 * np.mean(np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), 1e-7), axis=-1)
+
+
+def _wrapper_class(class_name, fn, default_name, doc, **defaults):
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        options = dict(defaults)
+        options.update(kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
+    cls = type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
+    cls.__module__ = __name__
+    return cls
+
+
+BinaryAccuracy = _wrapper_class("BinaryAccuracy", binary_accuracy, "binary_accuracy",
+                                "How often y_pred > threshold (0.5) matches the 0/1 label.", threshold=0.5)
+CategoricalAccuracy = _wrapper_class("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy",
+                                     "How often the top class matches a one-hot label.")
+SparseCategoricalAccuracy = _wrapper_class("SparseCategoricalAccuracy", sparse_categorical_accuracy,
+                                           "sparse_categorical_accuracy",
+                                           "How often the top class matches an integer label.")
+TopKCategoricalAccuracy = _wrapper_class("TopKCategoricalAccuracy", top_k_categorical_accuracy,
+                                         "top_k_categorical_accuracy",
+                                         "How often a one-hot label is among the k top classes.", k=5)
+SparseTopKCategoricalAccuracy = _wrapper_class("SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
+                                               "sparse_top_k_categorical_accuracy",
+                                               "How often an integer label is among the k top classes.", k=5)
+Accuracy = _wrapper_class("Accuracy", accuracy, "accuracy", "How often y_pred equals y_true exactly.")
+MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
+                                  "Mean squared error.")
+MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+                                   "Mean absolute error.")
+MeanAbsolutePercentageError = _wrapper_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+                                             "mean_absolute_percentage_error", "Mean absolute percentage error.")
+
+
+class RootMeanSquaredError(Mean):
+    """sqrt of the weighted mean squared error."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's squared errors."""
+        Mean.update_state(self, _errors(_host(y_true), _host(y_pred)) ** 2, sample_weight)
+
+    def value(self):
+        """sqrt(total / count)."""
+        return float(np.sqrt(super().value()))
+
+    def update(self, output, target, weight=None):
+        """Add one batch, nn's argument order."""
+        self.update_state(target, output, weight)
+
+
+class _Confusion(Metric):
+    """Binary counts over every value: prediction positive when y_pred > thresholds (0.5)."""
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None:
+            raise ValueError(f"{type(self).__name__}: top_k is not supported")
+        self.threshold = 0.5 if thresholds is None else float(thresholds)
+        self.class_id = class_id
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.tp = self.fp = self.fn = 0.0
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's true positives, false positives and false negatives."""
+        y_true, y_pred = _match_rank(_host(y_true), _host(y_pred))
+        if self.class_id is not None:
+            y_true, y_pred = y_true[..., self.class_id], y_pred[..., self.class_id]
+        predicted, actual = y_pred > self.threshold, y_true > 0.5
+        weight = _weights_like(sample_weight, np.asarray(y_pred, np.float64))
+        self.tp += float(np.sum(weight * (predicted & actual)))
+        self.fp += float(np.sum(weight * (predicted & ~actual)))
+        self.fn += float(np.sum(weight * (~predicted & actual)))
+
+
+class Precision(_Confusion):
+    """tp / (tp + fp) of binary predictions (0 when nothing is predicted positive)."""
+
+    def value(self):
+        """The precision."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+
+class Recall(_Confusion):
+    """tp / (tp + fn) of binary predictions (0 when there are no positives)."""
+
+    def value(self):
+        """The recall."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+
+_NAMES = {
+    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError, "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mape": MeanAbsolutePercentageError, "root_mean_squared_error": RootMeanSquaredError,
+    "precision": Precision, "recall": Recall,
+}
+
+
+def get(identifier):
+    """A metric object for a name (not 'accuracy', which compile resolves from the loss and shapes), a Metric
+    (as is), a Metric class, or a function fn(y_true, y_pred) -> per-example values (wrapped)."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in _NAMES:
+            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {', '.join(_NAMES)} (or pass a "
+                             "Metric or a function of (y_true, y_pred))")
+        metric = _NAMES[key]()
+        metric.name = identifier
+        return metric
+    if callable(identifier):
+        return MeanMetricWrapper(lambda t, p: _host(identifier(t, p)), name=getattr(identifier, "__name__", None))
+    raise TypeError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__}")

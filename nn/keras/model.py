@@ -1,0 +1,199 @@
+"""keras.Model: subclassed models (define `call`) and functional models (`keras.Model(inputs, outputs)`).
+
+Both are Layers, so they nest; both train with compile/fit/evaluate/predict (trainer.py) on the loop
+nn.Module.fit uses.
+"""
+from ..module import Module
+from . import summary as summary_table
+from . import trainer, weights_file
+from .layer import Layer
+from .layers.input_layer import InputLayer
+from .naming import unique_name
+from .symbolic import KerasTensor, flatten, map_structure
+
+
+class Model(Layer):
+    """A Layer with training and saving. `keras.Model(inputs, outputs)` builds a functional model; a
+    subclass defines its layers in `__init__` and the computation in `call(inputs, training=None)`."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            return Layer.__new__(Functional)
+        return Layer.__new__(cls)
+
+    def __init__(self, *args, name=None, trainable=True, **kwargs):
+        if args:
+            raise TypeError(f"{type(self).__name__}: unexpected positional arguments; a subclassed model takes "
+                            "keyword arguments (name=..., trainable=...)")
+        super().__init__(name=name or unique_name(_model_prefix(type(self))), trainable=trainable, **kwargs)
+        object.__setattr__(self, "_compiled", None)
+        self.stop_training = False
+
+    def __call__(self, *args, **kwargs):
+        if len(args) > 1:  # the training loop passes several inputs positionally; Keras takes a list
+            args = (list(args),)
+        return Layer.__call__(self, *args, **kwargs)
+
+    @property
+    def layers(self):
+        """The model's layers (direct sub-layers of a subclassed model)."""
+        return [m for m in self.children() if isinstance(m, Module)]
+
+    def get_layer(self, name=None, index=None):
+        """The layer called `name`, or at position `index` of `layers`."""
+        layers = self.layers
+        if index is not None:
+            return layers[index]
+        for layer in layers:
+            if getattr(layer, "name", None) == name:
+                return layer
+        raise ValueError(f"{self.name} has no layer named {name!r}; its layers: "
+                         f"{', '.join(getattr(l, 'name', '?') for l in layers)}")
+
+    @property
+    def output_names(self):
+        """The names the outputs' losses and metrics are logged under (multi-output models)."""
+        spec = getattr(self, "_output_shape", None)
+        count = len(spec) if isinstance(spec, list) else 1
+        return [f"output_{k + 1}" for k in range(count)]
+
+    # ----- training (see trainer.py) ---------------------------------------------------------------
+    compile = trainer.compile
+    fit = trainer.fit
+    evaluate = trainer.evaluate
+    predict = trainer.predict
+    train_on_batch = trainer.train_on_batch
+    test_on_batch = trainer.test_on_batch
+    predict_on_batch = trainer.predict_on_batch
+
+    @property
+    def metrics_names(self):
+        """The names evaluate's list follows: 'loss', then per-output losses and the metrics."""
+        if self._compiled is None:
+            return []
+        return self._compiled.names()
+
+    # ----- saving ---------------------------------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        """Write every weight to a safetensors file (through nn.save), by position as Keras matches them."""
+        weights_file.save(self, filepath, overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Read weights written by save_weights into this (built) model of the same architecture."""
+        weights_file.load(self, filepath, skip_mismatch)
+
+    def save(self, filepath, *args, **kwargs):
+        """Refuses: whole-model files (.keras) are not written here; use save_weights / load_weights."""
+        raise ValueError(f"{self.name}.save({filepath!r}): saving the whole model (architecture and weights) is not "
+                         "supported by nn.keras; use model.save_weights(path) and rebuild the model in code before "
+                         "model.load_weights(path)")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
+        text = summary_table.render(self, line_length)
+        (print_fn or print)(text)
+
+
+def _model_prefix(cls):
+    from .naming import snake_case
+    return "functional" if cls.__name__ == "Functional" else snake_case(cls.__name__)
+
+
+class Functional(Model):
+    """A model made of layers called on keras.Input tensors: `keras.Model(inputs, outputs)`."""
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._flat_inputs = flatten(inputs)
+        for tensor in self._flat_inputs + flatten(outputs):
+            if not isinstance(tensor, KerasTensor):
+                raise TypeError(f"keras.Model(inputs, outputs) takes KerasTensors (from keras.Input and layer calls); "
+                                f"got {type(tensor).__name__}")
+        for tensor in self._flat_inputs:
+            if not isinstance(tensor.node.layer, InputLayer):
+                raise ValueError(f"keras.Model: every input must come from keras.Input; {tensor.name} was made by "
+                                 f"{tensor.node.layer.name}")
+        self._graph_nodes = self._trace(outputs)
+        layers = [t.node.layer for t in self._flat_inputs]
+        for node in self._graph_nodes:
+            if node.layer not in layers:
+                layers.append(node.layer)
+        names = [layer.name for layer in layers]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"keras.Model: layer names must be unique within a model; repeated: {repeated}")
+        for layer in layers:
+            self.add_module(layer.name.replace(".", "_"), layer)
+        self._layer_list = layers
+        self._output_shape = map_structure(lambda k: k.shape, outputs)
+        self.built = True
+
+    def _trace(self, outputs):
+        """The non-input nodes the outputs depend on, in creation order; checks they reach only our inputs."""
+        mine = {id(t.node) for t in self._flat_inputs}
+        seen, stack, found = set(), [t.node for t in flatten(outputs)], []
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node.layer, InputLayer):
+                if id(node) not in mine:
+                    raise ValueError(f"keras.Model: the outputs depend on the input {node.layer.name!r}, which is not "
+                                     "among the model's inputs")
+                continue
+            found.append(node)
+            stack.extend(node.parents())
+        return sorted(found, key=lambda n: n.id)
+
+    @property
+    def layers(self):
+        """Every layer, the InputLayers first, in the order the graph runs them."""
+        return list(self._layer_list)
+
+    @property
+    def inputs(self):
+        """The symbolic inputs, flat."""
+        return list(self._flat_inputs)
+
+    @property
+    def outputs(self):
+        """The symbolic outputs, flat."""
+        return flatten(self._outputs_struct)
+
+    @property
+    def input_names(self):
+        """The names of the InputLayers, in input order."""
+        return [t.node.layer.name for t in self._flat_inputs]
+
+    @property
+    def output_names(self):
+        """The names of the layers that make the outputs."""
+        return [t.node.layer.name for t in flatten(self._outputs_struct)]
+
+    def _build_for(self, inputs):
+        self.built = True
+
+    def call(self, inputs, training=None):
+        if isinstance(inputs, dict):
+            missing = [n for n in self.input_names if n not in inputs]
+            if missing:
+                raise ValueError(f"{self.name}: the inputs dict lacks {missing}; expected keys {self.input_names}")
+            flat = [inputs[n] for n in self.input_names]
+        else:
+            flat = flatten(inputs)
+        if len(flat) != len(self._flat_inputs):
+            raise ValueError(f"{self.name}: expects {len(self._flat_inputs)} input(s) "
+                             f"({', '.join(self.input_names)}), got {len(flat)}")
+        values = {id(k): v for k, v in zip(self._flat_inputs, flat)}
+
+        def value(k):
+            return values[id(k)] if isinstance(k, KerasTensor) else k
+        for node in self._graph_nodes:
+            out = node.layer(*map_structure(value, node.args), **map_structure(value, node.kwargs))
+            for k, v in zip(flatten(node.outputs), flatten(out)):
+                values[id(k)] = v
+        return map_structure(value, self._outputs_struct)

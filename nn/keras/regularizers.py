@@ -1,0 +1,69 @@
+"""keras.regularizers: penalties on weights that fit adds to the loss (Keras's formulas: l2 is sum(w^2)
+times the factor, without Keras 2's 1/2)."""
+
+
+class Regularizer:
+    """Base class: `regularizer(weight)` -> a scalar Tensor."""
+
+    def __call__(self, weight):
+        raise TypeError(f"{type(self).__name__} does not define __call__(weight)")
+
+    def get_config(self):
+        """The constructor arguments."""
+        return dict(vars(self))
+
+
+class L1L2(Regularizer):
+    """l1 * sum(|w|) + l2 * sum(w^2)."""
+
+    def __init__(self, l1=0.0, l2=0.0):
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def __call__(self, weight):
+        penalty = 0.0
+        if self.l1:
+            penalty = penalty + self.l1 * weight.abs().sum()
+        if self.l2:
+            penalty = penalty + self.l2 * (weight * weight).sum()
+        return penalty if not isinstance(penalty, float) else weight.sum() * 0.0
+
+
+class L1(L1L2):
+    """l1 * sum(|w|)."""
+
+    def __init__(self, l1=0.01):
+        super().__init__(l1=l1)
+
+
+class L2(L1L2):
+    """l2 * sum(w^2)."""
+
+    def __init__(self, l2=0.01):
+        super().__init__(l2=l2)
+
+
+def l1(l1=0.01):
+    """L1(l1)."""
+    return L1(l1)
+
+
+def l2(l2=0.01):
+    """L2(l2)."""
+    return L2(l2)
+
+
+def l1_l2(l1=0.01, l2=0.01):
+    """L1L2(l1, l2) (both 0.01 by default, as in Keras)."""
+    return L1L2(l1, l2)
+
+
+def get(identifier):
+    """A regularizer from None, a name ('l1', 'l2', 'l1_l2'), a Regularizer or a function of the weight."""
+    if identifier is None or callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        table = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01)}
+        if identifier.lower() not in table:
+            raise ValueError(f"unknown regularizer {identifier!r}; known: l1, l2, l1_l2")
+        return table[identifier.lower()]()
+    raise TypeError(f"a regularizer must be a name, a Regularizer or a function, got {type(identifier).__name__}")

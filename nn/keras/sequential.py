@@ -1,0 +1,86 @@
+"""keras.Sequential: a stack of layers, each taking the previous one's output."""
+from ..module import Module
+from .layer import Layer
+from .layers.input_layer import InputLayer
+from .layers.wrapper import ModuleWrapper
+from .model import Model
+from .symbolic import KerasTensor
+
+
+class Sequential(Model):
+    """`keras.Sequential([layer, ...])` or `.add(layer)` one by one. Starting with `keras.Input(shape=...)` or
+    a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
+    the layers are built on the first call. Plain nn modules are wrapped in layers.ModuleWrapper."""
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._stack = []
+        self._input_spec = None
+        self._symbolic = None
+        for layer in layers or ():
+            self.add(layer)
+
+    @property
+    def layers(self):
+        """The layers in order (the Input is not one of them, as in Keras)."""
+        return list(self._stack)
+
+    def add(self, layer):
+        """Append a layer (or, first, a keras.Input)."""
+        if isinstance(layer, InputLayer):
+            layer = layer.output_tensor
+        if isinstance(layer, KerasTensor):
+            if self._stack or self._input_spec is not None:
+                raise ValueError(f"{self.name}: keras.Input must be the first entry of a Sequential model")
+            self._input_spec = layer
+            self._symbolic = layer
+            return
+        if not isinstance(layer, Module):
+            raise TypeError(f"{self.name}.add: expects a layer, got {type(layer).__name__}")
+        if not isinstance(layer, Layer):
+            layer = ModuleWrapper(layer)
+        name = getattr(layer, "name", f"layer_{len(self._stack)}")
+        if any(getattr(other, "name", None) == name for other in self._stack):
+            raise ValueError(f"{self.name}: all layers must have unique names; {name!r} is already used")
+        self.add_module(name.replace(".", "_"), layer)
+        self._stack.append(layer)
+        if not self._stack[:-1] and self._input_spec is None and getattr(layer, "_batch_input_shape", None):
+            self._input_spec = KerasTensor(layer._batch_input_shape)
+            self._symbolic = self._input_spec
+        if self._symbolic is not None:
+            self._extend_symbolic(layer)
+
+    def _extend_symbolic(self, layer):
+        self._symbolic = layer(self._symbolic)
+        self.built = True
+        self._output_shape = layer._output_shape
+
+    def pop(self):
+        """Remove and return the last layer."""
+        if not self._stack:
+            raise ValueError(f"{self.name}: there is no layer to pop")
+        layer = self._stack.pop()
+        for key, module in list(self._modules.items()):
+            if module is layer:
+                delattr(self, key)
+        return layer
+
+    def build(self, input_shape=None):
+        """Build every layer for inputs of `input_shape` (batch axis included, e.g. (None, 784))."""
+        if input_shape is None:
+            return
+        self._input_spec = self._symbolic = KerasTensor(input_shape)
+        for layer in self._stack:
+            self._extend_symbolic(layer)
+
+    def _build_for(self, inputs):
+        pass  # each layer builds itself on the first call
+
+    def call(self, inputs, training=None):
+        if not self._stack:
+            raise ValueError(f"{self.name} has no layers; add some with .add(layer)")
+        x = inputs
+        for layer in self._stack:
+            x = layer(x)
+        self.built = True
+        return x

@@ -1,0 +1,72 @@
+"""Symbolic tensors for the functional API: what `keras.Input` returns and what calling a layer on one gives.
+
+A KerasTensor holds a shape (None for the batch and any unknown size), a dtype and the Node that made it.
+A Node records one call of a layer on symbolic inputs; a functional Model replays its nodes in creation
+order (always a valid order: a node's inputs exist before it).
+"""
+import itertools
+
+import numpy as np
+
+_node_ids = itertools.count()
+_tensor_ids = itertools.count()
+
+
+class KerasTensor:
+    """A placeholder with a shape and a dtype, standing for the values a model will receive or compute."""
+
+    def __init__(self, shape, dtype="float32", name=None, node=None, index=0):
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = np.dtype(dtype).name
+        number = next(_tensor_ids)
+        self.name = name or ("keras_tensor" if number == 0 else f"keras_tensor_{number}")
+        self.node, self.index = node, index
+
+    @property
+    def ndim(self):
+        """The number of axes, the batch axis included."""
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, name={self.name}>"
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"{self!r} is symbolic: it holds no values. Build a keras.Model(inputs, outputs) from it "
+                        "and call the model on arrays")
+
+
+class Node:
+    """One call of `layer` on symbolic `args`/`kwargs`, giving the symbolic `outputs` (a structure)."""
+
+    def __init__(self, layer, args, kwargs, outputs):
+        self.id = next(_node_ids)
+        self.layer, self.args, self.kwargs, self.outputs = layer, args, kwargs, outputs
+        for k, tensor in enumerate(flatten(outputs)):
+            tensor.node, tensor.index = self, k
+
+    def parents(self):
+        """The nodes that made this node's symbolic inputs."""
+        return [t.node for t in flatten((self.args, self.kwargs)) if isinstance(t, KerasTensor) and t.node]
+
+
+def flatten(structure):
+    """The leaves of nested lists, tuples and dicts (dicts in key order), left to right."""
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in flatten(structure[key])]
+    return [structure]
+
+
+def map_structure(fn, structure):
+    """The same nesting of lists, tuples and dicts with fn applied to each leaf."""
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(fn, item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: map_structure(fn, value) for key, value in structure.items()}
+    return fn(structure)
+
+
+def is_symbolic(structure):
+    """True when any leaf is a KerasTensor."""
+    return any(isinstance(leaf, KerasTensor) for leaf in flatten(structure))

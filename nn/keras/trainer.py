@@ -1,0 +1,310 @@
+"""compile / fit / evaluate / predict for keras.Model, with Keras's semantics, on nn.training's shared loop.
+
+KerasCompiled supplies the loop's interface (compute_loss, update_metrics, results, reset_metrics, seen):
+losses on probabilities unless from_logits (stable through the logits after a softmax/sigmoid), one loss
+per output (a list or a dict by output name, or one for all) weighted by loss_weights, regularisation
+losses added, 'accuracy' chosen from the loss and shapes as Keras does (binary at 0.5, sparse or
+categorical), `metrics` unweighted and `weighted_metrics` weighted by sample_weight, per-output losses
+logged as '<output>_loss' for models with several outputs.
+"""
+import numpy as np
+
+from autograd import Tensor, concatenate
+
+from ..callbacks.base import CallbackList
+from ..training.fit import run_fit
+from ..training.evaluate import run_evaluation
+from ..training.inputs import model_device
+from ..training.metrics import Mean
+from ..training.predict import run_predict
+from . import data as keras_data
+from . import losses as keras_losses
+from . import metrics as keras_metrics
+from . import optimizers as keras_optimizers
+from .symbolic import flatten, map_structure
+
+
+def _per_output(spec, names, what):
+    """`spec` (one value, a list, or a dict by output name) as one entry per output (None where absent)."""
+    if isinstance(spec, dict):
+        unknown = sorted(set(spec) - set(names))
+        if unknown:
+            raise ValueError(f"compile: {what} names {unknown} are not outputs of the model (outputs: {names})")
+        return [spec.get(n) for n in names]
+    if isinstance(spec, (list, tuple)) and len(names) > 1:
+        if len(spec) != len(names):
+            raise ValueError(f"compile: {len(spec)} {what}(s) given for a model with {len(names)} outputs {names}")
+        return list(spec)
+    return [spec] * len(names)
+
+
+def _resolve_metric(identifier, y_true, y_pred):
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        t_rank, p_rank = y_true.ndim, y_pred.ndim
+        if y_pred.shape[-1] == 1:
+            metric = keras_metrics.BinaryAccuracy()
+        elif t_rank < p_rank or (y_true.shape[-1] == 1 and y_pred.shape[-1] > 1):
+            metric = keras_metrics.SparseCategoricalAccuracy()
+        else:
+            metric = keras_metrics.CategoricalAccuracy()
+        metric.name = identifier
+        return metric
+    return keras_metrics.get(identifier)
+
+
+class KerasCompiled:
+    """What Model.compile settled; resolved against the outputs and targets at the first batch."""
+
+    def __init__(self, model, optimizer, loss, loss_weights, metrics, weighted_metrics):
+        if loss is None:
+            raise ValueError("compile: pass a loss (e.g. loss='sparse_categorical_crossentropy'); fit needs one")
+        self.model = model
+        self.optimizer = keras_optimizers.get(optimizer)
+        self.optimizer.attach(model)
+        self._specs = (loss, loss_weights, metrics, weighted_metrics)
+        self._loss_mean = Mean("loss")
+        self._ready = False
+
+    def _resolve(self, outputs, targets):
+        names = self.model.output_names
+        if len(names) != len(outputs):
+            names = [f"output_{k + 1}" for k in range(len(outputs))] if len(outputs) > 1 else names[:1] or ["output"]
+        if len(targets) != len(outputs):
+            raise ValueError(f"fit: the model has {len(outputs)} output(s) {names} but the data gives "
+                             f"{len(targets)} target(s)")
+        loss, loss_weights, metrics, weighted_metrics = self._specs
+        multi = len(outputs) > 1
+        self.output_labels = names
+        self.losses = [None if l is None else keras_losses.get(l) for l in _per_output(loss, names, "loss")]
+        if all(l is None for l in self.losses):
+            raise ValueError(f"compile: no output {names} has a loss")
+        weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
+        self.loss_weights = [1.0 if w is None else float(w) for w in weights]
+        self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
+                            for n, l in zip(names, self.losses)]
+        self.metrics = []   # (output index, metric, weighted)
+        for specs, weighted in ((metrics, False), (weighted_metrics, True)):
+            if specs is None:
+                continue
+            if isinstance(specs, dict) or (multi and isinstance(specs, (list, tuple)) and len(specs) == len(names)
+                                           and all(isinstance(s, (list, tuple)) or s is None for s in specs)):
+                per_output = _per_output(specs, names, "metric")
+            else:
+                per_output = [specs] * len(names)
+            for k, entry in enumerate(per_output):
+                entries = [] if entry is None else entry if isinstance(entry, (list, tuple)) else [entry]
+                for identifier in entries:
+                    self.metrics.append((k, _resolve_metric(identifier, targets[k], outputs[k]), weighted))
+        self.keys = self._log_names(names if multi else None)
+        self._ready = True
+
+    def _log_names(self, output_names):
+        """The log name of each metric, as Keras makes them unique: '<output>_<name>', then '_1', '_2', ... for
+        repeats among `metrics`, and 'weighted_<name>' for a weighted metric whose name is taken."""
+        counts, keys = {}, []
+        for k, metric, weighted in self.metrics:
+            prefix = f"{output_names[k]}_" if output_names else ""
+            key = prefix + metric.name
+            if key in counts:
+                if weighted:
+                    key = prefix + "weighted_" + metric.name
+                if key in counts:
+                    counts[key] += 1
+                    key = f"{key}_{counts[key] - 1}"
+                else:
+                    counts[key] = 1
+            else:
+                counts[key] = 1
+            keys.append(key)
+        return keys
+
+    def _outputs(self, output):
+        if isinstance(output, dict):
+            return [output[n] for n in self.model.output_names]
+        return list(output) if isinstance(output, (list, tuple)) else [output]
+
+    def compute_loss(self, model, output, target, weight=None):
+        """The batch's total loss: the weighted per-output losses plus the model's regularisation losses."""
+        outputs, targets = self._outputs(output), list(target)
+        if not self._ready:
+            self._resolve(outputs, targets)
+        count = len(outputs[0])
+        total = None
+        for k, loss in enumerate(self.losses):
+            if loss is None:
+                continue
+            value = loss(targets[k], outputs[k], sample_weight=weight)
+            if self.output_loss[k] is not None:
+                self.output_loss[k].update(value.item(), count)
+            term = value * self.loss_weights[k] if self.loss_weights[k] != 1.0 else value
+            total = term if total is None else total + term
+        for extra in model.losses:
+            total = total + extra
+        self._loss_mean.update(total.item(), count)
+        return total
+
+    def update_metrics(self, output, target, weight=None):
+        """Add the batch to every metric (sample weights only for weighted_metrics)."""
+        outputs, targets = self._outputs(output), list(target)
+        for k, metric, weighted in self.metrics:
+            metric.update_state(targets[k], outputs[k], sample_weight=weight if weighted else None)
+
+    def running_metrics(self):
+        """The running loss mean and metric objects (what nn.distributed combines across ranks)."""
+        return [self._loss_mean] + [metric for _, metric, _ in self.metrics]
+
+    def reset_metrics(self):
+        """Start a new epoch or evaluation."""
+        self._loss_mean.reset()
+        if self._ready:
+            for tracker in self.output_loss:
+                if tracker is not None:
+                    tracker.reset()
+            for _, metric, _ in self.metrics:
+                metric.reset_state()
+
+    @property
+    def seen(self):
+        """Examples in the loss mean since the last reset."""
+        return self._loss_mean._count
+
+    def names(self):
+        """The order evaluate's list follows (Keras's): 'loss', the per-output losses, the metrics logged under
+        their own names in compile order, then every other log name sorted (e.g. '<output>_<metric>')."""
+        results = self.results()
+        first = ["loss"]
+        if self._ready:
+            first += [t.name for t in self.output_loss if t is not None] + [m.name for _, m, _ in self.metrics]
+        ordered = list(dict.fromkeys(n for n in first if n in results))
+        return ordered + sorted(n for n in results if n not in ordered)
+
+    def results(self):
+        """{name: value} in Keras's evaluate order."""
+        results = {"loss": self._loss_mean.result()}
+        if self._ready:
+            results.update((t.name, t.result()) for t in self.output_loss if t is not None)
+            results.update((key, float(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
+        return results
+
+
+def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+            run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+    """Configure training: optimizer (name or keras.optimizers object), loss (name, Loss, function, or a list /
+    dict per output), loss_weights, metrics and weighted_metrics (names, Metric objects; per output as a list
+    of lists or a dict)."""
+    model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics)
+    model.optimizer = model._compiled.optimizer
+    model.loss = loss
+
+
+def _compiled(model, who):
+    if model._compiled is None:
+        raise RuntimeError(f"{who}: call model.compile(optimizer, loss, metrics) first")
+    return model._compiled
+
+
+def _verbose(verbose):
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+        validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+        steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+    """Train for `epochs` epochs (from `initial_epoch`); returns a History with one value per epoch for
+    'loss', each metric, and their 'val_' versions when validating."""
+    compiled = _compiled(model, "fit")
+    if validation_split and validation_data is not None:
+        validation_split = 0.0  # Keras ignores validation_split when validation_data is given
+    if validation_split:
+        (x, y, sample_weight), validation_data = keras_data.split_validation(
+            x, y, sample_weight, validation_split, getattr(model, "input_names", None), model.output_names)
+    device = model_device(model)
+    seed = int(np.random.randint(0, 2**31 - 1))
+    train = keras_data.batches(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, seed,
+                               device, "fit")
+    val = None
+    if validation_data is not None:
+        if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
+            vx, vy, vw = keras_data.unpack(tuple(validation_data))
+        else:
+            vx, vy, vw = validation_data, None, None
+        val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
+                                 validation_steps, None, device, "fit (validation_data)")
+    return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq)
+
+
+def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,
+             return_dict=False):
+    """The loss and metrics on the data: a scalar when there is only the loss, else a list in
+    `model.metrics_names` order ('loss' first), or a dict with return_dict=True."""
+    compiled = _compiled(model, "evaluate")
+    device = model_device(model)
+    source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate")
+    hooks = CallbackList(callbacks, model, {"verbose": _verbose(verbose), "steps": len(source)})
+    results = run_evaluation(model, compiled, source, hooks)
+    if _verbose(verbose):
+        print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+    if return_dict:
+        return results
+    values = [results[name] for name in compiled.names()]
+    return values[0] if len(values) == 1 else values
+
+
+def _joined(outputs):
+    """Per-batch outputs (Tensors, or lists/dicts of them) joined along the batch axis as NumPy arrays."""
+    first = outputs[0]
+    leaves = [flatten(o) for o in outputs]
+    joined = iter([concatenate([batch[k] for batch in leaves], axis=0).numpy() if isinstance(leaves[0][k], Tensor)
+                   else np.concatenate([np.asarray(batch[k]) for batch in leaves]) for k in range(len(leaves[0]))])
+    return map_structure(lambda _: next(joined), first)
+
+
+def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    """The model's outputs for every example of x, as NumPy arrays (a list or dict of them for several
+    outputs), computed in inference mode."""
+    device = model_device(model)
+    source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
+                                need_y=False)
+    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}))
+    return _joined(outputs)
+
+
+def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    """One optimiser step on one batch; returns the loss (and metrics) of that batch."""
+    from ..training.modes import enter_training, restore_modes, saved_modes
+    compiled = _compiled(model, "train_on_batch")
+    source = keras_data.batches(model, x, y, sample_weight, class_weight, len(keras_data.host_array(flatten(x)[0], "x")),
+                                False, None, None, model_device(model), "train_on_batch")
+    modes = saved_modes(model)
+    compiled.reset_metrics()
+    enter_training(model)
+    try:
+        for inputs, target, weight in source:
+            output = model(*inputs)
+            loss = compiled.compute_loss(model, output, target, weight)
+            compiled.optimizer.zero_grad()
+            loss.backward()
+            compiled.optimizer.step()
+            compiled.update_metrics(map_structure(lambda t: t.detach(), output), target, weight)
+    finally:
+        restore_modes(modes)
+    return _returned(compiled, return_dict)
+
+
+def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
+    """The loss (and metrics) of one batch, in inference mode."""
+    return evaluate(model, x, y, batch_size=len(keras_data.host_array(flatten(x)[0], "x")), verbose=0,
+                    sample_weight=sample_weight, return_dict=return_dict)
+
+
+def predict_on_batch(model, x):
+    """The outputs for one batch, as NumPy arrays."""
+    return predict(model, x, batch_size=len(keras_data.host_array(flatten(x)[0], "x")), verbose=0)
+
+
+def _returned(compiled, return_dict):
+    results = compiled.results()
+    if return_dict:
+        return results
+    values = [results[name] for name in compiled.names()]
+    return values[0] if len(values) == 1 else values

@@ -1,0 +1,58 @@
+"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, plot helpers' stand-ins."""
+import random
+
+import numpy as np
+
+import autograd as ag
+
+from .data import PyDataset, Sequence
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot float32 rows for integer class labels (N,) or (N, 1): shape (N, num_classes)."""
+    labels = np.asarray(x, dtype=np.int64)
+    if labels.ndim > 1 and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"to_categorical: labels must be in [0, {num_classes}), got {labels.min()}..{labels.max()}")
+    out = np.zeros(labels.shape + (num_classes,), dtype=np.float32)
+    np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
+    return out
+
+
+def normalize(x, axis=-1, order=2):
+    """x divided by its L-`order` norm along `axis` (zero vectors stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
+    return x / np.where(norm == 0, 1, norm)
+
+
+def set_random_seed(seed):
+    """Seed Python's, NumPy's and deepgrad's generators (weights, dropout, shuffling) at once."""
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    ag.manual_seed(seed)
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+    """A (N, maxlen) array of the sequences padded with `value` or truncated, at the start ('pre') or end."""
+    if padding not in ("pre", "post") or truncating not in ("pre", "post"):
+        raise ValueError("pad_sequences: padding and truncating must be 'pre' or 'post'")
+    sequences = [list(s) for s in sequences]
+    maxlen = maxlen if maxlen is not None else max((len(s) for s in sequences), default=0)
+    out = np.full((len(sequences), maxlen), value, dtype=dtype)
+    for row, seq in zip(out, sequences):
+        if not seq or maxlen == 0:
+            continue
+        seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
+        if padding == "pre":
+            row[-len(seq):] = seq
+        else:
+            row[:len(seq)] = seq
+    return out
+
+
+__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence"]
