@@ -1,12 +1,13 @@
 """Matrix product and norms.
 
 Products of between SMALL_PRODUCT_MACS[0] and SMALL_PRODUCT_MACS[1] multiply-adds run with BLAS on
-one thread (on host arrays). Measured with OpenBLAS on 2 cores, float32: a 128x784x256 product (an
-MLP layer, 2^24.6 multiply-adds) takes 0.40 ms on one thread and 0.25 ms on two when the machine is
-quiet, but 9 ms on two when another process holds a core (the second BLAS thread spin-waits for
-it) and still 0.45 ms on one. Two threads start to pay (1.6x) from about 2^22 multiply-adds when
-quiet, so below 2^25 the worst case on a quiet machine is a ~0.15 ms loss per product against up to
-~20x on a busy one. Below 2^20, OpenBLAS already runs one thread and the switch is skipped.
+one thread (on host arrays). Measured with OpenBLAS on 2 cores, float32: a second BLAS thread starts
+to pay from about 2^22 multiply-adds on a quiet machine (a 128x784x256 MLP layer, 2^24.6: 0.40 ms on
+one thread, 0.25 ms on two), but when another process holds a core it spin-waits for it (that layer:
+9 ms on two threads, 0.45 ms on one). Products below 2^22 lose nothing on one thread and are the
+ones a busy machine hurts most per multiply-add, so they always run on one. Larger ones keep every
+thread: single-threading them up to 2^25 made a quiet machine's MLP step 1.48x slower (0.76 -> 1.13
+ms), so on a shared machine set `ag.set_num_threads(1)`. Below 2^20, OpenBLAS already runs one thread.
 """
 import numpy as np
 
@@ -20,7 +21,7 @@ from .reduction import _axes, _check_dims
 
 
 #: [low, high) multiply-adds of the host products that run on one BLAS thread (see the module docstring)
-SMALL_PRODUCT_MACS = (2 ** 20, 2 ** 25)
+SMALL_PRODUCT_MACS = (2 ** 20, 2 ** 22)
 
 
 def product(xp, a, b):

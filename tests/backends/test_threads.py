@@ -52,16 +52,16 @@ def test_small_products_run_single_threaded(restore_threads, monkeypatch):
     calls = []
     monkeypatch.setattr(linalg, "one_thread", lambda fn, *args: calls.append(args) or fn(*args))
     rng = np.random.default_rng(0)
-    x = ag.tensor(rng.standard_normal((128, 784)).astype(np.float32), requires_grad=True)
-    w = ag.tensor(rng.standard_normal((256, 784)).astype(np.float32), requires_grad=True)
+    x = ag.tensor(rng.standard_normal((64, 256)).astype(np.float32), requires_grad=True)   # 2^21 multiply-adds
+    w = ag.tensor(rng.standard_normal((128, 256)).astype(np.float32), requires_grad=True)
     (x @ w.T).sum().backward()
     assert len(calls) == 3
     calls.clear()
-    b = ag.tensor(np.zeros(256, np.float32), requires_grad=True)
+    b = ag.tensor(np.zeros(128, np.float32), requires_grad=True)
     linalg.Linear.apply(x, w, b).sum().backward()
     assert len(calls) == 3
-    big = ag.tensor(np.ones((512, 512), np.float32))
+    big = ag.tensor(np.ones((256, 256), np.float32))
     calls.clear()
-    big @ big                                  # 2^27 multiply-adds: BLAS keeps its threads
+    big @ big                                  # 2^24 multiply-adds: BLAS keeps its threads
     ag.tensor(np.ones((8, 8))) @ ag.tensor(np.ones((8, 8)))   # tiny: OpenBLAS is single-threaded anyway
     assert calls == []
