@@ -23,8 +23,7 @@ from .gradcheck import gradcheck
 from .hooks import RemovableHandle
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
-                       tensor,
-                       zeros, zeros_like)
+                       tensor, zeros, zeros_like)
 from .broadcast import unbroadcast
 from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log, log1p, logical_and, logical_not,
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sign, sin, sqrt,
@@ -41,16 +40,14 @@ from .ops.scan import cumprod, cumsum
 from .ops.sorting import argsort, sort, topk
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
 from .ops.convert import astype, to
+from .ops.out import with_out as _with_out
 from . import accelerator, cuda
 from . import autograd_api as autograd
 from .jit import jit
 from . import backend_flags as backends
 
-subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
-
-# PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it)
-from .ops.out import with_out as _with_out
-# (not on the unary math functions, which hot loops call: the wrapper would cost them 10%)
+# PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
+# not on the unary math functions, which hot loops call: the wrapper would cost them 10%
 (add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
  maximum, minimum, where) = map(_with_out, (
     add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
