@@ -84,8 +84,8 @@ class Normalize(Transform):
         if mean.ndim == 1 or std.ndim == 1:
             channels = max(mean.size, std.size)
             if batch.ndim < 2 or batch.shape[1] != channels:
-                raise ValueError(f"Normalize: {channels} per-channel (or per-feature) values need batches shaped "
-                                 f"(N, {channels}, ...), got {batch.shape}")
+                raise ValueError(f"Normalize: {channels} per-channel values need batches shaped (N, {channels}, "
+                                 f"...), got {batch.shape} (tabular data: (N, features))")
             shape = (1, channels) + (1,) * (batch.ndim - 2)
             mean, std = mean.reshape(shape), std.reshape(shape)
         return (batch.astype(dtype, copy=False) - mean) / std
