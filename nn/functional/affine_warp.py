@@ -53,7 +53,7 @@ def _check(images, transform, interpolation, fill_mode):
     if transform.ndim != 2 or transform.shape[0] != images.shape[0] or transform.shape[1] not in (6, 8):
         raise ValueError(f"affine_transform: expects one transform of 8 values per image, shaped "
                          f"({images.shape[0]}, 8), got {tuple(transform.shape)}")
-    if transform.shape[1] == 8 and np.any(np.asarray(transform[:, 6:]) != 0):
+    if transform.shape[1] == 8 and bool((transform[:, 6:] != 0).any()):
         raise ValueError("affine_transform: projective transforms (c0, c1 != 0) are not supported")
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"affine_transform: interpolation must be one of {INTERPOLATIONS}, got {interpolation!r}")
@@ -62,10 +62,12 @@ def _check(images, transform, interpolation, fill_mode):
 
 
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0.0,
-                     output_size=None):
+                     output_size=None, source_box=None):
     """Images (N, H, W, C) Tensor resampled through per-image affine maps `transform` (N, 8) (a NumPy or
     device array; see the module docstring), giving (N, out_h, out_w, C) with `output_size` =
-    (out_h, out_w), the input size by default. Float images keep their dtype."""
+    (out_h, out_w), the input size by default. Float images keep their dtype. `source_box` = (top, left,
+    height, width), N values each, clamps every source point into that window of its image (what a crop
+    followed by a resize reads)."""
     transform = np.asarray(transform, dtype=np.float64) if isinstance(transform, (list, tuple)) else transform
     _check(images, transform, interpolation, fill_mode)
     if images.dtype.kind != "f":
@@ -77,6 +79,10 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     transform = device.asarray(np.asarray(transform, dtype=np.float64)) if isinstance(transform, np.ndarray) \
         else transform.astype(xp.float64)
     src_y, src_x = _source_points(xp, transform, out_h, out_w, xp.float64)
+    if source_box is not None:
+        top, left, box_h, box_w = (device.asarray(np.asarray(v, dtype=np.float64))[:, None, None] for v in source_box)
+        src_y = xp.clip(src_y, top, top + box_h - 1)
+        src_x = xp.clip(src_x, left, left + box_w - 1)
     batch = xp.broadcast_to(xp.arange(n)[:, None, None], (n, out_h, out_w))
     if interpolation == "nearest":
         taps = [(xp.floor(src_y + 0.5).astype(xp.int64), xp.floor(src_x + 0.5).astype(xp.int64), None)]
