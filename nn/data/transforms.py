@@ -8,36 +8,18 @@ Images are (N, H, W) or (N, C, H, W) (NCHW). A transform given a NumPy array ret
 it returns a Tensor on the same device. Random transforms draw from their own `np.random.Generator`,
 seeded with `seed`, so a run can be repeated exactly.
 """
-import numbers
-
 import numpy as np
 
 from autograd import Tensor
 
+from .color_transforms import ColorJitter
+from .geometric_transforms import RandomAffine, RandomResizedCrop, RandomRotation
+from .scaling import StandardScaler
+from .transform_base import RandomTransform, Transform, check_images, pair_of
 
-class Transform:
-    """Base of the batch transforms: `transform(batch)` calls `apply` on the batch as a NumPy array."""
-
-    def __call__(self, batch):
-        if isinstance(batch, Tensor):
-            return Tensor(self.apply(batch.numpy()), device=batch.device)
-        return self.apply(np.asarray(batch))
-
-    def apply(self, batch):
-        """The transformed batch (a new array; the input is never changed)."""
-        return batch
-
-    def __repr__(self):
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
-        return f"{type(self).__name__}({fields})"
-
-
-class RandomTransform(Transform):
-    """A transform with its own random generator (`seed` makes it repeatable)."""
-
-    def __init__(self, seed=None):
-        self.seed = seed
-        self._rng = np.random.default_rng(seed)
+__all__ = ["Transform", "RandomTransform", "Compose", "ToFloat", "ToTensor", "Normalize", "StandardScaler",
+           "GaussianNoise", "RandomHorizontalFlip", "RandomVerticalFlip", "RandomCrop", "RandomShift",
+           "RandomRotation", "RandomAffine", "RandomResizedCrop", "ColorJitter"]
 
 
 class Compose(Transform):
@@ -83,7 +65,8 @@ class ToFloat(Transform):
 
 
 class Normalize(Transform):
-    """`(x - mean) / std`, per channel (axis 1) when `mean`/`std` are sequences, else for every value."""
+    """`(x - mean) / std`, per channel (axis 1) when `mean`/`std` are sequences, else for every value.
+    Axis 1 is the channel axis of images (N, C, H, W) and the feature axis of tabular batches (N, F)."""
 
     def __init__(self, mean, std):
         self.mean = np.asarray(mean, dtype=np.float64)
@@ -100,9 +83,9 @@ class Normalize(Transform):
         mean, std = self.mean.astype(dtype), self.std.astype(dtype)
         if mean.ndim == 1 or std.ndim == 1:
             channels = max(mean.size, std.size)
-            if batch.ndim < 3 or batch.shape[1] != channels:
+            if batch.ndim < 2 or batch.shape[1] != channels:
                 raise ValueError(f"Normalize: {channels} per-channel values need batches shaped (N, {channels}, "
-                                 f"...), got {batch.shape}")
+                                 f"...), got {batch.shape} (tabular data: (N, features))")
             shape = (1, channels) + (1,) * (batch.ndim - 2)
             mean, std = mean.reshape(shape), std.reshape(shape)
         return (batch.astype(dtype, copy=False) - mean) / std
@@ -138,11 +121,53 @@ class RandomHorizontalFlip(RandomTransform):
 
     def apply(self, batch):
         """The batch with a random subset of images flipped."""
-        _check_images(batch, "RandomHorizontalFlip")
+        check_images(batch, "RandomHorizontalFlip")
         flip = self._rng.random(len(batch)) < self.p
         out = batch.copy()
         out[flip] = batch[flip, ..., ::-1]
         return out
+
+
+class RandomVerticalFlip(RandomTransform):
+    """Mirror each image top-bottom (second-last axis) with probability `p`."""
+
+    def __init__(self, p=0.5, seed=None):
+        super().__init__(seed)
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"RandomVerticalFlip: p must be in [0, 1], got {p}")
+        self.p = float(p)
+
+    def apply(self, batch):
+        """The batch with a random subset of images flipped."""
+        check_images(batch, "RandomVerticalFlip")
+        flip = self._rng.random(len(batch)) < self.p
+        out = batch.copy()
+        out[flip] = batch[flip, ..., ::-1, :]
+        return out
+
+
+class ToTensor(Transform):
+    """Channels-last images to channels-first floats, as torchvision's ToTensor: an image (H, W, C) becomes
+    (C, H, W), (H, W) becomes (1, H, W), a batch (N, H, W, C) becomes (N, C, H, W); uint8 values are divided
+    by 255, other dtypes only cast to float32 (float64 stays float64). Given NumPy, it returns a Tensor."""
+
+    def __call__(self, batch):
+        device = batch.device if isinstance(batch, Tensor) else None
+        values = batch.numpy() if isinstance(batch, Tensor) else np.asarray(batch)
+        return Tensor(self.apply(values), device=device)
+
+    def apply(self, batch):
+        """The channels-first float array."""
+        if batch.ndim == 2:
+            batch = batch[None]
+        elif batch.ndim in (3, 4):
+            batch = np.moveaxis(batch, -1, -3)
+        else:
+            raise ValueError(f"ToTensor: expects an image (H, W) or (H, W, C) or a batch (N, H, W, C), got shape "
+                             f"{batch.shape}")
+        if batch.dtype == np.uint8:
+            return np.ascontiguousarray(batch, dtype=np.float32) / np.float32(255)
+        return np.ascontiguousarray(batch, dtype=np.float64 if batch.dtype == np.float64 else np.float32)
 
 
 class RandomCrop(RandomTransform):
@@ -151,14 +176,14 @@ class RandomCrop(RandomTransform):
 
     def __init__(self, size, padding=0, fill=0, seed=None):
         super().__init__(seed)
-        self.size = _pair(size, "RandomCrop", "size")
+        self.size = pair_of(size, "RandomCrop", "size")
         self.padding, self.fill = int(padding), fill
         if self.padding < 0 or min(self.size) < 1:
             raise ValueError(f"RandomCrop: need size >= 1 and padding >= 0, got size={size}, padding={padding}")
 
     def apply(self, batch):
         """The batch of crops, shaped (..., height, width)."""
-        _check_images(batch, "RandomCrop")
+        check_images(batch, "RandomCrop")
         h, w = self.size
         padded = _pad_images(batch, self.padding, self.fill)
         room_h, room_w = padded.shape[-2] - h, padded.shape[-1] - w
@@ -185,7 +210,7 @@ class RandomShift(RandomTransform):
 
     def apply(self, batch):
         """The shifted batch, same shape as the input."""
-        _check_images(batch, "RandomShift")
+        check_images(batch, "RandomShift")
         h, w = batch.shape[-2:]
         dy, dx = (int(round(s * n)) if isinstance(s, float) else int(s) for s, n in zip(self.max_shift, (h, w)))
         pad = max(dy, dx)
@@ -193,18 +218,6 @@ class RandomShift(RandomTransform):
         top = pad + self._rng.integers(-dy, dy + 1, len(batch))
         left = pad + self._rng.integers(-dx, dx + 1, len(batch))
         return _crop_each(padded, top, left, h, w)
-
-
-def _pair(value, who, name):
-    pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
-    if len(pair) != 2:
-        raise ValueError(f"{who}: {name} must be an int or (height, width), got {value!r}")
-    return int(pair[0]), int(pair[1])
-
-
-def _check_images(batch, who):
-    if batch.ndim < 3:
-        raise ValueError(f"{who}: expects a batch of images (N, H, W) or (N, C, H, W), got shape {batch.shape}")
 
 
 def _pad_images(batch, padding, fill):

@@ -10,3 +10,4 @@ from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
 from .wrapper import ModuleWrapper, TorchModuleWrapper, as_keras_layer
+from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom

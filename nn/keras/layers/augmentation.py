@@ -1,0 +1,208 @@
+"""Keras's random image augmentation layers: RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
+RandomContrast.
+
+Images are channels-last, (N, H, W, C) or one image (H, W, C). The layers change their inputs only in
+training (in `fit`, or when called with `training=True`) and pass them through otherwise, as in Keras.
+Each image of a batch gets its own random parameters, drawn on the host from the layer's own
+`np.random.Generator` (`seed` makes a run repeatable); the images are transformed for the whole batch at
+once on their device, and gradients flow back to the images.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from autograd import arrays
+
+from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
+from ..layer import Layer
+
+HORIZONTAL, VERTICAL, BOTH = "horizontal", "vertical", "horizontal_and_vertical"
+
+
+def _factor_range(factor, who, name, bounds=(-1.0, 1.0)):
+    """(lower, upper) from a Keras factor: x means (-|x|, |x|), a pair is sorted; each must lie in bounds."""
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise ValueError(f"{who}: {name} must be a number or a pair (lower, upper), got {factor!r}")
+        lower, upper = sorted(float(f) for f in factor)
+    elif isinstance(factor, numbers.Real):
+        lower, upper = -abs(float(factor)), abs(float(factor))
+    else:
+        raise ValueError(f"{who}: {name} must be a number or a pair (lower, upper), got {factor!r}")
+    if lower < bounds[0] or upper > bounds[1]:
+        raise ValueError(f"{who}: {name} must lie in [{bounds[0]}, {bounds[1]}], got {factor!r}")
+    return lower, upper
+
+
+class RandomImageLayer(Layer):
+    """Base of the random image layers: `transform(images)` on a float (N, H, W, C) batch in training,
+    the inputs unchanged (cast to float) otherwise."""
+
+    def __init__(self, seed=None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"{type(self).__name__}: only channels-last images (N, H, W, C) are supported, "
+                             f"got data_format={data_format!r}")
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def call(self, inputs, training=None):
+        if inputs.ndim not in (3, 4):
+            raise ValueError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
+        if inputs.dtype.kind != "f":
+            inputs = inputs.float()
+        if not training:
+            return inputs
+        single = inputs.ndim == 3
+        images = inputs.unsqueeze(0) if single else inputs
+        out = self.transform(images)
+        return out.squeeze(0) if single else out
+
+    def transform(self, images):
+        """The randomly transformed batch (subclasses define it)."""
+        raise TypeError(f"{type(self).__name__} must define transform(images)")
+
+
+class RandomAffineLayer(RandomImageLayer):
+    """Base of the layers that resample through a random affine map per image."""
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if fill_mode not in FILL_MODES:
+            raise ValueError(f"{type(self).__name__}: fill_mode must be one of {FILL_MODES}, got {fill_mode!r}")
+        if interpolation not in INTERPOLATIONS:
+            raise ValueError(f"{type(self).__name__}: interpolation must be one of {INTERPOLATIONS}, "
+                             f"got {interpolation!r}")
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, float(fill_value)
+
+    def transform(self, images):
+        n, h, w, _ = images.shape
+        return affine_transform(images, self.matrices(n, h, w), self.interpolation, self.fill_mode, self.fill_value)
+
+    def matrices(self, n, height, width):
+        """(n, 8) Keras-style transforms (output pixel -> input point), one per image."""
+        raise TypeError(f"{type(self).__name__} must define matrices(n, height, width)")
+
+
+class RandomFlip(RandomImageLayer):
+    """Flips each image with probability 1/2: left-right ("horizontal"), top-bottom ("vertical"), or both
+    together ("horizontal_and_vertical", the default)."""
+
+    def __init__(self, mode=BOTH, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if mode not in (HORIZONTAL, VERTICAL, BOTH):
+            raise ValueError(f"RandomFlip: mode must be {HORIZONTAL!r}, {VERTICAL!r} or {BOTH!r}, got {mode!r}")
+        self.mode = mode
+
+    def transform(self, images):
+        flip = self._rng.random(images.shape[0]) <= 0.5
+        return flip_images(images, flip, self.mode)
+
+
+def flip_images(images, flip, mode):
+    """images (N, H, W, C) with images[flip] mirrored as `mode` says (flip: N booleans)."""
+    n = images.shape[0]
+    xp = images.device.xp
+    rows = xp.arange(images.shape[1])
+    cols = xp.arange(images.shape[2])
+    flip = images.device.asarray(np.asarray(flip, dtype=bool))[:, None]
+    row_index = xp.where(flip, rows[::-1][None, :], rows[None, :]) if mode != HORIZONTAL else \
+        xp.broadcast_to(rows[None, :], (n, rows.shape[0]))
+    col_index = xp.where(flip, cols[::-1][None, :], cols[None, :]) if mode != VERTICAL else \
+        xp.broadcast_to(cols[None, :], (n, cols.shape[0]))
+    batch = arrays.wrap(xp.arange(n)[:, None, None], images.device)
+    return images[batch, arrays.wrap(row_index[:, :, None], images.device),
+                  arrays.wrap(col_index[:, None, :], images.device)]
+
+
+class RandomRotation(RandomAffineLayer):
+    """Rotates each image about its centre by a random angle in factor * 2 pi (factor: a fraction of a
+    full turn, x meaning [-x, x], or a pair (lower, upper)); positive angles turn counter-clockwise."""
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.factor = _factor_range(factor, "RandomRotation", "factor")
+
+    def matrices(self, n, height, width):
+        angle = self._rng.uniform(self.factor[0], self.factor[1], n) * 2 * math.pi
+        return rotation_matrices(angle, height, width)
+
+
+def rotation_matrices(angle, height, width):
+    """(n, 8) transforms rotating images about their centre by `angle` radians (counter-clockwise)."""
+    cos, sin = np.cos(angle), np.sin(angle)
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    zeros = np.zeros_like(angle)
+    return np.stack([cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos, zeros, zeros], 1)
+
+
+class RandomZoom(RandomAffineLayer):
+    """Zooms each image about its centre: the source region spans (1 + z) times the image in each
+    direction, z drawn from height_factor (and width_factor, else the same z); positive values zoom
+    out, negative ones zoom in. Factors as in Keras: x means [-x, x], or a pair (lower, upper)."""
+
+    def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.height_factor = _factor_range(height_factor, "RandomZoom", "height_factor")
+        self.width_factor = None if width_factor is None else _factor_range(width_factor, "RandomZoom",
+                                                                            "width_factor")
+        if self.height_factor[0] <= -1 or (self.width_factor and self.width_factor[0] <= -1):
+            raise ValueError(f"RandomZoom: factors must be > -1, got {height_factor!r}, {width_factor!r}")
+
+    def matrices(self, n, height, width):
+        zoom_h = 1.0 + self._rng.uniform(*self.height_factor, n)
+        zoom_w = zoom_h if self.width_factor is None else 1.0 + self._rng.uniform(*self.width_factor, n)
+        zeros = np.zeros(n)
+        return np.stack([zoom_w, zeros, (width - 1) / 2 * (1 - zoom_w), zeros, zoom_h,
+                         (height - 1) / 2 * (1 - zoom_h), zeros, zeros], 1)
+
+
+class RandomTranslation(RandomAffineLayer):
+    """Shifts each image by a random fraction of its height (height_factor) and width (width_factor);
+    x means [-x, x], or a pair (lower, upper); positive values move the content down / right."""
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.height_factor = _factor_range(height_factor, "RandomTranslation", "height_factor")
+        self.width_factor = _factor_range(width_factor, "RandomTranslation", "width_factor")
+
+    def matrices(self, n, height, width):
+        dy = self._rng.uniform(*self.height_factor, n) * height
+        dx = self._rng.uniform(*self.width_factor, n) * width
+        ones, zeros = np.ones(n), np.zeros(n)
+        return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], 1)
+
+
+class RandomContrast(RandomImageLayer):
+    """Scales each image's deviation from its per-channel mean by a random c in [1 - lower, 1 + upper]
+    (factor x means lower = upper = x): (x - mean) * c + mean, clipped to value_range."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2:
+                raise ValueError(f"RandomContrast: factor must be a number or (lower, upper), got {factor!r}")
+            lower, upper = float(factor[0]), float(factor[1])
+        else:
+            lower = upper = float(factor)
+        if not (0 <= lower <= 1 and upper >= 0):
+            raise ValueError(f"RandomContrast: factor must be in [0, 1] (lower) and >= 0 (upper), got {factor!r}")
+        self.factor, self.value_range = (lower, upper), tuple(value_range)
+
+    def transform(self, images):
+        c = self._rng.uniform(1.0 - self.factor[0], 1.0 + self.factor[1], images.shape[0])
+        return adjust_contrast(images, c, self.value_range)
+
+
+def adjust_contrast(images, factors, value_range=None):
+    """(images - mean) * factor + mean per image and channel (mean over H and W), clipped to value_range."""
+    c = arrays.wrap(images.device.asarray(np.asarray(factors, dtype=images.dtype).reshape(-1, 1, 1, 1)),
+                    images.device)
+    mean = images.mean(dim=(1, 2), keepdim=True)
+    out = (images - mean) * c + mean
+    if value_range is not None:
+        out = out.clamp(value_range[0], value_range[1])
+    return out
