@@ -1,7 +1,8 @@
 """Whole-sequence recurrences (one layer direction): the time loop of forward and backward inside one
 compiled kernel per mode, so a step costs its hidden-state product and one fused gate pass, with no
-Python in between. The gate arithmetic is the cell kernels' (rnn.py), expression for expression, so
-results equal the step-by-step path up to the rounding of the matrix products.
+Python in between. The LSTM's steps call the cell kernels of rnn.py themselves; the GRU and Elman
+gate arithmetic repeats theirs expression for expression. Results equal the step-by-step path up to
+the rounding of the matrix products.
 
 The caller has already added the input part of every step's pre-activations, `gx = x @ w_ih.T + b_ih`
 (T, B, W*H) (plus b_hh outside GRU); the weight gradients stay with the caller too, as one matrix
@@ -21,7 +22,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from . import jit
+from . import jit, rnn
 from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
 from .vecmath import vsigmoid, vtanh
 
@@ -75,19 +76,10 @@ def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
         t = steps - 1 - s if reverse else s
         matmul_into(gemm, h, w_hh_t, pre)
         g, a, c_new, h_new = gx[t], acts[t], cs[t], ys[t]
-        for b in range(batch):   # one array written per loop, as rnn._lstm (it vectorises so)
-            for k in range(2 * hidden):
-                a[b, k] = vsigmoid(pre[b, k] + g[b, k])
-            for k in range(2 * hidden, 3 * hidden):
-                a[b, k] = vtanh(pre[b, k] + g[b, k])
-            for k in range(3 * hidden, 4 * hidden):
-                a[b, k] = vsigmoid(pre[b, k] + g[b, k])
-            for k in range(hidden):
-                c_new[b, k] = a[b, hidden + k] * c[b, k] + a[b, k] * a[b, 2 * hidden + k]
-            for k in range(hidden):
-                a[b, 4 * hidden + k] = vtanh(c_new[b, k])
-            for k in range(hidden):
-                h_new[b, k] = a[b, 3 * hidden + k] * a[b, 4 * hidden + k]
+        for b in range(batch):
+            for k in range(4 * hidden):
+                pre[b, k] += g[b, k]
+        rnn.lstm_cell_kernel(pre, c, h_new, c_new, a, one)   # the cell kernel itself: one copy of the gate arithmetic
         h, c = h_new, c_new
 
 
@@ -104,24 +96,7 @@ def _lstm_backward(gemm, acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, o
         for b in range(batch):
             for k in range(hidden):
                 dh[b, k] = gyt[b, k] + gh[b, k]
-            for k in range(hidden):
-                o = a[b, 3 * hidden + k]
-                tc = a[b, 4 * hidden + k]
-                gc[b, k] = gc[b, k] + dh[b, k] * o * (one - tc * tc)
-            for k in range(hidden):
-                o = a[b, 3 * hidden + k]
-                g[b, 3 * hidden + k] = dh[b, k] * a[b, 4 * hidden + k] * o * (one - o)
-            for k in range(hidden):
-                i = a[b, k]
-                g[b, k] = gc[b, k] * a[b, 2 * hidden + k] * i * (one - i)
-            for k in range(hidden):
-                f = a[b, hidden + k]
-                g[b, hidden + k] = gc[b, k] * c_prev[b, k] * f * (one - f)
-            for k in range(hidden):
-                gg = a[b, 2 * hidden + k]
-                g[b, 2 * hidden + k] = gc[b, k] * a[b, k] * (one - gg * gg)
-            for k in range(hidden):
-                gc[b, k] *= a[b, hidden + k]
+        rnn.lstm_cell_grad_kernel(a, c_prev, dh, gc, g, gc, one)   # gc in and out: read before written, per element
         matmul_into(gemm, g, w_hh, gh)
 
 

@@ -16,7 +16,7 @@ from .vecmath import vsigmoid, vtanh
 # whose stores it can prove do not overlap its loads, and gives up past a few arrays (one loop
 # writing h, c and the cache ran 4x slower).
 @jit.kernel
-def _lstm(gates, c_prev, h, c, cache, one):
+def lstm_cell_kernel(gates, c_prev, h, c, cache, one):
     hidden = c_prev.shape[1]
     for b in range(gates.shape[0]):
         for k in range(2 * hidden):                  # i, f
@@ -34,8 +34,8 @@ def _lstm(gates, c_prev, h, c, cache, one):
 
 
 @jit.kernel
-def _lstm_grad(cache, c_prev, gh, gc, g_gates, g_c_prev, one):
-    # one array written per loop, as in _lstm (one loop writing all five ran ~1.5x slower);
+def lstm_cell_grad_kernel(cache, c_prev, gh, gc, g_gates, g_c_prev, one):
+    # one array written per loop, as in lstm_cell_kernel (one loop writing all five ran ~1.5x slower);
     # g_c_prev holds dc, the gradient reaching c, until the last loop scales it by f
     hidden = c_prev.shape[1]
     for b in range(cache.shape[0]):
@@ -128,7 +128,7 @@ def lstm_cell(gates, c_prev):
     h = np.empty(c_prev.shape, gates.dtype)
     c = np.empty(c_prev.shape, gates.dtype)
     cache = np.empty((gates.shape[0], 5 * c_prev.shape[1]), gates.dtype)
-    _lstm(np.ascontiguousarray(gates), _c(c_prev, h), h, c, cache, gates.dtype.type(1))
+    lstm_cell_kernel(np.ascontiguousarray(gates), _c(c_prev, h), h, c, cache, gates.dtype.type(1))
     return h, c, cache
 
 
@@ -137,7 +137,7 @@ def lstm_cell_grad(cache, c_prev, gh, gc):
     batch, hidden = cache.shape[0], cache.shape[1] // 5
     g_gates = np.empty((batch, 4 * hidden), cache.dtype)
     g_c_prev = np.empty((batch, hidden), cache.dtype)
-    _lstm_grad(cache, _c(c_prev, g_c_prev), _c(gh, g_c_prev), _c(gc, g_c_prev), g_gates, g_c_prev,
+    lstm_cell_grad_kernel(cache, _c(c_prev, g_c_prev), _c(gh, g_c_prev), _c(gc, g_c_prev), g_gates, g_c_prev,
                cache.dtype.type(1))
     return g_gates, g_c_prev
 
