@@ -42,6 +42,14 @@ def _check_dims(op, dim, ndim):
         normalize(op, d, ndim)
 
 
+def _reduction_args(op, input, dim, axis, keepdim, keepdims):
+    """(dim, keepdim) of the reduction `op` of `input`: a Tensor, dim given once (dim or axis), every dim in range."""
+    check_tensor(op, input)
+    dim, keepdim = resolve(op, dim, axis, keepdim, keepdims)
+    _check_dims(op, dim, input.ndim)
+    return dim, keepdim
+
+
 def _expand(g, shape, axes, keepdims):
     """Reshape a reduced gradient so that it broadcasts against the input of shape `shape`."""
     if keepdims or not axes:
@@ -195,9 +203,7 @@ MinResult = namedtuple("min", ["values", "indices"])
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims)."""
-    check_tensor("sum", input)
-    dim, keepdim = resolve("sum", dim, axis, keepdim, keepdims)
-    _check_dims("sum", dim, input.ndim)
+    dim, keepdim = _reduction_args("sum", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     return Sum.apply(input, axis=dim, keepdims=keepdim)
@@ -205,9 +211,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim` (integer input is averaged as float32)."""
-    check_tensor("mean", input)
-    dim, keepdim = resolve("mean", dim, axis, keepdim, keepdims)
-    _check_dims("mean", dim, input.ndim)
+    dim, keepdim = _reduction_args("mean", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     if input.dtype.kind != "f":
@@ -232,21 +236,17 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
     `var(x, False)` (PyTorch's legacy unbiased flag) and NumPy's `ddof=` are accepted.
     """
-    check_tensor("var", input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    dim, keepdim = resolve("var", dim, axis, keepdim, keepdims)
-    _check_dims("var", dim, input.ndim)
+    dim, keepdim = _reduction_args("var", input, dim, axis, keepdim, keepdims)
     return Var.apply(input, axis=dim, ddof=_correction("var", unbiased, correction, ddof), keepdims=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
     """Standard deviation over `dim` (square root of var, unbiased by default; gradient 0 where it is 0)."""
-    check_tensor("std", input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    dim, keepdim = resolve("std", dim, axis, keepdim, keepdims)
-    _check_dims("std", dim, input.ndim)
+    dim, keepdim = _reduction_args("std", input, dim, axis, keepdim, keepdims)
     return Std.apply(input, axis=dim, ddof=_correction("std", unbiased, correction, ddof), keepdims=keepdim)
 
 
@@ -281,25 +281,19 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
-    check_tensor("amax", input)
-    dim, keepdim = resolve("amax", dim, axis, keepdim, keepdims)
-    _check_dims("amax", dim, input.ndim)
+    dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
     return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True)
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
-    check_tensor("amin", input)
-    dim, keepdim = resolve("amin", dim, axis, keepdim, keepdims)
-    _check_dims("amin", dim, input.ndim)
+    dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
     return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over `dim`, computed without overflow."""
-    check_tensor("logsumexp", input)
-    dim, keepdim = resolve("logsumexp", dim, axis, keepdim, keepdims)
-    _check_dims("logsumexp", dim, input.ndim)
+    dim, keepdim = _reduction_args("logsumexp", input, dim, axis, keepdim, keepdims)
     if input.dtype.kind != "f":
         input = input.astype(np.float32)   # as PyTorch: integer and bool input gives float32
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
@@ -307,9 +301,7 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over `dim` (gradient exact even with zeros)."""
-    check_tensor("prod", input)
-    dim, keepdim = resolve("prod", dim, axis, keepdim, keepdims)
-    _check_dims("prod", dim, input.ndim)
+    dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     return Prod.apply(input, axis=dim, keepdims=keepdim)
@@ -342,15 +334,11 @@ def _arg(x, dim, keepdim, op):
 
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where any element along `dim` is non-zero (bool tensor)."""
-    check_tensor("any", input)
-    dim, keepdim = resolve("any", dim, axis, keepdim, keepdims)
-    _check_dims("any", dim, input.ndim)
+    dim, keepdim = _reduction_args("any", input, dim, axis, keepdim, keepdims)
     return Tensor._make(input._data.any(axis=dim, keepdims=keepdim), input._device, None, 0, False)
 
 
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where every element along `dim` is non-zero (bool tensor)."""
-    check_tensor("all", input)
-    dim, keepdim = resolve("all", dim, axis, keepdim, keepdims)
-    _check_dims("all", dim, input.ndim)
+    dim, keepdim = _reduction_args("all", input, dim, axis, keepdim, keepdims)
     return Tensor._make(input._data.all(axis=dim, keepdims=keepdim), input._device, None, 0, False)
