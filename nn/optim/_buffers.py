@@ -1,4 +1,4 @@
-"""Helpers the optimisers added with issue 13 share: state buffers through autograd.arrays, and option checks."""
+"""Helpers every optimiser shares: state buffers through autograd.arrays, and option checks."""
 from autograd import arrays
 
 

@@ -7,7 +7,8 @@ import math
 
 from autograd import arrays
 
-from .optimizer import Optimizer, _check_grad, _with_decay, _zeros_like
+from ._buffers import check_betas, zeros_like_param
+from .optimizer import Optimizer, _check_grad, _with_decay
 
 
 def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
@@ -64,19 +65,17 @@ class Adam(Optimizer):
 
     def _check_group(self, group):
         super()._check_group(group)
-        betas = group["betas"]
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"{self._name}: invalid betas {betas!r}; give two values, each in [0, 1)")
+        check_betas(self._name, group["betas"])
 
     def _update(self, p, grad, state, group):
         if not state:
             state["step"] = 0
             for key in ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ()):
-                state[key] = _zeros_like(p)
+                state[key] = zeros_like_param(p)
         state["step"] += 1
         amsgrad = group["amsgrad"]
         if amsgrad and "max_exp_avg_sq" not in state:  # amsgrad switched on after the first step
-            state["max_exp_avg_sq"] = _zeros_like(p)
+            state["max_exp_avg_sq"] = zeros_like_param(p)
         device = p.device
         beta1, beta2 = group["betas"]
         step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),

@@ -8,6 +8,8 @@ import numpy as np
 
 from autograd import Tensor, arrays, enable_grad, no_grad
 
+from ._buffers import zeros_like_param
+
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
 _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator); a set has no stable order, "
@@ -107,7 +109,7 @@ class Optimizer(ABC):
                     p.grad = None
                 elif g.grad_fn is not None or g.requires_grad:
                     # a gradient recorded with create_graph: start from plain zeros outside the graph
-                    p.grad = _zeros_like(g)
+                    p.grad = zeros_like_param(g)
                 else:
                     arrays.assign_(g, 0)
 
@@ -196,11 +198,6 @@ def _with_decay(xp, grad, param, weight_decay):
     out = xp.multiply(param, weight_decay)
     out += grad
     return out
-
-
-def _zeros_like(t):
-    """A tensor of zeros shaped and placed as `t`, outside any graph (a fresh state buffer)."""
-    return arrays.wrap(t.device.xp.zeros_like(arrays.array(t)), t.device)
 
 
 def _check_grad(who, param, grad):

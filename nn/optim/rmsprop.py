@@ -4,7 +4,8 @@
 """
 from autograd import arrays
 
-from .optimizer import Optimizer, _with_decay, _zeros_like
+from ._buffers import zeros_like_param
+from .optimizer import Optimizer, _with_decay
 
 
 def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum):
@@ -57,11 +58,11 @@ class RMSprop(Optimizer):
     def _update(self, p, grad, state, group):
         if not state:
             state["step"] = 0
-            state["square_avg"] = _zeros_like(p)
+            state["square_avg"] = zeros_like_param(p)
         momentum, centered = group["momentum"], group["centered"]
         for key, wanted in (("momentum_buffer", momentum > 0), ("grad_avg", centered)):
             if wanted and key not in state:
-                state[key] = _zeros_like(p)
+                state[key] = zeros_like_param(p)
         state["step"] += 1
         grad_avg = arrays.array(state["grad_avg"]) if centered else None
         buf = arrays.array(state["momentum_buffer"]) if momentum > 0 else None

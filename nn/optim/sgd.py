@@ -5,7 +5,8 @@ a fused `sgd_step` kernel of it (numba, cuda) runs that instead.
 """
 from autograd import arrays
 
-from .optimizer import Optimizer, _check_grad, _with_decay, _zeros_like
+from ._buffers import zeros_like_param
+from .optimizer import Optimizer, _check_grad, _with_decay
 
 
 def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
@@ -63,7 +64,7 @@ class SGD(Optimizer):
             holder = state.get("momentum_buffer")
             if holder is None:
                 first = True
-                holder = state["momentum_buffer"] = _zeros_like(p)
+                holder = state["momentum_buffer"] = zeros_like_param(p)
             buf = arrays.array(holder)
         device = p.device
         step = (arrays.array(p), grad, buf, group["lr"], momentum, group["dampening"], group["nesterov"],
