@@ -16,6 +16,8 @@ class ModelCheckpoint(Callback):
     """
 
     main_process_only = True  # under mpiexec, fit runs it on rank 0 only (one file, not one per rank)
+    #: what verbose prints after each file it writes
+    message = "Epoch {epoch}: saved weights to {path}"
 
     def __init__(self, filepath, monitor="val_loss", save_best_only=False, mode="auto", min_delta=0.0,
                  verbose=0):
@@ -41,11 +43,15 @@ class ModelCheckpoint(Callback):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        metadata = {"epoch": str(epoch + 1), **{k: repr(float(v)) for k, v in logs.items()}}
-        save(self.model.state_dict(), path, metadata=metadata)
+        self._write(path, epoch, logs)
         self.last_path = path
         if self.verbose:
-            print(f"Epoch {epoch + 1}: saved weights to {path}")
+            print(self.message.format(epoch=epoch + 1, path=path))
+
+    def _write(self, path, epoch, logs):
+        """Write the weights to `path` (the state_dict, with the epoch and its logs as metadata)."""
+        metadata = {"epoch": str(epoch + 1), **{k: repr(float(v)) for k, v in logs.items()}}
+        save(self.model.state_dict(), path, metadata=metadata)
 
     def _path(self, epoch, logs):
         try:

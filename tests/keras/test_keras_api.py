@@ -219,3 +219,14 @@ def test_nn_modules_inside_keras_models_follow_the_keras_training_flag():
     functional = keras.Model(inputs, outputs)
     np.testing.assert_array_equal(functional.predict(x, verbose=0), x)
     assert functional.get_layer("drop").module.p == 0.5
+
+
+def test_keras_model_checkpoint_is_nn_s_with_keras_arguments(tmp_path):
+    import nn
+    from nn import keras
+    checkpoint = keras.callbacks.ModelCheckpoint(tmp_path / "w.weights.h5", save_best_only=True,
+                                                 initial_value_threshold=0.5)
+    assert isinstance(checkpoint, nn.callbacks.ModelCheckpoint)
+    assert checkpoint.main_process_only   # one file under mpiexec, written by rank 0
+    with pytest.raises(ValueError, match="save_freq"):
+        keras.callbacks.ModelCheckpoint(tmp_path / "w", save_freq=10)
