@@ -14,7 +14,8 @@ def check_betas(name, betas):
 
 
 def lerp_(xp, buf, target, weight):
-    """buf moved a fraction `weight` of the way to target, in place, rounded as torch.lerp_ does."""
+    """buf moved a fraction `weight` of the way to target, in place, rounded as torch.lerp_ does; returns
+    the scratch array it used (buf's shape), free for the caller to reuse."""
     diff = xp.subtract(target, buf)
     if weight < 0.5:
         diff *= weight
@@ -22,3 +23,4 @@ def lerp_(xp, buf, target, weight):
     else:
         diff *= 1 - weight
         xp.subtract(target, diff, out=buf)
+    return diff

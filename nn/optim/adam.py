@@ -7,7 +7,7 @@ import math
 
 from autograd import arrays
 
-from ._buffers import check_betas, zeros_like_param
+from ._buffers import check_betas, lerp_, zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
 
 
@@ -27,14 +27,7 @@ def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight
         param *= 1 - lr * weight_decay
     g = _with_decay(xp, grad, param, weight_decay) if weight_decay != 0 and not decoupled else grad
     # m.lerp_(g, 1 - beta1) as torch evaluates it, then v += (1 - beta2) * g * g
-    weight = 1 - beta1
-    scratch = xp.subtract(g, m)
-    if weight < 0.5:
-        scratch *= weight
-        m += scratch
-    else:
-        scratch *= 1 - weight
-        xp.subtract(g, scratch, out=m)
+    scratch = lerp_(xp, m, g, 1 - beta1)
     v *= beta2
     xp.multiply(g, 1 - beta2, out=scratch)
     scratch *= g
