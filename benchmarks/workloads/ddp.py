@@ -3,8 +3,9 @@ thread, the all-reduce bandwidth for the model's gradient size, and the share of
 on communication.
 
 Each sample launches `mpiexec -n N python -m mpi4py -m benchmarks.workloads.ddp ...`; the processes train
-a compute-bound MLP (784-1024-1024-10, a fixed batch of 64 per process, SGD) and rank 0 prints one JSON
-line. Throughput counts every process's samples (weak scaling: the global batch grows with N).
+LeNet-5 (compute-bound: little gradient per sample) or an MLP 784-1024-1024-10 (communication-heavy:
+7.1 MB of gradients per 64 samples), a fixed batch of 64 per process, SGD; rank 0 prints one JSON line.
+Throughput counts every process's samples (weak scaling: the global batch grows with N).
 """
 import json
 import subprocess
@@ -17,10 +18,12 @@ import numpy as np
 from ..case import OURS, Case, Goal, Side
 from ..child import REPO_ROOT, child_env
 from ..machine import THREAD_VARIABLES
+from .cnn import lenet5
 
 SIZES = (784, 1024, 1024, 10)
 BATCH = 64            # per process
-BUCKET_MB = 2.0       # so that the two big weight gradients travel in separate buckets
+BUCKET_MB = 2.0       # so that the MLP's two big weight gradients travel in separate buckets
+AS_VIEW = True        # gradient_as_bucket_view, as a PyTorch user tuning DDP would set it
 ONE = "1 process"
 
 
@@ -36,7 +39,17 @@ def mpiexec():
     return found
 
 
-def child_main(device, steps):
+def build_model(nn, name):
+    """The model a ddp row trains and the shape of one sample: 'lenet' (LeNet-5 on 1x28x28) or 'mlp'."""
+    if name == "lenet":
+        return lenet5(nn), (1, 28, 28), 10
+    layers = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    return nn.Sequential(*layers[:-1]), (SIZES[0],), SIZES[-1]
+
+
+def child_main(device, steps, model_name="mlp", as_view="0"):
     """Under mpiexec: time `steps` DDP training steps and an all-reduce of the gradient size; rank 0 prints
     {samples_per_s, step_ms, wait_share, allreduce_mb_per_s, gradient_mb, processes} as one JSON line."""
     import autograd as ag
@@ -48,15 +61,12 @@ def child_main(device, steps):
     ag.set_default_device(device)
     dist.init("mpi")
     comm, world = MPI.COMM_WORLD, dist.world_size()
-    layers = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
-    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB)
+    model, sample_shape, classes = build_model(nn, model_name)
+    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB, gradient_as_bucket_view=as_view == "1")
     opt = nn.optim.SGD(model.parameters(), lr=0.01)
     rng = np.random.default_rng(dist.rank())
-    x = ag.tensor(rng.standard_normal((BATCH, SIZES[0])).astype(np.float32))
-    y = ag.tensor(rng.integers(0, SIZES[-1], BATCH).astype(np.int64))
+    x = ag.tensor(rng.standard_normal((BATCH,) + sample_shape).astype(np.float32))
+    y = ag.tensor(rng.integers(0, classes, BATCH).astype(np.int64))
 
     def step():
         opt.zero_grad()
@@ -85,12 +95,12 @@ def child_main(device, steps):
                           "gradient_mb": grad.nbytes / 2 ** 20, "processes": world}), flush=True)
 
 
-def launch(processes, device, steps):
+def launch(processes, device, steps, model="lenet"):
     """Run child_main on `processes` processes, one thread each; returns rank 0's JSON as a dict."""
     env = child_env(device)
     env.update({name: "1" for name in THREAD_VARIABLES})
     command = [mpiexec(), "-n", str(processes), sys.executable, "-m", "mpi4py", "-m", "benchmarks.workloads.ddp",
-               str(device), str(steps)]
+               str(device), str(steps), model, "1" if AS_VIEW else "0"]
     proc = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -99,7 +109,7 @@ def launch(processes, device, steps):
     return json.loads(lines[-1])
 
 
-def _side(processes, device, steps, runs):
+def _side(processes, device, steps, model, runs):
     """A sampler: one launch per sample, samples/s returned, every run's figures kept in `runs`."""
     mpiexec()  # unavailable (with the install command) when MPI is missing
     if processes > 1:
@@ -109,7 +119,7 @@ def _side(processes, device, steps, runs):
     side = Side()
 
     def sample():
-        result = launch(processes, device, steps)
+        result = launch(processes, device, steps, model)
         runs.append(result)
         side.details.update(result)
         return result["samples_per_s"]
@@ -117,7 +127,7 @@ def _side(processes, device, steps, runs):
     return side
 
 
-def _from_runs(runs, key, scale, device, steps):
+def _from_runs(runs, key, scale, device, steps, model):
     """A sampler reading `key` from the 2-process runs already made (else making one)."""
     used = []
 
@@ -125,31 +135,48 @@ def _from_runs(runs, key, scale, device, steps):
         if len(used) < len(runs):
             result = runs[len(used)]
         else:
-            result = launch(2, device, steps)
+            result = launch(2, device, steps, model)
         used.append(result)
         return result[key] * scale
     return Side(sampler=sample)
 
 
+MODELS = {  # row name -> (model, its description)
+    "ddp": ("lenet", "LeNet-5 (0.24 MB of gradients)"),
+    "ddp_mlp": ("mlp", f"MLP {'-'.join(map(str, SIZES))} (7.1 MB of gradients)"),
+}
+
+
 def cases(device, config):
-    """The ddp rows on a host-memory device (none on cuda: one GPU cannot show NCCL scaling)."""
+    """The ddp rows on a host-memory device (none on cuda: one GPU cannot show NCCL scaling): the
+    compute-bound LeNet-5 (the goal row) and the communication-heavy MLP, each with its all-reduce
+    bandwidth and the share of the step spent waiting for gradients."""
     if str(device).startswith("cuda"):
         return []
     steps = 8 if config.quick else 30
     rounds = 1 if config.quick else 3
-    runs = []
-    note = f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}/process, 1 thread/process"
-    return [
-        Case("ddp", device, "samples/s",
-             {OURS: lambda: _side(2, device, steps, runs), ONE: lambda: _side(1, device, steps, [])},
-             higher_is_better=True, goal=Goal(1.8, ">=", against=ONE), rounds=rounds,
-             note=f"2 processes; {note}"),
-        Case("ddp_allreduce", device, "MB/s",
-             {OURS: lambda: _from_runs(runs, "allreduce_mb_per_s", 1.0, device, steps)}, higher_is_better=True, rounds=rounds, note="MPI all-reduce of the gradient size (7.1 MB), 2 processes"),
-        Case("ddp_wait", device, "%", {OURS: lambda: _from_runs(runs, "wait_share", 100.0, device, steps)},
-             rounds=rounds, note="share of step time blocked waiting for gradient all-reduces, 2 processes"),
-    ]
+    rows = []
+    for name, (model, described) in MODELS.items():
+        if config.quick and name != "ddp":
+            continue
+        runs = []
+        note = f"{described}, batch {BATCH}/process, 1 thread/process"
+        rows += [
+            Case(name, device, "samples/s",
+                 {OURS: lambda model=model, runs=runs: _side(2, device, steps, model, runs),
+                  ONE: lambda model=model: _side(1, device, steps, model, [])},
+                 higher_is_better=True, goal=Goal(1.8, ">=", against=ONE), rounds=rounds,
+                 note=f"2 processes; {note}"),
+            Case(f"{name}_allreduce", device, "MB/s",
+                 {OURS: lambda model=model, runs=runs: _from_runs(runs, "allreduce_mb_per_s", 1.0, device, steps,
+                                                                  model)},
+                 higher_is_better=True, rounds=rounds, note="MPI all-reduce of the gradient size, 2 processes"),
+            Case(f"{name}_wait", device, "%",
+                 {OURS: lambda model=model, runs=runs: _from_runs(runs, "wait_share", 100.0, device, steps, model)},
+                 rounds=rounds, note="share of step time blocked waiting for gradient all-reduces, 2 processes"),
+        ]
+    return rows
 
 
 if __name__ == "__main__":
-    child_main(sys.argv[1], int(sys.argv[2]))
+    child_main(*sys.argv[1:2], int(sys.argv[2]), *sys.argv[3:])

@@ -5,7 +5,10 @@ How a gradient is known to be final: after each synchronised forward, the graph 
 and every edge into each parameter counted; a parameter's hook fires once per edge, so at the last one its
 gradient is `.grad` (the edges before, already accumulated) plus the incoming one. Buckets start in a fixed
 order (the same on every rank, as MPI and NCCL need), and at the end of backward (an engine callback) the
-rest start, every bucket is waited for and the averages are written to `.grad`. Each bucket carries one
+rest start, every bucket is waited for and the averages are written to `.grad`. Gradients enter their
+bucket already divided by the world size (the copy and the division are one pass), so the all-reduced
+sum is the average; with `as_view`, `.grad` then becomes a view of the bucket and nothing is copied out
+(PyTorch's gradient_as_bucket_view). Each bucket carries one
 extra value per parameter, 1 where that rank had a gradient for it: a parameter no rank had a gradient for
 keeps `.grad` None, and one only some ranks used gets the average over all ranks, the others counting zero.
 """
@@ -93,8 +96,10 @@ _DONE = "done"
 class Reducer:
     """Averages the gradients of `params` (trainable, in registration order) across ranks during backward."""
 
-    def __init__(self, params, names, backend, world_size, first_bytes, cap_bytes):
+    def __init__(self, params, names, backend, world_size, first_bytes, cap_bytes, as_view=False):
         self.params, self.names, self.backend, self.world_size = params, names, backend, world_size
+        self.scale = 1.0 / world_size
+        self.as_view = as_view
         self.buckets = [_Bucket(members, params) for members in plan_buckets(params, first_bytes, cap_bytes)]
         self.place = {}
         for bucket in self.buckets:
@@ -149,20 +154,26 @@ class Reducer:
             bucket.request.test()  # lets MPI move the data forward while backward computes
 
     def _fill(self, k, incoming=None):
-        """Copy parameter k's final local gradient (its .grad plus `incoming`) into its bucket."""
+        """Write parameter k's final local gradient (its .grad plus `incoming`), divided by the world size,
+        into its bucket. With `incoming`, .grad is emptied: the engine then keeps `incoming` as .grad
+        without adding, and the end of backward puts the average there."""
         bucket, slot = self.place[k]
         p = self.params[k]
         start = bucket.offsets[slot]
         view = bucket.flat[start:start + p.size]
+        xp = p.device.xp
         have = p.grad is not None
-        if have:
-            view[...] = arrays.array(p.grad).reshape(-1)
-            if incoming is not None:
-                view += incoming.reshape(-1)
+        if have and incoming is not None:
+            xp.add(arrays.array(p.grad).reshape(-1), incoming.reshape(-1), out=view)
+            view *= self.scale
+        elif have:
+            xp.multiply(arrays.array(p.grad).reshape(-1), self.scale, out=view)
         elif incoming is not None:
-            view[...] = incoming.reshape(-1)
+            xp.multiply(incoming.reshape(-1), self.scale, out=view)
         else:
             view[...] = 0
+        if have and incoming is not None:
+            p.grad = None
         bucket.flat[bucket.size + slot] = 1 if (have or incoming is not None) else 0
         self.filled[k] = True
 
@@ -192,7 +203,6 @@ class Reducer:
 
     def _write_back(self, bucket):
         grads = bucket.flat[:bucket.size]
-        grads /= self.world_size
         had = bucket.flat[bucket.size:]
         had = had.get() if hasattr(had, "get") else had  # one host copy of the flags on a GPU
         for slot, k in enumerate(bucket.members):
@@ -201,7 +211,9 @@ class Reducer:
             p = self.params[k]
             start = bucket.offsets[slot]
             mean = grads[start:start + p.size].reshape(p.shape)
-            if p.grad is not None and p.grad.shape == p.shape and p.grad.dtype == p.dtype:
+            if self.as_view:
+                p.grad = arrays.wrap(mean, p.device)
+            elif p.grad is not None and p.grad.shape == p.shape and p.grad.dtype == p.dtype:
                 arrays.assign_(p.grad, mean)
             else:
                 p.grad = arrays.wrap(mean.copy(), p.device)

@@ -58,7 +58,8 @@ def test_collectives_ddp_steps_no_sync_and_buffers(device):
     accumulation equal to one big step; BatchNorm buffers from rank 0."""
     proc = run_workers("ddp_steps.py", device, device=device)
     assert proc.returncode == 0, _explain(proc)
-    for name in ("collectives", "20 steps", "no_sync", "batchnorm buffers"):
+    for name in ("collectives", "20 steps", "no_sync", "20 steps as bucket views", "no_sync as bucket views",
+                 "batchnorm buffers"):
         assert f"OK {name}" in proc.stdout, _explain(proc)
 
 

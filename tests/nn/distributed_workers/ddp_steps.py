@@ -89,22 +89,24 @@ def assert_same_on_every_rank(model, what):
         assert np.array_equal(theirs[0], theirs[1]), f"{what}: {name} differs between ranks"
 
 
-def check_training_steps(steps=20):
+def check_training_steps(as_view, steps=20):
     ag.manual_seed(100 + RANK)  # different initial weights per rank: the wrap must copy rank 0's
     model = Net()
-    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=0.0005, first_bucket_mb=0.0002)
+    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=0.0005, first_bucket_mb=0.0002,
+                                       gradient_as_bucket_view=as_view)
     assert len(ddp._reducer.buckets) > 2
     start = {k: v.numpy().copy() for k, v in model.state_dict().items()}
     opt = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     for step in range(steps):
         x, y = batch(step)
         mine = slice(RANK * 8, RANK * 8 + 8)
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=(step % 3 != 0))  # zeroing in place writes into the buckets in view mode
         loss = F.cross_entropy(ddp(ag.tensor(x[mine]), use_extra=(RANK == 0 and step % 2 == 0)),
                                ag.tensor(y[mine]))
         loss.backward()
         assert model.unused.weight.grad is None
-        assert (model.extra.weight.grad is None) == (step % 2 == 1)
+        if step % 3 != 0:
+            assert (model.extra.weight.grad is None) == (step % 2 == 1)
         opt.step()
     assert_same_on_every_rank(model, "after 20 steps")
 
@@ -113,7 +115,7 @@ def check_training_steps(steps=20):
     ref_opt = nn.optim.SGD(reference.parameters(), lr=0.1, momentum=0.9)
     for step in range(steps):
         x, y = batch(step)
-        ref_opt.zero_grad()
+        ref_opt.zero_grad(set_to_none=(step % 3 != 0))
         losses = [F.cross_entropy(reference(ag.tensor(x[r * 8:r * 8 + 8]), use_extra=(r == 0 and step % 2 == 0)),
                                   ag.tensor(y[r * 8:r * 8 + 8])) for r in range(WORLD)]
         (sum(losses[1:], losses[0]) / WORLD).backward()
@@ -122,13 +124,13 @@ def check_training_steps(steps=20):
         np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
     assert ddp.wait_time >= 0.0
     ddp.remove_hooks()
-    ok("20 steps")
+    ok("20 steps" + (" as bucket views" if as_view else ""))
 
 
-def check_no_sync():
+def check_no_sync(as_view):
     ag.manual_seed(7)
     model = Net()
-    ddp = dist.DistributedDataParallel(model)
+    ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
     start = {k: v.numpy().copy() for k, v in model.state_dict().items()}
     opt = nn.optim.SGD(model.parameters(), lr=0.5)
     (x1, y1), (x2, y2) = batch(50), batch(51)
@@ -157,7 +159,7 @@ def check_no_sync():
     for (name, p), q in zip(model.named_parameters(), reference.parameters()):
         np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-4, atol=1e-6, err_msg=name)
     ddp.remove_hooks()
-    ok("no_sync")
+    ok("no_sync" + (" as bucket views" if as_view else ""))
 
 
 def check_batchnorm_buffers():
@@ -178,6 +180,7 @@ def check_batchnorm_buffers():
 
 
 check_collectives()
-check_training_steps()
-check_no_sync()
+for as_view in (False, True):
+    check_training_steps(as_view)
+    check_no_sync(as_view)
 check_batchnorm_buffers()
