@@ -11,7 +11,7 @@ from autograd import Tensor
 
 from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
-from ..training.inputs import Batches, is_loader_like
+from ..training.inputs import Batches, as_array, is_loader_like
 from .symbolic import flatten
 
 
@@ -35,15 +35,8 @@ Sequence = PyDataset
 
 
 def host_array(value, name):
-    """A NumPy array with one row per example (float64 -> float32)."""
-    array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-    if array.ndim == 0:
-        raise ValueError(f"{name} is a single value; it needs one row per example")
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    if array.dtype == object:
-        raise TypeError(f"{name} has dtype object (ragged lists?); pad it to one shape first")
-    return array
+    """A NumPy array with one row per example (float64 -> float32, integer labels -> int64), as fit takes it."""
+    return as_array(value, "keras", name)
 
 
 def _tensor(value):
