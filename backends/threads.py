@@ -47,6 +47,18 @@ def _openblas():
     return _blas or None
 
 
+def chosen_by_user():
+    """True once `set_num_threads` was called, or when OMP_NUM_THREADS / OPENBLAS_NUM_THREADS is set:
+    then products run on exactly that count (no measured choice), and runs repeat bit for bit."""
+    return _requested is not None or any(os.environ.get(name) for name in ("OMP_NUM_THREADS",
+                                                                          "OPENBLAS_NUM_THREADS"))
+
+
+def openblas_calls():
+    """(set, get) ctypes functions of the OpenBLAS NumPy uses (each about a microsecond), or None."""
+    return _openblas()
+
+
 def get_num_threads():
     """The number of threads BLAS products run on."""
     blas = _openblas()

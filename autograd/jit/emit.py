@@ -9,6 +9,7 @@ own forward or backward, as before, without the per-entry closures and slot list
 import numpy as np
 
 from backends.numpy_backend import NumpyBackend
+from backends.thread_choice import matmul as host_matmul
 from backends.numpy_kernels.activation import sigmoid as numpy_sigmoid
 
 from .backward import deliver
@@ -24,7 +25,7 @@ class Emitter:
 
     def __init__(self, program, device, leaving):
         self.p, self.device = program, device
-        self.ns = {"_np": np, "_deliver": deliver, "_tuple": tuple, "_getattr": getattr}
+        self.ns = {"_np": np, "_deliver": deliver, "_tuple": tuple, "_getattr": getattr, "_matmul": host_matmul}
         self.lines = []
         self.names = {}
         self.static_ids = set()
@@ -79,8 +80,8 @@ class Emitter:
         if not static and dst in written:      # a later in-place step on a fresh value (y += bias)
             static = True
         written.add(dst)
-        if op in _UFUNCS or op == "matmul":
-            call = f"_np.{op}({', '.join(args)}"
+        if op in _UFUNCS or op == "matmul":   # products choose their BLAS thread count as eager ones do
+            call = f"_matmul({', '.join(args)}" if op == "matmul" else f"_np.{op}({', '.join(args)}"
             self.put(f"{call}, out={into})" if static else f"{into} = {call})")
         elif op == "sum_all":
             axes = step[3][1]

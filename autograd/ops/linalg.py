@@ -1,17 +1,11 @@
-"""Matrix product and norms.
-
-Products of between SMALL_PRODUCT_MACS[0] and SMALL_PRODUCT_MACS[1] multiply-adds run with BLAS on
-one thread (on host arrays). Measured with OpenBLAS on 2 cores, float32: a second BLAS thread starts
-to pay from about 2^22 multiply-adds on a quiet machine (a 128x784x256 MLP layer, 2^24.6: 0.40 ms on
-one thread, 0.25 ms on two), but when another process holds a core it spin-waits for it (that layer:
-9 ms on two threads, 0.45 ms on one). Products below 2^22 lose nothing on one thread and are the
-ones a busy machine hurts most per multiply-add, so they always run on one. Larger ones keep every
-thread: single-threading them up to 2^25 made a quiet machine's MLP step 1.48x slower (0.76 -> 1.13
-ms), so on a shared machine set `ag.set_num_threads(1)`. Below 2^20, OpenBLAS already runs one thread.
+"""Matrix product and norms. Products of NumPy arrays choose their BLAS thread count by size and by
+measuring (backends/thread_choice.py: one thread for mid-sized products, which gain nothing from a
+second and lose most when another process holds a core; the faster count, measured as the program
+runs, for large ones); `ag.set_num_threads(n)` caps both.
 """
 import numpy as np
 
-from backends.threads import one_thread
+from backends import thread_choice
 
 from ..broadcast import unbroadcast
 from ..function import Function
@@ -20,18 +14,13 @@ from .dims import check_tensor, resolve
 from .reduction import _axes, _check_dims
 
 
-#: [low, high) multiply-adds of the host products that run on one BLAS thread (see the module docstring)
-SMALL_PRODUCT_MACS = (2 ** 20, 2 ** 22)
-
-
-def product(xp, a, b):
-    """a @ b (NumPy's matmul rules), single-threaded on NumPy arrays when the product is small."""
+def product(xp, a, b, out=None):
+    """a @ b (NumPy's matmul rules; into `out` when given), on the BLAS thread count that suits its size
+    for NumPy arrays."""
     if xp is np:
-        m = a.shape[-2] if a.ndim > 1 else 1
-        n = b.shape[-1] if b.ndim > 1 else 1
-        macs = max(a.size * n, b.size * m)
-        if SMALL_PRODUCT_MACS[0] <= macs < SMALL_PRODUCT_MACS[1]:
-            return one_thread(np.matmul, a, b)
+        return thread_choice.matmul(a, b, out)
+    if out is not None:
+        return xp.matmul(a, b, out=out)
     return a @ b    # cupy arrays, or Tensors when backward builds a graph (create_graph)
 
 

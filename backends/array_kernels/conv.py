@@ -5,6 +5,9 @@ Each device builds its own column matrix (its layout is the device's choice); th
 need it as (C_in * kH * kW, L) with rows ordered (c, i, j), and the output gradient as
 (groups, C_out / groups, L) with the same column order L.
 """
+import numpy as np
+
+from .. import thread_choice
 
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -38,10 +41,12 @@ def check_gy(op, gy, n, co, ho, wo):
 
 
 def grouped_matmul(xp, a, b):
-    """a @ b for stacks of `groups` matrices; a plain 2-D product (no batching) when there is one group."""
+    """a @ b for stacks of `groups` matrices; a plain 2-D product (no batching) when there is one group.
+    Host products choose their BLAS thread count by size (backends/thread_choice.py)."""
+    matmul = thread_choice.matmul if xp is np else xp.matmul
     if a.shape[0] == 1:
-        return xp.matmul(a[0], b[0])[None]
-    return xp.matmul(a, b)
+        return matmul(a[0], b[0])[None]
+    return matmul(a, b)
 
 
 def weight_rows(w, groups):

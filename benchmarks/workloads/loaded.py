@@ -6,7 +6,8 @@ measured), deepgrad against PyTorch. Run beside `mlp`, `cnn` and `convs` for the
 
 A BLAS thread that waits for a core another process holds spins for a whole scheduler tick, so
 libraries that run small products on every core slow down many times over here; deepgrad runs
-products below 2^25 multiply-adds on one thread (autograd/ops/linalg.py).
+products of 2^20 to 2^22 multiply-adds on one thread and measures which thread count is faster for
+larger ones (backends/thread_choice.py).
 """
 import subprocess
 import sys

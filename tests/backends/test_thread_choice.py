@@ -1,0 +1,115 @@
+"""The measured BLAS thread count of large products (backends/thread_choice.py), on a fake BLAS and clock."""
+import numpy as np
+import pytest
+
+from backends import thread_choice
+
+
+class FakeMachine:
+    """A BLAS with a thread setting and a clock; a product costs `cost[threads]` seconds."""
+
+    def __init__(self, full=2):
+        self.threads, self.now = full, 0.0
+        self.cost = {1: 4.0, full: 2.0}
+        self.counts = []
+
+    def calls(self):
+        return (lambda n: setattr(self, "threads", n)), (lambda: self.threads)
+
+    def product(self):
+        self.counts.append(self.threads)
+        self.now += self.cost[self.threads]
+        return self.threads
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    fake = FakeMachine()
+    monkeypatch.setattr(thread_choice.threads, "openblas_calls", fake.calls)
+    monkeypatch.setattr(thread_choice.threads, "chosen_by_user", lambda: False)
+    monkeypatch.setattr(thread_choice.time, "perf_counter", lambda: fake.now)
+    thread_choice.reset()
+    yield fake
+    thread_choice.reset()
+
+
+def run(machine, times, macs=2 ** 24):
+    return [thread_choice.call(macs, machine.product) for _ in range(times)]
+
+
+def test_a_quiet_machine_keeps_every_thread_and_restores_the_setting(machine):
+    run(machine, 100)
+    assert thread_choice.choices() == {(25, 2): 2}
+    assert machine.threads == 2                      # the caller's setting after every product
+    assert machine.counts.count(1) < 12              # tried now and then, less often as it keeps losing
+
+
+def test_a_busy_machine_switches_to_one_thread_and_back_when_it_is_quiet_again(machine):
+    run(machine, 20)
+    machine.cost[2] = 40.0                          # another process holds a core: two threads spin-wait
+    run(machine, 3)
+    assert thread_choice.choices() == {(25, 2): 1}
+    start = len(machine.counts)
+    run(machine, 100)
+    assert machine.counts[start:].count(2) < 12
+    machine.cost[2] = 2.0                            # quiet again: noticed at the next try
+    run(machine, 300)
+    assert thread_choice.choices() == {(25, 2): 2}
+    assert machine.threads == 2
+
+
+def test_each_size_class_chooses_on_its_own(machine):
+    machine.cost = {1: 1.0, 2: 2.0}                  # here one thread wins for every size
+    run(machine, 10, macs=2 ** 23)
+    run(machine, 10, macs=2 ** 26)
+    assert thread_choice.choices() == {(24, 2): 1, (27, 2): 1}
+
+
+def test_one_configured_thread_is_left_alone(machine):
+    machine.threads = 1
+    run(machine, 5)
+    assert machine.counts == [1] * 5 and thread_choice.choices() == {}
+
+
+def test_a_count_the_user_chose_is_kept(monkeypatch, machine):
+    monkeypatch.setattr(thread_choice.threads, "chosen_by_user", lambda: True)
+    machine.cost[2] = 40.0
+    run(machine, 20)
+    assert machine.counts == [2] * 20 and thread_choice.choices() == {}
+
+
+def test_chosen_by_user_reads_the_setter_and_the_environment(monkeypatch):
+    from backends import threads
+    monkeypatch.setattr(threads, "_requested", None)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert not threads.chosen_by_user()
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert threads.chosen_by_user()
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.setattr(threads, "_requested", 2)
+    assert threads.chosen_by_user()
+
+
+def test_an_error_in_the_product_restores_the_thread_count(machine):
+    run(machine, 2)                                  # the next product is the first on one thread
+
+    def failing():
+        assert machine.threads == 1
+        raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError):
+        thread_choice.call(2 ** 24, failing)
+    assert machine.threads == 2
+
+
+def test_matmul_matches_numpy_for_every_size_and_out():
+    """Equal to NumPy's product (to rounding: OpenBLAS's one- and two-thread products differ in the last
+    bits, and the large one may run on either)."""
+    rng = np.random.default_rng(0)
+    for m, k, n in ((4, 4, 4), (64, 256, 128), (128, 784, 256)):
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        out = np.empty((m, n), np.float32)
+        np.testing.assert_allclose(thread_choice.matmul(a, b), a @ b, rtol=1e-5, atol=1e-4)
+        assert thread_choice.matmul(a, b, out) is out
+        np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-4)
