@@ -206,7 +206,8 @@ class Backend(ABC):
 
     #: recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse) -> (ys, cs, cache) or None (arrays it
     #: does not take): mode 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu'; gx (T, B, W*H) the input part of
-    #: every step's pre-activations (x @ w_ih.T + b_ih, plus b_hh except for GRU, whose b_hh is given);
+    #: every step's pre-activations (x @ w_ih.T + b_ih, plus b_hh except for GRU, whose b_hh is given;
+    #: the kernel may overwrite it);
     #: h0, c0 (B, H) or None for zeros; ys (T, B, H) the outputs in time order, cs the LSTM cell states
     #: (else None), cache whatever recurrence_backward needs
     recurrence_forward = None

@@ -141,12 +141,16 @@ class NumbaBackend(NumpyBackend):
         return super().gru_cell_grad(cache, h_prev, gout)
 
     # ----- whole-sequence recurrences (optional kernels, see Backend) ------------------------------
+    # (the NumPy kernels, where these do not take the arrays, keep the same cache layouts, so either
+    # backward reads either forward's cache)
     def recurrence_forward(self, mode, gx, h0, c0, w_hh, b_hh, reverse):
         if not recurrence.takes(gx, h0, c0, w_hh, b_hh):
-            return None
+            return super().recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse)
         return recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, bool(reverse))
 
     def recurrence_backward(self, mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
+        if not recurrence.takes(ys, cs, h0, c0, w_hh):
+            return super().recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse)
         return recurrence.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, bool(reverse))
 
     # ----- fused optimiser updates (optional kernels, see Backend) --------------------------------

@@ -6,7 +6,8 @@ import numpy as np
 from .array_kernels import pool as array_pool
 from .array_kernels import softmax as array_softmax
 from .base import Backend
-from .numpy_kernels import activation, conv, pool, rnn, scatter
+from .heap import keep_freed_memory
+from .numpy_kernels import activation, conv, pool, recurrence, rnn, scatter
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 
 
@@ -24,6 +25,7 @@ class NumpyBackend(Backend):
     def __init__(self, index=None):
         super().__init__(None)
         self._rng = np.random.default_rng()
+        keep_freed_memory()
 
     xp = np
 
@@ -71,3 +73,11 @@ class NumpyBackend(Backend):
     lstm_cell_grad = staticmethod(rnn.lstm_cell_grad)
     gru_cell = staticmethod(rnn.gru_cell)
     gru_cell_grad = staticmethod(rnn.gru_cell_grad)
+
+    def recurrence_forward(self, mode, gx, h0, c0, w_hh, b_hh, reverse):
+        if not recurrence.takes(gx, h0, c0, w_hh, b_hh):
+            return None
+        return recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, bool(reverse))
+
+    def recurrence_backward(self, mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
+        return recurrence.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, bool(reverse))

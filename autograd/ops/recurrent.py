@@ -7,8 +7,9 @@ sequence op computes the input part of every step in one matrix product before i
 backward gathers every step's gate gradients so that the weight gradients are again one matrix
 product each (PyTorch/cuDNN do the same); per step it costs one hidden matmul and one cell kernel
 each way, and no graph bookkeeping. A backend that offers whole-sequence kernels
-(`recurrence_forward` / `recurrence_backward`, see backends.base) runs that time loop instead, inside
-one compiled kernel; the Python loop here is the fallback. Gate order is PyTorch's: LSTM i, f, g, o;
+(`recurrence_forward` / `recurrence_backward`, see backends.base: a compiled kernel on `numba`, NumPy
+loops over preallocated buffers on `cpu`) runs that time loop instead; the Python loop here is the
+fallback (other dtypes, other backends). Gate order is PyTorch's: LSTM i, f, g, o;
 GRU r, z, n.
 """
 from ..function import Function

@@ -270,3 +270,31 @@ def test_kernels_through_np_dot_equal_numpy_blas(mode, dtype, monkeypatch):
         results.append([ys] + [g for g in grads if g is not None])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype])
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("steps,batch", [(1, 3), (5, 1), (1, 1)])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_one_step_and_batch_one_equal_the_step_loop(device, mode, steps, batch, reverse):
+    """Edge shapes (a single time step, a batch of one) through the kernels, against the cell-by-cell loop."""
+    _needs_kernels(device)
+    arrays = _arrays(mode, np.float64, seed=11)
+    arrays[0] = arrays[0][:steps, :batch]
+    arrays[1], arrays[2] = arrays[1][:batch], arrays[2][:batch]
+    whole = _run(mode, arrays, device, reverse, True, True)
+    with step_loop(device):
+        loop = _run(mode, arrays, device, reverse, True, True)
+    for k, (a, b) in enumerate(zip(whole, loop)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=f"{mode}: result {k}")
+
+
+def test_forward_leaves_the_states_and_weights_alone(device):
+    """The kernels may use gx as scratch, but never write into h0, c0 or w_hh."""
+    backend = _needs_kernels(device)
+    _, h0, c0, _, w_hh, _, _ = _arrays("lstm", np.float32)
+    before = [h0.copy(), c0.copy(), w_hh.copy()]
+    gx = rand((T, B, 4 * H), np.float32, seed=9)
+    ys, cs, cache = backend.recurrence_forward("lstm", gx, h0, c0, w_hh, None, False)
+    backend.recurrence_backward("lstm", np.ones_like(ys), None, None, ys, cs, h0, c0, cache, w_hh, False)
+    for a, b in zip((h0, c0, w_hh), before):
+        np.testing.assert_array_equal(a, b)
