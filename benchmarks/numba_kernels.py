@@ -83,7 +83,9 @@ def _conv_rows(randn):
     x, w, gy = randn(32, 128, 28, 28), randn(128, 1, 3, 3), randn(32, 128, 28, 28)
     rows += [("conv2d depthwise b32 128ch 28x28", "conv2d", None, (x, w, one, pad, one, 128)),
              ("conv2d_grad_input depthwise b32 128ch 28x28", "conv2d_grad_input", None,
-              (gy, w, x.shape, one, pad, one, 128))]
+              (gy, w, x.shape, one, pad, one, 128)),
+             ("conv2d_grad_weight depthwise b32 128ch 28x28", "conv2d_grad_weight", None,
+              (gy, x, w.shape, one, pad, one, 128))]
     x, w, gy = randn(64, 16, 32, 32), randn(16, 16, 3, 3), randn(64, 16, 32, 32)
     rows += [("conv2d 3x3 b64 16ch 32x32", "conv2d", None, (x, w, one, pad, one, 1)),
              ("conv2d_grad_input 3x3 b64 16ch 32x32", "conv2d_grad_input", None, (gy, w, x.shape, one, pad, one, 1)),

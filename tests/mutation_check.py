@@ -33,6 +33,9 @@ class Mutation:
 
 
 MUTATIONS = [
+    Mutation("depthwise_stride1_grad_input_filter_not_flipped", "backends/numpy_kernels/conv_depthwise.py",
+             "np.ascontiguousarray(w[:, :, ::-1, ::-1])", "np.ascontiguousarray(w)",
+             ("tests/backends/test_conv_depthwise.py",)),
     Mutation("max_pool1d_output_detached", "nn/functional/pooling.py",
              '    op = "max_pool1d"\n    x_axes = _pool_input(op, input, 1)\n',
              '    op = "max_pool1d"\n    x_axes = _pool_input(op, input, 1)\n    input = input.detach()\n',

@@ -4,7 +4,8 @@ Single-threaded: at this library's working sizes (LeNet-5 and MLP batches, LSTM 
 updates of ~200k parameters) every kernel takes 5-150 us, and parallel=True versions measured
 slower on 2 cores: waking a second thread costs 10-20 us, and a spinning one stalls for a whole
 scheduler tick (4-20 ms) when other processes keep the cores busy. nogil lets Python threads
-(a data-loader's, say) run kernels side by side.
+(a data-loader's, say) run kernels side by side; passes large enough to gain from a second core
+(depthwise convolutions) split their range over helper threads that way (split.py).
 
 error_model="numpy" gives IEEE division (x / 0 is inf or nan, as in NumPy) instead of Python's
 ZeroDivisionError check, whose branch also stops loops from vectorising. fastmath stays off:
@@ -16,3 +17,9 @@ from numba import njit
 kernel = njit(parallel=False, fastmath=False, cache=True, nogil=True, error_model="numpy")
 #: a helper too big for LLVM to inline by itself, whose callers' loops only vectorise once it is
 inlined = njit(parallel=False, fastmath=False, cache=True, nogil=True, error_model="numpy", forceinline=True)
+#: a kernel whose float sums LLVM may reorder (reassociation only: NaN, inf and the rounding of each
+#: product stay IEEE), so that its dot products vectorise; for sums whose order is arbitrary anyway
+kernel_sums = njit(parallel=False, fastmath={"reassoc"}, cache=True, nogil=True, error_model="numpy")
+#: an inlined helper of such a kernel (inlining keeps the callee's own flags, it does not take the caller's)
+inlined_sums = njit(parallel=False, fastmath={"reassoc"}, cache=True, nogil=True, error_model="numpy",
+                    forceinline=True)

@@ -1,7 +1,7 @@
 """Which algorithm computes a convolution of a given shape on the CPU, and how much memory it may use.
 
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
-`depthwise` (one filter per channel: kH * kW shifted multiply-adds), `winograd` (3x3, stride 1,
+`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba), `winograd` (3x3, stride 1,
 dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) while the whole column matrix is under
 SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes, batch chunks) above.
@@ -39,8 +39,8 @@ WINOGRAD_MIN_CHANNELS = {"forward": 64, "grad_input": 32, "grad_weight": 64}
 WINOGRAD_MIN_PIXELS = 144
 WORKSPACE_BYTES = int(float(os.environ.get("DEEPGRAD_CONV_WORKSPACE_MB", "64")) * 2 ** 20)
 
-#: depthwise convolutions go through the batch in chunks of about this much input (they reread it per tap)
-DEPTHWISE_CHUNK_BYTES = 2 ** 19
+#: depthwise convolutions go through their planes in chunks whose column matrices take about this much
+DEPTHWISE_CHUNK_BYTES = 2 ** 22
 
 _mode = os.environ.get("DEEPGRAD_CONV_ALGO", "heuristic")
 _picked = {}   # key -> algorithm measured fastest

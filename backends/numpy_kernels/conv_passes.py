@@ -2,28 +2,14 @@
 
 Every algorithm in conv.py is BLAS products plus passes over memory that reshape data around them:
 Winograd's input and gradient tile transforms and its output transform, col2im (the column
-gradient summed back into the input gradient), and the depthwise convolution, which has no product
-worth handing to BLAS. `NumpyPasses` does them with NumPy (the `cpu` device); the `numba` device
+gradient summed back into the input gradient), and the depthwise convolution, whose products are
+per plane and tiny (its column matrices are the work). `NumpyPasses` does them with NumPy (the `cpu` device); the `numba` device
 subclasses it with compiled single-pass kernels (numba_kernels/conv_passes.py).
 """
 import numpy as np
 
-from ..array_kernels import conv_depthwise as depthwise
 from ..array_kernels import conv_winograd as winograd
-from ..array_kernels.conv import batch_chunks
-from . import conv_choice
-
-
-def _depthwise_by_chunks(kernel, batched, whole, *args):
-    """kernel(np, *batched parts, *args) over batch chunks whose input fits in the CPU's L2 cache (the
-    taps reread it kH * kW times); results concatenated, or summed when `whole` (the weight gradient)."""
-    first = batched[0]
-    per_sample = first[0].size * first.itemsize
-    parts = batch_chunks(first.shape[0], per_sample, conv_choice.DEPTHWISE_CHUNK_BYTES)
-    results = [kernel(np, *(a[part] for a in batched), *args) for part in parts]
-    if whole:
-        return sum(results[1:], results[0])
-    return results[0] if len(results) == 1 else np.concatenate(results)
+from . import conv_depthwise as depthwise
 
 
 def _window_slices(i, j, out_hw, stride, dilation):
@@ -35,8 +21,8 @@ def _window_slices(i, j, out_hw, stride, dilation):
 
 class NumpyPasses:
     """The NumPy passes: tile transforms as a few strided ufunc calls writing into the caller's
-    buffers, col2im as kH * kW strided slice-adds into one padded buffer, depthwise taps as
-    shifted multiply-adds."""
+    buffers, col2im as kH * kW strided slice-adds into one padded buffer, depthwise convolutions as per-plane
+    column matrices and stacked products (conv_depthwise.py)."""
 
     @staticmethod
     def input_tiles(x, padding, tiles, out=None):
@@ -84,19 +70,17 @@ class NumpyPasses:
     @staticmethod
     def depthwise_conv2d(x, w, out_hw, stride, padding, dilation):
         """Depthwise cross-correlation of x (N, C, H, W) with w (C, 1, kH, kW) -> (N, C, Ho, Wo)."""
-        return _depthwise_by_chunks(depthwise.conv2d, (x,), False, w, out_hw, stride, padding, dilation)
+        return depthwise.conv2d(x, w, out_hw, stride, padding, dilation)
 
     @staticmethod
     def depthwise_grad_input(gy, w, x_shape, stride, padding, dilation):
         """Gradient of the depthwise convolution with respect to its input, shape `x_shape`."""
-        return _depthwise_by_chunks(lambda xp, g: depthwise.conv2d_grad_input(
-            xp, g, w, (g.shape[0],) + tuple(x_shape[1:]), stride, padding, dilation), (gy,), False)
+        return depthwise.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation)
 
     @staticmethod
     def depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation):
         """Gradient of the depthwise convolution with respect to its weight, shape `w_shape`."""
-        return _depthwise_by_chunks(depthwise.conv2d_grad_weight, (gy, x), True, w_shape, stride, padding,
-                                    dilation)
+        return depthwise.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation)
 
 
 NUMPY_PASSES = NumpyPasses()
