@@ -4,9 +4,10 @@ multiply-adds for depthwise filters, Winograd F(2x2, 3x3) for 3x3 stride-1 filte
 (in a batch-last layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
-batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry and argument checks
-are shared with the other devices (array_kernels/conv.py). The passes over memory around the BLAS
-products come from a `passes` object (conv_passes.py): NumPy's here, compiled ones on `numba`.
+batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry
+and argument checks are shared with the other devices (array_kernels/conv.py). The passes over memory
+around the BLAS products come from a `passes` object (conv_passes.py): NumPy's here, compiled ones on
+`numba`.
 """
 import numpy as np
 

@@ -3,11 +3,12 @@
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
 `depthwise` (one filter per channel: kH * kW shifted multiply-adds), `winograd` (3x3, stride 1,
 dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
-`im2col_chwn` (batch-last layout, one product) for small images (at most CHWN_MAX_PIXELS output
-pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
+`im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
+output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
 cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
 weight gradient, ms): 3->16 32x32 im2col 1.2 / 1.9 / 1.6 against chwn 2.1 / 3.1 / 3.1; 16->32 stride 2
-2.9 / 4.2 / 3.1 against 4.6 / 4.3 / 4.8; but 64->64 8x8 chwn 3.8 / 4.2 / 4.1 against 4.3 / 6.8 / 4.7.
+2.9 / 4.2 / 3.1 against 4.6 / 4.3 / 4.8; 32->64 stride 2 to 8x8 2.2 / 3.3 / 2.2 against 2.6 / 4.0 / 4.2;
+but 64->64 8x8 stride 1 chwn 3.8 / 4.2 / 4.1 against 4.3 / 6.8 / 4.7.
 
 The rule (`heuristic`) picks the first of those that applies, except that Winograd needs, for the
 input gradient, padding at most 2, and a large enough layer: at least `min_channels[direction]` input
@@ -99,7 +100,7 @@ def limits(passes):
             getattr(passes, "winograd_min_pixels", WINOGRAD_MIN_PIXELS))
 
 
-def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None):
+def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None, stride=(1, 1)):
     """The rule's pick among the applicable `names` (out_hw: the output's (Ho, Wo), for the im2col layout;
     `passes`: the device's conv passes, whose Winograd limits apply)."""
     min_channels, min_pixels = limits(passes)
@@ -107,7 +108,7 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):
             continue
-        if name == "im2col_chwn" and (out_hw is None or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS
+        if name == "im2col_chwn" and (out_hw is None or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS or max(stride) > 1
                                       or _column_bytes(x_shape, w_shape, out_hw, itemsize) >= SMALL_COLUMN_BYTES):
             continue
         return name
@@ -120,7 +121,7 @@ def choose(direction, run, x_shape, w_shape, out_hw, stride, padding, dilation, 
     Returns (name, result or None): a measured first call hands back the result it already computed.
     """
     names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups)
-    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes)
+    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride))
     if _mode in ALGORITHMS:
         return (_mode if _mode in names else rule), None
     if _mode == "heuristic":

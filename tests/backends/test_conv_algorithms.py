@@ -150,11 +150,12 @@ def test_batch_chunks_cover_the_batch_within_the_cap():
 
 def test_heuristic_picks():
     pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward", passes=None: conv_choice.heuristic(
-        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes)
+        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes, s)
     assert pick((8, 64, 28, 28), (64, 64, 3, 3)) == "winograd"
     assert pick((256, 3, 32, 32), (64, 3, 3, 3)) == "im2col"            # too few channels for Winograd
     assert pick((64, 6, 10, 10), (16, 6, 5, 5), p=(0, 0)) == "im2col_chwn"   # small images (LeNet's conv2)
     assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col"              # 32x32: NCHW needs no transposes
+    assert pick((64, 32, 8, 8), (64, 32, 3, 3), s=(2, 2)) == "im2col"   # small but strided
     assert pick((64, 64, 28, 28), (64, 64, 3, 3), s=(2, 2)) == "im2col"
     assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
     assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
