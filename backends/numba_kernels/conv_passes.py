@@ -4,7 +4,7 @@ compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's)
 transform and the depthwise weight gradient stay NumPy's: compiled, they measured under 1.5x faster.
 
 With the transforms this cheap, Winograd beats im2col down to smaller layers than on `cpu`
-(ResNet-8's 16-channel 32x32 and 64-channel 8x8 layers), so the thresholds differ too.
+(ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers), so the thresholds differ too.
 """
 import numpy as np
 
@@ -26,8 +26,8 @@ def _contiguous(out):
 class NumbaPasses(NumpyPasses):
     """Compiled passes where they measured at least 1.5x faster, NumPy's elsewhere."""
 
-    #: Winograd from 16 channels and 8x8 outputs on (see numpy_kernels/conv_choice.py for the measurements)
-    winograd_min_channels = {"forward": 16, "grad_input": 16, "grad_weight": 16}
+    #: Winograd from 32 channels and 8x8 outputs on (see numpy_kernels/conv_choice.py for the measurements)
+    winograd_min_channels = {"forward": 32, "grad_input": 32, "grad_weight": 32}
     winograd_min_pixels = 64
 
     @staticmethod

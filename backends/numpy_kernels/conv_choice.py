@@ -20,8 +20,11 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   4.7 / 4.7 / 5.1 against Winograd's 7.5 / 7.3 / 8.7), so below 64 channels im2col takes every
   direction; 64 channels and up take Winograd (b32 256ch 14x14: 57 / 58 / 65 against 73 / 96 / 77);
   ResNet-8's 32ch 16x16 and 64ch 8x8 layers stay with im2col.
-- numba (compiled transforms): Winograd wins from 16 channels and 8x8 outputs: b64 16ch 32x32
-  5.9 / 6.3 / 7.2 against im2col's 8.8 / 10.3 / 9.0, b64 64ch 8x8 3.3 / 3.3 / 3.9 against 4.0 / 4.3 / 4.5.
+- numba (compiled transforms): Winograd wins from 32 channels and 8x8 outputs: b64 32ch 16x16
+  4.6 / 4.5 / 4.8 against im2col's 4.6 / 4.9 / 5.1, b64 64ch 8x8 4.0 / 3.9 / 4.1 against 4.4 / 4.4 / 4.6,
+  b128 32ch 32x32 29 / 31 / 29 against 33 / 33 / 36; at 16 channels im2col (with cache-sized chunks)
+  is faster: b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2, b16 1.4 / 1.4 / 1.5 against
+  4.9 / 4.6 / 3.6 (best of alternating runs, one thread, on a busy machine).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
