@@ -39,8 +39,8 @@ def _last_axis(x, axis):
 
 class NumbaBackend(NumpyBackend):
     """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
-    cross-entropy, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates run as fused
-    Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
+    cross-entropy, batch normalisation, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates
+    run as fused Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
     with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions); the
     pooling forwards stay NumPy's (as fast)."""
 
