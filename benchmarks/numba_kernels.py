@@ -76,18 +76,18 @@ def workloads(backend, dtype, seed=0):
 
 
 def _conv_rows(randn):
-    """Convolutions whose passes the numba device compiles: depthwise (b32 128ch 28x28), a ResNet-8
-    3x3 layer (b64 32ch 16x16, Winograd on numba, im2col on cpu) and a stride-2 input gradient (col2im)."""
+    """Convolutions whose passes the numba device compiles: depthwise (b32 128ch 28x28), a 3x3 layer
+    that takes Winograd (b32 64ch 28x28: the transforms are compiled on numba) and a stride-2 input gradient (col2im)."""
     rows = []
     one, pad = (1, 1), (1, 1)
     x, w, gy = randn(32, 128, 28, 28), randn(128, 1, 3, 3), randn(32, 128, 28, 28)
     rows += [("conv2d depthwise b32 128ch 28x28", "conv2d", None, (x, w, one, pad, one, 128)),
              ("conv2d_grad_input depthwise b32 128ch 28x28", "conv2d_grad_input", None,
               (gy, w, x.shape, one, pad, one, 128))]
-    x, w, gy = randn(64, 32, 16, 16), randn(32, 32, 3, 3), randn(64, 32, 16, 16)
-    rows += [("conv2d 3x3 b64 32ch 16x16", "conv2d", None, (x, w, one, pad, one, 1)),
-             ("conv2d_grad_input 3x3 b64 32ch 16x16", "conv2d_grad_input", None, (gy, w, x.shape, one, pad, one, 1)),
-             ("conv2d_grad_weight 3x3 b64 32ch 16x16", "conv2d_grad_weight", None,
+    x, w, gy = randn(32, 64, 28, 28), randn(64, 64, 3, 3), randn(32, 64, 28, 28)
+    rows += [("conv2d 3x3 b32 64ch 28x28", "conv2d", None, (x, w, one, pad, one, 1)),
+             ("conv2d_grad_input 3x3 b32 64ch 28x28", "conv2d_grad_input", None, (gy, w, x.shape, one, pad, one, 1)),
+             ("conv2d_grad_weight 3x3 b32 64ch 28x28", "conv2d_grad_weight", None,
               (gy, x, w.shape, one, pad, one, 1))]
     x, w, gy = randn(32, 64, 56, 56), randn(128, 64, 3, 3), randn(32, 128, 28, 28)
     rows.append(("conv2d_grad_input 3x3 s2 b32 64->128 56x56", "conv2d_grad_input", None,

@@ -20,11 +20,12 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   4.7 / 4.7 / 5.1 against Winograd's 7.5 / 7.3 / 8.7), so below 64 channels im2col takes every
   direction; 64 channels and up take Winograd (b32 256ch 14x14: 57 / 58 / 65 against 73 / 96 / 77);
   ResNet-8's 32ch 16x16 and 64ch 8x8 layers stay with im2col.
-- numba (compiled transforms): Winograd wins from 32 channels and 8x8 outputs: b64 32ch 16x16
-  4.6 / 4.5 / 4.8 against im2col's 4.6 / 4.9 / 5.1, b64 64ch 8x8 4.0 / 3.9 / 4.1 against 4.4 / 4.4 / 4.6,
-  b128 32ch 32x32 29 / 31 / 29 against 33 / 33 / 36; at 16 channels im2col (with cache-sized chunks)
-  is faster: b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2, b16 1.4 / 1.4 / 1.5 against
-  4.9 / 4.6 / 3.6 (best of alternating runs, one thread, on a busy machine).
+- numba (compiled transforms): the same limits. Timed alone, Winograd won from 32 channels and 8x8
+  outputs (b64 32ch 16x16 4.6 / 4.5 / 4.8 against im2col's 4.6 / 4.9 / 5.1, 64ch 8x8 4.0 / 3.9 / 4.1
+  against 4.4 / 4.4 / 4.6), but a whole ResNet-8 training step ran faster with im2col on those layers
+  (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
+  channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
+  At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;

@@ -160,15 +160,14 @@ def test_heuristic_picks():
     assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
     assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
     assert pick((32, 64, 28, 28), (64, 64, 3, 3), p=(3, 3), direction="grad_input") == "im2col"
-    # 32 channels: on cpu im2col in every direction; numba's compiled transforms take Winograd from 32
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3)) == "im2col"
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_input") == "im2col"
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_weight") == "im2col"
+    # below 64 channels (or 12x12 outputs) im2col in every direction, on cpu and on numba alike
     numba_passes = _numba_passes()
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((64, 32, 16, 16), (32, 32, 3, 3), direction=direction, passes=numba_passes) == "winograd"
-        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=numba_passes) == "winograd"
-    assert pick((64, 16, 32, 32), (16, 16, 3, 3), passes=numba_passes) != "winograd"
+        for passes in (None, numba_passes):
+            assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction=direction, passes=passes) == "im2col"
+            assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction=direction, passes=passes) == "im2col"
+            assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=passes) == "im2col_chwn"
+            assert pick((32, 64, 56, 56), (64, 64, 3, 3), direction=direction, passes=passes) == "winograd"
 
 
 def test_unknown_mode_is_refused():
