@@ -77,7 +77,7 @@ def workloads(backend, dtype, seed=0):
 
 def _conv_rows(randn):
     """Convolutions whose passes the numba device compiles: depthwise (b32 128ch 28x28), a 3x3 layer
-    that takes Winograd (b32 64ch 28x28: the transforms are compiled on numba) and a stride-2 input gradient (col2im)."""
+    that takes Winograd (b32 64ch 28x28, compiled transforms) and a stride-2 input gradient (col2im)."""
     rows = []
     one, pad = (1, 1), (1, 1)
     x, w, gy = randn(32, 128, 28, 28), randn(128, 1, 3, 3), randn(32, 128, 28, 28)
