@@ -9,30 +9,23 @@ Small images would make those per-sample products too small for BLAS to run at s
 WIDE_MAX_FLOP multiply-adds per sample the chunk's columns sit side by side instead, (groups,
 C_in/groups * kH * kW, samples * Ho * Wo): one product per group, at the price of one transposing
 copy of the (much smaller) output or output gradient.
-
-The column matrix and padded input of every chunk live in reused scratch memory (scratch.py).
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..array_kernels.conv import batch_chunks, grouped_matmul, weight_rows
-from .scratch import buffer
 
 #: per-sample products below this many multiply-adds (per group) are batched into one wide product
 WIDE_MAX_FLOP = 2 ** 21
 
 
 def _padded(x, padding):
-    """x with a zero border of `padding` (x itself when there is none), in scratch memory."""
+    """x with a zero border of `padding` (x itself when there is none)."""
     ph, pw = padding
     if ph == 0 and pw == 0:
         return x
     n, c, h, w = x.shape
-    out = buffer("padded", (n, c, h + 2 * ph, w + 2 * pw), x.dtype)
-    out[:, :, :ph] = 0
-    out[:, :, ph + h:] = 0
-    out[:, :, ph:ph + h, :pw] = 0
-    out[:, :, ph:ph + h, pw + w:] = 0
+    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), x.dtype)
     out[:, :, ph:ph + h, pw:pw + w] = x
     return out
 
@@ -47,7 +40,7 @@ def _columns(xpad, k, out_hw, stride, dilation, groups, wide=False):
     strides = (sn, sc * cg, sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1])
     order = (1, 2, 3, 4, 0, 5, 6) if wide else tuple(range(7))
     windows = as_strided(xpad, [shape[a] for a in order], [strides[a] for a in order], writeable=False)
-    col = buffer("columns", windows.shape, xpad.dtype)
+    col = np.empty(windows.shape, xpad.dtype)
     np.copyto(col, windows)
     if wide:
         return col.reshape(groups, cg * k[0] * k[1], n * out_hw[0] * out_hw[1])

@@ -10,17 +10,15 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..array_kernels.conv import column_grad, column_groups, grouped_matmul, output_rows
-from .scratch import buffer
 
 
 def _to_chwn(x, padding):
-    """x (N, C, H, W) as a contiguous (C, H + 2ph, W + 2pw, N) array with a zero border, in scratch memory."""
+    """x (N, C, H, W) as a contiguous (C, H + 2ph, W + 2pw, N) array with a zero border."""
     n, c, h, w = x.shape
     ph, pw = padding
-    out = buffer("chwn_input", (c, h + 2 * ph, w + 2 * pw, n), x.dtype)
     if ph == 0 and pw == 0:
-        out[...] = x.transpose(1, 2, 3, 0)
-        return out
+        return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    out = np.empty((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
     out[:, :ph] = 0
     out[:, ph + h:] = 0
     out[:, ph:ph + h, :pw] = 0
@@ -34,12 +32,12 @@ def _im2col(x, k, ho, wo, stride, padding, dilation):
     x_chwn = _to_chwn(x, padding)
     c, n = x_chwn.shape[0], x_chwn.shape[3]
     if tuple(k) == (1, 1) and tuple(stride) == (1, 1):
-        return x_chwn.reshape(c, ho * wo * n)   # a 1x1 kernel's windows are the input itself
+        return x_chwn.reshape(c, ho * wo * n)   # a 1x1 kernel's windows are the (fresh) input itself
     sc, sh, sw, sn = x_chwn.strides
     windows = as_strided(x_chwn, (c, k[0], k[1], ho, wo, n),
                          (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1], sn),
                          writeable=False)
-    col = buffer("columns", windows.shape, x.dtype)
+    col = np.empty(windows.shape, x.dtype)
     np.copyto(col, windows)
     return col.reshape(c * k[0] * k[1], ho * wo * n)
 

@@ -1,14 +1,13 @@
 """Winograd F(2x2, 3x3) convolutions on the CPU (the transforms are in array_kernels/conv_winograd.py):
 the batch goes through in chunks whose transformed tiles fit in about TILE_CHUNK_BYTES, and each
-chunk's tiles and products land in two scratch buffers kept between calls (scratch.py). Small
-buffers stay in cache between the transform that writes them and the BLAS product that reads them,
-and reused memory costs no page faults.
+chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in
+cache between the transform that writes them and the BLAS product that reads them, and come from
+the allocator's heap instead of fresh (page-faulting) memory every call.
 """
 import numpy as np
 
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
-from .scratch import buffer
 
 #: the transformed input tiles plus the products of one chunk of the batch stay under this size
 TILE_CHUNK_BYTES = 2 ** 23
@@ -35,8 +34,7 @@ def forward(x, w, padding, passes, u=None):
     y = np.empty((n, co, ho, wo), x.dtype)
     parts = _chunks(n, th * tw, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat = buffer("winograd_tiles", 16 * c * size * th * tw, x.dtype)
-    m_flat = buffer("winograd_products", 16 * co * size * th * tw, x.dtype)
+    v_flat, m_flat = np.empty(16 * c * size * th * tw, x.dtype), np.empty(16 * co * size * th * tw, x.dtype)
     for part in parts:
         k = part.stop - part.start
         v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, tw)))
@@ -59,8 +57,7 @@ def grad_weight(gy, x, padding, passes):
     th, tw = tiles = winograd.tile_counts(ho, wo)
     parts = _chunks(n, th * tw, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat = buffer("winograd_tiles", 16 * c * size * th * tw, x.dtype)
-    t_flat = buffer("winograd_products", 16 * co * size * th * tw, x.dtype)
+    v_flat, t_flat = np.empty(16 * c * size * th * tw, x.dtype), np.empty(16 * co * size * th * tw, x.dtype)
     gu = np.zeros((16, co, c), gy.dtype)
     product = np.empty_like(gu)
     for part in parts:

@@ -173,19 +173,3 @@ def test_heuristic_picks():
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="heuristic, measure"):
         conv_choice.set_mode("fft")
-
-
-@pytest.mark.parametrize("passes", PASSES)
-@pytest.mark.parametrize("algorithm", ("winograd", "im2col", "im2col_chwn"))
-def test_results_do_not_share_the_reused_scratch_memory(mode, passes, algorithm):
-    """A result stays as it was after later calls reuse the scratch buffers, at other shapes and dtypes."""
-    passes = PASSES[passes]()
-    mode(algorithm)
-    rng = np.random.default_rng(9)
-    first = [rng.standard_normal(s) for s in ((2, 16, 9, 7), (16, 16, 3, 3), (2, 16, 9, 7))]
-    results = _ours(*first, 1, 1, 1, 1, passes)
-    kept = [r.copy() for r in results]
-    later = [rng.standard_normal(s).astype(np.float32) for s in ((3, 16, 12, 12), (16, 16, 3, 3), (3, 16, 12, 12))]
-    _ours(*later, 1, 1, 1, 1, passes)
-    for r, k in zip(results, kept):
-        np.testing.assert_array_equal(r, k)
