@@ -12,6 +12,8 @@ symmetric. Kernels never see Tensors, only this backend's arrays.
 import contextlib
 from abc import ABC, abstractmethod
 
+from .array_kernels import batch_norm
+
 _NO_CONTEXT = contextlib.nullcontext()
 
 
@@ -186,6 +188,20 @@ class Backend(ABC):
     @abstractmethod
     def gru_cell_grad(self, cache, h_prev, gout):
         """Backward of gru_cell -> (g_gi, g_gh, g_h_prev)."""
+
+    # ----- batch normalisation (over xp; a device may replace them with fused kernels) -----------
+    # x and gy are viewed (N, C, L); per-channel vectors are (C,).
+    def batch_norm_stats(self, x):
+        """Per-channel mean and biased variance of x (N, C, L), both float64 (C,)."""
+        return batch_norm.stats(self.xp, x)
+
+    def batch_norm_normalize(self, x, mean, scale, shift):
+        """(x - mean) * scale + shift per channel (vectors in x's dtype; shift None for none)."""
+        return batch_norm.normalize(self.xp, x, mean, scale, shift)
+
+    def batch_norm_backward(self, gy, x, mean, scale, invstd, training, need_input):
+        """(gx or None, sum gy, sum gy * (x - mean)): see array_kernels.batch_norm.backward."""
+        return batch_norm.backward(self.xp, gy, x, mean, scale, invstd, training, need_input)
 
     # ----- optional fused optimiser updates --------------------------------------------------
     # nn.optim computes every update itself, over xp. A backend may offer a fused kernel of the same

@@ -16,7 +16,7 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
-from .numba_kernels import activation, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
@@ -39,8 +39,8 @@ def _last_axis(x, axis):
 
 class NumbaBackend(NumpyBackend):
     """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
-    cross-entropy, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates run as fused
-    Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
+    cross-entropy, batch normalisation, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates
+    run as fused Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
     with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions); the
     pooling forwards stay NumPy's (as fast)."""
 
@@ -117,6 +117,22 @@ class NumbaBackend(NumpyBackend):
         if _floats(logp) and logp.ndim == 2 and logp.size:
             return softmax.cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
         return super().cross_entropy_grad(logp, target, gloss, ignore_index, label_smoothing)
+
+    # ----- batch normalisation ------------------------------------------------------------------
+    def batch_norm_stats(self, x):
+        if _floats(x):
+            return batch_norm.stats(x)
+        return super().batch_norm_stats(x)
+
+    def batch_norm_normalize(self, x, mean, scale, shift):
+        if _floats(x, mean, scale) and (shift is None or _floats(x, shift)):
+            return batch_norm.normalize(x, mean, scale, shift if shift is not None else np.zeros_like(scale))
+        return super().batch_norm_normalize(x, mean, scale, shift)
+
+    def batch_norm_backward(self, gy, x, mean, scale, invstd, training, need_input):
+        if _floats(gy, x, mean, scale, invstd):
+            return batch_norm.backward(gy, x, mean, scale, invstd, training, need_input)
+        return super().batch_norm_backward(gy, x, mean, scale, invstd, training, need_input)
 
     # ----- recurrent cells ---------------------------------------------------------------------
     # A forward with float32/float64 gates always runs here, so a cache of that dtype is always ours.

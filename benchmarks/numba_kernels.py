@@ -72,12 +72,12 @@ def workloads(backend, dtype, seed=0):
               (param, grad, buf, 0.01, 0.9, 0.0, False, 0.0, False)),
              ("adam_step 784x256", "adam_step", None,
               (param, grad, m, v, vmax, 10, 1e-3, 0.9, 0.999, 1e-8, 0.0, False, False))]
-    return rows + _conv_rows(randn)
+    return rows + _conv_rows(randn) + _batch_norm_rows(randn)
 
 
 def _conv_rows(randn):
-    """Convolutions whose passes the numba device compiles: depthwise (b32 128ch 28x28), a ResNet-8
-    3x3 layer (b64 16ch 32x32, Winograd on numba, im2col on cpu) and a stride-2 input gradient (col2im)."""
+    """Convolutions whose passes the numba device compiles: depthwise (b32 128ch 28x28), a 3x3 layer
+    that takes Winograd (b32 64ch 28x28, compiled transforms) and a stride-2 input gradient (col2im)."""
     rows = []
     one, pad = (1, 1), (1, 1)
     x, w, gy = randn(32, 128, 28, 28), randn(128, 1, 3, 3), randn(32, 128, 28, 28)
@@ -86,15 +86,26 @@ def _conv_rows(randn):
               (gy, w, x.shape, one, pad, one, 128)),
              ("conv2d_grad_weight depthwise b32 128ch 28x28", "conv2d_grad_weight", None,
               (gy, x, w.shape, one, pad, one, 128))]
-    x, w, gy = randn(64, 16, 32, 32), randn(16, 16, 3, 3), randn(64, 16, 32, 32)
-    rows += [("conv2d 3x3 b64 16ch 32x32", "conv2d", None, (x, w, one, pad, one, 1)),
-             ("conv2d_grad_input 3x3 b64 16ch 32x32", "conv2d_grad_input", None, (gy, w, x.shape, one, pad, one, 1)),
-             ("conv2d_grad_weight 3x3 b64 16ch 32x32", "conv2d_grad_weight", None,
+    x, w, gy = randn(32, 64, 28, 28), randn(64, 64, 3, 3), randn(32, 64, 28, 28)
+    rows += [("conv2d 3x3 b32 64ch 28x28", "conv2d", None, (x, w, one, pad, one, 1)),
+             ("conv2d_grad_input 3x3 b32 64ch 28x28", "conv2d_grad_input", None, (gy, w, x.shape, one, pad, one, 1)),
+             ("conv2d_grad_weight 3x3 b32 64ch 28x28", "conv2d_grad_weight", None,
               (gy, x, w.shape, one, pad, one, 1))]
     x, w, gy = randn(32, 64, 56, 56), randn(128, 64, 3, 3), randn(32, 128, 28, 28)
     rows.append(("conv2d_grad_input 3x3 s2 b32 64->128 56x56", "conv2d_grad_input", None,
                  (gy, w, x.shape, (2, 2), pad, one, 1)))
     return rows
+
+
+def _batch_norm_rows(randn):
+    """BatchNorm2d's passes on a ResNet-8 activation, b64 16ch 32x32 viewed (N, C, H * W)."""
+    x, gy = randn(64, 16, 1024) + 1, randn(64, 16, 1024)
+    mean, scale, shift = randn(16), randn(16), randn(16)
+    invstd = np.abs(randn(16)) + 1
+    tag = "b64 16ch 32x32"
+    return [(f"batch_norm_stats {tag}", "batch_norm_stats", None, (x,)),
+            (f"batch_norm_normalize {tag}", "batch_norm_normalize", None, (x, mean, scale, shift)),
+            (f"batch_norm_backward {tag}", "batch_norm_backward", None, (gy, x, mean, scale, invstd, True, True))]
 
 
 def _uses_numba(method, activation_name, dtype):

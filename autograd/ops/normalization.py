@@ -3,54 +3,44 @@ from ..function import Function
 
 
 class BatchNorm(Function):
+    """Batch normalisation over the channel axis 1 of (N, C, ...): the passes over memory are the
+    device's batch_norm_* kernels (statistics in float64); the input is saved, not the normalised
+    output, so forward writes one array."""
     op_name = "batch_norm"
     differentiable_backward = False
 
     def forward(ctx, x, running_mean, running_var, weight, bias, training, momentum, eps):
-        xp = ctx.xp
-        axes = (0,) + tuple(range(2, x.ndim))
-        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)   # per-channel values broadcast over x
+        xp, dev = ctx.xp, ctx.device
+        x3 = x.reshape(x.shape[0], x.shape[1], -1)
         if training:
-            mean = x.mean(axis=axes)
-            xhat = x - mean.reshape(shape)
-            var = xp.mean(xhat * xhat, axis=axes)
+            mean, var = dev.batch_norm_stats(x3)
             invstd = 1.0 / xp.sqrt(var + eps)
-            xhat *= invstd.reshape(shape)
             if running_mean is not None:
-                count = x.size // x.shape[1]
+                count = x3.shape[0] * x3.shape[2]
                 running_mean *= 1.0 - momentum
                 running_mean += momentum * mean
                 running_var *= 1.0 - momentum
                 running_var += (momentum * count / (count - 1)) * var   # PyTorch tracks the unbiased variance
         else:
-            invstd = 1.0 / xp.sqrt(running_var + eps)
-            xhat = (x - running_mean.reshape(shape)) * invstd.reshape(shape).astype(x.dtype, copy=False)
+            mean, invstd = running_mean.astype(xp.float64), 1.0 / xp.sqrt(running_var.astype(xp.float64) + eps)
+        dtype = x.dtype
+        mean, invstd = mean.astype(dtype, copy=False), invstd.astype(dtype)
+        scale = invstd if weight is None else invstd * weight
         ctx.training = training
-        ctx.axes = axes
-        ctx.bshape = shape
-        ctx.save_for_backward(xhat, invstd.astype(x.dtype, copy=False), weight)
-        y = xhat * weight.reshape(shape) if weight is not None else xhat.copy()
-        if bias is not None:
-            y += bias.reshape(shape)
-        return y
+        ctx.save_for_backward(x3, mean, invstd, scale)
+        return dev.batch_norm_normalize(x3, mean, scale, bias).reshape(x.shape)
 
     def backward(ctx, gy):
-        xhat, invstd, weight = ctx.saved_tensors
+        x3, mean, invstd, scale = ctx.saved_tensors
         need = ctx.needs_input_grad
-        axes, shape = ctx.axes, ctx.bshape
-        g_bias = gy.sum(axis=axes)
-        g_weight = (gy * xhat).sum(axis=axes)
-        gx = None
-        if need[0]:
-            scale = invstd if weight is None else invstd * weight
-            if ctx.training:
-                count = gy.size // gy.shape[1]
-                gx = gy - (g_bias / count).reshape(shape)
-                gx -= xhat * (g_weight / count).reshape(shape)
-                gx *= scale.reshape(shape)
-            else:
-                gx = gy * scale.reshape(shape)
-        return (gx, None, None, g_weight if need[3] else None, g_bias if need[4] else None, None, None, None)
+        gx, sum_gy, sum_gyd = ctx.device.batch_norm_backward(gy.reshape(x3.shape), x3, mean, scale, invstd,
+                                                            ctx.training, need[0])
+        dtype = x3.dtype
+        g_weight = (sum_gyd * invstd).astype(dtype) if need[3] else None
+        g_bias = sum_gy.astype(dtype) if need[4] else None
+        if gx is not None:
+            gx = gx.reshape(gy.shape)
+        return gx, None, None, g_weight, g_bias, None, None, None
 
 
 class LayerNorm(Function):

@@ -3,8 +3,9 @@ and gradient transforms, col2im and the depthwise convolution and both its gradi
 compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's). Winograd's output
 transform stays NumPy's: compiled, it measured under 1.5x faster.
 
-With the transforms this cheap, Winograd beats im2col down to smaller layers than on `cpu`
-(ResNet-8's 16-channel 32x32 and 64-channel 8x8 layers), so the thresholds differ too.
+Winograd's limits stay the cpu device's: timed alone, the compiled transforms made it win on
+ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a whole training step (its tiles
+are four times the input and evict what the next layer reads) im2col was faster (see conv_choice.py).
 """
 import numpy as np
 
@@ -25,10 +26,6 @@ def _contiguous(out):
 
 class NumbaPasses(NumpyPasses):
     """Compiled passes where they measured at least 1.5x faster, NumPy's elsewhere."""
-
-    #: Winograd from 16 channels and 8x8 outputs on (see numpy_kernels/conv_choice.py for the measurements)
-    winograd_min_channels = {"forward": 16, "grad_input": 16, "grad_weight": 16}
-    winograd_min_pixels = 64
 
     @staticmethod
     def input_tiles(x, padding, tiles, out=None):

@@ -4,9 +4,10 @@ multiply-adds for depthwise filters, Winograd F(2x2, 3x3) for 3x3 stride-1 filte
 (in a batch-last layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
-batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES. Geometry and argument checks
-are shared with the other devices (array_kernels/conv.py). The passes over memory around the BLAS
-products come from a `passes` object (conv_passes.py): NumPy's here, compiled ones on `numba`.
+batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry
+and argument checks are shared with the other devices (array_kernels/conv.py). The passes over memory
+around the BLAS products come from a `passes` object (conv_passes.py): NumPy's here, compiled ones on
+`numba`.
 """
 import numpy as np
 
@@ -27,7 +28,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
         "winograd": lambda: conv_winograd.forward(x, w, padding, passes),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
         "im2col": lambda: conv_im2col.conv2d(x, w, (ho, wo), stride, padding, dilation, groups,
-                                             conv_choice.WORKSPACE_BYTES),
+                                             conv_choice.im2col_chunk_bytes()),
     }
     name, y = conv_choice.choose("forward", lambda n: run[n](), x.shape, w.shape, (ho, wo), stride, padding,
                                   dilation, groups, x.dtype, passes)
@@ -48,7 +49,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
                                                                    groups),
         "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,
-                                                         conv_choice.WORKSPACE_BYTES),
+                                                         conv_choice.im2col_chunk_bytes()),
     }
     name, gw = conv_choice.choose("grad_weight", lambda n: run[n](), x.shape, w_shape, (ho, wo), stride, padding,
                                   dilation, groups, gy.dtype, passes)
@@ -69,7 +70,7 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation,
                                                                   groups, passes),
         "im2col": lambda: conv_im2col.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups,
-                                                        conv_choice.WORKSPACE_BYTES, passes),
+                                                        conv_choice.im2col_chunk_bytes(), passes),
     }
     name, gx = conv_choice.choose("grad_input", lambda n: run[n](), x_shape, w.shape, (ho, wo), stride, padding,
                                   dilation, groups, gy.dtype, passes)

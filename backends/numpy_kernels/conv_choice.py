@@ -3,20 +3,29 @@
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
 `depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba), `winograd` (3x3, stride 1,
 dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
-`im2col_chwn` (batch-last layout, one product) while the whole column matrix is under
-SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes, batch chunks) above.
+`im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
+output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
+cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
+weight gradient, ms): 3->16 32x32 im2col 1.2 / 1.9 / 1.6 against chwn 2.1 / 3.1 / 3.1; 16->32 stride 2
+2.9 / 4.2 / 3.1 against 4.6 / 4.3 / 4.8; 32->64 stride 2 to 8x8 2.2 / 3.3 / 2.2 against 2.6 / 4.0 / 4.2;
+but 64->64 8x8 stride 1 chwn 3.8 / 4.2 / 4.1 against 4.3 / 6.8 / 4.7.
 
 The rule (`heuristic`) picks the first of those that applies, except that Winograd needs, for the
 input gradient, padding at most 2, and a large enough layer: at least `min_channels[direction]` input
 and output channels and `min_pixels` output pixels, limits that come with the device's passes (below
 them the tile transforms, passes over memory, cost more than the multiplications they save).
 Measured with one thread (forward / input gradient / weight gradient, ms):
-- cpu (NumPy transforms): b128 32ch 32x32 Winograd 50 / 43 / 61, im2col 42 / 62 / 45, so at 32
-  channels only the input gradient (whose im2col pays for col2im) takes Winograd; 64 channels and up
-  take it everywhere (b32 256ch 14x14: 57 / 58 / 65 against 73 / 96 / 77); ResNet-8's 32ch 16x16 and
-  64ch 8x8 layers stay with im2col.
-- numba (compiled transforms): Winograd wins from 16 channels and 8x8 outputs: b64 16ch 32x32
-  5.9 / 6.3 / 7.2 against im2col's 8.8 / 10.3 / 9.0, b64 64ch 8x8 3.3 / 3.3 / 3.9 against 4.0 / 4.3 / 4.5.
+- cpu (NumPy transforms): b128 32ch 32x32 Winograd 50 / 43 / 61, im2col 42 / 62 / 45 (before im2col's
+  cache-sized chunks and its stride-1 input gradient as a forward convolution; b64 32ch 16x16 now
+  4.7 / 4.7 / 5.1 against Winograd's 7.5 / 7.3 / 8.7), so below 64 channels im2col takes every
+  direction; 64 channels and up take Winograd (b32 256ch 14x14: 57 / 58 / 65 against 73 / 96 / 77);
+  ResNet-8's 32ch 16x16 and 64ch 8x8 layers stay with im2col.
+- numba (compiled transforms): the same limits. Timed alone, Winograd won from 32 channels and 8x8
+  outputs (b64 32ch 16x16 4.6 / 4.5 / 4.8 against im2col's 4.6 / 4.9 / 5.1, 64ch 8x8 4.0 / 3.9 / 4.1
+  against 4.4 / 4.4 / 4.6), but a whole ResNet-8 training step ran faster with im2col on those layers
+  (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
+  channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
+  At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
@@ -34,16 +43,27 @@ from ..array_kernels.conv_depthwise import is_depthwise
 
 ALGORITHMS = ("pointwise", "depthwise", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
+#: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
+CHWN_MAX_PIXELS = 144
 #: the cpu device's Winograd limits (the passes object of a device may carry its own, see `limits`)
-WINOGRAD_MIN_CHANNELS = {"forward": 64, "grad_input": 32, "grad_weight": 64}
+WINOGRAD_MIN_CHANNELS = {"forward": 64, "grad_input": 64, "grad_weight": 64}
 WINOGRAD_MIN_PIXELS = 144
 WORKSPACE_BYTES = int(float(os.environ.get("DEEPGRAD_CONV_WORKSPACE_MB", "64")) * 2 ** 20)
+#: im2col's batch chunks aim at this much memory touched (columns, padded input, output rows): a chunk
+#: that stays in cache between the column copy and the product runs 1.1-1.6x faster than one chunk
+#: of the whole workspace (b64 16ch 32x32: 5.3 / 8.0 / 5.9 ms against 8.1 / 12.0 / 8.5, one thread)
+IM2COL_CHUNK_BYTES = 2 ** 22
 
 #: depthwise convolutions go through their planes in chunks whose column matrices take about this much
 DEPTHWISE_CHUNK_BYTES = 2 ** 22
 
 _mode = os.environ.get("DEEPGRAD_CONV_ALGO", "heuristic")
 _picked = {}   # key -> algorithm measured fastest
+
+
+def im2col_chunk_bytes():
+    """The memory one im2col batch chunk may touch: IM2COL_CHUNK_BYTES, never above WORKSPACE_BYTES."""
+    return min(WORKSPACE_BYTES, IM2COL_CHUNK_BYTES)
 
 
 def set_mode(mode):
@@ -84,7 +104,7 @@ def limits(passes):
             getattr(passes, "winograd_min_pixels", WINOGRAD_MIN_PIXELS))
 
 
-def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None):
+def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None, stride=(1, 1)):
     """The rule's pick among the applicable `names` (out_hw: the output's (Ho, Wo), for the im2col layout;
     `passes`: the device's conv passes, whose Winograd limits apply)."""
     min_channels, min_pixels = limits(passes)
@@ -92,8 +112,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):
             continue
-        if name == "im2col_chwn" and (out_hw is None or _column_bytes(x_shape, w_shape, out_hw, itemsize)
-                                      >= SMALL_COLUMN_BYTES):
+        if name == "im2col_chwn" and (out_hw is None or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS or max(stride) > 1
+                                      or _column_bytes(x_shape, w_shape, out_hw, itemsize) >= SMALL_COLUMN_BYTES):
             continue
         return name
     return "im2col"
@@ -105,7 +125,7 @@ def choose(direction, run, x_shape, w_shape, out_hw, stride, padding, dilation, 
     Returns (name, result or None): a measured first call hands back the result it already computed.
     """
     names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups)
-    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes)
+    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride))
     if _mode in ALGORITHMS:
         return (_mode if _mode in names else rule), None
     if _mode == "heuristic":

@@ -53,9 +53,10 @@ def is_wide(w_shape, out_hw, groups):
 
 
 def bytes_per_sample(x_shape, w_shape, out_hw, padding, itemsize):
-    """Extra memory one sample costs: its column matrix (or column gradient) and padded input."""
+    """Memory one sample's step touches: its column matrix (or column gradient), padded input and
+    output (or output gradient) rows."""
     c, h, w = x_shape[1:]
-    return itemsize * (c * w_shape[2] * w_shape[3] * out_hw[0] * out_hw[1]
+    return itemsize * ((c * w_shape[2] * w_shape[3] + w_shape[0]) * out_hw[0] * out_hw[1]
                        + c * (h + 2 * padding[0]) * (w + 2 * padding[1]))
 
 
@@ -91,10 +92,29 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
     return gw.reshape(w_shape)
 
 
+#: the forward-convolution form of the input gradient needs this many input channels (the rows of its
+#: products): b64 3->16 32x32 took 8.8 ms that way against col2im's 1.9
+FORWARD_GRAD_MIN_CHANNELS = 16
+
+
+def as_forward_convolution(w_shape, stride, padding, dilation, groups):
+    """True when the input gradient is best computed as a stride-1 convolution of the output gradient
+    (stride 1, dilation 1, one group, padding below the kernel, enough input channels): one column copy
+    and product, no col2im (b64 16ch 32x32: 5.5 ms against 8.3)."""
+    kh, kw = w_shape[2:]
+    return (tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
+            and padding[0] < kh and padding[1] < kw and w_shape[1] >= FORWARD_GRAD_MIN_CHANNELS)
+
+
 def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap, passes):
-    """Gradient of conv2d with respect to its input, shape `x_shape`: column gradients summed back by
-    passes.col2im_nchw."""
+    """Gradient of conv2d with respect to its input, shape `x_shape`: for stride 1 the convolution of
+    the output gradient with the flipped, transposed filters (padding k - 1 - p); otherwise column
+    gradients summed back by passes.col2im_nchw."""
     n, c, h, wd = x_shape
+    if as_forward_convolution(w.shape, stride, padding, dilation, groups):
+        kh, kw = w.shape[2:]
+        flipped = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+        return conv2d(gy, flipped, (h, wd), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]), (1, 1), 1, cap)
     _, co, ho, wo = gy.shape
     kh, kw = w.shape[2:]
     rows_t = weight_rows(w, groups).transpose(0, 2, 1)          # (groups, Cg * kH * kW, C_out / groups)

@@ -11,7 +11,7 @@ WORKLOADS = {
     "matmul": ("matmul",),
     "conv": ("conv",),
     "convs": ("conv3x3_56", "conv3x3_28", "conv3x3_14", "conv3x3_32", "conv3x3_s2", "conv1x1_256_64",
-              "conv1x1_64_256", "conv_cifar_first", "conv5x5_lenet", "conv_depthwise", "resnet8_b64",
+              "conv1x1_64_256", "conv_cifar_first", "conv5x5_lenet", "conv_depthwise", "batchnorm2d_16", "batchnorm2d_64", "resnet8_b64",
               "resnet8_b128", "resnet20_b64", "resnet20_b128", "separable_block"),
     "memory": ("memory",),
     "startup": ("startup",),

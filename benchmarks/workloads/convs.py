@@ -1,5 +1,6 @@
 """The convolution grid: one row per layer shape people train (forward + input and weight gradients per
-step, in effective GFLOP/s: direct-convolution FLOPs over time), then whole-network training steps
+step, in effective GFLOP/s: direct-convolution FLOPs over time), BatchNorm2d in training mode (forward +
+input, weight and bias gradients, ms), then whole-network training steps
 (CIFAR-10 ResNet-8/20, a MobileNet-style block), deepgrad against PyTorch in one run.
 
 Each deepgrad side also records the peak memory its step allocates beyond its inputs (tracemalloc,
@@ -34,7 +35,13 @@ NETS = [
     ("resnet20_b128", lambda nn: conv_nets.cifar_resnet(nn, 20), 128),
     ("separable_block", lambda nn: conv_nets.separable_block(nn, 128, 128), 32),
 ]
+# name, batch, channels, size: BatchNorm2d in training mode, forward + input, weight and bias gradients
+NORMS = [
+    ("batchnorm2d_16", 64, 16, 32),
+    ("batchnorm2d_64", 32, 64, 56),
+]
 QUICK_LAYERS = ("conv3x3_28", "conv3x3_s2", "conv1x1_64_256", "conv_depthwise")
+QUICK_NORMS = ("batchnorm2d_16",)
 QUICK_NETS = ("resnet8_b64",)
 LR = 0.01
 
@@ -91,6 +98,39 @@ def _layer_torch(device, threads, shape):
     return Side(step=step, sync=sync)
 
 
+def norm_operands(batch, channels, size):
+    """Fixed random float32 input (mean 1, std 2) and output gradient for one BatchNorm2d row."""
+    rng = np.random.default_rng(0)
+    x = (1 + 2 * rng.standard_normal((batch, channels, size, size))).astype(np.float32)
+    return x, rng.standard_normal(x.shape).astype(np.float32)
+
+
+def _norm_ours(device, batch, channels, size):
+    ag, nn, _, sync = load_deepgrad(device)
+    x, gy = norm_operands(batch, channels, size)
+    layer = nn.BatchNorm2d(channels).to(device)
+    x, gy = ag.tensor(x, device=device, requires_grad=True), ag.tensor(gy, device=device)
+
+    def step():
+        x.grad = layer.weight.grad = layer.bias.grad = None
+        layer(x).backward(gy)
+    side = Side(step=step, sync=sync)
+    side.details["peak_extra_bytes"] = _extra_memory(step)
+    return side
+
+
+def _norm_torch(device, threads, batch, channels, size):
+    torch, tdev, sync = load_torch(device, threads)
+    x, gy = norm_operands(batch, channels, size)
+    layer = torch.nn.BatchNorm2d(channels).to(tdev)
+    x, gy = torch.from_numpy(x).to(tdev).requires_grad_(), torch.from_numpy(gy).to(tdev)
+
+    def step():
+        x.grad = layer.weight.grad = layer.bias.grad = None
+        layer(x).backward(gy)
+    return Side(step=step, sync=sync)
+
+
 def _net_data(batch):
     rng = np.random.default_rng(0)
     return rng.standard_normal((batch, 3, 32, 32)).astype(np.float32), rng.integers(0, 10, batch).astype(np.int64)
@@ -121,7 +161,7 @@ def conv_flop(batch, cin, cout, size, k, stride, padding, groups):
 
 
 def cases(device, config):
-    """The `convs` rows on `device` (--quick: four layers at batch 8, ResNet-8 at batch 16)."""
+    """The `convs` rows on `device` (--quick: four layers at batch 8, one BatchNorm2d row, ResNet-8 at batch 16)."""
     rows = []
     for name, batch, cin, cout, size, k, stride, padding, groups, goal in LAYERS:
         if config.quick and name not in QUICK_LAYERS:
@@ -136,6 +176,13 @@ def cases(device, config):
                          goal=Goal(goal, op=">=") if goal else None,
                          note=f"b{batch} {cin}->{cout} {size}x{size} k{k} s{stride} p{padding}"
                               + (f" g{groups}" if groups > 1 else "")))
+    for name, batch, channels, size in NORMS:
+        if config.quick and name not in QUICK_NORMS:
+            continue
+        rows.append(Case(name, device, "ms/step",
+                         {OURS: lambda b=batch, c=channels, s=size: _norm_ours(device, b, c, s),
+                          "torch": lambda b=batch, c=channels, s=size: _norm_torch(device, config.threads, b, c, s)},
+                         goal=Goal(1.0), note=f"b{batch} {channels}ch {size}x{size}, BatchNorm2d training fwd+bwd"))
     for name, build, batch in NETS:
         if config.quick and name not in QUICK_NETS:
             continue

@@ -35,6 +35,10 @@ CASES = [
     ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2, 2, 1),
     ((2, 3, 12, 12), (4, 3, 3, 3), 2, 0, 1, 1),
     ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3, 1, 1),   # padding 3: Winograd forward only
+    # 16+ input channels: im2col's stride-1 input gradient as a forward convolution (padding k - 1 - p)
+    ((1, 16, 7, 5), (3, 16, 3, 3), 1, 2, 1, 1),
+    ((2, 17, 6, 7), (5, 17, 5, 5), 1, 1, 1, 1),
+    ((1, 16, 4, 5), (2, 16, 3, 3), 1, 3, 1, 1),   # padding >= kernel: col2im again
 ]
 
 
@@ -146,23 +150,24 @@ def test_batch_chunks_cover_the_batch_within_the_cap():
 
 def test_heuristic_picks():
     pick = lambda x, w, s=(1, 1), p=(1, 1), g=1, direction="forward", passes=None: conv_choice.heuristic(
-        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes)
+        conv_choice.applicable(direction, x, w, s, p, (1, 1), g), x, w, (x[2], x[3]), 4, direction, passes, s)
     assert pick((8, 64, 28, 28), (64, 64, 3, 3)) == "winograd"
     assert pick((256, 3, 32, 32), (64, 3, 3, 3)) == "im2col"            # too few channels for Winograd
-    assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col_chwn"         # a small column matrix
+    assert pick((64, 6, 10, 10), (16, 6, 5, 5), p=(0, 0)) == "im2col_chwn"   # small images (LeNet's conv2)
+    assert pick((2, 3, 32, 32), (64, 3, 3, 3)) == "im2col"              # 32x32: NCHW needs no transposes
+    assert pick((64, 32, 8, 8), (64, 32, 3, 3), s=(2, 2)) == "im2col"   # small but strided
     assert pick((64, 64, 28, 28), (64, 64, 3, 3), s=(2, 2)) == "im2col"
     assert pick((8, 64, 28, 28), (64, 64, 1, 1), p=(0, 0)) == "pointwise"
     assert pick((8, 64, 28, 28), (64, 1, 3, 3), g=64) == "depthwise"
     assert pick((32, 64, 28, 28), (64, 64, 3, 3), p=(3, 3), direction="grad_input") == "im2col"
-    # 32 channels: on cpu only the input gradient takes Winograd; numba's compiled transforms take it from 16
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3)) == "im2col"
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_input") == "winograd"
-    assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction="grad_weight") == "im2col"
+    # below 64 channels (or 12x12 outputs) im2col in every direction, on cpu and on numba alike
     numba_passes = _numba_passes()
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction=direction, passes=numba_passes) == "winograd"
-        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=numba_passes) == "winograd"
-    assert pick((64, 8, 32, 32), (8, 8, 3, 3), passes=numba_passes) != "winograd"
+        for passes in (None, numba_passes):
+            assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction=direction, passes=passes) == "im2col"
+            assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction=direction, passes=passes) == "im2col"
+            assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction=direction, passes=passes) == "im2col_chwn"
+            assert pick((32, 64, 56, 56), (64, 64, 3, 3), direction=direction, passes=passes) == "winograd"
 
 
 def test_unknown_mode_is_refused():

@@ -291,7 +291,7 @@ def test_convs_grid_rows_and_quick_subset():
     full = [c.workload for c in cases_for("convs", "cpu", Config())]
     assert full == list(WORKLOADS["convs"])
     quick = [c.workload for c in cases_for("convs", "cpu", Config(quick=True))]
-    assert quick == [n for n in full if n in convs.QUICK_LAYERS + convs.QUICK_NETS]
+    assert quick == [n for n in full if n in convs.QUICK_LAYERS + convs.QUICK_NORMS + convs.QUICK_NETS]
     assert convs.conv_flop(1, 1, 1, 3, 3, 1, 1, 1) == 3 * 2.0 * 9 * 9   # 3x3 output, 9 taps each
 
 
@@ -300,3 +300,12 @@ def test_convs_layer_side_records_extra_memory():
     from benchmarks.workloads import convs
     side = convs._layer_ours("cpu", (2, 4, 4, 8, 3, 1, 1, 1))
     assert side.details["peak_extra_bytes"] > 0
+
+
+def test_convs_batchnorm_sides_run_the_same_step():
+    pytest.importorskip("torch")
+    from benchmarks.workloads import convs
+    ours, theirs = convs._norm_ours("cpu", 2, 3, 4), convs._norm_torch("cpu", 1, 2, 3, 4)
+    ours.step()
+    theirs.step()
+    assert ours.details["peak_extra_bytes"] > 0
