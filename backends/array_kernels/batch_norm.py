@@ -3,17 +3,22 @@ statistics, the normalising affine map, and the backward's sums and input gradie
 
 Every kernel sees the input as (N, C, L) (L = H * W, or 1 for (N, C) input) and per-channel vectors
 (C,). Statistics and gradient sums come back in float64: float32 partial sums over each (sample,
-channel) row (pairwise, so accurate), added up across the batch in float64, and the variance taken
+channel) row (eight or more running sums, so accurate), added up across the batch in float64, and the variance taken
 around the mean (two passes), so a large mean against a small spread loses no precision.
 """
 import numpy as np
 
 
 def _rows(xp, a, b=None):
-    """Per-(sample, channel) sums of a, or of a * b, (N, C), in a's dtype (plain sums as a product with
-    ones: BLAS reads the rows at full speed, three times faster than sum(axis=2))."""
+    """Per-(sample, channel) sums of a, or of a * b, (N, C), in a's dtype.
+
+    Each row is summed by the same loop whatever the other rows are (NumPy's einsum, which also
+    reads the rows at BLAS's speed, three times faster than sum(axis=2)), so a part of the channels
+    sums exactly as the whole does: a BLAS matrix-vector product rounds a row differently with the
+    row count and its thread count. CuPy's reduction kernels have no such dependence.
+    """
     if b is None:
-        return a @ xp.ones(a.shape[2], a.dtype)
+        return xp.einsum("ncl->nc", a) if xp is np else a.sum(axis=2)
     return xp.einsum("ncl,ncl->nc", a, b)
 
 
@@ -33,9 +38,9 @@ def stats(xp, x):
     return mean, xp.maximum(var, 0.0)
 
 
-def normalize(xp, x, mean, scale, shift):
+def normalize(xp, x, mean, scale, shift, out=None):
     """(x - mean) * scale + shift per channel of x (N, C, L); mean, scale, shift (C,) in x's dtype,
-    shift None for none.
+    shift None for none. Written into `out` (x's shape and dtype) when given.
 
     Computed as x * scale + (shift - mean * scale), two passes instead of three, as PyTorch's CPU
     kernel does (the same rounding: its error grows with |mean| / std like the oracle's).
@@ -43,20 +48,21 @@ def normalize(xp, x, mean, scale, shift):
     offset = -mean.astype(np.float64) * scale
     if shift is not None:
         offset += shift
-    y = x * scale[:, None]
+    y = xp.multiply(x, scale[:, None], out=out)
     y += offset.astype(x.dtype)[:, None]
     return y
 
 
-def backward(xp, gy, x, mean, scale, invstd, training, need_input):
+def backward(xp, gy, x, mean, scale, invstd, training, need_input, out=None):
     """(gx or None, sum gy, sum gy * (x - mean)) for batch norm's output gradient gy (N, C, L).
 
     mean, scale (= invstd * weight) and invstd are (C,) in x's dtype. gx, when `need_input`, is
     (gy - mean(gy) - (x - mean) * invstd^2 * mean(gy * (x - mean))) * scale with batch statistics
-    (`training`), gy * scale otherwise. The two sums are float64 (C,).
+    (`training`), gy * scale otherwise, written into `out` (x's shape and dtype) when given. The two
+    sums are float64 (C,).
     """
     count = x.shape[0] * x.shape[2]
-    d = x - mean[:, None]
+    d = xp.subtract(x, mean[:, None], out=out if need_input and training else None)
     sum_gy = _channel_total(_rows(xp, gy), 1)
     sum_gyd = _channel_total(_rows(xp, gy, d), 1)
     gx = None
@@ -68,5 +74,5 @@ def backward(xp, gy, x, mean, scale, invstd, training, need_input):
             gx = xp.subtract(gy, d, out=d)
             gx *= scale[:, None]
         else:
-            gx = gy * scale[:, None]
+            gx = xp.multiply(gy, scale[:, None], out=out)
     return gx, sum_gy, sum_gyd
