@@ -9,20 +9,25 @@ around the mean (two passes), so a large mean against a small spread loses no pr
 import numpy as np
 
 
-def _rows(xp, a, b=None):
+def row_sums(xp, a, b=None):
     """Per-(sample, channel) sums of a, or of a * b, (N, C), in a's dtype.
 
     Each row is summed by the same loop whatever the other rows are (NumPy's einsum, which also
-    reads the rows at BLAS's speed, three times faster than sum(axis=2)), so a part of the channels
+    reads the rows at BLAS's speed, three times faster than sum(axis=2)), so a part of the rows
     sums exactly as the whole does: a BLAS matrix-vector product rounds a row differently with the
     row count and its thread count. CuPy's reduction kernels have no such dependence.
     """
-    if b is None:
-        return xp.einsum("ncl->nc", a) if xp is np else a.sum(axis=2)
-    return xp.einsum("ncl,ncl->nc", a, b)
+    if xp is not np:
+        return a.sum(axis=2) if b is None else xp.einsum("ncl,ncl->nc", a, b)
+    operands = (a,) if b is None else (a, b)
+    spec = "ncl,ncl->nc" if b is not None else "ncl->nc"
+    if a.shape[:2] != (1, 1):
+        return np.einsum(spec, *operands)
+    # einsum sums a lone row as a whole array, rounding it otherwise: seen twice, it is a row
+    return np.einsum(spec, *(np.broadcast_to(v, (2,) + v.shape[1:]) for v in operands))[:1]
 
 
-def _channel_total(rows, count):
+def channel_total(rows, count):
     """(N, C) row sums -> per-channel float64 (C,), divided by `count`."""
     return rows.sum(axis=0, dtype=np.float64) / count
 
@@ -30,11 +35,11 @@ def _channel_total(rows, count):
 def stats(xp, x):
     """Per-channel mean and biased variance of x (N, C, L), both float64 (C,)."""
     count = x.shape[0] * x.shape[2]
-    mean = _channel_total(_rows(xp, x), count)
+    mean = channel_total(row_sums(xp, x), count)
     rounded = mean.astype(x.dtype)
     d = x - rounded[:, None]
     # the variance around the rounded mean, less the square of that rounding
-    var = _channel_total(_rows(xp, d, d), count) - (mean - rounded) ** 2
+    var = channel_total(row_sums(xp, d, d), count) - (mean - rounded) ** 2
     return mean, xp.maximum(var, 0.0)
 
 
@@ -63,8 +68,8 @@ def backward(xp, gy, x, mean, scale, invstd, training, need_input, out=None):
     """
     count = x.shape[0] * x.shape[2]
     d = xp.subtract(x, mean[:, None], out=out if need_input and training else None)
-    sum_gy = _channel_total(_rows(xp, gy), 1)
-    sum_gyd = _channel_total(_rows(xp, gy, d), 1)
+    sum_gy = channel_total(row_sums(xp, gy), 1)
+    sum_gyd = channel_total(row_sums(xp, gy, d), 1)
     gx = None
     if need_input:
         if training:

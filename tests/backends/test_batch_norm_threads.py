@@ -15,7 +15,7 @@ SHAPES = [(1, 1, 5), (1, 3, 7), (5, 3, 1), (2, 7, 33), (3, 16, 99)]
 @pytest.fixture(params=[2, 3])
 def split_into(request, monkeypatch):
     """Split every call, whatever its size, into this many parts (at most one per channel)."""
-    monkeypatch.setattr(threaded, "_parts", lambda x: min(x.shape[1], request.param))
+    monkeypatch.setattr(threaded, "_parts", lambda x, normalize_only=False: min(x.shape[1], request.param))
     return request.param
 
 
@@ -62,16 +62,18 @@ def test_split_backward_equals_one_thread(split_into, shape, dtype, training, ne
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_batch_norm2d_on_two_threads_repeats_one_thread_bit_for_bit(monkeypatch, dtype):
-    """Through the layer at a size above the split threshold, ag.set_num_threads(2) against 1."""
+    """Through the layer, ag.set_num_threads(2) against 1, with blocks of one sample and a few channels."""
     before = ag.get_num_threads()
     x = np.random.default_rng(2).standard_normal((9, 5, 123, 131)).astype(dtype)
-    assert x.size >= threaded.MIN_SPLIT_ELEMENTS
+    monkeypatch.setattr(threaded, "MIN_SPLIT_ELEMENTS", x.size)
+    monkeypatch.setattr(threaded, "MIN_SPLIT_NORMALIZE", x.size)
+    monkeypatch.setattr(threaded, "BLOCK_ELEMENTS", 40000)   # blocks of 2 channels and of 1 (a lone row)
     gy = np.random.default_rng(3).standard_normal(x.shape).astype(dtype)
     results = []
     try:
         for count in (1, 2):
             ag.set_num_threads(count)
-            assert threaded._parts(x.reshape(9, 5, -1)) == count
+            assert threaded._parts(x.reshape(9, 5, -1)) == threaded._parts(x.reshape(9, 5, -1), True) == count
             layer = nn.BatchNorm2d(5).to(dtype)
             xt = ag.tensor(x, requires_grad=True)
             y = layer(xt)
@@ -85,14 +87,38 @@ def test_batch_norm2d_on_two_threads_repeats_one_thread_bit_for_bit(monkeypatch,
         _same(two, one)
 
 
-def test_a_failing_part_raises_in_the_caller(split_into, monkeypatch):
-    x = _operands((2, 4, 9), np.float32)[0]
-    original = passes.stats
+@pytest.mark.parametrize("kernel", ["stats", "normalize", "backward"])
+def test_a_failing_part_raises_in_the_caller(split_into, monkeypatch, kernel):
+    x, gy, mean, invstd, scale, shift = _operands((2, 4, 9), np.float32)
+    sums, multiply = threaded.row_sums, np.multiply
 
-    def failing(xp, part):
-        if not np.shares_memory(part, x[:, 0]):   # a helper's part: not the first channels
+    def helper_part(a):
+        return not np.shares_memory(a, x[:, 0]) and not np.shares_memory(a, gy[:, 0])
+
+    def failing_sums(xp, a, b=None):
+        if helper_part(a):
             raise FloatingPointError("a later part failed")
-        return original(xp, part)
-    monkeypatch.setattr(passes, "stats", failing)
+        return sums(xp, a, b)
+
+    def failing_multiply(a, b, out=None):
+        if helper_part(a):
+            raise FloatingPointError("a later part failed")
+        return multiply(a, b, out=out)
+    monkeypatch.setattr(threaded, "row_sums", failing_sums)
+    monkeypatch.setattr(threaded.np, "multiply", failing_multiply)
+    calls = {"stats": lambda: threaded.stats(x), "normalize": lambda: threaded.normalize(x, mean, scale, shift),
+             "backward": lambda: threaded.backward(gy, x, mean, scale, invstd, True, True)}
     with pytest.raises(FloatingPointError, match="a later part failed"):
-        threaded.stats(x)
+        calls[kernel]()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blocks_of_one_row_sum_as_the_whole_array(monkeypatch, dtype):
+    """Blocks of one sample and one channel (long rows) give the sums of the unblocked passes."""
+    monkeypatch.setattr(threaded, "BLOCK_ELEMENTS", 20000)
+    x, gy, mean, invstd, scale, _ = _operands((2, 3, 16113), dtype, seed=4)
+    for got, want in zip(threaded.stats(x), passes.stats(np, x)):
+        _same(got, want)
+    for got, want in zip(threaded.backward(gy, x, mean, scale, invstd, True, True),
+                         passes.backward(np, gy, x, mean, scale, invstd, True, True)):
+        _same(got, want)
