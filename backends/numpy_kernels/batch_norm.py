@@ -2,9 +2,9 @@
 cache-sized blocks and split by channel over the thread count (backends/workers.py).
 
 Each block (a few samples by a few channels, about BLOCK_ELEMENTS) goes through every elementwise
-pass of a kernel while it is in the core's cache, so the temporaries (x - mean, the input gradient's
-intermediate terms) never travel to memory: on arrays larger than the cache, memory traffic is what
-NumPy's passes wait on (b64 16ch 32x32 float32: a pass reads 4 MB from memory at about twice its
+pass of a kernel while it is in the core's cache, so a temporary (x - mean, the input gradient's
+intermediate terms) is written and read back there: on arrays larger than the cache, memory traffic
+is what NumPy's passes wait on (b64 16ch 32x32 float32: a pass reads 4 MB from memory at about twice its
 time from cache). NumPy releases the GIL in its loops, so the threads run at once; each owns whole
 channels, and every channel's numbers (row sums, their float64 totals across the batch, the
 elementwise terms) are computed as on one thread: the results equal ag.set_num_threads(1)'s bit for
@@ -151,7 +151,8 @@ def backward(gy, x, mean, scale, invstd, training, need_input):
         factor = rows.spread(scale[cut])
         if not training:
             for samples, channels in blocks:
-                np.multiply(_flat(gy, samples, channels), rows.cut(factor, channels), out=_flat(gx, samples, channels))
+                np.multiply(_flat(gy, samples, channels), rows.cut(factor, channels),
+                            out=_flat(gx, samples, channels))
             return
         # gx = (gy - ((x - mean) * k + mean(gy))) * scale
         k = rows.spread((invstd[cut] * invstd[cut] * (sum_gyd[cut] / count)).astype(x.dtype))
