@@ -74,3 +74,24 @@ def test_a_helper_runs_nested_calls_itself():
             workers.run(inner, 4, 1)
     workers.run(outer, 2, 2)
     assert names and all(name.startswith("deepgrad-worker") for name in names)
+
+
+def test_two_callers_at_once_each_get_all_their_parts():
+    results = {}
+
+    def caller(name):
+        seen = []
+        lock = threading.Lock()
+
+        def task(first, last):
+            with lock:
+                seen.extend(range(first, last))
+        for _ in range(50):
+            workers.run(task, 9, 3)
+        results[name] = sorted(seen)
+    threads = [threading.Thread(target=caller, args=(n,)) for n in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results == {n: sorted(list(range(9)) * 50) for n in "ab"}
