@@ -3,8 +3,9 @@ statistics, the normalising affine map, and the backward's sums and input gradie
 
 Every kernel sees the input as (N, C, L) (L = H * W, or 1 for (N, C) input) and per-channel vectors
 (C,). Statistics and gradient sums come back in float64: float32 partial sums over each (sample,
-channel) row (eight or more running sums, so accurate), added up across the batch in float64, and the variance taken
-around the mean (two passes), so a large mean against a small spread loses no precision.
+channel) row (NumPy's einsum: relative error against float64 measured 1e-7 at 1,024 elements, 6e-7
+at 16,384, 2e-6 at 100,000), added up across the batch in float64, and the variance taken around the
+mean (two passes), so a large mean against a small spread loses no precision.
 """
 import numpy as np
 
