@@ -10,12 +10,20 @@ size they measured.
 
 A task run by a helper thread that calls `run` again runs whole on that thread (a helper never
 waits on its own pool).
+
+A helper is only as fast as the core it gets: right after a BLAS product OpenBLAS's own threads keep
+polling for more work, and another process may hold the core. `run_measured` therefore times the
+split and the whole on one thread now and then, per kernel and size, and runs the faster (the
+measured choice of thread_choice.py): inside a ResNet-8 step (b64, convolutions on two BLAS threads)
+batch norm's split was slower than one thread, alone it was faster.
 """
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from . import threads
+from .thread_choice import SizeClass
 
 _pool = None       # (process id, executor, helper count): a forked child has no helper threads
 _pool_lock = threading.Lock()
@@ -70,3 +78,28 @@ def run(task, total, count):
     for error in errors:
         if error is not None:
             raise error
+
+
+_measured = {}   # (kernel name, log2 of the work, part count) -> SizeClass
+
+
+def run_measured(name, task, total, work, count):
+    """run(task, total, count), or task(0, total) on the calling thread when that has lately been the
+    faster for calls of kernel `name` doing about `work` (in the caller's unit); only for tasks whose
+    results do not depend on the split."""
+    if count <= 1:
+        task(0, total)
+        return
+    key = (name, int(work).bit_length(), count)
+    size_class = _measured.get(key)
+    if size_class is None:
+        size_class = _measured[key] = SizeClass(count)
+    chosen = size_class.pick()
+    start = time.perf_counter()
+    run(task, total, chosen)
+    size_class.record(chosen, (time.perf_counter() - start) / max(int(work), 1))
+
+
+def measured_choices():
+    """{(kernel name, log2 work, part count): part count in use}, for reports and tests."""
+    return {key: c.best for key, c in _measured.items()}

@@ -96,7 +96,7 @@ def stats(x):
             d = d.reshape(d.shape[0], -1, x.shape[2])
             squares[samples, channels] = row_sums(np, d, d)
         var[cut] = channel_total(squares[:, cut], count) - (mean[cut] - rounded) ** 2
-    workers.run(part, x.shape[1], _parts(x))
+    workers.run_measured("batch_norm_stats", part, x.shape[1], x.size, _parts(x))
     return mean, np.maximum(var, 0.0)
 
 
@@ -117,7 +117,7 @@ def normalize(x, mean, scale, shift):
             block = _flat(y, samples, channels)
             np.multiply(_flat(x, samples, channels), rows.cut(factor, channels), out=block)
             block += rows.cut(add, channels)
-    workers.run(part, x.shape[1], _parts(x, normalize_only=True))
+    workers.run_measured("batch_norm_normalize", part, x.shape[1], x.size, _parts(x, normalize_only=True))
     return y
 
 
@@ -163,5 +163,5 @@ def backward(gy, x, mean, scale, invstd, training, need_input):
             d += rows.cut(mean_gy, channels)
             np.subtract(_flat(gy, samples, channels), d, out=d)
             d *= rows.cut(factor, channels)
-    workers.run(part, x.shape[1], _parts(x))
+    workers.run_measured("batch_norm_backward", part, x.shape[1], x.size, _parts(x))
     return gx, sum_gy, sum_gyd

@@ -6,10 +6,17 @@ import pytest
 
 import autograd as ag
 import nn
+from backends import workers
 from backends.array_kernels import batch_norm as passes
 from backends.numpy_kernels import batch_norm as threaded
 
 SHAPES = [(1, 1, 5), (1, 3, 7), (5, 3, 1), (2, 7, 33), (3, 16, 99)]
+
+
+@pytest.fixture(autouse=True)
+def always_split(monkeypatch):
+    """Split every call the kernels ask to split (no measured fallback to one thread)."""
+    monkeypatch.setattr(workers, "run_measured", lambda name, task, total, work, count: workers.run(task, total, count))
 
 
 @pytest.fixture(params=[2, 3])

@@ -95,3 +95,20 @@ def test_two_callers_at_once_each_get_all_their_parts():
     for t in threads:
         t.join(timeout=30)
     assert results == {n: sorted(list(range(9)) * 50) for n in "ab"}
+
+
+@pytest.mark.parametrize("slow_when_split", [True, False])
+def test_run_measured_settles_on_the_faster_way(monkeypatch, slow_when_split):
+    import time
+    monkeypatch.setattr(workers, "_measured", {})
+    covered = []
+
+    def task(first, last):
+        covered.append((first, last))
+        split = (first, last) != (0, 4)
+        time.sleep(0.004 if split == slow_when_split else 0.0)
+    for _ in range(12):
+        covered.clear()
+        workers.run_measured("sleepy", task, 4, work=1000, count=2)
+        assert sorted(covered) in ([(0, 4)], [(0, 2), (2, 4)])
+    assert workers.measured_choices() == {("sleepy", 10, 2): 1 if slow_when_split else 2}
