@@ -7,7 +7,7 @@ from .array_kernels import pool as array_pool
 from .array_kernels import softmax as array_softmax
 from .base import Backend
 from .heap import keep_freed_memory
-from .numpy_kernels import activation, conv, pool, recurrence, rnn, scatter
+from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 
 
@@ -53,6 +53,10 @@ class NumpyBackend(Backend):
         return self._rng.permutation(n).astype(np.int64, copy=False)
 
     conv2d = staticmethod(conv.conv2d)
+    # batch norm's passes split by channel over the thread count
+    batch_norm_stats = staticmethod(batch_norm.stats)
+    batch_norm_normalize = staticmethod(batch_norm.normalize)
+    batch_norm_backward = staticmethod(batch_norm.backward)
     conv2d_grad_input = staticmethod(conv.conv2d_grad_input)
     conv2d_grad_weight = staticmethod(conv.conv2d_grad_weight)
     max_pool2d = staticmethod(pool.max_pool2d)

@@ -31,8 +31,9 @@ FIRST_INTERVAL, MAX_INTERVAL = 8, 256
 RECENT = 3
 
 
-class _SizeClass:
-    """The timings of one size class of products and the thread count it runs on now."""
+class SizeClass:
+    """The timings of one size class of calls (products, or a kernel's split over backends/workers.py)
+    on its full thread count and on one, and the count it runs on now."""
 
     __slots__ = ("full", "best", "recent", "since_try", "interval", "trying")
 
@@ -97,7 +98,7 @@ def call(macs, fn, *args, **kwargs):
     key = (int(macs).bit_length(), full)
     size_class = _classes.get(key)
     if size_class is None:
-        size_class = _classes[key] = _SizeClass(full)
+        size_class = _classes[key] = SizeClass(full)
     count = size_class.pick()
     if count != full:
         set_threads(count)

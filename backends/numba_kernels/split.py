@@ -5,52 +5,31 @@ Not Numba's parallel=True: its OpenMP layer's threads spin at the closing barrie
 whose cores other processes keep busy a call then waits for whole scheduler ticks (b8 128ch 28x28
 depthwise: 8-12 ms a call instead of 0.3 ms), and its workqueue layer aborts when two Python threads
 launch kernels at once. Here the caller does the first part itself and then sleeps on a lock until
-the helpers are done, so a busy machine costs at most the helpers' share, never spinning.
+the helpers are done, so a busy machine costs at most the helpers' share, never spinning (the
+thread pool is backends/workers.py, shared with the NumPy kernels).
 
 Measured (depthwise 3x3, forward + both gradients): two threads on a quiet 2-core machine, b8 128ch
 28x28 0.78 ms against 1.05 ms on one, b32 3.4 against 6.5 ms; with both cores kept busy by other
 processes (load 3), 10-20% slower than one thread instead. ag.set_num_threads(1) keeps every kernel
 on the calling thread.
 """
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numba
+
+from .. import workers
 
 #: below this much work (multiply-adds, about 100 us on one thread) a second thread costs more than it
 #: saves: handing it a part and waiting for it costs about 30 us
 MIN_SPLIT_WORK = 2 ** 20
 
-_pool = None       # (process id, executor, helper count): a forked child has no helper threads
-_pool_lock = threading.Lock()
-
-
-def _helpers(count):
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid() or _pool[2] < count:
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=count, thread_name_prefix="deepgrad-split"), count)
-        return _pool[1]
-
 
 def parts(total, work):
     """How many parts to split `total` items doing `work` multiply-adds in all into: the thread count
     (numba.get_num_threads, which ag.set_num_threads sets), or 1 for small work."""
-    if work < MIN_SPLIT_WORK:
-        return 1
-    return max(1, min(total, numba.get_num_threads()))
+    return workers.parts(total, work, MIN_SPLIT_WORK, numba.get_num_threads())
 
 
 def run(kernel, args, total, work):
     """kernel(*args, first, last) for consecutive parts [first, last) of range(total), in parallel."""
-    count = parts(total, work)
-    bounds = [k * total // count for k in range(count + 1)]
-    if count == 1:
-        kernel(*args, 0, total)
-        return
-    pool = _helpers(count - 1)
-    futures = [pool.submit(kernel, *args, bounds[k], bounds[k + 1]) for k in range(1, count)]
-    kernel(*args, bounds[0], bounds[1])
-    for future in futures:
-        future.result()
+    workers.run(partial(kernel, *args), total, parts(total, work))
