@@ -4,8 +4,8 @@ On a quiet machine a large product runs faster on every core. When another proce
 an OpenBLAS thread waiting for it spins for a scheduler tick, and the same product can run ten or
 more times slower than on one thread (a 128x784x256 float32 product: 9 ms on two threads, 0.45 ms on
 one). No fixed size limit is right for both, so products of the sizes that could go either way are
-timed: each size class (a power of two of multiply-adds) runs on the count that has been faster
-lately, and now and then tries the other, less often each time the other loses, so a machine that
+timed: each shape of product (or size class: a power of two of multiply-adds, for callers that give
+no shape) runs on the count that has been faster lately, and now and then tries the other, less often each time the other loses, so a machine that
 becomes busy, or quiet again, is noticed within a few hundred products.
 
 OpenBLAS's one- and two-thread products differ in the last bits, so with this choice two runs of the
@@ -85,17 +85,22 @@ class SizeClass:
 _classes = {}
 
 
-def call(macs, fn, *args, **kwargs):
-    """fn(*args, **kwargs), a BLAS product of `macs` multiply-adds, on the thread count measured to be
-    faster for products of its size on this machine as it is now."""
+#: at most this many shapes are measured one by one; later ones share their size class's measurement
+MAX_SHAPES = 4096
+
+
+def call(macs, fn, *args, shape=None):
+    """fn(*args), a BLAS product of `macs` multiply-adds, on the thread count measured to be faster for
+    products of this `shape` (any hashable description of the operands; default: of this size class)
+    on this machine as it is now."""
     blas = threads.openblas_calls()
     if blas is None or threads.chosen_by_user():
-        return fn(*args, **kwargs)
+        return fn(*args)
     set_threads, get_threads = blas
     full = int(get_threads())
     if full <= 1:
-        return fn(*args, **kwargs)
-    key = (int(macs).bit_length(), full)
+        return fn(*args)
+    key = (int(macs).bit_length(), full) if shape is None or len(_classes) >= MAX_SHAPES else (shape, full)
     size_class = _classes.get(key)
     if size_class is None:
         size_class = _classes[key] = SizeClass(full)
@@ -104,7 +109,7 @@ def call(macs, fn, *args, **kwargs):
         set_threads(count)
     start = time.perf_counter()
     try:
-        result = fn(*args, **kwargs)
+        result = fn(*args)
     finally:
         if count != full:
             set_threads(full)
@@ -123,11 +128,13 @@ def matmul(a, b, out=None):
         return np.matmul(*args)
     if macs < SMALL_PRODUCT_MACS[1]:
         return one_thread(np.matmul, *args)
-    return call(macs, np.matmul, *args)
+    # per shape and layout: products of one size but different shapes run at different speeds, and a
+    # training step repeats the same few shapes
+    return call(macs, np.matmul, *args, shape=(a.shape, a.strides, b.shape, b.strides))
 
 
 def choices():
-    """{(log2 size class, full thread count): thread count in use}, for reports and tests."""
+    """{(shape or log2 size class, full thread count): thread count in use}, for reports and tests."""
     return {key: c.best for key, c in _classes.items()}
 
 
