@@ -5,8 +5,10 @@ an OpenBLAS thread waiting for it spins for a scheduler tick, and the same produ
 more times slower than on one thread (a 128x784x256 float32 product: 9 ms on two threads, 0.45 ms on
 one). No fixed size limit is right for both, so products of the sizes that could go either way are
 timed: each shape of product (or size class: a power of two of multiply-adds, for callers that give
-no shape) runs on the count that has been faster lately, and now and then tries the other, less often each time the other loses, so a machine that
-becomes busy, or quiet again, is noticed within a few hundred products.
+no shape) starts on every thread and tries one thread only once its timings grow well above their
+best (so a quiet machine pays nothing for the choice); on one thread it re-tries every thread now and
+then, less often each time that loses, so a machine that becomes quiet again is noticed within a few
+hundred products.
 
 OpenBLAS's one- and two-thread products differ in the last bits, so with this choice two runs of the
 same program can differ by rounding. A thread count the user chose (`ag.set_num_threads(n)`, or
@@ -29,48 +31,75 @@ SMALL_PRODUCT_MACS = (2 ** 20, 2 ** 22)
 FIRST_INTERVAL, MAX_INTERVAL = 8, 256
 #: per thread count, the median of this many recent timings is its estimate
 RECENT = 3
+#: a trial of the other thread count lasts this many calls
+TRIAL = 2
+#: products on every thread try one thread only once they run this much slower than their best
+DEGRADED = 1.5
 
 
 class SizeClass:
-    """The timings of one size class of calls (products, or a kernel's split over backends/workers.py)
-    on its full thread count and on one, and the count it runs on now."""
+    """The timings of one class of calls (a product shape, or a kernel's split over backends/workers.py)
+    on its full thread count and on one, and the count it runs on now.
 
-    __slots__ = ("full", "best", "recent", "since_try", "interval", "trying")
+    With `explore`, one thread is tried from the start and again now and then (for choices that depend
+    on the machine, not only on its load). Without, the class starts on every thread and tries one only
+    once its timings have grown DEGRADED times its best (another process took a core): on a quiet
+    machine it never pays for a trial. On one thread, it re-tries every thread now and then, less often
+    each time that loses.
+    """
 
-    def __init__(self, full):
+    __slots__ = ("full", "best", "recent", "since_try", "interval", "trial_left", "explore", "fastest_full")
+
+    def __init__(self, full, explore=False):
         self.full = full
         self.best = full
         self.recent = {full: [], 1: []}
         self.since_try = 0
         self.interval = FIRST_INTERVAL
-        self.trying = False
+        self.trial_left = 0
+        self.explore = explore
+        self.fastest_full = float("inf")
 
     def pick(self):
-        """The thread count for the next product."""
-        for count in (self.full, 1):
-            if len(self.recent[count]) < 2:   # measure each count twice before trusting either
-                return count
+        """The thread count for the next call."""
+        if len(self.recent[self.full]) < 2:   # measure every thread twice before trusting it
+            return self.full
+        if self.explore and len(self.recent[1]) < 2:
+            return 1
+        if self.trial_left:
+            return self._other()
         self.since_try += 1
-        if self.since_try >= self.interval:
+        if self.since_try >= self.interval and self._worth_trying():
             self.since_try = 0
-            self.trying = True
+            self.trial_left = TRIAL
+            self.recent[self._other()].clear()
             return self._other()
         return self.best
 
-    def record(self, count, seconds_per_mac):
-        """Add a timing of a product run on `count` threads and update the choice."""
+    def _worth_trying(self):
+        if self.explore or self.best == 1:
+            return True
+        return self.estimate(self.full) > DEGRADED * self.fastest_full
+
+    def record(self, count, seconds_per_unit):
+        """Add a timing of a call run on `count` threads and update the choice."""
         recent = self.recent[count]
-        recent.append(seconds_per_mac)
+        recent.append(seconds_per_unit)
         if len(recent) > RECENT:
             del recent[0]
-        if len(self.recent[self._other()]) < 2:
-            return
-        other = self._other()
-        better = self.estimate(other) < self.estimate(self.best)
-        if self.trying:
-            self.trying = False
+        if count == self.full:
+            self.fastest_full = min(self.fastest_full, seconds_per_unit)
+        if self.trial_left and count != self.best:
+            self.trial_left -= 1
+            if self.trial_left:
+                return
+            better = self.estimate(count) < self.estimate(self.best)
             self.interval = FIRST_INTERVAL if better else min(2 * self.interval, MAX_INTERVAL)
-        if better:
+            if better:
+                self.best = count
+            return
+        other = self._other()   # the other count's last timings, perhaps older, may already be better
+        if len(self.recent[other]) >= 2 and self.estimate(other) < self.estimate(self.best):
             self.best = other
 
     def estimate(self, count):

@@ -93,7 +93,7 @@ def run_measured(name, task, total, work, count):
     key = (name, int(work).bit_length(), count)
     size_class = _measured.get(key)
     if size_class is None:
-        size_class = _measured[key] = SizeClass(count)
+        size_class = _measured[key] = SizeClass(count, explore=True)
     chosen = size_class.pick()
     start = time.perf_counter()
     run(task, total, chosen)

@@ -37,32 +37,52 @@ def run(machine, times, macs=2 ** 24):
     return [thread_choice.call(macs, machine.product) for _ in range(times)]
 
 
-def test_a_quiet_machine_keeps_every_thread_and_restores_the_setting(machine):
+def test_a_quiet_machine_keeps_every_thread_and_never_pays_for_a_trial(machine):
     run(machine, 100)
     assert thread_choice.choices() == {(25, 2): 2}
     assert machine.threads == 2                      # the caller's setting after every product
-    assert machine.counts.count(1) < 12              # tried now and then, less often as it keeps losing
+    assert machine.counts == [2] * 100
 
 
 def test_a_busy_machine_switches_to_one_thread_and_back_when_it_is_quiet_again(machine):
     run(machine, 20)
     machine.cost[2] = 40.0                          # another process holds a core: two threads spin-wait
-    run(machine, 3)
+    run(machine, 12)
     assert thread_choice.choices() == {(25, 2): 1}
     start = len(machine.counts)
     run(machine, 100)
-    assert machine.counts[start:].count(2) < 12
+    assert machine.counts[start:].count(2) < 12      # every thread re-tried now and then, less often
     machine.cost[2] = 2.0                            # quiet again: noticed at the next try
     run(machine, 300)
     assert thread_choice.choices() == {(25, 2): 2}
     assert machine.threads == 2
 
 
-def test_each_size_class_chooses_on_its_own(machine):
-    machine.cost = {1: 1.0, 2: 2.0}                  # here one thread wins for every size
+def test_a_slower_run_that_one_thread_does_not_beat_stays_on_every_thread(machine):
+    run(machine, 20)
+    machine.cost = {1: 20.0, 2: 4.0}                # everything slower (a bigger load), two threads still ahead
+    run(machine, 60)
+    assert thread_choice.choices() == {(25, 2): 2}
+    assert machine.counts[20:].count(1) <= 8         # trials back off after each loss
+
+
+def test_each_shape_chooses_on_its_own(machine):
     run(machine, 10, macs=2 ** 23)
     run(machine, 10, macs=2 ** 26)
-    assert thread_choice.choices() == {(24, 2): 1, (27, 2): 1}
+    machine.cost[2] = 40.0                          # only the first class sees the load
+    for _ in range(12):
+        thread_choice.call(2 ** 23, machine.product)
+    assert thread_choice.choices() == {(24, 2): 1, (27, 2): 2}
+
+
+def test_exploring_classes_try_one_thread_from_the_start():
+    size_class = thread_choice.SizeClass(2, explore=True)
+    counts = []
+    for _ in range(6):
+        count = size_class.pick()
+        counts.append(count)
+        size_class.record(count, 1.0 if count == 1 else 2.0)
+    assert counts[:4] == [2, 2, 1, 1] and size_class.best == 1
 
 
 def test_one_configured_thread_is_left_alone(machine):
@@ -92,7 +112,10 @@ def test_chosen_by_user_reads_the_setter_and_the_environment(monkeypatch):
 
 
 def test_an_error_in_the_product_restores_the_thread_count(machine):
-    run(machine, 2)                                  # the next product is the first on one thread
+    run(machine, 20)
+    machine.cost[2] = 40.0
+    while machine.counts[-1] != 1:                  # until the load has made it try one thread
+        run(machine, 1)
 
     def failing():
         assert machine.threads == 1
