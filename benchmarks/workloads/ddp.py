@@ -5,7 +5,8 @@ on communication.
 Each sample launches `mpiexec -n N python -m mpi4py -m benchmarks.workloads.ddp ...`; the processes train
 LeNet-5 (compute-bound: little gradient per sample) or an MLP 784-1024-1024-10 (communication-heavy:
 7.1 MB of gradients per 64 samples), a fixed batch of 64 per process, SGD; rank 0 prints one JSON line.
-Throughput counts every process's samples (weak scaling: the global batch grows with N).
+Throughput counts every process's samples (weak scaling: the global batch grows with N). The torch
+column is PyTorch's DistributedDataParallel over gloo on the same 2 processes, launched the same way.
 """
 import json
 import subprocess
@@ -95,12 +96,63 @@ def child_main(device, steps, model_name="mlp", as_view="0"):
                           "gradient_mb": grad.nbytes / 2 ** 20, "processes": world}), flush=True)
 
 
-def launch(processes, device, steps, model="lenet"):
-    """Run child_main on `processes` processes, one thread each; returns rank 0's JSON as a dict."""
+def torch_child_main(steps, model_name):
+    """Under mpiexec: the same training with PyTorch's DistributedDataParallel over gloo (its CPU backend),
+    one thread per process; rank 0 prints {samples_per_s, step_ms} as one JSON line."""
+    import os
+
+    import torch
+    import torch.distributed as tdist
+    import torch.nn.functional as TF
+    from torch import nn as tnn
+
+    rank, world = int(os.environ.get("PMI_RANK", 0)), int(os.environ.get("PMI_SIZE", 1))
+    torch.set_num_threads(1)
+    tdist.init_process_group("gloo", rank=rank, world_size=world)
+    model, sample_shape, classes = build_model(tnn, model_name)
+    ddp = tnn.parallel.DistributedDataParallel(model, gradient_as_bucket_view=AS_VIEW) if world > 1 else model
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    rng = np.random.default_rng(rank)
+    x = torch.tensor(rng.standard_normal((BATCH,) + sample_shape).astype(np.float32))
+    y = torch.tensor(rng.integers(0, classes, BATCH).astype(np.int64))
+
+    def step():
+        opt.zero_grad()
+        TF.cross_entropy(ddp(x), y).backward()
+        opt.step()
+
+    for _ in range(3):
+        step()
+    tdist.barrier()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    elapsed = torch.tensor(time.perf_counter() - start, dtype=torch.float64)
+    tdist.all_reduce(elapsed, op=tdist.ReduceOp.MAX)
+    if rank == 0:
+        print(json.dumps({"samples_per_s": world * BATCH * steps / elapsed.item(),
+                          "step_ms": 1e3 * elapsed.item() / steps, "processes": world}), flush=True)
+    tdist.destroy_process_group()
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(processes, device, steps, model="lenet", library="deepgrad"):
+    """Run child_main (or torch_child_main) on `processes` processes, one thread each; returns rank 0's
+    JSON as a dict."""
     env = child_env(device)
     env.update({name: "1" for name in THREAD_VARIABLES})
+    args = [str(device), str(steps), model, "1" if AS_VIEW else "0"]
+    if library == "torch":
+        env.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(_free_port()))
+        args = ["torch", str(steps), model]
     command = [mpiexec(), "-n", str(processes), sys.executable, "-m", "mpi4py", "-m", "benchmarks.workloads.ddp",
-               str(device), str(steps), model, "1" if AS_VIEW else "0"]
+               *args]
     proc = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -109,17 +161,18 @@ def launch(processes, device, steps, model="lenet"):
     return json.loads(lines[-1])
 
 
-def _side(processes, device, steps, model, runs):
+def _side(processes, device, steps, model, runs, library="deepgrad"):
     """A sampler: one launch per sample, samples/s returned, every run's figures kept in `runs`."""
     mpiexec()  # unavailable (with the install command) when MPI is missing
-    if processes > 1:
-        from importlib.util import find_spec
-        if find_spec("mpi4py") is None:
-            raise RuntimeError('mpi4py is not installed; pip install -e ".[distributed]"')
+    from importlib.util import find_spec
+    if processes > 1 and find_spec("mpi4py") is None:
+        raise RuntimeError('mpi4py is not installed; pip install -e ".[distributed]"')
+    if library == "torch" and find_spec("torch") is None:
+        raise RuntimeError("PyTorch is not installed (pip install torch to compare against it)")
     side = Side()
 
     def sample():
-        result = launch(processes, device, steps, model)
+        result = launch(processes, device, steps, model, library)
         runs.append(result)
         side.details.update(result)
         return result["samples_per_s"]
@@ -164,7 +217,8 @@ def cases(device, config):
         rows += [
             Case(name, device, "samples/s",
                  {OURS: lambda model=model, runs=runs: _side(2, device, steps, model, runs),
-                  ONE: lambda model=model: _side(1, device, steps, model, [])},
+                  ONE: lambda model=model: _side(1, device, steps, model, []),
+                  "torch": lambda model=model: _side(2, device, steps, model, [], "torch")},
                  higher_is_better=True, goal=Goal(1.8, ">=", against=ONE), rounds=rounds,
                  note=f"2 processes; {note}"),
             Case(f"{name}_allreduce", device, "MB/s",
@@ -179,4 +233,7 @@ def cases(device, config):
 
 
 if __name__ == "__main__":
-    child_main(*sys.argv[1:2], int(sys.argv[2]), *sys.argv[3:])
+    if sys.argv[1] == "torch":
+        torch_child_main(int(sys.argv[2]), sys.argv[3])
+    else:
+        child_main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:])
