@@ -31,6 +31,13 @@ def _test_devices():
 
 
 DEVICES = _test_devices()
+
+# A fixed BLAS thread count: products then never switch counts by measurement (backends/thread_choice.py),
+# whose one- and two-thread results differ in the last bits, so bit-for-bit comparisons stay exact on a
+# busy machine. The measured choice itself is tested on a fake machine (tests/backends/test_thread_choice.py).
+from backends import threads as _threads  # noqa: E402
+
+_threads.set_num_threads(_threads.get_num_threads())
 REQUIRE_ORACLE = os.environ.get("DEEPGRAD_REQUIRE_ORACLE", "") not in ("", "0")
 _MISSING_TORCH = re.compile(r"could not import 'torch'|No module named 'torch'|import of torch halted")
 

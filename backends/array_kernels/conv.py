@@ -40,10 +40,15 @@ def check_gy(op, gy, n, co, ho, wo):
                          f"(the shape conv2d returns for these input/weight shapes and arguments)")
 
 
+def matmul_for(xp):
+    """xp's matmul; for NumPy, the one that chooses its BLAS thread count (backends/thread_choice.py)."""
+    return thread_choice.matmul if xp is np else xp.matmul
+
+
 def grouped_matmul(xp, a, b):
     """a @ b for stacks of `groups` matrices; a plain 2-D product (no batching) when there is one group.
     Host products choose their BLAS thread count by size (backends/thread_choice.py)."""
-    matmul = thread_choice.matmul if xp is np else xp.matmul
+    matmul = matmul_for(xp)
     if a.shape[0] == 1:
         return matmul(a[0], b[0])[None]
     return matmul(a, b)

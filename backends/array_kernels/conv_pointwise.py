@@ -4,7 +4,7 @@ A 1x1 convolution multiplies every pixel's channel vector by the (C_out, C_in) w
 each sample is one product (C_out, C_in) x (C_in, H * W) that reads the input and writes the output
 in place: no column matrix, no transposes. A stride only picks every s-th pixel first.
 """
-from .conv import weight_rows
+from .conv import matmul_for, weight_rows
 
 
 def _picked(xp, x, stride):
@@ -20,7 +20,7 @@ def conv2d(xp, x, w, stride, groups):
     n, c, ho, wo = x.shape
     co = w.shape[0]
     y = xp.empty((n, groups, co // groups, ho * wo), x.dtype)
-    xp.matmul(weight_rows(w, groups), x.reshape(n, groups, c // groups, ho * wo), out=y)
+    matmul_for(xp)(weight_rows(w, groups), x.reshape(n, groups, c // groups, ho * wo), out=y)
     return y.reshape(n, co, ho, wo)
 
 
@@ -29,7 +29,7 @@ def conv2d_grad_input(xp, gy, w, x_shape, stride, groups):
     n, co, ho, wo = gy.shape
     c = x_shape[1]
     picked = xp.empty((n, groups, c // groups, ho * wo), gy.dtype)
-    xp.matmul(weight_rows(w, groups).transpose(0, 2, 1), gy.reshape(n, groups, co // groups, ho * wo), out=picked)
+    matmul_for(xp)(weight_rows(w, groups).transpose(0, 2, 1), gy.reshape(n, groups, co // groups, ho * wo), out=picked)
     picked = picked.reshape(n, c, ho, wo)
     if tuple(stride) == (1, 1):
         return picked
@@ -43,6 +43,6 @@ def conv2d_grad_weight(xp, gy, x, w_shape, stride, groups):
     x = _picked(xp, x, stride)
     n, c, ho, wo = x.shape
     co = gy.shape[1]
-    per_sample = xp.matmul(gy.reshape(n, groups, co // groups, ho * wo),
+    per_sample = matmul_for(xp)(gy.reshape(n, groups, co // groups, ho * wo),
                            x.reshape(n, groups, c // groups, ho * wo).transpose(0, 1, 3, 2))
     return per_sample.sum(axis=0).reshape(w_shape)

@@ -13,6 +13,7 @@ flipped filter; strided input gradients scatter per tap (array_kernels/conv_dept
 """
 import numpy as np
 
+from .. import thread_choice
 from ..array_kernels import conv_depthwise as shifted
 from ..array_kernels.conv import batch_chunks
 from . import conv_choice
@@ -90,7 +91,7 @@ def conv2d(x, w, out_hw, stride, padding, dilation):
     filters = _filters_per_plane(w, n)
     y = np.empty((n * c,) + tuple(out_hw), x.dtype)
     for part in windows.chunks():
-        rows = np.matmul(filters[part], windows.columns(part))[:, 0]
+        rows = thread_choice.matmul(filters[part], windows.columns(part))[:, 0]
         y[part] = windows.at_width(rows)
     return y.reshape((n, c) + tuple(out_hw))
 
@@ -116,5 +117,5 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation):
     gplanes = gy.reshape((n * c,) + gy.shape[2:])
     per_plane = np.empty((n * c, w_shape[2] * w_shape[3], 1), gy.dtype)
     for part in windows.chunks():
-        np.matmul(windows.columns(part), windows.from_planes(gplanes[part]), out=per_plane[part])
+        thread_choice.matmul(windows.columns(part), windows.from_planes(gplanes[part]), out=per_plane[part])
     return per_plane.reshape(n, c, -1).sum(axis=0).reshape(tuple(w_shape))

@@ -13,6 +13,7 @@ copy of the (much smaller) output or output gradient.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import thread_choice
 from ..array_kernels.conv import batch_chunks, grouped_matmul, weight_rows
 
 #: per-sample products below this many multiply-adds (per group) are batched into one wide product
@@ -72,7 +73,7 @@ def conv2d(x, w, out_hw, stride, padding, dilation, groups, cap):
             products = grouped_matmul(np, rows, col)           # (groups, C_out / groups, samples * Ho * Wo)
             y[part] = products.reshape(groups, co // groups, -1, y.shape[3]).transpose(2, 0, 1, 3)
         else:
-            np.matmul(rows, col, out=y[part])
+            thread_choice.matmul(rows, col, out=y[part])
     return y.reshape(n, co, *out_hw)
 
 
@@ -88,7 +89,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
             rows = np.ascontiguousarray(gy_rows[part].transpose(1, 2, 0, 3)).reshape(groups, co // groups, -1)
             gw += grouped_matmul(np, rows, col.transpose(0, 2, 1))
         else:
-            gw += np.matmul(gy_rows[part], col.transpose(0, 1, 3, 2)).sum(axis=0)
+            gw += thread_choice.matmul(gy_rows[part], col.transpose(0, 1, 3, 2)).sum(axis=0)
     return gw.reshape(w_shape)
 
 
@@ -126,6 +127,6 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, cap, pa
             rows = np.ascontiguousarray(gy_rows[part].transpose(1, 2, 0, 3)).reshape(groups, co // groups, -1)
             gcol = grouped_matmul(np, rows_t, rows).reshape(c, kh, kw, -1, ho, wo).transpose(3, 0, 1, 2, 4, 5)
         else:
-            gcol = np.matmul(rows_t, gy_rows[part]).reshape(-1, c, kh, kw, ho, wo)
+            gcol = thread_choice.matmul(rows_t, gy_rows[part]).reshape(-1, c, kh, kw, ho, wo)
         passes.col2im_nchw(gcol, (gcol.shape[0], c, h, wd), stride, padding, dilation, out=gx[part])
     return gx

@@ -6,6 +6,7 @@ the allocator's heap instead of fresh (page-faulting) memory every call.
 """
 import numpy as np
 
+from .. import thread_choice
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
 
@@ -38,7 +39,7 @@ def forward(x, w, padding, passes, u=None):
     for part in parts:
         k = part.stop - part.start
         v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, tw)))
-        m = np.matmul(u, v.reshape(16, c, -1), out=_buffer(m_flat, (16, co, k * th * tw)))
+        m = thread_choice.matmul(u, v.reshape(16, c, -1), out=_buffer(m_flat, (16, co, k * th * tw)))
         passes.output_from_tiles(m.reshape(16, co, k, th, tw), k, ho, wo, out=y[part])
     return y
 
@@ -64,5 +65,5 @@ def grad_weight(gy, x, padding, passes):
         k = part.stop - part.start
         v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, tw)))
         t = passes.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (16, co, k, th, tw)))
-        gu += np.matmul(t.reshape(16, co, -1), v.reshape(16, c, -1).transpose(0, 2, 1), out=product)
+        gu += thread_choice.matmul(t.reshape(16, co, -1), v.reshape(16, c, -1).transpose(0, 2, 1), out=product)
     return winograd.weight_from_tiles(np, gu)

@@ -1,6 +1,7 @@
 """Steps on a busy machine: the MLP, LeNet-5 and a 3x3 convolution layer timed while a second process
 keeps one core busy (a plain Python loop, started when the case is built and stopped when it is
-measured), deepgrad against PyTorch. Run beside `mlp`, `cnn` and `convs` for the quiet figures:
+measured), deepgrad against PyTorch, each side in a process of its own. Run beside `mlp`, `cnn` and
+`convs` for the quiet figures:
 
     python -m benchmarks --suite mlp,cnn,loaded
 
@@ -11,8 +12,12 @@ larger ones (backends/thread_choice.py).
 """
 import subprocess
 import sys
+import time
 
-from ..case import OURS, Case, Goal
+import numpy as np
+
+from ..case import OURS, Case, Goal, Side
+from ..child import run_child
 from . import cnn, convs, mlp
 
 #: the background load: one interpreter spinning until it is stopped
@@ -52,23 +57,53 @@ def _under_load(busy, build):
     return builder
 
 
+#: each side runs in its own process: in one process, the idle threads of one library (PyTorch's
+#: OpenMP threads spin after each op) would take the one free core from the other's next step
+_CHILD = "import json, sys; from benchmarks.workloads import loaded; print(json.dumps(loaded.child_main(*sys.argv[1:])))"
+LAYER = (8, 128, 128, 28, 3, 1, 1, 1)
+
+
+def _build(name, side, device, threads, batch):
+    if name == "mlp_loaded":
+        return mlp.build_ours(device) if side == OURS else mlp.build_torch(device, threads)
+    if name == "cnn_loaded":
+        return cnn.build_ours(device, batch) if side == OURS else cnn.build_torch(device, threads, batch)
+    return convs._layer_ours(device, LAYER) if side == OURS else convs._layer_torch(device, threads, LAYER)
+
+
+def child_main(name, side, device, threads, batch, seconds):
+    """In a child process: time steps of case `name` for one side (about `seconds` after a warm-up);
+    returns {"seconds": the median seconds per step}."""
+    built = _build(name, side, device, int(threads), int(batch))
+    for _ in range(3):
+        built.step()
+    built.sync()
+    times, end = [], time.perf_counter() + float(seconds)
+    while time.perf_counter() < end or len(times) < 5:
+        start = time.perf_counter()
+        built.step()
+        built.sync()
+        times.append(time.perf_counter() - start)
+    return {"seconds": float(np.median(times))}
+
+
+def _side_in_child(name, side, device, threads, batch, seconds):
+    return Side(sampler=lambda: 1e3 * run_child(_CHILD, [name, side, device, threads, batch, seconds],
+                                                  device)["seconds"])
+
+
 def cases(device, config):
-    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step) and `conv_loaded` on `device`."""
+    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step) and `conv_loaded` on `device`, each
+    side timed in its own process (one sample per launch) while the busy process runs."""
     batch = 16 if config.quick else 64
-    layer = (8, 128, 128, 28, 3, 1, 1, 1)
-    builders = {
-        "mlp_loaded": (lambda: mlp.build_ours(device), lambda: mlp.build_torch(device, config.threads),
-                       "MLP 784-256-256-10, batch 128"),
-        "cnn_loaded": (lambda: cnn.build_ours(device, batch), lambda: cnn.build_torch(device, config.threads, batch),
-                       f"LeNet-5, batch {batch}"),
-        "conv_loaded": (lambda: convs._layer_ours(device, layer), lambda: convs._layer_torch(device, config.threads,
-                                                                                           layer),
-                        "conv b8 128->128 28x28 k3, forward + backward"),
-    }
+    seconds = 0.3 if config.quick else 1.0
+    notes = {"mlp_loaded": "MLP 784-256-256-10, batch 128", "cnn_loaded": f"LeNet-5, batch {batch}",
+             "conv_loaded": "conv b8 128->128 28x28 k3, forward + backward"}
     rows = []
-    for name, (ours, theirs, note) in builders.items():
+    for name, note in notes.items():
         busy = BusyCore()
-        rows.append(Case(name, device, "ms/step", {OURS: _under_load(busy, ours), "torch": _under_load(busy, theirs)},
-                         goal=Goal(1.2) if name != "conv_loaded" else None,
-                         note=f"{note}; one core kept busy by another process"))
+        sides = {side: _under_load(busy, lambda side=side, name=name: _side_in_child(
+                     name, side, device, config.threads, batch, seconds)) for side in (OURS, "torch")}
+        rows.append(Case(name, device, "ms/step", sides, goal=Goal(1.2) if name != "conv_loaded" else None,
+                         note=f"{note}; one core kept busy by another process; each side in its own process"))
     return rows
