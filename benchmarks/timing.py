@@ -81,15 +81,21 @@ def timed_sampler(step, sync=no_sync, number=1, clock=time.perf_counter):
 
 
 def interleave(samplers, rounds):
-    """Sample every side in turn for `rounds` rounds -> (name -> Stats, name -> error text).
+    """Sample every side in turn for `rounds` rounds, the order rotating by one side each round
+    -> (name -> Stats, name -> error text).
 
     `samplers` maps a side's name to a no-argument callable returning one sample. A side whose
     sampler raises is dropped from later rounds and its error kept; the other sides go on.
     """
     samples = {name: [] for name in samplers}
     errors = {}
-    for _ in range(rounds):
-        for name, sampler in samplers.items():
+    names = list(samplers)
+    for round_number in range(rounds):
+        # each round starts one side later, so that every side follows every other equally often: a side
+        # sampled right after PyTorch runs while PyTorch's OpenMP threads are still spinning
+        shift = round_number % len(names) if names else 0
+        for name in names[shift:] + names[:shift]:
+            sampler = samplers[name]
             if name in errors:
                 continue
             try:

@@ -72,7 +72,7 @@ def test_calibrate_never_returns_less_than_one_call():
     assert calibrate(costly_step(clock, 5.0, []), target_s=0.1, clock=clock) == 1
 
 
-def test_interleave_alternates_sides_and_keeps_going_when_one_fails():
+def test_interleave_rotates_the_sides_and_keeps_going_when_one_fails():
     order = []
 
     def side(name, value):
@@ -85,7 +85,7 @@ def test_interleave_alternates_sides_and_keeps_going_when_one_fails():
         order.append("C")
         raise ValueError("shapes (2,) and (3,) do not match")
     stats, errors = interleave({"A": side("A", 1.0), "B": side("B", 2.0), "C": broken}, rounds=3)
-    assert order == ["A", "B", "C", "A", "B", "A", "B"]
+    assert order == ["A", "B", "C", "B", "A", "A", "B"]   # rounds start at A, B, C (C dropped after failing)
     assert stats["A"].samples == [1.0] * 3 and stats["B"].samples == [2.0] * 3
     assert "C" not in stats
     assert errors == {"C": "failed: ValueError: shapes (2,) and (3,) do not match"}
