@@ -120,3 +120,39 @@ def check_gradcheck(fn, arrays, device="cpu", requires_grad=None, **kwargs):
     ts = [ag.tensor(np.asarray(a, dtype=np.float64) if rg else np.asarray(a), device=device, requires_grad=rg)
           for a, rg in zip(arrays, requires_grad)]
     assert ag.gradcheck(fn, ts, raise_exception=True, **kwargs)
+
+
+class RegressionPair:
+    """One linear regression, loss = mean((X @ W + b - Y)**2), set up in deepgrad (`params`, `loss`) and in
+    torch (`tparams`, `tloss`) from the same arrays (x, y, w0, b0): for checking optimisers step by step."""
+
+    def __init__(self, torch, arrays, device="cpu", dtype=np.float64):
+        x, y, w0, b0 = (np.asarray(a).astype(dtype) for a in arrays)
+        self.x, self.y = ag.tensor(x, device=device), ag.tensor(y, device=device)
+        self.params = [ag.tensor(w0, device=device, requires_grad=True),
+                       ag.tensor(b0, device=device, requires_grad=True)]
+        self.tx, self.ty = torch.tensor(x), torch.tensor(y)
+        self.tparams = [torch.tensor(w0, requires_grad=True), torch.tensor(b0, requires_grad=True)]
+
+    def loss(self):
+        w, b = self.params
+        r = self.x @ w + b - self.y
+        return (r * r).mean()
+
+    def tloss(self):
+        w, b = self.tparams
+        return ((self.tx @ w + b - self.ty) ** 2).mean()
+
+    def step(self, opt, topt):
+        """One step of deepgrad's optimiser `opt` and of torch's `topt`."""
+        opt.zero_grad()
+        self.loss().backward()
+        opt.step()
+        topt.zero_grad()
+        self.tloss().backward()
+        topt.step()
+
+    def assert_close(self, rtol=1e-6, atol=1e-8, msg=""):
+        """deepgrad's parameters equal torch's within the tolerances."""
+        for p, tp in zip(self.params, self.tparams):
+            np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=rtol, atol=atol, err_msg=msg)

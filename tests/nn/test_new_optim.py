@@ -4,6 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
+from tests.helpers import RegressionPair
 
 _rng = np.random.default_rng(11)
 X = _rng.standard_normal((12, 3))
@@ -35,50 +36,21 @@ def torch():
     return pytest.importorskip("torch")
 
 
-class _Regression:
-    """The same linear regression in deepgrad and in torch: loss = mean((X @ W + b - Y)**2)."""
-
-    def __init__(self, torch, device="cpu", dtype=np.float64):
-        self.torch = torch
-        self.x, self.y = ag.tensor(X.astype(dtype), device=device), ag.tensor(Y.astype(dtype), device=device)
-        self.params = [ag.tensor(W0.astype(dtype), device=device, requires_grad=True),
-                       ag.tensor(B0.astype(dtype), device=device, requires_grad=True)]
-        self.tx, self.ty = torch.tensor(X.astype(dtype)), torch.tensor(Y.astype(dtype))
-        self.tparams = [torch.tensor(W0.astype(dtype), requires_grad=True),
-                        torch.tensor(B0.astype(dtype), requires_grad=True)]
-
-    def loss(self):
-        w, b = self.params
-        r = self.x @ w + b - self.y
-        return (r * r).mean()
-
-    def tloss(self):
-        w, b = self.tparams
-        return ((self.tx @ w + b - self.ty) ** 2).mean()
-
-    def step_both(self, ours, theirs):
-        ours.zero_grad()
-        self.loss().backward()
-        ours.step()
-        theirs.zero_grad()
-        self.tloss().backward()
-        theirs.step()
-
-    def assert_close(self, rtol):
-        for p, t in zip(self.params, self.tparams):
-            np.testing.assert_allclose(p.numpy(), t.detach().numpy(), rtol=rtol, atol=rtol)
+def _regression(torch, device="cpu", dtype=np.float64):
+    """The regression of this file's arrays in deepgrad and in torch."""
+    return RegressionPair(torch, (X, Y, W0, B0), device, dtype)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=_ids)
 @pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-12), (np.float32, 2e-6)])
 def test_trajectory_matches_torch(torch, device, config, dtype, rtol):
     name, kwargs = config
-    problem = _Regression(torch, device, dtype)
+    problem = _regression(torch, device, dtype)
     ours = getattr(nn.optim, name)(problem.params, **kwargs)
     theirs = getattr(torch.optim, name)(problem.tparams, **kwargs)
     for _ in range(10):
-        problem.step_both(ours, theirs)
-        problem.assert_close(rtol)
+        problem.step(ours, theirs)
+        problem.assert_close(rtol, rtol)
     assert set(ours.state[problem.params[0]]) == set(theirs.state[problem.tparams[0]])
     assert problem.params[0].dtype == dtype
 
@@ -94,7 +66,7 @@ def test_defaults_match_torch(torch, name):
 @pytest.mark.parametrize("name", ["Adadelta", "Adamax", "NAdam"])
 def test_state_dict_both_ways(torch, name):
     """Three steps in torch, its state loaded into ours (and ours into torch): the next steps agree."""
-    problem = _Regression(torch)
+    problem = _regression(torch)
     theirs = getattr(torch.optim, name)(problem.tparams, lr=0.05)
     for _ in range(3):
         theirs.zero_grad()
@@ -105,8 +77,8 @@ def test_state_dict_both_ways(torch, name):
     ours = getattr(nn.optim, name)(problem.params, lr=0.05)
     ours.load_state_dict(theirs.state_dict())
     for _ in range(3):
-        problem.step_both(ours, theirs)
-        problem.assert_close(1e-12)
+        problem.step(ours, theirs)
+        problem.assert_close(1e-12, 1e-12)
     again = getattr(torch.optim, name)(problem.tparams, lr=0.05)
     saved = ours.state_dict()
     again.load_state_dict({"param_groups": saved["param_groups"],

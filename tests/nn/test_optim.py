@@ -4,7 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
-from tests.helpers import torch
+from tests.helpers import RegressionPair, torch
 
 _rng = np.random.default_rng(7)
 X = _rng.standard_normal((12, 3))
@@ -41,44 +41,15 @@ def _ids(config):
     return name + "-" + ",".join(f"{k}={v}" for k, v in kw.items())
 
 
-class _Problem:
-    """The same linear regression in deepgrad and in torch: loss = mean((X @ W + b - Y)**2)."""
-
-    def __init__(self, device, dtype=np.float64):
-        self.x = ag.tensor(X.astype(dtype), device=device)
-        self.y = ag.tensor(Y.astype(dtype), device=device)
-        self.params = [ag.tensor(W0.astype(dtype), device=device, requires_grad=True),
-                       ag.tensor(B0.astype(dtype), device=device, requires_grad=True)]
-        self.tx, self.ty = torch.tensor(X.astype(dtype)), torch.tensor(Y.astype(dtype))
-        self.tparams = [torch.tensor(W0.astype(dtype), requires_grad=True),
-                        torch.tensor(B0.astype(dtype), requires_grad=True)]
-
-    def loss(self):
-        w, b = self.params
-        r = self.x @ w + b - self.y
-        return (r * r).mean()
-
-    def tloss(self):
-        w, b = self.tparams
-        return ((self.tx @ w + b - self.ty) ** 2).mean()
-
-    def step(self, opt, topt):
-        opt.zero_grad()
-        self.loss().backward()
-        opt.step()
-        topt.zero_grad()
-        self.tloss().backward()
-        topt.step()
-
-    def assert_close(self, rtol=1e-6, atol=1e-8, msg=""):
-        for p, tp in zip(self.params, self.tparams):
-            np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=rtol, atol=atol, err_msg=msg)
+def _problem(device, dtype=np.float64):
+    """The regression of this file's arrays in deepgrad and in torch."""
+    return RegressionPair(torch, (X, Y, W0, B0), device, dtype)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=_ids)
 def test_trajectory_matches_torch(device, config):
     name, kw = config
-    prob = _Problem(device)
+    prob = _problem(device)
     opt = getattr(nn.optim, name)(prob.params, **kw)
     topt = getattr(torch.optim, name)(prob.tparams, **kw)
     for k in range(10):
@@ -90,7 +61,7 @@ def test_trajectory_matches_torch(device, config):
 def test_param_groups_with_their_own_options(device, name):
     extra = {"SGD": dict(momentum=0.9), "Adam": dict(amsgrad=True), "AdamW": dict(weight_decay=0.5),
              "Adagrad": dict(lr_decay=0.1), "RMSprop": dict(centered=True)}[name]
-    prob = _Problem(device)
+    prob = _problem(device)
     opt = getattr(nn.optim, name)([{"params": [prob.params[0]], "lr": 0.1},
                                    {"params": prob.params[1], "lr": 0.01, **extra}], lr=0.03)
     topt = getattr(torch.optim, name)([{"params": [prob.tparams[0]], "lr": 0.1},
@@ -104,7 +75,7 @@ def test_param_groups_with_their_own_options(device, name):
 
 @pytest.mark.parametrize("name,kw", [("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(lr=0.1, amsgrad=True))])
 def test_float32_stays_float32_and_tracks_torch(device, name, kw):
-    prob = _Problem(device, np.float32)
+    prob = _problem(device, np.float32)
     opt = getattr(nn.optim, name)(prob.params, **kw)
     topt = getattr(torch.optim, name)(prob.tparams, **kw)
     for _ in range(10):
@@ -117,7 +88,7 @@ def test_float32_stays_float32_and_tracks_torch(device, name, kw):
 @pytest.mark.parametrize("config", [c for c in CONFIGS if "maximize" not in c[1]], ids=_ids)
 def test_state_dict_round_trip_continues_identically(device, config):
     name, kw = config
-    prob = _Problem(device)
+    prob = _problem(device)
     opt = getattr(nn.optim, name)(prob.params, **kw)
     for _ in range(5):
         opt.zero_grad()
@@ -126,7 +97,7 @@ def test_state_dict_round_trip_continues_identically(device, config):
     saved = opt.state_dict()
     snapshot = {i: {k: np.array(v.numpy()) if isinstance(v, ag.Tensor) else v for k, v in s.items()}
                 for i, s in saved["state"].items()}
-    twin = _Problem(device)
+    twin = _problem(device)
     for p, q in zip(twin.params, prob.params):
         p._data[...] = q._data
     opt2 = getattr(nn.optim, name)(twin.params, lr=123.0)  # options come back from the state dict
@@ -149,7 +120,7 @@ def test_state_dict_round_trip_continues_identically(device, config):
                                                                                  momentum=0.5))], ids=_ids)
 def test_loads_a_torch_state_dict(device, config):
     name, kw = config
-    prob = _Problem(device)
+    prob = _problem(device)
     topt = getattr(torch.optim, name)(prob.tparams, **kw)
     for _ in range(4):
         topt.zero_grad()
@@ -194,7 +165,7 @@ def test_load_state_dict_rejects_mismatches(device):
 
 
 def test_params_without_grad_are_skipped(device):
-    prob = _Problem(device)
+    prob = _problem(device)
     unused = ag.tensor(np.arange(3.0), device=device, requires_grad=True)
     opt = nn.optim.Adam(prob.params + [unused], lr=0.1)
     prob.loss().backward()
@@ -218,7 +189,7 @@ def test_zero_grad(device):
 
 
 def test_step_with_closure_returns_its_loss(device):
-    prob = _Problem(device)
+    prob = _problem(device)
     opt = nn.optim.SGD(prob.params, lr=0.1)
     calls = []
 
@@ -236,7 +207,7 @@ def test_step_with_closure_returns_its_loss(device):
 
 
 def test_add_param_group(device):
-    prob = _Problem(device)
+    prob = _problem(device)
     opt = nn.optim.SGD([prob.params[0]], lr=0.1, momentum=0.9)
     opt.add_param_group({"params": [prob.params[1]], "lr": 0.01})
     assert opt.param_groups[1]["lr"] == 0.01 and opt.param_groups[1]["momentum"] == 0.9
