@@ -4,12 +4,17 @@ from ..case import Side
 from ..sides import load_deepgrad, load_torch
 
 
-def _side(opt, model, loss_fn, x, y, sync):
+def training_step(opt, model, loss_fn, x, y):
+    """A no-argument call that runs one training step of `model` on (x, y) with `opt` (either library)."""
     def step():
         opt.zero_grad()
         loss_fn(model(x), y).backward()
         opt.step()
-    return Side(step=step, sync=sync)
+    return step
+
+
+def _side(opt, model, loss_fn, x, y, sync):
+    return Side(step=training_step(opt, model, loss_fn, x, y), sync=sync)
 
 
 def ours(device, build_model, data, lr):

@@ -19,6 +19,7 @@ import numpy as np
 from ..case import OURS, Case, Goal, Side
 from ..child import REPO_ROOT, child_env
 from ..machine import THREAD_VARIABLES
+from . import classifier_step
 from .cnn import lenet5
 
 SIZES = (784, 1024, 1024, 10)
@@ -50,6 +51,13 @@ def build_model(nn, name):
     return nn.Sequential(*layers[:-1]), (SIZES[0],), SIZES[-1]
 
 
+def _batch(rank, sample_shape, classes):
+    """This rank's fixed batch as NumPy arrays: float32 samples and int64 labels."""
+    rng = np.random.default_rng(rank)
+    return (rng.standard_normal((BATCH,) + sample_shape).astype(np.float32),
+            rng.integers(0, classes, BATCH).astype(np.int64))
+
+
 def child_main(device, steps, model_name="mlp", as_view="0"):
     """Under mpiexec: time `steps` DDP training steps and an all-reduce of the gradient size; rank 0 prints
     {samples_per_s, step_ms, wait_share, allreduce_mb_per_s, gradient_mb, processes} as one JSON line."""
@@ -65,14 +73,8 @@ def child_main(device, steps, model_name="mlp", as_view="0"):
     model, sample_shape, classes = build_model(nn, model_name)
     ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB, gradient_as_bucket_view=as_view == "1")
     opt = nn.optim.SGD(model.parameters(), lr=0.01)
-    rng = np.random.default_rng(dist.rank())
-    x = ag.tensor(rng.standard_normal((BATCH,) + sample_shape).astype(np.float32))
-    y = ag.tensor(rng.integers(0, classes, BATCH).astype(np.int64))
-
-    def step():
-        opt.zero_grad()
-        F.cross_entropy(ddp(x), y).backward()
-        opt.step()
+    x, y = (ag.tensor(a) for a in _batch(dist.rank(), sample_shape, classes))
+    step = classifier_step.training_step(opt, ddp, F.cross_entropy, x, y)
 
     for _ in range(3):
         step()
@@ -112,14 +114,8 @@ def torch_child_main(steps, model_name):
     model, sample_shape, classes = build_model(tnn, model_name)
     ddp = tnn.parallel.DistributedDataParallel(model, gradient_as_bucket_view=AS_VIEW) if world > 1 else model
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    rng = np.random.default_rng(rank)
-    x = torch.tensor(rng.standard_normal((BATCH,) + sample_shape).astype(np.float32))
-    y = torch.tensor(rng.integers(0, classes, BATCH).astype(np.int64))
-
-    def step():
-        opt.zero_grad()
-        TF.cross_entropy(ddp(x), y).backward()
-        opt.step()
+    x, y = (torch.from_numpy(a) for a in _batch(rank, sample_shape, classes))
+    step = classifier_step.training_step(opt, ddp, TF.cross_entropy, x, y)
 
     for _ in range(3):
         step()
