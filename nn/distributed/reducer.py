@@ -8,9 +8,9 @@ order (the same on every rank, as MPI and NCCL need), and at the end of backward
 rest start, every bucket is waited for and the averages are written to `.grad`. Gradients enter their
 bucket already divided by the world size (the copy and the division are one pass), so the all-reduced
 sum is the average; with `as_view`, `.grad` then becomes a view of the bucket and nothing is copied out
-(PyTorch's gradient_as_bucket_view). Each bucket carries one
-extra value per parameter, 1 where that rank had a gradient for it: a parameter no rank had a gradient for
-keeps `.grad` None, and one only some ranks used gets the average over all ranks, the others counting zero.
+(PyTorch's gradient_as_bucket_view). Each bucket carries one extra value per parameter, 1 where that rank
+had a gradient for it: a parameter no rank had a gradient for keeps `.grad` None, and one only some ranks
+used gets the average over all ranks, the others counting zero.
 """
 from autograd import Tensor, arrays
 from autograd.engine import queue_callback
@@ -97,7 +97,7 @@ class Reducer:
     """Averages the gradients of `params` (trainable, in registration order) across ranks during backward."""
 
     def __init__(self, params, names, backend, world_size, first_bytes, cap_bytes, as_view=False):
-        self.params, self.names, self.backend, self.world_size = params, names, backend, world_size
+        self.params, self.names, self.backend = params, names, backend
         self.scale = 1.0 / world_size
         self.as_view = as_view
         self.buckets = [_Bucket(members, params) for members in plan_buckets(params, first_bytes, cap_bytes)]
@@ -166,14 +166,13 @@ class Reducer:
         if have and incoming is not None:
             xp.add(arrays.array(p.grad).reshape(-1), incoming.reshape(-1), out=view)
             view *= self.scale
+            p.grad = None
         elif have:
             xp.multiply(arrays.array(p.grad).reshape(-1), self.scale, out=view)
         elif incoming is not None:
             xp.multiply(incoming.reshape(-1), self.scale, out=view)
         else:
             view[...] = 0
-        if have and incoming is not None:
-            p.grad = None
         bucket.flat[bucket.size + slot] = 1 if (have or incoming is not None) else 0
         self.filled[k] = True
 
