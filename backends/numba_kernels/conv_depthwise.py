@@ -35,6 +35,14 @@ def _tap_starts(kh, kw, sh, sw, dh, dw, hq, wq):
 
 
 @jit.inlined
+def _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw):
+    """(hq, wq, span, starts) of a plane's phase buffer: each stride phase's rows and columns, the flat
+    run an output plane covers at row width wq, and every tap's start (see _tap_starts)."""
+    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
+    return hq, wq, (ho - 1) * wq + wo, _tap_starts(kh, kw, sh, sw, dh, dw, hq, wq)
+
+
+@jit.inlined
 def _load_phases(plane, buf, ph, pw, sh, sw, hq, wq):
     """Copy plane (H, W), padded by (ph, pw), into the stride phases of buf (padding cells untouched)."""
     h, w = plane.shape
@@ -160,9 +168,7 @@ def _forward_planes(x, w, y, sh, sw, ph, pw, dh, dw, first, last):
     c, h, wd = x.shape[1:]
     kh, kw = w.shape[2], w.shape[3]
     ho, wo = y.shape[2], y.shape[3]
-    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
-    span = (ho - 1) * wq + wo
-    starts = _tap_starts(kh, kw, sh, sw, dh, dw, hq, wq)
+    hq, wq, span, starts = _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw)
     buf = np.zeros(sh * sw * hq * wq, x.dtype)
     out = np.empty(span, x.dtype)
     for q in range(first, last):
@@ -191,9 +197,7 @@ def _grad_input_scatter(gy, w, gx, sh, sw, ph, pw, dh, dw, first, last):
     c, h, wd = gx.shape[1:]
     kh, kw = w.shape[2], w.shape[3]
     ho, wo = gy.shape[2], gy.shape[3]
-    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
-    span = (ho - 1) * wq + wo
-    starts = _tap_starts(kh, kw, sh, sw, dh, dw, hq, wq)
+    hq, wq, span, starts = _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw)
     buf = np.empty(sh * sw * hq * wq, gy.dtype)
     g = np.zeros(span, gy.dtype)               # gy's rows at width wq, zeros between them
     for q in range(first, last):
@@ -214,9 +218,7 @@ def _grad_weight_planes(gy, x, gw, sh, sw, ph, pw, dh, dw, first, last):
     n, c, h, wd = x.shape
     kh, kw = gw.shape[2], gw.shape[3]
     ho, wo = gy.shape[2], gy.shape[3]
-    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
-    span = (ho - 1) * wq + wo
-    starts = _tap_starts(kh, kw, sh, sw, dh, dw, hq, wq)
+    hq, wq, span, starts = _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw)
     buf = np.zeros(sh * sw * hq * wq, x.dtype)
     g = np.zeros(span, x.dtype)                # gy's rows at width wq, zeros between them
     zero = g[0]
