@@ -7,7 +7,7 @@ import math
 
 from autograd import arrays
 
-from ._buffers import check_betas, lerp_, zeros_like_param
+from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
 
 
@@ -55,10 +55,6 @@ class Adam(Optimizer):
                  maximize=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
-
-    def _check_group(self, group):
-        super()._check_group(group)
-        check_betas(self._name, group["betas"])
 
     def _update(self, p, grad, state, group):
         if not state:

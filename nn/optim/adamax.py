@@ -1,7 +1,7 @@
 """Adamax, as torch.optim.Adamax: Adam with the infinity norm of past gradients in the denominator."""
 from autograd import arrays
 
-from ._buffers import check_betas, lerp_, zeros_like_param
+from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 
 
@@ -14,10 +14,6 @@ class Adamax(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, maximize=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       maximize=maximize))
-
-    def _check_group(self, group):
-        super()._check_group(group)
-        check_betas(self._name, group["betas"])
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

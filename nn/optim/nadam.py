@@ -3,7 +3,7 @@ import numpy as np
 
 from autograd import arrays
 
-from ._buffers import check_betas, lerp_, zeros_like_param
+from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 
 
@@ -20,10 +20,6 @@ class NAdam(Optimizer):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize))
-
-    def _check_group(self, group):
-        super()._check_group(group)
-        check_betas(self._name, group["betas"])
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

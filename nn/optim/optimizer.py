@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Tensor, arrays, enable_grad, no_grad
 
-from ._buffers import zeros_like_param
+from ._buffers import check_betas, zeros_like_param
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
@@ -86,13 +86,16 @@ class Optimizer(ABC):
         self.param_groups.append(group)
 
     def _check_group(self, group):
-        """Raise ValueError when an option of `group` is out of range (subclasses add their own checks)."""
+        """Raise ValueError when an option of `group` is out of range: lr and `_nonnegative` below zero, betas
+        outside [0, 1) (subclasses add their own checks)."""
         for name in ("lr",) + self._nonnegative:
             value = group[name]
             if not isinstance(value, numbers.Real):
                 raise TypeError(f"{self._name}: {name} must be a number, got {type(value).__name__} {value!r}")
             if value < 0:
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
+        if "betas" in group:
+            check_betas(self._name, group["betas"])
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()
