@@ -13,7 +13,8 @@ def training_step(opt, model, loss_fn, x, y):
     return step
 
 
-def _side(opt, model, loss_fn, x, y, sync):
+def training_side(opt, model, loss_fn, x, y, sync):
+    """A Side whose step is training_step (with the device's `sync`)."""
     return Side(step=training_step(opt, model, loss_fn, x, y), sync=sync)
 
 
@@ -22,7 +23,7 @@ def ours(device, build_model, data, lr):
     ag, nn, F, sync = load_deepgrad(device)
     model = build_model(nn).to(device)
     x, y = (ag.tensor(a, device=device) for a in data)
-    return _side(nn.optim.SGD(model.parameters(), lr=lr), model, F.cross_entropy, x, y, sync)
+    return training_side(nn.optim.SGD(model.parameters(), lr=lr), model, F.cross_entropy, x, y, sync)
 
 
 def torch(device, threads, build_model, data, lr):
@@ -30,5 +31,5 @@ def torch(device, threads, build_model, data, lr):
     torch_module, tdev, sync = load_torch(device, threads)
     model = build_model(torch_module.nn).to(tdev)
     x, y = (torch_module.from_numpy(a).to(tdev) for a in data)
-    return _side(torch_module.optim.SGD(model.parameters(), lr=lr), model,
+    return training_side(torch_module.optim.SGD(model.parameters(), lr=lr), model,
                  torch_module.nn.functional.cross_entropy, x, y, sync)

@@ -2,8 +2,9 @@
 dropout 0.1, batch_first) on a (32, 128, 256) batch, MSE to a fixed target, one Adam step."""
 import numpy as np
 
-from ..case import OURS, Case, Goal, Side
+from ..case import OURS, Case, Goal
 from ..sides import load_deepgrad, load_torch
+from .classifier_step import training_side
 
 WIDTH, HEADS, FEEDFORWARD, LAYERS, DROPOUT = 256, 4, 1024, 2, 0.1
 
@@ -20,20 +21,12 @@ def encoder(nn):
     return nn.TransformerEncoder(layer, LAYERS, enable_nested_tensor=False).train()
 
 
-def _side(model, opt, loss_fn, x, y, sync):
-    def step():
-        opt.zero_grad()
-        loss_fn(model(x), y).backward()
-        opt.step()
-    return Side(step=step, sync=sync)
-
-
 def build_ours(device, batch, seq):
     """deepgrad: forward, backward and Adam step of the encoder."""
     ag, nn, F, sync = load_deepgrad(device)
     model = encoder(nn).to(device)
     x, y = (ag.tensor(a, device=device) for a in make_data(batch, seq))
-    return _side(model, nn.optim.Adam(model.parameters(), lr=1e-4), F.mse_loss, x, y, sync)
+    return training_side(nn.optim.Adam(model.parameters(), lr=1e-4), model, F.mse_loss, x, y, sync)
 
 
 def build_torch(device, threads, batch, seq):
@@ -41,7 +34,8 @@ def build_torch(device, threads, batch, seq):
     torch, tdev, sync = load_torch(device, threads)
     model = encoder(torch.nn).to(tdev)
     x, y = (torch.from_numpy(a).to(tdev) for a in make_data(batch, seq))
-    return _side(model, torch.optim.Adam(model.parameters(), lr=1e-4), torch.nn.functional.mse_loss, x, y, sync)
+    return training_side(torch.optim.Adam(model.parameters(), lr=1e-4), model, torch.nn.functional.mse_loss, x,
+                         y, sync)
 
 
 def cases(device, config):
