@@ -9,7 +9,9 @@ The caller has already added the input part of every step's pre-activations, `gx
 product each over the gate gradients that the backward kernels gather for all steps.
 
 Each step's hidden-state product goes through BLAS from inside the kernel: NumPy's own sgemm/dgemm
-(blas.py) passed in as `gemm`, or np.dot (SciPy's BLAS) when that is None.
+(blas.py) passed in as `gemm`, or np.dot (SciPy's BLAS) when that is None. A whole sequence is one
+measured choice of that BLAS's thread count (backends/thread_choice.py, as the NumPy kernels do):
+with another process on the second core, two-thread products spin-wait for it at every step.
 
 Caches (only read here): LSTM keeps (T, B, 5H) = the activated gates i, f, g, o and tanh(c) of every
 step, and its cell states (T, B, H); GRU keeps (T, B, 4H) = r, z, n and the hidden part of n's
@@ -22,6 +24,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
+from .. import thread_choice
 from . import jit, rnn
 from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
 from .vecmath import vsigmoid, vtanh
@@ -229,16 +232,19 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     w_hh_t = np.ascontiguousarray(w_hh.T)
     ys = np.empty((steps, batch, hidden), dtype)
     pre = np.empty((batch, width), dtype)
+    macs, key = gx.size * hidden, ("recurrence_forward", mode, gx.shape, dtype.str)
     if mode == "lstm":
         cs = np.empty_like(ys)
         acts = np.empty((steps, batch, 5 * hidden), dtype)
-        _lstm_forward(gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts, pre, reverse, one)
+        thread_choice.call(macs, _lstm_forward, gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts,
+                           pre, reverse, one, shape=key)
         return ys, cs, acts
     if mode == "gru":
         cache = np.empty((steps, batch, 4 * hidden), dtype)
-        _gru_forward(gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre, reverse, one)
+        thread_choice.call(macs, _gru_forward, gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre,
+                           reverse, one, shape=key)
         return ys, None, cache
-    _rnn_forward(gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one)
+    thread_choice.call(macs, _rnn_forward, gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one, shape=key)
     return ys, None, None
 
 
@@ -256,15 +262,16 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     gy = _c(gy, ys.shape, dtype)
     gh = np.array(_c(gh_n, (batch, hidden), dtype))   # a private copy: the kernels update it in place
     g_x = np.empty((steps, batch, w_hh.shape[0]), dtype)
+    macs, key = g_x.size * hidden, ("recurrence_backward", mode, ys.shape, dtype.str)
     if mode == "lstm":
         gc = np.array(_c(gc_n, (batch, hidden), dtype))
-        _lstm_backward(gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh, gc,
-                       np.empty((batch, hidden), dtype), reverse, one)
+        thread_choice.call(macs, _lstm_backward, gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh,
+                           gc, np.empty((batch, hidden), dtype), reverse, one, shape=key)
         return g_x, g_x, gh, gc
     if mode == "gru":
         g_hid = np.empty_like(g_x)
-        _gru_backward(gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid, gh,
-                      np.empty((batch, hidden), dtype), reverse, one)
+        thread_choice.call(macs, _gru_backward, gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid,
+                           gh, np.empty((batch, hidden), dtype), reverse, one, shape=key)
         return g_x, g_hid, gh, None
-    _rnn_backward(gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one)
+    thread_choice.call(macs, _rnn_backward, gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one, shape=key)
     return g_x, g_x, gh, None

@@ -17,8 +17,14 @@ which is what a gate's absolute error is measured against.
 Caches: LSTM (T, B, 5H) = i, f, g, o and tanh(c) of every step, with its cell states (T, B, H);
 GRU (T, B, 4H) = r, z, n and the hidden part of n's pre-activation; the Elman RNN needs only its
 outputs. `reverse` runs from the last step to the first; outputs stay in time order.
+
+A whole sequence is one measured choice of BLAS thread count (backends/thread_choice.py): its hundred
+small products on two threads run 1.7x faster than on one on a quiet machine, and many times slower
+when another process holds the second core.
 """
 import numpy as np
+
+from .. import thread_choice
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 RELU = "rnn_relu"
@@ -258,13 +264,15 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     gx is scratch (overwritten); h0, c0 (B, H) or None (zeros); b_hh is read only for GRU (the other
     modes fold it into gx).
     """
-    with np.errstate(over="ignore", under="ignore"):
-        if mode == "lstm":
-            return _lstm_forward(gx, h0, c0, w_hh, reverse)
-        if mode == "gru":
-            ys, cache = _gru_forward(gx, h0, w_hh, b_hh, reverse)
-            return ys, None, cache
-        return _rnn_forward(mode, gx, h0, w_hh, reverse), None, None
+    def run():
+        with np.errstate(over="ignore", under="ignore"):
+            if mode == "lstm":
+                return _lstm_forward(gx, h0, c0, w_hh, reverse)
+            if mode == "gru":
+                ys, cache = _gru_forward(gx, h0, w_hh, b_hh, reverse)
+                return ys, None, cache
+            return _rnn_forward(mode, gx, h0, w_hh, reverse), None, None
+    return thread_choice.call(gx.size * w_hh.shape[1], run, shape=("recurrence_forward", mode, gx.shape, gx.dtype.str))
 
 
 def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
@@ -275,12 +283,15 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     """
     batch, hidden = ys.shape[1], ys.shape[2]
     dtype = ys.dtype
-    gh = _state(gh_n, batch, hidden, dtype)
-    if mode == "lstm":
-        g_x, gh, gc = _lstm_backward(gy, gh, _state(gc_n, batch, hidden, dtype), cs, c0, cache, w_hh, reverse)
-        return g_x, g_x, gh, gc
-    if mode == "gru":
-        g_x, g_hid, gh = _gru_backward(gy, gh, ys, h0, cache, w_hh, reverse)
-        return g_x, g_hid, gh, None
-    g_x = _rnn_backward(mode, gy, gh, ys, w_hh, reverse)
-    return g_x, g_x, gh, None
+
+    def run():
+        gh = _state(gh_n, batch, hidden, dtype)
+        if mode == "lstm":
+            g_x, gh, gc = _lstm_backward(gy, gh, _state(gc_n, batch, hidden, dtype), cs, c0, cache, w_hh, reverse)
+            return g_x, g_x, gh, gc
+        if mode == "gru":
+            g_x, g_hid, gh = _gru_backward(gy, gh, ys, h0, cache, w_hh, reverse)
+            return g_x, g_hid, gh, None
+        g_x = _rnn_backward(mode, gy, gh, ys, w_hh, reverse)
+        return g_x, g_x, gh, None
+    return thread_choice.call(ys.size * w_hh.shape[0], run, shape=("recurrence_backward", mode, ys.shape, dtype.str))
