@@ -136,3 +136,21 @@ def test_matmul_matches_numpy_for_every_size_and_out():
         np.testing.assert_allclose(thread_choice.matmul(a, b), a @ b, rtol=1e-5, atol=1e-4)
         assert thread_choice.matmul(a, b, out) is out
         np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("device", ["cpu", "numba"])
+def test_a_whole_recurrence_is_one_measured_choice_per_direction(device, machine):
+    """An LSTM sequence's forward and backward each run under one choice, keyed by their shapes."""
+    from backends import registry
+    if device not in registry.available():
+        pytest.skip(f"{device} is not available")
+    backend = registry.get_backend(device)
+    rng = np.random.default_rng(0)
+    steps, batch, hidden = 3, 2, 4
+    gx = rng.standard_normal((steps, batch, 4 * hidden)).astype(np.float32)
+    w_hh = rng.standard_normal((4 * hidden, hidden)).astype(np.float32)
+    ys, cs, cache = backend.recurrence_forward("lstm", gx, None, None, w_hh, None, False)
+    backend.recurrence_backward("lstm", np.ones_like(ys), None, None, ys, cs, None, None, cache, w_hh, False)
+    keys = [key[0] for key in thread_choice.choices()]
+    assert ("recurrence_forward", "lstm", (steps, batch, 4 * hidden), "<f4") in keys
+    assert ("recurrence_backward", "lstm", (steps, batch, hidden), "<f4") in keys
