@@ -18,7 +18,7 @@ WORKLOADS = {
     "large": ("large_mlp", "large_conv"),
     "ddp": ("ddp", "ddp_allreduce", "ddp_wait", "ddp_mlp", "ddp_mlp_allreduce", "ddp_mlp_wait"),
     "jit": ("ops_jit", "mlp_jit", "cnn_jit", "lstm_jit", "jit_capture"),
-    "loaded": ("mlp_loaded", "cnn_loaded", "conv_loaded"),
+    "loaded": ("mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded"),
 }
 
 

@@ -8,7 +8,7 @@ measured), deepgrad against PyTorch, each side in a process of its own. Run besi
 A BLAS thread that waits for a core another process holds spins for a whole scheduler tick, so
 libraries that run small products on every core slow down many times over here; deepgrad runs
 products of 2^20 to 2^22 multiply-adds on one thread and measures which thread count is faster for
-larger ones (backends/thread_choice.py).
+larger ones and for whole recurrences (backends/thread_choice.py).
 """
 import subprocess
 import sys
@@ -18,7 +18,7 @@ import numpy as np
 
 from ..case import OURS, Case, Goal, Side
 from ..child import run_child
-from . import cnn, convs, mlp
+from . import cnn, convs, lstm, mlp
 
 #: the background load: one interpreter spinning until it is stopped
 SPIN = "while True:\n    pass\n"
@@ -68,6 +68,9 @@ def _build(name, side, device, threads, batch):
         return mlp.build_ours(device) if side == OURS else mlp.build_torch(device, threads)
     if name == "cnn_loaded":
         return cnn.build_ours(device, batch) if side == OURS else cnn.build_torch(device, threads, batch)
+    if name == "lstm_loaded":
+        seq = 20 if batch < 64 else 50
+        return lstm.build_ours(device, seq) if side == OURS else lstm.build_torch(device, threads, seq)
     return convs._layer_ours(device, LAYER) if side == OURS else convs._layer_torch(device, threads, LAYER)
 
 
@@ -93,17 +96,18 @@ def _side_in_child(name, side, device, threads, batch, seconds):
 
 
 def cases(device, config):
-    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step) and `conv_loaded` on `device`, each
-    side timed in its own process (one sample per launch) while the busy process runs."""
+    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step), `lstm_loaded` and `conv_loaded` on
+    `device`, each side timed in its own process (one sample per launch) while the busy process runs."""
     batch = 16 if config.quick else 64
     seconds = 0.3 if config.quick else 1.0
     notes = {"mlp_loaded": "MLP 784-256-256-10, batch 128", "cnn_loaded": f"LeNet-5, batch {batch}",
+             "lstm_loaded": f"LSTM 32->128, batch 32, seq {20 if config.quick else 50}, forward + backward",
              "conv_loaded": "conv b8 128->128 28x28 k3, forward + backward"}
     rows = []
     for name, note in notes.items():
         busy = BusyCore()
         sides = {side: _under_load(busy, lambda side=side, name=name: _side_in_child(
                      name, side, device, config.threads, batch, seconds)) for side in (OURS, "torch")}
-        rows.append(Case(name, device, "ms/step", sides, goal=Goal(1.2) if name != "conv_loaded" else None,
+        rows.append(Case(name, device, "ms/step", sides, goal=Goal(1.2) if name in ("mlp_loaded", "cnn_loaded") else None,
                          note=f"{note}; one core kept busy by another process; each side in its own process"))
     return rows
