@@ -13,6 +13,7 @@ fallback (other dtypes, other backends). Gate order is PyTorch's: LSTM i, f, g, 
 GRU r, z, n.
 """
 from ..function import Function
+from .linalg import product
 
 
 WIDTH = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
@@ -23,7 +24,7 @@ _ACT = {"rnn_tanh": "tanh", "rnn_relu": "relu"}
 
 def _step(mode, device, gx, h, c, w_hh_t, b_hh):
     """One time step on raw arrays (w_hh_t = w_hh.T) -> (h, c (None unless LSTM), cache for _step_grad)."""
-    pre = h @ w_hh_t
+    pre = product(device.xp, h, w_hh_t)
     if b_hh is not None:
         pre += b_hh
     if mode == "gru":
@@ -69,11 +70,11 @@ class Cell(Function):
         g_x, g_hid, g_direct, g_c = _step_grad(ctx.mode, ctx.device, cache, h_prev, c_prev, gh, gc)
         g_h = None
         if need[1]:
-            g_h = g_hid @ w_hh
+            g_h = product(ctx.xp, g_hid, w_hh)
             if g_direct is not None:
                 g_h += g_direct
         return (g_x if need[0] else None, g_h, g_c if need[2] else None,
-                g_hid.T @ h_prev if need[3] else None, g_hid.sum(axis=0) if need[4] else None, None)
+                product(ctx.xp, g_hid.T, h_prev) if need[3] else None, g_hid.sum(axis=0) if need[4] else None, None)
 
 
 class Recurrence(Function):
@@ -85,7 +86,7 @@ class Recurrence(Function):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
         xp, device = ctx.xp, ctx.device
         steps, batch, size = x.shape
-        gx = x.reshape(steps * batch, size) @ w_ih.T
+        gx = product(xp, x.reshape(steps * batch, size), w_ih.T)
         if b_ih is not None:
             gx += b_ih
         step_bias = b_hh
@@ -126,11 +127,11 @@ class Recurrence(Function):
         g_x2 = g_x.reshape(steps * batch, WIDTH[mode] * hidden)
         g_hid2 = g_hid.reshape(steps * batch, WIDTH[mode] * hidden)
         g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
-        return ((g_x2 @ w_ih).reshape(x.shape) if need[0] else None,
+        return (product(xp, g_x2, w_ih).reshape(x.shape) if need[0] else None,
                 gh if need[1] else None,
                 gc if need[2] else None,
-                g_x2.T @ x.reshape(steps * batch, size) if need[3] else None,
-                g_hid2.T @ h_prev.reshape(steps * batch, hidden) if need[4] else None,
+                product(xp, g_x2.T, x.reshape(steps * batch, size)) if need[3] else None,
+                product(xp, g_hid2.T, h_prev.reshape(steps * batch, hidden)) if need[4] else None,
                 g_b_ih if need[5] else None,
                 (g_hid2.sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
                 None, None)
@@ -179,7 +180,7 @@ def _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, caches, w_hh, r
         g_x[t] = gxt
         if g_hid is not g_x:
             g_hid[t] = ght
-        gh = ght @ w_hh
+        gh = product(xp, ght, w_hh)
         if g_direct is not None:
             gh += g_direct
     return g_x, g_hid, gh, gc
