@@ -113,11 +113,15 @@ def randint_like(input, low=0, high=None, dtype=None, device=None):
 
 
 def from_numpy(ndarray):
-    """A `cpu` tensor sharing memory with a NumPy array (same dtype; changes show in both)."""
+    """A CPU tensor sharing memory with a NumPy array (same dtype; changes show in both): on the default
+    device when that one keeps its arrays in host memory (`cpu`, `numba`), else on `cpu`."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
     check_supported("from_numpy", ndarray.dtype)
-    return Tensor._make(ndarray, _device("cpu"), None, 0, False)
+    # PyTorch's from_numpy gives a CPU tensor; under DEEPGRAD_DEVICE=numba that CPU device is numba, so a
+    # ported program's batches land beside its model's parameters (sharing memory, as on cpu)
+    default = backends.get_default_device()
+    return Tensor._make(ndarray, default if default.host_memory else _device("cpu"), None, 0, False)
 
 
 def as_tensor(data, dtype=None, device=None):

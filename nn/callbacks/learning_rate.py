@@ -24,8 +24,10 @@ class LearningRateScheduler(Callback):
       epoch and applied to every param group, or
     - an `nn.optim.lr_scheduler` object built on `model.optimizer`, stepped after each epoch
       (a ReduceLROnPlateau one with the epoch's `monitor` value).
-    The lr in use during the epoch is recorded in the logs as 'lr'.
+    The lr in use during the epoch is recorded in the logs under `lr_log_key` ('lr').
     """
+
+    lr_log_key = "lr"
 
     def __init__(self, schedule, monitor="val_loss", verbose=0):
         super().__init__()
@@ -63,7 +65,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_end(self, epoch, logs=None):
         """Record the lr and step a scheduler object."""
         if logs is not None:
-            logs["lr"] = self._lr
+            logs[self.lr_log_key] = self._lr
         if isinstance(self.schedule, PlateauScheduler):
             self.schedule.step(self.monitor.value(logs))
         elif self.is_scheduler:
@@ -73,7 +75,9 @@ class LearningRateScheduler(Callback):
 class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by `factor` once `monitor` has not improved by more than `min_delta`
     for `patience` epochs, then wait `cooldown` epochs before watching again; never below `min_lr`.
-    The lr of each epoch is recorded in the logs as 'lr'."""
+    The lr of each epoch is recorded in the logs under `lr_log_key` ('lr')."""
+
+    lr_log_key = "lr"
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0,
                  min_lr=0.0, verbose=0):
@@ -95,7 +99,7 @@ class ReduceLROnPlateau(Callback):
         optimizer = self.model.optimizer
         lr = float(optimizer.param_groups[0]["lr"])
         if logs is not None:
-            logs["lr"] = lr
+            logs[self.lr_log_key] = lr
         current = self.monitor.value(logs)
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1

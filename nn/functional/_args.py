@@ -32,6 +32,7 @@ def same_dtype(op, input, **params):
     does not mix dtypes (a float64 batch into a float32 layer, an int batch into a float layer)."""
     for name, p in params.items():
         if p is not None and p.dtype != input.dtype:
+            # a layer moved to an integer dtype cannot train, so an integer batch gets only the input's fix
+            layer_fix = f" or the layer (layer.to(ag.{input.dtype}))" if input.dtype.kind == "f" else ""
             raise TypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
-                            f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32) or the layer "
-                            f"(layer.to(ag.{input.dtype}))")
+                            f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")

@@ -1,8 +1,21 @@
 """keras.callbacks: nn.callbacks under Keras's names, plus a ModelCheckpoint that writes model weights."""
 from ..callbacks import ModelCheckpoint as _NNModelCheckpoint
-from ..callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau,
-                         TerminateOnNaN)
+from ..callbacks import LearningRateScheduler as _NNLearningRateScheduler
+from ..callbacks import ReduceLROnPlateau as _NNReduceLROnPlateau
+from ..callbacks import Callback, CSVLogger, EarlyStopping, TerminateOnNaN
 from ..training.history import History
+
+
+class ReduceLROnPlateau(_NNReduceLROnPlateau):
+    """nn.callbacks.ReduceLROnPlateau logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
+
+    lr_log_key = "learning_rate"
+
+
+class LearningRateScheduler(_NNLearningRateScheduler):
+    """nn.callbacks.LearningRateScheduler logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
+
+    lr_log_key = "learning_rate"
 
 
 class ModelCheckpoint(_NNModelCheckpoint):

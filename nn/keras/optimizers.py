@@ -53,6 +53,12 @@ class Optimizer:
     lr = learning_rate
 
     @property
+    def state(self):
+        """The per-weight slots ({id(weight): {name: array}}); with param_groups and step() it makes this an
+        optimiser that `ag.jit` recognises and replays as a host call."""
+        return self._state
+
+    @property
     def param_groups(self):
         """One group {'lr': ..., 'params': [...]} (the interface nn.callbacks use to read and set the rate)."""
         return [self._group]

@@ -5,7 +5,8 @@ losses on probabilities unless from_logits (stable through the logits after a so
 per output (a list or a dict by output name, or one for all) weighted by loss_weights, regularisation
 losses added, 'accuracy' chosen from the loss and shapes as Keras does (binary at 0.5, sparse or
 categorical), `metrics` unweighted and `weighted_metrics` weighted by sample_weight, per-output losses
-logged as '<output>_loss' for models with several outputs.
+logged as '<output>_loss' for models with several outputs. With jit_compile=True the batches of a
+single-output model run as `ag.jit` compiled steps once the first batch has settled the losses and metrics.
 """
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
 from ..training.metrics import Mean
 from ..training.predict import run_predict
+from ..training.steps import Steps
 from . import data as keras_data
 from . import losses as keras_losses
 from . import metrics as keras_metrics
@@ -55,15 +57,40 @@ def _resolve_metric(identifier, y_true, y_pred):
 class KerasCompiled:
     """What Model.compile settled; resolved against the outputs and targets at the first batch."""
 
-    def __init__(self, model, optimizer, loss, loss_weights, metrics, weighted_metrics):
+    def __init__(self, model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile=False):
         if loss is None:
             raise ValueError("compile: pass a loss (e.g. loss='sparse_categorical_crossentropy'); fit needs one")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
         self.model = model
         self.optimizer = keras_optimizers.get(optimizer)
         self.optimizer.attach(model)
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
         self._loss_mean = Mean("loss")
         self._ready = False
+        self._jit_steps = Steps(True) if jit_compile is True else None   # 'auto' is eager, as on Keras's torch backend
+        self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
+
+    @property
+    def steps(self):
+        """The compiled steps the training loop uses after compile(jit_compile=True), once the first batch has
+        resolved the losses and metrics, for models with one output; None (eager batches) otherwise."""
+        if self._jit_steps is None or not self._ready or len(self.losses) != 1:
+            return None
+        return self._jit_steps
+
+    def _batch_loss(self, output, target):
+        """The batch's total loss as compute_loss makes it, without the running means (a compiled step's loss)."""
+        outputs, targets = self._outputs(output), list(target)
+        total = self.loss_weights[0] * self.losses[0](targets[0], outputs[0]) if self.loss_weights[0] != 1.0 \
+            else self.losses[0](targets[0], outputs[0])
+        for extra in self.model.losses:
+            total = total + extra
+        return total
+
+    def add_loss(self, loss, target):
+        """Add a batch loss computed by a compiled step to the running loss mean."""
+        self._loss_mean.update(loss.item(), len(list(target)[0]))
 
     def _resolve(self, outputs, targets):
         names = self.model.output_names
@@ -191,8 +218,9 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
             run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
     """Configure training: optimizer (name or keras.optimizers object), loss (name, Loss, function, or a list /
     dict per output), loss_weights, metrics and weighted_metrics (names, Metric objects; per output as a list
-    of lists or a dict)."""
-    model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics)
+    of lists or a dict). jit_compile=True runs fit/evaluate/predict batches as `ag.jit` compiled steps
+    (single-output models; batches with sample or class weights stay eager)."""
+    model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
     model.optimizer = model._compiled.optimizer
     model.loss = loss
 

@@ -54,6 +54,9 @@ class _RNNBase(Module):
         is_lstm = self.mode == "lstm"
         if is_lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise ValueError(f"{self!r}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+        if not is_lstm and not hasattr(hx, "shape"):
+            raise ValueError(f"{self!r}: hx must be one Tensor h_0, got {type(hx).__name__} (only an LSTM takes a "
+                             "tuple (h_0, c_0))")
         states = list(hx) if is_lstm else [hx]
         expected = (count, batch, self.hidden_size) if batched else (count, self.hidden_size)
         for name, s in zip(("h_0", "c_0"), states):

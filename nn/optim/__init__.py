@@ -7,13 +7,13 @@ from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearWarmup, LRScheduler,
-                           ReduceLROnPlateau, StepLR)
+                           OneCycleLR, ReduceLROnPlateau, StepLR)
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler", "LRScheduler", "LambdaLR",
-           "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "ReduceLROnPlateau"]
+           "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "OneCycleLR", "ReduceLROnPlateau"]
 from .adadelta import Adadelta
 from .adamax import Adamax
 from .lbfgs import LBFGS

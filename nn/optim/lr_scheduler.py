@@ -156,6 +156,92 @@ class LinearWarmup(LRScheduler):
         return [base * factor for base in self.base_lrs]
 
 
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy, as torch.optim.lr_scheduler.OneCycleLR, stepped after every batch: the lr rises
+    from max_lr / div_factor to max_lr over the first pct_start of total_steps, then falls to
+    max_lr / (div_factor * final_div_factor) (three_phase: back to the start over as many steps, then down
+    to the minimum); cosine or linear (`anneal_strategy`). With cycle_momentum the momentum (SGD) or
+    beta1 (Adam-like) moves the opposite way between max_momentum and base_momentum. total_steps, or
+    epochs and steps_per_epoch; stepping past the end is an error."""
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
+                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
+        _check_optimizer(optimizer, "OneCycleLR")
+        groups = optimizer.param_groups
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR: pass total_steps, or both epochs and steps_per_epoch")
+            if int(epochs) != epochs or epochs < 1 or int(steps_per_epoch) != steps_per_epoch or steps_per_epoch < 1:
+                raise ValueError(f"OneCycleLR: epochs and steps_per_epoch must be positive integers, got {epochs!r} "
+                                 f"and {steps_per_epoch!r}")
+            total_steps = int(epochs) * int(steps_per_epoch)
+        if int(total_steps) != total_steps or total_steps < 1:
+            raise ValueError(f"OneCycleLR: total_steps must be a positive integer, got {total_steps!r}")
+        if not 0.0 <= pct_start <= 1.0:
+            raise ValueError(f"OneCycleLR: pct_start must be in [0, 1], got {pct_start!r}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        self.total_steps, self.anneal_strategy, self.cycle_momentum = int(total_steps), anneal_strategy, cycle_momentum
+        max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
+        if len(max_lrs) != len(groups):
+            raise ValueError(f"OneCycleLR: got {len(max_lrs)} max_lr values for {len(groups)} param groups")
+        up = float(pct_start * self.total_steps) - 1
+        if three_phase:
+            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (2 * up, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                            (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+        else:
+            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        if last_epoch == -1:
+            for group, top in zip(groups, max_lrs):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        if cycle_momentum:
+            self._beta1 = "betas" in optimizer.defaults
+            if not self._beta1 and "momentum" not in optimizer.defaults:
+                raise ValueError(f"OneCycleLR: cycle_momentum=True needs an optimizer with momentum or betas; "
+                                 f"{type(optimizer).__name__} has neither (pass cycle_momentum=False)")
+            bases = list(base_momentum) if isinstance(base_momentum, (list, tuple)) else [base_momentum] * len(groups)
+            tops = list(max_momentum) if isinstance(max_momentum, (list, tuple)) else [max_momentum] * len(groups)
+            if last_epoch == -1:
+                for group, low, high in zip(groups, bases, tops):
+                    self._set_momentum(group, high)
+                    group["max_momentum"], group["base_momentum"] = high, low
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group, value):
+        if self._beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start, end, pct):
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self):
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR: stepped {step} times, past total_steps={self.total_steps}; make total_steps "
+                             "(or epochs * steps_per_epoch) cover every batch")
+        lrs = []
+        for group in self.optimizer.param_groups:
+            start = 0.0
+            for k, (end, lr_from, lr_to, m_from, m_to) in enumerate(self._phases):
+                if step <= end or k == len(self._phases) - 1:
+                    pct = (step - start) / (end - start)
+                    lrs.append(self._anneal(group[lr_from], group[lr_to], pct))
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[m_from], group[m_to], pct))
+                    break
+                start = end
+        return lrs
+
+
 class ReduceLROnPlateau(_Checkpointable):
     """Multiply every group's lr by `factor` once a metric has not improved for more than `patience`
     calls to step(metric), then wait `cooldown` calls before counting again; lr never goes below min_lr.

@@ -37,13 +37,13 @@ def run_evaluation(model, compiled, batches, hooks):
     if hasattr(getattr(batches, "source", None), "sampler"):
         batches.source = evaluation_loader(batches.source)   # this rank's share under mpiexec (a DataLoader)
     compiled.reset_metrics()
-    steps = getattr(compiled, "steps", None)   # an ag.jit-compiled step after compile(..., jit_compile=True)
     hooks.call("on_test_begin", {})
     model.eval()
     try:
         with no_grad():
             for step, (inputs, target, weight) in enumerate(batches):
                 hooks.call("on_test_batch_begin", step, {})
+                steps = getattr(compiled, "steps", None)   # ag.jit steps after compile(..., jit_compile=True)
                 if steps is not None and steps.compiled and weight is None:
                     loss, output = steps.eval(model, compiled.loss, inputs, target)
                     compiled.add_loss(loss, target)

@@ -97,9 +97,9 @@ def _train_epoch(model, compiled, batches, hooks, run):
     """One pass over `batches` with an optimiser step per batch; returns the epoch's loss and metrics."""
     optimizer = compiled.optimizer
     compiled.reset_metrics()
-    steps = getattr(compiled, "steps", None)   # an ag.jit-compiled step after compile(..., jit_compile=True)
     for step, (inputs, target, weight) in enumerate(batches):
         hooks.call("on_train_batch_begin", step, {})
+        steps = getattr(compiled, "steps", None)   # ag.jit steps after compile(..., jit_compile=True)
         if steps is not None and steps.compiled and weight is None:
             loss, output = steps.train(run.model, optimizer, compiled.loss, inputs, target)
             compiled.add_loss(loss, target)

@@ -60,15 +60,10 @@ class BatchNormalization(Layer):
         return undo(y)
 
     def _update_moving(self, rows):
+        # tensor ops, not raw array arithmetic, so that an ag.jit compiled step records and replays the update
         with no_grad():
-            values = arrays.array(rows)
-            xp = rows.device.xp
-            mean, var = xp.mean(values, axis=0), xp.var(values, axis=0)
-            for stat, batch in ((self.moving_mean, mean), (self.moving_variance, var)):
-                raw = arrays.array(stat)
-                raw *= self.momentum
-                raw += (1.0 - self.momentum) * batch.astype(raw.dtype)
-                arrays.mark_changed(stat)
+            for stat, batch in ((self.moving_mean, rows.mean(0)), (self.moving_variance, rows.var(0, correction=0))):
+                stat.mul_(self.momentum).add_(batch.to(stat.dtype), alpha=1.0 - self.momentum)
 
 
 class LayerNormalization(Layer):
