@@ -137,7 +137,7 @@ _BINDINGS = {
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
     # shape
-    "reshape": _reshape, "view": _reshape, "view_as": _view_as, "reshape_as": _view_as,
+    "reshape": _reshape, "view": S.view, "view_as": _view_as, "reshape_as": _view_as,
     "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapaxes,
     "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
     "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to, "expand": _expand, "expand_as": _expand_as,

@@ -11,6 +11,7 @@ from . import creation
 from .capture import refuse_host_read, state as capture
 from .dtypes import float16, float32, float64
 from .ops import convert as C
+from .ops.elementwise import Clone
 from .tensor import Tensor
 
 # PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
@@ -138,8 +139,16 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 
 
 def contiguous(self, memory_format=None):
-    """This tensor (deepgrad's arrays are always usable as they are)."""
-    return self
+    """This tensor when its values are laid out row-major, else a row-major copy that stays in the graph
+    (what view() needs after t(), permute() or expand())."""
+    if self._data.flags.c_contiguous:
+        return self
+    return Clone.apply(self)
+
+
+def is_contiguous(self, memory_format=None):
+    """True when the values are laid out row-major (False after t(), permute(), expand() or a strided slice)."""
+    return bool(self._data.flags.c_contiguous)
 
 
 def __format__(self, spec):
@@ -170,5 +179,5 @@ BINDINGS = {
     "new_zeros": _newer(creation.zeros, "Zeros of `size`, with this tensor's dtype and device unless given."),
     "new_ones": _newer(creation.ones, "Ones of `size`, with this tensor's dtype and device unless given."),
     "new_empty": _newer(creation.empty, "Unset values of `size`, with this tensor's dtype and device unless given."),
-    "contiguous": contiguous, "__format__": __format__, "__index__": __index__,
+    "contiguous": contiguous, "is_contiguous": is_contiguous, "__format__": __format__, "__index__": __index__,
 }

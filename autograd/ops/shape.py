@@ -76,6 +76,23 @@ def reshape(x, *shape):
     return Reshape.apply(x, shape)
 
 
+def view(x, *shape):
+    """The same values in a new shape, sharing x's memory (one dimension may be -1); a RuntimeError when
+    x's layout (after t(), permute() or expand()) cannot take that shape without a copy, as PyTorch's
+    view does."""
+    check_tensor("view", x)
+    out = reshape(x, *shape)
+    if out is x or out.numel() <= 1:
+        return out
+    share = getattr(x.device.xp, "may_share_memory", None)
+    if share is not None and not share(x._data, out._data):
+        strides = tuple(n // x._data.itemsize for n in x._data.strides)
+        raise RuntimeError(f"view: a tensor of shape {x.shape} laid out with strides {strides} (not "
+                           f"contiguous: after t(), permute() or expand()) cannot be viewed as "
+                           f"{tuple(out.shape)} without a copy; use .reshape(...) or .contiguous().view(...)")
+    return out
+
+
 def _sizes(op, sizes):
     """A shape given as separate ints or as one sequence, as a tuple of ints."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):

@@ -34,6 +34,9 @@ class _ConvNd(Module):
         self.kernel_size = _tuple(kernel_size, n, "kernel_size", name)
         self.stride = _tuple(stride, n, "stride", name)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n, "padding", name)
+        if self.padding == "same" and any(s != 1 for s in self.stride):
+            raise ValueError(f"{name}: padding='same' needs stride 1 (got stride={stride}), as in PyTorch; pass "
+                             "explicit padding, e.g. padding=kernel_size // 2")
         self.dilation = _tuple(dilation, n, "dilation", name)
         self.output_padding = _tuple(output_padding, n, "output_padding", name)
         if self.transposed:
