@@ -58,3 +58,20 @@ def test_jit_compile_takes_keras_values_only():
         model.compile(optimizer="adam", loss="mse", jit_compile="yes")
     model.compile(optimizer="adam", loss="mse", jit_compile="auto")
     assert model._compiled.steps is None
+
+
+def test_jit_compile_replays_match_eager_bit_for_bit_on_numba(tmp_path):
+    import autograd as ag
+    if "numba" not in ag.available_devices():
+        pytest.skip("numba is not available")
+    before = ag.get_default_device()
+    ag.set_default_device("numba")
+    try:
+        weights = _convnet(ours).get_weights()
+        _, h_eager, e_eager, p_eager = _train(ours, weights, tmp_path, jit_compile=False)
+        model, h_jit, e_jit, p_jit = _train(ours, weights, tmp_path, jit_compile=True)
+        assert all(str(w.device) == "numba" for w in model.trainable_weights)
+    finally:
+        ag.set_default_device(before)
+    assert model._compiled.steps.train.replays > 0
+    assert h_jit == h_eager and e_jit == e_eager and np.array_equal(p_jit, p_eager)
