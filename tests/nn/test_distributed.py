@@ -219,3 +219,12 @@ def test_a_pytorch_ddp_script_with_its_imports_changed_matches_pytorch(tmp_path)
             optimizer.zero_grad()
     for k, v in model.state_dict().items():
         np.testing.assert_allclose(saved[f"final.{k}"], v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+@needs_mpi
+def test_keras_fit_under_mpiexec_equals_one_process_on_the_global_batch():
+    """keras.Model.fit after init(): data sharded, gradients averaged, every metric (accuracy, precision,
+    per-output losses) combined over the ranks; it used to train each rank on all the data alone."""
+    proc = run_workers("keras_fit.py")
+    assert proc.returncode == 0, _explain(proc)
+    assert "OK keras fit" in proc.stdout, _explain(proc)
