@@ -34,6 +34,7 @@ from .layers.transformer import (Transformer, TransformerDecoder, TransformerDec
                                  TransformerEncoderLayer)
 from . import optim, utils
 from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict
+from . import distributed, parallel
 
 # PyTorch code reaches this package as torch.nn, torch.optim and torch.utils.data. Once nn is imported,
 # `import autograd as torch` offers those names too; autograd itself never imports nn.
@@ -42,3 +43,4 @@ import types as _types
 import autograd as _ag
 
 _ag.nn, _ag.optim, _ag.utils = __import__(__name__), optim, _types.SimpleNamespace(data=data)
+_ag.distributed = distributed

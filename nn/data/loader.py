@@ -11,6 +11,7 @@ from autograd import Tensor
 
 from .dataset import TensorDataset
 from .datasets.base import ArrayDataset
+from .subsets import rng_from
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 
@@ -24,6 +25,13 @@ class DataLoader:
     - `sampler`: the indices to visit, in order, each epoch (any iterable of ints with a length, e.g.
       `DistributedSampler` for this process's share); replaces `shuffle`.
     - `drop_last`: leave out the final batch when it has fewer than `batch_size` examples.
+    - `batch_size=None`: no batching; each example is yielded alone (numbers as 0-d Tensors), as PyTorch does.
+    - `batch_sampler`: an iterable of index lists, one per batch (instead of batch_size/shuffle/sampler).
+    - `generator`: the shuffle's seed when `seed` is not given (an int, a NumPy Generator or a
+      torch.Generator: its initial_seed()).
+    - `num_workers`, `pin_memory`, `persistent_workers`, `prefetch_factor`, `timeout`: accepted for PyTorch
+      code; batches are made by the one prefetch thread (`worker_init_fn(0)` runs first on it when
+      num_workers > 0), never in other processes.
     - `collate_fn(list_of_examples)`: builds a batch instead of the default stacking; NumPy arrays in
       what it returns (also inside tuples, lists and dicts) become Tensors.
     - `transform`: a batch transform (see `nn.data.transforms`) applied to the first field, the inputs,
@@ -36,38 +44,56 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, collate_fn=None,
-                 prefetch=True, transform=None, device=None, sampler=None):
+                 prefetch=True, transform=None, device=None, sampler=None, batch_sampler=None, num_workers=0,
+                 pin_memory=False, generator=None, worker_init_fn=None, timeout=0, persistent_workers=False,
+                 prefetch_factor=None):
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must define __len__ and __getitem__, got "
                             f"{type(dataset).__name__}; wrap arrays as TensorDataset(x, y)")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
-        for name, fn in (("collate_fn", collate_fn), ("transform", transform)):
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
+                                       or batch_size < 1):
+            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r} (or None for "
+                             "single examples)")
+        for name, fn in (("collate_fn", collate_fn), ("transform", transform), ("worker_init_fn", worker_init_fn)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: pass either shuffle=True or a sampler (which sets the order itself), not "
                              "both; for a shuffled distributed share use DistributedSampler(dataset, shuffle=True)")
-        if sampler is not None and not (hasattr(sampler, "__iter__") and hasattr(sampler, "__len__")):
-            raise TypeError(f"DataLoader: sampler must be an iterable of indices with a length, got "
-                            f"{type(sampler).__name__}")
-        self.dataset, self.sampler = dataset, sampler
-        self.batch_size = int(batch_size)
+        for name, given in (("sampler", sampler), ("batch_sampler", batch_sampler)):
+            if given is not None and not (hasattr(given, "__iter__") and hasattr(given, "__len__")):
+                what = "indices" if name == "sampler" else "lists of indices"
+                raise TypeError(f"DataLoader: {name} must be an iterable of {what} with a length, got "
+                                f"{type(given).__name__}")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError("DataLoader: batch_sampler gives whole batches of indices, so it cannot be combined with "
+                             "batch_size, shuffle, sampler or drop_last; leave those out")
+        self.dataset, self.sampler, self.batch_sampler = dataset, sampler, batch_sampler
+        self.batch_size = None if batch_size is None or batch_sampler is not None else int(batch_size)
         self.shuffle, self.drop_last, self.prefetch = bool(shuffle), bool(drop_last), bool(prefetch)
+        self.num_workers, self.worker_init_fn = int(num_workers), worker_init_fn
         self.seed = seed
         self.collate_fn, self.transform = collate_fn, transform
         self.device = device
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(seed) if generator is None else rng_from(generator, "DataLoader")
 
     def __len__(self):
         """The number of batches per epoch."""
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
         device = ag.get_default_device() if self.device is None else ag.device(self.device)
         batches = self._batches(self._order(), device)
+        if self.worker_init_fn is not None and self.num_workers > 0:
+            batches = _after(lambda: self.worker_init_fn(0), batches)  # one worker: the prefetch thread
         return _prefetched(batches) if self.prefetch else batches
 
     def _order(self):
@@ -76,16 +102,28 @@ class DataLoader:
             return np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
         return self._rng.permutation(len(self.dataset)) if self.shuffle else None
 
-    def _batches(self, order, device):
-        columns = _columns(self.dataset) if self.collate_fn is None else None
+    def _index_groups(self, order):
+        """Each batch's indices: a slice of 0, 1, 2, ... or an array of positions."""
+        if self.batch_sampler is not None:
+            yield from (np.asarray(list(group), dtype=np.int64) for group in self.batch_sampler)
+            return
         n = len(self.dataset) if order is None else len(order)
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            stop = min(start + self.batch_size, n)
-            index = slice(start, stop) if order is None else order[start:stop]
+        size = 1 if self.batch_size is None else self.batch_size
+        for start in range(0, len(self) * size, size):
+            stop = min(start + size, n)
+            yield slice(start, stop) if order is None else order[start:stop]
+
+    def _batches(self, order, device):
+        columns = _columns(self.dataset) if self.collate_fn is None and self.batch_size is not None else None
+        for index in self._index_groups(order):
             if columns is not None:
                 batch = tuple(np.array(c[index]) for c in columns)
+            elif self.batch_size is None and self.batch_sampler is None:   # no batching: one example at a time
+                (position,) = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
+                example = self.dataset[position]
+                batch = self.collate_fn(example) if self.collate_fn is not None else _as_arrays(example)
             else:
-                positions = range(start, stop) if order is None else index.tolist()
+                positions = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
                 examples = [self.dataset[i] for i in positions]
                 batch = self.collate_fn(examples) if self.collate_fn is not None else default_collate(examples)
             if self.transform is not None:
@@ -99,24 +137,59 @@ class DataLoader:
 
 
 def default_collate(examples):
-    """Stack a list of examples into one batch: a tuple of arrays for tuple examples, a dict of arrays for
-    dict examples, one array otherwise."""
-    first = examples[0]
-    if isinstance(first, (tuple, list)):
-        if any(len(e) != len(first) for e in examples):
-            raise ValueError(f"DataLoader: examples have different numbers of fields "
-                             f"({sorted({len(e) for e in examples})}); every example needs the same fields")
-        return tuple(_stack([e[k] for e in examples], k) for k in range(len(first)))
+    """Stack a list of examples into one batch, field by field and recursively: arrays, Tensors and numbers are
+    stacked along a new first axis; tuples and lists of fields give a tuple, dicts a dict with the same
+    keys, strings a list of the strings (PyTorch's default_collate, with tuples for its lists)."""
+    return _collate(examples, None)
+
+
+def _collate(values, field):
+    first = values[0]
+    if isinstance(first, (str, bytes)):
+        return list(values)
     if isinstance(first, dict):
-        return {key: _stack([e[key] for e in examples], key) for key in first}
-    return _stack(examples, 0)
+        keys = set(first)
+        if any(not isinstance(v, dict) or set(v) != keys for v in values):
+            raise ValueError(f"DataLoader: field {_name(field)} is a dict whose keys differ across the examples of "
+                             "one batch; give every example the same keys, or pass a collate_fn")
+        return {key: _collate([v[key] for v in values], _join(field, key)) for key in first}
+    if isinstance(first, (tuple, list)):
+        if any(not isinstance(v, (tuple, list)) or len(v) != len(first) for v in values):
+            lengths = sorted({len(v) if isinstance(v, (tuple, list)) else -1 for v in values})
+            raise ValueError(f"DataLoader: examples have different numbers of fields in {_name(field)} "
+                             f"({lengths}); every example needs the same fields, or pass a collate_fn")
+        return tuple(_collate([v[k] for v in values], _join(field, k)) for k in range(len(first)))
+    if isinstance(first, (Tensor, np.ndarray, numbers.Number, np.generic)):
+        return _stack(values, field)
+    raise TypeError(f"DataLoader: field {_name(field)} holds {type(first).__name__}, which default_collate cannot "
+                    "batch (it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); "
+                    "pass a collate_fn")
+
+
+def _join(field, key):
+    return key if field is None else f"{field}.{key}" if isinstance(field, str) else f"{field}[{key!r}]"
+
+
+def _name(field):
+    return "the example" if field is None else repr(field)
+
+
+def _as_arrays(example):
+    """One example as batch_size=None gives it: numbers as 0-d arrays, containers kept, strings as they are."""
+    if isinstance(example, dict):
+        return {k: _as_arrays(v) for k, v in example.items()}
+    if isinstance(example, (tuple, list)):
+        return type(example)(_as_arrays(v) for v in example)
+    if isinstance(example, (numbers.Number, np.generic)) and not isinstance(example, bool):
+        return np.asarray(example)
+    return example
 
 
 def _stack(values, field):
     arrays = [v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values]
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
-        raise ValueError(f"DataLoader: field {field!r} has different shapes across the examples of one batch "
+        raise ValueError(f"DataLoader: field {_name(field)} has different shapes across the examples of one batch "
                          f"({sorted(shapes)}); pad them to one shape or pass a collate_fn")
     return np.stack(arrays)
 
@@ -149,6 +222,12 @@ def _to_tensors(batch, device):
     if isinstance(batch, dict):
         return {k: _to_tensors(v, device) for k, v in batch.items()}
     return batch
+
+
+def _after(setup, batches):
+    """`batches`, with `setup()` run first on the thread that makes them."""
+    setup()
+    yield from batches
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"

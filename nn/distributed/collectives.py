@@ -52,11 +52,33 @@ def _write_back(target, result):
         target[...] = result
 
 
-def all_reduce(x, op="sum"):
+class _Done:
+    """What a call with async_op=True returns: the work already finished, so wait() returns at once."""
+
+    def wait(self, timeout=None):
+        """Nothing to wait for; True, as PyTorch's Work.wait."""
+        return True
+
+    def is_completed(self):
+        """Always True."""
+        return True
+
+
+def _torch_options(who, group, async_op, result):
+    """PyTorch's group/async_op arguments: only the whole world; async work is done before returning."""
+    if group is not None:
+        raise ValueError(f"{who}: process subgroups are not supported (group={group!r}); leave group out to use "
+                         "every process")
+    return _Done() if async_op else result
+
+
+def all_reduce(x, op="sum", group=None, async_op=False):
     """Combine `x` across every rank in place with `op` ('sum', 'mean', 'max', 'min'); returns `x` (for a
-    Python number, the combined number). Every rank ends with the same values."""
+    Python number, the combined number). Every rank ends with the same values. `async_op=True` returns
+    an object with wait(), as PyTorch's; the work is already done. `group` must be None (the world)."""
     who = "nn.distributed.all_reduce"
     backend = current(who).backend
+    _torch_options(who, group, False, None)
     op = _op(op, who)
     a, give = _raw(x, who)
     if op == "mean" and a.dtype.kind not in "fc":
@@ -69,32 +91,35 @@ def all_reduce(x, op="sum"):
     work = _contiguous(a, who)
     backend.all_reduce(work, op)
     _write_back(a, work)
-    return give(a)
+    return _torch_options(who, group, async_op, give(a))
 
 
-def broadcast(x, src=0):
-    """Overwrite `x` on every rank with rank `src`'s values, in place; returns `x`."""
+def broadcast(x, src=0, group=None, async_op=False):
+    """Overwrite `x` on every rank with rank `src`'s values, in place; returns `x` (group/async_op as in
+    all_reduce)."""
     who = "nn.distributed.broadcast"
     world = current(who)
+    _torch_options(who, group, False, None)
     _check_rank(src, world.size, who)
     a, give = _raw(x, who)
     work = _contiguous(a, who)
     world.backend.broadcast(work, src)
     _write_back(a, work)
-    return give(a)
+    return _torch_options(who, group, async_op, give(a))
 
 
-def all_gather(x, tensor=None):
+def all_gather(x, tensor=None, group=None, async_op=False):
     """Every rank's `x`, as a list in rank order (Tensors for a Tensor, arrays for an array).
 
     PyTorch's form `all_gather(tensor_list, tensor)` works too: it fills `tensor_list` with
-    world_size() tensors and returns it."""
+    world_size() tensors and returns it (group/async_op as in all_reduce)."""
     who = "nn.distributed.all_gather"
     backend = current(who).backend
+    _torch_options(who, group, False, None)
     if tensor is not None:
         gathered = all_gather(tensor)
         x[:] = gathered
-        return x
+        return _torch_options(who, group, async_op, x)
     a, _ = _raw(x, who)
     stacked = backend.all_gather(a if a.flags.c_contiguous else a.copy())
     parts = [stacked[k] for k in range(stacked.shape[0])]

@@ -23,6 +23,10 @@ class DistributedDataParallel(Module):
     each training forward, as PyTorch does. A parameter no rank gave a gradient keeps `.grad` None; one
     that only some ranks used is averaged with zeros from the others.
 
+    The arguments are PyTorch's, in its order. `find_unused_parameters`, `static_graph` and
+    `check_reduction` change nothing (unused parameters are always handled); `device_ids` and
+    `output_device` may name at most the one device the module is on (init() chose it).
+
     Call it like the module; `ddp.module` is the wrapped model; as in PyTorch, the wrapper's state_dict names start with
     'module.', so save `ddp.module.state_dict()` to load it into an unwrapped model.
     With `gradient_as_bucket_view=True`, each `.grad` after a synchronised backward is a view of its
@@ -32,11 +36,13 @@ class DistributedDataParallel(Module):
     spent blocked waiting for the all-reduces. Needs `nn.distributed.init()` first.
     """
 
-    def __init__(self, module, bucket_cap_mb=25, broadcast_buffers=True, first_bucket_mb=1,
-                 gradient_as_bucket_view=False):
+    def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
+                 process_group=None, bucket_cap_mb=25, find_unused_parameters=False, check_reduction=False,
+                 gradient_as_bucket_view=False, static_graph=False, *, first_bucket_mb=1):
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected an nn.Module, got {type(module).__name__}")
+        _check_torch_options(device_ids, output_device, dim, process_group)
         world = current("DistributedDataParallel")
         self.module = module
         self.broadcast_buffers = bool(broadcast_buffers)
@@ -100,6 +106,19 @@ class DistributedDataParallel(Module):
         if self._reducer is not None:
             self._reducer.remove()
             self._reducer = None
+
+
+def _check_torch_options(device_ids, output_device, dim, process_group):
+    who = "DistributedDataParallel"
+    if device_ids is not None and (not isinstance(device_ids, (list, tuple)) or len(device_ids) > 1):
+        raise ValueError(f"{who}: device_ids must be None or a list of one device (each process drives one "
+                         f"device), got {device_ids!r}")
+    if dim != 0:
+        raise ValueError(f"{who}: dim={dim!r} is not supported: each process runs its whole batch on one device "
+                         "(dim only matters for splitting a batch over several devices); leave dim out")
+    if process_group is not None:
+        raise ValueError(f"{who}: process subgroups are not supported (process_group={process_group!r}); leave "
+                         "it out to use every process")
 
 
 def check_same_model(backend, named_params, named_buffers):

@@ -126,8 +126,9 @@ def combine_metrics(backend, metrics):
     """Sum each metric's running state over the ranks, so that `result()` is the same on every rank.
 
     A metric's state is its private numeric attributes (running totals, counts, per-class counts), which
-    add up across ranks; that covers every metric in nn.training.metrics and the loss's Mean."""
-    states = [_additive_state(m) for m in metrics]
+    add up across ranks (that covers every metric in nn.training.metrics and the loss's Mean), or what its
+    `additive_state()` names (Keras metrics, whose totals are public attributes)."""
+    states = [m.additive_state() if hasattr(m, "additive_state") else _additive_state(m) for m in metrics]
     everyone = backend.all_gather_object(states)
     for metric, per_rank in zip(metrics, zip(*everyone)):
         for key in per_rank[0]:

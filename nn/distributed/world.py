@@ -125,6 +125,12 @@ def current(who):
     return _world
 
 
+def reset():
+    """Forget the group init() made (destroy_process_group); a later init() joins the same processes again."""
+    global _world
+    _world = None
+
+
 def is_initialized():
     """True once init() has run in this process."""
     return _world is not None

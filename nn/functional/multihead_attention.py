@@ -98,7 +98,7 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
     if is_causal and attn_mask is None:
         raise ValueError(f"{_OP}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask; "
                          "make one with nn.Transformer.generate_square_subsequent_mask(L)")
-    _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads)
+    _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, query.dtype)
     # shapes spelled out (no -1): empty batches reshape too
     heads = lambda t, rows: _split_heads(linear(t.reshape(t.shape[0] * t.shape[1], t.shape[2]), *rows), t.shape[:2],
                                          num_heads, seq)
@@ -180,7 +180,7 @@ def _merge(attn_mask, key_padding_mask, dtype):
 
 def _additive(mask, dtype):
     if mask.dtype != np.bool_:
-        return mask
+        return mask if mask.dtype == dtype else mask.to(dtype)
     xp = mask.device.xp
     return arrays.wrap(xp.where(arrays.array(mask), -np.inf, 0.0).astype(dtype), mask.device)
 
@@ -218,10 +218,14 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
     return batched
 
 
-def _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads):
+def _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, dtype):
     for name, m in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
         if m is not None and m.dtype != np.bool_ and m.dtype.kind != "f":
             raise TypeError(f"{_OP}: {name} must be bool (True = masked) or float (added), got {m.dtype}")
+        if m is not None and m.dtype.kind == "f" and m.dtype not in (dtype, np.dtype(np.float32)):
+            raise TypeError(f"{_OP}: {name} is {m.dtype} but the query is {dtype}; a float mask is added to the "
+                            f"scores, so it must be float32 or the query's dtype: pass {name}.to({dtype}) (or a "
+                            "bool mask)")
     if key_padding_mask is not None and tuple(key_padding_mask.shape) != (n, s):
         raise ValueError(f"{_OP}: key_padding_mask must have shape (N, S) = ({n}, {s}), got "
                          f"{tuple(key_padding_mask.shape)}")

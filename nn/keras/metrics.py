@@ -41,7 +41,16 @@ class Metric(NNMetric):
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype
+        settings = set(vars(self))
         self.reset_state()
+        self._state_names = tuple(k for k in vars(self) if k not in settings)  # the running totals
+
+    def additive_state(self):
+        """The numbers reset_state sets and update_state adds to, by name (nn.distributed sums them over the
+        ranks so that every rank's result covers every rank's batches)."""
+        values = {k: getattr(self, k) for k in self._state_names}
+        return {k: v for k, v in values.items()
+                if isinstance(v, (int, float, np.number, np.ndarray)) and not isinstance(v, bool)}
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch."""

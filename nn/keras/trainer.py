@@ -13,6 +13,8 @@ import numpy as np
 from autograd import Tensor, concatenate
 
 from ..callbacks.base import CallbackList
+from ..data.loader import DataLoader
+from ..distributed.training import fit_run
 from ..training.fit import run_fit
 from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
@@ -178,7 +180,8 @@ class KerasCompiled:
 
     def running_metrics(self):
         """The running loss mean and metric objects (what nn.distributed combines across ranks)."""
-        return [self._loss_mean] + [metric for _, metric, _ in self.metrics]
+        return ([self._loss_mean] + [t for t in self.output_loss if t is not None]
+                + [metric for _, metric, _ in self.metrics])
 
     def reset_metrics(self):
         """Start a new epoch or evaluation."""
@@ -247,9 +250,12 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         (x, y, sample_weight), validation_data = keras_data.split_validation(
             x, y, sample_weight, validation_split, getattr(model, "input_names", None), model.output_names)
     device = model_device(model)
-    seed = int(np.random.randint(0, 2**31 - 1))
+    run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
+    seed = run.same_seed(int(np.random.randint(0, 2**31 - 1)))
     train = keras_data.batches(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, seed,
                                device, "fit")
+    if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
+        train.source = run.shard(train.source, seed)
     val = None
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
@@ -258,7 +264,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  validation_steps, None, device, "fit (validation_data)")
-    return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq)
+    return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
+                   run=run)
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,

@@ -75,7 +75,8 @@ class MultiheadAttention(Module):
                            self.v_proj_weight)
         for name, t, size in (("query", query, self.embed_dim), ("key", key, self.kdim), ("value", value, self.vdim)):
             if getattr(t, "ndim", 0) and t.shape[-1] != size:
-                raise ValueError(f"{self!r}: expected {name} with {size} features in its last dimension, got shape "
+                raise ValueError(f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads}): "
+                                 f"expected {name} with {size} features in its last dimension, got shape "
                                  f"{tuple(t.shape)}")
         return attend(query, key, value, self.num_heads, proj, batch_first=self.batch_first,
                       dropout_p=self.dropout if self.training else 0.0, add_zero_attn=self.add_zero_attn,

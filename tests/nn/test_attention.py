@@ -367,3 +367,32 @@ def test_mha_clear_errors(build, call, match):
     with pytest.raises(ValueError, match=match):
         m = build()
         call(m)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multihead_float32_masks_on_a_float64_model_match_pytorch(need_weights):
+    """A float32 mask (generate_square_subsequent_mask's default) on a float64 model works as in PyTorch's
+    need_weights=False path: it is cast to the query's dtype."""
+    torch = require_torch()
+    theirs = torch.nn.MultiheadAttention(8, 2, batch_first=True, dtype=torch.float64)
+    ours = nn.MultiheadAttention(8, 2, batch_first=True).to(ag.float64)
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((3, 5, 8))
+    mask = nn.Transformer.generate_square_subsequent_mask(5)
+    assert mask.dtype == ag.float32
+    got, _ = ours(ag.tensor(x), ag.tensor(x), ag.tensor(x), attn_mask=mask, need_weights=need_weights)
+    want, _ = theirs(torch.tensor(x), torch.tensor(x), torch.tensor(x), attn_mask=torch.tensor(mask.numpy()),
+                     need_weights=False)
+    assert got.dtype == ag.float64
+    np.testing.assert_allclose(got.numpy(), want.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_multihead_mask_and_width_errors_name_the_problem():
+    m = nn.MultiheadAttention(8, 2, batch_first=True)
+    x = ag.randn(3, 5, 8)
+    with pytest.raises(TypeError, match=r"key_padding_mask is float64 but the query is float32.*\.to\(float32\)"):
+        m(x, x, x, key_padding_mask=ag.zeros(3, 5, dtype=ag.float64))
+    with pytest.raises(ValueError, match=r"^MultiheadAttention\(embed_dim=8, num_heads=2\): expected query with 8 "
+                                         r"features in its last dimension, got shape \(3, 5, 6\)$"):
+        y = ag.randn(3, 5, 6)
+        m(y, y, y)

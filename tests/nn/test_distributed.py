@@ -192,3 +192,39 @@ def test_buckets_go_last_parameter_first_and_respect_the_caps():
     assert plan_buckets(params, 100, 800) == [[4], [3], [2, 1], [0]]
     assert plan_buckets(params, 10 ** 6, 10 ** 6) == [[4], [3], [2, 1, 0]]  # a dtype change closes a bucket
     assert plan_buckets(params[:3], 10, 10) == [[2], [1], [0]]
+
+
+@needs_mpi
+def test_a_pytorch_ddp_script_with_its_imports_changed_matches_pytorch(tmp_path):
+    """PyTorch's names (init_process_group, get_rank, nn.parallel.DistributedDataParallel(model, device_ids,
+    find_unused_parameters=...), all_reduce(op=, async_op=), destroy_process_group) under mpiexec; the
+    2-process result equals PyTorch's one-process run on the same global batches of 16 (two accumulated
+    halves of 8 per rank)."""
+    torch = pytest.importorskip("torch")
+    out = tmp_path / "params.npz"
+    proc = run_workers("torch_port.py", out)
+    assert proc.returncode == 0, _explain(proc)
+    saved = np.load(out)
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.standard_normal((96, 5)).astype(np.float32))
+    y = torch.from_numpy(rng.integers(0, 3, 96))
+    model = torch.nn.Sequential(torch.nn.Linear(5, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    model.load_state_dict({k: torch.from_numpy(saved[f"init.{k}"]) for k in model.state_dict()})
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    for _ in range(2):
+        for start in range(0, 96, 32):  # a step: two micro-batches per rank, ranks interleaved by the sampler
+            for half in (slice(start, start + 16), slice(start + 16, start + 32)):
+                (torch.nn.functional.cross_entropy(model(x[half]), y[half]) / 2).backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    for k, v in model.state_dict().items():
+        np.testing.assert_allclose(saved[f"final.{k}"], v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+@needs_mpi
+def test_keras_fit_under_mpiexec_equals_one_process_on_the_global_batch():
+    """keras.Model.fit after init(): data sharded, gradients averaged, every metric (accuracy, precision,
+    per-output losses) combined over the ranks; it used to train each rank on all the data alone."""
+    proc = run_workers("keras_fit.py")
+    assert proc.returncode == 0, _explain(proc)
+    assert "OK keras fit" in proc.stdout, _explain(proc)

@@ -1,0 +1,87 @@
+"""Datasets made from other datasets: Subset, ConcatDataset, and random_split (PyTorch's torch.utils.data names)."""
+import bisect
+import math
+import numbers
+
+import numpy as np
+
+from .dataset import Dataset
+
+
+class Subset(Dataset):
+    """The examples of `dataset` at positions `indices`, in that order: `subset[i]` is `dataset[indices[i]]`."""
+
+    def __init__(self, dataset, indices):
+        self.dataset, self.indices = dataset, list(indices)
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, index):
+        if isinstance(index, list):
+            return [self.dataset[self.indices[i]] for i in index]
+        return self.dataset[self.indices[index]]
+
+
+class ConcatDataset(Dataset):
+    """The examples of several datasets one after the other."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: give at least one dataset")
+        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        if index < 0:
+            if -index > len(self):
+                raise IndexError(f"ConcatDataset: index {index} is out of range for {len(self)} examples")
+            index += len(self)
+        part = bisect.bisect_right(self.cumulative_sizes, index)
+        if part == len(self.datasets):
+            raise IndexError(f"ConcatDataset: index {index} is out of range for {len(self)} examples")
+        start = self.cumulative_sizes[part - 1] if part else 0
+        return self.datasets[part][index - start]
+
+
+def random_split(dataset, lengths, generator=None):
+    """Split `dataset` into non-overlapping Subsets of the given `lengths` (counts summing to len(dataset), or
+    fractions summing to 1, rounded down and the remainder handed out one by one from the first), after a
+    random permutation. `generator`: an int seed, a NumPy Generator, or a generator object with
+    `initial_seed()` (e.g. torch.Generator().manual_seed(42)); the same seed gives the same split (not the
+    split PyTorch draws: the permutation comes from NumPy)."""
+    n = len(dataset)
+    lengths = list(lengths)
+    if lengths and all(isinstance(f, numbers.Real) and not isinstance(f, numbers.Integral) for f in lengths) \
+            and math.isclose(sum(lengths), 1.0) and sum(lengths) <= 1.0 + 1e-9:
+        if any(f < 0 for f in lengths):
+            raise ValueError(f"random_split: fractions must not be negative, got {lengths}")
+        counts = [int(math.floor(n * f)) for f in lengths]
+        for k in range(n - sum(counts)):
+            counts[k % len(counts)] += 1
+        lengths = counts
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0 for v in lengths) \
+            or sum(lengths) != n:
+        raise ValueError(f"random_split: lengths must be counts summing to the dataset's {n} examples, or fractions "
+                         f"summing to 1; got {lengths} (sum {sum(lengths)})")
+    order = rng_from(generator, "random_split").permutation(n).tolist()
+    splits, start = [], 0
+    for count in lengths:
+        splits.append(Subset(dataset, order[start:start + count]))
+        start += count
+    return splits
+
+
+def rng_from(generator, who):
+    """A NumPy Generator from what PyTorch-style code passes as `generator=` (None: a fresh random one)."""
+    if generator is None or isinstance(generator, np.random.Generator):
+        return np.random.default_rng(generator)
+    if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
+        return np.random.default_rng(int(generator))
+    if hasattr(generator, "initial_seed"):
+        return np.random.default_rng(int(generator.initial_seed()))
+    raise TypeError(f"{who}: generator must be None, an int seed, a NumPy Generator or an object with initial_seed() "
+                    f"(torch.Generator), got {type(generator).__name__}")
