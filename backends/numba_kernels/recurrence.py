@@ -24,8 +24,8 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from .. import thread_choice, threads, workers
-from . import jit, rnn, split
+from .. import thread_choice
+from . import jit, rnn
 from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
 from .vecmath import vsigmoid, vtanh
 
@@ -71,16 +71,15 @@ def _first(t, steps, reverse):
 
 
 @jit.kernel
-def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one, first, last):
-    # rows first..last of the batch; pre: this part's own (last - first, 4H) scratch
-    steps = gx.shape[0]
+def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one):
+    steps, batch = gx.shape[0], gx.shape[1]
     hidden = h0.shape[1]
-    h, c = h0[first:last], c0[first:last]
+    h, c = h0, c0
     for s in range(steps):
         t = steps - 1 - s if reverse else s
         matmul_into(gemm, h, w_hh_t, pre)
-        g, a, c_new, h_new = gx[t, first:last], acts[t, first:last], cs[t, first:last], ys[t, first:last]
-        for b in range(last - first):
+        g, a, c_new, h_new = gx[t], acts[t], cs[t], ys[t]
+        for b in range(batch):
             for k in range(4 * hidden):
                 pre[b, k] += g[b, k]
         rnn.lstm_cell_kernel(pre, c, h_new, c_new, a, one)   # the cell kernel itself: one copy of the gate arithmetic
@@ -88,21 +87,20 @@ def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre, reverse, one, fir
 
 
 @jit.kernel
-def _lstm_backward(gemm, acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one, first, last):
-    # rows first..last of the batch; gh, gc: the gradients reaching the state after the step, (B, H),
-    # overwritten in turn with those of the state before it; dh: this part's own (last - first, H) scratch
-    steps = acts.shape[0]
+def _lstm_backward(gemm, acts, cs, c0, gy, w_hh, g_gates, gh, gc, dh, reverse, one):
+    # gh, gc: the gradients reaching the state after the step, (B, H), overwritten in turn with those
+    # of the state before it; dh: scratch
+    steps, batch = acts.shape[0], acts.shape[1]
     hidden = c0.shape[1]
-    gh_part, gc_part = gh[first:last], gc[first:last]
     for s in range(steps):
         t = s if reverse else steps - 1 - s
-        c_prev = c0[first:last] if _first(t, steps, reverse) else cs[t + 1 if reverse else t - 1, first:last]
-        a, g, gyt = acts[t, first:last], g_gates[t, first:last], gy[t, first:last]
-        for b in range(last - first):
+        c_prev = c0 if _first(t, steps, reverse) else cs[t + 1 if reverse else t - 1]
+        a, g, gyt = acts[t], g_gates[t], gy[t]
+        for b in range(batch):
             for k in range(hidden):
-                dh[b, k] = gyt[b, k] + gh_part[b, k]
-        rnn.lstm_cell_grad_kernel(a, c_prev, dh, gc_part, g, gc_part, one)   # gc read before written, per element
-        matmul_into(gemm, g, w_hh, gh_part)
+                dh[b, k] = gyt[b, k] + gh[b, k]
+        rnn.lstm_cell_grad_kernel(a, c_prev, dh, gc, g, gc, one)   # gc in and out: read before written, per element
+        matmul_into(gemm, g, w_hh, gh)
 
 
 @jit.kernel
@@ -219,25 +217,6 @@ def _c(a, shape, dtype):
     return np.ascontiguousarray(np.broadcast_to(a, shape), dtype=dtype)
 
 
-def _rows(part, batch, macs, key):
-    """part(first, last) over the batch's rows: split between threads (each part's products on one BLAS
-    thread) or whole on the calling thread, whichever has lately been faster for this `key`; whole,
-    with a measured BLAS thread count, when ag.set_num_threads(1) or the batch allows no split.
-
-    A product's rows come out of BLAS with different rounding when they are split differently, so with
-    a thread count the user chose the split is fixed by that count (runs repeat bit for bit), as
-    thread_choice does for products."""
-    count = split.parts(batch, macs)
-    if count <= 1:
-        thread_choice.call(macs, part, 0, batch, shape=key)
-        return
-    with threads.limited(1):
-        if threads.chosen_by_user():
-            workers.run(part, batch, count)
-        else:
-            workers.run_measured(key, part, batch, macs, count)
-
-
 def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     """Run one direction over gx (T, B, W*H) -> (ys (T, B, H), cs (T, B, H) or None, cache).
 
@@ -257,12 +236,8 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     if mode == "lstm":
         cs = np.empty_like(ys)
         acts = np.empty((steps, batch, 5 * hidden), dtype)
-        c0 = _c(c0, (batch, hidden), dtype)
-
-        def part(first, last):
-            _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, np.empty((last - first, width), dtype), reverse,
-                          one, first, last)
-        _rows(part, batch, macs, key)
+        thread_choice.call(macs, _lstm_forward, gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts,
+                           pre, reverse, one, shape=key)
         return ys, cs, acts
     if mode == "gru":
         cache = np.empty((steps, batch, 4 * hidden), dtype)
@@ -290,12 +265,8 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     macs, key = g_x.size * hidden, ("recurrence_backward", mode, ys.shape, dtype.str)
     if mode == "lstm":
         gc = np.array(_c(gc_n, (batch, hidden), dtype))
-        c0 = _c(c0, (batch, hidden), dtype)
-
-        def part(first, last):
-            _lstm_backward(gemm, cache, cs, c0, gy, w_hh, g_x, gh, gc, np.empty((last - first, hidden), dtype),
-                           reverse, one, first, last)
-        _rows(part, batch, macs, key)
+        thread_choice.call(macs, _lstm_backward, gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh,
+                           gc, np.empty((batch, hidden), dtype), reverse, one, shape=key)
         return g_x, g_x, gh, gc
     if mode == "gru":
         g_hid = np.empty_like(g_x)

@@ -298,22 +298,3 @@ def test_forward_leaves_the_states_and_weights_alone(device):
     backend.recurrence_backward("lstm", np.ones_like(ys), None, None, ys, cs, h0, c0, cache, w_hh, False)
     for a, b in zip((h0, c0, w_hh), before):
         np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("parts", [2, 3])
-@pytest.mark.parametrize("reverse", [False, True])
-def test_numba_lstm_split_over_batch_rows(monkeypatch, parts, reverse):
-    """The numba LSTM kernels run the batch's rows in parts on helper threads: every part's rows equal
-    the step loop's, and with the thread count fixed two runs repeat bit for bit."""
-    if "numba" not in ag.available_devices():
-        pytest.skip("numba is not available")
-    from backends.numba_kernels import recurrence as kernels
-    monkeypatch.setattr(kernels.split, "parts", lambda total, work: min(parts, total))
-    arrays = _arrays("lstm", np.float32, seed=5)
-    first = _run("lstm", arrays, "numba", reverse, True, True)
-    again = _run("lstm", arrays, "numba", reverse, True, True)
-    with step_loop("numba"):
-        loop = _run("lstm", arrays, "numba", reverse, True, True)
-    for k, (a, b, c) in enumerate(zip(first, again, loop)):
-        np.testing.assert_array_equal(a, b, err_msg=f"result {k}")
-        np.testing.assert_allclose(a, c, rtol=TOL[np.float32], atol=TOL[np.float32], err_msg=f"result {k}")
