@@ -21,6 +21,7 @@ from . import methods as _methods  # noqa: F401  (binds operators and methods on
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle
+from .random_generator import Generator
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
                        tensor, zeros, zeros_like)
