@@ -6,6 +6,7 @@
 # Each area adds its import lines below (one block per file).
 from .module import Module, Parameter
 from .containers import ModuleDict, ModuleList, Sequential
+from .parameter_containers import ParameterDict, ParameterList
 from . import functional, init
 from .layers.linear import Dense, Identity, Linear
 from .layers.flatten import Flatten
