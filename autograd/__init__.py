@@ -14,13 +14,14 @@ from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64,
 from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function
-from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor
 from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle
+from .random_generator import Generator
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
                        tensor, zeros, zeros_like)

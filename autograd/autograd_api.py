@@ -1,7 +1,7 @@
 """`ag.autograd`: the names PyTorch code reaches through `torch.autograd`."""
 from .engine import grad, run_backward
 from .gradcheck import gradcheck
-from .grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
+from .grad_mode import detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled
 from .tensor_function import TensorFunction as Function
 
 
@@ -16,5 +16,5 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
                  create_graph=create_graph)
 
 
-__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "no_grad",
+__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "inference_mode", "no_grad",
            "set_grad_enabled"]

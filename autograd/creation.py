@@ -4,6 +4,7 @@ import numpy as np
 import backends
 
 from .dtypes import check_supported, default_float
+from .random_generator import check_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
 
@@ -159,32 +160,40 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.eye(n, m, dtype=dtype or default_float), d, requires_grad)
 
 
-def rand(*shape, dtype=None, device=None, requires_grad=False):
-    """Uniform samples in [0, 1)."""
-    d = _device(device)
-    return _new(d.rand(_shape(shape), dtype or default_float), d, requires_grad)
+def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
+    """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
+    d, rng = _device(device), check_generator("rand", generator)
+    dtype = dtype or default_float
+    array = d.rand(_shape(shape), dtype) if rng is None else d.asarray(rng.random(_shape(shape)).astype(dtype))
+    return _new(array, d, requires_grad)
 
 
-def randn(*shape, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples."""
-    d = _device(device)
-    return _new(d.randn(_shape(shape), dtype or default_float), d, requires_grad)
+def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
+    """Standard normal samples (from `generator`, an ag.Generator, when given)."""
+    d, rng = _device(device), check_generator("randn", generator)
+    dtype = dtype or default_float
+    array = (d.randn(_shape(shape), dtype) if rng is None
+             else d.asarray(rng.standard_normal(_shape(shape)).astype(dtype)))
+    return _new(array, d, requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=np.int64, device=None):
+def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None):
     """Integers uniform in [low, high) (or [0, low) when high is None); also PyTorch's randint(high, size)."""
     if isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    d = _device(device)
+    d, rng = _device(device), check_generator("randint", generator)
     size = (size,) if isinstance(size, int) else tuple(size)
-    return _new(d.randint(low, high, size, dtype), d, False)
+    array = d.randint(low, high, size, dtype) if rng is None else d.asarray(rng.integers(low, high, size, dtype))
+    return _new(array, d, False)
 
 
-def randperm(n, dtype=np.int64, device=None):
-    """A random permutation of 0..n-1 (from the device's generator)."""
-    d = _device(device)
+def randperm(n, dtype=np.int64, device=None, generator=None):
+    """A random permutation of 0..n-1 (from the device's generator, or `generator`, an ag.Generator)."""
+    d, rng = _device(device), check_generator("randperm", generator)
+    if rng is not None:
+        return _new(d.asarray(rng.permutation(int(n)).astype(dtype)), d, False)
     order = d.xp.argsort(d.rand((int(n),), np.float64), kind="stable")
     return _new(order.astype(dtype), d, False)
 

@@ -283,8 +283,10 @@ def _owns_memory(g):
     return getattr(g.flags, "writeable", True) and (g.size <= 1 or 0 not in g.strides)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
-    """Gradients of `outputs` with respect to `inputs`, returned as a tuple (leaves' .grad is untouched)."""
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=False):
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple (leaves' .grad is untouched).
+    `only_inputs` is accepted for older PyTorch code (PyTorch ignores it too)."""
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)

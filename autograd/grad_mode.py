@@ -51,10 +51,50 @@ class enable_grad(_GradModeSwitch):
 
 
 class set_grad_enabled(_GradModeSwitch):
-    """Set grad mode to `mode` for a block."""
+    """Set grad mode to `mode`: at once when called (`ag.set_grad_enabled(False)`), and back to the previous
+    mode at the end of a `with` block or a decorated function, as in PyTorch."""
 
     def __init__(self, mode):
         self._mode = bool(mode)
+        self._before_call = state.enabled
+        state.enabled = self._mode
+
+    def __exit__(self, *exc):
+        state.enabled = self._before_call
+        return False
+
+    def __call__(self, fn):
+        state.enabled = self._before_call   # as a decorator it only acts while the function runs
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class inference_mode(_GradModeSwitch):
+    """PyTorch's inference_mode: like no_grad for its block or decorated function (`mode=False`: grad mode
+    unchanged). deepgrad's no_grad already records nothing, so there is no separate inference tensor kind."""
+
+    def __init__(self, mode=True):
+        self._enabled = bool(mode)
+
+    def __enter__(self):
+        self._prev = state.enabled
+        if self._enabled:
+            state.enabled = False
+        return self
+
+    def __call__(self, fn):
+        enabled = self._enabled
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(enabled):
+                return fn(*args, **kwargs)
+        return wrapper
 
 
 class detect_anomaly:

@@ -6,12 +6,14 @@
 # Each area adds its import lines below (one block per file).
 from .module import Module, Parameter
 from .containers import ModuleDict, ModuleList, Sequential
+from .parameter_containers import ParameterDict, ParameterList
 from . import functional, init
 from .layers.linear import Dense, Identity, Linear
 from .layers.flatten import Flatten
 from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, KLDivLoss, L1Loss,
                      MSELoss, NLLLoss)
+from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss
 from .serialization import load, save
 from .layers.conv import Conv1d, Conv2d, ConvTranspose2d
 from .layers.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d

@@ -58,6 +58,14 @@ class ModuleList(_ModuleSequence):
         key = list(self._modules)[index]
         self.add_module(key, module)
 
+    def insert(self, index, module):
+        """Put `module` before position `index` (as list.insert); the modules after it are renumbered."""
+        values = list(self._modules.values())
+        values.insert(index, module)
+        self._modules.clear()
+        for i, m in enumerate(values):
+            self.add_module(str(i), m)
+
     def extend(self, modules):
         """Add several modules at the end; returns self."""
         for m in modules:

@@ -44,9 +44,11 @@ def normal_(t, mean=0.0, std=1.0):
     return _fill(t, mean + std * t.device.randn(t.shape, np.float64))
 
 
-def constant_(t, value):
-    """Fill with `value`."""
-    return _fill(t, t.device.xp.full(t.shape, value))
+def constant_(t, val=None, value=None):
+    """Fill with `val` (PyTorch's name; `value` is accepted too)."""
+    if (val is None) == (value is None):
+        raise TypeError("constant_: give the fill value once, as constant_(tensor, val)")
+    return _fill(t, t.device.xp.full(t.shape, val if value is None else value))
 
 
 def zeros_(t):

@@ -214,6 +214,27 @@ class Module:
             if child is not None:
                 yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
 
+    def get_submodule(self, target):
+        """The descendant at dotted path `target` ("" is this module), e.g. model.get_submodule("encoder.0")."""
+        module = self
+        for depth, name in enumerate(target.split(".") if target else ()):
+            child = module._modules.get(name)
+            if child is None:
+                where = ".".join(target.split(".")[:depth]) or "the model"
+                raise AttributeError(f"get_submodule: {where} ({type(module).__name__}) has no sub-module {name!r} "
+                                     f"(it has {list(module._modules)})")
+            module = child
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at dotted path `target`, e.g. model.get_parameter("encoder.0.weight")."""
+        owner, _, name = target.rpartition(".")
+        module = self.get_submodule(owner)
+        if name not in module._parameters:
+            raise AttributeError(f"get_parameter: {owner or 'the model'} ({type(module).__name__}) has no parameter "
+                                 f"{name!r} (it has {list(module._parameters)})")
+        return module._parameters[name]
+
     def modules(self):
         """This module and every descendant."""
         for _, m in self.named_modules():

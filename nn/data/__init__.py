@@ -10,8 +10,11 @@ from .dataset import Dataset, TensorDataset
 from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample, load_shakespeare
 from .loader import DataLoader, default_collate
 from .sampler import DistributedSampler
+from .samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                       WeightedRandomSampler)
 from .subsets import ConcatDataset, Subset, random_split
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "DistributedSampler", "Subset", "ConcatDataset",
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "DistributedSampler", "Sampler",
+           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "Subset", "ConcatDataset",
            "random_split", "transforms",
            "datasets", "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

@@ -4,6 +4,9 @@ import numbers
 
 import numpy as np
 
+from .samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler,  # noqa: F401 (torch.utils.data.sampler's names)
+                       SubsetRandomSampler, WeightedRandomSampler)
+
 
 class DistributedSampler:
     """The indices rank `rank` of `num_replicas` processes visits in an epoch (PyTorch's semantics).

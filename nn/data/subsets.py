@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+import autograd as ag
+
 from .dataset import Dataset
 
 
@@ -50,7 +52,7 @@ class ConcatDataset(Dataset):
 def random_split(dataset, lengths, generator=None):
     """Split `dataset` into non-overlapping Subsets of the given `lengths` (counts summing to len(dataset), or
     fractions summing to 1, rounded down and the remainder handed out one by one from the first), after a
-    random permutation. `generator`: an int seed, a NumPy Generator, or a generator object with
+    random permutation. `generator`: an int seed, a NumPy Generator, an ag.Generator, or a generator object with
     `initial_seed()` (e.g. torch.Generator().manual_seed(42)); the same seed gives the same split (not the
     split PyTorch draws: the permutation comes from NumPy)."""
     n = len(dataset)
@@ -79,9 +81,11 @@ def rng_from(generator, who):
     """A NumPy Generator from what PyTorch-style code passes as `generator=` (None: a fresh random one)."""
     if generator is None or isinstance(generator, np.random.Generator):
         return np.random.default_rng(generator)
+    if isinstance(generator, ag.Generator):
+        return generator.numpy_generator   # shared, so every use advances the generator, as in PyTorch
     if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
         return np.random.default_rng(int(generator))
     if hasattr(generator, "initial_seed"):
         return np.random.default_rng(int(generator.initial_seed()))
-    raise TypeError(f"{who}: generator must be None, an int seed, a NumPy Generator or an object with initial_seed() "
-                    f"(torch.Generator), got {type(generator).__name__}")
+    raise TypeError(f"{who}: generator must be None, an int seed, a NumPy Generator, an ag.Generator or an object "
+                    f"with initial_seed() (torch.Generator), got {type(generator).__name__}")

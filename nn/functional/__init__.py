@@ -12,6 +12,7 @@ from .dropout import dropout
 from .embedding import embedding
 from .recurrent import gru_cell, lstm_cell, recurrence, rnn_relu_cell, rnn_tanh_cell
 from .loss import smooth_l1_loss
+from .embedding_losses import cosine_embedding_loss, margin_ranking_loss, triplet_margin_loss
 from .padding import pad
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .interpolate import interpolate

@@ -52,6 +52,23 @@ def _connections(layer, model):
     return ", ".join(parts) or "-"
 
 
+def _sequential_like(model):
+    """Whether Keras prints `model` as a plain chain (no "Connected to" column): not functional, or one input
+    and every layer called once on one tensor, with no branches."""
+    if not hasattr(model, "_graph_nodes"):
+        return True
+    if len(model._flat_inputs) != 1:
+        return False
+    parents, layers = set(), set()
+    for node in model._graph_nodes:
+        inputs = [t for t in flatten((node.args, node.kwargs)) if isinstance(t, KerasTensor)]
+        if len(inputs) != 1 or id(inputs[0].node) in parents or id(node.layer) in layers:
+            return False
+        parents.add(id(inputs[0].node))
+        layers.add(id(node.layer))
+    return True
+
+
 def _row_lines(cells, widths, right):
     wrapped = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(cells, widths)]
     lines = []
@@ -66,7 +83,7 @@ def _row_lines(cells, widths, right):
 
 def render(model, line_length=None):
     """The summary of `model` as one string."""
-    functional = hasattr(model, "_graph_nodes")
+    functional = not _sequential_like(model)
     widths = _FUNCTIONAL_WIDTHS if functional else _SEQUENTIAL_WIDTHS
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional else [])
     right = {2}

@@ -2,7 +2,8 @@
 from ..layer import Layer
 from .input_layer import Input, InputLayer
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape, Rescaling
-from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling2D, GlobalAvgPool2D, GlobalMaxPool2D,
+from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+                   GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
                    GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding

@@ -157,5 +157,26 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
         return x.amax(dim=axes, keepdim=self.keepdims)
 
 
+class _GlobalPooling1D(_GlobalPooling2D):
+    def call(self, inputs):
+        if inputs.ndim != 3:
+            raise ValueError(f"{type(self).__name__}: expects (batch, steps, features) input (channels_first: "
+                             f"(batch, features, steps)), got shape {tuple(inputs.shape)}")
+        return self._reduce(inputs, 1 if self.data_format == "channels_last" else 2)
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """The mean over the steps: (batch, steps, features) -> (batch, features)."""
+
+    _reduce = GlobalAveragePooling2D._reduce
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    """The maximum over the steps: (batch, steps, features) -> (batch, features)."""
+
+    _reduce = GlobalMaxPooling2D._reduce
+
+
 MaxPool2D, AvgPool2D, AveragePool2D = MaxPooling2D, AveragePooling2D, AveragePooling2D
 GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D

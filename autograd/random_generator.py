@@ -1,0 +1,70 @@
+"""`ag.Generator`: PyTorch's torch.Generator, a random stream of its own that code passes as `generator=`."""
+import json
+import numbers
+
+import numpy as np
+
+import backends
+
+from .tensor import Tensor
+
+
+class Generator:
+    """A seedable random stream independent of the global one (`ag.manual_seed` does not touch it).
+
+    `ag.Generator().manual_seed(42)` as in PyTorch; pass it as `generator=` to `ag.rand`, `randn`, `randint`,
+    `randperm`, `nn.data.random_split`, `DataLoader` and the samplers, which then advance it (two calls
+    give different draws; re-seeding repeats them). The draws are NumPy's PCG64, so a seed does not give
+    PyTorch's numbers. `device` is where tensors drawn from it are placed by default (the draws themselves
+    are made on the host).
+    """
+
+    def __init__(self, device="cpu"):
+        self.device = backends.get_backend(device)
+        self.seed()
+
+    def manual_seed(self, seed):
+        """Restart the stream from `seed` (an int); returns the generator, as PyTorch's does."""
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"Generator.manual_seed: seed must be an int, got {type(seed).__name__}")
+        self._initial_seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF   # PyTorch takes seeds modulo 2**64
+        self.numpy_generator = np.random.default_rng(self._initial_seed)
+        return self
+
+    def seed(self):
+        """Restart the stream from a fresh non-deterministic seed and return that seed."""
+        self.manual_seed(int(np.random.SeedSequence().generate_state(1, np.uint64)[0]))
+        return self._initial_seed
+
+    def initial_seed(self):
+        """The seed the stream was last started from."""
+        return self._initial_seed
+
+    def get_state(self):
+        """The stream's position, as a uint8 tensor that `set_state` accepts."""
+        text = json.dumps(self.numpy_generator.bit_generator.state).encode()
+        return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+
+    def set_state(self, state):
+        """Continue from a position saved by `get_state`; returns the generator."""
+        data = np.asarray(state, dtype=np.uint8).tobytes()
+        try:
+            bit_state = json.loads(data.decode())
+            self.numpy_generator.bit_generator.state = bit_state
+        except (ValueError, TypeError, KeyError) as error:
+            raise ValueError("Generator.set_state: the state must come from Generator.get_state() of deepgrad; "
+                             f"this one could not be read ({error})") from None
+        return self
+
+    def __repr__(self):
+        return f"Generator(device={str(self.device)!r}, initial_seed={self._initial_seed})"
+
+
+def check_generator(op, generator):
+    """The NumPy stream of `generator` (an ag.Generator), or None for the device's global stream."""
+    if generator is None:
+        return None
+    if not isinstance(generator, Generator):
+        raise TypeError(f"{op}: generator must be an ag.Generator (ag.Generator().manual_seed(seed)), got "
+                        f"{type(generator).__name__}")
+    return generator.numpy_generator

@@ -1,0 +1,166 @@
+"""PyTorch's index samplers (torch.utils.data): the order in which a DataLoader visits a dataset's examples.
+
+    loader = DataLoader(dataset, batch_size=32, sampler=WeightedRandomSampler(weights, len(weights)))
+    loader = DataLoader(dataset, batch_sampler=BatchSampler(RandomSampler(dataset), 32, drop_last=True))
+
+A sampler given `generator=` (an int seed, a NumPy Generator, ag.Generator or torch.Generator) draws every
+epoch from that one stream, so epochs differ and a re-seeded run repeats; without one, each epoch's draws are
+seeded from deepgrad's global stream, so `ag.manual_seed` makes them repeatable. The draws are NumPy's: a seed
+does not give PyTorch's order.
+"""
+import math
+import numbers
+
+import numpy as np
+
+import autograd as ag
+
+from .subsets import rng_from
+
+
+class Sampler:
+    """Base class: a sampler is an iterable of dataset indices (or of lists of them) with a length."""
+
+    def __iter__(self):
+        raise TypeError(f"{type(self).__name__} must define __iter__, yielding dataset indices")
+
+
+def _positive_int(op, name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{op}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _flag(op, name, value, error=ValueError):
+    if not isinstance(value, bool):
+        raise error(f"{op}: {name} must be True or False, got {value!r}")
+    return value
+
+
+def _stream(generator):
+    """A NumPy Generator for one epoch: the sampler's own stream, or one seeded from deepgrad's global stream."""
+    if generator is not None:
+        return generator
+    return np.random.default_rng(int(ag.randint(0, 2 ** 62, (1,), device="cpu").item()))
+
+
+class SequentialSampler(Sampler):
+    """0, 1, ..., len(data_source) - 1."""
+
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return iter(range(len(self.data_source)))
+
+    def __len__(self):
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """A random order of the indices: without `replacement`, whole permutations (and the start of one more
+    when `num_samples` exceeds the dataset); with it, `num_samples` independent uniform draws."""
+
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+        self.data_source = data_source
+        self.replacement = _flag("RandomSampler", "replacement", replacement, TypeError)
+        self._num_samples = None if num_samples is None else _positive_int("RandomSampler", "num_samples",
+                                                                           num_samples)
+        self.generator = generator
+        self._rng = None if generator is None else rng_from(generator, "RandomSampler")
+
+    @property
+    def num_samples(self):
+        """How many indices one epoch yields (the dataset's length unless given)."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self):
+        n, count = len(self.data_source), self.num_samples
+        if n == 0:
+            raise ValueError("RandomSampler: the dataset is empty, so there is nothing to sample")
+        rng = _stream(self._rng)
+        if self.replacement:
+            return iter(rng.integers(0, n, count).tolist())
+        order = [rng.permutation(n) for _ in range(-(-count // n))]
+        return iter(np.concatenate(order)[:count].tolist())
+
+    def __len__(self):
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler):
+    """The given `indices` in a new random order every epoch."""
+
+    def __init__(self, indices, generator=None):
+        self.indices = indices
+        self.generator = generator
+        self._rng = None if generator is None else rng_from(generator, "SubsetRandomSampler")
+
+    def __iter__(self):
+        order = _stream(self._rng).permutation(len(self.indices))
+        return iter([self.indices[i] for i in order.tolist()])
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """`num_samples` indices into `weights`, index i drawn with probability weights[i] / sum(weights) (weights
+    need not sum to 1); without `replacement` each index at most once (weight-0 indices last)."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        op = "WeightedRandomSampler"
+        self.num_samples = _positive_int(op, "num_samples", num_samples)
+        self.replacement = _flag(op, "replacement", replacement)
+        values = np.asarray(weights.numpy() if isinstance(weights, ag.Tensor) else weights, dtype=np.float64)
+        if values.ndim != 1:
+            raise ValueError(f"{op}: weights must be a 1-D sequence with one weight per example, got shape "
+                             f"{values.shape}")
+        if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
+            raise ValueError(f"{op}: weights must be finite and non-negative with a positive sum; got min "
+                             f"{values.min() if values.size else None}, sum {values.sum()}")
+        if not self.replacement and self.num_samples > len(values):
+            raise ValueError(f"{op}: without replacement num_samples ({self.num_samples}) cannot exceed the number "
+                             f"of weights ({len(values)}); lower num_samples or pass replacement=True")
+        self.weights = ag.tensor(values, device="cpu")
+        self._p = values / values.sum()
+        self.generator = generator
+        self._rng = None if generator is None else rng_from(generator, op)
+
+    def __iter__(self):
+        rng = _stream(self._rng)
+        if self.replacement:
+            return iter(rng.choice(len(self._p), self.num_samples, replace=True, p=self._p).tolist())
+        # as torch.multinomial: the examples with weight 0 come only once the others are used up, in random order
+        nonzero, zero = np.flatnonzero(self._p), np.flatnonzero(self._p == 0)
+        first = rng.choice(nonzero, min(self.num_samples, len(nonzero)), replace=False, p=self._p[nonzero])
+        rest = rng.permutation(zero)[:self.num_samples - len(first)]
+        return iter(np.concatenate([first, rest]).tolist())
+
+    def __len__(self):
+        return self.num_samples
+
+
+class BatchSampler(Sampler):
+    """Groups the indices of `sampler` into lists of `batch_size` (the last one shorter unless `drop_last`)."""
+
+    def __init__(self, sampler, batch_size, drop_last):
+        if not hasattr(sampler, "__iter__"):
+            raise TypeError(f"BatchSampler: sampler must be an iterable of indices, got {type(sampler).__name__}")
+        self.sampler = sampler
+        self.batch_size = _positive_int("BatchSampler", "batch_size", batch_size)
+        self.drop_last = _flag("BatchSampler", "drop_last", drop_last)
+
+    def __iter__(self):
+        batch = []
+        for index in self.sampler:
+            batch.append(index)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self):
+        n = len(self.sampler)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
