@@ -23,15 +23,17 @@ gradient: each thread sums over the whole batch, so no two threads add into one 
 import numpy as np
 
 from . import jit, split
-from .conv_depthwise import _geometry, _load_phases, _unload_phases
+from .conv_depthwise import _geometry, _load_phases, _tap_starts
 
 #: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
 BLOCK = 4
 #: flat positions per chunk: BLOCK accumulator rows and the taps' runs stay in the first-level cache
-CHUNK = 512
+CHUNK = 1024
 #: chunks run in whole multiples of this many positions (the loops then need no scalar remainder, which
 #: on 8x8 images took half the time); buffers carry that much slack beyond their last row
 VECTORS = 64
+#: small planes are stacked, several samples to a flat run, up to about this many positions
+GROUP_POSITIONS = 1024
 
 
 @jit.inlined_fma
@@ -140,22 +142,48 @@ def _store_plane(flat, wq, plane):
             plane[y, x] = flat[base + x]
 
 
+@jit.inlined
+def _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, count):
+    """(hq, wq, group, span, starts): the phase buffer geometry (conv_depthwise._geometry) of `group`
+    samples stacked in each phase (as one image `group` times as tall, so that small planes still make
+    runs long enough to vectorise), group <= count; span covers the group's flat output."""
+    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
+    group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+    span = (group - 1) * hq * wq + (ho - 1) * wq + wo
+    return hq, wq, group, span, _tap_starts(kh, kw, sh, sw, 1, 1, group * hq, wq)
+
+
+@jit.inlined
+def _load_group(x, first, count, buf, ph, pw, sh, sw, hq, wq, group):
+    """Samples first .. first + count - 1 of x into the stacked phase buffer buf (C, ...)."""
+    for g in range(count):
+        for ch in range(x.shape[1]):
+            if sh == 1 and sw == 1:
+                _load_plane(x[first + g, ch], buf[ch, g * hq * wq:], ph, pw, wq)
+            else:
+                _load_phases(x[first + g, ch], buf[ch, g * hq * wq:], ph, pw, sh, sw, group * hq, wq)
+
+
+@jit.inlined
+def _store_group(flat, y, first, count, hq, wq):
+    """Samples first .. first + count - 1 of y from the stacked flat rows (C_out, ...)."""
+    for g in range(count):
+        for k in range(y.shape[1]):
+            _store_plane(flat[k, g * hq * wq:], wq, y[first + g, k])
+
+
 @jit.inlined_fma
 def _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
     c, h, wd = x.shape[1:]
-    co, ho, wo = y.shape[1:]
-    hq, wq, span, starts = _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, 1, 1)
-    buf = np.zeros((c, sh * sw * hq * wq + VECTORS), x.dtype)
+    ho, wo = y.shape[2:]
+    hq, wq, group, span, starts = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, last - first)
+    buf = np.zeros((c, sh * sw * group * hq * wq + VECTORS), x.dtype)
     flat = np.empty((wt.shape[0] * BLOCK, span + VECTORS), x.dtype)
-    for s in range(first, last):
-        for ch in range(c):
-            if sh == 1 and sw == 1:
-                _load_plane(x[s, ch], buf[ch], ph, pw, wq)
-            else:
-                _load_phases(x[s, ch], buf[ch], ph, pw, sh, sw, hq, wq)
+    for s in range(first, last, group):
+        count = min(group, last - s)
+        _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
         _correlate(buf, wt, starts, kh * kw, span, flat, sw, kh == 3 and kw == 3)
-        for k in range(co):
-            _store_plane(flat[k], wq, y[s, k])
+        _store_group(flat, y, s, count, hq, wq)
 
 
 @jit.kernel_fma
@@ -256,25 +284,27 @@ def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
 @jit.kernel_sums_fma
 def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     """gt[b] (C_in, taps, BLOCK) for output-channel blocks b in [first, last): the sum over samples of
-    each tap's dot products of the output gradient's flat rows with the input buffer's."""
+    each tap's dot products of the output gradient's flat rows with the input buffer's (both stacked
+    as in the forward)."""
     n, c, h, wd = x.shape
     co, ho, wo = gy.shape[1:]
-    hq, wq, span, starts = _geometry(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, 1, 1)
-    buf = np.zeros((c, sh * sw * hq * wq + VECTORS), x.dtype)
-    g = np.zeros((BLOCK, span + VECTORS), x.dtype)     # zeros between the rows and beyond the last
+    hq, wq, group, span, starts = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
+    buf = np.zeros((c, sh * sw * group * hq * wq + VECTORS), x.dtype)
+    g = np.zeros((BLOCK, group * hq * wq + VECTORS), x.dtype)     # zeros between the rows and samples
     zero = g[0, 0]
     gt[first:last] = 0
     rounded = (span + VECTORS - 1) // VECTORS * VECTORS
-    for s in range(n):
-        for ch in range(c):
-            if sh == 1 and sw == 1:
-                _load_plane(x[s, ch], buf[ch], ph, pw, wq)
-            else:
-                _load_phases(x[s, ch], buf[ch], ph, pw, sh, sw, hq, wq)
+    for s in range(0, n, group):
+        count = min(group, n - s)
+        if count < group:
+            buf[:, :] = 0
+            g[:, :] = 0
+        _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
         for b in range(first, last):
             for k in range(BLOCK):
                 if b * BLOCK + k < co:
-                    _load_plane(gy[s, b * BLOCK + k], g[k], 0, 0, wq)
+                    for j in range(count):
+                        _load_plane(gy[s + j, b * BLOCK + k], g[k, j * hq * wq:], 0, 0, wq)
                 else:
                     g[k] = 0
             g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
