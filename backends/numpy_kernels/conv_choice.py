@@ -41,7 +41,7 @@ import time
 
 from ..array_kernels.conv_depthwise import is_depthwise
 
-ALGORITHMS = ("pointwise", "depthwise", "winograd", "im2col_chwn", "im2col")
+ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
 #: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
 CHWN_MAX_PIXELS = 144
@@ -80,14 +80,18 @@ def set_mode(mode):
     return previous
 
 
-def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups):
-    """The algorithms that can compute this convolution, in order of preference."""
+def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes=None, dtype=None):
+    """The algorithms that can compute this convolution, in order of preference (`direct` only where
+    the device's `passes` have direct kernels for these arguments and `dtype`)."""
     kh, kw = w_shape[2:]
     names = []
     if (kh, kw) == (1, 1) and tuple(padding) == (0, 0):
         names.append("pointwise")
     if is_depthwise(x_shape, w_shape, groups):
         names.append("depthwise")
+    direct = getattr(passes, "direct_applies", None)
+    if direct is not None and direct(w_shape, stride, padding, dilation, groups, dtype):
+        names.append("direct")
     if ((kh, kw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
             and (direction != "grad_input" or max(padding) <= 2)):
         names.append("winograd")
@@ -109,6 +113,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
     `passes`: the device's conv passes, whose Winograd limits apply)."""
     min_channels, min_pixels = limits(passes)
     for name in names:
+        if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+            continue
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):
             continue
@@ -124,7 +130,7 @@ def choose(direction, run, x_shape, w_shape, out_hw, stride, padding, dilation, 
 
     Returns (name, result or None): a measured first call hands back the result it already computed.
     """
-    names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups)
+    names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes, dtype)
     rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride))
     if _mode in ALGORITHMS:
         return (_mode if _mode in names else rule), None
