@@ -33,7 +33,7 @@ CHUNK = 1024
 #: on 8x8 images took half the time); buffers carry that much slack beyond their last row
 VECTORS = 64
 #: small planes are stacked, several samples to a flat run, up to about this many positions
-GROUP_POSITIONS = 1024
+GROUP_POSITIONS = 2048
 
 
 @jit.inlined_fma
