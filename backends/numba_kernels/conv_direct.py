@@ -144,13 +144,24 @@ def _store_plane(flat, wq, plane):
 
 @jit.inlined
 def _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, count):
-    """(hq, wq, group, span, starts): the phase buffer geometry (conv_depthwise._geometry) of `group`
-    samples stacked in each phase (as one image `group` times as tall, so that small planes still make
-    runs long enough to vectorise), group <= count; span covers the group's flat output."""
-    hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
-    group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+    """(hq, wq, group, span, starts, size): the phase buffer geometry (conv_depthwise._geometry) of
+    `group` samples stacked in each phase (as one image `group` times as tall, so that small planes
+    still make runs long enough to vectorise), group <= count; each sample's plane takes hq * wq
+    positions, span covers the group's flat output and the buffer `size` positions (plus VECTORS).
+
+    At stride 1 neighbouring rows and samples share their padding (the right border of a row is the
+    left border of the next, the bottom border of a sample the top border of the next): rows of
+    W + pW, samples of H + pH rows, 8x8 planes 81 positions instead of 100."""
+    if sh == 1 and sw == 1:
+        hq, wq = max(h + ph, ho), max(wd + pw, wo)
+        group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+        size = (group * hq + ph + 1) * wq
+    else:
+        hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
+        group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+        size = sh * sw * group * hq * wq
     span = (group - 1) * hq * wq + (ho - 1) * wq + wo
-    return hq, wq, group, span, _tap_starts(kh, kw, sh, sw, 1, 1, group * hq, wq)
+    return hq, wq, group, span, _tap_starts(kh, kw, sh, sw, 1, 1, group * hq, wq), size
 
 
 @jit.inlined
@@ -176,8 +187,8 @@ def _store_group(flat, y, first, count, hq, wq):
 def _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
     c, h, wd = x.shape[1:]
     ho, wo = y.shape[2:]
-    hq, wq, group, span, starts = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, last - first)
-    buf = np.zeros((c, sh * sw * group * hq * wq + VECTORS), x.dtype)
+    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, last - first)
+    buf = np.zeros((c, size + VECTORS), x.dtype)
     flat = np.empty((wt.shape[0] * BLOCK, span + VECTORS), x.dtype)
     for s in range(first, last, group):
         count = min(group, last - s)
@@ -288,8 +299,8 @@ def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     as in the forward)."""
     n, c, h, wd = x.shape
     co, ho, wo = gy.shape[1:]
-    hq, wq, group, span, starts = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
-    buf = np.zeros((c, sh * sw * group * hq * wq + VECTORS), x.dtype)
+    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
+    buf = np.zeros((c, size + VECTORS), x.dtype)
     g = np.zeros((BLOCK, group * hq * wq + VECTORS), x.dtype)     # zeros between the rows and samples
     zero = g[0, 0]
     gt[first:last] = 0
