@@ -4,26 +4,30 @@ gradients as Numba kernels that read the NCHW input in place: no column matrices
 Each sample's channels are copied once into a zeroed buffer, padded and split into stride phases
 (conv_depthwise's layout: output pixel (oy, ox) reads, for every tap, one phase at oy * Wq + ox plus
 a fixed offset), so a whole output plane is one flat run of (Ho - 1) * Wq + Wo positions (the few
-between rows are computed and dropped). The forward then sweeps that run in chunks that stay in the
-first-level cache, with BLOCK output channels at once: for every input channel it loads each tap's
-run once and adds it, times one weight per (output channel, tap), into all BLOCK accumulator rows, a
-3x3 filter's 9 taps x BLOCK channels in one pass (LLVM turns the pass into AVX-512 FMAs, the
-4 x 9 weights in registers, the accumulators loaded and stored once per input channel and pixel
-vector).
+between rows are computed and dropped). Small planes are stacked, several samples to a run, and at
+stride 1 rows and samples share their zero borders (_stacked). The forward sweeps that run in
+chunks that stay in the first-level cache, BLOCK output channels at once: for every input channel it
+loads each tap's run once and adds it, times one weight per (output channel, tap), into all BLOCK
+accumulator rows, a 3x3 filter's 9 taps x 4 channels in one pass. LLVM turns that pass into 36
+AVX-512 FMAs per 16 pixels (9 loads, 4 accumulator loads and stores, the 36 broadcast weights in
+registers or read from the stack, nothing else: checked with inspect_asm); hot in cache it runs at
+about 120 GFLOP/s on one core of the 2-core AMD EPYC (OpenBLAS's large sgemm: 115).
 
 The stride-1 input gradient is the forward of the output gradient with the flipped, transposed
 filters; a strided one computes each stride phase of the padded input gradient as a stride-1
-convolution of the output gradient with the taps that land in that phase. The weight gradient is,
-per (output channel, input channel), kH x kW dot products of the output gradient's flat run with
-the input buffer's, BLOCK output channels at once.
+convolution of the output gradient with the taps that land in that phase (one pass per tap: about
+half im2col's speed, so the rule leaves strided input gradients to im2col). The weight gradient is,
+per (output channel block, input channel, filter row), 3 x 4 dot products of the output gradient's
+flat runs with the input buffer's, 12 vector accumulators in registers.
 
 Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
 gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
+conv_choice.py has the measured times and where the numba device picks these kernels.
 """
 import numpy as np
 
 from . import jit, split
-from .conv_depthwise import _geometry, _load_phases, _tap_starts
+from .conv_depthwise import _load_phases, _tap_starts
 
 #: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
 BLOCK = 4
@@ -154,12 +158,12 @@ def _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, count):
     W + pW, samples of H + pH rows, 8x8 planes 81 positions instead of 100."""
     if sh == 1 and sw == 1:
         hq, wq = max(h + ph, ho), max(wd + pw, wo)
-        group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
-        size = (group * hq + ph + 1) * wq
     else:
         hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
-        group = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
-        size = sh * sw * group * hq * wq
+    most = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+    groups = (count + most - 1) // most
+    group = max(1, (count + groups - 1) // groups)          # groups of near-equal size
+    size = (group * hq + ph + 1) * wq if sh == 1 and sw == 1 else sh * sw * group * hq * wq
     span = (group - 1) * hq * wq + (ho - 1) * wq + wo
     return hq, wq, group, span, _tap_starts(kh, kw, sh, sw, 1, 1, group * hq, wq), size
 
@@ -193,7 +197,8 @@ def _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
     for s in range(first, last, group):
         count = min(group, last - s)
         _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
-        _correlate(buf, wt, starts, kh * kw, span, flat, sw, kh == 3 and kw == 3)
+        run = span - (group - count) * hq * wq          # a last, smaller group: its own run only
+        _correlate(buf, wt, starts, kh * kw, run, flat, sw, kh == 3 and kw == 3)
         _store_group(flat, y, s, count, hq, wq)
 
 
@@ -304,10 +309,10 @@ def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     g = np.zeros((BLOCK, group * hq * wq + VECTORS), x.dtype)     # zeros between the rows and samples
     zero = g[0, 0]
     gt[first:last] = 0
-    rounded = (span + VECTORS - 1) // VECTORS * VECTORS
     for s in range(0, n, group):
         count = min(group, n - s)
-        if count < group:
+        rounded = (span - (group - count) * hq * wq + VECTORS - 1) // VECTORS * VECTORS
+        if count < group:                # the samples beyond count must add nothing
             buf[:, :] = 0
             g[:, :] = 0
         _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)

@@ -35,6 +35,8 @@ CASES = [
     ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3),             # padding beyond the filter: input gradient by phases
     ((13, 16, 5, 6), (16, 16, 3, 3), 1, 1),         # stacked planes, a partial last group
     ((11, 3, 6, 7), (17, 3, 3, 3), 2, 1),
+    ((53, 3, 8, 8), (4, 3, 3, 3), 1, 1),            # more samples than one group: 18 + 18 + 17
+    ((90, 2, 8, 8), (3, 2, 3, 3), 2, 1),
 ]
 IDS = ["x{}w{}s{}p{}".format(*c) for c in CASES]
 
