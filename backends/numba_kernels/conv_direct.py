@@ -71,10 +71,32 @@ def _block_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, acc, n):
 
 
 @jit.inlined_fma
-def _block_taps(src, wk, starts, ntaps, p0, acc, n):
-    """_block_3x3 for the first `ntaps` taps (at src[starts[t] + p0 + q]), one pass per tap."""
+def _block_4(a, b, c, d, wk, t, acc, n):
+    """acc[k * CHUNK + q] += wk[t, k] * a[q] + wk[t + 1, k] * b[q] + wk[t + 2, k] * c[q]
+    + wk[t + 3, k] * d[q] for q < n, k < 4: four taps in one pass."""
     o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
-    for t in range(ntaps):
+    w00, w01, w02, w03 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
+    w10, w11, w12, w13 = wk[t + 1, 0], wk[t + 1, 1], wk[t + 1, 2], wk[t + 1, 3]
+    w20, w21, w22, w23 = wk[t + 2, 0], wk[t + 2, 1], wk[t + 2, 2], wk[t + 2, 3]
+    w30, w31, w32, w33 = wk[t + 3, 0], wk[t + 3, 1], wk[t + 3, 2], wk[t + 3, 3]
+    for q in range(n):
+        v0, v1, v2, v3 = a[q], b[q], c[q], d[q]
+        o0[q] = o0[q] + w00 * v0 + w10 * v1 + w20 * v2 + w30 * v3
+        o1[q] = o1[q] + w01 * v0 + w11 * v1 + w21 * v2 + w31 * v3
+        o2[q] = o2[q] + w02 * v0 + w12 * v1 + w22 * v2 + w32 * v3
+        o3[q] = o3[q] + w03 * v0 + w13 * v1 + w23 * v2 + w33 * v3
+
+
+@jit.inlined_fma
+def _block_taps(src, wk, starts, ntaps, p0, acc, n):
+    """_block_3x3 for the first `ntaps` taps (at src[starts[t] + p0 + q]) of any filter: four taps a
+    pass, then one tap a pass."""
+    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
+    quads = ntaps // 4 * 4
+    for t in range(0, quads, 4):
+        _block_4(src[starts[t] + p0:], src[starts[t + 1] + p0:], src[starts[t + 2] + p0:],
+                 src[starts[t + 3] + p0:], wk, t, acc, n)
+    for t in range(quads, ntaps):
         s = src[starts[t] + p0:]
         u0, u1, u2, u3 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
         for q in range(n):

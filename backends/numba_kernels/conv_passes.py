@@ -1,7 +1,9 @@
 """The `numba` device's convolution passes: NumPy's (numpy_kernels/conv_passes.py) with the Winograd input
 and gradient transforms, col2im and the depthwise convolution and both its gradients replaced by
 compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's). Winograd's output
-transform stays NumPy's: compiled, it measured under 1.5x faster.
+transform stays NumPy's: compiled, it measured under 1.5x faster. They also offer the `direct`
+algorithm (conv_direct.py: compiled direct convolutions with no column matrices) and the rule for
+where it beats im2col (`prefers_direct`, figures in conv_choice.py).
 
 Winograd's limits stay the cpu device's: timed alone, the compiled transforms made it win on
 ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a whole training step (its tiles

@@ -9,7 +9,8 @@ scheduler tick (4-20 ms) when other processes keep the cores busy. nogil lets Py
 
 error_model="numpy" gives IEEE division (x / 0 is inf or nan, as in NumPy) instead of Python's
 ZeroDivisionError check, whose branch also stops loops from vectorising. fastmath stays off:
-results round as NumPy's do and NaN/inf behave.
+results round as NumPy's do and NaN/inf behave; except for the named variants below, which allow
+only reassociation of sums and/or fusing multiply-adds (FMA), never nnan/ninf.
 """
 from numba import njit
 
