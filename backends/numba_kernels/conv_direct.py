@@ -229,15 +229,17 @@ def _forward(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
     _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last)
 
 
+# 3x3 filters and the stride as constants: the phase arithmetic folds away, the copies become plain
+# runs and only the 3x3 pass is compiled (with the generic pass beside it, LLVM's code for the 3x3
+# one ran 1.3x slower: b64 16ch 32x32 4.3 ms against 3.2)
 @jit.kernel_fma
-def _forward_stride1(x, wt, y, kh, kw, ph, pw, first, last):
-    # the stride as constants: the phase arithmetic folds away and the copies become plain runs
-    _forward_samples(x, wt, y, kh, kw, 1, 1, ph, pw, first, last)
+def _forward_3x3_stride1(x, wt, y, ph, pw, first, last):
+    _forward_samples(x, wt, y, 3, 3, 1, 1, ph, pw, first, last)
 
 
 @jit.kernel_fma
-def _forward_stride2(x, wt, y, kh, kw, ph, pw, first, last):
-    _forward_samples(x, wt, y, kh, kw, 2, 2, ph, pw, first, last)
+def _forward_3x3_stride2(x, wt, y, ph, pw, first, last):
+    _forward_samples(x, wt, y, 3, 3, 2, 2, ph, pw, first, last)
 
 
 @jit.kernel_fma
@@ -321,6 +323,21 @@ def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
 
 @jit.kernel_sums_fma
 def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last)
+
+
+@jit.kernel_sums_fma
+def _grad_weight_3x3_stride1(gy, x, gt, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, 3, 3, 1, 1, ph, pw, first, last)
+
+
+@jit.kernel_sums_fma
+def _grad_weight_3x3_stride2(gy, x, gt, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, 3, 3, 2, 2, ph, pw, first, last)
+
+
+@jit.inlined_sums_fma
+def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     """gt[b] (C_in, taps, BLOCK) for output-channel blocks b in [first, last): the sum over samples of
     each tap's dot products of the output gradient's flat rows with the input buffer's (both stacked
     as in the forward)."""
@@ -403,10 +420,10 @@ def conv2d(x, w, out_hw, stride, padding):
     wt = blocked_weights(np.asarray(w, x.dtype))
     kh, kw = w.shape[2:]
     work = _work(y.shape, w.shape)
-    if tuple(stride) == (1, 1):
-        split.run(_forward_stride1, (x, wt, y, kh, kw, *padding), x.shape[0], work)
-    elif tuple(stride) == (2, 2):
-        split.run(_forward_stride2, (x, wt, y, kh, kw, *padding), x.shape[0], work)
+    if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
+        split.run(_forward_3x3_stride1, (x, wt, y, *padding), x.shape[0], work)
+    elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        split.run(_forward_3x3_stride2, (x, wt, y, *padding), x.shape[0], work)
     else:
         split.run(_forward, (x, wt, y, kh, kw, *stride, *padding), x.shape[0], work)
     return y
@@ -438,5 +455,11 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding):
     co, ci, kh, kw = w_shape
     blocks = -(-co // BLOCK)
     gt = np.empty((blocks, ci, kh * kw, BLOCK), gy.dtype)
-    split.run(_grad_weight, (gy, x, gt, kh, kw, *stride, *padding), blocks, _work(gy.shape, w_shape))
+    work = _work(gy.shape, w_shape)
+    if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
+        split.run(_grad_weight_3x3_stride1, (gy, x, gt, *padding), blocks, work)
+    elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        split.run(_grad_weight_3x3_stride2, (gy, x, gt, *padding), blocks, work)
+    else:
+        split.run(_grad_weight, (gy, x, gt, kh, kw, *stride, *padding), blocks, work)
     return np.ascontiguousarray(gt.transpose(0, 3, 1, 2).reshape(blocks * BLOCK, ci, kh, kw)[:co])
