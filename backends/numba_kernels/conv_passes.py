@@ -33,11 +33,11 @@ def _contiguous(out):
 
 #: direct kernels take filters up to this many taps (each tap beyond a 3x3 filter's is its own pass)
 MAX_DIRECT_TAPS = 49
-#: direct convolutions leave layers of this many channels and WINOGRAD_PIXELS output pixels to Winograd
+#: direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS output
+#: pixels to im2col or Winograd (b32 64->128 56x56 stride 2: 47 ms against im2col's 40); weight
+#: gradients only those of Winograd's domain (stride 1)
 DIRECT_MAX_CHANNELS = 64
-WINOGRAD_PIXELS = 144
-#: the forward and the stride-1 input gradient are direct on outputs (inputs) of at least this many pixels
-DIRECT_MIN_PIXELS = 256
+LARGE_PIXELS = 144
 
 
 class NumbaPasses(NumpyPasses):
@@ -96,18 +96,17 @@ class NumbaPasses(NumpyPasses):
 
     @staticmethod
     def prefers_direct(direction, x_shape, w_shape, out_hw, stride):
-        """The measured rule (conv_choice.py has the figures): 3x3 filters outside Winograd's domain;
-        the weight gradient always, the forward on outputs of 16x16 and more, the input gradient at
-        stride 1 on inputs of 16x16 and more (smaller planes waste too much of each flat run on padding)."""
+        """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
+        stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
+        weight gradient everywhere but Winograd's stride-1 domain (the same limits)."""
         if tuple(w_shape[2:]) != (3, 3) or out_hw is None:
             return False
-        if min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= WINOGRAD_PIXELS:
+        large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
+        if direction == "grad_weight":
+            return not (large and tuple(stride) == (1, 1))
+        if direction == "grad_input" and tuple(stride) != (1, 1):
             return False
-        if direction == "forward":
-            return out_hw[0] * out_hw[1] >= DIRECT_MIN_PIXELS
-        if direction == "grad_input":
-            return tuple(stride) == (1, 1) and x_shape[2] * x_shape[3] >= DIRECT_MIN_PIXELS
-        return True
+        return not large
 
     @staticmethod
     def direct_conv2d(x, w, out_hw, stride, padding):
