@@ -1,8 +1,9 @@
 """Which algorithm computes a convolution of a given shape on the CPU, and how much memory it may use.
 
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
-`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba), `direct`
-(numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py), `winograd` (3x3, stride 1,
+`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
+`direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
+`winograd` (3x3, stride 1,
 dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
@@ -27,19 +28,22 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
   channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
   At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
-- direct (numba; its passes' `direct_applies` and `prefers_direct`): 3x3 layers outside Winograd's
-  domain (below 64 channels, or below 12x12 outputs); the weight gradient always, the forward on
-  outputs of 16x16 and more, the stride-1 input gradient on inputs of 16x16 and more. ResNet-8's
-  layers, b64, one thread, forward / input gradient / weight gradient, ms (machine loaded by other
-  processes, best of 9): 3->16 32x32 direct 1.14 / 1.29 / 0.71 against im2col's 1.19 / 2.09 / 1.53;
-  16->16 32x32 4.47 / 4.43 / 2.38 against 5.64 / 5.60 / 6.28; 16->32 stride 2 2.76 / 4.26 / 2.19
-  against 2.82 / 3.70 / 2.78; 32->32 16x16 3.64 / 4.07 / 2.19 against 4.62 / 4.73 / 5.10; 32->64
-  stride 2 2.38 / 6.67 / 2.16 against 2.25 / 2.66 / 2.26; 64->64 8x8 4.23 / 4.30 / 2.48 against
-  im2col_chwn's 3.93 / 3.69 / 4.12. Strided input gradients (one pass per tap) and 8x8 planes (81
-  flat positions per 64 outputs) stay with im2col. Two threads (one core mostly held by other
-  processes): 3->16 0.64 / 0.77 / 0.46 against 0.86 / 1.67 / 1.32, 16->16 32x32 weight gradient 1.37
-  against 4.46. A whole ResNet-8 b64 step, one thread: ~100 ms against ~114 without direct (see
-  the branch report for two threads and ResNet-20).
+- direct (numba; its passes' `direct_applies` and `prefers_direct`): every 3x3 layer's forward and
+  stride-1 input gradient below 64 channels or 12x12 outputs, and every weight gradient outside
+  Winograd's stride-1 domain. ResNet-8's layers, b64 float32, forward / input gradient / weight
+  gradient, ms, best of 9 on a machine loaded by other processes (im2col, im2col_chwn: the
+  earlier picks): one thread, 3->16 32x32 direct 0.95 / 1.15 / 0.71 against im2col 1.18 / 2.06 /
+  1.52; 16->16 32x32 3.24 / 3.24 / 2.36 against 5.66 / 5.61 / 6.29; 16->32 stride 2 2.21 / 4.64 /
+  1.89 against 2.68 / 3.76 / 2.80; 32->32 16x16 2.83 / 2.87 / 1.99 against 4.69 / 4.62 / 5.04;
+  32->64 stride 2 1.91 / 5.67 / 1.63 against 2.21 / 2.60 / 2.27; 64->64 8x8 3.08 / 3.08 / 2.25
+  against im2col_chwn 3.70 / 3.50 / 3.92. Two threads (the second core mostly busy): 16->16 32x32
+  3.31 / 2.55 / 2.04 against 8.51 / 8.49 / 7.46. Strided input gradients (one pass per tap and
+  phase) stay with im2col. Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 /
+  9.3, b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52
+  / 34 against 43 / 45 / 44 (direct for the weight gradient only). float64 keeps the ratios
+  (16->16 32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps (medians, one
+  thread, loaded): ResNet-8 b64 77 ms against 112 without direct (PyTorch 63), ResNet-20 b64 211
+  against 327 (PyTorch 153).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
