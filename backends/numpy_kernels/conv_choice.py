@@ -3,8 +3,8 @@
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
 `depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
 `direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
-`winograd` (3x3, stride 1,
-dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
+`winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col
+for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
 cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
