@@ -31,13 +31,15 @@ from .conv_depthwise import _load_phases, _tap_starts
 
 #: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
 BLOCK = 4
-#: flat positions per chunk: BLOCK accumulator rows and the taps' runs stay in the first-level cache
-CHUNK = 1024
+#: flat positions per chunk at most: a 32x32 plane's run (1088) or a stacked group's in one chunk, the
+#: BLOCK accumulator rows (17 kB) in the first-level cache (1024 here, two chunks a plane: 0.9x the speed)
+CHUNK = 2048
 #: chunks run in whole multiples of this many positions (the loops then need no scalar remainder, which
 #: on 8x8 images took half the time); buffers carry that much slack beyond their last row
 VECTORS = 64
-#: small planes are stacked, several samples to a flat run, up to about this many positions
-GROUP_POSITIONS = 2048
+#: small planes are stacked, several samples to a flat run, up to about this many positions (2048 and
+#: 512 measured 0.9x the speed on b64 16x16 and 8x8 planes)
+GROUP_POSITIONS = 1024
 
 
 @jit.inlined_fma
