@@ -37,6 +37,9 @@ CHUNK = 2048
 #: chunks run in whole multiples of this many positions (the loops then need no scalar remainder, which
 #: on 8x8 images took half the time); buffers carry that much slack beyond their last row
 VECTORS = 64
+#: flat positions per chunk of the stride-2 input gradient, whose 4 phases x BLOCK accumulator rows
+#: then take 32 kB
+PHASE_CHUNK = 512
 #: small planes are stacked, several samples to a flat run, up to about this many positions (2048 and
 #: 512 measured 0.9x the speed on b64 16x16 and 8x8 planes)
 GROUP_POSITIONS = 1024
@@ -376,6 +379,101 @@ def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
                         _dots_tap(g0, g1, g2, g3, src[starts[t]:], gk[t], rounded, zero)
 
 
+@jit.inlined_fma
+def _phases_3x3(a, b, c, d, wk, acc, n):
+    """The four stride-2 phases of a 3x3 filter's input gradient, one input channel's share, in one
+    pass: phase (p, r) of channel k accumulates at acc[(4 * (2 * p + r) + k) * PHASE_CHUNK + q] the
+    taps (p + 2u, r + 2v) of wk (taps, BLOCK) times the output gradient at offsets a (u = v = 1),
+    b (u = 1, v = 0), c (u = 0, v = 1), d (u = v = 0) of the padded flat layout: 36 FMAs per 4 loads
+    and 16 accumulator loads and stores."""
+    e0, f0, g0, h0 = (acc, acc[4 * PHASE_CHUNK:], acc[8 * PHASE_CHUNK:],
+                      acc[12 * PHASE_CHUNK:])
+    e1, f1, g1, h1 = (acc[PHASE_CHUNK:], acc[5 * PHASE_CHUNK:], acc[9 * PHASE_CHUNK:],
+                      acc[13 * PHASE_CHUNK:])
+    e2, f2, g2, h2 = (acc[2 * PHASE_CHUNK:], acc[6 * PHASE_CHUNK:], acc[10 * PHASE_CHUNK:],
+                      acc[14 * PHASE_CHUNK:])
+    e3, f3, g3, h3 = (acc[3 * PHASE_CHUNK:], acc[7 * PHASE_CHUNK:], acc[11 * PHASE_CHUNK:],
+                      acc[15 * PHASE_CHUNK:])
+    t00, t01, t02, t03 = wk[0, 0], wk[0, 1], wk[0, 2], wk[0, 3]
+    t10, t11, t12, t13 = wk[1, 0], wk[1, 1], wk[1, 2], wk[1, 3]
+    t20, t21, t22, t23 = wk[2, 0], wk[2, 1], wk[2, 2], wk[2, 3]
+    t30, t31, t32, t33 = wk[3, 0], wk[3, 1], wk[3, 2], wk[3, 3]
+    t40, t41, t42, t43 = wk[4, 0], wk[4, 1], wk[4, 2], wk[4, 3]
+    t50, t51, t52, t53 = wk[5, 0], wk[5, 1], wk[5, 2], wk[5, 3]
+    t60, t61, t62, t63 = wk[6, 0], wk[6, 1], wk[6, 2], wk[6, 3]
+    t70, t71, t72, t73 = wk[7, 0], wk[7, 1], wk[7, 2], wk[7, 3]
+    t80, t81, t82, t83 = wk[8, 0], wk[8, 1], wk[8, 2], wk[8, 3]
+    for q in range(n):
+        va, vb, vc, vd = a[q], b[q], c[q], d[q]
+        e0[q] = e0[q] + t00 * vd + t20 * vc + t60 * vb + t80 * va
+        f0[q] = f0[q] + t10 * vd + t70 * vb
+        g0[q] = g0[q] + t30 * vd + t50 * vc
+        h0[q] = h0[q] + t40 * vd
+        e1[q] = e1[q] + t01 * vd + t21 * vc + t61 * vb + t81 * va
+        f1[q] = f1[q] + t11 * vd + t71 * vb
+        g1[q] = g1[q] + t31 * vd + t51 * vc
+        h1[q] = h1[q] + t41 * vd
+        e2[q] = e2[q] + t02 * vd + t22 * vc + t62 * vb + t82 * va
+        f2[q] = f2[q] + t12 * vd + t72 * vb
+        g2[q] = g2[q] + t32 * vd + t52 * vc
+        h2[q] = h2[q] + t42 * vd
+        e3[q] = e3[q] + t03 * vd + t23 * vc + t63 * vb + t83 * va
+        f3[q] = f3[q] + t13 * vd + t73 * vb
+        g3[q] = g3[q] + t33 * vd + t53 * vc
+        h3[q] = h3[q] + t43 * vd
+
+
+@jit.kernel_fma
+def _grad_input_3x3_stride2(gy, wt, gx, ph, pw, first, last):
+    """gx[first:last] of a 3x3 stride-2 convolution: the four stride phases of the padded input
+    gradient at once, each a stride-1 correlation of the output gradient (padded by one row and
+    column at the top left, samples stacked) with the taps that land in it; wt (blocks of C_in,
+    C_out, 9, BLOCK)."""
+    co, ho, wo = gy.shape[1:]
+    c, h, wd = gx.shape[1:]
+    hr, wr = (h + 2 * ph + 1) // 2, (wd + 2 * pw + 1) // 2      # rows, columns of a phase
+    wg = max(wr, wo) + 1
+    hg = max(hr, ho) + 2
+    plane = hg * wg
+    most = max(1, min(last - first, GROUP_POSITIONS // plane))
+    groups = (last - first + most - 1) // most
+    group = max(1, (last - first + groups - 1) // groups)
+    span = (group - 1) * plane + (hr - 1) * wg + wr
+    buf = np.zeros((co, group * plane + VECTORS), gy.dtype)
+    flat = np.empty((4, BLOCK, span + VECTORS), gy.dtype)
+    acc = np.empty(16 * PHASE_CHUNK, gy.dtype)
+    for s in range(first, last, group):
+        count = min(group, last - s)
+        for j in range(count):
+            for ch in range(co):
+                _load_plane(gy[s + j, ch], buf[ch, j * plane:], 1, 1, wg)
+        run = span - (group - count) * plane
+        for blk in range(wt.shape[0]):
+            for p0 in range(0, run, PHASE_CHUNK):
+                n = min(run - p0, PHASE_CHUNK)
+                n = (n + VECTORS - 1) // VECTORS * VECTORS
+                acc[:] = 0
+                for ch in range(co):
+                    src = buf[ch, p0:]
+                    lower = src[wg:]
+                    _phases_3x3(src, src[1:], lower, lower[1:], wt[blk, ch], acc, n)
+                for phase in range(4):
+                    for k in range(BLOCK):
+                        dst, part = flat[phase, k, p0:], acc[(4 * phase + k) * PHASE_CHUNK:]
+                        for q in range(n):
+                            dst[q] = part[q]
+            for k in range(min(BLOCK, c - blk * BLOCK)):
+                for j in range(count):
+                    out = gx[s + j, blk * BLOCK + k]
+                    for iy in range(h):
+                        a, r = (iy + ph) % 2, (iy + ph) // 2
+                        for b in range(2):
+                            x0 = (b - pw) % 2              # the first column in phase column b
+                            row, dst = flat[2 * a + b, k, j * plane + r * wg + (x0 + pw) // 2:], out[iy]
+                            for jx in range((wd - x0 + 1) // 2):
+                                dst[x0 + 2 * jx] = row[jx]
+
+
 def phase_filters(w, stride):
     """The input gradient's per-phase filters: (blocks of C_in, C_out, taps, BLOCK) weights for every
     stride phase (a, b), their taps' starts in the padded output gradient's flat layout (row width
@@ -443,6 +541,10 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding):
         flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
         return conv2d(gy, flipped, (h, wd), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
     gx = np.empty(tuple(x_shape), gy.dtype)
+    if (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        wt = blocked_weights(np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
+        split.run(_grad_input_3x3_stride2, (gy, wt, gx, *padding), n, _work(gy.shape, w.shape))
+        return gx
     wp, offsets, ntaps, (pu, pv) = phase_filters(w, stride)
     wg = max(-(-(wd + 2 * padding[1]) // stride[1]), gy.shape[3]) + pv
     starts = np.ascontiguousarray(offsets[:, :, 0] * wg + offsets[:, :, 1])
