@@ -37,8 +37,8 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   1.89 against 2.68 / 3.76 / 2.80; 32->32 16x16 2.83 / 2.87 / 1.99 against 4.69 / 4.62 / 5.04;
   32->64 stride 2 1.91 / 5.67 / 1.63 against 2.21 / 2.60 / 2.27; 64->64 8x8 3.08 / 3.08 / 2.25
   against im2col_chwn 3.70 / 3.50 / 3.92. Two threads (the second core mostly busy): 16->16 32x32
-  3.31 / 2.55 / 2.04 against 8.51 / 8.49 / 7.46. Strided input gradients (one pass per tap and
-  phase) stay with im2col. Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 /
+  3.31 / 2.55 / 2.04 against 8.51 / 8.49 / 7.46. Strided input gradients stay with im2col (direct
+  by stride phases ties it: 16->32 3.8 ms, 32->64 2.8, b32 64->128 56x56 41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 /
   9.3, b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52
   / 34 against 43 / 45 / 44 (direct for the weight gradient only). float64 keeps the ratios
   (16->16 32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps (medians, one
