@@ -31,19 +31,22 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
 - direct (numba; its passes' `direct_applies` and `prefers_direct`): every 3x3 layer's forward and
   stride-1 input gradient below 64 channels or 12x12 outputs, and every weight gradient outside
   Winograd's stride-1 domain. ResNet-8's layers, b64 float32, forward / input gradient / weight
-  gradient, ms, best of 9 on a machine loaded by other processes (im2col, im2col_chwn: the
-  earlier picks): one thread, 3->16 32x32 direct 0.95 / 1.15 / 0.71 against im2col 1.18 / 2.06 /
-  1.52; 16->16 32x32 3.24 / 3.24 / 2.36 against 5.66 / 5.61 / 6.29; 16->32 stride 2 2.21 / 4.64 /
-  1.89 against 2.68 / 3.76 / 2.80; 32->32 16x16 2.83 / 2.87 / 1.99 against 4.69 / 4.62 / 5.04;
-  32->64 stride 2 1.91 / 5.67 / 1.63 against 2.21 / 2.60 / 2.27; 64->64 8x8 3.08 / 3.08 / 2.25
-  against im2col_chwn 3.70 / 3.50 / 3.92. Two threads (the second core mostly busy): 16->16 32x32
-  3.31 / 2.55 / 2.04 against 8.51 / 8.49 / 7.46. Strided input gradients stay with im2col (direct
-  by stride phases ties it: 16->32 3.8 ms, 32->64 2.8, b32 64->128 56x56 41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 /
-  9.3, b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52
-  / 34 against 43 / 45 / 44 (direct for the weight gradient only). float64 keeps the ratios
-  (16->16 32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps (medians, one
-  thread, loaded): ResNet-8 b64 77 ms against 112 without direct (PyTorch 63), ResNet-20 b64 211
-  against 327 (PyTorch 153).
+  gradient, ms, best of 9 on a machine loaded by other processes (load 2-3.6 on 2 cores), direct
+  against the earlier pick: one thread, 3->16 32x32 0.96 / 1.02 / 0.72 against im2col 1.21 / 2.12
+  / 1.64; 16->16 32x32 3.11 / 3.14 / 2.42 against 5.78 / 5.94 / 6.56; 16->32 stride 2 2.95 / 5.07
+  / 3.38 against 4.08 / 4.81 / 3.97; 32->32 16x16 3.90 / 3.56 / 3.09 against 6.35 / 6.54 / 6.90;
+  32->64 stride 2 3.27 / 6.16 / 2.75 against 3.72 / 3.93 / 3.45; 64->64 8x8 3.98 / 4.02 / 3.16
+  against im2col_chwn 4.86 / 4.46 / 6.29 (in a quieter hour: 16->16 32x32 3.2 / 3.2 / 2.4 against
+  5.7 / 5.6 / 6.3, the forward at 96-105 GFLOP/s). Two threads, the second core mostly busy:
+  16->16 32x32 3.16 / 3.15 / 3.24 against 9.56 / 10.3 / 17.8; quiet, the direct kernels scale 1.7-2x
+  (16->16 32x32 forward 1.8 ms, weight gradient 1.45). Strided input gradients stay with im2col
+  (direct by stride phases ties it in a quiet hour: 16->32 3.8 ms, 32->64 2.8, b32 64->128 56x56
+  41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 / 9.3,
+  b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52 /
+  34 against 43 / 45 / 44 (direct for its weight gradient only). float64 keeps the ratios (16->16
+  32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps, one thread, medians
+  (loaded): ResNet-8 b64 76 ms against 112 without direct (PyTorch 66), ResNet-20 b64 219 against
+  376 (PyTorch 182).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
