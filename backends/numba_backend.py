@@ -41,7 +41,8 @@ class NumbaBackend(NumpyBackend):
     """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
     cross-entropy, batch normalisation, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates
     run as fused Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
-    with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions); the
+    with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions), or
+    compiled direct convolutions where those measured faster (small-channel 3x3 layers); the
     pooling forwards stay NumPy's (as fast)."""
 
     type = "numba"

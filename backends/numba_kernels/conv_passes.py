@@ -1,7 +1,9 @@
 """The `numba` device's convolution passes: NumPy's (numpy_kernels/conv_passes.py) with the Winograd input
 and gradient transforms, col2im and the depthwise convolution and both its gradients replaced by
 compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's). Winograd's output
-transform stays NumPy's: compiled, it measured under 1.5x faster.
+transform stays NumPy's: compiled, it measured under 1.5x faster. They also offer the `direct`
+algorithm (conv_direct.py: compiled direct convolutions with no column matrices) and the rule for
+where it beats im2col (`prefers_direct`, figures in conv_choice.py).
 
 Winograd's limits stay the cpu device's: timed alone, the compiled transforms made it win on
 ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a whole training step (its tiles
@@ -10,7 +12,7 @@ are four times the input and evict what the next layer reads) im2col was faster 
 import numpy as np
 
 from ..numpy_kernels.conv_passes import NumpyPasses
-from . import conv_col2im, conv_depthwise, conv_winograd
+from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -20,8 +22,22 @@ def _compiled(*arrays):
     return arrays[0].dtype in _FLOATS and all(a.dtype == arrays[0].dtype for a in arrays[1:])
 
 
+def _empty(*shapes):
+    """True when any of the shapes has no elements (the compiled kernels then have nothing to do)."""
+    return any(0 in tuple(shape) for shape in shapes)
+
+
 def _contiguous(out):
     return out is None or out.flags.c_contiguous
+
+
+#: direct kernels take filters up to this many taps (each tap beyond a 3x3 filter's is its own pass)
+MAX_DIRECT_TAPS = 49
+#: direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS output
+#: pixels to im2col or Winograd (b32 64->128 56x56 stride 2: 47 ms against im2col's 40); weight
+#: gradients only those of Winograd's domain (stride 1)
+DIRECT_MAX_CHANNELS = 64
+LARGE_PIXELS = 144
 
 
 class NumbaPasses(NumpyPasses):
@@ -68,6 +84,50 @@ class NumbaPasses(NumpyPasses):
         if _compiled(gy, x):
             return conv_depthwise.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation)
         return NumpyPasses.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation)
+
+
+    # ----- direct convolutions (conv_direct.py) -----------------------------------------------
+    @staticmethod
+    def direct_applies(w_shape, stride, padding, dilation, groups, dtype):
+        """True when the direct kernels compute this convolution: one group, no dilation, filters
+        up to MAX_DIRECT_TAPS taps, float32 or float64."""
+        return (groups == 1 and tuple(dilation) == (1, 1) and dtype in _FLOATS
+                and w_shape[2] * w_shape[3] <= MAX_DIRECT_TAPS)
+
+    @staticmethod
+    def prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+        """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
+        stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
+        weight gradient everywhere but Winograd's stride-1 domain (the same limits)."""
+        if tuple(w_shape[2:]) != (3, 3) or out_hw is None:
+            return False
+        large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
+        if direction == "grad_weight":
+            return not (large and tuple(stride) == (1, 1))
+        if direction == "grad_input" and tuple(stride) != (1, 1):
+            return False
+        return not large
+
+    @staticmethod
+    def direct_conv2d(x, w, out_hw, stride, padding):
+        """The forward convolution by direct kernels, (N, C_out, Ho, Wo)."""
+        if _empty(x.shape, w.shape, out_hw):
+            return np.zeros((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
+        return conv_direct.conv2d(x, w, out_hw, stride, padding)
+
+    @staticmethod
+    def direct_grad_input(gy, w, x_shape, stride, padding):
+        """The input gradient by direct kernels, shape `x_shape`."""
+        if _empty(gy.shape, w.shape, x_shape):
+            return np.zeros(tuple(x_shape), gy.dtype)
+        return conv_direct.conv2d_grad_input(gy, w, x_shape, stride, padding)
+
+    @staticmethod
+    def direct_grad_weight(gy, x, w_shape, stride, padding):
+        """The weight gradient by direct kernels, shape `w_shape`."""
+        if _empty(gy.shape, x.shape, w_shape):
+            return np.zeros(tuple(w_shape), gy.dtype)
+        return conv_direct.conv2d_grad_weight(gy, x, w_shape, stride, padding)
 
 
 NUMBA_PASSES = NumbaPasses()

@@ -9,7 +9,8 @@ scheduler tick (4-20 ms) when other processes keep the cores busy. nogil lets Py
 
 error_model="numpy" gives IEEE division (x / 0 is inf or nan, as in NumPy) instead of Python's
 ZeroDivisionError check, whose branch also stops loops from vectorising. fastmath stays off:
-results round as NumPy's do and NaN/inf behave.
+results round as NumPy's do and NaN/inf behave; except for the named variants below, which allow
+only reassociation of sums and/or fusing multiply-adds (FMA), never nnan/ninf.
 """
 from numba import njit
 
@@ -23,3 +24,16 @@ kernel_sums = njit(parallel=False, fastmath={"reassoc"}, cache=True, nogil=True,
 #: an inlined helper of such a kernel (inlining keeps the callee's own flags, it does not take the caller's)
 inlined_sums = njit(parallel=False, fastmath={"reassoc"}, cache=True, nogil=True, error_model="numpy",
                     forceinline=True)
+#: a kernel whose multiply-adds LLVM may fuse into FMA instructions (contraction only: each fused
+#: multiply-add rounds once instead of twice, so results differ from NumPy's by at most an ulp per
+#: term; NaN and inf behave); for direct convolutions, whose speed is their FMA rate
+kernel_fma = njit(parallel=False, fastmath={"contract"}, cache=True, nogil=True, error_model="numpy")
+#: an inlined helper of such a kernel
+inlined_fma = njit(parallel=False, fastmath={"contract"}, cache=True, nogil=True, error_model="numpy",
+                   forceinline=True)
+#: a kernel whose float sums LLVM may both reorder and fuse (kernel_sums plus kernel_fma's contraction)
+kernel_sums_fma = njit(parallel=False, fastmath={"reassoc", "contract"}, cache=True, nogil=True,
+                       error_model="numpy")
+#: an inlined helper of such a kernel
+inlined_sums_fma = njit(parallel=False, fastmath={"reassoc", "contract"}, cache=True, nogil=True,
+                        error_model="numpy", forceinline=True)

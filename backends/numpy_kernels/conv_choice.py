@@ -1,8 +1,10 @@
 """Which algorithm computes a convolution of a given shape on the CPU, and how much memory it may use.
 
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
-`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba), `winograd` (3x3, stride 1,
-dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col for everything else:
+`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
+`direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
+`winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col
+for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
 cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
@@ -26,6 +28,25 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
   channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
   At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
+- direct (numba; its passes' `direct_applies` and `prefers_direct`): every 3x3 layer's forward and
+  stride-1 input gradient below 64 channels or 12x12 outputs, and every weight gradient outside
+  Winograd's stride-1 domain. ResNet-8's layers, b64 float32, forward / input gradient / weight
+  gradient, ms, best of 9 on a machine loaded by other processes (load 2-3.6 on 2 cores), direct
+  against the earlier pick: one thread, 3->16 32x32 0.96 / 1.02 / 0.72 against im2col 1.21 / 2.12
+  / 1.64; 16->16 32x32 3.11 / 3.14 / 2.42 against 5.78 / 5.94 / 6.56; 16->32 stride 2 2.95 / 5.07
+  / 3.38 against 4.08 / 4.81 / 3.97; 32->32 16x16 3.90 / 3.56 / 3.09 against 6.35 / 6.54 / 6.90;
+  32->64 stride 2 3.27 / 6.16 / 2.75 against 3.72 / 3.93 / 3.45; 64->64 8x8 3.98 / 4.02 / 3.16
+  against im2col_chwn 4.86 / 4.46 / 6.29 (in a quieter hour: 16->16 32x32 3.2 / 3.2 / 2.4 against
+  5.7 / 5.6 / 6.3, the forward at 96-105 GFLOP/s). Two threads, the second core mostly busy:
+  16->16 32x32 3.16 / 3.15 / 3.24 against 9.56 / 10.3 / 17.8; quiet, the direct kernels scale 1.7-2x
+  (16->16 32x32 forward 1.8 ms, weight gradient 1.45). Strided input gradients stay with im2col
+  (direct by stride phases ties it in a quiet hour: 16->32 3.8 ms, 32->64 2.8, b32 64->128 56x56
+  41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 / 9.3,
+  b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52 /
+  34 against 43 / 45 / 44 (direct for its weight gradient only). float64 keeps the ratios (16->16
+  32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps, one thread, medians
+  (loaded): ResNet-8 b64 76 ms against 112 without direct (PyTorch 66), ResNet-20 b64 219 against
+  376 (PyTorch 182).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
@@ -41,7 +62,7 @@ import time
 
 from ..array_kernels.conv_depthwise import is_depthwise
 
-ALGORITHMS = ("pointwise", "depthwise", "winograd", "im2col_chwn", "im2col")
+ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
 #: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
 CHWN_MAX_PIXELS = 144
@@ -80,14 +101,18 @@ def set_mode(mode):
     return previous
 
 
-def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups):
-    """The algorithms that can compute this convolution, in order of preference."""
+def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes=None, dtype=None):
+    """The algorithms that can compute this convolution, in order of preference (`direct` only where
+    the device's `passes` have direct kernels for these arguments and `dtype`)."""
     kh, kw = w_shape[2:]
     names = []
     if (kh, kw) == (1, 1) and tuple(padding) == (0, 0):
         names.append("pointwise")
     if is_depthwise(x_shape, w_shape, groups):
         names.append("depthwise")
+    direct = getattr(passes, "direct_applies", None)
+    if direct is not None and direct(w_shape, stride, padding, dilation, groups, dtype):
+        names.append("direct")
     if ((kh, kw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
             and (direction != "grad_input" or max(padding) <= 2)):
         names.append("winograd")
@@ -109,6 +134,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
     `passes`: the device's conv passes, whose Winograd limits apply)."""
     min_channels, min_pixels = limits(passes)
     for name in names:
+        if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+            continue
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):
             continue
@@ -124,7 +151,7 @@ def choose(direction, run, x_shape, w_shape, out_hw, stride, padding, dilation, 
 
     Returns (name, result or None): a measured first call hands back the result it already computed.
     """
-    names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups)
+    names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes, dtype)
     rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride))
     if _mode in ALGORITHMS:
         return (_mode if _mode in names else rule), None

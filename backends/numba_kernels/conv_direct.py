@@ -1,0 +1,571 @@
+"""Direct convolutions (groups 1, any small kH x kW, stride and padding, dilation 1) and both their
+gradients as Numba kernels that read the NCHW input in place: no column matrices.
+
+Each sample's channels are copied once into a zeroed buffer, padded and split into stride phases
+(conv_depthwise's layout: output pixel (oy, ox) reads, for every tap, one phase at oy * Wq + ox plus
+a fixed offset), so a whole output plane is one flat run of (Ho - 1) * Wq + Wo positions (the few
+between rows are computed and dropped). Small planes are stacked, several samples to a run, and at
+stride 1 rows and samples share their zero borders (_stacked). The forward sweeps that run in
+chunks that stay in the first-level cache, BLOCK output channels at once: for every input channel it
+loads each tap's run once and adds it, times one weight per (output channel, tap), into all BLOCK
+accumulator rows, a 3x3 filter's 9 taps x 4 channels in one pass. LLVM turns that pass into 36
+AVX-512 FMAs per 16 pixels (9 loads, 4 accumulator loads and stores, the 36 broadcast weights in
+registers or read from the stack, nothing else: checked with inspect_asm); hot in cache it runs at
+about 120 GFLOP/s on one core of the 2-core AMD EPYC (OpenBLAS's large sgemm: 115).
+
+The stride-1 input gradient is the forward of the output gradient with the flipped, transposed
+filters; a strided one computes each stride phase of the padded input gradient as a stride-1
+convolution of the output gradient with the taps that land in that phase: for 3x3 stride 2 all four
+phases in one pass (_phases_3x3), otherwise phase by phase, four taps a pass. Each phase gets only
+1-4 taps per channel, so the accumulators' loads and stores bound it: it only ties im2col (b64
+16->32 32x32 3.8 ms either way), and the rule leaves strided input gradients to im2col. The weight gradient is,
+per (output channel block, input channel, filter row), 3 x 4 dot products of the output gradient's
+flat runs with the input buffer's, 12 vector accumulators in registers.
+
+Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
+gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
+conv_choice.py has the measured times and where the numba device picks these kernels.
+"""
+import numpy as np
+
+from . import jit, split
+from .conv_depthwise import _load_phases, _tap_starts
+
+#: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
+BLOCK = 4
+#: flat positions per chunk at most: a 32x32 plane's run (1088) or a stacked group's in one chunk, the
+#: BLOCK accumulator rows (17 kB) in the first-level cache (1024 here, two chunks a plane: 0.9x the speed)
+CHUNK = 2048
+#: chunks run in whole multiples of this many positions (the loops then need no scalar remainder, which
+#: on 8x8 images took half the time); buffers carry that much slack beyond their last row
+VECTORS = 64
+#: flat positions per chunk of the stride-2 input gradient, whose 4 phases x BLOCK accumulator rows
+#: then take 32 kB
+PHASE_CHUNK = 512
+#: small planes are stacked, several samples to a flat run, up to about this many positions (2048 and
+#: 512 measured 0.9x the speed on b64 16x16 and 8x8 planes)
+GROUP_POSITIONS = 1024
+
+
+@jit.inlined_fma
+def _block_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, acc, n):
+    """acc[k * CHUNK + q] += sum over the 9 taps t of wk[t, k] * (the t-th view)[q] for q < n, k < 4.
+
+    The callers derive each row's three views from one start (plus 0, 1, 2, or the odd phase's start),
+    so LLVM's runtime overlap checks stay few enough (at most 8) for the loop to vectorise."""
+    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
+    w00, w01, w02, w03 = wk[0, 0], wk[0, 1], wk[0, 2], wk[0, 3]
+    w10, w11, w12, w13 = wk[1, 0], wk[1, 1], wk[1, 2], wk[1, 3]
+    w20, w21, w22, w23 = wk[2, 0], wk[2, 1], wk[2, 2], wk[2, 3]
+    w30, w31, w32, w33 = wk[3, 0], wk[3, 1], wk[3, 2], wk[3, 3]
+    w40, w41, w42, w43 = wk[4, 0], wk[4, 1], wk[4, 2], wk[4, 3]
+    w50, w51, w52, w53 = wk[5, 0], wk[5, 1], wk[5, 2], wk[5, 3]
+    w60, w61, w62, w63 = wk[6, 0], wk[6, 1], wk[6, 2], wk[6, 3]
+    w70, w71, w72, w73 = wk[7, 0], wk[7, 1], wk[7, 2], wk[7, 3]
+    w80, w81, w82, w83 = wk[8, 0], wk[8, 1], wk[8, 2], wk[8, 3]
+    for q in range(n):
+        v0, v1, v2 = a0[q], a1[q], a2[q]
+        v3, v4, v5 = b0[q], b1[q], b2[q]
+        v6, v7, v8 = c0[q], c1[q], c2[q]
+        o0[q] = (o0[q] + w00 * v0 + w10 * v1 + w20 * v2 + w30 * v3 + w40 * v4 + w50 * v5
+                 + w60 * v6 + w70 * v7 + w80 * v8)
+        o1[q] = (o1[q] + w01 * v0 + w11 * v1 + w21 * v2 + w31 * v3 + w41 * v4 + w51 * v5
+                 + w61 * v6 + w71 * v7 + w81 * v8)
+        o2[q] = (o2[q] + w02 * v0 + w12 * v1 + w22 * v2 + w32 * v3 + w42 * v4 + w52 * v5
+                 + w62 * v6 + w72 * v7 + w82 * v8)
+        o3[q] = (o3[q] + w03 * v0 + w13 * v1 + w23 * v2 + w33 * v3 + w43 * v4 + w53 * v5
+                 + w63 * v6 + w73 * v7 + w83 * v8)
+
+
+@jit.inlined_fma
+def _block_4(a, b, c, d, wk, t, acc, n):
+    """acc[k * CHUNK + q] += wk[t, k] * a[q] + wk[t + 1, k] * b[q] + wk[t + 2, k] * c[q]
+    + wk[t + 3, k] * d[q] for q < n, k < 4: four taps in one pass."""
+    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
+    w00, w01, w02, w03 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
+    w10, w11, w12, w13 = wk[t + 1, 0], wk[t + 1, 1], wk[t + 1, 2], wk[t + 1, 3]
+    w20, w21, w22, w23 = wk[t + 2, 0], wk[t + 2, 1], wk[t + 2, 2], wk[t + 2, 3]
+    w30, w31, w32, w33 = wk[t + 3, 0], wk[t + 3, 1], wk[t + 3, 2], wk[t + 3, 3]
+    for q in range(n):
+        v0, v1, v2, v3 = a[q], b[q], c[q], d[q]
+        o0[q] = o0[q] + w00 * v0 + w10 * v1 + w20 * v2 + w30 * v3
+        o1[q] = o1[q] + w01 * v0 + w11 * v1 + w21 * v2 + w31 * v3
+        o2[q] = o2[q] + w02 * v0 + w12 * v1 + w22 * v2 + w32 * v3
+        o3[q] = o3[q] + w03 * v0 + w13 * v1 + w23 * v2 + w33 * v3
+
+
+@jit.inlined_fma
+def _block_taps(src, wk, starts, ntaps, p0, acc, n):
+    """_block_3x3 for the first `ntaps` taps (at src[starts[t] + p0 + q]) of any filter: four taps a
+    pass, then one tap a pass."""
+    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
+    quads = ntaps // 4 * 4
+    for t in range(0, quads, 4):
+        _block_4(src[starts[t] + p0:], src[starts[t + 1] + p0:], src[starts[t + 2] + p0:],
+                 src[starts[t + 3] + p0:], wk, t, acc, n)
+    for t in range(quads, ntaps):
+        s = src[starts[t] + p0:]
+        u0, u1, u2, u3 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
+        for q in range(n):
+            v = s[q]
+            o0[q] += u0 * v
+            o1[q] += u1 * v
+            o2[q] += u2 * v
+            o3[q] += u3 * v
+
+
+@jit.inlined_fma
+def _channel(src, wk, starts, ntaps, p0, acc, n, sw, three):
+    """One input channel's contribution to a chunk of BLOCK accumulator rows (see _block_3x3); `three`:
+    the taps are a 3x3 filter's, in row-major order."""
+    if not three or sw > 2:
+        _block_taps(src, wk, starts, ntaps, p0, acc, n)
+    elif sw == 1:                  # row i's taps at starts[3 * i] + j
+        a0, b0, c0 = src[starts[0] + p0:], src[starts[3] + p0:], src[starts[6] + p0:]
+        _block_3x3(a0, a0[1:], a0[2:], b0, b0[1:], b0[2:], c0, c0[1:], c0[2:], wk, acc, n)
+    else:                          # stride 2: columns 0, 2 in the even phase, column 1 in the odd one
+        e = starts[0] + p0
+        o = starts[1] + p0
+        a0, a1 = src[e:], src[o:]
+        e, o = starts[3] + p0, starts[4] + p0
+        b0, b1 = src[e:], src[o:]
+        e, o = starts[6] + p0, starts[7] + p0
+        c0, c1 = src[e:], src[o:]
+        _block_3x3(a0, a1, a0[1:], b0, b1, b0[1:], c0, c1, c0[1:], wk, acc, n)
+
+
+@jit.inlined_fma
+def _correlate(buf, wt, starts, ntaps, span, flat, sw, three):
+    """flat (blocks * BLOCK, span) = the flat correlation of buf (C, L) with the first `ntaps` taps of
+    wt (blocks, C, taps, BLOCK), tap t read at starts[t]."""
+    blocks, c = wt.shape[0], wt.shape[1]
+    acc = np.empty(BLOCK * CHUNK, buf.dtype)
+    for b in range(blocks):
+        for p0 in range(0, span, CHUNK):
+            n = min(span - p0, CHUNK)
+            n = (n + VECTORS - 1) // VECTORS * VECTORS
+            acc[:] = 0
+            for ch in range(c):
+                _channel(buf[ch], wt[b, ch], starts, ntaps, p0, acc, n, sw, three)
+            for k in range(BLOCK):
+                dst, src = flat[b * BLOCK + k, p0:], acc[k * CHUNK:]
+                for q in range(n):
+                    dst[q] = src[q]
+
+
+@jit.inlined
+def _load_plane(plane, buf, ph, pw, wq):
+    """Copy plane (H, W) into buf at row width wq, offset by (ph, pw) (stride 1; the border untouched).
+    Plain indices, not conv_depthwise's row views: each view costs two atomic reference counts, a
+    third of the time on 32x32 planes."""
+    h, w = plane.shape
+    for y in range(h):
+        base = (y + ph) * wq + pw
+        for x in range(w):
+            buf[base + x] = plane[y, x]
+
+
+@jit.inlined
+def _store_plane(flat, wq, plane):
+    """plane (Ho, Wo) from the first Wo of every wq values of flat."""
+    ho, wo = plane.shape
+    for y in range(ho):
+        base = y * wq
+        for x in range(wo):
+            plane[y, x] = flat[base + x]
+
+
+@jit.inlined
+def _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, count):
+    """(hq, wq, group, span, starts, size): the phase buffer geometry (conv_depthwise._geometry) of
+    `group` samples stacked in each phase (as one image `group` times as tall, so that small planes
+    still make runs long enough to vectorise), group <= count; each sample's plane takes hq * wq
+    positions, span covers the group's flat output and the buffer `size` positions (plus VECTORS).
+
+    At stride 1 neighbouring rows and samples share their padding (the right border of a row is the
+    left border of the next, the bottom border of a sample the top border of the next): rows of
+    W + pW, samples of H + pH rows, 8x8 planes 81 positions instead of 100."""
+    if sh == 1 and sw == 1:
+        hq, wq = max(h + ph, ho), max(wd + pw, wo)
+    else:
+        hq, wq = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw
+    most = max(1, min(count, GROUP_POSITIONS // (hq * wq)))
+    groups = (count + most - 1) // most
+    group = max(1, (count + groups - 1) // groups)          # groups of near-equal size
+    size = (group * hq + ph + 1) * wq if sh == 1 and sw == 1 else sh * sw * group * hq * wq
+    span = (group - 1) * hq * wq + (ho - 1) * wq + wo
+    return hq, wq, group, span, _tap_starts(kh, kw, sh, sw, 1, 1, group * hq, wq), size
+
+
+@jit.inlined
+def _load_group(x, first, count, buf, ph, pw, sh, sw, hq, wq, group):
+    """Samples first .. first + count - 1 of x into the stacked phase buffer buf (C, ...)."""
+    for g in range(count):
+        for ch in range(x.shape[1]):
+            if sh == 1 and sw == 1:
+                _load_plane(x[first + g, ch], buf[ch, g * hq * wq:], ph, pw, wq)
+            else:
+                _load_phases(x[first + g, ch], buf[ch, g * hq * wq:], ph, pw, sh, sw, group * hq, wq)
+
+
+@jit.inlined
+def _store_group(flat, y, first, count, hq, wq):
+    """Samples first .. first + count - 1 of y from the stacked flat rows (C_out, ...)."""
+    for g in range(count):
+        for k in range(y.shape[1]):
+            _store_plane(flat[k, g * hq * wq:], wq, y[first + g, k])
+
+
+@jit.inlined_fma
+def _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
+    c, h, wd = x.shape[1:]
+    ho, wo = y.shape[2:]
+    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, last - first)
+    buf = np.zeros((c, size + VECTORS), x.dtype)
+    flat = np.empty((wt.shape[0] * BLOCK, span + VECTORS), x.dtype)
+    for s in range(first, last, group):
+        count = min(group, last - s)
+        _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
+        run = span - (group - count) * hq * wq          # a last, smaller group: its own run only
+        _correlate(buf, wt, starts, kh * kw, run, flat, sw, kh == 3 and kw == 3)
+        _store_group(flat, y, s, count, hq, wq)
+
+
+@jit.kernel_fma
+def _forward(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
+    _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last)
+
+
+# 3x3 filters and the stride as constants: the phase arithmetic folds away, the copies become plain
+# runs and only the 3x3 pass is compiled (with the generic pass beside it, LLVM's code for the 3x3
+# one ran 1.3x slower: b64 16ch 32x32 4.3 ms against 3.2)
+@jit.kernel_fma
+def _forward_3x3_stride1(x, wt, y, ph, pw, first, last):
+    _forward_samples(x, wt, y, 3, 3, 1, 1, ph, pw, first, last)
+
+
+@jit.kernel_fma
+def _forward_3x3_stride2(x, wt, y, ph, pw, first, last):
+    _forward_samples(x, wt, y, 3, 3, 2, 2, ph, pw, first, last)
+
+
+@jit.kernel_fma
+def _grad_input_phases(gy, wp, starts, ntaps, gx, sh, sw, ph, pw, pu, pv, first, last):
+    """gx[first:last] by stride phases: phase (a, b) of the padded input gradient is the flat
+    correlation of the output gradient, padded by (pu, pv) at the top left and laid out at row
+    width wg, with the taps (a + sH * u, b + sW * v) of the filters (wp[phase], starts[phase])."""
+    co, ho, wo = gy.shape[1:]
+    c, h, wd = gx.shape[1:]
+    hr, wr = (h + 2 * ph + sh - 1) // sh, (wd + 2 * pw + sw - 1) // sw     # rows, columns of a phase
+    wg = max(wr, wo) + pv
+    hg = max(hr, ho) + pu + 1
+    span = (hr - 1) * wg + wr
+    buf = np.zeros((co, hg * wg + VECTORS), gy.dtype)
+    flat = np.empty((wp.shape[1] * BLOCK, span + VECTORS), gy.dtype)
+    for s in range(first, last):
+        for ch in range(co):
+            _load_plane(gy[s, ch], buf[ch], pu, pv, wg)
+        for a in range(sh):
+            for b in range(sw):
+                phase = a * sw + b
+                _correlate(buf, wp[phase], starts[phase], ntaps[phase], span, flat, 1, False)
+                y0, x0 = (a - ph) % sh, (b - pw) % sw      # the first input row, column in this phase
+                for k in range(c):
+                    row, dst = flat[k], gx[s, k]
+                    for iy in range(y0, h, sh):
+                        base = (iy + ph) // sh * wg + (x0 + pw) // sw
+                        for j in range((wd - x0 + sw - 1) // sw):
+                            dst[iy, x0 + j * sw] = row[base + j]
+
+
+@jit.inlined_sums_fma
+def _dots_row(g0, g1, g2, g3, r0, r1, r2, gk, n, zero):
+    """gk[j, k] += the dot product of g_k with r_j over n positions (3 taps x BLOCK output channels:
+    12 vector accumulators, beside 7 loaded vectors, in registers)."""
+    s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = s20 = s21 = s22 = s23 = zero
+    for q in range(n):
+        u0, u1, u2 = r0[q], r1[q], r2[q]
+        v0, v1, v2, v3 = g0[q], g1[q], g2[q], g3[q]
+        s00 += v0 * u0
+        s01 += v1 * u0
+        s02 += v2 * u0
+        s03 += v3 * u0
+        s10 += v0 * u1
+        s11 += v1 * u1
+        s12 += v2 * u1
+        s13 += v3 * u1
+        s20 += v0 * u2
+        s21 += v1 * u2
+        s22 += v2 * u2
+        s23 += v3 * u2
+    gk[0, 0] += s00
+    gk[0, 1] += s01
+    gk[0, 2] += s02
+    gk[0, 3] += s03
+    gk[1, 0] += s10
+    gk[1, 1] += s11
+    gk[1, 2] += s12
+    gk[1, 3] += s13
+    gk[2, 0] += s20
+    gk[2, 1] += s21
+    gk[2, 2] += s22
+    gk[2, 3] += s23
+
+
+@jit.inlined_sums_fma
+def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
+    """gk[k] += the dot product of g_k with r over n positions."""
+    s0 = s1 = s2 = s3 = zero
+    for q in range(n):
+        u = r[q]
+        s0 += g0[q] * u
+        s1 += g1[q] * u
+        s2 += g2[q] * u
+        s3 += g3[q] * u
+    gk[0] += s0
+    gk[1] += s1
+    gk[2] += s2
+    gk[3] += s3
+
+
+@jit.kernel_sums_fma
+def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last)
+
+
+@jit.kernel_sums_fma
+def _grad_weight_3x3_stride1(gy, x, gt, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, 3, 3, 1, 1, ph, pw, first, last)
+
+
+@jit.kernel_sums_fma
+def _grad_weight_3x3_stride2(gy, x, gt, ph, pw, first, last):
+    _grad_weight_blocks(gy, x, gt, 3, 3, 2, 2, ph, pw, first, last)
+
+
+@jit.inlined_sums_fma
+def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
+    """gt[b] (C_in, taps, BLOCK) for output-channel blocks b in [first, last): the sum over samples of
+    each tap's dot products of the output gradient's flat rows with the input buffer's (both stacked
+    as in the forward)."""
+    n, c, h, wd = x.shape
+    co, ho, wo = gy.shape[1:]
+    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
+    buf = np.zeros((c, size + VECTORS), x.dtype)
+    g = np.zeros((BLOCK, group * hq * wq + VECTORS), x.dtype)     # zeros between the rows and samples
+    zero = g[0, 0]
+    gt[first:last] = 0
+    for s in range(0, n, group):
+        count = min(group, n - s)
+        rounded = (span - (group - count) * hq * wq + VECTORS - 1) // VECTORS * VECTORS
+        if count < group:                # the samples beyond count must add nothing
+            buf[:, :] = 0
+            g[:, :] = 0
+        _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
+        for b in range(first, last):
+            for k in range(BLOCK):
+                if b * BLOCK + k < co:
+                    for j in range(count):
+                        _load_plane(gy[s + j, b * BLOCK + k], g[k, j * hq * wq:], 0, 0, wq)
+                else:
+                    g[k] = 0
+            g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
+            for ch in range(c):
+                src, gk = buf[ch], gt[b, ch]
+                if kw == 3:
+                    for i in range(kh):
+                        r0, r1, r2 = src[starts[3 * i]:], src[starts[3 * i + 1]:], src[starts[3 * i + 2]:]
+                        _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[3 * i:], rounded, zero)
+                else:
+                    for t in range(kh * kw):
+                        _dots_tap(g0, g1, g2, g3, src[starts[t]:], gk[t], rounded, zero)
+
+
+@jit.inlined_fma
+def _phases_3x3(a, b, c, d, wk, acc, n):
+    """The four stride-2 phases of a 3x3 filter's input gradient, one input channel's share, in one
+    pass: phase (p, r) of channel k accumulates at acc[(4 * (2 * p + r) + k) * PHASE_CHUNK + q] the
+    taps (p + 2u, r + 2v) of wk (taps, BLOCK) times the output gradient at offsets a (u = v = 1),
+    b (u = 1, v = 0), c (u = 0, v = 1), d (u = v = 0) of the padded flat layout: 36 FMAs per 4 loads
+    and 16 accumulator loads and stores."""
+    e0, f0, g0, h0 = (acc, acc[4 * PHASE_CHUNK:], acc[8 * PHASE_CHUNK:],
+                      acc[12 * PHASE_CHUNK:])
+    e1, f1, g1, h1 = (acc[PHASE_CHUNK:], acc[5 * PHASE_CHUNK:], acc[9 * PHASE_CHUNK:],
+                      acc[13 * PHASE_CHUNK:])
+    e2, f2, g2, h2 = (acc[2 * PHASE_CHUNK:], acc[6 * PHASE_CHUNK:], acc[10 * PHASE_CHUNK:],
+                      acc[14 * PHASE_CHUNK:])
+    e3, f3, g3, h3 = (acc[3 * PHASE_CHUNK:], acc[7 * PHASE_CHUNK:], acc[11 * PHASE_CHUNK:],
+                      acc[15 * PHASE_CHUNK:])
+    t00, t01, t02, t03 = wk[0, 0], wk[0, 1], wk[0, 2], wk[0, 3]
+    t10, t11, t12, t13 = wk[1, 0], wk[1, 1], wk[1, 2], wk[1, 3]
+    t20, t21, t22, t23 = wk[2, 0], wk[2, 1], wk[2, 2], wk[2, 3]
+    t30, t31, t32, t33 = wk[3, 0], wk[3, 1], wk[3, 2], wk[3, 3]
+    t40, t41, t42, t43 = wk[4, 0], wk[4, 1], wk[4, 2], wk[4, 3]
+    t50, t51, t52, t53 = wk[5, 0], wk[5, 1], wk[5, 2], wk[5, 3]
+    t60, t61, t62, t63 = wk[6, 0], wk[6, 1], wk[6, 2], wk[6, 3]
+    t70, t71, t72, t73 = wk[7, 0], wk[7, 1], wk[7, 2], wk[7, 3]
+    t80, t81, t82, t83 = wk[8, 0], wk[8, 1], wk[8, 2], wk[8, 3]
+    for q in range(n):
+        va, vb, vc, vd = a[q], b[q], c[q], d[q]
+        e0[q] = e0[q] + t00 * vd + t20 * vc + t60 * vb + t80 * va
+        f0[q] = f0[q] + t10 * vd + t70 * vb
+        g0[q] = g0[q] + t30 * vd + t50 * vc
+        h0[q] = h0[q] + t40 * vd
+        e1[q] = e1[q] + t01 * vd + t21 * vc + t61 * vb + t81 * va
+        f1[q] = f1[q] + t11 * vd + t71 * vb
+        g1[q] = g1[q] + t31 * vd + t51 * vc
+        h1[q] = h1[q] + t41 * vd
+        e2[q] = e2[q] + t02 * vd + t22 * vc + t62 * vb + t82 * va
+        f2[q] = f2[q] + t12 * vd + t72 * vb
+        g2[q] = g2[q] + t32 * vd + t52 * vc
+        h2[q] = h2[q] + t42 * vd
+        e3[q] = e3[q] + t03 * vd + t23 * vc + t63 * vb + t83 * va
+        f3[q] = f3[q] + t13 * vd + t73 * vb
+        g3[q] = g3[q] + t33 * vd + t53 * vc
+        h3[q] = h3[q] + t43 * vd
+
+
+@jit.kernel_fma
+def _grad_input_3x3_stride2(gy, wt, gx, ph, pw, first, last):
+    """gx[first:last] of a 3x3 stride-2 convolution: the four stride phases of the padded input
+    gradient at once, each a stride-1 correlation of the output gradient (padded by one row and
+    column at the top left, samples stacked) with the taps that land in it; wt (blocks of C_in,
+    C_out, 9, BLOCK)."""
+    co, ho, wo = gy.shape[1:]
+    c, h, wd = gx.shape[1:]
+    hr, wr = (h + 2 * ph + 1) // 2, (wd + 2 * pw + 1) // 2      # rows, columns of a phase
+    wg = max(wr, wo) + 1
+    hg = max(hr, ho) + 2
+    plane = hg * wg
+    most = max(1, min(last - first, GROUP_POSITIONS // plane))
+    groups = (last - first + most - 1) // most
+    group = max(1, (last - first + groups - 1) // groups)
+    span = (group - 1) * plane + (hr - 1) * wg + wr
+    buf = np.zeros((co, group * plane + VECTORS), gy.dtype)
+    flat = np.empty((4, BLOCK, span + VECTORS), gy.dtype)
+    acc = np.empty(16 * PHASE_CHUNK, gy.dtype)
+    for s in range(first, last, group):
+        count = min(group, last - s)
+        for j in range(count):
+            for ch in range(co):
+                _load_plane(gy[s + j, ch], buf[ch, j * plane:], 1, 1, wg)
+        run = span - (group - count) * plane
+        for blk in range(wt.shape[0]):
+            for p0 in range(0, run, PHASE_CHUNK):
+                n = min(run - p0, PHASE_CHUNK)
+                n = (n + VECTORS - 1) // VECTORS * VECTORS
+                acc[:] = 0
+                for ch in range(co):
+                    src = buf[ch, p0:]
+                    lower = src[wg:]
+                    _phases_3x3(src, src[1:], lower, lower[1:], wt[blk, ch], acc, n)
+                for phase in range(4):
+                    for k in range(BLOCK):
+                        dst, part = flat[phase, k, p0:], acc[(4 * phase + k) * PHASE_CHUNK:]
+                        for q in range(n):
+                            dst[q] = part[q]
+            for k in range(min(BLOCK, c - blk * BLOCK)):
+                for j in range(count):
+                    out = gx[s + j, blk * BLOCK + k]
+                    for iy in range(h):
+                        a, r = (iy + ph) % 2, (iy + ph) // 2
+                        for b in range(2):
+                            x0 = (b - pw) % 2              # the first column in phase column b
+                            row, dst = flat[2 * a + b, k, j * plane + r * wg + (x0 + pw) // 2:], out[iy]
+                            for jx in range((wd - x0 + 1) // 2):
+                                dst[x0 + 2 * jx] = row[jx]
+
+
+def phase_filters(w, stride):
+    """The input gradient's per-phase filters: (blocks of C_in, C_out, taps, BLOCK) weights for every
+    stride phase (a, b), their taps' starts in the padded output gradient's flat layout (row width
+    given later, so as (du, dv) pairs), and tap counts; plus the padding (pu, pv)."""
+    co, ci, kh, kw = w.shape
+    sh, sw = stride
+    pu, pv = -(-kh // sh) - 1, -(-kw // sw) - 1
+    blocks = -(-ci // BLOCK)
+    tmax = (pu + 1) * (pv + 1)
+    wp = np.zeros((sh * sw, blocks * BLOCK, co, tmax), w.dtype)
+    offsets = np.zeros((sh * sw, tmax, 2), np.int64)
+    ntaps = np.zeros(sh * sw, np.int64)
+    for a in range(sh):
+        for b in range(sw):
+            phase, t = a * sw + b, 0
+            for u in range((kh - a + sh - 1) // sh):
+                for v in range((kw - b + sw - 1) // sw):
+                    wp[phase, :ci, :, t] = w[:, :, a + sh * u, b + sw * v].T
+                    offsets[phase, t] = (pu - u, pv - v)
+                    t += 1
+            ntaps[phase] = t
+    wp = wp.reshape(sh * sw, blocks, BLOCK, co, tmax).transpose(0, 1, 3, 4, 2)
+    return np.ascontiguousarray(wp), offsets, ntaps, (pu, pv)
+
+
+def blocked_weights(w):
+    """w (C_out, C_in, kH, kW) as (blocks, C_in, kH * kW, BLOCK), C_out padded with zero filters."""
+    co, ci, kh, kw = w.shape
+    blocks = -(-co // BLOCK)
+    wt = np.zeros((blocks * BLOCK, ci, kh * kw), w.dtype)
+    wt[:co] = w.reshape(co, ci, kh * kw)
+    return np.ascontiguousarray(wt.reshape(blocks, BLOCK, ci, kh * kw).transpose(0, 2, 3, 1))
+
+
+def _work(y_shape, w_shape):
+    """Multiply-adds of a convolution with this output shape and filter shape."""
+    return y_shape[0] * y_shape[1] * y_shape[2] * y_shape[3] * w_shape[1] * w_shape[2] * w_shape[3]
+
+
+def conv2d(x, w, out_hw, stride, padding):
+    """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in, kH, kW) -> (N, C_out, Ho, Wo)."""
+    x = np.ascontiguousarray(x)
+    y = np.empty((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
+    wt = blocked_weights(np.asarray(w, x.dtype))
+    kh, kw = w.shape[2:]
+    work = _work(y.shape, w.shape)
+    if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
+        split.run(_forward_3x3_stride1, (x, wt, y, *padding), x.shape[0], work)
+    elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        split.run(_forward_3x3_stride2, (x, wt, y, *padding), x.shape[0], work)
+    else:
+        split.run(_forward, (x, wt, y, kh, kw, *stride, *padding), x.shape[0], work)
+    return y
+
+
+def conv2d_grad_input(gy, w, x_shape, stride, padding):
+    """Gradient of the convolution with respect to its input, shape `x_shape`: for stride 1 and padding
+    below the filter, the convolution of gy with the flipped, transposed filters (padding k - 1 - p);
+    otherwise by stride phases."""
+    gy = np.ascontiguousarray(gy)
+    w = np.asarray(w, gy.dtype)
+    kh, kw = w.shape[2:]
+    n, c, h, wd = x_shape
+    if tuple(stride) == (1, 1) and padding[0] < kh and padding[1] < kw:
+        flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+        return conv2d(gy, flipped, (h, wd), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
+    gx = np.empty(tuple(x_shape), gy.dtype)
+    if (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        wt = blocked_weights(np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
+        split.run(_grad_input_3x3_stride2, (gy, wt, gx, *padding), n, _work(gy.shape, w.shape))
+        return gx
+    wp, offsets, ntaps, (pu, pv) = phase_filters(w, stride)
+    wg = max(-(-(wd + 2 * padding[1]) // stride[1]), gy.shape[3]) + pv
+    starts = np.ascontiguousarray(offsets[:, :, 0] * wg + offsets[:, :, 1])
+    split.run(_grad_input_phases, (gy, wp, starts, ntaps, gx, *stride, *padding, pu, pv), n, _work(gy.shape, w.shape))
+    return gx
+
+
+def conv2d_grad_weight(gy, x, w_shape, stride, padding):
+    """Gradient of the convolution with respect to its weight, shape `w_shape`."""
+    gy = np.ascontiguousarray(gy)
+    x = np.ascontiguousarray(x, dtype=gy.dtype)
+    co, ci, kh, kw = w_shape
+    blocks = -(-co // BLOCK)
+    gt = np.empty((blocks, ci, kh * kw, BLOCK), gy.dtype)
+    work = _work(gy.shape, w_shape)
+    if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
+        split.run(_grad_weight_3x3_stride1, (gy, x, gt, *padding), blocks, work)
+    elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+        split.run(_grad_weight_3x3_stride2, (gy, x, gt, *padding), blocks, work)
+    else:
+        split.run(_grad_weight, (gy, x, gt, kh, kw, *stride, *padding), blocks, work)
+    return np.ascontiguousarray(gt.transpose(0, 3, 1, 2).reshape(blocks * BLOCK, ci, kh, kw)[:co])

@@ -1,0 +1,173 @@
+"""The numba device's direct convolutions (backends/numba_kernels/conv_direct.py), forced through
+conv_choice, against PyTorch: forward, input gradient and weight gradient in float32 and float64 on
+odd sizes (H, W not multiples of the vector width, padding 0/1/2 and beyond the filter, stride 1, 2
+and 3, batch 1, channel counts 1, 3, 16 and 17, filters 3x3 and others, stacked small planes with a
+partial last group), split over threads in uneven parts; gradcheck through F.conv2d; and where the
+rule picks them."""
+import numpy as np
+import pytest
+
+import nn.functional as F
+from backends.numpy_kernels import conv, conv_choice
+from tests.helpers import check_gradcheck, rand
+
+
+def _numba_passes():
+    pytest.importorskip("numba")
+    from backends.numba_backend import NUMBA_PASSES
+    return NUMBA_PASSES
+
+
+# (x shape, w shape, stride, padding)
+CASES = [
+    ((2, 3, 7, 9), (5, 3, 3, 3), 1, 1),
+    ((1, 1, 5, 6), (1, 1, 3, 3), 1, 0),
+    ((3, 4, 8, 5), (2, 4, 3, 3), 1, 2),
+    ((1, 16, 19, 17), (17, 16, 3, 3), 1, 1),
+    ((2, 17, 9, 9), (16, 17, 3, 3), 2, 1),
+    ((1, 3, 12, 13), (4, 3, 3, 3), 2, 0),
+    ((2, 16, 10, 11), (17, 16, 3, 3), 2, 2),
+    ((1, 17, 33, 31), (3, 17, 3, 3), 2, 1),        # a flat run longer than one chunk
+    ((1, 3, 40, 37), (16, 3, 3, 3), 1, 1),
+    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2),           # other filters: one pass per tap
+    ((2, 4, 9, 8), (3, 4, 2, 3), 2, 1),
+    ((2, 3, 9, 8), (5, 3, 3, 3), 3, 1),             # stride 3
+    ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3),             # padding beyond the filter: input gradient by phases
+    ((13, 16, 5, 6), (16, 16, 3, 3), 1, 1),         # stacked planes, a partial last group
+    ((11, 3, 6, 7), (17, 3, 3, 3), 2, 1),
+    ((53, 3, 8, 8), (4, 3, 3, 3), 1, 1),            # more samples than one group: 18 + 18 + 17
+    ((90, 2, 8, 8), (3, 2, 3, 3), 2, 1),
+]
+IDS = ["x{}w{}s{}p{}".format(*c) for c in CASES]
+
+
+@pytest.fixture
+def direct_mode():
+    previous = conv_choice.set_mode("direct")
+    yield
+    conv_choice.set_mode(previous)
+
+
+def _torch_reference(x, w, gy, stride, padding):
+    torch = pytest.importorskip("torch")
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding)
+    y.backward(torch.tensor(gy, dtype=torch.float64))
+    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+
+def _operands(case, seed):
+    x_shape, w_shape, stride, padding = case
+    rng = np.random.default_rng(seed)
+    out = [(size + 2 * padding - k) // stride + 1 for size, k in zip(x_shape[2:], w_shape[2:])]
+    return (rng.standard_normal(x_shape), rng.standard_normal(w_shape),
+            rng.standard_normal((x_shape[0], w_shape[0], *out)))
+
+
+def _ours(passes, x, w, gy, stride, padding):
+    s, p, d = (stride,) * 2, (padding,) * 2, (1, 1)
+    return (conv.conv2d(x, w, s, p, d, 1, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, 1, passes),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, 1, passes))
+
+
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_direct_matches_torch(direct_mode, dtype, case):
+    """float64 to 1e-10; float32 within 1e-6 of the largest magnitude (the oracle tests allow 2e-5)."""
+    passes = _numba_passes()
+    assert "direct" in conv_choice.applicable("forward", case[0], case[1], (case[2],) * 2, (case[3],) * 2, (1, 1),
+                                              1, passes, np.dtype(dtype))
+    x, w, gy = _operands(case, seed=3)
+    refs = _torch_reference(x, w, gy, *case[2:])
+    ours = _ours(passes, *(a.astype(dtype) for a in (x, w, gy)), *case[2:])
+    for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
+        assert a.shape == ref.shape and a.dtype == dtype, name
+        tol = 1e-10 if dtype == np.float64 else 1e-6 * np.abs(ref).max()
+        np.testing.assert_allclose(a, ref, rtol=0, atol=tol, err_msg=name)
+
+
+@pytest.mark.parametrize("case", CASES[::2], ids=IDS[::2])
+def test_direct_split_in_uneven_parts(direct_mode, monkeypatch, case):
+    """Split into 3 parts (samples; output-channel blocks for the weight gradient) even for tiny work."""
+    passes = _numba_passes()
+    from backends.numba_kernels import split
+    x, w, gy = _operands(case, seed=5)
+    whole = _ours(passes, x, w, gy, *case[2:])
+    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 3))
+    for a, b in zip(whole, _ours(passes, x, w, gy, *case[2:])):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_direct_handles_empty_batches(direct_mode):
+    passes = _numba_passes()
+    x, w, gy = np.zeros((0, 3, 8, 8)), rand((4, 3, 3, 3), seed=1), np.zeros((0, 4, 8, 8))
+    y, gx, gw = _ours(passes, x, w, gy, 1, 1)
+    assert y.shape == (0, 4, 8, 8) and gx.shape == x.shape
+    np.testing.assert_array_equal(gw, np.zeros(w.shape))
+
+
+def test_direct_applies_only_where_its_kernels_do():
+    passes = _numba_passes()
+    names = lambda w=(4, 3, 3, 3), s=(1, 1), d=(1, 1), g=1, dtype=np.float32: conv_choice.applicable(
+        "forward", (2, 3, 8, 8), w, s, (1, 1), d, g, passes, np.dtype(dtype))
+    assert "direct" in names() and "direct" in names(dtype=np.float64) and "direct" in names(s=(2, 2))
+    assert "direct" not in names(dtype=np.float16)
+    assert "direct" not in names(d=(2, 2))
+    assert "direct" not in names(w=(4, 1, 3, 3), g=3)
+    assert "direct" not in names(w=(4, 3, 9, 9))
+    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+    assert "direct" not in conv_choice.applicable("forward", (2, 3, 8, 8), (4, 3, 3, 3), (1, 1), (1, 1), (1, 1), 1,
+                                                  NUMPY_PASSES, np.dtype(np.float32))
+
+
+def test_rule_picks_direct_on_resnet8_layers():
+    """The numba device's picks on CIFAR ResNet-8's 3x3 layers (batch 64), direction by direction."""
+    passes = _numba_passes()
+
+    def pick(x, w, s, direction):
+        names = conv_choice.applicable(direction, x, w, (s, s), (1, 1), (1, 1), 1, passes, np.dtype(np.float32))
+        out = (x[2] // s, x[3] // s)
+        return conv_choice.heuristic(names, x, w, out, 4, direction, passes, (s, s))
+    layers = {"16 32x32": ((64, 16, 32, 32), (16, 16, 3, 3), 1), "16->32 /2": ((64, 16, 32, 32), (32, 16, 3, 3), 2),
+              "32 16x16": ((64, 32, 16, 16), (32, 32, 3, 3), 1), "32->64 /2": ((64, 32, 16, 16), (64, 32, 3, 3), 2),
+              "64 8x8": ((64, 64, 8, 8), (64, 64, 3, 3), 1)}
+    picks = {name: tuple(pick(*layer, d) for d in ("forward", "grad_input", "grad_weight"))
+             for name, layer in layers.items()}
+    assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "im2col", "direct"),
+                     "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "im2col", "direct"),
+                     "64 8x8": ("direct", "direct", "direct")}
+    # Winograd's layers stay Winograd's, large strided ones im2col's but for the weight gradient
+    for direction in ("forward", "grad_input", "grad_weight"):
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "winograd"
+    assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
+        "im2col", "im2col", "direct"]
+    # the cpu device (NumPy passes) never picks direct
+    assert conv_choice.heuristic(conv_choice.applicable("forward", (64, 16, 32, 32), (16, 16, 3, 3), (1, 1), (1, 1),
+                                                        (1, 1), 1), (64, 16, 32, 32), (16, 16, 3, 3), (32, 32),
+                                 4, "forward", None, (1, 1)) == "im2col"
+
+
+def test_measure_mode_times_direct(monkeypatch):
+    passes = _numba_passes()
+    previous = conv_choice.set_mode("measure")
+    try:
+        timed = []
+        real = conv_choice.choose
+
+        def spy(direction, run, *args, **kwargs):
+            return real(direction, lambda name: timed.append(name) or run(name), *args, **kwargs)
+        monkeypatch.setattr(conv_choice, "choose", spy)
+        x, w, gy = _operands(((2, 3, 9, 8), (4, 3, 3, 3), 1, 1), seed=2)
+        y = conv.conv2d(x.astype(np.float32), w.astype(np.float32), (1, 1), (1, 1), (1, 1), 1, passes)
+        assert "direct" in timed and y.shape == (2, 4, 9, 8)
+    finally:
+        conv_choice.set_mode(previous)
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, padding=1), dict(padding=0), dict(padding=2),
+                                    dict(stride=2, padding=2)])
+def test_direct_conv2d_gradcheck(direct_mode, kwargs):
+    pytest.importorskip("numba")
+    x, w, b = rand((2, 3, 7, 6), seed=1), rand((4, 3, 3, 3), seed=2), rand((4,), seed=3)
+    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], device="numba")
