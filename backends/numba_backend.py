@@ -16,6 +16,10 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
+from . import threads  # noqa: E402
+
+threads.apply_to_numba(numba)   # a count set with ag.set_num_threads before the device loaded
+
 from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402

@@ -97,7 +97,14 @@ def set_num_threads(n):
     import sys
     numba = sys.modules.get("numba")
     if numba is not None:
-        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+        apply_to_numba(numba)
+
+
+def apply_to_numba(numba):
+    """Give Numba's kernels the thread count set with `set_num_threads`, if one was (the numba device
+    calls this when it loads Numba, so a count set before that still applies)."""
+    if _requested is not None:
+        numba.set_num_threads(min(_requested, numba.config.NUMBA_NUM_THREADS))
 
 
 @contextmanager

@@ -66,3 +66,20 @@ def test_small_products_run_single_threaded(restore_threads, monkeypatch):
     big @ big                                  # 2^24 multiply-adds: BLAS keeps its threads
     ag.tensor(np.ones((8, 8))) @ ag.tensor(np.ones((8, 8)))   # tiny: OpenBLAS is single-threaded anyway
     assert calls == []
+
+
+def test_a_count_set_before_the_numba_device_loads_reaches_its_kernels():
+    """ag.set_num_threads(1) before Numba is imported still limits the numba device's kernels (in a fresh
+    process, where Numba is not loaded yet)."""
+    import subprocess
+    import sys
+    script = ("import sys, autograd as ag\n"
+              "ag.set_num_threads(1)\n"
+              "loaded = 'numba' in sys.modules\n"
+              "ag.randn(3, device='numba')\n"
+              "import numba\n"
+              "print(loaded, numba.get_num_threads())\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("NUMBA_NUM_THREADS",)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "1"
