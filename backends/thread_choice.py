@@ -42,13 +42,15 @@ class SizeClass:
     on its full thread count and on one, and the count it runs on now.
 
     With `explore`, one thread is tried from the start and again now and then (for choices that depend
-    on the machine, not only on its load). Without, the class starts on every thread and tries one only
-    once its timings have grown DEGRADED times its best (another process took a core): on a quiet
-    machine it never pays for a trial. On one thread, it re-tries every thread now and then, less often
-    each time that loses.
+    on the machine, not only on its load). Without, the class starts on every thread, tries one thread
+    once early (a program started on an already busy machine has no quiet timing to compare with), and
+    after that only once its timings have grown DEGRADED times its best (another process took a core):
+    on a quiet machine it pays for TRIAL calls on one thread, once. On one thread, it re-tries every
+    thread now and then, less often each time that loses.
     """
 
-    __slots__ = ("full", "best", "recent", "since_try", "interval", "trial_left", "explore", "fastest_full")
+    __slots__ = ("full", "best", "recent", "since_try", "interval", "trial_left", "explore", "fastest_full",
+                 "tried_one")
 
     def __init__(self, full, explore=False):
         self.full = full
@@ -58,6 +60,7 @@ class SizeClass:
         self.interval = FIRST_INTERVAL
         self.trial_left = 0
         self.explore = explore
+        self.tried_one = False
         self.fastest_full = float("inf")
 
     def pick(self):
@@ -72,12 +75,13 @@ class SizeClass:
         if self.since_try >= self.interval and self._worth_trying():
             self.since_try = 0
             self.trial_left = TRIAL
+            self.tried_one = True
             self.recent[self._other()].clear()
             return self._other()
         return self.best
 
     def _worth_trying(self):
-        if self.explore or self.best == 1:
+        if self.explore or self.best == 1 or not self.tried_one:
             return True
         return self.estimate(self.full) > DEGRADED * self.fastest_full
 

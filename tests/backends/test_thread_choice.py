@@ -37,11 +37,18 @@ def run(machine, times, macs=2 ** 24):
     return [thread_choice.call(macs, machine.product) for _ in range(times)]
 
 
-def test_a_quiet_machine_keeps_every_thread_and_never_pays_for_a_trial(machine):
-    run(machine, 100)
+def test_a_quiet_machine_keeps_every_thread_and_pays_for_one_early_trial_only(machine):
+    run(machine, 300)
     assert thread_choice.choices() == {(25, 2): 2}
     assert machine.threads == 2                      # the caller's setting after every product
-    assert machine.counts == [2] * 100
+    assert machine.counts.count(1) == thread_choice.TRIAL
+    assert 1 not in machine.counts[20:]
+
+
+def test_a_machine_busy_from_the_start_is_noticed_by_the_early_trial(machine):
+    machine.cost[2] = 40.0                          # no quiet timing ever: the degraded rule alone never fires
+    run(machine, 30)
+    assert thread_choice.choices() == {(25, 2): 1}
 
 
 def test_a_busy_machine_switches_to_one_thread_and_back_when_it_is_quiet_again(machine):
