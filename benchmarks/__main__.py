@@ -42,6 +42,8 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (under a minute)")
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads for BLAS, Numba and PyTorch (default: every usable core)")
+    p.add_argument("--isolate", action="store_true",
+                   help="measure each side in a process of its own (no library's idle threads beside the other's)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     p.add_argument("--markdown", metavar="PATH", help="also write the report as Markdown")
     p.add_argument("--plot", metavar="PATH", help="also draw a bar chart of the ratios (needs matplotlib)")
@@ -110,7 +112,7 @@ def main(argv=None):
     threads = args.threads or thread_count()
     apply_threads(threads, explicit=args.threads is not None)
     config = Config(quick=args.quick, threads=threads, rounds=3 if args.quick else 7,
-                    target_s=0.05 if args.quick else 0.2, warmup=1 if args.quick else 2)
+                    target_s=0.05 if args.quick else 0.2, warmup=1 if args.quick else 2, isolate=args.isolate)
     known = available_devices()
     devices = args.device or known
     for device in devices:
@@ -119,7 +121,8 @@ def main(argv=None):
                   "its rows will say why", file=sys.stderr)
     info = machine.describe()
     lines = machine.summary_lines(info) + [f"devices: {', '.join(devices)}; threads: {threads}; "
-                                           f"{'quick' if args.quick else 'full'} run"]
+                                           f"{'quick' if args.quick else 'full'} run"
+                                           f"{'; each side in its own process' if args.isolate else ''}"]
     started = time.perf_counter()
     rows = run(devices, args.modules, args.cases, config, on_row=lambda row: progress(row, started))
     if not rows:

@@ -17,6 +17,7 @@ class Config:
     rounds: int = 7          # samples per side, taken in turns
     target_s: float = 0.2    # length of one timed sample
     warmup: int = 2          # untimed calls before calibration
+    isolate: bool = False    # each side in a process of its own (benchmarks/isolated.py)
 
 
 @dataclass

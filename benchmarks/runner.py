@@ -76,7 +76,11 @@ def run(devices, modules, case_names, config, on_row=lambda row: None):
                 on_row(row)
             for case in cases:
                 if case.workload in case_names:
-                    row = measure(case, config, reused)
+                    if config.isolate:
+                        from .isolated import measure_isolated
+                        row = measure_isolated(module, case, config)
+                    else:
+                        row = measure(case, config, reused)
                     rows.append(row)
                     on_row(row)
     mark_best_cpu(rows)
