@@ -11,6 +11,7 @@ from . import functional, init
 from .layers.linear import Dense, Identity, Linear
 from .layers.flatten import Flatten
 from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .layers.activation import SELU, Hardsigmoid, Hardtanh, Hardswish, LogSigmoid, Mish, ReLU6, Softsign
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, KLDivLoss, L1Loss,
                      MSELoss, NLLLoss)
 from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss

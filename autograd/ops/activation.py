@@ -18,7 +18,7 @@ _GELU_C = 0.044715
 
 
 def _relu_grad(xp, x, y, gy):
-    return gy * (y > 0)
+    return PiecewiseLinearGrad.apply(gy, y, y._data > 0, 0.0)
 
 
 def _silu_grad(xp, x, y, gy):
@@ -108,18 +108,61 @@ class Softplus(Function):
         return gy * ctx.xp.exp(x - y)
 
 
+class PiecewiseLinearGrad(Function):
+    """The backward of a piecewise-linear activation as a graph op: gy where `mask`, gy * slope elsewhere.
+
+    Recorded only under create_graph. `anchor` (the activation's input or output) joins the graph with a
+    zero derivative, as PyTorch's threshold/leaky_relu/hardtanh backwards do, so a second `grad` with
+    respect to the activation's input returns zeros instead of calling it unused.
+    """
+
+    op_name = "threshold_backward"
+
+    def forward(ctx, gy, anchor, mask, slope):
+        ctx.mask, ctx.slope = mask, slope
+        ctx.anchor_meta = (anchor.shape, anchor.dtype)
+        return ctx.xp.where(mask, gy, gy * slope if slope else 0)
+
+    def backward(ctx, ggy):
+        shape, dtype = ctx.anchor_meta
+        return (ctx.xp.where(ctx.mask, ggy, ggy * ctx.slope if ctx.slope else 0),
+                ctx.device.xp.zeros(shape, dtype=dtype), None, None)
+
+
 class LeakyRelu(Function):
     op_name = "leaky_relu"
 
     def forward(ctx, x, slope):
         ctx.slope = slope
         mask = x > 0
-        ctx.save_for_backward(mask)
-        return ctx.xp.where(mask, x, x * slope)
+        y = ctx.xp.where(mask, x, x * slope)
+        # the output is kept only to anchor a second derivative (it is usually saved by the next op anyway)
+        ctx.save_for_backward(mask, y)
+        return y
 
     def backward(ctx, gy):
-        mask = ctx.saved_tensors[0]
+        mask, y = ctx.saved_tensors
+        if ctx.xp is not ctx.device.xp:
+            return PiecewiseLinearGrad.apply(gy, y, mask._data, ctx.slope), None
         return ctx.xp.where(mask, gy, gy * ctx.slope), None
+
+
+class Hardtanh(Function):
+    """x clipped to [lo, hi]; gradient 1 strictly inside the range and 0 at and beyond its ends (PyTorch's)."""
+
+    op_name = "hardtanh"
+
+    def forward(ctx, x, lo, hi):
+        mask = (x > lo) & (x < hi)
+        y = ctx.xp.clip(x, lo, hi)
+        ctx.save_for_backward(mask, y)
+        return y
+
+    def backward(ctx, gy):
+        mask, y = ctx.saved_tensors
+        if ctx.xp is not ctx.device.xp:
+            return PiecewiseLinearGrad.apply(gy, y, mask._data, 0.0), None, None
+        return gy * mask, None, None
 
 
 class Sigmoid(Function):

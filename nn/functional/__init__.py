@@ -2,6 +2,7 @@
 # Each area adds its import lines below (one block per file).
 from .activation import (elu, gelu, hardtanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus,
                          tanh)
+from .activation import hardsigmoid, hardswish, logsigmoid, mish, relu6, selu, softsign
 from .linear import linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss, huber_loss,
                    kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss, nll_loss)

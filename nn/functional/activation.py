@@ -1,8 +1,12 @@
 """Activation functions as users call them; the ops themselves live in autograd/ops/activation.py."""
 import autograd as ag
-from autograd.ops.activation import (Gelu, GeluTanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
+from autograd.methods_inplace import inplace as _inplace_form
+from autograd.ops.activation import (Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
                                      relu, sigmoid, softmax)
 from autograd.ops.dims import check_tensor
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -14,7 +18,9 @@ def leaky_relu(x, negative_slope=0.01):
 def elu(x, alpha=1.0):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
     check_tensor("elu", x)
-    return ag.where(x > 0, x, alpha * (ag.exp(ag.minimum(x, 0.0)) - 1.0))
+    positive = x > 0
+    # where, not minimum(x, 0): at x == 0 PyTorch takes the whole negative-side slope (alpha), minimum would halve it
+    return ag.where(positive, x, alpha * (ag.exp(ag.where(positive, 0.0, x)) - 1.0))
 
 
 def gelu(x, approximate="none"):
@@ -47,9 +53,87 @@ def softplus(x, beta=1.0, threshold=20.0):
     return ag.where(bx > threshold, x, smooth)
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0):
-    """x clipped to [min_val, max_val]."""
+def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 at the ends and beyond (as PyTorch)."""
     check_tensor("hardtanh", x)
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     if x.dtype.kind in "iu":   # integer input keeps its dtype, as in PyTorch
-        min_val, max_val = int(min_val), int(max_val)
-    return ag.clip(x, min_val, max_val)
+        return _maybe_inplace("hardtanh", lambda t: ag.clip(t, int(min_val), int(max_val)), x, inplace)
+    return _maybe_inplace("hardtanh", lambda t: Hardtanh.apply(t, min_val, max_val), x, inplace)
+
+
+def _float_input(op, x):
+    check_tensor(op, x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
+                        "convert it with .float()")
+
+
+def _maybe_inplace(op, fn, x, inplace):
+    """fn(x), written into x and returning x when `inplace` (PyTorch's in-place form)."""
+    return _inplace_form(fn, op + "_")(x) if inplace else fn(x)
+
+
+def _selu(x):
+    return elu(x, _SELU_ALPHA) * _SELU_SCALE
+
+
+def _mish(x):
+    return x * ag.tanh(Softplus.apply(x))
+
+
+def _relu6(x):
+    return Hardtanh.apply(x, 0.0, 6.0)
+
+
+def _hardsigmoid(x):
+    return Hardtanh.apply(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def _hardswish(x):
+    return x * _hardsigmoid(x)
+
+
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
+    _float_input("selu", input)
+    return _maybe_inplace("selu", _selu, input, inplace)
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    _float_input("mish", input)
+    return _maybe_inplace("mish", _mish, input, inplace)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6)."""
+    check_tensor("relu6", input)
+    if input.dtype.kind in "iu":
+        return hardtanh(input, 0, 6, inplace)
+    return _maybe_inplace("relu6", _relu6, input, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    _float_input("hardsigmoid", input)
+    return _maybe_inplace("hardsigmoid", _hardsigmoid, input, inplace)
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6."""
+    _float_input("hardswish", input)
+    return _maybe_inplace("hardswish", _hardswish, input, inplace)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)), finite for large |x|."""
+    _float_input("logsigmoid", input)
+    return -Softplus.apply(-input)
+
+
+def softsign(input):
+    """x / (1 + |x|)."""
+    check_tensor("softsign", input)
+    return input / (1.0 + ag.abs(input))

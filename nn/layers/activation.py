@@ -1,6 +1,7 @@
 """Activation modules (thin wrappers over nn.functional).
 
-`inplace` is accepted so PyTorch model code runs unchanged; the result is always a new tensor.
+`inplace` is accepted so PyTorch model code runs unchanged; ReLU, LeakyReLU and ELU always return a new
+tensor, the newer ones (SELU, Mish, ReLU6, Hardsigmoid, Hardswish) write into their input as PyTorch does.
 """
 from .. import functional as F
 from ..module import Module
@@ -127,3 +128,74 @@ class LogSoftmax(Module):
 
     def extra_repr(self):
         return f"axis={self.axis}"
+
+
+class SELU(_Activation):
+    """scale * elu(x, alpha) with PyTorch's fixed constants."""
+
+    def forward(self, x):
+        return F.selu(x, self.inplace)
+
+
+class Mish(_Activation):
+    """x * tanh(softplus(x))."""
+
+    def forward(self, x):
+        return F.mish(x, self.inplace)
+
+
+class ReLU6(_Activation):
+    """min(max(x, 0), 6)."""
+
+    def forward(self, x):
+        return F.relu6(x, self.inplace)
+
+
+class Hardsigmoid(_Activation):
+    """relu6(x + 3) / 6."""
+
+    def forward(self, x):
+        return F.hardsigmoid(x, self.inplace)
+
+    def extra_repr(self):
+        return ""   # PyTorch's repr leaves inplace out here
+
+
+class Hardswish(_Activation):
+    """x * relu6(x + 3) / 6."""
+
+    def forward(self, x):
+        return F.hardswish(x, self.inplace)
+
+    def extra_repr(self):
+        return ""   # PyTorch's repr leaves inplace out here
+
+
+class LogSigmoid(Module):
+    """log(sigmoid(x))."""
+
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class Softsign(Module):
+    """x / (1 + |x|)."""
+
+    def forward(self, x):
+        return F.softsign(x)
+
+
+class Hardtanh(_Activation):
+    """x clipped to [min_val, max_val]."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        super().__init__(inplace)
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
