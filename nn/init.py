@@ -91,3 +91,91 @@ def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity))
+
+
+def _standard_normal_mass(lo, hi):
+    """P(lo <= Z <= hi) for a standard normal Z."""
+    return 0.5 * (math.erf(hi / math.sqrt(2.0)) - math.erf(lo / math.sqrt(2.0)))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    """Fill with N(mean, std**2) samples conditioned to lie in [a, b] (a and b are values, not in units of std)."""
+    if not std > 0:
+        raise ValueError(f"trunc_normal_: std must be positive, got {std}")
+    if not a < b:
+        raise ValueError(f"trunc_normal_: the interval [a, b] = [{a}, {b}] is empty; give a < b")
+    mass = _standard_normal_mass((a - mean) / std, (b - mean) / std)
+    if mass < 1e-6:
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds only {mass:.2e} of N({mean}, {std}**2); "
+                         "move mean into the interval or widen it")
+    xp, n = tensor.device.xp, tensor.numel()
+    kept, have = [], 0
+    while have < n:   # rejection sampling, each round drawing enough that one or two rounds suffice
+        draw = mean + std * tensor.device.randn((int((n - have) / mass * 1.1) + 16,), np.float64)
+        inside = draw[(draw >= a) & (draw <= b)][:n - have]
+        kept.append(inside)
+        have += int(inside.shape[0])
+    return _fill(tensor, xp.concatenate(kept).reshape(tensor.shape))
+
+
+def _host_normal(tensor, shape):
+    """Standard normal float64 samples from the tensor's device generator, as a NumPy array."""
+    return np.asarray(tensor.device.to_host(tensor.device.randn(shape, np.float64)))
+
+
+def orthogonal_(tensor, gain=1.0):
+    """Fill with a (semi-)orthogonal matrix times `gain`: the QR factor of a Gaussian matrix, the tensor's
+    trailing dims flattened into columns (rows or columns orthonormal, whichever are fewer)."""
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: needs a tensor with at least 2 dimensions, got shape {tuple(tensor.shape)}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _host_normal(tensor, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))   # makes the factorisation unique, so q is uniformly distributed
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (gain * q).reshape(tensor.shape))
+
+
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def dirac_(tensor, groups=1):
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then copies its first
+    input channels (in each of `groups` groups) to its outputs."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: needs a 3-, 4- or 5-D tensor (a conv weight), got shape {tuple(tensor.shape)}")
+    out_channels = tensor.shape[0]
+    if groups < 1 or out_channels % groups:
+        raise ValueError(f"dirac_: the {out_channels} output channels (dim 0 of shape {tuple(tensor.shape)}) "
+                         f"must split evenly into groups={groups}")
+    per_group = out_channels // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(g * per_group + d, d) + centre] = 1.0
+    return _fill(tensor, values)
+
+
+def sparse_(tensor, sparsity, std=0.01):
+    """Fill a 2-D tensor with N(0, std**2) values, then zero ceil(sparsity * rows) random entries per column."""
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparse_: sparsity is the fraction of zeros per column, in [0, 1]; got {sparsity}")
+    rows, cols = tensor.shape
+    zeros_per_column = int(math.ceil(sparsity * rows))
+    values = std * _host_normal(tensor, (rows, cols))
+    for col in range(cols):
+        values[ag.randperm(rows).numpy()[:zeros_per_column], col] = 0.0
+    return _fill(tensor, values)
