@@ -18,6 +18,7 @@ from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss
 from .serialization import load, save
 from .layers.conv import Conv1d, Conv2d, ConvTranspose2d
 from .layers.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from .layers.pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding

@@ -95,3 +95,53 @@ def _window_matrix(xp, size, out, dtype):
     pos = xp.arange(size)
     inside = (pos >= start[:, None]) & (pos < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)
+
+
+def _window_gather(xp, size, out):
+    """(out, k) positions covering PyTorch's adaptive windows [floor(i*size/out), ceil((i+1)*size/out)),
+    k the widest window; narrower windows repeat their last position (harmless under max)."""
+    i = xp.arange(out)
+    start = (i * size) // out
+    end = -((-(i + 1) * size) // out)
+    widest = int((end - start).max()) if out else 0
+    return xp.minimum(start[:, None] + xp.arange(widest)[None, :], end[:, None] - 1)
+
+
+class AdaptiveMaxPool2d(Function):
+    """Max over PyTorch's adaptive windows of x (N, C, H, W); also the int64 flat H*W index of each maximum
+    (the first one in row-major order)."""
+
+    op_name = "adaptive_max_pool2d"
+    differentiable_backward = False
+    explain_error = staticmethod(kernel_message)
+
+    def forward(ctx, x, out_hw, x_axes, return_indices):
+        xp = ctx.xp
+        x4 = xp.expand_dims(x, x_axes) if x_axes else x
+        n, c, h, w = x4.shape
+        ho, wo = out_hw
+        rows, cols = _window_gather(xp, h, ho), _window_gather(xp, w, wo)
+        kh, kw = rows.shape[1], cols.shape[1]
+        # (n, c, ho, kh, w) then (n, c, ho, kh, wo, kw) -> (n, c, ho, wo, kh * kw)
+        windows = x4[:, :, rows, :][..., cols].transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, kh * kw)
+        pick = xp.argmax(windows, axis=-1)
+        y = xp.take_along_axis(windows, pick[..., None], axis=-1)[..., 0]
+        flat_rows = rows[:, None, :, None] * w          # (ho, 1, kh, 1)
+        flat = (flat_rows + cols[None, :, None, :]).reshape(ho, wo, kh * kw)
+        index = xp.take_along_axis(xp.broadcast_to(flat, pick.shape + (kh * kw,)), pick[..., None],
+                                   axis=-1)[..., 0].astype(xp.int64)
+        ctx.x4_shape, ctx.x_axes = x4.shape, x_axes
+        ctx.save_for_backward(index)
+        if x_axes:
+            y, index = xp.squeeze(y, axis=x_axes), xp.squeeze(index, axis=x_axes)
+        if return_indices:
+            ctx.mark_non_differentiable(index)
+            return y, index
+        return y
+
+    def backward(ctx, gy, g_indices=None):
+        index, = ctx.saved_tensors
+        xp, x_axes = ctx.xp, ctx.x_axes
+        gy = xp.expand_dims(gy, x_axes) if x_axes else gy
+        gx = ctx.device.max_pool2d_grad(xp.ascontiguousarray(gy), index, ctx.x4_shape)
+        return (xp.squeeze(gx, axis=x_axes) if x_axes else gx, None, None, None)

@@ -8,6 +8,7 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross
                    kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss, nll_loss)
 from .conv import conv1d, conv2d, conv_transpose2d
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d
 from .normalization import batch_norm, layer_norm
 from .dropout import dropout
 from .embedding import embedding

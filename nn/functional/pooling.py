@@ -1,8 +1,8 @@
-"""Pooling as users call it: max and average pooling in 1-D and 2-D and adaptive average pooling, with
+"""Pooling as users call it: max and average pooling in 1-D and 2-D and adaptive max and average pooling, with
 their argument checks. 1-D pooling and unbatched inputs run through the 2-D ops of autograd/ops/pooling.py
 with length-1 axes inserted.
 """
-from autograd.ops.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from autograd.ops.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
@@ -75,3 +75,50 @@ def adaptive_avg_pool2d(input, output_size):
         output_size = tuple(input.shape[-2 + a] if s is None else s for a, s in enumerate(output_size))
     out_hw = pair(output_size, "output_size", op, 1)
     return AdaptiveAvgPool2d.apply(input, out_hw)
+
+
+def _adaptive_size(op, output_size, input, spatial):
+    """output_size as a tuple of `spatial` positive ints (None keeps that input size)."""
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * spatial
+    if len(sizes) != spatial:
+        raise ValueError(f"{op}: output_size must be an int or {spatial} ints, got {output_size!r}")
+    sizes = tuple(input.shape[len(input.shape) - spatial + a] if s is None else s for a, s in enumerate(sizes))
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
+        raise ValueError(f"{op}: output_size must hold positive ints, got {output_size!r}")
+    return sizes
+
+
+def _nonempty(op, input, spatial):
+    if any(s == 0 for s in input.shape[-spatial:]):
+        raise ValueError(f"{op}: the input's spatial size is empty (shape {tuple(input.shape)}); "
+                         "each pooled dim needs at least one element")
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max over the windows that split input (N, C, H, W) or (C, H, W) into `output_size` (int or pair;
+    None keeps that size), PyTorch's windows [floor(i*H/Ho), ceil((i+1)*H/Ho)); with return_indices also
+    the int64 flat H * W position of each maximum."""
+    op = "adaptive_max_pool2d"
+    x_axes = _pool_input(op, input, 2)
+    sizes = _adaptive_size(op, output_size, input, 2)
+    _nonempty(op, input, 2)
+    return AdaptiveMaxPool2d.apply(input, sizes, x_axes, bool(return_indices))
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max over the windows that split input (N, C, L) or (C, L) into `output_size` pieces; with
+    return_indices also the int64 position of each maximum along L."""
+    op = "adaptive_max_pool1d"
+    x_axes = _pool_input(op, input, 1)
+    size, = _adaptive_size(op, output_size, input, 1)
+    _nonempty(op, input, 1)
+    return AdaptiveMaxPool2d.apply(input, (1, size), x_axes, bool(return_indices))
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Mean over the windows that split input (N, C, L) or (C, L) into `output_size` pieces."""
+    op = "adaptive_avg_pool1d"
+    _pool_input(op, input, 1)
+    size, = _adaptive_size(op, output_size, input, 1)
+    _nonempty(op, input, 1)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
