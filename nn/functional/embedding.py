@@ -6,10 +6,13 @@ from autograd.ops.embedding import Embedding
 from autograd.ops.dims import check_tensor
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
     """The rows weight[input] for an integer tensor `input` of any shape -> shape input.shape + (D,).
 
-    The row at padding_idx (if given) receives no gradient.
+    The row at padding_idx (if given) receives no gradient. With max_norm, each looked-up row whose
+    norm_type-norm exceeds max_norm is first rescaled to that norm, in place in `weight` (as PyTorch).
+    scale_grad_by_freq divides each row's gradient by how many times its index occurs in `input`.
     """
     check_tensor("embedding", input)
     check_tensor("embedding", weight, "weight")
@@ -35,4 +38,34 @@ def embedding(input, weight, padding_idx=None):
         if not isinstance(padding_idx, numbers.Integral) or not -num <= padding_idx < num:
             raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")
         padding_idx = int(padding_idx) % num
-    return Embedding.apply(input, weight, padding_idx)
+    if sparse:
+        raise ValueError(f"{op}: sparse=True (sparse gradients) is not supported; pass sparse=False, the weight "
+                         "then gets an ordinary dense gradient")
+    if max_norm is not None:
+        renorm_rows_(weight, input, max_norm, norm_type)
+    return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
+
+
+def renorm_rows_(weight, input, max_norm, norm_type=2.0):
+    """Rescale in place (outside any graph) each row of `weight` named in `input` whose norm_type-norm
+    exceeds max_norm, to norm max_norm (PyTorch's embedding_renorm_, with its 1e-7 guard)."""
+    if not max_norm > 0:
+        raise ValueError(f"embedding: max_norm must be positive, got {max_norm}")
+    xp = weight.device.xp
+    table = arrays.array(weight)
+    rows = xp.unique(arrays.array(input).reshape(-1))
+    if rows.size == 0:
+        return
+    picked = table[rows]
+    magnitude = xp.abs(picked)
+    if norm_type == float("inf"):
+        norms = magnitude.max(axis=1)
+    elif norm_type == 0:
+        norms = (magnitude != 0).sum(axis=1).astype(table.dtype)
+    else:
+        norms = (magnitude ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+    over = norms > max_norm
+    if bool(over.any()):
+        scale = (max_norm / (norms[over] + 1e-7)).astype(table.dtype)
+        table[rows[over]] = picked[over] * scale[:, None]
+        arrays.mark_changed(weight)

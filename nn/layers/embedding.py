@@ -9,25 +9,60 @@ from ..module import Module, Parameter
 
 class Embedding(Module):
     """num_embeddings vectors of size embedding_dim, weight initialised N(0, 1) as PyTorch; the row at
-    padding_idx starts at zero and gets no gradient. Input: integer indices of any shape."""
+    padding_idx starts at zero and gets no gradient. Input: integer indices of any shape.
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None):
+    max_norm renormalises looked-up rows in place to at most that norm_type-norm; scale_grad_by_freq
+    divides each row's gradient by its index's count in the batch (both as F.embedding)."""
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
+                 scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
+        if sparse:
+            raise ValueError("Embedding: sparse=True (sparse gradients) is not supported; pass sparse=False, the "
+                             "weight then gets an ordinary dense gradient")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(f"Embedding: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
                                  f"{num_embeddings})")
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
-        weight = ag.randn(num_embeddings, embedding_dim)
-        if padding_idx is not None:
-            arrays.array(weight)[padding_idx] = 0
-        self.weight = Parameter(weight)
+        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
+        self.sparse = False
+        if _weight is None:
+            weight = ag.randn(num_embeddings, embedding_dim, device=device, dtype=dtype)
+            if padding_idx is not None:
+                arrays.array(weight)[padding_idx] = 0
+        else:
+            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+                raise ValueError(f"Embedding: _weight has shape {tuple(_weight.shape)}, expected "
+                                 f"({num_embeddings}, {embedding_dim})")
+            weight = _weight.detach()
+        self.weight = Parameter(weight, requires_grad=not _freeze)
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
+                        scale_grad_by_freq=False, sparse=False):
+        """An Embedding whose weight is (a copy-free view of) the 2-D tensor `embeddings`; frozen by default."""
+        if getattr(embeddings, "ndim", None) != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be a 2-D tensor, got shape "
+                             f"{tuple(getattr(embeddings, 'shape', ()))}")
+        rows, dim = embeddings.shape
+        return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
+                   _freeze=freeze)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
+        return text
