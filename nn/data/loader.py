@@ -17,8 +17,8 @@ PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 
 
 class DataLoader:
-    """Iterate over `dataset` in batches of `batch_size` examples; each batch is a tuple of Tensors
-    (one per field of an example, stacked along a new first axis) on `device` (default: the default device).
+    """Iterate over `dataset` in batches of `batch_size` examples; each batch is a list of Tensors for
+    tuple or list examples, as PyTorch's (one per field of an example, stacked along a new first axis) on `device` (default: the default device).
 
     - `shuffle`: visit the examples in a new random order every epoch, drawn from the loader's own
       `np.random.Generator` seeded with `seed` (same seed, same sequence of orders).
@@ -117,7 +117,7 @@ class DataLoader:
         columns = _columns(self.dataset) if self.collate_fn is None and self.batch_size is not None else None
         for index in self._index_groups(order):
             if columns is not None:
-                batch = tuple(np.array(c[index]) for c in columns)
+                batch = [np.array(c[index]) for c in columns]   # a list, as PyTorch's collation of tuples
             elif self.batch_size is None and self.batch_sampler is None:   # no batching: one example at a time
                 (position,) = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
                 example = self.dataset[position]
@@ -125,7 +125,7 @@ class DataLoader:
             else:
                 positions = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
                 examples = [self.dataset[i] for i in positions]
-                batch = self.collate_fn(examples) if self.collate_fn is not None else default_collate(examples)
+                batch = self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
             if self.transform is not None:
                 batch = _transform_inputs(batch, self.transform)
             yield _to_tensors(batch, device)
@@ -137,33 +137,51 @@ class DataLoader:
 
 
 def default_collate(examples):
-    """Stack a list of examples into one batch, field by field and recursively: arrays, Tensors and numbers are
-    stacked along a new first axis; tuples and lists of fields give a tuple, dicts a dict with the same
-    keys, strings a list of the strings (PyTorch's default_collate, with tuples for its lists)."""
-    return _collate(examples, None)
+    """Stack a list of examples into one batch, field by field and recursively, as PyTorch's default_collate:
+    arrays, Tensors and numbers become one Tensor with a new first axis (Python floats float64, ints int64);
+    tuples and lists of fields give a list (a namedtuple stays that namedtuple, a list subclass its type),
+    dicts the same kind of dict, strings a list of the strings."""
+    return _to_tensors(_collate(examples, None), None)
 
 
 def _collate(values, field):
     first = values[0]
     if isinstance(first, (str, bytes)):
-        return list(values)
+        return values    # as PyTorch: the list of examples, or the tuple of a field of tuple/list examples
     if isinstance(first, dict):
         keys = set(first)
         if any(not isinstance(v, dict) or set(v) != keys for v in values):
             raise ValueError(f"DataLoader: field {_name(field)} is a dict whose keys differ across the examples of "
                              "one batch; give every example the same keys, or pass a collate_fn")
-        return {key: _collate([v[key] for v in values], _join(field, key)) for key in first}
+        fields = {key: _collate([v[key] for v in values], _join(field, key)) for key in first}
+        return _same_kind(first, fields, lambda kind: kind(fields))
     if isinstance(first, (tuple, list)):
         if any(not isinstance(v, (tuple, list)) or len(v) != len(first) for v in values):
             lengths = sorted({len(v) if isinstance(v, (tuple, list)) else -1 for v in values})
             raise ValueError(f"DataLoader: examples have different numbers of fields in {_name(field)} "
                              f"({lengths}); every example needs the same fields, or pass a collate_fn")
-        return tuple(_collate([v[k] for v in values], _join(field, k)) for k in range(len(first)))
+        fields = [_collate(tuple(v[k] for v in values), _join(field, k)) for k in range(len(first))]
+        if hasattr(first, "_fields"):          # a namedtuple keeps its type
+            return type(first)(*fields)
+        if isinstance(first, tuple) or type(first) is list:
+            return fields                     # PyTorch gives a list for tuples too
+        return _same_kind(first, fields, lambda kind: kind(fields))
     if isinstance(first, (Tensor, np.ndarray, numbers.Number, np.generic)):
         return _stack(values, field)
     raise TypeError(f"DataLoader: field {_name(field)} holds {type(first).__name__}, which default_collate cannot "
                     "batch (it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); "
                     "pass a collate_fn")
+
+
+def _same_kind(first, fields, build):
+    """`fields` rebuilt as first's container type where that type can be made from them, else as the plain
+    dict or list (PyTorch's fallback)."""
+    if type(first) in (dict, list):
+        return fields
+    try:
+        return build(type(first))
+    except TypeError:
+        return fields
 
 
 def _join(field, key):
@@ -217,6 +235,8 @@ def _to_tensors(batch, device):
         return Tensor(batch, device=device)
     if isinstance(batch, Tensor):
         return batch if batch.device == device else batch.to(device)
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):   # a namedtuple
+        return type(batch)(*(_to_tensors(b, device) for b in batch))
     if isinstance(batch, (tuple, list)):
         return type(batch)(_to_tensors(b, device) for b in batch)
     if isinstance(batch, dict):
