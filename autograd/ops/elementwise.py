@@ -1,4 +1,6 @@
 """Elementwise ops: arithmetic, unary math, comparisons, where."""
+import numbers
+
 import numpy as np
 
 from ..broadcast import unbroadcast
@@ -75,7 +77,13 @@ class Pow(Function):
         xp = ctx.xp
         ga = gb = None
         if need[0]:
-            ga = unbroadcast(gy * b * a ** (b - 1), _shape(a))
+            # d(a^b)/da is 0 where b == 0 (PyTorch's rule), not 0 * a^-1, which is nan at a == 0: the third
+            # derivative of x ** 2 at 0 goes through x ** 0
+            if isinstance(b, numbers.Number):
+                ga = gy * b * a ** (b - 1) if b != 0 else gy * 0
+            else:
+                ga = xp.where(b == 0, 0, gy * b * a ** (b - 1))
+            ga = unbroadcast(ga, _shape(a))
         if need[1]:
             safe_a = xp.where(a == 0, 1, a)
             gb = unbroadcast(xp.where(a == 0, 0, gy * out * xp.log(safe_a)), _shape(b))
