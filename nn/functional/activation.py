@@ -2,22 +2,32 @@
 import autograd as ag
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
-                                     relu, sigmoid, softmax)
+                                     sigmoid, softmax)
+from autograd.ops.activation import relu as _relu
 from autograd.ops.dims import check_tensor
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def leaky_relu(x, negative_slope=0.01):
-    """x for x > 0, negative_slope * x otherwise."""
+def relu(input, inplace=False):
+    """max(input, 0); with `inplace`, written into `input`, which is returned (PyTorch's in-place form)."""
+    return _maybe_inplace("relu", _relu, input, inplace)
+
+
+def leaky_relu(x, negative_slope=0.01, inplace=False):
+    """x for x > 0, negative_slope * x otherwise (into x with `inplace`)."""
     check_tensor("leaky_relu", x)
-    return LeakyRelu.apply(x, negative_slope)
+    return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), x, inplace)
 
 
-def elu(x, alpha=1.0):
-    """x for x > 0, alpha * (exp(x) - 1) otherwise."""
+def elu(x, alpha=1.0, inplace=False):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise (into x with `inplace`)."""
     check_tensor("elu", x)
+    return _maybe_inplace("elu", lambda t: _elu(t, alpha), x, inplace)
+
+
+def _elu(x, alpha):
     positive = x > 0
     # where, not minimum(x, 0): at x == 0 PyTorch takes the whole negative-side slope (alpha), minimum would halve it
     return ag.where(positive, x, alpha * (ag.exp(ag.where(positive, 0.0, x)) - 1.0))
@@ -31,10 +41,10 @@ def gelu(x, approximate="none"):
     return (Gelu if approximate == "none" else GeluTanh).apply(x)
 
 
-def silu(x):
-    """x * sigmoid(x) (also called swish)."""
+def silu(x, inplace=False):
+    """x * sigmoid(x) (also called swish; into x with `inplace`)."""
     check_tensor("silu", x)
-    return Silu.apply(x)
+    return _maybe_inplace("silu", Silu.apply, x, inplace)
 
 
 def tanh(x):
