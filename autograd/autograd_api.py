@@ -3,6 +3,7 @@ from .engine import grad, run_backward
 from .gradcheck import gradcheck
 from .grad_mode import detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled
 from .tensor_function import TensorFunction as Function
+from . import autograd_functional as functional
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
@@ -16,5 +17,5 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
                  create_graph=create_graph)
 
 
-__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "inference_mode", "no_grad",
-           "set_grad_enabled"]
+__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "functional", "grad", "gradcheck", "inference_mode",
+           "no_grad", "set_grad_enabled"]

@@ -24,6 +24,8 @@ from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.recurrent import GRU, LSTM, RNN
 from .losses import SmoothL1Loss
+from .margin_likelihood_losses import (GaussianNLLLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
+                                       SoftMarginLoss)
 from .layers.cells import GRUCell, LSTMCell, RNNCell
 from .layers.channel_dropout import Dropout1d, Dropout2d, Dropout3d
 from .layers.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d

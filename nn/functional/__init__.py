@@ -25,3 +25,5 @@ from .encoding import one_hot
 from .bilinear import bilinear
 from .attention import scaled_dot_product_attention
 from .multihead_attention import multi_head_attention_forward
+from .margin_likelihood_losses import (gaussian_nll_loss, multi_margin_loss, multilabel_soft_margin_loss,
+                                       poisson_nll_loss, soft_margin_loss)

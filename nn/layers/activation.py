@@ -1,7 +1,6 @@
 """Activation modules (thin wrappers over nn.functional).
 
-`inplace` is accepted so PyTorch model code runs unchanged; ReLU, LeakyReLU and ELU always return a new
-tensor, the newer ones (SELU, Mish, ReLU6, Hardsigmoid, Hardswish) write into their input as PyTorch does.
+With `inplace=True` the activation writes into its input and returns it, as in PyTorch.
 """
 from .. import functional as F
 from ..module import Module
@@ -20,7 +19,7 @@ class ReLU(_Activation):
     """max(x, 0)."""
 
     def forward(self, x):
-        return F.relu(x)
+        return F.relu(x, self.inplace)
 
 
 class LeakyReLU(_Activation):
@@ -31,7 +30,7 @@ class LeakyReLU(_Activation):
         self.negative_slope = negative_slope
 
     def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -45,7 +44,7 @@ class ELU(_Activation):
         self.alpha = alpha
 
     def forward(self, x):
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -71,7 +70,7 @@ class SiLU(_Activation):
     """x * sigmoid(x)."""
 
     def forward(self, x):
-        return F.silu(x)
+        return F.silu(x, self.inplace)
 
 
 class Sigmoid(Module):

@@ -1,0 +1,156 @@
+"""PyTorch's soft-margin, multi-class margin and likelihood losses (soft_margin_loss,
+multilabel_soft_margin_loss, multi_margin_loss, poisson_nll_loss, gaussian_nll_loss), composed from
+differentiable ops."""
+import math
+import numbers
+
+import numpy as np
+
+import autograd as ag
+from autograd.ops.activation import Softplus
+from autograd.ops.dims import check_tensor
+
+from .activation import logsigmoid
+from .loss import _REDUCTIONS, _legacy_reduction, _reduce
+
+
+def _check_reduction(op, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _broadcastable(op, input, target):
+    """`target` as a Tensor of input's dtype and device, checked to broadcast with input (as torch allows)."""
+    check_tensor(op, input)
+    check_tensor(op, target, "target")
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    except (ValueError, RuntimeError):
+        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
+                         "broadcast; give target the input's shape") from None
+    return target
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)) per element, targets in {-1, 1} (two-class logistic loss)."""
+    op = "soft_margin_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    target = _broadcastable(op, input, target)
+    return _reduce(Softplus.apply(-target * input), reduction, op)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Per-class binary logistic loss of `input` scores against 0/1 `target`, averaged over the classes (the
+    last dim); `weight` scales each class's term."""
+    op = "multilabel_soft_margin_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    check_tensor(op, input)
+    check_tensor(op, target, "target")
+    if input.ndim == 0:
+        raise ValueError(f"{op}: input must have a class dim, got a 0-d tensor; use soft_margin_loss")
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
+                         "target must hold one 0/1 entry per input score")
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        check_tensor(op, weight, "weight")
+        loss = loss * weight
+    n_classes = input.shape[-1]
+    return _reduce(loss.sum(dim=-1) / n_classes, reduction, op)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    """Multi-class hinge loss: sum over classes i != y of max(0, margin - x[y] + x[i]) ** p, divided by the
+    number of classes, for (N, C) scores with (N,) class indices (or (C,) with a 0-d index); `weight[y]`
+    scales a sample's terms. p is 1 or 2."""
+    op = "multi_margin_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    if p not in (1, 2):
+        raise ValueError(f"{op}: only p == 1 and p == 2 are supported, got p={p!r}")
+    check_tensor(op, input)
+    check_tensor(op, target, "target")
+    if input.ndim not in (1, 2) or target.ndim != input.ndim - 1 or tuple(target.shape) != tuple(input.shape[:-1]):
+        raise ValueError(f"{op}: input must be (N, C) with target (N,), or (C,) with a 0-d target; got input "
+                         f"{tuple(input.shape)} and target {tuple(target.shape)}")
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
+                        "use target.long()")
+    n_classes = input.shape[-1]
+    if target.numel() and not bool(((target >= 0) & (target < n_classes)).all()):
+        raise IndexError(f"{op}: target out of range: class indices must be in [0, {n_classes})")
+    if weight is not None:
+        check_tensor(op, weight, "weight")
+        if weight.ndim != 1:
+            raise ValueError(f"{op}: weight must be one-dimensional, got shape {tuple(weight.shape)}")
+    rows = input.reshape(-1, n_classes)
+    index = target.reshape(-1, 1)
+    scored = ag.gather(rows, 1, index)
+    hinge = ag.relu(margin - scored + rows)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight[index.reshape(-1)].reshape(-1, 1)
+    others = ag.ones_like(rows) - ag.one_hot(index.reshape(-1), n_classes).to(rows.dtype)
+    loss = (hinge * others).sum(dim=1) / n_classes
+    return _reduce(loss.reshape(tuple(target.shape)), reduction, op)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """Negative log-likelihood of `target` counts under a Poisson with rate exp(input) (log_input) or input
+    (then log(input + eps)); `full` adds Stirling's approximation of log(target!) where target > 1."""
+    op = "poisson_nll_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    target = _broadcastable(op, input, target)
+    if log_input:
+        loss = ag.exp(input) - target * input
+    else:
+        loss = input - target * ag.log(input + eps)
+    if full:
+        safe = ag.where(target > 1, target, ag.ones_like(target) * 2)   # keeps log finite where masked out
+        stirling = safe * ag.log(safe) - safe + 0.5 * ag.log(2 * math.pi * safe)
+        loss = loss + ag.where(target > 1, stirling, ag.zeros_like(stirling))
+    return _reduce(loss, reduction, op)
+
+
+def _variance_like(op, var, input):
+    """`var` shaped to broadcast against `input` by torch's rules: input's shape, input's shape without its
+    last dim (a variance per row), or input's shape with exactly one dim of size 1."""
+    if isinstance(var, numbers.Real) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError(f"{op}: var has negative entry/entries ({var})")
+        return ag.ones_like(input) * float(var)
+    check_tensor(op, var, "var")
+    if bool((var < 0).any()):
+        raise ValueError(f"{op}: var has negative entry/entries; variances must be >= 0")
+    in_shape, var_shape = tuple(input.shape), tuple(var.shape)
+    if var_shape == in_shape:
+        return var
+    if in_shape[:-1] == var_shape:
+        return var.unsqueeze(-1)
+    if len(in_shape) == len(var_shape) and sum(v for i, v in zip(in_shape, var_shape) if i != v) == 1:
+        return var
+    raise ValueError(f"{op}: var shape {var_shape} does not fit input shape {in_shape}: give var the input's "
+                     f"shape, the input's shape without its last dim {in_shape[:-1]}, or the input's shape with "
+                     "one dim of size 1")
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """0.5 * (log(var) + (input - target) ** 2 / var) (plus 0.5 * log(2 pi) when `full`): the negative
+    log-likelihood of target under a Gaussian of mean input and variance var (clamped below at eps, the
+    clamp passing gradients through unchanged as in torch)."""
+    op = "gaussian_nll_loss"
+    target = _broadcastable(op, input, target)
+    var = _variance_like(op, var, input)
+    _check_reduction(op, reduction)
+    var = var + (var.detach().clamp(min=eps) - var.detach())
+    diff = input - target
+    loss = 0.5 * (ag.log(var) + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction, op)
