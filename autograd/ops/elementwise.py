@@ -4,10 +4,11 @@ import numbers
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..errors import not_a_tensor, op_error
+from ..errors import not_a_tensor
 from ..function import Function, _mixed_devices
 from ..tensor import Tensor
 from .dims import check_tensor
+from .no_grad_op import no_grad_op
 
 
 def _shape(x):
@@ -249,6 +250,8 @@ class Minimum(_Extremum):
 
 class Where(Function):
     def forward(ctx, cond, a, b):
+        if cond.dtype != bool:
+            cond = cond.astype(bool)
         ctx.save_for_backward(cond)
         ctx.shapes = (_shape(a), _shape(b))
         return ctx.xp.where(cond, a, b)
@@ -418,7 +421,7 @@ def sign(x):
     """-1, 0 or 1 by the sign of x (zero gradient)."""
     check_tensor("sign", x)
     if x._data.dtype == np.bool_:   # the sign of a bool is itself, as in PyTorch
-        return Tensor._make(x._data.copy(), x._device, None, 0, False)
+        return no_grad_op("sign", lambda xp, v: v.copy(), x)
     return Sign.apply(x)
 
 
@@ -436,15 +439,14 @@ def _rounded_div(a, b, mode):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
     a, b = _promote(a, b, "div")
     t = a if isinstance(a, Tensor) else b
-    av = a._data if isinstance(a, Tensor) else a
-    bv = b._data if isinstance(b, Tensor) else b
-    xp = t._device.xp
-    if t.dtype.kind in "iub" and (not isinstance(b, Tensor) or b.dtype.kind in "iub"):
-        out = xp.floor_divide(av, bv) if mode == "floor" else xp.trunc(xp.true_divide(av, bv)).astype(t.dtype)
-    else:
-        q = xp.true_divide(av, bv)
-        out = xp.floor(q) if mode == "floor" else xp.trunc(q)
-    return Tensor._make(out, t._device, None, 0, False)
+    integral = t.dtype.kind in "iub" and (not isinstance(b, Tensor) or b.dtype.kind in "iub")
+
+    def compute(xp, x, y):
+        if integral:
+            return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(xp.true_divide(x, y)).astype(t.dtype)
+        q = xp.true_divide(x, y)
+        return xp.floor(q) if mode == "floor" else xp.trunc(q)
+    return no_grad_op("div", compute, a, b)
 
 
 def maximum(a, b):
@@ -466,24 +468,15 @@ def where(condition, a, b):
     if not isinstance(a, Tensor):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
     cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
-    if cond.dtype != bool:
-        cond = cond.astype(bool)
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
 
 
 def _compare(op, name):
     def compare(a, b):
         a, b = _promote(a, b, name)
-        t = a if isinstance(a, Tensor) else b
-        av = a._data if isinstance(a, Tensor) else a
-        bv = b._data if isinstance(b, Tensor) else b
         if isinstance(a, Tensor) and isinstance(b, Tensor) and a._device is not b._device:
             _mixed_devices(Function, (a, b))
-        try:
-            out = op(av, bv)
-        except ValueError as exc:
-            raise op_error(type(name, (Function,), {}), (a, b), exc) from None
-        return Tensor._make(out, t._device, None, 0, False)
+        return no_grad_op(name, lambda xp, x, y: op(x, y), a, b)   # a bad shape: apply names the op
     compare.__name__ = name
     compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."
     return compare
@@ -503,4 +496,4 @@ logical_xor = _compare(np.logical_xor, "logical_xor")
 def logical_not(x):
     """Elementwise not of a bool tensor (no gradient)."""
     check_tensor("logical_not", x)
-    return Tensor._make(x._device.xp.logical_not(x._data), x._device, None, 0, False)
+    return no_grad_op("logical_not", lambda xp, v: xp.logical_not(v), x)

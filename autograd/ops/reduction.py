@@ -11,6 +11,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
+from .no_grad_op import no_grad_op
 from .elementwise import maximum, minimum
 from .indexing import take_along_axis
 
@@ -326,19 +327,21 @@ def _arg(x, dim, keepdim, op):
     if dim is not None:
         dim = normalize(op, dim, x.ndim)
         dim = dim if x.ndim else None
-    out = getattr(x.device.xp, op)(x._data, axis=dim, keepdims=keepdim).astype(np.int64)
-    if dim is None and keepdim:
-        out = out.reshape((1,) * x.ndim)
-    return Tensor._make(out, x._device, None, 0, False)
+    ndim = x.ndim
+
+    def compute(xp, v):
+        out = getattr(xp, op)(v, axis=dim, keepdims=keepdim).astype(np.int64)
+        return out.reshape((1,) * ndim) if dim is None and keepdim else out
+    return no_grad_op(op, compute, x)
 
 
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where any element along `dim` is non-zero (bool tensor)."""
     dim, keepdim = _reduction_args("any", input, dim, axis, keepdim, keepdims)
-    return Tensor._make(input._data.any(axis=dim, keepdims=keepdim), input._device, None, 0, False)
+    return no_grad_op("any", lambda xp, v: v.any(axis=dim, keepdims=keepdim), input)
 
 
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where every element along `dim` is non-zero (bool tensor)."""
     dim, keepdim = _reduction_args("all", input, dim, axis, keepdim, keepdims)
-    return Tensor._make(input._data.all(axis=dim, keepdims=keepdim), input._device, None, 0, False)
+    return no_grad_op("all", lambda xp, v: v.all(axis=dim, keepdims=keepdim), input)

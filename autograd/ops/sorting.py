@@ -6,6 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
+from .no_grad_op import no_grad_op
 from .indexing import take_along_axis
 
 SortResult = namedtuple("sort", ["values", "indices"])
@@ -13,9 +14,11 @@ TopkResult = namedtuple("topk", ["values", "indices"])
 
 
 def _order(x, dim, descending, stable):
-    """int64 indices that sort `x` along `dim` (ties keep their order when stable)."""
-    xp = x.device.xp
-    data = x._data
+    """int64 indices that sort `x` along `dim` (ties keep their order when stable), as a Tensor."""
+    return no_grad_op("argsort", lambda xp, data: _order_array(xp, data, dim, descending, stable), x)
+
+
+def _order_array(xp, data, dim, descending, stable):
     if descending:
         if data.dtype.kind == "b":
             data = data.astype(np.int8)
@@ -32,7 +35,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     if input.ndim == 0:
         return Tensor._make(input.device.xp.zeros((), np.int64), input._device, None, 0, False)
     dim = normalize("argsort", dim, input.ndim)
-    return Tensor._make(_order(input, dim, descending, stable), input._device, None, 0, False)
+    return _order(input, dim, descending, stable)
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -54,7 +57,6 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise IndexError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")
     if input.ndim == 0:
         return TopkResult(input.clone(), argsort(input))
-    order = _order(input, d, largest, True)
-    picked = order[(slice(None),) * d + (slice(0, k),)]
-    indices = Tensor._make(picked, input._device, None, 0, False)
+    indices = no_grad_op("topk", lambda xp, data: _order_array(xp, data, d, largest, True)[
+        (slice(None),) * d + (slice(0, k),)], input)
     return TopkResult(take_along_axis(input, indices, d), indices)

@@ -1,0 +1,42 @@
+"""Ops without a gradient (comparisons, where masks, argmax, sort/topk indices, any/all, isnan, rounded
+division, logical ops) are recomputed by every ag.jit replay: a mask or accuracy computed in a step
+must follow the step's new inputs and parameters, not stay as the capture computed it."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+
+def _step_outputs(model, opt, x, y):
+    opt.zero_grad()
+    logits = model(x)
+    loss = F.cross_entropy(logits, y)
+    loss.backward()
+    opt.step()
+    h = logits.detach()
+    return (loss.detach(), (logits.argmax(1) == y).float().mean(), ag.where(h > 0, h, h * 0.5).sum(),
+            h.topk(2, dim=1).indices.float().sum(), h.sort(dim=1).indices.float().sum(),
+            (h > 1).any().float() + (h < 5).all().float(), ag.isfinite(h).float().sum(),
+            ag.div(h * 10, 3, rounding_mode="floor").sum(), ag.logical_not(h > 0).float().sum(),
+            h.argmin(1).float().sum())
+
+
+@pytest.mark.parametrize("act", [nn.ELU, nn.ReLU, nn.LeakyReLU])
+def test_replays_recompute_masks_and_indices_like_eager(device, act):
+    rng = np.random.default_rng(0)
+    batches = [(ag.tensor(rng.standard_normal((8, 5)).astype(np.float32), device=device),
+                ag.tensor(rng.integers(0, 3, 8), device=device)) for _ in range(6)]
+    results = {}
+    for mode in ("eager", "jit"):
+        ag.manual_seed(0)
+        model = nn.Sequential(nn.Linear(5, 16), act(), nn.Linear(16, 3)).to(device)
+        opt = nn.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+        step = (lambda x, y: _step_outputs(model, opt, x, y))
+        if mode == "jit":
+            step = ag.jit(step)
+        results[mode] = [[t.numpy() for t in step(x, y)] for x, y in batches]
+    for k, (eager, jit) in enumerate(zip(results["eager"], results["jit"])):
+        for j, (a, b) in enumerate(zip(eager, jit)):
+            np.testing.assert_array_equal(a, b, err_msg=f"call {k}, output {j}")
