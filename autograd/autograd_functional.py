@@ -173,15 +173,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                 basis[k] = 1
                 grads = _partial_grads([out], inputs, [basis.reshape(out.shape)], create_graph) \
                     if out.requires_grad else (None,) * len(inputs)
-                for j, (g, inp) in enumerate(zip(grads, inputs)):
-                    if g is None:
-                        if strict:
-                            raise RuntimeError(f"{op}: output {i} of the function is independent of input {j}; "
-                                               "strict=True does not allow this")
-                        g = inp.detach() * 0
-                    elif strict and create_graph and not g.requires_grad:
-                        raise RuntimeError(f"{op}: the Jacobian of output {i} does not depend on input {j}; "
-                                           "strict=True with create_graph=True does not allow this")
+                grads = _zeros_for_none(op, grads, inputs, strict, create_graph, f"Jacobian of output {i}")
+                for j, g in enumerate(grads):
                     rows[j].append(g)
             blocks = []
             for j, inp in enumerate(inputs):
