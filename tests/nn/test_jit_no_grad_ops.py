@@ -40,3 +40,16 @@ def test_replays_recompute_masks_and_indices_like_eager(device, act):
     for k, (eager, jit) in enumerate(zip(results["eager"], results["jit"])):
         for j, (a, b) in enumerate(zip(eager, jit)):
             np.testing.assert_array_equal(a, b, err_msg=f"call {k}, output {j}")
+
+
+def test_one_hot_follows_each_replays_labels(device):
+    w = ag.tensor(np.arange(12, dtype=np.float32).reshape(4, 3), device=device, requires_grad=True)
+
+    def step(y):
+        loss = (F.one_hot(y, 4).float() @ w).sum(0)
+        return loss.detach()
+    compiled = ag.jit(step)
+    for labels in ([0, 1], [2, 3], [3, 3], [1, 0]):
+        y = ag.tensor(np.array(labels), device=device)
+        np.testing.assert_array_equal(compiled(y).numpy(), step(y).numpy())
+    assert compiled.replays >= 2
