@@ -10,7 +10,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor, arrays
+from autograd import Tensor
 
 from .activation import softmax
 from .attention import scaled_dot_product_attention
@@ -181,8 +181,10 @@ def _merge(attn_mask, key_padding_mask, dtype):
 def _additive(mask, dtype):
     if mask.dtype != np.bool_:
         return mask if mask.dtype == dtype else mask.to(dtype)
-    xp = mask.device.xp
-    return arrays.wrap(xp.where(arrays.array(mask), -np.inf, 0.0).astype(dtype), mask.device)
+    # an op, not a raw array: ag.jit then recomputes it from each replay's mask (a padding mask changes
+    # with every batch)
+    additive = ag.where(mask, float("-inf"), 0.0)
+    return additive if additive.dtype == dtype else additive.to(dtype)
 
 
 def _explicit(q, k, v, mask, dropout_p):

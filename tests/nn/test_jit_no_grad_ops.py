@@ -53,3 +53,19 @@ def test_one_hot_follows_each_replays_labels(device):
         y = ag.tensor(np.array(labels), device=device)
         np.testing.assert_array_equal(compiled(y).numpy(), step(y).numpy())
     assert compiled.replays >= 2
+
+
+def test_attention_padding_masks_follow_each_replays_batch():
+    """A bool key_padding_mask turned into an additive mask is recomputed by every replay."""
+    ag.manual_seed(0)
+    attention = nn.MultiheadAttention(8, 2, batch_first=True)
+    x = ag.randn(2, 5, 8)
+
+    def step(mask):
+        out, _ = attention(x, x, x, key_padding_mask=mask)
+        return out.detach()
+    compiled = ag.jit(step)
+    for lengths in ((5, 3), (2, 4), (1, 5), (4, 4)):
+        mask = ag.tensor(np.arange(5)[None, :] >= np.array(lengths)[:, None])
+        np.testing.assert_array_equal(compiled(mask).numpy(), step(mask).numpy())
+    assert compiled.replays >= 2
