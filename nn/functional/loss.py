@@ -76,17 +76,30 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
+    """The class-index targets as an int64 Tensor, checked. Made from `target` by tensor ops (not raw
+    arrays), so that ag.jit replays recompute everything derived from them."""
     t = arrays.array(target) if isinstance(target, Tensor) else device.asarray(target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
                         "probabilities pass a float target with the same shape as the input")
-    t = t.astype(np.int64, copy=False)
     bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if bool(bad.any()):
         value = int(t[bad].reshape(-1)[0])
         raise IndexError(f"{op}: target class {value} is out of range for {n_classes} classes "
                          f"(targets must lie in [0, {n_classes}) or equal ignore_index={ignore_index})")
-    return t
+    # the same array on the input's device (no copy between host devices, so a jit capture still knows it)
+    return arrays.wrap(device.asarray(t), device).long()
+
+
+def _kept_classes(t, ignore_index, weight, dtype):
+    """(safe, w): the targets with ignored entries set to class 0, and each entry's weight (0 where
+    ignored; the class weight where `weight` is given), from an int64 target Tensor by tensor ops."""
+    keep = t != ignore_index
+    safe = ag.where(keep, t, 0)
+    w = keep.to(dtype)
+    if weight is not None:
+        w = w * ag.take_along_axis(weight, safe, axis=0)
+    return safe, w
 
 
 def _to_rows(input):
@@ -152,9 +165,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
-            xp = input.device.xp
-            w = arrays.array(weight)[xp.where(flat_t == ignore_index, 0, flat_t)] * (flat_t != ignore_index)
-            return per_sample.sum() / w.sum()
+            return per_sample.sum() / _kept_classes(flat_t, ignore_index, weight, per_sample.dtype)[1].sum()
         loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
         return loss.reshape(()) if unbatched else loss.reshape(expected)
@@ -184,14 +195,13 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
 
 def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
     logp = log_softmax(rows, axis=1)
-    keep = t != ignore_index
-    safe = rows.device.xp.where(keep, t, 0)
-    nll = -ag.take_along_axis(logp, safe.reshape(-1, 1), axis=1).reshape(-1) * weight[safe]
+    safe, kept = _kept_classes(t, ignore_index, None, rows.dtype)
+    nll = -ag.take_along_axis(logp, safe.reshape(-1, 1), axis=1).reshape(-1) * ag.take_along_axis(weight, safe, 0)
     loss = nll * (1.0 - label_smoothing)
     if label_smoothing:
         smooth = -(logp * weight.reshape(1, -1)).sum(axis=1) * (label_smoothing / rows.shape[1])
         loss = loss + smooth
-    return loss * ag.tensor(keep.astype(rows.dtype), device=rows.device)
+    return loss * kept
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -212,12 +222,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
                          f"{expected}, got {tuple(t.shape)}")
     t = t.reshape(-1)
     rows = _to_rows(x)
-    keep = t != ignore_index
-    safe = input.device.xp.where(keep, t, 0)
+    safe, w = _kept_classes(t, ignore_index, weight, rows.dtype)
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
-    w = ag.tensor(keep.astype(rows.dtype), device=rows.device)
-    if weight is not None:
-        w = w * weight[safe]
     loss = picked * w
     if reduction == "mean":
         return loss.sum() / w.sum()

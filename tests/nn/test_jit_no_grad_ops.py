@@ -69,3 +69,27 @@ def test_attention_padding_masks_follow_each_replays_batch():
         mask = ag.tensor(np.arange(5)[None, :] >= np.array(lengths)[:, None])
         np.testing.assert_array_equal(compiled(mask).numpy(), step(mask).numpy())
     assert compiled.replays >= 2
+
+
+LOSSES = {
+    "cross_entropy K-dim": lambda x, t, w: F.cross_entropy(x, t),
+    "cross_entropy weighted": lambda x, t, w: F.cross_entropy(x[:, :, 0], t[:, 0], weight=w),
+    "cross_entropy weighted, ignore_index": lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=2),
+    "cross_entropy label smoothing": lambda x, t, w: F.cross_entropy(x, t, label_smoothing=0.1),
+    "nll_loss K-dim": lambda x, t, w: F.nll_loss(x, t),
+    "nll_loss weighted": lambda x, t, w: F.nll_loss(x[:, :, 0], t[:, 0], weight=w),
+    "nll_loss int32 targets": lambda x, t, w: F.nll_loss(x, t.int()),
+}
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_class_index_losses_follow_each_replays_targets(device, name):
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.standard_normal((2, 3, 4)).astype(np.float32), device=device)
+    w = ag.tensor(np.array([1.0, 2.0, 0.5], np.float32), device=device)
+    loss = LOSSES[name]
+    compiled = ag.jit(lambda t: loss(x, t, w).detach())
+    for seed in range(5):
+        t = ag.tensor(np.random.default_rng(seed).integers(0, 3, (2, 4)), device=device)
+        np.testing.assert_array_equal(compiled(t).numpy(), loss(x, t, w).detach().numpy(), err_msg=f"call {seed}")
+    assert compiled.replays >= 3
