@@ -5,10 +5,11 @@ an OpenBLAS thread waiting for it spins for a scheduler tick, and the same produ
 more times slower than on one thread (a 128x784x256 float32 product: 9 ms on two threads, 0.45 ms on
 one). No fixed size limit is right for both, so products of the sizes that could go either way are
 timed: each shape of product (or size class: a power of two of multiply-adds, for callers that give
-no shape) starts on every thread and tries one thread only once its timings grow well above their
-best (so a quiet machine pays nothing for the choice); on one thread it re-tries every thread now and
-then, less often each time that loses, so a machine that becomes quiet again is noticed within a few
-hundred products.
+no shape) starts on every thread, tries one thread once early (a program started on an already busy
+machine has no quiet timing to compare with), and after that only once its timings grow well above
+their best (so a quiet machine pays for one short trial per shape); on one thread it re-tries every
+thread now and then, less often each time that loses, so a machine that becomes quiet again is noticed
+within a few hundred products.
 
 OpenBLAS's one- and two-thread products differ in the last bits, so with this choice two runs of the
 same program can differ by rounding. A thread count the user chose (`ag.set_num_threads(n)`, or
