@@ -1,8 +1,9 @@
 """Dropout as users call it: zero each element with probability p during training, scaling the rest by
 1 / (1 - p); the op lives in autograd/ops/dropout.py."""
-from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.dropout import Dropout
 from autograd.ops.dims import check_tensor
+
+from .activation import _maybe_inplace
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -16,6 +17,4 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if input.dtype.kind != "f":
         raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape})")
-    if inplace:
-        return _inplace_form(lambda t: Dropout.apply(t, float(p)), "dropout_")(input)
-    return Dropout.apply(input, float(p))
+    return _maybe_inplace("dropout", lambda t: Dropout.apply(t, float(p)), input, inplace)
