@@ -15,23 +15,33 @@ class MaxPool2d(Function):
         xp = ctx.xp
         x4 = xp.expand_dims(x, x_axes) if x_axes else x
         y, argmax = ctx.device.max_pool2d(x4, kernel, stride, padding, dilation, ceil_mode)
-        ctx.x4_shape = x4.shape
-        ctx.x_axes = x_axes
-        ctx.save_for_backward(argmax)
-        if x_axes:
-            y, argmax = xp.squeeze(y, axis=x_axes), xp.squeeze(argmax, axis=x_axes)
-        if return_indices:
-            ctx.mark_non_differentiable(argmax)
-            return y, argmax
-        return y
+        return _max_result(ctx, y, argmax, x4.shape, x_axes, return_indices)
 
     def backward(ctx, gy, g_indices=None):
-        argmax, = ctx.saved_tensors
-        xp = ctx.xp
-        x_axes = ctx.x_axes
-        gy = xp.expand_dims(gy, x_axes) if x_axes else gy
-        gx = ctx.device.max_pool2d_grad(gy, argmax, ctx.x4_shape)
-        return (xp.squeeze(gx, axis=x_axes) if x_axes else gx,) + (None,) * 7
+        return (_max_input_grad(ctx, gy),) + (None,) * 7
+
+
+def _max_result(ctx, y, index, x4_shape, x_axes, return_indices):
+    """A max pool's forward result from its 4-D y and flat argmax `index` (saved for the backward):
+    the batch axes added for unbatched input dropped again, and the indices too when asked for."""
+    xp = ctx.xp
+    ctx.x4_shape, ctx.x_axes = x4_shape, x_axes
+    ctx.save_for_backward(index)
+    if x_axes:
+        y, index = xp.squeeze(y, axis=x_axes), xp.squeeze(index, axis=x_axes)
+    if return_indices:
+        ctx.mark_non_differentiable(index)
+        return y, index
+    return y
+
+
+def _max_input_grad(ctx, gy):
+    """The input gradient of a max pool whose forward went through _max_result."""
+    index, = ctx.saved_tensors
+    xp, x_axes = ctx.xp, ctx.x_axes
+    gy = xp.expand_dims(gy, x_axes) if x_axes else gy
+    gx = ctx.device.max_pool2d_grad(xp.ascontiguousarray(gy), index, ctx.x4_shape)
+    return xp.squeeze(gx, axis=x_axes) if x_axes else gx
 
 
 class AvgPool2d(Function):
@@ -130,18 +140,7 @@ class AdaptiveMaxPool2d(Function):
         flat = (flat_rows + cols[None, :, None, :]).reshape(ho, wo, kh * kw)
         index = xp.take_along_axis(xp.broadcast_to(flat, pick.shape + (kh * kw,)), pick[..., None],
                                    axis=-1)[..., 0].astype(xp.int64)
-        ctx.x4_shape, ctx.x_axes = x4.shape, x_axes
-        ctx.save_for_backward(index)
-        if x_axes:
-            y, index = xp.squeeze(y, axis=x_axes), xp.squeeze(index, axis=x_axes)
-        if return_indices:
-            ctx.mark_non_differentiable(index)
-            return y, index
-        return y
+        return _max_result(ctx, y, index, x4.shape, x_axes, return_indices)
 
     def backward(ctx, gy, g_indices=None):
-        index, = ctx.saved_tensors
-        xp, x_axes = ctx.xp, ctx.x_axes
-        gy = xp.expand_dims(gy, x_axes) if x_axes else gy
-        gx = ctx.device.max_pool2d_grad(xp.ascontiguousarray(gy), index, ctx.x4_shape)
-        return (xp.squeeze(gx, axis=x_axes) if x_axes else gx, None, None, None)
+        return _max_input_grad(ctx, gy), None, None, None
