@@ -98,12 +98,16 @@ class NumbaPasses(NumpyPasses):
     def prefers_direct(direction, x_shape, w_shape, out_hw, stride):
         """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
-        weight gradient everywhere but Winograd's stride-1 domain (the same limits)."""
+        weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
+        of a stride-2 layer (the input gradient by its four-phase kernel); other strided input gradients
+        stay with im2col."""
         if tuple(w_shape[2:]) != (3, 3) or out_hw is None:
             return False
         large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
         if direction == "grad_weight":
             return not (large and tuple(stride) == (1, 1))
+        if tuple(stride) == (2, 2):
+            return True
         if direction == "grad_input" and tuple(stride) != (1, 1):
             return False
         return not large

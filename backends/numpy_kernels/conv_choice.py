@@ -40,13 +40,18 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   5.7 / 5.6 / 6.3, the forward at 96-105 GFLOP/s). Two threads, the second core mostly busy:
   16->16 32x32 3.16 / 3.15 / 3.24 against 9.56 / 10.3 / 17.8; quiet, the direct kernels scale 1.7-2x
   (16->16 32x32 forward 1.8 ms, weight gradient 1.45). Strided input gradients stay with im2col
-  (direct by stride phases ties it in a quiet hour: 16->32 3.8 ms, 32->64 2.8, b32 64->128 56x56
-  41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 / 9.3,
+  at first (direct by stride phases tied it in a quiet hour: 16->32 3.8 ms, 32->64 2.8, b32 64->128
+  56x56 41 against 42). Larger layers: b128 3->64 32x32 10.5 / 9.2 / 6.6 against 13.2 / 10.3 / 9.3,
   b128 32->32 32x32 22 / 22 / 16 against 33 / 33 / 36, but b32 64->128 56x56 stride 2 47 / 52 /
   34 against 43 / 45 / 44 (direct for its weight gradient only). float64 keeps the ratios (16->16
   32x32 6.4 / 6.4 / 4.3 against 10.3 / 10.3 / 10.8). Whole training steps, one thread, medians
   (loaded): ResNet-8 b64 76 ms against 112 without direct (PyTorch 66), ResNet-20 b64 219 against
-  376 (PyTorch 182).
+  376 (PyTorch 182). Stride-2 input gradients later moved to direct too (the four-phase kernel, two
+  threads, quiet: b64 16->32 32x32 2.8 ms against im2col's 4.2, b32 64->128 56x56 28 against 39), which
+  took the whole numba ResNet-8 b64 step from 94 to 63-66 ms and ResNet-20 from 221 to 148-184 (each
+  side in its own process): im2col's products woke OpenBLAS's workers, whose polling then took the
+  second core from the direct kernels that followed. The large stride-2 layer's forward followed (b32 64->128 56x56,
+  two threads, quiet: 21 ms against im2col's 26-28; its whole row 92 -> 147 GFLOP/s).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;

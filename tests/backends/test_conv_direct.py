@@ -134,14 +134,14 @@ def test_rule_picks_direct_on_resnet8_layers():
               "64 8x8": ((64, 64, 8, 8), (64, 64, 3, 3), 1)}
     picks = {name: tuple(pick(*layer, d) for d in ("forward", "grad_input", "grad_weight"))
              for name, layer in layers.items()}
-    assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "im2col", "direct"),
-                     "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "im2col", "direct"),
+    assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "direct", "direct"),
+                     "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "direct", "direct"),
                      "64 8x8": ("direct", "direct", "direct")}
-    # Winograd's layers stay Winograd's, large strided ones im2col's but for the weight gradient
+    # Winograd's layers stay Winograd's, stride-2 ones direct in every direction
     for direction in ("forward", "grad_input", "grad_weight"):
         assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "winograd"
     assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
-        "im2col", "im2col", "direct"]
+        "direct", "direct", "direct"]
     # the cpu device (NumPy passes) never picks direct
     assert conv_choice.heuristic(conv_choice.applicable("forward", (64, 16, 32, 32), (16, 16, 3, 3), (1, 1), (1, 1),
                                                         (1, 1), 1), (64, 16, 32, 32), (16, 16, 3, 3), (32, 32),
