@@ -69,12 +69,20 @@ def input_tiles(xp, x, padding, tiles, out=None):
     return v
 
 
+def _kron_g(xp, dtype):
+    """G (x) G (16x9): row 4i + j, column 3a + b holds G[i, a] G[j, b], so that U = G g G^T of a
+    filter g flattened to 9 taps is this matrix times it."""
+    g = xp.asarray(_G, dtype=dtype)
+    return xp.ascontiguousarray((g[:, None, :, None] * g[None, :, None, :]).reshape(16, 9))
+
+
 def filter_tiles(xp, w):
     """U = G g G^T of every 3x3 filter, as (16, C_out, C_in)."""
     co, ci = w.shape[:2]
-    g = xp.asarray(_G, dtype=w.dtype)
-    u = xp.matmul(xp.matmul(g, w), g.T)                    # (C_out, C_in, 4, 4)
-    return xp.ascontiguousarray(u.reshape(co, ci, 16).transpose(2, 0, 1))
+    # one (16, 9) x (9, C_out C_in) product: NumPy's batched matmul over C_out C_in tiny 4x3 matrices
+    # took 12 ms for 256x256 filters
+    u = xp.matmul(_kron_g(xp, w.dtype), xp.ascontiguousarray(w).reshape(co * ci, 9).T)
+    return u.reshape(16, co, ci)
 
 
 def output_from_tiles(xp, m, n, ho, wo, out=None):
@@ -135,5 +143,4 @@ def flipped_filters(xp, w):
 def weight_from_tiles(xp, gu):
     """dL/dg = G^T (dL/dU) G: the filter gradient (C_out, C_in, 3, 3) from the tile-space gradient (16, C_out, C_in)."""
     _, co, c = gu.shape
-    g = xp.asarray(_G, dtype=gu.dtype)
-    return xp.matmul(xp.matmul(g.T, gu.transpose(1, 2, 0).reshape(co, c, 4, 4)), g)
+    return xp.matmul(xp.ascontiguousarray(gu).reshape(16, co * c).T, _kron_g(xp, gu.dtype)).reshape(co, c, 3, 3)
