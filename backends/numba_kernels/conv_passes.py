@@ -11,6 +11,7 @@ are four times the input and evict what the next layer reads) im2col was faster 
 """
 import numpy as np
 
+from ..numpy_kernels.conv_choice import CHWN_MAX_PIXELS
 from ..numpy_kernels.conv_passes import NumpyPasses
 from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd
 
@@ -100,9 +101,14 @@ class NumbaPasses(NumpyPasses):
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
         weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
         of a stride-2 layer (the input gradient by its four-phase kernel); other strided input gradients
-        stay with im2col."""
-        if tuple(w_shape[2:]) != (3, 3) or out_hw is None:
+        stay with im2col. Other filter sizes (5x5, 7x7), stride 1: the weight gradient, and the forward
+        and input gradient of images above CHWN_MAX_PIXELS output pixels (below, im2col's batch-last
+        layout is as fast)."""
+        if out_hw is None:
             return False
+        if tuple(w_shape[2:]) != (3, 3):
+            return tuple(stride) == (1, 1) and (direction == "grad_weight"
+                                                or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS)
         large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
         if direction == "grad_weight":
             return not (large and tuple(stride) == (1, 1))

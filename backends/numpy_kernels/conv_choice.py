@@ -51,7 +51,11 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   took the whole numba ResNet-8 b64 step from 94 to 63-66 ms and ResNet-20 from 221 to 148-184 (each
   side in its own process): im2col's products woke OpenBLAS's workers, whose polling then took the
   second core from the direct kernels that followed. The large stride-2 layer's forward followed (b32 64->128 56x56,
-  two threads, quiet: 21 ms against im2col's 26-28; its whole row 92 -> 147 GFLOP/s).
+  two threads, quiet: 21 ms against im2col's 26-28; its whole row 92 -> 147 GFLOP/s). Filters other than
+  3x3 (stride 1) take direct for the weight gradient and for images above CHWN_MAX_PIXELS output
+  pixels (b64 LeNet-5, forward / input gradient / weight gradient, ms: 1->6 28x28 pad 2 0.53 / 0.86
+  / 0.58 against im2col's 1.36 / 6.06 / 1.80; 6->16 10x10 out 0.87 / 1.04 / 0.95 against
+  im2col_chwn's 0.64 / 0.84 / 1.10, so chwn keeps that forward and input gradient).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;

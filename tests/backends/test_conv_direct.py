@@ -171,3 +171,19 @@ def test_direct_conv2d_gradcheck(direct_mode, kwargs):
     pytest.importorskip("numba")
     x, w, b = rand((2, 3, 7, 6), seed=1), rand((4, 3, 3, 3), seed=2), rand((4,), seed=3)
     check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], device="numba")
+
+
+def test_rule_picks_direct_for_larger_filters_on_large_images():
+    """5x5 and 7x7 filters at stride 1: direct for the weight gradient and for outputs above the
+    batch-last layout's size; small outputs keep im2col_chwn's forward and input gradient; strided ones im2col."""
+    passes = _numba_passes()
+
+    def pick(x, w, s, p, direction):
+        names = conv_choice.applicable(direction, x, w, (s, s), (p, p), (1, 1), 1, passes, np.dtype(np.float32))
+        out = ((x[2] + 2 * p - w[2]) // s + 1, (x[3] + 2 * p - w[3]) // s + 1)
+        return conv_choice.heuristic(names, x, w, out, 4, direction, passes, (s, s))
+    directions = ("forward", "grad_input", "grad_weight")
+    assert [pick((64, 1, 28, 28), (6, 1, 5, 5), 1, 2, d) for d in directions] == ["direct"] * 3
+    assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == [
+        "im2col_chwn", "im2col_chwn", "direct"]
+    assert [pick((8, 3, 64, 64), (64, 3, 7, 7), 2, 3, d) for d in directions] == ["im2col"] * 3
