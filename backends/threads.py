@@ -47,11 +47,15 @@ def _openblas():
     return _blas or None
 
 
+#: the libraries read these once, when they load: so does this module (not on every product)
+_SET_IN_ENVIRONMENT = any(os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"))
+
+
 def chosen_by_user():
-    """True once `set_num_threads` was called, or when OMP_NUM_THREADS / OPENBLAS_NUM_THREADS is set:
-    then products run on exactly that count (no measured choice), and runs repeat bit for bit."""
-    return _requested is not None or any(os.environ.get(name) for name in ("OMP_NUM_THREADS",
-                                                                          "OPENBLAS_NUM_THREADS"))
+    """True once `set_num_threads` was called, or when OMP_NUM_THREADS / OPENBLAS_NUM_THREADS was set
+    at start-up: then products run on exactly that count (no measured choice), and runs repeat bit for
+    bit."""
+    return _requested is not None or _SET_IN_ENVIRONMENT
 
 
 def openblas_calls():

@@ -105,15 +105,22 @@ def test_a_count_the_user_chose_is_kept(monkeypatch, machine):
     assert machine.counts == [2] * 20 and thread_choice.choices() == {}
 
 
-def test_chosen_by_user_reads_the_setter_and_the_environment(monkeypatch):
+def test_chosen_by_user_reads_the_setter_and_the_start_up_environment(monkeypatch):
+    import os
+    import subprocess
+    import sys
     from backends import threads
-    monkeypatch.setattr(threads, "_requested", None)
-    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    assert not threads.chosen_by_user()
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    assert threads.chosen_by_user()
-    monkeypatch.delenv("OMP_NUM_THREADS")
+    code = "from backends import threads; print(threads.chosen_by_user())"
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = root
+
+    def in_child(extra):
+        out = subprocess.run([sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True)
+        return out.stdout.strip()
+    assert in_child({}) == "False"
+    assert in_child({"OMP_NUM_THREADS": "2"}) == "True"
+    assert in_child({"OPENBLAS_NUM_THREADS": "1"}) == "True"
     monkeypatch.setattr(threads, "_requested", 2)
     assert threads.chosen_by_user()
 
