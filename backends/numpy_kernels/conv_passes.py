@@ -25,18 +25,26 @@ class NumpyPasses:
     column matrices and stacked products (conv_depthwise.py)."""
 
     @staticmethod
+    def tile_pitch(tile_columns, dtype):
+        """The row pitch of the tiles `input_tiles` and `gradient_tiles` write (the tile columns here;
+        a device's compiled transforms may add junk columns that the products compute and
+        `output_from_tiles` skips)."""
+        return tile_columns
+
+    @staticmethod
     def input_tiles(x, padding, tiles, out=None):
-        """Winograd's V = B^T d B of every input tile, (16, C, N, tile rows, tile columns)."""
+        """Winograd's V = B^T d B of every input tile, (16, C, N, tile rows, tile_pitch(tile columns))."""
         return winograd.input_tiles(np, x, padding, tiles, out)
 
     @staticmethod
     def gradient_tiles(gy, tiles, out=None):
-        """Winograd's A gY A^T of every output-gradient tile, (16, C_out, N, tile rows, tile columns)."""
+        """Winograd's A gY A^T of every output-gradient tile, (16, C_out, N, tile rows,
+        tile_pitch(tile columns)), zero in any junk column."""
         return winograd.gradient_tiles(np, gy, tiles, out)
 
     @staticmethod
     def output_from_tiles(m, n, ho, wo, out=None):
-        """Winograd's y = A^T M A of every product tile, (N, C_out, Ho, Wo)."""
+        """Winograd's y = A^T M A of every product tile (M with the row pitch of `tile_pitch`), (N, C_out, Ho, Wo)."""
         return winograd.output_from_tiles(np, m, n, ho, wo, out)
 
     @staticmethod

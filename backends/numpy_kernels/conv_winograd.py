@@ -31,16 +31,17 @@ def forward(x, w, padding, passes, u=None):
     co = w.shape[0]
     ho, wo = h + 2 * padding[0] - 2, wd + 2 * padding[1] - 2
     th, tw = tiles = winograd.tile_counts(ho, wo)
+    pitch = passes.tile_pitch(tw, x.dtype)
     u = winograd.filter_tiles(np, w) if u is None else u
     y = np.empty((n, co, ho, wo), x.dtype)
-    parts = _chunks(n, th * tw, c + co, x.itemsize)
+    parts = _chunks(n, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat, m_flat = np.empty(16 * c * size * th * tw, x.dtype), np.empty(16 * co * size * th * tw, x.dtype)
+    v_flat, m_flat = np.empty(16 * c * size * th * pitch, x.dtype), np.empty(16 * co * size * th * pitch, x.dtype)
     for part in parts:
         k = part.stop - part.start
-        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, tw)))
-        m = thread_choice.matmul(u, v.reshape(16, c, -1), out=_buffer(m_flat, (16, co, k * th * tw)))
-        passes.output_from_tiles(m.reshape(16, co, k, th, tw), k, ho, wo, out=y[part])
+        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, pitch)))
+        m = thread_choice.matmul(u, v.reshape(16, c, -1), out=_buffer(m_flat, (16, co, k * th * pitch)))
+        passes.output_from_tiles(m.reshape(16, co, k, th, pitch), k, ho, wo, out=y[part])
     return y
 
 
@@ -56,14 +57,15 @@ def grad_weight(gy, x, padding, passes):
     n, co, ho, wo = gy.shape
     c = x.shape[1]
     th, tw = tiles = winograd.tile_counts(ho, wo)
-    parts = _chunks(n, th * tw, c + co, x.itemsize)
+    pitch = passes.tile_pitch(tw, x.dtype)
+    parts = _chunks(n, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat, t_flat = np.empty(16 * c * size * th * tw, x.dtype), np.empty(16 * co * size * th * tw, x.dtype)
+    v_flat, t_flat = np.empty(16 * c * size * th * pitch, x.dtype), np.empty(16 * co * size * th * pitch, x.dtype)
     gu = np.zeros((16, co, c), gy.dtype)
     product = np.empty_like(gu)
     for part in parts:
         k = part.stop - part.start
-        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, tw)))
-        t = passes.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (16, co, k, th, tw)))
+        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, pitch)))
+        t = passes.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (16, co, k, th, pitch)))
         gu += thread_choice.matmul(t.reshape(16, co, -1), v.reshape(16, c, -1).transpose(0, 2, 1), out=product)
     return winograd.weight_from_tiles(np, gu)
