@@ -152,3 +152,18 @@ def test_a_boolean_mask_made_in_the_step_is_refused_at_capture():
     compiled(x)
     with pytest.raises(ag.CaptureError, match=r"boolean mask \(x\[mask\]\)"):
         compiled(x)
+
+
+def test_instance_norm_running_statistics_update_on_every_replay(device):
+    """InstanceNorm(track_running_stats=True) writes its running statistics with arrays.assign_, which a
+    capture records, so replays keep updating them as eager mode does."""
+    rng = np.random.default_rng(3)
+    inputs = [ag.tensor(rng.standard_normal((2, 3, 5)).astype(np.float32), device=device) for _ in range(6)]
+    results = {}
+    for compile_it in (False, True):
+        norm = nn.InstanceNorm1d(3, track_running_stats=True).to(device)
+
+        def step(x):
+            return norm(x), norm.running_mean.clone(), norm.running_var.clone()
+        results[compile_it] = _run(step, inputs, compile_it, modules=[norm])
+    _assert_same(results[False], results[True])
