@@ -12,6 +12,7 @@ nothing outside `autograd` touches a Tensor's private fields.
     arrays.mark_changed(p)               # ... recorded, so a graph that saved p refuses to go on
     m = arrays.wrap(p.device.xp.zeros_like(a), p.device)   # an array as a tensor, outside any graph
 """
+from .capture import state as capture
 from .tensor import Tensor, wrap_array
 
 
@@ -34,7 +35,10 @@ def mark_changed(t):
 
 
 def assign_(t, values):
-    """Copy `values` (an array or scalar, broadcast to t's shape) into `t` in place, outside any graph."""
+    """Copy `values` (an array or scalar, broadcast to t's shape) into `t` in place, outside any graph
+    (recorded during an ag.jit capture, so replays repeat it)."""
+    if capture.recorder is not None:
+        capture.recorder.on_assign(t._data, values)
     t._data[...] = values
     t._bump_version()
     return t

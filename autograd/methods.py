@@ -3,6 +3,7 @@
 tensor.py defines the type alone; everything a Tensor does by running an op, the backward engine or a
 hook is bound here, one floor above the ops, so no module below imports one above it.
 """
+from .capture import state as capture
 from .engine import run_backward
 from .errors import GraphError
 from .grad_mode import state
@@ -36,6 +37,12 @@ def _setitem(self, index, value):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
         rebind(self, setitem(self, index, value))
+        return
+    if capture.recorder is not None:   # as an op and an assignment, so that a jit replay repeats it
+        result = setitem(Tensor._make(self._data, self._device, None, 0, False), index, value)
+        capture.recorder.on_assign(self._data, result._data)
+        self._data[...] = result._data
+        self._bump_version()
         return
     index = I._prepare_index(self, index)
     self._data[index] = value._data if isinstance(value, Tensor) else value

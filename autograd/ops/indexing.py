@@ -1,6 +1,7 @@
 """Indexing: t[...] with ints, slices, None, Ellipsis, integer arrays and boolean masks; take_along_axis; one_hot."""
 import numpy as np
 
+from ..capture import CaptureError, state as capture
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -16,9 +17,12 @@ def _is_basic(index):
 
 
 class GetItem(Function):
+    """x[index]; the index parts come as separate arguments, so that an ag.jit capture sees index arrays
+    computed in the step as values of the step (a tuple argument would be recorded as a constant)."""
+
     op_name = "getitem"
 
-    def forward(ctx, x, index):
+    def forward(ctx, x, *index):
         ctx.shape = x.shape
         ctx.dtype = x.dtype
         ctx.index = index
@@ -26,13 +30,14 @@ class GetItem(Function):
         return x[index]
 
     def backward(ctx, gy):
+        none = (None,) * len(ctx.index)
         if isinstance(gy, Tensor):
-            return IndexAdd.apply(gy, ctx.shape, ctx.index, ctx.basic), None
-        return _scatter(ctx.device, gy, ctx.shape, ctx.index, ctx.basic), None
+            return (IndexAdd.apply(gy, ctx.shape, ctx.index, ctx.basic),) + none
+        return (_scatter(ctx.device, gy, ctx.shape, ctx.index, ctx.basic),) + none
 
     @staticmethod
     def explain_error(args, exc):
-        x, index = args
+        x, *index = args
         return f"indexing a tensor of shape {x.shape} with {_describe(index)}: {exc}"
 
 
@@ -89,10 +94,26 @@ def _prepare_index(x, index):
     return tuple(out)
 
 
+def refuse_step_mask(call, index):
+    """Raise CaptureError during an ag.jit capture when a boolean mask of `index` was computed in the step:
+    the result's shape depends on the mask's values, which a replay cannot follow."""
+    recorder = capture.recorder
+    if recorder is None or recorder.host_depth:
+        return
+    for part in index:
+        if getattr(part, "dtype", None) is not None and part.dtype.kind == "b" and part.ndim \
+                and isinstance(recorder.ref(part), int):   # a slot: made in the step
+            raise CaptureError(
+                f"jit: {call} with a mask of shape {tuple(part.shape)} computed in the compiled step: the result's "
+                "shape depends on the mask's values, so a replay cannot repeat it. Use ag.where(mask, x, 0) (and "
+                "divide sums by mask.sum()) instead, or do this outside the compiled step")
+
+
 def getitem(x, index):
     """x[index] with NumPy semantics; repeated integer indices accumulate their gradients."""
     index = _prepare_index(x, index)
-    return GetItem.apply(x, index)
+    refuse_step_mask("indexing with a boolean mask (x[mask])", index)
+    return GetItem.apply(x, *index)
 
 
 class TakeAlongAxis(Function):

@@ -6,9 +6,11 @@ from .indexing import _prepare_index
 
 
 class SetItem(Function):
+    """x with x[index] = value; the index parts come as separate arguments (see GetItem)."""
+
     op_name = "setitem"
 
-    def forward(ctx, x, value, index):
+    def forward(ctx, x, value, *index):
         ctx.index = index
         ctx.value_shape = getattr(value, "shape", ())
         out = x.copy()
@@ -25,7 +27,7 @@ class SetItem(Function):
             keep = ctx.xp.ones(gy.shape, dtype=bool)
             keep[ctx.index] = False
             gx = gy * keep
-        return gx, gv, None
+        return (gx, gv) + (None,) * len(ctx.index)
 
 
 def setitem(x, index, value):
@@ -33,4 +35,4 @@ def setitem(x, index, value):
     index = _prepare_index(x, index)
     if not isinstance(value, Tensor):
         value = Tensor(value, dtype=x.dtype, device=x.device)
-    return SetItem.apply(x, value, index)
+    return SetItem.apply(x, value, *index)

@@ -1,9 +1,11 @@
 """Embedding lookup as users call it (index checks); the op lives in autograd/ops/embedding.py."""
+import functools
 import numbers
 
 from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding
 from autograd.ops.dims import check_tensor
+from autograd.ops.no_grad_op import no_grad_op
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -48,14 +50,22 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
 def renorm_rows_(weight, input, max_norm, norm_type=2.0):
     """Rescale in place (outside any graph) each row of `weight` named in `input` whose norm_type-norm
-    exceeds max_norm, to norm max_norm (PyTorch's embedding_renorm_, with its 1e-7 guard)."""
+    exceeds max_norm, to norm max_norm (PyTorch's embedding_renorm_, with its 1e-7 guard). It runs as a
+    no-gradient op, so an `ag.jit` replay renormalises the rows of that replay's indices."""
     if not max_norm > 0:
         raise ValueError(f"embedding: max_norm must be positive, got {max_norm}")
-    xp = weight.device.xp
-    table = arrays.array(weight)
-    rows = xp.unique(arrays.array(input).reshape(-1))
-    if rows.size == 0:
+    if input.size == 0:
         return
+    no_grad_op("embedding_renorm", functools.partial(_renorm_rows, max_norm=float(max_norm),
+                                                     norm_type=float(norm_type)), weight, input)
+    arrays.mark_changed(weight)
+
+
+def _renorm_rows(xp, table, indices, *, max_norm, norm_type):
+    """Writes the renormalised rows into `table`; returns their norms before the change. Every looked-up
+    row is written back (unchanged where within max_norm, duplicates with equal values): no host read of
+    which rows changed, so the op has fixed shapes and no synchronisation."""
+    rows = indices.reshape(-1)
     picked = table[rows]
     magnitude = xp.abs(picked)
     if norm_type == float("inf"):
@@ -64,8 +74,6 @@ def renorm_rows_(weight, input, max_norm, norm_type=2.0):
         norms = (magnitude != 0).sum(axis=1).astype(table.dtype)
     else:
         norms = (magnitude ** norm_type).sum(axis=1) ** (1.0 / norm_type)
-    over = norms > max_norm
-    if bool(over.any()):
-        scale = (max_norm / (norms[over] + 1e-7)).astype(table.dtype)
-        table[rows[over]] = picked[over] * scale[:, None]
-        arrays.mark_changed(weight)
+    scale = (max_norm / (norms + 1e-7)).astype(table.dtype)
+    table[rows] = xp.where((norms > max_norm)[:, None], picked * scale[:, None], picked)
+    return norms

@@ -6,13 +6,21 @@ training (in `fit`, or when called with `training=True`) and pass them through o
 Each image of a batch gets its own random parameters, drawn on the host from the layer's own
 `np.random.Generator` (`seed` makes a run repeatable); the images are transformed for the whole batch at
 once on their device, and gradients flow back to the images.
+
+The draws, and everything built from them (flip indices, sampling grids, contrast factors), run as
+no-gradient ops, so a layer inside an `ag.jit` step (or `compile(jit_compile=True)`) draws anew from
+its generator on every replay, in eager mode's sequence, on `cpu` and `numba`. A CUDA graph cannot
+repeat a host draw: capturing these layers on `cuda` raises `ag.CaptureError`.
 """
+import functools
 import math
 import numbers
 
 import numpy as np
 
-from autograd import arrays
+from autograd import Tensor, arrays
+from autograd.capture import CaptureError, state as capture_state
+from autograd.ops.no_grad_op import no_grad_op
 
 from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
 from ..layer import Layer
@@ -33,6 +41,16 @@ def _factor_range(factor, who, name, bounds=(-1.0, 1.0)):
     if lower < bounds[0] or upper > bounds[1]:
         raise ValueError(f"{who}: {name} must lie in [{bounds[0]}, {bounds[1]}], got {factor!r}")
     return lower, upper
+
+
+def host_draws(layer, images, draw):
+    """The NumPy values `draw()` returns (drawn from `layer`'s generator) as a Tensor on the images'
+    device, made by a no-gradient op: each `ag.jit` replay calls `draw` again."""
+    if capture_state.recorder is not None and not images.device.host_memory:
+        raise CaptureError(f"jit: {layer.name} ({type(layer).__name__}) draws its random parameters on the host, "
+                           f"which a CUDA graph on {images.device} cannot repeat; apply the augmentation outside "
+                           "the compiled step (e.g. in the data pipeline) or compile on cpu/numba")
+    return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(draw()), images)
 
 
 class RandomImageLayer(Layer):
@@ -78,7 +96,8 @@ class RandomAffineLayer(RandomImageLayer):
 
     def transform(self, images):
         n, h, w, _ = images.shape
-        return affine_transform(images, self.matrices(n, h, w), self.interpolation, self.fill_mode, self.fill_value)
+        matrices = host_draws(self, images, lambda: self.matrices(n, h, w))
+        return affine_transform(images, matrices, self.interpolation, self.fill_mode, self.fill_value)
 
     def matrices(self, n, height, width):
         """(n, 8) Keras-style transforms (output pixel -> input point), one per image."""
@@ -96,24 +115,30 @@ class RandomFlip(RandomImageLayer):
         self.mode = mode
 
     def transform(self, images):
-        flip = self._rng.random(images.shape[0]) <= 0.5
+        n = images.shape[0]
+        flip = host_draws(self, images, lambda: self._rng.random(n) <= 0.5)
         return flip_images(images, flip, self.mode)
 
 
+def _flip_index(xp, flip, *, size, flips):
+    """(N, size) source indices along one axis: reversed for the images where `flip`, when `flips`."""
+    index = xp.arange(size)
+    if not flips:
+        return xp.broadcast_to(index[None, :], (flip.shape[0], size)).copy()
+    return xp.where(flip[:, None], index[::-1][None, :], index[None, :])
+
+
 def flip_images(images, flip, mode):
-    """images (N, H, W, C) with images[flip] mirrored as `mode` says (flip: N booleans)."""
-    n = images.shape[0]
-    xp = images.device.xp
-    rows = xp.arange(images.shape[1])
-    cols = xp.arange(images.shape[2])
-    flip = images.device.asarray(np.asarray(flip, dtype=bool))[:, None]
-    row_index = xp.where(flip, rows[::-1][None, :], rows[None, :]) if mode != HORIZONTAL else \
-        xp.broadcast_to(rows[None, :], (n, rows.shape[0]))
-    col_index = xp.where(flip, cols[::-1][None, :], cols[None, :]) if mode != VERTICAL else \
-        xp.broadcast_to(cols[None, :], (n, cols.shape[0]))
-    batch = arrays.wrap(xp.arange(n)[:, None, None], images.device)
-    return images[batch, arrays.wrap(row_index[:, :, None], images.device),
-                  arrays.wrap(col_index[:, None, :], images.device)]
+    """images (N, H, W, C) with images[flip] mirrored as `mode` says (flip: N booleans, a Tensor or
+    host values)."""
+    n, h, w = images.shape[:3]
+    device = images.device
+    if not isinstance(flip, Tensor):
+        flip = arrays.wrap(device.asarray(np.asarray(flip, dtype=bool)), device)
+    rows = no_grad_op("flip_rows", functools.partial(_flip_index, size=h, flips=mode != HORIZONTAL), flip)
+    cols = no_grad_op("flip_cols", functools.partial(_flip_index, size=w, flips=mode != VERTICAL), flip)
+    batch = arrays.wrap(device.xp.arange(n)[:, None, None], device)
+    return images[batch, rows.unsqueeze(2), cols.unsqueeze(1)]
 
 
 class RandomRotation(RandomAffineLayer):
@@ -193,14 +218,19 @@ class RandomContrast(RandomImageLayer):
         self.factor, self.value_range = (lower, upper), tuple(value_range)
 
     def transform(self, images):
-        c = self._rng.uniform(1.0 - self.factor[0], 1.0 + self.factor[1], images.shape[0])
+        n = images.shape[0]
+        c = host_draws(self, images, lambda: self._rng.uniform(1.0 - self.factor[0], 1.0 + self.factor[1], n))
         return adjust_contrast(images, c, self.value_range)
 
 
 def adjust_contrast(images, factors, value_range=None):
-    """(images - mean) * factor + mean per image and channel (mean over H and W), clipped to value_range."""
-    c = arrays.wrap(images.device.asarray(np.asarray(factors, dtype=images.dtype).reshape(-1, 1, 1, 1)),
-                    images.device)
+    """(images - mean) * factor + mean per image and channel (mean over H and W), clipped to value_range
+    (factors: N values, a Tensor or host values)."""
+    if isinstance(factors, Tensor):
+        c = factors.to(images.dtype).reshape(-1, 1, 1, 1)
+    else:
+        c = arrays.wrap(images.device.asarray(np.asarray(factors, dtype=images.dtype).reshape(-1, 1, 1, 1)),
+                        images.device)
     mean = images.mean(dim=(1, 2), keepdim=True)
     out = (images - mean) * c + mean
     if value_range is not None:
