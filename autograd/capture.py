@@ -25,3 +25,12 @@ def refuse_host_read(call, shape):
         "a captured step replays its kernels without Python seeing any values, so the value read now would be "
         "baked in. Return the tensor from the step and read it after the call (e.g. `loss = step(x, y); "
         "loss.item()`), and replace Python `if`/`while` on tensor values by tensor ops (ag.where, clamp).")
+
+
+def created(array):
+    """A factory (ag.zeros, ag.tensor, ...) made `array` for a new tensor: during a capture, outside
+    any op, the recorder makes each replay start from a fresh copy of its first values (a write into
+    it in the step would otherwise build up from replay to replay)."""
+    rec = state.recorder
+    if rec is not None:
+        rec.on_create(array)

@@ -3,6 +3,7 @@ import numpy as np
 
 import backends
 
+from . import capture
 from .dtypes import check_supported, default_float
 from .random_generator import check_generator
 from .tensor import Tensor
@@ -20,6 +21,7 @@ def _shape(shape):
 
 
 def _new(array, device, requires_grad):
+    capture.created(array)
     t = Tensor._make(array, device, None, 0, False)
     if requires_grad:
         t.requires_grad_(True)
@@ -28,7 +30,9 @@ def _new(array, device, requires_grad):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor from data (NumPy arrays keep their dtype; Python floats and lists become float32)."""
-    return Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    t = Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    capture.created(t._data)
+    return t
 
 
 def zeros(*shape, dtype=None, device=None, requires_grad=False):
@@ -160,11 +164,28 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.eye(n, m, dtype=dtype or default_float), d, requires_grad)
 
 
+def _generator_draw(d, name, make):
+    """make(), a host draw from an ag.Generator; a jit capture repeats it on every replay (in the
+    generator's sequence), and refuses it on a device whose replays run as a CUDA graph."""
+    array = make()
+    rec = capture.state.recorder
+    if rec is not None:
+        if not d.host_memory:
+            raise capture.CaptureError(
+                f"jit: ag.{name}(generator=...) inside a compiled step on {d.name}: a CUDA graph cannot repeat "
+                "a draw from a host generator; draw without generator= (the device's own generator) or "
+                "outside the step")
+        rec.on_draw(make, (), array)
+    return array
+
+
 def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
     dtype = dtype or default_float
-    array = d.rand(_shape(shape), dtype) if rng is None else d.asarray(rng.random(_shape(shape)).astype(dtype))
+    shape = _shape(shape)
+    array = (d.rand(shape, dtype) if rng is None
+             else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape).astype(dtype))))
     return _new(array, d, requires_grad)
 
 
@@ -172,8 +193,9 @@ def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Standard normal samples (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("randn", generator)
     dtype = dtype or default_float
-    array = (d.randn(_shape(shape), dtype) if rng is None
-             else d.asarray(rng.standard_normal(_shape(shape)).astype(dtype)))
+    shape = _shape(shape)
+    array = (d.randn(shape, dtype) if rng is None
+             else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape).astype(dtype))))
     return _new(array, d, requires_grad)
 
 
@@ -185,7 +207,8 @@ def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None
         low, high = 0, low
     d, rng = _device(device), check_generator("randint", generator)
     size = (size,) if isinstance(size, int) else tuple(size)
-    array = d.randint(low, high, size, dtype) if rng is None else d.asarray(rng.integers(low, high, size, dtype))
+    array = (d.randint(low, high, size, dtype) if rng is None
+             else _generator_draw(d, "randint", lambda: d.asarray(rng.integers(low, high, size, dtype))))
     return _new(array, d, False)
 
 
@@ -193,7 +216,8 @@ def randperm(n, dtype=np.int64, device=None, generator=None):
     """A random permutation of 0..n-1 (from the device's generator, or `generator`, an ag.Generator)."""
     d, rng = _device(device), check_generator("randperm", generator)
     if rng is not None:
-        return _new(d.asarray(rng.permutation(int(n)).astype(dtype)), d, False)
+        draw = _generator_draw(d, "randperm", lambda: d.asarray(rng.permutation(int(n)).astype(dtype)))
+        return _new(draw, d, False)
     order = d.xp.argsort(d.rand((int(n),), np.float64), kind="stable")
     return _new(order.astype(dtype), d, False)
 

@@ -11,7 +11,8 @@ Entry kinds:
   ("zeros", shape, dtype, xp, out)                 a zero gradient for a multi-output node
   ("leaf", tensor, grad, copy, replace)            deliver a gradient to a leaf's .grad, as backward does
   ("host", call, args, kwargs)                     a Python call replayed as is (optimiser step, zero_grad)
-  ("rng", draw, args, out)                         a random draw outside any op (ag.rand in the step)
+  ("rng", draw, args, out)                         a random draw outside any op (ag.rand in the step), or
+                                                   a tensor a factory made in the step (a fresh copy)
   ("assign", dst, src)                             dst[...] = src (an in-place method outside the graph)
 """
 from ..capture import CaptureError
@@ -96,6 +97,13 @@ class Recorder:
         elif not self.host_depth:
             self.entries.append(("rng", draw, args, self.new_slot(result)))
 
+    def on_create(self, array):
+        """A factory made `array` in the step (outside any op): replays start from a fresh copy of it
+        (unless a slot already stands for it, as for a random draw's result)."""
+        if not self.forward_depth and not self.host_depth and is_array(array) and isinstance(self.ref(array), Const):
+            xp = _array_module(array)
+            self.entries.append(("rng", xp.copy, (array.copy(),), self.new_slot(array)))
+
     def host_call(self, call, args, kwargs):
         """Run a Python call that the replay repeats as is (an optimiser's step, zero_grad)."""
         if args and callable(args[0]) and not hasattr(args[0], "shape"):
@@ -107,3 +115,12 @@ class Recorder:
             return call(*args, **kwargs)
         finally:
             self.host_depth -= 1
+
+
+def _array_module(array):
+    """numpy, or cupy for a cupy array."""
+    import numpy
+    if isinstance(array, numpy.ndarray):
+        return numpy
+    import cupy
+    return cupy
