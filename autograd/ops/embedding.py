@@ -2,11 +2,25 @@
 from ..function import Function
 
 
+def check_indices(xp, indices, num, op="embedding"):
+    """Raise IndexError naming the first bad index unless every index lies in [0, num)."""
+    if indices.size:
+        low, high = int(xp.min(indices)), int(xp.max(indices))
+        if low < 0 or high >= num:
+            bad = low if low < 0 else high
+            raise IndexError(f"{op}: index {bad} is out of range for num_embeddings={num} (valid indices are "
+                             f"0 to {num - 1})")
+
+
 class Embedding(Function):
+    """Rows of `weight` at `indices`; on host devices the forward checks the indices itself, so that an
+    ag.jit replay checks each step's indices too."""
     op_name = "embedding"
     differentiable_backward = False
 
     def forward(ctx, indices, weight, padding_idx, scale_grad_by_freq=False):
+        if ctx.device.host_memory:
+            check_indices(ctx.xp, indices, weight.shape[0])
         ctx.save_for_backward(indices)
         ctx.padding_idx, ctx.scale_grad_by_freq = padding_idx, scale_grad_by_freq
         ctx.weight_shape = weight.shape

@@ -3,7 +3,7 @@ import functools
 import numbers
 
 from autograd import Tensor, arrays
-from autograd.ops.embedding import Embedding
+from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.dims import check_tensor
 from autograd.ops.no_grad_op import no_grad_op
 
@@ -28,14 +28,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if input.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be an integer tensor, got {input.dtype} (shape {input.shape}); "
                         f"convert them with .astype(ag.int64)")
-    if input.size:
-        xp = input.device.xp
-        indices = arrays.array(input)
-        low, high = int(xp.min(indices)), int(xp.max(indices))
-        if low < 0 or high >= num:
-            bad = low if low < 0 else high
-            raise IndexError(f"{op}: index {bad} is out of range for num_embeddings={num} (valid indices are "
-                             f"0 to {num - 1})")
+    # the op checks host indices itself (in ag.jit replays too); max_norm's renormalisation reads rows first
+    if not input.device.host_memory or max_norm is not None:
+        check_indices(input.device.xp, arrays.array(input), num)
     if padding_idx is not None:
         if not isinstance(padding_idx, numbers.Integral) or not -num <= padding_idx < num:
             raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")

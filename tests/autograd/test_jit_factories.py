@@ -56,3 +56,16 @@ def test_generator_draws_repeat_in_sequence(device):
     eager, jit = run(False), run(True)
     _same(eager, jit)
     assert not np.array_equal(eager[2][0], eager[3][0])     # every call drew anew
+
+
+def test_embedding_checks_each_replays_indices(device):
+    _host_only(device)
+    import nn
+    emb = nn.Embedding(5, 3).to(device)
+    step = ag.jit(lambda idx: emb(idx).sum())
+    for k in range(3):
+        step(ag.tensor([k, 4], device=device))
+    with pytest.raises(IndexError, match="index 5 is out of range for num_embeddings=5"):
+        step(ag.tensor([1, 5], device=device))
+    with pytest.raises(IndexError, match="index -1 is out of range"):
+        step(ag.tensor([-1, 2], device=device))
