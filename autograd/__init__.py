@@ -5,6 +5,7 @@
     (x * x).sum().backward()
     x.grad  # tensor([2., 4.])
 """
+import sys as _sys
 from backends import DeviceError, available as available_devices
 from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
@@ -44,6 +45,9 @@ from .ops.convert import astype, to
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
 from . import autograd_api as autograd
+# `from torch.autograd import Function` ports as `from autograd.autograd import Function`
+_sys.modules[__name__ + ".autograd"] = autograd
+_sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from .jit import jit
 from . import backend_flags as backends
 
