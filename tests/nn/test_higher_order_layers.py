@@ -1,9 +1,10 @@
-"""Gradients of gradients through convolutions: WGAN-GP's gradient penalty, Hessian products, third order."""
+"""Gradients of gradients through layers: WGAN-GP penalties through conv, layer_norm, cumsum, dropout; third order."""
 import numpy as np
 import pytest
 
 import autograd as ag
 import nn.functional as F
+from autograd.errors import GraphError
 from tests.helpers import check_against_torch, check_gradcheck, rand
 
 CASES = [  # (x shape, w shape, conv keyword arguments)
@@ -54,3 +55,44 @@ def test_torch_autograd_imports_port():
     from autograd.autograd.functional import jacobian
     assert Function is ag.autograd.Function and grad is ag.autograd.grad
     assert jacobian is ag.autograd.functional.jacobian
+
+
+def _input_penalty(lib, f, x, *params):
+    """Squared norm of d(sum f(x)^2)/dx, for checking second-order gradients of f against torch."""
+    y = f(lib, x, *params)
+    gx, = lib.autograd.grad((y * y).sum(), x, create_graph=True)
+    return (gx * gx).sum()
+
+
+def _layer_norm(lib, x, w, b):
+    F_ = F if lib is ag else lib.nn.functional
+    return F_.layer_norm(x.sin(), (3, 4), w, b, 1e-5)
+
+
+def _cumsum(lib, x):
+    return (x * x).cumsum(1)
+
+
+@pytest.mark.parametrize("f,extra_shapes", [(_layer_norm, [(3, 4), (3, 4)]), (_cumsum, [])])
+def test_second_order_through_layer_norm_and_cumsum_matches_torch(device, f, extra_shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [rand((2, 3, 4), np.float64, seed=9)] + [rand(s, np.float64, seed=10 + k)
+                                                      for k, s in enumerate(extra_shapes)]
+    check_against_torch(lambda *a: _input_penalty(ag, f, *a), lambda *a: _input_penalty(torch, f, *a),
+                        arrays, device=device, atol=1e-8, rtol=1e-6)
+
+
+def test_second_order_through_dropout_uses_the_same_mask(device):
+    x = ag.tensor(rand((50, 40), seed=12), device=device, requires_grad=True)
+    y = F.dropout(x * x, 0.5)
+    gx, = ag.autograd.grad(y.sum(), x, create_graph=True)   # 2 x mask
+    ggx, = ag.autograd.grad(gx.sum(), x)                     # 2 mask
+    mask = (y.numpy() != 0) * 2.0
+    np.testing.assert_allclose(gx.numpy(), 2 * x.numpy() * mask)
+    np.testing.assert_allclose(ggx.numpy(), 2 * mask)
+
+
+def test_second_order_refusal_names_the_op_and_the_way_out():
+    x = ag.randn(2, 3, 4, 4, requires_grad=True)
+    with pytest.raises(GraphError, match="avg_pool2d cannot be differentiated again.*elementary tensor ops"):
+        ag.autograd.grad(F.avg_pool2d(x, 2).pow(2).sum(), x, create_graph=True)
