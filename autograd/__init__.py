@@ -5,6 +5,7 @@
     (x * x).sum().backward()
     x.grad  # tensor([2., 4.])
 """
+import sys as _sys
 from backends import DeviceError, available as available_devices
 from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
@@ -39,11 +40,17 @@ from .ops.indexing import one_hot, take_along_axis
 from .ops.gather import gather, index_select, masked_fill, scatter, scatter_add
 from .ops.scan import cumprod, cumsum
 from .ops.sorting import argsort, sort, topk
+from .ops.discrete import allclose, argwhere, bincount, count_nonzero, isclose, multinomial, nonzero, unique
+from .ops.einsum import einsum
+from .ops.triangular import tril, triu
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
 from .ops.convert import astype, to
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
 from . import autograd_api as autograd
+# `from torch.autograd import Function` ports as `from autograd.autograd import Function`
+_sys.modules[__name__ + ".autograd"] = autograd
+_sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from .jit import jit
 from . import backend_flags as backends
 

@@ -195,8 +195,9 @@ def _raise_arity(node, in_grads):
 def _graph_backward(node, gs):
     """Run node.backward on Tensors so that the gradient computation is itself recorded."""
     if not node.differentiable_backward:
-        raise GraphError(f"create_graph: {node.label()} has a fused backward that cannot be differentiated again; "
-                         "use the composite form of this op for higher-order gradients")
+        raise GraphError(f"create_graph: the gradient of {node.label()} cannot be differentiated again (its backward "
+                         "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
+                         "write this step with elementary tensor ops instead")
     saved = node.saved_tensors
     node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
     node.xp = graph_xp

@@ -2,7 +2,6 @@
 import numpy as np
 
 from .engine import grad as _grad
-from .grad_mode import no_grad
 from .tensor import Tensor
 
 
@@ -22,8 +21,8 @@ def numerical_jacobian_vector(fn, inputs, out_grad, eps):
                 perturbed = base.copy()
                 perturbed.flat[i] += step
                 t._data = t._device.asarray(perturbed)
-                with no_grad():
-                    out = _outputs(fn(*inputs))
+                # grad mode stays on, as in PyTorch: fn may itself call grad(create_graph=True)
+                out = _outputs(fn(*inputs))
                 values.append(sum(float((o.numpy().astype(np.float64) * og).sum()) for o, og in zip(out, out_grad)))
             g.flat[i] = (values[0] - values[1]) / (2 * eps)
         t._data = original

@@ -21,7 +21,9 @@ from .ops import reduction as R
 from .ops import rounding as RD
 from .ops import scan as SC
 from .ops import shape as S
+from .ops import discrete as D
 from .ops import sorting as SO
+from .ops import triangular as TR
 from .ops.setitem import setitem
 from .tensor import Tensor, _check_inplace
 
@@ -141,6 +143,10 @@ _BINDINGS = {
     "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod,
     "any": R.any, "all": R.all, "norm": L.norm, "cumsum": SC.cumsum, "cumprod": SC.cumprod,
     "sort": SO.sort, "argsort": SO.argsort, "topk": SO.topk,
+    # values and positions (no gradient), triangles
+    "unique": D.unique, "nonzero": D.nonzero, "argwhere": D.argwhere, "count_nonzero": D.count_nonzero,
+    "bincount": D.bincount, "isclose": D.isclose, "allclose": D.allclose, "multinomial": D.multinomial,
+    "tril": TR.tril, "triu": TR.triu,
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
     # shape

@@ -4,7 +4,6 @@ from ..function import Function
 
 class Dropout(Function):
     op_name = "dropout"
-    differentiable_backward = False
 
     def forward(ctx, x, p):
         keep = ctx.device.rand(x.shape, x.dtype) >= p
@@ -14,4 +13,4 @@ class Dropout(Function):
 
     def backward(ctx, gy):
         mask, = ctx.saved_tensors
-        return gy * mask, None
+        return gy * mask, None   # under create_graph: the same product, recorded, with the mask a constant

@@ -1,5 +1,6 @@
 """Normalisation ops: batch and layer normalisation, each one fused graph node with a closed-form backward."""
 from ..function import Function
+from ..tensor import Tensor
 
 
 class BatchNorm(Function):
@@ -44,8 +45,9 @@ class BatchNorm(Function):
 
 
 class LayerNorm(Function):
+    """Layer normalisation over the last n_axes; under create_graph its backward recomputes the statistics
+    from the saved input as recorded ops, so gradient penalties differentiate through it."""
     op_name = "layer_norm"
-    differentiable_backward = False
 
     def forward(ctx, x, weight, bias, n_axes, eps):
         xp = ctx.xp
@@ -54,14 +56,17 @@ class LayerNorm(Function):
         invstd = 1.0 / xp.sqrt(xp.mean(xhat * xhat, axis=axes, keepdims=True) + eps)
         xhat *= invstd
         ctx.axes = axes
-        ctx.save_for_backward(xhat, invstd, weight)
+        ctx.eps = eps
+        ctx.save_for_backward(xhat, invstd, weight, x)
         y = xhat * weight if weight is not None else xhat.copy()
         if bias is not None:
             y += bias
         return y
 
     def backward(ctx, gy):
-        xhat, invstd, weight = ctx.saved_tensors
+        xhat, invstd, weight, x = ctx.saved_tensors
+        if isinstance(gy, Tensor):
+            return _layer_norm_recorded_grads(ctx, gy, x, weight)
         need = ctx.needs_input_grad
         lead = tuple(range(gy.ndim - len(ctx.axes)))
         g_weight = (gy * xhat).sum(axis=lead) if need[1] else None
@@ -73,3 +78,19 @@ class LayerNorm(Function):
             gx -= xhat * (g * xhat).mean(axis=ctx.axes, keepdims=True)
             gx *= invstd
         return gx, g_weight, g_bias, None, None
+
+
+def _layer_norm_recorded_grads(ctx, gy, x, weight):
+    """LayerNorm's gradients as recorded Tensor ops (create_graph), the statistics rebuilt from the input x."""
+    axes, need = ctx.axes, ctx.needs_input_grad
+    lead = tuple(range(gy.ndim - len(axes)))
+    centred = x - x.mean(dim=axes, keepdim=True)
+    invstd = ((centred * centred).mean(dim=axes, keepdim=True) + ctx.eps).rsqrt()
+    xhat = centred * invstd
+    g_weight = (gy * xhat).sum(dim=lead) if need[1] else None
+    g_bias = gy.sum(dim=lead) if need[2] else None
+    gx = None
+    if need[0]:
+        g = gy * weight if weight is not None else gy
+        gx = (g - g.mean(dim=axes, keepdim=True) - xhat * (g * xhat).mean(dim=axes, keepdim=True)) * invstd
+    return gx, g_weight, g_bias, None, None

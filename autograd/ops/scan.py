@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 from .dims import check_tensor, normalize
 
 
@@ -11,6 +12,8 @@ class Cumsum(Function):
         return ctx.xp.cumsum(x, axis=dim)
 
     def backward(ctx, gy):
+        if isinstance(gy, Tensor):   # create_graph: the reversed running sum, recorded
+            return gy.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
         xp = ctx.xp
         return xp.flip(xp.cumsum(xp.flip(gy, ctx.dim), axis=ctx.dim), ctx.dim), None
 

@@ -152,12 +152,16 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
+    expected = (x.shape[0],) + x.shape[2:]
+    if (tuple(t.shape) if not unbatched else (1,) + tuple(t.shape)) != expected:
+        hint = ""
+        if input.ndim == 3 and tuple(t.shape) == tuple(input.shape[:2]):
+            hint = (f"; the classes go in dim 1: for (batch, time, classes) logits pass "
+                    f"logits.reshape(-1, {input.shape[2]}) and target.reshape(-1), or logits.transpose(1, 2)")
+        raise ValueError(f"cross_entropy: input of shape {input.shape} needs class-index targets of shape "
+                         f"{expected}, got {tuple(t.shape)}{hint}")
     t = _class_targets("cross_entropy", t, n_classes, ignore_index, input.device)
     t = t.reshape(1) if unbatched else t
-    expected = (x.shape[0],) + x.shape[2:]
-    if tuple(t.shape) != expected:
-        raise ValueError(f"cross_entropy: input of shape {input.shape} needs class-index targets of shape "
-                         f"{expected}, got {tuple(t.shape)}")
     rows = _to_rows(x)
     flat_t = t.reshape(-1)
     if weight is None:

@@ -55,11 +55,12 @@ class _ConvNd(Module):
 
     def _check_channels(self, input):
         axis = -1 - self.spatial
-        channels = input.shape[axis] if input.ndim >= 1 + self.spatial else None
-        if input.ndim not in (1 + self.spatial, 2 + self.spatial) or channels != self.in_channels:
-            raise ValueError(f"{self!r}: expected input with {self.in_channels} channels at axis {axis} "
-                             f"({'(N, C, L) or (C, L)' if self.spatial == 1 else '(N, C, H, W) or (C, H, W)'}), "
-                             f"got {channels} (input shape {input.shape})")
+        layout = "(N, C, L) or (C, L)" if self.spatial == 1 else "(N, C, H, W) or (C, H, W)"
+        if input.ndim not in (1 + self.spatial, 2 + self.spatial):
+            raise ValueError(f"{self!r}: expected input {layout}, got a {input.ndim}-D input of shape {input.shape}")
+        if input.shape[axis] != self.in_channels:
+            raise ValueError(f"{self!r}: expected input with {self.in_channels} channels at axis {axis} ({layout}), "
+                             f"got {input.shape[axis]} (input shape {input.shape})")
 
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

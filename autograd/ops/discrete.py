@@ -1,0 +1,117 @@
+"""Ops on values and positions that carry no gradient: unique, nonzero, argwhere, bincount, count_nonzero,
+isclose / allclose, and drawing category indices (multinomial)."""
+import numpy as np
+
+from ..random_generator import check_generator
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .no_grad_op import no_grad_op
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values of `input` (flattened), ascending; with return_inverse each element's index into
+    them and with return_counts how often each occurs, as torch.unique (`dim` picks distinct slices)."""
+    check_tensor("unique", input)
+    axis = None if dim is None else normalize("unique", dim, input.ndim)
+
+    def compute(xp, a):
+        values, inverse, counts = xp.unique(a, return_inverse=True, return_counts=True, axis=axis)
+        inverse = inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)
+        return values, inverse, counts.astype(np.int64)
+
+    values, inverse, counts = no_grad_op("unique", compute, input)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out[0] if len(out) == 1 else out
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim (as_tuple)."""
+    check_tensor("nonzero", input)
+    if as_tuple:
+        if input.ndim == 0:
+            return (no_grad_op("nonzero", lambda xp, a: xp.nonzero(a.reshape(1))[0], input),)
+        return tuple(no_grad_op("nonzero", lambda xp, a, d=d: xp.nonzero(a)[d], input) for d in range(input.ndim))
+    return no_grad_op("nonzero", lambda xp, a: xp.argwhere(a).astype(np.int64), input)
+
+
+def argwhere(input):
+    """Indices of the non-zero elements as an (n, ndim) int64 tensor (nonzero(input))."""
+    return nonzero(input)
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are non-zero, over `dim` (an int or tuple) or all of them."""
+    check_tensor("count_nonzero", input)
+    if dim is None:
+        axis = None
+    elif isinstance(dim, (tuple, list)):
+        axis = tuple(normalize("count_nonzero", d, input.ndim) for d in dim)
+    else:
+        axis = normalize("count_nonzero", dim, input.ndim)
+    return no_grad_op("count_nonzero", lambda xp, a: xp.asarray(xp.count_nonzero(a, axis=axis), np.int64), input)
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each value 0..max occurs in the 1-D non-negative int tensor `input` (summed `weights` if given)."""
+    check_tensor("bincount", input)
+    if input.ndim != 1 or input.dtype.kind not in "iub":
+        raise TypeError(f"bincount: input must be a 1-D integer tensor, got shape {input.shape} dtype {input.dtype}")
+    if input.numel() and int(input.min()) < 0:
+        raise ValueError(f"bincount: input must be non-negative, got a minimum of {int(input.min())}")
+    if weights is not None and tuple(weights.shape) != tuple(input.shape):
+        raise ValueError(f"bincount: weights of shape {weights.shape} must match input's {input.shape}")
+
+    def compute(xp, a, w=None):
+        counts = xp.bincount(a, weights=w, minlength=minlength)
+        return counts if w is not None else counts.astype(np.int64)
+
+    return no_grad_op("bincount", compute, input, *(() if weights is None else (weights,)))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Element-wise |input - other| <= atol + rtol * |other| as a bool tensor."""
+    check_tensor("isclose", input)
+    return no_grad_op("isclose", lambda xp, a, b: xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan),
+                      input, other)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when every element of input is close to other's (isclose everywhere), as a Python bool."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Draw `num_samples` category indices per row of non-negative weights `input` (1-D or 2-D, need not
+    sum to 1), with or without replacement, as torch.multinomial; an int64 tensor."""
+    check_tensor("multinomial", input)
+    if input.ndim not in (1, 2) or input.dtype.kind != "f":
+        raise TypeError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got shape "
+                        f"{input.shape} dtype {input.dtype}")
+    n_cat = input.shape[-1]
+    if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
+        raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
+    probs = input.detach().numpy().astype(np.float64).reshape(-1, n_cat)
+    if not np.isfinite(probs).all() or (probs < 0).any():
+        raise ValueError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "
+                         "(e.g. softmax(logits)), not logits")
+    if (probs.sum(axis=1) <= 0).any():
+        raise ValueError("multinomial: a row of weights sums to 0; at least one category needs a positive weight")
+    if not replacement and num_samples > int((probs > 0).sum(axis=1).min()):
+        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from "
+                         f"{int((probs > 0).sum(axis=1).min())} categories of non-zero weight; pass "
+                         "replacement=True or draw fewer")
+    rng = check_generator("multinomial", generator)
+    shape = (probs.shape[0], num_samples if replacement else n_cat)
+    draws = (rng.random(shape) if rng is not None
+             else Tensor(input.device.rand(shape, np.float64), device=input.device).numpy())
+    if replacement:
+        cdf = np.cumsum(probs, axis=1)
+        cdf /= cdf[:, -1:]
+        out = np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cdf, draws)])
+        out = np.minimum(out, n_cat - 1)
+    else:   # exponential races: the categories with the smallest Exp(1) / weight, in order of arrival
+        with np.errstate(divide="ignore"):
+            keys = -np.log1p(-draws) / probs
+        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(np.int64).reshape(input.shape[:-1] + (num_samples,))
+    return Tensor(out, device=input.device)

@@ -1,0 +1,105 @@
+"""Einstein summation (torch.einsum) as one graph node; each operand's gradient is again an einsum."""
+import string
+
+from ..broadcast import unbroadcast
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor
+
+
+class Einsum(Function):
+    op_name = "einsum"
+
+    def forward(ctx, *operands, subscripts, output):
+        ctx.subscripts = subscripts
+        ctx.output = output
+        ctx.shapes = [o.shape for o in operands]
+        ctx.save_for_backward(*operands)
+        return ctx.xp.einsum(",".join(subscripts) + "->" + output, *operands)
+
+    def backward(ctx, gy):
+        operands = ctx.saved_tensors
+        grads = []
+        for k, need in enumerate(ctx.needs_input_grad):
+            grads.append(_operand_grad(ctx, gy, operands, k) if need else None)
+        return tuple(grads)
+
+
+def _operand_grad(ctx, gy, operands, k):
+    """d<gy, einsum(...)>/d operand k: gy contracted with the other operands onto operand k's letters."""
+    target = ctx.subscripts[k]
+    others = [(s, o) for j, (s, o) in enumerate(zip(ctx.subscripts, operands)) if j != k]
+    present = set(ctx.output).union(*[set(s) for s, _ in others])
+    kept = "".join(c for c in target if c in present)
+    sizes = {c: n for c, n in zip(target, ctx.shapes[k])}
+    for s, o in others:
+        sizes.update({c: n for c, n in zip(s, o.shape) if n != 1})
+    equation = ",".join([ctx.output] + [s for s, _ in others]) + "->" + kept
+    if isinstance(gy, Tensor):   # create_graph: record the contraction as an einsum of tensors
+        g = einsum(equation, gy, *[o for _, o in others])
+        if kept != target:
+            g = g.reshape([sizes[c] if c in kept else 1 for c in target]).expand(*[sizes[c] for c in target])
+        return unbroadcast(g, ctx.shapes[k])
+    xp = ctx.xp
+    g = xp.einsum(equation, gy, *[o for _, o in others])
+    # letters summed inside operand k alone: its gradient is the same along them
+    if kept != target:
+        g = xp.broadcast_to(g.reshape([sizes[c] if c in kept else 1 for c in target]), [sizes[c] for c in target])
+        g = xp.ascontiguousarray(g)   # a broadcast view is read-only; gradients get accumulated into
+    return unbroadcast(g, ctx.shapes[k])
+
+
+def einsum(equation, *operands):
+    """Sum of products over the index letters of `equation` ("ij,jk->ik", "bi,bj->bij", "...ij->...ji"), as
+    torch.einsum: operands as arguments or one list; `...` broadcasts; no `->` sums letters seen twice."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    for t in operands:
+        check_tensor("einsum", t)
+    subscripts, output = _parse(equation, [t.ndim for t in operands])
+    for s, t in zip(subscripts, operands):
+        if len(set(s)) != len(s):
+            raise ValueError(f"einsum {equation!r}: a letter repeated within one operand ({s!r}, a diagonal) is "
+                             "not supported; mask with an identity instead, e.g. einsum('ij,ij->i', x, ag.eye(n)) for 'ii->i'")
+    sizes = {}
+    for s, t in zip(subscripts, operands):
+        for c, n in zip(s, t.shape):
+            if n != 1 and sizes.setdefault(c, n) != n:
+                shapes = ", ".join(str(tuple(o.shape)) for o in operands)
+                raise ValueError(f"einsum {equation!r}: index {c!r} has size {sizes[c]} in one operand and {n} in "
+                                 f"another (operand shapes {shapes}); the sizes a letter names must agree")
+    dtype = operands[0].dtype
+    operands = tuple(o if o.dtype == dtype else o.astype(dtype) for o in operands)
+    return Einsum.apply(*operands, subscripts=subscripts, output=output)
+
+
+def _parse(equation, ndims):
+    """Explicit subscripts per operand and for the output, with `...` replaced by spare letters."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(ndims):
+        raise ValueError(f"einsum {equation!r}: {len(inputs)} operand subscripts for {len(ndims)} operands")
+    used = set(equation) - set(".,->")
+    spare = [c for c in string.ascii_letters if c not in used]
+    n_ellipsis = max([nd - len(s.replace("...", "")) for s, nd in zip(inputs, ndims) if "..." in s], default=0)
+    ell = "".join(spare[:n_ellipsis])
+    explicit = []
+    for s, nd in zip(inputs, ndims):
+        if "..." in s:
+            n = nd - len(s.replace("...", ""))
+            s = s.replace("...", ell[n_ellipsis - n:] if n else "")
+        if len(s) != nd or not s.isalpha():
+            raise ValueError(f"einsum {equation!r}: subscripts {s!r} do not fit an operand with {nd} dims")
+        explicit.append(s)
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        counts = {}
+        for s in explicit:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    if not set(out) <= set("".join(explicit)) or len(set(out)) != len(out):
+        raise ValueError(f"einsum {equation!r}: each output letter must appear once, and in some operand")
+    return explicit, out

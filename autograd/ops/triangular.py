@@ -1,0 +1,27 @@
+"""The lower and upper triangles of matrices (tril, triu): the input with the rest set to zero."""
+import numpy as np
+
+from .dims import check_tensor
+from .elementwise import where
+
+
+def _triangle(op, input, diagonal, lower):
+    check_tensor(op, input)
+    if input.ndim < 2:
+        raise ValueError(f"{op}: input must have at least 2 dims (a matrix or a batch of them), got shape "
+                         f"{input.shape}")
+    rows, cols = input.shape[-2:]
+    keep = (np.tri(rows, cols, int(diagonal), dtype=bool) if lower
+            else ~np.tri(rows, cols, int(diagonal) - 1, dtype=bool))
+    return where(keep, input, input.new_zeros(()))
+
+
+def tril(input, diagonal=0):
+    """The lower triangle of the last two dims (at and below `diagonal`); the rest zero. Gradients flow
+    to the kept elements."""
+    return _triangle("tril", input, diagonal, True)
+
+
+def triu(input, diagonal=0):
+    """The upper triangle of the last two dims (at and above `diagonal`); the rest zero."""
+    return _triangle("triu", input, diagonal, False)
