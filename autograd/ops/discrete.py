@@ -2,6 +2,7 @@
 isclose / allclose, and drawing category indices (multinomial)."""
 import numpy as np
 
+from .. import capture
 from ..random_generator import check_generator
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -90,6 +91,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     n_cat = input.shape[-1]
     if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
         raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
+    if capture.state.recorder is not None:
+        raise capture.CaptureError("jit: multinomial inside a compiled step draws on the host from the weights' "
+                                   "values, which a replay cannot repeat; draw outside the step and pass the "
+                                   "indices in")
     probs = input.detach().numpy().astype(np.float64).reshape(-1, n_cat)
     if not np.isfinite(probs).all() or (probs < 0).any():
         raise ValueError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "

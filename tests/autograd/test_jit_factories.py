@@ -69,3 +69,11 @@ def test_embedding_checks_each_replays_indices(device):
         step(ag.tensor([1, 5], device=device))
     with pytest.raises(IndexError, match="index -1 is out of range"):
         step(ag.tensor([-1, 2], device=device))
+
+
+def test_multinomial_in_a_compiled_step_is_refused_by_name():
+    weights = ag.tensor([0.2, 0.3, 0.5])
+    step = ag.jit(lambda w: ag.multinomial(w, 2))
+    step(weights)
+    with pytest.raises(ag.CaptureError, match="multinomial"):
+        step(weights)
