@@ -6,7 +6,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
-from .naming import snake_case
+from .naming import snake_case, unique_name
 
 
 def _host(value):
@@ -39,7 +39,7 @@ class Metric(NNMetric):
     """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or snake_case(type(self).__name__)
+        self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
         self.dtype = dtype
         settings = set(vars(self))
         self.reset_state()
