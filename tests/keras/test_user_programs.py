@@ -101,3 +101,38 @@ def test_unnamed_metrics_get_keras_unique_names_in_history():
         keys.append(runs)
     assert keys[1] == keys[0]
     assert keys[1][1] == ["loss", "precision_1", "recall_1"]
+
+
+@pytest.mark.parametrize("options", [{}, {"curve": "PR"}, {"summation_method": "minoring"},
+                                     {"curve": "PR", "summation_method": "majoring"}, {"num_thresholds": 7},
+                                     {"thresholds": [0.2, 0.5, 0.55]}, {"from_logits": True}])
+def test_auc_matches_keras(options):
+    keras = real_keras()
+    rng = np.random.default_rng(4)
+    theirs, mine = keras.metrics.AUC(**options), ours.metrics.AUC(**options)
+    for _ in range(3):
+        y_true = (rng.random((20, 1)) > 0.4).astype(np.float32)
+        y_pred = rng.random((20, 1)).astype(np.float32)
+        y_pred[:3, 0] = [0.0, 1.0, 0.5]    # on the thresholds themselves
+        if options.get("from_logits"):
+            y_pred = y_pred * 6 - 3
+        weight = rng.random(20).astype(np.float32)
+        theirs.update_state(y_true, y_pred, sample_weight=weight)
+        mine.update_state(y_true, y_pred, sample_weight=weight)
+    np.testing.assert_allclose(float(mine.result()), float(theirs.result()), rtol=1e-6, atol=1e-7)
+
+
+def test_scheduled_learning_rate_reads_as_keras_after_fit():
+    keras = real_keras()
+    x = RNG.standard_normal((40, 3)).astype(np.float32)
+    y = x.sum(axis=1, keepdims=True)
+    rates = []
+    for K in (keras, ours):
+        model = K.Sequential([K.Input(shape=(3,)), K.layers.Dense(1)])
+        schedule = K.optimizers.schedules.ExponentialDecay(0.05, decay_steps=3, decay_rate=0.5)
+        model.compile(optimizer=K.optimizers.Adam(schedule), loss="mse")
+        model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+        rates.append(float(np.asarray(K.ops.convert_to_numpy(model.optimizer.learning_rate)
+                                      if hasattr(K, "ops") else model.optimizer.learning_rate)))
+    np.testing.assert_allclose(rates[1], rates[0], rtol=1e-6)
+    np.testing.assert_allclose(rates[1], 0.05 * 0.5 ** (10 / 3), rtol=1e-6)
