@@ -83,6 +83,18 @@ class Layer(Module):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            @functools.wraps(build)
+            def build_and_mark(self, *args, **kwargs):   # layer.build(shape) called by hand counts as built
+                result = build(self, *args, **kwargs)
+                self.built = True
+                return result
+            build_and_mark._marks_built = True
+            cls.build = build_and_mark
+
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
         object.__setattr__(instance, "_constructor_arguments", _bound_arguments(cls, args, kwargs))

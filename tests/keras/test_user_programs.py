@@ -136,3 +136,52 @@ def test_scheduled_learning_rate_reads_as_keras_after_fit():
                                       if hasattr(K, "ops") else model.optimizer.learning_rate)))
     np.testing.assert_allclose(rates[1], rates[0], rtol=1e-6)
     np.testing.assert_allclose(rates[1], 0.05 * 0.5 ** (10 / 3), rtol=1e-6)
+
+
+CONV1D_CASES = [dict(padding="valid"), dict(padding="same", strides=2), dict(padding="causal", dilation_rate=2),
+                dict(padding="same", groups=2), dict(padding="valid", data_format="channels_first")]
+
+
+@pytest.mark.parametrize("options", CONV1D_CASES, ids=lambda o: "-".join(f"{k}={v}" for k, v in o.items()))
+def test_conv1d_matches_keras_values_and_gradients(options):
+    from .oracle import assert_close_lists, keras_forward_and_grads, our_forward_and_grads
+    keras = real_keras()
+    x = RNG.standard_normal((2, 9, 4)).astype(np.float32)
+    theirs = keras.layers.Conv1D(6, 3, activation="tanh", **options)
+    mine = ours.layers.Conv1D(6, 3, activation="tanh", **options)
+    theirs.build(x.shape)
+    mine.build((None,) + x.shape[1:])
+    mine.set_weights(theirs.get_weights())
+    out_theirs = theirs(x).detach().numpy()
+    cotangent = [RNG.standard_normal(out_theirs.shape).astype(np.float32)]
+    out_t, grads_t = keras_forward_and_grads(theirs, x, cotangent)
+    out_o, grads_o = our_forward_and_grads(mine, x, cotangent)
+    assert_close_lists(out_o, out_t, what="output")
+    assert_close_lists(grads_o, grads_t, what="gradient")
+
+
+@pytest.mark.parametrize("name", ["MaxPooling1D", "AveragePooling1D"])
+@pytest.mark.parametrize("padding,strides", [("valid", None), ("same", 2), ("same", 1)])
+def test_pooling1d_matches_keras(name, padding, strides):
+    keras = real_keras()
+    x = RNG.standard_normal((2, 7, 3)).astype(np.float32)
+    theirs = getattr(keras.layers, name)(3, strides=strides, padding=padding)(x).detach().numpy()
+    mine = getattr(ours.layers, name)(3, strides=strides, padding=padding)(x).numpy()
+    np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_conv1d_rejects_images_naming_the_layer():
+    layer = ours.layers.Conv1D(2, 3, name="seq_conv")
+    with pytest.raises(ValueError, match="seq_conv.*3-D"):
+        layer(np.zeros((2, 5, 5, 1), np.float32))
+
+
+def test_build_called_by_hand_keeps_the_weights_set_afterwards():
+    keras = real_keras()
+    x = RNG.standard_normal((3, 4)).astype(np.float32)
+    theirs, mine = keras.layers.Dense(2), ours.layers.Dense(2)
+    theirs.build((None, 4))
+    mine.build((None, 4))
+    assert mine.built
+    mine.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(mine(x).numpy(), theirs(x).detach().numpy(), rtol=1e-6, atol=1e-6)
