@@ -169,7 +169,8 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
     ((x, y, sample_weight) to train on, (x, y, sample_weight) to validate on)."""
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fit: validation_split must be between 0 and 1, got {fraction!r}")
-    if is_loader_like(x) or hasattr(x, "__next__") or isinstance(x, (PyDataset, DataLoader)):
+    if (is_loader_like(x) and not isinstance(x, dict)) or hasattr(x, "__next__") or isinstance(x, (PyDataset,
+                                                                                                   DataLoader)):
         raise ValueError("fit: validation_split needs arrays; with a DataLoader, dataset or generator pass "
                          "validation_data instead")
     n = len(host_array(flatten(x)[0], "x"))

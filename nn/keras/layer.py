@@ -37,6 +37,31 @@ def _call_takes_training(call):
     return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
+def _bound_arguments(cls, args, kwargs):
+    """The constructor's arguments by name, defaults filled in and **kwargs merged (None when they do not
+    bind, or when they are passed positionally into *args, which a config cannot restore)."""
+    try:
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    bound.apply_defaults()
+    values = {}
+    for k, (name, value) in enumerate(bound.arguments.items()):
+        kind = signature.parameters[name].kind
+        if k == 0 or name == "name":
+            continue
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            if value:
+                return None
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            values.update(value)
+        else:
+            values[name] = value
+    values.pop("name", None)
+    return values
+
+
 def as_tensor(value):
     """NumPy arrays and lists as Tensors (float64 becomes float32, Keras's float type); Tensors unchanged."""
     if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
@@ -57,6 +82,23 @@ def shape_of(value):
 class Layer(Module):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            @functools.wraps(build)
+            def build_and_mark(self, *args, **kwargs):   # layer.build(shape) called by hand counts as built
+                result = build(self, *args, **kwargs)
+                self.built = True
+                return result
+            build_and_mark._marks_built = True
+            cls.build = build_and_mark
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        object.__setattr__(instance, "_constructor_arguments", _bound_arguments(cls, args, kwargs))
+        return instance
 
     def __init__(self, *, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, activity_regularizer=None, **kwargs):
@@ -359,8 +401,23 @@ class Layer(Module):
         return self._symbolic_calls[0].outputs
 
     def get_config(self):
-        """The layer's name and trainable flag (the constructor arguments are not serialised)."""
-        return {"name": self.name, "trainable": self.trainable}
+        """The layer's name, trainable flag and dtype; for a class that does not define its own get_config,
+        also the arguments its constructor was called with (defaults included), as Keras's automatic config.
+        `type(layer).from_config(config)` builds an equal, unbuilt layer."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if type(self).get_config is Layer.get_config:
+            config.update(self._constructor_arguments or {})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer from get_config's dictionary: `cls(**config)`."""
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(f"{cls.__name__}.from_config: the constructor rejected the config keys "
+                            f"{sorted(config)} ({error}); a layer whose __init__ takes arguments that "
+                            "get_config does not return must override get_config (and from_config)") from error
 
     def extra_repr(self):
         return f"name={self.name!r}"

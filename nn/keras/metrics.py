@@ -6,7 +6,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
-from .naming import snake_case
+from .naming import snake_case, unique_name
 
 
 def _host(value):
@@ -39,7 +39,7 @@ class Metric(NNMetric):
     """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or snake_case(type(self).__name__)
+        self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
         self.dtype = dtype
         settings = set(vars(self))
         self.reset_state()
@@ -284,6 +284,101 @@ class Recall(_Confusion):
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
 
+class AUC(Metric):
+    """Area under the ROC (default) or precision-recall curve, from confusion counts at `num_thresholds`
+    thresholds evenly spaced over [0, 1] (or the given `thresholds`), summed as Keras sums them: trapezoids
+    ('interpolation'; for PR, Davis & Goadrich's interpolation of precision), 'minoring' or 'majoring'.
+    Every value of y_pred counts as one binary prediction (multi_label=False)."""
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
+                 thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
+        self.curve, self.summation_method = str(curve).upper(), str(summation_method).lower()
+        if self.curve not in ("ROC", "PR"):
+            raise ValueError(f"AUC: curve must be 'ROC' or 'PR', got {curve!r}")
+        if self.summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(f"AUC: summation_method must be 'interpolation', 'minoring' or 'majoring', "
+                             f"got {summation_method!r}")
+        if multi_label or num_labels is not None or label_weights is not None:
+            raise ValueError("AUC: multi_label, num_labels and label_weights are not supported; use one AUC per "
+                             "label (class_id-free, on that label's column)")
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+            self._evenly = False
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"AUC: num_thresholds must be an integer > 1, got {num_thresholds}")
+            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            self._evenly = True
+        self.num_thresholds = len(inner) + 2
+        self.thresholds = [0.0 - 1e-7] + inner + [1.0 + 1e-7]
+        self.from_logits = from_logits
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.tp, self.fp = np.zeros(self.num_thresholds), np.zeros(self.num_thresholds)
+        self.positives, self.negatives = 0.0, 0.0
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's counts at every threshold."""
+        y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float32))
+        weight = _weights_like(sample_weight, y_pred.astype(np.float64)).reshape(-1)
+        if self.from_logits:
+            y_pred = 1.0 / (1.0 + np.exp(-y_pred))
+        y_pred = np.clip(y_pred, 0.0, 1.0).reshape(-1)
+        positive = weight * y_true.reshape(-1).astype(np.float64)
+        negative = weight * (1.0 - y_true.reshape(-1).astype(np.float64))
+        if self._evenly:  # bucket k holds predictions in (t_k, t_k+1]; counts at t_i sum the buckets >= i
+            bucket = np.maximum(np.ceil(y_pred * np.float32(self.num_thresholds - 1)) - 1, 0).astype(np.int64)
+            self.tp += np.cumsum(np.bincount(bucket, positive, self.num_thresholds)[::-1])[::-1]
+            self.fp += np.cumsum(np.bincount(bucket, negative, self.num_thresholds)[::-1])[::-1]
+        else:
+            above = y_pred[None, :] > np.asarray(self.thresholds, np.float32)[:, None]
+            self.tp += above @ positive
+            self.fp += above @ negative
+        self.positives += float(positive.sum())
+        self.negatives += float(negative.sum())
+
+    def value(self):
+        """The area."""
+        tp, fp = self.tp, self.fp
+        fn, tn = self.positives - tp, self.negatives - fp
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr(tp, fp, fn)
+        recall = _ratio(tp, tp + fn)
+        if self.curve == "ROC":
+            x, y = _ratio(fp, fp + tn), recall
+        else:
+            x, y = recall, _ratio(tp, tp + fp)
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2.0
+        elif self.summation_method == "minoring":
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return float(np.sum((x[:-1] - x[1:]) * heights))
+
+    @staticmethod
+    def _interpolated_pr(tp, fp, fn):
+        """Precision taken as varying linearly with the predicted positives between thresholds."""
+        dtp = tp[:-1] - tp[1:]
+        predicted = tp + fp
+        dp = predicted[:-1] - predicted[1:]
+        slope = _ratio(dtp, np.maximum(dp, 0.0))
+        intercept = tp[1:] - slope * predicted[1:]
+        both = (predicted[:-1] > 0) & (predicted[1:] > 0)
+        p_ratio = np.where(both, _ratio(predicted[:-1], np.maximum(predicted[1:], 0.0)), 1.0)
+        increments = _ratio(slope * (dtp + intercept * np.log(p_ratio)), np.maximum(tp[1:] + fn[1:], 0.0))
+        return float(np.sum(increments))
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, 0 where the denominator is 0."""
+    numerator, denominator = np.asarray(numerator, np.float64), np.asarray(denominator, np.float64)
+    safe = np.where(denominator == 0, 1.0, denominator)
+    return np.where(denominator == 0, 0.0, numerator / safe)
+
+
 _NAMES = {
     "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
@@ -291,7 +386,7 @@ _NAMES = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
     "mae": MeanAbsoluteError, "mean_absolute_percentage_error": MeanAbsolutePercentageError,
     "mape": MeanAbsolutePercentageError, "root_mean_squared_error": RootMeanSquaredError,
-    "precision": Precision, "recall": Recall,
+    "precision": Precision, "recall": Recall, "auc": AUC,
 }
 
 

@@ -18,8 +18,8 @@ class Model(Layer):
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            return Layer.__new__(Functional)
-        return Layer.__new__(cls)
+            return Layer.__new__(Functional, *args, **kwargs)
+        return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
         if args:
@@ -130,6 +130,12 @@ class Functional(Model):
         self._layer_list = layers
         self._output_shape = map_structure(lambda k: k.shape, outputs)
         self.built = True
+
+    def get_config(self):
+        """Refused: a functional model's graph has no config here (build it again in code and copy the
+        weights with get_weights/set_weights)."""
+        raise ValueError(f"{self.name}.get_config: configs of functional models are not provided; rebuild the "
+                         "model in code and copy weights with model.set_weights(other.get_weights())")
 
     def _trace(self, outputs):
         """The non-input nodes the outputs depend on, in creation order; checks they reach only our inputs."""

@@ -42,7 +42,10 @@ class Optimizer:
     # ----- learning rate ---------------------------------------------------------------------------
     @property
     def learning_rate(self):
-        """The current learning rate (settable; callbacks change it through `param_groups`)."""
+        """The current learning rate: with a schedule, its value at `iterations` (the rate the next step will
+        use, as Keras reports it); settable; callbacks change it through `param_groups`."""
+        if self._schedule is not None:
+            return float(self._schedule(self.iterations))
         return self._group["lr"]
 
     @learning_rate.setter

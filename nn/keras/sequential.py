@@ -7,6 +7,27 @@ from .model import Model
 from .symbolic import KerasTensor
 
 
+def layer_class(class_name, custom_objects=None):
+    """The Layer class called `class_name`: from custom_objects, keras.layers, or the subclasses defined."""
+    from . import layers as keras_layers
+    if custom_objects and class_name in custom_objects:
+        return custom_objects[class_name]
+    found = getattr(keras_layers, class_name, None)
+    if isinstance(found, type) and issubclass(found, Layer):
+        return found
+    pending, matches = [Layer], []
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if sub.__name__ == class_name and sub not in matches:
+                matches.append(sub)
+    if len(matches) == 1:
+        return matches[0]
+    raise ValueError(f"from_config: no single layer class named {class_name!r} "
+                     f"({'several are defined' if matches else 'none is defined'}); "
+                     f"pass custom_objects={{{class_name!r}: TheClass}}")
+
+
 class Sequential(Model):
     """`keras.Sequential([layer, ...])` or `.add(layer)` one by one. Starting with `keras.Input(shape=...)` or
     a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
@@ -54,6 +75,31 @@ class Sequential(Model):
         self._symbolic = layer(self._symbolic)
         self.built = True
         self._output_shape = layer._output_shape
+
+    def get_config(self):
+        """The name, trainable flag, dtype and `layers`: one {"class_name", "config"} entry per layer, the
+        input first when the model has one (as Keras lists them)."""
+        layers = []
+        if self._input_spec is not None:
+            layers.append({"class_name": "InputLayer",
+                           "config": {"batch_shape": tuple(self._input_spec.shape), "dtype": self._input_spec.dtype}})
+        layers += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self._stack]
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new, unbuilt-or-built (when the config has an input) model with fresh weights from get_config's
+        dictionary; custom layer classes are found by class name in `custom_objects` or among the Layer
+        subclasses defined so far."""
+        config = dict(config)
+        entries = config.pop("layers", [])
+        model = cls(**config)
+        for entry in entries:
+            if entry["class_name"] == "InputLayer":
+                model.add(InputLayer(**entry["config"]))
+            else:
+                model.add(layer_class(entry["class_name"], custom_objects).from_config(entry["config"]))
+        return model
 
     def pop(self):
         """Remove and return the last layer."""

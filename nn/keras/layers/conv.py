@@ -75,6 +75,10 @@ class Conv2D(Layer):
                                      name="bias") if self.use_bias else None)
 
     def call(self, inputs):
+        return self._convolve(inputs, self.kernel)
+
+    def _convolve(self, inputs, kernel):
+        """The convolution of 4-D inputs with a (kh, kw, in / groups, filters) kernel, bias and activation."""
         x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
         padding = 0
         if self.padding == "same":
@@ -84,7 +88,7 @@ class Conv2D(Layer):
                 padding = (top, left)
             else:
                 x = F.pad(x, (left, right, top, bottom))
-        y = F.conv2d(x, self.kernel.permute(3, 2, 0, 1), self.bias, self.strides, padding, self.dilation_rate,
+        y = F.conv2d(x, kernel.permute(3, 2, 0, 1), self.bias, self.strides, padding, self.dilation_rate,
                      self.groups)
         if self.data_format == "channels_last":
             y = y.permute(0, 2, 3, 1)

@@ -26,7 +26,7 @@ def build():
                                  layers.Dense(1, activation="sigmoid", name="flag")(hidden)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
                   loss=["sparse_categorical_crossentropy", "binary_crossentropy"],
-                  metrics=[["accuracy"], [keras.metrics.Precision()]])
+                  metrics=[["accuracy"], [keras.metrics.Precision(name="precision")]])
     return model
 
 
