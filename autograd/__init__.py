@@ -26,6 +26,7 @@ from .random_generator import Generator
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
                        tensor, zeros, zeros_like)
+from .creation import bernoulli
 from .broadcast import unbroadcast
 from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log, log1p, logical_and, logical_not,
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sign, sin, sqrt,
@@ -45,6 +46,19 @@ from .ops.einsum import einsum
 from .ops.triangular import tril, triu
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
 from .ops.convert import astype, to
+from .ops.special import erf, erfc, erfinv, exp2, expm1, logit, xlogy
+from .ops.pointwise import (atan2, copysign, floor_divide, fmod, frac, hypot, lerp, logaddexp, nan_to_num, remainder,
+                            sgn, signbit)
+from .ops.arrange import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod,
+                          column_stack, diag, diagonal, diff, dstack, hstack, kron, meshgrid, ravel, roll, rot90,
+                          take_along_dim, tile, trace, vstack)
+from .ops.products import addmm, addmv, baddbmm, cdist, cross, tensordot
+from .ops.statistics import (aminmax, cummax, cummin, logcumsumexp, median, nanmean, nansum, quantile, std_mean,
+                             var_mean)
+from .ops.index_update import index_add, index_copy, index_fill, masked_select
+from .ops.searching import bucketize, searchsorted, tril_indices, triu_indices
+from .ops.predicates import is_floating_point, is_tensor, numel
+arctan2 = atan2
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
 from . import autograd_api as autograd

@@ -8,6 +8,7 @@ from .dtypes import check_supported, default_float
 from .random_generator import check_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
+from .ops.no_grad_op import no_grad_op
 
 
 def _device(device):
@@ -241,3 +242,29 @@ def from_dlpack(obj, device=None):
         d = _device(device) if device is not None else _device(f"cuda:{array.device.id}")
     check_supported("from_dlpack", array.dtype)
     return Tensor._make(array, d, None, 0, False)
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability `input` (or `p`, a number, when given), else 0, elementwise, in input's dtype; draws
+    from the device's generator (ag.manual_seed) or from `generator`, an ag.Generator."""
+    check_tensor("bernoulli", input)
+    if input.dtype.kind != "f" and p is None:
+        raise TypeError(f"bernoulli: input holds the probabilities and must be a float tensor, got {input.dtype}")
+    if p is not None and not 0 <= p <= 1:
+        raise ValueError(f"bernoulli: p must be in [0, 1], got {p!r}")
+    d, rng = input.device, check_generator("bernoulli", generator)
+    dtype = input.dtype if input.dtype.kind == "f" else np.float32
+    if p is None and d.host_memory and input.numel() and capture.state.recorder is None:
+        low, high = float(input.min()), float(input.max())
+        if not 0 <= low <= high <= 1:   # nan fails too
+            raise ValueError(f"bernoulli: probabilities must be in [0, 1], got values from {low} to {high}")
+    shape = input.shape
+    if rng is not None:
+        draws = _new(_generator_draw(d, "bernoulli", lambda: d.asarray(rng.random(shape))), d, False)
+        if p is None:
+            return no_grad_op("bernoulli", lambda xp, u, q: (u < q).astype(q.dtype), draws, input)
+        return no_grad_op("bernoulli", lambda xp, u: (u < p).astype(dtype), draws)
+    # the draw inside the op, so that a jit replay draws afresh
+    if p is None:
+        return no_grad_op("bernoulli", lambda xp, q: (d.rand(q.shape, np.float64) < q).astype(q.dtype), input)
+    return no_grad_op("bernoulli", lambda xp, q: (d.rand(q.shape, np.float64) < p).astype(dtype), input)

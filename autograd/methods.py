@@ -25,6 +25,14 @@ from .ops import discrete as D
 from .ops import sorting as SO
 from .ops import triangular as TR
 from .ops.setitem import setitem
+from .ops import arrange as AR
+from .ops import index_update as IU
+from .ops import pointwise as PW
+from .ops import products as PR
+from .ops import special as SP
+from .ops import statistics as ST
+from .creation import bernoulli
+from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
 
 
@@ -162,13 +170,40 @@ _BINDINGS = {
     "index_select": G.index_select, "masked_fill": G.masked_fill,
     # in place
     "uniform_": uniform_, "normal_": normal_,
+    # special functions and two-argument math
+    "erf": SP.erf, "erfc": SP.erfc, "erfinv": SP.erfinv, "expm1": SP.expm1, "exp2": SP.exp2, "logit": SP.logit,
+    "xlogy": SP.xlogy, "atan2": PW.atan2, "arctan2": PW.atan2, "hypot": PW.hypot, "lerp": PW.lerp,
+    "logaddexp": PW.logaddexp, "copysign": PW.copysign, "signbit": PW.signbit, "sgn": PW.sgn, "frac": PW.frac,
+    "remainder": PW.remainder, "fmod": PW.fmod, "floor_divide": PW.floor_divide, "nan_to_num": PW.nan_to_num,
+    "softmax": A.softmax, "log_softmax": A.log_softmax,
+    # rearranging, products, order statistics, index updates
+    "roll": AR.roll, "rot90": AR.rot90, "tile": AR.tile, "ravel": AR.ravel, "diag": AR.diag, "diagonal": AR.diagonal,
+    "trace": AR.trace, "diff": AR.diff, "kron": AR.kron, "take_along_dim": AR.take_along_dim,
+    "addmm": PR.addmm, "addmv": PR.addmv, "baddbmm": PR.baddbmm, "cross": PR.cross,
+    "median": ST.median, "quantile": ST.quantile, "cummax": ST.cummax, "cummin": ST.cummin,
+    "logcumsumexp": ST.logcumsumexp, "aminmax": ST.aminmax, "nansum": ST.nansum, "nanmean": ST.nanmean,
+    "index_add": IU.index_add, "index_copy": IU.index_copy, "index_fill": IU.index_fill,
+    "masked_select": IU.masked_select, "bernoulli": lambda self, *, generator=None: bernoulli(self, generator=generator),
 }
 
 # the in-place `_` forms of PyTorch's out-of-place methods
 for _name in ("add sub mul div pow neg exp log log1p sqrt abs sin cos tanh sigmoid relu sign clamp clip "
-              "floor ceil round trunc masked_fill scatter scatter_add reciprocal rsqrt square").split():
+              "floor ceil round trunc masked_fill scatter scatter_add reciprocal rsqrt square "
+              "erf erfc erfinv expm1 exp2 logit xlogy atan2 arctan2 hypot lerp copysign sgn frac remainder fmod "
+              "floor_divide nan_to_num addmm addmv baddbmm index_add index_copy index_fill").split():
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 
+
+
+def _bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 with probability p (a number or a tensor broadcast to this one), else 0."""
+    if isinstance(p, Tensor):
+        probs = broadcast_to(p.detach().astype(self.dtype if self.dtype.kind == "f" else p.dtype), self.shape)
+        return inplace(lambda t: bernoulli(probs, generator=generator).astype(t.dtype), "bernoulli_")(self)
+    return inplace(lambda t: bernoulli(t.detach(), p, generator=generator).astype(t.dtype), "bernoulli_")(self)
+
+
+_BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS.update(BINDINGS)
 
 for _name, _fn in _BINDINGS.items():

@@ -1,0 +1,316 @@
+"""Rearranging and combining tensors with PyTorch's names: roll, rot90, tile, ravel, diag, diagonal, trace,
+diff, kron, the atleast_Nd family, hstack / vstack / dstack / column_stack, meshgrid, broadcast_tensors,
+block_diag, cartesian_prod and take_along_dim. All are composed of differentiable ops."""
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .elementwise import mul, ne, sub
+from .indexing import take_along_axis
+from .joining import cat, stack
+from .reduction import sum as _sum
+from .shape import broadcast_to, flatten, flip, movedim, narrow, pad, repeat, reshape, transpose
+
+
+def _tensor_list(op, tensors):
+    """The tensors of `f(a, b, ...)` or `f([a, b, ...])`, checked."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for i, t in enumerate(tensors):
+        check_tensor(op, t, f"tensors[{i}]")
+    return tuple(tensors)
+
+
+def _ints(op, name, value):
+    values = (value,) if isinstance(value, numbers.Integral) else tuple(value)
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{op}: {name} must be an int or a sequence of ints, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def roll(input, shifts, dims=None):
+    """`input` shifted cyclically by `shifts` places along `dims` (the flattened tensor when dims is None)."""
+    check_tensor("roll", input)
+    shifts = _ints("roll", "shifts", shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise ValueError(f"roll: without dims, shifts must be one int, got {shifts}; pass dims to shift several")
+        return reshape(roll(flatten(input), shifts, 0), input.shape)
+    dims = _ints("roll", "dims", dims)
+    if len(shifts) != len(dims):
+        raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+    out = input
+    for shift, dim in zip(shifts, dims):
+        d = normalize("roll", dim, input.ndim)
+        n = input.shape[d] if input.ndim else 1
+        s = shift % n if n else 0
+        if s and input.ndim:
+            out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d)
+    return out if out is not input else input.clone()
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """`input` rotated by 90 degrees k times in the plane of `dims`, from the first dim toward the second."""
+    check_tensor("rot90", input)
+    dims = _ints("rot90", "dims", dims)
+    if len(dims) != 2 or input.ndim < 2:
+        raise ValueError(f"rot90: needs two dims and a tensor with at least 2 dims, got dims={dims} for shape "
+                         f"{input.shape}")
+    d0, d1 = (normalize("rot90", d, input.ndim) for d in dims)
+    if d0 == d1:
+        raise ValueError(f"rot90: the two dims must differ, got {dims}")
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, d1), d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return transpose(flip(input, d0), d0, d1)
+    return input.clone()
+
+
+def tile(input, dims):
+    """`input` repeated dims[i] times along each dim; fewer dims than input's count as leading 1s."""
+    check_tensor("tile", input)
+    dims = _ints("tile", "dims", dims)
+    if any(d < 0 for d in dims):
+        raise ValueError(f"tile: repeat counts must be non-negative, got {dims}")
+    return repeat(input, *((1,) * (input.ndim - len(dims)) + dims))
+
+
+def ravel(input):
+    """The elements as a 1-D tensor."""
+    check_tensor("ravel", input)
+    return reshape(input, (-1,))
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of `input` in the plane (dim1, dim2) (offset > 0 above the main one), as a last dim."""
+    check_tensor("diagonal", input)
+    if input.ndim < 2:
+        raise ValueError(f"diagonal: expects a tensor with at least 2 dims, got shape {input.shape}")
+    d1, d2 = normalize("diagonal", dim1, input.ndim), normalize("diagonal", dim2, input.ndim)
+    if d1 == d2:
+        raise ValueError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
+    x = movedim(input, (d1, d2), (-2, -1))
+    rows, cols = x.shape[-2:]
+    length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
+    steps = np.arange(length)
+    xp = input.device.xp
+    return x[..., xp.asarray(steps + max(-offset, 0)), xp.asarray(steps + max(offset, 0))]
+
+
+def diag(input, diagonal=0):
+    """A 1-D input as the `diagonal`-th diagonal of a square matrix; a 2-D input's `diagonal`-th diagonal."""
+    check_tensor("diag", input)
+    if input.ndim == 2:
+        return globals()["diagonal"](input, diagonal)
+    if input.ndim != 1:
+        raise ValueError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
+                         "diag_embed for batches")
+    n = input.shape[0]
+    square = mul(input.device.xp.eye(n, dtype=input.dtype), input)   # input along the main diagonal
+    k = abs(diagonal)
+    return pad(square, ((0, k), (k, 0)) if diagonal >= 0 else ((k, 0), (0, k)))
+
+
+def trace(input):
+    """The sum of the main diagonal of a matrix."""
+    check_tensor("trace", input)
+    if input.ndim != 2:
+        raise ValueError(f"trace: expects a 2-D tensor, got shape {input.shape}")
+    out = _sum(diagonal(input))
+    return out.astype(np.int64) if input.dtype.kind in "iub" else out
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along `dim` (out[i] = x[i + 1] - x[i]), after joining prepend / append."""
+    check_tensor("diff", input)
+    if input.ndim == 0:
+        raise ValueError("diff: expects a tensor with at least 1 dim, got a 0-d one")
+    if n < 0:
+        raise ValueError(f"diff: n must be non-negative, got {n}")
+    d = normalize("diff", dim, input.ndim)
+    parts = []
+    for name, extra in (("prepend", prepend), ("append", append)):
+        if extra is not None:
+            if not isinstance(extra, Tensor):
+                extra = Tensor(np.asarray(extra, dtype=input.dtype), device=input.device)
+            if extra.ndim == 0:
+                extra = broadcast_to(extra, input.shape[:d] + (1,) + input.shape[d + 1:])
+            if extra.ndim != input.ndim:
+                raise ValueError(f"diff: {name} of shape {extra.shape} must have input's number of dims "
+                                 f"({input.shape})")
+        parts.append(extra)
+    x = cat([t for t in (parts[0], input, parts[1]) if t is not None], d) if prepend is not None or \
+        append is not None else input
+    for _ in range(n):
+        length = x.shape[d]
+        if length == 0:
+            break
+        later, earlier = narrow(x, d, 1, length - 1), narrow(x, d, 0, length - 1)
+        x = ne(later, earlier) if x.dtype == np.bool_ else sub(later, earlier)
+    return x
+
+
+def kron(input, other):
+    """The Kronecker product: every element of input times the whole of other, laid out in blocks."""
+    check_tensor("kron", input)
+    check_tensor("kron", other, "other")
+    ndim = max(input.ndim, other.ndim)
+    a = reshape(input, (1,) * (ndim - input.ndim) + input.shape)
+    b = reshape(other, (1,) * (ndim - other.ndim) + other.shape)
+    a = reshape(a, tuple(v for n in a.shape for v in (n, 1)))
+    b = reshape(b, tuple(v for n in b.shape for v in (1, n)))
+    return reshape(mul(a, b), tuple(m * n for m, n in zip(a.shape[::2], b.shape[1::2])))
+
+
+def _atleast(op, ndim, tensors):
+    tensors = _tensor_list(op, tensors)
+    out = []
+    for t in tensors:
+        if t.ndim >= ndim:
+            out.append(t)
+        elif t.ndim == 0:
+            out.append(reshape(t, (1,) * ndim))
+        elif t.ndim == 1:
+            out.append(reshape(t, (1, t.shape[0], 1)[:ndim]))
+        else:
+            out.append(reshape(t, t.shape + (1,)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim (0-d ones become shape (1,)); one tensor in, one out, else a tuple."""
+    return _atleast("atleast_1d", 1, tensors)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims (a 1-D one of length n becomes (1, n))."""
+    return _atleast("atleast_2d", 2, tensors)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims ((n,) becomes (1, n, 1), (m, n) becomes (m, n, 1))."""
+    return _atleast("atleast_3d", 3, tensors)
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def hstack(tensors):
+    """The tensors joined column-wise: along dim 0 for 1-D tensors, dim 1 otherwise."""
+    parts = _as_tuple(atleast_1d(*_tensor_list("hstack", (tensors,))))
+    return cat(parts, 0 if parts[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """The tensors (1-D ones as rows) joined along dim 0."""
+    return cat(_as_tuple(atleast_2d(*_tensor_list("vstack", (tensors,)))), 0)
+
+
+def dstack(tensors):
+    """The tensors (made at least 3-D) joined along dim 2."""
+    return cat(_as_tuple(atleast_3d(*_tensor_list("dstack", (tensors,)))), 2)
+
+
+def column_stack(tensors):
+    """0-d and 1-D tensors as columns, others as they are, joined along dim 1."""
+    parts = [reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in _tensor_list("column_stack", (tensors,))]
+    return cat(parts, 1)
+
+
+def broadcast_shapes(op, shapes):
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {', '.join(str(tuple(s)) for s in shapes)} cannot be broadcast together; "
+                         "each dim must match or be 1") from None
+
+
+def broadcast_tensors(*tensors):
+    """The tensors broadcast to their common shape, as a tuple."""
+    tensors = _tensor_list("broadcast_tensors", tensors)
+    shape = broadcast_shapes("broadcast_tensors", [t.shape for t in tensors])
+    return tuple(broadcast_to(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D (or 0-d) tensors: with indexing 'ij' (the default) output i varies along
+    dim i; with 'xy' the first two dims are swapped (Cartesian, as NumPy's default)."""
+    tensors = _tensor_list("meshgrid", tensors)
+    indexing = "ij" if indexing is None else indexing
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    for i, t in enumerate(tensors):
+        if t.ndim > 1:
+            raise ValueError(f"meshgrid: expects 0-d or 1-D tensors, got shape {t.shape} for tensors[{i}]; "
+                             "flatten it first")
+    sizes = [t.numel() for t in tensors]
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for size, axis in zip(sizes, axes):
+        shape[axis] = size
+    out = []
+    for t, axis in zip(tensors, axes):
+        view = [1] * len(tensors)
+        view[axis] = t.numel()
+        out.append(broadcast_to(reshape(t, tuple(view)), tuple(shape)))
+    return tuple(out)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, as the rows of an (N, len(tensors)) tensor
+    (one tensor in: that tensor)."""
+    tensors = _tensor_list("cartesian_prod", tensors)
+    for i, t in enumerate(tensors):
+        if t.ndim != 1:
+            raise ValueError(f"cartesian_prod: expects 1-D tensors, got shape {t.shape} for tensors[{i}]")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([flatten(g) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def block_diag(*tensors):
+    """The tensors (0-d, 1-D as a row, or 2-D) along the diagonal of one matrix, zeros elsewhere."""
+    tensors = _tensor_list("block_diag", tensors)
+    mats = []
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise ValueError(f"block_diag: expects tensors with at most 2 dims, got shape {t.shape} for tensors[{i}]")
+        mats.append(reshape(t, (1, 1) if t.ndim == 0 else (1, t.shape[0]) if t.ndim == 1 else t.shape))
+    if not mats:
+        raise ValueError("block_diag: expects at least one tensor")
+    dtype = np.result_type(*[m.dtype for m in mats])
+    width = sum(m.shape[1] for m in mats)
+    rows, left = [], 0
+    for m in mats:
+        m = m.astype(dtype) if m.dtype != dtype else m
+        rows.append(pad(m, ((0, 0), (left, width - left - m.shape[1]))))
+        left += m.shape[1]
+    return cat(rows, 0)
+
+
+def take_along_dim(input, indices, dim=None):
+    """Values of `input` at `indices` along `dim` (the flattened input when dim is None); input and indices
+    broadcast against each other outside `dim`."""
+    check_tensor("take_along_dim", input)
+    check_tensor("take_along_dim", indices, "indices")
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"take_along_dim: indices must be an integer tensor, got {indices.dtype}; use .long()")
+    if dim is None:
+        return take_along_axis(flatten(input), flatten(indices), 0)
+    d = normalize("take_along_dim", dim, input.ndim)
+    if indices.ndim != input.ndim:
+        raise ValueError(f"take_along_dim: indices of shape {indices.shape} must have input's number of dims "
+                         f"(shape {input.shape})")
+    outside = broadcast_shapes("take_along_dim", [input.shape[:d] + (1,) + input.shape[d + 1:],
+                                                  indices.shape[:d] + (1,) + indices.shape[d + 1:]])
+    x = broadcast_to(input, outside[:d] + (input.shape[d],) + outside[d + 1:])
+    idx = broadcast_to(indices, outside[:d] + (indices.shape[d],) + outside[d + 1:])
+    return take_along_axis(x, idx, d)

@@ -1,0 +1,93 @@
+"""Writing along one dim at a 1-D index with PyTorch's names: index_add, index_copy, index_fill, and picking
+by a mask (masked_select). Composed of scatter / where / indexing, so their gradients are those ops'."""
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .elementwise import mul, where
+from .gather import _index_array, scatter, scatter_add
+from .no_grad_op import no_grad_op
+from .shape import broadcast_to, reshape
+from .arrange import broadcast_shapes
+
+
+def _checked_index(op, input, dim, index, source=None):
+    """(dim as an index, the 1-D int64 index array) after checking index against input (and source)."""
+    check_tensor(op, input)
+    d = normalize(op, dim, input.ndim)
+    idx = _index_array(op, index, input.device).reshape(-1) if not (
+        isinstance(index, Tensor) and index.ndim > 1) else None
+    if idx is None:
+        raise ValueError(f"{op}: index must be 0-d or 1-D, got shape {index.shape}")
+    n = input.shape[d] if input.ndim else 1
+    if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
+        raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} (shape {input.shape}; "
+                         f"indices from {int(idx.min())} to {int(idx.max())})")
+    if source is not None:
+        check_tensor(op, source, "source")
+        expected = input.shape[:d] + (idx.size,) + input.shape[d + 1:] if input.ndim else (idx.size,) * (
+            source.ndim > 0)
+        if tuple(source.shape) != tuple(expected):
+            raise ValueError(f"{op}: source of shape {source.shape} must have input's shape {input.shape} with dim "
+                             f"{d} of index's length {idx.size}, i.e. {tuple(expected)}")
+    return d, idx
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """A copy of `input` with alpha * source's slices added at `index` along `dim` (repeats accumulate)."""
+    d, idx = _checked_index("index_add", input, dim, index, source)
+    if input.ndim == 0:
+        return scatter_add(reshape(input, (1,)), 0, idx, reshape(mul(source, alpha) if alpha != 1 else source,
+                                                                  (-1,))).reshape(())
+    src = mul(source, alpha) if alpha != 1 else source
+    return scatter_add(input, d, _along(input, idx, d, source.shape), src)
+
+
+def _along(input, idx, d, shape):
+    view = [1] * len(shape)
+    view[d] = idx.shape[0]
+    return input.device.xp.broadcast_to(idx.reshape(view), shape)
+
+
+def index_copy(input, dim, index, source):
+    """A copy of `input` with source's slices written at `index` along `dim`."""
+    d, idx = _checked_index("index_copy", input, dim, index, source)
+    if input.ndim == 0:
+        return scatter(reshape(input, (1,)), 0, idx, reshape(source, (-1,))).reshape(())
+    return scatter(input, d, _along(input, idx, d, source.shape), source)
+
+
+def index_fill(input, dim, index, value):
+    """A copy of `input` with `value` (a number or a 0-d tensor) in the slices at `index` along `dim`."""
+    d, idx = _checked_index("index_fill", input, dim, index)
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise ValueError(f"index_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+        value = value.astype(input.dtype) if value.dtype != input.dtype else value
+    elif not isinstance(value, numbers.Number):
+        raise TypeError(f"index_fill: value must be a number or a 0-d tensor, got {type(value).__name__}")
+    n = input.shape[d] if input.ndim else 1
+    view = [1] * input.ndim
+    if input.ndim:
+        view[d] = n
+
+    def compute(xp, positions):
+        chosen = xp.zeros(n, dtype=bool)
+        chosen[positions] = True
+        return chosen.reshape(view)
+    chosen = no_grad_op("index_fill", compute, Tensor._make(idx, input._device, None, 0, False))
+    if isinstance(value, numbers.Number) and input.dtype.kind in "iub":
+        value = input.dtype.type(value)
+    return where(chosen, value, input)
+
+
+def masked_select(input, mask):
+    """The elements of `input` where the bool `mask` is True (both broadcast), as a 1-D tensor."""
+    check_tensor("masked_select", input)
+    check_tensor("masked_select", mask, "mask")
+    if mask.dtype != np.bool_:
+        raise TypeError(f"masked_select: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
+    shape = broadcast_shapes("masked_select", [input.shape, mask.shape])
+    return broadcast_to(input, shape)[broadcast_to(mask, shape)]

@@ -1,0 +1,152 @@
+"""Two-argument and value-cleaning elementwise ops with PyTorch's names: atan2, hypot, lerp, logaddexp,
+copysign, signbit, sgn, frac, remainder, fmod, floor_divide and nan_to_num."""
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor
+from .elementwise import (_floating, _promote, abs, add, div, eq, exp, log1p, maximum, mul, neg, sign, sqrt, sub,
+                          where)
+from .no_grad_op import no_grad_op
+from .rounding import isinf, isnan, trunc
+
+
+def _shape(x):
+    return getattr(x, "shape", ())
+
+
+def _both_tensors(op, input, other):
+    """(input, other) promoted to one dtype, numbers made tensors on the other's device."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{op}: at least one of input and other must be a Tensor, got "
+                        f"{type(input).__name__} and {type(other).__name__}")
+    a, b = _promote(input, other, op)
+    t = a if isinstance(a, Tensor) else b
+    a = a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=t.dtype), device=t.device)
+    b = b if isinstance(b, Tensor) else Tensor(np.asarray(b, dtype=t.dtype), device=t.device)
+    return a, b
+
+
+class Atan2(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.arctan2(a, b)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        scale = gy / (a * a + b * b)
+        need = ctx.needs_input_grad
+        return (unbroadcast(scale * b, _shape(a)) if need[0] else None,
+                unbroadcast(-scale * a, _shape(b)) if need[1] else None)
+
+
+class Modulo(Function):
+    """input - rounded(input / other) * other, rounded by floor (remainder) or toward zero (fmod)."""
+
+    def forward(ctx, a, b, floor):
+        xp = ctx.xp
+        ctx.shapes = (_shape(a), _shape(b))
+        if a.dtype.kind == "f":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ctx.quotient = xp.floor(a / b) if floor else xp.trunc(a / b)
+        return xp.remainder(a, b) if floor else xp.fmod(a, b)
+
+    def backward(ctx, gy):
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy, ctx.shapes[0]) if need[0] else None,
+                unbroadcast(-gy * ctx.quotient, ctx.shapes[1]) if need[1] else None, None)
+
+
+def atan2(input, other):
+    """The angle of the point (other, input), elementwise: arctan(input / other) in the right quadrant."""
+    a, b = _both_tensors("atan2", input, other)
+    return Atan2.apply(*_promote(_floating(a), _floating(b), "atan2"))
+
+
+def hypot(input, other):
+    """sqrt(input ** 2 + other ** 2), elementwise."""
+    a, b = _both_tensors("hypot", input, other)
+    return sqrt(add(mul(a, a), mul(b, b)))
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input): linear interpolation, broadcasting (weight a number or a tensor)."""
+    check_tensor("lerp", input)
+    return add(input, mul(weight, sub(end, input)))
+
+
+def logaddexp(input, other):
+    """log(exp(input) + exp(other)) without overflow."""
+    a, b = _both_tensors("logaddexp", input, other)
+    a, b = _promote(_floating(a), _floating(b), "logaddexp")
+    # equal infinities would give inf - inf = nan; their gap is 0
+    gap = where(eq(a, b), 0.0, sub(a, b))
+    return add(maximum(a, b), log1p(exp(neg(abs(gap)))))
+
+
+def signbit(input):
+    """True where the sign bit is set (negative numbers and -0.0), as a bool tensor."""
+    check_tensor("signbit", input)
+    return no_grad_op("signbit", lambda xp, v: xp.signbit(v), input)
+
+
+def copysign(input, other):
+    """|input| with the sign of other (the sign bit, so -0.0 counts as negative); no gradient to other."""
+    a, b = _both_tensors("copysign", input, other)
+    a = _floating(a)
+    flip = signbit(b)
+    return where(flip, neg(abs(a)), abs(a))
+
+
+def sgn(input):
+    """The sign of each element (-1, 0 or 1) for real tensors, as torch.sgn."""
+    return sign(input)
+
+
+def frac(input):
+    """The fractional part, input - trunc(input) (with input's sign)."""
+    check_tensor("frac", input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"frac: expects a float tensor, got {input.dtype}; convert it with .float()")
+    return sub(input, trunc(input))
+
+
+def _modulo(op, input, other, floor):
+    a, b = _both_tensors(op, input, other)
+    if a.dtype.kind in "iub" and b.dtype.kind in "iub" and bool((b == 0).any()):
+        raise ZeroDivisionError(f"{op}: integer division by zero (other has a 0); use a float tensor for nan results")
+    if a.dtype == np.bool_ and b.dtype == np.bool_:
+        a, b = a.astype(np.int64), b.astype(np.int64)
+    return Modulo.apply(a, b, floor)
+
+
+def remainder(input, other):
+    """input modulo other with the sign of other (Python's %), elementwise."""
+    return _modulo("remainder", input, other, True)
+
+
+def fmod(input, other):
+    """input modulo other with the sign of input (C's fmod), elementwise."""
+    return _modulo("fmod", input, other, False)
+
+
+def floor_divide(input, other):
+    """input / other rounded down (no gradient), as torch.floor_divide."""
+    return div(input, other, rounding_mode="floor")
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """input with nan, +inf and -inf replaced by `nan`, `posinf` and `neginf` (default: the dtype's largest and
+    smallest finite values); the gradient passes where the input was finite."""
+    check_tensor("nan_to_num", input)
+    if input.dtype.kind != "f":
+        return input.clone()
+    info = np.finfo(input.dtype)
+    high = float(info.max) if posinf is None else posinf
+    low = float(info.min) if neginf is None else neginf
+    def constant(value):
+        return Tensor(np.asarray(value, dtype=input.dtype), device=input.device)
+    positive = no_grad_op("isposinf", lambda xp, v: xp.isposinf(v), input)
+    out = where(isnan(input), constant(nan), input)
+    return where(isinf(input), where(positive, constant(high), constant(low)), out)

@@ -1,0 +1,139 @@
+"""Products beyond matmul with PyTorch's names: tensordot, addmm / addmv / baddbmm, cross and cdist, all
+composed of differentiable ops."""
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .elementwise import add, eq, mul, sqrt, sub, where
+from .linalg import bmm, matmul, mm, mv, norm
+from .joining import cat
+from .reduction import sum as _sum
+from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
+from .arrange import broadcast_shapes, broadcast_tensors
+
+
+def tensordot(a, b, dims=2):
+    """The sum of products over the last `dims` dims of a and the first `dims` of b, or over the dims
+    listed in dims = (dims_of_a, dims_of_b)."""
+    check_tensor("tensordot", a, "a")
+    check_tensor("tensordot", b, "b")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, numbers.Integral):
+        if not 0 <= dims <= min(a.ndim, b.ndim):
+            raise ValueError(f"tensordot: dims={dims} must be between 0 and the smaller number of dims of a "
+                             f"{a.shape} and b {b.shape}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, numbers.Integral) else list(d) for d in dims)
+        dims_a = [normalize("tensordot", d, a.ndim) for d in dims_a]
+        dims_b = [normalize("tensordot", d, b.ndim) for d in dims_b]
+    if len(dims_a) != len(dims_b) or any(a.shape[i] != b.shape[j] for i, j in zip(dims_a, dims_b)):
+        raise ValueError(f"tensordot: contracted dims {dims_a} of a {a.shape} and {dims_b} of b {b.shape} must "
+                         "pair up with equal lengths")
+    keep_a = [d for d in range(a.ndim) if d not in dims_a]
+    keep_b = [d for d in range(b.ndim) if d not in dims_b]
+    inner = int(np.prod([a.shape[d] for d in dims_a], dtype=np.int64))
+    left = reshape(permute(a, keep_a + dims_a), (-1, inner))
+    right = reshape(permute(b, dims_b + keep_b), (inner, -1))
+    return reshape(matmul(left, right), tuple(a.shape[d] for d in keep_a) + tuple(b.shape[d] for d in keep_b))
+
+
+def _scaled_sum(input, product, beta, alpha):
+    """beta * input + alpha * product (input ignored when beta is 0, so its nan and inf do not spread)."""
+    if alpha != 1:
+        product = mul(product, alpha)
+    if beta == 0:
+        return product
+    return add(mul(input, beta) if beta != 1 else input, product)
+
+
+def _check_shape(op, input, shape):
+    try:
+        if np.broadcast_shapes(input.shape, shape) == tuple(shape):
+            return
+    except ValueError:
+        pass
+    raise ValueError(f"{op}: input of shape {input.shape} cannot be broadcast to the product's shape {tuple(shape)}")
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (input broadcasts)."""
+    check_tensor("addmm", input)
+    product = mm(mat1, mat2)
+    _check_shape("addmm", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat @ vec), for a 2-D mat and a 1-D vec."""
+    check_tensor("addmv", input)
+    product = mv(mat, vec)
+    _check_shape("addmv", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * (batch1 @ batch2), for (B, n, m) and (B, m, p) batches."""
+    check_tensor("baddbmm", input)
+    product = bmm(batch1, batch2)
+    _check_shape("baddbmm", input, product.shape)
+    return _scaled_sum(input, product, beta, alpha)
+
+
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along `dim` (None: the first dim of length 3), broadcasting."""
+    check_tensor("cross", input)
+    check_tensor("cross", other, "other")
+    shape = broadcast_shapes("cross", [input.shape, other.shape])
+    if dim is None:
+        dim = next((d for d, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise ValueError(f"cross: no dim of length 3 in shape {shape}; pass dim")
+    d = normalize("cross", dim, len(shape))
+    if shape[d] != 3:
+        raise ValueError(f"cross: dim {dim} of the shapes {input.shape} and {other.shape} must have length 3, "
+                         f"got {shape[d]}")
+    a, b = broadcast_tensors(input, other)
+    a1, a2, a3 = (narrow(a, d, i, 1) for i in range(3))
+    b1, b2, b3 = (narrow(b, d, i, 1) for i in range(3))
+    parts = [sub(mul(a2, b3), mul(a3, b2)), sub(mul(a3, b1), mul(a1, b3)), sub(mul(a1, b2), mul(a2, b1))]
+    return cat(parts, d)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The p-norm distance between each row of x1 (..., P, M) and each row of x2 (..., R, M): (..., P, R).
+    Where a distance is 0 its gradient is 0, as in PyTorch."""
+    check_tensor("cdist", x1, "x1")
+    check_tensor("cdist", x2, "x2")
+    if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
+        raise ValueError(f"cdist: expects x1 (..., P, M) and x2 (..., R, M) with the same M, got shapes "
+                         f"{x1.shape} and {x2.shape}")
+    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+        raise TypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")
+    if not isinstance(p, numbers.Real) or p < 0:
+        raise ValueError(f"cdist: p must be a non-negative number, got {p!r}")
+    modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+    if compute_mode not in modes:
+        raise ValueError(f"cdist: compute_mode must be one of {modes}, got {compute_mode!r}")
+    batch = broadcast_shapes("cdist", [x1.shape[:-2], x2.shape[:-2]])
+    a = broadcast_to(x1, batch + x1.shape[-2:])
+    b = broadcast_to(x2, batch + x2.shape[-2:])
+    rows, cols = a.shape[-2], b.shape[-2]
+    use_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or
+                         (compute_mode == modes[0] and (rows > 25 or cols > 25)))
+    if use_mm:   # |a|^2 + |b|^2 - 2 a.b through one matrix product, as PyTorch does for large inputs
+        squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
+                      mul(matmul(a, b.mT), -2.0))
+        squared = where(squared > 0, squared, 0.0)
+    else:
+        gap = sub(unsqueeze(a, -2), unsqueeze(b, -3))
+        if p != 2:
+            if p == 0:
+                return _sum((gap != 0).astype(a.dtype), -1)
+            return norm(gap, p, dim=-1)
+        squared = _sum(mul(gap, gap), -1)
+    zero = eq(squared, 0)
+    return where(zero, 0.0, sqrt(where(zero, 1.0, squared)))

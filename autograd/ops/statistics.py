@@ -1,0 +1,238 @@
+"""Order statistics and nan-aware reductions with PyTorch's names: median, quantile, cummax / cummin,
+logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked with take_along_axis, so
+gradients flow to the positions chosen."""
+from collections import namedtuple
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from .dims import check_tensor, normalize
+from .elementwise import add, div, mul, sub, where
+from .indexing import take_along_axis
+from .no_grad_op import no_grad_op
+from .reduction import _reduction_args, amax, amin, mean, std, var
+from .reduction import sum as _sum
+from .rounding import isnan
+from .shape import flatten, reshape, squeeze, unsqueeze
+from .sorting import argsort
+
+MedianResult = namedtuple("median", ["values", "indices"])
+CummaxResult = namedtuple("cummax", ["values", "indices"])
+CumminResult = namedtuple("cummin", ["values", "indices"])
+AminmaxResult = namedtuple("aminmax", ["min", "max"])
+
+
+def _sorted_pick(op, x, d, position):
+    """(values, indices) of the element at sorted position position(xp, sorted_array, n) along dim d (kept as
+    length 1); nans sort last."""
+    def compute(xp, a):
+        order = xp.argsort(a, axis=d, kind="stable")
+        ranked = xp.take_along_axis(a, order, axis=d)
+        return xp.take_along_axis(order, position(xp, ranked, a.shape[d]), axis=d).astype(np.int64)
+    indices = no_grad_op(op, compute, x)
+    return take_along_axis(x, indices, d), indices
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median of all elements (a 0-d tensor), or with `dim` the `(values, indices)` of each slice's
+    lower median; nan if the slice holds a nan."""
+    check_tensor("median", input)
+    if dim is None:
+        if input.numel() == 0:
+            raise ValueError("median: the input is empty, so it has no median")
+        values, _ = _sorted_pick("median", unsqueeze(flatten(input), 0), 1, _median_position_last)
+        return reshape(values, ())
+    d = normalize("median", dim, input.ndim)
+    if input.ndim == 0:
+        return MedianResult(input.clone(), no_grad_op("median", lambda xp, a: xp.zeros((), np.int64), input))
+    if input.shape[d] == 0:
+        raise IndexError(f"median: dim {dim} of shape {input.shape} is empty, so it has no median")
+    x = input.movedim(d, -1)
+    values, indices = _sorted_pick("median", x, x.ndim - 1, _median_position_last)
+    values, indices = values.movedim(-1, d), indices.movedim(-1, d)
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return MedianResult(values, indices)
+
+
+def _median_position_last(xp, ranked, n):
+    middle = xp.full(ranked.shape[:-1] + (1,), (n - 1) // 2, dtype=np.int64)
+    if ranked.dtype.kind == "f":
+        holds_nan = xp.isnan(ranked).any(axis=-1, keepdims=True)
+        return xp.where(holds_nan, (~xp.isnan(ranked)).sum(axis=-1, keepdims=True), middle)
+    return middle
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles of `input` (all elements, or along `dim`), interpolating between the two nearest
+    ranks; q a number or a 1-D tensor in [0, 1] (its values then lead the output's dims). nan if a slice
+    holds a nan."""
+    check_tensor("quantile", input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(f"quantile: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
+    scalar_q = not isinstance(q, Tensor)
+    qs = np.asarray([q] if scalar_q else q.numpy(), dtype=np.float64)
+    if qs.ndim > 1 or (not scalar_q and q.ndim > 1):
+        raise ValueError(f"quantile: q must be a number or a 0-d / 1-D tensor, got shape {qs.shape}")
+    if not scalar_q and q.dtype != input.dtype:
+        raise TypeError(f"quantile: q ({q.dtype}) must have input's dtype ({input.dtype})")
+    qs = qs.reshape(-1)
+    if ((qs < 0) | (qs > 1) | np.isnan(qs)).any():
+        raise ValueError(f"quantile: q values must be in [0, 1], got {qs.tolist()}")
+    if dim is None:
+        x, d = flatten(input), 0
+    else:
+        d = normalize("quantile", dim, input.ndim)
+        x = input if input.ndim else reshape(input, (1,))
+    n = x.shape[d]
+    if n == 0:
+        raise IndexError(f"quantile: the input (shape {input.shape}) is empty along the reduced dims")
+    x = x.movedim(d, -1)
+    ranks = qs * (n - 1)
+    low = np.floor(ranks).astype(np.int64)
+    high = np.ceil(ranks).astype(np.int64)
+    if interpolation == "lower":
+        high = low
+    elif interpolation == "higher":
+        low = high
+    elif interpolation == "nearest":
+        low = high = np.round(ranks).astype(np.int64)   # halves to even, as PyTorch
+    weight = ranks - low if interpolation == "linear" else np.full(len(qs), 0.5 if interpolation == "midpoint" else 0.0)
+
+    def order(xp, a):
+        return xp.argsort(a, axis=-1, kind="stable").astype(np.int64)
+    ranked = take_along_axis(x, no_grad_op("argsort", order, x), x.ndim - 1)
+    xp = input.device.xp
+    below = ranked[..., xp.asarray(low)]
+    above = ranked[..., xp.asarray(high)]
+    w = Tensor(weight.astype(input.dtype), device=input.device)
+    out = add(below, mul(sub(above, below), w))             # (..., len(q))
+    holds_nan = isnan(x).any(-1, keepdim=True)
+    out = where(holds_nan, float("nan"), out)
+    out = out.movedim(-1, 0)                                 # q's dim leads
+    if keepdim:
+        if dim is None:
+            out = reshape(out, (len(qs),) + (1,) * input.ndim)
+        elif input.ndim:
+            out = unsqueeze(out, d + 1)
+    return reshape(out, out.shape[1:]) if scalar_q else out
+
+
+def _cumulative_extreme(op, input, dim, largest, result):
+    check_tensor(op, input)
+    d = normalize(op, dim, input.ndim)
+    if input.ndim == 0:
+        return result(input.clone(), no_grad_op(op, lambda xp, a: xp.zeros((), np.int64), input))
+
+    def compute(xp, a):
+        ufunc = xp.maximum if largest else xp.minimum
+        running = ufunc.accumulate(a, axis=d)
+        positions = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
+        reached = a == running
+        if a.dtype.kind == "f":
+            reached = reached | xp.isnan(a)
+        # the latest position where the running extreme was reached (ties: the later one, as PyTorch)
+        return xp.maximum.accumulate(xp.where(reached, positions, 0), axis=d).astype(np.int64)
+    indices = no_grad_op(op, compute, input)
+    return result(take_along_axis(input, indices, d), indices)
+
+
+def cummax(input, dim):
+    """`(values, indices)`: the running maximum along `dim` and where it was reached (the latest tie)."""
+    return _cumulative_extreme("cummax", input, dim, True, CummaxResult)
+
+
+def cummin(input, dim):
+    """`(values, indices)`: the running minimum along `dim` and where it was reached (the latest tie)."""
+    return _cumulative_extreme("cummin", input, dim, False, CumminResult)
+
+
+def _log_cumsum_exp(xp, a, axis):
+    """log(cumsum(exp(a))) along axis without overflow (a running logaddexp)."""
+    accumulate = getattr(xp.logaddexp, "accumulate", None)
+    if accumulate is not None and xp is np:
+        with np.errstate(invalid="ignore"):
+            return accumulate(a, axis=axis)
+    moved = xp.moveaxis(a, axis, 0).copy()
+    for k in range(1, moved.shape[0]):
+        moved[k] = xp.logaddexp(moved[k - 1], moved[k])
+    return xp.moveaxis(moved, 0, axis)
+
+
+class LogCumSumExp(Function):
+    differentiable_backward = False
+
+    def forward(ctx, x, dim):
+        out = _log_cumsum_exp(ctx.xp, x, dim)
+        ctx.save_for_backward(x, out)
+        ctx.dim = dim
+        return out
+
+    def backward(ctx, gy):
+        # dx_j = sum_{i >= j} gy_i exp(x_j - out_i): the positive and negative parts of gy summed in log
+        # space from the end (reversed running logaddexp), so no exp over- or underflows on the way
+        x, out = ctx.saved_tensors
+        xp, d = ctx.xp, ctx.dim
+        with np.errstate(divide="ignore"):
+            grads = []
+            for part in (xp.maximum(gy, 0), xp.maximum(-gy, 0)):
+                logs = xp.log(part) - out
+                tail = xp.flip(_log_cumsum_exp(xp, xp.flip(logs, d), d), d)
+                grads.append(xp.exp(tail + x))
+        return grads[0] - grads[1], None
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(input))) along `dim`, without overflow."""
+    check_tensor("logcumsumexp", input)
+    d = normalize("logcumsumexp", dim, input.ndim)
+    x = input if input.dtype.kind == "f" else input.astype(np.float32)
+    if input.ndim == 0 or input.shape[d] == 0:
+        return x.clone()
+    return LogCumSumExp.apply(x, d)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """`(min, max)` of all elements, or along `dim`."""
+    check_tensor("aminmax", input)
+    if input.numel() == 0 and (dim is None or input.shape[normalize("aminmax", dim, input.ndim)] == 0):
+        raise ValueError(f"aminmax: the input (shape {input.shape}) is empty along the reduced dims; pass a dim "
+                         "whose length is not 0")
+    if dim is not None:
+        normalize("aminmax", dim, input.ndim)
+    return AminmaxResult(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum treating nan as 0 (their gradient is 0)."""
+    check_tensor("nansum", input)
+    x = where(isnan(input), 0, input) if input.dtype.kind == "f" else input
+    return _sum(x, dim, keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-nan elements (nan where a slice holds only nans)."""
+    check_tensor("nanmean", input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")
+    x = input if dtype is None else input.astype(dtype)
+    present = (~isnan(x)).astype(x.dtype)
+    return div(nansum(x, dim, keepdim), _sum(present, dim, keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """`(std, mean)` over `dim` (std unbiased unless told otherwise)."""
+    check_tensor("std_mean", input)
+    return (std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """`(var, mean)` over `dim` (var unbiased unless told otherwise)."""
+    check_tensor("var_mean", input)
+    return (var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))

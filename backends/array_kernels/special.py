@@ -1,0 +1,94 @@
+"""The error function, its complement and its inverse, written once over `xp` (NumPy and CuPy have none).
+
+erf reuses the NumPy activation kernel's Chebyshev fits (erf(x)/x on |x| < 2, erfc(a) exp(a^2) on
+2 <= a <= 6); erfc continues past 6 with the asymptotic series of erfc(a) exp(a^2) (relative error below
+1e-12 there), so small tails keep their relative precision instead of cancelling in 1 - erf. erfinv
+starts from Giles' single-precision approximation ("Approximating the erfinv function", GPU Computing
+Gems, 2011) and refines it with three Newton steps (on erf, or on log erfc near +-1, where 1 - |y| is exact). Everything is evaluated in float64 and returned
+in the input's float dtype.
+"""
+import math
+
+import numpy as np
+
+from ..numpy_kernels.activation import _ERF_POLY
+
+_SMALL, _LARGE = _ERF_POLY[np.dtype(np.float64)]
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+# Giles' fits of erfinv(y) / y in w = -log(1 - y^2): central (w < 5, in w - 2.5) and tail (in sqrt(w) - 3)
+_ERFINV_CENTRAL = (1.50140941, 0.246640727, -0.00417768164, -0.00125372503, 0.00021858087, -4.39150654e-06,
+                   -3.5233877e-06, 3.43273939e-07, 2.81022636e-08)
+_ERFINV_TAIL = (2.83297682, 1.00167406, 0.00943887047, -0.0076224613, 0.00573950773, -0.00367342844,
+                0.00134934322, 0.000100950558, -0.000200214257)
+
+
+def _horner(xp, coefficients, y):
+    acc = xp.full_like(y, coefficients[-1])
+    for c in coefficients[-2::-1]:
+        acc = acc * y + c
+    return acc
+
+
+def _wide(x):
+    return x.astype(np.float64) if x.dtype != np.float64 else x
+
+
+def _result(y, x):
+    return y.astype(x.dtype) if x.dtype.kind == "f" and x.dtype != np.float64 else y
+
+
+def _erfcx_far(xp, a):
+    """erfc(a) * exp(a^2) for a >= 2 (a float64 array)."""
+    fit = _horner(xp, _LARGE, xp.minimum(a, 6.0) * 0.5 - 2.0)
+    inv = 1.0 / (2.0 * xp.maximum(a, 6.0) ** 2)
+    series, term = xp.ones_like(a), xp.ones_like(a)
+    for k in range(1, 21):   # 1 - 1/(2a^2) + 3/(2a^2)^2 - ...: at a = 6 the terms shrink until k = 36
+        term = term * (-(2 * k - 1) * inv)
+        series = series + term
+    asymptotic = series * _INV_SQRT_PI / xp.maximum(a, 6.0)
+    return xp.where(a <= 6.0, fit, asymptotic)
+
+
+def erf(xp, x):
+    """The error function, elementwise."""
+    w = _wide(x)
+    near = _horner(xp, _SMALL, xp.minimum(w * w, 4.0) * 0.5 - 1.0) * w
+    a = xp.clip(xp.abs(w), 2.0, 30.0)
+    with np.errstate(under="ignore"):
+        far = xp.copysign(1.0 - _erfcx_far(xp, a) * xp.exp(-(a * a)), w)
+    return _result(xp.where(xp.abs(w) < 2.0, near, far), x)
+
+
+def erfc(xp, x):
+    """1 - erf(x), elementwise, accurate in relative terms for large x."""
+    w = _wide(x)
+    a = xp.clip(w, 2.0, 30.0)
+    with np.errstate(under="ignore"):
+        tail = xp.where(w > 27.3, 0.0, _erfcx_far(xp, a) * xp.exp(-(a * a)))
+    return _result(xp.where(w < 2.0, 1.0 - erf(xp, w), tail), x)
+
+
+def erfinv(xp, y):
+    """The inverse of erf on [-1, 1] (+-inf at +-1, nan outside)."""
+    w = _wide(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = -xp.log((1.0 - w) * (1.0 + w))
+        central = _horner(xp, _ERFINV_CENTRAL, s - 2.5)
+        tail = _horner(xp, _ERFINV_TAIL, xp.sqrt(xp.maximum(s, 5.0)) - 3.0)
+        x = xp.where(s < 5.0, central, tail) * w
+        size = xp.abs(w)
+        inside = size < 1.0
+        r = xp.where(inside, xp.abs(x), 0.0)
+        size = xp.where(inside, size, 0.0)
+        # Newton on |x|: on erf(|x|) = |y| near 0; near 1 on log erfc(|x|) = log(1 - |y|), exact there (erf - |y|
+        # would cancel away) and nearly linear in |x|, so a start outside Giles' float32 range still converges
+        far = size > 0.5
+        log_q = xp.log(xp.where(far, 1.0 - size, 1.0))
+        for _ in range(3):
+            slope = _TWO_OVER_SQRT_PI * xp.exp(-r * r)
+            tail = erfc(xp, r)
+            step_far = (xp.log(xp.where(far, tail, 1.0)) - log_q) * tail / slope
+            r = xp.where(far, r + step_far, r - (erf(xp, r) - size) / slope)
+        out = xp.where(inside, xp.copysign(r, w), xp.where(xp.abs(w) == 1.0, xp.copysign(xp.inf, w), xp.nan))
+    return _result(out, y)
