@@ -6,6 +6,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
+from . import masking
 from .naming import snake_case, unique_name
 
 
@@ -120,8 +121,12 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        """Add one batch's per-example values."""
+        """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
+        masked steps 0, as Keras)."""
+        mask = masking.get_mask(y_pred) if masking.active() else None
         values = np.asarray(self.fn(_host(y_true), _host(y_pred), **self._fn_kwargs), dtype=np.float64)
+        if mask is not None and values.ndim >= mask.ndim:
+            sample_weight = _host(masking.loss_weights(mask, sample_weight, "sum"))
         Mean.update_state(self, values, sample_weight)
 
     def update(self, output, target, weight=None):

@@ -22,6 +22,7 @@ from ..training.metrics import Mean
 from ..training.predict import run_predict
 from ..training.steps import Steps
 from . import data as keras_data
+from . import masking
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
@@ -69,6 +70,7 @@ class KerasCompiled:
         self.optimizer.attach(model)
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
         self._loss_mean = Mean("loss")
+        self._output_masks = None   # the masks of the outputs compute_loss last saw
         self._ready = False
         self._jit_steps = Steps(True) if jit_compile is True else None   # 'auto' is eager, as on Keras's torch backend
         self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
@@ -158,6 +160,8 @@ class KerasCompiled:
         if not self._ready:
             self._resolve(outputs, targets)
         count = len(outputs[0])
+        if masking.active():   # fit hands update_metrics detached outputs: keep their masks for it
+            self._output_masks = [masking.get_mask(o) for o in outputs]
         total = None
         for k, loss in enumerate(self.losses):
             if loss is None:
@@ -175,6 +179,11 @@ class KerasCompiled:
     def update_metrics(self, output, target, weight=None):
         """Add the batch to every metric (sample weights only for weighted_metrics)."""
         outputs, targets = self._outputs(output), list(target)
+        masks, self._output_masks = self._output_masks, None
+        if masks is not None:
+            for value, mask in zip(outputs, masks):
+                if mask is not None and tuple(mask.shape) == tuple(value.shape[:mask.ndim]):
+                    masking.attach(value, mask.detach())
         for k, metric, weighted in self.metrics:
             metric.update_state(targets[k], outputs[k], sample_weight=weight if weighted else None)
 
