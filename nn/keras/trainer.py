@@ -71,6 +71,7 @@ class KerasCompiled:
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
         self._loss_mean = Mean("loss")
         self._output_masks = None   # the masks of the outputs compute_loss last saw
+        self._masked_outputs = False
         self._ready = False
         self._jit_steps = Steps(True) if jit_compile is True else None   # 'auto' is eager, as on Keras's torch backend
         self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
@@ -79,8 +80,8 @@ class KerasCompiled:
     def steps(self):
         """The compiled steps the training loop uses after compile(jit_compile=True), once the first batch has
         resolved the losses and metrics, for models with one output; None (eager batches) otherwise."""
-        if self._jit_steps is None or not self._ready or len(self.losses) != 1:
-            return None
+        if self._jit_steps is None or not self._ready or len(self.losses) != 1 or self._masked_outputs:
+            return None   # masked outputs stay eager: a compiled step returns the outputs without their masks
         return self._jit_steps
 
     def _batch_loss(self, output, target):
@@ -162,6 +163,7 @@ class KerasCompiled:
         count = len(outputs[0])
         if masking.active():   # fit hands update_metrics detached outputs: keep their masks for it
             self._output_masks = [masking.get_mask(o) for o in outputs]
+            self._masked_outputs = self._masked_outputs or any(m is not None for m in self._output_masks)
         total = None
         for k, loss in enumerate(self.losses):
             if loss is None:

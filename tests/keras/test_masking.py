@@ -159,3 +159,15 @@ def test_masked_layers_run_under_jit():
     b = np.array([[1, 0, 0, 0, 0], [3, 4, 5, 6, 7]])
     for x in (a, b, a):
         np.testing.assert_allclose(step(ag.tensor(x)).numpy(), layer(ag.tensor(x)).numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_jit_compiled_fit_of_a_masked_tagger_gives_eager_numbers():
+    x, y = _padded(), RNG.integers(0, 3, size=(8, 7))
+    eager, compiled = _tagger(ours, False), _tagger(ours, False)
+    compiled.compile(optimizer=ours.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy",
+                     metrics=["accuracy"], jit_compile=True)
+    compiled.set_weights(eager.get_weights())
+    kw = dict(epochs=2, batch_size=4, shuffle=False, verbose=0)
+    h_eager, h_compiled = eager.fit(x, y, **kw).history, compiled.fit(x, y, **kw).history
+    for key, values in h_eager.items():
+        np.testing.assert_allclose(h_compiled[key], values, rtol=1e-6, err_msg=key)
