@@ -413,3 +413,7 @@ def get(identifier):
     if callable(identifier):
         return MeanMetricWrapper(lambda t, p: _host(identifier(t, p)), name=getattr(identifier, "__name__", None))
     raise TypeError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__}")
+
+
+from .f_score import F1Score, FBetaScore  # noqa: E402  (they build on Metric above)
+_NAMES.update({"f1_score": F1Score, "fbeta_score": FBetaScore})

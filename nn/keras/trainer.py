@@ -224,8 +224,13 @@ class KerasCompiled:
         results = {"loss": self._loss_mean.result()}
         if self._ready:
             results.update((t.name, t.result()) for t in self.output_loss if t is not None)
-            results.update((key, float(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
+            results.update((key, _logged(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
         return results
+
+
+def _logged(value):
+    """A metric's value as fit logs it: a float, or an array for per-class metrics (F1Score(average=None))."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
