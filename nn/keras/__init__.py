@@ -12,8 +12,8 @@
 Images are channels-last, losses take probabilities unless from_logits=True, evaluate returns a list,
 predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
-from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, optimizers,
-               regularizers, utils)
+from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
+               optimizers, regularizers, utils)
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
 from .model import Model
@@ -24,4 +24,4 @@ __version__ = "3.15.1-deepgrad"
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend"]
+           "backend", "ops"]

@@ -6,6 +6,8 @@
   else from the enclosing call, else from the module mode (Keras layers start in eval mode, so a direct
   call runs in inference as in Keras; fit switches to train mode).
 - Called on a symbolic KerasTensor, the layer records a Node and returns symbolic outputs (functional API).
+- Masks (masking.py): a mask attached to the first input is passed to `call` when it has a `mask` argument,
+  and a layer that supports masking attaches `compute_mask(inputs, previous_mask)` to its outputs.
 - `trainable`, `weights`, `trainable_weights`, `get_weights`/`set_weights`, `count_params`, `losses`
   (weight regularisers and `add_loss`) as in Keras.
 """
@@ -18,7 +20,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
-from . import initializers, regularizers
+from . import initializers, masking, regularizers
 from .context import current_training, training_scope
 from .naming import snake_case, unique_name
 from .symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
@@ -35,6 +37,14 @@ def _call_takes_training(call):
     except (TypeError, ValueError):
         return False
     return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+@functools.lru_cache(maxsize=None)
+def _call_takes_mask(call):
+    try:
+        return "mask" in inspect.signature(call).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _bound_arguments(cls, args, kwargs):
@@ -117,6 +127,7 @@ class Layer(Module):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._output_shape = None
         self._symbolic_calls = []
+        self._supports_masking = None   # None: True when the class overrides compute_mask (as Keras)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if batch_input_shape is not None:
@@ -177,6 +188,22 @@ class Layer(Module):
                 module._trainable = value
             for p in module.parameters(recurse=False):
                 p.requires_grad_(value)
+
+    # ----- masking ---------------------------------------------------------------------------------
+    @property
+    def supports_masking(self):
+        """Whether the layer attaches compute_mask's result to its outputs (otherwise a mask stops here)."""
+        if self._supports_masking is None:
+            return type(self).compute_mask is not Layer.compute_mask
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        self._supports_masking = bool(value)
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs for these inputs: the base passes the input's mask on."""
+        return previous_mask
 
     # ----- weights --------------------------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
@@ -316,9 +343,19 @@ class Layer(Module):
         flag = self.training if flag is None else bool(flag)
         if _call_takes_training(type(self).call):
             kwargs["training"] = flag
+        previous_mask = None
+        if args and masking.active():
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None:
+                previous_mask = masking.masks_of(args[0])
+                if previous_mask is not None and _call_takes_mask(type(self).call):
+                    kwargs["mask"] = previous_mask
         self._call_losses = []
         with training_scope(flag):
             outputs = Module.__call__(self, *args, **kwargs)
+        if outputs is not None and args and self.supports_masking and (
+                previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
+            masking.attach(outputs, self.compute_mask(args[0], previous_mask))
         first = flatten(outputs)[0] if outputs is not None else None
         if isinstance(first, Tensor):
             self._output_shape = map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs)

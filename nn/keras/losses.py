@@ -13,6 +13,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .. import functional as F
+from . import masking
 from .logits import logits_of
 from .naming import snake_case
 
@@ -213,7 +214,11 @@ class Loss:
         raise TypeError(f"{type(self).__name__} does not define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+        mask = masking.get_mask(y_pred) if masking.active() else None
+        values = self.call(y_true, y_pred)
+        if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps
+            sample_weight = masking.loss_weights(mask, sample_weight, self.reduction)
+        return reduce_values(values, sample_weight, self.reduction)
 
     def get_config(self):
         """The constructor arguments."""

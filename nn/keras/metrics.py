@@ -6,6 +6,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
+from . import masking
 from .naming import snake_case, unique_name
 
 
@@ -120,8 +121,12 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        """Add one batch's per-example values."""
+        """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
+        masked steps 0, as Keras)."""
+        mask = masking.get_mask(y_pred) if masking.active() else None
         values = np.asarray(self.fn(_host(y_true), _host(y_pred), **self._fn_kwargs), dtype=np.float64)
+        if mask is not None and values.ndim >= mask.ndim:
+            sample_weight = _host(masking.loss_weights(mask, sample_weight, "sum"))
         Mean.update_state(self, values, sample_weight)
 
     def update(self, output, target, weight=None):
@@ -379,6 +384,77 @@ def _ratio(numerator, denominator):
     return np.where(denominator == 0, 0.0, numerator / safe)
 
 
+# ----- F-beta scores (Keras 3: one-hot or multi-label targets (batch, classes)) -----
+_AVERAGES = (None, "micro", "macro", "weighted")
+_F_EPSILON = 1e-7
+
+
+class FBetaScore(Metric):
+    """(1 + beta^2) * precision * recall / (beta^2 * precision + recall), from counts summed over batches.
+
+    Predictions count as positive above `threshold`, or, when it is None, where they equal the row's largest
+    (non-zero) score. average=None gives one score per class; 'micro' pools every class's counts, 'macro'
+    averages the class scores, 'weighted' weights them by each class's share of true labels."""
+
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
+        if average not in _AVERAGES:
+            raise ValueError(f"{type(self).__name__}: average must be one of {_AVERAGES}, got {average!r}")
+        if not isinstance(beta, (int, float)) or beta <= 0:
+            raise ValueError(f"{type(self).__name__}: beta must be a positive number, got {beta!r}")
+        if threshold is not None and (not isinstance(threshold, float) or not 0.0 < threshold <= 1.0):
+            raise ValueError(f"{type(self).__name__}: threshold must be a float in (0, 1], got {threshold!r}")
+        self.average, self.beta, self.threshold = average, float(beta), threshold
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.true_positives = self.false_positives = self.false_negatives = self.intermediate_weights = 0.0
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch of targets and scores, both (batch, classes)."""
+        y_true, y_pred = _host(y_true).astype(np.float64), _host(y_pred).astype(np.float64)
+        if y_true.ndim != 2 or y_pred.shape != y_true.shape:
+            raise ValueError(f"{type(self).__name__}: expects y_true and y_pred of one shape (batch, classes), got "
+                             f"{y_true.shape} and {y_pred.shape}")
+        if self.threshold is None:
+            positive = (y_pred >= y_pred.max(axis=-1, keepdims=True)) & (np.abs(y_pred) > 1e-9)
+        else:
+            positive = y_pred > self.threshold
+        positive = positive.astype(np.float64)
+        weight = np.ones((len(y_true), 1)) if sample_weight is None else \
+            _host(sample_weight).astype(np.float64).reshape(len(y_true), 1)
+        axis = None if self.average == "micro" else 0
+        self.true_positives = self.true_positives + np.sum(positive * y_true * weight, axis=axis)
+        self.false_positives = self.false_positives + np.sum(positive * (1 - y_true) * weight, axis=axis)
+        self.false_negatives = self.false_negatives + np.sum((1 - positive) * y_true * weight, axis=axis)
+        self.intermediate_weights = self.intermediate_weights + np.sum(y_true * weight, axis=axis)
+
+    def value(self):
+        """The score: an array of one per class for average=None, else a float."""
+        tp = np.asarray(self.true_positives, np.float64)
+        precision = tp / (tp + self.false_positives + _F_EPSILON)
+        recall = tp / (tp + self.false_negatives + _F_EPSILON)
+        beta2 = self.beta ** 2
+        score = (1 + beta2) * precision * recall / (beta2 * precision + recall + _F_EPSILON)
+        if self.average == "weighted":
+            weights = self.intermediate_weights / (np.sum(self.intermediate_weights) + _F_EPSILON)
+            return float(np.sum(score * weights))
+        if self.average is not None:
+            return float(np.mean(score))
+        return score.astype(np.float32)
+
+    def result(self):
+        """The score as a Tensor (one value per class for average=None)."""
+        return ag.tensor(np.asarray(self.value(), np.float32))
+
+
+class F1Score(FBetaScore):
+    """The F-beta score with beta = 1: the harmonic mean of precision and recall."""
+
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+
 _NAMES = {
     "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
@@ -386,7 +462,7 @@ _NAMES = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
     "mae": MeanAbsoluteError, "mean_absolute_percentage_error": MeanAbsolutePercentageError,
     "mape": MeanAbsolutePercentageError, "root_mean_squared_error": RootMeanSquaredError,
-    "precision": Precision, "recall": Recall, "auc": AUC,
+    "precision": Precision, "recall": Recall, "auc": AUC, "f1_score": F1Score, "fbeta_score": FBetaScore,
 }
 
 

@@ -22,6 +22,7 @@ from ..training.metrics import Mean
 from ..training.predict import run_predict
 from ..training.steps import Steps
 from . import data as keras_data
+from . import masking
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
@@ -69,6 +70,8 @@ class KerasCompiled:
         self.optimizer.attach(model)
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
         self._loss_mean = Mean("loss")
+        self._output_masks = None   # the masks of the outputs compute_loss last saw
+        self._masked_outputs = False
         self._ready = False
         self._jit_steps = Steps(True) if jit_compile is True else None   # 'auto' is eager, as on Keras's torch backend
         self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
@@ -77,8 +80,8 @@ class KerasCompiled:
     def steps(self):
         """The compiled steps the training loop uses after compile(jit_compile=True), once the first batch has
         resolved the losses and metrics, for models with one output; None (eager batches) otherwise."""
-        if self._jit_steps is None or not self._ready or len(self.losses) != 1:
-            return None
+        if self._jit_steps is None or not self._ready or len(self.losses) != 1 or self._masked_outputs:
+            return None   # masked outputs stay eager: a compiled step returns the outputs without their masks
         return self._jit_steps
 
     def _batch_loss(self, output, target):
@@ -158,6 +161,9 @@ class KerasCompiled:
         if not self._ready:
             self._resolve(outputs, targets)
         count = len(outputs[0])
+        if masking.active():   # fit hands update_metrics detached outputs: keep their masks for it
+            self._output_masks = [masking.get_mask(o) for o in outputs]
+            self._masked_outputs = self._masked_outputs or any(m is not None for m in self._output_masks)
         total = None
         for k, loss in enumerate(self.losses):
             if loss is None:
@@ -175,6 +181,11 @@ class KerasCompiled:
     def update_metrics(self, output, target, weight=None):
         """Add the batch to every metric (sample weights only for weighted_metrics)."""
         outputs, targets = self._outputs(output), list(target)
+        masks, self._output_masks = self._output_masks, None
+        if masks is not None:
+            for value, mask in zip(outputs, masks):
+                if mask is not None and tuple(mask.shape) == tuple(value.shape[:mask.ndim]):
+                    masking.attach(value, mask.detach())
         for k, metric, weighted in self.metrics:
             metric.update_state(targets[k], outputs[k], sample_weight=weight if weighted else None)
 
@@ -213,8 +224,13 @@ class KerasCompiled:
         results = {"loss": self._loss_mean.result()}
         if self._ready:
             results.update((t.name, t.result()) for t in self.output_loss if t is not None)
-            results.update((key, float(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
+            results.update((key, _logged(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
         return results
+
+
+def _logged(value):
+    """A metric's value as fit logs it: a float, or an array for per-class metrics (F1Score(average=None))."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,

@@ -185,8 +185,6 @@ def test_mnist_load_data_falls_back_to_the_bundled_sample(tmp_path, monkeypatch,
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match="mask_zero"):
-        layers.Embedding(10, 3, mask_zero=True)
     with pytest.raises(ValueError, match="recurrent_dropout"):
         layers.LSTM(3, recurrent_dropout=0.1)
     with pytest.raises(TypeError, match="unexpected keyword"):

@@ -1,7 +1,7 @@
 """keras.layers: Keras's layers with Keras's names, arguments, defaults and weight layouts."""
 from ..layer import Layer
 from .input_layer import Input, InputLayer
-from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape, Rescaling
+from .core import Activation, Dense, Dropout, Flatten, Lambda, Masking, Reshape, Rescaling
 from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
                    GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
                    GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
@@ -11,5 +11,6 @@ from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
+from .time_distributed import TimeDistributed
 from .wrapper import ModuleWrapper, TorchModuleWrapper, as_keras_layer
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom

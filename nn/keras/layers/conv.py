@@ -6,8 +6,10 @@ deepgrad's NCHW convolution, with the layout changed around it. padding='same' p
 """
 import math
 
+import autograd as ag
+
 from ... import functional as F
-from .. import activations
+from .. import activations, masking
 from ..layer import Layer
 
 
@@ -170,9 +172,23 @@ class _GlobalPooling1D(_GlobalPooling2D):
 
 
 class GlobalAveragePooling1D(_GlobalPooling1D):
-    """The mean over the steps: (batch, steps, features) -> (batch, features)."""
+    """The mean over the steps: (batch, steps, features) -> (batch, features); with a mask (batch, steps), the
+    mean over the unmasked steps."""
 
     _reduce = GlobalAveragePooling2D._reduce
+    supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        axis = 1 if self.data_format == "channels_last" else 2
+        keep = masking.as_bool(mask).unsqueeze(2 if axis == 1 else 1)
+        total = ag.where(keep, inputs, 0.0).sum(dim=axis, keepdim=self.keepdims)
+        return total / keep.to(inputs.dtype).sum(dim=axis, keepdim=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        """None: the steps are gone."""
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):

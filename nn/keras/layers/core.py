@@ -1,10 +1,12 @@
-"""Core Keras layers: Dense, Activation, Dropout, Flatten, Reshape, Rescaling, Lambda."""
+"""Core Keras layers: Dense, Activation, Dropout, Flatten, Reshape, Rescaling, Lambda, Masking."""
 import math
 
 import numpy as np
 
+import autograd as ag
+
 from ... import functional as F
-from .. import activations
+from .. import activations, masking
 from ..layer import Layer
 
 
@@ -15,6 +17,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
         if int(units) < 1:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         self.units, self.use_bias = int(units), use_bias
@@ -45,6 +48,7 @@ class Activation(Layer):
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.activation = activations.get(activation)
 
     def call(self, inputs):
@@ -56,6 +60,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"Dropout: rate must be in [0, 1], got {rate}")
         if noise_shape is not None:
@@ -95,6 +100,7 @@ class Rescaling(Layer):
 
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.scale, self.offset = scale, offset
 
     def call(self, inputs):
@@ -109,7 +115,28 @@ class Lambda(Layer):
 
     def __init__(self, function, output_shape=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.function, self.arguments = function, dict(arguments or {})
 
     def call(self, inputs):
         return self.function(inputs, **self.arguments)
+
+
+class Masking(Layer):
+    """Masks the steps whose features all equal `mask_value`: their outputs become 0 and the output carries the
+    mask (batch, steps), True where a step has any other value."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """True where a step has a feature different from mask_value."""
+        return (inputs != self.mask_value).any(dim=-1)
+
+    def call(self, inputs):
+        keep = (inputs != self.mask_value).any(dim=-1, keepdim=True)
+        outputs = ag.where(keep, inputs, 0.0)
+        masking.set_mask(outputs, keep.squeeze(-1))
+        return outputs

@@ -1,4 +1,5 @@
-"""keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table."""
+"""keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table; with mask_zero=True index 0
+is padding and the output carries the mask `inputs != 0`."""
 from ... import functional as F
 from ..layer import Layer
 
@@ -9,12 +10,11 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
         super().__init__(**kwargs)
-        if mask_zero:
-            raise ValueError("Embedding: mask_zero=True (masking padded steps in later layers) is not supported; "
-                             "pad sequences and leave mask_zero=False")
         if embeddings_constraint is not None:
             raise ValueError("Embedding: embeddings_constraint is not supported")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
         self.embeddings_initializer, self.embeddings_regularizer = embeddings_initializer, embeddings_regularizer
 
     def build(self, input_shape=None):
@@ -25,3 +25,7 @@ class Embedding(Layer):
         if inputs.dtype.kind not in "iu":
             inputs = inputs.long()
         return F.embedding(inputs, self.embeddings)
+
+    def compute_mask(self, inputs, mask=None):
+        """`inputs != 0` with mask_zero=True, else None."""
+        return inputs != 0 if self.mask_zero else None

@@ -2,6 +2,7 @@
 Maximum, Minimum, and their lower-case function forms (layers.concatenate([a, b]), ...)."""
 import autograd as ag
 
+from .. import masking
 from ..layer import Layer
 
 
@@ -12,6 +13,20 @@ class _Merge(Layer):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(f"{self.name}: expects a list of at least 2 inputs, got {type(inputs).__name__}")
         return self._merge(list(inputs))
+
+    supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """The steps every input keeps (the AND of the inputs' masks; None when none has one)."""
+        if mask is None:
+            return None
+        masks = [m for m in (mask if isinstance(mask, (list, tuple)) else [mask]) if m is not None]
+        if not masks:
+            return None
+        result = masking.as_bool(masks[0])
+        for m in masks[1:]:
+            result = result & masking.as_bool(m)
+        return result
 
 
 class Concatenate(_Merge):

@@ -72,6 +72,7 @@ class LayerNormalization(Layer):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         if axis not in (-1,):
             raise ValueError(f"LayerNormalization: only axis=-1 is supported, got {axis!r}")
         self.axis, self.epsilon, self.center, self.scale = axis, float(epsilon), center, scale

@@ -5,14 +5,16 @@ Weights keep Keras's names, shapes and gate layouts, so get_weights/set_weights 
 - LSTM: kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u,); gates i, f, c, o (PyTorch's order)
 - GRU (reset_after=True, Keras 3's default): kernel (in, 3u), recurrent_kernel (u, 3u), bias (2, 3u) (input
   and recurrent biases); gates z, r, h, reordered to PyTorch's r, z, n for deepgrad's fused recurrence.
-Each direction runs as one graph node (nn.functional.recurrence).
+Each direction runs as one graph node (nn.functional.recurrence). With a mask (batch, time), a direction runs
+step by step as Keras does: a masked step keeps the previous state, and its output is the previous output
+(zeros with zero_output_for_mask, which Bidirectional sets for returned sequences).
 """
 import numpy as np
 
 import autograd as ag
 
 from ... import functional as F
-from .. import initializers
+from .. import initializers, masking
 from ..layer import Layer
 
 _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
@@ -32,7 +34,7 @@ class _RNN(Layer):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, **kwargs):
+                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
         config.update({k: v for k, v in kwargs.items() if k not in ("name", "input_shape", "batch_size")})
         unit_forget_bias = kwargs.pop("unit_forget_bias", True)
@@ -59,6 +61,8 @@ class _RNN(Layer):
             raise ValueError("GRU: only reset_after=True (Keras 3's default) is supported")
         self.units, self.use_bias, self.dropout = int(units), use_bias, float(dropout)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.supports_masking = True
         self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
 
@@ -99,31 +103,68 @@ class _RNN(Layer):
             return w_ih, w_hh, _gru_to_torch(self.bias[0], u, 0), _gru_to_torch(self.bias[1], u, 0)
         return self.kernel.T, self.recurrent_kernel.T, self.bias, None
 
-    def run(self, inputs, reverse, initial_state=None, training=False):
-        """(outputs (batch, time, units) in time order, [h, (c)]) for one pass, backwards when `reverse`."""
+    def run(self, inputs, reverse, initial_state=None, training=False, mask=None):
+        """(outputs (batch, time, units) in time order, [h, (c)], last output) for one pass, backwards when
+        `reverse`; a mask (batch, time) skips the masked steps as Keras does."""
         if inputs.ndim != 3:
             raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
         if inputs.dtype.kind != "f":
             inputs = inputs.float()
         if self.dropout and training:  # one mask per sequence, shared by every step (as Keras)
-            mask = F.dropout(inputs.new_ones((inputs.shape[0], 1, inputs.shape[2])), self.dropout, True)
-            inputs = inputs * mask
+            keep = F.dropout(inputs.new_ones((inputs.shape[0], 1, inputs.shape[2])), self.dropout, True)
+            inputs = inputs * keep
         h0 = c0 = None
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             h0 = states[0]
             c0 = states[1] if self.mode == "lstm" else None
-        w_ih, w_hh, b_ih, b_hh = self._torch_weights()
-        result = F.recurrence(self.mode, inputs.transpose(0, 1), h0, c0, w_ih, w_hh, b_ih, b_hh, reverse=reverse)
-        return result[0].transpose(0, 1), list(result[1:])
+        weights = self._torch_weights()
+        if mask is not None:
+            return self._run_masked(inputs, masking.as_bool(mask), reverse, h0, c0, weights)
+        result = F.recurrence(self.mode, inputs.transpose(0, 1), h0, c0, *weights, reverse=reverse)
+        return result[0].transpose(0, 1), list(result[1:]), result[1]
 
-    def call(self, inputs, initial_state=None, training=None):
-        sequence, states = self.run(inputs, self.go_backwards, initial_state, bool(training))
+    def _run_masked(self, inputs, keep, reverse, h, c, weights):
+        """The pass one step at a time: where keep[:, t] is False the states stay and the output is the previous
+        output (or zeros with zero_output_for_mask)."""
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        if keep.shape != (batch, steps):
+            raise ValueError(f"{self.name}: the mask must have shape (batch, time) = {(batch, steps)}, got "
+                             f"{tuple(keep.shape)}")
+        zeros = inputs.new_zeros((batch, self.units))
+        h = zeros if h is None else h
+        if self.mode == "lstm" and c is None:
+            c = zeros
+        sequence = inputs.transpose(0, 1)
+        keep = keep.unsqueeze(-1)
+        output, outputs = zeros, [None] * steps
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            result = F.recurrence(self.mode, sequence[t:t + 1], h, c if self.mode == "lstm" else None, *weights)
+            step_keep = keep[:, t]
+            h = ag.where(step_keep, result[1], h)
+            if self.mode == "lstm":
+                c = ag.where(step_keep, result[2], c)
+            output = ag.where(step_keep, result[1], zeros if self.zero_output_for_mask else output)
+            outputs[t] = output
+        states = [h, c] if self.mode == "lstm" else [h]
+        return ag.stack(outputs, dim=1), states, output
+
+    def call(self, inputs, initial_state=None, mask=None, training=None):
+        sequence, states, last = self.run(inputs, self.go_backwards, initial_state, bool(training), mask)
         if self.return_sequences:
             output = ag.flip(sequence, (1,)) if self.go_backwards else sequence
         else:
-            output = states[0]
+            output = last
         return [output] + states if self.return_state else output
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask for returned sequences, else None (and None for each returned state)."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None] * (2 if self.mode == "lstm" else 1)
+        return output_mask
 
 
 class SimpleRNN(_RNN):
@@ -159,6 +200,9 @@ class Bidirectional(Layer):
             backward_layer = type(layer)(name=f"backward_{layer.name}", **config)
         layer.name = f"forward_{layer.name}"
         self.forward_layer, self.backward_layer = layer, backward_layer
+        for direction in (layer, backward_layer):   # as Keras: masked steps of returned sequences are zeros
+            direction.zero_output_for_mask = direction.return_sequences
+        self.supports_masking = True
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         if weights is not None:
             raise ValueError("Bidirectional: pass weights with set_weights after building")
@@ -167,23 +211,36 @@ class Bidirectional(Layer):
         for layer in (self.forward_layer, self.backward_layer):
             layer._build_for_shape(input_shape)
 
-    def call(self, inputs, initial_state=None, training=None):
+    def call(self, inputs, initial_state=None, mask=None, training=None):
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        fwd, fwd_states = self.forward_layer.run(inputs, self.forward_layer.go_backwards, forward_state,
-                                                 bool(training))
-        bwd, bwd_states = self.backward_layer.run(inputs, self.backward_layer.go_backwards, backward_state,
-                                                  bool(training))
+        fwd, fwd_states, fwd_last = self.forward_layer.run(inputs, self.forward_layer.go_backwards, forward_state,
+                                                           bool(training), mask)
+        bwd, bwd_states, bwd_last = self.backward_layer.run(inputs, self.backward_layer.go_backwards,
+                                                            backward_state, bool(training), mask)
         if self.return_sequences:
             outputs = (fwd, bwd)
         else:
-            outputs = (fwd_states[0], bwd_states[0])
+            outputs = (fwd_last, bwd_last)
         merged = self._merge(*outputs)
         if self.return_state:
             merged = (list(merged) if isinstance(merged, list) else [merged]) + fwd_states + bwd_states
         return merged
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask for returned sequences (one per output with merge_mode=None), else None."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if self.return_sequences:
+            output_mask = [mask, mask] if self.merge_mode is None else mask
+        else:
+            output_mask = [None, None] if self.merge_mode is None else None
+        if self.return_state:
+            states = [None] * (2 * (2 if self.forward_layer.mode == "lstm" else 1))
+            return (output_mask if isinstance(output_mask, list) else [output_mask]) + states
+        return output_mask
 
     def _merge(self, a, b):
         if self.merge_mode == "concat":

@@ -1,0 +1,31 @@
+"""keras.layers.TimeDistributed: one layer applied to every step of a sequence."""
+from ..layer import Layer, _call_takes_mask
+
+
+class TimeDistributed(Layer):
+    """Runs `layer` on each step of (batch, time, ...) inputs (as one call on (batch * time, ...)); the weights
+    are the wrapped layer's, shared by every step. A mask on the input passes through to the output."""
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(f"TimeDistributed wraps a Keras layer, got {type(layer).__name__}")
+        super().__init__(**kwargs)
+        self.layer = layer
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        if len(input_shape) < 3:
+            raise ValueError(f"{self.name}: expects inputs (batch, time, ...) with at least 3 axes, got {input_shape}")
+        self.layer._build_for_shape((None,) + tuple(input_shape[2:]))
+
+    def call(self, inputs, training=None, mask=None):
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        kwargs = {"training": training}
+        if mask is not None and _call_takes_mask(type(self.layer).call):
+            kwargs["mask"] = mask.reshape(batch * steps, *mask.shape[2:])
+        outputs = self.layer(inputs.reshape(batch * steps, *inputs.shape[2:]), **kwargs)
+        return outputs.reshape(batch, steps, *outputs.shape[1:])
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask."""
+        return mask

@@ -1,0 +1,509 @@
+"""keras.ops: the NumPy-style functions Keras users call in custom layers, losses and metrics, with Keras's names,
+arguments and semantics (`axis`, `keepdims`, NumPy's `dot`, `repeat`, `tile`, `take`), on deepgrad's differentiable
+ops. Arguments may be Tensors, NumPy arrays or Python numbers (float64 arrays become float32, Keras's float type);
+the results are Tensors, and gradients flow through every function except the comparisons, arg-reductions,
+`shape`, creation functions and `stop_gradient`.
+"""
+import builtins
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from .. import functional as F
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    """`x` as a Tensor (Tensors unchanged unless `dtype` differs; float64 data becomes float32)."""
+    if sparse:
+        raise ValueError("keras.ops.convert_to_tensor: sparse tensors are not supported")
+    if not isinstance(x, Tensor):
+        array = np.asarray(x)
+        if dtype is None and array.dtype == np.float64:
+            array = array.astype(np.float32)
+        x = ag.tensor(array)
+    return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
+
+
+def convert_to_numpy(x):
+    """`x` as a NumPy array."""
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+
+
+_t = convert_to_tensor
+
+
+def _pair(x1, x2):
+    """Operands of a binary op: a Python number stays a number beside a Tensor (no float64 promotion)."""
+    if isinstance(x1, Tensor) or isinstance(x2, Tensor):
+        return (x1 if isinstance(x1, (Tensor, int, float, bool)) else _t(x1),
+                x2 if isinstance(x2, (Tensor, int, float, bool)) else _t(x2))
+    return _t(x1), x2 if isinstance(x2, (int, float, bool)) else _t(x2)
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+# ----- arithmetic ---------------------------------------------------------------------------------------
+def add(x1, x2):
+    """x1 + x2 (broadcasting)."""
+    a, b = _pair(x1, x2)
+    return a + b
+
+
+def subtract(x1, x2):
+    """x1 - x2 (broadcasting)."""
+    a, b = _pair(x1, x2)
+    return a - b
+
+
+def multiply(x1, x2):
+    """x1 * x2 (broadcasting)."""
+    a, b = _pair(x1, x2)
+    return a * b
+
+
+def divide(x1, x2):
+    """x1 / x2 (true division; integers give floats)."""
+    a, b = _pair(x1, x2)
+    if isinstance(a, Tensor) and a.dtype.kind in "iub":
+        a = a.float()
+    return a / b
+
+
+def power(x1, x2):
+    """x1 ** x2 (broadcasting)."""
+    a, b = _pair(x1, x2)
+    return a ** b
+
+
+def maximum(x1, x2):
+    """The elementwise larger of x1 and x2."""
+    a, b = _pair(x1, x2)
+    return ag.maximum(a, b if isinstance(b, Tensor) else a.new_tensor(np.asarray(b, a.dtype)))
+
+
+def minimum(x1, x2):
+    """The elementwise smaller of x1 and x2."""
+    a, b = _pair(x1, x2)
+    return ag.minimum(a, b if isinstance(b, Tensor) else a.new_tensor(np.asarray(b, a.dtype)))
+
+
+def negative(x):
+    """-x."""
+    return -_t(x)
+
+
+def sqrt(x):
+    """The elementwise square root (integers give floats)."""
+    return ag.sqrt(_float(x))
+
+
+def exp(x):
+    """e ** x."""
+    return ag.exp(_float(x))
+
+
+def log(x):
+    """The natural logarithm."""
+    return ag.log(_float(x))
+
+
+def abs(x):
+    """|x|."""
+    return ag.abs(_t(x))
+
+
+absolute = abs
+
+
+def square(x):
+    """x * x."""
+    x = _t(x)
+    return x * x
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of x."""
+    return ag.sign(_t(x))
+
+
+def clip(x, x_min, x_max):
+    """x limited to [x_min, x_max]."""
+    return ag.clamp(_t(x), x_min, x_max)
+
+
+def _float(x):
+    x = _t(x)
+    return x.float() if x.dtype.kind in "iub" else x
+
+
+# ----- linear algebra ----------------------------------------------------------------------------------
+def matmul(x1, x2):
+    """The matrix product (batched over leading axes, NumPy's matmul)."""
+    return ag.matmul(_t(x1), _t(x2))
+
+
+def dot(x1, x2):
+    """NumPy's dot: a product for scalars, the matrix product for 1-D and 2-D operands, and for N-D operands the
+    sum over the last axis of x1 and the second-to-last of x2."""
+    a, b = _t(x1), _t(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if b.ndim <= 2:
+        return ag.matmul(a, b)
+    k = b.shape[-2]
+    moved = ag.permute(b, (b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,)).reshape(k, -1)
+    return ag.matmul(a, moved).reshape(*a.shape[:-1], *b.shape[:-2], b.shape[-1])
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """The vector norm along `axis` (the 2-norm of all values for axis=None), or with a pair of axes a matrix
+    norm ('fro')."""
+    x = _float(x)
+    axis = _axis(axis)
+    if ord is None or ord == "fro":
+        return ag.sqrt((x * x).sum(dim=axis, keepdim=keepdims))
+    if isinstance(axis, tuple) and len(axis) == 2:
+        raise ValueError(f"keras.ops.norm: matrix norm ord={ord!r} is not supported (use ord=None or 'fro')")
+    if axis is None:
+        if x.ndim != 1:
+            raise ValueError(f"keras.ops.norm: ord={ord!r} needs a vector or an axis; got shape {tuple(x.shape)}")
+        axis = 0
+    if ord == np.inf:
+        return ag.abs(x).amax(dim=axis, keepdim=keepdims)
+    if ord == -np.inf:
+        return ag.abs(x).amin(dim=axis, keepdim=keepdims)
+    if ord == 0:
+        return (x != 0).float().sum(dim=axis, keepdim=keepdims)
+    return (ag.abs(x) ** ord).sum(dim=axis, keepdim=keepdims) ** (1.0 / ord)
+
+
+# ----- reductions ----------------------------------------------------------------------------------------
+def sum(x, axis=None, keepdims=False):
+    """The sum over `axis` (an int, a tuple, or None for every axis)."""
+    return ag.sum(_t(x), dim=_axis(axis), keepdim=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """The mean over `axis` (integers give floats)."""
+    return ag.mean(_float(x), dim=_axis(axis), keepdim=keepdims)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    """The largest value over `axis` (values only)."""
+    result = ag.amax(_t(x), dim=_axis(axis), keepdim=keepdims)
+    return result if initial is None else maximum(result, initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    """The smallest value over `axis` (values only)."""
+    result = ag.amin(_t(x), dim=_axis(axis), keepdim=keepdims)
+    return result if initial is None else minimum(result, initial)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """The product over `axis`."""
+    result = ag.prod(_t(x), dim=_axis(axis), keepdim=keepdims)
+    return result if dtype is None else cast(result, dtype)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """The index of the largest value along `axis` (of the flattened tensor for None), int32 as in Keras."""
+    return ag.argmax(_t(x), dim=axis, keepdim=keepdims).astype(np.int32)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """The index of the smallest value along `axis` (of the flattened tensor for None), int32 as in Keras."""
+    return ag.argmin(_t(x), dim=axis, keepdim=keepdims).astype(np.int32)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over `axis`, computed stably."""
+    return ag.logsumexp(_float(x), dim=_axis(axis), keepdim=keepdims)
+
+
+def cumsum(x, axis=None, dtype=None):
+    """The running sum along `axis` (of the flattened tensor for None)."""
+    x = _t(x)
+    result = ag.cumsum(x.reshape(-1), dim=0) if axis is None else ag.cumsum(x, dim=axis)
+    return result if dtype is None else cast(result, dtype)
+
+
+def any(x, axis=None, keepdims=False):
+    """Whether any value along `axis` is true (non-zero)."""
+    return ag.any(_t(x) != 0, dim=_axis(axis), keepdim=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    """Whether every value along `axis` is true (non-zero)."""
+    return ag.all(_t(x) != 0, dim=_axis(axis), keepdim=keepdims)
+
+
+# ----- comparisons and selection -------------------------------------------------------------------------
+def equal(x1, x2):
+    """x1 == x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a == b
+
+
+def not_equal(x1, x2):
+    """x1 != x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a != b
+
+
+def greater(x1, x2):
+    """x1 > x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a > b
+
+
+def greater_equal(x1, x2):
+    """x1 >= x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a >= b
+
+
+def less(x1, x2):
+    """x1 < x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a < b
+
+
+def less_equal(x1, x2):
+    """x1 <= x2, elementwise (bool)."""
+    a, b = _pair(x1, x2)
+    return a <= b
+
+
+def logical_and(x1, x2):
+    """Both true, elementwise."""
+    return (_t(x1) != 0) & (_t(x2) != 0)
+
+
+def logical_or(x1, x2):
+    """Either true, elementwise."""
+    return (_t(x1) != 0) | (_t(x2) != 0)
+
+
+def logical_not(x):
+    """Not true, elementwise."""
+    return _t(x) == 0
+
+
+def where(condition, x1=None, x2=None):
+    """x1 where condition holds, else x2 (broadcasting; numbers allowed)."""
+    if x1 is None or x2 is None:
+        raise ValueError("keras.ops.where: pass both x1 and x2 (the one-argument form, which returns indices, is "
+                         "not supported)")
+    condition = _t(condition)
+    if condition.dtype != ag.bool_:
+        condition = condition != 0
+    if not isinstance(x1, Tensor) and not isinstance(x2, Tensor):
+        x1 = _t(x1)
+    return ag.where(condition, x1 if isinstance(x1, (Tensor, int, float)) else _t(x1),
+                    x2 if isinstance(x2, (Tensor, int, float)) else _t(x2))
+
+
+# ----- shapes ------------------------------------------------------------------------------------------------
+def shape(x):
+    """The shape as a tuple of ints."""
+    return tuple(_t(x).shape)
+
+
+def cast(x, dtype):
+    """`x` converted to `dtype` ('float32', 'int32', 'bool', ...)."""
+    x = _t(x)
+    dtype = np.dtype(dtype)
+    return x if x.dtype == dtype else x.astype(dtype)
+
+
+def reshape(x, newshape):
+    """`x` with shape `newshape` (one -1 allowed)."""
+    return _t(x).reshape(*((newshape,) if isinstance(newshape, int) else tuple(newshape)))
+
+
+def transpose(x, axes=None):
+    """The axes permuted by `axes` (reversed for None)."""
+    x = _t(x)
+    return ag.permute(x, tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
+
+
+def expand_dims(x, axis):
+    """`x` with new axes of size 1 at `axis` (an int or a tuple)."""
+    x = _t(x)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    rank = x.ndim + len(axes)
+    for a in sorted(a % rank for a in axes):
+        x = x.unsqueeze(a)
+    return x
+
+
+def squeeze(x, axis=None):
+    """`x` without its axes of size 1 (only `axis`, which must have size 1, when given)."""
+    x = _t(x)
+    if axis is None:
+        return x.reshape(*[d for d in x.shape if d != 1])
+    axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"keras.ops.squeeze: axis {a} of shape {tuple(x.shape)} has size {x.shape[a]}, not 1")
+    return x.reshape(*[d for k, d in enumerate(x.shape) if k not in axes])
+
+
+def concatenate(xs, axis=0):
+    """The tensors joined along `axis`."""
+    return ag.cat([_t(x) for x in xs], dim=axis)
+
+
+def stack(x, axis=0):
+    """The tensors stacked along a new axis `axis`."""
+    return ag.stack([_t(v) for v in x], dim=axis)
+
+
+def flip(x, axis=None):
+    """`x` reversed along `axis` (every axis for None)."""
+    x = _t(x)
+    axes = tuple(range(x.ndim)) if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
+    return ag.flip(x, axes)
+
+
+def tile(x, repeats):
+    """`x` repeated `repeats` times along each axis (NumPy's tile: missing leading counts are 1, extra ones add
+    leading axes)."""
+    x = _t(x)
+    repeats = (repeats,) if isinstance(repeats, int) else tuple(repeats)
+    if len(repeats) < x.ndim:
+        repeats = (1,) * (x.ndim - len(repeats)) + repeats
+    return x.repeat(*repeats)
+
+
+def repeat(x, repeats, axis=None):
+    """Each element repeated `repeats` times along `axis` (of the flattened tensor for None; NumPy's repeat)."""
+    x = _t(x)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if not isinstance(repeats, int):
+        repeats = _t(repeats).astype(np.int64)
+    return ag.repeat_interleave(x, repeats, dim=axis)
+
+
+def take(x, indices, axis=None):
+    """The values of `x` at `indices` along `axis` (of the flattened tensor for None); negative indices count
+    from the end."""
+    x = _t(x)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    indices = _t(indices)
+    if indices.dtype.kind not in "iu":
+        indices = indices.astype(np.int64)
+    axis %= x.ndim
+    indices = ag.where(indices < 0, indices + x.shape[axis], indices)
+    return x[(slice(None),) * axis + (indices,)]
+
+
+def take_along_axis(x, indices, axis=None):
+    """The values of `x` at `indices` along `axis` (NumPy's take_along_axis; flattened for None); negative
+    indices count from the end."""
+    x = _t(x)
+    indices = _t(indices)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if indices.dtype.kind not in "iu":
+        indices = indices.astype(np.int64)
+    indices = ag.where(indices < 0, indices + x.shape[axis], indices)
+    return ag.take_along_axis(x, indices, axis)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """Integer classes as one-hot vectors along a new `axis` (float32 by default); negative classes give zeros."""
+    if sparse:
+        raise ValueError("keras.ops.one_hot: sparse outputs are not supported")
+    x = _t(x).astype(np.int64)
+    valid = x >= 0
+    encoded = F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)
+    encoded = encoded.astype(np.dtype(dtype or "float32"))
+    if axis not in (-1, encoded.ndim - 1):
+        encoded = ag.permute(encoded, _moved_last(encoded.ndim, axis))
+    return encoded
+
+
+def _moved_last(rank, axis):
+    axis %= rank
+    order = list(range(rank - 1))
+    order.insert(axis, rank - 1)
+    return tuple(order)
+
+
+# ----- creation -------------------------------------------------------------------------------------------------
+def ones(shape, dtype=None):
+    """A tensor of ones (float32 by default)."""
+    return ag.ones(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or "float32"))
+
+
+def zeros(shape, dtype=None):
+    """A tensor of zeros (float32 by default)."""
+    return ag.zeros(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or "float32"))
+
+
+def ones_like(x, dtype=None):
+    """Ones shaped like `x` (its dtype unless `dtype`)."""
+    x = _t(x)
+    return ag.ones_like(x) if dtype is None else ag.ones(*x.shape, dtype=np.dtype(dtype))
+
+
+def zeros_like(x, dtype=None):
+    """Zeros shaped like `x` (its dtype unless `dtype`)."""
+    x = _t(x)
+    return ag.zeros_like(x) if dtype is None else ag.zeros(*x.shape, dtype=np.dtype(dtype))
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """Evenly spaced values in [start, stop) (int32 for integer arguments, float32 otherwise, as Keras)."""
+    if dtype is None:
+        numbers = [v for v in (start, stop, step) if v is not None]
+        dtype = "int32" if builtins.all(isinstance(v, (int, np.integer)) for v in numbers) else "float32"
+    return ag.arange(start, stop, step, dtype=np.dtype(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """`num` evenly spaced values from start to stop (stop included unless endpoint=False; float32)."""
+    if axis != 0:
+        raise ValueError("keras.ops.linspace: only axis=0 is supported")
+    step = (stop - start) / builtins.max((num - 1) if endpoint else num, 1)
+    values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(np.dtype(dtype or "float32")))
+    return (values, step) if retstep else values
+
+
+# ----- activations and gradients -----------------------------------------------------------------------------
+def softmax(x, axis=-1):
+    """exp(x) normalised to sum 1 along `axis`."""
+    return F.softmax(_float(x), dim=axis)
+
+
+def log_softmax(x, axis=-1):
+    """log(softmax(x)) along `axis`, computed stably."""
+    return F.log_softmax(_float(x), dim=axis)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x))."""
+    return ag.sigmoid(_float(x))
+
+
+def relu(x):
+    """max(x, 0)."""
+    return F.relu(_t(x))
+
+
+def tanh(x):
+    """The hyperbolic tangent."""
+    return ag.tanh(_float(x))
+
+
+def stop_gradient(variable):
+    """The same values, through which no gradient flows."""
+    return _t(variable).detach()
