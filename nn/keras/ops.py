@@ -507,3 +507,8 @@ def tanh(x):
 def stop_gradient(variable):
     """The same values, through which no gradient flows."""
     return _t(variable).detach()
+
+
+def erf(x):
+    """The error function, elementwise."""
+    return ag.erf(_float(x))

@@ -20,6 +20,7 @@ LABELS = np.array([0, 2, 1, -1, 3])
 
 CASES = {
     "matmul": lambda o: o.matmul(A, B),
+    "erf": lambda o: o.erf(A),
     "dot_2d": lambda o: o.dot(A, B),
     "dot_vector": lambda o: o.dot(A, B[:, 0]),
     "add": lambda o: o.add(A, C),
