@@ -2,13 +2,17 @@
 
 Each layer direction runs as one graph node (nn.functional.recurrent.recurrence); directions are
 concatenated on the feature axis and dropout, when set, is applied between layers in training.
+A PackedSequence input runs step by step over the sequences still running (packed_recurrence) and gives
+a PackedSequence output with each sequence's state at its own last step in h_n (and c_n).
 """
 import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .. import functional as F
+from ..functional.packed_recurrence import packed_recurrence
 from ..functional.recurrent import WIDTH, recurrence, unbind
 from ..module import Module
+from ..utils.rnn import PackedSequence
 from ._init import fan_in_bound, uniform_parameter
 
 
@@ -71,7 +75,10 @@ class _RNNBase(Module):
     def forward(self, input, hx=None):
         """Run over input (T, B, input_size) ((B, T, input_size) with batch_first, or unbatched (T, input_size))
         -> (output (T, B, D * hidden_size), h_n (D * num_layers, B, hidden_size)); LSTM returns
-        (output, (h_n, c_n)). hx: the initial state(s) of that shape, zeros when None."""
+        (output, (h_n, c_n)). hx: the initial state(s) of that shape, zeros when None. A PackedSequence input
+        (nn.utils.rnn) gives a PackedSequence output."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         check_tensor(type(self).__name__, input)
         if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
             raise ValueError(f"{self!r}: expected input (T, B, {self.input_size}) "
@@ -108,6 +115,39 @@ class _RNNBase(Module):
         elif self.batch_first:
             x = x.swapaxes(0, 1)
         return (x, (h, c)) if is_lstm else (x, h)
+
+    def _forward_packed(self, packed, hx):
+        """forward for a PackedSequence: states are permuted into the packed (longest first) order and back."""
+        data, sizes = packed.data, [int(n) for n in packed.batch_sizes.tolist()]
+        if data.ndim != 2 or data.shape[1] != self.input_size:
+            raise ValueError(f"{self!r}: expected packed data (N, {self.input_size}), got shape {data.shape}")
+        batch = sizes[0]
+        order, restore = packed.batch_orders(batch)
+        permuted = packed.sorted_indices is not None
+        if hx is not None and permuted:
+            is_pair = self.mode == "lstm" and isinstance(hx, (tuple, list))
+            hx = tuple(s[:, order] for s in hx) if is_pair else hx[:, order]
+        h0s, c0s = self._initial_states(hx, True, batch)
+        directions = 2 if self.bidirectional else 1
+        is_lstm = self.mode == "lstm"
+        x, h_n, c_n = data, [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for d in range(directions):
+                k = layer * directions + d
+                y, h, c = packed_recurrence(self.mode, x, sizes, h0s[k], c0s[k], *self._weights(layer, d),
+                                            reverse=d == 1)
+                outputs.append(y)
+                h_n.append(h)
+                c_n.append(c)
+            x = outputs[0] if directions == 1 else ag.cat(outputs, 1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        states = [ag.stack(h_n)] + ([ag.stack(c_n)] if is_lstm else [])
+        if permuted:
+            states = [s[:, restore] for s in states]
+        out = PackedSequence(x, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+        return (out, tuple(states)) if is_lstm else (out, states[0])
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"

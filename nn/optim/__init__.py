@@ -6,14 +6,17 @@
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
-from .lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearWarmup, LRScheduler,
-                           OneCycleLR, ReduceLROnPlateau, StepLR)
+from .lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
+                           ExponentialLR, LambdaLR, LinearLR, LinearWarmup, LRScheduler, MultiplicativeLR, MultiStepLR,
+                           OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR, StepLR)
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler", "LRScheduler", "LambdaLR",
-           "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "OneCycleLR", "ReduceLROnPlateau"]
+           "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup", "OneCycleLR", "ReduceLROnPlateau",
+           "MultiStepLR", "LinearLR", "ConstantLR", "MultiplicativeLR", "PolynomialLR", "CosineAnnealingWarmRestarts",
+           "CyclicLR", "SequentialLR", "ChainedScheduler"]
 from .adadelta import Adadelta
 from .adamax import Adamax
 from .lbfgs import LBFGS

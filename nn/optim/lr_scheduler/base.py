@@ -1,0 +1,107 @@
+"""The base every epoch-based learning-rate schedule shares: step(), get_last_lr(), state_dict()."""
+import copy
+from abc import ABC, abstractmethod
+
+from ..optimizer import Optimizer
+
+
+class _Checkpointable:
+    """get_last_lr and state_dict/load_state_dict shared by every scheduler."""
+
+    #: attributes left out of state_dict (besides the optimizer)
+    _unsaved = ()
+
+    def get_last_lr(self):
+        """The learning rate of each param group as last set by this scheduler."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """The scheduler's state (every attribute but the optimizer) as a dict."""
+        skip = ("optimizer",) + self._unsaved
+        return copy.deepcopy({k: v for k, v in self.__dict__.items() if k not in skip})
+
+    def load_state_dict(self, state_dict):
+        """Restore a state saved by state_dict()."""
+        self.__dict__.update(copy.deepcopy({k: v for k, v in state_dict.items() if k not in self._unsaved}))
+
+
+def check_optimizer(optimizer, who):
+    """Raise TypeError unless `optimizer` is one of ours."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{who}: expected an nn.optim Optimizer, got {type(optimizer).__name__}")
+
+
+def per_group(name, optimizer, value, who):
+    """`value` as a list with one entry per param group (a list/tuple must have exactly one per group)."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{who}: got {len(value)} {name} values for {n} param groups; pass one number or "
+                             f"one value per group")
+        return list(value)
+    return [value] * n
+
+
+def current_lrs(optimizer):
+    """Each param group's lr as it stands."""
+    return [group["lr"] for group in optimizer.param_groups]
+
+
+class LRScheduler(_Checkpointable, ABC):
+    """Base of the epoch-based schedules, stepped as torch.optim.lr_scheduler.LRScheduler.
+
+    `step()` advances `last_epoch` by one and sets each group's lr from `get_lr()`, which (as in PyTorch)
+    may be chainable: it scales the group's current lr, so schedulers combined with ChainedScheduler or
+    other changes to the lr compose. `step(epoch)` jumps to `epoch` and uses the closed form
+    `_get_closed_form_lr()` from `base_lrs` where the schedule has one. `last_epoch=-1` starts a new
+    schedule from each group's current lr (kept as 'initial_lr'); another value resumes one, which needs
+    'initial_lr' in every group (load the optimizer's state_dict first). Creating a scheduler applies
+    the lr of epoch 0; call `step()` after each epoch's (or batch's) `optimizer.step()`.
+    """
+
+    def __init__(self, optimizer, last_epoch=-1):
+        check_optimizer(optimizer, type(self).__name__)
+        self.optimizer = optimizer
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for group in groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for k, group in enumerate(groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"{type(self).__name__}: param group {k} has no 'initial_lr'; resuming with "
+                                   f"last_epoch={last_epoch} needs it (load the optimizer's state_dict first, "
+                                   "or start with last_epoch=-1)")
+        self.base_lrs = [group["initial_lr"] for group in groups]
+        self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self):
+        """The step made on construction: chainable schedules keep the lr they find there."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    @abstractmethod
+    def get_lr(self):
+        """The lr of each param group at epoch `self.last_epoch` (called by step())."""
+
+    def step(self, epoch=None):
+        """Advance one epoch (or jump to `epoch`) and set every group's lr for it."""
+        self._step_count += 1
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None):
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            closed_form = getattr(self, "_get_closed_form_lr", None)
+            values = closed_form() if closed_form is not None else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = current_lrs(self.optimizer)

@@ -1,0 +1,70 @@
+"""ReduceLROnPlateau: lower the lr when a metric stops improving (torch.optim.lr_scheduler's rules)."""
+import math
+
+from .base import _Checkpointable, check_optimizer
+
+
+class ReduceLROnPlateau(_Checkpointable):
+    """Multiply every group's lr by `factor` once a metric has not improved for more than `patience`
+    calls to step(metric), then wait `cooldown` calls before counting again; lr never goes below min_lr.
+
+    mode 'min' (lower is better) or 'max'; an improvement beats the best so far by more than `threshold`,
+    relative (threshold_mode='rel': best * (1 -/+ threshold)) or absolute ('abs': best -/+ threshold).
+    Changes smaller than `eps` are skipped.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0, eps=1e-8):
+        check_optimizer(optimizer, "ReduceLROnPlateau")
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0 (it multiplies the lr), got {factor!r}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        n = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != n:
+                raise ValueError(f"ReduceLROnPlateau: got {len(min_lr)} min_lr values for {n} param groups")
+            self.min_lrs = list(min_lr)
+        else:
+            self.min_lrs = [min_lr] * n
+        self.optimizer = optimizer
+        self.mode, self.factor, self.patience = mode, factor, patience
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.cooldown, self.eps = cooldown, eps
+        self.last_epoch = 0
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def is_better(self, current, best):
+        """True when `current` improves on `best` by more than the threshold."""
+        if self.mode == "min":
+            bar = best * (1 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold
+            return current < bar
+        bar = best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
+        return current > bar
+
+    def step(self, metrics):
+        """Record this epoch's metric (a number or one-element tensor) and reduce the lr if it has plateaued."""
+        current = float(metrics)
+        self.last_epoch += 1
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, floor in zip(self.optimizer.param_groups, self.min_lrs):
+                old = float(group["lr"])
+                new = max(old * self.factor, floor)
+                if old - new > self.eps:
+                    group["lr"] = new
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

@@ -1,0 +1,167 @@
+"""Variable-length sequences for the recurrent layers, as torch.nn.utils.rnn: pad_sequence, pack_padded_sequence,
+pad_packed_sequence, pack_sequence (and unpad_sequence, unpack_sequence) and the PackedSequence they make.
+
+A PackedSequence holds the steps of a batch of sequences sorted by length, longest first, time-major:
+`data` (sum(lengths), *) is step 0 of every sequence, then step 1 of those at least 2 long, ...;
+`batch_sizes[t]` (int64, on the CPU) counts the sequences still running at step t; `sorted_indices[k]` is
+the batch index of the k-th longest sequence and `unsorted_indices` its inverse (both None when the batch
+came sorted). Packing and padding are gathers, so gradients flow through them.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+
+def _host(t):
+    """A Tensor, list or array of integers as a NumPy int64 array."""
+    return np.asarray(t.numpy() if isinstance(t, Tensor) else t, dtype=np.int64)
+
+
+def _invert(order):
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return inverse
+
+
+class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
+    """A packed batch of variable-length sequences (see the module docstring): a tuple
+    (data, batch_sizes, sorted_indices, unsorted_indices). Made by pack_padded_sequence or pack_sequence;
+    recurrent layers take one and return one."""
+
+    __slots__ = ()
+
+    def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+        if batch_sizes is None:
+            raise ValueError("PackedSequence: batch_sizes is required; build packed batches with "
+                             "pack_padded_sequence or pack_sequence")
+        if not isinstance(batch_sizes, Tensor):
+            batch_sizes = ag.tensor(_host(batch_sizes))
+        if unsorted_indices is None and sorted_indices is not None:
+            unsorted_indices = ag.tensor(_invert(_host(sorted_indices)), device=sorted_indices.device)
+        return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
+
+    def to(self, *args, **kwargs):
+        """The same packed batch with `data` moved/cast as Tensor.to does (indices follow the device;
+        batch_sizes stays on the CPU)."""
+        data = self.data.to(*args, **kwargs)
+        if data is self.data:
+            return self
+        move = (lambda t: None if t is None else t.to(data.device))
+        return type(self)(data, self.batch_sizes, move(self.sorted_indices), move(self.unsorted_indices))
+
+    @property
+    def is_cuda(self):
+        """Whether `data` lives on a CUDA device."""
+        return self.data.device.xp.__name__ == "cupy"
+
+    def batch_orders(self, batch):
+        """(sorted_indices, unsorted_indices) as NumPy arrays, the identity order of `batch` sequences when the
+        batch came sorted."""
+        if self.sorted_indices is None:
+            return np.arange(batch), np.arange(batch)
+        return _host(self.sorted_indices), _host(self.unsorted_indices)
+
+
+def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+    """Stack Tensors of shapes (L_i, *) into one (max L, B, *) Tensor ((B, max L, *) with batch_first), filling
+    the missing steps with padding_value after each sequence ('right') or before it ('left')."""
+    sequences = list(sequences)
+    if not sequences:
+        raise ValueError("pad_sequence: got no sequences; pass a non-empty list of (L, *) Tensors")
+    if padding_side not in ("right", "left"):
+        raise ValueError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
+    rest = tuple(sequences[0].shape[1:])
+    for k, s in enumerate(sequences):
+        if not isinstance(s, Tensor) or s.ndim < 1 or tuple(s.shape[1:]) != rest:
+            raise ValueError(f"pad_sequence: every sequence must be a Tensor (L, *{rest}) like the first; "
+                             f"sequence {k} has shape {getattr(s, 'shape', type(s).__name__)}")
+    longest = max(s.shape[0] for s in sequences)
+    padded = []
+    for s in sequences:
+        missing = longest - s.shape[0]
+        if missing:
+            fill = ag.full((missing,) + rest, padding_value, dtype=s.dtype, device=s.device)
+            s = ag.cat([s, fill] if padding_side == "right" else [fill, s], 0)
+        padded.append(s)
+    return ag.stack(padded, 0 if batch_first else 1)
+
+
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    """The list of sequences (L_i, *) that pad_sequence(..., padding_side='right') padded."""
+    lengths = _host(lengths)
+    x = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    return [x[b, :int(n)] for b, n in enumerate(lengths)]
+
+
+def _check_lengths(lengths, batch, steps, enforce_sorted):
+    if lengths.ndim != 1 or len(lengths) != batch:
+        raise ValueError(f"pack_padded_sequence: lengths must hold one length per sequence ({batch}), got shape "
+                         f"{lengths.shape}")
+    if batch and (lengths.min() < 1 or lengths.max() > steps):
+        raise ValueError(f"pack_padded_sequence: every length must be in [1, {steps}] (the padded length), got "
+                         f"{lengths.tolist()}")
+    if enforce_sorted and np.any(np.diff(lengths) > 0):
+        raise ValueError(f"pack_padded_sequence: lengths {lengths.tolist()} are not sorted in decreasing order; "
+                         "sort the batch or pass enforce_sorted=False")
+
+
+def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+    """Pack a padded batch (T, B, *) ((B, T, *) with batch_first) whose sequence b is lengths[b] steps long
+    (a list or int64 Tensor) into a PackedSequence. With enforce_sorted (the default) lengths must be in
+    decreasing order; enforce_sorted=False sorts the batch and records the order to undo it."""
+    if not isinstance(input, Tensor) or input.ndim < 2:
+        raise ValueError(f"pack_padded_sequence: input must be a Tensor (T, B, *), got "
+                         f"{getattr(input, 'shape', type(input).__name__)}")
+    x = input.transpose(0, 1) if batch_first else input
+    steps, batch, rest = x.shape[0], x.shape[1], tuple(x.shape[2:])
+    lengths = _host(lengths)
+    _check_lengths(lengths, batch, steps, enforce_sorted)
+    order = np.arange(batch) if enforce_sorted else np.argsort(-lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    batch_sizes = (sorted_lengths[None, :] > np.arange(sorted_lengths[0])[:, None]).sum(1)
+    rows = np.concatenate([t * batch + order[:n] for t, n in enumerate(batch_sizes)])
+    data = x.reshape((steps * batch,) + rest)[rows]
+    if enforce_sorted:
+        return PackedSequence(data, batch_sizes)
+    return PackedSequence(data, batch_sizes, ag.tensor(order, device=input.device))
+
+
+def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+    """Undo pack_padded_sequence -> (padded (T, B, *) ((B, T, *) with batch_first), lengths int64 (B,)) in the
+    batch's original order; T is the longest length, or total_length (>= it) when given."""
+    if not isinstance(sequence, PackedSequence):
+        raise TypeError(f"pad_packed_sequence: expects a PackedSequence, got {type(sequence).__name__}")
+    data, sizes = sequence.data, _host(sequence.batch_sizes)
+    steps, batch, rest = len(sizes), int(sizes[0]), tuple(data.shape[1:])
+    if total_length is not None:
+        if total_length < steps:
+            raise ValueError(f"pad_packed_sequence: total_length ({total_length}) is shorter than the longest "
+                             f"sequence ({steps})")
+        steps = int(total_length)
+    _, unsorted = sequence.batch_orders(batch)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rows = np.full((steps, batch), data.shape[0], dtype=np.int64)  # the padding row by default
+    for t, (start, n) in enumerate(zip(starts, sizes)):
+        present = unsorted < n
+        rows[t, present] = start + unsorted[present]
+    fill = ag.full((1,) + rest, padding_value, dtype=data.dtype, device=data.device)
+    padded = ag.cat([data, fill], 0)[rows.reshape(-1)].reshape((steps, batch) + rest)
+    sorted_lengths = (sizes[None, :] > np.arange(batch)[:, None]).sum(1)
+    lengths = ag.tensor(sorted_lengths[unsorted])
+    return (padded.transpose(0, 1) if batch_first else padded), lengths
+
+
+def pack_sequence(sequences, enforce_sorted=True):
+    """Pack a list of Tensors (L_i, *) into a PackedSequence (longest first unless enforce_sorted=False)."""
+    sequences = list(sequences)
+    lengths = [s.shape[0] for s in sequences]
+    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpack_sequence(packed_sequences):
+    """The list of sequences (L_i, *) a PackedSequence holds, in the batch's original order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
