@@ -66,7 +66,7 @@ class _ConvNd(Module):
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * self.spatial:
-            text += f", padding={self.padding!r}"
+            text += f", padding={self.padding}"   # torch prints padding=same unquoted
         if self.dilation != (1,) * self.spatial:
             text += f", dilation={self.dilation}"
         if self.output_padding != (0,) * self.spatial:
