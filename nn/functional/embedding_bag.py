@@ -8,7 +8,7 @@ reduction is one differentiable sum or max over that table.
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor, arrays
+from autograd import Tensor
 from autograd.ops.dims import check_tensor
 
 from .embedding import embedding
@@ -100,7 +100,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if mode == "sum":
         return picked.sum(1)
     if mode == "mean":
-        divisor = np.maximum(counts, 1).astype(arrays.array(weight).dtype)[:, None]
+        divisor = np.maximum(counts, 1).astype(weight.dtype)[:, None]
         return picked.sum(1) / ag.tensor(divisor, device=rows.device)
     largest = picked.amax(1)
     return ag.where(ag.tensor((counts > 0)[:, None], device=rows.device), largest, ag.zeros_like(largest))
