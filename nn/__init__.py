@@ -50,3 +50,17 @@ import autograd as _ag
 
 _ag.nn, _ag.optim, _ag.utils = __import__(__name__), optim, _types.SimpleNamespace(data=data)
 _ag.distributed = distributed
+from .layers.gating import GLU, PReLU, Softmax2d
+from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
+                             ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
+                             ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
+from .layers.local_response_norm import LocalResponseNorm
+from .layers.shuffle import ChannelShuffle
+from .layers.fold import Fold, Unfold
+from .layers.embedding_bag import EmbeddingBag
+from .layers.lazy_linear import LazyLinear
+from .layers.unpool import MaxUnpool1d, MaxUnpool2d
+from .layers.lp_pool import LPPool1d, LPPool2d
+from .layers.conv import Conv3d
+from .layers.pooling3d import AdaptiveAvgPool3d, AvgPool3d, MaxPool3d
+from .layers.normalization import BatchNorm3d

@@ -27,3 +27,12 @@ from .attention import scaled_dot_product_attention
 from .multihead_attention import multi_head_attention_forward
 from .margin_likelihood_losses import (gaussian_nll_loss, multi_margin_loss, multilabel_soft_margin_loss,
                                        poisson_nll_loss, soft_margin_loss)
+from .gating import glu, prelu
+from .local_response_norm import local_response_norm
+from .shuffle import channel_shuffle
+from .fold import fold, unfold
+from .embedding_bag import embedding_bag
+from .unpool import max_unpool1d, max_unpool2d
+from .lp_pool import lp_pool1d, lp_pool2d
+from .conv3d import conv3d
+from .pooling3d import adaptive_avg_pool3d, avg_pool3d, max_pool3d

@@ -1,4 +1,4 @@
-"""Pixel shuffle: trade channels for spatial resolution (sub-pixel convolution) and back."""
+"""Pixel shuffle (trade channels for spatial resolution and back) and channel shuffle."""
 import numbers
 
 from autograd.ops.dims import check_tensor
@@ -38,3 +38,18 @@ def pixel_unshuffle(input, downscale_factor):
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     order = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
     return x.permute(order).reshape(*lead, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) -> (N, C, *) with the channels, seen as a (groups, C // groups) grid, read column-wise:
+    channel g * (C // groups) + i moves to i * groups + g (ShuffleNet's shuffle)."""
+    op = "channel_shuffle"
+    check_tensor(op, input)
+    if not isinstance(groups, numbers.Integral) or isinstance(groups, bool) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if input.ndim < 3:
+        raise ValueError(f"{op}: expects an input (N, C, *) with at least 3 dimensions, got shape {input.shape}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise ValueError(f"{op}: the {c} channels of input {input.shape} must be divisible by groups={groups}")
+    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)

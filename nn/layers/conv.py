@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation)."""
+"""Convolution layers: Conv1d, Conv2d, Conv3d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation)."""
 import numbers
 
 from autograd.ops.dims import check_tensor
@@ -55,7 +55,8 @@ class _ConvNd(Module):
 
     def _check_channels(self, input):
         axis = -1 - self.spatial
-        layout = "(N, C, L) or (C, L)" if self.spatial == 1 else "(N, C, H, W) or (C, H, W)"
+        layout = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)",
+                  3: "(N, C, D, H, W) or (C, D, H, W)"}[self.spatial]
         if input.ndim not in (1 + self.spatial, 2 + self.spatial):
             raise ValueError(f"{self!r}: expected input {layout}, got a {input.ndim}-D input of shape {input.shape}")
         if input.shape[axis] != self.in_channels:
@@ -65,7 +66,7 @@ class _ConvNd(Module):
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * self.spatial:
-            text += f", padding={self.padding!r}"
+            text += f", padding={self.padding}"   # torch prints padding=same unquoted
         if self.dilation != (1,) * self.spatial:
             text += f", dilation={self.dilation}"
         if self.output_padding != (0,) * self.spatial:
@@ -107,6 +108,22 @@ class Conv2d(_ConvNd):
         check_tensor(type(self).__name__, input)
         self._check_channels(input)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W): weight (C_out, C_in/groups, kD, kH, kW), bias
+    (C_out,). padding: int, triple, 'valid' or 'same'."""
+
+    spatial = 3
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+
+    def forward(self, input):
+        check_tensor(type(self).__name__, input)
+        self._check_channels(input)
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):

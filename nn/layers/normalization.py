@@ -1,4 +1,4 @@
-"""Normalisation layers: BatchNorm1d, BatchNorm2d and LayerNorm (PyTorch's parameters and buffers)."""
+"""Normalisation layers: BatchNorm1d, BatchNorm2d, BatchNorm3d and LayerNorm (PyTorch's parameters and buffers)."""
 import numbers
 
 import numpy as np
@@ -72,6 +72,13 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     """Batch normalisation over (N, C, H, W) per channel C."""
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over (N, C, D, H, W) per channel C."""
+
+    ranks = (5,)
+    layout = "(N, C, D, H, W)"
 
 
 class LayerNorm(Module):

@@ -1,5 +1,5 @@
-"""PixelShuffle and PixelUnshuffle: trade channels for resolution and back."""
-from ..functional.shuffle import pixel_shuffle, pixel_unshuffle
+"""PixelShuffle and PixelUnshuffle (trade channels for resolution and back) and ChannelShuffle."""
+from ..functional.shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from ..module import Module
 
 
@@ -29,3 +29,17 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """(N, C, *) -> (N, C, *) with the channels of each of `groups` groups interleaved (ShuffleNet)."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"

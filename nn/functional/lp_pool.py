@@ -1,0 +1,30 @@
+"""Power-average pooling: (sum of x ** p over each window) ** (1 / p), through average pooling."""
+import autograd as ag
+
+from ._args import pair, single
+from .pooling import avg_pool1d, avg_pool2d
+
+
+def _root(op, window_sum_mean, norm_type, count):
+    if not norm_type or norm_type != norm_type:
+        raise ValueError(f"{op}: norm_type must be a non-zero number, got {norm_type!r}")
+    # PyTorch's form: negative window sums (odd p) are zeroed before the root
+    return (ag.sign(window_sum_mean) * ag.relu(ag.abs(window_sum_mean)) * count) ** (1.0 / norm_type)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over each kH x kW window of x ** norm_type) ** (1 / norm_type) on (N, C, H, W) or (C, H, W);
+    stride defaults to the kernel size. norm_type=1 is sum pooling; large norm_type approaches max pooling."""
+    op = "lp_pool2d"
+    kernel = pair(kernel_size, "kernel_size", op, 1)
+    mean = avg_pool2d(input ** norm_type, kernel, stride, 0, ceil_mode)
+    return _root(op, mean, norm_type, kernel[0] * kernel[1])
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over each window of x ** norm_type) ** (1 / norm_type) on (N, C, L) or (C, L); stride defaults to
+    the kernel size."""
+    op = "lp_pool1d"
+    kernel = single(kernel_size, "kernel_size", op, 1)
+    mean = avg_pool1d(input ** norm_type, kernel, stride, 0, ceil_mode)
+    return _root(op, mean, norm_type, kernel)

@@ -1,0 +1,143 @@
+"""3-D pooling: max_pool3d, avg_pool3d and adaptive_avg_pool3d over (N, C, D, H, W) or (C, D, H, W).
+
+Max and average pooling gather every window into a trailing axis through one table of flat positions
+in the padded volume and reduce it (max with its argument, or sum); adaptive average pooling is
+separable, one averaging matrix per axis. All gradients come from the indexing, max and matmul ops.
+"""
+import math
+
+import numpy as np
+
+import autograd as ag
+from autograd.ops.dims import check_tensor
+
+from .conv3d import triple
+
+
+def _volume(op, input):
+    check_tensor(op, input)
+    if input.ndim not in (4, 5):
+        raise ValueError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W), got shape {input.shape}")
+    if any(s == 0 for s in input.shape[-3:]):
+        raise ValueError(f"{op}: the input's spatial size is empty (shape {input.shape})")
+    return input if input.ndim == 5 else input.unsqueeze(0)
+
+
+def _out_len(op, size, k, s, p, d, ceil_mode):
+    """PyTorch's pooled length: the last window must start inside the input or its left padding."""
+    if p > k // 2:
+        raise ValueError(f"{op}: padding {p} must be at most half the kernel size {k}")
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    if out < 1:
+        raise ValueError(f"{op}: the kernel {k} (dilation {d}) does not fit a spatial size {size} with padding {p}")
+    return out
+
+
+def _windows(op, x, kernel, stride, padding, dilation, ceil_mode, fill):
+    """(N, C, O, K): the K = kD * kH * kW values of each of the O output positions' windows (`fill` outside the
+    input), the output's spatial size, and the (O, K) flat positions of those values in the unpadded input."""
+    sizes = x.shape[2:]
+    outs, starts, rights = [], [], []
+    for a in range(3):
+        out = _out_len(op, sizes[a], kernel[a], stride[a], padding[a], dilation[a], ceil_mode)
+        outs.append(out)
+        starts.append((np.arange(out) * stride[a])[:, None] + (np.arange(kernel[a]) * dilation[a])[None, :])
+        rights.append(max(0, int(starts[a].max()) + 1 - sizes[a] - padding[a]))
+    padded = [sizes[a] + padding[a] + rights[a] for a in range(3)]
+    d, h, w = starts                      # (O_a, k_a) positions in padded coordinates
+    grid = (d[:, None, None, :, None, None] * padded[1] + h[None, :, None, None, :, None]) * padded[2] \
+        + w[None, None, :, None, None, :]
+    table = grid.reshape(math.prod(outs), math.prod(kernel))
+    original = [(starts[a] - padding[a]) for a in range(3)]
+    source = (original[0][:, None, None, :, None, None] * sizes[1] + original[1][None, :, None, None, :, None]) \
+        * sizes[2] + original[2][None, None, :, None, None, :]
+    widths = ((0, 0), (0, 0)) + tuple((padding[a], rights[a]) for a in range(3))
+    xpad = ag.pad(x, widths, fill) if any(padding) or any(rights) else x
+    n, c = x.shape[:2]
+    values = xpad.reshape(n, c, math.prod(padded))[:, :, ag.tensor(table.astype(np.int64), device=x.device)]
+    return values, tuple(outs), source.reshape(table.shape).astype(np.int64)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over kernel windows of (N, C, D, H, W) or (C, D, H, W); stride defaults to the kernel size. With
+    return_indices, also the int64 position of each maximum as a flat index into D * H * W."""
+    op = "max_pool3d"
+    x = _volume(op, input)
+    kernel = triple(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None else triple(stride, "stride", op, 1)
+    values, outs, source = _windows(op, x, kernel, stride, triple(padding, "padding", op),
+                                    triple(dilation, "dilation", op, 1), ceil_mode, float("-inf"))
+    out, arg = values.max(-1)
+    out = out.reshape(*x.shape[:2], *outs)
+    if input.ndim == 4:
+        out = out.squeeze(0)
+    if not return_indices:
+        return out
+    rows = np.arange(source.shape[0])
+    # map each window's argmax (a position within the window) to its flat position in the input
+    positions = source[rows[None, None, :], np.asarray(arg.numpy())]
+    indices = ag.tensor(positions, device=x.device).reshape(*x.shape[:2], *outs)
+    return out, (indices if input.ndim == 5 else indices.squeeze(0))
+
+
+def _divisors(size, k, s, p, out, include_pad):
+    """Per output position along one axis: how many values PyTorch's average pooling divides by."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, size + p)
+    pool = end - start
+    inside = np.minimum(end, size) - np.maximum(start, 0)
+    return pool if include_pad else inside
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over kernel windows of (N, C, D, H, W) or (C, D, H, W); stride defaults to the kernel size.
+    count_include_pad: whether zero padding counts in the divisor; divisor_override replaces the divisor."""
+    op = "avg_pool3d"
+    x = _volume(op, input)
+    kernel = triple(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None else triple(stride, "stride", op, 1)
+    padding = triple(padding, "padding", op)
+    values, outs, _ = _windows(op, x, kernel, stride, padding, (1, 1, 1), ceil_mode, 0)
+    total = values.sum(-1).reshape(*x.shape[:2], *outs)
+    if divisor_override is not None:
+        if not divisor_override or divisor_override != int(divisor_override):
+            raise ValueError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
+        out = total / float(divisor_override)
+    else:
+        per_axis = [_divisors(x.shape[2 + a], kernel[a], stride[a], padding[a], outs[a], count_include_pad)
+                    for a in range(3)]
+        divisor = per_axis[0][:, None, None] * per_axis[1][None, :, None] * per_axis[2][None, None, :]
+        out = total / ag.tensor(divisor.astype(x.dtype), device=x.device)
+    return out if input.ndim == 5 else out.squeeze(0)
+
+
+def _averaging_matrix(size, out):
+    """(out, size): row i averages PyTorch's adaptive window [floor(i * size / out), ceil((i + 1) * size / out))."""
+    matrix = np.zeros((out, size))
+    for i in range(out):
+        lo, hi = (i * size) // out, -((-(i + 1) * size) // out)
+        matrix[i, lo:hi] = 1.0 / (hi - lo)
+    return matrix
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Mean over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
+    None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis."""
+    op = "adaptive_avg_pool3d"
+    x = _volume(op, input)
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 3
+    if len(sizes) != 3:
+        raise ValueError(f"{op}: output_size must be an int or 3 ints, got {output_size!r}")
+    sizes = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(sizes))
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
+        raise ValueError(f"{op}: output_size must hold positive ints (or None), got {output_size!r}")
+    out = x
+    for a in range(3):
+        axis = 2 + a
+        matrix = _averaging_matrix(x.shape[axis], sizes[a]).T.astype(x.dtype)
+        out = (out.movedim(axis, -1) @ ag.tensor(matrix, device=x.device)).movedim(-1, axis)
+    return out if input.ndim == 5 else out.squeeze(0)

@@ -1,0 +1,36 @@
+"""LazyLinear: a Linear layer whose in_features is read from its first input."""
+import autograd as ag
+from autograd.ops.dims import check_tensor
+
+from ..module import Module, Parameter
+from .linear import Linear
+
+
+class LazyLinear(Linear):
+    """Linear(in_features, out_features) with in_features taken from the last dimension of the first input;
+    the weight and bias are created and initialised then (as Linear's), and the layer becomes a Linear."""
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Module.__init__(self)
+        self.in_features, self.out_features = 0, out_features
+        self._lazy_options = (bool(bias), device, dtype)
+        self.register_parameter("weight", None)
+        self.register_parameter("bias", None)
+
+    def forward(self, x):
+        check_tensor("LazyLinear", x)
+        if x.ndim < 1:
+            raise ValueError(f"{self!r}: the first input must have a feature dimension (its last) to size the "
+                             f"weight from, got a 0-d tensor; pass a (*, in_features) input")
+        bias, device, dtype = self._lazy_options
+        self.in_features = x.shape[-1]
+        self.weight = Parameter(ag.empty(self.out_features, self.in_features, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(ag.empty(self.out_features, dtype=dtype, device=device))
+        self.reset_parameters()
+        del self._lazy_options
+        object.__setattr__(self, "__class__", Linear)   # as PyTorch: once sized, it is an ordinary Linear
+        return self.forward(x)
+
+    def extra_repr(self):
+        return f"in_features=0, out_features={self.out_features}, bias={self._lazy_options[0]}"
