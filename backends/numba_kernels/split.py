@@ -6,9 +6,7 @@ whose cores other processes keep busy a call then waits for whole scheduler tick
 depthwise: 8-12 ms a call instead of 0.3 ms), and its workqueue layer aborts when two Python threads
 launch kernels at once. Here the caller does the first part itself and then sleeps on a lock until
 the helpers are done, so a busy machine costs at most the helpers' share, never spinning (the
-thread pool is backends/workers.py, shared with the NumPy kernels); and each kernel's split is
-timed against one thread now and then, per size (workers.run_measured), so that a helper whose core
-another process holds stops being waited for.
+thread pool is backends/workers.py, shared with the NumPy kernels).
 
 Measured (depthwise 3x3, forward + both gradients): two threads on a quiet 2-core machine, b8 128ch
 28x28 0.78 ms against 1.05 ms on one, b32 3.4 against 6.5 ms; with both cores kept busy by other
@@ -33,8 +31,5 @@ def parts(total, work):
 
 
 def run(kernel, args, total, work):
-    """kernel(*args, first, last) for consecutive parts [first, last) of range(total), in parallel, or
-    whole on the calling thread while that has lately been the faster for this kernel and size (the
-    parts are independent, so the results are the same either way)."""
-    workers.run_measured(getattr(kernel, "__name__", "kernel"), partial(kernel, *args), total, work,
-                         parts(total, work))
+    """kernel(*args, first, last) for consecutive parts [first, last) of range(total), in parallel."""
+    workers.run(partial(kernel, *args), total, parts(total, work))
