@@ -20,23 +20,11 @@ class Embedding(Module):
         if sparse:
             raise ValueError("Embedding: sparse=True (sparse gradients) is not supported; pass sparse=False, the "
                              "weight then gets an ordinary dense gradient")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Embedding: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
-                                 f"{num_embeddings})")
-            padding_idx %= num_embeddings
+        padding_idx, weight = lookup_table("Embedding", num_embeddings, embedding_dim, padding_idx, _weight,
+                                           device, dtype)
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.sparse = False
-        if _weight is None:
-            weight = ag.randn(num_embeddings, embedding_dim, device=device, dtype=dtype)
-            if padding_idx is not None:
-                arrays.array(weight)[padding_idx] = 0
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError(f"Embedding: _weight has shape {tuple(_weight.shape)}, expected "
-                                 f"({num_embeddings}, {embedding_dim})")
-            weight = _weight.detach()
         self.weight = Parameter(weight, requires_grad=not _freeze)
 
     @classmethod
@@ -66,3 +54,23 @@ class Embedding(Module):
         if self.scale_grad_by_freq:
             text += ", scale_grad_by_freq=True"
         return text
+
+
+def lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, device, dtype):
+    """(padding_idx made non-negative, the initial weight): N(0, 1) with the padding_idx row zero as
+    PyTorch, or a detached `_weight` of shape (num_embeddings, embedding_dim). Raises ValueError naming
+    the layer for a padding_idx out of range or a `_weight` of the wrong shape."""
+    if padding_idx is not None:
+        if not -num_embeddings <= padding_idx < num_embeddings:
+            raise ValueError(f"{name}: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
+                             f"{num_embeddings})")
+        padding_idx %= num_embeddings
+    if _weight is None:
+        weight = ag.randn(num_embeddings, embedding_dim, device=device, dtype=dtype)
+        if padding_idx is not None:
+            arrays.array(weight)[padding_idx] = 0
+        return padding_idx, weight
+    if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+        raise ValueError(f"{name}: _weight has shape {tuple(_weight.shape)}, expected "
+                         f"({num_embeddings}, {embedding_dim})")
+    return padding_idx, _weight.detach()

@@ -1,10 +1,9 @@
 """EmbeddingBag: the sum, mean or max of the embedding vectors of each bag of indices."""
-import autograd as ag
-from autograd import arrays
 from autograd.ops.dims import check_tensor
 
 from ..functional.embedding_bag import MODES, embedding_bag
 from ..module import Module, Parameter
+from .embedding import lookup_table
 
 
 class EmbeddingBag(Module):
@@ -22,24 +21,11 @@ class EmbeddingBag(Module):
         if sparse:
             raise ValueError(f"{name}: sparse=True (sparse gradients) is not supported; pass sparse=False, the "
                              "weight then gets an ordinary dense gradient")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"{name}: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
-                                 f"{num_embeddings})")
-            padding_idx %= num_embeddings
+        padding_idx, weight = lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, device, dtype)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.mode, self.sparse, self.include_last_offset = mode, False, include_last_offset
         self.padding_idx = padding_idx
-        if _weight is None:
-            weight = ag.randn(num_embeddings, embedding_dim, device=device, dtype=dtype)
-            if padding_idx is not None:
-                arrays.array(weight)[padding_idx] = 0
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise ValueError(f"{name}: _weight has shape {tuple(_weight.shape)}, expected "
-                                 f"({num_embeddings}, {embedding_dim})")
-            weight = _weight.detach()
         self.weight = Parameter(weight)
 
     @classmethod
