@@ -1,4 +1,7 @@
-"""Convolution layers: Conv1d, Conv2d, Conv3d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation)."""
+"""Convolution layers: Conv1d, Conv2d, Conv3d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation).
+
+padding_mode 'reflect', 'replicate' or 'circular' pads the input with F.pad in that mode and convolves with no
+further padding, as PyTorch does; 'zeros' (the default) lets the convolution pad."""
 import numbers
 
 from autograd.ops.dims import check_tensor
@@ -6,6 +9,9 @@ from autograd.ops.dims import check_tensor
 from .. import functional as F
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
+
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _tuple(value, n, name, layer):
@@ -23,10 +29,15 @@ class _ConvNd(Module):
     transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                 output_padding=0):
+                 output_padding=0, padding_mode="zeros"):
         super().__init__()
         name = type(self).__name__
         n = self.spatial
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        if self.transposed and padding_mode != "zeros":
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported (got {padding_mode!r}), as in PyTorch")
+        self.padding_mode = padding_mode
         if groups < 1 or in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels={in_channels} and out_channels={out_channels} must both be "
                              f"divisible by groups={groups}")
@@ -53,6 +64,25 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
 
+    def _pad_amounts(self):
+        """The F.pad tuple (last spatial axis first) that padding_mode applies before the convolution."""
+        if self.padding == "valid":
+            return (0, 0) * self.spatial
+        amounts = []
+        for axis in reversed(range(self.spatial)):
+            if self.padding == "same":   # the extra element of an odd total goes after, as in PyTorch
+                total = self.dilation[axis] * (self.kernel_size[axis] - 1)
+                amounts += [total // 2, total - total // 2]
+            else:
+                amounts += [self.padding[axis]] * 2
+        return tuple(amounts)
+
+    def _padded(self, input):
+        """The input and the padding argument for the functional convolution under padding_mode."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        return F.pad(input, self._pad_amounts(), mode=self.padding_mode), 0
+
     def _check_channels(self, input):
         axis = -1 - self.spatial
         layout = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)",
@@ -75,6 +105,8 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
 
 
@@ -84,30 +116,34 @@ class Conv1d(_ConvNd):
     spatial = 1
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+                 bias=True, padding_mode="zeros"):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode=padding_mode)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
         self._check_channels(input)
-        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        input, padding = self._padded(input)
+        padding = padding if isinstance(padding, (str, int)) else padding[0]
         return F.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
 
 
 class Conv2d(_ConvNd):
     """2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_out, C_in/groups, kH, kW), bias (C_out,).
 
-    padding: int, pair, 'valid' or 'same'.
+    padding: int, pair, 'valid' or 'same'; padding_mode: 'zeros', 'reflect', 'replicate' or 'circular'.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+                 bias=True, padding_mode="zeros"):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode=padding_mode)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
         self._check_channels(input)
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return F.conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv3d(_ConvNd):
@@ -117,13 +153,15 @@ class Conv3d(_ConvNd):
     spatial = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)
+                 bias=True, padding_mode="zeros"):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode=padding_mode)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
         self._check_channels(input)
-        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        input, padding = self._padded(input)
+        return F.conv3d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -133,9 +171,9 @@ class ConvTranspose2d(_ConvNd):
     transposed = True
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1):
+                 bias=True, dilation=1, padding_mode="zeros"):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         output_padding)
+                         output_padding, padding_mode)
         if isinstance(self.padding, str):
             raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got {padding!r}")
 
