@@ -1,8 +1,9 @@
-"""Resample: separable resampling of trailing axes (nearest and linear interpolation) as one graph node.
+"""Resample: separable resampling of trailing axes (nearest, linear and cubic interpolation) as one graph node.
 
 Each resampled axis has a plan: ("repeat", k) repeats every element k times (an integer
-nearest-neighbour upscale), ("take", index) gathers at index, and ("blend", lo, hi, w_lo, w_hi)
-mixes two gathers, out = x[lo] * w_lo + x[hi] * w_hi. Backward is each plan's transpose, axis by
+nearest-neighbour upscale), ("take", index) gathers at index, and ("blend", indices, weights)
+mixes gathers, out = sum over taps t of x[indices[t]] * weights[t] (two taps for linear, four for
+cubic interpolation). Backward is each plan's transpose, axis by
 axis in reverse: a reshape-and-sum for "repeat", and for the others a sum over the runs of equal
 indices (every plan's indices are non-decreasing): one ufunc.reduceat where the array module has
 it (NumPy), the backend's index_add scatter kernel otherwise (CuPy).
@@ -56,9 +57,12 @@ class Resample(Function):
             elif kind == "take":
                 y = xp.take(y, plan[1], axis=axis)
             else:
-                _, lo, hi, w_lo, w_hi = plan
-                y = xp.take(y, lo, axis=axis) * _along(w_lo, axis, y.ndim) + \
-                    xp.take(y, hi, axis=axis) * _along(w_hi, axis, y.ndim)
+                _, indices, weights = plan
+                mixed = None
+                for index, w in zip(indices, weights):
+                    tap = xp.take(y, index, axis=axis) * _along(w, axis, y.ndim)
+                    mixed = tap if mixed is None else mixed + tap
+                y = mixed
         return y
 
     def backward(ctx, gy):
@@ -73,10 +77,12 @@ class Resample(Function):
             if kind == "take":
                 g = _sum_runs(xp, device, g, plan[1], size, axis)
             else:
-                _, lo, hi, w_lo, w_hi = plan
-                g_lo = _sum_runs(xp, device, g * _along(w_lo, axis, g.ndim), lo, size, axis)
-                g_lo += _sum_runs(xp, device, g * _along(w_hi, axis, g.ndim), hi, size, axis)
-                g = g_lo
+                _, indices, weights = plan
+                summed = None
+                for index, w in zip(indices, weights):
+                    part = _sum_runs(xp, device, g * _along(w, axis, g.ndim), index, size, axis)
+                    summed = part if summed is None else summed + part
+                g = summed
         return xp.ascontiguousarray(g), None
 
 

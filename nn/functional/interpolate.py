@@ -1,7 +1,7 @@
 """F.interpolate: resize the spatial dimensions of (N, C, ...) tensors as torch.nn.functional.interpolate.
 
 Source positions are computed the way PyTorch's CPU kernels compute them (in float32 for the
-nearest modes; in the input's precision, at least float32, for the linear ones), so outputs agree
+nearest modes; in the input's precision, at least float32, for the linear and cubic ones), so outputs agree
 index for index. The resampling itself is one graph node (autograd.ops.resample).
 """
 import math
@@ -16,7 +16,9 @@ from .pooling import adaptive_avg_pool2d
 
 #: mode -> the input ranks it takes
 MODES = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,), "trilinear": (5,),
-         "area": (4,)}
+         "bicubic": (4,), "area": (4,)}
+#: Keys' cubic convolution parameter that PyTorch's bicubic mode uses
+CUBIC_A = -0.75
 
 
 def _nearest_index(n_in, n_out, scale, exact):
@@ -47,6 +49,36 @@ def _linear_plan(n_in, n_out, scale, align_corners, dtype):
     w_hi = np.clip(pos - lo.astype(ftype), 0, 1)
     hi = lo + (lo < n_in - 1)
     return lo, hi, (1 - w_hi).astype(dtype), w_hi.astype(dtype)
+
+
+def _source_positions(n_in, n_out, scale, align_corners, ftype):
+    """Unclamped source coordinate of every output position along one axis (PyTorch's rule)."""
+    j = np.arange(n_out).astype(ftype)
+    if align_corners:
+        step = ftype(n_in - 1) / ftype(n_out - 1) if n_out > 1 else ftype(0)
+        return step * j
+    step = ftype(1.0 / scale) if scale else ftype(n_in) / ftype(n_out)
+    return step * (j + ftype(0.5)) - ftype(0.5)
+
+
+def _cubic_plan(n_in, n_out, scale, align_corners, dtype):
+    """(indices, weights): the four clamped source indices and Keys' cubic weights per output position."""
+    ftype = np.float64 if dtype == np.float64 else np.float32
+    pos = _source_positions(n_in, n_out, scale, align_corners, ftype)
+    base = np.floor(pos)
+    t = pos - base
+    a = ftype(CUBIC_A)
+
+    def near(x):   # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):    # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    base = base.astype(np.int64)
+    indices = tuple(np.clip(base + k, 0, n_in - 1) for k in (-1, 0, 1, 2))
+    return indices, tuple(w.astype(dtype) for w in weights)
 
 
 def _per_axis(value, count, name):
@@ -85,9 +117,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     Give the output `size` (an int or one per spatial dimension) or a `scale_factor` (output size =
     floor(input size * factor); the factor itself then sets the source positions unless
     recompute_scale_factor=True). Modes: 'nearest' (PyTorch's legacy rule, floor(j * scale)),
-    'nearest-exact' (pixel centres), 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D) with
-    align_corners (default False: pixel centres map to pixel centres; True: corner pixels align),
-    and 'area' (4-D, adaptive average pooling).
+    'nearest-exact' (pixel centres), 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D) and
+    'bicubic' (4-D; Keys' kernel with a = -0.75, edges replicated, so values may overshoot the input
+    range) with align_corners (default False: pixel centres map to pixel centres; True: corner
+    pixels align), and 'area' (4-D, adaptive average pooling).
     """
     check_tensor("interpolate", input)
     if mode not in MODES:
@@ -99,8 +132,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias:
         raise ValueError("interpolate: antialias=True is not supported; resize without it")
     linear = mode in ("linear", "bilinear", "trilinear")
-    if not linear and align_corners is not None:
-        raise ValueError(f"interpolate: align_corners applies only to the linear modes, not {mode!r}; leave it None")
+    if not linear and mode != "bicubic" and align_corners is not None:
+        raise ValueError(f"interpolate: align_corners applies only to the linear and bicubic modes, not {mode!r}; "
+                         "leave it None")
     if input.dtype.kind != "f":
         raise TypeError(f"interpolate: expects a float input, got {input.dtype}")
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
@@ -117,8 +151,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             lo, hi, w_lo, w_hi = _linear_plan(n_in, n_out, scale, bool(align_corners), input.dtype)
             if n_out == n_in and not w_hi.any():
                 continue   # the identity
-            plans.append((axis, ("blend", device.asarray(lo), device.asarray(hi), device.asarray(w_lo),
-                                 device.asarray(w_hi))))
+            plans.append((axis, ("blend", (device.asarray(lo), device.asarray(hi)),
+                                 (device.asarray(w_lo), device.asarray(w_hi)))))
+            continue
+        if mode == "bicubic":
+            indices, weights = _cubic_plan(n_in, n_out, scale, bool(align_corners), input.dtype)
+            plans.append((axis, ("blend", tuple(device.asarray(i) for i in indices),
+                                 tuple(device.asarray(w) for w in weights))))
             continue
         index = _nearest_index(n_in, n_out, scale, mode == "nearest-exact")
         if n_out == n_in and (index == np.arange(n_in)).all():

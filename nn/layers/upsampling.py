@@ -5,7 +5,7 @@ from ..module import Module
 
 class Upsample(Module):
     """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to `size` or by `scale_factor` with `mode`
-    'nearest' (default), 'nearest-exact', 'linear', 'bilinear', 'trilinear' or 'area'."""
+    'nearest' (default), 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic' or 'area'."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):
