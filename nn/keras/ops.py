@@ -512,3 +512,8 @@ def stop_gradient(variable):
 def erf(x):
     """The error function, elementwise."""
     return ag.erf(_float(x))
+
+
+from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: E402
+                             isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
+                             softplus, std, swapaxes, swish, var)
