@@ -5,7 +5,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .. import functional as F
-from .ops import _axis, _float, _pair, _t
+from .ops_args import _axis, _float, _pair, _t
 
 
 def var(x, axis=None, keepdims=False):
