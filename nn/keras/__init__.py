@@ -19,9 +19,10 @@ from .layers.input_layer import Input, InputLayer
 from .model import Model
 from .sequential import Sequential
 from .symbolic import KerasTensor
+from .variables import Variable
 
 __version__ = "3.15.1-deepgrad"
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops"]
+           "backend", "ops", "Variable"]

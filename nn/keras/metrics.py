@@ -8,6 +8,13 @@ from autograd import Tensor
 from ..training.metrics import Metric as NNMetric
 from . import masking
 from .naming import snake_case, unique_name
+from .variables import Variable
+
+
+def _defined_here(cls, method):
+    """Whether `cls` takes `method` from a class of this package (not from a user's subclass)."""
+    owner = next(c for c in cls.__mro__ if method in vars(c))
+    return owner.__module__.startswith(__name__.rsplit(".", 1)[0])
 
 
 def _host(value):
@@ -42,9 +49,31 @@ class Metric(NNMetric):
     def __init__(self, name=None, dtype=None):
         self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
         self.dtype = dtype
+        self._variables = []
         settings = set(vars(self))
-        self.reset_state()
+        if _defined_here(type(self), "reset_state"):
+            # our metrics make their running totals in reset_state; a user's subclass makes them with
+            # add_variable after this __init__ returns, as in Keras
+            self.reset_state()
         self._state_names = tuple(k for k in vars(self) if k not in settings)  # the running totals
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A state variable (keras.Variable) that update_state changes with assign/assign_add and the default
+        reset_state sets back to zeros."""
+        variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype or "float32",
+                            name=name or f"variable_{len(self._variables)}", aggregation=aggregation)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """The same as add_variable (Keras's older name)."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, aggregation=aggregation,
+                                 name=name)
+
+    @property
+    def variables(self):
+        """The variables made by add_variable / add_weight, in order."""
+        return list(self._variables)
 
     def additive_state(self):
         """The numbers reset_state sets and update_state adds to, by name (nn.distributed sums them over the
@@ -58,12 +87,15 @@ class Metric(NNMetric):
         raise TypeError(f"{type(self).__name__} does not define update_state")
 
     def reset_state(self):
-        """Forget every batch."""
-        raise TypeError(f"{type(self).__name__} does not define reset_state")
+        """Forget every batch: every variable made by add_variable back to zeros."""
+        for variable in self._variables:
+            variable.assign(np.zeros(variable.shape, variable.dtype))
 
     def value(self):
-        """The metric as a Python float."""
-        raise TypeError(f"{type(self).__name__} does not define value")
+        """The metric as a Python float (or array): result() on the host."""
+        if type(self).result is Metric.result:
+            raise TypeError(f"{type(self).__name__} defines neither result() nor value(): define result()")
+        return _host(self.result())
 
     def result(self):
         """The metric over every batch since the last reset, as a 0-d Tensor."""

@@ -13,37 +13,10 @@ from autograd import Tensor
 
 from .. import functional as F
 
-
-def convert_to_tensor(x, dtype=None, sparse=None):
-    """`x` as a Tensor (Tensors unchanged unless `dtype` differs; float64 data becomes float32)."""
-    if sparse:
-        raise ValueError("keras.ops.convert_to_tensor: sparse tensors are not supported")
-    if not isinstance(x, Tensor):
-        array = np.asarray(x)
-        if dtype is None and array.dtype == np.float64:
-            array = array.astype(np.float32)
-        x = ag.tensor(array)
-    return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
-
-
-def convert_to_numpy(x):
-    """`x` as a NumPy array."""
-    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
-
-
-_t = convert_to_tensor
-
-
-def _pair(x1, x2):
-    """Operands of a binary op: a Python number stays a number beside a Tensor (no float64 promotion)."""
-    if isinstance(x1, Tensor) or isinstance(x2, Tensor):
-        return (x1 if isinstance(x1, (Tensor, int, float, bool)) else _t(x1),
-                x2 if isinstance(x2, (Tensor, int, float, bool)) else _t(x2))
-    return _t(x1), x2 if isinstance(x2, (int, float, bool)) else _t(x2)
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
+from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
+from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
+                             isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
+                             softplus, std, swapaxes, swish, var)
 
 
 # ----- arithmetic ---------------------------------------------------------------------------------------
@@ -133,11 +106,6 @@ def sign(x):
 def clip(x, x_min, x_max):
     """x limited to [x_min, x_max]."""
     return ag.clamp(_t(x), x_min, x_max)
-
-
-def _float(x):
-    x = _t(x)
-    return x.float() if x.dtype.kind in "iub" else x
 
 
 # ----- linear algebra ----------------------------------------------------------------------------------
@@ -512,3 +480,4 @@ def stop_gradient(variable):
 def erf(x):
     """The error function, elementwise."""
     return ag.erf(_float(x))
+

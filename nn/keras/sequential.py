@@ -122,10 +122,29 @@ class Sequential(Model):
     def _build_for(self, inputs):
         pass  # each layer builds itself on the first call
 
+    def _checked_input(self, inputs):
+        """The single input, checked against the declared input shape (rank and known sizes) when there is one."""
+        if isinstance(inputs, (list, tuple)):
+            if len(inputs) != 1:
+                raise ValueError(f"{self.name}: a Sequential model takes one input array, got a {type(inputs).__name__} "
+                                 f"of {len(inputs)}; pass one array, or build a functional keras.Model with several "
+                                 "keras.Input for several inputs")
+            inputs = inputs[0]
+        spec = self._input_spec
+        shape = getattr(inputs, "shape", None)
+        if spec is None or shape is None or isinstance(inputs, KerasTensor):
+            return inputs
+        expected = tuple(spec.shape)
+        mismatch = len(shape) != len(expected) or any(e is not None and e != n for e, n in zip(expected, shape))
+        if mismatch:
+            raise ValueError(f"{self.name}: expected inputs of shape {expected} (None: any size), got shape "
+                             f"{tuple(shape)}; reshape the data or change the model's Input(shape=...)")
+        return inputs
+
     def call(self, inputs, training=None):
         if not self._stack:
             raise ValueError(f"{self.name} has no layers; add some with .add(layer)")
-        x = inputs
+        x = self._checked_input(inputs)
         for layer in self._stack:
             x = layer(x)
         self.built = True

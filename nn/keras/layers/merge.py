@@ -6,13 +6,29 @@ from .. import masking
 from ..layer import Layer
 
 
+def _shapes_text(shapes):
+    """The shapes as Keras shows them, the batch axis as None."""
+    return ", ".join(str((None,) + tuple(s[1:])) for s in shapes)
+
+
 class _Merge(Layer):
     """Takes a list of inputs of matching shapes."""
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(f"{self.name}: expects a list of at least 2 inputs, got {type(inputs).__name__}")
+        self._check_shapes([tuple(x.shape) for x in inputs])
         return self._merge(list(inputs))
+
+    def _check_shapes(self, shapes):
+        """Elementwise merges: after the batch axis, each axis must match or be 1 (Keras's rule)."""
+        for shape in shapes[1:]:
+            a, b = shapes[0][1:], shape[1:]
+            if len(a) == len(b) and all(m == n or 1 in (m, n) for m, n in zip(a, b)):
+                continue
+            raise ValueError(f"{self.name} ({type(self).__name__}): inputs have incompatible shapes "
+                             f"{_shapes_text(shapes)}; after the batch axis every size must match or be 1 (project one "
+                             "input with a Dense or Reshape layer first)")
 
     supports_masking = True
 
@@ -35,6 +51,15 @@ class Concatenate(_Merge):
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
+
+    def _check_shapes(self, shapes):
+        """Every axis but the joined one must match."""
+        rank = len(shapes[0])
+        axis = self.axis % rank if rank else 0
+        drop = [s[:axis] + s[axis + 1:] for s in shapes]
+        if any(len(s) != rank for s in shapes) or any(d != drop[0] for d in drop[1:]):
+            raise ValueError(f"{self.name} (Concatenate, axis={self.axis}): inputs have shapes {_shapes_text(shapes)}; "
+                             "every axis except the joined one must match")
 
     def _merge(self, inputs):
         return ag.cat(inputs, dim=self.axis)

@@ -1,0 +1,57 @@
+"""keras.Variable: a Tensor that holds state a program updates by hand (`assign`, `assign_add`, `assign_sub`),
+as custom metrics do with the variables they make with `add_variable` / `add_weight`."""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor, arrays
+
+from . import initializers
+
+
+class Variable(Tensor):
+    """A named Tensor, outside any graph, whose values change in place through `assign*`."""
+
+    __slots__ = ("name", "aggregation")
+
+    def __init__(self, initializer="zeros", shape=None, dtype="float32", trainable=False, name="variable",
+                 aggregation="none"):
+        dtype = np.dtype(dtype or "float32")
+        if isinstance(initializer, (Tensor, np.ndarray, int, float, list, tuple)) and shape is None:
+            values = np.asarray(initializer.numpy() if isinstance(initializer, Tensor) else initializer, dtype=dtype)
+        else:
+            if shape is None:
+                raise ValueError(f"keras.Variable {name!r}: give `shape` with the initializer {initializer!r}")
+            values = np.asarray(initializers.get(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
+        source = ag.tensor(values)
+        Tensor.__init__(self, arrays.array(source), device=source.device)
+        self.requires_grad_(bool(trainable))
+        self.name, self.aggregation = name, aggregation
+
+    def _values(self, value):
+        value = value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
+        if value.size != 1 and tuple(value.shape) != tuple(self.shape):
+            raise ValueError(f"keras.Variable {self.name!r}: cannot assign a value of shape {tuple(value.shape)} "
+                             f"to a variable of shape {tuple(self.shape)}")
+        return np.broadcast_to(value.astype(self.dtype, copy=False).reshape(()) if value.size == 1 else value,
+                               tuple(self.shape)).astype(self.dtype)
+
+    def assign(self, value):
+        """Set the values to `value` (same shape, or a scalar); returns the variable."""
+        arrays.assign_(self, self.device.xp.asarray(self._values(value)))
+        return self
+
+    def assign_add(self, delta):
+        """Add `delta` to the values in place; returns the variable."""
+        return self.assign(self.numpy() + self._values(delta))
+
+    def assign_sub(self, delta):
+        """Subtract `delta` from the values in place; returns the variable."""
+        return self.assign(self.numpy() - self._values(delta))
+
+    @property
+    def value(self):
+        """The current values as a plain Tensor."""
+        return self.detach()
+
+    def __repr__(self):
+        return f"<Variable name={self.name} shape={tuple(self.shape)} dtype={self.dtype}>\n{self.numpy()}"
