@@ -17,6 +17,9 @@ from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_ten
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
                              isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
                              softplus, std, swapaxes, swish, var)
+from .ops_arrays import (argsort, average, count_nonzero, cumprod, diag, diagonal, eye, floor_divide, full,  # noqa: F401
+                         full_like, hstack, identity, isinf, mod, nan_to_num, outer, pad, roll, round,
+                         segment_sum, sort, split, top_k, trace, tril, triu, unstack, vstack)
 
 
 # ----- arithmetic ---------------------------------------------------------------------------------------

@@ -99,6 +99,62 @@ CASES = {
     "stop_gradient": lambda o: o.stop_gradient(o.convert_to_tensor(A)),
     "shape": lambda o: o.shape(T3),
     "convert_to_numpy": lambda o: o.convert_to_numpy(o.convert_to_tensor(A)),
+    "sort": lambda o: o.sort(A),
+    "sort_axis": lambda o: o.sort(T3, axis=0),
+    "argsort": lambda o: o.argsort(A, axis=0),
+    "top_k_values": lambda o: o.top_k(A, 2)[0],
+    "top_k_indices": lambda o: o.top_k(A, 3)[1],
+    "tril": lambda o: o.tril(A),
+    "triu_k": lambda o: o.triu(T3, k=1),
+    "eye": lambda o: o.eye(3),
+    "eye_rect": lambda o: o.eye(3, 4, k=1, dtype="int32"),
+    "identity": lambda o: o.identity(3),
+    "full": lambda o: o.full((2, 3), 1.5),
+    "full_int": lambda o: o.full((2,), 7),
+    "full_like": lambda o: o.full_like(A, 2.0),
+    "round": lambda o: o.round(A * 3),
+    "round_decimals": lambda o: o.round(A, decimals=2),
+    "mod": lambda o: o.mod(A * 3, P),
+    "mod_ints": lambda o: o.mod(np.array([7, -7, 5]), 3),
+    "floor_divide": lambda o: o.floor_divide(A * 3, P),
+    "floor_divide_ints": lambda o: o.floor_divide(np.array([7, -7, 5]), np.array([2, 2, -3])),
+    "sign": lambda o: o.sign(A),
+    "nan_to_num": lambda o: o.nan_to_num(np.array([1.0, np.nan, np.inf, -np.inf], np.float32), posinf=9.0),
+    "isinf": lambda o: o.isinf(np.array([1.0, np.nan, np.inf, -np.inf], np.float32)),
+    "logical_and": lambda o: o.logical_and(A > 0, C > 0),
+    "logical_or": lambda o: o.logical_or(A > 0, C > 0),
+    "logical_not": lambda o: o.logical_not(A > 0),
+    "any": lambda o: o.any(A > 1, axis=0),
+    "all_keepdims": lambda o: o.all(A > -2, axis=1, keepdims=True),
+    "count_nonzero": lambda o: o.count_nonzero(np.array([[0, 1, 2], [0, 0, 3]])),
+    "count_nonzero_axis": lambda o: o.count_nonzero(np.array([[0, 1, 2], [0, 0, 3]]), axis=0),
+    "diag_vector": lambda o: o.diag(A[0], k=1),
+    "diag_matrix": lambda o: o.diag(A, k=-1),
+    "diagonal": lambda o: o.diagonal(T3, offset=1, axis1=1, axis2=2),
+    "trace": lambda o: o.trace(A),
+    "outer": lambda o: o.outer(A[0], C[:, 1]),
+    "vstack": lambda o: o.vstack([A, C]),
+    "hstack": lambda o: o.hstack([A, C]),
+    "split": lambda o: o.stack(o.split(A, 2, axis=1)),
+    "split_indices": lambda o: o.split(T3, [1, 3], axis=2)[1],
+    "unstack": lambda o: o.unstack(o.convert_to_tensor(T3), axis=1)[2],
+    "roll": lambda o: o.roll(A, 2, axis=1),
+    "roll_flat": lambda o: o.roll(A, -3),
+    "pad": lambda o: o.pad(A, ((1, 0), (0, 2))),
+    "pad_value": lambda o: o.pad(T3, ((1, 1), (0, 0), (2, 0)), constant_values=2.5),
+    "clip_ints": lambda o: o.clip(np.array([1, 5, 9]), 2, 6),
+    "average": lambda o: o.average(A, axis=1),
+    "average_weights": lambda o: o.average(A, axis=1, weights=np.array([1.0, 2.0, 3.0, 0.5], np.float32)),
+    "average_all": lambda o: o.average(A),
+    "cumprod": lambda o: o.cumprod(A, axis=0),
+    "cumprod_flat": lambda o: o.cumprod(P),
+    "prod": lambda o: o.prod(P, axis=1),
+    "max_keepdims": lambda o: o.max(T3, axis=(0, 2), keepdims=True),
+    "min_keepdims": lambda o: o.min(A, axis=1, keepdims=True),
+    "matmul_batched": lambda o: o.matmul(T3, T3B.transpose(0, 1, 2)[:2, :, :]),
+    "matmul_broadcast": lambda o: o.matmul(T3, B),
+    "segment_sum": lambda o: o.segment_sum(A, np.array([0, 2, 0])),
+    "segment_sum_num": lambda o: o.segment_sum(A, np.array([1, 1, 0]), num_segments=3),
 }
 
 
@@ -171,3 +227,15 @@ def test_ops_in_a_custom_layer_and_loss_train_as_keras():
     kw = dict(epochs=3, batch_size=8, shuffle=False, verbose=0)
     np.testing.assert_allclose(mine.fit(x, y, **kw).history["loss"], theirs.fit(x, y, **kw).history["loss"],
                                rtol=1e-5)
+
+
+def test_average_with_weights_shaped_like_x_is_numpys():
+    # Keras's torch backend mis-broadcasts these weights; NumPy (and Keras's JAX backend) give these values
+    np.testing.assert_allclose(ours.ops.average(A, weights=P).numpy(), np.average(A, weights=P), rtol=1e-5)
+    np.testing.assert_allclose(ours.ops.average(A, axis=0, weights=P).numpy(), np.average(A, axis=0, weights=P),
+                               rtol=1e-5)
+
+
+def test_pad_with_an_int_pads_every_axis_as_numpy():
+    np.testing.assert_allclose(ours.ops.pad(T3, 1, constant_values=2.5).numpy(),
+                               np.pad(T3, 1, constant_values=2.5))

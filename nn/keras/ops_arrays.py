@@ -1,0 +1,220 @@
+"""More keras.ops, with Keras's names, arguments and result dtypes: sorting and top-k, triangles and diagonals,
+creation (`eye`, `identity`, `full`), rounding and integer division, NaN/inf handling, stacking and splitting,
+`roll`, constant `pad`, `average`, `cumprod` and `segment_sum`. Re-exported by keras.ops; differentiable where
+Keras's are (the index results and counts are not)."""
+import builtins
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from .ops_args import _axis, _float, _pair, _t
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def _float_dtype(dtype):
+    return np.dtype(dtype or "float32")
+
+
+# ----- sorting ---------------------------------------------------------------------------------------------
+def sort(x, axis=-1):
+    """The values sorted ascending along `axis`."""
+    return ag.sort(_t(x), dim=axis)[0]
+
+
+def argsort(x, axis=-1):
+    """The indices that sort `x` ascending along `axis` (int32, as Keras; flattened for None)."""
+    x = _t(x)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return ag.argsort(x, dim=axis, stable=True).astype(np.int32)
+
+
+def top_k(x, k, sorted=True):
+    """(values, indices) of the k largest entries along the last axis (indices int32)."""
+    values, indices = ag.topk(_t(x), k, dim=-1, largest=True, sorted=sorted)
+    return values, indices.astype(np.int32)
+
+
+# ----- triangles and diagonals --------------------------------------------------------------------------------
+def tril(x, k=0):
+    """`x` with the entries above the k-th diagonal zeroed."""
+    return ag.tril(_t(x), diagonal=k)
+
+
+def triu(x, k=0):
+    """`x` with the entries below the k-th diagonal zeroed."""
+    return ag.triu(_t(x), diagonal=k)
+
+
+def diag(x, k=0):
+    """A 1-D input as the k-th diagonal of a square matrix, or a 2-D input's k-th diagonal."""
+    return ag.diag(_t(x), diagonal=k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The `offset`-th diagonal of the (axis1, axis2) planes, as a last axis."""
+    return ag.diagonal(_t(x), offset=offset, dim1=axis1, dim2=axis2)
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """The sum of the `offset`-th diagonal of the (axis1, axis2) planes."""
+    return diagonal(x, offset, axis1, axis2).sum(dim=-1)
+
+
+def outer(x1, x2):
+    """The outer product of the flattened x1 and x2."""
+    return ag.outer(_t(x1).reshape(-1), _t(x2).reshape(-1))
+
+
+# ----- creation -------------------------------------------------------------------------------------------------
+def eye(N, M=None, k=0, dtype=None):
+    """An N x M matrix (M = N by default) with ones on the k-th diagonal (float32 by default)."""
+    M = N if M is None else M
+    return ag.tensor(np.eye(N, M, k, dtype=_float_dtype(dtype)))
+
+
+def identity(n, dtype=None):
+    """The n x n identity matrix (float32 by default)."""
+    return eye(n, dtype=dtype)
+
+
+def full(shape, fill_value, dtype=None):
+    """A tensor of `fill_value` (float32 unless `dtype`, as Keras)."""
+    return ag.full(_shape(shape), fill_value, dtype=_float_dtype(dtype))
+
+
+def full_like(x, fill_value, dtype=None):
+    """`fill_value` shaped like `x` (its dtype unless `dtype`)."""
+    x = _t(x)
+    return ag.full(tuple(x.shape), fill_value, dtype=np.dtype(dtype) if dtype else x.dtype)
+
+
+# ----- rounding and integer arithmetic ---------------------------------------------------------------------------
+def round(x, decimals=0):
+    """`x` rounded to `decimals` places (halves to even, as NumPy)."""
+    return ag.round(_t(x), decimals=decimals)
+
+
+def mod(x1, x2):
+    """The remainder of x1 / x2 with the sign of x2 (NumPy's mod)."""
+    a, b = _pair(x1, x2)
+    return ag.remainder(a, b) if isinstance(a, Tensor) else ag.remainder(_t(a), b)
+
+
+def floor_divide(x1, x2):
+    """floor(x1 / x2), elementwise."""
+    a, b = _pair(x1, x2)
+    return ag.floor_divide(a, b) if isinstance(a, Tensor) else ag.floor_divide(_t(a), b)
+
+
+# ----- NaN and infinity ----------------------------------------------------------------------------------------
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """`x` with NaN replaced by `nan` and infinities by `posinf`/`neginf` (the dtype's extremes by default)."""
+    return ag.nan_to_num(_t(x), nan=nan, posinf=posinf, neginf=neginf)
+
+
+def isinf(x):
+    """Whether each value is +inf or -inf (bool)."""
+    return ag.isinf(_t(x))
+
+
+def count_nonzero(x, axis=None):
+    """How many values along `axis` (an int, a tuple, or None for all) are non-zero (int32)."""
+    return ag.count_nonzero(_t(x), dim=_axis(axis)).astype(np.int32)
+
+
+# ----- joining and splitting -------------------------------------------------------------------------------------
+def vstack(xs):
+    """The tensors joined along the first axis (1-D ones as rows)."""
+    return ag.vstack([_t(x) for x in xs])
+
+
+def hstack(xs):
+    """The tensors joined along the second axis (the first for 1-D ones)."""
+    return ag.hstack([_t(x) for x in xs])
+
+
+def split(x, indices_or_sections, axis=0):
+    """NumPy's split: an int cuts `x` into that many equal parts along `axis`, a list of indices cuts before
+    each index."""
+    x = _t(x)
+    size = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if size % indices_or_sections:
+            raise ValueError(f"keras.ops.split: axis {axis} of shape {tuple(x.shape)} (size {size}) does not "
+                             f"divide into {indices_or_sections} equal parts; pass a list of split indices")
+        return list(ag.split(x, size // indices_or_sections, dim=axis))
+    cuts = [int(i) + size if int(i) < 0 else int(i) for i in indices_or_sections]
+    edges = [0] + [builtins.min(builtins.max(i, 0), size) for i in cuts] + [size]
+    sizes = [builtins.max(end - start, 0) for start, end in zip(edges[:-1], edges[1:])]
+    return list(ag.split(x, sizes, dim=axis))
+
+
+def unstack(x, num=None, axis=0):
+    """The slices of `x` along `axis`, as a list."""
+    x = _t(x)
+    if num is not None and num != x.shape[axis]:
+        raise ValueError(f"keras.ops.unstack: num={num} but axis {axis} of shape {tuple(x.shape)} has size "
+                         f"{x.shape[axis]}")
+    return list(ag.unbind(x, dim=axis))
+
+
+def roll(x, shift, axis=None):
+    """`x` shifted cyclically by `shift` along `axis` (of the flattened tensor for None)."""
+    x = _t(x)
+    if axis is None:
+        return ag.roll(x.reshape(-1), shift, 0).reshape(*x.shape)
+    return ag.roll(x, shift, axis)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """`x` padded by NumPy-style `pad_width` ((before, after) per axis) with `constant_values` (0 by default)."""
+    if mode != "constant":
+        raise ValueError(f"keras.ops.pad: mode={mode!r} is not supported (use mode='constant')")
+    x = _t(x)
+    if isinstance(pad_width, int):
+        widths = ((pad_width, pad_width),) * x.ndim
+    else:
+        widths = tuple((w, w) if isinstance(w, int) else tuple(w) for w in pad_width)
+        if len(widths) == 1:
+            widths = widths * x.ndim
+    return ag.pad(x, widths, value=0 if constant_values is None else constant_values)
+
+
+# ----- weighted and running reductions ---------------------------------------------------------------------------
+def average(x, axis=None, weights=None):
+    """The mean along `axis`, weighted by `weights` (1-D along `axis`, or shaped like `x`) when given."""
+    x = _float(x)
+    if weights is None:
+        return ag.mean(x, dim=axis)
+    w = _float(weights)
+    if w.ndim == 1 and x.ndim > 1 and axis is not None:
+        w = w.reshape(*[-1 if k == axis % x.ndim else 1 for k in range(x.ndim)])
+    return (x * w).sum(dim=axis) / (w * ag.ones_like(x)).sum(dim=axis)
+
+
+def cumprod(x, axis=None, dtype=None):
+    """The running product along `axis` (of the flattened tensor for None)."""
+    x = _t(x)
+    result = ag.cumprod(x.reshape(-1), 0) if axis is None else ag.cumprod(x, axis)
+    return result if dtype is None else result.astype(np.dtype(dtype))
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """The sums of the rows of `data` that share a segment id (rows with ids outside [0, num_segments) are
+    dropped; num_segments defaults to max(id) + 1)."""
+    data = _t(data)
+    ids = np.asarray(_t(segment_ids).numpy(), dtype=np.int64)
+    if num_segments is None:
+        num_segments = int(ids.max()) + 1 if ids.size else 0
+    keep = (ids >= 0) & (ids < num_segments)
+    if not keep.all():
+        data = data[ag.tensor(np.nonzero(keep)[0])]
+        ids = ids[keep]
+    out = ag.zeros(num_segments, *data.shape[1:], dtype=data.dtype)
+    return ag.index_add(out, 0, ag.tensor(ids), data)
