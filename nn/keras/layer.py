@@ -21,6 +21,7 @@ from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
 from . import initializers, masking, regularizers
+from .layer_weights import LayerState, LayerWeight
 from .context import current_training, training_scope
 from .naming import snake_case, unique_name
 from .symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
@@ -217,15 +218,17 @@ class Layer(Module):
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         shape = tuple(int(n) for n in (shape or ()))
         values = np.asarray(initializers.get(initializer)(shape), dtype=dtype)
+        keras_name = name or "variable"
         name = name or f"variable_{len(self._weight_names)}"
         if name in self._weight_names:
             name = f"{name}_{len(self._weight_names)}"
+        path = f"{self.name}/{keras_name}"
         if trainable:
-            weight = Parameter(ag.tensor(values))
+            weight = LayerWeight(ag.tensor(values), keras_name, path)
             weight.requires_grad_(self._trainable)
             self._register(self._parameters, name, weight)
         else:
-            weight = ag.tensor(values)
+            weight = LayerState(ag.tensor(values), keras_name, path)
             self.register_buffer(name, weight)
         self._weight_names.append(name)
         if regularizer is not None:
