@@ -1,7 +1,8 @@
 """The `numba` device's convolution passes: NumPy's (numpy_kernels/conv_passes.py) with the Winograd input
 and gradient transforms, col2im and the depthwise convolution and both its gradients replaced by
-compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's). Winograd's output
-transform stays NumPy's: compiled, it measured under 1.5x faster. They also offer the `direct`
+compiled single-pass kernels for float32 and float64 (other dtypes keep NumPy's); the compiled
+Winograd transforms write tiles with one junk column of pitch (`tile_pitch`), so its output transform
+is compiled too (conv_winograd.py). They also offer the `direct`
 algorithm (conv_direct.py: compiled direct convolutions with no column matrices) and the rule for
 where it beats im2col (`prefers_direct`, figures in conv_choice.py).
 
@@ -34,9 +35,9 @@ def _contiguous(out):
 
 #: direct kernels take filters up to this many taps (each tap beyond a 3x3 filter's is its own pass)
 MAX_DIRECT_TAPS = 49
-#: direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS output
-#: pixels to im2col or Winograd (b32 64->128 56x56 stride 2: 47 ms against im2col's 40); weight
-#: gradients only those of Winograd's domain (stride 1)
+#: stride-1 direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS
+#: output pixels to Winograd; weight gradients only those of Winograd's domain (stride 1); stride-2
+#: layers stay direct at any size (b32 64->128 56x56: 21 ms forward against im2col's 26-28)
 DIRECT_MAX_CHANNELS = 64
 LARGE_PIXELS = 144
 
