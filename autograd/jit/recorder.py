@@ -101,8 +101,8 @@ class Recorder:
         """A factory made `array` in the step (outside any op): replays start from a fresh copy of it
         (unless a slot already stands for it, as for a random draw's result)."""
         if not self.forward_depth and not self.host_depth and is_array(array) and isinstance(self.ref(array), Const):
-            xp = _array_module(array)
-            self.entries.append(("rng", xp.copy, (array.copy(),), self.new_slot(array)))
+            first_values = array.copy()      # numpy's or cupy's: its bound copy makes each replay's array
+            self.entries.append(("rng", first_values.copy, (), self.new_slot(array)))
 
     def host_call(self, call, args, kwargs):
         """Run a Python call that the replay repeats as is (an optimiser's step, zero_grad)."""
@@ -116,11 +116,3 @@ class Recorder:
         finally:
             self.host_depth -= 1
 
-
-def _array_module(array):
-    """numpy, or cupy for a cupy array."""
-    import numpy
-    if isinstance(array, numpy.ndarray):
-        return numpy
-    import cupy
-    return cupy
