@@ -42,12 +42,12 @@ def _last_axis(x, axis):
 
 
 class NumbaBackend(NumpyBackend):
-    """Host NumPy arrays; the max-pooling gradient, scatter/index add, activations, softmax and
+    """Host NumPy arrays; 2x2 max pooling, the max-pooling gradient, scatter/index add, activations, softmax and
     cross-entropy, batch normalisation, LSTM/GRU cells, whole-sequence recurrences and SGD/Adam updates
     run as fused Numba kernels for float32 and float64. Convolutions run the cpu device's algorithms (BLAS products)
     with compiled passes around them (Winograd tile transforms, col2im, depthwise convolutions), or
-    compiled direct convolutions where those measured faster (small-channel 3x3 layers); the
-    pooling forwards stay NumPy's (as fast)."""
+    compiled direct convolutions where those measured faster (small-channel 3x3 layers); other
+    pooling stays NumPy's."""
 
     type = "numba"
     host_memory = True
@@ -63,6 +63,11 @@ class NumbaBackend(NumpyBackend):
         return conv.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, NUMBA_PASSES)
 
     # ----- pooling -----------------------------------------------------------------------------
+    def max_pool2d(self, x, kernel, stride, padding, dilation, ceil_mode):
+        if pool.fast_path(x, kernel, stride, padding, dilation, ceil_mode):
+            return pool.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
+        return super().max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)
+
     def max_pool2d_grad(self, gy, argmax, x_shape):
         if _floats(gy):
             return pool.max_pool2d_grad(gy, argmax, x_shape)

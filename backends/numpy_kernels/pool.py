@@ -44,10 +44,10 @@ def max_pool2d(x, kernel, stride, padding, dilation, ceil_mode):
 
 def _fix_special_windows(x, x_padded, y, views, offsets, argmax, out_hw, stride, padding, dilation):
     """Point the rare windows the comparison with the max gets wrong where PyTorch does: a window
-    with one NaN at it, and (with padding) an all -inf window at its first real element."""
+    with NaNs at its last NaN, and (with padding) an all -inf window at its first real element."""
     nan = np.isnan(y)
     if nan.any():
-        for v, offset in zip(views[::-1], offsets[::-1]):
+        for v, offset in zip(views, offsets):   # the last NaN of a window wins, as in PyTorch
             np.copyto(argmax, offset, where=nan & np.isnan(v))
     if x_padded is not x:
         empty = np.isneginf(y)

@@ -27,6 +27,23 @@ def test_max_pool2d_matches_torch(device, kwargs):
     np.testing.assert_array_equal(idx.numpy(), TF.max_pool2d(torch.tensor(x), return_indices=True, **kwargs)[1])
 
 
+@pytest.mark.parametrize("kwargs", MAX2D + [dict(kernel_size=3, stride=1, padding=1, dilation=2)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_max_pool2d_special_windows_match_torch(device, kwargs, dtype):
+    """Ties, NaNs (one or several in a window), -inf windows next to padding and integer inputs pick
+    PyTorch's value and index."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(-2, 3, (2, 3, 7, 8)).astype(dtype)
+    if dtype != "int64":
+        x[0, 0, :3, :3] = -np.inf
+        x[0, 1, 1, 1:4] = np.nan
+        x[1, 2, 4:6, 5] = np.nan
+    y, idx = F.max_pool2d(ag.tensor(x, device=device), return_indices=True, **kwargs)
+    ty, tidx = TF.max_pool2d(torch.tensor(x.astype("float64")), return_indices=True, **kwargs)
+    np.testing.assert_array_equal(y.numpy().astype("float64"), ty.numpy())
+    np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+
+
 @pytest.mark.parametrize("kwargs", AVG2D)
 def test_avg_pool2d_matches_torch(device, kwargs):
     x = rand((2, 3, 7, 8), seed=1)
