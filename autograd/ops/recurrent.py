@@ -78,12 +78,13 @@ class Cell(Function):
 
 
 class Recurrence(Function):
-    """One direction of one recurrent layer over a sequence x (T, B, I) -> (y (T, B, H), h_n[, c_n])."""
+    """One direction of one recurrent layer over a sequence x (T, B, I) -> (y (T, B, H), h_n[, c_n]);
+    `held` (T, B) bool (LSTM) marks steps at which a row keeps its cell state c (see _hold)."""
 
     op_name = "recurrence"
     differentiable_backward = False
 
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, held=None):
         xp, device = ctx.xp, ctx.device
         steps, batch, size = x.shape
         gx = product(xp, x.reshape(steps * batch, size), w_ih.T)
@@ -94,6 +95,8 @@ class Recurrence(Function):
             gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
             step_bias = None
         gx = gx.reshape(steps, batch, gx.shape[-1])   # explicit: -1 is ambiguous for an empty batch
+        if held is not None:
+            _hold(xp, gx, held, w_hh.shape[1])
         ctx.mode, ctx.reverse = mode, reverse
         whole = None if device.recurrence_forward is None else \
             device.recurrence_forward(mode, gx, h0, c0, w_hh, step_bias, reverse)
@@ -134,7 +137,17 @@ class Recurrence(Function):
                 product(xp, g_hid2.T, h_prev.reshape(steps * batch, hidden)) if need[4] else None,
                 g_b_ih if need[5] else None,
                 (g_hid2.sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
-                None, None)
+                None, None, None)
+
+
+def _hold(xp, gx, held, hidden):
+    """Saturate the LSTM gates of the held (step, row) positions of gx (T, B, 4H): forget gate 1, input
+    gate 0, so that the step keeps c. sigmoid(+-inf) is exactly 1 or 0 on every backend, so c is kept
+    bit for bit, and those gates' gradients are exactly zero (s (1 - s) = 0), so c's gradient passes
+    through unchanged."""
+    mask = xp.asarray(held)
+    gx[mask, :hidden] = -xp.inf
+    gx[mask, hidden:2 * hidden] = xp.inf
 
 
 def _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse):

@@ -1,6 +1,8 @@
 """Recurrent functions as users call them: one cell step (lstm_cell, gru_cell, rnn_*_cell) and a whole
 recurrence over a sequence, with their argument checks. The ops live in autograd/ops/recurrent.py.
 """
+import numpy as np
+
 from autograd import Tensor
 from autograd.ops.dims import check_tensor
 from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
@@ -57,10 +59,14 @@ def rnn_relu_cell(gates_x, h_prev, w_hh, b_hh=None):
     return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu")
 
 
-def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, held=None):
     """Run one recurrent layer direction over x (T, B, I) -> (y (T, B, H), h_n (B, H)) or, for LSTM,
     (y, h_n, c_n); mode is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'. h0, c0 (B, H) default to zeros;
-    reverse runs from the last step to the first (y stays in time order)."""
+    reverse runs from the last step to the first (y stays in time order).
+
+    held: an optional (T, B) bool NumPy array (LSTM only) of steps at which a row keeps its cell state:
+    c passes such a step unchanged, and so does its gradient (the output there is still o * tanh(c));
+    packed sequences run their padding this way."""
     if mode not in WIDTH:
         raise ValueError(f"recurrence: mode {mode!r} is not one of {sorted(WIDTH)}")
     check_tensor(mode, x)
@@ -79,7 +85,13 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False)
         if state is not None and state.shape != (x.shape[1], hidden):
             raise ValueError(f"{mode}: initial state {name} must have shape {(x.shape[1], hidden)} "
                              f"(batch, hidden), got {state.shape}")
-    return Recurrence.apply(x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, mode, bool(reverse))
+    if held is not None:
+        held = np.asarray(held)
+        if mode != "lstm" or held.dtype != np.bool_ or held.shape != tuple(x.shape[:2]):
+            raise ValueError(f"{mode}: held must be a bool array of shape (T, B) = {tuple(x.shape[:2])} and is only "
+                             f"taken by 'lstm'; got {held.dtype} {held.shape}")
+    return Recurrence.apply(x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, mode, bool(reverse),
+                            held)
 
 
 def unbind(x):

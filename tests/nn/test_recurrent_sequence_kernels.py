@@ -298,3 +298,33 @@ def test_forward_leaves_the_states_and_weights_alone(device):
     backend.recurrence_backward("lstm", np.ones_like(ys), None, None, ys, cs, h0, c0, cache, w_hh, False)
     for a, b in zip((h0, c0, w_hh), before):
         np.testing.assert_array_equal(a, b)
+
+
+def test_held_steps_keep_the_cell_state_and_pass_its_gradient(device):
+    """recurrence(held=...): at held steps an LSTM's c stays bit for bit, and the gradient reaching c
+    after them reaches c before them unchanged."""
+    from nn.functional.recurrent import recurrence
+    rng = np.random.default_rng(1)
+    steps, batch, size, hidden = 5, 3, 2, 4
+    x = ag.tensor(rng.standard_normal((steps, batch, size)), device=device)
+    h0 = ag.tensor(rng.standard_normal((batch, hidden)), device=device, requires_grad=True)
+    c0 = ag.tensor(rng.standard_normal((batch, hidden)), device=device, requires_grad=True)
+    w_ih, w_hh = (ag.tensor(rng.standard_normal((4 * hidden, n)), device=device) for n in (size, hidden))
+    held = np.zeros((steps, batch), bool)
+    held[:, 2] = True           # row 2 never moves
+    ys, _, c_n = recurrence("lstm", x, h0, c0, w_ih, w_hh, held=held)
+    np.testing.assert_array_equal(c_n.numpy()[2], c0.numpy()[2])
+    c_n.sum().backward()
+    np.testing.assert_array_equal(c0.grad.numpy()[2], np.ones(hidden))
+    assert np.isfinite(ys.numpy()).all() and np.isfinite(c0.grad.numpy()).all()
+
+
+def test_held_is_checked(device):
+    from nn.functional.recurrent import recurrence
+    x = ag.zeros((3, 2, 2), device=device)
+    w = ag.zeros((4, 2), device=device)
+    with pytest.raises(ValueError, match=r"held must be a bool array of shape \(T, B\) = \(3, 2\)"):
+        recurrence("rnn_tanh", x, None, None, w[:2], w[:2, :2], held=np.zeros((3, 2), bool))
+    with pytest.raises(ValueError, match="held must be"):
+        recurrence("lstm", x, None, None, ag.zeros((8, 2), device=device), ag.zeros((8, 2), device=device),
+                   held=np.zeros((2, 3), bool))
