@@ -20,6 +20,8 @@ def describe(args):
 
 def op_error(cls, args, exc):
     """A ValueError (IndexError for bad indices) naming the op, its inputs and a fix, made from `exc`."""
+    if isinstance(exc, ZeroDivisionError):   # raised by an op itself, with the op's name and the fix
+        return exc
     # a bad index stays an IndexError, as in NumPy and PyTorch (NumPy's AxisError is both kinds)
     kind = IndexError if isinstance(exc, IndexError) and not isinstance(exc, ValueError) else ValueError
     if type(exc) is TypeError and str(exc).startswith("dim "):   # a dim argument of the wrong type

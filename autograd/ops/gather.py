@@ -33,6 +33,11 @@ def _check_index(op, index, x, d, other_name="input"):
                          f"(indices from {int(index.min())} to {int(index.max())})")
 
 
+def on_device_of(input, index):
+    """An index tensor on input's device (PyTorch takes a CPU index for a tensor elsewhere, so do we)."""
+    return index if index.device is input.device else index.to(input.device)
+
+
 def _grid(xp, index, d):
     """A full fancy index whose dim `d` is `index` and whose other dims count 0..n-1 (for scatter)."""
     grid = list(xp.meshgrid(*[xp.arange(n) for n in index.shape], indexing="ij", sparse=True))
@@ -59,7 +64,10 @@ class Scatter(Function):
 
     differentiable_backward = False
 
-    def forward(ctx, x, src, grid, accumulate):
+    def forward(ctx, x, src, index, d, accumulate):
+        # the grid is built here from the index array, so that a jit replay scatters at each step's index
+        index = index.astype(np.int64, copy=False)
+        grid = _grid(ctx.xp, index % x.shape[d] if index.size else index, d)
         out = x.copy()
         value = src if getattr(src, "ndim", 0) == 0 else src[tuple(slice(0, m) for m in _selected_shape(grid))]
         if accumulate:
@@ -82,7 +90,7 @@ class Scatter(Function):
             picked = gy[ctx.grid]
             gs = xp.zeros(ctx.src_shape, gy.dtype)
             gs[tuple(slice(0, m) for m in picked.shape)] = picked
-        return gx, gs, None, None
+        return gx, gs, None, None, None
 
 
 def _selected_shape(grid):
@@ -105,8 +113,8 @@ def _scatter(op, input, dim, index, src, accumulate):
         src = Tensor._make(input.device.xp.asarray(src, dtype=input.dtype), input._device, None, 0, False)
     else:
         raise TypeError(f"{op}: src must be a Tensor or a number, got {type(src).__name__}")
-    grid = _grid(input.device.xp, idx % input.shape[d] if idx.size else idx, d)
-    return Scatter.apply(input, src, grid, accumulate)
+    # an index tensor goes in as an argument (not its array), so that a jit replay reads its new values
+    return Scatter.apply(input, src, on_device_of(input, index) if isinstance(index, Tensor) else idx, d, accumulate)
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
@@ -132,9 +140,11 @@ def index_select(input, dim, index):
     idx = _index_array("index_select", index, input._device)
     if idx.ndim > 1:
         raise ValueError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}")
+    # a tensor stays one (a jit replay then reads its new values)
+    flat = on_device_of(input, index).reshape(-1) if isinstance(index, Tensor) else idx.reshape(-1)
     if input.ndim == 0:
-        return input.reshape(1)[idx.reshape(-1)]
-    return input[(slice(None),) * d + (idx.reshape(-1),)]
+        return input.reshape(1)[flat]
+    return input[(slice(None),) * d + (flat,)]
 
 
 def masked_fill(input, mask, value):

@@ -7,14 +7,15 @@ import numpy as np
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import mul, where
-from .gather import _index_array, scatter, scatter_add
+from .gather import _index_array, on_device_of, scatter, scatter_add
 from .no_grad_op import no_grad_op
 from .shape import broadcast_to, reshape
 from .arrange import broadcast_shapes
 
 
 def _checked_index(op, input, dim, index, source=None):
-    """(dim as an index, the 1-D int64 index array) after checking index against input (and source)."""
+    """(dim as an index, the 1-D index) after checking index against input (and source); an index tensor
+    comes back as a tensor (reshaped), so that a jit replay reads its new values."""
     check_tensor(op, input)
     d = normalize(op, dim, input.ndim)
     idx = _index_array(op, index, input.device).reshape(-1) if not (
@@ -32,7 +33,8 @@ def _checked_index(op, input, dim, index, source=None):
         if tuple(source.shape) != tuple(expected):
             raise ValueError(f"{op}: source of shape {source.shape} must have input's shape {input.shape} with dim "
                              f"{d} of index's length {idx.size}, i.e. {tuple(expected)}")
-    return d, idx
+    return d, (reshape(on_device_of(input, index), (-1,)) if isinstance(index, Tensor)
+               else Tensor._make(idx, input._device, None, 0, False))
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -42,13 +44,14 @@ def index_add(input, dim, index, source, *, alpha=1):
         return scatter_add(reshape(input, (1,)), 0, idx, reshape(mul(source, alpha) if alpha != 1 else source,
                                                                   (-1,))).reshape(())
     src = mul(source, alpha) if alpha != 1 else source
-    return scatter_add(input, d, _along(input, idx, d, source.shape), src)
+    return scatter_add(input, d, _along(idx, d, source.shape), src)
 
 
-def _along(input, idx, d, shape):
+def _along(idx, d, shape):
+    """The 1-D index tensor spread along dim `d` of `shape` (scatter's index for whole slices)."""
     view = [1] * len(shape)
     view[d] = idx.shape[0]
-    return input.device.xp.broadcast_to(idx.reshape(view), shape)
+    return broadcast_to(reshape(idx, tuple(view)), shape)
 
 
 def index_copy(input, dim, index, source):
@@ -56,7 +59,7 @@ def index_copy(input, dim, index, source):
     d, idx = _checked_index("index_copy", input, dim, index, source)
     if input.ndim == 0:
         return scatter(reshape(input, (1,)), 0, idx, reshape(source, (-1,))).reshape(())
-    return scatter(input, d, _along(input, idx, d, source.shape), source)
+    return scatter(input, d, _along(idx, d, source.shape), source)
 
 
 def index_fill(input, dim, index, value):
@@ -77,7 +80,7 @@ def index_fill(input, dim, index, value):
         chosen = xp.zeros(n, dtype=bool)
         chosen[positions] = True
         return chosen.reshape(view)
-    chosen = no_grad_op("index_fill", compute, Tensor._make(idx, input._device, None, 0, False))
+    chosen = no_grad_op("index_fill", compute, idx)
     if isinstance(value, numbers.Number) and input.dtype.kind in "iub":
         value = input.dtype.type(value)
     return where(chosen, value, input)

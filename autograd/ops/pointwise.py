@@ -46,6 +46,10 @@ class Modulo(Function):
 
     def forward(ctx, a, b, floor):
         xp = ctx.xp
+        # checked here, on the arrays, so that a jit replay checks each step's values too
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and bool((b == 0).any()):
+            raise ZeroDivisionError(f"{'remainder' if floor else 'fmod'}: integer division by zero (other has a 0); "
+                                    "use a float tensor for nan results")
         ctx.shapes = (_shape(a), _shape(b))
         if a.dtype.kind == "f":
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -114,8 +118,6 @@ def frac(input):
 
 def _modulo(op, input, other, floor):
     a, b = _both_tensors(op, input, other)
-    if a.dtype.kind in "iub" and b.dtype.kind in "iub" and bool((b == 0).any()):
-        raise ZeroDivisionError(f"{op}: integer division by zero (other has a 0); use a float tensor for nan results")
     if a.dtype == np.bool_ and b.dtype == np.bool_:
         a, b = a.astype(np.int64), b.astype(np.int64)
     return Modulo.apply(a, b, floor)

@@ -64,7 +64,7 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
     (y, h_n, c_n); mode is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'. h0, c0 (B, H) default to zeros;
     reverse runs from the last step to the first (y stays in time order).
 
-    held: an optional (T, B) bool NumPy array (LSTM only) of steps at which a row keeps its cell state:
+    held: an optional (T, B) bool Tensor or NumPy array (LSTM only) of steps at which a row keeps its cell state:
     c passes such a step unchanged, and so does its gradient (the output there is still o * tanh(c));
     packed sequences run their padding this way."""
     if mode not in WIDTH:
@@ -86,8 +86,9 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
             raise ValueError(f"{mode}: initial state {name} must have shape {(x.shape[1], hidden)} "
                              f"(batch, hidden), got {state.shape}")
     if held is not None:
-        held = np.asarray(held)
-        if mode != "lstm" or held.dtype != np.bool_ or held.shape != tuple(x.shape[:2]):
+        if not isinstance(held, Tensor):
+            held = np.asarray(held)
+        if mode != "lstm" or str(held.dtype) != "bool" or tuple(held.shape) != tuple(x.shape[:2]):
             raise ValueError(f"{mode}: held must be a bool array of shape (T, B) = {tuple(x.shape[:2])} and is only "
                              f"taken by 'lstm'; got {held.dtype} {held.shape}")
     return Recurrence.apply(x, h0, c0 if mode == "lstm" else None, w_ih, w_hh, b_ih, b_hh, mode, bool(reverse),

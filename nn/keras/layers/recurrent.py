@@ -6,8 +6,9 @@ Weights keep Keras's names, shapes and gate layouts, so get_weights/set_weights 
 - GRU (reset_after=True, Keras 3's default): kernel (in, 3u), recurrent_kernel (u, 3u), bias (2, 3u) (input
   and recurrent biases); gates z, r, h, reordered to PyTorch's r, z, n for deepgrad's fused recurrence.
 Each direction runs as one graph node (nn.functional.recurrence). With a mask (batch, time), a direction runs
-step by step as Keras does: a masked step keeps the previous state, and its output is the previous output
-(zeros with zero_output_for_mask, which Bidirectional sets for returned sequences).
+as Keras does (masked_recurrence.py: still one recurrence): a masked step keeps the previous state, and its
+output is the previous output (zeros with zero_output_for_mask, which Bidirectional sets for returned
+sequences).
 """
 import numpy as np
 
@@ -16,6 +17,7 @@ import autograd as ag
 from ... import functional as F
 from .. import initializers, masking
 from ..layer import Layer
+from .masked_recurrence import masked_run
 
 _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
@@ -125,29 +127,14 @@ class _RNN(Layer):
         return result[0].transpose(0, 1), list(result[1:]), result[1]
 
     def _run_masked(self, inputs, keep, reverse, h, c, weights):
-        """The pass one step at a time: where keep[:, t] is False the states stay and the output is the previous
+        """The pass with a mask: where keep[:, t] is False the states stay and the output is the previous
         output (or zeros with zero_output_for_mask)."""
         batch, steps = inputs.shape[0], inputs.shape[1]
-        if keep.shape != (batch, steps):
+        if tuple(keep.shape) != (batch, steps):
             raise ValueError(f"{self.name}: the mask must have shape (batch, time) = {(batch, steps)}, got "
                              f"{tuple(keep.shape)}")
-        zeros = inputs.new_zeros((batch, self.units))
-        h = zeros if h is None else h
-        if self.mode == "lstm" and c is None:
-            c = zeros
-        sequence = inputs.transpose(0, 1)
-        keep = keep.unsqueeze(-1)
-        output, outputs = zeros, [None] * steps
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            result = F.recurrence(self.mode, sequence[t:t + 1], h, c if self.mode == "lstm" else None, *weights)
-            step_keep = keep[:, t]
-            h = ag.where(step_keep, result[1], h)
-            if self.mode == "lstm":
-                c = ag.where(step_keep, result[2], c)
-            output = ag.where(step_keep, result[1], zeros if self.zero_output_for_mask else output)
-            outputs[t] = output
-        states = [h, c] if self.mode == "lstm" else [h]
-        return ag.stack(outputs, dim=1), states, output
+        return masked_run(self.mode, inputs, keep, reverse, h, c if self.mode == "lstm" else None, weights,
+                          self.zero_output_for_mask)
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
         sequence, states, last = self.run(inputs, self.go_backwards, initial_state, bool(training), mask)
