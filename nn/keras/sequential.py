@@ -144,7 +144,8 @@ class Sequential(Model):
 
     def _build_for(self, inputs):
         if getattr(self, "_build_input_shape", None) is None and hasattr(inputs, "shape"):
-            object.__setattr__(self, "_build_input_shape", tuple(inputs.shape))   # for get_build_config
+            # for get_build_config; the batch axis stays free, since the rebuilt model checks inputs against it
+            object.__setattr__(self, "_build_input_shape", (None,) + tuple(inputs.shape)[1:])
         # each layer builds itself on the first call
 
     def _checked_input(self, inputs):
