@@ -20,8 +20,8 @@ from .model import Model
 from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
+from .version import __version__
 
-__version__ = "3.15.1-deepgrad"
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",

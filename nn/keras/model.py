@@ -81,7 +81,12 @@ class Model(Layer):
         weights_file.save(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        """Read weights written by save_weights into this (built) model of the same architecture."""
+        """Read weights written by save_weights (or the weights of a .keras file from save) into this (built)
+        model of the same architecture."""
+        if str(filepath).endswith(".keras"):
+            from .saving.model_file import load_weights_from_archive
+            load_weights_from_archive(self, str(filepath), skip_mismatch)
+            return
         weights_file.load(self, filepath, skip_mismatch)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

@@ -50,13 +50,8 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def load(model, filepath, skip_mismatch=False):
-    """Set model.weights from a file written by `save` (same architecture, weights in the same order); a
-    .keras file written by model.save gives its weights."""
+    """Set model.weights from a file written by `save` (same architecture, weights in the same order)."""
     filepath = os.fspath(filepath)
-    if filepath.endswith(".keras"):
-        from .saving.model_file import load_weights_from_archive
-        load_weights_from_archive(model, filepath, skip_mismatch)
-        return
     refuse_hdf5_content(filepath, "load_weights")
     assign(model, load_file(filepath), filepath, skip_mismatch)
 

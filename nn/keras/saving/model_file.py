@@ -55,7 +55,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 
 def _version():
-    from .. import __version__
+    from ..version import __version__
     return __version__
 
 

@@ -154,28 +154,14 @@ def is_object_config(value):
     return isinstance(value, dict) and "class_name" in value and "config" in value
 
 
-def _builtins():
-    """nn.keras's own serializable classes and functions, by name."""
-    from .. import activations, initializers, layers, losses, metrics, optimizers, regularizers
-    from ..model import Functional, Model
-    from ..sequential import Sequential
-    table = {}
-    for module in (activations, initializers, regularizers, losses, metrics, optimizers, layers):
-        for name in dir(module):
-            value = getattr(module, name)
-            if isinstance(value, type) or isinstance(value, types.FunctionType):
-                table.setdefault(name, value)
-    for name in dir(optimizers.schedules):
-        value = getattr(optimizers.schedules, name)
-        if isinstance(value, type):
-            table.setdefault(name, value)
-    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model})
-    return table
+_BUILTIN_CLASSES = {}     # name -> nn.keras class, filled by saving/builtins.py
+_BUILTIN_FUNCTIONS = {}   # name -> nn.keras function (activations, losses)
 
 
-def _builtin_functions():
-    from .. import activations, losses
-    return {**losses._FUNCTIONS, **activations._NAMES}
+def add_builtins(classes, functions):
+    """Make nn.keras's own classes and functions findable by name for configs whose module is Keras's."""
+    _BUILTIN_CLASSES.update(classes)
+    _BUILTIN_FUNCTIONS.update(functions)
 
 
 def resolve(class_name, registered_name, module, custom_objects, full_config, function=False):
@@ -188,7 +174,7 @@ def resolve(class_name, registered_name, module, custom_objects, full_config, fu
             if found is not None:
                 return found
     if module is not None and (module == "keras" or module.startswith("keras.")):
-        table = _builtin_functions() if function else _builtins()
+        table = _BUILTIN_FUNCTIONS if function else _BUILTIN_CLASSES
         if name in table:
             return table[name]
     kind = "function" if function else "class"
