@@ -484,6 +484,9 @@ class Layer(Module):
                     "the constructor's arguments, after config = super().get_config()) and, for arguments that are "
                     "objects (layers, ...), from_config() as well")
             config.update(arguments or {})
+            parameters = inspect.signature(type(self).__init__).parameters
+            if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+                config.pop("name")   # the constructor could not take it back (Keras drops it too)
         return config
 
     @classmethod

@@ -329,3 +329,42 @@ def test_config_json_matches_real_keras_structure(tmp_path):
     assert set(our_dense) == set(their_dense)
     for key in ("units", "activation", "use_bias", "name", "trainable"):
         assert our_dense["config"][key] == their_dense["config"][key], key
+
+
+def test_objects_in_configs_round_trip(tmp_path):
+    """Initializer, regularizer, loss, metric and learning-rate-schedule objects are saved and made again."""
+    x = RNG.standard_normal((8, 6, 6, 3)).astype(np.float32)
+    y = RNG.integers(0, 2, 8)
+    model = keras.Sequential([
+        keras.Input((6, 6, 3)),
+        layers.Conv2D(4, (3, 3), padding="same", kernel_regularizer=keras.regularizers.l2(0.01),
+                      kernel_initializer=keras.initializers.HeNormal()),
+        layers.MaxPooling2D((2, 2)), layers.Flatten(), layers.Dense(2)])
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.9)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule, momentum=0.5),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(), "accuracy"])
+    _fit(model, x, y, 1)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    conv = loaded.layers[0]
+    assert conv.kernel_size in ((3, 3), [3, 3]) and type(loaded.loss).__name__ == "SparseCategoricalCrossentropy"
+    assert loaded.loss.get_config()["from_logits"] is True
+    assert type(loaded.optimizer._schedule).__name__ == "ExponentialDecay"
+    _same_predictions(model, loaded, x)
+    assert _fit(loaded, x, y, 2) == _fit(model, x, y, 2)
+
+
+def test_sequence_nested_and_dict_input_models(tmp_path):
+    tokens = RNG.integers(1, 20, (6, 5))
+    text = keras.Sequential([keras.Input((5,), dtype="int32"), layers.Embedding(20, 4, mask_zero=True),
+                             layers.Bidirectional(layers.LSTM(3)), layers.Dense(1)])
+    inner = keras.Sequential([layers.Dense(3, activation="relu"), layers.Dense(2)], name="inner")
+    start = keras.Input((4,))
+    nested = keras.Model(start, layers.Dense(1)(inner(start)))
+    p, q = keras.Input((2,), name="p"), keras.Input((3,), name="q")
+    by_name = keras.Model({"p": p, "q": q}, layers.Dense(1)(layers.Concatenate()([p, q])))
+    inputs = {"p": X[:, :2], "q": X2}
+    for k, (model, x) in enumerate([(text, tokens), (nested, X), (by_name, inputs)]):
+        model.save(tmp_path / f"{k}.keras")
+        _same_predictions(model, keras.models.load_model(tmp_path / f"{k}.keras"), x)

@@ -15,6 +15,7 @@ import numpy as np
 from . import registration
 
 _PLAIN = (str, int, float, bool)
+_NESTED_FAILURE = "deserialize_keras_object: "
 
 
 def _public_module(cls_or_fn):
@@ -140,7 +141,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         try:
             instance = factory(inner)
         except TypeError as error:
-            raise TypeError(f"{found.__name__} could not be deserialized from its config ({error}). Objects that "
+            if str(error).startswith(_NESTED_FAILURE):   # an inner object's failure already says what and where
+                raise
+            raise TypeError(f"{_NESTED_FAILURE}{found.__name__} could not be deserialized from its config ({error}). Objects that "
                             "get_config() returns (layers, models, ...) must be deserialized again in the "
                             f"class's from_config(). config={config}") from error
         build_config = config.get("build_config")
