@@ -354,7 +354,8 @@ class Layer(Module):
 
     def _build_for(self, inputs):
         if getattr(self, "_build_input_shape", None) is None:   # what get_build_config reports, as Keras
-            object.__setattr__(self, "_build_input_shape", map_structure(lambda t: tuple(t.shape), inputs))
+            object.__setattr__(self, "_build_input_shape",
+                               map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else None, inputs))
         if not self.built:
             self._build_for_shape(map_structure(shape_of, inputs))
 
@@ -518,6 +519,7 @@ class Layer(Module):
         if type(self).build is not Layer.build:
             self.build(shape)
             return
+
         def zeros(spec):
             if _is_shape(spec):
                 return ag.zeros(*[1 if d is None else d for d in spec])

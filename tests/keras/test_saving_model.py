@@ -329,6 +329,11 @@ def test_config_json_matches_real_keras_structure(tmp_path):
     assert set(our_dense) == set(their_dense)
     for key in ("units", "activation", "use_bias", "name", "trainable"):
         assert our_dense["config"][key] == their_dense["config"][key], key
+    with pytest.raises(ValueError, match="written by real Keras"):
+        keras.models.load_model(tmp_path / "theirs.keras")
+    theirs.save_weights(tmp_path / "theirs.weights.h5")
+    with pytest.raises(ValueError, match="HDF5 file written by real Keras"):
+        ours.load_weights(tmp_path / "theirs.weights.h5")
 
 
 def test_objects_in_configs_round_trip(tmp_path):
