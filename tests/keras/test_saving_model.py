@@ -373,3 +373,14 @@ def test_sequence_nested_and_dict_input_models(tmp_path):
     for k, (model, x) in enumerate([(text, tokens), (nested, X), (by_name, inputs)]):
         model.save(tmp_path / f"{k}.keras")
         _same_predictions(model, keras.models.load_model(tmp_path / f"{k}.keras"), x)
+
+
+def test_serialize_and_deserialize_keras_object_directly():
+    model = _sequential()
+    description = keras.saving.serialize_keras_object(model)
+    json.dumps(description)   # JSON-ready
+    clone = keras.saving.deserialize_keras_object(description)
+    assert type(clone) is keras.Sequential and clone.count_params() == model.count_params()
+    assert type(clone.optimizer) is keras.optimizers.Adam   # its compile_config compiles it, as in Keras
+    relu = keras.saving.serialize_keras_object(keras.activations.relu)
+    assert relu["class_name"] == "function" and keras.saving.deserialize_keras_object(relu) is keras.activations.relu

@@ -149,6 +149,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         build_config = config.get("build_config")
         if build_config and hasattr(instance, "build_from_config") and not getattr(instance, "built", True):
             instance.build_from_config(build_config)
+        compile_config = config.get("compile_config")
+        if compile_config and hasattr(instance, "compile_from_config"):
+            instance.compile_from_config(compile_config)
     return instance
 
 
