@@ -13,16 +13,16 @@ Images are channels-last, losses take probabilities unless from_logits=True, eva
 predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
 from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
-               optimizers, regularizers, utils)
+               optimizers, regularizers, saving, utils)
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
 from .model import Model
 from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
+from .version import __version__
 
-__version__ = "3.15.1-deepgrad"
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops", "Variable"]
+           "backend", "ops", "Variable", "saving"]

@@ -19,9 +19,10 @@ class LearningRateScheduler(_NNLearningRateScheduler):
 
 
 class ModelCheckpoint(_NNModelCheckpoint):
-    """Save the model's weights (model.save_weights, safetensors) at the end of each epoch, or only when
-    `monitor` improves with save_best_only. `filepath` may hold {epoch} and log fields, e.g.
-    'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'. Whole-model .keras files are not written: the weights are."""
+    """Save the model at the end of each epoch, or only when `monitor` improves with save_best_only: the whole
+    model (model.save) to a name ending in '.keras' unless save_weights_only, else its weights
+    (model.save_weights, safetensors). `filepath` may hold {epoch} and log fields, e.g.
+    'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'."""
 
     message = "Epoch {epoch}: saving model to {path}"
 
@@ -30,6 +31,7 @@ class ModelCheckpoint(_NNModelCheckpoint):
         if save_freq != "epoch":
             raise ValueError("ModelCheckpoint: only save_freq='epoch' is supported")
         super().__init__(filepath, monitor=monitor, save_best_only=save_best_only, mode=mode, verbose=verbose)
+        self.save_weights_only = save_weights_only
         self.initial_value_threshold = initial_value_threshold
 
     def on_train_begin(self, logs=None):
@@ -39,7 +41,10 @@ class ModelCheckpoint(_NNModelCheckpoint):
             self.monitor.best = self.initial_value_threshold
 
     def _write(self, path, epoch, logs):
-        self.model.save_weights(path)
+        if not self.save_weights_only and str(path).endswith(".keras"):
+            self.model.save(path)
+        else:
+            self.model.save_weights(path)
 
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",

@@ -6,6 +6,8 @@ np.random.seed) unless the initializer was given its own `seed`.
 """
 import math
 
+import inspect
+
 import numpy as np
 
 
@@ -27,8 +29,9 @@ class Initializer:
         raise TypeError(f"{type(self).__name__} does not define _values(shape)")
 
     def get_config(self):
-        """The constructor arguments, as Keras reports them."""
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        """The constructor arguments, as Keras reports them (`type(init)(**config)` makes an equal one)."""
+        accepted = inspect.signature(type(self).__init__).parameters
+        return {k: v for k, v in vars(self).items() if not k.startswith("_") and k in accepted}
 
 
 def compute_fans(shape):

@@ -73,6 +73,30 @@ def _bound_arguments(cls, args, kwargs):
     return values
 
 
+def _plain(value):
+    """Whether `value` holds only str, int, float, bool and None (in lists, tuples and dicts)."""
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _is_shape(value):
+    return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
+
+
+def _shape_structure(value):
+    """A build config's input_shape (JSON lists) as tuples: one shape, or lists/dicts of shapes."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _shape_structure(v) for k, v in value.items()}
+    if all(d is None or isinstance(d, int) for d in value):
+        return tuple(value)
+    return [_shape_structure(v) for v in value]
+
+
 def as_tensor(value):
     """NumPy arrays and lists as Tensors (float64 becomes float32, Keras's float type); Tensors unchanged."""
     if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
@@ -100,6 +124,8 @@ class Layer(Module):
         if build is not None and not getattr(build, "_marks_built", False):
             @functools.wraps(build)
             def build_and_mark(self, *args, **kwargs):   # layer.build(shape) called by hand counts as built
+                if args and getattr(self, "_build_input_shape", None) is None:
+                    object.__setattr__(self, "_build_input_shape", args[0])
                 result = build(self, *args, **kwargs)
                 self.built = True
                 return result
@@ -327,6 +353,9 @@ class Layer(Module):
         return self.call(*args, **kwargs)
 
     def _build_for(self, inputs):
+        if getattr(self, "_build_input_shape", None) is None:   # what get_build_config reports, as Keras
+            object.__setattr__(self, "_build_input_shape",
+                               map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else None, inputs))
         if not self.built:
             self._build_for_shape(map_structure(shape_of, inputs))
 
@@ -442,22 +471,64 @@ class Layer(Module):
 
     def get_config(self):
         """The layer's name, trainable flag and dtype; for a class that does not define its own get_config,
-        also the arguments its constructor was called with (defaults included), as Keras's automatic config.
-        `type(layer).from_config(config)` builds an equal, unbuilt layer."""
+        also the arguments its constructor was called with (defaults included), as Keras's automatic config
+        (for a class of the user's, only when they are plain values: str, int, float, bool, None, nested in
+        lists, tuples and dicts, as in Keras). `type(layer).from_config(config)` builds an equal, unbuilt layer."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if type(self).get_config is Layer.get_config:
-            config.update(self._constructor_arguments or {})
+            arguments = self._constructor_arguments
+            if not type(self).__module__.startswith("nn.keras") and (arguments is None or not _plain(arguments)):
+                raise NotImplementedError(
+                    f"Object {type(self).__name__} was created by passing "
+                    f"{'positional *args' if arguments is None else 'non-serializable argument values'} to "
+                    "__init__(), so its config cannot be generated automatically: override get_config() (returning "
+                    "the constructor's arguments, after config = super().get_config()) and, for arguments that are "
+                    "objects (layers, ...), from_config() as well")
+            config.update(arguments or {})
+            parameters = inspect.signature(type(self).__init__).parameters
+            if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+                config.pop("name")   # the constructor could not take it back (Keras drops it too)
         return config
 
     @classmethod
     def from_config(cls, config):
-        """A new layer from get_config's dictionary: `cls(**config)`."""
+        """A new layer from get_config's dictionary: `cls(**config)`, with the serialized objects in it
+        (initializers, regularizers, functions, layers) made again."""
+        from .saving.serialization import deserialize_keras_object
+        config = {k: deserialize_keras_object(v) for k, v in config.items()}
         try:
             return cls(**config)
         except TypeError as error:
             raise TypeError(f"{cls.__name__}.from_config: the constructor rejected the config keys "
                             f"{sorted(config)} ({error}); a layer whose __init__ takes arguments that "
                             "get_config does not return must override get_config (and from_config)") from error
+
+    def get_build_config(self):
+        """{'input_shape': the shape of the first input the layer was built for}, or None when not built."""
+        shape = getattr(self, "_build_input_shape", None)
+        if not self.built or shape is None:
+            return None
+        return {"input_shape": shape}
+
+    def build_from_config(self, config):
+        """Create the weights for the input shape of get_build_config (a loaded model's weights need them):
+        `build(input_shape)`, or, for a class without its own build, one inference call on zeros."""
+        shape = _shape_structure((config or {}).get("input_shape"))
+        if self.built or shape is None:
+            return
+        if type(self).build is not Layer.build:
+            self.build(shape)
+            return
+
+        def zeros(spec):
+            if _is_shape(spec):
+                return ag.zeros(*[1 if d is None else d for d in spec])
+            if isinstance(spec, dict):
+                return {k: zeros(v) for k, v in spec.items()}
+            return [zeros(v) for v in spec]
+        with ag.no_grad():
+            self(zeros(shape), training=False)
+        self.built = True
 
     def extra_repr(self):
         return f"name={self.name!r}"

@@ -235,6 +235,13 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self.kwargs)
 
+    def get_config(self):
+        """name, reduction and the function's options (and the function itself for a plain wrapper)."""
+        config = {"name": self.name, "reduction": self.reduction, **self.kwargs}
+        if type(self) is LossFunctionWrapper:
+            config["fn"] = self.fn
+        return config
+
 
 def _wrapper(fn, default_name, **defaults):
     def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):

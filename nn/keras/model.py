@@ -3,6 +3,8 @@
 Both are Layers, so they nest; both train with compile/fit/evaluate/predict (trainer.py) on the loop
 nn.Module.fit uses.
 """
+import inspect
+
 from ..module import Module
 from . import summary as summary_table
 from . import trainer, weights_file
@@ -79,14 +81,48 @@ class Model(Layer):
         weights_file.save(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        """Read weights written by save_weights into this (built) model of the same architecture."""
+        """Read weights written by save_weights (or the weights of a .keras file from save) into this (built)
+        model of the same architecture."""
+        if str(filepath).endswith(".keras"):
+            from .saving.model_file import load_weights_from_archive
+            load_weights_from_archive(self, str(filepath), skip_mismatch)
+            return
         weights_file.load(self, filepath, skip_mismatch)
 
-    def save(self, filepath, *args, **kwargs):
-        """Refuses: whole-model files (.keras) are not written here; use save_weights / load_weights."""
-        raise ValueError(f"{self.name}.save({filepath!r}): saving the whole model (architecture and weights) is not "
-                         "supported by nn.keras; use model.save_weights(path) and rebuild the model in code before "
-                         "model.load_weights(path)")
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Write the whole model (config, weights, compile settings, optimizer state) to a '.keras' file that
+        keras.models.load_model reads back (see saving/model_file.py; not readable by real Keras)."""
+        from .saving.model_file import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    # ----- configs (what model.save writes to config.json) ---------------------------------------------
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A model from get_config's dict: a functional config (layers, input_layers, output_layers) rebuilds
+        the graph when `cls` is Model, Functional or takes Functional's arguments; otherwise `cls(**config)`."""
+        functional_keys = {"name", "layers", "input_layers", "output_layers"}
+        if functional_keys <= set(config) and _revivable_as_functional(cls):
+            from .saving.functional_config import functional_from_config
+            return functional_from_config(Functional if cls is Model else cls, config, custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(f"Unable to revive model {cls.__name__} from config ({error}). When overriding "
+                            "get_config(), return every argument the constructor needs, or define a "
+                            f"from_config(cls, config) class method. Received config={config}") from error
+
+    def get_compile_config(self):
+        """The arguments compile was called with, serialized (the optimizer as it is now); {} before compile."""
+        from .saving.serialization import serialize_keras_object
+        if self._compiled is None:
+            return {}
+        settings = {"optimizer": self.optimizer, **self._compile_settings}
+        return serialize_keras_object(settings)
+
+    def compile_from_config(self, config):
+        """compile(**config) with the serialized objects (optimizer, losses, metrics) made again."""
+        from .saving.serialization import deserialize_keras_object
+        self.compile(**deserialize_keras_object(config))
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
@@ -98,6 +134,16 @@ class Model(Layer):
 def _model_prefix(cls):
     from .naming import snake_case
     return "functional" if cls.__name__ == "Functional" else snake_case(cls.__name__)
+
+
+def _revivable_as_functional(cls):
+    """Whether a functional config can be rebuilt as `cls` (Keras's rule: Model, Functional, or a class whose
+    constructor takes Functional's arguments, or *args and **kwargs)."""
+    if cls in (Model, Functional):
+        return True
+    spec = inspect.getfullargspec(cls.__init__)
+    functional_args = inspect.getfullargspec(Functional.__init__).args[1:]
+    return spec.args[1:] == functional_args or (spec.varargs == "args" and spec.varkw == "kwargs")
 
 
 class Functional(Model):
@@ -132,10 +178,14 @@ class Functional(Model):
         self.built = True
 
     def get_config(self):
-        """Refused: a functional model's graph has no config here (build it again in code and copy the
-        weights with get_weights/set_weights)."""
-        raise ValueError(f"{self.name}.get_config: configs of functional models are not provided; rebuild the "
-                         "model in code and copy weights with model.set_weights(other.get_weights())")
+        """The graph in Keras's layout: name, trainable, layers (each with its inbound_nodes), input_layers,
+        output_layers; Model.from_config rebuilds it."""
+        from .saving.functional_config import functional_config
+        return functional_config(self)
+
+    def get_build_config(self):
+        """None: a functional model is built by its graph."""
+        return None
 
     def _trace(self, outputs):
         """The non-input nodes the outputs depend on, in creation order; checks they reach only our inputs."""

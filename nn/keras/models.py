@@ -1,5 +1,7 @@
-"""keras.models: Sequential and Model (the same classes as keras.Sequential and keras.Model)."""
+"""keras.models: Sequential and Model (the same classes as keras.Sequential and keras.Model), and the whole-model
+files' save_model / load_model."""
 from .model import Functional, Model
+from .saving import load_model, save_model
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "Functional"]
+__all__ = ["Model", "Sequential", "Functional", "load_model", "save_model"]

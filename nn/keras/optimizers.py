@@ -134,10 +134,16 @@ class Optimizer:
         raise TypeError(f"{type(self).__name__} does not define _update")
 
     def get_config(self):
-        """The hyper-parameters."""
+        """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""
         config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"}
-        config["learning_rate"] = self.learning_rate
+        config["learning_rate"] = self._schedule if self._schedule is not None else self.learning_rate
         return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new optimizer from get_config's dict (a serialized schedule made again)."""
+        from .saving.serialization import deserialize_keras_object
+        return cls(**{k: deserialize_keras_object(v, custom_objects) for k, v in config.items()})
 
 
 class SGD(Optimizer):

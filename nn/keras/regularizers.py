@@ -1,5 +1,6 @@
 """keras.regularizers: penalties on weights that fit adds to the loss (Keras's formulas: l2 is sum(w^2)
 times the factor, without Keras 2's 1/2)."""
+import inspect
 
 
 class Regularizer:
@@ -9,8 +10,9 @@ class Regularizer:
         raise TypeError(f"{type(self).__name__} does not define __call__(weight)")
 
     def get_config(self):
-        """The constructor arguments."""
-        return dict(vars(self))
+        """The constructor arguments (`type(regularizer)(**config)` makes an equal one)."""
+        accepted = inspect.signature(type(self).__init__).parameters
+        return {k: v for k, v in vars(self).items() if k in accepted}
 
 
 class L1L2(Regularizer):

@@ -77,29 +77,52 @@ class Sequential(Model):
         self._output_shape = layer._output_shape
 
     def get_config(self):
-        """The name, trainable flag, dtype and `layers`: one {"class_name", "config"} entry per layer, the
-        input first when the model has one (as Keras lists them)."""
+        """Keras's layout: name, trainable, dtype, `layers` (each layer serialized: module, class_name, config,
+        registered_name, build_config; the InputLayer first when the model has an input) and
+        build_input_shape when built."""
+        from .saving.serialization import serialize_keras_object
         layers = []
         if self._input_spec is not None:
-            layers.append({"class_name": "InputLayer",
-                           "config": {"batch_shape": tuple(self._input_spec.shape), "dtype": self._input_spec.dtype}})
-        layers += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self._stack]
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype, "layers": layers}
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": {"batch_shape": list(self._input_spec.shape), "dtype": self._input_spec.dtype,
+                                      "sparse": False, "ragged": False, "name": self._input_spec.name, "optional": False},
+                           "registered_name": None})
+        layers += [serialize_keras_object(layer) for layer in self._stack]
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype, "layers": layers}
+        build = self.get_build_config()
+        if build is not None:
+            config["build_input_shape"] = list(build["input_shape"])
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        """A new, unbuilt-or-built (when the config has an input) model with fresh weights from get_config's
-        dictionary; custom layer classes are found by class name in `custom_objects` or among the Layer
-        subclasses defined so far."""
+        """A new model with fresh weights from get_config's dictionary, built when the config has an input or a
+        build_input_shape; custom layer classes come from `custom_objects`, an enclosing custom_object_scope or
+        the register_keras_serializable registry (entries in the short form {"class_name", "config"} may also
+        name any Layer subclass defined so far)."""
+        from .saving.serialization import deserialize_keras_object
         config = dict(config)
         entries = config.pop("layers", [])
+        build_shape = config.pop("build_input_shape", None)
         model = cls(**config)
         for entry in entries:
             if entry["class_name"] == "InputLayer":
-                model.add(InputLayer(**entry["config"]))
+                settings = {k: v for k, v in entry["config"].items() if k not in ("name", "sparse", "ragged", "optional")}
+                model.add(InputLayer(**settings))
+            elif "module" in entry or "registered_name" in entry:
+                model.add(deserialize_keras_object(entry, custom_objects))
             else:
                 model.add(layer_class(entry["class_name"], custom_objects).from_config(entry["config"]))
+        if build_shape is not None and not model.built:
+            model.build(tuple(build_shape))
         return model
+
+    def get_build_config(self):
+        """{'input_shape': the batch shape the model was built for}, or None."""
+        if self._input_spec is not None:
+            return {"input_shape": tuple(self._input_spec.shape)}
+        shape = getattr(self, "_build_input_shape", None)
+        return {"input_shape": shape} if self.built and shape is not None else None
 
     def pop(self):
         """Remove and return the last layer."""
@@ -120,7 +143,10 @@ class Sequential(Model):
             self._extend_symbolic(layer)
 
     def _build_for(self, inputs):
-        pass  # each layer builds itself on the first call
+        if getattr(self, "_build_input_shape", None) is None and hasattr(inputs, "shape"):
+            # for get_build_config; the batch axis stays free, since the rebuilt model checks inputs against it
+            object.__setattr__(self, "_build_input_shape", (None,) + tuple(inputs.shape)[1:])
+        # each layer builds itself on the first call
 
     def _checked_input(self, inputs):
         """The single input, checked against the declared input shape (rank and known sizes) when there is one."""

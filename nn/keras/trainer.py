@@ -241,6 +241,9 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     (single-output models; batches with sample or class weights stay eager)."""
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
     model.optimizer = model._compiled.optimizer
+    model._compile_settings = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                               "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                               "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
     model.loss = loss
 
 

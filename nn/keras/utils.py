@@ -1,4 +1,5 @@
-"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, plot helpers' stand-ins."""
+"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, plot helpers' stand-ins, and
+Keras's aliases of keras.saving's registration helpers."""
 import random
 
 import numpy as np
@@ -6,6 +7,7 @@ import numpy as np
 import autograd as ag
 
 from .data import PyDataset, Sequence
+from .saving.registration import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
 
 
 def to_categorical(x, num_classes=None):
@@ -55,4 +57,5 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return out
 
 
-__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence"]
+__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence",
+           "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects"]

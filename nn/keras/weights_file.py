@@ -16,15 +16,48 @@ def save(model, filepath, overwrite=True):
         raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
     if not model.built:
         raise ValueError(f"save_weights: {model.name} is not built yet, so it has no weights; call it on data first")
+    refuse_hdf5_name(filepath, "save_weights")
+    tensors, metadata = weight_arrays(model)
+    save_file(tensors, filepath, metadata=metadata)
+
+
+def weight_arrays(model):
+    """({'weight_0': array, ...}, metadata with the weight names): model.weights as save_weights stores them."""
     weights = model.weights
     names = [_weight_name(model, w) for w in weights]
-    save_file({f"weight_{k}": np.ascontiguousarray(w.numpy()) for k, w in enumerate(weights)}, filepath,
-              metadata={"format": "nn.keras weights", "names": json.dumps(names)})
+    return ({f"weight_{k}": np.ascontiguousarray(w.numpy()) for k, w in enumerate(weights)},
+            {"format": "nn.keras weights", "names": json.dumps(names)})
+
+
+def refuse_hdf5_name(filepath, who):
+    """A ValueError for names ending in .h5/.hdf5 other than Keras 3's '.weights.h5' (legacy HDF5 files)."""
+    if filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5"):
+        raise ValueError(f"{who}({filepath!r}): Keras 3 requires weight files to end in '.weights.h5' (legacy "
+                         "whole-model .h5 files need h5py and are not written by nn.keras); use a name ending "
+                         "in '.weights.h5' (nn.keras writes safetensors into it) or '.safetensors'")
+
+
+def refuse_hdf5_content(filepath, who):
+    """A ValueError when `filepath` is an HDF5 file (written by real Keras), which nn.keras cannot read."""
+    with open(filepath, "rb") as f:
+        if f.read(8) == HDF5_SIGNATURE:
+            raise ValueError(f"{who}({filepath!r}): this is an HDF5 file written by real Keras; nn.keras reads only "
+                             "the safetensors weight files it writes itself. Copy the weights across with "
+                             "model.set_weights(keras_model.get_weights()) instead")
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def load(model, filepath, skip_mismatch=False):
     """Set model.weights from a file written by `save` (same architecture, weights in the same order)."""
-    stored = load_file(os.fspath(filepath))
+    filepath = os.fspath(filepath)
+    refuse_hdf5_content(filepath, "load_weights")
+    assign(model, load_file(filepath), filepath, skip_mismatch)
+
+
+def assign(model, stored, filepath, skip_mismatch=False):
+    """Set model.weights from the 'weight_<k>' entries of `stored` (a loaded safetensors dict)."""
     if not model.built:
         raise ValueError(f"load_weights: build {model.name} first (call it on data, or give it an Input) so it has "
                          "weights to load into")

@@ -6,7 +6,10 @@ from ..symbolic import KerasTensor, Node
 class InputLayer(Layer):
     """The layer behind `keras.Input`: no weights; its output is the model's input."""
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None,
+                 ragged=None, optional=False, **kwargs):
+        if sparse or ragged or optional:
+            raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
         super().__init__(name=name, dtype=dtype, **kwargs)
         if batch_shape is None:
             if shape is None:
@@ -22,6 +25,11 @@ class InputLayer(Layer):
 
     def call(self, inputs):
         return inputs
+
+    def get_config(self):
+        """Keras's InputLayer config: batch_shape, dtype, sparse, ragged, name, optional."""
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": False, "ragged": False,
+                "name": self.name, "optional": False}
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):

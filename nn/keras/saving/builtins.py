@@ -1,0 +1,26 @@
+"""Registers nn.keras's own serializable classes and functions with serialization.py by name, so configs that
+name a Keras class ('Dense', 'Adam', 'GlorotUniform', ...) or function ('relu', 'mse') load without
+custom_objects. Imported by keras.saving's package (serialization.py itself stays below the layers)."""
+from .. import activations, initializers, layers, losses, metrics, optimizers, regularizers
+from ..model import Functional, Model
+from ..sequential import Sequential
+from .serialization import add_builtins
+
+
+def _classes():
+    table = {}
+    for module in (initializers, regularizers, losses, metrics, optimizers, layers, optimizers.schedules):
+        for name in dir(module):
+            value = getattr(module, name)
+            if isinstance(value, type):
+                table.setdefault(name, value)
+    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model})
+    return table
+
+
+def _functions():
+    named = {**losses._FUNCTIONS, **activations._NAMES}
+    return {**{fn.__name__: fn for fn in named.values()}, **named}
+
+
+add_builtins(_classes(), _functions())

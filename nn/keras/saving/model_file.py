@@ -1,0 +1,127 @@
+""".keras files: a zip holding `metadata.json` (version and date), `config.json` (the model's
+serialize_keras_object description, with its build and compile configs) and `model.weights.safetensors`
+(the weights as save_weights stores them, plus the optimizer's variables). Real Keras stores its weights as
+`model.weights.h5` (HDF5) instead, so the two libraries cannot read each other's .keras files. Files are
+written to a temporary file in the target's folder and moved into place, so a failed save leaves any
+previous file intact.
+"""
+import datetime
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+from ...serialization import load as load_tensors
+from ...serialization import save as save_tensors
+from .. import weights_file
+from . import registration
+from .optimizer_state import optimizer_arrays, restore_optimizer
+from .serialization import deserialize_keras_object, serialize_keras_object
+
+CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.safetensors"
+KERAS_WEIGHTS = "model.weights.h5"
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Write `model` (architecture, weights, compile settings and optimizer state) to a `.keras` file."""
+    filepath = os.fspath(filepath)
+    if "save_format" in kwargs:
+        raise ValueError("save_model: save_format is not supported by Keras 3; the format follows the file name "
+                         "(use a name ending in '.keras')")
+    if kwargs:
+        raise ValueError(f"save_model: unexpected keyword arguments {sorted(kwargs)}")
+    if filepath.endswith((".h5", ".hdf5")):
+        raise ValueError(f"save_model({filepath!r}): the legacy HDF5 whole-model format needs h5py and is not written "
+                         "by nn.keras; save to a name ending in '.keras' (or use save_weights for weights only)")
+    if not filepath.endswith(".keras"):
+        raise ValueError(f"Invalid filepath extension for saving: {filepath!r}. Use a name ending in '.keras' "
+                         "(nn.keras's whole-model format); save_weights writes '.weights.h5' weight files")
+    if zipped is False:
+        raise ValueError("save_model: zipped=False (an unzipped folder) is not supported by nn.keras; use zipped=True")
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"save_model: {filepath} exists and overwrite=False")
+    config = serialize_keras_object(model)
+    metadata = {"keras_version": _version(), "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                "weights_format": "safetensors"}
+    tensors, weights_metadata = weights_file.weight_arrays(model)
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
+    if optimizer is not None:
+        tensors.update(optimizer_arrays(optimizer, model))
+    weights = io.BytesIO()
+    save_tensors(tensors, weights, metadata=weights_metadata)
+    _write_zip_atomically(filepath, [(METADATA, json.dumps(metadata).encode()),
+                                     (CONFIG, json.dumps(config).encode()), (WEIGHTS, weights.getvalue())])
+
+
+def _version():
+    from ..version import __version__
+    return __version__
+
+
+def _write_zip_atomically(filepath, members):
+    folder = os.path.dirname(os.path.abspath(filepath))
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".keras.tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+        os.replace(temporary, filepath)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def _open_archive(filepath, who):
+    """The zip of a .keras file written by nn.keras; clear errors for other files (real Keras's included)."""
+    if filepath.endswith((".h5", ".hdf5")):
+        raise ValueError(f"{who}({filepath!r}): legacy HDF5 model files (Keras 2 / tf.keras) need h5py and are not "
+                         "read by nn.keras; it loads the '.keras' files model.save writes")
+    if not filepath.endswith(".keras"):
+        raise ValueError(f"File format not supported: filepath={filepath}. nn.keras loads '.keras' files written by "
+                         "model.save")
+    if not os.path.exists(filepath):
+        raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an accessible '.keras' zip "
+                         "file.")
+    if not zipfile.is_zipfile(filepath):
+        raise ValueError(f"{who}({filepath!r}): not a zip archive, so not a .keras file")
+    archive = zipfile.ZipFile(filepath)
+    names = archive.namelist()
+    if KERAS_WEIGHTS in names and WEIGHTS not in names:
+        archive.close()
+        raise ValueError(f"{who}({filepath!r}): this .keras file was written by real Keras; its weights are in "
+                         f"'{KERAS_WEIGHTS}' (HDF5), which nn.keras does not read (it writes '{WEIGHTS}'). Load it "
+                         "with Keras and copy the weights with model.set_weights(keras_model.get_weights())")
+    missing = [n for n in (CONFIG, WEIGHTS) if n not in names]
+    if missing:
+        archive.close()
+        raise ValueError(f"{who}({filepath!r}): the archive lacks {missing}; it is not a .keras file from model.save")
+    return archive
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """The model saved in a `.keras` file by model.save: same class, config and weights; compiled with the
+    saved loss, metrics and optimizer (its state included) when compile=True and it was compiled.
+    custom_objects maps class and function names to the user's own; safe_mode is accepted for Keras's API
+    (nn.keras never runs code stored in a file)."""
+    filepath = os.fspath(filepath)
+    with _open_archive(filepath, "load_model") as archive:
+        config = json.loads(archive.read(CONFIG))
+        stored = load_tensors(io.BytesIO(archive.read(WEIGHTS)))
+    compile_config = config.pop("compile_config", None)
+    with registration.CustomObjectScope(custom_objects):
+        model = deserialize_keras_object(config, custom_objects, safe_mode)
+        if any(name.startswith("weight_") for name in stored):
+            weights_file.assign(model, stored, filepath)
+        if compile and compile_config:
+            model.compile_from_config(compile_config)
+            restore_optimizer(model.optimizer, model, stored)
+    return model
+
+
+def load_weights_from_archive(model, filepath, skip_mismatch=False):
+    """Set `model`'s weights from the weights member of a .keras file (model.load_weights('m.keras'))."""
+    with _open_archive(filepath, "load_weights") as archive:
+        stored = load_tensors(io.BytesIO(archive.read(WEIGHTS)))
+    weights_file.assign(model, stored, filepath, skip_mismatch)

@@ -1,0 +1,42 @@
+"""An optimizer's variables as flat named arrays and back, so training resumes exactly after load_model (Keras
+saves its optimizer's iterations, learning rate and slots in the weights file too).
+
+Entries: 'optimizer/iterations', 'optimizer/learning_rate' (the current rate, which callbacks may have
+changed) and 'optimizer/vars/<k>/<slot>' for the k-th trainable weight's slots (m, v, momentum, ...), k
+following the order of model.trainable_weights.
+"""
+import numpy as np
+
+from autograd import arrays
+
+PREFIX = "optimizer/"
+
+
+def optimizer_arrays(optimizer, model):
+    """{name: NumPy array} for the optimizer's step count, rate and slots."""
+    out = {PREFIX + "iterations": np.asarray(optimizer.iterations, dtype=np.int64),
+           PREFIX + "learning_rate": np.asarray(optimizer._group["lr"], dtype=np.float64)}
+    for k, weight in enumerate(model.trainable_weights):
+        for slot, value in optimizer.state.get(id(weight), {}).items():
+            out[f"{PREFIX}vars/{k}/{slot}"] = np.ascontiguousarray(arrays.wrap(value, weight.device).numpy())
+    return out
+
+
+def restore_optimizer(optimizer, model, stored):
+    """Put the entries `optimizer_arrays` wrote (from a loaded file's dict) back into `optimizer`."""
+    if PREFIX + "iterations" not in stored:
+        return
+    weights = model.trainable_weights
+    optimizer.iterations = int(stored[PREFIX + "iterations"])
+    if optimizer._schedule is None:
+        optimizer._group["lr"] = float(stored[PREFIX + "learning_rate"])
+    for name, value in stored.items():
+        if not name.startswith(PREFIX + "vars/"):
+            continue
+        index, slot = name[len(PREFIX + "vars/"):].split("/", 1)
+        index = int(index)
+        if index >= len(weights) or tuple(weights[index].shape) != tuple(np.shape(value)):
+            raise ValueError(f"load_model: the optimizer slot {name} (shape {np.shape(value)}) does not fit the "
+                             f"model's trainable weights; the file and the model differ")
+        weight = weights[index]
+        optimizer.state.setdefault(id(weight), {})[slot] = weight.device.asarray(np.array(value))
