@@ -71,7 +71,7 @@ import time
 
 from ..array_kernels.conv_depthwise import is_depthwise
 
-ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd", "im2col_chwn", "im2col")
+ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd4", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
 #: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
 CHWN_MAX_PIXELS = 144
@@ -124,6 +124,9 @@ def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, p
         names.append("direct")
     if ((kh, kw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
             and (direction != "grad_input" or max(padding) <= 2)):
+        minimal4 = getattr(passes, "winograd4", None)
+        if minimal4 is not None and dtype is not None and minimal4.applies(dtype):
+            names.append("winograd4")
         names.append("winograd")
     return names + ["im2col_chwn", "im2col"]
 
@@ -144,6 +147,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
     min_channels, min_pixels = limits(passes)
     for name in names:
         if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+            continue
+        if name == "winograd4" and not passes.prefers_winograd4(direction, x_shape, w_shape, out_hw):
             continue
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):

@@ -1,0 +1,224 @@
+"""The input, gradient and output transforms of Winograd F(4x4, 3x3) (array_kernels/conv_winograd4.py has
+the algebra) as single-pass Numba kernels over each (sample, channel) plane, in the style of F(2x2)'s
+(conv_winograd.py): flat loops over whole planes that vectorise.
+
+- The input plane is copied, row by contiguous row, into a zero-padded buffer held in cache with its
+  rows split by their remainder mod 4, so that the six taps of tile row i (padded rows 4i .. 4i + 5)
+  are flat runs at fixed offsets; B^T along the rows is six flat loops over the whole plane, and B
+  along the columns reads those at stride 4.
+- Tiles have a row pitch of one more than the tile columns (`tile_pitch`): that junk column is what
+  lets every loop run over whole planes; it is zero in the input and gradient tiles (so the weight
+  gradient's sums over all columns stay exact) and skipped by the output transform.
+- Tiles of the last row and column that overhang the output read zero padding; the output transform
+  writes only the Ho x Wo part.
+
+Layouts: tiles (36, C, N, tile rows, tile_pitch(tile columns)), position 6 * a + b for tile row a and
+tile column b. Float32 and float64 only (the device's passes route other dtypes elsewhere).
+"""
+import numpy as np
+
+from ..array_kernels import conv_winograd4 as algebra
+from . import jit, split
+
+
+def tile_pitch(tile_columns):
+    """The row pitch of the tiles these kernels write: one junk column after the tile columns."""
+    return tile_columns + 1
+
+
+@jit.kernel_fma
+def _input_tiles(x, ph, pw, v, wp, first, last):
+    """Planes first..last (sample * C + channel) of v (36, C, N, tile rows * wp) from x zero-padded by (ph, pw)."""
+    h, w = x.shape[2], x.shape[3]
+    c = x.shape[1]
+    count = v.shape[3]
+    th = count // wp
+    wf = 4 * wp                                     # padded row width: tile j reads columns 4j .. 4j + 5
+    size = th * wf + 2                              # the flat run each row transform covers
+    p = np.zeros((4, size + wf), x.dtype)           # [k, i * wf + q] = padded[4i + k, q]
+    t = np.empty((6, size), x.dtype)                # B^T along the rows, per tile row and padded column
+    rows = min(h, 4 * th + 2 - ph)
+    cols = min(w, wf - pw)
+    for plane in range(first, last):
+        s, ch = plane // c, plane % c
+        for r in range(rows):                       # rows outside the plane stay zero from the start
+            pr = r + ph
+            dst = p[pr % 4, (pr // 4) * wf + pw:]
+            src = x[s, ch, r]
+            for q in range(cols):
+                dst[q] = src[q]
+        p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
+        p4, p5 = p[0, wf:], p[1, wf:]               # padded rows 4i + 4 and 4i + 5
+        t0, t1, t2, t3, t4, t5 = t[0], t[1], t[2], t[3], t[4], t[5]
+        for q in range(size):
+            d0, d1, d2, d3, d4, d5 = p0[q], p1[q], p2[q], p3[q], p4[q], p5[q]
+            t0[q] = 4 * d0 - 5 * d2 + d4
+            t1[q] = d3 + d4 - 4 * (d1 + d2)
+            t2[q] = 4 * (d1 - d2) + d4 - d3
+            t3[q] = 2 * (d3 - d1) + d4 - d2
+            t4[q] = 2 * (d1 - d3) + d4 - d2
+            t5[q] = 4 * d1 - 5 * d3 + d5
+        for a in range(6):
+            ta = t[a]
+            o0, o1, o2 = v[6 * a, ch, s], v[6 * a + 1, ch, s], v[6 * a + 2, ch, s]
+            o3, o4, o5 = v[6 * a + 3, ch, s], v[6 * a + 4, ch, s], v[6 * a + 5, ch, s]
+            for q in range(count):
+                e0, e1, e2 = ta[4 * q], ta[4 * q + 1], ta[4 * q + 2]
+                e3, e4, e5 = ta[4 * q + 3], ta[4 * q + 4], ta[4 * q + 5]
+                o0[q] = 4 * e0 - 5 * e2 + e4
+                o1[q] = e3 + e4 - 4 * (e1 + e2)
+                o2[q] = 4 * (e1 - e2) + e4 - e3
+                o3[q] = 2 * (e3 - e1) + e4 - e2
+                o4[q] = 2 * (e1 - e3) + e4 - e2
+                o5[q] = 4 * e1 - 5 * e3 + e5
+            for i in range(th):                     # the junk column: zero (it may hold the next row's data)
+                j = i * wp + wp - 1
+                o0[j] = o1[j] = o2[j] = o3[j] = o4[j] = o5[j] = 0
+
+
+@jit.kernel_fma
+def _gradient_tiles(gy, t, wp, first, last):
+    """Planes first..last (sample * C_out + channel) of t (36, C_out, N, tile rows * wp): A gY A^T of the
+    4x4 tiles, zero beyond Ho x Wo."""
+    co, ho, wo = gy.shape[1], gy.shape[2], gy.shape[3]
+    count = t.shape[3]
+    th = count // wp
+    wf = 4 * wp
+    size = th * wf
+    g = np.zeros((4, size), gy.dtype)               # [k, i * wf + q] = gY[4i + k, q], zero beyond it
+    u = np.empty((6, size), gy.dtype)               # A along the rows
+    for plane in range(first, last):
+        s, c = plane // co, plane % co
+        for r in range(ho):
+            dst = g[r % 4, (r // 4) * wf:]
+            src = gy[s, c, r]
+            for q in range(wo):
+                dst[q] = src[q]
+        g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
+        u0, u1, u2, u3, u4, u5 = u[0], u[1], u[2], u[3], u[4], u[5]
+        for q in range(size):
+            r0, r1, r2, r3 = g0[q], g1[q], g2[q], g3[q]
+            u0[q] = r0
+            u1[q] = (r0 + r2) + (r1 + r3)
+            u2[q] = (r0 + r2) - (r1 + r3)
+            u3[q] = (r0 + 4 * r2) + 2 * (r1 + 4 * r3)
+            u4[q] = (r0 + 4 * r2) - 2 * (r1 + 4 * r3)
+            u5[q] = r3
+        for a in range(6):
+            ua = u[a]
+            o0, o1, o2 = t[6 * a, c, s], t[6 * a + 1, c, s], t[6 * a + 2, c, s]
+            o3, o4, o5 = t[6 * a + 3, c, s], t[6 * a + 4, c, s], t[6 * a + 5, c, s]
+            for q in range(count):
+                c0, c1, c2, c3 = ua[4 * q], ua[4 * q + 1], ua[4 * q + 2], ua[4 * q + 3]
+                o0[q] = c0
+                o1[q] = (c0 + c2) + (c1 + c3)
+                o2[q] = (c0 + c2) - (c1 + c3)
+                o3[q] = (c0 + 4 * c2) + 2 * (c1 + 4 * c3)
+                o4[q] = (c0 + 4 * c2) - 2 * (c1 + 4 * c3)
+                o5[q] = c3
+
+
+@jit.kernel_fma
+def _output_from_tiles(m, y, wp, first, last):
+    """Planes first..last (sample * C_out + channel) of y (N, C_out, Ho, Wo) = A^T M A of the product tiles
+    m (36, C_out, N, tile rows * wp)."""
+    co, ho, wo = y.shape[1], y.shape[2], y.shape[3]
+    count = m.shape[3]
+    th = count // wp
+    wf = 4 * wp
+    sums = np.empty((24, count), y.dtype)           # A^T along the rows: [6k + b] output row k, tile column b
+    out = np.empty((4, 4 * count), y.dtype)         # output rows 4i + k, at i * wf + column
+    for plane in range(first, last):
+        s, c = plane // co, plane % co
+        for b in range(6):
+            m0, m1, m2 = m[b, c, s], m[6 + b, c, s], m[12 + b, c, s]
+            m3, m4, m5 = m[18 + b, c, s], m[24 + b, c, s], m[30 + b, c, s]
+            r0, r1, r2, r3 = sums[b], sums[6 + b], sums[12 + b], sums[18 + b]
+            for q in range(count):
+                plus, minus = m1[q] + m2[q], m1[q] - m2[q]
+                plus2, minus2 = m3[q] + m4[q], m3[q] - m4[q]
+                r0[q] = m0[q] + plus + plus2
+                r1[q] = minus + 2 * minus2
+                r2[q] = plus + 4 * plus2
+                r3[q] = minus + 8 * minus2 + m5[q]
+        for k in range(4):
+            s0, s1, s2 = sums[6 * k], sums[6 * k + 1], sums[6 * k + 2]
+            s3, s4, s5 = sums[6 * k + 3], sums[6 * k + 4], sums[6 * k + 5]
+            row = out[k]
+            for q in range(count):
+                plus, minus = s1[q] + s2[q], s1[q] - s2[q]
+                plus2, minus2 = s3[q] + s4[q], s3[q] - s4[q]
+                row[4 * q] = s0[q] + plus + plus2
+                row[4 * q + 1] = minus + 2 * minus2
+                row[4 * q + 2] = plus + 4 * plus2
+                row[4 * q + 3] = minus + 8 * minus2 + s5[q]
+        for i in range(th):
+            for k in range(4):
+                r = 4 * i + k
+                if r < ho:
+                    dst, src = y[s, c, r], out[k, i * wf:]
+                    for q in range(wo):
+                        dst[q] = src[q]
+
+
+class Minimal4:
+    """F(4x4, 3x3) on the `numba` device, float32 and float64: the algebra and the compiled transforms
+    that numpy_kernels/conv_winograd.py drives through the batch."""
+
+    positions = algebra.POSITIONS
+    tile_counts = staticmethod(algebra.tile_counts)
+
+    @staticmethod
+    def applies(dtype):
+        """True for the dtypes the compiled transforms take."""
+        return np.dtype(dtype) in (np.dtype(np.float32), np.dtype(np.float64))
+
+    @staticmethod
+    def tile_pitch(tile_columns, dtype):
+        """The tiles' row pitch: one junk column after the tile columns."""
+        return tile_pitch(tile_columns)
+
+    @staticmethod
+    def filter_tiles(w):
+        """U = G g G^T of every filter, (36, C_out, C_in)."""
+        return algebra.filter_tiles(np, w)
+
+    @staticmethod
+    def weight_from_tiles(gu):
+        """The filter gradient (C_out, C_in, 3, 3) from the tile-space gradient (36, C_out, C_in)."""
+        return algebra.weight_from_tiles(np, gu)
+
+    @staticmethod
+    def input_tiles(x, padding, tiles, out=None):
+        """V = B^T d B of every 6x6 input tile of x (N, C, H, W) zero-padded by `padding` at the top/left,
+        as (36, C, N, tile rows, tile_pitch(tile columns)), written into `out` (C-contiguous) when given."""
+        n, c = x.shape[:2]
+        th, tw = tiles
+        wp = tile_pitch(tw)
+        v = np.empty((36, c, n, th, wp), x.dtype) if out is None else out
+        split.run(_input_tiles, (np.ascontiguousarray(x), padding[0], padding[1], v.reshape(36, c, n, th * wp), wp),
+                  n * c, v.size)
+        return v
+
+    @staticmethod
+    def gradient_tiles(gy, tiles, out=None):
+        """A gY A^T of every 4x4 output-gradient tile (zero beyond Ho x Wo and in the junk column), as
+        (36, C_out, N, tile rows, tile_pitch(tile columns)), written into `out` (C-contiguous) when given."""
+        n, co = gy.shape[:2]
+        th, tw = tiles
+        wp = tile_pitch(tw)
+        t = np.empty((36, co, n, th, wp), gy.dtype) if out is None else out
+        split.run(_gradient_tiles, (np.ascontiguousarray(gy), t.reshape(36, co, n, th * wp), wp), n * co, t.size)
+        return t
+
+    @staticmethod
+    def output_from_tiles(m, n, ho, wo, out=None):
+        """y = A^T M A of the product tiles m (36, C_out, N, tile rows, tile_pitch(tile columns)), C-contiguous
+        -> (N, C_out, Ho, Wo), written into `out` (C-contiguous) when given."""
+        co, th, wp = m.shape[1], m.shape[3], m.shape[4]
+        y = np.empty((n, co, ho, wo), m.dtype) if out is None else out
+        split.run(_output_from_tiles, (m.reshape(36, co, n, th * wp), y, wp), n * co, m.size)
+        return y
+
+
+MINIMAL4 = Minimal4()
