@@ -26,43 +26,62 @@ def tile_pitch(tile_columns):
     return tile_columns + 1
 
 
+#: the flat loops run over the tiles of this many consecutive samples of one channel at once (about
+#: BLOCK_TILES tiles): a 14x14 plane has only 16 tiles, too few for a loop to pay its setup
+BLOCK_TILES = 1024
+
+
+@jit.inlined
+def _block(item, last, n, count):
+    """The run of items (channel * N + sample) from `item` that the kernels take at once: (channel,
+    first sample, end sample), consecutive samples of one channel, at most BLOCK_TILES // count + 1."""
+    ch, s0 = item // n, item % n
+    s1 = min(n, s0 + last - item, s0 + max(1, BLOCK_TILES // count))
+    return ch, s0, s1
+
+
 @jit.kernel_fma
 def _input_tiles(x, ph, pw, v, wp, first, last):
-    """Planes first..last (sample * C + channel) of v (36, C, N, tile rows * wp) from x zero-padded by (ph, pw)."""
-    h, w = x.shape[2], x.shape[3]
-    c = x.shape[1]
-    count = v.shape[3]
+    """Items first..last (channel * N + sample) of v (36, C, N * tile rows * wp) from x zero-padded by (ph, pw)."""
+    n, h, w = x.shape[0], x.shape[2], x.shape[3]
+    count = v.shape[2] // n
     th = count // wp
     wf = 4 * wp                                     # padded row width: tile j reads columns 4j .. 4j + 5
-    size = th * wf + 2                              # the flat run each row transform covers
+    size = th * wf + 2                              # the flat run one sample's row transform covers
+    blk = max(1, BLOCK_TILES // count)
     p = np.zeros((4, size + wf), x.dtype)           # [k, i * wf + q] = padded[4i + k, q]
-    t = np.empty((6, size), x.dtype)                # B^T along the rows, per tile row and padded column
+    t = np.empty((6, blk * th * wf + 2), x.dtype)   # B^T along the rows, per sample, tile row and padded column
     rows = min(h, 4 * th + 2 - ph)
     cols = min(w, wf - pw)
-    for plane in range(first, last):
-        s, ch = plane // c, plane % c
-        for r in range(rows):                       # rows outside the plane stay zero from the start
-            pr = r + ph
-            dst = p[pr % 4, (pr // 4) * wf + pw:]
-            src = x[s, ch, r]
-            for q in range(cols):
-                dst[q] = src[q]
-        p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
-        p4, p5 = p[0, wf:], p[1, wf:]               # padded rows 4i + 4 and 4i + 5
-        t0, t1, t2, t3, t4, t5 = t[0], t[1], t[2], t[3], t[4], t[5]
-        for q in range(size):
-            d0, d1, d2, d3, d4, d5 = p0[q], p1[q], p2[q], p3[q], p4[q], p5[q]
-            t0[q] = 4 * d0 - 5 * d2 + d4
-            t1[q] = d3 + d4 - 4 * (d1 + d2)
-            t2[q] = 4 * (d1 - d2) + d4 - d3
-            t3[q] = 2 * (d3 - d1) + d4 - d2
-            t4[q] = 2 * (d1 - d3) + d4 - d2
-            t5[q] = 4 * d1 - 5 * d3 + d5
+    item = first
+    while item < last:
+        ch, s0, s1 = _block(item, last, n, count)
+        for s in range(s0, s1):
+            for r in range(rows):                   # rows outside the plane stay zero from the start
+                pr = r + ph
+                dst = p[pr % 4, (pr // 4) * wf + pw:]
+                src = x[s, ch, r]
+                for q in range(cols):
+                    dst[q] = src[q]
+            p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
+            p4, p5 = p[0, wf:], p[1, wf:]           # padded rows 4i + 4 and 4i + 5
+            base = (s - s0) * th * wf               # the next sample overwrites this one's last two (junk) entries
+            t0, t1, t2 = t[0, base:], t[1, base:], t[2, base:]
+            t3, t4, t5 = t[3, base:], t[4, base:], t[5, base:]
+            for q in range(size):
+                d0, d1, d2, d3, d4, d5 = p0[q], p1[q], p2[q], p3[q], p4[q], p5[q]
+                t0[q] = 4 * d0 - 5 * d2 + d4
+                t1[q] = d3 + d4 - 4 * (d1 + d2)
+                t2[q] = 4 * (d1 - d2) + d4 - d3
+                t3[q] = 2 * (d3 - d1) + d4 - d2
+                t4[q] = 2 * (d1 - d3) + d4 - d2
+                t5[q] = 4 * d1 - 5 * d3 + d5
+        lo, hi = s0 * count, s1 * count
         for a in range(6):
             ta = t[a]
-            o0, o1, o2 = v[6 * a, ch, s], v[6 * a + 1, ch, s], v[6 * a + 2, ch, s]
-            o3, o4, o5 = v[6 * a + 3, ch, s], v[6 * a + 4, ch, s], v[6 * a + 5, ch, s]
-            for q in range(count):
+            o0, o1, o2 = v[6 * a, ch, lo:hi], v[6 * a + 1, ch, lo:hi], v[6 * a + 2, ch, lo:hi]
+            o3, o4, o5 = v[6 * a + 3, ch, lo:hi], v[6 * a + 4, ch, lo:hi], v[6 * a + 5, ch, lo:hi]
+            for q in range(hi - lo):
                 e0, e1, e2 = ta[4 * q], ta[4 * q + 1], ta[4 * q + 2]
                 e3, e4, e5 = ta[4 * q + 3], ta[4 * q + 4], ta[4 * q + 5]
                 o0[q] = 4 * e0 - 5 * e2 + e4
@@ -71,44 +90,50 @@ def _input_tiles(x, ph, pw, v, wp, first, last):
                 o3[q] = 2 * (e3 - e1) + e4 - e2
                 o4[q] = 2 * (e1 - e3) + e4 - e2
                 o5[q] = 4 * e1 - 5 * e3 + e5
-            for i in range(th):                     # the junk column: zero (it may hold the next row's data)
-                j = i * wp + wp - 1
+            for j in range(wp - 1, hi - lo, wp):    # the junk column: zero (it may hold the next row's data)
                 o0[j] = o1[j] = o2[j] = o3[j] = o4[j] = o5[j] = 0
+        item += s1 - s0
 
 
 @jit.kernel_fma
 def _gradient_tiles(gy, t, wp, first, last):
-    """Planes first..last (sample * C_out + channel) of t (36, C_out, N, tile rows * wp): A gY A^T of the
-    4x4 tiles, zero beyond Ho x Wo."""
-    co, ho, wo = gy.shape[1], gy.shape[2], gy.shape[3]
-    count = t.shape[3]
+    """Items first..last (channel * N + sample) of t (36, C_out, N * tile rows * wp): A gY A^T of the 4x4
+    tiles, zero beyond Ho x Wo."""
+    n, ho, wo = gy.shape[0], gy.shape[2], gy.shape[3]
+    count = t.shape[2] // n
     th = count // wp
     wf = 4 * wp
     size = th * wf
+    blk = max(1, BLOCK_TILES // count)
     g = np.zeros((4, size), gy.dtype)               # [k, i * wf + q] = gY[4i + k, q], zero beyond it
-    u = np.empty((6, size), gy.dtype)               # A along the rows
-    for plane in range(first, last):
-        s, c = plane // co, plane % co
-        for r in range(ho):
-            dst = g[r % 4, (r // 4) * wf:]
-            src = gy[s, c, r]
-            for q in range(wo):
-                dst[q] = src[q]
-        g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
-        u0, u1, u2, u3, u4, u5 = u[0], u[1], u[2], u[3], u[4], u[5]
-        for q in range(size):
-            r0, r1, r2, r3 = g0[q], g1[q], g2[q], g3[q]
-            u0[q] = r0
-            u1[q] = (r0 + r2) + (r1 + r3)
-            u2[q] = (r0 + r2) - (r1 + r3)
-            u3[q] = (r0 + 4 * r2) + 2 * (r1 + 4 * r3)
-            u4[q] = (r0 + 4 * r2) - 2 * (r1 + 4 * r3)
-            u5[q] = r3
+    u = np.empty((6, blk * size), gy.dtype)         # A along the rows, per sample
+    item = first
+    while item < last:
+        c, s0, s1 = _block(item, last, n, count)
+        for s in range(s0, s1):
+            for r in range(ho):
+                dst = g[r % 4, (r // 4) * wf:]
+                src = gy[s, c, r]
+                for q in range(wo):
+                    dst[q] = src[q]
+            g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
+            base = (s - s0) * size
+            u0, u1, u2 = u[0, base:], u[1, base:], u[2, base:]
+            u3, u4, u5 = u[3, base:], u[4, base:], u[5, base:]
+            for q in range(size):
+                r0, r1, r2, r3 = g0[q], g1[q], g2[q], g3[q]
+                u0[q] = r0
+                u1[q] = (r0 + r2) + (r1 + r3)
+                u2[q] = (r0 + r2) - (r1 + r3)
+                u3[q] = (r0 + 4 * r2) + 2 * (r1 + 4 * r3)
+                u4[q] = (r0 + 4 * r2) - 2 * (r1 + 4 * r3)
+                u5[q] = r3
+        lo, hi = s0 * count, s1 * count
         for a in range(6):
             ua = u[a]
-            o0, o1, o2 = t[6 * a, c, s], t[6 * a + 1, c, s], t[6 * a + 2, c, s]
-            o3, o4, o5 = t[6 * a + 3, c, s], t[6 * a + 4, c, s], t[6 * a + 5, c, s]
-            for q in range(count):
+            o0, o1, o2 = t[6 * a, c, lo:hi], t[6 * a + 1, c, lo:hi], t[6 * a + 2, c, lo:hi]
+            o3, o4, o5 = t[6 * a + 3, c, lo:hi], t[6 * a + 4, c, lo:hi], t[6 * a + 5, c, lo:hi]
+            for q in range(hi - lo):
                 c0, c1, c2, c3 = ua[4 * q], ua[4 * q + 1], ua[4 * q + 2], ua[4 * q + 3]
                 o0[q] = c0
                 o1[q] = (c0 + c2) + (c1 + c3)
@@ -116,25 +141,29 @@ def _gradient_tiles(gy, t, wp, first, last):
                 o3[q] = (c0 + 4 * c2) + 2 * (c1 + 4 * c3)
                 o4[q] = (c0 + 4 * c2) - 2 * (c1 + 4 * c3)
                 o5[q] = c3
+        item += s1 - s0
 
 
 @jit.kernel_fma
 def _output_from_tiles(m, y, wp, first, last):
-    """Planes first..last (sample * C_out + channel) of y (N, C_out, Ho, Wo) = A^T M A of the product tiles
-    m (36, C_out, N, tile rows * wp)."""
-    co, ho, wo = y.shape[1], y.shape[2], y.shape[3]
-    count = m.shape[3]
+    """Items first..last (channel * N + sample) of y (N, C_out, Ho, Wo) = A^T M A of the product tiles
+    m (36, C_out, N * tile rows * wp)."""
+    n, ho, wo = y.shape[0], y.shape[2], y.shape[3]
+    count = m.shape[2] // n
     th = count // wp
     wf = 4 * wp
-    sums = np.empty((24, count), y.dtype)           # A^T along the rows: [6k + b] output row k, tile column b
-    out = np.empty((4, 4 * count), y.dtype)         # output rows 4i + k, at i * wf + column
-    for plane in range(first, last):
-        s, c = plane // co, plane % co
+    blk = max(1, BLOCK_TILES // count)
+    sums = np.empty((24, blk * count), y.dtype)     # A^T along the rows: [6k + b] output row k, tile column b
+    out = np.empty((4, 4 * blk * count), y.dtype)   # output rows 4i + k of sample s, at (s * th + i) * wf + column
+    item = first
+    while item < last:
+        c, s0, s1 = _block(item, last, n, count)
+        lo, hi = s0 * count, s1 * count
         for b in range(6):
-            m0, m1, m2 = m[b, c, s], m[6 + b, c, s], m[12 + b, c, s]
-            m3, m4, m5 = m[18 + b, c, s], m[24 + b, c, s], m[30 + b, c, s]
+            m0, m1, m2 = m[b, c, lo:hi], m[6 + b, c, lo:hi], m[12 + b, c, lo:hi]
+            m3, m4, m5 = m[18 + b, c, lo:hi], m[24 + b, c, lo:hi], m[30 + b, c, lo:hi]
             r0, r1, r2, r3 = sums[b], sums[6 + b], sums[12 + b], sums[18 + b]
-            for q in range(count):
+            for q in range(hi - lo):
                 plus, minus = m1[q] + m2[q], m1[q] - m2[q]
                 plus2, minus2 = m3[q] + m4[q], m3[q] - m4[q]
                 r0[q] = m0[q] + plus + plus2
@@ -142,23 +171,26 @@ def _output_from_tiles(m, y, wp, first, last):
                 r2[q] = plus + 4 * plus2
                 r3[q] = minus + 8 * minus2 + m5[q]
         for k in range(4):
-            s0, s1, s2 = sums[6 * k], sums[6 * k + 1], sums[6 * k + 2]
-            s3, s4, s5 = sums[6 * k + 3], sums[6 * k + 4], sums[6 * k + 5]
+            s0_, s1_, s2_ = sums[6 * k], sums[6 * k + 1], sums[6 * k + 2]
+            s3_, s4_, s5_ = sums[6 * k + 3], sums[6 * k + 4], sums[6 * k + 5]
             row = out[k]
-            for q in range(count):
-                plus, minus = s1[q] + s2[q], s1[q] - s2[q]
-                plus2, minus2 = s3[q] + s4[q], s3[q] - s4[q]
-                row[4 * q] = s0[q] + plus + plus2
+            for q in range(hi - lo):
+                plus, minus = s1_[q] + s2_[q], s1_[q] - s2_[q]
+                plus2, minus2 = s3_[q] + s4_[q], s3_[q] - s4_[q]
+                row[4 * q] = s0_[q] + plus + plus2
                 row[4 * q + 1] = minus + 2 * minus2
                 row[4 * q + 2] = plus + 4 * plus2
-                row[4 * q + 3] = minus + 8 * minus2 + s5[q]
-        for i in range(th):
-            for k in range(4):
-                r = 4 * i + k
-                if r < ho:
-                    dst, src = y[s, c, r], out[k, i * wf:]
-                    for q in range(wo):
-                        dst[q] = src[q]
+                row[4 * q + 3] = minus + 8 * minus2 + s5_[q]
+        for s in range(s0, s1):
+            for i in range(th):
+                start = ((s - s0) * th + i) * wf
+                for k in range(4):
+                    r = 4 * i + k
+                    if r < ho:
+                        dst, src = y[s, c, r], out[k, start:]
+                        for q in range(wo):
+                            dst[q] = src[q]
+        item += s1 - s0
 
 
 class Minimal4:
@@ -196,7 +228,7 @@ class Minimal4:
         th, tw = tiles
         wp = tile_pitch(tw)
         v = np.empty((36, c, n, th, wp), x.dtype) if out is None else out
-        split.run(_input_tiles, (np.ascontiguousarray(x), padding[0], padding[1], v.reshape(36, c, n, th * wp), wp),
+        split.run(_input_tiles, (np.ascontiguousarray(x), padding[0], padding[1], v.reshape(36, c, n * th * wp), wp),
                   n * c, v.size)
         return v
 
@@ -208,7 +240,7 @@ class Minimal4:
         th, tw = tiles
         wp = tile_pitch(tw)
         t = np.empty((36, co, n, th, wp), gy.dtype) if out is None else out
-        split.run(_gradient_tiles, (np.ascontiguousarray(gy), t.reshape(36, co, n, th * wp), wp), n * co, t.size)
+        split.run(_gradient_tiles, (np.ascontiguousarray(gy), t.reshape(36, co, n * th * wp), wp), n * co, t.size)
         return t
 
     @staticmethod
@@ -217,7 +249,7 @@ class Minimal4:
         -> (N, C_out, Ho, Wo), written into `out` (C-contiguous) when given."""
         co, th, wp = m.shape[1], m.shape[3], m.shape[4]
         y = np.empty((n, co, ho, wo), m.dtype) if out is None else out
-        split.run(_output_from_tiles, (m.reshape(36, co, n, th * wp), y, wp), n * co, m.size)
+        split.run(_output_from_tiles, (m.reshape(36, co, n * th * wp), y, wp), n * co, m.size)
         return y
 
 
