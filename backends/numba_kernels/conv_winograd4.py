@@ -22,8 +22,8 @@ from . import jit, split
 
 
 def tile_pitch(tile_columns):
-    """The row pitch of the tiles these kernels write: one junk column after the tile columns."""
-    return tile_columns + 1
+    """The row pitch of the tiles these kernels write: the tile columns (no junk column)."""
+    return tile_columns
 
 
 #: the flat loops run over the tiles of this many consecutive samples of one channel at once (about
@@ -40,19 +40,29 @@ def _block(item, last, n, count):
     return ch, s0, s1
 
 
+@jit.inlined
+def _data_rows(d0, d1, d2, d3, d4, d5):
+    """B^T applied to six values along one axis."""
+    return (4 * d0 - 5 * d2 + d4, d3 + d4 - 4 * (d1 + d2), 4 * (d1 - d2) + d4 - d3,
+            2 * (d3 - d1) + d4 - d2, 2 * (d1 - d3) + d4 - d2, 4 * d1 - 5 * d3 + d5)
+
+
 @jit.kernel_fma
-def _input_tiles(x, ph, pw, v, wp, first, last):
-    """Items first..last (channel * N + sample) of v (36, C, N * tile rows * wp) from x zero-padded by (ph, pw)."""
+def _input_tiles(x, ph, pw, v, tw, first, last):
+    """Items first..last (channel * N + sample) of v (36, C, N * tile rows * tw) from x zero-padded by (ph, pw)."""
     n, h, w = x.shape[0], x.shape[2], x.shape[3]
     count = v.shape[2] // n
-    th = count // wp
-    wf = 4 * wp                                     # padded row width: tile j reads columns 4j .. 4j + 5
-    size = th * wf + 2                              # the flat run one sample's row transform covers
+    th = count // tw
+    wf = 4 * tw                                     # padded columns 0 .. 4tw - 1; tile j reads 4j .. 4j + 5
+    size = th * wf
     blk = max(1, BLOCK_TILES // count)
     p = np.zeros((4, size + wf), x.dtype)           # [k, i * wf + q] = padded[4i + k, q]
-    t = np.empty((6, blk * th * wf + 2), x.dtype)   # B^T along the rows, per sample, tile row and padded column
+    tail = np.zeros((4, 2 * th + 2), x.dtype)       # [k, 2i + e] = padded[4i + k, wf + e]: the last tiles' extra columns
+    t = np.empty((6, blk * size + 2), x.dtype)      # B^T along the rows, per sample, tile row and padded column
+    tt = np.empty((6, blk * 2 * th), x.dtype)       # the same of the extra columns
     rows = min(h, 4 * th + 2 - ph)
     cols = min(w, wf - pw)
+    extra = min(w, wf + 2 - pw) - cols
     item = first
     while item < last:
         ch, s0, s1 = _block(item, last, n, count)
@@ -63,9 +73,11 @@ def _input_tiles(x, ph, pw, v, wp, first, last):
                 src = x[s, ch, r]
                 for q in range(cols):
                     dst[q] = src[q]
+                for e in range(extra):
+                    tail[pr % 4, 2 * (pr // 4) + e] = src[cols + e]
             p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
             p4, p5 = p[0, wf:], p[1, wf:]           # padded rows 4i + 4 and 4i + 5
-            base = (s - s0) * th * wf               # the next sample overwrites this one's last two (junk) entries
+            base = (s - s0) * size
             t0, t1, t2 = t[0, base:], t[1, base:], t[2, base:]
             t3, t4, t5 = t[3, base:], t[4, base:], t[5, base:]
             for q in range(size):
@@ -76,11 +88,17 @@ def _input_tiles(x, ph, pw, v, wp, first, last):
                 t3[q] = 2 * (d3 - d1) + d4 - d2
                 t4[q] = 2 * (d1 - d3) + d4 - d2
                 t5[q] = 4 * d1 - 5 * d3 + d5
+            base = (s - s0) * 2 * th
+            for q in range(2 * th):
+                tt[0, base + q], tt[1, base + q], tt[2, base + q], tt[3, base + q], tt[4, base + q], tt[5, base + q] = \
+                    _data_rows(tail[0, q], tail[1, q], tail[2, q], tail[3, q], tail[0, q + 2], tail[1, q + 2])
         lo, hi = s0 * count, s1 * count
         for a in range(6):
             ta = t[a]
             o0, o1, o2 = v[6 * a, ch, lo:hi], v[6 * a + 1, ch, lo:hi], v[6 * a + 2, ch, lo:hi]
             o3, o4, o5 = v[6 * a + 3, ch, lo:hi], v[6 * a + 4, ch, lo:hi], v[6 * a + 5, ch, lo:hi]
+            # every tile at once; the last of each row reads the next row's first columns instead of its
+            # extra columns, and is redone below
             for q in range(hi - lo):
                 e0, e1, e2 = ta[4 * q], ta[4 * q + 1], ta[4 * q + 2]
                 e3, e4, e5 = ta[4 * q + 3], ta[4 * q + 4], ta[4 * q + 5]
@@ -90,8 +108,10 @@ def _input_tiles(x, ph, pw, v, wp, first, last):
                 o3[q] = 2 * (e3 - e1) + e4 - e2
                 o4[q] = 2 * (e1 - e3) + e4 - e2
                 o5[q] = 4 * e1 - 5 * e3 + e5
-            for j in range(wp - 1, hi - lo, wp):    # the junk column: zero (it may hold the next row's data)
-                o0[j] = o1[j] = o2[j] = o3[j] = o4[j] = o5[j] = 0
+            for r in range((s1 - s0) * th):
+                q = r * tw + tw - 1
+                o0[q], o1[q], o2[q], o3[q], o4[q], o5[q] = _data_rows(
+                    ta[4 * q], ta[4 * q + 1], ta[4 * q + 2], ta[4 * q + 3], tt[a, 2 * r], tt[a, 2 * r + 1])
         item += s1 - s0
 
 
@@ -207,7 +227,7 @@ class Minimal4:
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):
-        """The tiles' row pitch: one junk column after the tile columns."""
+        """The tiles' row pitch: the tile columns (no junk column)."""
         return tile_pitch(tile_columns)
 
     @staticmethod
@@ -228,7 +248,7 @@ class Minimal4:
         th, tw = tiles
         wp = tile_pitch(tw)
         v = np.empty((36, c, n, th, wp), x.dtype) if out is None else out
-        split.run(_input_tiles, (np.ascontiguousarray(x), padding[0], padding[1], v.reshape(36, c, n * th * wp), wp),
+        split.run(_input_tiles, (np.ascontiguousarray(x), padding[0], padding[1], v.reshape(36, c, n * th * wp), tw),
                   n * c, v.size)
         return v
 
