@@ -144,6 +144,19 @@ def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winogr
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("algorithm", ("winograd", "winograd4"))
+def test_empty_batch(algorithm):
+    passes = _numba_passes()
+    previous = conv_choice.set_mode(algorithm)
+    try:
+        x, w, gy = np.zeros((0, 3, 8, 7)), np.ones((4, 3, 3, 3)), np.zeros((0, 4, 8, 7))
+        y, gx, gw = _ours(passes, x, w, gy, 1)
+    finally:
+        conv_choice.set_mode(previous)
+    assert y.shape == gy.shape and gx.shape == x.shape
+    np.testing.assert_array_equal(gw, np.zeros(w.shape))
+
+
 @pytest.mark.parametrize("padding", (0, 1, 2))
 def test_winograd4_conv2d_gradcheck(winograd4_mode, spy, padding):
     pytest.importorskip("numba")
