@@ -44,7 +44,7 @@ BLOCK_TILES = 1024
 @jit.inlined
 def _block(item, last, n, count):
     """The run of items (channel * N + sample) from `item` that the kernels take at once: (channel,
-    first sample, end sample), consecutive samples of one channel, at most BLOCK_TILES // count + 1."""
+    first sample, end sample), consecutive samples of one channel, at most max(1, BLOCK_TILES // count)."""
     ch, s0 = item // n, item % n
     s1 = min(n, s0 + last - item, s0 + max(1, BLOCK_TILES // count))
     return ch, s0, s1
@@ -67,7 +67,7 @@ def _input_tiles(x, ph, pw, v, tw, first, last):
     size = th * wf
     blk = max(1, BLOCK_TILES // count)
     p = np.zeros((4, size + wf), x.dtype)           # [k, i * wf + q] = padded[4i + k, q]
-    tail = np.zeros((4, 2 * th + 2), x.dtype)       # [k, 2i + e] = padded[4i + k, wf + e]: the last tiles' extra columns
+    tail = np.zeros((4, 2 * th + 2), x.dtype)       # [k, 2i + e] = padded[4i + k, wf + e]: extra columns
     t = np.empty((6, blk * size + 2), x.dtype)      # B^T along the rows, per sample, tile row and padded column
     tt = np.empty((6, blk * 2 * th), x.dtype)       # the same of the extra columns
     rows = min(h, 4 * th + 2 - ph)

@@ -1,8 +1,8 @@
 """2-D convolution (cross-correlation) and its two gradients on the CPU, each by the algorithm that suits
 the shape (conv_choice.py says which and why): pointwise products for 1x1 filters, shifted
 multiply-adds for depthwise filters, compiled direct convolutions where a device has them (`numba`),
-Winograd F(2x2, 3x3) or, on `numba`, F(4x4, 3x3) for 3x3 stride-1 filters, im2col otherwise (in a batch-last layout for small
-convolutions).
+Winograd F(2x2, 3x3) or, on `numba`, F(4x4, 3x3) for 3x3 stride-1 filters, im2col otherwise (in a
+batch-last layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
 batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry

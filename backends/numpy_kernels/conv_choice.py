@@ -121,7 +121,8 @@ def set_mode(mode):
 
 def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes=None, dtype=None):
     """The algorithms that can compute this convolution, in order of preference (`direct` only where
-    the device's `passes` have direct kernels for these arguments and `dtype`)."""
+    the device's `passes` have direct kernels for these arguments and `dtype`, `winograd4` only where
+    they have F(4x4, 3x3) transforms for `dtype`)."""
     kh, kw = w_shape[2:]
     names = []
     if (kh, kw) == (1, 1) and tuple(padding) == (0, 0):
