@@ -144,6 +144,23 @@ def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winogr
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", (np.float64, np.float32))
+def test_transforms_split_in_uneven_parts(monkeypatch, winograd4_mode, spy, dtype):
+    """Every transform split into 3 parts of the (channel, sample) items, parts starting mid-channel."""
+    passes = _numba_passes()
+    from backends.numba_kernels import split
+    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 3))
+    x, w, gy = _operands((3, 5, 9, 10), (7, 5, 3, 3), 1, seed=6)   # 15 and 21 items: parts of 5 and 7
+    refs = _torch_reference(x, w, gy, 1)
+    ours = _ours(passes, x.astype(dtype), w.astype(dtype), gy.astype(dtype), 1)
+    assert spy
+    for a, ref in zip(ours, refs):
+        if dtype == np.float64:
+            np.testing.assert_allclose(a, ref, rtol=1e-10, atol=1e-10)
+        else:
+            assert np.abs(a - ref).max() <= 2e-5 * np.abs(ref).max()
+
+
 @pytest.mark.parametrize("algorithm", ("winograd", "winograd4"))
 def test_empty_batch(algorithm):
     passes = _numba_passes()
