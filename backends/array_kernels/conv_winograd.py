@@ -15,9 +15,9 @@ gradient's tiles lifted by A gY A^T, dL/dU = sum over tiles of (A gY A^T) * V (1
 
 Accuracy (measured against float64 direct convolution, tests/backends/test_conv_algorithms.py):
 error below 1e-6 of the largest output magnitude in float32 (2e-7 to 8e-7 for 16 to 256 input
-channels) and 1e-15 in float64. F(4x4, 3x3), which needs 2.25 multiplications per output instead of
-4, measured 5e-6 to 1.3e-5 in float32 (up to 2e-3 absolute on outputs of magnitude 1), beyond the
-oracle tests' float32 tolerance (1e-5 + 1e-4 relative), so it is not used.
+channels) and 1e-15 in float64. F(4x4, 3x3) (conv_winograd4.py), which needs 2.25 multiplications per
+output instead of 4, measured 4e-6 to 1.4e-5 in float32; the numba device uses it for large layers,
+the cpu device keeps this one.
 Only groups == 1 and dilation 1 come here (the caller chooses).
 """
 

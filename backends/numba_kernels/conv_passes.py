@@ -6,15 +6,19 @@ is compiled too (conv_winograd.py). They also offer the `direct`
 algorithm (conv_direct.py: compiled direct convolutions with no column matrices) and the rule for
 where it beats im2col (`prefers_direct`, figures in conv_choice.py).
 
-Winograd's limits stay the cpu device's: timed alone, the compiled transforms made it win on
-ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a whole training step (its tiles
-are four times the input and evict what the next layer reads) im2col was faster (see conv_choice.py).
+Winograd F(4x4, 3x3) (`winograd4`, conv_winograd4.py: 4x fewer multiplications than direct
+convolution where F(2x2)'s are 2.25x fewer, and no junk column) takes every direction of the layers
+Winograd computes here (`prefers_winograd4`); F(2x2) stays the cpu device's and the fallback for dtypes
+other than float32/float64. Winograd's limits are the cpu device's: timed alone, the compiled
+transforms made F(2x2) win on ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a
+whole training step (its tiles are four times the input and evict what the next layer reads) im2col
+was faster, and the direct kernels later took those layers (see conv_choice.py).
 """
 import numpy as np
 
 from ..numpy_kernels.conv_choice import CHWN_MAX_PIXELS
 from ..numpy_kernels.conv_passes import NumpyPasses
-from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd
+from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd, conv_winograd4
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -44,6 +48,9 @@ LARGE_PIXELS = 144
 
 class NumbaPasses(NumpyPasses):
     """Compiled passes where they measured at least 1.5x faster, NumPy's elsewhere."""
+
+    #: Winograd F(4x4, 3x3) (float32 and float64), the `winograd4` algorithm
+    winograd4 = conv_winograd4.MINIMAL4
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):
@@ -131,6 +138,14 @@ class NumbaPasses(NumpyPasses):
         if direction == "grad_input" and tuple(stride) != (1, 1):
             return False
         return not large
+
+    @staticmethod
+    def prefers_winograd4(direction, x_shape, w_shape, out_hw):
+        """The measured rule for F(4x4, 3x3) (figures in conv_choice.py): every direction of the layers
+        that the direct kernels leave to Winograd (DIRECT_MAX_CHANNELS channels and LARGE_PIXELS output
+        pixels and up), where it beat F(2x2, 3x3) by 1.2-1.45x."""
+        return (out_hw is not None and min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS
+                and out_hw[0] * out_hw[1] >= LARGE_PIXELS)
 
     @staticmethod
     def direct_conv2d(x, w, out_hw, stride, padding):

@@ -1,8 +1,8 @@
 """2-D convolution (cross-correlation) and its two gradients on the CPU, each by the algorithm that suits
 the shape (conv_choice.py says which and why): pointwise products for 1x1 filters, shifted
 multiply-adds for depthwise filters, compiled direct convolutions where a device has them (`numba`),
-Winograd F(2x2, 3x3) for 3x3 stride-1 filters, im2col otherwise (in a batch-last layout for small
-convolutions).
+Winograd F(2x2, 3x3) or, on `numba`, F(4x4, 3x3) for 3x3 stride-1 filters, im2col otherwise (in a
+batch-last layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
 batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry
@@ -27,7 +27,8 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
         "pointwise": lambda: pointwise.conv2d(np, x, w, stride, groups),
         "depthwise": lambda: passes.depthwise_conv2d(x, w, (ho, wo), stride, padding, dilation),
         "direct": lambda: passes.direct_conv2d(x, w, (ho, wo), stride, padding),
-        "winograd": lambda: conv_winograd.forward(x, w, padding, passes),
+        "winograd": lambda: conv_winograd.forward(x, w, padding, conv_winograd.minimal2(passes)),
+        "winograd4": lambda: conv_winograd.forward(x, w, padding, passes.winograd4),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
         "im2col": lambda: conv_im2col.conv2d(x, w, (ho, wo), stride, padding, dilation, groups,
                                              conv_choice.im2col_chunk_bytes()),
@@ -48,7 +49,8 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
         "pointwise": lambda: pointwise.conv2d_grad_weight(np, gy, x, w_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding),
-        "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, passes),
+        "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
+        "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
                                                                    groups),
         "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,
@@ -70,7 +72,8 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
         "pointwise": lambda: pointwise.conv2d_grad_input(np, gy, w, x_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_input(gy, w, x_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_input(gy, w, x_shape, stride, padding),
-        "winograd": lambda: conv_winograd.grad_input(gy, w, padding, passes),
+        "winograd": lambda: conv_winograd.grad_input(gy, w, padding, conv_winograd.minimal2(passes)),
+        "winograd4": lambda: conv_winograd.grad_input(gy, w, padding, passes.winograd4),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation,
                                                                   groups, passes),
         "im2col": lambda: conv_im2col.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups,

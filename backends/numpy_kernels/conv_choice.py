@@ -3,8 +3,9 @@
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
 `depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
 `direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
-`winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications), and im2col
-for everything else:
+`winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications),
+`winograd4` (the same layers, numba only, float32/float64: F(4x4, 3x3), 4x fewer multiplications, float32
+error up to 2e-5 of the largest magnitude against F(2x2)'s 1e-6), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
 cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
@@ -28,6 +29,14 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
   channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
   At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
+- winograd4 (numba; its passes' `prefers_winograd4`): every direction of the layers the rule gives
+  Winograd on numba (64 channels and 12x12 outputs and up), where F(4x4) beat F(2x2) throughout. One
+  thread, float32, CPU time, loaded machine, forward / input gradient / weight gradient, ms, F(4x4)
+  against F(2x2): b32 64ch 56x56 50 / 43 / 41 against 55 / 52 / 55; b32 128ch 28x28 40 / 38 / 39
+  against 58 / 55 / 56; b32 256ch 14x14 41 / 42 / 41 against 52 / 52 / 53. Below those limits it beat
+  F(2x2) too but not clearly the direct kernels: b64 64ch 8x8 3.4 / 3.5 / 3.4 against direct's 4.3 /
+  3.8 / 2.4; b128 32ch 16x16 7.1 / 7.1 / 6.3 against 7.0 / 6.9 / 4.8; b128 16ch 32x32 9.8 / 10.1 / 10.0
+  against 7.8 / 7.8 / 5.2 (those layers stay direct: a whole-step check is still to do).
 - direct (numba; its passes' `direct_applies` and `prefers_direct`): every 3x3 layer's forward and
   stride-1 input gradient below 64 channels or 12x12 outputs, and every weight gradient outside
   Winograd's stride-1 domain. ResNet-8's layers, b64 float32, forward / input gradient / weight
@@ -71,7 +80,7 @@ import time
 
 from ..array_kernels.conv_depthwise import is_depthwise
 
-ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd", "im2col_chwn", "im2col")
+ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd4", "winograd", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
 #: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
 CHWN_MAX_PIXELS = 144
@@ -112,7 +121,8 @@ def set_mode(mode):
 
 def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes=None, dtype=None):
     """The algorithms that can compute this convolution, in order of preference (`direct` only where
-    the device's `passes` have direct kernels for these arguments and `dtype`)."""
+    the device's `passes` have direct kernels for these arguments and `dtype`, `winograd4` only where
+    they have F(4x4, 3x3) transforms for `dtype`)."""
     kh, kw = w_shape[2:]
     names = []
     if (kh, kw) == (1, 1) and tuple(padding) == (0, 0):
@@ -124,6 +134,9 @@ def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, p
         names.append("direct")
     if ((kh, kw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
             and (direction != "grad_input" or max(padding) <= 2)):
+        minimal4 = getattr(passes, "winograd4", None)
+        if minimal4 is not None and dtype is not None and minimal4.applies(dtype):
+            names.append("winograd4")
         names.append("winograd")
     return names + ["im2col_chwn", "im2col"]
 
@@ -144,6 +157,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
     min_channels, min_pixels = limits(passes)
     for name in names:
         if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+            continue
+        if name == "winograd4" and not passes.prefers_winograd4(direction, x_shape, w_shape, out_hw):
             continue
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):

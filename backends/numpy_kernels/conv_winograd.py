@@ -1,8 +1,14 @@
-"""Winograd F(2x2, 3x3) convolutions on the CPU (the transforms are in array_kernels/conv_winograd.py):
-the batch goes through in chunks whose transformed tiles fit in about TILE_CHUNK_BYTES, and each
-chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in
-cache between the transform that writes them and the BLAS product that reads them, and come from
-the allocator's heap instead of fresh (page-faulting) memory every call.
+"""Winograd convolutions on the CPU: F(2x2, 3x3) on every device (its transforms are in
+array_kernels/conv_winograd.py, or compiled by a device's passes), F(4x4, 3x3) where a device's passes
+offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes through in chunks whose
+transformed tiles fit in about TILE_CHUNK_BYTES, and each chunk's tiles and products land in two
+buffers allocated once per call. Small buffers stay in cache between the transform that writes them
+and the BLAS product that reads them, and come from the allocator's heap instead of fresh
+(page-faulting) memory every call.
+
+A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
+`tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
+`gradient_tiles` and `output_from_tiles`; `minimal2(passes)` builds F(2x2)'s from a device's passes.
 """
 import numpy as np
 
@@ -14,9 +20,35 @@ from ..array_kernels.conv import batch_chunks
 TILE_CHUNK_BYTES = 2 ** 23
 
 
-def _chunks(n, tile_count, channels, itemsize):
-    """Batch slices whose 16 tile planes of `channels` (input plus output) channels fit TILE_CHUNK_BYTES."""
-    return batch_chunks(n, 16 * tile_count * channels * itemsize, TILE_CHUNK_BYTES)
+class _Minimal2:
+    """F(2x2, 3x3) with a device's tile transforms."""
+
+    positions = 16
+    tile_counts = staticmethod(winograd.tile_counts)
+
+    def __init__(self, passes):
+        self.tile_pitch = passes.tile_pitch
+        self.input_tiles = passes.input_tiles
+        self.gradient_tiles = passes.gradient_tiles
+        self.output_from_tiles = passes.output_from_tiles
+
+    @staticmethod
+    def filter_tiles(w):
+        return winograd.filter_tiles(np, w)
+
+    @staticmethod
+    def weight_from_tiles(gu):
+        return winograd.weight_from_tiles(np, gu)
+
+
+def minimal2(passes):
+    """The F(2x2, 3x3) scheme of a device's conv passes."""
+    return _Minimal2(passes)
+
+
+def _chunks(n, positions, tile_count, channels, itemsize):
+    """Batch slices whose tile planes of `channels` (input plus output) channels fit TILE_CHUNK_BYTES."""
+    return batch_chunks(n, positions * tile_count * channels * itemsize, TILE_CHUNK_BYTES)
 
 
 def _buffer(flat, shape):
@@ -24,48 +56,58 @@ def _buffer(flat, shape):
     return flat[:int(np.prod(shape))].reshape(shape)
 
 
-def forward(x, w, padding, passes, u=None):
+def forward(x, w, padding, scheme, u=None):
     """Cross-correlation of x (N, C_in, H, W) with 3x3 filters w (C_out, C_in, 3, 3), stride 1 -> (N, C_out, Ho, Wo);
-    `u` is filter_tiles(np, w) when the caller already has it."""
+    `u` is scheme.filter_tiles(w) when the caller already has it."""
     n, c, h, wd = x.shape
     co = w.shape[0]
     ho, wo = h + 2 * padding[0] - 2, wd + 2 * padding[1] - 2
-    th, tw = tiles = winograd.tile_counts(ho, wo)
-    pitch = passes.tile_pitch(tw, x.dtype)
-    u = winograd.filter_tiles(np, w) if u is None else u
+    th, tw = tiles = scheme.tile_counts(ho, wo)
+    pitch = scheme.tile_pitch(tw, x.dtype)
+    t = scheme.positions
     y = np.empty((n, co, ho, wo), x.dtype)
-    parts = _chunks(n, th * pitch, c + co, x.itemsize)
+    if n == 0:
+        return y
+    u = scheme.filter_tiles(w) if u is None else u
+    parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat, m_flat = np.empty(16 * c * size * th * pitch, x.dtype), np.empty(16 * co * size * th * pitch, x.dtype)
+    v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     for part in parts:
         k = part.stop - part.start
-        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, pitch)))
-        m = thread_choice.matmul(u, v.reshape(16, c, -1), out=_buffer(m_flat, (16, co, k * th * pitch)))
-        passes.output_from_tiles(m.reshape(16, co, k, th, pitch), k, ho, wo, out=y[part])
+        v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
+        m = thread_choice.matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
+        scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
     return y
 
 
-def grad_input(gy, w, padding, passes):
+def grad_input(gy, w, padding, scheme):
     """Gradient of `forward` with respect to its input (padding at most 2 on each axis): the same
     convolution of gy with the flipped filters."""
     flipped = winograd.flipped_filters(np, w)
-    return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), passes, winograd.filter_tiles(np, flipped))
+    return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
 
 
-def grad_weight(gy, x, padding, passes):
+def grad_weight(gy, x, padding, scheme):
     """Gradient of `forward` with respect to its filters, (C_out, C_in, 3, 3)."""
     n, co, ho, wo = gy.shape
     c = x.shape[1]
-    th, tw = tiles = winograd.tile_counts(ho, wo)
-    pitch = passes.tile_pitch(tw, x.dtype)
-    parts = _chunks(n, th * pitch, c + co, x.itemsize)
+    th, tw = tiles = scheme.tile_counts(ho, wo)
+    pitch = scheme.tile_pitch(tw, x.dtype)
+    t = scheme.positions
+    if n == 0:
+        return np.zeros((co, c, 3, 3), gy.dtype)
+    parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
-    v_flat, t_flat = np.empty(16 * c * size * th * pitch, x.dtype), np.empty(16 * co * size * th * pitch, x.dtype)
-    gu = np.zeros((16, co, c), gy.dtype)
-    product = np.empty_like(gu)
+    v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
+    gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)
     for part in parts:
         k = part.stop - part.start
-        v = passes.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (16, c, k, th, pitch)))
-        t = passes.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (16, co, k, th, pitch)))
-        gu += thread_choice.matmul(t.reshape(16, co, -1), v.reshape(16, c, -1).transpose(0, 2, 1), out=product)
-    return winograd.weight_from_tiles(np, gu)
+        v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
+        g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
+        if gu is None:
+            gu = thread_choice.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
+                                      out=np.empty((t, co, c), gy.dtype))
+            continue
+        product = np.empty_like(gu) if product is None else product
+        gu += thread_choice.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
+    return scheme.weight_from_tiles(gu)

@@ -92,7 +92,8 @@ def test_algorithm_matches_torch(mode, passes, algorithm, case):
 @pytest.mark.parametrize("algorithm", conv_choice.ALGORITHMS)
 @pytest.mark.parametrize("case", CASES[:8], ids=lambda c: "x{}w{}s{}p{}d{}g{}".format(*c))
 def test_float32_error_bound(mode, passes, algorithm, case):
-    """float32 results within 1e-6 of the largest magnitude (the oracle tests' tolerance is 2e-5)."""
+    """float32 results within 1e-6 of the largest magnitude (the oracle tests' tolerance is 2e-5); F(4x4, 3x3)
+    within 2e-5 (its stated bound, array_kernels/conv_winograd4.py)."""
     x_shape, w_shape, stride, padding, dilation, groups = case
     passes = PASSES[passes]()
     mode(algorithm)
@@ -103,7 +104,7 @@ def test_float32_error_bound(mode, passes, algorithm, case):
     f32 = [a.astype(np.float32) for a in (x, w, gy)]
     for ours, ref in zip(_ours(*f32, stride, padding, dilation, groups, passes), refs):
         assert ours.dtype == np.float32
-        assert np.abs(ours - ref).max() <= 1e-6 * np.abs(ref).max()
+        assert np.abs(ours - ref).max() <= (2e-5 if algorithm == "winograd4" else 1e-6) * np.abs(ref).max()
 
 
 @pytest.mark.parametrize("passes", PASSES)

@@ -137,9 +137,9 @@ def test_rule_picks_direct_on_resnet8_layers():
     assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "direct", "direct"),
                      "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "direct", "direct"),
                      "64 8x8": ("direct", "direct", "direct")}
-    # Winograd's layers stay Winograd's, stride-2 ones direct in every direction
+    # Winograd's layers stay Winograd's (F(4x4) on this device), stride-2 ones direct in every direction
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "winograd"
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "winograd4"
     assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
         "direct", "direct", "direct"]
     # the cpu device (NumPy passes) never picks direct

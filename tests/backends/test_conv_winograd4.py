@@ -1,0 +1,222 @@
+"""Winograd F(4x4, 3x3) on the numba device (`winograd4`: array_kernels/conv_winograd4.py,
+numba_kernels/conv_winograd4.py), forced through conv_choice, against PyTorch in float64: forward, input
+gradient and weight gradient in float32 and float64 on odd sizes (H, W not multiples of the 4x4 tile,
+padding 0/1/2, batch 1, channel counts 1 and 3, samples in blocks with a partial last one); the
+algebra in one dimension; the float32 error against F(2x2)'s on typical layers; gradcheck through
+F.conv2d; batch chunks; and where the rule picks it."""
+import numpy as np
+import pytest
+
+import nn.functional as F
+from backends.array_kernels import conv_winograd4 as algebra
+from backends.numpy_kernels import conv, conv_choice, conv_winograd
+from tests.helpers import check_gradcheck, rand
+
+
+def _numba_passes():
+    pytest.importorskip("numba")
+    from backends.numba_backend import NUMBA_PASSES
+    return NUMBA_PASSES
+
+
+# (x shape, w shape, padding)
+CASES = [
+    ((2, 3, 7, 9), (5, 3, 3, 3), 1),
+    ((1, 1, 5, 6), (1, 1, 3, 3), 0),
+    ((3, 4, 8, 5), (2, 4, 3, 3), 2),
+    ((1, 3, 3, 3), (1, 3, 3, 3), 0),             # one output pixel
+    ((1, 3, 6, 6), (3, 3, 3, 3), 2),
+    ((2, 16, 9, 9), (16, 16, 3, 3), 1),
+    ((1, 2, 11, 13), (3, 2, 3, 3), 2),
+    ((1, 3, 18, 17), (4, 3, 3, 3), 1),            # several tile rows and columns, ragged last ones
+    ((1, 3, 4, 30), (2, 3, 3, 3), 0),             # one tile row, long rows
+    ((300, 1, 6, 6), (2, 1, 3, 3), 1),            # 4 tiles a plane: a block of 256 samples and one of 44
+    ((13, 2, 40, 36), (2, 2, 3, 3), 1),           # 90 tiles a plane: blocks of 11 samples and 2
+]
+IDS = ["x{}w{}p{}".format(*c) for c in CASES]
+
+
+@pytest.fixture
+def winograd4_mode():
+    previous = conv_choice.set_mode("winograd4")
+    yield
+    conv_choice.set_mode(previous)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The number of calls of F(4x4)'s input transform (every direction runs it once per batch chunk)."""
+    from backends.numba_kernels import conv_winograd4
+    calls = []
+    real = conv_winograd4.Minimal4.input_tiles
+    monkeypatch.setattr(conv_winograd4.Minimal4, "input_tiles",
+                        staticmethod(lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs)))
+    return calls
+
+
+def _torch_reference(x, w, gy, padding):
+    torch = pytest.importorskip("torch")
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    y = torch.nn.functional.conv2d(xt, wt, None, 1, padding)
+    y.backward(torch.tensor(gy, dtype=torch.float64))
+    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+
+def _ours(passes, x, w, gy, padding):
+    s, p, d = (1, 1), (padding, padding), (1, 1)
+    return (conv.conv2d(x, w, s, p, d, 1, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, 1, passes),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, 1, passes))
+
+
+def _operands(x_shape, w_shape, padding, seed, w_scale=1.0):
+    rng = np.random.default_rng(seed)
+    out = (x_shape[0], w_shape[0], x_shape[2] + 2 * padding - 2, x_shape[3] + 2 * padding - 2)
+    return rng.standard_normal(x_shape), w_scale * rng.standard_normal(w_shape), rng.standard_normal(out)
+
+
+def test_one_dimensional_f43_is_correlation():
+    """A^T [(G g) * (B^T d)] is the correlation of six inputs with three taps, to float64 rounding."""
+    bt, g, at = (np.array(m) for m in (algebra.DATA, algebra.FILTER, algebra.OUTPUT))
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        d, taps = rng.standard_normal(6), rng.standard_normal(3)
+        direct = np.array([d[i:i + 3] @ taps for i in range(4)])
+        np.testing.assert_allclose(at @ ((g @ taps) * (bt @ d)), direct, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.float32))
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_forced_winograd4_matches_torch(winograd4_mode, spy, dtype, case):
+    passes = _numba_passes()
+    x, w, gy = _operands(*case, seed=1)
+    refs = _torch_reference(x, w, gy, case[2])
+    ours = _ours(passes, x.astype(dtype), w.astype(dtype), gy.astype(dtype), case[2])
+    assert len(spy) >= 3                          # forward, input gradient, weight gradient all ran F(4x4)
+    for name, a, ref in zip(("forward", "grad_input", "grad_weight"), ours, refs):
+        assert a.shape == ref.shape and a.dtype == dtype, name
+        if dtype == np.float64:
+            np.testing.assert_allclose(a, ref, rtol=1e-10, atol=1e-10, err_msg=name)
+        else:
+            assert np.abs(a - ref).max() <= 2e-5 * np.abs(ref).max(), name
+
+
+def test_padding_3_forward_only(winograd4_mode, spy):
+    """Padding beyond 2: the forward is still F(4x4); the input gradient goes elsewhere."""
+    passes = _numba_passes()
+    x, w, gy = _operands((1, 2, 4, 5), (3, 2, 3, 3), 3, seed=2)
+    refs = _torch_reference(x, w, gy, 3)
+    y = conv.conv2d(x, w, (1, 1), (3, 3), (1, 1), 1, passes)
+    assert len(spy) == 1
+    np.testing.assert_allclose(y, refs[0], rtol=1e-10, atol=1e-10)
+    gx = conv.conv2d_grad_input(gy, w, x.shape, (1, 1), (3, 3), (1, 1), 1, passes)
+    np.testing.assert_allclose(gx, refs[1], rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("channels", (64, 128))
+def test_float32_error_on_typical_layers(channels):
+    """float32 against float64 direct convolution, random normal inputs and 0.05-scale weights: F(4x4)
+    within 2e-5 of the largest magnitude in every direction (its stated bound), F(2x2) within 1e-6."""
+    passes = _numba_passes()
+    x, w, gy = _operands((2, channels, 14, 14), (channels, channels, 3, 3), 1, seed=3, w_scale=0.05)
+    refs = _torch_reference(x, w, gy, 1)
+    errors = {}
+    for algorithm in ("winograd4", "winograd"):
+        previous = conv_choice.set_mode(algorithm)
+        try:
+            ours = _ours(passes, x.astype(np.float32), w.astype(np.float32), gy.astype(np.float32), 1)
+        finally:
+            conv_choice.set_mode(previous)
+        errors[algorithm] = max(np.abs(a - r).max() / np.abs(r).max() for a, r in zip(ours, refs))
+    assert errors["winograd4"] <= 2e-5 and errors["winograd"] <= 1e-6
+    assert errors["winograd4"] > errors["winograd"]   # the two really ran different algorithms
+
+
+def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winograd4_mode, spy):
+    passes = _numba_passes()
+    x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=4)
+    whole = _ours(passes, x, w, gy, 1)
+    monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)     # one sample per chunk
+    calls = len(spy)
+    chunked = _ours(passes, x, w, gy, 1)
+    assert len(spy) - calls == 15
+    for a, b in zip(whole, chunked):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", (np.float64, np.float32))
+def test_transforms_split_in_uneven_parts(monkeypatch, winograd4_mode, spy, dtype):
+    """Every transform split into 3 parts of the (channel, sample) items, parts starting mid-channel."""
+    passes = _numba_passes()
+    from backends.numba_kernels import split
+    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 3))
+    x, w, gy = _operands((3, 5, 9, 10), (7, 5, 3, 3), 1, seed=6)   # 15 and 21 items: parts of 5 and 7
+    refs = _torch_reference(x, w, gy, 1)
+    ours = _ours(passes, x.astype(dtype), w.astype(dtype), gy.astype(dtype), 1)
+    assert spy
+    for a, ref in zip(ours, refs):
+        if dtype == np.float64:
+            np.testing.assert_allclose(a, ref, rtol=1e-10, atol=1e-10)
+        else:
+            assert np.abs(a - ref).max() <= 2e-5 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("algorithm", ("winograd", "winograd4"))
+def test_empty_batch(algorithm):
+    passes = _numba_passes()
+    previous = conv_choice.set_mode(algorithm)
+    try:
+        x, w, gy = np.zeros((0, 3, 8, 7)), np.ones((4, 3, 3, 3)), np.zeros((0, 4, 8, 7))
+        y, gx, gw = _ours(passes, x, w, gy, 1)
+    finally:
+        conv_choice.set_mode(previous)
+    assert y.shape == gy.shape and gx.shape == x.shape
+    np.testing.assert_array_equal(gw, np.zeros(w.shape))
+
+
+@pytest.mark.parametrize("padding", (0, 1, 2))
+def test_winograd4_conv2d_gradcheck(winograd4_mode, spy, padding):
+    pytest.importorskip("numba")
+    x, w, b = rand((2, 3, 7, 6), seed=1), rand((4, 3, 3, 3), seed=2), rand((4,), seed=3)
+    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=padding), [x, w, b], device="numba")
+    assert spy
+
+
+def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
+    passes = _numba_passes()
+    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+
+    def pick(x, w, direction, passes, dtype=np.float32):
+        names = conv_choice.applicable(direction, x, w, (1, 1), (1, 1), (1, 1), 1, passes, np.dtype(dtype))
+        return conv_choice.heuristic(names, x, w, (x[2], x[3]), np.dtype(dtype).itemsize, direction, passes)
+    for direction in ("forward", "grad_input", "grad_weight"):
+        for x, c in (((32, 64, 56, 56), 64), ((32, 128, 28, 28), 128), ((32, 256, 14, 14), 256),
+                     ((8, 64, 12, 12), 64)):
+            assert pick(x, (c, c, 3, 3), direction, passes) == "winograd4"
+            assert pick(x, (c, c, 3, 3), direction, passes, np.float64) == "winograd4"
+            assert pick(x, (c, c, 3, 3), direction, passes, np.float16) == "winograd"     # not compiled
+            assert pick(x, (c, c, 3, 3), direction, NUMPY_PASSES) == "winograd"          # the cpu device
+        # small layers stay with the direct kernels
+        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction, passes) == "direct"
+        assert pick((128, 32, 16, 16), (32, 32, 3, 3), direction, passes) == "direct"
+    assert "winograd4" not in conv_choice.applicable("forward", (8, 64, 28, 28), (64, 64, 3, 3), (2, 2), (1, 1),
+                                                      (1, 1), 1, passes, np.dtype(np.float32))
+    assert "winograd4" not in conv_choice.applicable("grad_input", (8, 64, 28, 28), (64, 64, 3, 3), (1, 1), (3, 3),
+                                                      (1, 1), 1, passes, np.dtype(np.float32))
+
+
+def test_measure_mode_times_winograd4(monkeypatch):
+    passes = _numba_passes()
+    previous = conv_choice.set_mode("measure")
+    try:
+        timed = []
+        real = conv_choice.choose
+
+        def spy_choose(direction, run, *args, **kwargs):
+            return real(direction, lambda name: timed.append(name) or run(name), *args, **kwargs)
+        monkeypatch.setattr(conv_choice, "choose", spy_choose)
+        x, w, _ = _operands((2, 3, 9, 8), (4, 3, 3, 3), 1, seed=5)
+        y = conv.conv2d(x.astype(np.float32), w.astype(np.float32), (1, 1), (1, 1), (1, 1), 1, passes)
+        assert "winograd4" in timed and "winograd" in timed and y.shape == (2, 4, 9, 8)
+    finally:
+        conv_choice.set_mode(previous)
