@@ -7,6 +7,7 @@ import numpy as np
 import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
 
+from .incompatible_keys import IncompatibleKeys
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -43,8 +44,10 @@ def _as_host_array(value):
     return np.asarray(value)
 
 
-class StateDictError(KeyError):
-    """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message)."""
+class StateDictError(KeyError, RuntimeError):
+    """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message).
+
+    A RuntimeError too, as PyTorch raises, so `except RuntimeError` in ported code catches it."""
 
     def __str__(self):
         return str(self.args[0]) if self.args else ""
@@ -366,7 +369,7 @@ class Module:
         """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place.
 
         Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one.
-        Returns (missing_keys, unexpected_keys).
+        Returns `IncompatibleKeys(missing_keys, unexpected_keys)`, a named pair as in PyTorch.
         """
         own = OrderedDict(self._state_items(""))
         missing = [k for k in own if k not in state_dict]
@@ -395,7 +398,7 @@ class Module:
             for key, value in values.items():
                 target = own[key]
                 arrays.assign_(target, target.device.asarray(value.astype(target.dtype, copy=False)))
-        return missing, unexpected
+        return IncompatibleKeys(missing, unexpected)
 
     # ----- printing ----------------------------------------------------------------------------
     def extra_repr(self):

@@ -124,6 +124,18 @@ def test_load_state_dict_names_every_bad_key():
     assert missing == ["scale"] and unexpected == ["extra"]
 
 
+def test_load_state_dict_returns_named_keys_and_raises_runtime_error_as_torch():
+    torch = pytest.importorskip("torch")
+    tm = torch.nn.Linear(3, 2)
+    ours = nn.Linear(3, 2).load_state_dict({"weight": np.zeros((2, 3)), "old": np.zeros(1)}, strict=False)
+    theirs = tm.load_state_dict({"weight": torch.zeros(2, 3), "old": torch.zeros(1)}, strict=False)
+    assert (ours.missing_keys, ours.unexpected_keys) == (theirs.missing_keys, theirs.unexpected_keys)
+    assert tuple(ours) == tuple(theirs) and "missing_keys=['bias']" in repr(ours)
+    assert repr(nn.Linear(3, 2).load_state_dict(tm.state_dict())) == repr(tm.load_state_dict(tm.state_dict()))
+    with pytest.raises(RuntimeError, match=r"Linear: missing keys: bias"):
+        nn.Linear(3, 2).load_state_dict({"weight": np.zeros((2, 3))})
+
+
 def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
     torch = pytest.importorskip("torch")
     tm = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 5), torch.nn.Tanh(),
