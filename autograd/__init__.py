@@ -41,7 +41,7 @@ from .ops.indexing import one_hot, take_along_axis
 from .ops.gather import gather, index_select, masked_fill, scatter, scatter_add
 from .ops.scan import cumprod, cumsum
 from .ops.sorting import argsort, sort, topk
-from .ops.discrete import allclose, argwhere, bincount, count_nonzero, isclose, multinomial, nonzero, unique
+from .ops.discrete import allclose, argwhere, bincount, count_nonzero, equal, isclose, multinomial, nonzero, unique
 from .ops.einsum import einsum
 from .ops.triangular import tril, triu
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
