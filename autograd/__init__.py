@@ -15,7 +15,8 @@ from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64,
 from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function
-from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_grad_enabled)
 from .tensor import Tensor
 from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
