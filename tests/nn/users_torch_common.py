@@ -22,7 +22,7 @@ def start_weights(torch, model, init, seed=0):
             rs = np.random.RandomState(seed)
             for value in state.values():
                 if value.dtype == torch.float64:
-                    value.add_(torch.from_numpy(0.1 * rs.rand(*value.shape)))
+                    value.add_(torch.from_numpy(np.asarray(0.1 * rs.rand(*value.shape))))
             init.update({k: v.numpy().copy() for k, v in model.state_dict().items()})
         for key, value in state.items():
             value.copy_(torch.from_numpy(init[key].copy()))
