@@ -7,7 +7,7 @@ import numpy as np
 import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
 
-from .incompatible_keys import IncompatibleKeys
+from .incompatible_keys import IncompatibleKeys, prefix_hint
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -393,6 +393,7 @@ class Module:
             problems.append("unexpected keys: " + ", ".join(unexpected))
         if problems:
             hint = " (pass strict=False to load a subset)" if strict and not mismatched else ""
+            hint += prefix_hint(missing, unexpected) if strict else ""
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
         with ag.no_grad():
             for key, value in values.items():

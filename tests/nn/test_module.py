@@ -1,4 +1,6 @@
 """nn.Module, Parameter and containers: registration, traversal, modes, to(), state_dict round trips."""
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -134,6 +136,17 @@ def test_load_state_dict_returns_named_keys_and_raises_runtime_error_as_torch():
     assert repr(nn.Linear(3, 2).load_state_dict(tm.state_dict())) == repr(tm.load_state_dict(tm.state_dict()))
     with pytest.raises(RuntimeError, match=r"Linear: missing keys: bias"):
         nn.Linear(3, 2).load_state_dict({"weight": np.zeros((2, 3))})
+
+
+def test_load_state_dict_spots_a_prefix_every_key_has_or_lacks():
+    plain = nn.Linear(3, 2).state_dict()
+    with pytest.raises(RuntimeError, match=r"extra 'module\.' prefix.*removeprefix\('module\.'\)"):
+        nn.Linear(3, 2).load_state_dict({"module." + k: v for k, v in plain.items()})
+    with pytest.raises(RuntimeError, match=r"lacks the model's 'encoder\.0\.' prefix.*get_submodule\('encoder\.0'\)"):
+        nn.Sequential(OrderedDict(encoder=nn.Sequential(nn.Linear(3, 2)))).load_state_dict(plain)
+    with pytest.raises(RuntimeError) as info:
+        nn.Linear(3, 2).load_state_dict({"weight": plain["weight"], "other": plain["bias"]})
+    assert "prefix" not in str(info.value)
 
 
 def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
