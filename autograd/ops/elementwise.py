@@ -298,9 +298,10 @@ def _promote_slow(a, b, op):
                 b = b.astype(da)
             elif fb and not fa:
                 a = a.astype(db)
-            elif fa and fb:  # the narrower float is converted in the graph, so its gradient keeps its dtype
-                wide = np.promote_types(da, db)
-                a, b = a.astype(wide), b.astype(wide)
+            elif fa == fb:   # same category: a 0-d tensor beside a dimensioned one takes its dtype (PyTorch)
+                wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else np.promote_types(da, db)
+                if fa or wide.kind in "iu":   # the converted float keeps its gradient's dtype (cast in the graph)
+                    a, b = a.astype(wide), b.astype(wide)
         return a, b
     t, other = (a, b) if ta else (b, a)
     if isinstance(other, np.generic):
