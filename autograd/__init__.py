@@ -67,6 +67,7 @@ from . import autograd_api as autograd
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from .jit import jit
+from . import distributions
 from . import backend_flags as backends
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
