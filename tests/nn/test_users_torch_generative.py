@@ -1,4 +1,4 @@
-"""Users' code is the test: a DCGAN and a VAE written as PyTorch tutorials write them, run on PyTorch and on
+"""Users' code is the test: a DCGAN and two VAEs (one with torch.distributions) written as PyTorch tutorials write them, run on PyTorch and on
 deepgrad (only the `torch` namespace differs) from the same weights and noise, in float64; every loss,
 gradient and output agrees to 1e-10."""
 import numpy as np
@@ -138,6 +138,55 @@ def vae(torch, init, batches, noises):
     return log
 
 
+def vae_with_distributions(torch, init, batches, noises):
+    """A VAE written with torch.distributions: q(z|x) an Independent Normal, p(x|z) an Independent Bernoulli on
+    logits, the ELBO from log_prob and kl_divergence; z from the caller's noise (rsample's draws differ)."""
+    nn = torch.nn
+    dist = torch.distributions
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(12, 10), nn.SiLU(), nn.Linear(10, 2 * 3))
+
+        def forward(self, x):
+            mu, log_std = self.net(x).chunk(2, dim=-1)
+            return dist.Independent(dist.Normal(mu, log_std.exp()), 1)
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(3, 10), nn.SiLU(), nn.Linear(10, 12))
+
+        def forward(self, z):
+            return dist.Independent(dist.Bernoulli(logits=self.net(z)), 1)
+
+    class VAE(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder, self.decoder = Encoder(), Decoder()
+
+        def elbo(self, x, eps):
+            q = self.encoder(x)
+            prior = dist.Independent(dist.Normal(torch.zeros_like(q.mean), torch.ones_like(q.mean)), 1)
+            z = q.mean + eps * q.stddev
+            assert tuple(q.rsample().shape) == tuple(z.shape) and q.rsample().requires_grad
+            return self.decoder(z).log_prob(x) - dist.kl_divergence(q, prior), q.entropy()
+
+    model = start_weights(torch, VAE(), init)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    log = []
+    for data, eps in zip(batches, noises):
+        x = torch.from_numpy(data)
+        elbo, entropy = model.elbo(x, torch.from_numpy(eps))
+        loss = -elbo.mean()
+        optimizer.zero_grad()
+        loss.backward()
+        log.append([loss.item(), elbo.detach().numpy(), entropy.detach().numpy(), grads(model)])
+        optimizer.step()
+    return log
+
+
 def test_dcgan_steps_match_torch():
     torch, ag = namespaces()
     rs = np.random.RandomState(0)
@@ -158,3 +207,14 @@ def test_vae_steps_match_torch():
     init = {}
     theirs = vae(torch, init, batches, noises)
     assert_same_log(vae(ag, init, batches, noises), theirs)
+
+
+def test_vae_written_with_torch_distributions_matches_torch():
+    torch, ag = namespaces()
+    rs = np.random.RandomState(2)
+    batches = [(rs.rand(6, 12) > 0.5).astype(np.float64) for _ in range(3)]
+    noises = [rs.randn(6, 3) for _ in range(3)]
+    torch.manual_seed(0)
+    init = {}
+    theirs = vae_with_distributions(torch, init, batches, noises)
+    assert_same_log(vae_with_distributions(ag, init, batches, noises), theirs)
