@@ -59,6 +59,8 @@ from .ops.statistics import (aminmax, cummax, cummin, logcumsumexp, median, nanm
 from .ops.index_update import index_add, index_copy, index_fill, masked_select
 from .ops.searching import bucketize, searchsorted, tril_indices, triu_indices
 from .ops.predicates import is_floating_point, is_tensor, numel
+from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                          bitwise_xor)
 arctan2 = atan2
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
