@@ -1,6 +1,6 @@
-"""Users' code is the test: a small causal Transformer language model and a GRU seq2seq with attention,
-written as PyTorch tutorials write them, run on PyTorch and on deepgrad (only the `torch` namespace
-differs) from the same weights, in float64; every loss, gradient and generated token agrees."""
+"""Users' code is the test: a small causal Transformer language model, a nanoGPT-style model, GRU and LSTM
+seq2seq models with attention, written as PyTorch tutorials write them, run on PyTorch and on deepgrad (only
+the `torch` namespace differs) from the same weights, in float64; every loss, gradient and token agrees."""
 import numpy as np
 
 from tests.nn.users_torch_common import assert_same_log, grads, namespaces, start_weights
@@ -273,6 +273,68 @@ def nanogpt(torch, init, idx_np, tgt_np):
     return log
 
 
+def lstm_seq2seq(torch, init, seqs, tgts):
+    """An LSTM encoder (2 layers, packed) and an LSTMCell decoder with einsum attention, a masked mean token
+    loss, LambdaLR warm-up; then the index arithmetic of a beam search step (topk, //, %, div floor)."""
+    nn = torch.nn
+    F = torch.nn.functional
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(12, 6, padding_idx=0)
+            self.enc = nn.LSTM(6, 5, num_layers=2, batch_first=True, dropout=0.0)
+            self.dec = nn.LSTMCell(6 + 5, 5)
+            self.attn = nn.Linear(5, 5, bias=False)
+            self.out = nn.Linear(10, 12)
+
+        def forward(self, src, lens, tgt):
+            packed = nn.utils.rnn.pack_padded_sequence(self.emb(src), lens.cpu(), batch_first=True,
+                                                       enforce_sorted=False)
+            enc_out, (h, c) = self.enc(packed)
+            enc_out, _ = nn.utils.rnn.pad_packed_sequence(enc_out, batch_first=True)
+            mask = torch.arange(enc_out.size(1))[None, :] < lens[:, None]
+            hx, cx = h[-1], c[-1]
+            ctx = torch.zeros_like(hx)
+            logits = []
+            for t in range(tgt.size(1) - 1):
+                hx, cx = self.dec(torch.cat([self.emb(tgt[:, t]), ctx], -1), (hx, cx))
+                score = torch.einsum("bsh,bh->bs", enc_out, self.attn(hx))
+                score = score.masked_fill(~mask, float("-inf"))
+                a = score.softmax(-1)
+                ctx = (a.unsqueeze(-1) * enc_out).sum(1)
+                logits.append(self.out(torch.cat([hx, ctx], -1)))
+            return torch.stack(logits, 1)
+    model = start_weights(torch, M(), init)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 2))
+    src = nn.utils.rnn.pad_sequence([torch.tensor(s) for s in seqs], batch_first=True, padding_value=0)
+    lens = torch.tensor([len(s) for s in seqs])
+    tgt = nn.utils.rnn.pad_sequence([torch.tensor(t) for t in tgts], batch_first=True)
+    log = [src.numpy(), tgt.numpy()]
+    for step in range(3):
+        logits = model(src, lens, tgt)
+        loss_tok = F.cross_entropy(logits.reshape(-1, 12), tgt[:, 1:].reshape(-1), reduction="none")
+        m = (tgt[:, 1:] != 0).reshape(-1).float()
+        loss = (loss_tok * m).sum() / m.sum()
+        opt.zero_grad()
+        loss.backward()
+        n = nn.utils.clip_grad_norm_(model.parameters(), max_norm=2.0, norm_type=2)
+        log.append([loss.item(), n.item(), grads(model), opt.param_groups[0]["lr"]])
+        opt.step()
+        sched.step()
+    # beam search-ish bookkeeping ops
+    with torch.no_grad():
+        scores = model(src, lens, tgt)[:, -1].log_softmax(-1)
+        flat = scores.view(-1)
+        top, idx = flat.topk(4)
+        beam = torch.div(idx, 12, rounding_mode="floor")
+        tok = idx % 12
+        log.append([top.numpy(), beam.numpy(), tok.numpy(), (idx // 12).numpy()])
+        log.append(torch.where(scores > -2.5, scores, torch.zeros_like(scores)).numpy())
+    return log
+
+
 def test_causal_transformer_lm_matches_torch():
     torch, ag = namespaces()
     rs = np.random.RandomState(0)
@@ -344,3 +406,14 @@ def test_default_transformer_encoder_with_padding_matches_torch_in_train_and_eva
         init = {}
         theirs = run(torch, init, train)
         assert_same_log(run(ag, init, train), theirs)
+
+
+def test_lstm_seq2seq_and_beam_bookkeeping_match_torch():
+    torch, ag = namespaces()
+    rs = np.random.RandomState(0)
+    seqs = [list(rs.randint(1, 12, n)) for n in (5, 3, 4)]
+    tgts = [[1] + list(rs.randint(2, 12, n)) for n in (4, 5, 2)]
+    torch.manual_seed(0)
+    init = {}
+    theirs = lstm_seq2seq(torch, init, seqs, tgts)
+    assert_same_log(lstm_seq2seq(ag, init, seqs, tgts), theirs)
