@@ -2,6 +2,8 @@
 through apply, a pretrained checkpoint loaded with strict=False, frozen layers, parameter groups,
 unfreezing later with add_param_group, parameters_to_vector, eval/train and inference_mode), run on
 PyTorch and on deepgrad (only the `torch` namespace differs), every logged value compared in float64."""
+import copy
+
 import numpy as np
 
 from tests.nn.users_torch_common import assert_same_log, grads, namespaces, start_weights
@@ -123,6 +125,58 @@ def finetune(torch, pretrained, head_init, X, Y):
     return log
 
 
+def model_surgery(torch, init, X):
+    """Replacing a head and children in place, freezing BatchNorm by named_modules, a forward hook for
+    features, deepcopy, listing options, zero_grad(set_to_none=False), load_state_dict(assign=False)."""
+    nn = torch.nn
+    model = nn.Sequential()
+    model.add_module("features", nn.Sequential(nn.Conv2d(1, 3, 3), nn.BatchNorm2d(3), nn.ReLU()))
+    model.add_module("pool", nn.AdaptiveAvgPool2d(1))
+    model.add_module("flat", nn.Flatten())
+    model.add_module("fc", nn.Linear(3, 4))
+    model = start_weights(torch, model, init)
+    log = []
+    feats = {}
+
+    def hook(module, inp, out):
+        feats["features"] = out.detach()
+    h = model.features.register_forward_hook(hook)
+    model.fc = nn.Linear(model.fc.in_features, 2).double()
+    with torch.no_grad():
+        model.fc.weight.fill_(0.1)
+        model.fc.bias.zero_()
+    model.flat = nn.Identity()
+    model.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    for name, module in model.named_modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.eval()
+            module.weight.requires_grad = False
+            module.bias.requires_grad = False
+    n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log.append([n_train, [n for n, _ in model.named_parameters()], [n for n, _ in model.named_parameters(prefix="m")],
+                len(list(model.parameters(recurse=False))), list(dict(model.named_children()).keys())])
+    twin = copy.deepcopy(model)
+    out = model(torch.from_numpy(X))
+    out.pow(2).sum().backward()
+    log.append([out.detach().numpy(), feats["features"].numpy(), grads(model)])
+    h.remove()
+    feats.clear()
+    model(torch.from_numpy(X))
+    log.append(len(feats))
+    model.train(False)
+    log.append([m.training for m in model.modules()])
+    model.zero_grad(set_to_none=False)
+    log.append([p.grad is None for p in model.parameters()])
+    log.append([float(p.grad.abs().sum()) for p in model.parameters() if p.grad is not None])
+    sd = twin.state_dict()
+    res = model.load_state_dict(sd, assign=False)
+    log.append(list(res.missing_keys))
+    nrm = nn.utils.clip_grad_norm_(model.parameters(), 1.0, error_if_nonfinite=True)
+    log.append(float(nrm))
+    log.append(str(model.fc))
+    return log
+
+
 def test_transfer_learning_script_matches_torch():
     torch, ag = namespaces()
     rs = np.random.RandomState(0)
@@ -133,3 +187,12 @@ def test_transfer_learning_script_matches_torch():
     head = (0.1 * rs.randn(3, 6), 0.1 * rs.randn(3))
     theirs = finetune(torch, pretrained, head, X, Y)
     assert_same_log(finetune(ag, pretrained, head, X, Y), theirs)
+
+
+def test_model_surgery_script_matches_torch():
+    torch, ag = namespaces()
+    X = np.random.RandomState(0).randn(2, 1, 6, 6)
+    torch.manual_seed(0)
+    init = {}
+    theirs = model_surgery(torch, init, X)
+    assert_same_log(model_surgery(ag, init, X), theirs)

@@ -1,6 +1,6 @@
-"""Users' code is the test: a DCGAN and two VAEs (one with torch.distributions) written as PyTorch tutorials write them, run on PyTorch and on
-deepgrad (only the `torch` namespace differs) from the same weights and noise, in float64; every loss,
-gradient and output agrees to 1e-10."""
+"""Users' code is the test: a DCGAN and two VAEs (one with torch.distributions) written as PyTorch
+tutorials write them, run on PyTorch and on deepgrad (only the `torch` namespace differs) from the same
+weights and noise, in float64; every loss, gradient and output agrees to 1e-10."""
 import numpy as np
 
 from tests.nn.users_torch_common import assert_same_log, grads, namespaces, start_weights

@@ -7,7 +7,8 @@ import pytest
 MISTAKES = [
     ("noise without spatial dims into ConvTranspose2d",
      lambda torch: torch.nn.ConvTranspose2d(8, 4, 4)(torch.randn(4, 8)),
-     ValueError, r"ConvTranspose2d\(8, 4.*expected input \(N, C, H, W\) or \(C, H, W\), got a 2-D input of shape \(4, 8\)"),
+     ValueError, r"ConvTranspose2d\(8, 4.*expected input \(N, C, H, W\) or \(C, H, W\), got a 2-D input "
+                 r"of shape \(4, 8\)"),
     ("images with the wrong channel count into the discriminator",
      lambda torch: torch.nn.Conv2d(3, 4, 4, 2, 1)(torch.randn(2, 1, 16, 16)),
      ValueError, r"Conv2d\(3, 4.*expected input with 3 channels.*got 1 \(input shape \(2, 1, 16, 16\)\)"),
