@@ -168,7 +168,8 @@ _BINDINGS = {
     "sort": SO.sort, "argsort": SO.argsort, "topk": SO.topk,
     # values and positions (no gradient), triangles
     "unique": D.unique, "nonzero": D.nonzero, "argwhere": D.argwhere, "count_nonzero": D.count_nonzero,
-    "bincount": D.bincount, "isclose": D.isclose, "allclose": D.allclose, "equal": D.equal, "multinomial": D.multinomial,
+    "bincount": D.bincount, "isclose": D.isclose, "allclose": D.allclose, "equal": D.equal,
+    "multinomial": D.multinomial,
     "tril": TR.tril, "triu": TR.triu,
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
