@@ -69,6 +69,8 @@ from . import autograd_api as autograd
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from .jit import jit
+from .compile_api import compile, get_float32_matmul_precision, set_float32_matmul_precision
+from .dtype_info import finfo, iinfo
 from . import distributions
 from . import backend_flags as backends
 
@@ -86,4 +88,4 @@ long, int, short = int64, int32, int16
 bool = bool_
 _TORCH_DTYPE_NAMES = ("float", "double", "half", "long", "int", "short", "bool")
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES + ("compile",)]
