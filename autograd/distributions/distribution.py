@@ -106,7 +106,8 @@ class Distribution:
                              f"support ({support}) of the distribution {self!r}, but found invalid values:\n{value}")
 
     def __repr__(self):
-        names = [n for n in self._param_names if n in self.__dict__]
+        given = self.__dict__.get("_given")     # Bernoulli/Categorical show the parameter they were given
+        names = [n for n in self._param_names if n in self.__dict__ and given in (None, n)]
         parts = [f"{n}: {self.__dict__[n].item() if self.__dict__[n].ndim == 0 else tuple(self.__dict__[n].shape)}"
                  for n in names]
         return f"{type(self).__name__}({', '.join(parts)})"

@@ -167,3 +167,9 @@ def test_bad_parameters_and_values_are_refused_as_torch_refuses_them():
         with pytest.raises(Exception):
             make(torch)
     assert D.Normal(ag.tensor([0.0]), ag.tensor([-1.0]), validate_args=False).scale.item() == -1.0
+
+
+def test_repr_names_the_given_parameters_as_torch():
+    assert repr(D.Categorical(logits=ag.zeros(2, 3))) == "Categorical(logits: (2, 3))"
+    assert repr(D.Bernoulli(probs=ag.tensor(0.5))) == "Bernoulli(probs: 0.5)"
+    assert repr(D.Normal(ag.zeros(2), 1.0)) == "Normal(loc: (2,), scale: (2,))"
