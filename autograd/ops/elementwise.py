@@ -432,6 +432,16 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     check_tensor("clip", input)
     low = min if a_min is None else a_min
     high = max if a_max is None else a_max
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        # tensor bounds: PyTorch's result dtype, and gradients to the bounds where they win
+        out = input
+        if low is not None:
+            out, low = _promote(out, low, "clamp")
+            out = where(lt(out, low), low, out)
+        if high is not None:
+            out, high = _promote(out, high, "clamp")
+            out = where(gt(out, high), high, out)
+        return out
     return Clip.apply(input, low, high)
 
 

@@ -209,3 +209,21 @@ def test_a_0d_float64_factor_keeps_its_gradient_dtype_while_the_result_stays_flo
     out = ag.ones(3, device=device) * scale
     out.sum().backward()
     assert out.dtype == ag.float32 and scale.grad.dtype == ag.float64 and scale.grad.item() == 3.0
+
+
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "crossed"])
+def test_clamp_with_tensor_bounds_matches_torch_in_dtype_values_and_gradients(device, bounds):
+    torch = pytest.importorskip("torch")
+    from tests.helpers import check_against_torch
+    x = np.array([-2.0, -0.5, 0.3, 0.7, 1.5, 3.0])
+    lo, hi = np.array([-1.0, -1.0, 0.3, 0.0, 0.0, 2.0]), np.array([1.0, 1.0, 1.0, 0.5, 2.0, 1.0])
+
+    def run(lib):
+        def f(x, lo, hi):
+            kwargs = {"min": {"min": lo}, "max": {"max": hi}, "both": {"min": lo, "max": hi},
+                      "crossed": {"min": hi, "max": lo}}[bounds]
+            return lib.clamp(x, **kwargs)
+        return f
+    check_against_torch(run(ag), run(torch), [x, lo, hi], device=device, rtol=1e-12, atol=1e-12)
+    for lib in (ag, torch):
+        assert str(lib.clamp(lib.ones(3), min=lib.tensor(2.0, dtype=lib.float64)).dtype).endswith("float32")
