@@ -15,7 +15,8 @@ from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64,
 from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function
-from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_grad_enabled)
 from .tensor import Tensor
 from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
@@ -41,7 +42,7 @@ from .ops.indexing import one_hot, take_along_axis
 from .ops.gather import gather, index_select, masked_fill, scatter, scatter_add
 from .ops.scan import cumprod, cumsum
 from .ops.sorting import argsort, sort, topk
-from .ops.discrete import allclose, argwhere, bincount, count_nonzero, isclose, multinomial, nonzero, unique
+from .ops.discrete import allclose, argwhere, bincount, count_nonzero, equal, isclose, multinomial, nonzero, unique
 from .ops.einsum import einsum
 from .ops.triangular import tril, triu
 from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
@@ -58,6 +59,8 @@ from .ops.statistics import (aminmax, cummax, cummin, logcumsumexp, median, nanm
 from .ops.index_update import index_add, index_copy, index_fill, masked_select
 from .ops.searching import bucketize, searchsorted, tril_indices, triu_indices
 from .ops.predicates import is_floating_point, is_tensor, numel
+from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                          bitwise_xor)
 arctan2 = atan2
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
@@ -66,6 +69,9 @@ from . import autograd_api as autograd
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from .jit import jit
+from .compile_api import compile, get_float32_matmul_precision, set_float32_matmul_precision
+from .dtype_info import finfo, iinfo
+from . import distributions
 from . import backend_flags as backends
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
@@ -82,4 +88,4 @@ long, int, short = int64, int32, int16
 bool = bool_
 _TORCH_DTYPE_NAMES = ("float", "double", "half", "long", "int", "short", "bool")
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES + ("compile",)]

@@ -36,7 +36,7 @@ def op_error(cls, args, exc):
         hint = ("these shapes do not broadcast: each dimension, aligned from the right, must match or be 1; "
                 "reshape one operand (e.g. with unsqueeze) so they line up")
     else:
-        hint = text
+        hint = text.removeprefix(f"{cls.label()}: ")   # the kernel named the op already
     return kind(f"{cls.label()}: invalid input ({describe(args)}): {hint}")
 
 

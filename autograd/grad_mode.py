@@ -6,6 +6,7 @@ import threading
 class _State(threading.local):
     enabled = True
     anomaly = False
+    inference = False
 
 
 state = _State()
@@ -14,6 +15,11 @@ state = _State()
 def is_grad_enabled():
     """True when operations on tensors that require gradients record a graph (this thread)."""
     return state.enabled
+
+
+def is_inference_mode_enabled():
+    """True inside an `inference_mode()` block (and not in an `inference_mode(False)` within it)."""
+    return state.inference
 
 
 class _GradModeSwitch:
@@ -82,10 +88,15 @@ class inference_mode(_GradModeSwitch):
         self._enabled = bool(mode)
 
     def __enter__(self):
-        self._prev = state.enabled
+        self._prev, self._prev_inference = state.enabled, state.inference
         if self._enabled:
             state.enabled = False
+        state.inference = self._enabled
         return self
+
+    def __exit__(self, *exc):
+        state.enabled, state.inference = self._prev, self._prev_inference
+        return False
 
     def __call__(self, fn):
         enabled = self._enabled

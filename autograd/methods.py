@@ -26,6 +26,7 @@ from .ops import sorting as SO
 from .ops import triangular as TR
 from .ops.setitem import setitem
 from .ops import arrange as AR
+from .ops import bitwise as BW
 from .ops import index_update as IU
 from .ops import pointwise as PW
 from .ops import products as PR
@@ -133,9 +134,23 @@ _BINDINGS = {
     "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
     "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
-    "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor, "__invert__": E.logical_not,
+    # & | ^ ~ << >> are bitwise on integers and logical on bools, as in PyTorch
+    "__and__": BW.bitwise_and, "__rand__": _reflected(BW.bitwise_and), "__or__": BW.bitwise_or,
+    "__ror__": _reflected(BW.bitwise_or), "__xor__": BW.bitwise_xor, "__rxor__": _reflected(BW.bitwise_xor),
+    "__invert__": BW.bitwise_not, "__lshift__": BW.bitwise_left_shift, "__rlshift__": _reflected(BW.bitwise_left_shift),
+    "__rshift__": BW.bitwise_right_shift, "__rrshift__": _reflected(BW.bitwise_right_shift),
+    "__mod__": PW.remainder, "__rmod__": _reflected(PW.remainder),
+    "__contains__": lambda self, element: bool(E.eq(self, element).any()),
+    "__reversed__": lambda self: self if self.ndim == 0 else S.flip(self, 0),
     "__iadd__": inplace(E.add, "+="), "__isub__": inplace(E.sub, "-="), "__imul__": inplace(E.mul, "*="),
-    "__itruediv__": inplace(E.div, "/="), "__ipow__": inplace(E.pow, "**="),
+    "__itruediv__": inplace(E.div, "/="), "__ipow__": inplace(E.pow, "**="), "__imod__": inplace(PW.remainder, "%="),
+    "__ifloordiv__": inplace(lambda self, other: E.div(self, other, rounding_mode="floor"), "//="),
+    "__iand__": inplace(BW.bitwise_and, "&="), "__ior__": inplace(BW.bitwise_or, "|="),
+    "__ixor__": inplace(BW.bitwise_xor, "^="), "__ilshift__": inplace(BW.bitwise_left_shift, "<<="),
+    "__irshift__": inplace(BW.bitwise_right_shift, ">>="),
+    "bitwise_and": BW.bitwise_and, "bitwise_or": BW.bitwise_or, "bitwise_xor": BW.bitwise_xor,
+    "bitwise_not": BW.bitwise_not, "bitwise_left_shift": BW.bitwise_left_shift,
+    "bitwise_right_shift": BW.bitwise_right_shift,
     "__getitem__": I.getitem, "__setitem__": _setitem,
     # arithmetic and math, PyTorch's names (NumPy's where they differ stay too)
     "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul, "div": E.div, "divide": E.div,
@@ -156,7 +171,8 @@ _BINDINGS = {
     "sort": SO.sort, "argsort": SO.argsort, "topk": SO.topk,
     # values and positions (no gradient), triangles
     "unique": D.unique, "nonzero": D.nonzero, "argwhere": D.argwhere, "count_nonzero": D.count_nonzero,
-    "bincount": D.bincount, "isclose": D.isclose, "allclose": D.allclose, "multinomial": D.multinomial,
+    "bincount": D.bincount, "isclose": D.isclose, "allclose": D.allclose, "equal": D.equal,
+    "multinomial": D.multinomial,
     "tril": TR.tril, "triu": TR.triu,
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,

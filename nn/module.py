@@ -7,6 +7,7 @@ import numpy as np
 import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
 
+from .incompatible_keys import IncompatibleKeys, prefix_hint
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -43,8 +44,10 @@ def _as_host_array(value):
     return np.asarray(value)
 
 
-class StateDictError(KeyError):
-    """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message)."""
+class StateDictError(KeyError, RuntimeError):
+    """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message).
+
+    A RuntimeError too, as PyTorch raises, so `except RuntimeError` in ported code catches it."""
 
     def __str__(self):
         return str(self.args[0]) if self.args else ""
@@ -79,10 +82,10 @@ class Module:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
         params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep=params)
             params[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep=modules)
             modules[name] = value
         elif name in params:
             if value is not None:
@@ -101,14 +104,17 @@ class Module:
             modules[name] = None
         d[name] = value
 
-    def _forget(self, name):
+    def _forget(self, name, keep=None):
+        """Drop `name` from the stores other than `keep` (a replaced entry keeps its place in its own store,
+        so parameters(), state_dict() and Sequential keep their order, as in PyTorch)."""
         for store in (self._parameters, self._buffers, self._modules):
-            store.pop(name, None)
+            if store is not keep:
+                store.pop(name, None)
         self.__dict__.pop(name, None)
 
     def _register(self, registry, name, value):
         """`value` under `name` in `registry` only (any earlier member of that name is dropped), mirrored."""
-        self._forget(name)
+        self._forget(name, keep=registry)
         registry[name] = value
         self.__dict__[name] = value
 
@@ -203,16 +209,18 @@ class Module:
         return self._add_hook("_backward_hooks", hook, prepend)
 
     # ----- traversal ---------------------------------------------------------------------------
-    def named_modules(self, prefix="", memo=None):
-        """(dotted name, module) for this module and every descendant, each once."""
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and every descendant, each once (remove_duplicate=False:
+        a module reachable by two paths under both names). PyTorch's argument order."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def get_submodule(self, target):
         """The descendant at dotted path `target` ("" is this module), e.g. model.get_submodule("encoder.0")."""
@@ -241,9 +249,11 @@ class Module:
             yield m
 
     def named_children(self):
-        """(name, module) for the direct sub-modules."""
+        """(name, module) for the direct sub-modules, each once (a module under two names: the first)."""
+        seen = set()
         for name, child in self._modules.items():
-            if child is not None:
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
                 yield name, child
 
     def children(self):
@@ -251,32 +261,34 @@ class Module:
         for _, child in self.named_children():
             yield child
 
-    def _named_members(self, store, recurse):
+    def _named_members(self, store, prefix, recurse, remove_duplicate=True):
         seen = set()
-        modules = self.named_modules() if recurse else [("", self)]
-        for prefix, module in modules:
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
+                   else [(prefix, self)])
+        for module_prefix, module in modules:
             for name, value in getattr(module, store).items():
-                if value is None or id(value) in seen:
+                if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
-                yield (f"{prefix}.{name}" if prefix else name), value
+                yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, recurse=True):
-        """(dotted name, parameter) pairs, each parameter once."""
-        return self._named_members("_parameters", recurse)
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, parameter) pairs, each parameter once (remove_duplicate=False: a shared one under
+        every name); names start with `prefix`."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         """Every parameter, each once."""
-        for _, p in self.named_parameters(recurse):
+        for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, recurse=True):
-        """(dotted name, buffer) pairs."""
-        return self._named_members("_buffers", recurse)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, buffer) pairs; names start with `prefix`."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         """Every buffer."""
-        for _, b in self.named_buffers(recurse):
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # ----- modes and bulk changes --------------------------------------------------------------
@@ -362,11 +374,12 @@ class Module:
             if child is not None:
                 yield from child._state_items(f"{prefix}{name}.")
 
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place.
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place
+        (assign=True: replace them by new tensors of the checkpoint's dtype, parameters keeping requires_grad).
 
         Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one.
-        Returns (missing_keys, unexpected_keys).
+        Returns `IncompatibleKeys(missing_keys, unexpected_keys)`, a named pair as in PyTorch.
         """
         own = OrderedDict(self._state_items(""))
         missing = [k for k in own if k not in state_dict]
@@ -390,12 +403,21 @@ class Module:
             problems.append("unexpected keys: " + ", ".join(unexpected))
         if problems:
             hint = " (pass strict=False to load a subset)" if strict and not mismatched else ""
+            hint += prefix_hint(missing, unexpected) if strict else ""
             raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
         with ag.no_grad():
             for key, value in values.items():
                 target = own[key]
-                arrays.assign_(target, target.device.asarray(value.astype(target.dtype, copy=False)))
-        return missing, unexpected
+                if assign:
+                    path, _, name = key.rpartition(".")
+                    owner = self.get_submodule(path)
+                    fresh = arrays.wrap(target.device.asarray(value.copy()), target.device)
+                    if name in owner._parameters:
+                        fresh = Parameter(fresh, requires_grad=target.requires_grad)
+                    owner._register(owner._parameters if name in owner._parameters else owner._buffers, name, fresh)
+                else:
+                    arrays.assign_(target, target.device.asarray(value.astype(target.dtype, copy=False)))
+        return IncompatibleKeys(missing, unexpected)
 
     # ----- printing ----------------------------------------------------------------------------
     def extra_repr(self):

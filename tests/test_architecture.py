@@ -15,6 +15,7 @@ PACKAGES = ("backends", "autograd", "nn")
 AUTOGRAD_FLOORS = {
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
     "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
+    "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2,
     "autograd.ops": 3, "autograd.tensor_function": 3,
@@ -27,6 +28,9 @@ AUTOGRAD_FLOORS = {
     "autograd.jit.lowering": 6.21, "autograd.jit.program": 6.22, "autograd.jit.emit": 6.25,
     "autograd.jit.plan": 6.3, "autograd.jit.guards": 6.3, "autograd.jit.cuda_graph": 6.4, "autograd.jit.tracer": 6.5,
     "autograd.jit.compiled": 6.6, "autograd.jit": 6.7,
+    # torch.distributions' counterpart, built from the ops and creation functions
+    "autograd.distributions.distribution": 7.1, "autograd.distributions.normal": 7.2,
+    "autograd.distributions.discrete": 7.2, "autograd.distributions.kl": 7.3, "autograd.distributions": 7.4,
     "autograd": 8,
 }
 

@@ -1,5 +1,5 @@
 """Ops on values and positions that carry no gradient: unique, nonzero, argwhere, bincount, count_nonzero,
-isclose / allclose, and drawing category indices (multinomial)."""
+isclose / allclose / equal, and drawing category indices (multinomial)."""
 import numpy as np
 
 from .. import capture
@@ -79,6 +79,16 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when every element of input is close to other's (isclose everywhere), as a Python bool."""
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and equal elements (NaN never equals), as a Python bool."""
+    check_tensor("equal", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"equal: other must be a Tensor, got {type(other).__name__}; wrap it with tensor(...)")
+    if input.shape != other.shape:
+        return False
+    return bool((input == other).all())
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):

@@ -298,9 +298,10 @@ def _promote_slow(a, b, op):
                 b = b.astype(da)
             elif fb and not fa:
                 a = a.astype(db)
-            elif fa and fb:  # the narrower float is converted in the graph, so its gradient keeps its dtype
-                wide = np.promote_types(da, db)
-                a, b = a.astype(wide), b.astype(wide)
+            elif fa == fb:   # same category: a 0-d tensor beside a dimensioned one takes its dtype (PyTorch)
+                wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else np.promote_types(da, db)
+                if fa or wide.kind in "iu":   # the converted float keeps its gradient's dtype (cast in the graph)
+                    a, b = a.astype(wide), b.astype(wide)
         return a, b
     t, other = (a, b) if ta else (b, a)
     if isinstance(other, np.generic):
@@ -431,6 +432,16 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     check_tensor("clip", input)
     low = min if a_min is None else a_min
     high = max if a_max is None else a_max
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        # tensor bounds: PyTorch's result dtype, and gradients to the bounds where they win
+        out = input
+        if low is not None:
+            out, low = _promote(out, low, "clamp")
+            out = where(lt(out, low), low, out)
+        if high is not None:
+            out, high = _promote(out, high, "clamp")
+            out = where(gt(out, high), high, out)
+        return out
     return Clip.apply(input, low, high)
 
 

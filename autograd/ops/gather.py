@@ -5,6 +5,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import take_along_axis
@@ -153,6 +154,7 @@ def masked_fill(input, mask, value):
     m = mask if isinstance(mask, Tensor) else Tensor(mask, device=input.device)
     if m.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}; compare first, e.g. x > 0")
+    broadcast_shapes("masked_fill (input and mask)", [input.shape, m.shape])
     if isinstance(value, Tensor):
         if value.ndim:
             raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {value.shape}")

@@ -54,6 +54,9 @@ class BinaryCrossEntropy(Function):
             raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
                              f"from {float(p.min())} to {float(p.max())}; pass logits to "
                              "binary_cross_entropy_with_logits instead")
+        if bool(((t < 0) | (t > 1)).any()):
+            raise ValueError(f"binary_cross_entropy: every target must be in [0, 1], got values from "
+                             f"{float(t.min())} to {float(t.max())}; use 0/1 labels or probabilities")
         with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100 just below
             log_p = xp.maximum(xp.log(p), -100.0)
             log_q = xp.maximum(xp.log1p(-p), -100.0)

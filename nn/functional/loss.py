@@ -236,10 +236,19 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return loss.sum()
 
 
+def _float_target(op, input, target):
+    """Refuses an integer or bool target Tensor, as PyTorch does: BCE targets are probabilities."""
+    if isinstance(target, Tensor) and target.dtype.kind in "iub":
+        raise TypeError(f"{op}: target is {target.dtype} (shape {target.shape}) but input is {input.dtype}; targets "
+                        f"are probabilities, so make them floating: target.float(), or build them as floats "
+                        f"(torch.full((n,), 1.0), not torch.full((n,), 1))")
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
     check_tensor("binary_cross_entropy", input)
     check_tensor("binary_cross_entropy", target, "target")
+    _float_target("binary_cross_entropy", input, target)
     target = _same_shape("binary_cross_entropy", input, target)
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
@@ -251,6 +260,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
     check_tensor("binary_cross_entropy_with_logits", input)
     check_tensor("binary_cross_entropy_with_logits", target, "target")
+    _float_target("binary_cross_entropy_with_logits", input, target)
     warn_if_probabilities("binary_cross_entropy_with_logits", input)
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0

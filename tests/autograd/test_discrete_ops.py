@@ -1,4 +1,4 @@
-"""unique, nonzero, argwhere, count_nonzero, bincount, isclose/allclose, multinomial, tril/triu vs PyTorch."""
+"""unique, nonzero, argwhere, count_nonzero, bincount, isclose/allclose, equal, multinomial, tril/triu vs PyTorch."""
 import numpy as np
 import pytest
 
@@ -46,6 +46,18 @@ def test_isclose_allclose_match_torch(device):
               torch.isclose(torch.tensor(a), torch.tensor(b), **kwargs))
         assert (ag.allclose(ag.tensor(a, device=device), ag.tensor(b, device=device), **kwargs)
                 == torch.allclose(torch.tensor(a), torch.tensor(b), **kwargs))
+
+
+def test_equal_matches_torch(device):
+    torch = pytest.importorskip("torch")
+    pairs = [([1, 2], [1.0, 2.0]), ([1.0, 2.0], [1.0, 2.5]), ([[1.0], [2.0]], [1.0, 2.0]), ([1.0], [1.0, 1.0]),
+             ([float("nan")], [float("nan")]), ([], [])]
+    for a, b in pairs:
+        ours = ag.equal(ag.tensor(a, device=device), ag.tensor(b, device=device))
+        assert ours is torch.equal(torch.tensor(a), torch.tensor(b)), (a, b)
+        assert ag.tensor(a, device=device).equal(ag.tensor(b, device=device)) is ours
+    with pytest.raises(TypeError, match=r"equal: other must be a Tensor, got list"):
+        ag.equal(ag.ones(2), [1.0, 1.0])
 
 
 @pytest.mark.parametrize("diagonal", [0, 1, -1])

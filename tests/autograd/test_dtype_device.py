@@ -185,3 +185,45 @@ def test_default_device_can_be_changed_and_is_exported(monkeypatch):
         assert os.environ["DEEPGRAD_DEVICE"] == "cpu"
     finally:
         ag.set_default_device(previous.name)
+
+
+ZERO_DIM_PAIRS = [("float32", (3,), "float64", ()), ("float64", (), "float32", (3,)), ("float64", (3,), "float32", ()),
+                  ("float64", (), "float32", ()), ("int32", (3,), "int64", ()), ("int64", (3,), "float64", ()),
+                  ("bool", (3,), "int64", ()), ("int32", (3,), "bool", ()), ("float16", (3,), "float64", ())]
+
+
+@pytest.mark.parametrize("op", [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: b + a, lambda a, b: a / b],
+                         ids=["add", "mul", "radd", "div"])
+@pytest.mark.parametrize("da,sa,db,sb", ZERO_DIM_PAIRS, ids=lambda v: str(v))
+def test_a_0d_tensor_does_not_widen_a_dimensioned_one_of_its_category_as_torch(device, op, da, sa, db, sb):
+    torch = pytest.importorskip("torch")
+    a_np, b_np = np.full(sa, 2, dtype=da), np.full(sb, 3, dtype=db)
+    ours = op(ag.tensor(a_np, device=device), ag.tensor(b_np, device=device))
+    theirs = op(torch.from_numpy(a_np), torch.from_numpy(b_np))
+    assert ours.dtype == theirs.numpy().dtype and ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+
+
+def test_a_0d_float64_factor_keeps_its_gradient_dtype_while_the_result_stays_float32(device):
+    scale = ag.tensor(2.0, dtype=ag.float64, device=device, requires_grad=True)
+    out = ag.ones(3, device=device) * scale
+    out.sum().backward()
+    assert out.dtype == ag.float32 and scale.grad.dtype == ag.float64 and scale.grad.item() == 3.0
+
+
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "crossed"])
+def test_clamp_with_tensor_bounds_matches_torch_in_dtype_values_and_gradients(device, bounds):
+    torch = pytest.importorskip("torch")
+    from tests.helpers import check_against_torch
+    x = np.array([-2.0, -0.5, 0.3, 0.7, 1.5, 3.0])
+    lo, hi = np.array([-1.0, -1.0, 0.3, 0.0, 0.0, 2.0]), np.array([1.0, 1.0, 1.0, 0.5, 2.0, 1.0])
+
+    def run(lib):
+        def f(x, lo, hi):
+            kwargs = {"min": {"min": lo}, "max": {"max": hi}, "both": {"min": lo, "max": hi},
+                      "crossed": {"min": hi, "max": lo}}[bounds]
+            return lib.clamp(x, **kwargs)
+        return f
+    check_against_torch(run(ag), run(torch), [x, lo, hi], device=device, rtol=1e-12, atol=1e-12)
+    for lib in (ag, torch):
+        assert str(lib.clamp(lib.ones(3), min=lib.tensor(2.0, dtype=lib.float64)).dtype).endswith("float32")

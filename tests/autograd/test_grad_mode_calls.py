@@ -51,6 +51,27 @@ def test_inference_mode_records_nothing_as_block_and_decorator():
         assert lib.autograd.inference_mode is lib.inference_mode
 
 
+def test_is_inference_mode_enabled_follows_nested_blocks_as_torch():
+    for lib in _libraries():
+        seen = [lib.is_inference_mode_enabled()]
+        with lib.inference_mode():
+            seen.append(lib.is_inference_mode_enabled())
+            with lib.inference_mode(False):
+                seen.append(lib.is_inference_mode_enabled())
+            with lib.no_grad():
+                seen.append(lib.is_inference_mode_enabled())
+            seen.append(lib.is_inference_mode_enabled())
+        with lib.no_grad():
+            seen.append(lib.is_inference_mode_enabled())
+
+        @lib.inference_mode()
+        def inside():
+            return lib.is_inference_mode_enabled()
+        seen.append(inside())
+        assert seen == [False, True, False, True, True, False, True], lib.__name__
+        assert not lib.is_inference_mode_enabled()
+
+
 def test_grad_takes_only_inputs_as_pytorch_code_passes_it():
     results = []
     for lib in _libraries():

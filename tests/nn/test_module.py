@@ -1,4 +1,6 @@
 """nn.Module, Parameter and containers: registration, traversal, modes, to(), state_dict round trips."""
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -124,6 +126,29 @@ def test_load_state_dict_names_every_bad_key():
     assert missing == ["scale"] and unexpected == ["extra"]
 
 
+def test_load_state_dict_returns_named_keys_and_raises_runtime_error_as_torch():
+    torch = pytest.importorskip("torch")
+    tm = torch.nn.Linear(3, 2)
+    ours = nn.Linear(3, 2).load_state_dict({"weight": np.zeros((2, 3)), "old": np.zeros(1)}, strict=False)
+    theirs = tm.load_state_dict({"weight": torch.zeros(2, 3), "old": torch.zeros(1)}, strict=False)
+    assert (ours.missing_keys, ours.unexpected_keys) == (theirs.missing_keys, theirs.unexpected_keys)
+    assert tuple(ours) == tuple(theirs) and "missing_keys=['bias']" in repr(ours)
+    assert repr(nn.Linear(3, 2).load_state_dict(tm.state_dict())) == repr(tm.load_state_dict(tm.state_dict()))
+    with pytest.raises(RuntimeError, match=r"Linear: missing keys: bias"):
+        nn.Linear(3, 2).load_state_dict({"weight": np.zeros((2, 3))})
+
+
+def test_load_state_dict_spots_a_prefix_every_key_has_or_lacks():
+    plain = nn.Linear(3, 2).state_dict()
+    with pytest.raises(RuntimeError, match=r"extra 'module\.' prefix.*removeprefix\('module\.'\)"):
+        nn.Linear(3, 2).load_state_dict({"module." + k: v for k, v in plain.items()})
+    with pytest.raises(RuntimeError, match=r"lacks the model's 'encoder\.0\.' prefix.*get_submodule\('encoder\.0'\)"):
+        nn.Sequential(OrderedDict(encoder=nn.Sequential(nn.Linear(3, 2)))).load_state_dict(plain)
+    with pytest.raises(RuntimeError) as info:
+        nn.Linear(3, 2).load_state_dict({"weight": plain["weight"], "other": plain["bias"]})
+    assert "prefix" not in str(info.value)
+
+
 def test_torch_mlp_with_loaded_weights_matches_in_outputs_and_gradients(device):
     torch = pytest.importorskip("torch")
     tm = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 5), torch.nn.Tanh(),
@@ -179,3 +204,46 @@ def test_setattr_errors_and_module_list():
 def test_repr_mentions_layers():
     text = repr(nn.Sequential(nn.Linear(3, 4), nn.ReLU()))
     assert "(0): Linear(in_features=3, out_features=4, bias=True)" in text and "(1): ReLU()" in text
+
+
+def _tied_model(lib):
+    class Tied(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = lib.nn.Embedding(5, 3)
+            self.body = lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.ReLU())
+            self.pool = lib.nn.Identity()
+            self.head = lib.nn.Linear(3, 5)
+            self.head.weight = self.emb.weight        # tying: head's weight must stay before its bias
+            self.pool = lib.nn.Tanh()                 # a replaced child keeps its place
+            self.shared = self.body
+    return Tied()
+
+
+def test_replacing_a_parameter_or_child_keeps_its_place_and_listing_options_match_torch():
+    torch = pytest.importorskip("torch")
+    import autograd
+    ours, theirs = _tied_model(autograd), _tied_model(torch)
+    for kwargs in ({}, {"prefix": "m"}, {"remove_duplicate": False}, {"recurse": False}):
+        assert [n for n, _ in ours.named_parameters(**kwargs)] == [n for n, _ in theirs.named_parameters(**kwargs)]
+    for kwargs in ({}, {"prefix": "m"}, {"remove_duplicate": False}):
+        assert [n for n, _ in ours.named_modules(**kwargs)] == [n for n, _ in theirs.named_modules(**kwargs)]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    assert [n for n, _ in ours.named_buffers(prefix="p")] == [n for n, _ in theirs.named_buffers(prefix="p")]
+
+
+def test_load_state_dict_assign_replaces_tensors_with_the_checkpoints_as_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (ag, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        model[0].bias.requires_grad_(False)
+        checkpoint = {k: lib.ones(tuple(v.shape), dtype=lib.float64) if v.dtype == lib.float32 else v
+                      for k, v in model.state_dict().items()}
+        old = model[0].weight
+        model.load_state_dict(checkpoint, assign=True)
+        assert model[0].weight is not old and model[0].weight.dtype == lib.float64
+        assert isinstance(model[0].weight, lib.nn.Parameter) and model[0].weight.requires_grad
+        assert not model[0].bias.requires_grad and model[1].running_mean.dtype == lib.float64
+        assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias"]
+        assert model[0].weight.sum().item() == 6.0

@@ -1,0 +1,129 @@
+"""Bernoulli and Categorical, from probs or logits (either one; the other is derived as PyTorch does)."""
+import numpy as np
+
+from ..creation import bernoulli, full
+from ..grad_mode import no_grad
+from ..ops.activation import Softplus, softmax
+from ..ops.arrange import broadcast_tensors
+from ..ops.discrete import multinomial
+from .distribution import Distribution, broadcast_all
+
+
+def _one_of(name, probs, logits):
+    if (probs is None) == (logits is None):
+        raise ValueError(f"{name}: pass either probs or logits, not both and not neither")
+
+
+def _clamped(probs):
+    eps = float(np.finfo(probs.dtype).eps)
+    return probs.clamp(min=eps, max=1 - eps)
+
+
+class Bernoulli(Distribution):
+    """Bernoulli(probs=None, logits=None): 1 with probability probs (or sigmoid(logits)), else 0."""
+
+    _param_names = ("probs", "logits")
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        _one_of("Bernoulli", probs, logits)
+        if probs is not None:
+            self.probs, = broadcast_all(probs)
+            p = _clamped(self.probs)
+            self.logits = p.log() - (-p).log1p()
+        else:
+            self.logits, = broadcast_all(logits)
+            self.probs = self.logits.sigmoid()
+        self._given = "probs" if probs is not None else "logits"
+        super().__init__(self.probs.shape, (), validate_args)
+
+    def _parameter_checks(self):
+        if self._given == "probs":
+            return [("probs", (self.probs >= 0) & (self.probs <= 1), "Interval(lower_bound=0.0, upper_bound=1.0)")]
+        return [("logits", self.logits == self.logits, "Real()")]
+
+    @property
+    def mean(self):
+        """probs."""
+        return self.probs
+
+    @property
+    def variance(self):
+        """probs * (1 - probs)."""
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape=()):
+        """0/1 draws in the parameters' dtype, without a gradient."""
+        with no_grad():
+            return bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
+
+    def log_prob(self, value):
+        """log p(value) for value in {0, 1}: -BCE-with-logits(logits, value)."""
+        self._check_sample(value, lambda v: (v == 0) | (v == 1), "Boolean()")
+        logits, value = broadcast_tensors(self.logits, value)
+        return -(Softplus.apply(logits) - logits * value)
+
+    def entropy(self):
+        """-(p log p + (1 - p) log(1 - p)), computed from the logits."""
+        return Softplus.apply(self.logits) - self.logits * self.probs
+
+
+class Categorical(Distribution):
+    """Categorical(probs=None, logits=None) over the last dim: probs are normalised to sum to 1, logits are
+    normalised log-probabilities (logits - logsumexp)."""
+
+    _param_names = ("probs", "logits")
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        _one_of("Categorical", probs, logits)
+        param, = broadcast_all(probs if probs is not None else logits)
+        if param.ndim < 1:
+            raise ValueError(f"Categorical: {'probs' if probs is not None else 'logits'} must have at least one "
+                             f"dimension (the categories), got a 0-d tensor")
+        self._given = "probs" if probs is not None else "logits"
+        if probs is not None:
+            self._raw = param
+            self.probs = param / param.sum(-1, keepdim=True)
+            self.logits = _clamped(self.probs).log()
+        else:
+            self.logits = param - param.logsumexp(-1, keepdim=True)
+            self.probs = softmax(self.logits, -1)
+        self._num_events = param.shape[-1]
+        super().__init__(param.shape[:-1], (), validate_args)
+
+    def _parameter_checks(self):
+        if self._given == "probs":
+            return [("probs", (self._raw >= 0) & (self._raw.sum(-1) > 0).unsqueeze(-1), "Simplex()")]
+        return [("logits", self.logits == self.logits, "IndependentConstraint(Real(), 1)")]
+
+    @property
+    def param_shape(self):
+        """The shape of probs and logits: batch_shape + (number of categories,)."""
+        return self.probs.shape
+
+    @property
+    def mean(self):
+        """NaN, as PyTorch: a category index has no mean."""
+        return full(self._extended_shape(), float("nan"), dtype=self.probs.dtype, device=self.probs.device)
+
+    variance = mean
+
+    def sample(self, sample_shape=()):
+        """Category indices (int64) of shape sample_shape + batch_shape, drawn with replacement."""
+        shape = self._extended_shape(sample_shape)
+        count = int(np.prod(shape[:len(shape) - len(self._batch_shape)], dtype=np.int64))
+        with no_grad():
+            draws = multinomial(self.probs.detach().reshape(-1, self._num_events), max(count, 1), True)
+        return draws.t().reshape(shape)
+
+    def log_prob(self, value):
+        """log p(value) for integer category indices."""
+        self._check_sample(value, lambda v: (v >= 0) & (v < self._num_events) & (v == v.floor() if
+                                             v.dtype.kind == "f" else v == v), f"IntegerInterval(lower_bound=0, "
+                                                                             f"upper_bound={self._num_events - 1})")
+        value, log_pmf = broadcast_tensors(value.long().unsqueeze(-1), self.logits)
+        return log_pmf.gather(-1, value[..., :1]).squeeze(-1)
+
+    def entropy(self):
+        """-sum(p log p) over the categories (0 log 0 = 0)."""
+        logits = self.logits.clamp(min=float(np.finfo(self.logits.dtype).min))
+        return -(logits * self.probs).sum(-1)

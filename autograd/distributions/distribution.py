@@ -1,0 +1,160 @@
+"""The base of torch.distributions' classes: shapes, sample/rsample, argument checks, and Independent."""
+import numpy as np
+
+from ..grad_mode import no_grad
+from ..ops.arrange import broadcast_tensors
+from ..tensor import Tensor
+
+_validate_default = [True]
+
+
+def broadcast_all(*values):
+    """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (float32 when
+    every parameter is a number), as torch.distributions.utils.broadcast_all."""
+    tensors = [v for v in values if isinstance(v, Tensor)]
+    if not tensors:
+        return broadcast_tensors(*[Tensor(np.asarray(v, dtype=np.float32)) for v in values])
+    ref = tensors[0]
+    dtype = ref.dtype if ref.dtype.kind == "f" else np.dtype(np.float32)
+    return broadcast_tensors(*[v if isinstance(v, Tensor) else Tensor(np.asarray(v, dtype=dtype), device=ref.device)
+                               for v in values])
+
+
+def sum_rightmost(value, dims):
+    """value summed over its last `dims` dimensions."""
+    return value if dims == 0 else value.reshape(value.shape[:value.ndim - dims] + (-1,)).sum(-1)
+
+
+class Distribution:
+    """A batch of probability distributions with `batch_shape` and `event_shape` (tuples)."""
+
+    has_rsample = False
+
+    def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
+        self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
+        self._validate_args = _validate_default[0] if validate_args is None else bool(validate_args)
+        if self._validate_args:
+            self._check_parameters()
+
+    @staticmethod
+    def set_default_validate_args(value):
+        """Turn argument and sample checks on (the default, as PyTorch's) or off for new distributions."""
+        _validate_default[0] = bool(value)
+
+    @property
+    def batch_shape(self):
+        """The shape over which parameters are batched."""
+        return self._batch_shape
+
+    @property
+    def event_shape(self):
+        """The shape of one sample."""
+        return self._event_shape
+
+    @property
+    def stddev(self):
+        """The standard deviation, sqrt(variance)."""
+        return self.variance.sqrt()
+
+    def _extended_shape(self, sample_shape=()):
+        if isinstance(sample_shape, int):
+            sample_shape = (sample_shape,)
+        return tuple(sample_shape) + self._batch_shape + self._event_shape
+
+    def sample(self, sample_shape=()):
+        """Draws of shape sample_shape + batch_shape + event_shape, without a gradient."""
+        with no_grad():
+            return self.rsample(sample_shape)
+
+    def rsample(self, sample_shape=()):
+        """Reparameterised draws that carry gradients to the parameters (only where has_rsample)."""
+        raise TypeError(f"{type(self).__name__} has no reparameterised sample (rsample): its draws are discrete; "
+                        "use sample(), which carries no gradient, and a score-function (log_prob) estimator")
+
+    def perplexity(self):
+        """exp(entropy())."""
+        return self.entropy().exp()
+
+    def _check_parameters(self):
+        for name, check, constraint in self._parameter_checks():
+            bad = not bool(check.all())
+            if bad:
+                value = getattr(self, name)
+                raise ValueError(f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of distribution "
+                                 f"{self!r} to satisfy the constraint {constraint}, but found invalid values:\n"
+                                 f"{value}\n(pass validate_args=False to skip this check)")
+
+    def _parameter_checks(self):
+        return []
+
+    def _check_sample(self, value, in_support, support):
+        if not self._validate_args:
+            return
+        if not isinstance(value, Tensor):
+            raise ValueError(f"{type(self).__name__}.log_prob: the value must be a Tensor, got {type(value).__name__}")
+        event = len(self._event_shape)
+        if event and tuple(value.shape[value.ndim - event:]) != self._event_shape:
+            raise ValueError(f"{type(self).__name__}.log_prob: the value's last dims {tuple(value.shape)} must be "
+                             f"the event shape {self._event_shape}")
+        try:
+            np.broadcast_shapes(tuple(value.shape), self._batch_shape + self._event_shape)
+        except ValueError:
+            raise ValueError(f"{type(self).__name__}.log_prob: value shape {tuple(value.shape)} does not broadcast "
+                             f"with batch_shape + event_shape {self._batch_shape + self._event_shape}") from None
+        if not bool(in_support(value).all()):
+            raise ValueError(f"Expected value argument (Tensor of shape {tuple(value.shape)}) to be within the "
+                             f"support ({support}) of the distribution {self!r}, but found invalid values:\n{value}")
+
+    def __repr__(self):
+        given = self.__dict__.get("_given")     # Bernoulli/Categorical show the parameter they were given
+        names = [n for n in self._param_names if n in self.__dict__ and given in (None, n)]
+        parts = [f"{n}: {self.__dict__[n].item() if self.__dict__[n].ndim == 0 else tuple(self.__dict__[n].shape)}"
+                 for n in names]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    _param_names = ()
+
+
+class Independent(Distribution):
+    """`base_distribution` with its rightmost `reinterpreted_batch_ndims` batch dims read as event dims, so
+    log_prob and entropy sum over them (e.g. a diagonal Normal over a vector)."""
+
+    def __init__(self, base_distribution, reinterpreted_batch_ndims, validate_args=None):
+        n = int(reinterpreted_batch_ndims)
+        shape = base_distribution.batch_shape
+        if n > len(shape):
+            raise ValueError(f"Independent: reinterpreted_batch_ndims ({n}) must be at most the base "
+                             f"distribution's batch dims {shape}")
+        self.base_dist, self.reinterpreted_batch_ndims = base_distribution, n
+        self.has_rsample = base_distribution.has_rsample
+        split = len(shape) - n
+        super().__init__(shape[:split], shape[split:] + base_distribution.event_shape, validate_args=False)
+
+    @property
+    def mean(self):
+        """The base distribution's mean."""
+        return self.base_dist.mean
+
+    @property
+    def variance(self):
+        """The base distribution's variance."""
+        return self.base_dist.variance
+
+    def sample(self, sample_shape=()):
+        """The base distribution's draws."""
+        return self.base_dist.sample(sample_shape)
+
+    def rsample(self, sample_shape=()):
+        """The base distribution's reparameterised draws."""
+        return self.base_dist.rsample(sample_shape)
+
+    def log_prob(self, value):
+        """The base log-densities summed over the reinterpreted dims."""
+        return sum_rightmost(self.base_dist.log_prob(value), self.reinterpreted_batch_ndims)
+
+    def entropy(self):
+        """The base entropies summed over the reinterpreted dims."""
+        return sum_rightmost(self.base_dist.entropy(), self.reinterpreted_batch_ndims)
+
+    def __repr__(self):
+        return f"Independent({self.base_dist!r}, {self.reinterpreted_batch_ndims})"

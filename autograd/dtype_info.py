@@ -1,0 +1,38 @@
+"""torch.finfo / torch.iinfo: the limits of a float or integer dtype, as Python numbers."""
+import numpy as np
+
+from .dtypes import default_float
+
+
+class finfo:
+    """Machine limits of a floating dtype (the default float dtype when none is given): bits, eps, max, min,
+    tiny (= smallest_normal) and resolution as Python floats, dtype as its name."""
+
+    def __init__(self, type=None):
+        dtype = np.dtype(default_float if type is None else type)
+        if dtype.kind != "f":
+            raise TypeError(f"finfo: {dtype} is not a floating-point dtype; use iinfo for integers")
+        info = np.finfo(dtype)
+        self.bits, self.dtype = info.bits, dtype.name
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.tiny)
+        self.resolution = 10.0 ** -info.precision
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer (or bool) dtype: bits, max and min as Python ints, dtype as its name."""
+
+    def __init__(self, type):
+        dtype = np.dtype(type)
+        if dtype.kind not in "iub":
+            raise TypeError(f"iinfo: {dtype} is not an integer dtype; use finfo for floating-point dtypes")
+        info = np.iinfo(np.uint8 if dtype.kind == "b" else dtype)
+        self.bits, self.dtype = (8, "bool") if dtype.kind == "b" else (info.bits, dtype.name)
+        self.max, self.min = (1, 0) if dtype.kind == "b" else (int(info.max), int(info.min))
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
