@@ -6,13 +6,14 @@ nn.Module.fit uses.
 from ..module import Module
 from . import summary as summary_table
 from . import trainer, weights_file
+from .custom_steps import TrainingSteps
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
 from .symbolic import KerasTensor, flatten, map_structure
 
 
-class Model(Layer):
+class Model(TrainingSteps, Layer):
     """A Layer with training and saving. `keras.Model(inputs, outputs)` builds a functional model; a
     subclass defines its layers in `__init__` and the computation in `call(inputs, training=None)`."""
 

@@ -26,6 +26,7 @@ from . import masking
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
+from .custom_steps import StepLoop, overrides_steps
 from .symbolic import flatten, map_structure
 
 
@@ -61,8 +62,6 @@ class KerasCompiled:
     """What Model.compile settled; resolved against the outputs and targets at the first batch."""
 
     def __init__(self, model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile=False):
-        if loss is None:
-            raise ValueError("compile: pass a loss (e.g. loss='sparse_categorical_crossentropy'); fit needs one")
         if jit_compile not in (True, False, "auto"):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
         self.model = model
@@ -109,7 +108,8 @@ class KerasCompiled:
         self.output_labels = names
         self.losses = [None if l is None else keras_losses.get(l) for l in _per_output(loss, names, "loss")]
         if all(l is None for l in self.losses):
-            raise ValueError(f"compile: no output {names} has a loss")
+            raise ValueError(f"compile: no output {names} has a loss; pass loss=... to compile (e.g. "
+                             "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
         weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
@@ -247,7 +247,7 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
 def _compiled(model, who):
     if model._compiled is None:
         raise RuntimeError(f"{who}: call model.compile(optimizer, loss, metrics) first")
-    return model._compiled
+    return StepLoop(model) if overrides_steps(model) else model._compiled
 
 
 def _verbose(verbose):

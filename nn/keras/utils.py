@@ -1,10 +1,12 @@
-"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, plot helpers' stand-ins."""
+"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, unpack_x_y_sample_weight,
+plot helpers' stand-ins."""
 import random
 
 import numpy as np
 
 import autograd as ag
 
+from .custom_steps import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .data import PyDataset, Sequence
 
 
@@ -55,4 +57,5 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return out
 
 
-__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence"]
+__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence",
+           "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]
