@@ -42,9 +42,8 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
 def overrides_steps(model):
     """Whether the model's class defines its own train_step or test_step."""
-    from .model import Model
     cls = type(model)
-    return cls.train_step is not Model.train_step or cls.test_step is not Model.test_step
+    return cls.train_step is not TrainingSteps.train_step or cls.test_step is not TrainingSteps.test_step
 
 
 class CompileMetrics(keras_metrics.Metric):
@@ -229,7 +228,7 @@ class StepLoop:
         self.model, self.optimizer = model, model._compiled.optimizer
         self._logs, self._seen = {}, 0
 
-    def _data(self, inputs, target, weight):
+    def _step_data(self, inputs, target, weight):
         x = inputs[0] if len(inputs) == 1 else list(inputs)
         if target is None:
             return pack_x_y_sample_weight(x)
@@ -238,12 +237,12 @@ class StepLoop:
 
     def train_batch(self, inputs, target, weight):
         """Run the model's train_step on one batch."""
-        self._logs = self.model.train_step(self._data(inputs, target, weight))
+        self._logs = self.model.train_step(self._step_data(inputs, target, weight))
         self._seen += _batch_size(inputs)
 
     def test_batch(self, inputs, target, weight):
         """Run the model's test_step on one batch."""
-        self._logs = self.model.test_step(self._data(inputs, target, weight))
+        self._logs = self.model.test_step(self._step_data(inputs, target, weight))
         self._seen += _batch_size(inputs)
 
     def reset_metrics(self):
