@@ -13,31 +13,8 @@ import autograd as ag
 from autograd import Tensor
 
 from . import metrics as keras_metrics
-
-
-def unpack_x_y_sample_weight(data):
-    """`data` from a training step split into (x, y, sample_weight), None where absent."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    if len(data) == 3:
-        return data
-    raise ValueError(f"data of a training step must be (x,), (x, y) or (x, y, sample_weight), got a tuple of "
-                     f"{len(data)} elements")
-
-
-def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """The inverse of unpack_x_y_sample_weight: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`."""
-    if y is None:
-        return (x,) if isinstance(x, (list, tuple)) else x
-    if sample_weight is None:
-        return (x, y)
-    return (x, y, sample_weight)
+from .data import pack as pack_x_y_sample_weight
+from .data import unpack as unpack_x_y_sample_weight
 
 
 def overrides_steps(model):
@@ -119,14 +96,15 @@ def _python(value):
 
 
 def pythonify_logs(logs):
-    """Logs with Tensors as Python floats (arrays kept for per-class values), dict results flattened."""
+    """Logs with Tensors as Python floats (arrays kept for per-class values), dict results flattened, sorted by
+    name as Keras hands them on."""
     flat = {}
     for key, value in (logs or {}).items():
         if isinstance(value, dict):
             flat.update((k, _python(v)) for k, v in value.items())
         else:
             flat[key] = _python(value)
-    return flat
+    return dict(sorted(flat.items()))
 
 
 class TrainingSteps:

@@ -220,12 +220,13 @@ class KerasCompiled:
         return ordered + sorted(n for n in results if n not in ordered)
 
     def results(self):
-        """{name: value} in Keras's evaluate order."""
+        """{name: value} sorted by name, as Keras hands logs to callbacks and returns them (evaluate's list
+        follows names() instead)."""
         results = {"loss": self._loss_mean.result()}
         if self._ready:
             results.update((t.name, t.result()) for t in self.output_loss if t is not None)
             results.update((key, _logged(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
-        return results
+        return dict(sorted(results.items()))
 
 
 def _logged(value):
@@ -331,6 +332,9 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     enter_training(model)
     try:
         for inputs, target, weight in source:
+            if isinstance(compiled, StepLoop):   # the model's own train_step
+                compiled.train_batch(inputs, target, weight)
+                continue
             output = model(*inputs)
             loss = compiled.compute_loss(model, output, target, weight)
             compiled.optimizer.zero_grad()

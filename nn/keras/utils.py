@@ -6,8 +6,9 @@ import numpy as np
 
 import autograd as ag
 
-from .custom_steps import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .data import PyDataset, Sequence
+from .data import pack as pack_x_y_sample_weight
+from .data import unpack as unpack_x_y_sample_weight
 
 
 def to_categorical(x, num_classes=None):
