@@ -195,6 +195,8 @@ class Functional(Model):
         if len(flat) != len(self._flat_inputs):
             raise ValueError(f"{self.name}: expects {len(self._flat_inputs)} input(s) "
                              f"({', '.join(self.input_names)}), got {len(flat)}")
+        for symbol, value in zip(self._flat_inputs, flat):
+            _check_input_shape(self.name, symbol, value)
         values = {id(k): v for k, v in zip(self._flat_inputs, flat)}
 
         def value(k):
@@ -204,3 +206,14 @@ class Functional(Model):
             for k, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(k)] = v
         return map_structure(value, self._outputs_struct)
+
+
+def _check_input_shape(model_name, symbol, value):
+    """A clear error when an input's rank or a fixed axis differs from its keras.Input's shape."""
+    shape, expected = getattr(value, "shape", None), tuple(symbol.shape)
+    if shape is None or isinstance(value, KerasTensor):
+        return
+    shape = tuple(shape)
+    if len(shape) != len(expected) or any(e is not None and e != n for e, n in zip(expected, shape)):
+        raise ValueError(f"{model_name}: input {symbol.node.layer.name!r} expects shape {expected} (None: any size), "
+                         f"got shape {shape}; reshape the data or change keras.Input(shape={expected[1:]})")

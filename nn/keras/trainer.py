@@ -58,6 +58,20 @@ def _resolve_metric(identifier, y_true, y_pred):
     return keras_metrics.get(identifier)
 
 
+def _check_losses(loss):
+    """Unknown loss names (or things that are no loss) fail in compile, naming the output they were given for."""
+    entries = loss.items() if isinstance(loss, dict) else enumerate(loss) if isinstance(loss, (list, tuple)) \
+        else [(None, loss)]
+    for key, identifier in entries:
+        if identifier is None:
+            continue
+        try:
+            keras_losses.get(identifier)
+        except (ValueError, TypeError) as error:
+            where = "" if key is None else f" (for output {key!r})"
+            raise type(error)(f"compile: {error}{where}") from None
+
+
 class KerasCompiled:
     """What Model.compile settled; resolved against the outputs and targets at the first batch."""
 
@@ -65,6 +79,7 @@ class KerasCompiled:
         if jit_compile not in (True, False, "auto"):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
         self.model = model
+        _check_losses(loss)
         self.optimizer = keras_optimizers.get(optimizer)
         self.optimizer.attach(model)
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
