@@ -23,6 +23,13 @@ def overrides_steps(model):
     return cls.train_step is not TrainingSteps.train_step or cls.test_step is not TrainingSteps.test_step
 
 
+def predict_step_of(model):
+    """`inputs -> model.predict_step(x)` when the model's class overrides predict_step, else None."""
+    if type(model).predict_step is TrainingSteps.predict_step:
+        return None
+    return lambda inputs: model.predict_step(pack_x_y_sample_weight(inputs[0] if len(inputs) == 1 else list(inputs)))
+
+
 class CompileMetrics(keras_metrics.Metric):
     """The metrics (and per-output losses) given to compile, as one entry of `model.metrics`: update_state
     adds a batch to all of them, result() is a dict of their values (Keras's 'compile_metrics')."""
@@ -96,15 +103,15 @@ def _python(value):
 
 
 def pythonify_logs(logs):
-    """Logs with Tensors as Python floats (arrays kept for per-class values), dict results flattened, sorted by
-    name as Keras hands them on."""
+    """Logs with Tensors as Python floats (arrays kept for per-class values), sorted by name as Keras hands
+    them on; a dict value (such as compile_metrics' results) is flattened in its key's place."""
     flat = {}
-    for key, value in (logs or {}).items():
+    for key, value in sorted((logs or {}).items()):
         if isinstance(value, dict):
-            flat.update((k, _python(v)) for k, v in value.items())
+            flat.update(pythonify_logs(value))
         else:
             flat[key] = _python(value)
-    return dict(sorted(flat.items()))
+    return flat
 
 
 class TrainingSteps:

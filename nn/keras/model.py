@@ -23,6 +23,12 @@ class Model(TrainingSteps, Layer):
         return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
+        if _functional_arguments(args, kwargs) and not isinstance(self, Functional):
+            # a subclass of keras.Model built from (inputs, outputs): a functional model that keeps the
+            # subclass's methods (train_step, ...), as Keras does
+            object.__setattr__(self, "__class__", _functional_version(type(self)))
+            Functional.__init__(self, *args, name=name, trainable=trainable, **kwargs)
+            return
         if args:
             raise TypeError(f"{type(self).__name__}: unexpected positional arguments; a subclassed model takes "
                             "keyword arguments (name=..., trainable=...)")
@@ -94,6 +100,22 @@ class Model(TrainingSteps, Layer):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
         text = summary_table.render(self, line_length)
         (print_fn or print)(text)
+
+
+def _functional_arguments(args, kwargs):
+    """Whether Model's arguments are a functional model's (inputs, outputs), as Keras recognises them."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
+
+
+_FUNCTIONAL_VERSIONS = {}
+
+
+def _functional_version(cls):
+    """`cls` (a keras.Model subclass) with Functional's graph-running methods under its own."""
+    if cls not in _FUNCTIONAL_VERSIONS:
+        _FUNCTIONAL_VERSIONS[cls] = type(cls.__name__, (cls, Functional),
+                                         {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    return _FUNCTIONAL_VERSIONS[cls]
 
 
 def _model_prefix(cls):

@@ -26,7 +26,7 @@ from . import masking
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
-from .custom_steps import StepLoop, overrides_steps
+from .custom_steps import StepLoop, overrides_steps, predict_step_of
 from .symbolic import flatten, map_structure
 
 
@@ -332,7 +332,8 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     device = model_device(model)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
                                 need_y=False)
-    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}))
+    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}),
+                          predict_step=predict_step_of(model))
     return _joined(outputs)
 
 

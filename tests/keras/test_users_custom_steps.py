@@ -150,7 +150,8 @@ def _super_step_model(K):
         def test_step(self, data):
             return super().test_step(data)
 
-    model = Counting([K.Input(shape=(5,)), K.layers.Dense(8, activation="relu"), K.layers.Dense(3, activation="softmax")])
+    model = Counting([K.Input(shape=(5,)), K.layers.Dense(8, activation="relu"),
+                      K.layers.Dense(3, activation="softmax")])
     model.compile(optimizer=K.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -204,3 +205,72 @@ def test_model_compiled_without_a_loss_trains_with_its_own_step():
     h_theirs, h_mine = theirs.fit(X, y, **kw), mine.fit(X, y, **kw)
     assert list(h_mine.history) == list(h_theirs.history) == ["mse"]
     np.testing.assert_allclose(h_mine.history["mse"], h_theirs.history["mse"], rtol=2e-4)
+
+
+def _guide_model(K, no_grad):
+    """Keras's 'customizing what happens in fit' example for the torch backend: a keras.Model subclass built
+    from (inputs, outputs), its train_step updating every entry of self.metrics."""
+    class CustomModel(K.Model):
+        def train_step(self, data):
+            x, y = data
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+            self.zero_grad()
+            loss.backward()
+            trainable_weights = [v for v in self.trainable_weights]
+            gradients = [v.value.grad for v in trainable_weights]
+            with no_grad():
+                self.optimizer.apply(gradients, trainable_weights)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    inputs = K.Input(shape=(5,))
+    model = CustomModel(inputs, K.layers.Dense(1)(inputs))
+    model.compile(optimizer=K.optimizers.Adam(0.05), loss="mse", metrics=["mae"])
+    return model
+
+
+def test_keras_guide_custom_fit_on_a_functional_subclass_matches_keras():
+    keras = real_keras()
+    y = (X @ np.arange(1, 6, dtype=np.float32))[:, None]
+    theirs, mine = _guide_model(keras, _no_grads(keras)), _guide_model(ours, _no_grads(ours))
+    assert isinstance(mine, ours.Model) and type(mine).__name__ == "CustomModel"
+    mine.set_weights(theirs.get_weights())
+    kw = dict(epochs=3, batch_size=16, shuffle=False, verbose=0, validation_split=0.25)
+    h_theirs, h_mine = theirs.fit(X, y, **kw), mine.fit(X, y, **kw)
+    # the step returned {"loss", "compile_metrics": {"mae"}}: sorted by those keys, then flattened (Keras)
+    assert list(h_mine.history) == list(h_theirs.history) == ["mae", "loss", "val_loss", "val_mae"]
+    for key, values in h_theirs.history.items():
+        np.testing.assert_allclose(h_mine.history[key], values, rtol=2e-4, atol=2e-5, err_msg=key)
+    np.testing.assert_allclose(mine.evaluate(X, y, verbose=0), theirs.evaluate(X, y, verbose=0), rtol=2e-4)
+
+
+def _argmax_predictions(K):
+    class Labels(K.Sequential):
+        def predict_step(self, data):
+            return K.ops.argmax(super().predict_step(data), axis=-1)
+
+    a, b = K.Input(shape=(2,)), K.Input(shape=(3,))
+
+    class Seen(K.Model):
+        def predict_step(self, data):
+            self.seen = (type(data).__name__, len(data), type(data[0]).__name__)
+            return super().predict_step(data)
+
+    return (Labels([K.Input(shape=(5,)), K.layers.Dense(3, activation="softmax")]),
+            Seen([a, b], K.layers.Dense(1)(K.layers.Concatenate()([a, b]))))
+
+
+def test_predict_step_overrides_shape_what_predict_returns_as_keras():
+    keras = real_keras()
+    (labels_t, seen_t), (labels_m, seen_m) = _argmax_predictions(keras), _argmax_predictions(ours)
+    labels_m.set_weights(labels_t.get_weights())
+    np.testing.assert_array_equal(labels_m.predict(X, batch_size=20, verbose=0),
+                                  labels_t.predict(X, batch_size=20, verbose=0))
+    pair = [X[:4, :2], X[:4, 2:]]
+    assert seen_m.predict(pair, verbose=0).shape == seen_t.predict(pair, verbose=0).shape == (4, 1)
+    assert seen_m.seen == seen_t.seen == ("tuple", 1, "list")
