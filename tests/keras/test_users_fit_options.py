@@ -206,3 +206,34 @@ def test_verbose_settings_print_nothing_or_a_line_per_epoch(verbose, capsys):
         assert lines == []
     else:
         assert len(lines) == 2 and lines[0].startswith("Epoch 1/2") and "accuracy: " in lines[0]
+
+
+def _rate_program(K, seen):
+    class HalveRate(K.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            rate = float(K.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            seen.append((epoch, round(rate, 6), self.params["epochs"], self.params["steps"]))
+            if epoch == 1:
+                self.model.optimizer.learning_rate.assign(rate / 2)
+            if epoch == 2:
+                self.model.optimizer.learning_rate = rate / 2
+
+        def on_test_end(self, logs=None):
+            seen.append(sorted(logs))
+
+    model = K.Sequential([K.Input(shape=(6,)), K.layers.Dense(1)])
+    model.compile(optimizer=K.optimizers.SGD(0.1), loss="mse")
+    return model, HalveRate()
+
+
+def test_a_callback_reads_and_assigns_the_learning_rate_as_keras():
+    keras = real_keras()
+    y = X.sum(1, keepdims=True)
+    (theirs, cb_t), (mine, cb_m) = _rate_program(keras, seen_t := []), _rate_program(ours, seen_m := [])
+    mine.set_weights(theirs.get_weights())
+    kw = dict(epochs=4, batch_size=35, shuffle=False, verbose=0, validation_data=(X, y))
+    h_t, h_m = theirs.fit(X, y, callbacks=[cb_t], **kw), mine.fit(X, y, callbacks=[cb_m], **kw)
+    assert seen_m == seen_t
+    _same_history(h_m, h_t)
+    assert float(mine.optimizer.learning_rate) == pytest.approx(0.025)
+    assert mine.optimizer.learning_rate.numpy().dtype == np.float32
