@@ -274,3 +274,26 @@ def test_predict_step_overrides_shape_what_predict_returns_as_keras():
     pair = [X[:4, :2], X[:4, 2:]]
     assert seen_m.predict(pair, verbose=0).shape == seen_t.predict(pair, verbose=0).shape == (4, 1)
     assert seen_m.seen == seen_t.seen == ("tuple", 1, "list")
+
+
+def test_base_classes_are_also_at_the_top_level_as_in_keras_3():
+    keras = real_keras()
+    for name, module in (("Metric", "metrics"), ("Loss", "losses"), ("Optimizer", "optimizers"),
+                         ("Initializer", "initializers"), ("Regularizer", "regularizers")):
+        assert getattr(keras, name) is getattr(getattr(keras, module), name)
+        assert getattr(ours, name) is getattr(getattr(ours, module), name)
+
+    class Total(ours.Metric):   # subclassed from the top-level name, as Keras 3 programs do
+        def __init__(self, name="total"):
+            super().__init__(name=name)
+            self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+
+        def update_state(self, values, sample_weight=None):
+            self.total.assign_add(ours.ops.sum(values))
+
+        def result(self):
+            return self.total
+
+    metric = Total()
+    metric.update_state(np.array([1.0, 2.5]))
+    assert float(metric.result()) == 3.5
