@@ -27,6 +27,7 @@ from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .custom_steps import StepLoop, overrides_steps, predict_step_of
+from .progress import EpochLines
 from .symbolic import flatten, map_structure
 
 
@@ -296,8 +297,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  validation_steps, None, device, "fit (validation_data)")
+    progress = EpochLines(_verbose(verbose) if run.is_main else 0)
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
-                   run=run)
+                   progress=progress, run=run)
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,

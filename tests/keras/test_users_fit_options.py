@@ -5,6 +5,7 @@ PyDataset, a generator, class_weight, sample_weight, initial_epoch, steps_per_ep
 methods, each compared with real Keras 3 (torch backend)."""
 import csv
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -198,14 +199,17 @@ def test_predict_on_a_list_or_dict_of_inputs_matches_keras():
                                    rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("verbose", [0, 2])
-def test_verbose_settings_print_nothing_or_a_line_per_epoch(verbose, capsys):
-    _classifier(ours).fit(X, Y, epochs=2, batch_size=35, verbose=verbose)
+@pytest.mark.parametrize("verbose", [0, 1, 2])
+def test_verbose_prints_nothing_or_keras_two_lines_per_epoch(verbose, capsys):
+    # verbose=1 without a terminal prints what verbose=2 prints
+    _classifier(ours).fit(X, Y, epochs=2, batch_size=35, verbose=verbose, validation_split=0.2)
     lines = capsys.readouterr().out.splitlines()
     if verbose == 0:
         assert lines == []
-    else:
-        assert len(lines) == 2 and lines[0].startswith("Epoch 1/2") and "accuracy: " in lines[0]
+        return
+    assert [lines[0], lines[2]] == ["Epoch 1/2", "Epoch 2/2"] and len(lines) == 4
+    assert re.fullmatch(r"2/2 - \d+s - \d+ms/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - "
+                        r"val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}", lines[1]), lines[1]
 
 
 def _rate_program(K, seen):
