@@ -14,9 +14,14 @@ predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
 from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
                optimizers, regularizers, saving, utils)
+from .initializers import Initializer
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
+from .losses import Loss
+from .metrics import Metric
 from .model import Model
+from .optimizers import Optimizer
+from .regularizers import Regularizer
 from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
@@ -25,4 +30,4 @@ from .version import __version__
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops", "Variable", "saving"]
+           "backend", "ops", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]

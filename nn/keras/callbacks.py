@@ -3,7 +3,35 @@ from ..callbacks import ModelCheckpoint as _NNModelCheckpoint
 from ..callbacks import LearningRateScheduler as _NNLearningRateScheduler
 from ..callbacks import ReduceLROnPlateau as _NNReduceLROnPlateau
 from ..callbacks import Callback, CSVLogger, EarlyStopping, TerminateOnNaN
+from ..callbacks.base import HOOKS
 from ..training.history import History
+
+
+class LambdaCallback(Callback):
+    """A callback made of functions passed by hook name: `on_epoch_begin(epoch, logs)`, `on_epoch_end(epoch,
+    logs)`, `on_train_begin(logs)`, `on_train_end(logs)`, `on_train_batch_begin(batch, logs)`,
+    `on_train_batch_end(batch, logs)` (also as `on_batch_begin` / `on_batch_end`), and the other hooks of
+    Callback by their names. Keyword arguments that name no hook become attributes, as in Keras."""
+
+    _ALIASES = {"on_batch_begin": "on_train_batch_begin", "on_batch_end": "on_train_batch_end"}
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
+                 on_train_batch_begin=None, on_train_batch_end=None, **kwargs):
+        super().__init__()
+        given = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end, on_train_begin=on_train_begin,
+                     on_train_end=on_train_end, on_train_batch_begin=on_train_batch_begin,
+                     on_train_batch_end=on_train_batch_end)
+        for name, value in kwargs.items():
+            hook = self._ALIASES.get(name, name)
+            if hook in HOOKS:
+                given[hook] = value
+            else:
+                setattr(self, name, value)
+        for hook, function in given.items():
+            if function is not None:
+                if not callable(function):
+                    raise TypeError(f"LambdaCallback: {hook} must be a function, got {type(function).__name__}")
+                setattr(self, hook, function)
 
 
 class ReduceLROnPlateau(_NNReduceLROnPlateau):
@@ -48,4 +76,4 @@ class ModelCheckpoint(_NNModelCheckpoint):
 
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",
-           "LearningRateScheduler", "TerminateOnNaN"]
+           "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback"]

@@ -4,6 +4,8 @@ Accepted: NumPy arrays / Tensors / lists (one row per example), a list or dict o
 or outputs, nn DataLoaders and datasets, keras.utils.PyDataset, and Python generators. Batches from
 loaders, PyDatasets and generators follow Keras's convention: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
 """
+import random
+
 import numpy as np
 
 import autograd as ag
@@ -59,7 +61,8 @@ def _ordered(structure, names, what):
 
 
 def unpack(batch):
-    """(x, y, sample_weight) of a Keras-style batch."""
+    """(x, y, sample_weight) of a Keras-style batch (`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`), None
+    where absent; keras.utils.unpack_x_y_sample_weight, for a train_step's `data`."""
     if isinstance(batch, list):
         batch = tuple(batch)
     if not isinstance(batch, tuple):
@@ -71,6 +74,15 @@ def unpack(batch):
     if len(batch) == 3:
         return batch
     raise ValueError(f"a batch must be x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(batch)}")
+
+
+def pack(x, y=None, sample_weight=None):
+    """The inverse of unpack: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` (keras.utils.pack_x_y_sample_weight)."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
 
 
 def class_weights(y, class_weight):
@@ -98,6 +110,46 @@ class _Generator:
                 return
 
 
+class _ShuffledPyDataset:
+    """A PyDataset read in a new batch order every epoch (Python's `random`, as Keras's fit(shuffle=True))."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __iter__(self):
+        order = list(range(len(self.dataset)))
+        random.shuffle(order)
+        for index in order:
+            yield self.dataset[index]
+        self.dataset.on_epoch_end()
+
+
+class ContinuingBatches(Batches):
+    """Batches over finite data with `steps` per epoch read as Keras reads them: each epoch goes on where the
+    last one stopped, and the data starts again only once it is used up (the epoch that uses it up ends
+    there, possibly with fewer than `steps` batches)."""
+
+    def __init__(self, source, split, device, steps):
+        super().__init__(source, split, device, steps)
+        self._iterator, self._read = None, 0
+
+    def __iter__(self):
+        total = len(self.source)
+        if self._iterator is None:
+            self._iterator, self._read = iter(self.source), 0
+        for _ in range(int(self.steps)):
+            if self._read >= total:
+                break
+            batch = next(self._iterator)
+            self._read += 1
+            yield self.prepared(batch)
+        if self._read >= total:
+            self._iterator = None
+
+
 def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None,
             seed=None, device=None, who="fit", need_y=True):
     """Batches for the shared loop from any input Keras accepts."""
@@ -121,10 +173,11 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
 
     if isinstance(x, PyDataset) or isinstance(x, DataLoader):
         _no_y(y, x, who)
-        return Batches(x, split, device, steps)
+        source = _ShuffledPyDataset(x) if isinstance(x, PyDataset) and shuffle else x
+        return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)
-        return Batches(DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed), split, device, steps)
+        return _batches(DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed), split, device, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple,
                                                                                  dict))):
         _no_y(y, x, who)
@@ -156,7 +209,13 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         return inputs, (targets if n_out else None), weight
 
     loader = DataLoader(TensorDataset(*xs, *ys, *ws), batch_size=batch_size, shuffle=shuffle, seed=seed)
-    return Batches(loader, split_flat, device, steps)
+    return _batches(loader, split_flat, device, steps)
+
+
+def _batches(source, split, device, steps):
+    if steps is None or not hasattr(source, "__len__") or steps >= len(source):
+        return Batches(source, split, device, steps)
+    return ContinuingBatches(source, split, device, steps)
 
 
 def _no_y(y, x, who):

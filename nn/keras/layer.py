@@ -97,6 +97,17 @@ def _shape_structure(value):
     return [_shape_structure(v) for v in value]
 
 
+def _check_initializer_names(cls, arguments):
+    """An unknown initializer name given to a layer (kernel_initializer='glorot') fails when the layer is made,
+    as in Keras, not when it is first called."""
+    for name, value in arguments.items():
+        if name.endswith("initializer") and isinstance(value, str):
+            try:
+                initializers.get(value)
+            except ValueError as error:
+                raise ValueError(f"{cls.__name__}({name}={value!r}): {error}") from None
+
+
 def as_tensor(value):
     """NumPy arrays and lists as Tensors (float64 becomes float32, Keras's float type); Tensors unchanged."""
     if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
@@ -134,7 +145,9 @@ class Layer(Module):
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
-        object.__setattr__(instance, "_constructor_arguments", _bound_arguments(cls, args, kwargs))
+        arguments = _bound_arguments(cls, args, kwargs)
+        _check_initializer_names(cls, arguments or kwargs)
+        object.__setattr__(instance, "_constructor_arguments", arguments)
         return instance
 
     def __init__(self, *, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,

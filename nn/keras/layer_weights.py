@@ -14,6 +14,12 @@ class LayerWeight(Parameter):
         super().__init__(data)
         self.name, self.path = name, path
 
+    @property
+    def value(self):
+        """The weight itself (Keras's torch backend exposes the tensor as `variable.value`, e.g. in
+        `[v.value.grad for v in model.trainable_weights]`)."""
+        return self
+
 
 class LayerState(Tensor):
     """A non-trainable layer weight (a buffer such as a moving mean) with Keras's `name` and `path`."""
@@ -23,3 +29,8 @@ class LayerState(Tensor):
     def __init__(self, data, name, path):
         Tensor.__init__(self, arrays.array(data), device=data.device)
         self.name, self.path = name, path
+
+    @property
+    def value(self):
+        """The weight itself (Keras's `variable.value`)."""
+        return self

@@ -60,13 +60,26 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if target.ndim == y_pred.ndim and target.shape[-1] == 1:
         target = target.reshape(target.shape[:-1])
     if tuple(target.shape) != tuple(y_pred.shape[:-1]):
+        one_hot = tuple(target.shape) == tuple(y_pred.shape)
         raise ValueError(f"sparse_categorical_crossentropy: y_true of shape {tuple(target.shape)} must be y_pred's "
-                         f"shape {tuple(y_pred.shape)} without the last (class) axis")
+                         f"shape {tuple(y_pred.shape)} without the last (class) axis, i.e. "
+                         f"{tuple(y_pred.shape[:-1])} class indices"
+                         + ("; y_true looks one-hot: use loss='categorical_crossentropy' for one-hot targets"
+                            if one_hot else ""))
     if axis not in (-1, y_pred.ndim - 1):
         raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported")
     classes = y_pred.shape[-1]
     flat = target.reshape(-1)
     logits = y_pred if from_logits else logits_of(y_pred, "softmax")
+    try:
+        return _sparse_terms(logits, y_pred, flat, classes, ignore_class).reshape(target.shape)
+    except IndexError as error:
+        raise IndexError(f"sparse_categorical_crossentropy: y_true holds a class outside 0..{classes - 1} for "
+                         f"y_pred's {classes} classes (shape {tuple(y_pred.shape)}); give the last layer as many "
+                         f"units as there are classes, or map the labels to 0..{classes - 1} ({error})") from None
+
+
+def _sparse_terms(logits, y_pred, flat, classes, ignore_class):
     if logits is not None:
         per = F.cross_entropy(logits.reshape(-1, classes), flat,
                               ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
@@ -74,7 +87,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
         per = F.nll_loss(p.log().reshape(-1, classes), flat,
                          ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
-    return per.reshape(target.shape)
+    return per
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):

@@ -8,13 +8,14 @@ import inspect
 from ..module import Module
 from . import summary as summary_table
 from . import trainer, weights_file
+from .custom_steps import TrainingSteps
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
 from .symbolic import KerasTensor, flatten, map_structure
 
 
-class Model(Layer):
+class Model(TrainingSteps, Layer):
     """A Layer with training and saving. `keras.Model(inputs, outputs)` builds a functional model; a
     subclass defines its layers in `__init__` and the computation in `call(inputs, training=None)`."""
 
@@ -24,6 +25,12 @@ class Model(Layer):
         return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
+        if _functional_arguments(args, kwargs) and not isinstance(self, Functional):
+            # a subclass of keras.Model built from (inputs, outputs): a functional model that keeps the
+            # subclass's methods (train_step, ...), as Keras does
+            object.__setattr__(self, "__class__", _functional_version(type(self)))
+            Functional.__init__(self, *args, name=name, trainable=trainable, **kwargs)
+            return
         if args:
             raise TypeError(f"{type(self).__name__}: unexpected positional arguments; a subclassed model takes "
                             "keyword arguments (name=..., trainable=...)")
@@ -129,6 +136,22 @@ class Model(Layer):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
         text = summary_table.render(self, line_length)
         (print_fn or print)(text)
+
+
+def _functional_arguments(args, kwargs):
+    """Whether Model's arguments are a functional model's (inputs, outputs), as Keras recognises them."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
+
+
+_FUNCTIONAL_VERSIONS = {}
+
+
+def _functional_version(cls):
+    """`cls` (a keras.Model subclass) with Functional's graph-running methods under its own."""
+    if cls not in _FUNCTIONAL_VERSIONS:
+        _FUNCTIONAL_VERSIONS[cls] = type(cls.__name__, (cls, Functional),
+                                         {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    return _FUNCTIONAL_VERSIONS[cls]
 
 
 def _model_prefix(cls):
@@ -244,6 +267,8 @@ class Functional(Model):
         if len(flat) != len(self._flat_inputs):
             raise ValueError(f"{self.name}: expects {len(self._flat_inputs)} input(s) "
                              f"({', '.join(self.input_names)}), got {len(flat)}")
+        for symbol, value in zip(self._flat_inputs, flat):
+            _check_input_shape(self.name, symbol, value)
         values = {id(k): v for k, v in zip(self._flat_inputs, flat)}
 
         def value(k):
@@ -253,3 +278,14 @@ class Functional(Model):
             for k, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(k)] = v
         return map_structure(value, self._outputs_struct)
+
+
+def _check_input_shape(model_name, symbol, value):
+    """A clear error when an input's rank or a fixed axis differs from its keras.Input's shape."""
+    shape, expected = getattr(value, "shape", None), tuple(symbol.shape)
+    if shape is None or isinstance(value, KerasTensor):
+        return
+    shape = tuple(shape)
+    if len(shape) != len(expected) or any(e is not None and e != n for e, n in zip(expected, shape)):
+        raise ValueError(f"{model_name}: input {symbol.node.layer.name!r} expects shape {expected} (None: any size), "
+                         f"got shape {shape}; reshape the data or change keras.Input(shape={expected[1:]})")

@@ -17,6 +17,31 @@ from autograd import arrays, no_grad
 from .naming import snake_case
 
 
+class LearningRate(float):
+    """The rate `optimizer.learning_rate` reads: a float that also answers Keras's Variable calls —
+    `assign(value)` sets the optimizer's rate (as `optimizer.learning_rate = value` does), `numpy()` and
+    `value` give the number. It holds the value it was read with: read the property again after a change."""
+
+    def __new__(cls, value, optimizer):
+        rate = super().__new__(cls, value)
+        rate._optimizer = optimizer
+        return rate
+
+    def assign(self, value):
+        """Set the optimizer's learning rate to `value` (a number, or a 0-d array/Tensor)."""
+        self._optimizer.learning_rate = float(np.asarray(value))
+        return self._optimizer.learning_rate
+
+    def numpy(self):
+        """The rate as a NumPy float32 (Keras's variable dtype)."""
+        return np.float32(self)
+
+    @property
+    def value(self):
+        """The rate as a float."""
+        return float(self)
+
+
 class Optimizer:
     """Base class: hyper-parameters, gradient clipping, weight decay and the step loop."""
 
@@ -45,8 +70,8 @@ class Optimizer:
         """The current learning rate: with a schedule, its value at `iterations` (the rate the next step will
         use, as Keras reports it); settable; callbacks change it through `param_groups`."""
         if self._schedule is not None:
-            return float(self._schedule(self.iterations))
-        return self._group["lr"]
+            return LearningRate(float(self._schedule(self.iterations)), self)
+        return LearningRate(self._group["lr"], self)
 
     @learning_rate.setter
     def learning_rate(self, value):

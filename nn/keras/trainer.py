@@ -26,6 +26,8 @@ from . import masking
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
+from .custom_steps import StepLoop, overrides_steps, predict_step_of
+from .progress import EpochLines
 from .symbolic import flatten, map_structure
 
 
@@ -57,15 +59,28 @@ def _resolve_metric(identifier, y_true, y_pred):
     return keras_metrics.get(identifier)
 
 
+def _check_losses(loss):
+    """Unknown loss names (or things that are no loss) fail in compile, naming the output they were given for."""
+    entries = loss.items() if isinstance(loss, dict) else enumerate(loss) if isinstance(loss, (list, tuple)) \
+        else [(None, loss)]
+    for key, identifier in entries:
+        if identifier is None:
+            continue
+        try:
+            keras_losses.get(identifier)
+        except (ValueError, TypeError) as error:
+            where = "" if key is None else f" (for output {key!r})"
+            raise type(error)(f"compile: {error}{where}") from None
+
+
 class KerasCompiled:
     """What Model.compile settled; resolved against the outputs and targets at the first batch."""
 
     def __init__(self, model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile=False):
-        if loss is None:
-            raise ValueError("compile: pass a loss (e.g. loss='sparse_categorical_crossentropy'); fit needs one")
         if jit_compile not in (True, False, "auto"):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
         self.model = model
+        _check_losses(loss)
         self.optimizer = keras_optimizers.get(optimizer)
         self.optimizer.attach(model)
         self._specs = (loss, loss_weights, metrics, weighted_metrics)
@@ -109,7 +124,8 @@ class KerasCompiled:
         self.output_labels = names
         self.losses = [None if l is None else keras_losses.get(l) for l in _per_output(loss, names, "loss")]
         if all(l is None for l in self.losses):
-            raise ValueError(f"compile: no output {names} has a loss")
+            raise ValueError(f"compile: no output {names} has a loss; pass loss=... to compile (e.g. "
+                             "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
         weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
@@ -220,12 +236,13 @@ class KerasCompiled:
         return ordered + sorted(n for n in results if n not in ordered)
 
     def results(self):
-        """{name: value} in Keras's evaluate order."""
+        """{name: value} sorted by name, as Keras hands logs to callbacks and returns them (evaluate's list
+        follows names() instead)."""
         results = {"loss": self._loss_mean.result()}
         if self._ready:
             results.update((t.name, t.result()) for t in self.output_loss if t is not None)
             results.update((key, _logged(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
-        return results
+        return dict(sorted(results.items()))
 
 
 def _logged(value):
@@ -250,7 +267,7 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
 def _compiled(model, who):
     if model._compiled is None:
         raise RuntimeError(f"{who}: call model.compile(optimizer, loss, metrics) first")
-    return model._compiled
+    return StepLoop(model) if overrides_steps(model) else model._compiled
 
 
 def _verbose(verbose):
@@ -283,8 +300,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  validation_steps, None, device, "fit (validation_data)")
+    progress = EpochLines(_verbose(verbose) if run.is_main else 0)
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
-                   run=run)
+                   progress=progress, run=run)
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,
@@ -319,7 +337,8 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     device = model_device(model)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
                                 need_y=False)
-    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}))
+    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}),
+                          predict_step=predict_step_of(model))
     return _joined(outputs)
 
 
@@ -334,6 +353,9 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     enter_training(model)
     try:
         for inputs, target, weight in source:
+            if isinstance(compiled, StepLoop):   # the model's own train_step
+                compiled.train_batch(inputs, target, weight)
+                continue
             output = model(*inputs)
             loss = compiled.compute_loss(model, output, target, weight)
             compiled.optimizer.zero_grad()

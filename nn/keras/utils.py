@@ -1,5 +1,5 @@
-"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, plot helpers' stand-ins, and
-Keras's aliases of keras.saving's registration helpers."""
+"""keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, unpack_x_y_sample_weight,
+plot helpers' stand-ins, and Keras's aliases of keras.saving's registration helpers."""
 import random
 
 import numpy as np
@@ -8,6 +8,8 @@ import autograd as ag
 
 from .data import PyDataset, Sequence
 from .saving.registration import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
+from .data import pack as pack_x_y_sample_weight
+from .data import unpack as unpack_x_y_sample_weight
 
 
 def to_categorical(x, num_classes=None):
@@ -58,4 +60,5 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
 
 
 __all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence",
-           "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects"]
+           "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
+           "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

@@ -44,13 +44,16 @@ def run_evaluation(model, compiled, batches, hooks):
             for step, (inputs, target, weight) in enumerate(batches):
                 hooks.call("on_test_batch_begin", step, {})
                 steps = getattr(compiled, "steps", None)   # ag.jit steps after compile(..., jit_compile=True)
-                if steps is not None and steps.compiled and weight is None:
+                if hasattr(compiled, "test_batch"):   # a keras.Model with its own test_step
+                    compiled.test_batch(inputs, target, weight)
+                elif steps is not None and steps.compiled and weight is None:
                     loss, output = steps.eval(model, compiled.loss, inputs, target)
                     compiled.add_loss(loss, target)
+                    compiled.update_metrics(output, target, weight)
                 else:
                     output = model(*inputs)
                     compiled.compute_loss(model, output, target, weight)
-                compiled.update_metrics(output, target, weight)
+                    compiled.update_metrics(output, target, weight)
                 hooks.call("on_test_batch_end", step, compiled.results())
     finally:
         restore_modes(modes)

@@ -100,6 +100,12 @@ def _train_epoch(model, compiled, batches, hooks, run):
     for step, (inputs, target, weight) in enumerate(batches):
         hooks.call("on_train_batch_begin", step, {})
         steps = getattr(compiled, "steps", None)   # ag.jit steps after compile(..., jit_compile=True)
+        if hasattr(compiled, "train_batch"):   # a keras.Model with its own train_step
+            compiled.train_batch(inputs, target, weight)
+            hooks.call("on_train_batch_end", step, compiled.results())
+            if run.any(model.stop_training):
+                break
+            continue
         if steps is not None and steps.compiled and weight is None:
             loss, output = steps.train(run.model, optimizer, compiled.loss, inputs, target)
             compiled.add_loss(loss, target)

@@ -161,11 +161,15 @@ class Batches:
         for step, batch in enumerate(self.source):
             if self.steps is not None and step >= self.steps:
                 break
-            inputs, target, weight = self.split(batch)
-            inputs = on_device(tuple(inputs), self.device, self.float_dtype)
-            target = None if target is None else on_device((target,), self.device)[0]
-            weight = None if weight is None else on_device((weight,), self.device)[0]
-            yield inputs, target, weight
+            yield self.prepared(batch)
+
+    def prepared(self, batch):
+        """One item of `source` as (inputs, target, weight) on the device."""
+        inputs, target, weight = self.split(batch)
+        inputs = on_device(tuple(inputs), self.device, self.float_dtype)
+        target = None if target is None else on_device((target,), self.device)[0]
+        weight = None if weight is None else on_device((weight,), self.device)[0]
+        return inputs, target, weight
 
 
 def nn_batches(loader, who, device, need_y=True, float_dtype=None):

@@ -23,9 +23,10 @@ def predict(model, x, batch_size=32, callbacks=None):
                     "Tensors")
 
 
-def run_predict(model, batches, hooks):
+def run_predict(model, batches, hooks, predict_step=None):
     """The model's output for each batch of the Batches `batches` (a list, one entry per batch), in eval mode
-    without gradients, calling the predict hooks."""
+    without gradients, calling the predict hooks. `predict_step(inputs)`, when given, replaces the model's own call
+    (a Keras model's predict_step)."""
     modes = saved_modes(model)
     outputs = []
     hooks.call("on_predict_begin", {})
@@ -34,7 +35,7 @@ def run_predict(model, batches, hooks):
         with no_grad():
             for step, (inputs, _, _) in enumerate(batches):
                 hooks.call("on_predict_batch_begin", step, {})
-                out = steps_of(model).predict(model, inputs)
+                out = predict_step(inputs) if predict_step is not None else steps_of(model).predict(model, inputs)
                 outputs.append(out)
                 hooks.call("on_predict_batch_end", step, {"outputs": out})
     finally:

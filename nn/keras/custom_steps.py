@@ -1,0 +1,261 @@
+"""Keras 3's overridable training steps: train_step / test_step / predict_step, compute_loss, compute_metrics,
+`model.metrics`, reset_metrics and get_metrics_result, as on Keras's torch backend.
+
+A model whose class overrides train_step or test_step runs fit / evaluate through `StepLoop`: each batch is
+handed to the step as `data` (`(x,)`, `(x, y)` or `(x, y, sample_weight)`, x and y one Tensor or a list per
+input / output), the step returns its logs, and an epoch's logs are the model's metric results when their
+names match the returned logs' names, else the last logs returned (Keras's rule for custom steps).
+Models that keep Keras's steps use the faster shared loop (trainer.py) instead.
+"""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from . import metrics as keras_metrics
+from .data import pack as pack_x_y_sample_weight
+from .data import unpack as unpack_x_y_sample_weight
+
+
+def overrides_steps(model):
+    """Whether the model's class defines its own train_step or test_step."""
+    cls = type(model)
+    return cls.train_step is not TrainingSteps.train_step or cls.test_step is not TrainingSteps.test_step
+
+
+def predict_step_of(model):
+    """`inputs -> model.predict_step(x)` when the model's class overrides predict_step, else None."""
+    if type(model).predict_step is TrainingSteps.predict_step:
+        return None
+    return lambda inputs: model.predict_step(pack_x_y_sample_weight(inputs[0] if len(inputs) == 1 else list(inputs)))
+
+
+class CompileMetrics(keras_metrics.Metric):
+    """The metrics (and per-output losses) given to compile, as one entry of `model.metrics`: update_state
+    adds a batch to all of them, result() is a dict of their values (Keras's 'compile_metrics')."""
+
+    def __init__(self, compiled):
+        super().__init__(name="compile_metrics")
+        self._compiled = compiled
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch (y_true and y_pred: one per output, as a list or dict, or single)."""
+        compiled = self._compiled
+        outputs = compiled._outputs(y_pred)
+        targets = _as_list(y_true, compiled.model.output_names)
+        if not compiled._ready:
+            compiled._resolve(outputs, targets)
+        compiled.update_metrics([_detached(o) for o in outputs], targets, sample_weight)
+
+    def reset_state(self):
+        """Forget every batch."""
+        if hasattr(self, "_compiled"):
+            self._compiled.reset_metrics()
+
+    def result(self):
+        """{log name: value} for the per-output losses and the compiled metrics."""
+        results = self._compiled.results()
+        results.pop("loss")
+        return results
+
+
+def _as_list(y, names):
+    if isinstance(y, dict):
+        return [y[n] for n in names]
+    return list(y) if isinstance(y, (list, tuple)) else [y]
+
+
+def _detached(value):
+    return value.detach() if isinstance(value, Tensor) else value
+
+
+def _loss_tracker(model):
+    tracker = model.__dict__.get("_loss_tracker")
+    if tracker is None:
+        tracker = keras_metrics.Mean(name="loss")
+        object.__setattr__(model, "_loss_tracker", tracker)
+    return tracker
+
+
+def _compile_metrics(model):
+    compiled = model._compiled
+    adapter = model.__dict__.get("_compile_metrics")
+    if adapter is None or adapter._compiled is not compiled:
+        adapter = CompileMetrics(compiled)
+        object.__setattr__(model, "_compile_metrics", adapter)
+    return adapter
+
+
+def _batch_size(x):
+    from .symbolic import flatten
+    first = next(v for v in flatten(x) if v is not None)
+    return int(first.shape[0])
+
+
+def _python(value):
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return float(value)
+    if isinstance(value, (np.floating, np.integer)):
+        return float(value)
+    return value
+
+
+def pythonify_logs(logs):
+    """Logs with Tensors as Python floats (arrays kept for per-class values), sorted by name as Keras hands
+    them on; a dict value (such as compile_metrics' results) is flattened in its key's place."""
+    flat = {}
+    for key, value in sorted((logs or {}).items()):
+        if isinstance(value, dict):
+            flat.update(pythonify_logs(value))
+        else:
+            flat[key] = _python(value)
+    return flat
+
+
+class TrainingSteps:
+    """The step methods keras.Model inherits (Keras 3's defaults on its torch backend)."""
+
+    @property
+    def metrics(self):
+        """The loss tracker and compile's metrics (when compiled), then every keras Metric held as an
+        attribute of the model or its layers, in that order."""
+        found = []
+        if self._compiled is not None:
+            found += [_loss_tracker(self), _compile_metrics(self)]
+        seen = {id(m) for m in found}
+        for module in self.modules():
+            for value in vars(module).values():
+                if isinstance(value, keras_metrics.Metric) and id(value) not in seen and \
+                        not isinstance(value, CompileMetrics):
+                    seen.add(id(value))
+                    found.append(value)
+        return found
+
+    @property
+    def metrics_variables(self):
+        """The state variables of every metric in `metrics` (those made with add_variable)."""
+        return [v for m in self.metrics for v in m.variables]
+
+    def reset_metrics(self):
+        """Reset the state of every metric in `metrics`."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """{name: result} for every metric in `metrics` (dict results, such as compile's, merged in)."""
+        results = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update(value)
+            else:
+                results[metric.name] = value
+        return results
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The batch's total loss: compile's (weighted, per output) loss plus the model's `losses`."""
+        if self._compiled is None:
+            raise RuntimeError(f"{self.name}.compute_loss: call model.compile(optimizer, loss) first, or override "
+                               "compute_loss")
+        compiled = self._compiled
+        return compiled.compute_loss(self, y_pred, _as_list(y, self.output_names), sample_weight)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Add the batch to compile's metrics; returns get_metrics_result()."""
+        if self._compiled is not None:
+            _compile_metrics(self).update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def train_step(self, data):
+        """One optimiser step on `data` ((x, y) or (x, y, sample_weight)); returns the metric results."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=True)
+        self.zero_grad()
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+        _loss_tracker(self).update_state(loss.detach(), sample_weight=_batch_size(x))
+        weights = self.trainable_weights
+        if weights:
+            loss.backward()
+            with ag.no_grad():
+                self.optimizer.apply([w.grad for w in weights], weights)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data):
+        """The loss and metrics of `data`, in inference mode; returns the metric results."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        _loss_tracker(self).update_state(loss, sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for the inputs of `data`, in inference mode."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def _metrics_result_or_logs(self, logs):
+        """The metric results when their names are the names in `logs`, else `logs` (Keras's rule)."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(results):
+            return results
+        return logs
+
+
+class StepLoop:
+    """The training loop's interface (see nn.training.compile.Compiled) for a model with its own
+    train_step / test_step: each batch goes to the step, the logs come from what the steps return."""
+
+    steps = None   # never ag.jit: a user's step may do anything
+
+    def __init__(self, model):
+        self.model, self.optimizer = model, model._compiled.optimizer
+        self._logs, self._seen = {}, 0
+
+    def _step_data(self, inputs, target, weight):
+        x = inputs[0] if len(inputs) == 1 else list(inputs)
+        if target is None:
+            return pack_x_y_sample_weight(x)
+        y = target[0] if len(target) == 1 else list(target)
+        return pack_x_y_sample_weight(x, y, weight)
+
+    def train_batch(self, inputs, target, weight):
+        """Run the model's train_step on one batch."""
+        self._logs = self.model.train_step(self._step_data(inputs, target, weight))
+        self._seen += _batch_size(inputs)
+
+    def test_batch(self, inputs, target, weight):
+        """Run the model's test_step on one batch."""
+        self._logs = self.model.test_step(self._step_data(inputs, target, weight))
+        self._seen += _batch_size(inputs)
+
+    def reset_metrics(self):
+        """Start an epoch or an evaluation."""
+        self.model.reset_metrics()
+        self._logs, self._seen = {}, 0
+
+    @property
+    def seen(self):
+        """Examples stepped through since the last reset."""
+        return self._seen
+
+    def running_metrics(self):
+        """No running metrics for nn.distributed to combine: custom steps report their own logs."""
+        return []
+
+    def results(self):
+        """The logs of the epoch or evaluation so far, as Python numbers."""
+        return pythonify_logs(self.model._metrics_result_or_logs(self._logs))
+
+    def names(self):
+        """evaluate's list order: the metrics of `model.metrics` (compile's one by one), then other keys sorted."""
+        order = []
+        for metric in self.model.metrics:
+            if isinstance(metric, CompileMetrics):
+                order += list(metric.result())
+            else:
+                order.append(metric.name)
+        results = self.results()
+        ordered = [n for n in order if n in results]
+        return ordered + sorted(n for n in results if n not in ordered)
