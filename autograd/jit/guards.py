@@ -63,6 +63,23 @@ def candidates(fn, args, kwargs):
     return seen
 
 
+def tensors_within(objs, depth=3):
+    """The Tensors among `objs` and inside their lists, tuples and dicts, down to `depth` levels (a step's
+    `for p in params: p.grad = None` clears leaves it only reaches through a container)."""
+    found, level = [], list(objs)
+    for _ in range(depth + 1):
+        nested = []
+        for obj in level:
+            if isinstance(obj, Tensor):
+                found.append(obj)
+            elif isinstance(obj, (list, tuple)):
+                nested += obj
+            elif isinstance(obj, dict):
+                nested += obj.values()
+        level = nested
+    return found
+
+
 _found = {}   # identities of the candidates -> what discover found among them (most recent few)
 
 
