@@ -61,8 +61,8 @@ def make_step(call, device, grad, leaves_holder):
 
 
 def run_calls(call, arrays, device, grad, compiled, seed=0, extra_state=None):
-    """CALLS calls of call(*tensors) on new inputs each (the first on `arrays` themselves); per call the host
-    values of the outputs, of the input gradients and of extra_state() (buffers)."""
+    """CALLS calls of call(*tensors) on new inputs each (the first on `arrays` themselves, or `arrays` a list
+    of CALLS input lists); per call the host values of the outputs, input gradients and extra_state()."""
     rng = np.random.default_rng(seed)
     holder = {}
     step = make_step(call, device, grad, holder)
@@ -70,7 +70,10 @@ def run_calls(call, arrays, device, grad, compiled, seed=0, extra_state=None):
         step = ag.jit(step)
     results = []
     for k in range(CALLS):
-        inputs = [ag.tensor(a if k == 0 else vary(a, rng), device=device) for a in arrays]
+        if callable(arrays):
+            inputs = [ag.tensor(a, device=device) for a in arrays(k)]
+        else:
+            inputs = [ag.tensor(a if k == 0 else vary(a, rng), device=device) for a in arrays]
         out = [_host(o) for o in tensors_in(step(*inputs))]
         grads = [None if p is None or p.grad is None else _host(p.grad) for p in holder.get("leaves", [])]
         state = [_host(s) for s in extra_state()] if extra_state else []
@@ -93,7 +96,8 @@ def same(a, b):
 
 
 def assert_replays_equal_eager(call, arrays, device="cpu", grad=True, fresh_state=None):
-    """ag.jit(step) equals the eager step on CALLS different inputs: outputs and input gradients.
+    """ag.jit(step) equals the eager step on CALLS different inputs: outputs and input gradients. `arrays`:
+    the first call's input arrays (later calls vary them), or a function k -> call k's input arrays.
 
     `fresh_state`: for stateful calls, a function that (re)builds the state (a module) and returns
     (call, extra_state) so eager and compiled runs start from the same state."""

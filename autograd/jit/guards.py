@@ -6,6 +6,7 @@ tuples and dicts). They are recognised by shape, not by type (autograd does not 
 module has `training`, `modules()` and `named_buffers()`; an optimiser has `param_groups`, `state`
 and `step()`.
 """
+import types
 from operator import attrgetter, is_
 
 from ..tensor import Tensor
@@ -35,14 +36,14 @@ def _sources(fn):
 _source_cache = {}   # id(fn) -> (fn, its _sources)
 
 
-def candidates(fn, args, kwargs):
-    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
-    hit = _source_cache.get(id(fn))
-    if hit is None or hit[0] is not fn:
-        if len(_source_cache) > 64:
-            _source_cache.clear()
-        hit = _source_cache[id(fn)] = (fn, _sources(fn))
-    owner, cells, glob, names = hit[1]
+_NESTING = 2   # how many levels of helper functions (closures, named globals) a step is followed through
+_FUNCTIONS = (types.FunctionType, types.MethodType)
+
+
+def _reachable(sources, fn, depth):
+    """The objects one function's sources hold, and those of the plain Python functions among them (a step
+    `lambda x: train(model, x)`, or one calling a helper that closes over the model), `depth` levels down."""
+    owner, cells, glob, names = sources
     seen = [] if owner is None else [owner]
     for cell in cells:
         try:
@@ -50,6 +51,34 @@ def candidates(fn, args, kwargs):
         except ValueError:   # an empty cell
             pass
     seen += [glob[name] for name in names if name in glob]
+    if depth:
+        for obj in seen[:]:
+            if isinstance(obj, _FUNCTIONS) and obj is not fn and _written_by_user(obj):
+                seen += _reachable(_cached_sources(obj), obj, depth - 1)
+            elif isinstance(obj, types.MethodType):
+                seen.append(obj.__self__)
+    return seen
+
+
+_LIBRARIES = {"autograd", "nn", "backends", "numpy", "builtins", "functools"}
+
+
+def _written_by_user(fn):
+    return (getattr(fn, "__module__", None) or "").partition(".")[0] not in _LIBRARIES
+
+
+def _cached_sources(fn):
+    hit = _source_cache.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        if len(_source_cache) > 64:
+            _source_cache.clear()
+        hit = _source_cache[id(fn)] = (fn, _sources(fn))
+    return hit[1]
+
+
+def candidates(fn, args, kwargs):
+    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
+    seen = _reachable(_cached_sources(fn), fn, _NESTING)
     if args:
         seen += [a for a in args if not isinstance(a, Tensor)]
     if kwargs:

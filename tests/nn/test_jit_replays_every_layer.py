@@ -1,0 +1,162 @@
+"""ag.jit replays equal eager mode for the nn functions and layers the PyTorch oracle tests cover: each entry
+runs as a compiled step on four different inputs (eager, capture, two replays), with backward of a fixed
+cotangent, and outputs, input and parameter gradients and buffers (running statistics) must match eager
+mode bit for bit. Masks, offsets and padding indices are step inputs too, so a replay must read each call's."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from tests.helpers import rand
+from tests.jit_replay import assert_replays_equal_eager
+from tests.nn.layer_table import LAYERS, LOSSES, example_inputs, loss_arrays
+from tests.nn.test_activations import CASES as ACTIVATIONS
+from tests.nn.test_attention import MASKS, SDPA_CASES, E, H, L, N, S
+from tests.nn.test_conv import CONV2D_CASES
+from tests.nn.test_interpolate_bicubic import SIZES as BICUBIC_SIZES
+from tests.nn.test_losses import GRADCHECKED as LOSS_CALLS
+from tests.nn.test_padding import CASES as PADDINGS
+
+
+def _stateful(build, call):
+    """fresh_state for assert_replays_equal_eager: the same module (seeded) for the eager and compiled runs;
+    the extra state compared after each call is its parameters' gradients and its buffers."""
+    def fresh():
+        ag.manual_seed(0)
+        module = build()
+
+        def step_call(*xs):
+            module.zero_grad()
+            return call(module, *xs)
+
+        def state():
+            return [p.grad for p in module.parameters()] + [b for _, b in module.named_buffers()]
+        return step_call, state
+    return fresh
+
+
+@pytest.mark.parametrize("case", ACTIVATIONS, ids=[c[0] for c in ACTIVATIONS])
+def test_activations(case):
+    _, name, kwargs, _ = case
+    x = np.random.default_rng(0).uniform(-6, 6, size=(4, 5))
+    assert_replays_equal_eager(lambda t: getattr(F, name)(t, **kwargs), [x])
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_CALLS))
+def test_loss_functions(name):
+    call, arrays = LOSS_CALLS[name]
+    assert_replays_equal_eager(call, arrays)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_loss_modules(name, reduction):
+    x, target = loss_arrays(name, 4)
+    assert_replays_equal_eager(lambda a, b: LOSSES[name][0](reduction=reduction)(a, b), [x, target])
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_layers(name, mode):
+    def build():
+        layer = LAYERS[name][0]().to(ag.float64)
+        return layer.train(mode == "train")
+    arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in example_inputs(name, 3)]
+    assert_replays_equal_eager(None, arrays, fresh_state=_stateful(build, lambda m, *xs: m(*xs)))
+
+
+@pytest.mark.parametrize("case", sorted(SDPA_CASES))
+def test_scaled_dot_product_attention(case):
+    qs, ks, vs, mask, kwargs = SDPA_CASES[case]
+    arrays = [rand(qs, seed=10), rand(ks, seed=11), rand(vs, seed=12)] + ([] if mask is None else [mask])
+    assert_replays_equal_eager(lambda q, k, v, m=None: F.scaled_dot_product_attention(q, k, v, attn_mask=m, **kwargs),
+                               arrays)
+
+
+@pytest.mark.parametrize("mask", sorted(MASKS))
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multihead_attention_masks(mask, need_weights):
+    names = sorted(MASKS[mask])
+    arrays = [rand((N, L, E), seed=1), rand((N, S, E), seed=2), rand((N, S, E), seed=3)] + \
+        [MASKS[mask][k] for k in names]
+
+    def call(m, q, k, v, *masks):
+        return m(q, k, v, need_weights=need_weights, **dict(zip(names, masks)))
+    assert_replays_equal_eager(None, arrays, fresh_state=_stateful(
+        lambda: nn.MultiheadAttention(E, H, batch_first=True).to(ag.float64), call))
+
+
+@pytest.mark.parametrize("kwargs", CONV2D_CASES, ids=str)
+def test_conv2d(kwargs):
+    arrays = [rand((2, 4, 7, 6), seed=1), rand((8, 4 // kwargs.get("groups", 1), 3, 2), seed=2), rand((8,), seed=3)]
+    assert_replays_equal_eager(lambda x, w, b: F.conv2d(x, w, b, **kwargs), arrays)
+
+
+@pytest.mark.parametrize("mode,shape,pad", PADDINGS, ids=str)
+def test_padding(mode, shape, pad):
+    assert_replays_equal_eager(lambda x: F.pad(x, pad, mode=mode), [rand(shape, seed=1)])
+
+
+@pytest.mark.parametrize("kwargs", BICUBIC_SIZES, ids=str)
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_bicubic_interpolation(kwargs, align_corners):
+    assert_replays_equal_eager(lambda x: F.interpolate(x, mode="bicubic", align_corners=align_corners, **kwargs),
+                               [rand((2, 3, 4, 4), seed=1)])
+
+
+R = np.random.default_rng(5)
+
+
+def _calls(*makers):
+    """arrays(k) for assert_replays_equal_eager: call k's inputs from one maker per input (rng -> array)."""
+    calls = []
+    for k in range(4):
+        rng = np.random.default_rng(100 + k)
+        calls.append([make(rng) for make in makers])
+    return lambda k: calls[k]
+
+
+def _floats(*shape):
+    return lambda rng: rng.standard_normal(shape)
+
+
+def _ints(low, high, *shape):
+    return lambda rng: rng.integers(low, high, shape)
+
+
+def _offsets(total, bags):
+    """Sorted bag starts from 0, some bags empty: different lengths on every call."""
+    return lambda rng: np.concatenate([[0], np.sort(rng.integers(0, total + 1, bags - 1))]).astype(np.int64)
+
+
+# Losses and lookups whose targets, labels or indices are step inputs: a replay must use each call's.
+TARGETS_AS_INPUTS = {
+    "hinge_loss 0/1": (lambda x, y: F.hinge_loss(x, y), [_floats(3, 4), _ints(0, 2, 3, 4)]),
+    "hinge_loss -1/1": (lambda x, y: F.hinge_loss(x, y * 2 - 1, reduction="none"), [_floats(3, 4), _ints(0, 2, 3, 4)]),
+    "nll_loss weight ignore": (lambda x, y: F.nll_loss(F.log_softmax(x, 1), y, weight=np.array([1.0, 2.0, 0.5]),
+                                                       ignore_index=1), [_floats(5, 3), _ints(0, 3, 5)]),
+    "cross_entropy smoothing": (lambda x, y: F.cross_entropy(x, y, label_smoothing=0.2, reduction="sum"),
+                                [_floats(5, 3), _ints(0, 3, 5)]),
+    "cross_entropy 2-D targets": (lambda x, y: F.cross_entropy(x, y, weight=np.array([1.0, 2.0, 0.5])),
+                                  [_floats(2, 3, 4), _ints(0, 3, 2, 4)]),
+    "multi_margin_loss": (lambda x, y: F.multi_margin_loss(x, y, p=2, weight=ag.tensor([1.0, 2.0, 0.5])),
+                          [_floats(5, 3), _ints(0, 3, 5)]),
+    "gaussian_nll_loss": (lambda x, t, v: F.gaussian_nll_loss(x, t, v.abs() + 0.1, full=True),
+                          [_floats(4, 3), _floats(4, 3), _floats(4, 3)]),
+    "multilabel_soft_margin_loss": (lambda x, y: F.multilabel_soft_margin_loss(x, y.double()),
+                                    [_floats(4, 3), _ints(0, 2, 4, 3)]),
+    "margin_ranking_loss": (lambda a, b, y: F.margin_ranking_loss(a, b, y * 2 - 1, margin=0.1),
+                            [_floats(6), _floats(6), _ints(0, 2, 6)]),
+    "cosine_embedding_loss": (lambda a, b, y: F.cosine_embedding_loss(a, b, y * 2 - 1, margin=0.2),
+                              [_floats(4, 3), _floats(4, 3), _ints(0, 2, 4)]),
+    "embedding padding_idx": (lambda i, w: F.embedding(i, w, padding_idx=0), [_ints(0, 4, 2, 3), _floats(4, 3)]),
+    "one_hot": (lambda i, w: F.one_hot(i, 4).double() @ w, [_ints(0, 4, 5), _floats(4, 3)]),
+    "embedding_bag 2-D": (lambda i, w: F.embedding_bag(i, w, mode="max"), [_ints(0, 5, 3, 4), _floats(5, 2)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS_AS_INPUTS))
+def test_targets_and_indices_are_step_inputs(name):
+    call, makers = TARGETS_AS_INPUTS[name]
+    assert_replays_equal_eager(call, _calls(*makers))
