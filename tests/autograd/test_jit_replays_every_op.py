@@ -155,3 +155,27 @@ def test_grads_cleared_through_a_list_of_parameters_are_replaced_on_replay():
         compiled(ag.tensor(x))
         np.testing.assert_array_equal(params[0].grad.numpy(), x * np.exp(x))
     assert compiled.replays == 2
+
+
+# On the other devices, a sample of each registry (the cpu tests above cover every entry; numba replays
+# fuse elementwise chains into generated kernels, which the sample exercises, forward and backward)
+DEVICE_SAMPLE = {"erf", "logit eps", "xlogy", "lerp tensor", "logaddexp", "remainder", "nan_to_num", "roll",
+                 "diag matrix", "take_along_dim", "addmm", "cdist", "median dim", "quantile", "cummax",
+                 "logcumsumexp", "nanmean", "var_mean", "index_add", "index_fill", "masked_select"}
+
+
+@pytest.mark.parametrize("name,call,arrays", [c for c in DIFFERENTIABLE if c[0] in DEVICE_SAMPLE],
+                         ids=[c[0] for c in DIFFERENTIABLE if c[0] in DEVICE_SAMPLE])
+def test_sample_on_each_device(device, name, call, arrays):
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    _audit(name, _module_call(call), arrays, device)
+
+
+@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY[:6], ids=[b[0] for b in BINARY[:6]])
+def test_fusable_chains_on_each_device(device, name, ours, theirs, dom_a, dom_b):
+    """Elementwise chains forward and backward (what numba replays fuse), with a 0-d operand too."""
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    arrays = [rand((2, 3), np.float64, *dom_a, seed=5), rand((), np.float64, *dom_b, seed=6)]
+    _audit(name, lambda a, b: ag.sigmoid(ours(a, b) * 2.0 + a).sqrt() - ours(a, b).mean(), arrays, device)

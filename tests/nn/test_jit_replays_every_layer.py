@@ -19,12 +19,12 @@ from tests.nn.test_losses import GRADCHECKED as LOSS_CALLS
 from tests.nn.test_padding import CASES as PADDINGS
 
 
-def _stateful(build, call):
+def _stateful(build, call, device="cpu"):
     """fresh_state for assert_replays_equal_eager: the same module (seeded) for the eager and compiled runs;
     the extra state compared after each call is its parameters' gradients and its buffers."""
     def fresh():
         ag.manual_seed(0)
-        module = build()
+        module = build().to(device)
 
         def step_call(*xs):
             module.zero_grad()
@@ -196,7 +196,7 @@ def test_a_model_reached_through_a_helper_function_is_found():
 
 def _padding_mask(lengths, total):
     """True past each sequence's length: a key padding mask computed in the step from a lengths input."""
-    return ag.arange(total) >= lengths[:, None]
+    return ag.arange(total, device=lengths.device) >= lengths[:, None]
 
 
 # Layers with buffers, options and masks computed in the step: (build, call(module, *tensors), input makers)
@@ -217,7 +217,7 @@ BUFFERED = {
     "MultiheadAttention padding from lengths": (
         lambda: nn.MultiheadAttention(E, H, batch_first=True),
         lambda m, x, n: m(x, x, x, key_padding_mask=_padding_mask(n, L), need_weights=True,
-                          attn_mask=ag.triu(ag.ones(L, L, dtype=ag.bool), 1)),
+                          attn_mask=ag.triu(ag.ones(L, L, dtype=ag.bool, device=x.device), 1)),
         [_floats(N, L, E), _ints(1, L + 1, N)]),
     "TransformerEncoderLayer padding from the input": (
         lambda: nn.TransformerEncoderLayer(E, H, dim_feedforward=16, batch_first=True),
@@ -248,3 +248,39 @@ def test_layers_with_buffers_and_step_masks(name, mode):
             assert_replays_equal_eager(None, _calls(*makers), fresh_state=_stateful(fresh, call))
         return
     assert_replays_equal_eager(None, _calls(*makers), fresh_state=_stateful(fresh, call))
+
+
+# On the other devices, a sample (every entry runs on cpu above): losses with targets as step inputs, layers
+# with parameters, recurrences and buffers, attention with masks computed in the step
+DEVICE_TARGETS = ["nll_loss weight ignore", "cross_entropy smoothing", "cross_entropy 2-D targets", "hinge_loss 0/1",
+                  "embedding padding_idx", "gaussian_nll_loss"]
+DEVICE_LAYERS = ["Linear", "Conv2d", "BatchNorm2d", "LSTM", "GRU", "LayerNorm", "GroupNorm", "Embedding", "MaxPool2d",
+                 "Dropout"]
+DEVICE_BUFFERED = ["InstanceNorm1d running stats", "MultiheadAttention padding from lengths",
+                   "TransformerEncoderLayer padding from the input"]
+
+
+@pytest.mark.parametrize("name", DEVICE_TARGETS)
+def test_targets_sample_on_each_device(device, name):
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    call, makers = TARGETS_AS_INPUTS[name]
+    assert_replays_equal_eager(call, _calls(*makers), device)
+
+
+@pytest.mark.parametrize("name", DEVICE_LAYERS)
+def test_layers_sample_on_each_device(device, name):
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in example_inputs(name, 3)]
+    assert_replays_equal_eager(None, arrays, device, fresh_state=_stateful(
+        lambda: LAYERS[name][0]().to(ag.float64), lambda m, *xs: m(*xs), device))
+
+
+@pytest.mark.parametrize("name", DEVICE_BUFFERED)
+def test_buffered_sample_on_each_device(device, name):
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    build, call, makers = BUFFERED[name]
+    assert_replays_equal_eager(None, _calls(*makers), device, fresh_state=_stateful(
+        lambda: build().to(ag.float64), call, device))
