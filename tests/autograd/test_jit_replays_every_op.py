@@ -9,6 +9,7 @@ import autograd as ag
 from tests.autograd.test_discrete_ops import CALLS as DISCRETE
 from tests.autograd.test_einsum import CASES as EINSUM
 from tests.autograd.test_elementwise import BINARY, SCALAR_OPS, UNARY
+from tests.autograd import test_jit_step_indices as step_indices
 from tests.autograd.test_indexing import INDEXES, TAKES
 from tests.autograd.test_reductions import REDUCTIONS
 from tests.autograd.test_shape import JOIN, ONE_INPUT
@@ -16,6 +17,8 @@ from tests.autograd.test_torch_ops_batch3 import DIFFERENTIABLE, INTS, NO_GRADIE
 from tests.autograd.test_torch_semantics import CASES as SEMANTICS
 from tests.helpers import rand
 from tests.jit_replay import assert_replays_equal_eager
+
+STEP_INDEX_OPS = step_indices.OPS
 
 # Entries that read tensor values on the host by nature: their capture refuses with CaptureError (a replay
 # could not follow the values), and the audit asserts that it does, and nothing else. (unique, nonzero and
@@ -179,3 +182,15 @@ def test_fusable_chains_on_each_device(device, name, ours, theirs, dom_a, dom_b)
         pytest.skip("every entry runs on cpu in the tests above")
     arrays = [rand((2, 3), np.float64, *dom_a, seed=5), rand((), np.float64, *dom_b, seed=6)]
     _audit(name, lambda a, b: ag.sigmoid(ours(a, b) * 2.0 + a).sqrt() - ours(a, b).mean(), arrays, device)
+
+
+@pytest.mark.parametrize("name", sorted(STEP_INDEX_OPS))
+def test_int32_indices_computed_in_the_step(monkeypatch, name):
+    """The index ops of test_jit_step_indices with int32 indices: a wrapper's int64 copy of the index must
+    not be what the capture keeps (gather's was: replays gathered at the capture step's index)."""
+    int64_index = step_indices._index
+    monkeypatch.setattr(step_indices, "_index", lambda keys, n: int64_index(keys, n).int())
+    rng = np.random.default_rng(0)
+    assert_replays_equal_eager(STEP_INDEX_OPS[name], [rng.standard_normal((3, 4)), rng.standard_normal((3, 4))],
+                               grad=False)
+
