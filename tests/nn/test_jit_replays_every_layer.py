@@ -11,9 +11,15 @@ import nn.functional as F
 from tests.helpers import rand
 from tests.jit_replay import assert_replays_equal_eager
 from tests.nn.layer_table import LAYERS, LOSSES, example_inputs, loss_arrays
+from tests.nn.test_3d_layers import CONV as CONV3D
+from tests.nn.test_3d_layers import POOL as POOL3D
 from tests.nn.test_activations import CASES as ACTIVATIONS
+from tests.nn.test_adaptive_pooling import CASES_1D as ADAPTIVE_1D
+from tests.nn.test_adaptive_pooling import CASES_2D as ADAPTIVE_2D
 from tests.nn.test_attention import MASKS, SDPA_CASES, E, H, L, N, S
 from tests.nn.test_conv import CONV2D_CASES
+from tests.nn.test_conv_padding_mode import CASES as PADDING_MODES
+from tests.nn.test_fold_unpool_lppool import FOLD_ARGS
 from tests.nn.test_interpolate_bicubic import SIZES as BICUBIC_SIZES
 from tests.nn.test_losses import GRADCHECKED as LOSS_CALLS
 from tests.nn.test_padding import CASES as PADDINGS
@@ -104,6 +110,46 @@ def test_bicubic_interpolation(kwargs, align_corners):
     assert_replays_equal_eager(lambda x: F.interpolate(x, mode="bicubic", align_corners=align_corners, **kwargs),
                                [rand((2, 3, 4, 4), seed=1)])
 
+
+
+@pytest.mark.parametrize("args,kwargs,shape", CONV3D, ids=str)
+def test_conv3d_layers(args, kwargs, shape):
+    assert_replays_equal_eager(None, [rand(shape, seed=1)], fresh_state=_stateful(
+        lambda: nn.Conv3d(*args, **kwargs).to(ag.float64), lambda m, x: m(x)))
+
+
+@pytest.mark.parametrize("kwargs", POOL3D, ids=str)
+def test_max_pool3d_indices(kwargs):
+    """The indices are step values (computed on the host, they used to stop the capture): reading the input
+    at them must follow each call's maxima."""
+    def call(x):
+        out, indices = F.max_pool3d(x, return_indices=True, **kwargs)
+        return out, indices, ag.gather(x.flatten(2), 2, indices.flatten(2))
+    assert_replays_equal_eager(call, [rand((2, 3, 7, 6, 5), seed=5)])
+
+
+@pytest.mark.parametrize("shape,size", ADAPTIVE_2D + ADAPTIVE_1D, ids=str)
+def test_adaptive_pooling(shape, size):
+    pool = F.adaptive_max_pool2d if isinstance(size, tuple) or len(shape) == 4 else F.adaptive_max_pool1d
+    average = F.adaptive_avg_pool2d if pool is F.adaptive_max_pool2d else F.adaptive_avg_pool1d
+    assert_replays_equal_eager(lambda x: pool(x, size, return_indices=True) + (average(x, size),), [rand(shape)])
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "zeros"])
+@pytest.mark.parametrize("layer,torch_name,shape,kwargs", PADDING_MODES, ids=str)
+def test_conv_padding_modes(mode, layer, torch_name, shape, kwargs):
+    channels = shape[1] if len(shape) == {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5}[torch_name] else shape[0]
+    assert_replays_equal_eager(None, [rand(shape, seed=2)], fresh_state=_stateful(
+        lambda: layer(channels, 4, padding_mode=mode, **kwargs).to(ag.float64), lambda m, x: m(x)))
+
+
+@pytest.mark.parametrize("kwargs", FOLD_ARGS, ids=str)
+def test_unfold_fold_and_max_unpool2d(kwargs):
+    def call(x):
+        cols = F.unfold(x, **kwargs)
+        out, indices = F.max_pool2d(x, 2, return_indices=True)
+        return cols, F.fold(cols, x.shape[2:], **kwargs), F.max_unpool2d(out, indices, 2, output_size=x.shape[2:])
+    assert_replays_equal_eager(call, [rand((2, 3, 7, 6), seed=3)])
 
 R = np.random.default_rng(5)
 
