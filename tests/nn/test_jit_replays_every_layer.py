@@ -23,6 +23,8 @@ from tests.nn.test_fold_unpool_lppool import FOLD_ARGS
 from tests.nn.test_interpolate_bicubic import SIZES as BICUBIC_SIZES
 from tests.nn.test_losses import GRADCHECKED as LOSS_CALLS
 from tests.nn.test_padding import CASES as PADDINGS
+from tests.nn.test_upsampling import MODES as RESIZE_MODES
+from tests.nn.test_upsampling import SIZES as RESIZE_SIZES
 
 
 def _stateful(build, call, device="cpu"):
@@ -151,6 +153,14 @@ def test_unfold_fold_and_max_unpool2d(kwargs):
         return cols, F.fold(cols, x.shape[2:], **kwargs), F.max_unpool2d(out, indices, 2, output_size=x.shape[2:])
     assert_replays_equal_eager(call, [rand((2, 3, 7, 6), seed=3)])
 
+
+@pytest.mark.parametrize("kwargs", RESIZE_SIZES[::2], ids=str)
+@pytest.mark.parametrize("mode,ndim", RESIZE_MODES, ids=str)
+def test_interpolation_modes(mode, ndim, kwargs):
+    corners = None if mode in ("nearest", "nearest-exact", "area") else True
+    assert_replays_equal_eager(lambda x: F.interpolate(x, mode=mode, align_corners=corners, **kwargs),
+                               [rand((2, 3) + (5,) * (ndim - 2), seed=3)])
+
 R = np.random.default_rng(5)
 
 
@@ -255,6 +265,10 @@ BUFFERED = {
     "LayerNorm 2 dims": (lambda: nn.LayerNorm((3, 4)), lambda m, x: m(x), [_floats(2, 3, 4)]),
     "Dropout": (lambda: nn.Dropout(0.3), lambda m, x: m(x), [_floats(4, 5)]),
     "Embedding padding_idx": (lambda: nn.Embedding(5, 3, padding_idx=2), lambda m, i: m(i), [_ints(0, 5, 3, 4)]),
+    "Embedding max_norm": (lambda: nn.Embedding(6, 3, max_norm=1.5), lambda m, i: (m(i), m.weight * 1.0),
+                           [_ints(0, 6, 2, 3)]),
+    "Embedding scale_grad_by_freq": (lambda: nn.Embedding(6, 3, scale_grad_by_freq=True), lambda m, i: m(i),
+                                     [_ints(0, 6, 2, 3)]),
     "EmbeddingBag 2-D sum": (lambda: nn.EmbeddingBag(5, 3, mode="sum"), lambda m, i: m(i), [_ints(0, 5, 3, 4)]),
     "EmbeddingBag 2-D padding_idx": (lambda: nn.EmbeddingBag(5, 3, mode="mean", padding_idx=1), lambda m, i: m(i),
                                      [_ints(0, 5, 3, 4)]),
