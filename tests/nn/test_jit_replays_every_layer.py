@@ -344,3 +344,28 @@ def test_buffered_sample_on_each_device(device, name):
     build, call, makers = BUFFERED[name]
     assert_replays_equal_eager(None, _calls(*makers), device, fresh_state=_stateful(
         lambda: build().to(ag.float64), call, device))
+
+
+def test_an_optimizer_used_in_a_helper_function_steps_on_every_replay():
+    """The step only calls a helper that uses the model and optimiser: replays must still run opt.step()
+    (they used to skip it, since neither was discovered: the loss stopped falling after the capture)."""
+    losses = {}
+    for compiled in (False, True):
+        ag.manual_seed(0)
+        model = nn.Linear(3, 2)
+        opt = nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+        def train(x, y):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        step = (lambda x, y: train(x, y))
+        step = ag.jit(step) if compiled else step
+        rng = np.random.default_rng(0)
+        losses[compiled] = [step(ag.tensor(rng.standard_normal((4, 3)).astype(np.float32)),
+                                 ag.tensor(rng.standard_normal((4, 2)).astype(np.float32))).numpy().copy()
+                            for _ in range(6)]
+    np.testing.assert_array_equal(losses[True], losses[False])
