@@ -2,7 +2,8 @@
 
 The modules and optimisers a step uses are found where Python keeps them: a bound method's object,
 the function's closure cells, the globals its code names, and its arguments (one level into lists,
-tuples and dicts). They are recognised by shape, not by type (autograd does not import nn): a
+tuples and dicts); the same, two levels down, for the plain Python functions found there (a step
+`lambda x: train(model, x)`, or one calling a helper that closes over the model and optimiser). They are recognised by shape, not by type (autograd does not import nn): a
 module has `training`, `modules()` and `named_buffers()`; an optimiser has `param_groups`, `state`
 and `step()`.
 """
