@@ -272,6 +272,8 @@ BUFFERED = {
     "EmbeddingBag 2-D sum": (lambda: nn.EmbeddingBag(5, 3, mode="sum"), lambda m, i: m(i), [_ints(0, 5, 3, 4)]),
     "EmbeddingBag 2-D padding_idx": (lambda: nn.EmbeddingBag(5, 3, mode="mean", padding_idx=1), lambda m, i: m(i),
                                      [_ints(0, 5, 3, 4)]),
+    "EmbeddingBag 2-D padding_idx max": (lambda: nn.EmbeddingBag(5, 3, mode="max", padding_idx=0), lambda m, i: m(i),
+                                         [_ints(0, 3, 3, 4)]),
     "EmbeddingBag offsets": (lambda: nn.EmbeddingBag(5, 3, mode="max"), lambda m, i, o: m(i, o),
                              [_ints(0, 5, 7), _offsets(7, 3)]),
     "MultiheadAttention padding from lengths": (
@@ -286,9 +288,8 @@ BUFFERED = {
 }
 # (entry, mode) pairs whose capture refuses with CaptureError, since the layer reads values on the host:
 BUFFERED_REFUSED = {
-    # EmbeddingBag lays its bags out as a (bags, longest bag) table decided from the offsets and from where
-    # padding_idx occurs: the table's shape follows the values
-    ("EmbeddingBag 2-D padding_idx", "train"), ("EmbeddingBag 2-D padding_idx", "eval"),
+    # EmbeddingBag lays a 1-D input's bags out as a (bags, longest bag) table read from the offsets: the
+    # table's shape follows the offsets' values
     ("EmbeddingBag offsets", "train"), ("EmbeddingBag offsets", "eval"),
     # the cumulative average's factor 1 / num_batches_tracked is read with .item() and handed to the kernel
     # as a Python float (not by nature: the kernels would need the factor as an array)
