@@ -89,7 +89,8 @@ def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
     The `cache_size` most recent signatures are kept (least recently used dropped first).
 
     The modules and optimisers are found in `fn`'s closure, the globals it names, its bound object and
-    its arguments; pass `modules=` / `optimizers=` when they live elsewhere. Reading tensor values on
+    its arguments, and likewise in the Python functions found there (two levels down: a helper that
+    closes over the model); pass `modules=` / `optimizers=` when they live elsewhere. Reading tensor values on
     the host inside the step (`.item()`, printing, `if loss > 0`) raises CaptureError during capture.
     Usable as `@ag.jit` or `ag.jit(step, modules=[model])`.
     """

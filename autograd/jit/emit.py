@@ -144,7 +144,8 @@ class Emitter:
             kernel = None
         if kernel is None:
             return False
-        args = [self.flat(s) for s in inputs]
+        # a 0-d value may arrive as a NumPy scalar (0-d array arithmetic returns one): the kernel reads a 0-d array
+        args = [f"_np.asarray({self.flat(s)})" if s in self.scalars else self.flat(s) for s in inputs]
         for s in outputs:
             into, static = self.buffer(s)
             if static:

@@ -2,10 +2,12 @@
 
 The modules and optimisers a step uses are found where Python keeps them: a bound method's object,
 the function's closure cells, the globals its code names, and its arguments (one level into lists,
-tuples and dicts). They are recognised by shape, not by type (autograd does not import nn): a
+tuples and dicts); the same, two levels down, for the plain Python functions found there (a step
+`lambda x: train(model, x)`, or one calling a helper that closes over the model and optimiser). They are recognised by shape, not by type (autograd does not import nn): a
 module has `training`, `modules()` and `named_buffers()`; an optimiser has `param_groups`, `state`
 and `step()`.
 """
+import types
 from operator import attrgetter, is_
 
 from ..tensor import Tensor
@@ -35,14 +37,14 @@ def _sources(fn):
 _source_cache = {}   # id(fn) -> (fn, its _sources)
 
 
-def candidates(fn, args, kwargs):
-    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
-    hit = _source_cache.get(id(fn))
-    if hit is None or hit[0] is not fn:
-        if len(_source_cache) > 64:
-            _source_cache.clear()
-        hit = _source_cache[id(fn)] = (fn, _sources(fn))
-    owner, cells, glob, names = hit[1]
+_NESTING = 2   # how many levels of helper functions (closures, named globals) a step is followed through
+_FUNCTIONS = (types.FunctionType, types.MethodType)
+
+
+def _reachable(sources, fn, depth):
+    """The objects one function's sources hold, and those of the plain Python functions among them (a step
+    `lambda x: train(model, x)`, or one calling a helper that closes over the model), `depth` levels down."""
+    owner, cells, glob, names = sources
     seen = [] if owner is None else [owner]
     for cell in cells:
         try:
@@ -50,6 +52,34 @@ def candidates(fn, args, kwargs):
         except ValueError:   # an empty cell
             pass
     seen += [glob[name] for name in names if name in glob]
+    if depth:
+        for obj in seen[:]:
+            if isinstance(obj, _FUNCTIONS) and obj is not fn and _written_by_user(obj):
+                seen += _reachable(_cached_sources(obj), obj, depth - 1)
+            elif isinstance(obj, types.MethodType):
+                seen.append(obj.__self__)
+    return seen
+
+
+_LIBRARIES = {"autograd", "nn", "backends", "numpy", "builtins", "functools"}
+
+
+def _written_by_user(fn):
+    return (getattr(fn, "__module__", None) or "").partition(".")[0] not in _LIBRARIES
+
+
+def _cached_sources(fn):
+    hit = _source_cache.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        if len(_source_cache) > 64:
+            _source_cache.clear()
+        hit = _source_cache[id(fn)] = (fn, _sources(fn))
+    return hit[1]
+
+
+def candidates(fn, args, kwargs):
+    """The objects a step can reach directly: its bound object, closure cells, named globals, arguments."""
+    seen = _reachable(_cached_sources(fn), fn, _NESTING)
     if args:
         seen += [a for a in args if not isinstance(a, Tensor)]
     if kwargs:
@@ -61,6 +91,23 @@ def candidates(fn, args, kwargs):
         elif kind is dict or isinstance(obj, dict):
             seen += [o for o in obj.values() if not isinstance(o, Tensor)]
     return seen
+
+
+def tensors_within(objs, depth=3):
+    """The Tensors among `objs` and inside their lists, tuples and dicts, down to `depth` levels (a step's
+    `for p in params: p.grad = None` clears leaves it only reaches through a container)."""
+    found, level = [], list(objs)
+    for _ in range(depth + 1):
+        nested = []
+        for obj in level:
+            if isinstance(obj, Tensor):
+                found.append(obj)
+            elif isinstance(obj, (list, tuple)):
+                nested += obj
+            elif isinstance(obj, dict):
+                nested += obj.values()
+        level = nested
+    return found
 
 
 _found = {}   # identities of the candidates -> what discover found among them (most recent few)

@@ -1,7 +1,7 @@
 """The capture call: run the step once with the recorder installed and turn what it did into a plan."""
 from ..capture import state as capture
 from ..tensor import Tensor
-from .guards import candidates
+from .guards import candidates, tensors_within
 from .plan import Plan
 from .recorder import Recorder
 from .refs import Const
@@ -22,7 +22,7 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
             before.append((module, name, t))
     devices = {id(d): d for d in [leaf._device for leaf in leaves if isinstance(leaf, Tensor)]
                + [p._device for p in context.params]}
-    known = list(context.params) + list(leaves) + candidates(fn, args, kwargs)   # the leaves visible from here
+    known = list(context.params) + list(leaves) + tensors_within(candidates(fn, args, kwargs))   # leaves seen from here
     rec.had_grad = {id(t) for t in known if isinstance(t, Tensor) and t.grad is not None}
     undo = _patch_hosts(rec, roots, optimizers) + _patch_draws(rec, devices.values())
     capture.recorder = rec

@@ -29,8 +29,8 @@ def _flatten(obj, leaves):
     if _is_array(obj):
         leaves.append(obj)
         return ARRAY
-    if isinstance(obj, (tuple, list)):
-        return (type(obj).__name__,) + tuple(_flatten(o, leaves) for o in obj)
+    if isinstance(obj, (tuple, list)):    # a named tuple (x.max(dim), sort, topk...) or other subclass
+        return ("sequence", kind) + tuple(_flatten(o, leaves) for o in obj)
     if isinstance(obj, dict):
         return ("dict",) + tuple((k, _flatten(v, leaves)) for k, v in obj.items())
     try:
@@ -74,4 +74,7 @@ def _unflatten(spec, it):
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
         return {k: _unflatten(s, it) for k, s in spec[1:]}
+    if kind == "sequence":
+        cls, items = spec[1], [_unflatten(s, it) for s in spec[2:]]
+        return cls(*items) if hasattr(cls, "_fields") else cls(items)
     return plain_value(spec)

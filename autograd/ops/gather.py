@@ -52,12 +52,14 @@ def gather(input, dim, index, *, sparse_grad=False):
     check_tensor("gather", input)
     d = normalize("gather", dim, input.ndim)
     idx = _index_array("gather", index, input._device)
+    # an index tensor stays one (not its int64 copy or a reshaped view): a jit replay reads its new values
+    picks = on_device_of(input, index) if isinstance(index, Tensor) else idx
     if input.ndim == 0:
-        return take_along_axis(input.reshape(1), idx.reshape(1), 0).reshape(idx.shape)
+        return take_along_axis(input.reshape(1), picks.reshape(1), 0).reshape(idx.shape)
     _check_index("gather", idx, input, d)
     crop = tuple(slice(None) if i == d else slice(0, m) for i, m in enumerate(idx.shape))
     source = input if crop == (slice(None),) * input.ndim else input[crop]
-    return take_along_axis(source, idx, d)
+    return take_along_axis(source, picks, d)
 
 
 class Scatter(Function):

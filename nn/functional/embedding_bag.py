@@ -88,19 +88,26 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     longest = max(int(lengths.max()) if lengths.size else 0, 1)
     positions = starts[:, None] + np.arange(longest)[None, :]
     inside = positions < stops[:, None]
+    index = ag.tensor(np.where(inside, positions, total).astype(np.int64), device=rows.device)
+    kept = ag.tensor(inside, device=rows.device)
     if padding_idx is not None:
         num = weight.shape[0]
         if not -num <= padding_idx < num:
             raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")
-        if total:
-            inside &= _host(flat)[np.minimum(positions, total - 1)] != padding_idx % num
-    positions = np.where(inside, positions, total)
-    picked = rows[ag.tensor(positions.astype(np.int64), device=rows.device)]   # (bags, longest, dim)
-    counts = inside.sum(axis=1)
+        if total:   # by tensor ops: a jit replay finds each step's padding entries
+            looked_up = flat[ag.tensor(np.minimum(positions, total - 1).astype(np.int64), device=flat.device)]
+            kept = kept & (_on_device(looked_up, rows) != padding_idx % num)
+            index = ag.where(kept, index, total)
+    picked = rows[index]   # (bags, longest, dim)
+    counts = kept.sum(1)
     if mode == "sum":
         return picked.sum(1)
     if mode == "mean":
-        divisor = np.maximum(counts, 1).astype(weight.dtype)[:, None]
-        return picked.sum(1) / ag.tensor(divisor, device=rows.device)
+        return picked.sum(1) / ag.maximum(counts, 1).astype(weight.dtype)[:, None]
     largest = picked.amax(1)
-    return ag.where(ag.tensor((counts > 0)[:, None], device=rows.device), largest, ag.zeros_like(largest))
+    return ag.where((counts > 0)[:, None], largest, ag.zeros_like(largest))
+
+
+def _on_device(t, like):
+    """`t` on `like`'s device (the indices may sit on another device than the weight, as PyTorch allows)."""
+    return t if t.device is like.device else t.to(like.device)

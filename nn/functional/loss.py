@@ -284,7 +284,8 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
     values = arrays.array(target)
     if bool(((values != 0) & (values != 1) & (values != -1)).any()):
         raise ValueError("hinge_loss: targets must be in {-1, 1} (or {0, 1})")
-    y = ag.tensor(np.where(target.numpy() == 0, -1.0, target.numpy()), dtype=input.dtype, device=input.device)
+    y = target.astype(input.dtype)
+    y = ag.where(y == 0, -1.0, y)     # by tensor ops: a jit replay maps each step's targets
     return _reduce(ag.relu(margin - y * input), reduction, "hinge_loss")
 
 

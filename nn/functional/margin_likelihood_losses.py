@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd import arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.dims import check_tensor
 
@@ -80,7 +81,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
                         "use target.long()")
     n_classes = input.shape[-1]
-    if target.numel() and not bool(((target >= 0) & (target < n_classes)).all()):
+    classes = arrays.array(target)   # checked on the raw array: a jit capture checks it once, without a host read
+    if classes.size and not bool(((classes >= 0) & (classes < n_classes)).all()):
         raise IndexError(f"{op}: target out of range: class indices must be in [0, {n_classes})")
     if weight is not None:
         check_tensor(op, weight, "weight")
@@ -126,7 +128,7 @@ def _variance_like(op, var, input):
             raise ValueError(f"{op}: var has negative entry/entries ({var})")
         return ag.ones_like(input) * float(var)
     check_tensor(op, var, "var")
-    if bool((var < 0).any()):
+    if bool((arrays.array(var) < 0).any()):   # the raw array: a check that does not stop a jit capture
         raise ValueError(f"{op}: var has negative entry/entries; variances must be >= 0")
     in_shape, var_shape = tuple(input.shape), tuple(var.shape)
     if var_shape == in_shape:

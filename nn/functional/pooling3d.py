@@ -76,10 +76,11 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = out.squeeze(0)
     if not return_indices:
         return out
-    rows = np.arange(source.shape[0])
-    # map each window's argmax (a position within the window) to its flat position in the input
-    positions = source[rows[None, None, :], np.asarray(arg.numpy())]
-    indices = ag.tensor(positions, device=x.device).reshape(*x.shape[:2], *outs)
+    # map each window's argmax (a position within the window) to its flat position in the input, by tensor
+    # ops (a jit replay then follows each step's argmax)
+    windows, k = source.shape
+    table = ag.tensor(source.reshape(-1), device=x.device)
+    indices = table[arg + ag.arange(windows, device=x.device) * k].reshape(*x.shape[:2], *outs)
     return out, (indices if input.ndim == 5 else indices.squeeze(0))
 
 

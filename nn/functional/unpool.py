@@ -1,6 +1,7 @@
 """max_unpool1d / max_unpool2d: the partial inverse of max pooling, each value put back at the position its
 pooling recorded (return_indices=True) and zeros elsewhere."""
 import autograd as ag
+from autograd import arrays
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
@@ -38,10 +39,10 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
     total = 1
     for s in size:
         total *= s
-    if indices.numel() and (int(indices.min().item()) < 0 or int(indices.max().item()) >= total):
+    found = arrays.array(indices)   # the raw array: a check that does not stop a jit capture
+    if found.size and (int(found.min()) < 0 or int(found.max()) >= total):
         raise ValueError(f"{op}: indices must lie in [0, {total}) for the output size {size}, got values from "
-                         f"{int(indices.min().item())} to {int(indices.max().item())}; pass the output_size the "
-                         "pooled input had")
+                         f"{int(found.min())} to {int(found.max())}; pass the output_size the pooled input had")
     flat = input.reshape(*lead, -1)
     canvas = ag.zeros(*lead, total, dtype=input.dtype, device=input.device)
     return canvas.scatter(-1, indices.reshape(*lead, -1), flat).reshape(*lead, *size)
