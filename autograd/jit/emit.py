@@ -18,6 +18,8 @@ from .refs import Const
 
 _UFUNCS = ("add", "subtract", "multiply", "divide", "negative", "positive", "exp", "log", "tanh", "sqrt", "power",
            "greater")
+#: steps that need their operands' full shapes (a 0-d value standing for a broadcast one would not do)
+_SHAPED = ("matmul", "sum0", "sum_all")
 
 
 class Emitter:
@@ -111,10 +113,12 @@ class Emitter:
             self.put(f"v{dst} = {call}")
 
     def broadcast(self, dst, src, pos):
-        """A 0-d gradient spread over dst's shape: lowered steps read the 0-d value itself (their
-        broadcasting gives the same numbers); anything else gets the broadcast view eager mode makes."""
+        """A 0-d gradient spread over dst's shape: lowered elementwise steps read the 0-d value itself
+        (their broadcasting gives the same numbers); anything else (products and sums included, which
+        need the shape) gets the broadcast view eager mode makes."""
         readers = self.readers.get(dst, ())
-        if dst in self.escaping or any(self.p.items[r][0] != "step" for r in readers):
+        if dst in self.escaping or any(self.p.items[r][0] != "step" or self.p.steps[self.p.items[r][1]][0] in _SHAPED
+                                       for r in readers):
             self.names[dst] = f"v{dst}"
             self.put(f"v{dst} = _np.broadcast_to({self.name(src)}, {self.p.meta[dst][0]!r})")
         else:

@@ -57,3 +57,30 @@ def test_remainder_operator_and_its_zero_check():
     np.testing.assert_array_equal(y.numpy(), [1.0, 1.0])
     with pytest.raises(ZeroDivisionError, match="remainder: integer division by zero"):
         x % 0
+
+
+@pytest.mark.parametrize("loss", ["sum", "mean", "sum_of_sum"])
+def test_a_sum_straight_into_a_linear_layer_replays(device, loss):
+    """A full sum's gradient (one number spread over the output) reaching a product or an axis sum:
+    replays once handed those the bare number and failed."""
+    import nn
+
+    def build():
+        ag.manual_seed(0)
+        model = nn.Linear(4, 3).to(device)
+        return model, nn.optim.SGD(model.parameters(), lr=0.1)
+
+    def make(model, opt):
+        def step(x):
+            opt.zero_grad()
+            out = model(x)
+            value = {"sum": out.sum(), "mean": out.mean(), "sum_of_sum": out.sum(0).sum()}[loss]
+            value.backward()
+            opt.step()
+            return value
+        return step
+    eager, compiled = make(*build()), ag.jit(make(*build()))
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        x = ag.tensor(rng.standard_normal((2, 4)).astype(np.float32), device=device)
+        np.testing.assert_array_equal(compiled(x).numpy(), eager(x).numpy())
