@@ -24,6 +24,12 @@ def is_optimizer(obj):
     return hasattr(obj, "param_groups") and hasattr(obj, "state") and callable(getattr(obj, "step", None))
 
 
+def is_scheduler(obj):
+    """True for a learning-rate-scheduler-like object (it steps an optimiser's learning rates)."""
+    return is_optimizer(getattr(obj, "optimizer", None)) and callable(getattr(obj, "step", None)) \
+        and callable(getattr(obj, "get_last_lr", None))
+
+
 def _sources(fn):
     """(bound object, closure cells, globals dict, the global names its code uses) of a step function."""
     code = getattr(fn, "__code__", None)

@@ -109,6 +109,11 @@ class Recorder:
         if args and callable(args[0]) and not hasattr(args[0], "shape"):
             raise CaptureError(f"jit: {getattr(call, '__qualname__', call)} was given a closure; a compiled step "
                                "cannot replay one. Compute the loss in the step and call step() without a closure")
+        if any(hasattr(a, "_data") and hasattr(a, "grad_fn") for a in (*args, *kwargs.values())):
+            raise CaptureError(f"jit: {getattr(call, '__qualname__', call)} was given a tensor inside a compiled step; "
+                               "a replay would hand it the tensor of the capture, not the new values. Call it "
+                               "outside the step with the returned value (e.g. `loss = step(x, y); "
+                               "scheduler.step(loss)`)")
         self.entries.append(("host", call, args, kwargs))
         self.host_depth += 1
         try:

@@ -1,7 +1,7 @@
 """The capture call: run the step once with the recorder installed and turn what it did into a plan."""
 from ..capture import state as capture
 from ..tensor import Tensor
-from .guards import candidates, tensors_within
+from .guards import candidates, is_scheduler, tensors_within
 from .plan import Plan
 from .recorder import Recorder
 from .refs import Const
@@ -22,9 +22,11 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
             before.append((module, name, t))
     devices = {id(d): d for d in [leaf._device for leaf in leaves if isinstance(leaf, Tensor)]
                + [p._device for p in context.params]}
-    known = list(context.params) + list(leaves) + tensors_within(candidates(fn, args, kwargs))   # leaves seen from here
+    reachable = candidates(fn, args, kwargs)
+    known = list(context.params) + list(leaves) + tensors_within(reachable)   # leaves seen from here
     rec.had_grad = {id(t) for t in known if isinstance(t, Tensor) and t.grad is not None}
-    undo = _patch_hosts(rec, roots, optimizers) + _patch_draws(rec, devices.values())
+    schedulers = [obj for obj in reachable if is_scheduler(obj)]
+    undo = _patch_hosts(rec, roots, optimizers, schedulers) + _patch_draws(rec, devices.values())
     capture.recorder = rec
     try:
         result = fn(*args, **kwargs)
@@ -74,11 +76,13 @@ def _patch(obj, name, replacement):
     return undo
 
 
-def _patch_hosts(rec, roots, optimizers):
-    """Make optimiser.step / zero_grad and module.zero_grad record themselves as host calls."""
+def _patch_hosts(rec, roots, optimizers, schedulers=()):
+    """Make optimiser.step / zero_grad, module.zero_grad and a learning-rate scheduler's step record
+    themselves as host calls (each replay runs them again, so a scheduler stepped inside the step moves
+    the learning rate in replays as in eager mode)."""
     undo = []
     targets = [(o, "step") for o in optimizers] + [(o, "zero_grad") for o in optimizers] \
-        + [(m, "zero_grad") for m in roots]
+        + [(m, "zero_grad") for m in roots] + [(s, "step") for s in schedulers]
     for obj, name in targets:
         original = getattr(obj, name, None)
         if original is None:
