@@ -96,14 +96,17 @@ def _leaf(rec, leaf, ref, given, incoming):
     given.add(id(owner) if not copy else -1)
     replace = leaf.grad is None and id(leaf) in rec.had_grad
     rec.had_grad.discard(id(leaf))
-    rec.entries.append(("leaf", leaf, ref, copy, replace))
-    deliver(leaf, g, copy, None)
+    # .grad's array after the delivery gets a slot of its own, so that ops of the step reading p.grad
+    # read each replay's gradient (after a second backward it is a new array, grad + g)
+    out = rec.new_slot(deliver(leaf, g, copy, None))
+    rec.entries.append(("leaf", leaf, ref, copy, replace, out))
 
 
 def deliver(leaf, g, copy, holder, replace=False, statics=()):
     """Put gradient `g` into leaf.grad as backward does: the first one becomes .grad (copied when its memory
     is shared), later ones are added. `holder` is a Tensor reused for .grad on replays (None: a new one);
-    `replace`: treat .grad as empty; `statics`: ids of replay buffers, copied rather than handed out."""
+    `replace`: treat .grad as empty; `statics`: ids of replay buffers, copied rather than handed out.
+    Returns .grad's array."""
     if leaf._hooks:
         g = engine._hooked(leaf._hooks, g, leaf._device, False)
     current = None if replace else leaf.grad
@@ -121,3 +124,4 @@ def deliver(leaf, g, copy, holder, replace=False, statics=()):
             leaf.grad = Tensor._make(total, leaf._device, None, 0, False)
         else:
             holder._data = total
+    return leaf.grad._data

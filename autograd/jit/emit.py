@@ -196,9 +196,9 @@ class Emitter:
             _, shape, dtype, xp, out = e
             self.put(f"v{out} = {self.bind(xp.zeros, 'f')}({shape!r}, {self.bind(dtype, 't')})")
         elif kind == "leaf":
-            _, leaf, ref, copy, replace = e
+            _, leaf, ref, copy, replace, out = e
             statics = self.bind(self.static_ids, "statics")
-            self.put(f"_deliver({self.bind(leaf, 'leaf')}, {self.name(ref)}, {copy}, "
+            self.put(f"v{out} = _deliver({self.bind(leaf, 'leaf')}, {self.name(ref)}, {copy}, "
                      f"{self.bind(leaf.grad, 'holder')}, {replace}, {statics})")
         elif kind == "host":
             _, call, args, kwargs = e

@@ -81,10 +81,13 @@ def make_entry(entry):
             vals[out] = xp.zeros(shape, dtype=dtype)
         return run
     if kind == "leaf":
-        _, leaf, ref, copy, replace = entry
+        _, leaf, ref, copy, replace, out = entry
         get = _getter(ref)
         holder = leaf.grad  # the Tensor the capture put there; replays reuse it
-        return lambda vals: deliver(leaf, get(vals), copy, holder, replace)
+
+        def run(vals):
+            vals[out] = deliver(leaf, get(vals), copy, holder, replace)
+        return run
     if kind == "host":
         _, call, args, kwargs = entry
         return lambda vals: call(*args, **kwargs)

@@ -64,7 +64,7 @@ def lower(vals, entries):
                 b.emit("add", out, total, e[2])     # .grad + g, as each later delivery adds in eager mode
                 items.append(("step", first))
             if last:
-                items.append(("entry", ("leaf", e[1], sums[id(e[1])], False, True)))
+                items.append(("entry", ("leaf", e[1], sums[id(e[1])], False, True, e[5])))
             continue
         if kind == "fwd" and not e[6] and not e[8] and e[1] in RULES:
             _, cls, ctx, refs, kwargs, outs, multi, recorded, drew = e
@@ -76,7 +76,7 @@ def lower(vals, entries):
                     pending[id(ctx)] = (grads, outs[0])
                 continue
         elif kind == "bwd" and id(e[2]) in pending:
-            grads, out = pending.pop(id(e[2]))
+            grads, out = pending[id(e[2])]   # kept: a retain_graph backward runs the node again
             gy = arg(e[3][0])
             if not isinstance(gy, int) or b.meta[gy] != b.meta[out]:
                 raise Unlowerable(e[1].label())
@@ -95,15 +95,20 @@ def lower(vals, entries):
 def _merged_deliveries(entries, meta):
     """{id(leaf entry): is it the leaf's last}: for leaves that get several same-shape float gradients in
     the step, starting from an empty .grad and without hooks, the deliveries become a chain of sums
-    and one delivery at the last (nothing reads .grad in between)."""
-    groups = {}
+    and one delivery at the last. Only deliveries between the same two host calls merge: an optimiser
+    step (or anything else the replay runs as Python) between them reads .grad."""
+    groups, segment, read = {}, 0, set()
     for e in entries:
-        if e[0] == "leaf":
-            groups.setdefault(id(e[1]), []).append(e)
+        if e[0] == "host":
+            segment += 1
+        elif e[0] == "leaf":
+            groups.setdefault((id(e[1]), segment), []).append(e)
+        read.update(r for r in entry_refs(e)[0] if isinstance(r, int))
     merged = {}
     for group in groups.values():
         first = group[0]
-        if len(group) < 2 or not first[4] or first[1]._hooks or not all(isinstance(e[2], int) for e in group):
+        if len(group) < 2 or not first[4] or first[1]._hooks or not all(isinstance(e[2], int) for e in group) \
+                or any(e[5] in read for e in group[:-1]):   # the step reads .grad between deliveries
             continue
         shape, dtype = meta[first[2]]
         if dtype.kind != "f" or not shape or any(meta[e[2]] != (shape, dtype) for e in group):

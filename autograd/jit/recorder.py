@@ -9,7 +9,7 @@ Entry kinds:
   ("bwd", cls, ctx, grads, routes, release)        a node's backward; routes (k, slot) per gradient kept
   ("acc", a, b, out)                               out = a + b (two gradients of one value)
   ("zeros", shape, dtype, xp, out)                 a zero gradient for a multi-output node
-  ("leaf", tensor, grad, copy, replace)            deliver a gradient to a leaf's .grad, as backward does
+  ("leaf", tensor, grad, copy, replace, out)       deliver to .grad as backward does (out: .grad's array)
   ("host", call, args, kwargs)                     a Python call replayed as is (optimiser step, zero_grad)
   ("rng", draw, args, out)                         a random draw outside any op (ag.rand in the step), or
                                                    a tensor a factory made in the step (a fresh copy)
@@ -32,6 +32,8 @@ class Recorder:
         self.forward_depth = 0  # > 0 inside an op's forward
         self.drew = False       # a random draw happened inside the current forward
         self.had_grad = set()   # ids of the leaves whose .grad was set when the step started
+        self.settings = None    # a callable giving the optimisers' settings, to catch the step's own changes
+        self.seen_settings = None
 
     # ----- slots -----------------------------------------------------------------------------
     def new_slot(self, array):
@@ -114,10 +116,27 @@ class Recorder:
                                "a replay would hand it the tensor of the capture, not the new values. Call it "
                                "outside the step with the returned value (e.g. `loss = step(x, y); "
                                "scheduler.step(loss)`)")
+        self.check_settings()
         self.entries.append(("host", call, args, kwargs))
         self.host_depth += 1
         try:
             return call(*args, **kwargs)
         finally:
             self.host_depth -= 1
+            if self.settings is not None:
+                self.seen_settings = self.settings()
+
+    def check_settings(self):
+        """CaptureError when the step's own Python (not a replayed host call) changed an optimiser's
+        settings since they were last seen: a replay would not make that change again."""
+        if self.settings is None:
+            return
+        now = self.settings()
+        for (where, before), (_, after) in zip(self.seen_settings, now):
+            if before != after:
+                raise CaptureError(
+                    f"jit: the step changed {where} from {before!r} to {after!r} in Python; a replay runs none of "
+                    "the step's Python, so that change would not be repeated. Set it outside the compiled step, "
+                    "or step an lr_scheduler inside it (its step() is replayed)")
+        self.seen_settings = now
 

@@ -27,9 +27,12 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
     rec.had_grad = {id(t) for t in known if isinstance(t, Tensor) and t.grad is not None}
     schedulers = [obj for obj in reachable if is_scheduler(obj)]
     undo = _patch_hosts(rec, roots, optimizers, schedulers) + _patch_draws(rec, devices.values())
+    rec.settings = lambda: _settings(optimizers)
+    rec.seen_settings = rec.settings()
     capture.recorder = rec
     try:
         result = fn(*args, **kwargs)
+        rec.check_settings()
     finally:
         capture.recorder = None
         for restore in reversed(undo):
@@ -56,6 +59,17 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
         plan = Plan(rec.vals, inputs, states, writebacks, rec.entries, outputs, device)
     plan.out_spec, plan.out_devices = out_spec, out_devices
     return result, plan
+
+
+def _settings(optimizers):
+    """[(where, value)] of every optimiser's numeric settings (learning rate, momentum, betas, ...)."""
+    found = []
+    for opt in optimizers:
+        for g, group in enumerate(getattr(opt, "param_groups", ())):
+            for key, value in group.items():
+                if key != "params" and isinstance(value, (int, float, tuple)) and not isinstance(value, bool):
+                    found.append((f"{type(opt).__name__}.param_groups[{g}][{key!r}]", value))
+    return found
 
 
 def _array(leaf):
