@@ -8,6 +8,7 @@ import copy
 import numpy as np
 
 import autograd as ag
+from autograd import arrays
 
 from .. import functional as F
 from .. import init
@@ -237,4 +238,9 @@ def _detect_is_causal_mask(mask, is_causal, size):
     if tuple(mask.shape) != (size, size):
         return False
     causal = np.triu(np.ones((size, size), bool), 1)
-    return bool(np.array_equal(mask.numpy(), causal if mask.dtype == np.bool_ else np.where(causal, -np.inf, 0.0)))
+    # the raw values, read even inside an ag.jit capture: the decision is then made once, at capture,
+    # which is right for the usual mask made once outside the step (a mask computed in the step from
+    # the data would keep the capture's decision)
+    values = arrays.array(mask)
+    values = values if isinstance(values, np.ndarray) else values.get()
+    return bool(np.array_equal(values, causal if mask.dtype == np.bool_ else np.where(causal, -np.inf, 0.0)))
