@@ -67,7 +67,10 @@ class Function:
                 if device is None:
                     device = a._device
                 elif a._device is not device:
-                    _mixed_devices(cls, args)
+                    moved = _scalars_follow(args)
+                    if moved is None:
+                        _mixed_devices(cls, args)
+                    return cls.apply(*moved, **kwargs)
                 if a.requires_grad:
                     record = True
                     node = a._node
@@ -179,6 +182,17 @@ class AccumulateGrad:
 
     def __repr__(self):
         return f"<AccumulateGrad of a leaf of shape {self.variable.shape}>"
+
+
+def _scalars_follow(args):
+    """args with 0-d tensors of a host device moved to the device of the other tensors (PyTorch lets a
+    0-d CPU tensor meet a tensor on any device), or None when that does not settle the devices."""
+    others = {id(a._device): a._device for a in args
+              if isinstance(a, Tensor) and not (a.ndim == 0 and a._device.host_memory)}
+    if len(others) > 1:
+        return None
+    (target,) = others.values() if others else (next(a._device for a in args if isinstance(a, Tensor)),)
+    return [a.to(target) if isinstance(a, Tensor) and a._device is not target else a for a in args]
 
 
 def _mixed_devices(cls, args):

@@ -63,7 +63,7 @@ def rand(shape, dtype=np.float64, low=-1.0, high=1.0, seed=None):
     return rng.uniform(low, high, size=shape).astype(dtype)
 
 
-def check_against_torch(ours, theirs, arrays, device="cpu", requires_grad=None, atol=1e-6, rtol=1e-5,
+def check_against_torch(ours, theirs, arrays, device=None, requires_grad=None, atol=1e-6, rtol=1e-5,
                         grad_seed=1):
     """Run ours(*tensors) and theirs(*torch_tensors) on the same arrays; compare outputs and input gradients.
 
@@ -113,7 +113,7 @@ def check_against_torch(ours, theirs, arrays, device="cpu", requires_grad=None, 
                                    err_msg=f"gradient of input {k} differs from torch")
 
 
-def check_gradcheck(fn, arrays, device="cpu", requires_grad=None, **kwargs):
+def check_gradcheck(fn, arrays, device=None, requires_grad=None, **kwargs):
     """gradcheck fn at float64 copies of `arrays` (every float input requires grad unless told)."""
     if requires_grad is None:
         requires_grad = [np.asarray(a).dtype.kind == "f" for a in arrays]
@@ -126,7 +126,7 @@ class RegressionPair:
     """One linear regression, loss = mean((X @ W + b - Y)**2), set up in deepgrad (`params`, `loss`) and in
     torch (`tparams`, `tloss`) from the same arrays (x, y, w0, b0): for checking optimisers step by step."""
 
-    def __init__(self, torch, arrays, device="cpu", dtype=np.float64):
+    def __init__(self, torch, arrays, device=None, dtype=np.float64):
         x, y, w0, b0 = (np.asarray(a).astype(dtype) for a in arrays)
         self.x, self.y = ag.tensor(x, device=device), ag.tensor(y, device=device)
         self.params = [ag.tensor(w0, device=device, requires_grad=True),

@@ -81,8 +81,8 @@ def _prepare_index(x, index):
     out = []
     for part in index:
         if isinstance(part, Tensor):
-            if part._device is not device:
-                raise IndexError(f"indexing a tensor on {device} with an index tensor on {part._device}")
+            if part._device is not device:   # PyTorch takes a CPU index for a tensor anywhere: so do we
+                part = part.to(device)
             part = part._data
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
             part = device.asarray(part)

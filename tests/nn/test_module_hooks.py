@@ -12,9 +12,9 @@ def torch():
     return pytest.importorskip("torch")
 
 
-def _linear_pair(torch, device="cpu"):
+def _linear_pair(torch, device=None):
     theirs = torch.nn.Linear(4, 3).double()
-    ours = nn.Linear(4, 3).to(device).double()
+    ours = nn.Linear(4, 3).to(device or ag.get_default_device()).double()
     ours.load_state_dict(theirs.state_dict())
     return ours, theirs
 

@@ -174,7 +174,7 @@ def test_layers_at_any_batch_size_keep_batch_and_dtype(name, batch, seed):
     """Property: for any batch size (0 included), a layer's output has that batch size first and the
     float32 dtype of its input, and backward gives every input a gradient of its shape."""
     layer = LAYERS[name][0]().eval()
-    inputs = as_tensors(example_inputs(name, batch, seed=seed), "cpu")
+    inputs = as_tensors(example_inputs(name, batch, seed=seed), ag.get_default_device())
     outs = outputs(layer(*inputs))
     assert outs[0].shape[0] == batch and outs[0].dtype == np.float32
     total = sum((o.sum() for o in outs if o.requires_grad), ag.zeros(()))
