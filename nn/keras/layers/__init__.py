@@ -14,3 +14,6 @@ from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtr
 from .time_distributed import TimeDistributed
 from .wrapper import ModuleWrapper, TorchModuleWrapper, as_keras_layer
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Identity, Permute, RepeatVector, UpSampling1D,
+                        UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
