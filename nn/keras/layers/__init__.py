@@ -17,3 +17,6 @@ from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTran
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Identity, Permute, RepeatVector, UpSampling1D,
                         UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                    SpatialDropout2D, SpatialDropout3D)
+from .normalization_more import GroupNormalization, UnitNormalization
