@@ -20,3 +20,4 @@ from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Identity, Permute, R
 from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                     SpatialDropout2D, SpatialDropout3D)
 from .normalization_more import GroupNormalization, UnitNormalization
+from .image_preprocessing import CenterCrop, RandomCrop, Resizing
