@@ -21,3 +21,6 @@ from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, Gauss
                     SpatialDropout2D, SpatialDropout3D)
 from .normalization_more import GroupNormalization, UnitNormalization
 from .image_preprocessing import CenterCrop, RandomCrop, Resizing
+from .dot import Dot, dot
+from .pooling3d import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
+                        GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)
