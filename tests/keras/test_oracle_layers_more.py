@@ -48,6 +48,7 @@ CASES = [
     ("upsampling2d_bilinear", lambda L: L.UpSampling2D((2, 3), interpolation="bilinear"), _x(2, 3, 4, 2), {}),
     ("upsampling2d_bilinear_cf", lambda L: L.UpSampling2D(2, data_format="channels_first",
                                                           interpolation="bilinear"), _x(2, 2, 3, 4), {}),
+    ("upsampling2d_bicubic", lambda L: L.UpSampling2D((3, 2), interpolation="bicubic"), _x(2, 3, 4, 2), {}),
     ("upsampling3d", lambda L: L.UpSampling3D((1, 2, 2)), _x(1, 2, 3, 2, 2), {}),
 ]
 
@@ -131,6 +132,13 @@ def test_bad_arguments():
         ours.layers.Cropping1D((2, 2))(np.zeros((1, 4, 2), np.float32))
     with pytest.raises(ValueError, match="mask"):
         ours.layers.Softmax()(np.zeros((2, 3), np.float32), mask=np.ones((2, 4), bool))
+
+
+def test_prelu_refuses_inputs_of_another_shape():
+    layer = ours.layers.PReLU()
+    layer(np.zeros((2, 3, 4), np.float32))
+    with pytest.raises(ValueError, match=r"p_re_lu.*\(3, 4\).*\(2, 3, 5\)"):
+        layer(np.zeros((2, 3, 5), np.float32))
 
 
 def test_prelu_alpha_is_trained_and_named():

@@ -205,9 +205,9 @@ class _UpSampling(Layer):
         self.size = _sizes(size, self._count, "size", type(self).__name__)
         self.data_format = _data_format(data_format)
         self.interpolation = interpolation.lower()
-        if self.interpolation not in ("nearest", "bilinear"):
-            raise ValueError(f"{type(self).__name__}: interpolation must be 'nearest' or 'bilinear', got "
-                             f"{interpolation!r}")
+        if self.interpolation not in ("nearest", "bilinear", "bicubic"):
+            raise ValueError(f"{type(self).__name__}: interpolation must be 'nearest', 'bilinear' or 'bicubic' "
+                             f"(lanczos is not supported), got {interpolation!r}")
 
     def call(self, inputs):
         _check_rank(inputs, self._count + 2, self.name, _layout(self._count, self.data_format))
@@ -217,8 +217,8 @@ class _UpSampling(Layer):
                 inputs = inputs.repeat_interleave(factor, dim=axis)
             return inputs
         x = inputs.movedim(-1, 1) if self.data_format == "channels_last" else inputs
-        y = F.interpolate(x, size=tuple(x.shape[2 + k] * f for k, f in enumerate(self.size)), mode="bilinear",
-                          align_corners=False)
+        y = F.interpolate(x, size=tuple(x.shape[2 + k] * f for k, f in enumerate(self.size)),
+                          mode=self.interpolation, align_corners=False)
         return y.movedim(1, -1) if self.data_format == "channels_last" else y
 
 
@@ -235,8 +235,8 @@ class UpSampling1D(_UpSampling):
 
 
 class UpSampling2D(_UpSampling):
-    """Scales images up by `size` (rows, cols): interpolation 'nearest' repeats pixels, 'bilinear' interpolates
-    between pixel centres."""
+    """Scales images up by `size` (rows, cols): interpolation 'nearest' repeats pixels, 'bilinear' and 'bicubic'
+    interpolate between pixel centres."""
     _count = 2
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
