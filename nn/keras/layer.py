@@ -406,8 +406,9 @@ class Layer(Module):
             self._output_shape = map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs)
         if self.activity_regularizer is not None:
             for out in flatten(outputs):
-                if isinstance(out, Tensor):
-                    self.add_loss(self.activity_regularizer(out))
+                if isinstance(out, Tensor):   # Keras divides by the batch size (so the strength is per sample)
+                    penalty = self.activity_regularizer(out)
+                    self.add_loss(penalty / out.shape[0] if out.ndim and out.shape[0] else penalty)
         return outputs
 
     def _symbolic_call(self, args, kwargs, training):

@@ -14,3 +14,13 @@ from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtr
 from .time_distributed import TimeDistributed
 from .wrapper import ModuleWrapper, TorchModuleWrapper, as_keras_layer
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Identity, Permute, RepeatVector, UpSampling1D,
+                        UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                    SpatialDropout2D, SpatialDropout3D)
+from .normalization_more import GroupNormalization, UnitNormalization
+from .image_preprocessing import CenterCrop, RandomCrop, Resizing
+from .dot import Dot, dot
+from .pooling3d import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
+                        GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)

@@ -1,0 +1,150 @@
+"""Keras's image preprocessing layers that change an image's size: Resizing, CenterCrop and RandomCrop.
+
+They take a batch (N, H, W, C) or one image (H, W, C) (channels first with data_format='channels_first').
+Resizing keeps an integer dtype (rounding and saturating, as Keras); the crops return float32."""
+import numpy as np
+
+import autograd as ag
+
+from ... import functional as F
+from ..layer import Layer
+from .augmentation import host_draws
+from .conv import _data_format
+
+_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
+
+
+def _positive(value, name, layer):
+    if not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {name}={value!r}")
+    return int(value)
+
+
+def _batch_first(inputs, layer, data_format):
+    """The inputs as a channels-first float-or-int batch (N, C, H, W), and whether they were one image."""
+    if inputs.ndim not in (3, 4):
+        layout = "(H, W, C)" if data_format == "channels_last" else "(C, H, W)"
+        raise ValueError(f"{layer}: expects a batch of images (N, {layout[1:]} or one image {layout}, got shape "
+                         f"{tuple(inputs.shape)}")
+    single = inputs.ndim == 3
+    x = inputs.unsqueeze(0) if single else inputs
+    return (x.movedim(-1, 1) if data_format == "channels_last" else x), single
+
+
+def _restore(x, single, data_format):
+    x = x.movedim(1, -1) if data_format == "channels_last" else x
+    return x.squeeze(0) if single else x
+
+
+def _aspect_box(height, width, target_height, target_width):
+    """Keras's centred box of the target aspect ratio inside (height, width): (top, left, rows, cols)."""
+    rows = max(min(height, int(float(width * target_height) / target_width)), 1)
+    cols = max(min(width, int(float(height * target_width) / target_height)), 1)
+    return int(float(height - rows) / 2), int(float(width - cols) / 2), rows, cols
+
+
+def _resize(x, size, interpolation, layer, antialias=False):
+    """Channels-first float batch resized to `size` (pixel centres aligned, as Keras)."""
+    if antialias and (size[0] < x.shape[2] or size[1] < x.shape[3]):
+        raise ValueError(f"{layer}: antialias=True is not supported when shrinking (from {tuple(x.shape[2:])} to "
+                         f"{tuple(size)}); resize with antialias=False")
+    if tuple(x.shape[2:]) == tuple(size) and interpolation != "bicubic":
+        return x
+    mode = _MODES[interpolation]
+    return F.interpolate(x, size=tuple(size), mode=mode,
+                         align_corners=False if mode in ("bilinear", "bicubic") else None)
+
+
+class Resizing(Layer):
+    """Resizes images to (height, width) with interpolation 'bilinear' (default), 'nearest' or 'bicubic'.
+    crop_to_aspect_ratio first crops the largest centred box of the target aspect ratio (no distortion);
+    pad_to_aspect_ratio instead pads with fill_value to that ratio."""
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
+                 fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = _positive(height, "height", "Resizing"), _positive(width, "width", "Resizing")
+        if interpolation not in _MODES:
+            raise ValueError(f"Resizing: interpolation must be one of {sorted(_MODES)}, got {interpolation!r}")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError("Resizing: pass only one of crop_to_aspect_ratio and pad_to_aspect_ratio")
+        if fill_mode != "constant":
+            raise ValueError(f"Resizing: fill_mode must be 'constant', got {fill_mode!r}")
+        self.interpolation, self.antialias = interpolation, bool(antialias)
+        self.crop_to_aspect_ratio, self.pad_to_aspect_ratio = bool(crop_to_aspect_ratio), bool(pad_to_aspect_ratio)
+        self.fill_mode, self.fill_value = fill_mode, fill_value
+        self.data_format = _data_format(data_format)
+
+    def call(self, inputs):
+        x, single = _batch_first(inputs, self.name, self.data_format)
+        dtype = x.dtype
+        if dtype.kind != "f":
+            x = x.float()
+        height, width = x.shape[2], x.shape[3]
+        if self.crop_to_aspect_ratio:
+            top, left, rows, cols = _aspect_box(height, width, self.height, self.width)
+            x = x[:, :, top:top + rows, left:left + cols]
+        elif self.pad_to_aspect_ratio:
+            # Keras pads each side by half the missing rows (or columns), rounded down
+            rows = (max(height, int(float(width * self.height) / self.width)) - height) // 2
+            cols = (max(width, int(float(height * self.width) / self.height)) - width) // 2
+            x = F.pad(x, (cols, cols, rows, rows), value=float(self.fill_value))
+        y = _resize(x, (self.height, self.width), self.interpolation, self.name, self.antialias)
+        if dtype.kind != "f":
+            info = ag.iinfo(dtype)
+            y = y.round().clamp(info.min, info.max).to(dtype)
+        return _restore(y, single, self.data_format)
+
+
+class CenterCrop(Layer):
+    """Crops the centred (height, width) box of each image; an image smaller than that along an axis is first
+    cropped to the target aspect ratio and resized (bilinear) to the target size, as Keras."""
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = _positive(height, "height", "CenterCrop"), _positive(width, "width", "CenterCrop")
+        self.data_format = _data_format(data_format)
+
+    def call(self, inputs):
+        x, single = _batch_first(inputs, self.name, self.data_format)
+        x = x.float() if x.dtype != ag.float32 else x
+        height, width = x.shape[2], x.shape[3]
+        if height >= self.height and width >= self.width:
+            top, left = (height - self.height) // 2, (width - self.width) // 2
+            y = x[:, :, top:top + self.height, left:left + self.width]
+        else:
+            top, left, rows, cols = _aspect_box(height, width, self.height, self.width)
+            y = _resize(x[:, :, top:top + rows, left:left + cols], (self.height, self.width), "bilinear", self.name)
+        return _restore(y, single, self.data_format)
+
+
+class RandomCrop(Layer):
+    """In training, crops a (height, width) box at a random offset (one offset per batch, as Keras); an image
+    not larger than the box along both axes gets the window at the corner of the centred box of the target
+aspect ratio (clipped to the image) resized to (height, width).
+    In inference the images are returned unchanged (as float32), as Keras 3 does."""
+
+    def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.height, self.width = _positive(height, "height", "RandomCrop"), _positive(width, "width", "RandomCrop")
+        self.seed = seed
+        self.data_format = _data_format(data_format)
+        self._rng = np.random.default_rng(seed)
+
+    def call(self, inputs, training=None):
+        x, single = _batch_first(inputs, self.name, self.data_format)
+        x = x.float() if x.dtype != ag.float32 else x
+        if not training:
+            return _restore(x, single, self.data_format)
+        height, width = x.shape[2], x.shape[3]
+        if height > self.height and width > self.width:
+            starts = host_draws(self, x, lambda: np.array(
+                [self._rng.integers(0, height - self.height + 1), self._rng.integers(0, width - self.width + 1)]))
+            rows = ag.arange(self.height, device=x.device) + starts[0]
+            cols = ag.arange(self.width, device=x.device) + starts[1]
+            y = x.index_select(2, rows).index_select(3, cols)
+        else:   # Keras takes a (height, width) window (clipped to the image) at the aspect box's corner
+            top, left, _, _ = _aspect_box(height, width, self.height, self.width)
+            y = _resize(x[:, :, top:top + self.height, left:left + self.width], (self.height, self.width),
+                        "bilinear", self.name)
+        return _restore(y, single, self.data_format)
