@@ -184,3 +184,15 @@ def test_einsum_dense_bad_equation_and_rank():
     with pytest.raises(ValueError, match=r"proj: the equation 'abc,cd->abd' names 3 input axes, but the input has "
                                          r"shape \((None|2), 5\)"):
         layer(_x(2, 5))
+
+
+def test_build_config_round_trip_keeps_value_and_key_shapes():
+    layer = ours.layers.MultiHeadAttention(2, 3)
+    layer(_x(2, 5, 6), _x(2, 4, 3), key=_x(2, 4, 7))
+    config = layer.get_build_config()
+    assert config == {"shapes_dict": {"query_shape": (None, 5, 6), "value_shape": (None, 4, 3),
+                                      "key_shape": (None, 4, 7)}}
+    again = ours.layers.MultiHeadAttention.from_config(layer.get_config())
+    again.build_from_config(config)
+    assert [w.shape for w in again.get_weights()] == [w.shape for w in layer.get_weights()]
+    assert [w.path for w in again.weights][:2] == [f"{again.name}/query/kernel", f"{again.name}/query/bias"]

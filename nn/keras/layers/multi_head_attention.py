@@ -86,6 +86,7 @@ class MultiHeadAttention(Layer):
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         query_shape = tuple(query_shape)
         self._check_shapes(query_shape, value_shape, key_shape)
+        self._shapes = {"query_shape": query_shape, "value_shape": value_shape, "key_shape": key_shape}
         heads_k, heads_v = (self.num_heads, self.key_dim), (self.num_heads, self.value_dim)
         self.query_dense = self._dense(len(query_shape), 1, heads_k, "query")
         self.query_dense.build(query_shape)
@@ -106,6 +107,23 @@ class MultiHeadAttention(Layer):
             raise ValueError(f"{self.name}: attention_axes {self.attention_axes} must name axes of the query "
                              f"{query_shape} other than the batch and feature axes")
         self._query_features = query_shape[-1]
+        for weight in self.weights:   # Keras's paths: '<this layer>/<projection>/<weight>'
+            weight.path = f"{self.name}/{weight.path}"
+
+    def get_build_config(self):
+        """{'shapes_dict': the query, value and key shapes the weights were made for}, as Keras; None before."""
+        if not self.built:
+            return None
+        return {"shapes_dict": {k: tuple(None if k2 == 0 else d for k2, d in enumerate(v))
+                                for k, v in self._shapes.items()}}
+
+    def build_from_config(self, config):
+        """Create the weights from get_build_config's shapes (or a plain {'input_shape': query shape})."""
+        if self.built or not config:
+            return
+        shapes = config.get("shapes_dict") or {"query_shape": config.get("input_shape")}
+        if shapes.get("query_shape") is not None:
+            self.build(shapes["query_shape"], shapes.get("value_shape"), shapes.get("key_shape"))
 
     def _check_shapes(self, query_shape, value_shape, key_shape):
         if len(query_shape) < 3 or len(value_shape) < 3:
