@@ -25,7 +25,7 @@ def weight_arrays(model):
     """({'weight_0': array, ...}, metadata with the weight names): model.weights as save_weights stores them."""
     weights = model.weights
     names = [_weight_name(model, w) for w in weights]
-    return ({f"weight_{k}": np.ascontiguousarray(w.numpy()) for k, w in enumerate(weights)},
+    return ({f"weight_{k}": np.array(w.numpy(), order="C") for k, w in enumerate(weights)},   # 0-d stays 0-d
             {"format": "nn.keras weights", "names": json.dumps(names)})
 
 

@@ -6,6 +6,11 @@ from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling1D, 
                    GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
                    GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
 from .conv1d import AveragePooling1D, AvgPool1D, Conv1D, MaxPool1D, MaxPooling1D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
+from .attention import AdditiveAttention, Attention
+from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
+from .einsum_dense import EinsumDense
+from .multi_head_attention import MultiHeadAttention
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN

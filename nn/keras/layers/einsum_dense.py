@@ -1,0 +1,127 @@
+"""EinsumDense: a dense layer whose input/kernel/output axes are given by an einsum equation.
+
+The equation is 'IN,KERNEL->OUT' with letters for axes, optionally with '...' at the start of IN and OUT
+(leading axes carried through) or at the end of both (trailing axes carried through). The kernel's size on each
+of its letters comes from the input (contracted letters) or from output_shape (the others); the bias covers the
+output axes named in bias_axes, broadcast over the rest, as in Keras.
+"""
+import math
+import re
+
+import autograd as ag
+
+from .. import activations, initializers
+from ..layer import Layer
+
+
+def parse_equation(equation, layer="EinsumDense"):
+    """(input letters, kernel letters, output letters, where '...' sits: None, 'left' or 'right')."""
+    plain = equation.replace(" ", "")
+    for pattern, elided in ((r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$", None),
+                            (r"\.\.\.([a-zA-Z]+),([a-zA-Z]+)->\.\.\.([a-zA-Z]+)$", "left"),
+                            (r"([a-zA-Z]{2,})\.\.\.,([a-zA-Z]+)->([a-zA-Z]+)\.\.\.$", "right")):
+        match = re.match(pattern, plain)
+        if match:
+            return match.group(1), match.group(2), match.group(3), elided
+    raise ValueError(f"{layer}: the equation must look like 'ab,bc->ac', '...b,bc->...c' or 'ab...,bc->ac...', "
+                     f"got {equation!r}")
+
+
+def einsum_shapes(equation, bias_axes, input_shape, output_shape, layer="EinsumDense"):
+    """(kernel shape, bias shape or None, full output shape, kernel letters contracted with the input, kernel
+    letters of the output) for inputs of `input_shape` (batch axis may be None)."""
+    in_spec, w_spec, out_spec, elided_side = parse_equation(equation, layer)
+    input_shape = tuple(input_shape)
+    elided = len(input_shape) - len(in_spec)
+    if elided < 0 or (elided_side is None and elided):
+        raise ValueError(f"{layer}: the equation {equation!r} names {len(in_spec)} input axes, but the input has "
+                         f"shape {input_shape}; pass inputs of rank {len(in_spec)} or change the equation")
+    out = [input_shape[0]] + list((output_shape,) if isinstance(output_shape, int) else output_shape)
+    if elided_side == "left":
+        out[1:1] = input_shape[1:elided]
+        in_axis = {c: i + elided for i, c in enumerate(in_spec)}
+        out_axis = {c: i + elided for i, c in enumerate(out_spec)}
+    else:
+        out += list(input_shape[len(input_shape) - elided:])
+        in_axis = {c: i for i, c in enumerate(in_spec)}
+        out_axis = {c: i for i, c in enumerate(out_spec)}
+    if len(out) != len(out_spec) + elided:
+        raise ValueError(f"{layer}: output_shape {output_shape} does not fit the output axes {out_spec!r} of "
+                         f"{equation!r} (give one size per output axis after the batch axis)")
+    for c in in_spec:
+        if c in out_axis and out[out_axis[c]] is not None and out[out_axis[c]] != input_shape[in_axis[c]]:
+            raise ValueError(f"{layer}: axis {c!r} is {input_shape[in_axis[c]]} in the input {input_shape} but "
+                             f"{out[out_axis[c]]} in output_shape {output_shape}")
+    kernel, contracted, produced = [], [], []
+    for c in w_spec:
+        if c in out_axis:
+            kernel.append(out[out_axis[c]])
+            produced.append(c)
+        elif c in in_axis:
+            kernel.append(input_shape[in_axis[c]])
+            contracted.append(c)
+        else:
+            raise ValueError(f"{layer}: kernel axis {c!r} of {equation!r} is in neither the input nor the output")
+    if any(n is None for n in kernel):
+        raise ValueError(f"{layer}: the kernel shape {kernel} must be known; give the input shape {input_shape} "
+                         "and output_shape sizes for every kernel axis")
+    bias = None
+    if bias_axes:
+        missing = [c for c in bias_axes if c not in out_spec]
+        if missing:
+            raise ValueError(f"{layer}: bias_axes {bias_axes!r} names {missing}, not in the output {out_spec!r}")
+        first = min(out_spec.index(c) for c in bias_axes)
+        offset = elided if elided_side == "left" else 0
+        bias = [out[offset + i] if c in bias_axes else 1 for i, c in enumerate(out_spec) if i >= first]
+        if elided_side != "left":
+            bias += [1] * elided
+    return tuple(kernel), None if bias is None else tuple(bias), tuple(out), contracted, produced
+
+
+def _kernel_initializer(initializer, w_spec, contracted, produced):
+    """Keras's fans for an einsum kernel: fan_in over the contracted axes, fan_out over the output axes."""
+    base = initializers.get(initializer)
+
+    def initialize(shape, dtype=None):
+        sizes = dict(zip(w_spec, shape))
+        fan_in = math.prod(sizes[c] for c in contracted)
+        fan_out = math.prod(sizes[c] for c in produced)
+        return base((fan_in, fan_out)).reshape(shape)
+    return initialize
+
+
+class EinsumDense(Layer):
+    """A dense layer as an einsum of the input with a kernel, plus an optional bias and activation."""
+
+    def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        parse_equation(equation, type(self).__name__)
+        self.equation, self.bias_axes = equation, bias_axes
+        self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
+        self.activation = activations.get(activation)
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        if kernel_constraint is not None or bias_constraint is not None:
+            raise ValueError(f"{type(self).__name__}: weight constraints are not supported")
+
+    def build(self, input_shape):
+        kernel, bias, self.full_output_shape, contracted, produced = einsum_shapes(
+            self.equation, self.bias_axes, input_shape, self.partial_output_shape, self.name)
+        w_spec = parse_equation(self.equation)[1]
+        self.kernel = self.add_weight(kernel, _kernel_initializer(self.kernel_initializer, w_spec, contracted,
+                                                                  produced),
+                                      regularizer=self.kernel_regularizer, name="kernel")
+        self.bias = (self.add_weight(bias, self.bias_initializer, regularizer=self.bias_regularizer, name="bias")
+                     if bias is not None else None)
+        self._input_rank = len(input_shape)
+
+    def call(self, inputs):
+        if inputs.ndim != self._input_rank:
+            raise ValueError(f"{self.name}: built for inputs of rank {self._input_rank} (equation "
+                             f"{self.equation!r}), got shape {tuple(inputs.shape)}; pass inputs of that rank")
+        y = ag.einsum(self.equation.replace(" ", ""), inputs, self.kernel)
+        if self.bias is not None:
+            y = y + self.bias
+        return self.activation(y)
