@@ -130,6 +130,7 @@ class Optimizer:
             self._group["lr"] = float(self._schedule(self.iterations))
         grads = self._clipped([g for _, g in pairs], pairs[0][0].device.xp)
         lr = self._group["lr"]
+        self._begin_step()
         with no_grad():
             for (p, _), g in zip(pairs, grads):
                 w = arrays.array(p)
@@ -154,6 +155,9 @@ class Optimizer:
         if self.clipvalue:
             return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
+
+    def _begin_step(self):
+        """Advance state shared by all weights once per step (before the per-weight updates)."""
 
     def _update(self, xp, w, g, state, lr):
         raise TypeError(f"{type(self).__name__} does not define _update")
@@ -265,11 +269,15 @@ class Adagrad(Optimizer):
         w -= lr * g / xp.sqrt(a + self.epsilon)
 
 
-_NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam  # noqa: E402 (they subclass Optimizer)
+
+_NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "adamax": Adamax,
+          "nadam": Nadam, "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl, "adafactor": Adafactor}
 
 
 def get(identifier):
-    """An optimizer for a name ('adam', 'sgd', 'rmsprop', 'adamw', 'adagrad'; Keras's defaults) or an Optimizer."""
+    """An optimizer for a name ('adam', 'sgd', 'rmsprop', 'adamw', 'adagrad', 'adamax', 'nadam', 'adadelta',
+    'lion', 'ftrl', 'adafactor'; Keras's defaults) or an Optimizer."""
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
