@@ -313,6 +313,17 @@ _CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCr
                                     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, Huber,
                                     LogCosh, Hinge, KLDivergence, Poisson)}
 
+from . import losses_extra  # noqa: E402 (it builds on the helpers above)
+from .losses_extra import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,  # noqa: E402
+                           CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky,
+                           binary_focal_crossentropy, categorical_focal_crossentropy, categorical_hinge,
+                           cosine_similarity, dice, mean_squared_logarithmic_error, msle, MSLE, squared_hinge,
+                           tversky)
+
+_FUNCTIONS.update(losses_extra.FUNCTIONS)
+_FUNCTIONS["bce"] = binary_crossentropy
+_CLASSES.update({c.__name__: c for c in losses_extra.CLASSES})
+
 
 def get(identifier):
     """A Loss object for a name ('binary_crossentropy', 'mse', 'BinaryCrossentropy', ...), a Loss (as is), or
