@@ -497,6 +497,16 @@ _NAMES = {
     "precision": Precision, "recall": Recall, "auc": AUC, "f1_score": F1Score, "fbeta_score": FBetaScore,
 }
 
+from . import metrics_extra  # noqa: E402 (it builds on the classes above)
+from .metrics_extra import (BinaryIoU, CategoricalHinge, ConcordanceCorrelation, CosineSimilarity,  # noqa: E402
+                            FalseNegatives, FalsePositives, Hinge, IoU, KLDivergence, LogCoshError, MeanIoU,
+                            MeanSquaredLogarithmicError, OneHotIoU, OneHotMeanIoU, PearsonCorrelation, Poisson,
+                            PrecisionAtRecall, R2Score, RecallAtPrecision, SensitivityAtSpecificity,
+                            SpecificityAtSensitivity, SquaredHinge, TrueNegatives, TruePositives,
+                            concordance_correlation, cosine_similarity, pearson_correlation)
+
+_NAMES.update(metrics_extra.NAMES)
+
 
 def get(identifier):
     """A metric object for a name (not 'accuracy', which compile resolves from the loss and shapes), a Metric
