@@ -3,7 +3,7 @@ binary and categorical focal cross-entropy, and the segmentation losses Dice and
 formulas (probabilities are clipped to [1e-7, 1 - 1e-7] where Keras clips them)."""
 import numpy as np
 
-from .losses import EPSILON, _float_target, _loss_class, _tensor, match_rank
+from .loss_base import EPSILON, _float_target, _loss_class, _tensor, match_rank
 
 
 def _pair(y_true, y_pred):

@@ -9,7 +9,7 @@ import numpy as np
 import autograd as ag
 
 from . import losses
-from .metrics import Metric, _host, _match_rank, _ratio, _weights_like, _wrapper_class
+from .metric_base import Metric, _host, _match_rank, _ratio, _weights_like, _wrapper_class
 
 EPSILON = 1e-7
 

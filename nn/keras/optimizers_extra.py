@@ -2,7 +2,7 @@
 and update formulas (they share the base class's clipping, weight decay and learning-rate schedules)."""
 import math
 
-from .optimizers import Optimizer
+from .optimizer_base import Optimizer
 
 
 class Adamax(Optimizer):
@@ -29,13 +29,17 @@ class Nadam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-        self._mu_product = 1.0
+        self._mu_product, self._mu_step = 1.0, 0
 
     def _mu(self, t):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
     def _begin_step(self):
-        self._mu_product *= self._mu(self.iterations + 1)
+        t = self.iterations + 1
+        if self._mu_step != t - 1:   # iterations restored from a saved model: rebuild the product
+            self._mu_product = math.prod(self._mu(k) for k in range(1, t))
+        self._mu_product *= self._mu(t)
+        self._mu_step = t
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
@@ -136,6 +140,15 @@ class Adafactor(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_2_decay, self.epsilon_1, self.epsilon_2 = beta_2_decay, epsilon_1, epsilon_2
         self.clip_threshold, self.relative_step = clip_threshold, relative_step
+
+    def slot_shape(self, slot, shape):
+        """Row statistics drop the last axis, column statistics the second last (weights of 2+ axes)."""
+        shape = tuple(shape)
+        if slot == "row":
+            return shape[:-1]
+        if slot == "column":
+            return shape[:-2] + shape[-1:]
+        return shape
 
     @staticmethod
     def _rms(xp, x):

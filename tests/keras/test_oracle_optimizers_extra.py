@@ -83,3 +83,21 @@ def test_bad_hyper_parameters_are_refused():
     with pytest.raises(ValueError, match="Ftrl: l1_regularization_strength"):
         ours.optimizers.Ftrl(l1_regularization_strength=-1.0)
     assert ours.optimizers.get("nadam").get_config()["beta_1"] == 0.9
+
+
+@pytest.mark.parametrize("name", ["Nadam", "Adafactor", "Ftrl"])
+def test_training_resumes_exactly_after_save_and_load(tmp_path, name):
+    def model():
+        net = ours.Sequential([ours.Input(shape=(6,)), ours.layers.Dense(4, activation="relu"),
+                               ours.layers.Dense(2, activation="softmax")])
+        net.compile(getattr(ours.optimizers, name)(learning_rate=0.05), "sparse_categorical_crossentropy")
+        return net
+    original = model()
+    original.fit(X, Y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    original.save(tmp_path / "m.keras")
+    loaded = ours.saving.load_model(tmp_path / "m.keras")
+    assert type(loaded.optimizer).__name__ == name and loaded.optimizer.iterations == 3
+    for net in (original, loaded):
+        net.fit(X, Y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    for a, b in zip(loaded.get_weights(), original.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
