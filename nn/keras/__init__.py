@@ -13,7 +13,7 @@ Images are channels-last, losses take probabilities unless from_logits=True, eva
 predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
 from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
-               optimizers, regularizers, saving, utils)
+               optimizers, random, regularizers, saving, utils)
 from .initializers import Initializer
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
@@ -30,4 +30,4 @@ from .version import __version__
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]
+           "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]
