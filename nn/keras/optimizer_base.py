@@ -6,6 +6,7 @@ import numpy as np
 
 from autograd import arrays, no_grad
 
+from . import constraints
 from .naming import snake_case
 
 
@@ -131,6 +132,7 @@ class Optimizer:
                     w *= 1.0 - self.weight_decay * lr
                 self._update(p.device.xp, w, g, self._state.setdefault(id(p), {}), lr)
                 arrays.mark_changed(p)
+        constraints.apply([p for p, _ in pairs])
         self.iterations += 1
 
     def _clipped(self, grads, xp):
