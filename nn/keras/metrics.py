@@ -12,7 +12,12 @@ from .metrics_extra import (BinaryIoU, CategoricalHinge, ConcordanceCorrelation,
                             MeanSquaredLogarithmicError, OneHotIoU, OneHotMeanIoU, PearsonCorrelation, Poisson,
                             PrecisionAtRecall, R2Score, RecallAtPrecision, SensitivityAtSpecificity,
                             SpecificityAtSensitivity, SquaredHinge, TrueNegatives, TruePositives,
-                            concordance_correlation, cosine_similarity, pearson_correlation)
+                            concordance_correlation, cosine_similarity, pearson_correlation,
+                            BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+                            binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+                            categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
+                            mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
+                            squared_hinge)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):

@@ -17,7 +17,9 @@ EPSILON = 1e-7
 # ----- means of per-example values -----------------------------------------------------------------------
 def _from_loss(loss_fn):
     def per_example(y_true, y_pred, **kwargs):
-        return loss_fn(np.asarray(y_true, np.float32), np.asarray(y_pred, np.float32), **kwargs).numpy()
+        y_true = np.asarray(y_true)
+        y_true = y_true if y_true.dtype.kind in "iu" else y_true.astype(np.float32)   # class indices stay ints
+        return loss_fn(y_true, np.asarray(y_pred, np.float32), **kwargs).numpy()
     per_example.__name__ = loss_fn.__name__
     per_example.__doc__ = loss_fn.__doc__
     return per_example
@@ -65,6 +67,12 @@ kl_divergence = _from_loss(losses.kl_divergence)
 poisson = _from_loss(losses.poisson)
 log_cosh = _from_loss(losses.log_cosh)
 mean_squared_logarithmic_error = _from_loss(losses.mean_squared_logarithmic_error)
+huber = _from_loss(losses.huber)
+binary_crossentropy = _from_loss(losses.binary_crossentropy)
+categorical_crossentropy = _from_loss(losses.categorical_crossentropy)
+sparse_categorical_crossentropy = _from_loss(losses.sparse_categorical_crossentropy)
+binary_focal_crossentropy = _from_loss(losses.binary_focal_crossentropy)
+categorical_focal_crossentropy = _from_loss(losses.categorical_focal_crossentropy)
 
 CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
                                   "Mean cosine similarity between y_true and y_pred along `axis`.", axis=-1)
@@ -77,6 +85,15 @@ CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "catego
                                   "Mean categorical hinge loss.")
 KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence", "Mean Kullback-Leibler divergence.")
 Poisson = _wrapper_class("Poisson", poisson, "poisson", "Mean Poisson loss.")
+BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+                                    "Mean binary cross-entropy.", from_logits=False, label_smoothing=0.0)
+CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
+                                         "categorical_crossentropy", "Mean categorical cross-entropy.",
+                                         from_logits=False, label_smoothing=0.0, axis=-1)
+SparseCategoricalCrossentropy = _wrapper_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+                                               "sparse_categorical_crossentropy",
+                                               "Mean cross-entropy against integer labels.", from_logits=False,
+                                               axis=-1)
 PearsonCorrelation = _wrapper_class("PearsonCorrelation", pearson_correlation, "pearson_correlation",
                                     "Mean Pearson correlation along `axis`.", axis=-1)
 ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_correlation, "concordance_correlation",

@@ -34,6 +34,9 @@ def _batches(kind):
         elif kind == "sparse":
             y_true = RNG.integers(0, C, (B, 2)).astype(np.float32)
             y_pred = np.where(RNG.uniform(size=(B, 2)) < 0.6, y_true, RNG.integers(0, C, (B, 2))).astype(np.float32)
+        elif kind == "sparse_probs":
+            y_true = RNG.integers(0, C, B)
+            y_pred = RNG.dirichlet(np.ones(C), B).astype(np.float32)
         else:  # one-hot labels and class scores
             y_true = np.eye(C, dtype=np.float32)[RNG.integers(0, C, B)]
             y_pred = (y_true * 0.5 + RNG.uniform(0, 1, (B, C))).astype(np.float32)
@@ -62,6 +65,8 @@ CASES = [
     ("Hinge", {}, "binary"), ("SquaredHinge", {}, "binary"), ("CategoricalHinge", {}, "onehot"),
     ("KLDivergence", {}, "probabilities"), ("Poisson", {}, "positive"),
     ("PearsonCorrelation", {}, "regression"), ("ConcordanceCorrelation", {}, "regression"),
+    ("BinaryCrossentropy", {"label_smoothing": 0.1}, "binary"),
+    ("CategoricalCrossentropy", {}, "probabilities"), ("SparseCategoricalCrossentropy", {}, "sparse_probs"),
 ]
 
 
@@ -98,6 +103,18 @@ def test_metric_matches_keras_over_batches(name, kwargs, kind, weighted):
     mine.update_state(y_true, y_pred)
     np.testing.assert_allclose(mine.result().numpy(), keras.ops.convert_to_numpy(theirs.result()), rtol=2e-5,
                                atol=1e-6, err_msg=f"{name} after reset")
+
+
+@pytest.mark.parametrize("fn", ["hinge", "squared_hinge", "categorical_hinge", "kl_divergence", "poisson",
+                                "log_cosh", "mean_squared_logarithmic_error", "huber", "binary_crossentropy",
+                                "categorical_crossentropy", "binary_focal_crossentropy",
+                                "categorical_focal_crossentropy", "pearson_correlation", "concordance_correlation"])
+def test_metric_functions_match_keras(fn):
+    keras = real_keras()
+    y_true, y_pred = _batches("probabilities")[0]
+    np.testing.assert_allclose(np.asarray(getattr(ours.metrics, fn)(y_true, y_pred)),
+                               keras.ops.convert_to_numpy(getattr(keras.metrics, fn)(y_true, y_pred)), rtol=1e-5,
+                               atol=1e-6)
 
 
 def test_metric_names_in_compile_and_bad_arguments():
