@@ -423,4 +423,6 @@ NAMES = {"cosine_similarity": CosineSimilarity, "logcosh": LogCoshError, "log_co
          "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "msle": MeanSquaredLogarithmicError,
          "hinge": Hinge, "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
          "kl_divergence": KLDivergence, "kld": KLDivergence, "poisson": Poisson, "r2_score": R2Score,
+         "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+         "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
          "pearson_correlation": PearsonCorrelation, "concordance_correlation": ConcordanceCorrelation}
