@@ -12,8 +12,8 @@
 Images are channels-last, losses take probabilities unless from_logits=True, evaluate returns a list,
 predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
-from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics, models, ops,
-               optimizers, regularizers, saving, utils)
+from . import (activations, backend, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
+               ops, optimizers, random, regularizers, saving, utils)
 from .initializers import Initializer
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
@@ -29,5 +29,5 @@ from .version import __version__
 
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
-           "losses", "metrics", "callbacks", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]
+           "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
+           "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]

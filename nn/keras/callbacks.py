@@ -1,10 +1,13 @@
-"""keras.callbacks: nn.callbacks under Keras's names, plus a ModelCheckpoint that writes model weights."""
+"""keras.callbacks: nn.callbacks under Keras's names, plus a ModelCheckpoint that writes model weights,
+ProgbarLogger and BackupAndRestore."""
 from ..callbacks import ModelCheckpoint as _NNModelCheckpoint
 from ..callbacks import LearningRateScheduler as _NNLearningRateScheduler
 from ..callbacks import ReduceLROnPlateau as _NNReduceLROnPlateau
 from ..callbacks import Callback, CSVLogger, EarlyStopping, TerminateOnNaN
 from ..callbacks.base import HOOKS
 from ..training.history import History
+from .backup import BackupAndRestore
+from .progress import ProgbarLogger
 
 
 class LambdaCallback(Callback):
@@ -76,4 +79,4 @@ class ModelCheckpoint(_NNModelCheckpoint):
 
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",
-           "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback"]
+           "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback", "ProgbarLogger", "BackupAndRestore"]

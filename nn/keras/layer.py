@@ -20,7 +20,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
-from . import initializers, masking, regularizers
+from . import constraints, initializers, masking, regularizers
 from .layer_weights import LayerState, LayerWeight
 from .context import current_training, training_scope
 from .naming import snake_case, unique_name
@@ -249,9 +249,9 @@ class Layer(Module):
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
                    constraint=None, name=None, **kwargs):
         """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for
-        non-float dtypes); trainable weights are Parameters, the others buffers. Returns the Tensor."""
-        if constraint is not None:
-            raise ValueError(f"{self.name}: weight constraints are not supported (constraint={constraint!r})")
+        non-float dtypes); trainable weights are Parameters, the others buffers; `constraint` (a
+        keras.constraints name or object) projects a trainable weight after each optimizer step. Returns the
+        Tensor."""
         dtype = np.dtype(dtype or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
@@ -263,7 +263,7 @@ class Layer(Module):
             name = f"{name}_{len(self._weight_names)}"
         path = f"{self.name}/{keras_name}"
         if trainable:
-            weight = LayerWeight(ag.tensor(values), keras_name, path)
+            weight = LayerWeight(ag.tensor(values), keras_name, path, constraints.get(constraint))
             weight.requires_grad_(self._trainable)
             self._register(self._parameters, name, weight)
         else:

@@ -6,13 +6,14 @@ from ..module import Parameter
 
 
 class LayerWeight(Parameter):
-    """A trainable layer weight with Keras's `name` and `path`."""
+    """A trainable layer weight with Keras's `name` and `path`, and the `constraint` (or None) the optimizer
+    applies to it after each step."""
 
-    __slots__ = ("name", "path")
+    __slots__ = ("name", "path", "constraint")
 
-    def __init__(self, data, name, path):
+    def __init__(self, data, name, path, constraint=None):
         super().__init__(data)
-        self.name, self.path = name, path
+        self.name, self.path, self.constraint = name, path, constraint
 
     @property
     def value(self):

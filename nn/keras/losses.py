@@ -9,47 +9,16 @@ or sigmoid is computed from the logits (exact and stable); other probabilities a
 """
 import numpy as np
 
-import autograd as ag
-from autograd import Tensor
-
 from .. import functional as F
-from . import masking
+from . import losses_extra
 from .logits import logits_of
-from .naming import snake_case
-
-EPSILON = 1e-7
-_REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
-
-
-def _tensor(value, like=None, dtype=None):
-    if isinstance(value, Tensor):
-        return value if dtype is None or value.dtype == dtype else value.astype(dtype)
-    array = np.asarray(value)
-    if dtype is not None:
-        array = array.astype(dtype)
-    elif array.dtype == np.float64:
-        array = array.astype(np.float32)
-    return ag.tensor(array, device=like.device if like is not None else None)
-
-
-def _float_target(y_true, y_pred):
-    return _tensor(y_true, y_pred, y_pred.dtype)
-
-
-def match_rank(y_true, y_pred):
-    """Give both the same rank as Keras does when they differ by a trailing axis of size 1: a rank-1 array
-    gains the axis (so (N,) targets and (N, 1) outputs give one loss per example), otherwise it is squeezed."""
-    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-        if y_true.ndim == 1:
-            y_true = y_true.reshape(tuple(y_true.shape) + (1,))
-        else:
-            y_pred = y_pred.reshape(y_pred.shape[:-1])
-    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
-        if y_pred.ndim == 1:
-            y_pred = y_pred.reshape(tuple(y_pred.shape) + (1,))
-        else:
-            y_true = y_true.reshape(y_true.shape[:-1])
-    return y_true, y_pred
+from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
+                        match_rank, reduce_values)
+from .losses_extra import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,  # noqa: F401
+                           CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky,
+                           binary_focal_crossentropy, categorical_focal_crossentropy, categorical_hinge,
+                           cosine_similarity, dice, mean_squared_logarithmic_error, msle, MSLE, squared_hinge,
+                           tversky)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
@@ -191,90 +160,6 @@ mape = MAPE = mean_absolute_percentage_error
 kld = KLD = kl_divergence
 
 
-def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """Weight per-example losses by `sample_weight` and reduce them as Keras: 'sum_over_batch_size' (and
-    'mean') divide the weighted sum by the number of values, 'sum' sums, 'none' returns them."""
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"loss reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    if sample_weight is not None:
-        weight = _tensor(sample_weight, values, values.dtype)
-        while weight.ndim > values.ndim and weight.shape[-1] == 1:
-            weight = weight.reshape(weight.shape[:-1])
-        while weight.ndim < values.ndim:
-            weight = weight.reshape(tuple(weight.shape) + (1,))
-        values = values * weight
-    if reduction in ("none", None) or values.ndim == 0:
-        return values
-    total = values.sum()
-    if reduction == "sum":
-        return total
-    if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        return total / float(max(_tensor(sample_weight).numpy().sum(), EPSILON))
-    return total / float(max(values.size, 1))
-
-
-class Loss:
-    """Base of the loss classes: `loss(y_true, y_pred, sample_weight=None)` -> the reduced loss."""
-
-    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-        self.name = name or snake_case(type(self).__name__)
-        self.reduction = reduction
-
-    def call(self, y_true, y_pred):
-        """One loss value per example."""
-        raise TypeError(f"{type(self).__name__} does not define call(y_true, y_pred)")
-
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        mask = masking.get_mask(y_pred) if masking.active() else None
-        values = self.call(y_true, y_pred)
-        if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps
-            sample_weight = masking.loss_weights(mask, sample_weight, self.reduction)
-        return reduce_values(values, sample_weight, self.reduction)
-
-    def get_config(self):
-        """The constructor arguments."""
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
-
-
-class LossFunctionWrapper(Loss):
-    """A Loss from a function `fn(y_true, y_pred, **kwargs)` returning per-example values."""
-
-    def __init__(self, fn, reduction="sum_over_batch_size", name=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction)
-        self.fn, self.kwargs = fn, kwargs
-
-    def call(self, y_true, y_pred):
-        return self.fn(y_true, y_pred, **self.kwargs)
-
-    def get_config(self):
-        """name, reduction and the function's options (and the function itself for a plain wrapper)."""
-        config = {"name": self.name, "reduction": self.reduction, **self.kwargs}
-        if type(self) is LossFunctionWrapper:
-            config["fn"] = self.fn
-        return config
-
-
-def _wrapper(fn, default_name, **defaults):
-    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
-        names = list(defaults)
-        options = dict(defaults)
-        options.update(zip(names, args))
-        options.update(kwargs)
-        unknown = set(options) - set(defaults)
-        if unknown:
-            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {sorted(unknown)}")
-        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **options)
-    return __init__
-
-
-def _loss_class(class_name, fn, default_name, doc, **defaults):
-    cls = type(class_name, (LossFunctionWrapper,), {"__init__": _wrapper(fn, default_name, **defaults),
-                                                    "__doc__": doc})
-    cls.__module__ = __name__
-    return cls
-
 
 SparseCategoricalCrossentropy = _loss_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy, "sparse_categorical_crossentropy",
@@ -313,6 +198,10 @@ _CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCr
                                     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, Huber,
                                     LogCosh, Hinge, KLDivergence, Poisson)}
 
+_FUNCTIONS.update(losses_extra.FUNCTIONS)
+_FUNCTIONS["bce"] = binary_crossentropy
+_CLASSES.update({c.__name__: c for c in losses_extra.CLASSES})
+
 
 def get(identifier):
     """A Loss object for a name ('binary_crossentropy', 'mse', 'BinaryCrossentropy', ...), a Loss (as is), or
@@ -332,3 +221,9 @@ def get(identifier):
     if callable(identifier):
         return LossFunctionWrapper(identifier)
     raise TypeError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__}")
+
+
+# saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
+for _public in (Loss, LossFunctionWrapper, BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,
+                CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky):
+    _public.__module__ = __name__

@@ -32,3 +32,17 @@ class EpochLines(ProgressBar):
                          if isinstance(value, (int, float)))
         print(f"{self._batches}/{self._batches} - {seconds:.0f}s - {1000 * seconds / steps:.0f}ms/step{values}",
               file=self._out(), flush=True)
+
+
+class ProgbarLogger(EpochLines):
+    """Keras's progress callback: fit's progress output (it takes fit's `verbose`). Passed in fit's callbacks
+    it replaces the one fit would add, as in Keras."""
+
+    def __init__(self):
+        super().__init__(verbose=1)
+
+    def set_params(self, params):
+        """Take fit's verbosity ('auto' meaning 1)."""
+        super().set_params(params)
+        verbose = params.get("verbose", 1)
+        self.verbose = 1 if verbose == "auto" else verbose

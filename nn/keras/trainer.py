@@ -27,7 +27,7 @@ from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .custom_steps import StepLoop, overrides_steps, predict_step_of
-from .progress import EpochLines
+from .progress import EpochLines, ProgbarLogger
 from .symbolic import flatten, map_structure
 
 
@@ -300,7 +300,12 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  validation_steps, None, device, "fit (validation_data)")
-    progress = EpochLines(_verbose(verbose) if run.is_main else 0)
+    callbacks = list(callbacks or ())
+    for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
+        initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch
+    given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
+    callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
+    progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose) if run.is_main else 0)
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
                    progress=progress, run=run)
 

@@ -35,7 +35,7 @@ def restore_optimizer(optimizer, model, stored):
             continue
         index, slot = name[len(PREFIX + "vars/"):].split("/", 1)
         index = int(index)
-        if index >= len(weights) or tuple(weights[index].shape) != tuple(np.shape(value)):
+        if index >= len(weights) or optimizer.slot_shape(slot, weights[index].shape) != tuple(np.shape(value)):
             raise ValueError(f"load_model: the optimizer slot {name} (shape {np.shape(value)}) does not fit the "
                              f"model's trainable weights; the file and the model differ")
         weight = weights[index]

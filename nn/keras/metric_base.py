@@ -1,0 +1,183 @@
+"""The base of keras.metrics: host conversion and Keras's rank and weight matching, the Metric class (with
+nn's Metric interface), Mean, Sum, MeanMetricWrapper and the factory of wrapper classes."""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from ..training.metrics import Metric as NNMetric
+from . import masking
+from .naming import snake_case, unique_name
+from .variables import Variable
+
+
+def _defined_here(cls, method):
+    """Whether `cls` takes `method` from a class of this package (not from a user's subclass)."""
+    owner = next(c for c in cls.__mro__ if method in vars(c))
+    return owner.__module__.startswith(__name__.rsplit(".", 1)[0])
+
+
+def _host(value):
+    if isinstance(value, Tensor):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def _match_rank(y_true, y_pred):
+    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
+        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    return y_true, y_pred
+
+
+def _weights_like(sample_weight, values):
+    """sample_weight broadcast to the per-example values (trailing axes added or squeezed)."""
+    if sample_weight is None:
+        return np.ones_like(values, dtype=np.float64)
+    weight = _host(sample_weight).astype(np.float64)
+    while weight.ndim > values.ndim and weight.shape[-1] == 1:
+        weight = weight.reshape(weight.shape[:-1])
+    while weight.ndim < values.ndim:
+        weight = weight[..., None]
+    return np.broadcast_to(weight, values.shape)
+
+
+class Metric(NNMetric):
+    """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
+        self.dtype = dtype
+        self._variables = []
+        settings = set(vars(self))
+        if _defined_here(type(self), "reset_state"):
+            # our metrics make their running totals in reset_state; a user's subclass makes them with
+            # add_variable after this __init__ returns, as in Keras
+            self.reset_state()
+        self._state_names = tuple(k for k in vars(self) if k not in settings)  # the running totals
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A state variable (keras.Variable) that update_state changes with assign/assign_add and the default
+        reset_state sets back to zeros."""
+        variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype or "float32",
+                            name=name or f"variable_{len(self._variables)}", aggregation=aggregation)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """The same as add_variable (Keras's older name)."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, aggregation=aggregation,
+                                 name=name)
+
+    @property
+    def variables(self):
+        """The variables made by add_variable / add_weight, in order."""
+        return list(self._variables)
+
+    def additive_state(self):
+        """The numbers reset_state sets and update_state adds to, by name (nn.distributed sums them over the
+        ranks so that every rank's result covers every rank's batches)."""
+        values = {k: getattr(self, k) for k in self._state_names}
+        return {k: v for k, v in values.items()
+                if isinstance(v, (int, float, np.number, np.ndarray)) and not isinstance(v, bool)}
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch."""
+        raise TypeError(f"{type(self).__name__} does not define update_state")
+
+    def reset_state(self):
+        """Forget every batch: every variable made by add_variable back to zeros."""
+        for variable in self._variables:
+            variable.assign(np.zeros(variable.shape, variable.dtype))
+
+    def value(self):
+        """The metric as a Python float (or array): result() on the host."""
+        if type(self).result is Metric.result:
+            raise TypeError(f"{type(self).__name__} defines neither result() nor value(): define result()")
+        return _host(self.result())
+
+    def result(self):
+        """The metric over every batch since the last reset, as a 0-d Tensor."""
+        return ag.tensor(np.float32(self.value()))
+
+    # nn's Metric interface (used by nn's compile/fit): update(output, target), reset()
+    def update(self, output, target, weight=None):
+        """Add one batch, nn's argument order (model outputs first)."""
+        self.update_state(target, output, weight)
+
+    def reset(self):
+        """Forget every batch."""
+        self.reset_state()
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values given to update_state(values, sample_weight=None)."""
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.total, self.count = 0.0, 0.0
+
+    def update_state(self, values, sample_weight=None):
+        """Add values, each weighted by sample_weight (default 1)."""
+        values = _host(values).astype(np.float64)
+        weight = _weights_like(sample_weight, values)
+        self.total += float(np.sum(values * weight))
+        self.count += float(np.sum(weight))
+
+    def value(self):
+        """total / count (0 before any value, as Keras)."""
+        return self.total / self.count if self.count else 0.0
+
+    def update(self, output, target=None, weight=None):
+        """Add values (nn style)."""
+        self.update_state(output, weight)
+
+
+class Sum(Mean):
+    """The (weighted) sum of the values given."""
+
+    def value(self):
+        """The running total."""
+        return self.total
+
+
+class MeanMetricWrapper(Mean):
+    """The weighted mean over examples of `fn(y_true, y_pred, **kwargs)` (NumPy arrays in, per-example values out)."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        self.fn, self._fn_kwargs = fn, kwargs
+        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
+        masked steps 0, as Keras)."""
+        mask = masking.get_mask(y_pred) if masking.active() else None
+        values = np.asarray(self.fn(_host(y_true), _host(y_pred), **self._fn_kwargs), dtype=np.float64)
+        if mask is not None and values.ndim >= mask.ndim:
+            sample_weight = _host(masking.loss_weights(mask, sample_weight, "sum"))
+        Mean.update_state(self, values, sample_weight)
+
+    def update(self, output, target, weight=None):
+        """Add one batch, nn's argument order (model outputs first)."""
+        self.update_state(target, output, weight)
+
+
+def _wrapper_class(class_name, fn, default_name, doc, **defaults):
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        options = dict(defaults)
+        options.update(kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
+    cls = type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
+    cls.__module__ = "nn.keras.metrics"   # where users find it
+    return cls
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, 0 where the denominator is 0."""
+    numerator, denominator = np.asarray(numerator, np.float64), np.asarray(denominator, np.float64)
+    safe = np.where(denominator == 0, 1.0, denominator)
+    return np.where(denominator == 0, 0.0, numerator / safe)

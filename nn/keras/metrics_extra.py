@@ -1,0 +1,428 @@
+"""More of Keras's metrics, accumulated on the host in float64: regression and probabilistic means (cosine
+similarity, log-cosh, MSLE, hinge, KL divergence, Poisson, Pearson and concordance correlation), R2Score,
+confusion counts at thresholds (TruePositives ...), the X-at-Y curve metrics (PrecisionAtRecall ...) and the
+intersection-over-union family (IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU)."""
+import warnings
+
+import numpy as np
+
+import autograd as ag
+
+from . import losses
+from .metric_base import Metric, _host, _match_rank, _ratio, _weights_like, _wrapper_class
+
+EPSILON = 1e-7
+
+
+# ----- means of per-example values -----------------------------------------------------------------------
+def _from_loss(loss_fn):
+    def per_example(y_true, y_pred, **kwargs):
+        y_true = np.asarray(y_true)
+        y_true = y_true if y_true.dtype.kind in "iu" else y_true.astype(np.float32)   # class indices stay ints
+        return loss_fn(y_true, np.asarray(y_pred, np.float32), **kwargs).numpy()
+    per_example.__name__ = loss_fn.__name__
+    per_example.__doc__ = loss_fn.__doc__
+    return per_example
+
+
+def _pair(y_true, y_pred):
+    return _match_rank(np.asarray(y_true, np.float64), np.asarray(y_pred, np.float64))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """The cosine of the angle between y_true and y_pred along `axis` (each divided by max(norm, 1e-7))."""
+    y_true, y_pred = _pair(y_true, y_pred)
+
+    def unit(x):
+        return x / np.maximum(np.sqrt(np.sum(x * x, axis=axis, keepdims=True)), EPSILON)
+    return np.sum(unit(y_true) * unit(y_pred), axis=axis)
+
+
+def pearson_correlation(y_true, y_pred, axis=-1):
+    """Pearson's correlation coefficient of y_true and y_pred along `axis`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    a = y_true - y_true.mean(axis=axis, keepdims=True)
+    b = y_pred - y_pred.mean(axis=axis, keepdims=True)
+    a = a / a.std(axis=axis, keepdims=True)
+    b = b / b.std(axis=axis, keepdims=True)
+    return np.mean(a * b, axis=axis)
+
+
+def concordance_correlation(y_true, y_pred, axis=-1):
+    """Lin's concordance correlation along `axis`, as Keras 3 computes it: the mean of
+    2 (y_true - mean(y_pred)) (y_pred - mean(y_pred)) / (var(y_true) + var(y_pred) + (mean difference)^2 + 1e-7)
+    (Keras centres y_true on y_pred's mean in the covariance term; kept so that the numbers agree)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    true_mean = y_true.mean(axis=axis, keepdims=True)
+    pred_mean = y_pred.mean(axis=axis, keepdims=True)
+    covariance = (y_true - pred_mean) * (y_pred - pred_mean)
+    norm = y_true.var(axis=axis, keepdims=True) + y_pred.var(axis=axis, keepdims=True) + (true_mean - pred_mean) ** 2
+    return np.mean(2.0 * covariance / (norm + EPSILON), axis=axis)
+
+
+hinge = _from_loss(losses.hinge)
+squared_hinge = _from_loss(losses.squared_hinge)
+categorical_hinge = _from_loss(losses.categorical_hinge)
+kl_divergence = _from_loss(losses.kl_divergence)
+poisson = _from_loss(losses.poisson)
+log_cosh = _from_loss(losses.log_cosh)
+mean_squared_logarithmic_error = _from_loss(losses.mean_squared_logarithmic_error)
+huber = _from_loss(losses.huber)
+binary_crossentropy = _from_loss(losses.binary_crossentropy)
+categorical_crossentropy = _from_loss(losses.categorical_crossentropy)
+sparse_categorical_crossentropy = _from_loss(losses.sparse_categorical_crossentropy)
+binary_focal_crossentropy = _from_loss(losses.binary_focal_crossentropy)
+categorical_focal_crossentropy = _from_loss(losses.categorical_focal_crossentropy)
+
+CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
+                                  "Mean cosine similarity between y_true and y_pred along `axis`.", axis=-1)
+LogCoshError = _wrapper_class("LogCoshError", log_cosh, "logcosh", "Mean log(cosh(error)).")
+MeanSquaredLogarithmicError = _wrapper_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+                                             "mean_squared_logarithmic_error", "Mean squared error of log(1 + y).")
+Hinge = _wrapper_class("Hinge", hinge, "hinge", "Mean hinge loss (0/1 labels read as -1/1).")
+SquaredHinge = _wrapper_class("SquaredHinge", squared_hinge, "squared_hinge", "Mean squared hinge loss.")
+CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge",
+                                  "Mean categorical hinge loss.")
+KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence", "Mean Kullback-Leibler divergence.")
+Poisson = _wrapper_class("Poisson", poisson, "poisson", "Mean Poisson loss.")
+BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+                                    "Mean binary cross-entropy.", from_logits=False, label_smoothing=0.0)
+CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
+                                         "categorical_crossentropy", "Mean categorical cross-entropy.",
+                                         from_logits=False, label_smoothing=0.0, axis=-1)
+SparseCategoricalCrossentropy = _wrapper_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+                                               "sparse_categorical_crossentropy",
+                                               "Mean cross-entropy against integer labels.", from_logits=False,
+                                               axis=-1)
+PearsonCorrelation = _wrapper_class("PearsonCorrelation", pearson_correlation, "pearson_correlation",
+                                    "Mean Pearson correlation along `axis`.", axis=-1)
+ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_correlation, "concordance_correlation",
+                                        "Mean concordance correlation along `axis`.", axis=-1)
+
+
+# ----- R2 --------------------------------------------------------------------------------------------------
+class R2Score(Metric):
+    """The coefficient of determination 1 - SS_res / SS_tot per output column of (batch, outputs) data, over
+    every batch; class_aggregation 'uniform_average' (mean over columns), 'variance_weighted_average' or None
+    (one per column); num_regressors > 0 gives the adjusted R2."""
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
+        if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
+            raise ValueError("R2Score: class_aggregation must be None, 'uniform_average' or "
+                             f"'variance_weighted_average', got {class_aggregation!r}")
+        if num_regressors < 0:
+            raise ValueError(f"R2Score: num_regressors must be >= 0, got {num_regressors}")
+        self.class_aggregation, self.num_regressors = class_aggregation, num_regressors
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.sum = self.squared_sum = self.residual = self.count = 0.0
+        self.num_samples = 0.0
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch of (batch, outputs) targets and predictions."""
+        y_true, y_pred = _pair(_host(y_true), _host(y_pred))
+        if y_true.ndim != 2 or y_pred.ndim != 2:
+            raise ValueError(f"R2Score: expects 2-D y_true and y_pred (batch, outputs), got {y_true.shape} and "
+                             f"{y_pred.shape}")
+        weight = np.ones(()) if sample_weight is None else _host(sample_weight).astype(np.float64)
+        if weight.ndim == 1:
+            weight = weight[:, None]
+        weight = np.broadcast_to(weight, y_true.shape)
+        self.sum = self.sum + np.sum(y_true * weight, axis=0)
+        self.squared_sum = self.squared_sum + np.sum(y_true * y_true * weight, axis=0)
+        self.residual = self.residual + np.sum((y_true - y_pred) ** 2 * weight, axis=0)
+        self.count = self.count + np.sum(weight, axis=0)
+        self.num_samples += y_true.size
+
+    def value(self):
+        """The score (a float, or one per column for class_aggregation=None)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = self.sum / self.count
+            total = self.squared_sum - self.sum * mean
+            scores = 1.0 - self.residual / total
+        scores = np.where(np.isinf(scores), 0.0, scores)
+        if self.class_aggregation == "uniform_average":
+            score = np.mean(scores)
+        elif self.class_aggregation == "variance_weighted_average":
+            score = np.sum(total * scores) / np.sum(total)
+        else:
+            score = scores
+        if self.num_regressors:
+            n, p = self.num_samples, self.num_regressors
+            if p >= n - 1:
+                warnings.warn("R2Score: too few samples for the adjusted R2 (num_regressors >= samples - 1); "
+                              "giving the plain R2", stacklevel=2)
+            else:
+                score = 1.0 - (1.0 - score) * (n - 1.0) / (n - p - 1.0)
+        return score if self.class_aggregation is None else float(score)
+
+    def result(self):
+        """The score as a Tensor."""
+        return ag.tensor(np.asarray(self.value(), np.float32))
+
+
+# ----- confusion counts at thresholds ----------------------------------------------------------------------
+def _evenly_spaced(thresholds):
+    n = len(thresholds)
+    return n > 2 and np.allclose(thresholds, np.linspace(0.0, 1.0, n), atol=1e-7) and \
+        thresholds[0] == 0.0 and thresholds[-1] == 1.0
+
+
+def _confusion_counts(y_true, y_pred, sample_weight, thresholds, class_id=None):
+    """Weighted (tp, fp, tn, fn) at each threshold, a prediction positive when y_pred > threshold."""
+    y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float32))
+    weight = _weights_like(sample_weight, y_pred.astype(np.float64))
+    if class_id is not None:
+        y_true, y_pred, weight = y_true[..., class_id], y_pred[..., class_id], weight[..., class_id]
+    if np.any(y_pred < 0) or np.any(y_pred > 1):
+        raise ValueError("confusion metrics: y_pred must lie in [0, 1] (probabilities), got values from "
+                         f"{float(y_pred.min())} to {float(y_pred.max())}")
+    actual = y_true.reshape(-1).astype(bool)
+    y_pred, weight = y_pred.reshape(-1), weight.reshape(-1)
+    positive, negative = weight * actual, weight * ~actual
+    n = len(thresholds)
+    if _evenly_spaced(thresholds):   # bucket k holds predictions in (t_k, t_k+1]; counts at t_i sum buckets >= i
+        bucket = np.maximum(np.ceil(y_pred * np.float32(n - 1)) - 1, 0).astype(np.int64)
+        tp = np.cumsum(np.bincount(bucket, positive, n)[::-1])[::-1]
+        fp = np.cumsum(np.bincount(bucket, negative, n)[::-1])[::-1]
+    else:
+        above = y_pred[None, :] > np.asarray(thresholds, np.float32)[:, None]
+        tp, fp = above @ positive, above @ negative
+    return tp, fp, negative.sum() - fp, positive.sum() - tp
+
+
+class _ConditionCount(Metric):
+    """The weighted count of one confusion-matrix cell at each threshold (0.5 by default)."""
+
+    _cell = None
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        self.thresholds = [0.5] if thresholds is None else \
+            [float(t) for t in (thresholds if isinstance(thresholds, (list, tuple)) else [thresholds])]
+        if any(not 0.0 <= t <= 1.0 for t in self.thresholds):
+            raise ValueError(f"{type(self).__name__}: thresholds must lie in [0, 1], got {thresholds!r}")
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.accumulator = np.zeros(len(self.thresholds))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's counts."""
+        counts = _confusion_counts(y_true, y_pred, sample_weight, self.thresholds)
+        self.accumulator = self.accumulator + counts[("tp", "fp", "tn", "fn").index(self._cell)]
+
+    def value(self):
+        """The count (one per threshold when a list of thresholds was given)."""
+        return float(self.accumulator[0]) if len(self.thresholds) == 1 else self.accumulator.copy()
+
+    def result(self):
+        """The count as a Tensor."""
+        return ag.tensor(np.asarray(self.value(), np.float32))
+
+
+def _count_class(class_name, cell, doc):
+    cls = type(class_name, (_ConditionCount,), {"_cell": cell, "__doc__": doc})
+    cls.__module__ = __name__
+    return cls
+
+
+TruePositives = _count_class("TruePositives", "tp", "Weighted count of true positives (y_pred > threshold).")
+FalsePositives = _count_class("FalsePositives", "fp", "Weighted count of false positives (y_pred > threshold).")
+TrueNegatives = _count_class("TrueNegatives", "tn", "Weighted count of true negatives (y_pred <= threshold).")
+FalseNegatives = _count_class("FalseNegatives", "fn", "Weighted count of false negatives (y_pred <= threshold).")
+
+
+class _AtConstraint(Metric):
+    """The best value of one rate among the `num_thresholds` thresholds evenly spread over [0, 1] where another
+    rate reaches `constraint` (0 where none does)."""
+
+    _constraint_name = None
+
+    def __init__(self, constraint, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if not 0.0 <= constraint <= 1.0:
+            raise ValueError(f"{type(self).__name__}: {self._constraint_name} must be in [0, 1], got {constraint}")
+        if num_thresholds <= 0:
+            raise ValueError(f"{type(self).__name__}: num_thresholds must be an integer > 0, got {num_thresholds}")
+        setattr(self, self._constraint_name, constraint)
+        self._constraint = constraint
+        self.num_thresholds, self.class_id = num_thresholds, class_id
+        self.thresholds = [0.5] if num_thresholds == 1 else \
+            [0.0] + [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)] + [1.0]
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        zeros = np.zeros(len(self.thresholds))
+        self.true_positives, self.false_positives = zeros, zeros.copy()
+        self.true_negatives, self.false_negatives = zeros.copy(), zeros.copy()
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's counts at every threshold."""
+        tp, fp, tn, fn = _confusion_counts(y_true, y_pred, sample_weight, self.thresholds, self.class_id)
+        self.true_positives = self.true_positives + tp
+        self.false_positives = self.false_positives + fp
+        self.true_negatives = self.true_negatives + tn
+        self.false_negatives = self.false_negatives + fn
+
+    def _rates(self):
+        tp, fp, tn, fn = self.true_positives, self.false_positives, self.true_negatives, self.false_negatives
+        return {"recall": _ratio(tp, tp + fn), "precision": _ratio(tp, tp + fp), "specificity": _ratio(tn, tn + fp)}
+
+    def _best(self, constrained, wanted):
+        rates = self._rates()
+        feasible = rates[constrained] >= self._constraint
+        return float(np.max(np.where(feasible, rates[wanted], 0.0), initial=0.0))
+
+
+class SensitivityAtSpecificity(_AtConstraint):
+    """The best sensitivity (recall) where the specificity is >= `specificity`."""
+    _constraint_name = "specificity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    def value(self):
+        """The sensitivity."""
+        return self._best("specificity", "recall")
+
+
+class SpecificityAtSensitivity(_AtConstraint):
+    """The best specificity where the sensitivity (recall) is >= `sensitivity`."""
+    _constraint_name = "sensitivity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    def value(self):
+        """The specificity."""
+        return self._best("recall", "specificity")
+
+
+class PrecisionAtRecall(_AtConstraint):
+    """The best precision where the recall is >= `recall`."""
+    _constraint_name = "recall"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    def value(self):
+        """The precision."""
+        return self._best("recall", "precision")
+
+
+class RecallAtPrecision(_AtConstraint):
+    """The best recall where the precision is >= `precision`."""
+    _constraint_name = "precision"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    def value(self):
+        """The recall."""
+        return self._best("precision", "recall")
+
+
+# ----- intersection over union ------------------------------------------------------------------------------
+class IoU(Metric):
+    """Mean intersection-over-union TP / (TP + FP + FN) over `target_class_ids`, from a num_classes x
+    num_classes confusion matrix summed over every batch. Labels and predictions are class indices (or one-hot
+    / scores along `axis` when sparse_y_true / sparse_y_pred is False); values outside [0, num_classes) and
+    `ignore_class` are skipped. With the default integer dtype, float labels, predictions and sample weights
+    are truncated to integers, as in Keras (pass dtype='float32' to keep fractional weights)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        target_class_ids = list(target_class_ids)
+        if max(target_class_ids) >= num_classes:
+            raise ValueError(f"{type(self).__name__}: target class id {max(target_class_ids)} is outside "
+                             f"[0, {num_classes})")
+        self.num_classes, self.target_class_ids = num_classes, target_class_ids
+        self.ignore_class, self.sparse_y_true, self.sparse_y_pred, self.axis = (ignore_class, sparse_y_true,
+                                                                                sparse_y_pred, axis)
+        self._integer = dtype is None or "int" in str(dtype)
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        """Forget every batch."""
+        self.total_cm = np.zeros((self.num_classes, self.num_classes))
+
+    def _cast(self, values):
+        values = np.asarray(values, np.float64)
+        return np.trunc(values) if self._integer else values
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch's labels and predictions to the confusion matrix."""
+        y_true, y_pred = _host(y_true), _host(y_pred)
+        if not self.sparse_y_true:
+            y_true = np.argmax(y_true, axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = np.argmax(y_pred, axis=self.axis)
+        y_true, y_pred = self._cast(y_true).reshape(-1), self._cast(y_pred).reshape(-1)
+        weight = np.ones(1) if sample_weight is None else self._cast(_host(sample_weight)).reshape(-1)
+        weight = np.broadcast_to(weight, y_true.shape)
+        keep = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
+        if self.ignore_class is not None:
+            keep &= y_true != self.ignore_class
+        cells = y_true[keep].astype(np.int64) * self.num_classes + y_pred[keep].astype(np.int64)
+        self.total_cm = self.total_cm + np.bincount(cells, weight[keep], self.num_classes ** 2).reshape(
+            self.num_classes, self.num_classes)
+
+    def value(self):
+        """The mean IoU over the target classes that occur (in labels or predictions)."""
+        true_positives = np.diag(self.total_cm)
+        denominator = self.total_cm.sum(axis=0) + self.total_cm.sum(axis=1) - true_positives
+        true_positives, denominator = true_positives[self.target_class_ids], denominator[self.target_class_ids]
+        valid = denominator > 1e-9
+        iou = np.where(valid, true_positives / (denominator + EPSILON), 0.0)
+        return float(np.sum(iou) / (np.sum(valid) + EPSILON))
+
+
+class MeanIoU(IoU):
+    """IoU averaged over every class."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+
+
+class BinaryIoU(IoU):
+    """IoU of 0/1 labels against predictions thresholded at `threshold` (y_pred >= threshold is class 1)."""
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(2, target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add one batch (y_pred are scores)."""
+        predicted = (np.asarray(_host(y_pred), np.float32) >= self.threshold).astype(np.float64)
+        super().update_state(y_true, predicted, sample_weight)
+
+
+class OneHotIoU(IoU):
+    """IoU for one-hot labels and per-class scores (argmax along `axis`)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
+                 axis=-1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+
+class OneHotMeanIoU(MeanIoU):
+    """MeanIoU for one-hot labels and per-class scores (argmax along `axis`)."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+
+NAMES = {"cosine_similarity": CosineSimilarity, "logcosh": LogCoshError, "log_cosh": LogCoshError,
+         "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "msle": MeanSquaredLogarithmicError,
+         "hinge": Hinge, "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
+         "kl_divergence": KLDivergence, "kld": KLDivergence, "poisson": Poisson, "r2_score": R2Score,
+         "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+         "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+         "pearson_correlation": PearsonCorrelation, "concordance_correlation": ConcordanceCorrelation}

@@ -1,0 +1,174 @@
+"""The base of keras.optimizers: the learning rate a Keras program reads, and the Optimizer class with its
+hyper-parameters, gradient clipping, weight decay, schedules and step loop (subclasses define `_update`)."""
+import math
+
+import numpy as np
+
+from autograd import arrays, no_grad
+
+from . import constraints
+from .naming import snake_case
+
+
+class LearningRate(float):
+    """The rate `optimizer.learning_rate` reads: a float that also answers Keras's Variable calls —
+    `assign(value)` sets the optimizer's rate (as `optimizer.learning_rate = value` does), `numpy()` and
+    `value` give the number. It holds the value it was read with: read the property again after a change."""
+
+    def __new__(cls, value, optimizer):
+        rate = super().__new__(cls, value)
+        rate._optimizer = optimizer
+        return rate
+
+    def assign(self, value):
+        """Set the optimizer's learning rate to `value` (a number, or a 0-d array/Tensor)."""
+        self._optimizer.learning_rate = float(np.asarray(value))
+        return self._optimizer.learning_rate
+
+    def numpy(self):
+        """The rate as a NumPy float32 (Keras's variable dtype)."""
+        return np.float32(self)
+
+    @property
+    def value(self):
+        """The rate as a float."""
+        return float(self)
+
+
+class Optimizer:
+    """Base class: hyper-parameters, gradient clipping, weight decay and the step loop."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        if use_ema or gradient_accumulation_steps or loss_scale_factor:
+            raise ValueError(f"{type(self).__name__}: use_ema, gradient_accumulation_steps and loss_scale_factor are "
+                             "not supported")
+        if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"{type(self).__name__}: pass at most one of clipnorm, clipvalue and global_clipnorm")
+        self.name = name or snake_case(type(self).__name__)
+        self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
+        self.global_clipnorm = global_clipnorm
+        self._schedule = learning_rate if callable(learning_rate) else None
+        self._group = {"lr": float(learning_rate(0)) if self._schedule else float(learning_rate), "params": []}
+        self.iterations = 0
+        self._state = {}
+        self._model = None
+
+    # ----- learning rate ---------------------------------------------------------------------------
+    @property
+    def learning_rate(self):
+        """The current learning rate: with a schedule, its value at `iterations` (the rate the next step will
+        use, as Keras reports it); settable; callbacks change it through `param_groups`."""
+        if self._schedule is not None:
+            return LearningRate(float(self._schedule(self.iterations)), self)
+        return LearningRate(self._group["lr"], self)
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._schedule = value if callable(value) else None
+        self._group["lr"] = float(value(self.iterations)) if self._schedule else float(value)
+
+    lr = learning_rate
+
+    @property
+    def state(self):
+        """The per-weight slots ({id(weight): {name: array}}); with param_groups and step() it makes this an
+        optimiser that `ag.jit` recognises and replays as a host call."""
+        return self._state
+
+    @property
+    def param_groups(self):
+        """One group {'lr': ..., 'params': [...]} (the interface nn.callbacks use to read and set the rate)."""
+        return [self._group]
+
+    # ----- binding and stepping --------------------------------------------------------------------
+    def attach(self, model):
+        """Optimise `model`'s trainable weights (those with requires_grad when the first step runs)."""
+        self._model = model
+        self._group["params"] = []
+
+    def _params(self):
+        if not self._group["params"] and self._model is not None:
+            self._group["params"] = [p for p in self._model.parameters() if p.requires_grad]
+        return self._group["params"]
+
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients of the optimised weights."""
+        for p in self._params():
+            p.grad = None
+
+    def step(self):
+        """One update of every optimised weight that has a gradient."""
+        pairs = [(p, p.grad) for p in self._params() if p.grad is not None]
+        self._apply([(p, arrays.array(g)) for p, g in pairs])
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras's custom-loop entry point: update each variable with its gradient (Tensors or arrays)."""
+        pairs = [(v, g) for g, v in grads_and_vars if g is not None]
+        self._apply([(v, arrays.array(g) if hasattr(g, "grad_fn") else v.device.asarray(np.asarray(g)))
+                     for v, g in pairs])
+
+    def apply(self, grads, trainable_variables=None):
+        """apply_gradients(zip(grads, trainable_variables))."""
+        variables = trainable_variables if trainable_variables is not None else self._params()
+        self.apply_gradients(zip(grads, variables))
+
+    def _apply(self, pairs):
+        if not pairs:
+            return
+        if self._schedule is not None:
+            self._group["lr"] = float(self._schedule(self.iterations))
+        grads = self._clipped([g for _, g in pairs], pairs[0][0].device.xp)
+        lr = self._group["lr"]
+        self._begin_step()
+        with no_grad():
+            for (p, _), g in zip(pairs, grads):
+                w = arrays.array(p)
+                g = g.astype(w.dtype, copy=False)
+                if self.weight_decay:
+                    w *= 1.0 - self.weight_decay * lr
+                self._update(p.device.xp, w, g, self._state.setdefault(id(p), {}), lr)
+                arrays.mark_changed(p)
+        constraints.apply([p for p, _ in pairs])
+        self.iterations += 1
+
+    def _clipped(self, grads, xp):
+        if self.clipnorm:
+            result = []
+            for g in grads:
+                norm = float(xp.sqrt(xp.sum(g * g)))
+                result.append(g * (self.clipnorm / max(norm, self.clipnorm)))
+            return result
+        if self.global_clipnorm:
+            norm = math.sqrt(sum(float(xp.sum(g * g)) for g in grads))
+            scale = self.global_clipnorm / max(norm, self.global_clipnorm)
+            return [g * scale for g in grads]
+        if self.clipvalue:
+            return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def slot_shape(self, slot, shape):
+        """The shape of the per-weight slot `slot` for a weight of `shape` (the weight's own, unless a subclass
+        keeps smaller statistics); load_model checks saved slots against it."""
+        return tuple(shape)
+
+    def _begin_step(self):
+        """Advance state shared by all weights once per step (before the per-weight updates)."""
+
+    def _update(self, xp, w, g, state, lr):
+        raise TypeError(f"{type(self).__name__} does not define _update")
+
+    def get_config(self):
+        """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""
+        config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"}
+        config["learning_rate"] = self._schedule if self._schedule is not None else self.learning_rate
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new optimizer from get_config's dict (a serialized schedule made again)."""
+        from .saving.serialization import deserialize_keras_object
+        return cls(**{k: deserialize_keras_object(v, custom_objects) for k, v in config.items()})
