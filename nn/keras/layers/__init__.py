@@ -9,6 +9,8 @@ from .conv1d import AveragePooling1D, AvgPool1D, Conv1D, MaxPool1D, MaxPooling1D
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
+from .rnn_layer import RNN, StackedRNNCells
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
 from .time_distributed import TimeDistributed
