@@ -60,6 +60,21 @@ class _DropoutCell(Layer):
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
         self._dropout_mask = self._recurrent_dropout_mask = None
 
+    def get_config(self):
+        """The constructor's arguments under Keras's keys (and the layer's name, trainable flag and dtype)."""
+        config = super().get_config()
+        config.update({"units": self.units, "activation": self.activation_name})
+        if self._GATES > 1:
+            config["recurrent_activation"] = self.recurrent_activation_name
+        config["use_bias"] = self.use_bias
+        for key, value in zip(("kernel_initializer", "recurrent_initializer", "bias_initializer"), self._inits):
+            config[key] = value
+        for key, value in zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"), self._regs):
+            config[key] = value
+        config.update({"kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
+                       "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed})
+        return config
+
     @property
     def state_size(self):
         return self.units
@@ -184,6 +199,9 @@ class LSTMCell(_DropoutCell):
                          recurrent_initializer, bias_initializer, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
 
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
     @property
     def state_size(self):
         return [self.units, self.units]
@@ -236,6 +254,9 @@ class GRUCell(_DropoutCell):
         super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
                          recurrent_initializer, bias_initializer, **kwargs)
         self.reset_after = bool(reset_after)
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}
 
     def _bias_shape(self, gates):
         return (2, gates) if self.reset_after else (gates,)

@@ -8,17 +8,18 @@ output is the previous step's output (zeros before the first kept step), or zero
 With go_backwards the steps run from the last to the first and returned sequences stay in that order.
 
 A SimpleRNNCell (tanh or relu) runs as one whole-sequence recurrence (nn.functional.recurrence, or
-masked_recurrence.py with a mask) when no dropout is in play, as the SimpleRNN layer does: its results are
-the step-by-step loop's bit for bit (tests/keras/test_rnn_cells_oracle.py checks it). LSTMCell and GRUCell
-run step by step (each step one fused deepgrad cell): the whole-sequence LSTM/GRU kernels round differently
-(about 1e-7), so routing them would change results.
+masked_recurrence.py with a mask) when nothing will be differentiated (grad mode off, or neither the inputs nor
+the weights require grad) and no dropout is in play: its outputs and states are then the step loop's bit for
+bit (tests/keras/test_rnn_layer.py checks it). With gradients the loop runs, because the fused backward sums
+the weight gradients over time in another order (about 1e-7 relative apart). LSTMCell and GRUCell always
+run step by step (each step one fused deepgrad cell): the whole-sequence LSTM/GRU kernels round their
+forward values differently (about 1e-7).
 """
 import autograd as ag
 
 from ... import functional as F
 from .. import activations, masking
 from ..layer import Layer, _call_takes_training, as_tensor
-from ..saving.serialization import serialize_keras_object
 from .masked_recurrence import masked_run
 from .recurrent import _gru_to_torch
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
@@ -133,6 +134,7 @@ class StackedRNNCells(Layer):
         return inputs, (new_states[0] if len(new_states) == 1 else new_states)
 
     def get_config(self):
+        from ..saving.serialization import serialize_keras_object   # saving imports the layers package
         config = super().get_config()
         config["cells"] = [serialize_keras_object(cell) for cell in self.cells]
         return config
@@ -218,7 +220,7 @@ class RNN(Layer):
                                  f"{tuple(keep.shape)}")
         mode = _fused_mode(self.cell) if self._fuse else None
         dropping = training and (getattr(self.cell, "dropout", 0) or getattr(self.cell, "recurrent_dropout", 0))
-        if mode is not None and not dropping:
+        if mode is not None and not dropping and not self._differentiated(sequences, states):
             outputs, last, states = self._run_fused(mode, sequences, states, keep)
         else:
             try:
@@ -227,6 +229,13 @@ class RNN(Layer):
                 _reset_dropout_masks(self.cell)
         output = outputs if self.return_sequences else last
         return [output] + list(states) if self.return_state else output
+
+    def _differentiated(self, sequences, states):
+        """Whether a gradient can flow back through this call."""
+        if not ag.is_grad_enabled():
+            return False
+        tensors = [sequences] + _flatten(states) + list(self.trainable_weights)
+        return any(getattr(t, "requires_grad", False) for t in tensors)
 
     def _run_steps(self, sequences, states, keep, training):
         """(outputs (batch, time, units) in processing order, last output, final states) from the cell, step
@@ -272,6 +281,7 @@ class RNN(Layer):
         return output_mask
 
     def get_config(self):
+        from ..saving.serialization import serialize_keras_object   # saving imports the layers package
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
                   "return_sequences": self.return_sequences, "return_state": self.return_state,
                   "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
