@@ -168,3 +168,42 @@ def test_cell_step_matches_keras(make):
     for a, b in zip(our_states, their_states):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
     assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in theirs.weights]
+
+
+def test_embedding_mask_reaches_the_rnn_as_in_keras():
+    K = real_keras()
+    import torch
+
+    def build(M):
+        return M.Sequential([M.Input((6,), dtype="int32"), M.layers.Embedding(9, 3, mask_zero=True),
+                             M.layers.RNN(M.layers.GRUCell(4), return_sequences=True),
+                             M.layers.RNN([M.layers.LSTMCell(3), M.layers.SimpleRNNCell(2)], go_backwards=True)])
+    tokens = np.array([[0, 0, 3, 4, 5, 1], [2, 8, 7, 0, 0, 0], [1, 2, 0, 3, 0, 4]], np.int32)
+    theirs, ours = build(K), build(our_keras)
+    ours.set_weights(theirs.get_weights())
+    expected = theirs(torch.tensor(tokens)).detach().numpy()
+    np.testing.assert_allclose(ours.predict(tokens, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_cell_with_several_states_and_own_initial_state():
+    """A user's cell with a list state_size and get_initial_state, in both libraries."""
+    def make(K):
+        class TwoStateCell(K.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.units, self.state_size, self.output_size = units, [units, 1], units
+
+            def build(self, input_shape):
+                self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform",
+                                              name="kernel")
+
+            def get_initial_state(self, batch_size=None):
+                return [K.ops.ones((batch_size, self.units)), K.ops.zeros((batch_size, 1))]
+
+            def call(self, inputs, states):
+                h, count = states
+                out = K.ops.tanh(K.ops.matmul(inputs, self.kernel) + 0.5 * h)
+                return out, [out, count + 1.0]
+        return K.layers.RNN(TwoStateCell(3), return_sequences=True, return_state=True)
+    ours = _compare(make, _x(2, 4, 3), mask=_mask(2, 4))
+    assert ours.state_size == [3, 1]

@@ -61,6 +61,9 @@ def _check_cell(owner, cell):
 
 
 def _call_cell(cell, inputs, states, training):
+    if type(cell) in (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells) and cell.built \
+            and cell.activity_regularizer is None:   # skips Layer.__call__'s per-step bookkeeping
+        return cell.call(inputs, states, training=training)
     if isinstance(cell, Layer):
         return cell(inputs, states, training=training)
     if _call_takes_training(type(cell).call):
