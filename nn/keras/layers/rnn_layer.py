@@ -44,6 +44,11 @@ def _pack_as(structure, leaves):
     return pack(structure)
 
 
+def _along(kept, like):
+    """The (batch,) step mask shaped to broadcast against `like` (batch, ...)."""
+    return kept.view((kept.shape[0],) + (1,) * (like.ndim - 1))
+
+
 def _cell_output_size(cell):
     size = getattr(cell, "output_size", None)
     if size is not None:
@@ -249,11 +254,11 @@ class RNN(Layer):
             output, new_states = _call_cell(self.cell, sequences[:, t], states, training)
             new_states = list(new_states) if _is_nested(new_states) else [new_states]
             if keep is not None:
-                kept = keep[:, t].unsqueeze(1)
+                kept = keep[:, t]
                 if previous is None or self.zero_output_for_mask:
                     previous = ag.zeros_like(output)
-                output = ag.where(kept, output, previous)
-                new_states = _pack_as(states, [ag.where(kept, new, old) for new, old in
+                output = ag.where(_along(kept, output), output, previous)
+                new_states = _pack_as(states, [ag.where(_along(kept, new), new, old) for new, old in
                                                zip(_flatten(new_states), _flatten(states))])
             states, previous = new_states, output
             outputs.append(output)
