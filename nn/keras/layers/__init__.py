@@ -14,6 +14,9 @@ from .multi_head_attention import MultiHeadAttention
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
+from .rnn_layer import RNN, StackedRNNCells
+from .conv_lstm import ConvLSTM2D
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
 from .time_distributed import TimeDistributed
