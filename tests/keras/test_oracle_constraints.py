@@ -33,12 +33,11 @@ def test_constrained_training_matches_keras():
                                keras.layers.Dense(5, activation="relu", bias_constraint="non_neg",
                                                   kernel_constraint=keras.constraints.MaxNorm(0.5)),
                                keras.layers.Dense(2, kernel_constraint=keras.constraints.UnitNorm())])
-    mine = ours.Sequential([ours.Input(shape=(6,)), ours.layers.Dense(5, activation="relu"), ours.layers.Dense(2)])
+    mine = ours.Sequential([ours.Input(shape=(6,)),
+                            ours.layers.Dense(5, activation="relu", bias_constraint="non_neg",
+                                              kernel_constraint=ours.constraints.MaxNorm(0.5)),
+                            ours.layers.Dense(2, kernel_constraint=ours.constraints.UnitNorm())])
     mine.set_weights(theirs.get_weights())
-    # (nn.keras Dense does not take kernel_constraint yet: set the built weights' constraints directly)
-    mine.layers[0].kernel.constraint = ours.constraints.MaxNorm(0.5)
-    mine.layers[0].bias.constraint = ours.constraints.get("non_neg")
-    mine.layers[1].kernel.constraint = ours.constraints.UnitNorm()
     for model, K in ((theirs, keras), (mine, ours)):
         model.compile(K.optimizers.Adam(0.05), "mse")
         model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
@@ -61,3 +60,18 @@ def test_add_weight_constraint_in_a_custom_layer():
     assert (model.get_weights()[0] >= 0).all() and (model.get_weights()[0] == 0).any()
     with pytest.raises(ValueError, match="unknown constraint 'bogus'"):
         ours.constraints.get("bogus")
+
+
+def test_conv2d_kernel_constraint_matches_keras():
+    keras = real_keras()
+    x = RNG.standard_normal((8, 6, 6, 2)).astype(np.float32)
+    y = RNG.standard_normal((8, 4, 4, 3)).astype(np.float32)
+    models = [K.Sequential([K.Input((6, 6, 2)),
+                            K.layers.Conv2D(3, 3, kernel_constraint=K.constraints.MaxNorm(0.3, axis=[0, 1, 2]))])
+              for K in (keras, ours)]
+    models[1].set_weights(models[0].get_weights())
+    for model, K in zip(models, (keras, ours)):
+        model.compile(K.optimizers.SGD(0.5), "mse")
+        model.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+    for a, b in zip(models[1].get_weights(), models[0].get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

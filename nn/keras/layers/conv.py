@@ -61,8 +61,7 @@ class Conv2D(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        if kernel_constraint is not None or bias_constraint is not None:
-            raise ValueError("Conv2D: weight constraints are not supported")
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
         if len(input_shape) != 4:
@@ -72,9 +71,10 @@ class Conv2D(Layer):
             raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
                              f"got input shape {input_shape}")
         self.kernel = self.add_weight(self.kernel_size + (channels // self.groups, self.filters),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer, name="kernel")
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     name="bias") if self.use_bias else None)
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def call(self, inputs):
         return self._convolve(inputs, self.kernel)

@@ -24,17 +24,17 @@ class Dense(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        if kernel_constraint is not None or bias_constraint is not None:
-            raise ValueError("Dense: weight constraints are not supported")
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
         features = input_shape[-1]
         if features is None:
             raise ValueError(f"{self.name}: the last axis of the input must be known, got input shape {input_shape}")
         self.kernel = self.add_weight((features, self.units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
         self.bias = (self.add_weight((self.units,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     name="bias") if self.use_bias else None)
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
