@@ -54,3 +54,16 @@ def assert_close_lists(ours, theirs, rtol=1e-4, atol=1e-5, what="value"):
             continue
         assert a is not None, f"{what} {k}: Keras has a gradient, ours has none"
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=f"{what} {k}")
+
+
+def assert_config_round_trip(factory, keras_layers, our_layers):
+    """factory(layers) makes one layer: ours survives a JSON get_config/from_config round trip, and real
+    Keras's config of the same layer (less name and dtype) builds one of ours."""
+    import json
+    layer = factory(our_layers)
+    config = json.loads(json.dumps(layer.get_config()))
+    assert json.loads(json.dumps(type(layer).from_config(config).get_config())) == config
+    k_config = factory(keras_layers).get_config()
+    for key in ("name", "dtype"):
+        k_config.pop(key)
+    assert isinstance(type(layer).from_config(k_config), type(layer))
