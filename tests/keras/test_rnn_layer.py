@@ -49,7 +49,7 @@ def test_fused_simple_rnn_route_is_the_loop_bit_for_bit(activation, go_backwards
         assert np.array_equal(a, b)
 
 
-def test_fused_route_runs_only_without_gradients(monkeypatch):
+def test_fused_route_runs_only_without_gradients_on_cpu(monkeypatch):
     from nn.keras.layers import rnn_layer
     calls = []
     original = rnn_layer.RNN._run_fused
@@ -60,7 +60,8 @@ def test_fused_route_runs_only_without_gradients(monkeypatch):
     assert calls == []
     with ag.no_grad():
         layer(x)
-    assert calls == [1]
+    # numba's fused loop rounds tanh differently in the last bit: it keeps the loop
+    assert calls == ([1] if str(x.device) == "cpu" else [])
 
 
 def test_initial_state_matches_keras():

@@ -226,7 +226,9 @@ class RNN(Layer):
             if tuple(keep.shape) != (batch, steps):
                 raise ValueError(f"{self.name}: the mask must have shape (batch, time) = {(batch, steps)}, got "
                                  f"{tuple(keep.shape)}")
-        mode = _fused_mode(self.cell) if self._fuse else None
+        # only on `cpu`, whose fused loop repeats the cell's NumPy arithmetic: numba's compiled loop rounds
+        # tanh differently in the last bit
+        mode = _fused_mode(self.cell) if self._fuse and sequences.device.type == "cpu" else None
         dropping = training and (getattr(self.cell, "dropout", 0) or getattr(self.cell, "recurrent_dropout", 0))
         if mode is not None and not dropping and not self._differentiated(sequences, states):
             outputs, last, states = self._run_fused(mode, sequences, states, keep)
