@@ -16,6 +16,7 @@ Entry kinds:
   ("assign", dst, src)                             dst[...] = src (an in-place method outside the graph)
 """
 from ..capture import CaptureError
+from ..tensor import Tensor
 from .backward import record_backward
 from .refs import Const, is_array
 
@@ -111,7 +112,7 @@ class Recorder:
         if args and callable(args[0]) and not hasattr(args[0], "shape"):
             raise CaptureError(f"jit: {getattr(call, '__qualname__', call)} was given a closure; a compiled step "
                                "cannot replay one. Compute the loss in the step and call step() without a closure")
-        if any(hasattr(a, "_data") and hasattr(a, "grad_fn") for a in (*args, *kwargs.values())):
+        if any(isinstance(a, Tensor) for a in (*args, *kwargs.values())):
             raise CaptureError(f"jit: {getattr(call, '__qualname__', call)} was given a tensor inside a compiled step; "
                                "a replay would hand it the tensor of the capture, not the new values. Call it "
                                "outside the step with the returned value (e.g. `loss = step(x, y); "

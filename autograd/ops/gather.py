@@ -8,7 +8,7 @@ from ..tensor import Tensor
 from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
-from .indexing import take_along_axis
+from .indexing import on_device_of, take_along_axis
 
 
 def _index_array(op, index, device):
@@ -32,11 +32,6 @@ def _check_index(op, index, x, d, other_name="input"):
     if index.size and (int(index.min()) < -n or int(index.max()) >= n):
         raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} "
                          f"(indices from {int(index.min())} to {int(index.max())})")
-
-
-def on_device_of(input, index):
-    """An index tensor on input's device (PyTorch takes a CPU index for a tensor elsewhere, so do we)."""
-    return index if index.device is input.device else index.to(input.device)
 
 
 def _grid(xp, index, d):

@@ -7,7 +7,8 @@ import numpy as np
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import mul, where
-from .gather import _index_array, on_device_of, scatter, scatter_add
+from .gather import _index_array, scatter, scatter_add
+from .indexing import on_device_of
 from .no_grad_op import no_grad_op
 from .shape import broadcast_to, reshape
 from .arrange import broadcast_shapes

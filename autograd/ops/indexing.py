@@ -73,6 +73,11 @@ def _describe(index):
     return "[" + ", ".join(parts) + "]"
 
 
+def on_device_of(input, index):
+    """An index tensor on input's device (PyTorch takes a CPU index for a tensor elsewhere, so do we)."""
+    return index if index._device is input._device else index.to(input._device)
+
+
 def _prepare_index(x, index):
     """Turn a user index into a tuple of ints/slices/None/Ellipsis/device arrays, checking bounds early."""
     if not isinstance(index, tuple):
@@ -81,9 +86,7 @@ def _prepare_index(x, index):
     out = []
     for part in index:
         if isinstance(part, Tensor):
-            if part._device is not device:   # PyTorch takes a CPU index for a tensor anywhere: so do we
-                part = part.to(device)
-            part = part._data
+            part = on_device_of(x, part)._data
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
             part = device.asarray(part)
         elif isinstance(part, bool):

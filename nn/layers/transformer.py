@@ -241,6 +241,6 @@ def _detect_is_causal_mask(mask, is_causal, size):
     # the raw values, read even inside an ag.jit capture: the decision is then made once, at capture,
     # which is right for the usual mask made once outside the step (a mask computed in the step from
     # the data would keep the capture's decision)
-    values = arrays.array(mask)
-    values = values if isinstance(values, np.ndarray) else values.get()
-    return bool(np.array_equal(values, causal if mask.dtype == np.bool_ else np.where(causal, -np.inf, 0.0)))
+    xp = mask.device.xp
+    expected = causal if mask.dtype == np.bool_ else np.where(causal, -np.inf, 0.0)
+    return bool(xp.array_equal(arrays.array(mask), xp.asarray(expected)))
