@@ -21,10 +21,11 @@ def lstm_cell_kernel(gates, c_prev, h, c, cache, one):
     for b in range(gates.shape[0]):
         for k in range(2 * hidden):                  # i, f
             cache[b, k] = vsigmoid(gates[b, k])
-        for k in range(2 * hidden, 3 * hidden):      # g
-            cache[b, k] = vtanh(gates[b, k])
-        for k in range(3 * hidden, 4 * hidden):      # o
-            cache[b, k] = vsigmoid(gates[b, k])
+        # offsets inside the index, not in the range's start: a loop from 2 * hidden stayed scalar
+        for k in range(hidden):                      # g
+            cache[b, 2 * hidden + k] = vtanh(gates[b, 2 * hidden + k])
+        for k in range(hidden):                      # o
+            cache[b, 3 * hidden + k] = vsigmoid(gates[b, 3 * hidden + k])
         for k in range(hidden):
             c[b, k] = cache[b, hidden + k] * c_prev[b, k] + cache[b, k] * cache[b, 2 * hidden + k]
         for k in range(hidden):

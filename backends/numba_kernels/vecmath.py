@@ -170,6 +170,19 @@ def _tanh32(x):
     return _with_sign_of(abs(e / (_TWO32 + e)), x)
 
 
+# The sigmoid's division sits in error_model="numpy" functions of its own: written in the overload
+# below, it would compile with Python's zero-division check, whose branch kept every caller's loop
+# scalar (16x slower over a 32x512 block)
+@njit(error_model="numpy")
+def _sigmoid32(x):
+    return _ONE32 / (_ONE32 + _exp32(-x))
+
+
+@njit(error_model="numpy")
+def _sigmoid64(x):
+    return 1.0 / (1.0 + _exp64(-x))
+
+
 # The public functions: NumPy's own in Python, the loops above inside Numba-compiled code.
 
 def vexp(x):
@@ -210,8 +223,8 @@ def _vtanh(x):
 @overload(vsigmoid)
 def _vsigmoid(x):
     if x == types.float32:
-        return lambda x: _ONE32 / (_ONE32 + _exp32(-x))
-    return lambda x: 1.0 / (1.0 + _exp64(-np.float64(x)))
+        return lambda x: _sigmoid32(x)
+    return lambda x: _sigmoid64(np.float64(x))
 
 
 @overload(vexpm1)
