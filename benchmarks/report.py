@@ -2,6 +2,7 @@
 import json
 
 from .case import OURS
+from .floor import FLOOR
 
 #: max/min of a side's samples above which its row is flagged as noisy
 NOISY_SPREAD = 1.5
@@ -59,6 +60,8 @@ def table_rows(rows):
         extra += [f"{name} extra {fmt(d['peak_extra_bytes'] / 2 ** 20)} MB" for name, d in row.details.items()
                   if "peak_extra_bytes" in d]
         extra += [f"{name}: {side(row, name)}" for name in row.errors if name not in (OURS, "torch")]
+        if FLOOR in row.stats and "torch" in row.stats:   # how low a ratio the machine allows at all
+            extra.append(f"floor/torch {row.stats[FLOOR].median / row.stats['torch'].median:.2f}")
         noisy = [f"{name} x{s.spread:.1f}" for name, s in row.stats.items() if s.spread > NOISY_SPREAD]
         extra += [f"NOISY max/min {', '.join(noisy)}"] * bool(noisy)
         ratio = row.ratio

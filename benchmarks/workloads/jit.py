@@ -65,6 +65,10 @@ def cases(device, config):
     out = []
     for name, unit, ours, torch_side, goal, convert, note in rows:
         builders = {OURS: (lambda ours=ours: compiled(ours())), EAGER: ours, "torch": torch_side}
+        if name == "mlp_jit":
+            builders = mlp.with_floor(device, config, builders)
+        elif name == "lstm_jit":
+            builders = lstm.with_floor(device, config, seq, builders)
         extra = {"convert": convert} if convert else {}
         out.append(Case(name, device, unit, builders, goal=goal, note=note, **extra))
     out.append(Case("jit_capture", device, "ms", {OURS: lambda: Side(sampler=lambda: capture_seconds(device) * 1e3),
