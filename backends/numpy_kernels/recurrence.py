@@ -140,31 +140,38 @@ def _lstm_coefficients(a, h, coef):
 
 def _lstm_backward(gy, gh, gc, ys, cache, w_hh, reverse):
     # gh, gc: the gradients reaching the state after the step, overwritten in turn with those of the
-    # state before it
+    # state before it. The hidden product runs per gate, (B, H) @ (H, H) four times in one call, on the
+    # gate-major gradients as they are (and on a busy machine small products suffer least from a
+    # waiting second BLAS thread); a block's gradients go into g_x's (B, 4H) rows in one copy.
     steps, batch, hidden = ys.shape
     dtype = cache.dtype
     g_x = np.empty((steps, batch, 4 * hidden), dtype)
-    grads = np.empty((5, batch, hidden), dtype)   # PyTorch's gate order i, f, g, o, then dc
+    w4 = w_hh.reshape(4, hidden, hidden)
     dh = np.empty((batch, hidden), dtype) if gy is not None else gh
-    dc = grads[4]
+    per_gate = np.empty((4, batch, hidden), dtype)
     order = _order(steps, reverse)
-    blocks = list(_blocks(steps, 5 * grads[0].nbytes, reverse))
-    coef = np.empty((blocks[0][1] if blocks else 0, 5, batch, hidden), dtype)
+    blocks = list(_blocks(steps, 10 * dh.nbytes, reverse))
+    size = blocks[0][1] if blocks else 0
+    coef = np.empty((size, 5, batch, hidden), dtype)
+    grads = np.empty((size, 5, batch, hidden), dtype)   # i, f, g, o, dc
     for k0, k1, t0 in reversed(blocks):
         n = k1 - k0
         h = ys[t0:t0 + n]
         _lstm_coefficients(cache[k0:k1], h[::-1] if reverse else h, coef[:n])
         for k in range(k1 - 1, k0 - 1, -1):
             t = order[k]
+            g = grads[k - k0]
             if gy is not None:
                 np.add(gy[t], gh, out=dh)
-            np.multiply(dh, coef[k - k0, 3:], out=grads[3:])   # d_o, and dc's part through h
+            np.multiply(dh, coef[k - k0, 3:], out=g[3:])   # d_o, and dc's part through h
+            dc = g[4]
             dc += gc
-            np.multiply(dc, coef[k - k0, :3], out=grads[:3])
+            np.multiply(dc, coef[k - k0, :3], out=g[:3])
             np.multiply(dc, cache[k, 1], out=gc)
-            g_t = g_x[t]
-            np.copyto(g_t.reshape(batch, 4, hidden), grads[:4].transpose(1, 0, 2))
-            np.matmul(g_t, w_hh, out=gh)
+            np.matmul(g[:4], w4, out=per_gate)
+            np.add.reduce(per_gate, axis=0, out=gh)
+        out = g_x[t0:t0 + n].reshape(n, batch, 4, hidden).transpose(0, 2, 1, 3)
+        np.copyto(out, grads[:n, :4][::-1] if reverse else grads[:n, :4])
     return g_x, gh, gc
 
 
