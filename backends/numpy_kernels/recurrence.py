@@ -6,8 +6,9 @@ Every array a sequence needs is allocated once, before its time loop, and each s
 slices of them through `out=`: the per-step arrays of the cell-by-cell loop (a few tens of KB each,
 fifty steps' worth alive until backward) made glibc grow and trim its heap every training step,
 about 1,800 page faults a step for the benchmark's LSTM. Each step is its hidden-state product plus
-about ten whole-array ufunc calls; the input projection and the weight gradients stay with the
-caller (one matrix product each over all steps).
+six to ten ufunc calls on contiguous blocks; work that does not depend on the previous step runs in
+passes over blocks of steps that fit the core's cache; the input projection and the weight gradients
+stay with the caller (one matrix product each over all steps).
 
 The sigmoids come from the tanh pass that the cell needs anyway, sigmoid(x) = (1 + tanh(x / 2)) / 2
 (NumPy's tanh loop is about twice as fast as its exp): the LSTM's i, f, o columns of the input part
@@ -15,8 +16,8 @@ and of w_hh are halved once per sequence (exact in binary floating point), so a 
 per step covers all four gates. That form is exact to within an ulp of 1 (about 6e-8 in float32),
 which is what a gate's absolute error is measured against.
 
-Caches: LSTM (T + 1, 8, B, H), gate-major (see the LSTM section); GRU (T, B, 4H) = r, z, n and the hidden part of n's pre-activation; the Elman RNN needs only its
-outputs. `reverse` runs from the last step to the first; outputs stay in time order.
+Caches: LSTM (T + 1, 8, B, H), gate-major (see the LSTM section); GRU (T, B, 4H) = r, z, n and the
+hidden part of n's pre-activation; the Elman RNN needs only its outputs. `reverse` runs from the last step to the first; outputs stay in time order.
 
 A whole sequence is one measured choice of BLAS thread count (backends/thread_choice.py): its hundred
 small products on two threads run 1.7x faster than on one on a quiet machine, and many times slower
@@ -53,10 +54,12 @@ def _state(a, batch, hidden, dtype):
 
 # ----- LSTM ----------------------------------------------------------------------------------------
 # Each step's cache block is gate-major, (8, B, H): i, f, o, g, tanh(c), c_prev (the cell state the
-# step started from; the step writes its own into the next block), i g and f c_prev. Every gate is
-# then one contiguous (B, H) array (ufuncs on column blocks of (B, 4H) rows run about 3x slower), the
-# sigmoid gates are one block (their affine step is two scalar ufunc calls), and the pairs multiplied
-# together sit at a fixed stride: (i, f) x (g, c_prev) is one call, a[:2] * a[3::2].
+# step started from; the step writes its own into the next block), i g and f c_prev, in the order the
+# steps are visited. Every gate is then one contiguous (B, H) array (ufuncs on the column blocks of
+# (B, 4H) rows run about 3x slower), the hidden product writes the four gates in place (one call of
+# four (B, H) @ (H, H) products), the sigmoid gates are one block (their affine step is two scalar
+# ufunc calls), and the pairs multiplied together sit at a fixed stride: (i, f) x (g, c_prev) is one
+# call. Backward's per-step coefficients come from the cached products in whole-block passes.
 
 _SLAB = (0, 1, 3, 2)      # the cache's gate order i, f, o, g, as PyTorch's gate indices (i, f, g, o)
 
