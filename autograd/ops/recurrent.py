@@ -87,13 +87,9 @@ class Recurrence(Function):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, held=None):
         xp, device = ctx.xp, ctx.device
         steps, batch, size = x.shape
-        gx = product(xp, x.reshape(steps * batch, size), w_ih.T)
-        if b_ih is not None:
-            gx += b_ih
-        step_bias = b_hh
-        if mode != "gru" and b_hh is not None:
-            gx += b_hh   # outside GRU's n gate the two biases simply add: fold b_hh in once
-            step_bias = None
+        step_bias = b_hh if mode == "gru" else None   # outside GRU's n gate the two biases simply add
+        x2, w2 = _with_bias(xp, x.reshape(steps * batch, size), w_ih, b_ih, None if mode == "gru" else b_hh)
+        gx = product(xp, x2, w2)
         gx = gx.reshape(steps, batch, gx.shape[-1])   # explicit: -1 is ambiguous for an empty batch
         if held is not None:
             _hold(xp, gx, held, w_hh.shape[1])
@@ -105,39 +101,72 @@ class Recurrence(Function):
             ys, cs, cache = whole
         else:
             ys, cs, cache = _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse)
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, ys, cs, cache)
+        ctx.save_for_backward(x2, h0, c0, w_ih, w_hh, ys, cs, cache)
+        ctx.shape = x.shape
         last = 0 if reverse else steps - 1
         if mode == "lstm":
             return ys, ys[last].copy(), cs[last].copy()
         return ys, ys[last].copy()
 
     def backward(ctx, gy, gh_n, gc_n=None):
-        x, h0, c0, w_ih, w_hh, ys, cs, cache = ctx.saved_tensors
-        xp, device, mode = ctx.xp, ctx.device, ctx.mode
+        x2, h0, c0, w_ih, w_hh, ys, cs, cache = ctx.saved_tensors
+        xp, device, mode, reverse = ctx.xp, ctx.device, ctx.mode, ctx.reverse
         need = ctx.needs_input_grad
-        steps, batch, size = x.shape
+        steps, batch, size = ctx.shape
         hidden = w_hh.shape[1]
-        h_prev = None
-        if need[4] or not ctx.whole_sequence:
-            h_prev = _starts(xp, ys, h0, ctx.reverse)
         if ctx.whole_sequence:
             g_x, g_hid, gh, gc = device.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh,
-                                                            ctx.reverse)
+                                                            reverse)
         else:
-            c_prev = _starts(xp, cs, c0, ctx.reverse) if mode == "lstm" else None
-            g_x, g_hid, gh, gc = _loop_backward(device, mode, gy, gh_n, gc_n, h_prev, c_prev, cache, w_hh,
-                                                ctx.reverse)
+            c_prev = _starts(xp, cs, c0, reverse) if mode == "lstm" else None
+            g_x, g_hid, gh, gc = _loop_backward(device, mode, gy, gh_n, gc_n, _starts(xp, ys, h0, reverse),
+                                                c_prev, cache, w_hh, reverse)
         g_x2 = g_x.reshape(steps * batch, WIDTH[mode] * hidden)
-        g_hid2 = g_hid.reshape(steps * batch, WIDTH[mode] * hidden)
-        g_b_ih = g_x2.sum(axis=0) if need[5] or (need[6] and mode != "gru") else None
-        return (product(xp, g_x2, w_ih).reshape(x.shape) if need[0] else None,
+        g_b_ih = g_w_ih = None
+        if need[3] or need[5] or (need[6] and mode != "gru"):
+            # with x2's column of ones, the bias gradient (a column sum) comes out of the same product
+            g_w2 = product(xp, g_x2.T, x2)
+            g_w_ih = xp.ascontiguousarray(g_w2[:, :size])
+            g_b_ih = xp.ascontiguousarray(g_w2[:, size]) if x2.shape[1] > size else None   # None: no biases
+        return (product(xp, g_x2, w_ih).reshape(ctx.shape) if need[0] else None,
                 gh if need[1] else None,
                 gc if need[2] else None,
-                product(xp, g_x2.T, x.reshape(steps * batch, size)) if need[3] else None,
-                product(xp, g_hid2.T, h_prev.reshape(steps * batch, hidden)) if need[4] else None,
+                g_w_ih if need[3] else None,
+                _hidden_weight_grad(xp, g_hid, ys, h0, reverse) if need[4] else None,
                 g_b_ih if need[5] else None,
-                (g_hid2.sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
+                (g_hid.reshape(g_x2.shape).sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
                 None, None, None)
+
+
+def _with_bias(xp, x2, w_ih, b_ih, b_hh):
+    """(x2, w2) with x2 @ w2 = x2 @ w_ih.T + b_ih + b_hh (biases None skipped): the biases as one more
+    row of w2 against a column of ones in x2, so that they cost no pass over the (T B, W H) result."""
+    if b_ih is None and b_hh is None:
+        return x2, xp.ascontiguousarray(w_ih.T)
+    rows, size = x2.shape
+    x_ones = xp.empty((rows, size + 1), x2.dtype)
+    x_ones[:, :size] = x2
+    x_ones[:, size] = 1
+    w2 = xp.empty((size + 1, w_ih.shape[0]), w_ih.dtype)
+    w2[:size] = w_ih.T
+    if b_ih is None or b_hh is None:
+        w2[size] = b_ih if b_hh is None else b_hh
+    else:
+        xp.add(b_ih, b_hh, out=w2[size])
+    return x_ones, w2
+
+
+def _hidden_weight_grad(xp, g_hid, ys, h0, reverse):
+    """The gradient of w_hh, sum over steps of g_hid[t].T @ (the state step t started from), as one
+    product over ys in place (no (T, B, H) copy of the starting states) plus h0's step when h0 is given."""
+    steps, batch, width = g_hid.shape
+    hidden = ys.shape[2]
+    inner, first = (slice(None, -1), -1) if reverse else (slice(1, None), 0)
+    starts = ys[1:] if reverse else ys[:-1]
+    g = product(xp, g_hid[inner].reshape(-1, width).T, starts.reshape(-1, hidden))
+    if h0 is not None:
+        g += product(xp, g_hid[first].T, h0)
+    return g
 
 
 def _hold(xp, gx, held, hidden):

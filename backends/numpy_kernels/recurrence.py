@@ -1,12 +1,14 @@
 """Whole-sequence recurrences (one layer direction) in NumPy: the `cpu` device's Backend.recurrence_forward
-and recurrence_backward, the same interface and cache layouts as the Numba kernels (numba_kernels/recurrence.py).
+and recurrence_backward, the same interface as the Numba kernels (numba_kernels/recurrence.py); each backend's
+cache is its own (made by its forward, read only by its backward).
 
 Every array a sequence needs is allocated once, before its time loop, and each step writes into
 slices of them through `out=`: the per-step arrays of the cell-by-cell loop (a few tens of KB each,
 fifty steps' worth alive until backward) made glibc grow and trim its heap every training step,
 about 1,800 page faults a step for the benchmark's LSTM. Each step is its hidden-state product plus
-about ten whole-array ufunc calls; the input projection and the weight gradients stay with the
-caller (one matrix product each over all steps).
+six to ten ufunc calls on contiguous blocks; work that does not depend on the previous step runs in
+passes over blocks of steps that fit the core's cache; the input projection and the weight gradients
+stay with the caller (one matrix product each over all steps).
 
 The sigmoids come from the tanh pass that the cell needs anyway, sigmoid(x) = (1 + tanh(x / 2)) / 2
 (NumPy's tanh loop is about twice as fast as its exp): the LSTM's i, f, o columns of the input part
@@ -14,9 +16,8 @@ and of w_hh are halved once per sequence (exact in binary floating point), so a 
 per step covers all four gates. That form is exact to within an ulp of 1 (about 6e-8 in float32),
 which is what a gate's absolute error is measured against.
 
-Caches: LSTM (T, B, 5H) = i, f, g, o and tanh(c) of every step, with its cell states (T, B, H);
-GRU (T, B, 4H) = r, z, n and the hidden part of n's pre-activation; the Elman RNN needs only its
-outputs. `reverse` runs from the last step to the first; outputs stay in time order.
+Caches: LSTM (T + 1, 8, B, H), gate-major (see the LSTM section); GRU (T, B, 4H) = r, z, n and the
+hidden part of n's pre-activation; the Elman RNN needs only its outputs. `reverse` runs from the last step to the first; outputs stay in time order.
 
 A whole sequence is one measured choice of BLAS thread count (backends/thread_choice.py): its hundred
 small products on two threads run 1.7x faster than on one on a quiet machine, and many times slower
@@ -51,90 +52,129 @@ def _state(a, batch, hidden, dtype):
     return out
 
 
-def _sigmoid_scale(hidden, gates, dtype):
-    """(scale, offset) per pre-activation column: 0.5 and 0.5 on the sigmoid gates, 1 and 0 on `gates`
-    (the tanh blocks, as slices of width hidden)."""
-    scale = np.full(4 * hidden, 0.5, dtype)
-    offset = np.full(4 * hidden, 0.5, dtype)
-    for block in gates:
-        scale[block * hidden:(block + 1) * hidden] = 1
-        offset[block * hidden:(block + 1) * hidden] = 0
-    return scale, offset
-
-
 # ----- LSTM ----------------------------------------------------------------------------------------
+# Each step's cache block is gate-major, (8, B, H): i, f, o, g, tanh(c), c_prev (the cell state the
+# step started from; the step writes its own into the next block), i g and f c_prev, in the order the
+# steps are visited. Every gate is then one contiguous (B, H) array (ufuncs on the column blocks of
+# (B, 4H) rows run about 3x slower), the hidden product writes the four gates in place (one call of
+# four (B, H) @ (H, H) products), the sigmoid gates are one block (their affine step is two scalar
+# ufunc calls), and the pairs multiplied together sit at a fixed stride: (i, f) x (g, c_prev) is one
+# call. Backward's per-step coefficients come from the cached products in whole-block passes.
+
+_SLAB = (0, 1, 3, 2)      # the cache's gate order i, f, o, g, as PyTorch's gate indices (i, f, g, o)
+
+#: steps per block of the whole-sequence passes (gate-major copies of gx, backward's coefficients): their
+#: scratch stays in the core's cache and is reused block after block (one pass over whole (T, ...)
+#: arrays runs from memory, about 3x slower)
+BLOCK_BYTES = 1 << 19
+
+
+def _blocks(steps, per_step_bytes, reverse):
+    """(visit_start, visit_end, time_start) of consecutive blocks of visited steps; the steps visited in
+    [visit_start, visit_end) are the times [time_start, time_start + visit_end - visit_start)."""
+    size = max(1, BLOCK_BYTES // max(per_step_bytes, 1))
+    for k0 in range(0, steps, size):
+        k1 = min(steps, k0 + size)
+        yield k0, k1, (steps - k1 if reverse else k0)
+
 
 def _lstm_forward(gx, h0, c0, w_hh, reverse):
     steps, batch, width = gx.shape
     hidden = width // 4
     dtype = gx.dtype
-    scale, offset = _sigmoid_scale(hidden, (2,), dtype)
-    gx *= scale                               # the caller's scratch: tanh(x / 2) for i, f, o below
-    w_t = w_hh.T * scale                      # (H, 4H), C-contiguous: BLAS runs a little faster on it
+    half = dtype.type(0.5)
+    src = gx.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)
+    w4 = np.empty((4, hidden, hidden), dtype)              # w4[k] = that gate's rows of w_hh, transposed
+    for k, gate in enumerate(_SLAB):
+        np.multiply(w_hh[gate * hidden:(gate + 1) * hidden].T, 1 if gate == 2 else half, out=w4[k])
+    cache = np.empty((steps + 1, 8, batch, hidden), dtype)
+    cache[0, 5] = 0 if c0 is None else c0
     ys = np.empty((steps, batch, hidden), dtype)
-    cs = np.empty_like(ys)
-    acts = np.empty((steps, batch, 5 * hidden), dtype)
-    pre = np.empty((batch, width), dtype)
-    ig = np.empty((batch, hidden), dtype)
     h = _state(h0, batch, hidden, dtype)
-    c = _state(c0, batch, hidden, dtype)
-    for t in _order(steps, reverse):
-        np.matmul(h, w_t, out=pre)
-        pre += gx[t]
-        np.tanh(pre, out=pre)                 # on the contiguous buffer: ufuncs run ~2x slower on
-        pre *= scale                          # the cache's rows of 5H; i, f, o: (1 + tanh(x / 2)) / 2
-        pre += offset
-        a = acts[t]
-        a[:, :width] = pre
-        i, f, g, o, tanh_c = (a[:, k * hidden:(k + 1) * hidden] for k in range(5))
-        c_new, h_new = cs[t], ys[t]
-        np.multiply(f, c, out=c_new)
-        np.multiply(i, g, out=ig)
-        c_new += ig
-        np.tanh(c_new, out=tanh_c)
-        np.multiply(o, tanh_c, out=h_new)
-        h, c = h_new, c_new
-    return ys, cs, acts
+    order = _order(steps, reverse)
+    scratch = None
+    for k0, k1, t0 in _blocks(steps, gx[0].nbytes, reverse):
+        n = k1 - k0
+        if scratch is None:
+            scratch = np.empty((n, 4, batch, hidden), dtype)
+        gates_x = scratch[:n]                 # cache order; i, f, o halved for tanh(x / 2)
+        part = src[t0:t0 + n]
+        np.multiply(part[:, :2], half, out=gates_x[:, :2])
+        np.multiply(part[:, 3], half, out=gates_x[:, 2])
+        gates_x[:, 3] = part[:, 2]
+        for k in range(k0, k1):
+            t = order[k]
+            a = cache[k]
+            gates = a[:4]
+            np.matmul(h, w4, out=gates)
+            gates += gates_x[t - t0]
+            np.tanh(gates, out=gates)
+            sig = a[:3]                       # i, f, o: (1 + tanh(x / 2)) / 2
+            sig *= half
+            sig += half
+            np.multiply(a[:2], a[3:6:2], out=a[6:])   # i g, f c_prev
+            c = cache[k + 1, 5]
+            np.add(a[6], a[7], out=c)
+            np.tanh(c, out=a[4])
+            np.multiply(a[2], a[4], out=ys[t])
+            h = ys[t]
+    cs = cache[steps:0:-1, 5] if reverse else cache[1:, 5]
+    return ys, cs, cache
 
 
-def _lstm_backward(gy, gh, gc, cs, c0, acts, w_hh, reverse):
+def _lstm_coefficients(a, h, coef):
+    """What multiplies dc (i, f, g) and dh (o, c) into the gate gradients and dc, for a block of cached
+    steps a (n, 8, B, H) with their outputs h (n, B, H), into coef (n, 5, B, H), in whole-block passes.
+
+    d_i = dc g i (1 - i), d_f = dc c_prev f (1 - f), d_g = dc i (1 - g^2), d_o = dh tanh(c) o (1 - o),
+    and dc gains dh o (1 - tanh(c)^2); with the cached products i g, f c_prev and h = o tanh(c) each
+    coefficient takes two passes.
+    """
+    one = a.dtype.type(1)
+    np.subtract(one, a[:, :2], out=coef[:, :2])
+    coef[:, :2] *= a[:, 6:]                   # i g (1 - i), f c_prev (1 - f)
+    np.multiply(a[:, 6], a[:, 3], out=coef[:, 2])
+    np.subtract(a[:, 0], coef[:, 2], out=coef[:, 2])   # i - i g g
+    np.subtract(one, a[:, 2], out=coef[:, 3])
+    coef[:, 3] *= h                           # h (1 - o)
+    np.multiply(h, a[:, 4], out=coef[:, 4])
+    np.subtract(a[:, 2], coef[:, 4], out=coef[:, 4])   # o - h tanh(c)
+
+
+def _lstm_backward(gy, gh, gc, ys, cache, w_hh, reverse):
     # gh, gc: the gradients reaching the state after the step, overwritten in turn with those of the
-    # state before it
-    steps, batch, hidden = cs.shape
-    dtype = cs.dtype
-    one = dtype.type(1)
-    # the activations' slopes in one pass each: (1 - a)(a + q) is s (1 - s) for a sigmoid (q = 0)
-    # and 1 - a^2 for a tanh (q = 1): blocks g and tanh(c)
-    q = np.zeros(5 * hidden, dtype)
-    q[2 * hidden:3 * hidden] = q[4 * hidden:] = 1
+    # state before it. The hidden product runs per gate, (B, H) @ (H, H) four times in one call, on the
+    # gate-major gradients as they are (and on a busy machine small products suffer least from a
+    # waiting second BLAS thread); a block's gradients go into g_x's (B, 4H) rows in one copy.
+    steps, batch, hidden = ys.shape
+    dtype = cache.dtype
     g_x = np.empty((steps, batch, 4 * hidden), dtype)
-    slope = np.empty((batch, 5 * hidden), dtype)
-    tmp = np.empty_like(slope)
-    dh = np.empty((batch, hidden), dtype)
-    dc = np.empty_like(dh)
-    c_zero = np.zeros((batch, hidden), dtype) if c0 is None else c0
-    first = steps - 1 if reverse else 0
-    for t in _order(steps, reverse, backward=True):
-        a, g = acts[t], g_x[t]
-        i, f, gg, o, tanh_c = (a[:, k * hidden:(k + 1) * hidden] for k in range(5))
-        c_prev = c_zero if t == first else cs[t + 1 if reverse else t - 1]
-        if gy is None:
-            dh[...] = gh
-        else:
-            np.add(gy[t], gh, out=dh)
-        np.subtract(one, a, out=slope)
-        np.add(a, q, out=tmp)
-        slope *= tmp
-        np.multiply(dh, o, out=dc)            # dc = gc + dh * o * (1 - tanh(c)^2)
-        dc *= slope[:, 4 * hidden:]
-        dc += gc
-        np.multiply(dc, gg, out=g[:, :hidden])
-        np.multiply(dc, c_prev, out=g[:, hidden:2 * hidden])
-        np.multiply(dc, i, out=g[:, 2 * hidden:3 * hidden])
-        np.multiply(dh, tanh_c, out=g[:, 3 * hidden:])
-        g *= slope[:, :4 * hidden]
-        np.multiply(dc, f, out=gc)
-        np.matmul(g, w_hh, out=gh)
+    w4 = w_hh.reshape(4, hidden, hidden)
+    dh = np.empty((batch, hidden), dtype) if gy is not None else gh
+    per_gate = np.empty((4, batch, hidden), dtype)
+    order = _order(steps, reverse)
+    blocks = list(_blocks(steps, 10 * dh.nbytes, reverse))
+    size = blocks[0][1] if blocks else 0
+    coef = np.empty((size, 5, batch, hidden), dtype)
+    grads = np.empty((size, 5, batch, hidden), dtype)   # i, f, g, o, dc
+    for k0, k1, t0 in reversed(blocks):
+        n = k1 - k0
+        h = ys[t0:t0 + n]
+        _lstm_coefficients(cache[k0:k1], h[::-1] if reverse else h, coef[:n])
+        for k in range(k1 - 1, k0 - 1, -1):
+            t = order[k]
+            g = grads[k - k0]
+            if gy is not None:
+                np.add(gy[t], gh, out=dh)
+            np.multiply(dh, coef[k - k0, 3:], out=g[3:])   # d_o, and dc's part through h
+            dc = g[4]
+            dc += gc
+            np.multiply(dc, coef[k - k0, :3], out=g[:3])
+            np.multiply(dc, cache[k, 1], out=gc)
+            np.matmul(g[:4], w4, out=per_gate)
+            np.add.reduce(per_gate, axis=0, out=gh)
+        out = g_x[t0:t0 + n].reshape(n, batch, 4, hidden).transpose(0, 2, 1, 3)
+        np.copyto(out, grads[:n, :4][::-1] if reverse else grads[:n, :4])
     return g_x, gh, gc
 
 
@@ -287,7 +327,7 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     def run():
         gh = _state(gh_n, batch, hidden, dtype)
         if mode == "lstm":
-            g_x, gh, gc = _lstm_backward(gy, gh, _state(gc_n, batch, hidden, dtype), cs, c0, cache, w_hh, reverse)
+            g_x, gh, gc = _lstm_backward(gy, gh, _state(gc_n, batch, hidden, dtype), ys, cache, w_hh, reverse)
             return g_x, g_x, gh, gc
         if mode == "gru":
             g_x, g_hid, gh = _gru_backward(gy, gh, ys, h0, cache, w_hh, reverse)
