@@ -6,10 +6,11 @@ The sums may be reassociated (fastmath 'reassoc'), which lets LLVM keep several 
 nothing else is relaxed (NaN and inf propagate as in NumPy).
 """
 import numpy as np
-from numba import njit
 
-_sums = njit(parallel=False, fastmath={"reassoc", "contract"}, cache=True, nogil=True, error_model="numpy")
-_map = njit(parallel=False, fastmath={"contract"}, cache=True, nogil=True, error_model="numpy")
+from . import jit
+
+_sums = jit.kernel_sums_fma
+_map = jit.kernel_fma
 
 
 @_sums

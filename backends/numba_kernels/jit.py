@@ -14,6 +14,10 @@ only reassociation of sums and/or fusing multiply-adds (FMA), never nnan/ninf.
 """
 from numba import njit
 
+from . import cache_stamp
+
+cache_stamp.install()   # before any kernel below is decorated: the cache is set up then
+
 #: the decorator of every kernel and helper
 kernel = njit(parallel=False, fastmath=False, cache=True, nogil=True, error_model="numpy")
 #: a helper too big for LLVM to inline by itself, whose callers' loops only vectorise once it is
