@@ -70,6 +70,7 @@ def _input_tiles(x, ph, pw, v, tw, first, last):
     tail = np.zeros((4, 2 * th + 2), x.dtype)       # [k, 2i + e] = padded[4i + k, wf + e]: extra columns
     t = np.empty((6, blk * size + 2), x.dtype)      # B^T along the rows, per sample, tile row and padded column
     tt = np.empty((6, blk * 2 * th), x.dtype)       # the same of the extra columns
+    phases = np.empty((4, blk * count + 1), x.dtype)  # one row of t by column remainder mod 4, per tile
     rows = min(h, 4 * th + 2 - ph)
     cols = min(w, wf - pw)
     extra = min(w, wf + 2 - pw) - cols
@@ -103,15 +104,22 @@ def _input_tiles(x, ph, pw, v, tw, first, last):
                 tt[0, base + q], tt[1, base + q], tt[2, base + q], tt[3, base + q], tt[4, base + q], tt[5, base + q] = \
                     _data_rows(tail[0, q], tail[1, q], tail[2, q], tail[3, q], tail[0, q + 2], tail[1, q + 2])
         lo, hi = s0 * count, s1 * count
+        tiles = hi - lo
+        f0, f1, f2, f3 = phases[0], phases[1], phases[2], phases[3]
         for a in range(6):
             ta = t[a]
+            # the padded columns split by their remainder mod 4 first, all four in one loop (LLVM
+            # turns that into shuffles): read in place, tile q's columns 4q + 4 and 4q + 5 made the
+            # loop below gather its six inputs
+            for q in range(tiles):
+                f0[q], f1[q], f2[q], f3[q] = ta[4 * q], ta[4 * q + 1], ta[4 * q + 2], ta[4 * q + 3]
+            f0[tiles], f1[tiles] = ta[4 * tiles], ta[4 * tiles + 1]
             o0, o1, o2 = v[6 * a, ch, lo:hi], v[6 * a + 1, ch, lo:hi], v[6 * a + 2, ch, lo:hi]
             o3, o4, o5 = v[6 * a + 3, ch, lo:hi], v[6 * a + 4, ch, lo:hi], v[6 * a + 5, ch, lo:hi]
             # every tile at once; the last of each row reads the next row's first columns instead of its
             # extra columns, and is redone below
-            for q in range(hi - lo):
-                e0, e1, e2 = ta[4 * q], ta[4 * q + 1], ta[4 * q + 2]
-                e3, e4, e5 = ta[4 * q + 3], ta[4 * q + 4], ta[4 * q + 5]
+            for q in range(tiles):
+                e0, e1, e2, e3, e4, e5 = f0[q], f1[q], f2[q], f3[q], f0[q + 1], f1[q + 1]
                 o0[q] = 4 * e0 - 5 * e2 + e4
                 o1[q] = e3 + e4 - 4 * (e1 + e2)
                 o2[q] = 4 * (e1 - e2) + e4 - e3
