@@ -28,6 +28,16 @@ def _gru_to_torch(t, units, axis):
     return ag.cat([r, z, h], dim=axis)
 
 
+def forget_gate_ones(bias_init, units):
+    """Keras's `unit_forget_bias` initializer of an LSTM bias (gates i, f, c, o): `bias_init` for every
+    gate but the forget gate, which starts at ones."""
+    base = initializers.get(bias_init)
+
+    def forget_ones(shape, dtype=None):
+        return np.concatenate([np.asarray(base((units,)), np.float32), np.ones(units, np.float32),
+                               np.asarray(base((2 * units,)), np.float32)])
+    return forget_ones
+
 class _RNN(Layer):
     """Shared construction and running of SimpleRNN, LSTM and GRU."""
 
@@ -87,12 +97,7 @@ class _RNN(Layer):
     def _bias_initializer(self, bias_init):
         if self.mode != "lstm" or not self.unit_forget_bias:
             return bias_init
-        base, units = initializers.get(bias_init), self.units
-
-        def forget_ones(shape, dtype=None):
-            return np.concatenate([np.asarray(base((units,)), np.float32), np.ones(units, np.float32),
-                                   np.asarray(base((2 * units,)), np.float32)])
-        return forget_ones
+        return forget_gate_ones(bias_init, self.units)
 
     def _torch_weights(self):
         """(w_ih, w_hh, b_ih, b_hh) in deepgrad's (PyTorch's) layout, made from the Keras weights."""

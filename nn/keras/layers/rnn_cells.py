@@ -10,14 +10,12 @@ Dropout as Keras: in training, `dropout` multiplies the step inputs and `recurre
 output by one mask each, drawn at the first step of a sequence and kept until keras.layers.RNN resets it
 after the sequence (a cell called by hand keeps its masks until reset_dropout_mask()).
 """
-import numpy as np
-
 import autograd as ag
 
 from ... import functional as F
-from .. import activations, initializers
+from .. import activations
 from ..layer import Layer
-from .recurrent import _gru_to_torch
+from .recurrent import _gru_to_torch, forget_gate_ones
 
 
 def _step_input(cell, inputs):
@@ -207,14 +205,7 @@ class LSTMCell(_DropoutCell):
         return [self.units, self.units]
 
     def _bias_initializer(self, bias_init):
-        if not self.unit_forget_bias:
-            return bias_init
-        base, units = initializers.get(bias_init), self.units
-
-        def forget_ones(shape, dtype=None):
-            return np.concatenate([np.asarray(base((units,)), np.float32), np.ones(units, np.float32),
-                                   np.asarray(base((2 * units,)), np.float32)])
-        return forget_ones
+        return forget_gate_ones(bias_init, self.units) if self.unit_forget_bias else bias_init
 
     def call(self, inputs, states, training=False):
         inputs = _step_input(self, inputs)
