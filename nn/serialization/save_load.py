@@ -2,11 +2,11 @@
 import contextlib
 import io
 import os
-import secrets
 
 import autograd as ag
 
 from . import safetensors_file, structure
+from .atomic_file import write_atomically
 from .structure import STRUCTURE_KEY
 
 # pickle.load's own options, which torch.load passes on; accepted and unused, since nothing is unpickled
@@ -40,7 +40,7 @@ def save(obj, f, metadata=None):
         metadata = {**(metadata or {}), STRUCTURE_KEY: text}
     arrays = {name: safetensors_file.as_array(value, name, who) for name, value in values.items()}
     if _is_path(f):
-        _write_atomically(os.fspath(f), arrays, metadata)
+        write_atomically(os.fspath(f), lambda out: safetensors_file.write(out, arrays, metadata))
     else:
         safetensors_file.write(f, arrays, metadata)
         if callable(getattr(f, "flush", None)):
@@ -164,36 +164,4 @@ def _to_tensors(arrays, map_location):
     else:
         device = ag.device(map_location if isinstance(map_location, str) else str(map_location))
     return {name: ag.tensor(a, device=device) for name, a in arrays.items()}
-
-
-def _write_atomically(path, arrays, metadata):
-    """Write to a fresh temporary file in the same folder, fsync it, then rename it over `path`."""
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            safetensors_file.write(f, arrays, metadata)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _fsync_directory(directory)
-
-
-def _fsync_directory(directory):
-    """Persist the rename itself; not every platform can open a directory, which is fine."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 

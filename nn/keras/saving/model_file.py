@@ -9,11 +9,11 @@ import datetime
 import io
 import json
 import os
-import tempfile
 import zipfile
 
 from ...serialization import load as load_tensors
 from ...serialization import save as save_tensors
+from ...serialization.atomic_file import write_atomically
 from .. import weights_file
 from . import registration
 from .optimizer_state import optimizer_arrays, restore_optimizer
@@ -60,17 +60,11 @@ def _version():
 
 
 def _write_zip_atomically(filepath, members):
-    folder = os.path.dirname(os.path.abspath(filepath))
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".keras.tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+    def write(raw):
+        with zipfile.ZipFile(raw, "w") as archive:
             for name, data in members:
                 archive.writestr(name, data)
-        os.replace(temporary, filepath)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    write_atomically(filepath, write)
 
 
 def _open_archive(filepath, who):
