@@ -56,3 +56,10 @@ def lstm_flops(seq, batch, inputs, hidden):
 def floor_side(flops, threads):
     """A sampler Side whose samples are `flops` over the machine's peak product rate, in ms."""
     return Side(sampler=lambda: flops / peak_flops(threads) * 1e3)
+
+
+def with_floor(builders, device, threads, flops):
+    """`builders` plus, on a CPU device, a FLOOR side for a step of `flops` product FLOPs."""
+    if device.startswith("cuda"):
+        return builders
+    return {**builders, FLOOR: lambda: floor_side(flops, threads)}

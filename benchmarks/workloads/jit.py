@@ -8,6 +8,7 @@ eagerly, and the capture itself compiles nothing).
 import time
 
 from ..case import OURS, Case, Goal, Side
+from ..floor import lstm_flops, mlp_flops, with_floor
 from . import cnn, lstm, mlp, ops
 
 EAGER = "deepgrad eager"
@@ -66,9 +67,9 @@ def cases(device, config):
     for name, unit, ours, torch_side, goal, convert, note in rows:
         builders = {OURS: (lambda ours=ours: compiled(ours())), EAGER: ours, "torch": torch_side}
         if name == "mlp_jit":
-            builders = mlp.with_floor(device, config, builders)
+            builders = with_floor(builders, device, threads, mlp_flops(mlp.BATCH, mlp.SIZES))
         elif name == "lstm_jit":
-            builders = lstm.with_floor(device, config, seq, builders)
+            builders = with_floor(builders, device, threads, lstm_flops(seq, lstm.BATCH, lstm.INPUT, lstm.HIDDEN))
         extra = {"convert": convert} if convert else {}
         out.append(Case(name, device, unit, builders, goal=goal, note=note, **extra))
     out.append(Case("jit_capture", device, "ms", {OURS: lambda: Side(sampler=lambda: capture_seconds(device) * 1e3),

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..case import OURS, Case, Goal, Side
-from ..floor import FLOOR, floor_side, lstm_flops
+from ..floor import lstm_flops, with_floor
 from ..sides import load_deepgrad, load_torch
 
 INPUT, HIDDEN, BATCH = 32, 128, 32
@@ -39,17 +39,11 @@ def build_torch(device, threads, seq):
     return Side(step=step, sync=sync)
 
 
-def with_floor(device, config, seq, builders):
-    """`builders` plus, on a CPU device, the BLAS floor of this LSTM's step (benchmarks/floor.py)."""
-    if device.startswith("cuda"):
-        return builders
-    return {**builders, FLOOR: lambda: floor_side(lstm_flops(seq, BATCH, INPUT, HIDDEN), config.threads)}
-
-
 def cases(device, config):
     """The `lstm` case on `device` (seq 50; 20 with --quick), in ms per step."""
     seq = 20 if config.quick else 50
     return [Case("lstm", device, "ms/step",
-                 with_floor(device, config, seq, {OURS: lambda: build_ours(device, seq),
-                                                  "torch": lambda: build_torch(device, config.threads, seq)}),
+                 with_floor({OURS: lambda: build_ours(device, seq),
+                             "torch": lambda: build_torch(device, config.threads, seq)},
+                            device, config.threads, lstm_flops(seq, BATCH, INPUT, HIDDEN)),
                  goal=Goal(1.0), note=f"seq {seq}")]

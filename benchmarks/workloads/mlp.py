@@ -6,7 +6,7 @@ only (matmul, bias add, relu, log-softmax), both against the same PyTorch model.
 import numpy as np
 
 from ..case import OURS, Case, Goal, Side
-from ..floor import FLOOR, floor_side, mlp_flops
+from ..floor import mlp_flops, with_floor
 from ..sides import load_deepgrad
 from . import classifier_step
 
@@ -70,17 +70,11 @@ def build_torch(device, threads, batch=BATCH, sizes=SIZES):
     return classifier_step.torch(device, threads, lambda nn: mlp(nn, sizes), make_data(batch, sizes), LR)
 
 
-def with_floor(device, config, builders):
-    """`builders` plus, on a CPU device, the BLAS floor of this MLP's step (benchmarks/floor.py)."""
-    if device.startswith("cuda"):
-        return builders
-    return {**builders, FLOOR: lambda: floor_side(mlp_flops(BATCH, SIZES), config.threads)}
-
-
 def cases(device, config):
     """`mlp` (nn layers) and `mlp_autograd` (autograd ops) on `device`, in ms per step."""
     torch_side = lambda: build_torch(device, config.threads)
-    return [Case("mlp", device, "ms/step", with_floor(device, config, {OURS: lambda: build_ours(device),
-                                                                       "torch": torch_side}), goal=Goal(1.0)),
+    return [Case("mlp", device, "ms/step", with_floor({OURS: lambda: build_ours(device), "torch": torch_side},
+                                                       device, config.threads, mlp_flops(BATCH, SIZES)),
+                 goal=Goal(1.0)),
             Case("mlp_autograd", device, "ms/step", {OURS: lambda: build_ours_autograd(device), "torch": torch_side},
                  goal=Goal(1.0))]
