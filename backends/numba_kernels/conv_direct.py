@@ -40,8 +40,10 @@ CHUNK = 2048
 #: on 8x8 images took half the time); buffers carry that much slack beyond their last row
 VECTORS = 64
 #: flat positions per chunk of the stride-2 input gradient, whose 4 phases x BLOCK accumulator rows
-#: then take 32 kB
-PHASE_CHUNK = 512
+#: then take 16 kB, half of a 32 kB first-level cache: at 512 (32 kB, tuned on a 48 kB-L1 Zen 5) an
+#: AVX2 EPYC with 32 kB ran it 1.6-2.5x slower (b32 64->128 56x56: 118-138 ms against 56-81 at 256;
+#: b64 32->64 16x16: 9.4-11.9 ms against 4.4-4.7), slower than im2col's 54-74 and 5.7
+PHASE_CHUNK = 256
 #: small planes are stacked, several samples to a flat run, up to about this many positions (2048 and
 #: 512 measured 0.9x the speed on b64 16x16 and 8x8 planes)
 GROUP_POSITIONS = 1024
