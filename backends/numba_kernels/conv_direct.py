@@ -315,6 +315,34 @@ def _dots_row(g0, g1, g2, g3, r0, r1, r2, gk, n, zero):
 
 
 @jit.inlined_sums_fma
+def _dots_pair(g0, g1, g2, g3, r0, r1, gk, n, zero):
+    """gk[j, k] += the dot product of g_k with r_j over n positions, for 2 taps (8 accumulators): with
+    _dots_row, a 5-tap filter row in two passes. Against one tap a pass (4 FMAs per 5 loads), one thread,
+    AVX2 EPYC, best of 60: LeNet-5's b64 6->16 14x14 weight gradient 0.78 ms against 0.96, 1->6 28x28
+    0.33 against 0.61."""
+    s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = zero
+    for q in range(n):
+        u0, u1 = r0[q], r1[q]
+        v0, v1, v2, v3 = g0[q], g1[q], g2[q], g3[q]
+        s00 += v0 * u0
+        s01 += v1 * u0
+        s02 += v2 * u0
+        s03 += v3 * u0
+        s10 += v0 * u1
+        s11 += v1 * u1
+        s12 += v2 * u1
+        s13 += v3 * u1
+    gk[0, 0] += s00
+    gk[0, 1] += s01
+    gk[0, 2] += s02
+    gk[0, 3] += s03
+    gk[1, 0] += s10
+    gk[1, 1] += s11
+    gk[1, 2] += s12
+    gk[1, 3] += s13
+
+
+@jit.inlined_sums_fma
 def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
     """gk[k] += the dot product of g_k with r over n positions."""
     s0 = s1 = s2 = s3 = zero
@@ -378,6 +406,13 @@ def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
                     for i in range(kh):
                         r0, r1, r2 = src[starts[3 * i]:], src[starts[3 * i + 1]:], src[starts[3 * i + 2]:]
                         _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[3 * i:], rounded, zero)
+                elif kw == 5:
+                    for i in range(kh):
+                        t = 5 * i
+                        r0, r1, r2 = src[starts[t]:], src[starts[t + 1]:], src[starts[t + 2]:]
+                        _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[t:], rounded, zero)
+                        _dots_pair(g0, g1, g2, g3, src[starts[t + 3]:], src[starts[t + 4]:], gk[t + 3:], rounded,
+                                   zero)
                 else:
                     for t in range(kh * kw):
                         _dots_tap(g0, g1, g2, g3, src[starts[t]:], gk[t], rounded, zero)

@@ -29,7 +29,9 @@ CASES = [
     ((2, 16, 10, 11), (17, 16, 3, 3), 2, 2),
     ((1, 17, 33, 31), (3, 17, 3, 3), 2, 1),        # a flat run longer than one chunk
     ((1, 3, 40, 37), (16, 3, 3, 3), 1, 1),
-    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2),           # other filters: one pass per tap
+    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2),           # 5x5: weight gradient by rows of 3 + 2 taps
+    ((3, 2, 13, 12), (6, 2, 5, 5), 2, 1),           # 5x5, stride 2, a partial channel block
+    ((2, 3, 9, 9), (4, 3, 7, 7), 1, 3),             # other filters: one pass per tap
     ((2, 4, 9, 8), (3, 4, 2, 3), 2, 1),
     ((2, 3, 9, 8), (5, 3, 3, 3), 3, 1),             # stride 3
     ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3),             # padding beyond the filter: input gradient by phases
