@@ -64,6 +64,21 @@ def test_max_pool_grad_matches_numpy(case, dtype):
     assert_same(NB.max_pool2d_grad(gy, argmax, x.shape), NP.max_pool2d_grad(gy, argmax, x.shape), dtype)
 
 
+@needs("max_pool2d")
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", [(10, 10), (11, 10), (28, 28), (10, 11), (6, 40)])
+def test_max_pool_2x2_matches_numpy_with_ties_and_nans(size, dtype):
+    """Both 2x2 kernels (rows under SHORT_ROW windows and the rest; odd sizes drop their last row or
+    column) give NumPy's values and argmax: ties keep the first element, a NaN wins, the last NaN most."""
+    rng = np.random.default_rng(4)
+    x = np.round(randn(rng, (2, 3) + size, dtype))        # rounded: many ties inside windows
+    x[0, 0, 0, 1] = x[1, 2, 3, 3] = x[1, 2, 3, 2] = x[0, 1, 5, 5] = x[0, 1, 4, 4] = np.nan
+    ours, reference = NB.max_pool2d(x, (2, 2), (2, 2), (0, 0), (1, 1), False), NP.max_pool2d(x, (2, 2), (2, 2),
+                                                                                         (0, 0), (1, 1), False)
+    np.testing.assert_array_equal(ours[0], reference[0])
+    np.testing.assert_array_equal(ours[1], reference[1])
+
+
 @needs("max_pool2d_grad")
 def test_max_pool_grad_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="max_pool2d_grad"):

@@ -81,7 +81,7 @@ CHILD = textwrap.dedent("""
             b_hh = np.zeros(parts * 8, dt) if mode == "gru" else None
             ys, cs, cache = recurrence.recurrence_forward(mode, gx, h0, c0, w, b_hh, False)
             recurrence.recurrence_backward(mode, ys, None, None, ys, cs, h0, c0, cache, w, False)
-        planes = rng.standard_normal((2, 3, 8, 8)).astype(dt)
+        planes = rng.standard_normal((2, 3, 40, 40)).astype(dt)   # 20-window rows: the long-row kernel
         pool.max_pool2d(planes, (2, 2), (2, 2), (0, 0), (1, 1), False)
         scatter.index_add(np.zeros((5, 16), dt), np.array([0, 3, 3]), rng.standard_normal((3, 16)).astype(dt))
         images, filters = rng.standard_normal((2, 3, 8, 8)).astype(dt), rng.standard_normal((4, 3, 3, 3)).astype(dt)
