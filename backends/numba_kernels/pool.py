@@ -45,7 +45,7 @@ def _max_pool_2x2(x3, y3, arg3, first, last):
 
 #: rows of fewer windows than this take _max_pool_2x2_short_rows: LLVM leaves such short loops of the kernel
 #: above unvectorised, and its scalar compares ran at 15-16 ns a window on random data (AVX2 EPYC), against
-#: 1.6 for 28-window rows and 9.2-9.4 for the two passes below (LeNet-5's 14- and 5-window rows)
+#: 1.3-1.6 for 28-window rows and 9.8-12 for the two passes below (LeNet-5's 14- and 5-window rows)
 SHORT_ROW = 16
 
 
