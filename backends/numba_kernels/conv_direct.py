@@ -22,15 +22,29 @@ phases in one pass (_phases_3x3), otherwise phase by phase, four taps a pass. Ea
 per (output channel block, input channel, filter row), 3 x 4 dot products of the output gradient's
 flat runs with the input buffer's, 12 vector accumulators in registers.
 
+That pass needs 18 weights and 9 tap vectors live at once: AVX-512's 32 registers hold them, AVX2's
+16 do not (LLVM reads 13 weights from the stack on every iteration, and an AVX2 EPYC core ran it at
+31-38 GFLOP/s). Without AVX-512 (TILES) both the forward and the weight gradient are register tiles
+instead, written with explicit vectors (simd.py): the forward keeps 3 vectors of positions x BLOCK
+output channels, 12 accumulators, in registers over every input channel and tap and writes each
+output once (69-76 GFLOP/s a core hot in cache); the weight gradient takes 3 taps x BLOCK channels of
+dot products a pass, 12 vector partial sums. On that EPYC, two threads: ResNet-20's b64 16->16 32x32
+forward / input / weight gradient 5.5 / 5.7 / 6.6 ms -> 2.7 / 2.6 / 2.9, 64->64 8x8 5.9 / 6.1 / 7.0 ->
+3.1 / 3.2 / 3.0 (PyTorch 2.4 / 2.8 / 4.1).
+
 Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
 gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
 conv_choice.py has the measured times and where the numba device picks these kernels.
 """
 import numpy as np
 
-from . import jit, split
+from . import jit, simd, split
 from .conv_depthwise import _load_phases, _tap_starts
 
+#: register tiles (_correlate_tiles) on CPUs without AVX-512: 16 vector registers cannot hold the
+#: per-channel pass's 18 weights beside its 9 tap vectors, which ran at 31-38 GFLOP/s a core on an AVX2
+#: EPYC against the tiles' 69-76; on AVX-512 (32 registers) the per-channel pass stays (120-189)
+TILES = not simd.host_has_avx512()
 #: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
 BLOCK = 4
 #: flat positions per chunk at most: a 32x32 plane's run (1088) or a stacked group's in one chunk, the
@@ -136,9 +150,59 @@ def _channel(src, wk, starts, ntaps, p0, acc, n, sw, three):
 
 
 @jit.inlined_fma
+def _correlate_tiles(buf, wt, starts, ntaps, span, flat):
+    """_correlate as register tiles: 3 vectors of positions x BLOCK output channels, 12 accumulators
+    that stay in registers over every input channel and tap, each tap's 3 vectors loaded once for
+    the 4 channels (7 loads a 12 FMAs, so the FMA units bound it, not the loads). Reads and writes
+    up to 3 vectors - 1 positions beyond span (inside the VECTORS slack)."""
+    blocks, c, taps, size, width = wt.shape[0], wt.shape[1], wt.shape[2], buf.shape[1], flat.shape[1]
+    lanes = simd.lanes(buf)
+    for p in range(0, span, 3 * lanes):
+        for b in range(blocks):
+            a0, a1, a2, a3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+            b0, b1, b2, b3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+            c0, c1, c2, c3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+            for ch in range(c):
+                row = ch * size + p
+                weights = (b * c + ch) * taps * BLOCK
+                for t in range(ntaps):
+                    at = row + starts[t]
+                    x0 = simd.load(buf, at)
+                    x1 = simd.load(buf, at + lanes)
+                    x2 = simd.load(buf, at + 2 * lanes)
+                    w = simd.splat(simd.item(wt, weights + t * BLOCK))
+                    a0, b0, c0 = simd.fma(w, x0, a0), simd.fma(w, x1, b0), simd.fma(w, x2, c0)
+                    w = simd.splat(simd.item(wt, weights + t * BLOCK + 1))
+                    a1, b1, c1 = simd.fma(w, x0, a1), simd.fma(w, x1, b1), simd.fma(w, x2, c1)
+                    w = simd.splat(simd.item(wt, weights + t * BLOCK + 2))
+                    a2, b2, c2 = simd.fma(w, x0, a2), simd.fma(w, x1, b2), simd.fma(w, x2, c2)
+                    w = simd.splat(simd.item(wt, weights + t * BLOCK + 3))
+                    a3, b3, c3 = simd.fma(w, x0, a3), simd.fma(w, x1, b3), simd.fma(w, x2, c3)
+            out = b * BLOCK * width + p
+            simd.store(flat, out, a0)
+            simd.store(flat, out + lanes, b0)
+            simd.store(flat, out + 2 * lanes, c0)
+            out += width
+            simd.store(flat, out, a1)
+            simd.store(flat, out + lanes, b1)
+            simd.store(flat, out + 2 * lanes, c1)
+            out += width
+            simd.store(flat, out, a2)
+            simd.store(flat, out + lanes, b2)
+            simd.store(flat, out + 2 * lanes, c2)
+            out += width
+            simd.store(flat, out, a3)
+            simd.store(flat, out + lanes, b3)
+            simd.store(flat, out + 2 * lanes, c3)
+
+
+@jit.inlined_fma
 def _correlate(buf, wt, starts, ntaps, span, flat, sw, three):
     """flat (blocks * BLOCK, span) = the flat correlation of buf (C, L) with the first `ntaps` taps of
     wt (blocks, C, taps, BLOCK), tap t read at starts[t]."""
+    if TILES:
+        _correlate_tiles(buf, wt, starts, ntaps, span, flat)
+        return
     blocks, c = wt.shape[0], wt.shape[1]
     acc = np.empty(BLOCK * CHUNK, buf.dtype)
     for b in range(blocks):
@@ -358,6 +422,56 @@ def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
     gk[3] += s3
 
 
+@jit.inlined_fma
+def _dots_tiles(g, buf, ch, starts, ntaps, gk, n):
+    """gk[t, k] += the dot product of g[k] (BLOCK, L) with buf[ch] from starts[t] over n positions (a
+    multiple of the lanes) for every tap t: 3 taps x BLOCK channels a pass, 12 vector accumulators in
+    registers (7 loads a 12 FMAs), then the remaining taps one at a time."""
+    lanes, size, width = simd.lanes(buf), buf.shape[1], g.shape[1]
+    row = ch * size
+    triples = ntaps // 3 * 3
+    for t in range(0, triples, 3):
+        a0, a1, a2, a3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+        b0, b1, b2, b3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+        c0, c1, c2, c3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+        r0, r1, r2 = row + starts[t], row + starts[t + 1], row + starts[t + 2]
+        for q in range(0, n, lanes):
+            u0, u1, u2 = simd.load(buf, r0 + q), simd.load(buf, r1 + q), simd.load(buf, r2 + q)
+            v = simd.load(g, q)
+            a0, b0, c0 = simd.fma(v, u0, a0), simd.fma(v, u1, b0), simd.fma(v, u2, c0)
+            v = simd.load(g, width + q)
+            a1, b1, c1 = simd.fma(v, u0, a1), simd.fma(v, u1, b1), simd.fma(v, u2, c1)
+            v = simd.load(g, 2 * width + q)
+            a2, b2, c2 = simd.fma(v, u0, a2), simd.fma(v, u1, b2), simd.fma(v, u2, c2)
+            v = simd.load(g, 3 * width + q)
+            a3, b3, c3 = simd.fma(v, u0, a3), simd.fma(v, u1, b3), simd.fma(v, u2, c3)
+        gk[t, 0] += simd.total(a0)
+        gk[t, 1] += simd.total(a1)
+        gk[t, 2] += simd.total(a2)
+        gk[t, 3] += simd.total(a3)
+        gk[t + 1, 0] += simd.total(b0)
+        gk[t + 1, 1] += simd.total(b1)
+        gk[t + 1, 2] += simd.total(b2)
+        gk[t + 1, 3] += simd.total(b3)
+        gk[t + 2, 0] += simd.total(c0)
+        gk[t + 2, 1] += simd.total(c1)
+        gk[t + 2, 2] += simd.total(c2)
+        gk[t + 2, 3] += simd.total(c3)
+    for t in range(triples, ntaps):
+        a0, a1, a2, a3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
+        r0 = row + starts[t]
+        for q in range(0, n, lanes):
+            u0 = simd.load(buf, r0 + q)
+            a0 = simd.fma(simd.load(g, q), u0, a0)
+            a1 = simd.fma(simd.load(g, width + q), u0, a1)
+            a2 = simd.fma(simd.load(g, 2 * width + q), u0, a2)
+            a3 = simd.fma(simd.load(g, 3 * width + q), u0, a3)
+        gk[t, 0] += simd.total(a0)
+        gk[t, 1] += simd.total(a1)
+        gk[t, 2] += simd.total(a2)
+        gk[t, 3] += simd.total(a3)
+
+
 @jit.kernel_sums_fma
 def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last)
@@ -402,7 +516,9 @@ def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
             g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
             for ch in range(c):
                 src, gk = buf[ch], gt[b, ch]
-                if kw == 3:
+                if TILES:
+                    _dots_tiles(g, buf, ch, starts, kh * kw, gk, rounded)
+                elif kw == 3:
                     for i in range(kh):
                         r0, r1, r2 = src[starts[3 * i]:], src[starts[3 * i + 1]:], src[starts[3 * i + 2]:]
                         _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[3 * i:], rounded, zero)

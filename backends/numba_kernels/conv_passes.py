@@ -41,8 +41,11 @@ def _contiguous(out):
 MAX_DIRECT_TAPS = 49
 #: stride-1 direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS
 #: output pixels to Winograd; weight gradients only those of Winograd's domain (stride 1); stride-2
-#: layers stay direct at any size (b32 64->128 56x56: 21 ms forward against im2col's 26-28)
-DIRECT_MAX_CHANNELS = 64
+#: layers stay direct at any size (b32 64->128 56x56: 21 ms forward against im2col's 26-28). With
+#: register tiles (conv_direct.TILES, AVX2), two threads, best of 15: b32 64ch 56x56 direct 59 / 59 / 54
+#: ms (forward / input / weight gradient) against F(4x4)'s 99 / 118 / 96, 128ch 28x28 58 / 57 / 50
+#: against 57 / 47 / 47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45: Winograd from 128 channels
+DIRECT_MAX_CHANNELS = 128 if conv_direct.TILES else 64
 LARGE_PIXELS = 144
 
 
@@ -128,7 +131,7 @@ class NumbaPasses(NumpyPasses):
         if out_hw is None:
             return False
         if tuple(w_shape[2:]) != (3, 3):
-            return tuple(stride) == (1, 1) and (direction == "grad_weight"
+            return tuple(stride) == (1, 1) and (direction == "grad_weight" or conv_direct.TILES
                                                 or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS)
         large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
         if direction == "grad_weight":

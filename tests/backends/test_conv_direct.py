@@ -4,12 +4,23 @@ odd sizes (H, W not multiples of the vector width, padding 0/1/2 and beyond the 
 and 3, batch 1, channel counts 1, 3, 16 and 17, filters 3x3 and others, stacked small planes with a
 partial last group), split over threads in uneven parts; gradcheck through F.conv2d; and where the
 rule picks them."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 import nn.functional as F
 from backends.numpy_kernels import conv, conv_choice
 from tests.helpers import check_gradcheck, rand
+
+#: set in the child process of test_the_other_cpus_passes_match_torch: compile the passes of the other
+#: kind of CPU (conv_direct.TILES flipped before any kernel compiles, in an empty Numba cache)
+FLIP_TILES = "DEEPGRAD_TEST_FLIP_TILES"
+if os.environ.get(FLIP_TILES) == "1":
+    from backends.numba_kernels import conv_direct
+    conv_direct.TILES = not conv_direct.TILES
 
 
 def _numba_passes():
@@ -139,9 +150,12 @@ def test_rule_picks_direct_on_resnet8_layers():
     assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "direct", "direct"),
                      "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "direct", "direct"),
                      "64 8x8": ("direct", "direct", "direct")}
-    # Winograd's layers stay Winograd's (F(4x4) on this device), stride-2 ones direct in every direction
+    # Winograd's layers stay Winograd's (F(4x4) on this device: from 64 channels with AVX-512, from 128
+    # where the direct passes are register tiles), stride-2 ones direct in every direction
+    from backends.numba_kernels import conv_direct
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "winograd4"
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == ("direct" if conv_direct.TILES else "winograd4")
+        assert pick((32, 128, 28, 28), (128, 128, 3, 3), 1, direction) == "winograd4"
     assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
         "direct", "direct", "direct"]
     # the cpu device (NumPy passes) never picks direct
@@ -177,7 +191,8 @@ def test_direct_conv2d_gradcheck(direct_mode, kwargs):
 
 def test_rule_picks_direct_for_larger_filters_on_large_images():
     """5x5 and 7x7 filters at stride 1: direct for the weight gradient and for outputs above the
-    batch-last layout's size; small outputs keep im2col_chwn's forward and input gradient; strided ones im2col."""
+    batch-last layout's size; small outputs keep im2col_chwn's forward and input gradient (but for
+    the register tiles, which beat it there too); strided ones im2col."""
     passes = _numba_passes()
 
     def pick(x, w, s, p, direction):
@@ -186,6 +201,24 @@ def test_rule_picks_direct_for_larger_filters_on_large_images():
         return conv_choice.heuristic(names, x, w, out, 4, direction, passes, (s, s))
     directions = ("forward", "grad_input", "grad_weight")
     assert [pick((64, 1, 28, 28), (6, 1, 5, 5), 1, 2, d) for d in directions] == ["direct"] * 3
-    assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == [
-        "im2col_chwn", "im2col_chwn", "direct"]
+    from backends.numba_kernels import conv_direct
+    small = ["direct"] * 3 if conv_direct.TILES else ["im2col_chwn", "im2col_chwn", "direct"]
+    assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == small
     assert [pick((8, 3, 64, 64), (64, 3, 7, 7), 2, 3, d) for d in directions] == ["im2col"] * 3
+
+
+def test_the_other_cpus_passes_match_torch(tmp_path):
+    """This host compiles one kind of pass (register tiles without AVX-512, per-channel passes with it);
+    the other kind runs here too, in a child process with a Numba cache of its own, against PyTorch."""
+    _numba_passes()
+    pytest.importorskip("torch")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=root, **{FLIP_TILES: "1"})
+    # float32, and one case per compiled kernel (each compile costs seconds): 3x3 stride 1 with stacked
+    # planes, 5x5, a 2x3 filter at stride 2, padding beyond the filter (the input gradient by phases)
+    cases = [3, 9, 12, 14, 15]
+    ids = [f"{__file__}::test_direct_matches_torch[{IDS[i]}-float32]" for i in cases]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ids], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert f"{len(cases)} passed" in result.stdout, result.stdout[-500:]
