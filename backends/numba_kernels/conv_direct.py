@@ -696,7 +696,12 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding):
         flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
         return conv2d(gy, flipped, (h, wd), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
     gx = np.empty(tuple(x_shape), gy.dtype)
-    if (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
+    # with register tiles, planes up to GROUP_POSITIONS pixels go phase by phase through the tiles
+    # (two threads, best of 15: b64 16->32 32x32 3.6-4.0 ms against the four-phase pass's 4.1-5.0, 32->64
+    # 16x16 2.4-3.9 against 4.9-5.5), larger ones take the four-phase pass (b32 64->128 56x56 47-52
+    # against 56-58)
+    by_tiles = TILES and h * wd <= GROUP_POSITIONS
+    if (kh, kw) == (3, 3) and tuple(stride) == (2, 2) and not by_tiles:
         wt = blocked_weights(np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
         split.run(_grad_input_3x3_stride2, (gy, wt, gx, *padding), n, _work(gy.shape, w.shape))
         return gx
