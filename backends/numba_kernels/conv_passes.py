@@ -127,7 +127,7 @@ class NumbaPasses(NumpyPasses):
         of a stride-2 layer (the input gradient by its four-phase kernel); other strided input gradients
         stay with im2col. Other filter sizes (5x5, 7x7), stride 1: the weight gradient, and the forward
         and input gradient of images above CHWN_MAX_PIXELS output pixels (below, im2col's batch-last
-        layout is as fast)."""
+        layout is as fast), or of any size where the direct kernels are register tiles."""
         if out_hw is None:
             return False
         if tuple(w_shape[2:]) != (3, 3):
