@@ -5,8 +5,8 @@ an OpenBLAS thread waiting for it spins for a scheduler tick, and the same produ
 more times slower than on one thread (a 128x784x256 float32 product: 9 ms on two threads, 0.45 ms on
 one). No fixed size limit is right for both, so products of the sizes that could go either way are
 timed: each shape of product (or size class: a power of two of multiply-adds, for callers that give
-no shape) starts on every thread, tries one thread once early (a program started on an already busy
-machine has no quiet timing to compare with), and after that only once its timings grow well above
+no shape) starts on every thread, tries one thread once at its third call (a program started on an
+already busy machine has no quiet timing to compare with), and after that only once its timings grow well above
 their best (so a quiet machine pays for one short trial per shape); on one thread it re-tries every
 thread now and then, less often each time that loses, so a machine that becomes quiet again is noticed
 within a few hundred products.
@@ -44,8 +44,9 @@ class SizeClass:
 
     With `explore`, one thread is tried from the start and again now and then (for choices that depend
     on the machine, not only on its load). Without, the class starts on every thread, tries one thread
-    once early (a program started on an already busy machine has no quiet timing to compare with), and
-    after that only once its timings have grown DEGRADED times its best (another process took a core):
+    once at its third call (a program started on an already busy machine has no quiet timing to
+    compare with), and after that only once its timings have grown DEGRADED times its best (another
+    process took a core):
     on a quiet machine it pays for TRIAL calls on one thread, once. On one thread, it re-tries every
     thread now and then, less often each time that loses.
     """
@@ -73,7 +74,9 @@ class SizeClass:
         if self.trial_left:
             return self._other()
         self.since_try += 1
-        if self.since_try >= self.interval and self._worth_trying():
+        # the first trial comes right after the two full-thread timings: a call may be a whole
+        # recurrence (50 products), and waiting FIRST_INTERVAL calls cost a loaded LSTM 2 s a step for 20 s
+        if (self.since_try >= self.interval or not self.tried_one) and self._worth_trying():
             self.since_try = 0
             self.trial_left = TRIAL
             self.tried_one = True

@@ -51,6 +51,14 @@ def test_a_machine_busy_from_the_start_is_noticed_by_the_early_trial(machine):
     assert thread_choice.choices() == {(25, 2): 1}
 
 
+def test_the_early_trial_comes_at_the_third_call(machine):
+    """A call can be a whole recurrence: on a machine busy from the start, one thread is tried after
+    the two full-thread timings, and kept from the fifth call on."""
+    machine.cost[2] = 40.0
+    run(machine, 8)
+    assert machine.counts[:5] == [2, 2, 1, 1, 1] and set(machine.counts[4:]) == {1}
+
+
 def test_a_busy_machine_switches_to_one_thread_and_back_when_it_is_quiet_again(machine):
     run(machine, 20)
     machine.cost[2] = 40.0                          # another process holds a core: two threads spin-wait
