@@ -5,9 +5,10 @@ an OpenBLAS thread waiting for it spins for a scheduler tick, and the same produ
 more times slower than on one thread (a 128x784x256 float32 product: 9 ms on two threads, 0.45 ms on
 one). No fixed size limit is right for both, so products of the sizes that could go either way are
 timed: each shape of product (or size class: a power of two of multiply-adds, for callers that give
-no shape) starts on every thread, tries one thread once at its third call (a program started on an
-already busy machine has no quiet timing to compare with), and after that only once its timings grow well above
-their best (so a quiet machine pays for one short trial per shape); on one thread it re-tries every
+no shape) starts on every thread, tries one thread at its third call and once more a few calls later
+(a program started on an already busy machine has no quiet timing to compare with), and after that
+only once its timings grow well above their best (so a quiet machine pays for two short trials per
+shape); on one thread it re-tries every
 thread now and then, less often each time that loses, so a machine that becomes quiet again is noticed
 within a few hundred products.
 
@@ -36,6 +37,10 @@ RECENT = 3
 TRIAL = 2
 #: products on every thread try one thread only once they run this much slower than their best
 DEGRADED = 1.5
+#: ... except for this many trials at the start, whatever the timings: the first at a class's third
+#: call, the next an interval later (one early trial, judged on two calls right after start-up, lost to
+#: noise in some launches and left a loaded 3x3 layer's products spin-waiting at 4x PyTorch's time)
+EARLY_TRIALS = 2
 
 
 class SizeClass:
@@ -44,15 +49,15 @@ class SizeClass:
 
     With `explore`, one thread is tried from the start and again now and then (for choices that depend
     on the machine, not only on its load). Without, the class starts on every thread, tries one thread
-    once at its third call (a program started on an already busy machine has no quiet timing to
-    compare with), and after that only once its timings have grown DEGRADED times its best (another
-    process took a core):
-    on a quiet machine it pays for TRIAL calls on one thread, once. On one thread, it re-tries every
+    EARLY_TRIALS times, from its third call on (a program started on an already busy machine has no
+    quiet timing to compare with), and after that only once its timings have grown DEGRADED times its
+    best (another process took a core): on a quiet machine it pays for TRIAL calls on one thread,
+    EARLY_TRIALS times. On one thread, it re-tries every
     thread now and then, less often each time that loses.
     """
 
     __slots__ = ("full", "best", "recent", "since_try", "interval", "trial_left", "explore", "fastest_full",
-                 "tried_one")
+                 "early_trials")
 
     def __init__(self, full, explore=False):
         self.full = full
@@ -62,7 +67,7 @@ class SizeClass:
         self.interval = FIRST_INTERVAL
         self.trial_left = 0
         self.explore = explore
-        self.tried_one = False
+        self.early_trials = 0
         self.fastest_full = float("inf")
 
     def pick(self):
@@ -76,16 +81,16 @@ class SizeClass:
         self.since_try += 1
         # the first trial comes right after the two full-thread timings: a call may be a whole
         # recurrence (50 products), and waiting FIRST_INTERVAL calls cost a loaded LSTM 2 s a step for 20 s
-        if (self.since_try >= self.interval or not self.tried_one) and self._worth_trying():
+        if (self.since_try >= self.interval or not self.early_trials) and self._worth_trying():
             self.since_try = 0
             self.trial_left = TRIAL
-            self.tried_one = True
+            self.early_trials += 1
             self.recent[self._other()].clear()
             return self._other()
         return self.best
 
     def _worth_trying(self):
-        if self.explore or self.best == 1 or not self.tried_one:
+        if self.explore or self.best == 1 or self.early_trials < EARLY_TRIALS:
             return True
         return self.estimate(self.full) > DEGRADED * self.fastest_full
 
