@@ -149,6 +149,14 @@ def _channel(src, wk, starts, ntaps, p0, acc, n, sw, three):
         _block_3x3(a0, a1, a0[1:], b0, b1, b0[1:], c0, c1, c0[1:], wk, acc, n)
 
 
+@jit.inlined
+def _store_run(flat, at, lanes, u, v, w):
+    """Three vectors, one after the other, into flat from flat index `at`."""
+    simd.store(flat, at, u)
+    simd.store(flat, at + lanes, v)
+    simd.store(flat, at + 2 * lanes, w)
+
+
 @jit.inlined_fma
 def _correlate_tiles(buf, wt, starts, ntaps, span, flat):
     """_correlate as register tiles: 3 vectors of positions x BLOCK output channels, 12 accumulators
@@ -179,21 +187,10 @@ def _correlate_tiles(buf, wt, starts, ntaps, span, flat):
                     w = simd.splat(simd.item(wt, weights + t * BLOCK + 3))
                     a3, b3, c3 = simd.fma(w, x0, a3), simd.fma(w, x1, b3), simd.fma(w, x2, c3)
             out = b * BLOCK * width + p
-            simd.store(flat, out, a0)
-            simd.store(flat, out + lanes, b0)
-            simd.store(flat, out + 2 * lanes, c0)
-            out += width
-            simd.store(flat, out, a1)
-            simd.store(flat, out + lanes, b1)
-            simd.store(flat, out + 2 * lanes, c1)
-            out += width
-            simd.store(flat, out, a2)
-            simd.store(flat, out + lanes, b2)
-            simd.store(flat, out + 2 * lanes, c2)
-            out += width
-            simd.store(flat, out, a3)
-            simd.store(flat, out + lanes, b3)
-            simd.store(flat, out + 2 * lanes, c3)
+            _store_run(flat, out, lanes, a0, b0, c0)
+            _store_run(flat, out + width, lanes, a1, b1, c1)
+            _store_run(flat, out + 2 * width, lanes, a2, b2, c2)
+            _store_run(flat, out + 3 * width, lanes, a3, b3, c3)
 
 
 @jit.inlined_fma
