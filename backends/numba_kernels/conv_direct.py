@@ -419,6 +419,15 @@ def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
     gk[3] += s3
 
 
+@jit.inlined
+def _add_totals(gk, t, u0, u1, u2, u3):
+    """gk[t, k] += the sum of the lanes of the k-th vector, for the BLOCK output channels k."""
+    gk[t, 0] += simd.total(u0)
+    gk[t, 1] += simd.total(u1)
+    gk[t, 2] += simd.total(u2)
+    gk[t, 3] += simd.total(u3)
+
+
 @jit.inlined_fma
 def _dots_tiles(g, buf, ch, starts, ntaps, gk, n):
     """gk[t, k] += the dot product of g[k] (BLOCK, L) with buf[ch] from starts[t] over n positions (a
@@ -442,18 +451,9 @@ def _dots_tiles(g, buf, ch, starts, ntaps, gk, n):
             a2, b2, c2 = simd.fma(v, u0, a2), simd.fma(v, u1, b2), simd.fma(v, u2, c2)
             v = simd.load(g, 3 * width + q)
             a3, b3, c3 = simd.fma(v, u0, a3), simd.fma(v, u1, b3), simd.fma(v, u2, c3)
-        gk[t, 0] += simd.total(a0)
-        gk[t, 1] += simd.total(a1)
-        gk[t, 2] += simd.total(a2)
-        gk[t, 3] += simd.total(a3)
-        gk[t + 1, 0] += simd.total(b0)
-        gk[t + 1, 1] += simd.total(b1)
-        gk[t + 1, 2] += simd.total(b2)
-        gk[t + 1, 3] += simd.total(b3)
-        gk[t + 2, 0] += simd.total(c0)
-        gk[t + 2, 1] += simd.total(c1)
-        gk[t + 2, 2] += simd.total(c2)
-        gk[t + 2, 3] += simd.total(c3)
+        _add_totals(gk, t, a0, a1, a2, a3)
+        _add_totals(gk, t + 1, b0, b1, b2, b3)
+        _add_totals(gk, t + 2, c0, c1, c2, c3)
     for t in range(triples, ntaps):
         a0, a1, a2, a3 = simd.zeros(buf), simd.zeros(buf), simd.zeros(buf), simd.zeros(buf)
         r0 = row + starts[t]
@@ -463,10 +463,7 @@ def _dots_tiles(g, buf, ch, starts, ntaps, gk, n):
             a1 = simd.fma(simd.load(g, width + q), u0, a1)
             a2 = simd.fma(simd.load(g, 2 * width + q), u0, a2)
             a3 = simd.fma(simd.load(g, 3 * width + q), u0, a3)
-        gk[t, 0] += simd.total(a0)
-        gk[t, 1] += simd.total(a1)
-        gk[t, 2] += simd.total(a2)
-        gk[t, 3] += simd.total(a3)
+        _add_totals(gk, t, a0, a1, a2, a3)
 
 
 @jit.kernel_sums_fma
