@@ -8,9 +8,8 @@ timed: each shape of product (or size class: a power of two of multiply-adds, fo
 no shape) starts on every thread, tries one thread at its third call and once more a few calls later
 (a program started on an already busy machine has no quiet timing to compare with), and after that
 only once its timings grow well above their best (so a quiet machine pays for two short trials per
-shape); on one thread it re-tries every
-thread now and then, less often each time that loses, so a machine that becomes quiet again is noticed
-within a few hundred products.
+shape); on one thread it re-tries every thread now and then, less often each time that loses, so a
+machine that becomes quiet again is noticed within a few hundred products.
 
 OpenBLAS's one- and two-thread products differ in the last bits, so with this choice two runs of the
 same program can differ by rounding. A thread count the user chose (`ag.set_num_threads(n)`, or
@@ -52,8 +51,8 @@ class SizeClass:
     EARLY_TRIALS times, from its third call on (a program started on an already busy machine has no
     quiet timing to compare with), and after that only once its timings have grown DEGRADED times its
     best (another process took a core): on a quiet machine it pays for TRIAL calls on one thread,
-    EARLY_TRIALS times. On one thread, it re-tries every
-    thread now and then, less often each time that loses.
+    EARLY_TRIALS times. On one thread, it re-tries every thread now and then, less often each time
+    that loses.
     """
 
     __slots__ = ("full", "best", "recent", "since_try", "interval", "trial_left", "explore", "fastest_full",
