@@ -5,32 +5,26 @@ Each sample's channels are copied once into a zeroed buffer, padded and split in
 (conv_depthwise's layout: output pixel (oy, ox) reads, for every tap, one phase at oy * Wq + ox plus
 a fixed offset), so a whole output plane is one flat run of (Ho - 1) * Wq + Wo positions (the few
 between rows are computed and dropped). Small planes are stacked, several samples to a run, and at
-stride 1 rows and samples share their zero borders (_stacked). The forward sweeps that run in
-chunks that stay in the first-level cache, BLOCK output channels at once: for every input channel it
-loads each tap's run once and adds it, times one weight per (output channel, tap), into all BLOCK
-accumulator rows, a 3x3 filter's 9 taps x 4 channels in one pass. LLVM turns that pass into 36
-AVX-512 FMAs per 16 pixels (9 loads, 4 accumulator loads and stores, the 36 broadcast weights in
-registers or read from the stack, nothing else: checked with inspect_asm); hot in cache it runs at
-about 120 GFLOP/s on one core of the 2-core AMD EPYC (OpenBLAS's large sgemm: 115).
+stride 1 rows and samples share their zero borders (_stacked).
+
+The passes are register tiles written with explicit vectors (simd.py: 16 float32 lanes on AVX-512,
+8 on AVX2). The forward (_correlate) keeps 3 vectors of positions x BLOCK output channels, 12
+accumulators, in registers over every input channel and tap and writes each output once: per tap 3
+loads and 4 broadcast weights feed 12 FMAs, so the FMA units bound it. The weight gradient
+(_dots_tiles) takes 3 taps x BLOCK channels of dot products a pass, 12 vector partial sums.
+
+The tiles replaced per-channel passes that let LLVM's loop vectoriser keep BLOCK accumulator rows in
+memory: on an AVX2 EPYC those ran at 31-38 GFLOP/s a core (16 registers cannot hold their 18 weights
+beside 9 tap vectors) against the 8-lane tiles' 69-76; on an AVX-512 Xeon (2 cores, two threads) the
+16-lane tiles took b32 64ch 56x56 forward / input / weight gradient from 122 / 132 / 123 ms to 44-54 /
+53-62 / 66-95, b128 32ch 32x32 from 48 / 47 / 46 to 18 / 17-32 / 20-23 and LeNet-5's 6->16 from 1.59 /
+2.11 / 1.37 to 0.98 / 1.32 / 0.80.
 
 The stride-1 input gradient is the forward of the output gradient with the flipped, transposed
 filters; a strided one computes each stride phase of the padded input gradient as a stride-1
-convolution of the output gradient with the taps that land in that phase: for 3x3 stride 2 all four
-phases in one pass (_phases_3x3), otherwise phase by phase, four taps a pass. Each phase gets only
-1-4 taps per channel, so the accumulators' loads and stores bound it: it only ties im2col (b64
-16->32 32x32 3.8 ms either way), and the rule leaves strided input gradients to im2col. The weight gradient is,
-per (output channel block, input channel, filter row), 3 x 4 dot products of the output gradient's
-flat runs with the input buffer's, 12 vector accumulators in registers.
-
-That pass needs 18 weights and 9 tap vectors live at once: AVX-512's 32 registers hold them, AVX2's
-16 do not (LLVM reads 13 weights from the stack on every iteration, and an AVX2 EPYC core ran it at
-31-38 GFLOP/s). Without AVX-512 (TILES) both the forward and the weight gradient are register tiles
-instead, written with explicit vectors (simd.py): the forward keeps 3 vectors of positions x BLOCK
-output channels, 12 accumulators, in registers over every input channel and tap and writes each
-output once (69-76 GFLOP/s a core hot in cache); the weight gradient takes 3 taps x BLOCK channels of
-dot products a pass, 12 vector partial sums. On that EPYC, two threads: ResNet-20's b64 16->16 32x32
-forward / input / weight gradient 5.5 / 5.7 / 6.6 ms -> 2.7 / 2.6 / 2.9, 64->64 8x8 5.9 / 6.1 / 7.0 ->
-3.1 / 3.2 / 3.0 (PyTorch 2.4 / 2.8 / 4.1).
+correlation of the output gradient with the taps that land in that phase (_grad_input_phases), and
+for 3x3 stride 2 on planes above GROUP_POSITIONS pixels all four phases in one pass (_phases_3x3),
+whose 1-4 taps per phase leave the phase-by-phase tiles little reuse there.
 
 Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
 gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
@@ -41,17 +35,11 @@ import numpy as np
 from . import jit, simd, split
 from .conv_depthwise import _load_phases, _tap_starts
 
-#: register tiles (_correlate_tiles) on CPUs without AVX-512: 16 vector registers cannot hold the
-#: per-channel pass's 18 weights beside its 9 tap vectors, which ran at 31-38 GFLOP/s a core on an AVX2
-#: EPYC against the tiles' 69-76; on AVX-512 (32 registers) the per-channel pass stays (120-189)
-TILES = not simd.host_has_avx512()
-#: output channels computed together: 4 x 9 weights stay in registers beside the tap vectors
+#: output channels computed together (a tile's 4 columns of accumulators)
 BLOCK = 4
-#: flat positions per chunk at most: a 32x32 plane's run (1088) or a stacked group's in one chunk, the
-#: BLOCK accumulator rows (17 kB) in the first-level cache (1024 here, two chunks a plane: 0.9x the speed)
-CHUNK = 2048
 #: chunks run in whole multiples of this many positions (the loops then need no scalar remainder, which
-#: on 8x8 images took half the time); buffers carry that much slack beyond their last row
+#: on 8x8 images took half the time); buffers carry that much slack beyond their last row, more than
+#: the 3 vectors - 1 (47 float32 positions on AVX-512) that a tile reads past a run
 VECTORS = 64
 #: flat positions per chunk of the stride-2 input gradient, whose 4 phases x BLOCK accumulator rows
 #: then take 16 kB, half of a 32 kB first-level cache: at 512 (32 kB, tuned on a 48 kB-L1 Zen 5) an
@@ -63,92 +51,6 @@ PHASE_CHUNK = 256
 GROUP_POSITIONS = 1024
 
 
-@jit.inlined_fma
-def _pair_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, k, o0, o1, n):
-    """o0[q] += sum over the 9 taps t of wk[t, k] * (the t-th view)[q], o1[q] the same with wk[t, k + 1]."""
-    w00, w01, w10, w11, w20, w21 = wk[0, k], wk[0, k + 1], wk[1, k], wk[1, k + 1], wk[2, k], wk[2, k + 1]
-    w30, w31, w40, w41, w50, w51 = wk[3, k], wk[3, k + 1], wk[4, k], wk[4, k + 1], wk[5, k], wk[5, k + 1]
-    w60, w61, w70, w71, w80, w81 = wk[6, k], wk[6, k + 1], wk[7, k], wk[7, k + 1], wk[8, k], wk[8, k + 1]
-    for q in range(n):
-        v0, v1, v2 = a0[q], a1[q], a2[q]
-        v3, v4, v5 = b0[q], b1[q], b2[q]
-        v6, v7, v8 = c0[q], c1[q], c2[q]
-        o0[q] = (o0[q] + w00 * v0 + w10 * v1 + w20 * v2 + w30 * v3 + w40 * v4 + w50 * v5
-                 + w60 * v6 + w70 * v7 + w80 * v8)
-        o1[q] = (o1[q] + w01 * v0 + w11 * v1 + w21 * v2 + w31 * v3 + w41 * v4 + w51 * v5
-                 + w61 * v6 + w71 * v7 + w81 * v8)
-
-
-@jit.inlined_fma
-def _block_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, acc, n):
-    """acc[k * CHUNK + q] += sum over the 9 taps t of wk[t, k] * (the t-th view)[q] for q < n, k < 4.
-
-    Two output channels a pass, so the 18 weights stay in registers beside the 9 tap vectors: with
-    all four in one pass (36 weights) LLVM read half the weights from the stack on every iteration
-    and the pass ran at 142 GFLOP/s hot in cache, against 189 for this one. The callers derive each
-    row's three views from one start (plus 0, 1, 2, or the odd phase's start), so LLVM's runtime
-    overlap checks stay few enough for the loop to vectorise."""
-    _pair_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, 0, acc[:CHUNK], acc[CHUNK:2 * CHUNK], n)
-    _pair_3x3(a0, a1, a2, b0, b1, b2, c0, c1, c2, wk, 2, acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:], n)
-
-
-@jit.inlined_fma
-def _block_4(a, b, c, d, wk, t, acc, n):
-    """acc[k * CHUNK + q] += wk[t, k] * a[q] + wk[t + 1, k] * b[q] + wk[t + 2, k] * c[q]
-    + wk[t + 3, k] * d[q] for q < n, k < 4: four taps in one pass."""
-    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
-    w00, w01, w02, w03 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
-    w10, w11, w12, w13 = wk[t + 1, 0], wk[t + 1, 1], wk[t + 1, 2], wk[t + 1, 3]
-    w20, w21, w22, w23 = wk[t + 2, 0], wk[t + 2, 1], wk[t + 2, 2], wk[t + 2, 3]
-    w30, w31, w32, w33 = wk[t + 3, 0], wk[t + 3, 1], wk[t + 3, 2], wk[t + 3, 3]
-    for q in range(n):
-        v0, v1, v2, v3 = a[q], b[q], c[q], d[q]
-        o0[q] = o0[q] + w00 * v0 + w10 * v1 + w20 * v2 + w30 * v3
-        o1[q] = o1[q] + w01 * v0 + w11 * v1 + w21 * v2 + w31 * v3
-        o2[q] = o2[q] + w02 * v0 + w12 * v1 + w22 * v2 + w32 * v3
-        o3[q] = o3[q] + w03 * v0 + w13 * v1 + w23 * v2 + w33 * v3
-
-
-@jit.inlined_fma
-def _block_taps(src, wk, starts, ntaps, p0, acc, n):
-    """_block_3x3 for the first `ntaps` taps (at src[starts[t] + p0 + q]) of any filter: four taps a
-    pass, then one tap a pass."""
-    o0, o1, o2, o3 = acc[:CHUNK], acc[CHUNK:2 * CHUNK], acc[2 * CHUNK:3 * CHUNK], acc[3 * CHUNK:]
-    quads = ntaps // 4 * 4
-    for t in range(0, quads, 4):
-        _block_4(src[starts[t] + p0:], src[starts[t + 1] + p0:], src[starts[t + 2] + p0:],
-                 src[starts[t + 3] + p0:], wk, t, acc, n)
-    for t in range(quads, ntaps):
-        s = src[starts[t] + p0:]
-        u0, u1, u2, u3 = wk[t, 0], wk[t, 1], wk[t, 2], wk[t, 3]
-        for q in range(n):
-            v = s[q]
-            o0[q] += u0 * v
-            o1[q] += u1 * v
-            o2[q] += u2 * v
-            o3[q] += u3 * v
-
-
-@jit.inlined_fma
-def _channel(src, wk, starts, ntaps, p0, acc, n, sw, three):
-    """One input channel's contribution to a chunk of BLOCK accumulator rows (see _block_3x3); `three`:
-    the taps are a 3x3 filter's, in row-major order."""
-    if not three or sw > 2:
-        _block_taps(src, wk, starts, ntaps, p0, acc, n)
-    elif sw == 1:                  # row i's taps at starts[3 * i] + j
-        a0, b0, c0 = src[starts[0] + p0:], src[starts[3] + p0:], src[starts[6] + p0:]
-        _block_3x3(a0, a0[1:], a0[2:], b0, b0[1:], b0[2:], c0, c0[1:], c0[2:], wk, acc, n)
-    else:                          # stride 2: columns 0, 2 in the even phase, column 1 in the odd one
-        e = starts[0] + p0
-        o = starts[1] + p0
-        a0, a1 = src[e:], src[o:]
-        e, o = starts[3] + p0, starts[4] + p0
-        b0, b1 = src[e:], src[o:]
-        e, o = starts[6] + p0, starts[7] + p0
-        c0, c1 = src[e:], src[o:]
-        _block_3x3(a0, a1, a0[1:], b0, b1, b0[1:], c0, c1, c0[1:], wk, acc, n)
-
-
 @jit.inlined
 def _store_run(flat, at, lanes, u, v, w):
     """Three vectors, one after the other, into flat from flat index `at`."""
@@ -158,11 +60,13 @@ def _store_run(flat, at, lanes, u, v, w):
 
 
 @jit.inlined_fma
-def _correlate_tiles(buf, wt, starts, ntaps, span, flat):
-    """_correlate as register tiles: 3 vectors of positions x BLOCK output channels, 12 accumulators
-    that stay in registers over every input channel and tap, each tap's 3 vectors loaded once for
-    the 4 channels (7 loads a 12 FMAs, so the FMA units bound it, not the loads). Reads and writes
-    up to 3 vectors - 1 positions beyond span (inside the VECTORS slack)."""
+def _correlate(buf, wt, starts, ntaps, span, flat):
+    """flat (blocks * BLOCK, span) = the flat correlation of buf (C, L) with the first `ntaps` taps of
+    wt (blocks, C, taps, BLOCK), tap t read at starts[t], as register tiles: 3 vectors of positions x
+    BLOCK output channels, 12 accumulators that stay in registers over every input channel and tap,
+    each tap's 3 vectors loaded once for the 4 channels (7 loads a 12 FMAs, so the FMA units bound it,
+    not the loads). Reads and writes up to 3 vectors - 1 positions beyond span (inside the VECTORS
+    slack)."""
     blocks, c, taps, size, width = wt.shape[0], wt.shape[1], wt.shape[2], buf.shape[1], flat.shape[1]
     lanes = simd.lanes(buf)
     for p in range(0, span, 3 * lanes):
@@ -191,28 +95,6 @@ def _correlate_tiles(buf, wt, starts, ntaps, span, flat):
             _store_run(flat, out + width, lanes, a1, b1, c1)
             _store_run(flat, out + 2 * width, lanes, a2, b2, c2)
             _store_run(flat, out + 3 * width, lanes, a3, b3, c3)
-
-
-@jit.inlined_fma
-def _correlate(buf, wt, starts, ntaps, span, flat, sw, three):
-    """flat (blocks * BLOCK, span) = the flat correlation of buf (C, L) with the first `ntaps` taps of
-    wt (blocks, C, taps, BLOCK), tap t read at starts[t]."""
-    if TILES:
-        _correlate_tiles(buf, wt, starts, ntaps, span, flat)
-        return
-    blocks, c = wt.shape[0], wt.shape[1]
-    acc = np.empty(BLOCK * CHUNK, buf.dtype)
-    for b in range(blocks):
-        for p0 in range(0, span, CHUNK):
-            n = min(span - p0, CHUNK)
-            n = (n + VECTORS - 1) // VECTORS * VECTORS
-            acc[:] = 0
-            for ch in range(c):
-                _channel(buf[ch], wt[b, ch], starts, ntaps, p0, acc, n, sw, three)
-            for k in range(BLOCK):
-                dst, src = flat[b * BLOCK + k, p0:], acc[k * CHUNK:]
-                for q in range(n):
-                    dst[q] = src[q]
 
 
 @jit.inlined
@@ -290,7 +172,7 @@ def _forward_samples(x, wt, y, kh, kw, sh, sw, ph, pw, first, last):
         count = min(group, last - s)
         _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
         run = span - (group - count) * hq * wq          # a last, smaller group: its own run only
-        _correlate(buf, wt, starts, kh * kw, run, flat, sw, kh == 3 and kw == 3)
+        _correlate(buf, wt, starts, kh * kw, run, flat)
         _store_group(flat, y, s, count, hq, wq)
 
 
@@ -331,7 +213,7 @@ def _grad_input_phases(gy, wp, starts, ntaps, gx, sh, sw, ph, pw, pu, pv, first,
         for a in range(sh):
             for b in range(sw):
                 phase = a * sw + b
-                _correlate(buf, wp[phase], starts[phase], ntaps[phase], span, flat, 1, False)
+                _correlate(buf, wp[phase], starts[phase], ntaps[phase], span, flat)
                 y0, x0 = (a - ph) % sh, (b - pw) % sw      # the first input row, column in this phase
                 for k in range(c):
                     row, dst = flat[k], gx[s, k]
@@ -339,84 +221,6 @@ def _grad_input_phases(gy, wp, starts, ntaps, gx, sh, sw, ph, pw, pu, pv, first,
                         base = (iy + ph) // sh * wg + (x0 + pw) // sw
                         for j in range((wd - x0 + sw - 1) // sw):
                             dst[iy, x0 + j * sw] = row[base + j]
-
-
-@jit.inlined_sums_fma
-def _dots_row(g0, g1, g2, g3, r0, r1, r2, gk, n, zero):
-    """gk[j, k] += the dot product of g_k with r_j over n positions (3 taps x BLOCK output channels:
-    12 vector accumulators, beside 7 loaded vectors, in registers)."""
-    s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = s20 = s21 = s22 = s23 = zero
-    for q in range(n):
-        u0, u1, u2 = r0[q], r1[q], r2[q]
-        v0, v1, v2, v3 = g0[q], g1[q], g2[q], g3[q]
-        s00 += v0 * u0
-        s01 += v1 * u0
-        s02 += v2 * u0
-        s03 += v3 * u0
-        s10 += v0 * u1
-        s11 += v1 * u1
-        s12 += v2 * u1
-        s13 += v3 * u1
-        s20 += v0 * u2
-        s21 += v1 * u2
-        s22 += v2 * u2
-        s23 += v3 * u2
-    gk[0, 0] += s00
-    gk[0, 1] += s01
-    gk[0, 2] += s02
-    gk[0, 3] += s03
-    gk[1, 0] += s10
-    gk[1, 1] += s11
-    gk[1, 2] += s12
-    gk[1, 3] += s13
-    gk[2, 0] += s20
-    gk[2, 1] += s21
-    gk[2, 2] += s22
-    gk[2, 3] += s23
-
-
-@jit.inlined_sums_fma
-def _dots_pair(g0, g1, g2, g3, r0, r1, gk, n, zero):
-    """gk[j, k] += the dot product of g_k with r_j over n positions, for 2 taps (8 accumulators): with
-    _dots_row, a 5-tap filter row in two passes. Against one tap a pass (4 FMAs per 5 loads), one thread,
-    AVX2 EPYC, best of 60: LeNet-5's b64 6->16 14x14 weight gradient 0.78 ms against 0.96, 1->6 28x28
-    0.33 against 0.61."""
-    s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = zero
-    for q in range(n):
-        u0, u1 = r0[q], r1[q]
-        v0, v1, v2, v3 = g0[q], g1[q], g2[q], g3[q]
-        s00 += v0 * u0
-        s01 += v1 * u0
-        s02 += v2 * u0
-        s03 += v3 * u0
-        s10 += v0 * u1
-        s11 += v1 * u1
-        s12 += v2 * u1
-        s13 += v3 * u1
-    gk[0, 0] += s00
-    gk[0, 1] += s01
-    gk[0, 2] += s02
-    gk[0, 3] += s03
-    gk[1, 0] += s10
-    gk[1, 1] += s11
-    gk[1, 2] += s12
-    gk[1, 3] += s13
-
-
-@jit.inlined_sums_fma
-def _dots_tap(g0, g1, g2, g3, r, gk, n, zero):
-    """gk[k] += the dot product of g_k with r over n positions."""
-    s0 = s1 = s2 = s3 = zero
-    for q in range(n):
-        u = r[q]
-        s0 += g0[q] * u
-        s1 += g1[q] * u
-        s2 += g2[q] * u
-        s3 += g3[q] * u
-    gk[0] += s0
-    gk[1] += s1
-    gk[2] += s2
-    gk[3] += s3
 
 
 @jit.inlined
@@ -491,7 +295,6 @@ def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
     buf = np.zeros((c, size + VECTORS), x.dtype)
     g = np.zeros((BLOCK, group * hq * wq + VECTORS), x.dtype)     # zeros between the rows and samples
-    zero = g[0, 0]
     gt[first:last] = 0
     for s in range(0, n, group):
         count = min(group, n - s)
@@ -507,25 +310,8 @@ def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
                         _load_plane(gy[s + j, b * BLOCK + k], g[k, j * hq * wq:], 0, 0, wq)
                 else:
                     g[k] = 0
-            g0, g1, g2, g3 = g[0], g[1], g[2], g[3]
             for ch in range(c):
-                src, gk = buf[ch], gt[b, ch]
-                if TILES:
-                    _dots_tiles(g, buf, ch, starts, kh * kw, gk, rounded)
-                elif kw == 3:
-                    for i in range(kh):
-                        r0, r1, r2 = src[starts[3 * i]:], src[starts[3 * i + 1]:], src[starts[3 * i + 2]:]
-                        _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[3 * i:], rounded, zero)
-                elif kw == 5:
-                    for i in range(kh):
-                        t = 5 * i
-                        r0, r1, r2 = src[starts[t]:], src[starts[t + 1]:], src[starts[t + 2]:]
-                        _dots_row(g0, g1, g2, g3, r0, r1, r2, gk[t:], rounded, zero)
-                        _dots_pair(g0, g1, g2, g3, src[starts[t + 3]:], src[starts[t + 4]:], gk[t + 3:], rounded,
-                                   zero)
-                else:
-                    for t in range(kh * kw):
-                        _dots_tap(g0, g1, g2, g3, src[starts[t]:], gk[t], rounded, zero)
+                _dots_tiles(g, buf, ch, starts, kh * kw, gt[b, ch], rounded)
 
 
 @jit.inlined_fma
@@ -694,7 +480,7 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding):
     # (two threads, best of 15: b64 16->32 32x32 3.6-4.0 ms against the four-phase pass's 4.1-5.0, 32->64
     # 16x16 2.4-3.9 against 4.9-5.5), larger ones take the four-phase pass (b32 64->128 56x56 47-52
     # against 56-58)
-    by_tiles = TILES and h * wd <= GROUP_POSITIONS
+    by_tiles = h * wd <= GROUP_POSITIONS
     if (kh, kw) == (3, 3) and tuple(stride) == (2, 2) and not by_tiles:
         wt = blocked_weights(np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
         split.run(_grad_input_3x3_stride2, (gy, wt, gx, *padding), n, _work(gy.shape, w.shape))

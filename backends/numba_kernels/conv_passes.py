@@ -16,7 +16,6 @@ was faster, and the direct kernels later took those layers (see conv_choice.py).
 """
 import numpy as np
 
-from ..numpy_kernels.conv_choice import CHWN_MAX_PIXELS
 from ..numpy_kernels.conv_passes import NumpyPasses
 from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd, conv_winograd4
 
@@ -41,11 +40,13 @@ def _contiguous(out):
 MAX_DIRECT_TAPS = 49
 #: stride-1 direct forwards and input gradients leave layers of this many channels and LARGE_PIXELS
 #: output pixels to Winograd; weight gradients only those of Winograd's domain (stride 1); stride-2
-#: layers stay direct at any size (b32 64->128 56x56: 21 ms forward against im2col's 26-28). With
-#: register tiles (conv_direct.TILES, AVX2), two threads, best of 15: b32 64ch 56x56 direct 59 / 59 / 54
-#: ms (forward / input / weight gradient) against F(4x4)'s 99 / 118 / 96, 128ch 28x28 58 / 57 / 50
-#: against 57 / 47 / 47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45: Winograd from 128 channels
-DIRECT_MAX_CHANNELS = 128 if conv_direct.TILES else 64
+#: layers stay direct at any size. Two threads, best of 15, forward / input / weight gradient, ms: AVX2
+#: EPYC (8-lane tiles) b32 64ch 56x56 direct 59 / 59 / 54 against F(4x4)'s 99 / 118 / 96, 128ch 28x28
+#: 58 / 57 / 50 against 57 / 47 / 47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45; AVX-512 Xeon
+#: (16-lane tiles, two runs) 64ch 56x56 44-54 / 53-62 / 66-95 against 58-64 / 58-74 / 65-81, 128ch
+#: 28x28 49-60 / 50-58 / 76-83 against 55-56 / 42-56 / 49-59, 256ch 14x14 65-68 / 60-69 / 65-66
+#: against 44-57 / 46-55 / 54-63: Winograd from 128 channels on both
+DIRECT_MAX_CHANNELS = 128
 LARGE_PIXELS = 144
 
 
@@ -125,14 +126,11 @@ class NumbaPasses(NumpyPasses):
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
         weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
         of a stride-2 layer (the input gradient by its four-phase kernel); other strided input gradients
-        stay with im2col. Other filter sizes (5x5, 7x7), stride 1: the weight gradient, and the forward
-        and input gradient of images above CHWN_MAX_PIXELS output pixels (below, im2col's batch-last
-        layout is as fast), or of any size where the direct kernels are register tiles."""
+        stay with im2col. Other filter sizes (5x5, 7x7): every direction at stride 1."""
         if out_hw is None:
             return False
         if tuple(w_shape[2:]) != (3, 3):
-            return tuple(stride) == (1, 1) and (direction == "grad_weight" or conv_direct.TILES
-                                                or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS)
+            return tuple(stride) == (1, 1)
         large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
         if direction == "grad_weight":
             return not (large and tuple(stride) == (1, 1))

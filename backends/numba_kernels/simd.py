@@ -1,4 +1,5 @@
-"""256-bit SIMD values inside Numba kernels: eight float32 or four float64 lanes as one LLVM vector.
+"""SIMD values inside Numba kernels: one LLVM vector of WIDTH bytes (16 float32 or 8 float64 lanes on
+a CPU with AVX-512, 8 or 4 on one without).
 
 Numba has no vector type, and its loop vectoriser only keeps values in registers for the length of
 the innermost loop; a register-tiled kernel (accumulators that live across a whole reduction, the way
@@ -6,7 +7,7 @@ BLAS and oneDNN microkernels are written) needs to name vectors itself. These in
 that: `load`/`store` read and write `lanes(a)` consecutive elements at a flat index of a C-contiguous
 array, `splat` broadcasts a scalar, `fma` is one fused multiply-add per lane (llvm.fma, a single
 rounding). LLVM maps a loop-carried vector to a register of its own, so a tile of 12 accumulators
-stays in the 16 ymm registers of an AVX2 core for the whole loop.
+stays in the 16 ymm registers of an AVX2 core (or 32 zmm of an AVX-512 one) for the whole loop.
 
 No bounds checks and no negative-index wraparound: callers keep every index inside the array."""
 from llvmlite import ir
@@ -14,8 +15,16 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, models, register_model
 
-#: the vector width in bytes
-WIDTH = 32
+
+def host_has_avx512():
+    """Whether LLVM sees AVX-512F on this CPU (the kernels are compiled for the host)."""
+    from llvmlite import binding
+    return "+avx512f" in binding.get_host_cpu_features().flatten().split(",")
+
+
+#: the vector width in bytes: a zmm register where the host has them, else a ymm one (read when a
+#: kernel is first typed, so a test may change it before any compile)
+WIDTH = 64 if host_has_avx512() else 32
 
 
 class Vector(types.Type):
@@ -46,7 +55,8 @@ def _element_pointer(context, builder, arrty, arr, idx):
 
 @intrinsic
 def lanes(typingctx, a):
-    """The number of lanes of a vector of a's elements (8 for float32, 4 for float64): a constant."""
+    """The number of lanes of a vector of a's elements (WIDTH / 4 for float32, WIDTH / 8 for
+    float64): a constant."""
     _check_float("lanes", a.dtype)
     count = Vector(a.dtype).lanes
 
@@ -148,10 +158,3 @@ def total(typingctx, v):
             value = builder.fadd(low, high)
         return builder.extract_element(value, ir.Constant(ir.IntType(32), 0))
     return v.dtype(v), codegen
-
-
-def host_has_avx512():
-    """Whether LLVM sees AVX-512F on this CPU (the kernels are compiled for the host)."""
-    from llvmlite import binding
-    return "+avx512f" in binding.get_host_cpu_features().flatten().split(",")
-

@@ -15,12 +15,13 @@ import nn.functional as F
 from backends.numpy_kernels import conv, conv_choice
 from tests.helpers import check_gradcheck, rand
 
-#: set in the child process of test_the_other_cpus_passes_match_torch: compile the passes of the other
-#: kind of CPU (conv_direct.TILES flipped before any kernel compiles, in an empty Numba cache)
-FLIP_TILES = "DEEPGRAD_TEST_FLIP_TILES"
-if os.environ.get(FLIP_TILES) == "1":
-    from backends.numba_kernels import conv_direct
-    conv_direct.TILES = not conv_direct.TILES
+#: set in the child process of test_the_other_vector_width_matches_torch: compile the tiles with the
+#: other kind of CPU's vectors (simd.WIDTH 32 <-> 64 bytes before any kernel compiles, in an empty
+#: Numba cache)
+OTHER_WIDTH = "DEEPGRAD_TEST_OTHER_WIDTH"
+if os.environ.get(OTHER_WIDTH) == "1":
+    from backends.numba_kernels import simd
+    simd.WIDTH = 96 - simd.WIDTH
 
 
 def _numba_passes():
@@ -151,11 +152,10 @@ def test_rule_picks_direct_on_resnet8_layers():
     assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "direct", "direct"),
                      "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "direct", "direct"),
                      "64 8x8": ("direct", "direct", "direct")}
-    # Winograd's layers stay Winograd's (F(4x4) on this device: from 64 channels with AVX-512, from 128
-    # where the direct passes are register tiles), stride-2 ones direct in every direction
-    from backends.numba_kernels import conv_direct
+    # Winograd's layers from 128 channels stay Winograd's (F(4x4) on this device), stride-2 ones direct
+    # in every direction
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == ("direct" if conv_direct.TILES else "winograd4")
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "direct"
         assert pick((32, 128, 28, 28), (128, 128, 3, 3), 1, direction) == "winograd4"
     assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
         "direct", "direct", "direct"]
@@ -202,19 +202,17 @@ def test_rule_picks_direct_for_larger_filters_on_large_images():
         return conv_choice.heuristic(names, x, w, out, 4, direction, passes, (s, s))
     directions = ("forward", "grad_input", "grad_weight")
     assert [pick((64, 1, 28, 28), (6, 1, 5, 5), 1, 2, d) for d in directions] == ["direct"] * 3
-    from backends.numba_kernels import conv_direct
-    small = ["direct"] * 3 if conv_direct.TILES else ["im2col_chwn", "im2col_chwn", "direct"]
-    assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == small
+    assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == ["direct"] * 3
     assert [pick((8, 3, 64, 64), (64, 3, 7, 7), 2, 3, d) for d in directions] == ["im2col"] * 3
 
 
-def test_the_other_cpus_passes_match_torch(tmp_path):
-    """This host compiles one kind of pass (register tiles without AVX-512, per-channel passes with it);
-    the other kind runs here too, in a child process with a Numba cache of its own, against PyTorch."""
+def test_the_other_vector_width_matches_torch(tmp_path):
+    """This host compiles the tiles with one vector width (64 bytes with AVX-512, 32 without); the
+    other width runs here too, in a child process with a Numba cache of its own, against PyTorch."""
     _numba_passes()
     pytest.importorskip("torch")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=root, **{FLIP_TILES: "1"})
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=root, **{OTHER_WIDTH: "1"})
     # float32, and one case per compiled kernel (each compile costs seconds): 3x3 stride 1 with stacked
     # planes, 5x5, a 2x3 filter at stride 2, padding beyond the filter (the input gradient by phases)
     cases = [3, 10, 13, 15, 16]

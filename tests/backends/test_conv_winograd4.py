@@ -189,11 +189,10 @@ def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
     def pick(x, w, direction, passes, dtype=np.float32):
         names = conv_choice.applicable(direction, x, w, (1, 1), (1, 1), (1, 1), 1, passes, np.dtype(dtype))
         return conv_choice.heuristic(names, x, w, (x[2], x[3]), np.dtype(dtype).itemsize, direction, passes)
-    from backends.numba_kernels import conv_direct
     for direction in ("forward", "grad_input", "grad_weight"):
         for x, c in (((32, 64, 56, 56), 64), ((32, 128, 28, 28), 128), ((32, 256, 14, 14), 256),
                      ((8, 64, 12, 12), 64)):
-            if conv_direct.TILES and c < 128:     # the register-tiled direct passes take 64 channels
+            if c < 128:     # the direct kernels take 64 channels
                 assert pick(x, (c, c, 3, 3), direction, passes) == "direct"
                 continue
             assert pick(x, (c, c, 3, 3), direction, passes) == "winograd4"

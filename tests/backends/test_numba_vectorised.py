@@ -123,9 +123,9 @@ EXPECTED = {
     "conv_direct._forward_3x3_stride1": 8, "conv_direct._grad_weight_3x3_stride1": 6,
     "fused": 1,
 }
-#: on a CPU without AVX-512 the direct convolutions' passes are register tiles written with explicit
-#: vectors (conv_direct.TILES, simd.py), which LLVM's loop vectoriser does not tag: only the copies in
-#: and out of the padded buffers are its loops; the tiles are checked by test_register_tiles_are_vector_fmas
+#: the direct convolutions' passes are register tiles written with explicit vectors (simd.py), which
+#: LLVM's loop vectoriser does not tag: only the copies in and out of the padded buffers are its loops;
+#: the tiles are checked by test_register_tiles_are_vector_fmas
 TILED = {"conv_direct._forward_3x3_stride1": 2, "conv_direct._grad_weight_3x3_stride1": 2}
 
 _DEFINE = re.compile(r"^define ([^\n]*)\{$(.*?)^\}$", re.S | re.M)
@@ -196,7 +196,7 @@ def test_kernel_loops_are_vectorised(kernel_ir, name):
     versions = kernel_ir[name]
     assert len(versions) >= 2, f"{name}: expected float32 and float64 versions, got {len(versions)}"
     counts = [vectorised_loops(ir) for ir in versions]
-    expected = TILED.get(name, EXPECTED[name]) if _tiles() else EXPECTED[name]
+    expected = TILED.get(name, EXPECTED[name])
     assert min(counts) >= expected, (
         f"{name}: LLVM vectorised {counts} loops (one count per compiled version), expected at least {expected} in each: "
         "a loop went scalar (a helper without error_model='numpy', a range starting off zero, a loop "
@@ -207,16 +207,12 @@ def test_kernel_loops_are_vectorised(kernel_ir, name):
         "accesses are no longer provably contiguous (index it from 0, offsets inside the index)")
 
 
-def _tiles():
-    from backends.numba_kernels import conv_direct
-    return conv_direct.TILES
-
-
 @pytest.mark.parametrize("name", sorted(TILED))
 def test_register_tiles_are_vector_fmas(kernel_ir, name):
-    """The register-tiled passes compile to fused multiply-adds on whole vectors (8 float32 or 4
-    float64 lanes), not to scalar code, in both versions of each kernel."""
-    if not _tiles():
-        pytest.skip("this CPU has AVX-512: the direct convolutions use the per-channel passes")
+    """The register-tiled passes compile to fused multiply-adds on whole vectors of this host's width
+    (simd.WIDTH: 16 float32 / 8 float64 lanes with AVX-512, 8 / 4 without), not to scalar code, in both
+    versions of each kernel."""
+    from backends.numba_kernels import simd
+    fma = re.compile(rf"call [^\n]*@llvm\.fma\.v(?:{simd.WIDTH // 4}f32|{simd.WIDTH // 8}f64)\(")
     for ir in kernel_ir[name]:
-        assert re.search(r"call [^\n]*@llvm\.fma\.v(?:8f32|4f64)\(", ir), f"{name}: no vector FMA in its IR"
+        assert fma.search(ir), f"{name}: no {simd.WIDTH}-byte vector FMA in its IR"
