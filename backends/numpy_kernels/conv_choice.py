@@ -65,11 +65,13 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   pixels (b64 LeNet-5, forward / input gradient / weight gradient, ms: 1->6 28x28 pad 2 0.53 / 0.86
   / 0.58 against im2col's 1.36 / 6.06 / 1.80; 6->16 10x10 out 0.87 / 1.04 / 0.95 against
   im2col_chwn's 0.64 / 0.84 / 1.10, so chwn keeps that forward and input gradient).
-- direct on a CPU without AVX-512 (numba_kernels/conv_direct.py's TILES: register tiles), two threads,
-  best of 15, forward / input gradient / weight gradient, ms: b32 64ch 56x56 59 / 59 / 54 against
-  F(4x4)'s 99 / 118 / 96, so direct takes 3x3 stride-1 layers up to 128 channels (128ch 28x28 58 / 57 /
-  50 against 57 / 47 / 47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45 stay Winograd's); LeNet-5's
-  6->16 10x10 out 0.79 / 0.91 / 0.74 against im2col_chwn's 1.53 / 1.37 / 1.37 (5x5 direct at any size).
+- direct as register tiles (numba_kernels/conv_direct.py; on every CPU since they beat the earlier
+  per-channel passes on AVX2 and AVX-512 alike), two threads, best of 15, forward / input gradient /
+  weight gradient, ms, on a 2-core AVX2 EPYC: b32 64ch 56x56 59 / 59 / 54 against F(4x4)'s 99 / 118 /
+  96, so direct takes 3x3 stride-1 layers up to 128 channels (128ch 28x28 58 / 57 / 50 against 57 / 47 /
+  47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45 stay Winograd's); LeNet-5's 6->16 10x10 out 0.79 /
+  0.91 / 0.74 against im2col_chwn's 1.53 / 1.37 / 1.37 (5x5 direct at any size). On a 2-core AVX-512
+  Xeon the same split holds (conv_passes.DIRECT_MAX_CHANNELS has both hosts' figures).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
