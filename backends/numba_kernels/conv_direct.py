@@ -22,9 +22,9 @@ beside 9 tap vectors) against the 8-lane tiles' 69-76; on an AVX-512 Xeon (2 cor
 
 The stride-1 input gradient is the forward of the output gradient with the flipped, transposed
 filters; a strided one computes each stride phase of the padded input gradient as a stride-1
-correlation of the output gradient with the taps that land in that phase (_grad_input_phases), and
-for 3x3 stride 2 on planes above GROUP_POSITIONS pixels all four phases in one pass (_phases_3x3),
-whose 1-4 taps per phase leave the phase-by-phase tiles little reuse there.
+correlation of the output gradient with the taps that land in that phase (_grad_input_phases); with
+8-lane vectors, a 3x3 stride-2 one on planes above GROUP_POSITIONS pixels takes all four phases in one
+pass instead (_phases_3x3), faster there than 1-4 taps per phase through the tiles.
 
 Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
 gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
@@ -489,11 +489,13 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding):
         flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
         return conv2d(gy, flipped, (h, wd), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
     gx = np.empty(tuple(x_shape), gy.dtype)
-    # with register tiles, planes up to GROUP_POSITIONS pixels go phase by phase through the tiles
-    # (two threads, best of 15: b64 16->32 32x32 3.6-4.0 ms against the four-phase pass's 4.1-5.0, 32->64
-    # 16x16 2.4-3.9 against 4.9-5.5), larger ones take the four-phase pass (b32 64->128 56x56 47-52
-    # against 56-58)
-    by_tiles = h * wd <= GROUP_POSITIONS
+    # a 3x3 stride-2 input gradient goes phase by phase through the tiles on planes up to GROUP_POSITIONS
+    # pixels, and on larger ones too with 16-lane vectors; 8-lane ones take the four-phase pass there.
+    # Two threads: AVX2 EPYC, best of 15, b64 16->32 32x32 3.6-4.0 ms against the four-phase pass's
+    # 4.1-5.0, 32->64 16x16 2.4-3.9 against 4.9-5.5, but b32 64->128 56x56 56-58 against 47-52; AVX-512
+    # Xeon, 25 alternations, b32 64->128 56x56 min / median 46.5 / 53.0 against 54.2 / 63.3, b16
+    # 32->64 48x48 5.5 / 9.4 against 6.9 / 10.5
+    by_tiles = h * wd <= GROUP_POSITIONS or simd.WIDTH == 64
     if (kh, kw) == (3, 3) and tuple(stride) == (2, 2) and not by_tiles:
         wt = blocked_weights(np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
         split.run(_grad_input_3x3_stride2, (gy, wt, gx, *padding), n, _work(gy.shape, w.shape))

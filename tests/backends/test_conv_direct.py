@@ -40,11 +40,11 @@ CASES = [
     ((1, 3, 12, 13), (4, 3, 3, 3), 2, 0),
     ((2, 16, 10, 11), (17, 16, 3, 3), 2, 2),
     ((1, 17, 33, 31), (3, 17, 3, 3), 2, 1),        # a flat run longer than one chunk
-    ((1, 5, 37, 35), (6, 5, 3, 3), 2, 1),          # stride 2 above GROUP_POSITIONS pixels: the four-phase pass
+    ((1, 5, 37, 35), (6, 5, 3, 3), 2, 1),          # stride 2 above GROUP_POSITIONS pixels (8 lanes: the four-phase pass)
     ((1, 3, 40, 37), (16, 3, 3, 3), 1, 1),
-    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2),           # 5x5: weight gradient by rows of 3 + 2 taps
+    ((1, 3, 11, 10), (4, 3, 5, 5), 1, 2),           # 5x5: weight gradient by 8 tap triples + 1 tap
     ((3, 2, 13, 12), (6, 2, 5, 5), 2, 1),           # 5x5, stride 2, a partial channel block
-    ((2, 3, 9, 9), (4, 3, 7, 7), 1, 3),             # other filters: one pass per tap
+    ((2, 3, 9, 9), (4, 3, 7, 7), 1, 3),             # 7x7: 16 tap triples + 1 tap
     ((2, 4, 9, 8), (3, 4, 2, 3), 2, 1),
     ((2, 3, 9, 8), (5, 3, 3, 3), 3, 1),             # stride 3
     ((1, 2, 4, 4), (3, 2, 3, 3), 1, 3),             # padding beyond the filter: input gradient by phases
@@ -214,8 +214,9 @@ def test_the_other_vector_width_matches_torch(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=root, **{OTHER_WIDTH: "1"})
     # float32, and one case per compiled kernel (each compile costs seconds): 3x3 stride 1 with stacked
-    # planes, 5x5, a 2x3 filter at stride 2, padding beyond the filter (the input gradient by phases)
-    cases = [3, 10, 13, 15, 16]
+    # planes, 3x3 stride 2 on a large plane, 5x5, a 2x3 filter at stride 2, padding beyond the filter
+    # (the input gradient by phases)
+    cases = [3, 8, 10, 13, 15, 16]
     ids = [f"{__file__}::test_direct_matches_torch[{IDS[i]}-float32]" for i in cases]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ids], cwd=root,
                             env=env, capture_output=True, text=True, timeout=900)
