@@ -15,10 +15,10 @@ loads and 4 broadcast weights feed 12 FMAs, so the FMA units bound it. The weigh
 
 The tiles replaced per-channel passes that let LLVM's loop vectoriser keep BLOCK accumulator rows in
 memory: on an AVX2 EPYC those ran at 31-38 GFLOP/s a core (16 registers cannot hold their 18 weights
-beside 9 tap vectors) against the 8-lane tiles' 69-76; on an AVX-512 Xeon (2 cores, two threads) the
-16-lane tiles took b32 64ch 56x56 forward / input / weight gradient from 122 / 132 / 123 ms to 44-54 /
-53-62 / 66-95, b128 32ch 32x32 from 48 / 47 / 46 to 18 / 17-32 / 20-23 and LeNet-5's 6->16 from 1.59 /
-2.11 / 1.37 to 0.98 / 1.32 / 0.80.
+beside 9 tap vectors) against the 8-lane tiles' 69-76; on an AVX-512 Xeon (2 cores, two threads, the
+old and new code alternating, best of 10, forward + both gradients) the 16-lane tiles took b64 16ch
+32x32 from 24-31 ms to 13-15, b64 64ch 8x8 from 27-32 to 14-16, b128 32ch 32x32 from 140-181 to
+95-113 and LeNet-5's 6->16 from 6.2-8.6 to 2.3-2.4.
 
 The stride-1 input gradient is the forward of the output gradient with the flipped, transposed
 filters; a strided one computes each stride phase of the padded input gradient as a stride-1
