@@ -26,12 +26,15 @@ correlation of the output gradient with the taps that land in that phase (_grad_
 8-lane vectors, a 3x3 stride-2 one on planes above GROUP_POSITIONS pixels takes all four phases in one
 pass instead (_phases_3x3), faster there than 1-4 taps per phase through the tiles.
 
-Work is split over the threads by samples (forward, input gradient) or output-channel blocks (weight
-gradient: each thread sums over the whole batch, so no two threads add into one place; split.py).
+Work is split over the threads by samples in every direction; the weight gradient keeps one partial
+sum per thread and adds them at the end, so each thread copies only its own samples in (split by
+output-channel blocks, every thread copied the whole batch: two threads, gradients of b64 64ch 8x8
+and 32->64 16x16 stride 2 took 6.0-6.9 and 3.0-3.1 ms, now 3.8-5.3 and 2.5-2.7; split.py).
 conv_choice.py has the measured times and where the numba device picks these kernels.
 """
 import numpy as np
 
+from .. import workers
 from . import jit, simd, split
 from .conv_depthwise import _load_phases, _tap_starts
 
@@ -285,38 +288,37 @@ def _dots_tiles(g, buf, ch, starts, ntaps, gk, n):
 
 @jit.kernel_sums_fma
 def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
-    _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last)
+    _grad_weight_samples(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last)
 
 
 @jit.kernel_sums_fma
 def _grad_weight_3x3_stride1(gy, x, gt, ph, pw, first, last):
-    _grad_weight_blocks(gy, x, gt, 3, 3, 1, 1, ph, pw, first, last)
+    _grad_weight_samples(gy, x, gt, 3, 3, 1, 1, ph, pw, first, last)
 
 
 @jit.kernel_sums_fma
 def _grad_weight_3x3_stride2(gy, x, gt, ph, pw, first, last):
-    _grad_weight_blocks(gy, x, gt, 3, 3, 2, 2, ph, pw, first, last)
+    _grad_weight_samples(gy, x, gt, 3, 3, 2, 2, ph, pw, first, last)
 
 
 @jit.inlined_sums_fma
-def _grad_weight_blocks(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
-    """gt[b] (C_in, taps, BLOCK) for output-channel blocks b in [first, last): the sum over samples of
-    each tap's dot products of the output gradient's flat rows with the input buffer's (both stacked
-    as in the forward)."""
-    n, c, h, wd = x.shape
+def _grad_weight_samples(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
+    """gt (blocks, C_in, taps, BLOCK) = the sum over samples first..last - 1 of each tap's dot products
+    of the output gradient's flat rows with the input buffer's (both stacked as in the forward)."""
+    c, h, wd = x.shape[1:]
     co, ho, wo = gy.shape[1:]
-    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, n)
+    hq, wq, group, span, starts, size = _stacked(h, wd, ho, wo, kh, kw, sh, sw, ph, pw, last - first)
     buf = np.zeros((c, size + VECTORS), x.dtype)
     g = _aligned_zeros(BLOCK, group * hq * wq + VECTORS, x)     # zeros between the rows and samples
-    gt[first:last] = 0
-    for s in range(0, n, group):
-        count = min(group, n - s)
+    gt[:] = 0
+    for s in range(first, last, group):
+        count = min(group, last - s)
         rounded = (span - (group - count) * hq * wq + VECTORS - 1) // VECTORS * VECTORS
         if count < group:                # the samples beyond count must add nothing
             buf[:, :] = 0
             g[:, :] = 0
         _load_group(x, s, count, buf, ph, pw, sh, sw, hq, wq, group)
-        for b in range(first, last):
+        for b in range(gt.shape[0]):
             for k in range(BLOCK):
                 if b * BLOCK + k < co:
                     for j in range(count):
@@ -513,12 +515,20 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding):
     x = np.ascontiguousarray(x, dtype=gy.dtype)
     co, ci, kh, kw = w_shape
     blocks = -(-co // BLOCK)
-    gt = np.empty((blocks, ci, kh * kw, BLOCK), gy.dtype)
-    work = _work(gy.shape, w_shape)
+    n = x.shape[0]
+    count = split.parts(n, _work(gy.shape, w_shape))
+    # one partial sum per thread, over its samples: each thread then copies only its own samples in
+    parts = np.empty((count, blocks, ci, kh * kw, BLOCK), gy.dtype)
+    edges = workers.bounds(n, count)
     if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
-        split.run(_grad_weight_3x3_stride1, (gy, x, gt, *padding), blocks, work)
+        kernel, after = _grad_weight_3x3_stride1, tuple(padding)
     elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
-        split.run(_grad_weight_3x3_stride2, (gy, x, gt, *padding), blocks, work)
+        kernel, after = _grad_weight_3x3_stride2, tuple(padding)
     else:
-        split.run(_grad_weight, (gy, x, gt, kh, kw, *stride, *padding), blocks, work)
+        kernel, after = _grad_weight, (kh, kw, *stride, *padding)
+
+    def part(first, last):
+        kernel(gy, x, parts[edges.index(first)], *after, first, last)
+    workers.run(part, n, count)
+    gt = parts[0] if count == 1 else parts.sum(axis=0)
     return np.ascontiguousarray(gt.transpose(0, 3, 1, 2).reshape(blocks * BLOCK, ci, kh, kw)[:co])
