@@ -125,7 +125,7 @@ class NumbaPasses(NumpyPasses):
         """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
         weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
-        of a stride-2 layer (the input gradient by its four-phase kernel); other strided input gradients
+        of a stride-2 layer (the input gradient by stride phases); other strided input gradients
         stay with im2col. Other filter sizes (5x5, 7x7): every direction at stride 1."""
         if out_hw is None:
             return False
