@@ -20,6 +20,13 @@ from . import threads  # noqa: E402
 
 threads.apply_to_numba(numba)   # a count set with ag.set_num_threads before the device loaded
 
+from . import workers  # noqa: E402
+from .numba_kernels import spin  # noqa: E402
+
+if spin.AVAILABLE and workers.spin_allowed():
+    spin.warm()
+    workers.use_spin_wait(spin.wait_while, spin.cycles_per_second())
+
 from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402

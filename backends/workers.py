@@ -1,15 +1,23 @@
 """Run a task over a range of independent items (channels, planes) split between the calling thread
-and helper threads that sleep between calls: the parallel loop of the NumPy and Numba kernels.
+and helper threads: the parallel loop of the NumPy and Numba kernels.
 
 NumPy releases the GIL inside its loops over large arrays, and Numba's nogil kernels release it
-throughout, so plain Python threads run both on several cores at once. The caller does the first
-part itself and then sleeps until the helpers are done: a helper whose core another process holds
-costs at most its own share, never a spin-wait (unlike OpenMP's or OpenBLAS's waiting threads).
-Handing a part to a helper and waiting for it costs about 30 us, so kernels split only work above a
-size they measured.
+throughout, so plain Python threads run both on several cores at once. The caller hands each helper
+its part, does the first part itself, and waits until the helpers are done. Between parts a helper
+(and a caller waiting for one) first polls for a short while (SPIN_SECONDS) with the GIL released,
+in compiled code, then sleeps on a lock: the numba device installs that poll
+(numba_kernels/spin.py), because a thread that sleeps at once lets its core halt, and waking it
+again cost 0.1-1 ms a call on a virtual machine. The poll is bounded, so on a machine whose cores
+other processes keep busy a waiting thread costs at most that much of a core, and a helper whose
+core another process holds delays only its own part (no OpenMP-style barrier spinning for a
+scheduler tick). Without the poll (the cpu device, non-x86 hosts, OMP_WAIT_POLICY=PASSIVE) threads
+sleep at once. Handing
+a part to a helper costs tens of microseconds, so kernels split only work above a size they
+measured.
 
-A task run by a helper thread that calls `run` again runs whole on that thread (a helper never
-waits on its own pool).
+One caller at a time uses the helpers: a second thread that calls `run` meanwhile (a data loader's,
+say) runs its task whole, as does a task that a helper runs and that calls `run` again (a helper
+never waits on its own pool).
 
 A helper is only as fast as the core it gets: right after a BLAS product OpenBLAS's own threads keep
 polling for more work, and another process may hold the core. `run_measured` therefore times the
@@ -20,28 +28,104 @@ batch norm's split was slower than one thread, alone it was faster.
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 
 from . import threads
 from .thread_choice import SizeClass
 
-_pool = None       # (process id, executor, helper count): a forked child has no helper threads
-_pool_lock = threading.Lock()
+#: how long a helper polls for its next part, and a caller for its helpers, before sleeping
+SPIN_SECONDS = 0.002
+
+_team = None       # (process id, [helpers], lock of the one caller): a forked child has no helper threads
+_team_lock = threading.Lock()
 _on_helper = threading.local()
+_spin = None       # (wait_while, cycles per second) once installed: see use_spin_wait
 
 
-def _mark_helper():
-    _on_helper.active = True
+def spin_allowed():
+    """False when OMP_WAIT_POLICY is PASSIVE: then, as OpenMP's threads do, waiting threads sleep at once."""
+    return os.environ.get("OMP_WAIT_POLICY", "").strip().lower() != "passive"
+
+
+def use_spin_wait(wait_while, cycles_per_second):
+    """Let waiting threads poll with `wait_while(words, index, value, cycles)` (a GIL-free loop that
+    returns once words[index] != value or `cycles` counter cycles passed) before they sleep."""
+    global _spin
+    _spin = (wait_while, cycles_per_second)
+
+
+def _wait_while(helper, index, value, flag):
+    """Return once helper.words[index] != value: polling for SPIN_SECONDS when a poll is installed,
+    then sleeping on the helper's condition with its attribute `flag` set while asleep (so the other
+    side knows to notify)."""
+    words, spin = helper.words, _spin
+    if spin is not None and words[index] == value:
+        spin[0](words, index, value, int(SPIN_SECONDS * spin[1]))
+    if words[index] != value:
+        return
+    with helper.cond:
+        setattr(helper, flag, True)
+        while words[index] == value:
+            helper.cond.wait()
+        setattr(helper, flag, False)
+
+
+class _Helper:
+    """One helper thread, the part it was handed and its error. `words` holds how many parts it was
+    handed and how many it finished; each side waits on the other's word."""
+
+    def __init__(self, name):
+        self.words = np.zeros(2, np.int64)
+        self.part = None
+        self.error = None
+        self.asleep = False           # the helper sleeps on cond, waiting for a part
+        self.caller_asleep = False    # the caller sleeps on cond, waiting for the part to finish
+        self.cond = threading.Condition()
+        threading.Thread(target=self._serve, name=name, daemon=True).start()
+
+    def _serve(self):
+        _on_helper.active = True
+        handed = 0
+        while True:
+            _wait_while(self, 0, handed, "asleep")
+            handed = int(self.words[0])
+            task, first, last = self.part
+            try:
+                task(first, last)
+            except BaseException as error:  # noqa: BLE001  (re-raised in the caller)
+                self.error = error
+            self.part = None
+            self.words[1] = handed
+            if self.caller_asleep:
+                with self.cond:
+                    self.cond.notify_all()
+
+    def hand(self, task, first, last):
+        """Start task(first, last) on this helper."""
+        self.error = None
+        self.part = (task, first, last)
+        self.words[0] += 1
+        if self.asleep:
+            with self.cond:
+                self.cond.notify_all()
+
+    def finish(self):
+        """Wait for the part handed last; returns its error or None."""
+        _wait_while(self, 1, self.words[0] - 1, "caller_asleep")
+        return self.error
 
 
 def _helpers(count):
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid() or _pool[2] < count:
-            executor = ThreadPoolExecutor(max_workers=count, thread_name_prefix="deepgrad-worker",
-                                          initializer=_mark_helper)
-            _pool = (os.getpid(), executor, count)
-        return _pool[1]
+    """(count helpers of this process, the lock a caller holds while it uses them)."""
+    global _team
+    with _team_lock:
+        if _team is None or _team[0] != os.getpid():
+            _team = (os.getpid(), [], threading.Lock())
+        team = _team[1]
+        while len(team) < count:
+            team.append(_Helper(f"deepgrad-worker-{len(team)}"))
+        return team[:count], _team[2]
 
 
 def parts(total, work, min_work, thread_count=None):
@@ -63,18 +147,28 @@ def bounds(total, count):
 def run(task, total, count):
     """task(first, last) for `count` consecutive parts [first, last) of range(total), in parallel; the
     first part on the calling thread. Returns when every part is done; re-raises the first part's
-    error, else the first helper's."""
-    if count <= 1:
+    error, else the first helper's. While another thread is using the helpers, the task runs whole
+    on the calling thread."""
+    if count <= 1 or getattr(_on_helper, "active", False):
         task(0, total)
         return
-    edges = bounds(total, count)
-    pool = _helpers(count - 1)
-    futures = [pool.submit(task, edges[k], edges[k + 1]) for k in range(1, count)]
+    helpers, in_use = _helpers(count - 1)
+    if not in_use.acquire(blocking=False):
+        task(0, total)
+        return
     try:
-        task(edges[0], edges[1])
+        edges = bounds(total, count)
+        handed = []
+        try:
+            for k, helper in enumerate(helpers, start=1):
+                helper.hand(task, edges[k], edges[k + 1])
+                handed.append(helper)
+            task(edges[0], edges[1])
+        finally:
+            # the helpers write into arrays the caller owns: never return (or raise) before they finish
+            errors = [helper.finish() for helper in handed]
     finally:
-        # the helpers write into arrays the caller owns: never return (or raise) before they finish
-        errors = [future.exception() for future in futures]
+        in_use.release()
     for error in errors:
         if error is not None:
             raise error

@@ -112,3 +112,39 @@ def test_run_measured_settles_on_the_faster_way(monkeypatch, slow_when_split):
         workers.run_measured("sleepy", task, 4, work=1000, count=2)
         assert sorted(covered) in ([(0, 4)], [(0, 2), (2, 4)])
     assert workers.measured_choices() == {("sleepy", 10, 2): 1 if slow_when_split else 2}
+
+
+def test_two_callers_at_once_while_the_helpers_poll(monkeypatch):
+    spin = pytest.importorskip("backends.numba_kernels.spin")
+    if not spin.AVAILABLE:
+        pytest.skip("the poll is x86-64 only")
+    monkeypatch.setattr(workers, "_spin", (spin.wait_while, spin.cycles_per_second()))
+    test_two_callers_at_once_each_get_all_their_parts()
+    test_a_helper_error_reaches_the_caller_after_every_part_finished()
+    test_the_callers_error_waits_for_the_helpers()
+
+
+@pytest.mark.parametrize("spin_seconds", [0.0, 1e-4])
+def test_helpers_that_fell_asleep_wake_for_the_next_part(monkeypatch, spin_seconds):
+    import time
+    spin = pytest.importorskip("backends.numba_kernels.spin")
+    if spin.AVAILABLE:
+        monkeypatch.setattr(workers, "_spin", (spin.wait_while, spin.cycles_per_second()))
+    monkeypatch.setattr(workers, "SPIN_SECONDS", spin_seconds)
+    helpers = set()
+
+    def task(first, last):
+        if first:
+            helpers.add(threading.current_thread().name)
+            time.sleep(0.002)        # the caller outwaits its poll and sleeps
+    for _ in range(5):
+        workers.run(task, 4, 2)
+        time.sleep(0.003)            # the helper outwaits its poll and sleeps
+    assert len(helpers) == 1 and helpers.pop().startswith("deepgrad-worker")
+
+
+def test_omp_wait_policy_passive_turns_the_poll_off(monkeypatch):
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
+    assert not workers.spin_allowed()
+    monkeypatch.setenv("OMP_WAIT_POLICY", "active")
+    assert workers.spin_allowed()
