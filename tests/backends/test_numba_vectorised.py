@@ -70,6 +70,8 @@ CHILD = textwrap.dedent("""
         ones = np.ones(3, dt)
         batch_norm.normalize(xb, mean.astype(dt), ones, ones)
         batch_norm.backward(xb, xb, mean.astype(dt), ones, ones, True, True)
+        rows = xb.reshape(-1, 3, 1)   # BatchNorm1d's (N, C) input: the row-by-row kernels
+        batch_norm.backward(rows, rows, batch_norm.stats(rows)[0].astype(dt), ones, ones, True, True)
         logits = rng.standard_normal((4, 40)).astype(dt)
         softmax.softmax(logits)
         softmax.log_softmax(logits)
@@ -115,7 +117,8 @@ EXPECTED = {
     "rnn.lstm_cell_kernel": 10, "rnn.lstm_cell_grad_kernel": 6, "rnn._gru": 6, "rnn._gru_grad": 1,
     "activation._forward": 11, "activation._backward": 9,
     "optim._sgd": 12, "optim._adam": 7,
-    "batch_norm.stats": 6, "batch_norm.normalize": 1, "batch_norm._sums_of": 5, "batch_norm._input_grad": 1,
+    "batch_norm._stats": 6, "batch_norm._stats_rows": 2, "batch_norm._normalize": 1, "batch_norm._sums_of": 5,
+    "batch_norm._sums_of_rows": 1, "batch_norm._input_grad": 1,
     "softmax._softmax": 3, "softmax._log_softmax": 3, "softmax._cross_entropy_grad": 1,
     "recurrence._lstm_forward": 11, "recurrence._lstm_backward": 7, "recurrence._gru_forward": 7,
     "recurrence._gru_backward": 4, "recurrence._rnn_forward": 2, "recurrence._rnn_backward": 2,
