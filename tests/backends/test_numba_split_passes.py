@@ -1,6 +1,6 @@
-"""The numba device's batch norm passes split by channel over threads give bit for bit what one thread
-gives (odd sizes, batch 1, 1 and 3 channels, BatchNorm1d's (N, C) input, float32 and float64), and
-agree with the array kernels' reference."""
+"""The numba device's batch norm passes (split by channel) and activations (split by range) give on
+several threads bit for bit what one thread gives (odd sizes, batch 1, 1 and 3 channels, BatchNorm1d's
+(N, C) input, float32 and float64); the batch norm passes also agree with the array kernels' reference."""
 import numpy as np
 import pytest
 
@@ -66,3 +66,18 @@ def test_split_passes_equal_one_thread_and_the_reference(threads, shape, dtype):
     want = reference.backward(np, gy, x, m, invstd * weight, invstd, True, True)
     for got, expected in zip(one[3:], want):
         np.testing.assert_allclose(got, expected, rtol=tol, atol=tol * max(1.0, float(np.abs(expected).max())))
+
+
+@pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "gelu", "silu"])
+def test_split_activations_equal_one_thread(threads, monkeypatch, name):
+    from backends.numba_kernels import activation
+    monkeypatch.setattr(activation, "MIN_SPLIT_ELEMENTS", 0)
+    x = np.random.default_rng(5).standard_normal((3, 7, 101)).astype(np.float32)
+    gy = np.random.default_rng(6).standard_normal(x.shape).astype(np.float32)
+    results = []
+    for count in (1, 3):
+        threads(count)
+        y = activation.act_forward(name, x)
+        results.append((y, activation.act_backward(name, x, y, gy)))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
