@@ -1,7 +1,8 @@
 """Fused elementwise activations and their gradients as Numba kernels: one vectorised pass over
 memory each. At MLP sizes (128 x 256) a pass takes 5-60 us and runs on the calling thread (handing
 half of it to a second thread costs about as much as it saves); arrays of MIN_SPLIT_ELEMENTS and
-more (a CNN's feature maps) are split into consecutive ranges over the threads (split.py)."""
+more (a CNN's feature maps) are split into consecutive ranges over the threads (split.py) while that
+measures faster than one thread (workers.run_measured)."""
 import math
 
 import numpy as np
@@ -134,7 +135,8 @@ MIN_SPLIT_ELEMENTS = 2 ** 20
 
 
 def _over_ranges(kernel, code, flat):
-    """kernel(code, *flat), or the same over consecutive ranges of the flat arrays on several threads."""
+    """kernel(code, *flat), or the same over consecutive ranges of the flat arrays on several threads
+    (while that measures faster)."""
     size = flat[0].size
     count = split.parts(size, size, MIN_SPLIT_ELEMENTS)
     if count == 1:
@@ -143,7 +145,7 @@ def _over_ranges(kernel, code, flat):
 
     def part(first, last):
         kernel(code, *(a[first:last] for a in flat))
-    workers.run(part, size, count)
+    workers.run_measured(kernel.__name__ + "_activation", part, size, size, count)
 
 
 def act_forward(name, x):

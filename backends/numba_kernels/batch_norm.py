@@ -1,8 +1,10 @@
 """Batch normalisation's passes as compiled loops, one channel at a time (its N x L values stay in
 cache between the passes over them): statistics in two passes with float64 sums, the affine map in
 one, and the backward's sums and input gradient in two, with no temporary arrays. Each pass splits
-its channels over the threads (split.py) above MIN_SPLIT_ELEMENTS; a channel's values are computed
-the same way whichever thread takes it, so results do not depend on the thread count. Two threads,
+its channels over the threads (split.py) above MIN_SPLIT_ELEMENTS while that measures faster than
+one thread (workers.run_measured; in a depthwise-separable block, where batch norm follows BLAS
+products, always splitting was slower); a channel's values are computed the same way whichever
+thread takes it, so results do not depend on the thread count. Two threads,
 forward + backward, b64 16ch 32x32: 1.5 ms against 2.9 on one; b32 64ch 56x56 8.5 against 19.9.
 
 The sums may be reassociated (fastmath 'reassoc'), which lets LLVM keep several vector accumulators;
@@ -21,8 +23,9 @@ MIN_SPLIT_ELEMENTS = 2 ** 17
 
 
 def _run(kernel, args, x):
-    """kernel(*args, first, last) over x's channels (axis 1), split over the threads for large x."""
-    split.run(kernel, args, x.shape[1], x.size, min_work=MIN_SPLIT_ELEMENTS)
+    """kernel(*args, first, last) over x's channels (axis 1), split over the threads for large x while
+    that measures faster (right after a BLAS product OpenBLAS's threads may still hold the cores)."""
+    split.run_measured("batch_norm" + kernel.__name__, kernel, args, x.shape[1], x.size, min_work=MIN_SPLIT_ELEMENTS)
 
 
 @_sums

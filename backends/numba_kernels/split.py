@@ -35,3 +35,10 @@ def parts(total, work, min_work=MIN_SPLIT_WORK):
 def run(kernel, args, total, work, min_work=MIN_SPLIT_WORK):
     """kernel(*args, first, last) for consecutive parts [first, last) of range(total), in parallel."""
     workers.run(partial(kernel, *args), total, parts(total, work, min_work))
+
+
+def run_measured(name, kernel, args, total, work, min_work=MIN_SPLIT_WORK):
+    """run(kernel, ...), or kernel(*args, 0, total) on the calling thread when that has lately been the
+    faster for calls of `name` of about this much work (workers.run_measured): for passes bound by
+    memory, which a second thread speeds up only when it gets its core at once."""
+    workers.run_measured(name, partial(kernel, *args), total, work, parts(total, work, min_work))

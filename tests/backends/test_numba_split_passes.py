@@ -8,6 +8,7 @@ pytest.importorskip("numba")
 
 import autograd as ag  # noqa: E402
 import backends.numba_backend  # noqa: E402,F401
+from backends import workers  # noqa: E402
 from backends.array_kernels import batch_norm as reference  # noqa: E402
 from backends.numba_kernels import batch_norm  # noqa: E402
 
@@ -17,8 +18,10 @@ TOLERANCE = {np.float32: 2e-5, np.float64: 1e-12}
 
 @pytest.fixture
 def threads(monkeypatch):
-    """Runs the passes with every size split (as many parts as threads), on `count` threads."""
+    """Runs the passes with every size split (as many parts as threads, no measured fallback to one
+    thread), on `count` threads."""
     monkeypatch.setattr(batch_norm, "MIN_SPLIT_ELEMENTS", 0)
+    monkeypatch.setattr(workers, "run_measured", lambda name, task, total, work, count: workers.run(task, total, count))
     before = ag.get_num_threads()
 
     def on(count):
