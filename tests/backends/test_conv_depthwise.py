@@ -89,7 +89,7 @@ def test_numba_depthwise_split_in_uneven_parts(monkeypatch, case):
     from backends.numba_kernels import split
     x, w, gy, out_hw = _operands(case, seed=5)
     whole = _ours(passes, x, w, gy, out_hw, *case[2:])
-    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 3))
+    monkeypatch.setattr(split, "parts", lambda total, work, min_work=0: min(total, 3))
     for a, b in zip(whole, _ours(passes, x, w, gy, out_hw, *case[2:])):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
@@ -97,7 +97,7 @@ def test_numba_depthwise_split_in_uneven_parts(monkeypatch, case):
 def test_numba_depthwise_from_two_threads_at_once(monkeypatch):
     passes = _numba_passes()
     from backends.numba_kernels import split
-    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 2))
+    monkeypatch.setattr(split, "parts", lambda total, work, min_work=0: min(total, 2))
     case = ((4, 8, 17, 15), (3, 3), (1, 1), (1, 1), (1, 1))
     x, w, gy, out_hw = _operands(case, seed=9)
     expected = _ours(passes, x, w, gy, out_hw, *case[2:])

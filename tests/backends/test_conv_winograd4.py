@@ -149,7 +149,7 @@ def test_transforms_split_in_uneven_parts(monkeypatch, winograd4_mode, spy, dtyp
     """Every transform split into 3 parts of the (channel, sample) items, parts starting mid-channel."""
     passes = _numba_passes()
     from backends.numba_kernels import split
-    monkeypatch.setattr(split, "parts", lambda total, work: min(total, 3))
+    monkeypatch.setattr(split, "parts", lambda total, work, min_work=0: min(total, 3))
     x, w, gy = _operands((3, 5, 9, 10), (7, 5, 3, 3), 1, seed=6)   # 15 and 21 items: parts of 5 and 7
     refs = _torch_reference(x, w, gy, 1)
     ours = _ours(passes, x.astype(dtype), w.astype(dtype), gy.astype(dtype), 1)
