@@ -1,5 +1,6 @@
 """A wait that keeps its core awake: poll one word of memory, in compiled code with the GIL released,
-until another thread changes it or a budget of processor cycles runs out.
+yielding the core between reads, until another thread changes it or a budget of processor cycles runs
+out.
 
 The helper threads of backends/workers.py wait this way between the parts they are handed (and the
 caller waits this way for them) before they fall back to sleeping on a lock. A thread that sleeps
@@ -9,15 +10,20 @@ woken core then ran its first half-millisecond of work up to 4x slower. A ResNet
 (batch 64) splits 54 convolution calls a step this way; spinning first took it from 329 to 271 ms
 (medians, alternating in one process). OpenMP's threads, and so PyTorch's, spin the same way.
 
-x86-64 only (the time stamp counter and the PAUSE hint); elsewhere AVAILABLE is False and the
-helpers sleep at once, as before.
+Each read is followed by sched_yield(), not a busy PAUSE loop: OpenBLAS's worker threads poll the
+same way for a while after every product, and a helper that polled without yielding shared its core
+with them in whole scheduler slices (LeNet-5's step, whose dense layers are BLAS products, went from
+10 to 27 ms); yielding, it hands the core over at once and sees its next part within microseconds.
+
+x86-64 Linux and macOS only (the time stamp counter, sched_yield); elsewhere AVAILABLE is False and
+the helpers sleep at once.
 """
 import platform
 import time
 
 import numpy as np
 
-AVAILABLE = platform.machine().lower() in ("x86_64", "amd64")
+AVAILABLE = platform.machine().lower() in ("x86_64", "amd64") and platform.system() in ("Linux", "Darwin")
 
 if AVAILABLE:
     import llvmlite.ir as llvm_ir
@@ -38,12 +44,12 @@ if AVAILABLE:
         return types.int64(words, index), codegen
 
     @intrinsic
-    def _pause(typingctx):
-        """The PAUSE hint of a spin loop (lets the core's sibling thread run, saves power)."""
+    def _yield_core(typingctx):
+        """sched_yield(): lets another runnable thread on this core (OpenBLAS's polling workers) run."""
         def codegen(context, builder, signature, args):
-            hint = cgutils.get_or_insert_function(builder.module, llvm_ir.FunctionType(llvm_ir.VoidType(), []),
-                                                  "llvm.x86.sse2.pause")
-            builder.call(hint, [])
+            call = cgutils.get_or_insert_function(builder.module, llvm_ir.FunctionType(llvm_ir.IntType(32), []),
+                                                  "sched_yield")
+            builder.call(call, [])
             return context.get_dummy_value()
         return types.void(), codegen
 
@@ -65,8 +71,7 @@ if AVAILABLE:
         while seen == value:
             if _cycles() - start > cycles:
                 break
-            for _ in range(16):
-                _pause()
+            _yield_core()
             seen = _load_acquire(words, index)
         return seen
 
