@@ -7,7 +7,7 @@ caller waits this way for them) before they fall back to sleeping on a lock. A t
 gives its core back to the operating system, and under a hypervisor the virtual CPU halts: waking it
 for the next part cost a median 0.1-0.3 ms and at times over 1 ms on a 2-core KVM guest, and the
 woken core then ran its first half-millisecond of work up to 4x slower. A ResNet-20 training step
-(batch 64) splits 54 convolution calls a step this way; spinning first took it from 329 to 271 ms
+(batch 64) splits 54 convolution calls a step this way; polling first took it from 328 to 281 ms
 (medians, alternating in one process). OpenMP's threads, and so PyTorch's, spin the same way.
 
 Each read is followed by sched_yield(), not a busy PAUSE loop: OpenBLAS's worker threads poll the
