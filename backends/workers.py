@@ -16,8 +16,8 @@ a part to a helper costs tens of microseconds, so kernels split only work above 
 measured.
 
 One caller at a time uses the helpers: a second thread that calls `run` meanwhile (a data loader's,
-say) runs its task whole, as does a task that a helper runs and that calls `run` again (a helper
-never waits on its own pool).
+say) runs the same parts one after another on its own thread, as does a task that a helper runs and
+that calls `run` again (a helper never waits on its own pool).
 
 A helper is only as fast as the core it gets: right after a BLAS product OpenBLAS's own threads keep
 polling for more work, and another process may hold the core. `run_measured` therefore times the
@@ -144,20 +144,29 @@ def bounds(total, count):
     return [k * total // count for k in range(count + 1)]
 
 
+def _in_turn(task, edges):
+    """task(first, last) for each part between consecutive `edges`, on the calling thread."""
+    for first, last in zip(edges[:-1], edges[1:]):
+        task(first, last)
+
+
 def run(task, total, count):
     """task(first, last) for `count` consecutive parts [first, last) of range(total), in parallel; the
     first part on the calling thread. Returns when every part is done; re-raises the first part's
-    error, else the first helper's. While another thread is using the helpers, the task runs whole
-    on the calling thread."""
-    if count <= 1 or getattr(_on_helper, "active", False):
+    error, else the first helper's. While another thread is using the helpers (or on a helper thread),
+    the calling thread runs the same parts one after another: callers may keep a result per part."""
+    if count <= 1:
         task(0, total)
+        return
+    edges = bounds(total, count)
+    if getattr(_on_helper, "active", False):
+        _in_turn(task, edges)
         return
     helpers, in_use = _helpers(count - 1)
     if not in_use.acquire(blocking=False):
-        task(0, total)
+        _in_turn(task, edges)
         return
     try:
-        edges = bounds(total, count)
         handed = []
         try:
             for k, helper in enumerate(helpers, start=1):

@@ -102,9 +102,26 @@ def test_direct_matches_torch(direct_mode, dtype, case):
         np.testing.assert_allclose(a, ref, rtol=0, atol=tol, err_msg=name)
 
 
+def test_direct_weight_gradient_while_another_thread_holds_the_helpers(direct_mode, monkeypatch):
+    """A call made while the helpers work for another thread runs its parts in turn: every per-part
+    partial sum of the weight gradient is still written."""
+    passes = _numba_passes()
+    from backends import workers
+    from backends.numba_kernels import split
+    case = CASES[16]
+    x, w, gy = _operands(case, seed=7)
+    whole = _ours(passes, x, w, gy, *case[2:])
+    monkeypatch.setattr(split, "parts", lambda total, work, min_work=0: min(total, 2))
+    _, in_use = workers._helpers(1)
+    with in_use:                        # as if another thread were using the helpers
+        busy = _ours(passes, x, w, gy, *case[2:])
+    for a, b in zip(whole, busy):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("case", CASES[::2], ids=IDS[::2])
 def test_direct_split_in_uneven_parts(direct_mode, monkeypatch, case):
-    """Split into 3 parts (samples; output-channel blocks for the weight gradient) even for tiny work."""
+    """Split into 3 parts (samples, in every direction) even for tiny work."""
     passes = _numba_passes()
     from backends.numba_kernels import split
     x, w, gy = _operands(case, seed=5)

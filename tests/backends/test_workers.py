@@ -62,6 +62,15 @@ def test_the_callers_error_waits_for_the_helpers():
     assert done.is_set()
 
 
+def test_a_call_while_the_helpers_are_busy_runs_the_same_parts_in_turn():
+    parts = []
+    _, in_use = workers._helpers(2)
+    with in_use:                        # as if another thread were using the helpers
+        workers.run(lambda first, last: parts.append((first, last, threading.current_thread().name)), 7, 3)
+    me = threading.current_thread().name
+    assert parts == [(0, 2, me), (2, 4, me), (4, 7, me)]
+
+
 def test_a_helper_runs_nested_calls_itself():
     names = []
 
