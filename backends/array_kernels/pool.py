@@ -4,7 +4,9 @@ gradient over NCHW arrays, written once over the array module `xp`.
 Output sizes, padding limits and average divisors follow PyTorch (ceil_mode drops a last window that
 would start in the right/bottom padding; count_include_pad counts padding but never the ceil_mode
 overhang). Average pooling sums separably over strided views of the padded input: loops run over
-kernel offsets only.
+kernel offsets only. A window that is the whole plane (global pooling, AdaptiveAvgPool2d(1)) is one
+contiguous reduction instead: the strided passes took 15.6 ms forward and 26 ms backward on b32 128ch
+28x28 (a third of a depthwise-separable block's training step) against 1.8 and 1.5.
 """
 import numpy as np
 
@@ -75,9 +77,19 @@ def _steps(start, count, stride):
     return slice(start, start + (count - 1) * stride + 1, stride)
 
 
+def _whole_plane(x_shape, kernel, padding):
+    """True when the one window covers the unpadded plane exactly (any stride then gives one output)."""
+    return tuple(kernel) == tuple(x_shape[2:]) and tuple(padding) == (0, 0)
+
+
 def avg_pool2d(xp, x, kernel, stride, padding, ceil_mode, count_include_pad):
     """Average pooling of x (N, C, H, W)."""
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    if _whole_plane(x.shape, kernel, padding):
+        geometry("avg_pool2d", x.shape, kernel, stride, padding, (1, 1), ceil_mode)
+        n, c, h, w = x.shape
+        total = xp.sum(xp.reshape(x, (n, c, h * w)), axis=2, dtype=dtype)
+        return xp.reshape(total / dtype.type(h * w), (n, c, 1, 1))
     ho, wo, div = _avg_geometry(xp, "avg_pool2d", x.shape, kernel, stride, padding, ceil_mode,
                                 count_include_pad, dtype)
     (kh, kw), (sh, sw) = kernel, stride
@@ -104,6 +116,10 @@ def avg_pool2d_grad(xp, gy, x_shape, kernel, stride, padding, ceil_mode, count_i
                          f"{(n, c, ho, wo)} of x_shape {tuple(x_shape)}")
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     g = gy / div
+    if _whole_plane(x_shape, kernel, padding):
+        gx = xp.empty(x_shape, g.dtype)
+        gx[...] = g
+        return gx
     hp, wp = max((ho - 1) * sh + kh, ph + h), max((wo - 1) * sw + kw, pw + w)
     # each window's share added to the strided view of every kernel offset (a view, so in place)
     rows = xp.zeros((n, c, hp, wo), gy.dtype)

@@ -68,6 +68,26 @@ def test_adaptive_avg_pool2d_matches_torch(device, size):
                         lambda x: TF.adaptive_avg_pool2d(x[0], size), [x], device=device, atol=1e-12)
 
 
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=(7, 8)), dict(kernel_size=(7, 8), stride=(3, 5), ceil_mode=True),
+                                    dict(kernel_size=(7, 8), stride=1, count_include_pad=False)])
+def test_whole_plane_avg_pool2d_matches_torch(device, kwargs):
+    """A window covering the whole plane (global pooling, its own fast path) for any stride."""
+    x = rand((2, 3, 7, 8), seed=2)
+    check_against_torch(lambda x: F.avg_pool2d(x, **kwargs), lambda x: TF.avg_pool2d(x, **kwargs), [x], device=device,
+                        atol=1e-12)
+    check_gradcheck(lambda x: F.avg_pool2d(x, **kwargs), [x], device=device)
+
+
+def test_global_average_pooling_float32_and_empty_batch(device):
+    x = rand((4, 5, 28, 28), np.float32, seed=3)
+    check_against_torch(lambda x: F.adaptive_avg_pool2d(x, 1), lambda x: TF.adaptive_avg_pool2d(x, 1), [x],
+                        device=device, atol=1e-6)
+    empty = ag.tensor(np.zeros((0, 3, 5, 5), np.float32), device=device, requires_grad=True)
+    y = F.adaptive_avg_pool2d(empty, 1)
+    y.sum().backward()
+    assert y.shape == (0, 3, 1, 1) and empty.grad.shape == (0, 3, 5, 5)
+
+
 def test_pooling_float32(device):
     x = rand((2, 3, 9, 9), np.float32, seed=1)
     check_against_torch(lambda x: F.max_pool2d(x, 3, 2, 1), lambda x: TF.max_pool2d(x, 3, 2, 1), [x], device=device)
