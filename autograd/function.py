@@ -46,6 +46,13 @@ class Function:
         """Keep these arrays (inputs, outputs or intermediates) for backward."""
         self.saved_tensors = arrays
 
+    def select(self, cond, a, b):
+        """Elements of a where cond, else of b (np.where's arguments and broadcasting): the device's
+        branch-free kernel on arrays, or ctx.xp.where when backward records a graph (create_graph)."""
+        if self.xp is self.device.xp:
+            return self.device.select(cond, a, b)
+        return self.xp.where(cond, a, b)
+
     def mark_non_differentiable(self, *outputs):
         """Declare outputs (e.g. indices) that never carry a gradient."""
         self._non_diff = {id(o) for o in outputs}

@@ -99,6 +99,11 @@ class Backend(ABC):
     def permutation(self, n):
         """A random permutation of range(n) as an int64 array."""
 
+    # ----- elementwise -------------------------------------------------------------------------
+    def select(self, cond, a, b):
+        """Elements of a where cond is true, else of b: xp.where(cond, a, b), same broadcasting and dtype."""
+        return self.xp.where(cond, a, b)
+
     # ----- convolution -------------------------------------------------------------------------
     @abstractmethod
     def conv2d(self, x, w, stride, padding, dilation, groups):

@@ -27,7 +27,7 @@ if spin.AVAILABLE and workers.spin_allowed():
     spin.warm()
     workers.use_spin_wait(spin.wait_while, spin.cycles_per_second())
 
-from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, softmax  # noqa: E402
+from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
@@ -58,6 +58,8 @@ class NumbaBackend(NumpyBackend):
 
     type = "numba"
     host_memory = True
+
+    select = staticmethod(select.select)
 
     # ----- convolution -------------------------------------------------------------------------
     def conv2d(self, x, w, stride, padding, dilation, groups):

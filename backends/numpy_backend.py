@@ -7,7 +7,7 @@ from .array_kernels import pool as array_pool
 from .array_kernels import softmax as array_softmax
 from .base import Backend
 from .heap import keep_freed_memory
-from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter
+from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 
 
@@ -52,6 +52,7 @@ class NumpyBackend(Backend):
     def permutation(self, n):
         return self._rng.permutation(n).astype(np.int64, copy=False)
 
+    select = staticmethod(select.select)
     conv2d = staticmethod(conv.conv2d)
     # batch norm's passes split by channel over the thread count
     batch_norm_stats = staticmethod(batch_norm.stats)

@@ -121,11 +121,11 @@ class PiecewiseLinearGrad(Function):
     def forward(ctx, gy, anchor, mask, slope):
         ctx.mask, ctx.slope = mask, slope
         ctx.anchor_meta = (anchor.shape, anchor.dtype)
-        return ctx.xp.where(mask, gy, gy * slope if slope else 0)
+        return ctx.select(mask, gy, gy * slope if slope else 0)
 
     def backward(ctx, ggy):
         shape, dtype = ctx.anchor_meta
-        return (ctx.xp.where(ctx.mask, ggy, ggy * ctx.slope if ctx.slope else 0),
+        return (ctx.select(ctx.mask, ggy, ggy * ctx.slope if ctx.slope else 0),
                 ctx.device.xp.zeros(shape, dtype=dtype), None, None)
 
 
@@ -135,7 +135,7 @@ class LeakyRelu(Function):
     def forward(ctx, x, slope):
         ctx.slope = slope
         mask = x > 0
-        y = ctx.xp.where(mask, x, x * slope)
+        y = ctx.select(mask, x, x * slope)
         # the output is kept only to anchor a second derivative (it is usually saved by the next op anyway)
         ctx.save_for_backward(mask, y)
         return y
@@ -144,7 +144,7 @@ class LeakyRelu(Function):
         mask, y = ctx.saved_tensors
         if ctx.xp is not ctx.device.xp:
             return PiecewiseLinearGrad.apply(gy, y, mask._data, ctx.slope), None
-        return ctx.xp.where(mask, gy, gy * ctx.slope), None
+        return ctx.select(mask, gy, gy * ctx.slope), None
 
 
 class Hardtanh(Function):

@@ -83,11 +83,11 @@ class Pow(Function):
             if isinstance(b, numbers.Number):
                 ga = gy * b * a ** (b - 1) if b != 0 else gy * 0
             else:
-                ga = xp.where(b == 0, 0, gy * b * a ** (b - 1))
+                ga = ctx.select(b == 0, 0, gy * b * a ** (b - 1))
             ga = unbroadcast(ga, _shape(a))
         if need[1]:
-            safe_a = xp.where(a == 0, 1, a)
-            gb = unbroadcast(xp.where(a == 0, 0, gy * out * xp.log(safe_a)), _shape(b))
+            safe_a = ctx.select(a == 0, 1, a)
+            gb = unbroadcast(ctx.select(a == 0, 0, gy * out * xp.log(safe_a)), _shape(b))
         return ga, gb
 
 
@@ -223,8 +223,8 @@ class _Extremum(Function):
         tie = a == b
         half = gy * 0.5
         need = ctx.needs_input_grad
-        ga = unbroadcast(xp.where(tie, half, xp.where(wins_a, gy, 0)), _shape(a)) if need[0] else None
-        gb = unbroadcast(xp.where(tie, half, xp.where(wins_a, 0, gy)), _shape(b)) if need[1] else None
+        ga = unbroadcast(ctx.select(tie, half, ctx.select(wins_a, gy, 0)), _shape(a)) if need[0] else None
+        gb = unbroadcast(ctx.select(tie, half, ctx.select(wins_a, 0, gy)), _shape(b)) if need[1] else None
         return ga, gb
 
 
@@ -254,14 +254,14 @@ class Where(Function):
             cond = cond.astype(bool)
         ctx.save_for_backward(cond)
         ctx.shapes = (_shape(a), _shape(b))
-        return ctx.xp.where(cond, a, b)
+        return ctx.select(cond, a, b)
 
     def backward(ctx, gy):
         cond = ctx.saved_tensors[0]
         xp = ctx.xp
         need = ctx.needs_input_grad
-        ga = unbroadcast(xp.where(cond, gy, 0), ctx.shapes[0]) if need[1] else None
-        gb = unbroadcast(xp.where(cond, 0, gy), ctx.shapes[1]) if need[2] else None
+        ga = unbroadcast(ctx.select(cond, gy, 0), ctx.shapes[0]) if need[1] else None
+        gb = unbroadcast(ctx.select(cond, 0, gy), ctx.shapes[1]) if need[2] else None
         return None, ga, gb
 
 

@@ -1,0 +1,70 @@
+"""Every device's `select` (np.where's branch-free kernels: numpy_kernels/select.py's bit blend, the
+numba device's compiled loop) gives np.where's bits and dtype for every broadcasting and value form,
+and the ops that use it (leaky_relu, where, maximum) keep PyTorch's values and gradients on large inputs."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from backends import get_backend
+from backends.numpy_kernels import select as numpy_select
+from tests.helpers import check_against_torch, torch
+
+SIZE = numpy_select.MIN_BLEND_ELEMENTS * 2   # above the size where the blend takes over
+
+
+def _cases(dtype):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((4, 8, SIZE // 32)).astype(dtype)
+    g = rng.standard_normal(x.shape).astype(dtype)
+    x.flat[::7] = np.nan
+    x.flat[1::11] = -0.0
+    g.flat[2::13] = np.inf
+    mask = x > 0
+    return [(mask, x, g), (mask, x, 0.0), (mask, 0, g), (mask, x, dtype(-2.5)), (mask[0], x, g), (mask, x[0], g),
+            (mask, g[:, :1], x), (mask, x.astype(np.float16), g), (mask, x[:, ::2].repeat(2, axis=1), g),
+            (mask, np.asfortranarray(x), g),
+            (mask[:1, :1, :5], x[:1, :1, :5], 1.5), (mask, np.asarray(3.0, dtype), g),
+            (mask, rng.integers(-9, 9, x.shape, dtype=np.int32), 7)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_select_gives_np_where_bits(device, dtype):
+    if device.startswith("cuda"):
+        pytest.skip("host arrays only: the GPU's select is cupy.where")
+    backend = get_backend(device)
+    for cond, a, b in _cases(dtype):
+        ours, theirs = backend.select(cond, a, b), np.where(cond, a, b)
+        assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+        np.testing.assert_array_equal(ours.view(np.uint8), theirs.view(np.uint8))
+
+
+def test_numpy_blend_gives_np_where_bits_on_half_floats():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(SIZE).astype(np.float16)
+    got = numpy_select.select(x > 0, x, np.float16(0.5))
+    np.testing.assert_array_equal(got.view(np.uint16), np.where(x > 0, x, np.float16(0.5)).view(np.uint16))
+
+
+ACTIVATIONS = {"leaky_relu_0.2": (lambda x: F.leaky_relu(x, 0.2), lambda t: torch.nn.functional.leaky_relu(t, 0.2)),
+               "leaky_relu_-0.5": (lambda x: F.leaky_relu(x, -0.5), lambda t: torch.nn.functional.leaky_relu(t, -0.5)),
+               "leaky_relu_3": (lambda x: F.leaky_relu(x, 3.0), lambda t: torch.nn.functional.leaky_relu(t, 3.0)),
+               "elu": (lambda x: F.elu(x), lambda t: torch.nn.functional.elu(t))}
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_leaky_activations_on_large_inputs_match_torch(device, name):
+    x = np.random.default_rng(3).standard_normal((8, SIZE // 8)).astype(np.float32)
+    x[0, :4] = 0.0
+    ours, theirs = ACTIVATIONS[name]
+    check_against_torch(ours, theirs, [x], device=device, atol=1e-6)
+
+
+def test_where_and_maximum_on_large_inputs_match_torch(device):
+    rng = np.random.default_rng(4)
+    a, b = (rng.standard_normal((16, SIZE // 16)).astype(np.float32) for _ in range(2))
+    b[::3] = a[::3]   # ties
+    check_against_torch(lambda a, b: ag.where(a > b, a * 2, b), lambda a, b: torch.where(a > b, a * 2, b), [a, b],
+                        device=device, atol=1e-6)
+    check_against_torch(lambda a, b: ag.maximum(a, b), lambda a, b: torch.maximum(a, b), [a, b], device=device,
+                        atol=1e-6)
