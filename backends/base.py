@@ -12,7 +12,7 @@ symmetric. Kernels never see Tensors, only this backend's arrays.
 import contextlib
 from abc import ABC, abstractmethod
 
-from .array_kernels import batch_norm
+from .array_kernels import batch_norm, layer_norm
 
 _NO_CONTEXT = contextlib.nullcontext()
 
@@ -196,6 +196,14 @@ class Backend(ABC):
 
     # ----- batch normalisation (over xp; a device may replace them with fused kernels) -----------
     # x and gy are viewed (N, C, L); per-channel vectors are (C,).
+    def layer_norm(self, x, weight, bias, eps):
+        """(y, mean, invstd) of x (M, D) normalised per row: see array_kernels.layer_norm.forward."""
+        return layer_norm.forward(self.xp, x, weight, bias, eps)
+
+    def layer_norm_backward(self, gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
+        """(gx, g_weight, g_bias), each None unless needed: see array_kernels.layer_norm.backward."""
+        return layer_norm.backward(self.xp, gy, x, mean, invstd, weight, need_input, need_weight, need_bias)
+
     def batch_norm_stats(self, x):
         """Per-channel mean and biased variance of x (N, C, L), both float64 (C,)."""
         return batch_norm.stats(self.xp, x)

@@ -27,7 +27,7 @@ if spin.AVAILABLE and workers.spin_allowed():
     spin.warm()
     workers.use_spin_wait(spin.wait_while, spin.cycles_per_second())
 
-from .numba_kernels import activation, batch_norm, fused, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
+from .numba_kernels import activation, batch_norm, fused, layer_norm, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
@@ -60,6 +60,17 @@ class NumbaBackend(NumpyBackend):
     host_memory = True
 
     select = staticmethod(select.select)
+
+    # ----- layer normalisation -----------------------------------------------------------------
+    def layer_norm(self, x, weight, bias, eps):
+        if layer_norm.takes(x, weight, bias):
+            return layer_norm.forward(x, weight, bias, eps)
+        return super().layer_norm(x, weight, bias, eps)
+
+    def layer_norm_backward(self, gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
+        if layer_norm.takes(x, gy, weight) and mean.dtype == invstd.dtype == np.float64:
+            return layer_norm.backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias)
+        return super().layer_norm_backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias)
 
     # ----- convolution -------------------------------------------------------------------------
     def conv2d(self, x, w, stride, padding, dilation, groups):

@@ -1,4 +1,6 @@
 """Normalisation ops: batch and layer normalisation, each one fused graph node with a closed-form backward."""
+import math
+
 from ..function import Function
 from ..tensor import Tensor
 
@@ -50,34 +52,31 @@ class LayerNorm(Function):
     op_name = "layer_norm"
 
     def forward(ctx, x, weight, bias, n_axes, eps):
-        xp = ctx.xp
-        axes = tuple(range(x.ndim - n_axes, x.ndim))
-        xhat = x - x.mean(axis=axes, keepdims=True)
-        invstd = 1.0 / xp.sqrt(xp.mean(xhat * xhat, axis=axes, keepdims=True) + eps)
-        xhat *= invstd
-        ctx.axes = axes
+        # the normalised dims flattened into one: the device normalises rows of x (M, D)
+        width = math.prod(x.shape[x.ndim - n_axes:])
+        rows = x.reshape(-1, width)
+        y, mean, invstd = ctx.device.layer_norm(rows if rows.flags.c_contiguous else rows.copy(),
+                                                None if weight is None else weight.reshape(-1),
+                                                None if bias is None else bias.reshape(-1), eps)
+        ctx.axes = tuple(range(x.ndim - n_axes, x.ndim))
         ctx.eps = eps
-        ctx.save_for_backward(xhat, invstd, weight, x)
-        y = xhat * weight if weight is not None else xhat.copy()
-        if bias is not None:
-            y += bias
-        return y
+        ctx.save_for_backward(mean, invstd, weight, x)
+        return y.reshape(x.shape)
 
     def backward(ctx, gy):
-        xhat, invstd, weight, x = ctx.saved_tensors
+        mean, invstd, weight, x = ctx.saved_tensors
         if isinstance(gy, Tensor):
             return _layer_norm_recorded_grads(ctx, gy, x, weight)
         need = ctx.needs_input_grad
-        lead = tuple(range(gy.ndim - len(ctx.axes)))
-        g_weight = (gy * xhat).sum(axis=lead) if need[1] else None
-        g_bias = gy.sum(axis=lead) if need[2] else None
-        gx = None
-        if need[0]:
-            g = gy * weight if weight is not None else gy
-            gx = g - g.mean(axis=ctx.axes, keepdims=True)
-            gx -= xhat * (g * xhat).mean(axis=ctx.axes, keepdims=True)
-            gx *= invstd
-        return gx, g_weight, g_bias, None, None
+        width = math.prod(x.shape[x.ndim - len(ctx.axes):])
+        rows = x.reshape(-1, width)
+        g_rows = gy.reshape(-1, width)
+        gx, g_weight, g_bias = ctx.device.layer_norm_backward(
+            g_rows if g_rows.flags.c_contiguous else g_rows.copy(), rows if rows.flags.c_contiguous else rows.copy(),
+            mean, invstd, None if weight is None else weight.reshape(-1), need[0], need[1], need[2])
+        return (None if gx is None else gx.reshape(x.shape), None if g_weight is None else g_weight.reshape(weight.shape),
+                None if g_bias is None else g_bias.reshape(weight.shape if weight is not None else x.shape[x.ndim - len(ctx.axes):]),
+                None, None)
 
 
 def _layer_norm_recorded_grads(ctx, gy, x, weight):
