@@ -112,6 +112,26 @@ class Softplus(Function):
         return gy * ctx.xp.exp(x - y)
 
 
+class Elu(Function):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise; the gradient on the negative side (x == 0 included,
+    as PyTorch) is y + alpha, from the saved output."""
+
+    op_name = "elu"
+
+    def forward(ctx, x, alpha):
+        xp = ctx.xp
+        ctx.alpha = alpha
+        positive = x > 0
+        # expm1 of min(x, 0): no overflow warning from the positive side it discards
+        y = ctx.select(positive, x, alpha * xp.expm1(xp.minimum(x, 0)))
+        ctx.save_for_backward(x, y)
+        return y
+
+    def backward(ctx, gy):
+        x, y = ctx.saved_tensors
+        return gy * ctx.select(x > 0, 1.0, y + ctx.alpha), None
+
+
 class PiecewiseLinearGrad(Function):
     """The backward of a piecewise-linear activation as a graph op: gy where `mask`, gy * slope elsewhere.
 

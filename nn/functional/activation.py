@@ -1,7 +1,7 @@
 """Activation functions as users call them; the ops themselves live in autograd/ops/activation.py."""
 import autograd as ag
 from autograd.methods_inplace import inplace as _inplace_form
-from autograd.ops.activation import (Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
+from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
                                      sigmoid, softmax)
 from autograd.ops.activation import relu as _relu
 from autograd.ops.dims import check_tensor
@@ -28,9 +28,7 @@ def elu(x, alpha=1.0, inplace=False):
 
 
 def _elu(x, alpha):
-    positive = x > 0
-    # where, not minimum(x, 0): at x == 0 PyTorch takes the whole negative-side slope (alpha), minimum would halve it
-    return ag.where(positive, x, alpha * (ag.exp(ag.where(positive, 0.0, x)) - 1.0))
+    return Elu.apply(x, float(alpha))
 
 
 def gelu(x, approximate="none"):
