@@ -309,3 +309,14 @@ def test_convs_batchnorm_sides_run_the_same_step():
     ours.step()
     theirs.step()
     assert ours.details["peak_extra_bytes"] > 0
+
+
+def test_layer_ops_rows_and_both_sides_run():
+    pytest.importorskip("torch")
+    from benchmarks.workloads import layer_ops
+    rows = layer_ops.cases("cpu", Config())
+    assert tuple(r.workload for r in rows) == WORKLOADS["layer_ops"]
+    for row in rows:
+        sides = [layer_ops.build_ours("cpu", row.workload), layer_ops.build_torch("cpu", 1, row.workload)]
+        for side in sides:
+            side.step()
