@@ -6,9 +6,16 @@ mixes gathers, out = sum over taps t of x[indices[t]] * weights[t] (two taps for
 cubic interpolation). Backward is each plan's transpose, axis by
 axis in reverse: a reshape-and-sum for "repeat", and for the others a sum over the runs of equal
 indices (every plan's indices are non-decreasing): one ufunc.reduceat where the array module has
-it (NumPy), the backend's index_add scatter kernel otherwise (CuPy).
+it (NumPy), the backend's index_add scatter kernel otherwise (CuPy). On NumPy arrays, a plan of one
+of the last two axes whose sizes make a small matrix transposes as a product with that matrix instead
+(reduceat along an inner axis ran at 70 ms for a b32 64ch 64x64 gradient, the product in a few ms).
 """
+import numpy
+
 from ..function import Function
+
+#: a plan's transpose runs as a product with its dense (output size, input size) matrix up to this many entries
+MAX_MATRIX_ENTRIES = 1 << 16
 
 
 def _reduceat(xp):
@@ -74,7 +81,9 @@ class Resample(Function):
                 shape = g.shape[:axis] + (size, plan[1]) + g.shape[axis + 1:]
                 g = g.reshape(shape).sum(axis=axis + 1)
                 continue
-            if kind == "take":
+            if xp is numpy and axis >= g.ndim - 2 and g.shape[axis] * size <= MAX_MATRIX_ENTRIES:
+                g = _transpose_product(g, _plan_matrix(plan, g.shape[axis], size, g.dtype), axis)
+            elif kind == "take":
                 g = _sum_runs(xp, device, g, plan[1], size, axis)
             else:
                 _, indices, weights = plan
@@ -84,6 +93,25 @@ class Resample(Function):
                     summed = part if summed is None else summed + part
                 g = summed
         return xp.ascontiguousarray(g), None
+
+
+def _plan_matrix(plan, out_size, in_size, dtype):
+    """The (out_size, in_size) matrix of a "take" or "blend" plan: output j = sum over i of m[j, i] * x[i]."""
+    m = numpy.zeros((out_size, in_size), dtype)
+    rows = numpy.arange(out_size)
+    if plan[0] == "take":
+        numpy.add.at(m, (rows, numpy.asarray(plan[1])), 1)
+    else:
+        for index, w in zip(plan[1], plan[2]):
+            numpy.add.at(m, (rows, numpy.asarray(index)), numpy.asarray(w, dtype))
+    return m
+
+
+def _transpose_product(g, m, axis):
+    """The gradient g (output size along `axis`, one of its last two) sent back through matrix m."""
+    if axis == g.ndim - 1:
+        return (g.reshape(-1, g.shape[-1]) @ m).reshape(g.shape[:-1] + (m.shape[1],))
+    return numpy.matmul(m.T, g)
 
 
 def resample(x, plans):
