@@ -96,3 +96,17 @@ def test_module_in_a_model_state_dict_is_empty():
 def test_bad_input_is_named(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+@pytest.mark.parametrize("shape,size", [((2, 3, 8, 8), 1), ((2, 3, 8, 6), (4, 3)), ((2, 3, 9, 9), 3),
+                                        ((1, 2, 7, 5), (3, 2))])
+def test_adaptive_max_pool2d_ties_and_nans_pick_torchs_values_and_indices(device, shape, size):
+    """Windows that tile the input go through the device's max pooling, the others through gathers:
+    both pick PyTorch's value and index among ties and NaNs."""
+    import torch
+    x = np.random.default_rng(1).integers(-2, 3, shape).astype(np.float32)
+    x[0, 0, 0, :2] = np.nan
+    y, index = F.adaptive_max_pool2d(ag.tensor(x, device=device), size, return_indices=True)
+    ty, tindex = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), size, return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    np.testing.assert_array_equal(index.numpy(), tindex.numpy())
