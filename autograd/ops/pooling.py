@@ -140,6 +140,12 @@ class AdaptiveMaxPool2d(Function):
         # (n, c, ho, kh, w) then (n, c, ho, kh, wo, kw) -> (n, c, ho, wo, kh * kw)
         windows = x4[:, :, rows, :][..., cols].transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, kh * kw)
         pick = xp.argmax(windows, axis=-1)
+        if windows.dtype.kind == "f":
+            # PyTorch takes the last NaN of a window (argmax the first): positions run row-major, the
+            # repeats that pad narrow windows only ever repeat a window's last row or column
+            nans = xp.isnan(windows)
+            last_nan = windows.shape[-1] - 1 - xp.argmax(nans[..., ::-1], axis=-1)
+            pick = xp.where(nans.any(axis=-1), last_nan, pick)
         y = xp.take_along_axis(windows, pick[..., None], axis=-1)[..., 0]
         flat_rows = rows[:, None, :, None] * w          # (ho, 1, kh, 1)
         flat = (flat_rows + cols[None, :, None, :]).reshape(ho, wo, kh * kw)
