@@ -126,11 +126,19 @@ class NumbaPasses(NumpyPasses):
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
         weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
         of a stride-2 layer (the input gradient by stride phases); other strided input gradients
-        stay with im2col. Other filter sizes (5x5, 7x7): every direction at stride 1."""
+        stay with im2col. Other filter sizes (4x4, 5x5, 7x7): every direction at stride 1 and 2, but
+        a strided input gradient of fewer than 4 input channels."""
         if out_hw is None:
             return False
         if tuple(w_shape[2:]) != (3, 3):
-            return tuple(stride) == (1, 1)
+            # stride 2 too (stop 20, two threads, best of 9, forward / input gradient / weight gradient,
+            # ms, direct against im2col): the transposed convolution's b16 32->64 4x4 7.0 / 7.2 / 6.3
+            # against 8.1 / 8.1 / 8.7, DCGAN's b64 64->128 4x4 59 / 76 / 45 against 92 / 103 / 121, b32
+            # 32->64 5x5 17 / 19 / 16 against 23 / 23 / 26; a 3-channel input's gradient stays im2col's
+            # (the 7x7 stem, b16 3->64 112x112: 29 against 23)
+            if max(stride) > 2:
+                return False
+            return direction != "grad_input" or tuple(stride) == (1, 1) or x_shape[1] >= 4
         large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
         if direction == "grad_weight":
             return not (large and tuple(stride) == (1, 1))

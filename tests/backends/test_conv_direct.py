@@ -208,9 +208,8 @@ def test_direct_conv2d_gradcheck(direct_mode, kwargs):
 
 
 def test_rule_picks_direct_for_larger_filters_on_large_images():
-    """5x5 and 7x7 filters at stride 1: direct for the weight gradient and for outputs above the
-    batch-last layout's size; small outputs keep im2col_chwn's forward and input gradient (but for
-    the register tiles, which beat it there too); strided ones im2col."""
+    """4x4, 5x5 and 7x7 filters at stride 1 and 2: direct in every direction, but the strided input
+    gradient of a 3-channel input (im2col); stride 3 im2col."""
     passes = _numba_passes()
 
     def pick(x, w, s, p, direction):
@@ -220,7 +219,9 @@ def test_rule_picks_direct_for_larger_filters_on_large_images():
     directions = ("forward", "grad_input", "grad_weight")
     assert [pick((64, 1, 28, 28), (6, 1, 5, 5), 1, 2, d) for d in directions] == ["direct"] * 3
     assert [pick((64, 6, 14, 14), (16, 6, 5, 5), 1, 0, d) for d in directions] == ["direct"] * 3
-    assert [pick((8, 3, 64, 64), (64, 3, 7, 7), 2, 3, d) for d in directions] == ["im2col"] * 3
+    assert [pick((8, 3, 64, 64), (64, 3, 7, 7), 2, 3, d) for d in directions] == ["direct", "im2col", "direct"]
+    assert [pick((16, 32, 32, 32), (64, 32, 4, 4), 2, 1, d) for d in directions] == ["direct"] * 3
+    assert [pick((16, 32, 32, 32), (64, 32, 5, 5), 3, 2, d) for d in directions] == ["im2col"] * 3
 
 
 def test_the_other_vector_width_matches_torch(tmp_path):
