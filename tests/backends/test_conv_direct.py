@@ -240,3 +240,35 @@ def test_the_other_vector_width_matches_torch(tmp_path):
                             env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert f"{len(cases)} passed" in result.stdout, result.stdout[-500:]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,stride,padding,groups", [
+    ((2, 8, 9, 7), (6, 4, 3, 3), 1, 1, 2), ((3, 9, 10, 10), (6, 3, 3, 3), 2, 1, 3),
+    ((2, 6, 12, 11), (4, 3, 5, 5), 1, 2, 2), ((1, 4, 8, 8), (8, 1, 3, 3), 1, 0, 4)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_grouped_convolutions_run_per_group_and_match_the_reference(monkeypatch, x_shape, w_shape, stride, padding,
+                                                                    groups, dtype):
+    """A grouped (not depthwise) convolution whose groups take direct kernels runs one convolution per
+    group on numba; all three directions equal the cpu device's grouped im2col."""
+    passes = _numba_passes()
+    rng = np.random.default_rng(sum(x_shape))
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal(w_shape).astype(dtype)
+    args = ((stride, stride), (padding, padding), (1, 1), groups)
+    y = conv.conv2d(x, w, *args, passes)
+    gy = rng.standard_normal(y.shape).astype(dtype)
+    calls = []
+    real = conv.conv2d_grad_weight
+
+    def counted(*a, **k):
+        calls.append(a[-2] if len(a) > 7 else k.get("groups"))
+        return real(*a, **k)
+    monkeypatch.setattr(conv, "conv2d_grad_weight", counted)
+    ours = (y, conv.conv2d_grad_input(gy, w, x_shape, *args, passes), conv.conv2d_grad_weight(gy, x, w_shape, *args, passes))
+    assert calls[0] == groups and calls[1:] == [1] * groups   # the grouped call, then one per group
+    reference = (conv.conv2d(x, w, *args), conv.conv2d_grad_input(gy, w, x_shape, *args),
+                 real(gy, x, w_shape, *args))
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    for a, b in zip(ours, reference):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
