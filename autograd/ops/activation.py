@@ -159,7 +159,9 @@ class LeakyRelu(Function):
     def forward(ctx, x, slope):
         ctx.slope = slope
         mask = x > 0
-        y = ctx.select(mask, x, x * slope)
+        # 0 < slope <= 1: the larger of x and slope * x is the branch PyTorch takes (inf, NaN and signed
+        # zeros alike), one pass instead of a select
+        y = ctx.xp.maximum(x, x * slope) if 0 < slope <= 1 else ctx.select(mask, x, x * slope)
         # the output is kept only to anchor a second derivative (it is usually saved by the next op anyway)
         ctx.save_for_backward(mask, y)
         return y

@@ -4,8 +4,12 @@ NumPy has no erf, so `erf` below evaluates two Chebyshev fits: erf(x)/x as a ser
 |x| < 2, and the scaled complement erfc(a) * exp(a^2) on 2 <= a = |x| <= 6 (beyond 6, erf is
 +-1 in float64). The coefficients were computed with mpmath at 40 digits (Chebyshev interpolation
 at 17 and 23 first-kind nodes); truncated and evaluated in float64 the error is below 5e-16, and
-the float32 path keeps 10 and 12 terms (about 2e-7, one or two float32 ulps).
+the float32 path keeps 10 and 12 terms (about 2e-7, one or two float32 ulps). Where SciPy is installed,
+its compiled erf runs instead (about half the time of the fits' twenty-odd NumPy passes; the same
+accuracy).
 """
+import functools
+import importlib.util
 import math
 
 import numpy as np
@@ -61,11 +65,29 @@ def _as_result(y, x):
     return y.astype(np.float16) if x.dtype == np.float16 else y
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled_erf():
+    """scipy.special.erf when SciPy is installed, else None (imported on first use)."""
+    if importlib.util.find_spec("scipy") is None:
+        return None
+    from scipy import special
+    return special.erf
+
+
 def erf(x):
-    """The error function, elementwise, for float32 or float64 arrays (other dtypes compute in float64)."""
+    """The error function, elementwise, for float32 or float64 arrays (other dtypes compute in float32)."""
+    x = _float(x)
+    compiled = _compiled_erf()
+    if compiled is not None:
+        return np.asarray(compiled(x), dtype=x.dtype)
+    return polynomial_erf(x)
+
+
+def polynomial_erf(x):
+    """erf by this module's Chebyshev fits, for float32 or float64 arrays (others compute in float32)."""
     x = _float(x)
     if x.ndim == 0:
-        return erf(x.reshape(1)).reshape(())
+        return polynomial_erf(x.reshape(1)).reshape(())
     small, large = _ERF_POLY[x.dtype]
     y = np.multiply(x, x)
     np.minimum(y, 4.0, out=y)          # |x| >= 2 is overwritten below; keeps the polynomial bounded

@@ -279,14 +279,17 @@ def test_sigmoid_is_silent_and_exact_at_overflowing_inputs(dtype, repeat):
         assert np.isnan(activation.act_forward("sigmoid", np.full(7 * repeat, np.nan, dtype))).all()
 
 
-def test_erf_is_accurate_in_float64_and_float32():
+@pytest.mark.parametrize("erf", [activation.erf, activation.polynomial_erf], ids=["erf", "polynomial_erf"])
+def test_erf_is_accurate_in_float64_and_float32(erf):
+    """Both routes: SciPy's compiled erf (where installed) and the Chebyshev fits."""
     x = np.concatenate([np.linspace(-7, 7, 20001), [0.0, 1e-300, -1e-8, 1e8, -np.inf, np.inf]])
-    np.testing.assert_allclose(activation.erf(x), torch.erf(torch.tensor(x)).numpy(), rtol=1e-15, atol=5e-16)
+    np.testing.assert_allclose(erf(x), torch.erf(torch.tensor(x)).numpy(), rtol=1e-15, atol=5e-16)
     x32 = x.astype(np.float32)
-    got = activation.erf(x32)
+    got = erf(x32)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, torch.erf(torch.tensor(x32, dtype=torch.float64)).numpy(), rtol=0, atol=3e-7)
-    assert np.isnan(activation.erf(np.array([np.nan])))[0]
+    assert np.isnan(erf(np.array([np.nan])))[0]
+    assert erf(np.float32(0.5)).dtype == np.float32 and erf(np.array(0.5)).shape == ()
 
 
 def test_unknown_activation_names_the_accepted_ones():

@@ -68,3 +68,14 @@ def test_where_and_maximum_on_large_inputs_match_torch(device):
                         device=device, atol=1e-6)
     check_against_torch(lambda a, b: ag.maximum(a, b), lambda a, b: torch.maximum(a, b), [a, b], device=device,
                         atol=1e-6)
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.0, 0.0, -0.5, 3.0])
+def test_leaky_relu_special_values_give_torchs_bits(device, slope):
+    """inf, NaN, signed zeros and subnormals through both forms (the maximum for 0 < slope <= 1, the
+    select otherwise) give PyTorch's bits."""
+    x = np.array([-np.inf, -1, -0.0, 0.0, 1e-45, 2, np.inf, np.nan], np.float32)
+    with np.errstate(invalid="ignore"):
+        ours = F.leaky_relu(ag.tensor(x, device=device), slope).numpy()
+    theirs = torch.nn.functional.leaky_relu(torch.tensor(x), slope).numpy()
+    np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))
