@@ -8,6 +8,7 @@ from .array_kernels import softmax as array_softmax
 from .base import Backend
 from .heap import keep_freed_memory
 from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
+from .numpy_kernels import layer_norm as layer_norm_kernels
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 
 
@@ -53,6 +54,8 @@ class NumpyBackend(Backend):
         return self._rng.permutation(n).astype(np.int64, copy=False)
 
     select = staticmethod(select.select)
+    layer_norm = staticmethod(layer_norm_kernels.forward)
+    layer_norm_backward = staticmethod(layer_norm_kernels.backward)
     conv2d = staticmethod(conv.conv2d)
     # batch norm's passes split by channel over the thread count
     batch_norm_stats = staticmethod(batch_norm.stats)

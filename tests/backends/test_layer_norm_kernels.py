@@ -62,3 +62,32 @@ def test_layer_norm_over_two_dims_matches_torch(device):
     np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-4, atol=1e-3)
     np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("shape", [(1, 5), (7, 3), (300, 1000), (5000, 64)])
+def test_cpu_blocks_give_the_same_bits_on_any_thread_count(monkeypatch, shape):
+    """The cpu device's blocks of rows, split over 1 or 3 threads (every size split, no measured
+    fallback), give the same bits: rows are computed alike and the parameter sums go block by block."""
+    from backends import workers
+    from backends.numpy_kernels import layer_norm as blocked
+    monkeypatch.setattr(blocked, "MIN_SPLIT_ELEMENTS", 0)
+    monkeypatch.setattr(blocked, "BLOCK_ELEMENTS", 4096)
+    monkeypatch.setattr(workers, "run_measured", lambda name, task, total, work, count: workers.run(task, total, count))
+    rng = np.random.default_rng(shape[0])
+    x = rng.standard_normal(shape).astype(np.float32)
+    gy = rng.standard_normal(shape).astype(np.float32)
+    weight, bias = rng.uniform(0.5, 1.5, shape[1]).astype(np.float32), rng.standard_normal(shape[1]).astype(np.float32)
+    before = ag.get_num_threads()
+    results = []
+    try:
+        for count in (1, 3):
+            ag.set_num_threads(count)
+            y, mean, invstd = blocked.forward(x, weight, bias, 1e-5)
+            results.append((y, mean, invstd) + blocked.backward(gy, x, mean, invstd, weight, True, True, True))
+    finally:
+        ag.set_num_threads(before)
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+    reference_grads = reference.backward(np, gy, x, results[0][1], results[0][2], weight, True, True, True)
+    for got, want in zip(results[0][3:], reference_grads):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-4)

@@ -1,0 +1,68 @@
+"""Layer normalisation's passes for the cpu device: array_kernels.layer_norm's formulas over blocks of
+rows small enough to stay in cache between the passes, the blocks split over the thread count
+(backends/workers.py; NumPy releases the GIL in its loops).
+
+Every row is computed as on one thread, and the weight and bias gradients are summed block by block
+(fixed blocks, whatever the thread count) and then over the blocks in order, so the results do not
+depend on the number of threads.
+"""
+import numpy as np
+
+from .. import workers
+from ..array_kernels import layer_norm as reference
+
+#: elements of one block of rows (float32: 1 MB, so its temporaries stay in cache between passes)
+BLOCK_ELEMENTS = 2 ** 18
+#: inputs with fewer elements run on the calling thread (a helper's hand-off costs what it saves)
+MIN_SPLIT_ELEMENTS = 2 ** 20
+
+
+def _blocks(rows, width):
+    """[first, last) row ranges of about BLOCK_ELEMENTS elements covering every row."""
+    step = max(1, BLOCK_ELEMENTS // max(width, 1))
+    return [(first, min(first + step, rows)) for first in range(0, rows, step)]
+
+
+def _run(name, task, blocks, size):
+    count = workers.parts(len(blocks), size, MIN_SPLIT_ELEMENTS)
+    workers.run_measured(name, task, len(blocks), size, count)
+
+
+def forward(x, weight, bias, eps):
+    """array_kernels.layer_norm.forward, block by block."""
+    rows, width = x.shape
+    y = np.empty_like(x)
+    mean = np.empty(rows, x.dtype)
+    invstd = np.empty(rows, x.dtype)
+    blocks = _blocks(rows, width)
+
+    def part(first, last):
+        for a, b in blocks[first:last]:
+            y[a:b], mean[a:b], invstd[a:b] = reference.forward(np, x[a:b], weight, bias, eps)
+    _run("layer_norm_forward", part, blocks, x.size)
+    return y, mean, invstd
+
+
+def backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
+    """array_kernels.layer_norm.backward, block by block."""
+    rows, width = x.shape
+    blocks = _blocks(rows, width)
+    gx = np.empty_like(x) if need_input else None
+    sums = {name: np.empty((len(blocks), width), x.dtype) for name, need in (("w", need_weight), ("b", need_bias))
+            if need}
+
+    def part(first, last):
+        for k in range(first, last):
+            a, b = blocks[k]
+            g, g_w, g_b = reference.backward(np, gy[a:b], x[a:b], mean[a:b], invstd[a:b], weight, need_input,
+                                             need_weight, need_bias)
+            if need_input:
+                gx[a:b] = g
+            if need_weight:
+                sums["w"][k] = g_w
+            if need_bias:
+                sums["b"][k] = g_b
+    _run("layer_norm_backward", part, blocks, x.size)
+    g_weight = sums["w"].sum(axis=0) if need_weight else None
+    g_bias = sums["b"].sum(axis=0) if need_bias else None
+    return gx, g_weight, g_bias
