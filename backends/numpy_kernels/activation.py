@@ -5,8 +5,8 @@ NumPy has no erf, so `erf` below evaluates two Chebyshev fits: erf(x)/x as a ser
 +-1 in float64). The coefficients were computed with mpmath at 40 digits (Chebyshev interpolation
 at 17 and 23 first-kind nodes); truncated and evaluated in float64 the error is below 5e-16, and
 the float32 path keeps 10 and 12 terms (about 2e-7, one or two float32 ulps). Where SciPy is installed,
-its compiled erf runs instead (about half the time of the fits' twenty-odd NumPy passes; the same
-accuracy).
+its compiled erf runs instead (the same accuracy; 28 against 34 ms over 1M float32 elements on a
+2-core Xeon, alternating in one process).
 """
 import functools
 import importlib.util
