@@ -53,13 +53,11 @@ class LayerNorm(Function):
 
     def forward(ctx, x, weight, bias, n_axes, eps):
         # the normalised dims flattened into one: the device normalises rows of x (M, D)
-        width = math.prod(x.shape[x.ndim - n_axes:])
-        rows = x.reshape(-1, width)
-        y, mean, invstd = ctx.device.layer_norm(rows if rows.flags.c_contiguous else rows.copy(),
-                                                None if weight is None else weight.reshape(-1),
-                                                None if bias is None else bias.reshape(-1), eps)
         ctx.axes = tuple(range(x.ndim - n_axes, x.ndim))
         ctx.eps = eps
+        ctx.normalized_shape = x.shape[x.ndim - n_axes:]
+        y, mean, invstd = ctx.device.layer_norm(_rows(ctx, x), None if weight is None else weight.reshape(-1),
+                                                None if bias is None else bias.reshape(-1), eps)
         ctx.save_for_backward(mean, invstd, weight, x)
         return y.reshape(x.shape)
 
@@ -68,15 +66,18 @@ class LayerNorm(Function):
         if isinstance(gy, Tensor):
             return _layer_norm_recorded_grads(ctx, gy, x, weight)
         need = ctx.needs_input_grad
-        width = math.prod(x.shape[x.ndim - len(ctx.axes):])
-        rows = x.reshape(-1, width)
-        g_rows = gy.reshape(-1, width)
         gx, g_weight, g_bias = ctx.device.layer_norm_backward(
-            g_rows if g_rows.flags.c_contiguous else g_rows.copy(), rows if rows.flags.c_contiguous else rows.copy(),
-            mean, invstd, None if weight is None else weight.reshape(-1), need[0], need[1], need[2])
-        return (None if gx is None else gx.reshape(x.shape), None if g_weight is None else g_weight.reshape(weight.shape),
-                None if g_bias is None else g_bias.reshape(weight.shape if weight is not None else x.shape[x.ndim - len(ctx.axes):]),
-                None, None)
+            _rows(ctx, gy), _rows(ctx, x), mean, invstd, None if weight is None else weight.reshape(-1),
+            need[0], need[1], need[2])
+        shape = ctx.normalized_shape
+        return (None if gx is None else gx.reshape(x.shape), None if g_weight is None else g_weight.reshape(shape),
+                None if g_bias is None else g_bias.reshape(shape), None, None)
+
+
+def _rows(ctx, a):
+    """a (..., *normalized_shape) as a C-contiguous (M, D) array of rows (either may be 0)."""
+    lead = a.shape[:a.ndim - len(ctx.normalized_shape)]
+    return ctx.xp.ascontiguousarray(a.reshape(math.prod(lead), math.prod(ctx.normalized_shape)))
 
 
 def _layer_norm_recorded_grads(ctx, gy, x, weight):

@@ -1,6 +1,8 @@
 """Every host device's layer_norm kernels (the numba device's compiled rows) agree with the array
 kernels' reference, forward and backward, for odd widths, one row, missing weight or bias, float32 and
 float64; nn.LayerNorm over several dims matches PyTorch on them."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -91,3 +93,22 @@ def test_cpu_blocks_give_the_same_bits_on_any_thread_count(monkeypatch, shape):
     reference_grads = reference.backward(np, gy, x, results[0][1], results[0][2], weight, True, True, True)
     for got, want in zip(results[0][3:], reference_grads):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-4)
+
+
+@pytest.mark.parametrize("shape,normalized", [((2, 0), (0,)), ((0, 3), (3,)), ((2, 0, 4), (4,)), ((3, 2, 0), (2, 0))])
+def test_layer_norm_on_empty_shapes_matches_torch(device, shape, normalized):
+    """No rows, or rows of no elements: empty outputs and gradients of PyTorch's shapes, zero parameter
+    gradients."""
+    ours = nn.LayerNorm(normalized).to(device)
+    theirs = torch.nn.LayerNorm(normalized)
+    x = ag.tensor(np.zeros(shape, np.float32), device=device, requires_grad=True)
+    tx = torch.zeros(shape, requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        y = ours(x)
+        y.sum().backward()
+    ty = theirs(tx)
+    ty.sum().backward()
+    assert y.shape == tuple(ty.shape) and x.grad.shape == tuple(tx.grad.shape)
+    np.testing.assert_array_equal(ours.weight.grad.numpy(), theirs.weight.grad.numpy())
+    np.testing.assert_array_equal(ours.bias.grad.numpy(), theirs.bias.grad.numpy())
