@@ -86,8 +86,8 @@ class Pow(Function):
                 ga = ctx.select(b == 0, 0, gy * b * a ** (b - 1))
             ga = unbroadcast(ga, _shape(a))
         if need[1]:
-            safe_a = ctx.select(a == 0, 1, a)
-            gb = unbroadcast(ctx.select(a == 0, 0, gy * out * xp.log(safe_a)), _shape(b))
+            a_zero = a == 0
+            gb = unbroadcast(ctx.select(a_zero, 0, gy * out * xp.log(ctx.select(a_zero, 1, a))), _shape(b))
         return ga, gb
 
 
@@ -218,7 +218,6 @@ class _Extremum(Function):
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        xp = ctx.xp
         wins_a = ctx.beats(a, b)
         tie = a == b
         half = gy * 0.5
@@ -258,7 +257,6 @@ class Where(Function):
 
     def backward(ctx, gy):
         cond = ctx.saved_tensors[0]
-        xp = ctx.xp
         need = ctx.needs_input_grad
         ga = unbroadcast(ctx.select(cond, gy, 0), ctx.shapes[0]) if need[1] else None
         gb = unbroadcast(ctx.select(cond, 0, gy), ctx.shapes[1]) if need[2] else None
