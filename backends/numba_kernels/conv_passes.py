@@ -17,7 +17,7 @@ was faster, and the direct kernels later took those layers (see conv_choice.py).
 import numpy as np
 
 from ..numpy_kernels.conv_passes import NumpyPasses
-from . import conv_col2im, conv_depthwise, conv_direct, conv_winograd, conv_winograd4
+from . import conv_col2im, conv_depthwise, conv_direct, conv_lanes, conv_winograd, conv_winograd4
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -158,23 +158,32 @@ class NumbaPasses(NumpyPasses):
 
     @staticmethod
     def direct_conv2d(x, w, out_hw, stride, padding):
-        """The forward convolution by direct kernels, (N, C_out, Ho, Wo)."""
+        """The forward convolution by direct kernels, (N, C_out, Ho, Wo): channels in the lanes on
+        small planes (conv_lanes.suits), flat runs of positions otherwise."""
         if _empty(x.shape, w.shape, out_hw):
             return np.zeros((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
+        if conv_lanes.suits(w.shape[0], out_hw, w.shape[2:], stride, x.dtype):
+            return conv_lanes.conv2d(x, w, out_hw, padding)
         return conv_direct.conv2d(x, w, out_hw, stride, padding)
 
     @staticmethod
     def direct_grad_input(gy, w, x_shape, stride, padding):
-        """The input gradient by direct kernels, shape `x_shape`."""
+        """The input gradient by direct kernels, shape `x_shape` (conv_lanes where it suits and the
+        padding is below the filter size)."""
         if _empty(gy.shape, w.shape, x_shape):
             return np.zeros(tuple(x_shape), gy.dtype)
+        if (conv_lanes.suits(x_shape[1], x_shape[2:], w.shape[2:], stride, gy.dtype)
+                and padding[0] < w.shape[2] and padding[1] < w.shape[3]):
+            return conv_lanes.conv2d_grad_input(gy, w, x_shape, padding)
         return conv_direct.conv2d_grad_input(gy, w, x_shape, stride, padding)
 
     @staticmethod
     def direct_grad_weight(gy, x, w_shape, stride, padding):
-        """The weight gradient by direct kernels, shape `w_shape`."""
+        """The weight gradient by direct kernels, shape `w_shape` (conv_lanes where it suits)."""
         if _empty(gy.shape, x.shape, w_shape):
             return np.zeros(tuple(w_shape), gy.dtype)
+        if conv_lanes.suits(w_shape[0], gy.shape[2:], w_shape[2:], stride, gy.dtype):
+            return conv_lanes.conv2d_grad_weight(gy, x, w_shape, padding)
         return conv_direct.conv2d_grad_weight(gy, x, w_shape, stride, padding)
 
 

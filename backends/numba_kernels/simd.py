@@ -142,6 +142,17 @@ def fma(typingctx, a, b, c):
 
 
 @intrinsic
+def add(typingctx, a, b):
+    """a + b in every lane."""
+    if not (isinstance(a, Vector) and a == b):
+        raise TypeError(f"simd.add: two vectors of one type expected, got {a}, {b}")
+
+    def codegen(context, builder, signature, args):
+        return builder.fadd(args[0], args[1])
+    return a(a, b), codegen
+
+
+@intrinsic
 def total(typingctx, v):
     """The sum of v's lanes (pairwise: lanes 0-3 + 4-7, and so on down)."""
     if not isinstance(v, Vector):
