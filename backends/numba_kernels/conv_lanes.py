@@ -1,19 +1,19 @@
-"""Stride-1 convolutions with the output channels across the vector lanes, for small planes.
+"""Convolutions with the output channels across the vector lanes, for small planes.
 
-conv_direct.py vectorises over flat runs of output positions; on the 8x8 and 16x16 planes of a
-CIFAR ResNet's later stages a third of such a run is padding and junk columns (8x8 planes: 81
-positions computed per 64, and runs rounded up to whole register tiles). Here the input is laid out
-channels last (each sample's padded plane as (Hp, Wp, C_in)), every output position is computed once,
-and a register tile holds POSITIONS output positions x CHANNEL_VECTORS vectors of output channels:
-per input channel and tap, CHANNEL_VECTORS weight loads and POSITIONS broadcast loads feed
-POSITIONS * CHANNEL_VECTORS FMAs (24 accumulators; the way oneDNN's blocked layouts work).
+conv_direct.py vectorises over flat runs of output positions; on the 8x8 planes of a CIFAR ResNet's
+last stage a fifth of such a run is padding and junk columns (81 positions computed per 64, and runs
+rounded up to whole register tiles). Here the input is laid out channels last (each sample's padded
+plane as (Hp, Wp, C_in)), every output position is computed once, and a register tile holds POSITIONS
+output positions x CHANNEL_VECTORS vectors of output channels: per input channel and tap,
+CHANNEL_VECTORS weight loads and POSITIONS broadcast loads feed POSITIONS * CHANNEL_VECTORS FMAs (24
+accumulators; the way oneDNN's blocked layouts work).
 
 Positions are numbered over a group of samples, and each tile reads its positions' input through a
 table of their offsets in the channels-last buffer, so a tile may cross rows and samples and only the
-group's last tile computes unused positions. The input gradient of a stride-1 convolution is the
-forward of the output gradient with the flipped, transposed filters; the weight gradient's tiles hold
-POSITIONS input channels x CHANNEL_VECTORS vectors of output channels for one tap and run over every
-position (the output gradient laid out channels last as well).
+group's last tile computes unused positions; a stride only changes the table. The input gradient of a
+stride-1 convolution is the forward of the output gradient with the flipped, transposed filters; the
+weight gradient's tiles hold POSITIONS input channels x CHANNEL_VECTORS vectors of output channels for
+one tap and run over every position (the output gradient laid out channels last as well).
 
 The lanes carry output channels, so the kernels take layers whose output channels (input channels for
 the input gradient) fill whole tiles: a multiple of `channel_tile` (64 float32 channels on AVX-512).
@@ -121,10 +121,10 @@ def _pitch(c, like):
 
 
 @jit.inlined
-def _geometry(ho, wo, kh, kw, count):
-    """(hp, wp, group): the padded plane's rows and columns (H + 2 pH, W + 2 pW), and the samples per
-    group."""
-    hp, wp = ho + kh - 1, wo + kw - 1
+def _geometry(ho, wo, kh, kw, sh, sw, count):
+    """(hp, wp, group): the rows and columns of the padded plane that the taps read (H + 2 pH, W + 2 pW
+    at stride 1; strided, the last rows and columns may go unread), and the samples per group."""
+    hp, wp = (ho - 1) * sh + kh, (wo - 1) * sw + kw
     group = max(1, min(count, GROUP_POSITIONS // (ho * wo)))
     return hp, wp, group
 
@@ -134,7 +134,8 @@ def _load_channels_last(x, first, count, xb, ph, pw, hp, wp, cs):
     """Samples first .. first + count - 1 of x (N, C, H, W) into xb (count, hp, wp, cs >= C) at offset
     (ph, pw) of each plane; the border stays as it was (zero: every group writes the same interior).
     Unsigned indices: a signed one gets Numba's negative-index wraparound (see conv_direct._load_plane)."""
-    c, h, wd = x.shape[1], x.shape[2], x.shape[3]
+    c = x.shape[1]
+    h, wd = min(x.shape[2], hp - ph), min(x.shape[3], wp - pw)      # rows, columns the taps read
     step = np.uint64(cs)
     for g in range(count):
         for ch in range(c):
@@ -160,14 +161,14 @@ def _store_channels_first(out, y, first, count, co):
 
 
 @jit.inlined
-def _tables(group, ho, wo, hp, wp, cs, kh, kw, npos):
+def _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, npos):
     """(bases, offsets): each of a group's output positions' first input value in the channels-last
     buffer (npos entries, those past the group's positions 0), and each tap's offset from it."""
     bases = np.zeros(npos, np.int64)
     for g in range(group):
         for oy in range(ho):
             for ox in range(wo):
-                bases[(g * ho + oy) * wo + ox] = ((g * hp + oy) * wp + ox) * cs
+                bases[(g * ho + oy) * wo + ox] = ((g * hp + oy * sh) * wp + ox * sw) * cs
     offsets = np.empty(kh * kw, np.int64)
     for dy in range(kh):
         for dx in range(kw):
@@ -176,15 +177,15 @@ def _tables(group, ho, wo, hp, wp, cs, kh, kw, npos):
 
 
 @jit.kernel_fma
-def _forward(x, wc, y, kh, kw, ph, pw, c_block, first, last):
+def _forward(x, wc, y, kh, kw, sh, sw, ph, pw, c_block, first, last):
     """y[first:last] = the convolution of x[first:last], group by group: the group's input channels
     last, the tiles over blocks of c_block input channels, the tile rows back to NCHW."""
     c, co, ho, wo = x.shape[1], y.shape[1], y.shape[2], y.shape[3]
-    hp, wp, group = _geometry(ho, wo, kh, kw, last - first)
+    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, last - first)
     cs = _pitch(c, x)
     xb = np.zeros(group * hp * wp * cs, x.dtype)
     npos = -(-group * ho * wo // POSITIONS) * POSITIONS
-    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, npos)
+    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, npos)
     out = np.empty(npos * co, x.dtype)
     for s in range(first, last, group):
         count = min(group, last - s)
@@ -204,15 +205,15 @@ def blocked_weights(w):
     return np.ascontiguousarray(w.reshape(co // tile, tile, ci, kh * kw).transpose(0, 2, 3, 1))
 
 
-def conv2d(x, w, out_hw, padding):
-    """Stride-1 cross-correlation of x (N, C_in, H, W) with w (C_out, C_in, kH, kW), C_out a multiple
-    of channel_tile(x.dtype) -> (N, C_out, Ho, Wo)."""
+def conv2d(x, w, out_hw, stride, padding):
+    """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in, kH, kW), C_out a multiple of
+    channel_tile(x.dtype) -> (N, C_out, Ho, Wo)."""
     x = np.ascontiguousarray(x)
     y = np.empty((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
     wc = blocked_weights(np.asarray(w, x.dtype))
     kh, kw = w.shape[2:]
     work = y.size * w.shape[1] * kh * kw
-    split.run(_forward, (x, wc, y, kh, kw, *padding, CHANNEL_BLOCK), x.shape[0], work)
+    split.run(_forward, (x, wc, y, kh, kw, *stride, *padding, CHANNEL_BLOCK), x.shape[0], work)
     return y
 
 
@@ -294,13 +295,13 @@ def _load_gradient(gy, first, count, gl, gs):
 
 
 @jit.kernel_sums_fma
-def _grad_weight(gy, x, gt, kh, kw, ph, pw, first, last):
+def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
     """gt (C_in, taps, C_out) = the weight gradient's share of samples first .. last - 1."""
     c, co, ho, wo = x.shape[1], gy.shape[1], gy.shape[2], gy.shape[3]
-    hp, wp, group = _geometry(ho, wo, kh, kw, last - first)
+    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, last - first)
     cs = _pitch(c, x)
     xb = np.zeros(group * hp * wp * cs, x.dtype)
-    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, group * ho * wo)
+    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, group * ho * wo)
     gs = _pitch(co, x)
     gl = np.empty(group * ho * wo * gs, x.dtype)
     gt[:] = 0
@@ -311,8 +312,8 @@ def _grad_weight(gy, x, gt, kh, kw, ph, pw, first, last):
         _weight_tiles(xb, gl, gs, bases, offsets, gt, count * ho * wo, co)
 
 
-def conv2d_grad_weight(gy, x, w_shape, padding):
-    """Gradient of the stride-1 convolution with respect to its weight, shape `w_shape`, C_out a
+def conv2d_grad_weight(gy, x, w_shape, stride, padding):
+    """Gradient of the convolution with respect to its weight, shape `w_shape`, C_out a
     multiple of channel_tile(gy.dtype)."""
     gy = np.ascontiguousarray(gy)
     x = np.ascontiguousarray(x, dtype=gy.dtype)
@@ -324,7 +325,7 @@ def conv2d_grad_weight(gy, x, w_shape, padding):
     edges = workers.bounds(n, count)
 
     def part(first, last):
-        _grad_weight(gy, x, parts[edges.index(first)], kh, kw, *padding, first, last)
+        _grad_weight(gy, x, parts[edges.index(first)], kh, kw, *stride, *padding, first, last)
     workers.run(part, n, count)
     gt = parts[0] if count == 1 else parts.sum(axis=0)
     return np.ascontiguousarray(gt.reshape(ci, kh, kw, co).transpose(3, 0, 1, 2))
@@ -336,22 +337,24 @@ def conv2d_grad_input(gy, w, x_shape, padding):
     flipped, transposed filters."""
     kh, kw = w.shape[2:]
     flipped = np.asarray(w, gy.dtype)[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
-    return conv2d(gy, flipped, tuple(x_shape[2:]), (kh - 1 - padding[0], kw - 1 - padding[1]))
+    return conv2d(gy, flipped, tuple(x_shape[2:]), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
 
 
-#: output pixels up to which the lanes kernels take a stride-1 3x3 layer from the flat-run direct
-#: kernels (measured on one core of an AVX-512 Xeon, GFLOP/s forward / input gradient / weight gradient,
+#: output pixels up to which the lanes kernels take a 3x3 layer from the flat-run direct kernels
+#: (measured on one core of an AVX-512 Xeon, GFLOP/s forward / input gradient / weight gradient,
 #: lanes against conv_direct: b64 64ch 8x8 68-79 / 90 / 65-70 against 58-65 / 78 / 50-54, b32 64ch
 #: 16x16 103 / 84 / 91 against 100 / 75 / 70, b16 512ch 7x7 87 / 84 / 57 against 68 / 54 / 63; b16
-#: 64ch 32x32 94 / 79 / 77 against 111 / 84 / 78)
+#: 64ch 32x32 94 / 79 / 77 against 111 / 84 / 78. Stride 2, two threads, 30 alternations, median
+#: forward / weight gradient, ms: b64 32->64 16x16 3.4 / 3.7 against 4.6 / 4.8, b32 128->256 28x28
+#: 72 / 78 against 90 / 99; b32 64->128 56x56 (784 output pixels) 77 / 84 against 73 / 74)
 MAX_PIXELS = 256
 
 
 def suits(lane_channels, out_hw, kernel_hw, stride, dtype):
-    """Whether the lanes kernels take this stride-1 direction: float32 on a CPU with AVX-512 (the
-    24 accumulators need its 32 vector registers), 3x3 filters, planes up to MAX_PIXELS output
-    pixels, and `lane_channels` (the output channels; the input channels for the input gradient) a
-    multiple of the channel tile."""
+    """Whether the lanes kernels take this direction: float32 on a CPU with AVX-512 (the 24
+    accumulators need its 32 vector registers), 3x3 filters at stride 1 or 2, up to MAX_PIXELS output
+    pixels, and `lane_channels` (the output channels; the input channels for the input gradient,
+    which the caller takes here at stride 1 only) a multiple of the channel tile."""
     return (simd.WIDTH == 64 and np.dtype(dtype) == np.float32 and tuple(kernel_hw) == (3, 3)
-            and tuple(stride) == (1, 1) and out_hw[0] * out_hw[1] <= MAX_PIXELS
+            and tuple(stride) in ((1, 1), (2, 2)) and out_hw[0] * out_hw[1] <= MAX_PIXELS
             and lane_channels % channel_tile(dtype) == 0)

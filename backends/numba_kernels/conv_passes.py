@@ -163,16 +163,16 @@ class NumbaPasses(NumpyPasses):
         if _empty(x.shape, w.shape, out_hw):
             return np.zeros((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
         if conv_lanes.suits(w.shape[0], out_hw, w.shape[2:], stride, x.dtype):
-            return conv_lanes.conv2d(x, w, out_hw, padding)
+            return conv_lanes.conv2d(x, w, out_hw, stride, padding)
         return conv_direct.conv2d(x, w, out_hw, stride, padding)
 
     @staticmethod
     def direct_grad_input(gy, w, x_shape, stride, padding):
-        """The input gradient by direct kernels, shape `x_shape` (conv_lanes where it suits and the
-        padding is below the filter size)."""
+        """The input gradient by direct kernels, shape `x_shape` (conv_lanes where it suits, at stride
+        1 with the padding below the filter size)."""
         if _empty(gy.shape, w.shape, x_shape):
             return np.zeros(tuple(x_shape), gy.dtype)
-        if (conv_lanes.suits(x_shape[1], x_shape[2:], w.shape[2:], stride, gy.dtype)
+        if (tuple(stride) == (1, 1) and conv_lanes.suits(x_shape[1], x_shape[2:], w.shape[2:], stride, gy.dtype)
                 and padding[0] < w.shape[2] and padding[1] < w.shape[3]):
             return conv_lanes.conv2d_grad_input(gy, w, x_shape, padding)
         return conv_direct.conv2d_grad_input(gy, w, x_shape, stride, padding)
@@ -183,7 +183,7 @@ class NumbaPasses(NumpyPasses):
         if _empty(gy.shape, x.shape, w_shape):
             return np.zeros(tuple(w_shape), gy.dtype)
         if conv_lanes.suits(w_shape[0], gy.shape[2:], w_shape[2:], stride, gy.dtype):
-            return conv_lanes.conv2d_grad_weight(gy, x, w_shape, padding)
+            return conv_lanes.conv2d_grad_weight(gy, x, w_shape, stride, padding)
         return conv_direct.conv2d_grad_weight(gy, x, w_shape, stride, padding)
 
 

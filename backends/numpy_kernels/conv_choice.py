@@ -72,11 +72,12 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   47, 256ch 14x14 60 / 59 / 61 against 41 / 44 / 45 stay Winograd's); LeNet-5's 6->16 10x10 out 0.79 /
   0.91 / 0.74 against im2col_chwn's 1.53 / 1.37 / 1.37 (5x5 direct at any size). On a 2-core AVX-512
   Xeon the same split holds (conv_passes.DIRECT_MAX_CHANNELS has both hosts' figures).
-- direct with the channels in the lanes (numba_kernels/conv_lanes.py): inside `direct`, float32
-  stride-1 3x3 directions on planes up to 16x16 whose lane channels fill 64-channel tiles, on AVX-512
-  only; flat runs waste a fifth of their work on 8x8 planes (two threads, 30 alternations, median
-  forward / input gradient / weight gradient, ms: b64 64ch 8x8 4.69 / 3.94 / 4.04 against 4.91 / 4.69
-  / 4.71, b128 6.31 / 6.64 / 6.52 against 7.57 / 7.70 / 7.82).
+- direct with the channels in the lanes (numba_kernels/conv_lanes.py): inside `direct`, float32 3x3
+  directions with up to 256 output pixels whose lane channels fill 64-channel tiles (stride 1, and
+  stride 2 but its input gradient), on AVX-512 only; flat runs waste a fifth of their work on 8x8
+  planes (two threads, 30 alternations, median forward / input gradient / weight gradient, ms: b64
+  64ch 8x8 4.69 / 3.94 / 4.04 against 4.91 / 4.69 / 4.71, b128 6.31 / 6.64 / 6.52 against 7.57 /
+  7.70 / 7.82; conv_lanes.MAX_PIXELS has the rest).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;

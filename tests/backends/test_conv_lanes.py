@@ -16,39 +16,47 @@ def _tile(dtype):
     return conv_lanes.channel_tile(dtype)
 
 
-def _torch_reference(x, w, gy, padding):
+def _torch_reference(x, w, gy, padding, stride=(1, 1)):
     torch = pytest.importorskip("torch")
     xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, 1, padding)
+    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding)
     y.backward(torch.tensor(gy, dtype=torch.float64))
     return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
 
-# (batch, input channels, output-channel tiles, H, W, kH, kW, padding)
+# (batch, input channels, output-channel tiles, H, W, kH, kW, padding, stride)
 CASES = [
-    (2, 3, 1, 8, 8, 3, 3, 1),
-    (1, 1, 1, 5, 7, 3, 3, 0),
-    (3, 7, 2, 6, 5, 3, 3, 2),
-    (1, 3, 1, 1, 1, 3, 3, 1),          # a 1x1 plane: every tap but the centre reads padding
-    (30, 3, 1, 5, 7, 3, 3, 1),         # more samples than one group (14 per group), a partial last one
-    (2, 5, 1, 9, 4, 1, 3, (0, 1)),     # 1x3 filters, padding only along W
-    (2, 3, 1, 7, 6, 5, 5, 2),
-    (1, 20, 1, 4, 4, 3, 3, 1),         # input channels over CHANNEL_BLOCK: tiles sum in two blocks
+    (2, 3, 1, 8, 8, 3, 3, 1, 1),
+    (1, 1, 1, 5, 7, 3, 3, 0, 1),
+    (3, 7, 2, 6, 5, 3, 3, 2, 1),
+    (1, 3, 1, 1, 1, 3, 3, 1, 1),          # a 1x1 plane: every tap but the centre reads padding
+    (30, 3, 1, 5, 7, 3, 3, 1, 1),         # more samples than one group (14 per group), a partial last one
+    (2, 5, 1, 9, 4, 1, 3, (0, 1), 1),     # 1x3 filters, padding only along W
+    (2, 3, 1, 7, 6, 5, 5, 2, 1),
+    (1, 20, 1, 4, 4, 3, 3, 1, 1),         # input channels over CHANNEL_BLOCK: tiles sum in two blocks
+    (2, 3, 1, 8, 8, 3, 3, 1, 2),          # stride 2: the last padded row and column go unread
+    (3, 5, 1, 9, 7, 3, 3, 1, 2),
+    (2, 3, 2, 10, 11, 3, 3, 0, 3),
+    (40, 2, 1, 4, 4, 3, 3, 1, (2, 1)),    # strides differing by axis, several groups
 ]
-IDS = ["n{}c{}t{}_{}x{}_k{}x{}_p{}".format(*c) for c in CASES]
+IDS = ["n{}c{}t{}_{}x{}_k{}x{}_p{}_s{}".format(*c) for c in CASES]
+
+
+def _pair(v):
+    return v if isinstance(v, tuple) else (v, v)
 
 
 def _operands(case, dtype, seed=0, in_tiles=False):
-    n, c, tiles, h, wd, kh, kw, padding = case
-    padding = padding if isinstance(padding, tuple) else (padding, padding)
+    n, c, tiles, h, wd, kh, kw, padding, stride = case
+    padding, stride = _pair(padding), _pair(stride)
     co = tiles * _tile(dtype)
     if in_tiles:                      # the input gradient's lanes carry the input channels
         c = co
     rng = np.random.default_rng(seed)
-    ho, wo = h + 2 * padding[0] - kh + 1, wd + 2 * padding[1] - kw + 1
+    ho, wo = (h + 2 * padding[0] - kh) // stride[0] + 1, (wd + 2 * padding[1] - kw) // stride[1] + 1
     return (rng.standard_normal((n, c, h, wd)), rng.standard_normal((co, c, kh, kw)),
-            rng.standard_normal((n, co, ho, wo)), padding)
+            rng.standard_normal((n, co, ho, wo)), padding, stride)
 
 
 def _close(a, ref, dtype, name):
@@ -60,18 +68,19 @@ def _close(a, ref, dtype, name):
 @pytest.mark.parametrize("dtype", (np.float32, np.float64))
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_forward_and_weight_gradient_match_torch(dtype, case):
-    x, w, gy, padding = _operands(case, dtype)
-    y_ref, _, gw_ref = _torch_reference(x, w, gy, padding)
+    x, w, gy, padding, stride = _operands(case, dtype)
+    y_ref, _, gw_ref = _torch_reference(x, w, gy, padding, stride)
     x, w, gy = (a.astype(dtype) for a in (x, w, gy))
-    _close(conv_lanes.conv2d(x, w, gy.shape[2:], padding), y_ref, dtype, "forward")
-    _close(conv_lanes.conv2d_grad_weight(gy, x, w.shape, padding), gw_ref, dtype, "weight gradient")
+    _close(conv_lanes.conv2d(x, w, gy.shape[2:], stride, padding), y_ref, dtype, "forward")
+    _close(conv_lanes.conv2d_grad_weight(gy, x, w.shape, stride, padding), gw_ref, dtype, "weight gradient")
 
 
 @pytest.mark.parametrize("dtype", (np.float32, np.float64))
-@pytest.mark.parametrize("case", [c for c in CASES if max(np.atleast_1d(c[7])) < min(c[5], c[6])],
-                         ids=[i for c, i in zip(CASES, IDS) if max(np.atleast_1d(c[7])) < min(c[5], c[6])])
+@pytest.mark.parametrize("case", [c for c in CASES if c[8] == 1 and max(_pair(c[7])) < min(c[5], c[6])],
+                         ids=[i for c, i in zip(CASES, IDS) if c[8] == 1 and max(_pair(c[7])) < min(c[5], c[6])])
 def test_input_gradient_matches_torch(dtype, case):
-    x, w, gy, padding = _operands(case, dtype, seed=1, in_tiles=True)
+    """Stride 1, padding below the filter size (the forward of the output gradient)."""
+    x, w, gy, padding, _ = _operands(case, dtype, seed=1, in_tiles=True)
     _, gx_ref, _ = _torch_reference(x, w, gy, padding)
     w, gy = w.astype(dtype), gy.astype(dtype)
     _close(conv_lanes.conv2d_grad_input(gy, w, x.shape, padding), gx_ref, dtype, "input gradient")
@@ -79,25 +88,28 @@ def test_input_gradient_matches_torch(dtype, case):
 
 def test_forward_with_padding_beyond_the_filter_matches_torch():
     """Padding 3 on a 3x3 filter: the padded plane is larger than any tap reaches from the input."""
-    x, w, gy, padding = _operands((2, 3, 1, 4, 5, 3, 3, 3), np.float64, seed=2)
-    y_ref, _, gw_ref = _torch_reference(x, w, gy, padding)
-    _close(conv_lanes.conv2d(x, w, gy.shape[2:], padding), y_ref, np.float64, "forward")
-    _close(conv_lanes.conv2d_grad_weight(gy, x, w.shape, padding), gw_ref, np.float64, "weight gradient")
+    for stride in (1, 2):
+        x, w, gy, padding, stride = _operands((2, 3, 1, 4, 5, 3, 3, 3, stride), np.float64, seed=2)
+        y_ref, _, gw_ref = _torch_reference(x, w, gy, padding, stride)
+        _close(conv_lanes.conv2d(x, w, gy.shape[2:], stride, padding), y_ref, np.float64, "forward")
+        _close(conv_lanes.conv2d_grad_weight(gy, x, w.shape, stride, padding), gw_ref, np.float64, "weight gradient")
 
 
 @pytest.mark.parametrize("parts", (2, 3))
 def test_split_in_uneven_parts_gives_the_same_values(monkeypatch, parts):
     """Split by samples into 2 or 3 parts even for tiny work (the weight gradient adds one partial sum
     per part): the forward is the same to the bit, the weight gradient to rounding."""
-    x, w, gy, padding = _operands((31, 3, 1, 5, 7, 3, 3, 1), np.float64, seed=3)
-    whole = conv_lanes.conv2d(x, w, gy.shape[2:], padding), conv_lanes.conv2d_grad_weight(gy, x, w.shape, padding)
+    x, w, gy, padding, stride = _operands((31, 3, 1, 5, 7, 3, 3, 1, 1), np.float64, seed=3)
+    run = lambda: (conv_lanes.conv2d(x, w, gy.shape[2:], stride, padding),
+                   conv_lanes.conv2d_grad_weight(gy, x, w.shape, stride, padding))
+    whole = run()
     monkeypatch.setattr(split, "parts", lambda total, work, min_work=0: min(total, parts))
-    np.testing.assert_array_equal(conv_lanes.conv2d(x, w, gy.shape[2:], padding), whole[0])
-    np.testing.assert_allclose(conv_lanes.conv2d_grad_weight(gy, x, w.shape, padding), whole[1], rtol=1e-12,
-                               atol=1e-12)
+    split_up = run()
+    np.testing.assert_array_equal(split_up[0], whole[0])
+    np.testing.assert_allclose(split_up[1], whole[1], rtol=1e-12, atol=1e-12)
 
 
-def test_suits_only_float32_3x3_stride1_small_planes_on_avx512():
+def test_suits_only_float32_3x3_small_planes_on_avx512():
     tile = _tile(np.float32)
     ok = lambda channels=tile, hw=(8, 8), k=(3, 3), s=(1, 1), dtype=np.float32: conv_lanes.suits(
         channels, hw, k, s, dtype)
@@ -106,12 +118,14 @@ def test_suits_only_float32_3x3_stride1_small_planes_on_avx512():
         return
     assert ok() and ok(channels=2 * tile) and ok(hw=(16, 16)) and ok(hw=(7, 7))
     assert not ok(channels=tile // 2) and not ok(channels=tile + 16)
-    assert not ok(hw=(32, 32)) and not ok(k=(5, 5)) and not ok(s=(2, 2)) and not ok(dtype=np.float64)
+    assert ok(s=(2, 2)) and not ok(s=(3, 3)) and not ok(s=(1, 2))
+    assert not ok(hw=(32, 32)) and not ok(k=(5, 5)) and not ok(dtype=np.float64)
 
 
 def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
     """A b4 64->64 8x8 float32 layer on `numba` (AVX-512) takes the lanes kernels in every direction
-    and matches PyTorch; a 32x32 one keeps the flat-run kernels."""
+    and matches PyTorch; at stride 2 (16x16 in, 8x8 out) the forward and weight gradient only; a 32x32
+    one keeps the flat-run kernels."""
     if simd.WIDTH != 64:
         pytest.skip("the lanes kernels are picked only where AVX-512 gives them 32 vector registers")
     from backends.numba_backend import NUMBA_PASSES
@@ -122,12 +136,12 @@ def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
         monkeypatch.setattr(conv_lanes, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
     tile = _tile(np.float32)
     every = {"conv2d", "conv2d_grad_input", "conv2d_grad_weight"}
-    for hw, expected in ((8, every), (32, set())):
+    for hw, st, expected in ((8, 1, every), (16, 2, {"conv2d", "conv2d_grad_weight"}), (32, 1, set())):
         calls.clear()
-        x, w, gy, padding = _operands((4, tile, 1, hw, hw, 3, 3, 1), np.float32, seed=4, in_tiles=True)
-        refs = _torch_reference(x, w, gy, padding)
+        x, w, gy, padding, s = _operands((4, tile, 1, hw, hw, 3, 3, 1, st), np.float32, seed=4, in_tiles=True)
+        refs = _torch_reference(x, w, gy, padding, s)
         x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
-        s, d = (1, 1), (1, 1)
+        d = (1, 1)
         ours = (conv.conv2d(x, w, s, padding, d, 1, NUMBA_PASSES),
                 conv.conv2d_grad_input(gy, w, x.shape, s, padding, d, 1, NUMBA_PASSES),
                 conv.conv2d_grad_weight(gy, x, w.shape, s, padding, d, 1, NUMBA_PASSES))
