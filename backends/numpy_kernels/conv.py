@@ -77,7 +77,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
         "depthwise": lambda: passes.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding),
         "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
-        "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4),
+        "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4, conv_choice.WORKSPACE_BYTES),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
                                                                    groups),
         "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,

@@ -1,8 +1,8 @@
 """Winograd convolutions on the CPU: F(2x2, 3x3) on every device (its transforms are in
 array_kernels/conv_winograd.py, or compiled by a device's passes), F(4x4, 3x3) where a device's passes
 offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes through in chunks whose
-transformed tiles fit in about TILE_CHUNK_BYTES, and each chunk's tiles and products land in two
-buffers allocated once per call. Small buffers stay in cache between the transform that writes them
+transformed tiles fit in about TILE_CHUNK_BYTES (the weight gradient's: the workspace), and each
+chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache between the transform that writes them
 and the BLAS product that reads them, and come from the allocator's heap instead of fresh
 (page-faulting) memory every call.
 
@@ -87,8 +87,16 @@ def grad_input(gy, w, padding, scheme):
     return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
 
 
-def grad_weight(gy, x, padding, scheme):
-    """Gradient of `forward` with respect to its filters, (C_out, C_in, 3, 3)."""
+def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
+    """Gradient of `forward` with respect to its filters, (C_out, C_in, 3, 3); the tiles of a chunk of
+    the batch and the tile products take at most about `workspace` bytes.
+
+    Unlike the forward's, these products sum over the tiles, so every chunk writes a whole
+    (positions, C_out, C_in) product and adds it up: with compiled transforms (F(4x4) on `numba`) the
+    caller gives the conv workspace, chunks as large as it allows (two threads, b32, median ms with 8 /
+    32 / 128 MB of tiles: 256ch 14x14 70 / 57 / 46, 128ch 28x28 66 / 58 / 47); NumPy's F(2x2)
+    transforms, several passes over the tiles, keep cache-sized chunks (8 against 64 MB: 152 against
+    168 ms, 181 against 211, 64ch 56x56 231 against 312)."""
     n, co, ho, wo = gy.shape
     c = x.shape[1]
     th, tw = tiles = scheme.tile_counts(ho, wo)
@@ -96,7 +104,8 @@ def grad_weight(gy, x, padding, scheme):
     t = scheme.positions
     if n == 0:
         return np.zeros((co, c, 3, 3), gy.dtype)
-    parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
+    products = 2 * t * co * c * x.itemsize
+    parts = batch_chunks(n, t * th * pitch * (c + co) * x.itemsize, max(TILE_CHUNK_BYTES, workspace - products))
     size = parts[0].stop
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)

@@ -137,11 +137,32 @@ def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winogr
     x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=4)
     whole = _ours(passes, x, w, gy, 1)
     monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)     # one sample per chunk
+    monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", 1)        # the weight gradient's chunks too
     calls = len(spy)
     chunked = _ours(passes, x, w, gy, 1)
     assert len(spy) - calls == 15
     for a, b in zip(whole, chunked):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_weight_gradient_chunks_fill_the_workspace(monkeypatch, winograd4_mode, spy):
+    """With cache-sized forward chunks of one sample, the weight gradient still takes the batch in
+    chunks as large as conv_choice.WORKSPACE_BYTES allows (its products sum over the tiles): one chunk
+    under the default workspace, two under a workspace of about three samples' tiles and products."""
+    passes = _numba_passes()
+    x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=6)
+    whole = conv.conv2d_grad_weight(gy, x, w.shape, (1, 1), (1, 1), (1, 1), 1, passes)
+    monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)
+    scheme = passes.winograd4
+    th, tw = scheme.tile_counts(9, 7)
+    sample = 36 * th * scheme.tile_pitch(tw, np.float64) * (6 + 4) * 8       # one sample's tiles, bytes
+    products = 2 * 36 * 4 * 6 * 8
+    for workspace, chunks in ((conv_choice.WORKSPACE_BYTES, 1), (products + 3 * sample + sample // 2, 2)):
+        monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", workspace)
+        calls = len(spy)
+        gw = conv.conv2d_grad_weight(gy, x, w.shape, (1, 1), (1, 1), (1, 1), 1, passes)
+        assert len(spy) - calls == chunks, workspace
+        np.testing.assert_allclose(gw, whole, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", (np.float64, np.float32))
