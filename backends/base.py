@@ -104,6 +104,22 @@ class Backend(ABC):
         """Elements of a where cond is true, else of b: xp.where(cond, a, b), same broadcasting and dtype."""
         return self.xp.where(cond, a, b)
 
+    def leaky_relu(self, x, slope):
+        """x where x > 0, else slope * x (PyTorch's leaky_relu, its bits on NaN, inf and signed zeros)."""
+        if 0 < slope <= 1:      # then the larger of x and slope * x is that branch, one pass instead of a select
+            return self.xp.maximum(x, x * slope)
+        return self.select(x > 0, x, x * slope)
+
+    def leaky_relu_backward(self, ref, gy, slope):
+        """gy where ref > 0, else slope * gy: leaky_relu's gradient, ref its input (or, for a positive
+        slope, its output: the same sign test)."""
+        return self.select(ref > 0, gy, gy * slope)
+
+    def elu_backward(self, x, gy, alpha):
+        """gy where x > 0, else gy * alpha * exp(x): elu's gradient from its input (PyTorch's; from the
+        output, y + alpha, it is 0 once alpha * (exp(x) - 1) rounds to -alpha)."""
+        return gy * self.select(x > 0, 1.0, alpha * self.xp.exp(self.xp.minimum(x, 0)))
+
     # ----- convolution -------------------------------------------------------------------------
     @abstractmethod
     def conv2d(self, x, w, stride, padding, dilation, groups):

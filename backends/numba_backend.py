@@ -61,6 +61,21 @@ class NumbaBackend(NumpyBackend):
 
     select = staticmethod(select.select)
 
+    def leaky_relu(self, x, slope):
+        if _floats(x):
+            return activation.leaky_relu(x, slope)
+        return super().leaky_relu(x, slope)
+
+    def leaky_relu_backward(self, ref, gy, slope):
+        if _floats(ref, gy) and ref.shape == gy.shape:
+            return activation.leaky_relu_backward(ref, gy, slope)
+        return super().leaky_relu_backward(ref, gy, slope)
+
+    def elu_backward(self, x, gy, alpha):
+        if _floats(x, gy) and x.shape == gy.shape:
+            return activation.elu_backward(x, gy, alpha)
+        return super().elu_backward(x, gy, alpha)
+
     # ----- layer normalisation -----------------------------------------------------------------
     def layer_norm(self, x, weight, bias, eps):
         if layer_norm.takes(x, weight, bias):

@@ -114,7 +114,8 @@ class Softplus(Function):
 
 class Elu(Function):
     """x for x > 0, alpha * (exp(x) - 1) otherwise; the gradient on the negative side (x == 0 included,
-    as PyTorch) is y + alpha, from the saved output."""
+    as PyTorch) is alpha * exp(x), from the input as PyTorch's (the output's y + alpha rounds to 0 where
+    exp(x) is below the output's precision: x = -30 in float32)."""
 
     op_name = "elu"
 
@@ -124,12 +125,17 @@ class Elu(Function):
         positive = x > 0
         # expm1 of min(x, 0): no overflow warning from the positive side it discards
         y = ctx.select(positive, x, alpha * xp.expm1(xp.minimum(x, 0)))
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x)
         return y
 
     def backward(ctx, gy):
-        x, y = ctx.saved_tensors
-        return gy * ctx.select(x > 0, 1.0, y + ctx.alpha), None
+        x, = ctx.saved_tensors
+        if ctx.xp is not ctx.device.xp:
+            # exp of x where x < 0 (0 elsewhere): its derivative vanishes at x == 0, PyTorch's double
+            # backward (its mask is x < 0 there, x <= 0 in the first derivative)
+            negative = ctx.select(x < 0, x, 0.0)
+            return gy * ctx.select(x > 0, 1.0, ctx.alpha * ctx.xp.exp(negative)), None
+        return ctx.device.elu_backward(x, gy, ctx.alpha), None
 
 
 class PiecewiseLinearGrad(Function):
@@ -154,23 +160,27 @@ class PiecewiseLinearGrad(Function):
 
 
 class LeakyRelu(Function):
+    """x where x > 0, else slope * x; the gradient's sign test reads the output for a positive slope
+    (y > 0 exactly where x > 0), the input otherwise, so no mask is kept."""
+
     op_name = "leaky_relu"
 
     def forward(ctx, x, slope):
         ctx.slope = slope
-        mask = x > 0
-        # 0 < slope <= 1: the larger of x and slope * x is the branch PyTorch takes (inf, NaN and signed
-        # zeros alike), one pass instead of a select
-        y = ctx.xp.maximum(x, x * slope) if 0 < slope <= 1 else ctx.select(mask, x, x * slope)
-        # the output is kept only to anchor a second derivative (it is usually saved by the next op anyway)
-        ctx.save_for_backward(mask, y)
+        y = ctx.device.leaky_relu(x, slope)
+        # the output also anchors a second derivative (it is usually saved by the next op anyway)
+        if slope > 0:
+            ctx.save_for_backward(y)
+        else:
+            ctx.save_for_backward(y, x)
         return y
 
     def backward(ctx, gy):
-        mask, y = ctx.saved_tensors
+        saved = ctx.saved_tensors
+        ref = saved[-1]
         if ctx.xp is not ctx.device.xp:
-            return PiecewiseLinearGrad.apply(gy, y, mask._data, ctx.slope), None
-        return ctx.select(mask, gy, gy * ctx.slope), None
+            return PiecewiseLinearGrad.apply(gy, saved[0], ref._data > 0, ctx.slope), None
+        return ctx.device.leaky_relu_backward(ref, gy, ctx.slope), None
 
 
 class Hardtanh(Function):

@@ -164,3 +164,45 @@ def act_backward(name, x, y, gy):
     flat = [np.ascontiguousarray(a).reshape(-1) for a in (x, y, gy)]
     _over_ranges(_backward, code, (*flat, gx.reshape(-1)))
     return gx
+
+
+@jit.kernel
+def _leaky_forward(slope, x, y):
+    for k in range(x.size):
+        v = x[k]
+        y[k] = v if v > 0 else v * slope       # PyTorch's formula: its bits on NaN, inf and signed zeros
+
+
+@jit.kernel
+def _leaky_backward(slope, ref, gy, gx):
+    for k in range(ref.size):
+        gx[k] = gy[k] if ref[k] > 0 else gy[k] * slope
+
+
+@jit.kernel
+def _elu_backward(alpha, x, gy, gx):
+    for k in range(x.size):
+        gx[k] = gy[k] if x[k] > 0 else gy[k] * (alpha * vexp(min(x[k], 0)))
+
+
+def leaky_relu(x, slope):
+    """x where x > 0, else slope * x, in one pass (float32/float64 x)."""
+    y = np.empty(x.shape, x.dtype)
+    _over_ranges(_leaky_forward, x.dtype.type(slope), (np.ascontiguousarray(x).reshape(-1), y.reshape(-1)))
+    return y
+
+
+def leaky_relu_backward(ref, gy, slope):
+    """gy where ref > 0, else slope * gy, in one pass (ref and gy of one float dtype and shape)."""
+    gx = np.empty(gy.shape, gy.dtype)
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in (ref, gy)]
+    _over_ranges(_leaky_backward, gy.dtype.type(slope), (*flat, gx.reshape(-1)))
+    return gx
+
+
+def elu_backward(x, gy, alpha):
+    """gy where x > 0, else gy * alpha * exp(x), in one pass."""
+    gx = np.empty(gy.shape, gy.dtype)
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in (x, gy)]
+    _over_ranges(_elu_backward, gy.dtype.type(alpha), (*flat, gx.reshape(-1)))
+    return gx

@@ -79,3 +79,44 @@ def test_leaky_relu_special_values_give_torchs_bits(device, slope):
         ours = F.leaky_relu(ag.tensor(x, device=device), slope).numpy()
     theirs = torch.nn.functional.leaky_relu(torch.tensor(x), slope).numpy()
     np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.0, 0.0, -0.5, 3.0])
+def test_leaky_relu_gradient_on_special_values_gives_torchs_bits(device, slope):
+    """The gradient tests the output's sign for a positive slope, the input's otherwise: the same as
+    PyTorch's test of the input on inf, NaN, signed zeros and subnormals (a negative subnormal times
+    the slope may round to -0.0)."""
+    x = np.array([-np.inf, -1, -0.0, 0.0, -1e-45, 1e-45, 2, np.inf, np.nan], np.float32)
+    g = np.array([1.5, -2, 3, 4, 5, 6, np.inf, -7, 8], np.float32)
+    xt = ag.tensor(x, device=device, requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        F.leaky_relu(xt, slope).backward(ag.tensor(g, device=device))
+    tx = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.leaky_relu(tx, slope).backward(torch.tensor(g))
+    np.testing.assert_array_equal(xt.grad.numpy().view(np.uint32), tx.grad.numpy().view(np.uint32))
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.3])
+def test_elu_gradient_on_special_values_matches_torch(device, alpha):
+    x = np.array([-np.inf, -30, -1, -0.0, 0.0, 1e-45, 2, np.inf], np.float32)
+    g = np.array([1.5, -2, 3, 4, 5, 6, -7, 8], np.float32)
+    xt = ag.tensor(x, device=device, requires_grad=True)
+    F.elu(xt, alpha).backward(ag.tensor(g, device=device))
+    tx = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.elu(tx, alpha).backward(torch.tensor(g))
+    np.testing.assert_allclose(xt.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.7])
+def test_elu_second_derivative_matches_torch_at_zero_and_far_below(device, alpha):
+    """PyTorch's double backward of elu masks x < 0 (0 at x == 0, where the first derivative is alpha)
+    and keeps alpha * exp(x) * ... far below zero (x = -40, where the output has rounded to -alpha)."""
+    x = np.array([-3.0, -0.5, 0.0, 0.7, 2.0, -40.0])
+    xt = ag.tensor(x, device=device, requires_grad=True)
+    g, = ag.grad(F.elu(xt, alpha).sum(), xt, create_graph=True)
+    gg, = ag.grad((g * g).sum(), xt)
+    tx = torch.tensor(x, requires_grad=True)
+    tg, = torch.autograd.grad(torch.nn.functional.elu(tx, alpha).sum(), tx, create_graph=True)
+    tgg, = torch.autograd.grad((tg * tg).sum(), tx)
+    np.testing.assert_allclose(g.detach().numpy(), tg.detach().numpy(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-12, atol=0)
