@@ -121,10 +121,10 @@ def _pitch(c, like):
 
 
 @jit.inlined
-def _geometry(ho, wo, kh, kw, sh, sw, count):
+def _geometry(ho, wo, kh, kw, sh, sw, dh, dw, count):
     """(hp, wp, group): the rows and columns of the padded plane that the taps read (H + 2 pH, W + 2 pW
     at stride 1; strided, the last rows and columns may go unread), and the samples per group."""
-    hp, wp = (ho - 1) * sh + kh, (wo - 1) * sw + kw
+    hp, wp = (ho - 1) * sh + (kh - 1) * dh + 1, (wo - 1) * sw + (kw - 1) * dw + 1
     group = max(1, min(count, GROUP_POSITIONS // (ho * wo)))
     return hp, wp, group
 
@@ -161,7 +161,7 @@ def _store_channels_first(out, y, first, count, co):
 
 
 @jit.inlined
-def _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, npos):
+def _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, dh, dw, npos):
     """(bases, offsets): each of a group's output positions' first input value in the channels-last
     buffer (npos entries, those past the group's positions 0), and each tap's offset from it."""
     bases = np.zeros(npos, np.int64)
@@ -172,20 +172,20 @@ def _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, npos):
     offsets = np.empty(kh * kw, np.int64)
     for dy in range(kh):
         for dx in range(kw):
-            offsets[dy * kw + dx] = (dy * wp + dx) * cs
+            offsets[dy * kw + dx] = (dy * dh * wp + dx * dw) * cs
     return bases, offsets
 
 
 @jit.kernel_fma
-def _forward(x, wc, y, kh, kw, sh, sw, ph, pw, c_block, first, last):
+def _forward(x, wc, y, kh, kw, sh, sw, dh, dw, ph, pw, c_block, first, last):
     """y[first:last] = the convolution of x[first:last], group by group: the group's input channels
     last, the tiles over blocks of c_block input channels, the tile rows back to NCHW."""
     c, co, ho, wo = x.shape[1], y.shape[1], y.shape[2], y.shape[3]
-    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, last - first)
+    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, dh, dw, last - first)
     cs = _pitch(c, x)
     xb = np.zeros(group * hp * wp * cs, x.dtype)
     npos = -(-group * ho * wo // POSITIONS) * POSITIONS
-    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, npos)
+    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, dh, dw, npos)
     out = np.empty(npos * co, x.dtype)
     for s in range(first, last, group):
         count = min(group, last - s)
@@ -205,7 +205,7 @@ def blocked_weights(w):
     return np.ascontiguousarray(w.reshape(co // tile, tile, ci, kh * kw).transpose(0, 2, 3, 1))
 
 
-def conv2d(x, w, out_hw, stride, padding):
+def conv2d(x, w, out_hw, stride, padding, dilation=(1, 1)):
     """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in, kH, kW), C_out a multiple of
     channel_tile(x.dtype) -> (N, C_out, Ho, Wo)."""
     x = np.ascontiguousarray(x)
@@ -213,7 +213,7 @@ def conv2d(x, w, out_hw, stride, padding):
     wc = blocked_weights(np.asarray(w, x.dtype))
     kh, kw = w.shape[2:]
     work = y.size * w.shape[1] * kh * kw
-    split.run(_forward, (x, wc, y, kh, kw, *stride, *padding, CHANNEL_BLOCK), x.shape[0], work)
+    split.run(_forward, (x, wc, y, kh, kw, *stride, *dilation, *padding, CHANNEL_BLOCK), x.shape[0], work)
     return y
 
 
@@ -295,13 +295,13 @@ def _load_gradient(gy, first, count, gl, gs):
 
 
 @jit.kernel_sums_fma
-def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
+def _grad_weight(gy, x, gt, kh, kw, sh, sw, dh, dw, ph, pw, first, last):
     """gt (C_in, taps, C_out) = the weight gradient's share of samples first .. last - 1."""
     c, co, ho, wo = x.shape[1], gy.shape[1], gy.shape[2], gy.shape[3]
-    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, last - first)
+    hp, wp, group = _geometry(ho, wo, kh, kw, sh, sw, dh, dw, last - first)
     cs = _pitch(c, x)
     xb = np.zeros(group * hp * wp * cs, x.dtype)
-    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, group * ho * wo)
+    bases, offsets = _tables(group, ho, wo, hp, wp, cs, kh, kw, sh, sw, dh, dw, group * ho * wo)
     gs = _pitch(co, x)
     gl = np.empty(group * ho * wo * gs, x.dtype)
     gt[:] = 0
@@ -312,7 +312,7 @@ def _grad_weight(gy, x, gt, kh, kw, sh, sw, ph, pw, first, last):
         _weight_tiles(xb, gl, gs, bases, offsets, gt, count * ho * wo, co)
 
 
-def conv2d_grad_weight(gy, x, w_shape, stride, padding):
+def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation=(1, 1)):
     """Gradient of the convolution with respect to its weight, shape `w_shape`, C_out a
     multiple of channel_tile(gy.dtype)."""
     gy = np.ascontiguousarray(gy)
@@ -325,19 +325,20 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding):
     edges = workers.bounds(n, count)
 
     def part(first, last):
-        _grad_weight(gy, x, parts[edges.index(first)], kh, kw, *stride, *padding, first, last)
+        _grad_weight(gy, x, parts[edges.index(first)], kh, kw, *stride, *dilation, *padding, first, last)
     workers.run(part, n, count)
     gt = parts[0] if count == 1 else parts.sum(axis=0)
     return np.ascontiguousarray(gt.reshape(ci, kh, kw, co).transpose(3, 0, 1, 2))
 
 
-def conv2d_grad_input(gy, w, x_shape, padding):
-    """Gradient of the stride-1 convolution with respect to its input, shape `x_shape` (padding below
-    the filter size, C_in a multiple of channel_tile(gy.dtype)): the convolution of gy with the
-    flipped, transposed filters."""
+def conv2d_grad_input(gy, w, x_shape, padding, dilation=(1, 1)):
+    """Gradient of the stride-1 convolution with respect to its input, shape `x_shape` (padding at most
+    the dilated filter's reach, C_in a multiple of channel_tile(gy.dtype)): the convolution of gy with
+    the flipped, transposed filters."""
     kh, kw = w.shape[2:]
     flipped = np.asarray(w, gy.dtype)[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
-    return conv2d(gy, flipped, tuple(x_shape[2:]), (1, 1), (kh - 1 - padding[0], kw - 1 - padding[1]))
+    reach = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
+    return conv2d(gy, flipped, tuple(x_shape[2:]), (1, 1), reach, dilation)
 
 
 #: output pixels up to which the lanes kernels take a 3x3 layer from the flat-run direct kernels
@@ -350,11 +351,13 @@ def conv2d_grad_input(gy, w, x_shape, padding):
 MAX_PIXELS = 256
 
 
-def suits(lane_channels, out_hw, kernel_hw, stride, dtype):
+def suits(lane_channels, out_hw, kernel_hw, stride, dtype, dilation=(1, 1)):
     """Whether the lanes kernels take this direction: float32 on a CPU with AVX-512 (the 24
     accumulators need its 32 vector registers), 3x3 filters at stride 1 or 2, up to MAX_PIXELS output
-    pixels, and `lane_channels` (the output channels; the input channels for the input gradient,
-    which the caller takes here at stride 1 only) a multiple of the channel tile."""
+    pixels (any number when dilated: the flat-run kernels take no dilation, and im2col ran those at
+    about 3x PyTorch's time), and `lane_channels` (the output channels; the input channels for the
+    input gradient, which the caller takes here at stride 1 only) a multiple of the channel tile."""
     return (simd.WIDTH == 64 and np.dtype(dtype) == np.float32 and tuple(kernel_hw) == (3, 3)
-            and tuple(stride) in ((1, 1), (2, 2)) and out_hw[0] * out_hw[1] <= MAX_PIXELS
+            and tuple(stride) in ((1, 1), (2, 2))
+            and (out_hw[0] * out_hw[1] <= MAX_PIXELS or tuple(dilation) != (1, 1))
             and lane_channels % channel_tile(dtype) == 0)

@@ -114,14 +114,19 @@ class NumbaPasses(NumpyPasses):
 
     # ----- direct convolutions (conv_direct.py) -----------------------------------------------
     @staticmethod
-    def direct_applies(w_shape, stride, padding, dilation, groups, dtype):
-        """True when the direct kernels compute this convolution: one group, no dilation, filters
-        up to MAX_DIRECT_TAPS taps, float32 or float64."""
-        return (groups == 1 and tuple(dilation) == (1, 1) and dtype in _FLOATS
-                and w_shape[2] * w_shape[3] <= MAX_DIRECT_TAPS)
+    def direct_applies(w_shape, stride, padding, dilation, groups, dtype, direction=None, x_shape=None):
+        """True when the direct kernels compute this convolution (this `direction`, or every one when
+        None): one group, filters up to MAX_DIRECT_TAPS taps, float32 or float64; dilated only where
+        the lanes kernels take it (conv_lanes.suits, channels in whole tiles)."""
+        if groups != 1 or dtype not in _FLOATS:
+            return False
+        if tuple(dilation) == (1, 1):
+            return w_shape[2] * w_shape[3] <= MAX_DIRECT_TAPS
+        directions = ("forward", "grad_input", "grad_weight") if direction is None else (direction,)
+        return all(_lanes_dilated(d, x_shape, w_shape, stride, padding, dilation, dtype) for d in directions)
 
     @staticmethod
-    def prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+    def prefers_direct(direction, x_shape, w_shape, out_hw, stride, dilation=(1, 1)):
         """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
         stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
         weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
@@ -130,6 +135,8 @@ class NumbaPasses(NumpyPasses):
         a strided input gradient of fewer than 4 input channels."""
         if out_hw is None:
             return False
+        if tuple(dilation) != (1, 1):      # the lanes kernels, where they apply (else im2col's 3x)
+            return True
         if tuple(w_shape[2:]) != (3, 3):
             # stride 2 too (stop 20, two threads, best of 9, forward / input gradient / weight gradient,
             # ms, direct against im2col): the transposed convolution's b16 32->64 4x4 7.0 / 7.2 / 6.3
@@ -157,34 +164,58 @@ class NumbaPasses(NumpyPasses):
                 and out_hw[0] * out_hw[1] >= LARGE_PIXELS)
 
     @staticmethod
-    def direct_conv2d(x, w, out_hw, stride, padding):
+    def direct_conv2d(x, w, out_hw, stride, padding, dilation=(1, 1)):
         """The forward convolution by direct kernels, (N, C_out, Ho, Wo): channels in the lanes on
-        small planes (conv_lanes.suits), flat runs of positions otherwise."""
+        small planes and dilated layers (conv_lanes.suits), flat runs of positions otherwise."""
         if _empty(x.shape, w.shape, out_hw):
             return np.zeros((x.shape[0], w.shape[0]) + tuple(out_hw), x.dtype)
-        if conv_lanes.suits(w.shape[0], out_hw, w.shape[2:], stride, x.dtype):
-            return conv_lanes.conv2d(x, w, out_hw, stride, padding)
+        if conv_lanes.suits(w.shape[0], out_hw, w.shape[2:], stride, x.dtype, dilation):
+            return conv_lanes.conv2d(x, w, out_hw, stride, padding, dilation)
         return conv_direct.conv2d(x, w, out_hw, stride, padding)
 
     @staticmethod
-    def direct_grad_input(gy, w, x_shape, stride, padding):
+    def direct_grad_input(gy, w, x_shape, stride, padding, dilation=(1, 1)):
         """The input gradient by direct kernels, shape `x_shape` (conv_lanes where it suits, at stride
-        1 with the padding below the filter size)."""
+        1 with the padding within the dilated filter's reach)."""
         if _empty(gy.shape, w.shape, x_shape):
             return np.zeros(tuple(x_shape), gy.dtype)
-        if (tuple(stride) == (1, 1) and conv_lanes.suits(x_shape[1], x_shape[2:], w.shape[2:], stride, gy.dtype)
-                and padding[0] < w.shape[2] and padding[1] < w.shape[3]):
-            return conv_lanes.conv2d_grad_input(gy, w, x_shape, padding)
+        if _lanes_input_gradient(x_shape, w.shape, stride, padding, dilation, gy.dtype):
+            return conv_lanes.conv2d_grad_input(gy, w, x_shape, padding, dilation)
         return conv_direct.conv2d_grad_input(gy, w, x_shape, stride, padding)
 
     @staticmethod
-    def direct_grad_weight(gy, x, w_shape, stride, padding):
+    def direct_grad_weight(gy, x, w_shape, stride, padding, dilation=(1, 1)):
         """The weight gradient by direct kernels, shape `w_shape` (conv_lanes where it suits)."""
         if _empty(gy.shape, x.shape, w_shape):
             return np.zeros(tuple(w_shape), gy.dtype)
-        if conv_lanes.suits(w_shape[0], gy.shape[2:], w_shape[2:], stride, gy.dtype):
-            return conv_lanes.conv2d_grad_weight(gy, x, w_shape, stride, padding)
+        if conv_lanes.suits(w_shape[0], gy.shape[2:], w_shape[2:], stride, gy.dtype, dilation):
+            return conv_lanes.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation)
         return conv_direct.conv2d_grad_weight(gy, x, w_shape, stride, padding)
+
+
+def _lanes_input_gradient(x_shape, w_shape, stride, padding, dilation, dtype):
+    """Whether conv_lanes computes this input gradient: stride 1, the padding within the dilated
+    filter's reach (the gradient is then a convolution of the output gradient), channels that suit."""
+    return (tuple(stride) == (1, 1) and padding[0] <= dilation[0] * (w_shape[2] - 1)
+            and padding[1] <= dilation[1] * (w_shape[3] - 1)
+            and conv_lanes.suits(x_shape[1], x_shape[2:], w_shape[2:], stride, dtype, dilation))
+
+
+#: dilated layers take the lanes kernels up to this many channels (two threads, median ms, forward / input
+#: gradient / weight gradient, lanes against im2col, 33x33, dilation 2: b16 128ch 68 / 64 / 51 against 86 /
+#: 86 / 88, b8 256ch 111 / 86 / 87 against 114 / 115 / 121; b4 512ch dilation 6 217 / 187 / 438 against
+#: 194 / 178 / 189: the lanes weight gradient's partial sums outgrow the caches)
+DILATED_MAX_CHANNELS = 256
+
+
+def _lanes_dilated(direction, x_shape, w_shape, stride, padding, dilation, dtype):
+    """Whether conv_lanes computes this direction of a dilated convolution (x_shape None: unknown, no)."""
+    if x_shape is None or max(w_shape[0], w_shape[1]) > DILATED_MAX_CHANNELS:
+        return False
+    if direction == "grad_input":
+        return _lanes_input_gradient(x_shape, w_shape, stride, padding, dilation, dtype)
+    # the output plane's size does not matter once dilated; (1, 1) stands for it
+    return conv_lanes.suits(w_shape[0], (1, 1), w_shape[2:], stride, dtype, dilation)
 
 
 NUMBA_PASSES = NumbaPasses()

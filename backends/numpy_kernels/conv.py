@@ -29,7 +29,8 @@ def _per_group(direction, x_shape, w_shape, out_hw, stride, padding, dilation, g
     one_x = (x_shape[0], x_shape[1] // groups) + tuple(x_shape[2:])
     one_w = (w_shape[0] // groups,) + tuple(w_shape[1:])
     names = conv_choice.applicable(direction, one_x, one_w, stride, padding, dilation, 1, passes, dtype)
-    pick = conv_choice.heuristic(names, one_x, one_w, out_hw, dtype.itemsize, direction, passes, tuple(stride))
+    pick = conv_choice.heuristic(names, one_x, one_w, out_hw, dtype.itemsize, direction, passes, tuple(stride),
+                                 tuple(dilation))
     return pick not in ("im2col", "im2col_chwn", "pointwise")
 
 
@@ -49,7 +50,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
     run = {
         "pointwise": lambda: pointwise.conv2d(np, x, w, stride, groups),
         "depthwise": lambda: passes.depthwise_conv2d(x, w, (ho, wo), stride, padding, dilation),
-        "direct": lambda: passes.direct_conv2d(x, w, (ho, wo), stride, padding),
+        "direct": lambda: passes.direct_conv2d(x, w, (ho, wo), stride, padding, dilation),
         "winograd": lambda: conv_winograd.forward(x, w, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.forward(x, w, padding, passes.winograd4),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
@@ -75,7 +76,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
     run = {
         "pointwise": lambda: pointwise.conv2d_grad_weight(np, gy, x, w_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation),
-        "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding),
+        "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4, conv_choice.WORKSPACE_BYTES),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
@@ -102,7 +103,7 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
     run = {
         "pointwise": lambda: pointwise.conv2d_grad_input(np, gy, w, x_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_input(gy, w, x_shape, stride, padding, dilation),
-        "direct": lambda: passes.direct_grad_input(gy, w, x_shape, stride, padding),
+        "direct": lambda: passes.direct_grad_input(gy, w, x_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_input(gy, w, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.grad_input(gy, w, padding, passes.winograd4),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation,

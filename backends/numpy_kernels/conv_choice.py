@@ -77,7 +77,10 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   stride 2 but its input gradient), on AVX-512 only; flat runs waste a fifth of their work on 8x8
   planes (two threads, 30 alternations, median forward / input gradient / weight gradient, ms: b64
   64ch 8x8 4.69 / 3.94 / 4.04 against 4.91 / 4.69 / 4.71, b128 6.31 / 6.64 / 6.52 against 7.57 /
-  7.70 / 7.82; conv_lanes.MAX_PIXELS has the rest).
+  7.70 / 7.82; conv_lanes.MAX_PIXELS has the rest). Dilated layers up to 256 channels take them too,
+  on any plane (the flat-run kernels take no dilation; im2col ran them at about 3x PyTorch's time):
+  b8 256ch 33x33 dilation 2, forward + both gradients, 246 ms median against im2col's 342 and
+  PyTorch's 280 (conv_passes.DILATED_MAX_CHANNELS).
 Setting
 DEEPGRAD_CONV_ALGO=measure instead times every applicable algorithm on the first call of each
 (direction, shapes, arguments, dtype) and keeps the fastest for later calls, as cuDNN's benchmark mode does;
@@ -143,7 +146,7 @@ def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, p
     if is_depthwise(x_shape, w_shape, groups):
         names.append("depthwise")
     direct = getattr(passes, "direct_applies", None)
-    if direct is not None and direct(w_shape, stride, padding, dilation, groups, dtype):
+    if direct is not None and direct(w_shape, stride, padding, dilation, groups, dtype, direction, x_shape):
         names.append("direct")
     if ((kh, kw) == (3, 3) and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1) and groups == 1
             and (direction != "grad_input" or max(padding) <= 2)):
@@ -164,12 +167,13 @@ def limits(passes):
             getattr(passes, "winograd_min_pixels", WINOGRAD_MIN_PIXELS))
 
 
-def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None, stride=(1, 1)):
+def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forward", passes=None, stride=(1, 1),
+              dilation=(1, 1)):
     """The rule's pick among the applicable `names` (out_hw: the output's (Ho, Wo), for the im2col layout;
     `passes`: the device's conv passes, whose Winograd limits apply)."""
     min_channels, min_pixels = limits(passes)
     for name in names:
-        if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride):
+        if name == "direct" and not passes.prefers_direct(direction, x_shape, w_shape, out_hw, stride, tuple(dilation)):
             continue
         if name == "winograd4" and not passes.prefers_winograd4(direction, x_shape, w_shape, out_hw):
             continue
@@ -189,7 +193,7 @@ def choose(direction, run, x_shape, w_shape, out_hw, stride, padding, dilation, 
     Returns (name, result or None): a measured first call hands back the result it already computed.
     """
     names = applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, passes, dtype)
-    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride))
+    rule = heuristic(names, x_shape, w_shape, out_hw, dtype.itemsize, direction, passes, tuple(stride), tuple(dilation))
     if _mode in ALGORITHMS:
         return (_mode if _mode in names else rule), None
     if _mode == "heuristic":

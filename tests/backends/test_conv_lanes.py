@@ -16,11 +16,11 @@ def _tile(dtype):
     return conv_lanes.channel_tile(dtype)
 
 
-def _torch_reference(x, w, gy, padding, stride=(1, 1)):
+def _torch_reference(x, w, gy, padding, stride=(1, 1), dilation=(1, 1)):
     torch = pytest.importorskip("torch")
     xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding)
+    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation)
     y.backward(torch.tensor(gy, dtype=torch.float64))
     return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
@@ -48,13 +48,15 @@ def _pair(v):
 
 
 def _operands(case, dtype, seed=0, in_tiles=False):
-    n, c, tiles, h, wd, kh, kw, padding, stride = case
+    n, c, tiles, h, wd, kh, kw, padding, stride = case[:9]
+    dilation = _pair(case[9]) if len(case) > 9 else (1, 1)
     padding, stride = _pair(padding), _pair(stride)
     co = tiles * _tile(dtype)
     if in_tiles:                      # the input gradient's lanes carry the input channels
         c = co
     rng = np.random.default_rng(seed)
-    ho, wo = (h + 2 * padding[0] - kh) // stride[0] + 1, (wd + 2 * padding[1] - kw) // stride[1] + 1
+    ho = (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    wo = (wd + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
     return (rng.standard_normal((n, c, h, wd)), rng.standard_normal((co, c, kh, kw)),
             rng.standard_normal((n, co, ho, wo)), padding, stride)
 
@@ -148,3 +150,64 @@ def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
         for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
             np.testing.assert_allclose(a, ref, rtol=0, atol=2e-5 * np.abs(ref).max(), err_msg=name)
         assert set(calls) == expected, (hw, calls)
+
+
+# (batch, input channels, output-channel tiles, H, W, kH, kW, padding, stride, dilation)
+DILATED = [
+    (2, 3, 1, 9, 8, 3, 3, 2, 1, 2),
+    (1, 5, 1, 12, 13, 3, 3, 3, 1, 3),
+    (3, 2, 1, 11, 9, 3, 3, (1, 2), 1, (1, 2)),
+    (2, 3, 1, 10, 10, 3, 3, 0, 1, 2),           # no padding: the input gradient pads by the whole reach
+    (2, 3, 1, 13, 12, 3, 3, 2, 2, 2),           # stride 2 (forward and weight gradient)
+    (20, 3, 1, 6, 6, 3, 3, 2, 1, 2),            # several groups of samples
+]
+DILATED_IDS = ["n{}c{}t{}_{}x{}_k{}x{}_p{}_s{}_d{}".format(*c) for c in DILATED]
+
+
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+@pytest.mark.parametrize("case", DILATED, ids=DILATED_IDS)
+def test_dilated_directions_match_torch(dtype, case):
+    dilation = _pair(case[9])
+    x, w, gy, padding, stride = _operands(case, dtype, seed=7)
+    y_ref, _, gw_ref = _torch_reference(x, w, gy, padding, stride, dilation)
+    x32, w32, gy32 = (a.astype(dtype) for a in (x, w, gy))
+    _close(conv_lanes.conv2d(x32, w32, gy.shape[2:], stride, padding, dilation), y_ref, dtype, "forward")
+    _close(conv_lanes.conv2d_grad_weight(gy32, x32, w.shape, stride, padding, dilation), gw_ref, dtype,
+           "weight gradient")
+    if stride == (1, 1):
+        x, w, gy, padding, _ = _operands(case, dtype, seed=8, in_tiles=True)
+        _, gx_ref, _ = _torch_reference(x, w, gy, padding, stride, dilation)
+        _close(conv_lanes.conv2d_grad_input(gy.astype(dtype), w.astype(dtype), x.shape, padding, dilation), gx_ref,
+               dtype, "input gradient")
+
+
+def test_numba_device_runs_dilated_layers_through_lanes(monkeypatch):
+    """A dilated 64->64 layer on a 20x20 plane (float32, AVX-512) takes the lanes kernels in every
+    direction, where it applies, and matches PyTorch; with channels that fill no tile, or an input
+    gradient whose padding is beyond the reach, or over 256 channels, it keeps im2col."""
+    if simd.WIDTH != 64:
+        pytest.skip("the lanes kernels are picked only where AVX-512 gives them 32 vector registers")
+    from backends.numba_backend import NUMBA_PASSES
+    from backends.numpy_kernels import conv, conv_choice
+    tile = _tile(np.float32)
+    names = lambda direction, x, w, p=(2, 2): conv_choice.applicable(direction, x, w, (1, 1), p, (2, 2), 1, NUMBA_PASSES,
+                                                                    np.dtype(np.float32))
+    assert all("direct" in names(d, (2, tile, 20, 20), (tile, tile, 3, 3)) for d in ("forward", "grad_input",
+                                                                                      "grad_weight"))
+    assert "direct" not in names("forward", (2, 3, 20, 20), (8, 3, 3, 3))
+    assert "direct" not in names("grad_input", (2, tile, 20, 20), (tile, tile, 3, 3), p=(5, 5))
+    assert "direct" not in names("grad_weight", (2, 512, 20, 20), (512, 512, 3, 3))      # DILATED_MAX_CHANNELS
+    calls = []
+    for name in ("conv2d", "conv2d_grad_input", "conv2d_grad_weight"):
+        real = getattr(conv_lanes, name)
+        monkeypatch.setattr(conv_lanes, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
+    x, w, gy, padding, s = _operands((2, tile, 1, 20, 20, 3, 3, 2, 1, 2), np.float32, seed=9, in_tiles=True)
+    refs = _torch_reference(x, w, gy, padding, s, (2, 2))
+    x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
+    d = (2, 2)
+    ours = (conv.conv2d(x, w, s, padding, d, 1, NUMBA_PASSES),
+            conv.conv2d_grad_input(gy, w, x.shape, s, padding, d, 1, NUMBA_PASSES),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, padding, d, 1, NUMBA_PASSES))
+    for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
+        np.testing.assert_allclose(a, ref, rtol=0, atol=2e-5 * np.abs(ref).max(), err_msg=name)
+    assert set(calls) == {"conv2d", "conv2d_grad_input", "conv2d_grad_weight"}
