@@ -14,18 +14,20 @@ from ..case import OURS, Case, Goal, Side
 from ..sides import load_deepgrad, load_torch
 from . import classifier_step, conv_nets
 
-# name, batch, C_in, C_out, size, kernel, stride, padding, groups; the goal on ours/torch GFLOP/s
+# name, batch, C_in, C_out, size, kernel, stride, padding, groups, dilation; the goal on ours/torch GFLOP/s
 LAYERS = [
-    ("conv3x3_56", 32, 64, 64, 56, 3, 1, 1, 1, 1.25),
-    ("conv3x3_28", 32, 128, 128, 28, 3, 1, 1, 1, 1.25),
-    ("conv3x3_14", 32, 256, 256, 14, 3, 1, 1, 1, 1.25),
-    ("conv3x3_32", 128, 32, 32, 32, 3, 1, 1, 1, 1.25),
-    ("conv3x3_s2", 32, 64, 128, 56, 3, 2, 1, 1, 1.0),
-    ("conv1x1_256_64", 32, 256, 64, 56, 1, 1, 0, 1, 1.0),
-    ("conv1x1_64_256", 32, 64, 256, 56, 1, 1, 0, 1, 1.0),
-    ("conv_cifar_first", 128, 3, 64, 32, 3, 1, 1, 1, None),
-    ("conv5x5_lenet", 64, 6, 16, 14, 5, 1, 0, 1, None),
-    ("conv_depthwise", 32, 128, 128, 28, 3, 1, 1, 128, 1 / 1.5),
+    ("conv3x3_56", 32, 64, 64, 56, 3, 1, 1, 1, 1, 1.25),
+    ("conv3x3_28", 32, 128, 128, 28, 3, 1, 1, 1, 1, 1.25),
+    ("conv3x3_14", 32, 256, 256, 14, 3, 1, 1, 1, 1, 1.25),
+    ("conv3x3_32", 128, 32, 32, 32, 3, 1, 1, 1, 1, 1.25),
+    ("conv3x3_s2", 32, 64, 128, 56, 3, 2, 1, 1, 1, 1.0),
+    ("conv1x1_256_64", 32, 256, 64, 56, 1, 1, 0, 1, 1, 1.0),
+    ("conv1x1_64_256", 32, 64, 256, 56, 1, 1, 0, 1, 1, 1.0),
+    ("conv_cifar_first", 128, 3, 64, 32, 3, 1, 1, 1, 1, None),
+    ("conv5x5_lenet", 64, 6, 16, 14, 5, 1, 0, 1, 1, None),
+    ("conv_depthwise", 32, 128, 128, 28, 3, 1, 1, 128, 1, 1 / 1.5),
+    ("conv3x3_8", 64, 64, 64, 8, 3, 1, 1, 1, 1, None),                 # ResNet-20's last stage
+    ("conv3x3_dilated", 8, 256, 256, 33, 3, 1, 2, 1, 2, None),         # an ASPP branch
 ]
 # name, model builder, batch
 NETS = [
@@ -66,7 +68,8 @@ def _extra_memory(step):
 
 
 def _layer_ours(device, shape):
-    batch, cin, cout, size, k, stride, padding, groups = shape
+    batch, cin, cout, size, k, stride, padding, groups, *dilation = shape
+    dilation = dilation[0] if dilation else 1
     ag, _, F, sync = load_deepgrad(device)
     x, w = layer_operands(batch, cin, cout, size, k, groups)
     x, w = (ag.tensor(a, device=device, requires_grad=True) for a in (x, w))
@@ -75,7 +78,7 @@ def _layer_ours(device, shape):
     def step():
         nonlocal gy
         x.grad = w.grad = None
-        y = F.conv2d(x, w, stride=stride, padding=padding, groups=groups)
+        y = F.conv2d(x, w, stride=stride, padding=padding, groups=groups, dilation=dilation)
         gy = ag.ones_like(y) if gy is None else gy
         y.backward(gy)
     side = Side(step=step, sync=sync)
@@ -84,7 +87,8 @@ def _layer_ours(device, shape):
 
 
 def _layer_torch(device, threads, shape):
-    batch, cin, cout, size, k, stride, padding, groups = shape
+    batch, cin, cout, size, k, stride, padding, groups, *dilation = shape
+    dilation = dilation[0] if dilation else 1
     torch, tdev, sync = load_torch(device, threads)
     x, w = (torch.from_numpy(a).to(tdev).requires_grad_() for a in layer_operands(batch, cin, cout, size, k, groups))
     gy = None
@@ -92,7 +96,7 @@ def _layer_torch(device, threads, shape):
     def step():
         nonlocal gy
         x.grad = w.grad = None
-        y = torch.nn.functional.conv2d(x, w, stride=stride, padding=padding, groups=groups)
+        y = torch.nn.functional.conv2d(x, w, stride=stride, padding=padding, groups=groups, dilation=dilation)
         gy = torch.ones_like(y) if gy is None else gy
         y.backward(gy)
     return Side(step=step, sync=sync)
@@ -154,20 +158,20 @@ def _net_torch(device, threads, build, batch, data_size):
     return classifier_step.torch(device, threads, build, data, LR)
 
 
-def conv_flop(batch, cin, cout, size, k, stride, padding, groups):
+def conv_flop(batch, cin, cout, size, k, stride, padding, groups, dilation=1):
     """Multiply-adds x 2 of one forward + input gradient + weight gradient, as direct convolution counts them."""
-    out = (size + 2 * padding - k) // stride + 1
+    out = (size + 2 * padding - dilation * (k - 1) - 1) // stride + 1
     return 3 * 2.0 * batch * cout * out * out * (cin // groups) * k * k
 
 
 def cases(device, config):
     """The `convs` rows on `device` (--quick: four layers at batch 8, one BatchNorm2d row, ResNet-8 at batch 16)."""
     rows = []
-    for name, batch, cin, cout, size, k, stride, padding, groups, goal in LAYERS:
+    for name, batch, cin, cout, size, k, stride, padding, groups, dilation, goal in LAYERS:
         if config.quick and name not in QUICK_LAYERS:
             continue
         batch = 8 if config.quick else batch
-        shape = (batch, cin, cout, size, k, stride, padding, groups)
+        shape = (batch, cin, cout, size, k, stride, padding, groups, dilation)
         flop = conv_flop(*shape)
         rows.append(Case(name, device, "GFLOP/s",
                          {OURS: lambda shape=shape: _layer_ours(device, shape),
@@ -175,7 +179,7 @@ def cases(device, config):
                          convert=lambda seconds, flop=flop: flop / seconds / 1e9, higher_is_better=True,
                          goal=Goal(goal, op=">=") if goal else None,
                          note=f"b{batch} {cin}->{cout} {size}x{size} k{k} s{stride} p{padding}"
-                              + (f" g{groups}" if groups > 1 else "")))
+                              + (f" g{groups}" if groups > 1 else "") + (f" d{dilation}" if dilation > 1 else "")))
     for name, batch, channels, size in NORMS:
         if config.quick and name not in QUICK_NORMS:
             continue

@@ -293,6 +293,7 @@ def test_convs_grid_rows_and_quick_subset():
     quick = [c.workload for c in cases_for("convs", "cpu", Config(quick=True))]
     assert quick == [n for n in full if n in convs.QUICK_LAYERS + convs.QUICK_NORMS + convs.QUICK_NETS]
     assert convs.conv_flop(1, 1, 1, 3, 3, 1, 1, 1) == 3 * 2.0 * 9 * 9   # 3x3 output, 9 taps each
+    assert convs.conv_flop(1, 1, 1, 5, 3, 1, 2, 1, 2) == 3 * 2.0 * 25 * 9   # dilation 2, padding 2: 5x5 output
 
 
 def test_convs_layer_side_records_extra_memory():
