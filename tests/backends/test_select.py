@@ -120,3 +120,16 @@ def test_elu_second_derivative_matches_torch_at_zero_and_far_below(device, alpha
     tgg, = torch.autograd.grad((tg * tg).sum(), tx)
     np.testing.assert_allclose(g.detach().numpy(), tg.detach().numpy(), rtol=1e-12, atol=0)
     np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("dtype", (np.float16, np.float32, np.float64))
+@pytest.mark.parametrize("slope", [0.2, -0.5])
+def test_leaky_relu_on_zero_dim_tensors_matches_torch(device, dtype, slope):
+    xt = ag.tensor(np.array(-2.0, dtype), device=device, requires_grad=True)
+    y = F.leaky_relu(xt, slope)
+    y.backward()
+    tx = torch.tensor(np.array(-2.0, dtype), requires_grad=True)
+    ty = torch.nn.functional.leaky_relu(tx, slope)
+    ty.backward()
+    assert y.shape == () and y.dtype == xt.dtype
+    assert float(y) == float(ty.detach()) and float(xt.grad) == float(tx.grad)
