@@ -11,10 +11,10 @@ accumulators; the way oneDNN's blocked layouts work).
 Positions are numbered over a group of samples, and each tile reads its positions' input through a
 table of their offsets in the channels-last buffer, so a tile may cross rows and samples and only the
 group's last tile computes unused positions; a stride only changes the table, a dilation only the
-taps' offsets. The input gradient of a
-stride-1 convolution is the forward of the output gradient with the flipped, transposed filters; the
-weight gradient's tiles hold POSITIONS input channels x CHANNEL_VECTORS vectors of output channels for
-one tap and run over every position (the output gradient laid out channels last as well).
+taps' offsets. The input gradient of a stride-1 convolution is the forward of the output gradient with
+the flipped, transposed filters; the weight gradient's tiles hold POSITIONS input channels x
+CHANNEL_VECTORS vectors of output channels for one tap and run over every position (the output
+gradient laid out channels last as well).
 
 The lanes carry output channels, so the kernels take layers whose output channels (input channels for
 the input gradient) fill whole tiles: a multiple of `channel_tile` (64 float32 channels on AVX-512).
