@@ -55,14 +55,8 @@ def _forward_tiles(xb, wc, bases, offsets, out, npos, co, c_lo, c_hi):
         for p in range(0, npos, POSITIONS):
             q0, q1, q2, q3, q4, q5 = (bases[p], bases[p + 1], bases[p + 2], bases[p + 3], bases[p + 4],
                                       bases[p + 5])
-            a0, a1, a2, a3, a4, a5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                      simd.zeros(xb), simd.zeros(xb))
-            b0, b1, b2, b3, b4, b5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                      simd.zeros(xb), simd.zeros(xb))
-            c0, c1, c2, c3, c4, c5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                      simd.zeros(xb), simd.zeros(xb))
-            d0, d1, d2, d3, d4, d5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                      simd.zeros(xb), simd.zeros(xb))
+            a0 = a1 = a2 = a3 = a4 = a5 = b0 = b1 = b2 = b3 = b4 = b5 = simd.zeros(xb)
+            c0 = c1 = c2 = c3 = c4 = c5 = d0 = d1 = d2 = d3 = d4 = d5 = simd.zeros(xb)
             if c_lo > 0:
                 a0, b0, c0, d0 = _load4(out, p * co + cb, lanes)
                 a1, b1, c1, d1 = _load4(out, (p + 1) * co + cb, lanes)
@@ -230,14 +224,8 @@ def _weight_tiles(xb, gl, gs, bases, offsets, gt, npos, co):
     for t in range(ntaps):
         for c0 in range(0, cin, POSITIONS):
             for cb in range(0, co, CHANNEL_VECTORS * lanes):
-                a0, a1, a2, a3, a4, a5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                          simd.zeros(xb), simd.zeros(xb))
-                b0, b1, b2, b3, b4, b5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                          simd.zeros(xb), simd.zeros(xb))
-                c0_, c1, c2, c3, c4, c5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                           simd.zeros(xb), simd.zeros(xb))
-                d0, d1, d2, d3, d4, d5 = (simd.zeros(xb), simd.zeros(xb), simd.zeros(xb), simd.zeros(xb),
-                                          simd.zeros(xb), simd.zeros(xb))
+                a0 = a1 = a2 = a3 = a4 = a5 = b0 = b1 = b2 = b3 = b4 = b5 = simd.zeros(xb)
+                c0_ = c1 = c2 = c3 = c4 = c5 = d0 = d1 = d2 = d3 = d4 = d5 = simd.zeros(xb)
                 shift = offsets[t] + c0
                 for p in range(npos):
                     at = p * gs + cb

@@ -124,6 +124,15 @@ def test_suits_only_float32_3x3_small_planes_on_avx512():
     assert not ok(hw=(32, 32)) and not ok(k=(5, 5)) and not ok(dtype=np.float64)
 
 
+def _spy(monkeypatch):
+    """The names of the conv_lanes entry points called from now on, in order."""
+    calls = []
+    for name in ("conv2d", "conv2d_grad_input", "conv2d_grad_weight"):
+        real = getattr(conv_lanes, name)
+        monkeypatch.setattr(conv_lanes, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
+    return calls
+
+
 def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
     """A b4 64->64 8x8 float32 layer on `numba` (AVX-512) takes the lanes kernels in every direction
     and matches PyTorch; at stride 2 (16x16 in, 8x8 out) the forward and weight gradient only; a 32x32
@@ -132,10 +141,7 @@ def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
         pytest.skip("the lanes kernels are picked only where AVX-512 gives them 32 vector registers")
     from backends.numba_backend import NUMBA_PASSES
     from backends.numpy_kernels import conv
-    calls = []
-    for name in ("conv2d", "conv2d_grad_input", "conv2d_grad_weight"):
-        real = getattr(conv_lanes, name)
-        monkeypatch.setattr(conv_lanes, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
+    calls = _spy(monkeypatch)
     tile = _tile(np.float32)
     every = {"conv2d", "conv2d_grad_input", "conv2d_grad_weight"}
     for hw, st, expected in ((8, 1, every), (16, 2, {"conv2d", "conv2d_grad_weight"}), (32, 1, set())):
@@ -197,10 +203,7 @@ def test_numba_device_runs_dilated_layers_through_lanes(monkeypatch):
     assert "direct" not in names("forward", (2, 3, 20, 20), (8, 3, 3, 3))
     assert "direct" not in names("grad_input", (2, tile, 20, 20), (tile, tile, 3, 3), p=(5, 5))
     assert "direct" not in names("grad_weight", (2, 512, 20, 20), (512, 512, 3, 3))      # DILATED_MAX_CHANNELS
-    calls = []
-    for name in ("conv2d", "conv2d_grad_input", "conv2d_grad_weight"):
-        real = getattr(conv_lanes, name)
-        monkeypatch.setattr(conv_lanes, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
+    calls = _spy(monkeypatch)
     x, w, gy, padding, s = _operands((2, tile, 1, 20, 20, 3, 3, 2, 1, 2), np.float32, seed=9, in_tiles=True)
     refs = _torch_reference(x, w, gy, padding, s, (2, 2))
     x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
