@@ -124,6 +124,18 @@ def test_suits_only_float32_3x3_small_planes_on_avx512():
     assert not ok(hw=(32, 32)) and not ok(k=(5, 5)) and not ok(dtype=np.float64)
 
 
+def _check_on_numba(x, w, gy, padding, stride, dilation, refs):
+    """The numba device's three directions in float32, through its conv entry points, against refs."""
+    from backends.numba_backend import NUMBA_PASSES
+    from backends.numpy_kernels import conv
+    x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
+    ours = (conv.conv2d(x, w, stride, padding, dilation, 1, NUMBA_PASSES),
+            conv.conv2d_grad_input(gy, w, x.shape, stride, padding, dilation, 1, NUMBA_PASSES),
+            conv.conv2d_grad_weight(gy, x, w.shape, stride, padding, dilation, 1, NUMBA_PASSES))
+    for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
+        np.testing.assert_allclose(a, ref, rtol=0, atol=2e-5 * np.abs(ref).max(), err_msg=name)
+
+
 def _spy(monkeypatch):
     """The names of the conv_lanes entry points called from now on, in order."""
     calls = []
@@ -139,8 +151,6 @@ def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
     one keeps the flat-run kernels."""
     if simd.WIDTH != 64:
         pytest.skip("the lanes kernels are picked only where AVX-512 gives them 32 vector registers")
-    from backends.numba_backend import NUMBA_PASSES
-    from backends.numpy_kernels import conv
     calls = _spy(monkeypatch)
     tile = _tile(np.float32)
     every = {"conv2d", "conv2d_grad_input", "conv2d_grad_weight"}
@@ -148,13 +158,7 @@ def test_numba_device_routes_small_planes_to_lanes(monkeypatch):
         calls.clear()
         x, w, gy, padding, s = _operands((4, tile, 1, hw, hw, 3, 3, 1, st), np.float32, seed=4, in_tiles=True)
         refs = _torch_reference(x, w, gy, padding, s)
-        x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
-        d = (1, 1)
-        ours = (conv.conv2d(x, w, s, padding, d, 1, NUMBA_PASSES),
-                conv.conv2d_grad_input(gy, w, x.shape, s, padding, d, 1, NUMBA_PASSES),
-                conv.conv2d_grad_weight(gy, x, w.shape, s, padding, d, 1, NUMBA_PASSES))
-        for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
-            np.testing.assert_allclose(a, ref, rtol=0, atol=2e-5 * np.abs(ref).max(), err_msg=name)
+        _check_on_numba(x, w, gy, padding, s, (1, 1), refs)
         assert set(calls) == expected, (hw, calls)
 
 
@@ -194,7 +198,7 @@ def test_numba_device_runs_dilated_layers_through_lanes(monkeypatch):
     if simd.WIDTH != 64:
         pytest.skip("the lanes kernels are picked only where AVX-512 gives them 32 vector registers")
     from backends.numba_backend import NUMBA_PASSES
-    from backends.numpy_kernels import conv, conv_choice
+    from backends.numpy_kernels import conv_choice
     tile = _tile(np.float32)
     names = lambda direction, x, w, p=(2, 2): conv_choice.applicable(direction, x, w, (1, 1), p, (2, 2), 1, NUMBA_PASSES,
                                                                     np.dtype(np.float32))
@@ -206,11 +210,5 @@ def test_numba_device_runs_dilated_layers_through_lanes(monkeypatch):
     calls = _spy(monkeypatch)
     x, w, gy, padding, s = _operands((2, tile, 1, 20, 20, 3, 3, 2, 1, 2), np.float32, seed=9, in_tiles=True)
     refs = _torch_reference(x, w, gy, padding, s, (2, 2))
-    x, w, gy = (a.astype(np.float32) for a in (x, w, gy))
-    d = (2, 2)
-    ours = (conv.conv2d(x, w, s, padding, d, 1, NUMBA_PASSES),
-            conv.conv2d_grad_input(gy, w, x.shape, s, padding, d, 1, NUMBA_PASSES),
-            conv.conv2d_grad_weight(gy, x, w.shape, s, padding, d, 1, NUMBA_PASSES))
-    for name, a, ref in zip(("forward", "input gradient", "weight gradient"), ours, refs):
-        np.testing.assert_allclose(a, ref, rtol=0, atol=2e-5 * np.abs(ref).max(), err_msg=name)
+    _check_on_numba(x, w, gy, padding, s, (2, 2), refs)
     assert set(calls) == {"conv2d", "conv2d_grad_input", "conv2d_grad_weight"}
