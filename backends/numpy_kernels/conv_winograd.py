@@ -2,9 +2,9 @@
 array_kernels/conv_winograd.py, or compiled by a device's passes), F(4x4, 3x3) where a device's passes
 offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes through in chunks whose
 transformed tiles fit in about TILE_CHUNK_BYTES (the weight gradient's: the workspace), and each
-chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache between the transform that writes them
-and the BLAS product that reads them, and come from the allocator's heap instead of fresh
-(page-faulting) memory every call.
+chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache
+between the transform that writes them and the BLAS product that reads them, and come from the
+allocator's heap instead of fresh (page-faulting) memory every call.
 
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
@@ -105,7 +105,8 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     if n == 0:
         return np.zeros((co, c, 3, 3), gy.dtype)
     products = 2 * t * co * c * x.itemsize
-    parts = batch_chunks(n, t * th * pitch * (c + co) * x.itemsize, max(TILE_CHUNK_BYTES, workspace - products))
+    cap = min(workspace, max(TILE_CHUNK_BYTES, workspace - products))      # never above a smaller workspace
+    parts = batch_chunks(n, t * th * pitch * (c + co) * x.itemsize, cap)
     size = parts[0].stop
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)

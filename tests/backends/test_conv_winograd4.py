@@ -148,16 +148,20 @@ def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winogr
 def test_weight_gradient_chunks_fill_the_workspace(monkeypatch, winograd4_mode, spy):
     """With cache-sized forward chunks of one sample, the weight gradient still takes the batch in
     chunks as large as conv_choice.WORKSPACE_BYTES allows (its products sum over the tiles): one chunk
-    under the default workspace, two under a workspace of about three samples' tiles and products."""
+    under the default workspace, two under a workspace of about three samples' tiles and products, and
+    never more than a workspace smaller than the cache-sized chunk."""
     passes = _numba_passes()
     x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=6)
     whole = conv.conv2d_grad_weight(gy, x, w.shape, (1, 1), (1, 1), (1, 1), 1, passes)
-    monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)
     scheme = passes.winograd4
     th, tw = scheme.tile_counts(9, 7)
     sample = 36 * th * scheme.tile_pitch(tw, np.float64) * (6 + 4) * 8       # one sample's tiles, bytes
     products = 2 * 36 * 4 * 6 * 8
-    for workspace, chunks in ((conv_choice.WORKSPACE_BYTES, 1), (products + 3 * sample + sample // 2, 2)):
+    # (the cache-sized chunk, the workspace, weight-gradient chunks expected)
+    for tile_chunk, workspace, chunks in ((1, conv_choice.WORKSPACE_BYTES, 1),
+                                          (1, products + 3 * sample + sample // 2, 2),
+                                          (10 * sample, sample + sample // 2, 5)):
+        monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", tile_chunk)
         monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", workspace)
         calls = len(spy)
         gw = conv.conv2d_grad_weight(gy, x, w.shape, (1, 1), (1, 1), (1, 1), 1, passes)
