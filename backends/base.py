@@ -117,6 +117,12 @@ class Backend(ABC):
         slope, its output: the same sign test)."""
         return self.select(ref > 0, gy, gy * slope)
 
+    def elu(self, x, alpha):
+        """x where x > 0, else alpha * (exp(x) - 1) (PyTorch's elu; zeros keep their sign, as its
+        expm1 keeps them)."""
+        # expm1 of min(x, 0): no overflow warning from the positive side it discards
+        return self.select(x >= 0, x, alpha * self.xp.expm1(self.xp.minimum(x, 0)))
+
     def elu_backward(self, x, gy, alpha):
         """gy where x > 0, else gy * alpha * exp(x): elu's gradient from its input (PyTorch's; from the
         output, y + alpha, it is 0 once alpha * (exp(x) - 1) rounds to -alpha)."""

@@ -71,6 +71,11 @@ class NumbaBackend(NumpyBackend):
             return activation.leaky_relu_backward(ref, gy, slope)
         return super().leaky_relu_backward(ref, gy, slope)
 
+    def elu(self, x, alpha):
+        if _floats(x):
+            return activation.elu(x, alpha)
+        return super().elu(x, alpha)
+
     def elu_backward(self, x, gy, alpha):
         if _floats(x, gy) and x.shape == gy.shape:
             return activation.elu_backward(x, gy, alpha)

@@ -120,13 +120,9 @@ class Elu(Function):
     op_name = "elu"
 
     def forward(ctx, x, alpha):
-        xp = ctx.xp
         ctx.alpha = alpha
-        positive = x > 0
-        # expm1 of min(x, 0): no overflow warning from the positive side it discards
-        y = ctx.select(positive, x, alpha * xp.expm1(xp.minimum(x, 0)))
         ctx.save_for_backward(x)
-        return y
+        return ctx.device.elu(x, alpha)
 
     def backward(ctx, gy):
         x, = ctx.saved_tensors

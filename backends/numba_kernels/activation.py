@@ -12,7 +12,7 @@ from numba.extending import overload
 from ..numpy_kernels.activation import _ERF_POLY   # the NumPy kernel's erf fits: same erf on both devices
 from .. import workers
 from . import jit, split
-from .vecmath import vexp, vsigmoid, vtanh
+from .vecmath import vexp, vexpm1, vsigmoid, vtanh
 
 #: kernel code of each activation name (the kernels branch once, outside their loops)
 CODES = {"relu": 0, "sigmoid": 1, "tanh": 2, "gelu": 3, "gelu_tanh": 4, "silu": 5}
@@ -180,6 +180,15 @@ def _leaky_backward(slope, ref, gy, gx):
 
 
 @jit.kernel
+def _elu_forward(alpha, x, y):
+    for k in range(x.size):
+        v = x[k]
+        clamped = v if v > -60.0 else -60.0      # expm1 is -1 in float64 below; keeps vexpm1 in range
+        negative = alpha * vexpm1(clamped)        # in float64, rounded once to y's dtype
+        y[k] = v if (v >= 0 or v != v) else negative    # zeros keep their sign, NaN stays NaN
+
+
+@jit.kernel
 def _elu_backward(alpha, x, gy, gx):
     for k in range(x.size):
         gx[k] = gy[k] if x[k] > 0 else gy[k] * (alpha * vexp(min(x[k], 0)))
@@ -198,6 +207,13 @@ def leaky_relu_backward(ref, gy, slope):
     flat = [np.ascontiguousarray(a).reshape(-1) for a in (ref, gy)]
     _over_ranges(_leaky_backward, gy.dtype.type(slope), (*flat, gx.reshape(-1)))
     return gx
+
+
+def elu(x, alpha):
+    """x where x > 0, else alpha * (exp(x) - 1), in one pass (float32/float64 x)."""
+    y = np.empty(x.shape, x.dtype)
+    _over_ranges(_elu_forward, x.dtype.type(alpha), (np.ascontiguousarray(x).reshape(-1), y.reshape(-1)))
+    return y
 
 
 def elu_backward(x, gy, alpha):

@@ -133,3 +133,14 @@ def test_leaky_relu_on_zero_dim_tensors_matches_torch(device, dtype, slope):
     ty.backward()
     assert y.shape == () and y.dtype == xt.dtype
     assert float(y) == float(ty.detach()) and float(xt.grad) == float(tx.grad)
+
+
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+def test_elu_special_values_match_torch(device, dtype):
+    """inf, NaN, signed zeros, values far below zero (where expm1 is -1) and tiny ones (where it must
+    not round to 0) through the forward, against PyTorch's values and zero signs."""
+    x = np.array([-np.inf, -1000, -60, -30, -1, -1e-8, -0.0, 0.0, 1e-8, 1, 100, np.inf, np.nan], dtype)
+    y = F.elu(ag.tensor(x, device=device), 0.7).numpy()
+    ref = torch.nn.functional.elu(torch.tensor(x), 0.7).numpy()
+    np.testing.assert_allclose(y, ref, rtol=2e-7 if dtype == np.float32 else 1e-15, atol=0)
+    np.testing.assert_array_equal(np.signbit(y), np.signbit(ref))
