@@ -194,31 +194,30 @@ def _elu_backward(alpha, x, gy, gx):
         gx[k] = gy[k] if x[k] > 0 else gy[k] * (alpha * vexp(min(x[k], 0)))
 
 
+def _one_pass(kernel, parameter, *inputs):
+    """kernel(parameter, *flat inputs, flat output) over arrays of one shape and float dtype (the last
+    input's), the parameter in that dtype -> the output array."""
+    out = np.empty(inputs[-1].shape, inputs[-1].dtype)
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in inputs]
+    _over_ranges(kernel, out.dtype.type(parameter), (*flat, out.reshape(-1)))
+    return out
+
+
 def leaky_relu(x, slope):
     """x where x > 0, else slope * x, in one pass (float32/float64 x)."""
-    y = np.empty(x.shape, x.dtype)
-    _over_ranges(_leaky_forward, x.dtype.type(slope), (np.ascontiguousarray(x).reshape(-1), y.reshape(-1)))
-    return y
+    return _one_pass(_leaky_forward, slope, x)
 
 
 def leaky_relu_backward(ref, gy, slope):
     """gy where ref > 0, else slope * gy, in one pass (ref and gy of one float dtype and shape)."""
-    gx = np.empty(gy.shape, gy.dtype)
-    flat = [np.ascontiguousarray(a).reshape(-1) for a in (ref, gy)]
-    _over_ranges(_leaky_backward, gy.dtype.type(slope), (*flat, gx.reshape(-1)))
-    return gx
+    return _one_pass(_leaky_backward, slope, ref, gy)
 
 
 def elu(x, alpha):
     """x where x > 0, else alpha * (exp(x) - 1), in one pass (float32/float64 x)."""
-    y = np.empty(x.shape, x.dtype)
-    _over_ranges(_elu_forward, x.dtype.type(alpha), (np.ascontiguousarray(x).reshape(-1), y.reshape(-1)))
-    return y
+    return _one_pass(_elu_forward, alpha, x)
 
 
 def elu_backward(x, gy, alpha):
     """gy where x > 0, else gy * alpha * exp(x), in one pass."""
-    gx = np.empty(gy.shape, gy.dtype)
-    flat = [np.ascontiguousarray(a).reshape(-1) for a in (x, gy)]
-    _over_ranges(_elu_backward, gy.dtype.type(alpha), (*flat, gx.reshape(-1)))
-    return gx
+    return _one_pass(_elu_backward, alpha, x, gy)
