@@ -34,7 +34,6 @@ conv_choice.py has the measured times and where the numba device picks these ker
 """
 import numpy as np
 
-from .. import workers
 from . import jit, simd, split
 from .conv_depthwise import _load_phases, _tap_starts
 
@@ -516,19 +515,13 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding):
     co, ci, kh, kw = w_shape
     blocks = -(-co // BLOCK)
     n = x.shape[0]
-    count = split.parts(n, _work(gy.shape, w_shape))
-    # one partial sum per thread, over its samples: each thread then copies only its own samples in
-    parts = np.empty((count, blocks, ci, kh * kw, BLOCK), gy.dtype)
-    edges = workers.bounds(n, count)
     if (kh, kw) == (3, 3) and tuple(stride) == (1, 1):
         kernel, after = _grad_weight_3x3_stride1, tuple(padding)
     elif (kh, kw) == (3, 3) and tuple(stride) == (2, 2):
         kernel, after = _grad_weight_3x3_stride2, tuple(padding)
     else:
         kernel, after = _grad_weight, (kh, kw, *stride, *padding)
-
-    def part(first, last):
-        kernel(gy, x, parts[edges.index(first)], *after, first, last)
-    workers.run(part, n, count)
-    gt = parts[0] if count == 1 else parts.sum(axis=0)
+    # one partial sum per thread, over its samples: each thread then copies only its own samples in
+    gt = split.run_summed(lambda out, first, last: kernel(gy, x, out, *after, first, last), n,
+                          _work(gy.shape, w_shape), (blocks, ci, kh * kw, BLOCK), gy.dtype)
     return np.ascontiguousarray(gt.transpose(0, 3, 1, 2).reshape(blocks * BLOCK, ci, kh, kw)[:co])

@@ -21,7 +21,6 @@ the input gradient) fill whole tiles: a multiple of `channel_tile` (64 float32 c
 """
 import numpy as np
 
-from .. import workers
 from . import jit, simd, split
 
 #: output positions a register tile holds
@@ -268,21 +267,6 @@ def _add4(flat, at, lanes, u, v, w, z):
     simd.store(flat, at + 3 * lanes, simd.add(simd.load(flat, at + 3 * lanes), z))
 
 
-@jit.inlined
-def _load_gradient(gy, first, count, gl, gs):
-    """gl (count * Ho * Wo, gs >= C_out) flat = samples first .. first + count - 1 of gy channels
-    last."""
-    co, ho, wo = gy.shape[1], gy.shape[2], gy.shape[3]
-    step = np.uint64(gs)
-    for g in range(count):
-        for k in range(co):
-            plane = gy[first + g, k]
-            for oy in range(ho):
-                base = np.uint64(((g * ho + oy) * wo) * gs + k)
-                for ox in range(wo):
-                    gl[base + np.uint64(ox) * step] = plane[oy, ox]
-
-
 @jit.kernel_sums_fma
 def _grad_weight(gy, x, gt, kh, kw, sh, sw, dh, dw, ph, pw, first, last):
     """gt (C_in, taps, C_out) = the weight gradient's share of samples first .. last - 1."""
@@ -297,7 +281,7 @@ def _grad_weight(gy, x, gt, kh, kw, sh, sw, dh, dw, ph, pw, first, last):
     for s in range(first, last, group):
         count = min(group, last - s)
         _load_channels_last(x, s, count, xb, ph, pw, hp, wp, cs)
-        _load_gradient(gy, s, count, gl, gs)
+        _load_channels_last(gy, s, count, gl, 0, 0, ho, wo, gs)        # the gradient channels last, unpadded
         _weight_tiles(xb, gl, gs, bases, offsets, gt, count * ho * wo, co)
 
 
@@ -309,14 +293,8 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation=(1, 1)):
     co, ci, kh, kw = w_shape
     n = x.shape[0]
     work = gy.size * ci * kh * kw
-    count = split.parts(n, work)
-    parts = np.empty((count, ci, kh * kw, co), gy.dtype)
-    edges = workers.bounds(n, count)
-
-    def part(first, last):
-        _grad_weight(gy, x, parts[edges.index(first)], kh, kw, *stride, *dilation, *padding, first, last)
-    workers.run(part, n, count)
-    gt = parts[0] if count == 1 else parts.sum(axis=0)
+    gt = split.run_summed(lambda out, first, last: _grad_weight(gy, x, out, kh, kw, *stride, *dilation, *padding,
+                                                                 first, last), n, work, (ci, kh * kw, co), gy.dtype)
     return np.ascontiguousarray(gt.reshape(ci, kh, kw, co).transpose(3, 0, 1, 2))
 
 

@@ -17,6 +17,7 @@ on the calling thread.
 from functools import partial
 
 import numba
+import numpy as np
 
 from .. import workers
 
@@ -42,3 +43,14 @@ def run_measured(name, kernel, args, total, work, min_work=MIN_SPLIT_WORK):
     faster for calls of `name` of about this much work (workers.run_measured): for passes bound by
     memory, which a second thread speeds up only when it gets its core at once."""
     workers.run_measured(name, partial(kernel, *args), total, work, parts(total, work, min_work))
+
+
+def run_summed(call, total, work, shape, dtype):
+    """The sum over consecutive parts [first, last) of range(total), run in parallel, of the partial
+    sums that call(out, first, last) writes into out (`shape`, `dtype`): one partial sum per thread,
+    added at the end, so each thread reads only its own items."""
+    count = parts(total, work)
+    partial_sums = np.empty((count,) + tuple(shape), dtype)
+    edges = workers.bounds(total, count)
+    workers.run(lambda first, last: call(partial_sums[edges.index(first)], first, last), total, count)
+    return partial_sums[0] if count == 1 else partial_sums.sum(axis=0)
