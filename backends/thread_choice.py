@@ -115,9 +115,15 @@ class SizeClass:
             self.best = other
 
     def estimate(self, count):
-        """Seconds per multiply-add on `count` threads (the median of the recent timings)."""
+        """Seconds per multiply-add on `count` threads: the median of the recent timings, or with
+        `explore` their minimum. A kernel split over backends/workers.py's threads takes one or two
+        runs at up to 4x its usual time when the host stalls a thread (F(4x4)'s split products at b32
+        256ch 14x14: 17-25 ps a multiply-add on two threads, 26-38 on one, and now and then 41-85),
+        and two such runs among three made one thread look the faster (6 of 6 runs of 8 layer steps
+        picked two threads with the minimum, 3 of 6 with the median); a machine that is really busy
+        slows every run, and the minimum as well."""
         recent = sorted(self.recent[count])
-        return recent[len(recent) // 2]
+        return recent[0] if self.explore else recent[len(recent) // 2]
 
     def _other(self):
         return 1 if self.best == self.full else self.full

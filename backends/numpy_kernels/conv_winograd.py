@@ -4,7 +4,9 @@ offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes t
 transformed tiles fit in about TILE_CHUNK_BYTES (the weight gradient's: the workspace), and each
 chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache
 between the transform that writes them and the BLAS product that reads them, and come from the
-allocator's heap instead of fresh (page-faulting) memory every call.
+allocator's heap instead of fresh (page-faulting) memory every call. The positions' products are one
+stack split over the worker threads, one BLAS thread each, with OpenBLAS held to one thread for the
+whole convolution (backends/split_products.py has why and the figures).
 
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
@@ -12,7 +14,7 @@ A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho
 """
 import numpy as np
 
-from .. import thread_choice
+from .. import split_products
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
 
@@ -68,15 +70,16 @@ def forward(x, w, padding, scheme, u=None):
     y = np.empty((n, co, ho, wo), x.dtype)
     if n == 0:
         return y
-    u = scheme.filter_tiles(w) if u is None else u
     parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
     v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
-    for part in parts:
-        k = part.stop - part.start
-        v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
-        m = thread_choice.matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
-        scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
+    with split_products.one_blas_thread():
+        u = scheme.filter_tiles(w) if u is None else u
+        for part in parts:
+            k = part.stop - part.start
+            v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
+            m = split_products.matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
+            scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
     return y
 
 
@@ -84,7 +87,8 @@ def grad_input(gy, w, padding, scheme):
     """Gradient of `forward` with respect to its input (padding at most 2 on each axis): the same
     convolution of gy with the flipped filters."""
     flipped = winograd.flipped_filters(np, w)
-    return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
+    with split_products.one_blas_thread():
+        return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
 
 
 def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
@@ -110,14 +114,15 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     size = parts[0].stop
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)
-    for part in parts:
-        k = part.stop - part.start
-        v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
-        g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
-        if gu is None:
-            gu = thread_choice.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
-                                      out=np.empty((t, co, c), gy.dtype))
-            continue
-        product = np.empty_like(gu) if product is None else product
-        gu += thread_choice.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
-    return scheme.weight_from_tiles(gu)
+    with split_products.one_blas_thread():
+        for part in parts:
+            k = part.stop - part.start
+            v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
+            g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
+            if gu is None:
+                gu = split_products.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
+                                           out=np.empty((t, co, c), gy.dtype))
+                continue
+            product = np.empty_like(gu) if product is None else product
+            gu += split_products.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
+        return scheme.weight_from_tiles(gu)

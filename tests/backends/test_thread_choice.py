@@ -112,6 +112,25 @@ def test_exploring_classes_try_one_thread_from_the_start():
     assert counts[:4] == [2, 2, 1, 1] and size_class.best == 1
 
 
+def test_exploring_classes_keep_every_thread_through_two_stalled_runs():
+    # a split kernel now and then runs at several times its usual time when the host stalls a
+    # thread; two such runs among the last three must not hand the class to one thread
+    size_class = thread_choice.SizeClass(2, explore=True)
+    for count, seconds in [(2, 1.0), (2, 1.0), (1, 1.6), (1, 1.6), (2, 4.0), (2, 5.0)]:
+        size_class.record(count, seconds)
+    assert size_class.best == 2 and size_class.estimate(2) == 1.0
+    # a machine that slows every run does switch
+    size_class.record(2, 4.5)
+    assert size_class.best == 1
+
+
+def test_blas_classes_still_judge_by_the_median(machine):
+    size_class = thread_choice.SizeClass(2)
+    for seconds in (1.0, 4.0, 5.0):
+        size_class.record(2, seconds)
+    assert size_class.estimate(2) == 4.0
+
+
 def test_one_configured_thread_is_left_alone(machine):
     machine.threads = 1
     run(machine, 5)

@@ -1,0 +1,72 @@
+"""backends/split_products.py: stacks of products split over the worker threads on one BLAS thread
+each, with the same results as NumPy's, and OpenBLAS's thread count restored afterwards."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from backends import split_products, threads, workers
+
+
+@pytest.fixture
+def two_threads():
+    before = ag.get_num_threads()
+    ag.set_num_threads(2)
+    yield
+    ag.set_num_threads(before)
+
+
+@pytest.mark.parametrize("stack,m,k,n", [(36, 64, 48, 80), (1, 5, 3, 2), (3, 1, 1, 1), (16, 7, 0, 4), (0, 3, 4, 5)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matches_numpy(two_threads, stack, m, k, n, dtype):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((stack, m, k)).astype(dtype)
+    b = rng.standard_normal((stack, n, k)).astype(dtype).transpose(0, 2, 1)    # a strided operand too
+    with split_products.one_blas_thread():
+        got = split_products.matmul(a, b)
+        into = split_products.matmul(a, b, out=np.full((stack, m, n), np.nan, dtype))
+    expected = np.matmul(a, b)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+    np.testing.assert_array_equal(into, got)
+
+
+def test_large_stacks_are_split_over_the_workers(two_threads, monkeypatch):
+    calls = []
+    real_run = workers.run
+
+    def run(task, total, count):
+        calls.append((total, count))
+        real_run(task, total, count)
+    monkeypatch.setattr(workers, "run", run)
+    monkeypatch.setattr(workers, "_measured", {})
+    a, b = np.ones((36, 128, 128), np.float32), np.ones((36, 128, 256), np.float32)
+    with split_products.one_blas_thread():
+        for _ in range(2):     # a measured choice starts on every thread
+            out = split_products.matmul(a, b)
+    assert calls == [(36, 2), (36, 2)]
+    assert (out == 128).all()
+    calls.clear()
+    split_products.matmul(a[:, :4, :4], b[:, :4, :4])      # a small stack stays on the calling thread
+    assert calls == []
+
+
+def test_one_blas_thread_holds_and_restores_the_count(two_threads):
+    if threads.openblas_calls() is None:
+        pytest.skip("no OpenBLAS to call")
+    with split_products.one_blas_thread():
+        assert threads.get_num_threads() == 1
+        with split_products.one_blas_thread():
+            assert threads.get_num_threads() == 1
+        assert threads.get_num_threads() == 1
+    assert threads.get_num_threads() == 2
+    with pytest.raises(RuntimeError):
+        with split_products.one_blas_thread():
+            raise RuntimeError("inside")
+    assert threads.get_num_threads() == 2
+
+
+def test_stacks_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="split_products.matmul: two 3-D stacks of one length"):
+        split_products.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
+    with pytest.raises(ValueError, match="got shapes"):
+        split_products.matmul(np.ones((3, 4)), np.ones((4, 5)))
