@@ -237,6 +237,8 @@ class Minimal4:
 
     positions = algebra.POSITIONS
     tile_counts = staticmethod(algebra.tile_counts)
+    #: the transforms split over the worker threads, so the products do too (conv_winograd._products)
+    split_products = True
 
     @staticmethod
     def applies(dtype):

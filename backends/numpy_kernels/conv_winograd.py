@@ -4,17 +4,22 @@ offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes t
 transformed tiles fit in about TILE_CHUNK_BYTES (the weight gradient's: the workspace), and each
 chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache
 between the transform that writes them and the BLAS product that reads them, and come from the
-allocator's heap instead of fresh (page-faulting) memory every call. The positions' products are one
-stack split over the worker threads, one BLAS thread each, with OpenBLAS held to one thread for the
-whole convolution (backends/split_products.py has why and the figures).
+allocator's heap instead of fresh (page-faulting) memory every call. Where a scheme's transforms are
+split over the worker threads (`split_products` true: F(4x4) on `numba`), the positions' products are
+one stack split over those threads as well, one BLAS thread each, with OpenBLAS held to one thread for
+the whole convolution (backends/split_products.py has why and the figures); NumPy's F(2x2) transforms
+run on one thread, and its products stay OpenBLAS's (the same times either way, within noise).
 
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
-`gradient_tiles` and `output_from_tiles`; `minimal2(passes)` builds F(2x2)'s from a device's passes.
+`gradient_tiles` and `output_from_tiles`, and may set `split_products`; `minimal2(passes)` builds
+F(2x2)'s from a device's passes.
 """
+from contextlib import nullcontext
+
 import numpy as np
 
-from .. import split_products
+from .. import split_products, thread_choice
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
 
@@ -53,6 +58,13 @@ def _chunks(n, positions, tile_count, channels, itemsize):
     return batch_chunks(n, positions * tile_count * channels * itemsize, TILE_CHUNK_BYTES)
 
 
+def _products(scheme):
+    """(a context to hold around the convolution, the product of stacks) for this scheme's products."""
+    if getattr(scheme, "split_products", False):
+        return split_products.one_blas_thread(), split_products.matmul
+    return nullcontext(), thread_choice.matmul
+
+
 def _buffer(flat, shape):
     """The first prod(shape) entries of the flat buffer, as a C-contiguous array of `shape`."""
     return flat[:int(np.prod(shape))].reshape(shape)
@@ -73,12 +85,13 @@ def forward(x, w, padding, scheme, u=None):
     parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
     size = parts[0].stop
     v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
-    with split_products.one_blas_thread():
+    held, matmul = _products(scheme)
+    with held:
         u = scheme.filter_tiles(w) if u is None else u
         for part in parts:
             k = part.stop - part.start
             v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
-            m = split_products.matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
+            m = matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
             scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
     return y
 
@@ -87,7 +100,7 @@ def grad_input(gy, w, padding, scheme):
     """Gradient of `forward` with respect to its input (padding at most 2 on each axis): the same
     convolution of gy with the flipped filters."""
     flipped = winograd.flipped_filters(np, w)
-    with split_products.one_blas_thread():
+    with _products(scheme)[0]:
         return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
 
 
@@ -114,15 +127,16 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     size = parts[0].stop
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)
-    with split_products.one_blas_thread():
+    held, matmul = _products(scheme)
+    with held:
         for part in parts:
             k = part.stop - part.start
             v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
             g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
             if gu is None:
-                gu = split_products.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
-                                           out=np.empty((t, co, c), gy.dtype))
+                gu = matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
+                            out=np.empty((t, co, c), gy.dtype))
                 continue
             product = np.empty_like(gu) if product is None else product
-            gu += split_products.matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
+            gu += matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
         return scheme.weight_from_tiles(gu)

@@ -70,3 +70,22 @@ def test_stacks_of_different_lengths_are_refused():
         split_products.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
     with pytest.raises(ValueError, match="got shapes"):
         split_products.matmul(np.ones((3, 4)), np.ones((4, 5)))
+
+
+def test_f4x4_products_go_to_the_workers_and_f2x2_products_stay_with_openblas(monkeypatch):
+    from backends.numba_backend import NUMBA_PASSES
+    from backends.numpy_kernels import conv_winograd
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 3, 9, 9)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    routes = []
+    real_split, real_choice = split_products.matmul, conv_winograd.thread_choice.matmul
+    monkeypatch.setattr(split_products, "matmul", lambda *a, **k: routes.append("workers") or real_split(*a, **k))
+    monkeypatch.setattr(conv_winograd.thread_choice, "matmul",
+                        lambda *a, **k: routes.append("openblas") or real_choice(*a, **k))
+    minimal4 = conv_winograd.forward(x, w, (1, 1), NUMBA_PASSES.winograd4)
+    assert routes and set(routes) == {"workers"}
+    routes.clear()
+    minimal2 = conv_winograd.forward(x, w, (1, 1), conv_winograd.minimal2(NUMBA_PASSES))
+    assert routes and set(routes) == {"openblas"}
+    np.testing.assert_allclose(minimal4, minimal2, rtol=1e-4, atol=1e-4)
