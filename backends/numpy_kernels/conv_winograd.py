@@ -53,9 +53,9 @@ def minimal2(passes):
     return _Minimal2(passes)
 
 
-def _chunks(n, positions, tile_count, channels, itemsize):
-    """Batch slices whose tile planes of `channels` (input plus output) channels fit TILE_CHUNK_BYTES."""
-    return batch_chunks(n, positions * tile_count * channels * itemsize, TILE_CHUNK_BYTES)
+def _chunks(n, positions, tile_count, channels, itemsize, cap):
+    """Batch slices whose tile planes of `channels` (input plus output) channels fit `cap` bytes."""
+    return batch_chunks(n, positions * tile_count * channels * itemsize, cap)
 
 
 def _products(scheme):
@@ -70,9 +70,15 @@ def _buffer(flat, shape):
     return flat[:int(np.prod(shape))].reshape(shape)
 
 
-def forward(x, w, padding, scheme, u=None):
+def forward(x, w, padding, scheme, u=None, workspace=TILE_CHUNK_BYTES):
     """Cross-correlation of x (N, C_in, H, W) with 3x3 filters w (C_out, C_in, 3, 3), stride 1 -> (N, C_out, Ho, Wo);
-    `u` is scheme.filter_tiles(w) when the caller already has it."""
+    `u` is scheme.filter_tiles(w) when the caller already has it; a chunk's tiles and products take at
+    most about `workspace` bytes.
+
+    NumPy's F(2x2) keeps cache-sized chunks (TILE_CHUNK_BYTES); with products split over the threads
+    (F(4x4) on `numba`) the caller gives the conv workspace: b32, two threads, median ms forward / input
+    gradient with 8 / 16 / 64 MB chunks, 256ch 14x14 47-51 / 38-43 / 36-38, 128ch 28x28 46-47 / 32-33
+    / 32-33 (one BLAS thread per product, small products of 7 samples' tiles lose most)."""
     n, c, h, wd = x.shape
     co = w.shape[0]
     ho, wo = h + 2 * padding[0] - 2, wd + 2 * padding[1] - 2
@@ -82,7 +88,7 @@ def forward(x, w, padding, scheme, u=None):
     y = np.empty((n, co, ho, wo), x.dtype)
     if n == 0:
         return y
-    parts = _chunks(n, t, th * pitch, c + co, x.itemsize)
+    parts = _chunks(n, t, th * pitch, c + co, x.itemsize, workspace)
     size = parts[0].stop
     v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     held, matmul = _products(scheme)
@@ -96,12 +102,13 @@ def forward(x, w, padding, scheme, u=None):
     return y
 
 
-def grad_input(gy, w, padding, scheme):
+def grad_input(gy, w, padding, scheme, workspace=TILE_CHUNK_BYTES):
     """Gradient of `forward` with respect to its input (padding at most 2 on each axis): the same
-    convolution of gy with the flipped filters."""
+    convolution of gy with the flipped filters, in chunks of at most about `workspace` bytes."""
     flipped = winograd.flipped_filters(np, w)
     with _products(scheme)[0]:
-        return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped))
+        return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped),
+                       workspace)
 
 
 def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):

@@ -169,6 +169,31 @@ def test_weight_gradient_chunks_fill_the_workspace(monkeypatch, winograd4_mode, 
         np.testing.assert_allclose(gw, whole, rtol=1e-12, atol=1e-12)
 
 
+def test_forward_and_input_gradient_chunks_fill_the_workspace(monkeypatch, winograd4_mode, spy):
+    """F(4x4)'s forward and input gradient (products split over the threads) take the batch in chunks as
+    large as conv_choice.WORKSPACE_BYTES allows, whatever the cache-sized chunk of NumPy's F(2x2): one
+    chunk under the default workspace, three (two samples each) under one of two and a half samples'
+    tiles, one sample each under a workspace smaller than a sample's."""
+    passes = _numba_passes()
+    x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=7)
+    s, p, d = (1, 1), (1, 1), (1, 1)
+    whole = (conv.conv2d(x, w, s, p, d, 1, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, 1, passes))
+    scheme = passes.winograd4
+    th, tw = scheme.tile_counts(9, 7)
+    sample = 36 * th * scheme.tile_pitch(tw, np.float64) * (6 + 4) * 8       # one sample's tiles, bytes
+    monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)
+    for workspace, chunks in ((conv_choice.WORKSPACE_BYTES, 1), (2 * sample + sample // 2, 3), (sample // 2, 5)):
+        monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", workspace)
+        calls = len(spy)
+        y = conv.conv2d(x, w, s, p, d, 1, passes)
+        assert len(spy) - calls == chunks, workspace
+        calls = len(spy)
+        gx = conv.conv2d_grad_input(gy, w, x.shape, s, p, d, 1, passes)
+        assert len(spy) - calls == chunks, workspace
+        np.testing.assert_allclose(y, whole[0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(gx, whole[1], rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", (np.float64, np.float32))
 def test_transforms_split_in_uneven_parts(monkeypatch, winograd4_mode, spy, dtype):
     """Every transform split into 3 parts of the (channel, sample) items, parts starting mid-channel."""
