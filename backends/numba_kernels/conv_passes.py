@@ -17,7 +17,7 @@ was faster, and the direct kernels later took those layers (see conv_choice.py).
 import numpy as np
 
 from ..numpy_kernels.conv_passes import NumpyPasses
-from . import conv_col2im, conv_depthwise, conv_direct, conv_lanes, conv_winograd, conv_winograd4
+from . import conv_col2im, conv_depthwise, conv_direct, conv_lanes, conv_winograd, conv_winograd4, simd
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -48,6 +48,23 @@ MAX_DIRECT_TAPS = 49
 #: against 44-57 / 46-55 / 54-63: Winograd from 128 channels on both
 DIRECT_MAX_CHANNELS = 128
 LARGE_PIXELS = 144
+#: ... and from stop 22 (F(4x4)'s products split over the threads, its chunks the whole workspace), on
+#: AVX-512 hosts also layers of WIDE_CHANNELS channels on WIDE_PIXELS output pixels and up (an AVX2 EPYC
+#: measured direct far ahead there before: b32 64ch 56x56 59 / 59 / 54 ms against 99 / 118 / 96). Two
+#: threads, median of 10, forward + input gradient + weight gradient, ms, direct against F(4x4): b32
+#: 64ch 56x56 180 / 204 against 125 / 149 (two runs), b8 64ch 112x112 194 against 121, b32 64ch 28x28
+#: 43 against 41, b16 64ch 32x32 28 against 26; b32 64ch 14x14 12 against 18 (direct)
+WIDE_CHANNELS = 64
+WIDE_PIXELS = 784
+
+
+def _winograd_layer(x_shape, w_shape, out_hw):
+    """Whether a stride-1 3x3 layer of these shapes is one the direct kernels leave to F(4x4): at least
+    DIRECT_MAX_CHANNELS channels (in and out) on LARGE_PIXELS output pixels, or on AVX-512 hosts
+    WIDE_CHANNELS on WIDE_PIXELS."""
+    channels, pixels = min(x_shape[1], w_shape[0]), out_hw[0] * out_hw[1]
+    return ((channels >= DIRECT_MAX_CHANNELS and pixels >= LARGE_PIXELS)
+            or (simd.WIDTH == 64 and channels >= WIDE_CHANNELS and pixels >= WIDE_PIXELS))
 
 
 class NumbaPasses(NumpyPasses):
@@ -128,8 +145,8 @@ class NumbaPasses(NumpyPasses):
     @staticmethod
     def prefers_direct(direction, x_shape, w_shape, out_hw, stride, dilation=(1, 1)):
         """The measured rule (conv_choice.py has the figures): 3x3 filters; the forward and the
-        stride-1 input gradient below DIRECT_MAX_CHANNELS channels or LARGE_PIXELS output pixels, the
-        weight gradient everywhere but Winograd's stride-1 domain (the same limits), and every direction
+        stride-1 input gradient of layers outside Winograd's domain (`_winograd_layer`), the
+        weight gradient everywhere but Winograd's stride-1 domain, and every direction
         of a stride-2 layer (the input gradient by stride phases); other strided input gradients
         stay with im2col. Other filter sizes (4x4, 5x5, 7x7): every direction at stride 1 and 2, but
         a strided input gradient of fewer than 4 input channels."""
@@ -146,7 +163,7 @@ class NumbaPasses(NumpyPasses):
             if max(stride) > 2:
                 return False
             return direction != "grad_input" or tuple(stride) == (1, 1) or x_shape[1] >= 4
-        large = min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS and out_hw[0] * out_hw[1] >= LARGE_PIXELS
+        large = _winograd_layer(x_shape, w_shape, out_hw)
         if direction == "grad_weight":
             return not (large and tuple(stride) == (1, 1))
         if tuple(stride) == (2, 2):
@@ -158,10 +175,9 @@ class NumbaPasses(NumpyPasses):
     @staticmethod
     def prefers_winograd4(direction, x_shape, w_shape, out_hw):
         """The measured rule for F(4x4, 3x3) (figures in conv_choice.py): every direction of the layers
-        that the direct kernels leave to Winograd (DIRECT_MAX_CHANNELS channels and LARGE_PIXELS output
-        pixels and up), where it beat F(2x2, 3x3) by 1.2-1.45x."""
-        return (out_hw is not None and min(x_shape[1], w_shape[0]) >= DIRECT_MAX_CHANNELS
-                and out_hw[0] * out_hw[1] >= LARGE_PIXELS)
+        that the direct kernels leave to Winograd (`_winograd_layer`), where it beat F(2x2, 3x3) by
+        1.2-1.45x."""
+        return out_hw is not None and _winograd_layer(x_shape, w_shape, out_hw)
 
     @staticmethod
     def direct_conv2d(x, w, out_hw, stride, padding, dilation=(1, 1)):

@@ -169,10 +169,14 @@ def test_rule_picks_direct_on_resnet8_layers():
     assert picks == {"16 32x32": ("direct", "direct", "direct"), "16->32 /2": ("direct", "direct", "direct"),
                      "32 16x16": ("direct", "direct", "direct"), "32->64 /2": ("direct", "direct", "direct"),
                      "64 8x8": ("direct", "direct", "direct")}
-    # Winograd's layers from 128 channels stay Winograd's (F(4x4) on this device), stride-2 ones direct
-    # in every direction
+    # Winograd's layers from 128 channels stay Winograd's (F(4x4) on this device), 64-channel ones from
+    # 28x28 outputs on AVX-512 hosts, 64-channel 14x14 ones direct; stride-2 ones direct in every direction
+    from backends.numba_kernels import simd
+    wide = "winograd4" if simd.WIDTH == 64 else "direct"
     for direction in ("forward", "grad_input", "grad_weight"):
-        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == "direct"
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), 1, direction) == wide
+        assert pick((32, 64, 28, 28), (64, 64, 3, 3), 1, direction) == wide
+        assert pick((32, 64, 14, 14), (64, 64, 3, 3), 1, direction) == "direct"
         assert pick((32, 128, 28, 28), (128, 128, 3, 3), 1, direction) == "winograd4"
     assert [pick((32, 64, 56, 56), (128, 64, 3, 3), 2, d) for d in ("forward", "grad_input", "grad_weight")] == [
         "direct", "direct", "direct"]
