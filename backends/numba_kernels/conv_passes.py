@@ -51,9 +51,9 @@ LARGE_PIXELS = 144
 #: ... and from stop 22 (F(4x4)'s products split over the threads, its chunks the whole workspace), on
 #: AVX-512 hosts also layers of WIDE_CHANNELS channels on WIDE_PIXELS output pixels and up (an AVX2 EPYC
 #: measured direct far ahead there before: b32 64ch 56x56 59 / 59 / 54 ms against 99 / 118 / 96). Two
-#: threads, median of 10, forward + input gradient + weight gradient, ms, direct against F(4x4): b32
-#: 64ch 56x56 180 / 204 against 125 / 149 (two runs), b8 64ch 112x112 194 against 121, b32 64ch 28x28
-#: 43 against 41, b16 64ch 32x32 28 against 26; b32 64ch 14x14 12 against 18 (direct)
+#: threads, median of 8-10, forward + input gradient + weight gradient, ms, direct against F(4x4): b32
+#: 64ch 56x56 360 / 208 / 180 / 204 against 276 / 205 / 125 / 149 (four runs), b8 64ch 112x112 194
+#: against 121, b32 64ch 28x28 43 against 41, b16 64ch 32x32 28 against 26; b32 64ch 14x14 12 against 18
 WIDE_CHANNELS = 64
 WIDE_PIXELS = 784
 

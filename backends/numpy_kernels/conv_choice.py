@@ -38,8 +38,8 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   3.8 / 2.4; b128 32ch 16x16 7.1 / 7.1 / 6.3 against 7.0 / 6.9 / 4.8; b128 16ch 32x32 9.8 / 10.1 / 10.0
   against 7.8 / 7.8 / 5.2 (those layers stay direct: a whole-step check is still to do). Since stop
   22 (products split over the threads, whole-workspace chunks) F(4x4) also takes 64-channel layers of
-  28x28 outputs and up on AVX-512 hosts (b32 64ch 56x56 125 / 149 ms against direct's 180 / 204 in two
-  runs, forward + both gradients; conv_passes.WIDE_CHANNELS).
+  28x28 outputs and up on AVX-512 hosts (b32 64ch 56x56 276 / 205 / 125 / 149 ms against direct's 360 /
+  208 / 180 / 204 in four runs, forward + both gradients; conv_passes.WIDE_CHANNELS).
 - direct (numba; its passes' `direct_applies` and `prefers_direct`): every 3x3 layer's forward and
   stride-1 input gradient below 64 channels or 12x12 outputs, and every weight gradient outside
   Winograd's stride-1 domain. ResNet-8's layers, b64 float32, forward / input gradient / weight
