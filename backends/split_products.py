@@ -29,18 +29,28 @@ _held = threading.local()    # .count: the BLAS thread count before one_blas_thr
 
 
 def matmul(a, b, out=None):
-    """np.matmul(a, b) of 3-D NumPy stacks (into `out` when given), the stack split over the worker
-    threads, every product on one BLAS thread (hold `one_blas_thread` around the caller's work)."""
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
-        raise ValueError(f"split_products.matmul: two 3-D stacks of one length expected, got shapes {a.shape} "
-                         f"and {b.shape}")
+    """np.matmul(a, b) of NumPy stacks (into `out` when given), the result's leading axis split over the
+    worker threads, every product on one BLAS thread (hold `one_blas_thread` around the caller's work).
+    An operand with as many axes as the result is split with it (unless its leading axis is 1); one
+    with fewer broadcasts whole to every part, as a 1x1 convolution's weights do."""
+    if a.ndim < 2 or b.ndim < 2 or max(a.ndim, b.ndim) < 3:
+        raise ValueError(f"split_products.matmul: stacks of matrices expected (3 or more axes), got shapes "
+                         f"{a.shape} and {b.shape}")
+    try:
+        shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+    except ValueError:
+        raise ValueError(f"split_products.matmul: stacks of shapes {a.shape} and {b.shape} do not broadcast "
+                         "against each other") from None
     if out is None:
-        out = np.empty((a.shape[0], a.shape[1], b.shape[2]), np.result_type(a, b))
+        out = np.empty(shape, np.result_type(a, b))
     stack = out.shape[0]
-    macs = stack * a.shape[1] * a.shape[2] * b.shape[2]
+    macs = out.size * a.shape[-1]
+
+    def sliced(operand, first, last):
+        return operand[first:last] if operand.ndim == out.ndim and operand.shape[0] != 1 else operand
 
     def part(first, last):
-        np.matmul(a[first:last], b[first:last], out=out[first:last])
+        np.matmul(sliced(a, first, last), sliced(b, first, last), out=out[first:last])
 
     count = getattr(_held, "count", None) or threads.get_num_threads()
     workers.run_measured("split_products", part, stack, macs, workers.parts(stack, macs, MIN_SPLIT_MACS, count))

@@ -16,6 +16,7 @@ was faster, and the direct kernels later took those layers (see conv_choice.py).
 """
 import numpy as np
 
+from .. import split_products
 from ..numpy_kernels.conv_passes import NumpyPasses
 from . import conv_col2im, conv_depthwise, conv_direct, conv_lanes, conv_winograd, conv_winograd4, simd
 
@@ -72,6 +73,13 @@ class NumbaPasses(NumpyPasses):
 
     #: Winograd F(4x4, 3x3) (float32 and float64), the `winograd4` algorithm
     winograd4 = conv_winograd4.MINIMAL4
+
+    @staticmethod
+    def stack_products():
+        """OpenBLAS held to one thread for the convolution and its per-sample products split over the
+        worker threads (backends/split_products.py: OpenBLAS's polling threads take half a core from the
+        compiled kernels that run next)."""
+        return split_products.one_blas_thread(), split_products.matmul
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):

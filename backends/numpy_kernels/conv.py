@@ -39,6 +39,13 @@ def _slices(total, groups):
     return [slice(g * size, (g + 1) * size) for g in range(groups)]
 
 
+def _on_stacks(passes, fn, *args):
+    """fn(*args, matmul=...) with the device's product of stacks, its context held (passes.stack_products)."""
+    held, matmul = passes.stack_products()
+    with held:
+        return fn(*args, matmul=matmul)
+
+
 def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
     """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
     ho, wo = geometry("conv2d", x.shape, w.shape, stride, padding, dilation, groups)
@@ -48,7 +55,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
     x = np.ascontiguousarray(x)
     w = np.ascontiguousarray(w, dtype=x.dtype)
     run = {
-        "pointwise": lambda: pointwise.conv2d(np, x, w, stride, groups),
+        "pointwise": lambda: _on_stacks(passes, pointwise.conv2d, np, x, w, stride, groups),
         "depthwise": lambda: passes.depthwise_conv2d(x, w, (ho, wo), stride, padding, dilation),
         "direct": lambda: passes.direct_conv2d(x, w, (ho, wo), stride, padding, dilation),
         "winograd": lambda: conv_winograd.forward(x, w, padding, conv_winograd.minimal2(passes)),
@@ -75,7 +82,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
     x = np.ascontiguousarray(x, dtype=gy.dtype)
     w_shape = tuple(w_shape)
     run = {
-        "pointwise": lambda: pointwise.conv2d_grad_weight(np, gy, x, w_shape, stride, groups),
+        "pointwise": lambda: _on_stacks(passes, pointwise.conv2d_grad_weight, np, gy, x, w_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
@@ -102,7 +109,7 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
     w = np.ascontiguousarray(w, dtype=gy.dtype)
     x_shape = tuple(x_shape)
     run = {
-        "pointwise": lambda: pointwise.conv2d_grad_input(np, gy, w, x_shape, stride, groups),
+        "pointwise": lambda: _on_stacks(passes, pointwise.conv2d_grad_input, np, gy, w, x_shape, stride, groups),
         "depthwise": lambda: passes.depthwise_grad_input(gy, w, x_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_input(gy, w, x_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_input(gy, w, padding, conv_winograd.minimal2(passes)),

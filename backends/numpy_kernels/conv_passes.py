@@ -6,6 +6,8 @@ gradient summed back into the input gradient), and the depthwise convolution, wh
 per plane and tiny (its column matrices are the work). `NumpyPasses` does them with NumPy (the `cpu` device); the `numba` device
 subclasses it with compiled single-pass kernels (numba_kernels/conv_passes.py).
 """
+from contextlib import nullcontext
+
 import numpy as np
 
 from ..array_kernels import conv_winograd as winograd
@@ -23,6 +25,12 @@ class NumpyPasses:
     """The NumPy passes: tile transforms as a few strided ufunc calls writing into the caller's
     buffers, col2im as kH * kW strided slice-adds into one padded buffer, depthwise convolutions as per-plane
     column matrices and stacked products (conv_depthwise.py)."""
+
+    @staticmethod
+    def stack_products():
+        """(a context to hold around a convolution, the product of stacks for its per-sample products, or
+        None for NumPy's with its measured BLAS thread count): NumPy's here."""
+        return nullcontext(), None
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):

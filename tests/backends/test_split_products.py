@@ -65,11 +65,25 @@ def test_one_blas_thread_holds_and_restores_the_count(two_threads):
     assert threads.get_num_threads() == 2
 
 
-def test_stacks_of_different_lengths_are_refused():
-    with pytest.raises(ValueError, match="split_products.matmul: two 3-D stacks of one length"):
+def test_stacks_that_do_not_broadcast_are_refused():
+    with pytest.raises(ValueError, match=r"split_products.matmul: stacks of shapes \(2, 3, 4\) and \(3, 4, 5\) do not"):
         split_products.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
-    with pytest.raises(ValueError, match="got shapes"):
+    with pytest.raises(ValueError, match="3 or more axes"):
         split_products.matmul(np.ones((3, 4)), np.ones((4, 5)))
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((2, 6, 5), (9, 2, 5, 7)), ((1, 6, 5), (9, 1, 5, 7)),
+                                              ((9, 2, 6, 5), (2, 5, 7)), ((9, 1, 6, 5), (1, 2, 5, 7)),
+                                              ((6, 5), (9, 5, 7))])
+def test_broadcast_operands_match_numpy(two_threads, monkeypatch, a_shape, b_shape):
+    monkeypatch.setattr(split_products, "MIN_SPLIT_MACS", 1)       # split even these small stacks
+    monkeypatch.setattr(workers, "_measured", {})
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    with split_products.one_blas_thread():
+        for _ in range(3):
+            got = split_products.matmul(a, b)
+            np.testing.assert_allclose(got, np.matmul(a, b), rtol=1e-12, atol=1e-12)
 
 
 def test_f4x4_products_go_to_the_workers_and_f2x2_products_stay_with_openblas(monkeypatch):
@@ -89,3 +103,33 @@ def test_f4x4_products_go_to_the_workers_and_f2x2_products_stay_with_openblas(mo
     minimal2 = conv_winograd.forward(x, w, (1, 1), conv_winograd.minimal2(NUMBA_PASSES))
     assert routes and set(routes) == {"openblas"}
     np.testing.assert_allclose(minimal4, minimal2, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("stride,groups", [((1, 1), 1), ((2, 2), 1), ((1, 1), 2)])
+def test_numba_1x1_convolutions_run_their_products_on_the_workers(two_threads, monkeypatch, stride, groups):
+    """On `numba` a 1x1 convolution's per-sample products go through split_products (all three
+    directions, PyTorch's results); the `cpu` device keeps NumPy's product."""
+    torch = pytest.importorskip("torch")
+    from backends.numba_backend import NUMBA_PASSES
+    from backends.numpy_kernels import conv
+    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5, 4, 7, 6))
+    w = rng.standard_normal((6, 4 // groups, 1, 1))
+    ho, wo = -(-7 // stride[0]), -(-6 // stride[1])
+    gy = rng.standard_normal((5, 6, ho, wo))
+    routes = []
+    real = split_products.matmul
+    monkeypatch.setattr(split_products, "matmul", lambda *a, **k: routes.append(1) or real(*a, **k))
+    args = (stride, (0, 0), (1, 1), groups)
+    got = (conv.conv2d(x, w, *args, NUMBA_PASSES), conv.conv2d_grad_input(gy, w, x.shape, *args, NUMBA_PASSES),
+           conv.conv2d_grad_weight(gy, x, w.shape, *args, NUMBA_PASSES))
+    assert len(routes) == 3
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ty = torch.nn.functional.conv2d(tx, tw, stride=stride, groups=groups)
+    ty.backward(torch.tensor(gy))
+    for ours, theirs in zip(got, (ty.detach(), tx.grad, tw.grad)):
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-10, atol=1e-10)
+    routes.clear()
+    conv.conv2d(x, w, *args, NUMPY_PASSES)
+    assert routes == []
