@@ -70,3 +70,9 @@ def one_blas_thread():
             yield
     finally:
         _held.count = None
+
+
+def on_workers():
+    """(a context, the product of stacks) for a convolution whose stacks of products run here: OpenBLAS
+    held to one thread for as long as the context is, and `matmul` (a device's `stack_products`)."""
+    return one_blas_thread(), matmul

@@ -74,12 +74,10 @@ class NumbaPasses(NumpyPasses):
     #: Winograd F(4x4, 3x3) (float32 and float64), the `winograd4` algorithm
     winograd4 = conv_winograd4.MINIMAL4
 
-    @staticmethod
-    def stack_products():
-        """OpenBLAS held to one thread for the convolution and its per-sample products split over the
-        worker threads (backends/split_products.py: OpenBLAS's polling threads take half a core from the
-        compiled kernels that run next)."""
-        return split_products.one_blas_thread(), split_products.matmul
+    #: stacks of products (Winograd's positions, a 1x1 convolution's samples) split over the worker
+    #: threads with OpenBLAS held to one thread (backends/split_products.py: OpenBLAS's polling threads
+    #: take half a core from the compiled kernels that run next)
+    stack_products = staticmethod(split_products.on_workers)
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):

@@ -27,6 +27,7 @@ Float32 and float64 only (the device's passes route other dtypes elsewhere).
 """
 import numpy as np
 
+from .. import split_products
 from ..array_kernels import conv_winograd4 as algebra
 from . import jit, split
 
@@ -237,8 +238,9 @@ class Minimal4:
 
     positions = algebra.POSITIONS
     tile_counts = staticmethod(algebra.tile_counts)
-    #: the transforms split over the worker threads, so the products do too (conv_winograd._products)
-    split_products = True
+    #: the numba device's product of stacks (as conv_passes.NumbaPasses'): split over the worker threads
+    #: that also run these transforms
+    stack_products = staticmethod(split_products.on_workers)
 
     @staticmethod
     def applies(dtype):

@@ -4,22 +4,23 @@ offer it (`passes.winograd4`: numba_kernels/conv_winograd4.py). The batch goes t
 transformed tiles fit in about TILE_CHUNK_BYTES (the weight gradient's: the workspace), and each
 chunk's tiles and products land in two buffers allocated once per call. Small buffers stay in cache
 between the transform that writes them and the BLAS product that reads them, and come from the
-allocator's heap instead of fresh (page-faulting) memory every call. Where a scheme's transforms are
-split over the worker threads (`split_products` true: F(4x4) on `numba`), the positions' products are
-one stack split over those threads as well, one BLAS thread each, with OpenBLAS held to one thread for
-the whole convolution (backends/split_products.py has why and the figures); NumPy's F(2x2) transforms
-run on one thread, and its products stay OpenBLAS's (the same times either way, within noise).
+allocator's heap instead of fresh (page-faulting) memory every call. The positions' products are one
+stack, multiplied by the device's product of stacks (`stack_products` of its conv passes): on `numba`
+split over the worker threads that also run the compiled transforms, one BLAS thread each, with OpenBLAS
+held to one thread for the whole convolution (backends/split_products.py has why and the figures); on
+`cpu`, whose NumPy transforms run on one thread, OpenBLAS's own (the same times either way there,
+within noise).
 
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
-`gradient_tiles` and `output_from_tiles`, and may set `split_products`; `minimal2(passes)` builds
-F(2x2)'s from a device's passes.
+`gradient_tiles` and `output_from_tiles`, and may offer `stack_products` (its device's product of
+stacks, see the passes); `minimal2(passes)` builds F(2x2)'s from a device's passes.
 """
 from contextlib import nullcontext
 
 import numpy as np
 
-from .. import split_products, thread_choice
+from .. import thread_choice
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
 
@@ -34,6 +35,7 @@ class _Minimal2:
     tile_counts = staticmethod(winograd.tile_counts)
 
     def __init__(self, passes):
+        self.stack_products = passes.stack_products
         self.tile_pitch = passes.tile_pitch
         self.input_tiles = passes.input_tiles
         self.gradient_tiles = passes.gradient_tiles
@@ -59,10 +61,10 @@ def _chunks(n, positions, tile_count, channels, itemsize, cap):
 
 
 def _products(scheme):
-    """(a context to hold around the convolution, the product of stacks) for this scheme's products."""
-    if getattr(scheme, "split_products", False):
-        return split_products.one_blas_thread(), split_products.matmul
-    return nullcontext(), thread_choice.matmul
+    """(a context to hold around the convolution, the product of stacks) for this scheme's products: its
+    device's (`stack_products`), or NumPy's with its measured BLAS thread count."""
+    held, matmul = scheme.stack_products() if hasattr(scheme, "stack_products") else (nullcontext(), None)
+    return held, matmul or thread_choice.matmul
 
 
 def _buffer(flat, shape):

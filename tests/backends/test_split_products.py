@@ -86,9 +86,11 @@ def test_broadcast_operands_match_numpy(two_threads, monkeypatch, a_shape, b_sha
             np.testing.assert_allclose(got, np.matmul(a, b), rtol=1e-12, atol=1e-12)
 
 
-def test_f4x4_products_go_to_the_workers_and_f2x2_products_stay_with_openblas(monkeypatch):
+def test_winograd_products_follow_the_device(monkeypatch):
+    """On `numba` both Winograd schemes run their products on the workers; on `cpu` OpenBLAS's."""
     from backends.numba_backend import NUMBA_PASSES
     from backends.numpy_kernels import conv_winograd
+    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
     rng = np.random.default_rng(1)
     x = rng.standard_normal((2, 3, 9, 9)).astype(np.float32)
     w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
@@ -97,12 +99,15 @@ def test_f4x4_products_go_to_the_workers_and_f2x2_products_stay_with_openblas(mo
     monkeypatch.setattr(split_products, "matmul", lambda *a, **k: routes.append("workers") or real_split(*a, **k))
     monkeypatch.setattr(conv_winograd.thread_choice, "matmul",
                         lambda *a, **k: routes.append("openblas") or real_choice(*a, **k))
-    minimal4 = conv_winograd.forward(x, w, (1, 1), NUMBA_PASSES.winograd4)
-    assert routes and set(routes) == {"workers"}
-    routes.clear()
-    minimal2 = conv_winograd.forward(x, w, (1, 1), conv_winograd.minimal2(NUMBA_PASSES))
-    assert routes and set(routes) == {"openblas"}
-    np.testing.assert_allclose(minimal4, minimal2, rtol=1e-4, atol=1e-4)
+    results = {}
+    for name, scheme, expected in (("f4 numba", NUMBA_PASSES.winograd4, "workers"),
+                                   ("f2 numba", conv_winograd.minimal2(NUMBA_PASSES), "workers"),
+                                   ("f2 cpu", conv_winograd.minimal2(NUMPY_PASSES), "openblas")):
+        routes.clear()
+        results[name] = conv_winograd.forward(x, w, (1, 1), scheme)
+        assert routes and set(routes) == {expected}, name
+    np.testing.assert_allclose(results["f4 numba"], results["f2 cpu"], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(results["f2 numba"], results["f2 cpu"], rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("stride,groups", [((1, 1), 1), ((2, 2), 1), ((1, 1), 2)])
