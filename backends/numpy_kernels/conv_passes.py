@@ -10,6 +10,7 @@ from contextlib import nullcontext
 
 import numpy as np
 
+from .. import thread_choice
 from ..array_kernels import conv_winograd as winograd
 from . import conv_depthwise as depthwise
 
@@ -28,9 +29,9 @@ class NumpyPasses:
 
     @staticmethod
     def stack_products():
-        """(a context to hold around a convolution, the product of stacks for its per-sample products, or
-        None for NumPy's with its measured BLAS thread count): NumPy's here."""
-        return nullcontext(), None
+        """(a context to hold around a convolution, the product of stacks for its per-sample products and
+        Winograd's positions): NumPy's here, on the BLAS thread count measured per shape."""
+        return nullcontext(), thread_choice.matmul
 
     @staticmethod
     def tile_pitch(tile_columns, dtype):

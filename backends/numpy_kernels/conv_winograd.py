@@ -13,14 +13,11 @@ within noise).
 
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
-`gradient_tiles` and `output_from_tiles`, and may offer `stack_products` (its device's product of
-stacks, see the passes); `minimal2(passes)` builds F(2x2)'s from a device's passes.
+`gradient_tiles`, `output_from_tiles` and `stack_products` (its device's product of stacks, see the
+passes); `minimal2(passes)` builds F(2x2)'s from a device's passes.
 """
-from contextlib import nullcontext
-
 import numpy as np
 
-from .. import thread_choice
 from ..array_kernels import conv_winograd as winograd
 from ..array_kernels.conv import batch_chunks
 
@@ -60,13 +57,6 @@ def _chunks(n, positions, tile_count, channels, itemsize, cap):
     return batch_chunks(n, positions * tile_count * channels * itemsize, cap)
 
 
-def _products(scheme):
-    """(a context to hold around the convolution, the product of stacks) for this scheme's products: its
-    device's (`stack_products`), or NumPy's with its measured BLAS thread count."""
-    held, matmul = scheme.stack_products() if hasattr(scheme, "stack_products") else (nullcontext(), None)
-    return held, matmul or thread_choice.matmul
-
-
 def _buffer(flat, shape):
     """The first prod(shape) entries of the flat buffer, as a C-contiguous array of `shape`."""
     return flat[:int(np.prod(shape))].reshape(shape)
@@ -93,7 +83,7 @@ def forward(x, w, padding, scheme, u=None, workspace=TILE_CHUNK_BYTES):
     parts = _chunks(n, t, th * pitch, c + co, x.itemsize, workspace)
     size = parts[0].stop
     v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
-    held, matmul = _products(scheme)
+    held, matmul = scheme.stack_products()
     with held:
         u = scheme.filter_tiles(w) if u is None else u
         for part in parts:
@@ -108,9 +98,7 @@ def grad_input(gy, w, padding, scheme, workspace=TILE_CHUNK_BYTES):
     """Gradient of `forward` with respect to its input (padding at most 2 on each axis): the same
     convolution of gy with the flipped filters, in chunks of at most about `workspace` bytes."""
     flipped = winograd.flipped_filters(np, w)
-    with _products(scheme)[0]:
-        return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, scheme.filter_tiles(flipped),
-                       workspace)
+    return forward(gy, flipped, (2 - padding[0], 2 - padding[1]), scheme, workspace=workspace)
 
 
 def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
@@ -136,7 +124,7 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     size = parts[0].stop
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)
-    held, matmul = _products(scheme)
+    held, matmul = scheme.stack_products()
     with held:
         for part in parts:
             k = part.stop - part.start

@@ -95,9 +95,10 @@ def test_winograd_products_follow_the_device(monkeypatch):
     x = rng.standard_normal((2, 3, 9, 9)).astype(np.float32)
     w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
     routes = []
-    real_split, real_choice = split_products.matmul, conv_winograd.thread_choice.matmul
+    from backends import thread_choice
+    real_split, real_choice = split_products.matmul, thread_choice.matmul
     monkeypatch.setattr(split_products, "matmul", lambda *a, **k: routes.append("workers") or real_split(*a, **k))
-    monkeypatch.setattr(conv_winograd.thread_choice, "matmul",
+    monkeypatch.setattr(thread_choice, "matmul",
                         lambda *a, **k: routes.append("openblas") or real_choice(*a, **k))
     results = {}
     for name, scheme, expected in (("f4 numba", NUMBA_PASSES.winograd4, "workers"),
