@@ -8,10 +8,12 @@ The caller has already added the input part of every step's pre-activations, `gx
 (T, B, W*H) (plus b_hh outside GRU); the weight gradients stay with the caller too, as one matrix
 product each over the gate gradients that the backward kernels gather for all steps.
 
-Each step's hidden-state product goes through BLAS from inside the kernel: NumPy's own sgemm/dgemm
-(blas.py) passed in as `gemm`, or np.dot (SciPy's BLAS) when that is None. A whole sequence is one
-measured choice of that BLAS's thread count (backends/thread_choice.py, as the NumPy kernels do):
-with another process on the second core, two-thread products spin-wait for it at every step.
+Each step's hidden-state product runs inside the kernel, by what `gemm` names: on an AVX-512 host
+the register-tiled product (tiled_product.py; `gemm` is TILED), 1.3-2x faster than OpenBLAS on a
+recurrence's small matrices; elsewhere BLAS, NumPy's own sgemm/dgemm (blas.py) passed in as `gemm`, or
+np.dot (SciPy's BLAS) when that is None. A sequence that calls BLAS is one measured choice of its
+thread count (backends/thread_choice.py, as the NumPy kernels do): with another process on the
+second core, two-thread products spin-wait for it at every step.
 
 Caches (only read here): LSTM keeps (T, B, 5H) = the activated gates i, f, g, o and tanh(c) of every
 step, and its cell states (T, B, H); GRU keeps (T, B, 4H) = r, z, n and the hidden part of n's
@@ -25,7 +27,7 @@ from numba import types
 from numba.extending import overload
 
 from .. import thread_choice
-from . import jit, rnn
+from . import jit, rnn, tiled_product
 from .blas import NO_TRANSPOSE, NUMPY_GEMM, ROW_MAJOR
 from .vecmath import vsigmoid, vtanh
 
@@ -38,14 +40,21 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 RNN_CODES = {"rnn_tanh": 0, "rnn_relu": 1}
 
 
-# The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM, goes
-# through BLAS: NumPy's own where blas.py finds it, else np.dot (SciPy's). Measured against plain
-# compiled loops (and 4-row and 64-column register-tiled variants of them, which LLVM keeps in
-# memory), BLAS was 1.2-1.8x faster in float32 and 1.6-2x in float64.
+#: the `gemm` argument that selects the register-tiled product (a bool, so that it types apart from
+#: None and from BLAS's function pointers)
+TILED = True
+
+
+# The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM: plain
+# compiled loops (and register tiles that LLVM kept in memory) measured 1.2-2x slower than BLAS; the
+# explicit vector registers of tiled_product.py measured 1.3-2x faster than it on AVX-512.
 def matmul_into(gemm, a, b, out):
-    """out = a @ b for C-contiguous 2-D arrays, through `gemm` (a blas.NUMPY_GEMM function) or np.dot for None."""
+    """out = a @ b for C-contiguous 2-D arrays: by the register-tiled product for TILED (b given packed,
+    tiled_product.packed), through `gemm` (a blas.NUMPY_GEMM function), or np.dot for None."""
     if gemm is None:
         np.dot(a, b, out)
+    elif gemm is TILED:
+        tiled_product.product_into(a, b, out)
     else:
         gemm(ROW_MAJOR, NO_TRANSPOSE, NO_TRANSPOSE, a.shape[0], b.shape[1], a.shape[1], 1.0, a.ctypes,
              a.shape[1], b.ctypes, b.shape[1], 0.0, out.ctypes, out.shape[1])
@@ -53,6 +62,11 @@ def matmul_into(gemm, a, b, out):
 
 @overload(matmul_into, jit_options={"cache": True})
 def _matmul_into_compiled(gemm, a, b, out):
+    if isinstance(gemm, types.Boolean):
+        def tiled(gemm, a, b, out):
+            tiled_product.product_into(a, b, out)
+        return tiled
+
     if isinstance(gemm, types.NoneType):
         def through_numba(gemm, a, b, out):
             np.dot(a, b, out)
@@ -210,6 +224,24 @@ def takes(*arrays):
             and all(isinstance(a, np.ndarray) and a.dtype == dtype for a in present))
 
 
+def _product(dtype):
+    """The `gemm` argument of the kernels for arrays of this dtype (see matmul_into)."""
+    return TILED if tiled_product.FAST else NUMPY_GEMM.get(dtype)
+
+
+def _right_operand(gemm, b):
+    """The weights every step multiplies by, b (K, N), as `gemm` takes them: packed once per sequence for
+    the register-tiled product, C-contiguous for BLAS."""
+    return tiled_product.packed(b) if gemm is TILED else np.ascontiguousarray(b)
+
+
+def _run(gemm, macs, kernel, *args, shape):
+    """kernel(*args), whose products `gemm` runs; through BLAS, on BLAS's measured thread count."""
+    if gemm is TILED:
+        return kernel(*args)
+    return thread_choice.call(macs, kernel, *args, shape=shape)
+
+
 def _c(a, shape, dtype):
     """`a` as a C-contiguous array of this shape and dtype (zeros for None)."""
     if a is None:
@@ -226,25 +258,25 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
     hidden = w_hh.shape[1]
     dtype = gx.dtype
     one = dtype.type(1)
-    gemm = NUMPY_GEMM.get(dtype)
+    gemm = _product(dtype)
     gx = np.ascontiguousarray(gx)
     h0 = _c(h0, (batch, hidden), dtype)
-    w_hh_t = np.ascontiguousarray(w_hh.T)
+    w_hh_t = _right_operand(gemm, w_hh.T)
     ys = np.empty((steps, batch, hidden), dtype)
     pre = np.empty((batch, width), dtype)
     macs, key = gx.size * hidden, ("recurrence_forward", mode, gx.shape, dtype.str)
     if mode == "lstm":
         cs = np.empty_like(ys)
         acts = np.empty((steps, batch, 5 * hidden), dtype)
-        thread_choice.call(macs, _lstm_forward, gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts,
+        _run(gemm, macs, _lstm_forward, gemm, gx, h0, _c(c0, (batch, hidden), dtype), w_hh_t, ys, cs, acts,
                            pre, reverse, one, shape=key)
         return ys, cs, acts
     if mode == "gru":
         cache = np.empty((steps, batch, 4 * hidden), dtype)
-        thread_choice.call(macs, _gru_forward, gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre,
+        _run(gemm, macs, _gru_forward, gemm, gx, h0, w_hh_t, _c(b_hh, (width,), dtype), ys, cache, pre,
                            reverse, one, shape=key)
         return ys, None, cache
-    thread_choice.call(macs, _rnn_forward, gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one, shape=key)
+    _run(gemm, macs, _rnn_forward, gemm, RNN_CODES[mode], gx, h0, w_hh_t, ys, pre, reverse, one, shape=key)
     return ys, None, None
 
 
@@ -257,21 +289,21 @@ def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, rever
     steps, batch, hidden = ys.shape
     dtype = ys.dtype
     one = dtype.type(1)
-    gemm = NUMPY_GEMM.get(dtype)
-    w_hh = np.ascontiguousarray(w_hh)
+    gemm = _product(dtype)
+    g_x = np.empty((steps, batch, w_hh.shape[0]), dtype)
+    w_hh = _right_operand(gemm, w_hh)
     gy = _c(gy, ys.shape, dtype)
     gh = np.array(_c(gh_n, (batch, hidden), dtype))   # a private copy: the kernels update it in place
-    g_x = np.empty((steps, batch, w_hh.shape[0]), dtype)
     macs, key = g_x.size * hidden, ("recurrence_backward", mode, ys.shape, dtype.str)
     if mode == "lstm":
         gc = np.array(_c(gc_n, (batch, hidden), dtype))
-        thread_choice.call(macs, _lstm_backward, gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh,
+        _run(gemm, macs, _lstm_backward, gemm, cache, cs, _c(c0, (batch, hidden), dtype), gy, w_hh, g_x, gh,
                            gc, np.empty((batch, hidden), dtype), reverse, one, shape=key)
         return g_x, g_x, gh, gc
     if mode == "gru":
         g_hid = np.empty_like(g_x)
-        thread_choice.call(macs, _gru_backward, gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid,
+        _run(gemm, macs, _gru_backward, gemm, cache, ys, _c(h0, (batch, hidden), dtype), gy, w_hh, g_x, g_hid,
                            gh, np.empty((batch, hidden), dtype), reverse, one, shape=key)
         return g_x, g_hid, gh, None
-    thread_choice.call(macs, _rnn_backward, gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one, shape=key)
+    _run(gemm, macs, _rnn_backward, gemm, RNN_CODES[mode], ys, gy, w_hh, g_x, gh, reverse, one, shape=key)
     return g_x, g_x, gh, None

@@ -192,11 +192,16 @@ def test_matmul_matches_numpy_for_every_size_and_out():
 
 
 @pytest.mark.parametrize("device", ["cpu", "numba"])
-def test_a_whole_recurrence_is_one_measured_choice_per_direction(device, machine):
-    """An LSTM sequence's forward and backward each run under one choice, keyed by their shapes."""
+def test_a_whole_recurrence_is_one_measured_choice_per_direction(device, machine, monkeypatch):
+    """An LSTM sequence's forward and backward each run under one choice, keyed by their shapes (on
+    `numba`, when its products go through BLAS: the register-tiled product calls no BLAS)."""
     from backends import registry
     if device not in registry.available():
         pytest.skip(f"{device} is not available")
+    if device == "numba":
+        from backends.numba_kernels import recurrence
+        from backends.numba_kernels.blas import NUMPY_GEMM
+        monkeypatch.setattr(recurrence, "_product", NUMPY_GEMM.get)
     backend = registry.get_backend(device)
     rng = np.random.default_rng(0)
     steps, batch, hidden = 3, 2, 4
@@ -207,3 +212,15 @@ def test_a_whole_recurrence_is_one_measured_choice_per_direction(device, machine
     keys = [key[0] for key in thread_choice.choices()]
     assert ("recurrence_forward", "lstm", (steps, batch, 4 * hidden), "<f4") in keys
     assert ("recurrence_backward", "lstm", (steps, batch, hidden), "<f4") in keys
+
+
+def test_a_recurrence_on_tiles_makes_no_thread_choice(machine):
+    """On an AVX-512 host the numba recurrences multiply with register tiles, not BLAS: no choice made."""
+    from backends.numba_kernels import recurrence, tiled_product
+    if not tiled_product.FAST:
+        pytest.skip("no AVX-512 on this host: the recurrences use BLAS")
+    gx = np.ones((3, 2, 16), np.float32)
+    w_hh = np.ones((16, 4), np.float32)
+    ys, cs, cache = recurrence.recurrence_forward("lstm", gx, None, None, w_hh, None, False)
+    recurrence.recurrence_backward("lstm", np.ones_like(ys), None, None, ys, cs, None, None, cache, w_hh, False)
+    assert not [key for key in thread_choice.choices() if key[0][0].startswith("recurrence")]

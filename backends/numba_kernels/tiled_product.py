@@ -1,0 +1,175 @@
+"""out = a @ b for small C-contiguous matrices, computed inside a compiled kernel with register tiles.
+
+A recurrence's hidden-state product is small, (32, 128) @ (128, 512) for the benchmark's LSTM, and
+runs once per step, a hundred times a training step. OpenBLAS's SkylakeX kernels reach 55-80
+GFLOP/s on that shape on one core (its second thread gains nothing there) where a register tile of
+8 rows by two AVX-512 vectors, held in 16 zmm accumulators over the whole reduction and reading `b`
+in place (no packing), reached 105-125 on the same host; on an MLP's 128 x 784 x 256 both measured
+about the same. The tile needs the 32 registers of AVX-512 (16 accumulators, two rows of `b`, one
+broadcast): `FAST` is False elsewhere and callers keep BLAS there.
+
+Rows beyond the last full tile of 8 run one at a time with the same two-vector columns; columns
+beyond the last full pair of vectors run in plain loops. Each output element is one sum over k in
+order, fused multiply-adds, so the result does not depend on the tiling.
+"""
+import numpy as np
+
+from . import jit, simd
+
+#: whether the register tile fits this host's vector registers (AVX-512: 32 of them)
+FAST = simd.host_has_avx512()
+
+#: rows of the register tile
+ROWS = 8
+#: reduction steps per pass over a tile column: its slice of b, KC x two vectors, stays in L1 (32 KB in float32)
+KC = 256
+
+
+@jit.inlined_fma
+def _tile(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
+    # c[8 rows, 2 vectors] (+)= a[8 rows, k0:k1] @ b[k0:k1, 2 vectors]; ia, ib, ic: flat offsets of the
+    # tile's first row (ia, ib at k = 0)
+    w = simd.lanes(b)
+    if accumulate:
+        c00, c01 = simd.load(c, ic), simd.load(c, ic + w)
+        c10, c11 = simd.load(c, ic + ldc), simd.load(c, ic + ldc + w)
+        c20, c21 = simd.load(c, ic + 2 * ldc), simd.load(c, ic + 2 * ldc + w)
+        c30, c31 = simd.load(c, ic + 3 * ldc), simd.load(c, ic + 3 * ldc + w)
+        c40, c41 = simd.load(c, ic + 4 * ldc), simd.load(c, ic + 4 * ldc + w)
+        c50, c51 = simd.load(c, ic + 5 * ldc), simd.load(c, ic + 5 * ldc + w)
+        c60, c61 = simd.load(c, ic + 6 * ldc), simd.load(c, ic + 6 * ldc + w)
+        c70, c71 = simd.load(c, ic + 7 * ldc), simd.load(c, ic + 7 * ldc + w)
+    else:
+        z = simd.zeros(b)
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = z
+        c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = z
+    for k in range(k0, k1):
+        q = ib + k * ldb
+        u, v = simd.load(b, q), simd.load(b, q + w)
+        p = ia + k
+        s = simd.splat(simd.item(a, p))
+        c00, c01 = simd.fma(s, u, c00), simd.fma(s, v, c01)
+        s = simd.splat(simd.item(a, p + lda))
+        c10, c11 = simd.fma(s, u, c10), simd.fma(s, v, c11)
+        s = simd.splat(simd.item(a, p + 2 * lda))
+        c20, c21 = simd.fma(s, u, c20), simd.fma(s, v, c21)
+        s = simd.splat(simd.item(a, p + 3 * lda))
+        c30, c31 = simd.fma(s, u, c30), simd.fma(s, v, c31)
+        s = simd.splat(simd.item(a, p + 4 * lda))
+        c40, c41 = simd.fma(s, u, c40), simd.fma(s, v, c41)
+        s = simd.splat(simd.item(a, p + 5 * lda))
+        c50, c51 = simd.fma(s, u, c50), simd.fma(s, v, c51)
+        s = simd.splat(simd.item(a, p + 6 * lda))
+        c60, c61 = simd.fma(s, u, c60), simd.fma(s, v, c61)
+        s = simd.splat(simd.item(a, p + 7 * lda))
+        c70, c71 = simd.fma(s, u, c70), simd.fma(s, v, c71)
+    simd.store(c, ic, c00)
+    simd.store(c, ic + w, c01)
+    simd.store(c, ic + ldc, c10)
+    simd.store(c, ic + ldc + w, c11)
+    simd.store(c, ic + 2 * ldc, c20)
+    simd.store(c, ic + 2 * ldc + w, c21)
+    simd.store(c, ic + 3 * ldc, c30)
+    simd.store(c, ic + 3 * ldc + w, c31)
+    simd.store(c, ic + 4 * ldc, c40)
+    simd.store(c, ic + 4 * ldc + w, c41)
+    simd.store(c, ic + 5 * ldc, c50)
+    simd.store(c, ic + 5 * ldc + w, c51)
+    simd.store(c, ic + 6 * ldc, c60)
+    simd.store(c, ic + 6 * ldc + w, c61)
+    simd.store(c, ic + 7 * ldc, c70)
+    simd.store(c, ic + 7 * ldc + w, c71)
+
+
+@jit.inlined_fma
+def _row(a, ia, b, ib, ldb, k0, k1, c, ic, accumulate):
+    # c[1 row, 2 vectors] (+)= a[1 row, k0:k1] @ b[k0:k1, 2 vectors]
+    w = simd.lanes(b)
+    if accumulate:
+        c0, c1 = simd.load(c, ic), simd.load(c, ic + w)
+    else:
+        c0 = c1 = simd.zeros(b)
+    for k in range(k0, k1):
+        q = ib + k * ldb
+        s = simd.splat(simd.item(a, ia + k))
+        c0, c1 = simd.fma(s, simd.load(b, q), c0), simd.fma(s, simd.load(b, q + w), c1)
+    simd.store(c, ic, c0)
+    simd.store(c, ic + w, c1)
+
+
+@jit.inlined
+def _copy(src, first, dst, at, count):
+    # dst[at:at + count] = src[first:first + count]; the row's offset is in the slice, not in a loop
+    # index (with it there, LLVM vectorised the copy with gathers for its negative-index wraparound)
+    dst[at:at + count] = src[first:first + count]
+
+
+def panel_width(dtype):
+    """Columns of one panel of packed b: two vectors of `dtype` (a NumPy dtype)."""
+    return 2 * simd.WIDTH // dtype.itemsize
+
+
+def packed(b):
+    """b (K, N) laid out for product_into: (ceil(N / width), K, width) panels of `panel_width` columns,
+    each column panel's rows consecutive, the last one padded with zeros."""
+    depth, n = b.shape
+    width = panel_width(b.dtype)
+    panels = np.zeros((-(-n // width), depth, width), b.dtype)
+    full = n // width
+    panels[:full] = b[:, :full * width].reshape(depth, full, width).transpose(1, 0, 2)
+    if full < panels.shape[0]:
+        panels[full, :, :n - full * width] = b[:, full * width:]
+    return panels
+
+
+@jit.kernel_fma
+def pack_into(b, panels):
+    """packed(b) into an existing panels array (zeros in the padding), for compiled callers."""
+    depth, n = b.shape
+    width = panels.shape[2]
+    for p in range(panels.shape[0]):
+        for k in range(depth):
+            for x in range(width):
+                j = p * width + x
+                panels[p, k, x] = b[k, j] if j < n else 0
+
+
+@jit.kernel_fma
+def product_into(a, panels, out):
+    """out = a @ b for a (M, K) and out (M, N) C-contiguous of one float dtype, b given as packed(b)
+    (N = out's columns); callable from compiled kernels. On a host without AVX-512 it runs, but
+    slower than BLAS: check FAST."""
+    m, depth = a.shape
+    n = out.shape[1]
+    width = panels.shape[2]
+    af, bf, cf = a.ravel(), panels.ravel(), out.ravel()
+    full_cols = n - n % width
+    full_rows = m - m % ROWS
+    edge = np.empty((ROWS, width), out.dtype)      # the tile of the last, partial panel
+    ef = edge.ravel()
+    for k0 in range(0, depth, KC):
+        k1 = min(depth, k0 + KC)
+        later = k0 > 0
+        for j in range(0, n, width):
+            ib = j * depth                          # panel j // width, at k = 0
+            partial = j == full_cols
+            for i in range(0, m, ROWS):
+                rows = min(ROWS, m - i)
+                if partial:
+                    if later:
+                        for r in range(rows):
+                            _copy(cf, (i + r) * n + j, ef, r * width, n - j)
+                    if rows == ROWS:
+                        _tile(af, i * depth, depth, bf, ib, width, k0, k1, ef, 0, width, later)
+                    else:
+                        for r in range(rows):
+                            _row(af, (i + r) * depth, bf, ib, width, k0, k1, ef, r * width, later)
+                    for r in range(rows):
+                        _copy(ef, r * width, cf, (i + r) * n + j, n - j)
+                elif rows == ROWS:
+                    _tile(af, i * depth, depth, bf, ib, width, k0, k1, cf, i * n + j, n, later)
+                else:
+                    for r in range(rows):
+                        _row(af, (i + r) * depth, bf, ib, width, k0, k1, cf, (i + r) * n + j, later)
+    if depth == 0:
+        out[:] = 0

@@ -1,0 +1,95 @@
+"""The register-tiled product of backends/numba_kernels/tiled_product.py and the recurrences that use it:
+results against NumPy on every edge of the tiling (rows not a multiple of 8, columns not a multiple of
+a panel, an empty reduction, a reduction longer than one KC block), and the same LSTM, GRU and Elman
+sequences through the tiled product as through BLAS."""
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from backends.numba_kernels import recurrence, tiled_product  # noqa: E402
+from backends.numba_kernels.blas import NUMPY_GEMM  # noqa: E402
+
+SHAPES = [(32, 128, 512), (1, 1, 1), (3, 5, 7), (9, 300, 40), (17, 256, 33), (8, 0, 32), (0, 4, 32),
+          (16, 513, 64), (33, 128, 128), (8, 3, 100), (7, 600, 16)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m, k, n", SHAPES)
+def test_product_matches_numpy(dtype, m, k, n):
+    rng = np.random.default_rng(m * 1000 + k * 10 + n)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    out = np.full((m, n), np.nan, dtype)
+    tiled_product.product_into(a, tiled_product.packed(b), out)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    # each element one fused sum in order: the error of a float sum of k terms
+    tol = (3e-7 if dtype == np.float32 else 1e-15) * max(k, 1) * np.abs(a).max(initial=1) * np.abs(b).max(initial=1)
+    np.testing.assert_allclose(out, exact, rtol=0, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_packed_layout_and_pack_into(dtype):
+    b = np.arange(5 * 37, dtype=dtype).reshape(5, 37)
+    width = tiled_product.panel_width(np.dtype(dtype))
+    panels = tiled_product.packed(b)
+    assert panels.shape == (-(-37 // width), 5, width)
+    for j in range(37):
+        np.testing.assert_array_equal(panels[j // width, :, j % width], b[:, j])
+    assert not panels[-1, :, 37 % width or width:].any()       # zero padding
+    again = np.full_like(panels, np.nan)
+    tiled_product.pack_into(b, again)
+    np.testing.assert_array_equal(again, panels)
+
+
+def test_packed_reads_a_transposed_view():
+    b = np.random.default_rng(0).standard_normal((48, 20)).astype(np.float32)
+    np.testing.assert_array_equal(tiled_product.packed(b.T), tiled_product.packed(np.ascontiguousarray(b.T)))
+
+
+def test_product_accumulates_only_across_its_own_kc_blocks():
+    # out's old contents never leak in, also when K spans several KC blocks
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((10, 2 * tiled_product.KC + 3)).astype(np.float32)
+    b = rng.standard_normal((a.shape[1], 50)).astype(np.float32)
+    out = np.full((10, 50), 1e30, np.float32)
+    tiled_product.product_into(a, tiled_product.packed(b), out)
+    np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-3)
+
+
+def _sequence(mode, dtype, batch=5, hidden=19, steps=6, seed=0):
+    rng = np.random.default_rng(seed)
+    width = {"lstm": 4, "gru": 3}.get(mode, 1) * hidden
+    gx = rng.standard_normal((steps, batch, width)).astype(dtype)
+    h0 = rng.standard_normal((batch, hidden)).astype(dtype)
+    c0 = rng.standard_normal((batch, hidden)).astype(dtype) if mode == "lstm" else None
+    w = (rng.standard_normal((width, hidden)) / np.sqrt(hidden)).astype(dtype)
+    b_hh = rng.standard_normal(width).astype(dtype) if mode == "gru" else None
+    gy = rng.standard_normal((steps, batch, hidden)).astype(dtype)
+    return gx, h0, c0, w, b_hh, gy
+
+
+def _run(mode, dtype, reverse, product, monkeypatch):
+    monkeypatch.setattr(recurrence, "_product", product)
+    gx, h0, c0, w, b_hh, gy = _sequence(mode, dtype)
+    ys, cs, cache = recurrence.recurrence_forward(mode, gx, h0, c0, w, b_hh, reverse)
+    grads = recurrence.recurrence_backward(mode, gy, None, None, ys, cs, h0, c0, cache, w, reverse)
+    return [ys] + [g for g in grads if g is not None]
+
+
+@pytest.mark.parametrize("mode", ["lstm", "gru", "rnn_tanh", "rnn_relu"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_recurrences_through_tiles_match_blas(mode, dtype, reverse, monkeypatch):
+    if np.dtype(dtype) not in NUMPY_GEMM:
+        pytest.skip("NumPy's BLAS functions are not reachable here")
+    tiled = _run(mode, dtype, reverse, lambda dt: recurrence.TILED, monkeypatch)
+    blas = _run(mode, dtype, reverse, lambda dt: NUMPY_GEMM.get(dt), monkeypatch)
+    tol = 2e-5 if dtype == np.float32 else 1e-12
+    for x, y in zip(tiled, blas):
+        np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
+
+
+def test_recurrences_use_the_tiles_on_avx512_hosts():
+    expected = recurrence.TILED if tiled_product.FAST else NUMPY_GEMM.get(np.dtype(np.float32))
+    assert recurrence._product(np.dtype(np.float32)) is expected
