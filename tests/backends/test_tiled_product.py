@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("numba")
 
+from backends import workers  # noqa: E402
 from backends.numba_kernels import recurrence, tiled_product  # noqa: E402
 from backends.numba_kernels.blas import NUMPY_GEMM  # noqa: E402
 
@@ -57,7 +58,7 @@ def test_product_accumulates_only_across_its_own_kc_blocks():
     np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-3)
 
 
-def _sequence(mode, dtype, batch=5, hidden=19, steps=6, seed=0):
+def _sequence(mode, dtype, batch, hidden=19, steps=6, seed=0):
     rng = np.random.default_rng(seed)
     width = {"lstm": 4, "gru": 3}.get(mode, 1) * hidden
     gx = rng.standard_normal((steps, batch, width)).astype(dtype)
@@ -69,9 +70,9 @@ def _sequence(mode, dtype, batch=5, hidden=19, steps=6, seed=0):
     return gx, h0, c0, w, b_hh, gy
 
 
-def _run(mode, dtype, reverse, product, monkeypatch):
+def _run(mode, dtype, reverse, product, monkeypatch, batch=5):
     monkeypatch.setattr(recurrence, "_product", product)
-    gx, h0, c0, w, b_hh, gy = _sequence(mode, dtype)
+    gx, h0, c0, w, b_hh, gy = _sequence(mode, dtype, batch)
     ys, cs, cache = recurrence.recurrence_forward(mode, gx, h0, c0, w, b_hh, reverse)
     grads = recurrence.recurrence_backward(mode, gy, None, None, ys, cs, h0, c0, cache, w, reverse)
     return [ys] + [g for g in grads if g is not None]
@@ -88,6 +89,36 @@ def test_recurrences_through_tiles_match_blas(mode, dtype, reverse, monkeypatch)
     tol = 2e-5 if dtype == np.float32 else 1e-12
     for x, y in zip(tiled, blas):
         np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("mode", ["lstm", "gru", "rnn_tanh"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_batch_parts_on_worker_threads_match_one_sequence(mode, reverse, monkeypatch):
+    """Rows of a batch never mix: halves run side by side on the worker threads give the whole
+    sequence's results (float64, so that only the split could differ)."""
+    if np.dtype(np.float64) not in NUMPY_GEMM:
+        pytest.skip("NumPy's BLAS functions are not reachable here")
+    counts = []
+
+    def in_parallel(name, task, total, work, count):
+        counts.append(count)
+        workers.run(task, total, count)
+    monkeypatch.setattr(workers, "run_measured", in_parallel)
+    monkeypatch.setattr(recurrence, "_part_count", lambda gemm, batch: 2 if gemm is recurrence.TILED else 1)
+    split = _run(mode, np.float64, reverse, lambda dt: recurrence.TILED, monkeypatch, batch=16)
+    assert counts == [2, 2]
+    whole = _run(mode, np.float64, reverse, lambda dt: NUMPY_GEMM.get(dt), monkeypatch, batch=16)
+    for x, y in zip(split, whole):
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("batch, threads, parts", [(32, 2, 2), (16, 2, 2), (15, 2, 1), (12, 2, 1), (8, 2, 1),
+                                                   (32, 1, 1), (48, 4, 4), (40, 4, 4), (24, 4, 3)])
+def test_part_count(batch, threads, parts, monkeypatch):
+    """As many parts as threads, each at least one register tile of rows, dividing the batch."""
+    monkeypatch.setattr(recurrence.threads, "get_num_threads", lambda: threads)
+    assert recurrence._part_count(recurrence.TILED, batch) == parts
+    assert recurrence._part_count(NUMPY_GEMM.get(np.dtype(np.float32)), batch) == 1
 
 
 def test_recurrences_use_the_tiles_on_avx512_hosts():
