@@ -16,7 +16,7 @@ import numba  # noqa: E402  (a missing or broken Numba fails here, when the devi
 
 numba.core.config.reload_config()   # in case Numba was imported before the cache folder was set
 
-from . import threads  # noqa: E402
+from . import blas_polling, threads  # noqa: E402
 
 threads.apply_to_numba(numba)   # a count set with ag.set_num_threads before the device loaded
 
@@ -58,6 +58,10 @@ class NumbaBackend(NumpyBackend):
 
     type = "numba"
     host_memory = True
+
+    def __init__(self, index=None):
+        super().__init__(index)
+        blas_polling.shorten_polling()   # OpenBLAS's idle threads would poll beside the compiled kernels' splits
 
     select = staticmethod(select.select)
 
