@@ -1,16 +1,18 @@
 """out = a @ b for small C-contiguous matrices, computed inside a compiled kernel with register tiles.
 
 A recurrence's hidden-state product is small, (32, 128) @ (128, 512) for the benchmark's LSTM, and
-runs once per step, a hundred times a training step. OpenBLAS's SkylakeX kernels reach 55-80
-GFLOP/s on that shape on one core (its second thread gains nothing there) where a register tile of
-8 rows by two AVX-512 vectors, held in 16 zmm accumulators over the whole reduction and reading `b`
-in place (no packing), reached 105-125 on the same host; on an MLP's 128 x 784 x 256 both measured
-about the same. The tile needs the 32 registers of AVX-512 (16 accumulators, two rows of `b`, one
-broadcast): `FAST` is False elsewhere and callers keep BLAS there.
+runs once per step, a hundred times a training step. OpenBLAS's SkylakeX kernels reached 69-79
+GFLOP/s on the LSTM's per-step shapes on one core (its second thread gains nothing there) where a
+register tile of 8 rows by two AVX-512 vectors, held in 16 zmm accumulators over the whole
+reduction, reached 120-130 reading `b` from column panels packed once (`packed`), and 71-72 reading
+it in place (rows 2 KB apart fall on a few L1 sets). The tile needs the 32 registers of AVX-512
+(16 accumulators, two rows of `b`, one broadcast): `FAST` is False elsewhere and callers keep BLAS
+there.
 
-Rows beyond the last full tile of 8 run one at a time with the same two-vector columns; columns
-beyond the last full pair of vectors run in plain loops. Each output element is one sum over k in
-order, fused multiply-adds, so the result does not depend on the tiling.
+Rows beyond the last full tile of 8 run one at a time with the same two-vector columns; the last,
+zero-padded panel of a width that is not a multiple of two vectors goes through a small edge tile
+copied in and out. Each output element is one sum over k in order, fused multiply-adds, so the
+result does not depend on the tiling.
 """
 import numpy as np
 
@@ -123,18 +125,6 @@ def packed(b):
 
 
 @jit.kernel_fma
-def pack_into(b, panels):
-    """packed(b) into an existing panels array (zeros in the padding), for compiled callers."""
-    depth, n = b.shape
-    width = panels.shape[2]
-    for p in range(panels.shape[0]):
-        for k in range(depth):
-            for x in range(width):
-                j = p * width + x
-                panels[p, k, x] = b[k, j] if j < n else 0
-
-
-@jit.kernel_fma
 def product_into(a, panels, out):
     """out = a @ b for a (M, K) and out (M, N) C-contiguous of one float dtype, b given as packed(b)
     (N = out's columns); callable from compiled kernels. On a host without AVX-512 it runs, but
@@ -144,7 +134,6 @@ def product_into(a, panels, out):
     width = panels.shape[2]
     af, bf, cf = a.ravel(), panels.ravel(), out.ravel()
     full_cols = n - n % width
-    full_rows = m - m % ROWS
     edge = np.empty((ROWS, width), out.dtype)      # the tile of the last, partial panel
     ef = edge.ravel()
     for k0 in range(0, depth, KC):
