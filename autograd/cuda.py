@@ -3,7 +3,7 @@ import backends
 
 
 def _gpus():
-    return [name for name in backends.available() if name.startswith("cuda")]
+    return backends.available("cuda")
 
 
 def is_available():

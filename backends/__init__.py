@@ -16,13 +16,18 @@ def _numba_factory(index):
     return NumbaBackend(index)
 
 
+def _numba_probe():
+    import numba  # noqa: F401  (the kernels compile on first use; the device is created on first use too)
+    from . import numba_backend  # noqa: F401
+
+
 def _cupy_factory(index):
     from .cupy_backend import CupyBackend
     return CupyBackend(index)
 
 
 register("cpu", _registry._seeded(_numpy_factory))
-register("numba", _registry._seeded(_numba_factory))
+register("numba", _registry._seeded(_numba_factory), _numba_probe)
 register("cuda", _registry._seeded(_cupy_factory))
 
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",

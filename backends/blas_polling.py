@@ -9,9 +9,9 @@ one thread. With the timeout at 2^16 cycles (tens of microseconds), measured on 
 with `python -m benchmarks --isolate`: LeNet-5's training step on `numba` 11.1 -> 6.6 ms, the b32
 LSTM step 13.9 -> 10.5 ms, the MLP step unchanged (2.55 / 2.44 ms). The `cpu` device's LSTM, whose
 hundred small products each sequence follow one another within microseconds, measured slower with
-it (15.6 -> 18.6 ms), so only the numba device sets it; but OpenBLAS is one per process, and listing
-the devices (`ag.available_devices()`, which the benchmark harness does) creates the numba device too,
-so a process that does so runs its `cpu` products with the short timeout as well.
+it (15.6 -> 18.6 ms), so only the numba device sets it. OpenBLAS is one per process: a process that
+runs both devices runs its `cpu` products with the short timeout as well once the numba device exists
+(listing the devices, `backends.available()` or `ag.cuda.is_available()`, does not create it).
 
 OpenBLAS reads OPENBLAS_THREAD_TIMEOUT when it starts its threads; `shorten_polling` sets the
 variable (child processes inherit it), has OpenBLAS re-read its environment, and stops its threads,

@@ -4,6 +4,7 @@ import os
 from .errors import DeviceError
 
 _factories = {}     # device type -> factory(index) -> Backend
+_probes = {}        # device type -> probe() that raises when the type cannot work here, creating nothing
 _instances = {}     # full device name -> Backend
 _install_hints = {
     "numba": 'pip install numba (it is a required dependency of deepgrad; reinstall with pip install deepgrad)',
@@ -14,9 +15,15 @@ _default_name = os.environ.get("DEEPGRAD_DEVICE", "cpu").strip() or "cpu"
 _default = None
 
 
-def register(name, factory):
-    """Register a device type `name`; `factory(index)` returns its Backend (index is None or an int)."""
+def register(name, factory, probe=None):
+    """Register a device type `name`; `factory(index)` returns its Backend (index is None or an int).
+    `probe()`, when given, raises if the type cannot work here: `available()` then calls it instead of
+    creating the device (creating one may change the process, as the numba device's BLAS settings)."""
     _factories[name] = factory
+    if probe is None:
+        _probes.pop(name, None)
+    else:
+        _probes[name] = probe
     for key in [k for k in _instances if k.split(":")[0] == name]:
         del _instances[key]
 
@@ -73,25 +80,31 @@ def get_backend(name):
     return backend
 
 
-def available():
-    """Names of the devices that work on this machine, e.g. ['cpu', 'numba', 'cuda:0']."""
+def available(kind=None):
+    """Names of the devices that work on this machine, e.g. ['cpu', 'numba', 'cuda:0']; with `kind`
+    ('cuda', ...), only that type's. A type registered with a probe is listed without being created."""
     names = []
-    for kind, factory in _factories.items():
-        if kind in ("cpu", "numba"):
-            indices = [None]
-        else:
-            indices = _probe_indices(kind)
+    for name, factory in _factories.items():
+        if kind is not None and name != kind:
+            continue
+        indices = [None] if name in ("cpu", "numba") else _probe_indices(name)
         for index in indices:
-            full = kind if index is None else f"{kind}:{index}"
-            if full in _instances:
+            full = name if index is None else f"{name}:{index}"
+            if full in _instances or _works(name, factory, index, full):
                 names.append(full)
-                continue
-            try:
-                _instances[full] = factory(index)
-                names.append(full)
-            except Exception:
-                pass
     return names
+
+
+def _works(name, factory, index, full):
+    """True when device `full` can be used here; without a probe, creates and keeps it."""
+    try:
+        if name in _probes:
+            _probes[name]()
+        else:
+            _instances[full] = factory(index)
+    except Exception:
+        return False
+    return True
 
 
 def _probe_indices(kind):

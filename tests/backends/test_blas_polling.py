@@ -1,5 +1,5 @@
 """backends/blas_polling.py: the numba device shortens OpenBLAS's polling timeout once per process, keeps
-a timeout the user set, leaves the cpu device's processes alone, and products stay right afterwards.
+a timeout the user set, leaves the cpu device's processes alone (listing the devices creates none), and products stay right afterwards.
 Each case runs in a fresh process: OpenBLAS reads its environment when it loads."""
 import json
 import os
@@ -17,7 +17,9 @@ CHILD = textwrap.dedent("""
     import json, os
     import numpy as np
     import autograd as ag
+    import backends
     from backends import blas_polling, threads
+    listed = backends.available() + [ag.cuda.is_available()]   # listing devices creates none of them
     a = np.random.default_rng(0).standard_normal((300, 200)).astype(np.float32)
     a @ a.T                                   # OpenBLAS's threads started before the device
     x = ag.ones(3)                            # creates the default device
@@ -27,6 +29,7 @@ CHILD = textwrap.dedent("""
                       "environ": os.environ.get("OPENBLAS_THREAD_TIMEOUT"),
                       "again": blas_polling.shorten_polling(),
                       "threads": threads.get_num_threads(),
+                      "listed": listed,
                       "error": float(np.abs(product - exact).max())}))
 """)
 
@@ -65,3 +68,10 @@ def test_a_timeout_the_user_set_is_kept():
 def test_the_cpu_device_leaves_openblas_alone():
     got = _child("cpu")
     assert got["timeout"] == 0 and got["environ"] is None         # 0: OpenBLAS's own default
+
+
+def test_listing_the_devices_leaves_openblas_alone():
+    pytest.importorskip("numba")
+    got = _child("cpu")
+    assert "numba" in got["listed"]                               # listed, but not created
+    assert got["timeout"] == 0 and got["environ"] is None
