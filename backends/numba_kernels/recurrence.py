@@ -8,9 +8,9 @@ The caller has already added the input part of every step's pre-activations, `gx
 (T, B, W*H) (plus b_hh outside GRU); the weight gradients stay with the caller too, as one matrix
 product each over the gate gradients that the backward kernels gather for all steps.
 
-Each step's hidden-state product runs inside the kernel, by what `gemm` names: on an AVX-512 host
-the register-tiled product (tiled_product.py; `gemm` is TILED), 1.3-2x faster than OpenBLAS on a
-recurrence's small matrices; elsewhere BLAS, NumPy's own sgemm/dgemm (blas.py) passed in as `gemm`, or
+Each step's hidden-state product runs inside the kernel, by what `gemm` names: on an AVX2 or AVX-512
+host the register-tiled product (tiled_product.py; `gemm` is TILED), 1.2-1.7x faster than OpenBLAS's
+one thread on a recurrence's small matrices; elsewhere BLAS, NumPy's own sgemm/dgemm (blas.py) passed in as `gemm`, or
 np.dot (SciPy's BLAS) when that is None. A sequence that calls BLAS is one measured choice of its
 thread count (backends/thread_choice.py, as the NumPy kernels do): with another process on the
 second core, two-thread products spin-wait for it at every step.
@@ -55,7 +55,7 @@ TILED = True
 
 # The hidden-state product of each step, (32, 128) @ (128, 512) for the benchmark's LSTM: plain
 # compiled loops (and register tiles that LLVM kept in memory) measured 1.2-2x slower than BLAS; the
-# explicit vector registers of tiled_product.py measured 1.3-2x faster than it on AVX-512.
+# explicit vector registers of tiled_product.py measured 1.2-1.7x faster than it (AVX2 and AVX-512).
 def matmul_into(gemm, a, b, out):
     """out = a @ b for C-contiguous 2-D arrays: by the register-tiled product for TILED (b given packed,
     tiled_product.packed), through `gemm` (a blas.NUMPY_GEMM function), or np.dot for None."""

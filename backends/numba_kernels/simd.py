@@ -16,10 +16,20 @@ from numba.core import cgutils
 from numba.extending import intrinsic, models, register_model
 
 
+def _host_features():
+    from llvmlite import binding
+    return binding.get_host_cpu_features().flatten().split(",")
+
+
 def host_has_avx512():
     """Whether LLVM sees AVX-512F on this CPU (the kernels are compiled for the host)."""
-    from llvmlite import binding
-    return "+avx512f" in binding.get_host_cpu_features().flatten().split(",")
+    return "+avx512f" in _host_features()
+
+
+def host_has_avx2_fma():
+    """Whether LLVM sees AVX2 and FMA on this CPU: 256-bit vectors with fused multiply-adds."""
+    features = _host_features()
+    return "+avx2" in features and "+fma" in features
 
 
 #: the vector width in bytes: a zmm register where the host has them, else a ymm one (read when a

@@ -1,15 +1,17 @@
 """out = a @ b for small C-contiguous matrices, computed inside a compiled kernel with register tiles.
 
 A recurrence's hidden-state product is small, (32, 128) @ (128, 512) for the benchmark's LSTM, and
-runs once per step, a hundred times a training step. OpenBLAS's SkylakeX kernels reached 69-79
-GFLOP/s on the LSTM's per-step shapes on one core (its second thread gains nothing there) where a
-register tile of 8 rows by two AVX-512 vectors, held in 16 zmm accumulators over the whole
-reduction, reached 120-130 reading `b` from column panels packed once (`packed`), and 71-72 reading
-it in place (rows 2 KB apart fall on a few L1 sets). The tile needs the 32 registers of AVX-512
-(16 accumulators, two rows of `b`, one broadcast): `FAST` is False elsewhere and callers keep BLAS
-there.
+runs once per step, a hundred times a training step. OpenBLAS's kernels are slow there on one core
+(its second thread gains nothing): on a 2-core AVX-512 Xeon its SkylakeX kernels reached 69-79
+GFLOP/s on the LSTM's per-step shapes, where a register tile of 8 rows by two AVX-512 vectors, held in
+16 zmm accumulators over the whole reduction, reached 120-130 reading `b` from column panels packed
+once (`packed`), and 71-72 reading it in place (rows 2 KB apart fall on a few L1 sets). On an AVX2
+host (a 2-core AMD EPYC, Zen 3) that tile spills its accumulators (55 GFLOP/s against OpenBLAS's
+70): there the tile is 4 rows by two ymm vectors (8 accumulators, enough to keep both FMA pipes
+busy), 87-94 GFLOP/s on the same shapes against OpenBLAS's 70-78 (6 x 2 and 4 x 3 tiles measured
+the same). `ROWS` is the host's; `FAST` is False on hosts with neither, where callers keep BLAS.
 
-Rows beyond the last full tile of 8 run one at a time with the same two-vector columns; the last,
+Rows beyond the last full tile run one at a time with the same two-vector columns; the last,
 zero-padded panel of a width that is not a multiple of two vectors goes through a small edge tile
 copied in and out. Each output element is one sum over k in order, fused multiply-adds, so the
 result does not depend on the tiling.
@@ -18,17 +20,17 @@ import numpy as np
 
 from . import jit, simd
 
-#: whether the register tile fits this host's vector registers (AVX-512: 32 of them)
-FAST = simd.host_has_avx512()
+#: whether this host has a register tile that beats BLAS (AVX-512, or AVX2 with FMA)
+FAST = simd.host_has_avx512() or simd.host_has_avx2_fma()
 
-#: rows of the register tile
-ROWS = 8
+#: rows of the register tile: 8 with AVX-512's 32 vector registers, 4 with AVX2's 16
+ROWS = 8 if simd.host_has_avx512() else 4
 #: reduction steps per pass over a tile column: its slice of b, KC x two vectors, stays in L1 (32 KB in float32)
 KC = 256
 
 
 @jit.inlined_fma
-def _tile(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
+def _tile8(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
     # c[8 rows, 2 vectors] (+)= a[8 rows, k0:k1] @ b[k0:k1, 2 vectors]; ia, ib, ic: flat offsets of the
     # tile's first row (ia, ib at k = 0)
     w = simd.lanes(b)
@@ -84,6 +86,49 @@ def _tile(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
 
 
 @jit.inlined_fma
+def _tile4(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
+    # c[4 rows, 2 vectors] (+)= a[4 rows, k0:k1] @ b[k0:k1, 2 vectors], as _tile8
+    w = simd.lanes(b)
+    if accumulate:
+        c00, c01 = simd.load(c, ic), simd.load(c, ic + w)
+        c10, c11 = simd.load(c, ic + ldc), simd.load(c, ic + ldc + w)
+        c20, c21 = simd.load(c, ic + 2 * ldc), simd.load(c, ic + 2 * ldc + w)
+        c30, c31 = simd.load(c, ic + 3 * ldc), simd.load(c, ic + 3 * ldc + w)
+    else:
+        z = simd.zeros(b)
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = z
+    for k in range(k0, k1):
+        q = ib + k * ldb
+        u, v = simd.load(b, q), simd.load(b, q + w)
+        p = ia + k
+        s = simd.splat(simd.item(a, p))
+        c00, c01 = simd.fma(s, u, c00), simd.fma(s, v, c01)
+        s = simd.splat(simd.item(a, p + lda))
+        c10, c11 = simd.fma(s, u, c10), simd.fma(s, v, c11)
+        s = simd.splat(simd.item(a, p + 2 * lda))
+        c20, c21 = simd.fma(s, u, c20), simd.fma(s, v, c21)
+        s = simd.splat(simd.item(a, p + 3 * lda))
+        c30, c31 = simd.fma(s, u, c30), simd.fma(s, v, c31)
+    simd.store(c, ic, c00)
+    simd.store(c, ic + w, c01)
+    simd.store(c, ic + ldc, c10)
+    simd.store(c, ic + ldc + w, c11)
+    simd.store(c, ic + 2 * ldc, c20)
+    simd.store(c, ic + 2 * ldc + w, c21)
+    simd.store(c, ic + 3 * ldc, c30)
+    simd.store(c, ic + 3 * ldc + w, c31)
+
+
+@jit.inlined_fma
+def _tile(rows, a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate):
+    # the tile of `rows` (8 or 4) rows
+    if rows == 8:
+        _tile8(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate)
+    else:
+        _tile4(a, ia, lda, b, ib, ldb, k0, k1, c, ic, ldc, accumulate)
+
+
+@jit.inlined_fma
 def _row(a, ia, b, ib, ldb, k0, k1, c, ic, accumulate):
     # c[1 row, 2 vectors] (+)= a[1 row, k0:k1] @ b[k0:k1, 2 vectors]
     w = simd.lanes(b)
@@ -127,14 +172,20 @@ def packed(b):
 @jit.kernel_fma
 def product_into(a, panels, out):
     """out = a @ b for a (M, K) and out (M, N) C-contiguous of one float dtype, b given as packed(b)
-    (N = out's columns); callable from compiled kernels. On a host without AVX-512 it runs, but
-    slower than BLAS: check FAST."""
+    (N = out's columns), by this host's tile (ROWS); callable from compiled kernels. On a host
+    without AVX2 or AVX-512 it runs, but slower than BLAS: check FAST."""
+    product_rows_into(a, panels, out, ROWS)
+
+
+@jit.kernel_fma
+def product_rows_into(a, panels, out, tile_rows):
+    """product_into with a tile of `tile_rows` rows (8 or 4) whatever the host (tests take both)."""
     m, depth = a.shape
     n = out.shape[1]
     width = panels.shape[2]
     af, bf, cf = a.ravel(), panels.ravel(), out.ravel()
     full_cols = n - n % width
-    edge = np.empty((ROWS, width), out.dtype)      # the tile of the last, partial panel
+    edge = np.empty((tile_rows, width), out.dtype)      # the tile of the last, partial panel
     ef = edge.ravel()
     for k0 in range(0, depth, KC):
         k1 = min(depth, k0 + KC)
@@ -142,21 +193,21 @@ def product_into(a, panels, out):
         for j in range(0, n, width):
             ib = j * depth                          # panel j // width, at k = 0
             partial = j == full_cols
-            for i in range(0, m, ROWS):
-                rows = min(ROWS, m - i)
+            for i in range(0, m, tile_rows):
+                rows = min(tile_rows, m - i)
                 if partial:
                     if later:
                         for r in range(rows):
                             _copy(cf, (i + r) * n + j, ef, r * width, n - j)
-                    if rows == ROWS:
-                        _tile(af, i * depth, depth, bf, ib, width, k0, k1, ef, 0, width, later)
+                    if rows == tile_rows:
+                        _tile(tile_rows, af, i * depth, depth, bf, ib, width, k0, k1, ef, 0, width, later)
                     else:
                         for r in range(rows):
                             _row(af, (i + r) * depth, bf, ib, width, k0, k1, ef, r * width, later)
                     for r in range(rows):
                         _copy(ef, r * width, cf, (i + r) * n + j, n - j)
-                elif rows == ROWS:
-                    _tile(af, i * depth, depth, bf, ib, width, k0, k1, cf, i * n + j, n, later)
+                elif rows == tile_rows:
+                    _tile(tile_rows, af, i * depth, depth, bf, ib, width, k0, k1, cf, i * n + j, n, later)
                 else:
                     for r in range(rows):
                         _row(af, (i + r) * depth, bf, ib, width, k0, k1, cf, (i + r) * n + j, later)

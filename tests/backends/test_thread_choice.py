@@ -215,10 +215,10 @@ def test_a_whole_recurrence_is_one_measured_choice_per_direction(device, machine
 
 
 def test_a_recurrence_on_tiles_makes_no_thread_choice(machine):
-    """On an AVX-512 host the numba recurrences multiply with register tiles, not BLAS: no choice made."""
+    """On an AVX2 or AVX-512 host the numba recurrences multiply with register tiles, not BLAS: no choice made."""
     from backends.numba_kernels import recurrence, tiled_product
     if not tiled_product.FAST:
-        pytest.skip("no AVX-512 on this host: the recurrences use BLAS")
+        pytest.skip("neither AVX2 nor AVX-512 on this host: the recurrences use BLAS")
     gx = np.ones((3, 2, 16), np.float32)
     w_hh = np.ones((16, 4), np.float32)
     ys, cs, cache = recurrence.recurrence_forward("lstm", gx, None, None, w_hh, None, False)

@@ -1,7 +1,7 @@
 """The register-tiled product of backends/numba_kernels/tiled_product.py and the recurrences that use it:
-results against NumPy on every edge of the tiling (rows not a multiple of 8, columns not a multiple of
-a panel, an empty reduction, a reduction longer than one KC block), and the same LSTM, GRU and Elman
-sequences through the tiled product as through BLAS."""
+results against NumPy on every edge of the tiling (rows not a multiple of the tile's 8 or 4, columns
+not a multiple of a panel, an empty reduction, a reduction longer than one KC block), with both tiles on
+every host, and the same LSTM, GRU and Elman sequences through the tiled product as through BLAS."""
 import numpy as np
 import pytest
 
@@ -15,14 +15,18 @@ SHAPES = [(32, 128, 512), (1, 1, 1), (3, 5, 7), (9, 300, 40), (17, 256, 33), (8,
           (16, 513, 64), (33, 128, 128), (8, 3, 100), (7, 600, 16)]
 
 
+@pytest.mark.parametrize("tile_rows", [8, 4, None])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("m, k, n", SHAPES)
-def test_product_matches_numpy(dtype, m, k, n):
+def test_product_matches_numpy(dtype, m, k, n, tile_rows):
     rng = np.random.default_rng(m * 1000 + k * 10 + n)
     a = rng.standard_normal((m, k)).astype(dtype)
     b = rng.standard_normal((k, n)).astype(dtype)
     out = np.full((m, n), np.nan, dtype)
-    tiled_product.product_into(a, tiled_product.packed(b), out)
+    if tile_rows is None:                                         # this host's tile
+        tiled_product.product_into(a, tiled_product.packed(b), out)
+    else:
+        tiled_product.product_rows_into(a, tiled_product.packed(b), out, tile_rows)
     exact = a.astype(np.float64) @ b.astype(np.float64)
     # each element one fused sum in order: the error of a float sum of k terms
     tol = (3e-7 if dtype == np.float32 else 1e-15) * max(k, 1) * np.abs(a).max(initial=1) * np.abs(b).max(initial=1)
@@ -109,15 +113,23 @@ def test_batch_parts_on_worker_threads_match_one_sequence(mode, reverse, monkeyp
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("batch, threads, parts", [(32, 2, 2), (16, 2, 2), (15, 2, 1), (12, 2, 1), (8, 2, 1),
-                                                   (32, 1, 1), (48, 4, 4), (40, 4, 4), (24, 4, 3)])
-def test_part_count(batch, threads, parts, monkeypatch):
+@pytest.mark.parametrize("rows, batch, threads, parts", [
+    (8, 32, 2, 2), (8, 16, 2, 2), (8, 15, 2, 1), (8, 12, 2, 1), (8, 8, 2, 1), (8, 32, 1, 1), (8, 48, 4, 4),
+    (8, 40, 4, 4), (8, 24, 4, 3), (4, 8, 2, 2), (4, 12, 2, 2), (4, 7, 2, 1), (4, 12, 4, 3), (4, 4, 2, 1)])
+def test_part_count(rows, batch, threads, parts, monkeypatch):
     """As many parts as threads, each at least one register tile of rows, dividing the batch."""
     monkeypatch.setattr(recurrence.threads, "get_num_threads", lambda: threads)
+    monkeypatch.setattr(tiled_product, "ROWS", rows)
     assert recurrence._part_count(recurrence.TILED, batch) == parts
     assert recurrence._part_count(NUMPY_GEMM.get(np.dtype(np.float32)), batch) == 1
 
 
-def test_recurrences_use_the_tiles_on_avx512_hosts():
+def test_the_host_picks_its_tile():
+    from backends.numba_kernels import simd
+    assert tiled_product.FAST == (simd.host_has_avx512() or simd.host_has_avx2_fma())
+    assert tiled_product.ROWS == (8 if simd.host_has_avx512() else 4)
+
+
+def test_recurrences_use_the_tiles_on_avx2_and_avx512_hosts():
     expected = recurrence.TILED if tiled_product.FAST else NUMPY_GEMM.get(np.dtype(np.float32))
     assert recurrence._product(np.dtype(np.float32)) is expected
