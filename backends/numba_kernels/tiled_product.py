@@ -11,9 +11,8 @@ host (a 2-core AMD EPYC, Zen 3) that tile spills its accumulators (55 GFLOP/s ag
 busy), 87-94 GFLOP/s on the same shapes against OpenBLAS's 70-78 (6 x 2 and 4 x 3 tiles measured
 the same). `ROWS` is the host's; `FAST` is False on hosts with neither, where callers keep BLAS.
 
-Rows beyond the last full tile run one at a time with the same two-vector columns; the last,
-zero-padded panel of a width that is not a multiple of two vectors goes through a small edge tile
-copied in and out. Each output element is one sum over k in order, fused multiply-adds, so the
+The rows past the last full tile and the last, zero-padded panel of a width that is
+not a multiple of two vectors go through a small edge tile copied in and out. Each output element is one sum over k in order, fused multiply-adds, so the
 result does not depend on the tiling.
 """
 import numpy as np
@@ -144,6 +143,16 @@ def _row(a, ia, b, ib, ldb, k0, k1, c, ic, accumulate):
     simd.store(c, ic + w, c1)
 
 
+# Rows past the last full tile run as a whole tile over a zero-padded copy of them when there are
+# more than a quarter tile of them, else one at a time (`_row`). A lone row has two accumulators, too
+# few to cover the FMA latency: about a quarter of the tile's rate, so a row costs what four rows of
+# a tile do. On the AVX2 host (4-row tiles, one thread, us, two runs): (15, 128) @ (128, 512)
+# 31.6-32.0 -> 26.3-27.2 and (15, 512) @ (512, 128) 33.6-35.0 -> 26.9-28.4 with the padded tile (the
+# half batches of a b30 LSTM), 14 rows 28.1-28.4 -> 25.8-26.9, 2 rows 9.1-9.8 -> 7.8-7.9; one leftover
+# row stays with _row (13 rows 23.1-24.3 against 23.1-24.7). The 8-row rule (padded
+# from 3 leftover rows) follows from the same arithmetic; it was not measured on an AVX-512 host.
+
+
 @jit.inlined
 def _copy(src, first, dst, at, count):
     # dst[at:at + count] = src[first:first + count]; the row's offset is in the slice, not in a loop
@@ -184,32 +193,40 @@ def product_rows_into(a, panels, out, tile_rows):
     n = out.shape[1]
     width = panels.shape[2]
     af, bf, cf = a.ravel(), panels.ravel(), out.ravel()
-    full_cols = n - n % width
-    edge = np.empty((tile_rows, width), out.dtype)      # the tile of the last, partial panel
+    edge = np.zeros((tile_rows, width), out.dtype)      # a tile written apart: last panel, last rows
     ef = edge.ravel()
+    last = m - m % tile_rows                            # first row past the full tiles
+    padded_rows = 4 * (m - last) > tile_rows            # see the note above _copy
+    pad = np.zeros((tile_rows if padded_rows else 0, depth), a.dtype)
+    if padded_rows:
+        pad[:m - last] = a[last:]
+    pf = pad.ravel()
     for k0 in range(0, depth, KC):
         k1 = min(depth, k0 + KC)
         later = k0 > 0
         for j in range(0, n, width):
             ib = j * depth                          # panel j // width, at k = 0
-            partial = j == full_cols
+            cols = min(width, n - j)
             for i in range(0, m, tile_rows):
                 rows = min(tile_rows, m - i)
-                if partial:
-                    if later:
-                        for r in range(rows):
-                            _copy(cf, (i + r) * n + j, ef, r * width, n - j)
-                    if rows == tile_rows:
-                        _tile(tile_rows, af, i * depth, depth, bf, ib, width, k0, k1, ef, 0, width, later)
-                    else:
-                        for r in range(rows):
-                            _row(af, (i + r) * depth, bf, ib, width, k0, k1, ef, r * width, later)
-                    for r in range(rows):
-                        _copy(ef, r * width, cf, (i + r) * n + j, n - j)
-                elif rows == tile_rows:
+                if cols == width and rows == tile_rows:
                     _tile(tile_rows, af, i * depth, depth, bf, ib, width, k0, k1, cf, i * n + j, n, later)
-                else:
+                    continue
+                if cols == width and not padded_rows:
                     for r in range(rows):
                         _row(af, (i + r) * depth, bf, ib, width, k0, k1, cf, (i + r) * n + j, later)
+                    continue
+                if later:
+                    for r in range(rows):
+                        _copy(cf, (i + r) * n + j, ef, r * width, cols)
+                if rows == tile_rows:
+                    _tile(tile_rows, af, i * depth, depth, bf, ib, width, k0, k1, ef, 0, width, later)
+                elif padded_rows:
+                    _tile(tile_rows, pf, 0, depth, bf, ib, width, k0, k1, ef, 0, width, later)
+                else:
+                    for r in range(rows):
+                        _row(af, (i + r) * depth, bf, ib, width, k0, k1, ef, r * width, later)
+                for r in range(rows):
+                    _copy(ef, r * width, cf, (i + r) * n + j, cols)
     if depth == 0:
         out[:] = 0
