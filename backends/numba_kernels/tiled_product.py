@@ -11,9 +11,9 @@ host (a 2-core AMD EPYC, Zen 3) that tile spills its accumulators (55 GFLOP/s ag
 busy), 87-94 GFLOP/s on the same shapes against OpenBLAS's 70-78 (6 x 2 and 4 x 3 tiles measured
 the same). `ROWS` is the host's; `FAST` is False on hosts with neither, where callers keep BLAS.
 
-The rows past the last full tile and the last, zero-padded panel of a width that is
-not a multiple of two vectors go through a small edge tile copied in and out. Each output element is one sum over k in order, fused multiply-adds, so the
-result does not depend on the tiling.
+The rows past the last full tile and the last, zero-padded panel of a width that is not a multiple
+of two vectors go through a small edge tile copied in and out. Each output element is one sum over k
+in order, fused multiply-adds, so the result does not depend on the tiling.
 """
 import numpy as np
 
@@ -149,8 +149,8 @@ def _row(a, ia, b, ib, ldb, k0, k1, c, ic, accumulate):
 # a tile do. On the AVX2 host (4-row tiles, one thread, us, two runs): (15, 128) @ (128, 512)
 # 31.6-32.0 -> 26.3-27.2 and (15, 512) @ (512, 128) 33.6-35.0 -> 26.9-28.4 with the padded tile (the
 # half batches of a b30 LSTM), 14 rows 28.1-28.4 -> 25.8-26.9, 2 rows 9.1-9.8 -> 7.8-7.9; one leftover
-# row stays with _row (13 rows 23.1-24.3 against 23.1-24.7). The 8-row rule (padded
-# from 3 leftover rows) follows from the same arithmetic; it was not measured on an AVX-512 host.
+# row stays with _row (13 rows 23.1-24.3 against 23.1-24.7). The 8-row rule (padded from 3 leftover
+# rows) follows from the same arithmetic; it was not measured on an AVX-512 host.
 
 
 @jit.inlined

@@ -11,7 +11,8 @@ from backends import workers  # noqa: E402
 from backends.numba_kernels import recurrence, tiled_product  # noqa: E402
 from backends.numba_kernels.blas import NUMPY_GEMM  # noqa: E402
 
-# rows past the last tile: one (9, 17, 33), a padded tile's worth (3, 6, 7, 10, 15), fewer than one tile (1, 2, 3)
+# leftover rows past the last full tile: one (9, 17, 33: _row); with 4-row tiles 2-3 (6, 7, 10, 15: the
+# padded tile); with 8-row tiles 2 (10: _row) and 3-7 (3, 6, 7, 15: padded); fewer than a tile (1, 2)
 SHAPES = [(32, 128, 512), (1, 1, 1), (3, 5, 7), (9, 300, 40), (17, 256, 33), (8, 0, 32), (0, 4, 32),
           (16, 513, 64), (33, 128, 128), (8, 3, 100), (7, 600, 16), (6, 300, 40), (10, 520, 50), (15, 512, 128),
           (2, 64, 48)]
