@@ -1,8 +1,8 @@
 """2-D convolution (cross-correlation) and its two gradients on the CPU, each by the algorithm that suits
 the shape (conv_choice.py says which and why): pointwise products for 1x1 filters, shifted
 multiply-adds for depthwise filters, compiled direct convolutions where a device has them (`numba`),
-Winograd F(2x2, 3x3) or, on `numba`, F(4x4, 3x3) for 3x3 stride-1 filters, im2col otherwise (in a
-batch-last layout for small convolutions).
+Winograd F(4x4, 3x3) (or F(2x2, 3x3) for dtypes other than float32/float64) for large 3x3 stride-1
+layers, im2col otherwise (in a batch-last layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
 batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry
@@ -39,6 +39,13 @@ def _slices(total, groups):
     return [slice(g * size, (g + 1) * size) for g in range(groups)]
 
 
+def _tile_workspace(scheme):
+    """The bytes of tiles one F(4x4) chunk of the batch may take: the scheme's `chunk_bytes` (the cpu
+    device's cache-sized chunks) or else the whole conv workspace (`numba`, whose products split over the
+    threads gain from large chunks), never above the workspace."""
+    return min(conv_choice.WORKSPACE_BYTES, getattr(scheme, "chunk_bytes", conv_choice.WORKSPACE_BYTES))
+
+
 def _on_stacks(passes, fn, *args):
     """fn(*args, matmul=...) with the device's product of stacks, its context held (passes.stack_products)."""
     held, matmul = passes.stack_products()
@@ -60,7 +67,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
         "direct": lambda: passes.direct_conv2d(x, w, (ho, wo), stride, padding, dilation),
         "winograd": lambda: conv_winograd.forward(x, w, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.forward(x, w, padding, passes.winograd4,
-                                                    workspace=conv_choice.WORKSPACE_BYTES),
+                                                    workspace=_tile_workspace(passes.winograd4)),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
         "im2col": lambda: conv_im2col.conv2d(x, w, (ho, wo), stride, padding, dilation, groups,
                                              conv_choice.im2col_chunk_bytes()),
@@ -86,7 +93,8 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
         "depthwise": lambda: passes.depthwise_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
-        "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4, conv_choice.WORKSPACE_BYTES),
+        "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4,
+                                                        _tile_workspace(passes.winograd4)),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
                                                                    groups),
         "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,
@@ -113,7 +121,8 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups, passes=
         "depthwise": lambda: passes.depthwise_grad_input(gy, w, x_shape, stride, padding, dilation),
         "direct": lambda: passes.direct_grad_input(gy, w, x_shape, stride, padding, dilation),
         "winograd": lambda: conv_winograd.grad_input(gy, w, padding, conv_winograd.minimal2(passes)),
-        "winograd4": lambda: conv_winograd.grad_input(gy, w, padding, passes.winograd4, conv_choice.WORKSPACE_BYTES),
+        "winograd4": lambda: conv_winograd.grad_input(gy, w, padding, passes.winograd4,
+                                                       _tile_workspace(passes.winograd4)),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation,
                                                                   groups, passes),
         "im2col": lambda: conv_im2col.conv2d_grad_input(gy, w, x_shape, stride, padding, dilation, groups,

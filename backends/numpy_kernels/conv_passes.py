@@ -5,6 +5,15 @@ Winograd's input and gradient tile transforms and its output transform, col2im (
 gradient summed back into the input gradient), and the depthwise convolution, whose products are
 per plane and tiny (its column matrices are the work). `NumpyPasses` does them with NumPy (the `cpu` device); the `numba` device
 subclasses it with compiled single-pass kernels (numba_kernels/conv_passes.py).
+
+Winograd F(4x4, 3x3) (`winograd4`) runs here with its transforms as BLAS products (conv_winograd4.py) and
+takes every direction of the layers the rule gives Winograd (`prefers_winograd4`), float32 and float64;
+F(2x2)'s NumPy transforms stay for other dtypes. Forward / input gradient / weight gradient, ms, b32, two
+threads, 8 MB chunks against F(2x2)'s (one run, a noisy hour; PyTorch's three together beside): 64ch
+56x56 95 / 102 / 95 against 151 / 134 / 159 (PyTorch 294), 128ch 28x28 77 / 81 / 91 against 133 / 125 /
+156 (244), 256ch 14x14 54 / 56 / 74 against 108 / 90 / 96 (207). Below 64 channels im2col stays ahead
+(b128 32ch 32x32 79 / 82 / 82 against im2col's 70 / 58 / 51), and at 64ch 8x8 the two tie (b64 6.2 /
+5.5 / 7.4 against 6.7 / 6.5 / 7.8), so the limits stay those of conv_choice.
 """
 from contextlib import nullcontext
 
@@ -13,6 +22,11 @@ import numpy as np
 from .. import thread_choice
 from ..array_kernels import conv_winograd as winograd
 from . import conv_depthwise as depthwise
+from .conv_winograd4 import MINIMAL4_PRODUCTS
+
+#: F(4x4, 3x3) takes layers of at least this many channels (in and out) and output pixels (as F(2x2) did)
+WINOGRAD4_MIN_CHANNELS = 64
+WINOGRAD4_MIN_PIXELS = 144
 
 
 def _window_slices(i, j, out_hw, stride, dilation):
@@ -26,6 +40,16 @@ class NumpyPasses:
     """The NumPy passes: tile transforms as a few strided ufunc calls writing into the caller's
     buffers, col2im as kH * kW strided slice-adds into one padded buffer, depthwise convolutions as per-plane
     column matrices and stacked products (conv_depthwise.py)."""
+
+    #: Winograd F(4x4, 3x3) for float32 and float64, its transforms as BLAS products
+    winograd4 = MINIMAL4_PRODUCTS
+
+    @staticmethod
+    def prefers_winograd4(direction, x_shape, w_shape, out_hw):
+        """True for the layers F(4x4) takes on this device: every direction of those with
+        WINOGRAD4_MIN_CHANNELS channels and WINOGRAD4_MIN_PIXELS output pixels and up (figures above)."""
+        return (out_hw is not None and min(x_shape[1], w_shape[0]) >= WINOGRAD4_MIN_CHANNELS
+                and out_hw[0] * out_hw[1] >= WINOGRAD4_MIN_PIXELS)
 
     @staticmethod
     def stack_products():

@@ -1,4 +1,5 @@
-"""Winograd F(4x4, 3x3) on the numba device (`winograd4`: array_kernels/conv_winograd4.py,
+"""Winograd F(4x4, 3x3) (`winograd4`: array_kernels/conv_winograd4.py) on the cpu device (transforms as
+BLAS products, numpy_kernels/conv_winograd4.py) and the numba device (compiled transforms,
 numba_kernels/conv_winograd4.py), forced through conv_choice, against PyTorch in float64: forward, input
 gradient and weight gradient in float32 and float64 on odd sizes (H, W not multiples of the 4x4 tile,
 padding 0/1/2, batch 1, channel counts 1 and 3, samples in blocks with a partial last one); the
@@ -17,6 +18,17 @@ def _numba_passes():
     pytest.importorskip("numba")
     from backends.numba_backend import NUMBA_PASSES
     return NUMBA_PASSES
+
+
+def _passes(device):
+    """The conv passes of the `cpu` or `numba` device (numba's skip without numba)."""
+    if device == "cpu":
+        from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+        return NUMPY_PASSES
+    return _numba_passes()
+
+
+DEVICES = ("cpu", "numba")
 
 
 # (x shape, w shape, padding)
@@ -45,12 +57,19 @@ def winograd4_mode():
 
 @pytest.fixture
 def spy(monkeypatch):
-    """The number of calls of F(4x4)'s input transform (every direction runs it once per batch chunk)."""
-    from backends.numba_kernels import conv_winograd4
+    """The calls of F(4x4)'s input transform on either device (every direction runs it once per batch chunk)."""
+    from backends.numpy_kernels import conv_winograd4 as on_cpu
     calls = []
-    real = conv_winograd4.Minimal4.input_tiles
-    monkeypatch.setattr(conv_winograd4.Minimal4, "input_tiles",
-                        staticmethod(lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs)))
+    schemes = [on_cpu.Minimal4Products]
+    try:
+        from backends.numba_kernels import conv_winograd4 as on_numba
+        schemes.append(on_numba.Minimal4)
+    except ImportError:
+        pass
+    for scheme in schemes:
+        real = scheme.input_tiles
+        monkeypatch.setattr(scheme, "input_tiles", staticmethod(
+            lambda *args, _real=real, **kwargs: calls.append(1) or _real(*args, **kwargs)))
     return calls
 
 
@@ -85,10 +104,11 @@ def test_one_dimensional_f43_is_correlation():
         np.testing.assert_allclose(at @ ((g @ taps) * (bt @ d)), direct, rtol=0, atol=1e-14)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("dtype", (np.float64, np.float32))
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_forced_winograd4_matches_torch(winograd4_mode, spy, dtype, case):
-    passes = _numba_passes()
+def test_forced_winograd4_matches_torch(winograd4_mode, spy, dtype, case, device):
+    passes = _passes(device)
     x, w, gy = _operands(*case, seed=1)
     refs = _torch_reference(x, w, gy, case[2])
     ours = _ours(passes, x.astype(dtype), w.astype(dtype), gy.astype(dtype), case[2])
@@ -101,9 +121,10 @@ def test_forced_winograd4_matches_torch(winograd4_mode, spy, dtype, case):
             assert np.abs(a - ref).max() <= 2e-5 * np.abs(ref).max(), name
 
 
-def test_padding_3_forward_only(winograd4_mode, spy):
+@pytest.mark.parametrize("device", DEVICES)
+def test_padding_3_forward_only(winograd4_mode, spy, device):
     """Padding beyond 2: the forward is still F(4x4); the input gradient goes elsewhere."""
-    passes = _numba_passes()
+    passes = _passes(device)
     x, w, gy = _operands((1, 2, 4, 5), (3, 2, 3, 3), 3, seed=2)
     refs = _torch_reference(x, w, gy, 3)
     y = conv.conv2d(x, w, (1, 1), (3, 3), (1, 1), 1, passes)
@@ -113,11 +134,12 @@ def test_padding_3_forward_only(winograd4_mode, spy):
     np.testing.assert_allclose(gx, refs[1], rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("channels", (64, 128))
-def test_float32_error_on_typical_layers(channels):
+def test_float32_error_on_typical_layers(channels, device):
     """float32 against float64 direct convolution, random normal inputs and 0.05-scale weights: F(4x4)
     within 2e-5 of the largest magnitude in every direction (its stated bound), F(2x2) within 1e-6."""
-    passes = _numba_passes()
+    passes = _passes(device)
     x, w, gy = _operands((2, channels, 14, 14), (channels, channels, 3, 3), 1, seed=3, w_scale=0.05)
     refs = _torch_reference(x, w, gy, 1)
     errors = {}
@@ -132,8 +154,9 @@ def test_float32_error_on_typical_layers(channels):
     assert errors["winograd4"] > errors["winograd"]   # the two really ran different algorithms
 
 
-def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winograd4_mode, spy):
-    passes = _numba_passes()
+@pytest.mark.parametrize("device", DEVICES)
+def test_batch_chunks_under_a_small_cap_give_the_same_result(monkeypatch, winograd4_mode, spy, device):
+    passes = _passes(device)
     x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=4)
     whole = _ours(passes, x, w, gy, 1)
     monkeypatch.setattr(conv_winograd, "TILE_CHUNK_BYTES", 1)     # one sample per chunk
@@ -211,9 +234,10 @@ def test_transforms_split_in_uneven_parts(monkeypatch, winograd4_mode, spy, dtyp
             assert np.abs(a - ref).max() <= 2e-5 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("algorithm", ("winograd", "winograd4"))
-def test_empty_batch(algorithm):
-    passes = _numba_passes()
+def test_empty_batch(algorithm, device):
+    passes = _passes(device)
     previous = conv_choice.set_mode(algorithm)
     try:
         x, w, gy = np.zeros((0, 3, 8, 7)), np.ones((4, 3, 3, 3)), np.zeros((0, 4, 8, 7))
@@ -224,17 +248,17 @@ def test_empty_batch(algorithm):
     np.testing.assert_array_equal(gw, np.zeros(w.shape))
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("padding", (0, 1, 2))
-def test_winograd4_conv2d_gradcheck(winograd4_mode, spy, padding):
-    pytest.importorskip("numba")
+def test_winograd4_conv2d_gradcheck(winograd4_mode, spy, padding, device):
+    _passes(device)
     x, w, b = rand((2, 3, 7, 6), seed=1), rand((4, 3, 3, 3), seed=2), rand((4,), seed=3)
-    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=padding), [x, w, b], device="numba")
+    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=padding), [x, w, b], device=device)
     assert spy
 
 
 def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
     passes = _numba_passes()
-    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 
     def pick(x, w, direction, passes, dtype=np.float32):
         names = conv_choice.applicable(direction, x, w, (1, 1), (1, 1), (1, 1), 1, passes, np.dtype(dtype))
@@ -250,7 +274,6 @@ def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
             assert pick(x, (c, c, 3, 3), direction, passes) == "winograd4"
             assert pick(x, (c, c, 3, 3), direction, passes, np.float64) == "winograd4"
             assert pick(x, (c, c, 3, 3), direction, passes, np.float16) == "winograd"     # not compiled
-            assert pick(x, (c, c, 3, 3), direction, NUMPY_PASSES) == "winograd"          # the cpu device
         # small layers stay with the direct kernels
         assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction, passes) == "direct"
         assert pick((128, 32, 16, 16), (32, 32, 3, 3), direction, passes) == "direct"
@@ -258,6 +281,43 @@ def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
                                                       (1, 1), 1, passes, np.dtype(np.float32))
     assert "winograd4" not in conv_choice.applicable("grad_input", (8, 64, 28, 28), (64, 64, 3, 3), (1, 1), (3, 3),
                                                       (1, 1), 1, passes, np.dtype(np.float32))
+
+
+def test_rule_picks_winograd4_on_large_layers_of_the_cpu_device():
+    """On `cpu`, F(4x4) takes every direction of the layers with 64 channels and 12x12 outputs and up,
+    in float32 and float64; float16 keeps F(2x2); smaller layers im2col."""
+    from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+
+    def pick(x, w, direction, dtype=np.float32, stride=(1, 1)):
+        names = conv_choice.applicable(direction, x, w, stride, (1, 1), (1, 1), 1, NUMPY_PASSES, np.dtype(dtype))
+        return conv_choice.heuristic(names, x, w, (x[2] // stride[0], x[3] // stride[1]), np.dtype(dtype).itemsize,
+                                     direction, NUMPY_PASSES, stride)
+    for direction in ("forward", "grad_input", "grad_weight"):
+        for x, c in (((32, 64, 56, 56), 64), ((32, 128, 28, 28), 128), ((32, 256, 14, 14), 256),
+                     ((8, 64, 12, 12), 64)):
+            assert pick(x, (c, c, 3, 3), direction) == "winograd4"
+            assert pick(x, (c, c, 3, 3), direction, np.float64) == "winograd4"
+            assert pick(x, (c, c, 3, 3), direction, np.float16) == "winograd"
+            assert pick(x, (c, c, 3, 3), direction, stride=(2, 2)) == "im2col"
+        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction).startswith("im2col")
+        assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction) == "im2col"
+
+
+def test_cpu_chunks_stay_cache_sized(monkeypatch, winograd4_mode, spy):
+    """On `cpu` every direction takes the batch in chunks of at most the scheme's chunk_bytes of tiles
+    and products (three chunks for five samples under two and a half samples' worth), whatever the workspace."""
+    from backends.numpy_kernels import conv_winograd4 as on_cpu
+    passes = _passes("cpu")
+    x, w, gy = _operands((5, 6, 9, 7), (4, 6, 3, 3), 1, seed=8)
+    whole = _ours(passes, x, w, gy, 1)
+    th, tw = algebra.tile_counts(9, 7)
+    sample = 36 * th * tw * (6 + 4) * 8
+    monkeypatch.setattr(on_cpu.Minimal4Products, "chunk_bytes", 2 * sample + sample // 2)
+    calls = len(spy)
+    chunked = _ours(passes, x, w, gy, 1)
+    assert len(spy) - calls == 9
+    for a, b in zip(whole, chunked):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
 def test_measure_mode_times_winograd4(monkeypatch):
