@@ -3,15 +3,19 @@ array_kernels/conv_winograd4.py; numpy_kernels/conv_winograd.py drives it throug
 drives F(2x2, 3x3) and the compiled F(4x4) of `numba`).
 
 NumPy has no single pass that computes B^T d B of a 6x6 tile, and F(4x4)'s transforms, with up to
-four taps per row, would take a dozen ufunc passes with temporaries. Here each transform is one
-strided copy and one BLAS product instead: the 6x6 input tiles are gathered (overlapping windows of a
-zero-padded chunk of the batch, read through a strided view) into a (36, C, N * tiles) block and
-multiplied by B^T (x) B^T, a 36x36 matrix, in one product that writes the layout the position
-products read; the output transform multiplies the (36, C_out, N * tiles) products by A^T (x) A^T
-(16x36) and scatters the 4x4 tiles into NCHW; the gradient transform gathers the output gradient's
-4x4 tiles and multiplies them by A (x) A (36x16). The dense 36x36 matrix does three times the
-multiply-adds its zeros need, but BLAS runs them faster than NumPy passes over memory run the
-sparse sums.
+four taps per row, would take a dozen ufunc passes with temporaries. Here the transforms are strided
+copies and BLAS products instead:
+- input: the 6x6 tiles are gathered (overlapping windows of a zero-padded chunk of the batch, read
+  through a strided view) into a (36, C, N * tiles) block and multiplied by B^T (x) B^T, a 36x36
+  matrix, in one product that writes the layout the position products read. The dense matrix does
+  three times the multiply-adds its zeros need, but BLAS runs them faster than two products along one
+  axis each (their inner dimension is 6), and the windows overlap, so no product reads them in place;
+- output: A^T along the tile rows (one product over all positions), then A along the columns as a
+  product whose result holds each tile row's four outputs together, so that each output row of a tile
+  row is one run copied into NCHW (a copy that scatters whole 4x4 tiles ran 1.2-1.4x slower);
+- gradient: the output gradient's rows copied by their row in the tile (whole runs), then A along the
+  columns and A along the rows, two products that write the tiles' layout directly (a gather of 4x4
+  tiles with one product by A (x) A ran 1.1-1.4x slower).
 
 Multiplications per output pixel and (input, output) channel pair: 2.25 in the position products,
 against F(2x2)'s 4 and direct convolution's 9; the transformed tiles hold 2.25 values per output
@@ -27,7 +31,7 @@ from .. import thread_choice
 from ..array_kernels import conv_winograd4 as algebra
 from .conv_winograd import TILE_CHUNK_BYTES
 
-_transforms = {}   # dtype -> (B^T (x) B^T, A^T (x) A^T, A (x) A)
+_matrices = {}   # dtype -> (B^T (x) B^T, A^T, A)
 
 
 def _kron(left, dtype):
@@ -38,13 +42,14 @@ def _kron(left, dtype):
     return np.ascontiguousarray(k.reshape(m.shape[0] ** 2, m.shape[1] ** 2).astype(dtype))
 
 
-def transforms(dtype):
-    """(data 36x36, output 16x36, gradient 36x16): the Kronecker squares of B^T, A^T and A in `dtype`."""
+def matrices(dtype):
+    """(B^T (x) B^T 36x36, A^T 4x6, A 6x4) in `dtype`."""
     key = np.dtype(dtype)
-    if key not in _transforms:
+    if key not in _matrices:
         output = np.asarray(algebra.OUTPUT)
-        _transforms[key] = (_kron(algebra.DATA, key), _kron(output, key), _kron(output.T, key))
-    return _transforms[key]
+        _matrices[key] = (_kron(algebra.DATA, key), np.ascontiguousarray(output.astype(key)),
+                          np.ascontiguousarray(output.T.astype(key)))
+    return _matrices[key]
 
 
 class Minimal4Products:
@@ -102,7 +107,7 @@ class Minimal4Products:
         gathered = np.empty((36, c, n, th, tw), x.dtype)
         gathered.reshape(6, 6, c, n, th, tw)[...] = windows
         v = np.empty((36, c, n, th, tw), x.dtype) if out is None else out
-        thread_choice.matmul(transforms(x.dtype)[0], gathered.reshape(36, -1), out=v.reshape(36, -1))
+        thread_choice.matmul(matrices(x.dtype)[0], gathered.reshape(36, -1), out=v.reshape(36, -1))
         return v
 
     @staticmethod
@@ -111,14 +116,15 @@ class Minimal4Products:
         rows, tile columns), written into `out` (C-contiguous) when given."""
         n, co, ho, wo = gy.shape
         th, tw = tiles
-        if (4 * th, 4 * tw) != (ho, wo):
-            whole = np.zeros((n, co, 4 * th, 4 * tw), gy.dtype)
-            whole[:, :, :ho, :wo] = gy
-            gy = whole
-        gathered = np.empty((16, co, n, th, tw), gy.dtype)
-        gathered.reshape(4, 4, co, n, th, tw)[...] = gy.reshape(n, co, th, 4, tw, 4).transpose(3, 5, 1, 0, 2, 4)
+        count = co * n * th * tw
+        by_row = np.zeros((4, co, n, th, 4 * tw), gy.dtype)    # [a, ..., ty, 4 tx + b] = gY[4 ty + a, 4 tx + b]
+        for a in range(4):
+            rows = len(range(a, ho, 4))
+            by_row[a].transpose(1, 0, 2, 3)[:, :, :rows, :wo] = gy[:, :, a::4, :]
+        lift = matrices(gy.dtype)[2]
+        columns = np.matmul(lift, by_row.reshape(4, count, 4).transpose(0, 2, 1))   # (4 a, 6 j, tiles)
         t = np.empty((36, co, n, th, tw), gy.dtype) if out is None else out
-        thread_choice.matmul(transforms(gy.dtype)[2], gathered.reshape(16, -1), out=t.reshape(36, -1))
+        thread_choice.matmul(lift, columns.reshape(4, 6 * count), out=t.reshape(6, 6 * count))
         return t
 
     @staticmethod
@@ -126,13 +132,14 @@ class Minimal4Products:
         """y = A^T M A of the product tiles m (36, C_out, N, tile rows, tile columns), C-contiguous ->
         (N, C_out, Ho, Wo), written into `out` when given."""
         co, th, tw = m.shape[1], m.shape[3], m.shape[4]
-        tiles = thread_choice.matmul(transforms(m.dtype)[1], m.reshape(36, -1))
-        placed = tiles.reshape(4, 4, co, n, th, tw).transpose(3, 2, 4, 0, 5, 1)   # (N, C_out, th, 4, tw, 4)
+        count = co * n * th * tw
+        _, a_t, a = matrices(m.dtype)
+        half = thread_choice.matmul(a_t, m.reshape(6, 6 * count)).reshape(4, 6, count)   # A^T M: (4 a, 6 j, tiles)
+        tiles = np.matmul(half.transpose(0, 2, 1), a)        # (4 a, tiles, 4 b): a tile row is one run of y's row
         y = np.empty((n, co, ho, wo), m.dtype) if out is None else out
-        if (4 * th, 4 * tw) == (ho, wo) and y.flags.c_contiguous:
-            y.reshape(n, co, th, 4, tw, 4)[...] = placed
-        else:
-            y[...] = placed.reshape(n, co, 4 * th, 4 * tw)[:, :, :ho, :wo]
+        for a in range(4):
+            rows = len(range(a, ho, 4))
+            y[:, :, a::4, :] = tiles[a].reshape(co, n, th, 4 * tw).transpose(1, 0, 2, 3)[:, :, :rows, :wo]
         return y
 
 
