@@ -80,8 +80,12 @@ _BIAS32, _INF32, _ZERO32 = np.int32(127), np.float32(np.inf), np.float32(0.0)
 
 
 # error_model="numpy": no ZeroDivisionError checks, whose branches would stop the callers' loops
-# from vectorising (LLVM inlines these small functions into them)
-@njit(error_model="numpy")
+# from vectorising (LLVM inlines these small functions into them). fastmath={"contract"} lets LLVM fuse
+# a multiply and an add into one FMA (one rounding instead of two, so never less accurate; no other
+# fast-math licence): over 10,240 elements in a plain caller loop on an AVX2 EPYC, float32 sigmoid 11.1
+# -> 7.6 us, exp 8.6 -> 6.7, tanh 11.1 -> 10.4; float64 sigmoid 26.2 -> 18.0, exp 19.9 -> 15.9, tanh
+# 25.1 -> 20.8; the largest error against float64 NumPy the same or lower (float32 exp 1.05 -> 0.80 ulp)
+@njit(error_model="numpy", fastmath={"contract"})
 def _reduce(y):
     """(n, q) with y = n ln2 + r, n an int64, |r| <= ln(2) / 2 and q = exp(r) - 1."""
     t = y * _LOG2E + _SHIFTER
@@ -99,7 +103,7 @@ def _reduce(y):
     return _float_to_bits(t) - _SHIFTER_BITS, p * r
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _exp64(y):
     n, q = _reduce(y)
     half = n >> 1   # two factors of 2**(n/2) keep subnormal results and exp(709) in range
@@ -111,7 +115,7 @@ def _exp64(y):
     return result
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _expm1_64(y):
     """exp(y) - 1 for y in [-700, 700], accurate also for tiny y."""
     n, q = _reduce(y)
@@ -119,13 +123,13 @@ def _expm1_64(y):
     return scale * q + (scale - 1.0)
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _with_sign_of(magnitude, x):
     """magnitude with x's sign; x itself for +-0 and NaN (a select: float32 copysign is a call)."""
     return magnitude if x > 0 else (-magnitude if x < 0 else x)
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _tanh64(x):
     y = -2.0 * abs(x)
     if y < -60.0:   # tanh is 1.0 in float64 well before this; keeps expm1 in its range
@@ -134,7 +138,7 @@ def _tanh64(x):
     return _with_sign_of(abs(e / (2.0 + e)), x)
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _reduce32(y):
     """_reduce in float32: a degree-7 polynomial is enough for float32's 24 bits."""
     t = y * _LOG2E32 + _SHIFTER32
@@ -146,7 +150,7 @@ def _reduce32(y):
     return _float32_to_bits(t) - _SHIFTER32_BITS, p * r
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _exp32(y):
     n, q = _reduce32(y)
     half = n >> 1
@@ -159,7 +163,7 @@ def _exp32(y):
     return result
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _tanh32(x):
     y = -_TWO32 * abs(x)
     if y < _TANH_FLOOR32:   # tanh is 1.0 in float32 well before this
@@ -173,12 +177,12 @@ def _tanh32(x):
 # The sigmoid's division sits in error_model="numpy" functions of its own: written in the overload
 # below, it would compile with Python's zero-division check, whose branch kept every caller's loop
 # scalar (16x slower over a 32x512 block)
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _sigmoid32(x):
     return _ONE32 / (_ONE32 + _exp32(-x))
 
 
-@njit(error_model="numpy")
+@njit(error_model="numpy", fastmath={"contract"})
 def _sigmoid64(x):
     return 1.0 / (1.0 + _exp64(-x))
 
