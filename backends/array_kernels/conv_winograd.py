@@ -16,8 +16,8 @@ gradient's tiles lifted by A gY A^T, dL/dU = sum over tiles of (A gY A^T) * V (1
 Accuracy (measured against float64 direct convolution, tests/backends/test_conv_algorithms.py):
 error below 1e-6 of the largest output magnitude in float32 (2e-7 to 8e-7 for 16 to 256 input
 channels) and 1e-15 in float64. F(4x4, 3x3) (conv_winograd4.py), which needs 2.25 multiplications per
-output instead of 4, measured 4e-6 to 1.4e-5 in float32; the numba device uses it for large layers,
-the cpu device keeps this one.
+output instead of 4, measured 4e-6 to 1.4e-5 in float32; both CPU devices use it for large float32 and
+float64 layers, and this one for other dtypes.
 Only groups == 1 and dilation 1 come here (the caller chooses).
 """
 

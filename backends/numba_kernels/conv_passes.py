@@ -8,8 +8,8 @@ where it beats im2col (`prefers_direct`, figures in conv_choice.py).
 
 Winograd F(4x4, 3x3) (`winograd4`, conv_winograd4.py: 4x fewer multiplications than direct
 convolution where F(2x2)'s are 2.25x fewer, and no junk column) takes every direction of the layers
-Winograd computes here (`prefers_winograd4`); F(2x2) stays the cpu device's and the fallback for dtypes
-other than float32/float64. Winograd's limits are the cpu device's: timed alone, the compiled
+Winograd computes here (`prefers_winograd4`); F(2x2) stays the fallback for dtypes other than
+float32/float64 (the cpu device runs F(4x4) too, its transforms as BLAS products). Winograd's limits are the cpu device's: timed alone, the compiled
 transforms made F(2x2) win on ResNet-8's 32-channel 16x16 and 64-channel 8x8 layers, but inside a
 whole training step (its tiles are four times the input and evict what the next layer reads) im2col
 was faster, and the direct kernels later took those layers (see conv_choice.py).

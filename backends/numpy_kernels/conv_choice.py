@@ -4,7 +4,7 @@ Algorithms (each in its own module): `pointwise` (1x1, no padding: one product p
 `depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
 `direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
 `winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications),
-`winograd4` (the same layers, numba only, float32/float64: F(4x4, 3x3), 4x fewer multiplications, float32
+`winograd4` (the same layers, float32/float64: F(4x4, 3x3), 4x fewer multiplications, float32
 error up to 2e-5 of the largest magnitude against F(2x2)'s 1e-6), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
@@ -29,6 +29,8 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   (b64, 2 threads: 82 ms with im2col everywhere, 88 with Winograd from 64 channels and 8x8, 100 from 32
   channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
   At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
+- winograd4 on cpu (transforms as BLAS products, conv_winograd4.py; NumpyPasses.prefers_winograd4): every
+  direction of the layers the rule gave F(2x2), which it beat by 1.5-1.9x (figures in conv_passes.py).
 - winograd4 (numba; its passes' `prefers_winograd4`): every direction of the layers the rule gives
   Winograd on numba (64 channels and 12x12 outputs and up), where F(4x4) beat F(2x2) throughout. One
   thread, float32, CPU time, loaded machine, forward / input gradient / weight gradient, ms, F(4x4)
