@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import split_products
 from ..array_kernels import conv_winograd4 as algebra
+from ..numpy_kernels.conv_winograd4 import Minimal4Products
 from . import jit, split
 
 
@@ -232,35 +233,15 @@ def _output_from_tiles(m, y, wp, first, last):
         item += s1 - s0
 
 
-class Minimal4:
-    """F(4x4, 3x3) on the `numba` device, float32 and float64: the algebra and the compiled transforms
-    that numpy_kernels/conv_winograd.py drives through the batch."""
+class Minimal4(Minimal4Products):
+    """F(4x4, 3x3) on the `numba` device, float32 and float64: the cpu device's scheme (its algebra, the
+    dtypes it takes) with compiled transforms, driven through the batch by numpy_kernels/conv_winograd.py."""
 
-    positions = algebra.POSITIONS
-    tile_counts = staticmethod(algebra.tile_counts)
     #: the numba device's product of stacks (as conv_passes.NumbaPasses'): split over the worker threads
     #: that also run these transforms
     stack_products = staticmethod(split_products.on_workers)
-
-    @staticmethod
-    def applies(dtype):
-        """True for the dtypes the compiled transforms take."""
-        return np.dtype(dtype) in (np.dtype(np.float32), np.dtype(np.float64))
-
-    @staticmethod
-    def tile_pitch(tile_columns, dtype):
-        """The tiles' row pitch: the tile columns (no junk column)."""
-        return tile_pitch(tile_columns)
-
-    @staticmethod
-    def filter_tiles(w):
-        """U = G g G^T of every filter, (36, C_out, C_in)."""
-        return algebra.filter_tiles(np, w)
-
-    @staticmethod
-    def weight_from_tiles(gu):
-        """The filter gradient (C_out, C_in, 3, 3) from the tile-space gradient (36, C_out, C_in)."""
-        return algebra.weight_from_tiles(np, gu)
+    #: chunks as large as the conv workspace (the products split over the threads gain from large ones)
+    chunk_bytes = None
 
     @staticmethod
     def input_tiles(x, padding, tiles, out=None):

@@ -41,9 +41,10 @@ def _slices(total, groups):
 
 def _tile_workspace(scheme):
     """The bytes of tiles one F(4x4) chunk of the batch may take: the scheme's `chunk_bytes` (the cpu
-    device's cache-sized chunks) or else the whole conv workspace (`numba`, whose products split over the
-    threads gain from large chunks), never above the workspace."""
-    return min(conv_choice.WORKSPACE_BYTES, getattr(scheme, "chunk_bytes", conv_choice.WORKSPACE_BYTES))
+    device's cache-sized chunks), or the whole conv workspace where that is None (`numba`, whose products
+    split over the threads gain from large chunks); never above the workspace."""
+    cap = scheme.chunk_bytes
+    return conv_choice.WORKSPACE_BYTES if cap is None else min(conv_choice.WORKSPACE_BYTES, cap)
 
 
 def _on_stacks(passes, fn, *args):
