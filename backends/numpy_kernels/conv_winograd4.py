@@ -133,9 +133,9 @@ class Minimal4Products:
         (N, C_out, Ho, Wo), written into `out` when given."""
         co, th, tw = m.shape[1], m.shape[3], m.shape[4]
         count = co * n * th * tw
-        _, a_t, a = matrices(m.dtype)
+        _, a_t, lift = matrices(m.dtype)
         half = thread_choice.matmul(a_t, m.reshape(6, 6 * count)).reshape(4, 6, count)   # A^T M: (4 a, 6 j, tiles)
-        tiles = np.matmul(half.transpose(0, 2, 1), a)        # (4 a, tiles, 4 b): a tile row is one run of y's row
+        tiles = np.matmul(half.transpose(0, 2, 1), lift)     # (4 a, tiles, 4 b): a tile row is one run of y's row
         y = np.empty((n, co, ho, wo), m.dtype) if out is None else out
         for a in range(4):
             rows = len(range(a, ho, 4))
