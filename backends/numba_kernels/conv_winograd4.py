@@ -242,6 +242,8 @@ class Minimal4(Minimal4Products):
     stack_products = staticmethod(split_products.on_workers)
     #: chunks as large as the conv workspace (the products split over the threads gain from large ones)
     chunk_bytes = None
+    #: the compiled input transform writes the tiles channels-first, (36, C, N, tile rows, pitch)
+    channels_last_tiles = False
 
     @staticmethod
     def input_tiles(x, padding, tiles, out=None):

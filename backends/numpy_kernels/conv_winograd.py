@@ -14,7 +14,9 @@ within noise).
 A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho, wo)`,
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
 `gradient_tiles`, `output_from_tiles` and `stack_products` (its device's product of stacks, see the
-passes); `minimal2(passes)` builds F(2x2)'s from a device's passes.
+passes), and optionally `channels_last_tiles`: True when its input tiles come as (positions, N, tile
+rows, pitch, C) rather than (positions, C, N, tile rows, pitch), which the products then read
+transposed (the cpu device's F(4x4)); `minimal2(passes)` builds F(2x2)'s from a device's passes.
 """
 import numpy as np
 
@@ -62,6 +64,17 @@ def _buffer(flat, shape):
     return flat[:int(np.prod(shape))].reshape(shape)
 
 
+def _input_tiles(scheme, x, padding, tiles, pitch, flat):
+    """The scheme's input tiles of the chunk x, in `flat`, as a (positions, C, tiles) stack of matrices
+    (a transposed view for channels-last tiles)."""
+    t, (k, c), th = scheme.positions, x.shape[:2], tiles[0]
+    if getattr(scheme, "channels_last_tiles", False):
+        v = scheme.input_tiles(x, padding, tiles, out=_buffer(flat, (t, k, th, pitch, c)))
+        return v.reshape(t, -1, c).transpose(0, 2, 1)
+    v = scheme.input_tiles(x, padding, tiles, out=_buffer(flat, (t, c, k, th, pitch)))
+    return v.reshape(t, c, -1)
+
+
 def forward(x, w, padding, scheme, u=None, workspace=TILE_CHUNK_BYTES):
     """Cross-correlation of x (N, C_in, H, W) with 3x3 filters w (C_out, C_in, 3, 3), stride 1 -> (N, C_out, Ho, Wo);
     `u` is scheme.filter_tiles(w) when the caller already has it; a chunk's tiles and products take at
@@ -88,8 +101,8 @@ def forward(x, w, padding, scheme, u=None, workspace=TILE_CHUNK_BYTES):
         u = scheme.filter_tiles(w) if u is None else u
         for part in parts:
             k = part.stop - part.start
-            v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
-            m = matmul(u, v.reshape(t, c, -1), out=_buffer(m_flat, (t, co, k * th * pitch)))
+            v = _input_tiles(scheme, x[part], padding, tiles, pitch, v_flat)
+            m = matmul(u, v, out=_buffer(m_flat, (t, co, k * th * pitch)))
             scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
     return y
 
@@ -128,12 +141,11 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     with held:
         for part in parts:
             k = part.stop - part.start
-            v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, c, k, th, pitch)))
+            v = _input_tiles(scheme, x[part], padding, tiles, pitch, v_flat).transpose(0, 2, 1)
             g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
             if gu is None:
-                gu = matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1),
-                            out=np.empty((t, co, c), gy.dtype))
+                gu = matmul(g.reshape(t, co, -1), v, out=np.empty((t, co, c), gy.dtype))
                 continue
             product = np.empty_like(gu) if product is None else product
-            gu += matmul(g.reshape(t, co, -1), v.reshape(t, c, -1).transpose(0, 2, 1), out=product)
+            gu += matmul(g.reshape(t, co, -1), v, out=product)
         return scheme.weight_from_tiles(gu)
