@@ -22,7 +22,7 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   cache-sized chunks and its stride-1 input gradient as a forward convolution; b64 32ch 16x16 now
   4.7 / 4.7 / 5.1 against Winograd's 7.5 / 7.3 / 8.7), so below 64 channels im2col takes every
   direction; 64 channels and up take Winograd (b32 256ch 14x14: 57 / 58 / 65 against 73 / 96 / 77);
-  ResNet-8's 32ch 16x16 and 64ch 8x8 layers stay with im2col.
+  ResNet-8's 32ch 16x16 and 64ch 8x8 layers stayed with im2col (F(4x4) took them later, below).
 - numba (compiled transforms): the same limits. Timed alone, Winograd won from 32 channels and 8x8
   outputs (b64 32ch 16x16 4.6 / 4.5 / 4.8 against im2col's 4.6 / 4.9 / 5.1, 64ch 8x8 4.0 / 3.9 / 4.1
   against 4.4 / 4.4 / 4.6), but a whole ResNet-8 training step ran faster with im2col on those layers
@@ -30,7 +30,9 @@ Measured with one thread (forward / input gradient / weight gradient, ms):
   channels; b16: 24 / 22 / 28 ms): the tiles, four times the input, evict what the next layer reads.
   At 16 channels im2col wins even alone (b64 16ch 32x32 5.9 / 5.6 / 6.4 against 9.2 / 10.3 / 10.2).
 - winograd4 on cpu (transforms as BLAS products, conv_winograd4.py; NumpyPasses.prefers_winograd4): every
-  direction of the layers the rule gave F(2x2), which it beat by 1.5-1.9x (figures in conv_passes.py).
+  direction of the layers the rule gave F(2x2), which it beat by 1.5-1.9x, and since its input tiles
+  are gathered channels-last, of those from 32 channels and 8x8 outputs (ResNet-8/20's 32ch 16x16 and
+  64ch 8x8 layers: whole training steps 4-11% faster; figures in conv_passes.py).
 - winograd4 (numba; its passes' `prefers_winograd4`): every direction of the layers the rule gives
   Winograd on numba (64 channels and 12x12 outputs and up), where F(4x4) beat F(2x2) throughout. One
   thread, float32, CPU time, loaded machine, forward / input gradient / weight gradient, ms, F(4x4)

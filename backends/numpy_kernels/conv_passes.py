@@ -11,9 +11,15 @@ takes every direction of the layers the rule gives Winograd (`prefers_winograd4`
 F(2x2)'s NumPy transforms stay for other dtypes. Forward / input gradient / weight gradient, ms, b32, two
 threads, 8 MB chunks against F(2x2)'s (one run, a noisy hour; PyTorch's three together beside): 64ch
 56x56 95 / 102 / 95 against 151 / 134 / 159 (PyTorch 294), 128ch 28x28 77 / 81 / 91 against 133 / 125 /
-156 (244), 256ch 14x14 54 / 56 / 74 against 108 / 90 / 96 (207). Below 64 channels im2col stays ahead
-(b128 32ch 32x32 79 / 82 / 82 against im2col's 70 / 58 / 51), and at 64ch 8x8 the two tie (b64 6.2 /
-5.5 / 7.4 against 6.7 / 6.5 / 7.8), so the limits stay those of conv_choice.
+156 (244), 256ch 14x14 54 / 56 / 74 against 108 / 90 / 96 (207). Since its input tiles are gathered
+channels-last (conv_winograd4.py) F(4x4) also beats im2col from 32 channels and 8x8 outputs, alone and
+inside whole training steps (alone, b64, forward + both gradients, ms, a noisy hour: 32ch 16x16 17.8
+against im2col's 25.8, 64ch 8x8 10.7 against im2col_chwn's 17.4, b128 32ch 32x32 148 against 175). At
+16 channels it won alone (b64 16ch 32x32 35.8 against 41.7) but not inside a ResNet step, so those
+layers keep im2col: CIFAR ResNet training steps, medians of alternating rules in one process, ms,
+F(4x4) from 64 channels and 144 pixels (before) / from 32 channels and 64 pixels / from 16 channels and
+16 pixels: ResNet-20 b64 501 / 450 / 499 and in a second run 455 / 438 (minima 413 / 365 / 397, 401 /
+347); ResNet-8 b64 216 / 202 / 202 (minima 160 / 135 / 179), b128 420 / 374.
 """
 from contextlib import nullcontext
 
@@ -24,9 +30,9 @@ from ..array_kernels import conv_winograd as winograd
 from . import conv_depthwise as depthwise
 from .conv_winograd4 import MINIMAL4_PRODUCTS
 
-#: F(4x4, 3x3) takes layers of at least this many channels (in and out) and output pixels (as F(2x2) did)
-WINOGRAD4_MIN_CHANNELS = 64
-WINOGRAD4_MIN_PIXELS = 144
+#: F(4x4, 3x3) takes layers of at least this many channels (in and out) and output pixels (figures above)
+WINOGRAD4_MIN_CHANNELS = 32
+WINOGRAD4_MIN_PIXELS = 64
 
 
 def _window_slices(i, j, out_hw, stride, dilation):

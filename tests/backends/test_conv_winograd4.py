@@ -284,8 +284,8 @@ def test_rule_picks_winograd4_on_large_layers_of_the_numba_device():
 
 
 def test_rule_picks_winograd4_on_large_layers_of_the_cpu_device():
-    """On `cpu`, F(4x4) takes every direction of the layers with 64 channels and 12x12 outputs and up,
-    in float32 and float64; float16 keeps F(2x2); smaller layers im2col."""
+    """On `cpu`, F(4x4) takes every direction of the layers with 32 channels and 8x8 outputs and up,
+    in float32 and float64; float16 keeps F(2x2) on the large ones; smaller layers im2col."""
     from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 
     def pick(x, w, direction, dtype=np.float32, stride=(1, 1)):
@@ -294,13 +294,15 @@ def test_rule_picks_winograd4_on_large_layers_of_the_cpu_device():
                                      direction, NUMPY_PASSES, stride)
     for direction in ("forward", "grad_input", "grad_weight"):
         for x, c in (((32, 64, 56, 56), 64), ((32, 128, 28, 28), 128), ((32, 256, 14, 14), 256),
-                     ((8, 64, 12, 12), 64)):
+                     ((8, 64, 12, 12), 64), ((64, 64, 8, 8), 64), ((128, 32, 32, 32), 32), ((64, 32, 16, 16), 32)):
             assert pick(x, (c, c, 3, 3), direction) == "winograd4"
             assert pick(x, (c, c, 3, 3), direction, np.float64) == "winograd4"
-            assert pick(x, (c, c, 3, 3), direction, np.float16) == "winograd"
             assert pick(x, (c, c, 3, 3), direction, stride=(2, 2)) == "im2col"
-        assert pick((64, 64, 8, 8), (64, 64, 3, 3), direction).startswith("im2col")
-        assert pick((128, 32, 32, 32), (32, 32, 3, 3), direction) == "im2col"
+        assert pick((32, 64, 56, 56), (64, 64, 3, 3), direction, np.float16) == "winograd"
+        assert pick((64, 32, 16, 16), (32, 32, 3, 3), direction, np.float16).startswith("im2col")
+        assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction).startswith("im2col")
+        assert pick((64, 64, 7, 7), (64, 64, 3, 3), direction).startswith("im2col")
+        assert pick((64, 32, 8, 8), (16, 32, 3, 3), direction).startswith("im2col")
 
 
 def test_cpu_chunks_stay_cache_sized(monkeypatch, winograd4_mode, spy):
