@@ -298,7 +298,9 @@ def test_rule_picks_winograd4_on_large_layers_of_the_cpu_device():
             assert pick(x, (c, c, 3, 3), direction) == "winograd4"
             assert pick(x, (c, c, 3, 3), direction, np.float64) == "winograd4"
             assert pick(x, (c, c, 3, 3), direction, stride=(2, 2)) == "im2col"
-        assert pick((32, 64, 56, 56), (64, 64, 3, 3), direction, np.float16) == "winograd"
+        for x, c in (((32, 64, 56, 56), 64), ((32, 128, 28, 28), 128), ((32, 256, 14, 14), 256),
+                     ((8, 64, 12, 12), 64)):
+            assert pick(x, (c, c, 3, 3), direction, np.float16) == "winograd"
         assert pick((64, 32, 16, 16), (32, 32, 3, 3), direction, np.float16).startswith("im2col")
         assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction).startswith("im2col")
         assert pick((64, 64, 7, 7), (64, 64, 3, 3), direction).startswith("im2col")
