@@ -8,7 +8,8 @@ backward gathers every step's gate gradients so that the weight gradients are ag
 product each (PyTorch/cuDNN do the same); per step it costs one hidden matmul and one cell kernel
 each way, and no graph bookkeeping. A backend that offers whole-sequence kernels
 (`recurrence_forward` / `recurrence_backward`, see backends.base: a compiled kernel on `numba`, NumPy
-loops over preallocated buffers on `cpu`) runs that time loop instead; the Python loop here is the
+loops over preallocated buffers on `cpu`) runs that time loop instead, and one that offers
+`recurrence_forward_inputs` also the input product, inside its steps; the Python loop here is the
 fallback (other dtypes, other backends). Gate order is PyTorch's: LSTM i, f, g, o;
 GRU r, z, n.
 """
@@ -89,18 +90,9 @@ class Recurrence(Function):
         steps, batch, size = x.shape
         step_bias = b_hh if mode == "gru" else None   # outside GRU's n gate the two biases simply add
         x2, w2 = _with_bias(xp, x.reshape(steps * batch, size), w_ih, b_ih, None if mode == "gru" else b_hh)
-        gx = product(xp, x2, w2)
-        gx = gx.reshape(steps, batch, gx.shape[-1])   # explicit: -1 is ambiguous for an empty batch
-        if held is not None:
-            _hold(xp, gx, held, w_hh.shape[1])
         ctx.mode, ctx.reverse = mode, reverse
-        whole = None if device.recurrence_forward is None else \
-            device.recurrence_forward(mode, gx, h0, c0, w_hh, step_bias, reverse)
-        ctx.whole_sequence = whole is not None
-        if whole is not None:
-            ys, cs, cache = whole
-        else:
-            ys, cs, cache = _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse)
+        ys, cs, cache, ctx.whole_sequence = _run_forward(xp, device, mode, x2, w2, (steps, batch), h0, c0, w_hh,
+                                                         step_bias, reverse, held)
         ctx.save_for_backward(x2, h0, c0, w_ih, w_hh, ys, cs, cache)
         ctx.shape = x.shape
         last = 0 if reverse else steps - 1
@@ -136,6 +128,26 @@ class Recurrence(Function):
                 g_b_ih if need[5] else None,
                 (g_hid.reshape(g_x2.shape).sum(axis=0) if mode == "gru" else g_b_ih) if need[6] else None,
                 None, None, None)
+
+
+def _run_forward(xp, device, mode, x2, w2, steps_batch, h0, c0, w_hh, step_bias, reverse, held):
+    """The forward by the first way that takes it -> (ys, cs, cache, whole_sequence): the backend's kernel
+    that computes the input part x2 @ w2 itself, its whole-sequence kernel over that part computed here,
+    or the loop over cell kernels (whole_sequence False)."""
+    if held is None and device.recurrence_forward_inputs is not None:
+        whole = device.recurrence_forward_inputs(mode, x2.reshape(steps_batch + x2.shape[1:]), w2, h0, c0, w_hh,
+                                                 reverse)
+        if whole is not None:
+            return whole + (True,)
+    gx = product(xp, x2, w2)
+    gx = gx.reshape(steps_batch + gx.shape[1:])
+    if held is not None:
+        _hold(xp, gx, held, w_hh.shape[1])
+    if device.recurrence_forward is not None:
+        whole = device.recurrence_forward(mode, gx, h0, c0, w_hh, step_bias, reverse)
+        if whole is not None:
+            return whole + (True,)
+    return _loop_forward(xp, device, mode, gx, h0, c0, w_hh, step_bias, reverse) + (False,)
 
 
 def _with_bias(xp, x2, w_ih, b_ih, b_hh):

@@ -116,6 +116,49 @@ def test_batch_parts_on_worker_threads_match_one_sequence(mode, reverse, monkeyp
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
 
 
+def _inputs(dtype, batch, size=3, hidden=19, steps=6, seed=1):
+    """x2 (T, B, I + 1) with its column of ones and w2 (I + 1, 4H) with its row of biases."""
+    rng = np.random.default_rng(seed)
+    x2 = np.ones((steps, batch, size + 1), dtype)
+    x2[..., :size] = rng.standard_normal((steps, batch, size))
+    w2 = (rng.standard_normal((size + 1, 4 * hidden)) / np.sqrt(size)).astype(dtype)
+    return x2, w2
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("batch, parts", [(5, 1), (16, 2), (1, 1)])
+def test_lstm_with_the_input_product_inside_equals_gx_given(dtype, reverse, batch, parts, monkeypatch):
+    """recurrence_forward_inputs (x2 @ w2 inside each step's tile product) gives recurrence_forward's
+    results on gx = x2 @ w2, in batch parts too, and its cache drives the same backward."""
+    monkeypatch.setattr(recurrence, "_product", lambda dt: recurrence.TILED)
+    monkeypatch.setattr(recurrence, "_part_count", lambda gemm, b: parts)
+    monkeypatch.setattr(workers, "run_measured", lambda name, task, total, work, count: workers.run(task, total, count))
+    _, h0, c0, w, _, gy = _sequence("lstm", dtype, batch)
+    x2, w2 = _inputs(dtype, batch)
+    given = recurrence.recurrence_forward("lstm", x2 @ w2, h0, c0, w, None, reverse)
+    inside = recurrence.recurrence_forward_inputs("lstm", x2, w2, h0, c0, w, reverse)
+    tol = 2e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(inside, given):
+        assert a.dtype == dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+    back = [recurrence.recurrence_backward("lstm", gy, None, None, *out[:2], h0, c0, out[2], w, reverse)
+            for out in (inside, given)]
+    for a, b in zip(*back):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(h0, _sequence("lstm", dtype, batch)[1])   # the states are not touched
+
+
+def test_the_input_product_inside_is_for_lstm_on_the_tiles():
+    """Other modes, and hosts whose products are BLAS's, get None (the caller computes gx itself)."""
+    x2, w2 = _inputs(np.float32, 4)
+    _, h0, _, w, _, _ = _sequence("gru", np.float32, 4)
+    assert recurrence.recurrence_forward_inputs("gru", x2, w2[:, :3 * 19], h0, None, w, False) is None
+    if not tiled_product.FAST:
+        _, h0, c0, w, _, _ = _sequence("lstm", np.float32, 4)
+        assert recurrence.recurrence_forward_inputs("lstm", x2, w2, h0, c0, w, False) is None
+
+
 @pytest.mark.parametrize("rows, batch, threads, parts", [
     (8, 32, 2, 2), (8, 16, 2, 2), (8, 15, 2, 1), (8, 12, 2, 1), (8, 8, 2, 1), (8, 32, 1, 1), (8, 48, 4, 4),
     (8, 40, 4, 4), (8, 24, 4, 3), (4, 8, 2, 2), (4, 12, 2, 2), (4, 7, 2, 1), (4, 12, 4, 3), (4, 4, 2, 1)])

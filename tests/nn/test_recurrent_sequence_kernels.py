@@ -33,6 +33,7 @@ def step_loop(device):
     """Inside: the device's whole-sequence kernels are off, and Recurrence loops over the cell kernels."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(type(_backend(device)), "recurrence_forward", None)
+        patch.setattr(type(_backend(device)), "recurrence_forward_inputs", None)
         yield
 
 
@@ -90,17 +91,45 @@ def test_kernels_equal_the_cpu_device(device, mode, dtype, reverse, with_state):
 
 
 def test_the_kernels_run(device, monkeypatch):
-    """The layer goes through recurrence_forward/backward once per direction and layer."""
+    """The layer goes through one of the forward kernels and recurrence_backward once per direction and layer."""
     backend = _needs_kernels(device)
     calls = []
-    for name in ("recurrence_forward", "recurrence_backward"):
-        real = getattr(type(backend), name)
-        monkeypatch.setattr(type(backend), name,
-                            lambda self, *a, _real=real, _name=name: calls.append(_name) or _real(self, *a))
+    names = ("recurrence_forward_inputs", "recurrence_forward", "recurrence_backward")
+
+    def recording(name, real):
+        def call(self, *args):
+            out = real(self, *args)
+            calls.append((name, out is not None))
+            return out
+        return call
+    for name in names:
+        if getattr(type(backend), name) is not None:
+            monkeypatch.setattr(type(backend), name, recording(name, getattr(type(backend), name)))
     lstm = nn.LSTM(I, H, num_layers=2, bidirectional=True).to(device)
     out, _ = lstm(ag.tensor(rand((T, B, I), np.float32), device=device))
     out.sum().backward()
-    assert calls == ["recurrence_forward"] * 4 + ["recurrence_backward"] * 4
+    ran = [name for name, taken in calls if taken]
+    forward = ran[0]
+    assert forward in names[:2]
+    assert ran == [forward] * 4 + ["recurrence_backward"] * 4
+
+
+def test_input_projection_inside_the_kernel_equals_it_outside(device):
+    """Where the device computes the LSTM's input part inside its kernel (recurrence_forward_inputs), the
+    results equal those of the kernel given that part (every gradient too, with and without biases)."""
+    backend = _needs_kernels(device)
+    if backend.recurrence_forward_inputs is None:
+        pytest.skip(f"device {device} computes the input part outside its kernels")
+    for dtype, reverse, with_state, with_bias in itertools.product([np.float32, np.float64], [False, True],
+                                                                   [False, True], [False, True]):
+        arrays = _arrays("lstm", dtype, seed=5)
+        inside = _run("lstm", arrays, device, reverse, with_state, with_bias)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type(backend), "recurrence_forward_inputs", None)
+            outside = _run("lstm", arrays, device, reverse, with_state, with_bias)
+        for k, (a, b) in enumerate(zip(inside, outside)):
+            assert a.dtype == dtype and a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype], err_msg=f"result {k}")
 
 
 def test_unsupported_arrays_fall_back(device):
