@@ -10,11 +10,16 @@ six to ten ufunc calls on contiguous blocks; work that does not depend on the pr
 passes over blocks of steps that fit the core's cache; the input projection and the weight gradients
 stay with the caller (one matrix product each over all steps).
 
-The sigmoids come from the tanh pass that the cell needs anyway, sigmoid(x) = (1 + tanh(x / 2)) / 2
-(NumPy's tanh loop is about twice as fast as its exp): the LSTM's i, f, o columns of the input part
-and of w_hh are halved once per sequence (exact in binary floating point), so a single tanh call
-per step covers all four gates. That form is exact to within an ulp of 1 (about 6e-8 in float32),
-which is what a gate's absolute error is measured against.
+The LSTM activates its four gates in one pass, by exp or by tanh, whichever NumPy runs faster on
+this host (`gates_by_exp`, measured once per dtype): its pre-activations are scaled on the way in (the
+input part once per sequence, w_hh's rows once), so that by exp every gate is 1 / (1 + exp(v)) with
+v = -x for i, f, o and -2x for g (tanh(x) = 2 sigmoid(2x) - 1), and by tanh every gate is tanh(v) with
+v = x / 2 for i, f, o (sigmoid(x) = (1 + tanh(x / 2)) / 2) and x for g. The scales are powers of two
+(exact), and either form is exact to within an ulp of 1 (about 6e-8 in float32), which is what a
+gate's absolute error is measured against. On the AVX2 host of stop 27 (NumPy 2.4, over the (4, 32,
+128) gates) float32 tanh took 42.7 us and exp 21.5, float64 219 and 83: the exp form took the
+benchmark's step from 17.1 to 16.1 ms (medians of alternating rounds); on the AVX-512 host of stop 18
+tanh ran about twice as fast as exp. GRU keeps the tanh form for its r and z gates.
 
 Caches: LSTM (T + 1, 8, B, H), gate-major (see the LSTM section); GRU (T, B, 4H) = r, z, n and the
 hidden part of n's pre-activation; the Elman RNN needs only its outputs. `reverse` runs from the last step to the first; outputs stay in time order.
@@ -23,6 +28,9 @@ A whole sequence is one measured choice of BLAS thread count (backends/thread_ch
 small products on two threads run 1.7x faster than on one on a quiet machine, and many times slower
 when another process holds the second core.
 """
+import functools
+import time
+
 import numpy as np
 
 from .. import thread_choice
@@ -78,15 +86,50 @@ def _blocks(steps, per_step_bytes, reverse):
         yield k0, k1, (steps - k1 if reverse else k0)
 
 
+@functools.cache
+def gates_by_exp(dtype):
+    """True when NumPy's exp runs faster than its tanh here for this dtype (best of five alternating
+    timings over an LSTM's worth of gates, once per process): the LSTM then activates its gates by exp."""
+    values = np.linspace(-4, 4, 16384, dtype=dtype)
+    out = np.empty_like(values)
+    best = {np.exp: float("inf"), np.tanh: float("inf")}
+    for _ in range(5):
+        for ufunc in best:
+            start = time.perf_counter()
+            ufunc(values, out=out)
+            best[ufunc] = min(best[ufunc], time.perf_counter() - start)
+    return best[np.exp] < best[np.tanh]
+
+
+def _activate_by_exp(gates, one, two):
+    """Gates (4, B, H) holding -x (i, f, o) and -2x (g) -> sigmoid(x) and tanh(x), in place."""
+    np.exp(gates, out=gates)
+    gates += one
+    np.divide(one, gates, out=gates)
+    g = gates[3]
+    g *= two
+    g -= one
+
+
+def _activate_by_tanh(gates, half):
+    """Gates (4, B, H) holding x / 2 (i, f, o) and x (g) -> sigmoid(x) and tanh(x), in place."""
+    np.tanh(gates, out=gates)
+    sig = gates[:3]
+    sig *= half
+    sig += half
+
+
 def _lstm_forward(gx, h0, c0, w_hh, reverse):
     steps, batch, width = gx.shape
     hidden = width // 4
     dtype = gx.dtype
-    half = dtype.type(0.5)
+    half, one, two = dtype.type(0.5), dtype.type(1), dtype.type(2)
+    by_exp = gates_by_exp(dtype)
+    scale_sigmoid, scale_g = (-1, -2) if by_exp else (half, 1)   # see the module's docstring
     src = gx.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)
     w4 = np.empty((4, hidden, hidden), dtype)              # w4[k] = that gate's rows of w_hh, transposed
     for k, gate in enumerate(_SLAB):
-        np.multiply(w_hh[gate * hidden:(gate + 1) * hidden].T, 1 if gate == 2 else half, out=w4[k])
+        np.multiply(w_hh[gate * hidden:(gate + 1) * hidden].T, scale_g if gate == 2 else scale_sigmoid, out=w4[k])
     cache = np.empty((steps + 1, 8, batch, hidden), dtype)
     cache[0, 5] = 0 if c0 is None else c0
     ys = np.empty((steps, batch, hidden), dtype)
@@ -97,21 +140,21 @@ def _lstm_forward(gx, h0, c0, w_hh, reverse):
         n = k1 - k0
         if scratch is None:
             scratch = np.empty((n, 4, batch, hidden), dtype)
-        gates_x = scratch[:n]                 # cache order; i, f, o halved for tanh(x / 2)
+        gates_x = scratch[:n]                 # cache order, scaled as w4
         part = src[t0:t0 + n]
-        np.multiply(part[:, :2], half, out=gates_x[:, :2])
-        np.multiply(part[:, 3], half, out=gates_x[:, 2])
-        gates_x[:, 3] = part[:, 2]
+        np.multiply(part[:, :2], scale_sigmoid, out=gates_x[:, :2])
+        np.multiply(part[:, 3], scale_sigmoid, out=gates_x[:, 2])
+        np.multiply(part[:, 2], scale_g, out=gates_x[:, 3])
         for k in range(k0, k1):
             t = order[k]
             a = cache[k]
             gates = a[:4]
             np.matmul(h, w4, out=gates)
             gates += gates_x[t - t0]
-            np.tanh(gates, out=gates)
-            sig = a[:3]                       # i, f, o: (1 + tanh(x / 2)) / 2
-            sig *= half
-            sig += half
+            if by_exp:
+                _activate_by_exp(gates, one, two)
+            else:
+                _activate_by_tanh(gates, half)
             np.multiply(a[:2], a[3:6:2], out=a[6:])   # i g, f c_prev
             c = cache[k + 1, 5]
             np.add(a[6], a[7], out=c)
@@ -197,7 +240,7 @@ def _gru_forward(gx, h0, w_hh, b_hh, reverse):
         cc, x = cache[t], gx[t]
         rz = cc[:, :2 * hidden]
         np.add(x[:, :2 * hidden], hp[:, :2 * hidden], out=rz)
-        rz *= half                            # sigmoid(v) = (1 + tanh(v / 2)) / 2, as in the LSTM
+        rz *= half                            # sigmoid(v) = (1 + tanh(v / 2)) / 2, the LSTM's tanh form
         np.tanh(rz, out=rz)
         rz *= half
         rz += half

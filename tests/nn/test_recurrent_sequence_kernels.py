@@ -329,10 +329,38 @@ def test_forward_leaves_the_states_and_weights_alone(device):
         np.testing.assert_array_equal(a, b)
 
 
-def test_held_steps_keep_the_cell_state_and_pass_its_gradient(device):
+@pytest.mark.parametrize("by_exp", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cpu_lstm_gates_by_exp_and_by_tanh_equal_the_step_loop(by_exp, dtype, monkeypatch):
+    """Both ways the `cpu` kernel activates its gates (one exp pass or one tanh pass, whichever the host
+    runs faster) give the cell loop's results, saturated gates (exp overflowing to inf) included."""
+    from backends.numpy_kernels import recurrence
+    monkeypatch.setattr(recurrence, "gates_by_exp", lambda dt: by_exp)
+    arrays = _arrays("lstm", dtype, seed=7)
+    arrays[0] *= 40            # pre-activations up to about +-150: exp(150) overflows float32 and float64 stays
+    for reverse in (False, True):
+        whole = _run("lstm", arrays, "cpu", reverse, True, True)
+        with step_loop("cpu"):
+            loop = _run("lstm", arrays, "cpu", reverse, True, True)
+        for k, (a, b) in enumerate(zip(whole, loop)):
+            assert np.isfinite(a).all()
+            np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype], err_msg=f"result {k}")
+
+
+def test_gates_by_exp_is_measured_once_per_dtype():
+    from backends.numpy_kernels import recurrence
+    for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
+        first = recurrence.gates_by_exp(dtype)
+        assert isinstance(first, bool) and recurrence.gates_by_exp(dtype) is first
+
+
+@pytest.mark.parametrize("by_exp", [False, True])
+def test_held_steps_keep_the_cell_state_and_pass_its_gradient(device, by_exp, monkeypatch):
     """recurrence(held=...): at held steps an LSTM's c stays bit for bit, and the gradient reaching c
-    after them reaches c before them unchanged."""
+    after them reaches c before them unchanged (on `cpu` with either gate form)."""
+    from backends.numpy_kernels import recurrence as numpy_recurrence
     from nn.functional.recurrent import recurrence
+    monkeypatch.setattr(numpy_recurrence, "gates_by_exp", lambda dt: by_exp)
     rng = np.random.default_rng(1)
     steps, batch, size, hidden = 5, 3, 2, 4
     x = ag.tensor(rng.standard_normal((steps, batch, size)), device=device)
