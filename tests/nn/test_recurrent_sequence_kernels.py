@@ -329,19 +329,20 @@ def test_forward_leaves_the_states_and_weights_alone(device):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("mode", ["lstm", "gru"])
 @pytest.mark.parametrize("by_exp", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_cpu_lstm_gates_by_exp_and_by_tanh_equal_the_step_loop(by_exp, dtype, monkeypatch):
-    """Both ways the `cpu` kernel activates its gates (one exp pass or one tanh pass, whichever the host
-    runs faster) give the cell loop's results, saturated gates (exp overflowing to inf) included."""
+def test_cpu_gates_by_exp_and_by_tanh_equal_the_step_loop(mode, by_exp, dtype, monkeypatch):
+    """Both ways the `cpu` kernels activate their sigmoid gates (one exp pass or one tanh pass, whichever
+    the host runs faster) give the cell loop's results, saturated gates (exp overflowing to inf) included."""
     from backends.numpy_kernels import recurrence
     monkeypatch.setattr(recurrence, "gates_by_exp", lambda dt: by_exp)
-    arrays = _arrays("lstm", dtype, seed=7)
+    arrays = _arrays(mode, dtype, seed=7)
     arrays[0] *= 40            # pre-activations up to about +-150: exp(150) overflows float32 and float64 stays
     for reverse in (False, True):
-        whole = _run("lstm", arrays, "cpu", reverse, True, True)
+        whole = _run(mode, arrays, "cpu", reverse, True, True)
         with step_loop("cpu"):
-            loop = _run("lstm", arrays, "cpu", reverse, True, True)
+            loop = _run(mode, arrays, "cpu", reverse, True, True)
         for k, (a, b) in enumerate(zip(whole, loop)):
             assert np.isfinite(a).all()
             np.testing.assert_allclose(a, b, rtol=TOL[dtype], atol=TOL[dtype], err_msg=f"result {k}")
