@@ -90,7 +90,9 @@ def _blocks(steps, per_step_bytes, reverse):
 @functools.cache
 def gates_by_exp(dtype):
     """True when NumPy's exp runs faster than its tanh here for this dtype (best of five alternating
-    timings over an LSTM's worth of gates, once per process): the LSTM then activates its gates by exp."""
+    timings over an LSTM's worth of gates, once per process): the LSTM then activates its gates by exp.
+    On a host where the two ran about as fast, two processes could choose differently, and their results
+    then differ in the last bits, as with the BLAS thread count's measured choice (thread_choice.py)."""
     values = np.linspace(-4, 4, 16384, dtype=dtype)
     out = np.empty_like(values)
     best = {np.exp: float("inf"), np.tanh: float("inf")}
