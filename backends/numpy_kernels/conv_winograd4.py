@@ -5,7 +5,8 @@ drives F(2x2, 3x3) and the compiled F(4x4) of `numba`).
 NumPy has no single pass that computes B^T d B of a 6x6 tile, and F(4x4)'s transforms, with up to
 four taps per row, would take a dozen ufunc passes with temporaries. Here the transforms are strided
 copies and BLAS products instead:
-- input: a chunk of the batch is copied channels-last into a zero-padded (N, H, W, C) block, its 6x6
+- input: a chunk of the batch is copied channels-last into a zero-padded (N, H, W, C) block (in
+  blocks of channels where the planes alias in the cache: layout.py), its 6x6
   tiles gathered from that (overlapping windows read through a strided view: every copied run is one
   pixel's C channels) into a (36, N * tiles, C) block, and multiplied by B^T (x) B^T, a 36x36 matrix,
   in one product; the position products read the result transposed (channels_last_tiles), as BLAS
@@ -34,6 +35,7 @@ from numpy.lib.stride_tricks import as_strided
 from .. import thread_choice
 from ..array_kernels import conv_winograd4 as algebra
 from .conv_winograd import TILE_CHUNK_BYTES
+from .layout import copy_to_channels_last
 
 _matrices = {}   # dtype -> (B^T (x) B^T, A^T, A)
 
@@ -107,7 +109,7 @@ class Minimal4Products:
         ph, pw = padding
         padded = np.zeros((n, 4 * th + 2, 4 * tw + 2, c), x.dtype)
         rows, cols = min(h, 4 * th + 2 - ph), min(w, 4 * tw + 2 - pw)
-        padded[:, ph:ph + rows, pw:pw + cols] = x[:, :, :rows, :cols].transpose(0, 2, 3, 1)
+        copy_to_channels_last(padded[:, ph:ph + rows, pw:pw + cols], x[:, :, :rows, :cols])
         s = padded.strides
         windows = as_strided(padded, (6, 6, n, th, tw, c), (s[1], s[2], s[0], 4 * s[1], 4 * s[2], s[3]),
                              writeable=False)

@@ -44,6 +44,8 @@ CASES = [
     ((1, 3, 4, 30), (2, 3, 3, 3), 0),             # one tile row, long rows
     ((300, 1, 6, 6), (2, 1, 3, 3), 1),            # 4 tiles a plane: a block of 256 samples and one of 44
     ((13, 2, 40, 36), (2, 2, 3, 3), 1),           # 90 tiles a plane: blocks of 11 samples and 2
+    ((2, 12, 32, 32), (4, 12, 3, 3), 1),          # 4 KB planes: channels-last copy in blocks of 8 and 4
+    ((1, 20, 32, 32), (3, 20, 3, 3), 0),
 ]
 IDS = ["x{}w{}p{}".format(*c) for c in CASES]
 
