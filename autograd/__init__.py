@@ -11,7 +11,8 @@ from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
 from backends.threads import get_num_threads, set_num_threads
 
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import (bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+                     set_default_dtype, uint8)
 from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function

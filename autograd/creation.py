@@ -4,7 +4,7 @@ import numpy as np
 import backends
 
 from . import capture
-from .dtypes import check_supported, default_float
+from .dtypes import check_supported, get_default_dtype
 from .random_generator import check_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
@@ -30,7 +30,7 @@ def _new(array, device, requires_grad):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
-    """A new tensor from data (NumPy arrays keep their dtype; Python floats and lists become float32)."""
+    """A new tensor from data (NumPy arrays keep their dtype; Python floats and lists of them become the default float dtype, float32 unless set_default_dtype changed it)."""
     t = Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
     capture.created(t._data)
     return t
@@ -39,13 +39,13 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 def zeros(*shape, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros."""
     d = _device(device)
-    return _new(d.xp.zeros(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+    return _new(d.xp.zeros(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def ones(*shape, dtype=None, device=None, requires_grad=False):
     """A tensor of ones."""
     d = _device(device)
-    return _new(d.xp.ones(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+    return _new(d.xp.ones(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
@@ -53,14 +53,14 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     d = _device(device)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if dtype is None:
-        dtype = default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
+        dtype = get_default_dtype() if isinstance(fill_value, float) else np.asarray(fill_value).dtype
     return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
 
 
 def empty(*shape, dtype=None, device=None, requires_grad=False):
     """A tensor with unspecified values."""
     d = _device(device)
-    return _new(d.xp.empty(_shape(shape), dtype=dtype or default_float), d, requires_grad)
+    return _new(d.xp.empty(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
@@ -144,11 +144,11 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Evenly spaced values in [start, stop) (int64 for integer arguments, else float32)."""
+    """Evenly spaced values in [start, stop) (int64 for integer arguments, else the default float dtype)."""
     if stop is None:
         start, stop = 0, start
     if dtype is None:
-        dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else default_float
+        dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else get_default_dtype()
     d = _device(device)
     return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
 
@@ -156,13 +156,13 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
 def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False):
     """`num` evenly spaced values from start to stop inclusive."""
     d = _device(device)
-    return _new(d.xp.linspace(start, stop, num).astype(dtype or default_float), d, requires_grad)
+    return _new(d.xp.linspace(start, stop, num).astype(dtype or get_default_dtype()), d, requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
     d = _device(device)
-    return _new(d.xp.eye(n, m, dtype=dtype or default_float), d, requires_grad)
+    return _new(d.xp.eye(n, m, dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def _generator_draw(d, name, make):
@@ -183,7 +183,7 @@ def _generator_draw(d, name, make):
 def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
-    dtype = dtype or default_float
+    dtype = dtype or get_default_dtype()
     shape = _shape(shape)
     array = (d.rand(shape, dtype) if rng is None
              else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape).astype(dtype))))
@@ -193,7 +193,7 @@ def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
 def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Standard normal samples (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("randn", generator)
-    dtype = dtype or default_float
+    dtype = dtype or get_default_dtype()
     shape = _shape(shape)
     array = (d.randn(shape, dtype) if rng is None
              else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape).astype(dtype))))
@@ -253,7 +253,7 @@ def bernoulli(input, p=None, *, generator=None):
     if p is not None and not 0 <= p <= 1:
         raise ValueError(f"bernoulli: p must be in [0, 1], got {p!r}")
     d, rng = input.device, check_generator("bernoulli", generator)
-    dtype = input.dtype if input.dtype.kind == "f" else np.float32
+    dtype = input.dtype if input.dtype.kind == "f" else get_default_dtype()
     if p is None and d.host_memory and input.numel() and capture.state.recorder is None:
         low, high = float(input.min()), float(input.max())
         if not 0 <= low <= high <= 1:   # nan fails too

@@ -1,7 +1,7 @@
 """torch.finfo / torch.iinfo: the limits of a float or integer dtype, as Python numbers."""
 import numpy as np
 
-from .dtypes import default_float
+from .dtypes import get_default_dtype
 
 
 class finfo:
@@ -9,7 +9,7 @@ class finfo:
     tiny (= smallest_normal) and resolution as Python floats, dtype as its name."""
 
     def __init__(self, type=None):
-        dtype = np.dtype(default_float if type is None else type)
+        dtype = np.dtype(get_default_dtype() if type is None else type)
         if dtype.kind != "f":
             raise TypeError(f"finfo: {dtype} is not a floating-point dtype; use iinfo for integers")
         info = np.finfo(dtype)

@@ -11,7 +11,32 @@ int64 = np.int64
 uint8 = np.uint8
 bool_ = np.bool_
 
-default_float = np.dtype(np.float32)
+#: the default float dtype, in a one-element list so that set_default_dtype changes it for every module
+_default_float = [np.dtype(np.float32)]
+#: the dtypes set_default_dtype takes (PyTorch's floating types that NumPy holds)
+_DEFAULT_CHOICES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def get_default_dtype():
+    """The dtype of new floating-point tensors when none is given: float32 unless changed by
+    set_default_dtype (as torch.get_default_dtype)."""
+    return _default_float[0]
+
+
+def set_default_dtype(d):
+    """Make `d` (float16, float32 or float64) the dtype of new floating-point tensors, as
+    torch.set_default_dtype: tensors from Python floats, the factories (zeros, rand, arange with floats,
+    ...), module parameters, and integer tensors promoted by a float scalar or a float-valued op."""
+    try:
+        dtype = np.dtype(d)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating-point types are supported as the default type, got {d!r}; "
+                        "pass ag.float32, ag.float64 or ag.float16")
+    if dtype not in _DEFAULT_CHOICES:
+        raise TypeError(f"set_default_dtype: {dtype} is not supported; pass ag.float32, ag.float64 or ag.float16")
+    _default_float[0] = dtype
 
 
 def is_floating(dtype):
@@ -39,7 +64,7 @@ def check_supported(op, dtype):
 
 def infer_dtype(data):
     """The dtype ag.tensor gives `data` when none is asked for: arrays and NumPy scalars keep theirs, Python
-    floats become float32."""
+    floats become the default float dtype (float32 unless set_default_dtype changed it)."""
     if isinstance(data, np.generic):  # NumPy scalars keep their dtype (np.float64 is also a Python float)
         return data.dtype
     if isinstance(data, bool):
@@ -47,10 +72,10 @@ def infer_dtype(data):
     if isinstance(data, int):
         return np.dtype(np.int64)
     if isinstance(data, float):
-        return default_float
+        return _default_float[0]
     arr = np.asarray(data)
     if arr.dtype.kind == "f":
-        return default_float if not isinstance(data, np.ndarray) else arr.dtype
+        return _default_float[0] if not isinstance(data, np.ndarray) else arr.dtype
     if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
         return np.dtype(np.int64)
     return arr.dtype

@@ -9,7 +9,7 @@ import numpy as np
 
 import backends
 
-from .dtypes import check_supported, infer_dtype, is_floating
+from .dtypes import check_supported, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import state
@@ -180,7 +180,7 @@ class Tensor:
         extras = []
         if self._device.name != "cpu":
             extras.append(f"device='{self._device.name}'")
-        if self.dtype != np.float32 and self.dtype.kind == "f":
+        if self.dtype != get_default_dtype() and self.dtype.kind == "f":
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name()}>")

@@ -10,6 +10,7 @@ and `step()`.
 import types
 from operator import attrgetter, is_
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
 
@@ -187,9 +188,10 @@ def _has_recurse(m):
 
 def signature(leaves, spec, grad_enabled, roots, context):
     """The guard key: input shapes, dtypes and devices, the plain arguments, grad mode, the roots'
-    identities and the modules' train/eval flags and parameter identities."""
+    identities, the modules' train/eval flags and parameter identities, and the default float dtype
+    (the factories inside the step follow it)."""
     shapes = tuple([(a.shape, a.dtype.str, _device_name(a)) for a in leaves])
-    return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key())
+    return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key(), get_default_dtype())
 
 
 def _device_name(a):

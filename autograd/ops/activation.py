@@ -8,7 +8,7 @@ import math
 from ..errors import GraphError
 from ..function import Function
 from .dims import check_tensor, dim_or, normalize
-from .elementwise import maximum
+from .elementwise import _floating, maximum
 
 
 _GELU_K = math.sqrt(2.0 / math.pi)
@@ -211,7 +211,7 @@ class Sigmoid(Function):
 def sigmoid(x):
     """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
     check_tensor("sigmoid", x)
-    return Sigmoid.apply(x)
+    return Sigmoid.apply(_floating(x))
 
 
 def relu(x):

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 from ..broadcast import unbroadcast
+from ..dtypes import get_default_dtype
 from ..errors import not_a_tensor
 from ..function import Function, _mixed_devices
 from ..tensor import Tensor
@@ -310,7 +311,7 @@ def _promote_slow(a, b, op):
         if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
             other = int(other) if isinstance(other, int) else float(other)
         if isinstance(other, float) and t._data.dtype.kind != "f":
-            t = t.astype(np.float32)
+            t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
     elif not isinstance(other, Tensor):
@@ -320,9 +321,9 @@ def _promote_slow(a, b, op):
 
 
 def _floating(x):
-    """x itself when it holds floats; integer and bool tensors as float32, the dtype PyTorch's float-valued
-    ops (exp, log, sin, ...) give them."""
-    return x if x._data.dtype.kind == "f" else x.astype(np.float32)
+    """x itself when it holds floats; integer and bool tensors in the default float dtype (float32 unless
+    set_default_dtype changed it), the dtype PyTorch's float-valued ops (exp, log, sin, ...) give them."""
+    return x if x._data.dtype.kind == "f" else x.astype(get_default_dtype())
 
 
 def add(input, other, *, alpha=1):
@@ -351,9 +352,9 @@ def div(a, b, *, rounding_mode=None):
         return _rounded_div(a, b, rounding_mode)
     a, b = _promote(a, b, "div")
     if isinstance(a, Tensor) and a._data.dtype.kind != "f" and (not isinstance(b, Tensor) or b._data.dtype.kind != "f"):
-        a = a.astype(np.float32)   # true division of integers gives float32, as in PyTorch
+        a = a.astype(get_default_dtype())   # true division of integers gives the default float, as in PyTorch
         if isinstance(b, Tensor):
-            b = b.astype(np.float32)
+            b = b.astype(get_default_dtype())
     return Div.apply(a, b)
 
 

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
@@ -211,12 +212,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    """Arithmetic mean over `dim` (integer input is averaged as float32)."""
+    """Arithmetic mean over `dim` (integer input is averaged in the default float dtype)."""
     dim, keepdim = _reduction_args("mean", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     if input.dtype.kind != "f":
-        input = input.astype(np.float32)
+        input = input.astype(get_default_dtype())
     return Mean.apply(input, axis=dim, keepdims=keepdim)
 
 
@@ -296,7 +297,7 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over `dim`, computed without overflow."""
     dim, keepdim = _reduction_args("logsumexp", input, dim, axis, keepdim, keepdims)
     if input.dtype.kind != "f":
-        input = input.astype(np.float32)   # as PyTorch: integer and bool input gives float32
+        input = input.astype(get_default_dtype())   # as PyTorch: integer and bool input give the default float
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from backends.array_kernels import special as kernels
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -103,9 +104,9 @@ def xlogy(input, other):
     x, y = _promote(input, other, "xlogy")
     t = x if isinstance(x, Tensor) else y
     if not isinstance(x, Tensor):
-        x = Tensor(np.asarray(x, dtype=np.float32 if t.dtype.kind != "f" else t.dtype), device=t.device)
+        x = Tensor(np.asarray(x, dtype=get_default_dtype() if t.dtype.kind != "f" else t.dtype), device=t.device)
     if not isinstance(y, Tensor):
-        y = Tensor(np.asarray(y, dtype=np.float32 if t.dtype.kind != "f" else t.dtype), device=t.device)
+        y = Tensor(np.asarray(y, dtype=get_default_dtype() if t.dtype.kind != "f" else t.dtype), device=t.device)
     x, y = _floating(x), _floating(y)
     x, y = _promote(x, y, "xlogy")
     zero = logical_and(eq(x, 0), logical_not(isnan(y)))

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -192,7 +193,7 @@ def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along `dim`, without overflow."""
     check_tensor("logcumsumexp", input)
     d = normalize("logcumsumexp", dim, input.ndim)
-    x = input if input.dtype.kind == "f" else input.astype(np.float32)
+    x = input if input.dtype.kind == "f" else input.astype(get_default_dtype())
     if input.ndim == 0 or input.shape[d] == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)

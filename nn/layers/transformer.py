@@ -205,7 +205,7 @@ class Transformer(Module):
     def generate_square_subsequent_mask(sz, device=None, dtype=None):
         """The (sz, sz) float causal mask: 0 on and below the diagonal, -inf above (position i sees 0..i)."""
         mask = np.triu(np.full((sz, sz), -np.inf), 1)
-        return ag.tensor(mask.astype(dtype or ag.float32), device=device)
+        return ag.tensor(mask.astype(dtype or ag.get_default_dtype()), device=device)
 
     def _reset_parameters(self):
         for p in self.parameters():
