@@ -46,11 +46,14 @@ from .ops.sorting import argsort, sort, topk
 from .ops.discrete import allclose, argwhere, bincount, count_nonzero, equal, isclose, multinomial, nonzero, unique
 from .ops.einsum import einsum
 from .ops.triangular import tril, triu
-from .ops.rounding import ceil, clamp, floor, isfinite, isinf, isnan, log2, log10, reciprocal, round, rsqrt, square, trunc
+from .ops.rounding import (ceil, clamp, clamp_max, clamp_min, floor, isfinite, isinf, isnan, log2, log10, reciprocal,
+                           round, rsqrt, square, trunc)
 from .ops.convert import astype, to
 from .ops.special import erf, erfc, erfinv, exp2, expm1, logit, xlogy
-from .ops.pointwise import (atan2, copysign, floor_divide, fmod, frac, hypot, lerp, logaddexp, nan_to_num, remainder,
-                            sgn, signbit)
+from .ops.pointwise import (atan2, copysign, float_power, floor_divide, fmod, frac, hypot, lerp, logaddexp, logaddexp2,
+                            nan_to_num, positive, remainder, sgn, signbit)
+from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, cosh,
+                       deg2rad, rad2deg, sinc, sinh, tan)
 from .ops.arrange import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod,
                           column_stack, diag, diagonal, diff, dstack, hstack, kron, meshgrid, ravel, roll, rot90,
                           take_along_dim, tile, trace, vstack)

@@ -8,6 +8,7 @@ import numpy
 from .ops import elementwise as _E
 from .ops import joining as _J
 from .ops import shape as _S
+from .ops import trig as _T
 
 exp = _E.exp
 log = _E.log
@@ -17,6 +18,8 @@ sign = _E.sign
 sin = _E.sin
 cos = _E.cos
 tanh = _E.tanh
+sinh = _T.sinh
+cosh = _T.cosh
 maximum = _E.maximum
 minimum = _E.minimum
 where = _E.where

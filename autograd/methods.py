@@ -3,6 +3,8 @@
 tensor.py defines the type alone; everything a Tensor does by running an op, the backward engine or a
 hook is bound here, one floor above the ops, so no module below imports one above it.
 """
+import numpy as np
+
 from .capture import state as capture
 from .engine import run_backward
 from .errors import GraphError
@@ -32,6 +34,7 @@ from .ops import pointwise as PW
 from .ops import products as PR
 from .ops import special as SP
 from .ops import statistics as ST
+from .ops import trig as TG
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
@@ -192,6 +195,13 @@ _BINDINGS = {
     "logaddexp": PW.logaddexp, "copysign": PW.copysign, "signbit": PW.signbit, "sgn": PW.sgn, "frac": PW.frac,
     "remainder": PW.remainder, "fmod": PW.fmod, "floor_divide": PW.floor_divide, "nan_to_num": PW.nan_to_num,
     "softmax": A.softmax, "log_softmax": A.log_softmax,
+    "logaddexp2": PW.logaddexp2, "float_power": PW.float_power, "positive": PW.positive,
+    "clamp_min": RD.clamp_min, "clamp_max": RD.clamp_max,
+    # trigonometric and hyperbolic, with NumPy's arc- names beside PyTorch's
+    "tan": TG.tan, "asin": TG.asin, "acos": TG.acos, "atan": TG.atan, "sinh": TG.sinh, "cosh": TG.cosh,
+    "asinh": TG.asinh, "acosh": TG.acosh, "atanh": TG.atanh, "arcsin": TG.asin, "arccos": TG.acos,
+    "arctan": TG.atan, "arcsinh": TG.asinh, "arccosh": TG.acosh, "arctanh": TG.atanh,
+    "deg2rad": TG.deg2rad, "rad2deg": TG.rad2deg, "sinc": TG.sinc,
     # rearranging, products, order statistics, index updates
     "roll": AR.roll, "rot90": AR.rot90, "tile": AR.tile, "ravel": AR.ravel, "diag": AR.diag, "diagonal": AR.diagonal,
     "trace": AR.trace, "diff": AR.diff, "kron": AR.kron, "take_along_dim": AR.take_along_dim,
@@ -206,7 +216,9 @@ _BINDINGS = {
 for _name in ("add sub mul div pow neg exp log log1p sqrt abs sin cos tanh sigmoid relu sign clamp clip "
               "floor ceil round trunc masked_fill scatter scatter_add reciprocal rsqrt square "
               "erf erfc erfinv expm1 exp2 logit xlogy atan2 arctan2 hypot lerp copysign sgn frac remainder fmod "
-              "floor_divide nan_to_num addmm addmv baddbmm index_add index_copy index_fill").split():
+              "floor_divide nan_to_num addmm addmv baddbmm index_add index_copy index_fill clamp_min clamp_max "
+              "tan asin acos atan sinh cosh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh "
+              "deg2rad rad2deg sinc").split():
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 
 
@@ -219,7 +231,19 @@ def _bernoulli_(self, p=0.5, *, generator=None):
     return inplace(lambda t: bernoulli(t.detach(), p, generator=generator).astype(t.dtype), "bernoulli_")(self)
 
 
+_float_power_inplace = inplace(PW.float_power, "float_power_")
+
+
+def _float_power_(self, exponent):
+    """In-place float_power: only a float64 tensor can hold its float64 result, as in PyTorch."""
+    if self.dtype != np.float64:
+        raise TypeError(f"float_power_: the result is float64 and this tensor is {self.dtype}; "
+                        "convert first (t = t.double()) or use the out-of-place float_power")
+    return _float_power_inplace(self, exponent)
+
+
 _BINDINGS["bernoulli_"] = _bernoulli_
+_BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)
 
 for _name, _fn in _BINDINGS.items():

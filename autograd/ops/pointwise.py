@@ -1,13 +1,15 @@
 """Two-argument and value-cleaning elementwise ops with PyTorch's names: atan2, hypot, lerp, logaddexp,
-copysign, signbit, sgn, frac, remainder, fmod, floor_divide and nan_to_num."""
+logaddexp2, float_power, copysign, signbit, sgn, positive, frac, remainder, fmod, floor_divide and nan_to_num."""
+import math
+
 import numpy as np
 
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import (_floating, _promote, abs, add, div, eq, exp, log1p, maximum, mul, neg, sign, sqrt, sub,
-                          where)
+from .elementwise import (_floating, _promote, abs, add, div, eq, exp, log1p, maximum, mul, neg, pow, sign, sqrt,
+                          sub, where)
 from .no_grad_op import no_grad_op
 from .rounding import isinf, isnan, trunc
 
@@ -39,6 +41,22 @@ class Atan2(Function):
         need = ctx.needs_input_grad
         return (unbroadcast(scale * b, _shape(a)) if need[0] else None,
                 unbroadcast(-scale * a, _shape(b)) if need[1] else None)
+
+
+class Logaddexp2(Function):
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        ctx.save_for_backward(a, b)
+        with np.errstate(invalid="ignore"):   # inf - inf: those elements are replaced below
+            out = xp.maximum(a, b) + xp.log1p(xp.exp2(-xp.abs(a - b))) * (1 / math.log(2))
+        # equal infinities: the gap is nan, the sum is that infinity (as PyTorch)
+        return ctx.select(xp.isinf(a) & (a == b), a, out)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy / (1 + 2.0 ** (b - a)), _shape(a)) if need[0] else None,
+                unbroadcast(gy / (1 + 2.0 ** (a - b)), _shape(b)) if need[1] else None)
 
 
 class Modulo(Function):
@@ -89,6 +107,26 @@ def logaddexp(input, other):
     return add(maximum(a, b), log1p(exp(neg(abs(gap)))))
 
 
+def logaddexp2(input, other):
+    """log2(2 ** input + 2 ** other) without overflow."""
+    a, b = _both_tensors("logaddexp2", input, other)
+    return Logaddexp2.apply(*_promote(_floating(a), _floating(b), "logaddexp2"))
+
+
+def float_power(input, exponent):
+    """input ** exponent computed in float64 whatever the dtypes (a float64 result, as torch.float_power; the
+    gradients come back in each input's own dtype)."""
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(f"float_power: at least one of input and exponent must be a Tensor, got "
+                        f"{type(input).__name__} and {type(exponent).__name__}")
+
+    def double(x):
+        if isinstance(x, Tensor):
+            return x if x.dtype == np.float64 else x.astype(np.float64)
+        return float(x) if isinstance(x, (int, float, np.number, np.bool_)) else x   # pow converts arrays
+    return pow(double(input), double(exponent))
+
+
 def signbit(input):
     """True where the sign bit is set (negative numbers and -0.0), as a bool tensor."""
     check_tensor("signbit", input)
@@ -106,6 +144,14 @@ def copysign(input, other):
 def sgn(input):
     """The sign of each element (-1, 0 or 1) for real tensors, as torch.sgn."""
     return sign(input)
+
+
+def positive(input):
+    """input itself, as torch.positive (a bool tensor is refused, as PyTorch's unary + refuses it)."""
+    check_tensor("positive", input)
+    if input.dtype == np.bool_:
+        raise TypeError("positive: the unary + is not supported on a bool tensor; convert it first (e.g. .int())")
+    return input
 
 
 def frac(input):

@@ -1,12 +1,13 @@
 """Rounding (floor, ceil, round, trunc: gradient zero, as PyTorch's) and value tests (isnan, isinf,
 isfinite: bool, no gradient), plus the small composites PyTorch names (rsqrt, square, reciprocal, log2,
-log10, clamp)."""
+log10, clamp) and the one-sided clamps (clamp_min, clamp_max)."""
 import math
 
+from ..broadcast import unbroadcast
 from ..function import Function
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
-from .elementwise import clip, div, log, mul, sqrt
+from .elementwise import _promote, clip, div, log, mul, sqrt
 
 
 class Rounding(Function):
@@ -20,6 +21,32 @@ class Rounding(Function):
 
     def backward(ctx, gy):
         return ctx.xp.zeros_like(gy), None, None
+
+
+class ClampBound(Function):
+    """max(x, bound) (a lower bound) or min(x, bound), bound a tensor or a number: the gradient goes to x where
+    x is kept (ties included) and to the bound where it strictly wins, as PyTorch's; a NaN on either side
+    gives NaN."""
+    lower = True
+
+    def forward(ctx, x, bound):
+        ctx.save_for_backward(x, bound)
+        return ctx.xp.maximum(x, bound) if ctx.lower else ctx.xp.minimum(x, bound)
+
+    def backward(ctx, gy):
+        x, bound = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        keep, wins = (x >= bound, x < bound) if ctx.lower else (x <= bound, x > bound)
+        return (unbroadcast(ctx.select(keep, gy, 0), x.shape) if need[0] else None,
+                unbroadcast(ctx.select(wins, gy, 0), bound.shape) if need[1] else None)
+
+
+class ClampMin(ClampBound):
+    lower = True
+
+
+class ClampMax(ClampBound):
+    lower = False
 
 
 def _rounded(op, x, decimals=0):
@@ -107,3 +134,21 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise ValueError("clamp: pass at least one of min and max")
     return clip(input, min, max)
+
+
+def _clamp_bound(op, input, bound, cls):
+    check_tensor(op, input)
+    if bound is None or isinstance(bound, (list, tuple)):
+        raise TypeError(f"{op}: the bound must be a number or a Tensor, got {type(bound).__name__}")
+    x, bound = _promote(input, bound, op)
+    return cls.apply(x, bound)
+
+
+def clamp_min(input, min):
+    """Each element raised to at least `min` (a number or a tensor that broadcasts), as torch.clamp_min."""
+    return _clamp_bound("clamp_min", input, min, ClampMin)
+
+
+def clamp_max(input, max):
+    """Each element lowered to at most `max` (a number or a tensor that broadcasts), as torch.clamp_max."""
+    return _clamp_bound("clamp_max", input, max, ClampMax)

@@ -15,6 +15,7 @@ from tests.autograd.test_reductions import REDUCTIONS
 from tests.autograd.test_shape import JOIN, ONE_INPUT
 from tests.autograd.test_torch_ops_batch3 import DIFFERENTIABLE, INTS, NO_GRADIENT
 from tests.autograd.test_torch_semantics import CASES as SEMANTICS
+from tests.autograd.test_trig_hyperbolic_ops import BINARY as TRIG_BINARY, UNARY as TRIG_UNARY
 from tests.helpers import rand
 from tests.jit_replay import assert_replays_equal_eager
 
@@ -84,6 +85,16 @@ def test_unary(name, ours, theirs, domain):
 
 @pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY, ids=[b[0] for b in BINARY])
 def test_binary(name, ours, theirs, dom_a, dom_b):
+    _audit(name, ours, [rand((2, 3), np.float64, *dom_a, seed=5), rand((3,), np.float64, *dom_b, seed=6)])
+
+
+@pytest.mark.parametrize("name,ours,theirs,domain", TRIG_UNARY, ids=[u[0] for u in TRIG_UNARY])
+def test_trig_hyperbolic_unary(name, ours, theirs, domain):
+    _audit(name, ours, [rand((2, 3), np.float64, *domain, seed=3)])
+
+
+@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", TRIG_BINARY, ids=[b[0] for b in TRIG_BINARY])
+def test_trig_hyperbolic_binary(name, ours, theirs, dom_a, dom_b):
     _audit(name, ours, [rand((2, 3), np.float64, *dom_a, seed=5), rand((3,), np.float64, *dom_b, seed=6)])
 
 
@@ -173,6 +184,18 @@ def test_sample_on_each_device(device, name, call, arrays):
     if device == "cpu":
         pytest.skip("every entry runs on cpu in the tests above")
     _audit(name, _module_call(call), arrays, device)
+
+
+TRIG_SAMPLE = [u for u in TRIG_UNARY if u[0] in ("tan", "acosh", "atanh", "sinc", "deg2rad", "clamp_min")]
+
+
+@pytest.mark.parametrize("name,ours,theirs,domain", TRIG_SAMPLE, ids=[u[0] for u in TRIG_SAMPLE])
+def test_trig_sample_on_each_device(device, name, ours, theirs, domain):
+    if device == "cpu":
+        pytest.skip("every entry runs on cpu in the tests above")
+    _audit(name, lambda x: ours(x) * 2.0 + x, [rand((2, 3), np.float64, *domain, seed=3)], device)
+    _audit(name, lambda a, b: ag.logaddexp2(ours(a), b) + ag.float_power(a.abs(), b),
+           [rand((2, 3), np.float64, *domain, seed=5), rand((3,), np.float64, 0.5, 1.5, seed=6)], device)
 
 
 @pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY[:6], ids=[b[0] for b in BINARY[:6]])
