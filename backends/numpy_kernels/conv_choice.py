@@ -8,7 +8,8 @@ Algorithms (each in its own module): `pointwise` (1x1, no padding: one product p
 error up to 2e-5 of the largest magnitude against F(2x2)'s 1e-6), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
-cache-sized batch chunks) otherwise. Measured with one thread on b64 (forward / input gradient /
+cache-sized batch chunks, shifted-row columns for stride-1 layers with little padding:
+conv_im2col.py) otherwise. Measured with one thread on b64 (forward / input gradient /
 weight gradient, ms): 3->16 32x32 im2col 1.2 / 1.9 / 1.6 against chwn 2.1 / 3.1 / 3.1; 16->32 stride 2
 2.9 / 4.2 / 3.1 against 4.6 / 4.3 / 4.8; 32->64 stride 2 to 8x8 2.2 / 3.3 / 2.2 against 2.6 / 4.0 / 4.2;
 but 64->64 8x8 stride 1 chwn 3.8 / 4.2 / 4.1 against 4.3 / 6.8 / 4.7.

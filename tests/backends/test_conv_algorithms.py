@@ -39,6 +39,12 @@ CASES = [
     ((1, 16, 7, 5), (3, 16, 3, 3), 1, 2, 1, 1),
     ((2, 17, 6, 7), (5, 17, 5, 5), 1, 1, 1, 1),
     ((1, 16, 4, 5), (2, 16, 3, 3), 1, 3, 1, 1),   # padding >= kernel: col2im again
+    # im2col's shifted-row columns (padded rows at most 1.25x the output's): wide and per-sample products,
+    # groups, dilation, LeNet's first layer
+    ((2, 6, 12, 14), (4, 3, 3, 3), 1, 1, 1, 2),
+    ((1, 4, 20, 21), (3, 4, 3, 3), 1, 2, 2, 1),
+    ((1, 16, 32, 31), (16, 16, 3, 3), 1, 1, 1, 1),
+    ((2, 1, 28, 28), (6, 1, 5, 5), 1, 2, 1, 1),
 ]
 
 
