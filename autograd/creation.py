@@ -30,10 +30,29 @@ def _new(array, device, requires_grad):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
-    """A new tensor from data (NumPy arrays keep their dtype; Python floats and lists of them become the default float dtype, float32 unless set_default_dtype changed it)."""
+    """A new tensor holding a copy of data, as torch.tensor (NumPy arrays keep their dtype; Python floats
+    and lists of them become the default float dtype, float32 unless set_default_dtype changed it).
+    `as_tensor` and `from_numpy` share a NumPy array's memory instead."""
     t = Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    if _shares_memory(t, data):
+        t._data = t._data.copy()
     capture.created(t._data)
     return t
+
+
+def _shares_memory(t, data):
+    """True when the host tensor t wraps the memory of `data` (a NumPy array, a host tensor or another
+    object with an array interface) instead of a copy of it."""
+    if not t._device.host_memory or isinstance(data, (list, tuple, int, float, bool, complex, str)):
+        return False
+    if isinstance(data, Tensor):
+        if not data._device.host_memory:
+            return False
+        data = data._data
+    try:
+        return np.may_share_memory(t._data, data)
+    except (TypeError, ValueError):     # objects NumPy cannot view (device arrays) are always copied
+        return False
 
 
 def zeros(*shape, dtype=None, device=None, requires_grad=False):

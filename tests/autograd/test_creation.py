@@ -121,3 +121,30 @@ def test_randint_range_shape_and_dtype(device):
 def test_default_device_is_used_when_none_is_given():
     t = ag.zeros(2)
     assert t.device == ag.get_default_device()
+
+
+def test_tensor_copies_its_data_as_torch_tensor_does(device):
+    """ag.tensor never shares memory with what it was given (in-place changes on either side stay apart);
+    as_tensor and from_numpy share a NumPy array's memory on host devices."""
+    array = np.zeros(3, np.float32)
+    t = ag.tensor(array, device=device)
+    t.add_(1.0)
+    array[0] = 5.0
+    np.testing.assert_array_equal(array, [5.0, 0.0, 0.0])
+    np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])
+    source = ag.ones(2, device=device)
+    copy = ag.tensor(source)
+    copy.add_(1.0)
+    np.testing.assert_array_equal(source.numpy(), [1.0, 1.0])
+    weights = np.ones((2, 2), np.float32)
+    w = ag.tensor(weights, device=device, requires_grad=True)
+    with ag.no_grad():
+        w.sub_(0.5)                      # an optimiser's in-place step
+    np.testing.assert_array_equal(weights, np.ones((2, 2)))
+    view = np.arange(6.0).reshape(2, 3)[:, 1]
+    np.testing.assert_array_equal(ag.tensor(view, device=device).numpy(), [1.0, 4.0])
+    if ag.device(device).host_memory:
+        shared = np.zeros(2, np.float32)
+        ag.as_tensor(shared, device=device).add_(1.0)
+        ag.from_numpy(shared).add_(1.0)
+        np.testing.assert_array_equal(shared, [2.0, 2.0])
