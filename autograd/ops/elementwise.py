@@ -441,6 +441,9 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
             out, high = _promote(out, high, "clamp")
             out = where(gt(out, high), high, out)
         return out
+    low, high = (b.item() if isinstance(b, np.generic) else b for b in (low, high))   # NumPy scalars act as numbers
+    if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (low, high)):
+        input = input.astype(get_default_dtype())   # a float bound makes an integer result float, as in PyTorch
     return Clip.apply(input, low, high)
 
 

@@ -227,3 +227,15 @@ def test_clamp_with_tensor_bounds_matches_torch_in_dtype_values_and_gradients(de
     check_against_torch(run(ag), run(torch), [x, lo, hi], device=device, rtol=1e-12, atol=1e-12)
     for lib in (ag, torch):
         assert str(lib.clamp(lib.ones(3), min=lib.tensor(2.0, dtype=lib.float64)).dtype).endswith("float32")
+
+
+@pytest.mark.parametrize("bounds", [(1.5, None), (None, 1.5), (0.5, 2), (1, 2), (np.float64(0.5), None), (np.int64(1), 2)],
+                         ids=["float-min", "float-max", "float-and-int", "ints", "numpy-float", "numpy-int"])
+@pytest.mark.parametrize("values", [[1, 2, 3], [1.0, 2.0, 3.0]], ids=["int", "float"])
+def test_clamp_with_number_bounds_matches_torch_in_dtype_and_values(device, bounds, values):
+    """A float bound makes an integer tensor's result the default float (not float64); int bounds keep it."""
+    torch = pytest.importorskip("torch")
+    ours = ag.clamp(ag.tensor(values, device=device), *bounds)
+    theirs = torch.clamp(torch.tensor(values), *bounds)
+    assert ours.dtype == theirs.numpy().dtype
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
