@@ -64,3 +64,7 @@ from .layers.lp_pool import LPPool1d, LPPool2d
 from .layers.conv import Conv3d
 from .layers.pooling3d import AdaptiveAvgPool3d, AvgPool3d, MaxPool3d
 from .layers.normalization import BatchNorm3d
+from .layers.activation import CELU, RReLU, Softmin
+from .layers.shrink import Hardshrink, Softshrink, Tanhshrink, Threshold
+from .layers.dropout import AlphaDropout
+from .layers.rms_norm import RMSNorm

@@ -36,3 +36,7 @@ from .unpool import max_unpool1d, max_unpool2d
 from .lp_pool import lp_pool1d, lp_pool2d
 from .conv3d import conv3d
 from .pooling3d import adaptive_avg_pool3d, avg_pool3d, max_pool3d
+from .activation import celu, rrelu, softmin
+from .shrink import hardshrink, softshrink, tanhshrink, threshold
+from .dropout import alpha_dropout
+from .rms_norm import rms_norm

@@ -1,10 +1,13 @@
 """Activation functions as users call them; the ops themselves live in autograd/ops/activation.py."""
+import warnings
+
 import autograd as ag
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
                                      sigmoid, softmax)
+from autograd.ops.activation import Softmax as _Softmax
 from autograd.ops.activation import relu as _relu
-from autograd.ops.dims import check_tensor
+from autograd.ops.dims import check_tensor, dim_or, normalize
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -145,3 +148,51 @@ def softsign(input):
     """x / (1 + |x|)."""
     check_tensor("softsign", input)
     return input / (1.0 + ag.abs(input))
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
+    """softmax(-x) along `dim` (cast to `dtype` first when given). Without a dim, PyTorch's deprecated
+    implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
+    op = "softmin"
+    check_tensor(op, input)
+    dim = dim_or(op, dim, axis, None)
+    if dim is None:
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+        warnings.warn(f"softmin: the implicit choice of dim (here dim={dim}) is deprecated, as in PyTorch; "
+                      f"pass dim=X", UserWarning, stacklevel=_stacklevel - 1)
+    if dtype is not None:
+        input = input.astype(dtype)
+    _float_input(op, input)
+    return _Softmax.apply(-input, normalize(op, dim, input.ndim, zero_d=None), False)
+
+
+def _celu(x, alpha):
+    if alpha == 1.0:
+        return Elu.apply(x, 1.0)   # the same function: one fused node
+    # clamped so that exp cannot overflow in the branch where() discards (its 0 gradient times inf is NaN)
+    negative = ag.clamp(x, max=0.0) * (1.0 / alpha)
+    return ag.where(x > 0, x, ag.expm1(negative) * alpha)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise (into `input` with `inplace`)."""
+    _float_input("celu", input)
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
+    return _maybe_inplace("celu", lambda t: _celu(t, float(alpha)), input, inplace)
+
+
+def _rrelu_train(x, lower, upper):
+    slope = ag.rand(*x.shape, dtype=x.dtype, device=x.device) * (upper - lower) + lower
+    return ag.where(x > 0, x, x * slope)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomised leaky ReLU: in training, x * a for x <= 0 with each slope a drawn uniformly from
+    [lower, upper) (the device's generator); otherwise leaky_relu with the mean slope (lower + upper) / 2."""
+    _float_input("rrelu", input)
+    if lower > upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
+    if training:
+        return _maybe_inplace("rrelu", lambda t: _rrelu_train(t, float(lower), float(upper)), input, inplace)
+    return _maybe_inplace("rrelu", lambda t: LeakyRelu.apply(t, (lower + upper) / 2.0), input, inplace)

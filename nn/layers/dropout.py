@@ -1,4 +1,4 @@
-"""Dropout layer."""
+"""Dropout layers: Dropout and AlphaDropout."""
 from .. import functional as F
 from ..module import Module
 
@@ -15,6 +15,24 @@ class Dropout(Module):
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class AlphaDropout(Module):
+    """Alpha dropout for self-normalising (SELU) networks: in training mode set elements to SELU's negative
+    saturation with probability p, then restore zero mean and unit variance; identity in eval mode."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"AlphaDropout: p must be a probability in [0, 1], got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input):
+        # PyTorch's AlphaDropout does not pass `inplace` on either: it always returns a new tensor
+        return F.alpha_dropout(input, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"

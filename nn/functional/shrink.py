@@ -1,0 +1,39 @@
+"""Shrinkage and thresholding activations: softshrink, hardshrink, tanhshrink and threshold, each a
+composite of existing ops (so every device, higher-order gradient and ag.jit replay comes for free)."""
+import autograd as ag
+from autograd.ops.dims import check_tensor
+
+from .activation import _float_input, _maybe_inplace
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between; gradient 1 outside [-lambd, lambd],
+    0 inside and at its ends (as PyTorch)."""
+    _float_input("softshrink", input)
+    if not lambd >= 0:
+        raise ValueError(f"softshrink: lambd must be >= 0 (the half-width of the band set to 0), got {lambd}")
+    return input - ag.clamp(input, -lambd, lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
+    _float_input("hardshrink", input)
+    return input.masked_fill(ag.abs(input) <= lambd, 0.0)
+
+
+def tanhshrink(input):
+    """x - tanh(x) (an integer input gives a float result, as PyTorch)."""
+    check_tensor("tanhshrink", input)
+    return input - ag.tanh(input)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, `value` elsewhere (into `input` with `inplace`); gradient 0 where replaced.
+    An integer input keeps its dtype, with threshold and value truncated to integers as PyTorch does."""
+    check_tensor("threshold", input)
+    if input.dtype.kind == "b":
+        raise TypeError(f"threshold: expects a numeric tensor, got bool (shape {tuple(input.shape)}); "
+                        "convert it with .float() or .int()")
+    if input.dtype.kind in "iu":
+        threshold, value = int(threshold), int(value)
+    return _maybe_inplace("threshold", lambda t: t.masked_fill(t <= threshold, value), input, inplace)
