@@ -19,7 +19,7 @@ WORKLOADS = {
     "large": ("large_mlp", "large_conv"),
     "ddp": ("ddp", "ddp_allreduce", "ddp_wait", "ddp_mlp", "ddp_mlp_allreduce", "ddp_mlp_wait"),
     "jit": ("ops_jit", "mlp_jit", "cnn_jit", "lstm_jit", "jit_capture"),
-    "loaded": ("mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded"),
+    "loaded": ("mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded", "resnet_loaded"),
     "layer_ops": ("op_global_avg_pool", "op_max_pool2d", "op_leaky_relu", "op_elu", "op_gelu", "op_where",
                   "op_layer_norm", "op_group_norm", "op_instance_norm", "op_softmax", "op_bce_with_logits",
                   "op_interpolate_bilinear"),

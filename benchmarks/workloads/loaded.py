@@ -1,4 +1,5 @@
-"""Steps on a busy machine: the MLP, LeNet-5 and a 3x3 convolution layer timed while a second process
+"""Steps on a busy machine: the MLP, LeNet-5, an LSTM, a 3x3 convolution layer and a CIFAR ResNet-8
+step timed while a second process
 keeps one core busy (a plain Python loop, started when the case is built and stopped when it is
 measured), deepgrad against PyTorch, each side in a process of its own. Run beside `mlp`, `cnn` and
 `convs` for the quiet figures:
@@ -18,7 +19,7 @@ import numpy as np
 
 from ..case import OURS, Case, Goal, Side
 from ..child import run_child
-from . import cnn, convs, lstm, mlp
+from . import classifier_step, cnn, conv_nets, convs, lstm, mlp
 
 #: the background load: one interpreter spinning until it is stopped
 SPIN = "while True:\n    pass\n"
@@ -71,6 +72,10 @@ def _build(name, side, device, threads, batch):
     if name == "lstm_loaded":
         seq = 20 if batch < 64 else 50
         return lstm.build_ours(device, seq) if side == OURS else lstm.build_torch(device, threads, seq)
+    if name == "resnet_loaded":
+        build, data = (lambda nn: conv_nets.cifar_resnet(nn, 8)), convs._net_data(batch)
+        return (classifier_step.ours(device, build, data, convs.LR) if side == OURS
+                else classifier_step.torch(device, threads, build, data, convs.LR))
     return convs._layer_ours(device, LAYER) if side == OURS else convs._layer_torch(device, threads, LAYER)
 
 
@@ -96,13 +101,15 @@ def _side_in_child(name, side, device, threads, batch, seconds):
 
 
 def cases(device, config):
-    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step), `lstm_loaded` and `conv_loaded` on
+    """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step), `lstm_loaded`, `conv_loaded` and
+    `resnet_loaded` on
     `device`, each side timed in its own process (one sample per launch) while the busy process runs."""
     batch = 16 if config.quick else 64
     seconds = 0.3 if config.quick else 1.0
     notes = {"mlp_loaded": "MLP 784-256-256-10, batch 128", "cnn_loaded": f"LeNet-5, batch {batch}",
              "lstm_loaded": f"LSTM 32->128, batch 32, seq {20 if config.quick else 50}, forward + backward",
-             "conv_loaded": "conv b8 128->128 28x28 k3, forward + backward"}
+             "conv_loaded": "conv b8 128->128 28x28 k3, forward + backward",
+             "resnet_loaded": f"CIFAR ResNet-8 training step, batch {batch}"}
     rows = []
     for name, note in notes.items():
         busy = BusyCore()
