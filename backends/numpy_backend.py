@@ -6,6 +6,7 @@ import numpy as np
 from .array_kernels import pool as array_pool
 from .array_kernels import softmax as array_softmax
 from .base import Backend
+from .blas_polling import CPU_TIMEOUT_LOG2, shorten_polling
 from .heap import keep_freed_memory
 from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import layer_norm as layer_norm_kernels
@@ -27,6 +28,7 @@ class NumpyBackend(Backend):
         super().__init__(None)
         self._rng = np.random.default_rng()
         keep_freed_memory()
+        shorten_polling(CPU_TIMEOUT_LOG2)   # an idle OpenBLAS thread would poll on the core a busy machine leaves free
 
     xp = np
 

@@ -1,5 +1,6 @@
-"""backends/blas_polling.py: the numba device shortens OpenBLAS's polling timeout once per process, keeps
-a timeout the user set, leaves the cpu device's processes alone (listing the devices creates none), and products stay right afterwards.
+"""backends/blas_polling.py: the cpu device shortens OpenBLAS's polling timeout to 2^20 cycles and the numba
+device to 2^16 (shorter only, never longer), a timeout the user set is kept, a value deepgrad set in a parent
+process can still be shortened, listing the devices creates none, and products stay right afterwards.
 Each case runs in a fresh process: OpenBLAS reads its environment when it loads."""
 import json
 import os
@@ -35,7 +36,7 @@ CHILD = textwrap.dedent("""
 
 
 def _child(device, **env):
-    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    environ = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_THREAD_TIMEOUT", blas_polling.MARK)}
     environ.update(env, DEEPGRAD_DEVICE=device, PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", CHILD], env=environ, cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
@@ -65,13 +66,33 @@ def test_a_timeout_the_user_set_is_kept():
     assert got["timeout"] == 22 and got["environ"] == "22"
 
 
-def test_the_cpu_device_leaves_openblas_alone():
+def test_the_cpu_device_sets_its_longer_timeout():
     got = _child("cpu")
-    assert got["timeout"] == 0 and got["environ"] is None         # 0: OpenBLAS's own default
+    assert got["timeout"] == blas_polling.CPU_TIMEOUT_LOG2 and got["environ"] == str(blas_polling.CPU_TIMEOUT_LOG2)
+    assert got["again"] is True                                   # numba's shorter one may follow
+    assert got["error"] < 1e-3
 
 
-def test_listing_the_devices_leaves_openblas_alone():
+def test_listing_the_devices_creates_none():
     pytest.importorskip("numba")
     got = _child("cpu")
-    assert "numba" in got["listed"]                               # listed, but not created
-    assert got["timeout"] == 0 and got["environ"] is None
+    assert "numba" in got["listed"]                               # listed, but not created: cpu's timeout stays
+    assert got["timeout"] == blas_polling.CPU_TIMEOUT_LOG2
+
+
+def test_a_timeout_deepgrad_set_in_a_parent_is_shortened_by_numba_in_the_child():
+    pytest.importorskip("numba")
+    got = _child("numba", OPENBLAS_THREAD_TIMEOUT="20", **{blas_polling.MARK: "20"})
+    assert got["timeout"] == blas_polling.TIMEOUT_LOG2
+
+
+def test_a_timeout_the_user_set_is_kept_by_the_cpu_device():
+    got = _child("cpu", OPENBLAS_THREAD_TIMEOUT="24")
+    assert got["timeout"] == 24 and got["environ"] == "24"
+
+
+def test_a_longer_timeout_never_replaces_a_shorter_one(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "16")
+    monkeypatch.setenv(blas_polling.MARK, "16")
+    assert blas_polling.shorten_polling(blas_polling.CPU_TIMEOUT_LOG2) is False
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "16"
