@@ -109,6 +109,14 @@ BINARY = [
     ("mul_fn", ag.mul, torch.mul, (-1, 1), (-1, 1)),
     ("div_fn", ag.div, torch.div, (-1, 1), (0.5, 2)),
     ("pow_fn", ag.pow, torch.pow, (0.5, 2), (-1.5, 1.5)),
+    ("logaddexp2", ag.logaddexp2, torch.logaddexp2, (-3, 3), (-3, 3)),
+    ("float_power", ag.float_power, torch.float_power, (0.3, 2), (-1.5, 1.5)),
+    ("clamp_min tensor", ag.clamp_min, torch.clamp_min, (-1, 1), (-1, 1)),
+    ("clamp_max tensor", ag.clamp_max, torch.clamp_max, (-1, 1), (-1, 1)),
+    ("logaddexp2 method", lambda a, b: a.logaddexp2(b), lambda a, b: a.logaddexp2(b), (-30, 30), (-3, 3)),
+    ("float_power method", lambda a, b: a.float_power(b), lambda a, b: a.float_power(b), (0.3, 2), (-1.5, 1.5)),
+    ("clamp_min method", lambda a, b: a.clamp_min(b), lambda a, b: a.clamp_min(b), (-1, 1), (-1, 1)),
+    ("clamp_max method", lambda a, b: a.clamp_max(b), lambda a, b: a.clamp_max(b), (-1, 1), (-1, 1)),
 ]
 BINARY_IDS = [b[0] for b in BINARY]
 PAIRS = [((), ()), ((3,), ()), ((), (3,)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 1), (1, 3)), ((4, 1, 3), (2, 1)),

@@ -78,46 +78,6 @@ def test_clamp_with_an_integer_bound_keeps_an_integer_dtype(device, name):
 
 
 # binary ops: name, ours, torch's, range of the first input, range of the second
-BINARY = [
-    ("logaddexp2", ag.logaddexp2, torch.logaddexp2, (-3, 3), (-3, 3)),
-    ("float_power", ag.float_power, torch.float_power, (0.3, 2), (-1.5, 1.5)),
-    ("clamp_min tensor", ag.clamp_min, torch.clamp_min, (-1, 1), (-1, 1)),
-    ("clamp_max tensor", ag.clamp_max, torch.clamp_max, (-1, 1), (-1, 1)),
-    ("logaddexp2 method", lambda a, b: a.logaddexp2(b), lambda a, b: a.logaddexp2(b), (-30, 30), (-3, 3)),
-    ("float_power method", lambda a, b: a.float_power(b), lambda a, b: a.float_power(b), (0.3, 2), (-1.5, 1.5)),
-    ("clamp_min method", lambda a, b: a.clamp_min(b), lambda a, b: a.clamp_min(b), (-1, 1), (-1, 1)),
-    ("clamp_max method", lambda a, b: a.clamp_max(b), lambda a, b: a.clamp_max(b), (-1, 1), (-1, 1)),
-]
-BINARY_IDS = [b[0] for b in BINARY]
-PAIRS = [((), ()), ((3,), ()), ((), (3,)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 1), (1, 3)), ((4, 1, 3), (2, 1)),
-         ((0, 3), (1, 3)), ((2, 0), (0,))]
-
-
-@pytest.mark.parametrize("shapes", PAIRS, ids=str)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: d.__name__)
-@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY, ids=BINARY_IDS)
-def test_binary_matches_torch_with_broadcasting(device, name, ours, theirs, dom_a, dom_b, dtype, shapes):
-    a = rand(shapes[0], dtype, *dom_a, seed=5)
-    b = rand(shapes[1], dtype, *dom_b, seed=6)
-    check_against_torch(ours, theirs, [a, b], device=device, **TOL[dtype])
-
-
-@pytest.mark.parametrize("shapes", PAIRS, ids=str)
-@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY, ids=BINARY_IDS)
-def test_binary_gradcheck_with_broadcasting(device, name, ours, theirs, dom_a, dom_b, shapes):
-    a = rand(shapes[0], np.float64, *dom_a, seed=7)
-    b = rand(shapes[1], np.float64, *dom_b, seed=8)
-    check_gradcheck(ours, [a, b], device=device)
-
-
-@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", BINARY, ids=BINARY_IDS)
-def test_binary_gradient_only_for_the_input_that_requires_it(device, name, ours, theirs, dom_a, dom_b):
-    a = rand((2, 3), np.float64, *dom_a)
-    b = rand((3,), np.float64, *dom_b)
-    check_against_torch(ours, theirs, [a, b], device=device, requires_grad=[True, False])
-    check_against_torch(ours, theirs, [a, b], device=device, requires_grad=[False, True])
-
-
 @pytest.mark.parametrize("other", [np.float32, np.int64, "0-d float64"], ids=str)
 @pytest.mark.parametrize("name", ["float_power", "clamp_min", "clamp_max"])
 def test_mixed_dtypes_promote_as_torch(device, name, other):
