@@ -114,25 +114,6 @@ def bytes_per_sample(x_shape, w_shape, out_hw, padding, itemsize):
                        + c * (h + 2 * padding[0]) * (w + 2 * padding[1]))
 
 
-def conv2d(x, w, out_hw, stride, padding, dilation, groups, cap):
-    """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
-    n, co = x.shape[0], w.shape[0]
-    pitch = shifted_pitch(x.shape, out_hw, stride, padding)
-    if pitch is not None:
-        return _conv2d_shifted(x, w, out_hw, pitch, padding, dilation, groups, cap)
-    y = np.empty((n, groups, co // groups, out_hw[0] * out_hw[1]), x.dtype)
-    rows = weight_rows(w, groups)
-    wide = is_wide(w.shape, out_hw, groups)
-    for part in batch_chunks(n, bytes_per_sample(x.shape, w.shape, out_hw, padding, x.itemsize), cap):
-        col = _columns(_padded(x[part], padding), w.shape[2:], out_hw, stride, dilation, groups, wide)
-        if wide:
-            products = grouped_matmul(np, rows, col)           # (groups, C_out / groups, samples * Ho * Wo)
-            y[part] = products.reshape(groups, co // groups, -1, y.shape[3]).transpose(2, 0, 1, 3)
-        else:
-            thread_choice.matmul(rows, col, out=y[part])
-    return y.reshape(n, co, *out_hw)
-
-
 def _shifted_bytes(x_shape, w_shape, out_h, pitch, padding, itemsize):
     """Memory one sample's step touches with shifted-row columns: columns, padded input, output rows."""
     c, h = x_shape[1], x_shape[2]
@@ -140,62 +121,70 @@ def _shifted_bytes(x_shape, w_shape, out_h, pitch, padding, itemsize):
                        + c * (h + 2 * padding[0] + 1) * pitch)
 
 
-def _conv2d_shifted(x, w, out_hw, pitch, padding, dilation, groups, cap):
-    """conv2d of a stride-1 layer by shifted-row columns (module docstring)."""
+def _column_layout(x_shape, w_shape, out_hw, stride, padding, dilation, groups, itemsize):
+    """(row pitch of the columns, bytes one sample's step touches, columns(chunk, wide)) of a layer:
+    shifted rows (pitch Wp) where `shifted_pitch` takes them, 2-D windows (pitch Wo) otherwise."""
+    k = w_shape[2:]
+    pitch = shifted_pitch(x_shape, out_hw, stride, padding)
+    if pitch is None:
+        return (out_hw[1], bytes_per_sample(x_shape, w_shape, out_hw, padding, itemsize),
+                lambda xs, wide: _columns(_padded(xs, padding), k, out_hw, stride, dilation, groups, wide))
+    return (pitch, _shifted_bytes(x_shape, w_shape, out_hw[0], pitch, padding, itemsize),
+            lambda xs, wide: _shifted_columns(_padded_rows(xs, padding), k, out_hw[0], dilation, groups, wide))
+
+
+def _gradient_rows(gy, groups, pitch, wide):
+    """A chunk's output gradient (samples, C_out, Ho, Wo) laid out as its columns' products are:
+    (samples, groups, C_out/groups, Ho * pitch), or with `wide` (groups, C_out/groups, samples * Ho *
+    pitch), zero in the junk columns past Wo (a view when there are none and nothing moves)."""
+    k, co, ho, wo = gy.shape
+    g = gy.reshape(k, groups, co // groups, ho, wo)
+    if wide:
+        g = g.transpose(1, 2, 0, 3, 4)
+    if pitch == wo:
+        rows = np.ascontiguousarray(g)
+    else:
+        rows = np.zeros(g.shape[:4] + (pitch,), gy.dtype)
+        rows[..., :wo] = g
+    return rows.reshape(rows.shape[:2 if wide else 3] + (-1,))
+
+
+def conv2d(x, w, out_hw, stride, padding, dilation, groups, cap):
+    """Cross-correlation of x (N, C_in, H, W) with w (C_out, C_in/groups, kH, kW) -> (N, C_out, Ho, Wo)."""
     n, co = x.shape[0], w.shape[0]
     (ho, wo), cog = out_hw, co // groups
+    pitch, per_sample, columns = _column_layout(x.shape, w.shape, out_hw, stride, padding, dilation, groups,
+                                                x.itemsize)
     y = np.empty((n, groups, cog, ho, wo), x.dtype)
     rows = weight_rows(w, groups)
     wide = is_wide(w.shape, out_hw, groups)
-    for part in batch_chunks(n, _shifted_bytes(x.shape, w.shape, ho, pitch, padding, x.itemsize), cap):
-        k = part.stop - part.start
-        col = _shifted_columns(_padded_rows(x[part], padding), w.shape[2:], ho, dilation, groups, wide)
+    for part in batch_chunks(n, per_sample, cap):
+        col = columns(x[part], wide)
         if wide:
-            products = grouped_matmul(np, rows, col).reshape(groups, cog, k, ho, pitch)
+            products = grouped_matmul(np, rows, col).reshape(groups, cog, -1, ho, pitch)   # samples third
             y[part] = products[..., :wo].transpose(2, 0, 1, 3, 4)
+        elif pitch == wo:
+            thread_choice.matmul(rows, col, out=y[part].reshape(-1, groups, cog, ho * wo))
         else:
-            products = thread_choice.matmul(rows, col).reshape(k, groups, cog, ho, pitch)
-            y[part] = products[..., :wo]
+            y[part] = thread_choice.matmul(rows, col).reshape(-1, groups, cog, ho, pitch)[..., :wo]
     return y.reshape(n, co, ho, wo)
 
 
-def _grad_weight_shifted(gy, x, w_shape, pitch, padding, dilation, groups, cap):
-    """conv2d_grad_weight of a stride-1 layer by shifted-row columns: the output gradient is laid out
-    with the columns' row pitch, zero in the junk columns, so those add nothing."""
-    n, co, ho, wo = gy.shape
-    cog = co // groups
-    gw = np.zeros((groups, cog, w_shape[1] * w_shape[2] * w_shape[3]), gy.dtype)
-    wide = is_wide(w_shape, (ho, wo), groups)
-    for part in batch_chunks(n, _shifted_bytes(x.shape, w_shape, ho, pitch, padding, x.itemsize), cap):
-        k = part.stop - part.start
-        col = _shifted_columns(_padded_rows(x[part], padding), w_shape[2:], ho, dilation, groups, wide)
-        if wide:
-            rows = np.zeros((groups, cog, k, ho, pitch), gy.dtype)
-            rows[..., :wo] = gy[part].reshape(k, groups, cog, ho, wo).transpose(1, 2, 0, 3, 4)
-            gw += grouped_matmul(np, rows.reshape(groups, cog, -1), col.transpose(0, 2, 1))
-        else:
-            rows = np.zeros((k, groups, cog, ho, pitch), gy.dtype)
-            rows[..., :wo] = gy[part].reshape(k, groups, cog, ho, wo)
-            gw += thread_choice.matmul(rows.reshape(k, groups, cog, -1), col.transpose(0, 1, 3, 2)).sum(axis=0)
-    return gw.reshape(w_shape)
-
-
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
-    """Gradient of conv2d with respect to its weight, shape `w_shape`."""
+    """Gradient of conv2d with respect to its weight, shape `w_shape` (with shifted-row columns, the
+    output gradient's junk columns are zero, so they add nothing)."""
     n, co, ho, wo = gy.shape
-    pitch = shifted_pitch(x.shape, (ho, wo), stride, padding)
-    if pitch is not None:
-        return _grad_weight_shifted(gy, x, w_shape, pitch, padding, dilation, groups, cap)
+    pitch, per_sample, columns = _column_layout(x.shape, w_shape, (ho, wo), stride, padding, dilation, groups,
+                                                x.itemsize)
     gw = np.zeros((groups, co // groups, w_shape[1] * w_shape[2] * w_shape[3]), gy.dtype)
-    gy_rows = gy.reshape(n, groups, co // groups, ho * wo)
     wide = is_wide(w_shape, (ho, wo), groups)
-    for part in batch_chunks(n, bytes_per_sample(x.shape, w_shape, (ho, wo), padding, x.itemsize), cap):
-        col = _columns(_padded(x[part], padding), w_shape[2:], (ho, wo), stride, dilation, groups, wide)
+    for part in batch_chunks(n, per_sample, cap):
+        col = columns(x[part], wide)
+        rows = _gradient_rows(gy[part], groups, pitch, wide)
         if wide:
-            rows = np.ascontiguousarray(gy_rows[part].transpose(1, 2, 0, 3)).reshape(groups, co // groups, -1)
             gw += grouped_matmul(np, rows, col.transpose(0, 2, 1))
         else:
-            gw += thread_choice.matmul(gy_rows[part], col.transpose(0, 1, 3, 2)).sum(axis=0)
+            gw += thread_choice.matmul(rows, col.transpose(0, 1, 3, 2)).sum(axis=0)
     return gw.reshape(w_shape)
 
 
