@@ -3,8 +3,8 @@ they give the 2-D windows' results (against PyTorch, every direction, in batch c
 import numpy as np
 import pytest
 
-from backends.numpy_kernels import conv, conv_choice, conv_im2col
-from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+from backends.numpy_kernels import conv_choice, conv_im2col
+from tests.backends.test_conv_algorithms import _ours, _torch_reference
 
 
 @pytest.mark.parametrize("x_shape,out_hw,stride,padding,pitch", [
@@ -17,22 +17,6 @@ from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 ])
 def test_which_layers_take_shifted_rows(x_shape, out_hw, stride, padding, pitch):
     assert conv_im2col.shifted_pitch(x_shape, out_hw, stride, padding) == pitch
-
-
-def _torch_directions(x, w, gy, padding, dilation, groups):
-    torch = pytest.importorskip("torch")
-    xt = torch.tensor(x, requires_grad=True)
-    wt = torch.tensor(w, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, 1, padding, dilation, groups)
-    y.backward(torch.tensor(gy))
-    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
-
-
-def _ours(x, w, gy, padding, dilation, groups):
-    p, d = (padding,) * 2, (dilation,) * 2
-    return (conv.conv2d(x, w, (1, 1), p, d, groups, NUMPY_PASSES),
-            conv.conv2d_grad_input(gy, w, x.shape, (1, 1), p, d, groups, NUMPY_PASSES),
-            conv.conv2d_grad_weight(gy, x, w.shape, (1, 1), p, d, groups, NUMPY_PASSES))
 
 
 @pytest.fixture
@@ -68,8 +52,8 @@ def test_shifted_rows_match_torch(im2col_only, spy, x_shape, w_shape, padding, d
     ho = x_shape[2] + 2 * padding - dilation * (w_shape[2] - 1)
     wo = x_shape[3] + 2 * padding - dilation * (w_shape[3] - 1)
     gy = rng.standard_normal((x_shape[0], w_shape[0], ho, wo))
-    refs = _torch_directions(x, w, gy, padding, dilation, groups)
-    ours = _ours(x.astype(dtype), w.astype(dtype), gy.astype(dtype), padding, dilation, groups)
+    refs = _torch_reference(x, w, gy, 1, padding, dilation, groups)
+    ours = _ours(x.astype(dtype), w.astype(dtype), gy.astype(dtype), 1, padding, dilation, groups)
     assert len(spy) >= 2                     # the forward and the weight gradient took shifted rows
     for name, a, ref in zip(("forward", "grad_input", "grad_weight"), ours, refs):
         assert a.shape == ref.shape and a.dtype == dtype, name
@@ -82,15 +66,15 @@ def test_shifted_rows_match_torch(im2col_only, spy, x_shape, w_shape, padding, d
 def test_one_sample_chunks_give_the_same_result(im2col_only, spy, monkeypatch):
     rng = np.random.default_rng(5)
     x, w, gy = rng.standard_normal((5, 16, 9, 12)), rng.standard_normal((8, 16, 3, 3)), rng.standard_normal((5, 8, 9, 12))
-    whole = _ours(x, w, gy, 1, 1, 1)
+    whole = _ours(x, w, gy, 1, 1, 1, 1)
     monkeypatch.setattr(conv_choice, "WORKSPACE_BYTES", 1)
     spy.clear()
-    for a, b in zip(whole, _ours(x, w, gy, 1, 1, 1)):
+    for a, b in zip(whole, _ours(x, w, gy, 1, 1, 1, 1)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     assert len(spy) >= 10 and all(shape[0] == 1 for shape in spy)
 
 
 def test_empty_batch(im2col_only):
     x, w = np.zeros((0, 4, 8, 8)), np.ones((3, 4, 3, 3))
-    y, gx, gw = _ours(x, w, np.zeros((0, 3, 8, 8)), 1, 1, 1)
+    y, gx, gw = _ours(x, w, np.zeros((0, 3, 8, 8)), 1, 1, 1, 1)
     assert y.shape == (0, 3, 8, 8) and gx.shape == x.shape and gw.shape == w.shape and not gw.any()
