@@ -28,7 +28,7 @@ def set_default_dtype(d):
     torch.set_default_dtype: tensors from Python floats, the factories (zeros, rand, arange with floats,
     ...), module parameters, and integer tensors promoted by a float scalar or a float-valued op."""
     try:
-        dtype = np.dtype(d)
+        dtype = None if d is None else np.dtype(d)   # np.dtype(None) would be float64
     except TypeError:
         dtype = None
     if dtype is None or dtype.kind != "f":

@@ -74,7 +74,7 @@ def test_repr_names_dtypes_other_than_the_default(float64_default):
     assert repr(ag.tensor([1.5], dtype=ag.float32)) == "tensor([1.5], dtype=float32)"
 
 
-@pytest.mark.parametrize("bad", [ag.int64, np.bool_, "x", np.complex128])
+@pytest.mark.parametrize("bad", [ag.int64, np.bool_, "x", np.complex128, None])
 def test_non_float_defaults_are_refused(bad):
     with pytest.raises(TypeError, match="set_default_dtype: .*float"):
         ag.set_default_dtype(bad)
