@@ -58,10 +58,8 @@ class NumbaBackend(NumpyBackend):
 
     type = "numba"
     host_memory = True
-
-    def __init__(self, index=None):
-        super().__init__(index)
-        blas_polling.shorten_polling()   # OpenBLAS's idle threads would poll beside the compiled kernels' splits
+    #: OpenBLAS's idle threads would poll beside the compiled kernels' splits (backends/blas_polling.py)
+    blas_polling_log2 = blas_polling.TIMEOUT_LOG2
 
     select = staticmethod(select.select)
 

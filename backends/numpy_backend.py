@@ -23,12 +23,15 @@ class NumpyBackend(Backend):
 
     type = "cpu"
     host_memory = True
+    #: log2 of the cycles OpenBLAS's idle threads poll before they sleep (backends/blas_polling.py): an idle
+    #: thread would poll on the core a busy machine leaves free
+    blas_polling_log2 = CPU_TIMEOUT_LOG2
 
     def __init__(self, index=None):
         super().__init__(None)
         self._rng = np.random.default_rng()
         keep_freed_memory()
-        shorten_polling(CPU_TIMEOUT_LOG2)   # an idle OpenBLAS thread would poll on the core a busy machine leaves free
+        shorten_polling(self.blas_polling_log2)
 
     xp = np
 
