@@ -15,7 +15,7 @@ from tests.autograd.test_reductions import REDUCTIONS
 from tests.autograd.test_shape import JOIN, ONE_INPUT
 from tests.autograd.test_torch_ops_batch3 import DIFFERENTIABLE, INTS, NO_GRADIENT
 from tests.autograd.test_torch_semantics import CASES as SEMANTICS
-from tests.autograd.test_trig_hyperbolic_ops import BINARY as TRIG_BINARY, UNARY as TRIG_UNARY
+from tests.autograd.test_trig_hyperbolic_ops import UNARY as TRIG_UNARY
 from tests.helpers import rand
 from tests.jit_replay import assert_replays_equal_eager
 
@@ -91,11 +91,6 @@ def test_binary(name, ours, theirs, dom_a, dom_b):
 @pytest.mark.parametrize("name,ours,theirs,domain", TRIG_UNARY, ids=[u[0] for u in TRIG_UNARY])
 def test_trig_hyperbolic_unary(name, ours, theirs, domain):
     _audit(name, ours, [rand((2, 3), np.float64, *domain, seed=3)])
-
-
-@pytest.mark.parametrize("name,ours,theirs,dom_a,dom_b", TRIG_BINARY, ids=[b[0] for b in TRIG_BINARY])
-def test_trig_hyperbolic_binary(name, ours, theirs, dom_a, dom_b):
-    _audit(name, ours, [rand((2, 3), np.float64, *dom_a, seed=5), rand((3,), np.float64, *dom_b, seed=6)])
 
 
 @pytest.mark.parametrize("name,ours,theirs", SCALAR_OPS, ids=[s[0] for s in SCALAR_OPS])
