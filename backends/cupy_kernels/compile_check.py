@@ -33,12 +33,13 @@ from . import activation, conv, cross_entropy, optim, pool, rnn
 KERNELS = (list(activation._FORWARD.values()) + list(activation._BACKWARD.values())
            + [rnn._LSTM_FORWARD, rnn._LSTM_BACKWARD, rnn._GRU_FORWARD, rnn._GRU_BACKWARD,
               optim._SGD, optim._SGD_MOMENTUM, optim._ADAM, optim._ADAM_AMSGRAD,
-              conv._IM2COL, conv._COL2IM, pool._MAX_POOL, pool._MAX_POOL_GRAD,
+              *conv._IM2COL.values(), *conv._COL2IM.values(), *conv._SWAP_LEADING.values(), pool._MAX_POOL,
+              pool._MAX_POOL_GRAD,
               cross_entropy._FORWARD, cross_entropy._GRADIENT])
 # the input parameters every caller passes as Python scalars (all others are arrays)
 SCALARS = frozenset(("hidden", "lr", "wd", "momentum", "keep", "first", "nesterov", "decay", "small_weight",
                      "weight", "beta2", "one_minus_beta2", "bias2_sqrt", "eps", "step_size",
-                     "n", "c", "h", "w", "ho", "wo", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "hw", "pooled", "ignore", "ls"))
+                     "n", "c", "h", "w", "ho", "wo", "na", "nb", "len", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "hw", "pooled", "ignore", "ls"))
 
 
 def _include_options():
