@@ -8,6 +8,9 @@ gradients into .grad) run in Python between the graphs: they read Python state s
 rate and Adam's step count at replay time. Random draws advance the device generator's state inside
 the graph, so Dropout gets a new mask each replay, in eager mode's sequence.
 
+Matrix products inside a capture go through deepgrad's own cuBLAS handle (backends/cupy_kernels/graph_gemm.py):
+CuPy refuses cuBLAS calls while a stream is captured.
+
 Replays overwrite the same buffers: the gradients in .grad are those buffers (as with PyTorch's CUDA
 graphs); returned tensors are copies.
 """
@@ -26,8 +29,12 @@ class CudaPlan:
         self.device, self.cupy = device, cupy
         self.outputs = outputs
         self.pool = cupy.cuda.MemoryPool()
+        from backends.cupy_kernels import graph_gemm
+        self.products = graph_gemm
         with device.activate():
             self.stream = cupy.cuda.Stream(non_blocking=False)
+            with self.stream:
+                graph_gemm.prepare()   # the cuBLAS handle and its workspace, allocated outside any graph
         vals = [None] * len(rec.vals)
         self.vals = vals
         with device.activate(), cupy.cuda.using_allocator(self.pool.malloc):
@@ -61,13 +68,13 @@ class CudaPlan:
     def _capture(self, entries):
         calls = [make_entry(e) for e in entries]
         mode = self.cupy.cuda.runtime.streamCaptureModeRelaxed
-        with self.stream:
+        with self.stream, self.products.capturing():
             self.stream.begin_capture(mode)
             try:
                 for entry, call in zip(entries, calls):
                     try:
                         call(self.vals)
-                    except self.cupy.cuda.runtime.CUDARuntimeError as exc:
+                    except (self.cupy.cuda.runtime.CUDARuntimeError, NotImplementedError) as exc:
                         raise CaptureError(f"jit: {_name(entry)} synchronises with the host or does something "
                                            f"else a CUDA graph cannot hold ({exc}); run this step eagerly") from None
             finally:

@@ -11,11 +11,19 @@ Rows whose keys are all masked give zeros (and zero gradients), as PyTorch's att
 """
 import numpy as np
 
+from backends.products import matmul_for
+
 from ..broadcast import unbroadcast
 from ..function import Function
 
 #: score entries (all batch dimensions together) computed at once; a block is at least one query row
 BLOCK_ELEMENTS = 1 << 22
+
+
+def _matmul(xp):
+    """NumPy's matmul on the host (attention's products are batched small blocks); on cuda the product a
+    captured CUDA graph can hold."""
+    return np.matmul if xp is np else matmul_for(xp)
 
 
 def _row_blocks(n_rows, per_row):
@@ -58,7 +66,7 @@ class ScaledDotProductAttention(Function):
                 p *= keep
                 p *= p.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1 else 0
                 keeps.append(xp.packbits(keep))
-            outs.append(xp.matmul(p, v))
+            outs.append(_matmul(xp)(p, v))
         out, lse = _join(xp, outs), _join(xp, lses)
         ctx.keeps = keeps
         ctx.save_for_backward(q, k, v, mask, out, lse)
@@ -86,8 +94,8 @@ class ScaledDotProductAttention(Function):
                 keep = xp.unpackbits(ctx.keeps[i])[:p.size].reshape(p.shape)
                 keep = keep * p.dtype.type(1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0)
             if need_v:
-                gv = _accumulate(gv, xp.matmul((p * keep if dropout_p else p).swapaxes(-1, -2), go))
-            gp = xp.matmul(go, vt)
+                gv = _accumulate(gv, _matmul(xp)((p * keep if dropout_p else p).swapaxes(-1, -2), go))
+            gp = _matmul(xp)(go, vt)
             if dropout_p:
                 gp *= keep
             gp -= d[..., r0:r1, :]
@@ -95,9 +103,9 @@ class ScaledDotProductAttention(Function):
             if need_mask:
                 _add_block(gmask, gp, r0, r1)
             if need_q:
-                gqs.append(xp.matmul(gp, ks))
+                gqs.append(_matmul(xp)(gp, ks))
             if need_k:
-                gk = _accumulate(gk, xp.matmul(gp.swapaxes(-1, -2), qs[..., r0:r1, :]))
+                gk = _accumulate(gk, _matmul(xp)(gp.swapaxes(-1, -2), qs[..., r0:r1, :]))
         if need_mask and gmask.dtype != ctx.mask_dtype:
             gmask = gmask.astype(ctx.mask_dtype)
         gq = _join(xp, gqs) if need_q else None
@@ -115,7 +123,7 @@ class ScaledDotProductAttention(Function):
 
 def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
     """The masked scores of query rows r0:r1, a new array: (Q K^T) * scale plus the mask, -inf where masked."""
-    s = xp.matmul(qs_rows, kt)
+    s = _matmul(xp)(qs_rows, kt)
     if mask is not None:
         m = mask if mask.shape[-2] == 1 else mask[..., r0:r1, :]
         if m.dtype == np.bool_:

@@ -6,6 +6,7 @@ runs, for large ones); `ag.set_num_threads(n)` caps both.
 import numpy as np
 
 from backends import thread_choice
+from backends.products import matmul_for
 
 from ..broadcast import unbroadcast
 from ..function import Function
@@ -19,9 +20,11 @@ def product(xp, a, b, out=None):
     for NumPy arrays."""
     if xp is np:
         return thread_choice.matmul(a, b, out)
+    if isinstance(a, getattr(xp, "ndarray", ())):   # cupy arrays: the product a CUDA graph can hold
+        return matmul_for(xp)(a, b, out)
     if out is not None:
         return xp.matmul(a, b, out=out)
-    return a @ b    # cupy arrays, or Tensors when backward builds a graph (create_graph)
+    return a @ b    # Tensors, when backward builds a graph (create_graph)
 
 
 class MatMul(Function):

@@ -4,6 +4,7 @@
 """
 from ..errors import kernel_message
 from ..function import Function
+from .linalg import product
 
 
 class MaxPool2d(Function):
@@ -84,7 +85,7 @@ class AdaptiveAvgPool2d(Function):
         ctx.kernel = None
         ctx.mats = (_window_matrix(ctx.xp, h, out_hw[0], x.dtype), _window_matrix(ctx.xp, w, out_hw[1], x.dtype))
         a_h, a_w = ctx.mats
-        return a_h @ (x @ a_w.T)
+        return product(ctx.xp, a_h, product(ctx.xp, x, a_w.T))
 
     def backward(ctx, gy):
         if ctx.kernel is not None:
@@ -94,7 +95,7 @@ class AdaptiveAvgPool2d(Function):
             gx = ctx.device.avg_pool2d_grad(g4, x4_shape, ctx.kernel, ctx.kernel, (0, 0), False, True)
             return gx.reshape(shape), None
         a_h, a_w = ctx.mats
-        return a_h.T @ (gy @ a_w), None
+        return product(ctx.xp, a_h.T, product(ctx.xp, gy, a_w)), None
 
 
 def _window_matrix(xp, size, out, dtype):

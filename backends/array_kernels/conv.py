@@ -7,7 +7,7 @@ need it as (C_in * kH * kW, L) with rows ordered (c, i, j), and the output gradi
 """
 import numpy as np
 
-from .. import thread_choice
+from ..products import matmul_for
 
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -38,11 +38,6 @@ def check_gy(op, gy, n, co, ho, wo):
     if gy.shape != (n, co, ho, wo):
         raise ValueError(f"{op}: output gradient has shape {tuple(gy.shape)}, expected {(n, co, ho, wo)} "
                          f"(the shape conv2d returns for these input/weight shapes and arguments)")
-
-
-def matmul_for(xp):
-    """xp's matmul; for NumPy, the one that chooses its BLAS thread count (backends/thread_choice.py)."""
-    return thread_choice.matmul if xp is np else xp.matmul
 
 
 def grouped_matmul(xp, a, b):

@@ -6,7 +6,8 @@ in place: no column matrix, no transposes. A stride only picks every s-th pixel 
 (default: xp's, for NumPy the one that picks its BLAS thread count) is the product of stacks to use:
 the `numba` device splits the per-sample products over its own threads (backends/split_products.py).
 """
-from .conv import matmul_for, weight_rows
+from ..products import matmul_for
+from .conv import weight_rows
 
 
 def _picked(xp, x, stride):

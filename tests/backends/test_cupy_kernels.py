@@ -160,6 +160,25 @@ def test_conv2d_and_grads_match_numpy(cuda, case, dtype):
                 NP.conv2d_grad_weight(gy, x, wt.shape, stride, pad, dil, groups), dtype, scale=30)
 
 
+@pytest.mark.parametrize("case", CONV_CASES[:3])
+def test_conv2d_64_bit_index_kernels_match_the_32_bit_ones(cuda, case, monkeypatch):
+    from backends.cupy_kernels import conv as cuda_conv
+    n, cin, h, w, cout, k, stride, pad, dil, groups = case
+    rng = np.random.default_rng(3)
+    x, wt = cuda.asarray(randn(rng, (n, cin, h, w), np.float64)), cuda.asarray(randn(rng, (cout, cin // groups) + k,
+                                                                                        np.float64))
+    gy = cuda.asarray(randn(rng, cuda.conv2d(x, wt, stride, pad, dil, groups).shape, np.float64))
+
+    def all_three():
+        return [cuda.to_host(a) for a in (cuda.conv2d(x, wt, stride, pad, dil, groups),
+                                          cuda.conv2d_grad_input(gy, wt, x.shape, stride, pad, dil, groups),
+                                          cuda.conv2d_grad_weight(gy, x, wt.shape, stride, pad, dil, groups))]
+    narrow = all_three()
+    monkeypatch.setattr(cuda_conv, "_NARROW_LIMIT", 0)   # every array takes the 64-bit kernels
+    for a, b in zip(narrow, all_three()):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_conv2d_takes_non_contiguous_input_and_rejects_bad_shapes(cuda):
     rng = np.random.default_rng(2)
     x = randn(rng, (2, 8, 6, 6), np.float32)
@@ -477,3 +496,40 @@ def test_second_gpu_gets_its_own_arrays_when_present(cuda):
     b = second.asarray(a)                      # a peer copy from GPU 0
     assert b.device.id == 1
     np.testing.assert_array_equal(second.to_host(second.act_forward("relu", b)), [0, 0, 1, 2])
+
+
+# ----- products inside a CUDA-graph capture (ag.jit's graphs) -----------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_products_captured_in_a_cuda_graph_match_cupy(cuda, dtype):
+    import cupy
+    from backends.cupy_kernels import graph_gemm
+    from tests.backends.test_strided_gemm import operand_pairs
+    rng = np.random.default_rng(0)
+    pairs = list(operand_pairs(lambda *shape: cupy.asarray(rng.standard_normal(shape).astype(dtype))))
+    stream = cupy.cuda.Stream(non_blocking=True)
+    with stream:
+        graph_gemm.prepare()
+        expected = [cupy.matmul(a, b) for _, a, b in pairs]
+        stream.begin_capture(cupy.cuda.runtime.streamCaptureModeRelaxed)
+        try:
+            with graph_gemm.capturing():
+                outs = [graph_gemm.matmul(a, b) for _, a, b in pairs]
+        finally:
+            graph = stream.end_capture()
+        for out in outs:
+            out.fill(np.nan)      # the graph has not run yet: only its launch may write the products
+        graph.launch(stream)
+        stream.synchronize()
+    tol = 2e-2 if dtype == np.float16 else RTOL[dtype] * 10
+    for (name, _, _), ours, theirs in zip(pairs, outs, expected):
+        assert ours.shape == theirs.shape and ours.dtype == theirs.dtype, name
+        np.testing.assert_allclose(cupy.asnumpy(ours), cupy.asnumpy(theirs), rtol=tol, atol=tol, err_msg=name)
+
+
+def test_matmul_outside_a_capture_is_cupys(cuda):
+    import cupy
+    from backends.cupy_kernels import graph_gemm
+    a, b = cupy.ones((3, 4), np.float32), cupy.ones((4, 2), np.float32)
+    np.testing.assert_array_equal(cupy.asnumpy(graph_gemm.matmul(a, b)), np.full((3, 2), 4.0))
+    out = cupy.empty((3, 2), np.float32)
+    assert graph_gemm.matmul(a, b, out=out) is out
