@@ -1,9 +1,9 @@
 #!/bin/bash
 # Every GPU check in one pass, for a short lease on a CUDA machine whose python3 has CuPy, PyTorch,
 # pytest-xdist and pytest-timeout: the GPU-specific tests first, then the benchmarks against PyTorch CUDA,
-# the per-layer convolution profile, and last the whole test suite on cuda.
+# the per-layer convolution profile, where a jit replay's host time goes, and last the whole test suite on cuda.
 # Run from the repository root: bash benchmarks/gpu_check.sh [OUT_DIR]
-# Optional: FOCUS_S, BENCH_S, PARTS_S, TESTS_S cap each stage's seconds; SUITES picks the benchmark
+# Optional: FOCUS_S, BENCH_S, PARTS_S, JIT_S, TESTS_S cap each stage's seconds; SUITES picks the benchmark
 # workloads; FOCUS and TESTS pick the test paths of the first and last stages.
 set -u
 out=${1:-${OUT:-gpu_out}}
@@ -38,6 +38,10 @@ sed -n '/^workload/,$p' "$out/bench.log" | cut -c1-160
 echo "== convolution parts"
 timeout "${PARTS_S:-30}" python3 -m benchmarks.conv_parts --device cuda >"$out/conv_parts.log" 2>&1
 grep -E "layer|deepgrad|im2col|gemm|nchw|transpose|rows|col2im" "$out/conv_parts.log" | cut -c1-150
+
+echo "== jit replay parts"
+timeout "${JIT_S:-30}" python3 -m benchmarks.jit_parts --device cuda >"$out/jit_parts.log" 2>&1
+head -60 "$out/jit_parts.log" | cut -c1-150
 
 echo "== tests on cuda"
 # the host kernels' own tests (numpy and numba algorithms, BLAS threads) do not touch the GPU
