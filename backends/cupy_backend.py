@@ -145,6 +145,14 @@ class CupyBackend(_KernelMethods, Backend):
         """This GPU as CuPy's current device (ops on a cuda:1 tensor must not run on GPU 0)."""
         return self._device
 
+    def take_captured_checks(self):
+        """The deferred checks (target ranges) a CUDA-graph capture added: their copies are in its graph."""
+        return self._checks.take_captured()
+
+    def queue_replayed_checks(self, checks, stream):
+        """Queue `checks` again after a replay of their graph on `stream`, read at the next synchronisation."""
+        self._checks.add_replayed(checks, stream)
+
     # ----- random numbers ----------------------------------------------------------------------
     def seed(self, seed):
         self._seed = seed

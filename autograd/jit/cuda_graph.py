@@ -8,7 +8,9 @@ gradients into .grad) run in Python between the graphs: they read Python state s
 rate and Adam's step count at replay time. Random draws advance the device generator's state inside
 the graph, so Dropout gets a new mask each replay, in eager mode's sequence.
 
-Matrix products inside a capture go through deepgrad's own cuBLAS handle (backends/cupy_kernels/graph_gemm.py):
+A deferred target check (cross-entropy's class indices) copies its verdict inside the graph, and each
+replay queues it to be read at the next synchronisation, as eager mode does. Matrix products inside a
+capture go through deepgrad's own cuBLAS handle (backends/cupy_kernels/graph_gemm.py):
 CuPy refuses cuBLAS calls while a stream is captured.
 
 Replays overwrite the same buffers: the gradients in .grad are those buffers (as with PyTorch's CUDA
@@ -59,10 +61,10 @@ class CudaPlan:
                 run.append(entry)
                 continue
             if run:
-                steps.append((self._capture(run), None))
+                steps.append((*self._capture(run), None))
                 run = []
             if entry[1] is not None:
-                steps.append((None, make_entry(entry)))
+                steps.append((None, (), make_entry(entry)))
         return steps
 
     def _capture(self, entries):
@@ -79,7 +81,8 @@ class CudaPlan:
                                            f"else a CUDA graph cannot hold ({exc}); run this step eagerly") from None
             finally:
                 graph = self.stream.end_capture()
-        return graph
+                checks = self.device.take_captured_checks()   # target checks whose copies the graph holds
+        return graph, checks
 
     def run(self, arrays):
         """Replay on the step's input arrays; returns the flattened outputs (copies, or plain values)."""
@@ -92,9 +95,11 @@ class CudaPlan:
                     if t._data is not static:   # rebound outside the compiled step (an eager call)
                         static[...] = t._data
                         t._data = static
-            for graph, host in self.steps:
+            for graph, checks, host in self.steps:
                 if graph is not None:
                     graph.launch(self.stream)
+                    if checks:
+                        self.device.queue_replayed_checks(checks, self.stream)
                 else:   # on CuPy's current stream, ordered after the graph: self.stream is a blocking one
                     host(self.vals)
             return [self.vals[v].copy() if kind == "slot" else v for kind, v in self.outputs]

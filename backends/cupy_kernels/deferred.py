@@ -5,7 +5,8 @@ in the middle of a training step would leave the GPU idle while Python queues th
 Instead the check's verdict is copied to pinned host memory asynchronously, and read at the next
 point that waits for the GPU anyway (copying a result to the host, `synchronize()`) or when the
 same op runs again; a failed check raises there, naming the op and the bad value, as PyTorch's
-device-side asserts do.
+device-side asserts do. Inside a CUDA-graph capture (ag.jit) the copy becomes part of the graph, and
+every replay queues the check again.
 """
 import cupy
 import cupyx
@@ -17,6 +18,7 @@ class DeferredChecks:
 
     def __init__(self):
         self._pending = []
+        self._captured = []
 
     def add(self, bad, values, make_error):
         """Queue a check: it fails when the device mask `bad` has a true entry; `make_error(value)`
@@ -28,9 +30,25 @@ class DeferredChecks:
         """Queue a check already reduced to the int64 device array (failed, value)."""
         host = cupyx.empty_pinned((2,), np.int64)
         verdict.get(out=host, blocking=False)
+        if cupy.cuda.get_current_stream().is_capturing():
+            # the copy is a node of the CUDA graph being captured: each replay queues the check anew
+            # (add_replayed), since an event recorded in a capture cannot be waited on
+            self._captured.append((host, make_error))
+            return
         done = cupy.cuda.Event(block=False, disable_timing=True)
         done.record()
         self._pending.append((host, done, make_error))
+
+    def take_captured(self):
+        """The checks added while a stream was being captured, [(pinned verdict, error factory)]; emptied."""
+        taken, self._captured = self._captured, []
+        return taken
+
+    def add_replayed(self, checks, stream):
+        """Queue captured `checks` again after a replay of their graph was launched on `stream`."""
+        done = cupy.cuda.Event(block=False, disable_timing=True)
+        done.record(stream)
+        self._pending.extend((host, done, make_error) for host, make_error in checks)
 
     def raise_failed(self):
         """Wait for the queued verdicts (not for later work) and raise the first failed one."""

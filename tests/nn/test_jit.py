@@ -287,6 +287,45 @@ def test_fit_with_jit_compile_matches_eager():
     assert steps.train.replays > 0   # the full batches replayed; the last partial one got its own capture
 
 
+def _gpu():
+    import backends
+    gpus = [d for d in backends.available() if d.startswith("cuda")]
+    if not gpus:
+        pytest.skip("needs a CUDA GPU (CuPy)")
+    return gpus[0]
+
+
+def test_cuda_replays_check_class_targets_at_the_next_synchronisation():
+    gpu = _gpu()
+    model = nn.Linear(8, 10).to(gpu)
+    opt = nn.optim.SGD(model.parameters(), lr=0.1)
+
+    @ag.jit
+    def step(x, y):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    x, y = (t.to(gpu) for t in _xy(4))
+    for _ in range(4):                       # eager, capture, replays: good targets never raise
+        assert np.isfinite(step(x, y).item())
+    loss = step(x, ag.tensor([0, 1, 2, 12]).to(gpu))
+    with pytest.raises(IndexError, match=r"cross_entropy: target class 12 is out of range for 10 classes"):
+        loss.item()
+    assert np.isfinite(step(x, y).item())   # the failed verdict was read once
+
+
+def test_cuda_graph_products_match_eager_steps():
+    gpu = _gpu()
+    eager = _train("mlp", "adam", gpu, False)
+    compiled = _train("mlp", "adam", gpu, True)
+    assert compiled[3].replays == STEPS - 2
+    np.testing.assert_allclose(np.array(compiled[0]), np.array(eager[0]), rtol=1e-5, atol=1e-6)
+    for k in eager[1]:
+        np.testing.assert_allclose(compiled[1][k], eager[1][k], rtol=1e-4, atol=1e-6, err_msg=k)
+
+
 def test_cuda_step_replays_as_cuda_graphs():
     import backends
     from autograd.jit.cuda_graph import CudaPlan
@@ -307,5 +346,5 @@ def test_cuda_step_replays_as_cuda_graphs():
     x, y = (t.to(gpus[0]) for t in _xy(4))
     losses = [step(x, y).item() for _ in range(6)]
     plans = [p for p in step._plans.values() if isinstance(p, CudaPlan)]
-    assert len(plans) == 1 and any(graph is not None for graph, _ in plans[0].steps)
+    assert len(plans) == 1 and any(graph is not None for graph, _, _ in plans[0].steps)
     assert len(set(losses)) == len(losses)   # parameters move and Dropout masks change between replays
