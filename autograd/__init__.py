@@ -77,6 +77,7 @@ from .compile_api import compile, get_float32_matmul_precision, set_float32_matm
 from .dtype_info import finfo, iinfo
 from . import distributions
 from . import backend_flags as backends
+from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
 # not on the unary math functions, which hot loops call: the wrapper would cost them 10%

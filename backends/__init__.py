@@ -1,8 +1,8 @@
 """Device backends: one interface, implemented by NumPy (`cpu`), Numba (`numba`) and CuPy (`cuda`)."""
 from .base import ACTIVATIONS, Backend
 from .errors import DeviceError
-from .registry import (available, get_backend, get_default_device, is_device, register, seed_all,
-                       set_default_device)
+from .registry import (available, get_backend, get_default_device, host_rng_states, initial_seed, is_device,
+                       register, seed_all, set_default_device, set_host_rng_states)
 from . import registry as _registry
 
 
@@ -31,4 +31,5 @@ register("numba", _registry._seeded(_numba_factory), _numba_probe)
 register("cuda", _registry._seeded(_cupy_factory))
 
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
-           "is_device", "register", "seed_all", "set_default_device"]
+           "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "set_default_device",
+           "set_host_rng_states"]

@@ -46,6 +46,14 @@ class NumpyBackend(Backend):
     def seed(self, seed):
         self._rng = np.random.default_rng(seed)
 
+    def rng_state(self):
+        """The generator's position (a JSON-able dict) for set_rng_state."""
+        return self._rng.bit_generator.state
+
+    def set_rng_state(self, state):
+        """Continue from a position taken by rng_state."""
+        self._rng.bit_generator.state = state
+
     def rand(self, shape, dtype):
         return self._rng.random(shape, dtype=np.float64).astype(dtype, copy=False)
 

@@ -1,6 +1,8 @@
 """Device registry: names -> backend instances, the default device, and DEEPGRAD_DEVICE."""
 import os
 
+import numpy as np
+
 from .errors import DeviceError
 
 _factories = {}     # device type -> factory(index) -> Backend
@@ -146,6 +148,26 @@ def seed_all(seed):
 
 
 _pending_seed = None
+
+
+def initial_seed():
+    """The seed the devices' generators were last started from: the last seed_all's, or else a fresh one
+    drawn now, with which every device is then seeded (until then they drew from fresh entropy)."""
+    if _pending_seed is None:
+        seed_all(int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1)
+    return _pending_seed
+
+
+def host_rng_states():
+    """{device name: generator state} of the host devices created so far ('cpu' always): see set_host_rng_states."""
+    get_backend("cpu")
+    return {b.name: b.rng_state() for b in set(_instances.values()) if b.host_memory}
+
+
+def set_host_rng_states(states):
+    """Restore generator states taken by host_rng_states (devices not created yet are created)."""
+    for name, state in states.items():
+        get_backend(name).set_rng_state(state)
 
 
 def _seeded(factory):

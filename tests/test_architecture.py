@@ -19,7 +19,7 @@ AUTOGRAD_FLOORS = {
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2,
     "autograd.ops": 3, "autograd.tensor_function": 3,
-    "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.engine": 5,
+    "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.random_api": 4.5, "autograd.engine": 5,
     "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6,
     "autograd.autograd_functional": 6.8, "autograd.autograd_api": 7,
     "autograd.methods": 7,

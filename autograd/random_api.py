@@ -1,0 +1,86 @@
+"""PyTorch's global random functions beyond the factories: `normal`, and the seed and state of the global
+stream (`initial_seed`, `seed`, `get_rng_state`, `set_rng_state`)."""
+import json
+import numbers
+
+import numpy as np
+
+import backends
+
+from . import capture
+from .creation import randn
+from .dtypes import get_default_dtype
+from .ops.normal import Normal
+from .tensor import Tensor
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Samples of N(mean, std**2): elementwise over tensor `mean`/`std` (broadcast together; zero gradients,
+    as PyTorch's), or `size` samples for number arguments. Draws from the device's generator, or from
+    `generator` (an ag.Generator)."""
+    tensors = [v for v in (mean, std) if isinstance(v, Tensor)]
+    for name, value in (("mean", mean), ("std", std)):
+        if not isinstance(value, (Tensor, numbers.Real)) or isinstance(value, bool):
+            raise TypeError(f"normal: {name} must be a number or a float Tensor, got {type(value).__name__}")
+    if not tensors:
+        if size is None:
+            raise TypeError("normal: with number mean and std give the shape, e.g. ag.normal(0.0, 1.0, size=(2, 3))")
+        _check_std(std)
+        draws = randn(*((size,) if isinstance(size, int) else tuple(size)), dtype=dtype or get_default_dtype(),
+                      device=device, generator=generator)
+        out = draws * float(std) + float(mean)
+        return out.requires_grad_(True) if requires_grad else out
+    if size is not None:
+        raise TypeError("normal: size= goes with number mean and std; with a tensor the shape is the tensors' "
+                        "broadcast shape (expand them first)")
+    devices = {t.device for t in tensors}
+    if len(devices) > 1:
+        raise ValueError(f"normal: mean and std are on different devices ({', '.join(sorted(map(str, devices)))}); "
+                         "move one with .to(...)")
+    for t in tensors:
+        if t.dtype.kind != "f":
+            raise TypeError(f"normal: tensor mean and std must be floating point, got {t.dtype}; use .float()")
+    if isinstance(std, Tensor):
+        if std.device.host_memory and std.numel() and capture.state.recorder is None and bool((std < 0).any()):
+            raise RuntimeError("normal: every element of std must be >= 0, got a negative one")
+    else:
+        _check_std(std)
+    shape = tuple(np.broadcast_shapes(*(t.shape for t in tensors)))
+    out_dtype = np.result_type(*(t.dtype for t in tensors))
+    noise = None if generator is None else randn(*shape, dtype=out_dtype, device=tensors[0].device,
+                                                  generator=generator)
+    return Normal.apply(mean, std, noise, shape=shape, dtype=out_dtype)
+
+
+def _check_std(std):
+    if not std >= 0:
+        raise RuntimeError(f"normal: std must be >= 0, got {std}")
+
+
+def initial_seed():
+    """The seed the global generators were last started from (ag.manual_seed's, or one drawn for them)."""
+    return backends.initial_seed()
+
+
+def seed():
+    """Seed every device's generator from fresh entropy; returns that seed."""
+    value = int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1
+    backends.seed_all(value)
+    return value
+
+
+def get_rng_state():
+    """The position of the host devices' generators, as a uint8 tensor for set_rng_state."""
+    text = json.dumps(backends.host_rng_states()).encode()
+    return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+
+
+def set_rng_state(new_state):
+    """Continue the host devices' generators from a position taken by get_rng_state."""
+    data = np.asarray(new_state.numpy() if isinstance(new_state, Tensor) else new_state, dtype=np.uint8).tobytes()
+    try:
+        states = json.loads(data.decode())
+        backends.set_host_rng_states(states)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise ValueError("set_rng_state: the state must come from ag.get_rng_state() of deepgrad; this one "
+                         f"could not be read ({error})") from None
