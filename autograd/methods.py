@@ -11,7 +11,8 @@ from .errors import GraphError
 from .grad_mode import state
 from .hooks import add_hook
 from .methods_convert import BINDINGS
-from .methods_inplace import inplace, normal_, rebind, uniform_
+from .methods_inplace import (cauchy_, exponential_, geometric_, inplace, log_normal_, normal_, random_, rebind,
+                              uniform_)
 from .ops import activation as A
 from .ops import convert as C
 from .ops import elementwise as E
@@ -188,7 +189,8 @@ _BINDINGS = {
     "take_along_axis": I.take_along_axis, "gather": G.gather, "scatter": G.scatter, "scatter_add": G.scatter_add,
     "index_select": G.index_select, "masked_fill": G.masked_fill,
     # in place
-    "uniform_": uniform_, "normal_": normal_,
+    "uniform_": uniform_, "normal_": normal_, "exponential_": exponential_, "log_normal_": log_normal_,
+    "cauchy_": cauchy_, "geometric_": geometric_, "random_": random_,
     # special functions and two-argument math
     "erf": SP.erf, "erfc": SP.erfc, "erfinv": SP.erfinv, "expm1": SP.expm1, "exp2": SP.exp2, "logit": SP.logit,
     "xlogy": SP.xlogy, "atan2": PW.atan2, "arctan2": PW.atan2, "hypot": PW.hypot, "lerp": PW.lerp,
