@@ -78,6 +78,8 @@ from .dtype_info import finfo, iinfo
 from . import distributions
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state
+from .determinism_api import (are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+                              use_deterministic_algorithms)
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
 # not on the unary math functions, which hot loops call: the wrapper would cost them 10%

@@ -7,6 +7,7 @@ other devices (array_kernels/pool.py), so all agree on them (and on the error me
 import cupy
 import numpy as np
 
+from .. import determinism
 from ..array_kernels.pool import check_max_pool_grad, geometry
 from .scatter import add_at
 
@@ -70,9 +71,9 @@ def max_pool2d_grad(gy, argmax, x_shape):
     pooled = int(np.prod(gy.shape[2:]))
     if gy.size == 0:
         return gx.reshape(x_shape)
-    if gy.dtype in _ATOMIC_FLOATS:
+    if gy.dtype in _ATOMIC_FLOATS and not determinism.enabled():
         _MAX_POOL_GRAD(cupy.ascontiguousarray(gy), cupy.ascontiguousarray(argmax), h * w, max(pooled, 1), gx)
-    else:   # float16 and integers: CuPy's add.at
+    else:   # float16, integers, and deterministic mode (ordered adds): add_at's paths
         flat = argmax.reshape(planes, pooled) + (cupy.arange(planes, dtype=argmax.dtype) * (h * w))[:, None]
         add_at(gx, flat.reshape(-1), gy.reshape(-1))
     return gx.reshape(x_shape)

@@ -2,7 +2,8 @@
 
 cupy.add.at (atomic adds, like np.add.at) does the work. CUDA's atomicAdd covers float16/32/64,
 int32, uint32 and uint64; int64 adds through a uint64 view (two's-complement addition is the same
-bit operation) and any other dtype takes a host round trip through the NumPy kernel.
+bit operation) and any other dtype takes a host round trip through the NumPy kernel, as floats do in
+deterministic mode (backends/determinism.py).
 Indices are not bounds-checked on the GPU by scatter_add (CuPy wraps them; checking would cost a
 device-to-host synchronisation per call); index_add checks them, as the embedding gradient needs.
 """
@@ -10,6 +11,7 @@ import cupy
 import cupyx
 import numpy as np
 
+from .. import determinism
 from ..array_kernels.scatter import checked_index, out_of_bounds
 from ..numpy_kernels import scatter as numpy_scatter
 
@@ -28,7 +30,8 @@ def _on_device(part):
 
 def add_at(out, index, src):
     """out[index] += src in place with repeats accumulated (index with device arrays), any dtype of out."""
-    if out.dtype in _ATOMIC:
+    ordered = determinism.enabled() and out.dtype.kind == "f"   # float atomics add in a varying order
+    if out.dtype in _ATOMIC and not ordered:
         _add_at(out, index, cupy.asarray(src, dtype=out.dtype))
     elif out.dtype == np.int64:
         _add_at(out.view(np.uint64), index, cupy.asarray(src, dtype=np.int64).view(np.uint64))
