@@ -78,6 +78,7 @@ from .dtype_info import finfo, iinfo
 from . import distributions
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state
+from .printing import set_printoptions
 from .determinism_api import (are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
                               use_deterministic_algorithms)
 

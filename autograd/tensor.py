@@ -9,6 +9,7 @@ import numpy as np
 
 import backends
 
+from .printing import format_values
 from .dtypes import check_supported, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
@@ -176,7 +177,7 @@ class Tensor:
     def __repr__(self):
         if capture.recorder is not None:
             refuse_host_read("printing (repr/str)", self._data.shape)
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
+        body = format_values(self.numpy(), prefix="tensor(")
         extras = []
         if self._device.name != "cpu":
             extras.append(f"device='{self._device.name}'")

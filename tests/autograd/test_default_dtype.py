@@ -70,8 +70,8 @@ def test_given_dtypes_and_arrays_keep_theirs(device, float64_default):
 
 
 def test_repr_names_dtypes_other_than_the_default(float64_default):
-    assert repr(ag.tensor([1.5])) == "tensor([1.5])"
-    assert repr(ag.tensor([1.5], dtype=ag.float32)) == "tensor([1.5], dtype=float32)"
+    assert repr(ag.tensor([1.5])) == "tensor([1.5000])"
+    assert repr(ag.tensor([1.5], dtype=ag.float32)) == "tensor([1.5000], dtype=float32)"
 
 
 @pytest.mark.parametrize("bad", [ag.int64, np.bool_, "x", np.complex128, None])

@@ -1,0 +1,40 @@
+"""Tensors print as PyTorch prints them (one format per tensor, chosen from its values), and
+ag.set_printoptions changes it as torch.set_printoptions does."""
+import numpy as np
+import pytest
+
+import autograd as ag
+
+torch = pytest.importorskip("torch")
+
+VALUES = [[1.5, 2.25, 3.0], [1.0, 2.0, 3.0], [0.0, 0.0], [1e-5, 1.0], [1e9, 1.0], [np.nan, 1.0], [np.inf, 2.5],
+          [-np.inf, -3.0], [1234.5678, 0.5], [-1.5, 2.0], [[-2.7146, -0.2539, 0.3836], [1.3204, 1.0416, -1.2384]],
+          2.5, 3.0, [], [[1, 2], [3, 40]], [True, False]]
+
+
+@pytest.fixture(autouse=True)
+def _default_options():
+    yield
+    ag.set_printoptions(profile="default")
+    torch.set_printoptions(profile="default")
+
+
+@pytest.mark.parametrize("values", VALUES, ids=str)
+def test_repr_matches_pytorchs(values):
+    assert repr(ag.tensor(values)) == repr(torch.tensor(values))
+
+
+@pytest.mark.parametrize("options", [{"precision": 2}, {"precision": 6, "sci_mode": True}, {"sci_mode": False},
+                                     {"profile": "short"}, {"threshold": 5, "edgeitems": 2}])
+def test_set_printoptions_matches_pytorchs(options):
+    ag.set_printoptions(**options)
+    torch.set_printoptions(**options)
+    for values in ([1e-5, 1.0, 2.5], [0.5, 1.25, 3.0, 4.0, 5.0, 6.0, 7.0]):
+        assert repr(ag.tensor(values)) == repr(torch.tensor(values))
+
+
+def test_full_profile_prints_every_element_and_bad_profiles_are_refused():
+    ag.set_printoptions(profile="full")
+    assert repr(ag.arange(1500.0)).count(",") == 1499
+    with pytest.raises(ValueError, match="profile must be one of"):
+        ag.set_printoptions(profile="long")
