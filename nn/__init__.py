@@ -59,10 +59,10 @@ from .layers.shuffle import ChannelShuffle
 from .layers.fold import Fold, Unfold
 from .layers.embedding_bag import EmbeddingBag
 from .layers.lazy_linear import LazyLinear
-from .layers.unpool import MaxUnpool1d, MaxUnpool2d
-from .layers.lp_pool import LPPool1d, LPPool2d
-from .layers.conv import Conv3d
-from .layers.pooling3d import AdaptiveAvgPool3d, AvgPool3d, MaxPool3d
+from .layers.unpool import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
+from .layers.lp_pool import LPPool1d, LPPool2d, LPPool3d
+from .layers.conv import Conv3d, ConvTranspose1d, ConvTranspose3d
+from .layers.pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
 from .layers.normalization import BatchNorm3d
 from .layers.activation import CELU, RReLU, Softmin
 from .layers.shrink import Hardshrink, Softshrink, Tanhshrink, Threshold

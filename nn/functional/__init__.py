@@ -6,7 +6,7 @@ from .activation import hardsigmoid, hardswish, logsigmoid, mish, relu6, selu, s
 from .linear import linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge_loss, huber_loss,
                    kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss, nll_loss)
-from .conv import conv1d, conv2d, conv_transpose2d
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d
 from .normalization import batch_norm, layer_norm
@@ -32,10 +32,11 @@ from .local_response_norm import local_response_norm
 from .shuffle import channel_shuffle
 from .fold import fold, unfold
 from .embedding_bag import embedding_bag
-from .unpool import max_unpool1d, max_unpool2d
-from .lp_pool import lp_pool1d, lp_pool2d
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
+from .lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
 from .conv3d import conv3d
-from .pooling3d import adaptive_avg_pool3d, avg_pool3d, max_pool3d
+from .conv_transpose3d import conv_transpose3d
+from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from .activation import celu, rrelu, softmin
 from .shrink import hardshrink, softshrink, tanhshrink, threshold
 from .dropout import alpha_dropout

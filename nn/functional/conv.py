@@ -1,24 +1,30 @@
-"""Convolutions as users call them: conv1d, conv2d and conv_transpose2d, with their argument checks.
+"""Convolutions as users call them: conv1d, conv2d, conv_transpose1d and conv_transpose2d, with their
+argument checks.
 
 1-D convolutions and unbatched inputs run through the 2-D ops of autograd/ops/conv.py with length-1
 axes inserted.
 """
+import numbers
+
 from autograd.ops.conv import Conv2d, ConvTranspose2d
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, same_dtype, single
 
 
-def _check(op, x, w, b, groups, spatial, transposed=False):
-    """Check ranks, channel counts and bias shape; return the axes that make x 4-D."""
+LAYOUTS = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, D, H, W) or (C, D, H, W)"}
+
+
+def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
+    """Check ranks, channel counts and bias shape of a convolution with `spatial` axes; return the axes that
+    make x 4-D (for 1-D and 2-D convolutions)."""
     check_tensor(op, x)
     check_tensor(op, w, "weight")
     same_dtype(op, x, weight=w, bias=b)
     if w.ndim != 2 + spatial or x.ndim not in (1 + spatial, 2 + spatial):
-        layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
-        raise ValueError(f"{op}: expects an input {layout} and a {2 + spatial}-D weight; got input shape "
+        raise ValueError(f"{op}: expects an input {LAYOUTS[spatial]} and a {2 + spatial}-D weight; got input shape "
                          f"{x.shape} and weight shape {w.shape}")
-    if groups < 1 or w.shape[0] % groups:
+    if not isinstance(groups, numbers.Integral) or groups < 1 or w.shape[0] % groups:
         raise ValueError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
                          f"(weight shape {w.shape})")
     channels = x.shape[-1 - spatial]
@@ -34,6 +40,24 @@ def _check(op, x, w, b, groups, spatial, transposed=False):
     if spatial == 1:
         return (2,) if batched else (0, 2)
     return () if batched else (0,)
+
+
+def transposed_size(op, input, weight, stride, padding, output_padding, dilation):
+    """The spatial output size of a transposed convolution, per axis
+    (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1; a clear error if it is empty
+    or output_padding is too large."""
+    spatial = len(stride)
+    for a in range(spatial):
+        if output_padding[a] >= max(stride[a], dilation[a]):
+            raise ValueError(f"{op}: output_padding {output_padding} must be smaller than stride {stride} or "
+                             f"dilation {dilation} along each axis")
+    size = input.shape[-spatial:]
+    out = tuple((size[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (weight.shape[2 + a] - 1)
+                + output_padding[a] + 1 for a in range(spatial))
+    if min(out) < 1:
+        raise ValueError(f"{op}: the output would be {out} for input shape {input.shape}, weight shape "
+                         f"{weight.shape}, stride {stride} and padding {padding}; use less padding")
+    return out
 
 
 def _conv_padding(op, padding, kernel, dilation, stride):
@@ -55,7 +79,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     padding: an int, an (h, w) pair, 'valid' (none) or 'same' (output size = input size, stride 1).
     """
-    x_axes = _check("conv2d", input, weight, bias, groups, 2)
+    x_axes = check_conv_args("conv2d", input, weight, bias, groups, 2)
     stride = pair(stride, "stride", "conv2d", 1)
     dilation = pair(dilation, "dilation", "conv2d", 1)
     pad, extra = _conv_padding("conv2d", padding, weight.shape[2:], dilation, stride)
@@ -67,7 +91,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     padding: an int, 'valid' (none) or 'same' (output length = input length, stride 1).
     """
-    x_axes = _check("conv1d", input, weight, bias, groups, 1)
+    x_axes = check_conv_args("conv1d", input, weight, bias, groups, 1)
     stride = (1, single(stride, "stride", "conv1d", 1))
     dilation = (1, single(dilation, "dilation", "conv1d", 1))
     if not isinstance(padding, str):
@@ -83,19 +107,27 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     Output size per axis: (H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
     """
     op = "conv_transpose2d"
-    x_axes = _check(op, input, weight, bias, groups, 2, transposed=True)
+    x_axes = check_conv_args(op, input, weight, bias, groups, 2, transposed=True)
     stride = pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op)
-    output_padding = pair(output_padding, "output_padding", op)
     dilation = pair(dilation, "dilation", op, 1)
-    for a in (0, 1):
-        if output_padding[a] >= max(stride[a], dilation[a]):
-            raise ValueError(f"{op}: output_padding {output_padding} must be smaller than stride {stride} or "
-                             f"dilation {dilation} along each axis")
-    size = input.shape[-2:]
-    out_hw = tuple((size[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (weight.shape[2 + a] - 1)
-                   + output_padding[a] + 1 for a in (0, 1))
-    if min(out_hw) < 1:
-        raise ValueError(f"{op}: the output would be {out_hw} for input shape {input.shape}, weight shape "
-                         f"{weight.shape}, stride {stride} and padding {padding}; use less padding")
+    out_hw = transposed_size(op, input, weight, stride, padding, pair(output_padding, "output_padding", op),
+                             dilation)
     return ConvTranspose2d.apply(input, weight, bias, stride, padding, dilation, groups, out_hw, x_axes)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 1-D convolution (the gradient of conv1d with respect to its input) of input (N, C_in, L)
+    or (C_in, L) with weight (C_in, C_out/groups, k), as torch.nn.functional.conv_transpose1d.
+
+    Output length: (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
+    """
+    op = "conv_transpose1d"
+    x_axes = check_conv_args(op, input, weight, bias, groups, 1, transposed=True)
+    stride = (single(stride, "stride", op, 1),)
+    padding = (single(padding, "padding", op),)
+    dilation = (single(dilation, "dilation", op, 1),)
+    length, = transposed_size(op, input, weight, stride, padding,
+                              (single(output_padding, "output_padding", op),), dilation)
+    return ConvTranspose2d.apply(input, weight.unsqueeze(2), bias, (1,) + stride, (0,) + padding, (1,) + dilation,
+                                 groups, (1, length), x_axes)

@@ -3,10 +3,8 @@ the channels (group by group), so the existing conv2d op does the work and the g
 import numbers
 
 import autograd as ag
-from autograd.ops.dims import check_tensor
 
-from ._args import same_dtype
-from .conv import conv2d
+from .conv import check_conv_args, conv2d
 
 
 def triple(value, name, op, minimum=0):
@@ -41,22 +39,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D cross-correlation of input (N, C_in, D, H, W) or (C_in, D, H, W) with weight
     (C_out, C_in/groups, kD, kH, kW); padding: an int, a triple, 'valid' or 'same' (stride 1)."""
     op = "conv3d"
-    check_tensor(op, input)
-    check_tensor(op, weight, "weight")
-    same_dtype(op, input, weight=weight, bias=bias)
-    if weight.ndim != 5 or input.ndim not in (4, 5):
-        raise ValueError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W) and a 5-D weight; got input shape "
-                         f"{input.shape} and weight shape {weight.shape}")
-    if not isinstance(groups, numbers.Integral) or groups < 1 or weight.shape[0] % groups:
-        raise ValueError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {weight.shape[0]}")
-    channels = input.shape[-4]
-    if channels != weight.shape[1] * groups:
-        raise ValueError(f"{op}: input has {channels} channels but the weight {weight.shape} with groups={groups} "
-                         f"expects {weight.shape[1] * groups} (input shape {input.shape}); pass an input with "
-                         f"{weight.shape[1] * groups} channels or build the layer with in_channels={channels}")
+    check_conv_args(op, input, weight, bias, groups, 3)
     c_out, c_group, kd, kh, kw = weight.shape
-    if bias is not None and tuple(bias.shape) != (c_out,):
-        raise ValueError(f"{op}: bias must have shape ({c_out},) (one per output channel), got {bias.shape}")
     stride = triple(stride, "stride", op, 1)
     dilation = triple(dilation, "dilation", op, 1)
     pads = _padding(op, padding, (kd, kh, kw), dilation, stride)

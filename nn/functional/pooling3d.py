@@ -1,8 +1,10 @@
-"""3-D pooling: max_pool3d, avg_pool3d and adaptive_avg_pool3d over (N, C, D, H, W) or (C, D, H, W).
+"""3-D pooling: max_pool3d, avg_pool3d, adaptive_max_pool3d and adaptive_avg_pool3d over (N, C, D, H, W) or
+(C, D, H, W).
 
 Max and average pooling gather every window into a trailing axis through one table of flat positions
-in the padded volume and reduce it (max with its argument, or sum); adaptive average pooling is
-separable, one averaging matrix per axis. All gradients come from the indexing, max and matmul ops.
+in the padded volume and reduce it (max with its argument, or sum); adaptive max pooling does the same
+over its uneven windows; adaptive average pooling is separable, one averaging matrix per axis. All
+gradients come from the indexing, max and matmul ops.
 """
 import math
 
@@ -70,9 +72,18 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     stride = kernel if stride is None else triple(stride, "stride", op, 1)
     values, outs, source = _windows(op, x, kernel, stride, triple(padding, "padding", op),
                                     triple(dilation, "dilation", op, 1), ceil_mode, float("-inf"))
-    out, arg = values.max(-1)
+    return _window_max(values, source, x, outs, input.ndim == 4, return_indices)
+
+
+def _window_max(values, source, x, outs, unbatched, return_indices):
+    """The maximum of each gathered window (N, C, O, K) shaped (N, C, *outs), and with return_indices also
+    its flat position in the input, read from the (O, K) table `source`."""
+    if 0 in values.shape[:2]:   # an empty batch or no channels: max finds nothing to reduce, sum keeps the shape
+        out, arg = values.sum(-1), ag.zeros(values.shape[:-1], dtype=ag.int64, device=x.device)
+    else:
+        out, arg = values.max(-1)
     out = out.reshape(*x.shape[:2], *outs)
-    if input.ndim == 4:
+    if unbatched:
         out = out.squeeze(0)
     if not return_indices:
         return out
@@ -81,7 +92,7 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     windows, k = source.shape
     table = ag.tensor(source.reshape(-1), device=x.device)
     indices = table[arg + ag.arange(windows, device=x.device) * k].reshape(*x.shape[:2], *outs)
-    return out, (indices if input.ndim == 5 else indices.squeeze(0))
+    return out, (indices.squeeze(0) if unbatched else indices)
 
 
 def _divisors(size, k, s, p, out, include_pad):
@@ -125,17 +136,48 @@ def _averaging_matrix(size, out):
     return matrix
 
 
-def adaptive_avg_pool3d(input, output_size):
-    """Mean over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
-    None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis."""
-    op = "adaptive_avg_pool3d"
-    x = _volume(op, input)
+def _output_sizes(op, output_size, x):
+    """output_size (an int or 3 ints, None keeping that size of x) as 3 positive ints; a clear error otherwise."""
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 3
     if len(sizes) != 3:
         raise ValueError(f"{op}: output_size must be an int or 3 ints, got {output_size!r}")
     sizes = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(sizes))
     if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
         raise ValueError(f"{op}: output_size must hold positive ints (or None), got {output_size!r}")
+    return sizes
+
+
+def _adaptive_positions(size, out):
+    """(out, k) positions covering PyTorch's adaptive windows [floor(i*size/out), ceil((i+1)*size/out)) along
+    one axis, k the widest window; narrower windows repeat their last position, which changes no maximum."""
+    i = np.arange(out)
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    return np.minimum(start[:, None] + np.arange(int((end - start).max()))[None, :], end[:, None] - 1)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Max over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
+    None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis; with
+    return_indices also the int64 position of each maximum as a flat index into D * H * W."""
+    op = "adaptive_max_pool3d"
+    x = _volume(op, input)
+    sizes = _output_sizes(op, output_size, x)
+    depth, height, width = x.shape[2:]
+    d, h, w = (_adaptive_positions(x.shape[2 + a], sizes[a]) for a in range(3))
+    grid = (d[:, None, None, :, None, None] * height + h[None, :, None, None, :, None]) * width \
+        + w[None, None, :, None, None, :]
+    table = grid.reshape(math.prod(sizes), -1).astype(np.int64)
+    n, c = x.shape[:2]
+    values = x.reshape(n, c, depth * height * width)[:, :, ag.tensor(table, device=x.device)]
+    return _window_max(values, table, x, sizes, input.ndim == 4, return_indices)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Mean over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
+    None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis."""
+    op = "adaptive_avg_pool3d"
+    x = _volume(op, input)
+    sizes = _output_sizes(op, output_size, x)
     out = x
     for a in range(3):
         axis = 2 + a

@@ -1,10 +1,14 @@
-"""max_unpool1d / max_unpool2d: the partial inverse of max pooling, each value put back at the position its
-pooling recorded (return_indices=True) and zeros elsewhere."""
+"""max_unpool1d / max_unpool2d / max_unpool3d: the partial inverse of max pooling, each value put back at the
+position its pooling recorded (return_indices=True) and zeros elsewhere."""
+import math
+
 import autograd as ag
 from autograd import arrays
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
+from .conv import LAYOUTS
+from .conv3d import triple
 
 
 def _default_size(op, input, spatial, kernel, stride, padding, output_size):
@@ -29,8 +33,7 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
     check_tensor(op, input)
     check_tensor(op, indices, "indices")
     if input.ndim not in (spatial + 1, spatial + 2):
-        layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
-        raise ValueError(f"{op}: expects an input {layout}, got shape {input.shape}")
+        raise ValueError(f"{op}: expects an input {LAYOUTS[spatial]}, got shape {input.shape}")
     if tuple(indices.shape) != tuple(input.shape) or indices.dtype.kind not in "iu":
         raise ValueError(f"{op}: indices must be an integer tensor of the input's shape {input.shape} (as max "
                          f"pooling with return_indices=True returns them), got {indices.dtype} {indices.shape}")
@@ -43,9 +46,9 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
     if found.size and (int(found.min()) < 0 or int(found.max()) >= total):
         raise ValueError(f"{op}: indices must lie in [0, {total}) for the output size {size}, got values from "
                          f"{int(found.min())} to {int(found.max())}; pass the output_size the pooled input had")
-    flat = input.reshape(*lead, -1)
+    pooled = math.prod(input.shape[-spatial:])   # not -1: that cannot be inferred for an empty batch
     canvas = ag.zeros(*lead, total, dtype=input.dtype, device=input.device)
-    return canvas.scatter(-1, indices.reshape(*lead, -1), flat).reshape(*lead, *size)
+    return canvas.scatter(-1, indices.reshape(*lead, pooled), input.reshape(*lead, pooled)).reshape(*lead, *size)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
@@ -64,3 +67,13 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     kernel = (single(kernel_size, "kernel_size", op, 1),)
     stride = kernel if stride is None else (single(stride, "stride", op, 1),)
     return _unpool(op, input, indices, kernel, stride, (single(padding, "padding", op),), output_size, 1)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """(N, C, D, H, W) or (C, D, H, W) -> (N, C, D_out, H_out, W_out): each value written at its flat
+    D_out * H_out * W_out position in `indices`, zeros elsewhere; each output size is
+    (L - 1) * stride - 2 * padding + kernel_size unless output_size."""
+    op = "max_unpool3d"
+    kernel = triple(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None else triple(stride, "stride", op, 1)
+    return _unpool(op, input, indices, kernel, stride, triple(padding, "padding", op), output_size, 3)

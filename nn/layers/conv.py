@@ -1,4 +1,5 @@
-"""Convolution layers: Conv1d, Conv2d, Conv3d and ConvTranspose2d (PyTorch's parameters, shapes and initialisation).
+"""Convolution layers: Conv1d, Conv2d, Conv3d and ConvTranspose1d/2d/3d (PyTorch's parameters, shapes and
+initialisation).
 
 padding_mode 'reflect', 'replicate' or 'circular' pads the input with F.pad in that mode and convolves with no
 further padding, as PyTorch does; 'zeros' (the default) lets the convolution pad."""
@@ -164,21 +165,69 @@ class Conv3d(_ConvNd):
         return F.conv3d(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_in, C_out/groups, kH, kW),
-    bias (C_out,); output size (H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+class _ConvTransposeNd(_ConvNd):
+    """Shared forward of the transposed convolution layers; `functional` is their nn.functional op."""
 
     transposed = True
+    functional = None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros"):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                          output_padding, padding_mode)
         if isinstance(self.padding, str):
-            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got {padding!r}")
+            ints = "a pair of ints" if self.spatial == 2 else f"a tuple of {self.spatial} ints"
+            raise ValueError(f"{type(self).__name__}: padding must be an int or {ints}, got {padding!r}")
 
-    def forward(self, input):
+    def forward(self, input, output_size=None):
         check_tensor(type(self).__name__, input)
         self._check_channels(input)
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+        output_padding = self.output_padding if output_size is None else self._output_padding(input, output_size)
+        return self.functional(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                               self.dilation)
+
+    def _output_padding(self, input, output_size):
+        """The output_padding that makes the output `output_size` (spatial sizes, or with the batch and channel
+        sizes in front): within stride - 1 of the smallest output, as in PyTorch."""
+        name, n = type(self).__name__, self.spatial
+        leading = input.ndim - n
+        if not isinstance(output_size, (tuple, list)):
+            raise ValueError(f"{name}: output_size must be a sequence of {n} ints, got {output_size!r}")
+        wanted = tuple(int(s) for s in output_size)
+        if len(wanted) == leading + n:
+            wanted = wanted[leading:]
+        if len(wanted) != n:
+            raise ValueError(f"{name}: output_size must have {n} or {leading + n} elements, got {len(wanted)} "
+                             f"({tuple(output_size)})")
+        smallest = tuple((input.shape[leading + a] - 1) * self.stride[a] - 2 * self.padding[a]
+                         + self.dilation[a] * (self.kernel_size[a] - 1) + 1 for a in range(n))
+        largest = tuple(s + self.stride[a] - 1 for a, s in enumerate(smallest))
+        if any(not low <= w <= high for low, w, high in zip(smallest, wanted, largest)):
+            raise ValueError(f"{name}: requested an output size of {wanted}, but valid sizes range from {smallest} "
+                             f"to {largest} (for an input of spatial size {tuple(input.shape[leading:])}); pass an "
+                             f"output_size in that range")
+        return tuple(w - s for w, s in zip(wanted, smallest))
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-D convolution over (N, C_in, L) or (C_in, L): weight (C_in, C_out/groups, k), bias (C_out,);
+    output length (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+
+    spatial = 1
+    functional = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-D convolution over (N, C_in, H, W) or (C_in, H, W): weight (C_in, C_out/groups, kH, kW),
+    bias (C_out,); output size (H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+
+    functional = staticmethod(F.conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """Transposed 3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W): weight
+    (C_in, C_out/groups, kD, kH, kW), bias (C_out,); output size per axis
+    (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1."""
+
+    spatial = 3
+    functional = staticmethod(F.conv_transpose3d)

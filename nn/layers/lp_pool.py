@@ -1,5 +1,5 @@
-"""LPPool1d / LPPool2d: power-average pooling, (sum of x ** p over each window) ** (1 / p)."""
-from ..functional.lp_pool import lp_pool1d, lp_pool2d
+"""LPPool1d / LPPool2d / LPPool3d: power-average pooling, (sum of x ** p over each window) ** (1 / p)."""
+from ..functional.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
 from ..module import Module
 
 
@@ -23,3 +23,10 @@ class LPPool1d(LPPool2d):
 
     def forward(self, input):
         return lp_pool1d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool3d(LPPool2d):
+    """(sum over each kernel window of x ** norm_type) ** (1 / norm_type) on (N, C, D, H, W) or (C, D, H, W)."""
+
+    def forward(self, input):
+        return lp_pool3d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)

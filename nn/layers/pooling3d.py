@@ -1,5 +1,6 @@
-"""3-D pooling layers: MaxPool3d, AvgPool3d and AdaptiveAvgPool3d over (N, C, D, H, W) or (C, D, H, W)."""
-from ..functional.pooling3d import adaptive_avg_pool3d, avg_pool3d, max_pool3d
+"""3-D pooling layers: MaxPool3d, AvgPool3d, AdaptiveMaxPool3d and AdaptiveAvgPool3d over (N, C, D, H, W) or
+(C, D, H, W)."""
+from ..functional.pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from ..module import Module
 
 
@@ -49,6 +50,21 @@ class AdaptiveAvgPool3d(Module):
 
     def forward(self, input):
         return adaptive_avg_pool3d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool3d(Module):
+    """Max over the windows that split the volume into output_size (int or 3 ints; None keeps that size);
+    return_indices also gives each maximum's flat D * H * W position."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input):
+        return adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
