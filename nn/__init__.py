@@ -15,6 +15,7 @@ from .layers.activation import SELU, Hardsigmoid, Hardtanh, Hardswish, LogSigmoi
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, KLDivLoss, L1Loss,
                      MSELoss, NLLLoss)
 from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss
+from .losses import HingeEmbeddingLoss, TripletMarginWithDistanceLoss
 from .serialization import load, save
 from .layers.conv import Conv1d, Conv2d, ConvTranspose2d
 from .layers.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
@@ -26,6 +27,7 @@ from .layers.recurrent import GRU, LSTM, RNN
 from .losses import SmoothL1Loss
 from .margin_likelihood_losses import (GaussianNLLLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
                                        SoftMarginLoss)
+from .margin_likelihood_losses import MultiLabelMarginLoss
 from .layers.cells import GRUCell, LSTMCell, RNNCell
 from .layers.channel_dropout import Dropout1d, Dropout2d, Dropout3d
 from .layers.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d

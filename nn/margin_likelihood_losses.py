@@ -1,4 +1,4 @@
-"""Loss modules for PyTorch's soft-margin, multi-class margin and likelihood losses."""
+"""Loss modules for PyTorch's soft-margin, multi-class and multi-label margin and likelihood losses."""
 from . import functional as F
 from .functional.loss import _legacy_reduction
 from .losses import _Loss
@@ -40,6 +40,17 @@ class MultiMarginLoss(_Loss):
     def forward(self, input, target):
         return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
                                    reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss: max(0, 1 - (x[j] - x[i])) over each sample's listed classes j (the target up to
+    its first -1) and unlisted classes i, divided by the number of classes."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(_legacy_reduction(size_average, reduce, reduction))
+
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class PoissonNLLLoss(_Loss):

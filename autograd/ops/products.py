@@ -1,5 +1,5 @@
-"""Products beyond matmul with PyTorch's names: tensordot, addmm / addmv / baddbmm, cross and cdist, all
-composed of differentiable ops."""
+"""Products beyond matmul with PyTorch's names: tensordot, addmm / addmv / baddbmm, cross, cdist and pdist,
+all composed of differentiable ops."""
 import numbers
 
 import numpy as np
@@ -12,6 +12,7 @@ from .joining import cat
 from .reduction import sum as _sum
 from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
+from .searching import triu_indices
 
 
 def tensordot(a, b, dims=2):
@@ -127,13 +128,34 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if use_mm:   # |a|^2 + |b|^2 - 2 a.b through one matrix product, as PyTorch does for large inputs
         squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
                       mul(matmul(a, b.mT), -2.0))
-        squared = where(squared > 0, squared, 0.0)
-    else:
-        gap = sub(unsqueeze(a, -2), unsqueeze(b, -3))
-        if p != 2:
-            if p == 0:
-                return _sum((gap != 0).astype(a.dtype), -1)
-            return norm(gap, p, dim=-1)
-        squared = _sum(mul(gap, gap), -1)
+        return _root(where(squared > 0, squared, 0.0))
+    return _distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p)
+
+
+def _root(squared):
+    """sqrt(squared), with gradient 0 where squared is 0 (not inf), as PyTorch's distances."""
     zero = eq(squared, 0)
     return where(zero, 0.0, sqrt(where(zero, 1.0, squared)))
+
+
+def _distance(gap, p):
+    """The p-norm of `gap` over its last dim (p = 0 counts the nonzero entries)."""
+    if p == 0:
+        return _sum((gap != 0).astype(gap.dtype), -1)
+    if p != 2:
+        return norm(gap, p, dim=-1)
+    return _root(_sum(mul(gap, gap), -1))
+
+
+def pdist(input, p=2):
+    """The p-norm distance between every pair of rows i < j of input (N, M), in row-major order of the pairs:
+    (N * (N - 1) / 2,), the upper triangle of cdist(input, input) without its diagonal."""
+    check_tensor("pdist", input)
+    if input.ndim != 2:
+        raise ValueError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")
+    if input.dtype.kind != "f":
+        raise TypeError(f"pdist: expects a float tensor, got {input.dtype}; convert with .float()")
+    if not isinstance(p, numbers.Real) or p < 0:
+        raise ValueError(f"pdist: p must be a non-negative number, got {p!r}")
+    rows, cols = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
+    return _distance(sub(input[rows], input[cols]), p)

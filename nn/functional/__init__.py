@@ -15,8 +15,12 @@ from .embedding import embedding
 from .recurrent import gru_cell, lstm_cell, recurrence, rnn_relu_cell, rnn_tanh_cell
 from .loss import smooth_l1_loss
 from .embedding_losses import cosine_embedding_loss, margin_ranking_loss, triplet_margin_loss
+from .embedding_losses import hinge_embedding_loss, triplet_margin_with_distance_loss
 from .padding import pad
 from .distance import cosine_similarity, normalize, pairwise_distance
+from autograd import pdist   # torch.nn.functional.pdist is torch.pdist
+from .grid_sample import affine_grid, grid_sample
+from .gumbel_softmax import gumbel_softmax
 from .interpolate import interpolate
 from .shuffle import pixel_shuffle, pixel_unshuffle
 from .sample_norm import group_norm, instance_norm
@@ -27,6 +31,7 @@ from .attention import scaled_dot_product_attention
 from .multihead_attention import multi_head_attention_forward
 from .margin_likelihood_losses import (gaussian_nll_loss, multi_margin_loss, multilabel_soft_margin_loss,
                                        poisson_nll_loss, soft_margin_loss)
+from .margin_likelihood_losses import multilabel_margin_loss
 from .gating import glu, prelu
 from .local_response_norm import local_response_norm
 from .shuffle import channel_shuffle

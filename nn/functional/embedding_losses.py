@@ -1,10 +1,12 @@
-"""Losses on pairs and triplets of embeddings or scores: margin ranking, cosine embedding, triplet margin
-(PyTorch's definitions, composed from differentiable ops)."""
+"""Losses on pairs and triplets of embeddings or scores: margin ranking, cosine embedding, hinge embedding,
+triplet margin with the p-norm or any distance (PyTorch's definitions, composed from differentiable ops)."""
+import numpy as np
+
 import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .distance import pairwise_distance
-from .loss import _reduce
+from .loss import _REDUCTIONS, _legacy_reduction, _reduce
 
 
 def _same_shapes(op, names, tensors):
@@ -52,4 +54,47 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = ag.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction, op)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """input where target is 1 and max(0, margin - input) where it is -1 (input is typically a distance
+    between a pair); target broadcasts against input, and an entry that is neither 1 nor -1 gets both terms,
+    as in PyTorch."""
+    op = "hinge_embedding_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    check_tensor(op, input)
+    check_tensor(op, target, "target")
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    except ValueError:
+        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
+                         "broadcast; give target the input's shape") from None
+    zeros = ag.zeros_like(input)
+    loss = ag.where(target != 1, (margin - input).clamp(min=0), zeros) + ag.where(target != -1, input, zeros)
+    return _reduce(loss, reduction, op)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with d = distance_function (default
+    pairwise_distance, the Euclidean distance of the last dim); `swap` uses d(positive, negative) instead
+    when it is smaller."""
+    op = "triplet_margin_with_distance_loss"
+    for name, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        check_tensor(op, t, name)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise ValueError(f"{op}: anchor, positive and negative must have the same number of dims, got shapes "
+                         f"{tuple(anchor.shape)}, {tuple(positive.shape)} and {tuple(negative.shape)}")
+    if margin <= 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
+    if swap:
+        d_neg = ag.minimum(d_neg, distance(positive, negative))
     return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction, op)

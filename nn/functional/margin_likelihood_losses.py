@@ -1,6 +1,6 @@
 """PyTorch's soft-margin, multi-class margin and likelihood losses (soft_margin_loss,
-multilabel_soft_margin_loss, multi_margin_loss, poisson_nll_loss, gaussian_nll_loss), composed from
-differentiable ops."""
+multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss, poisson_nll_loss, gaussian_nll_loss),
+composed from differentiable ops."""
 import math
 import numbers
 
@@ -99,6 +99,38 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     others = ag.ones_like(rows) - ag.one_hot(index.reshape(-1), n_classes).to(rows.dtype)
     loss = (hinge * others).sum(dim=1) / n_classes
     return _reduce(loss.reshape(tuple(target.shape)), reduction, op)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label hinge loss: for (N, C) scores (or (C,), or 0-d) and a target of the same shape listing each
+    sample's classes up to its first -1, the sum of max(0, 1 - (x[j] - x[i])) over listed classes j and
+    unlisted classes i, divided by C."""
+    op = "multilabel_margin_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    check_tensor(op, input)
+    check_tensor(op, target, "target")
+    if input.ndim > 2 or tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"{op}: input must be (N, C), (C,) or 0-d with a target of its shape, got input "
+                         f"{tuple(input.shape)} and target {tuple(target.shape)}")
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
+                        "use target.long()")
+    n_classes = input.shape[-1] if input.ndim else 1
+    rows = input.reshape(-1, n_classes)
+    classes = target.reshape(rows.shape)
+    raw = arrays.array(classes)   # checked on the raw array: a jit capture checks it once, without a host read
+    if raw.size and not bool(((raw >= -1) & (raw < n_classes)).all()):
+        raise IndexError(f"{op}: target out of range: entries must be class indices in [0, {n_classes}) or -1 "
+                         "(the end of a sample's list)")
+    listed = ag.cumsum((classes < 0).long(), 1) == 0                      # (N, C): before the first -1
+    picks = ag.where(listed, classes, 0)
+    is_target = (ag.one_hot(picks, n_classes) * listed.long().unsqueeze(-1)).sum(dim=1) > 0   # (N, C)
+    scored = ag.gather(rows, 1, picks)                                    # x[y_j], (N, C)
+    hinge = ag.relu(1 - scored.unsqueeze(-1) + rows.unsqueeze(1))         # (N, j, i)
+    pairs = listed.unsqueeze(-1) & ~is_target.unsqueeze(1)
+    loss = ag.where(pairs, hinge, 0.0).sum(dim=(1, 2)) / n_classes
+    return _reduce(loss.reshape(tuple(input.shape[:-1])), reduction, op)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,

@@ -1,0 +1,154 @@
+"""Spatial-transformer sampling with PyTorch's conventions: affine_grid (the sampling grid of one affine map per
+sample) and grid_sample (an input read at a grid of normalised points), both composed of differentiable ops.
+
+A grid point's last dim holds (x, y) for 4-D inputs and (x, y, z) for 5-D ones, each in [-1, 1] across the
+input's width, height and depth: with align_corners the ends are the centres of the corner pixels, without it
+their outer edges. grid_sample's bilinear weights come from the point's fractional position, so the gradient
+reaches the input (through the gathers) and the grid (through the weights); PyTorch's rules at the image edge
+(a clipped coordinate has zero gradient, borders included) are kept by taking clipped values outside the graph.
+"""
+import itertools
+
+import numpy as np
+
+import autograd as ag
+from autograd.ops.dims import check_tensor
+
+MODES = ("bilinear", "nearest")
+PADDING_MODES = ("zeros", "border", "reflection")
+
+
+def _base_coordinates(steps, align_corners):
+    """The `steps` normalised positions of pixel centres along one spatial dim (float64 host array)."""
+    if steps <= 1:
+        return np.zeros(steps)
+    line = np.linspace(-1.0, 1.0, steps)
+    return line if align_corners else line * (steps - 1) / steps
+
+
+def affine_grid(theta, size, align_corners=None):
+    """The sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3) for an output of size (N, C, H, W), or
+    (N, D, H, W, 3) of theta (N, 3, 4) for size (N, C, D, H, W): theta times each output pixel's normalised
+    (x, y[, z], 1). align_corners=None means False."""
+    op = "affine_grid"
+    check_tensor(op, theta, "theta")
+    if theta.dtype.kind != "f":
+        raise TypeError(f"{op}: theta must be a float tensor, got {theta.dtype}; convert it with .float()")
+    size = tuple(int(s) for s in size)
+    if len(size) not in (4, 5):
+        raise ValueError(f"{op}: size must be (N, C, H, W) for 2-D maps or (N, C, D, H, W) for 3-D ones, got {size}")
+    k = len(size) - 2
+    if theta.ndim != 3 or tuple(theta.shape[1:]) != (k, k + 1) or theta.shape[0] != size[0]:
+        raise ValueError(f"{op}: for size {size} theta must be ({size[0]}, {k}, {k + 1}), one {k}x{k + 1} affine "
+                         f"matrix per sample, got {tuple(theta.shape)}")
+    if min(size) <= 0:
+        raise ValueError(f"{op}: every entry of size must be positive, got {size}")
+    spatial = size[2:]
+    axes = [_base_coordinates(n, bool(align_corners)) for n in reversed(spatial)]   # x, y[, z]
+    mesh = np.meshgrid(*reversed(axes), indexing="ij")                            # each spatial-shaped
+    base = np.stack([m.reshape(-1) for m in reversed(mesh)] + [np.ones(mesh[0].size)], axis=-1)
+    base = ag.tensor(base.astype(theta.dtype), device=theta.device)                 # (points, k + 1)
+    return ag.matmul(base, theta.transpose(1, 2)).reshape((size[0],) + spatial + (k,))
+
+
+def _pixel_coordinate(g, n, align_corners):
+    """Normalised coordinates g along a dim of n pixels as pixel coordinates (0 is the first pixel's centre)."""
+    return (g + 1) / 2 * (n - 1) if align_corners else ((g + 1) * n - 1) / 2
+
+
+def _clip(x, n):
+    """x clipped to [0, n - 1]; zero gradient where it is clipped, the ends included, as PyTorch's."""
+    inside = (x > 0) & (x < n - 1)
+    return ag.where(inside, x, ag.clamp(x.detach(), 0, n - 1))
+
+
+def _reflect(x, n, align_corners):
+    """x reflected about the edges (pixel centres with align_corners, outer edges without) until inside."""
+    low, high = (0.0, n - 1.0) if align_corners else (-0.5, n - 0.5)
+    if low == high:   # one pixel: every point reflects onto it; the product keeps a zero gradient to the grid
+        return x * 0.0
+    span = high - low
+    distance = ag.abs(x - low)
+    extra = ag.fmod(distance, span)
+    even = ag.remainder(ag.floor(distance / span), 2) == 0
+    return _clip(ag.where(even, extra + low, span - extra + low), n)
+
+
+def _source_coordinate(g, n, padding_mode, align_corners):
+    x = _pixel_coordinate(g, n, align_corners)
+    if padding_mode == "border":
+        return _clip(x, n)
+    if padding_mode == "reflection":
+        return _reflect(x, n, align_corners)
+    return x
+
+
+def _inside(i, n):
+    return (i >= 0) & (i <= n - 1)
+
+
+def _taps(x, n, mode):
+    """(index, weight) pairs along one dim at pixel coordinates x: two for bilinear, one for nearest. Taps
+    outside [0, n) get index 0 and weight 0 (the zero padding), so the gather stays in range."""
+    if mode == "nearest":
+        nearest = ag.round(x)   # halves to even, as PyTorch's nearbyint
+        # a one that depends on the grid with zero gradient: PyTorch gives the grid a zero gradient
+        one = 1.0 + (nearest - nearest.detach())
+        ok = _inside(nearest, n)
+        return [(ag.where(ok, nearest, 0.0).long(), ag.where(ok, one, 0.0))]
+    left = ag.floor(x)
+    right_weight = x - left
+    taps = []
+    for corner, weight in ((left, 1.0 - right_weight), (left + 1, right_weight)):
+        ok = _inside(corner, n)
+        taps.append((ag.where(ok, corner, 0.0).long(), ag.where(ok, weight, 0.0)))
+    return taps
+
+
+def _check(input, grid, mode, padding_mode):
+    op = "grid_sample"
+    check_tensor(op, input)
+    check_tensor(op, grid, "grid")
+    if mode not in MODES:
+        hint = " (bicubic is not supported)" if mode == "bicubic" else ""
+        raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}{hint}")
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2 \
+            or grid.shape[0] != input.shape[0]:
+        raise ValueError(f"{op}: expects input (N, C, H, W) with grid (N, H_out, W_out, 2), or input "
+                         f"(N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), the same N; got input "
+                         f"{tuple(input.shape)} and grid {tuple(grid.shape)}")
+    if min(input.shape[2:]) <= 0:
+        raise ValueError(f"{op}: the input's spatial dims must be non-empty, got {tuple(input.shape)}")
+    if input.dtype.kind != "f" or grid.dtype != input.dtype:
+        raise TypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
+                        f"{grid.dtype}; convert with grid.to(input.dtype)")
+    if str(input.device) != str(grid.device):
+        raise ValueError(f"{op}: input is on {input.device} but grid is on {grid.device}; move the grid with "
+                         "grid.to(input.device)")
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """input (N, C, H, W) read at the normalised points of grid (N, H_out, W_out, 2), giving (N, C, H_out,
+    W_out) (and likewise for 5-D input with a (N, D_out, H_out, W_out, 3) grid). mode: 'bilinear' or
+    'nearest' (whose gradient for the grid is zero); padding_mode says what points outside the input read:
+    'zeros', 'border' (the nearest edge pixel) or 'reflection'. align_corners=None means False."""
+    _check(input, grid, mode, padding_mode)
+    align_corners = bool(align_corners)
+    spatial = input.shape[2:]
+    k = len(spatial)
+    per_dim = []   # the taps of each spatial dim, from the first (depth or height) to width
+    for d, n in enumerate(spatial):
+        x = _source_coordinate(grid[..., k - 1 - d], n, padding_mode, align_corners)
+        per_dim.append(_taps(x, n, mode))
+    channels_last = ag.movedim(input, 1, -1)
+    batch = ag.arange(input.shape[0], device=input.device).reshape((-1,) + (1,) * k)
+    out = None
+    for corner in itertools.product(*per_dim):
+        weight = corner[0][1]
+        for _, w in corner[1:]:
+            weight = weight * w
+        term = channels_last[(batch,) + tuple(index for index, _ in corner)] * weight.unsqueeze(-1)
+        out = term if out is None else out + term
+    return ag.movedim(out, -1, 1)
