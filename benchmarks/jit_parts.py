@@ -8,22 +8,8 @@ import argparse
 import cProfile
 import io
 import pstats
-import statistics
-import time
-
+from .conv_parts import median_ms
 from .workloads import mlp, ops
-
-
-def _ms_per_call(step, sync, calls):
-    samples = []
-    for _ in range(5):
-        sync()
-        start = time.perf_counter()
-        for _ in range(calls):
-            step()
-        sync()
-        samples.append((time.perf_counter() - start) / calls * 1e3)
-    return statistics.median(samples)
 
 
 def profile(device, calls, rows):
@@ -34,8 +20,8 @@ def profile(device, calls, rows):
         compiled = ag.jit(side.step)
         compiled()
         compiled()                     # eager, then the capture
-        eager = _ms_per_call(side.step, side.sync, calls)
-        replay = _ms_per_call(compiled, side.sync, calls)
+        eager = median_ms(side.step, side.sync, repeats=5, number=calls)
+        replay = median_ms(compiled, side.sync, repeats=5, number=calls)
         print(f"\n{name} on {device}: eager {eager:.3f} ms/step, replay {replay:.3f} ms/step")
         profiler = cProfile.Profile()
         profiler.enable()
