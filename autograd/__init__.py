@@ -50,6 +50,18 @@ from .ops.rounding import (ceil, clamp, clamp_max, clamp_min, floor, isfinite, i
                            round, rsqrt, square, trunc)
 from .ops.convert import astype, to
 from .ops.special import erf, erfc, erfinv, exp2, expm1, logit, xlogy
+from .ops.gamma import digamma, lgamma, mvlgamma, polygamma
+from .ops.bessel import i0
+from .ops.pointwise import addcdiv, addcmul, fmax, fmin, heaviside, rsub
+from .ops.float_parts import frexp, ldexp, nextafter
+from .ops.number_theory import gcd, lcm
+from .ops.rounding import isneginf, isposinf
+from .ops.discrete import isin
+from .ops.linalg import inner
+from .ops.diagonals import diag_embed, diagflat
+from .ops.statistics import kthvalue
+from .ops.arrange import fliplr, flipud
+from .ops.elementwise import clone
 from .ops.pointwise import (atan2, copysign, float_power, floor_divide, fmod, frac, hypot, lerp, logaddexp, logaddexp2,
                             nan_to_num, positive, remainder, sgn, signbit)
 from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, cosh,
@@ -72,6 +84,8 @@ from . import autograd_api as autograd
 # `from torch.autograd import Function` ports as `from autograd.autograd import Function`
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
+from . import special_api as special
+_sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from .jit import jit
 from .compile_api import compile, get_float32_matmul_precision, set_float32_matmul_precision
 from .dtype_info import finfo, iinfo
@@ -89,6 +103,7 @@ from .determinism_api import (are_deterministic_algorithms_enabled, is_determini
     add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
     maximum, minimum, where))
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 # PyTorch's dtype names; kept out of __all__ so that `from autograd import *` never hides Python's float/int/bool
 float, double, half = float32, float64, float16

@@ -12,6 +12,7 @@ from .ops import trig as _T
 
 exp = _E.exp
 log = _E.log
+log1p = _E.log1p
 sqrt = _E.sqrt
 abs = _E.abs
 sign = _E.sign

@@ -36,6 +36,11 @@ from .ops import products as PR
 from .ops import special as SP
 from .ops import statistics as ST
 from .ops import trig as TG
+from .ops import bessel as BS
+from .ops import diagonals as DG
+from .ops import float_parts as FP
+from .ops import gamma as GM
+from .ops import number_theory as NT
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
@@ -244,6 +249,18 @@ def _float_power_(self, exponent):
     return _float_power_inplace(self, exponent)
 
 
+# the gamma family, i0, and the fourth batch of PyTorch's names, with their in-place forms where PyTorch has them
+_BINDINGS.update({
+    "lgamma": GM.lgamma, "digamma": GM.digamma, "polygamma": lambda self, n: GM.polygamma(n, self),
+    "mvlgamma": GM.mvlgamma, "i0": BS.i0, "heaviside": PW.heaviside, "frexp": FP.frexp, "ldexp": FP.ldexp,
+    "nextafter": FP.nextafter, "addcmul": PW.addcmul, "addcdiv": PW.addcdiv, "fmax": PW.fmax, "fmin": PW.fmin,
+    "isposinf": RD.isposinf, "isneginf": RD.isneginf, "gcd": NT.gcd, "lcm": NT.lcm, "inner": L.inner,
+    "diag_embed": DG.diag_embed, "diagflat": DG.diagflat, "kthvalue": ST.kthvalue, "fliplr": AR.fliplr,
+    "flipud": AR.flipud, "greater": E.gt, "greater_equal": E.ge, "less": E.lt, "less_equal": E.le,
+    "not_equal": E.ne,
+})
+for _name in "lgamma digamma polygamma mvlgamma i0 heaviside ldexp nextafter addcmul addcdiv gcd lcm".split():
+    _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)

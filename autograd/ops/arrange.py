@@ -1,6 +1,6 @@
-"""Rearranging and combining tensors with PyTorch's names: roll, rot90, tile, ravel, diag, diagonal, trace,
-diff, kron, the atleast_Nd family, hstack / vstack / dstack / column_stack, meshgrid, broadcast_tensors,
-block_diag, cartesian_prod and take_along_dim. All are composed of differentiable ops."""
+"""Rearranging and combining tensors with PyTorch's names: roll, rot90, fliplr, flipud, tile, ravel, diag,
+diagonal, trace, diff, kron, the atleast_Nd family, hstack / vstack / dstack / column_stack, meshgrid,
+broadcast_tensors, block_diag, cartesian_prod and take_along_dim. All are composed of differentiable ops."""
 import numbers
 
 import numpy as np
@@ -69,6 +69,22 @@ def rot90(input, k=1, dims=(0, 1)):
     if k == 3:
         return transpose(flip(input, d0), d0, d1)
     return input.clone()
+
+
+def fliplr(input):
+    """input with its columns (dim 1) in reverse order; needs at least 2 dims."""
+    check_tensor("fliplr", input)
+    if input.ndim < 2:
+        raise ValueError(f"fliplr: expects a tensor with at least 2 dims, got shape {input.shape}")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """input with its rows (dim 0) in reverse order; needs at least 1 dim."""
+    check_tensor("flipud", input)
+    if input.ndim < 1:
+        raise ValueError("flipud: expects a tensor with at least 1 dim, got a 0-d tensor")
+    return flip(input, 0)
 
 
 def tile(input, dims):

@@ -1,5 +1,5 @@
 """Ops on values and positions that carry no gradient: unique, nonzero, argwhere, bincount, count_nonzero,
-isclose / allclose / equal, and drawing category indices (multinomial)."""
+isclose / allclose / equal, isin, and drawing category indices (multinomial)."""
 import numpy as np
 
 from .. import capture
@@ -74,6 +74,18 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     check_tensor("isclose", input)
     return no_grad_op("isclose", lambda xp, a, b: xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan),
                       input, other)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """True where an element of `elements` occurs in `test_elements` (False with invert=True); either may be
+    a number, as in PyTorch."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin: at least one of elements and test_elements must be a Tensor")
+    device = (elements if isinstance(elements, Tensor) else test_elements).device
+    values = elements if isinstance(elements, Tensor) else Tensor(np.asarray(elements), device=device)
+    tests = test_elements if isinstance(test_elements, Tensor) else Tensor(np.asarray(test_elements), device=device)
+    return no_grad_op("isin", lambda xp, a, b: xp.isin(a, b, assume_unique=assume_unique, invert=invert),
+                      values, tests)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

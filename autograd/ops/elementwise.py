@@ -472,6 +472,12 @@ def minimum(a, b):
     return Minimum.apply(*_promote(a, b, "minimum"))
 
 
+def clone(input, *, memory_format=None):
+    """A copy of input's values that stays in the graph (its gradient flows back to input)."""
+    check_tensor("clone", input)
+    return Clone.apply(input)
+
+
 def where(condition, a, b):
     """a where condition is true, else b (broadcasting; gradients flow to the chosen side)."""
     cond = condition._data if isinstance(condition, Tensor) else condition

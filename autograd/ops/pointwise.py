@@ -1,5 +1,6 @@
 """Two-argument and value-cleaning elementwise ops with PyTorch's names: atan2, hypot, lerp, logaddexp,
-logaddexp2, float_power, copysign, signbit, sgn, positive, frac, remainder, fmod, floor_divide and nan_to_num."""
+logaddexp2, float_power, copysign, signbit, sgn, positive, frac, remainder, fmod, floor_divide, nan_to_num,
+the nan-ignoring fmax / fmin, heaviside, rsub, and the fused addcmul / addcdiv."""
 import math
 
 import numpy as np
@@ -8,8 +9,8 @@ from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import (_floating, _promote, abs, add, div, eq, exp, log1p, maximum, mul, neg, pow, sign, sqrt,
-                          sub, where)
+from .elementwise import (_floating, _promote, abs, add, div, eq, exp, ge, le, log1p, logical_or, maximum, mul, neg,
+                          pow, sign, sqrt, sub, where)
 from .no_grad_op import no_grad_op
 from .rounding import isinf, isnan, trunc
 
@@ -78,6 +79,17 @@ class Modulo(Function):
         need = ctx.needs_input_grad
         return (unbroadcast(gy, ctx.shapes[0]) if need[0] else None,
                 unbroadcast(-gy * ctx.quotient, ctx.shapes[1]) if need[1] else None, None)
+
+
+class Heaviside(Function):
+    """A step with no derivative: PyTorch refuses to backpropagate through heaviside, and so does this."""
+
+    def forward(ctx, x, values):
+        return ctx.xp.where(x == 0, values, (x > 0).astype(x.dtype)).astype(x.dtype)
+
+    def backward(ctx, gy):
+        raise RuntimeError("heaviside: PyTorch defines no derivative for the step function; detach the inputs "
+                           "(or use a smooth step such as sigmoid(k * x) where a gradient is needed)")
 
 
 def atan2(input, other):
@@ -198,3 +210,53 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     positive = no_grad_op("isposinf", lambda xp, v: xp.isposinf(v), input)
     out = where(isnan(input), constant(nan), input)
     return where(isinf(input), where(positive, constant(high), constant(low)), out)
+
+
+def _nan_ignoring(op, keep, input, other):
+    a, b = _both_tensors(op, input, other)
+    # input wins where keep(input, other) holds or other is nan (both nan: input, a nan): PyTorch's gradient routing
+    return where(logical_or(keep(a, b), isnan(b)), a, b)
+
+
+def fmax(input, other):
+    """The elementwise maximum, ignoring nan: the other value where one is nan (nan only where both are)."""
+    return _nan_ignoring("fmax", ge, input, other)
+
+
+def fmin(input, other):
+    """The elementwise minimum, ignoring nan: the other value where one is nan (nan only where both are)."""
+    return _nan_ignoring("fmin", le, input, other)
+
+
+def heaviside(input, values):
+    """The step function: 0 where input < 0, 1 where input > 0, and values (a tensor of input's dtype,
+    broadcast) where input is 0; no gradient, as in PyTorch."""
+    check_tensor("heaviside", input)
+    check_tensor("heaviside", values, "values")
+    if input.dtype != values.dtype:
+        raise TypeError(f"heaviside: input ({input.dtype}) and values ({values.dtype}) must have the same dtype, "
+                        "as PyTorch requires")
+    return Heaviside.apply(input, values)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input: sub with its operands swapped."""
+    check_tensor("rsub", input)
+    return sub(other, input, alpha=alpha)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 * tensor2, broadcasting."""
+    check_tensor("addcmul", input)
+    product = mul(tensor1, tensor2)
+    return add(input, product if value == 1 else mul(product, value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 / tensor2, broadcasting (two integer tensors are refused, as in PyTorch)."""
+    check_tensor("addcdiv", input)
+    if all(isinstance(t, Tensor) and t.dtype.kind in "iub" for t in (tensor1, tensor2)):
+        raise TypeError("addcdiv: integer division of tensor1 by tensor2 is not supported, as in PyTorch; "
+                        "convert them to a float dtype first")
+    quotient = div(tensor1, tensor2)
+    return add(input, quotient if value == 1 else mul(quotient, value))

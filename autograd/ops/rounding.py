@@ -91,6 +91,16 @@ def isinf(input):
     return _test("isinf", input, lambda xp: xp.isinf)
 
 
+def isposinf(input):
+    """True where an element is +inf."""
+    return _test("isposinf", input, lambda xp: lambda v: v == xp.inf)
+
+
+def isneginf(input):
+    """True where an element is -inf."""
+    return _test("isneginf", input, lambda xp: lambda v: v == -xp.inf)
+
+
 def isfinite(input):
     """True where an element is neither NaN nor infinite."""
     return _test("isfinite", input, lambda xp: xp.isfinite)

@@ -1,18 +1,26 @@
-"""Special functions: erf, erfc, erfinv, expm1, exp2, logit and xlogy (PyTorch's torch.special names)."""
+"""Special functions: erf, erfc, erfcx, erfinv, expm1, exp2, logit, xlogy, xlog1py and entr (PyTorch's
+torch.special names)."""
 import math
 
 import numpy as np
 
 from backends.array_kernels import special as kernels
 
-from ..dtypes import get_default_dtype
+from ..broadcast import unbroadcast
 from ..function import Function
-from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import _floating, _promote, clip, eq, log, log1p, logical_and, logical_not, mul, pow, sub, where
-from .rounding import isnan
+from .elementwise import _floating, _promote, clip, log, log1p, pow, sub
+from .pointwise import _both_tensors
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def kernel_or_op(ctx, kernel, op, *args):
+    """kernel(xp, *args) on the raw arrays of a plain backward; op.apply(*args) on the Tensors a backward that
+    records a graph (create_graph) sees, so that the derivative can be differentiated again."""
+    if ctx.xp is ctx.device.xp:
+        return kernel(ctx.xp, *args)
+    return op.apply(*args)
 
 
 class Erf(Function):
@@ -44,6 +52,70 @@ class Erfinv(Function):
     def backward(ctx, gy):
         out = ctx.saved_tensors[0]
         return gy * (ctx.xp.exp(out * out) / _TWO_OVER_SQRT_PI)
+
+
+class Erfcx(Function):
+    def forward(ctx, x):
+        out = kernels.erfcx(ctx.xp, x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, gy):
+        x, out = ctx.saved_tensors
+        return gy * (2 * x * out - _TWO_OVER_SQRT_PI)
+
+
+class Entr(Function):
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = -x * xp.log(xp.where(x > 0, x, 1))
+        return xp.where(x > 0, inside, xp.where(x == 0, 0, xp.where(x < 0, -xp.inf, x))).astype(x.dtype)
+
+    def backward(ctx, gy):
+        x = ctx.saved_tensors[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return gy * -(1 + ctx.xp.log(x))   # PyTorch's: inf at 0, nan below
+
+
+class Xlogy(Function):
+    """x * log(y) with 0 where x is 0 (nan where y is); PyTorch's gradients, including log(y) for x at x = 0."""
+
+    edge = 0.0    # log's argument is y - edge: xlogy's y, xlog1py's 1 + y
+
+    @classmethod
+    def log(cls, xp, y):
+        return xp.log(y)
+
+    def forward(ctx, x, y):
+        xp = ctx.xp
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = xp.where(x == 0, 0, x * type(ctx).log(xp, y))
+        return xp.where(xp.isnan(y), y, out).astype(out.dtype)
+
+    def backward(ctx, gy):
+        xp, x, y = ctx.xp, *ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = gy_y = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if need[0]:
+                # torch: xlogy(grad, y), then 0 where x is 0 and y is outside log's domain
+                gx = ctx.select(gy == 0, 0, gy * type(ctx).log(xp, y))
+                gx = ctx.select(y != y, y, gx)
+                gx = unbroadcast(ctx.select((x == 0) & (y <= ctx.edge), 0, gx), x.shape)
+            if need[1]:
+                gy_y = unbroadcast(gy * x / (y - ctx.edge), y.shape)
+        return gx, gy_y
+
+
+class Xlog1py(Xlogy):
+    edge = -1.0
+
+    @classmethod
+    def log(cls, xp, y):
+        return xp.log1p(y)
 
 
 class Expm1(Function):
@@ -97,18 +169,28 @@ def logit(input, eps=None):
     return sub(log(p), log1p(-p))
 
 
+def _xlog(op, cls, input, other):
+    x, y = _both_tensors(op, input, other)
+    return cls.apply(*_promote(_floating(x), _floating(y), op))
+
+
 def xlogy(input, other):
     """input * log(other), with 0 where input is 0 (unless other is nan), as torch.xlogy."""
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("xlogy: at least one of input and other must be a Tensor")
-    x, y = _promote(input, other, "xlogy")
-    t = x if isinstance(x, Tensor) else y
-    if not isinstance(x, Tensor):
-        x = Tensor(np.asarray(x, dtype=get_default_dtype() if t.dtype.kind != "f" else t.dtype), device=t.device)
-    if not isinstance(y, Tensor):
-        y = Tensor(np.asarray(y, dtype=get_default_dtype() if t.dtype.kind != "f" else t.dtype), device=t.device)
-    x, y = _floating(x), _floating(y)
-    x, y = _promote(x, y, "xlogy")
-    zero = logical_and(eq(x, 0), logical_not(isnan(y)))
-    # other is replaced by 1 where input is 0, so neither the value nor the gradients see log(0) * 0
-    return where(zero, 0.0, mul(x, log(where(zero, 1.0, y))))
+    return _xlog("xlogy", Xlogy, input, other)
+
+
+def xlog1py(input, other):
+    """input * log1p(other), with 0 where input is 0 (unless other is nan), as torch.special.xlog1py."""
+    return _xlog("xlog1py", Xlog1py, input, other)
+
+
+def erfcx(input):
+    """The scaled complementary error function exp(input^2) * erfc(input), finite where erfc underflows."""
+    check_tensor("erfcx", input)
+    return Erfcx.apply(_floating(input))
+
+
+def entr(input):
+    """The elementwise entropy -input * log(input): 0 at 0, -inf below 0."""
+    check_tensor("entr", input)
+    return Entr.apply(_floating(input))

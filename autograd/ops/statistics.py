@@ -1,4 +1,4 @@
-"""Order statistics and nan-aware reductions with PyTorch's names: median, quantile, cummax / cummin,
+"""Order statistics and nan-aware reductions with PyTorch's names: median, kthvalue, quantile, cummax / cummin,
 logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked with take_along_axis, so
 gradients flow to the positions chosen."""
 from collections import namedtuple
@@ -22,6 +22,7 @@ MedianResult = namedtuple("median", ["values", "indices"])
 CummaxResult = namedtuple("cummax", ["values", "indices"])
 CumminResult = namedtuple("cummin", ["values", "indices"])
 AminmaxResult = namedtuple("aminmax", ["min", "max"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
 
 
 def _sorted_pick(op, x, d, position):
@@ -63,6 +64,25 @@ def _median_position_last(xp, ranked, n):
         holds_nan = xp.isnan(ranked).any(axis=-1, keepdims=True)
         return xp.where(holds_nan, (~xp.isnan(ranked)).sum(axis=-1, keepdims=True), middle)
     return middle
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """`(values, indices)` of the k-th smallest element (k counted from 1) of each slice along `dim`; nan
+    counts as larger than any number."""
+    check_tensor("kthvalue", input)
+    d = normalize("kthvalue", dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    if not 1 <= k <= n:
+        raise IndexError(f"kthvalue: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")
+    if input.ndim == 0:
+        return KthvalueResult(input.clone(), no_grad_op("kthvalue", lambda xp, a: xp.zeros((), np.int64), input))
+    x = input.movedim(d, -1)
+    values, indices = _sorted_pick("kthvalue", x, x.ndim - 1,
+                                   lambda xp, ranked, length: xp.full(ranked.shape[:-1] + (1,), k - 1, np.int64))
+    values, indices = values.movedim(-1, d), indices.movedim(-1, d)
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return KthvalueResult(values, indices)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

@@ -1,11 +1,13 @@
-"""The error function, its complement and its inverse, written once over `xp` (NumPy and CuPy have none).
+"""The error function family, written once over `xp` (NumPy and CuPy have none): erf, erfc, erfcx, erfinv,
+and the standard normal's ndtri and log_ndtr.
 
 erf reuses the NumPy activation kernel's Chebyshev fits (erf(x)/x on |x| < 2, erfc(a) exp(a^2) on
 2 <= a <= 6); erfc continues past 6 with the asymptotic series of erfc(a) exp(a^2) (relative error below
-1e-12 there), so small tails keep their relative precision instead of cancelling in 1 - erf. erfinv
-starts from Giles' single-precision approximation ("Approximating the erfinv function", GPU Computing
-Gems, 2011) and refines it with three Newton steps (on erf, or on log erfc near +-1, where 1 - |y| is exact). Everything is evaluated in float64 and returned
-in the input's float dtype.
+1e-12 there), so small tails keep their relative precision instead of cancelling in 1 - erf. erfinv and
+ndtri start from Giles' single-precision approximation ("Approximating the erfinv function", GPU Computing
+Gems, 2011), or past its range from the leading term of erfc's asymptotic series, and refine it with three
+Newton steps (on erf, or on log erfc near +-1, where 1 - |y| is exact). Everything is evaluated in float64
+and returned in the input's float dtype.
 """
 import math
 
@@ -15,6 +17,8 @@ from ..numpy_kernels.activation import _ERF_POLY
 
 _SMALL, _LARGE = _ERF_POLY[np.dtype(np.float64)]
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT2 = math.sqrt(2.0)
+_GILES_UP_TO = 25.0      # the largest -log(1 - y^2) where Giles' tail fit starts Newton well
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 # Giles' fits of erfinv(y) / y in w = -log(1 - y^2): central (w < 5, in w - 2.5) and tail (in sqrt(w) - 3)
 _ERFINV_CENTRAL = (1.50140941, 0.246640727, -0.00417768164, -0.00125372503, 0.00021858087, -4.39150654e-06,
@@ -35,7 +39,10 @@ def _wide(x):
 
 
 def _result(y, x):
-    return y.astype(x.dtype) if x.dtype.kind == "f" and x.dtype != np.float64 else y
+    if x.dtype.kind == "f" and x.dtype != np.float64:
+        with np.errstate(over="ignore"):   # beyond the dtype's range: inf, as PyTorch gives
+            return y.astype(x.dtype)
+    return y
 
 
 def _erfcx_far(xp, a):
@@ -69,26 +76,67 @@ def erfc(xp, x):
     return _result(xp.where(w < 2.0, 1.0 - erf(xp, w), tail), x)
 
 
+def erfcx(xp, x):
+    """The scaled complement erfc(x) exp(x^2), elementwise (inf below about -26.6, 0 at +inf)."""
+    w = _wide(x)
+    with np.errstate(all="ignore"):
+        near = xp.exp(w * w) * erfc(xp, xp.minimum(w, 2.0))
+        out = xp.where(w < 2.0, near, _erfcx_far(xp, xp.maximum(w, 2.0)))
+    return _result(out, x)
+
+
+def _erfc_inverse(xp, size, q):
+    """The r >= 0 with erf(r) = size and erfc(r) = q, from both (each exact where it matters: size where it is
+    small, q = 1 - size where it is); size in [0, 1), q in (0, 1]."""
+    with np.errstate(all="ignore"):
+        s = -xp.log(q * (1.0 + size))
+        central = _horner(xp, _ERFINV_CENTRAL, s - 2.5)
+        tail = _horner(xp, _ERFINV_TAIL, xp.sqrt(xp.clip(s, 5.0, _GILES_UP_TO)) - 3.0)
+        # past Giles' float32 range, erfc(r) ~ exp(-r^2) / (r sqrt(pi)) solved for r^2 to first order
+        t = xp.maximum(-xp.log(q), 1.0)
+        asymptotic = xp.sqrt(t - 0.5 * xp.log(t) - math.log(math.sqrt(math.pi)))
+        r = xp.where(s < 5.0, central * size, xp.where(s < _GILES_UP_TO, tail * size, asymptotic))
+        # Newton: on erf(r) = size near 0; near 1 on log erfc(r) = log q, exact there (erf - size would cancel
+        # away) and nearly linear in r, written as log erfcx(r) - r^2 so that no tail underflows
+        far = size > 0.5
+        log_q = xp.log(xp.where(far, q, 1.0))
+        for _ in range(3):
+            slope = _TWO_OVER_SQRT_PI * xp.exp(-r * r)
+            scaled = erfcx(xp, r)
+            step_far = (xp.log(scaled) - r * r - log_q) * scaled / _TWO_OVER_SQRT_PI
+            r = xp.where(far, r + step_far, r - (erf(xp, r) - size) / slope)
+    return r
+
+
 def erfinv(xp, y):
     """The inverse of erf on [-1, 1] (+-inf at +-1, nan outside)."""
     w = _wide(y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = -xp.log((1.0 - w) * (1.0 + w))
-        central = _horner(xp, _ERFINV_CENTRAL, s - 2.5)
-        tail = _horner(xp, _ERFINV_TAIL, xp.sqrt(xp.maximum(s, 5.0)) - 3.0)
-        x = xp.where(s < 5.0, central, tail) * w
-        size = xp.abs(w)
-        inside = size < 1.0
-        r = xp.where(inside, xp.abs(x), 0.0)
-        size = xp.where(inside, size, 0.0)
-        # Newton on |x|: on erf(|x|) = |y| near 0; near 1 on log erfc(|x|) = log(1 - |y|), exact there (erf - |y|
-        # would cancel away) and nearly linear in |x|, so a start outside Giles' float32 range still converges
-        far = size > 0.5
-        log_q = xp.log(xp.where(far, 1.0 - size, 1.0))
-        for _ in range(3):
-            slope = _TWO_OVER_SQRT_PI * xp.exp(-r * r)
-            tail = erfc(xp, r)
-            step_far = (xp.log(xp.where(far, tail, 1.0)) - log_q) * tail / slope
-            r = xp.where(far, r + step_far, r - (erf(xp, r) - size) / slope)
-        out = xp.where(inside, xp.copysign(r, w), xp.where(xp.abs(w) == 1.0, xp.copysign(xp.inf, w), xp.nan))
+    size = xp.abs(w)
+    inside = size < 1.0
+    size = xp.where(inside, size, 0.0)
+    r = _erfc_inverse(xp, size, 1.0 - size)
+    out = xp.where(inside, xp.copysign(r, w), xp.where(xp.abs(w) == 1.0, xp.copysign(xp.inf, w), xp.nan))
     return _result(out, y)
+
+
+def ndtri(xp, p):
+    """The inverse of the standard normal CDF on [0, 1] (-inf at 0, inf at 1, nan outside)."""
+    w = _wide(p)
+    lower = w < 0.5
+    inside = (w > 0.0) & (w < 1.0)
+    # with y = 2p - 1, both |y| and 1 - |y| = 2 min(p, 1 - p) are exact where each is used
+    q = xp.where(inside, xp.where(lower, 2.0 * w, 2.0 - 2.0 * w), 1.0)
+    r = _erfc_inverse(xp, 1.0 - q, q) * _SQRT2
+    out = xp.where(inside, xp.where(lower, -r, r), xp.where(w == 0.0, -xp.inf, xp.where(w == 1.0, xp.inf, xp.nan)))
+    return _result(out, p)
+
+
+def log_ndtr(xp, x):
+    """log of the standard normal CDF, accurate in both tails: log1p(-erfc(x / sqrt 2) / 2) above -1, and
+    log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below, where the CDF itself would underflow."""
+    w = _wide(x)
+    with np.errstate(all="ignore"):
+        upper = xp.log1p(-0.5 * erfc(xp, xp.maximum(w, -1.0) / _SQRT2))
+        low = xp.minimum(w, -1.0)
+        lower = xp.log(0.5 * erfcx(xp, -low / _SQRT2)) - 0.5 * low * low
+    return _result(xp.where(w < -1.0, lower, upper), x)

@@ -1,0 +1,45 @@
+"""`ag.special`: the names PyTorch code reaches through `torch.special`, so that `torch.special.X` ports as
+`ag.special.X` (`import autograd.special` works too)."""
+from .ops.activation import log_softmax as _log_softmax
+from .ops.activation import sigmoid, softmax as _softmax
+from .ops.bessel import i0, i0e, i1, i1e
+from .ops.elementwise import log1p
+from .ops.gamma import digamma, lgamma, mvlgamma, polygamma, zeta
+from .ops.normal_cdf import log_ndtr, ndtr, ndtri
+from .ops.reduction import logsumexp as _logsumexp
+from .ops.rounding import round
+from .ops.special import entr, erf, erfc, erfcx, erfinv, exp2, expm1, logit, xlog1py, xlogy
+from .ops.trig import sinc
+
+psi = digamma
+gammaln = lgamma
+
+
+def expit(input):
+    """The logistic sigmoid 1 / (1 + exp(-input))."""
+    return sigmoid(input)
+
+
+def multigammaln(input, p):
+    """The multivariate log-gamma of dimension p (torch.special's name for mvlgamma)."""
+    return mvlgamma(input, p)
+
+
+def softmax(input, dim, *, dtype=None):
+    """exp(input) normalised to sum to 1 along dim (computed in dtype when given)."""
+    return _softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim, *, dtype=None):
+    """log(softmax(input, dim)), computed stably (in dtype when given)."""
+    return _log_softmax(input, dim, dtype)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) along dim, computed stably."""
+    return _logsumexp(input, dim, keepdim)
+
+
+__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e",
+           "i1", "i1e", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
+           "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy", "zeta"]
