@@ -27,7 +27,7 @@ run_tests() {   # log name, seconds, paths...
 }
 
 echo "== GPU-specific tests"
-run_tests focus.log "${FOCUS_S:-90}" ${FOCUS:-tests/backends/test_cupy_kernels.py tests/nn/test_jit.py tests/nn/test_jit_fusion.py tests/nn/test_jit_users_steps.py tests/backends/test_compile_check.py}
+run_tests focus.log "${FOCUS_S:-90}" ${FOCUS:-tests/backends/test_cupy_kernels.py tests/nn/test_jit.py tests/nn/test_jit_fusion.py tests/nn/test_jit_users_steps.py tests/backends/test_compile_check.py tests/autograd/test_determinism_api.py}
 
 echo "== benchmarks on cuda"
 timeout "${BENCH_S:-110}" python3 -m benchmarks --device cuda --suite "${SUITES:-ops,mlp,cnn,lstm,jit,large}" \
