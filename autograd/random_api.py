@@ -64,9 +64,7 @@ def initial_seed():
 
 def seed():
     """Seed every device's generator from fresh entropy; returns that seed."""
-    value = int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1
-    backends.seed_all(value)
-    return value
+    return backends.seed_all_fresh()
 
 
 def get_rng_state():

@@ -2,7 +2,7 @@
 from .base import ACTIVATIONS, Backend
 from .errors import DeviceError
 from .registry import (available, get_backend, get_default_device, host_rng_states, initial_seed, is_device,
-                       register, seed_all, set_default_device, set_host_rng_states)
+                       register, seed_all, seed_all_fresh, set_default_device, set_host_rng_states)
 from . import registry as _registry
 
 
@@ -31,5 +31,5 @@ register("numba", _registry._seeded(_numba_factory), _numba_probe)
 register("cuda", _registry._seeded(_cupy_factory))
 
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
-           "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "set_default_device",
-           "set_host_rng_states"]
+           "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "seed_all_fresh",
+           "set_default_device", "set_host_rng_states"]

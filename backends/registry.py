@@ -150,12 +150,16 @@ def seed_all(seed):
 _pending_seed = None
 
 
+def seed_all_fresh():
+    """Seed every backend from a fresh non-deterministic seed (below 2**63); returns that seed."""
+    seed_all(int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1)
+    return _pending_seed
+
+
 def initial_seed():
     """The seed the devices' generators were last started from: the last seed_all's, or else a fresh one
     drawn now, with which every device is then seeded (until then they drew from fresh entropy)."""
-    if _pending_seed is None:
-        seed_all(int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1)
-    return _pending_seed
+    return seed_all_fresh() if _pending_seed is None else _pending_seed
 
 
 def host_rng_states():
