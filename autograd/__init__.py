@@ -57,7 +57,6 @@ from .ops.float_parts import frexp, ldexp, nextafter
 from .ops.number_theory import gcd, lcm
 from .ops.rounding import isneginf, isposinf
 from .ops.discrete import isin
-from .ops.linalg import inner
 from .ops.diagonals import diag_embed, diagflat
 from .ops.statistics import kthvalue
 from .ops.arrange import fliplr, flipud
@@ -69,7 +68,7 @@ from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, ar
 from .ops.arrange import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod,
                           column_stack, diag, diagonal, diff, dstack, hstack, kron, meshgrid, ravel, roll, rot90,
                           take_along_dim, tile, trace, vstack)
-from .ops.products import addmm, addmv, baddbmm, cdist, cross, pdist, tensordot
+from .ops.products import addmm, addmv, baddbmm, cdist, cross, inner, pdist, tensordot
 from .ops.statistics import (aminmax, cummax, cummin, logcumsumexp, median, nanmean, nansum, quantile, std_mean,
                              var_mean)
 from .ops.index_update import index_add, index_copy, index_fill, masked_select

@@ -254,7 +254,7 @@ _BINDINGS.update({
     "lgamma": GM.lgamma, "digamma": GM.digamma, "polygamma": lambda self, n: GM.polygamma(n, self),
     "mvlgamma": GM.mvlgamma, "i0": BS.i0, "heaviside": PW.heaviside, "frexp": FP.frexp, "ldexp": FP.ldexp,
     "nextafter": FP.nextafter, "addcmul": PW.addcmul, "addcdiv": PW.addcdiv, "fmax": PW.fmax, "fmin": PW.fmin,
-    "isposinf": RD.isposinf, "isneginf": RD.isneginf, "gcd": NT.gcd, "lcm": NT.lcm, "inner": L.inner,
+    "isposinf": RD.isposinf, "isneginf": RD.isneginf, "gcd": NT.gcd, "lcm": NT.lcm, "inner": PR.inner,
     "diag_embed": DG.diag_embed, "diagflat": DG.diagflat, "kthvalue": ST.kthvalue, "fliplr": AR.fliplr,
     "flipud": AR.flipud, "greater": E.gt, "greater_equal": E.ge, "less": E.lt, "less_equal": E.le,
     "not_equal": E.ne,

@@ -10,7 +10,7 @@ from backends.products import matmul_for
 
 from ..broadcast import unbroadcast
 from ..function import Function
-from .elementwise import _promote, mul
+from .elementwise import _promote
 from .dims import check_tensor, resolve
 from .reduction import _axes, _check_dims
 
@@ -177,21 +177,6 @@ def outer(input, vec2):
     if input.ndim != 1 or vec2.ndim != 1:
         raise ValueError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
     return matmul(input.reshape(-1, 1), vec2.reshape(1, -1))
-
-
-def inner(input, other):
-    """The sum of products over the last dims of input and other, of shape input.shape[:-1] +
-    other.shape[:-1]; a 0-d argument scales the other."""
-    check_tensor("inner", input)
-    check_tensor("inner", other, "other")
-    if input.ndim == 0 or other.ndim == 0:
-        return mul(input, other)
-    n = input.shape[-1]
-    if other.shape[-1] != n:
-        raise ValueError(f"inner: the last dims of input {input.shape} and other {other.shape} must be equal")
-    rows, cols = int(np.prod(input.shape[:-1])), int(np.prod(other.shape[:-1]))
-    flat = matmul(input.reshape(rows, n), other.reshape(cols, n).transpose(0, 1))
-    return flat.reshape(input.shape[:-1] + other.shape[:-1])
 
 
 class Linear(Function):

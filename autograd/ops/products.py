@@ -36,10 +36,23 @@ def tensordot(a, b, dims=2):
                          "pair up with equal lengths")
     keep_a = [d for d in range(a.ndim) if d not in dims_a]
     keep_b = [d for d in range(b.ndim) if d not in dims_b]
-    inner = int(np.prod([a.shape[d] for d in dims_a], dtype=np.int64))
-    left = reshape(permute(a, keep_a + dims_a), (-1, inner))
-    right = reshape(permute(b, dims_b + keep_b), (inner, -1))
+    inner, rows, cols = (int(np.prod([t.shape[d] for d in ds], dtype=np.int64))
+                         for t, ds in ((a, dims_a), (a, keep_a), (b, keep_b)))
+    left = reshape(permute(a, keep_a + dims_a), (rows, inner))     # sizes, not -1: an empty side has no -1
+    right = reshape(permute(b, dims_b + keep_b), (inner, cols))
     return reshape(matmul(left, right), tuple(a.shape[d] for d in keep_a) + tuple(b.shape[d] for d in keep_b))
+
+
+def inner(input, other):
+    """The sum of products over the last dims of input and other, of shape input.shape[:-1] +
+    other.shape[:-1]; a 0-d argument scales the other."""
+    check_tensor("inner", input)
+    check_tensor("inner", other, "other")
+    if input.ndim == 0 or other.ndim == 0:
+        return mul(input, other)
+    if other.shape[-1] != input.shape[-1]:
+        raise ValueError(f"inner: the last dims of input {input.shape} and other {other.shape} must be equal")
+    return tensordot(input, other, ([input.ndim - 1], [other.ndim - 1]))
 
 
 def _scaled_sum(input, product, beta, alpha):
