@@ -6,7 +6,7 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .distance import pairwise_distance
-from .loss import _REDUCTIONS, _legacy_reduction, _reduce
+from .loss import _check_reduction, _legacy_reduction, _reduce
 
 
 def _same_shapes(op, names, tensors):
@@ -63,8 +63,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     as in PyTorch."""
     op = "hinge_embedding_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    _check_reduction(op, reduction)
     check_tensor(op, input)
     check_tensor(op, target, "target")
     try:
@@ -90,8 +89,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
                          f"{tuple(anchor.shape)}, {tuple(positive.shape)} and {tuple(negative.shape)}")
     if margin <= 0:
         raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    _check_reduction(op, reduction)
     distance = pairwise_distance if distance_function is None else distance_function
     d_pos = distance(anchor, positive)
     d_neg = distance(anchor, negative)

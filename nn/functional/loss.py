@@ -14,14 +14,18 @@ from .activation import log_softmax
 _REDUCTIONS = ("mean", "sum", "none")
 
 
+def _check_reduction(op, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
 def _reduce(loss, reduction, op):
+    _check_reduction(op, reduction)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return loss
 
 
 _WARNED = set()
@@ -136,8 +140,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
     check_tensor("cross_entropy", input)
     check_tensor("cross_entropy", target, "target")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    _check_reduction("cross_entropy", reduction)
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
@@ -212,8 +215,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
     check_tensor("nll_loss", input)
     check_tensor("nll_loss", target, "target")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"nll_loss: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    _check_reduction("nll_loss", reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]

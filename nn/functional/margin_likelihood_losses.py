@@ -12,12 +12,7 @@ from autograd.ops.activation import Softplus
 from autograd.ops.dims import check_tensor
 
 from .activation import logsigmoid
-from .loss import _REDUCTIONS, _legacy_reduction, _reduce
-
-
-def _check_reduction(op, reduction):
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+from .loss import _check_reduction, _legacy_reduction, _reduce
 
 
 def _broadcastable(op, input, target):
