@@ -2,12 +2,11 @@
 import math
 
 import autograd as ag
-from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
 from .conv3d import triple
 from .pooling import avg_pool1d, avg_pool2d
-from .pooling3d import avg_pool3d
+from .pooling3d import _volume, avg_pool3d
 
 
 def _root(op, window_sum_mean, norm_type, count):
@@ -39,9 +38,7 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """(sum over each kD x kH x kW window of x ** norm_type) ** (1 / norm_type) on (N, C, D, H, W) or
     (C, D, H, W); stride defaults to the kernel size."""
     op = "lp_pool3d"
-    check_tensor(op, input)
-    if input.ndim not in (4, 5):
-        raise ValueError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W), got shape {input.shape}")
+    _volume(op, input)   # the rank and size checks, under this op's name
     kernel = triple(kernel_size, "kernel_size", op, 1)
     mean = avg_pool3d(input ** norm_type, kernel, stride, 0, ceil_mode)
     return _root(op, mean, norm_type, math.prod(kernel))
