@@ -19,6 +19,7 @@ from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .tensor import Tensor
+from .size import Size
 from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
 from .engine import grad

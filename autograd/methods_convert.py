@@ -28,11 +28,11 @@ class ElementCount(int):
 
     def __new__(cls, shape):
         count = super().__new__(cls, int(np.prod(shape, dtype=np.int64)) if shape else 1)
-        count.shape = tuple(shape)
+        count.shape = shape
         return count
 
     def __call__(self, dim=None):
-        """The shape (a tuple), or the length of dim `dim`."""
+        """The shape (a Size), or the length of dim `dim`."""
         if dim is None:
             return self.shape
         if not isinstance(dim, numbers.Integral) or not -len(self.shape) <= dim < max(len(self.shape), 1):

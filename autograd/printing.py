@@ -36,6 +36,9 @@ def format_values(values, prefix):
               "edgeitems": options["edgeitems"]}
     if values.dtype.kind == "f":
         kwargs["formatter"] = {"float_kind": _float_format(values)}
+    elif values.dtype.kind == "b":   # PyTorch pads True to False's width only where a False is shown
+        width = 5 if values.size and not values.all() else 4
+        kwargs["formatter"] = {"bool": lambda v: str(bool(v)).rjust(width)}
     return np.array2string(values, **kwargs).replace(", ...,", ",  ...,")   # PyTorch's gap before the ellipsis
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import backends
 
 from .printing import format_values
+from .size import Size
 from .dtypes import check_supported, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
@@ -56,7 +57,7 @@ class Tensor:
     # ----- attributes --------------------------------------------------------------------------
     @property
     def shape(self):
-        return tuple(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)   # the array's shape holds ints already: no checks
 
     @property
     def ndim(self):
@@ -181,7 +182,9 @@ class Tensor:
         extras = []
         if self._device.name != "cpu":
             extras.append(f"device='{self._device.name}'")
-        if self.dtype != get_default_dtype() and self.dtype.kind == "f":
+        if self._data.size == 0 and self._data.ndim != 1:
+            extras.append(f"size={tuple(self._data.shape)}")
+        if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name()}>")

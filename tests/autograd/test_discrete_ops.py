@@ -68,7 +68,7 @@ def test_tril_triu_match_torch_with_gradients(device, diagonal):
                             [rand((2, 3, 4), np.float32)], device=device)
     x = ag.ones(3, 3, device=device)
     assert x.triu(1).sum().item() == 3 and x.tril().sum().item() == 6
-    with pytest.raises(ValueError, match=r"tril: input must have at least 2 dims.*\(3,\)"):
+    with pytest.raises(ValueError, match=r"tril: input must have at least 2 dims.*Size\(\[3\]\)"):
         ag.tril(ag.ones(3))
 
 

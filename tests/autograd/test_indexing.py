@@ -113,7 +113,7 @@ def test_take_along_axis_rejects_bad_indices(device):
     x = ag.zeros((2, 3), device=device)
     with pytest.raises(IndexError, match="take_along_axis.*range"):
         ag.take_along_axis(x, np.array([[3], [0]]), 1)
-    with pytest.raises(ValueError, match=r"take_along_axis.*\(2,\).*\(2, 3\)"):
+    with pytest.raises(ValueError, match=r"take_along_axis.*\(2,\).*Size\(\[2, 3\]\)"):
         ag.take_along_axis(x, np.array([0, 1]), 1)
     with pytest.raises(IndexError, match="integers"):
         ag.take_along_axis(x, np.array([[0.0], [1.0]]), 1)

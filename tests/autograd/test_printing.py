@@ -38,3 +38,23 @@ def test_full_profile_prints_every_element_and_bad_profiles_are_refused():
     assert repr(ag.arange(1500.0)).count(",") == 1499
     with pytest.raises(ValueError, match="profile must be one of"):
         ag.set_printoptions(profile="long")
+
+
+def _torch_repr_without_prefix(t):
+    return repr(t).replace("torch.", "")
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.tensor([1, 2], dtype=lib.int32), lambda lib: lib.tensor([7], dtype=lib.uint8),
+    lambda lib: lib.tensor([True]), lambda lib: lib.tensor(True), lambda lib: lib.zeros(0, dtype=lib.int32),
+    lambda lib: lib.zeros(2, 0, dtype=lib.float16), lambda lib: lib.zeros(0, 3).requires_grad_(),
+    lambda lib: lib.zeros(0), lambda lib: lib.tensor([[True, True], [True, True]])],
+    ids=["int32", "uint8", "true", "0-d bool", "empty int32", "empty 2x0 float16", "empty 0x3 grad", "empty",
+         "all true"])
+def test_dtypes_sizes_and_booleans_print_as_pytorchs(make):
+    assert repr(make(ag)) == _torch_repr_without_prefix(make(torch))
+
+
+def test_shapes_print_as_pytorchs_sizes():
+    assert str(ag.zeros(2, 3).shape) == _torch_repr_without_prefix(torch.zeros(2, 3).shape) == "Size([2, 3])"
+    assert f"{ag.zeros(()).shape}" == "Size([])"

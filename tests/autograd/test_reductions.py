@@ -113,7 +113,7 @@ def test_reduction_over_an_empty_axis_matches_torch(device, name, ours, theirs, 
 
 @pytest.mark.parametrize("op", [ag.max, ag.min])
 def test_max_min_of_an_empty_axis_is_an_error(device, op):
-    with pytest.raises(IndexError, match=r"\(0, 3\)"):
+    with pytest.raises(IndexError, match=r"Size\(\[0, 3\]\)"):
         op(ag.zeros((0, 3), device=device), axis=0)
     with pytest.raises(ValueError, match=r"\(0, 3\)"):
         getattr(ag, "a" + op.__name__)(ag.zeros((0, 3), device=device), 0)

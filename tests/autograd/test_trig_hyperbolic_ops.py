@@ -106,8 +106,9 @@ EDGES = [
     ("acosh outside", ag.acosh, torch.acosh, [-2.0, -1.0, 0.0, 0.5, 1.0, 3.0]),
     ("atanh outside", ag.atanh, torch.atanh, [-2.0, -1.0, 0.0, 0.5, 1.0, 3.0]),
     ("tan at pi/2", ag.tan, torch.tan, [np.pi / 2, -np.pi / 2, 0.0]),
-    ("sinh cosh large", lambda t: ag.sinh(t) + ag.cosh(t), lambda t: torch.sinh(t) + torch.cosh(t),
-     [-800.0, -20.0, 20.0, 800.0]),
+    # each alone: their sum at -20 cancels to within an ulp of 2.4e8, which is 16 or 0 by host's libm
+    ("sinh large", ag.sinh, torch.sinh, [-800.0, -20.0, 20.0, 800.0]),
+    ("cosh large", ag.cosh, torch.cosh, [-800.0, -20.0, 20.0, 800.0]),
     ("sinc at 0 and integers", ag.sinc, torch.sinc, [0.0, -0.0, 1.0, -2.0, 1e-8, 0.5]),
     ("sinc inf nan", ag.sinc, torch.sinc, [np.inf, -np.inf, np.nan, 0.0]),
     ("clamp_min ties nan", lambda t: ag.clamp_min(t, 0.5), lambda t: torch.clamp_min(t, 0.5), [0.5, np.nan, 0.2, 0.7]),

@@ -40,7 +40,7 @@ def test_conv3d_gradcheck_float64(device):
 
 def test_conv3d_errors_name_the_layer_and_shapes():
     with pytest.raises(ValueError, match=r"Conv3d\(2, 4.*expected input with 2 channels.*got 3 \(input shape "
-                                         r"\(1, 3, 4, 4, 4\)\)"):
+                                         r"Size\(\[1, 3, 4, 4, 4\]\)\)"):
         nn.Conv3d(2, 4, 3)(ag.randn(1, 3, 4, 4, 4))
     with pytest.raises(ValueError, match=r"Conv3d\(2, 4.*expected input \(N, C, D, H, W\) or \(C, D, H, W\), got a "
                                          r"3-D input"):
@@ -93,7 +93,7 @@ def test_pooling3d_gradcheck_float64(device):
 
 def test_pooling3d_errors():
     with pytest.raises(ValueError, match=r"max_pool3d: expects an input \(N, C, D, H, W\) or \(C, D, H, W\), got "
-                                         r"shape \(2, 3, 4\)"):
+                                         r"shape Size\(\[2, 3, 4\]\)"):
         nn.MaxPool3d(2)(ag.randn(2, 3, 4))
     with pytest.raises(ValueError, match=r"avg_pool3d: padding 2 must be at most half the kernel size 2"):
         nn.AvgPool3d(2, padding=2)(ag.randn(1, 1, 4, 4, 4))

@@ -41,10 +41,10 @@ def test_fold_unfold_gradcheck_float64(device):
 
 
 def test_fold_and_unfold_name_the_shapes():
-    with pytest.raises(ValueError, match=r"fold: input \(1, 12, 5\) holds 5 blocks, but output_size \(4, 4\).*"
+    with pytest.raises(ValueError, match=r"fold: input Size\(\[1, 12, 5\]\) holds 5 blocks, but output_size \(4, 4\).*"
                                          r"gives 3 x 3 = 9; check output_size"):
         F.fold(ag.randn(1, 12, 5), (4, 4), 2)
-    with pytest.raises(ValueError, match=r"fold: dimension 1 of input \(1, 10, 9\) \(10\) must be a multiple of "
+    with pytest.raises(ValueError, match=r"fold: dimension 1 of input Size\(\[1, 10, 9\]\) \(10\) must be a multiple of "
                                          r"kH \* kW = 4"):
         F.fold(ag.randn(1, 10, 9), (4, 4), 2)
     with pytest.raises(ValueError, match=r"unfold: a kernel \(4, 4\).*does not fit the padded size \(3, 3\)"):

@@ -155,12 +155,12 @@ def test_empty_batches_keep_their_shape(device):
 
 
 def test_bad_input_errors_name_the_op_shapes_and_fix():
-    with pytest.raises(ValueError, match=r"conv_transpose3d: input has 3 channels but the weight \(4, 2, 3, 3, 3\) "
-                                         r"with groups=1 expects 4 \(input shape \(1, 3, 2, 2, 2\)\); pass an input "
+    with pytest.raises(ValueError, match=r"conv_transpose3d: input has 3 channels but the weight Size\(\[4, 2, 3, 3, 3\]\) "
+                                         r"with groups=1 expects 4 \(input shape Size\(\[1, 3, 2, 2, 2\]\)\); pass an input "
                                          r"with 4 channels"):
         F.conv_transpose3d(ag.randn(1, 3, 2, 2, 2), ag.randn(4, 2, 3, 3, 3))
     with pytest.raises(ValueError, match=r"conv_transpose1d: expects an input \(N, C, L\) or \(C, L\) and a 3-D "
-                                         r"weight; got input shape \(1, 2, 3, 4\)"):
+                                         r"weight; got input shape Size\(\[1, 2, 3, 4\]\)"):
         F.conv_transpose1d(ag.randn(1, 2, 3, 4), ag.randn(2, 2, 3))
     with pytest.raises(ValueError, match=r"conv_transpose3d: output_padding \(2, 0, 0\) must be smaller than stride "
                                          r"\(2, 2, 2\) or dilation \(1, 1, 1\)"):
@@ -173,7 +173,7 @@ def test_bad_input_errors_name_the_op_shapes_and_fix():
     with pytest.raises(ValueError, match=r"ConvTranspose3d: only padding_mode='zeros' is supported"):
         nn.ConvTranspose3d(2, 4, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match=r"adaptive_max_pool3d: expects an input \(N, C, D, H, W\) or "
-                                         r"\(C, D, H, W\), got shape \(2, 3, 4\)"):
+                                         r"\(C, D, H, W\), got shape Size\(\[2, 3, 4\]\)"):
         nn.AdaptiveMaxPool3d(2)(ag.randn(2, 3, 4))
     with pytest.raises(ValueError, match=r"lp_pool3d: expects an input \(N, C, D, H, W\) or \(C, D, H, W\)"):
         F.lp_pool3d(ag.randn(2, 4, 4), 2, 2)
