@@ -348,3 +348,4 @@ def test_torch_nn_optim_and_utils_data_names_once_nn_is_imported():
     import nn
     assert ag.nn is nn and ag.optim is nn.optim and ag.utils.data is nn.data
     assert ag.nn.functional.relu is nn.functional.relu and ag.utils.data.DataLoader is nn.data.DataLoader
+    assert ag.save is nn.save and ag.load is nn.load
