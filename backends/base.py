@@ -275,6 +275,20 @@ class Backend(ABC):
     #: g_c0 None unless LSTM; gy, gh_n, gc_n, h0, c0 may be None (zeros)
     recurrence_backward = None
 
+    # ----- optional CTC recursions ---------------------------------------------------------------
+    # autograd's CtcLoss steps every batch row through time together over xp; a backend may run each
+    # recursion as one kernel instead. None: no such kernel.
+
+    #: ctc_alpha(lp_ext, skip, input_lengths, target_lengths) -> log alpha (N, T, W) or None (arrays it
+    #: does not take): lp_ext (N, T, W) the log-probability of each extended-target position (blank,
+    #: label 1, blank, ...) at each frame, skip (N, W) 0 where position s may follow s - 2 and -inf where
+    #: not, the lengths host int64 (N,); entries past a row's frames or its 2 * target_length + 1
+    #: positions may hold -inf or any finite value
+    ctc_alpha = None
+    #: ctc_beta(lp_ext, skip, input_lengths, target_lengths) -> log beta (N, T, W) or None: the same
+    #: for the suffixes, each row starting from its last frame; -inf past its frames and positions
+    ctc_beta = None
+
     # ----- optional fused elementwise chains (ag.jit's replay) ----------------------------------
     #: fused_elementwise(dtype, inputs, outputs, steps, scalars=()) -> a compiled kernel
     #: fused(*inputs, *outputs) over 1-D arrays (0-d for the inputs named in scalars), or None for a

@@ -27,7 +27,7 @@ if spin.AVAILABLE and workers.spin_allowed():
     spin.warm()
     workers.use_spin_wait(spin.wait_while, spin.cycles_per_second())
 
-from .numba_kernels import activation, batch_norm, fused, layer_norm, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
+from .numba_kernels import activation, batch_norm, ctc, fused, layer_norm, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
@@ -225,6 +225,13 @@ class NumbaBackend(NumpyBackend):
         if not recurrence.takes(ys, cs, h0, c0, w_hh):
             return super().recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse)
         return recurrence.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, bool(reverse))
+
+    # ----- CTC recursions (optional kernels, see Backend) -----------------------------------------
+    def ctc_alpha(self, lp_ext, skip, input_lengths, target_lengths):
+        return ctc.ctc_alpha(lp_ext, skip, input_lengths, target_lengths) if ctc.takes(lp_ext, skip) else None
+
+    def ctc_beta(self, lp_ext, skip, input_lengths, target_lengths):
+        return ctc.ctc_beta(lp_ext, skip, input_lengths, target_lengths) if ctc.takes(lp_ext, skip) else None
 
     # ----- fused optimiser updates (optional kernels, see Backend) --------------------------------
     def sgd_step(self, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):

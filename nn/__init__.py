@@ -71,3 +71,5 @@ from .layers.activation import CELU, RReLU, Softmin
 from .layers.shrink import Hardshrink, Softshrink, Tanhshrink, Threshold
 from .layers.dropout import AlphaDropout
 from .layers.rms_norm import RMSNorm
+from .ctc_loss import CTCLoss
+from .layers.fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d

@@ -46,3 +46,5 @@ from .activation import celu, rrelu, softmin
 from .shrink import hardshrink, softshrink, tanhshrink, threshold
 from .dropout import alpha_dropout
 from .rms_norm import rms_norm
+from .ctc import ctc_loss
+from .fractional_pool import fractional_max_pool2d, fractional_max_pool3d
