@@ -95,6 +95,12 @@ from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state
 from .printing import set_printoptions
 from .determinism_api import (are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
                               use_deterministic_algorithms)
+from . import amp
+from .amp import autocast
+from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype, is_autocast_cache_enabled,
+                                is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype,
+                                set_autocast_enabled)
+from .amp.legacy import cpu   # torch.cpu's namespace, for ag.cpu.amp; ag.cuda.amp is set there too
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
 # not on the unary math functions, which hot loops call: the wrapper would cost them 10%

@@ -9,5 +9,13 @@ def unbroadcast(grad, shape):
     extra = len(gshape) - len(shape)
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     if axes:
-        grad = grad.sum(axis=axes)
+        grad = sum_axes(grad, axes)
     return grad.reshape(shape)
+
+
+def sum_axes(grad, axes):
+    """grad summed over `axes`; float16 accumulates in float32, as PyTorch's sums do, so that a gradient summed
+    over a batch (a bias's, under ag.autocast) does not overflow on the way to a total that fits."""
+    if grad.dtype == "float16":
+        return grad.sum(axis=axes, dtype="float32").astype("float16")
+    return grad.sum(axis=axes)

@@ -9,6 +9,7 @@ import itertools
 
 from backends import DeviceError
 
+from . import autocast_state as autocast
 from .capture import state as capture
 from .errors import AnomalyError, not_a_tensor, op_error
 from .grad_mode import state
@@ -61,6 +62,8 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op on tensors (and plain arguments), recording a graph node when gradients are needed."""
+        if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
+            args = autocast.cast_inputs(cls, args)
         ctx = cls()
         device = None
         record = False

@@ -32,6 +32,10 @@ AUTOGRAD_FLOORS = {
     # torch.distributions' counterpart, built from the ops and creation functions
     "autograd.distributions.distribution": 7.1, "autograd.distributions.normal": 7.2,
     "autograd.distributions.discrete": 7.2, "autograd.distributions.kl": 7.3, "autograd.distributions": 7.4,
+    # automatic mixed precision: its switches sit on floor 0 (Function.apply reads them); the policy, which casts
+    # through ops, installs itself there from above
+    "autograd.autocast_state": 0, "autograd.amp.policy": 7.5, "autograd.amp.autocast_mode": 7.5,
+    "autograd.amp.grad_scaler": 7.5, "autograd.amp.legacy": 7.6, "autograd.amp": 7.7,
     "autograd": 8,
 }
 

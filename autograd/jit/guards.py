@@ -10,6 +10,7 @@ and `step()`.
 import types
 from operator import attrgetter, is_
 
+from .. import autocast_state as autocast
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
@@ -188,10 +189,11 @@ def _has_recurse(m):
 
 def signature(leaves, spec, grad_enabled, roots, context):
     """The guard key: input shapes, dtypes and devices, the plain arguments, grad mode, the roots'
-    identities, the modules' train/eval flags and parameter identities, and the default float dtype
-    (the factories inside the step follow it)."""
+    identities, the modules' train/eval flags and parameter identities, the default float dtype
+    (the factories inside the step follow it), and the autocast settings (they decide the casts)."""
     shapes = tuple([(a.shape, a.dtype.str, _device_name(a)) for a in leaves])
-    return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key(), get_default_dtype())
+    return (shapes, spec, grad_enabled, tuple(map(id, roots)), context.state_key(), get_default_dtype(),
+            autocast.key())
 
 
 def _device_name(a):

@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 
 from ..tensor import Tensor
+from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
 from .elementwise import mul, ne, sub
 from .indexing import take_along_axis
@@ -134,6 +135,8 @@ def diag(input, diagonal=0):
 
 def trace(input):
     """The sum of the main diagonal of a matrix."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("trace", trace, input)
     check_tensor("trace", input)
     if input.ndim != 2:
         raise ValueError(f"trace: expects a 2-D tensor, got shape {input.shape}")

@@ -8,6 +8,7 @@ convolutions, so gradient penalties (WGAN-GP) and Hessian products go through co
 """
 import numpy
 
+from ..broadcast import sum_axes
 from ..errors import kernel_message
 from ..function import Function
 from ..tensor import Tensor
@@ -50,7 +51,7 @@ class Conv2d(Function):
         if need[1]:
             gw = ctx.device.conv2d_grad_weight(gy, x4, w4.shape, stride, padding, dilation, groups).reshape(w.shape)
         if need[2]:
-            gb = gy.sum(axis=(0, 2, 3))
+            gb = sum_axes(gy, (0, 2, 3))
         return gx, gw, gb, None, None, None, None, None, None, None
 
 
@@ -171,7 +172,7 @@ class ConvTranspose2d(Function):
         if need[1]:
             gw = ctx.device.conv2d_grad_weight(x4, gy, w.shape, stride, padding, dilation, groups)
         if need[2]:
-            gb = gy.sum(axis=(0, 2, 3))
+            gb = sum_axes(gy, (0, 2, 3))
         return gx, gw, gb, None, None, None, None, None, None
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .. import autocast_state as autocast
 from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
@@ -128,6 +129,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 def scatter_add(input, dim, index, src):
     """A copy of `input` with src added at `index` along `dim`; repeated indices accumulate."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("scatter_add", scatter_add, input, dim, index, src)
     return _scatter("scatter_add", input, dim, index, src, True)
 
 

@@ -8,8 +8,9 @@ import numpy as np
 from backends import thread_choice
 from backends.products import matmul_for
 
-from ..broadcast import unbroadcast
+from ..broadcast import sum_axes, unbroadcast
 from ..function import Function
+from .. import autocast_state as autocast
 from .elementwise import _promote
 from .dims import check_tensor, resolve
 from .reduction import _axes, _check_dims
@@ -154,6 +155,8 @@ def bmm(input, mat2):
 
 def mv(input, vec):
     """The product of a matrix and a vector."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("mv", mv, input, vec)
     check_tensor("mv", input)
     check_tensor("mv", vec, "vec")
     if input.ndim != 2 or vec.ndim != 1:
@@ -163,6 +166,8 @@ def mv(input, vec):
 
 def dot(input, other):
     """The inner product of two 1-D tensors."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("dot", dot, input, other)
     check_tensor("dot", input)
     check_tensor("dot", other, "other")
     if input.ndim != 1 or other.ndim != 1:
@@ -172,6 +177,8 @@ def dot(input, other):
 
 def outer(input, vec2):
     """The outer product of two 1-D tensors."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("outer", outer, input, vec2)
     check_tensor("outer", input)
     check_tensor("outer", vec2, "vec2")
     if input.ndim != 1 or vec2.ndim != 1:
@@ -200,7 +207,7 @@ class Linear(Function):
                 x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
                 gw = product(ctx.xp, g2.T, x2)
             if need[2]:
-                gb = g2.sum(axis=0)
+                gb = sum_axes(g2, 0)
         return gx, gw, gb
 
     @staticmethod

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from ..tensor import Tensor
+from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
 from .elementwise import add, eq, mul, sqrt, sub, where
 from .linalg import bmm, matmul, mm, mv, norm
@@ -18,6 +19,8 @@ from .searching import triu_indices
 def tensordot(a, b, dims=2):
     """The sum of products over the last `dims` dims of a and the first `dims` of b, or over the dims
     listed in dims = (dims_of_a, dims_of_b)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("tensordot", tensordot, a, b, dims)
     check_tensor("tensordot", a, "a")
     check_tensor("tensordot", b, "b")
     if isinstance(dims, Tensor):
@@ -75,6 +78,8 @@ def _check_shape(op, input, shape):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2), for 2-D mat1 and mat2 (input broadcasts)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
     check_tensor("addmm", input)
     product = mm(mat1, mat2)
     _check_shape("addmm", input, product.shape)
@@ -83,6 +88,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta * input + alpha * (mat @ vec), for a 2-D mat and a 1-D vec."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("addmv", addmv, input, mat, vec, beta=beta, alpha=alpha)
     check_tensor("addmv", input)
     product = mv(mat, vec)
     _check_shape("addmv", input, product.shape)
@@ -91,6 +98,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2), for (B, n, m) and (B, m, p) batches."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     check_tensor("baddbmm", input)
     product = bmm(batch1, batch2)
     _check_shape("baddbmm", input, product.shape)
@@ -120,6 +129,8 @@ def cross(input, other, dim=None):
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of x1 (..., P, M) and each row of x2 (..., R, M): (..., P, R).
     Where a distance is 0 its gradient is 0, as in PyTorch."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("cdist", cdist, x1, x2, p, compute_mode)
     check_tensor("cdist", x1, "x1")
     check_tensor("cdist", x2, "x2")
     if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
@@ -163,6 +174,8 @@ def _distance(gap, p):
 def pdist(input, p=2):
     """The p-norm distance between every pair of rows i < j of input (N, M), in row-major order of the pairs:
     (N * (N - 1) / 2,), the upper triangle of cdist(input, input) without its diagonal."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("pdist", pdist, input, p)
     check_tensor("pdist", input)
     if input.ndim != 2:
         raise ValueError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")

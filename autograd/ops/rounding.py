@@ -5,6 +5,7 @@ import math
 
 from ..broadcast import unbroadcast
 from ..function import Function
+from .. import autocast_state as autocast
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 from .elementwise import _promote, clip, div, log, mul, sqrt
@@ -108,12 +109,16 @@ def isfinite(input):
 
 def rsqrt(input):
     """1 / sqrt(x)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("rsqrt", rsqrt, input)
     check_tensor("rsqrt", input)
     return div(1.0, sqrt(input))
 
 
 def square(input):
     """x * x."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("square", square, input)
     check_tensor("square", input)
     if input.dtype.kind == "b":   # PyTorch squares bools as int64
         input = input.astype("int64")
@@ -122,18 +127,24 @@ def square(input):
 
 def reciprocal(input):
     """1 / x."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("reciprocal", reciprocal, input)
     check_tensor("reciprocal", input)
     return div(1.0, input)
 
 
 def log2(input):
     """Base-2 logarithm."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("log2", log2, input)
     check_tensor("log2", input)
     return div(log(input), math.log(2.0))
 
 
 def log10(input):
     """Base-10 logarithm."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("log10", log10, input)
     check_tensor("log10", input)
     return div(log(input), math.log(10.0))
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor
+from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
 from .elementwise import add, div, mul, sub, where
 from .indexing import take_along_axis
@@ -92,6 +93,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The q-th quantiles of `input` (all elements, or along `dim`), interpolating between the two nearest
     ranks; q a number or a 1-D tensor in [0, 1] (its values then lead the output's dims). nan if a slice
     holds a nan."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     check_tensor("quantile", input)
     if input.dtype.kind != "f":
         raise TypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")

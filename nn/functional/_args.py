@@ -36,3 +36,10 @@ def same_dtype(op, input, **params):
             layer_fix = f" or the layer (layer.to(ag.{input.dtype}))" if input.dtype.kind == "f" else ""
             raise TypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
                             f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")
+
+
+def half_input_float_params(input, *params):
+    """True when a float16 input meets float32 parameters (a float32 layer fed by a float16 op under
+    ag.autocast): PyTorch's batch/layer/group norm then compute in float32 and return float16, and so do ours."""
+    given = [p for p in params if p is not None]
+    return input.dtype == "float16" and bool(given) and all(p.dtype == "float32" for p in given)

@@ -5,6 +5,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.ops.attention import ScaledDotProductAttention
+from autograd import autocast_state as autocast
 
 _OP = "scaled_dot_product_attention"
 
@@ -21,6 +22,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     Rows with every key masked give zeros. The fused node has no second derivative: for higher-order
     gradients compose softmax(query @ key.swapaxes(-1, -2) * scale + mask) @ value from differentiable ops.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value, attn_mask,
+                            dropout_p, is_causal, scale, enable_gqa)
     _check(query, key, value, attn_mask, dropout_p, is_causal)
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0

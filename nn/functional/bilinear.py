@@ -2,6 +2,7 @@
 import math
 
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from ._args import same_dtype
 
@@ -12,6 +13,8 @@ def bilinear(input1, input2, weight, bias=None):
     input1 (*, in1) and input2 (*, in2) share their leading dimensions; weight is (out, in1, in2)
     and bias (out,).
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("bilinear", bilinear, input1, input2, weight, bias)
     for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
         check_tensor("bilinear", t, name)
     if weight.ndim != 3:

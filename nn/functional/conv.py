@@ -8,6 +8,7 @@ import numbers
 
 from autograd.ops.conv import Conv2d, ConvTranspose2d
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from ._args import pair, same_dtype, single
 
@@ -79,6 +80,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     padding: an int, an (h, w) pair, 'valid' (none) or 'same' (output size = input size, stride 1).
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv2d", conv2d, input, weight, bias, stride, padding, dilation, groups)
     x_axes = check_conv_args("conv2d", input, weight, bias, groups, 2)
     stride = pair(stride, "stride", "conv2d", 1)
     dilation = pair(dilation, "dilation", "conv2d", 1)
@@ -91,6 +94,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     padding: an int, 'valid' (none) or 'same' (output length = input length, stride 1).
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv1d", conv1d, input, weight, bias, stride, padding, dilation, groups)
     x_axes = check_conv_args("conv1d", input, weight, bias, groups, 1)
     stride = (1, single(stride, "stride", "conv1d", 1))
     dilation = (1, single(dilation, "dilation", "conv1d", 1))
@@ -106,6 +111,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     Output size per axis: (H - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv_transpose2d", conv_transpose2d, input, weight, bias, stride, padding, output_padding,
+                            groups, dilation)
     op = "conv_transpose2d"
     x_axes = check_conv_args(op, input, weight, bias, groups, 2, transposed=True)
     stride = pair(stride, "stride", op, 1)
@@ -122,6 +130,9 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     Output length: (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv_transpose1d", conv_transpose1d, input, weight, bias, stride, padding, output_padding,
+                            groups, dilation)
     op = "conv_transpose1d"
     x_axes = check_conv_args(op, input, weight, bias, groups, 1, transposed=True)
     stride = (single(stride, "stride", op, 1),)

@@ -3,6 +3,7 @@ the channels (group by group), so the existing conv2d op does the work and the g
 import numbers
 
 import autograd as ag
+from autograd import autocast_state as autocast
 
 from .conv import check_conv_args, conv2d
 
@@ -38,6 +39,8 @@ def _padding(op, padding, kernel, dilation, stride):
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D cross-correlation of input (N, C_in, D, H, W) or (C_in, D, H, W) with weight
     (C_out, C_in/groups, kD, kH, kW); padding: an int, a triple, 'valid' or 'same' (stride 1)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv3d", conv3d, input, weight, bias, stride, padding, dilation, groups)
     op = "conv3d"
     check_conv_args(op, input, weight, bias, groups, 3)
     c_out, c_group, kd, kh, kw = weight.shape

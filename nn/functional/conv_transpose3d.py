@@ -5,6 +5,7 @@ tap into the output depth it lands on. Gradients come from the conv_transpose2d,
 import numpy as np
 
 import autograd as ag
+from autograd import autocast_state as autocast
 
 from .conv import check_conv_args, conv_transpose2d, transposed_size
 from .conv3d import triple
@@ -29,6 +30,9 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     Output size per axis: (L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("conv_transpose3d", conv_transpose3d, input, weight, bias, stride, padding, output_padding,
+                            groups, dilation)
     op = "conv_transpose3d"
     check_conv_args(op, input, weight, bias, groups, 3, transposed=True)
     stride = triple(stride, "stride", op, 1)

@@ -4,6 +4,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from .distance import pairwise_distance
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -20,6 +21,8 @@ def _same_shapes(op, names, tensors):
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """max(0, -target * (input1 - input2) + margin): target 1 means input1 should rank higher, -1 lower."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin, reduction)
     _same_shapes("margin_ranking_loss", ("input1", "input2", "target"), (input1, input2, target))
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction, "margin_ranking_loss")
 
@@ -27,6 +30,8 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1; rows of (N, D) inputs
     (or one (D,) pair with a 0-d target)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("cosine_embedding_loss", cosine_embedding_loss, input1, input2, target, margin, reduction)
     op = "cosine_embedding_loss"
     _same_shapes(op, ("input1", "input2"), (input1, input2))
     check_tensor(op, target)
@@ -44,6 +49,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """max(0, margin + d(anchor, positive) - d(anchor, negative)) with d the p-norm distance (plus eps);
     `swap` uses d(positive, negative) instead when it is smaller."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("triplet_margin_loss", triplet_margin_loss, anchor, positive, negative, margin, p, eps,
+                            swap, reduction)
     op = "triplet_margin_loss"
     _same_shapes(op, ("anchor", "positive", "negative"), (anchor, positive, negative))
     if anchor.ndim not in (1, 2):
@@ -61,6 +69,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     """input where target is 1 and max(0, margin - input) where it is -1 (input is typically a distance
     between a pair); target broadcasts against input, and an entry that is neither 1 nor -1 gets both terms,
     as in PyTorch."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("hinge_embedding_loss", hinge_embedding_loss, input, target, margin, size_average, reduce,
+                            reduction)
     op = "hinge_embedding_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)

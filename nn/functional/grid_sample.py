@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 MODES = ("bilinear", "nearest")
 PADDING_MODES = ("zeros", "border", "reflection")
@@ -134,6 +135,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     W_out) (and likewise for 5-D input with a (N, D_out, H_out, W_out, 3) grid). mode: 'bilinear' or
     'nearest' (whose gradient for the grid is zero); padding_mode says what points outside the input read:
     'zeros', 'border' (the nearest edge pixel) or 'reflection'. align_corners=None means False."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("grid_sample", grid_sample, input, grid, mode, padding_mode, align_corners)
     _check(input, grid, mode, padding_mode)
     align_corners = bool(align_corners)
     spatial = input.shape[2:]

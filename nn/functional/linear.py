@@ -1,12 +1,15 @@
 """The fully connected layer y = x @ weight.T + bias (one graph node, autograd.ops.linalg.Linear)."""
 from autograd.ops.dims import check_tensor
 from autograd.ops.linalg import Linear
+from autograd import autocast_state as autocast
 
 from ._args import same_dtype
 
 
 def linear(x, weight, bias=None):
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("linear", linear, x, weight, bias)
     check_tensor("linear", x)
     check_tensor("linear", weight, "weight")
     same_dtype("linear", x, weight=weight, bias=bias)

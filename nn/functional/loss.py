@@ -8,6 +8,7 @@ from autograd import Tensor, arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from .activation import log_softmax
 
@@ -57,6 +58,8 @@ def _same_shape(op, input, target):
 
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("mse_loss", mse_loss, input, target, reduction)
     check_tensor("mse_loss", input)
     check_tensor("mse_loss", target, "target")
     diff = input - _same_shape("mse_loss", input, target)
@@ -65,6 +68,8 @@ def mse_loss(input, target, reduction="mean"):
 
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("l1_loss", l1_loss, input, target, reduction)
     check_tensor("l1_loss", input)
     check_tensor("l1_loss", target, "target")
     return _reduce(ag.abs(input - _same_shape("l1_loss", input, target)), reduction, "l1_loss")
@@ -72,6 +77,8 @@ def l1_loss(input, target, reduction="mean"):
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("huber_loss", huber_loss, input, target, reduction, delta)
     check_tensor("huber_loss", input)
     check_tensor("huber_loss", target, "target")
     err = ag.abs(input - _same_shape("huber_loss", input, target))
@@ -138,6 +145,9 @@ def _class_weight(op, weight, input):
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("cross_entropy", cross_entropy, input, target, weight, ignore_index, reduction,
+                            label_smoothing)
     check_tensor("cross_entropy", input)
     check_tensor("cross_entropy", target, "target")
     _check_reduction("cross_entropy", reduction)
@@ -213,6 +223,8 @@ def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("nll_loss", nll_loss, input, target, weight, ignore_index, reduction)
     check_tensor("nll_loss", input)
     check_tensor("nll_loss", target, "target")
     _check_reduction("nll_loss", reduction)
@@ -248,6 +260,8 @@ def _float_target(op, input, target):
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("binary_cross_entropy", binary_cross_entropy, input, target, weight, reduction)
     check_tensor("binary_cross_entropy", input)
     check_tensor("binary_cross_entropy", target, "target")
     _float_target("binary_cross_entropy", input, target)
@@ -260,6 +274,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, input, target, weight,
+                            reduction, pos_weight)
     check_tensor("binary_cross_entropy_with_logits", input)
     check_tensor("binary_cross_entropy_with_logits", target, "target")
     _float_target("binary_cross_entropy_with_logits", input, target)
@@ -293,6 +310,8 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
 
 def kl_div(input, target, reduction="mean", log_target=False):
     """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("kl_div", kl_div, input, target, reduction, log_target)
     check_tensor("kl_div", input)
     check_tensor("kl_div", target, "target")
     target = _same_shape("kl_div", input, target)
@@ -318,6 +337,8 @@ def l2_penalty(params):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 * error ** 2 / beta where |error| < beta, |error| - 0.5 * beta beyond (as torch's SmoothL1Loss;
     beta = 0 gives the L1 loss). size_average and reduce are PyTorch's deprecated spellings of reduction."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("smooth_l1_loss", smooth_l1_loss, input, target, size_average, reduce, reduction, beta)
     check_tensor("smooth_l1_loss", input)
     check_tensor("smooth_l1_loss", target, "target")
     if beta < 0:

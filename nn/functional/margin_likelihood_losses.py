@@ -10,6 +10,7 @@ import autograd as ag
 from autograd import arrays
 from autograd.ops.activation import Softplus
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from .activation import logsigmoid
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -29,6 +30,8 @@ def _broadcastable(op, input, target):
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """log(1 + exp(-target * input)) per element, targets in {-1, 1} (two-class logistic loss)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("soft_margin_loss", soft_margin_loss, input, target, size_average, reduce, reduction)
     op = "soft_margin_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)
@@ -62,6 +65,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     """Multi-class hinge loss: sum over classes i != y of max(0, margin - x[y] + x[i]) ** p, divided by the
     number of classes, for (N, C) scores with (N,) class indices (or (C,) with a 0-d index); `weight[y]`
     scales a sample's terms. p is 1 or 2."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("multi_margin_loss", multi_margin_loss, input, target, p, margin, weight, size_average,
+                            reduce, reduction)
     op = "multi_margin_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)
@@ -100,6 +106,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """Multi-label hinge loss: for (N, C) scores (or (C,), or 0-d) and a target of the same shape listing each
     sample's classes up to its first -1, the sum of max(0, 1 - (x[j] - x[i])) over listed classes j and
     unlisted classes i, divided by C."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("multilabel_margin_loss", multilabel_margin_loss, input, target, size_average, reduce,
+                            reduction)
     op = "multilabel_margin_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)
@@ -132,6 +141,9 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
                      reduction="mean"):
     """Negative log-likelihood of `target` counts under a Poisson with rate exp(input) (log_input) or input
     (then log(input + eps)); `full` adds Stirling's approximation of log(target!) where target > 1."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("poisson_nll_loss", poisson_nll_loss, input, target, log_input, full, size_average, eps,
+                            reduce, reduction)
     op = "poisson_nll_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)

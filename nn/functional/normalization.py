@@ -5,8 +5,9 @@ import numbers
 from autograd import arrays
 from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import BatchNorm, LayerNorm
+from autograd import autocast_state as autocast
 
-from ._args import same_dtype
+from ._args import half_input_float_params, same_dtype
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -28,6 +29,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},): build the layer with num_features="
                              f"{channels}")
+    if half_input_float_params(input, weight, bias, running_mean, running_var):   # in float32, out in float16
+        return batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum, eps).half()
     same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")
@@ -67,6 +70,8 @@ def _updated_in_place(t):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise input over its last dimensions `normalized_shape` to zero mean and unit variance,
     then scale by weight and shift by bias (both of shape normalized_shape, optional)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("layer_norm", layer_norm, input, normalized_shape, weight, bias, eps)
     op = "layer_norm"
     if isinstance(normalized_shape, numbers.Integral):
         normalized_shape = (int(normalized_shape),)
@@ -80,5 +85,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if t is not None and tuple(t.shape) != normalized_shape:
             raise ValueError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
                              f"{normalized_shape}")
+    if half_input_float_params(input, weight, bias):   # in float32, out in float16
+        return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()
     same_dtype(op, input, weight=weight, bias=bias)
     return LayerNorm.apply(input, weight, bias, n, float(eps))

@@ -6,6 +6,7 @@ of their own. Negative pads crop, as in PyTorch: the input is cropped first, the
 import numbers
 
 import autograd as ag
+from autograd import autocast_state as autocast
 from autograd.ops.dims import check_tensor
 
 MODES = ("constant", "reflect", "replicate", "circular")
@@ -70,6 +71,8 @@ def pad(input, pad, mode="constant", value=None):
     repeated), 'replicate' (repeat the edge), 'circular' (wrap around); the last three pad 1, 2 or 3
     trailing dimensions of a tensor with one or two leading (batch, channel) dimensions.
     """
+    if autocast.active and autocast.state.casting and mode in _AUTOCAST_OPS:   # ag.autocast (autograd/amp)
+        return autocast.run(_AUTOCAST_OPS[mode], _pad, input, pad, mode, value)
     _check(input, pad, mode, value)
     x = input
     pairs = [(int(pad[2 * k]), int(pad[2 * k + 1])) for k in range(len(pad) // 2)]
@@ -107,3 +110,8 @@ def pad(input, pad, mode="constant", value=None):
             [_side(x, dim, after, mode, False)] if after else [])
         x = ag.concatenate(parts, axis=dim)
     return x
+
+
+_pad = pad   # the function, for its autocast guard (inside it `pad` names the amounts)
+#: the PyTorch ops behind pad's modes that autocast lists (float32 on cpu)
+_AUTOCAST_OPS = {"reflect": "reflection_pad", "replicate": "replication_pad"}

@@ -12,6 +12,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from .conv3d import triple
 
@@ -66,6 +67,9 @@ def _windows(op, x, kernel, stride, padding, dilation, ceil_mode, fill):
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max over kernel windows of (N, C, D, H, W) or (C, D, H, W); stride defaults to the kernel size. With
     return_indices, also the int64 position of each maximum as a flat index into D * H * W."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("max_pool3d", max_pool3d, input, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices)
     op = "max_pool3d"
     x = _volume(op, input)
     kernel = triple(kernel_size, "kernel_size", op, 1)
@@ -108,6 +112,9 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                divisor_override=None):
     """Mean over kernel windows of (N, C, D, H, W) or (C, D, H, W); stride defaults to the kernel size.
     count_include_pad: whether zero padding counts in the divisor; divisor_override replaces the divisor."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("avg_pool3d", avg_pool3d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                            divisor_override)
     op = "avg_pool3d"
     x = _volume(op, input)
     kernel = triple(kernel_size, "kernel_size", op, 1)
@@ -159,6 +166,8 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     """Max over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
     None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis; with
     return_indices also the int64 position of each maximum as a flat index into D * H * W."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("adaptive_max_pool3d", adaptive_max_pool3d, input, output_size, return_indices)
     op = "adaptive_max_pool3d"
     x = _volume(op, input)
     sizes = _output_sizes(op, output_size, x)
@@ -175,6 +184,8 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 def adaptive_avg_pool3d(input, output_size):
     """Mean over the windows that split (N, C, D, H, W) or (C, D, H, W) into `output_size` (an int or 3 ints,
     None keeping that size), PyTorch's windows [floor(i*L/O), ceil((i+1)*L/O)) along each axis."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("adaptive_avg_pool3d", adaptive_avg_pool3d, input, output_size)
     op = "adaptive_avg_pool3d"
     x = _volume(op, input)
     sizes = _output_sizes(op, output_size, x)

@@ -6,6 +6,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.ops.dims import check_tensor
 from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
+from autograd import autocast_state as autocast
 
 from ._args import same_dtype
 
@@ -33,6 +34,8 @@ def lstm_cell(gates_x, h_prev, c_prev, w_hh, b_hh=None):
     gates_x (B, 4H) is x_t @ w_ih.T + b_ih; the cell adds h_prev @ w_hh.T + b_hh and applies
     c = f * c_prev + i * g, h = o * tanh(c) with gate order i, f, g, o.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("lstm_cell", lstm_cell, gates_x, h_prev, c_prev, w_hh, b_hh)
     _check_cell("lstm_cell", gates_x, h_prev, w_hh, b_hh, 4, c_prev)
     return Cell.apply(gates_x, h_prev, c_prev, w_hh, b_hh, "lstm")
 
@@ -43,18 +46,24 @@ def gru_cell(gates_x, h_prev, w_hh, b_hh=None):
     gates_x (B, 3H) is x_t @ w_ih.T + b_ih; with gates_h = h_prev @ w_hh.T + b_hh (gate order r, z, n):
     r, z = sigmoid(gates_x + gates_h), n = tanh(x_n + r * h_n), h = (1 - z) * n + z * h_prev.
     """
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("gru_cell", gru_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("gru_cell", gates_x, h_prev, w_hh, b_hh, 3)
     return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "gru")
 
 
 def rnn_tanh_cell(gates_x, h_prev, w_hh, b_hh=None):
     """One Elman RNN step h = tanh(gates_x + h_prev @ w_hh.T + b_hh), gates_x = x_t @ w_ih.T + b_ih (B, H)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("rnn_tanh_cell", rnn_tanh_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("rnn_tanh_cell", gates_x, h_prev, w_hh, b_hh, 1)
     return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_tanh")
 
 
 def rnn_relu_cell(gates_x, h_prev, w_hh, b_hh=None):
     """One Elman RNN step h = relu(gates_x + h_prev @ w_hh.T + b_hh), gates_x = x_t @ w_ih.T + b_ih (B, H)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("rnn_relu_cell", rnn_relu_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("rnn_relu_cell", gates_x, h_prev, w_hh, b_hh, 1)
     return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu")
 
@@ -67,6 +76,8 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
     held: an optional (T, B) bool Tensor or NumPy array (LSTM only) of steps at which a row keeps its cell state:
     c passes such a step unchanged, and so does its gradient (the output there is still o * tanh(c));
     packed sequences run their padding this way."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("recurrence", recurrence, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, held)
     if mode not in WIDTH:
         raise ValueError(f"recurrence: mode {mode!r} is not one of {sorted(WIDTH)}")
     check_tensor(mode, x)

@@ -11,8 +11,9 @@ import numbers
 from autograd import arrays, no_grad
 from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import LayerNorm
+from autograd import autocast_state as autocast
 
-from ._args import same_dtype
+from ._args import half_input_float_params, same_dtype
 
 
 def _standardise(x, rows, eps):
@@ -44,6 +45,8 @@ def _check_params(op, input, channels, **params):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Split the C channels of input (N, C, *) into num_groups groups and normalise each group of each
     sample to zero mean and unit variance, then scale by weight and shift by bias (both (C,), optional)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("group_norm", group_norm, input, num_groups, weight, bias, eps)
     op = "group_norm"
     check_tensor(op, input)
     if input.ndim < 2:
@@ -52,6 +55,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
         raise ValueError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
                          f"{num_groups!r} equal groups")
+    if half_input_float_params(input, weight, bias):   # in float32, out in float16
+        return group_norm(input.float(), num_groups, weight, bias, eps).half()
     _check_params(op, input, channels, weight=weight, bias=bias)
     return _affine(_standardise(input, num_groups, eps), weight, bias, channels)
 

@@ -5,6 +5,7 @@ import math
 import autograd as ag
 from autograd import arrays
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 from ._args import pair, single
 from .conv import LAYOUTS
@@ -54,6 +55,8 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """(N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out): each value written at its flat H_out * W_out position
     in `indices`, zeros elsewhere; H_out = (H - 1) * stride - 2 * padding + kernel_size unless output_size."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("max_unpool2d", max_unpool2d, input, indices, kernel_size, stride, padding, output_size)
     op = "max_unpool2d"
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
@@ -73,6 +76,8 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     """(N, C, D, H, W) or (C, D, H, W) -> (N, C, D_out, H_out, W_out): each value written at its flat
     D_out * H_out * W_out position in `indices`, zeros elsewhere; each output size is
     (L - 1) * stride - 2 * padding + kernel_size unless output_size."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("max_unpool3d", max_unpool3d, input, indices, kernel_size, stride, padding, output_size)
     op = "max_unpool3d"
     kernel = triple(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else triple(stride, "stride", op, 1)

@@ -135,18 +135,31 @@ def test_loss_refuses_lists(device, name):
         loss(ag.tensor(x, device=device), target)
 
 
+#: the layers that, as PyTorch's, take float16 input with float32 parameters
+HALF_INPUT_NORMS = ("BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm")
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float16])
 @pytest.mark.parametrize("name", sorted(n for n in LAYERS if LAYERS[n][3] == "float"))
 def test_layer_dtype_rule_matches_torch(device, name, dtype):
     """A float32 layer given float64 (or float16) input: layers with parameters refuse it with a TypeError
-    naming both dtypes (PyTorch refuses too); layers without compute in the input's dtype (as PyTorch)."""
+    naming both dtypes (PyTorch refuses too), except the norms, which take float16 input with float32
+    parameters, compute in float32 and return float16 (as PyTorch's, which ag.autocast relies on); layers
+    without parameters compute in the input's dtype (as PyTorch)."""
     torch = pytest.importorskip("torch")
     layer = LAYERS[name][0]().to(device).eval()
     arrays = example_inputs(name, 2, dtype=dtype)
+    if name in HALF_INPUT_NORMS and dtype is np.float16:
+        outs = outputs(layer(*as_tensors(arrays, device)))
+        their_outs, _ = _torch_run(torch_twin(name, layer).eval(), arrays, torch, backward=False)
+        assert [o.dtype for o in outs] == [np.float16] * len(their_outs)
+        for ours, theirs in zip(outs, their_outs):
+            np.testing.assert_allclose(ours.numpy().astype(np.float32), theirs.detach().float().numpy(), rtol=2e-3, atol=2e-3)
+        return
     if name in PARAMETRIZED:
         with pytest.raises(TypeError, match=rf"input is {np.dtype(dtype).name} but \w+ is float32"):
             layer(*as_tensors(arrays, device))
-        if dtype is np.float64:   # PyTorch's CPU norms accept float16 input with float32 parameters; we do not
+        if dtype is np.float64:
             with pytest.raises((RuntimeError, ValueError)):
                 _torch_run(torch_twin(name, layer).eval(), arrays, torch)
         return
