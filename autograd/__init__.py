@@ -77,6 +77,25 @@ from .ops.searching import bucketize, searchsorted, tril_indices, triu_indices
 from .ops.predicates import is_floating_point, is_tensor, numel
 from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
                           bitwise_xor)
+# the fifth batch of PyTorch's names
+from .creation import logspace
+from .random_api import poisson
+from .ops.activation_forms import celu, dropout, hardshrink, prelu, rrelu, selu, threshold
+from .activation_api import celu_, dropout_, relu_, rrelu_, selu_, threshold_
+from .ops.vector_distance import cosine_similarity, dist, pairwise_distance, renorm
+from .ops.histograms import histc, histogram
+from .ops.combinatorics import combinations, vander
+from .ops.shape_rules import broadcast_shapes
+from .ops.dim_splits import dsplit, hsplit, row_stack, vsplit
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.nan_statistics import mode, nanmedian, nanquantile
+from .ops.covariance import corrcoef, cov
+from .ops.slicing import diagonal_scatter, narrow_copy, select, select_scatter, slice_scatter, take
+from .ops.scatter_reduce import index_reduce, scatter_reduce
+from .ops.discrete import unique_consecutive
+from .ops.matrix_products import addbmm, addr, chain_matmul, ger, vdot
+from .ops.predicates import is_complex, is_nonzero
+from .ops.type_promotion import can_cast, promote_types, result_type
 arctan2 = atan2
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
@@ -86,6 +105,17 @@ _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
+from . import linalg_api as linalg
+_sys.modules[__name__ + ".linalg"] = linalg     # `import autograd.linalg`, as `import torch.linalg`
+# torch's top-level spellings of linear algebra (torch.svd returns V, torch.qr takes some=, torch.cholesky upper=)
+from .ops.linalg_cholesky import cholesky_old as cholesky
+from .ops.linalg_det import det, logdet, slogdet
+from .ops.linalg_pinv import pinverse
+from .ops.linalg_products import matrix_power
+from .ops.linalg_qr import qr_old as qr
+from .ops.linalg_solve import inverse
+from .ops.linalg_svd import svd_old as svd
+from .ops.matrix_exp import matrix_exp
 from .jit import jit
 from .compile_api import compile, get_float32_matmul_precision, set_float32_matmul_precision
 from .dtype_info import finfo, iinfo

@@ -178,6 +178,35 @@ def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.linspace(start, stop, num).astype(dtype or get_default_dtype()), d, requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """`steps` values base ** e for e evenly spaced from start to end inclusive, as torch.logspace: computed in
+    `dtype` (default float) from both ends, so the last is base ** end; an integer dtype truncates start and
+    end to integers first and the powers after."""
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
+        raise ValueError(f"logspace: steps must be a non-negative int, got {steps!r}")
+    dtype = np.dtype(dtype or get_default_dtype())
+    check_supported("logspace", dtype)
+    d = _device(device)
+    steps = int(steps)
+    with np.errstate(all="ignore"):   # a negative base gives nan, a large exponent inf, as in PyTorch
+        values = _log_steps(float(start), float(end), steps, base, dtype)
+    return _new(d.asarray(values.astype(dtype)), d, requires_grad)
+
+
+def _log_steps(start, end, steps, base, dtype):
+    """logspace's values (as a NumPy array) before the cast to dtype."""
+    if steps <= 1:
+        return np.power(float(base), np.full(steps, float(start)))
+    # the exponents in dtype's precision (float64 for integer dtypes, from start and end as integers)
+    work = np.dtype(np.float64) if dtype.kind in "iub" else dtype
+    first = work.type(int(start) if dtype.kind in "iub" else start)
+    last = work.type(int(end) if dtype.kind in "iub" else end)
+    step = (last - first) / work.type(steps - 1)
+    k = np.arange(steps)
+    exponents = np.where(k < steps // 2, first + step * k.astype(work), last - step * (steps - k - 1).astype(work))
+    return np.power(work.type(base), exponents.astype(work))
+
+
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
     d = _device(device)

@@ -41,6 +41,11 @@ from .ops import diagonals as DG
 from .ops import float_parts as FP
 from .ops import gamma as GM
 from .ops import number_theory as NT
+from .ops import linalg_cholesky as LC, linalg_det as LD, linalg_pinv as LP, linalg_products as LPR
+from .ops import linalg_qr as LQ, linalg_solve as LS, linalg_svd as LSV, matrix_exp as LX
+from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, histograms as HG,
+                  matrix_products as MP, nan_statistics as NS, predicates as PD, scatter_reduce as SR, slicing as SL,
+                  vector_distance as VD)
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
@@ -260,6 +265,25 @@ _BINDINGS.update({
     "not_equal": E.ne,
 })
 for _name in "lgamma digamma polygamma mvlgamma i0 heaviside ldexp nextafter addcmul addcdiv gcd lcm".split():
+    _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
+# linear algebra, with torch's Tensor methods (t.svd() returns V and t.qr() takes some=, as torch.svd and torch.qr)
+_BINDINGS.update({
+    "det": LD.det, "logdet": LD.logdet, "slogdet": LD.slogdet, "inverse": LS.inverse, "pinverse": LP.pinverse,
+    "matrix_power": LPR.matrix_power, "matrix_exp": LX.matrix_exp, "cholesky": LC.cholesky_old, "svd": LSV.svd_old,
+    "qr": LQ.qr_old,
+})
+# the fifth batch of PyTorch's names, with the in-place forms PyTorch has
+_BINDINGS.update({
+    "dist": VD.dist, "renorm": VD.renorm, "histc": HG.histc, "histogram": HG.histogram,
+    "hsplit": DS.as_method(DS.hsplit), "vsplit": DS.as_method(DS.vsplit), "dsplit": DS.as_method(DS.dsplit),
+    "nanmedian": NS.nanmedian, "nanquantile": NS.nanquantile,
+    "mode": NS.mode, "cov": CV.cov, "corrcoef": CV.corrcoef, "take": SL.take, "scatter_reduce": SR.scatter_reduce,
+    "index_reduce": SR.index_reduce, "unique_consecutive": D.unique_consecutive, "addbmm": MP.addbmm,
+    "addr": MP.addr, "ger": MP.ger, "vdot": MP.vdot, "narrow_copy": SL.narrow_copy, "select": SL.select,
+    "slice_scatter": SL.slice_scatter, "select_scatter": SL.select_scatter, "diagonal_scatter": SL.diagonal_scatter,
+    "is_complex": PD.is_complex, "is_nonzero": PD.is_nonzero, "prelu": AF.prelu, "hardshrink": AF.hardshrink,
+})
+for _name in "renorm scatter_reduce index_reduce addbmm addr".split():
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_

@@ -1,4 +1,4 @@
-"""PyTorch's global random functions beyond the factories: `normal`, and the seed and state of the global
+"""PyTorch's global random functions beyond the factories: `normal`, `poisson`, and the seed and state of the global
 stream (`initial_seed`, `seed`, `get_rng_state`, `set_rng_state`)."""
 import json
 import numbers
@@ -10,7 +10,10 @@ import backends
 from . import capture
 from .creation import randn
 from .dtypes import get_default_dtype
+from .ops.dims import check_tensor
+from .ops.no_grad_op import no_grad_op
 from .ops.normal import Normal
+from .random_generator import check_generator
 from .tensor import Tensor
 
 
@@ -82,3 +85,21 @@ def set_rng_state(new_state):
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise ValueError("set_rng_state: the state must come from ag.get_rng_state() of deepgrad; this one "
                          f"could not be read ({error})") from None
+
+
+def poisson(input, generator=None):
+    """Samples of the Poisson distribution whose rates are the elements of `input` (a float tensor, rates >= 0),
+    in input's dtype; no gradient. Draws from the device's generator (ag.manual_seed), or from `generator` (an
+    ag.Generator)."""
+    check_tensor("poisson", input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"poisson: the rates must be a floating-point tensor, got {input.dtype} (shape "
+                        f"{tuple(input.shape)}); convert it with .float()")
+    d, rng = input.device, check_generator("poisson", generator)
+    if d.host_memory and input.numel() and capture.state.recorder is None and not bool((input >= 0).all()):
+        raise ValueError("poisson: invalid rate: every rate must be non-negative (and not nan)")
+
+    def draw(xp, rates):   # inside the op, so that an ag.jit replay draws afresh
+        stream = rng if rng is not None else np.random.default_rng(int(d.randint(0, 2 ** 62, (), np.int64)))
+        return d.asarray(stream.poisson(np.asarray(d.to_host(rates), dtype=np.float64)).astype(rates.dtype))
+    return no_grad_op("poisson", draw, input)

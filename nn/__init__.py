@@ -73,3 +73,8 @@ from .layers.dropout import AlphaDropout
 from .layers.rms_norm import RMSNorm
 from .ctc_loss import CTCLoss
 from .layers.fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
+from .layers.dropout import FeatureAlphaDropout
+from .layers.lazy_conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d,
+                               LazyConvTranspose3d)
+from .layers.lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,
+                               LazyInstanceNorm2d, LazyInstanceNorm3d)

@@ -25,6 +25,36 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if len(out) == 1 else out
 
 
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """`input` (flattened, or its slices along `dim`) with each run of equal consecutive elements kept once, as
+    torch.unique_consecutive; with return_inverse each element's index into the result and with return_counts
+    each run's length (nan never equals nan, so each nan is its own run)."""
+    check_tensor("unique_consecutive", input)
+    axis = None if dim is None else normalize("unique_consecutive", dim, input.ndim)
+    if axis is not None and any(n == 0 for i, n in enumerate(input.shape) if i != axis):
+        raise ValueError(f"unique_consecutive: input of shape {tuple(input.shape)} has an empty dim other than dim "
+                         f"{dim}, so its slices along dim {dim} cannot be compared; pass dim=None or an empty dim")
+
+    def compute(xp, a):
+        if axis is None:
+            flat = a.reshape(-1)
+            changes = flat[1:] != flat[:-1]
+        else:
+            flat = xp.moveaxis(a, axis, 0)
+            width = int(np.prod(flat.shape[1:]))
+            changes = (flat[1:] != flat[:-1]).reshape(max(flat.shape[0] - 1, 0), width).any(axis=1)
+        starts = xp.concatenate([xp.ones(min(flat.shape[0], 1), dtype=bool), changes])
+        run = xp.cumsum(starts).astype(np.int64) - 1
+        values = flat[starts] if axis is None else xp.moveaxis(flat[starts], 0, axis)
+        first = xp.flatnonzero(starts)
+        counts = xp.diff(xp.concatenate([first, xp.asarray([flat.shape[0]])])).astype(np.int64)
+        return values, run.reshape(a.shape if axis is None else (a.shape[axis],)), counts
+
+    values, inverse, counts = no_grad_op("unique_consecutive", compute, input)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out[0] if len(out) == 1 else out
+
 def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor per dim (as_tuple)."""
     check_tensor("nonzero", input)

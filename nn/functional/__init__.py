@@ -48,3 +48,9 @@ from .dropout import alpha_dropout
 from .rms_norm import rms_norm
 from .ctc import ctc_loss
 from .fractional_pool import fractional_max_pool2d, fractional_max_pool3d
+from .inplace_activation import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
+from .pool_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                           adaptive_max_pool3d_with_indices, max_pool1d_with_indices, max_pool2d_with_indices,
+                           max_pool3d_with_indices)
+from .dropout import feature_alpha_dropout
+from .upsample import upsample, upsample_bilinear, upsample_nearest

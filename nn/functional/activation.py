@@ -7,10 +7,10 @@ from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, S
                                      sigmoid, softmax)
 from autograd.ops.activation import Softmax as _Softmax
 from autograd.ops.activation import relu as _relu
+from autograd.ops import activation_forms as _forms
+from autograd.ops.activation_forms import SELU_ALPHA as _SELU_ALPHA  # noqa: F401  (nn/functional/dropout.py)
+from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F401
 from autograd.ops.dims import check_tensor, dim_or, normalize
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def relu(input, inplace=False):
@@ -86,10 +86,6 @@ def _maybe_inplace(op, fn, x, inplace):
     return _inplace_form(fn, op + "_")(x) if inplace else fn(x)
 
 
-def _selu(x):
-    return elu(x, _SELU_ALPHA) * _SELU_SCALE
-
-
 def _mish(x):
     return x * ag.tanh(Softplus.apply(x))
 
@@ -109,7 +105,7 @@ def _hardswish(x):
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
     _float_input("selu", input)
-    return _maybe_inplace("selu", _selu, input, inplace)
+    return _maybe_inplace("selu", _forms.selu, input, inplace)
 
 
 def mish(input, inplace=False):
@@ -166,25 +162,12 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     return _Softmax.apply(-input, normalize(op, dim, input.ndim, zero_d=None), False)
 
 
-def _celu(x, alpha):
-    if alpha == 1.0:
-        return Elu.apply(x, 1.0)   # the same function: one fused node
-    # clamped so that exp cannot overflow in the branch where() discards (its 0 gradient times inf is NaN)
-    negative = ag.clamp(x, max=0.0) * (1.0 / alpha)
-    return ag.where(x > 0, x, ag.expm1(negative) * alpha)
-
-
 def celu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise (into `input` with `inplace`)."""
     _float_input("celu", input)
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
-    return _maybe_inplace("celu", lambda t: _celu(t, float(alpha)), input, inplace)
-
-
-def _rrelu_train(x, lower, upper):
-    slope = ag.rand(*x.shape, dtype=x.dtype, device=x.device) * (upper - lower) + lower
-    return ag.where(x > 0, x, x * slope)
+    return _maybe_inplace("celu", lambda t: _forms.celu(t, alpha), input, inplace)
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
@@ -193,6 +176,4 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     _float_input("rrelu", input)
     if lower > upper:
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
-    if training:
-        return _maybe_inplace("rrelu", lambda t: _rrelu_train(t, float(lower), float(upper)), input, inplace)
-    return _maybe_inplace("rrelu", lambda t: LeakyRelu.apply(t, (lower + upper) / 2.0), input, inplace)
+    return _maybe_inplace("rrelu", lambda t: _forms.rrelu(t, lower, upper, training), input, inplace)

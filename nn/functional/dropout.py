@@ -52,3 +52,32 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
         raise TypeError(f"alpha_dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return _maybe_inplace("alpha_dropout", lambda t: _alpha_dropout(t, float(p)), input, inplace)
+
+
+def _feature_alpha_dropout(x, p):
+    if p == 1.0:
+        return x * 0.0
+    a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1.0) * (1.0 - p))
+    # one draw per (sample, channel), broadcast over the positions: whole channels are dropped
+    noise_shape = x.shape[:2] + (1,) * (x.ndim - 2)
+    keep = (ag.rand(*noise_shape, dtype=x.dtype, device=x.device) >= p).astype(x.dtype)
+    return x * (keep * a) + (keep * (_SELU_SATURATION * a) + _SELU_SATURATION * a * (p - 1.0))
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels: during training, set each channel (dim 1) of each sample with
+    probability p to SELU's negative saturation value and apply alpha dropout's affine map, keeping a
+    zero-mean, unit-variance input so (into `input` with `inplace`); otherwise, and for p = 0 or an empty input,
+    the input itself. The input needs a batch and a channel dim: (N, C, *)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"feature_alpha_dropout: p must be a probability in [0, 1], got {p}")
+    check_tensor("feature_alpha_dropout", input)
+    if not training or p == 0.0 or input.size == 0:
+        return input
+    if input.ndim < 2:
+        raise ValueError(f"feature_alpha_dropout: needs an input with at least 2 dims (N, C, *), got shape "
+                         f"{tuple(input.shape)}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"feature_alpha_dropout: input must be a float tensor, got {input.dtype} (shape "
+                        f"{input.shape}); convert it with .float()")
+    return _maybe_inplace("feature_alpha_dropout", lambda t: _feature_alpha_dropout(t, float(p)), input, inplace)

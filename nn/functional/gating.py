@@ -1,25 +1,15 @@
 """PReLU (a leaky ReLU whose negative slope is learned per channel) and GLU (gated linear unit)."""
 import autograd as ag
+from autograd.ops import activation_forms as _forms
 from autograd.ops.dims import check_tensor
+from autograd import autocast_state as autocast
 
 
 def prelu(input, weight):
     """max(0, x) + weight * min(0, x), with `weight` of 1 element or one per channel (dim 1 of input)."""
-    op = "prelu"
-    check_tensor(op, input)
-    check_tensor(op, weight, "weight")
-    channels = input.shape[1] if input.ndim >= 2 else 1
-    if weight.ndim != 1 or weight.shape[0] not in (1, channels):
-        raise ValueError(f"{op}: weight must be 1-D with 1 element or one per channel ({channels}, dim 1 of input "
-                         f"shape {input.shape}), got weight shape {weight.shape}; build PReLU(num_parameters="
-                         f"{channels}) or PReLU(1)")
-    if weight.dtype != input.dtype:
-        raise TypeError(f"{op}: input is {input.dtype} but weight is {weight.dtype}; convert one to the other")
-    if weight.shape[0] == 1:
-        slope = weight.reshape(())
-    else:
-        slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
-    return ag.where(input > 0, input, slope * input)
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("prelu", prelu, input, weight)
+    return _forms.prelu(input, weight)
 
 
 def glu(input, dim=-1):

@@ -1,6 +1,7 @@
 """Shrinkage and thresholding activations: softshrink, hardshrink, tanhshrink and threshold, each a
 composite of existing ops (so every device, higher-order gradient and ag.jit replay comes for free)."""
 import autograd as ag
+from autograd.ops import activation_forms as _forms
 from autograd.ops.dims import check_tensor
 
 from .activation import _float_input, _maybe_inplace
@@ -17,8 +18,7 @@ def softshrink(input, lambd=0.5):
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
-    _float_input("hardshrink", input)
-    return input.masked_fill(ag.abs(input) <= lambd, 0.0)
+    return _forms.hardshrink(input, lambd)
 
 
 def tanhshrink(input):
@@ -31,9 +31,4 @@ def threshold(input, threshold, value, inplace=False):
     """x where x > threshold, `value` elsewhere (into `input` with `inplace`); gradient 0 where replaced.
     An integer input keeps its dtype, with threshold and value truncated to integers as PyTorch does."""
     check_tensor("threshold", input)
-    if input.dtype.kind == "b":
-        raise TypeError(f"threshold: expects a numeric tensor, got bool (shape {tuple(input.shape)}); "
-                        "convert it with .float() or .int()")
-    if input.dtype.kind in "iu":
-        threshold, value = int(threshold), int(value)
-    return _maybe_inplace("threshold", lambda t: t.masked_fill(t <= threshold, value), input, inplace)
+    return _maybe_inplace("threshold", lambda t: _forms.threshold(t, threshold, value), input, inplace)

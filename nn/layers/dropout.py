@@ -1,4 +1,4 @@
-"""Dropout layers: Dropout and AlphaDropout."""
+"""Dropout layers: Dropout, AlphaDropout and FeatureAlphaDropout."""
 from .. import functional as F
 from ..module import Module
 
@@ -33,6 +33,24 @@ class AlphaDropout(Module):
     def forward(self, input):
         # PyTorch's AlphaDropout does not pass `inplace` on either: it always returns a new tensor
         return F.alpha_dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class FeatureAlphaDropout(Module):
+    """Alpha dropout of whole channels (dim 1 of an (N, C, *) input): in training mode set each channel to SELU's
+    negative saturation with probability p, then restore zero mean and unit variance; identity in eval mode."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"FeatureAlphaDropout: p must be a probability in [0, 1], got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input):
+        # as PyTorch's FeatureAlphaDropout, `inplace` is not passed on: the result is always a new tensor
+        return F.feature_alpha_dropout(input, self.p, self.training)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"

@@ -23,3 +23,9 @@ from .lbfgs import LBFGS
 from .nadam import NAdam
 
 __all__ += ["Adadelta", "Adamax", "LBFGS", "NAdam"]
+from .adafactor import Adafactor
+from .asgd import ASGD
+from .radam import RAdam
+from .rprop import Rprop
+
+__all__ += ["Adafactor", "ASGD", "RAdam", "Rprop"]

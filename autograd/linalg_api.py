@@ -1,0 +1,24 @@
+"""`ag.linalg`: the names PyTorch code reaches through `torch.linalg`, so that `torch.linalg.X` ports as
+`ag.linalg.X` (`import autograd.linalg` works too). Real float32/float64 tensors, batched over leading dims,
+on every device; the ops live in autograd/ops/linalg_*.py and matrix_exp.py.
+
+Not here: eig / eigvals raise (their results are complex; use eigh / eigvalsh for symmetric matrices), and
+the LU and LDL families (lu, lu_factor, lu_solve, ldl_factor, ...), householder_product and vander are absent.
+"""
+from .ops.linalg import matmul
+from .ops.linalg_checks import LinAlgError
+from .ops.linalg_cholesky import cholesky, cholesky_ex
+from .ops.linalg_det import det, slogdet
+from .ops.linalg_eigh import eig, eigh, eigvals, eigvalsh
+from .ops.linalg_norms import cond, matrix_norm, norm, vector_norm
+from .ops.linalg_pinv import lstsq, matrix_rank, pinv
+from .ops.linalg_products import cross, diagonal, matrix_power, multi_dot, tensorinv, tensorsolve, vecdot
+from .ops.linalg_qr import qr
+from .ops.linalg_solve import inv, inv_ex, solve, solve_ex, solve_triangular
+from .ops.linalg_svd import svd, svdvals
+from .ops.matrix_exp import matrix_exp
+
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
+           "eigvalsh", "inv", "inv_ex", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
+           "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]

@@ -1,0 +1,116 @@
+"""PyTorch's top-level activation spellings (torch.selu, celu, rrelu, prelu, hardshrink, threshold, dropout):
+composites of existing ops, written here once so that `ag.selu(x)` and `F.selu(x)` run the same code
+(nn.functional adds only its `inplace=` handling)."""
+import numbers
+
+from ..random_generator import check_generator
+from .activation import Elu, LeakyRelu
+from .dims import check_tensor
+from .dropout import Dropout
+from .elementwise import abs as _abs, mul, where
+from .gather import masked_fill
+from .no_grad_op import no_grad_op
+from .rounding import clamp
+from .special import expm1
+
+#: SELU's fixed constants (Klambauer et al.), as PyTorch's
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def float_input(op, x):
+    """Raise unless `x` is a floating-point tensor (the message names op, dtype and shape, and the fix)."""
+    check_tensor(op, x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
+                        "convert it with .float()")
+
+
+def selu(input):
+    """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
+    float_input("selu", input)
+    return mul(Elu.apply(input, SELU_ALPHA), SELU_SCALE)
+
+
+def celu(input, alpha=1.0):
+    """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise."""
+    float_input("celu", input)
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
+    alpha = float(alpha)
+    if alpha == 1.0:
+        return Elu.apply(input, 1.0)   # the same function: one fused node
+    # clamped so that exp cannot overflow in the branch where() discards (its 0 gradient times inf is NaN)
+    negative = mul(clamp(input, max=0.0), 1.0 / alpha)
+    return where(input > 0, input, mul(expm1(negative), alpha))
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """Randomised leaky ReLU: in training, x * a for x <= 0 with each slope a drawn uniformly from
+    [lower, upper) (the device's generator, or `generator`); otherwise leaky_relu with the mean slope
+    (lower + upper) / 2."""
+    float_input("rrelu", input)
+    if lower > upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
+    lower, upper = float(lower), float(upper)
+    if not training:
+        return LeakyRelu.apply(input, (lower + upper) / 2.0)
+    rng = check_generator("rrelu", generator)
+    device = input.device
+
+    def slopes(xp, a):   # drawn inside the op, so that an ag.jit replay draws afresh
+        u = device.rand(a.shape, a.dtype) if rng is None else device.asarray(rng.random(a.shape).astype(a.dtype))
+        return u * a.dtype.type(upper - lower) + a.dtype.type(lower)
+    return where(input > 0, input, mul(input, no_grad_op("rrelu", slopes, input)))
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
+    float_input("hardshrink", input)
+    return masked_fill(input, _abs(input) <= lambd, 0.0)
+
+
+def threshold(input, threshold, value):
+    """x where x > threshold, `value` elsewhere; gradient 0 where replaced. An integer input keeps its
+    dtype, with threshold and value truncated to integers as PyTorch does."""
+    check_tensor("threshold", input)
+    if input.dtype.kind == "b":
+        raise TypeError(f"threshold: expects a numeric tensor, got bool (shape {tuple(input.shape)}); "
+                        "convert it with .float() or .int()")
+    if input.dtype.kind in "iu":
+        threshold, value = int(threshold), int(value)
+    return masked_fill(input, input <= threshold, value)
+
+
+def prelu(input, weight):
+    """max(0, x) + weight * min(0, x), with `weight` of 1 element or one per channel (dim 1 of input)."""
+    op = "prelu"
+    check_tensor(op, input)
+    check_tensor(op, weight, "weight")
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.ndim != 1 or weight.shape[0] not in (1, channels):
+        raise ValueError(f"{op}: weight must be 1-D with 1 element or one per channel ({channels}, dim 1 of input "
+                         f"shape {input.shape}), got weight shape {weight.shape}; build PReLU(num_parameters="
+                         f"{channels}) or PReLU(1)")
+    if weight.dtype != input.dtype:
+        raise TypeError(f"{op}: input is {input.dtype} but weight is {weight.dtype}; convert one to the other")
+    if weight.shape[0] == 1:
+        slope = weight.reshape(())
+    else:
+        slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    return where(input > 0, input, mul(slope, input))
+
+
+def dropout(input, p, train):
+    """torch.dropout: while `train`, zero each element with probability p and scale the others by 1 / (1 - p)
+    (the expected value is unchanged); otherwise, and for p = 0, the input itself."""
+    check_tensor("dropout", input)
+    if not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    if not train or p == 0.0:
+        return input
+    if input.dtype.kind != "f":
+        raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
+                        "convert it with .float()")
+    return Dropout.apply(input, float(p))
+

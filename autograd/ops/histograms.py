@@ -1,0 +1,132 @@
+"""Histograms of a tensor's values (torch.histc, torch.histogram): counts (or summed weights) per bin, in the
+input's dtype, without a gradient. Bins are found as PyTorch finds them: histc by linear interpolation in the
+input's precision, histogram by the bin edges themselves (so each count agrees with the edges returned)."""
+from collections import namedtuple
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor
+from .dims import check_tensor
+from .no_grad_op import no_grad_op
+
+HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
+
+
+def _float_input(op, input):
+    check_tensor(op, input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
+                        "convert it with .float()")
+
+
+def _bins(op, bins):
+    if not isinstance(bins, numbers.Integral) or isinstance(bins, bool) or bins <= 0:
+        raise ValueError(f"{op}: bins must be a positive int, got {bins!r}")
+    return int(bins)
+
+
+def _linspace(xp, start, end, steps, dtype):
+    """PyTorch's linspace in `dtype`: the first half stepped up from start, the second down from end (so the
+    last value is end exactly)."""
+    if steps == 1:
+        return xp.asarray([start], dtype=dtype)
+    step = (dtype.type(end) - dtype.type(start)) / dtype.type(steps - 1)
+    k = np.arange(steps)
+    half = steps // 2
+    values = np.where(k < half, dtype.type(start) + step * k.astype(dtype),
+                      dtype.type(end) - step * (steps - k - 1).astype(dtype))
+    return xp.asarray(values.astype(dtype))
+
+
+def histc(input, bins=100, min=0, max=0):
+    """How many elements of `input` fall in each of `bins` equal bins over [min, max] (the data's own range when
+    min == max; widened by 1 each way when that is a single value), as a 1-D tensor of input's dtype. Elements
+    outside are ignored; max itself counts in the last bin."""
+    op = "histc"
+    _float_input(op, input)
+    bins = _bins(op, bins)
+    low, high = float(min), float(max)
+    if low == high and input.numel():
+        low, high = float(input.min()), float(input.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{op}: the range [{low}, {high}] is not finite; pass finite min and max (or drop the "
+                         "inf and nan elements)")
+    if not low < high:
+        raise ValueError(f"{op}: max must be larger than min, got min={min} and max={max}")
+    dtype, data_range = input.dtype, float(min) == float(max)
+
+    def compute(xp, a):
+        a = a.reshape(-1)
+        left, right = low, high
+        if data_range and a.size:   # the range read inside the op, so that an ag.jit replay reads its own data
+            left, right = float(a.min()), float(a.max())
+            if left == right:
+                left, right = left - 1, right + 1
+        left, right = dtype.type(left), dtype.type(right)
+        picked = a[(a >= left) & (a <= right)]
+        # (x - left) * bins / (right - left) in the input's precision, truncated, as PyTorch's kernel
+        pos = ((picked - left) * dtype.type(bins) / (right - left)).astype(np.int64)
+        pos = xp.minimum(pos, bins - 1)
+        return xp.bincount(pos, minlength=bins)[:bins].astype(dtype)
+    return no_grad_op(op, compute, input)
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False):
+    """`(hist, bin_edges)`: the counts (or summed `weight`s) of input's elements in each bin and the bins'
+    edges, as torch.histogram. `bins` is a number of equal bins over `range` (default: the data's min and max,
+    widened by 0.5 each way when equal; [0, 1] for an empty input) or a 1-D tensor of increasing edges. Each bin
+    holds its left edge, the last also its right; `density` divides by the total and by the bin widths."""
+    op = "histogram"
+    _float_input(op, input)
+    dtype, device = input.dtype, input.device
+    if weight is not None:
+        check_tensor(op, weight, "weight")
+        if weight.dtype != dtype:
+            raise TypeError(f"{op}: weight ({weight.dtype}) must have input's dtype ({dtype}); convert it with "
+                            ".to(input.dtype)")
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} must have input's shape "
+                             f"{tuple(input.shape)}")
+    if isinstance(bins, Tensor):
+        if bins.dtype != dtype:
+            raise TypeError(f"{op}: bins ({bins.dtype}) must have input's dtype ({dtype}); convert it with "
+                            ".to(input.dtype)")
+        if bins.ndim != 1 or bins.numel() == 0:
+            raise ValueError(f"{op}: a bins tensor must be 1-D with at least 1 edge, got shape {tuple(bins.shape)}")
+        if range is not None:
+            raise TypeError(f"{op}: range goes with a number of bins; a bins tensor gives the edges itself")
+        edges = bins.detach().clone()
+    else:
+        count = _bins(op, bins)
+        if range is not None:
+            low, high = (float(v) for v in range)
+        elif input.numel():
+            low, high = float(input.min()), float(input.max())
+        else:
+            low, high = 0.0, 1.0
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"{op}: the range [{low}, {high}] is not finite; pass a finite range=(min, max)")
+        if low > high:
+            raise ValueError(f"{op}: min should not exceed max, got range ({low}, {high})")
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        edges = no_grad_op(op, lambda xp, a: _linspace(xp, low, high, count + 1, dtype), input)
+
+    def compute(xp, a, e, w=None):
+        nbins = e.shape[0] - 1
+        a = a.reshape(-1)
+        inside = (a >= e[0]) & (a <= e[-1])
+        pos = xp.searchsorted(e, a[inside], side="right") - 1
+        pos = xp.minimum(pos, nbins - 1)
+        hist = xp.zeros(max(nbins, 0), dtype=dtype)
+        if nbins > 0:
+            values = w.reshape(-1)[inside] if w is not None else xp.ones(pos.shape, dtype)
+            hist += xp.bincount(pos, weights=values, minlength=nbins)[:nbins].astype(dtype)
+        if density:
+            hist = hist / hist.sum() / xp.diff(e)
+        return hist.astype(dtype)
+    extra = () if weight is None else (weight,)
+    return HistogramResult(no_grad_op(op, compute, input, edges, *extra), edges)

@@ -1,0 +1,77 @@
+"""Symmetric eigendecomposition with torch's names: linalg.eigh and linalg.eigvalsh; linalg.eig and eigvals,
+whose results are complex, raise and point here.
+
+A = V diag(w) V^T (w ascending), reading only A's lower triangle (the upper one with UPLO='U'). Backward, as
+PyTorch: gA = V (diag(gw) + skew(V^T gV) / E) V^T with skew(X) = (X - X^T) / 2 and E_ij = w_j - w_i. Only
+distinct eigenvalues give finite gradients of the eigenvectors (E_ij = 0 otherwise, and PyTorch gives inf/NaN
+too); the eigenvalues alone always have the finite gradient V diag(gw) V^T.
+"""
+from collections import namedtuple
+
+from ..function import Function
+from ..grad_mode import state as grad_state
+from .linalg_checks import check_matrix
+from .linalg_kit import kit
+from .no_grad_op import no_grad_op
+
+EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
+
+
+class LinalgEigh(Function):
+    op_name = "linalg.eigh"
+
+    def forward(ctx, a, uplo="L"):
+        w, v = ctx.xp.linalg.eigh(a, UPLO=uplo)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    def backward(ctx, gw, gv):
+        k = kit(ctx)
+        w, v = ctx.saved_tensors
+        vt = v.swapaxes(-1, -2)
+        x = vt @ gv
+        gaps = w[..., None, :] - w[..., :, None]
+        inner = k.ratio(0.5 * (x - x.swapaxes(-1, -2)), gaps) + k.diag_embed(gw)
+        return v @ (inner @ vt)
+
+
+def _uplo(op, UPLO):
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
+    return UPLO
+
+
+def eigh(A, UPLO="L"):
+    """(eigenvalues, eigenvectors) of each symmetric matrix of A (..., n, n): eigenvalues ascending, the
+    eigenvectors as columns. Only the lower triangle (UPLO='L') or the upper one (UPLO='U') is read. Each
+    eigenvector's sign is LAPACK's choice; losses that depend on it are ill-defined."""
+    check_matrix("linalg.eigh", A)
+    return EighResult(*LinalgEigh.apply(A, uplo=_uplo("linalg.eigh", UPLO)))
+
+
+def eigvalsh(A, UPLO="L"):
+    """The eigenvalues (ascending) of each symmetric matrix of A (..., n, n), reading the triangle UPLO names."""
+    check_matrix("linalg.eigvalsh", A)
+    uplo = _uplo("linalg.eigvalsh", UPLO)
+    if A.requires_grad and grad_state.enabled:    # the eigenvectors are needed for the gradient
+        return LinalgEigh.apply(A, uplo=uplo)[0]
+    return no_grad_op("linalg.eigvalsh", lambda xp, a: xp.linalg.eigvalsh(a, UPLO=uplo), A)
+
+
+def _complex(op):
+    return TypeError(
+        f"{op}: the eigenvalues and eigenvectors of a general real matrix are complex, and deepgrad has no complex "
+        "dtype, so complex results are not supported; for a symmetric matrix use linalg.eigh / linalg.eigvalsh "
+        "(real results), or compute on NumPy arrays (numpy.linalg.eig)")
+
+
+def eig(A):
+    """Not supported: PyTorch returns complex tensors, which deepgrad lacks; raises and points to eigh."""
+    check_matrix("linalg.eig", A)
+    raise _complex("linalg.eig")
+
+
+def eigvals(A):
+    """Not supported: PyTorch returns a complex tensor, which deepgrad lacks; raises and points to eigvalsh."""
+    check_matrix("linalg.eigvals", A)
+    raise _complex("linalg.eigvals")

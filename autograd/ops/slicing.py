@@ -1,0 +1,101 @@
+"""Picking and replacing parts of a tensor with PyTorch's names: select, narrow_copy and take, and the
+out-of-place writes slice_scatter, select_scatter and diagonal_scatter (a copy of input with src written into
+the part), composites of indexing and setitem, so both inputs get their gradients."""
+import numbers
+
+import numpy as np
+
+from .dims import check_tensor, normalize
+from .indexing import on_device_of
+from .setitem import setitem
+from .shape import movedim, narrow, reshape
+
+
+def _index(op, index, size, dim, shape):
+    if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+        raise TypeError(f"{op}: index must be an int, got {index!r}")
+    if not -size <= index < size:
+        raise IndexError(f"{op}: index {index} is out of range for dim {dim} of size {size} (shape {tuple(shape)})")
+    return int(index) % size
+
+
+def select(input, dim, index):
+    """The slice of `input` at `index` along `dim`, with that dim removed (input[..., index, ...])."""
+    check_tensor("select", input)
+    if input.ndim == 0:
+        raise IndexError("select: cannot be applied to a 0-d tensor; it has no dim to select from")
+    d = normalize("select", dim, input.ndim)
+    return input[(slice(None),) * d + (_index("select", index, input.shape[d], dim, input.shape),)]
+
+
+def narrow_copy(input, dim, start, length):
+    """A copy of the slice start:start+length of `input` along `dim` (narrow, not sharing memory)."""
+    check_tensor("narrow_copy", input)
+    return narrow(input, dim, start, length).clone()
+
+
+def take(input, index):
+    """The elements of `input`, read as a 1-D tensor, at the int64 `index` (any shape: the result has it);
+    negative indices count from the end."""
+    check_tensor("take", input)
+    check_tensor("take", index, "index")
+    if index.dtype != np.int64:
+        raise TypeError(f"take: expected an int64 (long) index tensor, got {index.dtype}; convert it with .long()")
+    n = input.numel()
+    if index.numel() and (int(index.min()) < -n or int(index.max()) >= n):
+        raise IndexError(f"take: an index is out of range for a tensor of {n} elements (indices from "
+                         f"{int(index.min())} to {int(index.max())})")
+    return reshape(input, (-1,))[on_device_of(input, index)]
+
+
+def _scatter_into(op, input, src, index, expected):
+    check_tensor(op, input)
+    check_tensor(op, src, "src")
+    if tuple(src.shape) != tuple(expected):
+        raise ValueError(f"{op}: expected src to have the size of the slice of input it replaces, {tuple(expected)}, "
+                         f"got {tuple(src.shape)}")
+    if src.dtype != input.dtype:
+        src = src.astype(input.dtype)
+    return setitem(input, index, src)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of `input` with input[..., start:end:step, ...] (along `dim`) replaced by `src`."""
+    check_tensor("slice_scatter", input)
+    d = normalize("slice_scatter", dim, input.ndim)
+    if not isinstance(step, numbers.Integral) or step <= 0:
+        raise ValueError(f"slice_scatter: step must be a positive int, got {step!r}")
+    part = slice(start, end, step)
+    expected = tuple(len(range(*part.indices(n))) if i == d else n for i, n in enumerate(input.shape))
+    return _scatter_into("slice_scatter", input, src, (slice(None),) * d + (part,), expected)
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of `input` with the slice at `index` along `dim` replaced by `src` (input's shape without dim)."""
+    check_tensor("select_scatter", input)
+    if input.ndim == 0:
+        raise IndexError("select_scatter: cannot be applied to a 0-d tensor; it has no dim to select from")
+    d = normalize("select_scatter", dim, input.ndim)
+    i = _index("select_scatter", index, input.shape[d], dim, input.shape)
+    return _scatter_into("select_scatter", input, src, (slice(None),) * d + (i,),
+                         input.shape[:d] + input.shape[d + 1:])
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of `input` with its diagonal (offset, dim1, dim2: as input.diagonal) replaced by `src`, which has
+    that diagonal's shape (the other dims, then the diagonal's length)."""
+    op = "diagonal_scatter"
+    check_tensor(op, input)
+    if input.ndim < 2:
+        raise ValueError(f"{op}: expects a tensor with at least 2 dims, got shape {tuple(input.shape)}")
+    d1, d2 = normalize(op, dim1, input.ndim), normalize(op, dim2, input.ndim)
+    if d1 == d2:
+        raise ValueError(f"{op}: dim1 and dim2 must differ, got {dim1} and {dim2}")
+    x = movedim(input, (d1, d2), (-2, -1))
+    rows, cols = x.shape[-2:]
+    length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
+    steps = np.arange(length)
+    xp = input.device.xp
+    index = (Ellipsis, xp.asarray(steps + max(-offset, 0)), xp.asarray(steps + max(offset, 0)))
+    out = _scatter_into(op, x, src, index, x.shape[:-2] + (length,))
+    return movedim(out, (-2, -1), (d1, d2))

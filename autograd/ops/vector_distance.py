@@ -1,0 +1,106 @@
+"""Similarities and distances between vectors (torch.cosine_similarity, pairwise_distance, dist) and the
+renormalisation of sub-tensors (torch.renorm), composites of existing ops; nn.functional's forms call these."""
+import math
+import numbers
+
+from .dims import check_tensor
+from .elementwise import abs as _abs, clip, div, mul, ne, pow as _pow, sub, where
+from .linalg import norm
+from .reduction import amax, amin, sum as _sum
+from .shape import broadcast_to
+
+
+def _dim(dim, ndim, op):
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool) or not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise ValueError(f"{op}: dim {dim!r} is out of range for a {ndim}-D input (valid: {-max(ndim, 1)} to "
+                         f"{max(ndim, 1) - 1})")
+    return dim % ndim if ndim else 0
+
+
+def _broadcast_shape(a, b):
+    out = []
+    for m, n in zip((1,) * (len(b) - len(a)) + tuple(a), (1,) * (len(a) - len(b)) + tuple(b)):
+        if m != n and 1 not in (m, n):
+            raise ValueError
+        out.append(n if m == 1 else m)
+    return tuple(out)
+
+
+def float_pair(x1, x2, op, names=("x1", "x2")):
+    """The broadcast shape of two float tensors; a clear error for anything else."""
+    for name, t in zip(names, (x1, x2)):
+        check_tensor(op, t, name)
+    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+        raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .astype(...)")
+    try:
+        return _broadcast_shape(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(f"{op}: {names[0]} {tuple(x1.shape)} and {names[1]} {tuple(x2.shape)} do not broadcast "
+                         "together; make their shapes equal or 1 in each dim") from None
+
+
+def _clamped_norm(x, dim, eps):
+    """||x|| along dim (kept) whose value is raised to at least eps while its gradient stays that of the
+    plain norm: PyTorch's cosine_similarity clamps the norm in place outside the graph."""
+    n = norm(x, 2, dim, True)
+    raw = n.detach()
+    return n + (clip(raw, eps, None) - raw)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Cosine of the angle between x1 and x2 along `dim` (they broadcast), each divided by its norm first,
+    a norm below eps counting as eps; the result drops `dim`."""
+    shape = float_pair(x1, x2, "cosine_similarity")
+    dim = _dim(dim, len(shape), "cosine_similarity")
+    if x1.shape != shape:
+        x1 = broadcast_to(x1, shape)
+    if x2.shape != shape:
+        x2 = broadcast_to(x2, shape)
+    return _sum(mul(div(x1, _clamped_norm(x1, dim, eps)), div(x2, _clamped_norm(x2, dim, eps))), dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The p-norm of x1 - x2 + eps along the last dimension (x1 and x2 broadcast)."""
+    shape = float_pair(x1, x2, "pairwise_distance")
+    if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
+        raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
+    return norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast) over all elements, as a 0-d tensor: p > 0, inf, -inf (the
+    smallest |difference|), 0 (how many differ; gradient 0) or a negative p ((sum |d|**p) ** (1/p))."""
+    float_pair(input, other, "dist", ("input", "other"))
+    if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
+        raise TypeError(f"dist: p must be a real number, got {p!r}")
+    gap = sub(input, other)
+    if p > 0:
+        return norm(gap, p)
+    if p == -math.inf:
+        return amin(_abs(gap))
+    if p == 0:   # a count, whose gradient PyTorch defines as 0
+        return _sum(ne(gap, 0).astype(gap.dtype)) + _sum(mul(gap, 0.0))
+    return _pow(_sum(_pow(_abs(gap), float(p))), 1.0 / p)
+
+
+def renorm(input, p, dim, maxnorm):
+    """`input` with each sub-tensor along `dim` (input.select(dim, i)) whose p-norm exceeds maxnorm scaled down
+    to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch); the others unchanged."""
+    check_tensor("renorm", input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
+                        "convert it with .float()")
+    if input.ndim < 2:
+        raise ValueError(f"renorm: input needs at least 2 dimensions, got {input.ndim} (shape {tuple(input.shape)})")
+    if not isinstance(p, numbers.Real) or not p > 0:
+        raise ValueError(f"renorm: p must be > 0 (non-positive norms are not supported), got {p!r}")
+    if not maxnorm >= 0:
+        raise ValueError(f"renorm: maxnorm must be >= 0, got {maxnorm!r}")
+    d = _dim(dim, input.ndim, "renorm")
+    others = tuple(i for i in range(input.ndim) if i != d)
+    if p == math.inf:
+        norms = amax(_abs(input), others, True)
+    else:
+        norms = norm(input, p, others, True)
+    factor = where(norms > maxnorm, div(maxnorm, norms + 1e-7), 1.0)
+    return mul(input, factor.astype(input.dtype))

@@ -1,0 +1,91 @@
+"""LazyConv1d/2d/3d and LazyConvTranspose1d/2d/3d: convolution layers whose in_channels is read from the first
+input (dim 1 of a batched input, dim 0 of an unbatched one); the weight and bias are then created and initialised
+as the eager layer's, and the layer becomes that layer (as PyTorch's lazy modules do)."""
+import math
+
+import autograd as ag
+from autograd.ops.dims import check_tensor
+
+from ..module import Parameter
+from ._init import fan_in_bound
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+
+
+class _LazyConv:
+    """What the lazy convolutions share; `becomes` is the eager class a sized layer turns into."""
+
+    becomes = None
+
+    def _start_lazy(self, bias, device, dtype):
+        # built with in_channels=0 and no bias: no weight values are drawn until the first input
+        self.weight, self.in_channels = None, 0
+        self._lazy_options = (bool(bias), device, dtype)
+
+    def _in_channels(self, input):
+        name, n = type(self).__name__, self.spatial
+        check_tensor(name, input)
+        if input.ndim not in (n + 1, n + 2):
+            raise ValueError(f"{name}: expected a {n + 1}-D (unbatched) or {n + 2}-D (batched) input to size "
+                             f"in_channels from, got shape {tuple(input.shape)}")
+        channels = input.shape[1] if input.ndim == n + 2 else input.shape[0]
+        if channels % self.groups:
+            raise ValueError(f"{name}: in_channels={channels} (from input shape {tuple(input.shape)}) must be "
+                             f"divisible by groups={self.groups}")
+        return channels
+
+    def _materialise(self, input):
+        bias, device, dtype = self._lazy_options
+        self.in_channels = self._in_channels(input)
+        if self.transposed:
+            shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+        else:
+            shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        bound = fan_in_bound(shape[1] * math.prod(self.kernel_size))
+        self.weight = _uniform(shape, bound, device, dtype)
+        if bias:
+            self.bias = _uniform((self.out_channels,), bound, device, dtype)
+        del self._lazy_options
+        object.__setattr__(self, "__class__", self.becomes)   # as PyTorch: once sized, an ordinary layer
+
+    def forward(self, input, *args, **kwargs):
+        self._materialise(input)
+        return self.forward(input, *args, **kwargs)
+
+    def extra_repr(self):
+        text = self.becomes.extra_repr(self)   # reads the bias as absent until it is made
+        return text.replace(", bias=False", "", 1) if self._lazy_options[0] else text
+
+
+def _uniform(shape, bound, device, dtype):
+    """A Parameter drawn uniformly from [-bound, bound) (PyTorch's default convolution initialisation)."""
+    return Parameter(ag.rand(*shape, dtype=dtype, device=device) * (2.0 * bound) - bound)
+
+
+def _lazy_conv(eager):
+    """The lazy form of the convolution class `eager` (the same options, out_channels first)."""
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        eager.__init__(self, 0, out_channels, kernel_size, stride, padding, dilation, groups, False, padding_mode)
+        self._start_lazy(bias, device, dtype)
+
+    def __init_transposed__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                            bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        eager.__init__(self, 0, out_channels, kernel_size, stride, padding, output_padding, groups, False, dilation,
+                       padding_mode)
+        self._start_lazy(bias, device, dtype)
+
+    doc = (f"{eager.__name__} with in_channels taken from the first input (dim 1 of a batched input, dim 0 of "
+           f"an unbatched one); the weight and bias are created then, and the layer becomes a {eager.__name__}.")
+    body = {"__init__": __init_transposed__ if eager.transposed else __init__, "becomes": eager, "__doc__": doc}
+    return type("Lazy" + eager.__name__, (_LazyConv, eager), body)
+
+
+LazyConv1d = _lazy_conv(Conv1d)
+LazyConv2d = _lazy_conv(Conv2d)
+LazyConv3d = _lazy_conv(Conv3d)
+LazyConvTranspose1d = _lazy_conv(ConvTranspose1d)
+LazyConvTranspose2d = _lazy_conv(ConvTranspose2d)
+LazyConvTranspose3d = _lazy_conv(ConvTranspose3d)
+for _cls in (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d):
+    _cls.__module__ = __name__
