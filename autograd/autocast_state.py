@@ -5,6 +5,7 @@ Function.apply and the few composite ops with a policy (`if autocast.active and 
 pay one attribute read when nobody uses autocast. The casting itself lives in autograd/amp/policy.py,
 which installs `cast_inputs` and `run` here when autograd is imported (this floor imports no op).
 """
+import functools
 import threading
 
 import numpy as np
@@ -89,3 +90,16 @@ def cast_inputs(cls, args):
 def run(op, fn, *args, **kwargs):
     """Run the composite op `op` (the function `fn`) under autocast's policy (installed by autograd.amp.policy)."""
     return fn(*args, **kwargs)
+
+
+def guarded(op):
+    """Decorator for a composite op whose checks come before its Function (torch.linalg's): under ag.autocast it
+    runs by `op`'s policy (autocast.run), otherwise as written."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def guarded_op(*args, **kwargs):
+            if active and state.casting:
+                return run(op, fn, *args, **kwargs)
+            return fn(*args, **kwargs)
+        return guarded_op
+    return wrap

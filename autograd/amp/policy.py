@@ -49,12 +49,14 @@ CUDA = {
     **dict.fromkeys((
         "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "prelu",
         "addmm", "addmv", "matmul", "einsum", "mm", "mv", "linear", "baddbmm", "bmm", "lstm_cell", "gru_cell",
-        "rnn_tanh_cell", "rnn_relu_cell", "scaled_dot_product_attention", "recurrence", "rnn_cell"), LOWER),
+        "rnn_tanh_cell", "rnn_relu_cell", "scaled_dot_product_attention", "recurrence", "rnn_cell", "addbmm",
+        "addr"), LOWER),
     # fp32, fp32_set_opt_dtype and fp32_append_dtype (AT_FORALL_FP32, ..._SET_OPT_DTYPE, norm)
     **dict.fromkeys((
         "acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p", "reciprocal", "rsqrt",
         "sinh", "tan", "pow", "softplus", "layer_norm", "group_norm", "norm", "cosine_similarity", "pdist",
-        "logsumexp", "interpolate", "prod", "softmax", "log_softmax", "cumprod", "cumsum", "sum", "square"), FP32),
+        "logsumexp", "interpolate", "prod", "softmax", "log_softmax", "cumprod", "cumsum", "sum", "square", "dist",
+        "renorm"), FP32),
     **_BOTH_FP32,
     # promote (AT_FORALL_PROMOTE)
     **dict.fromkeys(("addcdiv", "addcmul", "atan2", "bilinear", "cross", "dot", "tensordot", "scatter_add"),
@@ -70,7 +72,7 @@ CPU = {
         "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "prelu",
         "addmm", "matmul", "mm", "linear", "baddbmm", "bmm", "scaled_dot_product_attention",
         # composites in PyTorch whose inner mm / bmm / linear casts
-        "einsum", "tensordot", "rnn_tanh_cell", "rnn_relu_cell"), LOWER),
+        "einsum", "tensordot", "rnn_tanh_cell", "rnn_relu_cell", "addbmm"), LOWER),
     # nn.RNN and RNNCell are composites of linear ops in PyTorch's CPU path (float16); GRU, LSTM and their cells
     # are single kernels there that run in float32 (PyTorch's CPU LSTM even refuses float16 under autocast), so
     # deepgrad runs them in float32, a float16 input (from a linear layer before them) cast up
@@ -81,7 +83,10 @@ CPU = {
     **dict.fromkeys((
         "prod", "quantile", "nanquantile", "trace", "binary_cross_entropy", "avg_pool3d", "max_pool3d",
         "adaptive_avg_pool3d", "adaptive_max_pool3d", "max_unpool2d", "max_unpool3d", "grid_sample",
-        "reflection_pad", "replication_pad"), FP32),
+        "reflection_pad", "replication_pad", "ctc_loss", "fractional_max_pool2d", "fractional_max_pool3d",
+        # torch.linalg's factorizations and solves (their Function labels; det, inv, svd ... built on them follow)
+        "linalg.inv", "linalg.solve", "linalg.solve_triangular", "linalg.cholesky", "linalg.qr", "linalg.eigh",
+        "linalg.svd", "linalg.pinv", "linalg.det", "linalg.slogdet"), FP32),
     **_BOTH_FP32,
     # promote
     **dict.fromkeys(("cat", "stack", "index_copy"), PROMOTE),

@@ -9,6 +9,7 @@ from ..function import Function
 from .linalg_checks import (CholeskyEx, check_matrix, indefinite_minor, lapack, not_positive_definite,
                             raise_failure)
 from .linalg_kit import kit
+from .. import autocast_state as autocast
 
 
 class LinalgCholeskyEx(Function):
@@ -41,6 +42,7 @@ class LinalgCholeskyEx(Function):
         return 0.5 * (s + s.swapaxes(-1, -2))
 
 
+@autocast.guarded("linalg.cholesky")
 def cholesky(A, *, upper=False):
     """The Cholesky factor L (lower-triangular, A = L L^T) of each symmetric positive-definite matrix of A
     (..., n, n), or U = L^T with upper=True. Only that triangle of A is read. A matrix that is not
@@ -49,6 +51,7 @@ def cholesky(A, *, upper=False):
     return LinalgCholeskyEx.apply(A, upper=bool(upper))
 
 
+@autocast.guarded("linalg.cholesky")
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """(L, info): info (int32, A's batch shape) is 0 where A is positive-definite and the order of the first
     leading minor that is not where it is not (L is then NaN); raises only with check_errors=True."""
@@ -59,6 +62,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     return CholeskyEx(low, info)
 
 
+@autocast.guarded("linalg.cholesky")
 def cholesky_old(input, upper=False):
     """torch.cholesky(input, upper=False): linalg.cholesky with `upper` as a positional argument (deprecated in
     PyTorch, which recommends linalg.cholesky)."""

@@ -13,6 +13,7 @@ from ..function import Function
 from .elementwise import where
 from .linalg_checks import check_matrix, raising
 from .linalg_kit import kit
+from .. import autocast_state as autocast
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 
@@ -80,6 +81,7 @@ class LinalgSlogdet(Function):
         return glog[..., None, None] * inverse.swapaxes(-1, -2)
 
 
+@autocast.guarded("linalg.det")
 def det(A):
     """The determinant of each square matrix of A (..., n, n) (1 for 0 x 0 matrices). Its gradient is the
     adjugate, also at singular matrices."""
@@ -87,6 +89,7 @@ def det(A):
     return LinalgDet.apply(A)
 
 
+@autocast.guarded("linalg.slogdet")
 def slogdet(A):
     """(sign, logabsdet): the sign of det(A) (0 when singular) and log |det(A)| (-inf when singular), computed
     without overflow; the gradient flows through logabsdet."""
@@ -94,6 +97,7 @@ def slogdet(A):
     return SlogdetResult(*LinalgSlogdet.apply(A))
 
 
+@autocast.guarded("linalg.det")
 def logdet(input):
     """log det(input): NaN where the determinant is negative, -inf where it is 0 (torch.logdet)."""
     check_matrix("logdet", input)

@@ -13,6 +13,7 @@ from ..grad_mode import state as grad_state
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .no_grad_op import no_grad_op
+from .. import autocast_state as autocast
 
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
@@ -41,6 +42,7 @@ def _uplo(op, UPLO):
     return UPLO
 
 
+@autocast.guarded("linalg.eigh")
 def eigh(A, UPLO="L"):
     """(eigenvalues, eigenvectors) of each symmetric matrix of A (..., n, n): eigenvalues ascending, the
     eigenvectors as columns. Only the lower triangle (UPLO='L') or the upper one (UPLO='U') is read. Each
@@ -49,6 +51,7 @@ def eigh(A, UPLO="L"):
     return EighResult(*LinalgEigh.apply(A, uplo=_uplo("linalg.eigh", UPLO)))
 
 
+@autocast.guarded("linalg.eigh")
 def eigvalsh(A, UPLO="L"):
     """The eigenvalues (ascending) of each symmetric matrix of A (..., n, n), reading the triangle UPLO names."""
     check_matrix("linalg.eigvalsh", A)

@@ -18,6 +18,7 @@ from .linalg_solve import inv_ex
 from .linalg_svd import svdvals
 from .reduction import _axes, amax, amin, sum as _sum
 from .shape import movedim, squeeze, unsqueeze
+from .. import autocast_state as autocast
 
 MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
 
@@ -157,6 +158,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
                      f"{tuple(A.shape)}); pass dim")
 
 
+@autocast.guarded("linalg.svd")
 def cond(A, p=None):
     """The condition number of each matrix of A in the norm p: for None / 2 / -2 the ratio of the largest and
     smallest singular values (any shape; -2 inverts it), otherwise (square A) matrix_norm(A, p) *

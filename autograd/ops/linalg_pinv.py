@@ -20,6 +20,7 @@ from .linalg_svd import svdvals
 from .no_grad_op import no_grad_op
 from .reduction import sum as _sum
 from .shape import squeeze, unsqueeze
+from .. import autocast_state as autocast
 
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
@@ -91,6 +92,7 @@ def tolerances(op, A, atol, rtol):
     return _raw(0.0 if atol is None else atol, A.device), _raw(rtol, A.device)
 
 
+@autocast.guarded("linalg.pinv")
 def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None):
     """The Moore-Penrose pseudo-inverse (..., n, m) of each matrix of A (..., m, n), through the SVD (eigh for
     symmetric A with hermitian=True, reading its lower triangle). Singular values at or below max(atol, rtol *
@@ -104,11 +106,13 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None):
     return LinalgPinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
+@autocast.guarded("linalg.pinv")
 def pinverse(input, rcond=1e-15):
     """torch.pinverse: the pseudo-inverse with singular values at or below rcond * the largest taken as zero."""
     return pinv(input, rtol=rcond)
 
 
+@autocast.guarded("linalg.svd")
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
     """The number of singular values of each matrix of A above max(atol, rtol * the largest) (int64, A's batch
     shape; the |eigenvalues| with hermitian=True); `tol` is the older name of atol."""
@@ -127,6 +131,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
     return no_grad_op("linalg.matrix_rank", count, A)
 
 
+@autocast.guarded("linalg.pinv")
 def lstsq(A, B, rcond=None, *, driver=None):
     """(solution, residuals, rank, singular_values) of min ||A X - B|| for A (..., m, n) and B (..., m, k) (or
     a vector (..., m)): the minimum-norm least-squares solution, with singular values at or below rcond * the

@@ -15,6 +15,7 @@ from .linalg_solve import inv, solve
 from .products import cross as _cross
 from .reduction import sum as _sum
 from .shape import movedim, reshape, squeeze, unsqueeze
+from .. import autocast_state as autocast
 
 
 def matrix_power(A, n):
@@ -123,6 +124,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return _diagonal(A, offset, dim1, dim2)
 
 
+@autocast.guarded("linalg.inv")
 def tensorinv(A, ind=2):
     """The tensor X with tensordot(X, A, ind) the identity: A reshaped to a square matrix of side
     prod(A.shape[:ind]), inverted, and shaped A.shape[ind:] + A.shape[:ind]."""
@@ -138,6 +140,7 @@ def tensorinv(A, ind=2):
     return reshape(inv(reshape(A, (rows, cols))), tuple(A.shape[ind:]) + tuple(A.shape[:ind]))
 
 
+@autocast.guarded("linalg.solve")
 def tensorsolve(A, B, dims=None):
     """The X with tensordot(A, X, X.ndim) == B: A's leading dims are B's shape and its remaining ones X's (dims
     first moves those dims of A to the end)."""

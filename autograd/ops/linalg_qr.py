@@ -10,6 +10,7 @@ from collections import namedtuple
 from ..function import Function
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
+from .. import autocast_state as autocast
 
 QRResult = namedtuple("linalg_qr", ["Q", "R"])
 LegacyQRResult = namedtuple("qr", ["Q", "R"])
@@ -55,6 +56,7 @@ class LinalgQr(Function):
         return ctx.xp.concatenate([gx, q @ gv], axis=-1)
 
 
+@autocast.guarded("linalg.qr")
 def qr(A, mode="reduced"):
     """(Q, R) with A = Q R, Q with orthonormal columns and R upper-triangular, for A (..., m, n): mode 'reduced'
     (Q m x k, R k x n, k = min(m, n)), 'complete' (Q m x m, R m x n) or 'r' (R only; Q is an empty tensor).
@@ -65,6 +67,7 @@ def qr(A, mode="reduced"):
     return QRResult(*LinalgQr.apply(A, mode=mode))
 
 
+@autocast.guarded("linalg.qr")
 def qr_old(input, some=True):
     """torch.qr(input, some=True): linalg.qr with mode 'reduced' (some=True) or 'complete' (some=False)."""
     return LegacyQRResult(*qr(input, "reduced" if some else "complete"))

@@ -13,6 +13,7 @@ from .linalg_checks import (InvEx, SolveEx, batch_shape, check_float, check_matr
                             raise_failure, raising, singular_inverse, singular_solve, zero_pivot)
 from .shape import squeeze, unsqueeze
 from .triangular import tril, triu
+from .. import autocast_state as autocast
 
 
 def _t(x):
@@ -151,6 +152,7 @@ class LinalgSolveTriangular(Function):
         return ga, unbroadcast(gb, ctx.b_shape)
 
 
+@autocast.guarded("linalg.inv")
 def inv(A):
     """The inverse of each square matrix of A (..., n, n). A singular matrix raises LinAlgError naming the first
     zero pivot and, in a batch, the matrix (PyTorch's message)."""
@@ -158,6 +160,7 @@ def inv(A):
     return LinalgInvEx.apply(A)
 
 
+@autocast.guarded("linalg.inv")
 def inv_ex(A, *, check_errors=False):
     """(inverse, info): info (int32, A's batch shape) is 0 where the matrix is invertible and the position of the
     first zero pivot where it is singular (its inverse is then NaN); raises only with check_errors=True."""
@@ -168,6 +171,7 @@ def inv_ex(A, *, check_errors=False):
     return InvEx(y, info)
 
 
+@autocast.guarded("linalg.inv")
 def inverse(input):
     """The inverse of each square matrix of input (torch.inverse, an alias of linalg.inv)."""
     return inv(input)
@@ -203,6 +207,7 @@ def _solve(op, A, B, left, ex):
     return (squeeze(x, -1) if vector else x), info
 
 
+@autocast.guarded("linalg.solve")
 def solve(A, B, *, left=True):
     """The solution X of A X = B (X A = B with left=False) for square A (..., n, n); B is a matrix (..., n, k)
     or, as in PyTorch, a vector when it is 1-D or has A's shape without its last dim. Batch dims broadcast. A
@@ -210,6 +215,7 @@ def solve(A, B, *, left=True):
     return _solve("linalg.solve", A, B, left, False)[0]
 
 
+@autocast.guarded("linalg.solve")
 def solve_ex(A, B, *, left=True, check_errors=False):
     """(result, info) of solve: info (int32) is nonzero for singular matrices (their result is NaN) instead of
     an error, unless check_errors=True."""
@@ -219,6 +225,7 @@ def solve_ex(A, B, *, left=True, check_errors=False):
     return SolveEx(x, info)
 
 
+@autocast.guarded("linalg.solve_triangular")
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """The solution X of A X = B (X A = B with left=False) reading only A's upper or lower triangle (and taking
     its diagonal as ones when unitriangular). B must be a matrix (..., n, k); batch dims broadcast. A zero on the

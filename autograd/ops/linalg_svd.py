@@ -21,6 +21,7 @@ from ..tensor import Tensor
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .no_grad_op import no_grad_op
+from .. import autocast_state as autocast
 
 SVDResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 LegacySVDResult = namedtuple("svd", ["U", "S", "V"])
@@ -63,6 +64,7 @@ class LinalgSvd(Function):
         return u @ (core @ vh)
 
 
+@autocast.guarded("linalg.svd")
 def svd(A, full_matrices=True):
     """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n): S (..., k) descending, k = min(m, n); U m x m and Vh
     n x n (full_matrices=True) or U m x k and Vh k x n (False)."""
@@ -70,6 +72,7 @@ def svd(A, full_matrices=True):
     return SVDResult(*LinalgSvd.apply(A, full_matrices=bool(full_matrices)))
 
 
+@autocast.guarded("linalg.svd")
 def svdvals(A):
     """The singular values of each matrix of A (..., m, n), descending."""
     check_matrix("linalg.svdvals", A, square=False)
@@ -78,6 +81,7 @@ def svdvals(A):
     return no_grad_op("linalg.svdvals", lambda xp, a: xp.linalg.svd(a, compute_uv=False), A)
 
 
+@autocast.guarded("linalg.svd")
 def svd_old(input, some=True, compute_uv=True):
     """torch.svd: (U, S, V) with input = U diag(S) V^T, V (not Vh); some=True gives the reduced factors. With
     compute_uv=False, U and V are zero matrices (m x m, n x n) and only S is computed."""

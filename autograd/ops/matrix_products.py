@@ -9,6 +9,7 @@ from .elementwise import logical_and, logical_or
 from .linalg import matmul, outer
 from .products import _check_shape, _scaled_sum
 from .shape import permute, reshape
+from .. import autocast_state as autocast
 
 
 def chain_matmul(*matrices):
@@ -36,6 +37,8 @@ def chain_matmul(*matrices):
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * sum_b(batch1[b] @ batch2[b]) for (B, n, m) and (B, m, p) batches; input broadcasts
     to (n, p) (and is ignored when beta is 0)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("addbmm", addbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     op = "addbmm"
     check_tensor(op, input)
     check_tensor(op, batch1, "batch1")
@@ -56,6 +59,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """beta * input + alpha * outer(vec1, vec2), input broadcast to (len(vec1), len(vec2)); for bool tensors
     (beta and input) or (alpha and the outer product), as PyTorch."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("addr", addr, input, vec1, vec2, beta=beta, alpha=alpha)
     op = "addr"
     check_tensor(op, input)
     for name, v in (("vec1", vec1), ("vec2", vec2)):

@@ -12,6 +12,7 @@ from .indexing import take_along_axis
 from .no_grad_op import no_grad_op
 from .shape import flatten, movedim, reshape, squeeze, unsqueeze
 from .statistics import _sorted_pick
+from .. import autocast_state as autocast
 
 NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
 ModeResult = namedtuple("mode", ["values", "indices"])
@@ -73,6 +74,8 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The q-th quantiles of the non-nan elements of `input` (all of them, or along `dim`), interpolating between
     the two nearest ranks as torch.nanquantile; q a number or a 0-d / 1-D tensor in [0, 1] (a 1-D q's values
     lead the output's dims). nan where a slice holds only nans."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("nanquantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
     op = "nanquantile"
     check_tensor(op, input)
     if input.dtype.kind != "f":

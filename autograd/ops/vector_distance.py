@@ -8,6 +8,7 @@ from .elementwise import abs as _abs, clip, div, mul, ne, pow as _pow, sub, wher
 from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
+from .. import autocast_state as autocast
 
 
 def _dim(dim, ndim, op):
@@ -50,6 +51,8 @@ def _clamped_norm(x, dim, eps):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Cosine of the angle between x1 and x2 along `dim` (they broadcast), each divided by its norm first,
     a norm below eps counting as eps; the result drops `dim`."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("cosine_similarity", cosine_similarity, x1, x2, dim, eps)
     shape = float_pair(x1, x2, "cosine_similarity")
     dim = _dim(dim, len(shape), "cosine_similarity")
     if x1.shape != shape:
@@ -61,6 +64,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """The p-norm of x1 - x2 + eps along the last dimension (x1 and x2 broadcast)."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("pairwise_distance", pairwise_distance, x1, x2, p, eps, keepdim)
     shape = float_pair(x1, x2, "pairwise_distance")
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
@@ -70,6 +75,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def dist(input, other, p=2):
     """The p-norm of input - other (broadcast) over all elements, as a 0-d tensor: p > 0, inf, -inf (the
     smallest |difference|), 0 (how many differ; gradient 0) or a negative p ((sum |d|**p) ** (1/p))."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("dist", dist, input, other, p)
     float_pair(input, other, "dist", ("input", "other"))
     if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise TypeError(f"dist: p must be a real number, got {p!r}")
@@ -86,6 +93,8 @@ def dist(input, other, p=2):
 def renorm(input, p, dim, maxnorm):
     """`input` with each sub-tensor along `dim` (input.select(dim, i)) whose p-norm exceeds maxnorm scaled down
     to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch); the others unchanged."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("renorm", renorm, input, p, dim, maxnorm)
     check_tensor("renorm", input)
     if input.dtype.kind != "f":
         raise TypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "

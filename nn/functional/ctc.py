@@ -10,6 +10,7 @@ from autograd.ops.ctc import CtcLoss
 from autograd.ops.dims import check_tensor
 
 from .loss import _check_reduction
+from autograd import autocast_state as autocast
 
 _OP = "ctc_loss"
 
@@ -64,6 +65,7 @@ def _targets(targets, target_lengths, batch, batched):
     return targets
 
 
+@autocast.guarded("ctc_loss")
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
     """The CTC loss of log_probs (T, N, C) (log-softmax over C; unbatched (T, C)) against class-index targets,
     padded (N, S) or concatenated 1-D, as PyTorch's: -log p(target | input) per sample; 'mean' divides each by

@@ -19,6 +19,7 @@ from autograd.ops.dims import check_tensor
 
 from ._args import pair
 from .conv3d import triple
+from autograd import autocast_state as autocast
 
 _LAYOUTS = {2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, T, H, W) or (C, T, H, W)"}
 _AXES = {2: ("height", "width"), 3: ("time", "height", "width")}
@@ -143,6 +144,8 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
 
     _random_samples (N, C, 2), in the input's dtype, fixes the windows (drawn uniform in [0, 1) from the
     device's generator otherwise). With return_indices, also the int64 flat H * W index of each maximum."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("fractional_max_pool2d", fractional_max_pool2d, input, kernel_size, output_size, output_ratio, return_indices, _random_samples)
     return _fractional_max_pool("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio,
                                 return_indices, _random_samples)
 
@@ -155,5 +158,7 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
 
     _random_samples (N, C, 3), in the input's dtype, fixes the windows (drawn uniform in [0, 1) from the
     device's generator otherwise). With return_indices, also the int64 flat T * H * W index of each maximum."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("fractional_max_pool3d", fractional_max_pool3d, input, kernel_size, output_size, output_ratio, return_indices, _random_samples)
     return _fractional_max_pool("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio,
                                 return_indices, _random_samples)

@@ -120,6 +120,23 @@ CASES = [
     ("rsqrt", lambda m, F, x: m.rsqrt(x), [POS]),
     ("mean", lambda m, F, x: x.mean(), [H]),
     ("normalize", lambda m, F, x: F.normalize(x), [H]),
+    ("addbmm", lambda m, F, a, b, c: m.addbmm(a, b, c), [A, B3, B3]),
+    ("addr", lambda m, F, a, b, c: m.addr(a, b, c), [A, V, V]),
+    ("dist", lambda m, F, a, b: m.dist(a, b), [H, H]),
+    ("renorm", lambda m, F, a: m.renorm(a, 2, 0, 1.0), [H]),
+    ("cosine_similarity_top", lambda m, F, a, b: m.cosine_similarity(a, b), [H, A]),
+    ("pairwise_distance_top", lambda m, F, a, b: m.pairwise_distance(a, b), [H, H]),
+    ("nanquantile", lambda m, F, x: m.nanquantile(x, 0.25), [H]),
+    ("ctc_loss", lambda m, F, x, t: F.ctc_loss(x.log_softmax(2), t, [4, 4], [2, 1]),
+     [_r(4, 2, 5, dtype=np.float16), np.array([[1, 2], [3, 0]])]),
+    ("fractional_max_pool2d", lambda m, F, x, u: F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=u),
+     [H4, np.full((2, 3, 2), 0.5, np.float16)]),
+    ("linalg_inv", lambda m, F, a: m.linalg.inv(a), [(A + 4 * np.eye(4, dtype=np.float32)).astype(np.float16)]),
+    ("linalg_solve", lambda m, F, a, b: m.linalg.solve(a, b), [(A + 4 * np.eye(4, dtype=np.float32)).astype(np.float16), V]),
+    ("linalg_cholesky", lambda m, F, a: m.linalg.cholesky(a), [(A @ A.T + np.eye(4, dtype=np.float32)).astype(np.float16)]),
+    ("linalg_eigvalsh", lambda m, F, a: m.linalg.eigvalsh(a), [(A @ A.T).astype(np.float16)]),
+    ("linalg_svdvals", lambda m, F, a: m.linalg.svdvals(a), [H]),
+    ("pinverse", lambda m, F, a: m.pinverse(a), [(A + 4 * np.eye(4, dtype=np.float32)).astype(np.float16)]),
 ]
 
 
