@@ -37,9 +37,10 @@ def mark_changed(t):
 def assign_(t, values):
     """Copy `values` (an array or scalar, broadcast to t's shape) into `t` in place, outside any graph
     (recorded during an ag.jit capture, so replays repeat it)."""
+    target = t._writable()
     if capture.recorder is not None:
-        capture.recorder.on_assign(t._data, values)
-    t._data[...] = values
+        capture.recorder.on_assign(target, values)
+    target[...] = values
     t._bump_version()
     return t
 

@@ -65,12 +65,13 @@ def _setitem(self, index, value):
         return
     if capture.recorder is not None:   # as an op and an assignment, so that a jit replay repeats it
         result = setitem(Tensor._make(self._data, self._device, None, 0, False), index, value)
-        capture.recorder.on_assign(self._data, result._data)
-        self._data[...] = result._data
+        target = self._writable()
+        capture.recorder.on_assign(target, result._data)
+        target[...] = result._data
         self._bump_version()
         return
     index = I._prepare_index(self, index)
-    self._data[index] = value._data if isinstance(value, Tensor) else value
+    self._writable()[index] = value._data if isinstance(value, Tensor) else value
     self._bump_version()
 
 

@@ -36,9 +36,10 @@ def inplace(fn, name):
             raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
                              "an in-place op cannot change the shape")
         _storable(name, result.dtype, self.dtype)
+        target = self._writable()
         if capture.recorder is not None:
-            capture.recorder.on_assign(self._data, result._data)
-        self._data[...] = result._data
+            capture.recorder.on_assign(target, result._data)
+        target[...] = result._data
         self._bump_version()
         return self
     method.__name__ = name
@@ -54,7 +55,7 @@ def rebind(t, result):
 
 def _random_fill(t, values, op):
     _check_inplace(t, op)
-    t._data[...] = values
+    t._writable()[...] = values
     t._bump_version()
     return t
 

@@ -115,7 +115,10 @@ class Tensor:
         """The values as a NumPy array on the host (shares memory on CPU devices)."""
         if capture.recorder is not None:
             refuse_host_read("numpy()", self._data.shape)
-        return self._device.to_host(self._data)
+        host = self._device.to_host(self._data)
+        # a 0-d op result may be a NumPy scalar: give a 0-d array, as PyTorch (a copy: converting the
+        # tensor's own scalar would break the identity that create_graph's saved outputs rely on)
+        return np.asarray(host) if isinstance(host, np.generic) else host
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
@@ -231,9 +234,16 @@ class Tensor:
         src = src._data if isinstance(src, Tensor) else self._device.asarray(src)
         return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_")
 
+    def _writable(self):
+        """The array to write into in place: a 0-d op result that NumPy gave as a scalar becomes a 0-d array
+        first (a scalar has no views, so nothing else sees the change of object)."""
+        if isinstance(self._data, np.generic):
+            self._data = np.array(self._data)
+        return self._data
+
     def _inplace_assign(self, values, op):
         _check_inplace(self, op)
-        self._data[...] = values
+        self._writable()[...] = values
         self._bump_version()
         return self
 

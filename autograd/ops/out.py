@@ -20,7 +20,7 @@ def write_out(op, result, out):
     if result.device is not out.device:
         raise ValueError(f"{op}: out is on {out.device} but the result is on {result.device}")
     if tuple(out.shape) == tuple(result.shape):
-        out._data[...] = result._data
+        out._writable()[...] = result._data
     else:
         out._data = result._data.astype(out.dtype, copy=True)
     out._bump_version()
