@@ -1,11 +1,42 @@
 """The tensors Keras layers create with add_weight: a trainable Parameter or a non-trainable state tensor that
 also carry Keras's `name` ('kernel', 'moving_mean', ...) and `path` ('<layer name>/<weight name>')."""
+import numpy as np
+
+import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Parameter
 
 
-class LayerWeight(Parameter):
+class _VariableMethods:
+    """Keras's Variable API on a layer weight: assign, assign_add, assign_sub and numpy()."""
+
+    __slots__ = ()
+
+    def assign(self, value):
+        """Overwrite the weight's values with `value` (same shape; an array, list, number or tensor, cast to
+        the weight's dtype) outside the graph; returns the weight."""
+        source = value.detach() if isinstance(value, Tensor) else ag.tensor(np.asarray(value), device=self.device)
+        if tuple(source.shape) != tuple(self.shape):
+            raise ValueError(f"{self.path}.assign: the value's shape {tuple(source.shape)} must match the variable's "
+                             f"{tuple(self.shape)}")
+        arrays.assign_(self, arrays.array(source.to(self.device).astype(self.dtype)))
+        return self
+
+    def assign_add(self, value):
+        """Add `value` to the weight in place (outside the graph); returns the weight."""
+        return self.assign(self.detach() + value)
+
+    def assign_sub(self, value):
+        """Subtract `value` from the weight in place (outside the graph); returns the weight."""
+        return self.assign(self.detach() - value)
+
+    def numpy(self):
+        """The weight's values as a NumPy array (a copy off the graph, as Keras's variable.numpy())."""
+        return Tensor.numpy(self.detach())
+
+
+class LayerWeight(_VariableMethods, Parameter):
     """A trainable layer weight with Keras's `name` and `path`, and the `constraint` (or None) the optimizer
     applies to it after each step."""
 
@@ -22,7 +53,7 @@ class LayerWeight(Parameter):
         return self
 
 
-class LayerState(Tensor):
+class LayerState(_VariableMethods, Tensor):
     """A non-trainable layer weight (a buffer such as a moving mean) with Keras's `name` and `path`."""
 
     __slots__ = ("name", "path")
