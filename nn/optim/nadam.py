@@ -4,7 +4,7 @@ import numpy as np
 from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
-from .optimizer import Optimizer, _with_decay
+from .optimizer import Optimizer, decay_l2_or_decoupled
 
 
 class NAdam(Optimizer):
@@ -30,13 +30,9 @@ class NAdam(Optimizer):
             state["exp_avg"] = zeros_like_param(p)
             state["exp_avg_sq"] = zeros_like_param(p)
         state["step"] += 1
-        step, lr, weight_decay = state["step"], group["lr"], group["weight_decay"]
+        step, lr = state["step"], group["lr"]
         beta1, beta2 = group["betas"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = _with_decay(xp, grad, param, weight_decay)
+        grad = decay_l2_or_decoupled(xp, grad, param, group)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * group["momentum_decay"]))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * group["momentum_decay"]))
         # PyTorch keeps the running product in a float32 scalar tensor; rounding it the same way keeps

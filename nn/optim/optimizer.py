@@ -203,6 +203,18 @@ def _with_decay(xp, grad, param, weight_decay):
     return out
 
 
+def decay_l2_or_decoupled(xp, grad, param, group):
+    """The gradient after the group's weight decay: grad + wd * param, or, with decoupled_weight_decay, grad as
+    it is and the parameter array shrunk in place by (1 - lr * wd) (AdamW's way)."""
+    weight_decay = group["weight_decay"]
+    if weight_decay == 0:
+        return grad
+    if group["decoupled_weight_decay"]:
+        param *= 1 - group["lr"] * weight_decay
+        return grad
+    return _with_decay(xp, grad, param, weight_decay)
+
+
 def _check_grad(who, param, grad):
     """ValueError unless the gradient array has the parameter array's shape (a smaller one would broadcast)."""
     if grad.shape != param.shape:

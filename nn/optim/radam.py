@@ -3,7 +3,7 @@ of its second moment estimate is tractable (Liu et al., 2019)."""
 from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
-from .optimizer import Optimizer, _with_decay
+from .optimizer import Optimizer, decay_l2_or_decoupled
 
 
 class RAdam(Optimizer):
@@ -28,13 +28,9 @@ class RAdam(Optimizer):
             state["exp_avg"] = zeros_like_param(p)
             state["exp_avg_sq"] = zeros_like_param(p)
         state["step"] += 1
-        step, lr, weight_decay = state["step"], group["lr"], group["weight_decay"]
+        step, lr = state["step"], group["lr"]
         beta1, beta2 = group["betas"]
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = _with_decay(xp, grad, param, weight_decay)
+        grad = decay_l2_or_decoupled(xp, grad, param, group)
         exp_avg, exp_avg_sq = arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"])
         scratch = lerp_(xp, exp_avg, grad, 1 - beta1)
         exp_avg_sq *= beta2

@@ -1,4 +1,5 @@
-"""Adadelta, Adamax, NAdam and LBFGS against torch.optim: trajectories, state, state_dicts both ways, errors."""
+"""Adadelta, Adamax, NAdam and LBFGS against torch.optim: trajectories, state, errors; and the state_dicts of
+those and of test_optim_more.py's optimisers both ways."""
 import numpy as np
 import pytest
 
@@ -63,9 +64,10 @@ def test_defaults_match_torch(torch, name):
         assert theirs.defaults[key] == value, key
 
 
-@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "NAdam"])
+@pytest.mark.parametrize("name", ["Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "Adafactor"])
 def test_state_dict_both_ways(torch, name):
-    """Three steps in torch, its state loaded into ours (and ours into torch): the next steps agree."""
+    """Three steps in torch, its state loaded into ours (and ours into torch, and back into ours): the next
+    steps agree."""
     problem = _regression(torch)
     theirs = getattr(torch.optim, name)(problem.tparams, lr=0.05)
     for _ in range(3):
@@ -86,6 +88,8 @@ def test_state_dict_both_ways(torch, name):
                                      for i, s in saved["state"].items()}})
     for key, value in theirs.state[problem.tparams[0]].items():
         np.testing.assert_allclose(np.asarray(again.state[problem.tparams[0]][key]), np.asarray(value), rtol=1e-12)
+    ours.load_state_dict(saved)
+    assert set(ours.state[problem.params[0]]) == set(theirs.state[problem.tparams[0]])
 
 
 @pytest.mark.parametrize("name,kwargs,match", [

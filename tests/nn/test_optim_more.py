@@ -103,34 +103,6 @@ def test_defaults_match_torch(torch, name):
         assert theirs.defaults[key] == value, key
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_state_dict_both_ways(torch, name):
-    """Three steps in torch, its state loaded into ours: the next steps agree; ours saved and loaded into torch
-    gives torch's buffers back."""
-    problem = RegressionPair(torch, (X, Y, W0, B0))
-    theirs = getattr(torch.optim, name)(problem.tparams, lr=0.05)
-    for _ in range(3):
-        theirs.zero_grad()
-        problem.tloss().backward()
-        theirs.step()
-    for p, t in zip(problem.params, problem.tparams):
-        ag.arrays.assign_(p, t.detach().numpy())
-    ours = getattr(nn.optim, name)(problem.params, lr=0.05)
-    ours.load_state_dict(theirs.state_dict())
-    for _ in range(3):
-        problem.step(ours, theirs)
-        problem.assert_close(1e-12, 1e-14)
-    again = getattr(torch.optim, name)(problem.tparams, lr=0.05)
-    saved = ours.state_dict()
-    again.load_state_dict({"param_groups": saved["param_groups"],
-                           "state": {i: {k: torch.tensor(np.asarray(v)) for k, v in s.items()}
-                                     for i, s in saved["state"].items()}})
-    for key, value in theirs.state[problem.tparams[0]].items():
-        np.testing.assert_allclose(np.asarray(again.state[problem.tparams[0]][key]), np.asarray(value), rtol=1e-7)
-    ours.load_state_dict(saved)    # and our own state loads back
-    assert set(ours.state[problem.params[0]]) == set(theirs.state[problem.tparams[0]])
-
-
 def test_rprop_steps_sizes_start_at_the_first_lr(torch):
     """Rprop's per-element step sizes start at the lr of the first step; a later lr change leaves them."""
     problem = RegressionPair(torch, (X, Y, W0, B0))
