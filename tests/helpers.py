@@ -63,6 +63,17 @@ def rand(shape, dtype=np.float64, low=-1.0, high=1.0, seed=None):
     return rng.uniform(low, high, size=shape).astype(dtype)
 
 
+def unit_rand(shape, seed=1):
+    """Random float64 values in (-0.9, 0.9): inside the domain of atanh, acos, logit, ..."""
+    return rand(shape, low=-0.9, high=0.9, seed=seed)
+
+
+def distinct_rand(shape, seed=3):
+    """Float64 values without ties in [-0.5, 0.5) (order statistics pick unambiguous positions)."""
+    n = int(np.prod(shape))
+    return (np.random.default_rng(seed).permutation(n).reshape(shape) / n - 0.5).astype(np.float64)
+
+
 def check_against_torch(ours, theirs, arrays, device=None, requires_grad=None, atol=1e-6, rtol=1e-5,
                         grad_seed=1):
     """Run ours(*tensors) and theirs(*torch_tensors) on the same arrays; compare outputs and input gradients.

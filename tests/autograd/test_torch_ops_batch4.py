@@ -7,16 +7,7 @@ import pytest
 
 import autograd as ag
 from tests.helpers import check_against_torch, check_gradcheck, rand, require_torch
-
-
-def _unit(shape, seed=1):
-    return rand(shape, low=-0.9, high=0.9, seed=seed)
-
-
-def _distinct(shape, seed=3):
-    """Values without ties (order statistics pick unambiguous positions)."""
-    n = int(np.prod(shape))
-    return (np.random.default_rng(seed).permutation(n).reshape(shape) / n - 0.5).astype(np.float64)
+from tests.helpers import distinct_rand as _distinct, unit_rand as _unit
 
 
 def _with_nans(shape, seed=4):
