@@ -12,6 +12,11 @@ def _optimizer(model, who):
     return optimizer
 
 
+def _current_lr(optimizer):
+    """The optimiser's rate, as callbacks read it (Keras's callbacks read it from a float32 variable)."""
+    return optimizer.param_groups[0]["lr"]
+
+
 def _set_lr(optimizer, lr):
     for group in optimizer.param_groups:
         group["lr"] = lr
@@ -28,6 +33,8 @@ class LearningRateScheduler(Callback):
     """
 
     lr_log_key = "lr"
+    #: what verbose prints when an epoch's rate is set
+    message = "Epoch {epoch}: learning rate {lr:.4g}"
 
     def __init__(self, schedule, monitor="val_loss", verbose=0):
         super().__init__()
@@ -49,7 +56,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         """Apply a function schedule."""
         optimizer = self.model.optimizer
-        self._lr = optimizer.param_groups[0]["lr"]
+        self._lr = self._read_lr(optimizer)
         if not self.is_scheduler:
             lr = self.schedule(epoch, self._lr)
             try:
@@ -60,7 +67,9 @@ class LearningRateScheduler(Callback):
             _set_lr(optimizer, lr)
             self._lr = lr
             if self.verbose:
-                print(f"Epoch {epoch + 1}: learning rate {lr:.4g}")
+                print(self.message.format(epoch=epoch + 1, lr=lr))
+
+    _read_lr = staticmethod(_current_lr)
 
     def on_epoch_end(self, epoch, logs=None):
         """Record the lr and step a scheduler object."""
@@ -78,6 +87,8 @@ class ReduceLROnPlateau(Callback):
     The lr of each epoch is recorded in the logs under `lr_log_key` ('lr')."""
 
     lr_log_key = "lr"
+    #: what verbose prints when the rate is lowered
+    message = "Epoch {epoch}: ReduceLROnPlateau lowered the learning rate to {lr:.4g}"
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0,
                  min_lr=0.0, verbose=0):
@@ -97,7 +108,7 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch, logs=None):
         """Record the lr, and lower it if the monitored value has plateaued."""
         optimizer = self.model.optimizer
-        lr = float(optimizer.param_groups[0]["lr"])
+        lr = float(self._read_lr(optimizer))
         if logs is not None:
             logs[self.lr_log_key] = lr
         current = self.monitor.value(logs)
@@ -113,4 +124,6 @@ class ReduceLROnPlateau(Callback):
                 _set_lr(optimizer, new_lr)
                 self.cooldown_counter, self.wait = self.cooldown, 0
                 if self.verbose:
-                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau lowered the learning rate to {new_lr:.4g}")
+                    print(self.message.format(epoch=epoch + 1, lr=new_lr))
+
+    _read_lr = staticmethod(_current_lr)

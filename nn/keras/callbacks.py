@@ -1,9 +1,15 @@
 """keras.callbacks: nn.callbacks under Keras's names, plus a ModelCheckpoint that writes model weights,
-ProgbarLogger and BackupAndRestore."""
+ProgbarLogger and BackupAndRestore. With `verbose`, they print Keras's messages."""
+import math
+import os
+
+import numpy as np
+
+from ..callbacks import EarlyStopping as _NNEarlyStopping
 from ..callbacks import ModelCheckpoint as _NNModelCheckpoint
 from ..callbacks import LearningRateScheduler as _NNLearningRateScheduler
 from ..callbacks import ReduceLROnPlateau as _NNReduceLROnPlateau
-from ..callbacks import Callback, CSVLogger, EarlyStopping, TerminateOnNaN
+from ..callbacks import Callback, CSVLogger, TerminateOnNaN
 from ..callbacks.base import HOOKS
 from ..training.history import History
 from .backup import BackupAndRestore
@@ -37,16 +43,45 @@ class LambdaCallback(Callback):
                 setattr(self, hook, function)
 
 
+def _float32_rate(optimizer):
+    """The rate as Keras's callbacks read it: from its float32 variable (0.1 reads 0.10000000149011612)."""
+    return float(np.float32(optimizer.param_groups[0]["lr"]))
+
+
 class ReduceLROnPlateau(_NNReduceLROnPlateau):
     """nn.callbacks.ReduceLROnPlateau logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
 
     lr_log_key = "learning_rate"
+    message = "\nEpoch {epoch}: ReduceLROnPlateau reducing learning rate to {lr}."
+    _read_lr = staticmethod(_float32_rate)
 
 
 class LearningRateScheduler(_NNLearningRateScheduler):
     """nn.callbacks.LearningRateScheduler logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
 
     lr_log_key = "learning_rate"
+    message = "\nEpoch {epoch}: LearningRateScheduler setting learning rate to {lr}."
+    _read_lr = staticmethod(_float32_rate)
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Log the rate the optimizer has now, as Keras does (lowered already if a callback before this one
+        lowered it at this epoch's end)."""
+        super().on_epoch_end(epoch, logs)
+        if logs is not None:
+            logs[self.lr_log_key] = self._read_lr(self.model.optimizer)
+
+
+class EarlyStopping(_NNEarlyStopping):
+    """nn.callbacks.EarlyStopping with Keras's messages when training ends."""
+
+    def on_train_end(self, logs=None):
+        """Report the stop, and restore the best weights if asked to."""
+        if self.verbose and self.stopped_epoch > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+            self.model.load_state_dict(self.best_weights)
 
 
 class ModelCheckpoint(_NNModelCheckpoint):
@@ -54,8 +89,6 @@ class ModelCheckpoint(_NNModelCheckpoint):
     model (model.save) to a name ending in '.keras' unless save_weights_only, else its weights
     (model.save_weights, safetensors). `filepath` may hold {epoch} and log fields, e.g.
     'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'."""
-
-    message = "Epoch {epoch}: saving model to {path}"
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
@@ -70,6 +103,31 @@ class ModelCheckpoint(_NNModelCheckpoint):
         super().on_train_begin(logs)
         if self.initial_value_threshold is not None:
             self.monitor.best = self.initial_value_threshold
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Save when due, saying so as Keras does with verbose."""
+        logs = dict(logs or {})
+        path = self._path(epoch, logs)
+        if self.save_best_only:
+            current = self.monitor.value(logs)
+            best = "None" if math.isinf(self.monitor.best) else f"{self.monitor.best:.5f}"
+            if not self.monitor.improves(current):
+                self._say(f"\nEpoch {epoch + 1}: {self.monitor.name} did not improve from {best}")
+                return
+            self._say(f"\nEpoch {epoch + 1}: {self.monitor.name} improved from {best} to {current:.5f}, saving "
+                      f"model to {path}")
+            self.monitor.best = current
+        else:
+            self._say(f"\nEpoch {epoch + 1}: saving model to {path}")
+        if os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        self._write(path, epoch, logs)
+        self.last_path = path
+        self._say(f"\nEpoch {epoch + 1}: finished saving model to {path}")
+
+    def _say(self, text):
+        if self.verbose:
+            print(text)
 
     def _write(self, path, epoch, logs):
         if not self.save_weights_only and str(path).endswith(".keras"):

@@ -4,6 +4,7 @@ Accepted: NumPy arrays / Tensors / lists (one row per example), a list or dict o
 or outputs, nn DataLoaders and datasets, keras.utils.PyDataset, and Python generators. Batches from
 loaders, PyDatasets and generators follow Keras's convention: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
 """
+import math
 import random
 
 import numpy as np
@@ -233,7 +234,7 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
         raise ValueError("fit: validation_split needs arrays; with a DataLoader, dataset or generator pass "
                          "validation_data instead")
     n = len(host_array(flatten(x)[0], "x"))
-    cut = n - int(round(n * fraction))
+    cut = int(math.floor(n * (1.0 - fraction)))  # Keras's rule: 90 examples, 0.3 -> 62 to train on
     if cut <= 0 or cut >= n:
         raise ValueError(f"fit: validation_split={fraction} of {n} examples leaves an empty training or validation set")
 

@@ -52,6 +52,15 @@ class LayerWeight(_VariableMethods, Parameter):
         `[v.value.grad for v in model.trainable_weights]`)."""
         return self
 
+    @property
+    def trainable(self):
+        """Whether fit updates the weight (Keras's `variable.trainable`; False once its layer is frozen)."""
+        return self.requires_grad
+
+    @trainable.setter
+    def trainable(self, value):
+        self.requires_grad_(bool(value))
+
 
 class LayerState(_VariableMethods, Tensor):
     """A non-trainable layer weight (a buffer such as a moving mean) with Keras's `name` and `path`."""
@@ -66,3 +75,8 @@ class LayerState(_VariableMethods, Tensor):
     def value(self):
         """The weight itself (Keras's `variable.value`)."""
         return self
+
+    @property
+    def trainable(self):
+        """False: fit never updates a state weight (Keras's `variable.trainable`)."""
+        return False

@@ -9,6 +9,7 @@ from ..module import Module
 from . import summary as summary_table
 from . import trainer, weights_file
 from .custom_steps import TrainingSteps
+from .graph_order import keras_layer_order
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
@@ -134,7 +135,7 @@ class Model(TrainingSteps, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
-        text = summary_table.render(self, line_length)
+        text = summary_table.render(self, line_length, positions)
         (print_fn or print)(text)
 
 
@@ -186,10 +187,7 @@ class Functional(Model):
                 raise ValueError(f"keras.Model: every input must come from keras.Input; {tensor.name} was made by "
                                  f"{tensor.node.layer.name}")
         self._graph_nodes = self._trace(outputs)
-        layers = [t.node.layer for t in self._flat_inputs]
-        for node in self._graph_nodes:
-            if node.layer not in layers:
-                layers.append(node.layer)
+        layers = keras_layer_order(self._flat_inputs, outputs)
         names = [layer.name for layer in layers]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
@@ -230,7 +228,7 @@ class Functional(Model):
 
     @property
     def layers(self):
-        """Every layer, the InputLayers first, in the order the graph runs them."""
+        """Every layer, in Keras's order (graph_order.py), so weights line up with a real Keras model's."""
         return list(self._layer_list)
 
     @property

@@ -285,6 +285,16 @@ def shape(x):
     return tuple(_t(x).shape)
 
 
+def ndim(x):
+    """The number of axes (an int)."""
+    return _t(x).ndim
+
+
+def size(x):
+    """The number of values, as a 0-d int64 tensor (Keras's torch backend's result)."""
+    return ag.tensor(np.int64(_t(x).numel()))
+
+
 def cast(x, dtype):
     """`x` converted to `dtype` ('float32', 'int32', 'bool', ...)."""
     x = _t(x)

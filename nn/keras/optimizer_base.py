@@ -54,6 +54,7 @@ class Optimizer:
         self._schedule = learning_rate if callable(learning_rate) else None
         self._group = {"lr": float(learning_rate(0)) if self._schedule else float(learning_rate), "params": []}
         self.iterations = 0
+        self.built = False  # Keras builds its variables in the first fit/evaluate; summary() counts them from then
         self._state = {}
         self._model = None
 
@@ -155,6 +156,22 @@ class Optimizer:
         keeps smaller statistics); load_model checks saved slots against it."""
         return tuple(shape)
 
+    def count_variables(self, weights):
+        """(values, bytes) of Keras's `optimizer.variables` for the trainable `weights`: the step count, the
+        learning rate (a variable unless a schedule sets it) and each weight's slots; summary() prints them as
+        "Optimizer params"."""
+        scalars = 1 + (self._schedule is None)
+        slots = [(self._slot_count(tuple(w.shape)), w.dtype.itemsize) for w in weights]
+        return scalars + sum(n for n, _ in slots), 4 * scalars + sum(n * size for n, size in slots)
+
+    def _slot_count(self, shape):
+        """The values of the slots Keras builds for one weight of `shape` (slot_shape gives each one's shape)."""
+        return sum(math.prod(self.slot_shape(slot, shape)) for slot in self._slot_names())
+
+    def _slot_names(self):
+        """The slots Keras builds for every trainable weight (plain gradient descent keeps none)."""
+        return ()
+
     def _begin_step(self):
         """Advance state shared by all weights once per step (before the per-weight updates)."""
 
@@ -163,7 +180,7 @@ class Optimizer:
 
     def get_config(self):
         """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""
-        config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "iterations"}
+        config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k not in ("iterations", "built")}
         config["learning_rate"] = self._schedule if self._schedule is not None else self.learning_rate
         return config
 

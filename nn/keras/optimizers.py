@@ -23,6 +23,9 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
+    def _slot_names(self):
+        return ("momentum",) if self.momentum else ()
+
     def _update(self, xp, w, g, state, lr):
         if not self.momentum:
             w -= lr * g
@@ -40,6 +43,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+
+    def _slot_names(self):
+        return ("m", "v", "v_hat") if self.amsgrad else ("m", "v")
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("m", xp.zeros_like(w))
@@ -72,6 +78,10 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
+    def _slot_names(self):
+        return ("velocity",) + (("momentum",) if self.momentum else ()) + \
+            (("average_gradient",) if self.centered else ())
+
     def _update(self, xp, w, g, state, lr):
         v = state.setdefault("velocity", xp.zeros_like(w))
         v *= self.rho
@@ -99,6 +109,9 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
+
+    def _slot_names(self):
+        return ("accumulator",)
 
     def _update(self, xp, w, g, state, lr):
         if "accumulator" not in state:

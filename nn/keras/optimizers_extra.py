@@ -13,6 +13,9 @@ class Adamax(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
+    def _slot_names(self):
+        return ("momentum", "norm")
+
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
         u = state.setdefault("norm", xp.zeros_like(w))
@@ -41,6 +44,14 @@ class Nadam(Optimizer):
         self._mu_product *= self._mu(t)
         self._mu_step = t
 
+    def _slot_names(self):
+        return ("momentum", "velocity")
+
+    def count_variables(self, weights):
+        """The base's count and Keras's running product of the momentum schedule (one more float32)."""
+        values, size = super().count_variables(weights)
+        return values + 1, size + 4
+
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
         v = state.setdefault("velocity", xp.zeros_like(w))
@@ -62,6 +73,9 @@ class Adadelta(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho, self.epsilon = rho, epsilon
 
+    def _slot_names(self):
+        return ("accumulated_grad", "accumulated_delta_var")
+
     def _update(self, xp, w, g, state, lr):
         grads = state.setdefault("accumulated_grad", xp.zeros_like(w))
         deltas = state.setdefault("accumulated_delta_var", xp.zeros_like(w))
@@ -81,6 +95,9 @@ class Lion(Optimizer):
         if not 0.0 < beta_1 <= 1.0:
             raise ValueError(f"Lion: beta_1 must be in (0, 1] (0 makes it sign SGD), got {beta_1}")
         self.beta_1, self.beta_2 = beta_1, beta_2
+
+    def _slot_names(self):
+        return ("momentum",)
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
@@ -112,6 +129,9 @@ class Ftrl(Optimizer):
         self.l2_regularization_strength = l2_regularization_strength
         self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
         self.beta = beta
+
+    def _slot_names(self):
+        return ("accumulator", "linear")
 
     def _update(self, xp, w, g, state, lr):
         if "accumulator" not in state:
@@ -153,6 +173,13 @@ class Adafactor(Optimizer):
     @staticmethod
     def _rms(xp, x):
         return float(xp.sqrt(xp.mean(x * x))) if x.size else 0.0
+
+    def _slot_names(self):
+        return ("row", "column", "velocity")
+
+    def _slot_count(self, shape):
+        """Keras keeps a scalar row and column for weights of fewer than 2 axes (and uses neither)."""
+        return 2 + math.prod(shape) if len(shape) < 2 else super()._slot_count(shape)
 
     def _update(self, xp, w, g, state, lr):
         t = self.iterations + 1

@@ -37,7 +37,8 @@ class Sequential(Model):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []
         self._input_spec = None
-        self._symbolic = None
+        self._symbolic = None      # the symbolic output of the last layer (its input when there is none)
+        self._chain = []           # each layer's symbolic output, so pop() can go back one
         for layer in layers or ():
             self.add(layer)
 
@@ -73,6 +74,7 @@ class Sequential(Model):
 
     def _extend_symbolic(self, layer):
         self._symbolic = layer(self._symbolic)
+        self._chain.append(self._symbolic)
         self.built = True
         self._output_shape = layer._output_shape
 
@@ -124,14 +126,19 @@ class Sequential(Model):
         shape = getattr(self, "_build_input_shape", None)
         return {"input_shape": shape} if self.built and shape is not None else None
 
-    def pop(self):
-        """Remove and return the last layer."""
+    def pop(self, rebuild=True):
+        """Remove and return the last layer; a layer added next takes the new last layer's output (`rebuild` is
+        accepted for Keras's signature: the model stays built)."""
         if not self._stack:
             raise ValueError(f"{self.name}: there is no layer to pop")
         layer = self._stack.pop()
         for key, module in list(self._modules.items()):
             if module is layer:
                 delattr(self, key)
+        if self._chain:
+            self._chain.pop()
+            self._symbolic = self._chain[-1] if self._chain else self._input_spec
+            self._output_shape = self._stack[-1]._output_shape if self._stack else tuple(self._input_spec.shape)
         return layer
 
     def build(self, input_shape=None):
@@ -139,6 +146,7 @@ class Sequential(Model):
         if input_shape is None:
             return
         self._input_spec = self._symbolic = KerasTensor(input_shape)
+        self._chain = []
         for layer in self._stack:
             self._extend_symbolic(layer)
 

@@ -1,11 +1,18 @@
 """model.summary(): the table Keras prints — layer (type), output shape, parameter count (and, for
-functional models, what each layer is connected to) — then the totals with their size in bytes."""
+functional models, what each layer is connected to) — then the totals with their size in bytes, the
+optimizer's variables included once fit or evaluate has built them.
+
+The table is as wide as Keras makes it: 88 characters (108 with "Connected to"), or the terminal's width less
+4 when that is smaller, cut at Keras's `positions` and shrunk as its table library (rich) shrinks columns;
+a word too long for its column ends in "…", as there.
+"""
+import shutil
 import textwrap
 
 from .symbolic import KerasTensor, flatten
 
-_SEQUENTIAL_WIDTHS = (31, 22, 13)
-_FUNCTIONAL_WIDTHS = (27, 22, 11, 24)
+_SEQUENTIAL = (88, (0.45, 0.80, 1.0))
+_FUNCTIONAL = (108, (0.3, 0.56, 0.74, 1.0))
 
 
 def readable_size(num_bytes):
@@ -69,29 +76,59 @@ def _sequential_like(model):
     return True
 
 
-def _row_lines(cells, widths, right):
-    wrapped = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(cells, widths)]
+def column_widths(line_length, positions):
+    """The text width of each column: `positions` (fractions of `line_length`) cut the line into columns, and
+    the columns, each with one space of padding either side, lose equal shares (rounded half to even) of
+    what overflows the line with its borders — rich's rule, which Keras's table follows."""
+    widths, current = [], 0
+    for position in positions:
+        width = int(position * line_length) - current
+        if width < 4:
+            raise ValueError("Insufficient console width to print summary.")
+        widths.append(width + 2)
+        current += width
+    excess, count = sum(widths) - (line_length - len(widths) - 1), len(widths)
+    for k in range(len(widths)):
+        cut = min(widths[k], round(excess / count)) if excess > 0 else 0
+        widths[k] -= cut
+        excess, count = excess - cut, count - 1
+    return tuple(w - 2 for w in widths)
+
+
+def _wrap(cell, width):
+    """The lines of `cell` in a column of `width`: broken between words; a longer word cut to end in '…'."""
+    lines = textwrap.wrap(cell, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+
+
+def _row_lines(cells, widths, right, edge="│", bottom=False):
+    """The text lines of one table row; `bottom` aligns shorter cells to the row's foot (as the header's)."""
+    wrapped = [_wrap(cell, width) for cell, width in zip(cells, widths)]
+    if bottom:
+        height = max(len(w) for w in wrapped)
+        wrapped = [[""] * (height - len(w)) + w for w in wrapped]
     lines = []
     for k in range(max(len(w) for w in wrapped)):
         parts = []
         for col, (w, width) in enumerate(zip(wrapped, widths)):
             text = w[k] if k < len(w) else ""
             parts.append(text.rjust(width) if col in right else text.ljust(width))
-        lines.append("│ " + " │ ".join(parts) + " │")
+        lines.append(f"{edge} " + f" {edge} ".join(parts) + f" {edge}")
     return lines
 
 
-def render(model, line_length=None):
-    """The summary of `model` as one string."""
+def render(model, line_length=None, positions=None):
+    """The summary of `model` as one string, `line_length` characters wide (Keras's default when None)."""
     functional = not _sequential_like(model)
-    widths = _FUNCTIONAL_WIDTHS if functional else _SEQUENTIAL_WIDTHS
+    default_length, default_positions = _FUNCTIONAL if functional else _SEQUENTIAL
+    line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
+    widths = column_widths(line_length, positions or default_positions)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional else [])
     right = {2}
     lines = [f'Model: "{model.name}"']
     bar = lambda left, mid, end, fill: left + mid.join(fill * (w + 2) for w in widths) + end  # noqa: E731
     lines.append(bar("┏", "┳", "┓", "━"))
-    lines.append("┃ " + " ┃ ".join(h.rjust(w) if k in right else h.ljust(w)
-                                    for k, (h, w) in enumerate(zip(headers, widths))) + " ┃")
+    lines.extend(_row_lines(headers, widths, right, edge="┃", bottom=True))
     lines.append(bar("┡", "╇", "┩", "━"))
     rows = []
     for layer in model.layers:
@@ -112,7 +149,12 @@ def render(model, line_length=None):
     total_bytes = sum(w.size * w.dtype.itemsize for w in weights)
     train = sum(w.size for w in trainable)
     train_bytes = sum(w.size * w.dtype.itemsize for w in trainable)
-    lines.append(f" Total params: {total:,} ({readable_size(total_bytes)})")
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
+    built = optimizer is not None and getattr(optimizer, "built", False)
+    slots, slot_bytes = optimizer.count_variables(trainable) if built else (0, 0)
+    lines.append(f" Total params: {total + slots:,} ({readable_size(total_bytes + slot_bytes)})")
     lines.append(f" Trainable params: {train:,} ({readable_size(train_bytes)})")
     lines.append(f" Non-trainable params: {total - train:,} ({readable_size(total_bytes - train_bytes)})")
+    if built:
+        lines.append(f" Optimizer params: {slots:,} ({readable_size(slot_bytes)})")
     return "\n".join(lines)

@@ -267,6 +267,7 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
 def _compiled(model, who):
     if model._compiled is None:
         raise RuntimeError(f"{who}: call model.compile(optimizer, loss, metrics) first")
+    model._compiled.optimizer.built = True  # Keras builds the optimizer's variables in fit and evaluate
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
 

@@ -13,7 +13,8 @@ from .data import unpack as unpack_x_y_sample_weight
 
 
 def to_categorical(x, num_classes=None):
-    """One-hot float32 rows for integer class labels (N,) or (N, 1): shape (N, num_classes)."""
+    """One-hot rows for integer class labels (N,) or (N, 1): shape (N, num_classes), float64 as Keras gives
+    for NumPy labels (fit casts targets to the model's float32)."""
     labels = np.asarray(x, dtype=np.int64)
     if labels.ndim > 1 and labels.shape[-1] == 1:
         labels = labels.reshape(labels.shape[:-1])
@@ -21,7 +22,7 @@ def to_categorical(x, num_classes=None):
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"to_categorical: labels must be in [0, {num_classes}), got {labels.min()}..{labels.max()}")
-    out = np.zeros(labels.shape + (num_classes,), dtype=np.float32)
+    out = np.zeros(labels.shape + (num_classes,))
     np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
     return out
 

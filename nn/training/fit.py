@@ -59,7 +59,7 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
     history = History()
     progress = ProgressBar(verbose if run.is_main else 0) if progress is None else progress
     hooks = CallbackList(run.callbacks(list(callbacks or ())) + [history, progress], model,
-                         {"epochs": int(epochs), "steps": len(train), "verbose": verbose})
+                         {"verbose": verbose, "epochs": int(epochs), "steps": len(train)})
     modes = saved_modes(model)
     model.stop_training = False
     logs = {}
@@ -73,7 +73,8 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
             if val is not None and _validates(epoch, validation_freq):
                 val_logs = run_evaluation(model, compiled, val, hooks)
                 logs.update((f"val_{name}", value) for name, value in val_logs.items())
-            hooks.call("on_epoch_end", epoch, logs)
+            hooks.call("on_epoch_end", epoch, dict(logs))  # a copy, as Keras: what callbacks add to it
+            # (the learning rate) reaches History but not on_train_end
             if run.any(model.stop_training):
                 break
         hooks.call("on_train_end", logs)

@@ -1,4 +1,6 @@
 """Turning what fit/evaluate/predict are given (arrays, Tensors, datasets, DataLoaders) into DataLoaders."""
+import math
+
 import numpy as np
 
 from autograd import Tensor
@@ -85,7 +87,7 @@ def split_validation(x, y, fraction, who):
     if len(xs) != len(ys):
         raise ValueError(f"{who}: x has {len(xs)} examples (shape {xs.shape}) but y has {len(ys)} (shape "
                          f"{ys.shape}); give exactly one target per example")
-    cut = len(xs) - int(round(len(xs) * fraction))
+    cut = int(math.floor(len(xs) * (1.0 - fraction)))  # Keras's rule: 90 examples, 0.3 -> 62 to train on
     if cut <= 0 or cut >= len(xs):
         raise ValueError(f"{who}: validation_split={fraction} of {len(xs)} examples leaves an empty training or "
                          "validation set")

@@ -36,3 +36,18 @@ def test_assign_of_the_wrong_shape_names_the_variable():
     kernel = _model().layers[0].kernel
     with pytest.raises(ValueError, match=r"kernel\.assign: the value's shape \(2, 3\) must match the variable's \(3, 2\)"):
         kernel.assign(np.zeros((2, 3)))
+
+
+def test_trainable_flag_of_each_weight_follows_keras():
+    from .oracle import real_keras
+    real = real_keras()
+    flags = []
+    for K in (real, keras):
+        model = K.Sequential([K.Input((3,)), K.layers.Dense(2), K.layers.BatchNormalization(), K.layers.Dense(1)])
+        before = [w.trainable for w in model.weights]
+        model.layers[0].trainable = False
+        frozen = [w.trainable for w in model.weights]
+        model.layers[2].kernel.trainable = False       # one variable frozen by hand leaves the optimizer's list
+        flags.append((before, frozen, len(model.trainable_weights), len(model.non_trainable_weights)))
+    assert flags[1] == flags[0]
+    assert flags[1][0] == [True, True, True, True, False, False, True, True]

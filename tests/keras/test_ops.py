@@ -155,6 +155,8 @@ CASES = {
     "matmul_broadcast": lambda o: o.matmul(T3, B),
     "segment_sum": lambda o: o.segment_sum(A, np.array([0, 2, 0])),
     "segment_sum_num": lambda o: o.segment_sum(A, np.array([1, 1, 0]), num_segments=3),
+    "size": lambda o: o.size(T3),               # a custom metric's count, e.g. ops.cast(ops.size(x), "float32")
+    "ndim": lambda o: o.ndim(T3),
 }
 
 

@@ -185,3 +185,25 @@ def test_build_called_by_hand_keeps_the_weights_set_afterwards():
     assert mine.built
     mine.set_weights(theirs.get_weights())
     np.testing.assert_allclose(mine(x).numpy(), theirs(x).detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_to_categorical_gives_keras_dtype_and_values():
+    keras = real_keras()
+    labels = np.array([[2], [0], [1]])
+    theirs, mine = keras.utils.to_categorical(labels, 4), ours.utils.to_categorical(labels, 4)
+    assert (mine.dtype, mine.shape) == (theirs.dtype, theirs.shape) == (np.float64, (3, 4))
+    np.testing.assert_array_equal(mine, theirs)
+
+
+def test_layer_added_after_pop_builds_on_the_new_last_layer_as_keras():
+    keras = real_keras()
+    shapes = []
+    for K in (keras, ours):
+        model = K.Sequential([K.Input((4,)), K.layers.Dense(8), K.layers.Dense(99)])
+        model.pop()
+        model.add(K.layers.Dense(3))
+        shapes.append((model.output_shape, [tuple(w.shape) for w in model.weights], len(model.layers)))
+        model.pop()
+        shapes.append((model.output_shape, len(model.layers)))
+    assert shapes[2:] == shapes[:2]
+    assert shapes[2][1] == [(4, 8), (8,), (8, 3), (3,)]

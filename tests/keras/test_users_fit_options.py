@@ -123,6 +123,53 @@ def test_fit_options_match_keras(name):
     _same_history(mine.fit(X, Y, **kw), theirs.fit(X, Y, **kw))
 
 
+def test_validation_split_trains_on_keras_count_of_examples():
+    # Keras trains on floor(n * (1 - split)) examples: 45 of 70 at 0.35 (rounding n * split kept 46)
+    _, theirs, mine = _pair()
+    kw = dict(epochs=2, batch_size=45, validation_split=0.35, shuffle=False, verbose=0)
+    _same_history(mine.fit(X, Y, **kw), theirs.fit(X, Y, **kw))
+    from nn.training.inputs import split_validation   # nn.Module.fit's split follows the same rule
+    assert len(split_validation(X, Y, 0.35, "fit")[0]) == 45
+
+
+def test_callbacks_get_keras_params_and_train_end_logs():
+    keras, theirs, mine = _pair()
+    seen = []
+    for model, K in ((theirs, keras), (mine, ours)):
+        class Recorder(K.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.given = list(self.params.items())
+
+            def on_train_end(self, logs=None):
+                self.end = sorted(logs)
+        recorder = Recorder()
+        history = model.fit(X, Y, epochs=2, batch_size=35, verbose=0, validation_split=0.2,
+                            callbacks=[K.callbacks.LearningRateScheduler(lambda epoch, lr: lr), recorder])
+        seen.append((recorder.given, recorder.end, sorted(history.history)))
+    assert seen[1] == seen[0]   # what a callback adds to an epoch's logs (the rate) reaches History only
+    assert "learning_rate" in seen[1][2] and "learning_rate" not in seen[1][1]
+
+
+def test_verbose_callbacks_print_keras_messages_and_log_keras_rates(tmp_path, monkeypatch, capsys):
+    keras, theirs, mine = _pair()
+    rng = np.random.default_rng(4)
+    noise = rng.integers(0, 3, 70)     # random labels: validation soon stops improving
+    runs = []
+    for model, K in ((theirs, keras), (mine, ours)):
+        (tmp_path / K.__name__).mkdir()
+        monkeypatch.chdir(tmp_path / K.__name__)
+        callbacks = [K.callbacks.ModelCheckpoint("m-{epoch}.weights.h5", save_best_only=True, verbose=1),
+                     K.callbacks.ReduceLROnPlateau(patience=1, factor=0.5, verbose=1),
+                     K.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.9 if epoch > 2 else lr, verbose=1),
+                     K.callbacks.EarlyStopping(patience=3, restore_best_weights=True, verbose=1)]
+        capsys.readouterr()
+        history = model.fit(X, noise, epochs=12, batch_size=10, shuffle=False, verbose=0, validation_split=0.25,
+                            callbacks=callbacks)
+        runs.append((capsys.readouterr().out, history.history["learning_rate"], history.epoch))
+    assert "did not improve" in runs[0][0] and "early stopping" in runs[0][0]
+    assert runs[1] == runs[0]
+
+
 def _batches_dataset(K, calls):
     class Batches(K.utils.PyDataset):
         def __init__(self, **kwargs):

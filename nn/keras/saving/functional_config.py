@@ -1,6 +1,6 @@
 """A functional model's config in Keras 3's layout, and the model rebuilt from it.
 
-The config lists every layer once (InputLayers first) with the calls it takes part in: "inbound_nodes",
+The config lists every layer once (in model.layers order) with the calls it takes part in: "inbound_nodes",
 one {"args", "kwargs"} per call, where each symbolic tensor is {"class_name": "__keras_tensor__", "config":
 {"shape", "dtype", "keras_history": [layer name, call index, output index]}}. "input_layers" and
 "output_layers" name the model's inputs and outputs the same way. A layer called twice (a shared layer) has

@@ -27,6 +27,7 @@ def restore_optimizer(optimizer, model, stored):
     if PREFIX + "iterations" not in stored:
         return
     weights = model.trainable_weights
+    optimizer.built = True  # as Keras's load_model, which builds the optimizer to load its variables
     optimizer.iterations = int(stored[PREFIX + "iterations"])
     if optimizer._schedule is None:
         optimizer._group["lr"] = float(stored[PREFIX + "learning_rate"])
