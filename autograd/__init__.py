@@ -73,6 +73,7 @@ from .ops.products import addmm, addmv, baddbmm, cdist, cross, inner, pdist, ten
 from .ops.statistics import (aminmax, cummax, cummin, logcumsumexp, median, nanmean, nansum, quantile, std_mean,
                              var_mean)
 from .ops.index_update import index_add, index_copy, index_fill, masked_select
+from .ops.put import index_put, masked_scatter
 from .ops.searching import bucketize, searchsorted, tril_indices, triu_indices
 from .ops.predicates import is_floating_point, is_tensor, numel
 from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
@@ -99,6 +100,7 @@ from .ops.type_promotion import can_cast, promote_types, result_type
 arctan2 = atan2
 from .ops.out import with_out as _with_out
 from . import accelerator, cuda
+from . import return_types   # torch.return_types: what max(dim), sort, topk, ... return
 from . import autograd_api as autograd
 # `from torch.autograd import Function` ports as `from autograd.autograd import Function`
 _sys.modules[__name__ + ".autograd"] = autograd

@@ -30,6 +30,9 @@ class Function:
     out_device = None
     n_out = 1
     _saved_at = None
+    #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
+    #: op whose PyTorch counterpart is one node (see `named`)
+    torch_name = None
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -144,11 +147,12 @@ class Function:
         """The op's name as messages show it (e.g. 'conv2d')."""
         return getattr(cls, "op_name", None) or cls.__name__.lower()
 
-    @classmethod
-    def name(cls):
+    def name(self):
         """The graph node's name as PyTorch shows it: 'AddBackward0' (a user's Function: 'MyFnBackward')."""
-        suffix = "Backward0" if cls.__module__.startswith("autograd.") else "Backward"
-        return cls.__name__ + suffix
+        if self.torch_name is not None:
+            return self.torch_name
+        cls = type(self)
+        return cls.__name__ + ("Backward0" if cls.__module__.startswith("autograd.") else "Backward")
 
     def __repr__(self):
         return f"<{self.name()} object at {id(self):#x}>"
@@ -175,6 +179,14 @@ class Function:
             self._freed = True
 
 
+
+
+def named(tensor, torch_name):
+    """`tensor`, with the graph node that made it shown as `torch_name`: the last node of a composite op takes
+    the name of PyTorch's one node (mse_loss's mean shows as 'MseLossBackward0', as in PyTorch)."""
+    if tensor._node is not None:
+        tensor._node.torch_name = torch_name
+    return tensor
 
 
 class AccumulateGrad:

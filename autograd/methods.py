@@ -12,7 +12,7 @@ from .grad_mode import state
 from .hooks import add_hook
 from .methods_convert import BINDINGS
 from .methods_inplace import (cauchy_, exponential_, geometric_, inplace, log_normal_, normal_, random_, rebind,
-                              uniform_)
+                              reshaping, uniform_)
 from .ops import activation as A
 from .ops import convert as C
 from .ops import elementwise as E
@@ -44,8 +44,8 @@ from .ops import number_theory as NT
 from .ops import linalg_cholesky as LC, linalg_det as LD, linalg_pinv as LP, linalg_products as LPR
 from .ops import linalg_qr as LQ, linalg_solve as LS, linalg_svd as LSV, matrix_exp as LX
 from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, histograms as HG,
-                  matrix_products as MP, nan_statistics as NS, predicates as PD, scatter_reduce as SR, slicing as SL,
-                  vector_distance as VD)
+                  matrix_products as MP, nan_statistics as NS, predicates as PD, put as PT, scatter_reduce as SR,
+                  slicing as SL, vector_distance as VD)
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
@@ -286,6 +286,19 @@ _BINDINGS.update({
 })
 for _name in "renorm scatter_reduce index_reduce addbmm addr".split():
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
+# writes at positions, windows, and the in-place forms a newcomer's PyTorch code reaches for
+_BINDINGS.update({
+    "index_put": PT.index_put, "masked_scatter": PT.masked_scatter, "unfold": SL.unfold, "absolute": E.abs,
+    "fill_diagonal_": inplace(PT.fill_diagonal, "fill_diagonal_"), "absolute_": _BINDINGS["abs_"],
+    "multiply_": _BINDINGS["mul_"], "divide_": _BINDINGS["div_"], "true_divide_": _BINDINGS["div_"],
+    "subtract_": _BINDINGS["sub_"], "negative_": _BINDINGS["neg_"],
+})
+for _name in ("index_put masked_scatter tril triu cumsum cumprod log2 log10 eq ne lt le gt ge greater greater_equal "
+              "less less_equal not_equal logical_and logical_or logical_xor logical_not bitwise_and bitwise_or "
+              "bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift").split():
+    _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
+for _name in "unsqueeze squeeze t transpose swapaxes swapdims".split():
+    _BINDINGS[_name + "_"] = reshaping(_BINDINGS[_name], _name + "_")
 _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)

@@ -151,6 +151,13 @@ def is_contiguous(self, memory_format=None):
     return bool(self._data.flags.c_contiguous)
 
 
+def stride(self, dim=None):
+    """The step in elements between neighbours along each dim (a tuple), or along `dim`: PyTorch's strides,
+    from the array's byte strides."""
+    steps = tuple(s // self._data.itemsize for s in self._data.strides)
+    return steps if dim is None else steps[dim]
+
+
 def __format__(self, spec):
     """Format a one-element tensor as its number (f"{loss:.3f}"); others as their repr."""
     if capture.recorder is not None:
@@ -180,4 +187,6 @@ BINDINGS = {
     "new_ones": _newer(creation.ones, "Ones of `size`, with this tensor's dtype and device unless given."),
     "new_empty": _newer(creation.empty, "Unset values of `size`, with this tensor's dtype and device unless given."),
     "contiguous": contiguous, "is_contiguous": is_contiguous, "__format__": __format__, "__index__": __index__,
+    "stride": stride, "is_cuda": property(lambda self: self._device.type == "cuda", doc="True on a cuda device."),
+    "is_cpu": property(lambda self: bool(self._device.host_memory), doc="True on a host device (cpu, numba)."),
 }

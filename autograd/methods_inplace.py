@@ -47,6 +47,22 @@ def inplace(fn, name):
     return method
 
 
+def reshaping(fn, name):
+    """The in-place method `name` that changes only how the values are viewed (`unsqueeze_`, `t_`, ...): the
+    tensor becomes the view fn(self), sharing its memory (inside a graph, the view's graph node)."""
+    def method(self, *args, **kwargs):
+        if state.enabled and self.requires_grad:
+            if self._node is None:
+                _check_inplace(self, name)
+            rebind(self, fn(self, *args, **kwargs))
+            return self
+        self._data = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)._data
+        return self
+    method.__name__ = name
+    method.__doc__ = f"In-place form of {name.rstrip('_')}: this tensor becomes that view of itself and is returned."
+    return method
+
+
 def rebind(t, result):
     """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
     t._data, t._node, t._out_idx = result._data, result._node, result._out_idx

@@ -2,8 +2,10 @@
 
 Floats take one format for the whole tensor, chosen from its finite non-zero values: integers print as
 `3.`; values spanning more than a factor of 1000, or beyond 1e8, or (non-integers) below 1e-4 print in
-scientific notation; the rest with `precision` decimals. Every element is right-aligned to the widest.
-Tensors over `threshold` elements show `edgeitems` at each end of each dimension.
+scientific notation; the rest with `precision` decimals. Every element is right-aligned to the widest, and
+a line holds as many elements as PyTorch puts there (a count from `linewidth`, the indent and that width);
+the suffixes (`dtype=`, `grad_fn=`) go to a new line where PyTorch's do. Tensors over `threshold` elements
+show `edgeitems` at each end of each dimension.
 """
 import math
 
@@ -28,22 +30,82 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     options["sci_mode"] = sci_mode
 
 
-def format_values(values, prefix):
-    """The body of a tensor's repr for the host array `values`, continuation lines indented under `prefix`."""
-    threshold = options["threshold"]
-    kwargs = {"separator": ", ", "prefix": prefix, "max_line_width": options["linewidth"],
-              "threshold": threshold if threshold != math.inf else np.iinfo(np.int64).max,
-              "edgeitems": options["edgeitems"]}
-    if values.dtype.kind == "f":
-        kwargs["formatter"] = {"float_kind": _float_format(values)}
-    elif values.dtype.kind == "b":   # PyTorch pads True to False's width only where a False is shown
-        width = 5 if values.size and not values.all() else 4
-        kwargs["formatter"] = {"bool": lambda v: str(bool(v)).rjust(width)}
-    return np.array2string(values, **kwargs).replace(", ...,", ",  ...,")   # PyTorch's gap before the ellipsis
+def format_values(values, indent):
+    """The body of a tensor's repr for the host array `values` (PyTorch's `_tensor_str`): `per_line` elements
+    to a line, continuation lines indented by `indent` (the prefix's length) plus one per nesting level."""
+    if values.size == 0:
+        return "[]"
+    summarize = values.size > options["threshold"]
+    return _nested(values, indent, summarize, _formatter(_shown(values) if summarize else values.reshape(-1)))
+
+
+def add_suffixes(text, suffixes, indent):
+    """`text` + ', suffix' for each suffix, each going to a new line (indented) where it would pass the line
+    width, + ')': PyTorch's `_add_suffixes`, down to its count of the last line's length. A dtype counts as
+    PyTorch spells it (`dtype=torch.float16`), so lines break where PyTorch's do."""
+    parts = [text]
+    last = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        length = len(suffix) + len("torch.") * suffix.startswith("dtype=")
+        if last + length + 2 > options["linewidth"]:
+            parts.append(",\n" + " " * indent + suffix)
+            last = indent + length
+        else:
+            parts.append(", " + suffix)
+            last += length + 2
+    return "".join(parts) + ")"
+
+
+def _shown(values):
+    """The values a summarized print shows (`edgeitems` at each end of each dim), flat: they set the format."""
+    edge = options["edgeitems"]
+    if values.ndim == 0:
+        return values.reshape(-1)
+    if values.ndim > 1 and not edge:
+        return values.reshape(-1)[:0]
+    rows = values if values.shape[0] <= 2 * edge else np.concatenate([values[:edge], values[-edge:]])
+    if values.ndim == 1:
+        return rows
+    return np.concatenate([_shown(row) for row in rows])
+
+
+def _nested(values, indent, summarize, fmt):
+    """PyTorch's `_tensor_str_with_formatter`: nested brackets, one line per row, blank lines between blocks."""
+    if values.ndim == 0:
+        return fmt(values.item())
+    edge = options["edgeitems"]
+    long = summarize and values.shape[0] > 2 * edge
+    if values.ndim == 1:
+        per_line = max(1, math.floor((options["linewidth"] - indent) / (fmt.width + 2)))
+        if summarize and not edge:
+            data = ["..."]
+        elif long:
+            data = [fmt(v) for v in values[:edge].tolist()] + [" ..."] + [fmt(v) for v in values[-edge:].tolist()]
+        else:
+            data = [fmt(v) for v in values.tolist()]
+        lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    rows = list(range(edge)) + [None] + list(range(len(values) - edge, len(values))) if long else range(len(values))
+    slices = ["..." if i is None else _nested(values[i], indent + 1, summarize, fmt) for i in rows]
+    return "[" + ("," + "\n" * (values.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
+
+
+def _formatter(shown):
+    """A function formatting one element as this tensor's elements all print, right-aligned to `.width`."""
+    if shown.dtype.kind != "f":
+        width = max((len(str(v)) for v in shown.tolist()), default=1)
+        one = str
+    else:
+        one, width = _float_format(shown)
+
+    def fmt(v):
+        return one(v).rjust(width)
+    fmt.width = width
+    return fmt
 
 
 def _float_format(values):
-    """A function formatting one float as this tensor's elements all print."""
+    """A function formatting one float as this tensor's elements all print, and the widest it makes."""
     precision = options["precision"]
     finite = values[np.isfinite(values) & (values != 0)].astype(np.float64)
     scientific, integers = False, True
@@ -52,7 +114,7 @@ def _float_format(values):
         low, high = magnitudes.min(), magnitudes.max()
         integers = bool(np.all(finite == np.ceil(finite)))
         scientific = high / low > 1000.0 or high > 1.0e8 or (not integers and low < 1.0e-4)
-    if options["sci_mode"] is not None:
+    if options["sci_mode"] is not None and finite.size:   # all zeros (or nan/inf) print as `0.` in any mode
         scientific = options["sci_mode"]
 
     def one(v):
@@ -61,7 +123,4 @@ def _float_format(values):
         if integers:
             return f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
         return f"{v:.{precision}f}"
-    width = max((len(one(v)) for v in finite.tolist()), default=1)
-    if not scientific and integers and finite.size:
-        width = max(width, 2)
-    return lambda v: one(float(v)).rjust(width)
+    return (lambda v: one(float(v))), max((len(one(v)) for v in finite.tolist()), default=1)

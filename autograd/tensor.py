@@ -9,7 +9,7 @@ import numpy as np
 
 import backends
 
-from .printing import format_values
+from .printing import add_suffixes, format_values, options as print_options
 from .size import Size
 from .dtypes import check_supported, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
@@ -181,19 +181,19 @@ class Tensor:
     def __repr__(self):
         if capture.recorder is not None:
             refuse_host_read("printing (repr/str)", self._data.shape)
-        body = format_values(self.numpy(), prefix="tensor(")
         extras = []
         if self._device.name != "cpu":
             extras.append(f"device='{self._device.name}'")
-        if self._data.size == 0 and self._data.ndim != 1:
-            extras.append(f"size={tuple(self._data.shape)}")
-        if self.dtype not in (get_default_dtype(), np.int64, np.bool_):
+        if (self._data.size == 0 and self._data.ndim != 1) or (self._data.size and not print_options["edgeitems"]):
+            extras.append(f"size={tuple(self._data.shape)}")   # [] or [...] alone does not tell the shape
+        # an empty tensor shows any dtype but the default (nothing in it tells an int64 apart), as PyTorch's
+        if self.dtype != get_default_dtype() and (self._data.size == 0 or self.dtype not in (np.int64, np.bool_)):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        return add_suffixes("tensor(" + format_values(self.numpy(), indent=7), extras, indent=7)
 
     # ----- graph -------------------------------------------------------------------------------
     def detach(self):

@@ -17,7 +17,7 @@ AUTOGRAD_FLOORS = {
     "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
-    "autograd.printing": 0, "autograd.size": 0,
+    "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2,
     "autograd.ops": 3, "autograd.tensor_function": 3,
     "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.random_api": 4.5, "autograd.engine": 5,

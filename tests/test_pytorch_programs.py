@@ -1,5 +1,6 @@
 """PyTorch programs run on deepgrad with only their imports changed, and print PyTorch's numbers."""
 import pathlib
+import re
 import types
 
 import numpy as np
@@ -45,3 +46,30 @@ def test_program_runs_with_only_imports_changed_and_matches_pytorch(program, cap
     np.testing.assert_allclose(ours["first_sample"], theirs["first_sample"], rtol=1e-3, atol=1e-4)
     for key in ("accuracy", "spread", "entropy"):
         assert ours[key] == pytest.approx(theirs[key], rel=1e-3, abs=1e-4), key
+
+
+#: what PyTorch prints that deepgrad prints without the `torch.` prefix (README: dtypes are NumPy's, shapes `Size`)
+TORCH_PREFIX = re.compile(r"torch\.(?=Size|float|int|bool|uint8|return_types)")
+NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
+
+
+def assert_same_printout(ours, theirs, rtol=1e-4, atol=1e-5):
+    """`ours` prints what `theirs` prints line for line: the same text, and numbers equal within tolerances."""
+    ours_lines, theirs_lines = ours.splitlines(), TORCH_PREFIX.sub("", theirs).splitlines()
+    assert len(ours_lines) == len(theirs_lines), (ours, theirs)
+    for mine, torchs in zip(ours_lines, theirs_lines):
+        assert NUMBER.split(mine) == NUMBER.split(torchs), f"\ndeepgrad: {mine}\npytorch:  {torchs}"
+        np.testing.assert_allclose([float(v) for v in NUMBER.findall(mine)],
+                                   [float(v) for v in NUMBER.findall(torchs)], rtol=rtol, atol=atol, err_msg=mine)
+
+
+@pytest.mark.parametrize("program", ["torch_inplace_ops", "torch_metric_learning", "torch_beginner_cnn"])
+def test_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    source = (PROGRAMS / f"{program}.py").read_text()
+    changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
+    assert changed and all("import" in line for line in changed)
+    _run(ported(source), program)
+    ours = capsys.readouterr().out
+    pytest.importorskip("torch")
+    _run(source, program + "_torch")
+    assert_same_printout(ours, capsys.readouterr().out)

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from ..ops.arrange import broadcast_tensors
+from ..size import Size
 from ..tensor import Tensor
 
 _validate_default = [True]
@@ -26,12 +27,12 @@ def sum_rightmost(value, dims):
 
 
 class Distribution:
-    """A batch of probability distributions with `batch_shape` and `event_shape` (tuples)."""
+    """A batch of probability distributions with `batch_shape` and `event_shape` (Sizes, as PyTorch's)."""
 
     has_rsample = False
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
-        self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
+        self._batch_shape, self._event_shape = Size(batch_shape), Size(event_shape)
         self._validate_args = _validate_default[0] if validate_args is None else bool(validate_args)
         if self._validate_args:
             self._check_parameters()
@@ -95,12 +96,12 @@ class Distribution:
         event = len(self._event_shape)
         if event and tuple(value.shape[value.ndim - event:]) != self._event_shape:
             raise ValueError(f"{type(self).__name__}.log_prob: the value's last dims {tuple(value.shape)} must be "
-                             f"the event shape {self._event_shape}")
+                             f"the event shape {tuple(self._event_shape)}")
         try:
             np.broadcast_shapes(tuple(value.shape), self._batch_shape + self._event_shape)
         except ValueError:
             raise ValueError(f"{type(self).__name__}.log_prob: value shape {tuple(value.shape)} does not broadcast "
-                             f"with batch_shape + event_shape {self._batch_shape + self._event_shape}") from None
+                             f"with batch_shape + event_shape {tuple(self._batch_shape + self._event_shape)}") from None
         if not bool(in_support(value).all()):
             raise ValueError(f"Expected value argument (Tensor of shape {tuple(value.shape)}) to be within the "
                              f"support ({support}) of the distribution {self!r}, but found invalid values:\n{value}")

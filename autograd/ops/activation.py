@@ -82,6 +82,10 @@ class Softmax(Function):
         ctx.save_for_backward(y)
         return y
 
+    def name(self):
+        """SoftmaxBackward0 or LogSoftmaxBackward0, as PyTorch names them."""
+        return "LogSoftmaxBackward0" if self.log else "SoftmaxBackward0"
+
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
         if ctx.xp is ctx.device.xp:

@@ -4,6 +4,7 @@ import string
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor
+from .arrange import diagonal
 from .dims import check_tensor
 
 
@@ -57,10 +58,7 @@ def einsum(equation, *operands):
     for t in operands:
         check_tensor("einsum", t)
     subscripts, output = _parse(equation, [t.ndim for t in operands])
-    for s, t in zip(subscripts, operands):
-        if len(set(s)) != len(s):
-            raise ValueError(f"einsum {equation!r}: a letter repeated within one operand ({s!r}, a diagonal) is "
-                             "not supported; mask with an identity instead, e.g. einsum('ij,ij->i', x, ag.eye(n)) for 'ii->i'")
+    subscripts, operands = map(list, zip(*[_diagonals(equation, s, t) for s, t in zip(subscripts, operands)]))
     sizes = {}
     for s, t in zip(subscripts, operands):
         for c, n in zip(s, t.shape):
@@ -71,6 +69,20 @@ def einsum(equation, *operands):
     dtype = operands[0].dtype
     operands = tuple(o if o.dtype == dtype else o.astype(dtype) for o in operands)
     return Einsum.apply(*operands, subscripts=subscripts, output=output)
+
+
+def _diagonals(equation, s, t):
+    """(subscripts, operand) with each letter repeated within the operand ('ii', 'bii', 'iij') read as its
+    diagonal, kept once as a last dim: 'ii->' is the trace, 'ii->i' the diagonal, as in torch.einsum."""
+    while len(set(s)) != len(s):
+        c = next(c for c in s if s.count(c) > 1)
+        p, q = s.index(c), s.index(c, s.index(c) + 1)
+        if t.shape[p] != t.shape[q]:
+            raise ValueError(f"einsum {equation!r}: index {c!r} repeated in subscripts {s!r} names dims of sizes "
+                             f"{t.shape[p]} and {t.shape[q]} (operand shape {tuple(t.shape)}); a diagonal needs "
+                             "one size")
+        t, s = diagonal(t, 0, p, q), s[:p] + s[p + 1:q] + s[q + 1:] + c
+    return s, t
 
 
 def _parse(equation, ndims):

@@ -478,8 +478,14 @@ def clone(input, *, memory_format=None):
     return Clone.apply(input)
 
 
-def where(condition, a, b):
-    """a where condition is true, else b (broadcasting; gradients flow to the chosen side)."""
+def where(condition, a=None, b=None):
+    """a where condition is true, else b (broadcasting; gradients flow to the chosen side); where(condition) alone
+    is condition.nonzero(as_tuple=True), the indices of its True elements, as in PyTorch."""
+    if a is None and b is None and isinstance(condition, Tensor):
+        return condition.nonzero(as_tuple=True)
+    if a is None or b is None:
+        raise TypeError("where: takes where(condition) or where(condition, input, other); got one of input and "
+                        "other without the other")
     cond = condition._data if isinstance(condition, Tensor) else condition
     if not isinstance(a, Tensor) and not isinstance(b, Tensor) and isinstance(condition, Tensor):
         a = Tensor(a, device=condition._device)   # where(mask, 1.0, 0.0): two numbers, as PyTorch allows

@@ -1,17 +1,16 @@
 """Ops on the parts of floating-point numbers, with PyTorch's names: frexp (mantissa and exponent), ldexp
 (input * 2 ** other) and nextafter (the next representable value toward other)."""
-from collections import namedtuple
-
 import numpy as np
 
 from ..broadcast import unbroadcast
 from ..function import Function
+from ..return_types import return_type
 from .dims import check_tensor
 from .elementwise import _floating, _promote, mul, pow
 from .no_grad_op import no_grad_op
 from .pointwise import _both_tensors
 
-FrexpResult = namedtuple("frexp", ["mantissa", "exponent"])
+FrexpResult = return_type("frexp", ["mantissa", "exponent"])
 
 
 class FrexpMantissa(Function):

@@ -1,16 +1,16 @@
 """Histograms of a tensor's values (torch.histc, torch.histogram): counts (or summed weights) per bin, in the
 input's dtype, without a gradient. Bins are found as PyTorch finds them: histc by linear interpolation in the
 input's precision, histogram by the bin edges themselves (so each count agrees with the edges returned)."""
-from collections import namedtuple
 import numbers
 
 import numpy as np
 
+from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 
-HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
+HistogramResult = return_type("histogram", ["hist", "bin_edges"])
 
 
 def _float_input(op, input):

@@ -40,6 +40,29 @@ class GetItem(Function):
         x, *index = args
         return f"indexing a tensor of shape {x.shape} with {_describe(index)}: {exc}"
 
+    def name(self):
+        """PyTorch's name for this indexing: from its last step (Select for an int, Slice, Unsqueeze for None),
+        Index for integer arrays or masks, Alias when nothing changes (x[...], x[:, :])."""
+        index = self.index
+        if not self.basic and any(getattr(p, "ndim", 0) for p in index):
+            return "IndexBackward0"
+        if len(index) == 1 and isinstance(index[0], slice):
+            return "SliceBackward0"   # x[:] is a slice even when it keeps everything
+        consuming = sum(p is not None and p is not Ellipsis for p in index)
+        last, dim = "Alias", 0
+        for part in index:
+            if part is Ellipsis:
+                dim += len(self.shape) - consuming
+            elif part is None:
+                last = "Unsqueeze"
+            elif isinstance(part, slice):
+                if part.indices(self.shape[dim]) != (0, self.shape[dim], 1):
+                    last = "Slice"
+                dim += 1
+            else:   # an int (or a 0-d integer array)
+                last, dim = "Select", dim + 1
+        return last + "Backward0"
+
 
 def _scatter(device, gy, shape, index, basic):
     out = device.xp.zeros(shape, dtype=gy.dtype)

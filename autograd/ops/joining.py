@@ -11,6 +11,8 @@ from .dims import check_tensor, dim_or as _dim_or, normalize
 
 
 class Concatenate(Function):
+    torch_name = "CatBackward0"
+
     def forward(ctx, *arrays, axis=0):
         ctx.axis = axis
         ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])

@@ -191,6 +191,7 @@ class Linear(Function):
 
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
+        ctx.form = (x.ndim, bias is not None)
         y = product(ctx.xp, _rows(x), weight.T)   # one (rows, in) x (in, out) product, not a loop over a batch
         if bias is not None:
             y += bias
@@ -209,6 +210,14 @@ class Linear(Function):
             if need[2]:
                 gb = sum_axes(g2, 0)
         return gx, gw, gb
+
+    def name(self):
+        """PyTorch's name for the op its linear ends with: Addmm (2-D input and a bias), Mm (no bias), View or
+        UnsafeView (other inputs, which it reshapes), SqueezeBackward4 (a 1-D input without a bias)."""
+        ndim, bias = self.form
+        if ndim == 2:
+            return "AddmmBackward0" if bias else "MmBackward0"
+        return "ViewBackward0" if bias else ("SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0")
 
     @staticmethod
     def explain_error(args, exc):

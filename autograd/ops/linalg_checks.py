@@ -6,10 +6,10 @@ both raise, then finds the failing matrices one by one (only on that error path)
 LAPACK's `info` does (1-based): the first zero pivot of the LU factorisation (inv, solve) or the order of the
 first leading minor that is not positive-definite (cholesky)."""
 import contextlib
-from collections import namedtuple
 
 import numpy as np
 
+from ..return_types import return_type
 from .dims import check_tensor
 
 
@@ -20,9 +20,9 @@ class LinAlgError(RuntimeError):
 
 
 #: (result, info) of the *_ex functions, PyTorch's torch.return_types
-InvEx = namedtuple("linalg_inv_ex", ["inverse", "info"])
-SolveEx = namedtuple("linalg_solve_ex", ["result", "info"])
-CholeskyEx = namedtuple("linalg_cholesky_ex", ["L", "info"])
+InvEx = return_type("linalg_inv_ex", ["inverse", "info"])
+SolveEx = return_type("linalg_solve_ex", ["result", "info"])
+CholeskyEx = return_type("linalg_cholesky_ex", ["L", "info"])
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 

@@ -5,17 +5,16 @@ d det(A) = det(A) tr(A^-1 dA), so gA = g det(A) A^-T. Where A is singular that p
 product rule divides by nothing: gA = g det(U) det(Vh) U diag(prod_{j != i} S_j) Vh, the adjugate. The
 gradient of logabsdet is A^-T (NaN for a singular matrix, where PyTorch gives +-inf).
 """
-from collections import namedtuple
-
 import numpy as np
 
 from ..function import Function
+from ..return_types import return_type
 from .elementwise import where
 from .linalg_checks import check_matrix, raising
 from .linalg_kit import kit
 from .. import autocast_state as autocast
 
-SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
+SlogdetResult = return_type("linalg_slogdet", ["sign", "logabsdet"])
 
 
 def _others_product(xp, s):

@@ -6,16 +6,15 @@ PyTorch: gA = V (diag(gw) + skew(V^T gV) / E) V^T with skew(X) = (X - X^T) / 2 a
 distinct eigenvalues give finite gradients of the eigenvectors (E_ij = 0 otherwise, and PyTorch gives inf/NaN
 too); the eigenvalues alone always have the finite gradient V diag(gw) V^T.
 """
-from collections import namedtuple
-
 from ..function import Function
 from ..grad_mode import state as grad_state
+from ..return_types import return_type
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .no_grad_op import no_grad_op
 from .. import autocast_state as autocast
 
-EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
+EighResult = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
 
 class LinalgEigh(Function):

@@ -8,11 +8,11 @@ is PyTorch's for every driver (its forward there comes from LAPACK's gelsy by de
 solution up to rounding).
 """
 import numbers
-from collections import namedtuple
 
 import numpy as np
 
 from ..function import Function
+from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg import matmul
 from .linalg_checks import check_float, check_matrix, check_same_dtype
@@ -22,7 +22,7 @@ from .reduction import sum as _sum
 from .shape import squeeze, unsqueeze
 from .. import autocast_state as autocast
 
-LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+LstsqResult = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 

@@ -5,15 +5,14 @@ matrix made from M's lower triangle, gA = (gQ + Q copyltu(M)) R^-T. For m < n, A
 with X square: gY = Q gV and gX is the square case for (gQ + Y gV^T, gU). As in PyTorch, mode='r' (no Q) and
 mode='complete' with m > n have no gradient: backward raises.
 """
-from collections import namedtuple
-
 from ..function import Function
+from ..return_types import return_type
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .. import autocast_state as autocast
 
-QRResult = namedtuple("linalg_qr", ["Q", "R"])
-LegacyQRResult = namedtuple("qr", ["Q", "R"])
+QRResult = return_type("linalg_qr", ["Q", "R"])
+LegacyQRResult = return_type("qr", ["Q", "R"])
 MODES = ("reduced", "complete", "r")
 
 

@@ -11,20 +11,19 @@ Sign gauge: each pair (u_i, v_i) is defined up to a common sign, and LAPACK pick
 PyTorch neither warns nor raises (its phase check is for complex inputs); a loss that depends on the signs
 gets the gradient for the signs LAPACK returned. Compare such results only through sign-invariant quantities.
 """
-from collections import namedtuple
-
 import numpy as np
 
 from ..function import Function
 from ..grad_mode import state as grad_state
+from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .no_grad_op import no_grad_op
 from .. import autocast_state as autocast
 
-SVDResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
-LegacySVDResult = namedtuple("svd", ["U", "S", "V"])
+SVDResult = return_type("linalg_svd", ["U", "S", "Vh"])
+LegacySVDResult = return_type("svd", ["U", "S", "V"])
 
 
 def _t(x):

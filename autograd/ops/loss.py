@@ -30,6 +30,11 @@ class CrossEntropy(Function):
             ctx.count = count
         return total
 
+    def name(self):
+        """AddBackward0 with label smoothing (PyTorch adds a smoothing term to its NLL loss), else NllLossBackward0
+        (or the name cross_entropy gave the node)."""
+        return "AddBackward0" if self.args[2] else self.torch_name or "NllLossBackward0"
+
     def backward(ctx, gy):
         target, ignore_index, label_smoothing = ctx.args
         if ctx.count is not None:

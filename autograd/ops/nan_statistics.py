@@ -1,10 +1,9 @@
 """Order statistics that skip nan (nanmedian, nanquantile) and the most frequent value (mode), with PyTorch's
 names and return types. Positions are found without a gradient; values are picked with take_along_axis, so
 gradients flow to the elements chosen."""
-from collections import namedtuple
-
 import numpy as np
 
+from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import add, mul, sub, where
@@ -14,8 +13,8 @@ from .shape import flatten, movedim, reshape, squeeze, unsqueeze
 from .statistics import _sorted_pick
 from .. import autocast_state as autocast
 
-NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
-ModeResult = namedtuple("mode", ["values", "indices"])
+NanmedianResult = return_type("nanmedian", ["values", "indices"])
+ModeResult = return_type("mode", ["values", "indices"])
 
 
 def _lower_median_of_numbers(xp, ranked, n):

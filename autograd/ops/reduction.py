@@ -4,12 +4,12 @@ Signatures are PyTorch's (`dim`, `keepdim`; `max(dim)` returns `(values, indices
 default); NumPy's `axis`/`keepdims`/`ddof` spellings are accepted too.
 """
 import builtins
-from collections import namedtuple
 
 import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..function import Function
+from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
 from .no_grad_op import no_grad_op
@@ -199,8 +199,8 @@ class Prod(Function):
 
 
 #: what max/min/sort/topk/... with a dim return, as PyTorch's torch.return_types: a tuple with names
-MaxResult = namedtuple("max", ["values", "indices"])
-MinResult = namedtuple("min", ["values", "indices"])
+MaxResult = return_type("max", ["values", "indices"])
+MinResult = return_type("min", ["values", "indices"])
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):

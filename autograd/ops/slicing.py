@@ -1,4 +1,4 @@
-"""Picking and replacing parts of a tensor with PyTorch's names: select, narrow_copy and take, and the
+"""Picking and replacing parts of a tensor with PyTorch's names: select, narrow_copy, take and unfold, and the
 out-of-place writes slice_scatter, select_scatter and diagonal_scatter (a copy of input with src written into
 the part), composites of indexing and setitem, so both inputs get their gradients."""
 import numbers
@@ -32,6 +32,22 @@ def narrow_copy(input, dim, start, length):
     """A copy of the slice start:start+length of `input` along `dim` (narrow, not sharing memory)."""
     check_tensor("narrow_copy", input)
     return narrow(input, dim, start, length).clone()
+
+
+def unfold(input, dimension, size, step):
+    """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new last dim
+    (that dim becomes the window count, (n - size) // step + 1); gradients add up where windows overlap."""
+    check_tensor("unfold", input)
+    d = normalize("unfold", dimension, max(input.ndim, 1))
+    n = input.shape[d] if input.ndim else 1
+    if not 0 <= size <= n or step <= 0:
+        raise ValueError(f"unfold: windows of size {size} with step {step} along dim {d} of size {n} (shape "
+                         f"{input.shape}); size must be at most {n} and step positive")
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)
+    picked = input[(slice(None),) * d + (input.new_tensor(windows, dtype=np.int64),)]
+    return movedim(picked, d + 1, -1)
 
 
 def take(input, index):

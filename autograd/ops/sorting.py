@@ -1,16 +1,15 @@
 """Sorting: sort, argsort and topk; values are gathered, so gradients flow back
 through take_along_axis to the positions they came from."""
-from collections import namedtuple
-
 import numpy as np
 
+from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .no_grad_op import no_grad_op
 from .indexing import take_along_axis
 
-SortResult = namedtuple("sort", ["values", "indices"])
-TopkResult = namedtuple("topk", ["values", "indices"])
+SortResult = return_type("sort", ["values", "indices"])
+TopkResult = return_type("topk", ["values", "indices"])
 
 
 def _order(x, dim, descending, stable):

@@ -1,12 +1,11 @@
 """Order statistics and nan-aware reductions with PyTorch's names: median, kthvalue, quantile, cummax / cummin,
 logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked with take_along_axis, so
 gradients flow to the positions chosen."""
-from collections import namedtuple
-
 import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..function import Function
+from ..return_types import return_type
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -19,11 +18,11 @@ from .rounding import isnan
 from .shape import flatten, reshape, squeeze, unsqueeze
 from .sorting import argsort
 
-MedianResult = namedtuple("median", ["values", "indices"])
-CummaxResult = namedtuple("cummax", ["values", "indices"])
-CumminResult = namedtuple("cummin", ["values", "indices"])
-AminmaxResult = namedtuple("aminmax", ["min", "max"])
-KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+MedianResult = return_type("median", ["values", "indices"])
+CummaxResult = return_type("cummax", ["values", "indices"])
+CumminResult = return_type("cummin", ["values", "indices"])
+AminmaxResult = return_type("aminmax", ["min", "max"])
+KthvalueResult = return_type("kthvalue", ["values", "indices"])
 
 
 def _sorted_pick(op, x, d, position):

@@ -9,6 +9,7 @@ from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
+from autograd.function import named
 
 from .activation import log_softmax
 
@@ -63,7 +64,7 @@ def mse_loss(input, target, reduction="mean"):
     check_tensor("mse_loss", input)
     check_tensor("mse_loss", target, "target")
     diff = input - _same_shape("mse_loss", input, target)
-    return _reduce(diff * diff, reduction, "mse_loss")
+    return named(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0")
 
 
 def l1_loss(input, target, reduction="mean"):
@@ -83,7 +84,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     check_tensor("huber_loss", target, "target")
     err = ag.abs(input - _same_shape("huber_loss", input, target))
     small = ag.minimum(err, delta)
-    return _reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss")
+    return named(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"), "HuberLossBackward0")
 
 
 def _class_targets(op, target, n_classes, ignore_index, device):
@@ -161,7 +162,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if t.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
-        return CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
+        loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
+        return named(loss, _nll_name(input)) if not label_smoothing else loss
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
@@ -182,11 +184,12 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
-            return per_sample.sum() / _kept_classes(flat_t, ignore_index, weight, per_sample.dtype)[1].sum()
-        loss = _reduce(per_sample, reduction, "cross_entropy")
+            loss = per_sample.sum() / _kept_classes(flat_t, ignore_index, weight, per_sample.dtype)[1].sum()
+        else:
+            loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
-        return loss.reshape(()) if unbatched else loss.reshape(expected)
-    return loss
+        loss = loss.reshape(()) if unbatched else loss.reshape(expected)
+    return named(loss, _nll_name(input)) if not label_smoothing else loss
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
@@ -244,10 +247,15 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     loss = picked * w
     if reduction == "mean":
-        return loss.sum() / w.sum()
-    if reduction == "none":
-        return loss.reshape(expected)
-    return loss.sum()
+        loss = loss.sum() / w.sum()
+    else:
+        loss = loss.reshape(expected) if reduction == "none" else loss.sum()
+    return named(loss, _nll_name(input))
+
+
+def _nll_name(input):
+    """PyTorch's node name for a class-index cross-entropy or NLL loss of `input`: the 2-D kernel's from 3 dims."""
+    return "NllLoss2DBackward0" if input.ndim > 2 else "NllLossBackward0"
 
 
 def _float_target(op, input, target):
@@ -269,7 +277,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * _as_weight(weight, input)
-    return _reduce(loss, reduction, "binary_cross_entropy")
+    return named(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
@@ -290,7 +298,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         loss = (1.0 - target) * input + scale * softplus_neg
     if weight is not None:
         loss = loss * _as_weight(weight, input)
-    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+    return named(_reduce(loss, reduction, "binary_cross_entropy_with_logits"), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def hinge_loss(input, target, margin=1.0, reduction="mean"):
@@ -346,9 +354,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _legacy_reduction(size_average, reduce, reduction)
     err = ag.abs(input - _same_shape("smooth_l1_loss", input, target))
     if beta == 0:
-        return _reduce(err, reduction, "smooth_l1_loss")
+        return named(_reduce(err, reduction, "smooth_l1_loss"), "SmoothL1LossBackward0")
     small = ag.minimum(err, beta)
-    return _reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss")
+    return named(_reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss"),
+                 "SmoothL1LossBackward0")
 
 
 def _legacy_reduction(size_average, reduce, reduction):

@@ -50,14 +50,20 @@ class _LazyNorm:
 def _lazy_batch_norm(eager):
     def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
                  bias=True):
-        eager.__init__(self, 0, eps, momentum, affine, track_running_stats)
-        if track_running_stats:
-            self.num_batches_tracked = ag.zeros((), dtype=ag.int64, device=device)
+        eager.__init__(self, 0, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self._start_lazy(bias, device, dtype)
 
     doc = (f"{eager.__name__} with num_features taken from dim 1 of the first input; its parameters and running "
            f"statistics are created then, and the layer becomes a {eager.__name__}.")
-    return type("Lazy" + eager.__name__, (_LazyNorm, eager), {"__init__": __init__, "becomes": eager, "__doc__": doc})
+    body = {"__init__": __init__, "extra_repr": _lazy_extra_repr(eager), "becomes": eager, "__doc__": doc}
+    return type("Lazy" + eager.__name__, (_LazyNorm, eager), body)
+
+
+def _lazy_extra_repr(eager):
+    def extra_repr(self):
+        text = eager.extra_repr(self)   # reads the bias as absent until it is made
+        return text.replace("bias=False", "bias=True", 1) if getattr(self, "_lazy_options", (0,))[0] else text
+    return extra_repr
 
 
 def _lazy_instance_norm(eager):
@@ -66,14 +72,10 @@ def _lazy_instance_norm(eager):
         eager.__init__(self, 0, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self._start_lazy(bias, device, dtype)
 
-    def extra_repr(self):
-        text = eager.extra_repr(self)   # reads the bias as absent until it is made
-        return text.replace("bias=False", "bias=True", 1) if self._lazy_options[0] else text
-
     doc = (f"{eager.__name__} with num_features taken from the first input's channel dim (dim 1, or dim 0 when "
            f"unbatched); its parameters and running statistics are created then, and the layer becomes a "
            f"{eager.__name__}.")
-    body = {"__init__": __init__, "extra_repr": extra_repr, "becomes": eager, "__doc__": doc}
+    body = {"__init__": __init__, "extra_repr": _lazy_extra_repr(eager), "becomes": eager, "__doc__": doc}
     return type("Lazy" + eager.__name__, (_LazyNorm, eager), body)
 
 

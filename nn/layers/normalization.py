@@ -11,26 +11,30 @@ from ..module import Module, Parameter
 
 
 class _BatchNorm(Module):
-    """Shared state of the batch-norm layers: weight/bias (affine), running_mean/var, num_batches_tracked."""
+    """Shared state of the batch-norm layers: weight/bias (affine; bias only when bias=True, as PyTorch's),
+    running_mean/var, num_batches_tracked."""
 
     #: accepted input ranks and how they read
     ranks = (4,)
     layout = "(N, C, H, W)"
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
+                 dtype=None, *, bias=True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
-            self.weight = Parameter(ag.ones(num_features))
-            self.bias = Parameter(ag.zeros(num_features))
+            self.weight = Parameter(ag.ones(num_features, dtype=dtype, device=device))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(ag.zeros(num_features, dtype=dtype, device=device))
+        else:
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", ag.zeros(num_features))
-            self.register_buffer("running_var", ag.ones(num_features))
-            self.register_buffer("num_batches_tracked", ag.tensor(np.array(0, dtype=np.int64)))
+            self.register_buffer("running_mean", ag.zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", ag.ones(num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", ag.tensor(np.array(0, dtype=np.int64), device=device))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -60,7 +64,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -84,16 +88,16 @@ class BatchNorm3d(_BatchNorm):
 class LayerNorm(Module):
     """Normalisation over the last dimensions `normalized_shape`, with weight and bias of that shape."""
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(int(n) for n in normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(ag.ones(self.normalized_shape))
+            self.weight = Parameter(ag.ones(self.normalized_shape, dtype=dtype, device=device))
             if bias:
-                self.bias = Parameter(ag.zeros(self.normalized_shape))
+                self.bias = Parameter(ag.zeros(self.normalized_shape, dtype=dtype, device=device))
             else:
                 self.register_parameter("bias", None)
         else:
@@ -104,4 +108,5 @@ class LayerNorm(Module):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")

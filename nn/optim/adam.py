@@ -45,16 +45,18 @@ def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight
 class Adam(Optimizer):
     """Adam: m, v = running averages of g and g*g (betas), p -= lr * m_hat / (sqrt(v_hat) + eps) with
     bias-corrected m_hat, v_hat; weight_decay adds weight_decay*p to g (L2); `amsgrad` divides by the
-    running maximum of v instead; `maximize` ascends."""
+    running maximum of v instead; `maximize` ascends; decoupled_weight_decay=True is AdamW. `foreach`, `fused`
+    and `capturable` are accepted and change nothing (the devices pick their kernels)."""
 
     _nonnegative = ("eps", "weight_decay")
-    #: True for AdamW: weight decay shrinks p directly (p *= 1 - lr*weight_decay) instead of entering g
-    _decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
-                 maximize=False):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize))
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     def _update(self, p, grad, state, group):
         if not state:
@@ -69,7 +71,7 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),
                 arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, state["step"], group["lr"], beta1, beta2,
-                group["eps"], group["weight_decay"], self._decoupled, amsgrad)
+                group["eps"], group["weight_decay"], group["decoupled_weight_decay"], amsgrad)
         fused = device.adam_step
         if fused is None or not fused(*step):
             adam_update(device.xp, *step)
@@ -78,9 +80,8 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): p *= 1 - lr*weight_decay before the Adam step."""
 
-    _decoupled = True
-
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
-                 maximize=False):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                         maximize=maximize)
+                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)

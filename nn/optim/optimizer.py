@@ -96,6 +96,9 @@ class Optimizer(ABC):
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
         if "betas" in group:
             check_betas(self._name, group["betas"])
+        if group.get("differentiable"):
+            raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
+                             "through the optimiser step) is not supported; write the update with tensor ops instead")
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()
@@ -191,7 +194,7 @@ class Optimizer(ABC):
         lines = [f"{self._name} ("]
         for k, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {k}")
-            lines += [f"    {name}: {value}" for name, value in group.items() if name != "params"]
+            lines += [f"    {name}: {group[name]}" for name in sorted(group) if name != "params"]   # PyTorch's order
         return "\n".join(lines) + "\n)"
 
 

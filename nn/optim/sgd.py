@@ -42,13 +42,16 @@ def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_d
 
 class SGD(Optimizer):
     """SGD: d = g + weight_decay*p; with momentum, buf = momentum*buf + (1-dampening)*d (buf = d at first)
-    and d = d + momentum*buf (nesterov) or buf; then p -= lr*d. `maximize` ascends instead."""
+    and d = d + momentum*buf (nesterov) or buf; then p -= lr*d. `maximize` ascends instead; `foreach` and
+    `fused` are accepted and change nothing (the devices pick their kernels)."""
 
     _nonnegative = ("momentum", "dampening", "weight_decay")
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, nesterov=False, weight_decay=0, maximize=False):
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
-                                      weight_decay=weight_decay, maximize=maximize))
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
+                 foreach=None, differentiable=False, fused=None):
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _check_group(self, group):
         super()._check_group(group)

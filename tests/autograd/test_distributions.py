@@ -92,7 +92,8 @@ def test_independent_sums_log_prob_and_entropy_over_the_event_dims_as_torch(devi
     def run(lib):
         def f(loc, scale, value):
             d = lib.distributions.Independent(lib.distributions.Normal(loc, scale), 2)
-            assert tuple(d.batch_shape) == (2,) and tuple(d.event_shape) == (3, 4)
+            assert d.batch_shape == (2,) and d.event_shape == (3, 4)
+            assert str(d.batch_shape).endswith("Size([2])") and str(d.base_dist.event_shape).endswith("Size([])")
             return d.log_prob(value), d.entropy(), d.mean + d.variance
         return f
     check_against_torch(run(ag), run(torch), [loc, scale, value], device=device, **_tol())

@@ -58,3 +58,46 @@ def test_dtypes_sizes_and_booleans_print_as_pytorchs(make):
 def test_shapes_print_as_pytorchs_sizes():
     assert str(ag.zeros(2, 3).shape) == _torch_repr_without_prefix(torch.zeros(2, 3).shape) == "Size([2, 3])"
     assert f"{ag.zeros(()).shape}" == "Size([])"
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.tensor([[-1.12345, 2.5, 3.25, 4.0, 5.5, 6.25, 7.125, 8.0625, 9.5]]) * 2,
+    lambda lib: lib.arange(30.0).reshape(2, 15) / 7,
+    lambda lib: lib.arange(40, dtype=lib.int32).reshape(2, 2, 10) * 1000,
+    lambda lib: lib.tensor([-2.0, 0.5, 3.0], dtype=lib.float64, requires_grad=True) / 7,
+    lambda lib: lib.full((7,), 1.5, dtype=lib.float16, requires_grad=True) * 1,
+    lambda lib: lib.arange(8.0, requires_grad=True)[1:7] * 1,
+    lambda lib: lib.linspace(-1e-3, 1e4, 2000).reshape(40, 50),
+], ids=["2-D row of 9", "two rows of 15", "3-D ints", "float64 grad_fn", "float16 grad_fn", "slice grad_fn",
+        "summarized"])
+def test_lines_and_suffixes_break_where_pytorchs_do(make):
+    # PyTorch puts a fixed count of elements on each line and moves a suffix that would pass 80 columns to a
+    # line of its own (counting `dtype=torch.float16` as printed there)
+    assert repr(make(ag)) == _torch_repr_without_prefix(make(torch))
+
+
+@pytest.mark.parametrize("options", [{"linewidth": 40}, {"edgeitems": 0, "threshold": 3}, {"sci_mode": True}])
+def test_print_options_edge_cases_match_pytorchs(options):
+    ag.set_printoptions(**options)
+    torch.set_printoptions(**options)
+    for make in (lambda lib: lib.arange(12.0).reshape(3, 4) / 3, lambda lib: lib.zeros(3),
+                 lambda lib: lib.tensor([-0.0]), lambda lib: lib.arange(6).reshape(2, 3)):
+        assert repr(make(ag)) == _torch_repr_without_prefix(make(torch))
+
+
+def test_empty_tensors_show_a_dtype_other_than_the_default():
+    # nothing in `[]` tells an int64 or bool tensor apart, so PyTorch shows their dtype too
+    for make in (lambda lib: lib.zeros(0, dtype=lib.int64), lambda lib: lib.zeros(0, 3, dtype=lib.bool),
+                 lambda lib: lib.zeros(2, 0)):
+        assert repr(make(ag)) == _torch_repr_without_prefix(make(torch))
+
+
+def test_named_tuple_results_print_one_field_a_line_as_pytorchs():
+    x = [[1.0, 5.0, 2.0], [3.0, 2.0, 0.5]]
+    for call in (lambda lib, t: t.max(1), lambda lib, t: t.sort(dim=0), lambda lib, t: lib.aminmax(t),
+                 lambda lib, t: lib.linalg.slogdet(t[:, :2])):
+        ours, theirs = call(ag, ag.tensor(x)), call(torch, torch.tensor(x))
+        assert repr(ours) == str(ours) == _torch_repr_without_prefix(theirs)
+    result = ag.tensor(x).max(1)
+    assert isinstance(result, ag.return_types.max) and result.values is result[0] and result._fields == (
+        "values", "indices")

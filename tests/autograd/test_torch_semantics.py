@@ -262,6 +262,32 @@ def test_format_index_and_grad_fn_like_pytorch():
     assert leaf[0].variable is x and leaf[0].name() == "torch::autograd::AccumulateGrad" and constant == (None, 0)
 
 
+NODE_NAMES = [   # the graph node a call ends with, as grad_fn.name() and a tensor's repr show it
+    "x[0]", "x[:2]", "x[:]", "x[...]", "x[:, :]", "x[0, :3]", "x[:, 0]", "x[None]", "x[0, None]", "x[None, 0]",
+    "x[i]", "x[m]", "x[:, i]", "x[..., 0]", "x[:, None]", "x[torch.tensor(1)]", "x[1:, i]", "x[:, 0:4]",
+    "F.linear(x[0], w, b)", "F.linear(x[0], w)", "F.linear(x, w, b)", "F.linear(x, w)", "F.linear(x[0, 0], w, b)",
+    "F.linear(x[0, 0], w)", "F.log_softmax(x, 1)", "x.softmax(-1)", "torch.cat([x, x])",
+    "F.cross_entropy(x[0], i[:1].repeat(4))", "F.cross_entropy(x[0], i[:1].repeat(4), label_smoothing=0.1)",
+    "F.cross_entropy(x, i[:1].repeat(15).view(3, 5))", "F.nll_loss(x[0], i[:1].repeat(4), reduction='none')",
+    "F.mse_loss(x, x.detach())", "F.smooth_l1_loss(x, x.detach(), reduction='sum')", "F.huber_loss(x, x.detach())",
+    "F.binary_cross_entropy(x.sigmoid(), x.detach().sigmoid())", "F.binary_cross_entropy_with_logits(x, x.detach())",
+]
+
+
+@pytest.mark.parametrize("expression", NODE_NAMES)
+def test_graph_nodes_carry_pytorchs_names(expression):
+    torch = pytest.importorskip("torch")
+    import nn.functional as ours_F
+    import torch.nn.functional as torch_F
+
+    def node(lib, F):
+        x = lib.tensor(rand((3, 4, 5), seed=1), requires_grad=True)
+        w, b = lib.tensor(rand((2, 5), seed=2)), lib.tensor(rand((2,), seed=3))
+        i, m = lib.tensor([0, 2]), lib.tensor([True, False, True])
+        return eval(expression, {"torch": lib, "F": F, "x": x, "w": w, "b": b, "i": i, "m": m}).grad_fn.name()
+    assert node(ag, ours_F) == node(torch, torch_F)
+
+
 def test_in_place_methods_update_values_and_versions(device):
     torch = pytest.importorskip("torch")
     a = rand((2, 3), seed=7)
@@ -349,3 +375,14 @@ def test_torch_nn_optim_and_utils_data_names_once_nn_is_imported():
     assert ag.nn is nn and ag.optim is nn.optim and ag.utils.data is nn.data
     assert ag.nn.functional.relu is nn.functional.relu and ag.utils.data.DataLoader is nn.data.DataLoader
     assert ag.save is nn.save and ag.load is nn.load
+
+
+def test_where_with_only_a_condition_gives_the_indices_of_its_true_elements():
+    torch = pytest.importorskip("torch")
+    x = rand((3, 4), seed=5)
+    ours, theirs = ag.where(ag.tensor(x) > 0), torch.where(torch.tensor(x) > 0)
+    assert isinstance(ours, tuple) and len(ours) == len(theirs) == 2
+    for o, t in zip(ours, theirs):
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+    with pytest.raises(TypeError, match=r"where: takes where\(condition\) or where\(condition, input, other\)"):
+        ag.where(ag.tensor(x) > 0, 1.0)

@@ -44,6 +44,7 @@ def _load(ours, theirs, dtype):
     (lambda m: m.BatchNorm2d(3, eps=1e-3, momentum=0.2), (4, 3, 3, 2)),
     (lambda m: m.BatchNorm2d(3, affine=False), (4, 3, 3, 2)),
     (lambda m: m.BatchNorm2d(3, track_running_stats=False), (4, 3, 3, 2)),
+    (lambda m: m.BatchNorm1d(3, bias=False), (8, 3)),     # a weight and no bias, as PyTorch's keyword allows
 ])
 @pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-10), (np.float32, 1e-4)])
 def test_batch_norm_layers_track_torch_over_training_steps(device, make, shape, dtype, tol):
@@ -88,6 +89,26 @@ def test_batch_norm_state_dict_names_and_defaults():
     assert list(bn.state_dict()) == list(torch.nn.BatchNorm2d(4).state_dict())
     np.testing.assert_array_equal(bn.running_var.numpy(), np.ones(4))
     assert list(nn.BatchNorm1d(2, affine=False, track_running_stats=False).state_dict()) == []
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.BatchNorm1d(12), lambda m: m.BatchNorm2d(4, momentum=None, affine=False),
+    lambda m: m.BatchNorm1d(3, bias=False), lambda m: m.BatchNorm3d(2, 1e-3, 0.2, True, False),
+    lambda m: m.LayerNorm(5), lambda m: m.LayerNorm((2, 3), bias=False),
+    lambda m: m.LayerNorm(4, elementwise_affine=False)])
+def test_norm_layers_print_and_hold_what_torchs_do(make):
+    ours, theirs = make(nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert repr(nn.LazyBatchNorm1d(bias=False)) == repr(torch.nn.LazyBatchNorm1d(bias=False))
+
+
+def test_norm_layers_take_device_and_dtype(device):
+    bn = nn.BatchNorm1d(3, device=device, dtype=ag.float64)
+    ln = nn.LayerNorm(3, 1e-5, True, True, device, ag.float64)
+    for t in (bn.weight, bn.bias, bn.running_mean, bn.running_var, ln.weight, ln.bias):
+        assert t.dtype == np.float64 and str(t.device) == device
+    assert bn.num_batches_tracked.dtype == np.int64 and str(bn.num_batches_tracked.device) == device
 
 
 def test_batch_norm_errors(device):

@@ -25,6 +25,8 @@ CONFIGS = [
     ("Adam", dict(lr=0.05, maximize=True)),
     ("AdamW", dict(lr=0.05)),
     ("AdamW", dict(lr=0.05, weight_decay=0.3, amsgrad=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.3, decoupled_weight_decay=True)),   # PyTorch's spelling of AdamW
+    ("AdamW", dict(lr=0.05, foreach=False, fused=True, capturable=True)),     # accepted; the devices pick kernels
     ("Adagrad", dict(lr=0.1)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.2, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-3)),
     ("Adagrad", dict(lr=0.1, maximize=True)),
@@ -55,6 +57,28 @@ def test_trajectory_matches_torch(device, config):
     for k in range(10):
         prob.step(opt, topt)
         prob.assert_close(msg=f"{name} {kw}: step {k}")
+
+
+@pytest.mark.parametrize("name,args", [("SGD", (0.1, 0.9, 0.0, 0.05, True)), ("Adam", (0.1, (0.8, 0.9), 1e-6, 0.1)),
+                                       ("RMSprop", (0.1, 0.9, 1e-6, 0.1, 0.5, True, False, None)),
+                                       ("Adagrad", (0.1, 0.1, 0.2, 0.5, 1e-8, None))])
+def test_positional_arguments_take_torchs_places(device, name, args):
+    # SGD's fifth argument is weight_decay and its sixth nesterov, as in torch.optim (not the other way round)
+    prob = _problem(device)
+    opt, topt = getattr(nn.optim, name)(prob.params, *args), getattr(torch.optim, name)(prob.tparams, *args)
+    for k in range(5):
+        prob.step(opt, topt)
+        prob.assert_close(msg=f"{name}{args}: step {k}")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"])
+def test_options_and_repr_are_torchs(name):
+    params, tparams = [nn.Parameter(ag.zeros(2))], [torch.nn.Parameter(torch.zeros(2))]
+    opt, topt = getattr(nn.optim, name)(params, lr=0.1), getattr(torch.optim, name)(tparams, lr=0.1)
+    assert opt.defaults == topt.defaults
+    assert repr(opt) == repr(topt)
+    with pytest.raises(ValueError, match=f"{name}: differentiable=True .* is not supported"):
+        getattr(nn.optim, name)(params, lr=0.1, differentiable=True)
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad", "RMSprop"])

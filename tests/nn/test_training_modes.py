@@ -72,3 +72,15 @@ def test_logits_loss_warns_once_on_probabilities(loss, activation, target, monke
         warnings.simplefilter("error")
         loss(activation(x), target)   # once only
         loss(x, target)               # logits: no warning
+
+
+def test_cross_entropy_of_log_softmax_outputs_does_not_warn(monkeypatch):
+    # log-probabilities are logits up to a constant: cross_entropy of them is right, and no softmax is doubled
+    # (log_softmax's node once shared softmax's name, and this warned)
+    from nn.functional import loss as loss_module
+    monkeypatch.setattr(loss_module, "_WARNED", set())
+    x = ag.randn(3, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(F.log_softmax(x, dim=-1), ag.tensor([0, 1, 2]))
+    assert loss.item() == pytest.approx(F.cross_entropy(x, ag.tensor([0, 1, 2])).item(), rel=1e-6)
