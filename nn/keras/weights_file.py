@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from ..serialization import load as load_file
+from ..serialization import load_metadata
 from ..serialization import save as save_file
 
 
@@ -50,19 +51,59 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def load(model, filepath, skip_mismatch=False):
-    """Set model.weights from a file written by `save` (same architecture, weights in the same order)."""
+    """Set model.weights from a file written by `save` (same architecture)."""
     filepath = os.fspath(filepath)
     refuse_hdf5_content(filepath, "load_weights")
-    assign(model, load_file(filepath), filepath, skip_mismatch)
+    assign(model, load_file(filepath), filepath, skip_mismatch, stored_names(load_metadata(filepath)))
 
 
-def assign(model, stored, filepath, skip_mismatch=False):
-    """Set model.weights from the 'weight_<k>' entries of `stored` (a loaded safetensors dict)."""
+def stored_names(metadata):
+    """The weight names a file written by `save` lists in its metadata, or None."""
+    names = metadata.get("names")
+    return json.loads(names) if names else None
+
+
+def stored_order(model, names):
+    """For each of model.weights, the position of its weight in a file whose weights are named `names`; None
+    when the names do not cover the model's exactly (then weights go by position, as Keras's files).
+
+    Files keep the weights in the model's order at saving time; deepgrad before stop 30 listed a functional
+    model's layers in creation order, not Keras's graph order, so for residual and multi-input graphs the
+    names, not the positions, say which weight is which."""
+    if not names:
+        return None
+    ours = [_weight_name(model, w) for w in model.weights]
+    if len(set(names)) != len(names) or sorted(ours) != sorted(names):
+        return None
+    where = {name: k for k, name in enumerate(names)}
+    return [where[name] for name in ours]
+
+
+def trainable_position(model, names):
+    """{position among a file's trainable weights: position among model.trainable_weights}, following the
+    names as stored_order does (identity when the names do not cover the model)."""
+    trainable = model.trainable_weights
+    order = stored_order(model, names)
+    if order is None:
+        return {k: k for k in range(len(trainable))}
+    ids = {id(w) for w in trainable}
+    weights = model.weights
+    by_stored = sorted((order[k], w) for k, w in enumerate(weights) if id(w) in ids)
+    now = {id(w): k for k, w in enumerate(trainable)}
+    return {k: now[id(w)] for k, (_, w) in enumerate(by_stored)}
+
+
+def assign(model, stored, filepath, skip_mismatch=False, names=None):
+    """Set model.weights from the 'weight_<k>' entries of `stored` (a loaded safetensors dict), matched by the
+    weight `names` the file lists when they cover the model, by position otherwise."""
     if not model.built:
         raise ValueError(f"load_weights: build {model.name} first (call it on data, or give it an Input) so it has "
                          "weights to load into")
     values = [stored[f"weight_{k}"] for k in range(len(stored)) if f"weight_{k}" in stored]
     weights = model.weights
+    order = stored_order(model, names) if len(values) == len(weights) else None
+    if order is not None:
+        values = [values[k] for k in order]
     if len(values) != len(weights) and not skip_mismatch:
         raise ValueError(f"load_weights: {filepath} holds {len(values)} weights but {model.name} has {len(weights)}; "
                          "the architecture differs")

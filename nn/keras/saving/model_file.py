@@ -12,6 +12,7 @@ import os
 import zipfile
 
 from ...serialization import load as load_tensors
+from ...serialization import load_metadata
 from ...serialization import save as save_tensors
 from ...serialization.atomic_file import write_atomically
 from .. import weights_file
@@ -102,20 +103,26 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     filepath = os.fspath(filepath)
     with _open_archive(filepath, "load_model") as archive:
         config = json.loads(archive.read(CONFIG))
-        stored = load_tensors(io.BytesIO(archive.read(WEIGHTS)))
+        stored, names = _read_weights(archive)
     compile_config = config.pop("compile_config", None)
     with registration.CustomObjectScope(custom_objects):
         model = deserialize_keras_object(config, custom_objects, safe_mode)
         if any(name.startswith("weight_") for name in stored):
-            weights_file.assign(model, stored, filepath)
+            weights_file.assign(model, stored, filepath, names=names)
         if compile and compile_config:
             model.compile_from_config(compile_config)
-            restore_optimizer(model.optimizer, model, stored)
+            restore_optimizer(model.optimizer, model, stored, weights_file.trainable_position(model, names))
     return model
 
 
 def load_weights_from_archive(model, filepath, skip_mismatch=False):
     """Set `model`'s weights from the weights member of a .keras file (model.load_weights('m.keras'))."""
     with _open_archive(filepath, "load_weights") as archive:
-        stored = load_tensors(io.BytesIO(archive.read(WEIGHTS)))
-    weights_file.assign(model, stored, filepath, skip_mismatch)
+        stored, names = _read_weights(archive)
+    weights_file.assign(model, stored, filepath, skip_mismatch, names)
+
+
+def _read_weights(archive):
+    """(tensors, the weight names its metadata lists or None) of a .keras archive's weights member."""
+    raw = archive.read(WEIGHTS)
+    return load_tensors(io.BytesIO(raw)), weights_file.stored_names(load_metadata(io.BytesIO(raw)))

@@ -22,8 +22,9 @@ def optimizer_arrays(optimizer, model):
     return out
 
 
-def restore_optimizer(optimizer, model, stored):
-    """Put the entries `optimizer_arrays` wrote (from a loaded file's dict) back into `optimizer`."""
+def restore_optimizer(optimizer, model, stored, positions=None):
+    """Put the entries `optimizer_arrays` wrote (from a loaded file's dict) back into `optimizer`; `positions`
+    maps a slot's trainable-weight index in the file to the model's (weights_file.trainable_position)."""
     if PREFIX + "iterations" not in stored:
         return
     weights = model.trainable_weights
@@ -35,7 +36,7 @@ def restore_optimizer(optimizer, model, stored):
         if not name.startswith(PREFIX + "vars/"):
             continue
         index, slot = name[len(PREFIX + "vars/"):].split("/", 1)
-        index = int(index)
+        index = int(index) if positions is None else positions.get(int(index), len(weights))
         if index >= len(weights) or optimizer.slot_shape(slot, weights[index].shape) != tuple(np.shape(value)):
             raise ValueError(f"load_model: the optimizer slot {name} (shape {np.shape(value)}) does not fit the "
                              f"model's trainable weights; the file and the model differ")
