@@ -6,9 +6,10 @@ import autograd as ag
 from ..module import Parameter
 
 
-def uniform_parameter(shape, bound):
-    """A new Parameter of `shape` drawn uniformly from [-bound, bound) with the default device's generator."""
-    return Parameter(ag.rand(*shape) * (2.0 * bound) - bound)
+def uniform_parameter(shape, bound, device=None, dtype=None):
+    """A new Parameter of `shape` drawn uniformly from [-bound, bound) with the generator of `device` (default:
+    the default device), of `dtype` (default: the default float dtype)."""
+    return Parameter(ag.rand(*shape, dtype=dtype, device=device) * (2.0 * bound) - bound)
 
 
 def fan_in_bound(fan_in):

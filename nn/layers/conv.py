@@ -51,17 +51,22 @@ class _ConvNd(Module):
                              "explicit padding, e.g. padding=kernel_size // 2")
         self.dilation = _tuple(dilation, n, "dilation", name)
         self.output_padding = _tuple(output_padding, n, "output_padding", name)
+        self._make_parameters(bias)
+
+    def _make_parameters(self, bias, device=None, dtype=None):
+        """Draw the weight (and the bias) for the layer's channels as PyTorch initialises them: uniform in
+        +-1/sqrt(fan_in), fan_in the input channels of a group times the kernel's size."""
         if self.transposed:
-            shape = (in_channels, out_channels // groups) + self.kernel_size
+            shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:
-            shape = (out_channels, in_channels // groups) + self.kernel_size
+            shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         receptive = 1
         for k in self.kernel_size:
             receptive *= k
         bound = fan_in_bound(shape[1] * receptive)
-        self.weight = uniform_parameter(shape, bound)
+        self.weight = uniform_parameter(shape, bound, device, dtype)
         if bias:
-            self.bias = uniform_parameter((out_channels,), bound)
+            self.bias = uniform_parameter((self.out_channels,), bound, device, dtype)
         else:
             self.register_parameter("bias", None)
 

@@ -1,13 +1,8 @@
 """LazyConv1d/2d/3d and LazyConvTranspose1d/2d/3d: convolution layers whose in_channels is read from the first
 input (dim 1 of a batched input, dim 0 of an unbatched one); the weight and bias are then created and initialised
 as the eager layer's, and the layer becomes that layer (as PyTorch's lazy modules do)."""
-import math
-
-import autograd as ag
 from autograd.ops.dims import check_tensor
 
-from ..module import Parameter
-from ._init import fan_in_bound
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 
@@ -36,14 +31,7 @@ class _LazyConv:
     def _materialise(self, input):
         bias, device, dtype = self._lazy_options
         self.in_channels = self._in_channels(input)
-        if self.transposed:
-            shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
-        else:
-            shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        bound = fan_in_bound(shape[1] * math.prod(self.kernel_size))
-        self.weight = _uniform(shape, bound, device, dtype)
-        if bias:
-            self.bias = _uniform((self.out_channels,), bound, device, dtype)
+        self._make_parameters(bias, device, dtype)
         del self._lazy_options
         object.__setattr__(self, "__class__", self.becomes)   # as PyTorch: once sized, an ordinary layer
 
@@ -54,11 +42,6 @@ class _LazyConv:
     def extra_repr(self):
         text = self.becomes.extra_repr(self)   # reads the bias as absent until it is made
         return text.replace(", bias=False", "", 1) if self._lazy_options[0] else text
-
-
-def _uniform(shape, bound, device, dtype):
-    """A Parameter drawn uniformly from [-bound, bound) (PyTorch's default convolution initialisation)."""
-    return Parameter(ag.rand(*shape, dtype=dtype, device=device) * (2.0 * bound) - bound)
 
 
 def _lazy_conv(eager):
