@@ -133,6 +133,13 @@ def check_gradcheck(fn, arrays, device=None, requires_grad=None, **kwargs):
     assert ag.gradcheck(fn, ts, raise_exception=True, **kwargs)
 
 
+def regression_arrays(seed=11):
+    """(X (12, 3), Y (12, 2), W0 (3, 2), b0 (2,)): float64 data and starting weights for a RegressionPair."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((12, 3)), rng.standard_normal((12, 2)), rng.standard_normal((3, 2)),
+            rng.standard_normal(2))
+
+
 class RegressionPair:
     """One linear regression, loss = mean((X @ W + b - Y)**2), set up in deepgrad (`params`, `loss`) and in
     torch (`tparams`, `tloss`) from the same arrays (x, y, w0, b0): for checking optimisers step by step."""

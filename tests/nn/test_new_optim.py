@@ -5,13 +5,9 @@ import pytest
 
 import autograd as ag
 import nn
-from tests.helpers import RegressionPair
+from tests.helpers import RegressionPair, regression_arrays
 
-_rng = np.random.default_rng(11)
-X = _rng.standard_normal((12, 3))
-Y = _rng.standard_normal((12, 2))
-W0 = _rng.standard_normal((3, 2))
-B0 = _rng.standard_normal(2)
+X, Y, W0, B0 = regression_arrays()
 
 CONFIGS = [
     ("Adadelta", dict()),
