@@ -133,6 +133,15 @@ from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype, is_aut
                                 is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype,
                                 set_autocast_enabled)
 from .amp.legacy import cpu   # torch.cpu's namespace, for ag.cpu.amp; ag.cuda.amp is set there too
+from .torch_misc_api import (adjoint, conj, conj_physical, e, get_num_interop_threads, imag, inf,
+                             is_anomaly_check_nan_enabled, is_anomaly_enabled, is_same_size, is_signed, isreal, nan,
+                             newaxis, pi, random, range, real, resolve_conj, resolve_neg, scalar_tensor,
+                             set_anomaly_enabled, set_flush_denormal, set_num_interop_threads, typename)
+_sys.modules[__name__ + ".random"] = random
+from .ops.legacy_forms import (cholesky_inverse, cholesky_solve, fix, msort, put, split_with_sizes, triangular_solve,
+                               unravel_index)
+from . import testing
+_sys.modules[__name__ + ".testing"] = testing
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
 # not on the unary math functions, which hot loops call: the wrapper would cost them 10%
@@ -143,10 +152,11 @@ from .amp.legacy import cpu   # torch.cpu's namespace, for ag.cpu.amp; ag.cuda.a
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
-# PyTorch's dtype names; kept out of __all__ so that `from autograd import *` never hides Python's float/int/bool
+# PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
+# Python's float/int/bool/range
 float, double, half = float32, float64, float16
 long, int, short = int64, int32, int16
 bool = bool_
-_TORCH_DTYPE_NAMES = ("float", "double", "half", "long", "int", "short", "bool")
+_BUILTIN_SHADOWS = ("float", "double", "half", "long", "int", "short", "bool", "range")
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in _TORCH_DTYPE_NAMES + ("compile",)]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in _BUILTIN_SHADOWS + ("compile",)]

@@ -53,6 +53,8 @@ import autograd as _ag
 _ag.nn, _ag.optim, _ag.utils = __import__(__name__), optim, _types.SimpleNamespace(data=data)
 _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
+from . import torch_forms as _torch_forms
+_torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embedding, ...
 from .layers.gating import GLU, PReLU, Softmax2d
 from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
                              ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,

@@ -1,0 +1,119 @@
+"""Tensor methods that describe the tensor or its memory (itemsize, nbytes, data_ptr, storage_offset,
+get_device, is_signed, ...), the complex-number methods as they act on deepgrad's real tensors (real, conj,
+H, mH, adjoint; imag refuses), and the older spellings of ops (msort, fix, sum_to_size, put, ...)."""
+import numpy as np
+
+from .creation import ones_like
+from .methods_inplace import inplace
+from .ops import legacy_forms as LF
+from .ops.shape import transpose
+
+
+def _address(array):
+    """The memory address of an array's first element (NumPy or CuPy)."""
+    interface = getattr(array, "__array_interface__", None)
+    return interface["data"][0] if interface is not None else array.data.ptr
+
+
+def _root(array):
+    while getattr(array, "base", None) is not None and hasattr(array.base, "dtype"):
+        array = array.base
+    return array
+
+
+def data_ptr(self):
+    """The address of the tensor's first element."""
+    return _address(self._data)
+
+
+def storage_offset(self):
+    """How many elements into its memory block the tensor starts (a slice of another tensor starts further in)."""
+    return (_address(self._data) - _address(_root(self._data))) // self._data.itemsize
+
+
+def get_device(self):
+    """The CUDA device index of a cuda tensor; -1 for a tensor in host memory (cpu, numba)."""
+    return -1 if self._device.host_memory else (self._device.index or 0)
+
+
+def is_signed(self):
+    """True for dtypes that hold negative numbers (floats and signed integers)."""
+    return self.dtype.kind in "fi"
+
+
+def is_same_size(self, other):
+    """True when `other` has this tensor's shape."""
+    return tuple(self.shape) == tuple(other.shape)
+
+
+def pin_memory(self, device=None):
+    """This tensor, for a DataLoader's pin_memory=True: host tensors need no page-locked copy here."""
+    return self
+
+
+def is_pinned(self, device=None):
+    """False: deepgrad keeps no page-locked host memory."""
+    return False
+
+
+def share_memory_(self):
+    """This tensor: processes started by deepgrad's distributed launch exchange values over MPI, not shared memory."""
+    return self
+
+
+def is_shared(self):
+    """False: tensors are never placed in shared memory."""
+    return False
+
+
+def _false(self):
+    return False
+
+
+def _self(self):
+    return self
+
+
+def isreal(self):
+    """All True (deepgrad's tensors are real)."""
+    return ones_like(self, dtype=np.bool_)
+
+
+def _imag(self):
+    raise RuntimeError(f"imag is not implemented for tensors with non-complex dtypes (this one is {self.dtype}); "
+                       f"deepgrad's tensors are real, so their imaginary part is zero")
+
+
+def _matrix_transpose(self):
+    if self.ndim < 2:
+        raise ValueError(f"mH/adjoint: expected a tensor of at least 2 dims, got shape {self.shape}")
+    return transpose(self, -2, -1)
+
+
+def _conj_transpose(self):
+    if self.ndim > 2:
+        raise ValueError(f"H: expected a matrix or a vector (at most 2 dims), got shape {self.shape}; use .mH for "
+                         f"batches of matrices")
+    return self if self.ndim < 2 else transpose(self, 0, 1)
+
+
+BINDINGS = {
+    "data_ptr": data_ptr, "storage_offset": storage_offset, "get_device": get_device, "is_signed": is_signed,
+    "is_same_size": is_same_size, "pin_memory": pin_memory, "is_pinned": is_pinned, "share_memory_": share_memory_,
+    "is_shared": is_shared,
+    "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element."),
+    "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements."),
+    "is_conj": _false, "is_neg": _false, "resolve_conj": _self, "resolve_neg": _self, "conj": _self,
+    "conj_physical": _self, "isreal": isreal,
+    "real": property(_self, doc="The tensor itself (deepgrad's tensors are real)."),
+    "imag": property(_imag, doc="Refused: deepgrad's tensors are real."),
+    "H": property(_conj_transpose, doc="The conjugate transpose of a matrix: its transpose, for real values."),
+    "mH": property(_matrix_transpose, doc="The conjugate transpose of the last two dims (their transpose)."),
+    "adjoint": _matrix_transpose,
+    "msort": LF.msort, "fix": LF.fix, "sum_to_size": LF.sum_to_size, "put": LF.put,
+    "split_with_sizes": LF.split_with_sizes, "cholesky_solve": LF.cholesky_solve,
+    "cholesky_inverse": LF.cholesky_inverse, "triangular_solve": LF.triangular_solve,
+}
+BINDINGS["fix_"] = inplace(LF.fix, "fix_")
+BINDINGS["put_"] = inplace(LF.put, "put_")
+
