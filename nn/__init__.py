@@ -55,6 +55,12 @@ _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
 from . import torch_forms as _torch_forms
 _torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embedding, ...
+from .module import Buffer
+from .layers.sync_batch_norm import SyncBatchNorm
+from .data_parallel import DataParallel
+from .layers.recurrent import _RNNBase as RNNBase
+from .layers.cells import _CellBase as RNNCellBase
+NLLLoss2d = NLLLoss   # PyTorch's deprecated name for NLLLoss on (N, C, H, W) inputs
 from .layers.gating import GLU, PReLU, Softmax2d
 from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
                              ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,

@@ -8,6 +8,7 @@ import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
 
 from .incompatible_keys import IncompatibleKeys, prefix_hint
+from .module_extras import ModuleExtras
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -29,6 +30,18 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self)
+
+
+class Buffer(Tensor):
+    """A Tensor that, assigned to a Module attribute, registers itself as a buffer (persistent=False keeps it
+    out of the state_dict), as torch.nn.Buffer; the module stores it as a plain Tensor."""
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data=None, *, persistent=True):
+        source = ag.empty(0) if data is None else data if isinstance(data, Tensor) else ag.tensor(data)
+        Tensor.__init__(self, arrays.array(source), device=source.device)
+        self.persistent = bool(persistent)
 
 
 def _as_host_array(value):
@@ -53,6 +66,37 @@ class StateDictError(KeyError, RuntimeError):
         return str(self.args[0]) if self.args else ""
 
 
+def _parse_module_to(args, kwargs):
+    """(device or None, dtype or None) from the forms of PyTorch's Module.to."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "memory_format"}
+    if unknown:
+        raise TypeError(f"Module.to: unexpected keyword arguments {sorted(unknown)}; it takes a device, a dtype, "
+                        f"both, or a tensor (device=, dtype=, non_blocking=)")
+    if len(args) > 3:
+        raise TypeError(f"Module.to: too many positional arguments ({len(args)}): give a device, a dtype, both, "
+                        f"or a tensor")
+    device, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, (a.dtype if a.dtype.kind == "f" else None)
+        elif a is None or isinstance(a, bool):
+            continue      # non_blocking given by position
+        elif ag.is_device(a):
+            device = a
+        else:
+            dtype = a
+    if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"Module.to: {dtype!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype") \
+                from None
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype} (as PyTorch; cast "
+                            f"integer buffers yourself)")
+    return device, dtype
+
+
 def _moved(t, target):
     """t on another device, or cast to a float dtype when t is floating (integer buffers keep their dtype)."""
     if not ag.is_device(target) and t.dtype.kind != "f":
@@ -60,7 +104,7 @@ def _moved(t, target):
     return t.detach().to(target)
 
 
-class Module:
+class Module(ModuleExtras):
     """Base class of layers and models: holds parameters, buffers and sub-modules; call it to run forward."""
 
     def __init__(self):
@@ -81,6 +125,10 @@ class Module:
         if "_parameters" not in d:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
         params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
+        if isinstance(value, Buffer):
+            plain = arrays.wrap(arrays.array(value), value.device)
+            self.register_buffer(name, plain, persistent=value.persistent)
+            return
         if isinstance(value, Parameter):
             self._forget(name, keep=params)
             params[name] = value
@@ -320,21 +368,27 @@ class Module:
         fn(self)
         return self
 
-    def to(self, target):
-        """Move parameters and buffers to a device, or cast floating ones to a dtype, in place; returns self.
+    def to(self, *args, **kwargs):
+        """Move parameters and buffers to a device and/or cast the floating ones to a dtype, in place; returns
+        self. PyTorch's forms: to(device), to(dtype), to(device, dtype), to(tensor) (its device and dtype),
+        with keywords device=, dtype=, non_blocking=.
 
         Parameters keep their identity, so an optimiser created before .to() still updates them.
         """
-        with ag.no_grad():
-            for p in self.parameters():
-                moved = _moved(p, target)
-                arrays.replace(p, arrays.array(moved), moved.device)
-                if p.grad is not None:
-                    p.grad = _moved(p.grad, target)
-            for m in self.modules():
-                for name, b in m._buffers.items():
-                    if b is not None:
-                        m._buffers[name] = m.__dict__[name] = _moved(b, target)
+        device, dtype = _parse_module_to(args, kwargs)
+        for target in (device, dtype):
+            if target is None:
+                continue
+            with ag.no_grad():
+                for p in self.parameters():
+                    moved = _moved(p, target)
+                    arrays.replace(p, arrays.array(moved), moved.device)
+                    if p.grad is not None:
+                        p.grad = _moved(p.grad, target)
+                for m in self.modules():
+                    for name, b in m._buffers.items():
+                        if b is not None:
+                            m._buffers[name] = m.__dict__[name] = _moved(b, target)
         return self
 
     def cpu(self):

@@ -64,6 +64,16 @@ def test_collectives_ddp_steps_no_sync_and_buffers(device):
 
 
 @needs_mpi
+def test_sync_batchnorm_normalises_over_every_rank():
+    """SyncBatchNorm on two half batches: outputs, input gradients, summed parameter gradients and running
+    statistics of one BatchNorm on the whole batch; a converted DDP model trains as one process."""
+    proc = run_workers("sync_batchnorm.py")
+    assert proc.returncode == 0, _explain(proc)
+    for name in ("sync batchnorm equals one process", "converted DDP model trains as one process"):
+        assert f"OK {name}" in proc.stdout, _explain(proc)
+
+
+@needs_mpi
 def test_fit_under_mpiexec(tmp_path):
     """fit unchanged: the same history and evaluate results on both ranks, the same weights, checkpoints
     and the CSV log written by rank 0 only, progress printed once."""

@@ -1,0 +1,56 @@
+"""The smaller Module methods PyTorch code calls: register_module, get_buffer, set_submodule, cuda, type,
+share_memory, to_empty and the deprecated register_backward_hook (Module inherits them from ModuleExtras)."""
+import warnings
+
+
+class ModuleExtras:
+    """PyTorch's less central Module methods, written on Module's own registration and traversal."""
+
+    call_super_init = False
+
+    def register_module(self, name, module):
+        """Add a sub-module under `name` (add_module's other name)."""
+        self.add_module(name, module)
+
+    def get_buffer(self, target):
+        """The buffer at dotted path `target`, e.g. model.get_buffer("bn.running_mean")."""
+        owner, _, name = target.rpartition(".")
+        module = self.get_submodule(owner)
+        if name not in module._buffers:
+            raise AttributeError(f"get_buffer: {owner or 'the model'} ({type(module).__name__}) has no buffer "
+                                 f"{name!r} (it has {list(module._buffers)})")
+        return module._buffers[name]
+
+    def set_submodule(self, target, module, strict=False):
+        """Put `module` at dotted path `target` (its parent must exist; strict=True: so must the old one)."""
+        if not target:
+            raise ValueError("set_submodule: the target path is empty; name the sub-module to set, e.g. 'encoder.0'")
+        owner, _, name = target.rpartition(".")
+        parent = self.get_submodule(owner)
+        if strict and name not in parent._modules:
+            raise AttributeError(f"set_submodule: {owner or 'the model'} ({type(parent).__name__}) has no sub-module "
+                                 f"{name!r} to replace (it has {list(parent._modules)}); pass strict=False to add it")
+        parent.add_module(name, module)
+
+    def cuda(self, device=None):
+        """Move to a CUDA device ('cuda', or 'cuda:N' for device=N)."""
+        return self.to("cuda" if device is None else f"cuda:{getattr(device, 'index', device)}")
+
+    def type(self, dst_type):
+        """Cast the floating parameters and buffers to `dst_type`."""
+        return self.to(dst_type)
+
+    def share_memory(self):
+        """This module: deepgrad's processes exchange values over MPI, not shared memory."""
+        return self
+
+    def to_empty(self, *, device=None, recurse=True):
+        """Move the parameters and buffers to `device` (their values come along; PyTorch leaves them unset)."""
+        return self if device is None else self.to(device)
+
+    def register_backward_hook(self, hook):
+        """Deprecated in PyTorch: registers `hook` as a full backward hook (register_full_backward_hook)."""
+        warnings.warn("register_backward_hook is deprecated (as in PyTorch); it is registered as "
+                      "register_full_backward_hook, which sees the gradients of the module's inputs and outputs",
+                      FutureWarning, stacklevel=2)
+        return self.register_full_backward_hook(hook)
