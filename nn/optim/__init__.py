@@ -29,3 +29,4 @@ from .radam import RAdam
 from .rprop import Rprop
 
 __all__ += ["Adafactor", "ASGD", "RAdam", "Rprop"]
+from . import swa_utils
