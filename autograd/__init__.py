@@ -115,6 +115,7 @@ from .ops.linalg_det import det, logdet, slogdet
 from .ops.linalg_pinv import pinverse
 from .ops.linalg_products import matrix_power
 from .ops.linalg_qr import qr_old as qr
+from .ops.linalg_lu import lu_old as lu, lu_solve_old as lu_solve, lu_unpack
 from .ops.linalg_solve import inverse
 from .ops.linalg_svd import svd_old as svd
 from .ops.matrix_exp import matrix_exp

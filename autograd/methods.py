@@ -44,6 +44,7 @@ from .ops import gamma as GM
 from .ops import number_theory as NT
 from .ops import linalg_cholesky as LC, linalg_det as LD, linalg_pinv as LP, linalg_products as LPR
 from .ops import linalg_qr as LQ, linalg_solve as LS, linalg_svd as LSV, matrix_exp as LX
+from .ops import linalg_lu as LLU
 from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, histograms as HG,
                   matrix_products as MP, nan_statistics as NS, predicates as PD, put as PT, scatter_reduce as SR,
                   slicing as SL, vector_distance as VD)
@@ -272,7 +273,7 @@ for _name in "lgamma digamma polygamma mvlgamma i0 heaviside ldexp nextafter add
 _BINDINGS.update({
     "det": LD.det, "logdet": LD.logdet, "slogdet": LD.slogdet, "inverse": LS.inverse, "pinverse": LP.pinverse,
     "matrix_power": LPR.matrix_power, "matrix_exp": LX.matrix_exp, "cholesky": LC.cholesky_old, "svd": LSV.svd_old,
-    "qr": LQ.qr_old,
+    "qr": LQ.qr_old, "lu": LLU.lu_old, "lu_solve": LLU.lu_solve_old,
 })
 # the fifth batch of PyTorch's names, with the in-place forms PyTorch has
 _BINDINGS.update({

@@ -8,7 +8,8 @@ from .arrange import diagonal as _diagonal
 from .diagonals import diag_embed as _diag_embed
 from .elementwise import where as _where
 from .linalg_solve import LinalgInvEx, LinalgSolveTriangular, triangle, triangular_solve
-from .triangular import tril as _tril
+from .joining import cat as _cat
+from .triangular import tril as _tril, triu as _triu
 
 
 class ArrayKit:
@@ -22,8 +23,15 @@ class ArrayKit:
         """The lower triangle (k = 0) or the strictly lower one (k = -1)."""
         return triangle(self.xp, x, False, strict=k == -1)
 
+    def triu(self, x):
+        """The upper triangle, diagonal included."""
+        return triangle(self.xp, x, True)
+
     def diagonal(self, x):
         return self.xp.diagonal(x, axis1=-2, axis2=-1)
+
+    def concatenate(self, parts, axis):
+        return self.xp.concatenate(parts, axis=axis)
 
     def diag_embed(self, v):
         n = v.shape[-1]
@@ -50,8 +58,16 @@ class TensorKit:
         return _tril(x, k)
 
     @staticmethod
+    def triu(x):
+        return _triu(x)
+
+    @staticmethod
     def diagonal(x):
         return _diagonal(x, 0, -2, -1)
+
+    @staticmethod
+    def concatenate(parts, axis):
+        return _cat(parts, axis)
 
     @staticmethod
     def diag_embed(v):
