@@ -9,6 +9,9 @@ from autograd import RemovableHandle, Tensor, arrays
 
 from .incompatible_keys import IncompatibleKeys, prefix_hint
 from .module_extras import ModuleExtras
+from .module_state_hooks import (EXTRA_STATE_KEY, ModuleStateHooks, any_load_hooks, has_extra_state,
+                                 run_load_post_hooks, run_load_pre_hooks, run_state_dict_post_hooks,
+                                 run_state_dict_pre_hooks)
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -104,7 +107,7 @@ def _moved(t, target):
     return t.detach().to(target)
 
 
-class Module(ModuleExtras):
+class Module(ModuleExtras, ModuleStateHooks):
     """Base class of layers and models: holds parameters, buffers and sub-modules; call it to run forward."""
 
     def __init__(self):
@@ -408,13 +411,33 @@ class Module(ModuleExtras):
         return self.to(ag.float16)
 
     # ----- state -------------------------------------------------------------------------------
-    def state_dict(self, keep_vars=False):
-        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order).
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+        """Ordered dotted name -> Tensor for every parameter and persistent buffer (PyTorch's names and order),
+        plus '<prefix>_extra_state' for modules that override get_extra_state; state_dict hooks run around
+        each module's entries. Entries go into `destination` when given, under `prefix`.
 
         The tensors share memory with the module; parameters come detached unless keep_vars=True.
         """
-        return OrderedDict((k, v if keep_vars or v.is_leaf and not v.requires_grad else v.detach())
-                           for k, v in self._state_items(""))
+        if args:   # PyTorch's older positional form: state_dict(destination, prefix, keep_vars)
+            destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
+        out = OrderedDict() if destination is None else destination
+        self._collect_state(out, prefix, keep_vars)
+        return out
+
+    def _collect_state(self, out, prefix, keep_vars):
+        run_state_dict_pre_hooks(self, prefix, keep_vars)
+        for name, p in self._parameters.items():
+            if p is not None:
+                out[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                out[prefix + name] = b if keep_vars or b.is_leaf and not b.requires_grad else b.detach()
+        if has_extra_state(self):
+            out[prefix + EXTRA_STATE_KEY] = self.get_extra_state()
+        for name, child in self._modules.items():
+            if child is not None:
+                child._collect_state(out, f"{prefix}{name}.", keep_vars)
+        run_state_dict_post_hooks(self, out, prefix)
 
     def _state_items(self, prefix):
         # Like PyTorch, a sub-module reachable under two names is listed under both.
@@ -430,14 +453,24 @@ class Module(ModuleExtras):
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place
-        (assign=True: replace them by new tensors of the checkpoint's dtype, parameters keeping requires_grad).
+        (assign=True: replace them by new tensors of the checkpoint's dtype, parameters keeping requires_grad),
+        and extra state into set_extra_state; load_state_dict hooks run before matching and after it.
 
-        Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one.
-        Returns `IncompatibleKeys(missing_keys, unexpected_keys)`, a named pair as in PyTorch.
+        Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one,
+        before anything is copied. Returns `IncompatibleKeys(missing_keys, unexpected_keys)`, as PyTorch.
         """
+        hooked = any_load_hooks(self)
+        if hooked:
+            state_dict = OrderedDict(state_dict)
+            errors = []
+            run_load_pre_hooks(self, state_dict, strict, [], [], errors)
+            if errors:
+                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(errors))
+        extra = OrderedDict((f"{name}.{EXTRA_STATE_KEY}" if name else EXTRA_STATE_KEY, module)
+                            for name, module in self.named_modules() if has_extra_state(module))
         own = OrderedDict(self._state_items(""))
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
+        missing = [k for k in itertools.chain(own, extra) if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own and k not in extra]
         mismatched = []
         values = {}
         for key, target in own.items():
@@ -448,6 +481,8 @@ class Module(ModuleExtras):
                 mismatched.append(f"{key}: checkpoint {tuple(value.shape)} vs model {target.shape}")
             else:
                 values[key] = value
+        if hooked:
+            run_load_post_hooks(self, IncompatibleKeys(missing, unexpected))
         problems = []
         if mismatched:
             problems.append("mis-shaped keys: " + "; ".join(mismatched))
@@ -471,6 +506,9 @@ class Module(ModuleExtras):
                     owner._register(owner._parameters if name in owner._parameters else owner._buffers, name, fresh)
                 else:
                     arrays.assign_(target, target.device.asarray(value.astype(target.dtype, copy=False)))
+        for key, module in extra.items():
+            if key in state_dict:
+                module.set_extra_state(state_dict[key])
         return IncompatibleKeys(missing, unexpected)
 
     # ----- printing ----------------------------------------------------------------------------

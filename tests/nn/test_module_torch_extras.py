@@ -126,3 +126,74 @@ def test_convert_sync_batchnorm_keeps_parameters_and_statistics():
                       nn.Sequential(nn.BatchNorm1d(4, affine=False))).state_dict())
     lone = nn.SyncBatchNorm.convert_sync_batchnorm(nn.BatchNorm1d(3).eval())
     assert type(lone) is nn.SyncBatchNorm and not lone.training
+
+
+def _with_extra(lib):
+    class WithExtra(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = lib.Linear(2, 2)
+            self.count = 3
+
+        def get_extra_state(self):
+            return {"count": self.count}
+
+        def set_extra_state(self, state):
+            self.count = state["count"]
+    return WithExtra
+
+
+def test_state_dict_hooks_and_extra_state_match_torch():
+    torch = require_torch()
+    seen = {}
+    for name, lib in (("ours", nn), ("torch", torch.nn)):
+        calls = []
+        WithExtra = _with_extra(lib)
+        model = lib.Sequential(WithExtra(), lib.ReLU())
+        model.register_state_dict_pre_hook(lambda mod, prefix, keep_vars: calls.append(("pre", prefix)))
+        model[0].register_state_dict_post_hook(lambda mod, sd, prefix, meta: calls.append(("post", prefix, list(sd))))
+        state = model.state_dict()
+        fresh = lib.Sequential(WithExtra(), lib.ReLU())
+        fresh[0].count = 0
+        loaded = fresh.load_state_dict(state)
+        old = {"0.lin.w": state["0.lin.weight"], "0.lin.bias": state["0.lin.bias"], "0._extra_state": {"count": 9}}
+
+        def rename(mod, sd, prefix, meta, strict, missing, unexpected, errors):
+            if prefix + "lin.w" in sd:
+                sd[prefix + "lin.weight"] = sd.pop(prefix + "lin.w")
+        fresh[0].register_load_state_dict_pre_hook(rename)
+        renamed = fresh.load_state_dict(old)
+        partial = lib.Sequential(WithExtra(), lib.ReLU())
+        partial.register_load_state_dict_post_hook(lambda mod, keys: keys.missing_keys.clear())
+        cleared = partial.load_state_dict({"0.lin.weight": state["0.lin.weight"]})
+        seen[name] = (list(state), calls, repr(loaded), fresh[0].count, repr(renamed), sorted(old), repr(cleared))
+    assert seen["ours"] == seen["torch"]
+
+
+def test_extra_state_missing_and_not_overridden():
+    model = _with_extra(nn)()
+    with pytest.raises(nn.module.StateDictError, match="_extra_state"):
+        model.load_state_dict({"lin.weight": ag.zeros(2, 2), "lin.bias": ag.zeros(2)})
+    assert model.load_state_dict({"lin.weight": ag.zeros(2, 2), "lin.bias": ag.zeros(2)},
+                                 strict=False).missing_keys == ["_extra_state"]
+    with pytest.raises(nn.module.StateDictError, match="_extra_state"):
+        nn.Linear(2, 2).load_state_dict({**nn.Linear(2, 2).state_dict(), "_extra_state": 1})
+    with pytest.raises(RuntimeError, match="not overridden"):
+        nn.Linear(1, 1).get_extra_state()
+
+
+def test_state_dict_destination_prefix_and_removed_hooks():
+    layer = nn.Linear(2, 2)
+    out = {}
+    assert layer.state_dict(destination=out, prefix="enc.") is out and list(out) == ["enc.weight", "enc.bias"]
+    assert list(layer.state_dict(None, "x.", True)) == ["x.weight", "x.bias"]
+    assert layer.state_dict(keep_vars=True)["weight"] is layer.weight
+    calls = []
+    handle = layer.register_state_dict_pre_hook(lambda *a: calls.append(1))
+    layer.state_dict()
+    handle.remove()
+    layer.state_dict()
+    assert calls == [1]
+    layer.register_load_state_dict_post_hook(lambda mod, keys: "not None")
+    with pytest.raises(RuntimeError, match="must return None"):
+        layer.load_state_dict(layer.state_dict())

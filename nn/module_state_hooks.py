@@ -1,0 +1,95 @@
+"""The state_dict side of PyTorch's Module API beyond parameters and buffers: hooks around state_dict() and
+load_state_dict() (e.g. to rename the keys of an older checkpoint), and extra state (get_extra_state /
+set_extra_state, saved under '<prefix>_extra_state'). Module inherits the registrations from ModuleStateHooks
+and calls the run_* functions from its state_dict and load_state_dict."""
+import itertools
+
+from autograd import RemovableHandle
+
+EXTRA_STATE_KEY = "_extra_state"
+_keys = itertools.count()
+
+
+class ModuleStateHooks:
+    """Registration of the state-dict hooks, and the extra-state methods a module overrides."""
+
+    def _state_hook_store(self, name):
+        return self.__dict__.setdefault(name, {})
+
+    def _add_state_hook(self, store, hook):
+        hooks = self._state_hook_store(store)
+        key = next(_keys)
+        hooks[key] = hook
+        return RemovableHandle(hooks, key)
+
+    def register_state_dict_pre_hook(self, hook):
+        """Call hook(module, prefix, keep_vars) before this module's entries are added to a state_dict."""
+        return self._add_state_hook("_state_dict_pre_hooks", hook)
+
+    def register_state_dict_post_hook(self, hook):
+        """Call hook(module, state_dict, prefix, local_metadata) after this module's entries (and its
+        children's) are in the state_dict; the hook may change the dict in place."""
+        return self._add_state_hook("_state_dict_hooks", hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """Call hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs) before load_state_dict matches keys; it may rename or add keys of the (copied) state_dict."""
+        return self._add_state_hook("_load_state_dict_pre_hooks", hook)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """Call hook(module, incompatible_keys) after load_state_dict matched keys, before a strict load raises;
+        clearing incompatible_keys.missing_keys / unexpected_keys in place lets the load pass."""
+        return self._add_state_hook("_load_state_dict_post_hooks", hook)
+
+    def get_extra_state(self):
+        """The module's extra state for its state_dict; override it together with set_extra_state."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state was called but not overridden: a module with "
+                           f"extra state defines both get_extra_state and set_extra_state")
+
+    def set_extra_state(self, state):
+        """Restore what get_extra_state returned; override it together with get_extra_state."""
+        raise RuntimeError(f"{type(self).__name__} has '{EXTRA_STATE_KEY}' in the state_dict being loaded but does "
+                           f"not override set_extra_state to take it")
+
+
+def has_extra_state(module):
+    """True when the module's class overrides get_extra_state."""
+    return type(module).get_extra_state is not ModuleStateHooks.get_extra_state
+
+
+def _hooks(module, store):
+    return list(module.__dict__.get(store, {}).values())
+
+
+def run_state_dict_pre_hooks(module, prefix, keep_vars):
+    """Call `module`'s state_dict pre-hooks."""
+    for hook in _hooks(module, "_state_dict_pre_hooks"):
+        hook(module, prefix, keep_vars)
+
+
+def run_state_dict_post_hooks(module, destination, prefix):
+    """Call `module`'s state_dict post-hooks on `destination`."""
+    for hook in _hooks(module, "_state_dict_hooks"):
+        hook(module, destination, prefix, {})
+
+
+def any_load_hooks(root):
+    """True when some module under `root` has a load_state_dict hook."""
+    return any(m.__dict__.get("_load_state_dict_pre_hooks") or m.__dict__.get("_load_state_dict_post_hooks")
+               for m in root.modules())
+
+
+def run_load_pre_hooks(root, state_dict, strict, missing, unexpected, errors):
+    """Call every module's load pre-hooks, parents before children, on the mutable `state_dict`."""
+    for prefix, module in root.named_modules():
+        for hook in _hooks(module, "_load_state_dict_pre_hooks"):
+            hook(module, state_dict, f"{prefix}." if prefix else "", {}, strict, missing, unexpected, errors)
+
+
+def run_load_post_hooks(root, incompatible):
+    """Call every module's load post-hooks, children before parents, with the (mutable) incompatible keys."""
+    for _, module in reversed(list(root.named_modules())):
+        for hook in _hooks(module, "_load_state_dict_post_hooks"):
+            if hook(module, incompatible) is not None:
+                raise RuntimeError("a load_state_dict post-hook must return None; change incompatible_keys in "
+                                   "place instead")
