@@ -143,6 +143,12 @@ from .ops.legacy_forms import (cholesky_inverse, cholesky_solve, fix, msort, put
                                unravel_index)
 from . import testing
 _sys.modules[__name__ + ".testing"] = testing
+from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+                         LongTensor, ShortTensor, asarray, set_default_tensor_type)
+from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript
+_install_torchscript(jit)                     # torch.jit.script(model), torch.jit.ignore, ...: passed through
+for _name, _type in _CUDA_LEGACY_TYPES.items():
+    setattr(cuda, _name, _type)               # torch.cuda.FloatTensor, ...
 
 # PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
 # not on the unary math functions, which hot loops call: the wrapper would cost them 10%

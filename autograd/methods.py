@@ -12,6 +12,7 @@ from .grad_mode import state
 from .hooks import add_hook
 from .methods_convert import BINDINGS
 from .methods_info import BINDINGS as INFO_BINDINGS
+from .methods_legacy import BINDINGS as LEGACY_BINDINGS
 from .methods_inplace import (cauchy_, exponential_, geometric_, inplace, log_normal_, normal_, random_, rebind,
                               reshaping, uniform_)
 from .ops import activation as A
@@ -305,6 +306,7 @@ _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)
 _BINDINGS.update(INFO_BINDINGS)
+_BINDINGS.update(LEGACY_BINDINGS)
 
 for _name, _fn in _BINDINGS.items():
     setattr(Tensor, _name, _fn)

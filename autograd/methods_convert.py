@@ -94,6 +94,8 @@ def type_(self, dtype=None, non_blocking=False):
         return "torch." + _TYPE_NAMES.get(str(self.dtype), str(self.dtype))
     if isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
         dtype = _BY_TYPE_NAME[dtype.rpartition(".")[2]]
+    elif isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):
+        dtype = dtype.dtype   # a legacy type such as ag.DoubleTensor
     return C.astype(self, dtype)
 
 

@@ -25,6 +25,7 @@ AUTOGRAD_FLOORS = {
     "autograd.activation_api": 6.5,
     "autograd.autograd_functional": 6.8, "autograd.autograd_api": 7, "autograd.special_api": 7,
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
+    "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05,
     "autograd.methods": 7,
     # the jit tracer (autograd/jit/) stands on the engine: its modules in their own order between 6 and 7
     "autograd.jit.refs": 6.1, "autograd.jit.tree": 6.2, "autograd.jit.backward": 6.2, "autograd.jit.recorder": 6.3,

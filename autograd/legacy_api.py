@@ -1,0 +1,134 @@
+"""Older PyTorch spellings that code still uses: the legacy tensor types (torch.FloatTensor(2, 3),
+isinstance(t, torch.LongTensor)), set_default_tensor_type, torch.asarray, and the TorchScript entry points
+(torch.jit.script / trace and their decorators), which deepgrad, running Python directly, passes through."""
+import numpy as np
+
+from .creation import as_tensor, empty, tensor
+from .dtypes import set_default_dtype
+from .size import Size
+from .tensor import Tensor
+from backends import set_default_device
+
+
+class _LegacyTypeMeta(type):
+    """isinstance(t, FloatTensor) is a dtype check, as in PyTorch."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype and (cls.device is None or obj.device.type == "cuda")
+
+    def __repr__(cls):
+        return f"<class 'torch.{'cuda.' if cls.device else ''}{cls.__name__}'>"
+
+
+class _LegacyType(metaclass=_LegacyTypeMeta):
+    dtype = None
+    device = None
+
+    def __new__(cls, *args, device=None):
+        """FloatTensor(2, 3): an uninitialised (2, 3) tensor; FloatTensor(data): data as this type."""
+        device = cls.device or device
+        if not args:
+            return empty(0, dtype=cls.dtype, device=device)
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            return empty(*args, dtype=cls.dtype, device=device)
+        if len(args) == 1 and isinstance(args[0], Size):
+            return empty(tuple(args[0]), dtype=cls.dtype, device=device)
+        if len(args) != 1:
+            raise TypeError(f"{cls.__name__}: expected sizes (ints) or one sequence of values, got {args!r}")
+        data = args[0].numpy() if isinstance(args[0], Tensor) else args[0]
+        return tensor(np.asarray(data).astype(cls.dtype) if np.asarray(data).dtype.kind == "f"
+                      and np.dtype(cls.dtype).kind in "iub" else data, dtype=cls.dtype, device=device)
+
+
+def _legacy(name, dtype, device=None):
+    return _LegacyTypeMeta(name, (_LegacyType,), {"dtype": np.dtype(dtype), "device": device,
+                                                  "__doc__": f"PyTorch's legacy {name}: {np.dtype(dtype)} tensors."})
+
+
+FloatTensor, DoubleTensor, HalfTensor = (_legacy(n, d) for n, d in (("FloatTensor", np.float32),
+                                                                    ("DoubleTensor", np.float64),
+                                                                    ("HalfTensor", np.float16)))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
+    _legacy(n, d) for n, d in (("LongTensor", np.int64), ("IntTensor", np.int32), ("ShortTensor", np.int16),
+                               ("CharTensor", np.int8), ("ByteTensor", np.uint8), ("BoolTensor", np.bool_)))
+LEGACY_TYPES = {t.__name__: t for t in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,
+                                        CharTensor, ByteTensor, BoolTensor)}
+CUDA_LEGACY_TYPES = {name: _legacy(name, t.dtype, "cuda") for name, t in LEGACY_TYPES.items()}
+
+
+def set_default_tensor_type(t):
+    """Deprecated in PyTorch: make `t` (FloatTensor, DoubleTensor, HalfTensor, their cuda forms, or a name
+    such as 'torch.DoubleTensor') the type of new floating-point tensors: its dtype becomes the default dtype
+    and a cuda type makes cuda the default device."""
+    if isinstance(t, str):
+        name = t.rpartition(".")[2]
+        table = CUDA_LEGACY_TYPES if ".cuda." in t else LEGACY_TYPES
+        if name not in table:
+            raise TypeError(f"set_default_tensor_type: unknown type {t!r}; use 'torch.FloatTensor', "
+                            f"'torch.DoubleTensor' or 'torch.HalfTensor' (or set_default_dtype)")
+        t = table[name]
+    if not isinstance(t, _LegacyTypeMeta) or t.dtype.kind != "f":
+        raise TypeError(f"set_default_tensor_type: only floating-point types are supported as the default type, "
+                        f"got {t!r}")
+    set_default_dtype(t.dtype)
+    if t.device:
+        set_default_device("cuda")
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """`obj` (a tensor, NumPy array, number or nested sequence) as a tensor, sharing its memory when it can
+    (copy=None) or must (copy=False, which raises when it cannot), copying with copy=True."""
+    if copy:
+        out = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
+    else:
+        out = as_tensor(obj, dtype=dtype, device=device)
+        if copy is False and not _same_memory(out, obj):
+            raise ValueError("asarray: copy=False, but the data has to be copied (another dtype, another device, or "
+                             "not an array); pass copy=None to allow a copy")
+    return out.requires_grad_(True) if requires_grad else out
+
+
+def _same_memory(out, obj):
+    if isinstance(obj, Tensor):
+        return out._data is obj._data
+    return isinstance(obj, np.ndarray) and np.shares_memory(np.asarray(out._data), obj)
+
+
+# ----- TorchScript: deepgrad runs the Python itself, so compiling to TorchScript changes nothing -----------------
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """torch.jit.script: `obj` (a Module or function) unchanged; deepgrad runs its Python directly (ag.jit is
+    deepgrad's own compiler)."""
+    return obj
+
+
+def trace(func, example_inputs=None, *args, **kwargs):
+    """torch.jit.trace: `func` unchanged (its Python keeps its control flow, where a trace would freeze it)."""
+    return func
+
+
+def _passthrough(fn=None, *args, **kwargs):
+    """A TorchScript decorator (ignore, unused, export, interface): the function unchanged."""
+    return fn if callable(fn) else (lambda f: f)
+
+
+def _refuse_serialization(*args, **kwargs):
+    raise RuntimeError("TorchScript archives (torch.jit.save / torch.jit.load) hold pickled programs, which deepgrad "
+                       "never writes or runs; save model.state_dict() with nn.save and rebuild the model in code")
+
+
+def install_torchscript(jit_function):
+    """Hang torch.jit's names on ag.jit (deepgrad's compiler function), so `torch.jit.script(m)` ports."""
+    jit_function.script, jit_function.trace, jit_function.trace_module = script, trace, trace
+    for name in ("ignore", "unused", "export", "interface", "freeze", "optimize_for_inference"):
+        setattr(jit_function, name, _passthrough)
+    jit_function.is_scripting = jit_function.is_tracing = lambda: False
+    jit_function.save = jit_function.load = _refuse_serialization
+    jit_function.ScriptModule, jit_function.ScriptFunction = ScriptModule, ScriptFunction
+
+
+class ScriptModule:
+    """torch.jit.ScriptModule's name: nothing deepgrad makes is one (script() returns modules unchanged)."""
+
+
+class ScriptFunction:
+    """torch.jit.ScriptFunction's name: nothing deepgrad makes is one."""

@@ -1,0 +1,78 @@
+"""Older Tensor methods PyTorch keeps: new (the legacy constructor), apply_ and map_ (a Python function over the
+elements, in place, on host tensors), resize_ and resize_as_, and record_stream (nothing to do here)."""
+import numpy as np
+
+from .creation import empty, tensor
+from .tensor import Tensor
+
+
+def new(self, *args, device=None):
+    """The legacy constructor: new(2, 3) an uninitialised tensor of this dtype and device, new(data) a copy of
+    data as this dtype, new() an empty one."""
+    device = device or self.device
+    if not args:
+        return empty(0, dtype=self.dtype, device=device)
+    if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        return empty(*args, dtype=self.dtype, device=device)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, tuple) and all(isinstance(a, (int, np.integer)) for a in data):
+            return empty(data, dtype=self.dtype, device=device)
+        return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=self.dtype, device=device)
+    raise TypeError(f"new: expected sizes (ints) or one sequence of values, got {args!r}")
+
+
+def _host_values(self, op):
+    if not self._device.host_memory:
+        raise RuntimeError(f"{op}: only works on host tensors (cpu, numba), this one is on {self.device}; move it "
+                           f"with .cpu() first")
+    return np.asarray(self.detach().numpy())
+
+
+def apply_(self, callable):
+    """Replace each element x by callable(x) (a Python function of one number), in place; host tensors only,
+    and slow (one Python call per element), as in PyTorch."""
+    values = _host_values(self, "apply_")
+    result = np.array([callable(v) for v in values.ravel().tolist()], dtype=self.dtype).reshape(values.shape)
+    return self.copy_(tensor(result, device=self.device))
+
+
+def map_(self, other, callable):
+    """Replace each element x by callable(x, y), y the matching element of `other` (broadcast), in place."""
+    values = _host_values(self, "map_")
+    others = np.broadcast_to(_host_values(other, "map_"), values.shape)
+    pairs = zip(values.ravel().tolist(), others.ravel().tolist())
+    result = np.array([callable(x, y) for x, y in pairs], dtype=self.dtype).reshape(values.shape)
+    return self.copy_(tensor(result, device=self.device))
+
+
+def resize_(self, *sizes, memory_format=None):
+    """Give this tensor the shape `sizes` in place, keeping its elements in row-major order; elements beyond
+    the old count are uninitialised (zeros here). Not for tensors that require grad."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    if self.requires_grad or self._node is not None:
+        raise RuntimeError("resize_: cannot resize a tensor that requires grad or is part of a graph; resize "
+                           "t.detach() or build a new tensor")
+    xp = self._device.xp
+    count = int(np.prod(sizes, dtype=np.int64))
+    flat = self._data.reshape(-1)
+    grown = xp.zeros(count, dtype=self.dtype)
+    keep = min(count, flat.size)
+    grown[:keep] = flat[:keep]
+    self._data = grown.reshape(sizes)
+    self._bump_version()
+    return self
+
+
+def resize_as_(self, other, memory_format=None):
+    """resize_ to `other`'s shape."""
+    return resize_(self, tuple(other.shape))
+
+
+def record_stream(self, stream):
+    """Nothing to do: deepgrad's memory pool never hands memory to another stream while it is in use."""
+
+
+BINDINGS = {"new": new, "apply_": apply_, "map_": map_, "resize_": resize_, "resize_as_": resize_as_,
+            "record_stream": record_stream}
