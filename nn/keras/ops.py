@@ -20,6 +20,25 @@ from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu
 from .ops_arrays import (argsort, average, count_nonzero, cumprod, diag, diagonal, eye, floor_divide, full,  # noqa: F401
                          full_like, hstack, identity, isinf, mod, nan_to_num, outer, pad, roll, round,
                          segment_sum, sort, split, top_k, trace, tril, triu, unstack, vstack)
+from .ops_math import (allclose, angle, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,  # noqa: F401
+                       cbrt, conj, conjugate, cosh, deg2rad, erfc, erfinv, exp2, fabs, fmax, fmin, fmod, heaviside,
+                       hypot, i0, imag, isclose, isneginf, isposinf, isreal, ldexp, log2, log10, logaddexp,
+                       logaddexp2, logical_xor, nextafter, rad2deg, real, signbit, sinc, sinh, tan, true_divide,
+                       trunc)
+from .ops_bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_or,  # noqa: F401
+                          bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
+from .ops_nan import (amax, amin, nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmin,  # noqa: F401
+                      nanprod, nanstd, nansum, nanvar, ptp)
+from .ops_quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile  # noqa: F401
+from .ops_windows import bartlett, blackman, hamming, hanning, kaiser  # noqa: F401
+from .ops_creation import array, copy, empty, empty_like, geomspace, logspace, meshgrid, tri, vander  # noqa: F401
+from .ops_shapes import (append, array_split, diagflat, diff, dsplit, dstack, fliplr, flipud, hsplit,  # noqa: F401
+                         ravel, rot90, view, vsplit)
+from .ops_products import corrcoef, correlate, cross, inner, kron, tensordot, trapezoid, vdot  # noqa: F401
+from .ops_search import (argpartition, bincount, digitize, histogram, isin, nonzero, searchsorted,  # noqa: F401
+                         unique, unravel_index)
+from .ops_indexing import (dtype, get_item, is_tensor, saturate_cast, scatter, scatter_update, select,  # noqa: F401
+                           slice, slice_update)
 
 
 # ----- arithmetic ---------------------------------------------------------------------------------------
@@ -128,28 +147,6 @@ def dot(x1, x2):
     k = b.shape[-2]
     moved = ag.permute(b, (b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,)).reshape(k, -1)
     return ag.matmul(a, moved).reshape(*a.shape[:-1], *b.shape[:-2], b.shape[-1])
-
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    """The vector norm along `axis` (the 2-norm of all values for axis=None), or with a pair of axes a matrix
-    norm ('fro')."""
-    x = _float(x)
-    axis = _axis(axis)
-    if ord is None or ord == "fro":
-        return ag.sqrt((x * x).sum(dim=axis, keepdim=keepdims))
-    if isinstance(axis, tuple) and len(axis) == 2:
-        raise ValueError(f"keras.ops.norm: matrix norm ord={ord!r} is not supported (use ord=None or 'fro')")
-    if axis is None:
-        if x.ndim != 1:
-            raise ValueError(f"keras.ops.norm: ord={ord!r} needs a vector or an axis; got shape {tuple(x.shape)}")
-        axis = 0
-    if ord == np.inf:
-        return ag.abs(x).amax(dim=axis, keepdim=keepdims)
-    if ord == -np.inf:
-        return ag.abs(x).amin(dim=axis, keepdim=keepdims)
-    if ord == 0:
-        return (x != 0).float().sum(dim=axis, keepdim=keepdims)
-    return (ag.abs(x) ** ord).sum(dim=axis, keepdim=keepdims) ** (1.0 / ord)
 
 
 # ----- reductions ----------------------------------------------------------------------------------------
@@ -383,7 +380,7 @@ def take(x, indices, axis=None):
         indices = indices.astype(np.int64)
     axis %= x.ndim
     indices = ag.where(indices < 0, indices + x.shape[axis], indices)
-    return x[(slice(None),) * axis + (indices,)]
+    return x[(builtins.slice(None),) * axis + (indices,)]
 
 
 def take_along_axis(x, indices, axis=None):
@@ -494,3 +491,29 @@ def erf(x):
     """The error function, elementwise."""
     return ag.erf(_float(x))
 
+
+# ----- the rest of Keras's ops, each family in its own module ------------------------------------------------
+# (imported last: control flow brings `map`, which would hide the builtin from the functions above)
+from .ops_conv import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: E402,F401
+from .ops_pool import adaptive_average_pool, adaptive_max_pool, average_pool, max_pool  # noqa: E402,F401
+from .ops_nn import (celu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_swish, hard_tanh,  # noqa: E402,F401
+                     log_sigmoid, relu6, selu, soft_shrink, softsign, sparse_plus, sparse_sigmoid, sparsemax,
+                     squareplus, tanh_shrink, threshold)
+from .ops_norm import batch_normalization, layer_normalization, normalize, rms_normalization  # noqa: E402,F401
+from .ops_losses import (binary_crossentropy, categorical_crossentropy, ctc_loss, in_top_k,  # noqa: E402,F401
+                         multi_hot, psnr, sparse_categorical_crossentropy)
+from .ops_patches import depth_to_space, extract_sequences, fold, space_to_depth, unfold  # noqa: E402,F401
+from .ops_attention import dot_product_attention  # noqa: E402,F401
+from .ops_control import (associative_scan, cond, custom_gradient, fori_loop, map, scan, switch,  # noqa: E402,F401
+                          vectorized_map, while_loop)
+from .ops_linalg import (cholesky, cholesky_inverse, det, eig, eigh, inv, logdet, lstsq,  # noqa: E402,F401
+                         lu_factor, matrix_rank, norm, pinv, qr, slogdet, solve, solve_triangular, svd)
+from .ops_fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: E402,F401
+from .ops_rearrange import rearrange  # noqa: E402,F401
+
+import sys as _sys  # noqa: E402
+
+from .ops_namespaces import build as _build_namespaces  # noqa: E402
+
+# keras.ops.nn, .linalg, .image, .core and .numpy: views that read their functions from this module
+nn, linalg, image, core, numpy = _build_namespaces(_sys.modules[__name__])

@@ -1,0 +1,93 @@
+"""keras.ops that make tensors: `array`, `copy`, `empty`/`empty_like`, `tri`, `vander`, `geomspace`, `logspace` and
+`meshgrid`, with Keras's arguments and default dtypes (float32 for new float data, int32 for Python ints).
+`copy`, `vander` and `meshgrid` pass gradients to their inputs; the rest are constants. Re-exported by
+keras.ops."""
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from .ops_args import _t
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+
+
+def array(x, dtype=None):
+    """`x` as a tensor: Python ints become int32 and floats float32, NumPy arrays and Tensors keep their dtype,
+    unless `dtype` is given."""
+    if isinstance(x, Tensor):
+        result = x
+    elif isinstance(x, (np.ndarray, np.generic)):
+        result = ag.tensor(np.asarray(x))
+    else:
+        data = np.asarray(x)
+        if data.dtype == np.float64:
+            data = data.astype(np.float32)
+        elif data.dtype == np.int64:
+            data = data.astype(np.int32)
+        result = ag.tensor(data)
+    return result if dtype is None or result.dtype == np.dtype(dtype) else result.astype(np.dtype(dtype))
+
+
+def copy(x):
+    """A copy of `x` (gradients flow back to `x`)."""
+    return ag.clone(_t(x))
+
+
+def empty(shape, dtype=None):
+    """A tensor of `shape` (float32 by default) whose values are unspecified; deepgrad fills it with zeros."""
+    return ag.zeros(*_shape(shape), dtype=np.dtype(dtype or "float32"))
+
+
+def empty_like(x, dtype=None):
+    """An unspecified (here zero-filled) tensor shaped like `x`, with its dtype unless `dtype`."""
+    x = _t(x)
+    return ag.zeros(*x.shape, dtype=np.dtype(dtype) if dtype else x.dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """An N x M matrix (M = N by default) with ones on and below the k-th diagonal (float32 by default)."""
+    M = N if M is None else M
+    return ag.tensor(np.tri(N, M, k, dtype=np.dtype(dtype or "float32")))
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of the 1-D `x`: columns x ** (N - 1), ..., x ** 0 (the other way round when
+    `increasing`); N defaults to len(x) and the dtype is x's."""
+    x = _t(x)
+    if x.ndim != 1:
+        raise ValueError(f"keras.ops.vander: x must be 1-D, got shape {tuple(x.shape)}; flatten it with "
+                         f"keras.ops.ravel(x)")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise ValueError(f"keras.ops.vander: N must be >= 0, got {n}")
+    return ag.vander(x, N=n, increasing=increasing).astype(x.dtype)
+
+
+def _numbers(value):
+    return value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """`num` values spaced evenly on a log scale from start to stop (stop included unless endpoint=False;
+    float32 by default); array start/stop give a new `axis` of samples."""
+    values = np.geomspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, axis=axis)
+    return ag.tensor(values.astype(np.dtype(dtype or "float32")))
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    """base ** linspace(start, stop, num): `num` values spaced evenly on a log scale (float32 by default)."""
+    values = np.logspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, base=base, axis=axis)
+    return ag.tensor(values.astype(np.dtype(dtype or "float32")))
+
+
+def meshgrid(*x, indexing="xy"):
+    """Coordinate grids from 1-D tensors: 'xy' (Cartesian, the default) swaps the first two output axes, 'ij'
+    (matrix) does not. Returns a list of tensors."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"keras.ops.meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    tensors = [_t(v).reshape(-1) for v in x]
+    return list(ag.meshgrid(*tensors, indexing=indexing)) if tensors else []
+
