@@ -27,6 +27,9 @@ AUTOGRAD_FLOORS = {
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
     "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05,
     "autograd.methods": 7,
+    # torch.func's transforms (ag.func): pytrees and the random-number policy below, the transforms over the engine
+    "autograd.pytree": 0, "autograd.func_random": 0, "autograd.func_core": 6.85, "autograd.func_jac": 6.86,
+    "autograd.func_vmap": 6.86, "autograd.func_api": 7,
     # the jit tracer (autograd/jit/) stands on the engine: its modules in their own order between 6 and 7
     "autograd.jit.refs": 6.1, "autograd.jit.tree": 6.2, "autograd.jit.backward": 6.2, "autograd.jit.recorder": 6.3,
     "autograd.jit.lowering": 6.21, "autograd.jit.program": 6.22, "autograd.jit.emit": 6.25,
@@ -35,6 +38,16 @@ AUTOGRAD_FLOORS = {
     # torch.distributions' counterpart, built from the ops and creation functions
     "autograd.distributions.distribution": 7.1, "autograd.distributions.normal": 7.2,
     "autograd.distributions.discrete": 7.2, "autograd.distributions.kl": 7.3, "autograd.distributions": 7.4,
+    "autograd.distributions.constraints": 7.05, "autograd.distributions.gamma_special": 7.05,
+    "autograd.distributions.beta_special": 7.05,
+    "autograd.distributions.constrained": 7.15, "autograd.distributions.transform_base": 7.15,
+    "autograd.distributions.transforms": 7.16, "autograd.distributions.constraint_registry": 7.2,
+    "autograd.distributions.transformed": 7.2, "autograd.distributions.continuous": 7.2,
+    "autograd.distributions.gamma_family": 7.2, "autograd.distributions.multivariate": 7.2,
+    "autograd.distributions.counts": 7.2, "autograd.distributions.mixture": 7.25,
+    "autograd.distributions.dirichlet": 7.25, "autograd.distributions.derived": 7.25,
+    "autograd.distributions.one_hot": 7.25, "autograd.distributions.relaxed": 7.25,
+    "autograd.distributions.kl_pairs": 7.35, "autograd.distributions.utils": 7.2,
     # automatic mixed precision: its switches sit on floor 0 (Function.apply reads them); the policy, which casts
     # through ops, installs itself there from above
     "autograd.autocast_state": 0, "autograd.amp.policy": 7.5, "autograd.amp.autocast_mode": 7.5,

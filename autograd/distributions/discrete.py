@@ -6,6 +6,7 @@ from ..grad_mode import no_grad
 from ..ops.activation import Softplus, softmax
 from ..ops.arrange import broadcast_tensors
 from ..ops.discrete import multinomial
+from ..ops.elementwise import where
 from .distribution import Distribution, broadcast_all
 
 
@@ -50,6 +51,11 @@ class Bernoulli(Distribution):
     def variance(self):
         """probs * (1 - probs)."""
         return self.probs * (1 - self.probs)
+
+    @property
+    def mode(self):
+        """The most likely value: 1 where probs > 0.5, 0 where below, NaN at exactly 0.5 (a tie), as PyTorch."""
+        return where(self.probs == 0.5, float("nan"), (self.probs > 0.5).to(self.probs.dtype))
 
     def sample(self, sample_shape=()):
         """0/1 draws in the parameters' dtype, without a gradient."""
@@ -106,6 +112,11 @@ class Categorical(Distribution):
         return full(self._extended_shape(), float("nan"), dtype=self.probs.dtype, device=self.probs.device)
 
     variance = mean
+
+    @property
+    def mode(self):
+        """The most likely category (int64; the first one on a tie)."""
+        return self.probs.argmax(-1)
 
     def sample(self, sample_shape=()):
         """Category indices (int64) of shape sample_shape + batch_shape, drawn with replacement."""

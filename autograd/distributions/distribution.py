@@ -57,6 +57,11 @@ class Distribution:
         """The standard deviation, sqrt(variance)."""
         return self.variance.sqrt()
 
+    @property
+    def mode(self):
+        """The most likely value; each distribution that has one defines it."""
+        raise NotImplementedError(f"{type(self)} does not implement mode")
+
     def _extended_shape(self, sample_shape=()):
         if isinstance(sample_shape, int):
             sample_shape = (sample_shape,)
@@ -140,6 +145,11 @@ class Independent(Distribution):
     def variance(self):
         """The base distribution's variance."""
         return self.base_dist.variance
+
+    @property
+    def mode(self):
+        """The base distribution's mode."""
+        return self.base_dist.mode
 
     def sample(self, sample_shape=()):
         """The base distribution's draws."""

@@ -3,6 +3,8 @@ import math
 
 from ..creation import randn
 from ..ops.special import erf, erfinv
+from . import constraints
+from .constrained import expand_batch
 from .distribution import Distribution, broadcast_all
 
 
@@ -10,11 +12,17 @@ class Normal(Distribution):
     """Normal(loc, scale): a batch of Gaussians of the broadcast shape of loc and scale (scale > 0)."""
 
     has_rsample = True
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
     _param_names = ("loc", "scale")
 
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(self.loc.shape, (), validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with loc and scale broadcast (as views) to the larger `batch_shape`."""
+        return expand_batch(self, batch_shape)
 
     def _parameter_checks(self):
         return [("loc", self.loc == self.loc, "Real()"), ("scale", self.scale > 0, "GreaterThan(lower_bound=0.0)")]

@@ -142,6 +142,21 @@ def test_vae_kl_term_written_with_distributions_equals_the_closed_form(device):
                     [rand((2, 3), seed=2), rand((2, 3), seed=3)], device=device)
 
 
+def test_mode_matches_torch(device):
+    torch = pytest.importorskip("torch")
+    probs = np.array([[0.2, 0.5, 0.7], [0.6, 0.3, 0.1]])
+    for name, kwargs in (("Bernoulli", {"probs": probs}), ("Categorical", {"probs": probs}),
+                         ("Categorical", {"logits": np.log(probs)})):
+        ours = getattr(D, name)(**{k: ag.tensor(v, device=device) for k, v in kwargs.items()}).mode
+        theirs = getattr(torch.distributions, name)(**{k: torch.tensor(v) for k, v in kwargs.items()}).mode
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        assert ours.dtype == np.dtype(str(theirs.dtype).replace("torch.", ""))
+    inner = D.Independent(D.Normal(ag.tensor(probs, device=device), 1.0), 1)
+    np.testing.assert_array_equal(inner.mode.numpy(), probs)
+    with pytest.raises(NotImplementedError, match="does not implement mode"):
+        D.Distribution(validate_args=False).mode
+
+
 def test_bad_parameters_and_values_are_refused_as_torch_refuses_them():
     torch = pytest.importorskip("torch")
     cases = [

@@ -1,0 +1,121 @@
+"""The base of the families beyond Normal/Bernoulli/Categorical: arguments checked against `arg_constraints`,
+values against `support`, a generic `expand`, draws from deepgrad's generator, and probs/logits helpers."""
+import numpy as np
+
+from ..ops.no_grad_op import no_grad_op
+from ..size import Size
+from ..tensor import Tensor
+from .constraints import is_dependent
+from .distribution import Distribution
+
+
+class ConstrainedDistribution(Distribution):
+    """A Distribution whose parameter checks come from `arg_constraints` and whose value checks come from
+    `support`, as torch.distributions does it."""
+
+    arg_constraints = {}
+    support = None
+    _property_params = ()     # parameters held by an inner distribution, read through properties
+
+    def _parameter_checks(self):
+        given = self.__dict__.get("_given")
+        checks = []
+        for name, constraint in self.arg_constraints.items():
+            if is_dependent(constraint) or given not in (None, name) and name in ("probs", "logits"):
+                continue
+            value = getattr(self, name) if name in self._property_params else self.__dict__.get(name)
+            if isinstance(value, Tensor):
+                checks.append((name, constraint.check(value), repr(constraint)))
+        return checks
+
+    def __repr__(self):
+        given = self.__dict__.get("_given")
+        names = [n for n in self.arg_constraints if isinstance(self.__dict__.get(n), Tensor)
+                 and (n not in ("probs", "logits") or given in (None, n))]
+        parts = [f"{n}: {self.__dict__[n].item() if self.__dict__[n].numel() == 1 else tuple(self.__dict__[n].shape)}"
+                 for n in names]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _validate_sample(self, value):
+        support = self.support
+        self._check_sample(value, support.check, repr(support))
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with its parameters broadcast (as views) to the larger `batch_shape`."""
+        return expand_batch(self, batch_shape)
+
+    def enumerate_support(self, expand=True):
+        """Every value of a discrete support; the families with a finite one define it."""
+        raise NotImplementedError(f"{type(self).__name__} has no enumerable support")
+
+    def entropy(self):
+        """The entropy; the families with a closed form define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement entropy")
+
+    def cdf(self, value):
+        """P(X <= value); the families with a closed form define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement cdf")
+
+    def icdf(self, value):
+        """The inverse of cdf; the families with a closed form define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
+
+
+def expand_batch(dist, batch_shape):
+    """A copy of dist whose batch_shape is `batch_shape`: every Tensor (and inner distribution) whose leading
+    dims are the batch dims is expanded, its trailing (event) dims kept."""
+    batch_shape = Size(batch_shape)
+    old = dist.batch_shape
+    try:
+        if np.broadcast_shapes(tuple(old), tuple(batch_shape)) != tuple(batch_shape):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{type(dist).__name__}.expand: batch_shape {tuple(old)} cannot be expanded to "
+                         f"{tuple(batch_shape)}; pass a shape that {tuple(old)} broadcasts to") from None
+    new = object.__new__(type(dist))
+    new.__dict__.update(dist.__dict__)
+    n = len(old)
+    for key, value in dist.__dict__.items():
+        if isinstance(value, Tensor) and value.ndim >= n and tuple(value.shape[:n]) == tuple(old):
+            new.__dict__[key] = value.expand(tuple(batch_shape) + tuple(value.shape[n:]))
+        elif isinstance(value, Distribution) and tuple(value.batch_shape[:n]) == tuple(old):
+            new.__dict__[key] = expand_batch(value, batch_shape + value.batch_shape[n:])
+    new._batch_shape = batch_shape
+    return new
+
+
+def host_draws(draw, *params):
+    """draw(stream, *params as float64 host arrays), a NumPy array, as a Tensor of params[0]'s float dtype and
+    device. `stream` is a NumPy Generator seeded from the device's generator, so ag.manual_seed repeats the
+    draws; the draw runs inside one op, so an ag.jit replay draws afresh from the parameters' current values."""
+    device = params[0].device
+    dtype = params[0].dtype if params[0].dtype.kind == "f" else np.dtype(np.float32)
+
+    def compute(xp, *arrays):
+        stream = np.random.default_rng(int(device.randint(0, 2 ** 62, (), np.int64)))
+        host = [np.asarray(device.to_host(a), dtype=np.float64) for a in arrays]
+        return device.asarray(np.asarray(draw(stream, *host)).astype(dtype))
+    return no_grad_op("distribution_draw", compute, *params)
+
+
+def clamp_probs(probs):
+    """probs kept within [eps, 1 - eps] of their dtype, as torch.distributions.utils.clamp_probs."""
+    eps = float(np.finfo(probs.dtype).eps)
+    return probs.clamp(min=eps, max=1 - eps)
+
+
+def probs_to_logits(probs, is_binary=False):
+    """log-odds (binary) or log-probabilities (categorical) from probabilities."""
+    p = clamp_probs(probs)
+    return p.log() - (-p).log1p() if is_binary else p.log()
+
+
+def logits_to_probs(logits, is_binary=False):
+    """sigmoid(logits) (binary) or softmax over the last dim."""
+    return logits.sigmoid() if is_binary else logits.softmax(-1)
+
+
+def one_of(name, first, second, names=("probs", "logits")):
+    """Refuse unless exactly one of the two alternative parameters was given."""
+    if (first is None) == (second is None):
+        raise ValueError(f"{name}: pass either {names[0]} or {names[1]}, not both and not neither")

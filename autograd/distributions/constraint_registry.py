@@ -1,0 +1,72 @@
+"""transform_to and biject_to: from a constraint to a transform that maps the unconstrained reals onto it
+(biject_to's are bijections; transform_to's need only cover the set, e.g. softmax for the simplex)."""
+from . import constraints
+from .transform_base import ComposeTransform, identity_transform
+from .transforms import AffineTransform, ExpTransform, SigmoidTransform, SoftmaxTransform, StickBreakingTransform
+
+
+class ConstraintRegistry:
+    """constraint type -> factory(constraint) returning a Transform; call the registry with a constraint."""
+
+    def __init__(self, name):
+        self._name, self._registry = name, {}
+
+    def register(self, constraint, factory=None):
+        """Register factory for constraint (a Constraint subclass or instance); usable as a decorator."""
+        if factory is None:
+            return lambda factory: self.register(constraint, factory)
+        key = constraint if isinstance(constraint, type) else type(constraint)
+        self._registry[key] = factory
+        return factory
+
+    def __call__(self, constraint):
+        for kind in type(constraint).__mro__:
+            if kind in self._registry:
+                return self._registry[kind](constraint)
+        known = ", ".join(sorted(repr(k.__name__[1:]) for k in self._registry))
+        raise NotImplementedError(f"{self._name}: no transform registered for {constraint!r}; the constraints "
+                                  f"known are {known}; add one with {self._name}.register")
+
+
+biject_to = ConstraintRegistry("biject_to")
+transform_to = ConstraintRegistry("transform_to")
+
+
+def _real(constraint):
+    return identity_transform
+
+
+def _greater_than(constraint):
+    if isinstance(constraint.lower_bound, (int, float)) and constraint.lower_bound == 0:
+        return ExpTransform()
+    return ComposeTransform([ExpTransform(), AffineTransform(constraint.lower_bound, 1)])
+
+
+def _less_than(constraint):
+    return ComposeTransform([ExpTransform(), AffineTransform(constraint.upper_bound, -1)])
+
+
+def _interval(constraint):
+    low, high = constraint.lower_bound, constraint.upper_bound
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and (low, high) == (0, 1):
+        return SigmoidTransform()
+    return ComposeTransform([SigmoidTransform(), AffineTransform(low, high - low)])
+
+
+def _independent(constraint):
+    if isinstance(constraint.base_constraint, type(constraints.real)):
+        return identity_transform
+    raise NotImplementedError(f"biject_to/transform_to: no transform for {constraint!r} (only an independent "
+                              "Real is supported)")
+
+
+for _registry in (biject_to, transform_to):
+    _registry.register(type(constraints.real), _real)
+    _registry.register(constraints.greater_than, _greater_than)
+    _registry.register(constraints.greater_than_eq, _greater_than)
+    _registry.register(constraints.less_than, _less_than)
+    _registry.register(constraints.interval, _interval)
+    _registry.register(constraints.half_open_interval, _interval)
+    _registry.register(type(constraints.real_vector), _independent)
+biject_to.register(type(constraints.simplex), lambda c: StickBreakingTransform())
+transform_to.register(type(constraints.simplex), lambda c: SoftmaxTransform())
