@@ -100,9 +100,8 @@ class Function:
             raise not_a_tensor(cls.label(), args[0] if args else None)
         ctx.device = device
         ctx.xp = device.xp
+        ctx.needs_input_grad = needs   # which arguments require grad, set in no_grad too (as PyTorch's)
         record = record and state.enabled
-        if record:
-            ctx.needs_input_grad = needs
         recorder = capture.recorder
         if recorder is not None:
             recorder.enter_forward()

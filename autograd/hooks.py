@@ -16,8 +16,14 @@ class RemovableHandle:
 _next_key = [0]
 
 
-def add_hook(tensor, fn):
-    """Register fn(grad) on a tensor: on a leaf it runs before accumulation, on a non-leaf when its grad is ready."""
+#: the key of the hook that retain_grad registers: there is at most one per tensor, and it runs after every other
+#: hook on that tensor (whatever the order of registration), so .grad holds the gradient the hooks made, as PyTorch
+RETAIN_KEY = "retain_grad"
+
+
+def add_hook(tensor, fn, key=None):
+    """Register fn(grad) on a tensor: on a leaf it runs before accumulation, on a non-leaf when its grad is ready.
+    `key=RETAIN_KEY` registers (or replaces) the tensor's one retain_grad hook."""
     if tensor._node is None:
         if tensor._hooks is None:
             tensor._hooks = {}
@@ -27,14 +33,20 @@ def add_hook(tensor, fn):
         if node._hooks is None:
             node._hooks = {}
         hooks = node._hooks.setdefault(tensor._out_idx, {})
-    _next_key[0] += 1
-    hooks[_next_key[0]] = fn
-    return RemovableHandle(hooks, _next_key[0])
+    if key is None:
+        _next_key[0] += 1
+        key = _next_key[0]
+    hooks[key] = fn
+    return RemovableHandle(hooks, key)
 
 
 def run_hooks(hooks, grad, wrap, unwrap):
-    """Apply every hook in order; a hook's non-None return value replaces the gradient."""
-    for fn in list(hooks.values()):
+    """Apply every hook in order of registration, the retain_grad hook last; a hook's non-None return value
+    replaces the gradient."""
+    ordered = [fn for key, fn in hooks.items() if key != RETAIN_KEY]
+    if RETAIN_KEY in hooks:
+        ordered.append(hooks[RETAIN_KEY])
+    for fn in ordered:
         result = fn(wrap(grad))
         if result is not None:
             grad = unwrap(result)

@@ -16,6 +16,7 @@ from .errors import GraphError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import state
 from .versions import mark_modified
+from .hooks import RETAIN_KEY, add_hook
 
 
 class Tensor:
@@ -211,7 +212,8 @@ class Tensor:
         return self
 
     def retain_grad(self):
-        """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
+        """Keep .grad on this non-leaf tensor after backward (leaves always keep it): the gradient after every
+        hook registered on it, accumulated over backward calls; calling it again changes nothing."""
         if self._node is not None:
             ref = weakref.ref(self)
 
@@ -219,7 +221,7 @@ class Tensor:
                 owner = ref()
                 if owner is not None:
                     owner.grad = grad if owner.grad is None else owner.grad + grad
-            self.register_hook(keep)
+            add_hook(self, keep, key=RETAIN_KEY)
 
     def zero_(self):
         """Fill with zeros in place."""

@@ -21,6 +21,7 @@ def _as_array(value):
 
 def _tensor_forward(user_forward):
     def forward(ctx, *args, **kwargs):
+        ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
         tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
         with no_grad():
             out = user_forward(ctx, *tensors, **kwargs)

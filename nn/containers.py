@@ -72,6 +72,13 @@ class ModuleList(_ModuleSequence):
             self.append(m)
         return self
 
+    def __add__(self, other):
+        """A new ModuleList holding this list's modules, then `other`'s (the same module objects)."""
+        return ModuleList(list(self) + list(other))
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
     def forward(self, *args, **kwargs):
         raise TypeError("ModuleList has no forward(); iterate over it in your own module's forward")
 

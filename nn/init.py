@@ -28,6 +28,12 @@ def _fans(t):
     return t.shape[1] * receptive, t.shape[0] * receptive
 
 
+def _calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight of at least 2 dims: input and output channels times the receptive field's
+    size, as PyTorch's helper of that name (which custom initialisation code calls)."""
+    return _fans(tensor)
+
+
 def _fill(t, values):
     with ag.no_grad():
         arrays.assign_(t, t.device.asarray(values).astype(t.dtype, copy=False))

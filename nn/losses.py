@@ -1,4 +1,5 @@
-"""Loss modules: call them as loss_fn(input, target)."""
+"""Loss modules: call them as loss_fn(input, target). Their arguments are PyTorch's, in PyTorch's order, with its
+deprecated size_average / reduce flags accepted as spellings of reduction."""
 import autograd as ag
 from autograd import Tensor
 
@@ -30,12 +31,18 @@ class _Loss(Module):
 class MSELoss(_Loss):
     """Mean squared error."""
 
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
+
     def forward(self, input, target):
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
 
     def forward(self, input, target):
         return F.l1_loss(input, target, self.reduction)
@@ -55,8 +62,9 @@ class HuberLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy of logits against class indices or probabilities."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                 label_smoothing=0.0):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self._weights(weight=weight)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
@@ -67,8 +75,8 @@ class CrossEntropyLoss(_Loss):
 class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self._weights(weight=weight)
         self.ignore_index = ignore_index
 
@@ -79,8 +87,8 @@ class NLLLoss(_Loss):
 class BCELoss(_Loss):
     """Binary cross-entropy of probabilities."""
 
-    def __init__(self, weight=None, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self._weights(weight=weight)
 
     def forward(self, input, target):
@@ -90,8 +98,8 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of logits (stable), optionally weighting positives with pos_weight."""
 
-    def __init__(self, weight=None, reduction="mean", pos_weight=None):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self._weights(weight=weight, pos_weight=pos_weight)
 
     def forward(self, input, target):
@@ -112,8 +120,8 @@ class HingeLoss(_Loss):
 class MarginRankingLoss(_Loss):
     """max(0, -y * (x1 - x2) + margin) for targets y in {-1, 1}."""
 
-    def __init__(self, margin=0.0, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self.margin = margin
 
     def forward(self, input1, input2, target):
@@ -123,8 +131,8 @@ class MarginRankingLoss(_Loss):
 class CosineEmbeddingLoss(_Loss):
     """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
 
-    def __init__(self, margin=0.0, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self.margin = margin
 
     def forward(self, input1, input2, target):
@@ -134,8 +142,8 @@ class CosineEmbeddingLoss(_Loss):
 class TripletMarginLoss(_Loss):
     """max(0, margin + d(anchor, positive) - d(anchor, negative)) with the p-norm distance."""
 
-    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
     def forward(self, anchor, positive, negative):
@@ -176,8 +184,8 @@ class KLDivLoss(_Loss):
 
     reductions = ("mean", "sum", "none", "batchmean")
 
-    def __init__(self, reduction="mean", log_target=False):
-        super().__init__(reduction)
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
         self.log_target = log_target
 
     def forward(self, input, target):

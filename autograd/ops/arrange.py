@@ -9,10 +9,11 @@ from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
 from .elementwise import mul, ne, sub
+from .diagonal_view import Diagonal
 from .indexing import take_along_axis
 from .joining import cat, stack
 from .reduction import sum as _sum
-from .shape import broadcast_to, flatten, flip, movedim, narrow, pad, repeat, reshape, transpose
+from .shape import broadcast_to, flatten, flip, narrow, pad, repeat, reshape, transpose
 
 
 def _tensor_list(op, tensors):
@@ -111,19 +112,14 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     d1, d2 = normalize("diagonal", dim1, input.ndim), normalize("diagonal", dim2, input.ndim)
     if d1 == d2:
         raise ValueError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
-    x = movedim(input, (d1, d2), (-2, -1))
-    rows, cols = x.shape[-2:]
-    length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
-    steps = np.arange(length)
-    xp = input.device.xp
-    return x[..., xp.asarray(steps + max(-offset, 0)), xp.asarray(steps + max(offset, 0))]
+    return Diagonal.apply(input, int(offset), d1, d2)   # a view: in-place changes reach `input`
 
 
 def diag(input, diagonal=0):
     """A 1-D input as the `diagonal`-th diagonal of a square matrix; a 2-D input's `diagonal`-th diagonal."""
     check_tensor("diag", input)
     if input.ndim == 2:
-        return globals()["diagonal"](input, diagonal)
+        return globals()["diagonal"](input, diagonal).clone()   # a copy, as PyTorch's diag
     if input.ndim != 1:
         raise ValueError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
                          "diag_embed for batches")

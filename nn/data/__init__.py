@@ -7,14 +7,16 @@
 """
 from . import datasets, transforms
 from .dataset import Dataset, TensorDataset
+from .iterable import ChainDataset, IterableDataset, get_worker_info
 from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample, load_shakespeare
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, default_convert
 from .sampler import DistributedSampler
 from .samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
                        WeightedRandomSampler)
 from .subsets import ConcatDataset, Subset, random_split
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "DistributedSampler", "Sampler",
+__all__ = ["Dataset", "TensorDataset", "IterableDataset", "ChainDataset", "get_worker_info", "DataLoader",
+           "default_collate", "default_convert", "DistributedSampler", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "Subset", "ConcatDataset",
            "random_split", "transforms",
            "datasets", "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

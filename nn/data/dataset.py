@@ -22,10 +22,11 @@ class Dataset(ABC):
 
 
 class TensorDataset(Dataset):
-    """Examples made of rows of equally long arrays: `dataset[i]` is `(a[i], b[i], ...)`.
+    """Examples made of rows of equally long arrays: `dataset[i]` is `(a[i], b[i], ...)`, as Tensors (PyTorch's
+    TensorDataset gives tensors too; `index` may also be a slice, a list or an integer Tensor).
 
     Accepts NumPy arrays, Tensors (copied to host memory) or anything `np.asarray` takes. `arrays` holds
-    them as NumPy arrays, which lets a DataLoader slice whole batches at once.
+    them as NumPy arrays, which lets a DataLoader slice whole batches at once; `tensors` gives them as Tensors.
     """
 
     def __init__(self, *arrays):
@@ -42,7 +43,14 @@ class TensorDataset(Dataset):
         return len(self.arrays[0])
 
     def __getitem__(self, index):
-        return tuple(a[index] for a in self.arrays)
+        if isinstance(index, Tensor):
+            index = index.numpy()
+        return tuple(Tensor(a[index]) for a in self.arrays)
+
+    @property
+    def tensors(self):
+        """The arrays as Tensors (on the default device), one per field, as PyTorch's `dataset.tensors`."""
+        return tuple(Tensor(a) for a in self.arrays)
 
     def __repr__(self):
         fields = ", ".join(f"{a.dtype}{a.shape}" for a in self.arrays)

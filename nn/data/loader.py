@@ -1,4 +1,5 @@
 """DataLoader: turns a dataset into batches of Tensors, optionally shuffled, assembled in a background thread."""
+import itertools
 import math
 import numbers
 import queue
@@ -10,6 +11,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .dataset import TensorDataset
+from .iterable import IterableDataset
 from .datasets.base import ArrayDataset
 from .subsets import rng_from
 
@@ -25,7 +27,8 @@ class DataLoader:
     - `sampler`: the indices to visit, in order, each epoch (any iterable of ints with a length, e.g.
       `DistributedSampler` for this process's share); replaces `shuffle`.
     - `drop_last`: leave out the final batch when it has fewer than `batch_size` examples.
-    - `batch_size=None`: no batching; each example is yielded alone (numbers as 0-d Tensors), as PyTorch does.
+    - `batch_size=None`: no batching; each example is yielded alone, converted as PyTorch's default_convert
+      does (arrays and NumPy scalars become Tensors, tuples lists, Python numbers stay numbers).
     - `batch_sampler`: an iterable of index lists, one per batch (instead of batch_size/shuffle/sampler).
     - `generator`: the shuffle's seed when `seed` is not given (an int, a NumPy Generator or a
       torch.Generator: its initial_seed()).
@@ -40,14 +43,21 @@ class DataLoader:
       order is unchanged and stopping the loop early shuts the thread down.
 
     A `TensorDataset` (or an `ArrayDataset` without per-example transforms) is sliced a whole batch at a
-    time; other datasets are indexed one example at a time.
+    time; other datasets are indexed one example at a time. An `IterableDataset` is read in its own order,
+    `batch_size` examples per batch (it takes no sampler, batch_sampler or shuffle).
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, collate_fn=None,
                  prefetch=True, transform=None, device=None, sampler=None, batch_sampler=None, num_workers=0,
                  pin_memory=False, generator=None, worker_init_fn=None, timeout=0, persistent_workers=False,
                  prefetch_factor=None):
-        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        if isinstance(dataset, IterableDataset):
+            for name, given in (("shuffle", shuffle or None), ("sampler", sampler), ("batch_sampler", batch_sampler)):
+                if given is not None:
+                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, but got "
+                                     f"{name}={given!r}; a stream is read in its own order (shuffle inside its "
+                                     "__iter__ instead)")
+        elif not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must define __len__ and __getitem__, got "
                             f"{type(dataset).__name__}; wrap arrays as TensorDataset(x, y)")
         if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
@@ -80,7 +90,7 @@ class DataLoader:
         self._rng = np.random.default_rng(seed) if generator is None else rng_from(generator, "DataLoader")
 
     def __len__(self):
-        """The number of batches per epoch."""
+        """The number of batches per epoch (for an IterableDataset, from its __len__)."""
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
@@ -91,7 +101,10 @@ class DataLoader:
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
         device = ag.get_default_device() if self.device is None else ag.device(self.device)
-        batches = self._batches(self._order(), device)
+        if isinstance(self.dataset, IterableDataset):
+            batches = self._stream_batches(device)
+        else:
+            batches = self._batches(self._order(), device)
         if self.worker_init_fn is not None and self.num_workers > 0:
             batches = _after(lambda: self.worker_init_fn(0), batches)  # one worker: the prefetch thread
         return _prefetched(batches) if self.prefetch else batches
@@ -121,10 +134,28 @@ class DataLoader:
             elif self.batch_size is None and self.batch_sampler is None:   # no batching: one example at a time
                 (position,) = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
                 example = self.dataset[position]
-                batch = self.collate_fn(example) if self.collate_fn is not None else _as_arrays(example)
+                batch = self.collate_fn(example) if self.collate_fn is not None else _converted(example)
             else:
                 positions = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
                 examples = [self.dataset[i] for i in positions]
+                batch = self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
+            if self.transform is not None:
+                batch = _transform_inputs(batch, self.transform)
+            yield _to_tensors(batch, device)
+
+    def _stream_batches(self, device):
+        """The batches of an IterableDataset: what its iterator yields, `batch_size` examples at a time."""
+        stream = iter(self.dataset)
+        while True:
+            if self.batch_size is None:
+                example = next(stream, _DONE)
+                if example is _DONE:
+                    return
+                batch = self.collate_fn(example) if self.collate_fn is not None else _converted(example)
+            else:
+                examples = [e for e in itertools.islice(stream, self.batch_size)]
+                if not examples or (self.drop_last and len(examples) < self.batch_size):
+                    return
                 batch = self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
             if self.transform is not None:
                 batch = _transform_inputs(batch, self.transform)
@@ -142,6 +173,12 @@ def default_collate(examples):
     tuples and lists of fields give a list (a namedtuple stays that namedtuple, a list subclass its type),
     dicts the same kind of dict, strings a list of the strings."""
     return _to_tensors(_collate(examples, None), None)
+
+
+def default_convert(example):
+    """One example's arrays and NumPy scalars as Tensors, without batching, as PyTorch's default_convert (what
+    DataLoader(batch_size=None) yields): a tuple becomes a list, Python numbers and strings stay as they are."""
+    return _to_tensors(_converted(example), None)
 
 
 def _collate(values, field):
@@ -192,13 +229,19 @@ def _name(field):
     return "the example" if field is None else repr(field)
 
 
-def _as_arrays(example):
-    """One example as batch_size=None gives it: numbers as 0-d arrays, containers kept, strings as they are."""
+def _converted(example):
+    """One example as batch_size=None gives it, as PyTorch's default_convert: NumPy scalars become 0-d arrays
+    (Tensors once moved), a tuple a list (a namedtuple stays one), dicts and lists keep their kind, and Python
+    numbers and strings stay as they are."""
     if isinstance(example, dict):
-        return {k: _as_arrays(v) for k, v in example.items()}
+        fields = {k: _converted(v) for k, v in example.items()}
+        return _same_kind(example, fields, lambda kind: kind(fields))
+    if isinstance(example, tuple) and hasattr(example, "_fields"):
+        return type(example)(*(_converted(v) for v in example))
     if isinstance(example, (tuple, list)):
-        return type(example)(_as_arrays(v) for v in example)
-    if isinstance(example, (numbers.Number, np.generic)) and not isinstance(example, bool):
+        items = [_converted(v) for v in example]
+        return items if isinstance(example, tuple) else _same_kind(example, items, lambda kind: kind(items))
+    if isinstance(example, np.generic) and example.dtype.kind in "biufc":
         return np.asarray(example)
     return example
 
@@ -251,6 +294,7 @@ def _after(setup, batches):
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"
+_DONE = object()   # the end of an IterableDataset's stream
 
 
 def _prefetched(batches):

@@ -2,6 +2,8 @@
 
 With `inplace=True` the activation writes into its input and returns it, as in PyTorch.
 """
+import warnings
+
 from .. import functional as F
 from ..module import Module
 
@@ -101,32 +103,36 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
-class Softmax(Module):
-    """Softmax along `axis`."""
+class _SoftmaxModule(Module):
+    """Softmax or log-softmax along `dim` (NumPy's `axis` accepted too). dim=None: PyTorch's deprecated implicit
+    choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
 
-    def __init__(self, axis=-1):
+    _log = False
+
+    def __init__(self, dim=None, *, axis=None):
         super().__init__()
-        self.axis = axis
+        self.dim = dim if axis is None else axis
 
-    def forward(self, x):
-        return F.softmax(x, self.axis)
+    def forward(self, input):
+        dim = self.dim
+        if dim is None:
+            dim = 0 if input.ndim in (0, 1, 3) else 1
+            warnings.warn(f"{type(self).__name__}: the implicit choice of dim (here dim={dim}) is deprecated, as in "
+                          "PyTorch; pass dim=X", UserWarning, stacklevel=3)
+        return (F.log_softmax if self._log else F.softmax)(input, dim)
 
     def extra_repr(self):
-        return f"axis={self.axis}"
+        return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
-    """Log-softmax along `axis`."""
+class Softmax(_SoftmaxModule):
+    """exp(x) normalised to sum to 1 along `dim`."""
 
-    def __init__(self, axis=-1):
-        super().__init__()
-        self.axis = axis
 
-    def forward(self, x):
-        return F.log_softmax(x, self.axis)
+class LogSoftmax(_SoftmaxModule):
+    """log(softmax(x)) along `dim`."""
 
-    def extra_repr(self):
-        return f"axis={self.axis}"
+    _log = True
 
 
 class SELU(_Activation):

@@ -30,7 +30,7 @@ class _ConvNd(Module):
     transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                 output_padding=0, padding_mode="zeros"):
+                 output_padding=0, padding_mode="zeros", device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         n = self.spatial
@@ -51,7 +51,7 @@ class _ConvNd(Module):
                              "explicit padding, e.g. padding=kernel_size // 2")
         self.dilation = _tuple(dilation, n, "dilation", name)
         self.output_padding = _tuple(output_padding, n, "output_padding", name)
-        self._make_parameters(bias)
+        self._make_parameters(bias, device, dtype)
 
     def _make_parameters(self, bias, device=None, dtype=None):
         """Draw the weight (and the bias) for the layer's channels as PyTorch initialises them: uniform in
@@ -122,9 +122,9 @@ class Conv1d(_ConvNd):
     spatial = 1
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros"):
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode=padding_mode)
+                         padding_mode=padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
@@ -141,9 +141,9 @@ class Conv2d(_ConvNd):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros"):
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode=padding_mode)
+                         padding_mode=padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
@@ -159,9 +159,9 @@ class Conv3d(_ConvNd):
     spatial = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros"):
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode=padding_mode)
+                         padding_mode=padding_mode, device=device, dtype=dtype)
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
@@ -177,9 +177,9 @@ class _ConvTransposeNd(_ConvNd):
     functional = None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros"):
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         output_padding, padding_mode)
+                         output_padding, padding_mode, device, dtype)
         if isinstance(self.padding, str):
             ints = "a pair of ints" if self.spatial == 2 else f"a tuple of {self.spatial} ints"
             raise ValueError(f"{type(self).__name__}: padding must be an int or {ints}, got {padding!r}")

@@ -1,20 +1,21 @@
-"""Flatten: merge dimensions into one (by default everything after the batch axis)."""
+"""Flatten: merge dimensions into one (by default everything after the batch dim)."""
 from autograd.ops.dims import check_tensor
 
 from ..module import Module
 
 
 class Flatten(Module):
-    """Merge axes start_axis..end_axis (default: all but the batch axis)."""
+    """Merge dims start_dim..end_dim (default: all but the batch dim); PyTorch's names, with NumPy's
+    start_axis/end_axis accepted too."""
 
-    def __init__(self, start_axis=1, end_axis=-1):
+    def __init__(self, start_dim=1, end_dim=-1, *, start_axis=None, end_axis=None):
         super().__init__()
-        self.start_axis = start_axis
-        self.end_axis = end_axis
+        self.start_dim = start_dim if start_axis is None else start_axis
+        self.end_dim = end_dim if end_axis is None else end_axis
 
     def forward(self, x):
         check_tensor(type(self).__name__, x)
-        return x.flatten(self.start_axis, self.end_axis)
+        return x.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
-        return f"start_axis={self.start_axis}, end_axis={self.end_axis}"
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

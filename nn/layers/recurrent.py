@@ -10,6 +10,7 @@ from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..functional.packed_recurrence import packed_recurrence
+from ..functional.projected_lstm import projected_lstm
 from ..functional.recurrent import WIDTH, recurrence, unbind
 from ..module import Module
 from ..utils.rnn import PackedSequence
@@ -20,9 +21,12 @@ class _RNNBase(Module):
     """Shared construction and forward of the recurrent layers; `mode` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False):
+                 bidirectional=False, device=None, dtype=None, proj_size=0):
         super().__init__()
         name = type(self).__name__
+        if not 0 <= proj_size < hidden_size:
+            raise ValueError(f"{name}: proj_size ({proj_size}) must be >= 0 and smaller than hidden_size "
+                             f"({hidden_size})")
         if num_layers < 1 or hidden_size < 1 or input_size < 1:
             raise ValueError(f"{name}: input_size ({input_size}), hidden_size ({hidden_size}) and num_layers "
                              f"({num_layers}) must be >= 1")
@@ -30,19 +34,24 @@ class _RNNBase(Module):
             raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout}")
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, dropout, bidirectional
+        self.proj_size = proj_size
+        state_size = proj_size or hidden_size   # the size of h (and of each direction's output)
         directions = 2 if bidirectional else 1
         gates = WIDTH[mode] * hidden_size
         bound = fan_in_bound(hidden_size)
-        # PyTorch's order: per layer, per direction: weight_ih, weight_hh, bias_ih, bias_hh
+        # PyTorch's order: per layer, per direction: weight_ih, weight_hh, bias_ih, bias_hh (then weight_hr)
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else state_size * directions
             for d in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if d else "")
-                setattr(self, "weight_ih" + suffix, uniform_parameter((gates, layer_input), bound))
-                setattr(self, "weight_hh" + suffix, uniform_parameter((gates, hidden_size), bound))
+                setattr(self, "weight_ih" + suffix, uniform_parameter((gates, layer_input), bound, device, dtype))
+                setattr(self, "weight_hh" + suffix, uniform_parameter((gates, state_size), bound, device, dtype))
                 if bias:
-                    setattr(self, "bias_ih" + suffix, uniform_parameter((gates,), bound))
-                    setattr(self, "bias_hh" + suffix, uniform_parameter((gates,), bound))
+                    setattr(self, "bias_ih" + suffix, uniform_parameter((gates,), bound, device, dtype))
+                    setattr(self, "bias_hh" + suffix, uniform_parameter((gates,), bound, device, dtype))
+                if proj_size:
+                    setattr(self, "weight_hr" + suffix, uniform_parameter((proj_size, hidden_size), bound, device,
+                                                                          dtype))
 
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
@@ -62,13 +71,14 @@ class _RNNBase(Module):
             raise ValueError(f"{self!r}: hx must be one Tensor h_0, got {type(hx).__name__} (only an LSTM takes a "
                              "tuple (h_0, c_0))")
         states = list(hx) if is_lstm else [hx]
-        expected = (count, batch, self.hidden_size) if batched else (count, self.hidden_size)
-        for name, s in zip(("h_0", "c_0"), states):
+        for name, s, size in zip(("h_0", "c_0"), states, (self.proj_size or self.hidden_size, self.hidden_size)):
+            expected = (count, batch, size) if batched else (count, size)
             if tuple(s.shape) != expected:
+                what = "proj_size" if name == "h_0" and self.proj_size else "hidden_size"
                 raise ValueError(f"{self!r}: initial state {name} must have shape {expected} "
-                                 f"(num_layers * num_directions, batch, hidden_size), got {tuple(s.shape)}")
+                                 f"(num_layers * num_directions, batch, {what}), got {tuple(s.shape)}")
         if not batched:
-            states = [s.reshape(count, 1, self.hidden_size) for s in states]
+            states = [s.reshape(count, 1, s.shape[-1]) for s in states]
         lists = [unbind(s) for s in states]
         return lists[0], (lists[1] if is_lstm else [None] * count)
 
@@ -98,7 +108,11 @@ class _RNNBase(Module):
             for d in range(directions):
                 k = layer * directions + d
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
-                result = recurrence(self.mode, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
+                if self.proj_size:
+                    w_hr = self._parameters[f"weight_hr_l{layer}" + ("_reverse" if d else "")]
+                    result = projected_lstm(x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, w_hr, reverse=d == 1)
+                else:
+                    result = recurrence(self.mode, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
                 outputs.append(result[0])
                 h_n.append(result[1])
                 if is_lstm:
@@ -118,6 +132,9 @@ class _RNNBase(Module):
 
     def _forward_packed(self, packed, hx):
         """forward for a PackedSequence: states are permuted into the packed (longest first) order and back."""
+        if self.proj_size:
+            raise ValueError(f"{self!r}: a PackedSequence input is not supported with proj_size; pad the sequences "
+                             "(nn.utils.rnn.pad_packed_sequence) and pass the padded tensor")
         data, sizes = packed.data, [int(n) for n in packed.batch_sizes.tolist()]
         if data.ndim != 2 or data.shape[1] != self.input_size:
             raise ValueError(f"{self!r}: expected packed data (N, {self.input_size}), got shape {data.shape}")
@@ -151,6 +168,8 @@ class _RNNBase(Module):
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if self.mode == "rnn_relu":
@@ -165,11 +184,11 @@ class RNN(_RNNBase):
     """Elman RNN: h_t = nonlinearity(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), nonlinearity 'tanh' or 'relu'."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__("rnn_" + nonlinearity, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional)
+                         bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
 
@@ -177,13 +196,15 @@ class LSTM(_RNNBase):
     """Long short-term memory, gate order i, f, g, o; forward returns (output, (h_n, c_n))."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False):
-        super().__init__("lstm", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__("lstm", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device, dtype, proj_size)
 
 
 class GRU(_RNNBase):
     """Gated recurrent unit, gate order r, z, n; forward returns (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False):
-        super().__init__("gru", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
+                 bidirectional=False, device=None, dtype=None):
+        super().__init__("gru", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device, dtype)

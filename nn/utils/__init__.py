@@ -1,6 +1,8 @@
-"""Helpers for training loops: gradient clipping, flattening parameters into one vector, and (nn.utils.rnn)
-padding and packing variable-length sequences."""
-from . import rnn
-from .clip_grad import clip_grad_norm_, clip_grad_value_
+"""Helpers for training loops: gradient clipping, flattening parameters into one vector, weight normalisation and
+parametrizations (nn.utils.parametrize, nn.utils.parametrizations), and (nn.utils.rnn) padding and packing
+variable-length sequences."""
+from . import parametrizations, parametrize, rnn
+from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .weight_norm import remove_weight_norm, weight_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .ensemble import Ensemble

@@ -26,6 +26,54 @@ def _accumulable(g):
     return g.float() if g.dtype == ag.float16 else g
 
 
+def _total_norm(tensors, norm_type, error_if_nonfinite, who):
+    """The norm of the norms of `tensors` (non-empty), accumulated in float32 for float16 ones."""
+    device = tensors[0].device
+    with ag.no_grad():
+        norms = [_accumulable(g).reshape(-1).norm(norm_type).to(device) for g in tensors]
+        total = ag.stack(norms).norm(norm_type)
+        if error_if_nonfinite and not bool(ag.isfinite(total)):
+            raise RuntimeError(f"{who}: the total norm of order {norm_type} of the gradients is "
+                               f"{float(total)}, so they cannot be clipped; find where the nan/inf starts "
+                               "(ag.detect_anomaly()), or pass error_if_nonfinite=False to scale by it anyway")
+    return total
+
+
+def _scale_by(grads, max_norm, total):
+    with ag.no_grad():
+        scale = (max_norm / (total + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(scale.to(g.device).to(g.dtype))
+
+
+def _max_norm(max_norm, who):
+    max_norm = float(max_norm)
+    if max_norm < 0 or math.isnan(max_norm):
+        raise ValueError(f"{who}: max_norm must be >= 0, got {max_norm}")
+    return max_norm
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """The `norm_type`-norm of the norms of `tensors` (a Tensor or an iterable of them, typically the
+    gradients), as a 0-d Tensor in their dtype: the norm clip_grad_norm_ clips by (PyTorch's split of it into
+    get_total_norm and clip_grads_with_norm_). `foreach` is accepted for PyTorch's signature."""
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    tensors = [t for t in tensors if t is not None and t.numel() > 0]
+    if not tensors:
+        return ag.tensor(0.0)
+    return _total_norm(tensors, float(norm_type), error_if_nonfinite, "get_total_norm").to(tensors[0].dtype)
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scale the parameters' gradients in place by max_norm / (total_norm + 1e-6), capped at 1: the second half
+    of clip_grad_norm_, with a total norm computed by get_total_norm (and, e.g., reduced across processes)."""
+    max_norm = _max_norm(max_norm, "clip_grads_with_norm_")
+    grads = [g for g in _grads(parameters, "clip_grads_with_norm_") if g.numel() > 0]
+    if grads:
+        _scale_by(grads, max_norm, total_norm)
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Scale all gradients in place so that their combined `norm_type`-norm (the norm of the vector of
     every gradient's norm) is at most `max_norm`; return that norm, before clipping, as a 0-d Tensor.
@@ -35,23 +83,12 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     with tensor ops, so an `ag.jit` replay clips each step's own gradients. `foreach` is accepted for
     PyTorch's signature (one path here).
     """
-    max_norm, norm_type = float(max_norm), float(norm_type)
-    if max_norm < 0 or math.isnan(max_norm):
-        raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
+    max_norm = _max_norm(max_norm, "clip_grad_norm_")
     grads = [g for g in _grads(parameters, "clip_grad_norm_") if g.numel() > 0]
     if not grads:
         return ag.tensor(0.0)
-    device = grads[0].device
-    with ag.no_grad():
-        norms = [_accumulable(g).reshape(-1).norm(norm_type).to(device) for g in grads]
-        total = ag.stack(norms).norm(norm_type)
-        if error_if_nonfinite and not bool(ag.isfinite(total)):
-            raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
-                               f"{float(total)}, so they cannot be clipped; find where the nan/inf starts "
-                               "(ag.detect_anomaly()), or pass error_if_nonfinite=False to scale by it anyway")
-        scale = (max_norm / (total + 1e-6)).clamp(max=1.0)
-        for g in grads:
-            g.mul_(scale.to(g.device).to(g.dtype))
+    total = _total_norm(grads, float(norm_type), error_if_nonfinite, "clip_grad_norm_")
+    _scale_by(grads, max_norm, total)
     return total.to(grads[0].dtype)
 
 

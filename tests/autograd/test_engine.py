@@ -292,6 +292,18 @@ def test_retain_grad_keeps_a_non_leaf_gradient(device):
     np.testing.assert_allclose(h.grad.numpy(), 2 * h.numpy())
 
 
+def test_retain_grad_keeps_the_gradient_after_every_hook_and_once(device):
+    # PyTorch runs the retain_grad hook last, whatever the order of registration; a second call adds nothing
+    x = _leaf([1.0, 2.0], device)
+    h = x * 3
+    h.retain_grad()
+    h.retain_grad()
+    h.register_hook(lambda g: g * 3)
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad.numpy(), 6 * h.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), 18 * h.numpy())
+
+
 def test_hook_on_a_tensor_without_gradient_is_an_error(device):
     with pytest.raises(ag.GraphError, match="register_hook"):
         ag.tensor([1.0], device=device).register_hook(lambda g: g)

@@ -93,3 +93,34 @@ def test_forward_sees_tensors_without_a_graph_and_higher_order_works(device):
     g.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0, 2.0])
     assert ag.autograd.grad is ag.grad and ag.autograd.gradcheck is ag.gradcheck
+
+
+def test_needs_input_grad_is_a_tuple_of_flags_as_in_pytorch(device):
+    torch = pytest.importorskip("torch")
+
+    def record(lib):
+        seen = []
+
+        class Mul(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y, scale):
+                seen.append(("forward", ctx.needs_input_grad))
+                return x * y * scale
+
+            @staticmethod
+            def backward(ctx, g):
+                seen.append(("backward", ctx.needs_input_grad))
+                return g, g, None
+        return Mul, seen
+
+    for make in (lambda lib, v, r: lib.tensor(v, requires_grad=r, **({"device": device} if lib is ag else {})),):
+        ours, ours_seen = record(ag)
+        theirs, theirs_seen = record(torch)
+        ours.apply(make(ag, [1.0, 2.0], True), make(ag, [3.0, 4.0], False), 2.0).sum().backward()
+        theirs.apply(make(torch, [1.0, 2.0], True), make(torch, [3.0, 4.0], False), 2.0).sum().backward()
+        with ag.no_grad(), torch.no_grad():
+            ours.apply(make(ag, [1.0], True), make(ag, [1.0], True), 1.0)
+            theirs.apply(make(torch, [1.0], True), make(torch, [1.0], True), 1.0)
+        # which inputs require grad, also under no_grad (PyTorch reports the inputs' flags there too)
+        assert ours_seen == theirs_seen == [("forward", (True, False, False)), ("backward", (True, False, False)),
+                                            ("forward", (True, True, False))]

@@ -55,6 +55,27 @@ def test_view_shares_memory_with_its_base():
     assert x[0, 0].item() == 5.0
 
 
+@pytest.mark.parametrize("offset, dims", [(0, (0, 1)), (1, (0, 1)), (-1, (0, 1)), (1, (0, 2)), (-2, (2, 1))])
+def test_diagonal_is_a_view_as_in_pytorch(offset, dims):
+    torch = pytest.importorskip("torch")
+    values = np.arange(60, dtype=np.float64).reshape(3, 4, 5)
+    ours, theirs = ag.tensor(values), torch.tensor(values)
+    ours.diagonal(offset, *dims).mul_(-1).add_(0.5)
+    theirs.diagonal(offset, *dims).mul_(-1).add_(0.5)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ag.diagonal(ours[1], 1).zero_()
+    torch.diagonal(theirs[1], 1).zero_()
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    diag = ag.diag(ours[0])   # diag of a matrix is a copy in both
+    diag.fill_(-9)
+    assert (ours[0] != -9).all().item()
+    x = ag.tensor(values, requires_grad=True)
+    (x.diagonal(offset, *dims) * 3).sum().backward()
+    xt = torch.tensor(values, requires_grad=True)
+    (xt.diagonal(offset, *dims) * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+
+
 def test_strided_same_padding_is_refused_when_the_layer_is_built():
     torch = pytest.importorskip("torch")
     with pytest.raises(ValueError):

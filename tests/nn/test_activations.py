@@ -70,7 +70,7 @@ def test_modules_wrap_functional():
 def test_module_reprs_and_pytorch_arguments():
     assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
     assert repr(nn.LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
-    assert repr(nn.GELU("tanh")) == "GELU(approximate='tanh')" and repr(nn.Softmax(1)) == "Softmax(axis=1)"
+    assert repr(nn.GELU("tanh")) == "GELU(approximate='tanh')" and repr(nn.Softmax(1)) == "Softmax(dim=1)"
     import pytest as _pytest
     with _pytest.raises(ValueError, match="approximate"):
         nn.GELU("fast")
@@ -102,3 +102,21 @@ def test_exact_gelu_refuses_second_order_clearly(device):
     x = ag.tensor([0.5, -1.0], device=device, requires_grad=True)
     with pytest.raises(ag.GraphError, match="approximate='tanh'"):
         ag.grad(F.gelu(x).sum(), x, create_graph=True)[0].sum().backward()
+
+
+def test_softmax_modules_take_pytorchs_dim_and_its_implicit_choice():
+    import warnings
+
+    import autograd as ag
+    torch = __import__("pytest").importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for name in ("Softmax", "LogSoftmax"):
+        for kwargs in ({"dim": 2}, {"dim": 1}, {}):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                ours = getattr(nn, name)(**kwargs)(ag.tensor(x)).numpy()
+                theirs = getattr(torch.nn, name)(**kwargs)(torch.tensor(x)).numpy()
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+            assert len(caught) == (2 if not kwargs else 0)    # the implicit dim warns in both libraries
+            assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs))
+    np.testing.assert_allclose(nn.Softmax(axis=-1)(ag.tensor(x)).numpy(), nn.Softmax(dim=2)(ag.tensor(x)).numpy())

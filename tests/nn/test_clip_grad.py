@@ -126,3 +126,18 @@ def test_conversion_bad_input(device):
         nn.utils.vector_to_parameters(np.zeros(23), ours)
     with pytest.raises(TypeError, match="expected Tensors"):
         nn.utils.parameters_to_vector([np.zeros(3)])
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
+def test_get_total_norm_and_clip_grads_with_norm_match_torch(device, norm_type):
+    if torch is None:
+        pytest.skip("needs torch")
+    ours, theirs = _pairs(device, scale=3.0)
+    total = nn.utils.get_total_norm([p.grad for p in ours], norm_type=norm_type)
+    ttotal = torch.nn.utils.get_total_norm([t.grad for t in theirs], norm_type=norm_type)
+    np.testing.assert_allclose(total.numpy(), ttotal.numpy(), rtol=1e-10)
+    nn.utils.clip_grads_with_norm_(ours, 1.0, total)
+    torch.nn.utils.clip_grads_with_norm_(theirs, 1.0, ttotal)
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert float(nn.utils.get_total_norm([])) == float(torch.nn.utils.get_total_norm([])) == 0.0

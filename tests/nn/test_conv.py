@@ -142,3 +142,17 @@ def test_conv_layers_parameters_and_default_init(device):
     assert tconv.weight.shape == (4, 3, 3, 3)
     assert np.abs(tconv.weight.numpy()).max() <= 1 / np.sqrt(3 * 9)
     assert nn.Conv1d(3, 5, 2, bias=False).bias is None
+
+
+@pytest.mark.parametrize("name", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+                                  "ConvTranspose3d"])
+def test_conv_layers_take_pytorchs_device_and_dtype_arguments(device, name):
+    layer = getattr(nn, name)(4, 6, 3, groups=2, device=device, dtype=ag.float64)
+    assert {p.dtype for p in layer.parameters()} == {np.dtype(np.float64)}
+    assert all(p.device == ag.device(device) for p in layer.parameters())
+    x = ag.ones(*(1, 4) + (5,) * layer.spatial, dtype=ag.float64, device=device)
+    assert layer(x).dtype == np.float64
+    if torch is not None:
+        theirs = getattr(torch.nn, name)(4, 6, 3, groups=2, device="cpu", dtype=torch.float64)
+        assert [(n, tuple(p.shape)) for n, p in layer.named_parameters()] == \
+            [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from nn.data import ConcatDataset, DataLoader, Dataset, Subset, TensorDataset, default_collate, random_split
+from nn.data import (ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, Subset, TensorDataset,
+                     default_collate, default_convert, get_worker_info, random_split)
 
 
 class Records(Dataset):
@@ -91,3 +92,78 @@ def test_collation_errors_name_the_field_and_the_fix():
         DataLoader(TensorDataset(np.arange(4)), batch_size=2, batch_sampler=[[0, 1]])
     with pytest.raises(ValueError, match="num_workers must be an integer >= 0"):
         DataLoader(TensorDataset(np.arange(4)), num_workers=-1)
+
+
+def _typed(batch):
+    """A batch as nested values that keep their kinds: Tensors as ("T", dtype name, values), tuples apart from
+    lists, Python numbers as they are."""
+    if isinstance(batch, dict):
+        return {k: _typed(v) for k, v in batch.items()}
+    if isinstance(batch, (tuple, list)):
+        return type(batch).__name__, [_typed(v) for v in batch]
+    if hasattr(batch, "tolist"):
+        return "T", str(batch.dtype).replace("torch.", ""), batch.tolist()
+    return type(batch).__name__, batch
+
+
+def test_batch_size_none_converts_as_pytorch_default_convert():
+    torch = pytest.importorskip("torch")
+    examples = [(1, 2.0), {"a": np.int64(3), "b": ("s", np.ones(2))}, np.float32(1.5), 7, [np.arange(2), 0.5]]
+    got = [_typed(b) for b in DataLoader(examples, batch_size=None)]
+    want = [_typed(b) for b in torch.utils.data.DataLoader(examples, batch_size=None)]
+    assert got == want
+    assert _typed(default_convert((np.zeros(1), 3))) == _typed(torch.utils.data.default_convert((np.zeros(1), 3)))
+
+
+class Stream(IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        for i in range(self.n):
+            yield {"x": np.full(2, i * 0.5), "id": i}
+
+
+class SizedStream(Stream):
+    def __len__(self):
+        return self.n
+
+
+def _torch_stream(torch, base):
+    return type("TorchStream", (torch.utils.data.IterableDataset,), {"__init__": base.__init__,
+                                                                       "__iter__": base.__iter__,
+                                                                       **({"__len__": base.__len__}
+                                                                          if base is SizedStream else {})})
+
+
+def test_iterable_dataset_batches_and_lengths_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for base in (Stream, SizedStream):
+        theirs_cls = _torch_stream(torch, base)
+        for kwargs in (dict(batch_size=2), dict(batch_size=2, drop_last=True), dict(batch_size=None),
+                       dict(batch_size=3, collate_fn=len)):
+            got = [_typed(b) for b in DataLoader(base(5), **kwargs)]
+            assert got == [_typed(b) for b in torch.utils.data.DataLoader(theirs_cls(5), **kwargs)], kwargs
+            if base is SizedStream:
+                assert len(DataLoader(base(5), **kwargs)) == len(torch.utils.data.DataLoader(theirs_cls(5), **kwargs))
+    with pytest.raises(TypeError, match="has no len"):
+        len(DataLoader(Stream(5), batch_size=2))
+    chained = Stream(2) + SizedStream(3)
+    assert isinstance(chained, ChainDataset) and isinstance(chained, Dataset)
+    assert [b["id"].tolist() for b in DataLoader(chained, batch_size=4)] == [[0, 1, 0, 1], [2]]
+    assert get_worker_info() is None and torch.utils.data.get_worker_info() is None
+    for kwargs in (dict(shuffle=True), dict(sampler=[0, 1]), dict(batch_sampler=[[0, 1]])):
+        with pytest.raises(ValueError, match=f"IterableDataset: expected unspecified {next(iter(kwargs))} option"):
+            DataLoader(Stream(3), **kwargs)
+    with pytest.raises(NotImplementedError, match="by index"):
+        Stream(3)[0]
+
+
+def test_tensor_dataset_items_are_tensors():
+    torch = pytest.importorskip("torch")
+    x, y = np.arange(6.0).reshape(3, 2), np.array([1, 0, 1])
+    ours, theirs = TensorDataset(x, y), torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y))
+    for index in (1, -1, slice(0, 2), [2, 0]):
+        assert _typed(ours[index]) == _typed(theirs[index]), index
+    assert _typed(ours[ag.tensor([0, 2])]) == _typed(theirs[torch.tensor([0, 2])])
+    assert _typed(ours.tensors) == _typed(theirs.tensors)

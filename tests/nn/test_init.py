@@ -45,3 +45,10 @@ def test_uniform_bounds_constants_and_seed(device):
     np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         init.xavier_uniform_(ag.zeros(3))
+
+
+def test_calculate_fan_in_and_fan_out_as_pytorchs_helper():
+    torch = pytest.importorskip("torch")
+    for shape in [(8, 4), (8, 4, 3, 3), (6, 2, 5)]:
+        assert init._calculate_fan_in_and_fan_out(ag.zeros(*shape)) == \
+            torch.nn.init._calculate_fan_in_and_fan_out(torch.zeros(*shape))

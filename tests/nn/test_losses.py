@@ -224,3 +224,23 @@ def test_loss_module_weights_are_buffers_that_move(device):
     with pytest.raises(ValueError, match="reduction"):
         nn.MSELoss(reduction="batchmean")
     assert nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
+
+
+def test_loss_modules_take_pytorchs_arguments_in_pytorchs_order():
+    import inspect
+    import warnings
+    torch = pytest.importorskip("torch")
+    for name in ("L1Loss", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
+                 "MarginRankingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "HuberLoss", "SmoothL1Loss"):
+        ours, theirs = (list(inspect.signature(getattr(lib, name).__init__).parameters)
+                        for lib in (nn, torch.nn))
+        assert ours == theirs, name
+    x, y = np.array([[0.2, -1.0], [1.5, 0.3]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    for kwargs in ({"size_average": False}, {"reduce": False}, {"size_average": True, "reduce": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = torch.nn.MSELoss(**kwargs)(torch.tensor(x), torch.tensor(y)).numpy()
+            want_ce = torch.nn.CrossEntropyLoss(None, **kwargs)(torch.tensor(x), torch.tensor([1, 0])).numpy()
+        np.testing.assert_allclose(nn.MSELoss(**kwargs)(ag.tensor(x), ag.tensor(y)).numpy(), want)
+        np.testing.assert_allclose(nn.CrossEntropyLoss(None, **kwargs)(ag.tensor(x), ag.tensor([1, 0])).numpy(),
+                                   want_ce)

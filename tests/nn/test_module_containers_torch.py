@@ -75,3 +75,17 @@ def test_init_constant_takes_val_by_keyword():
 def test_parameter_list_refuses_what_is_not_a_tensor():
     with pytest.raises(TypeError, match="ParameterList: holds Parameters .* got list"):
         nn.ParameterList([[1.0, 2.0]])
+
+
+def test_module_list_concatenation_and_flatten_dims_as_pytorch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (torch, ag):
+        first, second = lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.Tanh()]), lib.nn.ModuleList([lib.nn.Linear(1, 1)])
+        both = first + second
+        first += second
+        flat = lib.nn.Flatten(start_dim=2, end_dim=3)
+        results.append(([type(m).__name__ for m in both], both[2] is second[0], len(first), repr(flat),
+                         tuple(flat(lib.ones(2, 3, 4, 5, 6)).shape), tuple(lib.nn.Flatten(0)(lib.ones(2, 3)).shape)))
+    assert results[0] == results[1]
+    assert nn.Flatten(start_axis=2)(ag.ones(2, 3, 4, 5)).shape == (2, 3, 20)

@@ -230,3 +230,49 @@ def test_cells_match_one_step_of_torch_cells(device):
         else:
             np.testing.assert_allclose(ours(*args, *w).numpy(), cell(torch.tensor(x), torch.tensor(h)).detach(),
                                        atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_recurrent_layers_take_pytorchs_device_and_dtype_arguments(device, kind):
+    layer = KINDS[kind](nn, num_layers=2, bidirectional=True, device=device, dtype=ag.float64)
+    assert {p.dtype for p in layer.parameters()} == {np.dtype(np.float64)}
+    assert all(p.device == ag.device(device) for p in layer.parameters())
+    out = layer(ag.ones(T, B, I, dtype=ag.float64, device=device))[0]
+    assert out.dtype == np.float64 and out.shape == (T, B, 2 * H)
+    if torch is not None:
+        theirs = KINDS[kind](torch.nn, num_layers=2, bidirectional=True, device="cpu", dtype=torch.float64)
+        assert [(n, tuple(p.shape)) for n, p in layer.named_parameters()] == \
+            [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+
+
+@pytest.mark.parametrize("num_layers, bidirectional, batch_first", [(1, False, False), (2, True, True),
+                                                                    (2, False, True)])
+def test_lstm_with_projections_matches_torch(num_layers, bidirectional, batch_first):
+    if torch is None:
+        pytest.skip("needs torch")
+    kwargs = dict(num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first, proj_size=2)
+    theirs = torch.nn.LSTM(I, H, **kwargs).double()
+    ours = nn.LSTM(I, H, **kwargs).double()
+    assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+    ours.load_state_dict(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
+    x = rand((B, T, I) if batch_first else (T, B, I), seed=3)
+    count = num_layers * (2 if bidirectional else 1)
+    h0, c0 = rand((count, B, 2), seed=4), rand((count, B, H), seed=5)
+    xs = [ag.tensor(a, requires_grad=True) for a in (x, h0, c0)]
+    xt = [torch.tensor(a, requires_grad=True) for a in (x, h0, c0)]
+    out, (h, c) = ours(xs[0], (xs[1], xs[2]))
+    out_t, (h_t, c_t) = theirs(xt[0], (xt[1], xt[2]))
+    for a, b in ((out, out_t), (h, h_t), (c, c_t)):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (out.pow(2).sum() + h.sum() + c.pow(3).sum()).backward()
+    (out_t.pow(2).sum() + h_t.sum() + c_t.pow(3).sum()).backward()
+    for a, b in zip(xs, xt):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-9, atol=1e-12)
+    for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name)
+    unbatched = ours(xs[0][0] if batch_first else xs[0][:, 0])[0]
+    assert unbatched.shape == (T, 2 * (2 if bidirectional else 1))
+    with pytest.raises(ValueError, match="initial state h_0 must have shape .*proj_size"):
+        ours(xs[0], (xs[2], xs[2]))

@@ -1,0 +1,71 @@
+"""Weight normalisation as PyTorch's torch.nn.utils.weight_norm / remove_weight_norm: the weight re-expressed as
+a magnitude `weight_g` and a direction `weight_v` (both Parameters), recomputed before every forward as
+`weight_v * (weight_g / norm_except_dim(weight_v, dim))`."""
+import autograd as ag
+
+from ..module import Parameter
+
+
+def norm_except_dim(v, pow=2, dim=0):
+    """The `pow`-norm of v over every dim except `dim`, shaped to broadcast against v (size 1 elsewhere);
+    dim=-1 (or None) gives the norm of the whole tensor, as PyTorch's norm_except_dim."""
+    if dim is None or dim == -1:
+        return v.norm(pow)
+    d = dim % v.ndim
+    others = tuple(i for i in range(v.ndim) if i != d)
+    return v.abs().pow(pow).sum(dim=others, keepdim=True).pow(1.0 / pow) if others else v.abs()
+
+
+def weight_norm_of(v, g, dim):
+    """v * (g / norm_except_dim(v, 2, dim)): the weight from its direction v and magnitude g."""
+    return v * (g / norm_except_dim(v, 2, dim))
+
+
+class WeightNorm:
+    """The forward pre-hook that recomputes `module.<name>` from `<name>_g` and `<name>_v`."""
+
+    def __init__(self, name, dim):
+        self.name, self.dim = name, -1 if dim is None else dim
+
+    def compute_weight(self, module):
+        """The weight from the module's current g and v."""
+        return weight_norm_of(getattr(module, self.name + "_v"), getattr(module, self.name + "_g"), self.dim)
+
+    def __call__(self, module, inputs):
+        setattr(module, self.name, self.compute_weight(module))
+
+
+def weight_norm(module, name="weight", dim=0):
+    """Replace the parameter `name` of `module` by `name_g` (its norm over every dim but `dim`; dim=None: the whole
+    tensor) and `name_v` (its direction), and recompute it from them before each forward. Returns the module."""
+    for hook in module._forward_pre_hooks.values():
+        if isinstance(hook, WeightNorm) and hook.name == name:
+            raise RuntimeError(f"weight_norm: {type(module).__name__}.{name} already has weight normalisation; "
+                               "call remove_weight_norm first")
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Parameter):
+        raise ValueError(f"weight_norm: {type(module).__name__} has no parameter named {name!r}")
+    fn = WeightNorm(name, dim)
+    with ag.no_grad():
+        g = norm_except_dim(weight, 2, fn.dim)
+    delattr(module, name)
+    module.register_parameter(name + "_g", Parameter(g.detach().clone()))
+    module.register_parameter(name + "_v", Parameter(weight.detach()))
+    setattr(module, name, fn.compute_weight(module))
+    fn.handle = module.register_forward_pre_hook(fn)
+    return module
+
+
+def remove_weight_norm(module, name="weight"):
+    """Undo weight_norm: `name` becomes one Parameter again, holding the current normalised weight."""
+    for hook in list(module._forward_pre_hooks.values()):
+        if isinstance(hook, WeightNorm) and hook.name == name:
+            with ag.no_grad():
+                weight = hook.compute_weight(module)
+            delattr(module, name)
+            delattr(module, name + "_g")
+            delattr(module, name + "_v")
+            hook.handle.remove()
+            module.register_parameter(name, Parameter(weight.detach()))
+            return module
+    raise ValueError(f"remove_weight_norm: weight_norm of {name!r} not found in {type(module).__name__}")
