@@ -109,6 +109,9 @@ from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from . import linalg_api as linalg
 _sys.modules[__name__ + ".linalg"] = linalg     # `import autograd.linalg`, as `import torch.linalg`
+from . import func_api as func
+_sys.modules[__name__ + ".func"] = func         # `import autograd.func`, as `import torch.func`
+vmap = func.vmap                                # torch.vmap is torch.func.vmap
 # torch's top-level spellings of linear algebra (torch.svd returns V, torch.qr takes some=, torch.cholesky upper=)
 from .ops.linalg_cholesky import cholesky_old as cholesky
 from .ops.linalg_det import det, logdet, slogdet

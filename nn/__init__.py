@@ -53,6 +53,8 @@ import autograd as _ag
 _ag.nn, _ag.optim, _ag.utils = __import__(__name__), optim, _types.SimpleNamespace(data=data)
 _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
+_ag.func.functional_call = utils.stateless.functional_call   # torch.func's Module helpers (autograd/func_api.py)
+_ag.func.stack_module_state = utils.stateless.stack_module_state
 from . import torch_forms as _torch_forms
 _torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embedding, ...
 from .module import Buffer

@@ -3,6 +3,7 @@ parametrizations (nn.utils.parametrize, nn.utils.parametrizations), and (nn.util
 variable-length sequences."""
 from . import parametrizations, parametrize, rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
-from .weight_norm import remove_weight_norm, weight_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .ensemble import Ensemble
+from .weight_norm import remove_weight_norm, weight_norm
+from . import stateless

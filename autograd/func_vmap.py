@@ -1,0 +1,157 @@
+"""`ag.func.vmap`: map a function over a dimension of its arguments.
+
+This is a loop, not a batching transform: the wrapped function runs once per batch element, on the arguments
+sliced at their mapped dimension, and the per-element outputs are stacked at `out_dims`. It gives torch.func's
+results (for functions whose per-element result does not depend on the other elements, which is vmap's
+contract) at a loop's cost, and it composes with every other transform (vmap(grad(f)) for per-sample gradients,
+vmap(vmap(f)), grad of a vmapped function) because slicing and stacking are ordinary differentiable ops.
+A batch of size 0 runs the function once on zeros shaped like one element, to learn the outputs' shapes.
+"""
+import functools
+from contextlib import nullcontext
+from numbers import Integral
+
+from .creation import zeros
+from .func_random import RandomGuard, check_randomness
+from .grad_mode import no_grad
+from .ops.joining import stack, unbind
+from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
+from .tensor import Tensor
+
+
+def _is_dim(value):
+    return value is None or (isinstance(value, Integral) and not isinstance(value, bool))
+
+
+def _name(func):
+    return getattr(func, "__name__", type(func).__name__)
+
+
+def _arg_dims(name, in_dims, args):
+    """One in_dim (int or None) per leaf of args, checked against each leaf."""
+    if not args:
+        raise ValueError(f"vmap({name}): got no positional inputs; the function must take at least one Tensor "
+                         "argument to map over")
+    if _is_dim(in_dims) and in_dims is not None:
+        dims = [in_dims] * len(tree_flatten(args)[0])
+    elif isinstance(in_dims, tuple):
+        try:
+            dims = broadcast_prefix(in_dims, args, _is_dim)
+        except ValueError as why:
+            raise ValueError(f"vmap({name}, in_dims={in_dims!r}): in_dims does not match the structure of the "
+                             f"arguments, {describe(tree_flatten(args)[1])} ({why}); give one in_dim (int or None) "
+                             "per positional argument, or a nested tuple/dict matching it") from None
+    else:
+        raise ValueError(f"vmap({name}, in_dims={in_dims!r}): in_dims must be an int or a (nested) tuple with one "
+                         f"entry per positional argument, got {type(in_dims).__name__}")
+    return dims
+
+
+def _batch_size(name, in_dims, leaves, dims):
+    sizes = []
+    for i, (leaf, dim) in enumerate(zip(leaves, dims)):
+        if dim is None:
+            continue
+        if not isinstance(leaf, Tensor):
+            raise ValueError(f"vmap({name}, in_dims={in_dims!r}): input {i} has in_dim={dim} but is a "
+                             f"{type(leaf).__name__}; only Tensors can be mapped over: give it in_dim None")
+        if not -leaf.ndim <= dim < leaf.ndim:
+            raise ValueError(f"vmap({name}, in_dims={in_dims!r}): input {i} has in_dim={dim} but is a Tensor of "
+                             f"shape {tuple(leaf.shape)}; in_dim must satisfy {-leaf.ndim} <= in_dim < {leaf.ndim}")
+        sizes.append(leaf.shape[dim])
+    if not sizes:
+        raise ValueError(f"vmap({name}, in_dims={in_dims!r}): no input is mapped; at least one Tensor argument "
+                         "must have an in_dim that is not None")
+    if len(set(sizes)) > 1:
+        raise ValueError(f"vmap({name}): all mapped inputs must have the same size along their mapped "
+                         f"dimension, got sizes {sizes}")
+    return sizes[0]
+
+
+def _element_args(leaves, dims, size):
+    """Per batch element, the flat leaves with the mapped ones sliced."""
+    columns = []
+    for leaf, dim in zip(leaves, dims):
+        if dim is None:
+            columns.append([leaf] * max(size, 1))
+        elif size == 0:
+            shape = tuple(leaf.shape)
+            dim %= len(shape)
+            columns.append([zeros(shape[:dim] + shape[dim + 1:], dtype=leaf.dtype, device=leaf.device)])
+        else:
+            columns.append(list(unbind(leaf, dim)))
+    return list(zip(*columns))
+
+
+def _stack_output(name, i, pieces, out_dim, size):
+    if out_dim is None:
+        first = pieces[0]
+        if all(p is first or (p.shape == first.shape and bool((p == first).all())) for p in pieces):
+            return first
+        raise ValueError(f"vmap({name}): output {i} differs across the batch, so it cannot have out_dim None; "
+                         "give it an int out_dim")
+    ndim = pieces[0].ndim + 1
+    if not -ndim <= out_dim < ndim:
+        raise ValueError(f"vmap({name}): out_dim {out_dim} for output {i} (per element of shape "
+                         f"{tuple(pieces[0].shape)}) must satisfy {-ndim} <= out_dim < {ndim}")
+    if size == 0:
+        shape = list(pieces[0].shape)
+        shape.insert(out_dim % ndim, 0)
+        return zeros(tuple(shape), dtype=pieces[0].dtype, device=pieces[0].device)
+    shapes = {tuple(p.shape) for p in pieces}
+    if len(shapes) > 1:
+        raise ValueError(f"vmap({name}): output {i} has different shapes across the batch ({sorted(shapes)}); "
+                         "each element's output must have the same shape")
+    return stack(pieces, dim=out_dim)
+
+
+def _collect(name, outputs, out_dims, size):
+    leaves, spec = tree_flatten(outputs[0])
+    for leaf in leaves:
+        if not isinstance(leaf, Tensor):
+            raise ValueError(f"vmap({name}): the function must return only Tensors (in tuples/lists/dicts), got a "
+                             f"{type(leaf).__name__}; wrap numbers with ag.tensor(...)")
+    per_element = []
+    for out in outputs:
+        out_leaves, out_spec = tree_flatten(out)
+        if out_spec != spec:
+            raise ValueError(f"vmap({name}): the function returned outputs of different structures across the "
+                             f"batch ({describe(spec)} and {describe(out_spec)})")
+        per_element.append(out_leaves)
+    try:
+        dims = [out_dims] * len(leaves) if _is_dim(out_dims) else broadcast_prefix(out_dims, outputs[0], _is_dim)
+    except ValueError as why:
+        raise ValueError(f"vmap({name}, out_dims={out_dims!r}): out_dims does not match the structure of the "
+                         f"outputs, {describe(spec)} ({why})") from None
+    columns = list(zip(*per_element)) if per_element[0] else [() for _ in leaves]
+    stacked = [_stack_output(name, i, list(col), dim, size) for i, (col, dim) in enumerate(zip(columns, dims))]
+    return tree_unflatten(stacked, spec)
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """torch.func.vmap: a function that maps `func` over dimension in_dims of its positional arguments
+    (an int for all of them, or a tuple with one entry per argument: an int, None for an argument passed
+    whole to every call, or a nested tuple/dict matching a tuple/dict argument) and stacks the outputs (Tensors,
+    possibly in tuples/lists/dicts) at out_dims (an int, or a matching tuple; None for an output that is the
+    same for every element). Keyword arguments are passed whole. Runs func once per element (a loop; see the
+    module docstring); randomness: 'error' (default), 'different' or 'same' (autograd/func_random.py).
+    chunk_size is checked and otherwise unused."""
+    if not callable(func):
+        raise TypeError(f"vmap: func must be callable, got {type(func).__name__}")
+    check_randomness("vmap", randomness)
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
+        raise ValueError(f"vmap: chunk_size must be None or a positive int, got {chunk_size!r}")
+    name = _name(func)
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        leaves, spec = tree_flatten(args)
+        dims = _arg_dims(name, in_dims, args)
+        size = _batch_size(name, in_dims, leaves, dims)
+        guard = RandomGuard(f"vmap({name})", randomness)
+        outputs = []
+        for element in _element_args(leaves, dims, size):
+            with guard, (no_grad() if size == 0 else nullcontext()):   # size 0: a probe for the shapes only
+                outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
+        return _collect(name, outputs, out_dims, size)
+    return wrapped
