@@ -26,6 +26,9 @@ from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
 from .version import __version__
+from .symbolic_ops import install as _install_symbolic_ops
+
+_install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes, as in Keras 3
 
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",

@@ -128,3 +128,8 @@ def serialize(fn):
 
 
 __all__ = sorted(_NAMES) + ["get", "serialize"]
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+_, deserialize = _serializers("activation", by_name=get)

@@ -118,3 +118,8 @@ def apply(weights):
             constraint = getattr(weight, "constraint", None)
             if constraint is not None:
                 arrays.assign_(weight, arrays.array(_as_tensor(constraint(weight))))
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("constraints", by_name=get)

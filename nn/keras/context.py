@@ -24,3 +24,31 @@ def training_scope(flag):
         yield
     finally:
         _state.training = previous
+
+
+def _scopes():
+    stack = getattr(_state, "scopes", None)
+    if stack is None:
+        stack = _state.scopes = []
+    return stack
+
+
+@contextmanager
+def name_scope(layer):
+    """Run the body inside `layer`'s name scope (Keras's: a layer's call and build open one), so that weights
+    made in it get the path '<enclosing layers>/<layer>/<weight>'. Re-entering the innermost scope's layer
+    adds nothing."""
+    stack = _scopes()
+    if stack and stack[-1] is layer:
+        yield
+        return
+    stack.append(layer)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def scope_path():
+    """The names of the open name scopes, outermost first, joined with '/'."""
+    return "/".join(layer.name for layer in _scopes())

@@ -20,15 +20,21 @@ from .symbolic import flatten
 
 class PyDataset:
     """Base class of Keras-style datasets of whole batches: define `__len__` (batches per epoch) and
-    `__getitem__(index)` -> `x`, `(x, y)` or `(x, y, sample_weight)`; `on_epoch_end()` is called after each pass."""
+    `__getitem__(index)` -> `x`, `(x, y)` or `(x, y, sample_weight)`; `on_epoch_begin()` is called before each
+    pass and `on_epoch_end()` after it. As in Keras, fit and evaluate also call `on_epoch_end()` once before
+    they start (and fit before each pass over validation data)."""
 
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
         self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
+
+    def on_epoch_begin(self):
+        """Called before every pass."""
 
     def on_epoch_end(self):
         """Called after every pass (e.g. to reshuffle)."""
 
     def __iter__(self):
+        self.on_epoch_begin()
         for index in range(len(self)):
             yield self[index]
         self.on_epoch_end()
@@ -111,18 +117,24 @@ class _Generator:
                 return
 
 
-class _ShuffledPyDataset:
-    """A PyDataset read in a new batch order every epoch (Python's `random`, as Keras's fit(shuffle=True))."""
+class _PyDatasetPasses:
+    """A PyDataset read pass after pass as Keras's fit reads it: on_epoch_begin, the batches (in a new order
+    each pass with shuffle, from Python's `random`), on_epoch_end; with `reset_first`, an on_epoch_end before
+    each pass too (Keras's reset of the validation data before each evaluation)."""
 
-    def __init__(self, dataset):
-        self.dataset = dataset
+    def __init__(self, dataset, shuffle=False, reset_first=False):
+        self.dataset, self.shuffle, self.reset_first = dataset, shuffle, reset_first
 
     def __len__(self):
         return len(self.dataset)
 
     def __iter__(self):
+        if self.reset_first:
+            self.dataset.on_epoch_end()
         order = list(range(len(self.dataset)))
-        random.shuffle(order)
+        if self.shuffle:
+            random.shuffle(order)
+        self.dataset.on_epoch_begin()
         for index in order:
             yield self.dataset[index]
         self.dataset.on_epoch_end()
@@ -174,7 +186,12 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
 
     if isinstance(x, PyDataset) or isinstance(x, DataLoader):
         _no_y(y, x, who)
-        source = _ShuffledPyDataset(x) if isinstance(x, PyDataset) and shuffle else x
+        source = x
+        if isinstance(x, PyDataset):
+            validation = who.startswith("fit (validation")
+            if who in ("fit", "evaluate"):   # Keras resets the data (on_epoch_end) before fit's or evaluate's passes
+                x.on_epoch_end()
+            source = _PyDatasetPasses(x, shuffle=shuffle, reset_first=validation)
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)

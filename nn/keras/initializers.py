@@ -230,3 +230,8 @@ def get(identifier):
         return _NAMES[key]()
     raise TypeError(f"an initializer must be a name, an Initializer or a function of the shape, got "
                     f"{type(identifier).__name__}")
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("initializers", by_name=get)

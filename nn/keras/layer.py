@@ -22,7 +22,7 @@ from autograd import Tensor, arrays
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers
 from .layer_weights import LayerState, LayerWeight
-from .context import current_training, training_scope
+from .context import current_training, name_scope, scope_path, training_scope
 from .naming import snake_case, unique_name
 from .symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
 
@@ -137,7 +137,8 @@ class Layer(Module):
             def build_and_mark(self, *args, **kwargs):   # layer.build(shape) called by hand counts as built
                 if args and getattr(self, "_build_input_shape", None) is None:
                     object.__setattr__(self, "_build_input_shape", args[0])
-                result = build(self, *args, **kwargs)
+                with name_scope(self):   # weights of sub-layers built here get this layer's path
+                    result = build(self, *args, **kwargs)
                 self.built = True
                 return result
             build_and_mark._marks_built = True
@@ -261,7 +262,8 @@ class Layer(Module):
         name = name or f"variable_{len(self._weight_names)}"
         if name in self._weight_names:
             name = f"{name}_{len(self._weight_names)}"
-        path = f"{self.name}/{keras_name}"
+        with name_scope(self):   # Keras's path: the enclosing layers' names, this layer's, the weight's
+            path = f"{scope_path()}/{keras_name}"
         if trainable:
             weight = LayerWeight(ag.tensor(values), keras_name, path, constraints.get(constraint))
             weight.requires_grad_(self._trainable)
@@ -342,16 +344,15 @@ class Layer(Module):
 
     @property
     def losses(self):
-        """Regularisation penalties of the trainable weights and losses added during the last call."""
-        result = []
-        for module in self.modules():
-            if not isinstance(module, Layer):
-                continue
-            for name, regularizer in module._regularizers.items():
-                weight = getattr(module, name)
+        """The losses added during the last call (add_loss, activity regularizers) of this layer and its
+        sub-layers, then the regularisation penalties of the trainable weights: Keras's order."""
+        layers = [m for m in self.modules() if isinstance(m, Layer)]
+        result = [loss for layer in layers for loss in layer._call_losses]
+        for layer in layers:
+            for name, regularizer in layer._regularizers.items():
+                weight = getattr(layer, name)
                 if weight.requires_grad:
                     result.append(regularizer(weight))
-            result.extend(module._call_losses)
         return result
 
     # ----- life cycle -------------------------------------------------------------------------------
@@ -378,6 +379,10 @@ class Layer(Module):
             self.built = True
 
     def __call__(self, *args, **kwargs):
+        with name_scope(self):   # sub-layers built during the call make weights under this layer's path
+            return self._scoped_call(*args, **kwargs)
+
+    def _scoped_call(self, *args, **kwargs):
         training = kwargs.pop("training", None)
         if is_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs, training)
@@ -435,7 +440,11 @@ class Layer(Module):
                 if not isinstance(k, KerasTensor):
                     return k
                 shape = [_PROBE_BATCH] + [size if d is None else d for d in k.shape[1:]]
-                return ag.zeros(*shape, dtype=np.dtype(k.dtype))
+                value = ag.zeros(*shape, dtype=np.dtype(k.dtype))
+                if k.mask_shape is not None:   # a masked symbolic input: probe with an all-True mask
+                    mask_shape = [_PROBE_BATCH] + [size if d is None else d for d in k.mask_shape[1:]]
+                    masking.set_mask(value, ag.ones(*mask_shape, dtype=ag.bool_))
+                return value
             probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
             with ag.no_grad():
                 results.append(self(*probe_args, training=False, **probe_kwargs))
@@ -443,11 +452,16 @@ class Layer(Module):
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
+        def known(shapes):
+            return [None] + [d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]) if i > 0]
+
         def spec(*values):
             first = values[0]
-            shape = [None] + [d if all(v.shape[i] == d for v in values) else None
-                              for i, d in enumerate(first.shape) if i > 0]
-            return KerasTensor(shape, first.dtype)
+            tensor = KerasTensor(known([v.shape for v in values]), first.dtype)
+            masks = [masking.get_mask(v) for v in values]
+            if all(m is not None for m in masks):   # the outputs carry a mask: later layers are probed with one
+                tensor.mask_shape = tuple(known([m.shape for m in masks]))
+            return tensor
         if len(results) == 1:
             return map_structure(spec, results[0])
         flat = [flatten(r) for r in results]

@@ -89,6 +89,12 @@ class Loss:
         """The constructor arguments."""
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
+    @classmethod
+    def from_config(cls, config):
+        """A loss made again from get_config's dict: `cls(**config)` (a serialized function in it made again)."""
+        from .saving.serialization import deserialize_keras_object
+        return cls(**{k: deserialize_keras_object(v) if isinstance(v, dict) else v for k, v in config.items()})
+
 
 class LossFunctionWrapper(Loss):
     """A Loss from a function `fn(y_true, y_pred, **kwargs)` returning per-example values."""

@@ -167,10 +167,10 @@ SparseCategoricalCrossentropy = _loss_class(
     from_logits=False, ignore_class=None)
 CategoricalCrossentropy = _loss_class(
     "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
-    "Cross-entropy against one-hot (or probability) targets.", from_logits=False, label_smoothing=0.0)
+    "Cross-entropy against one-hot (or probability) targets.", from_logits=False, label_smoothing=0.0, axis=-1)
 BinaryCrossentropy = _loss_class(
     "BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
-    "Binary cross-entropy against 0/1 targets.", from_logits=False, label_smoothing=0.0)
+    "Binary cross-entropy against 0/1 targets.", from_logits=False, label_smoothing=0.0, axis=-1)
 MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
                                "Mean of squared errors.")
 MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
@@ -227,3 +227,8 @@ def get(identifier):
 for _public in (Loss, LossFunctionWrapper, BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,
                 CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky):
     _public.__module__ = __name__
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("losses", by_name=get)

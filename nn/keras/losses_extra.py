@@ -125,11 +125,11 @@ CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_si
 BinaryFocalCrossentropy = _loss_class(
     "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
     "Binary cross-entropy down-weighting easy examples by (1 - p_t)^gamma.", apply_class_balancing=False,
-    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0)
+    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
 CategoricalFocalCrossentropy = _loss_class(
     "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
     "Categorical cross-entropy down-weighting easy examples by alpha (1 - p)^gamma.", alpha=0.25, gamma=2.0,
-    from_logits=False, label_smoothing=0.0)
+    from_logits=False, label_smoothing=0.0, axis=-1)
 Dice = _loss_class("Dice", dice, "dice", "Dice loss, 1 - the soft Dice coefficient.", axis=None)
 Tversky = _loss_class("Tversky", tversky, "tversky", "Tversky loss, 1 - the soft Tversky index.", alpha=0.5,
                       beta=0.5, axis=None)

@@ -1,5 +1,7 @@
 """The base of keras.metrics: host conversion and Keras's rank and weight matching, the Metric class (with
 nn's Metric interface), Mean, Sum, MeanMetricWrapper and the factory of wrapper classes."""
+import inspect
+
 import numpy as np
 
 import autograd as ag
@@ -112,6 +114,25 @@ class Metric(NNMetric):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+    def get_config(self):
+        """Keras's base config {'name', 'dtype'}; nn.keras's own metrics add their constructor's arguments (read
+        back from same-named attributes, and a wrapper's options). A subclass adds its own arguments to this."""
+        config = {"name": self.name, "dtype": self.dtype or "float32"}
+        if _defined_here(type(self), "__init__"):
+            for name, parameter in inspect.signature(type(self).__init__).parameters.items():
+                if name not in ("self", "name", "dtype") and parameter.kind not in (parameter.VAR_POSITIONAL,
+                                                                                    parameter.VAR_KEYWORD):
+                    if hasattr(self, name):
+                        config[name] = getattr(self, name)
+            config.update(getattr(self, "_fn_kwargs", {}))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new metric from get_config's dict: `cls(**config)`."""
+        from .saving.serialization import deserialize_keras_object
+        return cls(**{k: deserialize_keras_object(v) if isinstance(v, dict) else v for k, v in config.items()})
 
 
 class Mean(Metric):

@@ -45,14 +45,16 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the integer class y_true is among the k highest scores."""
+    """1 where the integer class y_true is among the k highest scores (as Keras: its score is at least the k-th
+    highest, so ties with the k-th count as hits)."""
     y_true = np.asarray(y_true)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true.reshape(y_true.shape[:-1])
     if k >= y_pred.shape[-1]:
         return np.ones(y_true.shape)
-    top = np.argpartition(-y_pred, k - 1, axis=-1)[..., :k]
-    return np.any(top == y_true[..., None], axis=-1).astype(np.float64)
+    kth = -np.partition(-y_pred, k - 1, axis=-1)[..., k - 1]
+    score = np.take_along_axis(y_pred, y_true[..., None].astype(np.int64), axis=-1)[..., 0]
+    return (score >= kth).astype(np.float64)
 
 
 def accuracy(y_true, y_pred):
@@ -124,52 +126,79 @@ class RootMeanSquaredError(Mean):
 
 
 class _Confusion(Metric):
-    """Binary counts over every value: prediction positive when y_pred > thresholds (0.5)."""
+    """Binary counts over every value: prediction positive when y_pred > threshold (0.5; a list of thresholds
+    gives a list of results); with top_k only each row's k highest predictions can be positive (the threshold
+    then defaults to -inf); class_id keeps one column of the last axis."""
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        if top_k is not None:
-            raise ValueError(f"{type(self).__name__}: top_k is not supported")
-        self.threshold = 0.5 if thresholds is None else float(thresholds)
-        self.class_id = class_id
+        if top_k is not None and int(top_k) < 1:
+            raise ValueError(f"{type(self).__name__}: top_k must be a positive integer, got {top_k!r}")
+        self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
+        default = 0.5 if top_k is None else -np.inf
+        values = [default] if thresholds is None else [float(t) for t in np.ravel(thresholds)]
+        if any(not 0.0 <= t <= 1.0 for t in values if t != default):
+            raise ValueError(f"{type(self).__name__}: thresholds must be in [0, 1], got {thresholds!r}")
+        self._thresholds = np.asarray(values, np.float64)
+        self._single = thresholds is None or np.ndim(thresholds) == 0
         super().__init__(name=name, dtype=dtype)
+
+    @property
+    def thresholds(self):
+        """The thresholds (a float, or a list when a list was given)."""
+        return float(self._thresholds[0]) if self._single else self._thresholds.tolist()
 
     def reset_state(self):
         """Forget every batch."""
-        self.tp = self.fp = self.fn = 0.0
+        self.tp, self.fp, self.fn = (np.zeros(len(self._thresholds)) for _ in range(3))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        """Add one batch's true positives, false positives and false negatives."""
-        y_true, y_pred = _match_rank(_host(y_true), _host(y_pred))
+        """Add one batch's true positives, false positives and false negatives at each threshold."""
+        y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float64))
+        weight = np.array(_weights_like(sample_weight, y_pred))
+        if self.top_k is not None:   # every value outside its row's k highest counts as predicted negative
+            k = min(int(self.top_k), y_pred.shape[-1])
+            kth = np.sort(y_pred, axis=-1)[..., -k][..., None]
+            y_pred = np.where(y_pred >= kth, y_pred, -np.inf)
         if self.class_id is not None:
-            y_true, y_pred = y_true[..., self.class_id], y_pred[..., self.class_id]
-        predicted, actual = y_pred > self.threshold, y_true > 0.5
-        weight = _weights_like(sample_weight, np.asarray(y_pred, np.float64))
-        self.tp += float(np.sum(weight * (predicted & actual)))
-        self.fp += float(np.sum(weight * (predicted & ~actual)))
-        self.fn += float(np.sum(weight * (~predicted & actual)))
+            y_true, y_pred, weight = (a[..., self.class_id] for a in (y_true, y_pred, weight))
+        predicted = y_pred.reshape(-1)[None, :] > self._thresholds[:, None]
+        actual, weight = y_true.reshape(-1) > 0.5, weight.reshape(-1)
+        self.tp = self.tp + (predicted & actual) @ weight
+        self.fp = self.fp + (predicted & ~actual) @ weight
+        self.fn = self.fn + (~predicted & actual) @ weight
+
+    def _finish(self, values):
+        return float(values[0]) if self._single else values
+
+    def get_config(self):
+        """Keras's config: name, dtype, thresholds (as given), top_k, class_id."""
+        return {"name": self.name, "dtype": self.dtype or "float32", "thresholds": self.init_thresholds,
+                "top_k": self.top_k, "class_id": self.class_id}
 
 
 class Precision(_Confusion):
     """tp / (tp + fp) of binary predictions (0 when nothing is predicted positive)."""
 
     def value(self):
-        """The precision."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        """The precision (a list for a list of thresholds)."""
+        return self._finish(_ratio(self.tp, self.tp + self.fp))
 
 
 class Recall(_Confusion):
     """tp / (tp + fn) of binary predictions (0 when there are no positives)."""
 
     def value(self):
-        """The recall."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        """The recall (a list for a list of thresholds)."""
+        return self._finish(_ratio(self.tp, self.tp + self.fn))
 
 
 class AUC(Metric):
     """Area under the ROC (default) or precision-recall curve, from confusion counts at `num_thresholds`
     thresholds evenly spaced over [0, 1] (or the given `thresholds`), summed as Keras sums them: trapezoids
     ('interpolation'; for PR, Davis & Goadrich's interpolation of precision), 'minoring' or 'majoring'.
-    Every value of y_pred counts as one binary prediction (multi_label=False)."""
+    multi_label=False: every value of y_pred counts as one binary prediction (each label's values weighted by
+    `label_weights` when given); multi_label=True: one curve per label (the last axis), the areas averaged
+    (weighted by `label_weights` when given)."""
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
@@ -179,9 +208,6 @@ class AUC(Metric):
         if self.summation_method not in ("interpolation", "minoring", "majoring"):
             raise ValueError(f"AUC: summation_method must be 'interpolation', 'minoring' or 'majoring', "
                              f"got {summation_method!r}")
-        if multi_label or num_labels is not None or label_weights is not None:
-            raise ValueError("AUC: multi_label, num_labels and label_weights are not supported; use one AUC per "
-                             "label (class_id-free, on that label's column)")
         if thresholds is not None:
             inner = sorted(float(t) for t in thresholds)
             self._evenly = False
@@ -191,39 +217,77 @@ class AUC(Metric):
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
             self._evenly = True
         self.num_thresholds = len(inner) + 2
-        self.thresholds = [0.0 - 1e-7] + inner + [1.0 + 1e-7]
+        self._thresholds = [0.0 - 1e-7] + inner + [1.0 + 1e-7]
+        self._given_thresholds = None if thresholds is None else inner
+        self.multi_label, self.num_labels = bool(multi_label), num_labels
+        self.label_weights = None if label_weights is None else [float(w) for w in np.ravel(label_weights)]
         self.from_logits = from_logits
         super().__init__(name=name, dtype=dtype)
 
+    @property
+    def thresholds(self):
+        """Every threshold, the two outer ones (-1e-7 and 1 + 1e-7) included."""
+        return list(self._thresholds)
+
     def reset_state(self):
         """Forget every batch."""
-        self.tp, self.fp = np.zeros(self.num_thresholds), np.zeros(self.num_thresholds)
-        self.positives, self.negatives = 0.0, 0.0
+        labels = self.num_labels if self.multi_label and self.num_labels else None
+        shape = (self.num_thresholds,) if labels is None else (self.num_thresholds, labels)
+        self.tp, self.fp = (None, None) if self.multi_label and labels is None else (np.zeros(shape), np.zeros(shape))
+        self.positives = self.negatives = 0.0 if labels is None else np.zeros(labels)
+
+    def _counts(self, y_true, y_pred, weight):
+        """Counts of one column of values: tp and fp at each threshold, and the weighted positives/negatives."""
+        positive, negative = weight * y_true, weight * (1.0 - y_true)
+        if self._evenly:  # bucket k holds predictions in (t_k, t_k+1]; counts at t_i sum the buckets >= i
+            bucket = np.maximum(np.ceil(y_pred * np.float32(self.num_thresholds - 1)) - 1, 0).astype(np.int64)
+            tp = np.cumsum(np.bincount(bucket, positive, self.num_thresholds)[::-1])[::-1]
+            fp = np.cumsum(np.bincount(bucket, negative, self.num_thresholds)[::-1])[::-1]
+        else:
+            above = y_pred[None, :] > np.asarray(self._thresholds, np.float32)[:, None]
+            tp, fp = above @ positive, above @ negative
+        return tp, fp, positive.sum(), negative.sum()
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts at every threshold."""
         y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float32))
-        weight = _weights_like(sample_weight, y_pred.astype(np.float64)).reshape(-1)
+        weight = np.array(_weights_like(sample_weight, y_pred.astype(np.float64)))
         if self.from_logits:
             y_pred = 1.0 / (1.0 + np.exp(-y_pred))
-        y_pred = np.clip(y_pred, 0.0, 1.0).reshape(-1)
-        positive = weight * y_true.reshape(-1).astype(np.float64)
-        negative = weight * (1.0 - y_true.reshape(-1).astype(np.float64))
-        if self._evenly:  # bucket k holds predictions in (t_k, t_k+1]; counts at t_i sum the buckets >= i
-            bucket = np.maximum(np.ceil(y_pred * np.float32(self.num_thresholds - 1)) - 1, 0).astype(np.int64)
-            self.tp += np.cumsum(np.bincount(bucket, positive, self.num_thresholds)[::-1])[::-1]
-            self.fp += np.cumsum(np.bincount(bucket, negative, self.num_thresholds)[::-1])[::-1]
+        y_pred, y_true = np.clip(y_pred, 0.0, 1.0), y_true.astype(np.float64)
+        if self.label_weights is not None and not self.multi_label:
+            weight = weight * np.asarray(self.label_weights)
+        if not self.multi_label:
+            tp, fp, positives, negatives = self._counts(y_true.reshape(-1), y_pred.reshape(-1), weight.reshape(-1))
         else:
-            above = y_pred[None, :] > np.asarray(self.thresholds, np.float32)[:, None]
-            self.tp += above @ positive
-            self.fp += above @ negative
-        self.positives += float(positive.sum())
-        self.negatives += float(negative.sum())
+            labels = y_pred.shape[-1]
+            if self.tp is not None and self.tp.shape[1] != labels:
+                raise ValueError(f"{self.name}: multi_label AUC counts {self.tp.shape[1]} labels, but y_pred has "
+                                 f"{labels} in its last axis (shape {y_pred.shape})")
+            columns = [self._counts(t, p, w) for t, p, w in zip(y_true.reshape(-1, labels).T,
+                                                                  y_pred.reshape(-1, labels).T,
+                                                                  weight.reshape(-1, labels).T)]
+            tp, fp, positives, negatives = (np.stack(part, axis=-1) for part in zip(*columns))
+            if self.tp is None:
+                self.tp, self.fp = np.zeros_like(tp), np.zeros_like(fp)
+        self.tp, self.fp = self.tp + tp, self.fp + fp
+        self.positives, self.negatives = self.positives + positives, self.negatives + negatives
 
     def value(self):
-        """The area."""
-        tp, fp = self.tp, self.fp
-        fn, tn = self.positives - tp, self.negatives - fp
+        """The area (for multi_label, the labels' areas averaged)."""
+        if not self.multi_label:
+            return self._area(self.tp, self.fp, self.positives, self.negatives)
+        if self.tp is None:
+            return 0.0
+        areas = np.array([self._area(self.tp[:, k], self.fp[:, k], self.positives[k], self.negatives[k])
+                          for k in range(self.tp.shape[1])])
+        if self.label_weights is None:
+            return float(areas.mean())
+        weights = np.asarray(self.label_weights)
+        return float(_ratio(np.sum(areas * weights), np.sum(weights)))
+
+    def _area(self, tp, fp, positives, negatives):
+        fn, tn = positives - tp, negatives - fp
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolated_pr(tp, fp, fn)
         recall = _ratio(tp, tp + fn)
@@ -238,6 +302,16 @@ class AUC(Metric):
         else:
             heights = np.maximum(y[:-1], y[1:])
         return float(np.sum((x[:-1] - x[1:]) * heights))
+
+    def get_config(self):
+        """Keras's AUC config (thresholds only when they were given)."""
+        config = {"num_thresholds": self.num_thresholds, "curve": self.curve,
+                  "summation_method": self.summation_method, "multi_label": self.multi_label,
+                  "num_labels": self.num_labels, "label_weights": self.label_weights,
+                  "from_logits": self.from_logits}
+        if self._given_thresholds is not None:
+            config["thresholds"] = list(self._given_thresholds)
+        return {"name": self.name, "dtype": self.dtype or "float32", **config}
 
     @staticmethod
     def _interpolated_pr(tp, fp, fn):
@@ -361,3 +435,8 @@ def get(identifier):
 for _public in (Metric, Mean, Sum, MeanMetricWrapper, *(c for c in vars(metrics_extra).values()
                                                    if isinstance(c, type) and issubclass(c, Metric))):
     _public.__module__ = __name__
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("metrics", by_name=get)

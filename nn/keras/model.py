@@ -187,7 +187,9 @@ class Functional(Model):
                 raise ValueError(f"keras.Model: every input must come from keras.Input; {tensor.name} was made by "
                                  f"{tensor.node.layer.name}")
         self._graph_nodes = self._trace(outputs)
-        layers = keras_layer_order(self._flat_inputs, outputs)
+        # keras.ops applied to symbolic tensors run as nodes but, as in Keras, are operations, not layers
+        layers = [layer for layer in keras_layer_order(self._flat_inputs, outputs)
+                  if not getattr(layer, "_is_operation", False)]
         names = [layer.name for layer in layers]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
@@ -235,6 +237,17 @@ class Functional(Model):
     def inputs(self):
         """The symbolic inputs, flat."""
         return list(self._flat_inputs)
+
+    @property
+    def input(self):
+        """The symbolic inputs as given to keras.Model (one tensor, a list or a dict): the model's own, even
+        after the model was called as a layer on other tensors."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The symbolic outputs as given to keras.Model."""
+        return self._outputs_struct
 
     @property
     def outputs(self):

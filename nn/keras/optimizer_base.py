@@ -181,7 +181,11 @@ class Optimizer:
     def get_config(self):
         """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""
         config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k not in ("iterations", "built")}
-        config["learning_rate"] = self._schedule if self._schedule is not None else self.learning_rate
+        if self._schedule is not None:   # Keras writes a schedule as its serialized dict
+            from .saving.serialization import serialize_keras_object
+            config["learning_rate"] = serialize_keras_object(self._schedule)
+        else:   # a plain float, as Keras's config (not the live variable)
+            config["learning_rate"] = float(self.learning_rate)
         return config
 
     @classmethod

@@ -10,6 +10,7 @@ keras.optimizers.schedules called with the step number.
 """
 import math
 
+from . import schedules  # noqa: F401 (keras.optimizers.schedules)
 from .optimizer_base import LearningRate, Optimizer  # noqa: F401 (part of keras.optimizers)
 from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
 
@@ -140,58 +141,13 @@ def get(identifier):
     raise TypeError(f"an optimizer must be a name or a keras.optimizers.Optimizer, got {type(identifier).__name__}")
 
 
-class _Schedules:
-    """keras.optimizers.schedules: learning rates as functions of the step number."""
-
-    class LearningRateSchedule:
-        """Base class: schedule(step) -> learning rate."""
-
-        def __call__(self, step):
-            raise TypeError(f"{type(self).__name__} does not define __call__(step)")
-
-    class ExponentialDecay(LearningRateSchedule):
-        """initial * decay_rate ** (step / decay_steps) (the exponent floored when staircase)."""
-
-        def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
-            self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-            self.decay_rate, self.staircase = decay_rate, staircase
-
-        def __call__(self, step):
-            power = step / self.decay_steps
-            return self.initial_learning_rate * self.decay_rate ** (math.floor(power) if self.staircase else power)
-
-    class CosineDecay(LearningRateSchedule):
-        """initial * ((1 - alpha) * (1 + cos(pi * min(step, decay_steps) / decay_steps)) / 2 + alpha)."""
-
-        def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name=None, warmup_target=None,
-                     warmup_steps=0):
-            if warmup_target is not None or warmup_steps:
-                raise ValueError("CosineDecay: warmup is not supported")
-            self.initial_learning_rate, self.decay_steps, self.alpha = initial_learning_rate, decay_steps, alpha
-
-        def __call__(self, step):
-            fraction = min(step, self.decay_steps) / self.decay_steps
-            return self.initial_learning_rate * ((1 - self.alpha) * 0.5 * (1 + math.cos(math.pi * fraction))
-                                                 + self.alpha)
-
-    class PiecewiseConstantDecay(LearningRateSchedule):
-        """values[k] while step <= boundaries[k], the last value after the last boundary."""
-
-        def __init__(self, boundaries, values, name=None):
-            if len(values) != len(boundaries) + 1:
-                raise ValueError("PiecewiseConstantDecay: values needs one more entry than boundaries")
-            self.boundaries, self.values = list(boundaries), list(values)
-
-        def __call__(self, step):
-            for boundary, value in zip(self.boundaries, self.values):
-                if step <= boundary:
-                    return value
-            return self.values[-1]
-
-
-schedules = _Schedules
 
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
 for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam):
     _public.__module__ = __name__
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("optimizers", by_name=get)

@@ -69,3 +69,8 @@ def get(identifier):
             raise ValueError(f"unknown regularizer {identifier!r}; known: l1, l2, l1_l2")
         return table[identifier.lower()]()
     raise TypeError(f"a regularizer must be a name, a Regularizer or a function, got {type(identifier).__name__}")
+
+
+from .serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("regularizers", by_name=get)

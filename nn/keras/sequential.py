@@ -1,5 +1,6 @@
 """keras.Sequential: a stack of layers, each taking the previous one's output."""
 from ..module import Module
+from .context import name_scope
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .layers.wrapper import ModuleWrapper
@@ -73,7 +74,8 @@ class Sequential(Model):
             self._extend_symbolic(layer)
 
     def _extend_symbolic(self, layer):
-        self._symbolic = layer(self._symbolic)
+        with name_scope(self):   # as Keras, layers built by the Sequential get '<sequential>/<layer>/...' paths
+            self._symbolic = layer(self._symbolic)
         self._chain.append(self._symbolic)
         self.built = True
         self._output_shape = layer._output_shape

@@ -21,6 +21,7 @@ class KerasTensor:
         number = next(_tensor_ids)
         self.name = name or ("keras_tensor" if number == 0 else f"keras_tensor_{number}")
         self.node, self.index = node, index
+        self.mask_shape = None   # the shape of the mask the values will carry (batch None), None for no mask
 
     @property
     def ndim(self):

@@ -30,5 +30,10 @@ from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, Gauss
 from .normalization_more import GroupNormalization, UnitNormalization
 from .image_preprocessing import CenterCrop, RandomCrop, Resizing
 from .dot import Dot, dot
+from .preprocessing import CategoryEncoding, Discretization
 from .pooling3d import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
                         GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)
+
+from ..serialize_api import serializers as _serializers  # noqa: E402
+
+serialize, deserialize = _serializers("layer")

@@ -143,7 +143,7 @@ class ConvLSTM2D(RNN):
                                recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
                                kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
                                bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                               seed=seed, name="conv_lstm2d_cell")
+                               seed=seed, name="conv_lstm_cell")
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, activity_regularizer=activity_regularizer,
                          **kwargs)

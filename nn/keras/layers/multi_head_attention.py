@@ -107,8 +107,6 @@ class MultiHeadAttention(Layer):
             raise ValueError(f"{self.name}: attention_axes {self.attention_axes} must name axes of the query "
                              f"{query_shape} other than the batch and feature axes")
         self._query_features = query_shape[-1]
-        for weight in self.weights:   # Keras's paths: '<this layer>/<projection>/<weight>'
-            weight.path = f"{self.name}/{weight.path}"
 
     def get_build_config(self):
         """{'shapes_dict': the query, value and key shapes the weights were made for}, as Keras; None before."""

@@ -1,6 +1,7 @@
 """Normalisation layers with Keras's semantics: BatchNormalization, LayerNormalization, Normalization."""
 import numpy as np
 
+import autograd as ag
 from autograd import arrays, no_grad
 
 from ... import functional as F
@@ -88,28 +89,60 @@ class LayerNormalization(Layer):
 
 
 class Normalization(Layer):
-    """(inputs - mean) / sqrt(variance) per feature of `axis`, the statistics given or learnt by
-    `adapt(data)`; `invert=True` maps back. Weights (non-trainable): mean, variance, count."""
+    """(inputs - mean) / sqrt(variance) per feature of `axis` (an int, a tuple of kept axes, or None for one
+    statistic), the statistics given or learnt by `adapt(data)`; `invert=True` maps back. As in Keras,
+    `layer.mean` / `layer.variance` are shaped to broadcast against the inputs (e.g. (1, features)); an adapted
+    layer holds non-trainable weights mean, variance and count (as adapt_mean, adapt_variance, count), a layer
+    given its statistics holds none."""
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
         if (mean is None) != (variance is None):
             raise ValueError("Normalization: pass both mean and variance, or neither (and call adapt)")
-        self.axis, self.invert = axis, invert
+        self.axis = () if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
+        self.invert = invert
         self._given = None if mean is None else (np.asarray(mean, np.float32), np.asarray(variance, np.float32))
 
     def build(self, input_shape):
-        features = input_shape[self.axis]
-        self.mean = self.add_weight((features,), "zeros", trainable=False, name="mean")
-        self.variance = self.add_weight((features,), "ones", trainable=False, name="variance")
-        self.count = self.add_weight((), "zeros", dtype="int64", trainable=False, name="count")
-        if self._given is not None:
-            self._store(*(np.broadcast_to(v, (features,)) for v in self._given), 0)
+        ndim = len(input_shape)
+        if any(a < -ndim or a >= ndim for a in self.axis):
+            raise ValueError(f"{self.name}: every axis must be in [-{ndim}, {ndim}) for inputs of shape "
+                             f"{tuple(input_shape)}, got axis={self.axis}")
+        self._keep = tuple(sorted(a % ndim for a in self.axis))
+        if any(input_shape[a] is None for a in self._keep):
+            raise ValueError(f"{self.name}: the kept axes {self._keep} must have known sizes, got input shape "
+                             f"{tuple(input_shape)}")
+        self._reduce = tuple(a for a in range(ndim) if a not in self._keep)
+        self._broadcast_shape = tuple(input_shape[a] if a in self._keep else 1 for a in range(ndim))
+        if self._given is None:
+            shape = tuple(input_shape[a] for a in self._keep)
+            self.adapt_mean = self.add_weight(shape, "zeros", trainable=False, name="mean")
+            self.adapt_variance = self.add_weight(shape, "ones", trainable=False, name="variance")
+            self.count = self.add_weight((), "zeros", dtype="int64", trainable=False, name="count")
+        else:
+            mean, variance = (self._aligned(v, ndim) for v in self._given)
+            self._constants = (ag.tensor(mean), ag.tensor(variance))
 
-    def _store(self, mean, variance, count):
-        with no_grad():
-            for weight, value in ((self.mean, mean), (self.variance, variance), (self.count, count)):
-                arrays.assign_(weight, weight.device.asarray(np.asarray(value, dtype=weight.dtype)))
+    def _aligned(self, value, ndim):
+        """A given statistic reshaped onto the kept axes (matched from the right) and broadcast."""
+        shape = [1] * ndim
+        for k in range(1, value.ndim + 1):
+            shape[self._keep[-k]] = value.shape[-k]
+        return np.ascontiguousarray(np.broadcast_to(value.reshape(shape), self._broadcast_shape), np.float32)
+
+    @property
+    def mean(self):
+        """The mean, shaped to broadcast against the inputs (None before the layer is built)."""
+        if not self.built:
+            return None
+        return self._constants[0] if self._given is not None else self.adapt_mean.reshape(self._broadcast_shape)
+
+    @property
+    def variance(self):
+        """The variance, shaped to broadcast against the inputs (None before the layer is built)."""
+        if not self.built:
+            return None
+        return self._constants[1] if self._given is not None else self.adapt_variance.reshape(self._broadcast_shape)
 
     def adapt(self, data, batch_size=None, steps=None):
         """Learn the mean and variance of each feature from `data` (an array, or batches of arrays)."""
@@ -120,17 +153,28 @@ class Normalization(Layer):
         else:
             data = np.concatenate([np.asarray(b[0] if isinstance(b, (tuple, list)) else b, np.float64)
                                    for b in data])
+        if self._given is not None:
+            raise ValueError(f"{self.name}: adapt learns the statistics, but mean and variance were given; "
+                             "construct the layer without them to adapt it")
         if not self.built:
             self.build((None,) + data.shape[1:])
             self.built = True
-        axis = self.axis % data.ndim
-        reduce = tuple(a for a in range(data.ndim) if a != axis)
-        self._store(data.mean(axis=reduce), data.var(axis=reduce), data.size // data.shape[axis])
+        with no_grad():
+            for weight, value in ((self.adapt_mean, data.mean(axis=self._reduce)),
+                                  (self.adapt_variance, data.var(axis=self._reduce)),
+                                  (self.count, data.size // max(1, int(np.prod(self._broadcast_shape))))):
+                arrays.assign_(weight, weight.device.asarray(np.asarray(value, dtype=weight.dtype)))
 
     def call(self, inputs):
         if inputs.dtype.kind != "f":
             inputs = inputs.float()
-        shape = [1] * inputs.ndim
-        shape[self.axis] = -1
-        mean, std = self.mean.reshape(shape), self.variance.reshape(shape).sqrt().clamp(min=1e-7)
+        mean, variance = self.mean, self.variance
+        std = variance.sqrt().clamp(min=1e-7)
         return inputs * std + mean if self.invert else (inputs - mean) / std
+
+    def get_config(self):
+        axis = self.axis[0] if len(self.axis) == 1 else (None if not self.axis else self.axis)
+        given = self._given or (None, None)
+        return {**super().get_config(), "axis": axis, "invert": self.invert,
+                "mean": None if given[0] is None else given[0].tolist(),
+                "variance": None if given[1] is None else given[1].tolist()}

@@ -17,6 +17,7 @@ import autograd as ag
 from ... import functional as F
 from .. import initializers, masking
 from ..layer import Layer
+from ..naming import snake_case
 from .masked_recurrence import masked_run
 
 _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
@@ -93,6 +94,9 @@ class _RNN(Layer):
                                         name="bias")
         else:
             self.bias = None
+        cell = snake_case(type(self).__name__) + "_cell"   # Keras keeps these weights in a cell sub-layer
+        for weight in self._own_weights():
+            weight.path = f"{weight.path.rsplit('/', 1)[0]}/{cell}/{weight.name}"
 
     def _bias_initializer(self, bias_init):
         if self.mode != "lstm" or not self.unit_forget_bias:

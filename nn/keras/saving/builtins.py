@@ -1,7 +1,7 @@
 """Registers nn.keras's own serializable classes and functions with serialization.py by name, so configs that
 name a Keras class ('Dense', 'Adam', 'GlorotUniform', ...) or function ('relu', 'mse') load without
 custom_objects. Imported by keras.saving's package (serialization.py itself stays below the layers)."""
-from .. import activations, initializers, layers, losses, metrics, optimizers, regularizers
+from .. import activations, constraints, initializers, layers, losses, metrics, optimizers, regularizers
 from ..model import Functional, Model
 from ..sequential import Sequential
 from .serialization import add_builtins
@@ -9,7 +9,7 @@ from .serialization import add_builtins
 
 def _classes():
     table = {}
-    for module in (initializers, regularizers, losses, metrics, optimizers, layers, optimizers.schedules):
+    for module in (initializers, regularizers, constraints, losses, metrics, optimizers, layers, optimizers.schedules):
         for name in dir(module):
             value = getattr(module, name)
             if isinstance(value, type):

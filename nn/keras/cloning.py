@@ -1,0 +1,77 @@
+"""keras.models.clone_model: a new model with the same structure and new layers (fresh weights, not copied;
+copy them with set_weights). Each layer is remade by `clone_function(layer)` (default: from its config,
+keeping its name) and, for a functional model, the graph is called again on the new layers."""
+from .layers.input_layer import Input
+from .model import Functional, Model
+from .sequential import Sequential
+from .symbolic import KerasTensor, flatten, map_structure
+
+
+def _from_config(layer):
+    return type(layer).from_config(layer.get_config())
+
+
+def _clone_functional(model, input_tensors, clone_function, call_function):
+    old_inputs = model.inputs
+    if input_tensors is None:
+        new_inputs = [Input(batch_shape=t.shape, dtype=t.dtype, name=t.node.layer.name) for t in old_inputs]
+    else:
+        new_inputs = flatten(input_tensors)
+        if len(new_inputs) != len(old_inputs):
+            raise ValueError(f"clone_model: {model.name} has {len(old_inputs)} inputs, but input_tensors holds "
+                             f"{len(new_inputs)}")
+    new_of = {id(old): new for old, new in zip(old_inputs, new_inputs)}
+    clones = {}
+
+    def swap(value):
+        return new_of[id(value)] if isinstance(value, KerasTensor) else value
+
+    for node in model._graph_nodes:
+        layer = node.layer
+        if id(layer) not in clones:   # a shared layer is cloned once and shared again
+            clones[id(layer)] = clone_function(layer)
+        args, kwargs = map_structure(swap, node.args), map_structure(swap, node.kwargs)
+        if call_function is not None:
+            outputs = call_function(clones[id(layer)], *args, **kwargs)
+        else:
+            outputs = clones[id(layer)](*args, **kwargs)
+        for old, new in zip(flatten(node.outputs), flatten(outputs)):
+            new_of[id(old)] = new
+    inputs = map_structure(lambda t: new_of[id(t)], model._inputs_struct)
+    outputs = map_structure(lambda t: new_of[id(t)], model._outputs_struct)
+    return Functional(inputs, outputs, name=model.name, trainable=model.trainable)
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
+    """A copy of `model`'s architecture with new layers: Sequential and functional models are rebuilt layer by
+    layer through `clone_function` (default: `type(layer).from_config(layer.get_config())`), a functional
+    graph replayed on `input_tensors` (default: new keras.Input tensors like the model's) with
+    `call_function(layer, *args, **kwargs)` when given; a subclassed model is made again from its config.
+    `recursive=True` clones nested models with the same functions."""
+    if kwargs:
+        raise TypeError(f"clone_model: unexpected argument(s) {', '.join(sorted(kwargs))}")
+    if not isinstance(model, Model):
+        raise TypeError(f"clone_model: expected a keras.Model (Sequential, functional or subclassed), got "
+                        f"{type(model).__name__}")
+    user_function = clone_function
+    clone_function = clone_function or _from_config
+
+    def clone_layer(layer):
+        if recursive and isinstance(layer, (Sequential, Functional)):
+            return clone_model(layer, clone_function=user_function, call_function=call_function, recursive=True)
+        return clone_function(layer)
+
+    if isinstance(model, Sequential):
+        if input_tensors is not None or call_function is not None:
+            raise ValueError("clone_model: input_tensors and call_function are supported for functional models; "
+                             "clone a Sequential without them (or rebuild it as keras.Model(inputs, outputs))")
+        layers = [clone_layer(layer) for layer in model.layers]
+        spec = model._input_spec
+        start = [] if spec is None else [Input(batch_shape=spec.shape, dtype=spec.dtype)]
+        return Sequential(start + layers, name=model.name, trainable=model.trainable)
+    if isinstance(model, Functional):
+        return _clone_functional(model, input_tensors, clone_layer, call_function)
+    if input_tensors is not None or call_function is not None:
+        raise ValueError(f"clone_model: input_tensors and call_function need a functional model; "
+                         f"{type(model).__name__} is subclassed, so it is cloned from its config")
+    return type(model).from_config(model.get_config())

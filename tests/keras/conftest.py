@@ -1,0 +1,17 @@
+"""Each Keras test starts from fresh automatic names ('dense', 'recall', ...) in both deepgrad's Keras and, when
+it is loaded, real Keras: names are global counters in both, and a test that compares them (history keys such
+as 'recall_1') must not depend on which tests ran before it."""
+import sys
+
+import pytest
+
+from nn.keras import backend
+
+
+@pytest.fixture(autouse=True)
+def _fresh_automatic_names():
+    backend.clear_session()
+    real = sys.modules.get("keras")
+    if real is not None and hasattr(real, "backend"):
+        real.backend.clear_session(free_memory=False)   # the names only: its default gc.collect() takes 0.2 s
+    yield
