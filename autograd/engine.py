@@ -11,7 +11,7 @@ from .capture import state as jit_capture
 from .errors import GraphError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
-from .hooks import run_hooks
+from .hooks import run_hooks, run_post_accumulate_hooks
 from .tensor import Tensor
 from .versions import clock, modified_since
 
@@ -49,10 +49,12 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
     capture = None if inputs is None else {_key(t): None for t in inputs}
 
     buffers = {}
-    given = set()
+    # each leaf's gradient is summed over the pass before its hooks run and .grad is updated, once per pass,
+    # as PyTorch's AccumulateGrad does: (leaf, summed gradient, the gradients it may share memory with)
+    leaves = {}
     for t, g in zip(roots, seeds):
         if t._node is None:
-            _to_leaf(t, g, capture, given, (g,), graph_mode)
+            _add_to_leaf(leaves, t, g, (g,))
         else:
             _add_to_buffer(buffers, t._node, t._out_idx, g)
 
@@ -86,13 +88,25 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             if g is None or parent is None:
                 continue
             if isinstance(parent, Tensor):
-                _to_leaf(parent, g, capture, given, gs, graph_mode)
+                _add_to_leaf(leaves, parent, g, gs)
                 continue
             buf = buffers.get(parent)
             if buf is None:
                 buf = buffers[parent] = [None] * parent.n_out
             buf[idx] = g if buf[idx] is None else buf[idx] + g
+    given = set()
+    for leaf, g, incoming in leaves.values():
+        _to_leaf(leaf, g, capture, given, incoming, graph_mode)
     return capture
+
+
+def _add_to_leaf(leaves, leaf, g, incoming):
+    entry = leaves.get(id(leaf))
+    if entry is None:
+        leaves[id(leaf)] = [leaf, g, incoming]
+    else:
+        entry[1] = entry[1] + g     # a new array, shared with nothing
+        entry[2] = ()
 
 
 def _reachable(root_nodes):
@@ -262,8 +276,7 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")
     if graph_mode:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
-        return
-    if leaf.grad is None:
+    elif leaf.grad is None:
         owner = _memory_owner(g)
         if id(owner) in given or any(owner is _memory_owner(x) for x in incoming) or not _owns_memory(g):
             g = g.copy()  # the memory is shared (a view of it too) or a broadcast view: .grad must own its memory
@@ -272,6 +285,8 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         leaf.grad = Tensor._make(g, leaf._device, None, 0, False)
     else:
         leaf.grad = Tensor._make(leaf.grad._data + g, leaf._device, None, 0, False)
+    if leaf._hooks:
+        run_post_accumulate_hooks(leaf)
 
 
 def _memory_owner(a):

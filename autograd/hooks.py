@@ -19,6 +19,9 @@ _next_key = [0]
 #: the key of the hook that retain_grad registers: there is at most one per tensor, and it runs after every other
 #: hook on that tensor (whatever the order of registration), so .grad holds the gradient the hooks made, as PyTorch
 RETAIN_KEY = "retain_grad"
+#: the first item of the keys of a leaf's post-accumulate-grad hooks, which run after .grad is updated (they share
+#: the leaf's hook dict, so a leaf carries no extra slot; run_hooks passes over them)
+POST_ACCUMULATE = "post_accumulate"
 
 
 def add_hook(tensor, fn, key=None):
@@ -43,7 +46,7 @@ def add_hook(tensor, fn, key=None):
 def run_hooks(hooks, grad, wrap, unwrap):
     """Apply every hook in order of registration, the retain_grad hook last; a hook's non-None return value
     replaces the gradient."""
-    ordered = [fn for key, fn in hooks.items() if key != RETAIN_KEY]
+    ordered = [fn for key, fn in hooks.items() if key != RETAIN_KEY and not isinstance(key, tuple)]
     if RETAIN_KEY in hooks:
         ordered.append(hooks[RETAIN_KEY])
     for fn in ordered:
@@ -51,3 +54,20 @@ def run_hooks(hooks, grad, wrap, unwrap):
         if result is not None:
             grad = unwrap(result)
     return grad
+
+
+def add_post_accumulate_hook(leaf, fn):
+    """Register fn(leaf) to run after backward has accumulated into leaf.grad."""
+    if leaf._hooks is None:
+        leaf._hooks = {}
+    _next_key[0] += 1
+    key = (POST_ACCUMULATE, _next_key[0])
+    leaf._hooks[key] = fn
+    return RemovableHandle(leaf._hooks, key)
+
+
+def run_post_accumulate_hooks(leaf):
+    """Call the leaf's post-accumulate-grad hooks, in order of registration."""
+    for key, fn in list(leaf._hooks.items()):
+        if isinstance(key, tuple):
+            fn(leaf)

@@ -9,7 +9,7 @@ from .capture import state as capture
 from .engine import run_backward
 from .errors import GraphError
 from .grad_mode import state
-from .hooks import add_hook
+from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
 from .methods_convert import BINDINGS
 from .methods_info import BINDINGS as INFO_BINDINGS
 from .methods_legacy import BINDINGS as LEGACY_BINDINGS
@@ -95,6 +95,21 @@ def _register_hook(self, fn):
     return add_hook(self, fn)
 
 
+def _register_post_accumulate_grad_hook(self, fn):
+    """Call fn(tensor) on this leaf after each backward has accumulated its gradient into .grad (optimisers
+    that step per parameter during backward use it). Returns a handle whose .remove() unregisters it."""
+    if self._node is not None:
+        raise GraphError("register_post_accumulate_grad_hook: post accumulate grad hooks cannot be registered on "
+                         "non-leaf tensors (only leaves accumulate into .grad); use register_hook there")
+    if not self.requires_grad:
+        raise GraphError("register_post_accumulate_grad_hook: this tensor does not require gradients")
+    return add_post_accumulate_hook(self, fn)
+
+
+def _retains_grad(self):
+    return self._node is not None and RETAIN_KEY in (self._node._hooks or {}).get(self._out_idx, {})
+
+
 def _backward(self, grad=None, retain_graph=False, create_graph=False):
     """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars)."""
     run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
@@ -139,7 +154,9 @@ def _method(fn):
 
 _BINDINGS = {
     "T": property(_T), "mT": property(lambda self: S.swapaxes(self, -2, -1)), "clone": _clone,
-    "register_hook": _register_hook, "backward": _backward, "astype": C.astype,
+    "register_hook": _register_hook, "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
+    "retains_grad": property(_retains_grad, doc="True on a non-leaf tensor after retain_grad()."),
+    "backward": _backward, "astype": C.astype,
     "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
     "numba": lambda self: C.to(self, "numba"), "detach_": lambda self: self.requires_grad_(False),
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
