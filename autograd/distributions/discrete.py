@@ -1,12 +1,15 @@
 """Bernoulli and Categorical, from probs or logits (either one; the other is derived as PyTorch does)."""
 import numpy as np
 
-from ..creation import bernoulli, full
+from ..creation import arange, bernoulli, full
 from ..grad_mode import no_grad
 from ..ops.activation import Softplus, softmax
 from ..ops.arrange import broadcast_tensors
 from ..ops.discrete import multinomial
 from ..ops.elementwise import where
+from ..ops.shape import reshape
+from . import constraints
+from .constrained import expand_batch
 from .distribution import Distribution, broadcast_all
 
 
@@ -24,6 +27,8 @@ class Bernoulli(Distribution):
     """Bernoulli(probs=None, logits=None): 1 with probability probs (or sigmoid(logits)), else 0."""
 
     _param_names = ("probs", "logits")
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _one_of("Bernoulli", probs, logits)
@@ -36,6 +41,15 @@ class Bernoulli(Distribution):
             self.probs = self.logits.sigmoid()
         self._given = "probs" if probs is not None else "logits"
         super().__init__(self.probs.shape, (), validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with probs and logits broadcast (as views) to the larger `batch_shape`."""
+        return expand_batch(self, batch_shape)
+
+    def enumerate_support(self, expand=True):
+        """The values 0 and 1, shape (2,) + batch_shape (or (2,) + (1,) * batch dims with expand=False)."""
+        values = _counting(2, len(self._batch_shape), self.probs)
+        return values.expand((2,) + tuple(self._batch_shape)) if expand else values
 
     def _parameter_checks(self):
         if self._given == "probs":
@@ -78,6 +92,7 @@ class Categorical(Distribution):
     normalised log-probabilities (logits - logsumexp)."""
 
     _param_names = ("probs", "logits")
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _one_of("Categorical", probs, logits)
@@ -100,6 +115,21 @@ class Categorical(Distribution):
         if self._given == "probs":
             return [("probs", (self._raw >= 0) & (self._raw.sum(-1) > 0).unsqueeze(-1), "Simplex()")]
         return [("logits", self.logits == self.logits, "IndependentConstraint(Real(), 1)")]
+
+    @property
+    def support(self):
+        """The category indices 0 .. n - 1."""
+        return constraints.integer_interval(0, self._num_events - 1)
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with probs and logits broadcast (as views) to the larger `batch_shape`."""
+        return expand_batch(self, batch_shape)
+
+    def enumerate_support(self, expand=True):
+        """The categories 0 .. n - 1 (int64), shape (n,) + batch_shape (or (n,) + (1,) * batch dims with
+        expand=False)."""
+        values = _counting(self._num_events, len(self._batch_shape), self.probs).long()
+        return values.expand((self._num_events,) + tuple(self._batch_shape)) if expand else values
 
     @property
     def param_shape(self):
@@ -138,3 +168,8 @@ class Categorical(Distribution):
         """-sum(p log p) over the categories (0 log 0 = 0)."""
         logits = self.logits.clamp(min=float(np.finfo(self.logits.dtype).min))
         return -(logits * self.probs).sum(-1)
+
+
+def _counting(n, batch_dims, like):
+    """0, 1, ..., n - 1 in like's dtype and device, shaped (n,) + (1,) * batch_dims."""
+    return reshape(arange(n, dtype=like.dtype, device=like.device), (n,) + (1,) * batch_dims)

@@ -5,6 +5,7 @@ from ..grad_mode import no_grad
 from ..ops.arrange import broadcast_tensors
 from ..size import Size
 from ..tensor import Tensor
+from . import constraints
 
 _validate_default = [True]
 
@@ -135,6 +136,29 @@ class Independent(Distribution):
         self.has_rsample = base_distribution.has_rsample
         split = len(shape) - n
         super().__init__(shape[:split], shape[split:] + base_distribution.event_shape, validate_args=False)
+
+    arg_constraints = {}
+
+    @property
+    def support(self):
+        """The base distribution's support, its reinterpreted dims read as event dims."""
+        base = self.base_dist.support
+        return base if self.reinterpreted_batch_ndims == 0 else constraints.independent(
+            base, self.reinterpreted_batch_ndims)
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution over a larger `batch_shape` (its base expanded, the event dims kept)."""
+        n = self.reinterpreted_batch_ndims
+        base_batch = self.base_dist.batch_shape
+        event = tuple(base_batch[len(base_batch) - n:])
+        return Independent(self.base_dist.expand(tuple(batch_shape) + event), n, validate_args=False)
+
+    def enumerate_support(self, expand=True):
+        """Refused when dims are reinterpreted (the joint support would grow as a product), as PyTorch."""
+        if self.reinterpreted_batch_ndims > 0:
+            raise NotImplementedError("Independent: enumeration over reinterpreted batch dims is not possible (the "
+                                      "support grows as a product), as in PyTorch")
+        return self.base_dist.enumerate_support(expand)
 
     @property
     def mean(self):

@@ -189,3 +189,20 @@ def test_repr_names_the_given_parameters_as_torch():
     assert repr(D.Categorical(logits=ag.zeros(2, 3))) == "Categorical(logits: (2, 3))"
     assert repr(D.Bernoulli(probs=ag.tensor(0.5))) == "Bernoulli(probs: 0.5)"
     assert repr(D.Normal(ag.zeros(2), 1.0)) == "Normal(loc: (2,), scale: (2,))"
+
+
+def test_bernoulli_categorical_independent_support_expand_and_enumeration_match_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (ag, torch):
+        D = lib.distributions
+        b = D.Bernoulli(probs=lib.tensor([0.2, 0.7]))
+        c = D.Categorical(logits=lib.tensor([[0.1, 0.5, 0.2], [1.0, 2.0, 3.0]]))
+        i = D.Independent(D.Normal(lib.zeros(3, 2), lib.ones(3, 2)), 1)
+        seen.append((repr(b.support), repr(c.support), repr(i.support), sorted(D.Bernoulli.arg_constraints),
+                     repr(D.Categorical.arg_constraints["logits"]), b.enumerate_support().tolist(),
+                     tuple(b.enumerate_support(expand=False).shape), c.enumerate_support().tolist(),
+                     tuple(c.expand((4, 2)).batch_shape), c.expand((4, 2)).log_prob(lib.tensor([0, 2])).shape[0],
+                     tuple(b.expand((3, 2)).sample().shape), tuple(i.expand((5, 3)).batch_shape),
+                     tuple(i.expand((5, 3)).event_shape)))
+    assert seen[0] == seen[1]
