@@ -287,12 +287,7 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def get_parameter(self, target):
         """The parameter at dotted path `target`, e.g. model.get_parameter("encoder.0.weight")."""
-        owner, _, name = target.rpartition(".")
-        module = self.get_submodule(owner)
-        if name not in module._parameters:
-            raise AttributeError(f"get_parameter: {owner or 'the model'} ({type(module).__name__}) has no parameter "
-                                 f"{name!r} (it has {list(module._parameters)})")
-        return module._parameters[name]
+        return self._member_at(target, "_parameters", "parameter")
 
     def modules(self):
         """This module and every descendant."""

@@ -14,12 +14,17 @@ class ModuleExtras:
 
     def get_buffer(self, target):
         """The buffer at dotted path `target`, e.g. model.get_buffer("bn.running_mean")."""
+        return self._member_at(target, "_buffers", "buffer")
+
+    def _member_at(self, target, store, kind):
+        """The parameter or buffer (`kind`, kept in `store`) at dotted path `target`."""
         owner, _, name = target.rpartition(".")
         module = self.get_submodule(owner)
-        if name not in module._buffers:
-            raise AttributeError(f"get_buffer: {owner or 'the model'} ({type(module).__name__}) has no buffer "
-                                 f"{name!r} (it has {list(module._buffers)})")
-        return module._buffers[name]
+        members = getattr(module, store)
+        if name not in members:
+            raise AttributeError(f"get_{kind}: {owner or 'the model'} ({type(module).__name__}) has no {kind} "
+                                 f"{name!r} (it has {list(members)})")
+        return members[name]
 
     def set_submodule(self, target, module, strict=False):
         """Put `module` at dotted path `target` (its parent must exist; strict=True: so must the old one)."""

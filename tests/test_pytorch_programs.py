@@ -18,9 +18,10 @@ IMPORTS = [
 ]
 
 
-def ported(source):
-    """`source` with PyTorch's import lines replaced by deepgrad's, and nothing else changed."""
-    for theirs, ours in IMPORTS:
+def ported(source, extra=()):
+    """`source` with PyTorch's import lines (IMPORTS, after the `extra` pairs) replaced by deepgrad's, and nothing
+    else changed."""
+    for theirs, ours in list(extra) + IMPORTS:
         source = source.replace(theirs, ours)
     return source
 

@@ -7,7 +7,8 @@ import warnings
 
 import pytest
 
-from tests.test_pytorch_programs import IMPORTS, _run, assert_same_printout
+from tests.test_pytorch_programs import _run, assert_same_printout
+from tests.test_pytorch_programs import ported as ported_with
 
 PROGRAMS = pathlib.Path(__file__).parent / "programs"
 
@@ -26,9 +27,7 @@ PROGRAM_NAMES = ["torch_vae", "torch_seq2seq_attention", "torch_gnn", "torch_dis
 
 def ported(source):
     """`source` with PyTorch's import lines replaced by deepgrad's, and nothing else changed."""
-    for theirs, ours in MORE_IMPORTS + IMPORTS:
-        source = source.replace(theirs, ours)
-    return source
+    return ported_with(source, MORE_IMPORTS)
 
 
 @pytest.mark.parametrize("program", PROGRAM_NAMES)

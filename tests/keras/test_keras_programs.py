@@ -41,8 +41,9 @@ def _assert_same_lines(mine, theirs, rtol=2e-4, atol=2e-5):
             assert float(u) == pytest.approx(float(v), rel=rtol, abs=atol), f"line {k}:\n  ours:  {a}\n  Keras: {b}"
 
 
-@pytest.mark.parametrize("program", ["keras_callbacks", "keras_ticket_router"])
-def test_keras_program_prints_what_keras_prints(program, capsys, tmp_path, monkeypatch):
+def printed_by_both(program, capsys, tmp_path, monkeypatch):
+    """(Keras's lines, ours) printed by tests/programs/<program>.py, run by each in an empty folder from fresh
+    layer names; the port must change import lines only."""
     source = (PROGRAMS / f"{program}.py").read_text()
     changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
     assert changed and all("import" in line for line in changed)
@@ -54,6 +55,11 @@ def test_keras_program_prints_what_keras_prints(program, capsys, tmp_path, monke
         monkeypatch.chdir(tmp_path / folder)
         K.backend.clear_session()          # layer names count from zero, as in a fresh process
         printed.append(_printed(text, f"{program}_{folder}", capsys))
-    theirs, mine = printed
+    return printed
+
+
+@pytest.mark.parametrize("program", ["keras_callbacks", "keras_ticket_router"])
+def test_keras_program_prints_what_keras_prints(program, capsys, tmp_path, monkeypatch):
+    theirs, mine = printed_by_both(program, capsys, tmp_path, monkeypatch)
     assert len(theirs) > 10
     _assert_same_lines(mine, theirs)

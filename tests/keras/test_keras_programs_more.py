@@ -5,16 +5,9 @@ forecaster with callbacks and .weights.h5 checkpoints, learning-rate schedules a
 Loss/Metric classes with class and sample weights, a masked sequence tagger, a PyDataset image classifier,
 transfer learning with a shared functional backbone and clone_model, a subclassed model with its own steps,
 and a functional model built with keras.ops on symbolic tensors."""
-import pathlib
-
 import pytest
 
-from nn import keras as ours
-
-from .oracle import real_keras
-from .test_keras_programs import _assert_same_lines, _printed, ported
-
-PROGRAMS = pathlib.Path(__file__).parent.parent / "programs"
+from .test_keras_programs import _assert_same_lines, printed_by_both
 
 NAMES = ["keras_preprocessing_features", "keras_transformer_classifier", "keras_timeseries_conv1d",
          "keras_optimizer_schedules", "keras_custom_loss_metric", "keras_sequence_tagger", "keras_pydataset_images",
@@ -23,17 +16,6 @@ NAMES = ["keras_preprocessing_features", "keras_transformer_classifier", "keras_
 
 @pytest.mark.parametrize("program", NAMES)
 def test_more_keras_programs_print_what_keras_prints(program, capsys, tmp_path, monkeypatch):
-    source = (PROGRAMS / f"{program}.py").read_text()
-    changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
-    assert changed and all("import" in line for line in changed)
-    keras = real_keras()
-    monkeypatch.setenv("COLUMNS", "120")   # one terminal width for both summaries
-    printed = []
-    for K, text, folder in ((keras, source, "keras"), (ours, ported(source), "ours")):
-        (tmp_path / folder).mkdir()
-        monkeypatch.chdir(tmp_path / folder)
-        K.backend.clear_session()          # layer names count from zero, as in a fresh process
-        printed.append(_printed(text, f"{program}_{folder}", capsys))
-    theirs, mine = printed
+    theirs, mine = printed_by_both(program, capsys, tmp_path, monkeypatch)
     assert len(theirs) >= 8
     _assert_same_lines(mine, theirs)
