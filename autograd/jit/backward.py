@@ -1,7 +1,8 @@
 """loss.backward() during a capture: the engine's walk, run now and written down as entries.
 
-The order of nodes, of gradient sums and of leaf deliveries is exactly run_backward's, so a replay
-adds the same numbers in the same order as eager mode and matches it bit for bit.
+The order of nodes, of gradient sums and of leaf deliveries (each leaf's gradients summed over the walk,
+then delivered once) is exactly run_backward's, so a replay adds the same numbers in the same order as
+eager mode and matches it bit for bit.
 """
 from .. import engine
 from ..capture import CaptureError
@@ -12,12 +13,12 @@ from .refs import Const
 def record_backward(rec, roots, grads, retain_graph):
     """Backpropagate from `roots` as engine.run_backward does (no create_graph, no inputs=), recording it."""
     buffers = {}
-    given = set()
+    leaves = {}     # as the engine: each leaf's gradients summed over the walk, delivered once at its end
     for t, g in zip(roots, grads):
         seed = engine._seed(t, g, False)
         ref = rec.ref(seed) if isinstance(g, Tensor) else Const(seed)
         if t._node is None:
-            _leaf(rec, t, ref, given, (seed,))
+            _add_to_leaf(rec, leaves, t, ref, (seed,))
         else:
             _add(rec, buffers, t._node, t._out_idx, ref)
 
@@ -67,9 +68,22 @@ def record_backward(rec, roots, grads, retain_graph):
         rec.entries.append(("bwd", type(node), node, tuple(refs), tuple(routes), release))
         for parent, idx, slot, g in delivered:
             if isinstance(parent, Tensor):
-                _leaf(rec, parent, slot, given, gs)
+                _add_to_leaf(rec, leaves, parent, slot, gs)
             else:
                 _add(rec, buffers, parent, idx, slot)
+    given = set()
+    for leaf, ref, incoming in leaves.values():
+        _leaf(rec, leaf, ref, given, incoming)
+
+
+def _add_to_leaf(rec, leaves, leaf, ref, incoming):
+    entry = leaves.get(id(leaf))
+    if entry is None:
+        leaves[id(leaf)] = [leaf, ref, incoming]
+        return
+    out = rec.new_slot(rec.value(entry[1]) + rec.value(ref))
+    rec.entries.append(("acc", entry[1], ref, out))
+    entry[1], entry[2] = out, ()
 
 
 def _add(rec, buffers, node, idx, ref):
