@@ -63,6 +63,7 @@ from .data_parallel import DataParallel
 from .layers.recurrent import _RNNBase as RNNBase
 from .layers.cells import _CellBase as RNNCellBase
 NLLLoss2d = NLLLoss   # PyTorch's deprecated name for NLLLoss on (N, C, H, W) inputs
+from .layers.adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .layers.gating import GLU, PReLU, Softmax2d
 from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
                              ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,

@@ -1,5 +1,6 @@
 """Parameter initialisers, in place, with PyTorch's formulas (Xavier/Glorot, Kaiming/He, uniform, normal)."""
 import math
+import warnings
 
 import numpy as np
 
@@ -67,8 +68,18 @@ def ones_(t):
     return constant_(t, 1.0)
 
 
+def _empty(t):
+    """True (with PyTorch's warning) for a tensor without elements, which the fan-based inits leave as it is."""
+    if t.numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+        return True
+    return False
+
+
 def xavier_uniform_(t, gain=1.0):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    if _empty(t):
+        return t
     fan_in, fan_out = _fans(t)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(t, -bound, bound)
@@ -76,6 +87,8 @@ def xavier_uniform_(t, gain=1.0):
 
 def xavier_normal_(t, gain=1.0):
     """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    if _empty(t):
+        return t
     fan_in, fan_out = _fans(t)
     return normal_(t, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
@@ -90,12 +103,16 @@ def _kaiming_std(t, a, mode, nonlinearity):
 
 def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
+    if _empty(t):
+        return t
     bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity)
     return uniform_(t, -bound, bound)
 
 
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
+    if _empty(t):
+        return t
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity))
 
 

@@ -89,3 +89,11 @@ def rng_from(generator, who):
         return np.random.default_rng(int(generator.initial_seed()))
     raise TypeError(f"{who}: generator must be None, an int seed, a NumPy Generator, an ag.Generator or an object "
                     f"with initial_seed() (torch.Generator), got {type(generator).__name__}")
+
+
+def _concatenated(self, other):
+    """self + other: a ConcatDataset of the two, as PyTorch's Dataset.__add__."""
+    return ConcatDataset([self, other])
+
+
+Dataset.__add__ = _concatenated   # set beside ConcatDataset, which dataset.py cannot import (subsets imports it)
