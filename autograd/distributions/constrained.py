@@ -6,7 +6,7 @@ from ..ops.no_grad_op import no_grad_op
 from ..size import Size
 from ..tensor import Tensor
 from .constraints import is_dependent
-from .distribution import Distribution
+from .distribution import Distribution, broadcast_all
 
 
 class ConstrainedDistribution(Distribution):
@@ -113,6 +113,19 @@ def probs_to_logits(probs, is_binary=False):
 def logits_to_probs(logits, is_binary=False):
     """sigmoid(logits) (binary) or softmax over the last dim."""
     return logits.sigmoid() if is_binary else logits.softmax(-1)
+
+
+def binary_parameters(dist, probs, logits):
+    """Set dist.probs, dist.logits and dist._given from whichever of probs (success probabilities) or logits
+    (log-odds) was given, the other derived, as PyTorch's binary families do."""
+    one_of(type(dist).__name__, probs, logits)
+    dist._given = "probs" if probs is not None else "logits"
+    if probs is not None:
+        dist.probs, = broadcast_all(probs)
+        dist.logits = probs_to_logits(dist.probs, is_binary=True)
+    else:
+        dist.logits, = broadcast_all(logits)
+        dist.probs = logits_to_probs(dist.logits, is_binary=True)
 
 
 def one_of(name, first, second, names=("probs", "logits")):

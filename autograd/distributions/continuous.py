@@ -136,8 +136,9 @@ class Exponential(ConstrainedDistribution):
         return 1.0 - self.rate.log()
 
 
-class Laplace(ConstrainedDistribution):
-    """Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale)."""
+class _LocationScale(ConstrainedDistribution):
+    """The shared start of the location-scale families: real loc, positive scale, broadcast together, real
+    support, reparameterised draws."""
 
     has_rsample = True
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
@@ -147,6 +148,10 @@ class Laplace(ConstrainedDistribution):
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(self.loc.shape, (), validate_args)
+
+
+class Laplace(_LocationScale):
+    """Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale)."""
 
     mean = property(lambda self: self.loc, doc="loc.")
     mode = property(lambda self: self.loc, doc="loc.")
@@ -182,17 +187,8 @@ class Laplace(ConstrainedDistribution):
         return 1 + (2 * self.scale).log()
 
 
-class Cauchy(ConstrainedDistribution):
+class Cauchy(_LocationScale):
     """Cauchy(loc, scale): density 1 / (pi scale (1 + ((x - loc) / scale)^2)); no mean or variance."""
-
-    has_rsample = True
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    _param_names = ("loc", "scale")
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
 
     mean = property(lambda self: _filled(self, self.loc, math.nan), doc="NaN (undefined).")
     variance = property(lambda self: _filled(self, self.loc, math.inf), doc="inf.")

@@ -8,7 +8,8 @@ from ..ops.elementwise import where
 from ..ops.gamma import lgamma
 from ..ops.special import xlogy
 from . import constraints
-from .constrained import ConstrainedDistribution, host_draws, logits_to_probs, one_of, probs_to_logits
+from .constrained import (ConstrainedDistribution, binary_parameters, host_draws, logits_to_probs, one_of,
+                          probs_to_logits)
 from .distribution import broadcast_all
 
 
@@ -120,14 +121,7 @@ class Geometric(ConstrainedDistribution):
     _param_names = ("probs", "logits")
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        one_of("Geometric", probs, logits)
-        self._given = "probs" if probs is not None else "logits"
-        if probs is not None:
-            self.probs, = broadcast_all(probs)
-            self.logits = probs_to_logits(self.probs, is_binary=True)
-        else:
-            self.logits, = broadcast_all(logits)
-            self.probs = logits_to_probs(self.logits, is_binary=True)
+        binary_parameters(self, probs, logits)
         super().__init__(self.probs.shape, (), validate_args)
 
     def _parameter_checks(self):

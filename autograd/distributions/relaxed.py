@@ -6,9 +6,8 @@ from ..creation import rand, tensor
 from ..ops.activation import Softplus
 from ..tensor import Tensor
 from . import constraints
-from .constrained import ConstrainedDistribution, clamp_probs, logits_to_probs, one_of, probs_to_logits
+from .constrained import ConstrainedDistribution, binary_parameters, clamp_probs
 from .discrete import Categorical
-from .distribution import broadcast_all
 from .transformed import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
 
@@ -30,14 +29,7 @@ class LogitRelaxedBernoulli(ConstrainedDistribution):
     _param_names = ("probs", "logits")
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        one_of(type(self).__name__, probs, logits)
-        self._given = "probs" if probs is not None else "logits"
-        if probs is not None:
-            self.probs, = broadcast_all(probs)
-            self.logits = probs_to_logits(self.probs, is_binary=True)
-        else:
-            self.logits, = broadcast_all(logits)
-            self.probs = logits_to_probs(self.logits, is_binary=True)
+        binary_parameters(self, probs, logits)
         self.temperature = _temperature(temperature, self.probs)
         super().__init__(self.probs.shape, (), validate_args)
 
