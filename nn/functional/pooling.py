@@ -2,6 +2,11 @@
 their argument checks. 1-D pooling and unbatched inputs run through the 2-D ops of autograd/ops/pooling.py
 with length-1 axes inserted.
 """
+import numbers
+
+import numpy as np
+
+import autograd as ag
 from autograd.ops.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from autograd.ops.dims import check_tensor
 
@@ -43,17 +48,39 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                              (1, single(dilation, "dilation", op, 1)), bool(ceil_mode), x_axes, bool(return_indices))
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """Mean over kernel windows of input (N, C, H, W) or (C, H, W); stride defaults to the kernel size.
 
-    count_include_pad: whether zero padding counts in the divisor (PyTorch's rule).
+    count_include_pad: whether zero padding counts in the divisor (PyTorch's rule); divisor_override: divide
+    each window's sum by this number instead.
     """
     op = "avg_pool2d"
     x_axes = _pool_input(op, input, 2)
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    return AvgPool2d.apply(input, kernel, stride, pair(padding, "padding", op), bool(ceil_mode),
-                             bool(count_include_pad), x_axes)
+    padding = pair(padding, "padding", op)
+    if divisor_override is None:
+        return AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode), bool(count_include_pad), x_axes)
+    if isinstance(divisor_override, bool) or not isinstance(divisor_override, numbers.Integral) \
+            or divisor_override == 0:
+        raise ValueError(f"{op}: divisor_override must be a non-zero integer, got {divisor_override!r}")
+    # the mean over whole (padded) windows times each window's size is its sum
+    mean = AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode), True, x_axes)
+    rows, cols = (window_divisors(input.shape[a - 2], kernel[a], stride[a], padding[a], mean.shape[a - 2], True)
+                  for a in range(2))
+    scale = np.outer(rows, cols) / float(divisor_override)
+    return mean * ag.tensor(scale.astype(input.dtype), device=input.device)
+
+
+def window_divisors(size, k, s, p, out, include_pad):
+    """Per output position along one axis: how many values PyTorch's average pooling divides by (the window
+    within the padded input with include_pad, the part of it inside the input without)."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, size + p)
+    pool = end - start
+    inside = np.minimum(end, size) - np.maximum(start, 0)
+    return pool if include_pad else inside
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):

@@ -15,6 +15,7 @@ from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
 from .conv3d import triple
+from .pooling import window_divisors as _divisors
 
 
 def _volume(op, input):
@@ -97,15 +98,6 @@ def _window_max(values, source, x, outs, unbatched, return_indices):
     table = ag.tensor(source.reshape(-1), device=x.device)
     indices = table[arg + ag.arange(windows, device=x.device) * k].reshape(*x.shape[:2], *outs)
     return out, (indices.squeeze(0) if unbatched else indices)
-
-
-def _divisors(size, k, s, p, out, include_pad):
-    """Per output position along one axis: how many values PyTorch's average pooling divides by."""
-    start = np.arange(out) * s - p
-    end = np.minimum(start + k, size + p)
-    pool = end - start
-    inside = np.minimum(end, size) - np.maximum(start, 0)
-    return pool if include_pad else inside
 
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,

@@ -8,6 +8,7 @@ class MaxPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
+        stride = kernel_size if stride is None else stride   # as PyTorch, which shows it so in repr
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
@@ -31,14 +32,16 @@ class MaxPool1d(MaxPool2d):
 class AvgPool2d(Module):
     """Mean over kernel windows of (N, C, H, W) or (C, H, W); stride defaults to kernel_size."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
         super().__init__()
+        stride = kernel_size if stride is None else stride
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, input):
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad)
+                            self.count_include_pad, self.divisor_override)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -46,6 +49,11 @@ class AvgPool2d(Module):
 
 class AvgPool1d(AvgPool2d):
     """Mean over kernel windows of (N, C, L) or (C, L); stride defaults to kernel_size."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+        as_one = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,))   # PyTorch keeps 1-tuples here
+        super().__init__(as_one(kernel_size), as_one(kernel_size if stride is None else stride), as_one(padding),
+                         ceil_mode, count_include_pad)
 
     def forward(self, input):
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,

@@ -77,3 +77,28 @@ def test_zero_element_weights_initialise_as_torch():
         layer = nn.Linear(0, 4)
     assert layer.weight.shape == (4, 0) and float(layer.bias.abs().sum()) == 0.0
     np.testing.assert_array_equal(layer(ag.zeros(3, 0)).numpy(), np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2, divisor_override=3),
+                                    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, divisor_override=5),
+                                    dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), divisor_override=-2,
+                                         count_include_pad=False)])
+def test_avg_pool2d_divisor_override_matches_torch(kwargs):
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    xo, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out_o, out_t = nn.AvgPool2d(**kwargs)(xo), torch.nn.AvgPool2d(**kwargs)(xt)
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), atol=1e-12)
+    cot = np.random.default_rng(1).standard_normal(tuple(out_o.shape))
+    (out_o * ag.tensor(cot)).sum().backward()
+    (out_t * torch.tensor(cot)).sum().backward()
+    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), atol=1e-12)
+    with pytest.raises(ValueError, match="non-zero integer"):
+        nn.functional.avg_pool2d(xo, 2, divisor_override=0)
+
+
+def test_pooling_reprs_show_the_default_stride_as_torch():
+    torch = require_torch()
+    for name in ("AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d"):
+        for args in ((2,), (3, 1, 1)):
+            assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
