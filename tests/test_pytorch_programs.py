@@ -2,6 +2,7 @@
 import pathlib
 import re
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -64,13 +65,22 @@ def assert_same_printout(ours, theirs, rtol=1e-4, atol=1e-5):
                                    [float(v) for v in NUMBER.findall(torchs)], rtol=rtol, atol=atol, err_msg=mine)
 
 
-@pytest.mark.parametrize("program", ["torch_inplace_ops", "torch_metric_learning", "torch_beginner_cnn"])
-def test_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+def printed_by_both(program, capsys, extra=(), quiet=()):
+    """(deepgrad's printout, PyTorch's) of tests/programs/<program>.py, ported with the `extra` import pairs
+    (only import lines may change); PyTorch's run hides the warning categories in `quiet`."""
     source = (PROGRAMS / f"{program}.py").read_text()
-    changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
+    changed = [line for line in ported(source, extra).splitlines() if line not in source.splitlines()]
     assert changed and all("import" in line for line in changed)
-    _run(ported(source), program)
+    _run(ported(source, extra), program)
     ours = capsys.readouterr().out
     pytest.importorskip("torch")
-    _run(source, program + "_torch")
-    assert_same_printout(ours, capsys.readouterr().out)
+    with warnings.catch_warnings():
+        for category in quiet:
+            warnings.simplefilter("ignore", category)
+        _run(source, program + "_torch")
+    return ours, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("program", ["torch_inplace_ops", "torch_metric_learning", "torch_beginner_cnn"])
+def test_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    assert_same_printout(*printed_by_both(program, capsys))

@@ -2,15 +2,9 @@
 schedules, autograd beyond backward, a Transformer text classifier with EmbeddingBag, data utilities, REINFORCE,
 tensor recipes, contrastive learning, parametrizations), run on deepgrad with only their imports changed: they must
 print what PyTorch prints, number for number (float64 weights and data from seeded NumPy generators)."""
-import pathlib
-import warnings
-
 import pytest
 
-from tests.test_pytorch_programs import _run, assert_same_printout
-from tests.test_pytorch_programs import ported as ported_with
-
-PROGRAMS = pathlib.Path(__file__).parent / "programs"
+from tests.test_pytorch_programs import assert_same_printout, printed_by_both
 
 #: the import lines these programs use beyond tests/test_pytorch_programs.py's, mapped the same way
 MORE_IMPORTS = [
@@ -25,22 +19,10 @@ PROGRAM_NAMES = ["torch_vae", "torch_seq2seq_attention", "torch_gnn", "torch_dis
                  "torch_tensor_recipes", "torch_simclr", "torch_parametrize"]
 
 
-def ported(source):
-    """`source` with PyTorch's import lines replaced by deepgrad's, and nothing else changed."""
-    return ported_with(source, MORE_IMPORTS)
-
-
 @pytest.mark.parametrize("program", PROGRAM_NAMES)
 def test_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
-    source = (PROGRAMS / f"{program}.py").read_text()
-    changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
-    assert changed and all("import" in line for line in changed)
-    _run(ported(source), program)
-    ours = capsys.readouterr().out
+    # PyTorch's own deprecation notice for nn.utils.weight_norm is hidden
+    ours, theirs = printed_by_both(program, capsys, MORE_IMPORTS, quiet=(FutureWarning,))
     assert len(ours.splitlines()) >= 10
-    pytest.importorskip("torch")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)   # PyTorch's own deprecation notice for nn.utils.weight_norm
-        _run(source, program + "_torch")
     # float64 throughout: the two libraries agree to rounding (measured: at most 2e-16 relative)
-    assert_same_printout(ours, capsys.readouterr().out, rtol=1e-7, atol=1e-9)
+    assert_same_printout(ours, theirs, rtol=1e-7, atol=1e-9)
