@@ -3,9 +3,9 @@ isinstance(t, torch.LongTensor)), set_default_tensor_type, torch.asarray, and th
 (torch.jit.script / trace and their decorators), which deepgrad, running Python directly, passes through."""
 import numpy as np
 
-from .creation import as_tensor, empty, tensor
+from .creation import as_tensor, tensor
 from .dtypes import set_default_dtype
-from .size import Size
+from .methods_legacy import legacy_construct
 from .tensor import Tensor
 from backends import set_default_device
 
@@ -26,18 +26,7 @@ class _LegacyType(metaclass=_LegacyTypeMeta):
 
     def __new__(cls, *args, device=None):
         """FloatTensor(2, 3): an uninitialised (2, 3) tensor; FloatTensor(data): data as this type."""
-        device = cls.device or device
-        if not args:
-            return empty(0, dtype=cls.dtype, device=device)
-        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
-            return empty(*args, dtype=cls.dtype, device=device)
-        if len(args) == 1 and isinstance(args[0], Size):
-            return empty(tuple(args[0]), dtype=cls.dtype, device=device)
-        if len(args) != 1:
-            raise TypeError(f"{cls.__name__}: expected sizes (ints) or one sequence of values, got {args!r}")
-        data = args[0].numpy() if isinstance(args[0], Tensor) else args[0]
-        return tensor(np.asarray(data).astype(cls.dtype) if np.asarray(data).dtype.kind == "f"
-                      and np.dtype(cls.dtype).kind in "iub" else data, dtype=cls.dtype, device=device)
+        return legacy_construct(cls.__name__, args, cls.dtype, cls.device or device)
 
 
 def _legacy(name, dtype, device=None):

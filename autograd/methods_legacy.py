@@ -3,23 +3,32 @@ elements, in place, on host tensors), resize_ and resize_as_, and record_stream 
 import numpy as np
 
 from .creation import empty, tensor
+from .size import Size
 from .tensor import Tensor
+
+
+def legacy_construct(who, args, dtype, device):
+    """PyTorch's legacy constructors (FloatTensor(...), t.new(...)): no arguments an empty tensor, ints or a Size
+    an uninitialised tensor of that shape, one sequence (or tensor) of values a copy of them as `dtype` (floats
+    truncated toward zero for integer dtypes)."""
+    if not args:
+        return empty(0, dtype=dtype, device=device)
+    if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        return empty(*args, dtype=dtype, device=device)
+    if len(args) == 1 and isinstance(args[0], Size):
+        return empty(tuple(args[0]), dtype=dtype, device=device)
+    if len(args) != 1:
+        raise TypeError(f"{who}: expected sizes (ints) or one sequence of values, got {args!r}")
+    values = np.asarray(args[0].detach().numpy() if isinstance(args[0], Tensor) else args[0])
+    if values.dtype.kind == "f" and np.dtype(dtype).kind in "iub":
+        values = values.astype(dtype)
+    return tensor(values, dtype=dtype, device=device)
 
 
 def new(self, *args, device=None):
     """The legacy constructor: new(2, 3) an uninitialised tensor of this dtype and device, new(data) a copy of
     data as this dtype, new() an empty one."""
-    device = device or self.device
-    if not args:
-        return empty(0, dtype=self.dtype, device=device)
-    if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
-        return empty(*args, dtype=self.dtype, device=device)
-    if len(args) == 1:
-        data = args[0]
-        if isinstance(data, tuple) and all(isinstance(a, (int, np.integer)) for a in data):
-            return empty(data, dtype=self.dtype, device=device)
-        return tensor(data.detach() if isinstance(data, Tensor) else data, dtype=self.dtype, device=device)
-    raise TypeError(f"new: expected sizes (ints) or one sequence of values, got {args!r}")
+    return legacy_construct("new", args, self.dtype, device or self.device)
 
 
 def _host_values(self, op):

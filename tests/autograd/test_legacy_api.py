@@ -72,6 +72,9 @@ def test_legacy_methods_match_torch():
         _same(ours_base.new(2, 2), theirs_base.new(2, 2))
         _same(ours_base.new(), theirs_base.new())
         np.testing.assert_array_equal(ours_base.new([1, 2]).numpy(), theirs_base.new([1, 2]).numpy())
+        for data in ((2, 3), [1.7, -2.5]):   # a tuple is values, not sizes; integer dtypes truncate floats
+            np.testing.assert_array_equal(ours_base.new(data).numpy(), theirs_base.new(data).numpy())
+        _same(ours_base.new(ag.Size([2, 3])), theirs_base.new(torch.Size([2, 3])))
     for shape in ((2, 2), (2, 3), (6,)):
         ours, theirs = ag.arange(6.0)[:4].clone(), torch.arange(6.0)[:4].clone()
         ours.resize_(*shape)
