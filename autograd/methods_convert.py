@@ -55,7 +55,7 @@ def dim(self):
     return self._data.ndim
 
 
-def _parse_to(args, kwargs):
+def parse_to(args, kwargs):
     """(device or None, dtype or None) from the forms of PyTorch's Tensor.to."""
     device = kwargs.pop("device", None)
     dtype = kwargs.pop("dtype", None)
@@ -82,7 +82,7 @@ def _parse_to(args, kwargs):
 def to(self, *args, **kwargs):
     """This tensor on another device and/or with another dtype: to(device), to(dtype), to(device, dtype),
     to(other_tensor) (its device and dtype); returns self when nothing changes."""
-    device, dtype = _parse_to(args, dict(kwargs))
+    device, dtype = parse_to(args, dict(kwargs))
     out = self if device is None else C.to(self, device)
     return out if dtype is None else C.astype(out, dtype)
 

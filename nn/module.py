@@ -6,6 +6,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
+from autograd.methods_convert import parse_to
 
 from .incompatible_keys import IncompatibleKeys, prefix_hint
 from .module_extras import ModuleExtras
@@ -70,33 +71,16 @@ class StateDictError(KeyError, RuntimeError):
 
 
 def _parse_module_to(args, kwargs):
-    """(device or None, dtype or None) from the forms of PyTorch's Module.to."""
-    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "memory_format"}
-    if unknown:
-        raise TypeError(f"Module.to: unexpected keyword arguments {sorted(unknown)}; it takes a device, a dtype, "
-                        f"both, or a tensor (device=, dtype=, non_blocking=)")
+    """(device or None, dtype or None) from the forms of PyTorch's Module.to: Tensor.to's forms, where a tensor
+    argument lends its dtype only when it is floating, and the dtype must be floating."""
     if len(args) > 3:
         raise TypeError(f"Module.to: too many positional arguments ({len(args)}): give a device, a dtype, both, "
                         f"or a tensor")
-    device, dtype = kwargs.get("device"), kwargs.get("dtype")
-    for a in args:
-        if isinstance(a, Tensor):
-            device, dtype = a.device, (a.dtype if a.dtype.kind == "f" else None)
-        elif a is None or isinstance(a, bool):
-            continue      # non_blocking given by position
-        elif ag.is_device(a):
-            device = a
-        else:
-            dtype = a
-    if dtype is not None:
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"Module.to: {dtype!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype") \
-                from None
-        if dtype.kind != "f":
-            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype} (as PyTorch; cast "
-                            f"integer buffers yourself)")
+    args = [a.device if isinstance(a, Tensor) and a.dtype.kind != "f" else a for a in args]
+    device, dtype = parse_to(args, dict(kwargs))
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise TypeError(f"Module.to only accepts floating point dtypes, got {np.dtype(dtype)} (as PyTorch; cast "
+                        f"integer buffers yourself)")
     return device, dtype
 
 
