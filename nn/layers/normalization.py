@@ -47,16 +47,24 @@ class _BatchNorm(Module):
             self.running_var = ag.ones_like(self.running_var)
             self.num_batches_tracked = ag.zeros_like(self.num_batches_tracked)
 
-    def forward(self, input):
+    def _check_input(self, input):
         check_tensor(type(self).__name__, input)
         if input.ndim not in self.ranks or input.shape[1] != self.num_features:
             raise ValueError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
                              f"got shape {input.shape}")
+
+    def _running_momentum(self):
+        """The weight of this batch in the running statistics; a training step that tracks them counts it."""
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked = self.num_batches_tracked + 1
             if self.momentum is None:   # cumulative moving average
                 momentum = 1.0 / float(self.num_batches_tracked.item())
+        return momentum
+
+    def forward(self, input):
+        self._check_input(input)
+        momentum = self._running_momentum()
         use_batch_stats = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
         return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,

@@ -2,7 +2,6 @@
 a model trained data-parallel on small per-process batches normalises as one process on the global batch."""
 import autograd as ag
 
-from .. import functional as F
 from ..distributed import world
 from ..distributed.differentiable import all_reduce_sum
 from .normalization import _BatchNorm
@@ -27,9 +26,7 @@ class SyncBatchNorm(_BatchNorm):
     def forward(self, input):
         if not (self.training and world.is_initialized() and world.world_size() > 1):
             return super().forward(input)
-        if input.ndim < 2 or input.shape[1] != self.num_features:
-            raise ValueError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
-                             f"got shape {input.shape}")
+        self._check_input(input)
         dims = (0,) + tuple(range(2, input.ndim))
         count = all_reduce_sum(ag.tensor([float(input.numel() // self.num_features)], dtype=input.dtype,
                                          device=input.device))
@@ -50,10 +47,7 @@ class SyncBatchNorm(_BatchNorm):
         return out
 
     def _update_running_stats(self, mean, unbiased_var):
-        self.num_batches_tracked = self.num_batches_tracked + 1
-        momentum = self.momentum
-        if momentum is None:   # cumulative moving average
-            momentum = 1.0 / float(self.num_batches_tracked.item())
+        momentum = self._running_momentum()
         with ag.no_grad():
             self.running_mean.mul_(1 - momentum).add_(momentum * mean.to(self.running_mean.dtype))
             self.running_var.mul_(1 - momentum).add_(momentum * unbiased_var.to(self.running_var.dtype))
