@@ -122,6 +122,7 @@ from .ops.linalg_lu import lu_old as lu, lu_solve_old as lu_solve, lu_unpack
 from .ops.linalg_solve import inverse
 from .ops.linalg_svd import svd_old as svd
 from .ops.matrix_exp import matrix_exp
+from .ops.linalg_householder import geqrf, orgqr
 from .jit import jit
 from .compile_api import compile, get_float32_matmul_precision, set_float32_matmul_precision
 from .dtype_info import finfo, iinfo

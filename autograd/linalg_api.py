@@ -3,13 +3,14 @@
 on every device; the ops live in autograd/ops/linalg_*.py and matrix_exp.py.
 
 Not here: eig / eigvals raise (their results are complex; use eigh / eigvalsh for symmetric matrices), and
-the LDL family (ldl_factor, ldl_solve), householder_product and vander are absent.
+the LDL family (ldl_factor, ldl_solve) and vander are absent.
 """
 from .ops.linalg import matmul
 from .ops.linalg_checks import LinAlgError
 from .ops.linalg_cholesky import cholesky, cholesky_ex
 from .ops.linalg_det import det, slogdet
 from .ops.linalg_eigh import eig, eigh, eigvals, eigvalsh
+from .ops.linalg_householder import householder_product
 from .ops.linalg_lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .ops.linalg_norms import cond, matrix_norm, norm, vector_norm
 from .ops.linalg_pinv import lstsq, matrix_rank, pinv
@@ -20,7 +21,8 @@ from .ops.linalg_svd import svd, svdvals
 from .ops.matrix_exp import matrix_exp
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
-           "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul",
+           "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "matmul",
            "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
            "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]

@@ -1,8 +1,13 @@
 """Ready-made parametrizations (PyTorch's torch.nn.utils.parametrizations), registered through
-nn.utils.parametrize."""
+nn.utils.parametrize: weight_norm here, orthogonal (nn/utils/orthogonal.py) and spectral_norm
+(nn/utils/spectral_norm_parametrization.py)."""
 from ..module import Module
 from .parametrize import register_parametrization
 from .weight_norm import norm_except_dim, weight_norm_of
+from .orthogonal import orthogonal
+from .spectral_norm_parametrization import spectral_norm
+
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 class _WeightNorm(Module):

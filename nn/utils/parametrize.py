@@ -39,7 +39,10 @@ class ParametrizationList(ModuleList):
         super().__init__(modules)
         first = modules[0]
         with ag.no_grad():
-            new = first.right_inverse(original) if hasattr(first, "right_inverse") else original
+            try:
+                new = first.right_inverse(original) if hasattr(first, "right_inverse") else original
+            except NotImplementedError:   # as PyTorch: a right_inverse that cannot apply keeps the original
+                new = original
         self.is_tensor = isinstance(new, Tensor)
         if self.is_tensor:
             if new is not original:
@@ -135,7 +138,10 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
     if not isinstance(parametrization, Module):
         raise TypeError(f"register_parametrization: the parametrization must be an nn.Module, got "
                         f"{type(parametrization).__name__}")
+    parametrization.train(module.training)   # as PyTorch: it starts in its module's train/eval mode
     if is_parametrized(module, tensor_name):
+        if not unsafe:   # as PyTorch: the new one runs once on the current value (and its right_inverse back)
+            _check_stacked(module, tensor_name, parametrization)
         module.parametrizations[tensor_name].append(parametrization)
         return module
     original = getattr(module, tensor_name, None)
@@ -158,6 +164,23 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
     cls._parametrized_names = cls._parametrized_names | {tensor_name}
     setattr(cls, tensor_name, property(lambda self, n=tensor_name: _get(self, n)))
     return module
+
+
+def _check_stacked(module, tensor_name, parametrization):
+    """Run a parametrization stacked with unsafe=False once, and its right_inverse, checking shape and dtype."""
+    current = getattr(module, tensor_name)
+    made = [parametrization(current)]
+    if hasattr(parametrization, "right_inverse"):
+        try:
+            made.append(parametrization.right_inverse(made[0]))
+        except NotImplementedError:
+            pass
+    for what, value in zip(("the parametrization", "its right_inverse"), made):
+        if not isinstance(value, Tensor) or tuple(value.shape) != tuple(current.shape) or value.dtype != current.dtype:
+            raise ValueError(f"register_parametrization: {what} ({type(parametrization).__name__}) must keep the "
+                             f"shape and dtype of {tensor_name!r} ({tuple(current.shape)}, {current.dtype}), it gave "
+                             f"{getattr(value, 'shape', type(value).__name__)} {getattr(value, 'dtype', '')}; pass "
+                             "unsafe=True to allow it")
 
 
 def is_parametrized(module, tensor_name=None):
