@@ -11,8 +11,8 @@ from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
 from backends.threads import get_num_threads, set_num_threads
 
-from .dtypes import (bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
-                     set_default_dtype, uint8)
+from .dtypes import (bool_, complex64, complex128, float16, float32, float64, get_default_dtype, int8, int16, int32,
+                     int64, set_default_dtype, uint8)
 from .capture import CaptureError
 from .errors import AnomalyError, GraphError
 from .function import Function
@@ -138,7 +138,8 @@ from .amp.autocast_mode import (clear_autocast_cache, get_autocast_dtype, is_aut
                                 is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype,
                                 set_autocast_enabled)
 from .amp.legacy import cpu   # torch.cpu's namespace, for ag.cpu.amp; ag.cuda.amp is set there too
-from .torch_misc_api import (adjoint, conj, conj_physical, e, get_num_interop_threads, imag, inf,
+from .torch_misc_api import (adjoint, angle, complex, conj, conj_physical, e, get_num_interop_threads, imag, inf,
+                             is_conj, polar, view_as_complex, view_as_real,
                              is_anomaly_check_nan_enabled, is_anomaly_enabled, is_same_size, is_signed, isreal, nan,
                              newaxis, pi, random, range, real, resolve_conj, resolve_neg, scalar_tensor,
                              set_anomaly_enabled, set_flush_denormal, set_num_interop_threads, typename)
@@ -166,8 +167,9 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
 # Python's float/int/bool/range
 float, double, half = float32, float64, float16
+cfloat, cdouble = complex64, complex128
 long, int, short = int64, int32, int16
 bool = bool_
-_BUILTIN_SHADOWS = ("float", "double", "half", "long", "int", "short", "bool", "range")
+_BUILTIN_SHADOWS = ("float", "double", "half", "long", "int", "short", "bool", "range", "complex")
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in _BUILTIN_SHADOWS + ("compile",)]

@@ -4,7 +4,7 @@ import numpy as np
 import backends
 
 from . import capture
-from .dtypes import check_supported, get_default_dtype
+from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype
 from .random_generator import check_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
@@ -72,7 +72,8 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     d = _device(device)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if dtype is None:
-        dtype = get_default_dtype() if isinstance(fill_value, float) else np.asarray(fill_value).dtype
+        dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
+                 if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
     return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
 
 
@@ -228,11 +229,23 @@ def _generator_draw(d, name, make):
     return array
 
 
+def _complex_draw(draw, shape, dtype, device, requires_grad, generator, scale):
+    """A complex tensor whose real and imaginary parts are two draws of `draw` (times `scale`)."""
+    part = np.float64 if np.dtype(dtype) == np.complex128 else np.float32
+    pair = draw(shape + (2,), dtype=part, device=device, generator=generator)._data
+    if scale != 1.0:
+        pair = pair * part(scale)
+    check_supported("rand", dtype)
+    return _new(pair.view(dtype)[..., 0], device, requires_grad)
+
+
 def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
     dtype = dtype or get_default_dtype()
     shape = _shape(shape)
+    if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
+        return _complex_draw(rand, shape, dtype, d, requires_grad, generator, 1.0)
     array = (d.rand(shape, dtype) if rng is None
              else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape).astype(dtype))))
     return _new(array, d, requires_grad)
@@ -243,6 +256,8 @@ def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     d, rng = _device(device), check_generator("randn", generator)
     dtype = dtype or get_default_dtype()
     shape = _shape(shape)
+    if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
+        return _complex_draw(randn, shape, dtype, d, requires_grad, generator, 0.5 ** 0.5)
     array = (d.randn(shape, dtype) if rng is None
              else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape).astype(dtype))))
     return _new(array, d, requires_grad)

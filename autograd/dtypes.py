@@ -1,6 +1,8 @@
 """The dtypes deepgrad tensors use (NumPy's), and the promotion rules for Python scalars."""
 import numpy as np
 
+from . import complex_forms
+
 float16 = np.float16
 float32 = np.float32
 float64 = np.float64
@@ -10,6 +12,8 @@ int32 = np.int32
 int64 = np.int64
 uint8 = np.uint8
 bool_ = np.bool_
+complex64 = np.complex64
+complex128 = np.complex128
 
 #: the default float dtype, in a one-element list so that set_default_dtype changes it for every module
 _default_float = [np.dtype(np.float32)]
@@ -39,26 +43,38 @@ def set_default_dtype(d):
     _default_float[0] = dtype
 
 
+def get_default_complex_dtype():
+    """The dtype of Python complex numbers made into tensors: complex128 when the default float dtype is
+    float64, complex64 otherwise (PyTorch's rule)."""
+    return np.dtype(np.complex128) if _default_float[0] == np.float64 else np.dtype(np.complex64)
+
+
 def is_floating(dtype):
     """True for float16/32/64 (and other inexact) dtypes."""
     return np.dtype(dtype).kind in "fc" or str(dtype) == "bfloat16"
 
 
-#: dtype kinds a tensor may hold: bool, signed and unsigned integers, floats
-_SUPPORTED_KINDS = "biuf"
+#: dtype kinds a tensor may hold: bool, signed and unsigned integers, floats, complex numbers
+_SUPPORTED_KINDS = "biufc"
+#: the complex dtypes tensors hold (NumPy has no complex32)
+_COMPLEX = (np.dtype(np.complex64), np.dtype(np.complex128))
 _KIND_NAMES = {"c": "complex", "O": "object", "U": "string", "S": "bytes", "V": "structured",
                "M": "datetime", "m": "timedelta"}
 
 
 def check_supported(op, dtype):
-    """`dtype` as a NumPy dtype when tensors can hold it (bool, int, uint, float); a TypeError naming the op and
-    the dtype otherwise (complex, object, string, datetime... data would be computed wrongly, so it is refused)."""
+    """`dtype` as a NumPy dtype when tensors can hold it (bool, int, uint, float, complex64/128); a TypeError
+    naming the op and the dtype otherwise (object, string, datetime... data would be computed wrongly)."""
     dtype = np.dtype(dtype)
     if dtype.kind not in _SUPPORTED_KINDS:
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
-        raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer or "
-                        "floating-point values. Convert it first, e.g. np.asarray(data, dtype=np.float32)"
-                        + (" (or split real and imaginary parts)" if dtype.kind == "c" else ""))
+        raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
+                        "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
+    if dtype.kind == "c":
+        if dtype not in _COMPLEX:
+            raise TypeError(f"{op}: complex data (dtype {dtype}) is not supported; complex tensors are complex64 or "
+                            "complex128 (convert with .astype(np.complex128))")
+        complex_forms.note_complex()
     return dtype
 
 
@@ -73,9 +89,13 @@ def infer_dtype(data):
         return np.dtype(np.int64)
     if isinstance(data, float):
         return _default_float[0]
+    if isinstance(data, complex):
+        return get_default_complex_dtype()
     arr = np.asarray(data)
     if arr.dtype.kind == "f":
         return _default_float[0] if not isinstance(data, np.ndarray) else arr.dtype
+    if arr.dtype.kind == "c" and not isinstance(data, np.ndarray):
+        return get_default_complex_dtype()
     if arr.dtype.kind in "iu" and not isinstance(data, np.ndarray):
         return np.dtype(np.int64)
     return arr.dtype

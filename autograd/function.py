@@ -10,6 +10,7 @@ import itertools
 from backends import DeviceError
 
 from . import autocast_state as autocast
+from . import complex_forms
 from .capture import state as capture
 from .errors import AnomalyError, not_a_tensor, op_error
 from .grad_mode import state
@@ -65,6 +66,8 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op on tensors (and plain arguments), recording a graph node when gradients are needed."""
+        if complex_forms.active:   # complex tensors exist: pick this op's complex form, or refuse them
+            cls = complex_forms.form_for(cls, args)
         if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
             args = autocast.cast_inputs(cls, args)
         ctx = cls()

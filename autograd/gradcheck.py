@@ -6,28 +6,36 @@ from .tensor import Tensor
 
 
 def numerical_jacobian_vector(fn, inputs, out_grad, eps):
-    """d<out_grad, fn(inputs)>/d(input) for every input requiring grad, by central differences."""
+    """d<out_grad, fn(inputs)>/d(input) for every input requiring grad, by central differences. For complex
+    values <w, y> is Re(sum(conj(w) y)) and the gradient of a complex input is d/dx + i d/dy (PyTorch's)."""
     result = []
     for t in inputs:
         if not (isinstance(t, Tensor) and t.requires_grad):
             result.append(None)
             continue
         original = t._data
-        base = np.array(t.numpy(), dtype=np.float64)
-        g = np.zeros(base.shape, dtype=np.float64)
+        base = np.array(t.numpy(), dtype=np.complex128 if t.dtype.kind == "c" else np.float64)
+        g = np.zeros(base.shape, dtype=base.dtype)
         for i in range(base.size):
-            values = []
-            for step in (eps, -eps):
-                perturbed = base.copy()
-                perturbed.flat[i] += step
-                t._data = t._device.asarray(perturbed)
-                # grad mode stays on, as in PyTorch: fn may itself call grad(create_graph=True)
-                out = _outputs(fn(*inputs))
-                values.append(sum(float((o.numpy().astype(np.float64) * og).sum()) for o, og in zip(out, out_grad)))
-            g.flat[i] = (values[0] - values[1]) / (2 * eps)
+            for unit in ((1, 1j) if base.dtype.kind == "c" else (1,)):
+                values = []
+                for step in (eps, -eps):
+                    perturbed = base.copy()
+                    perturbed.flat[i] += step * unit
+                    t._data = t._device.asarray(perturbed)
+                    # grad mode stays on, as in PyTorch: fn may itself call grad(create_graph=True)
+                    out = _outputs(fn(*inputs))
+                    values.append(sum(_pairing(o.numpy(), og) for o, og in zip(out, out_grad)))
+                g.flat[i] += unit * (values[0] - values[1]) / (2 * eps)
         t._data = original
         result.append(g)
     return result
+
+
+def _pairing(values, weights):
+    """Re(sum(conj(weights) * values)) as a Python float."""
+    return float(np.real(np.conj(weights) * values.astype(np.complex128 if values.dtype.kind == "c" else
+                                                          np.float64)).sum())
 
 
 def _outputs(out):
@@ -37,18 +45,19 @@ def _outputs(out):
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0):
     """True when the analytic gradients of fn at `inputs` match central finite differences.
 
-    Inputs that require gradients must be float64. The check contracts every output with a fixed
-    random vector, so outputs of any shape are covered.
+    Inputs that require gradients must be float64 or complex128. The check contracts every output with a
+    fixed random vector (complex for complex outputs), so outputs of any shape are covered.
     """
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     for t in diff:
-        if t.dtype != np.float64:
-            raise TypeError(f"gradcheck: inputs that require grad must be float64 for reliable finite "
+        if t.dtype not in (np.float64, np.complex128):
+            raise TypeError(f"gradcheck: inputs that require grad must be float64 (or complex128) for reliable finite "
                             f"differences; got {t.dtype} (shape {t.shape}); use t.astype(ag.float64)")
     outs = _outputs(fn(*inputs))
     rng = np.random.default_rng(seed)
-    out_grad = [rng.standard_normal(o.shape) for o in outs]
+    out_grad = [rng.standard_normal(o.shape) + (1j * rng.standard_normal(o.shape) if o.dtype.kind == "c" else 0)
+                for o in outs]
     float_outs = [(o, og) for o, og in zip(outs, out_grad) if o.requires_grad]
     if float_outs:
         analytic = _grad([o for o, _ in float_outs],
@@ -58,7 +67,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False,
         analytic = [None] * len(diff)
     numeric = [g for g in numerical_jacobian_vector(fn, inputs, out_grad, eps) if g is not None]
     for k, (a, n) in enumerate(zip(analytic, numeric)):
-        a = np.zeros_like(n) if a is None else a.numpy().astype(np.float64)
+        a = np.zeros_like(n) if a is None else a.numpy().astype(n.dtype)
         if not np.allclose(a, n, atol=atol, rtol=rtol, equal_nan=False):
             if raise_exception:
                 err = np.abs(a - n).max()

@@ -5,12 +5,16 @@ cupy, and for higher-order gradients it is this module, so the same formula reco
 """
 import numpy
 
+from .ops import complex_ops as _C
 from .ops import elementwise as _E
 from .ops import joining as _J
 from .ops import shape as _S
 from .ops import trig as _T
 
 exp = _E.exp
+real = _C.real
+imag = _C.imag
+conj = _C.conj
 log = _E.log
 log1p = _E.log1p
 sqrt = _E.sqrt

@@ -74,6 +74,10 @@ def _setitem(self, index, value):
         self._bump_version()
         return
     index = I._prepare_index(self, index)
+    if self._data.dtype.kind != "c" and (isinstance(value, complex) or getattr(value, "dtype", None) is not None
+                                         and value.dtype.kind == "c"):
+        raise TypeError(f"setitem: a complex value cannot be stored in a {self.dtype} tensor; make the tensor complex "
+                        f"first (x.to(ag.complex64)) or store value.real")
     self._writable()[index] = value._data if isinstance(value, Tensor) else value
     self._bump_version()
 

@@ -1,10 +1,11 @@
 """Tensor methods that describe the tensor or its memory (itemsize, nbytes, data_ptr, storage_offset,
-get_device, is_signed, ...), the complex-number methods as they act on deepgrad's real tensors (real, conj,
-H, mH, adjoint; imag refuses), and the older spellings of ops (msort, fix, sum_to_size, put, ...)."""
+get_device, is_signed, ...), the complex-number methods (real, imag, conj,
+H, mH, adjoint, angle, sgn), and the older spellings of ops (msort, fix, sum_to_size, put, ...)."""
 import numpy as np
 
 from .creation import ones_like
 from .methods_inplace import inplace
+from .ops import complex_ops as CX
 from .ops import legacy_forms as LF
 from .ops.shape import transpose
 
@@ -74,27 +75,19 @@ def _self(self):
     return self
 
 
-def isreal(self):
-    """All True (deepgrad's tensors are real)."""
-    return ones_like(self, dtype=np.bool_)
+def _set_real(self, value):
+    CX.real(self).copy_(value)
 
 
-def _imag(self):
-    raise RuntimeError(f"imag is not implemented for tensors with non-complex dtypes (this one is {self.dtype}); "
-                       f"deepgrad's tensors are real, so their imaginary part is zero")
-
-
-def _matrix_transpose(self):
-    if self.ndim < 2:
-        raise ValueError(f"mH/adjoint: expected a tensor of at least 2 dims, got shape {self.shape}")
-    return transpose(self, -2, -1)
+def _set_imag(self, value):
+    CX.imag(self).copy_(value)
 
 
 def _conj_transpose(self):
     if self.ndim > 2:
         raise ValueError(f"H: expected a matrix or a vector (at most 2 dims), got shape {self.shape}; use .mH for "
                          f"batches of matrices")
-    return self if self.ndim < 2 else transpose(self, 0, 1)
+    return self if self.ndim < 2 else CX.conj(transpose(self, 0, 1))
 
 
 BINDINGS = {
@@ -103,13 +96,13 @@ BINDINGS = {
     "is_shared": is_shared,
     "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element."),
     "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements."),
-    "is_conj": _false, "is_neg": _false, "resolve_conj": _self, "resolve_neg": _self, "conj": _self,
-    "conj_physical": _self, "isreal": isreal,
-    "real": property(_self, doc="The tensor itself (deepgrad's tensors are real)."),
-    "imag": property(_imag, doc="Refused: deepgrad's tensors are real."),
-    "H": property(_conj_transpose, doc="The conjugate transpose of a matrix: its transpose, for real values."),
-    "mH": property(_matrix_transpose, doc="The conjugate transpose of the last two dims (their transpose)."),
-    "adjoint": _matrix_transpose,
+    "is_conj": _false, "is_neg": _false, "resolve_conj": _self, "resolve_neg": _self, "conj": CX.conj,
+    "conj_physical": CX.conj, "isreal": CX.isreal, "angle": CX.angle,
+    "real": property(CX.real, _set_real, doc="The real part (a view of a complex tensor; a real tensor itself)."),
+    "imag": property(CX.imag, _set_imag, doc="The imaginary part of a complex tensor (a view)."),
+    "H": property(_conj_transpose, doc="The conjugate transpose of a matrix (of a vector: itself)."),
+    "mH": property(CX.conj_transpose, doc="The conjugate transpose of the last two dims."),
+    "adjoint": CX.conj_transpose,
     "msort": LF.msort, "fix": LF.fix, "sum_to_size": LF.sum_to_size, "put": LF.put,
     "split_with_sizes": LF.split_with_sizes, "cholesky_solve": LF.cholesky_solve,
     "cholesky_inverse": LF.cholesky_inverse, "triangular_solve": LF.triangular_solve,

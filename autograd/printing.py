@@ -92,6 +92,8 @@ def _nested(values, indent, summarize, fmt):
 
 def _formatter(shown):
     """A function formatting one element as this tensor's elements all print, right-aligned to `.width`."""
+    if shown.dtype.kind == "c":
+        return _complex_formatter(shown)
     if shown.dtype.kind != "f":
         width = max((len(str(v)) for v in shown.tolist()), default=1)
         one = str
@@ -101,6 +103,20 @@ def _formatter(shown):
     def fmt(v):
         return one(v).rjust(width)
     fmt.width = width
+    return fmt
+
+
+def _complex_formatter(shown):
+    """Complex elements as PyTorch prints them: the real parts in one float format (right-aligned), the
+    imaginary parts in another with their sign and a `j` (`1.+2.j`, `3.0000-1.5000j`)."""
+    real, real_width = _float_format(shown.real)
+    imag, imag_width = _float_format(shown.imag)
+
+    def fmt(v):
+        v = complex(v)
+        tail = imag(v.imag).rjust(imag_width).lstrip() + "j"
+        return real(v.real).rjust(real_width) + (tail if tail[0] in "+-" else "+" + tail)
+    fmt.width = real_width + imag_width + 1
     return fmt
 
 

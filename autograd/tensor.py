@@ -11,7 +11,7 @@ import backends
 
 from .printing import add_suffixes, format_values, options as print_options
 from .size import Size
-from .dtypes import check_supported, get_default_dtype, infer_dtype, is_floating
+from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import state
@@ -188,7 +188,8 @@ class Tensor:
         if (self._data.size == 0 and self._data.ndim != 1) or (self._data.size and not print_options["edgeitems"]):
             extras.append(f"size={tuple(self._data.shape)}")   # [] or [...] alone does not tell the shape
         # an empty tensor shows any dtype but the default (nothing in it tells an int64 apart), as PyTorch's
-        if self.dtype != get_default_dtype() and (self._data.size == 0 or self.dtype not in (np.int64, np.bool_)):
+        if self.dtype != get_default_dtype() and (self._data.size == 0 or self.dtype not in (
+                np.int64, np.bool_, get_default_complex_dtype())):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name()}>")
@@ -266,7 +267,8 @@ def wrap_array(array, device, node=None, idx=0):
     t.grad = None
     t._vc = None
     t._hooks = None
-    if node is not None and array.dtype.kind == "f":
+    kind = array.dtype.kind
+    if node is not None and (kind == "f" or kind == "c"):
         t._node = node
         t.requires_grad = True
     else:

@@ -1,5 +1,5 @@
 """Small top-level names of PyTorch's namespace: the constants (inf, nan, pi, e, newaxis), scalar_tensor,
-the deprecated inclusive `range`, typename, the anomaly and thread switches, the real-tensor forms of the
+the deprecated inclusive `range`, typename, the anomaly and thread switches, the
 complex-number functions, and `random` (torch.random's seeding functions and fork_rng)."""
 import contextlib
 import math
@@ -11,7 +11,8 @@ import numpy as np
 from .creation import arange, full
 from .dtypes import get_default_dtype
 from .grad_mode import state
-from .methods_info import _imag, _matrix_transpose, isreal as _isreal
+from .ops.complex_ops import (angle, complex, conj, conj_transpose as adjoint, imag, is_conj, isreal, polar, real,
+                               view_as_complex, view_as_real)
 from .random_api import get_rng_state, initial_seed, seed, set_rng_state
 from .creation import manual_seed
 from .tensor import Tensor
@@ -90,32 +91,13 @@ def is_same_size(input, other):
     return input.is_same_size(other)
 
 
-def isreal(input):
-    """All True: deepgrad's tensors are real."""
-    return _isreal(input)
-
-
-def real(input):
-    """The tensor itself: deepgrad's tensors are real."""
+def resolve_conj(input):
+    """The tensor itself: conj() here makes a new tensor, so no lazy conjugate is pending."""
     return input
 
 
-def imag(input):
-    """Refused: deepgrad's tensors are real, so they have no imaginary part to view."""
-    return _imag(input)
-
-
-def conj(input):
-    """The tensor itself: the conjugate of a real tensor."""
-    return input
-
-
-def adjoint(input):
-    """The transpose of the last two dims (the conjugate transpose of real matrices)."""
-    return _matrix_transpose(input)
-
-
-resolve_conj = resolve_neg = conj_physical = conj
+resolve_neg = resolve_conj
+conj_physical = conj
 
 
 @contextlib.contextmanager

@@ -72,21 +72,22 @@ class StateDictError(KeyError, RuntimeError):
 
 def _parse_module_to(args, kwargs):
     """(device or None, dtype or None) from the forms of PyTorch's Module.to: Tensor.to's forms, where a tensor
-    argument lends its dtype only when it is floating, and the dtype must be floating."""
+    argument lends its dtype only when it is floating or complex, and the dtype must be one of those."""
     if len(args) > 3:
         raise TypeError(f"Module.to: too many positional arguments ({len(args)}): give a device, a dtype, both, "
                         f"or a tensor")
-    args = [a.device if isinstance(a, Tensor) and a.dtype.kind != "f" else a for a in args]
+    args = [a.device if isinstance(a, Tensor) and a.dtype.kind not in "fc" else a for a in args]
     device, dtype = parse_to(args, dict(kwargs))
-    if dtype is not None and np.dtype(dtype).kind != "f":
-        raise TypeError(f"Module.to only accepts floating point dtypes, got {np.dtype(dtype)} (as PyTorch; cast "
-                        f"integer buffers yourself)")
+    if dtype is not None and np.dtype(dtype).kind not in "fc":
+        raise TypeError(f"Module.to only accepts floating point or complex dtypes, got {np.dtype(dtype)} (as "
+                        f"PyTorch; cast integer buffers yourself)")
     return device, dtype
 
 
-def _moved(t, target):
-    """t on another device, or cast to a float dtype when t is floating (integer buffers keep their dtype)."""
-    if not ag.is_device(target) and t.dtype.kind != "f":
+def _moved(t, target, kinds="fc"):
+    """t on another device, or cast to a dtype when t is of one of `kinds` (floating or complex: integer buffers
+    keep their dtype)."""
+    if not ag.is_device(target) and t.dtype.kind not in kinds:
         return t
     return t.detach().to(target)
 
@@ -357,20 +358,23 @@ class Module(ModuleExtras, ModuleStateHooks):
 
         Parameters keep their identity, so an optimiser created before .to() still updates them.
         """
-        device, dtype = _parse_module_to(args, kwargs)
+        return self._moved_to(*_parse_module_to(args, kwargs))
+
+    def _moved_to(self, device, dtype, kinds="fc"):
+        """Parameters and buffers to `device` and, when of `kinds`, to `dtype` (None: unchanged); returns self."""
         for target in (device, dtype):
             if target is None:
                 continue
             with ag.no_grad():
                 for p in self.parameters():
-                    moved = _moved(p, target)
+                    moved = _moved(p, target, kinds)
                     arrays.replace(p, arrays.array(moved), moved.device)
                     if p.grad is not None:
-                        p.grad = _moved(p.grad, target)
+                        p.grad = _moved(p.grad, target, kinds)
                 for m in self.modules():
                     for name, b in m._buffers.items():
                         if b is not None:
-                            m._buffers[name] = m.__dict__[name] = _moved(b, target)
+                            m._buffers[name] = m.__dict__[name] = _moved(b, target, kinds)
         return self
 
     def cpu(self):
@@ -378,16 +382,16 @@ class Module(ModuleExtras, ModuleStateHooks):
         return self.to("cpu")
 
     def float(self):
-        """Cast floating parameters and buffers to float32."""
-        return self.to(ag.float32)
+        """Cast floating parameters and buffers to float32 (complex ones stay, as in PyTorch)."""
+        return self._moved_to(None, ag.float32, "f")
 
     def double(self):
-        """Cast floating parameters and buffers to float64 (e.g. before gradcheck)."""
-        return self.to(ag.float64)
+        """Cast floating parameters and buffers to float64 (e.g. before gradcheck; complex ones stay)."""
+        return self._moved_to(None, ag.float64, "f")
 
     def half(self):
-        """Cast floating parameters and buffers to float16."""
-        return self.to(ag.float16)
+        """Cast floating parameters and buffers to float16 (complex ones stay)."""
+        return self._moved_to(None, ag.float16, "f")
 
     # ----- state -------------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):

@@ -13,6 +13,7 @@ PACKAGES = ("backends", "autograd", "nn")
 
 # autograd's floors: a module imports only from floors below its own (ops may also import sibling ops)
 AUTOGRAD_FLOORS = {
+    "autograd.complex_forms": -1,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
     "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
@@ -25,7 +26,7 @@ AUTOGRAD_FLOORS = {
     "autograd.activation_api": 6.5,
     "autograd.autograd_functional": 6.8, "autograd.autograd_api": 7, "autograd.special_api": 7,
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
-    "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05,
+    "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05, "autograd.fft": 7,
     "autograd.methods": 7,
     # torch.func's transforms (ag.func): pytrees and the random-number policy below, the transforms over the engine
     "autograd.pytree": 0, "autograd.func_random": 0, "autograd.func_core": 6.85, "autograd.func_jac": 6.86,

@@ -1,4 +1,6 @@
 """Moving tensors between devices and dtypes, inside the graph."""
+import warnings
+
 import numpy as np
 
 import backends
@@ -39,6 +41,30 @@ class AsType(Function):
         return gy.astype(ctx.source_dtype), None
 
 
+class CastComplex(Function):
+    """A cast to or from a complex dtype: real -> complex takes back the gradient's real part; complex -> real
+    keeps the real part (PyTorch warns that the imaginary part is discarded) and gives a real gradient."""
+    complex_ready = True
+    op_name = "to"
+    torch_name = "ToCopyBackward0"
+
+    def forward(ctx, x, dtype):
+        ctx.source = x.dtype
+        if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+            warnings.warn(f"Casting complex values to real discards the imaginary part ({x.dtype} -> "
+                          f"{np.dtype(dtype)}); take .real or .abs() explicitly to keep it quiet", UserWarning,
+                          stacklevel=4)
+            return x.real.astype(dtype)
+        return x.astype(dtype)
+
+    def backward(ctx, gy):
+        xp = ctx.xp
+        if ctx.source.kind != "c":
+            part = xp.real(gy)
+            return (part.astype(ctx.source) if ctx.source.kind == "f" else part), None
+        return gy.astype(ctx.source), None
+
+
 def _as_dtype(target):
     if isinstance(target, str):
         try:
@@ -70,4 +96,6 @@ def astype(x, dtype):
     dtype = check_supported("astype", dtype)
     if dtype == x.dtype:
         return x
+    if dtype.kind == "c" or x.dtype.kind == "c":
+        return CastComplex.apply(x, dtype)
     return AsType.apply(x, dtype)

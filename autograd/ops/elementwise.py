@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_complex_dtype, get_default_dtype
 from ..errors import not_a_tensor
 from ..function import Function, _mixed_devices
 from ..tensor import Tensor
@@ -292,6 +292,8 @@ def _promote_slow(a, b, op):
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
+            if da.kind == "c" or db.kind == "c":
+                return _complex_pair(a, b)
             fa, fb = da.kind == "f", db.kind == "f"
             if fa and not fb:
                 b = b.astype(da)
@@ -310,20 +312,43 @@ def _promote_slow(a, b, op):
     if isinstance(other, (int, float, bool)):
         if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
             other = int(other) if isinstance(other, int) else float(other)
-        if isinstance(other, float) and t._data.dtype.kind != "f":
+        if isinstance(other, float) and t._data.dtype.kind not in "fc":
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
+    elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
+        kind = t._data.dtype.kind
+        if kind != "c":
+            t = t.astype(np.complex128 if t._data.dtype == np.float64 else
+                         np.complex64 if kind == "f" else get_default_complex_dtype())
     elif not isinstance(other, Tensor):
         other = Tensor(other, device=t._device)
         return _promote(t, other, op) if ta else _promote(other, t, op)
     return (t, other) if ta else (other, t)
 
 
+def _complex_pair(a, b):
+    """Two tensors, one complex, in their common dtype by PyTorch's rules: a float beside a complex widens
+    it to the float's precision (float64 with complex64 gives complex128), except that a 0-d tensor of a
+    lower category leaves a dimensioned one's dtype alone."""
+    da, db = a._data.dtype, b._data.dtype
+    low, high = (a, b) if db.kind == "c" and da.kind != "c" else (b, a)
+    if low._data.dtype.kind == "c":   # both complex
+        wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else np.promote_types(da, db)
+    elif low._data.dtype.kind == "f" and not (low.ndim == 0 < high.ndim):
+        # a 0-d complex beside a dimensioned float takes the float's precision; otherwise the wider one
+        wide = low._data.dtype if high.ndim == 0 < low.ndim else np.promote_types(high._data.dtype, low._data.dtype)
+        wide = np.dtype(np.complex128) if wide in (np.float64, np.complex128) else np.dtype(np.complex64)
+    else:
+        wide = high._data.dtype
+    return (a if da == wide else a.astype(wide)), (b if db == wide else b.astype(wide))
+
+
 def _floating(x):
     """x itself when it holds floats; integer and bool tensors in the default float dtype (float32 unless
     set_default_dtype changed it), the dtype PyTorch's float-valued ops (exp, log, sin, ...) give them."""
-    return x if x._data.dtype.kind == "f" else x.astype(get_default_dtype())
+    kind = x._data.dtype.kind
+    return x if kind == "f" or kind == "c" else x.astype(get_default_dtype())
 
 
 def add(input, other, *, alpha=1):
@@ -351,11 +376,17 @@ def div(a, b, *, rounding_mode=None):
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
     a, b = _promote(a, b, "div")
-    if isinstance(a, Tensor) and a._data.dtype.kind != "f" and (not isinstance(b, Tensor) or b._data.dtype.kind != "f"):
-        a = a.astype(get_default_dtype())   # true division of integers gives the default float, as in PyTorch
+    if _integral(a) and _integral(b):   # true division of integers gives the default float, as in PyTorch
+        if isinstance(a, Tensor):
+            a = a.astype(get_default_dtype())
         if isinstance(b, Tensor):
             b = b.astype(get_default_dtype())
     return Div.apply(a, b)
+
+
+def _integral(x):
+    """True for an int/bool tensor or a Python int (a float or complex one is not)."""
+    return x._data.dtype.kind not in "fc" if isinstance(x, Tensor) else isinstance(x, int)
 
 
 def pow(a, b):

@@ -128,6 +128,8 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
     _check_dims("norm", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
+    if input.dtype.kind == "c":   # a complex tensor's norm is that of its moduli
+        input = input.abs()
     if p in (None, "fro"):
         p = 2
     if isinstance(p, str) or p <= 0:

@@ -79,6 +79,8 @@ def _float_input(op, x, name, dtype):
     check_tensor(op, x, name)
     if dtype is not None:
         x = x.astype(dtype)
+    if x.dtype.kind == "c" and op == "linalg.vector_norm":   # a complex vector's norm is that of its moduli
+        x = x.abs()
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: Expected a floating point tensor as input, got {x.dtype}; convert it with .float() "
                         "or pass dtype=")

@@ -82,7 +82,7 @@ def ger(input, vec2):
 
 
 def vdot(input, other):
-    """The dot product of two 1-D tensors of one dtype and length (real tensors: nothing to conjugate)."""
+    """The dot product of two 1-D tensors of one dtype and length, the first conjugated (sum(conj(input) * other))."""
     check_tensor("vdot", input)
     check_tensor("vdot", other, "other")
     if input.ndim != 1 or other.ndim != 1:
@@ -92,4 +92,4 @@ def vdot(input, other):
                         "convert one with .to(...)")
     if input.shape != other.shape:
         raise ValueError(f"vdot: the vectors must have the same length, got {input.shape[0]} and {other.shape[0]}")
-    return matmul(input, other)
+    return matmul(input.conj(), other)

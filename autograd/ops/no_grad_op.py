@@ -9,6 +9,10 @@ from ..function import Function
 from ..tensor import Tensor
 
 _classes = {}
+#: ops without a gradient whose result is as defined for complex values as for real ones (ordering
+#: comparisons, sorting and rounding are not: PyTorch refuses them, and so do they here)
+COMPLEX_SAFE = frozenset({"eq", "ne", "isnan", "isinf", "isfinite", "isclose", "isin", "nonzero", "count_nonzero",
+                          "logical_and", "logical_or", "logical_xor", "logical_not", "equal", "isreal"})
 
 
 class NoGradOp(Function):
@@ -21,7 +25,8 @@ class NoGradOp(Function):
 def _op_class(name):
     cls = _classes.get(name)
     if cls is None:
-        cls = _classes[name] = type(name.title().replace("_", ""), (NoGradOp,), {"op_name": name})
+        cls = _classes[name] = type(name.title().replace("_", ""), (NoGradOp,),
+                                    {"op_name": name, "complex_ready": name in COMPLEX_SAFE})
     return cls
 
 

@@ -154,8 +154,9 @@ def copysign(input, other):
 
 
 def sgn(input):
-    """The sign of each element (-1, 0 or 1) for real tensors, as torch.sgn."""
-    return sign(input)
+    """The sign of each element (-1, 0 or 1) of a real tensor; z / |z| (0 at 0) of a complex one, as torch.sgn."""
+    from .complex_ops import sgn as complex_sgn   # complex_ops registers ops of this floor: import it late
+    return complex_sgn(input)
 
 
 def positive(input):

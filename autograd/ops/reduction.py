@@ -13,7 +13,7 @@ from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
 from .no_grad_op import no_grad_op
-from .elementwise import maximum, minimum
+from .elementwise import add, maximum, minimum, sqrt
 from .indexing import take_along_axis
 
 
@@ -216,7 +216,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     dim, keepdim = _reduction_args("mean", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fc":
         input = input.astype(get_default_dtype())
     return Mean.apply(input, axis=dim, keepdims=keepdim)
 
@@ -241,6 +241,9 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = _reduction_args("var", input, dim, axis, keepdim, keepdims)
+    if input.dtype.kind == "c":   # the mean of |z - mean|^2: the parts' variances added
+        return add(var(input.real, dim, keepdim=keepdim, correction=_correction("var", unbiased, correction, ddof)),
+                   var(input.imag, dim, keepdim=keepdim, correction=_correction("var", unbiased, correction, ddof)))
     return Var.apply(input, axis=dim, ddof=_correction("var", unbiased, correction, ddof), keepdims=keepdim)
 
 
@@ -249,6 +252,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = _reduction_args("std", input, dim, axis, keepdim, keepdims)
+    if input.dtype.kind == "c":
+        return sqrt(var(input, dim, keepdim=keepdim, correction=_correction("std", unbiased, correction, ddof)))
     return Std.apply(input, axis=dim, ddof=_correction("std", unbiased, correction, ddof), keepdims=keepdim)
 
 

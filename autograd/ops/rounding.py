@@ -52,6 +52,9 @@ class ClampMax(ClampBound):
 
 def _rounded(op, x, decimals=0):
     check_tensor(op, x)
+    if x.dtype.kind == "c":
+        raise TypeError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the parts: "
+                        f"ag.complex(x.real.{op}(), x.imag.{op}())")
     if x.dtype.kind != "f":
         return x.clone()
     return Rounding.apply(x, op, decimals)

@@ -34,5 +34,8 @@ def setitem(x, index, value):
     """x with x[index] replaced by value, differentiable in both x and value."""
     index = _prepare_index(x, index)
     if not isinstance(value, Tensor):
-        value = Tensor(value, dtype=x.dtype, device=x.device)
+        value = Tensor(value, dtype=x.dtype if not isinstance(value, complex) else None, device=x.device)
+    if value.dtype.kind == "c" and x.dtype.kind != "c":
+        raise TypeError(f"setitem: a complex value cannot be stored in a {x.dtype} tensor; make the tensor complex "
+                        f"first (x.to(ag.complex64)) or store value.real")
     return SetItem.apply(x, value, *index)

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_complex_dtype, get_default_dtype
 from ..tensor import Tensor
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
@@ -26,7 +26,10 @@ def _promote(a, b):
         return a
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
     if ca != cb:
-        return a if ca > cb else b
+        high, low = (a, b) if ca > cb else (b, a)
+        if high.kind == "c" and low.kind == "f" and low == np.float64:
+            return np.dtype(np.complex128)   # the complex type that holds the float's precision
+        return high
     return np.promote_types(a, b)
 
 
@@ -53,6 +56,8 @@ def _number_dtype(value):
         return np.dtype(np.int64)
     if isinstance(value, numbers.Real):
         return np.dtype(get_default_dtype())
+    if isinstance(value, numbers.Complex):
+        return get_default_complex_dtype()
     raise TypeError(f"result_type: expects Tensors or numbers, got {type(value).__name__} {value!r}")
 
 
@@ -61,9 +66,11 @@ def _combine(higher, lower):
     higher category (an int tensor with a float number gives the float's default dtype)."""
     if higher is None:
         return lower
-    if lower is None or higher.kind == "f":
+    if lower is None or higher.kind == "c":
         return higher
-    if higher.kind == "b" or lower.kind == "f":
+    if lower.kind == "c" and higher.kind == "f":   # the complex type of the float's precision
+        return np.dtype(np.complex128) if higher == np.float64 else np.dtype(np.complex64)
+    if _CATEGORY[lower.kind] > _CATEGORY[higher.kind]:
         return _promote(higher, lower)
     return higher
 

@@ -63,6 +63,9 @@ def mse_loss(input, target, reduction="mean"):
         return autocast.run("mse_loss", mse_loss, input, target, reduction)
     check_tensor("mse_loss", input)
     check_tensor("mse_loss", target, "target")
+    if input.dtype.kind == "c" or target.dtype.kind == "c":
+        raise TypeError(f"mse_loss: complex tensors are not supported (got {input.dtype} and {target.dtype}), as in "
+                        "PyTorch; use ((input - target).abs() ** 2).mean() for the mean squared modulus")
     diff = input - _same_shape("mse_loss", input, target)
     return named(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0")
 

@@ -135,7 +135,10 @@ class Optimizer(ABC):
                     if g is None:
                         continue
                     grad = array(g)
-                    update(p, -grad if maximize else grad, state[p], group)
+                    target = p
+                    if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
+                        target, grad = _real_view(p), _real_array(grad)
+                    update(target, -grad if maximize else grad, state[p], group)
                     arrays.mark_changed(p)
         return loss
 
@@ -245,3 +248,14 @@ def _restore(value, p, key, who):
         raise ValueError(f"{who}.load_state_dict: state '{key}' has shape {tuple(array.shape)}, but its "
                          f"parameter has shape {p.shape}")
     return arrays.wrap(array, p.device)
+
+
+def _real_array(values):
+    """A complex array seen as real pairs: shape (..., 2), sharing memory."""
+    values = values if values.flags.c_contiguous else values.copy()
+    return values[..., None].view(values.real.dtype)
+
+
+def _real_view(p):
+    """A tensor over a complex parameter's memory as real pairs, so that every update rule applies unchanged."""
+    return arrays.wrap(_real_array(arrays.array(p)), p.device)

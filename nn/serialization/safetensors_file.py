@@ -14,13 +14,13 @@ import numpy as np
 DTYPES = {
     "F64": np.dtype("<f8"), "F32": np.dtype("<f4"), "F16": np.dtype("<f2"),
     "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "I16": np.dtype("<i2"),
-    "I8": np.dtype("i1"), "U8": np.dtype("u1"), "BOOL": np.dtype("?"),
+    "I8": np.dtype("i1"), "U8": np.dtype("u1"), "BOOL": np.dtype("?"), "C64": np.dtype("<c8"),
     "BF16": np.dtype("<u2"),  # raw bits; widened to float32 on load
 }
 _NAMES = {dt.newbyteorder("<"): name for name, dt in DTYPES.items() if name != "BF16"}
 # The order the `safetensors` package writes tensors in (widest dtype first, then by name),
 # which keeps every tensor aligned and makes our files byte-identical to theirs.
-_WRITE_RANK = {"I64": 0, "F64": 1, "F32": 2, "I32": 3, "F16": 4, "I16": 5, "I8": 6, "U8": 7, "BOOL": 8}
+_WRITE_RANK = {"I64": 0, "F64": 1, "C64": 1.5, "F32": 2, "I32": 3, "F16": 4, "I16": 5, "I8": 6, "U8": 7, "BOOL": 8}
 _MAX_HEADER = 100_000_000
 _MAX_BYTES = np.iinfo(np.intp).max  # no array, even an empty one, may have a larger shape product
 METADATA_KEY = "__metadata__"
@@ -44,8 +44,10 @@ def as_array(value, name, who):
     arr = np.asarray(value)
     dtype_name = _NAMES.get(arr.dtype.newbyteorder("<"))
     if dtype_name is None:
-        raise TypeError(f"{who}: {name!r} has dtype {arr.dtype}, which safetensors files here cannot hold; "
-                        f"cast it, e.g. .astype(np.float32) (supported: float64/32/16, int64/32/16/8, uint8, bool)")
+        hint = ("save its real view instead (ag.view_as_real(t), back with ag.view_as_complex)" if arr.dtype.kind == "c"
+                else "cast it, e.g. .astype(np.float32)")
+        raise TypeError(f"{who}: {name!r} has dtype {arr.dtype}, which safetensors files cannot hold; {hint} "
+                        f"(supported: float64/32/16, complex64, int64/32/16/8, uint8, bool)")
     return np.asarray(arr, dtype=DTYPES[dtype_name], order="C")
 
 

@@ -1,4 +1,4 @@
-"""Reliability of inputs: non-numeric data is refused when a tensor is made, ops refuse Python lists,
+"""Reliability of inputs: non-numeric data (and complex beyond complex128) is refused when a tensor is made, ops refuse Python lists,
 scalars and NumPy arrays where PyTorch's functions do (naming the op and the fix), out-of-range dims and
 malformed shapes are clear errors, and class weights must have one value per class."""
 import re
@@ -10,13 +10,13 @@ from hypothesis import given, settings, strategies as st
 import autograd as ag
 import nn.functional as F
 
-BAD_DTYPES = ["complex64", "complex128", "object", "<U3", "S2", "datetime64[s]"]
+BAD_DTYPES = ["clongdouble", "object", "<U3", "S2", "datetime64[s]"]
 
 
 def _bad_array(dtype, shape):
     if dtype == "object":
         return np.full(shape, None, dtype=object)
-    if dtype.startswith("complex"):
+    if dtype == "clongdouble":
         return np.asarray((np.ones(shape) + 1j).astype(dtype))
     return np.zeros(shape, dtype=dtype)
 
@@ -25,8 +25,8 @@ def _bad_array(dtype, shape):
 @pytest.mark.parametrize("make", ["tensor", "Tensor", "as_tensor", "from_numpy", "from_dlpack"])
 def test_non_numeric_arrays_are_refused_at_creation(make, dtype):
     array = _bad_array(dtype, (2, 3))
-    if make == "from_dlpack" and dtype not in ("complex64", "complex128"):
-        pytest.skip("NumPy exports only numeric arrays through DLPack")
+    if make == "from_dlpack":
+        pytest.skip("NumPy exports none of these through DLPack")
     op = "tensor" if make == "Tensor" else make
     with pytest.raises(TypeError, match=rf"^{op}: .*\(dtype {re.escape(str(np.dtype(dtype)))}\) is not supported"):
         getattr(ag, make)(array)
@@ -44,13 +44,13 @@ def test_any_non_numeric_array_is_refused_naming_its_dtype(dtype, shape, make):
     assert str(array.dtype) in str(info.value) and "not supported" in str(info.value)
 
 
-@pytest.mark.parametrize("data", [[1 + 2j, 3j], ["a", "b"], 2j, [[None, 1.0]]])
+@pytest.mark.parametrize("data", [["a", "b"], [[None, 1.0]]])
 def test_non_numeric_python_data_is_refused(data):
     with pytest.raises(TypeError, match=r"tensor: .* not supported"):
         ag.tensor(data)
 
 
-@pytest.mark.parametrize("dtype", ["complex64", np.complex128, "U1", object])
+@pytest.mark.parametrize("dtype", [np.clongdouble, "U1", object])
 def test_conversion_to_a_non_numeric_dtype_is_refused(device, dtype):
     t = ag.ones(2, device=device)
     for convert in (t.astype, t.to, lambda d: ag.tensor([1.0], dtype=d)):

@@ -131,7 +131,7 @@ def test_description_methods_match_torch():
     assert not base.is_conj() and not base.is_neg() and base.resolve_conj() is base
 
 
-def test_real_only_complex_functions():
+def test_complex_functions_on_real_tensors():
     x = ag.randn(2, 3)
     assert ag.isreal(x).all() and ag.isreal(x).dtype == ag.bool
     assert x.real is x and ag.real(x) is x
