@@ -148,6 +148,7 @@ from .ops.legacy_forms import (cholesky_inverse, cholesky_solve, fix, msort, put
                                unravel_index)
 from . import testing
 _sys.modules[__name__ + ".testing"] = testing
+from . import fft
 from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                          LongTensor, ShortTensor, asarray, set_default_tensor_type)
 from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript
