@@ -22,6 +22,7 @@ from .tensor import Tensor
 from .size import Size
 from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
+from .ops import complex_extra as _complex_extra  # noqa: F401  (registers more ops' complex forms)
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle

@@ -77,6 +77,16 @@ def form_for(cls, args):
     return cls
 
 
+def refuse(op, *args):
+    """Raise the TypeError of an op that is not defined for complex values (as in PyTorch) when one of `args` is
+    complex; callers reach it only behind `active`, so real programs never pay for the look."""
+    if _has_complex(args):
+        shapes = ", ".join(f"{a.dtype}{tuple(a.shape)}" for a in args if hasattr(a, "dtype") and hasattr(a, "shape"))
+        raise TypeError(f"{op}: complex tensors are not supported by this op (arguments: "
+                        f"{shapes or 'a complex number'}); work on the real and imaginary parts (z.real, z.imag, "
+                        f"ag.view_as_real(z)) or on abs()/angle(), or convert with .real")
+
+
 def _complex_form(cls):
     """A subclass of `cls` whose backward conjugates the incoming gradients before the real formula and the
     results after it, and keeps the real part for arguments that were real."""

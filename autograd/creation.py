@@ -74,6 +74,9 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
                  if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
+    elif isinstance(fill_value, complex) and np.dtype(dtype).kind != "c":
+        raise TypeError(f"full: the complex fill value {fill_value!r} cannot be stored as {np.dtype(dtype)}, as in "
+                        f"PyTorch; pass a complex dtype or fill_value.real")
     return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
 
 
@@ -110,7 +113,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False):
 
 def _float_like(op, input, dtype):
     dtype = np.dtype(dtype or input.dtype)
-    if dtype.kind != "f":
+    if dtype.kind not in "fc":
         raise TypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
     return dtype
 
@@ -132,6 +135,9 @@ def randn_like(input, dtype=None, device=None, requires_grad=False):
 def randint_like(input, low=0, high=None, dtype=None, device=None):
     """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
     check_tensor("randint_like", input)
+    if (dtype or input.dtype) in (np.complex64, np.complex128):
+        raise TypeError(f"randint_like: draws integers, which a complex dtype does not hold (got "
+                        f"{np.dtype(dtype or input.dtype)}); pass an integer or float dtype, e.g. dtype=ag.int64")
     if high is None:
         low, high = 0, low
     t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
@@ -169,6 +175,9 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
         start, stop = 0, start
     if dtype is None:
         dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else get_default_dtype()
+    elif dtype in (np.complex64, np.complex128):
+        raise TypeError(f"arange: complex dtypes are not supported (got {np.dtype(dtype)}), as in PyTorch; make a real "
+                        f"range and convert it with .to({np.dtype(dtype)})")
     d = _device(device)
     return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
 
@@ -176,6 +185,8 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
 def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False):
     """`num` evenly spaced values from start to stop inclusive."""
     d = _device(device)
+    if dtype is None and (isinstance(start, complex) or isinstance(stop, complex)):
+        dtype = get_default_complex_dtype()   # complex ends: the default complex dtype, as PyTorch
     return _new(d.xp.linspace(start, stop, num).astype(dtype or get_default_dtype()), d, requires_grad)
 
 

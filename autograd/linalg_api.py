@@ -1,15 +1,16 @@
 """`ag.linalg`: the names PyTorch code reaches through `torch.linalg`, so that `torch.linalg.X` ports as
-`ag.linalg.X` (`import autograd.linalg` works too). Real float32/float64 tensors, batched over leading dims,
-on every device; the ops live in autograd/ops/linalg_*.py and matrix_exp.py.
+`ag.linalg.X` (`import autograd.linalg` works too). float32/float64 and complex64/complex128 tensors, batched
+over leading dims, on every device (eig / eigvals: the CPU devices only); the ops live in
+autograd/ops/linalg_*.py and matrix_exp.py, their complex forms and eig in linalg_complex.py.
 
-Not here: eig / eigvals raise (their results are complex; use eigh / eigvalsh for symmetric matrices), and
-the LDL family (ldl_factor, ldl_solve) and vander are absent.
+Not here: the LDL family (ldl_factor, ldl_solve) and vander are absent.
 """
 from .ops.linalg import matmul
 from .ops.linalg_checks import LinAlgError
 from .ops.linalg_cholesky import cholesky, cholesky_ex
+from .ops.linalg_complex import eig, eigvals
 from .ops.linalg_det import det, slogdet
-from .ops.linalg_eigh import eig, eigh, eigvals, eigvalsh
+from .ops.linalg_eigh import eigh, eigvalsh
 from .ops.linalg_householder import householder_product
 from .ops.linalg_lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .ops.linalg_norms import cond, matrix_norm, norm, vector_norm

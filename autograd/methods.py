@@ -272,8 +272,9 @@ _float_power_inplace = inplace(PW.float_power, "float_power_")
 
 
 def _float_power_(self, exponent):
-    """In-place float_power: only a float64 tensor can hold its float64 result, as in PyTorch."""
-    if self.dtype != np.float64:
+    """In-place float_power: only a float64 tensor can hold its float64 result (a complex128 one its complex128
+    result), as in PyTorch."""
+    if self.dtype != np.float64 and self.dtype != np.complex128:
         raise TypeError(f"float_power_: the result is float64 and this tensor is {self.dtype}; "
                         "convert first (t = t.double()) or use the out-of-place float_power")
     return _float_power_inplace(self, exponent)

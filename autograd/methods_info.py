@@ -38,8 +38,8 @@ def get_device(self):
 
 
 def is_signed(self):
-    """True for dtypes that hold negative numbers (floats and signed integers)."""
-    return self.dtype.kind in "fi"
+    """True for dtypes that hold negative numbers (floats, complex and signed integers)."""
+    return self.dtype.kind in "fic"
 
 
 def is_same_size(self, other):

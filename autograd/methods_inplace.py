@@ -7,12 +7,16 @@ in-place ops on non-leaf tensors do. A result whose dtype cannot be stored in th
 """
 import numpy as np
 
+from . import complex_forms
 from .capture import state as capture
 from .grad_mode import state
 from .tensor import Tensor, _check_inplace
 
 
 def _storable(op, result_dtype, dtype):
+    if complex_forms.active and dtype.kind == "c" and op in ("abs_", "absolute_"):
+        raise TypeError(f"{op}: in-place abs is not supported for complex tensors (the modulus is real, as in "
+                        f"PyTorch); use the out-of-place t.abs()")
     if not np.can_cast(result_dtype, dtype, casting="same_kind"):
         raise TypeError(f"{op}: the result is {result_dtype} and cannot be stored in this {dtype} tensor in place; "
                         f"convert first (e.g. t = t.float()) or use the out-of-place form")
@@ -70,6 +74,9 @@ def rebind(t, result):
 
 
 def _random_fill(t, values, op):
+    if complex_forms.active and t.dtype.kind == "c" and op not in ("uniform_", "normal_"):
+        raise TypeError(f"{op}: draws real numbers, which this {t.dtype} tensor does not take (as in PyTorch); fill "
+                        f"its parts instead, e.g. t.real.{op}(...)")
     _check_inplace(t, op)
     t._writable()[...] = values
     t._bump_version()
@@ -77,13 +84,29 @@ def _random_fill(t, values, op):
 
 
 def uniform_(self, a=0.0, b=1.0):
-    """Fill with samples uniform in [a, b) from the device's generator."""
+    """Fill with samples uniform in [a, b) from the device's generator (a complex tensor: each part)."""
+    if complex_forms.active and self.dtype.kind == "c":
+        return _random_fill(self, _complex_draws(self, lambda: a + (b - a) * self._device.rand(self.shape, np.float64)),
+                            "uniform_")
     return _random_fill(self, a + (b - a) * self._device.rand(self.shape, np.float64), "uniform_")
 
 
 def normal_(self, mean=0.0, std=1.0):
-    """Fill with samples from N(mean, std**2) from the device's generator."""
+    """Fill with samples from N(mean, std**2) from the device's generator (a complex tensor: each part from
+    N(mean, std**2 / 2), as PyTorch's, so that E|z - mean|^2 = std**2)."""
+    if complex_forms.active and self.dtype.kind == "c":
+        scale = std / np.sqrt(2)
+        draws = _complex_draws(self, lambda: mean + scale * self._device.randn(self.shape, np.float64))
+        return _random_fill(self, draws, "normal_")
     return _random_fill(self, mean + std * self._device.randn(self.shape, np.float64), "normal_")
+
+
+def _complex_draws(t, draw):
+    """Complex values of t's shape whose real and imaginary parts are two calls of draw()."""
+    values = t._device.xp.empty(t.shape, np.complex128)
+    values.real = draw()
+    values.imag = draw()
+    return values
 
 
 def exponential_(self, lambd=1.0):

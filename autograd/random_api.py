@@ -7,7 +7,7 @@ import numpy as np
 
 import backends
 
-from . import capture
+from . import capture, complex_forms
 from .creation import randn
 from .dtypes import get_default_dtype
 from .ops.dims import check_tensor
@@ -40,6 +40,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if len(devices) > 1:
         raise ValueError(f"normal: mean and std are on different devices ({', '.join(sorted(map(str, devices)))}); "
                          "move one with .to(...)")
+    if complex_forms.active and isinstance(mean, Tensor) and mean.dtype.kind == "c" and not (
+            isinstance(std, Tensor) and std.dtype.kind == "c"):
+        # a complex mean: complex normal noise (each part of variance std**2 / 2) around it, as PyTorch's
+        shape = tuple(np.broadcast_shapes(*(t.shape for t in tensors)))
+        noise = randn(*shape, dtype=mean.dtype, device=mean.device, generator=generator)
+        return mean.detach() + noise * (std.detach() if isinstance(std, Tensor) else float(std))
     for t in tensors:
         if t.dtype.kind != "f":
             raise TypeError(f"normal: tensor mean and std must be floating point, got {t.dtype}; use .float()")

@@ -3,12 +3,14 @@
 This file holds the type itself (storage, attributes, conversion, in-place fills); the methods that
 run ops, backward and hooks are bound onto it by methods.py, one floor up, so that this module
 imports nothing of the op and engine floors."""
+import warnings
 import weakref
 
 import numpy as np
 
 import backends
 
+from . import complex_forms
 from .printing import add_suffixes, format_values, options as print_options
 from .size import Size
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating
@@ -229,12 +231,19 @@ class Tensor:
         return self._inplace_assign(self._device.xp.zeros_like(self._data), "zero_")
 
     def fill_(self, value):
-        """Fill with `value` in place."""
+        """Fill with `value` in place (a complex value only into a complex tensor, as PyTorch)."""
+        if type(value) is complex or complex_forms.active and getattr(value, "dtype", None) is not None:
+            _no_complex_into_real("fill_", self, value)
         return self._inplace_assign(self._device.xp.full_like(self._data, value), "fill_")
 
     def copy_(self, src):
-        """Copy `src`'s values into this tensor in place."""
+        """Copy `src`'s values into this tensor in place (a complex src into a real tensor gives its real part,
+        with PyTorch's warning)."""
         src = src._data if isinstance(src, Tensor) else self._device.asarray(src)
+        if complex_forms.active and src.dtype.kind == "c" and self._data.dtype.kind != "c":
+            warnings.warn(f"Casting complex values to real discards the imaginary part ({src.dtype} -> {self.dtype}); "
+                          f"take .real or .abs() explicitly to keep it quiet", UserWarning, stacklevel=2)
+            src = src.real
         return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_")
 
     def _writable(self):
@@ -249,6 +258,14 @@ class Tensor:
         self._writable()[...] = values
         self._bump_version()
         return self
+
+
+def _no_complex_into_real(op, t, value):
+    """Refuse a complex number (or 0-d tensor) stored into a real tensor, as PyTorch does."""
+    if t._data.dtype.kind != "c" and (isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "")
+                                      == "c"):
+        raise TypeError(f"{op}: the complex value {value!r} cannot be stored in this {t.dtype} tensor; make the "
+                        f"tensor complex first (t = t.to(ag.complex64)) or pass value.real")
 
 
 def _check_inplace(t, op):

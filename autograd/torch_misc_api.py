@@ -82,7 +82,7 @@ def set_num_interop_threads(count):
 
 
 def is_signed(input):
-    """True for dtypes that hold negative numbers (floats and signed integers)."""
+    """True for dtypes that hold negative numbers (floats, complex and signed integers)."""
     return input.is_signed()
 
 

@@ -5,6 +5,7 @@ backend's array module; the fused backwards then fall back to composite formulas
 """
 import math
 
+from .. import complex_forms
 from ..errors import GraphError
 from ..function import Function
 from .dims import check_tensor, dim_or, normalize
@@ -221,7 +222,11 @@ def sigmoid(x):
 def relu(x):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
     check_tensor("relu", x)
-    return Relu.apply(x) if x.dtype.kind == "f" else maximum(x, 0)
+    if x.dtype.kind == "f":
+        return Relu.apply(x)
+    if x.dtype.kind == "c":
+        complex_forms.refuse("relu", x)
+    return maximum(x, 0)
 
 
 def _softmax(op, input, dim, dtype, axis, log):

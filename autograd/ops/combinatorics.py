@@ -37,7 +37,7 @@ def vander(x, N=None, increasing=False):
     n = x.shape[0] if N is None else N
     if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
         raise ValueError(f"vander: N must be a non-negative int, got {N!r}")
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         x = x.astype(np.int64)
     column = reshape(x, (-1, 1))
     ones = no_grad_op("vander", lambda xp, a: xp.ones((a.shape[0], 1), a.dtype), x)

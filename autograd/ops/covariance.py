@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from .. import complex_forms
 from ..dtypes import get_default_dtype
 from .dims import check_tensor
 from .elementwise import clip, div, mul, sqrt, sub
@@ -75,7 +76,11 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
             centred = centred.astype(get_default_dtype())
     else:
         centred = sub(x, reshape(avg, (-1, 1)))
-    c = matmul(centred, transpose(mul(centred, w) if w is not None else centred, 0, 1))
+    right = transpose(mul(centred, w) if w is not None else centred, 0, 1)
+    if complex_forms.active and right.dtype.kind == "c":   # complex variables: E[(x - mean) conj(y - mean)]
+        from .complex_ops import conj
+        right = conj(right)
+    c = matmul(centred, right)
     return squeeze(div(c, norm_factor))
 
 
@@ -89,6 +94,11 @@ def corrcoef(input):
     c = cov(input)
     if c.ndim == 0:
         return div(c, c)    # nan for a variance of 0, nan or inf, as PyTorch
+    if complex_forms.active and c.dtype.kind == "c":   # real variances: divide by their roots, clip each part
+        from .complex_ops import complex as make_complex, imag, real
+        std = sqrt(real(c.diagonal()))
+        c = div(div(c, reshape(std, (-1, 1))), reshape(std, (1, -1)))
+        return make_complex(clip(real(c), -1, 1), clip(imag(c), -1, 1))
     std = sqrt(c.diagonal())
     c = div(c, reshape(std, (-1, 1)))
     c = div(c, reshape(std, (1, -1)))

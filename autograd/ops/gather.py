@@ -107,6 +107,9 @@ def _scatter(op, input, dim, index, src, accumulate):
             raise ValueError(f"{op}: src shape {src.shape} must have index's number of dims and be at least "
                              f"index's shape {tuple(idx.shape)} in every dim")
         if src.dtype != input.dtype:
+            if src.dtype.kind == "c" or input.dtype.kind == "c":
+                raise TypeError(f"{op}: src ({src.dtype}) must have input's dtype ({input.dtype}) when either is "
+                                f"complex, as in PyTorch; convert it with .to(input.dtype)")
             src = src.astype(input.dtype)
     elif isinstance(src, numbers.Number):
         src = Tensor._make(input.device.xp.asarray(src, dtype=input.dtype), input._device, None, 0, False)
@@ -148,6 +151,11 @@ def index_select(input, dim, index):
     return input[(slice(None),) * d + (flat,)]
 
 
+def _complex_value(op, input, value):
+    raise TypeError(f"{op}: the complex value {value!r} cannot be written into a {input.dtype} tensor, as in PyTorch; "
+                    f"make the tensor complex first (input.to(ag.complex64))")
+
+
 def masked_fill(input, mask, value):
     """A copy of `input` with `value` where the bool `mask` (broadcastable) is True."""
     check_tensor("masked_fill", input)
@@ -158,5 +166,9 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor):
         if value.ndim:
             raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+        if value.dtype.kind == "c" and input.dtype.kind != "c":
+            _complex_value("masked_fill", input, value)
         value = value.astype(input.dtype)
+    elif type(value) is complex and input.dtype.kind != "c":
+        _complex_value("masked_fill", input, value)
     return where(m, value, input)

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 
+from .. import complex_forms
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import mul, where
@@ -31,6 +32,8 @@ def _checked_index(op, input, dim, index, source=None):
         check_tensor(op, source, "source")
         expected = input.shape[:d] + (idx.size,) + input.shape[d + 1:] if input.ndim else (idx.size,) * (
             source.ndim > 0)
+        if complex_forms.active and source.dtype != input.dtype:
+            complex_forms.refuse(f"{op} (source {source.dtype} into input {input.dtype})", source, input)
         if tuple(source.shape) != tuple(expected):
             raise ValueError(f"{op}: source of shape {source.shape} must have input's shape {input.shape} with dim "
                              f"{d} of index's length {idx.size}, i.e. {tuple(expected)}")

@@ -94,18 +94,20 @@ def unravel_index(indices, shape):
 
 
 def cholesky_solve(B, L, upper=False):
-    """X with A X = B, where A = L L^T (upper=False, L lower triangular) or U^T U (upper=True)."""
+    """X with A X = B, where A = L L^H (upper=False, L lower triangular) or U^H U (upper=True); ^H is the
+    transpose for real L."""
     check_tensor("cholesky_solve", B)
     check_tensor("cholesky_solve", L, "L")
     if B.ndim < 2 or L.ndim < 2:
         raise ValueError(f"cholesky_solve: B and L must be matrices (or batches of them), got shapes {B.shape} "
                          f"and {L.shape}")
-    lower, upper_factor = (_transposed(L), L) if upper else (L, _transposed(L))
+    adjoint = L.mH if L.dtype.kind == "c" else _transposed(L)
+    lower, upper_factor = (adjoint, L) if upper else (L, adjoint)
     return solve_triangular(upper_factor, solve_triangular(lower, B, upper=False), upper=True)
 
 
 def cholesky_inverse(L, upper=False):
-    """The inverse of A = L L^T (upper=False) or U^T U (upper=True) from its Cholesky factor."""
+    """The inverse of A = L L^H (upper=False) or U^H U (upper=True) from its Cholesky factor."""
     check_tensor("cholesky_inverse", L)
     if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
         raise ValueError(f"cholesky_inverse: expected a square matrix (or a batch of them), got shape {L.shape}")

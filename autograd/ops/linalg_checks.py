@@ -24,16 +24,18 @@ InvEx = return_type("linalg_inv_ex", ["inverse", "info"])
 SolveEx = return_type("linalg_solve_ex", ["result", "info"])
 CholeskyEx = return_type("linalg_cholesky_ex", ["L", "info"])
 
-FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.complex64), np.dtype(np.complex128))
 
 
 def check_float(op, x, name="A"):
-    """`x` when it is a float32 or float64 Tensor; else a TypeError naming op, the dtype and the fix."""
+    """`x` when it is a float32, float64, complex64 or complex128 Tensor; else a TypeError naming op, the dtype
+    and the fix."""
     check_tensor(op, x, name)
     if x.dtype not in FLOATS:
-        kind = "low precision dtypes are not supported" if x.dtype.kind == "f" else "expects a floating point tensor"
+        kind = ("low precision dtypes are not supported" if x.dtype.kind == "f"
+                else "expects a floating point or complex tensor")
         raise TypeError(f"{op}: {kind}, got {name} of dtype {x.dtype}; convert it with .double() or .float() "
-                        "(deepgrad's linear algebra runs in float32 and float64 only)")
+                        "(deepgrad's linear algebra runs in float32, float64, complex64 and complex128 only)")
     return x
 
 
@@ -115,13 +117,20 @@ def raise_failure(op, info, describe, batched):
     raise LinAlgError(f"{op}: {where}{describe(code)}")
 
 
+def pivot_size(xp, column):
+    """The magnitude LAPACK's partial pivoting compares: |x|, and |Re x| + |Im x| for complex x (izamax)."""
+    if column.dtype.kind == "c":
+        return xp.abs(column.real) + xp.abs(column.imag)
+    return xp.abs(column)
+
+
 def zero_pivot(a):
     """The 1-based position of the first zero pivot of the LU factorisation of square `a` with partial pivoting
     (LAPACK getrf's info), or 0 when there is none."""
     a = np.array(a)
     n = a.shape[0]
     for k in range(n):
-        p = k + int(np.argmax(np.abs(a[k:, k])))
+        p = k + int(np.argmax(pivot_size(np, a[k:, k])))
         if a[p, k] == 0:
             return k + 1
         a[[k, p]] = a[[p, k]]

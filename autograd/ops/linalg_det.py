@@ -9,7 +9,7 @@ import numpy as np
 
 from ..function import Function
 from ..return_types import return_type
-from .elementwise import where
+from .elementwise import log, where
 from .linalg_checks import check_matrix, raising
 from .linalg_kit import kit
 from .. import autocast_state as autocast
@@ -98,7 +98,10 @@ def slogdet(A):
 
 @autocast.guarded("linalg.det")
 def logdet(input):
-    """log det(input): NaN where the determinant is negative, -inf where it is 0 (torch.logdet)."""
+    """log det(input): NaN where the determinant is negative, -inf where it is 0 (torch.logdet); for complex
+    input the complex logarithm, log(sign) + logabsdet."""
     check_matrix("logdet", input)
     sign, logabsdet = LinalgSlogdet.apply(input)
+    if input.dtype.kind == "c":
+        return log(sign) + logabsdet
     return where(sign < 0, float("nan"), logabsdet)

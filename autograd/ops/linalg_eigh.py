@@ -1,5 +1,5 @@
-"""Symmetric eigendecomposition with torch's names: linalg.eigh and linalg.eigvalsh; linalg.eig and eigvals,
-whose results are complex, raise and point here.
+"""Symmetric eigendecomposition with torch's names: linalg.eigh and linalg.eigvalsh (the Hermitian form and
+linalg.eig live in linalg_complex.py).
 
 A = V diag(w) V^T (w ascending), reading only A's lower triangle (the upper one with UPLO='U'). Backward, as
 PyTorch: gA = V (diag(gw) + skew(V^T gV) / E) V^T with skew(X) = (X - X^T) / 2 and E_ij = w_j - w_i. Only
@@ -59,21 +59,3 @@ def eigvalsh(A, UPLO="L"):
         return LinalgEigh.apply(A, uplo=uplo)[0]
     return no_grad_op("linalg.eigvalsh", lambda xp, a: xp.linalg.eigvalsh(a, UPLO=uplo), A)
 
-
-def _complex(op):
-    return TypeError(
-        f"{op}: the eigenvalues and eigenvectors of a general real matrix are complex, and deepgrad has no complex "
-        "dtype, so complex results are not supported; for a symmetric matrix use linalg.eigh / linalg.eigvalsh "
-        "(real results), or compute on NumPy arrays (numpy.linalg.eig)")
-
-
-def eig(A):
-    """Not supported: PyTorch returns complex tensors, which deepgrad lacks; raises and points to eigh."""
-    check_matrix("linalg.eig", A)
-    raise _complex("linalg.eig")
-
-
-def eigvals(A):
-    """Not supported: PyTorch returns a complex tensor, which deepgrad lacks; raises and points to eigvalsh."""
-    check_matrix("linalg.eigvals", A)
-    raise _complex("linalg.eigvals")

@@ -6,7 +6,8 @@ of H_0 H_1 ... H_{k-1}. Forward applies the reflectors to those columns of the i
 Backward, with M_i = H_{i-1} ... H_0 G (G the output's gradient) and R_i = H_{i+1} ... H_{k-1} E the product to
 the right of H_i: g tau_i = -(M_i^T v_i) . (R_i^T v_i) and g v_i = -tau_i (M_i R_i^T v_i + R_i M_i^T v_i), of
 which column i of gA keeps the entries below the diagonal. Under create_graph the same sweep runs on Tensors.
-geqrf has no derivative (as in PyTorch): backward through it raises.
+geqrf has no derivative (as in PyTorch): backward through it raises. Complex A and tau take H_i = I - tau_i v_i v_i^H
+(in linalg_complex.py).
 """
 import numpy as np
 

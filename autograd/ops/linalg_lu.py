@@ -2,10 +2,10 @@
 torch.lu_unpack and torch.lu_solve.
 
 A = P L U for any (..., m, n) A, by Gaussian elimination with partial pivoting (the row of largest magnitude,
-the first one on ties, as LAPACK's getrf), one column at a time over the whole batch; L is unit lower
-triangular (m, k), U upper triangular (k, n), k = min(m, n). The packed form holds L below the diagonal and U
-on and above it, with LAPACK's 1-based int32 pivots (row i was swapped with row pivots[i] - 1). A zero pivot
-is left in place and reported in `info`, as getrf does.
+the first one on ties, as LAPACK's getrf; |Re| + |Im| for complex values, as getrf), one column at a time over
+the whole batch; L is unit lower triangular (m, k), U upper triangular (k, n), k = min(m, n). The packed form
+holds L below the diagonal and U on and above it, with LAPACK's 1-based int32 pivots (row i was swapped with row
+pivots[i] - 1). A zero pivot is left in place and reported in `info`, as getrf does.
 
 Backward of the packed factors, for gL (strictly lower part of the packed gradient) and gU (the rest): with
 X = L^-1 P^T dA U^-1 the square case has dL = L tril(X, -1) and dU = triu(X) U, so
@@ -20,7 +20,7 @@ from ..function import Function
 from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg import matmul
-from .linalg_checks import LinAlgError, check_matrix
+from .linalg_checks import LinAlgError, check_matrix, pivot_size
 from .linalg_kit import kit
 from .linalg_solve import solve_triangular
 from .shape import transpose
@@ -44,7 +44,7 @@ def _factor(xp, a, pivot):
     info = xp.zeros(rows.shape[0], dtype=np.int32)
     every = xp.arange(rows.shape[0])
     for j in range(k):
-        best = xp.argmax(xp.abs(rows[:, j:, j]), axis=1) + j if pivot else xp.full(rows.shape[0], j)
+        best = xp.argmax(pivot_size(xp, rows[:, j:, j]), axis=1) + j if pivot else xp.full(rows.shape[0], j)
         pivots[:, j] = best + 1
         top, chosen = rows[every, j].copy(), rows[every, best].copy()
         rows[every, j], rows[every, best] = chosen, top
@@ -192,7 +192,7 @@ def lu(A, *, pivot=True):
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
-    """X with A X = B (A^T X = B with adjoint=True; X A = B, or X A^T = B, with left=False), for the square A
+    """X with A X = B (A^H X = B with adjoint=True; X A = B, or X A^H = B, with left=False), for the square A
     whose packed factorisation and pivots lu_factor returned; batch dims broadcast. Differentiable in LU and B."""
     op = "linalg.lu_solve"
     check_matrix(op, LU, "LU")
@@ -206,6 +206,9 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     if side != n:
         raise ValueError(f"{op}: LU is {n} by {n} but B has shape {tuple(B.shape)}: with left={left}, B's "
                          f"{'rows' if left else 'columns'} must number {n}")
+    conjugate = adjoint and B.dtype.kind == "c"   # A^H X = B is A^T conj(X) = conj(B): solve that, conjugate back
+    if conjugate:
+        B = B.conj()
     p = _permutation_tensor(pivots, n, LU.dtype, LU.device)
     rhs = B if left else transpose(B, -2, -1)
     if left != adjoint:      # A X = B: X = U^-1 L^-1 P^T B
@@ -214,7 +217,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     else:                    # A^T X = B: X = P L^-T U^-T B
         inner = solve_triangular(transpose(LU, -2, -1), rhs, upper=False)
         x = matmul(p, solve_triangular(transpose(LU, -2, -1), inner, upper=True, unitriangular=True))
-    return x if left else transpose(x, -2, -1)
+    x = x if left else transpose(x, -2, -1)
+    return x.conj() if conjugate else x
 
 
 def lu_old(A, pivot=True, get_infos=False):

@@ -153,7 +153,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
                          f"{tuple(B.shape)}); B is (..., m, k), or (..., m) for one right-hand side")
     rtol = rcond if rcond is not None and rcond > 0 else None
     solution = matmul(pinv(A, rtol=rtol), matrix)
-    empty = Tensor(np.zeros((0,), dtype=A.dtype), device=A.device)
+    empty = Tensor(np.zeros((0,), dtype=np.finfo(A.dtype).dtype), device=A.device)   # real, as residuals and S
     rank = (matrix_rank(A, rtol=rtol) if driver != "gels"
             else Tensor(np.zeros((0,), dtype=np.int64), device=A.device))
     singular_values = empty
@@ -162,5 +162,5 @@ def lstsq(A, B, rcond=None, *, driver=None):
     residuals = empty
     if driver != "gelsy" and m > n and (driver == "gels" or bool((rank == n).all())):
         gap = matmul(A, solution) - matrix
-        residuals = _sum(gap * gap, -2)
+        residuals = _sum(gap.abs() ** 2 if gap.dtype.kind == "c" else gap * gap, -2)
     return LstsqResult(squeeze(solution, -1) if vector else solution, residuals, rank, singular_values)

@@ -98,10 +98,10 @@ def multi_dot(tensors):
 
 
 def vecdot(x, y, *, dim=-1):
-    """The dot product of x and y along dim (broadcasting the other dims)."""
+    """The dot product of x and y along dim (broadcasting the other dims), conjugating x when it is complex."""
     check_tensor("linalg.vecdot", x, "x")
     check_tensor("linalg.vecdot", y, "y")
-    return _sum(mul(x, y), dim)
+    return _sum(mul(x.conj() if x.dtype.kind == "c" else x, y), dim)
 
 
 def cross(input, other, *, dim=-1):

@@ -82,7 +82,7 @@ def svdvals(A):
 
 @autocast.guarded("linalg.svd")
 def svd_old(input, some=True, compute_uv=True):
-    """torch.svd: (U, S, V) with input = U diag(S) V^T, V (not Vh); some=True gives the reduced factors. With
+    """torch.svd: (U, S, V) with input = U diag(S) V^H, V (not Vh); some=True gives the reduced factors. With
     compute_uv=False, U and V are zero matrices (m x m, n x n) and only S is computed."""
     check_matrix("svd", input, square=False)
     if not compute_uv:
@@ -92,4 +92,4 @@ def svd_old(input, some=True, compute_uv=True):
                  for size in (m, n)]
         return LegacySVDResult(zeros[0], svdvals(input), zeros[1])
     u, s, vh = svd(input, full_matrices=not some)
-    return LegacySVDResult(u, s, vh.mT)
+    return LegacySVDResult(u, s, vh.mH if vh.dtype.kind == "c" else vh.mT)

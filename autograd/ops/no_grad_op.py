@@ -11,8 +11,9 @@ from ..tensor import Tensor
 _classes = {}
 #: ops without a gradient whose result is as defined for complex values as for real ones (ordering
 #: comparisons, sorting and rounding are not: PyTorch refuses them, and so do they here)
-COMPLEX_SAFE = frozenset({"eq", "ne", "isnan", "isinf", "isfinite", "isclose", "isin", "nonzero", "count_nonzero",
-                          "logical_and", "logical_or", "logical_xor", "logical_not", "equal", "isreal"})
+COMPLEX_SAFE = frozenset({"eq", "ne", "isnan", "isinf", "isfinite", "isclose", "nonzero", "count_nonzero",
+                          "logical_and", "logical_or", "logical_xor", "logical_not", "equal", "isreal", "any", "all",
+                          "vander", "fill_diagonal"})
 
 
 class NoGradOp(Function):

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from ..broadcast import unbroadcast
+from .. import complex_forms
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -101,12 +102,16 @@ def atan2(input, other):
 def hypot(input, other):
     """sqrt(input ** 2 + other ** 2), elementwise."""
     a, b = _both_tensors("hypot", input, other)
+    if complex_forms.active:
+        complex_forms.refuse("hypot", a, b)
     return sqrt(add(mul(a, a), mul(b, b)))
 
 
 def lerp(input, end, weight):
     """input + weight * (end - input): linear interpolation, broadcasting (weight a number or a tensor)."""
     check_tensor("lerp", input)
+    if complex_forms.active and isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        complex_forms.refuse("lerp (a weight tensor of another dtype than the complex input)", input, weight)
     return add(input, mul(weight, sub(end, input)))
 
 
@@ -114,6 +119,9 @@ def logaddexp(input, other):
     """log(exp(input) + exp(other)) without overflow."""
     a, b = _both_tensors("logaddexp", input, other)
     a, b = _promote(_floating(a), _floating(b), "logaddexp")
+    if complex_forms.active and a.dtype.kind == "c":
+        from .complex_extra import logaddexp as complex_logaddexp
+        return complex_logaddexp(a, b)
     # equal infinities would give inf - inf = nan; their gap is 0
     gap = where(eq(a, b), 0.0, sub(a, b))
     return add(maximum(a, b), log1p(exp(neg(abs(gap)))))
@@ -133,8 +141,8 @@ def float_power(input, exponent):
                         f"{type(input).__name__} and {type(exponent).__name__}")
 
     def double(x):
-        if isinstance(x, Tensor):
-            return x if x.dtype == np.float64 else x.astype(np.float64)
+        if isinstance(x, Tensor):   # complex in complex128 (as PyTorch's)
+            return x if x.dtype == np.float64 else x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
         return float(x) if isinstance(x, (int, float, np.number, np.bool_)) else x   # pow converts arrays
     return pow(double(input), double(exponent))
 
@@ -202,6 +210,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     smallest finite values); the gradient passes where the input was finite."""
     check_tensor("nan_to_num", input)
     if input.dtype.kind != "f":
+        if input.dtype.kind == "c":   # each part on its own, as PyTorch
+            from .complex_ops import complex as make_complex, imag, real
+            return make_complex(nan_to_num(real(input), nan, posinf, neginf),
+                                nan_to_num(imag(input), nan, posinf, neginf))
         return input.clone()
     info = np.finfo(input.dtype)
     high = float(info.max) if posinf is None else posinf

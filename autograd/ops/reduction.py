@@ -301,7 +301,7 @@ def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over `dim`, computed without overflow."""
     dim, keepdim = _reduction_args("logsumexp", input, dim, axis, keepdim, keepdims)
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fc":
         input = input.astype(get_default_dtype())   # as PyTorch: integer and bool input give the default float
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
 

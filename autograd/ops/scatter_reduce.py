@@ -6,6 +6,7 @@ prod divides the product by each factor (handling zeros), and amax / amin split 
 the elements equal to the result."""
 import numpy as np
 
+from .. import complex_forms
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -59,7 +60,7 @@ class ScatterReduce(Function):
             count = xp.zeros(x.shape, dtype=np.int64) if not include_self else xp.ones(x.shape, dtype=np.int64)
             _ufunc_at(xp, "add", count, grid, xp.ones(values.shape, dtype=np.int64))
             count = xp.maximum(count, 1)
-            if x.dtype.kind == "f":
+            if x.dtype.kind in "fc":
                 out = out / count.astype(x.dtype)
             else:
                 out = xp.floor_divide(out, count).astype(x.dtype)
@@ -134,6 +135,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     check_tensor(op, input)
     check_tensor(op, src, "src")
     _check_reduce(op, reduce, REDUCTIONS)
+    if complex_forms.active and reduce in ("amax", "amin"):   # complex numbers have no order
+        complex_forms.refuse(f"{op} (reduce={reduce!r})", input, src)
     d = normalize(op, dim, input.ndim)
     idx = _index_array(op, index, input.device)
     if src.dtype != input.dtype:

@@ -2,6 +2,7 @@
 through take_along_axis to the positions they came from."""
 import numpy as np
 
+from .. import complex_forms
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -40,6 +41,8 @@ def argsort(input, dim=-1, descending=False, stable=False):
 def sort(input, dim=-1, descending=False, stable=False):
     """`(values, indices)` of `input` sorted along `dim`."""
     check_tensor("sort", input)
+    if complex_forms.active:
+        complex_forms.refuse("sort", input)
     normalize("sort", dim, input.ndim)   # so that a bad dim is reported as sort's, not argsort's
     indices = argsort(input, dim, descending, stable)
     if input.ndim == 0:

@@ -7,6 +7,7 @@ import numpy as np
 from backends.array_kernels import special as kernels
 
 from ..broadcast import unbroadcast
+from .. import complex_forms
 from ..function import Function
 from .dims import check_tensor
 from .elementwise import _floating, _promote, clip, log, log1p, pow, sub
@@ -128,6 +129,9 @@ class Expm1(Function):
         return gy * (ctx.saved_tensors[0] + 1)
 
 
+complex_forms.holomorphic(Expm1)   # its derivative exp(z) serves complex values too
+
+
 def erf(input):
     """The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to input."""
     check_tensor("erf", input)
@@ -161,6 +165,8 @@ def exp2(input):
 def logit(input, eps=None):
     """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps] (gradient 0 outside)."""
     check_tensor("logit", input)
+    if complex_forms.active:
+        complex_forms.refuse("logit", input)
     p = _floating(input)
     if eps is not None:
         if not 0 <= eps <= 0.5:

@@ -4,6 +4,7 @@ gradients flow to the positions chosen."""
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from .. import complex_forms
 from ..function import Function
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -215,7 +216,7 @@ def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along `dim`, without overflow."""
     check_tensor("logcumsumexp", input)
     d = normalize("logcumsumexp", dim, input.ndim)
-    x = input if input.dtype.kind == "f" else input.astype(get_default_dtype())
+    x = input if input.dtype.kind in "fc" else input.astype(get_default_dtype())
     if input.ndim == 0 or input.shape[d] == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)
@@ -235,6 +236,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum treating nan as 0 (their gradient is 0)."""
     check_tensor("nansum", input)
+    if complex_forms.active:
+        complex_forms.refuse("nansum", input)
     x = where(isnan(input), 0, input) if input.dtype.kind == "f" else input
     return _sum(x, dim, keepdim, dtype=dtype)
 

@@ -5,6 +5,7 @@ Outside an inverse's domain the value is NaN, as in PyTorch; the gradients use P
 agree with it there too (acosh's is finite below -1, atanh's is finite beyond +-1)."""
 import math
 
+from .. import complex_forms
 from ..function import Function
 from .dims import check_tensor
 from .elementwise import _floating, mul
@@ -176,12 +177,16 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 def deg2rad(input):
     """Angles in degrees converted to radians."""
     check_tensor("deg2rad", input)
+    if complex_forms.active:
+        complex_forms.refuse("deg2rad", input)
     return mul(_floating(input), math.pi / 180)
 
 
 def rad2deg(input):
     """Angles in radians converted to degrees."""
     check_tensor("rad2deg", input)
+    if complex_forms.active:
+        complex_forms.refuse("rad2deg", input)
     return mul(_floating(input), 180 / math.pi)
 
 

@@ -8,7 +8,7 @@ from .elementwise import abs as _abs, clip, div, mul, ne, pow as _pow, sub, wher
 from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
-from .. import autocast_state as autocast
+from .. import autocast_state as autocast, complex_forms
 
 
 def _dim(dim, ndim, op):
@@ -27,11 +27,13 @@ def _broadcast_shape(a, b):
     return tuple(out)
 
 
-def float_pair(x1, x2, op, names=("x1", "x2")):
-    """The broadcast shape of two float tensors; a clear error for anything else."""
+def float_pair(x1, x2, op, names=("x1", "x2"), complex_ok=False):
+    """The broadcast shape of two float tensors (or complex ones, with `complex_ok`); a clear error for anything
+    else."""
     for name, t in zip(names, (x1, x2)):
         check_tensor(op, t, name)
-    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+    if (x1.dtype.kind != "f" or x2.dtype.kind != "f") and not (complex_ok and x1.dtype.kind in "fc"
+                                                               and x2.dtype.kind in "fc"):
         raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .astype(...)")
     try:
         return _broadcast_shape(x1.shape, x2.shape)
@@ -66,7 +68,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """The p-norm of x1 - x2 + eps along the last dimension (x1 and x2 broadcast)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("pairwise_distance", pairwise_distance, x1, x2, p, eps, keepdim)
-    shape = float_pair(x1, x2, "pairwise_distance")
+    shape = float_pair(x1, x2, "pairwise_distance", complex_ok=True)
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
     return norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim)
@@ -77,10 +79,12 @@ def dist(input, other, p=2):
     smallest |difference|), 0 (how many differ; gradient 0) or a negative p ((sum |d|**p) ** (1/p))."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("dist", dist, input, other, p)
-    float_pair(input, other, "dist", ("input", "other"))
+    float_pair(input, other, "dist", ("input", "other"), complex_ok=True)
     if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise TypeError(f"dist: p must be a real number, got {p!r}")
     gap = sub(input, other)
+    if complex_forms.active and gap.dtype.kind == "c":   # the norms of a complex difference are those of its moduli
+        gap = _abs(gap)
     if p > 0:
         return norm(gap, p)
     if p == -math.inf:
@@ -96,7 +100,7 @@ def renorm(input, p, dim, maxnorm):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("renorm", renorm, input, p, dim, maxnorm)
     check_tensor("renorm", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fc":
         raise TypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
                         "convert it with .float()")
     if input.ndim < 2:

@@ -8,7 +8,7 @@ import numbers
 
 from autograd.ops.conv import Conv2d, ConvTranspose2d
 from autograd.ops.dims import check_tensor
-from autograd import autocast_state as autocast
+from autograd import autocast_state as autocast, complex_forms
 
 from ._args import pair, same_dtype, single
 
@@ -82,6 +82,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("conv2d", conv2d, input, weight, bias, stride, padding, dilation, groups)
+    if complex_forms.active and (input.dtype.kind == "c" or weight.dtype.kind == "c"
+                                 or bias is not None and bias.dtype.kind == "c"):
+        from autograd.ops.complex_extra import bilinear_parts
+        return bilinear_parts(conv2d, 2, input, weight, bias, stride, padding, dilation, groups)
     x_axes = check_conv_args("conv2d", input, weight, bias, groups, 2)
     stride = pair(stride, "stride", "conv2d", 1)
     dilation = pair(dilation, "dilation", "conv2d", 1)
@@ -96,6 +100,10 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("conv1d", conv1d, input, weight, bias, stride, padding, dilation, groups)
+    if complex_forms.active and (input.dtype.kind == "c" or weight.dtype.kind == "c"
+                                 or bias is not None and bias.dtype.kind == "c"):
+        from autograd.ops.complex_extra import bilinear_parts
+        return bilinear_parts(conv1d, 1, input, weight, bias, stride, padding, dilation, groups)
     x_axes = check_conv_args("conv1d", input, weight, bias, groups, 1)
     stride = (1, single(stride, "stride", "conv1d", 1))
     dilation = (1, single(dilation, "dilation", "conv1d", 1))
@@ -114,6 +122,11 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("conv_transpose2d", conv_transpose2d, input, weight, bias, stride, padding, output_padding,
                             groups, dilation)
+    if complex_forms.active and (input.dtype.kind == "c" or weight.dtype.kind == "c"
+                                 or bias is not None and bias.dtype.kind == "c"):
+        from autograd.ops.complex_extra import bilinear_parts
+        return bilinear_parts(conv_transpose2d, 2, input, weight, bias, stride, padding, output_padding, groups,
+                              dilation)
     op = "conv_transpose2d"
     x_axes = check_conv_args(op, input, weight, bias, groups, 2, transposed=True)
     stride = pair(stride, "stride", op, 1)
@@ -133,6 +146,11 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("conv_transpose1d", conv_transpose1d, input, weight, bias, stride, padding, output_padding,
                             groups, dilation)
+    if complex_forms.active and (input.dtype.kind == "c" or weight.dtype.kind == "c"
+                                 or bias is not None and bias.dtype.kind == "c"):
+        from autograd.ops.complex_extra import bilinear_parts
+        return bilinear_parts(conv_transpose1d, 1, input, weight, bias, stride, padding, output_padding, groups,
+                              dilation)
     op = "conv_transpose1d"
     x_axes = check_conv_args(op, input, weight, bias, groups, 1, transposed=True)
     stride = (single(stride, "stride", op, 1),)

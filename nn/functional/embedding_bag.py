@@ -8,7 +8,7 @@ reduction is one differentiable sum or max over that table.
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd import Tensor, complex_forms
 from autograd.ops.dims import check_tensor
 
 from .embedding import embedding
@@ -66,6 +66,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     op = "embedding_bag"
     check_tensor(op, input)
     check_tensor(op, weight, "weight")
+    if complex_forms.active:
+        complex_forms.refuse(op, weight)
     if mode not in MODES:
         raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}")
     if per_sample_weights is not None:

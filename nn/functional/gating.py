@@ -1,6 +1,7 @@
 """PReLU (a leaky ReLU whose negative slope is learned per channel) and GLU (gated linear unit)."""
 import autograd as ag
 from autograd.ops import activation_forms as _forms
+from autograd import complex_forms
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -16,6 +17,8 @@ def glu(input, dim=-1):
     """a * sigmoid(b), where a and b are the two halves of `input` along `dim` (whose size must be even)."""
     op = "glu"
     check_tensor(op, input)
+    if complex_forms.active:
+        complex_forms.refuse(op, input)
     if input.ndim == 0:
         raise ValueError(f"{op}: input must have at least one dimension, got a 0-d tensor")
     if not -input.ndim <= dim < input.ndim:

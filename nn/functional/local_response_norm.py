@@ -1,5 +1,6 @@
 """Local response normalisation: each value divided by a power of the mean square over neighbouring channels."""
 import autograd as ag
+from autograd import complex_forms
 from autograd.ops.dims import check_tensor
 
 
@@ -11,6 +12,8 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     """
     op = "local_response_norm"
     check_tensor(op, input)
+    if complex_forms.active:
+        complex_forms.refuse(op, input)
     if input.ndim < 3:
         raise ValueError(f"{op}: expects an input (N, C, ...) with at least 3 dimensions, got shape {input.shape}; "
                          "add a spatial dimension with x.unsqueeze(-1)")

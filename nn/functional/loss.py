@@ -10,6 +10,7 @@ from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 from autograd.function import named
+from autograd import complex_forms
 
 from .activation import log_softmax
 
@@ -85,6 +86,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
         return autocast.run("huber_loss", huber_loss, input, target, reduction, delta)
     check_tensor("huber_loss", input)
     check_tensor("huber_loss", target, "target")
+    if complex_forms.active:
+        complex_forms.refuse('huber_loss', input, target)
     err = ag.abs(input - _same_shape("huber_loss", input, target))
     small = ag.minimum(err, delta)
     return named(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"), "HuberLossBackward0")
@@ -233,6 +236,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         return autocast.run("nll_loss", nll_loss, input, target, weight, ignore_index, reduction)
     check_tensor("nll_loss", input)
     check_tensor("nll_loss", target, "target")
+    if complex_forms.active:
+        complex_forms.refuse('nll_loss', input, weight)
     _check_reduction("nll_loss", reduction)
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
@@ -352,6 +357,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return autocast.run("smooth_l1_loss", smooth_l1_loss, input, target, size_average, reduce, reduction, beta)
     check_tensor("smooth_l1_loss", input)
     check_tensor("smooth_l1_loss", target, "target")
+    if complex_forms.active:
+        complex_forms.refuse('smooth_l1_loss', input, target)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)

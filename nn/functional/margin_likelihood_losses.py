@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
-from autograd import arrays
+from autograd import arrays, complex_forms
 from autograd.ops.activation import Softplus
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
@@ -36,6 +36,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)
     target = _broadcastable(op, input, target)
+    if complex_forms.active and (input.dtype.kind == "c" or target.dtype.kind == "c"):
+        return _reduce(ag.log1p(ag.exp(-target * input)), reduction, op)   # complex: PyTorch's formula as it stands
     return _reduce(Softplus.apply(-target * input), reduction, op)
 
 
@@ -47,6 +49,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     _check_reduction(op, reduction)
     check_tensor(op, input)
     check_tensor(op, target, "target")
+    if complex_forms.active:
+        complex_forms.refuse(op, input, target)
     if input.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-d tensor; use soft_margin_loss")
     if tuple(target.shape) != tuple(input.shape):
@@ -186,6 +190,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     log-likelihood of target under a Gaussian of mean input and variance var (clamped below at eps, the
     clamp passing gradients through unchanged as in torch)."""
     op = "gaussian_nll_loss"
+    if complex_forms.active:   # complex input and target pass (PyTorch's formula holds); a complex var does not,
+        complex_forms.refuse(op, var if hasattr(var, "dtype") else input)   # nor a number var made input's dtype
     target = _broadcastable(op, input, target)
     var = _variance_like(op, var, input)
     _check_reduction(op, reduction)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 import autograd as ag
+from autograd import complex_forms
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -20,6 +21,8 @@ from .pooling import window_divisors as _divisors
 
 def _volume(op, input):
     check_tensor(op, input)
+    if complex_forms.active:
+        complex_forms.refuse(op, input)
     if input.ndim not in (4, 5):
         raise ValueError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W), got shape {input.shape}")
     if any(s == 0 for s in input.shape[-3:]):
@@ -179,6 +182,8 @@ def adaptive_avg_pool3d(input, output_size):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("adaptive_avg_pool3d", adaptive_avg_pool3d, input, output_size)
     op = "adaptive_avg_pool3d"
+    if complex_forms.active and input.dtype.kind == "c" and output_size in (1, (1, 1, 1), [1, 1, 1]):
+        return input.mean((-3, -2, -1), keepdim=True)   # PyTorch pools complex input to size 1 only: a mean
     x = _volume(op, input)
     sizes = _output_sizes(op, output_size, x)
     out = x

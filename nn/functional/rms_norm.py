@@ -31,7 +31,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         check_tensor(op, weight, "weight")
         if tuple(weight.shape) != shape:
             raise ValueError(f"{op}: weight has shape {tuple(weight.shape)}, expected normalized_shape {shape}")
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fc":   # complex: x / sqrt(mean(x * x) + eps), unconjugated, as PyTorch's
         raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
                         "convert it with .float()")
     compute = np.dtype(np.float32) if input.dtype == np.float16 else input.dtype

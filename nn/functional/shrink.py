@@ -2,6 +2,7 @@
 composite of existing ops (so every device, higher-order gradient and ag.jit replay comes for free)."""
 import autograd as ag
 from autograd.ops import activation_forms as _forms
+from autograd import complex_forms
 from autograd.ops.dims import check_tensor
 
 from .activation import _float_input, _maybe_inplace
@@ -31,4 +32,6 @@ def threshold(input, threshold, value, inplace=False):
     """x where x > threshold, `value` elsewhere (into `input` with `inplace`); gradient 0 where replaced.
     An integer input keeps its dtype, with threshold and value truncated to integers as PyTorch does."""
     check_tensor("threshold", input)
+    if complex_forms.active:
+        complex_forms.refuse("threshold", input)
     return _maybe_inplace("threshold", lambda t: _forms.threshold(t, threshold, value), input, inplace)

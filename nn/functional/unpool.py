@@ -3,7 +3,7 @@ position its pooling recorded (return_indices=True) and zeros elsewhere."""
 import math
 
 import autograd as ag
-from autograd import arrays
+from autograd import arrays, complex_forms
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -32,6 +32,8 @@ def _default_size(op, input, spatial, kernel, stride, padding, output_size):
 
 def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
     check_tensor(op, input)
+    if complex_forms.active:
+        complex_forms.refuse(op, input)
     check_tensor(op, indices, "indices")
     if input.ndim not in (spatial + 1, spatial + 2):
         raise ValueError(f"{op}: expects an input {LAYOUTS[spatial]}, got shape {input.shape}")
