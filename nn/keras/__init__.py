@@ -15,6 +15,7 @@ predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 from . import (activations, backend, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
                ops, optimizers, random, regularizers, saving, utils)
 from .initializers import Initializer
+from .input_spec import InputSpec
 from .layer import Layer
 from .layers.input_layer import Input, InputLayer
 from .losses import Loss
@@ -33,4 +34,5 @@ _install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
-           "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer"]
+           "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
+           "InputSpec"]

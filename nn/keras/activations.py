@@ -105,10 +105,18 @@ def mish(x):
     return x * F.tanh(F.softplus(x))
 
 
+# the rest of Keras 3's activations are keras.ops functions of the same name and arguments
+from .ops_nn import (celu, glu, hard_shrink, hard_silu, hard_swish, hard_tanh, log_sigmoid,  # noqa: E402
+                     soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
+
 _NAMES = {"linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,
           "log_softmax": log_softmax, "tanh": tanh, "elu": elu, "selu": selu, "gelu": gelu, "silu": silu,
           "swish": swish, "softplus": softplus, "softsign": softsign, "leaky_relu": leaky_relu,
-          "exponential": exponential, "hard_sigmoid": hard_sigmoid, "mish": mish}
+          "exponential": exponential, "hard_sigmoid": hard_sigmoid, "mish": mish, "celu": celu, "glu": glu,
+          "hard_shrink": hard_shrink, "hard_silu": hard_silu, "hard_swish": hard_swish, "hard_tanh": hard_tanh,
+          "log_sigmoid": log_sigmoid, "soft_shrink": soft_shrink, "sparse_plus": sparse_plus,
+          "sparse_sigmoid": sparse_sigmoid, "sparsemax": sparsemax, "squareplus": squareplus,
+          "tanh_shrink": tanh_shrink, "threshold": threshold}
 
 
 def get(identifier):

@@ -18,4 +18,15 @@ def floatx():
     return "float32"
 
 
-__all__ = ["backend", "clear_session", "epsilon", "floatx"]
+def image_data_format():
+    """The default layout of image layers: 'channels_last', Keras's default (the layers take data_format=)."""
+    return "channels_last"
+
+
+def is_keras_tensor(x):
+    """Whether `x` is a symbolic KerasTensor (from keras.Input or a layer called on one)."""
+    from .symbolic import KerasTensor
+    return isinstance(x, KerasTensor)
+
+
+__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "is_keras_tensor"]

@@ -56,12 +56,28 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     _read_lr = staticmethod(_float32_rate)
 
 
+def _epoch_or_epoch_and_rate(schedule):
+    """`schedule(epoch, lr)`, or `schedule(epoch)` for a one-argument schedule (Keras takes both: it tries the
+    first and falls back to the second on a TypeError)."""
+    def called(epoch, lr):
+        try:
+            return schedule(epoch, lr)
+        except TypeError:
+            return schedule(epoch)
+    called.__wrapped__ = schedule
+    return called
+
+
 class LearningRateScheduler(_NNLearningRateScheduler):
     """nn.callbacks.LearningRateScheduler logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
 
     lr_log_key = "learning_rate"
     message = "\nEpoch {epoch}: LearningRateScheduler setting learning rate to {lr}."
     _read_lr = staticmethod(_float32_rate)
+
+    def __init__(self, schedule, verbose=0):
+        plain = callable(schedule) and not hasattr(schedule, "step")   # not an nn.optim.lr_scheduler object
+        super().__init__(_epoch_or_epoch_and_rate(schedule) if plain else schedule, verbose=verbose)
 
     def on_epoch_end(self, epoch, logs=None):
         """Log the rate the optimizer has now, as Keras does (lowered already if a callback before this one

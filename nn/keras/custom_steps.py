@@ -69,7 +69,37 @@ def _detached(value):
     return value.detach() if isinstance(value, Tensor) else value
 
 
+class _LossMean(keras_metrics.Mean):
+    """The 'loss' entry of `model.metrics` for a model trained by the built-in steps: a view of the running
+    loss fit and evaluate keep, so get_metrics_result() reports it after them, as Keras's loss tracker does."""
+
+    def __init__(self, compiled):
+        super().__init__(name="loss")
+        self._compiled = compiled
+
+    def update_state(self, values, sample_weight=None):
+        """Add a batch's loss, counted `sample_weight` times (a batch size; once when None)."""
+        self._compiled._loss_mean.update(float(np.asarray(_detached(values))),
+                                         1 if sample_weight is None else float(np.asarray(sample_weight)))
+
+    def reset_state(self):
+        """Forget every batch."""
+        if hasattr(self, "_compiled"):
+            self._compiled._loss_mean.reset()
+
+    def result(self):
+        """The mean loss so far (0 before any batch)."""
+        running = self._compiled._loss_mean
+        return ag.tensor(np.float32(running.result() if running._count else 0.0))
+
+
 def _loss_tracker(model):
+    if not overrides_steps(model) and model._compiled is not None:
+        view = model.__dict__.get("_loss_view")
+        if view is None or view._compiled is not model._compiled:
+            view = _LossMean(model._compiled)
+            object.__setattr__(model, "_loss_view", view)
+        return view
     tracker = model.__dict__.get("_loss_tracker")
     if tracker is None:
         tracker = keras_metrics.Mean(name="loss")
@@ -248,8 +278,9 @@ class StepLoop:
         """The logs of the epoch or evaluation so far, as Python numbers."""
         return pythonify_logs(self.model._metrics_result_or_logs(self._logs))
 
-    def names(self):
-        """evaluate's list order: the metrics of `model.metrics` (compile's one by one), then other keys sorted."""
+    def names(self, repeats=False):
+        """evaluate's list order: the metrics of `model.metrics` (compile's one by one), then other keys sorted
+        (`repeats`, as KerasCompiled.names takes it, changes nothing: these names are the logged keys)."""
         order = []
         for metric in self.model.metrics:
             if isinstance(metric, CompileMetrics):

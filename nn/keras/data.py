@@ -15,7 +15,7 @@ from autograd import Tensor
 from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
 from ..training.inputs import Batches, as_array, is_loader_like
-from .symbolic import flatten
+from .symbolic import flatten, map_structure
 
 
 class PyDataset:
@@ -44,7 +44,10 @@ Sequence = PyDataset
 
 
 def host_array(value, name):
-    """A NumPy array with one row per example (float64 -> float32, integer labels -> int64), as fit takes it."""
+    """A NumPy array with one row per example (float64 -> float32, integer labels -> int64, an object array of
+    str as a str array), as fit takes it."""
+    if isinstance(value, np.ndarray) and value.dtype == object and value.size and isinstance(value.flat[0], str):
+        value = value.astype(str)
     return as_array(value, "keras", name)
 
 
@@ -52,6 +55,8 @@ def _tensor(value):
     if isinstance(value, Tensor):
         return value
     array = np.asarray(value)
+    if array.dtype.kind in "US":   # strings stay NumPy arrays (Tensors hold numbers) for the text layers
+        return array
     return ag.tensor(array.astype(np.float32) if array.dtype == np.float64 else array)
 
 
@@ -65,6 +70,29 @@ def _ordered(structure, names, what):
     if isinstance(structure, (list, tuple)):
         return list(structure)
     return [structure]
+
+
+def _from_pandas(value):
+    """A pandas DataFrame or Series as its NumPy array, as Keras's fit, evaluate and predict take them; anything
+    else as it is."""
+    if type(value).__module__.startswith("pandas") and hasattr(value, "to_numpy"):
+        return value.to_numpy()
+    return value
+
+
+def _without_pandas(*structures):
+    """Each of x, y, sample_weight (one value, or a list/tuple/dict of them) with pandas objects as NumPy."""
+    return tuple(map_structure(_from_pandas, v) if isinstance(v, (list, tuple, dict)) else _from_pandas(v)
+                 for v in structures)
+
+
+def _per_output(sample_weight, output_names):
+    """Whether `sample_weight` gives one array per output (a dict by output name, or a list with one array for
+    each of several outputs), as Keras takes it for multi-output models, rather than one array for all."""
+    if isinstance(sample_weight, dict):
+        return True
+    return (isinstance(sample_weight, (list, tuple)) and len(output_names) > 1
+            and len(sample_weight) == len(output_names) and all(np.ndim(w) >= 1 for w in sample_weight))
 
 
 def unpack(batch):
@@ -167,6 +195,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             seed=None, device=None, who="fit", need_y=True):
     """Batches for the shared loop from any input Keras accepts."""
     batch_size = 32 if batch_size is None else int(batch_size)
+    x, y, sample_weight = _without_pandas(x, y, sample_weight)
     input_names = getattr(model, "input_names", None) or []
     output_names = model.output_names
 
@@ -178,7 +207,12 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
                 raise ValueError(f"{who}: the data yields no targets; batches must be (x, y) or (x, y, sample_weight)")
             return inputs, None, None
         targets = tuple(_tensor(v) for v in _ordered(by, output_names, "output"))
-        weight = None if bw is None else _tensor(bw)
+        if bw is None:
+            weight = None
+        elif _per_output(bw, output_names):
+            weight = tuple(_tensor(v) for v in _ordered(bw, output_names, "output"))
+        else:
+            weight = _tensor(bw)
         if class_weight is not None:
             extra = _tensor(class_weights(targets[0].numpy(), class_weight))
             weight = extra if weight is None else weight * extra
@@ -205,7 +239,10 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     if need_y and not ys:
         raise ValueError(f"{who}: y (the targets) is missing; pass {who}(x, y) or data that yields (x, y)")
     ws = []
-    if sample_weight is not None:
+    if sample_weight is not None and _per_output(sample_weight, output_names):
+        ws = [host_array(v, "sample_weight").astype(np.float32)
+              for v in _ordered(sample_weight, output_names, "output")]
+    elif sample_weight is not None:
         ws = [host_array(sample_weight, "sample_weight").astype(np.float32)]
     if class_weight is not None:
         if len(ys) != 1:
@@ -219,11 +256,16 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     if counts == {0}:
         raise ValueError(f"{who}: the data is empty")
     n_in, n_out = len(xs), len(ys)
+    # string inputs cannot ride in the loader's Tensors: it carries their row numbers, and each batch takes its rows
+    texts = {k: a for k, a in enumerate(xs) if a.dtype.kind in "US"}
+    xs = [np.arange(len(a)) if k in texts else a for k, a in enumerate(xs)]
 
     def split_flat(batch):
         fields = tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
         inputs, targets = fields[:n_in], fields[n_in:n_in + n_out]
-        weight = fields[n_in + n_out] if ws else None
+        if texts:
+            inputs = tuple(texts[k][v.numpy()] if k in texts else v for k, v in enumerate(inputs))
+        weight = (fields[n_in + n_out] if len(ws) == 1 else tuple(fields[n_in + n_out:])) if ws else None
         return inputs, (targets if n_out else None), weight
 
     loader = DataLoader(TensorDataset(*xs, *ys, *ws), batch_size=batch_size, shuffle=shuffle, seed=seed)
@@ -246,6 +288,7 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
     ((x, y, sample_weight) to train on, (x, y, sample_weight) to validate on)."""
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fit: validation_split must be between 0 and 1, got {fraction!r}")
+    x, y, sample_weight = _without_pandas(x, y, sample_weight)
     if (is_loader_like(x) and not isinstance(x, dict)) or hasattr(x, "__next__") or isinstance(x, (PyDataset,
                                                                                                    DataLoader)):
         raise ValueError("fit: validation_split needs arrays; with a DataLoader, dataset or generator pass "

@@ -24,7 +24,8 @@ from . import constraints, initializers, masking, regularizers
 from .layer_weights import LayerState, LayerWeight
 from .context import current_training, name_scope, scope_path, training_scope
 from .naming import snake_case, unique_name
-from .symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
+from .input_spec import check_input_spec
+from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
 _PROBE_SIZES = (32, 33)
@@ -113,6 +114,8 @@ def as_tensor(value):
     if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
         return value
     array = np.asarray(value)
+    if array.dtype.kind in "US":   # strings stay NumPy arrays (Tensors hold numbers): the text layers take them
+        return array
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     return ag.tensor(array)
@@ -128,6 +131,8 @@ def shape_of(value):
 class Layer(Module):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
+
+    input_spec = None   # a keras.InputSpec (or a list of them) that every call's inputs must fit
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -161,7 +166,7 @@ class Layer(Module):
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.built = False
-        self.dtype = np.dtype(dtype).name if dtype is not None else "float32"
+        self.dtype = dtype_name(dtype) if dtype is not None else "float32"
         self._weight_names = []     # own weights in creation order
         self._regularizers = {}     # weight name -> regularizer
         self._call_losses = []
@@ -192,6 +197,11 @@ class Layer(Module):
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Module) for v in value):
             for k, module in enumerate(value):  # Keras tracks layers held in lists
                 self.add_module(f"{name}_{k}", module)
+            object.__setattr__(self, name, value)
+            return
+        if "_layer_list" in d and name in self._modules and not isinstance(value, Module) and value is not None:
+            # a functional model holds its layers under their names, which Keras never makes attributes: a
+            # layer called "history" (or "loss", ...) must not stop fit from setting model.history
             object.__setattr__(self, name, value)
             return
         Module.__setattr__(self, name, value)
@@ -384,6 +394,8 @@ class Layer(Module):
 
     def _scoped_call(self, *args, **kwargs):
         training = kwargs.pop("training", None)
+        if self.input_spec is not None and args:
+            check_input_spec(self, args[0])
         if is_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs, training)
         if args:

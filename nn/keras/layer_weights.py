@@ -33,7 +33,7 @@ class _VariableMethods:
 
     def numpy(self):
         """The weight's values as a NumPy array (a copy off the graph, as Keras's variable.numpy())."""
-        return Tensor.numpy(self.detach())
+        return np.array(Tensor.numpy(self.detach()))   # a snapshot: later in-place updates do not reach it
 
 
 class LayerWeight(_VariableMethods, Parameter):

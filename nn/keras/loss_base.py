@@ -104,6 +104,12 @@ class LossFunctionWrapper(Loss):
         self.fn, self.kwargs = fn, kwargs
 
     def call(self, y_true, y_pred):
+        if not isinstance(y_pred, (list, tuple, dict)) and not isinstance(y_true, (list, tuple, dict)):
+            # as Keras: both become tensors of the loss's float dtype, and a trailing axis of 1 that only one
+            # of them has is matched first, so fn never broadcasts (N,) targets against (N, 1) outputs
+            y_pred = _tensor(y_pred)
+            y_true = _tensor(y_true, y_pred, y_pred.dtype if y_pred.dtype.kind == "f" else None)
+            y_true, y_pred = match_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self.kwargs)
 
     def get_config(self):

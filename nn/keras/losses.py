@@ -204,8 +204,29 @@ _CLASSES.update({c.__name__: c for c in losses_extra.CLASSES})
 
 
 def get(identifier):
+    """Keras's `keras.losses.get`: for a function's name ('mse', 'binary_crossentropy') the function itself
+    (per-example values), for a class's name ('MeanSquaredError') or a Loss class an instance, for a config
+    dict the object it describes; a Loss or a function as it is; None for None."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+        if identifier.lower() in _FUNCTIONS:
+            return _FUNCTIONS[identifier.lower()]
+        return loss_object(identifier)   # raises, naming the known losses
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if isinstance(identifier, Loss) or callable(identifier):
+        return identifier
+    raise TypeError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__}")
+
+
+def loss_object(identifier):
     """A Loss object for a name ('binary_crossentropy', 'mse', 'BinaryCrossentropy', ...), a Loss (as is), or
-    a function `fn(y_true, y_pred)` returning per-example values (wrapped)."""
+    a function `fn(y_true, y_pred)` returning per-example values (wrapped): what compile trains with."""
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, str):

@@ -88,6 +88,11 @@ class Metric(NNMetric):
         """Add one batch."""
         raise TypeError(f"{type(self).__name__} does not define update_state")
 
+    def __call__(self, *args, **kwargs):
+        """update_state(*args, **kwargs), then the result, as Keras's metrics do when called."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
     def reset_state(self):
         """Forget every batch: every variable made by add_variable back to zeros."""
         for variable in self._variables:

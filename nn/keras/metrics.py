@@ -412,8 +412,32 @@ _NAMES.update(metrics_extra.NAMES)
 
 
 def get(identifier):
-    """A metric object for a name (not 'accuracy', which compile resolves from the loss and shapes), a Metric
-    (as is), a Metric class, or a function fn(y_true, y_pred) -> per-example values (wrapped)."""
+    """Keras's `keras.metrics.get`: for a name ('accuracy', 'mae', 'AUC', 'binary_accuracy') a new metric
+    object under its class's default name, for a Metric class an instance, for a config dict the metric it
+    describes; a Metric or a function as it is; None for None. (compile resolves names itself, keeping the
+    name given as the metric's log name: see metric_object.)"""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = globals().get(identifier)
+        if not (isinstance(cls, type) and issubclass(cls, Metric)):
+            cls = Accuracy if identifier.lower() == "accuracy" else _NAMES.get(identifier.lower())
+        if cls is None:
+            return metric_object(identifier)   # raises, naming the known metrics
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, Metric) or callable(identifier):
+        return identifier
+    raise TypeError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__}")
+
+
+def metric_object(identifier):
+    """A metric object for a name (not 'accuracy', which compile resolves from the loss and shapes) logged
+    under that name, a Metric (as is), a Metric class, or a function fn(y_true, y_pred) -> per-example values
+    (wrapped): what compile measures with."""
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Metric):
@@ -439,4 +463,4 @@ for _public in (Metric, Mean, Sum, MeanMetricWrapper, *(c for c in vars(metrics_
 
 from .serialize_api import serializers as _serializers  # noqa: E402
 
-serialize, deserialize = _serializers("metrics", by_name=get)
+serialize, deserialize = _serializers("metrics", by_name=metric_object)

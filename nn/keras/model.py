@@ -13,7 +13,7 @@ from .graph_order import keras_layer_order
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
-from .symbolic import KerasTensor, flatten, map_structure
+from .symbolic import KerasTensor, Node, flatten, map_structure
 
 
 class Model(TrainingSteps, Layer):
@@ -103,6 +103,13 @@ class Model(TrainingSteps, Layer):
         from .saving.model_file import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    def to_json(self, **kwargs):
+        """The model's serialized config (what model.save writes to config.json) as a JSON string;
+        keras.models.model_from_json makes the model again (new weights). kwargs go to json.dumps."""
+        import json
+        from .saving.serialization import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     # ----- configs (what model.save writes to config.json) ---------------------------------------------
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -135,7 +142,7 @@ class Model(TrainingSteps, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
-        text = summary_table.render(self, line_length, positions)
+        text = summary_table.render(self, line_length, positions, show_trainable, expand_nested)
         (print_fn or print)(text)
 
 
@@ -175,6 +182,8 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
+        if not all(isinstance(t, KerasTensor) and isinstance(t.node.layer, InputLayer) for t in flatten(inputs)):
+            inputs, outputs = _clone_from_intermediate(inputs, outputs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._flat_inputs = flatten(inputs)
@@ -245,6 +254,12 @@ class Functional(Model):
         return self._inputs_struct
 
     @property
+    def input_shape(self):
+        """The inputs' shapes (batch axis None): one tuple for one input, else a list, as Keras."""
+        shapes = [tuple(t.shape) for t in self._flat_inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
     def output(self):
         """The symbolic outputs as given to keras.Model."""
         return self._outputs_struct
@@ -285,10 +300,55 @@ class Functional(Model):
         def value(k):
             return values[id(k)] if isinstance(k, KerasTensor) else k
         for node in self._graph_nodes:
-            out = node.layer(*map_structure(value, node.args), **map_structure(value, node.kwargs))
+            kwargs = map_structure(value, node.kwargs)
+            if training and kwargs.get("training") is False:
+                # as Keras 3's functional models: the call's training flag (fit's True) overrides the one a layer
+                # was called with when the graph was built, so `base(x, training=False)` trains once unfrozen
+                kwargs["training"] = True
+            out = node.layer(*map_structure(value, node.args), **kwargs)
             for k, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(k)] = v
         return map_structure(value, self._outputs_struct)
+
+
+def _clone_from_intermediate(inputs, outputs):
+    """(inputs, outputs) for a model whose inputs include intermediate KerasTensors, as Keras's
+    clone_graph_nodes makes them: each such input becomes a new keras.Input of its shape and dtype, and the
+    nodes between the inputs and the outputs are recorded again on copies of their tensors, so the original
+    graph stays as it was."""
+    from .layers.input_layer import Input
+    new = {}
+    for tensor in flatten(inputs):
+        if not isinstance(tensor, KerasTensor):
+            continue   # Functional.__init__ reports it
+        if isinstance(tensor.node.layer, InputLayer):
+            new[id(tensor)] = tensor
+        else:
+            new[id(tensor)] = Input(batch_shape=tensor.shape, dtype=tensor.dtype, name=f"{tensor.name}CLONE")
+    seen, nodes = set(), []
+    stack = [t.node for t in flatten(outputs) if isinstance(t, KerasTensor) and id(t) not in new]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or isinstance(node.layer, InputLayer):
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        stack.extend(t.node for t in flatten((node.args, node.kwargs))
+                     if isinstance(t, KerasTensor) and id(t) not in new and t.node)
+
+    def copy(tensor):
+        if not isinstance(tensor, KerasTensor):
+            return tensor
+        if id(tensor) not in new:
+            clone = KerasTensor(tensor.shape, tensor.dtype)
+            clone.mask_shape = tensor.mask_shape
+            new[id(tensor)] = clone
+        return new[id(tensor)]
+    for node in sorted(nodes, key=lambda n: n.id):
+        clone = Node(node.layer, map_structure(copy, node.args), map_structure(copy, node.kwargs),
+                     map_structure(copy, node.outputs))
+        node.layer._symbolic_calls.append(clone)
+    return map_structure(copy, inputs), map_structure(copy, outputs)
 
 
 def _check_input_shape(model_name, symbol, value):

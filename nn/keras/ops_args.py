@@ -19,8 +19,9 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def convert_to_numpy(x):
-    """`x` as a NumPy array."""
-    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+    """`x` as a NumPy array of its values now: a copy for a Tensor, so that weights updated in place later (by
+    an optimizer step, a batch-norm update, assign) do not change it, as they do not in Keras."""
+    return np.array(x.numpy()) if isinstance(x, Tensor) else np.asarray(x)
 
 
 _t = convert_to_tensor

@@ -1,6 +1,7 @@
 """The base of keras.optimizers: the learning rate a Keras program reads, and the Optimizer class with its
 hyper-parameters, gradient clipping, weight decay, schedules and step loop (subclasses define `_update`)."""
 import math
+import re
 
 import numpy as np
 
@@ -8,6 +9,10 @@ from autograd import arrays, no_grad
 
 from . import constraints
 from .naming import snake_case
+
+
+#: our slot names that Keras spells otherwise
+_KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_hat": "velocity_hat"}
 
 
 class LearningRate(float):
@@ -35,6 +40,30 @@ class LearningRate(float):
         return float(self)
 
 
+class StepCount(int):
+    """The count `optimizer.iterations` reads: an int that also answers Keras's Variable calls (`numpy()`,
+    `value`, `assign`), as `model.optimizer.iterations.numpy()` in Keras programs needs."""
+
+    def __new__(cls, value, optimizer):
+        count = super().__new__(cls, value)
+        count._optimizer = optimizer
+        return count
+
+    def assign(self, value):
+        """Set the optimizer's step count to `value`."""
+        self._optimizer.iterations = int(np.asarray(value))
+        return self._optimizer.iterations
+
+    def numpy(self):
+        """The count as a NumPy int64 (Keras's variable dtype on torch)."""
+        return np.int64(self)
+
+    @property
+    def value(self):
+        """The count as an int."""
+        return int(self)
+
+
 class Optimizer:
     """Base class: hyper-parameters, gradient clipping, weight decay and the step loop."""
 
@@ -56,7 +85,17 @@ class Optimizer:
         self.iterations = 0
         self.built = False  # Keras builds its variables in the first fit/evaluate; summary() counts them from then
         self._state = {}
+        self._weights = {}   # id -> every weight updated so far, in first-update order (for `variables`)
         self._model = None
+
+    @property
+    def iterations(self):
+        """The number of steps taken so far (a StepCount: an int with Keras's numpy() / assign())."""
+        return StepCount(self._iterations, self)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._iterations = int(value)
 
     # ----- learning rate ---------------------------------------------------------------------------
     @property
@@ -79,6 +118,24 @@ class Optimizer:
         """The per-weight slots ({id(weight): {name: array}}); with param_groups and step() it makes this an
         optimiser that `ag.jit` recognises and replays as a host call."""
         return self._state
+
+    @property
+    def variables(self):
+        """Keras's `optimizer.variables`: the step count ('iteration'), the learning rate (unless a schedule sets
+        it), then each updated weight's slots, weight by weight, named '<weight path with _>_<slot>' as Keras
+        names them. The slots share memory with the optimizer's state; the two scalars are copies."""
+        from .variables import Variable
+        out = [Variable(np.int64(self.iterations), dtype="int64", name="iteration")]
+        if self._schedule is None:
+            out.append(Variable(np.float32(self._group["lr"]), dtype="float32", name="learning_rate"))
+        for key, weight in self._weights.items():
+            prefix = str(getattr(weight, "path", None) or getattr(weight, "name", "variable")).replace("/", "_")
+            slots = self._state.get(key, {})
+            for slot in self._slot_names():
+                if slot in slots:
+                    out.append(Variable.view(slots[slot], weight.device,
+                                             f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}"))
+        return out
 
     @property
     def param_groups(self):
@@ -129,12 +186,34 @@ class Optimizer:
             for (p, _), g in zip(pairs, grads):
                 w = arrays.array(p)
                 g = g.astype(w.dtype, copy=False)
-                if self.weight_decay:
+                if self.weight_decay and self._decays(p):
                     w *= 1.0 - self.weight_decay * lr
+                self._weights.setdefault(id(p), p)
                 self._update(p.device.xp, w, g, self._state.setdefault(id(p), {}), lr)
                 arrays.mark_changed(p)
         constraints.apply([p for p, _ in pairs])
         self.iterations += 1
+
+    def build(self, variables):
+        """Get ready to optimise `variables` (Keras builds its slot variables here; these slots are made at the
+        first update, with the values Keras starts them at)."""
+        for variable in variables:
+            self._weights.setdefault(id(variable), variable)
+        self.built = True
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Leave out of weight decay the variables in `var_list` and those whose name matches one of the regular
+        expressions `var_names` (e.g. ['bias', 'gamma']); only before the optimizer is built, as Keras."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the optimizer is built.")
+        self._no_decay_ids = {id(v) for v in var_list or ()}
+        self._no_decay_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _decays(self, variable):
+        if id(variable) in getattr(self, "_no_decay_ids", ()):
+            return False
+        pattern = getattr(self, "_no_decay_pattern", None)
+        return pattern is None or pattern.search(str(getattr(variable, "name", ""))) is None
 
     def _clipped(self, grads, xp):
         if self.clipnorm:

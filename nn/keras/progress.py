@@ -3,6 +3,8 @@ when an epoch starts and '19/19 - 1s - 52ms/step - accuracy: 0.9123 - loss: 0.27
 verbose=1 on a terminal keeps nn's tqdm bar."""
 import time
 
+import numpy as np
+
 from ..training.progress import ProgressBar
 
 
@@ -46,3 +48,61 @@ class ProgbarLogger(EpochLines):
         super().set_params(params)
         verbose = params.get("verbose", 1)
         self.verbose = 1 if verbose == "auto" else verbose
+
+
+class Progbar:
+    """keras.utils.Progbar for loops of one's own: `update(current, values=[(name, value), ...])` or
+    `add(steps, values)`. A value is averaged over the steps it was given for, until the last update (which
+    shows the last values), and a name in `stateful_metrics` shows its last value, as in Keras 3. verbose=1
+    redraws one line ('12/50 ━━━━━━━━      3s 20ms/step - loss: 0.1234'), verbose=2 prints one line when
+    `target` is reached, verbose=0 only keeps the values."""
+
+    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, unit_name="step"):
+        self.target, self.width, self.verbose, self.unit_name = target, width, verbose, unit_name
+        self.stateful_metrics = set(stateful_metrics or ())
+        self._values, self._seen_so_far, self._start = {}, 0, time.perf_counter()
+
+    def update(self, current, values=None, finalize=None):
+        """Record `values` for the steps up to `current` and show the line."""
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        for name, value in values or ():
+            value = float(np.mean(np.asarray(value, dtype=np.float64)))
+            if name in self.stateful_metrics or finalize or name not in self._values:
+                steps = 1 if name in self.stateful_metrics or finalize else max(current - self._seen_so_far, 1)
+                self._values[name] = [value * steps, steps]
+            else:
+                steps = max(current - self._seen_so_far, 1)
+                self._values[name][0] += value * steps
+                self._values[name][1] += steps
+        self._seen_so_far = current
+        if self.verbose == 1:
+            print("\r" + self._line(current, finalize), end="\n" if finalize else "", flush=True)
+        elif self.verbose == 2 and finalize and self.target:
+            print(self._line(current, finalize, bar=False), flush=True)
+
+    def add(self, n, values=None):
+        """update(steps seen so far + n, values)."""
+        self.update(self._seen_so_far + n, values)
+
+    def _line(self, current, finalize, bar=True):
+        seconds = time.perf_counter() - self._start
+        per_step = seconds / current if current else 0.0
+        if self.target:
+            head = f"{current}/{self.target}"
+            if bar:
+                filled = int(self.width * min(current / self.target, 1.0))
+                head += " " + "━" * filled + " " * (self.width - filled)
+        else:
+            head = "%7d/Unknown" % current
+        if per_step >= 1 or per_step == 0:
+            rate = f"{per_step:.0f}s/{self.unit_name}"
+        elif per_step >= 1e-3:
+            rate = f"{per_step * 1e3:.0f}ms/{self.unit_name}"
+        else:
+            rate = f"{per_step * 1e6:.0f}us/{self.unit_name}"
+        line = f"{head} {seconds:.0f}s {rate}" if bar else f"{head} - {seconds:.0f}s - {rate}"
+        for name, (total, count) in self._values.items():
+            average = total / max(1, count)
+            line += f" - {name}: " + (f"{average:.4f}" if abs(average) > 1e-3 else f"{average:.4e}")
+        return line

@@ -48,6 +48,29 @@ class Sequential(Model):
         """The layers in order (the Input is not one of them, as in Keras)."""
         return list(self._stack)
 
+    @property
+    def input_shape(self):
+        """The shape of the model's input (batch axis included), once it has one (keras.Input, build)."""
+        if self._input_spec is not None:
+            return tuple(self._input_spec.shape)
+        if getattr(self, "_build_input_shape", None) is not None:   # built by a first call (Keras keeps its batch)
+            return tuple(self._build_input_shape)
+        raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+
+    @property
+    def inputs(self):
+        """[the symbolic input], once the model has one (keras.Input, input_shape=, build)."""
+        if self._input_spec is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return [self._input_spec]
+
+    @property
+    def outputs(self):
+        """[the last layer's symbolic output], once the model has an input."""
+        if self._input_spec is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
+        return [self._symbolic]
+
     def add(self, layer):
         """Append a layer (or, first, a keras.Input)."""
         if isinstance(layer, InputLayer):

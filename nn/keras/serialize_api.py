@@ -4,6 +4,9 @@ wrappers of keras.saving's serialize_keras_object / deserialize_keras_object (im
 saving sits above these modules)."""
 
 
+_MODULES = {"layer": "layers", "activation": "activations"}
+
+
 def serializers(kind, by_name=None):
     """The (serialize, deserialize) functions for one kind of object ('loss', 'metric', ...); `by_name` makes
     a built-in from its name ('relu', 'adam') when deserialize is given a string."""
@@ -20,6 +23,9 @@ def serializers(kind, by_name=None):
             return by_name(config)
         if config is None:
             raise ValueError(f"deserialize: expected a serialized {kind} (a dict from serialize, or a name), got None")
+        if isinstance(config, dict) and "class_name" in config and "module" not in config:
+            # {'class_name': 'SGD', 'config': {...}}, as users write them: a class of this Keras module
+            config = {"module": f"keras.{_MODULES.get(kind, kind)}", "config": {}, **config}
         return deserialize_keras_object(config, custom_objects=custom_objects)
 
     serialize.__qualname__, deserialize.__qualname__ = "serialize", "deserialize"

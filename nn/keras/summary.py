@@ -35,6 +35,28 @@ def _shape_text(shape):
     return str(tuple(shape))
 
 
+def _output_shape(layer, model):
+    """The shape Keras prints for `layer`: its graph output's in a functional or Sequential model; in a
+    subclassed model (no graph), what compute_output_shape gives for the shape the layer was built with (the
+    batch size of that first call included), or None ("?") for a layer of the user's without its own
+    compute_output_shape, or an unbuilt one."""
+    from .layer import Layer
+    shape = getattr(layer, "_output_shape", None)
+    graph = hasattr(model, "_graph_nodes") or hasattr(model, "_stack")   # functional or Sequential
+    if graph or getattr(layer, "_symbolic_calls", None):
+        return shape
+    built_with = getattr(layer, "_build_input_shape", None)
+    if not getattr(layer, "built", False) or built_with is None or shape is None:
+        return None
+    if type(layer).compute_output_shape is Layer.compute_output_shape and not type(layer).__module__.startswith(
+            "nn.keras"):
+        return None
+    batch = built_with[0] if isinstance(built_with, tuple) and built_with else None
+    if isinstance(shape, tuple) and shape and (batch is None or isinstance(batch, int)):
+        return (batch,) + tuple(shape[1:])
+    return shape
+
+
 def _params_text(layer):
     if not getattr(layer, "built", True):
         return "0 (unbuilt)"
@@ -101,8 +123,18 @@ def _wrap(cell, width):
     return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
 
 
-def _row_lines(cells, widths, right, edge="│", bottom=False):
-    """The text lines of one table row; `bottom` aligns shorter cells to the row's foot (as the header's)."""
+def _listed_layers(model, expand_nested, level=0):
+    """(layer, nesting level) for each row: the model's layers, each followed by its own layers (a nested
+    model's, recursively) when `expand_nested`."""
+    for layer in model.layers:
+        yield layer, level
+        if expand_nested and getattr(layer, "layers", None):
+            yield from _listed_layers(layer, expand_nested, level + 1)
+
+
+def _row_lines(cells, widths, right, edge="│", bottom=False, center=()):
+    """The text lines of one table row; `bottom` aligns shorter cells to the row's foot (as the header's);
+    columns in `right` are right-aligned, in `center` centred."""
     wrapped = [_wrap(cell, width) for cell, width in zip(cells, widths)]
     if bottom:
         height = max(len(w) for w in wrapped)
@@ -112,32 +144,41 @@ def _row_lines(cells, widths, right, edge="│", bottom=False):
         parts = []
         for col, (w, width) in enumerate(zip(wrapped, widths)):
             text = w[k] if k < len(w) else ""
-            parts.append(text.rjust(width) if col in right else text.ljust(width))
+            parts.append(text.rjust(width) if col in right else text.center(width) if col in center else
+                         text.ljust(width))
         lines.append(f"{edge} " + f" {edge} ".join(parts) + f" {edge}")
     return lines
 
 
-def render(model, line_length=None, positions=None):
-    """The summary of `model` as one string, `line_length` characters wide (Keras's default when None)."""
+def render(model, line_length=None, positions=None, show_trainable=False, expand_nested=False):
+    """The summary of `model` as one string, `line_length` characters wide (Keras's default when None); with
+    `show_trainable` a "Trainable" column (Y, N, or - for a layer without weights), with `expand_nested` the
+    layers of nested models on rows of their own ('   └ name (type)'), as Keras prints them."""
     functional = not _sequential_like(model)
     default_length, default_positions = _FUNCTIONAL if functional else _SEQUENTIAL
+    if show_trainable:
+        default_length, default_positions = default_length + 12, [p * 0.9 for p in default_positions] + [1.0]
     line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
     widths = column_widths(line_length, positions or default_positions)
-    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional else [])
-    right = {2}
+    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional else []) + \
+        (["Trainable"] if show_trainable else [])
+    right, center = {2}, {len(headers) - 1} if show_trainable else set()
     lines = [f'Model: "{model.name}"']
     bar = lambda left, mid, end, fill: left + mid.join(fill * (w + 2) for w in widths) + end  # noqa: E731
     lines.append(bar("┏", "┳", "┓", "━"))
-    lines.extend(_row_lines(headers, widths, right, edge="┃", bottom=True))
+    lines.extend(_row_lines(headers, widths, right, edge="┃", bottom=True, center=center))
     lines.append(bar("┡", "╇", "┩", "━"))
     rows = []
-    for layer in model.layers:
+    for layer, level in _listed_layers(model, expand_nested):
         name = getattr(layer, "name", type(layer).__name__)
         kind = "Functional" if type(layer).__name__ == "Functional" else type(layer).__name__
-        cells = [f"{name} ({kind})", _shape_text(getattr(layer, "_output_shape", None)), _params_text(layer)]
+        prefix = "   " * level + "└ " if level else ""
+        cells = [f"{prefix}{name} ({kind})", _shape_text(_output_shape(layer, model)), _params_text(layer)]
         if functional:
             cells.append(_connections(layer, model))
-        rows.append(_row_lines(cells, widths, right))
+        if show_trainable:
+            cells.append(("Y" if layer.trainable else "N") if getattr(layer, "weights", None) else "-")
+        rows.append(_row_lines(cells, widths, right, center=center))
     for k, row in enumerate(rows):
         lines.extend(row)
         if k < len(rows) - 1:

@@ -17,7 +17,7 @@ class KerasTensor:
 
     def __init__(self, shape, dtype="float32", name=None, node=None, index=0):
         self.shape = tuple(None if d is None else int(d) for d in shape)
-        self.dtype = np.dtype(dtype).name
+        self.dtype = dtype_name(dtype)
         number = next(_tensor_ids)
         self.name = name or ("keras_tensor" if number == 0 else f"keras_tensor_{number}")
         self.node, self.index = node, index
@@ -48,6 +48,14 @@ class Node:
     def parents(self):
         """The nodes that made this node's symbolic inputs."""
         return [t.node for t in flatten((self.args, self.kwargs)) if isinstance(t, KerasTensor) and t.node]
+
+
+def dtype_name(dtype):
+    """A dtype's name as Keras writes it: NumPy's name, or 'string' for text ('string', str, bytes)."""
+    if isinstance(dtype, str) and dtype == "string" or dtype in (str, bytes):
+        return "string"
+    dtype = np.dtype(dtype)
+    return "string" if dtype.kind in "US" else dtype.name
 
 
 def flatten(structure):

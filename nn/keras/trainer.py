@@ -56,7 +56,7 @@ def _resolve_metric(identifier, y_true, y_pred):
             metric = keras_metrics.CategoricalAccuracy()
         metric.name = identifier
         return metric
-    return keras_metrics.get(identifier)
+    return keras_metrics.metric_object(identifier)
 
 
 def _check_losses(loss):
@@ -67,7 +67,7 @@ def _check_losses(loss):
         if identifier is None:
             continue
         try:
-            keras_losses.get(identifier)
+            keras_losses.loss_object(identifier)
         except (ValueError, TypeError) as error:
             where = "" if key is None else f" (for output {key!r})"
             raise type(error)(f"compile: {error}{where}") from None
@@ -122,7 +122,7 @@ class KerasCompiled:
         loss, loss_weights, metrics, weighted_metrics = self._specs
         multi = len(outputs) > 1
         self.output_labels = names
-        self.losses = [None if l is None else keras_losses.get(l) for l in _per_output(loss, names, "loss")]
+        self.losses = [None if l is None else keras_losses.loss_object(l) for l in _per_output(loss, names, "loss")]
         if all(l is None for l in self.losses):
             raise ValueError(f"compile: no output {names} has a loss; pass loss=... to compile (e.g. "
                              "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
@@ -184,7 +184,7 @@ class KerasCompiled:
         for k, loss in enumerate(self.losses):
             if loss is None:
                 continue
-            value = loss(targets[k], outputs[k], sample_weight=weight)
+            value = loss(targets[k], outputs[k], sample_weight=_output_weight(weight, k))
             if self.output_loss[k] is not None:
                 self.output_loss[k].update(value.item(), count)
             term = value * self.loss_weights[k] if self.loss_weights[k] != 1.0 else value
@@ -203,7 +203,7 @@ class KerasCompiled:
                 if mask is not None and tuple(mask.shape) == tuple(value.shape[:mask.ndim]):
                     masking.attach(value, mask.detach())
         for k, metric, weighted in self.metrics:
-            metric.update_state(targets[k], outputs[k], sample_weight=weight if weighted else None)
+            metric.update_state(targets[k], outputs[k], sample_weight=_output_weight(weight, k) if weighted else None)
 
     def running_metrics(self):
         """The running loss mean and metric objects (what nn.distributed combines across ranks)."""
@@ -225,14 +225,19 @@ class KerasCompiled:
         """Examples in the loss mean since the last reset."""
         return self._loss_mean._count
 
-    def names(self):
+    def names(self, repeats=False):
         """The order evaluate's list follows (Keras's): 'loss', the per-output losses, the metrics logged under
-        their own names in compile order, then every other log name sorted (e.g. '<output>_<metric>')."""
+        their own names in compile order, then every other log name sorted (e.g. '<output>_<metric>'). With
+        `repeats`, a name that several metrics share counts once per metric, as in Keras's evaluate list (so
+        metrics=['accuracy'] with weighted_metrics=['accuracy'] lists the accuracy twice, then
+        'weighted_accuracy')."""
         results = self.results()
         first = ["loss"]
         if self._ready:
             first += [t.name for t in self.output_loss if t is not None] + [m.name for _, m, _ in self.metrics]
-        ordered = list(dict.fromkeys(n for n in first if n in results))
+        ordered = [n for n in first if n in results]
+        if not repeats:
+            ordered = list(dict.fromkeys(ordered))
         return ordered + sorted(n for n in results if n not in ordered)
 
     def results(self):
@@ -248,6 +253,11 @@ class KerasCompiled:
 def _logged(value):
     """A metric's value as fit logs it: a float, or an array for per-class metrics (F1Score(average=None))."""
     return float(value) if np.ndim(value) == 0 else np.asarray(value)
+
+
+def _output_weight(weight, k):
+    """Output k's sample weights: its own from per-output weights (a tuple, one per output), else `weight`."""
+    return weight[k] if isinstance(weight, (list, tuple)) else weight
 
 
 def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -289,8 +299,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     device = model_device(model)
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
     seed = run.same_seed(int(np.random.randint(0, 2**31 - 1)))
+    own_steps = isinstance(compiled, StepLoop)   # a train_step of the user's may take batches without targets
     train = keras_data.batches(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, seed,
-                               device, "fit")
+                               device, "fit", need_y=not own_steps)
     if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
         train.source = run.shard(train.source, seed)
     val = None
@@ -300,7 +311,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         else:
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
-                                 validation_steps, None, device, "fit (validation_data)")
+                                 validation_steps, None, device, "fit (validation_data)", need_y=not own_steps)
     callbacks = list(callbacks or ())
     for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
         initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch
@@ -317,14 +328,15 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     `model.metrics_names` order ('loss' first), or a dict with return_dict=True."""
     compiled = _compiled(model, "evaluate")
     device = model_device(model)
-    source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate")
+    source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
+                                need_y=not isinstance(compiled, StepLoop))
     hooks = CallbackList(callbacks, model, {"verbose": _verbose(verbose), "steps": len(source)})
     results = run_evaluation(model, compiled, source, hooks)
     if _verbose(verbose):
         print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
     if return_dict:
         return results
-    values = [results[name] for name in compiled.names()]
+    values = [results[name] for name in compiled.names(repeats=True)]
     return values[0] if len(values) == 1 else values
 
 
@@ -388,5 +400,5 @@ def _returned(compiled, return_dict):
     results = compiled.results()
     if return_dict:
         return results
-    values = [results[name] for name in compiled.names()]
+    values = [results[name] for name in compiled.names(repeats=True)]
     return values[0] if len(values) == 1 else values

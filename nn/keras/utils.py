@@ -7,6 +7,7 @@ import numpy as np
 import autograd as ag
 
 from .data import PyDataset, Sequence
+from .progress import Progbar
 from .saving.registration import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
@@ -60,6 +61,6 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return out
 
 
-__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence",
+__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence", "Progbar",
            "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
            "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

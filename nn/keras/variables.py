@@ -16,7 +16,7 @@ class Variable(Tensor):
     def __init__(self, initializer="zeros", shape=None, dtype="float32", trainable=False, name="variable",
                  aggregation="none"):
         dtype = np.dtype(dtype or "float32")
-        if isinstance(initializer, (Tensor, np.ndarray, int, float, list, tuple)) and shape is None:
+        if isinstance(initializer, (Tensor, np.ndarray, np.generic, int, float, list, tuple)) and shape is None:
             values = np.asarray(initializer.numpy() if isinstance(initializer, Tensor) else initializer, dtype=dtype)
         else:
             if shape is None:
@@ -26,6 +26,14 @@ class Variable(Tensor):
         Tensor.__init__(self, arrays.array(source), device=source.device)
         self.requires_grad_(bool(trainable))
         self.name, self.aggregation = name, aggregation
+
+    @classmethod
+    def view(cls, array, device, name):
+        """A Variable over the backend `array` itself (no copy), so it follows in-place updates of it."""
+        variable = cls.__new__(cls)
+        Tensor.__init__(variable, array, device=device)
+        variable.name, variable.aggregation = name, "none"
+        return variable
 
     def _values(self, value):
         value = value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
@@ -47,6 +55,10 @@ class Variable(Tensor):
     def assign_sub(self, delta):
         """Subtract `delta` from the values in place; returns the variable."""
         return self.assign(self.numpy() - self._values(delta))
+
+    def numpy(self):
+        """The values now, as a NumPy array: a snapshot that later assign* calls do not change, as in Keras."""
+        return np.array(Tensor.numpy(self))
 
     @property
     def value(self):

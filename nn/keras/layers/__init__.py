@@ -1,4 +1,5 @@
 """keras.layers: Keras's layers with Keras's names, arguments, defaults and weight layouts."""
+from ..input_spec import InputSpec
 from ..layer import Layer
 from .input_layer import Input, InputLayer
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Masking, Reshape, Rescaling
@@ -31,6 +32,9 @@ from .normalization_more import GroupNormalization, UnitNormalization
 from .image_preprocessing import CenterCrop, RandomCrop, Resizing
 from .dot import Dot, dot
 from .preprocessing import CategoryEncoding, Discretization
+from .lookup import IntegerLookup, StringLookup
+from .hashing import HashedCrossing, Hashing
+from .text_vectorization import TextVectorization
 from .pooling3d import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
                         GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)
 

@@ -164,10 +164,8 @@ class _RNN(Layer):
 
 
 class SimpleRNN(_RNN):
-    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), activation 'tanh' or 'relu'."""
-
-    def __init__(self, units, activation="tanh", **kwargs):
-        super().__init__(units, activation=activation, **kwargs)
+    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), activation 'tanh' or 'relu'. (It takes
+    _RNN's constructor itself, so its config lists every argument, as Keras's does.)"""
 
 
 class LSTM(_RNN):
@@ -176,6 +174,10 @@ class LSTM(_RNN):
 
 class GRU(_RNN):
     """Gated recurrent unit, Keras 3 flavour (reset gate applied after the recurrent matmul)."""
+
+
+def _removeprefix(name, prefix):
+    return name[len(prefix):] if name.startswith(prefix) else name
 
 
 class Bidirectional(Layer):
@@ -193,11 +195,13 @@ class Bidirectional(Layer):
         if backward_layer is None:
             config = dict(layer._config)
             config["go_backwards"] = not layer.go_backwards
-            backward_layer = type(layer)(name=f"backward_{layer.name}", **config)
-        layer.name = f"forward_{layer.name}"
+            backward_layer = type(layer)(name=f"backward_{_removeprefix(layer.name, 'backward_')}", **config)
+        layer.name = f"forward_{_removeprefix(layer.name, 'forward_')}"
         self.forward_layer, self.backward_layer = layer, backward_layer
         for direction in (layer, backward_layer):   # as Keras: masked steps of returned sequences are zeros
             direction.zero_output_for_mask = direction.return_sequences
+            if isinstance(direction._constructor_arguments, dict):   # and their configs say so, as Keras's
+                direction._constructor_arguments["zero_output_for_mask"] = direction.return_sequences
         self.supports_masking = True
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         if weights is not None:
@@ -224,6 +228,23 @@ class Bidirectional(Layer):
         if self.return_state:
             merged = (list(merged) if isinstance(merged, list) else [merged]) + fwd_states + bwd_states
         return merged
+
+    def get_config(self):
+        """Keras's config: merge_mode and the forward and backward layers, serialized."""
+        from ..saving.serialization import serialize_keras_object
+        return {**Layer.get_config(self), "merge_mode": self.merge_mode,
+                "layer": serialize_keras_object(self.forward_layer),
+                "backward_layer": serialize_keras_object(self.backward_layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The wrapper made again from get_config's dict (its layers deserialized)."""
+        from ..saving.serialization import deserialize_keras_object
+        config = dict(config)
+        config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
+        if config.get("backward_layer") is not None:
+            config["backward_layer"] = deserialize_keras_object(config["backward_layer"], custom_objects)
+        return cls(**config)
 
     def compute_mask(self, inputs, mask=None):
         """The input's mask for returned sequences (one per output with merge_mode=None), else None."""

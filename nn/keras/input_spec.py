@@ -1,0 +1,66 @@
+"""keras.InputSpec: what a layer accepts (rank, sizes of some axes, a whole shape), checked on every call as
+Keras checks it; a layer sets `self.input_spec` (one spec, or a list with one per input)."""
+from .symbolic import flatten
+
+
+class InputSpec:
+    """The rank (`ndim`, or bounds `min_ndim` / `max_ndim`), the sizes of given axes (`axes`: {axis: size}) or the
+    whole `shape` (None for any size) a layer's input must have."""
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
+                 allow_last_axis_squeeze=False, name=None, optional=False):
+        self.dtype, self.name, self.optional = dtype, name, optional
+        self.shape = None if shape is None else tuple(shape)
+        self.ndim = len(self.shape) if self.shape is not None else ndim
+        self.max_ndim, self.min_ndim = max_ndim, min_ndim
+        self.allow_last_axis_squeeze = allow_last_axis_squeeze
+        self.axes = {int(k): v for k, v in (axes or {}).items()}
+        if self.axes and self.ndim is None and self.min_ndim is None:
+            raise ValueError(f"InputSpec: axes={axes} needs ndim or min_ndim")
+
+    def __repr__(self):
+        parts = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
+                                          ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim),
+                                          ("axes", self.axes or None)) if v is not None]
+        return f"InputSpec({', '.join(parts)})"
+
+    def get_config(self):
+        """The constructor arguments."""
+        return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
+                "min_ndim": self.min_ndim, "axes": self.axes}
+
+    @classmethod
+    def from_config(cls, config):
+        """An equal spec from get_config's dict."""
+        return cls(**config)
+
+
+def check_input_spec(layer, inputs):
+    """Raise Keras's ValueError when `inputs` (the first call argument) do not fit `layer.input_spec`."""
+    specs = flatten(layer.input_spec)
+    values = flatten(inputs)
+    if len(specs) != len(values):
+        raise ValueError(f"Layer '{layer.name}' expects {len(specs)} input(s), but it received {len(values)} input "
+                         "tensors.")
+    for index, (spec, value) in enumerate(zip(specs, values)):
+        shape = getattr(value, "shape", None)
+        if spec is None or shape is None:
+            continue
+        shape = tuple(shape)
+        where = f"Input {index} with name '{spec.name}' of layer '{layer.name}' is incompatible with the layer: "
+        if spec.ndim is not None and not spec.allow_last_axis_squeeze and len(shape) != spec.ndim:
+            raise ValueError(f"{where}expected ndim={spec.ndim}, found ndim={len(shape)}. Full shape received: {shape}")
+        if spec.max_ndim is not None and len(shape) > spec.max_ndim:
+            raise ValueError(f"{where}expected max_ndim={spec.max_ndim}, found ndim={len(shape)}")
+        if spec.min_ndim is not None and len(shape) < spec.min_ndim:
+            raise ValueError(f"{where}expected min_ndim={spec.min_ndim}, found ndim={len(shape)}. Full shape "
+                             f"received: {shape}")
+        for axis, size in spec.axes.items():
+            found = shape[axis] if -len(shape) <= axis < len(shape) else None
+            if size is not None and found is not None and found != size:
+                raise ValueError(f"{where}expected axis {axis} of input shape to have value {size}, but received "
+                                 f"input with shape {shape}")
+        if spec.shape is not None and len(shape) == len(spec.shape):
+            for want, got in zip(spec.shape, shape):
+                if want is not None and got is not None and want != got:
+                    raise ValueError(f"{where}expected shape={spec.shape}, found shape={shape}")
