@@ -150,6 +150,9 @@ from .ops.legacy_forms import (cholesky_inverse, cholesky_solve, fix, msort, put
 from . import testing
 _sys.modules[__name__ + ".testing"] = testing
 from . import fft
+from .spectral import istft, stft
+from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
+from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
 from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                          LongTensor, ShortTensor, asarray, set_default_tensor_type)
 from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript

@@ -49,6 +49,7 @@ from .ops import linalg_lu as LLU
 from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, histograms as HG,
                   matrix_products as MP, nan_statistics as NS, predicates as PD, put as PT, scatter_reduce as SR,
                   slicing as SL, vector_distance as VD)
+from . import spectral as SPC
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .tensor import Tensor, _check_inplace
@@ -324,6 +325,7 @@ for _name in ("index_put masked_scatter tril triu cumsum cumprod log2 log10 eq n
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 for _name in "unsqueeze squeeze t transpose swapaxes swapdims".split():
     _BINDINGS[_name + "_"] = reshaping(_BINDINGS[_name], _name + "_")
+_BINDINGS.update({"stft": SPC.stft, "istft": SPC.istft})   # the short-time Fourier transform
 _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)
