@@ -37,7 +37,8 @@ from .ops.elementwise import (abs, add, clip, cos, div, eq, exp, ge, gt, le, log
                               sub, tanh, where)
 from .ops.activation import log_softmax, relu, sigmoid, softmax
 from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var)
-from .ops.linalg import bmm, dot, matmul, mm, mv, norm, outer
+from .ops.linalg import bmm, dot, matmul, mm, mv, outer
+from .ops.norm_forms import norm
 from .ops.shape import (broadcast_to, expand, expand_dims, flatten, flip, moveaxis, movedim, narrow, pad, permute,
                         repeat_interleave, reshape, squeeze, swapaxes, swapdims, t, transpose, unflatten, unsqueeze)
 from .ops.joining import cat, chunk, concat, concatenate, split, stack, tensor_split, unbind

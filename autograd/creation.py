@@ -4,6 +4,7 @@ import numpy as np
 import backends
 
 from . import capture
+from .grad_mode import make_inference, state as grad_state
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype
 from .random_generator import check_generator
 from .tensor import Tensor
@@ -24,6 +25,8 @@ def _shape(shape):
 def _new(array, device, requires_grad):
     capture.created(array)
     t = Tensor._make(array, device, None, 0, False)
+    if grad_state.inference:   # made inside inference_mode: an inference tensor (Tensor.is_inference)
+        make_inference(t)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -318,16 +321,32 @@ def from_dlpack(obj, device=None):
     return Tensor._make(array, d, None, 0, False)
 
 
+def _probability(p):
+    """bernoulli's `p` as a float in [0, 1]: a number or a one-element tensor; a TypeError or ValueError else."""
+    if isinstance(p, Tensor):
+        if p.numel() != 1:
+            raise TypeError(f"bernoulli: p must be a number (or a one-element tensor), got a tensor of shape "
+                            f"{tuple(p.shape)}; for elementwise probabilities pass them as input")
+        p = p.item()
+    if isinstance(p, (str, bytes)) or not isinstance(p, (int, float, np.number, np.bool_)):
+        raise TypeError(f"bernoulli: p must be a number, got {type(p).__name__}")
+    if not 0 <= p <= 1:   # nan fails too
+        raise ValueError(f"bernoulli: p must be in [0, 1], got {p!r}")
+    return float(p)
+
+
 def bernoulli(input, p=None, *, generator=None):
     """1 with probability `input` (or `p`, a number, when given), else 0, elementwise, in input's dtype; draws
     from the device's generator (ag.manual_seed) or from `generator`, an ag.Generator."""
     check_tensor("bernoulli", input)
     if input.dtype.kind != "f" and p is None:
         raise TypeError(f"bernoulli: input holds the probabilities and must be a float tensor, got {input.dtype}")
-    if p is not None and not 0 <= p <= 1:
-        raise ValueError(f"bernoulli: p must be in [0, 1], got {p!r}")
+    if p is not None:
+        p = _probability(p)
+        if input.dtype.kind == "c":
+            raise TypeError(f"bernoulli: a complex tensor ({input.dtype}) cannot hold draws; use a real dtype")
     d, rng = input.device, check_generator("bernoulli", generator)
-    dtype = input.dtype if input.dtype.kind == "f" else get_default_dtype()
+    dtype = input.dtype   # with p given, draws take input's dtype (int and bool too, as in PyTorch)
     if p is None and d.host_memory and input.numel() and capture.state.recorder is None:
         low, high = float(input.min()), float(input.max())
         if not 0 <= low <= high <= 1:   # nan fails too

@@ -13,7 +13,7 @@ from . import autocast_state as autocast
 from . import complex_forms
 from .capture import state as capture
 from .errors import AnomalyError, not_a_tensor, op_error
-from .grad_mode import state
+from .grad_mode import INFERENCE, inference_tensors, make_inference, state
 from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
 
@@ -121,8 +121,8 @@ class Function:
         if ctx.out_device is not None:
             device = ctx.out_device
         if not record:
-            if state.anomaly:
-                _check_finite(cls.label(), "forward", out if isinstance(out, tuple) else (out,), device)
+            if state.watch:   # anomaly detection or inference mode: one read of the switch for both
+                return _watched(cls, out, device, args)
             if isinstance(out, tuple):
                 return tuple(_wrap(o, device, None, 0) for o in out)
             return _wrap(out, device, None, 0)
@@ -131,6 +131,8 @@ class Function:
         ctx.seq = next(_sequence)
         if ctx.saved_tensors:
             ctx._saved_at = clock.tick
+            if inference_tensors.made:
+                _refuse_saved_inference(cls, args, ctx.saved_tensors)
         if isinstance(out, tuple):
             non_diff = getattr(ctx, "_non_diff", ())
             ctx.n_out = len(out)
@@ -181,6 +183,36 @@ class Function:
             self._freed = True
 
 
+
+
+def _watched(cls, out, device, args):
+    """The outputs of an op that records no graph while anomaly detection or inference mode is on: checked for
+    NaN/inf (anomaly), made inference tensors (inference mode) unless they are views of an ordinary input,
+    which stay ordinary as in PyTorch."""
+    outs = out if isinstance(out, tuple) else (out,)
+    if state.anomaly:
+        _check_finite(cls.label(), "forward", outs, device)
+    results = tuple(_wrap(o, device, None, 0) for o in outs)
+    if state.inference:
+        share = getattr(device.xp, "may_share_memory", None)
+        ordinary = [a._data for a in args if isinstance(a, Tensor) and a._vc is not INFERENCE]
+        for r in results:
+            if share is None or getattr(r._data, "base", None) is None or not any(
+                    share(r._data, a) for a in ordinary):
+                make_inference(r)
+    return results if isinstance(out, tuple) else results[0]
+
+
+def _refuse_saved_inference(cls, args, saved):
+    """Raise when an op that records a graph saved an inference tensor's values for backward (PyTorch refuses
+    that too: such tensors keep no version counter, so a later in-place change could not be detected)."""
+    for a in args:
+        if isinstance(a, Tensor) and a._vc is INFERENCE and any(s is a._data for s in saved):
+            raise RuntimeError(f"Inference tensors cannot be saved for backward ({cls.label()} saves one): a "
+                               "tensor made inside ag.inference_mode() cannot take part in a computation autograd "
+                               "records. "
+                               "Use a clone of it (t.clone() outside inference_mode), or ag.no_grad() instead "
+                               "of ag.inference_mode()")
 
 
 def named(tensor, torch_name):

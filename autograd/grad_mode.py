@@ -1,15 +1,58 @@
 """Thread-local switches: whether operations record a graph, and anomaly detection."""
 import functools
 import threading
+import weakref
 
 
 class _State(threading.local):
     enabled = True
     anomaly = False
     inference = False
+    #: anomaly or inference: the one switch an op reads before doing either's extra work on its outputs
+    watch = False
 
 
 state = _State()
+
+
+class InferenceCell(list):
+    """The version cell every inference tensor shares (PyTorch's inference tensors keep no version counter):
+    `t._vc is INFERENCE` is how Tensor.is_inference() tells them apart, so ordinary tensors carry nothing
+    extra. In-place changes outside inference_mode are refused before they write (Tensor._writable)."""
+
+    def __getitem__(self, index):
+        return 0
+
+    def __setitem__(self, index, value):
+        pass
+
+
+INFERENCE = InferenceCell([0])
+
+
+class inference_tensors:
+    """Whether any inference tensor is alive (process-wide): only then do ops that record a graph check that
+    they save none for backward, so ordinary execution pays nothing once inference results are freed."""
+    made = False
+    refs = set()
+
+
+def make_inference(t):
+    """Mark tensor `t` as an inference tensor, and count it alive until it is freed."""
+    t._vc = INFERENCE
+    inference_tensors.refs.add(weakref.ref(t, _forget))
+    inference_tensors.made = True
+
+
+def _forget(ref):
+    refs = inference_tensors.refs
+    refs.discard(ref)
+    if not refs:
+        inference_tensors.made = False
+
+
+def _rewatch():
+    state.watch = state.anomaly or state.inference
 
 
 def is_grad_enabled():
@@ -82,7 +125,8 @@ class set_grad_enabled(_GradModeSwitch):
 
 class inference_mode(_GradModeSwitch):
     """PyTorch's inference_mode: like no_grad for its block or decorated function (`mode=False`: grad mode
-    unchanged). deepgrad's no_grad already records nothing, so there is no separate inference tensor kind."""
+    unchanged). Tensors made inside are inference tensors (Tensor.is_inference()): a graph that would save one
+    for backward refuses it, and changing one in place outside inference_mode raises, as in PyTorch."""
 
     def __init__(self, mode=True):
         self._enabled = bool(mode)
@@ -92,10 +136,12 @@ class inference_mode(_GradModeSwitch):
         if self._enabled:
             state.enabled = False
         state.inference = self._enabled
+        _rewatch()
         return self
 
     def __exit__(self, *exc):
         state.enabled, state.inference = self._prev, self._prev_inference
+        _rewatch()
         return False
 
     def __call__(self, fn):
@@ -117,8 +163,10 @@ class detect_anomaly:
     def __enter__(self):
         self._prev = state.anomaly
         state.anomaly = self._enabled
+        _rewatch()
         return self
 
     def __exit__(self, *exc):
         state.anomaly = self._prev
+        _rewatch()
         return False

@@ -52,6 +52,8 @@ from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, hi
 from . import spectral as SPC
 from .creation import bernoulli
 from .ops.shape import broadcast_to
+from .ops import view_dtype as VDT
+from .ops import norm_forms as NF
 from .tensor import Tensor, _check_inplace
 
 
@@ -204,7 +206,7 @@ _BINDINGS = {
     # reductions
     "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "amax": R.amax,
     "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod,
-    "any": R.any, "all": R.all, "norm": L.norm, "cumsum": SC.cumsum, "cumprod": SC.cumprod,
+    "any": R.any, "all": R.all, "norm": NF.norm, "cumsum": SC.cumsum, "cumprod": SC.cumprod,
     "sort": SO.sort, "argsort": SO.argsort, "topk": SO.topk,
     # values and positions (no gradient), triangles
     "unique": D.unique, "nonzero": D.nonzero, "argwhere": D.argwhere, "count_nonzero": D.count_nonzero,
@@ -214,7 +216,7 @@ _BINDINGS = {
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
     # shape
-    "reshape": _reshape, "view": S.view, "view_as": _view_as, "reshape_as": _view_as,
+    "reshape": _reshape, "view": VDT.view, "view_as": _view_as, "reshape_as": _view_as,
     "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapaxes,
     "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
     "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to, "expand": _expand, "expand_as": _expand_as,
@@ -247,7 +249,7 @@ _BINDINGS = {
     "median": ST.median, "quantile": ST.quantile, "cummax": ST.cummax, "cummin": ST.cummin,
     "logcumsumexp": ST.logcumsumexp, "aminmax": ST.aminmax, "nansum": ST.nansum, "nanmean": ST.nanmean,
     "index_add": IU.index_add, "index_copy": IU.index_copy, "index_fill": IU.index_fill,
-    "masked_select": IU.masked_select, "bernoulli": lambda self, *, generator=None: bernoulli(self, generator=generator),
+    "masked_select": IU.masked_select,
 }
 
 # the in-place `_` forms of PyTorch's out-of-place methods
@@ -261,9 +263,21 @@ for _name in ("add sub mul div pow neg exp log log1p sqrt abs sin cos tanh sigmo
 
 
 
+def _bernoulli(self, p=None, *, generator=None):
+    """Tensor.bernoulli: 1 with probability self (or `p`, a number, when given), else 0 (see ag.bernoulli)."""
+    if isinstance(p, Tensor):
+        raise TypeError("Tensor.bernoulli: p must be a number; for a tensor of probabilities use p.bernoulli() "
+                        "or x.bernoulli_(p)")
+    return bernoulli(self, p, generator=generator)
+
+
 def _bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 with probability p (a number or a tensor broadcast to this one), else 0."""
     if isinstance(p, Tensor):
+        if p.dtype.kind != "f":
+            raise TypeError(f"bernoulli_: a tensor p holds probabilities and must be a float tensor, got {p.dtype}")
+        if self.dtype.kind == "c":
+            raise TypeError(f"bernoulli_: a complex tensor ({self.dtype}) cannot hold draws; use a real dtype")
         probs = broadcast_to(p.detach().astype(self.dtype if self.dtype.kind == "f" else p.dtype), self.shape)
         return inplace(lambda t: bernoulli(probs, generator=generator).astype(t.dtype), "bernoulli_")(self)
     return inplace(lambda t: bernoulli(t.detach(), p, generator=generator).astype(t.dtype), "bernoulli_")(self)
@@ -325,6 +339,7 @@ for _name in ("index_put masked_scatter tril triu cumsum cumprod log2 log10 eq n
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 for _name in "unsqueeze squeeze t transpose swapaxes swapdims".split():
     _BINDINGS[_name + "_"] = reshaping(_BINDINGS[_name], _name + "_")
+_BINDINGS["bernoulli"] = _bernoulli
 _BINDINGS.update({"stft": SPC.stft, "istft": SPC.istft})   # the short-time Fourier transform
 _BINDINGS["bernoulli_"] = _bernoulli_
 _BINDINGS["float_power_"] = _float_power_

@@ -16,7 +16,7 @@ from .size import Size
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
 from .capture import refuse_host_read, state as capture
-from .grad_mode import state
+from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
 from .hooks import RETAIN_KEY, add_hook
 
@@ -49,6 +49,8 @@ class Tensor:
         self.grad = None
         self._vc = None
         self._hooks = None
+        if state.inference:   # made inside inference_mode: an inference tensor
+            make_inference(self)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -97,6 +99,10 @@ class Tensor:
         if tuple(value.shape) != self.shape:
             raise ValueError(f"Tensor.data: new value has shape {tuple(value.shape)}, tensor has {self.shape}")
         self._data = value
+
+    def is_inference(self):
+        """True for a tensor made inside ag.inference_mode() (not a view of an ordinary tensor made there)."""
+        return self._vc is INFERENCE
 
     @property
     def _version(self):
@@ -211,6 +217,9 @@ class Tensor:
                             "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
         if not flag and self._node is not None:
             raise GraphError("requires_grad_(False) only works on leaf tensors; use .detach() for this one")
+        if flag and self._vc is INFERENCE and not state.inference:
+            raise RuntimeError("requires_grad_(True) on an inference tensor outside ag.inference_mode() is not "
+                               "allowed; use a clone of it (t.clone().requires_grad_())")
         self.requires_grad = bool(flag)
         return self
 
@@ -249,6 +258,9 @@ class Tensor:
     def _writable(self):
         """The array to write into in place: a 0-d op result that NumPy gave as a scalar becomes a 0-d array
         first (a scalar has no views, so nothing else sees the change of object)."""
+        if self._vc is INFERENCE and not state.inference:
+            raise RuntimeError("in-place update of an inference tensor outside ag.inference_mode() is not "
+                               "allowed; make a clone (t.clone()) and change that")
         if isinstance(self._data, np.generic):
             self._data = np.array(self._data)
         return self._data

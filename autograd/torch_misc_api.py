@@ -51,6 +51,7 @@ def typename(obj):
 def set_anomaly_enabled(mode, check_nan=True):
     """Switch anomaly detection (the first NaN or inf in forward or backward raises, naming the op) on or off."""
     state.anomaly = bool(mode)
+    state.watch = state.anomaly or state.inference
 
 
 def is_anomaly_enabled():

@@ -6,6 +6,7 @@ from ..function import Function
 from ..tensor import Tensor
 from .arrange import diagonal
 from .dims import check_tensor
+from .einsum_sublist import sublist_equation
 
 
 class Einsum(Function):
@@ -52,7 +53,10 @@ def _operand_grad(ctx, gy, operands, k):
 
 def einsum(equation, *operands):
     """Sum of products over the index letters of `equation` ("ij,jk->ik", "bi,bj->bij", "...ij->...ji"), as
-    torch.einsum: operands as arguments or one list; `...` broadcasts; no `->` sums letters seen twice."""
+    torch.einsum: operands as arguments or one list; `...` broadcasts; no `->` sums letters seen twice. The
+    sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]) is accepted too (ops/einsum_sublist.py)."""
+    if isinstance(equation, Tensor):
+        equation, operands = sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     for t in operands:
