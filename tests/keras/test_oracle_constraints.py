@@ -41,8 +41,10 @@ def test_constrained_training_matches_keras():
     for model, K in ((theirs, keras), (mine, ours)):
         model.compile(K.optimizers.Adam(0.05), "mse")
         model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    # float32 training noise: after six Adam steps (lr 0.05) the weights (about 0.3 in size) differ by up to 2e-6
+    # between the libraries, depending on the order of torch's sums; atol 1e-6 failed on an entry of 0.0034
     for a, b in zip(mine.get_weights(), theirs.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     assert np.linalg.norm(mine.get_weights()[0], axis=0).max() <= 0.5 + 1e-6 and mine.get_weights()[1].min() >= 0
 
 
