@@ -39,7 +39,6 @@ from .linalg_eigh import LinalgEigh
 from .linalg_householder import Geqrf, LinalgHouseholderProduct, _masks, _reflector
 from .linalg_kit import kit
 from .linalg_lu import LinalgLUFactor
-from .linalg_pinv import LinalgPinv, _kept
 from .linalg_qr import LinalgQr
 from .linalg_solve import LinalgInvEx, LinalgSolveEx, LinalgSolveTriangular, broadcast_solve
 from .linalg_svd import LinalgSvd
@@ -211,37 +210,6 @@ class LinalgQrComplex(LinalgQr):
         return ctx.xp.concatenate([gx, q @ gv], axis=-1)
 
 
-class LinalgPinvComplex(LinalgPinv):
-    """linalg.pinv on complex matrices: P = V S^+ U^H, hermitian=True through eigh."""
-
-    def forward(ctx, a, atol=0.0, rtol=0.0, hermitian=False):
-        xp = ctx.xp
-        m, n = a.shape[-2:]
-        if min(m, n) == 0:
-            p = xp.zeros(a.shape[:-2] + (n, m), dtype=a.dtype)
-        else:
-            if hermitian:
-                w, left = xp.linalg.eigh(a)
-                values, right = xp.abs(w), _h(left) * xp.sign(w)[..., :, None]
-            else:
-                left, values, right = xp.linalg.svd(a, full_matrices=False)
-            keep = _kept(xp, values, atol, rtol)
-            inverse = xp.where(keep, 1 / xp.where(keep, values, 1), 0).astype(a.dtype)
-            p = (_h(right) * inverse[..., None, :]) @ _h(left)
-        ctx.save_for_backward(a, p)
-        return p
-
-    def backward(ctx, g):
-        a, p = ctx.saved_tensors
-        ph, gh = _h(p), _h(g)
-        first = -(ph @ (g @ ph))
-        x = (gh @ p) @ ph
-        second = x - a @ (p @ x)              # (I - A P) G^H P P^H
-        y = ph @ (p @ gh)
-        third = y - (y @ p) @ a               # P^H P G^H (I - P A)
-        return first + second + third
-
-
 class LinalgHouseholderProductComplex(LinalgHouseholderProduct):
     """householder_product with complex reflectors H_i = I - tau_i v_i v_i^H. With M_i = H_{i-1}^H ... H_0^H G,
     R_i = H_{i+1} ... H_{k-1} E, m = M_i^H v_i and r = R_i^H v_i: g tau_i = -sum(r conj(m)) and
@@ -357,7 +325,7 @@ def eigvals(A):
 complex_forms.holomorphic(LinalgInvEx, LinalgSolveEx, LinalgSolveTriangular, LinalgLUFactor, LinalgMatrixExp, Geqrf)
 for _real, _form in ((LinalgDet, LinalgDetComplex), (LinalgSlogdet, LinalgSlogdetComplex),
                      (LinalgCholeskyEx, LinalgCholeskyComplex), (LinalgEigh, LinalgEighComplex),
-                     (LinalgSvd, LinalgSvdComplex), (LinalgQr, LinalgQrComplex), (LinalgPinv, LinalgPinvComplex),
+                     (LinalgSvd, LinalgSvdComplex), (LinalgQr, LinalgQrComplex),
                      (LinalgHouseholderProduct, LinalgHouseholderProductComplex)):
     complex_forms.explicit(_real, _form)
 # the gradient-free linalg ops whose results are defined for complex matrices as for real ones

@@ -26,8 +26,10 @@ LstsqResult = return_type("linalg_lstsq", ["solution", "residuals", "rank", "sin
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
-def _t(x):
-    return x.swapaxes(-1, -2)
+def _h(x):
+    """The conjugate transpose of the last two dims: the transpose of a real matrix (arrays and Tensors)."""
+    flipped = x.swapaxes(-1, -2)
+    return flipped.conj() if x.dtype.kind == "c" else flipped
 
 
 def _spectrum(xp, a, hermitian):
@@ -35,7 +37,7 @@ def _spectrum(xp, a, hermitian):
     folded into right) for symmetric a, else the SVD."""
     if hermitian:
         w, v = xp.linalg.eigh(a)
-        return xp.abs(w), v, _t(v) * xp.sign(w)[..., :, None]
+        return xp.abs(w), v, _h(v) * xp.sign(w)[..., :, None]
     u, s, vh = xp.linalg.svd(a, full_matrices=False)
     return s, u, vh
 
@@ -48,7 +50,10 @@ def _kept(xp, values, atol, rtol):
 
 
 class LinalgPinv(Function):
+    """P = V S^+ U^H (through eigh for hermitian=True), real or complex; the gradient is PyTorch's pinv
+    backward with conjugate transposes (plain transposes for real matrices)."""
     op_name = "linalg.pinv"
+    complex_ready = True
 
     def forward(ctx, a, atol=0.0, rtol=0.0, hermitian=False):
         xp = ctx.xp
@@ -59,18 +64,18 @@ class LinalgPinv(Function):
             values, left, right = _spectrum(xp, a, hermitian)
             keep = _kept(xp, values, atol, rtol)
             inverse = xp.where(keep, 1 / xp.where(keep, values, 1), xp.zeros((), dtype=a.dtype))
-            p = (_t(right) * inverse[..., None, :]) @ _t(left)
+            p = (_h(right) * inverse[..., None, :]) @ _h(left)
         ctx.save_for_backward(a, p)
         return p
 
     def backward(ctx, g):
         a, p = ctx.saved_tensors
-        pt, gt = _t(p), _t(g)
-        first = -(pt @ (g @ pt))
-        x = (gt @ p) @ pt
-        second = x - a @ (p @ x)              # (I - A P) G^T P P^T
-        y = pt @ (p @ gt)
-        third = y - (y @ p) @ a               # P^T P G^T (I - P A)
+        ph, gh = _h(p), _h(g)
+        first = -(ph @ (g @ ph))
+        x = (gh @ p) @ ph
+        second = x - a @ (p @ x)              # (I - A P) G^H P P^H
+        y = ph @ (p @ gh)
+        third = y - (y @ p) @ a               # P^H P G^H (I - P A)
         return first + second + third
 
 
