@@ -6,7 +6,6 @@ import numpy as np
 import autograd as ag
 
 from .ops_args import _float
-from .ops_nograd import without_gradient
 
 
 def _square(x, op):
@@ -59,15 +58,11 @@ def eigh(x):
 
 
 def eig(x):
-    """(eigenvalues, eigenvectors as columns) of general square matrices. deepgrad has no complex dtype, so the
-    spectrum must be real (it is an error otherwise: use eigh for symmetric matrices); not differentiable."""
-    x = _square(x, "eig")
-    w, v = np.linalg.eig(x.numpy())
-    if np.iscomplexobj(w) and np.any(np.abs(w.imag) > 0):
-        raise ValueError("keras.ops.eig: this matrix has complex eigenvalues, and deepgrad has no complex dtype; "
-                         "use keras.ops.eigh for symmetric matrices or numpy.linalg.eig on NumPy arrays")
-    return (without_gradient("eig", np.real(w).astype(x.dtype), x),
-            without_gradient("eig", np.real(v).astype(x.dtype), x))
+    """(eigenvalues, eigenvectors as columns) of general square matrices, complex (complex64 from float32), as
+    Keras's torch backend returns them; differentiable through ag.linalg.eig (a loss must not depend on the
+    eigenvectors' phase)."""
+    w, v = ag.linalg.eig(_square(x, "eig"))
+    return w, v
 
 
 def lu_factor(x):

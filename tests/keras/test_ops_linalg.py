@@ -7,6 +7,7 @@ import autograd as ag
 from nn import keras as ours
 
 from .ops_compare import check_against_keras
+from .oracle import real_keras
 
 RNG = np.random.default_rng(5)
 
@@ -96,22 +97,21 @@ def test_matches_keras_values_and_gradients(name):
     check_against_keras(fn, inputs, atol=1e-4)
 
 
-def test_eig_of_a_matrix_with_a_real_spectrum():
-    # Keras returns complex64; deepgrad has no complex dtype, so a real spectrum comes back real
-    w, v = ours.ops.eig(SPD[0])
-    np.testing.assert_allclose(SPD[0] @ v.numpy(), v.numpy() * w.numpy(), rtol=1e-4, atol=1e-4)
+@pytest.mark.parametrize("matrix", [SPD[0], np.array([[0.0, 1.0], [-1.0, 0.0]], np.float32),
+                                    RNG.standard_normal((2, 3, 3)).astype(np.float32)])
+def test_eig_gives_keras_complex_eigenvalues(matrix):
+    keras = real_keras()
+    w, v = ours.ops.eig(matrix)
+    theirs = keras.ops.convert_to_numpy(keras.ops.eig(matrix)[0])
+    assert str(w.dtype) == str(theirs.dtype) == "complex64"
+    np.testing.assert_allclose(np.sort_complex(w.numpy().reshape(-1)), np.sort_complex(theirs.reshape(-1)),
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(matrix @ v.numpy(), v.numpy() * w.numpy()[..., None, :], rtol=1e-4, atol=1e-4)
 
 
-def test_eig_with_complex_eigenvalues_is_a_clear_error():
-    with pytest.raises(ValueError, match="keras.ops.eig: .*complex eigenvalues"):
-        ours.ops.eig(np.array([[0.0, 1.0], [-1.0, 0.0]], np.float32))
-
-
-def test_eig_refuses_a_gradient():
-    x = ag.tensor(SPD[0], requires_grad=True)
-    w, _ = ours.ops.eig(x)
-    with pytest.raises(RuntimeError, match="keras.ops.eig is not differentiable"):
-        w.sum().backward()
+def test_eig_is_differentiable_through_its_eigenvalues():
+    x = ag.tensor(RNG.standard_normal((3, 3)), requires_grad=True)
+    assert ag.gradcheck(lambda t: ours.ops.eig(t)[0].abs(), [x])
 
 
 def test_lu_factor_gradient_passes_gradcheck():
