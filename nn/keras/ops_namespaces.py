@@ -5,12 +5,12 @@ namespace."""
 import types
 
 NN = ("adaptive_average_pool adaptive_max_pool average_pool batch_normalization binary_crossentropy "
-      "categorical_crossentropy celu conv conv_transpose ctc_loss depth_to_space depthwise_conv "
+      "categorical_crossentropy celu conv conv_transpose ctc_decode ctc_loss depth_to_space depthwise_conv "
       "dot_product_attention elu fold gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
-      "layer_normalization leaky_relu log_sigmoid log_softmax max_pool moments multi_hot normalize one_hot psnr relu "
-      "relu6 rms_normalization selu separable_conv sigmoid silu soft_shrink softmax softplus softsign space_to_depth "
-      "sparse_categorical_crossentropy sparse_plus sparse_sigmoid sparsemax squareplus swish tanh_shrink threshold "
-      "unfold").split()
+      "layer_normalization leaky_relu log_sigmoid log_softmax max_pool moments multi_hot normalize one_hot polar psnr "
+      "relu relu6 rms_normalization selu separable_conv sigmoid silu soft_shrink softmax softplus softsign "
+      "space_to_depth sparse_categorical_crossentropy sparse_plus sparse_sigmoid sparsemax squareplus swish "
+      "tanh_shrink threshold unfold").split()
 LINALG = ("cholesky cholesky_inverse det eig eigh inv logdet lstsq lu_factor matrix_rank norm pinv qr slogdet solve "
           "solve_triangular svd").split()
 CORE = ("associative_scan cast cond convert_to_numpy convert_to_tensor custom_gradient dtype fori_loop is_tensor map "
