@@ -1,5 +1,5 @@
-"""keras.ops Fourier transforms. deepgrad has no complex dtype, so, as Keras does for its inputs and outputs,
-a complex tensor is a (real, imag) pair of float tensors. The transforms run NumPy's FFT inside one node whose
+"""keras.ops Fourier transforms. As in Keras, their inputs and outputs are (real, imag) pairs of float
+tensors (ag.fft holds the transforms on complex tensors). The transforms run NumPy's FFT inside one node whose
 backward is the adjoint transform, so gradients flow; rfft, irfft, stft and istft are built from it."""
 import numpy as np
 
@@ -37,8 +37,8 @@ class _ComplexDFT(ag.Function):
 
 def _pair(x, op):
     if not (isinstance(x, (tuple, list)) and len(x) == 2):
-        raise ValueError(f"keras.ops.{op}: x must be a (real, imag) pair of tensors (deepgrad has no complex "
-                         f"dtype), got {type(x).__name__}")
+        raise ValueError(f"keras.ops.{op}: x must be a (real, imag) pair of tensors, as Keras takes it, got "
+                         f"{type(x).__name__}")
     real, imag = _float(x[0]), _float(x[1])
     if tuple(real.shape) != tuple(imag.shape):
         raise ValueError(f"keras.ops.{op}: real and imag must have the same shape, got {tuple(real.shape)} and "

@@ -128,43 +128,39 @@ def isneginf(x):
     return ag.isneginf(x) if x.dtype.kind == "f" else ag.zeros(*x.shape, dtype=ag.bool_)
 
 
-# ----- complex functions on real inputs ----------------------------------------------------------------------------
-def _real_only(x, name):
-    if not isinstance(x, Tensor) and np.asarray(x).dtype.kind == "c":
-        raise TypeError(f"keras.ops.{name}: complex input (dtype {np.asarray(x).dtype}) is not supported: deepgrad "
-                        f"has no complex tensors; pass real and imaginary parts as separate float tensors")
-    return _t(x)
-
-
+# ----- complex functions --------------------------------------------------------------------------------------------
 def real(x):
-    """The real part: a real input itself (complex inputs are not supported)."""
-    return _real_only(x, "real")
+    """The real part of a complex tensor; a real input itself."""
+    return ag.real(_t(x))
 
 
 def imag(x):
-    """The imaginary part; Keras's torch backend defines it only for complex inputs, which deepgrad lacks."""
-    x = _real_only(x, "imag")
-    raise TypeError(f"keras.ops.imag: the input has dtype {x.dtype}, not a complex dtype; a real tensor has no "
-                    f"imaginary part (Keras's torch backend refuses it too); use zeros_like(x) if you need zeros")
+    """The imaginary part of a complex tensor; Keras's torch backend refuses real inputs, and so does this."""
+    x = _t(x)
+    if x.dtype.kind != "c":
+        raise TypeError(f"keras.ops.imag: the input has dtype {x.dtype}, not a complex dtype; a real tensor has no "
+                        f"imaginary part (Keras's torch backend refuses it too); use zeros_like(x) if you need zeros")
+    return ag.imag(x)
 
 
 def conj(x):
-    """The complex conjugate: a real input itself (complex inputs are not supported)."""
-    return _real_only(x, "conj")
+    """The complex conjugate (a real input itself)."""
+    return ag.conj(_t(x))
 
 
 conjugate = conj
 
 
 def angle(x):
-    """The argument of each value: pi for negatives, 0 otherwise (float32 for integers; real inputs only)."""
-    x = _float(_real_only(x, "angle"))
-    return ag.atan2(ag.zeros_like(x), x)
+    """The argument of each value in radians: of a complex value, in (-pi, pi]; of a real one, pi for negatives
+    and 0 otherwise (float32 for integers)."""
+    x = _t(x)
+    return ag.angle(x if x.dtype.kind == "c" else _float(x))
 
 
 def isreal(x):
-    """Whether each value is real: True everywhere for deepgrad's real tensors."""
-    return ag.ones(*_real_only(x, "isreal").shape, dtype=ag.bool_)
+    """Whether each value's imaginary part is 0 (True everywhere for real tensors)."""
+    return ag.isreal(_t(x))
 
 
 # ----- binary float ops ---------------------------------------------------------------------------------------------
