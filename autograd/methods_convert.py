@@ -108,7 +108,7 @@ def _caster(dtype, name):
     def method(self):
         return C.astype(self, dtype)
     method.__name__ = name
-    method.__doc__ = f"This tensor as {np.dtype(dtype)} (differentiable between float dtypes)."
+    method.__doc__ = f"This tensor as {np.dtype(dtype)} (differentiable between float and complex dtypes)."
     return method
 
 
@@ -184,6 +184,7 @@ BINDINGS = {
     "float": _caster(float32, "float"), "double": _caster(float64, "double"), "half": _caster(float16, "half"),
     "long": _caster(np.int64, "long"), "int": _caster(np.int32, "int"), "short": _caster(np.int16, "short"),
     "bool": _caster(np.bool_, "bool"), "byte": _caster(np.uint8, "byte"), "char": _caster(np.int8, "char"),
+    "cfloat": _caster(np.complex64, "cfloat"), "cdouble": _caster(np.complex128, "cdouble"),
     "new_tensor": new_tensor, "new_full": new_full,
     "new_zeros": _newer(creation.zeros, "Zeros of `size`, with this tensor's dtype and device unless given."),
     "new_ones": _newer(creation.ones, "Ones of `size`, with this tensor's dtype and device unless given."),

@@ -316,3 +316,13 @@ def test_a_linear_layer_cast_to_complex_matches_torch():
         grads.append([p.grad.resolve_conj().numpy() if lib is torch else p.grad.numpy() for p in module.parameters()])
     for g1, g2 in zip(*grads):
         np.testing.assert_allclose(g1, g2, rtol=1e-12)
+
+
+def test_cfloat_and_cdouble_cast_as_torch():
+    torch = require_torch()
+    x = ag.tensor(REAL, requires_grad=True)
+    y = x.cfloat()
+    assert y.dtype == ag.complex64 and x.cdouble().dtype == ag.complex128
+    assert str(torch.tensor(REAL).cfloat().dtype).split(".")[-1] == str(y.dtype)
+    (y * (1 + 2j)).real.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.ones_like(REAL))
