@@ -5,7 +5,7 @@ import backends
 
 from . import capture
 from .grad_mode import make_inference, state as grad_state
-from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype
+from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
@@ -245,10 +245,10 @@ def _generator_draw(d, name, make):
 
 def _complex_draw(draw, shape, dtype, device, requires_grad, generator, scale):
     """A complex tensor whose real and imaginary parts are two draws of `draw` (times `scale`)."""
-    part = np.float64 if np.dtype(dtype) == np.complex128 else np.float32
+    part = real_dtype_of(dtype)
     pair = draw(shape + (2,), dtype=part, device=device, generator=generator)._data
     if scale != 1.0:
-        pair = pair * part(scale)
+        pair = pair * part.type(scale)
     check_supported("rand", dtype)
     return _new(pair.view(dtype)[..., 0], device, requires_grad)
 

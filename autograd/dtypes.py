@@ -49,6 +49,17 @@ def get_default_complex_dtype():
     return np.dtype(np.complex128) if _default_float[0] == np.float64 else np.dtype(np.complex64)
 
 
+def complex_dtype_of(dtype):
+    """The complex dtype whose parts hold `dtype`'s precision: complex128 for float64 (and complex128),
+    complex64 for the narrower floats (NumPy has no complex32) and complex64."""
+    return np.dtype(np.complex128) if np.dtype(dtype) in (np.float64, np.complex128) else np.dtype(np.complex64)
+
+
+def real_dtype_of(dtype):
+    """The float dtype of a complex dtype's parts: float64 for complex128, float32 for complex64."""
+    return np.dtype(np.float64) if np.dtype(dtype) == np.complex128 else np.dtype(np.float32)
+
+
 def is_floating(dtype):
     """True for float16/32/64 (and other inexact) dtypes."""
     return np.dtype(dtype).kind in "fc" or str(dtype) == "bfloat16"

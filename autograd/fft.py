@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from .dtypes import get_default_dtype
+from .dtypes import complex_dtype_of, get_default_dtype
 from .ops.complex_ops import conj
 from .ops.dims import check_tensor
 from .ops.fft_ops import DUAL, FFTn, IRFFTn, RFFTn
@@ -88,7 +88,7 @@ def _complex_input(op, x):
         return x
     if kind != "f" or x.dtype == np.float16:
         x = x.astype(get_default_dtype() if kind != "f" else np.float32)
-    return x.astype(np.complex128 if x.dtype == np.float64 else np.complex64)
+    return x.astype(complex_dtype_of(x.dtype))
 
 
 def _real_input(op, x):

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from .creation import ones
+from .dtypes import complex_dtype_of
 from .ops.complex_ops import view_as_real
 from .ops.dims import check_tensor
 from .ops.fft_ops import FFTn, IRFFTn, RFFTn
@@ -212,8 +213,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     elif onesided is None or onesided:
         spectrum = RFFTn.apply(frames, (2,), norm)
     else:
-        complex_dtype = np.complex128 if frames.dtype == np.float64 else np.complex64
-        spectrum = FFTn.apply(frames.astype(complex_dtype), (2,), norm, False)
+        spectrum = FFTn.apply(frames.astype(complex_dtype_of(frames.dtype)), (2,), norm, False)
     spectrum = transpose(spectrum, 1, 2)                               # (B, N, T)
     if not batched:
         spectrum = squeeze(spectrum, 0)

@@ -5,6 +5,7 @@ real arrays that also serve complex ones are registered at the end of this file.
 import numpy as np
 
 from .. import complex_forms
+from ..dtypes import complex_dtype_of, real_dtype_of
 from ..function import Function
 from ..tensor import Tensor
 from . import activation, convert, diagonal_view, einsum, elementwise as E, indexing, joining, linalg, reduction, scan
@@ -13,17 +14,7 @@ from .dims import check_tensor
 from .no_grad_op import no_grad_op
 
 
-def _complex_of(dtype):
-    """The complex dtype whose parts have this float dtype (complex64 for float16/32)."""
-    return np.dtype(np.complex128) if np.dtype(dtype) == np.float64 else np.dtype(np.complex64)
-
-
-def _real_of(dtype):
-    """The float dtype of a complex dtype's parts."""
-    return np.dtype(np.float64) if np.dtype(dtype) == np.complex128 else np.dtype(np.float32)
-
-
-def _to_complex(xp, g, dtype):
+def _to_complex(g, dtype):
     """A real gradient as a complex array of `dtype` (a Tensor under create_graph)."""
     return convert.astype(g, dtype) if isinstance(g, Tensor) else g.astype(dtype)
 
@@ -37,7 +28,7 @@ class Real(Function):
         return z.real   # a view: writing into it writes into z, as PyTorch's z.real
 
     def backward(ctx, gy):
-        return _to_complex(ctx.xp, gy, ctx.dtype)
+        return _to_complex(gy, ctx.dtype)
 
 
 class Imag(Function):
@@ -49,7 +40,7 @@ class Imag(Function):
         return z.imag
 
     def backward(ctx, gy):
-        return _to_complex(ctx.xp, gy, ctx.dtype) * 1j
+        return _to_complex(gy, ctx.dtype) * 1j
 
 
 class Conj(Function):
@@ -143,7 +134,7 @@ class ComplexFromParts(Function):
     torch_name = "ComplexBackward0"
 
     def forward(ctx, re, im):
-        out = ctx.xp.empty(np.broadcast_shapes(re.shape, im.shape), _complex_of(re.dtype))
+        out = ctx.xp.empty(np.broadcast_shapes(re.shape, im.shape), complex_dtype_of(re.dtype))
         out.real = re
         out.imag = im
         ctx.shapes = (re.shape, im.shape)
@@ -168,7 +159,7 @@ class ViewAsReal(Function):
 
     def forward(ctx, z):
         ctx.dtype = z.dtype
-        return z[..., None].view(_real_of(z.dtype))
+        return z[..., None].view(real_dtype_of(z.dtype))
 
     def backward(ctx, gy):
         if isinstance(gy, Tensor):
@@ -185,7 +176,7 @@ class ViewAsComplex(Function):
 
     def forward(ctx, x):
         ctx.dtype = x.dtype
-        return x.view(_complex_of(x.dtype))[..., 0]
+        return x.view(complex_dtype_of(x.dtype))[..., 0]
 
     def backward(ctx, gy):
         if isinstance(gy, Tensor):

@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..dtypes import get_default_complex_dtype, get_default_dtype
+from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..errors import not_a_tensor
 from ..function import Function, _mixed_devices
 from ..tensor import Tensor
@@ -319,8 +319,7 @@ def _promote_slow(a, b, op):
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
         kind = t._data.dtype.kind
         if kind != "c":
-            t = t.astype(np.complex128 if t._data.dtype == np.float64 else
-                         np.complex64 if kind == "f" else get_default_complex_dtype())
+            t = t.astype(complex_dtype_of(t._data.dtype) if kind == "f" else get_default_complex_dtype())
     elif not isinstance(other, Tensor):
         other = Tensor(other, device=t._device)
         return _promote(t, other, op) if ta else _promote(other, t, op)
@@ -338,7 +337,7 @@ def _complex_pair(a, b):
     elif low._data.dtype.kind == "f" and not (low.ndim == 0 < high.ndim):
         # a 0-d complex beside a dimensioned float takes the float's precision; otherwise the wider one
         wide = low._data.dtype if high.ndim == 0 < low.ndim else np.promote_types(high._data.dtype, low._data.dtype)
-        wide = np.dtype(np.complex128) if wide in (np.float64, np.complex128) else np.dtype(np.complex64)
+        wide = complex_dtype_of(wide)
     else:
         wide = high._data.dtype
     return (a if da == wide else a.astype(wide)), (b if db == wide else b.astype(wide))

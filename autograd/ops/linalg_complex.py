@@ -28,6 +28,7 @@ Im diag(U^H gU) + Im diag(V^H gV)) is not close to 0.
 import numpy as np
 
 from .. import complex_forms
+from ..dtypes import complex_dtype_of
 from ..function import Function
 from ..grad_mode import state as grad_state
 from ..return_types import return_type
@@ -266,7 +267,7 @@ class LinalgEig(Function):
 
     def forward(ctx, a, vectors=True):
         complex_forms.note_complex()   # results of a real input are the first complex tensors there may be
-        out_dtype = np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
+        out_dtype = complex_dtype_of(a.dtype)
         ctx.real_dtype = None if a.dtype.kind == "c" else a.dtype
         if not vectors:
             return np.linalg.eigvals(a).astype(out_dtype, copy=False)

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..dtypes import get_default_complex_dtype, get_default_dtype
+from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..tensor import Tensor
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
@@ -69,7 +69,7 @@ def _combine(higher, lower):
     if lower is None or higher.kind == "c":
         return higher
     if lower.kind == "c" and higher.kind == "f":   # the complex type of the float's precision
-        return np.dtype(np.complex128) if higher == np.float64 else np.dtype(np.complex64)
+        return complex_dtype_of(higher)
     if _CATEGORY[lower.kind] > _CATEGORY[higher.kind]:
         return _promote(higher, lower)
     return higher
