@@ -241,10 +241,11 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = _reduction_args("var", input, dim, axis, keepdim, keepdims)
+    ddof = _correction("var", unbiased, correction, ddof)
     if input.dtype.kind == "c":   # the mean of |z - mean|^2: the parts' variances added
-        return add(var(input.real, dim, keepdim=keepdim, correction=_correction("var", unbiased, correction, ddof)),
-                   var(input.imag, dim, keepdim=keepdim, correction=_correction("var", unbiased, correction, ddof)))
-    return Var.apply(input, axis=dim, ddof=_correction("var", unbiased, correction, ddof), keepdims=keepdim)
+        return add(var(input.real, dim, keepdim=keepdim, correction=ddof),
+                   var(input.imag, dim, keepdim=keepdim, correction=ddof))
+    return Var.apply(input, axis=dim, ddof=ddof, keepdims=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
@@ -252,9 +253,10 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     dim, keepdim = _reduction_args("std", input, dim, axis, keepdim, keepdims)
+    ddof = _correction("std", unbiased, correction, ddof)
     if input.dtype.kind == "c":
-        return sqrt(var(input, dim, keepdim=keepdim, correction=_correction("std", unbiased, correction, ddof)))
-    return Std.apply(input, axis=dim, ddof=_correction("std", unbiased, correction, ddof), keepdims=keepdim)
+        return sqrt(var(input, dim, keepdim=keepdim, correction=ddof))
+    return Std.apply(input, axis=dim, ddof=ddof, keepdims=keepdim)
 
 
 def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
