@@ -9,7 +9,7 @@ from ..ops.discrete import multinomial
 from ..ops.elementwise import where
 from ..ops.shape import reshape
 from . import constraints
-from .constrained import expand_batch
+from .constrained import ConstrainedDistribution, expand_batch
 from .distribution import Distribution, broadcast_all
 
 
@@ -173,3 +173,23 @@ class Categorical(Distribution):
 def _counting(n, batch_dims, like):
     """0, 1, ..., n - 1 in like's dtype and device, shaped (n,) + (1,) * batch_dims."""
     return reshape(arange(n, dtype=like.dtype, device=like.device), (n,) + (1,) * batch_dims)
+
+
+class OverCategorical(ConstrainedDistribution):
+    """The shared start of the families drawn over a Categorical's classes (OneHotCategorical,
+    ExpRelaxedCategorical): probs or logits held and checked by a Categorical, its batch shape, and an event
+    of one entry per class."""
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    _param_names = ("probs", "logits")
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        self._categorical = Categorical(probs, logits, validate_args=validate_args)
+        self._given = self._categorical._given
+        param = self._categorical.probs
+        super().__init__(param.shape[:-1], param.shape[-1:], validate_args=False)
+        self._validate_args = self._categorical._validate_args
+
+    probs = property(lambda self: self._categorical.probs, doc="The normalised probabilities.")
+    logits = property(lambda self: self._categorical.logits, doc="The normalised log-probabilities.")
+    param_shape = property(lambda self: self._categorical.param_shape, doc="batch_shape + (categories,).")

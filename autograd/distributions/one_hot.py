@@ -8,31 +8,18 @@ from ..ops.gamma import lgamma
 from . import constraints
 from .constrained import ConstrainedDistribution, host_draws
 from .counts import Binomial
-from .discrete import Categorical
+from .discrete import Categorical, OverCategorical
 
 
 def _one_hot(indices, n, dtype):
     return eye(n, dtype=dtype, device=indices.device)[indices]
 
 
-class OneHotCategorical(ConstrainedDistribution):
+class OneHotCategorical(OverCategorical):
     """OneHotCategorical(probs=None, logits=None): a Categorical whose values are one-hot vectors."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
     has_enumerate_support = True
-    _param_names = ("probs", "logits")
-
-    def __init__(self, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits, validate_args=validate_args)
-        self._given = self._categorical._given
-        param = self._categorical.probs
-        super().__init__(param.shape[:-1], param.shape[-1:], validate_args=False)
-        self._validate_args = self._categorical._validate_args
-
-    probs = property(lambda self: self._categorical.probs, doc="The normalised probabilities.")
-    logits = property(lambda self: self._categorical.logits, doc="The normalised log-probabilities.")
-    param_shape = property(lambda self: self._categorical.param_shape, doc="batch_shape + (categories,).")
     mean = property(lambda self: self.probs, doc="probs.")
     variance = property(lambda self: self.probs * (1 - self.probs), doc="probs (1 - probs).")
 

@@ -7,7 +7,7 @@ from ..ops.activation import Softplus
 from ..tensor import Tensor
 from . import constraints
 from .constrained import ConstrainedDistribution, binary_parameters, clamp_probs
-from .discrete import Categorical
+from .discrete import OverCategorical
 from .transformed import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
 
@@ -64,26 +64,16 @@ class RelaxedBernoulli(TransformedDistribution):
     logits = property(lambda self: self.base_dist.logits, doc="The Bernoulli log-odds.")
 
 
-class ExpRelaxedCategorical(ConstrainedDistribution):
+class ExpRelaxedCategorical(OverCategorical):
     """ExpRelaxedCategorical(temperature, probs=None, logits=None): the log of a RelaxedOneHotCategorical draw,
     log_softmax((logits + Gumbel noise) / temperature)."""
 
     has_rsample = True
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.real_vector
-    _param_names = ("probs", "logits")
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits, validate_args=validate_args)
-        self._given = self._categorical._given
+        super().__init__(probs, logits, validate_args)
         self.temperature = _temperature(temperature, self._categorical.probs)
-        param = self._categorical.probs
-        super().__init__(param.shape[:-1], param.shape[-1:], validate_args=False)
-        self._validate_args = self._categorical._validate_args
-
-    probs = property(lambda self: self._categorical.probs, doc="The normalised probabilities.")
-    logits = property(lambda self: self._categorical.logits, doc="The normalised log-probabilities.")
-    param_shape = property(lambda self: self._categorical.param_shape, doc="batch_shape + (categories,).")
 
     def rsample(self, sample_shape=()):
         """log_softmax((logits + g) / temperature), g standard Gumbel noise."""
