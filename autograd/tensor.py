@@ -296,8 +296,7 @@ def wrap_array(array, device, node=None, idx=0):
     t.grad = None
     t._vc = None
     t._hooks = None
-    kind = array.dtype.kind
-    if node is not None and (kind == "f" or kind == "c"):
+    if node is not None and array.dtype.kind in "fc":   # no dtype look-up for the outputs of ungraphed ops
         t._node = node
         t.requires_grad = True
     else:
