@@ -54,7 +54,7 @@ from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .ops import view_dtype as VDT
 from .ops import norm_forms as NF
-from .tensor import Tensor, _check_inplace
+from .tensor import Tensor, _check_inplace, _no_complex_into_real
 
 
 def _reflected(fn):
@@ -77,10 +77,7 @@ def _setitem(self, index, value):
         self._bump_version()
         return
     index = I._prepare_index(self, index)
-    if self._data.dtype.kind != "c" and (isinstance(value, complex) or getattr(value, "dtype", None) is not None
-                                         and value.dtype.kind == "c"):
-        raise TypeError(f"setitem: a complex value cannot be stored in a {self.dtype} tensor; make the tensor complex "
-                        f"first (x.to(ag.complex64)) or store value.real")
+    _no_complex_into_real("setitem", self, value)
     self._writable()[index] = value._data if isinstance(value, Tensor) else value
     self._bump_version()
 

@@ -273,11 +273,11 @@ class Tensor:
 
 
 def _no_complex_into_real(op, t, value):
-    """Refuse a complex number (or 0-d tensor) stored into a real tensor, as PyTorch does."""
+    """Refuse a complex value (a number, array or tensor) stored into a real tensor, as PyTorch does."""
     if t._data.dtype.kind != "c" and (isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "")
                                       == "c"):
-        raise TypeError(f"{op}: the complex value {value!r} cannot be stored in this {t.dtype} tensor; make the "
-                        f"tensor complex first (t = t.to(ag.complex64)) or pass value.real")
+        raise TypeError(f"{op}: a complex value cannot be stored in a {t.dtype} tensor; make the tensor complex "
+                        f"first (x.to(ag.complex64)) or store value.real")
 
 
 def _check_inplace(t, op):

@@ -1,7 +1,7 @@
 """Assignment into part of a tensor (t[index] = value) as a graph op."""
 from ..broadcast import unbroadcast
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, _no_complex_into_real
 from .indexing import _prepare_index
 
 
@@ -35,7 +35,5 @@ def setitem(x, index, value):
     index = _prepare_index(x, index)
     if not isinstance(value, Tensor):
         value = Tensor(value, dtype=x.dtype if not isinstance(value, complex) else None, device=x.device)
-    if value.dtype.kind == "c" and x.dtype.kind != "c":
-        raise TypeError(f"setitem: a complex value cannot be stored in a {x.dtype} tensor; make the tensor complex "
-                        f"first (x.to(ag.complex64)) or store value.real")
+    _no_complex_into_real("setitem", x, value)
     return SetItem.apply(x, value, *index)
