@@ -154,6 +154,11 @@ from . import fft
 from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
+from .torch_aliases_api import (absolute, detach, get_autocast_cpu_dtype, is_autocast_cpu_enabled, is_inference,
+                                is_neg)
+from .amp import GradScaler
+from .type_objects import (channels_last, channels_last_3d, contiguous_format, dtype, jagged, layout, memory_format,
+                           preserve_format, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr, strided)
 from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                          LongTensor, ShortTensor, asarray, set_default_tensor_type)
 from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript

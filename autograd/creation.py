@@ -3,7 +3,7 @@ import numpy as np
 
 import backends
 
-from . import capture
+from . import capture, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator
@@ -83,35 +83,54 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
 
 
-def empty(*shape, dtype=None, device=None, requires_grad=False):
-    """A tensor with unspecified values."""
+def empty(*shape, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """A tensor with unspecified values (laid out as `memory_format`, e.g. ag.channels_last, when given)."""
     d = _device(device)
-    return _new(d.xp.empty(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
+    return _in_format("empty", _new(d.xp.empty(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad),
+                      memory_format)
 
 
-def zeros_like(input, dtype=None, device=None, requires_grad=False):
+def _in_format(op, t, fmt, like=None):
+    """The new tensor `t` laid out as memory format `fmt` (preserve_format: as `like` is), as PyTorch's factories
+    take memory_format=; values and shape are unchanged."""
+    if fmt is type_objects.preserve_format:
+        fmt = next((f for f in (type_objects.channels_last, type_objects.channels_last_3d)
+                    if like is not None and like.ndim == f.rank and not like._data.flags.c_contiguous
+                    and type_objects.laid_out_as(like._data, f)), None)
+    fmt = None if fmt is type_objects.contiguous_format else fmt
+    type_objects.check_format(op, fmt, t.shape)
+    if fmt is None or type_objects.laid_out_as(t._data, fmt):
+        return t
+    return _new(type_objects.arranged(t.device.xp, t._data, fmt), t.device, t.requires_grad)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("zeros_like", input)
-    return zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    t = zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    return _in_format("zeros_like", t, memory_format, input)
 
 
-def ones_like(input, dtype=None, device=None, requires_grad=False):
+def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Ones with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("ones_like", input)
-    return ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    t = ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    return _in_format("ones_like", t, memory_format, input)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """`fill_value` with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("full_like", input)
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    t = full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+             requires_grad=requires_grad)
+    return _in_format("full_like", t, memory_format, input)
 
 
-def empty_like(input, dtype=None, device=None, requires_grad=False):
+def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("empty_like", input)
-    return empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    t = empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    return _in_format("empty_like", t, memory_format, input)
 
 
 def _float_like(op, input, dtype):
@@ -121,21 +140,23 @@ def _float_like(op, input, dtype):
     return dtype
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False):
+def rand_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Uniform samples in [0, 1) with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("rand_like", input)
-    return rand(input.shape, dtype=_float_like("rand_like", input, dtype), device=device or input.device,
-                requires_grad=requires_grad)
+    t = rand(input.shape, dtype=_float_like("rand_like", input, dtype), device=device or input.device,
+             requires_grad=requires_grad)
+    return _in_format("rand_like", t, memory_format, input)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False):
+def randn_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Standard normal samples with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("randn_like", input)
-    return randn(input.shape, dtype=_float_like("randn_like", input, dtype), device=device or input.device,
-                 requires_grad=requires_grad)
+    t = randn(input.shape, dtype=_float_like("randn_like", input, dtype), device=device or input.device,
+              requires_grad=requires_grad)
+    return _in_format("randn_like", t, memory_format, input)
 
 
-def randint_like(input, low=0, high=None, dtype=None, device=None):
+def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_format=None):
     """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
     check_tensor("randint_like", input)
     if (dtype or input.dtype) in (np.complex64, np.complex128):
@@ -144,7 +165,7 @@ def randint_like(input, low=0, high=None, dtype=None, device=None):
     if high is None:
         low, high = 0, low
     t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
-    return t.astype(dtype or input.dtype)
+    return _in_format("randint_like", t.astype(dtype or input.dtype), memory_format, input)
 
 
 def from_numpy(ndarray):

@@ -7,11 +7,12 @@ import numpy as np
 
 import backends
 
-from . import creation
+from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .dtypes import float16, float32, float64
 from .ops import convert as C
 from .ops.elementwise import Clone
+from .ops.memory_layout import Arrange
 from .tensor import Tensor
 
 # PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
@@ -82,9 +83,11 @@ def parse_to(args, kwargs):
 def to(self, *args, **kwargs):
     """This tensor on another device and/or with another dtype: to(device), to(dtype), to(device, dtype),
     to(other_tensor) (its device and dtype); returns self when nothing changes."""
+    fmt = kwargs.get("memory_format")
     device, dtype = parse_to(args, dict(kwargs))
     out = self if device is None else C.to(self, device)
-    return out if dtype is None else C.astype(out, dtype)
+    out = out if dtype is None else C.astype(out, dtype)
+    return out if fmt in (None, type_objects.preserve_format) else contiguous(out, fmt)
 
 
 def type_(self, dtype=None, non_blocking=False):
@@ -141,16 +144,28 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 
 
 def contiguous(self, memory_format=None):
-    """This tensor when its values are laid out row-major, else a row-major copy that stays in the graph
-    (what view() needs after t(), permute() or expand())."""
-    if self._data.flags.c_contiguous:
+    """This tensor when its values are laid out row-major (or in `memory_format`, e.g. ag.channels_last),
+    else such a copy that stays in the graph (what view() needs after t(), permute() or expand())."""
+    fmt = None if memory_format is type_objects.contiguous_format else memory_format
+    if fmt is type_objects.preserve_format:
+        if self._data.flags.c_contiguous:
+            return self
+        raise RuntimeError("contiguous: preserve memory format is unsupported by the contiguous operator; pass "
+                           "ag.contiguous_format or ag.channels_last")
+    type_objects.check_format("contiguous", fmt, self.shape)
+    if type_objects.laid_out_as(self._data, fmt):
         return self
-    return Clone.apply(self)
+    return Clone.apply(self) if fmt is None else Arrange.apply(self, fmt)
 
 
 def is_contiguous(self, memory_format=None):
-    """True when the values are laid out row-major (False after t(), permute(), expand() or a strided slice)."""
-    return bool(self._data.flags.c_contiguous)
+    """True when the values are laid out row-major (False after t(), permute(), expand() or a strided slice),
+    or, with `memory_format`, in that format's order."""
+    fmt = None if memory_format in (type_objects.contiguous_format, type_objects.preserve_format) else memory_format
+    if fmt is not None and fmt.rank is not None and self.ndim != fmt.rank:
+        return False
+    type_objects.check_format("is_contiguous", fmt, self.shape)
+    return type_objects.laid_out_as(self._data, fmt)
 
 
 def stride(self, dim=None):

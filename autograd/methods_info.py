@@ -1,8 +1,9 @@
 """Tensor methods that describe the tensor or its memory (itemsize, nbytes, data_ptr, storage_offset,
-get_device, is_signed, ...), the complex-number methods (real, imag, conj,
+get_device, is_signed, layout, is_sparse, ...), the complex-number methods (real, imag, conj,
 H, mH, adjoint, angle, sgn), and the older spellings of ops (msort, fix, sum_to_size, put, ...)."""
 import numpy as np
 
+from . import type_objects
 from .creation import ones_like
 from .methods_inplace import inplace
 from .ops import complex_ops as CX
@@ -71,6 +72,11 @@ def _false(self):
     return False
 
 
+def to_dense(self, dtype=None, *, masked_grad=None):
+    """This tensor (every deepgrad tensor is dense), or its copy as `dtype` when given."""
+    return self if dtype is None else self.to(dtype)
+
+
 def _self(self):
     return self
 
@@ -93,7 +99,12 @@ def _conj_transpose(self):
 BINDINGS = {
     "data_ptr": data_ptr, "storage_offset": storage_offset, "get_device": get_device, "is_signed": is_signed,
     "is_same_size": is_same_size, "pin_memory": pin_memory, "is_pinned": is_pinned, "share_memory_": share_memory_,
-    "is_shared": is_shared,
+    "is_shared": is_shared, "to_dense": to_dense,
+    "layout": property(lambda self: type_objects.strided, doc="ag.strided: every deepgrad tensor is dense."),
+    "is_sparse": property(_false, doc="False: every deepgrad tensor is dense."),
+    "is_sparse_csr": property(_false, doc="False: every deepgrad tensor is dense."),
+    "is_quantized": property(_false, doc="False: deepgrad has no quantized tensors."),
+    "is_mkldnn": property(_false, doc="False: no tensor is in oneDNN's layout."),
     "itemsize": property(lambda self: self._data.itemsize, doc="Bytes per element."),
     "nbytes": property(lambda self: self._data.nbytes, doc="Bytes of all the elements."),
     "is_conj": _false, "is_neg": _false, "resolve_conj": _self, "resolve_neg": _self, "conj": CX.conj,

@@ -14,6 +14,7 @@ PACKAGES = ("backends", "autograd", "nn")
 # autograd's floors: a module imports only from floors below its own (ops may also import sibling ops)
 AUTOGRAD_FLOORS = {
     "autograd.complex_forms": -1,
+    "autograd.type_objects": 0, "autograd.torch_aliases_api": 7.6,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
     "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,

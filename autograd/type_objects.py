@@ -1,0 +1,103 @@
+"""PyTorch's type objects beside the dtypes: `ag.dtype` (for isinstance checks), the layouts (`ag.strided`,
+...) and the memory formats (`ag.contiguous_format`, `ag.channels_last`, ...).
+
+Tensors here are always dense and strided. A memory format is a stride order: `channels_last` keeps the
+channel dim innermost in memory (NHWC) while the shape stays (N, C, H, W), so values and results never
+depend on it; Tensor.contiguous and Tensor.to honour it, is_contiguous answers for it.
+"""
+import numpy as np
+
+
+class _DtypeType(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic))
+
+    def __repr__(cls):
+        return "<class 'autograd.dtype'>"
+
+
+class dtype(metaclass=_DtypeType):
+    """The type of dtypes, as torch.dtype: isinstance(x.dtype, ag.dtype) and isinstance(ag.float32, ag.dtype)
+    are True (deepgrad's dtypes are NumPy's: np.dtype objects and scalar types such as np.float32)."""
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'dtype' instances; use ag.float32, ag.int64, ... (NumPy's dtypes)")
+
+
+class layout:
+    """How a tensor's elements are stored, as torch.layout; deepgrad's tensors are all `strided`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+class memory_format:
+    """An order of a tensor's dims in memory, as torch.memory_format."""
+
+    __slots__ = ("name", "rank", "order")
+
+    def __init__(self, name, rank=None, order=None):
+        self.name, self.rank, self.order = name, rank, order
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+sparse_csr = layout("sparse_csr")
+sparse_csc = layout("sparse_csc")
+sparse_bsr = layout("sparse_bsr")
+sparse_bsc = layout("sparse_bsc")
+_mkldnn = layout("_mkldnn")
+jagged = layout("jagged")
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+#: dims from innermost to outermost in memory: C, W, H, N (and D for 3-d)
+channels_last = memory_format("channels_last", 4, (1, 3, 2, 0))
+channels_last_3d = memory_format("channels_last_3d", 5, (1, 4, 3, 2, 0))
+
+
+def check_format(op, fmt, shape):
+    """Raise as PyTorch does when `fmt` is not a memory format, or a channels-last format meets a tensor of
+    the wrong rank."""
+    if fmt is not None and not isinstance(fmt, memory_format):
+        raise TypeError(f"{op}: memory_format must be one of ag.contiguous_format, ag.channels_last, "
+                        f"ag.channels_last_3d or ag.preserve_format, got {fmt!r}")
+    if fmt is not None and fmt.rank is not None and len(shape) != fmt.rank:
+        raise RuntimeError(f"{op}: required rank {fmt.rank} tensor to use {fmt.name} format, got shape "
+                           f"{tuple(shape)} ({len(shape)} dims)")
+
+
+def laid_out_as(array, fmt):
+    """True when `array`'s strides follow `fmt` (dims of size 1 may have any stride, as in PyTorch; an empty
+    array, whose strides NumPy leaves at zero, is in every format)."""
+    if array.size == 0:
+        return True
+    if fmt is None or fmt.order is None:
+        return bool(array.flags.c_contiguous)
+    expected = array.itemsize
+    for d in fmt.order:
+        if array.shape[d] != 1:
+            if array.strides[d] != expected:
+                return False
+            expected *= array.shape[d]
+    return True
+
+
+def arranged(xp, array, fmt):
+    """A copy of `array` laid out as the channels-last `fmt` (same shape and values)."""
+    inverse = tuple(np.argsort(fmt.order[::-1]))
+    return xp.ascontiguousarray(array.transpose(fmt.order[::-1])).transpose(inverse)
