@@ -91,6 +91,7 @@ from .ops.combinatorics import combinations, vander
 from .ops.shape_rules import broadcast_shapes
 from .ops.dim_splits import dsplit, hsplit, row_stack, vsplit
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.finite_differences import gradient
 from .ops.nan_statistics import mode, nanmedian, nanquantile
 from .ops.covariance import corrcoef, cov
 from .ops.slicing import diagonal_scatter, narrow_copy, select, select_scatter, slice_scatter, take
