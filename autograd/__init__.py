@@ -14,7 +14,7 @@ from backends.threads import get_num_threads, set_num_threads
 from .dtypes import (bool_, complex64, complex128, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, set_default_dtype, uint8)
 from .capture import CaptureError
-from .errors import AnomalyError, GraphError
+from .errors import AnomalyError, GraphError, OutOfMemoryError
 from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)

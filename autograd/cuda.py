@@ -1,5 +1,12 @@
-"""`ag.cuda`: PyTorch's torch.cuda queries, answered for deepgrad's `cuda` devices (CuPy)."""
+"""`ag.cuda`: PyTorch's torch.cuda queries, answered for deepgrad's `cuda` devices (CuPy); the memory queries
+are in cuda_memory.py, the device properties and timing events in cuda_devices.py."""
 import backends
+
+from .cuda_devices import (Event, current_device, get_device_capability, get_device_name, get_device_properties,
+                           is_bf16_supported, seed, seed_all)
+from .cuda_memory import (empty_cache, max_memory_allocated, max_memory_reserved, mem_get_info, memory_allocated,
+                          memory_reserved, memory_stats, reset_max_memory_allocated, reset_peak_memory_stats)
+from .errors import OutOfMemoryError
 
 
 def _gpus():
@@ -16,14 +23,6 @@ def device_count():
     return len(_gpus())
 
 
-def current_device():
-    """The index of the default CUDA device (0 unless DEEPGRAD_DEVICE names another)."""
-    default = backends.get_default_device()
-    if default.type != "cuda":
-        return 0
-    return default.index or 0
-
-
 def synchronize(device=None):
     """Wait until queued work on a CUDA device (default: the current one) has finished."""
     backends.get_backend(device if device is not None else f"cuda:{current_device()}").synchronize()
@@ -35,3 +34,4 @@ def manual_seed(seed):
 
 
 manual_seed_all = manual_seed
+

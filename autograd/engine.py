@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from . import graph_xp
 from .capture import state as jit_capture
-from .errors import GraphError
+from .errors import GraphError, OutOfMemoryError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
 from .hooks import run_hooks, run_post_accumulate_hooks
@@ -34,6 +34,13 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
     try:
         captured = _walk(roots, grads, retain_graph, create_graph, inputs)
+    except MemoryError as exc:
+        del _end_callbacks[outer:]
+        if isinstance(exc, OutOfMemoryError):
+            raise
+        raise OutOfMemoryError(f"backward: out of memory while computing gradients ({exc or type(exc).__name__}); "
+                               "free memory: a smaller batch, `del` of tensors no longer needed, and on a GPU "
+                               "ag.cuda.empty_cache()") from exc
     except BaseException:
         del _end_callbacks[outer:]
         raise

@@ -10,6 +10,24 @@ class GraphError(RuntimeError):
     """A misuse of the autograd graph: freed graph, in-place change of a saved tensor, bad backward call."""
 
 
+class OutOfMemoryError(RuntimeError, MemoryError):
+    """An op could not get the memory for its result (torch.OutOfMemoryError / torch.cuda.OutOfMemoryError):
+    a RuntimeError as PyTorch's, and a MemoryError as NumPy's and CuPy's."""
+
+
+def out_of_memory(cls, args, exc):
+    """An OutOfMemoryError naming the op, its inputs' shapes and devices and what to try, made from `exc` (a
+    NumPy or CuPy MemoryError)."""
+    devices = sorted({str(a.device) for a in args if hasattr(a, "grad_fn")})
+    on_gpu = any(d.startswith("cuda") for d in devices)
+    fix = ("free memory: a smaller batch, `del` of tensors no longer needed, ag.cuda.empty_cache() to return "
+           "cached blocks to the driver" if on_gpu else "free memory: a smaller batch, or `del` of tensors no "
+           "longer needed")
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return OutOfMemoryError(f"{cls.label()}: out of memory on {' and '.join(devices) or 'the host'} ({describe(args)}): "
+                            f"{text}; {fix}")
+
+
 def describe(args):
     """'shapes (2, 3) and (4,), dtypes float32 and float32' for the tensor arguments of an op."""
     tensors = [a for a in args if hasattr(a, "grad_fn")]   # Tensors, without importing the floor above

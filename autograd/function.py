@@ -12,7 +12,7 @@ from backends import DeviceError
 from . import autocast_state as autocast
 from . import complex_forms
 from .capture import state as capture
-from .errors import AnomalyError, not_a_tensor, op_error
+from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
 from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
@@ -116,6 +116,10 @@ class Function:
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             raise op_error(cls, args, exc) from None
+        except MemoryError as exc:
+            if isinstance(exc, OutOfMemoryError):   # from an op this one runs: it named that op already
+                raise
+            raise out_of_memory(cls, args, exc) from exc
         if recorder is not None:
             recorder.on_forward(cls, ctx, arrays, kwargs, out)
         if ctx.out_device is not None:

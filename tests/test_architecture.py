@@ -15,8 +15,9 @@ PACKAGES = ("backends", "autograd", "nn")
 AUTOGRAD_FLOORS = {
     "autograd.complex_forms": -1,
     "autograd.type_objects": 0, "autograd.torch_aliases_api": 7.6,
+    "autograd.cuda_devices": -0.5, "autograd.cuda_memory": -0.4,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
-    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0, "autograd.capture": 0,
+    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0.1, "autograd.capture": 0,
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
