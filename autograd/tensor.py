@@ -253,7 +253,7 @@ class Tensor:
             warnings.warn(f"Casting complex values to real discards the imaginary part ({src.dtype} -> {self.dtype}); "
                           f"take .real or .abs() explicitly to keep it quiet", UserWarning, stacklevel=2)
             src = src.real
-        return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_")
+        return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_", source=src)
 
     def _writable(self):
         """The array to write into in place: a 0-d op result that NumPy gave as a scalar becomes a 0-d array
@@ -265,9 +265,13 @@ class Tensor:
             self._data = np.array(self._data)
         return self._data
 
-    def _inplace_assign(self, values, op):
+    def _inplace_assign(self, values, op, source=None):
+        """Write `values` (broadcast from `source`, the array a jit capture must replay from) into this tensor."""
         _check_inplace(self, op)
-        self._writable()[...] = values
+        target = self._writable()
+        if capture.recorder is not None:   # a compiled step repeats the write on each replay's values
+            capture.recorder.on_assign(target, values if source is None else source)
+        target[...] = values
         self._bump_version()
         return self
 
