@@ -5,6 +5,7 @@ import backends
 
 from . import capture, type_objects
 from .grad_mode import make_inference, state as grad_state
+from .linspace_steps import linspace_values
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator
 from .tensor import Tensor
@@ -206,12 +207,28 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
     return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
 
 
-def linspace(start, stop, num=50, dtype=None, device=None, requires_grad=False):
-    """`num` evenly spaced values from start to stop inclusive."""
+def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad=False, *, stop=None, num=None):
+    """`steps` evenly spaced values from start to end inclusive, as torch.linspace: PyTorch's values bit for bit
+    for real dtypes (autograd/linspace_steps.py). NumPy's names `stop` and `num` are accepted too; steps
+    defaults to 50."""
+    end = stop if end is None else end
+    steps = (50 if num is None else num) if steps is None else steps
+    if end is None:
+        raise TypeError("linspace() missing required argument 'end'")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace: steps must be an int, got {type(steps).__name__}")
+    if steps < 0:
+        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     d = _device(device)
-    if dtype is None and (isinstance(start, complex) or isinstance(stop, complex)):
+    if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = get_default_complex_dtype()   # complex ends: the default complex dtype, as PyTorch
-    return _new(d.xp.linspace(start, stop, num).astype(dtype or get_default_dtype()), d, requires_grad)
+    dtype = np.dtype(dtype or get_default_dtype())
+    if dtype.kind == "c":
+        values = np.linspace(start, end, int(steps)).astype(dtype)
+    else:
+        values = linspace_values(start, end, int(steps), dtype)
+    return _new(d.asarray(values), d, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):

@@ -110,6 +110,13 @@ def _register_post_accumulate_grad_hook(self, fn):
     return add_post_accumulate_hook(self, fn)
 
 
+def _detach_(self):
+    """Cuts this tensor out of the graph in place: it becomes a leaf that needs no gradient (as PyTorch's
+    detach_, e.g. on a recurrent hidden state between truncated-BPTT chunks); returns self."""
+    self._node, self._out_idx, self.requires_grad = None, 0, False
+    return self
+
+
 def _retains_grad(self):
     return self._node is not None and RETAIN_KEY in (self._node._hooks or {}).get(self._out_idx, {})
 
@@ -162,7 +169,7 @@ _BINDINGS = {
     "retains_grad": property(_retains_grad, doc="True on a non-leaf tensor after retain_grad()."),
     "backward": _backward, "astype": C.astype,
     "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
-    "numba": lambda self: C.to(self, "numba"), "detach_": lambda self: self.requires_grad_(False),
+    "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
     "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
     "__floordiv__": lambda self, other: E.div(self, other, rounding_mode="floor"),

@@ -24,9 +24,6 @@ class _Loss(Module):
                 value = ag.tensor(value)
             self.register_buffer(name, value)
 
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}"
-
 
 class MSELoss(_Loss):
     """Mean squared error."""
@@ -35,7 +32,7 @@ class MSELoss(_Loss):
         super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
 
     def forward(self, input, target):
-        return F.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
@@ -45,7 +42,7 @@ class L1Loss(_Loss):
         super().__init__(F.loss._legacy_reduction(size_average, reduce, reduction))
 
     def forward(self, input, target):
-        return F.l1_loss(input, target, self.reduction)
+        return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class HuberLoss(_Loss):

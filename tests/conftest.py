@@ -81,6 +81,18 @@ def device(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_dtypes_restored():
+    """Each test starts from the default dtypes (float32), in deepgrad and, when it is loaded, PyTorch: programs
+    under test make float64 the default in both and may stop before they set it back."""
+    import sys
+    import autograd as ag
+    yield
+    ag.set_default_dtype(ag.float32)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_default_dtype(sys.modules["torch"].float32)
+
+
+@pytest.fixture(autouse=True)
 def _seed():
     import numpy as np
     import autograd as ag

@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .arrange import broadcast_shapes
@@ -51,11 +51,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     # an index tensor stays one (not its int64 copy or a reshaped view): a jit replay reads its new values
     picks = on_device_of(input, index) if isinstance(index, Tensor) else idx
     if input.ndim == 0:
-        return take_along_axis(input.reshape(1), picks.reshape(1), 0).reshape(idx.shape)
+        return named(take_along_axis(input.reshape(1), picks.reshape(1), 0).reshape(idx.shape), "GatherBackward0")
     _check_index("gather", idx, input, d)
     crop = tuple(slice(None) if i == d else slice(0, m) for i, m in enumerate(idx.shape))
     source = input if crop == (slice(None),) * input.ndim else input[crop]
-    return take_along_axis(source, picks, d)
+    return named(take_along_axis(source, picks, d), "GatherBackward0")
 
 
 class Scatter(Function):
@@ -147,8 +147,8 @@ def index_select(input, dim, index):
     # a tensor stays one (a jit replay then reads its new values)
     flat = on_device_of(input, index).reshape(-1) if isinstance(index, Tensor) else idx.reshape(-1)
     if input.ndim == 0:
-        return input.reshape(1)[flat]
-    return input[(slice(None),) * d + (flat,)]
+        return named(input.reshape(1)[flat], "IndexSelectBackward0")
+    return named(input[(slice(None),) * d + (flat,)], "IndexSelectBackward0")
 
 
 def _complex_value(op, input, value):
@@ -171,4 +171,4 @@ def masked_fill(input, mask, value):
         value = value.astype(input.dtype)
     elif type(value) is complex and input.dtype.kind != "c":
         _complex_value("masked_fill", input, value)
-    return where(m, value, input)
+    return named(where(m, value, input), "MaskedFillBackward0")

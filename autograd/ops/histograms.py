@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..linspace_steps import linspace_values
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -27,16 +28,9 @@ def _bins(op, bins):
 
 
 def _linspace(xp, start, end, steps, dtype):
-    """PyTorch's linspace in `dtype`: the first half stepped up from start, the second down from end (so the
-    last value is end exactly)."""
-    if steps == 1:
-        return xp.asarray([start], dtype=dtype)
-    step = (dtype.type(end) - dtype.type(start)) / dtype.type(steps - 1)
-    k = np.arange(steps)
-    half = steps // 2
-    values = np.where(k < half, dtype.type(start) + step * k.astype(dtype),
-                      dtype.type(end) - step * (steps - k - 1).astype(dtype))
-    return xp.asarray(values.astype(dtype))
+    """PyTorch's linspace in `dtype`, bit for bit: the first half stepped up from start, the second down from end
+    (so the last value is end exactly)."""
+    return xp.asarray(linspace_values(start, end, steps, dtype))
 
 
 def histc(input, bins=100, min=0, max=0):

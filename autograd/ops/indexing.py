@@ -42,7 +42,10 @@ class GetItem(Function):
 
     def name(self):
         """PyTorch's name for this indexing: from its last step (Select for an int, Slice, Unsqueeze for None),
-        Index for integer arrays or masks, Alias when nothing changes (x[...], x[:, :])."""
+        Index for integer arrays or masks, Alias when nothing changes (x[...], x[:, :]); an op made of indexing
+        (index_select) names itself through torch_name."""
+        if self.torch_name is not None:
+            return self.torch_name
         index = self.index
         if not self.basic and any(getattr(p, "ndim", 0) for p in index):
             return "IndexBackward0"

@@ -66,6 +66,7 @@ class MatMul(Function):
 
 class VectorNorm(Function):
     op_name = "norm"
+    torch_name = "LinalgVectorNormBackward0"   # torch.norm and Tensor.norm run linalg.vector_norm
 
     def forward(ctx, x, ord, axis, keepdims):
         xp = ctx.xp

@@ -8,7 +8,7 @@ import builtins
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..function import Function
+from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
@@ -208,7 +208,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
     dim, keepdim = _reduction_args("sum", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    return Sum.apply(input, axis=dim, keepdims=keepdim)
+    return named(Sum.apply(input, axis=dim, keepdims=keepdim), "SumBackward0" if dim is None else "SumBackward1")
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
@@ -218,7 +218,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
         input = input.astype(dtype)
     if input.dtype.kind not in "fc":
         input = input.astype(get_default_dtype())
-    return Mean.apply(input, axis=dim, keepdims=keepdim)
+    return named(Mean.apply(input, axis=dim, keepdims=keepdim), "MeanBackward0" if dim is None else "MeanBackward1")
 
 
 def _correction(op, unbiased, correction, ddof):
@@ -265,7 +265,7 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
         return (maximum if largest else minimum)(input, dim)
     dim, keepdim = resolve(op, dim, axis, keepdim, keepdims)
     if dim is None:
-        return Extremum.apply(input, axis=None, keepdims=False, largest=largest)
+        return named(Extremum.apply(input, axis=None, keepdims=False, largest=largest), op.capitalize() + "Backward1")
     d = normalize(op, dim, input.ndim)
     if input.ndim and input.shape[d] == 0:
         raise IndexError(f"{op}: dim {dim} of shape {input.shape} is empty, so it has no {op}imum")
@@ -274,6 +274,8 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
     if not keepdim and input.ndim:
         shape = input.shape[:d] + input.shape[d + 1:]
         values, indices = values.reshape(shape), indices.reshape(shape)
+    if values is not input:   # PyTorch's one node for max(dim) / min(dim)
+        named(values, op.capitalize() + "Backward0")
     return result(values, indices)
 
 
@@ -291,13 +293,15 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
-    return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True)
+    return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True),
+                 "AmaxBackward0")
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
-    return Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False)
+    return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False),
+                 "AminBackward0")
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

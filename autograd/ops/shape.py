@@ -9,12 +9,14 @@ import operator
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
 
 
 class Reshape(Function):
+    torch_name = "ViewBackward0"   # PyTorch's reshape of a contiguous tensor is a view
+
     def forward(ctx, x, shape):
         ctx.shape = x.shape
         return x.reshape(shape)
@@ -40,6 +42,7 @@ class Transpose(Function):
 
 class BroadcastTo(Function):
     op_name = "broadcast_to"
+    torch_name = "ExpandBackward0"   # expand and broadcast_to are one op in PyTorch
 
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -110,7 +113,7 @@ def permute(input, *dims):
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
         raise ValueError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
                          f"{input.shape}")
-    return Transpose.apply(input, tuple(d % input.ndim for d in dims))
+    return named(Transpose.apply(input, tuple(d % input.ndim for d in dims)), "PermuteBackward0")
 
 
 def transpose(input, dim0=None, dim1=None):
@@ -152,7 +155,7 @@ def t(input):
     if input.ndim > 2:
         raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
                          "transpose(dim0, dim1) or permute")
-    return swapaxes(input, 0, 1) if input.ndim == 2 else input
+    return _renamed(swapaxes(input, 0, 1), input, "TBackward0") if input.ndim == 2 else input
 
 
 def movedim(input, source, destination):
@@ -184,14 +187,21 @@ def squeeze(input, dim=None, *, axis=None):
         dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
         dims = {normalize("squeeze", d, input.ndim) for d in dims}
         shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    return reshape(input, shape)
+    # PyTorch's three overloads: squeeze(), squeeze(int), squeeze(tuple)
+    variant = 0 if dim is None else 1 if isinstance(dim, numbers.Integral) else 2
+    return _renamed(reshape(input, shape), input, f"SqueezeBackward{variant}")
 
 
 def unsqueeze(input, dim):
     """Insert a length-1 dim at position `dim`."""
     check_tensor("unsqueeze", input)
     dim = normalize("unsqueeze", dim, input.ndim + 1)
-    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+    return _renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input, "UnsqueezeBackward0")
+
+
+def _renamed(out, input, torch_name):
+    """`out`, its node shown as `torch_name` where the op made one (a no-op returns `input` itself, untouched)."""
+    return out if out is input else named(out, torch_name)
 
 
 def expand_dims(x, axis):
@@ -263,7 +273,7 @@ def repeat(input, *sizes):
     interleaved = tuple(v for n in x.shape for v in (1, n))
     target = tuple(v for r, n in zip(sizes, x.shape) for v in (r, n))
     tiled = broadcast_to(reshape(x, interleaved), target)
-    return reshape(tiled, tuple(r * n for r, n in zip(sizes, x.shape)))
+    return _renamed(reshape(tiled, tuple(r * n for r, n in zip(sizes, x.shape))), input, "RepeatBackward0")
 
 
 def repeat_interleave(input, repeats, dim=None):

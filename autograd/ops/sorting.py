@@ -3,6 +3,7 @@ through take_along_axis to the positions they came from."""
 import numpy as np
 
 from .. import complex_forms
+from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -47,7 +48,8 @@ def sort(input, dim=-1, descending=False, stable=False):
     indices = argsort(input, dim, descending, stable)
     if input.ndim == 0:
         return SortResult(input.clone(), indices)
-    return SortResult(take_along_axis(input, indices, normalize("sort", dim, input.ndim)), indices)
+    return SortResult(named(take_along_axis(input, indices, normalize("sort", dim, input.ndim)), "SortBackward0"),
+                      indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -61,4 +63,4 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         return TopkResult(input.clone(), argsort(input))
     indices = no_grad_op("topk", lambda xp, data: _order_array(xp, data, d, largest, True)[
         (slice(None),) * d + (slice(0, k),)], input)
-    return TopkResult(take_along_axis(input, indices, d), indices)
+    return TopkResult(named(take_along_axis(input, indices, d), "TopkBackward0"), indices)

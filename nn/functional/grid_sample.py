@@ -15,16 +15,19 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
-MODES = ("bilinear", "nearest")
+from .grid_sample_bicubic import bicubic_taps
+
+MODES = ("bilinear", "nearest", "bicubic")
 PADDING_MODES = ("zeros", "border", "reflection")
 
 
-def _base_coordinates(steps, align_corners):
-    """The `steps` normalised positions of pixel centres along one spatial dim (float64 host array)."""
+def _base_coordinates(steps, align_corners, dtype):
+    """The `steps` normalised positions of pixel centres along one spatial dim (host array of `dtype`), rounded
+    as PyTorch's: at identity theta they are then exactly its pixel centres, where bilinear gradients jump."""
     if steps <= 1:
-        return np.zeros(steps)
-    line = np.linspace(-1.0, 1.0, steps)
-    return line if align_corners else line * (steps - 1) / steps
+        return np.zeros(steps, dtype=dtype)
+    line = ag.linspace(-1.0, 1.0, steps, dtype=dtype)
+    return (line if align_corners else line * (steps - 1) / steps).numpy()
 
 
 def affine_grid(theta, size, align_corners=None):
@@ -45,16 +48,41 @@ def affine_grid(theta, size, align_corners=None):
     if min(size) <= 0:
         raise ValueError(f"{op}: every entry of size must be positive, got {size}")
     spatial = size[2:]
-    axes = [_base_coordinates(n, bool(align_corners)) for n in reversed(spatial)]   # x, y[, z]
-    mesh = np.meshgrid(*reversed(axes), indexing="ij")                            # each spatial-shaped
-    base = np.stack([m.reshape(-1) for m in reversed(mesh)] + [np.ones(mesh[0].size)], axis=-1)
-    base = ag.tensor(base.astype(theta.dtype), device=theta.device)                 # (points, k + 1)
+    axes = [_base_coordinates(n, bool(align_corners), theta.dtype) for n in reversed(spatial)]   # x, y[, z]
+    mesh = np.meshgrid(*reversed(axes), indexing="ij")                                         # spatial-shaped
+    base = np.stack([m.reshape(-1) for m in reversed(mesh)] + [np.ones(mesh[0].size, theta.dtype)], axis=-1)
+    base = ag.tensor(base, device=theta.device)                                                  # (points, k + 1)
     return ag.matmul(base, theta.transpose(1, 2)).reshape((size[0],) + spatial + (k,))
 
 
-def _pixel_coordinate(g, n, align_corners):
-    """Normalised coordinates g along a dim of n pixels as pixel coordinates (0 is the first pixel's centre)."""
-    return (g + 1) / 2 * (n - 1) if align_corners else ((g + 1) * n - 1) / 2
+def _pixel_coordinate(g, n, align_corners, fused=False):
+    """Normalised coordinates g along a dim of n pixels as pixel coordinates (0 is the first pixel's centre).
+    fused: rounded as PyTorch's 2-D kernels do without align_corners, one fused multiply-add."""
+    if align_corners:
+        return (g + 1) / 2 * (n - 1)
+    x = ((g + 1) * n - 1) / 2
+    return x + (_fused_unnormalize(g.detach(), n) - x.detach()) if fused else x
+
+
+def _fused_unnormalize(g, n):
+    """((g + 1) * n - 1) / 2 with g + 1 times n minus 1 rounded once (C's fma), as PyTorch's 2-D grid sampler
+    rounds it; values only. The pixel coordinate of a grid point at identity theta then lands on a pixel centre
+    exactly as in PyTorch, which decides the side a bilinear gradient is taken from."""
+    u = g + 1
+    if u.dtype == ag.float32:   # the float64 product is exact; one rounding to float64 and one to float32
+        return ((u.double() * n - 1) / 2).float()
+    if u.dtype != ag.float64:
+        return (u * n - 1) / 2
+    p = u * n   # u * n = p + tail exactly (Dekker's two-product; n < 2 ** 26 splits exactly)
+    c = u * 134217729.0
+    high = c - (c - u)
+    tail = (high * n - p) + (u - high) * n
+    s = p - 1   # p - 1 = s + rest exactly (Knuth's two-sum)
+    back = s - p
+    rest = (p - (s - back)) + (-1 - back)
+    fused = (s + (rest + tail)) / 2
+    plain = (p - 1) / 2
+    return ag.where(ag.isfinite(fused), fused, plain)
 
 
 def _clip(x, n):
@@ -75,13 +103,22 @@ def _reflect(x, n, align_corners):
     return _clip(ag.where(even, extra + low, span - extra + low), n)
 
 
-def _source_coordinate(g, n, padding_mode, align_corners):
-    x = _pixel_coordinate(g, n, align_corners)
+def _source_coordinate(g, n, padding_mode, align_corners, fused):
+    x = _pixel_coordinate(g, n, align_corners, fused)
     if padding_mode == "border":
         return _clip(x, n)
     if padding_mode == "reflection":
         return _reflect(x, n, align_corners)
     return x
+
+
+def _padded_index(i, n, padding_mode, align_corners):
+    """The pixel a bicubic tap at (float) pixel index i reads under the padding mode (outside the graph)."""
+    if padding_mode == "border":
+        return ag.clamp(i, 0, n - 1)
+    if padding_mode == "reflection":
+        return _reflect(i, n, align_corners).detach()
+    return i
 
 
 def _inside(i, n):
@@ -111,8 +148,7 @@ def _check(input, grid, mode, padding_mode):
     check_tensor(op, input)
     check_tensor(op, grid, "grid")
     if mode not in MODES:
-        hint = " (bicubic is not supported)" if mode == "bicubic" else ""
-        raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}{hint}")
+        raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}")
     if padding_mode not in PADDING_MODES:
         raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
     if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2 \
@@ -120,6 +156,9 @@ def _check(input, grid, mode, padding_mode):
         raise ValueError(f"{op}: expects input (N, C, H, W) with grid (N, H_out, W_out, 2), or input "
                          f"(N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), the same N; got input "
                          f"{tuple(input.shape)} and grid {tuple(grid.shape)}")
+    if mode == "bicubic" and input.ndim != 4:
+        raise ValueError(f"{op}: bicubic interpolation only supports 4-D input (N, C, H, W), got "
+                         f"{tuple(input.shape)}")
     if min(input.shape[2:]) <= 0:
         raise ValueError(f"{op}: the input's spatial dims must be non-empty, got {tuple(input.shape)}")
     if input.dtype.kind != "f" or grid.dtype != input.dtype:
@@ -132,8 +171,8 @@ def _check(input, grid, mode, padding_mode):
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """input (N, C, H, W) read at the normalised points of grid (N, H_out, W_out, 2), giving (N, C, H_out,
-    W_out) (and likewise for 5-D input with a (N, D_out, H_out, W_out, 3) grid). mode: 'bilinear' or
-    'nearest' (whose gradient for the grid is zero); padding_mode says what points outside the input read:
+    W_out) (and likewise for 5-D input with a (N, D_out, H_out, W_out, 3) grid). mode: 'bilinear', 'nearest'
+    (whose gradient for the grid is zero) or 'bicubic' (4-D only); padding_mode says what points outside the input read:
     'zeros', 'border' (the nearest edge pixel) or 'reflection'. align_corners=None means False."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("grid_sample", grid_sample, input, grid, mode, padding_mode, align_corners)
@@ -143,7 +182,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     k = len(spatial)
     per_dim = []   # the taps of each spatial dim, from the first (depth or height) to width
     for d, n in enumerate(spatial):
-        x = _source_coordinate(grid[..., k - 1 - d], n, padding_mode, align_corners)
+        # PyTorch's 4-D CPU kernel fuses the unnormalising multiply-add; its 5-D one does not
+        if mode == "bicubic":   # the padding applies to each tap, not to the point
+            x = _pixel_coordinate(grid[..., k - 1 - d], n, align_corners, fused=True)
+            per_dim.append(bicubic_taps(x, n, lambda i, n=n: _padded_index(i, n, padding_mode, align_corners)))
+            continue
+        x = _source_coordinate(grid[..., k - 1 - d], n, padding_mode, align_corners, fused=k == 2)
         per_dim.append(_taps(x, n, mode))
     channels_last = ag.movedim(input, 1, -1)
     batch = ag.arange(input.shape[0], device=input.device).reshape((-1,) + (1,) * k)

@@ -13,6 +13,7 @@ from autograd.function import named
 from autograd import complex_forms
 
 from .activation import log_softmax
+from .regression_targets import broadcast_target, weighted
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -58,38 +59,50 @@ def _same_shape(op, input, target):
     return target
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean squared error."""
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error; a target of another shape is broadcast with a warning, `weight` (input's shape) scales
+    each term (then 'mean' divides by the weights' sum), as PyTorch's."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("mse_loss", mse_loss, input, target, reduction)
+        return autocast.run("mse_loss", mse_loss, input, target, reduction=reduction, weight=weight)
     check_tensor("mse_loss", input)
     check_tensor("mse_loss", target, "target")
     if input.dtype.kind == "c" or target.dtype.kind == "c":
         raise TypeError(f"mse_loss: complex tensors are not supported (got {input.dtype} and {target.dtype}), as in "
                         "PyTorch; use ((input - target).abs() ** 2).mean() for the mean squared modulus")
-    diff = input - _same_shape("mse_loss", input, target)
+    diff = input - broadcast_target("mse_loss", input, target)
+    if weight is not None:
+        return weighted("mse_loss", diff * diff, weight, input, reduction)
     return named(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0")
 
 
-def l1_loss(input, target, reduction="mean"):
-    """Mean absolute error."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error; a target of another shape is broadcast with a warning, `weight` (input's shape) scales
+    each term (then 'mean' divides by the weights' sum), as PyTorch's."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("l1_loss", l1_loss, input, target, reduction)
+        return autocast.run("l1_loss", l1_loss, input, target, reduction=reduction, weight=weight)
     check_tensor("l1_loss", input)
     check_tensor("l1_loss", target, "target")
-    return _reduce(ag.abs(input - _same_shape("l1_loss", input, target)), reduction, "l1_loss")
+    err = ag.abs(input - broadcast_target("l1_loss", input, target))
+    if weight is not None:
+        return weighted("l1_loss", err, weight, input, reduction)
+    return _reduce(err, reduction, "l1_loss")
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss)."""
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Quadratic for |error| < delta, linear beyond (as torch.nn.HuberLoss); a target of another shape is
+    broadcast with a warning, `weight` (input's shape) scales each term ('mean' stays the mean), as PyTorch's."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("huber_loss", huber_loss, input, target, reduction, delta)
+        return autocast.run("huber_loss", huber_loss, input, target, reduction, delta, weight=weight)
     check_tensor("huber_loss", input)
     check_tensor("huber_loss", target, "target")
     if complex_forms.active:
         complex_forms.refuse('huber_loss', input, target)
-    err = ag.abs(input - _same_shape("huber_loss", input, target))
+    err = ag.abs(input - broadcast_target("huber_loss", input, target))
     small = ag.minimum(err, delta)
+    if weight is not None:
+        return weighted("huber_loss", 0.5 * small * small + delta * (err - small), weight, input, reduction, False)
     return named(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"), "HuberLossBackward0")
 
 
@@ -362,7 +375,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    err = ag.abs(input - _same_shape("smooth_l1_loss", input, target))
+    err = ag.abs(input - broadcast_target("smooth_l1_loss", input, target))
     if beta == 0:
         return named(_reduce(err, reduction, "smooth_l1_loss"), "SmoothL1LossBackward0")
     small = ag.minimum(err, beta)
@@ -371,7 +384,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def _legacy_reduction(size_average, reduce, reduction):
-    """PyTorch's deprecated size_average / reduce flags as a reduction name (reduction when both are None)."""
+    """PyTorch's deprecated size_average / reduce flags as a reduction name (reduction when both are None). A
+    reduction name in size_average's place is taken as the reduction (deepgrad's earlier mse_loss(x, y, 'sum'))."""
+    if isinstance(size_average, str) and reduce is None:
+        return size_average
     if size_average is None and reduce is None:
         return reduction
     size_average = True if size_average is None else size_average

@@ -10,9 +10,10 @@ from .. import functional as F
 from ..functional.recurrent import WIDTH
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
+from .recurrent_weights import CellWeights
 
 
-class _CellBase(Module):
+class _CellBase(CellWeights, Module):
     """weight_ih (G * hidden, input), weight_hh (G * hidden, hidden), bias_ih and bias_hh (G * hidden,),
     all uniform in +-1/sqrt(hidden_size) (G gate blocks: LSTM 4, GRU 3, RNN 1)."""
 

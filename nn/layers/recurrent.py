@@ -3,21 +3,25 @@
 Each layer direction runs as one graph node (nn.functional.recurrent.recurrence); directions are
 concatenated on the feature axis and dropout, when set, is applied between layers in training.
 A PackedSequence input runs step by step over the sequences still running (packed_recurrence) and gives
-a PackedSequence output with each sequence's state at its own last step in h_n (and c_n).
+a PackedSequence output with each sequence's state at its own last step in h_n (and c_n); an LSTM with
+proj_size runs packed input step by step as well (packed_projected_lstm).
 """
+import warnings
+
 import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..functional.packed_recurrence import packed_recurrence
-from ..functional.projected_lstm import projected_lstm
+from ..functional.projected_lstm import packed_projected_lstm, projected_lstm
 from ..functional.recurrent import WIDTH, recurrence, unbind
 from ..module import Module
 from ..utils.rnn import PackedSequence
 from ._init import fan_in_bound, uniform_parameter
+from .recurrent_weights import LayerWeights
 
 
-class _RNNBase(Module):
+class _RNNBase(LayerWeights, Module):
     """Shared construction and forward of the recurrent layers; `mode` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
@@ -32,6 +36,10 @@ class _RNNBase(Module):
                              f"({num_layers}) must be >= 1")
         if not 0.0 <= dropout <= 1.0:
             raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout}")
+        if dropout > 0 and num_layers == 1:   # PyTorch's warning: dropout only acts between layers
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                          UserWarning, stacklevel=3)
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, dropout, bidirectional
         self.proj_size = proj_size
@@ -132,9 +140,6 @@ class _RNNBase(Module):
 
     def _forward_packed(self, packed, hx):
         """forward for a PackedSequence: states are permuted into the packed (longest first) order and back."""
-        if self.proj_size:
-            raise ValueError(f"{self!r}: a PackedSequence input is not supported with proj_size; pad the sequences "
-                             "(nn.utils.rnn.pad_packed_sequence) and pass the padded tensor")
         data, sizes = packed.data, [int(n) for n in packed.batch_sizes.tolist()]
         if data.ndim != 2 or data.shape[1] != self.input_size:
             raise ValueError(f"{self!r}: expected packed data (N, {self.input_size}), got shape {data.shape}")
@@ -152,8 +157,13 @@ class _RNNBase(Module):
             outputs = []
             for d in range(directions):
                 k = layer * directions + d
-                y, h, c = packed_recurrence(self.mode, x, sizes, h0s[k], c0s[k], *self._weights(layer, d),
-                                            reverse=d == 1)
+                if self.proj_size:
+                    w_hr = self._parameters[f"weight_hr_l{layer}" + ("_reverse" if d else "")]
+                    y, h, c = packed_projected_lstm(x, sizes, h0s[k], c0s[k], *self._weights(layer, d), w_hr,
+                                                    reverse=d == 1)
+                else:
+                    y, h, c = packed_recurrence(self.mode, x, sizes, h0s[k], c0s[k], *self._weights(layer, d),
+                                                reverse=d == 1)
                 outputs.append(y)
                 h_n.append(h)
                 c_n.append(c)
@@ -172,8 +182,7 @@ class _RNNBase(Module):
             text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
-        if self.mode == "rnn_relu":
-            text += ", nonlinearity='relu'"
+        # PyTorch's RNN repr leaves the nonlinearity out (its cells show it)
         for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
             if getattr(self, name) != default:
                 text += f", {name}={getattr(self, name)}"

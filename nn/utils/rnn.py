@@ -14,6 +14,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from .packed_casts import PackedCasts
+
 
 def _host(t):
     """A Tensor, list or array of integers as a NumPy int64 array."""
@@ -26,7 +28,8 @@ def _invert(order):
     return inverse
 
 
-class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
+class PackedSequence(PackedCasts, namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices",
+                                                              "unsorted_indices"])):
     """A packed batch of variable-length sequences (see the module docstring): a tuple
     (data, batch_sizes, sorted_indices, unsorted_indices). Made by pack_padded_sequence or pack_sequence;
     recurrent layers take one and return one."""

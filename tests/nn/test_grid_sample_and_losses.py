@@ -106,8 +106,10 @@ def test_grid_sample_align_corners_none_is_false_without_warning():
 
 def test_grid_sample_bad_input():
     x, grid = ag.zeros((2, 3, 4, 5)), ag.zeros((2, 3, 3, 2))
-    with pytest.raises(ValueError, match=r"grid_sample: mode must be one of.*'bicubic'.*not supported"):
-        F.grid_sample(x, grid, mode="bicubic")
+    with pytest.raises(ValueError, match=r"grid_sample: mode must be one of.*'bicubic'.*'area'"):
+        F.grid_sample(x, grid, mode="area")
+    with pytest.raises(ValueError, match=r"grid_sample: bicubic interpolation only supports 4-D input"):
+        F.grid_sample(ag.zeros((2, 3, 4, 5, 6)), ag.zeros((2, 1, 3, 3, 3)), mode="bicubic")
     with pytest.raises(ValueError, match=r"grid_sample: padding_mode must be one of.*'wrap'"):
         F.grid_sample(x, grid, padding_mode="wrap")
     with pytest.raises(ValueError, match=r"grid_sample: expects input \(N, C, H, W\).*\(2, 3, 4, 5\).*\(2, 3, 3, 3\)"):

@@ -1,5 +1,6 @@
 """ReduceLROnPlateau: lower the lr when a metric stops improving (torch.optim.lr_scheduler's rules)."""
 import math
+import warnings
 
 from .base import _Checkpointable, check_optimizer
 
@@ -26,15 +27,16 @@ class ReduceLROnPlateau(_Checkpointable):
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != n:
                 raise ValueError(f"ReduceLROnPlateau: got {len(min_lr)} min_lr values for {n} param groups")
-            self.min_lrs = list(min_lr)
+            self.min_lrs, self.default_min_lr = list(min_lr), None
         else:
-            self.min_lrs = [min_lr] * n
+            self.min_lrs, self.default_min_lr = [min_lr] * n, min_lr
         self.optimizer = optimizer
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode = threshold, threshold_mode
         self.cooldown, self.eps = cooldown, eps
         self.last_epoch = 0
-        self.best = math.inf if mode == "min" else -math.inf
+        self.mode_worse = math.inf if mode == "min" else -math.inf   # the starting `best`
+        self.best = self.mode_worse
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
@@ -47,10 +49,19 @@ class ReduceLROnPlateau(_Checkpointable):
         bar = best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
         return current > bar
 
-    def step(self, metrics):
-        """Record this epoch's metric (a number or one-element tensor) and reduce the lr if it has plateaued."""
+    @property
+    def in_cooldown(self):
+        """True while the cooldown after a reduction lasts (no bad epochs are counted)."""
+        return self.cooldown_counter > 0
+
+    def step(self, metrics, epoch=None):
+        """Record this epoch's metric (a number or one-element tensor) and reduce the lr if it has plateaued.
+        `epoch` (deprecated in PyTorch, with its warning) sets last_epoch instead of counting up."""
         current = float(metrics)
-        self.last_epoch += 1
+        if epoch is not None:
+            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
+                          "possible. Please use `scheduler.step()` to step the scheduler.", UserWarning, stacklevel=2)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):
             self.best = current
             self.num_bad_epochs = 0
@@ -60,6 +71,7 @@ class ReduceLROnPlateau(_Checkpointable):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
+            self._match_groups()
             for group, floor in zip(self.optimizer.param_groups, self.min_lrs):
                 old = float(group["lr"])
                 new = max(old * self.factor, floor)
@@ -68,3 +80,15 @@ class ReduceLROnPlateau(_Checkpointable):
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _match_groups(self):
+        """min_lrs for param groups added since construction: min_lr again, as PyTorch (a per-group list cannot
+        be extended, so that raises)."""
+        n = len(self.optimizer.param_groups)
+        if n == len(self.min_lrs):
+            return
+        if self.default_min_lr is None:
+            raise RuntimeError(f"ReduceLROnPlateau: the optimizer has {n} param groups but min_lr gave "
+                               f"{len(self.min_lrs)} (a param group was added since); set scheduler.min_lrs to "
+                               "one value per group")
+        self.min_lrs = [self.default_min_lr] * n
