@@ -108,6 +108,7 @@ from . import autograd_api as autograd
 # `from torch.autograd import Function` ports as `from autograd.autograd import Function`
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
+_sys.modules[__name__ + ".autograd.function"] = autograd.function   # once_differentiable
 from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from . import linalg_api as linalg

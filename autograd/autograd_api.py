@@ -1,9 +1,10 @@
 """`ag.autograd`: the names PyTorch code reaches through `torch.autograd`."""
 from .engine import grad, run_backward
-from .gradcheck import gradcheck
+from .gradcheck import gradcheck, gradgradcheck
 from .grad_mode import detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled
 from .tensor_function import TensorFunction as Function
 from . import autograd_functional as functional
+from . import autograd_function as function
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
@@ -17,5 +18,5 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
                  create_graph=create_graph)
 
 
-__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "functional", "grad", "gradcheck", "inference_mode",
-           "no_grad", "set_grad_enabled"]
+__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "function", "functional", "grad", "gradcheck",
+           "gradgradcheck", "inference_mode", "no_grad", "set_grad_enabled"]

@@ -8,10 +8,12 @@ from operator import attrgetter
 
 from . import graph_xp
 from .capture import state as jit_capture
+from .creation import zeros_like
 from .errors import GraphError, OutOfMemoryError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
 from .hooks import run_hooks, run_post_accumulate_hooks
+from .ops.joining import stack
 from .tensor import Tensor
 from .versions import clock, modified_since
 
@@ -87,7 +89,7 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
             if len(in_grads) != len(node.parents):
-                _raise_arity(node, in_grads)
+                in_grads = _arity(node, in_grads)
         if not retain and node.saved_tensors:
             node.saved_tensors = ()
             node._freed = True
@@ -177,7 +179,7 @@ def _run_node(node, gs, graph_mode):
                          "through the graph again")
     if node._saved_at is not None and node._saved_at != clock.tick:
         _check_saved(node)
-    if node.n_out > 1:
+    if node.n_out > 1 and node.materialize_grads:
         for i, g in enumerate(gs):
             if g is None:
                 shape, dtype = node.out_meta[i]
@@ -191,7 +193,7 @@ def _run_node(node, gs, graph_mode):
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.parents):
-        _raise_arity(node, in_grads)
+        in_grads = _arity(node, in_grads)
     if state.anomaly:
         _check_finite(node.label(), "backward", [g._data if isinstance(g, Tensor) else g for g in in_grads],
                       node.device)
@@ -208,9 +210,15 @@ def _check_saved(node):
                              "or make the in-place change after backward")
 
 
-def _raise_arity(node, in_grads):
-    raise GraphError(f"{node.label()}.backward returned {len(in_grads)} gradients for "
-                     f"{len(node.parents)} forward arguments")
+def _arity(node, in_grads):
+    """in_grads without trailing Nones beyond the forward arguments (PyTorch ignores those); raises when backward
+    returned too few gradients, or a gradient for an argument forward did not have."""
+    n = len(node.parents)
+    if len(in_grads) > n and all(g is None for g in in_grads[n:]):
+        return in_grads[:n]
+    raise GraphError(f"function {node.name()} returned an incorrect number of gradients (expected {n}, got "
+                     f"{len(in_grads)}): {node.label()}.backward returned {len(in_grads)} gradients for {n} forward "
+                     "arguments; return one gradient (or None) per argument of forward")
 
 
 def _graph_backward(node, gs):
@@ -307,9 +315,14 @@ def _owns_memory(g):
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=False):
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned as a tuple (leaves' .grad is untouched).
-    `only_inputs` is accepted for older PyTorch code (PyTorch ignores it too)."""
+    allow_unused: None for an unused input instead of an error (default: materialize_grads); materialize_grads:
+    zeros for it instead. is_grads_batched: the first dim of each grad_output is a batch of vectors, and each
+    gradient gets that leading dim. `only_inputs` is accepted for older PyTorch code (PyTorch ignores it too)."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
@@ -317,6 +330,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, list(grad_outputs), retain_graph, create_graph, allow_unused,
+                             materialize_grads)
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise GraphError("grad: every input must be a Tensor that requires grad")
@@ -327,15 +343,29 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         g = captured[_key(t)]
         if g is None:
-            if not allow_unused:
+            if not (allow_unused or materialize_grads):
                 raise GraphError(f"grad: an input of shape {t.shape} was not used to compute the outputs; "
                                  "pass allow_unused=True to get None for it")
-            result.append(None)
+            result.append(zeros_like(t.detach()) if materialize_grads else None)
         elif isinstance(g, Tensor):
             result.append(g)
         else:
             result.append(Tensor._make(g, t._device, None, 0, False))
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):
+    """grad with is_grads_batched=True: one backward per vector of the batch, the gradients stacked on dim 0."""
+    sizes = {len(g) for g in grad_outputs if g is not None}
+    if len(sizes) != 1 or any(g is None for g in grad_outputs):
+        shapes = [None if g is None else tuple(g.shape) for g in grad_outputs]
+        raise RuntimeError("grad: with is_grads_batched=True every output needs a grad_output whose first dim is the "
+                           f"batch (one size for all); got {shapes}")
+    n = sizes.pop()
+    rows = [grad(outputs, inputs, [g[b] for g in grad_outputs], retain_graph=True if b < n - 1 else retain_graph,
+                 create_graph=create_graph, allow_unused=allow_unused, materialize_grads=materialize_grads)
+            for b in range(n)]
+    return tuple(None if column[0] is None else stack(list(column)) for column in zip(*rows))
 
 
 __all__ = ["run_backward", "grad", "Function"]

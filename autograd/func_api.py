@@ -3,7 +3,7 @@
     from autograd.func import functional_call, grad, vmap
     per_sample = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
 
-grad, grad_and_value, vjp (autograd/func_core.py); jvp, jacrev, jacfwd, hessian (autograd/func_jac.py);
+grad, grad_and_value, vjp (autograd/func_core.py); jvp, jacrev, jacfwd, hessian, linearize (autograd/func_jac.py);
 vmap (autograd/func_vmap.py, a loop over the batch). Each works on functions of Tensors whose arguments and
 results may be tuples, lists and dicts of Tensors, and they compose with each other and with plain autograd.
 
@@ -11,10 +11,10 @@ functional_call and stack_module_state run nn Modules, so they live in nn (nn/ut
 `import nn` installs them here, as it installs ag.save and ag.load: autograd never imports nn.
 """
 from .func_core import grad, grad_and_value, vjp
-from .func_jac import hessian, jacfwd, jacrev, jvp
+from .func_jac import hessian, jacfwd, jacrev, jvp, linearize
 from .func_vmap import vmap
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp", "vmap"]
+__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "vjp", "vmap"]
 
 _FROM_NN = ("functional_call", "stack_module_state")
 

@@ -14,6 +14,7 @@ import functools
 
 from .creation import zeros_like
 from .engine import grad as _engine_grad
+from .func_levels import inside
 from .grad_mode import enable_grad, is_grad_enabled
 from .pytree import describe, tree_flatten, tree_size, tree_unflatten
 from .tensor import Tensor
@@ -162,7 +163,8 @@ def _grad_and_value(op, func, argnums, has_aux, args, kwargs):
     positions = check_argnums(op, argnums, len(args))
     with enable_grad():
         call_args, flat, specs, ids = prepare_args(op, args, positions, linked=outer)
-        output, aux = split_aux(op, func(*call_args, **kwargs), has_aux)
+        with inside():
+            output, aux = split_aux(op, func(*call_args, **kwargs), has_aux)
         if not isinstance(output, Tensor):
             raise RuntimeError(f"{op}: the function must return a scalar Tensor, got {type(output).__name__}")
         if output.ndim != 0:
@@ -217,7 +219,8 @@ def vjp(func, *primals, has_aux=False):
     outer = is_grad_enabled()
     with enable_grad():
         call_args, flat, specs, ids = prepare_args(op, primals, range(len(primals)), linked=outer)
-        output, aux = split_aux(op, func(*call_args), has_aux)
+        with inside():
+            output, aux = split_aux(op, func(*call_args), has_aux)
         outs, out_spec = tensor_leaves(op, output, "the function's output")
         outer_graph = outer and reaches_outer(outs, ids)
 

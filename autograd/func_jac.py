@@ -6,11 +6,13 @@ respect to u along the tangent gives J t), which needs the function's ops to be 
 Results equal torch.func's; only the cost differs (jacfwd of a wide function is slower than torch's).
 """
 import functools
+from contextlib import nullcontext
 
-from .creation import zeros
+from .creation import zeros, zeros_like
 from .engine import grad as _engine_grad
 from .func_core import (backward, check_argnums, check_callable, lower, prepare_args, reaches_outer, regroup, split_aux,
                         tensor_leaves)
+from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
 from .grad_mode import enable_grad, is_grad_enabled
 from .ops.joining import stack
@@ -42,11 +44,8 @@ def _jacobian(op, func, argnums, has_aux, args, kwargs, guard=None):
     positions = check_argnums(op, argnums, len(args))
     with enable_grad():
         call_args, flat, specs, ids = prepare_args(op, args, positions, linked=outer)
-        if guard is None:
+        with inside(), (nullcontext() if guard is None else guard):
             result = func(*call_args, **kwargs)
-        else:
-            with guard:
-                result = func(*call_args, **kwargs)
         output, aux = split_aux(op, result, has_aux)
         outs, out_spec = tensor_leaves(op, output, "the function's output")
         keep = outer and reaches_outer(outs, ids)
@@ -119,7 +118,8 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     outer = is_grad_enabled()
     with enable_grad():
         call_args, flat, _, ids = prepare_args(op, primals, range(len(primals)), linked=outer)
-        output, aux = split_aux(op, func(*call_args), has_aux)
+        with inside():
+            output, aux = split_aux(op, func(*call_args), has_aux)
         outs, out_spec = tensor_leaves(op, output, "the function's output")
         keep = outer and (reaches_outer(outs, ids) or any(t.requires_grad for t in tans))
         live = [i for i, o in enumerate(outs) if o.requires_grad and o.dtype.kind in "fc"]
@@ -138,3 +138,16 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     result = lower(tree_unflatten(jv, out_spec), ids, keep)
     output = lower(output, ids, keep)
     return (output, result, lower(aux, ids, outer)) if has_aux else (output, result)
+
+
+def linearize(func, *primals):
+    """torch.func.linearize: (func(*primals), jvp_fn) where jvp_fn(*tangents) gives the Jacobian-vector product
+    of func at `primals` with tangents shaped like the primals (as jvp(func, primals, tangents)[1])."""
+    check_callable("linearize", func)
+    leaves, spec = tree_flatten(primals)
+    output = jvp(func, primals, tree_unflatten([zeros_like(p) for p in leaves], spec))[0]
+
+    def jvp_fn(*tangents):
+        """The Jacobian-vector product of func at the primals with `tangents`."""
+        return jvp(func, primals, tangents)[1]
+    return output, jvp_fn

@@ -12,7 +12,9 @@ from contextlib import nullcontext
 from numbers import Integral
 
 from .creation import zeros
+from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
+from .function import named
 from .grad_mode import no_grad
 from .ops.joining import stack, unbind
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
@@ -102,7 +104,10 @@ def _stack_output(name, i, pieces, out_dim, size):
     if len(shapes) > 1:
         raise ValueError(f"vmap({name}): output {i} has different shapes across the batch ({sorted(shapes)}); "
                          "each element's output must have the same shape")
-    return stack(pieces, dim=out_dim)
+    out = stack(pieces, dim=out_dim)
+    if pieces[0].grad_fn is not None:   # PyTorch's batched result comes from the batched last op: show its name
+        named(out, pieces[0].grad_fn.name())
+    return out
 
 
 def _collect(name, outputs, out_dims, size):
@@ -152,6 +157,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         outputs = []
         for element in _element_args(leaves, dims, size):
             with guard, (no_grad() if size == 0 else nullcontext()):   # size 0: a probe for the shapes only
-                outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
+                with inside(vmap=True):
+                    outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
         return _collect(name, outputs, out_dims, size)
     return wrapped

@@ -30,6 +30,8 @@ class Function:
     _hooks = None
     out_device = None
     n_out = 1
+    #: False when a multi-output backward takes None for outputs that got no gradient (set_materialize_grads)
+    materialize_grads = True
     _saved_at = None
     #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
     #: op whose PyTorch counterpart is one node (see `named`)

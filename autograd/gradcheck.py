@@ -42,12 +42,27 @@ def _outputs(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0):
+#: PyTorch's further gradcheck / gradgradcheck switches: accepted, and the one comparison done here is run whatever
+#: they say (their extra checks, batched or forward-mode, have no counterpart in deepgrad's reverse-mode engine)
+_TORCH_OPTIONS = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad",
+                  "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode", "masked",
+                  "gen_non_contig_grad_outputs", "check_fwd_over_rev", "check_rev_over_rev"}
+
+
+def _check_options(op, options):
+    unknown = sorted(set(options) - _TORCH_OPTIONS)
+    if unknown:
+        raise TypeError(f"{op}() got an unexpected keyword argument {unknown[0]!r}")
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0, **torch_options):
     """True when the analytic gradients of fn at `inputs` match central finite differences.
 
     Inputs that require gradients must be float64 or complex128. The check contracts every output with a
-    fixed random vector (complex for complex outputs), so outputs of any shape are covered.
+    fixed random vector (complex for complex outputs), so outputs of any shape are covered. PyTorch's other
+    keyword switches (fast_mode, nondet_tol, check_undefined_grad, ...) are accepted.
     """
+    _check_options("gradcheck", torch_options)
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     for t in diff:
@@ -75,3 +90,29 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False,
                                      f"differ by up to {err:.3g}\nanalytic:\n{a}\nnumerical:\n{n}")
             return False
     return True
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0,
+                  **torch_options):
+    """True when the second-order gradients of fn at `inputs` match finite differences: gradcheck of the
+    function (inputs, grad_outputs) -> d<grad_outputs, fn(inputs)>/d inputs, built with create_graph=True.
+    grad_outputs (one per output, float64) are drawn uniformly from [-1, 1) when not given, as PyTorch's."""
+    _check_options("gradgradcheck", torch_options)
+    inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
+    diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        grad_outputs = [Tensor(rng.uniform(-1, 1, o.shape), dtype=o.dtype if o.dtype.kind in "fc" else np.float64,
+                               device=o.device, requires_grad=True) for o in _outputs(fn(*inputs))]
+    else:
+        grad_outputs = _outputs(grad_outputs)
+    n_in = len(inputs)
+
+    def first_derivatives(*args):
+        outs = [o for o in _outputs(fn(*args[:n_in])) if o.requires_grad]
+        grads = _grad(outs, [args[i] for i in diff], grad_outputs=list(args[n_in:])[:len(outs)],
+                      create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_derivatives, inputs + list(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, seed=seed)

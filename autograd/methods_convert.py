@@ -207,4 +207,5 @@ BINDINGS = {
     "contiguous": contiguous, "is_contiguous": is_contiguous, "__format__": __format__, "__index__": __index__,
     "stride": stride, "is_cuda": property(lambda self: self._device.type == "cuda", doc="True on a cuda device."),
     "is_cpu": property(lambda self: bool(self._device.host_memory), doc="True on a host device (cpu, numba)."),
+    "is_meta": property(lambda self: self._device.type == "meta", doc="True on the meta device (no data)."),
 }

@@ -56,6 +56,18 @@ def add_suffixes(text, suffixes, indent):
     return "".join(parts) + ")"
 
 
+def meta_repr(t, default_dtype):
+    """PyTorch's repr of a tensor with no data (the meta device): its device, size and dtype, no values."""
+    extras = [f"device='{t.device.name}'", f"size={tuple(t.shape)}"]
+    if t.dtype != default_dtype:
+        extras.append(f"dtype={t.dtype}")
+    if t.grad_fn is not None:
+        extras.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t.requires_grad:
+        extras.append("requires_grad=True")
+    return add_suffixes("tensor(...", extras, indent=7)
+
+
 def _shown(values):
     """The values a summarized print shows (`edgeitems` at each end of each dim), flat: they set the format."""
     edge = options["edgeitems"]

@@ -11,7 +11,7 @@ import numpy as np
 import backends
 
 from . import complex_forms
-from .printing import add_suffixes, format_values, options as print_options
+from .printing import add_suffixes, format_values, meta_repr, options as print_options
 from .size import Size
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating
 from .errors import GraphError
@@ -124,7 +124,11 @@ class Tensor:
         """The values as a NumPy array on the host (shares memory on CPU devices)."""
         if capture.recorder is not None:
             refuse_host_read("numpy()", self._data.shape)
-        host = self._device.to_host(self._data)
+        try:
+            host = self._device.to_host(self._data)
+        except NotImplementedError:   # a device with no data (meta)
+            raise TypeError(f"can't convert {self._device.type} device type tensor to numpy. Use Tensor.cpu() to "
+                            "copy the tensor to host memory first.") from None
         # a 0-d op result may be a NumPy scalar: give a 0-d array, as PyTorch (a copy: converting the
         # tensor's own scalar would break the identity that create_graph's saved outputs rely on)
         return np.asarray(host) if isinstance(host, np.generic) else host
@@ -136,13 +140,15 @@ class Tensor:
         if self._data.size != 1:
             raise ValueError(f"item(): tensor has {self._data.size} elements (shape {self.shape}); "
                              "only one-element tensors convert to a Python number")
+        if self._device.type == "meta":
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return self.numpy().reshape(()).item()
 
     def tolist(self):
         """The values as (nested) Python lists."""
         if capture.recorder is not None:
             refuse_host_read("tolist()", self._data.shape)
-        return self.numpy().tolist()
+        return np.asarray(self._device.to_host(self._data)).tolist()
 
     def __array__(self, dtype=None, copy=None):
         if capture.recorder is not None:
@@ -190,6 +196,8 @@ class Tensor:
     def __repr__(self):
         if capture.recorder is not None:
             refuse_host_read("printing (repr/str)", self._data.shape)
+        if self._device.type == "meta":
+            return meta_repr(self, get_default_dtype())
         extras = []
         if self._device.name != "cpu":
             extras.append(f"device='{self._device.name}'")

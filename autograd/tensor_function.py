@@ -6,6 +6,9 @@ backward(ctx, *grads) receive and return Tensors, and `ctx.saved_tensors` gives 
 forward runs without recording a graph, as in PyTorch; its backward is differentiable again (for
 create_graph) when it is written with differentiable ops.
 """
+import inspect
+
+from .func_levels import check_function, levels
 from .function import Function
 from .grad_mode import no_grad
 from .tensor import Tensor, wrap_array
@@ -19,12 +22,18 @@ def _as_array(value):
     return value._data if isinstance(value, Tensor) else value
 
 
-def _tensor_forward(user_forward):
+def _tensor_forward(user_forward, setup_context=None):
     def forward(ctx, *args, **kwargs):
+        if levels.any:   # inside a torch.func transform
+            check_function(type(ctx))
         ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
         tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
         with no_grad():
-            out = user_forward(ctx, *tensors, **kwargs)
+            if setup_context is None:
+                out = user_forward(ctx, *tensors, **kwargs)
+            else:   # PyTorch's newer form: forward(*args) computes, setup_context(ctx, inputs, output) saves
+                out = user_forward(*tensors)
+                setup_context(ctx, tuple(tensors), out)
         ctx.saved_tensors = tuple(_as_array(t) for t in ctx.saved_tensors)
         if isinstance(out, tuple):
             return tuple(_as_array(o) for o in out)
@@ -49,6 +58,20 @@ def _tensor_backward(user_backward):
     return staticmethod(backward)
 
 
+def _plain(method):
+    return method.__func__ if isinstance(method, staticmethod) else method
+
+
+def _bound_apply(signature):
+    """apply for a Function with setup_context: keyword and default arguments bound to forward's positions
+    first, as PyTorch does, so that setup_context sees every input."""
+    def apply(cls, *args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return Function.apply.__func__(cls, *bound.args)
+    return apply
+
+
 class TensorFunction(Function):
     """Base class of PyTorch-style custom ops (`ag.autograd.Function`): subclass it, write forward(ctx, *args)
     and backward(ctx, *grads) on Tensors, call `.apply(...)`."""
@@ -56,9 +79,11 @@ class TensorFunction(Function):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "forward" in cls.__dict__:
-            cls.forward = _tensor_forward(cls.__dict__["forward"].__func__
-                                          if isinstance(cls.__dict__["forward"], staticmethod)
-                                          else cls.__dict__["forward"])
+            user_forward = _plain(cls.__dict__["forward"])
+            setup_context = getattr(cls, "setup_context", None)
+            cls.forward = _tensor_forward(user_forward, setup_context)
+            if setup_context is not None:
+                cls.apply = classmethod(_bound_apply(inspect.signature(user_forward)))
         if "backward" in cls.__dict__:
             cls.backward = _tensor_backward(cls.__dict__["backward"].__func__
                                             if isinstance(cls.__dict__["backward"], staticmethod)
@@ -69,7 +94,8 @@ class TensorFunction(Function):
         super().mark_non_differentiable(*(_as_array(o) for o in outputs))
 
     def set_materialize_grads(self, value):
-        """Accepted for PyTorch code; unused outputs always get zero gradients here."""
+        """With False, backward receives None (not zeros) for the outputs that got no gradient, as PyTorch's."""
+        self.materialize_grads = bool(value)
 
     def mark_dirty(self, *tensors):
         """Accepted for PyTorch code; in-place changes are tracked by version counters."""

@@ -30,6 +30,14 @@ register("cpu", _registry._seeded(_numpy_factory))
 register("numba", _registry._seeded(_numba_factory), _numba_probe)
 register("cuda", _registry._seeded(_cupy_factory))
 
+
+def _meta_factory(index):
+    from .meta_backend import MetaBackend
+    return MetaBackend(index)
+
+
+register("meta", _meta_factory)   # shapes without data (PyTorch's meta device); not listed by available()
+
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
            "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "seed_all_fresh",
            "set_default_device", "set_host_rng_states"]

@@ -15,6 +15,8 @@ from abc import ABC, abstractmethod
 from .array_kernels import batch_norm, layer_norm
 
 _NO_CONTEXT = contextlib.nullcontext()
+#: the devices of the `with device:` blocks now open, innermost last
+scoped_devices = []
 
 
 class Backend(ABC):
@@ -45,6 +47,16 @@ class Backend(ABC):
 
     def __hash__(self):
         return hash(self.name)
+
+    def __enter__(self):
+        # `with ag.device('meta'):` makes this the default device of the tensors and modules created inside
+        # (backends.registry.get_default_device reads the innermost); child processes do not inherit it
+        scoped_devices.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        scoped_devices.pop()
+        return False
 
     def __copy__(self):
         return self

@@ -3,6 +3,7 @@ import os
 
 import numpy as np
 
+from .base import scoped_devices
 from .errors import DeviceError
 
 _factories = {}     # device type -> factory(index) -> Backend
@@ -13,6 +14,9 @@ _install_hints = {
     "cuda": 'pip install "deepgrad[cuda]" (CuPy: cupy-cuda12x for CUDA 12, cupy-cuda13x for CUDA 13) '
             "and run on a machine with an NVIDIA GPU",
 }
+#: device types that hold no data (PyTorch's 'meta'): usable by name, but not listed by available() as a device
+#: to compute on
+_VIRTUAL = {"meta"}
 _default_name = os.environ.get("DEEPGRAD_DEVICE", "cpu").strip() or "cpu"
 _default = None
 
@@ -87,9 +91,9 @@ def available(kind=None):
     ('cuda', ...), only that type's. A type registered with a probe is listed without being created."""
     names = []
     for name, factory in _factories.items():
-        if kind is not None and name != kind:
+        if (kind is not None and name != kind) or (kind is None and name in _VIRTUAL):
             continue
-        indices = [None] if name in ("cpu", "numba") else _probe_indices(name)
+        indices = [None] if name in ("cpu", "numba") or name in _VIRTUAL else _probe_indices(name)
         for index in indices:
             full = name if index is None else f"{name}:{index}"
             if full in _instances or _works(name, factory, index, full):
@@ -120,8 +124,11 @@ def _probe_indices(kind):
 
 
 def get_default_device():
-    """The default device (from DEEPGRAD_DEVICE, read at import, or set_default_device)."""
+    """The default device: the innermost `with ag.device(...)` block's, else DEEPGRAD_DEVICE's (read at import)
+    or set_default_device's."""
     global _default
+    if scoped_devices:
+        return scoped_devices[-1]
     if _default is None:
         try:
             _default = get_backend(_default_name)

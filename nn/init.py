@@ -143,6 +143,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
 
 def _host_normal(tensor, shape):
     """Standard normal float64 samples from the tensor's device generator, as a NumPy array."""
+    if tensor.device.type == "meta":   # a meta tensor keeps no values: draw none (PyTorch's init is a no-op there)
+        return np.zeros(shape)
     return np.asarray(tensor.device.to_host(tensor.device.randn(shape, np.float64)))
 
 

@@ -483,7 +483,13 @@ class Module(ModuleExtras, ModuleStateHooks):
                 if assign:
                     path, _, name = key.rpartition(".")
                     owner = self.get_submodule(path)
-                    fresh = arrays.wrap(target.device.asarray(value.copy()), target.device)
+                    # the checkpoint's tensor (and its device) replaces the module's, as in PyTorch: a model built
+                    # on the meta device gets real tensors; a NumPy value goes to the model's (or default) device
+                    source = state_dict[key]
+                    device = source.device if isinstance(source, Tensor) else target.device
+                    device = ag.get_default_device() if device.type == "meta" and not isinstance(source, Tensor) \
+                        else device
+                    fresh = arrays.wrap(device.asarray(value.copy()), device)
                     if name in owner._parameters:
                         fresh = Parameter(fresh, requires_grad=target.requires_grad)
                     owner._register(owner._parameters if name in owner._parameters else owner._buffers, name, fresh)

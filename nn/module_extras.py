@@ -2,6 +2,9 @@
 share_memory, to_empty and the deprecated register_backward_hook (Module inherits them from ModuleExtras)."""
 import warnings
 
+import autograd as ag
+from autograd import arrays
+
 
 class ModuleExtras:
     """PyTorch's less central Module methods, written on Module's own registration and traversal."""
@@ -50,8 +53,20 @@ class ModuleExtras:
         return self
 
     def to_empty(self, *, device=None, recurse=True):
-        """Move the parameters and buffers to `device` (their values come along; PyTorch leaves them unset)."""
-        return self if device is None else self.to(device)
+        """Give the parameters and buffers fresh storage on `device` (None: each keeps its device) without copying
+        their values, which are left unset as in PyTorch: how a model built on the meta device gets real
+        tensors to load a state_dict into. Returns self."""
+        with ag.no_grad():
+            for p in self.parameters(recurse=recurse):
+                fresh = ag.empty_like(p, device=device)
+                arrays.replace(p, arrays.array(fresh), fresh.device)
+                if p.grad is not None:
+                    p.grad = ag.empty_like(p.grad, device=device)
+            for m in (self.modules() if recurse else (self,)):
+                for name, b in m._buffers.items():
+                    if b is not None:
+                        m._buffers[name] = m.__dict__[name] = ag.empty_like(b, device=device)
+        return self
 
     def register_backward_hook(self, hook):
         """Deprecated in PyTorch: registers `hook` as a full backward hook (register_full_backward_hook)."""

@@ -52,7 +52,7 @@ def record_backward(rec, roots, grads, retain_graph):
         if type(in_grads) is not tuple:
             in_grads = (in_grads,)
         if len(in_grads) != len(node.parents):
-            engine._raise_arity(node, in_grads)
+            in_grads = engine._arity(node, in_grads)
         release = not retain_graph
         if release and node.saved_tensors:
             node.saved_tensors = ()
