@@ -12,8 +12,10 @@
 Images are channels-last, losses take probabilities unless from_logits=True, evaluate returns a list,
 predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 """
-from . import (activations, backend, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
-               ops, optimizers, random, regularizers, saving, utils)
+from . import (activations, backend, callbacks, config, constraints, datasets, initializers, layers, losses, metrics,
+               models, ops, optimizers, random, regularizers, saving, utils)
+from .dtype_policy import DTypePolicy
+from . import mixed_precision, tree  # noqa: E402 (after the modules they use)
 from .initializers import Initializer
 from .input_spec import InputSpec
 from .layer import Layer
@@ -35,4 +37,4 @@ _install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
-           "InputSpec"]
+           "InputSpec", "config", "DTypePolicy"]

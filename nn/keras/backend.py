@@ -1,26 +1,7 @@
-"""keras.backend: the few backend helpers Keras programs call."""
-from .losses import EPSILON
-from .naming import clear_session
-
-
-def backend():
-    """The name of the backend: 'deepgrad'."""
-    return "deepgrad"
-
-
-def epsilon():
-    """The fuzz factor Keras clips probabilities with (1e-7)."""
-    return EPSILON
-
-
-def floatx():
-    """The default float type, 'float32'."""
-    return "float32"
-
-
-def image_data_format():
-    """The default layout of image layers: 'channels_last', Keras's default (the layers take data_format=)."""
-    return "channels_last"
+"""keras.backend: the backend helpers Keras programs call; the settings live in keras.config."""
+from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
+from .dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
+from .naming import clear_session, get_uid
 
 
 def is_keras_tensor(x):
@@ -29,4 +10,6 @@ def is_keras_tensor(x):
     return isinstance(x, KerasTensor)
 
 
-__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "is_keras_tensor"]
+__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "is_keras_tensor", "set_epsilon",
+           "set_floatx", "set_image_data_format", "standardize_dtype", "is_float_dtype", "is_int_dtype",
+           "result_type", "get_uid"]

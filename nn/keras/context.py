@@ -52,3 +52,20 @@ def name_scope(layer):
 def scope_path():
     """The names of the open name scopes, outermost first, joined with '/'."""
     return "/".join(layer.name for layer in _scopes())
+
+
+def in_shape_probe():
+    """True while a layer runs on placeholder values only to find its output shapes (a functional call on
+    KerasTensors); Keras traces such calls on torch's 'meta' device, where values are never read."""
+    return getattr(_state, "shape_probe", False)
+
+
+@contextmanager
+def shape_probe_scope():
+    """Run the body as a shape probe (see in_shape_probe)."""
+    previous = getattr(_state, "shape_probe", False)
+    _state.shape_probe = True
+    try:
+        yield
+    finally:
+        _state.shape_probe = previous

@@ -225,7 +225,8 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             validation = who.startswith("fit (validation")
             if who in ("fit", "evaluate"):   # Keras resets the data (on_epoch_end) before fit's or evaluate's passes
                 x.on_epoch_end()
-            source = _PyDatasetPasses(x, shuffle=shuffle, reset_first=validation)
+            fixed = getattr(x, "fixed_order", False)   # stands for a tf.data.Dataset, which fit never reorders
+            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, reset_first=validation)
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)

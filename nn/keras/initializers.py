@@ -34,8 +34,11 @@ class Initializer:
         return {k: v for k, v in vars(self).items() if not k.startswith("_") and k in accepted}
 
 
-def compute_fans(shape):
-    """(fan_in, fan_out) as Keras counts them: kernels (..., in, out) multiply by the receptive field."""
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) as Keras counts them: kernels (..., in, out) multiply by the receptive field; with
+    both input_axes and output_axes given, the products of those axes' sizes."""
+    if input_axes is not None and output_axes is not None:
+        return (int(math.prod(shape[a] for a in input_axes)), int(math.prod(shape[a] for a in output_axes)))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -50,12 +53,20 @@ class Zeros(Initializer):
     def _values(self, shape):
         return np.zeros(shape)
 
+    def get_config(self):
+        """{}: Keras's Zeros takes no arguments (so real Keras can load a saved config)."""
+        return {}
+
 
 class Ones(Initializer):
     """All ones."""
 
     def _values(self, shape):
         return np.ones(shape)
+
+    def get_config(self):
+        """{}: Keras's Ones takes no arguments (so real Keras can load a saved config)."""
+        return {}
 
 
 class Constant(Initializer):
@@ -116,8 +127,10 @@ class VarianceScaling(Initializer):
     """Values with variance scale / n, n the fan_in, fan_out or their mean (`mode`); `distribution`
     'truncated_normal', 'untruncated_normal' or 'uniform'."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
         super().__init__(seed)
+        self.input_axes, self.output_axes = input_axes, output_axes
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
@@ -126,7 +139,7 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def _values(self, shape):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "uniform":
@@ -141,43 +154,43 @@ class VarianceScaling(Initializer):
 class GlorotUniform(VarianceScaling):
     """Uniform in +-sqrt(6 / (fan_in + fan_out)) (Keras's default kernel initializer)."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_avg", "uniform", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(1.0, "fan_avg", "uniform", seed, input_axes, output_axes)
 
 
 class GlorotNormal(VarianceScaling):
     """Truncated normal with stddev sqrt(2 / (fan_in + fan_out))."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_avg", "truncated_normal", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(1.0, "fan_avg", "truncated_normal", seed, input_axes, output_axes)
 
 
 class HeUniform(VarianceScaling):
     """Uniform in +-sqrt(6 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(2.0, "fan_in", "uniform", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(2.0, "fan_in", "uniform", seed, input_axes, output_axes)
 
 
 class HeNormal(VarianceScaling):
     """Truncated normal with stddev sqrt(2 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(2.0, "fan_in", "truncated_normal", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(2.0, "fan_in", "truncated_normal", seed, input_axes, output_axes)
 
 
 class LecunUniform(VarianceScaling):
     """Uniform in +-sqrt(3 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_in", "uniform", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(1.0, "fan_in", "uniform", seed, input_axes, output_axes)
 
 
 class LecunNormal(VarianceScaling):
     """Truncated normal with stddev sqrt(1 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_in", "truncated_normal", seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(1.0, "fan_in", "truncated_normal", seed, input_axes, output_axes)
 
 
 class Orthogonal(Initializer):
@@ -235,3 +248,10 @@ def get(identifier):
 from .serialize_api import serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("initializers", by_name=get)
+
+# Keras exports every initializer class under its snake_case name too, and Identity/Orthogonal under longer names
+(constant, glorot_normal, glorot_uniform, he_normal, he_uniform, identity, lecun_normal, lecun_uniform, ones,
+ orthogonal, random_normal, random_uniform, truncated_normal, variance_scaling, zeros) = (
+    Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
+    Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros)
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal

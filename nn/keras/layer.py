@@ -7,12 +7,14 @@
   call runs in inference as in Keras; fit switches to train mode).
 - Called on a symbolic KerasTensor, the layer records a Node and returns symbolic outputs (functional API).
 - Masks (masking.py): a mask attached to the first input is passed to `call` when it has a `mask` argument,
-  and a layer that supports masking attaches `compute_mask(inputs, previous_mask)` to its outputs.
+  and a layer that supports masking attaches `compute_mask(inputs, previous_mask)` to its outputs (one that does
+  not warns, as Keras, that the mask stops there).
 - `trainable`, `weights`, `trainable_weights`, `get_weights`/`set_weights`, `count_params`, `losses`
   (weight regularisers and `add_loss`) as in Keras.
 """
 import functools
 import inspect
+import warnings
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from autograd import Tensor, arrays
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers
 from .layer_weights import LayerState, LayerWeight
-from .context import current_training, name_scope, scope_path, training_scope
+from .context import current_training, name_scope, scope_path, shape_probe_scope, training_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
@@ -418,6 +420,10 @@ class Layer(Module):
         if outputs is not None and args and self.supports_masking and (
                 previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
             masking.attach(outputs, self.compute_mask(args[0], previous_mask))
+        elif not self.supports_masking and any(m is not None for m in flatten(previous_mask)):
+            warnings.warn(f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with a mask "
+                          "attached to it. However, this layer does not support masking and will therefore "
+                          "destroy the mask information. Downstream layers will not see the mask.")
         first = flatten(outputs)[0] if outputs is not None else None
         if isinstance(first, Tensor):
             self._output_shape = map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs)
@@ -458,14 +464,18 @@ class Layer(Module):
                     masking.set_mask(value, ag.ones(*mask_shape, dtype=ag.bool_))
                 return value
             probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
-            with ag.no_grad():
+            with ag.no_grad(), shape_probe_scope():
                 results.append(self(*probe_args, training=False, **probe_kwargs))
             self._call_losses = []
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
+        batches = {k.shape[0] for k in flatten((args, kwargs)) if isinstance(k, KerasTensor) and k.shape}
+        fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
+
         def known(shapes):
-            return [None] + [d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]) if i > 0]
+            batch = fixed if fixed is not None and all(s and s[0] == _PROBE_BATCH for s in shapes) else None
+            return [batch] + [d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]) if i > 0]
 
         def spec(*values):
             first = values[0]
@@ -515,6 +525,8 @@ class Layer(Module):
         (for a class of the user's, only when they are plain values: str, int, float, bool, None, nested in
         lists, tuples and dicts, as in Keras). `type(layer).from_config(config)` builds an equal, unbuilt layer."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if getattr(self, "activity_regularizer", None) is not None:   # Keras's base config lists it once set
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if type(self).get_config is Layer.get_config:
             arguments = self._constructor_arguments
             if not type(self).__module__.startswith("nn.keras") and (arguments is None or not _plain(arguments)):
@@ -524,6 +536,9 @@ class Layer(Module):
                     "__init__(), so its config cannot be generated automatically: override get_config() (returning "
                     "the constructor's arguments, after config = super().get_config()) and, for arguments that are "
                     "objects (layers, ...), from_config() as well")
+            if type(self).__module__.startswith("nn.keras"):
+                from .layer_config import automatic_config
+                arguments = automatic_config(type(self), arguments or {})
             config.update(arguments or {})
             parameters = inspect.signature(type(self).__init__).parameters
             if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
@@ -542,6 +557,26 @@ class Layer(Module):
             raise TypeError(f"{cls.__name__}.from_config: the constructor rejected the config keys "
                             f"{sorted(config)} ({error}); a layer whose __init__ takes arguments that "
                             "get_config does not return must override get_config (and from_config)") from error
+
+    def _own_variables_in_keras_order(self):
+        own = self._own_weights()
+        return [w for w in own if w.trainable] + [w for w in own if not w.trainable]
+
+    def save_own_variables(self, store):
+        """Put this layer's own weights (not its sub-layers'), trainable first, into the dict `store` as
+        '0', '1', ...; model.save and save_weights call an override of it to keep other state too."""
+        for k, weight in enumerate(self._own_variables_in_keras_order()):
+            store[str(k)] = weight.numpy()
+
+    def load_own_variables(self, store):
+        """Set this layer's own weights from `store` as save_own_variables wrote them (load_model and
+        load_weights call an override of it)."""
+        own = self._own_variables_in_keras_order()
+        if len(store.keys()) != len(own):
+            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but received {len(store.keys())} "
+                             f"variables during loading. Expected: {[w.name for w in own]}")
+        for k, weight in enumerate(own):
+            weight.assign(np.asarray(store[str(k)]))
 
     def get_build_config(self):
         """{'input_shape': the shape of the first input the layer was built for}, or None when not built."""

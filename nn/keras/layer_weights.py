@@ -6,6 +6,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Parameter
+from .variables import keras_variable_repr
 
 
 class _VariableMethods:
@@ -34,6 +35,9 @@ class _VariableMethods:
     def numpy(self):
         """The weight's values as a NumPy array (a copy off the graph, as Keras's variable.numpy())."""
         return np.array(Tensor.numpy(self.detach()))   # a snapshot: later in-place updates do not reach it
+
+    def __repr__(self):
+        return keras_variable_repr(self)
 
 
 class LayerWeight(_VariableMethods, Parameter):

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import functional as F
 from . import losses_extra
+from .losses_ctc import CTC, ctc  # noqa: F401
 from .logits import logits_of
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
                         match_rank, reduce_values)
@@ -200,6 +201,8 @@ _CLASSES = {c.__name__: c for c in (SparseCategoricalCrossentropy, CategoricalCr
 
 _FUNCTIONS.update(losses_extra.FUNCTIONS)
 _FUNCTIONS["bce"] = binary_crossentropy
+_FUNCTIONS["ctc"] = ctc
+_CLASSES["CTC"] = CTC
 _CLASSES.update({c.__name__: c for c in losses_extra.CLASSES})
 
 
@@ -246,7 +249,7 @@ def loss_object(identifier):
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
 for _public in (Loss, LossFunctionWrapper, BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,
-                CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky):
+                CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky, CTC):
     _public.__module__ = __name__
 
 

@@ -63,7 +63,9 @@ class Metric(NNMetric):
         """A state variable (keras.Variable) that update_state changes with assign/assign_add and the default
         reset_state sets back to zeros."""
         variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype or "float32",
-                            name=name or f"variable_{len(self._variables)}", aggregation=aggregation)
+                            name=name or f"variable_{len(self._variables)}", aggregation=aggregation,
+                            trainable=False)
+        variable.path = f"{self.name}/{variable.name}"
         self._variables.append(variable)
         return variable
 

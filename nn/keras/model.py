@@ -83,6 +83,11 @@ class Model(TrainingSteps, Layer):
             return []
         return self._compiled.names()
 
+    @property
+    def compiled(self):
+        """Whether compile has been called (Keras's `model.compiled`; load_model compiles when the file says)."""
+        return getattr(self, "_compiled", None) is not None
+
     # ----- saving ---------------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True):
         """Write every weight to a safetensors file (through nn.save), by position as Keras matches them."""

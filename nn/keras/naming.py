@@ -20,6 +20,19 @@ def unique_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
-def clear_session():
-    """Restart the automatic layer names from scratch (as keras.backend.clear_session)."""
+def get_uid(prefix=""):
+    """The next number of the counter of `prefix` (1 first), the counter automatic layer names use."""
+    _counts[prefix] += 1
+    return _counts[prefix]
+
+
+def clear_session(free_memory=True):
+    """Restart the automatic layer names from scratch and reset the session's global state (the dtype policy,
+    logging, flash-attention and traceback flags), as keras.backend.clear_session; free_memory runs the garbage
+    collector."""
     _counts.clear()
+    from .settings import reset_session_state
+    reset_session_state()
+    if free_memory:
+        import gc
+        gc.collect()

@@ -131,3 +131,7 @@ def hsv_to_rgb(images, data_format=None):
         k = ag.fmod(hue * 6.0 + shift, 6.0)
         channels.append(value - value * saturation * ag.clamp(ag.minimum(k, 4.0 - k), 0.0, 1.0))
     return _restore(ag.stack(channels, dim=-1), how)
+
+
+# the convolution-based image ops live in their own file; keras.ops.image reads them from this module
+from .ops_image_extra import extract_patches, extract_patches_3d, gaussian_blur, sobel_edges, ssim  # noqa: E402,F401

@@ -3,13 +3,14 @@ turned into deepgrad's channels-first one and back, per-axis tuples, and 'same' 
 import autograd as ag
 
 from .. import functional as F
+from . import config
 from .layers.conv import same_pads
 from .ops_args import _float, _t
 
 
 def data_format(value, op):
     """'channels_last' (Keras's default for None) or 'channels_first'; anything else is an error naming `op`."""
-    value = value or "channels_last"
+    value = value or config.image_data_format()
     if value not in ("channels_last", "channels_first"):
         raise ValueError(f"keras.ops.{op}: data_format must be 'channels_last' or 'channels_first', got {value!r}")
     return value

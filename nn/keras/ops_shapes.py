@@ -114,7 +114,7 @@ def view(x, dtype=None):
     x = _t(x)
     if dtype is None or np.dtype(dtype) == x.dtype:
         return x
-    data = np.ascontiguousarray(x.numpy())
+    data = np.array(x.numpy(), order="C")   # not ascontiguousarray, which makes a 0-d tensor 1-d
     target = np.dtype(dtype)
     if data.ndim == 0 and target.itemsize != data.dtype.itemsize:
         raise ValueError(f"keras.ops.view: a 0-d tensor of {data.dtype} cannot be viewed as {target} (the sizes "

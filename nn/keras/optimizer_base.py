@@ -125,9 +125,10 @@ class Optimizer:
         it), then each updated weight's slots, weight by weight, named '<weight path with _>_<slot>' as Keras
         names them. The slots share memory with the optimizer's state; the two scalars are copies."""
         from .variables import Variable
-        out = [Variable(np.int64(self.iterations), dtype="int64", name="iteration")]
+        out = [Variable(np.int64(self.iterations), dtype="int64", name="iteration", trainable=False)]
         if self._schedule is None:
-            out.append(Variable(np.float32(self._group["lr"]), dtype="float32", name="learning_rate"))
+            out.append(Variable(np.float32(self._group["lr"]), dtype="float32", name="learning_rate",
+                                trainable=False))
         for key, weight in self._weights.items():
             prefix = str(getattr(weight, "path", None) or getattr(weight, "name", "variable")).replace("/", "_")
             slots = self._state.get(key, {})
@@ -135,6 +136,8 @@ class Optimizer:
                 if slot in slots:
                     out.append(Variable.view(slots[slot], weight.device,
                                              f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}"))
+        for variable in out:
+            variable.path = f"{self.name}/{variable.name}"
         return out
 
     @property

@@ -13,6 +13,8 @@ import math
 from . import schedules  # noqa: F401 (keras.optimizers.schedules)
 from .optimizer_base import LearningRate, Optimizer  # noqa: F401 (part of keras.optimizers)
 from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
+from .optimizers_lamb import Lamb
+from .loss_scale_optimizer import LossScaleOptimizer
 
 
 class SGD(Optimizer):
@@ -123,7 +125,8 @@ class Adagrad(Optimizer):
 
 
 _NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "adamax": Adamax,
-          "nadam": Nadam, "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl, "adafactor": Adafactor}
+          "nadam": Nadam, "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl, "adafactor": Adafactor,
+          "lamb": Lamb}
 
 
 def get(identifier):
@@ -144,7 +147,7 @@ def get(identifier):
 
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
-for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam):
+for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, LossScaleOptimizer):
     _public.__module__ = __name__
 
 

@@ -6,10 +6,14 @@ import time
 import numpy as np
 
 from ..training.progress import ProgressBar
+from .settings import message_stream
 
 
 class EpochLines(ProgressBar):
     """nn's ProgressBar printing Keras's two lines per epoch where it would print one."""
+
+    def _out(self):
+        return self.stream if self.stream is not None else message_stream()
 
     def on_epoch_begin(self, epoch, logs=None):
         """Print 'Epoch i/n' (or open the bar)."""
@@ -77,9 +81,10 @@ class Progbar:
                 self._values[name][1] += steps
         self._seen_so_far = current
         if self.verbose == 1:
-            print("\r" + self._line(current, finalize), end="\n" if finalize else "", flush=True)
+            print("\r" + self._line(current, finalize), end="\n" if finalize else "", file=message_stream(),
+                  flush=True)
         elif self.verbose == 2 and finalize and self.target:
-            print(self._line(current, finalize, bar=False), flush=True)
+            print(self._line(current, finalize, bar=False), file=message_stream(), flush=True)
 
     def add(self, n, values=None):
         """update(steps seen so far + n, values)."""

@@ -22,7 +22,7 @@ from ..training.metrics import Mean
 from ..training.predict import run_predict
 from ..training.steps import Steps
 from . import data as keras_data
-from . import masking
+from . import masking, settings
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
@@ -291,6 +291,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """Train for `epochs` epochs (from `initial_epoch`); returns a History with one value per epoch for
     'loss', each metric, and their 'val_' versions when validating."""
     compiled = _compiled(model, "fit")
+    epochs, steps_per_epoch = settings.capped_epochs(epochs), settings.capped_steps(steps_per_epoch)
     if validation_split and validation_data is not None:
         validation_split = 0.0  # Keras ignores validation_split when validation_data is given
     if validation_split:
@@ -311,7 +312,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         else:
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
-                                 validation_steps, None, device, "fit (validation_data)", need_y=not own_steps)
+                                 settings.capped_steps(validation_steps), None, device, "fit (validation_data)",
+                                 need_y=not own_steps)
     callbacks = list(callbacks or ())
     for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
         initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch
@@ -327,6 +329,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     """The loss and metrics on the data: a scalar when there is only the loss, else a list in
     `model.metrics_names` order ('loss' first), or a dict with return_dict=True."""
     compiled = _compiled(model, "evaluate")
+    steps = settings.capped_steps(steps)
     device = model_device(model)
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop))
@@ -353,6 +356,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     """The model's outputs for every example of x, as NumPy arrays (a list or dict of them for several
     outputs), computed in inference mode."""
     device = model_device(model)
+    steps = settings.capped_steps(steps)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
                                 need_y=False)
     outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}),

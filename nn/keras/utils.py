@@ -1,5 +1,7 @@
 """keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, unpack_x_y_sample_weight,
-plot helpers' stand-ins, and Keras's aliases of keras.saving's registration helpers."""
+plot helpers' stand-ins, Keras's aliases of keras.saving's registration helpers and of a few keras.config /
+keras.backend names, the dataset builders (timeseries_dataset_from_array, image_ and text_dataset_from_directory,
+split_dataset) and the image file helpers (load_img, img_to_array, array_to_img, save_img)."""
 import random
 
 import numpy as np
@@ -11,6 +13,15 @@ from .progress import Progbar
 from .saving.registration import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
+from .backend import clear_session, is_keras_tensor
+from .config import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
+from .dtypes import standardize_dtype
+from .saving.registration import get_registered_name, get_registered_object
+from .saving.serialization import deserialize_keras_object, serialize_keras_object
+from .utils_directory import image_dataset_from_directory, text_dataset_from_directory
+from .utils_images import array_to_img, img_to_array, load_img, save_img
+from .utils_split import get_source_inputs, split_dataset
+from .utils_timeseries import timeseries_dataset_from_array
 
 
 def to_categorical(x, num_classes=None):
@@ -63,4 +74,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
 
 __all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence", "Progbar",
            "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
-           "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]
+           "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "clear_session", "is_keras_tensor",
+           "disable_interactive_logging", "enable_interactive_logging", "is_interactive_logging_enabled",
+           "standardize_dtype", "get_registered_name", "get_registered_object", "deserialize_keras_object",
+           "serialize_keras_object", "image_dataset_from_directory", "text_dataset_from_directory", "array_to_img",
+           "img_to_array", "load_img", "save_img", "get_source_inputs", "split_dataset",
+           "timeseries_dataset_from_array"]

@@ -11,9 +11,9 @@ from . import initializers
 class Variable(Tensor):
     """A named Tensor, outside any graph, whose values change in place through `assign*`."""
 
-    __slots__ = ("name", "aggregation")
+    __slots__ = ("name", "aggregation", "path")
 
-    def __init__(self, initializer="zeros", shape=None, dtype="float32", trainable=False, name="variable",
+    def __init__(self, initializer="zeros", shape=None, dtype="float32", trainable=True, name="variable",
                  aggregation="none"):
         dtype = np.dtype(dtype or "float32")
         if isinstance(initializer, (Tensor, np.ndarray, np.generic, int, float, list, tuple)) and shape is None:
@@ -24,15 +24,15 @@ class Variable(Tensor):
             values = np.asarray(initializers.get(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
         source = ag.tensor(values)
         Tensor.__init__(self, arrays.array(source), device=source.device)
-        self.requires_grad_(bool(trainable))
-        self.name, self.aggregation = name, aggregation
+        self.requires_grad_(bool(trainable) and dtype.kind in "fc")   # trainable by default, as Keras's
+        self.name, self.aggregation, self.path = name, aggregation, name   # its owner may scope the path
 
     @classmethod
     def view(cls, array, device, name):
         """A Variable over the backend `array` itself (no copy), so it follows in-place updates of it."""
         variable = cls.__new__(cls)
         Tensor.__init__(variable, array, device=device)
-        variable.name, variable.aggregation = name, "none"
+        variable.name, variable.aggregation, variable.path = name, "none", name
         return variable
 
     def _values(self, value):
@@ -65,5 +65,21 @@ class Variable(Tensor):
         """The current values as a plain Tensor."""
         return self.detach()
 
+    @property
+    def trainable(self):
+        """Whether the variable is trained (Keras's `variable.trainable`: the `trainable` it was made with)."""
+        return self.requires_grad
+
+    @trainable.setter
+    def trainable(self, value):
+        self.requires_grad_(bool(value))
+
     def __repr__(self):
-        return f"<Variable name={self.name} shape={tuple(self.shape)} dtype={self.dtype}>\n{self.numpy()}"
+        return keras_variable_repr(self)
+
+
+def keras_variable_repr(variable):
+    """Keras's text for a variable, which print() shows too: `<Variable path=dense/kernel, shape=(3, 2),
+    dtype=float32, value=[[...]]>`, the values as NumPy prints them."""
+    return (f"<Variable path={variable.path}, shape={tuple(variable.shape)}, dtype={variable.dtype}, "
+            f"value={variable.numpy()}>")

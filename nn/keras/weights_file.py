@@ -24,10 +24,12 @@ def save(model, filepath, overwrite=True):
 
 def weight_arrays(model):
     """({'weight_0': array, ...}, metadata with the weight names): model.weights as save_weights stores them."""
+    from .saving.own_variables import own_arrays
     weights = model.weights
     names = [_weight_name(model, w) for w in weights]
-    return ({f"weight_{k}": np.array(w.numpy(), order="C") for k, w in enumerate(weights)},   # 0-d stays 0-d
-            {"format": "nn.keras weights", "names": json.dumps(names)})
+    tensors = {f"weight_{k}": np.array(w.numpy(), order="C") for k, w in enumerate(weights)}   # 0-d stays 0-d
+    tensors.update(own_arrays(model))   # what layers overriding save_own_variables keep besides weights
+    return tensors, {"format": "nn.keras weights", "names": json.dumps(names)}
 
 
 def refuse_hdf5_name(filepath, who):
@@ -119,6 +121,8 @@ def assign(model, stored, filepath, skip_mismatch=False, names=None):
         chosen.append(v)
     chosen += [w.numpy() for w in weights[len(chosen):]]
     model.set_weights(chosen)
+    from .saving.own_variables import restore_own
+    restore_own(model, stored)
 
 
 def _weight_name(model, weight):

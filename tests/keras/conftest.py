@@ -10,7 +10,7 @@ from nn.keras import backend
 
 @pytest.fixture(autouse=True)
 def _fresh_automatic_names():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)   # as below: its default gc.collect() is slow
     real = sys.modules.get("keras")
     if real is not None and hasattr(real, "backend"):
         real.backend.clear_session(free_memory=False)   # the names only: its default gc.collect() takes 0.2 s

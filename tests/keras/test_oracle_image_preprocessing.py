@@ -72,7 +72,7 @@ def test_random_crop_training_takes_one_window_per_batch():
         assert len(found) == 1
         offsets.add(found[0])
     assert len(offsets) > 5   # the offset is random
-    np.testing.assert_array_equal(layer(images).numpy(), images)   # inference: unchanged
+    np.testing.assert_array_equal(layer(images, training=False).numpy(), images)   # inference: unchanged
 
 
 def test_random_crop_in_fit_crops_and_gradient_flows_to_window():

@@ -37,6 +37,13 @@ from .hashing import HashedCrossing, Hashing
 from .text_vectorization import TextVectorization
 from .pooling3d import (AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
                         GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)
+from .conv3d import (Conv3D, Convolution1D, Convolution1DTranspose, Convolution2D, Convolution2DTranspose,
+                     Convolution3D, Convolution3DTranspose, SeparableConvolution1D, SeparableConvolution2D)
+from .norm_wrappers import RMSNormalization, SpectralNormalization, Wrapper
+from .color_augmentation import AutoContrast, RandomBrightness, RandomGrayscale, RandomInvert, Solarization
+from .equalization import Equalization
+from .mix_up import MixUp
+from .cut_mix import CutMix
 
 from ..serialize_api import serializers as _serializers  # noqa: E402
 

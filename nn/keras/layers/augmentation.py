@@ -2,7 +2,8 @@
 RandomContrast.
 
 Images are channels-last, (N, H, W, C) or one image (H, W, C). The layers change their inputs only in
-training (in `fit`, or when called with `training=True`) and pass them through otherwise, as in Keras.
+training (in `fit`, when called with `training=True`, or called directly without `training=`, Keras's default)
+and pass them through otherwise (predict, evaluate, `training=False`), as in Keras.
 Each image of a batch gets its own random parameters, drawn on the host from the layer's own
 `np.random.Generator` (`seed` makes a run repeatable); the images are transformed for the whole batch at
 once on their device, and gradients flow back to the images.
@@ -23,7 +24,9 @@ from autograd.capture import CaptureError, state as capture_state
 from autograd.ops.no_grad_op import no_grad_op
 
 from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
+from ..context import current_training
 from ..layer import Layer
+from ..symbolic import is_symbolic
 
 HORIZONTAL, VERTICAL, BOTH = "horizontal", "vertical", "horizontal_and_vertical"
 
@@ -53,7 +56,17 @@ def host_draws(layer, images, draw):
     return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(draw()), images)
 
 
-class RandomImageLayer(Layer):
+class TrainingByDefault:
+    """Keras's preprocessing layers take `call(data, training=True)`: called directly (no training= given, outside
+    fit/predict and any enclosing call, on real tensors), they transform. Mixed in before Layer."""
+
+    def __call__(self, *args, **kwargs):
+        if "training" not in kwargs and current_training() is None and not is_symbolic((args, kwargs)):
+            kwargs["training"] = True
+        return super().__call__(*args, **kwargs)
+
+
+class RandomImageLayer(TrainingByDefault, Layer):
     """Base of the random image layers: `transform(images)` on a float (N, H, W, C) batch in training,
     the inputs unchanged (cast to float) otherwise."""
 

@@ -9,8 +9,9 @@ import math
 import autograd as ag
 
 from ... import functional as F
-from .. import activations, masking
+from .. import activations, config, masking
 from ..layer import Layer
+from ..layer_config import keras_forms
 
 
 def _pair(value, name, layer):
@@ -38,7 +39,7 @@ def same_pads(size, kernel, stride, dilation=1):
 
 
 def _data_format(value):
-    value = value or "channels_last"
+    value = value or config.image_data_format()
     if value not in ("channels_last", "channels_first"):
         raise ValueError(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
     return value
@@ -78,6 +79,20 @@ class Conv2D(Layer):
 
     def call(self, inputs):
         return self._convolve(inputs, self.kernel)
+
+    def get_config(self):
+        """Keras's BaseConv config: the sizes as tuples, data_format resolved, and the activation,
+        initializers, regularizers (activity_regularizer included) and constraints in Keras's forms."""
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate, "groups": self.groups,
+                **keras_forms({"activation": self.activation, "use_bias": self.use_bias,
+                               "kernel_initializer": self.kernel_initializer,
+                               "bias_initializer": self.bias_initializer,
+                               "kernel_regularizer": self.kernel_regularizer,
+                               "bias_regularizer": self.bias_regularizer,
+                               "activity_regularizer": self.activity_regularizer,
+                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint})}
 
     def _convolve(self, inputs, kernel):
         """The convolution of 4-D inputs with a (kh, kw, in / groups, filters) kernel, bias and activation."""

@@ -39,6 +39,15 @@ class Conv1D(Conv2D):
                          groups=groups, **kwargs)
         self.causal = causal
 
+    def get_config(self):
+        """Conv2D's config with the 1-D sizes, as Keras's Conv1D gives them: (k,) tuples, 'causal' padding."""
+        config = super().get_config()
+        for key in ("kernel_size", "strides", "dilation_rate"):
+            config[key] = tuple(config[key][1:])
+        if self.causal:
+            config["padding"] = "causal"
+        return config
+
     def build(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError(f"{self.name}: expects 3-D inputs (batch, steps, channels), got {input_shape}")

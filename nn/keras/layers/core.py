@@ -1,4 +1,5 @@
 """Core Keras layers: Dense, Activation, Dropout, Flatten, Reshape, Rescaling, Lambda, Masking."""
+import inspect
 import math
 
 import numpy as np
@@ -6,8 +7,8 @@ import numpy as np
 import autograd as ag
 
 from ... import functional as F
-from .. import activations, masking
-from ..layer import Layer
+from .. import activations, config, masking
+from ..layer import Layer, as_tensor
 
 
 class Dense(Layer):
@@ -15,8 +16,10 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if quantization_config is not None:
+            raise NotImplementedError("Dense: nn.keras does not quantize layers; pass quantization_config=None")
         self.supports_masking = True
         if int(units) < 1:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
@@ -76,7 +79,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or "channels_last"
+        self.data_format = data_format or config.image_data_format()
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:
@@ -111,15 +114,28 @@ class Rescaling(Layer):
 
 
 class Lambda(Layer):
-    """Applies `function(inputs)` (a function of Tensors; it has no weights)."""
+    """Applies `function(inputs)` (a function of Tensors; it has no weights), passing it `mask` and `training`
+    when it takes them. As in Keras, a mask goes on only when `mask` is given: a callable
+    `mask(inputs, previous_mask)`, or the output mask itself."""
 
-    def __init__(self, function, output_shape=None, arguments=None, **kwargs):
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
-        self.supports_masking = True
         self.function, self.arguments = function, dict(arguments or {})
+        object.__setattr__(self, "mask", mask)   # a mask tensor is not a weight
+        self.supports_masking = mask is not None
+        try:
+            parameters = inspect.signature(function).parameters
+        except (TypeError, ValueError):
+            parameters = {}
+        self._fn_takes = tuple(name for name in ("mask", "training") if name in parameters)
 
-    def call(self, inputs):
-        return self.function(inputs, **self.arguments)
+    def call(self, inputs, mask=None, training=None):
+        extra = {"mask": mask, "training": training}
+        return self.function(inputs, **self.arguments, **{name: extra[name] for name in self._fn_takes})
+
+    def compute_mask(self, inputs, mask=None):
+        """`mask(inputs, mask)` when the layer was given a callable, else the mask it was given (or None)."""
+        return self.mask(inputs, mask) if callable(self.mask) else self.mask
 
 
 class Masking(Layer):
@@ -132,8 +148,8 @@ class Masking(Layer):
         self.supports_masking = True
 
     def compute_mask(self, inputs, mask=None):
-        """True where a step has a feature different from mask_value."""
-        return (inputs != self.mask_value).any(dim=-1)
+        """True where a step has a feature different from mask_value (a Tensor, for NumPy inputs too)."""
+        return (as_tensor(inputs) != self.mask_value).any(dim=-1)
 
     def call(self, inputs):
         keep = (inputs != self.mask_value).any(dim=-1, keepdim=True)

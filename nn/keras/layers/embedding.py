@@ -1,7 +1,8 @@
 """keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table; with mask_zero=True index 0
 is padding and the output carries the mask `inputs != 0`."""
 from ... import functional as F
-from ..layer import Layer
+from ..context import in_shape_probe
+from ..layer import Layer, as_tensor
 
 
 class Embedding(Layer):
@@ -24,8 +25,10 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.kind not in "iu":
             inputs = inputs.long()
+        if in_shape_probe():   # placeholder ids (an unknown length probed as 32 positions, say) may not fit the table
+            inputs = inputs.clamp(0, self.input_dim - 1)
         return F.embedding(inputs, self.embeddings)
 
     def compute_mask(self, inputs, mask=None):
-        """`inputs != 0` with mask_zero=True, else None."""
-        return inputs != 0 if self.mask_zero else None
+        """`inputs != 0` (a Tensor, for NumPy inputs too) with mask_zero=True, else None."""
+        return as_tensor(inputs) != 0 if self.mask_zero else None

@@ -8,7 +8,7 @@ import autograd as ag
 
 from ... import functional as F
 from ..layer import Layer
-from .augmentation import host_draws
+from .augmentation import TrainingByDefault, host_draws
 from .conv import _data_format
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
@@ -118,7 +118,7 @@ class CenterCrop(Layer):
         return _restore(y, single, self.data_format)
 
 
-class RandomCrop(Layer):
+class RandomCrop(TrainingByDefault, Layer):
     """In training, crops a (height, width) box at a random offset (one offset per batch, as Keras); an image
     not larger than the box along both axes gets the window at the corner of the centred box of the target
 aspect ratio (clipped to the image) resized to (height, width).

@@ -123,9 +123,14 @@ class IndexLookup(HostDataLayer):
 
     def get_vocabulary(self, include_special_tokens=True):
         """The vocabulary in index order; with include_special_tokens (the default) the mask and OOV tokens come
-        first, so a term's position is its index."""
-        vocabulary = self._special_tokens() + list(self._tokens or ())
-        return vocabulary if include_special_tokens else vocabulary[self._token_start_index():]
+        first, so a term's position is its index. As in Keras, the special tokens are Python values and the
+        vocabulary's own tokens NumPy scalars (np.str_ for StringLookup, np.int64 for IntegerLookup)."""
+        special = self._special_tokens() if include_special_tokens else []
+        return special + [self._numpy_token(t) for t in self._tokens or ()]
+
+    def _plain_vocabulary(self):
+        """get_vocabulary() as plain Python values (for configs and inverse lookups)."""
+        return self._special_tokens() + list(self._tokens or ())
 
     # ----- setting the vocabulary -----------------------------------------------------------------
     def _convert_tokens(self, values):
@@ -323,7 +328,7 @@ class IndexLookup(HostDataLayer):
         if indices.dtype.kind not in "iu":
             raise TypeError(f"{self.name}: invert=True maps integer indices to tokens, got an array of "
                             f"{indices.dtype}")
-        vocabulary = self.get_vocabulary()
+        vocabulary = self._plain_vocabulary()
         start = self._token_start_index()
 
         def token(index):
@@ -367,7 +372,7 @@ class IndexLookup(HostDataLayer):
                   "idf_weights": self.input_idf_weights, "vocabulary": self.input_vocabulary,
                   "vocabulary_size": self._frozen_vocab_size, "oov_method": self.oov_method, "salt": self.salt}
         if self.input_vocabulary is None and self._tokens is not None:
-            config["vocabulary"] = self.get_vocabulary()
+            config["vocabulary"] = self._plain_vocabulary()
             config["has_input_vocabulary"] = self._has_input_vocabulary
             if self.idf_weights is not None:
                 config["idf_weights"] = [float(w) for w in self.idf_weights[:self.vocabulary_size()]]
@@ -396,6 +401,7 @@ class StringLookup(IndexLookup):
 
     _kind = "string"
     _vocabulary_dtype = "string"
+    _numpy_token = np.str_
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
@@ -431,6 +437,7 @@ class IntegerLookup(IndexLookup):
 
     _kind = "integer"
     _vocabulary_dtype = "int64"
+    _numpy_token = np.int64
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None,
                  vocabulary_dtype="int64", idf_weights=None, invert=False, output_mode="int", sparse=False,

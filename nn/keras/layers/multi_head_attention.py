@@ -150,6 +150,8 @@ class MultiHeadAttention(Layer):
         if key_given and key_mask is None:
             key_mask = masking.get_mask(key)
         mask = self._combined_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        for tensor in (query, value, key):   # as Keras: the masks are used up here, not passed to the projections
+            masking.set_mask(tensor, None)
         gate = self.gate_dense(query) if self.use_gate else None
         q, k, v = self.query_dense(query), self.key_dense(key), self.value_dense(value)
         fused = self.dropout == 0 and not return_attention_scores and query.ndim == 3

@@ -1,11 +1,15 @@
 """Normalisation layers with Keras's semantics: BatchNormalization, LayerNormalization, Normalization."""
+import warnings
+
 import numpy as np
 
 import autograd as ag
 from autograd import arrays, no_grad
 
 from ... import functional as F
+from .. import ops_norm
 from ..layer import Layer
+from ..layer_config import keras_forms
 
 
 def _to_rows(x, axis):
@@ -71,21 +75,45 @@ class LayerNormalization(Layer):
     """Normalises each example over the last axis (epsilon 1e-3), then scales by gamma and shifts by beta."""
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
-                 gamma_initializer="ones", **kwargs):
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        rms_scaling = kwargs.pop("rms_scaling", False)
+        if rms_scaling:
+            warnings.warn("You passed `rms_scaling=True`, which is deprecated. This argument incorrectly scales the "
+                          "input by the variance, not the root mean square. To correctly use RMS Normalization, "
+                          "please use `keras.layers.RMSNormalization` instead.")
         super().__init__(**kwargs)
         self.supports_masking = True
         if axis not in (-1,):
             raise ValueError(f"LayerNormalization: only axis=-1 is supported, got {axis!r}")
         self.axis, self.epsilon, self.center, self.scale = axis, float(epsilon), center, scale
-        self._init = (beta_initializer, gamma_initializer)
+        self.rms_scaling = bool(rms_scaling)
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
 
     def build(self, input_shape):
         features = input_shape[-1]
-        self.gamma = self.add_weight((features,), self._init[1], name="gamma") if self.scale else None
-        self.beta = self.add_weight((features,), self._init[0], name="beta") if self.center else None
+        self.gamma = (self.add_weight((features,), self.gamma_initializer, regularizer=self.gamma_regularizer,
+                                      constraint=self.gamma_constraint, name="gamma")
+                      if self.scale or self.rms_scaling else None)
+        self.beta = (self.add_weight((features,), self.beta_initializer, regularizer=self.beta_regularizer,
+                                     constraint=self.beta_constraint, name="beta")
+                     if self.center and not self.rms_scaling else None)
 
     def call(self, inputs):
+        if self.rms_scaling:
+            return ops_norm.layer_normalization(inputs, self.gamma, None, -1, self.epsilon, rms_scaling=True)
         return F.layer_norm(inputs, (inputs.shape[-1],), self.gamma, self.beta, self.epsilon)
+
+    def get_config(self):
+        """Keras's keys: axis, epsilon, center, scale, rms_scaling and the serialized initializers,
+        regularizers and constraints of beta and gamma."""
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale, "rms_scaling": self.rms_scaling,
+                **keras_forms({"beta_initializer": self.beta_initializer, "gamma_initializer": self.gamma_initializer,
+                               "beta_regularizer": self.beta_regularizer, "gamma_regularizer": self.gamma_regularizer,
+                               "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint})}
 
 
 class Normalization(Layer):

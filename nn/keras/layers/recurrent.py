@@ -8,7 +8,7 @@ Weights keep Keras's names, shapes and gate layouts, so get_weights/set_weights 
 Each direction runs as one graph node (nn.functional.recurrence). With a mask (batch, time), a direction runs
 as Keras does (masked_recurrence.py: still one recurrence): a masked step keeps the previous state, and its
 output is the previous output (zeros with zero_output_for_mask, which Bidirectional sets for returned
-sequences).
+sequences). With stateful=True a layer carries its final states into its next call (rnn_state.py).
 """
 import numpy as np
 
@@ -18,7 +18,9 @@ from ... import functional as F
 from .. import initializers, masking
 from ..layer import Layer
 from ..naming import snake_case
+from ..symbolic import flatten
 from .masked_recurrence import masked_run
+from .rnn_state import StatefulRNN
 
 _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
@@ -39,7 +41,7 @@ def forget_gate_ones(bias_init, units):
                                np.asarray(base((2 * units,)), np.float32)])
     return forget_ones
 
-class _RNN(Layer):
+class _RNN(StatefulRNN, Layer):
     """Shared construction and running of SimpleRNN, LSTM and GRU."""
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -57,8 +59,6 @@ class _RNN(Layer):
         kind = type(self).__name__
         if recurrent_dropout:
             raise ValueError(f"{kind}: recurrent_dropout is not supported (use dropout, on the inputs)")
-        if stateful:
-            raise ValueError(f"{kind}: stateful=True is not supported")
         if any(c is not None for c in (kernel_constraint, recurrent_constraint, bias_constraint)):
             raise ValueError(f"{kind}: weight constraints are not supported")
         if kind == "SimpleRNN":
@@ -75,6 +75,7 @@ class _RNN(Layer):
         self.units, self.use_bias, self.dropout = int(units), use_bias, float(dropout)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.stateful = bool(stateful)
         self.supports_masking = True
         self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
@@ -114,9 +115,21 @@ class _RNN(Layer):
             return w_ih, w_hh, _gru_to_torch(self.bias[0], u, 0), _gru_to_torch(self.bias[1], u, 0)
         return self.kernel.T, self.recurrent_kernel.T, self.bias, None
 
+    def zero_states(self, batch_size):
+        """The initial states [h] ([h, c] for an LSTM): zeros (batch_size, units)."""
+        return [ag.zeros((batch_size, self.units)) for _ in range(2 if self.mode == "lstm" else 1)]
+
     def run(self, inputs, reverse, initial_state=None, training=False, mask=None):
         """(outputs (batch, time, units) in time order, [h, (c)], last output) for one pass, backwards when
-        `reverse`; a mask (batch, time) skips the masked steps as Keras does."""
+        `reverse`; a mask (batch, time) skips the masked steps as Keras does. A stateful layer starts from its
+        kept states when no initial_state is given, and keeps the final ones."""
+        if self.stateful and initial_state is None:
+            initial_state = self.stored_states(inputs)
+        result = self._run_pass(inputs, reverse, initial_state, training, mask)
+        self.keep_states(result[1])
+        return result
+
+    def _run_pass(self, inputs, reverse, initial_state, training, mask):
         if inputs.ndim != 3:
             raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
         if inputs.dtype.kind != "f":
@@ -204,12 +217,37 @@ class Bidirectional(Layer):
                 direction._constructor_arguments["zero_output_for_mask"] = direction.return_sequences
         self.supports_masking = True
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+        self.stateful = layer.stateful
         if weights is not None:
             raise ValueError("Bidirectional: pass weights with set_weights after building")
 
     def build(self, input_shape):
         for layer in (self.forward_layer, self.backward_layer):
             layer._build_for_shape(input_shape)
+
+    def _build_for(self, inputs):
+        super()._build_for(inputs)
+        for layer in (self.forward_layer, self.backward_layer):   # stateful layers: states for this batch size
+            if layer.stateful and layer.states is None:
+                layer.build_states(flatten(inputs)[0])
+
+    @property
+    def states(self):
+        """The forward layer's kept states, then the backward layer's (None unless stateful), as Keras."""
+        if self.forward_layer.states and self.backward_layer.states:
+            return tuple(self.forward_layer.states + self.backward_layer.states)
+        return None
+
+    def reset_state(self):
+        """Set both directions' kept states to zeros; an AttributeError unless the layer is stateful."""
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        self.forward_layer.reset_state()
+        self.backward_layer.reset_state()
+
+    def reset_states(self):
+        """Keras's older name for reset_state."""
+        self.reset_state()
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
         forward_state = backward_state = None

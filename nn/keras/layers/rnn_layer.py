@@ -5,7 +5,8 @@ optionally `output_size` and `get_initial_state(batch_size)`, and `call(inputs, 
 (output, new_states) on one time step: deepgrad's SimpleRNNCell/LSTMCell/GRUCell or a user's own Layer.
 RNN steps through time as Keras does: with a mask (batch, time), a masked step keeps every state, and its
 output is the previous step's output (zeros before the first kept step), or zeros with zero_output_for_mask.
-With go_backwards the steps run from the last to the first and returned sequences stay in that order.
+With go_backwards the steps run from the last to the first and returned sequences stay in that order; with
+stateful=True the final states of one call are the initial states of the next (rnn_state.py).
 
 A SimpleRNNCell (tanh or relu) runs as one whole-sequence recurrence (nn.functional.recurrence, or
 masked_recurrence.py with a mask) when nothing will be differentiated (grad mode off, or neither the inputs nor
@@ -23,6 +24,7 @@ from ..layer import Layer, _call_takes_training, as_tensor
 from .masked_recurrence import masked_run
 from .recurrent import _gru_to_torch
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
+from .rnn_state import StatefulRNN
 
 
 def _is_nested(value):
@@ -166,7 +168,7 @@ def _torch_weights(cell, mode):
     return cell.kernel.T, cell.recurrent_kernel.T, cell.bias, None
 
 
-class RNN(Layer):
+class RNN(StatefulRNN, Layer):
     """Runs `cell` (or StackedRNNCells of a list of cells) over sequences (batch, time, ...): returns the last
     output, or every output with return_sequences, followed by the final states with return_state."""
 
@@ -179,13 +181,10 @@ class RNN(Layer):
         if not isinstance(state_size, (int, list, tuple)):
             raise ValueError(f"RNN: the cell's state_size must be an integer or a list of integers (one per "
                              f"state), got {state_size!r}")
-        if stateful:
-            raise ValueError("RNN: stateful=True is not supported (pass initial_state and read the states back "
-                             "with return_state=True)")
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
-        self.go_backwards, self.stateful, self.unroll = bool(go_backwards), False, bool(unroll)
+        self.go_backwards, self.stateful, self.unroll = bool(go_backwards), bool(stateful), bool(unroll)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self._fuse = True   # tests turn it off to compare the fused path with the loop
         self.supports_masking = True
@@ -206,6 +205,10 @@ class RNN(Layer):
         """The cell's initial states (zeros unless the cell defines get_initial_state)."""
         return _zero_states(self.cell, batch_size)
 
+    def zero_states(self, batch_size):
+        """The states a stateful layer starts from and reset_state restores: get_initial_state's."""
+        return self.get_initial_state(batch_size)
+
     def call(self, sequences, initial_state=None, mask=None, training=False):
         if sequences.ndim < 3:
             raise ValueError(f"{self.name}: expects sequences (batch, time, features...), got shape "
@@ -216,7 +219,7 @@ class RNN(Layer):
         if steps == 0:
             raise ValueError(f"{self.name}: the input sequence is empty (shape {tuple(sequences.shape)})")
         if initial_state is None:
-            states = self.get_initial_state(batch)
+            states = self.stored_states(sequences) if self.stateful else self.get_initial_state(batch)
         else:
             states = list(initial_state) if _is_nested(initial_state) else [initial_state]
             states = _pack_as(states, [as_tensor(s) for s in _flatten(states)])
@@ -237,6 +240,7 @@ class RNN(Layer):
                 outputs, last, states = self._run_steps(sequences, states, keep, bool(training))
             finally:
                 _reset_dropout_masks(self.cell)
+        self.keep_states(states)
         output = outputs if self.return_sequences else last
         return [output] + list(states) if self.return_state else output
 

@@ -18,6 +18,7 @@ from ...serialization.atomic_file import write_atomically
 from .. import weights_file
 from . import registration
 from .optimizer_state import optimizer_arrays, restore_optimizer
+from .own_variables import PREFIX as OWN_PREFIX
 from .serialization import deserialize_keras_object, serialize_keras_object
 
 CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.safetensors"
@@ -107,7 +108,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     compile_config = config.pop("compile_config", None)
     with registration.CustomObjectScope(custom_objects):
         model = deserialize_keras_object(config, custom_objects, safe_mode)
-        if any(name.startswith("weight_") for name in stored):
+        if any(name.startswith(("weight_", OWN_PREFIX)) for name in stored):
             weights_file.assign(model, stored, filepath, names=names)
         if compile and compile_config:
             model.compile_from_config(compile_config)

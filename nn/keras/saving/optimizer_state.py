@@ -18,7 +18,8 @@ def optimizer_arrays(optimizer, model):
            PREFIX + "learning_rate": np.asarray(optimizer._group["lr"], dtype=np.float64)}
     for k, weight in enumerate(model.trainable_weights):
         for slot, value in optimizer.state.get(id(weight), {}).items():
-            out[f"{PREFIX}vars/{k}/{slot}"] = np.ascontiguousarray(arrays.wrap(value, weight.device).numpy())
+            # np.array, not ascontiguousarray, which makes a 0-d slot (a scalar weight's) 1-d
+            out[f"{PREFIX}vars/{k}/{slot}"] = np.array(arrays.wrap(value, weight.device).numpy(), order="C")
     return out
 
 

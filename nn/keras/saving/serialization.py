@@ -1,7 +1,7 @@
 """serialize_keras_object / deserialize_keras_object: objects as JSON-ready dicts in Keras 3's layout and back.
 
 An object becomes {"module", "class_name", "config", "registered_name"} (layers add "build_config", models
-"compile_config"); nested values are serialized the same way, tuples become lists, NumPy arrays
+"compile_config"); nested values are serialized the same way (tuples stay tuples until JSON), NumPy arrays
 {"class_name": "__numpy__", ...}, functions {"class_name": "function", "config": <name>, ...}. Loading finds
 a class in custom_objects, an enclosing custom_object_scope or the register_keras_serializable registry,
 and nn.keras's own classes and functions by name when the module is Keras's. Python lambdas are never
@@ -40,8 +40,9 @@ def serialize_keras_object(obj):
         return obj.item()
     if isinstance(obj, np.ndarray):
         return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
-    if isinstance(obj, (list, tuple)):
-        return [serialize_keras_object(v) for v in obj]
+    if isinstance(obj, (list, tuple)):   # a tuple stays a tuple, as in Keras (JSON writes both as lists)
+        values = [serialize_keras_object(v) for v in obj]
+        return tuple(values) if isinstance(obj, tuple) else values
     if isinstance(obj, dict):
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, np.dtype):

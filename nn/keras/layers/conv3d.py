@@ -1,0 +1,60 @@
+"""Conv3D on volumes (batch, depth, height, width, channels) (channels_first also accepted), and the Keras
+alias names of the convolution layers (Convolution1D/2D/3D, their Transpose forms, SeparableConvolution1D/2D).
+
+The kernel keeps Keras's layout (kd, kh, kw, in_channels / groups, filters); the computation is deepgrad's
+conv3d on NCDHW, with padding='same' as Keras's (the odd extra zero after)."""
+from ... import functional as F
+from .conv import Conv2D, same_pads
+from .conv1d import Conv1D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, _tuple
+from .depthwise_conv import SeparableConv1D, SeparableConv2D
+
+
+class Conv3D(Conv2D):
+    """3-D convolution: `filters` kernels of `kernel_size`, kernel shape (kd, kh, kw, in_channels / groups,
+    filters)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1, 1), groups=1, **kwargs):
+        super().__init__(filters, 1, padding=padding, data_format=data_format, groups=groups, **kwargs)
+        self.kernel_size = _tuple(kernel_size, 3, "kernel_size", "Conv3D")
+        self.strides = _tuple(strides, 3, "strides", "Conv3D")
+        self.dilation_rate = _tuple(dilation_rate, 3, "dilation_rate", "Conv3D")
+        if self.filters <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
+            raise ValueError(f"Conv3D: filters, kernel_size and strides must be positive, got filters={filters}, "
+                             f"kernel_size={kernel_size}, strides={strides}")
+
+    def build(self, input_shape):
+        if len(input_shape) != 5:
+            raise ValueError(f"{self.name}: expects 5-D inputs (batch, depth, height, width, channels), "
+                             f"got {input_shape}")
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        if channels is None or channels % self.groups:
+            raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
+                             f"got input shape {input_shape}")
+        self.kernel = self.add_weight(self.kernel_size + (channels // self.groups, self.filters),
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
+        self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+
+    def _convolve(self, inputs, kernel):
+        """The convolution of 5-D inputs with a (kd, kh, kw, in / groups, filters) kernel, bias and activation."""
+        if inputs.ndim != 5:
+            raise ValueError(f"{self.name}: expects 5-D inputs (batch, depth, height, width, channels), "
+                             f"got shape {tuple(inputs.shape)}")
+        x = inputs.permute(0, 4, 1, 2, 3) if self.data_format == "channels_last" else inputs
+        if self.padding == "same":
+            pads = [same_pads(x.shape[2 + a], self.kernel_size[a], self.strides[a], self.dilation_rate[a])
+                    for a in range(3)]
+            x = F.pad(x, tuple(p for pair in reversed(pads) for p in pair))
+        y = F.conv3d(x, kernel.permute(4, 3, 0, 1, 2), self.bias, self.strides, 0, self.dilation_rate, self.groups)
+        if self.data_format == "channels_last":
+            y = y.permute(0, 2, 3, 4, 1)
+        return self.activation(y)
+
+
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = Conv1DTranspose, Conv2DTranspose, \
+    Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D

@@ -1,0 +1,162 @@
+"""keras.optimizers.LossScaleOptimizer (also keras.mixed_precision.LossScaleOptimizer): Keras 3's dynamic loss
+scaling around an inner optimizer.
+
+Keras multiplies the loss by `dynamic_scale` before the backward pass and divides the gradients by it before the
+inner optimizer's update; a step whose scaled gradients are not all finite is skipped and halves the scale, and
+`dynamic_growth_steps` finite steps in a row double it. deepgrad's fit differentiates the unscaled loss, which in
+float32 gives the same unscaled gradients (the scale is a power of two), so here a step checks the gradients times
+the scale for overflow and passes the gradients on as they are. In a custom loop, `scale_loss(loss)` scales the
+loss and `apply(grads)` / `apply_gradients` divide the (scaled) gradients, as Keras."""
+import numpy as np
+
+from autograd import arrays
+
+from .optimizer_base import Optimizer
+
+_BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
+                  "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                  "gradient_accumulation_steps": None}
+
+
+class LossScaleOptimizer(Optimizer):
+    """Dynamic loss scaling (initial_scale 2^15, doubled after dynamic_growth_steps finite steps, halved and
+    the step skipped on a non-finite gradient) around `inner_optimizer`."""
+
+    def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000, name=None, **kwargs):
+        if not kwargs.pop("dynamic", True):
+            raise ValueError("LossScaleOptimizer no longer supports `dynamic=False`. Instead, simply set "
+                             "`loss_scale_factor` directly on the `inner_optimizer`.")
+        for arg_name, default in _BASE_DEFAULTS.items():
+            if arg_name in kwargs:
+                value = kwargs.pop(arg_name)
+                if default is None and value is not None or value != default:
+                    raise ValueError(f"LossScaleOptimizer does not support `{arg_name}`. Instead, set `{arg_name}` "
+                                     "on the `inner_optimizer`.")
+        if kwargs:
+            raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs.keys())}`.")
+        self.inner_optimizer = inner_optimizer
+        super().__init__(learning_rate=0.0, name=name)
+        self.initial_scale, self.dynamic_growth_steps = initial_scale, dynamic_growth_steps
+        self._scale, self._counter = float(initial_scale), 0
+
+    # the inner optimizer's step count, rate, weights and slots are this optimizer's
+    @property
+    def iterations(self):
+        """The inner optimizer's step count."""
+        return self.inner_optimizer.iterations
+
+    @iterations.setter
+    def iterations(self, value):
+        if "inner_optimizer" in vars(self):
+            self.inner_optimizer.iterations = value
+
+    @property
+    def learning_rate(self):
+        """The inner optimizer's learning rate (settable)."""
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if "inner_optimizer" in vars(self):
+            self.inner_optimizer.learning_rate = value
+
+    lr = learning_rate
+
+    @property
+    def param_groups(self):
+        """The inner optimizer's groups."""
+        return self.inner_optimizer.param_groups
+
+    @property
+    def state(self):
+        """The inner optimizer's per-weight slots."""
+        return self.inner_optimizer.state
+
+    @property
+    def dynamic_scale(self):
+        """The current loss scale."""
+        from .variables import Variable
+        return Variable(np.float32(self._scale), dtype="float32", name="dynamic_scale", trainable=False)
+
+    @property
+    def step_counter(self):
+        """The finite steps since the scale last changed."""
+        from .variables import Variable
+        return Variable(np.int64(self._counter), dtype="int64", name="step_counter", trainable=False)
+
+    @property
+    def variables(self):
+        """step_counter and dynamic_scale, then the inner optimizer's variables (as Keras)."""
+        own = [self.step_counter, self.dynamic_scale]
+        for variable in own:
+            variable.path = f"{self.name}/{variable.name}"
+        return own + self.inner_optimizer.variables
+
+    def attach(self, model):
+        """Optimise `model`'s weights through the inner optimizer."""
+        self.inner_optimizer.attach(model)
+
+    def _params(self):
+        return self.inner_optimizer._params()
+
+    def build(self, variables):
+        """Build the inner optimizer."""
+        self.inner_optimizer.build(variables)
+        self.built = True
+
+    def count_variables(self, weights):
+        """The inner optimizer's count and the two scalars of the loss scale."""
+        values, size = self.inner_optimizer.count_variables(weights)
+        return values + 2, size + 8
+
+    def scale_loss(self, loss):
+        """`loss` times the current scale (the initial scale before the first step)."""
+        return loss * self._scale
+
+    def _finite(self, grads, factor, xp=np):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return all(bool(xp.isfinite(g.astype(np.float32) * np.float32(factor)).all())
+                       for g in grads if g is not None)
+
+    def _advance(self, finite):
+        if not finite:
+            self._counter, self._scale = 0, self._scale * 0.5
+        elif self._counter == self.dynamic_growth_steps - 1:
+            self._counter, self._scale = 0, self._scale * 2.0
+        else:
+            self._counter += 1
+
+    def step(self):
+        """One update from gradients of the unscaled loss (fit's), skipped if they would overflow when scaled."""
+        params = [p for p in self._params() if p.grad is not None]
+        grads = [arrays.array(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
+        finite = self._finite(grads, self._scale, params[0].device.xp if params else np)
+        if finite:
+            self.inner_optimizer.step()
+        self._advance(finite)
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras's custom-loop update: the gradients (of a scale_loss'ed loss) divided by the scale, then the
+        inner optimizer's update; skipped, halving the scale, if any is not finite."""
+        pairs = [(g, v) for g, v in grads_and_vars]
+        values = [None if g is None else (arrays.array(g) if hasattr(g, "grad_fn") else np.asarray(g))
+                  for g, _ in pairs]
+        finite = self._finite(values, 1.0)
+        if finite:
+            scale = self._scale
+            self.inner_optimizer.apply_gradients([(None if g is None else g / scale, v) for g, v in pairs])
+        self._advance(finite)
+
+    def get_config(self):
+        """name, inner_optimizer (serialized), initial_scale, dynamic_growth_steps."""
+        from .saving.serialization import serialize_keras_object
+        return {"name": self.name, "inner_optimizer": serialize_keras_object(self.inner_optimizer),
+                "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The optimizer made again from get_config's dict."""
+        from .saving.serialization import deserialize_keras_object
+        config = dict(config)
+        inner = deserialize_keras_object(config.pop("inner_optimizer"), custom_objects)
+        return cls(inner, **config)
