@@ -38,9 +38,7 @@ def packed_recurrence(mode, data, batch_sizes, h0, c0, w_ih, w_hh, b_ih=None, b_
     h = h0 if h0 is not None else ag.zeros((batch, hidden), dtype=data.dtype, device=data.device)
     c = c0 if c0 is not None or not is_lstm else ag.zeros((batch, hidden), dtype=data.dtype, device=data.device)
     gates = linear(data, w_ih, b_ih)  # the input part of every step at once
-    starts = [0]
-    for n in sizes[:-1]:
-        starts.append(starts[-1] + n)
+    starts = step_starts(sizes)
     outputs = [None] * len(sizes)
     for t in (reversed(range(len(sizes))) if reverse else range(len(sizes))):
         n, start = sizes[t], starts[t]
@@ -55,6 +53,14 @@ def packed_recurrence(mode, data, batch_sizes, h0, c0, w_ih, w_hh, b_ih=None, b_
         h = new_h if n == batch else ag.cat([new_h, h[n:]], 0)
     y = outputs[0] if len(outputs) == 1 else ag.cat(outputs, 0)
     return y, h, (c if is_lstm else None)
+
+
+def step_starts(sizes):
+    """Where each time step's rows begin in packed data whose steps hold `sizes` rows."""
+    starts = [0]
+    for n in sizes[:-1]:
+        starts.append(starts[-1] + n)
+    return starts
 
 
 def _padded_layout(sizes, reverse):

@@ -3,6 +3,8 @@ hidden state carried and returned is h_t = W_hr (o_t * tanh(c_t)), of size P ins
 (T, B, I) input and packed input (a PackedSequence's data and batch sizes) both run here."""
 import autograd as ag
 
+from .packed_recurrence import step_starts
+
 
 def _step(projected_input, h, c, w_hh, b_hh, w_hr):
     """One step from the input's share of the gates: (h_t (B, P), c_t (B, H))."""
@@ -41,9 +43,7 @@ def packed_projected_lstm(data, sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, rev
     reverse pass starts each sequence at its own last step."""
     batch = sizes[0]
     h, c, projected_inputs = _start(data, batch, h0, c0, w_ih, b_ih, w_hr)
-    starts = [0]
-    for n in sizes[:-1]:
-        starts.append(starts[-1] + n)
+    starts = step_starts(sizes)
     outputs = [None] * len(sizes)
     for t in (reversed(range(len(sizes))) if reverse else range(len(sizes))):
         n, start = sizes[t], starts[t]

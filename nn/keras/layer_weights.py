@@ -6,7 +6,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Parameter
-from .variables import keras_variable_repr
+from .variables import Variable, keras_variable_repr
 
 
 class _VariableMethods:
@@ -56,14 +56,7 @@ class LayerWeight(_VariableMethods, Parameter):
         `[v.value.grad for v in model.trainable_weights]`)."""
         return self
 
-    @property
-    def trainable(self):
-        """Whether fit updates the weight (Keras's `variable.trainable`; False once its layer is frozen)."""
-        return self.requires_grad
-
-    @trainable.setter
-    def trainable(self, value):
-        self.requires_grad_(bool(value))
+    trainable = Variable.trainable
 
 
 class LayerState(_VariableMethods, Tensor):

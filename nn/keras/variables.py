@@ -65,14 +65,9 @@ class Variable(Tensor):
         """The current values as a plain Tensor."""
         return self.detach()
 
-    @property
-    def trainable(self):
-        """Whether the variable is trained (Keras's `variable.trainable`: the `trainable` it was made with)."""
-        return self.requires_grad
-
-    @trainable.setter
-    def trainable(self, value):
-        self.requires_grad_(bool(value))
+    trainable = property(lambda self: self.requires_grad, lambda self, value: self.requires_grad_(bool(value)),
+                         doc="Whether the variable is trained (Keras's `variable.trainable`: whether it requires "
+                             "grad; False for a frozen layer's weights).")
 
     def __repr__(self):
         return keras_variable_repr(self)

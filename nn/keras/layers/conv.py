@@ -64,9 +64,12 @@ class Conv2D(Layer):
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
+    #: the rank and layout of the inputs (Conv3D's differ)
+    input_rank, input_layout = 4, "(batch, height, width, channels)"
+
     def build(self, input_shape):
-        if len(input_shape) != 4:
-            raise ValueError(f"{self.name}: expects 4-D inputs (batch, height, width, channels), got {input_shape}")
+        if len(input_shape) != self.input_rank:
+            raise ValueError(f"{self.name}: expects {self.input_rank}-D inputs {self.input_layout}, got {input_shape}")
         channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
         if channels is None or channels % self.groups:
             raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "

@@ -14,6 +14,8 @@ class Conv3D(Conv2D):
     """3-D convolution: `filters` kernels of `kernel_size`, kernel shape (kd, kh, kw, in_channels / groups,
     filters)."""
 
+    input_rank, input_layout = 5, "(batch, depth, height, width, channels)"
+
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1, 1), groups=1, **kwargs):
         super().__init__(filters, 1, padding=padding, data_format=data_format, groups=groups, **kwargs)
@@ -23,20 +25,6 @@ class Conv3D(Conv2D):
         if self.filters <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
             raise ValueError(f"Conv3D: filters, kernel_size and strides must be positive, got filters={filters}, "
                              f"kernel_size={kernel_size}, strides={strides}")
-
-    def build(self, input_shape):
-        if len(input_shape) != 5:
-            raise ValueError(f"{self.name}: expects 5-D inputs (batch, depth, height, width, channels), "
-                             f"got {input_shape}")
-        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
-        if channels is None or channels % self.groups:
-            raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
-                             f"got input shape {input_shape}")
-        self.kernel = self.add_weight(self.kernel_size + (channels // self.groups, self.filters),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
-        self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def _convolve(self, inputs, kernel):
         """The convolution of 5-D inputs with a (kd, kh, kw, in / groups, filters) kernel, bias and activation."""
