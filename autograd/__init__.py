@@ -7,7 +7,6 @@
 """
 import sys as _sys
 from backends import DeviceError, available as available_devices
-from backends import get_backend as device
 from backends import get_default_device, is_device, set_default_device
 from backends.threads import get_num_threads, set_num_threads
 
@@ -159,8 +158,9 @@ from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
 from .torch_aliases_api import (absolute, detach, get_autocast_cpu_dtype, is_autocast_cpu_enabled, is_inference,
                                 is_neg)
 from .amp import GradScaler
-from .type_objects import (channels_last, channels_last_3d, contiguous_format, dtype, jagged, layout, memory_format,
-                           preserve_format, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr, strided)
+from .type_objects import (channels_last, channels_last_3d, contiguous_format, device, dtype, jagged, layout,
+                           memory_format, preserve_format, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr,
+                           strided)
 from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                          LongTensor, ShortTensor, asarray, set_default_tensor_type)
 from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript

@@ -1,11 +1,17 @@
-"""PyTorch's type objects beside the dtypes: `ag.dtype` (for isinstance checks), the layouts (`ag.strided`,
-...) and the memory formats (`ag.contiguous_format`, `ag.channels_last`, ...).
+"""PyTorch's type objects beside the dtypes: `ag.dtype` and `ag.device` (for isinstance checks; calling
+`ag.device(...)` gives the device), the layouts (`ag.strided`, ...) and the memory formats
+(`ag.contiguous_format`, `ag.channels_last`, ...).
 
 Tensors here are always dense and strided. A memory format is a stride order: `channels_last` keeps the
 channel dim innermost in memory (NHWC) while the shape stays (N, C, H, W), so values and results never
 depend on it; Tensor.contiguous and Tensor.to honour it, is_contiguous answers for it.
 """
+import numbers
+
 import numpy as np
+
+import backends
+from backends.base import Backend
 
 
 class _DtypeType(type):
@@ -22,6 +28,31 @@ class dtype(metaclass=_DtypeType):
 
     def __new__(cls, *args, **kwargs):
         raise TypeError("cannot create 'dtype' instances; use ag.float32, ag.int64, ... (NumPy's dtypes)")
+
+
+class _DeviceType(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Backend)
+
+    def __call__(cls, type_or_name, index=None):
+        if isinstance(type_or_name, Backend) and index is None:
+            return type_or_name
+        if isinstance(type_or_name, numbers.Integral) and not isinstance(type_or_name, bool) and index is None:
+            return backends.get_backend(f"cuda:{int(type_or_name)}")   # torch.device(0): the first GPU
+        if index is not None:
+            if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+                raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type(index).__name__}")
+            return backends.get_backend(f"{type_or_name}:{int(index)}")
+        return backends.get_backend(type_or_name)
+
+    def __repr__(cls):
+        return "<class 'autograd.device'>"
+
+
+class device(metaclass=_DeviceType):
+    """A device, as torch.device: device('cpu'), device('cuda:1'), device('cuda', 1), device(0) (GPU 0) give
+    deepgrad's device object (a Backend, usable as `with device:`), and isinstance(t.device, ag.device) is
+    True."""
 
 
 class layout:

@@ -146,3 +146,17 @@ def test_top_level_aliases_match_torch():
             assert ag.get_autocast_cpu_dtype() == np.float16
         with pytest.warns(DeprecationWarning, match="is_autocast_enabled"):
             assert ag.is_autocast_cpu_enabled()
+
+
+def test_device_is_a_type_for_isinstance_and_a_call_that_gives_the_device_as_torch_device():
+    torch = _torch()
+    for m in (ag, torch):
+        d = m.device("cpu")
+        assert isinstance(d, m.device) and isinstance(m.ones(1).device, m.device)
+        assert not isinstance("cpu", m.device)
+        assert m.device(d) == d and str(d) == "cpu"
+        with pytest.raises(TypeError, match="argument 'index' \\(position 2\\) must be int, not str"):
+            m.device("cpu", "x")
+    assert ag.device(ag.device("numba")) is ag.device("numba")
+    with ag.device("cpu"):
+        assert ag.ones(1).device == ag.device("cpu")
