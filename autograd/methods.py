@@ -7,6 +7,7 @@ import numpy as np
 
 from .capture import state as capture
 from .engine import run_backward
+from .function import named
 from .errors import GraphError
 from .grad_mode import state
 from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
@@ -57,9 +58,12 @@ from .ops import norm_forms as NF
 from .tensor import Tensor, _check_inplace, _no_complex_into_real
 
 
-def _reflected(fn):
+def _reflected(fn, torch_name=None):
     def method(self, other):
-        return fn(other, self)
+        out = fn(other, self)
+        # a number on the left: PyTorch's node for it ('1 - x' is RsubBackward1)
+        return (named(out, torch_name) if torch_name and not isinstance(other, Tensor) and getattr(out, "_node", None)
+                else out)
     return method
 
 
@@ -84,7 +88,7 @@ def _setitem(self, index, value):
 
 def _T(self):
     """The tensor with its axes reversed."""
-    return S.transpose(self)
+    return named(S.transpose(self), "PermuteBackward0")
 
 
 def _clone(self):
@@ -170,11 +174,11 @@ _BINDINGS = {
     "backward": _backward, "astype": C.astype,
     "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
     "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
-    "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub),
-    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
+    "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub, "RsubBackward1"),
+    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div, "MulBackward0"),
     "__floordiv__": lambda self, other: E.div(self, other, rounding_mode="floor"),
     "__rfloordiv__": lambda self, other: E.div(other, self, rounding_mode="floor"),
-    "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
+    "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
     "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
     # & | ^ ~ << >> are bitwise on integers and logical on bools, as in PyTorch

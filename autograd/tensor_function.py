@@ -7,10 +7,12 @@ forward runs without recording a graph, as in PyTorch; its backward is different
 create_graph) when it is written with differentiable ops.
 """
 import inspect
+import threading
+import warnings
 
 from .func_levels import check_function, levels
 from .function import Function
-from .grad_mode import no_grad
+from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor, wrap_array
 
 
@@ -25,7 +27,7 @@ def _as_array(value):
 def _tensor_forward(user_forward, setup_context=None):
     def forward(ctx, *args, **kwargs):
         if levels.any:   # inside a torch.func transform
-            check_function(type(ctx))
+            check_function(getattr(type(ctx), "_forward_cls", type(ctx)))
         ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
         tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
         with no_grad():
@@ -35,6 +37,8 @@ def _tensor_forward(user_forward, setup_context=None):
                 out = user_forward(*tensors)
                 setup_context(ctx, tuple(tensors), out)
         ctx.saved_tensors = tuple(_as_array(t) for t in ctx.saved_tensors)
+        if _applying.slots:   # hand the node to the apply running it (for mark_dirty)
+            _applying.slots[-1] = ctx
         if isinstance(out, tuple):
             return tuple(_as_array(o) for o in out)
         return _as_array(out)
@@ -62,28 +66,67 @@ def _plain(method):
     return method.__func__ if isinstance(method, staticmethod) else method
 
 
-def _bound_apply(signature):
-    """apply for a Function with setup_context: keyword and default arguments bound to forward's positions
-    first, as PyTorch does, so that setup_context sees every input."""
-    def apply(cls, *args, **kwargs):
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        return Function.apply.__func__(cls, *bound.args)
-    return apply
+class _Applying(threading.local):
+    """Per thread, one slot per custom Function.apply in progress: its forward leaves its node there."""
+    def __init__(self):
+        self.slots = []
+
+
+_applying = _Applying()
+
+_LEGACY = ("Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "
+           "function with static forward method. (Example: https://pytorch.org/docs/stable/autograd.html"
+           "#torch.autograd.Function)")
+
+
+def _take_dirty(ctx, args, out):
+    """out with each output that is an input marked dirty replaced by that input tensor itself, which takes
+    the node's place in the graph (PyTorch's in-place custom Function: `c = F.apply(b)` gives `c is b`)."""
+    dirty = getattr(ctx, "_dirty", None)
+    if not dirty:
+        return out
+    outs = out if isinstance(out, tuple) else (out,)
+    swapped = list(outs)
+    for a in args:
+        if not isinstance(a, Tensor) or id(a._data) not in dirty:
+            continue
+        hits = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o._data is a._data]
+        if not hits:
+            raise RuntimeError("Some elements marked as dirty during the forward method were not returned as "
+                               "output. The inputs that are modified inplace must all be outputs of the Function.")
+        if a.requires_grad and a._node is None and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        o = outs[hits[0]]
+        if o._node is not None:
+            a._node, a._out_idx, a.requires_grad = o._node, o._out_idx, o.requires_grad
+        a._bump_version()
+        swapped[hits[0]] = a
+    return tuple(swapped) if isinstance(out, tuple) else swapped[0]
 
 
 class TensorFunction(Function):
     """Base class of PyTorch-style custom ops (`ag.autograd.Function`): subclass it, write forward(ctx, *args)
     and backward(ctx, *grads) on Tensors, call `.apply(...)`."""
 
+    _signature = None   # forward's, for a Function with setup_context
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "_forward_cls" in cls.__dict__:   # the graph-node class made below
+            return
+        # the graph nodes are of a subclass named as PyTorch's ('MyFnBackward'), which names the Function
+        cls._node_class = type(cls.__name__ + "Backward", (cls,), {
+            "_forward_cls": cls, "__module__": cls.__module__, "__qualname__": cls.__qualname__ + "Backward",
+            "op_name": cls.label(),
+            "torch_name": cls.__dict__.get("torch_name") or cls.__name__ + (
+                "Backward0" if cls.__module__.startswith("autograd.") else "Backward")})
         if "forward" in cls.__dict__:
             user_forward = _plain(cls.__dict__["forward"])
             setup_context = getattr(cls, "setup_context", None)
             cls.forward = _tensor_forward(user_forward, setup_context)
-            if setup_context is not None:
-                cls.apply = classmethod(_bound_apply(inspect.signature(user_forward)))
+            # keyword and default arguments are bound to forward's positions first, as PyTorch does, so that
+            # setup_context sees every input
+            cls._signature = inspect.signature(user_forward) if setup_context is not None else None
         if "backward" in cls.__dict__:
             cls.backward = _tensor_backward(cls.__dict__["backward"].__func__
                                             if isinstance(cls.__dict__["backward"], staticmethod)
@@ -97,5 +140,31 @@ class TensorFunction(Function):
         """With False, backward receives None (not zeros) for the outputs that got no gradient, as PyTorch's."""
         self.materialize_grads = bool(value)
 
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the Function on tensors (and plain arguments), recording a graph node when gradients are needed."""
+        if cls._signature is not None:
+            bound = cls._signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, {}
+        node_class = cls.__dict__.get("_node_class", cls)
+        _applying.slots.append(None)
+        try:
+            out = Function.apply.__func__(node_class, *args, **kwargs)
+        finally:
+            ctx = _applying.slots.pop()
+        return _take_dirty(ctx, args, out) if ctx is not None else out
+
+    def __init__(self, *args, **kwargs):
+        if "_forward_cls" not in type(self).__dict__:   # a user's instance, not apply's graph node
+            warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions are all static, "
+                          "so you should invoke them on the class itself. Instantiating an autograd function will "
+                          "raise an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(_LEGACY)
+
     def mark_dirty(self, *tensors):
-        """Accepted for PyTorch code; in-place changes are tracked by version counters."""
+        """Declare the inputs forward changed in place (and returns): apply hands back those input tensors
+        themselves, now made by this Function's node, as PyTorch does."""
+        self._dirty = {id(_as_array(t)) for t in tensors}

@@ -10,13 +10,42 @@ Layouts: images are NCHW, convolution weights (C_out, C_in // groups, kH, kW). S
 symmetric. Kernels never see Tensors, only this backend's arrays.
 """
 import contextlib
+import threading
 from abc import ABC, abstractmethod
 
 from .array_kernels import batch_norm, layer_norm
 
 _NO_CONTEXT = contextlib.nullcontext()
-#: the devices of the `with device:` blocks now open, innermost last
-scoped_devices = []
+class _ScopedDevices(threading.local):
+    """The devices of the `with device:` blocks open in this thread, innermost last: per thread, as PyTorch's
+    device context manager (a thread-local TorchFunctionMode) is."""
+
+    def __init__(self):
+        self.stack = []
+
+    def append(self, device):
+        """Open a block of `device`."""
+        self.stack.append(device)
+
+    def pop(self):
+        """Close the innermost block; its device."""
+        return self.stack.pop()
+
+    def __bool__(self):
+        return bool(self.stack)
+
+    def __len__(self):
+        return len(self.stack)
+
+    def __getitem__(self, index):
+        return self.stack[index]
+
+    def __iter__(self):
+        return iter(self.stack)
+
+
+#: the devices of the `with device:` blocks now open in this thread, innermost last
+scoped_devices = _ScopedDevices()
 
 
 class Backend(ABC):

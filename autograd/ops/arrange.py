@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..function import named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -39,7 +40,7 @@ def roll(input, shifts, dims=None):
     if dims is None:
         if len(shifts) != 1:
             raise ValueError(f"roll: without dims, shifts must be one int, got {shifts}; pass dims to shift several")
-        return reshape(roll(flatten(input), shifts, 0), input.shape)
+        return named(reshape(roll(flatten(input), shifts, 0), input.shape), "RollBackward0")
     dims = _ints("roll", "dims", dims)
     if len(shifts) != len(dims):
         raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
@@ -50,7 +51,7 @@ def roll(input, shifts, dims=None):
         s = shift % n if n else 0
         if s and input.ndim:
             out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d)
-    return out if out is not input else input.clone()
+    return named(out if out is not input else input.clone(), "RollBackward0")
 
 
 def rot90(input, k=1, dims=(0, 1)):
@@ -137,7 +138,7 @@ def trace(input):
     if input.ndim != 2:
         raise ValueError(f"trace: expects a 2-D tensor, got shape {input.shape}")
     out = _sum(diagonal(input))
-    return out.astype(np.int64) if input.dtype.kind in "iub" else out
+    return out.astype(np.int64) if input.dtype.kind in "iub" else named(out, "TraceBackward0")
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):

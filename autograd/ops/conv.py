@@ -16,6 +16,7 @@ from .shape import pad
 
 
 class Conv2d(Function):
+    torch_name = "ConvolutionBackward0"   # PyTorch's one node for every convolution
     op_name = "conv2d"
     explain_error = staticmethod(kernel_message)
 
@@ -142,6 +143,7 @@ class Conv2dWeightGrad(Function):
 
 
 class ConvTranspose2d(Function):
+    torch_name = "ConvolutionBackward0"
     op_name = "conv_transpose2d"
     differentiable_backward = False
     explain_error = staticmethod(kernel_message)

@@ -6,7 +6,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..errors import not_a_tensor
-from ..function import Function, _mixed_devices
+from ..function import Function, _mixed_devices, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -196,6 +196,8 @@ class Sign(Function):
 
 
 class Clip(Function):
+    torch_name = "ClampBackward1"   # PyTorch's clamp/clip with number bounds
+
     def forward(ctx, x, lo, hi):
         xp = ctx.xp
         mask = xp.ones(x.shape, dtype=bool)
@@ -470,7 +472,7 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
         if high is not None:
             out, high = _promote(out, high, "clamp")
             out = where(gt(out, high), high, out)
-        return out
+        return named(out, "ClampBackward0") if out is not input else out
     low, high = (b.item() if isinstance(b, np.generic) else b for b in (low, high))   # NumPy scalars act as numbers
     if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (low, high)):
         input = input.astype(get_default_dtype())   # a float bound makes an integer result float, as in PyTorch

@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or as _dim_or, normalize
 
@@ -113,6 +113,9 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
         if builtins.sum(sizes) != n or builtins.any(v < 0 for v in sizes):
             raise ValueError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
                              f"dim {dim} (shape {tensor.shape})")
+        pieces = _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
+        named(pieces[0], "SplitWithSizesBackward0")   # the pieces share one node: PyTorch's for a list of sizes
+        return pieces
     return _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
 
 
@@ -141,7 +144,9 @@ def tensor_split(input, indices_or_sections, dim=0):
         bounds = np.cumsum([base + 1] * extra + [base] * (arg - extra))[:-1].tolist()
     else:
         bounds = [builtins.min(builtins.max(int(i) + (n if i < 0 else 0), 0), n) for i in arg]
-    return _split_at(input, bounds, d)
+    pieces = _split_at(input, bounds, d)
+    named(pieces[0], "SliceBackward0")   # PyTorch slices each piece
+    return pieces
 
 
 def unbind(input, dim=0):
@@ -149,4 +154,4 @@ def unbind(input, dim=0):
     check_tensor("unbind", input)
     d = normalize("unbind", dim, input.ndim)
     lead = (slice(None),) * d
-    return tuple(input[lead + (i,)] for i in range(input.shape[d]))
+    return tuple(named(input[lead + (i,)], "UnbindBackward0") for i in range(input.shape[d]))

@@ -9,10 +9,11 @@ from backends import thread_choice
 from backends.products import matmul_for
 
 from ..broadcast import sum_axes, unbroadcast
-from ..function import Function
+from ..function import Function, named
 from .. import autocast_state as autocast
 from .elementwise import _promote
 from .dims import check_tensor, resolve
+from .linalg_norms import LinalgVectorNorm
 from .reduction import _axes, _check_dims
 
 
@@ -31,7 +32,24 @@ def product(xp, a, b, out=None):
 class MatMul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        ctx.ranks = (a.ndim, b.ndim)
         return product(ctx.xp, a, b)
+
+    def name(self):
+        """The node's name as torch.matmul's last node for these ranks: 'MmBackward0' (2-D @ 2-D), 'MvBackward0',
+        'DotBackward0', 'SqueezeBackward4' (1-D @ 2-D), else the batched forms' 'UnsafeViewBackward0' (or
+        'CloneBackward0' for a 2-D left operand that requires grad, which PyTorch folds by transposing)."""
+        if self.torch_name is not None:
+            return self.torch_name
+        ranks = getattr(self, "ranks", None)
+        simple = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0", (1, 2): "SqueezeBackward4"}
+        if ranks is None:
+            return "MmBackward0"
+        if ranks in simple:
+            return simple[ranks]
+        if ranks[0] == 2 and getattr(self, "needs_input_grad", (False,))[0]:
+            return "CloneBackward0"
+        return "UnsafeViewBackward0"
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
@@ -133,6 +151,8 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
         input = input.abs()
     if p in (None, "fro"):
         p = 2
+    if not isinstance(p, str) and p == 0:   # the count of nonzeros, as torch.linalg.vector_norm (no gradient)
+        return LinalgVectorNorm.apply(input, ord=0.0, axis=_axes(dim, input.ndim), keepdims=bool(keepdim))
     if isinstance(p, str) or p <= 0:
         raise ValueError(f"norm: p (NumPy's ord) = {p!r} is not supported; use 'fro', 1, 2, inf or any p > 0")
     return VectorNorm.apply(input, p, _axes(dim, input.ndim), keepdim)
@@ -153,7 +173,7 @@ def bmm(input, mat2):
     check_tensor("bmm", mat2, "mat2")
     if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
         raise ValueError(f"bmm: expects (B, n, m) and (B, m, p) tensors, got shapes {input.shape} and {mat2.shape}")
-    return matmul(input, mat2)
+    return named(matmul(input, mat2), "BmmBackward0")
 
 
 def mv(input, vec):

@@ -153,6 +153,8 @@ class Extremum(Function):
 
 
 class LogSumExp(Function):
+    torch_name = "LogsumexpBackward0"
+
     def forward(ctx, x, axis=None, keepdims=False):
         xp = ctx.xp
         ctx.axes = _axes(axis, x.ndim)
@@ -317,7 +319,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    return Prod.apply(input, axis=dim, keepdims=keepdim)
+    return named(Prod.apply(input, axis=dim, keepdims=keepdim), "ProdBackward0" if dim is None else "ProdBackward1")
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -74,9 +74,7 @@ def reshape(x, *shape):
     """The same values in a new shape (one dimension may be -1)."""
     check_tensor("reshape", x)
     shape = _sizes("reshape", shape)
-    if shape == x.shape:
-        return x
-    return Reshape.apply(x, shape)
+    return Reshape.apply(x, shape)   # a new tensor (a view) even for the same shape, as PyTorch
 
 
 def view(x, *shape):
@@ -221,6 +219,8 @@ def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
     end = normalize("flatten", end_dim, input.ndim)
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} (shape {input.shape})")
+    if start == end:
+        return input   # nothing merged: PyTorch returns the input itself
     merged = int(np.prod(input.shape[start:end + 1]))
     return reshape(input, input.shape[:start] + (merged,) + input.shape[end + 1:])
 

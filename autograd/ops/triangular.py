@@ -1,6 +1,7 @@
 """The lower and upper triangles of matrices (tril, triu): the input with the rest set to zero."""
 import numpy as np
 
+from ..function import named
 from .dims import check_tensor
 from .elementwise import where
 
@@ -13,7 +14,7 @@ def _triangle(op, input, diagonal, lower):
     rows, cols = input.shape[-2:]
     keep = (np.tri(rows, cols, int(diagonal), dtype=bool) if lower
             else ~np.tri(rows, cols, int(diagonal) - 1, dtype=bool))
-    return where(keep, input, input.new_zeros(()))
+    return named(where(keep, input, input.new_zeros(())), "TrilBackward0" if lower else "TriuBackward0")
 
 
 def tril(input, diagonal=0):

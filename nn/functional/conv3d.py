@@ -4,6 +4,7 @@ import numbers
 
 import autograd as ag
 from autograd import autocast_state as autocast
+from autograd.function import named
 
 from .conv import check_conv_args, conv2d
 
@@ -65,4 +66,4 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     out = out.reshape(n, out_depth, c_out, *out.shape[-2:]).permute(0, 2, 1, 3, 4)
     if bias is not None:
         out = out + bias.reshape(c_out, 1, 1, 1)
-    return out if input.ndim == 5 else out.squeeze(0)
+    return named(out if input.ndim == 5 else out.squeeze(0), "ConvolutionBackward0")

@@ -7,6 +7,7 @@ import numbers
 
 import autograd as ag
 from autograd import autocast_state as autocast
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 MODES = ("constant", "reflect", "replicate", "circular")
@@ -89,8 +90,8 @@ def pad(input, pad, mode="constant", value=None):
         for k, (before, after) in enumerate(pairs):
             widths[x.ndim - 1 - k] = (max(before, 0), max(after, 0))
         if all(w == (0, 0) for w in widths):
-            return x if x is not input else input[...]
-        return ag.pad(x, tuple(widths), 0 if value is None else value)
+            return named(x, "ConstantPadNdBackward0") if x is not input else input[...]
+        return named(ag.pad(x, tuple(widths), 0 if value is None else value), "ConstantPadNdBackward0")
     for k, (before, after) in enumerate(pairs):
         dim = x.ndim - 1 - k
         n = x.shape[dim]
@@ -109,6 +110,8 @@ def pad(input, pad, mode="constant", value=None):
         parts = ([_side(x, dim, before, mode, True)] if before else []) + [x] + (
             [_side(x, dim, after, mode, False)] if after else [])
         x = ag.concatenate(parts, axis=dim)
+    if x is not input and mode in ("reflect", "replicate"):   # PyTorch's one node per mode and padded rank
+        x = named(x, f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{len(pairs)}DBackward0")
     return x
 
 
