@@ -1,8 +1,8 @@
 """keras.config: Keras 3's session-wide settings (floatx, epsilon, image_data_format, the dtype policy, interactive
 logging, unsafe deserialization, max epochs/steps, flash attention and traceback filtering flags).
 
-keras.backend's getters read the same values. deepgrad computes in float32 whatever floatx says; epsilon() and
-image_data_format() are read where Keras reads them for defaults (layers' and ops' data_format=None).
+keras.backend's getters read the same values. floatx(), epsilon() and image_data_format() are read where Keras
+reads them (new layers' dtype policy, inputs and initializers; losses and metrics; data_format=None).
 """
 from .dtype_policy import dtype_policy, set_dtype_policy
 from .settings import (backend, disable_flash_attention, disable_interactive_logging, disable_traceback_filtering,

@@ -5,6 +5,8 @@ import inspect
 
 from autograd import Tensor, arrays, no_grad, tensor
 
+from .settings import epsilon
+
 EPSILON = 1e-7
 
 
@@ -42,7 +44,7 @@ class MaxNorm(Constraint):
     def __call__(self, w):
         w = _as_tensor(w)
         norms = _norms(w, self.axis)
-        return w * (norms.clamp(0.0, self.max_value) / (norms + EPSILON))
+        return w * (norms.clamp(0.0, self.max_value) / (norms + epsilon()))
 
 
 class MinMaxNorm(Constraint):
@@ -56,7 +58,7 @@ class MinMaxNorm(Constraint):
         w = _as_tensor(w)
         norms = _norms(w, self.axis)
         desired = self.rate * norms.clamp(self.min_value, self.max_value) + (1.0 - self.rate) * norms
-        return w * (desired / (norms + EPSILON))
+        return w * (desired / (norms + epsilon()))
 
 
 class NonNeg(Constraint):
@@ -74,7 +76,7 @@ class UnitNorm(Constraint):
 
     def __call__(self, w):
         w = _as_tensor(w)
-        return w / (_norms(w, self.axis) + EPSILON)
+        return w / (_norms(w, self.axis) + epsilon())
 
 
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm

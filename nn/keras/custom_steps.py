@@ -52,6 +52,14 @@ class CompileMetrics(keras_metrics.Metric):
         if hasattr(self, "_compiled"):
             self._compiled.reset_metrics()
 
+    @property
+    def variables(self):
+        """The state variables of the compiled metrics, in order (Keras's compile_metrics variables)."""
+        compiled = self._compiled
+        if not compiled._ready:   # Keras builds them at the first batch too
+            return []
+        return [v for _, metric, _ in compiled.metrics for v in getattr(metric, "variables", [])]
+
     def result(self):
         """{log name: value} for the per-output losses and the compiled metrics."""
         results = self._compiled.results()
@@ -91,6 +99,13 @@ class _LossMean(keras_metrics.Mean):
         """The mean loss so far (0 before any batch)."""
         running = self._compiled._loss_mean
         return ag.tensor(np.float32(running.result() if running._count else 0.0))
+
+    def _running_totals(self):
+        """Keras's loss tracker variables: the batch-size-weighted loss total and the count."""
+        running = getattr(getattr(self, "_compiled", None), "_loss_mean", None)
+        if running is None:
+            return {"total": 0.0, "count": 0.0}
+        return {"total": running._total, "count": running._count}
 
 
 def _loss_tracker(model):

@@ -15,6 +15,7 @@ from autograd import Tensor
 from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
 from ..training.inputs import Batches, as_array, is_loader_like
+from . import settings
 from .symbolic import flatten, map_structure
 
 
@@ -44,11 +45,15 @@ Sequence = PyDataset
 
 
 def host_array(value, name):
-    """A NumPy array with one row per example (float64 -> float32, integer labels -> int64, an object array of
+    """A NumPy array with one row per example (float arrays -> floatx(), integer labels -> int64, an object array of
     str as a str array), as fit takes it."""
     if isinstance(value, np.ndarray) and value.dtype == object and value.size and isinstance(value.flat[0], str):
         value = value.astype(str)
-    return as_array(value, "keras", name)
+    array = as_array(value, "keras", name)
+    floatx = np.dtype(settings.floatx())
+    if array.dtype.kind == "f" and array.dtype != floatx:   # Keras's data adapters cast float arrays to floatx
+        array = (value.numpy() if isinstance(value, Tensor) else np.asarray(value)).astype(floatx)
+    return array
 
 
 def _tensor(value):
@@ -57,7 +62,7 @@ def _tensor(value):
     array = np.asarray(value)
     if array.dtype.kind in "US":   # strings stay NumPy arrays (Tensors hold numbers) for the text layers
         return array
-    return ag.tensor(array.astype(np.float32) if array.dtype == np.float64 else array)
+    return ag.tensor(array.astype(settings.floatx()) if array.dtype == np.float64 else array)
 
 
 def _ordered(structure, names, what):

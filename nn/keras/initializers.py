@@ -1,14 +1,16 @@
 """keras.initializers: the starting values of weights, with Keras's names, arguments and formulas.
 
 Each initializer is called with a shape (Keras layout, e.g. a Dense kernel (inputs, units)) and returns a
-float32 NumPy array. Draws come from NumPy's global generator (seeded by keras.utils.set_random_seed or
-np.random.seed) unless the initializer was given its own `seed`.
+NumPy array of floatx() (float32 by default) unless given a dtype. Draws come from NumPy's global generator
+(seeded by keras.utils.set_random_seed or np.random.seed) unless the initializer was given its own `seed`.
 """
 import math
 
 import inspect
 
 import numpy as np
+
+from . import settings
 
 
 class Initializer:
@@ -23,7 +25,7 @@ class Initializer:
 
     def __call__(self, shape, dtype=None):
         values = self._values(tuple(int(n) for n in shape))
-        return np.asarray(values, dtype=dtype or np.float32)
+        return np.asarray(values, dtype=dtype or settings.floatx())
 
     def _values(self, shape):
         raise TypeError(f"{type(self).__name__} does not define _values(shape)")
@@ -221,6 +223,10 @@ class Identity(Initializer):
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2-D shape, got {shape}")
         return self.gain * np.eye(*shape)
+
+    def get_config(self):
+        """{}: Keras 3.15's Identity inherits the base Initializer's empty config (its gain is not saved)."""
+        return {}
 
 
 _NAMES = {"uniform": RandomUniform, "normal": RandomNormal, "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,

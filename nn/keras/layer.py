@@ -22,7 +22,8 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
-from . import constraints, initializers, masking, regularizers
+from . import constraints, initializers, masking, regularizers, settings
+from .dtype_policy import dtype_policy
 from .layer_weights import LayerState, LayerWeight
 from .context import current_training, name_scope, scope_path, shape_probe_scope, training_scope
 from .naming import snake_case, unique_name
@@ -112,15 +113,28 @@ def _check_initializer_names(cls, arguments):
 
 
 def as_tensor(value):
-    """NumPy arrays and lists as Tensors (float64 becomes float32, Keras's float type); Tensors unchanged."""
+    """NumPy arrays and lists as Tensors (float64 becomes floatx(), Keras's float type: float32 unless
+    set_floatx changed it); Tensors unchanged."""
     if isinstance(value, Tensor) or value is None or isinstance(value, KerasTensor):
         return value
     array = np.asarray(value)
     if array.dtype.kind in "US":   # strings stay NumPy arrays (Tensors hold numbers): the text layers take them
         return array
     if array.dtype == np.float64:
-        array = array.astype(np.float32)
+        array = array.astype(settings.floatx())
     return ag.tensor(array)
+
+
+def _autocast(value, dtype):
+    """A float Tensor in the layer's float dtype (Keras casts a layer's float inputs to its compute dtype),
+    keeping any mask attached to it; anything else unchanged."""
+    if not isinstance(value, Tensor) or value.dtype.kind != "f" or dtype.kind != "f" or value.dtype == dtype:
+        return value
+    cast = value.to(dtype)
+    mask = masking.get_mask(value)
+    if mask is not None:
+        masking.set_mask(cast, mask)
+    return cast
 
 
 def shape_of(value):
@@ -135,6 +149,7 @@ class Layer(Module):
     `call(inputs, ...)`."""
 
     input_spec = None   # a keras.InputSpec (or a list of them) that every call's inputs must fit
+    _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -161,14 +176,15 @@ class Layer(Module):
     def __init__(self, *, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, activity_regularizer=None, **kwargs):
         super().__init__()
-        kwargs.pop("autocast", None)
+        object.__setattr__(self, "_autocast", bool(kwargs.pop("autocast", True)))
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
         object.__setattr__(self, "training", False)
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.built = False
-        self.dtype = dtype_name(dtype) if dtype is not None else "float32"
+        # None: the global dtype policy's variable dtype (floatx() when the layer's first policy was made)
+        self.dtype = dtype_name(dtype) if dtype is not None else dtype_policy().variable_dtype
         self._weight_names = []     # own weights in creation order
         self._regularizers = {}     # weight name -> regularizer
         self._call_losses = []
@@ -184,6 +200,25 @@ class Layer(Module):
             self._batch_input_shape = (batch_size,) + tuple(input_shape)
         else:
             self._batch_input_shape = None
+
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (its dtype: deepgrad has no mixed-precision layers)."""
+        return self.dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights (its dtype)."""
+        return self.dtype
+
+    @property
+    def _autocast_dtype(self):
+        """The float dtype this layer casts its float inputs to (None: no cast, autocast=False or a non-float
+        layer dtype)."""
+        if not (self._convert_input_args and getattr(self, "_autocast", True)) or self.dtype in ("string", None):
+            return None
+        dtype = np.dtype(self.dtype)
+        return dtype if dtype.kind == "f" else None
 
     # ----- attributes ---------------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -402,6 +437,9 @@ class Layer(Module):
             return self._symbolic_call(args, kwargs, training)
         if args:
             args = (map_structure(as_tensor, args[0]),) + args[1:]
+            cast_to = self._autocast_dtype
+            if cast_to is not None:
+                args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
             self._build_for(args[0])
         flag = training if training is not None else current_training()
         flag = self.training if flag is None else bool(flag)

@@ -5,7 +5,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
-from . import masking
+from . import masking, settings
 from .naming import snake_case
 
 EPSILON = 1e-7
@@ -19,7 +19,7 @@ def _tensor(value, like=None, dtype=None):
     if dtype is not None:
         array = array.astype(dtype)
     elif array.dtype == np.float64:
-        array = array.astype(np.float32)
+        array = array.astype(settings.floatx())
     return ag.tensor(array, device=like.device if like is not None else None)
 
 

@@ -13,6 +13,7 @@ from .. import functional as F
 from . import losses_extra
 from .losses_ctc import CTC, ctc  # noqa: F401
 from .logits import logits_of
+from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
                         match_rank, reduce_values)
 from .losses_extra import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,  # noqa: F401
@@ -54,7 +55,7 @@ def _sparse_terms(logits, y_pred, flat, classes, ignore_class):
         per = F.cross_entropy(logits.reshape(-1, classes), flat,
                               ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
     else:
-        p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
+        p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
         per = F.nll_loss(p.log().reshape(-1, classes), flat,
                          ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
     return per
@@ -73,7 +74,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     logits = y_pred if from_logits else logits_of(y_pred, "softmax")
     if logits is not None:
         return -(target * F.log_softmax(logits, dim=-1)).sum(dim=-1)
-    p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
+    p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
     return -(target * p.log()).sum(dim=-1)
 
 
@@ -87,7 +88,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if logits is not None:
         values = F.binary_cross_entropy_with_logits(logits.reshape(y_pred.shape), target, reduction="none")
     else:
-        p = y_pred.clamp(EPSILON, 1.0 - EPSILON)
+        p = y_pred.clamp(epsilon(), 1.0 - epsilon())
         values = -(target * p.log() + (1.0 - target) * (1.0 - p).log())
     return values.mean(dim=-1)
 
@@ -110,7 +111,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """100 * the mean over the last axis of |y_true - y_pred| / max(|y_true|, 1e-7)."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return 100.0 * ((target - y_pred).abs() / target.abs().clamp(min=EPSILON)).mean(dim=-1)
+    return 100.0 * ((target - y_pred).abs() / target.abs().clamp(min=epsilon())).mean(dim=-1)
 
 
 def huber(y_true, y_pred, delta=1.0):
@@ -143,8 +144,8 @@ def hinge(y_true, y_pred):
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
     y_pred = _tensor(y_pred)
-    target = _float_target(y_true, y_pred).clamp(EPSILON, 1.0)
-    p = y_pred.clamp(EPSILON, 1.0)
+    target = _float_target(y_true, y_pred).clamp(epsilon(), 1.0)
+    p = y_pred.clamp(epsilon(), 1.0)
     return (target * (target / p).log()).sum(dim=-1)
 
 
@@ -152,7 +153,7 @@ def poisson(y_true, y_pred):
     """The mean over the last axis of y_pred - y_true * log(y_pred + 1e-7)."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return (y_pred - target * (y_pred + EPSILON).log()).mean(dim=-1)
+    return (y_pred - target * (y_pred + epsilon()).log()).mean(dim=-1)
 
 
 mse = MSE = mean_squared_error

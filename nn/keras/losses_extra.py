@@ -4,6 +4,7 @@ formulas (probabilities are clipped to [1e-7, 1 - 1e-7] where Keras clips them).
 import numpy as np
 
 from .loss_base import EPSILON, _float_target, _loss_class, _tensor, match_rank
+from .settings import epsilon
 
 
 def _pair(y_true, y_pred):
@@ -33,12 +34,12 @@ def categorical_hinge(y_true, y_pred):
 def mean_squared_logarithmic_error(y_true, y_pred):
     """The mean over the last axis of (log(1 + max(y_pred, 1e-7)) - log(1 + max(y_true, 1e-7)))^2."""
     target, y_pred = _pair(y_true, y_pred)
-    difference = (y_pred.clamp(min=EPSILON) + 1.0).log() - (target.clamp(min=EPSILON) + 1.0).log()
+    difference = (y_pred.clamp(min=epsilon()) + 1.0).log() - (target.clamp(min=epsilon()) + 1.0).log()
     return (difference ** 2).mean(dim=-1)
 
 
 def _l2_normalized(x, axis):
-    norm = (x * x).sum(dim=axis, keepdim=True).sqrt().clamp(min=EPSILON)
+    norm = (x * x).sum(dim=axis, keepdim=True).sqrt().clamp(min=epsilon())
     return x / norm
 
 
@@ -50,7 +51,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 
 def _binary_cross_entropy_terms(target, p):
-    clipped = p.clamp(EPSILON, 1.0 - EPSILON)
+    clipped = p.clamp(epsilon(), 1.0 - epsilon())
     return -(target * clipped.log() + (1.0 - target) * (1.0 - clipped).log())
 
 
@@ -84,7 +85,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         target = target * (1.0 - label_smoothing) + label_smoothing / target.shape[-1]
     if from_logits:
         y_pred = y_pred.softmax(dim=axis)
-    p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(EPSILON, 1.0 - EPSILON)
+    p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
     weight = (1.0 - p) ** gamma * _tensor(np.asarray(alpha, np.float32), y_pred, y_pred.dtype)
     return (weight * (-target * p.log())).sum(dim=axis)
 
@@ -98,7 +99,7 @@ def dice(y_true, y_pred, axis=None):
     y_pred = _tensor(y_pred)
     target = _float_target(y_true, y_pred)
     overlap = _sum(target * y_pred, axis)
-    return 1.0 - 2.0 * overlap / (_sum(target, axis) + _sum(y_pred, axis) + EPSILON)
+    return 1.0 - 2.0 * overlap / (_sum(target, axis) + _sum(y_pred, axis) + epsilon())
 
 
 def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
@@ -109,7 +110,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     overlap = _sum(target * y_pred, axis)
     false_positive = _sum((1.0 - y_pred) * target, axis)
     false_negative = _sum(y_pred * (1.0 - target), axis)
-    return 1.0 - overlap / (overlap + alpha * false_positive + beta * false_negative + EPSILON)
+    return 1.0 - overlap / (overlap + alpha * false_positive + beta * false_negative + epsilon())
 
 
 msle = MSLE = mean_squared_logarithmic_error

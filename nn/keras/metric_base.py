@@ -8,7 +8,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
-from . import masking
+from . import masking, settings
 from .naming import snake_case, unique_name
 from .variables import Variable
 
@@ -50,14 +50,14 @@ class Metric(NNMetric):
 
     def __init__(self, name=None, dtype=None):
         self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
-        self.dtype = dtype
+        self.dtype = dtype if dtype is not None else settings.floatx()   # Keras's: floatx() when the metric is made
         self._variables = []
-        settings = set(vars(self))
+        before = set(vars(self))
         if _defined_here(type(self), "reset_state"):
             # our metrics make their running totals in reset_state; a user's subclass makes them with
             # add_variable after this __init__ returns, as in Keras
             self.reset_state()
-        self._state_names = tuple(k for k in vars(self) if k not in settings)  # the running totals
+        self._state_names = tuple(k for k in vars(self) if k not in before)  # the running totals
 
     def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
         """A state variable (keras.Variable) that update_state changes with assign/assign_add and the default
@@ -145,9 +145,12 @@ class Metric(NNMetric):
 class Mean(Metric):
     """The (weighted) mean of the values given to update_state(values, sample_weight=None)."""
 
+    _KERAS_STATE = ("total", "count")   # the running totals Keras keeps as the metric's variables
+
     def reset_state(self):
         """Forget every batch."""
         self.total, self.count = 0.0, 0.0
+        self._sync_variables()
 
     def update_state(self, values, sample_weight=None):
         """Add values, each weighted by sample_weight (default 1)."""
@@ -155,6 +158,34 @@ class Mean(Metric):
         weight = _weights_like(sample_weight, values)
         self.total += float(np.sum(values * weight))
         self.count += float(np.sum(weight))
+        self._sync_variables()
+
+    @property
+    def variables(self):
+        """Keras's state variables ('total' and 'count'; 'total' alone for Sum), holding the running totals,
+        then any made by add_variable."""
+        if "_state_variables" not in vars(self):
+            dtype = self.dtype or settings.floatx()
+            self._state_variables = [Variable(np.zeros((), dtype), dtype=dtype, name=name, trainable=False)
+                                     for name in type(self)._KERAS_STATE]
+            for variable in self._state_variables:
+                variable.path = f"{self.name}/{variable.name}"
+        self._sync_variables()
+        return self._state_variables + list(self._variables)
+
+    def _running_totals(self):
+        """The running totals behind the state variables, by name (a subclass that keeps them elsewhere says
+        where)."""
+        return {name: getattr(self, name, 0.0) for name in type(self)._KERAS_STATE}
+
+    def _sync_variables(self):
+        """Copy the host running totals into the state variables, once `variables` has made them (the totals
+        stay float64 numbers on the host, which nn.distributed sums)."""
+        made = vars(self).get("_state_variables")
+        if made:
+            totals = self._running_totals()
+            for variable in made:
+                variable.assign(np.asarray(totals[variable.name], variable.dtype))
 
     def value(self):
         """total / count (0 before any value, as Keras)."""
@@ -167,6 +198,8 @@ class Mean(Metric):
 
 class Sum(Mean):
     """The (weighted) sum of the values given."""
+
+    _KERAS_STATE = ("total",)
 
     def value(self):
         """The running total."""

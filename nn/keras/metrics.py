@@ -7,6 +7,7 @@ import autograd as ag
 from . import metrics_extra
 from .metric_base import (Mean, MeanMetricWrapper, Metric, Sum, _host, _match_rank, _ratio,  # noqa: F401
                           _weights_like, _wrapper_class)
+from .settings import epsilon
 from .metrics_extra import (BinaryIoU, CategoricalHinge, ConcordanceCorrelation, CosineSimilarity,  # noqa: F401
                             FalseNegatives, FalsePositives, Hinge, IoU, KLDivergence, LogCoshError, MeanIoU,
                             MeanSquaredLogarithmicError, OneHotIoU, OneHotMeanIoU, PearsonCorrelation, Poisson,
@@ -329,7 +330,6 @@ class AUC(Metric):
 
 # ----- F-beta scores (Keras 3: one-hot or multi-label targets (batch, classes)) -----
 _AVERAGES = (None, "micro", "macro", "weighted")
-_F_EPSILON = 1e-7
 
 
 class FBetaScore(Metric):
@@ -375,12 +375,12 @@ class FBetaScore(Metric):
     def value(self):
         """The score: an array of one per class for average=None, else a float."""
         tp = np.asarray(self.true_positives, np.float64)
-        precision = tp / (tp + self.false_positives + _F_EPSILON)
-        recall = tp / (tp + self.false_negatives + _F_EPSILON)
+        precision = tp / (tp + self.false_positives + epsilon())
+        recall = tp / (tp + self.false_negatives + epsilon())
         beta2 = self.beta ** 2
-        score = (1 + beta2) * precision * recall / (beta2 * precision + recall + _F_EPSILON)
+        score = (1 + beta2) * precision * recall / (beta2 * precision + recall + epsilon())
         if self.average == "weighted":
-            weights = self.intermediate_weights / (np.sum(self.intermediate_weights) + _F_EPSILON)
+            weights = self.intermediate_weights / (np.sum(self.intermediate_weights) + epsilon())
             return float(np.sum(score * weights))
         if self.average is not None:
             return float(np.mean(score))

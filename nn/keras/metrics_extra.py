@@ -10,6 +10,7 @@ import autograd as ag
 
 from . import losses
 from .metric_base import Metric, _host, _match_rank, _ratio, _weights_like, _wrapper_class
+from .settings import epsilon
 
 EPSILON = 1e-7
 
@@ -34,7 +35,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     y_true, y_pred = _pair(y_true, y_pred)
 
     def unit(x):
-        return x / np.maximum(np.sqrt(np.sum(x * x, axis=axis, keepdims=True)), EPSILON)
+        return x / np.maximum(np.sqrt(np.sum(x * x, axis=axis, keepdims=True)), epsilon())
     return np.sum(unit(y_true) * unit(y_pred), axis=axis)
 
 
@@ -57,7 +58,7 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     pred_mean = y_pred.mean(axis=axis, keepdims=True)
     covariance = (y_true - pred_mean) * (y_pred - pred_mean)
     norm = y_true.var(axis=axis, keepdims=True) + y_pred.var(axis=axis, keepdims=True) + (true_mean - pred_mean) ** 2
-    return np.mean(2.0 * covariance / (norm + EPSILON), axis=axis)
+    return np.mean(2.0 * covariance / (norm + epsilon()), axis=axis)
 
 
 hinge = _from_loss(losses.hinge)
@@ -376,8 +377,8 @@ class IoU(Metric):
         denominator = self.total_cm.sum(axis=0) + self.total_cm.sum(axis=1) - true_positives
         true_positives, denominator = true_positives[self.target_class_ids], denominator[self.target_class_ids]
         valid = denominator > 1e-9
-        iou = np.where(valid, true_positives / (denominator + EPSILON), 0.0)
-        return float(np.sum(iou) / (np.sum(valid) + EPSILON))
+        iou = np.where(valid, true_positives / (denominator + epsilon()), 0.0)
+        return float(np.sum(iou) / (np.sum(valid) + epsilon()))
 
 
 class MeanIoU(IoU):

@@ -185,6 +185,8 @@ def _revivable_as_functional(cls):
 class Functional(Model):
     """A model made of layers called on keras.Input tensors: `keras.Model(inputs, outputs)`."""
 
+    _convert_input_args = False   # as Keras's: no cast to the model's dtype, each layer casts its own inputs
+
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         if not all(isinstance(t, KerasTensor) and isinstance(t.node.layer, InputLayer) for t in flatten(inputs)):

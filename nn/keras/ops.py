@@ -12,6 +12,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .. import functional as F
+from . import settings
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
@@ -403,7 +404,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     x = _t(x).astype(np.int64)
     valid = x >= 0
     encoded = F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)
-    encoded = encoded.astype(np.dtype(dtype or "float32"))
+    encoded = encoded.astype(np.dtype(dtype or settings.floatx()))
     if axis not in (-1, encoded.ndim - 1):
         encoded = ag.permute(encoded, _moved_last(encoded.ndim, axis))
     return encoded
@@ -419,12 +420,12 @@ def _moved_last(rank, axis):
 # ----- creation -------------------------------------------------------------------------------------------------
 def ones(shape, dtype=None):
     """A tensor of ones (float32 by default)."""
-    return ag.ones(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or "float32"))
+    return ag.ones(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def zeros(shape, dtype=None):
     """A tensor of zeros (float32 by default)."""
-    return ag.zeros(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or "float32"))
+    return ag.zeros(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def ones_like(x, dtype=None):
@@ -452,7 +453,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if axis != 0:
         raise ValueError("keras.ops.linspace: only axis=0 is supported")
     step = (stop - start) / builtins.max((num - 1) if endpoint else num, 1)
-    values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(np.dtype(dtype or "float32")))
+    values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(np.dtype(dtype or settings.floatx())))
     return (values, step) if retstep else values
 
 

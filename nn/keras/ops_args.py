@@ -1,19 +1,21 @@
 """How keras.ops takes its arguments: Tensors, NumPy arrays or Python numbers, converted the Keras way
-(float64 data becomes float32; a Python number beside a Tensor stays a number)."""
+(float64 data becomes floatx(), float32 by default; a Python number beside a Tensor stays a number)."""
 import numpy as np
 
 import autograd as ag
 from autograd import Tensor
 
+from . import settings
+
 
 def convert_to_tensor(x, dtype=None, sparse=None):
-    """`x` as a Tensor (Tensors unchanged unless `dtype` differs; float64 data becomes float32)."""
+    """`x` as a Tensor (Tensors unchanged unless `dtype` differs; float64 data becomes floatx())."""
     if sparse:
         raise ValueError("keras.ops.convert_to_tensor: sparse tensors are not supported")
     if not isinstance(x, Tensor):
         array = np.asarray(x)
         if dtype is None and array.dtype == np.float64:
-            array = array.astype(np.float32)
+            array = array.astype(settings.floatx())
         x = ag.tensor(array)
     return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
 

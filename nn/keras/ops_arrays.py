@@ -10,6 +10,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .ops_args import _axis, _float, _pair, _t
+from . import settings
 
 
 def _shape(shape):
@@ -17,7 +18,7 @@ def _shape(shape):
 
 
 def _float_dtype(dtype):
-    return np.dtype(dtype or "float32")
+    return np.dtype(dtype or settings.floatx())
 
 
 # ----- sorting ---------------------------------------------------------------------------------------------

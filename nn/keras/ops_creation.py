@@ -8,6 +8,7 @@ import autograd as ag
 from autograd import Tensor
 
 from .ops_args import _t
+from . import settings
 
 
 def _shape(shape):
@@ -38,7 +39,7 @@ def copy(x):
 
 def empty(shape, dtype=None):
     """A tensor of `shape` (float32 by default) whose values are unspecified; deepgrad fills it with zeros."""
-    return ag.zeros(*_shape(shape), dtype=np.dtype(dtype or "float32"))
+    return ag.zeros(*_shape(shape), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def empty_like(x, dtype=None):
@@ -50,7 +51,7 @@ def empty_like(x, dtype=None):
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix (M = N by default) with ones on and below the k-th diagonal (float32 by default)."""
     M = N if M is None else M
-    return ag.tensor(np.tri(N, M, k, dtype=np.dtype(dtype or "float32")))
+    return ag.tensor(np.tri(N, M, k, dtype=np.dtype(dtype or settings.floatx())))
 
 
 def vander(x, N=None, increasing=False):
@@ -74,13 +75,13 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """`num` values spaced evenly on a log scale from start to stop (stop included unless endpoint=False;
     float32 by default); array start/stop give a new `axis` of samples."""
     values = np.geomspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, axis=axis)
-    return ag.tensor(values.astype(np.dtype(dtype or "float32")))
+    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """base ** linspace(start, stop, num): `num` values spaced evenly on a log scale (float32 by default)."""
     values = np.logspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, base=base, axis=axis)
-    return ag.tensor(values.astype(np.dtype(dtype or "float32")))
+    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
 
 
 def meshgrid(*x, indexing="xy"):

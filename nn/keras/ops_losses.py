@@ -6,6 +6,7 @@ import autograd as ag
 
 from .. import functional as F
 from .ops_args import _float, _t
+from .settings import epsilon
 
 EPSILON = 1e-7
 
@@ -23,7 +24,7 @@ def binary_crossentropy(target, output, from_logits=False):
     _same_shape(target, output, "binary_crossentropy")
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
-    output = ag.clamp(output, EPSILON, 1.0 - EPSILON)
+    output = ag.clamp(output, epsilon(), 1.0 - epsilon())
     return -(target * ag.log(output) + (1.0 - target) * ag.log(1.0 - output))
 
 
@@ -31,7 +32,7 @@ def _log_probabilities(output, from_logits, axis):
     if from_logits:
         return F.log_softmax(output, dim=axis)
     output = output / output.sum(dim=axis, keepdim=True)
-    return ag.log(ag.clamp(output, EPSILON, 1.0 - EPSILON))
+    return ag.log(ag.clamp(output, epsilon(), 1.0 - epsilon()))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):

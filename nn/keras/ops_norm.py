@@ -4,6 +4,7 @@ and normalize (x over its Lp norm). Keras's epsilon defaults (1e-3 for batch_nor
 import autograd as ag
 
 from .ops_args import _float, _t
+from . import settings
 
 EPSILON = 1e-7
 
@@ -53,7 +54,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
         raise TypeError(f"keras.ops.layer_normalization: unexpected arguments {sorted(kwargs)}")
     x = _float(x)
     axes = _axes(axis, x.ndim, "layer_normalization")
-    eps = EPSILON if epsilon is None else epsilon
+    eps = settings.epsilon() if epsilon is None else epsilon
     variance = x.var(dim=axes, keepdim=True, unbiased=False)
     out = x * ag.rsqrt(variance + eps) if rms_scaling else \
         (x - x.mean(dim=axes, keepdim=True)) * ag.rsqrt(variance + eps)
@@ -68,7 +69,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     """x / sqrt(mean(x^2 over `axis`) + epsilon), times `scale`."""
     x = _float(x)
     axes = _axes(axis, x.ndim, "rms_normalization")
-    out = x * ag.rsqrt((x * x).mean(dim=axes, keepdim=True) + (EPSILON if epsilon is None else epsilon))
+    out = x * ag.rsqrt((x * x).mean(dim=axes, keepdim=True) + (settings.epsilon() if epsilon is None else epsilon))
     return out if scale is None else out * _along(scale, axes, x, "rms_normalization", "scale")
 
 
@@ -80,7 +81,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     x = _float(x)
     if x.ndim == 0:
         x = x.reshape(1)
-    eps = EPSILON if epsilon is None else epsilon
+    eps = settings.epsilon() if epsilon is None else epsilon
     if order == 2:
         return x * ag.clamp(ag.rsqrt((x * x).sum(dim=axis, keepdim=True)), max=1.0 / eps)
     norm = (ag.abs(x) ** order).sum(dim=axis, keepdim=True) ** (1.0 / order)

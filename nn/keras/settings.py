@@ -1,6 +1,7 @@
 """The session-wide settings behind keras.config and keras.backend (Keras 3's global state): floatx, epsilon,
 image_data_format, the dtype policy's slot, interactive logging, unsafe deserialization, max epochs/steps, and the
-flash attention and traceback filtering flags. deepgrad computes in float32 whatever floatx says."""
+flash attention and traceback filtering flags. floatx and epsilon are read when used (layers made after a
+fresh dtype policy, inputs, initializers, losses and metrics follow them)."""
 import logging
 import sys
 import warnings
@@ -28,8 +29,9 @@ def floatx():
 
 
 def set_floatx(value):
-    """Set the default float dtype: 'bfloat16', 'float16', 'float32' or 'float64'. floatx(), the default dtype
-    policy, standardize_dtype(None) and the image helpers follow it; deepgrad's layers still compute in float32."""
+    """Set the default float dtype: 'bfloat16', 'float16', 'float32' or 'float64'. keras.Input, initializers,
+    creation ops, fit's float data and the default dtype policy (made by the first layer after start-up or
+    clear_session, as in Keras) follow it, and with that policy the layers' weights and computations."""
     accepted = {"bfloat16", "float16", "float32", "float64"}
     if value not in accepted:
         raise ValueError(f"Unknown `floatx` value: {value}. Expected one of {accepted}")
@@ -42,7 +44,7 @@ def epsilon():
 
 
 def set_epsilon(value):
-    """Set the fuzz factor epsilon() returns (deepgrad's losses and metrics keep Keras's default 1e-7)."""
+    """Set the fuzz factor epsilon() returns (the losses, metrics, norm ops and constraints read it each call)."""
     _state["epsilon"] = value
 
 

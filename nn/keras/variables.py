@@ -5,7 +5,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, arrays
 
-from . import initializers
+from . import initializers, settings
 
 
 class Variable(Tensor):
@@ -13,9 +13,9 @@ class Variable(Tensor):
 
     __slots__ = ("name", "aggregation", "path")
 
-    def __init__(self, initializer="zeros", shape=None, dtype="float32", trainable=True, name="variable",
+    def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name="variable",
                  aggregation="none"):
-        dtype = np.dtype(dtype or "float32")
+        dtype = np.dtype(dtype or settings.floatx())
         if isinstance(initializer, (Tensor, np.ndarray, np.generic, int, float, list, tuple)) and shape is None:
             values = np.asarray(initializer.numpy() if isinstance(initializer, Tensor) else initializer, dtype=dtype)
         else:

@@ -578,7 +578,7 @@ def test_existing_augmentation_layers_transform_on_a_direct_call(factory):
     """Regression: Keras's preprocessing layers default to training=True, so layer(x) transforms (deepgrad
     passed the images through); predict and training=False still pass them through."""
     keras = real_keras()
-    x = _images(4, 6, 6, 3, high=255)
+    x = _images(32, 6, 6, 3, high=255)   # RandomFlip leaves each image as it is with probability 1/2
     changed = []
     for lib in (keras, ours):
         lib.utils.set_random_seed(1)

@@ -17,7 +17,7 @@ from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn_layer import RNN, StackedRNNCells
-from .conv_lstm import ConvLSTM2D
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
 from .time_distributed import TimeDistributed
@@ -44,6 +44,13 @@ from .color_augmentation import AutoContrast, RandomBrightness, RandomGrayscale,
 from .equalization import Equalization
 from .mix_up import MixUp
 from .cut_mix import CutMix
+from .pipeline import Pipeline
+from .random_perspective import RandomPerspective
+from .random_erasing_blur import RandomErasing, RandomGaussianBlur, RandomShear
+from .color_augmentation_more import (RandomColorDegeneration, RandomColorJitter, RandomHue, RandomPosterization,
+                                      RandomSaturation, RandomSharpness)
+from .adaptive_pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+                               AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
 
 from ..serialize_api import serializers as _serializers  # noqa: E402
 

@@ -1,4 +1,5 @@
 """keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
+from .. import settings
 from ..layer import Layer
 from ..symbolic import KerasTensor, Node
 
@@ -10,7 +11,8 @@ class InputLayer(Layer):
                  ragged=None, optional=False, **kwargs):
         if sparse or ragged or optional:
             raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        # Keras's Input takes floatx() for dtype=None, not the (possibly older) global dtype policy
+        super().__init__(name=name, dtype=dtype if dtype is not None else settings.floatx(), **kwargs)
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input: pass shape=(...) (the shape of one example, without the batch axis)")

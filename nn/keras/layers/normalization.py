@@ -7,7 +7,7 @@ import autograd as ag
 from autograd import arrays, no_grad
 
 from ... import functional as F
-from .. import ops_norm
+from .. import ops_norm, settings
 from ..layer import Layer
 from ..layer_config import keras_forms
 
@@ -41,6 +41,7 @@ class BatchNormalization(Layer):
         self.center, self.scale = center, scale
         self._init = (beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer)
         self._regs = (beta_regularizer, gamma_regularizer)
+        self.supports_masking = True
 
     def build(self, input_shape):
         features = input_shape[self.axis]
@@ -54,9 +55,14 @@ class BatchNormalization(Layer):
         self.moving_mean = self.add_weight((features,), mean_init, trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight((features,), var_init, trainable=False, name="moving_variance")
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
+        if mask is not None and mask.ndim != inputs.ndim - 1:
+            raise ValueError("The mask provided should be one dimension less than the inputs. Received: "
+                             f"mask.shape={tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
         rows, undo = _to_rows(inputs, self.axis)
-        if training and self.trainable:
+        if training and self.trainable and mask is not None:
+            y = self._masked_batch_norm(inputs, rows, mask)
+        elif training and self.trainable:
             y = F.batch_norm(rows, None, None, self.gamma, self.beta, True, 0.0, self.epsilon)
             self._update_moving(rows)
         else:
@@ -64,10 +70,31 @@ class BatchNormalization(Layer):
                              self.epsilon)
         return undo(y)
 
+    def _masked_batch_norm(self, inputs, rows, mask):
+        """Training with a mask (inputs.shape[:-1]): Keras's masked moments, the mean and biased variance over
+        the unmasked positions only (each divided by the unmasked count + backend.epsilon()), normalise every
+        position with them and move the moving statistics towards them."""
+        mask = mask if isinstance(mask, ag.Tensor) else ag.tensor(np.asarray(mask))
+        weights, _ = _to_rows(ag.zeros_like(inputs) + mask.to(rows.dtype).unsqueeze(-1), self.axis)
+        count = weights.sum(0) + settings.epsilon()
+        mean = (rows * weights).sum(0) / count
+        variance = (((rows - mean) * weights) ** 2).sum(0) / count
+        y = (rows - mean) / (variance + self.epsilon).sqrt()
+        if self.gamma is not None:
+            y = y * self.gamma
+        if self.beta is not None:
+            y = y + self.beta
+        self._move_towards(mean, variance)
+        return y
+
     def _update_moving(self, rows):
+        with no_grad():
+            self._move_towards(rows.mean(0), rows.var(0, correction=0))
+
+    def _move_towards(self, mean, variance):
         # tensor ops, not raw array arithmetic, so that an ag.jit compiled step records and replays the update
         with no_grad():
-            for stat, batch in ((self.moving_mean, rows.mean(0)), (self.moving_variance, rows.var(0, correction=0))):
+            for stat, batch in ((self.moving_mean, mean.detach()), (self.moving_variance, variance.detach())):
                 stat.mul_(self.momentum).add_(batch.to(stat.dtype), alpha=1.0 - self.momentum)
 
 
