@@ -41,3 +41,9 @@ def normalize(op, dim, ndim, zero_d=0):
         raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions "
                          f"(expected a dim in [{-size}, {size - 1}])")
     return int(dim) % size if ndim else zero_d
+
+
+def every_dim_if_empty(dim):
+    """`dim`, with an empty tuple or list read as every dim, as PyTorch's sum, mean, var, std, count_nonzero and
+    vector_norm read `dim=()` (amax does too; any/all and the dim-taking ops with one result per slice do not)."""
+    return None if isinstance(dim, (tuple, list)) and len(dim) == 0 else dim

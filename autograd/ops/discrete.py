@@ -5,7 +5,7 @@ import numpy as np
 from .. import capture
 from ..random_generator import check_generator
 from ..tensor import Tensor
-from .dims import check_tensor, normalize
+from .dims import check_tensor, every_dim_if_empty, normalize
 from .no_grad_op import no_grad_op
 
 
@@ -73,6 +73,7 @@ def argwhere(input):
 def count_nonzero(input, dim=None):
     """How many elements are non-zero, over `dim` (an int or tuple) or all of them."""
     check_tensor("count_nonzero", input)
+    dim = every_dim_if_empty(dim)
     if dim is None:
         axis = None
     elif isinstance(dim, (tuple, list)):

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from ..function import Function
-from .dims import check_tensor, normalize
+from .dims import check_tensor, every_dim_if_empty, normalize
 from .elementwise import abs as _abs, where
 from .linalg_checks import check_matrix
 from .linalg_solve import inv_ex
@@ -95,7 +95,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if isinstance(ord, bool) or not isinstance(ord, numbers.Real):
         raise TypeError(f"{op}: ord must be a number (inf included), got {ord!r}; for matrix norms such as 'fro' "
                         "or 'nuc' use linalg.matrix_norm")
-    axis = _axes(dim, x.ndim)
+    axis = _axes(every_dim_if_empty(dim), x.ndim)
     if math.isinf(ord) and any(x.shape[a] == 0 for a in axis):
         raise ValueError(f"{op}: cannot compute the {ord} norm of x of shape {tuple(x.shape)} over dims {axis}, "
                          "which are empty: the operation has no identity")

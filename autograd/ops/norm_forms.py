@@ -4,7 +4,7 @@ ops/linalg.py: 'fro' over more dims than two, which PyTorch refuses, is the 2-no
 deepgrad's norm computed it before (the same numbers PyTorch gives for one or two dims)."""
 import numbers
 
-from .dims import check_tensor
+from .dims import check_tensor, every_dim_if_empty
 from .linalg import norm as _vector_norm
 from .linalg_norms import matrix_norm
 
@@ -14,6 +14,7 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
     p='nuc' the nuclear norm of the matrices in the two dims `dim` (a 2-D input's own dims when None),
     differentiable (gradient U V^H from the SVD), real or complex input."""
     check_tensor("norm", input)
+    dim = every_dim_if_empty(dim)
     chosen = p if ord is None else ord
     over = dim if dim is not None else axis
     if isinstance(chosen, str) and not _vector_fro(chosen, over):

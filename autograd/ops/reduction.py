@@ -11,7 +11,7 @@ from ..dtypes import get_default_dtype
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
-from .dims import check_tensor, normalize, resolve
+from .dims import check_tensor, every_dim_if_empty, normalize, resolve
 from .no_grad_op import no_grad_op
 from .elementwise import add, maximum, minimum, sqrt
 from .indexing import take_along_axis
@@ -207,7 +207,7 @@ MinResult = return_type("min", ["values", "indices"])
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims)."""
-    dim, keepdim = _reduction_args("sum", input, dim, axis, keepdim, keepdims)
+    dim, keepdim = _reduction_args("sum", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     return named(Sum.apply(input, axis=dim, keepdims=keepdim), "SumBackward0" if dim is None else "SumBackward1")
@@ -215,7 +215,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim` (integer input is averaged in the default float dtype)."""
-    dim, keepdim = _reduction_args("mean", input, dim, axis, keepdim, keepdims)
+    dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
     if input.dtype.kind not in "fc":
@@ -242,7 +242,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     """
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    dim, keepdim = _reduction_args("var", input, dim, axis, keepdim, keepdims)
+    dim, keepdim = _reduction_args("var", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("var", unbiased, correction, ddof)
     if input.dtype.kind == "c":   # the mean of |z - mean|^2: the parts' variances added
         return add(var(input.real, dim, keepdim=keepdim, correction=ddof),
@@ -254,7 +254,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     """Standard deviation over `dim` (square root of var, unbiased by default; gradient 0 where it is 0)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
-    dim, keepdim = _reduction_args("std", input, dim, axis, keepdim, keepdims)
+    dim, keepdim = _reduction_args("std", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("std", unbiased, correction, ddof)
     if input.dtype.kind == "c":
         return sqrt(var(input, dim, keepdim=keepdim, correction=ddof))

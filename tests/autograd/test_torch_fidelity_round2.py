@@ -235,3 +235,19 @@ def test_zero_norm_counts_nonzeros_without_gradient(kwargs):
     for got, want in zip(outs[1], outs[0]):
         np.testing.assert_array_equal(got, want)
     np.testing.assert_allclose(grads[1], grads[0])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.sum(x, ()), lambda m, x: m.sum(x, (), keepdim=True), lambda m, x: m.mean(x, []),
+    lambda m, x: m.var(x, ()), lambda m, x: m.std(x, ()), lambda m, x: m.nansum(x, ()),
+    lambda m, x: m.count_nonzero(x, ()), lambda m, x: m.linalg.vector_norm(x, dim=(), keepdim=True),
+    lambda m, x: x.norm(dim=()), lambda m, x: x.norm(p=1, dim=()), lambda m, x: m.any(x, ()),
+    lambda m, x: m.amax(x, ())])
+def test_an_empty_dim_tuple_reduces_as_in_pytorch(call):
+    """dim=() means every dim for sum, mean, var, std, count_nonzero and the norms (deepgrad reduced nothing),
+    and nothing for any/all, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    data = np.arange(6.0).reshape(2, 3)
+    ours, theirs = call(ag, ag.tensor(data)), call(torch, torch.tensor(data))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
