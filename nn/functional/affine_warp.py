@@ -40,6 +40,15 @@ def _fix_index(xp, index, size, fill_mode):
     return index, valid
 
 
+def bilinear_taps(xp, src_y, src_x):
+    """The four (rows, cols, weight) neighbours of the points (src_y, src_x) that bilinear sampling mixes."""
+    y0, x0 = xp.floor(src_y), xp.floor(src_x)
+    fy, fx = src_y - y0, src_x - x0
+    y0, x0 = y0.astype(xp.int64), x0.astype(xp.int64)
+    return [(y0, x0, (1 - fy) * (1 - fx)), (y0, x0 + 1, (1 - fy) * fx),
+            (y0 + 1, x0, fy * (1 - fx)), (y0 + 1, x0 + 1, fy * fx)]
+
+
 def _source_points(xp, transform, out_h, out_w):
     """(y', x') float64 source coordinates, each (N, out_h, out_w), of every output pixel."""
     rows = xp.arange(out_h, dtype=xp.float64)[None, :, None]
@@ -66,11 +75,7 @@ def _sampling_grid(xp, transform, *box, size, out_size, interpolation, fill_mode
     if interpolation == "nearest":
         taps = [(xp.floor(src_y + 0.5).astype(xp.int64), xp.floor(src_x + 0.5).astype(xp.int64), None)]
     else:
-        y0, x0 = xp.floor(src_y), xp.floor(src_x)
-        fy, fx = src_y - y0, src_x - x0
-        y0, x0 = y0.astype(xp.int64), x0.astype(xp.int64)
-        taps = [(y0, x0, (1 - fy) * (1 - fx)), (y0, x0 + 1, (1 - fy) * fx),
-                (y0 + 1, x0, fy * (1 - fx)), (y0 + 1, x0 + 1, fy * fx)]
+        taps = bilinear_taps(xp, src_y, src_x)
     grid = []
     for rows, cols, weight in taps:
         rows, valid_r = _fix_index(xp, rows, h, fill_mode)

@@ -14,6 +14,7 @@ import autograd as ag
 from ... import functional as F
 from .. import initializers
 from .conv import _data_format, _padding_mode, same_pads
+from .conv_transpose import _tuple
 from .rnn_cells import _DropoutCell
 from .rnn_layer import RNN
 
@@ -35,16 +36,6 @@ def _conv(x, kernel, strides, padding, dilation):
             x = F.pad(x, tuple(p for edge in reversed(edges) for p in edge))
     weight = kernel.permute(rank + 1, rank, *range(rank))
     return _CONV[rank](x, weight, None, strides, pads, dilation).movedim(1, -1)
-
-
-def _tuple(value, rank, name, layer):
-    """Keras's standardize_tuple: an int repeated `rank` times, or `rank` ints."""
-    if isinstance(value, int):
-        return (value,) * rank
-    value = tuple(value)
-    if len(value) != rank or not all(isinstance(v, int) for v in value):
-        raise ValueError(f"{layer}: {name} must be an int or a tuple of {rank} ints, got {value!r}")
-    return value
 
 
 def _out_size(size, kernel, stride, padding, dilation):

@@ -10,6 +10,7 @@ import autograd as ag
 from autograd import arrays
 from autograd.ops.no_grad_op import no_grad_op
 
+from ...functional.affine_warp import bilinear_taps
 from .augmentation import host_draws
 from .color_augmentation import _base_factor
 from .random_erasing_blur import _ReplayLayer, _tensor
@@ -44,11 +45,7 @@ def _perspective_grid(xp, start_points, end_points, size, interpolation, dtype):
     if interpolation == "nearest":
         taps = [(xp.round(src_y).astype(xp.int64), xp.round(src_x).astype(xp.int64), None)]
     else:
-        y0, x0 = xp.floor(src_y), xp.floor(src_x)
-        fy, fx = src_y - y0, src_x - x0
-        y0, x0 = y0.astype(xp.int64), x0.astype(xp.int64)
-        taps = [(y0, x0, (1 - fy) * (1 - fx)), (y0, x0 + 1, (1 - fy) * fx),
-                (y0 + 1, x0, fy * (1 - fx)), (y0 + 1, x0 + 1, fy * fx)]
+        taps = bilinear_taps(xp, src_y, src_x)
     grid = []
     for rows, cols, weight in taps:
         valid = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
