@@ -2,6 +2,8 @@
 (biject_to's are bijections; transform_to's need only cover the set, e.g. softmax for the simplex)."""
 from . import constraints
 from .transform_base import ComposeTransform, identity_transform
+from .matrix_transforms import CorrCholeskyTransform, LowerCholeskyTransform, PositiveDefiniteTransform
+from .structured_transforms import CatTransform, IndependentTransform, StackTransform
 from .transforms import AffineTransform, ExpTransform, SigmoidTransform, SoftmaxTransform, StickBreakingTransform
 
 
@@ -53,13 +55,6 @@ def _interval(constraint):
     return ComposeTransform([SigmoidTransform(), AffineTransform(low, high - low)])
 
 
-def _independent(constraint):
-    if isinstance(constraint.base_constraint, type(constraints.real)):
-        return identity_transform
-    raise NotImplementedError(f"biject_to/transform_to: no transform for {constraint!r} (only an independent "
-                              "Real is supported)")
-
-
 for _registry in (biject_to, transform_to):
     _registry.register(type(constraints.real), _real)
     _registry.register(constraints.greater_than, _greater_than)
@@ -67,6 +62,15 @@ for _registry in (biject_to, transform_to):
     _registry.register(constraints.less_than, _less_than)
     _registry.register(constraints.interval, _interval)
     _registry.register(constraints.half_open_interval, _interval)
-    _registry.register(type(constraints.real_vector), _independent)
+    _registry.register(type(constraints.corr_cholesky), lambda c: CorrCholeskyTransform())
+    # the structural constraints map each part through the same registry
+    _registry.register(type(constraints.real_vector), lambda c, r=_registry: IndependentTransform(
+        r(c.base_constraint), c.reinterpreted_batch_ndims))
+    _registry.register(constraints.cat, lambda c, r=_registry: CatTransform([r(p) for p in c.cseq], c.dim,
+                                                                             c.lengths))
+    _registry.register(constraints.stack, lambda c, r=_registry: StackTransform([r(p) for p in c.cseq], c.dim))
 biject_to.register(type(constraints.simplex), lambda c: StickBreakingTransform())
 transform_to.register(type(constraints.simplex), lambda c: SoftmaxTransform())
+transform_to.register(type(constraints.lower_cholesky), lambda c: LowerCholeskyTransform())
+transform_to.register(type(constraints.positive_definite), lambda c: PositiveDefiniteTransform())
+transform_to.register(type(constraints.positive_semidefinite), lambda c: PositiveDefiniteTransform())

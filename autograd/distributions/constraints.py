@@ -7,13 +7,15 @@ import numpy as np
 
 from ..creation import full
 from ..ops.joining import cat as _join
+from ..ops.joining import stack as _stack
+from ..ops.linalg_eigh import eigvalsh
 from ..ops.linalg_cholesky import cholesky_ex
 
 __all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property", "greater_than",
            "greater_than_eq", "half_open_interval", "independent", "integer_interval", "interval", "is_dependent",
            "less_than", "lower_cholesky", "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer",
-           "one_hot", "positive", "positive_definite", "positive_integer", "real", "real_vector", "simplex",
-           "square", "symmetric", "unit_interval"]
+           "one_hot", "positive", "positive_definite", "positive_integer", "positive_semidefinite", "real",
+           "real_vector", "simplex", "square", "stack", "symmetric", "unit_interval"]
 
 
 class Constraint:
@@ -225,6 +227,14 @@ class _PositiveDefinite(_Symmetric):
         return super().check(value) & (info == 0)
 
 
+class _PositiveSemidefinite(_Symmetric):
+    def check(self, value):
+        symmetric = super().check(value)
+        if value.shape[-2] != value.shape[-1]:
+            return symmetric
+        return symmetric & (eigvalsh(_floats(value)) >= 0).all(-1)
+
+
 class _Cat(Constraint):
     """Constraints applied to consecutive pieces of dim `dim` (of the given lengths)."""
 
@@ -232,12 +242,33 @@ class _Cat(Constraint):
         self.cseq, self.dim = list(cseq), dim
         self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
 
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
+    event_dim = property(lambda self: max(c.event_dim for c in self.cseq))
+
     def check(self, value):
         pieces, start = [], 0
         for c, n in zip(self.cseq, self.lengths):
             pieces.append(c.check(value.narrow(self.dim, start, n)))
             start += n
         return _join(pieces, self.dim)
+
+
+class _Stack(Constraint):
+    """Constraints applied to the consecutive slices of dim `dim`."""
+
+    def __init__(self, cseq, dim=0):
+        self.cseq, self.dim = list(cseq), dim
+
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
+
+    @property
+    def event_dim(self):
+        """The parts' event_dim, one more when dim falls inside it."""
+        dim = max(c.event_dim for c in self.cseq)
+        return dim + 1 if self.dim + dim < 0 else dim
+
+    def check(self, value):
+        return _stack([c.check(value.select(self.dim, i)) for i, c in enumerate(self.cseq)], self.dim)
 
 
 dependent = _Dependent()
@@ -265,5 +296,7 @@ corr_cholesky = _CorrCholesky()
 square = _Square()
 symmetric = _Symmetric()
 positive_definite = _PositiveDefinite()
+positive_semidefinite = _PositiveSemidefinite()
 cat = _Cat
+stack = _Stack
 

@@ -8,6 +8,7 @@ from ..creation import full, rand
 from . import constraints
 from .constrained import ConstrainedDistribution
 from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 
 
 def _uniform(dist, sample_shape, ref):
@@ -89,7 +90,7 @@ class Uniform(ConstrainedDistribution):
         return (self.high - self.low).log()
 
 
-class Exponential(ConstrainedDistribution):
+class Exponential(ExponentialFamily, ConstrainedDistribution):
     """Exponential(rate): density rate * exp(-rate x) on x >= 0."""
 
     has_rsample = True
@@ -134,6 +135,15 @@ class Exponential(ConstrainedDistribution):
     def entropy(self):
         """1 - log(rate)."""
         return 1.0 - self.rate.log()
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -(-x).log()
 
 
 class _LocationScale(ConstrainedDistribution):

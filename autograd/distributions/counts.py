@@ -11,9 +11,10 @@ from . import constraints
 from .constrained import (ConstrainedDistribution, binary_parameters, host_draws, logits_to_probs, one_of,
                           probs_to_logits)
 from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 
 
-class Poisson(ConstrainedDistribution):
+class Poisson(ExponentialFamily, ConstrainedDistribution):
     """Poisson(rate): P(k) = rate^k exp(-rate) / k! for k = 0, 1, ..."""
 
     arg_constraints = {"rate": constraints.nonnegative}
@@ -39,6 +40,13 @@ class Poisson(ConstrainedDistribution):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return xlogy(value, rate) - rate - lgamma(value + 1)
+
+    @property
+    def _natural_params(self):
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x):
+        return x.exp()
 
 
 def _clamp_by_zero(x):

@@ -11,9 +11,10 @@ from . import constraints
 from .beta_special import DirichletReparam
 from .constrained import ConstrainedDistribution, host_draws
 from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 
 
-class Dirichlet(ConstrainedDistribution):
+class Dirichlet(ExponentialFamily, ConstrainedDistribution):
     """Dirichlet(concentration): a distribution on the simplex over the last dim of concentration."""
 
     has_rsample = True
@@ -74,8 +75,15 @@ class Dirichlet(ConstrainedDistribution):
         total = a.sum(-1)
         return lgamma(a).sum(-1) - lgamma(total) - (k - total) * digamma(total) - ((a - 1.0) * digamma(a)).sum(-1)
 
+    @property
+    def _natural_params(self):
+        return (self.concentration,)
 
-class Beta(ConstrainedDistribution):
+    def _log_normalizer(self, x):
+        return lgamma(x).sum(-1) - lgamma(x.sum(-1))
+
+
+class Beta(ExponentialFamily, ConstrainedDistribution):
     """Beta(concentration1, concentration0): density x^(c1-1) (1-x)^(c0-1) / B(c1, c0) on [0, 1]; the first
     coordinate of a Dirichlet([c1, c0])."""
 
@@ -112,3 +120,10 @@ class Beta(ConstrainedDistribution):
     def entropy(self):
         """The Dirichlet's entropy."""
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self):
+        return self.concentration1, self.concentration0
+
+    def _log_normalizer(self, x, y):
+        return lgamma(x) + lgamma(y) - lgamma(x + y)

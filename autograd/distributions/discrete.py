@@ -11,6 +11,7 @@ from ..ops.shape import reshape
 from . import constraints
 from .constrained import ConstrainedDistribution, expand_batch
 from .distribution import Distribution, broadcast_all
+from .exp_family import ExponentialFamily
 
 
 def _one_of(name, probs, logits):
@@ -23,8 +24,10 @@ def _clamped(probs):
     return probs.clamp(min=eps, max=1 - eps)
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """Bernoulli(probs=None, logits=None): 1 with probability probs (or sigmoid(logits)), else 0."""
+
+    has_enumerate_support = True
 
     _param_names = ("probs", "logits")
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -86,10 +89,21 @@ class Bernoulli(Distribution):
         """-(p log p + (1 - p) log(1 - p)), computed from the logits."""
         return Softplus.apply(self.logits) - self.logits * self.probs
 
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()
+
 
 class Categorical(Distribution):
     """Categorical(probs=None, logits=None) over the last dim: probs are normalised to sum to 1, logits are
     normalised log-probabilities (logits - logsumexp)."""
+
+    has_enumerate_support = True
 
     _param_names = ("probs", "logits")
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}

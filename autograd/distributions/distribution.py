@@ -10,6 +10,11 @@ from . import constraints
 _validate_default = [True]
 
 
+class NotDefinedError(NotImplementedError, TypeError):
+    """An operation a distribution (or a pair of them) does not define: PyTorch raises NotImplementedError
+    there, deepgrad raised TypeError, so it is both and either except clause catches it."""
+
+
 def broadcast_all(*values):
     """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (float32 when
     every parameter is a number), as torch.distributions.utils.broadcast_all."""
@@ -31,6 +36,7 @@ class Distribution:
     """A batch of probability distributions with `batch_shape` and `event_shape` (Sizes, as PyTorch's)."""
 
     has_rsample = False
+    has_enumerate_support = False
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape, self._event_shape = Size(batch_shape), Size(event_shape)
@@ -59,6 +65,16 @@ class Distribution:
         return self.variance.sqrt()
 
     @property
+    def mean(self):
+        """The mean; each distribution that has one defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement mean")
+
+    @property
+    def variance(self):
+        """The variance; each distribution that has one defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement variance")
+
+    @property
     def mode(self):
         """The most likely value; each distribution that has one defines it."""
         raise NotImplementedError(f"{type(self)} does not implement mode")
@@ -75,8 +91,9 @@ class Distribution:
 
     def rsample(self, sample_shape=()):
         """Reparameterised draws that carry gradients to the parameters (only where has_rsample)."""
-        raise TypeError(f"{type(self).__name__} has no reparameterised sample (rsample): its draws are discrete; "
-                        "use sample(), which carries no gradient, and a score-function (log_prob) estimator")
+        raise NotDefinedError(f"{type(self).__name__} has no reparameterised sample (rsample) (its draws are "
+                              "discrete, or not differentiable in its parameters, as in PyTorch); use sample(), "
+                              "which carries no gradient, and a score-function (log_prob) estimator")
 
     def perplexity(self):
         """exp(entropy())."""
@@ -138,6 +155,11 @@ class Independent(Distribution):
         super().__init__(shape[:split], shape[split:] + base_distribution.event_shape, validate_args=False)
 
     arg_constraints = {}
+
+    @property
+    def has_enumerate_support(self):
+        """The base distribution's, when no dims are reinterpreted; False otherwise."""
+        return self.reinterpreted_batch_ndims == 0 and self.base_dist.has_enumerate_support
 
     @property
     def support(self):

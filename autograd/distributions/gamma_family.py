@@ -11,6 +11,7 @@ from ..ops.special import xlogy
 from . import constraints
 from .constrained import ConstrainedDistribution, host_draws
 from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 from .gamma_special import GammaReparam, gammainc
 
 
@@ -22,7 +23,7 @@ def standard_gamma(alpha, shape):
     return GammaReparam.apply(alpha, draws)
 
 
-class Gamma(ConstrainedDistribution):
+class Gamma(ExponentialFamily, ConstrainedDistribution):
     """Gamma(concentration, rate): density rate^a x^(a-1) exp(-rate x) / Gamma(a) on x >= 0."""
 
     has_rsample = True
@@ -64,6 +65,15 @@ class Gamma(ConstrainedDistribution):
         if self._validate_args:
             self._validate_sample(value)
         return gammainc(self.concentration, self.rate * value)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return self.concentration - 1, -self.rate
+
+    def _log_normalizer(self, x, y):
+        return lgamma(x + 1) + (x + 1) * (-y.reciprocal()).log()
 
 
 class Chi2(Gamma):

@@ -3,7 +3,7 @@ import math
 
 from ..ops.activation import Softplus
 from .discrete import Bernoulli, Categorical
-from .distribution import Independent, sum_rightmost
+from .distribution import Independent, NotDefinedError, sum_rightmost
 from .normal import Normal
 
 _KL = {}
@@ -24,8 +24,8 @@ def kl_divergence(p, q):
             if (tp, tq) in _KL:
                 return _KL[(tp, tq)](p, q)
     pairs = ", ".join(f"({a.__name__}, {b.__name__})" for a, b in _KL)
-    raise TypeError(f"kl_divergence: no formula for KL({type(p).__name__} || {type(q).__name__}); the pairs known "
-                    f"are {pairs}; add one with @register_kl({type(p).__name__}, {type(q).__name__})")
+    raise NotDefinedError(f"kl_divergence: no formula for KL({type(p).__name__} || {type(q).__name__}); the pairs "
+                          f"known are {pairs}; add one with @register_kl({type(p).__name__}, {type(q).__name__})")
 
 
 @register_kl(Normal, Normal)
@@ -55,6 +55,6 @@ def _kl_categorical_categorical(p, q):
 @register_kl(Independent, Independent)
 def _kl_independent_independent(p, q):
     if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
-        raise TypeError("kl_divergence: two Independent distributions must reinterpret the same number of dims, "
-                        f"got {p.reinterpreted_batch_ndims} and {q.reinterpreted_batch_ndims}")
+        raise NotDefinedError("kl_divergence: two Independent distributions must reinterpret the same number of "
+                              f"dims, got {p.reinterpreted_batch_ndims} and {q.reinterpreted_batch_ndims}")
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)

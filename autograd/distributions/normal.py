@@ -5,10 +5,11 @@ from ..creation import randn
 from ..ops.special import erf, erfinv
 from . import constraints
 from .constrained import expand_batch
-from .distribution import Distribution, broadcast_all
+from .distribution import broadcast_all
+from .exp_family import ExponentialFamily
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """Normal(loc, scale): a batch of Gaussians of the broadcast shape of loc and scale (scale > 0)."""
 
     has_rsample = True
@@ -71,3 +72,12 @@ class Normal(Distribution):
     def entropy(self):
         """0.5 + 0.5 log(2 pi) + log(scale)."""
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal()
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()

@@ -1,0 +1,54 @@
+"""NegativeBinomial(total_count, probs=None, logits=None): the number of successes before total_count
+failures, each trial a success with probability probs; drawn as Poisson(Gamma(total_count, exp(-logits)))."""
+import numpy as np
+
+from ..ops.activation import Softplus
+from ..ops.gamma import lgamma
+from . import constraints
+from .constrained import ConstrainedDistribution, host_draws, logits_to_probs, one_of, probs_to_logits
+from .distribution import broadcast_all
+
+
+class NegativeBinomial(ConstrainedDistribution):
+    """NegativeBinomial(total_count, probs=None, logits=None) on the non-negative integers."""
+
+    arg_constraints = {"total_count": constraints.greater_than_eq(0),
+                       "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, total_count, probs=None, logits=None, validate_args=None):
+        one_of("NegativeBinomial", probs, logits)
+        self._given = "probs" if probs is not None else "logits"
+        if probs is not None:
+            self.total_count, self.probs = broadcast_all(total_count, probs)
+            self.logits = probs_to_logits(self.probs, is_binary=True)
+        else:
+            self.total_count, self.logits = broadcast_all(total_count, logits)
+            self.probs = logits_to_probs(self.logits, is_binary=True)
+        self.total_count = self.total_count.to(self.probs.dtype)
+        super().__init__(self.probs.shape, (), validate_args)
+
+    param_shape = property(lambda self: self.probs.shape, doc="The shape of probs and logits.")
+    mean = property(lambda self: self.total_count * self.logits.exp(), doc="total_count * exp(logits).")
+    mode = property(lambda self: ((self.total_count - 1) * self.logits.exp()).floor().clamp(min=0.0),
+                    doc="floor((total_count - 1) exp(logits)), at least 0.")
+    variance = property(lambda self: self.mean / (-self.logits).sigmoid(), doc="mean / (1 - probs).")
+
+    def sample(self, sample_shape=()):
+        """Counts (in the parameters' dtype), Poisson draws with Gamma(total_count, exp(-logits)) rates."""
+        shape = self._extended_shape(sample_shape)
+
+        def draw(stream, n, logits):
+            """Poisson counts at Gamma(n, exp(logits)) rates."""
+            rate = stream.standard_gamma(n) * np.exp(logits)
+            return stream.poisson(rate)
+        return host_draws(draw, self.total_count.detach().expand(shape), self.logits.detach().expand(shape))
+
+    def log_prob(self, value):
+        """n logsigmoid(-logits) + k logsigmoid(logits) + lgamma(n + k) - lgamma(k + 1) - lgamma(n)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        n = self.total_count
+        unnormalised = -n * Softplus.apply(self.logits) - value * Softplus.apply(-self.logits)
+        normaliser = -lgamma(n + value) + lgamma(1.0 + value) + lgamma(n)
+        return unnormalised - normaliser.masked_fill(n + value == 0.0, 0.0)
