@@ -1,10 +1,13 @@
 """`ag.autograd`: the names PyTorch code reaches through `torch.autograd`."""
 from .engine import grad, run_backward
 from .gradcheck import gradcheck, gradgradcheck
-from .grad_mode import detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled
+from .grad_mode import _rewatch, detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled, state
 from .tensor_function import TensorFunction as Function
 from . import autograd_functional as functional
 from . import autograd_function as function
+from . import autograd_graph as graph
+from . import forward_ad
+from .autograd_variable import Variable
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
@@ -18,5 +21,24 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
                  create_graph=create_graph)
 
 
-__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "function", "functional", "grad", "gradcheck",
-           "gradgradcheck", "inference_mode", "no_grad", "set_grad_enabled"]
+class set_detect_anomaly:
+    """Switch anomaly detection on or off (mode) right away; used as a context manager, the previous setting
+    comes back at exit. check_nan is accepted as PyTorch takes it (NaN and inf are always checked)."""
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = state.anomaly
+        state.anomaly = bool(mode)
+        _rewatch()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        state.anomaly = self.prev
+        _rewatch()
+        return False
+
+
+__all__ = ["Function", "Variable", "backward", "detect_anomaly", "enable_grad", "forward_ad", "function",
+           "functional", "grad", "gradcheck", "gradgradcheck", "graph", "inference_mode", "no_grad",
+           "set_detect_anomaly", "set_grad_enabled"]

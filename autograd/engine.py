@@ -13,6 +13,8 @@ from .errors import GraphError, OutOfMemoryError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
 from .hooks import run_hooks, run_post_accumulate_hooks
+from .saved_graph import as_graph_tensor
+from .saved_hooks import unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
 from .versions import clock, modified_since
@@ -80,6 +82,8 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             for idx, g in enumerate(gs):
                 if (id(node), idx) in capture:
                     capture[(id(node), idx)] = g
+        if node._packed is not None:
+            unpack_node(node, retain)
         if graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
             in_grads = _run_node(node, gs, graph_mode)
         else:
@@ -228,7 +232,10 @@ def _graph_backward(node, gs):
                          "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
                          "write this step with elementary tensor ops instead")
     saved = node.saved_tensors
-    node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
+    if getattr(node, "_saved_roles", None) is None:
+        node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
+    else:   # values unpacked from saved_tensors_hooks: joined to the graph by where they were saved from
+        node.saved_tensors = tuple(as_graph_tensor(node, k, arr) for k, arr in enumerate(saved))
     node.xp = graph_xp
     try:
         with enable_grad():

@@ -14,6 +14,7 @@ from . import complex_forms
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
+from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
 from .versions import clock
 
@@ -33,6 +34,8 @@ class Function:
     #: False when a multi-output backward takes None for outputs that got no gradient (set_materialize_grads)
     materialize_grads = True
     _saved_at = None
+    #: what saved_tensors_hooks' pack made of saved_tensors (saved_hooks.py), or None
+    _packed = None
     #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
     #: op whose PyTorch counterpart is one node (see `named`)
     torch_name = None
@@ -148,6 +151,8 @@ class Function:
         else:
             ctx.out_ids = (id(out),)
             results = _wrap(out, device, ctx, 0)
+        if saved_hooks.active and ctx.saved_tensors:
+            saved_hooks.pack_node(ctx)
         if state.anomaly:
             _check_finite(cls.label(), "forward", out if isinstance(out, tuple) else (out,), device)
         return results

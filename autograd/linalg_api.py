@@ -4,7 +4,6 @@ over leading dims, on every device (eig / eigvals: the CPU devices only); the op
 autograd/ops/linalg_*.py and matrix_exp.py, their complex forms and eig in linalg_complex.py.
 
 The LDL family (ldl_factor, ldl_factor_ex, ldl_solve; ops/linalg_ldl.py) has no gradient, as in PyTorch.
-Not here: vander is absent.
 """
 from .ops.linalg import matmul
 from .ops.linalg_checks import LinAlgError
@@ -21,6 +20,7 @@ from .ops.linalg_products import cross, diagonal, matrix_power, multi_dot, tenso
 from .ops.linalg_qr import qr
 from .ops.linalg_solve import inv, inv_ex, solve, solve_ex, solve_triangular
 from .ops.linalg_svd import svd, svdvals
+from .ops.linalg_vander import vander
 from .ops.matrix_exp import matrix_exp
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
@@ -29,4 +29,4 @@ __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "di
            "matmul",
            "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular",
-           "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
+           "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

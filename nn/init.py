@@ -7,6 +7,8 @@ import numpy as np
 import autograd as ag
 from autograd import arrays
 
+from .init_deprecated import deprecated_alias
+
 _GAINS = {"linear": 1.0, "identity": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0, "conv_transpose1d": 1.0,
           "conv_transpose2d": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 0.75}
 
@@ -204,3 +206,17 @@ def sparse_(tensor, sparsity, std=0.01):
     for col in range(cols):
         values[ag.randperm(rows).numpy()[:zeros_per_column], col] = 0.0
     return _fill(tensor, values)
+
+
+# the deprecated names without the underscore, as PyTorch keeps them
+uniform = deprecated_alias("uniform", uniform_)
+normal = deprecated_alias("normal", normal_)
+constant = deprecated_alias("constant", constant_)
+eye = deprecated_alias("eye", eye_)
+dirac = deprecated_alias("dirac", dirac_)
+xavier_uniform = deprecated_alias("xavier_uniform", xavier_uniform_)
+xavier_normal = deprecated_alias("xavier_normal", xavier_normal_)
+kaiming_uniform = deprecated_alias("kaiming_uniform", kaiming_uniform_)
+kaiming_normal = deprecated_alias("kaiming_normal", kaiming_normal_)
+orthogonal = deprecated_alias("orthogonal", orthogonal_)
+sparse = deprecated_alias("sparse", sparse_)

@@ -1,5 +1,6 @@
 """Gradient clipping in place: by the norm of all gradients together, or elementwise by value."""
 import math
+import warnings
 
 import autograd as ag
 from autograd import Tensor, arrays
@@ -101,3 +102,10 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     with ag.no_grad():
         for g in _grads(parameters, "clip_grad_value_"):
             g.clamp_(-clip_value, clip_value)
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """Deprecated: clip_grad_norm_ under its old name, with a FutureWarning (as PyTorch)."""
+    warnings.warn("nn.utils.clip_grad_norm is deprecated (as in PyTorch); use nn.utils.clip_grad_norm_ instead",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

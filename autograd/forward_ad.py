@@ -1,0 +1,130 @@
+"""`ag.autograd.forward_ad`: forward-mode AD with torch.autograd.forward_ad's names (dual_level, make_dual,
+unpack_dual, UnpackedDualTensor, enter_dual_level, exit_dual_level).
+
+A dual tensor is its primal joined to the reverse-mode graph (through a hidden leaf when the primal needs no
+gradient), with its tangent kept by the level. unpack_dual(y) computes y's tangent, the sum over the level's
+dual tensors x of J_x t_x, as func.jvp does: by differentiating the reverse pass's vector-Jacobian product
+u -> J^T u (linear in u) once more. So every op with a twice-differentiable backward works, and one without
+(a fused backward kernel) raises naming that op. Unlike PyTorch, tensors computed from a dual tensor have
+requires_grad=True (they sit on the reverse graph), and at most one level exists at a time (as PyTorch).
+"""
+from collections import namedtuple
+
+from .creation import zeros_like
+from .engine import grad as _engine_grad
+from .errors import GraphError
+from .function import Function
+from .grad_mode import enable_grad
+from .tensor import Tensor
+
+UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
+UnpackedDualTensor.__doc__ = "What unpack_dual returns: the primal and its tangent (None when it has none)."
+
+
+class _Level:
+    def __init__(self):
+        self.duals = {}   # id(dual tensor) -> (dual tensor, tangent, whether its primal required grad)
+
+
+_current = []   # the one level while a dual_level is active
+
+
+class _Dual(Function):
+    """The identity, as a graph node: a dual tensor's place in the graph (shares the primal's values)."""
+
+    def forward(ctx, x):
+        return x
+
+    def backward(ctx, gy):
+        return gy
+
+
+def enter_dual_level():
+    """Open the (single) forward-AD level and return its index, 0."""
+    if _current:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment (a dual_level is already "
+                           "active; use one level for all dual tensors)")
+    _current.append(_Level())
+    return 0
+
+
+def exit_dual_level(*, level=None):
+    """Close the forward-AD level: its dual tensors lose their tangents."""
+    if not _current:
+        raise RuntimeError("exit_dual_level: no forward AD level is active (enter_dual_level() first)")
+    _current.pop().duals.clear()
+
+
+class dual_level:
+    """Context manager for a forward-AD level: dual tensors made inside carry tangents until it exits."""
+
+    def __enter__(self):
+        return enter_dual_level()
+
+    def __exit__(self, *exc):
+        exit_dual_level()
+        return False
+
+
+def make_dual(tensor, tangent, *, level=None):
+    """A tensor with the values of `tensor` (sharing them, as a view) whose tangent is `tangent` (same shape
+    and dtype) for forward-mode AD at the active dual_level."""
+    if not _current:
+        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+                           "enter_dual_level() first (or use `with forward_ad.dual_level():`)")
+    if not isinstance(tensor, Tensor) or not isinstance(tangent, Tensor):
+        raise TypeError(f"make_dual: expects Tensors for tensor and tangent, got {type(tensor).__name__} and "
+                        f"{type(tangent).__name__}")
+    if tensor.dtype.kind not in "fc":
+        raise ValueError(f"make_dual: expected primal to be floating point or complex, but got {tensor.dtype}")
+    if tuple(tangent.shape) != tuple(tensor.shape):
+        raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the original "
+                           f"Tensor, this is not supported. Tensor is of size {list(tensor.shape)} while the given "
+                           f"forward gradient is of size {list(tangent.shape)}.")
+    if tangent.dtype != tensor.dtype:
+        raise RuntimeError(f"make_dual: expected tangent to have the primal's dtype {tensor.dtype}, got "
+                           f"{tangent.dtype}; convert it with .to(primal.dtype)")
+    if tangent.device is not tensor.device:
+        raise RuntimeError(f"make_dual: the tangent is on {tangent.device} but the primal on {tensor.device}; "
+                           "move the tangent with .to(primal.device)")
+    owned = tensor.requires_grad
+    with enable_grad():
+        dual = _Dual.apply(tensor if owned else tensor.detach().requires_grad_())
+    _current[0].duals[id(dual)] = (dual, tangent.detach(), owned)
+    return dual
+
+
+def unpack_dual(tensor, *, level=None):
+    """(primal, tangent) of `tensor` at the active dual_level as an UnpackedDualTensor namedtuple: the tangent
+    is the forward-mode derivative of tensor along the level's dual tensors' tangents, None when tensor does
+    not depend on any of them (or no level is active)."""
+    if not _current or not isinstance(tensor, Tensor):
+        return UnpackedDualTensor(tensor, None)
+    duals = _current[0].duals
+    entry = duals.get(id(tensor))
+    if entry is not None and entry[0] is tensor:
+        return UnpackedDualTensor(tensor if entry[2] else tensor.detach(), entry[1])
+    if not duals or not tensor.requires_grad:
+        return UnpackedDualTensor(tensor, None)
+    primal = tensor if any(owned for _, _, owned in duals.values()) else tensor.detach()
+    if tensor.dtype.kind not in "fc":
+        return UnpackedDualTensor(primal, None)
+    sources = [d for d, _, _ in duals.values()]
+    tangents = [t for _, t, _ in duals.values()]
+    try:
+        with enable_grad():
+            u = zeros_like(tensor, requires_grad=True)
+            back = _engine_grad([tensor], sources, [u], retain_graph=True, create_graph=True, allow_unused=True)
+            pairs = [(b, t) for b, t in zip(back, tangents) if b is not None]
+            if not pairs:
+                return UnpackedDualTensor(primal, None)
+            live = [(b, t) for b, t in pairs if b.requires_grad]
+            jt = None
+            if live:
+                (jt,) = _engine_grad([b for b, _ in live], [u], [t for _, t in live], allow_unused=True)
+    except GraphError as exc:
+        raise RuntimeError(f"forward_ad: cannot compute the tangent: {exc}") from None
+    return UnpackedDualTensor(primal, zeros_like(tensor) if jt is None else jt.detach())
+
+
+__all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual"]

@@ -1,0 +1,30 @@
+"""Unpacked saved values (saved_tensors_hooks) back on the graph for a create_graph backward: an unpacked copy
+of a node's output or input must carry that tensor's place in the graph, or higher-order gradients would
+treat it as a constant."""
+from .function import Function
+from .tensor import Tensor, wrap_array
+
+
+class Rebind(Function):
+    """`values` with its gradient going to `source` (an unpacked copy of a saved leaf)."""
+
+    def forward(ctx, source, values):
+        return values
+
+    def backward(ctx, gy):
+        return gy, None
+
+
+def as_graph_tensor(node, k, array):
+    """Saved value k (an unpacked array) as a Tensor joined to the graph where the packed value stood (as the
+    engine's _wrap_saved finds it for values that were not packed: a constant when the op made it)."""
+    role = node._saved_roles[k]
+    if not role:   # False: a number saved as is; None: an array the op made
+        return array if role is False else Tensor._make(array, node.device, None, 0, False)
+    kind, j = role
+    if kind == "out":
+        return Tensor._make(array, node.device, node, j, True)
+    parent, idx = node.parents[j], node.parent_idx[j]
+    if isinstance(parent, Tensor):
+        return Rebind.apply(parent, wrap_array(array, node.device))
+    return Tensor._make(array, node.device, parent, idx, True)
