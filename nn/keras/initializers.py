@@ -11,6 +11,7 @@ import inspect
 import numpy as np
 
 from . import settings
+from .initializers_stft import check_stft_arguments, stft_kernel
 
 
 class Initializer:
@@ -250,6 +251,26 @@ def get(identifier):
     raise TypeError(f"an initializer must be a name, an Initializer or a function of the shape, got "
                     f"{type(identifier).__name__}")
 
+
+class STFT(Initializer):
+    """The windowed real (side='real': cos) or imaginary ('imag': sin) DFT basis of shape (frame_length, channels,
+    bins) that STFTSpectrogram convolves with, scaled by 'density' (sqrt(sum(window^2))), 'spectrum'
+    (sum(|window|)) or None; `window` a name ('hann', ...) or values, symmetric or `periodic`."""
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        check_stft_arguments(side, window, scaling)
+        super().__init__()
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def _values(self, shape):
+        return stft_kernel(shape, self.side, self.window, self.scaling, self.periodic)
+
+    def get_config(self):
+        """{'side', 'window', 'periodic', 'scaling'}, as Keras."""
+        return {"side": self.side, "window": self.window, "periodic": self.periodic, "scaling": self.scaling}
+
+
+_NAMES["stft"] = STFT
 
 from .serialize_api import serializers as _serializers  # noqa: E402
 

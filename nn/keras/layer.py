@@ -577,6 +577,8 @@ class Layer(Module):
             if type(self).__module__.startswith("nn.keras"):
                 from .layer_config import automatic_config
                 arguments = automatic_config(type(self), arguments or {})
+                if "data_format" in arguments and getattr(self, "data_format", None) is not None:
+                    arguments["data_format"] = self.data_format   # resolved (None -> 'channels_last'), as Keras
             config.update(arguments or {})
             parameters = inspect.signature(type(self).__init__).parameters
             if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):

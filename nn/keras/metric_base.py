@@ -9,6 +9,7 @@ from autograd import Tensor
 
 from ..training.metrics import Metric as NNMetric
 from . import masking, settings
+from .metric_state import state, state_variables
 from .naming import snake_case, unique_name
 from .variables import Variable
 
@@ -45,6 +46,34 @@ def _weights_like(sample_weight, values):
     return np.broadcast_to(weight, values.shape)
 
 
+def _same_rank(x1, x2):
+    """Keras's rank matching of values and weights: when the ranks differ by one and the larger ends in a
+    1-sized axis, that axis goes (or, for a rank-1 partner, the partner gains one)."""
+    for swap in (False, True):
+        a, b = (x2, x1) if swap else (x1, x2)
+        if a.ndim == b.ndim + 1 and a.shape[-1] == 1:
+            a, b = (a, b[..., None]) if b.ndim == 1 else (a[..., 0], b)
+        x1, x2 = (b, a) if swap else (a, b)
+    return x1, x2
+
+
+def _samplewise(values, sample_weight, reduce):
+    """Keras's reduction of a batch before it is added to a Mean or Sum: the values (times their weights)
+    reduced with `reduce` to one per sample, and the weights reduced to one per sample (None without weights)."""
+    weight = None
+    if sample_weight is not None:
+        values, weight = _same_rank(values, _host(sample_weight).astype(np.float64))
+        if values.ndim > weight.ndim:
+            values = reduce(values, axis=tuple(range(weight.ndim, values.ndim)))
+        weight = np.broadcast_to(weight, values.shape)
+        values = values * weight
+        if weight.ndim > 1:
+            weight = reduce(weight, axis=tuple(range(1, weight.ndim)))
+    if values.ndim > 1:
+        values = reduce(values, axis=tuple(range(1, values.ndim)))
+    return values, weight
+
+
 class Metric(NNMetric):
     """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
 
@@ -76,15 +105,56 @@ class Metric(NNMetric):
 
     @property
     def variables(self):
-        """The variables made by add_variable / add_weight, in order."""
-        return list(self._variables)
+        """The metric's state variables as Keras lists them (names, shapes, dtypes, order), then those made by
+        add_variable / add_weight."""
+        return state_variables(self) + list(self._variables)
 
     def additive_state(self):
         """The numbers reset_state sets and update_state adds to, by name (nn.distributed sums them over the
         ranks so that every rank's result covers every rank's batches)."""
         values = {k: getattr(self, k) for k in self._state_names}
-        return {k: v for k, v in values.items()
-                if isinstance(v, (int, float, np.number, np.ndarray)) and not isinstance(v, bool)}
+        values = {k: v for k, v in values.items()
+                  if isinstance(v, (int, float, np.number, np.ndarray)) and not isinstance(v, bool)}
+        values.update({v.name: state(self, v.name) for v in state_variables(self)})
+        return values
+
+    def _swap_state(self, values):
+        """Put `values` (one per variable, in `variables` order) into the variables; returns the old values."""
+        variables = self.variables
+        if len(values) != len(variables):
+            raise ValueError(f"{self.name}: expected {len(variables)} metric variable values "
+                             f"({[v.name for v in variables]}), got {len(values)}")
+        old = [v.numpy() for v in variables]
+        for variable, value in zip(variables, values):
+            variable.assign(value)
+        return old
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """Keras's pure update: the variables' new values after update_state(*args) from `metric_variables`,
+        leaving the metric itself unchanged."""
+        old = self._swap_state(metric_variables)
+        try:
+            self.update_state(*args, **kwargs)
+            return [ag.tensor(v.numpy()) for v in self.variables]
+        finally:
+            self._swap_state(old)
+
+    def stateless_result(self, metric_variables):
+        """Keras's pure result: result() computed from `metric_variables`, leaving the metric unchanged."""
+        old = self._swap_state(metric_variables)
+        try:
+            return self.result()
+        finally:
+            self._swap_state(old)
+
+    def stateless_reset_state(self):
+        """The variables' values after reset_state, leaving the metric unchanged."""
+        old = [v.numpy() for v in self.variables]
+        try:
+            self.reset_state()
+            return [ag.tensor(v.numpy()) for v in self.variables]
+        finally:
+            self._swap_state(old)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch."""
@@ -146,6 +216,7 @@ class Mean(Metric):
     """The (weighted) mean of the values given to update_state(values, sample_weight=None)."""
 
     _KERAS_STATE = ("total", "count")   # the running totals Keras keeps as the metric's variables
+    _reduce = staticmethod(np.mean)        # how a batch's values are reduced to one per sample
 
     def reset_state(self):
         """Forget every batch."""
@@ -154,10 +225,13 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None):
         """Add values, each weighted by sample_weight (default 1)."""
-        values = _host(values).astype(np.float64)
-        weight = _weights_like(sample_weight, values)
-        self.total += float(np.sum(values * weight))
-        self.count += float(np.sum(weight))
+        self._pull_variables()
+        values, weight = _samplewise(_host(values).astype(np.float64), sample_weight, type(self)._reduce)
+        self.total += float(np.sum(values))
+        if weight is not None:
+            self.count += float(np.sum(weight))
+        else:
+            self.count += float(values.shape[0]) if values.ndim else 1.0
         self._sync_variables()
 
     @property
@@ -170,6 +244,8 @@ class Mean(Metric):
                                      for name in type(self)._KERAS_STATE]
             for variable in self._state_variables:
                 variable.path = f"{self.name}/{variable.name}"
+            self._sync_variables()
+        self._pull_variables()
         self._sync_variables()
         return self._state_variables + list(self._variables)
 
@@ -186,9 +262,21 @@ class Mean(Metric):
             totals = self._running_totals()
             for variable in made:
                 variable.assign(np.asarray(totals[variable.name], variable.dtype))
+            self._synced_versions = [v._version for v in made]
+
+    def _pull_variables(self):
+        """Take values assigned to the state variables from outside (a restored state, stateless_result) as
+        the running totals."""
+        made = vars(self).get("_state_variables")
+        if made and [v._version for v in made] != vars(self).get("_synced_versions"):
+            for variable in made:
+                if variable.name in type(self)._KERAS_STATE and variable.name in vars(self):
+                    setattr(self, variable.name, float(variable.numpy()))
+            self._synced_versions = [v._version for v in made]
 
     def value(self):
         """total / count (0 before any value, as Keras)."""
+        self._pull_variables()
         return self.total / self.count if self.count else 0.0
 
     def update(self, output, target=None, weight=None):
@@ -200,9 +288,11 @@ class Sum(Mean):
     """The (weighted) sum of the values given."""
 
     _KERAS_STATE = ("total",)
+    _reduce = staticmethod(np.sum)
 
     def value(self):
         """The running total."""
+        self._pull_variables()
         return self.total
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import autograd as ag
 
 from . import metrics_extra
+from .metric_state import StateVariable, add_state, state
 from .metric_base import (Mean, MeanMetricWrapper, Metric, Sum, _host, _match_rank, _ratio,  # noqa: F401
                           _weights_like, _wrapper_class)
 from .settings import epsilon
@@ -129,7 +130,11 @@ class RootMeanSquaredError(Mean):
 class _Confusion(Metric):
     """Binary counts over every value: prediction positive when y_pred > threshold (0.5; a list of thresholds
     gives a list of results); with top_k only each row's k highest predictions can be positive (the threshold
-    then defaults to -inf); class_id keeps one column of the last axis."""
+    then defaults to -inf); class_id keeps one column of the last axis. A subclass names the counts it keeps
+    (Keras's variables, one value per threshold) in `_counts`."""
+
+    _counts = ()
+    true_positives, false_positives, false_negatives = StateVariable(), StateVariable(), StateVariable()
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         if top_k is not None and int(top_k) < 1:
@@ -150,7 +155,8 @@ class _Confusion(Metric):
 
     def reset_state(self):
         """Forget every batch."""
-        self.tp, self.fp, self.fn = (np.zeros(len(self._thresholds)) for _ in range(3))
+        for name in self._counts:
+            setattr(self, name, np.zeros(len(self._thresholds)))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's true positives, false positives and false negatives at each threshold."""
@@ -164,9 +170,10 @@ class _Confusion(Metric):
             y_true, y_pred, weight = (a[..., self.class_id] for a in (y_true, y_pred, weight))
         predicted = y_pred.reshape(-1)[None, :] > self._thresholds[:, None]
         actual, weight = y_true.reshape(-1) > 0.5, weight.reshape(-1)
-        self.tp = self.tp + (predicted & actual) @ weight
-        self.fp = self.fp + (predicted & ~actual) @ weight
-        self.fn = self.fn + (~predicted & actual) @ weight
+        counts = {"true_positives": (predicted & actual) @ weight, "false_positives": (predicted & ~actual) @ weight,
+                  "false_negatives": (~predicted & actual) @ weight}
+        for name in self._counts:
+            add_state(self, name, counts[name])
 
     def _finish(self, values):
         return float(values[0]) if self._single else values
@@ -180,17 +187,23 @@ class _Confusion(Metric):
 class Precision(_Confusion):
     """tp / (tp + fp) of binary predictions (0 when nothing is predicted positive)."""
 
+    _counts = ("true_positives", "false_positives")
+
     def value(self):
         """The precision (a list for a list of thresholds)."""
-        return self._finish(_ratio(self.tp, self.tp + self.fp))
+        tp = state(self, "true_positives")
+        return self._finish(_ratio(tp, tp + state(self, "false_positives")))
 
 
 class Recall(_Confusion):
     """tp / (tp + fn) of binary predictions (0 when there are no positives)."""
 
+    _counts = ("true_positives", "false_negatives")
+
     def value(self):
         """The recall (a list for a list of thresholds)."""
-        return self._finish(_ratio(self.tp, self.tp + self.fn))
+        tp = state(self, "true_positives")
+        return self._finish(_ratio(tp, tp + state(self, "false_negatives")))
 
 
 class AUC(Metric):
@@ -200,6 +213,10 @@ class AUC(Metric):
     multi_label=False: every value of y_pred counts as one binary prediction (each label's values weighted by
     `label_weights` when given); multi_label=True: one curve per label (the last axis), the areas averaged
     (weighted by `label_weights` when given)."""
+
+    true_positives, false_positives = StateVariable(), StateVariable()
+    true_negatives, false_negatives = StateVariable(), StateVariable()
+    _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
@@ -233,12 +250,14 @@ class AUC(Metric):
     def reset_state(self):
         """Forget every batch."""
         labels = self.num_labels if self.multi_label and self.num_labels else None
+        if self.multi_label and labels is None and self.true_positives is not None:
+            labels = self.true_positives.shape[1]   # built by a first batch: keep the variables, zeroed
         shape = (self.num_thresholds,) if labels is None else (self.num_thresholds, labels)
-        self.tp, self.fp = (None, None) if self.multi_label and labels is None else (np.zeros(shape), np.zeros(shape))
-        self.positives = self.negatives = 0.0 if labels is None else np.zeros(labels)
+        for name in self._COUNTS:   # multi_label without num_labels: made by the first batch, as Keras
+            setattr(self, name, None if self.multi_label and labels is None else np.zeros(shape))
 
     def _counts(self, y_true, y_pred, weight):
-        """Counts of one column of values: tp and fp at each threshold, and the weighted positives/negatives."""
+        """Counts of one column of values at each threshold: tp, fp, tn, fn."""
         positive, negative = weight * y_true, weight * (1.0 - y_true)
         if self._evenly:  # bucket k holds predictions in (t_k, t_k+1]; counts at t_i sum the buckets >= i
             bucket = np.maximum(np.ceil(y_pred * np.float32(self.num_thresholds - 1)) - 1, 0).astype(np.int64)
@@ -247,7 +266,7 @@ class AUC(Metric):
         else:
             above = y_pred[None, :] > np.asarray(self._thresholds, np.float32)[:, None]
             tp, fp = above @ positive, above @ negative
-        return tp, fp, positive.sum(), negative.sum()
+        return tp, fp, negative.sum() - fp, positive.sum() - tp
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts at every threshold."""
@@ -259,36 +278,33 @@ class AUC(Metric):
         if self.label_weights is not None and not self.multi_label:
             weight = weight * np.asarray(self.label_weights)
         if not self.multi_label:
-            tp, fp, positives, negatives = self._counts(y_true.reshape(-1), y_pred.reshape(-1), weight.reshape(-1))
+            counts = self._counts(y_true.reshape(-1), y_pred.reshape(-1), weight.reshape(-1))
         else:
             labels = y_pred.shape[-1]
-            if self.tp is not None and self.tp.shape[1] != labels:
-                raise ValueError(f"{self.name}: multi_label AUC counts {self.tp.shape[1]} labels, but y_pred has "
-                                 f"{labels} in its last axis (shape {y_pred.shape})")
+            if self.true_positives is not None and self.true_positives.shape[1] != labels:
+                raise ValueError(f"{self.name}: multi_label AUC counts {self.true_positives.shape[1]} labels, but "
+                                 f"y_pred has {labels} in its last axis (shape {y_pred.shape})")
             columns = [self._counts(t, p, w) for t, p, w in zip(y_true.reshape(-1, labels).T,
                                                                   y_pred.reshape(-1, labels).T,
                                                                   weight.reshape(-1, labels).T)]
-            tp, fp, positives, negatives = (np.stack(part, axis=-1) for part in zip(*columns))
-            if self.tp is None:
-                self.tp, self.fp = np.zeros_like(tp), np.zeros_like(fp)
-        self.tp, self.fp = self.tp + tp, self.fp + fp
-        self.positives, self.negatives = self.positives + positives, self.negatives + negatives
+            counts = [np.stack(part, axis=-1) for part in zip(*columns)]
+        for name, count in zip(self._COUNTS, counts):
+            add_state(self, name, count)
 
     def value(self):
         """The area (for multi_label, the labels' areas averaged)."""
-        if not self.multi_label:
-            return self._area(self.tp, self.fp, self.positives, self.negatives)
-        if self.tp is None:
+        if self.true_positives is None:
             return 0.0
-        areas = np.array([self._area(self.tp[:, k], self.fp[:, k], self.positives[k], self.negatives[k])
-                          for k in range(self.tp.shape[1])])
+        tp, fp, tn, fn = (state(self, name) for name in self._COUNTS)
+        if not self.multi_label:
+            return self._area(tp, fp, tn, fn)
+        areas = np.array([self._area(tp[:, k], fp[:, k], tn[:, k], fn[:, k]) for k in range(tp.shape[1])])
         if self.label_weights is None:
             return float(areas.mean())
         weights = np.asarray(self.label_weights)
         return float(_ratio(np.sum(areas * weights), np.sum(weights)))
 
-    def _area(self, tp, fp, positives, negatives):
-        fn, tn = positives - tp, negatives - fp
+    def _area(self, tp, fp, tn, fn):
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolated_pr(tp, fp, fn)
         recall = _ratio(tp, tp + fn)
@@ -337,7 +353,12 @@ class FBetaScore(Metric):
 
     Predictions count as positive above `threshold`, or, when it is None, where they equal the row's largest
     (non-zero) score. average=None gives one score per class; 'micro' pools every class's counts, 'macro'
-    averages the class scores, 'weighted' weights them by each class's share of true labels."""
+    averages the class scores, 'weighted' weights them by each class's share of true labels. Its variables are
+    made by the first batch (one value per class; 0-d for 'micro'), as Keras's."""
+
+    true_positives, false_positives = StateVariable(), StateVariable()
+    false_negatives, intermediate_weights = StateVariable(), StateVariable()
+    _COUNTS = ("true_positives", "false_positives", "false_negatives", "intermediate_weights")
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         if average not in _AVERAGES:
@@ -351,7 +372,9 @@ class FBetaScore(Metric):
 
     def reset_state(self):
         """Forget every batch."""
-        self.true_positives = self.false_positives = self.false_negatives = self.intermediate_weights = 0.0
+        for name in self._COUNTS:
+            if getattr(self, name) is not None:
+                setattr(self, name, np.zeros(getattr(self, name).shape))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch of targets and scores, both (batch, classes)."""
@@ -367,20 +390,24 @@ class FBetaScore(Metric):
         weight = np.ones((len(y_true), 1)) if sample_weight is None else \
             _host(sample_weight).astype(np.float64).reshape(len(y_true), 1)
         axis = None if self.average == "micro" else 0
-        self.true_positives = self.true_positives + np.sum(positive * y_true * weight, axis=axis)
-        self.false_positives = self.false_positives + np.sum(positive * (1 - y_true) * weight, axis=axis)
-        self.false_negatives = self.false_negatives + np.sum((1 - positive) * y_true * weight, axis=axis)
-        self.intermediate_weights = self.intermediate_weights + np.sum(y_true * weight, axis=axis)
+        if self.true_positives is not None and self.average != "micro" and \
+                self.true_positives.shape[0] != y_true.shape[-1]:
+            raise ValueError(f"{type(self).__name__}: was built for {self.true_positives.shape[0]} classes, but this "
+                             f"batch has {y_true.shape[-1]} (shape {y_true.shape})")
+        add_state(self, "true_positives", np.sum(positive * y_true * weight, axis=axis))
+        add_state(self, "false_positives", np.sum(positive * (1 - y_true) * weight, axis=axis))
+        add_state(self, "false_negatives", np.sum((1 - positive) * y_true * weight, axis=axis))
+        add_state(self, "intermediate_weights", np.sum(y_true * weight, axis=axis))
 
     def value(self):
         """The score: an array of one per class for average=None, else a float."""
-        tp = np.asarray(self.true_positives, np.float64)
-        precision = tp / (tp + self.false_positives + epsilon())
-        recall = tp / (tp + self.false_negatives + epsilon())
+        tp, fp, fn, intermediate_weights = (np.asarray(state(self, name), np.float64) for name in self._COUNTS)
+        precision = tp / (tp + fp + epsilon())
+        recall = tp / (tp + fn + epsilon())
         beta2 = self.beta ** 2
         score = (1 + beta2) * precision * recall / (beta2 * precision + recall + epsilon())
         if self.average == "weighted":
-            weights = self.intermediate_weights / (np.sum(self.intermediate_weights) + epsilon())
+            weights = intermediate_weights / (np.sum(intermediate_weights) + epsilon())
             return float(np.sum(score * weights))
         if self.average is not None:
             return float(np.mean(score))

@@ -10,6 +10,7 @@ import autograd as ag
 
 from . import losses
 from .metric_base import Metric, _host, _match_rank, _ratio, _weights_like, _wrapper_class
+from .metric_state import StateVariable, add_state, state
 from .settings import epsilon
 
 EPSILON = 1e-7
@@ -105,7 +106,11 @@ ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_co
 class R2Score(Metric):
     """The coefficient of determination 1 - SS_res / SS_tot per output column of (batch, outputs) data, over
     every batch; class_aggregation 'uniform_average' (mean over columns), 'variance_weighted_average' or None
-    (one per column); num_regressors > 0 gives the adjusted R2."""
+    (one per column); num_regressors > 0 gives the adjusted R2. As in Keras, `num_samples` is its one variable
+    until the first batch makes the per-column ones."""
+
+    num_samples, squared_sum, sum, residual, count = (StateVariable() for _ in range(5))
+    _COLUMNS = ("squared_sum", "sum", "residual", "count")
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
         if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
@@ -118,8 +123,10 @@ class R2Score(Metric):
 
     def reset_state(self):
         """Forget every batch."""
-        self.sum = self.squared_sum = self.residual = self.count = 0.0
         self.num_samples = 0.0
+        for name in self._COLUMNS:
+            if getattr(self, name) is not None:
+                setattr(self, name, np.zeros(getattr(self, name).shape))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch of (batch, outputs) targets and predictions."""
@@ -131,18 +138,25 @@ class R2Score(Metric):
         if weight.ndim == 1:
             weight = weight[:, None]
         weight = np.broadcast_to(weight, y_true.shape)
-        self.sum = self.sum + np.sum(y_true * weight, axis=0)
-        self.squared_sum = self.squared_sum + np.sum(y_true * y_true * weight, axis=0)
-        self.residual = self.residual + np.sum((y_true - y_pred) ** 2 * weight, axis=0)
-        self.count = self.count + np.sum(weight, axis=0)
-        self.num_samples += y_true.size
+        if self.sum is not None and self.sum.shape[0] != y_true.shape[1]:
+            raise ValueError(f"R2Score: was built for {self.sum.shape[0]} outputs, but this batch has "
+                             f"{y_true.shape[1]} (shape {y_true.shape})")
+        add_state(self, "squared_sum", np.sum(y_true * y_true * weight, axis=0))
+        add_state(self, "sum", np.sum(y_true * weight, axis=0))
+        add_state(self, "residual", np.sum((y_true - y_pred) ** 2 * weight, axis=0))
+        add_state(self, "count", np.sum(weight, axis=0))
+        add_state(self, "num_samples", y_true.size)
 
     def value(self):
-        """The score (a float, or one per column for class_aggregation=None)."""
+        """The score (a float, or one per column for class_aggregation=None; 0 before the first batch)."""
+        if self.sum is None:
+            return 0.0
+        total_sum, squared_sum, residual, count = (state(self, name) for name in ("sum", "squared_sum",
+                                                                                   "residual", "count"))
         with np.errstate(divide="ignore", invalid="ignore"):
-            mean = self.sum / self.count
-            total = self.squared_sum - self.sum * mean
-            scores = 1.0 - self.residual / total
+            mean = total_sum / count
+            total = squared_sum - total_sum * mean
+            scores = 1.0 - residual / total
         scores = np.where(np.isinf(scores), 0.0, scores)
         if self.class_aggregation == "uniform_average":
             score = np.mean(scores)
@@ -151,7 +165,7 @@ class R2Score(Metric):
         else:
             score = scores
         if self.num_regressors:
-            n, p = self.num_samples, self.num_regressors
+            n, p = state(self, "num_samples"), self.num_regressors
             if p >= n - 1:
                 warnings.warn("R2Score: too few samples for the adjusted R2 (num_regressors >= samples - 1); "
                               "giving the plain R2", stacklevel=2)
@@ -198,6 +212,7 @@ class _ConditionCount(Metric):
     """The weighted count of one confusion-matrix cell at each threshold (0.5 by default)."""
 
     _cell = None
+    accumulator = StateVariable()
 
     def __init__(self, thresholds=None, name=None, dtype=None):
         self.thresholds = [0.5] if thresholds is None else \
@@ -213,11 +228,12 @@ class _ConditionCount(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts."""
         counts = _confusion_counts(y_true, y_pred, sample_weight, self.thresholds)
-        self.accumulator = self.accumulator + counts[("tp", "fp", "tn", "fn").index(self._cell)]
+        add_state(self, "accumulator", counts[("tp", "fp", "tn", "fn").index(self._cell)])
 
     def value(self):
         """The count (one per threshold when a list of thresholds was given)."""
-        return float(self.accumulator[0]) if len(self.thresholds) == 1 else self.accumulator.copy()
+        counts = state(self, "accumulator")
+        return float(counts[0]) if len(self.thresholds) == 1 else counts
 
     def result(self):
         """The count as a Tensor."""
@@ -241,6 +257,9 @@ class _AtConstraint(Metric):
     rate reaches `constraint` (0 where none does)."""
 
     _constraint_name = None
+    true_positives, false_positives = StateVariable(), StateVariable()
+    true_negatives, false_negatives = StateVariable(), StateVariable()
+    _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 
     def __init__(self, constraint, num_thresholds=200, class_id=None, name=None, dtype=None):
         if not 0.0 <= constraint <= 1.0:
@@ -256,20 +275,17 @@ class _AtConstraint(Metric):
 
     def reset_state(self):
         """Forget every batch."""
-        zeros = np.zeros(len(self.thresholds))
-        self.true_positives, self.false_positives = zeros, zeros.copy()
-        self.true_negatives, self.false_negatives = zeros.copy(), zeros.copy()
+        for name in self._COUNTS:
+            setattr(self, name, np.zeros(len(self.thresholds)))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts at every threshold."""
-        tp, fp, tn, fn = _confusion_counts(y_true, y_pred, sample_weight, self.thresholds, self.class_id)
-        self.true_positives = self.true_positives + tp
-        self.false_positives = self.false_positives + fp
-        self.true_negatives = self.true_negatives + tn
-        self.false_negatives = self.false_negatives + fn
+        counts = _confusion_counts(y_true, y_pred, sample_weight, self.thresholds, self.class_id)
+        for name, count in zip(self._COUNTS, counts):
+            add_state(self, name, count)
 
     def _rates(self):
-        tp, fp, tn, fn = self.true_positives, self.false_positives, self.true_negatives, self.false_negatives
+        tp, fp, tn, fn = (state(self, name) for name in self._COUNTS)
         return {"recall": _ratio(tp, tp + fn), "precision": _ratio(tp, tp + fp), "specificity": _ratio(tn, tn + fp)}
 
     def _best(self, constrained, wanted):
@@ -334,6 +350,8 @@ class IoU(Metric):
     `ignore_class` are skipped. With the default integer dtype, float labels, predictions and sample weights
     are truncated to integers, as in Keras (pass dtype='float32' to keep fractional weights)."""
 
+    total_confusion_matrix = StateVariable()
+
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         target_class_ids = list(target_class_ids)
@@ -344,11 +362,12 @@ class IoU(Metric):
         self.ignore_class, self.sparse_y_true, self.sparse_y_pred, self.axis = (ignore_class, sparse_y_true,
                                                                                 sparse_y_pred, axis)
         self._integer = dtype is None or "int" in str(dtype)
-        super().__init__(name=name, dtype=dtype)
+        self._state_dtype = "int32" if dtype is None else dtype   # Keras's confusion matrix: int32 by default
+        super().__init__(name=name, dtype=self._state_dtype)
 
     def reset_state(self):
         """Forget every batch."""
-        self.total_cm = np.zeros((self.num_classes, self.num_classes))
+        self.total_confusion_matrix = np.zeros((self.num_classes, self.num_classes))
 
     def _cast(self, values):
         values = np.asarray(values, np.float64)
@@ -368,13 +387,14 @@ class IoU(Metric):
         if self.ignore_class is not None:
             keep &= y_true != self.ignore_class
         cells = y_true[keep].astype(np.int64) * self.num_classes + y_pred[keep].astype(np.int64)
-        self.total_cm = self.total_cm + np.bincount(cells, weight[keep], self.num_classes ** 2).reshape(
-            self.num_classes, self.num_classes)
+        counts = np.bincount(cells, weight[keep], self.num_classes ** 2)
+        add_state(self, "total_confusion_matrix", counts.reshape(self.num_classes, self.num_classes))
 
     def value(self):
         """The mean IoU over the target classes that occur (in labels or predictions)."""
-        true_positives = np.diag(self.total_cm)
-        denominator = self.total_cm.sum(axis=0) + self.total_cm.sum(axis=1) - true_positives
+        matrix = state(self, "total_confusion_matrix")
+        true_positives = np.diag(matrix)
+        denominator = matrix.sum(axis=0) + matrix.sum(axis=1) - true_positives
         true_positives, denominator = true_positives[self.target_class_ids], denominator[self.target_class_ids]
         valid = denominator > 1e-9
         iou = np.where(valid, true_positives / (denominator + epsilon()), 0.0)

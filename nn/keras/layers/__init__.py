@@ -12,6 +12,9 @@ from .attention import AdditiveAttention, Attention
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .einsum_dense import EinsumDense
 from .multi_head_attention import MultiHeadAttention
+from .group_query_attention import GroupQueryAttention
+from .spectrogram import MelSpectrogram, STFTSpectrogram
+from .rand_augment import AugMix, RandAugment
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN

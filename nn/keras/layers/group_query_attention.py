@@ -1,0 +1,94 @@
+"""GroupQueryAttention (Keras's GroupedQueryAttention): num_query_heads query heads share num_key_value_heads
+key/value heads, each key/value head serving num_query_heads // num_key_value_heads query heads. Keras's weights
+(EinsumDense sub-layers 'query', 'key', 'value', 'attention_output', and 'gate' with use_gate) and Keras's numbers,
+masks and fused/explicit attention paths as in MultiHeadAttention."""
+from .. import masking
+from ..layer import as_tensor
+from ..naming import unique_name
+from .multi_head_attention import MultiHeadAttention
+
+
+class GroupQueryAttention(MultiHeadAttention):
+    """Attention of `query` (batch, T, dim) over `value` (batch, S, dim) (keys from `key`, default `value`)
+    with grouped key/value heads; returns (batch, T, query dim), and with return_attention_scores the
+    probabilities (batch, num_query_heads, T, S) too."""
+
+    def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
+                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
+        for label, value in (("head_dim", head_dim), ("num_query_heads", num_query_heads),
+                             ("num_key_value_heads", num_key_value_heads)):
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"GroupQueryAttention: {label} must be a positive int, got {value!r}")
+        if num_query_heads % num_key_value_heads:
+            raise ValueError(f"GroupQueryAttention: num_query_heads ({num_query_heads}) must be divisible by "
+                             f"num_key_value_heads ({num_key_value_heads})")
+        if kwargs.get("name") is None:   # Keras's class is GroupedQueryAttention, and names follow it
+            kwargs["name"] = unique_name("grouped_query_attention")
+        super().__init__(num_query_heads, head_dim, dropout=dropout, use_bias=use_bias, sliding_window=sliding_window,
+                         flash_attention=flash_attention, kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, use_gate=use_gate,
+                         seed=seed, **kwargs)
+        self.head_dim, self.num_query_heads, self.num_key_value_heads = head_dim, num_query_heads, num_key_value_heads
+        self.num_repeats = num_query_heads // num_key_value_heads
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        """Create the projections for inputs of these shapes (value defaults to the query's, key to the value's)."""
+        query_shape = tuple(query_shape)
+        value_shape = query_shape if value_shape is None else tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        if len(query_shape) != 3 or len(value_shape) != 3 or len(key_shape) != 3:
+            raise ValueError(f"{self.name}: query, value and key must be 3-D (batch, steps, features); got query "
+                             f"{query_shape}, value {value_shape}, key {key_shape}")
+        self._check_shapes(query_shape, value_shape, key_shape)
+        self._shapes = {"query_shape": query_shape, "value_shape": value_shape, "key_shape": key_shape}
+        heads_q, heads_kv = (self.num_query_heads, self.head_dim), (self.num_key_value_heads, self.head_dim)
+        self.query_dense = self._dense(3, 1, heads_q, "query")
+        self.query_dense.build(query_shape)
+        self.key_dense = self._dense(3, 1, heads_kv, "key")
+        self.key_dense.build(key_shape)
+        if self.use_gate:
+            self.gate_dense = self._dense(3, 1, heads_q, "gate", activation="sigmoid")
+            self.gate_dense.build(query_shape)
+        self.value_dense = self._dense(3, 1, heads_kv, "value")
+        self.value_dense.build(value_shape)
+        self.output_dense = self._dense(4, 2, (query_shape[-1],), "attention_output")
+        self.output_dense.build((None, None) + heads_q)
+        self._axes = (1,)
+        self._query_features = query_shape[-1]
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
+             return_attention_scores=False, training=None, use_causal_mask=False):
+        query, value = as_tensor(query), as_tensor(value)
+        key_given = key is not None
+        key = as_tensor(key) if key_given else value
+        if not self.built:
+            self.build(tuple(query.shape), tuple(value.shape), tuple(key.shape) if key_given else None)
+        if query.ndim != 3 or value.ndim != 3 or key.ndim != 3:
+            raise ValueError(f"{self.name}: query, value and key must be 3-D (batch, steps, features); got query "
+                             f"{tuple(query.shape)}, value {tuple(value.shape)}, key {tuple(key.shape)}")
+        self._check_shapes(tuple(query.shape), tuple(value.shape), tuple(key.shape))
+        if query.shape[-1] != self._query_features:
+            raise ValueError(f"{self.name}: built for queries with {self._query_features} features, got query "
+                             f"shape {tuple(query.shape)}; pass queries with that many features or use a new layer")
+        if self.flash_attention and return_attention_scores:
+            raise ValueError(f"{self.name}: return_attention_scores=True is not available with flash_attention=True")
+        # as Keras's layer call: a mask argument left out is taken from that input's Keras mask
+        query_mask = query_mask if query_mask is not None else masking.get_mask(query)
+        value_mask = value_mask if value_mask is not None else masking.get_mask(value)
+        if key_given and key_mask is None:
+            key_mask = masking.get_mask(key)
+        mask = self._combined_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        for tensor in (query, value, key):
+            masking.set_mask(tensor, None)
+        gate = self.gate_dense(query) if self.use_gate else None
+        q, k, v = self.query_dense(query), self.key_dense(key), self.value_dense(value)
+        k = k.repeat_interleave(self.num_repeats, dim=2)   # each key/value head serves num_repeats query heads
+        v = v.repeat_interleave(self.num_repeats, dim=2)
+        fused = self.dropout == 0 and not return_attention_scores
+        output, scores = self._attend(q, k, v, mask, fused, training)
+        output = self.output_dense(output if gate is None else output * gate)
+        return (output, scores) if return_attention_scores else output
