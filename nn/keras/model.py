@@ -95,7 +95,7 @@ class Model(TrainingSteps, Layer):
 
     def load_weights(self, filepath, skip_mismatch=False):
         """Read weights written by save_weights (or the weights of a .keras file from save) into this (built)
-        model of the same architecture."""
+        model of the same architecture; real Keras's '.weights.h5' and '.keras' files are read too (h5py needed)."""
         if str(filepath).endswith(".keras"):
             from .saving.model_file import load_weights_from_archive
             load_weights_from_archive(self, str(filepath), skip_mismatch)

@@ -1,5 +1,6 @@
 """save_weights / load_weights: every weight of a model in one safetensors file (nn.save), matched by
-position as Keras matches .weights.h5 files, with the weight names kept in the metadata."""
+position as Keras matches .weights.h5 files, with the weight names kept in the metadata. load also reads the
+HDF5 '.weights.h5' files real Keras writes (saving/keras_archive.py)."""
 import json
 import os
 
@@ -40,22 +41,23 @@ def refuse_hdf5_name(filepath, who):
                          "in '.weights.h5' (nn.keras writes safetensors into it) or '.safetensors'")
 
 
-def refuse_hdf5_content(filepath, who):
-    """A ValueError when `filepath` is an HDF5 file (written by real Keras), which nn.keras cannot read."""
+def is_hdf5(filepath):
+    """Whether `filepath` is an HDF5 file (a weights file written by real Keras)."""
     with open(filepath, "rb") as f:
-        if f.read(8) == HDF5_SIGNATURE:
-            raise ValueError(f"{who}({filepath!r}): this is an HDF5 file written by real Keras; nn.keras reads only "
-                             "the safetensors weight files it writes itself. Copy the weights across with "
-                             "model.set_weights(keras_model.get_weights()) instead")
+        return f.read(8) == HDF5_SIGNATURE
 
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def load(model, filepath, skip_mismatch=False):
-    """Set model.weights from a file written by `save` (same architecture)."""
+    """Set model.weights from a file written by `save`, or from a '.weights.h5' file written by real Keras
+    (HDF5, read with h5py), for the same architecture."""
     filepath = os.fspath(filepath)
-    refuse_hdf5_content(filepath, "load_weights")
+    if os.path.exists(filepath) and is_hdf5(filepath):
+        from .saving.keras_archive import load_keras_weights
+        load_keras_weights(model, filepath, filepath, skip_mismatch)
+        return
     assign(model, load_file(filepath), filepath, skip_mismatch, stored_names(load_metadata(filepath)))
 
 

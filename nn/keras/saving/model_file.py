@@ -1,9 +1,10 @@
 """.keras files: a zip holding `metadata.json` (version and date), `config.json` (the model's
 serialize_keras_object description, with its build and compile configs) and `model.weights.safetensors`
 (the weights as save_weights stores them, plus the optimizer's variables). Real Keras stores its weights as
-`model.weights.h5` (HDF5) instead, so the two libraries cannot read each other's .keras files. Files are
-written to a temporary file in the target's folder and moved into place, so a failed save leaves any
-previous file intact.
+`model.weights.h5` (HDF5) instead: load_model and load_weights read such files too (keras_archive.py, with
+h5py installed), but nn.keras writes only safetensors, so real Keras cannot read the .keras files nn.keras
+writes. Files are written to a temporary file in the target's folder and moved into place, so a failed save
+leaves any previous file intact.
 """
 import datetime
 import io
@@ -17,6 +18,7 @@ from ...serialization import save as save_tensors
 from ...serialization.atomic_file import write_atomically
 from .. import weights_file
 from . import registration
+from .keras_archive import load_keras_model, load_keras_weights
 from .optimizer_state import optimizer_arrays, restore_optimizer
 from .own_variables import PREFIX as OWN_PREFIX
 from .serialization import deserialize_keras_object, serialize_keras_object
@@ -70,10 +72,11 @@ def _write_zip_atomically(filepath, members):
 
 
 def _open_archive(filepath, who):
-    """The zip of a .keras file written by nn.keras; clear errors for other files (real Keras's included)."""
+    """The zip of a .keras file (written by nn.keras or by real Keras); clear errors for other files."""
     if filepath.endswith((".h5", ".hdf5")):
-        raise ValueError(f"{who}({filepath!r}): legacy HDF5 model files (Keras 2 / tf.keras) need h5py and are not "
-                         "read by nn.keras; it loads the '.keras' files model.save writes")
+        raise ValueError(f"{who}({filepath!r}): legacy HDF5 whole-model files (Keras 2 / tf.keras) are not read by "
+                         "nn.keras; it loads the '.keras' files model.save writes (nn.keras's or Keras 3's); re-save "
+                         "the model with Keras 3 as '.keras'")
     if not filepath.endswith(".keras"):
         raise ValueError(f"File format not supported: filepath={filepath}. nn.keras loads '.keras' files written by "
                          "model.save")
@@ -84,25 +87,29 @@ def _open_archive(filepath, who):
         raise ValueError(f"{who}({filepath!r}): not a zip archive, so not a .keras file")
     archive = zipfile.ZipFile(filepath)
     names = archive.namelist()
-    if KERAS_WEIGHTS in names and WEIGHTS not in names:
-        archive.close()
-        raise ValueError(f"{who}({filepath!r}): this .keras file was written by real Keras; its weights are in "
-                         f"'{KERAS_WEIGHTS}' (HDF5), which nn.keras does not read (it writes '{WEIGHTS}'). Load it "
-                         "with Keras and copy the weights with model.set_weights(keras_model.get_weights())")
-    missing = [n for n in (CONFIG, WEIGHTS) if n not in names]
+    weights = KERAS_WEIGHTS if KERAS_WEIGHTS in names and WEIGHTS not in names else WEIGHTS
+    missing = [n for n in (CONFIG, weights) if n not in names]
     if missing:
         archive.close()
         raise ValueError(f"{who}({filepath!r}): the archive lacks {missing}; it is not a .keras file from model.save")
     return archive
 
 
+def _written_by_keras(archive):
+    """Whether a .keras archive holds real Keras's HDF5 weights rather than nn.keras's safetensors."""
+    return WEIGHTS not in archive.namelist()
+
+
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """The model saved in a `.keras` file by model.save: same class, config and weights; compiled with the
-    saved loss, metrics and optimizer (its state included) when compile=True and it was compiled.
+    """The model saved in a `.keras` file by model.save (nn.keras's or real Keras's): same class, config and
+    weights; compiled with the saved loss, metrics and optimizer (its state included) when compile=True and
+    it was compiled.
     custom_objects maps class and function names to the user's own; safe_mode is accepted for Keras's API
     (nn.keras never runs code stored in a file)."""
     filepath = os.fspath(filepath)
     with _open_archive(filepath, "load_model") as archive:
+        if _written_by_keras(archive):
+            return load_keras_model(archive, filepath, custom_objects, compile, safe_mode)
         config = json.loads(archive.read(CONFIG))
         stored, names = _read_weights(archive)
     compile_config = config.pop("compile_config", None)
@@ -119,6 +126,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 def load_weights_from_archive(model, filepath, skip_mismatch=False):
     """Set `model`'s weights from the weights member of a .keras file (model.load_weights('m.keras'))."""
     with _open_archive(filepath, "load_weights") as archive:
+        if _written_by_keras(archive):
+            load_keras_weights(model, None, filepath, skip_mismatch, archive=archive)
+            return
         stored, names = _read_weights(archive)
     weights_file.assign(model, stored, filepath, skip_mismatch, names)
 
