@@ -19,7 +19,7 @@ from backends.threads import get_num_threads, set_num_threads
 from .dtypes import (bool_, complex64, complex128, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, set_default_dtype, uint8)
 from .capture import CaptureError
-from .errors import AnomalyError, GraphError, OutOfMemoryError
+from .errors import AnomalyError, ArgumentError, DtypeError, GraphError, IndexRangeError, OutOfMemoryError, ShapeError
 from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
@@ -31,7 +31,7 @@ from .ops import complex_extra as _complex_extra  # noqa: F401  (registers more 
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle
-from .random_generator import Generator
+from .random_generator import Generator, default_generator
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
                        tensor, zeros, zeros_like)
@@ -88,6 +88,11 @@ from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
 # the fifth batch of PyTorch's names
 from .creation import logspace
 from .random_api import poisson
+from .binomial_draws import binomial
+from .strided_views import (TENSOR_METHODS as _STRIDED_METHODS, as_strided, empty_permuted, empty_strided,
+                            frombuffer)
+for _name, _fn in _STRIDED_METHODS.items():
+    setattr(Tensor, _name, _fn)            # Tensor.as_strided, Tensor.new_empty_strided
 from .ops.activation_forms import celu, dropout, hardshrink, prelu, rrelu, selu, threshold
 from .activation_api import celu_, dropout_, relu_, rrelu_, selu_, threshold_
 from .ops.vector_distance import cosine_similarity, dist, pairwise_distance, renorm
@@ -114,6 +119,8 @@ from . import autograd_api as autograd
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 _sys.modules[__name__ + ".autograd.function"] = autograd.function   # once_differentiable
+_sys.modules[__name__ + ".autograd.graph"] = autograd.graph
+_sys.modules[__name__ + ".autograd.forward_ad"] = autograd.forward_ad
 from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from . import linalg_api as linalg
@@ -164,6 +171,20 @@ from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
 from .torch_aliases_api import (absolute, detach, get_autocast_cpu_dtype, is_autocast_cpu_enabled, is_inference,
                                 is_neg)
 from .amp import GradScaler
+from .inplace_function_forms import FUNCTIONS as _INPLACE_FUNCTIONS, fill
+globals().update(_INPLACE_FUNCTIONS)        # torch.exp_(x), torch.clamp_(x, 0, 1), torch.zero_(x), ...
+from .copy_forms import (FUNCTIONS as _COPY_FUNCTIONS, TENSOR_METHODS as _COPY_METHODS, as_strided_, as_strided_scatter,
+                         unsafe_chunk, unsafe_split, unsafe_split_with_sizes)
+globals().update(_COPY_FUNCTIONS)           # torch.transpose_copy, view_copy, as_strided_copy, ...
+from .torch_norm_forms import (TENSOR_METHODS as _NORM_METHODS, frobenius_norm, igamma, igammac,
+                               norm_except_dim, nuclear_norm)
+from .torch_runtime_extras import (TENSOR_METHODS as _RUNTIME_METHODS, compiled_with_cxx11_abi,
+                                   get_deterministic_debug_mode, get_device, has_lapack, has_mkl, has_openmp,
+                                   has_spectral, init_num_threads, is_storage, is_warn_always_enabled,
+                                   nonzero_static, set_deterministic_debug_mode, set_warn_always)
+_COPY_METHODS = {**_COPY_METHODS, **_NORM_METHODS, **_RUNTIME_METHODS}   # Tensor.igamma, geqrf, dim_order, ...
+for _name, _fn in _COPY_METHODS.items():
+    setattr(Tensor, _name, _fn)            # Tensor.as_strided_, as_strided_scatter, unsafe_split, ...
 from .type_objects import (channels_last, channels_last_3d, contiguous_format, device, dtype, jagged, layout,
                            memory_format, preserve_format, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr,
                            strided)

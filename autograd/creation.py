@@ -1,4 +1,6 @@
 """Creating tensors: from data, filled, ranges, identity, random."""
+import operator
+
 import numpy as np
 
 import backends
@@ -6,8 +8,9 @@ import backends
 from . import capture, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
+from .errors import ShapeError
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
-from .random_generator import check_generator
+from .random_generator import check_generator, default_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
@@ -17,10 +20,17 @@ def _device(device):
     return backends.get_default_device() if device is None else backends.get_backend(device)
 
 
-def _shape(shape):
+def _shape(shape, op):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
-    return tuple(int(n) for n in shape)
+    try:
+        dims = tuple(operator.index(n) for n in shape)
+    except TypeError:   # int() would truncate 2.5 to 2 without a word
+        raise TypeError(f"{op}: sizes must be integers, got {tuple(shape)!r}; pass whole numbers, e.g. "
+                        f"int(n)") from None
+    if dims and min(dims) < 0:
+        raise ShapeError(f"{op}: sizes must be non-negative, got {dims}")
+    return dims
 
 
 def _new(array, device, requires_grad):
@@ -62,13 +72,13 @@ def _shares_memory(t, data):
 def zeros(*shape, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros."""
     d = _device(device)
-    return _new(d.xp.zeros(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
+    return _new(d.xp.zeros(_shape(shape, "zeros"), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def ones(*shape, dtype=None, device=None, requires_grad=False):
     """A tensor of ones."""
     d = _device(device)
-    return _new(d.xp.ones(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad)
+    return _new(d.xp.ones(_shape(shape, "ones"), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
@@ -87,8 +97,8 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
 def empty(*shape, dtype=None, device=None, requires_grad=False, memory_format=None):
     """A tensor with unspecified values (laid out as `memory_format`, e.g. ag.channels_last, when given)."""
     d = _device(device)
-    return _in_format("empty", _new(d.xp.empty(_shape(shape), dtype=dtype or get_default_dtype()), d, requires_grad),
-                      memory_format)
+    array = d.xp.empty(_shape(shape, "empty"), dtype=dtype or get_default_dtype())
+    return _in_format("empty", _new(array, d, requires_grad), memory_format)
 
 
 def _in_format(op, t, fmt, like=None):
@@ -203,6 +213,8 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
     elif dtype in (np.complex64, np.complex128):
         raise TypeError(f"arange: complex dtypes are not supported (got {np.dtype(dtype)}), as in PyTorch; make a real "
                         f"range and convert it with .to({np.dtype(dtype)})")
+    if step == 0:
+        raise ShapeError(f"arange: step must be nonzero, got start={start}, end={stop}, step={step}")
     d = _device(device)
     return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
 
@@ -295,7 +307,7 @@ def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
     dtype = dtype or get_default_dtype()
-    shape = _shape(shape)
+    shape = _shape(shape, "rand")
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
         return _complex_draw(rand, shape, dtype, d, requires_grad, generator, 1.0)
     array = (d.rand(shape, dtype) if rng is None
@@ -307,7 +319,7 @@ def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     """Standard normal samples (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("randn", generator)
     dtype = dtype or get_default_dtype()
-    shape = _shape(shape)
+    shape = _shape(shape, "randn")
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
         return _complex_draw(randn, shape, dtype, d, requires_grad, generator, 0.5 ** 0.5)
     array = (d.randn(shape, dtype) if rng is None
@@ -339,8 +351,10 @@ def randperm(n, dtype=np.int64, device=None, generator=None):
 
 
 def manual_seed(seed):
-    """Seed the random generators of every device (and of devices created later)."""
+    """Seed the random generators of every device (and of devices created later); returns
+    ag.default_generator, as PyTorch's manual_seed returns torch.default_generator."""
     backends.seed_all(int(seed))
+    return default_generator
 
 
 def from_dlpack(obj, device=None):

@@ -138,6 +138,16 @@ def _permute(self, *dims):
     return S.permute(self, *dims)
 
 
+def _mT(self):
+    """The transpose of the last two dims (a 0-d tensor: itself, as in PyTorch)."""
+    if self.ndim == 0:
+        return self
+    if self.ndim == 1:
+        raise RuntimeError(f"mT: only matrices or batches of matrices (2 or more dims) are supported, got shape "
+                           f"{tuple(self.shape)}")
+    return S.swapaxes(self, -2, -1)
+
+
 def _expand(self, *sizes):
     return S.expand(self, *sizes)
 
@@ -168,7 +178,7 @@ def _method(fn):
 
 
 _BINDINGS = {
-    "T": property(_T), "mT": property(lambda self: S.swapaxes(self, -2, -1)), "clone": _clone,
+    "T": property(_T), "mT": property(_mT), "clone": _clone,
     "register_hook": _register_hook, "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
     "retains_grad": property(_retains_grad, doc="True on a non-leaf tensor after retain_grad()."),
     "backward": _backward, "astype": C.astype,

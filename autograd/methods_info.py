@@ -90,10 +90,12 @@ def _set_imag(self, value):
 
 
 def _conj_transpose(self):
-    if self.ndim > 2:
-        raise ValueError(f"H: expected a matrix or a vector (at most 2 dims), got shape {self.shape}; use .mH for "
-                         f"batches of matrices")
-    return self if self.ndim < 2 else CX.conj(transpose(self, 0, 1))
+    if self.ndim == 0:
+        return self   # as PyTorch (which warns that this is deprecated)
+    if self.ndim != 2:
+        raise RuntimeError(f"H: only matrices (2-D tensors) are supported, got shape {tuple(self.shape)}; use .mH "
+                           f"for batches of matrices, .conj() for a vector")
+    return CX.conj(transpose(self, 0, 1))
 
 
 BINDINGS = {
@@ -111,7 +113,7 @@ BINDINGS = {
     "conj_physical": CX.conj, "isreal": CX.isreal, "angle": CX.angle,
     "real": property(CX.real, _set_real, doc="The real part (a view of a complex tensor; a real tensor itself)."),
     "imag": property(CX.imag, _set_imag, doc="The imaginary part of a complex tensor (a view)."),
-    "H": property(_conj_transpose, doc="The conjugate transpose of a matrix (of a vector: itself)."),
+    "H": property(_conj_transpose, doc="The conjugate transpose of a matrix."),
     "mH": property(CX.conj_transpose, doc="The conjugate transpose of the last two dims."),
     "adjoint": CX.conj_transpose,
     "msort": LF.msort, "fix": LF.fix, "sum_to_size": LF.sum_to_size, "put": LF.put,

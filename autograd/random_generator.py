@@ -60,9 +60,59 @@ class Generator:
         return f"Generator(device={str(self.device)!r}, initial_seed={self._initial_seed})"
 
 
+class DefaultGenerator(Generator):
+    """`ag.default_generator`, PyTorch's torch.default_generator: the global stream itself as a Generator.
+    Seeding it seeds what ag.manual_seed seeds, its state is ag.get_rng_state()'s, and an op given it as
+    `generator=` draws exactly as without one."""
+
+    def __init__(self):
+        self.device = backends.get_backend("cpu")
+
+    def manual_seed(self, seed):
+        """Seed every device's generator, as ag.manual_seed; returns this generator."""
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"default_generator.manual_seed: seed must be an int, got {type(seed).__name__}")
+        backends.seed_all(int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
+        return self
+
+    def seed(self):
+        """Seed every device's generator from fresh entropy and return that seed (as ag.seed())."""
+        return backends.seed_all_fresh()
+
+    def initial_seed(self):
+        """The seed the global generators were last started from (as ag.initial_seed())."""
+        return backends.initial_seed()
+
+    @property
+    def numpy_generator(self):
+        """The host device's NumPy stream, for code that draws from a generator's stream directly."""
+        return self.device.numpy_rng
+
+    def get_state(self):
+        """The global generators' position, as a uint8 tensor (the same as ag.get_rng_state())."""
+        text = json.dumps(backends.host_rng_states()).encode()
+        return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+
+    def set_state(self, state):
+        """Continue the global generators from a position saved by get_state (or ag.get_rng_state())."""
+        data = np.asarray(state.numpy() if isinstance(state, Tensor) else state, dtype=np.uint8).tobytes()
+        try:
+            backends.set_host_rng_states(json.loads(data.decode()))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise ValueError("default_generator.set_state: the state must come from get_state() or "
+                             f"ag.get_rng_state() of deepgrad; this one could not be read ({error})") from None
+        return self
+
+    def __repr__(self):
+        return "<ag.default_generator: the global generator>"
+
+
+default_generator = DefaultGenerator()
+
+
 def check_generator(op, generator):
     """The NumPy stream of `generator` (an ag.Generator), or None for the device's global stream."""
-    if generator is None:
+    if generator is None or generator is default_generator:
         return None
     if not isinstance(generator, Generator):
         raise TypeError(f"{op}: generator must be an ag.Generator (ag.Generator().manual_seed(seed)), got "

@@ -13,8 +13,9 @@ import backends
 from . import complex_forms
 from .printing import add_suffixes, format_values, meta_repr, options as print_options
 from .size import Size
-from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating
-from .errors import GraphError
+from .dtypes import (check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating,
+                     ragged_error)
+from .errors import DtypeError, GraphError, ShapeError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
@@ -39,7 +40,13 @@ class Tensor:
                 dtype = infer_dtype(data) if not isinstance(data, (np.ndarray, np.generic)) else data.dtype
         if dtype is not None:
             dtype = check_supported("tensor", dtype)
-        self._data = backend.asarray(data, dtype=dtype)
+        try:
+            self._data = backend.asarray(data, dtype=dtype)
+        except ValueError:
+            error = ragged_error("tensor", data) if isinstance(data, (list, tuple)) else None
+            if error is None:
+                raise
+            raise error from None
         if self._data.dtype.kind not in "biuf":
             check_supported("tensor", self._data.dtype)
         self._device = backend
@@ -138,7 +145,7 @@ class Tensor:
         if capture.recorder is not None:
             refuse_host_read("item()", self._data.shape)
         if self._data.size != 1:
-            raise ValueError(f"item(): tensor has {self._data.size} elements (shape {self.shape}); "
+            raise ShapeError(f"item(): tensor has {self._data.size} elements (shape {self.shape}); "
                              "only one-element tensors convert to a Python number")
         if self._device.type == "meta":
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
@@ -221,8 +228,8 @@ class Tensor:
     def requires_grad_(self, flag=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""
         if flag and not is_floating(self.dtype):
-            raise TypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
-                            "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
+            raise DtypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
+                             "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
         if not flag and self._node is not None:
             raise GraphError("requires_grad_(False) only works on leaf tensors; use .detach() for this one")
         if flag and self._vc is INFERENCE and not state.inference:
@@ -271,6 +278,11 @@ class Tensor:
                                "allowed; make a clone (t.clone()) and change that")
         if isinstance(self._data, np.generic):
             self._data = np.array(self._data)
+        elif not getattr(self._data.flags, "writeable", True):
+            raise RuntimeError(f"in-place update of a tensor (shape {tuple(self._data.shape)}) whose memory cannot "
+                               "be written: several of its elements share one memory location (after expand() or "
+                               "as_strided with a 0 stride), or it views a read-only buffer (frombuffer of bytes); "
+                               "make a clone (t.clone()) and change that")
         return self._data
 
     def _inplace_assign(self, values, op, source=None):

@@ -50,6 +50,11 @@ class NumpyBackend(Backend):
         """The generator's position (a JSON-able dict) for set_rng_state."""
         return self._rng.bit_generator.state
 
+    @property
+    def numpy_rng(self):
+        """The NumPy Generator this device draws from (ag.default_generator hands it to code that wants one)."""
+        return self._rng
+
     def set_rng_state(self, state):
         """Continue from a position taken by rng_state."""
         self._rng.bit_generator.state = state

@@ -22,11 +22,19 @@ AUTOGRAD_FLOORS = {
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.linspace_steps": 0,
-    "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2,
+    "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2, "autograd.saved_hooks": 1.5,
+    "autograd.saved_graph": 2.5,
+    # torch.autograd.graph / forward_ad / Variable, over the engine
+    "autograd.autograd_graph": 6.8, "autograd.forward_ad": 6.8, "autograd.autograd_variable": 6.8,
     "autograd.ops": 3, "autograd.tensor_function": 3,
     "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.random_api": 4.5, "autograd.engine": 5,
     "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6,
     "autograd.activation_api": 6.5,
+    # torch.as_strided / empty_strided / frombuffer and torch.binomial, over the ops; the top-level in-place
+    # function forms (torch.exp_, ...), over the bound Tensor methods
+    "autograd.strided_views": 4.6, "autograd.binomial_draws": 4.6, "autograd.inplace_function_forms": 7.6,
+    "autograd.copy_forms": 7.6, "autograd.torch_norm_forms": 7.6,
+    "autograd.torch_runtime_extras": 7.6,
     "autograd.autograd_functional": 6.8, "autograd.autograd_function": 6.8, "autograd.autograd_api": 7,
     "autograd.special_api": 7,
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
@@ -56,6 +64,30 @@ AUTOGRAD_FLOORS = {
     "autograd.distributions.dirichlet": 7.25, "autograd.distributions.derived": 7.25,
     "autograd.distributions.one_hot": 7.25, "autograd.distributions.relaxed": 7.25,
     "autograd.distributions.kl_pairs": 7.35, "autograd.distributions.utils": 7.2,
+    # the transforms on structure and on matrices (re-exported by transforms), ExponentialFamily, the families
+    # added in the third round (each in the file named as PyTorch's module), their KL pairs, and PyTorch's
+    # submodule paths that only re-export a class
+    "autograd.distributions.structured_transforms": 7.155, "autograd.distributions.matrix_transforms": 7.155,
+    "autograd.distributions.exp_family": 7.18, "autograd.distributions.kl_pairs_more": 7.37,
+    "autograd.distributions.weibull": 7.3, "autograd.distributions.pareto": 7.3,
+    "autograd.distributions.generalized_pareto": 7.3, "autograd.distributions.inverse_gamma": 7.3,
+    "autograd.distributions.kumaraswamy": 7.3, "autograd.distributions.fishersnedecor": 7.3,
+    "autograd.distributions.negative_binomial": 7.3, "autograd.distributions.logistic_normal": 7.3,
+    "autograd.distributions.one_hot_categorical": 7.3, "autograd.distributions.von_mises": 7.3,
+    "autograd.distributions.continuous_bernoulli": 7.3, "autograd.distributions.lowrank_multivariate_normal": 7.3,
+    "autograd.distributions.wishart": 7.3, "autograd.distributions.lkj_cholesky": 7.3,
+    "autograd.distributions.bernoulli": 7.38, "autograd.distributions.beta": 7.38,
+    "autograd.distributions.binomial": 7.38, "autograd.distributions.categorical": 7.38,
+    "autograd.distributions.cauchy": 7.38, "autograd.distributions.chi2": 7.38,
+    "autograd.distributions.exponential": 7.38, "autograd.distributions.gamma": 7.38,
+    "autograd.distributions.geometric": 7.38, "autograd.distributions.gumbel": 7.38,
+    "autograd.distributions.half_cauchy": 7.38, "autograd.distributions.half_normal": 7.38,
+    "autograd.distributions.independent": 7.38, "autograd.distributions.laplace": 7.38,
+    "autograd.distributions.log_normal": 7.38, "autograd.distributions.mixture_same_family": 7.38,
+    "autograd.distributions.multinomial": 7.38, "autograd.distributions.multivariate_normal": 7.38,
+    "autograd.distributions.poisson": 7.38, "autograd.distributions.relaxed_bernoulli": 7.38,
+    "autograd.distributions.relaxed_categorical": 7.38, "autograd.distributions.studentT": 7.38,
+    "autograd.distributions.transformed_distribution": 7.38, "autograd.distributions.uniform": 7.38,
     # automatic mixed precision: its switches sit on floor 0 (Function.apply reads them); the policy, which casts
     # through ops, installs itself there from above
     "autograd.autocast_state": 0, "autograd.amp.policy": 7.5, "autograd.amp.autocast_mode": 7.5,

@@ -15,6 +15,7 @@ from .indexing import take_along_axis
 from .joining import cat, stack
 from .reduction import sum as _sum
 from .shape import broadcast_to, flatten, flip, narrow, pad, repeat, reshape, transpose
+from ..errors import ShapeError
 
 
 def _tensor_list(op, tensors):
@@ -243,7 +244,7 @@ def broadcast_shapes(op, shapes):
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(f"{op}: shapes {', '.join(str(tuple(s)) for s in shapes)} cannot be broadcast together; "
+        raise ShapeError(f"{op}: shapes {', '.join(str(tuple(s)) for s in shapes)} cannot be broadcast together; "
                          "each dim must match or be 1") from None
 
 
@@ -251,7 +252,7 @@ def broadcast_tensors(*tensors):
     """The tensors broadcast to their common shape, as a tuple."""
     tensors = _tensor_list("broadcast_tensors", tensors)
     shape = broadcast_shapes("broadcast_tensors", [t.shape for t in tensors])
-    return tuple(broadcast_to(t, shape) for t in tensors)
+    return tuple(t if t.shape == shape else broadcast_to(t, shape) for t in tensors)   # as PyTorch's
 
 
 def meshgrid(*tensors, indexing=None):

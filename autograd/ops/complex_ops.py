@@ -285,9 +285,13 @@ def isreal(input):
 
 
 def conj_transpose(input):
-    """The conjugate transpose of the last two dims (mH, adjoint)."""
+    """The conjugate transpose of the last two dims (mH, adjoint); a 0-d tensor is returned as it is, as in
+    PyTorch (which warns that this is deprecated)."""
+    if input.ndim == 0:
+        return input
     if input.ndim < 2:
-        raise ValueError(f"mH/adjoint: expected a tensor of at least 2 dims, got shape {tuple(input.shape)}")
+        raise RuntimeError(f"mH/adjoint: only matrices or batches of matrices (2 or more dims) are supported, got "
+                           f"shape {tuple(input.shape)}; for a vector use .conj()")
     return conj(shape.transpose(input, -2, -1))
 
 

@@ -12,6 +12,7 @@ from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
+from ..errors import ShapeError
 
 
 class Reshape(Function):
@@ -46,6 +47,9 @@ class BroadcastTo(Function):
 
     def forward(ctx, x, shape):
         ctx.shape = x.shape
+        if x.size == int(np.prod(shape)):
+            # nothing repeated (the same shape, or leading 1s added): a writable view, as PyTorch's expand
+            return x.reshape(shape)
         return ctx.xp.broadcast_to(x, shape)
 
     def backward(ctx, gy):
@@ -107,9 +111,11 @@ def _sizes(op, sizes):
 def permute(input, *dims):
     """The tensor with its dims reordered: result dim i is input dim dims[i]."""
     check_tensor("permute", input)
+    if not dims:
+        raise TypeError("permute: missing the dims (e.g. x.permute(1, 0); a 0-d tensor takes x.permute(()))")
     dims = _sizes("permute", dims)
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
-        raise ValueError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
+        raise ShapeError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
                          f"{input.shape}")
     return named(Transpose.apply(input, tuple(d % input.ndim for d in dims)), "PermuteBackward0")
 
@@ -135,10 +141,10 @@ def swapaxes(input, axis0, axis1):
     check_tensor("swapaxes", input)
     if input.ndim == 0:
         normalize("transpose", axis0, 0), normalize("transpose", axis1, 0)
-        return input
+        return _same_view(input, "TransposeBackward0")
     a, b = normalize("transpose", axis0, input.ndim), normalize("transpose", axis1, input.ndim)
     if a == b:
-        return input
+        return _same_view(input, "TransposeBackward0")
     axes = list(range(input.ndim))
     axes[a], axes[b] = axes[b], axes[a]
     return Transpose.apply(input, tuple(axes))
@@ -148,12 +154,21 @@ swapdims = swapaxes
 
 
 def t(input):
-    """The transpose of a matrix (0-d and 1-D tensors are returned as they are)."""
+    """The transpose of a matrix (of a 0-d or 1-D tensor: a new view of it, unchanged)."""
     check_tensor("t", input)
     if input.ndim > 2:
         raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
                          "transpose(dim0, dim1) or permute")
-    return _renamed(swapaxes(input, 0, 1), input, "TBackward0") if input.ndim == 2 else input
+    return named(swapaxes(input, 0, 1) if input.ndim == 2 else _same_view(input), "TBackward0")
+
+
+def _same_view(input, torch_name=None):
+    """A new tensor viewing all of `input` as it is (PyTorch's no-op views are new tensor objects that share the
+    memory and the graph, never the input itself)."""
+    if isinstance(input._data, np.generic):
+        input._data = np.array(input._data)   # a NumPy scalar has no views; a 0-d array does
+    out = Transpose.apply(input, tuple(range(input.ndim)))
+    return out if torch_name is None else named(out, torch_name)
 
 
 def movedim(input, source, destination):
@@ -233,7 +248,7 @@ def unflatten(input, dim, sizes):
     known = int(np.prod([n for n in sizes if n != -1]))
     if sizes.count(-1) > 1 or (-1 not in sizes and known != input.shape[d]) or (
             -1 in sizes and (known == 0 or input.shape[d] % known)):
-        raise ValueError(f"unflatten: sizes {sizes} do not multiply to {input.shape[d]}, the length of dim {dim} "
+        raise ShapeError(f"unflatten: sizes {sizes} do not multiply to {input.shape[d]}, the length of dim {dim} "
                          f"(shape {input.shape})")
     if -1 in sizes:
         sizes = tuple(input.shape[d] // known if n == -1 else n for n in sizes)
@@ -246,7 +261,7 @@ def expand(input, *sizes):
     sizes = _sizes("expand", sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
-        raise ValueError(f"expand: sizes {sizes} have fewer dims than the tensor's shape {input.shape}")
+        raise ShapeError(f"expand: sizes {sizes} have fewer dims than the tensor's shape {input.shape}")
     shape = tuple(input.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
     if builtins.any(n < 0 for n in shape):
         raise ValueError(f"expand: -1 is only allowed for existing dims, got sizes {sizes} for shape {input.shape}")
@@ -268,7 +283,7 @@ def repeat(input, *sizes):
     """`input` tiled `sizes[i]` times along each dim (extra leading sizes add dims), as Tensor.repeat."""
     sizes = _sizes("repeat", sizes)
     if len(sizes) < input.ndim:
-        raise ValueError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
+        raise ShapeError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
     x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape)
     interleaved = tuple(v for n in x.shape for v in (1, n))
     target = tuple(v for r, n in zip(sizes, x.shape) for v in (r, n))
@@ -300,12 +315,10 @@ def broadcast_to(x, shape):
     """View x with the given (broadcast-compatible) shape."""
     check_tensor("broadcast_to", x)
     shape = tuple(shape)
-    if shape == x.shape:
-        return x
     try:
         np.broadcast_shapes(x.shape, shape)
     except ValueError:
-        raise ValueError(f"broadcast_to: shape {x.shape} cannot be broadcast to {shape}") from None
+        raise ShapeError(f"broadcast_to: shape {x.shape} cannot be broadcast to {shape}") from None
     return BroadcastTo.apply(x, shape)
 
 

@@ -3,6 +3,7 @@ from autograd import arrays
 
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
+from ._step_state import advance, scalar_state
 
 
 class Adadelta(Optimizer):
@@ -23,10 +24,10 @@ class Adadelta(Optimizer):
         xp = p.device.xp
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["square_avg"] = zeros_like_param(p)
             state["acc_delta"] = zeros_like_param(p)
-        state["step"] += 1
+        advance(state)
         if group["weight_decay"] != 0:
             grad = _with_decay(xp, grad, param, group["weight_decay"])
         rho, eps = group["rho"], group["eps"]

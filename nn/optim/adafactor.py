@@ -10,6 +10,7 @@ from autograd import arrays
 from . import _extra_state
 from ._buffers import lerp_
 from .optimizer import Optimizer
+from ._step_state import advance, scalar_state
 
 
 class Adafactor(Optimizer):
@@ -42,15 +43,14 @@ class Adafactor(Optimizer):
         param = arrays.array(p)
         factored = grad.ndim > 1
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             if factored:
                 state["row_var"] = arrays.wrap(xp.zeros(grad.shape[:-1] + (1,), param.dtype), p.device)
                 state["col_var"] = arrays.wrap(xp.zeros(grad.shape[:-2] + (1,) + grad.shape[-1:], param.dtype),
                                                p.device)
             else:
                 state["variance"] = arrays.wrap(xp.zeros_like(param), p.device)
-        state["step"] += 1
-        step, lr = float(state["step"]), group["lr"]
+        step, lr = advance(state), group["lr"]
         eps1, eps2 = group["eps"]
         if eps1 is None:
             eps1 = float(np.finfo(param.dtype).eps)

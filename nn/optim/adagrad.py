@@ -5,6 +5,7 @@
 from autograd import arrays
 
 from .optimizer import Optimizer, _with_decay
+from ._step_state import advance, scalar_state
 
 
 def adagrad_update(xp, param, grad, total, clr, eps, weight_decay):
@@ -41,9 +42,8 @@ class Adagrad(Optimizer):
     def _update(self, p, grad, state, group):
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["sum"] = arrays.wrap(p.device.xp.full_like(param, group["initial_accumulator_value"]), p.device)
-        state["step"] += 1
-        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        clr = group["lr"] / (1 + (advance(state) - 1) * group["lr_decay"])
         adagrad_update(p.device.xp, param, grad, arrays.array(state["sum"]), clr, group["eps"],
                        group["weight_decay"])

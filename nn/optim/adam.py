@@ -9,6 +9,7 @@ from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
+from ._step_state import advance, scalar_state
 
 
 def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
@@ -60,17 +61,17 @@ class Adam(Optimizer):
 
     def _update(self, p, grad, state, group):
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             for key in ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ()):
                 state[key] = zeros_like_param(p)
-        state["step"] += 1
+        step_count = advance(state)
         amsgrad = group["amsgrad"]
         if amsgrad and "max_exp_avg_sq" not in state:  # amsgrad switched on after the first step
             state["max_exp_avg_sq"] = zeros_like_param(p)
         device = p.device
         beta1, beta2 = group["betas"]
         step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),
-                arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, state["step"], group["lr"], beta1, beta2,
+                arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, step_count, group["lr"], beta1, beta2,
                 group["eps"], group["weight_decay"], group["decoupled_weight_decay"], amsgrad)
         fused = device.adam_step
         if fused is None or not fused(*step):

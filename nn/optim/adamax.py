@@ -3,6 +3,7 @@ from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _with_decay
+from ._step_state import advance, scalar_state
 
 
 class Adamax(Optimizer):
@@ -19,10 +20,10 @@ class Adamax(Optimizer):
         xp = p.device.xp
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["exp_avg"] = zeros_like_param(p)
             state["exp_inf"] = zeros_like_param(p)
-        state["step"] += 1
+        step = advance(state)
         if group["weight_decay"] != 0:
             grad = _with_decay(xp, grad, param, group["weight_decay"])
         beta1, beta2 = group["betas"]
@@ -32,7 +33,7 @@ class Adamax(Optimizer):
         bound += group["eps"]
         exp_inf *= beta2
         xp.maximum(exp_inf, bound, out=exp_inf)
-        step_size = group["lr"] / (1 - beta1 ** state["step"])
+        step_size = group["lr"] / (1 - beta1 ** step)
         xp.divide(exp_avg, exp_inf, out=bound)
         bound *= step_size
         param -= bound

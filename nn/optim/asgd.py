@@ -1,17 +1,11 @@
 """ASGD, as torch.optim.ASGD: stochastic gradient descent with a decaying step size and a running average of
 the iterates (Polyak & Juditsky), kept in the state as 'ax'."""
-import numpy as np
-
-from autograd import arrays, float64, get_default_dtype
+from autograd import arrays
 
 from . import _extra_state
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
-
-
-def _scalar(value):
-    """value rounded as PyTorch's scalar state tensors hold it (float32 unless the default dtype is float64)."""
-    return float(value) if get_default_dtype() == float64 else float(np.float32(value))
+from ._step_state import advance, read, restore, scalar_state, write
 
 
 class ASGD(Optimizer):
@@ -31,25 +25,25 @@ class ASGD(Optimizer):
         param = arrays.array(p)
         lr, lambd = group["lr"], group["lambd"]
         if not state:
-            state["step"] = 0
-            state["eta"] = _scalar(lr)
-            state["mu"] = 1.0
+            state["step"] = scalar_state(0.0)
+            state["eta"] = scalar_state(lr)
+            state["mu"] = scalar_state(1.0)
             state["ax"] = zeros_like_param(p)
-        state["step"] += 1
+        step = advance(state)
         if group["weight_decay"] != 0:
             grad = _with_decay(xp, grad, param, group["weight_decay"])
-        eta = state["eta"]
+        eta, mu = read(state, "eta"), read(state, "mu")
         param *= 1 - lambd * eta
         param -= grad * eta
         ax = arrays.array(state["ax"])
-        if state["mu"] != 1:
-            ax += (param - ax) * state["mu"]
+        if mu != 1:
+            ax += (param - ax) * mu
         else:
             ax[...] = param
-        step = state["step"]
-        state["eta"] = _scalar(lr / ((1 + lambd * lr * step) ** group["alpha"]))
-        state["mu"] = _scalar(1 / max(1, step - group["t0"]))
+        write(state, "eta", lr / ((1 + lambd * lr * step) ** group["alpha"]))   # rounded as PyTorch's tensors
+        write(state, "mu", 1 / max(1, step - group["t0"]))
 
     def load_state_dict(self, state_dict):
-        """As Optimizer.load_state_dict; the scalars 'eta' and 'mu' (numbers or 0-d tensors) are kept as floats."""
-        _extra_state.load_state_dict(self, state_dict, {"eta": _extra_state.as_number, "mu": _extra_state.as_number})
+        """As Optimizer.load_state_dict; the scalars 'eta' and 'mu' (numbers or 0-d tensors) are kept as 0-d
+        tensors, as PyTorch keeps them."""
+        _extra_state.load_state_dict(self, state_dict, {"eta": restore, "mu": restore})

@@ -1,10 +1,9 @@
 """NAdam, as torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule (momentum_decay)."""
-import numpy as np
-
 from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
+from ._step_state import advance, multiply, restore, scalar_state
 
 
 class NAdam(Optimizer):
@@ -25,20 +24,18 @@ class NAdam(Optimizer):
         xp = p.device.xp
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
-            state["mu_product"] = 1.0
+            state["step"] = scalar_state(0.0)
+            state["mu_product"] = scalar_state(1.0)
             state["exp_avg"] = zeros_like_param(p)
             state["exp_avg_sq"] = zeros_like_param(p)
-        state["step"] += 1
-        step, lr = state["step"], group["lr"]
+        step, lr = advance(state), group["lr"]
         beta1, beta2 = group["betas"]
         grad = decay_l2_or_decoupled(xp, grad, param, group)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * group["momentum_decay"]))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * group["momentum_decay"]))
-        # PyTorch keeps the running product in a float32 scalar tensor; rounding it the same way keeps
-        # the updates equal to PyTorch's to the last bit
-        mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))
-        state["mu_product"] = mu_product
+        # the running product is a float32 scalar tensor, as PyTorch's: multiplied in that dtype, the updates
+        # stay equal to PyTorch's to the last bit
+        mu_product = multiply(state, "mu_product", mu)
         exp_avg, exp_avg_sq = arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"])
         lerp_(xp, exp_avg, grad, 1 - beta1)
         scratch = xp.multiply(grad, grad)
@@ -55,23 +52,17 @@ class NAdam(Optimizer):
         param += scratch
 
     def load_state_dict(self, state_dict):
-        """As Optimizer.load_state_dict; the scalar 'mu_product' (a number or a 0-d tensor) is kept as a float."""
+        """As Optimizer.load_state_dict; the scalar 'mu_product' (a number or a 0-d tensor) is kept as a 0-d
+        tensor, as PyTorch keeps it."""
         products = {}
         stripped = dict(state_dict, state={})
         for index, values in state_dict.get("state", {}).items():
             values = dict(values)
             if "mu_product" in values:
-                products[int(index)] = float(np.asarray(_host(values.pop("mu_product"))))
+                products[int(index)] = restore(values.pop("mu_product"), None, "mu_product", self._name)
             stripped["state"][index] = values
         super().load_state_dict(stripped)
         params = [p for group in self.param_groups for p in group["params"]]
         for index, value in products.items():
             self.state[params[index]]["mu_product"] = value
 
-
-def _host(value):
-    """A 0-d tensor (ours or torch's) or a number as something np.asarray reads."""
-    if hasattr(value, "detach"):
-        value = value.detach()
-        return value.cpu().numpy() if hasattr(value, "cpu") else value.numpy()
-    return value

@@ -9,6 +9,7 @@ import numpy as np
 from autograd import Tensor, arrays, enable_grad, no_grad
 
 from ._buffers import check_betas, zeros_like_param
+from ._step_state import restore as restore_scalar
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
@@ -36,10 +37,15 @@ class Optimizer(ABC):
             params = [params]
         if isinstance(params, (set, frozenset)):
             raise TypeError(_UNORDERED.format(self._name))
+        if not hasattr(params, "__iter__"):
+            what = f"a {type(params).__name__} module" if hasattr(params, "parameters") else type(params).__name__
+            raise TypeError(f"{self._name}: params should be an iterable of Tensors or of dicts, got {what}; pass "
+                            "model.parameters()")
         params = list(params)
         if not params:
             raise ValueError(f"{self._name}: got an empty parameter list; pass model.parameters() of a model "
-                             "that has parameters")
+                             "that has parameters (a generator from model.parameters() is used up by the first "
+                             "optimizer given it: call model.parameters() again for another)")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
@@ -236,9 +242,10 @@ def _snapshot(value):
 
 
 def _restore(value, p, key, who):
-    """A saved state entry as this optimiser keeps it: 'step' as an int, buffers as fresh Tensors on p's device."""
+    """A saved state entry as this optimiser keeps it: 'step' as a 0-d float tensor (PyTorch's form), buffers as
+    fresh Tensors on p's device."""
     if key == "step":
-        return int(float(value))
+        return restore_scalar(value, p, key, who)
     if isinstance(value, Tensor):
         value = value.numpy() if not (value.device.host_memory and p.device.host_memory) else arrays.array(value)
     elif not isinstance(value, np.ndarray) and hasattr(value, "detach"):

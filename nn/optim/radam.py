@@ -4,6 +4,7 @@ from autograd import arrays
 
 from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
+from ._step_state import advance, scalar_state
 
 
 class RAdam(Optimizer):
@@ -24,11 +25,10 @@ class RAdam(Optimizer):
         xp = p.device.xp
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["exp_avg"] = zeros_like_param(p)
             state["exp_avg_sq"] = zeros_like_param(p)
-        state["step"] += 1
-        step, lr = state["step"], group["lr"]
+        step, lr = advance(state), group["lr"]
         beta1, beta2 = group["betas"]
         grad = decay_l2_or_decoupled(xp, grad, param, group)
         exp_avg, exp_avg_sq = arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"])

@@ -6,6 +6,7 @@ from autograd import arrays
 
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
+from ._step_state import advance, scalar_state
 
 
 def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum):
@@ -58,13 +59,13 @@ class RMSprop(Optimizer):
 
     def _update(self, p, grad, state, group):
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["square_avg"] = zeros_like_param(p)
         momentum, centered = group["momentum"], group["centered"]
         for key, wanted in (("momentum_buffer", momentum > 0), ("grad_avg", centered)):
             if wanted and key not in state:
                 state[key] = zeros_like_param(p)
-        state["step"] += 1
+        advance(state)
         grad_avg = arrays.array(state["grad_avg"]) if centered else None
         buf = arrays.array(state["momentum_buffer"]) if momentum > 0 else None
         rmsprop_update(p.device.xp, arrays.array(p), grad, arrays.array(state["square_avg"]), grad_avg, buf,

@@ -4,6 +4,7 @@ from autograd import arrays
 
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer
+from ._step_state import advance, scalar_state
 
 
 class Rprop(Optimizer):
@@ -29,10 +30,10 @@ class Rprop(Optimizer):
         xp = p.device.xp
         param = arrays.array(p)
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0.0)
             state["prev"] = zeros_like_param(p)
             state["step_size"] = arrays.wrap(xp.full_like(param, group["lr"]), p.device)
-        state["step"] += 1
+        advance(state)
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]
         prev, step_size = arrays.array(state["prev"]), arrays.array(state["step_size"])
