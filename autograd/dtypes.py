@@ -89,6 +89,25 @@ def check_supported(op, dtype):
     return dtype
 
 
+def ragged_error(op, data):
+    """The ValueError for nested lists whose rows differ in length, naming the first dim where they do (as
+    PyTorch's 'expected sequence of length 2 at dim 1 (got 1)'); None when `data` is not ragged that way."""
+    level, dim = [data], 0
+    while True:
+        rows = [x for x in level if isinstance(x, (list, tuple))]
+        if not rows:
+            return None
+        if len(rows) != len(level):
+            return ValueError(f"{op}: the nested data mixes numbers and sequences at dim {dim}; every entry at one "
+                              f"depth must be a number or every one a sequence of the same length")
+        lengths = sorted({len(r) for r in rows})
+        if len(lengths) > 1:
+            return ValueError(f"{op}: the nested lists have different lengths at dim {dim} ({lengths}); a "
+                              f"tensor needs rows of one length: pad them (e.g. nn.utils.rnn.pad_sequence) or make "
+                              f"one tensor per row")
+        level, dim = [x for r in rows for x in r], dim + 1
+
+
 def infer_dtype(data):
     """The dtype ag.tensor gives `data` when none is asked for: arrays and NumPy scalars keep theirs, Python
     floats become the default float dtype (float32 unless set_default_dtype changed it)."""
@@ -102,7 +121,13 @@ def infer_dtype(data):
         return _default_float[0]
     if isinstance(data, complex):
         return get_default_complex_dtype()
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        error = ragged_error("tensor", data)
+        if error is None:
+            raise
+        raise error from None
     if arr.dtype.kind == "f":
         return _default_float[0] if not isinstance(data, np.ndarray) else arr.dtype
     if arr.dtype.kind == "c" and not isinstance(data, np.ndarray):

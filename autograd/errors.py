@@ -15,6 +15,26 @@ class OutOfMemoryError(RuntimeError, MemoryError):
     a RuntimeError as PyTorch's, and a MemoryError as NumPy's and CuPy's."""
 
 
+class ShapeError(ValueError, RuntimeError):
+    """Inputs whose shapes (or sizes, lengths, counts) do not fit the op. A ValueError, and a RuntimeError as
+    PyTorch raises for the same mistake, so `except RuntimeError` written for PyTorch still catches it."""
+
+
+class DtypeError(TypeError, RuntimeError):
+    """An input of the wrong dtype (float indices, int tensors that should be float, mixed float widths).
+    A TypeError, and a RuntimeError as PyTorch raises for the same mistake."""
+
+
+class IndexRangeError(IndexError, RuntimeError):
+    """An index out of range for the dimension it indexes. An IndexError, and a RuntimeError as PyTorch
+    raises for it in gather, scatter and embedding_bag."""
+
+
+class ArgumentError(ValueError, AssertionError):
+    """A bad argument that PyTorch reports through a failed assert (MultiheadAttention, TensorDataset,
+    padding_idx): a ValueError, and an AssertionError so PyTorch-style `except` clauses keep working."""
+
+
 def out_of_memory(cls, args, exc):
     """An OutOfMemoryError naming the op, its inputs' shapes and devices and what to try, made from `exc` (a
     NumPy or CuPy MemoryError)."""
@@ -37,13 +57,15 @@ def describe(args):
 
 
 def op_error(cls, args, exc):
-    """A ValueError (IndexError for bad indices) naming the op, its inputs and a fix, made from `exc`."""
+    """A ShapeError (IndexRangeError for bad indices) naming the op, its inputs and a fix, made from `exc`."""
     if isinstance(exc, ZeroDivisionError):   # raised by an op itself, with the op's name and the fix
         return exc
     # a bad index stays an IndexError, as in NumPy and PyTorch (NumPy's AxisError is both kinds)
-    kind = IndexError if isinstance(exc, IndexError) and not isinstance(exc, ValueError) else ValueError
+    kind = IndexRangeError if isinstance(exc, IndexError) and not isinstance(exc, ValueError) else ShapeError
     if type(exc) is TypeError and str(exc).startswith("dim "):   # a dim argument of the wrong type
         kind = TypeError
+    elif isinstance(exc, DtypeError):
+        kind = DtypeError
     explain = getattr(cls, "explain_error", None)
     if explain is not None:
         message = explain(args, exc)

@@ -1,6 +1,7 @@
 """Module and Parameter: the base of every layer and model, with PyTorch's registration and state_dict."""
 import itertools
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -59,6 +60,10 @@ def _as_host_array(value):
     if hasattr(value, "numpy"):
         return np.asarray(value.numpy())
     return np.asarray(value)
+
+
+class MissingForwardError(TypeError, NotImplementedError):
+    """A Module whose class defines no forward() was called: a NotImplementedError, as PyTorch raises."""
 
 
 class StateDictError(KeyError, RuntimeError):
@@ -196,7 +201,8 @@ class Module(ModuleExtras, ModuleStateHooks):
     # ----- running -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
         """The computation; every subclass defines it."""
-        raise TypeError(f"{type(self).__name__} does not define forward(); subclasses of nn.Module must")
+        raise MissingForwardError(f"{type(self).__name__} does not define forward(); subclasses of nn.Module must "
+                                  f"define forward(self, ...), the computation that calling the module runs")
 
     def __call__(self, *args, **kwargs):
         if self._has_hooks:
@@ -442,6 +448,9 @@ class Module(ModuleExtras, ModuleStateHooks):
         Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one,
         before anything is copied. Returns `IncompatibleKeys(missing_keys, unexpected_keys)`, as PyTorch.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict into {type(self).__name__}: expected a dict-like state_dict (name -> "
+                            f"tensor), got {type(state_dict).__name__}; pass model.state_dict() or nn.load(path)")
         hooked = any_load_hooks(self)
         if hooked:
             state_dict = OrderedDict(state_dict)

@@ -1,11 +1,12 @@
 """Elementwise ops: arithmetic, unary math, comparisons, where."""
 import numbers
+import warnings
 
 import numpy as np
 
 from ..broadcast import unbroadcast
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
-from ..errors import not_a_tensor
+from ..errors import DtypeError, not_a_tensor
 from ..function import Function, _mixed_devices, named
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -209,7 +210,8 @@ class Clip(Function):
         return xp.clip(x, lo, hi)
 
     def backward(ctx, gy):
-        return gy * ctx.saved_tensors[0], None, None
+        # select, not multiply: an inf/NaN gradient arriving where the input was clamped must become 0
+        return ctx.select(ctx.saved_tensors[0], gy, 0), None, None
 
 
 class _Extremum(Function):
@@ -519,6 +521,8 @@ def where(condition, a=None, b=None):
         raise TypeError("where: takes where(condition) or where(condition, input, other); got one of input and "
                         "other without the other")
     cond = condition._data if isinstance(condition, Tensor) else condition
+    if isinstance(condition, Tensor) and cond.dtype.kind != "b":
+        _check_condition_dtype(condition)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor) and isinstance(condition, Tensor):
         a = Tensor(a, device=condition._device)   # where(mask, 1.0, 0.0): two numbers, as PyTorch allows
     a, b = _promote(a, b, "where")
@@ -526,6 +530,17 @@ def where(condition, a=None, b=None):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
     cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
+
+
+def _check_condition_dtype(condition):
+    """where's condition must be bool, as PyTorch's: a float or int mask would select by 'nonzero' and hide a
+    mask built the wrong way (uint8 still passes with PyTorch's deprecation warning)."""
+    if condition.dtype == np.uint8:
+        warnings.warn("where: received a uint8 condition tensor; this is deprecated in PyTorch, use a bool "
+                      "condition (e.g. mask.bool())", UserWarning, stacklevel=3)
+        return
+    raise DtypeError(f"where: condition must be a bool tensor, got {condition.dtype} (shape "
+                     f"{tuple(condition.shape)}); compare first (e.g. x > 0) or convert with mask.bool()")
 
 
 def _compare(op, name):

@@ -10,29 +10,30 @@ from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import on_device_of, take_along_axis
+from ..errors import DtypeError, IndexRangeError, ShapeError
 
 
 def _index_array(op, index, device):
     """The raw int64 array of an index tensor (or array-like), with a clear error for other dtypes."""
     arr = index._data if isinstance(index, Tensor) else device.asarray(np.asarray(index))
     if arr.dtype.kind not in "iu":
-        raise TypeError(f"{op}: index must be an integer tensor, got {arr.dtype}; convert it with .long()")
+        raise DtypeError(f"{op}: index must be an integer tensor, got {arr.dtype}; convert it with .long()")
     return arr.astype(np.int64, copy=False)
 
 
 def _check_index(op, index, x, d, other_name="input"):
     """Check gather/scatter's shape rule (index no larger than `x` outside `d`) and the index range."""
     if index.ndim != x.ndim:
-        raise ValueError(f"{op}: index has {index.ndim} dims but {other_name} has {x.ndim} "
+        raise ShapeError(f"{op}: index has {index.ndim} dims but {other_name} has {x.ndim} "
                          f"(shapes {tuple(index.shape)} and {x.shape}); they must have the same number of dims")
     for i, (m, n) in enumerate(zip(index.shape, x.shape)):
         if i != d and m > n:
-            raise ValueError(f"{op}: index shape {tuple(index.shape)} is larger than {other_name} shape {x.shape} "
+            raise ShapeError(f"{op}: index shape {tuple(index.shape)} is larger than {other_name} shape {x.shape} "
                              f"in dim {i}; only dim {d} may differ")
     n = x.shape[d] if x.ndim else 1
     if index.size and (int(index.min()) < -n or int(index.max()) >= n):
-        raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} "
-                         f"(indices from {int(index.min())} to {int(index.max())})")
+        raise IndexRangeError(f"{op}: an index is out of range for dim {d} of length {n} "
+                              f"(indices from {int(index.min())} to {int(index.max())})")
 
 
 def _grid(xp, index, d):
@@ -106,11 +107,10 @@ def _scatter(op, input, dim, index, src, accumulate):
         if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
             raise ValueError(f"{op}: src shape {src.shape} must have index's number of dims and be at least "
                              f"index's shape {tuple(idx.shape)} in every dim")
-        if src.dtype != input.dtype:
-            if src.dtype.kind == "c" or input.dtype.kind == "c":
-                raise TypeError(f"{op}: src ({src.dtype}) must have input's dtype ({input.dtype}) when either is "
-                                f"complex, as in PyTorch; convert it with .to(input.dtype)")
-            src = src.astype(input.dtype)
+        if src.dtype != input.dtype:   # a silent cast would truncate (0.5 into an int tensor writes 0)
+            raise DtypeError(f"{op}: src ({src.dtype}, shape {tuple(src.shape)}) must have input's dtype "
+                             f"({input.dtype}, shape {tuple(input.shape)}), as in PyTorch; convert it with "
+                             f"src.to(input.dtype)")
     elif isinstance(src, numbers.Number):
         src = Tensor._make(input.device.xp.asarray(src, dtype=input.dtype), input._device, None, 0, False)
     else:
@@ -161,7 +161,7 @@ def masked_fill(input, mask, value):
     check_tensor("masked_fill", input)
     m = mask if isinstance(mask, Tensor) else Tensor(mask, device=input.device)
     if m.dtype != np.bool_:
-        raise TypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}; compare first, e.g. x > 0")
+        raise DtypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}; compare first, e.g. x > 0")
     broadcast_shapes("masked_fill (input and mask)", [input.shape, m.shape])
     if isinstance(value, Tensor):
         if value.ndim:

@@ -6,6 +6,7 @@ from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
+from ..errors import ShapeError
 
 
 def _is_basic(index):
@@ -208,5 +209,5 @@ def one_hot(indices, num_classes, dtype=np.float32):
         raise TypeError(f"one_hot: indices must be integers, got {idx.dtype}")
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num_classes):
         bad = int(idx.max()) if int(idx.max()) >= num_classes else int(idx.min())
-        raise ValueError(f"one_hot: class index {bad} is outside [0, {num_classes})")
+        raise ShapeError(f"one_hot: class index {bad} is outside [0, {num_classes})")
     return no_grad_op("one_hot", lambda xp, v: (v[..., None] == xp.arange(num_classes)).astype(dtype), t)

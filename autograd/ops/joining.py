@@ -8,6 +8,7 @@ import numpy as np
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or as _dim_or, normalize
+from ..errors import ShapeError
 
 
 class Concatenate(Function):
@@ -62,7 +63,7 @@ def _tensors(op, tensors):
                         f"wrap it in a list: {op}([t], ...)")
     tensors = list(tensors)
     if not tensors:
-        raise ValueError(f"{op}: needs at least one tensor")
+        raise ShapeError(f"{op}: needs at least one tensor")
     for i, t in enumerate(tensors):
         check_tensor(op, t, f"tensor {i}")
     return tensors
@@ -111,7 +112,7 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     else:
         sizes = [int(v) for v in size]
         if builtins.sum(sizes) != n or builtins.any(v < 0 for v in sizes):
-            raise ValueError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
+            raise ShapeError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
                              f"dim {dim} (shape {tensor.shape})")
         pieces = _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
         named(pieces[0], "SplitWithSizesBackward0")   # the pieces share one node: PyTorch's for a list of sizes
@@ -122,7 +123,7 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
 def chunk(input, chunks, dim=0):
     """At most `chunks` pieces along `dim`, each of ceil(n / chunks) elements but the last (torch.chunk)."""
     if not isinstance(chunks, numbers.Integral) or chunks <= 0:
-        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        raise ShapeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     check_tensor("chunk", input)
     n = input.shape[normalize("chunk", dim, input.ndim)] if input.ndim else 0
     return split(input, builtins.max(-(-n // chunks), 1), dim)

@@ -10,11 +10,13 @@ from backends.products import matmul_for
 
 from ..broadcast import sum_axes, unbroadcast
 from ..function import Function, named
+from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .elementwise import _promote
 from .dims import check_tensor, resolve
 from .linalg_norms import LinalgVectorNorm
 from .reduction import _axes, _check_dims
+from ..errors import DtypeError, ShapeError
 
 
 def product(xp, a, b, out=None):
@@ -133,7 +135,22 @@ class VectorNorm(Function):
 
 def matmul(a, b):
     """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
-    return MatMul.apply(*_promote(a, b, "matmul"))
+    return _product(a, b, "matmul")
+
+
+def _product(a, b, op):
+    pa, pb = _promote(a, b, op)
+    if (pa is not a or pb is not b) and not autocast.active:   # a conversion happened: was it of a Tensor?
+        _refuse_mixed_dtypes(op, a, b)
+    return MatMul.apply(pa, pb)
+
+
+def _refuse_mixed_dtypes(op, a, b):
+    """PyTorch's products take one dtype; a silent widening (float32 @ float64 -> float64) would hide a slow
+    or wrong-precision model, so two Tensors of different dtypes are refused, naming both."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        raise DtypeError(f"{op}: both operands must have the same dtype, got {a.dtype} (shape {tuple(a.shape)}) and "
+                         f"{b.dtype} (shape {tuple(b.shape)}); convert one, e.g. b.to(a.dtype)")
 
 
 def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdims=None, dtype=None):
@@ -163,8 +180,8 @@ def mm(input, mat2):
     check_tensor("mm", input)
     check_tensor("mm", mat2, "mat2")
     if input.ndim != 2 or mat2.ndim != 2:
-        raise ValueError(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
-    return matmul(input, mat2)
+        raise ShapeError(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
+    return _product(input, mat2, "mm")
 
 
 def bmm(input, mat2):
@@ -172,8 +189,8 @@ def bmm(input, mat2):
     check_tensor("bmm", input)
     check_tensor("bmm", mat2, "mat2")
     if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
-        raise ValueError(f"bmm: expects (B, n, m) and (B, m, p) tensors, got shapes {input.shape} and {mat2.shape}")
-    return named(matmul(input, mat2), "BmmBackward0")
+        raise ShapeError(f"bmm: expects (B, n, m) and (B, m, p) tensors, got shapes {input.shape} and {mat2.shape}")
+    return named(_product(input, mat2, "bmm"), "BmmBackward0")
 
 
 def mv(input, vec):

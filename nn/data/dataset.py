@@ -4,6 +4,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from autograd import Tensor
+from autograd.errors import ArgumentError
 
 
 class Dataset(ABC):
@@ -36,8 +37,8 @@ class TensorDataset(Dataset):
         lengths = [len(a) for a in self.arrays]
         if len(set(lengths)) > 1:
             shapes = ", ".join(str(a.shape) for a in self.arrays)
-            raise ValueError(f"TensorDataset: the arrays have different numbers of rows ({shapes}); every array "
-                             "needs one row per example")
+            raise ArgumentError(f"TensorDataset: the arrays have different numbers of rows ({shapes}); every array "
+                                "needs one row per example")
 
     def __len__(self):
         return len(self.arrays[0])

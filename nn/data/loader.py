@@ -14,6 +14,7 @@ from .dataset import TensorDataset
 from .iterable import IterableDataset
 from .datasets.base import ArrayDataset
 from .subsets import rng_from
+from autograd.errors import ShapeError
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 
@@ -250,8 +251,9 @@ def _stack(values, field):
     arrays = [v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values]
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
-        raise ValueError(f"DataLoader: field {_name(field)} has different shapes across the examples of one batch "
-                         f"({sorted(shapes)}); pad them to one shape or pass a collate_fn")
+        where = "the examples" if field is None else f"field {field!r} of the examples"
+        raise ShapeError(f"DataLoader: default_collate cannot stack {where} into one batch: they have different "
+                         f"shapes ({sorted(shapes)}); pad them to one shape or pass a collate_fn")
     return np.stack(arrays)
 
 

@@ -1,6 +1,8 @@
 """Argument normalisation shared by the convolution and pooling ops: ints or pairs -> (h, w) pairs."""
 import numbers
 
+from autograd.errors import DtypeError
+
 
 def pair(value, name, op, minimum=0):
     """`value` (an int or a pair of ints) as an (h, w) tuple of ints >= `minimum`; a clear error otherwise."""
@@ -34,8 +36,8 @@ def same_dtype(op, input, **params):
         if p is not None and p.dtype != input.dtype:
             # a layer moved to an integer dtype cannot train, so an integer batch gets only the input's fix
             layer_fix = f" or the layer (layer.to(ag.{input.dtype}))" if input.dtype.kind == "f" else ""
-            raise TypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
-                            f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")
+            raise DtypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
+                             f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")
 
 
 def half_input_float_params(input, *params):

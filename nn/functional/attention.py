@@ -6,6 +6,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.ops.attention import ScaledDotProductAttention
 from autograd import autocast_state as autocast
+from autograd.errors import ShapeError
 
 _OP = "scaled_dot_product_attention"
 
@@ -69,7 +70,7 @@ def _check(query, key, value, attn_mask, dropout_p, is_causal):
         raise TypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
                         f"and {value.dtype}; convert them with .to(dtype)")
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
-        raise ValueError(f"{_OP}: got {shapes}; query and key need the same feature size (last dimension) and "
+        raise ShapeError(f"{_OP}: got {shapes}; query and key need the same feature size (last dimension) and "
                          "key and value the same sequence length (dimension -2)")
     if not 0.0 <= dropout_p <= 1.0:
         raise ValueError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")

@@ -11,6 +11,7 @@ from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast, complex_forms
 
 from ._args import pair, same_dtype, single
+from autograd.errors import ShapeError
 
 
 LAYOUTS = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, D, H, W) or (C, D, H, W)"}
@@ -23,7 +24,7 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
     check_tensor(op, w, "weight")
     same_dtype(op, x, weight=w, bias=b)
     if w.ndim != 2 + spatial or x.ndim not in (1 + spatial, 2 + spatial):
-        raise ValueError(f"{op}: expects an input {LAYOUTS[spatial]} and a {2 + spatial}-D weight; got input shape "
+        raise ShapeError(f"{op}: expects an input {LAYOUTS[spatial]} and a {2 + spatial}-D weight; got input shape "
                          f"{x.shape} and weight shape {w.shape}")
     if not isinstance(groups, numbers.Integral) or groups < 1 or w.shape[0] % groups:
         raise ValueError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
@@ -36,7 +37,7 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
                          f"or build the layer with in_channels={channels}")
     out_channels = w.shape[1] * groups if transposed else w.shape[0]
     if b is not None and tuple(b.shape) != (out_channels,):
-        raise ValueError(f"{op}: bias must have shape ({out_channels},) (one per output channel), got {b.shape}")
+        raise ShapeError(f"{op}: bias must have shape ({out_channels},) (one per output channel), got {b.shape}")
     batched = x.ndim == 2 + spatial
     if spatial == 1:
         return (2,) if batched else (0, 2)
@@ -50,7 +51,7 @@ def transposed_size(op, input, weight, stride, padding, output_padding, dilation
     spatial = len(stride)
     for a in range(spatial):
         if output_padding[a] >= max(stride[a], dilation[a]):
-            raise ValueError(f"{op}: output_padding {output_padding} must be smaller than stride {stride} or "
+            raise ShapeError(f"{op}: output_padding {output_padding} must be smaller than stride {stride} or "
                              f"dilation {dilation} along each axis")
     size = input.shape[-spatial:]
     out = tuple((size[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (weight.shape[2 + a] - 1)

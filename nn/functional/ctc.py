@@ -11,6 +11,7 @@ from autograd.ops.dims import check_tensor
 
 from .loss import _check_reduction
 from autograd import autocast_state as autocast
+from autograd.errors import ShapeError
 
 _OP = "ctc_loss"
 
@@ -34,7 +35,7 @@ def _lengths(name, value, batch, batched):
         raise TypeError(f"{_OP}: {name} must be {kinds} (one length per batch entry), got "
                         f"{type(value).__name__}")
     if found.size != batch:
-        raise ValueError(f"{_OP}: {name} must hold one length per batch entry ({batch}), got {found.size}")
+        raise ShapeError(f"{_OP}: {name} must hold one length per batch entry ({batch}), got {found.size}")
     if found.size and found.min() < 0:
         raise ValueError(f"{_OP}: {name} must be >= 0, got {int(found.min())}")
     return found
@@ -60,7 +61,7 @@ def _targets(targets, target_lengths, batch, batched):
         return targets
     longest = int(target_lengths.max())
     if targets.shape[0] != batch or targets.shape[1] < longest:
-        raise ValueError(f"{_OP}: padded targets must be (N, S) with N = {batch} rows of at least the longest "
+        raise ShapeError(f"{_OP}: padded targets must be (N, S) with N = {batch} rows of at least the longest "
                          f"target length ({longest}), got shape {tuple(targets.shape)}")
     return targets
 
@@ -91,12 +92,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise ValueError(f"{_OP}: log_probs must not be empty, got shape {tuple(log_probs.shape)} (PyTorch "
                          "refuses empty inputs and batches too)")
     if isinstance(blank, bool) or not isinstance(blank, numbers.Integral) or not 0 <= blank < classes:
-        raise ValueError(f"{_OP}: blank must be a class index in [0, {classes}) for log_probs with C = {classes} "
+        raise ShapeError(f"{_OP}: blank must be a class index in [0, {classes}) for log_probs with C = {classes} "
                          f"classes, got {blank!r}")
     input_lengths = _lengths("input_lengths", input_lengths, batch, batched)
     target_lengths = _lengths("target_lengths", target_lengths, batch, batched)
     if input_lengths.max() > frames:
-        raise ValueError(f"{_OP}: input_lengths must be at most T = {frames} (log_probs "
+        raise ShapeError(f"{_OP}: input_lengths must be at most T = {frames} (log_probs "
                          f"{tuple(log_probs.shape)}), got {int(input_lengths.max())}")
     targets = _targets(targets, target_lengths, batch, batched).to(lp.device)
     loss = CtcLoss.apply(lp, targets, input_lengths, target_lengths, int(blank), bool(zero_infinity))

@@ -6,6 +6,7 @@ from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.dims import check_tensor
 from autograd.ops.no_grad_op import no_grad_op
+from autograd.errors import DtypeError
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -26,8 +27,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         input = Tensor(input, device=weight.device)
     num = weight.shape[0]
     if input.dtype.kind not in "iu":
-        raise TypeError(f"{op}: indices must be an integer tensor, got {input.dtype} (shape {input.shape}); "
-                        f"convert them with .astype(ag.int64)")
+        raise DtypeError(f"{op}: indices must be an integer tensor, got {input.dtype} (shape {input.shape}); "
+                         f"convert them with .astype(ag.int64)")
     # the op checks host indices itself (in ag.jit replays too); max_norm's renormalisation reads rows first
     if not input.device.host_memory or max_norm is not None:
         check_indices(input.device.xp, arrays.array(input), num)

@@ -1,6 +1,7 @@
 """One-hot encoding of class indices."""
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import DtypeError
 
 
 def one_hot(tensor, num_classes=-1):
@@ -9,8 +10,8 @@ def one_hot(tensor, num_classes=-1):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"one_hot: expects an integer Tensor of class indices, got {type(tensor).__name__}")
     if tensor.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: expects integer class indices, got dtype {tensor.dtype}; convert with "
-                        ".astype(ag.int64)")
+        raise DtypeError(f"one_hot: expects integer class indices, got dtype {tensor.dtype}; convert with "
+                         ".astype(ag.int64)")
     if num_classes == -1:
         if 0 in tensor.shape:
             raise ValueError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")

@@ -14,6 +14,7 @@ from autograd import complex_forms
 
 from .activation import log_softmax
 from .regression_targets import broadcast_target, weighted
+from autograd.errors import DtypeError, ShapeError
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -54,7 +55,7 @@ def warn_if_probabilities(op, input):
 def _same_shape(op, input, target):
     target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device, dtype=input.dtype)
     if target.shape != input.shape:
-        raise ValueError(f"{op}: input shape {input.shape} and target shape {target.shape} differ; "
+        raise ShapeError(f"{op}: input shape {input.shape} and target shape {target.shape} differ; "
                          "they must be the same")
     return target
 
@@ -111,8 +112,8 @@ def _class_targets(op, target, n_classes, ignore_index, device):
     arrays), so that ag.jit replays recompute everything derived from them."""
     t = arrays.array(target) if isinstance(target, Tensor) else device.asarray(target)
     if t.dtype.kind not in "iu":
-        raise TypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
-                        "probabilities pass a float target with the same shape as the input")
+        raise DtypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
+                         "probabilities pass a float target with the same shape as the input")
     bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if bool(bad.any()):
         value = int(t[bad].reshape(-1)[0])
@@ -157,7 +158,7 @@ def _class_weight(op, weight, input):
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     weight = _as_weight(weight, input)
     if weight.shape != (n_classes,):
-        raise ValueError(f"{op}: weight must hold one value per class, i.e. have shape ({n_classes},) for an input "
+        raise ShapeError(f"{op}: weight must hold one value per class, i.e. have shape ({n_classes},) for an input "
                          f"of shape {input.shape}; got shape {weight.shape} ({weight.size} values for "
                          f"{n_classes} classes)")
     return weight
@@ -187,13 +188,15 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
     expected = (x.shape[0],) + x.shape[2:]
+    if unbatched and tuple(t.shape) == (1,):   # PyTorch takes a one-element target for an unbatched input too
+        t = t.reshape(())
     if (tuple(t.shape) if not unbatched else (1,) + tuple(t.shape)) != expected:
         hint = ""
         if input.ndim == 3 and tuple(t.shape) == tuple(input.shape[:2]):
             hint = (f"; the classes go in dim 1: for (batch, time, classes) logits pass "
                     f"logits.reshape(-1, {input.shape[2]}) and target.reshape(-1), or logits.transpose(1, 2)")
-        raise ValueError(f"cross_entropy: input of shape {input.shape} needs class-index targets of shape "
-                         f"{expected}, got {tuple(t.shape)}{hint}")
+        raise ShapeError(f"cross_entropy: input of shape {input.shape} needs class-index targets of shape "
+                         f"{expected if not unbatched else '() or (1,)'}, got {tuple(t.shape)}{hint}")
     t = _class_targets("cross_entropy", t, n_classes, ignore_index, input.device)
     t = t.reshape(1) if unbatched else t
     rows = _to_rows(x)
@@ -214,9 +217,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
     """Cross-entropy against class probabilities (a float target shaped like the input)."""
     if tuple(getattr(target, "shape", np.shape(target))) != input.shape:
-        raise TypeError(f"cross_entropy: float targets are read as class probabilities and need the input's "
-                        f"shape {input.shape}, got {tuple(np.shape(target))}; class-index targets must be "
-                        "integers (e.g. int64)")
+        raise DtypeError(f"cross_entropy: float targets are read as class probabilities and need the input's "
+                         f"shape {input.shape}, got {tuple(np.shape(target))}; class-index targets must be "
+                         "integers (e.g. int64)")
     target = _same_shape("cross_entropy", input, target)
     axis = 1 if input.ndim >= 2 else 0
     n_classes = input.shape[axis]
@@ -259,9 +262,11 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     x = input.reshape(1, -1) if input.ndim == 1 else input
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)
     expected = (x.shape[0],) + x.shape[2:] if input.ndim > 1 else ()
+    if input.ndim == 1 and tuple(t.shape) == (1,):   # PyTorch takes a one-element target for an unbatched input
+        t = t.reshape(())
     if tuple(t.shape) != expected:
-        raise ValueError(f"nll_loss: input of shape {input.shape} needs class-index targets of shape "
-                         f"{expected}, got {tuple(t.shape)}")
+        raise ShapeError(f"nll_loss: input of shape {input.shape} needs class-index targets of shape "
+                         f"{expected if input.ndim > 1 else '() or (1,)'}, got {tuple(t.shape)}")
     t = t.reshape(-1)
     rows = _to_rows(x)
     safe, w = _kept_classes(t, ignore_index, weight, rows.dtype)
@@ -282,9 +287,9 @@ def _nll_name(input):
 def _float_target(op, input, target):
     """Refuses an integer or bool target Tensor, as PyTorch does: BCE targets are probabilities."""
     if isinstance(target, Tensor) and target.dtype.kind in "iub":
-        raise TypeError(f"{op}: target is {target.dtype} (shape {target.shape}) but input is {input.dtype}; targets "
-                        f"are probabilities, so make them floating: target.float(), or build them as floats "
-                        f"(torch.full((n,), 1.0), not torch.full((n,), 1))")
+        raise DtypeError(f"{op}: target is {target.dtype} (shape {target.shape}) but input is {input.dtype}; targets "
+                         f"are probabilities, so make them floating: target.float(), or build them as floats "
+                         f"(torch.full((n,), 1.0), not torch.full((n,), 1))")
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):

@@ -16,6 +16,7 @@ from .activation import softmax
 from .attention import scaled_dot_product_attention
 from .dropout import dropout
 from .linear import linear
+from autograd.errors import ArgumentError, ShapeError
 
 _OP = "multi_head_attention_forward"
 
@@ -95,6 +96,11 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
     seq, batch = (1, 0) if batch_first else (0, 1)
     n, l, e = query.shape[batch], query.shape[seq], query.shape[-1]
     s = key.shape[seq]
+    if key.shape[batch] != n:
+        layout = "(N, L, E) with batch_first=True" if batch_first else "(L, N, E)"
+        raise ShapeError(f"{_OP}: query {tuple(query.shape)} and key {tuple(key.shape)} have different batch sizes "
+                         f"({n} and {key.shape[batch]}) in the {layout} layout; give them the same batch (or check "
+                         f"batch_first)")
     if is_causal and attn_mask is None:
         raise ValueError(f"{_OP}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask; "
                          "make one with nn.Transformer.generate_square_subsequent_mask(L)")
@@ -209,8 +215,8 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
                          f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
     batched = query.ndim == 3
     if key.shape[:-1] != value.shape[:-1]:
-        raise ValueError(f"{_OP}: key {tuple(key.shape)} and value {tuple(value.shape)} must agree in sequence "
-                         "length and batch size")
+        raise ArgumentError(f"{_OP}: key {tuple(key.shape)} and value {tuple(value.shape)} must agree in sequence "
+                            "length and batch size")
     if key_padding_mask is not None and key_padding_mask.ndim != (2 if batched else 1):
         raise ValueError(f"{_OP}: key_padding_mask must be {'(N, S)' if batched else '(S,)'} for "
                          f"{'batched' if batched else 'unbatched'} inputs, got shape {tuple(key_padding_mask.shape)}")
@@ -229,10 +235,10 @@ def _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, dtype):
                             f"scores, so it must be float32 or the query's dtype: pass {name}.to({dtype}) (or a "
                             "bool mask)")
     if key_padding_mask is not None and tuple(key_padding_mask.shape) != (n, s):
-        raise ValueError(f"{_OP}: key_padding_mask must have shape (N, S) = ({n}, {s}), got "
-                         f"{tuple(key_padding_mask.shape)}")
+        raise ArgumentError(f"{_OP}: key_padding_mask must have shape (N, S) = ({n}, {s}), got "
+                            f"{tuple(key_padding_mask.shape)}")
     if attn_mask is not None:
         want = (l, s) if attn_mask.ndim == 2 else (n * num_heads, l, s)
         if tuple(attn_mask.shape) != want:
-            raise ValueError(f"{_OP}: the {attn_mask.ndim}-D attn_mask must have shape {want}, got "
+            raise ShapeError(f"{_OP}: the {attn_mask.ndim}-D attn_mask must have shape {want}, got "
                              f"{tuple(attn_mask.shape)}")

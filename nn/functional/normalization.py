@@ -8,6 +8,7 @@ from autograd.ops.normalization import BatchNorm, LayerNorm
 from autograd import autocast_state as autocast
 
 from ._args import half_input_float_params, same_dtype
+from autograd.errors import ShapeError
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -79,11 +80,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     n = len(normalized_shape)
     check_tensor(op, input)
     if n == 0 or input.ndim < n or input.shape[input.ndim - n:] != normalized_shape:
-        raise ValueError(f"{op}: normalized_shape {normalized_shape} must equal the last dimensions of the "
+        raise ShapeError(f"{op}: normalized_shape {normalized_shape} must equal the last dimensions of the "
                          f"input, got input shape {input.shape}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != normalized_shape:
-            raise ValueError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
+            raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
                              f"{normalized_shape}")
     if half_input_float_params(input, weight, bias):   # in float32, out in float16
         return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()

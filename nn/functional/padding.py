@@ -9,6 +9,7 @@ import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError
 
 MODES = ("constant", "reflect", "replicate", "circular")
 _NON_CONSTANT_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}
@@ -40,7 +41,7 @@ def _check(input, pad, mode, value):
             isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in pad):
         raise TypeError(f"{op}: pad must be a tuple of ints (left, right, top, bottom, ...), got {pad!r}")
     if len(pad) % 2:
-        raise ValueError(f"{op}: the pad tuple {tuple(pad)} has an odd length; it needs a (before, after) pair "
+        raise ShapeError(f"{op}: the pad tuple {tuple(pad)} has an odd length; it needs a (before, after) pair "
                          "per padded dimension, last dimension first")
     if len(pad) // 2 > input.ndim:
         raise ValueError(f"{op}: the pad tuple {tuple(pad)} pads {len(pad) // 2} dimensions, but the input has "

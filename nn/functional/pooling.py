@@ -11,6 +11,7 @@ from autograd.ops.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
+from autograd.errors import ShapeError
 
 
 def _pool_input(op, x, spatial):
@@ -18,7 +19,7 @@ def _pool_input(op, x, spatial):
     check_tensor(op, x)
     if x.ndim not in (1 + spatial, 2 + spatial):
         layout = "(N, C, L) or (C, L)" if spatial == 1 else "(N, C, H, W) or (C, H, W)"
-        raise ValueError(f"{op}: expects an input {layout}, got shape {x.shape}")
+        raise ShapeError(f"{op}: expects an input {layout}, got shape {x.shape}")
     batched = x.ndim == 2 + spatial
     if spatial == 1:
         return (2,) if batched else (0, 2)

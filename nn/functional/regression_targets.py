@@ -7,6 +7,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ShapeError
 
 
 def broadcast_target(op, input, target):
@@ -18,7 +19,7 @@ def broadcast_target(op, input, target):
         try:
             np.broadcast_shapes(input.shape, target.shape)
         except ValueError:
-            raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ "
+            raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ "
                              "and do not "
                              "broadcast together; they should be the same") from None
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "

@@ -2,6 +2,7 @@
 import numbers
 
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError
 
 
 def _check(input, factor, op, name):
@@ -19,7 +20,7 @@ def pixel_shuffle(input, upscale_factor):
     r = _check(input, upscale_factor, "pixel_shuffle", "upscale_factor")
     *lead, c, h, w = input.shape
     if c % (r * r):
-        raise ValueError(f"pixel_shuffle: the channel dimension {c} of input {input.shape} must be divisible by "
+        raise ShapeError(f"pixel_shuffle: the channel dimension {c} of input {input.shape} must be divisible by "
                          f"upscale_factor ** 2 = {r * r}")
     n = len(lead)
     x = input.reshape(*lead, c // (r * r), r, r, h, w)

@@ -134,13 +134,21 @@ def clip(x, x_min, x_max):
 # ----- linear algebra ----------------------------------------------------------------------------------
 def matmul(x1, x2):
     """The matrix product (batched over leading axes, NumPy's matmul)."""
-    return ag.matmul(_t(x1), _t(x2))
+    return ag.matmul(*_one_dtype(_t(x1), _t(x2)))
+
+
+def _one_dtype(a, b):
+    """a and b in their common dtype: Keras's products promote, where deepgrad's (as PyTorch's) refuse two."""
+    if a.dtype != b.dtype:
+        dtype = ag.result_type(a, b)
+        a, b = a.to(dtype), b.to(dtype)
+    return a, b
 
 
 def dot(x1, x2):
     """NumPy's dot: a product for scalars, the matrix product for 1-D and 2-D operands, and for N-D operands the
     sum over the last axis of x1 and the second-to-last of x2."""
-    a, b = _t(x1), _t(x2)
+    a, b = _one_dtype(_t(x1), _t(x2))
     if a.ndim == 0 or b.ndim == 0:
         return a * b
     if b.ndim <= 2:

@@ -5,6 +5,7 @@ from .. import init
 from ..functional.multihead_attention import attend, projections
 from ..module import Module, Parameter
 from .linear import Linear
+from autograd.errors import ArgumentError
 
 
 class MultiheadAttention(Module):
@@ -22,8 +23,8 @@ class MultiheadAttention(Module):
             raise ValueError(f"MultiheadAttention: embed_dim and num_heads must be positive, got embed_dim="
                              f"{embed_dim} and num_heads={num_heads}")
         if embed_dim % num_heads:
-            raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
-                             f"({num_heads})")
+            raise ArgumentError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
+                                f"({num_heads})")
         super().__init__()
         new = lambda *shape: Parameter(ag.empty(*shape, dtype=dtype, device=device))
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
@@ -75,9 +76,9 @@ class MultiheadAttention(Module):
                            self.v_proj_weight)
         for name, t, size in (("query", query, self.embed_dim), ("key", key, self.kdim), ("value", value, self.vdim)):
             if getattr(t, "ndim", 0) and t.shape[-1] != size:
-                raise ValueError(f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads}): "
-                                 f"expected {name} with {size} features in its last dimension, got shape "
-                                 f"{tuple(t.shape)}")
+                raise ArgumentError(f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads}): "
+                                    f"expected {name} with {size} features in its last dimension, got shape "
+                                    f"{tuple(t.shape)}")
         return attend(query, key, value, self.num_heads, proj, batch_first=self.batch_first,
                       dropout_p=self.dropout if self.training else 0.0, add_zero_attn=self.add_zero_attn,
                       key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,

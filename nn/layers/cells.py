@@ -11,6 +11,7 @@ from ..functional.recurrent import WIDTH
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
 from .recurrent_weights import CellWeights
+from autograd.errors import ShapeError
 
 
 class _CellBase(CellWeights, Module):
@@ -41,7 +42,7 @@ class _CellBase(CellWeights, Module):
     def _batched(self, input):
         """input as (B, input_size) and whether it came unbatched (input_size,)."""
         if getattr(input, "ndim", None) not in (1, 2) or input.shape[-1] != self.input_size:
-            raise ValueError(f"{self!r}: expected input (B, {self.input_size}) or unbatched ({self.input_size},), "
+            raise ShapeError(f"{self!r}: expected input (B, {self.input_size}) or unbatched ({self.input_size},), "
                              f"got shape {getattr(input, 'shape', input)}")
         if input.ndim == 1:
             return input.reshape(1, self.input_size), True
@@ -54,7 +55,7 @@ class _CellBase(CellWeights, Module):
             return ag.zeros(batch, self.hidden_size, dtype=x.dtype, device=x.device)
         expected = (self.hidden_size,) if unbatched else (batch, self.hidden_size)
         if getattr(state, "shape", None) != expected:
-            raise ValueError(f"{self!r}: {name} must have shape {expected} to match the input "
+            raise ShapeError(f"{self!r}: {name} must have shape {expected} to match the input "
                              f"({'unbatched' if unbatched else f'batch {batch}'}), got "
                              f"{getattr(state, 'shape', type(state).__name__)}")
         return state.reshape(1, self.hidden_size) if unbatched else state

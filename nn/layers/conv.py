@@ -10,6 +10,7 @@ from autograd.ops.dims import check_tensor
 from .. import functional as F
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
+from autograd.errors import ShapeError
 
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -94,9 +95,9 @@ class _ConvNd(Module):
         layout = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)",
                   3: "(N, C, D, H, W) or (C, D, H, W)"}[self.spatial]
         if input.ndim not in (1 + self.spatial, 2 + self.spatial):
-            raise ValueError(f"{self!r}: expected input {layout}, got a {input.ndim}-D input of shape {input.shape}")
+            raise ShapeError(f"{self!r}: expected input {layout}, got a {input.ndim}-D input of shape {input.shape}")
         if input.shape[axis] != self.in_channels:
-            raise ValueError(f"{self!r}: expected input with {self.in_channels} channels at axis {axis} ({layout}), "
+            raise ShapeError(f"{self!r}: expected input with {self.in_channels} channels at axis {axis} ({layout}), "
                              f"got {input.shape[axis]} (input shape {input.shape})")
 
     def extra_repr(self):

@@ -5,6 +5,7 @@ from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
+from autograd.errors import ArgumentError
 
 
 class Embedding(Module):
@@ -62,8 +63,8 @@ def lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, devi
     the layer for a padding_idx out of range or a `_weight` of the wrong shape."""
     if padding_idx is not None:
         if not -num_embeddings <= padding_idx < num_embeddings:
-            raise ValueError(f"{name}: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
-                             f"{num_embeddings})")
+            raise ArgumentError(f"{name}: padding_idx={padding_idx} must lie in [-{num_embeddings}, "
+                                f"{num_embeddings})")
         padding_idx %= num_embeddings
     if _weight is None:
         weight = ag.randn(num_embeddings, embedding_dim, device=device, dtype=dtype)

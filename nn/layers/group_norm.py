@@ -4,6 +4,7 @@ from autograd.ops.dims import check_tensor
 
 from ..functional.sample_norm import group_norm
 from ..module import Module, Parameter
+from autograd.errors import ShapeError
 
 
 class GroupNorm(Module):
@@ -26,7 +27,7 @@ class GroupNorm(Module):
     def forward(self, input):
         check_tensor(type(self).__name__, input)
         if getattr(input, "ndim", 0) < 2 or input.shape[1] != self.num_channels:
-            raise ValueError(f"{self!r}: expected an input (N, {self.num_channels}, *), got shape "
+            raise ShapeError(f"{self!r}: expected an input (N, {self.num_channels}, *), got shape "
                              f"{getattr(input, 'shape', input)}")
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 

@@ -6,6 +6,7 @@ import autograd as ag
 from .. import init
 from ..functional.linear import linear
 from ..module import Module, Parameter
+from autograd.errors import ShapeError
 
 
 class Linear(Module):
@@ -33,7 +34,7 @@ class Linear(Module):
             shape = tuple(getattr(x, "shape", ()))
             if shape and shape[-1] == self.in_features:
                 raise
-            raise ValueError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
+            raise ShapeError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
                              f"got shape {shape}") from None
 
     def extra_repr(self):

@@ -8,6 +8,7 @@ from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
+from autograd.errors import ShapeError
 
 
 class _BatchNorm(Module):
@@ -50,7 +51,7 @@ class _BatchNorm(Module):
     def _check_input(self, input):
         check_tensor(type(self).__name__, input)
         if input.ndim not in self.ranks or input.shape[1] != self.num_features:
-            raise ValueError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
+            raise ShapeError(f"{self!r}: expected an input {self.layout} with C = {self.num_features} channels, "
                              f"got shape {input.shape}")
 
     def _running_momentum(self):

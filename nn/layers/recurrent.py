@@ -19,6 +19,7 @@ from ..module import Module
 from ..utils.rnn import PackedSequence
 from ._init import fan_in_bound, uniform_parameter
 from .recurrent_weights import LayerWeights
+from autograd.errors import ShapeError
 
 
 class _RNNBase(LayerWeights, Module):
@@ -83,7 +84,7 @@ class _RNNBase(LayerWeights, Module):
             expected = (count, batch, size) if batched else (count, size)
             if tuple(s.shape) != expected:
                 what = "proj_size" if name == "h_0" and self.proj_size else "hidden_size"
-                raise ValueError(f"{self!r}: initial state {name} must have shape {expected} "
+                raise ShapeError(f"{self!r}: initial state {name} must have shape {expected} "
                                  f"(num_layers * num_directions, batch, {what}), got {tuple(s.shape)}")
         if not batched:
             states = [s.reshape(count, 1, s.shape[-1]) for s in states]
@@ -99,7 +100,7 @@ class _RNNBase(LayerWeights, Module):
             return self._forward_packed(input, hx)
         check_tensor(type(self).__name__, input)
         if input.ndim not in (2, 3) or input.shape[-1] != self.input_size:
-            raise ValueError(f"{self!r}: expected input (T, B, {self.input_size}) "
+            raise ShapeError(f"{self!r}: expected input (T, B, {self.input_size}) "
                              f"{'(batch_first: (B, T, ...)) ' if self.batch_first else ''}or unbatched "
                              f"(T, {self.input_size}); got shape {input.shape}")
         batched = input.ndim == 3

@@ -82,7 +82,7 @@ def test_subset_concat_and_random_split():
 
 
 def test_collation_errors_name_the_field_and_the_fix():
-    with pytest.raises(ValueError, match=r"field 'meta\.id' has different shapes.*collate_fn"):
+    with pytest.raises(ValueError, match=r"field 'meta\.id'.*different shapes.*collate_fn"):
         default_collate([{"meta": {"id": np.zeros(2)}}, {"meta": {"id": np.zeros(3)}}])
     with pytest.raises(TypeError, match=r"field 1 holds NoneType, which default_collate cannot batch.*collate_fn"):
         default_collate([(1, None), (2, None)])

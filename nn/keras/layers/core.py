@@ -1,6 +1,7 @@
 """Core Keras layers: Dense, Activation, Dropout, Flatten, Reshape, Rescaling, Lambda, Masking."""
 import inspect
 import math
+import numbers
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class Dense(Layer):
         if quantization_config is not None:
             raise NotImplementedError("Dense: nn.keras does not quantize layers; pass quantization_config=None")
         self.supports_masking = True
-        if int(units) < 1:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:   # int(2.5) would give 2
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         self.units, self.use_bias = int(units), use_bias
         self.activation = activations.get(activation)
