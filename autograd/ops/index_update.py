@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 
+from .. import autocast_state as autocast
 from .. import complex_forms
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -60,6 +61,8 @@ def _along(idx, d, shape):
 
 def index_copy(input, dim, index, source):
     """A copy of `input` with source's slices written at `index` along `dim`."""
+    if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
+        return autocast.run("index_copy", index_copy, input, dim, index, source)
     d, idx = _checked_index("index_copy", input, dim, index, source)
     if input.ndim == 0:
         return scatter(reshape(input, (1,)), 0, idx, reshape(source, (-1,))).reshape(())

@@ -20,7 +20,7 @@ from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
 from ..training.metrics import Mean
 from ..training.predict import run_predict
-from ..training.steps import Steps
+from ..training.steps import Steps, backward_and_step
 from . import data as keras_data
 from . import masking, settings
 from . import losses as keras_losses
@@ -274,9 +274,13 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     model.loss = loss
 
 
+class NotCompiledError(RuntimeError, ValueError):
+    """fit/evaluate/train_on_batch before compile(): a ValueError, as Keras raises, and a RuntimeError as before."""
+
+
 def _compiled(model, who):
     if model._compiled is None:
-        raise RuntimeError(f"{who}: call model.compile(optimizer, loss, metrics) first")
+        raise NotCompiledError(f"{who}: call model.compile(optimizer, loss, metrics) first")
     model._compiled.optimizer.built = True  # Keras builds the optimizer's variables in fit and evaluate
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
@@ -381,8 +385,7 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
             output = model(*inputs)
             loss = compiled.compute_loss(model, output, target, weight)
             compiled.optimizer.zero_grad()
-            loss.backward()
-            compiled.optimizer.step()
+            backward_and_step(loss, compiled.optimizer)
             compiled.update_metrics(map_structure(lambda t: t.detach(), output), target, weight)
     finally:
         restore_modes(modes)

@@ -8,6 +8,7 @@ from .history import History
 from .inputs import make_loader, model_device, model_float_dtype, nn_batches, split_validation, validation_loader
 from .modes import enter_training, restore_modes, saved_modes
 from .progress import ProgressBar
+from .steps import backward_and_step
 
 
 def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0, shuffle=True,
@@ -114,8 +115,7 @@ def _train_epoch(model, compiled, batches, hooks, run):
             output = run.model(*inputs)
             loss = compiled.compute_loss(model, output, target, weight)
             optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            backward_and_step(loss, optimizer)
         compiled.update_metrics(_detached(output), target, weight)
         hooks.call("on_train_batch_end", step, compiled.results())
         if run.any(model.stop_training):

@@ -4,6 +4,8 @@ A compiled step is captured once per batch shape (the last, smaller batch of an 
 capture after it has run eagerly once) and replayed afterwards; its loss and outputs are read on the
 host only after the step returns.
 """
+import warnings
+
 import autograd as ag
 
 
@@ -15,9 +17,18 @@ def train_step(model, optimizer, loss_fn, inputs, target):
         raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
                          "reduction='mean')")
     optimizer.zero_grad()
+    backward_and_step(loss, optimizer)
+    return loss, output.detach()
+
+
+def backward_and_step(loss, optimizer):
+    """loss.backward() then optimizer.step(); a loss that depends on no trainable weight (a model without
+    any, or with all of them frozen) skips both with Keras's warning, as Keras's fit does."""
+    if not loss.requires_grad:
+        warnings.warn("The model does not have any trainable weights.", stacklevel=3)
+        return
     loss.backward()
     optimizer.step()
-    return loss, output.detach()
 
 
 def eval_step(model, loss_fn, inputs, target):
