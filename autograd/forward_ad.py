@@ -121,7 +121,10 @@ def unpack_dual(tensor, *, level=None):
             live = [(b, t) for b, t in pairs if b.requires_grad]
             jt = None
             if live:
-                (jt,) = _engine_grad([b for b, _ in live], [u], [t for _, t in live], allow_unused=True)
+                # retained: this pass walks back into the forward graph too, which a later unpack_dual (or the
+                # user's own backward) still needs
+                (jt,) = _engine_grad([b for b, _ in live], [u], [t for _, t in live], retain_graph=True,
+                                     allow_unused=True)
     except GraphError as exc:
         raise RuntimeError(f"forward_ad: cannot compute the tangent: {exc}") from None
     return UnpackedDualTensor(primal, zeros_like(tensor) if jt is None else jt.detach())

@@ -283,3 +283,24 @@ def test_copying_hooks_keep_higher_order_gradients_like_torch():
     theirs = second(torch, X, torch.autograd.graph.saved_tensors_hooks(lambda s: s.detach().numpy().copy(),
                                                                        lambda s: torch.tensor(s)))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-11)
+
+
+def test_unpack_dual_twice_and_a_backward_after_it_as_pytorch():
+    # the tangent pass walks back into the forward graph; it must leave it usable (a regression: the second
+    # unpack_dual of a softmax output found the softmax's saved values freed)
+    torch = require_torch()
+    x0, v0, w0 = rand((3, 4), seed=0), rand((3, 4), seed=1), rand((4, 2), seed=2)
+    results = []
+    for lib, nnf, fw in ((ag, __import__("nn.functional").functional, fwAD),
+                         (torch, torch.nn.functional, torch.autograd.forward_ad)):
+        w = lib.tensor(w0, requires_grad=True)
+        with fw.dual_level():
+            d = fw.make_dual(lib.tensor(x0), lib.tensor(v0))
+            y = nnf.softmax(lib.tanh(d @ w).sum(1, keepdim=True) * d, dim=1)
+            first = fw.unpack_dual(y).tangent.detach().numpy().copy()
+            second = fw.unpack_dual(y).tangent.detach().numpy().copy()
+            (y * y).sum().backward()
+        results.append((first, second, w.grad.numpy().copy()))
+    for ours, theirs in zip(results[0], results[1]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(results[0][0], results[0][1])
