@@ -8,67 +8,13 @@ upper tail, where P loses its digits), accurate to about 1e-9 relative in float6
 import numpy as np
 
 from backends.array_kernels import gamma as kernels
+from backends.array_kernels import incomplete_gamma
 
 from ..broadcast import unbroadcast
 from ..function import Function
 
-_TINY = 1e-300
-
-
-def _log_prefactor(xp, a, x):
-    """log(x^a e^-x / Gamma(a)), the factor both expansions of P share."""
-    with np.errstate(divide="ignore"):
-        return a * xp.log(x) - x - kernels.lgamma(xp, a)
-
-
-def _series_p(xp, a, x):
-    """P(a, x) = x^a e^-x / Gamma(a) * sum_n x^n / (a (a+1) ... (a+n)); converges quickly for x < a + 1."""
-    term = 1.0 / a
-    total = term.copy()
-    for n in range(1, 100000):
-        term = term * x / (a + n)
-        total = total + term
-        if bool((xp.abs(term) <= 1e-17 * xp.abs(total)).all()):
-            break
-    return total * xp.exp(_log_prefactor(xp, a, x))
-
-
-def _fraction_q(xp, a, x):
-    """Q(a, x) by the continued fraction (modified Lentz), which converges quickly for x >= a + 1."""
-    b = x + 1.0 - a
-    c = xp.full_like(x, 1.0 / _TINY)
-    d = 1.0 / b
-    h = d
-    for i in range(1, 5000):
-        an = -i * (i - a)
-        b = b + 2.0
-        d = an * d + b
-        d = xp.where(xp.abs(d) < _TINY, _TINY, d)
-        c = b + an / c
-        c = xp.where(xp.abs(c) < _TINY, _TINY, c)
-        d = 1.0 / d
-        step = d * c
-        h = h * step
-        if bool((xp.abs(step - 1.0) <= 1e-15).all()):
-            break
-    return xp.exp(_log_prefactor(xp, a, x)) * h
-
-
-def gammainc_pq(xp, a, x):
-    """(P(a, x), Q(a, x)) in float64 for a > 0, x >= 0 (arrays broadcast together); each accurate where small."""
-    a, x = xp.broadcast_arrays(xp.asarray(a, dtype=np.float64), xp.asarray(x, dtype=np.float64))
-    a, x = a.copy(), x.copy()
-    p, q = xp.zeros_like(x), xp.ones_like(x)
-    use_series = (x < a + 1.0) & (x > 0)
-    use_fraction = x >= a + 1.0
-    if bool(use_series.any()):
-        p[use_series] = _series_p(xp, a[use_series], x[use_series])
-        q[use_series] = 1.0 - p[use_series]
-    if bool(use_fraction.any()):
-        q[use_fraction] = _fraction_q(xp, a[use_fraction], x[use_fraction])
-        p[use_fraction] = 1.0 - q[use_fraction]
-    bad = (a != a) | (x != x) | (a <= 0) | (x < 0)
-    return xp.where(bad, np.nan, p), xp.where(bad, np.nan, q)
+#: (P(a, x), Q(a, x)) in float64 (backends' series and continued fraction)
+gammainc_pq = incomplete_gamma.gammainc_pq
 
 
 def _dp_da(xp, a, x):

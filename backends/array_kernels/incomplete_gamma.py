@@ -68,7 +68,8 @@ def _fraction(xp, a, x):
         return h * xp.exp(_log_prefactor(xp, a, x))
 
 
-def _lower_upper(xp, a, x):
+def gammainc_pq(xp, a, x):
+    """(P(a, x), Q(a, x)) in float64, broadcast together; each accurate where it is small."""
     a, x = xp.broadcast_arrays(a.astype(np.float64), x.astype(np.float64))
     ordinary = xp.isfinite(a) & xp.isfinite(x) & (a > 0) & (x > 0)
     low = ordinary & (x < a + 1)
@@ -85,9 +86,9 @@ def _lower_upper(xp, a, x):
 
 def gammainc(xp, a, x):
     """P(a, x), elementwise with broadcasting, in float64."""
-    return _lower_upper(xp, a, x)[0]
+    return gammainc_pq(xp, a, x)[0]
 
 
 def gammaincc(xp, a, x):
     """Q(a, x) = 1 - P(a, x), elementwise with broadcasting, in float64."""
-    return _lower_upper(xp, a, x)[1]
+    return gammainc_pq(xp, a, x)[1]
