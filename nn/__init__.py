@@ -46,11 +46,13 @@ from . import distributed, parallel
 
 # PyTorch code reaches this package as torch.nn, torch.optim and torch.utils.data. Once nn is imported,
 # `import autograd as torch` offers those names too; autograd itself never imports nn.
-import types as _types
+import sys as _sys
 
 import autograd as _ag
 
-_ag.nn, _ag.optim, _ag.utils = __import__(__name__), optim, _types.SimpleNamespace(data=data)
+_ag.nn, _ag.optim = __import__(__name__), optim
+_ag.utils.data = data               # torch.utils.data (autograd.utils is torch.utils: checkpoint, ...)
+_sys.modules["autograd.utils.data"] = data
 _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
 _ag.func.functional_call = utils.stateless.functional_call   # torch.func's Module helpers (autograd/func_api.py)

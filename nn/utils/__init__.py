@@ -1,7 +1,7 @@
 """Helpers for training loops: gradient clipping, flattening parameters into one vector, weight and spectral
 normalisation and parametrizations (nn.utils.parametrize, nn.utils.parametrizations), and (nn.utils.rnn) padding
 and packing variable-length sequences."""
-from . import parametrizations, parametrize, rnn
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 from .skip_init import skip_init
