@@ -121,6 +121,8 @@ _sys.modules[__name__ + ".autograd.functional"] = autograd.functional
 _sys.modules[__name__ + ".autograd.function"] = autograd.function   # once_differentiable
 _sys.modules[__name__ + ".autograd.graph"] = autograd.graph
 _sys.modules[__name__ + ".autograd.forward_ad"] = autograd.forward_ad
+_sys.modules[__name__ + ".autograd.profiler"] = autograd.profiler
+from . import profiler   # torch.profiler
 from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from . import linalg_api as linalg
@@ -202,6 +204,13 @@ for _name, _type in _CUDA_LEGACY_TYPES.items():
     add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
     maximum, minimum, where))
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
+
+
+def __getattr__(name):
+    if name == "utils":   # torch.utils (checkpoint; data once nn is imported), loaded on first use
+        import importlib
+        return importlib.import_module(__name__ + ".utils")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides

@@ -8,6 +8,7 @@ from . import autograd_function as function
 from . import autograd_graph as graph
 from . import forward_ad
 from .autograd_variable import Variable
+from .profiler import legacy as profiler   # torch.autograd.profiler
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
@@ -41,4 +42,4 @@ class set_detect_anomaly:
 
 __all__ = ["Function", "Variable", "backward", "detect_anomaly", "enable_grad", "forward_ad", "function",
            "functional", "grad", "gradcheck", "gradgradcheck", "graph", "inference_mode", "no_grad",
-           "set_detect_anomaly", "set_grad_enabled"]
+           "profiler", "set_detect_anomaly", "set_grad_enabled"]

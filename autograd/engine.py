@@ -4,9 +4,11 @@ Each node runs once, after every node that consumes its outputs has handed it a 
 Saved arrays are dropped as soon as a node has run, unless retain_graph is set.
 With create_graph, gradients are Tensors and each node's backward itself records a graph.
 """
+import threading
 from operator import attrgetter
 
 from . import graph_xp
+from . import profile_state as profiling
 from .capture import state as jit_capture
 from .creation import zeros_like
 from .errors import GraphError, OutOfMemoryError
@@ -23,6 +25,15 @@ from .versions import clock, modified_since
 _end_callbacks = []
 
 
+class _Passes(threading.local):
+    def __init__(self):
+        self.capturing = []   # per backward pass running on this thread, innermost last: does it capture inputs?
+
+
+#: what a Function's backward may ask about the pass that runs it (the reentrant checkpoint refuses ag.grad)
+passes = _Passes()
+
+
 def queue_callback(fn):
     """Run `fn()` once when the backward pass now running has finished (PyTorch's engine queue_callback).
 
@@ -36,6 +47,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     if jit_capture.recorder is not None:
         return jit_capture.recorder.on_backward(roots, grads, retain_graph, create_graph, inputs)
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
+    passes.capturing.append(inputs is not None)
     try:
         captured = _walk(roots, grads, retain_graph, create_graph, inputs)
     except MemoryError as exc:
@@ -48,6 +60,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     except BaseException:
         del _end_callbacks[outer:]
         raise
+    finally:
+        passes.capturing.pop()
     while len(_end_callbacks) > outer:
         _end_callbacks.pop(outer)()
     return captured
@@ -84,7 +98,9 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
                     capture[(id(node), idx)] = g
         if node._packed is not None:
             unpack_node(node, retain)
-        if graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
+        if profiling.active:   # a profiler records: it times the node around _run_node
+            in_grads = profiling.recorder.node(node, gs, graph_mode, _run_node)
+        elif graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
             in_grads = _run_node(node, gs, graph_mode)
         else:
             if node._saved_at is not None and node._saved_at != clock.tick:
@@ -109,7 +125,10 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             buf[idx] = g if buf[idx] is None else buf[idx] + g
     given = set()
     for leaf, g, incoming in leaves.values():
-        _to_leaf(leaf, g, capture, given, incoming, graph_mode)
+        if profiling.active and capture is None:   # a profiler records: it times the accumulation as PyTorch's
+            profiling.recorder.leaf(_to_leaf, leaf, g, capture, given, incoming, graph_mode)
+        else:
+            _to_leaf(leaf, g, capture, given, incoming, graph_mode)
     return capture
 
 

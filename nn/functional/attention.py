@@ -8,6 +8,8 @@ from autograd.ops.attention import ScaledDotProductAttention
 from autograd import autocast_state as autocast
 from autograd.errors import ShapeError
 
+from ..attention import sdpa_backends
+
 _OP = "scaled_dot_product_attention"
 
 
@@ -27,6 +29,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         return autocast.run("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value, attn_mask,
                             dropout_p, is_causal, scale, enable_gqa)
     _check(query, key, value, attn_mask, dropout_p, is_causal)
+    if sdpa_backends.restricted:   # inside nn.attention.sdpa_kernel: refuse what the allowed kernels cannot run
+        sdpa_backends.check_allowed(query, key, value, attn_mask, dropout_p, enable_gqa)
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
     if attn_mask is not None and attn_mask.ndim < 2:

@@ -9,6 +9,7 @@ import numpy as np
 from autograd import Tensor, arrays, enable_grad, no_grad
 
 from ._buffers import check_betas, zeros_like_param
+from ._profiled_step import wrap_class
 from ._step_state import restore as restore_scalar
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
@@ -25,6 +26,10 @@ class Optimizer(ABC):
     `param_groups` is the list of groups (edit `group['lr']` to change a learning rate);
     `state[p]` holds a parameter's running buffers (a dict keyed by the Tensor object itself).
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        wrap_class(cls)   # profiles show each optimizer's step as 'Optimizer.step#<Class>.step'
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -266,3 +271,6 @@ def _real_array(values):
 def _real_view(p):
     """A tensor over a complex parameter's memory as real pairs, so that every update rule applies unchanged."""
     return arrays.wrap(_real_array(arrays.array(p)), p.device)
+
+
+wrap_class(Optimizer)   # the base step and zero_grad, which most optimizers inherit
