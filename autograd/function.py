@@ -11,11 +11,13 @@ from backends import DeviceError
 
 from . import autocast_state as autocast
 from . import complex_forms
+from . import profile_state as profiling
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
 from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
+from .view_links import link_views, view_base
 from .versions import clock
 
 _sequence = itertools.count()
@@ -71,6 +73,8 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op on tensors (and plain arguments), recording a graph node when gradients are needed."""
+        if profiling.active and profiling.outer_call():   # a profiler records: it times this op and re-enters
+            return profiling.recorder.op(cls, args, kwargs)
         if complex_forms.active:   # complex tensors exist: pick this op's complex form, or refuse them
             cls = complex_forms.form_for(cls, args)
         if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
@@ -131,10 +135,15 @@ class Function:
             device = ctx.out_device
         if not record:
             if state.watch:   # anomaly detection or inference mode: one read of the switch for both
-                return _watched(cls, out, device, args)
-            if isinstance(out, tuple):
-                return tuple(_wrap(o, device, None, 0) for o in out)
-            return _wrap(out, device, None, 0)
+                results = _watched(cls, out, device, args)
+            elif isinstance(out, tuple):
+                results = tuple(_wrap(o, device, None, 0) for o in out)
+            else:
+                results = _wrap(out, device, None, 0)
+            if type(out) is not tuple and getattr(out, "base", None) is None:
+                return results
+            base = view_base(out, args)   # a view: in-place ops on it must reach its base (view_inplace.py)
+            return results if base is None else link_views(results, base, cls)
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)
@@ -151,6 +160,10 @@ class Function:
         else:
             ctx.out_ids = (id(out),)
             results = _wrap(out, device, ctx, 0)
+        if type(out) is tuple or getattr(out, "base", None) is not None:
+            base = view_base(out, args)
+            if base is not None:
+                link_views(results, base, cls)
         if saved_hooks.active and ctx.saved_tensors:
             saved_hooks.pack_node(ctx)
         if state.anomaly:
@@ -277,4 +290,3 @@ def _check_finite(op, phase, arrays, device):
             continue
         if not bool(xp.isfinite(a).all()):
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
-

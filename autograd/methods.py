@@ -51,6 +51,7 @@ from .ops import (activation_forms as AF, covariance as CV, dim_splits as DS, hi
                   matrix_products as MP, nan_statistics as NS, predicates as PD, put as PT, scatter_reduce as SR,
                   slicing as SL, vector_distance as VD)
 from . import spectral as SPC
+from . import view_inplace
 from .creation import bernoulli
 from .ops.shape import broadcast_to
 from .ops import view_dtype as VDT
@@ -71,7 +72,10 @@ def _setitem(self, index, value):
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
-        rebind(self, setitem(self, index, value))
+        if view_inplace.linked(self):   # a view: its base takes the new values too
+            view_inplace.write_through(self, setitem(self, index, value), "setitem")
+        else:
+            rebind(self, setitem(self, index, value))
         return
     if capture.recorder is not None:   # as an op and an assignment, so that a jit replay repeats it
         result = setitem(Tensor._make(self._data, self._device, None, 0, False), index, value)
@@ -84,6 +88,27 @@ def _setitem(self, index, value):
     _no_complex_into_real("setitem", self, value)
     self._writable()[index] = value._data if isinstance(value, Tensor) else value
     self._bump_version()
+
+
+_plain_copy_, _plain_zero_, _plain_fill_ = Tensor.copy_, Tensor.zero_, Tensor.fill_
+
+
+def _copy_(self, src):
+    """Copy `src`'s values into this tensor in place (broadcast, in this dtype); where a graph is recorded,
+    gradients flow back to src, and a view's base takes the values too."""
+    if state.enabled and isinstance(src, Tensor) and (src.requires_grad or self.requires_grad):
+        return view_inplace.copy_in_graph(self, src)
+    return _plain_copy_(self, src)
+
+
+def _zero_(self):
+    """Fill with zeros in place (a view's base too, where a graph is recorded)."""
+    return view_inplace.fill_in_graph(self, _plain_zero_, (), "zero_")
+
+
+def _fill_(self, value):
+    """Fill with `value` in place (a view's base too, where a graph is recorded)."""
+    return view_inplace.fill_in_graph(self, _plain_fill_, (value,), "fill_")
 
 
 def _T(self):
@@ -209,6 +234,7 @@ _BINDINGS = {
     "bitwise_not": BW.bitwise_not, "bitwise_left_shift": BW.bitwise_left_shift,
     "bitwise_right_shift": BW.bitwise_right_shift,
     "__getitem__": I.getitem, "__setitem__": _setitem,
+    "copy_": _copy_, "zero_": _zero_, "fill_": _fill_,
     # arithmetic and math, PyTorch's names (NumPy's where they differ stay too)
     "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul, "div": E.div, "divide": E.div,
     "true_divide": E.div, "pow": E.pow, "neg": E.neg, "negative": E.neg, "exp": E.exp, "log": E.log,

@@ -7,10 +7,10 @@ in-place ops on non-leaf tensors do. A result whose dtype cannot be stored in th
 """
 import numpy as np
 
-from . import complex_forms
+from . import complex_forms, view_inplace
 from .capture import state as capture
 from .grad_mode import state
-from .tensor import Tensor, _check_inplace
+from .tensor import Tensor, _check_inplace, rebind
 
 
 def _storable(op, result_dtype, dtype):
@@ -29,11 +29,17 @@ def inplace(fn, name):
         if state.enabled and (self.requires_grad or others_need_grad):
             if self._node is None and self.requires_grad:
                 _check_inplace(self, name)
-            result = fn(self, *args, **kwargs)
+            through_view = view_inplace.linked(self)
+            if through_view:   # fn's backward keeps the old values, which the write below replaces
+                view_inplace.refuse_leaf_view(self, name)
+            result = fn(self.clone() if through_view else self, *args, **kwargs)
             _storable(name, result.dtype, self.dtype)
             if result.dtype != self.dtype:
                 result = result.astype(self.dtype)
-            rebind(self, result)
+            if through_view:
+                view_inplace.write_through(self, result, name)
+            else:
+                rebind(self, result)
             return self
         result = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)
         if result.shape != self.shape:
@@ -65,12 +71,6 @@ def reshaping(fn, name):
     method.__name__ = name
     method.__doc__ = f"In-place form of {name.rstrip('_')}: this tensor becomes that view of itself and is returned."
     return method
-
-
-def rebind(t, result):
-    """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
-    t._data, t._node, t._out_idx = result._data, result._node, result._out_idx
-    t.requires_grad = result.requires_grad
 
 
 def _random_fill(t, values, op):

@@ -25,7 +25,9 @@ from .hooks import RETAIN_KEY, add_hook
 class Tensor:
     """An N-d array (0-d scalar upwards) on one device, with an optional gradient and graph history."""
 
-    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks", "__weakref__")
+    # _view_of (set only on an op's output that views an input's memory; read with getattr): view_inplace.py
+    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks", "_view_of",
+                 "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
@@ -302,6 +304,12 @@ def _no_complex_into_real(op, t, value):
                                       == "c"):
         raise TypeError(f"{op}: a complex value cannot be stored in a {t.dtype} tensor; make the tensor complex "
                         f"first (x.to(ag.complex64)) or store value.real")
+
+
+def rebind(t, result):
+    """Make t refer to result's value and graph position (an in-place op on a tensor inside a graph)."""
+    t._data, t._node, t._out_idx = result._data, result._node, result._out_idx
+    t.requires_grad = result.requires_grad
 
 
 def _check_inplace(t, op):

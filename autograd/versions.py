@@ -32,9 +32,15 @@ def mark_modified(array):
 
 
 def modified_since(array, tick):
-    """True when `array` was changed in place after clock tick `tick`."""
+    """True when `array`, or the array whose memory it views, was changed in place after clock tick `tick`."""
     entry = _changed.get(id(array))
-    return entry is not None and entry[0] > tick and entry[1]() is array
+    if entry is not None and entry[0] > tick and entry[1]() is array:
+        return True
+    owner = getattr(array, "base", None)
+    if owner is None:
+        return False
+    entry = _changed.get(id(owner))
+    return entry is not None and entry[0] > tick and entry[1]() is owner
 
 
 class _StrongRef:

@@ -22,8 +22,14 @@ AUTOGRAD_FLOORS = {
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.linspace_steps": 0,
+    # torch.profiler (ag.profiler): the switch the ops read at the bottom, the profiler itself under autograd_api
+    "autograd.profile_state": 0, "autograd.profiler.table": 6.9, "autograd.profiler.actions": 6.9,
+    "autograd.profiler.record_function": 6.9, "autograd.profiler.events": 6.91, "autograd.profiler.recorder": 6.92,
+    "autograd.profiler.profile": 6.93, "autograd.profiler.legacy": 6.94, "autograd.profiler": 6.95,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2, "autograd.saved_hooks": 1.5,
     "autograd.saved_graph": 2.5,
+    # in-place changes through views: the links ops make (under Function), the write-through over it
+    "autograd.view_links": 1.5, "autograd.view_inplace": 2.5,
     # torch.autograd.graph / forward_ad / Variable, over the engine
     "autograd.autograd_graph": 6.8, "autograd.forward_ad": 6.8, "autograd.autograd_variable": 6.8,
     "autograd.ops": 3, "autograd.tensor_function": 3,
@@ -92,6 +98,8 @@ AUTOGRAD_FLOORS = {
     # through ops, installs itself there from above
     "autograd.autocast_state": 0, "autograd.amp.policy": 7.5, "autograd.amp.autocast_mode": 7.5,
     "autograd.amp.grad_scaler": 7.5, "autograd.amp.legacy": 7.6, "autograd.amp": 7.7,
+    # torch.utils's counterpart (activation checkpointing), over the engine, saved_tensors_hooks and autocast
+    "autograd.utils.checkpoint": 7.8, "autograd.utils": 7.9,
     "autograd": 8,
 }
 

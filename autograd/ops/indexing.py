@@ -28,7 +28,10 @@ class GetItem(Function):
         ctx.dtype = x.dtype
         ctx.index = index
         ctx.basic = _is_basic(index)
-        return x[index]
+        out = x[index]
+        if ctx.basic and isinstance(out, np.generic) and isinstance(x, np.ndarray):   # PyTorch: a 0-d view
+            return x[index + (Ellipsis,)]
+        return out
 
     def backward(ctx, gy):
         none = (None,) * len(ctx.index)

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..function import Function, named
 from ..tensor import Tensor
+from ..view_links import SeveralViews
 from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ShapeError
 
@@ -155,4 +156,8 @@ def unbind(input, dim=0):
     check_tensor("unbind", input)
     d = normalize("unbind", dim, input.ndim)
     lead = (slice(None),) * d
-    return tuple(named(input[lead + (i,)], "UnbindBackward0") for i in range(input.shape[d]))
+    pieces = tuple(named(input[lead + (i,)], "UnbindBackward0") for i in range(input.shape[d]))
+    for piece in pieces:   # one op's several views, as PyTorch's unbind: no in-place change inside a graph
+        if getattr(piece, "_view_of", None) is input:
+            piece._view_of = SeveralViews(input, unbind)
+    return pieces

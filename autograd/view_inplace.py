@@ -1,0 +1,173 @@
+"""In-place changes through views inside a graph, as PyTorch makes them: `y[1:].mul_(3)`,
+`y.view(2, 2)[0].add_(x)`, `buf[:, t].copy_(h)` change the tensor they view, in values and in the graph.
+
+An op whose output array views an input's memory (slicing, view, transpose, unsqueeze, split, ...) links
+the output tensor to that input (`_view_of`). When an in-place op that records a graph reaches a linked
+tensor, its new value is written into the shared memory, and the root of the chain of views (the tensor
+whose memory it is) becomes a `CopySlices` node over its old value and the new part; every tensor of the
+chain becomes an as-strided view of that new root. So the base sees the values, gradients reach what was
+written in, and the old part of the base keeps its own gradient path. The positions of a view in its root
+are kept as strides and an offset (bytes) of the root's memory layout.
+
+A view of a leaf that requires grad cannot be changed in place inside a graph (PyTorch's RuntimeError:
+change the leaf under `no_grad()`). A link is used only while the two tensors still share memory (an
+out-of-place rebinding of the base ends it)."""
+import numpy as np
+
+from .function import Function
+from .grad_mode import state
+from .tensor import Tensor, _check_inplace, rebind
+from .view_links import SeveralViews, owner as _owner
+
+
+def _address(array):
+    """The address of an array's first element (NumPy or CuPy)."""
+    interface = getattr(array, "__array_interface__", None) or array.__cuda_array_interface__
+    return interface["data"][0]
+
+
+def _chain(view):
+    """[view, its base, ..., root]: the linked tensors that still share the view's memory, or None when the
+    view has no live link."""
+    chain, owner = [view], _owner(view._data)
+    base = getattr(view, "_view_of", None)
+    if isinstance(base, SeveralViews) and _owner(base.base._data) is owner:
+        name = base.op.__name__ if base.op is not None else "this op"
+        raise RuntimeError(f"Output of {name} is a view and is being modified inplace. This view is one of "
+                           f"several that {name} returned (split, chunk, unbind), and such views cannot be changed "
+                           "in place inside a graph (as in PyTorch); use an out-of-place op, or change a clone")
+    while base is not None and not isinstance(base, SeveralViews) and _owner(base._data) is owner:
+        chain.append(base)
+        base = getattr(base, "_view_of", None)
+    return chain if len(chain) > 1 else None
+
+
+def linked(view):
+    """True when `view` is a live view of another tensor (an in-place op on it must reach that tensor)."""
+    return state.enabled and _chain(view) is not None
+
+
+class _Geometry:
+    """Where a view lies in its root's memory: shape, strides and byte offset, plus the root's layout."""
+
+    def __init__(self, view_array, root_array, op):
+        xp_empty = np.empty_like if isinstance(root_array, np.ndarray) else _cupy_empty_like
+        compact = xp_empty(root_array, order="K")
+        if compact.strides != root_array.strides:
+            raise RuntimeError(f"{op}: in-place change through a view of a tensor whose memory has gaps (shape "
+                               f"{tuple(root_array.shape)}, strides {root_array.strides}) inside a graph; make the "
+                               "base contiguous first (base = base.contiguous()) or change a clone")
+        self.shape, self.strides = view_array.shape, view_array.strides
+        self.offset = _address(view_array) - _address(root_array)
+
+    def region(self, xp, array):
+        """The view's elements inside `array`, an array laid out as the root (same shape and strides)."""
+        flat = xp.ravel(array, order="K")   # memory order: a view, since the layout is compact
+        return xp.lib.stride_tricks.as_strided(flat[self.offset // array.itemsize:], shape=self.shape,
+                                               strides=self.strides)
+
+
+def _cupy_empty_like(a, order="K"):
+    import cupy
+    return cupy.empty_like(a, order=order)
+
+
+def _root_layout(xp, like, values):
+    """A fresh array with the root's shape, dtype and memory layout, holding `values` (or zeros)."""
+    out = (np.empty_like if xp is np else xp.empty_like)(like, order="K")
+    out[...] = 0 if values is None else values
+    return out
+
+
+class CopySlices(Function):
+    """The root after a part of it (a view) was overwritten: forward writes the new part into the root's
+    memory and returns it; backward sends the gradient of that part to the new values and the rest to the
+    root's old value."""
+    torch_name = "CopySlices"
+
+    def forward(ctx, root, part, geometry):
+        ctx.geometry, ctx.layout = geometry, root
+        geometry.region(ctx.xp, root)[...] = part
+        return root
+
+    def backward(ctx, gy):
+        xp, geometry = ctx.xp, ctx.geometry
+        g_root = _root_layout(xp, ctx.layout, gy)
+        region = geometry.region(xp, g_root)
+        g_part = region.copy()
+        region[...] = 0
+        return g_root, g_part
+
+
+class AsStridedView(Function):
+    """A view of the root at fixed positions, after an in-place change through it (PyTorch's
+    AsStridedBackward0): its gradient lands on those positions of the root."""
+    torch_name = "AsStridedBackward0"
+
+    def forward(ctx, root, geometry):
+        ctx.geometry, ctx.layout = geometry, root
+        return geometry.region(ctx.xp, root)
+
+    def backward(ctx, gy):
+        g_root = _root_layout(ctx.xp, ctx.layout, None)
+        ctx.geometry.region(ctx.xp, g_root)[...] = gy
+        return g_root
+
+
+def refuse_leaf_view(view, op):
+    """PyTorch's error for an in-place op inside a graph on a view of a leaf that requires grad."""
+    chain = _chain(view)
+    root = chain[-1] if chain else None
+    if root is not None and root._node is None and root.requires_grad:
+        raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
+                           f"operation (view shape {tuple(view.shape)}, leaf shape {tuple(root.shape)}); change "
+                           "the leaf inside `with torch.no_grad():`, or change a clone")
+
+
+def write_through(view, result, op):
+    """Make `result` (a tensor of the view's shape: the view's new value) the view's value in place: written
+    into the shared memory, with the root and every linked view rebound into the graph as described above."""
+    chain = _chain(view)
+    refuse_leaf_view(view, op)
+    root = chain[-1]
+    if result.dtype != view.dtype:
+        result = result.astype(view.dtype)
+    if tuple(result.shape) != tuple(view.shape):
+        result = result.expand(*view.shape)
+    root._writable()
+    geometries = [(t, _Geometry(t._data, root._data, op)) for t in chain[:-1]]
+    old_root = Tensor._make(root._data, root._device, root._node, root._out_idx, root.requires_grad)
+    new_root = CopySlices.apply(old_root, result, geometry=geometries[0][1])
+    rebind(root, new_root)
+    root._bump_version()
+    for t, geometry in geometries:
+        rebind(t, AsStridedView.apply(root, geometry=geometry))
+        t._view_of = root
+
+
+def copy_in_graph(t, src):
+    """t.copy_(src) where a graph is recorded: t becomes a copy of src (broadcast, in t's dtype) whose gradient
+    flows back to src, through t's base when t is a view of it."""
+    if t._node is None and t.requires_grad:
+        _check_inplace(t, "copy_")
+    if src._data.dtype.kind == "c" and t._data.dtype.kind != "c":
+        src = src.real
+    value = src.to(t.dtype).expand(*t.shape)
+    if linked(t):
+        write_through(t, value, "copy_")
+    elif src.requires_grad:
+        rebind(t, value.clone())
+    else:
+        _check_inplace(t, "copy_")   # a graph's own tensor overwritten by constants: refused as before
+    return t
+
+
+def fill_in_graph(t, fill, args, op):
+    """zero_/fill_ (`fill`, the plain method) on a view inside a graph: the values, which carry no gradient, are
+    written through to its base. Other tensors take the plain method."""
+    if not (state.enabled and t.requires_grad and t._node is not None and linked(t)):
+        return fill(t, *args)
+    constant = Tensor._make(t._data.copy(), t._device, None, 0, False)
+    fill(constant, *args)
+    write_through(t, constant, op)
+    return t
