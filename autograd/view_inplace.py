@@ -53,7 +53,7 @@ class _Geometry:
     def __init__(self, view_array, root_array, op):
         xp_empty = np.empty_like if isinstance(root_array, np.ndarray) else _cupy_empty_like
         compact = xp_empty(root_array, order="K")
-        if compact.strides != root_array.strides:
+        if any(a != b for a, b, n in zip(compact.strides, root_array.strides, root_array.shape) if n > 1):
             raise RuntimeError(f"{op}: in-place change through a view of a tensor whose memory has gaps (shape "
                                f"{tuple(root_array.shape)}, strides {root_array.strides}) inside a graph; make the "
                                "base contiguous first (base = base.contiguous()) or change a clone")

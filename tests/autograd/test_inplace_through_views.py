@@ -113,3 +113,15 @@ def test_one_of_several_views_is_refused_as_in_pytorch():
         with lib.no_grad():   # outside a graph they change the tensor they view
             y.chunk(2)[1].mul_(2)
         assert y.detach().numpy().tolist() == [1.0, 2.0, 6.0, 8.0]
+
+
+def test_a_base_laid_out_column_major_takes_the_change_as_in_pytorch():
+    torch = require_torch()
+    results = []
+    for lib in (ag, torch):
+        x = lib.tensor(np.arange(8.0).reshape(2, 4), requires_grad=True)
+        y = (x * 1).t().contiguous().t()       # a base whose memory is column-major
+        y[:, 1:3].mul_(10)
+        y.sum().backward()
+        results.append((y.detach().numpy().tolist(), x.grad.numpy().tolist()))
+    assert results[0] == results[1]
