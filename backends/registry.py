@@ -18,6 +18,7 @@ _install_hints = {
 #: to compute on
 _VIRTUAL = {"meta"}
 _default_name = os.environ.get("DEEPGRAD_DEVICE", "cpu").strip() or "cpu"
+_import_default_name = _default_name    # what set_default_device(None) goes back to
 _default = None
 
 
@@ -138,9 +139,10 @@ def get_default_device():
 
 
 def set_default_device(name):
-    """Make `name` the default device for new tensors, and export it to child processes."""
+    """Make `name` the default device for new tensors, and export it to child processes; None goes back to
+    the device DEEPGRAD_DEVICE named at import (as PyTorch's None drops a default device set before)."""
     global _default, _default_name
-    _default = get_backend(name)
+    _default = get_backend(_import_default_name if name is None else name)
     _default_name = _default.name
     os.environ["DEEPGRAD_DEVICE"] = _default.name
     return _default

@@ -156,7 +156,8 @@ def _refuse_mixed_dtypes(op, a, b):
 def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdims=None, dtype=None):
     """Vector p-norm over `dim` (all dims when None: the Frobenius norm for p 'fro' or 2), as torch.norm.
 
-    p (NumPy's `ord`): 'fro'/None/2 (Euclidean), 1, inf, or any p > 0.
+    p (NumPy's `ord`): 'fro'/None/2 (Euclidean), 1, inf, -inf (the smallest magnitude), 0 (the count of
+    nonzeros) or any other number, negative ones included, as torch.norm.
     """
     check_tensor("norm", input)
     p = p if ord is None else ord
@@ -168,10 +169,10 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
         input = input.abs()
     if p in (None, "fro"):
         p = 2
-    if not isinstance(p, str) and p == 0:   # the count of nonzeros, as torch.linalg.vector_norm (no gradient)
-        return LinalgVectorNorm.apply(input, ord=0.0, axis=_axes(dim, input.ndim), keepdims=bool(keepdim))
-    if isinstance(p, str) or p <= 0:
-        raise ValueError(f"norm: p (NumPy's ord) = {p!r} is not supported; use 'fro', 1, 2, inf or any p > 0")
+    if not isinstance(p, str) and p <= 0:   # 0: the count of nonzeros; -inf: the smallest magnitude
+        return LinalgVectorNorm.apply(input, ord=float(p), axis=_axes(dim, input.ndim), keepdims=bool(keepdim))
+    if isinstance(p, str):
+        raise ValueError(f"norm: p (NumPy's ord) = {p!r} is not supported; use 'fro', a number, inf or -inf")
     return VectorNorm.apply(input, p, _axes(dim, input.ndim), keepdim)
 
 

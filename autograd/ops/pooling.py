@@ -2,6 +2,8 @@
 
 1-D pooling and unbatched inputs come here with length-1 axes to insert (`x_axes`).
 """
+import numpy as np
+
 from ..errors import kernel_message
 from ..function import Function
 from .linalg import product
@@ -16,7 +18,9 @@ class MaxPool2d(Function):
         xp = ctx.xp
         x4 = xp.expand_dims(x, x_axes) if x_axes else x
         y, argmax = ctx.device.max_pool2d(x4, kernel, stride, padding, dilation, ceil_mode)
-        return _max_result(ctx, y, argmax, x4.shape, x_axes, return_indices)
+        result = _max_result(ctx, y, argmax, x4.shape, x_axes, return_indices)
+        ctx.empty = _empty_windows(xp, x4.shape[2:], y.shape[2:], kernel, stride, padding, dilation)
+        return result
 
     def backward(ctx, gy, g_indices=None):
         return (_max_input_grad(ctx, gy),) + (None,) * 7
@@ -41,8 +45,26 @@ def _max_input_grad(ctx, gy):
     index, = ctx.saved_tensors
     xp, x_axes = ctx.xp, ctx.x_axes
     gy = xp.expand_dims(gy, x_axes) if x_axes else gy
+    empty = getattr(ctx, "empty", None)
+    if empty is not None:
+        # a window wholly in the padding gives -inf whatever the input: no gradient (its index, PyTorch's, may
+        # lie past the input)
+        gy, index = xp.where(empty, 0, gy).astype(gy.dtype, copy=False), xp.where(empty, 0, index)
     gx = ctx.device.max_pool2d_grad(xp.ascontiguousarray(gy), index, ctx.x4_shape)
     return xp.squeeze(gx, axis=x_axes) if x_axes else gx
+
+
+def _empty_windows(xp, in_hw, out_hw, kernel, stride, padding, dilation):
+    """(Ho, Wo) bool mask of the max-pool windows that hold no input element (only padding), or None when
+    there are none (always so without padding)."""
+    if not any(padding):
+        return None
+    covered = []
+    for size, out, k, s, p, d in zip(in_hw, out_hw, kernel, stride, padding, dilation):
+        taps = (np.arange(out) * s - p)[:, None] + np.arange(k)[None, :] * d   # on the host: no device sync
+        covered.append(((taps >= 0) & (taps < size)).any(axis=1))
+    empty = ~(covered[0][:, None] & covered[1][None, :])
+    return xp.asarray(empty) if empty.any() else None
 
 
 class AvgPool2d(Function):
@@ -81,11 +103,10 @@ class AdaptiveAvgPool2d(Function):
             ctx.kernel = kernel
             y = ctx.device.avg_pool2d(x4, kernel, kernel, (0, 0), False, True)
             return y.reshape(x.shape[:-2] + out_hw)
-        # windows of varying size: y = A_h x A_w^T with row-averaging matrices
+        # windows of varying size; the backward goes through row-averaging matrices: gx = A_h^T gy A_w
         ctx.kernel = None
         ctx.mats = (_window_matrix(ctx.xp, h, out_hw[0], x.dtype), _window_matrix(ctx.xp, w, out_hw[1], x.dtype))
-        a_h, a_w = ctx.mats
-        return product(ctx.xp, a_h, product(ctx.xp, x, a_w.T))
+        return _adaptive_window_means(ctx.xp, x, out_hw)
 
     def backward(ctx, gy):
         if ctx.kernel is not None:
@@ -96,6 +117,32 @@ class AdaptiveAvgPool2d(Function):
             return gx.reshape(shape), None
         a_h, a_w = ctx.mats
         return product(ctx.xp, a_h.T, product(ctx.xp, gy, a_w)), None
+
+
+def _adaptive_window_means(xp, x, out_hw):
+    """Means of x (..., H, W) over PyTorch's adaptive windows, each summed row by row and divided by its
+    height, then its width, as PyTorch does: a NaN or inf stays in the windows that hold it (a product
+    with averaging matrices multiplied it by the zeros of every other window)."""
+    (pos_h, in_h), (pos_w, in_w) = (_window_positions(xp, n, out) for n, out in zip(x.shape[-2:], out_hw))
+    acc_dtype = np.float32 if x.dtype.kind == "f" and x.dtype.itemsize < 4 else x.dtype
+    total = xp.zeros(x.shape[:-2] + tuple(out_hw), dtype=acc_dtype)
+    for a in range(pos_h.shape[1]):
+        rows = x[..., pos_h[:, a], :].astype(acc_dtype, copy=False)
+        for b in range(pos_w.shape[1]):
+            total += xp.where(in_h[:, a, None] & in_w[None, :, b], rows[..., pos_w[:, b]], 0)
+    height = in_h.sum(axis=1).astype(acc_dtype)[:, None]
+    width = in_w.sum(axis=1).astype(acc_dtype)[None, :]
+    return (total / height / width).astype(x.dtype, copy=False)
+
+
+def _window_positions(xp, size, out):
+    """((out, k) positions, (out, k) bool mask of those inside) of PyTorch's adaptive windows
+    [floor(i*size/out), ceil((i+1)*size/out)), k the widest window."""
+    i = np.arange(out)      # on the host, from the sizes alone: no device sync
+    start = (i * size) // out
+    end = -((-(i + 1) * size) // out)
+    pos = start[:, None] + np.arange(int((end - start).max()))[None, :]
+    return xp.asarray(np.minimum(pos, size - 1)), xp.asarray(pos < end[:, None])
 
 
 def _window_matrix(xp, size, out, dtype):

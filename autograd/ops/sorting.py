@@ -20,14 +20,18 @@ def _order(x, dim, descending, stable):
 
 
 def _order_array(xp, data, dim, descending, stable):
-    if descending:
-        if data.dtype.kind == "b":
-            data = data.astype(np.int8)
-        elif data.dtype.kind == "u":
-            data = data.astype(np.int64)
-        data = -data
-    kind = "stable" if stable or descending else None
-    return xp.argsort(data, axis=dim, kind=kind).astype(np.int64)
+    if not descending:
+        return xp.argsort(data, axis=dim, kind="stable" if stable else None).astype(np.int64)
+    if data.dtype.kind == "b":
+        data = data.astype(np.int8)
+    elif data.dtype.kind == "u":
+        data = data.astype(np.int64)
+    order = xp.argsort(-data, axis=dim, kind="stable")
+    if data.dtype.kind == "f":
+        # NaN counts as the largest value (as in PyTorch), so descending puts it first, not last where -NaN sorts
+        nan_last = xp.isnan(xp.take_along_axis(data, order, axis=dim))
+        order = xp.take_along_axis(order, xp.argsort(~nan_last, axis=dim, kind="stable"), axis=dim)
+    return order.astype(np.int64)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -55,6 +59,7 @@ def sort(input, dim=-1, descending=False, stable=False):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order."""
     check_tensor("topk", input)
+    k = _count("topk", k)
     d = normalize("topk", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
@@ -64,3 +69,13 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     indices = no_grad_op("topk", lambda xp, data: _order_array(xp, data, d, largest, True)[
         (slice(None),) * d + (slice(0, k),)], input)
     return TopkResult(named(take_along_axis(input, indices, d), "TopkBackward0"), indices)
+
+
+def _count(op, k):
+    """k as a Python int: an int, a NumPy integer or a one-element integer tensor; a float or bool is refused,
+    as in PyTorch."""
+    if isinstance(k, Tensor) and k.numel() == 1 and k.dtype.kind in "iu":
+        return int(k.item())
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"{op}(): k must be an int, got {type(k).__name__} {k!r}; e.g. {op}(int(k))")
+    return int(k)

@@ -129,15 +129,6 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return out if input.ndim == 5 else out.squeeze(0)
 
 
-def _averaging_matrix(size, out):
-    """(out, size): row i averages PyTorch's adaptive window [floor(i * size / out), ceil((i + 1) * size / out))."""
-    matrix = np.zeros((out, size))
-    for i in range(out):
-        lo, hi = (i * size) // out, -((-(i + 1) * size) // out)
-        matrix[i, lo:hi] = 1.0 / (hi - lo)
-    return matrix
-
-
 def _output_sizes(op, output_size, x):
     """output_size (an int or 3 ints, None keeping that size of x) as 3 positive ints; a clear error otherwise."""
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 3
@@ -188,7 +179,16 @@ def adaptive_avg_pool3d(input, output_size):
     sizes = _output_sizes(op, output_size, x)
     out = x
     for a in range(3):
-        axis = 2 + a
-        matrix = _averaging_matrix(x.shape[axis], sizes[a]).T.astype(x.dtype)
-        out = (out.movedim(axis, -1) @ ag.tensor(matrix, device=x.device)).movedim(-1, axis)
+        # a masked sum of gathered windows, not a product with an averaging matrix, whose zeros would carry a
+        # NaN or inf into every window
+        axis, size, n_out = 2 + a, x.shape[2 + a], sizes[a]
+        positions = _adaptive_positions(size, n_out)
+        start = (np.arange(n_out) * size) // n_out
+        counts = -((-(np.arange(n_out) + 1) * size) // n_out) - start
+        inside = np.arange(positions.shape[1])[None, :] < counts[:, None]
+        moved = out.movedim(axis, -1)
+        windows = moved[..., ag.tensor(positions.reshape(-1), device=x.device)].reshape(
+            tuple(moved.shape[:-1]) + positions.shape)
+        sums = ag.where(ag.tensor(inside, device=x.device), windows, 0).sum(-1)
+        out = (sums / ag.tensor(counts.astype(x.dtype), device=x.device)).movedim(-1, axis)
     return out if input.ndim == 5 else out.squeeze(0)

@@ -8,6 +8,10 @@ from .linear import Linear
 from autograd.errors import ArgumentError
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """The Linear of MultiheadAttention.out_proj, under PyTorch's class name so that a model prints as in PyTorch."""
+
+
 class MultiheadAttention(Module):
     """Attention from `num_heads` heads of size embed_dim // num_heads, as torch.nn.MultiheadAttention.
 
@@ -45,7 +49,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = new(3 * embed_dim)
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
         if add_bias_kv:
             self.bias_k = new(1, 1, embed_dim)
             self.bias_v = new(1, 1, embed_dim)
@@ -83,7 +87,3 @@ class MultiheadAttention(Module):
                       dropout_p=self.dropout if self.training else 0.0, add_zero_attn=self.add_zero_attn,
                       key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
                       average_attn_weights=average_attn_weights, is_causal=is_causal)
-
-    def extra_repr(self):
-        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}, "
-                f"batch_first={self.batch_first}")
