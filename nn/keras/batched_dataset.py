@@ -8,7 +8,7 @@ from .data import PyDataset
 
 
 class BatchedDataset(PyDataset):
-    """`count` examples, example k made by `example(k)` (an array or a tuple of arrays), served as batches of
+    """`count` examples, example k made by `example(k)` (an array, or a tuple or dict of them), served as batches of
     `batch_size` stacked along a new first axis (the last one shorter); batch_size=None serves single examples.
     Iterating it gives the batches in order; `len()` is the number of batches. fit keeps that order whatever its
     `shuffle` says, as it does with the tf.data.Dataset Keras returns."""
@@ -29,9 +29,16 @@ class BatchedDataset(PyDataset):
             return self._example(index)
         examples = [self._example(k) for k in range(index * self.batch_size,
                                                      min((index + 1) * self.batch_size, self._count))]
-        if isinstance(examples[0], tuple):
-            return tuple(np.stack(parts) for parts in zip(*examples))
-        return np.stack(examples)
+        return _stack(examples)
 
     def __repr__(self):
         return f"<BatchedDataset: {self._count} examples, batch_size={self.batch_size}, {len(self)} batches>"
+
+
+def _stack(examples):
+    """Examples stacked along a new first axis, field by field for tuples and key by key for dicts."""
+    if isinstance(examples[0], tuple):
+        return tuple(_stack(list(parts)) for parts in zip(*examples))
+    if isinstance(examples[0], dict):
+        return {key: _stack([example[key] for example in examples]) for key in examples[0]}
+    return np.stack(examples)

@@ -300,6 +300,7 @@ class Functional(Model):
         if len(flat) != len(self._flat_inputs):
             raise ValueError(f"{self.name}: expects {len(self._flat_inputs)} input(s) "
                              f"({', '.join(self.input_names)}), got {len(flat)}")
+        flat = [_adjust_rank(symbol, value) for symbol, value in zip(self._flat_inputs, flat)]
         for symbol, value in zip(self._flat_inputs, flat):
             _check_input_shape(self.name, symbol, value)
         values = {id(k): v for k, v in zip(self._flat_inputs, flat)}
@@ -356,6 +357,20 @@ def _clone_from_intermediate(inputs, outputs):
                      map_structure(copy, node.outputs))
         node.layer._symbolic_calls.append(clone)
     return map_structure(copy, inputs), map_structure(copy, outputs)
+
+
+def _adjust_rank(symbol, value):
+    """As Keras's functional models: an input one axis short of a keras.Input whose last axis is 1 gains that
+    axis, and one with an extra trailing axis of size 1 loses it."""
+    shape = getattr(value, "shape", None)
+    if shape is None or isinstance(value, KerasTensor) or not hasattr(value, "reshape"):
+        return value
+    shape, expected = tuple(shape), tuple(symbol.shape)
+    if len(shape) == len(expected) - 1 and expected and expected[-1] == 1:
+        return value.reshape(shape + (1,))
+    if len(shape) == len(expected) + 1 and shape and shape[-1] == 1:
+        return value.reshape(shape[:-1])
+    return value
 
 
 def _check_input_shape(model_name, symbol, value):

@@ -66,8 +66,8 @@ def test_a_built_functional_model_names_the_input_and_its_shape():
     with pytest.raises(ValueError, match=r"input 'features' expects shape \(None, 3\).*got shape \(4, 5\).*"
                                          r"keras.Input\(shape=\(3,\)\)"):
         model.predict(np.zeros((4, 5), np.float32), verbose=0)
-    with pytest.raises(ValueError, match=r"expects shape \(None, 3\).*got shape \(4, 3, 1\)"):
-        model(np.zeros((4, 3, 1), np.float32))
+    with pytest.raises(ValueError, match=r"expects shape \(None, 3\).*got shape \(4, 3, 2\)"):
+        model(np.zeros((4, 3, 2), np.float32))   # (4, 3, 1) is squeezed to (4, 3), as Keras does
 
 
 def test_a_built_layer_called_on_another_width_names_the_layer():

@@ -5,6 +5,7 @@ import numpy as np
 import autograd as ag
 
 from ..layer import Layer
+from . import quantile_summary
 
 _MODES = ("one_hot", "multi_hot", "count")
 
@@ -96,16 +97,24 @@ class Discretization(Layer):
         self.num_bins, self.epsilon, self.output_mode, self.sparse = num_bins, epsilon, output_mode, False
 
     def adapt(self, data, steps=None):
-        """Learn num_bins - 1 boundaries at the quantiles of `data` (an array or batches of arrays)."""
+        """Learn num_bins - 1 boundaries at the approximate quantiles (within `epsilon`, as Keras computes them) of
+        `data`: an array, or an iterable of batches."""
         if self.num_bins is None:
             raise ValueError(f"{self.name}: adapt needs num_bins (given at construction), this layer has fixed "
                              f"bin_boundaries {self.bin_boundaries}")
-        if not isinstance(data, np.ndarray) and not hasattr(data, "numpy") and not isinstance(data, (list, tuple)):
-            data = [_host(b[0] if isinstance(b, (tuple, list)) else b) for b in data]
-            data = np.concatenate([b.reshape(-1) for b in data])
-        values = np.sort(np.asarray(_host(data), np.float64).reshape(-1))
-        quantiles = np.arange(1, self.num_bins) / self.num_bins
-        self.bin_boundaries = [float(v) for v in np.quantile(values, quantiles)] if values.size else []
+        if isinstance(data, np.ndarray) or hasattr(data, "numpy") or not hasattr(data, "__iter__"):
+            batches = [data]
+        else:   # as Keras, a list too is a sequence of batches; an (x, y) batch gives its x
+            batches = (b[0] if isinstance(b, (tuple, list)) and b and isinstance(b[0], (np.ndarray, ag.Tensor))
+                       else b for b in data)
+        summary = quantile_summary.empty_summary()
+        for k, batch in enumerate(batches):   # Keras's approximate quantiles, merged batch by batch
+            if steps is not None and k >= steps:
+                break
+            batch = np.asarray(_host(batch), np.float32)
+            summary = quantile_summary.merge(quantile_summary.summarize(batch, self.epsilon), summary, self.epsilon)
+        boundaries = quantile_summary.bin_boundaries(summary, self.num_bins) if summary.shape[1] else []
+        self.bin_boundaries = [float(v) for v in boundaries]
 
     def call(self, inputs):
         if self.bin_boundaries is None:
