@@ -23,22 +23,29 @@ class ModelCheckpoint(Callback):
                  verbose=0):
         super().__init__()
         self.filepath = os.fspath(filepath)
-        self.monitor = Monitor("ModelCheckpoint", monitor, mode, min_delta)
+        self.tracker = Monitor("ModelCheckpoint", monitor, mode, min_delta)
+        self.monitor = monitor   # the name, as Keras keeps it
+        self.mode = mode
         self.save_best_only, self.verbose = save_best_only, verbose
         self.last_path = None
 
+    @property
+    def best(self):
+        """The best monitored value seen."""
+        return self.tracker.best
+
     def on_train_begin(self, logs=None):
         """Start a fresh best value."""
-        self.monitor.reset()
+        self.tracker.reset()
 
     def on_epoch_end(self, epoch, logs=None):
         """Write the weights when due."""
         logs = dict(logs or {})
         if self.save_best_only:
-            current = self.monitor.value(logs)
-            if not self.monitor.improves(current):
+            current = self.tracker.value(logs)
+            if not self.tracker.improves(current):
                 return
-            self.monitor.best = current
+            self.tracker.best = current
         path = self._path(epoch, logs)
         folder = os.path.dirname(path)
         if folder:

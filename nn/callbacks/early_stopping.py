@@ -20,14 +20,16 @@ class EarlyStopping(Callback):
         super().__init__()
         if patience < 0:
             raise ValueError(f"EarlyStopping: patience must be >= 0, got {patience}")
-        self.monitor = Monitor("EarlyStopping", monitor, mode, min_delta)
+        self.tracker = Monitor("EarlyStopping", monitor, mode, min_delta)
+        self.monitor = monitor   # the name, as Keras keeps it
+        self.mode, self.min_delta = mode, abs(float(min_delta))
         self.patience, self.baseline = int(patience), baseline
         self.restore_best_weights, self.start_from_epoch = restore_best_weights, int(start_from_epoch)
         self.verbose = verbose
 
     def on_train_begin(self, logs=None):
         """Start a fresh watch."""
-        self.monitor.reset()
+        self.tracker.reset()
         self.wait, self.stopped_epoch, self.best_epoch = 0, 0, 0
         self.best_weights = None
 
@@ -35,13 +37,13 @@ class EarlyStopping(Callback):
         """Record this epoch's value; ask the model to stop when patience has run out."""
         if epoch < self.start_from_epoch:
             return
-        current = self.monitor.value(logs)
+        current = self.tracker.value(logs)
         self.wait += 1
-        if self.monitor.improves(current):
-            self.monitor.best, self.best_epoch = current, epoch
+        if self.tracker.improves(current):
+            self.tracker.best, self.best_epoch = current, epoch
             if self.restore_best_weights:
                 self.best_weights = {k: v.numpy().copy() for k, v in self.model.state_dict().items()}
-            if self.baseline is None or self.monitor.improves(current, self.baseline):
+            if self.baseline is None or self.tracker.improves(current, self.baseline):
                 self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
@@ -54,9 +56,9 @@ class EarlyStopping(Callback):
             self.model.load_state_dict(self.best_weights)
         if self.verbose and self.stopped_epoch:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping "
-                  f"(best {self.monitor.name} {self.monitor.best:.4g} at epoch {self.best_epoch + 1})")
+                  f"(best {self.tracker.name} {self.tracker.best:.4g} at epoch {self.best_epoch + 1})")
 
     @property
     def best(self):
         """The best monitored value seen."""
-        return self.monitor.best
+        return self.tracker.best

@@ -43,7 +43,7 @@ class LearningRateScheduler(Callback):
             raise TypeError(f"LearningRateScheduler: schedule must be a function (epoch, lr) -> lr or an "
                             f"nn.optim.lr_scheduler object, got {type(schedule).__name__}")
         self.schedule, self.is_scheduler, self.verbose = schedule, is_scheduler, verbose
-        self.monitor = Monitor("LearningRateScheduler", monitor) if isinstance(schedule, PlateauScheduler) else None
+        self.tracker = Monitor("LearningRateScheduler", monitor) if isinstance(schedule, PlateauScheduler) else None
 
     def on_train_begin(self, logs=None):
         """Check that the schedule drives this model's optimiser."""
@@ -76,7 +76,7 @@ class LearningRateScheduler(Callback):
         if logs is not None:
             logs[self.lr_log_key] = self._lr
         if isinstance(self.schedule, PlateauScheduler):
-            self.schedule.step(self.monitor.value(logs))
+            self.schedule.step(self.tracker.value(logs))
         elif self.is_scheduler:
             self.schedule.step()
 
@@ -95,14 +95,21 @@ class ReduceLROnPlateau(Callback):
         super().__init__()
         if not 0.0 < factor < 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
-        self.monitor = Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
+        self.tracker = Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
+        self.monitor = monitor   # the name, as Keras keeps it
+        self.mode, self.min_delta = mode, min_delta
         self.factor, self.patience, self.cooldown = float(factor), int(patience), int(cooldown)
         self.min_lr, self.verbose = float(min_lr), verbose
+
+    @property
+    def best(self):
+        """The best monitored value seen."""
+        return self.tracker.best
 
     def on_train_begin(self, logs=None):
         """Start a fresh watch."""
         _optimizer(self.model, "ReduceLROnPlateau")
-        self.monitor.reset()
+        self.tracker.reset()
         self.wait = self.cooldown_counter = 0
 
     def on_epoch_end(self, epoch, logs=None):
@@ -111,12 +118,12 @@ class ReduceLROnPlateau(Callback):
         lr = float(self._read_lr(optimizer))
         if logs is not None:
             logs[self.lr_log_key] = lr
-        current = self.monitor.value(logs)
+        current = self.tracker.value(logs)
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0
-        if self.monitor.improves(current):
-            self.monitor.best, self.wait = current, 0
+        if self.tracker.improves(current):
+            self.tracker.best, self.wait = current, 0
         elif self.cooldown_counter == 0:
             self.wait += 1
             if self.wait >= self.patience and lr > self.min_lr:

@@ -2,6 +2,7 @@
 ProgbarLogger and BackupAndRestore. With `verbose`, they print Keras's messages."""
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from ..callbacks import Callback, CSVLogger, TerminateOnNaN
 from ..callbacks.base import HOOKS
 from ..training.history import History
 from .backup import BackupAndRestore
+from .monitor_direction import settle_auto_mode
 from .progress import ProgbarLogger
 
 
@@ -55,6 +57,26 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     message = "\nEpoch {epoch}: ReduceLROnPlateau reducing learning rate to {lr}."
     _read_lr = staticmethod(_float32_rate)
 
+    def on_epoch_end(self, epoch, logs=None):
+        """Lower the rate on a plateau (mode='auto' follows the watched metric's direction; a monitored value
+        missing from the logs warns and skips the epoch, as in Keras)."""
+        settle_auto_mode(self)
+        if not _watched(self, logs, f"Learning rate reduction is conditioned on metric `{self.monitor}` which is "
+                                    "not available."):
+            if logs is not None:
+                logs[self.lr_log_key] = self._read_lr(self.model.optimizer)
+            return
+        super().on_epoch_end(epoch, logs)
+
+
+def _watched(callback, logs, message):
+    """Whether the epoch logs hold the monitored value; if not, Keras's warning (`message` names the callback's
+    use of it), and the callback skips this epoch instead of failing."""
+    if callback.monitor in (logs or {}):
+        return True
+    warnings.warn(f"{message} Available metrics are: {','.join(logs or {})}", stacklevel=3)
+    return False
+
 
 def _epoch_or_epoch_and_rate(schedule):
     """`schedule(epoch, lr)`, or `schedule(epoch)` for a one-argument schedule (Keras takes both: it tries the
@@ -90,6 +112,14 @@ class LearningRateScheduler(_NNLearningRateScheduler):
 class EarlyStopping(_NNEarlyStopping):
     """nn.callbacks.EarlyStopping with Keras's messages when training ends."""
 
+    def on_epoch_end(self, epoch, logs=None):
+        """Watch this epoch's value (mode='auto' follows the watched metric's direction; a monitored value missing
+        from the logs warns and skips the epoch, as in Keras)."""
+        settle_auto_mode(self)
+        if not _watched(self, logs, f"Early stopping conditioned on metric `{self.monitor}` which is not available."):
+            return
+        super().on_epoch_end(epoch, logs)
+
     def on_train_end(self, logs=None):
         """Report the stop, and restore the best weights if asked to."""
         if self.verbose and self.stopped_epoch > 0:
@@ -118,21 +148,25 @@ class ModelCheckpoint(_NNModelCheckpoint):
         """Start a fresh best value (initial_value_threshold when given)."""
         super().on_train_begin(logs)
         if self.initial_value_threshold is not None:
-            self.monitor.best = self.initial_value_threshold
+            self.tracker.best = self.initial_value_threshold
 
     def on_epoch_end(self, epoch, logs=None):
-        """Save when due, saying so as Keras does with verbose."""
+        """Save when due, saying so as Keras does with verbose (with save_best_only and the monitored value missing
+        from the logs: warn, and save)."""
+        settle_auto_mode(self)
         logs = dict(logs or {})
         path = self._path(epoch, logs)
-        if self.save_best_only:
-            current = self.monitor.value(logs)
-            best = "None" if math.isinf(self.monitor.best) else f"{self.monitor.best:.5f}"
-            if not self.monitor.improves(current):
-                self._say(f"\nEpoch {epoch + 1}: {self.monitor.name} did not improve from {best}")
+        if self.save_best_only and not _watched(self, logs, f"Can save best model only with {self.monitor} available."):
+            pass   # Keras saves every epoch then
+        elif self.save_best_only:
+            current = self.tracker.value(logs)
+            best = "None" if math.isinf(self.tracker.best) else f"{self.tracker.best:.5f}"
+            if not self.tracker.improves(current):
+                self._say(f"\nEpoch {epoch + 1}: {self.tracker.name} did not improve from {best}")
                 return
-            self._say(f"\nEpoch {epoch + 1}: {self.monitor.name} improved from {best} to {current:.5f}, saving "
+            self._say(f"\nEpoch {epoch + 1}: {self.tracker.name} improved from {best} to {current:.5f}, saving "
                       f"model to {path}")
-            self.monitor.best = current
+            self.tracker.best = current
         else:
             self._say(f"\nEpoch {epoch + 1}: saving model to {path}")
         if os.path.dirname(path):

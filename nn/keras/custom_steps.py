@@ -1,12 +1,15 @@
 """Keras 3's overridable training steps: train_step / test_step / predict_step, compute_loss, compute_metrics,
 `model.metrics`, reset_metrics and get_metrics_result, as on Keras's torch backend.
 
-A model whose class overrides train_step or test_step runs fit / evaluate through `StepLoop`: each batch is
+A model whose class overrides train_step, test_step, compute_loss or compute_metrics runs fit / evaluate
+through `StepLoop`: each batch is
 handed to the step as `data` (`(x,)`, `(x, y)` or `(x, y, sample_weight)`, x and y one Tensor or a list per
 input / output), the step returns its logs, and an epoch's logs are the model's metric results when their
 names match the returned logs' names, else the last logs returned (Keras's rule for custom steps).
 Models that keep Keras's steps use the faster shared loop (trainer.py) instead.
 """
+import inspect
+
 import numpy as np
 
 import autograd as ag
@@ -18,9 +21,19 @@ from .data import unpack as unpack_x_y_sample_weight
 
 
 def overrides_steps(model):
-    """Whether the model's class defines its own train_step or test_step."""
+    """Whether the model's class defines its own train_step, test_step, compute_loss or compute_metrics (Keras's
+    default steps call the last two, so a model that overrides them runs through the steps too)."""
     cls = type(model)
-    return cls.train_step is not TrainingSteps.train_step or cls.test_step is not TrainingSteps.test_step
+    return any(getattr(cls, name) is not getattr(TrainingSteps, name)
+               for name in ("train_step", "test_step", "compute_loss", "compute_metrics"))
+
+
+def _step_loss(model, x, y, y_pred, sample_weight, training):
+    """model.compute_loss on one batch, given `training` only when its signature takes it (Keras's rule, so an
+    override written as compute_loss(x, y, y_pred, sample_weight, allow_empty=False) works)."""
+    if "training" in inspect.signature(model.compute_loss).parameters:
+        return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+    return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
 
 def predict_step_of(model):
@@ -218,7 +231,7 @@ class TrainingSteps:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=True)
         self.zero_grad()
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+        loss = _step_loss(self, x, y, y_pred, sample_weight, training=True)
         _loss_tracker(self).update_state(loss.detach(), sample_weight=_batch_size(x))
         weights = self.trainable_weights
         if weights:
@@ -231,7 +244,7 @@ class TrainingSteps:
         """The loss and metrics of `data`, in inference mode; returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        loss = _step_loss(self, x, y, y_pred, sample_weight, training=False)
         _loss_tracker(self).update_state(loss, sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 

@@ -81,6 +81,9 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         mask = masking.get_mask(y_pred) if masking.active() else None
         values = self.call(y_true, y_pred)
+        own = masking.get_mask(values) if masking.active() else None   # e.g. ignore_class's examples
+        if own is not None:
+            mask = own if mask is None or tuple(mask.shape) != tuple(own.shape) else masking.as_bool(mask) & own
         if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps
             sample_weight = masking.loss_weights(mask, sample_weight, self.reduction)
         return reduce_values(values, sample_weight, self.reduction)

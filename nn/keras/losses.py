@@ -10,7 +10,7 @@ or sigmoid is computed from the logits (exact and stable); other probabilities a
 import numpy as np
 
 from .. import functional as F
-from . import losses_extra
+from . import losses_extra, masking
 from .losses_ctc import CTC, ctc  # noqa: F401
 from .logits import logits_of
 from .settings import epsilon
@@ -43,11 +43,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     flat = target.reshape(-1)
     logits = y_pred if from_logits else logits_of(y_pred, "softmax")
     try:
-        return _sparse_terms(logits, y_pred, flat, classes, ignore_class).reshape(target.shape)
+        values = _sparse_terms(logits, y_pred, flat, classes, ignore_class).reshape(target.shape)
     except IndexError as error:
         raise IndexError(f"sparse_categorical_crossentropy: y_true holds a class outside 0..{classes - 1} for "
                          f"y_pred's {classes} classes (shape {tuple(y_pred.shape)}); give the last layer as many "
                          f"units as there are classes, or map the labels to 0..{classes - 1} ({error})") from None
+    if ignore_class is not None:   # as Keras: a Loss then averages over the examples that count
+        masking.set_mask(values, target != ignore_class)
+    return values
 
 
 def _sparse_terms(logits, y_pred, flat, classes, ignore_class):

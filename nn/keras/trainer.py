@@ -123,9 +123,6 @@ class KerasCompiled:
         multi = len(outputs) > 1
         self.output_labels = names
         self.losses = [None if l is None else keras_losses.loss_object(l) for l in _per_output(loss, names, "loss")]
-        if all(l is None for l in self.losses):
-            raise ValueError(f"compile: no output {names} has a loss; pass loss=... to compile (e.g. "
-                             "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
         weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
@@ -176,6 +173,9 @@ class KerasCompiled:
         outputs, targets = self._outputs(output), list(target)
         if not self._ready:
             self._resolve(outputs, targets)
+        if all(l is None for l in self.losses) and not model.losses:   # metrics alone need no loss (Keras)
+            raise ValueError(f"compile: no output {self.output_labels} has a loss; pass loss=... to compile (e.g. "
+                             "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
         count = len(outputs[0])
         if masking.active():   # fit hands update_metrics detached outputs: keep their masks for it
             self._output_masks = [masking.get_mask(o) for o in outputs]

@@ -18,8 +18,11 @@ from .config import disable_interactive_logging, enable_interactive_logging, is_
 from .dtypes import standardize_dtype
 from .saving.registration import get_registered_name, get_registered_object
 from .saving.serialization import deserialize_keras_object, serialize_keras_object
+from .feature_space import FeatureSpace
+from .utils_get_file import get_file
 from .utils_directory import image_dataset_from_directory, text_dataset_from_directory
 from .utils_images import array_to_img, img_to_array, load_img, save_img
+from .utils_padding import pad_sequences
 from .utils_split import get_source_inputs, split_dataset
 from .utils_timeseries import timeseries_dataset_from_array
 
@@ -54,25 +57,8 @@ def set_random_seed(seed):
     ag.manual_seed(seed)
 
 
-def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
-    """A (N, maxlen) array of the sequences padded with `value` or truncated, at the start ('pre') or end."""
-    if padding not in ("pre", "post") or truncating not in ("pre", "post"):
-        raise ValueError("pad_sequences: padding and truncating must be 'pre' or 'post'")
-    sequences = [list(s) for s in sequences]
-    maxlen = maxlen if maxlen is not None else max((len(s) for s in sequences), default=0)
-    out = np.full((len(sequences), maxlen), value, dtype=dtype)
-    for row, seq in zip(out, sequences):
-        if not seq or maxlen == 0:
-            continue
-        seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
-        if padding == "pre":
-            row[-len(seq):] = seq
-        else:
-            row[:len(seq)] = seq
-    return out
-
-
-__all__ = ["to_categorical", "normalize", "set_random_seed", "pad_sequences", "PyDataset", "Sequence", "Progbar",
+__all__ = ["FeatureSpace", "get_file", "to_categorical", "normalize", "set_random_seed", "pad_sequences",
+           "PyDataset", "Sequence", "Progbar",
            "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
            "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "clear_session", "is_keras_tensor",
            "disable_interactive_logging", "enable_interactive_logging", "is_interactive_logging_enabled",

@@ -75,7 +75,7 @@ def test_early_stopping_min_delta_mode_and_missing_monitor():
     x, y = _data()
     stopper = cb.EarlyStopping(monitor="accuracy", patience=0, min_delta=2.0)  # auto -> max; nothing beats +2
     history = _model().fit(x, y, epochs=5, batch_size=10, callbacks=[stopper], verbose=0)
-    assert stopper.monitor.mode == "max" and history.epoch == [0, 1]
+    assert stopper.tracker.mode == "max" and stopper.monitor == "accuracy" and history.epoch == [0, 1]
     with pytest.raises(ValueError, match=r"monitor 'val_loss' is not in the epoch logs; available: accuracy, loss "
                                          r"\(validation values need validation_data"):
         _model().fit(x, y, epochs=2, callbacks=[cb.EarlyStopping()], verbose=0)

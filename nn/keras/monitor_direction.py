@@ -1,0 +1,54 @@
+"""Which way a monitored quantity improves for Keras's callbacks with mode='auto' (EarlyStopping,
+ReduceLROnPlateau, ModelCheckpoint): Keras 3 asks the compiled metric of that name for its direction ('up' for
+accuracies, AUC, precision, recall, R2, correlations, IoUs, F-scores, cosine similarity; 'down' for errors and
+losses), and takes 'loss' / 'val_loss' as minimised."""
+import math
+
+_UP = frozenset(["AUC", "Accuracy", "BinaryAccuracy", "BinaryIoU", "CategoricalAccuracy", "ConcordanceCorrelation",
+                 "CosineSimilarity", "F1Score", "FBetaScore", "IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU",
+                 "PearsonCorrelation", "Precision", "PrecisionAtRecall", "R2Score", "Recall", "RecallAtPrecision",
+                 "SensitivityAtSpecificity", "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
+                 "SpecificityAtSensitivity", "TopKCategoricalAccuracy"])
+_DOWN = frozenset(["BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "Hinge", "KLDivergence",
+                   "LogCoshError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
+                   "MeanSquaredLogarithmicError", "Poisson", "RootMeanSquaredError", "SparseCategoricalCrossentropy",
+                   "SquaredHinge"])
+
+
+def metric_mode(metric):
+    """'max' for a metric that improves upwards, 'min' for one that improves downwards, None when its class
+    does not say (a Mean, a Sum, a metric of the user's)."""
+    for cls in type(metric).__mro__:
+        if cls.__name__ in _UP:
+            return "max"
+        if cls.__name__ in _DOWN:
+            return "min"
+    return None
+
+
+def auto_mode(model, monitor):
+    """The mode Keras settles for `monitor` on `model`: from the compiled metric of that name, 'min' for the
+    loss, None when the compiled metrics do not tell."""
+    name = monitor[4:] if monitor.startswith("val_") else monitor
+    if name == "loss":
+        return "min"
+    compiled = getattr(model, "_compiled", None)
+    if compiled is None or not getattr(compiled, "_ready", False):
+        return None
+    found = None
+    for key, (_, metric, _) in zip(compiled.keys, compiled.metrics):
+        if name in (key, metric.name):
+            found = metric_mode(metric) or found
+    return found
+
+
+def settle_auto_mode(callback):
+    """Before a callback with mode='auto' records its first value of a training run, turn its tracker to the
+    direction of the compiled metric it watches (the name alone misjudged 'val_r2_score' and others)."""
+    tracker = callback.tracker
+    if callback.mode != "auto" or not math.isinf(tracker.best) or callback.model is None:
+        return
+    mode = auto_mode(callback.model, callback.monitor)
+    if mode is not None and mode != tracker.mode:
+        tracker.mode = mode
+        tracker.reset()
