@@ -97,7 +97,7 @@ def test_adaptive_pooling_in_functional_model_fit():
             weights = model.get_weights()
         else:
             model.set_weights(weights)
-        model.compile(optimizer=lib.optimizers.SGD(0.05), loss="mse")
+        model.compile(optimizer=lib.optimizers.SGD(0.005), loss="mse")
         histories.append(model.fit(x, y, epochs=3, batch_size=2, shuffle=False, verbose=0).history["loss"])
     np.testing.assert_allclose(histories[1], histories[0], rtol=1e-4, atol=1e-6)
 
