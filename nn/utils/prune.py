@@ -198,8 +198,8 @@ def _zero_at(mask, flat_indices):
     return mask.reshape(-1).index_fill(0, flat_indices, 0).reshape(mask.shape)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes `amount` entries (an int, or a fraction of them) chosen at random."""
+class _UnstructuredByAmount(BasePruningMethod):
+    """Prunes `amount` entries (an int, or a fraction of them): those `_chosen` picks."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -208,13 +208,21 @@ class RandomUnstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
-        """default_mask with `amount` random entries zeroed."""
+        """default_mask with the `amount` chosen entries zeroed."""
         k = _count_to_prune(self.amount, t.numel())
         _validate_amount(k, t.numel())
         mask = default_mask.clone()
         if k:
-            mask = _zero_at(mask, ag.topk(ag.rand_like(t).reshape(-1), k).indices)
+            mask = _zero_at(mask, self._chosen(t, k))
         return mask
+
+
+class RandomUnstructured(_UnstructuredByAmount):
+    """Prunes `amount` entries (an int, or a fraction of them) chosen at random."""
+
+    @staticmethod
+    def _chosen(t, k):
+        return ag.topk(ag.rand_like(t).reshape(-1), k).indices
 
     @classmethod
     def apply(cls, module, name, amount):
@@ -222,23 +230,12 @@ class RandomUnstructured(BasePruningMethod):
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_UnstructuredByAmount):
     """Prunes the `amount` entries (an int, or a fraction of them) of smallest absolute value."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount):
-        _validate_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t, default_mask):
-        """default_mask with the `amount` smallest |t| zeroed."""
-        k = _count_to_prune(self.amount, t.numel())
-        _validate_amount(k, t.numel())
-        mask = default_mask.clone()
-        if k:
-            mask = _zero_at(mask, ag.topk(t.detach().abs().reshape(-1), k, largest=False).indices)
-        return mask
+    @staticmethod
+    def _chosen(t, k):
+        return ag.topk(t.detach().abs().reshape(-1), k, largest=False).indices
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):

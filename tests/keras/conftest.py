@@ -15,3 +15,14 @@ def _fresh_automatic_names():
     if real is not None and hasattr(real, "backend"):
         real.backend.clear_session(free_memory=False)   # the names only: its default gc.collect() takes 0.2 s
     yield
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Real Keras's torch on one thread for the program tests: two threads spin-waiting for each other on a busy
+    two-core machine made a U-Net's Keras run 20 times slower."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -26,17 +26,6 @@ from .test_keras_programs import PROGRAMS, _assert_same_lines, _printed, ported,
 NAMES = ["keras_unet_segmentation", "keras_timeseries_classification"]
 
 
-@pytest.fixture
-def one_torch_thread():
-    """Real Keras's torch on one thread for these small programs: two threads spin-waiting for each other on a busy
-    two-core machine made the U-Net's Keras run 20 times slower."""
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.mark.parametrize("program", NAMES)
 def test_example_programs_print_what_keras_prints(program, capsys, tmp_path, monkeypatch, one_torch_thread):
     theirs, mine = printed_by_both(program, capsys, tmp_path, monkeypatch)

@@ -18,16 +18,6 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_timeseries_restore_best", "keras_text_transformer_block", "keras_knowledge_distillation"]
 
 
-@pytest.fixture
-def one_torch_thread():
-    """Real Keras's torch on one thread: two threads spin-waiting on a busy two-core machine are far slower."""
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.mark.parametrize("program", NAMES)
 def test_round4_programs_print_what_keras_prints(program, capsys, tmp_path, monkeypatch, one_torch_thread):
     theirs, mine = printed_by_both(program, capsys, tmp_path, monkeypatch)
