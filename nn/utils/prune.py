@@ -248,8 +248,8 @@ def _channel_mask(t, dim, channels):
     return ag.zeros_like(t.detach()).index_fill(dim, channels, 1)
 
 
-class RandomStructured(BasePruningMethod):
-    """Prunes `amount` whole channels along `dim` (an int, or a fraction of them) chosen at random."""
+class _StructuredByAmount(BasePruningMethod):
+    """Prunes `amount` whole channels along `dim` (an int, or a fraction of them): all but those `_kept` keeps."""
 
     PRUNING_TYPE = "structured"
 
@@ -259,38 +259,7 @@ class RandomStructured(BasePruningMethod):
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
-        """default_mask with `amount` random channels zeroed."""
-        _validate_structured(t)
-        _validate_dim(t, self.dim)
-        size = t.shape[self.dim]
-        k = _count_to_prune(self.amount, size)
-        _validate_amount(k, size)
-        if k == 0:
-            return default_mask
-        prob = ag.rand(size, device=t.device)
-        threshold = ag.kthvalue(prob, k).values
-        mask = _channel_mask(t, self.dim % t.ndim, ag.nonzero(prob > threshold).reshape(-1))
-        return mask * default_mask.to(dtype=mask.dtype)
-
-    @classmethod
-    def apply(cls, module, name, amount, dim=-1):
-        """Prune random channels of module.name along dim."""
-        return super().apply(module, name, amount=amount, dim=dim)
-
-
-class LnStructured(BasePruningMethod):
-    """Prunes the `amount` channels along `dim` (an int, or a fraction of them) of smallest L`n` norm."""
-
-    PRUNING_TYPE = "structured"
-
-    def __init__(self, amount, n, dim=-1):
-        _validate_amount_init(amount)
-        self.amount = amount
-        self.n = n
-        self.dim = dim
-
-    def compute_mask(self, t, default_mask):
-        """default_mask with the `amount` channels of smallest norm zeroed."""
+        """default_mask with the `amount` pruned channels zeroed."""
         _validate_structured(t)
         _validate_dim(t, self.dim)
         size = t.shape[self.dim]
@@ -299,9 +268,34 @@ class LnStructured(BasePruningMethod):
         if k == 0:
             return default_mask
         dim = self.dim % t.ndim
-        norm = _norm(t.detach(), self.n, [d for d in range(t.ndim) if d != dim])
-        mask = _channel_mask(t, dim, ag.topk(norm, size - k, largest=True).indices)
+        mask = _channel_mask(t, dim, self._kept(t, dim, size, k))
         return mask * default_mask.to(dtype=mask.dtype)
+
+
+class RandomStructured(_StructuredByAmount):
+    """Prunes `amount` whole channels along `dim` (an int, or a fraction of them) chosen at random."""
+
+    @staticmethod
+    def _kept(t, dim, size, k):
+        prob = ag.rand(size, device=t.device)
+        return ag.nonzero(prob > ag.kthvalue(prob, k).values).reshape(-1)
+
+    @classmethod
+    def apply(cls, module, name, amount, dim=-1):
+        """Prune random channels of module.name along dim."""
+        return super().apply(module, name, amount=amount, dim=dim)
+
+
+class LnStructured(_StructuredByAmount):
+    """Prunes the `amount` channels along `dim` (an int, or a fraction of them) of smallest L`n` norm."""
+
+    def __init__(self, amount, n, dim=-1):
+        super().__init__(amount, dim)
+        self.n = n
+
+    def _kept(self, t, dim, size, k):
+        norm = _norm(t.detach(), self.n, [d for d in range(t.ndim) if d != dim])
+        return ag.topk(norm, size - k, largest=True).indices
 
     @classmethod
     def apply(cls, module, name, amount, n, dim, importance_scores=None):
