@@ -3,7 +3,6 @@ key/value heads, each key/value head serving num_query_heads // num_key_value_he
 (EinsumDense sub-layers 'query', 'key', 'value', 'attention_output', and 'gate' with use_gate) and Keras's numbers,
 masks and fused/explicit attention paths as in MultiHeadAttention."""
 from .. import masking
-from ..layer import as_tensor
 from ..naming import unique_name
 from .multi_head_attention import MultiHeadAttention
 
@@ -40,9 +39,6 @@ class GroupQueryAttention(MultiHeadAttention):
         query_shape = tuple(query_shape)
         value_shape = query_shape if value_shape is None else tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
-        if len(query_shape) != 3 or len(value_shape) != 3 or len(key_shape) != 3:
-            raise ValueError(f"{self.name}: query, value and key must be 3-D (batch, steps, features); got query "
-                             f"{query_shape}, value {value_shape}, key {key_shape}")
         self._check_shapes(query_shape, value_shape, key_shape)
         self._shapes = {"query_shape": query_shape, "value_shape": value_shape, "key_shape": key_shape}
         heads_q, heads_kv = (self.num_query_heads, self.head_dim), (self.num_key_value_heads, self.head_dim)
@@ -60,35 +56,17 @@ class GroupQueryAttention(MultiHeadAttention):
         self._axes = (1,)
         self._query_features = query_shape[-1]
 
-    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
-             return_attention_scores=False, training=None, use_causal_mask=False):
-        query, value = as_tensor(query), as_tensor(value)
-        key_given = key is not None
-        key = as_tensor(key) if key_given else value
-        if not self.built:
-            self.build(tuple(query.shape), tuple(value.shape), tuple(key.shape) if key_given else None)
-        if query.ndim != 3 or value.ndim != 3 or key.ndim != 3:
+    def _check_shapes(self, query_shape, value_shape, key_shape):
+        if len(query_shape) != 3 or len(value_shape) != 3 or len(key_shape) != 3:
             raise ValueError(f"{self.name}: query, value and key must be 3-D (batch, steps, features); got query "
-                             f"{tuple(query.shape)}, value {tuple(value.shape)}, key {tuple(key.shape)}")
-        self._check_shapes(tuple(query.shape), tuple(value.shape), tuple(key.shape))
-        if query.shape[-1] != self._query_features:
-            raise ValueError(f"{self.name}: built for queries with {self._query_features} features, got query "
-                             f"shape {tuple(query.shape)}; pass queries with that many features or use a new layer")
-        if self.flash_attention and return_attention_scores:
-            raise ValueError(f"{self.name}: return_attention_scores=True is not available with flash_attention=True")
-        # as Keras's layer call: a mask argument left out is taken from that input's Keras mask
-        query_mask = query_mask if query_mask is not None else masking.get_mask(query)
-        value_mask = value_mask if value_mask is not None else masking.get_mask(value)
-        if key_given and key_mask is None:
-            key_mask = masking.get_mask(key)
-        mask = self._combined_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
-        for tensor in (query, value, key):
-            masking.set_mask(tensor, None)
-        gate = self.gate_dense(query) if self.use_gate else None
-        q, k, v = self.query_dense(query), self.key_dense(key), self.value_dense(value)
-        k = k.repeat_interleave(self.num_repeats, dim=2)   # each key/value head serves num_repeats query heads
-        v = v.repeat_interleave(self.num_repeats, dim=2)
-        fused = self.dropout == 0 and not return_attention_scores
-        output, scores = self._attend(q, k, v, mask, fused, training)
-        output = self.output_dense(output if gate is None else output * gate)
-        return (output, scores) if return_attention_scores else output
+                             f"{tuple(query_shape)}, value {tuple(value_shape)}, key {tuple(key_shape)}")
+        super()._check_shapes(query_shape, value_shape, key_shape)
+
+    def _query_mask(self, query, query_mask):
+        """As Keras's GroupedQueryAttention: a query_mask passed in, else the query's own mask."""
+        return query_mask if query_mask is not None else masking.get_mask(query)
+
+    def _projections(self, query, key, value):
+        q, k, v = super()._projections(query, key, value)
+        # each key/value head serves num_repeats query heads
+        return q, k.repeat_interleave(self.num_repeats, dim=2), v.repeat_interleave(self.num_repeats, dim=2)

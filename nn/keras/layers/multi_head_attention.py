@@ -145,7 +145,7 @@ class MultiHeadAttention(Layer):
                              f"shape {tuple(query.shape)}; pass queries with that many features or use a new layer")
         if self.flash_attention and return_attention_scores:
             raise ValueError(f"{self.name}: return_attention_scores=True is not available with flash_attention=True")
-        query_mask = masking.get_mask(query)   # as Keras: the query's own mask, whatever was passed
+        query_mask = self._query_mask(query, query_mask)
         value_mask = value_mask if value_mask is not None else masking.get_mask(value)
         if key_given and key_mask is None:
             key_mask = masking.get_mask(key)
@@ -153,11 +153,19 @@ class MultiHeadAttention(Layer):
         for tensor in (query, value, key):   # as Keras: the masks are used up here, not passed to the projections
             masking.set_mask(tensor, None)
         gate = self.gate_dense(query) if self.use_gate else None
-        q, k, v = self.query_dense(query), self.key_dense(key), self.value_dense(value)
+        q, k, v = self._projections(query, key, value)
         fused = self.dropout == 0 and not return_attention_scores and query.ndim == 3
         output, scores = self._attend(q, k, v, mask, fused, training)
         output = self.output_dense(output if gate is None else output * gate)
         return (output, scores) if return_attention_scores else output
+
+    def _query_mask(self, query, query_mask):
+        """The query mask attention uses: as Keras's MultiHeadAttention, the query's own mask, whatever was passed."""
+        return masking.get_mask(query)
+
+    def _projections(self, query, key, value):
+        """q, k, v: the inputs through the query, key and value projections."""
+        return self.query_dense(query), self.key_dense(key), self.value_dense(value)
 
     def _combined_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
         """The AND of every mask that applies, broadcastable to (batch, T, S); None when none does."""
