@@ -140,6 +140,10 @@ class FunctionEventAvg(_Times):
         elif other.key != self.key:
             raise ValueError(f"FunctionEventAvg.add: cannot add an event of key {other.key!r} to the average of "
                              f"{self.key!r}; averages hold one key each")
+        return self._sum_in(other)
+
+    def _sum_in(self, other):
+        """Add other's counts, times, memory and FLOPs to this average's; returns self."""
         self.count += other.count
         self.cpu_time_total += other.cpu_time_total
         self.self_cpu_time_total += other.self_cpu_time_total
@@ -195,12 +199,7 @@ class EventList(list):
         """One FunctionEventAvg keyed 'Total' summing every event."""
         total = FunctionEventAvg("Total")
         for e in self:
-            total.count += e.count
-            total.cpu_time_total += e.cpu_time_total
-            total.self_cpu_time_total += e.self_cpu_time_total
-            total.cpu_memory_usage += e.cpu_memory_usage
-            total.self_cpu_memory_usage += e.self_cpu_memory_usage
-            total.flops += e.flops
+            total._sum_in(e)
         return total
 
     def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
