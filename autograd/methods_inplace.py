@@ -30,8 +30,7 @@ def inplace(fn, name):
             if self._node is None and self.requires_grad:
                 _check_inplace(self, name)
             through_view = view_inplace.linked(self)
-            if through_view:   # fn's backward keeps the old values, which the write below replaces
-                view_inplace.refuse_leaf_view(self, name)
+            # through a view, fn's backward keeps the old values, which write_through then replaces
             result = fn(self.clone() if through_view else self, *args, **kwargs)
             _storable(name, result.dtype, self.dtype)
             if result.dtype != self.dtype:

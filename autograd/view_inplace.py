@@ -12,7 +12,6 @@ are kept as strides and an offset (bytes) of the root's memory layout.
 A view of a leaf that requires grad cannot be changed in place inside a graph (PyTorch's RuntimeError:
 change the leaf under `no_grad()`). A link is used only while the two tensors still share memory (an
 out-of-place rebinding of the base ends it)."""
-import numpy as np
 
 from .function import Function
 from .grad_mode import state
@@ -50,9 +49,8 @@ def linked(view):
 class _Geometry:
     """Where a view lies in its root's memory: shape, strides and byte offset, plus the root's layout."""
 
-    def __init__(self, view_array, root_array, op):
-        xp_empty = np.empty_like if isinstance(root_array, np.ndarray) else _cupy_empty_like
-        compact = xp_empty(root_array, order="K")
+    def __init__(self, view_array, root_array, op, xp):
+        compact = xp.empty_like(root_array, order="K")
         if any(a != b for a, b, n in zip(compact.strides, root_array.strides, root_array.shape) if n > 1):
             raise RuntimeError(f"{op}: in-place change through a view of a tensor whose memory has gaps (shape "
                                f"{tuple(root_array.shape)}, strides {root_array.strides}) inside a graph; make the "
@@ -67,14 +65,9 @@ class _Geometry:
                                                strides=self.strides)
 
 
-def _cupy_empty_like(a, order="K"):
-    import cupy
-    return cupy.empty_like(a, order=order)
-
-
 def _root_layout(xp, like, values):
     """A fresh array with the root's shape, dtype and memory layout, holding `values` (or zeros)."""
-    out = (np.empty_like if xp is np else xp.empty_like)(like, order="K")
+    out = xp.empty_like(like, order="K")
     out[...] = 0 if values is None else values
     return out
 
@@ -114,11 +107,9 @@ class AsStridedView(Function):
         return g_root
 
 
-def refuse_leaf_view(view, op):
+def _refuse_leaf_root(view, root, op):
     """PyTorch's error for an in-place op inside a graph on a view of a leaf that requires grad."""
-    chain = _chain(view)
-    root = chain[-1] if chain else None
-    if root is not None and root._node is None and root.requires_grad:
+    if root._node is None and root.requires_grad:
         raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
                            f"operation (view shape {tuple(view.shape)}, leaf shape {tuple(root.shape)}); change "
                            "the leaf inside `with torch.no_grad():`, or change a clone")
@@ -128,14 +119,14 @@ def write_through(view, result, op):
     """Make `result` (a tensor of the view's shape: the view's new value) the view's value in place: written
     into the shared memory, with the root and every linked view rebound into the graph as described above."""
     chain = _chain(view)
-    refuse_leaf_view(view, op)
     root = chain[-1]
+    _refuse_leaf_root(view, root, op)
     if result.dtype != view.dtype:
         result = result.astype(view.dtype)
     if tuple(result.shape) != tuple(view.shape):
         result = result.expand(*view.shape)
     root._writable()
-    geometries = [(t, _Geometry(t._data, root._data, op)) for t in chain[:-1]]
+    geometries = [(t, _Geometry(t._data, root._data, op, root._device.xp)) for t in chain[:-1]]
     old_root = Tensor._make(root._data, root._device, root._node, root._out_idx, root.requires_grad)
     new_root = CopySlices.apply(old_root, result, geometry=geometries[0][1])
     rebind(root, new_root)
