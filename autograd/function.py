@@ -265,14 +265,23 @@ class AccumulateGrad:
 
 
 def _scalars_follow(args):
-    """args with 0-d tensors of a host device moved to the device of the other tensors (PyTorch lets a
-    0-d CPU tensor meet a tensor on any device), or None when that does not settle the devices."""
+    """args moved to one device, or None when that does not settle the devices. PyTorch lets a 0-d CPU tensor
+    meet a tensor on any device (it follows that device, gradients included); and tensors on the host devices
+    (`cpu`, `numba`) share memory as NumPy arrays, so they meet too: the op runs on the compiled one (`numba`),
+    the device the user opted into, whether by DEEPGRAD_DEVICE or by `.to()` (a PyTorch program's
+    `.to('cpu')` then runs unchanged under DEEPGRAD_DEVICE=numba)."""
     others = {id(a._device): a._device for a in args
               if isinstance(a, Tensor) and not (a.ndim == 0 and a._device.host_memory)}
     if len(others) > 1:
-        return None
+        if not all(d.host_memory and d.type in _HOST_TYPES for d in others.values()):
+            return None
+        others = {0: max(others.values(), key=lambda d: _HOST_TYPES.index(d.type))}
     (target,) = others.values() if others else (next(a._device for a in args if isinstance(a, Tensor)),)
     return [a.to(target) if isinstance(a, Tensor) and a._device is not target else a for a in args]
+
+
+#: the devices whose arrays are host NumPy arrays, plainest first: mixed ones run on the last present
+_HOST_TYPES = ("cpu", "numba")
 
 
 def _mixed_devices(cls, args):

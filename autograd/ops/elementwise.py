@@ -7,7 +7,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..errors import DtypeError, not_a_tensor
-from ..function import Function, _mixed_devices, named
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -546,9 +546,7 @@ def _check_condition_dtype(condition):
 def _compare(op, name):
     def compare(a, b):
         a, b = _promote(a, b, name)
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._device is not b._device:
-            _mixed_devices(Function, (a, b))
-        return no_grad_op(name, lambda xp, x, y: op(x, y), a, b)   # a bad shape: apply names the op
+        return no_grad_op(name, lambda xp, x, y: op(x, y), a, b)   # bad shapes or devices: apply names the op
     compare.__name__ = name
     compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."
     return compare

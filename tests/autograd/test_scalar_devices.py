@@ -19,9 +19,25 @@ def test_a_zero_d_cpu_tensor_follows_the_other_device():
     assert str(both.device) == "cpu"   # both 0-d: the first's device
 
 
-def test_tensors_with_dimensions_still_refuse_to_mix():
-    with pytest.raises(DeviceError, match=r"add: tensors are on different devices \['numba', 'cpu'\]"):
-        ag.tensor([1.0], device="numba") + ag.tensor([2.0], device="cpu")
+def test_host_tensors_meet_on_numba_with_gradients_back_on_each_device():
+    # cpu and numba both hold NumPy arrays: a model moved .to('cpu') takes numba data (DEEPGRAD_DEVICE=numba)
+    w = ag.tensor([[1.0, 2.0], [3.0, 4.0]], device="cpu", requires_grad=True)
+    x = ag.tensor([[0.5, -1.0]], device="numba", requires_grad=True)
+    for y in (x @ w, w.T.matmul(x.T).T):
+        assert str(y.device) == "numba"
+        np.testing.assert_array_equal(y.numpy(), [[-2.5, -3.0]])
+    (x @ w).sum().backward()
+    assert str(w.grad.device) == "cpu" and str(x.grad.device) == "numba"
+    np.testing.assert_array_equal(w.grad.numpy(), [[0.5, 0.5], [-1.0, -1.0]])
+    np.testing.assert_array_equal(x.grad.numpy(), [[3.0, 7.0]])
+    assert str((ag.tensor([1.0], device="cpu") < ag.tensor([2.0], device="numba")).device) == "numba"
+
+
+def test_tensors_on_other_devices_still_refuse_to_mix():
+    with pytest.raises(DeviceError, match=r"add: tensors are on different devices \['meta', 'cpu'\]"):
+        ag.ones(1, device="meta") + ag.tensor([2.0], device="cpu")
+    with pytest.raises(DeviceError, match=r"lt: tensors are on different devices \['numba', 'meta'\]"):
+        ag.tensor([1.0], device="numba") < ag.ones(1, device="meta")
 
 
 def test_an_index_tensor_on_the_cpu_indexes_a_tensor_elsewhere():
