@@ -172,7 +172,10 @@ def _seed(t, g, graph_mode):
         g = xp.ones_like(t._data)
     elif isinstance(g, Tensor):
         if g._device is not t._device:
-            raise GraphError(f"backward: gradient is on {g._device}, tensor on {t._device}")
+            if not (g._device.host_memory and t._device.host_memory):   # cpu and numba share NumPy arrays
+                raise GraphError(f"backward: gradient is on {g._device}, tensor on {t._device}; move it "
+                                 f"there first: gradient.to('{t._device}')")
+            g = g.to(t._device)
         g = g if graph_mode else g._data
     else:
         g = t._device.asarray(g, dtype=t.dtype)
