@@ -305,10 +305,11 @@ class Backend(ABC):
     #: h0, c0 (B, H) or None for zeros; ys (T, B, H) the outputs in time order, cs the LSTM cell states
     #: (else None), cache whatever recurrence_backward needs
     recurrence_forward = None
-    #: recurrence_forward_inputs(mode, x2, w2, h0, c0, w_hh, reverse) -> (ys, cs, cache) or None (not
-    #: taken): recurrence_forward whose kernel computes the input part gx = x2 @ w2 itself, step by step
-    #: (x2 (T, B, I'), w2 (I', W*H), biases carried by a column of ones in x2 and a row of w2); its
-    #: cache is recurrence_forward's, read by recurrence_backward
+    #: recurrence_forward_inputs(mode, x2, w2, h0, c0, w_hh, reverse) -> (ys, cs, cache, rows) or None
+    #: (not taken): recurrence_forward whose kernel computes the input part gx = x2 @ w2 itself, step by
+    #: step (x2 (T, B, I'), w2 (I', W*H), biases carried by a column of ones in x2 and a row of w2); its
+    #: cache is recurrence_forward's, read by recurrence_backward; rows (T B, H + I') each step's
+    #: [state it started from, x2 row] (or None), from which backward takes every weight gradient at once
     recurrence_forward_inputs = None
     #: recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse) -> (g_x, g_hid,
     #: g_h0, g_c0): the backward of a recurrence_forward that did not return None; g_x (T, B, W*H) the

@@ -113,16 +113,17 @@ def _lstm_forward(gemm, gx, h0, c0, w_hh_t, ys, cs, acts, pre_parts, reverse, on
 
 
 @jit.kernel
-def _lstm_forward_inputs(x1, w_all, h0, c0, ys, cs, acts, a_parts, pre_parts, reverse, one, p):
-    # a_parts[p] (B / parts, H + I') holds [h, x_t] of the step: one tile product by the packed
-    # [w_hh.T; w2] gives the whole pre-activation, input part included
+def _lstm_forward_inputs(x1, w_all, h0, c0, ys, cs, acts, rows, pre_parts, reverse, one, p):
+    # rows[t, p] (B / parts, H + I') gets [h, x_t] of step t (h the state it starts from): one tile
+    # product by the packed [w_hh.T; w2] gives the whole pre-activation, input part included, and the
+    # rows stay for the weight gradients' one product
     steps, batch = x1.shape[0], x1.shape[2]
     hidden, size = h0.shape[2], x1.shape[3]
-    a, c, pre = a_parts[p], c0[p], pre_parts[p]
+    c, pre = c0[p], pre_parts[p]
     h = h0[p]
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        x = x1[t, p]
+        x, a = x1[t, p], rows[t, p]
         for b in range(batch):
             for k in range(hidden):
                 a[b, k] = h[b, k]
@@ -345,10 +346,11 @@ def recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, reverse):
 def recurrence_forward_inputs(mode, x2, w2, h0, c0, w_hh, reverse):
     """recurrence_forward with the input part gx = x2 @ w2 computed inside the kernel, step by step, in the
     same register-tiled product as the hidden state's (one product by [w_hh.T; w2] per step) -> (ys, cs,
-    cache), or None where this does not apply (modes other than LSTM, hosts without the tiled product).
+    cache, rows), or None where this does not apply (modes other than LSTM, hosts without the tiled product).
 
     x2 (T, B, I') and w2 (I', 4H): the caller's inputs and input weights (a column of ones in x2 and a
-    row of biases in w2 carry b_ih + b_hh). The cache is recurrence_forward's.
+    row of biases in w2 carry b_ih + b_hh). The cache is recurrence_forward's; rows (T B, H + I') holds
+    each step's [state it started from, x2 row], the operand of every weight gradient at once.
     """
     steps, batch, size = x2.shape
     hidden = w_hh.shape[1]
@@ -361,14 +363,15 @@ def recurrence_forward_inputs(mode, x2, w2, h0, c0, w_hh, reverse):
     ys = np.empty((steps, batch, hidden), dtype)
     cs = np.empty_like(ys)
     acts = np.empty((steps, batch, 5 * hidden), dtype)
+    rows = np.empty((steps, batch, hidden + size), dtype)
     macs = steps * batch * 4 * hidden * (hidden + size)
     key = ("recurrence_forward_inputs", mode, (steps, batch, size, hidden), dtype.str)
     _run(gemm, macs, parts, _lstm_forward_inputs, _split(np.ascontiguousarray(x2), parts), w_all,
          _split(_c(h0, (batch, hidden), dtype), parts), _split(_c(c0, (batch, hidden), dtype), parts),
          _split(ys, parts), _split(cs, parts), _split(acts, parts),
-         _split(np.empty((batch, hidden + size), dtype), parts), _split(np.empty((batch, 4 * hidden), dtype), parts),
+         _split(rows, parts), _split(np.empty((batch, 4 * hidden), dtype), parts),
          reverse, dtype.type(1), shape=key)
-    return ys, cs, acts
+    return ys, cs, acts, rows.reshape(steps * batch, hidden + size)
 
 
 def recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):

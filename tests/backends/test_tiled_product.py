@@ -137,8 +137,13 @@ def test_lstm_with_the_input_product_inside_equals_gx_given(dtype, reverse, batc
     _, h0, c0, w, _, gy = _sequence("lstm", dtype, batch)
     x2, w2 = _inputs(dtype, batch)
     given = recurrence.recurrence_forward("lstm", x2 @ w2, h0, c0, w, None, reverse)
-    inside = recurrence.recurrence_forward_inputs("lstm", x2, w2, h0, c0, w, reverse)
+    *inside, rows = recurrence.recurrence_forward_inputs("lstm", x2, w2, h0, c0, w, reverse)
     tol = 2e-5 if dtype == np.float32 else 1e-12
+    # each step's row: the state it started from (h0 first, in the direction of travel), then its inputs
+    ys = given[0]
+    starts = np.concatenate((ys[1:], h0[None])) if reverse else np.concatenate((h0[None], ys[:-1]))
+    np.testing.assert_allclose(rows.reshape(ys.shape[:2] + (-1,)),
+                               np.concatenate((starts, x2), axis=2), rtol=tol, atol=tol)
     for a, b in zip(inside, given):
         assert a.dtype == dtype and a.shape == b.shape
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
