@@ -75,7 +75,7 @@ def _setitem(self, index, value):
         if view_inplace.linked(self):   # a view: its base takes the new values too
             view_inplace.write_through(self, setitem(self, index, value), "setitem")
         else:
-            rebind(self, setitem(self, index, value))
+            view_inplace.replace_value(self, setitem(self, index, value), "setitem")
         return
     if capture.recorder is not None:   # as an op and an assignment, so that a jit replay repeats it
         result = setitem(Tensor._make(self._data, self._device, None, 0, False), index, value)

@@ -38,7 +38,7 @@ def inplace(fn, name):
             if through_view:
                 view_inplace.write_through(self, result, name)
             else:
-                rebind(self, result)
+                view_inplace.replace_value(self, result, name)
             return self
         result = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)
         if result.shape != self.shape:

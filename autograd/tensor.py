@@ -16,6 +16,7 @@ from .size import Size
 from .dtypes import (check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating,
                      ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
+from backends.errors import DeviceError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
@@ -25,9 +26,10 @@ from .hooks import RETAIN_KEY, add_hook
 class Tensor:
     """An N-d array (0-d scalar upwards) on one device, with an optional gradient and graph history."""
 
-    # _view_of (set only on an op's output that views an input's memory; read with getattr): view_inplace.py
-    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "grad", "_vc", "_hooks", "_view_of",
-                 "__weakref__")
+    # _view_of (set only on an op's output that views an input's memory) and _views (weak references to the
+    # tensors that view this one's memory), both read with getattr: view_links.py, view_inplace.py
+    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "_grad", "_vc", "_hooks", "_view_of",
+                 "_views", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
@@ -55,7 +57,7 @@ class Tensor:
         self._node = None
         self._out_idx = 0
         self.requires_grad = False
-        self.grad = None
+        self._grad = None
         self._vc = None
         self._hooks = None
         if state.inference:   # made inside inference_mode: an inference tensor
@@ -89,6 +91,18 @@ class Tensor:
     def is_leaf(self):
         """True for tensors made by the user rather than by an op that records a graph."""
         return self._node is None
+
+    @property
+    def grad(self):
+        """The gradient accumulated here by backward (None until then), a tensor of this one's shape and dtype;
+        assigning checks both, as PyTorch does."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            value = _checked_grad(self, value)
+        self._grad = value
 
     @property
     def grad_fn(self):
@@ -312,6 +326,25 @@ def rebind(t, result):
     t.requires_grad = result.requires_grad
 
 
+def _checked_grad(t, value):
+    """`value` as t's gradient (moved between the host devices), or PyTorch's error for the wrong kind."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                        f"{type(value).__name__}; wrap it first: t.grad = ag.tensor(values)")
+    if tuple(value._data.shape) != tuple(t._data.shape):
+        raise ShapeError(f"attempting to assign a gradient of shape {tuple(value.shape)} to a tensor of shape "
+                         f"{tuple(t.shape)}; the gradient must have the tensor's shape")
+    if value._data.dtype != t._data.dtype:
+        raise DtypeError(f"attempting to assign a gradient of dtype {value.dtype} to a tensor of dtype {t.dtype} "
+                         f"(shape {tuple(t.shape)}); convert it first: t.grad = g.to(ag.{t.dtype})")
+    if value._device is not t._device:
+        if not (value._device.host_memory and t._device.host_memory):
+            raise DeviceError(f"attempting to assign a gradient on {value._device} to a tensor on {t._device} "
+                              f"(shape {tuple(t.shape)}); move it first: t.grad = g.to('{t._device}')")
+        value = value.to(t._device)   # cpu and numba share NumPy arrays
+    return value
+
+
 def _check_inplace(t, op):
     if state.enabled and t.requires_grad:
         where = "a leaf tensor that requires grad" if t._node is None else "a tensor that is part of a graph"
@@ -325,7 +358,7 @@ def wrap_array(array, device, node=None, idx=0):
     t._data = array
     t._device = device
     t._out_idx = idx
-    t.grad = None
+    t._grad = None
     t._vc = None
     t._hooks = None
     if node is not None and array.dtype.kind in "fc":   # no dtype look-up for the outputs of ungraphed ops

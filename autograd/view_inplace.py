@@ -9,6 +9,12 @@ chain becomes an as-strided view of that new root. So the base sees the values, 
 written in, and the old part of the base keeps its own gradient path. The positions of a view in its root
 are kept as strides and an offset (bytes) of the root's memory layout.
 
+The other way round, an in-place op inside a graph on a tensor that others view (`v = y[:2]; y.mul_(3)`)
+makes y the op's new node and value, and every live view of y (views of views included) becomes an
+as-strided view of that new value: the views show the new values and their gradients reach the new node,
+as PyTorch's views do after their base changes. A change through one view reaches its sibling views
+the same way.
+
 A view of a leaf that requires grad cannot be changed in place inside a graph (PyTorch's RuntimeError:
 change the leaf under `no_grad()`). A link is used only while the two tensors still share memory (an
 out-of-place rebinding of the base ends it)."""
@@ -16,7 +22,7 @@ out-of-place rebinding of the base ends it)."""
 from .function import Function
 from .grad_mode import state
 from .tensor import Tensor, _check_inplace, rebind
-from .view_links import SeveralViews, owner as _owner
+from .view_links import SeveralViews, live_views, owner as _owner
 
 
 def _address(array):
@@ -134,6 +140,45 @@ def write_through(view, result, op):
     for t, geometry in geometries:
         rebind(t, AsStridedView.apply(root, geometry=geometry))
         t._view_of = root
+    _follow(root, [t for t in live_views(root) if not any(t is c for c in chain)], root._data, op)
+
+
+def replace_value(t, result, op):
+    """Make `result` t's value and graph position (an in-place op on t inside a graph), and the live views
+    of t as-strided views of it."""
+    views = live_views(t) if getattr(t, "_views", None) else ()
+    old = t._data
+    rebind(t, result)
+    if views:
+        _follow(t, views, old, op)
+
+
+def _follow(root, views, old, op):
+    """Rebind `views` (tensors viewing `old`, the root's memory before an in-place change) to the same
+    positions of the root's value now."""
+    if not views:
+        return
+    xp = root._device.xp
+    try:
+        geometries = [(v, _Geometry(v._data, old, op, xp)) for v in views]
+    except RuntimeError:   # memory with gaps: such views keep their old values, as before views followed
+        return
+    if root._data.strides != old.strides:   # the new value laid out as the old one, so the positions hold
+        rebind(root, _Relayout.apply(root, layout=old))
+    for v, geometry in geometries:
+        rebind(v, AsStridedView.apply(root, geometry=geometry))
+        v._view_of = root
+
+
+class _Relayout(Function):
+    """x copied into the memory layout of `layout` (same shape): a value whose views are kept by position."""
+    torch_name = "CloneBackward0"
+
+    def forward(ctx, x, layout):
+        return _root_layout(ctx.xp, layout, x)
+
+    def backward(ctx, gy):
+        return gy
 
 
 def copy_in_graph(t, src):
@@ -146,11 +191,23 @@ def copy_in_graph(t, src):
     value = src.to(t.dtype).expand(*t.shape)
     if linked(t):
         write_through(t, value, "copy_")
-    elif src.requires_grad:
-        rebind(t, value.clone())
-    else:
-        _check_inplace(t, "copy_")   # a graph's own tensor overwritten by constants: refused as before
+    else:   # t's old value stays in the graph with a zero gradient (PyTorch's CopyBackwards)
+        replace_value(t, _CopyOver.apply(t, value), "copy_")
     return t
+
+
+class _CopyOver(Function):
+    """`value` as the new value of `old` (t.copy_(value) inside a graph): the gradient goes to value, and
+    zeros to old, whose values were overwritten."""
+    torch_name = "CopyBackwards"
+
+    def forward(ctx, old, value):
+        out = ctx.xp.empty_like(old)
+        out[...] = value
+        return out
+
+    def backward(ctx, gy):
+        return ctx.xp.zeros_like(gy) if ctx.needs_input_grad[0] else None, gy
 
 
 def fill_in_graph(t, fill, args, op):

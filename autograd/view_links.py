@@ -1,12 +1,22 @@
 """Which op outputs are views of an input's memory: such an output tensor is linked to that input
-(`_view_of`), so that an in-place op on it inside a graph reaches the input too (view_inplace.py)."""
+(`_view_of`), so that an in-place op on it inside a graph reaches the input too, and the input keeps weak
+references to its views (`_views`), so that an in-place op on it inside a graph reaches them
+(view_inplace.py)."""
+import weakref
+
 from .tensor import Tensor
+
+#: a base's list of view references is swept of dead ones when it reaches twice the live count (at least this)
+_SWEEP_AT = 16
 
 
 def owner(array):
-    """The object whose memory `array` uses (NumPy and CuPy keep it in .base)."""
+    """The object whose memory `array` uses (NumPy and CuPy keep it in .base; as_strided's result has a
+    wrapper there, whose own .base is the array)."""
     base = getattr(array, "base", None)
-    return array if base is None else base
+    while base is not None:
+        array, base = base, getattr(base, "base", None)
+    return array
 
 
 def view_base(out, args):
@@ -39,4 +49,30 @@ def link_views(results, base, op=None):
     for r in (results if several else (results,)):
         if owner(r._data) is memory:
             r._view_of = SeveralViews(base, op) if several else base
+            if base._node is not None or not base.requires_grad:   # a leaf that requires grad is never rebound
+                remember_view(base, r)
     return results
+
+
+def remember_view(base, view):
+    """Note `view` among the views of `base` (weakly: a view that is dropped is forgotten)."""
+    views = getattr(base, "_views", None)
+    if views is None:
+        base._views = [weakref.ref(view)]
+        return
+    views.append(weakref.ref(view))
+    if len(views) >= _SWEEP_AT and len(views) & (len(views) - 1) == 0:   # at powers of two: amortised O(1)
+        views[:] = [v for v in views if v() is not None]
+
+
+def live_views(base):
+    """The views of `base` still alive and still sharing its memory, nearest first (views of views follow)."""
+    found, todo, memory = [], [base], owner(base._data)
+    while todo:
+        for ref in getattr(todo.pop(), "_views", None) or ():
+            view = ref()
+            if view is not None and view is not base and owner(view._data) is memory and not any(
+                    view is f for f in found):
+                found.append(view)
+                todo.append(view)
+    return found

@@ -225,7 +225,9 @@ def test_the_cpu_device_has_no_fused_optimiser_kernels():
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
 def test_a_gradient_of_another_shape_is_refused(device, name):
     p = ag.zeros(3, 2, device=device, requires_grad=True)
-    p.grad = ag.ones(2, device=device)      # would broadcast
+    with pytest.raises(ValueError, match=r"gradient of shape \(2,\) to a tensor of shape \(3, 2\)"):
+        p.grad = ag.ones(2, device=device)      # would broadcast: refused when assigned, as in PyTorch
+    p._grad = ag.ones(2, device=device)     # one that got past it (the slot itself): the step refuses it too
     with pytest.raises(ValueError, match=r"a parameter of shape \(3, 2\) has a gradient of shape \(2,\)"):
         getattr(nn.optim, name)([p], lr=0.1).step()
     np.testing.assert_array_equal(p.numpy(), np.zeros((3, 2)))
