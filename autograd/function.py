@@ -75,6 +75,7 @@ class Function:
         """Run the op on tensors (and plain arguments), recording a graph node when gradients are needed."""
         if profiling.active and profiling.outer_call():   # a profiler records: it times this op and re-enters
             return profiling.recorder.op(cls, args, kwargs)
+        op = cls   # the op as called: arguments moved to one device run through it again
         if complex_forms.active:   # complex tensors exist: pick this op's complex form, or refuse them
             cls = complex_forms.form_for(cls, args)
         if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
@@ -95,7 +96,7 @@ class Function:
                     moved = _scalars_follow(args)
                     if moved is None:
                         _mixed_devices(cls, args)
-                    return cls.apply(*moved, **kwargs)
+                    return op.apply(*moved, **kwargs)
                 if a.requires_grad:
                     record = True
                     node = a._node

@@ -222,7 +222,9 @@ class Tensor:
         if self._device.type == "meta":
             return meta_repr(self, get_default_dtype())
         extras = []
-        if self._device.name != "cpu":
+        if self._device.name != "cpu" and not (self._device.host_memory and
+                                                self._device is backends.get_default_device()):
+            # like PyTorch's CPU tensors, the host device chosen by DEEPGRAD_DEVICE=numba goes unnamed
             extras.append(f"device='{self._device.name}'")
         if (self._data.size == 0 and self._data.ndim != 1) or (self._data.size and not print_options["edgeitems"]):
             extras.append(f"size={tuple(self._data.shape)}")   # [] or [...] alone does not tell the shape

@@ -45,3 +45,14 @@ def test_an_index_tensor_on_the_cpu_indexes_a_tensor_elsewhere():
     picked = x[ag.tensor([1, 0], device="cpu")]
     assert str(picked.device) == "numba"
     np.testing.assert_array_equal(picked.numpy(), [[3.0, 4.0], [1.0, 2.0]])
+
+
+def test_complex_tensors_on_two_host_devices_take_their_complex_form_once():
+    z = ag.tensor([1 + 2j, 3 - 1j], device="numba", requires_grad=True)
+    w = ag.tensor([0.5 - 1j, 2 + 0j], device="cpu", requires_grad=True)
+    scale = ag.tensor(2 + 1j, device="cpu")
+    y = (z * w + z * scale).abs().sum()
+    y.backward()
+    assert str(z.grad.device) == "numba" and str(w.grad.device) == "cpu"
+    expected = np.array([1 + 2j, 3 - 1j]) * np.array([0.5 - 1j, 2]) + np.array([1 + 2j, 3 - 1j]) * (2 + 1j)
+    np.testing.assert_allclose(y.item(), np.abs(expected).sum())
