@@ -84,7 +84,11 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             _add_to_buffer(buffers, t._node, t._out_idx, g)
 
     # a node's consumers were all created after it, so descending creation order is a topological order
-    for node in _reachable(t._node for t in roots):
+    order = _reachable(t._node for t in roots)
+    ends = ()
+    if capture is not None:   # ag.grad: only the nodes on a path to an input run, as in PyTorch
+        order, ends = _toward(order, capture)
+    for node in order:
         gs = buffers.pop(node, None)
         if gs is None:
             continue  # no gradient reached this node
@@ -96,6 +100,8 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
             for idx, g in enumerate(gs):
                 if (id(node), idx) in capture:
                     capture[(id(node), idx)] = g
+            if node in ends:
+                continue   # an input's node with nothing wanted beyond it
         if node._packed is not None:
             unpack_node(node, retain)
         if profiling.active:   # a profiler records: it times the node around _run_node
@@ -130,6 +136,23 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
         else:
             _to_leaf(leaf, g, capture, given, incoming, graph_mode)
     return capture
+
+
+def _toward(order, capture):
+    """(the nodes of `order` that a gradient for the captured inputs passes through, in order; those among them
+    whose own backward is not needed: they only hand over an input's gradient). Creation order puts each
+    node's parents before it, so one pass from the oldest decides every node."""
+    runs, holders = set(), set()
+    for node in reversed(order):
+        if any((id(node), i) in capture for i in range(node.n_out)):
+            holders.add(node)
+        for parent in node.parents:
+            if parent is None:
+                continue
+            if (id(parent) in capture) if isinstance(parent, Tensor) else (parent in runs or parent in holders):
+                runs.add(node)
+                break
+    return [n for n in order if n in runs or n in holders], holders - runs
 
 
 def _add_to_leaf(leaves, leaf, g, incoming):
