@@ -10,6 +10,7 @@ from operator import attrgetter
 from . import graph_xp
 from . import profile_state as profiling
 from .capture import state as jit_capture
+from .composed_backward import composed_grads
 from .creation import zeros_like
 from .errors import GraphError, OutOfMemoryError
 from .function import Function, _check_finite
@@ -42,14 +43,16 @@ def queue_callback(fn):
     _end_callbacks.append(fn)
 
 
-def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
-    """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`."""
+def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None, partial=False):
+    """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`
+    (partial: their partial derivatives, as if each were independent of the others: no path runs through one
+    input to reach another)."""
     if jit_capture.recorder is not None:
         return jit_capture.recorder.on_backward(roots, grads, retain_graph, create_graph, inputs)
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
     passes.capturing.append(inputs is not None)
     try:
-        captured = _walk(roots, grads, retain_graph, create_graph, inputs)
+        captured = _walk(roots, grads, retain_graph, create_graph, inputs, partial)
     except MemoryError as exc:
         del _end_callbacks[outer:]
         if isinstance(exc, OutOfMemoryError):
@@ -67,7 +70,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     return captured
 
 
-def _walk(roots, grads, retain_graph, create_graph, inputs):
+def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
     graph_mode = bool(create_graph)
     retain = retain_graph or graph_mode
     seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]
@@ -87,7 +90,7 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
     order = _reachable(t._node for t in roots)
     ends = ()
     if capture is not None:   # ag.grad: only the nodes on a path to an input run, as in PyTorch
-        order, ends = _toward(order, capture)
+        order, ends = _toward(order, capture, partial)
     for node in order:
         gs = buffers.pop(node, None)
         if gs is None:
@@ -118,6 +121,7 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
                 in_grads = _arity(node, in_grads)
         if not retain and node.saved_tensors:
             node.saved_tensors = ()
+            node.kept = None   # a composed form's arguments (composed_backward.py) go with the saved values
             node._freed = True
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
             if g is None or parent is None:
@@ -138,14 +142,17 @@ def _walk(roots, grads, retain_graph, create_graph, inputs):
     return capture
 
 
-def _toward(order, capture):
+def _toward(order, capture, partial=False):
     """(the nodes of `order` that a gradient for the captured inputs passes through, in order; those among them
-    whose own backward is not needed: they only hand over an input's gradient). Creation order puts each
-    node's parents before it, so one pass from the oldest decides every node."""
+    whose own backward is not needed: they only hand over an input's gradient, and with `partial` every
+    input's node stops there). Creation order puts each node's parents before it, so one pass from the oldest
+    decides every node."""
     runs, holders = set(), set()
     for node in reversed(order):
         if any((id(node), i) in capture for i in range(node.n_out)):
             holders.add(node)
+            if partial:
+                continue
         for parent in node.parents:
             if parent is None:
                 continue
@@ -273,6 +280,8 @@ def _arity(node, in_grads):
 def _graph_backward(node, gs):
     """Run node.backward on Tensors so that the gradient computation is itself recorded."""
     if not node.differentiable_backward:
+        if node.kept is not None:
+            return composed_grads(node, gs, run_backward, _key)
         raise GraphError(f"create_graph: the gradient of {node.label()} cannot be differentiated again (its backward "
                          "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
                          "write this step with elementary tensor ops instead")

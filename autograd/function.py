@@ -23,11 +23,20 @@ from .versions import clock
 _sequence = itertools.count()
 
 
+#: Function.composed of an op that is linear in its first argument: its gradient map is differentiated as is
+LINEAR = "linear in the first argument"
+
+
 class Function:
     """Base class of every op: subclass it, write forward(ctx, *args) and backward(ctx, *grads), call apply."""
 
     #: set False when backward uses fused kernels that cannot themselves be differentiated (create_graph)
     differentiable_backward = True
+    #: for such an op, the same forward written with differentiable tensor ops, composed(*args, **kwargs) ->
+    #: Tensor(s): a create_graph backward differentiates it instead (composed_backward.py); the op then keeps
+    #: its arguments (`kept`) while its graph lives
+    composed = None
+    kept = None
     saved_tensors = ()
     _freed = False
     _hooks = None
@@ -148,6 +157,8 @@ class Function:
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)
+        if cls.composed is not None:
+            ctx.kept = (arrays, kwargs)
         if ctx.saved_tensors:
             ctx._saved_at = clock.tick
             if inference_tensors.made:

@@ -27,7 +27,7 @@ AUTOGRAD_FLOORS = {
     "autograd.profiler.record_function": 6.9, "autograd.profiler.events": 6.91, "autograd.profiler.recorder": 6.92,
     "autograd.profiler.profile": 6.93, "autograd.profiler.legacy": 6.94, "autograd.profiler": 6.95,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2, "autograd.saved_hooks": 1.5,
-    "autograd.saved_graph": 2.5,
+    "autograd.saved_graph": 2.5, "autograd.composed_backward": 2.6,
     # in-place changes through views: the links ops make (under Function), the write-through over it
     "autograd.view_links": 1.5, "autograd.view_inplace": 2.5,
     # torch.autograd.graph / forward_ad / Variable, over the engine

@@ -1,0 +1,75 @@
+"""Higher-order gradients through fused ops: under create_graph, an op whose backward is a fused kernel
+(batch_norm, cross_entropy, max_pool2d, ...) has its gradient taken through its `composed` form instead, the
+same forward written with differentiable tensor ops and run again on the op's kept inputs. The recomputed
+graph hangs on the op's own inputs in the outer graph, so the gradients it yields are recorded ops that
+reach whatever made those inputs (MAML's second-order step through a BatchNorm CNN, a gradient penalty
+through a critic with pooling).
+
+An op that is linear in its first argument (average pooling, interpolation; `composed` is LINEAR) needs no
+second form: its gradient map is recorded as an op of its own (`Adjoint`), whose gradient is the op again."""
+from .function import LINEAR
+from .function import Function
+from .grad_mode import no_grad
+from .saved_graph import Rebind
+from .tensor import Tensor, wrap_array
+
+
+def composed_grads(node, gs, run_backward, key):
+    """The gradients of node's inputs (Tensors, recorded) for the output gradients `gs` (Tensors or None):
+    `composed` run on the node's kept inputs, then one backward pass (run_backward, engine's; `key` its
+    capture key) from its outputs to those inputs."""
+    arrays, kwargs = node.kept
+    if type(node).composed is LINEAR:
+        return (Adjoint.apply(gs[0], node=node),) + (None,) * (len(node.parents) - 1)
+    device = node.device
+    args, targets, seen = [], {}, {}
+    for j, a in enumerate(arrays):
+        parent = node.parents[j] if j < len(node.parents) else None
+        if parent is None:
+            args.append(Tensor._make(a, device, None, 0, False) if hasattr(a, "shape") and hasattr(a, "dtype")
+                        else a)
+            continue
+        if isinstance(parent, Tensor):   # a leaf: itself while it still holds these values
+            t = parent if parent._data is a else Rebind.apply(parent, wrap_array(a, device))
+        else:
+            t = Tensor._make(a, device, parent, node.parent_idx[j], True)
+        k = key(t)
+        if k in seen:   # one graph place used twice: one tensor, so its gradient is counted once
+            t = seen[k]
+        else:
+            seen[k] = t
+            targets[j] = t
+        args.append(t)
+    outs = type(node).composed(*args, **kwargs)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    pairs = [(o, g) for o, g in zip(outs, gs) if g is not None and isinstance(o, Tensor) and o.requires_grad]
+    grads = [None] * len(node.parents)
+    if not pairs or not targets:
+        return tuple(grads)
+    captured = run_backward([o for o, _ in pairs], [g for _, g in pairs], retain_graph=True, create_graph=True,
+                            inputs=list(targets.values()), partial=True)
+    for j, t in targets.items():
+        g = captured[key(t)]
+        grads[j] = g if g is None or isinstance(g, Tensor) else Tensor._make(g, device, None, 0, False)
+    return tuple(grads)
+
+
+
+class Adjoint(Function):
+    """The gradient map gy -> gx of an op linear in its first argument (the op's backward, `node`'s), as a
+    recorded op: its own gradient is the op applied to the incoming gradient, with the same other arguments."""
+    op_name = "adjoint"
+
+    def forward(ctx, gy, node):
+        ctx.node = node
+        return type(node).backward(node, gy)[0]
+
+    def backward(ctx, ggx):
+        node = ctx.node
+        arrays, kwargs = node.kept
+        rest = [Tensor._make(a, node.device, None, 0, False) if hasattr(a, "shape") and hasattr(a, "dtype") else a
+                for a in arrays[1:]]
+        if isinstance(ggx, Tensor):   # create_graph once more: the op itself, recorded
+            return type(node).apply(ggx, *rest, **kwargs), None
+        with no_grad():
+            return type(node).apply(wrap_array(ggx, node.device), *rest, **kwargs)._data, None

@@ -1,0 +1,131 @@
+"""The composed forms of fused ops (Function.composed): each op's forward again, written with
+differentiable tensor ops, so that a create_graph backward can differentiate through it
+(composed_backward.py). They recompute values only: batch_norm's running statistics are not updated again.
+Exact GELU's recorded derivative is registered here too: it needs erf, which activation.py cannot import."""
+import math
+
+import numpy as np
+
+from ..errors import GraphError
+from ..function import LINEAR
+from ..tensor import Tensor
+from . import activation
+from .attention import ScaledDotProductAttention
+from .embedding import Embedding
+from .loss import CrossEntropy
+from .normalization import BatchNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, _empty_windows
+from .resample import Resample
+from .special import erf
+
+
+def _constant(array, like):
+    return Tensor._make(array, like._device, None, 0, False)
+
+
+def batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps):
+    """BatchNorm's output from its arguments: batch statistics (biased variance) in training, else the running
+    ones, as constants."""
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training:
+        dims = (0,) + tuple(range(2, x.ndim))
+        centred = x - x.mean(dim=dims, keepdim=True)
+        y = centred / ((centred * centred).mean(dim=dims, keepdim=True) + eps).sqrt()
+    else:
+        y = (x - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    return y if bias is None else y + bias.reshape(shape)
+
+
+def cross_entropy(logits, target, ignore_index, label_smoothing, reduction):
+    """CrossEntropy's loss of (N, C) logits: the log-softmax's picked entries, label smoothing's mean over the
+    classes, ignored targets dropped from the sum and the count."""
+    logp = logits.log_softmax(1)
+    valid = target != ignore_index
+    picked = logp.gather(1, (target * valid).unsqueeze(1)).squeeze(1)
+    loss = -picked if not label_smoothing else -(1 - label_smoothing) * picked - label_smoothing * logp.mean(1)
+    loss = loss * valid.to(loss.dtype)
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total / valid.sum().to(total.dtype) if reduction == "mean" else total
+
+
+def max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, x_axes, return_indices):
+    """MaxPool2d's output as the input's entries at the window maxima (found again, constants): a gather, whose
+    gradient sends each output's gradient to its maximum."""
+    x4 = x
+    for axis in sorted(x_axes or ()):
+        x4 = x4.unsqueeze(axis)
+    n, c, h, w = x4.shape
+    _, index = x4._device.max_pool2d(x4._data, kernel, stride, padding, dilation, ceil_mode)
+    out_hw = index.shape[2:]
+    empty = _empty_windows(x4._device.xp, (h, w), out_hw, kernel, stride, padding, dilation)
+    picked_at = index if empty is None else x4._device.xp.where(empty, 0, index)
+    y = x4.reshape(n, c, h * w).gather(2, _constant(picked_at.reshape(n, c, -1), x)).reshape(n, c, *out_hw)
+    if empty is not None:
+        y = y.masked_fill(_constant(x4._device.xp.asarray(empty), x), -np.inf)
+    for axis in sorted(x_axes or (), reverse=True):
+        y, index = y.squeeze(axis), x4._device.xp.squeeze(index, axis=axis)
+    return (y, _constant(index, x)) if return_indices else y
+
+
+def attention(q, k, v, mask, dropout_p, is_causal, scale):
+    """softmax(Q K^T * scale + mask) V with the causal and boolean masks as -inf, rows with every key masked
+    giving zeros; attention dropout's masks cannot be drawn again, so it is refused."""
+    if dropout_p:
+        raise GraphError(f"create_graph: scaled_dot_product_attention with dropout_p={dropout_p} cannot be "
+                         "differentiated again (its dropout mask is not kept); use dropout_p=0 (model.eval()) "
+                         "for higher-order gradients")
+    scores = (q * scale).matmul(k.transpose(-2, -1))
+    xp = q._device.xp
+    blocked = None
+    if is_causal:
+        length, keys = scores.shape[-2:]
+        blocked = _constant(~xp.tril(xp.ones((length, keys), dtype=bool)), q)
+    if mask is not None and mask.dtype == np.bool_:
+        blocked = ~mask if blocked is None else blocked | ~mask
+    elif mask is not None:
+        scores = scores + mask
+    if blocked is not None:
+        scores = scores.masked_fill(blocked, -np.inf)
+    top = scores.amax(-1, keepdim=True).detach()
+    weights = (scores - top.masked_fill(~top.isfinite(), 0)).exp()
+    total = weights.sum(-1, keepdim=True)
+    return (weights / total.masked_fill(total == 0, 1)).matmul(v)
+
+
+def embedding(indices, weight, padding_idx, scale_grad_by_freq=False):
+    """Embedding's rows of weight at the indices; the padding row's gradient is zero and scale_grad_by_freq
+    divides each row's by its count in the batch, as in the fused backward (the values are unchanged)."""
+    rows = weight[indices]
+    if padding_idx is None and not scale_grad_by_freq:
+        return rows
+    xp = indices._device.xp
+    flat = indices._data
+    factor = xp.ones(flat.shape, weight.dtype)
+    if scale_grad_by_freq:
+        factor = factor / xp.maximum(xp.bincount(flat.reshape(-1), minlength=weight.shape[0]), 1)[flat]
+    if padding_idx is not None:
+        factor = xp.where(flat == padding_idx, 0, factor)
+    factor = _constant(factor.astype(weight.dtype)[..., None], weight)
+    return rows * factor + rows.detach() * (1 - factor)
+
+
+def gelu_grad(xp, x, y, gy):
+    """Exact GELU's input gradient as recorded ops (create_graph): d/dx x Phi(x) = Phi(x) + x phi(x), Phi the
+    standard normal's distribution function and phi its density."""
+    return gy * (0.5 * (1.0 + erf(x * _SQRT_HALF)) + x * (xp.exp(-0.5 * x * x) * _INV_SQRT_2PI))
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+activation._GRAPH_GRADS["gelu"] = gelu_grad
+BatchNorm.composed = staticmethod(batch_norm)
+ScaledDotProductAttention.composed = staticmethod(attention)
+Embedding.composed = staticmethod(embedding)
+AvgPool2d.composed = AdaptiveAvgPool2d.composed = Resample.composed = LINEAR
+CrossEntropy.composed = staticmethod(cross_entropy)
+MaxPool2d.composed = staticmethod(max_pool2d)
