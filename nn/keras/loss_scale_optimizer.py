@@ -86,8 +86,12 @@ class LossScaleOptimizer(Optimizer):
 
     @property
     def variables(self):
-        """step_counter and dynamic_scale, then the inner optimizer's variables (as Keras)."""
-        own = [self.step_counter, self.dynamic_scale]
+        """Its own step count and learning rate (which Keras keeps at 0), step_counter and dynamic_scale, then the
+        inner optimizer's variables (as Keras)."""
+        from .variables import Variable
+        own = [Variable(np.int64(0), dtype="int64", name="iteration", trainable=False),
+               Variable(np.float32(0.0), dtype="float32", name="learning_rate", trainable=False),
+               self.step_counter, self.dynamic_scale]
         for variable in own:
             variable.path = f"{self.name}/{variable.name}"
         return own + self.inner_optimizer.variables
@@ -105,9 +109,9 @@ class LossScaleOptimizer(Optimizer):
         self.built = True
 
     def count_variables(self, weights):
-        """The inner optimizer's count and the two scalars of the loss scale."""
+        """The inner optimizer's count and four scalars: its own step count and rate, and the loss scale's two."""
         values, size = self.inner_optimizer.count_variables(weights)
-        return values + 2, size + 8
+        return values + 4, size + 16
 
     def scale_loss(self, loss):
         """`loss` times the current scale (the initial scale before the first step)."""

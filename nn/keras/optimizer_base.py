@@ -72,14 +72,22 @@ class Optimizer:
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(kwargs))}")
-        if use_ema or gradient_accumulation_steps or loss_scale_factor:
-            raise ValueError(f"{type(self).__name__}: use_ema, gradient_accumulation_steps and loss_scale_factor are "
-                             "not supported")
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                             f"gradient_accumulation_steps={gradient_accumulation_steps}")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
+        if use_ema and ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
+                                                    or ema_overwrite_frequency < 1):
+            raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                             f"ema_overwrite_frequency={ema_overwrite_frequency}")
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{type(self).__name__}: pass at most one of clipnorm, clipvalue and global_clipnorm")
         self.name = name or snake_case(type(self).__name__)
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm
+        self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = use_ema, ema_momentum, ema_overwrite_frequency
+        self.loss_scale_factor, self.gradient_accumulation_steps = loss_scale_factor, gradient_accumulation_steps
         self._schedule = learning_rate if callable(learning_rate) else None
         self._group = {"lr": float(learning_rate(0)) if self._schedule else float(learning_rate), "params": []}
         self.iterations = 0
@@ -90,8 +98,10 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """The number of steps taken so far (a StepCount: an int with Keras's numpy() / assign())."""
-        return StepCount(self._iterations, self)
+        """The number of steps taken so far (a StepCount: an int with Keras's numpy() / assign()); with
+        gradient_accumulation_steps, the number of weight updates (calls // steps), as Keras."""
+        steps = getattr(self, "gradient_accumulation_steps", None)
+        return StepCount(self._iterations // steps if steps else self._iterations, self)
 
     @iterations.setter
     def iterations(self, value):
@@ -125,17 +135,24 @@ class Optimizer:
         it), then each updated weight's slots, weight by weight, named '<weight path with _>_<slot>' as Keras
         names them. The slots share memory with the optimizer's state; the two scalars are copies."""
         from .variables import Variable
-        out = [Variable(np.int64(self.iterations), dtype="int64", name="iteration", trainable=False)]
+        out = [Variable(np.int64(self._iterations), dtype="int64", name="iteration", trainable=False)]
         if self._schedule is None:
             out.append(Variable(np.float32(self._group["lr"]), dtype="float32", name="learning_rate",
                                 trainable=False))
-        for key, weight in self._weights.items():
-            prefix = str(getattr(weight, "path", None) or getattr(weight, "name", "variable")).replace("/", "_")
-            slots = self._state.get(key, {})
-            for slot in self._slot_names():
-                if slot in slots:
-                    out.append(Variable.view(slots[slot], weight.device,
-                                             f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}"))
+        # Keras lists the use_ema averages of all weights, then their gradient accumulators, then the slots
+        # weight by weight
+        passes = [((slot,), self._weights.items()) for slot in self._extra_slot_names()]
+        for slot_names, weights in passes + [(self._slot_names(), [item]) for item in self._weights.items()]:
+            for key, weight in weights:
+                prefix = str(getattr(weight, "path", None) or getattr(weight, "name", "variable")).replace("/", "_")
+                slots = self._state.get(key, {})
+                for slot in slot_names:
+                    if slot in slots:
+                        name = prefix if slot in ("row", "column") and not slots[slot].ndim else \
+                            f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}"
+                        out.append(Variable.view(slots[slot], weight.device, name))
+        if self._weights:
+            out += self._trailing_variables()
         for variable in out:
             variable.path = f"{self.name}/{variable.name}"
         return out
@@ -167,10 +184,13 @@ class Optimizer:
         self._apply([(p, arrays.array(g)) for p, g in pairs])
 
     def apply_gradients(self, grads_and_vars):
-        """Keras's custom-loop entry point: update each variable with its gradient (Tensors or arrays)."""
+        """Keras's custom-loop entry point: update each variable with its gradient (Tensors or arrays), divided by
+        loss_scale_factor when one is set (the gradients of a scale_loss'ed loss)."""
         pairs = [(v, g) for g, v in grads_and_vars if g is not None]
-        self._apply([(v, arrays.array(g) if hasattr(g, "grad_fn") else v.device.asarray(np.asarray(g)))
-                     for v, g in pairs])
+        pairs = [(v, arrays.array(g) if hasattr(g, "grad_fn") else v.device.asarray(np.asarray(g))) for v, g in pairs]
+        if self.loss_scale_factor is not None:
+            pairs = [(v, g / self.loss_scale_factor) for v, g in pairs]
+        self._apply(pairs)
 
     def apply(self, grads, trainable_variables=None):
         """apply_gradients(zip(grads, trainable_variables))."""
@@ -180,6 +200,18 @@ class Optimizer:
     def _apply(self, pairs):
         if not pairs:
             return
+        for p, _ in pairs:
+            self._weights.setdefault(id(p), p)
+        if self.gradient_accumulation_steps:
+            pairs = self._accumulated(pairs)
+        if pairs:
+            self._update_all(pairs)
+        if self.use_ema:
+            self._update_averages()
+        constraints.apply(list(self._weights.values()) if self.use_ema else [p for p, _ in pairs])
+        self._iterations += 1
+
+    def _update_all(self, pairs):
         if self._schedule is not None:
             self._group["lr"] = float(self._schedule(self.iterations))
         grads = self._clipped([g for _, g in pairs], pairs[0][0].device.xp)
@@ -191,11 +223,56 @@ class Optimizer:
                 g = g.astype(w.dtype, copy=False)
                 if self.weight_decay and self._decays(p):
                     w *= 1.0 - self.weight_decay * lr
-                self._weights.setdefault(id(p), p)
                 self._update(p.device.xp, w, g, self._state.setdefault(id(p), {}), lr)
                 arrays.mark_changed(p)
-        constraints.apply([p for p, _ in pairs])
-        self.iterations += 1
+
+    def _accumulated(self, pairs):
+        """Keras's gradient accumulation: add the gradients to each weight's accumulator; on every
+        gradient_accumulation_steps-th call, return the pairs with the mean gradient (and empty the accumulators),
+        else return no pairs (no update this call)."""
+        steps = self.gradient_accumulation_steps
+        update = (self._iterations + 1) % steps == 0
+        out = []
+        for p, g in pairs:
+            w = arrays.array(p)
+            total = self._state.setdefault(id(p), {}).setdefault("gradient_accumulator", p.device.xp.zeros_like(w))
+            if update:
+                out.append((p, (g.astype(w.dtype, copy=False) + total) / steps))
+                total[...] = 0
+            else:
+                total += g.astype(w.dtype, copy=False)
+        return out
+
+    def _update_averages(self):
+        """Keras's use_ema: move each weight's moving average towards it (ema_momentum; the first step copies the
+        weight), and every ema_overwrite_frequency steps copy the averages into the weights."""
+        momentum = self.ema_momentum if self.iterations != 0 else 0.0
+        overwrite = self.ema_overwrite_frequency and (self.iterations + 1) % self.ema_overwrite_frequency == 0
+        with no_grad():
+            for key, p in self._weights.items():
+                w = arrays.array(p)
+                average = self._state.setdefault(key, {}).setdefault("average", p.device.xp.zeros_like(w))
+                average *= momentum
+                average += (1.0 - momentum) * w
+                if overwrite:
+                    w[...] = average
+                    arrays.mark_changed(p)
+
+    def finalize_variable_values(self, var_list):
+        """At the end of fit (Keras calls it there too): with use_ema, set each variable of `var_list` to its
+        moving average; otherwise nothing."""
+        if not self.use_ema:
+            return
+        with no_grad():
+            for p in var_list:
+                average = self._state.get(id(p), {}).get("average")
+                if average is not None:
+                    arrays.array(p)[...] = average
+                    arrays.mark_changed(p)
+
+    def scale_loss(self, loss):
+        """`loss` times loss_scale_factor when one is set (apply() divides the gradients by it again)."""
+        return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     def build(self, variables):
         """Get ready to optimise `variables` (Keras builds its slot variables here; these slots are made at the
@@ -243,7 +320,8 @@ class Optimizer:
         learning rate (a variable unless a schedule sets it) and each weight's slots; summary() prints them as
         "Optimizer params"."""
         scalars = 1 + (self._schedule is None)
-        slots = [(self._slot_count(tuple(w.shape)), w.dtype.itemsize) for w in weights]
+        slots = [(self._slot_count(tuple(w.shape)) + len(self._extra_slot_names()) * math.prod(w.shape),
+                  w.dtype.itemsize) for w in weights]
         return scalars + sum(n for n, _ in slots), 4 * scalars + sum(n * size for n, size in slots)
 
     def _slot_count(self, shape):
@@ -253,6 +331,14 @@ class Optimizer:
     def _slot_names(self):
         """The slots Keras builds for every trainable weight (plain gradient descent keeps none)."""
         return ()
+
+    def _extra_slot_names(self):
+        """The slots every optimizer keeps per weight for use_ema and gradient accumulation (before its own)."""
+        return ("average",) * bool(self.use_ema) + ("gradient_accumulator",) * bool(self.gradient_accumulation_steps)
+
+    def _trailing_variables(self):
+        """Variables Keras keeps after the slots (none here; Nadam has one)."""
+        return []
 
     def _begin_step(self):
         """Advance state shared by all weights once per step (before the per-weight updates)."""

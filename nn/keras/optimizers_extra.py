@@ -2,6 +2,8 @@
 and update formulas (they share the base class's clipping, weight decay and learning-rate schedules)."""
 import math
 
+import numpy as np
+
 from .optimizer_base import Optimizer
 
 
@@ -51,6 +53,11 @@ class Nadam(Optimizer):
         """The base's count and Keras's running product of the momentum schedule (one more float32)."""
         values, size = super().count_variables(weights)
         return values + 1, size + 4
+
+    def _trailing_variables(self):
+        """Keras's running product of the momentum schedule, listed after the slots."""
+        from .variables import Variable
+        return [Variable(np.float32(self._mu_product), dtype="float32", name="variable", trainable=False)]
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
@@ -162,8 +169,11 @@ class Adafactor(Optimizer):
         self.clip_threshold, self.relative_step = clip_threshold, relative_step
 
     def slot_shape(self, slot, shape):
-        """Row statistics drop the last axis, column statistics the second last (weights of 2+ axes)."""
+        """Row statistics drop the last axis, column statistics the second last (weights of 2+ axes; for fewer
+        axes both are Keras's scalar placeholders)."""
         shape = tuple(shape)
+        if slot in ("row", "column") and len(shape) < 2:
+            return ()
         if slot == "row":
             return shape[:-1]
         if slot == "column":
@@ -197,7 +207,9 @@ class Adafactor(Optimizer):
             c += (1.0 - beta_2) * squared.mean(axis=-2)
             v = (r / r.mean(axis=-1, keepdims=True))[..., None] * c[..., None, :]
             state["velocity"] = v
-        else:
+        else:   # Keras keeps a scalar row and column placeholder here (in optimizer.variables), unused
+            state.setdefault("row", xp.zeros((), w.dtype))
+            state.setdefault("column", xp.zeros((), w.dtype))
             v = state.setdefault("velocity", xp.zeros_like(w))
             v *= beta_2
             v += (1.0 - beta_2) * squared

@@ -7,16 +7,21 @@ models run it like any layer but leave it out of `model.layers` (Keras lists ope
 `install(ops)` wraps the public functions of keras.ops once, at import: a call without KerasTensors goes
 straight to the op."""
 import functools
+import inspect
 
 import numpy as np
 
+import autograd as ag
+
+from .context import shape_probe_scope
 from .layer import Layer
 from .naming import snake_case, unique_name
-from .symbolic import KerasTensor
+from .symbolic import KerasTensor, flatten, map_structure
 
 #: ops answered from the symbolic tensor itself, or meaningless on one
 _METADATA = {"shape": lambda x: x.shape, "ndim": lambda x: len(x.shape), "dtype": lambda x: x.dtype}
 _NOT_WRAPPED = {"convert_to_numpy", "is_tensor", "custom_gradient"}
+_installed = {}   # "ops": the keras.ops module install() wrapped (to find an op by name when loading)
 
 
 class Operation(Layer):
@@ -34,18 +39,58 @@ class Operation(Layer):
         self.built = True
 
     def _probe(self, args, kwargs):
-        with np.errstate(all="ignore"):   # the shapes come from a run on zeros: 0 / 0 there means nothing
-            return super()._probe(args, kwargs)
+        """Symbolic outputs from two runs on zeros with every unknown size, the batch's too, set to two different
+        values: an output axis whose size differs between the runs is unknown (None). Unlike a layer, an op may
+        move the batch axis (ops.transpose, ops.moveaxis, ops.reshape)."""
+        runs = []
+        for batch, size in ((2, 32), (3, 33)):
+            def zeros(k, batch=batch, size=size):
+                if not isinstance(k, KerasTensor):
+                    return k
+                shape = [(batch if axis == 0 else size) if d is None else d for axis, d in enumerate(k.shape)]
+                return ag.zeros(*shape, dtype=np.dtype(k.dtype))
+            # the shapes come from runs on zeros: 0 / 0 there means nothing
+            with np.errstate(all="ignore"), ag.no_grad(), shape_probe_scope():
+                runs.append(self(*map_structure(zeros, args), training=False, **map_structure(zeros, kwargs)))
+        self._call_losses = []
+
+        def spec(first, second):
+            return KerasTensor([a if a == b else None for a, b in zip(first.shape, second.shape)], first.dtype)
+        specs = iter([spec(a, b) for a, b in zip(flatten(runs[0]), flatten(runs[1]))])
+        return map_structure(lambda _: next(specs), runs[0])
 
     def call(self, *args, **kwargs):
         kwargs.pop("training", None)   # the layer machinery's flag, not the op's
         return self.fn(*args, **kwargs)
 
     def get_config(self):
-        raise NotImplementedError(
-            f"{self.name}: a functional model that applies keras.ops.{self.op_name} directly to symbolic tensors "
-            "cannot be saved by nn.keras yet; wrap the computation in a layer (a Layer subclass with get_config, "
-            "registered with @keras.saving.register_keras_serializable()) to save the model")
+        """Keras's config of the operation: its name and the arguments bound to it (einsum's subscripts); the
+        tensors and other call arguments are its node's (saving/operation_config.py)."""
+        config = {"name": self.name}
+        if isinstance(self.fn, functools.partial):
+            config.update(zip(positional_names(self.fn.func), self.fn.args))
+            config.update(self.fn.keywords)
+        return config
+
+
+def positional_names(fn):
+    """The names of `fn`'s parameters that a positional argument can fill, in order."""
+    return [p.name for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def op_function(name):
+    """The keras.ops function `name` (get_item for Keras's GetItem), or None."""
+    if name == "get_item":
+        return get_item
+    fn = getattr(_installed.get("ops"), name, None)
+    return fn if callable(fn) else None
+
+
+def get_item(x, key):
+    """x[key] (Keras's GetItem operation on a symbolic tensor); a list key, as a saved config gives back a
+    tuple, indexes as that tuple (as Keras's)."""
+    return x[tuple(key) if isinstance(key, list) else key]
 
 
 def _has_symbolic(args, kwargs):
@@ -62,6 +107,8 @@ def symbolic_op(fn, op_name=None):
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _has_symbolic(args, kwargs):
+            if args and isinstance(args[0], str):   # einsum's subscripts: bound to the op, not a tensor input
+                return Operation(functools.partial(fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
             return Operation(fn, op_name)(*args, **kwargs)
         return fn(*args, **kwargs)
     op._symbolic_wrapper = True
@@ -79,6 +126,7 @@ def _metadata_op(fn, answer):
 def install(ops_module):
     """Wrap every public function of `ops_module` (keras.ops) so that it also accepts KerasTensors, and give
     KerasTensor the arithmetic, comparison and indexing operators."""
+    _installed["ops"] = ops_module
     for name, fn in list(vars(ops_module).items()):
         if name.startswith("_") or not callable(fn) or isinstance(fn, type) or getattr(fn, "_symbolic_wrapper", 0):
             continue
@@ -97,7 +145,7 @@ def _add_operators(ops):
     def binary(name, reverse=False):
         fn = getattr(ops, name)
         return (lambda self, other: fn(other, self)) if reverse else (lambda self, other: fn(self, other))
-    table = {"__add__": "add", "__sub__": "subtract", "__mul__": "multiply", "__truediv__": "divide",
+    table = {"__add__": "add", "__sub__": "subtract", "__mul__": "multiply", "__truediv__": "true_divide",
              "__floordiv__": "floor_divide", "__mod__": "mod", "__pow__": "power", "__matmul__": "matmul",
              "__lt__": "less", "__le__": "less_equal", "__gt__": "greater", "__ge__": "greater_equal",
              "__and__": "logical_and", "__or__": "logical_or", "__xor__": "logical_xor"}
@@ -109,4 +157,4 @@ def _add_operators(ops):
     KerasTensor.__neg__ = lambda self: ops.negative(self)
     KerasTensor.__abs__ = lambda self: ops.abs(self)
     KerasTensor.__invert__ = lambda self: ops.logical_not(self)
-    KerasTensor.__getitem__ = lambda self, key: Operation(lambda x, key=key: x[key], "get_item")(self)
+    KerasTensor.__getitem__ = lambda self, key: Operation(get_item, "get_item")(self, key)

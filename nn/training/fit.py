@@ -78,6 +78,9 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
             # (the learning rate) reaches History but not on_train_end
             if run.any(model.stop_training):
                 break
+        finalize = getattr(getattr(compiled, "optimizer", None), "finalize_variable_values", None)
+        if finalize is not None and epochs > 0:   # Keras's use_ema: the weights become their moving averages
+            finalize([w for w in model.parameters() if w.requires_grad])
         hooks.call("on_train_end", logs)
     finally:
         progress.on_train_end()

@@ -183,8 +183,6 @@ def test_mnist_load_data_falls_back_to_the_bundled_sample(tmp_path, monkeypatch,
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match="recurrent_dropout"):
-        layers.LSTM(3, recurrent_dropout=0.1)
     with pytest.raises(TypeError, match="unexpected keyword"):
         layers.Dense(3, kernel_sise=2)
     model = _mlp(input_shape=(6,))

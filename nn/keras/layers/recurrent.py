@@ -4,42 +4,28 @@ Weights keep Keras's names, shapes and gate layouts, so get_weights/set_weights 
 - SimpleRNN: kernel (in, u), recurrent_kernel (u, u), bias (u,)
 - LSTM: kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u,); gates i, f, c, o (PyTorch's order)
 - GRU (reset_after=True, Keras 3's default): kernel (in, 3u), recurrent_kernel (u, 3u), bias (2, 3u) (input
-  and recurrent biases); gates z, r, h, reordered to PyTorch's r, z, n for deepgrad's fused recurrence.
-Each direction runs as one graph node (nn.functional.recurrence). With a mask (batch, time), a direction runs
+  and recurrent biases); gates z, r, h, reordered to PyTorch's r, z, n for deepgrad's fused recurrence
+  (reset_after=False: bias (3u,)).
+Each direction runs as one graph node (nn.functional.recurrence); other activations, GRU(reset_after=False) and
+recurrent_dropout run step by step through Keras's cell instead (recurrent_steps.py). With a mask (batch, time), a direction runs
 as Keras does (masked_recurrence.py: still one recurrence): a masked step keeps the previous state, and its
 output is the previous output (zeros with zero_output_for_mask, which Bidirectional sets for returned
 sequences). With stateful=True a layer carries its final states into its next call (rnn_state.py).
 """
-import numpy as np
-
 import autograd as ag
 
 from ... import functional as F
-from .. import initializers, masking
+from .. import masking
 from ..layer import Layer
 from ..naming import snake_case
 from ..symbolic import flatten
 from .masked_recurrence import masked_run
+from .recurrent_gates import _gru_to_torch, forget_gate_ones
+from .recurrent_steps import cell_of, stepwise_run
 from .rnn_state import StatefulRNN
 
 _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
-
-def _gru_to_torch(t, units, axis):
-    """Keras's GRU gate blocks (z, r, h) along `axis` reordered as PyTorch's (r, z, n)."""
-    z, r, h = t.split(units, dim=axis)
-    return ag.cat([r, z, h], dim=axis)
-
-
-def forget_gate_ones(bias_init, units):
-    """Keras's `unit_forget_bias` initializer of an LSTM bias (gates i, f, c, o): `bias_init` for every
-    gate but the forget gate, which starts at ones."""
-    base = initializers.get(bias_init)
-
-    def forget_ones(shape, dtype=None):
-        return np.concatenate([np.asarray(base((units,)), np.float32), np.ones(units, np.float32),
-                               np.asarray(base((2 * units,)), np.float32)])
-    return forget_ones
 
 class _RNN(StatefulRNN, Layer):
     """Shared construction and running of SimpleRNN, LSTM and GRU."""
@@ -57,21 +43,15 @@ class _RNN(StatefulRNN, Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after
         kind = type(self).__name__
-        if recurrent_dropout:
-            raise ValueError(f"{kind}: recurrent_dropout is not supported (use dropout, on the inputs)")
-        if any(c is not None for c in (kernel_constraint, recurrent_constraint, bias_constraint)):
-            raise ValueError(f"{kind}: weight constraints are not supported")
         if kind == "SimpleRNN":
-            if activation not in ("tanh", "relu"):
-                raise ValueError(f"SimpleRNN: activation must be 'tanh' or 'relu', got {activation!r}")
-            self.mode = "rnn_" + activation
+            fused = activation in ("tanh", "relu")
+            self.mode = "rnn_" + (activation if fused else "tanh")
         else:
-            if activation != "tanh" or recurrent_activation != "sigmoid":
-                raise ValueError(f"{kind}: only activation='tanh' with recurrent_activation='sigmoid' is supported, "
-                                 f"got {activation!r} and {recurrent_activation!r}")
+            fused = activation == "tanh" and recurrent_activation == "sigmoid" and (kind == "LSTM" or reset_after)
             self.mode = kind.lower()
-        if kind == "GRU" and not self.reset_after:
-            raise ValueError("GRU: only reset_after=True (Keras 3's default) is supported")
+        # other options run step by step through Keras's cell (recurrent_steps.py)
+        self._stepwise = not fused or bool(recurrent_dropout)
+        self._constraints = (kernel_constraint, recurrent_constraint, bias_constraint)
         self.units, self.use_bias, self.dropout = int(units), use_bias, float(dropout)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.zero_output_for_mask = bool(zero_output_for_mask)
@@ -86,13 +66,14 @@ class _RNN(StatefulRNN, Layer):
                              f"{input_shape}")
         gates = _MODES[type(self).__name__] * self.units
         kernel_init, recurrent_init, bias_init = self._inits
-        self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0], name="kernel")
+        self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0],
+                                      constraint=self._constraints[0], name="kernel")
         self.recurrent_kernel = self.add_weight((self.units, gates), recurrent_init, regularizer=self._regs[1],
-                                                name="recurrent_kernel")
+                                                constraint=self._constraints[1], name="recurrent_kernel")
         if self.use_bias:
-            shape = (2, gates) if self.mode == "gru" else (gates,)
+            shape = (2, gates) if self.mode == "gru" and self.reset_after else (gates,)
             self.bias = self.add_weight(shape, self._bias_initializer(bias_init), regularizer=self._regs[2],
-                                        name="bias")
+                                        constraint=self._constraints[2], name="bias")
         else:
             self.bias = None
         cell = snake_case(type(self).__name__) + "_cell"   # Keras keeps these weights in a cell sub-layer
@@ -115,6 +96,12 @@ class _RNN(StatefulRNN, Layer):
             return w_ih, w_hh, _gru_to_torch(self.bias[0], u, 0), _gru_to_torch(self.bias[1], u, 0)
         return self.kernel.T, self.recurrent_kernel.T, self.bias, None
 
+    @property
+    def cell(self):
+        """Keras's `layer.cell`: a SimpleRNNCell / LSTMCell / GRUCell with this layer's settings, holding its
+        weights (kernel, recurrent_kernel, bias) once the layer is built."""
+        return cell_of(self)
+
     def zero_states(self, batch_size):
         """The initial states [h] ([h, c] for an LSTM): zeros (batch_size, units)."""
         return [ag.zeros((batch_size, self.units)) for _ in range(2 if self.mode == "lstm" else 1)]
@@ -134,6 +121,10 @@ class _RNN(StatefulRNN, Layer):
             raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
         if inputs.dtype.kind != "f":
             inputs = inputs.float()
+        if self._stepwise:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            return stepwise_run(self, inputs, reverse, states[0], states[1] if len(states) > 1 else None,
+                                None if mask is None else masking.as_bool(mask), training)
         if self.dropout and training:  # one mask per sequence, shared by every step (as Keras)
             keep = F.dropout(inputs.new_ones((inputs.shape[0], 1, inputs.shape[2])), self.dropout, True)
             inputs = inputs * keep

@@ -15,7 +15,7 @@ import autograd as ag
 from ... import functional as F
 from .. import activations
 from ..layer import Layer
-from .recurrent import _gru_to_torch, forget_gate_ones
+from .recurrent_gates import _gru_to_torch, forget_gate_ones
 
 
 def _step_input(cell, inputs):

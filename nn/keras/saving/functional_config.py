@@ -6,9 +6,17 @@ one {"args", "kwargs"} per call, where each symbolic tensor is {"class_name": "_
 "output_layers" name the model's inputs and outputs the same way. A layer called twice (a shared layer) has
 two inbound nodes and is rebuilt once.
 """
+from ..graph_order import keras_layer_order
 from ..layers.input_layer import InputLayer
 from ..symbolic import KerasTensor, flatten, map_structure
+from .operation_config import (decode_special, encode_special, is_operation_entry, operation_entry,
+                               operation_from_entry)
 from .serialization import deserialize_keras_object, is_object_config, serialize_keras_object
+
+
+def _operations(model):
+    """The model's layers and keras.ops operations, in Keras's order (a config lists both)."""
+    return keras_layer_order(model._flat_inputs, model._outputs_struct)
 
 
 def functional_config(model):
@@ -27,11 +35,12 @@ def functional_config(model):
             return [encode(v) for v in value]
         if isinstance(value, dict):
             return {k: encode(v) for k, v in value.items()}
-        return serialize_keras_object(value)
+        special = encode_special(value)
+        return serialize_keras_object(value) if special is None else special
 
     layers = []
-    for layer in model.layers:
-        entry = serialize_keras_object(layer)
+    for layer in _operations(model):
+        entry = operation_entry(layer) if getattr(layer, "_is_operation", False) else serialize_keras_object(layer)
         entry.pop("compile_config", None)
         entry["name"] = layer.name
         nodes = [n for n in layer._symbolic_calls if id(n) in node_index] if not isinstance(layer, InputLayer) else []
@@ -46,7 +55,7 @@ def _node_indices(model):
     """id(node) -> the node's index among the calls of its layer that belong to `model`."""
     mine = {id(t.node) for t in model.inputs} | {id(n) for n in model._graph_nodes}
     indices = {}
-    for layer in model.layers:
+    for layer in _operations(model):
         for k, node in enumerate(n for n in layer._symbolic_calls if id(n) in mine):
             indices[id(node)] = k
     return indices
@@ -57,7 +66,8 @@ def functional_from_config(cls, config, custom_objects=None):
     layers, pending = {}, []
     for entry in config["layers"]:
         description = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes", "build_config")}
-        layer = deserialize_keras_object(description, custom_objects)
+        layer = operation_from_entry(entry) if is_operation_entry(entry) else \
+            deserialize_keras_object(description, custom_objects)
         layers[entry["name"]] = layer
         pending += [(entry["name"], k, node) for k, node in enumerate(entry.get("inbound_nodes") or [])]
     tensors = {(name, 0, 0): layer.output_tensor for name, layer in layers.items() if isinstance(layer, InputLayer)}
@@ -119,6 +129,8 @@ def _histories(node):
 def _decode(value, tensors, custom_objects):
     if is_object_config(value) and value["class_name"] == "__keras_tensor__":
         return tensors[tuple(value["config"]["keras_history"])]
+    if is_object_config(value) and value["class_name"] in ("__slice__", "__ellipsis__", "__tensor__"):
+        return decode_special(value)
     if is_object_config(value):
         return deserialize_keras_object(value, custom_objects)
     if isinstance(value, list):

@@ -46,7 +46,7 @@ class _Matcher:
                 taken |= self.container(obj.layers, child)
                 continue
             target = _attribute(obj, name)
-            if isinstance(target, Layer):
+            if isinstance(target, Layer) and not getattr(target, "holds_owner_weights", False):
                 self.layer(target, child)
                 taken |= {id(w) for w in target.weights}
             elif isinstance(target, (list, tuple)) and target and all(isinstance(t, Layer) for t in target):
@@ -171,7 +171,7 @@ def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model")
     weights = model.trainable_weights
     passes = _SLOT_PASSES.get(type(optimizer).__name__, (optimizer._slot_names(),))
     passes = [tuple(s for s in p if s in optimizer._slot_names()) for p in passes]
-    passes = [p for p in passes if p]
+    passes = [(slot,) for slot in optimizer._extra_slot_names()] + [p for p in passes if p]
     scalars = 1 + (optimizer._schedule is None)
     expected = scalars + sum(len(p) * len(weights) for p in passes)
     if len(values) == scalars:   # saved before its first step: Keras had built no slots yet

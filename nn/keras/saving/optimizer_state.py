@@ -14,7 +14,9 @@ PREFIX = "optimizer/"
 
 def optimizer_arrays(optimizer, model):
     """{name: NumPy array} for the optimizer's step count, rate and slots."""
-    out = {PREFIX + "iterations": np.asarray(optimizer.iterations, dtype=np.int64),
+    # the count of apply calls, which gradient accumulation divides for `iterations` (restored as the count)
+    count = getattr(optimizer, "_iterations", None)
+    out = {PREFIX + "iterations": np.asarray(optimizer.iterations if count is None else count, dtype=np.int64),
            PREFIX + "learning_rate": np.asarray(optimizer._group["lr"], dtype=np.float64)}
     for k, weight in enumerate(model.trainable_weights):
         for slot, value in optimizer.state.get(id(weight), {}).items():
