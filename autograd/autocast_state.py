@@ -13,7 +13,8 @@ import numpy as np
 #: the device types autocast knows, as PyTorch names them; deepgrad's `numba` device is a CPU device
 DEVICE_TYPES = ("cpu", "cuda")
 _SAME_AS = {"numba": "cpu"}
-#: PyTorch's default autocast dtypes: float16 on cuda; bfloat16 on cpu, which deepgrad lacks (None: unset)
+#: PyTorch's default autocast dtypes: float16 on cuda; bfloat16 on cpu, None here until autocast first needs it
+#: (autocast_mode.py resolves it: the optional ml_dtypes package that holds it is imported only then)
 _DEFAULT_DTYPES = {"cpu": None, "cuda": np.dtype(np.float16)}
 
 

@@ -5,9 +5,10 @@ import numpy as np
 
 import backends
 
-from . import capture, type_objects
+from . import bf16_forms, capture, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
+from .bf16_dtype import from_torch_bf16
 from .errors import ShapeError
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator, default_generator
@@ -35,6 +36,8 @@ def _shape(shape, op):
 
 def _new(array, device, requires_grad):
     capture.created(array)
+    if array.dtype.kind == "V":   # bfloat16, the only such dtype a tensor holds: ops start computing it in float32
+        bf16_forms.note_bf16(array.dtype)
     t = Tensor._make(array, device, None, 0, False)
     if grad_state.inference:   # made inside inference_mode: an inference tensor (Tensor.is_inference)
         make_inference(t)
@@ -47,6 +50,9 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of data, as torch.tensor (NumPy arrays keep their dtype; Python floats
     and lists of them become the default float dtype, float32 unless set_default_dtype changed it).
     `as_tensor` and `from_numpy` share a NumPy array's memory instead."""
+    if not isinstance(data, (Tensor, np.ndarray, list, tuple, float, int)):
+        bf16 = from_torch_bf16(data)   # a torch.bfloat16 tensor, whose numpy() refuses
+        data = data if bf16 is None else bf16
     t = Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
     if _shares_memory(t, data):
         t._data = t._data.copy()
@@ -146,7 +152,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
 
 def _float_like(op, input, dtype):
     dtype = np.dtype(dtype or input.dtype)
-    if dtype.kind not in "fc":
+    if dtype.kind not in "fcV":   # 'V': bfloat16
         raise TypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
     return dtype
 

@@ -80,7 +80,8 @@ def get_device_capability(device=None):
 
 
 def is_bf16_supported(including_emulation=True):
-    """False: deepgrad has no bfloat16 dtype (NumPy and CuPy have none), whatever the GPU supports."""
+    """False: deepgrad's cuda device (CuPy) has no bfloat16, whatever the GPU supports; bfloat16 tensors live on
+    the CPU devices (cpu, numba)."""
     return False
 
 

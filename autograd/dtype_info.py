@@ -1,6 +1,7 @@
 """torch.finfo / torch.iinfo: the limits of a float or integer dtype, as Python numbers."""
 import numpy as np
 
+from .bf16_dtype import bfloat16_finfo, is_bf16
 from .dtypes import get_default_dtype
 
 
@@ -10,9 +11,12 @@ class finfo:
 
     def __init__(self, type=None):
         dtype = np.dtype(get_default_dtype() if type is None else type)
-        if dtype.kind != "f":
+        if is_bf16(dtype):   # ml_dtypes' finfo knows it; NumPy's does not
+            info = bfloat16_finfo()
+        elif dtype.kind != "f":
             raise TypeError(f"finfo: {dtype} is not a floating-point dtype; use iinfo for integers")
-        info = np.finfo(dtype)
+        else:
+            info = np.finfo(dtype)
         self.bits, self.dtype = info.bits, dtype.name
         self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
         self.tiny = self.smallest_normal = float(info.tiny)

@@ -1,7 +1,8 @@
 """The dtypes deepgrad tensors use (NumPy's), and the promotion rules for Python scalars."""
 import numpy as np
 
-from . import complex_forms
+from . import bf16_forms, complex_forms
+from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
 
 float16 = np.float16
 float32 = np.float32
@@ -61,8 +62,9 @@ def real_dtype_of(dtype):
 
 
 def is_floating(dtype):
-    """True for float16/32/64 (and other inexact) dtypes."""
-    return np.dtype(dtype).kind in "fc" or str(dtype) == "bfloat16"
+    """True for float16/32/64, bfloat16 (and other inexact) dtypes."""
+    dtype = np.dtype(dtype)
+    return dtype.kind in "fc" or is_bf16(dtype)
 
 
 #: dtype kinds a tensor may hold: bool, signed and unsigned integers, floats, complex numbers
@@ -74,10 +76,18 @@ _KIND_NAMES = {"c": "complex", "O": "object", "U": "string", "S": "bytes", "V": 
 
 
 def check_supported(op, dtype):
-    """`dtype` as a NumPy dtype when tensors can hold it (bool, int, uint, float, complex64/128); a TypeError
-    naming the op and the dtype otherwise (object, string, datetime... data would be computed wrongly)."""
-    dtype = np.dtype(dtype)
+    """`dtype` as a NumPy dtype when tensors can hold it (bool, int, uint, float, bfloat16, complex64/128); a
+    TypeError naming the op and the dtype otherwise (object, string, datetime... data would be computed wrongly)."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        if not names_bf16(dtype):
+            raise
+        dtype = bfloat16_dtype(op)   # the name 'bfloat16' before ml_dtypes was imported (or without it)
     if dtype.kind not in _SUPPORTED_KINDS:
+        if is_bf16(dtype):
+            bf16_forms.note_bf16(dtype)
+            return dtype
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
         raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
                         "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")

@@ -9,6 +9,7 @@ import backends
 
 from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
+from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
 from .dtypes import float16, float32, float64
 from .ops import convert as C
 from .ops.elementwise import Clone
@@ -20,6 +21,7 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
                "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
                "bool": "BoolTensor"}
 _BY_TYPE_NAME = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
+_TYPE_NAMES["bfloat16"] = "BFloat16Tensor"   # a name only: its dtype needs ml_dtypes (type_ looks it up)
 
 
 class ElementCount(int):
@@ -76,6 +78,9 @@ def parse_to(args, kwargs):
             try:
                 dtype = np.dtype(a)
             except TypeError:
+                if names_bf16(a):   # the name, before ml_dtypes (imported on first use) registered it
+                    dtype = bfloat16_dtype("to")
+                    continue
                 raise TypeError(f"to: {a!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype") from None
     return device, dtype
 
@@ -97,6 +102,8 @@ def type_(self, dtype=None, non_blocking=False):
         return "torch." + _TYPE_NAMES.get(str(self.dtype), str(self.dtype))
     if isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
         dtype = _BY_TYPE_NAME[dtype.rpartition(".")[2]]
+    elif isinstance(dtype, str) and dtype.rpartition(".")[2] in ("BFloat16Tensor", "bfloat16"):
+        dtype = bfloat16_type(f"Tensor.type({dtype!r})")
     elif isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):
         dtype = dtype.dtype   # a legacy type such as ag.DoubleTensor
     return C.astype(self, dtype)
@@ -116,8 +123,13 @@ def _caster(dtype, name):
 
 
 def is_floating_point(self):
-    """True for float16/32/64 tensors."""
-    return self.dtype.kind == "f"
+    """True for float16/32/64 and bfloat16 tensors."""
+    return self.dtype.kind == "f" or is_bf16(self.dtype)
+
+
+def bfloat16(self):
+    """This tensor as bfloat16 (the optional ml_dtypes package holds the dtype)."""
+    return C.astype(self, bfloat16_type("Tensor.bfloat16()"))
 
 
 def element_size(self):
@@ -195,7 +207,7 @@ def __index__(self):
 BINDINGS = {
     "size": property(size), "numel": numel, "nelement": numel, "dim": dim, "ndimension": dim,
     "to": to, "type": type_, "type_as": type_as, "is_floating_point": is_floating_point,
-    "element_size": element_size,
+    "element_size": element_size, "bfloat16": bfloat16,
     "float": _caster(float32, "float"), "double": _caster(float64, "double"), "half": _caster(float16, "half"),
     "long": _caster(np.int64, "long"), "int": _caster(np.int32, "int"), "short": _caster(np.int16, "short"),
     "bool": _caster(np.bool_, "bool"), "byte": _caster(np.uint8, "byte"), "char": _caster(np.int8, "char"),

@@ -13,6 +13,7 @@ import backends
 from . import complex_forms
 from .printing import add_suffixes, format_values, meta_repr, options as print_options
 from .size import Size
+from .bf16_dtype import is_bf16
 from .dtypes import (check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating,
                      ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
@@ -51,7 +52,7 @@ class Tensor:
             if error is None:
                 raise
             raise error from None
-        if self._data.dtype.kind not in "biuf":
+        if self._data.dtype.kind not in "biuf" and not is_bf16(self._data.dtype):
             check_supported("tensor", self._data.dtype)
         self._device = backend
         self._node = None
@@ -147,6 +148,14 @@ class Tensor:
         """The values as a NumPy array on the host (shares memory on CPU devices)."""
         if capture.recorder is not None:
             refuse_host_read("numpy()", self._data.shape)
+        host = self._host()
+        if host.dtype.kind == "V" and is_bf16(host.dtype):   # as PyTorch: NumPy itself has no bfloat16
+            raise TypeError(f"Got unsupported ScalarType BFloat16: numpy() cannot give a bfloat16 tensor (shape "
+                            f"{tuple(self.shape)}) as NumPy has no bfloat16; convert it first: t.float().numpy()")
+        return host
+
+    def _host(self):
+        """The values as a host array (bfloat16 ones included), for numpy(), item() and printing."""
         try:
             host = self._device.to_host(self._data)
         except NotImplementedError:   # a device with no data (meta)
@@ -165,7 +174,7 @@ class Tensor:
                              "only one-element tensors convert to a Python number")
         if self._device.type == "meta":
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
-        return self.numpy().reshape(()).item()
+        return self._host().reshape(()).item()
 
     def tolist(self):
         """The values as (nested) Python lists."""
@@ -176,7 +185,7 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         if capture.recorder is not None:
             refuse_host_read("conversion to a NumPy array (np.asarray)", self._data.shape)
-        arr = self.numpy()
+        arr = self._host()   # bfloat16 too (ml_dtypes' array), unlike numpy(): deepgrad's own code relies on it
         if dtype is not None:
             arr = arr.astype(dtype, copy=False)
         return arr.copy() if copy else arr
@@ -236,7 +245,10 @@ class Tensor:
             extras.append(f"grad_fn=<{self._node.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        return add_suffixes("tensor(" + format_values(self.numpy(), indent=7), extras, indent=7)
+        values = self._host()
+        if values.dtype.kind == "V" and is_bf16(values.dtype):   # printed as PyTorch does, from float32
+            values = values.astype(np.float32)
+        return add_suffixes("tensor(" + format_values(values, indent=7), extras, indent=7)
 
     # ----- graph -------------------------------------------------------------------------------
     def detach(self):
@@ -363,7 +375,7 @@ def wrap_array(array, device, node=None, idx=0):
     t._grad = None
     t._vc = None
     t._hooks = None
-    if node is not None and array.dtype.kind in "fc":   # no dtype look-up for the outputs of ungraphed ops
+    if node is not None and (array.dtype.kind in "fc" or is_bf16(array.dtype)):   # bf16's kind is 'V'
         t._node = node
         t.requires_grad = True
     else:

@@ -6,12 +6,15 @@ import warnings
 
 import numpy as np
 
+from .bf16_dtype import float32_if_bf16, is_bf16
 from .creation import tensor as _tensor
 from .tensor import Tensor
 
 #: (rtol, atol) when neither is given, by dtype: PyTorch's defaults (integers and bools compare exactly)
 DEFAULT_TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6, 1e-5),
                       np.dtype(np.float64): (1e-7, 1e-7)}
+#: PyTorch's for bfloat16 (whose dtype exists only once the optional ml_dtypes package is imported)
+_BF16_TOLERANCES = (1.6e-2, 1e-5)
 
 
 def _tolerances(dtype, rtol, atol):
@@ -20,6 +23,8 @@ def _tolerances(dtype, rtol, atol):
         raise ValueError(f"assert_close: give both rtol and atol, or neither (got no {missing})")
     if rtol is not None:
         return float(rtol), float(atol)
+    if is_bf16(dtype):
+        return _BF16_TOLERANCES
     return DEFAULT_TOLERANCES.get(np.dtype(dtype), (0.0, 0.0))
 
 
@@ -77,7 +82,7 @@ def _check_attributes(actual, expected, check_device, check_dtype, check_stride,
 
 
 def _as_array(value):
-    return value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
+    return np.asarray(value.detach()) if isinstance(value, Tensor) else np.asarray(value)   # bfloat16 too
 
 
 def _pair_kind(actual, expected, allow_subclasses):
@@ -123,6 +128,7 @@ def _compare(actual, expected, rtol, atol, equal_nan, check_device, check_dtype,
     a, b = _as_array(actual), _as_array(expected)
     dtype = np.promote_types(a.dtype, b.dtype)
     low, high = _tolerances(dtype, rtol, atol)
+    a, b = a.astype(float32_if_bf16(a.dtype), copy=False), b.astype(float32_if_bf16(b.dtype), copy=False)
     _compare_arrays(a, b, low, high, equal_nan, "Tensor-likes", path)
 
 

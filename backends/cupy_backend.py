@@ -37,6 +37,14 @@ def _available_here():
         return "cpu"
 
 
+def _refuse_bfloat16(data, dtype, device):
+    """TypeError for bfloat16 data or a bfloat16 target dtype: CuPy has no bfloat16 arrays."""
+    for d in (dtype, getattr(data, "dtype", None)):
+        if d is not None and str(d) in ("bfloat16", "<class 'ml_dtypes.bfloat16'>"):
+            raise TypeError(f"{device}: the cuda device (CuPy) has no bfloat16; keep bfloat16 tensors on the cpu or "
+                            f"numba device, or convert first (t.float() or t.half()) before t.to('{device}')")
+
+
 def open_device(name, index, cp=None, import_error=None):
     """The cupy.cuda.Device for GPU `index`, or DeviceError saying what is missing and how to get it.
 
@@ -123,6 +131,7 @@ class CupyBackend(_KernelMethods, Backend):
 
     # ----- arrays ------------------------------------------------------------------------------
     def asarray(self, data, dtype=None):
+        _refuse_bfloat16(data, dtype, self.name)
         with self._device:
             if isinstance(data, cupy.ndarray) or hasattr(data, "__cuda_array_interface__"):
                 array = cupy.asarray(data)        # device memory (CuPy, PyTorch, ...): no copy yet

@@ -7,6 +7,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import RemovableHandle, Tensor, arrays
+from autograd.bf16_dtype import from_torch_bf16
 from autograd.methods_convert import parse_to
 
 from .incompatible_keys import IncompatibleKeys, prefix_hint
@@ -58,7 +59,8 @@ def _as_host_array(value):
         if hasattr(value, "cpu"):
             value = value.cpu()
     if hasattr(value, "numpy"):
-        return np.asarray(value.numpy())
+        bf16 = from_torch_bf16(value)   # a torch.bfloat16 tensor, whose numpy() refuses
+        return np.asarray(value.numpy()) if bf16 is None else bf16
     return np.asarray(value)
 
 
@@ -81,15 +83,19 @@ def _parse_module_to(args, kwargs):
     if len(args) > 3:
         raise TypeError(f"Module.to: too many positional arguments ({len(args)}): give a device, a dtype, both, "
                         f"or a tensor")
-    args = [a.device if isinstance(a, Tensor) and a.dtype.kind not in "fc" else a for a in args]
+    args = [a.device if isinstance(a, Tensor) and a.dtype.kind not in _FLOAT_KINDS else a for a in args]
     device, dtype = parse_to(args, dict(kwargs))
-    if dtype is not None and np.dtype(dtype).kind not in "fc":
+    if dtype is not None and np.dtype(dtype).kind not in _FLOAT_KINDS:
         raise TypeError(f"Module.to only accepts floating point or complex dtypes, got {np.dtype(dtype)} (as "
                         f"PyTorch; cast integer buffers yourself)")
     return device, dtype
 
 
-def _moved(t, target, kinds="fc"):
+#: NumPy kinds of floating and complex dtypes; 'V' is bfloat16's (tensors hold no other 'V' dtype)
+_FLOAT_KINDS = "fcV"
+
+
+def _moved(t, target, kinds=_FLOAT_KINDS):
     """t on another device, or cast to a dtype when t is of one of `kinds` (floating or complex: integer buffers
     keep their dtype)."""
     if not ag.is_device(target) and t.dtype.kind not in kinds:
@@ -366,7 +372,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         """
         return self._moved_to(*_parse_module_to(args, kwargs))
 
-    def _moved_to(self, device, dtype, kinds="fc"):
+    def _moved_to(self, device, dtype, kinds=_FLOAT_KINDS):
         """Parameters and buffers to `device` and, when of `kinds`, to `dtype` (None: unchanged); returns self."""
         for target in (device, dtype):
             if target is None:
@@ -389,15 +395,19 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def float(self):
         """Cast floating parameters and buffers to float32 (complex ones stay, as in PyTorch)."""
-        return self._moved_to(None, ag.float32, "f")
+        return self._moved_to(None, ag.float32, "fV")
 
     def double(self):
         """Cast floating parameters and buffers to float64 (e.g. before gradcheck; complex ones stay)."""
-        return self._moved_to(None, ag.float64, "f")
+        return self._moved_to(None, ag.float64, "fV")
 
     def half(self):
         """Cast floating parameters and buffers to float16 (complex ones stay)."""
-        return self._moved_to(None, ag.float16, "f")
+        return self._moved_to(None, ag.float16, "fV")
+
+    def bfloat16(self):
+        """Cast floating parameters and buffers to bfloat16 (complex ones stay; needs the ml_dtypes package)."""
+        return self._moved_to(None, ag.bfloat16, "fV")
 
     # ----- state -------------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
@@ -515,12 +525,20 @@ class Module(ModuleExtras, ModuleStateHooks):
         return ""
 
     def __repr__(self):
-        children = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        children = [f"({name}): " + indented(repr(child)) for name, child in self._modules.items()]
         extra = self.extra_repr()
-        if not children:
-            return f"{type(self).__name__}({extra})"
-        body = ([extra] if extra else []) + children
-        return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+        extra = extra.split("\n") if extra else []
+        if len(extra) == 1 and not children:
+            return f"{type(self).__name__}({extra[0]})"
+        body = extra + children
+        return f"{type(self).__name__}(" + ("\n  " + "\n  ".join(body) + "\n" if body else "") + ")"
+
+
+def indented(text):
+    """`text` with every line after the first indented by two spaces (blank lines stay empty), as nested module
+    reprs are printed."""
+    first, *rest = text.split("\n")
+    return "\n".join([first] + [("  " + line) if line.strip() else "" for line in rest])
 
 
 class _ModuleHookHandle(RemovableHandle):

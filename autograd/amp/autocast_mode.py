@@ -2,7 +2,7 @@
 
     with ag.autocast("cuda"):                       # float16 by default on cuda, as PyTorch
         loss = loss_fn(model(x), y)                 # linear / conv in float16, the loss in float32
-    with ag.autocast("cpu", dtype=ag.float16):      # cpu (and numba) need the dtype: no bfloat16 here
+    with ag.autocast("cpu"):                        # bfloat16 by default on cpu (and numba), as PyTorch
         ...
 
 The state is per thread, as grad mode is; autograd/amp/policy.py says which op casts how.
@@ -15,16 +15,24 @@ import numpy as np
 import backends
 
 from .. import autocast_state as _state
+from .. import bf16_forms
 from ..autocast_state import device_type_of
+from ..bf16_dtype import MissingBFloat16, bfloat16_dtype, is_bf16, names_bf16
 
 _F16 = np.dtype(np.float16)
 
 
-def _no_bfloat16(call, device_type):
-    return ValueError(
-        f"{call}: PyTorch's default autocast dtype on '{device_type}' is bfloat16, which deepgrad does not have "
-        "(NumPy has no bfloat16); pass dtype=ag.float16, e.g. ag.autocast('cpu', dtype=ag.float16), or set it once "
-        "for this thread with ag.set_autocast_dtype('cpu', ag.float16)")
+def _dtype_for(call, kind, device_type):
+    """This thread's autocast dtype for `kind`; cpu's default, bfloat16, is looked up on first use (importing
+    the optional ml_dtypes package), and its absence named with the install and the float16 alternative."""
+    dtype = _state.state.dtype[kind]
+    if dtype is None:
+        try:
+            dtype = _state.state.dtype[kind] = bfloat16_dtype(
+                f"{call}: PyTorch's default autocast dtype on '{device_type}' is bfloat16, and")
+        except MissingBFloat16 as exc:
+            raise MissingBFloat16(f"{exc}; or pass dtype=ag.float16") from None
+    return dtype
 
 
 def _kind(call, device_type):
@@ -40,9 +48,8 @@ def _kind(call, device_type):
 
 
 def _as_dtype(call, dtype):
-    if str(dtype) in ("bfloat16", "torch.bfloat16"):
-        raise ValueError(f"{call}: deepgrad has no bfloat16 (NumPy has none); use dtype=ag.float16, and an "
-                         "ag.amp.GradScaler for its smaller range")
+    if names_bf16(dtype):
+        return bfloat16_dtype(call)
     try:
         return np.dtype(dtype)
     except TypeError:
@@ -54,8 +61,8 @@ class autocast:
     covers deepgrad's 'numba' device) run in `dtype` or float32 by PyTorch's op lists; outputs of float16 ops
     are float16 tensors, and gradients flow back through the casts, so float32 parameters get float32 .grad.
 
-    dtype: float16 (the default on cuda; on cpu PyTorch's default is bfloat16, which deepgrad lacks, so pass
-    dtype=ag.float16 or set it with ag.set_autocast_dtype). enabled=False turns autocast off inside the block,
+    dtype: float16 (the default on cuda) or bfloat16 (the default on cpu; it needs the optional ml_dtypes
+    package). enabled=False turns autocast off inside the block,
     also within an enabled region. cache_enabled (default: the current setting, True): cast each float32 leaf
     that requires grad (a weight) once per outermost region. As in PyTorch, `cuda` on a machine without a CUDA
     device and an unsupported dtype warn and disable autocast.
@@ -64,19 +71,24 @@ class autocast:
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
         self.device = device_type
         self._kind = _kind("autocast", device_type)
-        self.fast_dtype = _state.state.dtype[self._kind] if dtype is None else _as_dtype("autocast", dtype)
+        enabled = bool(enabled)
+        if dtype is not None:
+            self.fast_dtype = _as_dtype("autocast", dtype)
+        else:   # a disabled region needs no dtype: cpu's bfloat16 default is not looked up for it
+            self.fast_dtype = _dtype_for("autocast", self._kind, device_type) if enabled else \
+                _state.state.dtype[self._kind]
         self._cache_enabled = _state.state.cache_enabled if cache_enabled is None else bool(cache_enabled)
         self._saved = []
-        enabled = bool(enabled)
-        if enabled and self.fast_dtype is None:
-            raise _no_bfloat16("autocast", device_type)
         if enabled and self._kind == "cuda" and not backends.available("cuda"):
             warnings.warn("autocast: CUDA is not available (no CuPy device here); disabling autocast.", stacklevel=2)
             enabled = False
-        elif enabled and self.fast_dtype != _F16:
+        elif enabled and self.fast_dtype != _F16 and (not is_bf16(self.fast_dtype) or self._kind == "cuda"):
             warnings.warn(f"autocast: the target dtype {self.fast_dtype} is not supported on {self._kind}; deepgrad "
-                          "autocasts to float16 only. Disabling autocast.", stacklevel=2)
+                          f"autocasts to {'float16' if self._kind == 'cuda' else 'float16 or bfloat16'} there. "
+                          "Disabling autocast.", stacklevel=2)
             enabled = False
+        if enabled and is_bf16(self.fast_dtype):
+            bf16_forms.note_bf16(self.fast_dtype)   # ops start computing bfloat16 arrays in float32
         self._enabled = enabled
 
     def __enter__(self):
@@ -130,26 +142,25 @@ def set_autocast_enabled(device_type, enabled=None):
     if enabled is None:
         device_type, enabled = "cuda", device_type
     kind = _kind("set_autocast_enabled", device_type)
-    if enabled and _state.state.dtype[kind] is None:
-        raise _no_bfloat16("set_autocast_enabled", device_type)
+    if enabled:
+        dtype = _dtype_for("set_autocast_enabled", kind, device_type)
+        if is_bf16(dtype):
+            bf16_forms.note_bf16(dtype)
     _state.set_enabled(kind, enabled)
 
 
 def get_autocast_dtype(device_type):
-    """The dtype autocast uses for `device_type` in this thread (float16 on cuda; on cpu only once set, since
-    PyTorch's default there is bfloat16, which deepgrad does not have)."""
-    dtype = _state.state.dtype[_kind("get_autocast_dtype", device_type)]
-    if dtype is None:
-        raise _no_bfloat16("get_autocast_dtype", device_type)
-    return dtype
+    """The dtype autocast uses for `device_type` in this thread (float16 on cuda, bfloat16 on cpu unless set)."""
+    return _dtype_for("get_autocast_dtype", _kind("get_autocast_dtype", device_type), device_type)
 
 
 def set_autocast_dtype(device_type, dtype):
-    """Set the dtype a plain `ag.autocast(device_type)` uses in this thread (float16: the only one deepgrad has)."""
+    """Set the dtype a plain `ag.autocast(device_type)` uses in this thread (float16, or bfloat16 on cpu)."""
     kind = _kind("set_autocast_dtype", device_type)
     dtype = _as_dtype("set_autocast_dtype", dtype)
-    if dtype != _F16:
-        raise TypeError(f"set_autocast_dtype: deepgrad autocasts to float16 only, got {dtype}; pass ag.float16")
+    if dtype != _F16 and (not is_bf16(dtype) or kind == "cuda"):
+        allowed = "ag.float16" if kind == "cuda" else "ag.float16 or ag.bfloat16"
+        raise TypeError(f"set_autocast_dtype: deepgrad autocasts {kind} to {allowed}, got {dtype}; pass {allowed}")
     _state.state.dtype[kind] = dtype
 
 

@@ -25,8 +25,8 @@ class CudaAutocast(autocast):
 
 
 class CpuAutocast(autocast):
-    """`ag.cpu.amp.autocast(enabled=True, dtype=None, cache_enabled=True)`: ag.autocast('cpu', ...). PyTorch's
-    default dtype here is bfloat16, which deepgrad lacks: pass dtype=ag.float16."""
+    """`ag.cpu.amp.autocast(enabled=True, dtype=None, cache_enabled=True)`: ag.autocast('cpu', ...), bfloat16 by
+    default as PyTorch's (the dtype needs the optional ml_dtypes package)."""
 
     def __init__(self, enabled=True, dtype=None, cache_enabled=True):
         _deprecated("ag.cpu.amp.autocast", "ag.amp.autocast('cpu', args...)")

@@ -5,8 +5,8 @@ ops deepgrad has, under PyTorch's op names, one table per device type, because P
 softmax, exp, sum, layer_norm ... run in float32; on `cpu` (and deepgrad's `numba`) they keep their input type,
 and only the matrix products and convolutions go down and the losses up. Policies:
 
-- LOWER: floating inputs (float32 and float16, never float64) are cast to the autocast dtype.
-- FP32: float16 inputs are cast to float32 (softmax, sum, cumsum, prod: PyTorch's fp32_set_opt_dtype).
+- LOWER: floating inputs (float32, float16 and bfloat16, never float64) are cast to the autocast dtype.
+- FP32: float16 and bfloat16 inputs are cast to float32 (softmax, sum, cumsum, prod: PyTorch's fp32_set_opt_dtype).
 - PROMOTE: the floating inputs are cast to the widest of them (float64 ignored).
 - KEEP: a deepgrad composite whose PyTorch op is a single unlisted kernel: its inputs stay as they are, and
   the ops inside it do not cast (`mv` is built on matmul, but torch.mv is not in the CPU list).
@@ -121,13 +121,14 @@ def _device_type(args, kwargs=None):
 
 
 def _eligible(t, device_type):
-    """A float16 or float32 tensor (never float64) of the autocast device type: one autocast may cast."""
-    return isinstance(t, Tensor) and t._data.dtype.char in "ef" and _KIND.get(t._device.type) == device_type
+    """A float16, bfloat16 (NumPy character 'E') or float32 tensor (never float64) of the autocast device type:
+    one autocast may cast."""
+    return isinstance(t, Tensor) and t._data.dtype.char in "efE" and _KIND.get(t._device.type) == device_type
 
 
 def _to_cast(t, char, device_type):
     """An eligible tensor whose dtype (by its character code) is not yet the target's."""
-    return isinstance(t, Tensor) and t._data.dtype.char in "ef" and t._data.dtype.char != char and \
+    return isinstance(t, Tensor) and t._data.dtype.char in "efE" and t._data.dtype.char != char and \
         _KIND.get(t._device.type) == device_type
 
 
@@ -151,7 +152,8 @@ def _target(chosen, op, args, device_type, state):
         return _F32
     if chosen == PROMOTE:
         dtypes = {t.dtype for t in _flat(args) if _eligible(t, device_type)}
-        return _F32 if _F32 in dtypes else (dtypes.pop() if dtypes else None)
+        # the widest: float32, also for float16 with bfloat16 (neither holds the other)
+        return _F32 if _F32 in dtypes or len(dtypes) > 1 else (dtypes.pop() if dtypes else None)
     if chosen == BANNED:
         raise RuntimeError(
             f"{op}: unsafe to autocast on {device_type} (as in PyTorch): a sigmoid before binary cross entropy "

@@ -6,6 +6,7 @@ backend's array module; the fused backwards then fall back to composite formulas
 import math
 
 from .. import complex_forms
+from ..bf16_dtype import is_bf16
 from ..errors import GraphError
 from ..function import Function
 from .dims import check_tensor, dim_or, normalize
@@ -222,7 +223,7 @@ def sigmoid(x):
 def relu(x):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
     check_tensor("relu", x)
-    if x.dtype.kind == "f":
+    if x.dtype.kind == "f" or is_bf16(x.dtype):
         return Relu.apply(x)
     if x.dtype.kind == "c":
         complex_forms.refuse("relu", x)
@@ -234,7 +235,7 @@ def _softmax(op, input, dim, dtype, axis, log):
     check_tensor(op, input)
     if dtype is not None:
         input = input.astype(dtype)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log)

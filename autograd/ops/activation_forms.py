@@ -3,6 +3,7 @@ composites of existing ops, written here once so that `ag.selu(x)` and `F.selu(x
 (nn.functional adds only its `inplace=` handling)."""
 import numbers
 
+from ..bf16_dtype import is_bf16
 from ..random_generator import check_generator
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
@@ -21,7 +22,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 def float_input(op, x):
     """Raise unless `x` is a floating-point tensor (the message names op, dtype and shape, and the fix)."""
     check_tensor(op, x)
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not is_bf16(x.dtype):
         raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
                         "convert it with .float()")
 
@@ -109,7 +110,7 @@ def dropout(input, p, train):
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     if not train or p == 0.0:
         return input
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return Dropout.apply(input, float(p))

@@ -5,7 +5,8 @@ import warnings
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
+from ..bf16_dtype import is_bf16
+from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
 from ..errors import DtypeError, not_a_tensor
 from ..function import Function, named
 from ..tensor import Tensor
@@ -298,7 +299,7 @@ def _promote_slow(a, b, op):
         if da is not db and da != db:
             if da.kind == "c" or db.kind == "c":
                 return _complex_pair(a, b)
-            fa, fb = da.kind == "f", db.kind == "f"
+            fa, fb = is_floating(da), is_floating(db)
             if fa and not fb:
                 b = b.astype(da)
             elif fb and not fa:
@@ -316,7 +317,7 @@ def _promote_slow(a, b, op):
     if isinstance(other, (int, float, bool)):
         if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
             other = int(other) if isinstance(other, int) else float(other)
-        if isinstance(other, float) and t._data.dtype.kind not in "fc":
+        if isinstance(other, float) and not is_floating(t._data.dtype):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
@@ -351,7 +352,7 @@ def _floating(x):
     """x itself when it holds floats; integer and bool tensors in the default float dtype (float32 unless
     set_default_dtype changed it), the dtype PyTorch's float-valued ops (exp, log, sin, ...) give them."""
     kind = x._data.dtype.kind
-    return x if kind == "f" or kind == "c" else x.astype(get_default_dtype())
+    return x if kind == "f" or kind == "c" or is_bf16(x._data.dtype) else x.astype(get_default_dtype())
 
 
 def add(input, other, *, alpha=1):
@@ -389,7 +390,7 @@ def div(a, b, *, rounding_mode=None):
 
 def _integral(x):
     """True for an int/bool tensor or a Python int (a float or complex one is not)."""
-    return x._data.dtype.kind not in "fc" if isinstance(x, Tensor) else isinstance(x, int)
+    return not is_floating(x._data.dtype) if isinstance(x, Tensor) else isinstance(x, int)
 
 
 def pow(a, b):
@@ -476,7 +477,8 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
             out = where(gt(out, high), high, out)
         return named(out, "ClampBackward0") if out is not input else out
     low, high = (b.item() if isinstance(b, np.generic) else b for b in (low, high))   # NumPy scalars act as numbers
-    if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (low, high)):
+    integral = input._data.dtype.kind != "f" and not is_bf16(input._data.dtype)
+    if integral and any(isinstance(b, float) for b in (low, high)):
         input = input.astype(get_default_dtype())   # a float bound makes an integer result float, as in PyTorch
     return Clip.apply(input, low, high)
 

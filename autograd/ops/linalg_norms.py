@@ -81,7 +81,7 @@ def _float_input(op, x, name, dtype):
         x = x.astype(dtype)
     if x.dtype.kind == "c" and op == "linalg.vector_norm":   # a complex vector's norm is that of its moduli
         x = x.abs()
-    if x.dtype.kind != "f" and not (x.dtype.kind == "c" and op == "linalg.matrix_norm"):
+    if x.dtype.kind not in "fV" and not (x.dtype.kind == "c" and op == "linalg.matrix_norm"):   # 'V': bfloat16
         raise TypeError(f"{op}: Expected a floating point tensor as input, got {x.dtype}; convert it with .float() "
                         "or pass dtype=")
     return x

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from .. import complex_forms
 from ..function import Function
@@ -74,7 +75,14 @@ class Modulo(Function):
         if a.dtype.kind == "f":
             with np.errstate(divide="ignore", invalid="ignore"):
                 ctx.quotient = xp.floor(a / b) if floor else xp.trunc(a / b)
-        return xp.remainder(a, b) if floor else xp.fmod(a, b)
+        if not floor:
+            return xp.fmod(a, b)
+        if a.dtype.kind != "f" and getattr(b, "dtype", a.dtype).kind != "f":
+            return xp.remainder(a, b)
+        # fmod moved into the divisor's sign, as PyTorch computes it: a zero keeps the dividend's sign (NumPy's
+        # remainder gives it the divisor's, and -0. prints differently)
+        mod = xp.fmod(a, b)
+        return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
     def backward(ctx, gy):
         need = ctx.needs_input_grad
@@ -178,7 +186,7 @@ def positive(input):
 def frac(input):
     """The fractional part, input - trunc(input) (with input's sign)."""
     check_tensor("frac", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"frac: expects a float tensor, got {input.dtype}; convert it with .float()")
     return sub(input, trunc(input))
 
@@ -209,7 +217,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """input with nan, +inf and -inf replaced by `nan`, `posinf` and `neginf` (default: the dtype's largest and
     smallest finite values); the gradient passes where the input was finite."""
     check_tensor("nan_to_num", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         if input.dtype.kind == "c":   # each part on its own, as PyTorch
             from .complex_ops import complex as make_complex, imag, real
             return make_complex(nan_to_num(real(input), nan, posinf, neginf),

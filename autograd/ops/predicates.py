@@ -9,9 +9,9 @@ def is_tensor(obj):
 
 
 def is_floating_point(input):
-    """True when input holds floating-point numbers."""
+    """True when input holds floating-point numbers (bfloat16 too)."""
     check_tensor("is_floating_point", input)
-    return input.dtype.kind == "f"
+    return input.dtype.kind in "fV"   # 'V': bfloat16, the only such dtype a tensor holds
 
 
 def numel(input):

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -136,7 +137,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
         raise ValueError(f"cdist: expects x1 (..., P, M) and x2 (..., R, M) with the same M, got shapes "
                          f"{x1.shape} and {x2.shape}")
-    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+    if (x1.dtype.kind != "f" and not is_bf16(x1.dtype)) or (x2.dtype.kind != "f" and not is_bf16(x2.dtype)):
         raise TypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"cdist: p must be a non-negative number, got {p!r}")
@@ -179,7 +180,7 @@ def pdist(input, p=2):
     check_tensor("pdist", input)
     if input.ndim != 2:
         raise ValueError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"pdist: expects a float tensor, got {input.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"pdist: p must be a non-negative number, got {p!r}")

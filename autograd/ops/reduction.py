@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, is_floating
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -218,7 +218,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    if input.dtype.kind not in "fc":
+    if not is_floating(input.dtype):
         input = input.astype(get_default_dtype())
     return named(Mean.apply(input, axis=dim, keepdims=keepdim), "MeanBackward0" if dim is None else "MeanBackward1")
 
@@ -309,7 +309,7 @@ def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over `dim`, computed without overflow."""
     dim, keepdim = _reduction_args("logsumexp", input, dim, axis, keepdim, keepdims)
-    if input.dtype.kind not in "fc":
+    if not is_floating(input.dtype):
         input = input.astype(get_default_dtype())   # as PyTorch: integer and bool input give the default float
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
 

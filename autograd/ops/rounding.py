@@ -3,6 +3,7 @@ isfinite: bool, no gradient), plus the small composites PyTorch names (rsqrt, sq
 log10, clamp) and the one-sided clamps (clamp_min, clamp_max)."""
 import math
 
+from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..function import Function
 from .. import autocast_state as autocast
@@ -55,7 +56,7 @@ def _rounded(op, x, decimals=0):
     if x.dtype.kind == "c":
         raise TypeError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the parts: "
                         f"ag.complex(x.real.{op}(), x.imag.{op}())")
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not is_bf16(x.dtype):
         return x.clone()
     return Rounding.apply(x, op, decimals)
 

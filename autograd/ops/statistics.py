@@ -3,7 +3,8 @@ logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked
 gradients flow to the positions chosen."""
 import numpy as np
 
-from ..dtypes import get_default_dtype
+from ..bf16_dtype import is_bf16
+from ..dtypes import get_default_dtype, is_floating
 from .. import complex_forms
 from ..function import Function
 from ..return_types import return_type
@@ -96,7 +97,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     check_tensor("quantile", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"quantile: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
@@ -216,7 +217,7 @@ def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along `dim`, without overflow."""
     check_tensor("logcumsumexp", input)
     d = normalize("logcumsumexp", dim, input.ndim)
-    x = input if input.dtype.kind in "fc" else input.astype(get_default_dtype())
+    x = input if is_floating(input.dtype) else input.astype(get_default_dtype())
     if input.ndim == 0 or input.shape[d] == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)
@@ -238,14 +239,14 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     check_tensor("nansum", input)
     if complex_forms.active:
         complex_forms.refuse("nansum", input)
-    x = where(isnan(input), 0, input) if input.dtype.kind == "f" else input
+    x = where(isnan(input), 0, input) if (input.dtype.kind == "f" or is_bf16(input.dtype)) else input
     return _sum(x, dim, keepdim, dtype=dtype)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the non-nan elements (nan where a slice holds only nans)."""
     check_tensor("nanmean", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")
     x = input if dtype is None else input.astype(dtype)
     present = (~isnan(x)).astype(x.dtype)

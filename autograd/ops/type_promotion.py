@@ -4,10 +4,16 @@ import numbers
 
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..tensor import Tensor
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _kind(dtype):
+    """The dtype's NumPy kind, 'f' for bfloat16 (whose NumPy kind is 'V')."""
+    return "f" if is_bf16(dtype) else dtype.kind
 
 
 def _dtype(op, name, value):
@@ -24,7 +30,7 @@ def _promote(a, b):
     float16, unlike NumPy), bool loses to anything, ints widen as NumPy's do."""
     if a == b:
         return a
-    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    ca, cb = _CATEGORY[_kind(a)], _CATEGORY[_kind(b)]
     if ca != cb:
         high, low = (a, b) if ca > cb else (b, a)
         if high.kind == "c" and low.kind == "f" and low == np.float64:
@@ -44,7 +50,7 @@ def can_cast(from_, to):
     source, target = _dtype("can_cast", "from_", from_), _dtype("can_cast", "to", to)
     if source.kind == "c" and target.kind != "c":
         return False
-    if source.kind == "f" and target.kind in "iub":
+    if _kind(source) == "f" and target.kind in "iub":
         return False
     return not (source.kind != "b" and target.kind == "b")
 
@@ -70,7 +76,7 @@ def _combine(higher, lower):
         return higher
     if lower.kind == "c" and higher.kind == "f":   # the complex type of the float's precision
         return complex_dtype_of(higher)
-    if _CATEGORY[lower.kind] > _CATEGORY[higher.kind]:
+    if _CATEGORY[_kind(lower)] > _CATEGORY[_kind(higher)]:
         return _promote(higher, lower)
     return higher
 

@@ -32,7 +32,7 @@ def float_pair(x1, x2, op, names=("x1", "x2"), complex_ok=False):
     else."""
     for name, t in zip(names, (x1, x2)):
         check_tensor(op, t, name)
-    if (x1.dtype.kind != "f" or x2.dtype.kind != "f") and not (complex_ok and x1.dtype.kind in "fc"
+    if (x1.dtype.kind not in "fV" or x2.dtype.kind not in "fV") and not (complex_ok and x1.dtype.kind in "fc"
                                                                and x2.dtype.kind in "fc"):
         raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .astype(...)")
     try:

@@ -59,7 +59,7 @@ class TensorDataset(Dataset):
 
 
 def _host_array(data, position):
-    array = data.numpy() if isinstance(data, Tensor) else np.asarray(data)
+    array = np.asarray(data)   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
     if array.ndim == 0:
         raise ValueError(f"TensorDataset: array {position} is a scalar ({array!r}); each array needs a first "
                          "axis with one row per example")

@@ -248,7 +248,7 @@ def _converted(example):
 
 
 def _stack(values, field):
-    arrays = [v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values]
+    arrays = [np.asarray(v) for v in values]   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
         where = "the examples" if field is None else f"field {field!r} of the examples"

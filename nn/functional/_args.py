@@ -1,6 +1,7 @@
 """Argument normalisation shared by the convolution and pooling ops: ints or pairs -> (h, w) pairs."""
 import numbers
 
+from autograd.bf16_dtype import is_bf16
 from autograd.errors import DtypeError
 
 
@@ -41,7 +42,9 @@ def same_dtype(op, input, **params):
 
 
 def half_input_float_params(input, *params):
-    """True when a float16 input meets float32 parameters (a float32 layer fed by a float16 op under
-    ag.autocast): PyTorch's batch/layer/group norm then compute in float32 and return float16, and so do ours."""
+    """True when a float16 or bfloat16 input meets float32 parameters (a float32 layer fed by a lower-precision op
+    under ag.autocast): PyTorch's batch/layer/group norm then compute in float32 and return the input's dtype,
+    and so do ours."""
     given = [p for p in params if p is not None]
-    return input.dtype == "float16" and bool(given) and all(p.dtype == "float32" for p in given)
+    low = input.dtype == "float16" or is_bf16(input.dtype)
+    return low and bool(given) and all(p.dtype == "float32" for p in given)

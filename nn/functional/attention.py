@@ -70,7 +70,7 @@ def _check(query, key, value, attn_mask, dropout_p, is_causal):
     if min(t.ndim for t in tensors.values()) < 2:
         raise ValueError(f"{_OP}: query, key and value need at least 2 dimensions (..., sequence, features); "
                          f"got {shapes}; add a sequence dimension with unsqueeze")
-    if query.dtype.kind != "f" or not query.dtype == key.dtype == value.dtype:
+    if query.dtype.kind not in "fV" or not query.dtype == key.dtype == value.dtype:   # 'V': bfloat16
         raise TypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
                         f"and {value.dtype}; convert them with .to(dtype)")
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:

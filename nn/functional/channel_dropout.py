@@ -15,7 +15,7 @@ def _feature_dropout(input, p, training, op):
     check_tensor(op, input)
     if not training or p == 0.0:
         return input
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise TypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape {input.shape})")
     shape = input.shape[:2] + (1,) * (input.ndim - 2)
     if p == 1.0:

@@ -31,7 +31,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """input divided by its p-norm along `dim`, the norm raised to at least eps (so zero vectors stay zero)."""
     check_tensor("normalize", input)
-    if input.dtype.kind not in "fc":
+    if input.dtype.kind not in "fcV":   # 'V': bfloat16
         raise TypeError(f"normalize: expects a float or complex tensor, got {input.dtype}")
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"normalize: p must be a positive number or math.inf, got {p!r}")

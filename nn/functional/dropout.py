@@ -19,7 +19,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     check_tensor("dropout", input)
     if not training or p == 0.0:
         return input
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape})")
     return _maybe_inplace("dropout", lambda t: Dropout.apply(t, float(p)), input, inplace)
 
@@ -48,7 +48,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     check_tensor("alpha_dropout", input)
     if not training or p == 0.0 or input.size == 0:
         return input
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise TypeError(f"alpha_dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return _maybe_inplace("alpha_dropout", lambda t: _alpha_dropout(t, float(p)), input, inplace)
@@ -77,7 +77,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     if input.ndim < 2:
         raise ValueError(f"feature_alpha_dropout: needs an input with at least 2 dims (N, C, *), got shape "
                          f"{tuple(input.shape)}")
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise TypeError(f"feature_alpha_dropout: input must be a float tensor, got {input.dtype} (shape "
                         f"{input.shape}); convert it with .float()")
     return _maybe_inplace("feature_alpha_dropout", lambda t: _feature_alpha_dropout(t, float(p)), input, inplace)

@@ -135,7 +135,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if not linear and mode != "bicubic" and align_corners is not None:
         raise ValueError(f"interpolate: align_corners applies only to the linear and bicubic modes, not {mode!r}; "
                          "leave it None")
-    if input.dtype.kind != "f":
+    if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise TypeError(f"interpolate: expects a float input, got {input.dtype}")
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
     if min(sizes) <= 0 or min(input.shape[2:]) <= 0:

@@ -30,8 +30,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},): build the layer with num_features="
                              f"{channels}")
-    if half_input_float_params(input, weight, bias, running_mean, running_var):   # in float32, out in float16
-        return batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum, eps).half()
+    if half_input_float_params(input, weight, bias, running_mean, running_var):   # float32 in, input's dtype out
+        return batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum,
+                          eps).to(input.dtype)
     same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")
@@ -86,7 +87,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if t is not None and tuple(t.shape) != normalized_shape:
             raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
                              f"{normalized_shape}")
-    if half_input_float_params(input, weight, bias):   # in float32, out in float16
-        return layer_norm(input.float(), normalized_shape, weight, bias, eps).half()
+    if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
+        return layer_norm(input.float(), normalized_shape, weight, bias, eps).to(input.dtype)
     same_dtype(op, input, weight=weight, bias=bias)
     return LayerNorm.apply(input, weight, bias, n, float(eps))

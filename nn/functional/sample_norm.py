@@ -55,8 +55,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
         raise ValueError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
                          f"{num_groups!r} equal groups")
-    if half_input_float_params(input, weight, bias):   # in float32, out in float16
-        return group_norm(input.float(), num_groups, weight, bias, eps).half()
+    if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
+        return group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _check_params(op, input, channels, weight=weight, bias=bias)
     return _affine(_standardise(input, num_groups, eps), weight, bias, channels)
 

@@ -10,17 +10,20 @@ import struct
 
 import numpy as np
 
+from autograd.bf16_dtype import bfloat16_available, bfloat16_dtype, is_bf16
+
 # safetensors dtype name -> little-endian NumPy dtype
 DTYPES = {
     "F64": np.dtype("<f8"), "F32": np.dtype("<f4"), "F16": np.dtype("<f2"),
     "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "I16": np.dtype("<i2"),
     "I8": np.dtype("i1"), "U8": np.dtype("u1"), "BOOL": np.dtype("?"), "C64": np.dtype("<c8"),
-    "BF16": np.dtype("<u2"),  # raw bits; widened to float32 on load
+    "BF16": np.dtype("<u2"),  # raw bits: bfloat16 on load (float32 without the optional ml_dtypes package)
 }
 _NAMES = {dt.newbyteorder("<"): name for name, dt in DTYPES.items() if name != "BF16"}
 # The order the `safetensors` package writes tensors in (widest dtype first, then by name),
 # which keeps every tensor aligned and makes our files byte-identical to theirs.
-_WRITE_RANK = {"I64": 0, "F64": 1, "C64": 1.5, "F32": 2, "I32": 3, "F16": 4, "I16": 5, "I8": 6, "U8": 7, "BOOL": 8}
+_WRITE_RANK = {"I64": 0, "F64": 1, "C64": 1.5, "F32": 2, "I32": 3, "F16": 4, "BF16": 4, "I16": 5, "I8": 6, "U8": 7,
+               "BOOL": 8}
 _MAX_HEADER = 100_000_000
 _MAX_BYTES = np.iinfo(np.intp).max  # no array, even an empty one, may have a larger shape product
 METADATA_KEY = "__metadata__"
@@ -40,21 +43,25 @@ def as_array(value, name, who):
     """`value` (a NumPy array or scalar, or anything with `.numpy()`) as a contiguous little-endian array
     of a dtype safetensors holds; a TypeError naming `name` otherwise."""
     if not isinstance(value, (np.ndarray, np.generic)):
-        value = value.numpy()
+        # a bfloat16 tensor (ours or PyTorch's) has no .numpy(): its float32 values give the same bfloat16 back
+        bf16 = str(getattr(value, "dtype", "")).endswith("bfloat16")
+        value = value.float().numpy().astype(bfloat16_dtype(who)) if bf16 else value.numpy()
     arr = np.asarray(value)
+    if is_bf16(arr.dtype):
+        return np.ascontiguousarray(arr)
     dtype_name = _NAMES.get(arr.dtype.newbyteorder("<"))
     if dtype_name is None:
         hint = ("save its real view instead (ag.view_as_real(t), back with ag.view_as_complex)" if arr.dtype.kind == "c"
                 else "cast it, e.g. .astype(np.float32)")
         raise TypeError(f"{who}: {name!r} has dtype {arr.dtype}, which safetensors files cannot hold; {hint} "
-                        f"(supported: float64/32/16, complex64, int64/32/16/8, uint8, bool)")
+                        f"(supported: float64/32/16, bfloat16, complex64, int64/32/16/8, uint8, bool)")
     return np.asarray(arr, dtype=DTYPES[dtype_name], order="C")
 
 
 def write(f, arrays, metadata=None):
     """Write `arrays` ({name: array from `as_array`}) and `metadata` (str -> str or None) to the binary
     file object `f` in the safetensors layout."""
-    ordered = sorted(arrays.items(), key=lambda item: (_WRITE_RANK[_NAMES[item[1].dtype]], item[0]))
+    ordered = sorted(arrays.items(), key=lambda item: (_WRITE_RANK[_name(item[1].dtype)], item[0]))
     f.write(_header_bytes(ordered, metadata))
     for _, arr in ordered:
         f.write(arr.reshape(-1).view(np.uint8).data)
@@ -63,7 +70,8 @@ def write(f, arrays, metadata=None):
 def read(f, size, label):
     """Read the safetensors file of `size` bytes that starts at `f`'s position.
 
-    Returns ({name: NumPy array} in header order, BF16 widened to float32; {metadata}). A malformed
+    Returns ({name: NumPy array} in header order, BF16 as bfloat16, or widened to float32 without the ml_dtypes
+    package; {metadata}). A malformed
     file raises `ValueError` naming `label` and the problem.
     """
     entries, metadata = _read_header(f, size, label)
@@ -96,7 +104,7 @@ def _header_bytes(ordered, metadata):
     header = {} if metadata is None else {METADATA_KEY: metadata}
     offset = 0
     for name, arr in ordered:
-        header[name] = {"dtype": _NAMES[arr.dtype], "shape": list(arr.shape),
+        header[name] = {"dtype": _name(arr.dtype), "shape": list(arr.shape),
                         "data_offsets": [offset, offset + arr.nbytes]}
         offset += arr.nbytes
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -186,9 +194,14 @@ def _read_into(f, view):
     return done
 
 
+def _name(dtype):
+    """The safetensors name of an array dtype from `as_array`."""
+    return "BF16" if is_bf16(dtype) else _NAMES[dtype]
+
+
 def _to_native(arr, dtype_name, name, label):
     if dtype_name == "BF16":
-        return (arr.astype(np.uint32) << 16).view(np.float32)
+        return arr.view(bfloat16_dtype()) if bfloat16_available() else (arr.astype(np.uint32) << 16).view(np.float32)
     if dtype_name == "BOOL" and arr.view(np.uint8).max(initial=0) > 1:
         raise error(label, f"BOOL tensor {name!r} holds bytes other than 0 and 1")
     return arr.astype(arr.dtype.newbyteorder("="), copy=False)

@@ -2,12 +2,13 @@
 import contextlib
 import io
 import os
+from collections import OrderedDict
 
 import autograd as ag
 
 from . import safetensors_file, structure
 from .atomic_file import write_atomically
-from .structure import STRUCTURE_KEY
+from .structure import ORDER_KEY, STRUCTURE_KEY
 
 # pickle.load's own options, which torch.load passes on; accepted and unused, since nothing is unpickled
 _PICKLE_LOAD_ARGS = ("encoding", "errors", "fix_imports")
@@ -17,7 +18,8 @@ def save(obj, f, metadata=None):
     """Write `obj` to `f` as a safetensors file. Nothing is pickled.
 
     - `obj`: a state_dict (name -> Tensor or NumPy array), which becomes a plain safetensors file that
-      any safetensors reader loads; or a nested checkpoint such as an optimiser's `state_dict()` or
+      any safetensors reader loads (an OrderedDict, as `state_dict()` returns, also keeps its key order on
+      load); or a nested checkpoint such as an optimiser's `state_dict()` or
       `{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 7}`: dicts, lists, tuples,
       numbers, strings, None and tensors, nested up to 100 levels (tensors become safetensors entries named by
       their place, e.g. 'optimizer.state.0.exp_avg'; the rest is JSON in the file's metadata).
@@ -35,6 +37,8 @@ def save(obj, f, metadata=None):
     metadata = _check_metadata(metadata, who)
     if structure.is_flat(obj):
         values = obj
+        if isinstance(obj, OrderedDict):
+            metadata = {**(metadata or {}), ORDER_KEY: structure.order_text(obj)}
     else:
         values, text = structure.flatten(obj, who)
         metadata = {**(metadata or {}), STRUCTURE_KEY: text}
@@ -52,8 +56,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     object open for reading (read from its current position to its end).
 
     Returns what was saved, with every tensor as a Tensor: a plain safetensors file as a dict
-    name -> Tensor (BF16 tensors become float32), a nested checkpoint as the same structure of dicts,
-    lists, tuples, numbers and Tensors.
+    name -> Tensor (BF16 tensors come back bfloat16, or float32 without the optional ml_dtypes package; a saved
+    OrderedDict comes back as one, in its own order),
+    a nested checkpoint as the same structure of dicts, lists, tuples, numbers and Tensors.
     `map_location` puts the tensors on a device: a name ('cpu', 'numba', 'cuda:0'), a device object
     (ours or a torch.device), a dict (safetensors tensors count as saved on 'cpu', so its 'cpu' entry is
     used) or a callable `fn(tensor, 'cpu')` whose result is kept; None puts them on the default device.
@@ -74,6 +79,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     tensors = _to_tensors(arrays, map_location)
     if STRUCTURE_KEY in metadata:
         return structure.unflatten(metadata[STRUCTURE_KEY], tensors, label)
+    if ORDER_KEY in metadata:
+        return structure.reordered(metadata[ORDER_KEY], tensors, label)
     return tensors
 
 
@@ -84,6 +91,7 @@ def load_metadata(f):
     with _source(f, label) as (stream, size):
         metadata = safetensors_file.read_metadata(stream, size, label)
     metadata.pop(STRUCTURE_KEY, None)
+    metadata.pop(ORDER_KEY, None)
     return metadata
 
 
@@ -122,8 +130,9 @@ def _check_metadata(metadata, who):
     if not isinstance(metadata, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
         raise TypeError(f"{who}: metadata must be a dict of str -> str, got {metadata!r}")
-    if STRUCTURE_KEY in metadata:
-        raise ValueError(f"{who}: the metadata key {STRUCTURE_KEY!r} is reserved for nested checkpoints")
+    for key in (STRUCTURE_KEY, ORDER_KEY):
+        if key in metadata:
+            raise ValueError(f"{who}: the metadata key {key!r} is reserved for deepgrad's own checkpoints")
     return metadata
 
 

@@ -8,15 +8,19 @@ tensor, named by its place ('state.0.exp_avg'), plus the key STRUCTURE_KEY in `_
   - a JSON array for a list;
   - {"tuple": [nodes]}, {"dict": [[key node, value node], ...]} (keys keep their types and order),
     {"tensor": entry name}, or {"float": "nan" | "inf" | "-inf"}.
-A plain state_dict (str -> tensor) needs no structure and is written as a plain safetensors file.
+A plain state_dict (str -> tensor) needs no structure and is written as a plain safetensors file; an OrderedDict
+one (what Module.state_dict() returns) also records its key order under ORDER_KEY, since safetensors files list
+tensors by dtype and name, and load_state_dict, printing and iteration follow the state_dict's own order.
 """
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from .safetensors_file import METADATA_KEY, error, is_array, parse_json
 
 STRUCTURE_KEY = "deepgrad.structure"
+ORDER_KEY = "deepgrad.order"
 VERSION = 1
 MAX_DEPTH = 100
 _SCALARS = (type(None), bool, int, float, str)
@@ -51,6 +55,19 @@ def unflatten(text, tensors, label):
     if unused:
         raise error(label, f"tensors {unused} are in the file but not in its {STRUCTURE_KEY} metadata")
     return obj
+
+
+def order_text(state):
+    """The key order of the flat OrderedDict `state` as the JSON text stored under ORDER_KEY."""
+    return _dumps(list(state))
+
+
+def reordered(text, tensors, label):
+    """`tensors` ({name: tensor} in file order) as an OrderedDict in the order the ORDER_KEY `text` lists."""
+    order = parse_json(text, label, f"the {ORDER_KEY} metadata")
+    if not isinstance(order, list) or sorted(order, key=str) != sorted(tensors):
+        raise error(label, f"its {ORDER_KEY} metadata must list each of the file's {len(tensors)} tensor names once")
+    return OrderedDict((name, tensors[name]) for name in order)
 
 
 def _dumps(document):

@@ -27,7 +27,7 @@ def model_float_dtype(model):
 
 def as_array(data, who, name):
     """`data` as a NumPy array with one row per example; float64 becomes float32 (the default float)."""
-    array = data.numpy() if isinstance(data, Tensor) else np.asarray(data)
+    array = np.asarray(data)   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
     if array.ndim == 0:
         raise ValueError(f"{who}: {name} is a single value ({array!r}); it needs one row per example")
     if array.dtype == np.float64:

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from autograd import Tensor
+from autograd.bf16_dtype import float32_if_bf16
 
 
 class Metric(ABC):
@@ -213,7 +213,8 @@ class FunctionMetric(_RunningMean):
 
 
 def _host(a):
-    return a.numpy() if isinstance(a, Tensor) else np.asarray(a)
+    a = np.asarray(a)   # a Tensor's host values; bfloat16 ones (numpy() refuses those) scored in float32
+    return a.astype(float32_if_bf16(a.dtype), copy=False)
 
 
 def _is_binary(output, target):
