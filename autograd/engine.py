@@ -407,7 +407,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if not (allow_unused or materialize_grads):
                 raise GraphError(f"grad: an input of shape {t.shape} was not used to compute the outputs; "
                                  "pass allow_unused=True to get None for it")
-            result.append(zeros_like(t.detach()) if materialize_grads else None)
+            # PyTorch's zeros for an unused input require grad under create_graph (a further grad sees zeros)
+            result.append(zeros_like(t.detach()).requires_grad_(bool(create_graph)) if materialize_grads else None)
         elif isinstance(g, Tensor):
             result.append(g)
         else:

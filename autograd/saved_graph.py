@@ -6,7 +6,10 @@ from .tensor import Tensor, wrap_array
 
 
 class Rebind(Function):
-    """`values` with its gradient going to `source` (an unpacked copy of a saved leaf)."""
+    """`values` with its gradient going to `source` (the tensor whose unpacked copy `values` is). The copy is
+    this node's own output, so the ops of a create_graph backward that save it find where it came from (the
+    engine's _wrap_saved matches saved arrays to their producers' outputs), and a further backward through
+    those ops reaches `source` too."""
 
     def forward(ctx, source, values):
         return values
@@ -23,8 +26,8 @@ def as_graph_tensor(node, k, array):
         return array if role is False else Tensor._make(array, node.device, None, 0, False)
     kind, j = role
     if kind == "out":
-        return Tensor._make(array, node.device, node, j, True)
-    parent, idx = node.parents[j], node.parent_idx[j]
-    if isinstance(parent, Tensor):
-        return Rebind.apply(parent, wrap_array(array, node.device))
-    return Tensor._make(array, node.device, parent, idx, True)
+        source = Tensor._make(array, node.device, node, j, True)
+    else:
+        parent, idx = node.parents[j], node.parent_idx[j]
+        source = parent if isinstance(parent, Tensor) else Tensor._make(array, node.device, parent, idx, True)
+    return Rebind.apply(source, wrap_array(array, node.device))

@@ -1,7 +1,8 @@
 """Containers of modules: Sequential, ModuleList, ModuleDict."""
+import operator
 from collections import OrderedDict
 
-from .module import Module
+from .module import Module, indented
 
 
 class _ModuleSequence(Module):
@@ -17,6 +18,61 @@ class _ModuleSequence(Module):
         """Add a module at the end; returns self."""
         self.add_module(str(len(self._modules)), module)
         return self
+
+    def _key(self, index):
+        """The name of the module at int position `index` (negative counts from the end), as PyTorch finds it."""
+        n = len(self._modules)
+        try:
+            index = operator.index(index)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__} indices must be integers or slices, "
+                            f"not {type(index).__name__}") from None
+        if not -n <= index < n:
+            raise IndexError(f"index {index} is out of range for a {type(self).__name__} of {n} modules")
+        return list(self._modules)[index]
+
+    def _renumber(self, modules):
+        """Hold exactly `modules`, named "0", "1", ... in order."""
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, m in enumerate(modules):
+            self.add_module(str(i), m)
+
+    def __setitem__(self, index, module):
+        """Replace the module at position `index` (its name stays), e.g. a new classifier head."""
+        self.add_module(self._key(index), module)
+
+    def __delitem__(self, index):
+        """Remove the module(s) at `index` (an int or a slice); the rest are renumbered from "0", as PyTorch's."""
+        keys = list(self._modules)
+        gone = set(keys[index]) if isinstance(index, slice) else {self._key(index)}
+        self._renumber([m for k, m in self._modules.items() if k not in gone])
+
+    def pop(self, index):
+        """Remove the module(s) at `index` and return it (a slice gives a container of them)."""
+        taken = self[index]
+        del self[index]
+        return taken
+
+    def insert(self, index, module):
+        """Put `module` before position `index` (as list.insert); the modules after it are renumbered."""
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}.insert: expects a Module, got {type(module).__name__}")
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"{type(self).__name__}.insert: index {index} is out of range for {n} modules")
+        values = list(self._modules.values())
+        values.insert(index, module)
+        self._renumber(values)
+
+    def extend(self, modules):
+        """Add several modules at the end; returns self."""
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
 
 
 class Sequential(_ModuleSequence):
@@ -40,7 +96,27 @@ class Sequential(_ModuleSequence):
         items = list(self._modules.items())
         if isinstance(index, slice):
             return Sequential(OrderedDict(items[index]))
-        return items[index][1]
+        return self._modules[self._key(index)]
+
+    def __add__(self, other):
+        """A new Sequential of this one's modules, then `other`'s (the same module objects)."""
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        return Sequential(*self, *other)
+
+    def __mul__(self, times):
+        """A new Sequential of this one's modules repeated `times` times (the same module objects)."""
+        if not isinstance(times, int) or isinstance(times, bool):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(times)}")
+        if times <= 0:
+            raise ValueError(f"Non-positive multiplication factor {times} for {type(self)}")
+        return Sequential(*(list(self) * times))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times):
+        self._renumber(list((self * times)))
+        return self
 
 
 class ModuleList(_ModuleSequence):
@@ -54,30 +130,23 @@ class ModuleList(_ModuleSequence):
         values = list(self._modules.values())
         return ModuleList(values[index]) if isinstance(index, slice) else values[index]
 
-    def __setitem__(self, index, module):
-        key = list(self._modules)[index]
-        self.add_module(key, module)
-
-    def insert(self, index, module):
-        """Put `module` before position `index` (as list.insert); the modules after it are renumbered."""
-        values = list(self._modules.values())
-        values.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self.add_module(str(i), m)
-
-    def extend(self, modules):
-        """Add several modules at the end; returns self."""
-        for m in modules:
-            self.append(m)
-        return self
-
     def __add__(self, other):
         """A new ModuleList holding this list's modules, then `other`'s (the same module objects)."""
         return ModuleList(list(self) + list(other))
 
-    def __iadd__(self, modules):
-        return self.extend(modules)
+    def __repr__(self):
+        """As PyTorch prints a ModuleList: a run of modules that print alike shows once, as "(0-5): 6 x Block(...)"."""
+        runs = []   # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        if not runs:
+            return "ModuleList()"
+        lines = [indented(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}") for a, b, text in runs]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args, **kwargs):
         raise TypeError("ModuleList has no forward(); iterate over it in your own module's forward")
@@ -96,6 +165,28 @@ class ModuleDict(Module):
 
     def __setitem__(self, key, module):
         self.add_module(key, module)
+
+    def __delitem__(self, key):
+        if key not in self._modules:
+            raise KeyError(key)
+        delattr(self, key)
+
+    def pop(self, key):
+        """Remove the module named `key` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        """Remove every module."""
+        for key in list(self._modules):
+            del self[key]
+
+    def update(self, modules):
+        """Add or replace modules from a mapping or an iterable of (name, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, module in pairs:
+            self[key] = module
 
     def __len__(self):
         return len(self._modules)

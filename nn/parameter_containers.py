@@ -1,7 +1,22 @@
 """Containers of parameters: ParameterList and ParameterDict (registered, so they train and are saved)."""
+import autograd as ag
 from autograd import Tensor
 
 from .module import Module, Parameter
+
+
+def _listing(pairs, type_name):
+    """extra_repr of a parameter container, as PyTorch prints it: one "(key): Parameter containing: [<type> of size
+    AxB]" line per entry, the type named by `type_name(tensor)`."""
+    lines = []
+    for key, p in pairs:
+        if isinstance(p, Tensor):
+            where = f" ({p.device})" if p.device.type == "cuda" else ""
+            kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+            lines.append(f"  ({key}): {kind} containing: [{type_name(p)} of size {'x'.join(map(str, p.shape))}{where}]")
+        else:
+            lines.append(f"  ({key}): Object of type: {type(p).__name__}")
+    return "\n".join(lines)
 
 
 def _as_parameter(container, value):
@@ -44,6 +59,12 @@ class ParameterList(Module):
             self.append(value)
         return self
 
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def extra_repr(self):
+        return _listing(enumerate(self), lambda p: p.dtype)
+
     def forward(self, *args, **kwargs):
         raise TypeError("ParameterList has no forward(); use its parameters in your own module's forward")
 
@@ -75,6 +96,58 @@ class ParameterDict(Module):
         for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
             self[key] = value
 
+    def __delitem__(self, key):
+        if key not in self._parameters:
+            raise KeyError(key)
+        delattr(self, key)
+
+    def __reversed__(self):
+        return reversed(list(self._parameters))
+
+    def get(self, key, default=None):
+        """The parameter named `key`, or `default` when there is none."""
+        return self[key] if key in self else default
+
+    def pop(self, key):
+        """Remove the parameter named `key` and return it."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self):
+        """Remove the most recently added (name, parameter) pair and return it."""
+        key = list(self._parameters)[-1]
+        return key, self.pop(key)
+
+    def setdefault(self, key, default=None):
+        """The parameter named `key`, first set to `default` when there is none."""
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self):
+        """Remove every parameter."""
+        for key in list(self._parameters):
+            del self[key]
+
+    def copy(self):
+        """A new ParameterDict holding the same Parameter objects."""
+        return ParameterDict(list(self.items()))
+
+    def __or__(self, other):
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other):
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
     def keys(self):
         """The names."""
         return self._parameters.keys()
@@ -86,6 +159,10 @@ class ParameterDict(Module):
     def items(self):
         """(name, parameter) pairs."""
         return self._parameters.items()
+
+    def extra_repr(self):
+        # PyTorch names the dtype here by the legacy type ("torch.FloatTensor"), in ParameterList by dtype
+        return _listing(self.items(), ag.typename)
 
     def forward(self, *args, **kwargs):
         raise TypeError("ParameterDict has no forward(); index it in your own module's forward")

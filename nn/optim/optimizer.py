@@ -1,6 +1,5 @@
 """Optimizer: the base every optimiser shares (param groups, per-parameter state, state_dict)."""
 import numbers
-from abc import ABC, abstractmethod
 from collections import defaultdict
 from itertools import chain
 
@@ -10,6 +9,8 @@ from autograd import Tensor, arrays, enable_grad, no_grad
 
 from ._buffers import check_betas, zeros_like_param
 from ._profiled_step import wrap_class
+from ._step_hooks import (_register, hook_class, hooks_of, register_optimizer_step_post_hook,  # noqa: F401
+                          register_optimizer_step_pre_hook)
 from ._step_state import restore as restore_scalar
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
@@ -18,8 +19,11 @@ _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator)
               "so state_dict indices would change between runs")
 
 
-class Optimizer(ABC):
+class Optimizer:
     """Updates parameters in place from their `.grad`, one param group at a time.
+
+    Built-in optimisers define `_update` (one parameter's update, which the shared `step` calls); a user's
+    subclass may instead override `step` itself, as with PyTorch's torch.optim.Optimizer.
 
     `params` is an iterable of Tensors, or of dicts (param groups) each with a 'params' entry and any
     options that override `defaults` for that group, e.g. `[{'params': body}, {'params': head, 'lr': 1e-2}]`.
@@ -29,7 +33,8 @@ class Optimizer(ABC):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        wrap_class(cls)   # profiles show each optimizer's step as 'Optimizer.step#<Class>.step'
+        hook_class(cls)   # step pre/post hooks run around the step ...
+        wrap_class(cls)   # ... and profiles show both as 'Optimizer.step#<Class>.step', as PyTorch's
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -58,6 +63,15 @@ class Optimizer(ABC):
     @property
     def _name(self):
         return type(self).__name__
+
+    def register_step_pre_hook(self, hook):
+        """Call hook(optimizer, args, kwargs) before each step (it may return (new_args, new_kwargs)); returns
+        a handle whose .remove() unregisters it."""
+        return _register(hooks_of(self, "pre"), hook)
+
+    def register_step_post_hook(self, hook):
+        """Call hook(optimizer, args, kwargs) after each step; returns a handle whose .remove() unregisters it."""
+        return _register(hooks_of(self, "post"), hook)
 
     # ----- param groups ------------------------------------------------------------------------
     def add_param_group(self, param_group):
@@ -153,10 +167,11 @@ class Optimizer(ABC):
                     arrays.mark_changed(p)
         return loss
 
-    @abstractmethod
     def _update(self, p, grad, state, group):
         """Update parameter `p` in place (through arrays.array(p)) from the raw gradient array `grad`
         (already negated when maximizing), with its `state` dict and its group's options."""
+        raise NotImplementedError(f"{self._name}.step: an Optimizer subclass must define step(self, closure=None) "
+                                  f"(updating each p in self.param_groups under torch.no_grad()), as in PyTorch")
 
     # ----- checkpoints -------------------------------------------------------------------------
     def state_dict(self):
@@ -273,4 +288,5 @@ def _real_view(p):
     return arrays.wrap(_real_array(arrays.array(p)), p.device)
 
 
-wrap_class(Optimizer)   # the base step and zero_grad, which most optimizers inherit
+hook_class(Optimizer)   # the base step and zero_grad, which most optimizers inherit
+wrap_class(Optimizer)
