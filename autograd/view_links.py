@@ -43,26 +43,37 @@ class SeveralViews:
 
 
 def link_views(results, base, op=None):
-    """Mark the op's result tensors that view `base`'s memory as its views; returns `results`."""
+    """Mark the op's result tensors that view `base`'s memory as its views (view_base found it); returns
+    `results`."""
+    rebound = base._node is not None or not base.requires_grad   # a leaf that requires grad is never rebound
+    if type(results) is not tuple:   # one result: view_base found that it shares base's memory
+        results._view_of = base
+        if rebound:
+            remember_view(base, results)
+        return results
     memory = owner(base._data)
-    several = type(results) is tuple
-    for r in (results if several else (results,)):
+    for r in results:
         if owner(r._data) is memory:
-            r._view_of = SeveralViews(base, op) if several else base
-            if base._node is not None or not base.requires_grad:   # a leaf that requires grad is never rebound
+            r._view_of = SeveralViews(base, op)
+            if rebound:
                 remember_view(base, r)
     return results
 
 
 def remember_view(base, view):
     """Note `view` among the views of `base` (weakly: a view that is dropped is forgotten)."""
-    views = getattr(base, "_views", None)
-    if views is None:
-        base._views = [weakref.ref(view)]
+    try:
+        views = base._views
+    except AttributeError:
+        base._views = [_ref(view)]
         return
-    views.append(weakref.ref(view))
-    if len(views) >= _SWEEP_AT and len(views) & (len(views) - 1) == 0:   # at powers of two: amortised O(1)
+    views.append(_ref(view))
+    n = len(views)
+    if n >= _SWEEP_AT and n & (n - 1) == 0:   # at powers of two: amortised O(1)
         views[:] = [v for v in views if v() is not None]
+
+
+_ref = weakref.ref
 
 
 def live_views(base):
