@@ -119,10 +119,12 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                 in_grads = (in_grads,)
             if len(in_grads) != len(node.parents):
                 in_grads = _arity(node, in_grads)
-        if not retain and node.saved_tensors:
-            node.saved_tensors = ()
-            node.kept = None   # a composed form's arguments (composed_backward.py) go with the saved values
-            node._freed = True
+        if not retain:
+            if node.saved_tensors:
+                node.saved_tensors = ()
+                node._freed = True
+            if node.kept is not None:   # a composed form's arguments (composed_backward.py) are freed too
+                node.kept = None
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
             if g is None or parent is None:
                 continue

@@ -10,6 +10,7 @@ from .linalg import product
 
 
 class MaxPool2d(Function):
+    torch_name = "MaxPool2DWithIndicesBackward0"   # PyTorch's grad_fn name
     op_name = "max_pool2d"
     differentiable_backward = False
     explain_error = staticmethod(kernel_message)
@@ -68,6 +69,7 @@ def _empty_windows(xp, in_hw, out_hw, kernel, stride, padding, dilation):
 
 
 class AvgPool2d(Function):
+    torch_name = "AvgPool2DBackward0"   # PyTorch's grad_fn name
     op_name = "avg_pool2d"
     differentiable_backward = False
     explain_error = staticmethod(kernel_message)
@@ -89,6 +91,7 @@ class AvgPool2d(Function):
 
 
 class AdaptiveAvgPool2d(Function):
+    torch_name = "AdaptiveAvgPool2DBackward0"   # PyTorch's grad_fn name
     op_name = "adaptive_avg_pool2d"
     differentiable_backward = False
     explain_error = staticmethod(kernel_message)
@@ -168,6 +171,7 @@ def _window_gather(xp, size, out):
 class AdaptiveMaxPool2d(Function):
     """Max over PyTorch's adaptive windows of x (N, C, H, W); also the int64 flat H*W index of each maximum
     (the first one in row-major order)."""
+    torch_name = "AdaptiveMaxPool2DBackward0"   # PyTorch's grad_fn name
 
     op_name = "adaptive_max_pool2d"
     differentiable_backward = False
