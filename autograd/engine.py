@@ -21,6 +21,7 @@ from .saved_hooks import unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
 from .versions import clock, modified_since
+from .view_links import SeveralViews
 
 
 _end_callbacks = []
@@ -162,6 +163,14 @@ def _toward(order, capture, partial=False):
                 runs.add(node)
                 break
     return [n for n in order if n in runs or n in holders], holders - runs
+
+
+def _no_grad_view(leaf):
+    """True for a leaf that views a tensor requiring grad: one made under no_grad (view_links.py)."""
+    base = getattr(leaf, "_view_of", None)
+    if isinstance(base, SeveralViews):
+        base = base.base
+    return base is not None and base.requires_grad
 
 
 def _add_to_leaf(leaves, leaf, g, incoming):
@@ -350,6 +359,8 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         if key in capture:
             capture[key] = g if capture[key] is None else capture[key] + g
         return
+    if _no_grad_view(leaf):
+        return   # as in PyTorch, no gradient accumulates into it
     if g.shape != leaf._data.shape:
         raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")
     if graph_mode:

@@ -4,6 +4,7 @@ references to its views (`_views`), so that an in-place op on it inside a graph 
 (view_inplace.py)."""
 import weakref
 
+from .grad_mode import state
 from .tensor import Tensor
 
 #: a base's list of view references is swept of dead ones when it reaches twice the live count (at least this)
@@ -46,10 +47,15 @@ def link_views(results, base, op=None):
     """Mark the op's result tensors that view `base`'s memory as its views (view_base found it); returns
     `results`."""
     rebound = base._node is not None or not base.requires_grad   # a leaf that requires grad is never rebound
+    # PyTorch's views made under no_grad of a tensor that requires grad require grad too, as leaves whose
+    # gradient goes nowhere (the engine accumulates none into them)
+    no_grad_view = base.requires_grad and not state.enabled and not state.inference
     if type(results) is not tuple:   # one result: view_base found that it shares base's memory
         results._view_of = base
         if rebound:
             remember_view(base, results)
+        if no_grad_view:
+            results.requires_grad = True
         return results
     memory = owner(base._data)
     for r in results:
@@ -57,6 +63,8 @@ def link_views(results, base, op=None):
             r._view_of = SeveralViews(base, op)
             if rebound:
                 remember_view(base, r)
+            if no_grad_view:
+                r.requires_grad = True
     return results
 
 

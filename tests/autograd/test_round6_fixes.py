@@ -74,8 +74,6 @@ def test_materialized_zeros_for_an_unused_input_require_grad_under_create_graph(
     assert flags[0] == flags[1]
 
 
-@pytest.mark.xfail(strict=True, reason="views made under no_grad drop requires_grad; the fix belongs in "
-                                       "autograd/function.py / view_links.py (being edited by another engineer)")
 def test_views_made_under_no_grad_keep_requires_grad_as_torch():
     torch = pytest.importorskip("torch")
     flags = []
@@ -85,6 +83,16 @@ def test_views_made_under_no_grad_keep_requires_grad_as_torch():
             views = (w[0, :1], w[0], w[:, 1], w.view(-1), w.t(), w.narrow(0, 0, 1), w + 1, w[[0, 1]])
             flags.append([(v.requires_grad, v.is_leaf, v.grad_fn is None) for v in views])
     assert flags[0] == flags[1]   # PyTorch: True for the six views, False for w + 1 and the gathered copy
+    w = ag.tensor(W, requires_grad=True)
+    with ag.no_grad():
+        row = w[0]
+    (row * 2).sum().backward()   # as in PyTorch: the view is a leaf that takes no gradient, nor does w
+    assert row.grad is None and w.grad is None
+    with ag.no_grad():
+        first, _ = w.split(1)   # one of several views: the same
+    assert first.requires_grad and first.is_leaf
+    (first * 2).sum().backward()
+    assert first.grad is None and w.grad is None
 
 
 @pytest.mark.parametrize("divisor", [-1.5, 1.5, 2.0, float("inf"), -float("inf")])
