@@ -11,11 +11,13 @@ from ..function import LINEAR
 from ..tensor import Tensor
 from . import activation
 from .attention import ScaledDotProductAttention
+from .conv import Conv2dInputGrad, ConvTranspose2d, _covering
 from .embedding import Embedding
 from .loss import CrossEntropy
 from .normalization import BatchNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, _empty_windows
 from .resample import Resample
+from .shape import pad
 from .special import erf
 
 
@@ -113,6 +115,25 @@ def embedding(indices, weight, padding_idx, scale_grad_by_freq=False):
     return rows * factor + rows.detach() * (1 - factor)
 
 
+def conv_transpose2d(x, w, b, stride, padding, dilation, groups, out_hw, x_axes):
+    """ConvTranspose2d's output as the recorded input-gradient op of a convolution (Conv2dInputGrad, linear
+    and differentiable in both x and w), on x grown with zeros as the fused forward grows it."""
+    x4 = x
+    for axis in sorted(x_axes or ()):
+        x4 = x4.unsqueeze(axis)
+    y_shape = (x4.shape[0], w.shape[1] * groups) + tuple(out_hw)
+    grown = _covering(np, np.empty((1, 1) + tuple(x4.shape[2:]), np.bool_), y_shape, w.shape, stride, padding,
+                      dilation).shape[2:]
+    if tuple(grown) != tuple(x4.shape[2:]):
+        x4 = pad(x4, ((0, 0), (0, 0), (0, grown[0] - x4.shape[2]), (0, grown[1] - x4.shape[3])))
+    y = Conv2dInputGrad.apply(x4, w, y_shape, stride, padding, dilation, groups)
+    if b is not None:
+        y = y + b.reshape(-1, 1, 1)
+    for axis in sorted(x_axes or (), reverse=True):
+        y = y.squeeze(axis)
+    return y
+
+
 def gelu_grad(xp, x, y, gy):
     """Exact GELU's input gradient as recorded ops (create_graph): d/dx x Phi(x) = Phi(x) + x phi(x), Phi the
     standard normal's distribution function and phi its density."""
@@ -124,6 +145,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 activation._GRAPH_GRADS["gelu"] = gelu_grad
 BatchNorm.composed = staticmethod(batch_norm)
+ConvTranspose2d.composed = staticmethod(conv_transpose2d)
 ScaledDotProductAttention.composed = staticmethod(attention)
 Embedding.composed = staticmethod(embedding)
 AvgPool2d.composed = AdaptiveAvgPool2d.composed = Resample.composed = LINEAR

@@ -1,7 +1,7 @@
 """Higher-order gradients through the fused ops (create_graph): batch_norm, cross_entropy, max and average
-pooling, adaptive average pooling, interpolate, embedding, scaled_dot_product_attention and exact GELU
-differentiate again, checked by finite differences (gradgradcheck, float64) and against PyTorch's double
-backward; MAML's second-order meta-gradient through a BatchNorm CNN equals PyTorch's."""
+pooling, adaptive average pooling, interpolate, embedding, conv_transpose1d/2d, scaled_dot_product_attention and
+exact GELU differentiate again, checked by finite differences (gradgradcheck, float64) and against PyTorch's
+double backward; MAML's second-order meta-gradient through a BatchNorm CNN equals PyTorch's."""
 import numpy as np
 import pytest
 
@@ -30,6 +30,11 @@ CASES = {
     "interpolate_nearest": ((1, 2, 3), lambda x, L, F: F.interpolate(x * x, size=5, mode="nearest")),
     "embedding": ((4, 3), lambda x, L, F: F.embedding(L.tensor([[0, 1], [1, 3]]), x * x)),
     "embedding_padding": ((4, 3), lambda x, L, F: F.embedding(L.tensor([0, 1, 1, 2]), x * x, padding_idx=1)),
+    "conv_transpose2d": ((1, 2, 3, 3), lambda x, L, F: F.conv_transpose2d(
+        x * x, x.reshape(2, 1, 3, 3) * 2, stride=2, padding=1, output_padding=1)),
+    "conv_transpose2d_groups": ((1, 4, 3, 3), lambda x, L, F: F.conv_transpose2d(
+        x.sin(), x[0, :, :2, :2].reshape(4, 1, 2, 2), groups=2, dilation=2, stride=3, output_padding=1)),
+    "conv_transpose1d": ((1, 2, 5), lambda x, L, F: F.conv_transpose1d(x * x, x[:, :, :3].reshape(2, 1, 3), stride=2)),
     "sdpa": ((1, 3, 4), lambda x, L, F: F.scaled_dot_product_attention(x, x * 2, x.sin())),
     "sdpa_causal": ((1, 3, 4), lambda x, L, F: F.scaled_dot_product_attention(x, x, x, is_causal=True)),
 }
@@ -52,7 +57,7 @@ def test_second_derivatives_match_pytorchs(name):
 
 
 @pytest.mark.parametrize("name", ["gelu", "batch_norm_train", "cross_entropy_smooth_ignore", "max_pool2d_padded",
-                                  "avg_pool2d_padded", "embedding_padding", "sdpa_causal"])
+                                  "avg_pool2d_padded", "embedding_padding", "sdpa_causal", "conv_transpose2d_groups"])
 def test_second_derivatives_pass_gradgradcheck(name):
     shape, fn = CASES[name]
     x = ag.tensor(np.random.default_rng(7).standard_normal(shape), requires_grad=True)
