@@ -16,6 +16,8 @@ from .embedding import Embedding
 from .loss import CrossEntropy
 from .normalization import BatchNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, _empty_windows
+from .joining import stack
+from .recurrent import Cell, Recurrence
 from .resample import Resample
 from .shape import pad
 from .special import erf
@@ -134,6 +136,51 @@ def conv_transpose2d(x, w, b, stride, padding, dilation, groups, out_hw, x_axes)
     return y
 
 
+def recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, held=None):
+    """One recurrent layer direction over x (T, B, I), step by step -> (ys, h_n[, c_n]). A packed sequence's
+    held steps are not composed: refused."""
+    if held is not None:
+        raise GraphError("create_graph: a recurrence over a packed sequence cannot be differentiated again; pad "
+                         "the batch (pad_packed_sequence) and run the layer on the padded tensor instead")
+    gx = x.matmul(w_ih.transpose(0, 1))
+    if b_ih is not None:
+        gx = gx + b_ih
+    zeros = np.zeros((x.shape[1], w_hh.shape[1]), x.dtype)
+    h = _constant(zeros, x) if h0 is None else h0
+    c = (_constant(zeros, x) if c0 is None else c0) if mode == "lstm" else None
+    outs = [None] * x.shape[0]
+    for t in (reversed(range(x.shape[0])) if reverse else range(x.shape[0])):
+        h, c = _step(mode, gx[t], h, c, w_hh, b_hh)
+        outs[t] = h
+    ys = stack(outs)
+    return (ys, h, c) if mode == "lstm" else (ys, h)
+
+
+def cell(gates_x, h_prev, c_prev, w_hh, b_hh, mode):
+    """One step of a recurrent cell (Cell's op) -> (h, c) for LSTM, else h."""
+    h, c = _step(mode, gates_x, h_prev, c_prev, w_hh, b_hh)
+    return (h, c) if mode == "lstm" else h
+
+
+def _step(mode, gx, h, c, w_hh, b_hh):
+    """(h, c) after one step from the input part gx of the pre-activations, in PyTorch's gate order (LSTM i, f,
+    g, o; GRU r, z, n with b_hh inside n's reset product)."""
+    hidden = w_hh.shape[1]
+    gh = h.matmul(w_hh.transpose(0, 1))
+    if b_hh is not None:
+        gh = gh + b_hh
+    if mode == "gru":
+        r = (gx[:, :hidden] + gh[:, :hidden]).sigmoid()
+        z = (gx[:, hidden:2 * hidden] + gh[:, hidden:2 * hidden]).sigmoid()
+        n = (gx[:, 2 * hidden:] + r * gh[:, 2 * hidden:]).tanh()
+        return (1 - z) * n + z * h, None
+    g = gx + gh
+    if mode == "lstm":
+        c = g[:, hidden:2 * hidden].sigmoid() * c + g[:, :hidden].sigmoid() * g[:, 2 * hidden:3 * hidden].tanh()
+        return g[:, 3 * hidden:].sigmoid() * c.tanh(), c
+    return (g.tanh() if mode == "rnn_tanh" else g.relu()), None
+
+
 def gelu_grad(xp, x, y, gy):
     """Exact GELU's input gradient as recorded ops (create_graph): d/dx x Phi(x) = Phi(x) + x phi(x), Phi the
     standard normal's distribution function and phi its density."""
@@ -146,6 +193,8 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 activation._GRAPH_GRADS["gelu"] = gelu_grad
 BatchNorm.composed = staticmethod(batch_norm)
 ConvTranspose2d.composed = staticmethod(conv_transpose2d)
+Recurrence.composed = staticmethod(recurrence)
+Cell.composed = staticmethod(cell)
 ScaledDotProductAttention.composed = staticmethod(attention)
 Embedding.composed = staticmethod(embedding)
 AvgPool2d.composed = AdaptiveAvgPool2d.composed = Resample.composed = LINEAR

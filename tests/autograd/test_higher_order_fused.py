@@ -1,6 +1,6 @@
 """Higher-order gradients through the fused ops (create_graph): batch_norm, cross_entropy, max and average
-pooling, adaptive average pooling, interpolate, embedding, conv_transpose1d/2d, scaled_dot_product_attention and
-exact GELU differentiate again, checked by finite differences (gradgradcheck, float64) and against PyTorch's
+pooling, adaptive average pooling, interpolate, embedding, conv_transpose1d/2d, the recurrent layers and cells,
+scaled_dot_product_attention and exact GELU differentiate again, checked by finite differences (gradgradcheck, float64) and against PyTorch's
 double backward; MAML's second-order meta-gradient through a BatchNorm CNN equals PyTorch's."""
 import numpy as np
 import pytest
@@ -122,3 +122,39 @@ def test_the_kept_arguments_go_with_the_graph():
     assert all(n.kept is not None for n in nodes)
     loss.backward()   # the pooling op saved nothing, and its input is released too
     assert all(n.kept is None for n in nodes)
+
+
+@pytest.mark.parametrize("cls, kwargs", [("LSTM", {}), ("GRU", {}), ("RNN", {}), ("RNN", {"nonlinearity": "relu"}),
+                                         ("LSTM", {"bidirectional": True, "num_layers": 2}),
+                                         ("GRU", {"batch_first": True}), ("LSTMCell", {}), ("GRUCell", {}),
+                                         ("RNNCell", {})])
+def test_recurrent_layers_second_derivatives_match_pytorchs(cls, kwargs):
+    torch = pytest.importorskip("torch")
+    import nn
+    theirs_layer = getattr(torch.nn, cls)(3, 4, **kwargs).double()
+    ours_layer = getattr(nn, cls)(3, 4, **kwargs).double()
+    ours_layer.load_state_dict({k: ag.tensor(v.detach().numpy()) for k, v in theirs_layer.state_dict().items()})
+    x0 = np.random.default_rng(5).standard_normal((2, 3) if cls.endswith("Cell") else (5, 2, 3))
+    found = []
+    for lib, layer in ((ag, ours_layer), (torch, theirs_layer)):
+        x = lib.tensor(x0, requires_grad=True)
+        if cls.endswith("Cell"):   # two steps, the second from the first's state
+            state = layer(x)
+            out = layer(x * 2, state)
+        else:
+            out = layer(x)
+        out = out[0] if isinstance(out, tuple) else out
+        g, = lib.autograd.grad((out ** 2).sum(), x, create_graph=True)
+        (g * g).sum().backward()
+        found.append([g.detach().numpy(), x.grad.numpy()] + [p.grad.numpy() for p in layer.parameters()])
+    for mine, theirs in zip(*found):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-9, atol=1e-11)
+
+
+def test_a_packed_recurrence_refuses_a_second_derivative_with_the_fix():
+    import nn
+    from nn.utils.rnn import pack_padded_sequence
+    x = ag.randn(4, 2, 3, dtype=ag.float64, requires_grad=True)
+    out, _ = nn.LSTM(3, 2).double()(pack_padded_sequence(x, [4, 2]))
+    with pytest.raises(ag.GraphError, match="packed sequence cannot be differentiated again.*pad_packed_sequence"):
+        ag.autograd.grad(out.data.pow(2).sum(), x, create_graph=True)
