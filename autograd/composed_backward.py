@@ -26,8 +26,7 @@ def composed_grads(node, gs, run_backward, key):
     for j, a in enumerate(arrays):
         parent = node.parents[j] if j < len(node.parents) else None
         if parent is None:
-            args.append(Tensor._make(a, device, None, 0, False) if hasattr(a, "shape") and hasattr(a, "dtype")
-                        else a)
+            args.append(_constant(a, device))
             continue
         if isinstance(parent, Tensor):   # a leaf: itself while it still holds these values
             t = parent if parent._data is a else Rebind.apply(parent, wrap_array(a, device))
@@ -54,6 +53,10 @@ def composed_grads(node, gs, run_backward, key):
     return tuple(grads)
 
 
+def _constant(a, device):
+    """A kept argument as the op took it: an array as a Tensor outside the graph, anything else as it is."""
+    return Tensor._make(a, device, None, 0, False) if hasattr(a, "shape") and hasattr(a, "dtype") else a
+
 
 class Adjoint(Function):
     """The gradient map gy -> gx of an op linear in its first argument (the op's backward, `node`'s), as a
@@ -67,8 +70,7 @@ class Adjoint(Function):
     def backward(ctx, ggx):
         node = ctx.node
         arrays, kwargs = node.kept
-        rest = [Tensor._make(a, node.device, None, 0, False) if hasattr(a, "shape") and hasattr(a, "dtype") else a
-                for a in arrays[1:]]
+        rest = [_constant(a, node.device) for a in arrays[1:]]
         if isinstance(ggx, Tensor):   # create_graph once more: the op itself, recorded
             return type(node).apply(ggx, *rest, **kwargs), None
         with no_grad():

@@ -137,9 +137,7 @@ def write_through(view, result, op):
     new_root = CopySlices.apply(old_root, result, geometry=geometries[0][1])
     rebind(root, new_root)
     root._bump_version()
-    for t, geometry in geometries:
-        rebind(t, AsStridedView.apply(root, geometry=geometry))
-        t._view_of = root
+    _rebind_views(root, geometries)
     _follow(root, [t for t in live_views(root) if not any(t is c for c in chain)], root._data, op)
 
 
@@ -165,9 +163,14 @@ def _follow(root, views, old, op):
         return
     if root._data.strides != old.strides:   # the new value laid out as the old one, so the positions hold
         rebind(root, _Relayout.apply(root, layout=old))
-    for v, geometry in geometries:
-        rebind(v, AsStridedView.apply(root, geometry=geometry))
-        v._view_of = root
+    _rebind_views(root, geometries)
+
+
+def _rebind_views(root, geometries):
+    """Each (view, geometry): the view becomes the as-strided view of the root's value at its positions."""
+    for view, geometry in geometries:
+        rebind(view, AsStridedView.apply(root, geometry=geometry))
+        view._view_of = root
 
 
 class _Relayout(Function):
