@@ -29,6 +29,7 @@ from . import arrays
 from . import methods as _methods  # noqa: F401  (binds operators and methods onto Tensor)
 from .ops import complex_extra as _complex_extra  # noqa: F401  (registers more ops' complex forms)
 from .ops import composed_forms as _composed_forms  # noqa: F401  (fused ops' forms for higher-order gradients)
+from .ops import composed_products as _composed_products  # noqa: F401  (the same for products and scatters)
 from .engine import grad
 from .gradcheck import gradcheck
 from .hooks import RemovableHandle

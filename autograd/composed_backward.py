@@ -39,6 +39,9 @@ def composed_grads(node, gs, run_backward, key):
             seen[k] = t
             targets[j] = t
         args.append(t)
+    extra = getattr(node, "composed_extra", None)   # what the forward drew (dropout masks), for the same values
+    if extra:
+        kwargs = dict(kwargs, **{name: make() for name, make in extra.items()})
     outs = type(node).composed(*args, **kwargs)
     outs = outs if isinstance(outs, tuple) else (outs,)
     pairs = [(o, g) for o, g in zip(outs, gs) if g is not None and isinstance(o, Tensor) and o.requires_grad]

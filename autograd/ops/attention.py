@@ -69,6 +69,8 @@ class ScaledDotProductAttention(Function):
             outs.append(_matmul(xp)(p, v))
         out, lse = _join(xp, outs), _join(xp, lses)
         ctx.keeps = keeps
+        if keeps:   # a create_graph backward differentiates the composed form with these same masks
+            ctx.composed_extra = {"dropout_keep": lambda: _dropout_keep(xp, ctx.blocks, keeps, batch, S)}
         ctx.save_for_backward(q, k, v, mask, out, lse)
         return out
 
@@ -134,6 +136,13 @@ def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
         above = xp.arange(s.shape[-1])[None, :] > xp.arange(r0, r1)[:, None]
         xp.copyto(s, s.dtype.type(-np.inf), where=above)
     return s
+
+
+def _dropout_keep(xp, blocks, keeps, batch, keys):
+    """The (..., L, S) bool mask of the probabilities a forward's dropout kept, from its packed blocks."""
+    rows = [xp.unpackbits(k)[:int(np.prod(batch, dtype=np.int64)) * (r1 - r0) * keys].reshape(
+        tuple(batch) + (r1 - r0, keys)) for (r0, r1), k in zip(blocks, keeps)]
+    return _join(xp, rows).astype(bool)
 
 
 def _join(xp, row_blocks):

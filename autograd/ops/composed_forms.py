@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 
-from ..errors import GraphError
 from ..function import LINEAR
 from ..tensor import Tensor
 from . import activation
@@ -75,13 +74,9 @@ def max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, x_axes, return_i
     return (y, _constant(index, x)) if return_indices else y
 
 
-def attention(q, k, v, mask, dropout_p, is_causal, scale):
+def attention(q, k, v, mask, dropout_p, is_causal, scale, dropout_keep=None):
     """softmax(Q K^T * scale + mask) V with the causal and boolean masks as -inf, rows with every key masked
-    giving zeros; attention dropout's masks cannot be drawn again, so it is refused."""
-    if dropout_p:
-        raise GraphError(f"create_graph: scaled_dot_product_attention with dropout_p={dropout_p} cannot be "
-                         "differentiated again (its dropout mask is not kept); use dropout_p=0 (model.eval()) "
-                         "for higher-order gradients")
+    giving zeros; with dropout, the probabilities the forward kept (dropout_keep) scaled by 1 / (1 - p)."""
     scores = (q * scale).matmul(k.transpose(-2, -1))
     xp = q._device.xp
     blocked = None
@@ -97,7 +92,11 @@ def attention(q, k, v, mask, dropout_p, is_causal, scale):
     top = scores.amax(-1, keepdim=True).detach()
     weights = (scores - top.masked_fill(~top.isfinite(), 0)).exp()
     total = weights.sum(-1, keepdim=True)
-    return (weights / total.masked_fill(total == 0, 1)).matmul(v)
+    weights = weights / total.masked_fill(total == 0, 1)
+    if dropout_p:
+        kept = _constant(dropout_keep.astype(q.dtype) * (1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0.0), q)
+        weights = weights * kept
+    return weights.matmul(v)
 
 
 def embedding(indices, weight, padding_idx, scale_grad_by_freq=False):
@@ -137,14 +136,18 @@ def conv_transpose2d(x, w, b, stride, padding, dilation, groups, out_hw, x_axes)
 
 
 def recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, held=None):
-    """One recurrent layer direction over x (T, B, I), step by step -> (ys, h_n[, c_n]). A packed sequence's
-    held steps are not composed: refused."""
-    if held is not None:
-        raise GraphError("create_graph: a recurrence over a packed sequence cannot be differentiated again; pad "
-                         "the batch (pad_packed_sequence) and run the layer on the padded tensor instead")
+    """One recurrent layer direction over x (T, B, I), step by step -> (ys, h_n[, c_n]). An LSTM's held steps
+    (a packed batch's padding) saturate the input and forget gates at -inf and +inf, as the fused forward
+    does, so that those rows keep c and pass its gradient through unchanged."""
     gx = x.matmul(w_ih.transpose(0, 1))
     if b_ih is not None:
         gx = gx + b_ih
+    if held is not None:
+        xp, hidden = x._device.xp, w_hh.shape[1]
+        hold = xp.asarray(held._data if isinstance(held, Tensor) else held)[:, :, None]
+        column = xp.arange(gx.shape[2])
+        gx = gx.masked_fill(_constant(hold & (column < hidden), x), -np.inf)
+        gx = gx.masked_fill(_constant(hold & (column >= hidden) & (column < 2 * hidden), x), np.inf)
     zeros = np.zeros((x.shape[1], w_hh.shape[1]), x.dtype)
     h = _constant(zeros, x) if h0 is None else h0
     c = (_constant(zeros, x) if c0 is None else c0) if mode == "lstm" else None

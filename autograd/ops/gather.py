@@ -10,6 +10,7 @@ from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import on_device_of, take_along_axis
+from .shape import pad
 from ..errors import DtypeError, IndexRangeError, ShapeError
 
 
@@ -62,8 +63,6 @@ def gather(input, dim, index, *, sparse_grad=False):
 class Scatter(Function):
     """input with src written (or added) at index along a dim; repeated indices add when accumulating."""
 
-    differentiable_backward = False
-
     def forward(ctx, x, src, index, d, accumulate):
         # the grid is built here from the index array, so that a jit replay scatters at each step's index
         index = index.astype(np.int64, copy=False)
@@ -74,11 +73,13 @@ class Scatter(Function):
             ctx.device.scatter_add(out, grid, ctx.xp.broadcast_to(value, _selected_shape(grid)).astype(x.dtype))
         else:
             out[grid] = value
-        ctx.grid, ctx.accumulate = grid, accumulate
+        ctx.grid, ctx.accumulate, ctx.d = grid, accumulate, d
         ctx.src_shape = getattr(src, "shape", None)
         return out
 
     def backward(ctx, gy):
+        if isinstance(gy, Tensor):   # create_graph: the same linear maps, recorded
+            return _recorded_scatter_grads(ctx, gy)
         xp = ctx.xp
         need = ctx.needs_input_grad
         gx = gs = None
@@ -91,6 +92,23 @@ class Scatter(Function):
             gs = xp.zeros(ctx.src_shape, gy.dtype)
             gs[tuple(slice(0, m) for m in picked.shape)] = picked
         return gx, gs, None, None, None
+
+
+def _recorded_scatter_grads(ctx, gy):
+    """Scatter's gradients as recorded ops: gy with the written positions zeroed (unless accumulating) for
+    input, gy's entries at the index for src (zeros where src reaches past the index)."""
+    need = ctx.needs_input_grad
+    index = ctx.grid[ctx.d]
+    gx = gs = None
+    if need[0]:
+        gx = gy if ctx.accumulate else Scatter.apply(gy, ctx.device.xp.zeros((), gy.dtype), index, ctx.d, False)
+    if need[1]:
+        crop = tuple(slice(None) if i == ctx.d else slice(0, m) for i, m in enumerate(index.shape))
+        gs = take_along_axis(gy[crop], index, ctx.d)
+        missing = [(0, n - m) for n, m in zip(ctx.src_shape, index.shape)]
+        if any(after for _, after in missing):
+            gs = pad(gs, missing)
+    return gx, gs, None, None, None
 
 
 def _selected_shape(grid):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn.functional as F
 import autograd.autograd.forward_ad as fwAD
 from autograd.autograd.graph import (disable_saved_tensors_hooks, register_multi_grad_hook, save_on_cpu,
                                      saved_tensors_hooks)
@@ -210,8 +211,10 @@ def test_forward_ad_levels_errors_and_plain_tensors():
         assert fwAD.unpack_dual(d).tangent.tolist() == [0.0, 1.0, 2.0]
         assert fwAD.unpack_dual(p).tangent is None and fwAD.unpack_dual(ag.ones(3) * 2).tangent is None
         y = d * 2
-        with pytest.raises(RuntimeError, match="logcumsumexp"):
-            fwAD.unpack_dual(ag.logcumsumexp(d, 0))
+        assert fwAD.unpack_dual(ag.logcumsumexp(d, 0)).tangent.tolist() == [0.0, 0.5, 1.0]   # PyTorch's
+        log_probs = fwAD.make_dual(ag.zeros(5, 1, 3), ag.ones(5, 1, 3)).log_softmax(2)
+        with pytest.raises(RuntimeError, match="ctc_loss"):   # PyTorch has no such derivative either
+            fwAD.unpack_dual(F.ctc_loss(log_probs, ag.tensor([[1, 2]]), [5], [2]))
     assert fwAD.unpack_dual(y).tangent is None   # the level is gone
     with torch.autograd.forward_ad.dual_level():
         D = torch.autograd.forward_ad.make_dual(torch.ones(3), torch.arange(3.0))

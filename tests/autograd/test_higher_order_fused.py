@@ -1,7 +1,7 @@
 """Higher-order gradients through the fused ops (create_graph): batch_norm, cross_entropy, max and average
-pooling, adaptive average pooling, interpolate, embedding, conv_transpose1d/2d, the recurrent layers and cells,
-scaled_dot_product_attention and exact GELU differentiate again, checked by finite differences (gradgradcheck, float64) and against PyTorch's
-double backward; MAML's second-order meta-gradient through a BatchNorm CNN equals PyTorch's."""
+pooling, adaptive average pooling, interpolate, embedding, conv_transpose1d/2d, the recurrent layers and cells
+(packed batches too), scaled_dot_product_attention (with dropout too) and exact GELU differentiate again,
+checked by finite differences (gradgradcheck, float64) and against PyTorch's double backward; MAML's second-order meta-gradient through a BatchNorm CNN equals PyTorch's."""
 import numpy as np
 import pytest
 
@@ -78,10 +78,31 @@ def test_third_derivative_of_a_linear_op_is_the_op_again():
         np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-12)
 
 
-def test_attention_dropout_refuses_a_second_derivative_with_the_fix():
-    x = ag.randn(1, 3, 4, dtype=ag.float64, requires_grad=True)
-    with pytest.raises(ag.GraphError, match="dropout_p=0.5 cannot be differentiated again.*dropout_p=0"):
-        ag.autograd.grad(F.scaled_dot_product_attention(x, x, x, dropout_p=0.5).sum(), x, create_graph=True)
+def _attention_with_dropout(q, k, v, p, mask=None, causal=False):
+    ag.manual_seed(3)   # the same dropout masks on every call, so that finite differences see one function
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p, is_causal=causal)
+
+
+@pytest.mark.parametrize("p, causal", [(0.4, False), (0.3, True)])
+def test_attention_dropout_differentiates_again_with_the_masks_it_drew(p, causal):
+    rng = np.random.default_rng(1)
+    q, k, v = (ag.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True) for _ in range(3))
+    assert gradgradcheck(lambda a, b, c: _attention_with_dropout(a, b.sin(), c, p, causal=causal), (q, k, v))
+
+
+def test_attention_dropout_gradient_is_the_same_through_the_composed_form():
+    """The create_graph gradient (the composed form, with the kept masks) equals the fused backward's."""
+    rng = np.random.default_rng(2)
+    q0, k0, v0 = (rng.standard_normal((2, 5, 3)) for _ in range(3))
+    mask = ag.tensor(rng.random((5, 5)) > 0.2)
+    found = []
+    for create_graph in (False, True):
+        q, v = ag.tensor(q0, requires_grad=True), ag.tensor(v0, requires_grad=True)
+        out = _attention_with_dropout(q, ag.tensor(k0), v, 0.5, mask=mask)
+        found.append([g.detach().numpy() for g in ag.autograd.grad((out ** 2).sum(), (q, v),
+                                                                     create_graph=create_graph)])
+    for fused, composed in zip(*found):
+        np.testing.assert_allclose(composed, fused, rtol=1e-12, atol=1e-13)
 
 
 def _maml(lib, functional):
@@ -151,10 +172,27 @@ def test_recurrent_layers_second_derivatives_match_pytorchs(cls, kwargs):
         np.testing.assert_allclose(mine, theirs, rtol=1e-9, atol=1e-11)
 
 
-def test_a_packed_recurrence_refuses_a_second_derivative_with_the_fix():
+@pytest.mark.parametrize("cls, kwargs", [("LSTM", {}), ("GRU", {}), ("RNN", {}),
+                                         ("LSTM", {"bidirectional": True, "num_layers": 2}),
+                                         ("GRU", {"bidirectional": True})])
+def test_packed_recurrences_second_derivatives_match_pytorchs(cls, kwargs):
+    """A packed batch of lengths 5, 3 and 2: the LSTM's padding steps keep c (held), and the double backward
+    through the padded run equals PyTorch's for the input, the final states and every weight."""
+    torch = pytest.importorskip("torch")
     import nn
-    from nn.utils.rnn import pack_padded_sequence
-    x = ag.randn(4, 2, 3, dtype=ag.float64, requires_grad=True)
-    out, _ = nn.LSTM(3, 2).double()(pack_padded_sequence(x, [4, 2]))
-    with pytest.raises(ag.GraphError, match="packed sequence cannot be differentiated again.*pad_packed_sequence"):
-        ag.autograd.grad(out.data.pow(2).sum(), x, create_graph=True)
+    from nn.utils.rnn import pack_padded_sequence as ours_pack
+    theirs_layer = getattr(torch.nn, cls)(3, 4, **kwargs).double()
+    ours_layer = getattr(nn, cls)(3, 4, **kwargs).double()
+    ours_layer.load_state_dict({k: ag.tensor(v.detach().numpy()) for k, v in theirs_layer.state_dict().items()})
+    x0 = np.random.default_rng(8).standard_normal((5, 3, 3))
+    found = []
+    for lib, layer, pack in ((ag, ours_layer, ours_pack), (torch, theirs_layer, torch.nn.utils.rnn.pack_padded_sequence)):
+        x = lib.tensor(x0, requires_grad=True)
+        out, state = layer(pack(x, [5, 3, 2]))
+        states = state if isinstance(state, tuple) else (state,)
+        loss = (out.data ** 2).sum() + sum((s.sin() * s).sum() for s in states)
+        g, = lib.autograd.grad(loss, x, create_graph=True)
+        (g * g).sum().backward()
+        found.append([g.detach().numpy(), x.grad.numpy()] + [p.grad.numpy() for p in layer.parameters()])
+    for mine, theirs in zip(*found):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-9, atol=1e-11)
