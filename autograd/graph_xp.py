@@ -10,6 +10,7 @@ from .ops import elementwise as _E
 from .ops import joining as _J
 from .ops import shape as _S
 from .ops import trig as _T
+from .tensor import Tensor
 
 exp = _E.exp
 real = _C.real
@@ -37,3 +38,8 @@ stack = _J.stack
 def ones(shape, dtype=bool):
     """A constant array of ones (used for masks)."""
     return numpy.ones(shape, dtype=dtype)
+
+
+def zeros_like(x):
+    """A constant Tensor of zeros with x's shape, dtype and device (a gradient that is zero everywhere)."""
+    return Tensor._make(x._device.xp.zeros_like(x._data), x._device, None, 0, False)
