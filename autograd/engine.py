@@ -20,6 +20,7 @@ from .saved_graph import as_graph_tensor
 from .saved_hooks import unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
+from .sparse_storage import SparseCOO, position_gradient
 from .versions import clock, modified_since
 from .view_links import SeveralViews
 
@@ -361,6 +362,8 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         return
     if _no_grad_view(leaf):
         return   # as in PyTorch, no gradient accumulates into it
+    if type(g) is SparseCOO:
+        g = position_gradient(g)
     if g.shape != leaf._data.shape:
         raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")
     if graph_mode:
@@ -385,7 +388,10 @@ def _memory_owner(a):
 
 
 def _owns_memory(g):
-    return getattr(g.flags, "writeable", True) and (g.size <= 1 or 0 not in g.strides)
+    flags = getattr(g, "flags", None)
+    if flags is None:   # a sparse gradient (sparse_storage.py): values made for it
+        return True
+    return getattr(flags, "writeable", True) and (g.size <= 1 or 0 not in g.strides)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

@@ -16,6 +16,7 @@ from . import profile_state as profiling
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
+from .sparse_storage import has_sparse, run_sparse_form
 from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
 from .view_links import link_views, view_base
@@ -137,6 +138,8 @@ class Function:
                 with device.activate():
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
+            if has_sparse(args):   # a sparse COO argument: the op's sparse form (sparse_storage.py)
+                return run_sparse_form(cls, args, kwargs)
             raise op_error(cls, args, exc) from None
         except MemoryError as exc:
             if isinstance(exc, OutOfMemoryError):   # from an op this one runs: it named that op already

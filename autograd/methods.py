@@ -14,6 +14,7 @@ from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
 from .methods_convert import BINDINGS
 from .methods_info import BINDINGS as INFO_BINDINGS
 from .methods_legacy import BINDINGS as LEGACY_BINDINGS
+from .methods_sparse import BINDINGS as SPARSE_BINDINGS
 from .methods_inplace import (cauchy_, exponential_, geometric_, inplace, log_normal_, normal_, random_, rebind,
                               reshaping, uniform_)
 from .ops import activation as A
@@ -390,6 +391,7 @@ _BINDINGS["float_power_"] = _float_power_
 _BINDINGS.update(BINDINGS)
 _BINDINGS.update(INFO_BINDINGS)
 _BINDINGS.update(LEGACY_BINDINGS)
+_BINDINGS.update(SPARSE_BINDINGS)
 
 for _name, _fn in _BINDINGS.items():
     setattr(Tensor, _name, _fn)

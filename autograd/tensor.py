@@ -22,6 +22,8 @@ from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
 from .hooks import RETAIN_KEY, add_hook
+from .sparse_printing import sparse_repr
+from .sparse_storage import SparseCOO
 
 
 class Tensor:
@@ -156,6 +158,9 @@ class Tensor:
 
     def _host(self):
         """The values as a host array (bfloat16 ones included), for numpy(), item() and printing."""
+        if type(self._data) is SparseCOO:
+            raise TypeError(f"can't convert Sparse layout tensor to numpy (shape {tuple(self.shape)}). Use "
+                            "Tensor.to_dense() first.")
         try:
             host = self._device.to_host(self._data)
         except NotImplementedError:   # a device with no data (meta)
@@ -226,6 +231,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self):
+        if type(self._data) is SparseCOO:
+            return sparse_repr(self)
         if capture.recorder is not None:
             refuse_host_read("printing (repr/str)", self._data.shape)
         if self._device.type == "meta":

@@ -1,0 +1,32 @@
+"""How a sparse COO tensor prints, as PyTorch prints one: its indices, its values, then size, nnz, dtype
+(when not the default), layout and its graph."""
+import numpy as np
+
+from . import type_objects
+from .dtypes import get_default_dtype
+from .printing import add_suffixes, format_values
+
+
+def _block(name, array, indent):
+    head = f"{name}=tensor("
+    return head + format_values(np.asarray(array), indent=indent + len(head)) + ")"
+
+
+def sparse_repr(t):
+    """repr() of the sparse COO tensor t."""
+    s = t._data
+    device = t._device
+    indices = _block("indices", device.to_host(s.indices), 7)
+    values = _block("values", device.to_host(s.values), 7)
+    text = "tensor(" + indices + ",\n       " + values + ",\n       " + f"size={s.shape}, nnz={s.nnz}"
+    extras = []
+    if s.dtype != get_default_dtype() and s.dtype not in (np.int64, np.bool_):
+        extras.append(f"dtype={s.dtype}")
+    extras.append(f"layout={type_objects.sparse_coo}")
+    if device.name != "cpu":
+        extras.insert(0, f"device='{device.name}'")
+    if t._node is not None:
+        extras.append(f"grad_fn=<{t._node.name()}>")
+    elif t.requires_grad:
+        extras.append("requires_grad=True")
+    return add_suffixes(text, extras, indent=7)
