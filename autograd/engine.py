@@ -362,7 +362,7 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         return
     if _no_grad_view(leaf):
         return   # as in PyTorch, no gradient accumulates into it
-    if type(g) is SparseCOO:
+    if type(g) is SparseCOO and type(leaf._data) is SparseCOO:   # a sparse leaf's .grad: one entry per position
         g = position_gradient(g)
     if g.shape != leaf._data.shape:
         raise GraphError(f"internal: gradient of shape {tuple(g.shape)} for a leaf of shape {leaf.shape}")

@@ -79,6 +79,9 @@ class SparseCOO:
 
     __radd__ = __add__
 
+    def __neg__(self):
+        return SparseCOO(self.indices, -self.values, self.shape, self.coalesced)
+
     def __array__(self, dtype=None, copy=None):
         _refuse("conversion to a dense array")
 

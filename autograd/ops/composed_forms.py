@@ -99,7 +99,7 @@ def attention(q, k, v, mask, dropout_p, is_causal, scale, dropout_keep=None):
     return weights.matmul(v)
 
 
-def embedding(indices, weight, padding_idx, scale_grad_by_freq=False):
+def embedding(indices, weight, padding_idx, scale_grad_by_freq=False, sparse=False):
     """Embedding's rows of weight at the indices; the padding row's gradient is zero and scale_grad_by_freq
     divides each row's by its count in the batch, as in the fused backward (the values are unchanged)."""
     rows = weight[indices]

@@ -1,5 +1,9 @@
-"""Embedding lookup: rows of a weight matrix picked by integer indices, gradients scattered back."""
+"""Embedding lookup: rows of a weight matrix picked by integer indices, gradients scattered back (or, with
+sparse=True, handed back as a sparse COO gradient of the looked-up rows, as PyTorch's)."""
+import numpy as np
+
 from ..function import Function
+from ..sparse_storage import SparseCOO
 
 
 def check_indices(xp, indices, num, op="embedding"):
@@ -18,17 +22,19 @@ class Embedding(Function):
     op_name = "embedding"
     differentiable_backward = False
 
-    def forward(ctx, indices, weight, padding_idx, scale_grad_by_freq=False):
+    def forward(ctx, indices, weight, padding_idx, scale_grad_by_freq=False, sparse=False):
         if ctx.device.host_memory:
             check_indices(ctx.xp, indices, weight.shape[0])
         ctx.save_for_backward(indices)
-        ctx.padding_idx, ctx.scale_grad_by_freq = padding_idx, scale_grad_by_freq
+        ctx.padding_idx, ctx.scale_grad_by_freq, ctx.sparse = padding_idx, scale_grad_by_freq, sparse
         ctx.weight_shape = weight.shape
         return ctx.xp.take(weight, indices, axis=0)
 
     def backward(ctx, gy):
         indices, = ctx.saved_tensors
         shape = ctx.weight_shape
+        if ctx.sparse:
+            return None, _sparse_weight_grad(ctx, indices, gy), None, None, None
         gw = ctx.xp.zeros(shape, gy.dtype)
         flat = indices.reshape(-1)
         ctx.device.index_add(gw, flat, gy.reshape((-1,) + shape[1:]))
@@ -38,3 +44,18 @@ class Embedding(Function):
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0
         return None, gw, None, None
+
+
+def _sparse_weight_grad(ctx, indices, gy):
+    """The weight's gradient as a sparse COO tensor: one entry per lookup (repeats are summed when it is
+    coalesced), the padding row's left out, each divided by its index's count with scale_grad_by_freq."""
+    xp, shape = ctx.xp, ctx.weight_shape
+    flat = indices.reshape(-1).astype(np.int64)
+    rows = gy.reshape((-1,) + shape[1:])
+    if ctx.scale_grad_by_freq:
+        counts = xp.bincount(flat, minlength=shape[0])
+        rows = rows / counts[flat].astype(rows.dtype)[:, None]
+    if ctx.padding_idx is not None:
+        keep = flat != ctx.padding_idx
+        flat, rows = flat[keep], rows[keep]
+    return SparseCOO(flat[None, :], xp.ascontiguousarray(rows), shape, flat.size <= 1)

@@ -15,7 +15,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
     The row at padding_idx (if given) receives no gradient. With max_norm, each looked-up row whose
     norm_type-norm exceeds max_norm is first rescaled to that norm, in place in `weight` (as PyTorch).
-    scale_grad_by_freq divides each row's gradient by how many times its index occurs in `input`.
+    scale_grad_by_freq divides each row's gradient by how many times its index occurs in `input`. With
+    sparse=True the weight's gradient is a sparse COO tensor holding only the looked-up rows (for SGD,
+    Adagrad and SparseAdam).
     """
     check_tensor("embedding", input)
     check_tensor("embedding", weight, "weight")
@@ -36,11 +38,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         if not isinstance(padding_idx, numbers.Integral) or not -num <= padding_idx < num:
             raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")
         padding_idx = int(padding_idx) % num
-    if sparse:
-        raise ValueError(f"{op}: sparse=True (sparse gradients) is not supported; pass sparse=False, the weight "
-                         "then gets an ordinary dense gradient")
     if max_norm is not None:
         renorm_rows_(weight, input, max_norm, norm_type)
+    if sparse:   # the weight's gradient is a sparse COO tensor of the looked-up rows
+        return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq), True)
     return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
 
 

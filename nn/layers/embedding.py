@@ -13,19 +13,17 @@ class Embedding(Module):
     padding_idx starts at zero and gets no gradient. Input: integer indices of any shape.
 
     max_norm renormalises looked-up rows in place to at most that norm_type-norm; scale_grad_by_freq
-    divides each row's gradient by its index's count in the batch (both as F.embedding)."""
+    divides each row's gradient by its index's count in the batch (both as F.embedding); sparse=True gives
+    the weight a sparse COO gradient of the looked-up rows."""
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
-        if sparse:
-            raise ValueError("Embedding: sparse=True (sparse gradients) is not supported; pass sparse=False, the "
-                             "weight then gets an ordinary dense gradient")
         padding_idx, weight = lookup_table("Embedding", num_embeddings, embedding_dim, padding_idx, _weight,
                                            device, dtype)
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
-        self.sparse = False
+        self.sparse = bool(sparse)
         self.weight = Parameter(weight, requires_grad=not _freeze)
 
     @classmethod
@@ -42,7 +40,7 @@ class Embedding(Module):
     def forward(self, input):
         check_tensor(type(self).__name__, input)
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
-                           self.scale_grad_by_freq)
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
@@ -54,6 +52,8 @@ class Embedding(Module):
             text += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq:
             text += ", scale_grad_by_freq=True"
+        if self.sparse:
+            text += ", sparse=True"
         return text
 
 

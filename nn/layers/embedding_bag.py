@@ -18,13 +18,10 @@ class EmbeddingBag(Module):
         name = type(self).__name__
         if mode not in MODES:
             raise ValueError(f"{name}: mode must be one of {MODES}, got {mode!r}")
-        if sparse:
-            raise ValueError(f"{name}: sparse=True (sparse gradients) is not supported; pass sparse=False, the "
-                             "weight then gets an ordinary dense gradient")
         padding_idx, weight = lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, device, dtype)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
-        self.mode, self.sparse, self.include_last_offset = mode, False, include_last_offset
+        self.mode, self.sparse, self.include_last_offset = mode, bool(sparse), include_last_offset
         self.padding_idx = padding_idx
         self.weight = Parameter(weight)
 
@@ -44,7 +41,7 @@ class EmbeddingBag(Module):
         check_tensor(type(self).__name__, input)
         try:
             return embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
-                                 self.scale_grad_by_freq, self.mode, False, per_sample_weights,
+                                 self.scale_grad_by_freq, self.mode, self.sparse, per_sample_weights,
                                  self.include_last_offset, self.padding_idx)
         except ValueError as err:   # the functional form names itself; name the layer too
             raise ValueError(f"{self!r}: {err}") from None

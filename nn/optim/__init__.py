@@ -29,4 +29,7 @@ from .radam import RAdam
 from .rprop import Rprop
 
 __all__ += ["Adafactor", "ASGD", "RAdam", "Rprop"]
+from .sparse_adam import SparseAdam
+
+__all__ += ["SparseAdam"]
 from . import swa_utils

@@ -32,6 +32,7 @@ class Adagrad(Optimizer):
     weight_decay adds weight_decay*p to g; the sum starts at initial_accumulator_value."""
 
     _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+    _sparse_gradients = "dense"   # rows without a gradient add 0 to the sum and move by 0, as in PyTorch
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):

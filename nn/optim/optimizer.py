@@ -8,6 +8,7 @@ import numpy as np
 from autograd import Tensor, arrays, enable_grad, no_grad
 
 from ._buffers import check_betas, zeros_like_param
+from .sparse_gradients import gradient_for_step
 from ._profiled_step import wrap_class
 from ._step_hooks import (_register, hook_class, hooks_of, register_optimizer_step_post_hook,  # noqa: F401
                           register_optimizer_step_pre_hook)
@@ -128,6 +129,10 @@ class Optimizer:
     #: options that must be >= 0, checked for every group
     _nonnegative = ()
 
+    #: what step() does with a sparse COO gradient (sparse_gradients.py): refuse it (None), hand _update the
+    #: dense gradient it stands for ("dense") or the sparse one ("sparse")
+    _sparse_gradients = None
+
     # ----- updates -----------------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
         """Clear every parameter's gradient: drop it (default) or fill it with zeros in place."""
@@ -159,7 +164,7 @@ class Optimizer:
                     g = p.grad
                     if g is None:
                         continue
-                    grad = array(g)
+                    grad = gradient_for_step(self, array(g), p)
                     target = p
                     if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
                         target, grad = _real_view(p), _real_array(grad)

@@ -46,6 +46,7 @@ class SGD(Optimizer):
     `fused` are accepted and change nothing (the devices pick their kernels)."""
 
     _nonnegative = ("momentum", "dampening", "weight_decay")
+    _sparse_gradients = "dense"   # the momentum buffer is dense; its values are PyTorch's sparse buffer's
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
                  foreach=None, differentiable=False, fused=None):
