@@ -9,10 +9,13 @@ from .layers.distance import PairwiseDistance
 
 
 class _Loss(Module):
+    """The base of the loss modules (PyTorch's torch.nn.modules.loss._Loss): holds `reduction`, which the
+    deprecated size_average / reduce flags may spell instead."""
     reductions = ("mean", "sum", "none")
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
+        reduction = F.loss._legacy_reduction(size_average, reduce, reduction)
         if reduction not in self.reductions:
             raise ValueError(f"{type(self).__name__}: reduction must be one of {self.reductions}, got {reduction!r}")
         self.reduction = reduction
@@ -23,6 +26,14 @@ class _Loss(Module):
             if value is not None and not isinstance(value, Tensor):
                 value = ag.tensor(value)
             self.register_buffer(name, value)
+
+
+class _WeightedLoss(_Loss):
+    """A loss with an optional per-class `weight` buffer (PyTorch's torch.nn.modules.loss._WeightedLoss)."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self._weights(weight=weight)
 
 
 class MSELoss(_Loss):
