@@ -139,6 +139,8 @@ class Function:
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
             if has_sparse(args):   # a sparse COO argument: the op's sparse form (sparse_storage.py)
+                if recorder is not None:
+                    recorder.on_sparse()
                 return run_sparse_form(cls, args, kwargs)
             raise op_error(cls, args, exc) from None
         except MemoryError as exc:

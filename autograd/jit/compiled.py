@@ -10,6 +10,7 @@ from .tracer import capture_step
 from .tree import flatten, unflatten
 
 _SEEN = object()   # a signature met once: the next call with it captures
+_EAGER = object()  # a signature whose step uses sparse tensors: it always runs eagerly
 
 
 class CompiledStep:
@@ -38,10 +39,14 @@ class CompiledStep:
             self.eager_calls += 1
             return self.fn(*args, **kwargs)
         self._plans.move_to_end(key)
+        if plan is _EAGER:
+            self.eager_calls += 1
+            return self.fn(*args, **kwargs)
         if plan is _SEEN:
             result, plan = capture_step(self.fn, args, kwargs, leaves, roots, optimizers, context)
-            self._plans[key] = plan
-            self.captures += 1
+            self._plans[key] = _EAGER if plan is None else plan
+            self.captures += plan is not None
+            self.eager_calls += plan is None
             return result
         self.replays += 1
         values = plan.run([leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves])
@@ -92,6 +97,8 @@ def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
     its arguments, and likewise in the Python functions found there (two levels down: a helper that
     closes over the model); pass `modules=` / `optimizers=` when they live elsewhere. Reading tensor values on
     the host inside the step (`.item()`, printing, `if loss > 0`) raises CaptureError during capture.
+    A step that uses sparse COO tensors is not captured (their entries change from call to call): it runs
+    eagerly on every call.
     Usable as `@ag.jit` or `ag.jit(step, modules=[model])`.
     """
     if fn is None:

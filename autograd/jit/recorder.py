@@ -19,6 +19,12 @@ from ..capture import CaptureError
 from ..tensor import Tensor
 from .backward import record_backward
 from .refs import Const, is_array
+from ..sparse_storage import is_sparse_array
+
+
+def has_sparse_arrays(arrays):
+    """True when one of an op's arrays is a sparse COO tensor's contents."""
+    return any(is_sparse_array(a) for a in arrays)
 
 
 class Recorder:
@@ -35,6 +41,7 @@ class Recorder:
         self.had_grad = set()   # ids of the leaves whose .grad was set when the step started
         self.settings = None    # a callable giving the optimisers' settings, to catch the step's own changes
         self.seen_settings = None
+        self.sparse = False     # a sparse COO tensor met an op: the capture cannot be replayed (its indices vary)
 
     # ----- slots -----------------------------------------------------------------------------
     def new_slot(self, array):
@@ -61,9 +68,18 @@ class Recorder:
         """An op's forward starts (random draws until on_forward belong to it)."""
         self.forward_depth += 1
 
+    def on_sparse(self):
+        """An op's forward met a sparse COO tensor and handed over to its sparse form (which records its own
+        ops): the step is not replayed, it runs eagerly."""
+        self.forward_depth -= 1
+        self.sparse = True
+
     def on_forward(self, cls, ctx, arrays, kwargs, out):
         """An op ran: record its forward with references to its arguments and slots for its outputs."""
         self.forward_depth -= 1
+        if not self.sparse and (has_sparse_arrays(arrays) or has_sparse_arrays(out if isinstance(out, tuple)
+                                                                                else (out,))):
+            self.sparse = True
         drew, self.drew = self.drew, False
         if self.host_depth:
             return

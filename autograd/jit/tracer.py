@@ -37,6 +37,8 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
         capture.recorder = None
         for restore in reversed(undo):
             restore()
+    if rec.sparse:   # sparse tensors' indices are data, not shapes: no plan, the step stays eager
+        return result, None
     writebacks = []
     for module, name, old in before:
         new = getattr(module, name, None)

@@ -257,3 +257,28 @@ def test_a_gcn_written_for_pytorch_trains_the_same_with_only_imports_changed(cap
     assert len(theirs.splitlines()) == len(ours.splitlines()) == 6
     for a, b in zip(ours.splitlines(), theirs.splitlines()):
         np.testing.assert_allclose([float(t) for t in a.split()], [float(t) for t in b.split()], rtol=1e-8)
+
+
+def test_a_jit_step_with_sparse_tensors_runs_eagerly_with_each_calls_entries():
+    """The entries of a sparse tensor are data a capture would freeze: such a step is never replayed."""
+    import nn
+    rng = np.random.default_rng(9)
+    layer = nn.Linear(3, 2).double()
+
+    @ag.jit
+    def from_argument(adj, x):
+        return ag.sparse.mm(adj, layer(x)).sum()
+
+    @ag.jit
+    def made_inside(indices, values, x):
+        return ag.sparse.mm(ag.sparse_coo_tensor(indices, values, (6, 6)), layer(x)).sum()
+
+    x = ag.tensor(rng.standard_normal((6, 3)))
+    for _ in range(4):
+        indices, values = ag.tensor(rng.integers(0, 6, (2, 8))), ag.tensor(rng.random(8))
+        expected = (ag.sparse_coo_tensor(indices, values, (6, 6)).to_dense() @ layer(x)).sum().item()
+        with ag.no_grad():
+            assert from_argument(ag.sparse_coo_tensor(indices, values, (6, 6)), x).item() == pytest.approx(expected)
+            assert made_inside(indices, values, x).item() == pytest.approx(expected)
+    assert (from_argument.replays, made_inside.replays) == (0, 0)
+    assert (from_argument.eager_calls, made_inside.eager_calls) == (4, 4)
