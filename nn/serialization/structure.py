@@ -7,7 +7,8 @@ tensor, named by its place ('state.0.exp_avg'), plus the key STRUCTURE_KEY in `_
   - JSON null, true/false, a number or a string for None, bools, ints, finite floats and strings;
   - a JSON array for a list;
   - {"tuple": [nodes]}, {"dict": [[key node, value node], ...]} (keys keep their types and order),
-    {"tensor": entry name}, or {"float": "nan" | "inf" | "-inf"}.
+    {"tensor": entry name}, {"float": "nan" | "inf" | "-inf"}, or {"sparse_coo": [indices entry name, values
+    entry name, [sizes], coalesced]} for a sparse COO tensor.
 A plain state_dict (str -> tensor) needs no structure and is written as a plain safetensors file; an OrderedDict
 one (what Module.state_dict() returns) also records its key order under ORDER_KEY, since safetensors files list
 tensors by dtype and name, and load_state_dict, printing and iteration follow the state_dict's own order.
@@ -30,7 +31,11 @@ _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 def is_flat(obj):
     """True for a plain state_dict: a mapping of strings (other than '__metadata__') to arrays/tensors."""
     return isinstance(obj, Mapping) and all(
-        isinstance(k, str) and k != METADATA_KEY and is_array(v) for k, v in obj.items())
+        isinstance(k, str) and k != METADATA_KEY and is_array(v) and not _is_sparse(v) for k, v in obj.items())
+
+
+def _is_sparse(value):
+    return getattr(value, "is_sparse", False) is True
 
 
 def flatten(obj, who):
@@ -88,6 +93,10 @@ class _Encoder:
         if depth > MAX_DEPTH:
             raise ValueError(f"{self.who}: {_where(path[:3])}... is nested more than {MAX_DEPTH} levels deep "
                              f"(or contains itself)")
+        if _is_sparse(value):   # its indices and values as two entries
+            indices, values = value._indices(), value._values().detach()
+            return {"sparse_coo": [self._name(path + ("indices",), indices), self._name(path + ("values",), values),
+                                   list(value.shape), value.is_coalesced()]}
         if is_array(value):
             return {"tensor": self._name(path, value)}
         if isinstance(value, _SCALARS):
@@ -162,11 +171,14 @@ class _Decoder:
         return self.other(tag, value, depth)
 
     def tagged(self, node):
-        if len(node) != 1 or next(iter(node)) not in ("tensor", "dict", "tuple", "float"):
-            raise self.fail(f"unknown node with keys {sorted(node)} (expected one of tensor, dict, tuple, float)")
+        if len(node) != 1 or next(iter(node)) not in ("tensor", "dict", "tuple", "float", "sparse_coo"):
+            raise self.fail(f"unknown node with keys {sorted(node)} (expected one of tensor, dict, tuple, float, "
+                            "sparse_coo)")
         return next(iter(node.items()))
 
     def other(self, tag, value, depth):
+        if tag == "sparse_coo":
+            return self.sparse(value)
         if tag == "tuple":
             if not isinstance(value, list):
                 raise self.fail("a 'tuple' node must hold a list")
@@ -174,6 +186,22 @@ class _Decoder:
         if value not in _NON_FINITE:
             raise self.fail(f"a 'float' node must be 'nan', 'inf' or '-inf', not {value!r}")
         return _NON_FINITE[value]
+
+    def sparse(self, value):
+        if not (isinstance(value, list) and len(value) == 4 and all(isinstance(v, str) for v in value[:2])
+                and isinstance(value[2], list) and all(isinstance(n, int) for n in value[2])
+                and isinstance(value[3], bool)):
+            raise self.fail("a 'sparse_coo' node must hold [indices name, values name, [sizes], coalesced]")
+        for name in value[:2]:
+            if name not in self.tensors:
+                raise self.fail(f"it refers to tensor {name!r}, which the file does not hold")
+            self.used.add(name)
+        import autograd
+        try:
+            return autograd.sparse_coo_tensor(self.tensors[value[0]], self.tensors[value[1]], tuple(value[2]),
+                                              is_coalesced=value[3])
+        except (ValueError, TypeError, IndexError) as exc:
+            raise self.fail(f"its sparse tensor does not fit together: {exc}") from None
 
     def key(self, node, depth):
         if depth > MAX_DEPTH:
