@@ -39,6 +39,9 @@ class Function:
     #: its arguments (`kept`) while its graph lives
     composed = None
     kept = None
+    #: True for users' own Functions (ag.autograd.Function): an exception in their forward reaches the caller
+    #: as it was raised, as in PyTorch, instead of being rephrased as an op's input error
+    passes_errors = False
     saved_tensors = ()
     _freed = False
     _hooks = None
@@ -138,6 +141,8 @@ class Function:
                 with device.activate():
                     out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, TypeError, IndexError, ArithmeticError) as exc:
+            if cls.passes_errors:
+                raise
             if has_sparse(args):   # a sparse COO argument: the op's sparse form (sparse_storage.py)
                 if recorder is not None:
                     recorder.on_sparse()

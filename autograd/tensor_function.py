@@ -30,6 +30,8 @@ def _tensor_forward(user_forward, setup_context=None):
             check_function(getattr(type(ctx), "_forward_cls", type(ctx)))
         ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
         tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
+        ctx._input_dtypes = tuple(getattr(a, "dtype", None) for a in args)
+        ctx._input_shapes = tuple(getattr(a, "shape", None) for a in args)
         with no_grad():
             if setup_context is None:
                 out = user_forward(ctx, *tensors, **kwargs)
@@ -53,6 +55,7 @@ def _tensor_backward(user_backward):
             out = user_backward(ctx, *[_as_tensor(g, ctx.device) for g in grads])
         finally:
             ctx.saved_tensors = saved
+        out = _in_input_dtypes(ctx, out)
         graph_mode = any(isinstance(s, Tensor) for s in saved) or any(isinstance(g, Tensor) for g in grads)
         if graph_mode:
             return out
@@ -60,6 +63,34 @@ def _tensor_backward(user_backward):
             return tuple(_as_array(o) for o in out)
         return _as_array(out)
     return staticmethod(backward)
+
+
+def _in_input_dtypes(ctx, out):
+    """backward's gradients cast to their inputs' floating dtypes, as PyTorch's engine casts them (a float64
+    gradient for a float32 input becomes float32); a gradient whose shape its input's does not broadcast to
+    raises PyTorch's error."""
+    dtypes = getattr(ctx, "_input_dtypes", ())
+    single = not isinstance(out, tuple)
+    grads = (out,) if single else out
+    for i, (g, shape) in enumerate(zip(grads, getattr(ctx, "_input_shapes", ()))):
+        if shape is not None and hasattr(g, "shape") and tuple(g.shape) != tuple(shape) and not _expands(shape,
+                                                                                                         g.shape):
+            raise RuntimeError(f"Function {ctx.name()} returned an invalid gradient at index {i} - got "
+                               f"{list(g.shape)} but expected shape compatible with {list(shape)}")
+    fixed = tuple(g.to(d) if isinstance(g, Tensor) and d is not None and g.dtype != d and _floating(g.dtype)
+                  and _floating(d) else g for g, d in zip(grads, dtypes)) + tuple(grads[len(dtypes):])
+    return fixed[0] if single else fixed
+
+
+def _expands(shape, target):
+    """True when `shape` broadcasts to `target` (the gradient is then summed back down to it)."""
+    if len(shape) > len(target):
+        return False
+    return all(n == m or n == 1 for n, m in zip(tuple(shape)[::-1], tuple(target)[::-1]))
+
+
+def _floating(dtype):
+    return dtype.kind in "fcV"   # bfloat16's kind is 'V'
 
 
 def _plain(method):
@@ -109,6 +140,7 @@ class TensorFunction(Function):
     and backward(ctx, *grads) on Tensors, call `.apply(...)`."""
 
     _signature = None   # forward's, for a Function with setup_context
+    passes_errors = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

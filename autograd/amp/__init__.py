@@ -12,6 +12,7 @@ scaler; legacy.py the deprecated `ag.cuda.amp` / `ag.cpu.amp` names.
 """
 from . import policy  # noqa: F401  (installs the casting into autograd.autocast_state)
 from .autocast_mode import autocast, is_autocast_available
+from .custom_function import custom_bwd, custom_fwd
 from .grad_scaler import GradScaler
 
-__all__ = ["autocast", "is_autocast_available", "GradScaler"]
+__all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available", "GradScaler"]
