@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import cuda
 from .autocast_mode import autocast
+from .custom_function import custom_bwd, custom_fwd
 from .grad_scaler import GradScaler
 
 
@@ -46,6 +47,18 @@ def _legacy_scaler(device):
     return LegacyGradScaler
 
 
+def cuda_custom_fwd(fwd=None, *, cast_inputs=None):
+    """`ag.cuda.amp.custom_fwd(fwd, cast_inputs=None)`: ag.amp.custom_fwd(fwd, device_type='cuda', ...)."""
+    _deprecated("ag.cuda.amp.custom_fwd", "ag.amp.custom_fwd(args..., device_type='cuda')")
+    return custom_fwd(fwd, device_type="cuda", cast_inputs=cast_inputs)
+
+
+def cuda_custom_bwd(bwd):
+    """`ag.cuda.amp.custom_bwd(bwd)`: ag.amp.custom_bwd(bwd, device_type='cuda')."""
+    _deprecated("ag.cuda.amp.custom_bwd", "ag.amp.custom_bwd(args..., device_type='cuda')")
+    return custom_bwd(bwd, device_type="cuda")
+
+
 def _namespace(name, doc, **attrs):
     module = types.ModuleType(name, doc)
     module.__dict__.update(attrs)
@@ -54,9 +67,11 @@ def _namespace(name, doc, **attrs):
 
 
 cuda_amp = _namespace("autograd.cuda.amp", "torch.cuda.amp's deprecated autocast and GradScaler.",
-                      autocast=CudaAutocast, GradScaler=_legacy_scaler("cuda"))
+                      autocast=CudaAutocast, GradScaler=_legacy_scaler("cuda"), custom_fwd=cuda_custom_fwd,
+                      custom_bwd=cuda_custom_bwd)
 cuda.amp = cuda_amp
 cpu = _namespace("autograd.cpu", "torch.cpu's namespace, for its deprecated amp names (ag.cpu.amp).")
 cpu.amp = _namespace("autograd.cpu.amp", "torch.cpu.amp's deprecated autocast and GradScaler.",
                      autocast=CpuAutocast, GradScaler=_legacy_scaler("cpu"))
 CudaAutocast.__name__ = CpuAutocast.__name__ = "autocast"
+cuda_custom_fwd.__name__, cuda_custom_bwd.__name__ = "custom_fwd", "custom_bwd"

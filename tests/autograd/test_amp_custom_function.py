@@ -111,3 +111,21 @@ def test_an_exception_in_a_custom_forward_reaches_the_caller_as_raised():
 
     with pytest.raises(TypeError, match="^my own message$"):
         Broken.apply(ag.ones(2, requires_grad=True))
+
+
+def test_the_deprecated_cuda_spellings_warn_and_work():
+    from autograd.cuda.amp import custom_bwd, custom_fwd
+    with pytest.warns(FutureWarning, match="ag.amp.custom_fwd.*device_type='cuda'"):
+        class Doubled(ag.autograd.Function):
+            @staticmethod
+            @custom_fwd(cast_inputs=ag.float32)
+            def forward(ctx, a):
+                return a * 2
+
+            @staticmethod
+            @custom_bwd
+            def backward(ctx, grad):
+                return grad * 2
+    x = ag.ones(2, requires_grad=True)
+    Doubled.apply(x).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
