@@ -9,6 +9,7 @@ from backends.array_kernels import special as kernels
 from ..broadcast import unbroadcast
 from .. import complex_forms
 from ..function import Function
+from ..tensor import Tensor
 from .dims import check_tensor
 from .elementwise import _floating, _promote, clip, log, log1p, pow, sub
 from .pointwise import _both_tensors
@@ -103,7 +104,10 @@ class Xlogy(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             if need[0]:
                 # torch: xlogy(grad, y), then 0 where x is 0 and y is outside log's domain
-                gx = ctx.select(gy == 0, 0, gy * type(ctx).log(xp, y))
+                if isinstance(gy, Tensor):   # create_graph: recorded, so that its derivative in gy is log(y) even
+                    gx = type(ctx).apply(gy, y)   # where gy is 0 (forward-mode AD differentiates at gy = 0)
+                else:
+                    gx = ctx.select(gy == 0, 0, gy * type(ctx).log(xp, y))
                 gx = ctx.select(y != y, y, gx)
                 gx = unbroadcast(ctx.select((x == 0) & (y <= ctx.edge), 0, gx), x.shape)
             if need[1]:

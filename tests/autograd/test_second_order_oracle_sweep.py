@@ -1,6 +1,7 @@
 """Second derivatives (create_graph) of 128 differentiable ops and losses against PyTorch's double backward, one
 small float64 input each: every op whose gradient is itself differentiable must give PyTorch's gradient of the
-gradient (piecewise ops included, where both are zero or a kink's one-sided value)."""
+gradient (piecewise ops included, where both are zero or a kink's one-sided value), and the same cases' forward-mode
+products (torch.func.jvp)."""
 import warnings
 
 import numpy as np
@@ -169,3 +170,26 @@ def test_second_derivative_equals_pytorchs(name):
         mine = _second_order(ag, F, name, x0)
     for a, b in zip(mine, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_mode_jvp_equals_pytorchs(name):
+    """torch.func.jvp of each case: deepgrad's forward mode goes through the gradient of the gradient at a zero
+    output gradient, so a backward that special-cases a zero gradient loses the tangent (xlogy did)."""
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn.functional as F
+    x0, t0 = (np.random.default_rng(seed).standard_normal((3, 4)) for seed in (0, 1))
+
+    def jvp(L, functional, func):
+        fn = _cases(L, functional)[name]
+        return func.jvp(lambda x: fn(x).abs() if fn(x).is_complex() else fn(x), (L.tensor(x0),), (L.tensor(t0),))[1]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            theirs = jvp(torch, torch.nn.functional, torch.func).detach().numpy()
+        except Exception:   # PyTorch has no forward-mode formula for it
+            pytest.skip("PyTorch's jvp does not support this case")
+        mine = jvp(ag, F, ag.func).numpy()
+    np.testing.assert_allclose(mine, theirs, rtol=1e-7, atol=1e-9, equal_nan=True)
