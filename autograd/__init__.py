@@ -150,7 +150,7 @@ from . import distributions
 from . import sparse_api as sparse
 _sys.modules[__name__ + ".sparse"] = sparse     # `import autograd.sparse`, as `import torch.sparse`
 from .sparse_api import spmm
-from .ops.sparse_build import sparse_coo_tensor
+from .ops.sparse_build import sparse_coo_tensor, sparse_csr_tensor
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state

@@ -5,16 +5,24 @@ from .sparse_storage import is_sparse_array
 
 
 def _layout(self):
-    return type_objects.sparse_coo if is_sparse_array(self._data) else type_objects.strided
+    if not is_sparse_array(self._data):
+        return type_objects.strided
+    return type_objects.sparse_csr if self._data.layout == "csr" else type_objects.sparse_coo
 
 
 def _is_sparse(self):
-    return is_sparse_array(self._data)
+    return is_sparse_array(self._data) and self._data.layout == "coo"
+
+
+def _is_sparse_csr(self):
+    return is_sparse_array(self._data) and self._data.layout == "csr"
 
 
 BINDINGS = {
-    "layout": property(_layout, doc="ag.sparse_coo for a sparse COO tensor, else ag.strided."),
-    "is_sparse": property(_is_sparse, doc="True for a sparse COO tensor."),
+    "layout": property(_layout, doc="ag.sparse_coo or ag.sparse_csr for a sparse tensor, else ag.strided."),
+    "is_sparse": property(_is_sparse, doc="True for a sparse COO tensor (False for CSR, as PyTorch's)."),
+    "is_sparse_csr": property(_is_sparse_csr, doc="True for a sparse CSR tensor."),
+    "crow_indices": SB.crow_indices, "col_indices": SB.col_indices, "to_sparse_csr": SB.to_sparse_csr,
     "indices": SB.indices, "_indices": SB._indices, "values": SB.values, "_values": SB._values,
     "coalesce": SB.coalesce, "is_coalesced": SB.is_coalesced, "sparse_dim": SB.sparse_dim,
     "dense_dim": SB.dense_dim, "_nnz": SB.nnz, "to_dense": SB.to_dense, "to_sparse": SB.to_sparse,

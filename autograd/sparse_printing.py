@@ -13,16 +13,21 @@ def _block(name, array, indent):
 
 
 def sparse_repr(t):
-    """repr() of the sparse COO tensor t."""
+    """repr() of the sparse tensor t (COO or CSR)."""
     s = t._data
     device = t._device
-    indices = _block("indices", device.to_host(s.indices), 7)
     values = _block("values", device.to_host(s.values), 7)
-    text = "tensor(" + indices + ",\n       " + values + ",\n       " + f"size={s.shape}, nnz={s.nnz}"
+    if s.layout == "csr":
+        crow, col = (device.to_host(a._data) for a in (t.crow_indices(), t.col_indices()))
+        text = ("tensor(" + _block("crow_indices", crow, 7) + ",\n       " + _block("col_indices", col, 7) +
+                ",\n       " + values + f", size={s.shape}, nnz={s.nnz}")
+    else:
+        text = ("tensor(" + _block("indices", device.to_host(s.indices), 7) + ",\n       " + values +
+                ",\n       " + f"size={s.shape}, nnz={s.nnz}")
     extras = []
     if s.dtype != get_default_dtype() and s.dtype not in (np.int64, np.bool_):
         extras.append(f"dtype={s.dtype}")
-    extras.append(f"layout={type_objects.sparse_coo}")
+    extras.append(f"layout={type_objects.sparse_csr if s.layout == 'csr' else type_objects.sparse_coo}")
     if device.name != "cpu":
         extras.insert(0, f"device='{device.name}'")
     if t._node is not None:

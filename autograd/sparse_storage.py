@@ -26,12 +26,14 @@ def _refuse(what):
 
 
 class SparseCOO:
-    """A sparse COO tensor's contents: indices, values, shape and the coalesced flag."""
-    __slots__ = ("indices", "values", "shape", "coalesced")
+    """A sparse tensor's contents: indices, values, shape, the coalesced flag and the layout: 'coo', or 'csr' for
+    a compressed-row matrix, held as its coalesced COO entries (row-major order is CSR's order)."""
+    __slots__ = ("indices", "values", "shape", "coalesced", "layout")
     base = None   # never a view of another array
 
-    def __init__(self, indices, values, shape, coalesced):
+    def __init__(self, indices, values, shape, coalesced, layout="coo"):
         self.indices, self.values, self.shape, self.coalesced = indices, values, tuple(shape), bool(coalesced)
+        self.layout = layout
 
     @property
     def dtype(self):
@@ -65,22 +67,24 @@ class SparseCOO:
     def copy(self):
         # indices are never written in place: the copy shares them, so that gradients for it and for the
         # original line up entry by entry
-        return SparseCOO(self.indices, self.values.copy(), self.shape, self.coalesced)
+        return SparseCOO(self.indices, self.values.copy(), self.shape, self.coalesced, self.layout)
 
     def __add__(self, other):
         if not isinstance(other, SparseCOO) or other.shape != self.shape:
             _refuse("adding a sparse and a dense array inside a dense kernel")
         if other.indices is self.indices:   # gradients reaching one sparse tensor share its indices
-            return SparseCOO(self.indices, self.values + other.values, self.shape, self.coalesced)
+            return SparseCOO(self.indices, self.values + other.values, self.shape, self.coalesced, self.layout)
         xp = array_module(self.indices)
         joined = SparseCOO(xp.concatenate([self.indices, other.indices], axis=1),
                            xp.concatenate([self.values, other.values]), self.shape, False)
-        return summed_repeats(joined)
+        joined = summed_repeats(joined)
+        joined.layout = self.layout if self.layout == other.layout else "coo"
+        return joined
 
     __radd__ = __add__
 
     def __neg__(self):
-        return SparseCOO(self.indices, -self.values, self.shape, self.coalesced)
+        return SparseCOO(self.indices, -self.values, self.shape, self.coalesced, self.layout)
 
     def __array__(self, dtype=None, copy=None):
         _refuse("conversion to a dense array")
@@ -121,7 +125,12 @@ def summed_repeats(s):
 
 def position_gradient(g):
     """A sparse gradient as a sparse leaf's .grad holds it (PyTorch's): coalesced, each stored position once,
-    with the gradient of that position (which every repeat of it received)."""
+    with the gradient of that position (which every repeat of it received). A CSR leaf is refused: PyTorch
+    gives it the full dense gradient, also where it stores nothing, which these gradients do not hold."""
+    if g.layout == "csr":
+        raise RuntimeError(f"backward: a sparse CSR leaf (shape {g.shape}) would get PyTorch's full dense gradient, "
+                           "which deepgrad does not compute; make its values the leaf instead: "
+                           "sparse_csr_tensor(crow, col, values.requires_grad_()), or use a COO leaf")
     if g.coalesced:
         return g
     xp = array_module(g.indices)

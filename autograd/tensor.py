@@ -159,7 +159,8 @@ class Tensor:
     def _host(self):
         """The values as a host array (bfloat16 ones included), for numpy(), item() and printing."""
         if type(self._data) is SparseCOO:
-            raise TypeError(f"can't convert Sparse layout tensor to numpy (shape {tuple(self.shape)}). Use "
+            kind = "SparseCsr" if self._data.layout == "csr" else "Sparse"
+            raise TypeError(f"can't convert {kind} layout tensor to numpy (shape {tuple(self.shape)}). Use "
                             "Tensor.to_dense() first.")
         try:
             host = self._device.to_host(self._data)

@@ -70,6 +70,9 @@ def transpose(s, axes=None):
     """A sparse tensor with its sparse dims permuted (axes: a permutation of every dim that keeps the dense
     dims in place; None reverses a matrix); its entries are no longer sorted (uncoalesced), as PyTorch's."""
     sp = s._data
+    if sp.layout == "csr":
+        raise TypeError(f"transpose: the transpose of a sparse CSR matrix (shape {sp.shape}) is a CSC one, a layout "
+                        "deepgrad does not have; convert with .to_sparse() (COO) or .to_dense() first")
     axes = tuple(range(sp.ndim))[::-1] if axes is None else tuple(axes)
     sd = sp.sparse_dim
     if axes[sd:] != tuple(range(sd, sp.ndim)) or sorted(axes[:sd]) != list(range(sd)):
