@@ -95,11 +95,6 @@ class Backend(ABC):
         # module keeps its device, and the device's random generator is not duplicated
         return self
 
-    def __reduce__(self):
-        # pickled (a tensor sent to a DataLoader worker, a multiprocessing queue): unpickled as this process's
-        # own device of that name, since ops compare devices by identity
-        return _device_named, (self.name,)
-
     # ----- arrays ------------------------------------------------------------------------------
     #: the array module (numpy or cupy) whose functions op bodies call; a plain attribute because
     #: every op reads it
@@ -353,9 +348,3 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu")
 def unknown_activation(name):
     """The ValueError for an activation name not in ACTIVATIONS."""
     return ValueError(f"unknown activation {name!r}; accepted names: {', '.join(ACTIVATIONS)}")
-
-
-def _device_named(name):
-    """The registry's device of that name (how a pickled device comes back)."""
-    from .registry import get_backend
-    return get_backend(name)

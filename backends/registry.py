@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 
-from .base import scoped_devices
+from .base import Backend, scoped_devices
 from .errors import DeviceError
 
 _factories = {}     # device type -> factory(index) -> Backend
@@ -190,3 +190,12 @@ def _seeded(factory):
             backend.seed(_pending_seed)
         return backend
     return make
+
+
+def _pickled_device(backend):
+    # a device pickled (a tensor sent to a DataLoader worker, a multiprocessing queue) comes back as this
+    # process's own device of that name, since ops compare devices by identity
+    return get_backend, (backend.name,)
+
+
+Backend.__reduce__ = _pickled_device

@@ -103,7 +103,8 @@ AUTOGRAD_FLOORS = {
     # automatic mixed precision: its switches sit on floor 0 (Function.apply reads them); the policy, which casts
     # through ops, installs itself there from above
     "autograd.autocast_state": 0, "autograd.amp.policy": 7.5, "autograd.amp.autocast_mode": 7.5,
-    "autograd.amp.grad_scaler": 7.5, "autograd.amp.legacy": 7.6, "autograd.amp": 7.7,
+    "autograd.amp.grad_scaler": 7.5, "autograd.amp.custom_function": 7.55, "autograd.amp.legacy": 7.6,
+    "autograd.amp": 7.7,
     # torch.utils's counterpart (activation checkpointing), over the engine, saved_tensors_hooks and autocast
     "autograd.utils.checkpoint": 7.8, "autograd.utils": 7.9,
     "autograd": 8,
