@@ -8,6 +8,7 @@ import pytest
 import autograd as ag
 import nn.functional as F
 from autograd.gradcheck import gradgradcheck
+from tests.autograd.test_higher_order_fused import _second_order
 
 IDX = [[0, 1, 0, 1], [1, 0, 1, 0], [0, 0, 1, 1]]
 
@@ -66,13 +67,6 @@ def _input(name):
     shape, prepare, _ = CASES[name]
     x0 = np.random.default_rng(sorted(CASES).index(name)).standard_normal(shape)
     return x0 if prepare is None else prepare(x0)
-
-
-def _second_order(lib, functional, fn, x0):
-    x = lib.tensor(x0, requires_grad=True)
-    g, = lib.autograd.grad(fn(x, lib, functional).sum(), x, create_graph=True)
-    (g * g).sum().backward()
-    return g.detach().numpy(), x.grad.numpy()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
