@@ -208,6 +208,15 @@ class Backend(ABC):
     def index_add(self, out, index, src):
         """out[index[i]] += src[i] in place along axis 0, accumulating repeats (embedding gradients)."""
 
+    # ----- sparse matrices ---------------------------------------------------------------------
+    @abstractmethod
+    def spmm(self, rows, cols, values, dense, m):
+        """The (m, N) product of a sparse matrix, given as its entries, with the dense (K, N) matrix."""
+
+    @abstractmethod
+    def sddmm(self, rows, cols, a, b):
+        """The (nnz,) dot products a[rows[e]] . b[cols[e]] (the sparse product's gradient for the values)."""
+
     # ----- fused activations -------------------------------------------------------------------
     @abstractmethod
     def act_forward(self, name, x):

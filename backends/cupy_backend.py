@@ -82,6 +82,7 @@ KERNELS = (
     ("cupy_kernels.pool", ("max_pool2d", "max_pool2d_grad")),
     ("array_kernels.pool", ("avg_pool2d", "avg_pool2d_grad")),
     ("cupy_kernels.scatter", ("scatter_add", "index_add")),
+    ("cupy_kernels.sparse", ("spmm", "sddmm")),
     ("cupy_kernels.activation", ("act_forward", "act_backward")),
     ("array_kernels.softmax", ("softmax", "softmax_grad", "log_softmax", "log_softmax_grad")),
     ("cupy_kernels.cross_entropy", ("cross_entropy_grad",)),

@@ -28,6 +28,7 @@ if spin.AVAILABLE and workers.spin_allowed():
     workers.use_spin_wait(spin.wait_while, spin.cycles_per_second())
 
 from .numba_kernels import activation, batch_norm, ctc, fused, layer_norm, optim, pool, recurrence, rnn, scatter, select, softmax  # noqa: E402,E501
+from .numba_kernels import sparse as sparse_kernels  # noqa: E402
 from .numba_kernels.conv_passes import NUMBA_PASSES  # noqa: E402
 from .numpy_kernels import conv  # noqa: E402
 from .numpy_backend import NumpyBackend  # noqa: E402
@@ -125,6 +126,9 @@ class NumbaBackend(NumpyBackend):
         if scatter.fast_path(out, index, src):
             return scatter.index_add(out, index, src)
         return super().index_add(out, index, src)
+
+    spmm = staticmethod(sparse_kernels.spmm)
+    sddmm = staticmethod(sparse_kernels.sddmm)
 
     # ----- fused activations -------------------------------------------------------------------
     def act_forward(self, name, x):

@@ -11,6 +11,7 @@ from .heap import keep_freed_memory
 from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import layer_norm as layer_norm_kernels
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
+from .numpy_kernels import sparse as sparse_kernels
 
 
 def _with_numpy(kernel):
@@ -87,6 +88,8 @@ class NumpyBackend(Backend):
     avg_pool2d_grad = _with_numpy(array_pool.avg_pool2d_grad)
     scatter_add = staticmethod(scatter.scatter_add)
     index_add = staticmethod(scatter.index_add)
+    spmm = staticmethod(sparse_kernels.spmm)
+    sddmm = staticmethod(sparse_kernels.sddmm)
     act_forward = staticmethod(activation.act_forward)
     act_backward = staticmethod(activation.act_backward)
     softmax = _with_numpy(array_softmax.softmax)

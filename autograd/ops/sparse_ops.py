@@ -14,6 +14,7 @@ from ..sparse_storage import SPARSE_FORMS, is_sparse_array
 from ..tensor import Tensor
 from . import activation, convert, elementwise, linalg, reduction, shape
 from .joining import concatenate
+from .sparse_matmul import SparseMatMul
 from .sparse_build import _constant, _group_sum, _linear, _rebuild, _values, coalesce, to_dense
 
 
@@ -58,11 +59,9 @@ def _sparse_times_dense(s, d):
                          f"convert one, e.g. dense.to({sp.dtype})")
     if d._device is not s._device:
         d = d.to(s._device)
-    rows, cols = (_constant(s, r) for r in sp.indices)
     d2 = d.unsqueeze(1) if d.ndim == 1 else d
-    products = d2[cols] * _values(s).unsqueeze(1)
-    zeros = Tensor._make(s._device.xp.zeros((sp.shape[0], d2.shape[1]), sp.dtype), s._device, None, 0, False)
-    out = zeros.index_add(0, rows, products)
+    out = named(SparseMatMul.apply(_values(s), d2, sp.indices[0], sp.indices[1], sp.shape[0]),
+                SparseMatMul.torch_name)
     return out.squeeze(1) if d.ndim == 1 else out
 
 
