@@ -9,6 +9,7 @@ WORKLOADS = {
     "lstm": ("lstm",),
     "transformer": ("transformer",),
     "matmul": ("matmul",),
+    "sparse": ("spmm",),
     "conv": ("conv",),
     "convs": ("conv3x3_56", "conv3x3_28", "conv3x3_14", "conv3x3_32", "conv3x3_s2", "conv1x1_256_64",
               "conv1x1_64_256", "conv_cifar_first", "conv5x5_lenet", "conv_depthwise", "conv3x3_8",
