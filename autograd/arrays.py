@@ -13,6 +13,7 @@ nothing outside `autograd` touches a Tensor's private fields.
     m = arrays.wrap(p.device.xp.zeros_like(a), p.device)   # an array as a tensor, outside any graph
 """
 from .capture import state as capture
+from .sparse_storage import SparseCOO, assign_sparse
 from .tensor import Tensor, wrap_array
 
 
@@ -37,6 +38,8 @@ def mark_changed(t):
 def assign_(t, values):
     """Copy `values` (an array or scalar, broadcast to t's shape) into `t` in place, outside any graph
     (recorded during an ag.jit capture, so replays repeat it)."""
+    if type(t._data) is SparseCOO:   # zero_grad(set_to_none=False) of a sparse gradient: no entries left
+        return assign_sparse(t, values, "assign")
     target = t._writable()
     if capture.recorder is not None:
         capture.recorder.on_assign(target, values)

@@ -10,6 +10,7 @@ import numpy as np
 from . import complex_forms, view_inplace
 from .capture import state as capture
 from .grad_mode import state
+from .sparse_storage import SparseCOO, assign_sparse
 from .tensor import Tensor, _check_inplace, rebind
 
 
@@ -41,6 +42,8 @@ def inplace(fn, name):
                 view_inplace.replace_value(self, result, name)
             return self
         result = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)
+        if type(self._data) is SparseCOO:   # a sparse tensor's entries are replaced (no views share them)
+            return assign_sparse(self, result._data, name)
         if result.shape != self.shape:
             raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
                              "an in-place op cannot change the shape")

@@ -138,6 +138,32 @@ def position_gradient(g):
     return SparseCOO(g.indices[:, first], g.values[first], g.shape, True)
 
 
+def emptied(s):
+    """s with no entries left (a sparse tensor's zero_), same shape and layout."""
+    xp = array_module(s.indices)
+    return SparseCOO(xp.zeros((s.sparse_dim, 0), np.int64), xp.zeros((0,) + tuple(s.values.shape[1:]), s.dtype),
+                     s.shape, True, s.layout)
+
+
+def assign_sparse(t, values, op):
+    """An in-place op's result stored into the sparse tensor t: a sparse result replaces its entries (they may
+    change, as an add_ of another pattern changes them), zeros empty it; anything else is refused."""
+    if type(values) is SparseCOO:
+        if values.shape != t._data.shape:
+            raise ValueError(f"{op}: the result's shape {values.shape} differs from the tensor's {t._data.shape}; an "
+                             "in-place op cannot change the shape")
+        t._data = values if values.dtype == t._data.dtype else SparseCOO(
+            values.indices, values.values.astype(t._data.dtype), values.shape, values.coalesced, values.layout)
+    elif getattr(values, "ndim", 0) == 0 and not values:
+        t._data = emptied(t._data)
+    else:
+        raise TypeError(f"{op}: the result is dense (shape {tuple(getattr(values, 'shape', ()))}) and cannot be stored "
+                        f"in place into a sparse tensor of shape {t._data.shape}; assign the out-of-place result "
+                        "instead (s = s + d)")
+    t._bump_version()
+    return t
+
+
 def is_sparse_array(a):
     """True for a sparse COO tensor's contents."""
     return type(a) is SparseCOO

@@ -23,7 +23,7 @@ from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
 from .hooks import RETAIN_KEY, add_hook
 from .sparse_printing import sparse_repr
-from .sparse_storage import SparseCOO
+from .sparse_storage import SparseCOO, assign_sparse
 
 
 class Tensor:
@@ -289,7 +289,9 @@ class Tensor:
             add_hook(self, keep, key=RETAIN_KEY)
 
     def zero_(self):
-        """Fill with zeros in place."""
+        """Fill with zeros in place (a sparse tensor is left with no entries)."""
+        if type(self._data) is SparseCOO:
+            return assign_sparse(self, 0, "zero_")
         return self._inplace_assign(self._device.xp.zeros_like(self._data), "zero_")
 
     def fill_(self, value):

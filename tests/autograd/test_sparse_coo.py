@@ -282,3 +282,19 @@ def test_a_jit_step_with_sparse_tensors_runs_eagerly_with_each_calls_entries():
             assert made_inside(indices, values, x).item() == pytest.approx(expected)
     assert (from_argument.replays, made_inside.replays) == (0, 0)
     assert (from_argument.eager_calls, made_inside.eager_calls) == (4, 4)
+
+
+def test_in_place_ops_replace_a_sparse_tensors_entries_as_pytorchs():
+    results = []
+    for lib in (ag, torch):
+        s = lib.sparse_coo_tensor(lib.tensor([[0, 1, 1], [1, 0, 0]]), lib.tensor([1.0, 2.0, 3.0]), (2, 2))
+        other = lib.sparse_coo_tensor(lib.tensor([[0], [0]]), lib.tensor([5.0]), (2, 2))
+        found = [s.clone().mul_(2), s.clone().div_(4), s.clone().neg_(), s.clone().add_(other)]
+        zeroed = s.clone().zero_()
+        assert zeroed.is_sparse and zeroed._nnz() == 0
+        results.append([t.to_dense().numpy() for t in found])
+    for mine, theirs in zip(*results):
+        np.testing.assert_array_equal(mine, theirs)
+    s = ag.sparse_coo_tensor(ag.tensor([[0], [1]]), ag.tensor([1.0]), (2, 2))
+    with pytest.raises(TypeError, match="add_: the result is dense.*s = s \\+ d"):
+        s.add_(ag.ones(2, 2))

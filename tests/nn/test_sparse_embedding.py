@@ -75,3 +75,13 @@ def test_optimisers_without_sparse_support_refuse_with_pytorchs_message():
         nn.optim.SparseAdam(dense.parameters()).step()
     with pytest.raises(ValueError, match="Invalid learning rate"):
         nn.optim.SparseAdam(dense.parameters(), lr=0.0)
+
+
+def test_zero_grad_without_none_empties_a_sparse_gradient():
+    emb = nn.Embedding(4, 2, sparse=True)
+    opt = nn.optim.SGD(emb.parameters(), lr=0.1)
+    emb(ag.tensor([0, 1])).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    assert emb.weight.grad.is_sparse and emb.weight.grad._nnz() == 0
+    emb(ag.tensor([1, 1])).sum().backward()
+    np.testing.assert_array_equal(emb.weight.grad.to_dense().numpy(), [[0, 0], [2, 2], [0, 0], [0, 0]])
