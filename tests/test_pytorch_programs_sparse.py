@@ -1,6 +1,7 @@
 """PyTorch programs on sparse tensors (pygcn's graph convolution network: torch.sparse.FloatTensor, torch.spmm,
-the torch.nn.parameter and torch.nn.modules.module imports), run on deepgrad with only their imports changed:
-they must print what PyTorch prints."""
+the torch.nn.parameter and torch.nn.modules.module imports; a graph attention network: per-edge scores in a
+sparse adjacency, torch.sparse.softmax, torch.sparse.mm), run on deepgrad with only their imports changed: they
+must print what PyTorch prints."""
 import warnings
 
 import pytest
@@ -13,7 +14,7 @@ SPARSE_IMPORTS = [
 ]
 
 
-@pytest.mark.parametrize("program", ["torch_pygcn"])
+@pytest.mark.parametrize("program", ["torch_pygcn", "torch_sparse_gat"])
 def test_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)   # PyTorch's deprecation of torch.sparse.FloatTensor
