@@ -40,7 +40,7 @@ def main():
     second = SparseGATLayer(16, classes, 1, rng)
     params = list(first.parameters()) + list(second.parameters())
     optimizer = torch.optim.Adam(params, lr=0.02)
-    for step in range(8):
+    for step in range(12):
         optimizer.zero_grad()
         logits = second(F.elu(first(x, edge_index)), edge_index)
         loss = F.cross_entropy(logits, labels)
