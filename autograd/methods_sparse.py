@@ -26,5 +26,5 @@ BINDINGS = {
     "indices": SB.indices, "_indices": SB._indices, "values": SB.values, "_values": SB._values,
     "coalesce": SB.coalesce, "is_coalesced": SB.is_coalesced, "sparse_dim": SB.sparse_dim,
     "dense_dim": SB.dense_dim, "_nnz": SB.nnz, "to_dense": SB.to_dense, "to_sparse": SB.to_sparse,
-    "to_sparse_coo": SB.to_sparse_coo,
+    "to_sparse_coo": SB.to_sparse_coo, "sparse_mask": SB.sparse_mask,
 }

@@ -366,3 +366,17 @@ def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=Non
     if requires_grad:
         out = out.detach().requires_grad_(True)
     return out
+
+
+def sparse_mask(self, mask):
+    """A sparse tensor with mask's entries holding this tensor's values at their positions (zeros where a
+    sparse self stores nothing); differentiable in this tensor's values."""
+    m = _sparse("sparse_mask", mask)
+    if tuple(self.shape) != m.shape:
+        raise ShapeError(f"sparse_mask: the tensor (shape {tuple(self.shape)}) and the mask (shape {m.shape}) must "
+                         "have the same shape")
+    if is_sparse_array(self._data):
+        picked = sparse_mask_at(self, m.indices)
+    else:
+        picked = self[tuple(_constant(self, row) for row in m.indices)]
+    return _rebuild(mask, m.indices, picked, m.coalesced)

@@ -298,3 +298,18 @@ def test_in_place_ops_replace_a_sparse_tensors_entries_as_pytorchs():
     s = ag.sparse_coo_tensor(ag.tensor([[0], [1]]), ag.tensor([1.0]), (2, 2))
     with pytest.raises(TypeError, match="add_: the result is dense.*s = s \\+ d"):
         s.add_(ag.ones(2, 2))
+
+
+def test_sparse_mask_picks_values_at_the_masks_entries_as_pytorchs():
+    found = []
+    for lib in (ag, torch):
+        x = lib.arange(6.0, dtype=lib.float64).reshape(2, 3).requires_grad_()
+        mask = lib.sparse_coo_tensor(lib.tensor([[0, 1, 0], [2, 0, 2]]), lib.ones(3, dtype=lib.float64), (2, 3))
+        picked = x.sparse_mask(mask)
+        other = lib.sparse_coo_tensor(lib.tensor([[0, 1], [2, 1]]), lib.tensor([7.0, 8.0], dtype=lib.float64), (2, 3))
+        from_sparse = other.sparse_mask(mask.coalesce())
+        (picked.to_dense() * lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).sum().backward()
+        found.append([picked._indices().numpy(), picked._values().detach().numpy(), from_sparse.to_dense().numpy(),
+                      x.grad.numpy()])
+    for mine, theirs in zip(*found):
+        np.testing.assert_array_equal(mine, theirs)
