@@ -99,6 +99,7 @@ from .ops.activation_forms import celu, dropout, hardshrink, prelu, rrelu, selu,
 from .activation_api import celu_, dropout_, relu_, rrelu_, selu_, threshold_
 from .ops.vector_distance import cosine_similarity, dist, pairwise_distance, renorm
 from .ops.histograms import histc, histogram
+from .ops.histogramdd import histogramdd
 from .ops.combinatorics import combinations, vander
 from .ops.shape_rules import broadcast_shapes
 from .ops.dim_splits import dsplit, hsplit, row_stack, vsplit
@@ -150,7 +151,8 @@ from . import distributions
 from . import sparse_api as sparse
 _sys.modules[__name__ + ".sparse"] = sparse     # `import autograd.sparse`, as `import torch.sparse`
 from .sparse_api import spmm
-from .ops.sparse_build import sparse_coo_tensor, sparse_csr_tensor
+from .ops.sparse_build import sparse_coo_tensor
+from .ops.sparse_csr import sparse_csr_tensor
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state

@@ -1,6 +1,7 @@
 """The sparse COO methods of Tensor (indices, values, coalesce, to_dense, to_sparse, ...) and its layout."""
 from . import type_objects
 from .ops import sparse_build as SB
+from .ops import sparse_csr as SC
 from .sparse_storage import is_sparse_array
 
 
@@ -22,9 +23,9 @@ BINDINGS = {
     "layout": property(_layout, doc="ag.sparse_coo or ag.sparse_csr for a sparse tensor, else ag.strided."),
     "is_sparse": property(_is_sparse, doc="True for a sparse COO tensor (False for CSR, as PyTorch's)."),
     "is_sparse_csr": property(_is_sparse_csr, doc="True for a sparse CSR tensor."),
-    "crow_indices": SB.crow_indices, "col_indices": SB.col_indices, "to_sparse_csr": SB.to_sparse_csr,
+    "crow_indices": SC.crow_indices, "col_indices": SC.col_indices, "to_sparse_csr": SC.to_sparse_csr,
     "indices": SB.indices, "_indices": SB._indices, "values": SB.values, "_values": SB._values,
     "coalesce": SB.coalesce, "is_coalesced": SB.is_coalesced, "sparse_dim": SB.sparse_dim,
-    "dense_dim": SB.dense_dim, "_nnz": SB.nnz, "to_dense": SB.to_dense, "to_sparse": SB.to_sparse,
+    "dense_dim": SB.dense_dim, "_nnz": SB.nnz, "to_dense": SB.to_dense, "to_sparse": SC.to_sparse_in_layout,
     "to_sparse_coo": SB.to_sparse_coo, "sparse_mask": SB.sparse_mask,
 }
