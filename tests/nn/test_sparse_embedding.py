@@ -85,3 +85,25 @@ def test_zero_grad_without_none_empties_a_sparse_gradient():
     assert emb.weight.grad.is_sparse and emb.weight.grad._nnz() == 0
     emb(ag.tensor([1, 1])).sum().backward()
     np.testing.assert_array_equal(emb.weight.grad.to_dense().numpy(), [[0, 0], [2, 2], [0, 0], [0, 0]])
+
+
+def test_a_jit_step_with_a_sparse_embedding_equals_eager():
+    def run(compiled):
+        ag.manual_seed(0)
+        emb, head = nn.Embedding(10, 4, sparse=True), nn.Linear(4, 1)
+        opt = nn.optim.SGD(list(emb.parameters()) + list(head.parameters()), lr=0.1, momentum=0.5)
+
+        def step(idx):
+            opt.zero_grad()
+            loss = head(emb(idx)).pow(2).mean()
+            loss.backward()
+            opt.step()
+            return loss
+        step = ag.jit(step) if compiled else step
+        rng = np.random.default_rng(0)
+        losses = [step(ag.tensor(rng.integers(0, 10, 6))).item() for _ in range(6)]
+        return losses, emb.weight.detach().numpy().copy(), getattr(step, "replays", None)
+
+    (jit_losses, jit_weight, replays), (losses, weight, _) = run(True), run(False)
+    assert replays == 4 and jit_losses == losses
+    np.testing.assert_array_equal(jit_weight, weight)
