@@ -28,6 +28,7 @@ from .regularizers import Regularizer
 from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
+from .scopes import device, name_scope
 from .version import __version__
 from .symbolic_ops import install as _install_symbolic_ops
 
@@ -37,4 +38,4 @@ _install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
-           "InputSpec", "config", "DTypePolicy"]
+           "InputSpec", "config", "DTypePolicy", "name_scope", "device"]

@@ -3,10 +3,14 @@
 softmax and sigmoid record the logits they were given (see logits.py), so a probability loss after them is
 computed from the logits.
 """
+import functools
+
 import autograd as ag
+from autograd import Tensor
 
 from .. import functional as F
 from . import logits as logit_sources
+from .ops_args import _t
 
 
 def linear(x):
@@ -15,11 +19,16 @@ def linear(x):
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """max(x, 0), with Keras's options: a slope below `threshold`, a cap at `max_value`."""
+    """max(x, 0), with Keras's options, composed as Keras composes them: x where x > threshold (else 0), clipped
+    to [0, max_value] when a cap is given, minus negative_slope * relu(threshold - x)."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return F.relu(x)
-    y = ag.where(x > threshold, x, negative_slope * (x - threshold))
-    return y if max_value is None else y.clamp(max=max_value)
+    if negative_slope != 0.0 and max_value is None and threshold == 0.0:
+        return F.leaky_relu(x, negative_slope)
+    y = x * (x > threshold).astype(x.dtype) if threshold != 0.0 else F.relu(x)
+    if max_value is not None:
+        y = y.clamp(0.0, max_value)
+    return y - negative_slope * F.relu(threshold - x) if negative_slope != 0.0 else y
 
 
 def relu6(x):
@@ -104,6 +113,20 @@ def mish(x):
     """x * tanh(softplus(x))."""
     return x * F.tanh(F.softplus(x))
 
+
+def _accepting_arrays(fn):
+    """`fn` that also takes NumPy arrays and Python numbers (made Tensors first), as Keras's activations do."""
+    @functools.wraps(fn)
+    def activation(x, *args, **kwargs):
+        return fn(x if isinstance(x, Tensor) else _t(x), *args, **kwargs)
+    return activation
+
+
+(linear, relu, relu6, sigmoid, softmax, log_softmax, tanh, elu, selu, gelu, silu, softplus, softsign, leaky_relu,
+ exponential, hard_sigmoid, mish) = map(_accepting_arrays, (linear, relu, relu6, sigmoid, softmax, log_softmax, tanh,
+                                                            elu, selu, gelu, silu, softplus, softsign, leaky_relu,
+                                                            exponential, hard_sigmoid, mish))
+swish = silu
 
 # the rest of Keras 3's activations are keras.ops functions of the same name and arguments
 from .ops_nn import (celu, glu, hard_shrink, hard_silu, hard_swish, hard_tanh, log_sigmoid,  # noqa: E402

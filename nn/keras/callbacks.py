@@ -186,5 +186,8 @@ class ModelCheckpoint(_NNModelCheckpoint):
             self.model.save_weights(path)
 
 
+from .callbacks_extra import CallbackList, SwapEMAWeights  # noqa: E402
+
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",
-           "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback", "ProgbarLogger", "BackupAndRestore"]
+           "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback", "ProgbarLogger", "BackupAndRestore",
+           "CallbackList", "SwapEMAWeights"]

@@ -42,6 +42,8 @@ def name_scope(layer):
     if stack and stack[-1] is layer:
         yield
         return
+    if getattr(layer, "_parent_path", None) is None:   # as Keras: where the layer first opened its scope
+        object.__setattr__(layer, "_parent_path", scope_path())
     stack.append(layer)
     try:
         yield
@@ -50,8 +52,18 @@ def name_scope(layer):
 
 
 def scope_path():
-    """The names of the open name scopes, outermost first, joined with '/'."""
-    return "/".join(layer.name for layer in _scopes())
+    """The names of the open name scopes, outermost first, joined with '/'. As in Keras, a layer's scope starts
+    again from the path it first opened in (so a keras.name_scope opened inside its build adds nothing to its
+    weights' paths)."""
+    parts = []
+    for entry in _scopes():
+        parent = getattr(entry, "_parent_path", None)
+        if parent is None:
+            parent = getattr(entry, "override_parent", None)
+        if parent is not None:
+            parts = [p for p in parent.split("/") if p]
+        parts.append(entry.name)
+    return "/".join(parts)
 
 
 def in_shape_probe():

@@ -23,7 +23,7 @@ from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
-from .dtype_policy import dtype_policy
+from .dtype_policy import DTypePolicy, dtype_policy
 from .layer_weights import LayerState, LayerWeight
 from .context import current_training, name_scope, scope_path, shape_probe_scope, training_scope
 from .naming import snake_case, unique_name
@@ -184,6 +184,10 @@ class Layer(Module):
         self._trainable = bool(trainable)
         self.built = False
         # None: the global dtype policy's variable dtype (floatx() when the layer's first policy was made)
+        if isinstance(dtype, dict) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
+            dtype = DTypePolicy(dtype.get("config", {}).get("name"))   # a policy as real Keras's configs write it
+        if isinstance(dtype, DTypePolicy):
+            dtype = dtype.variable_dtype
         self.dtype = dtype_name(dtype) if dtype is not None else dtype_policy().variable_dtype
         self._weight_names = []     # own weights in creation order
         self._regularizers = {}     # weight name -> regularizer
@@ -588,9 +592,11 @@ class Layer(Module):
     @classmethod
     def from_config(cls, config):
         """A new layer from get_config's dictionary: `cls(**config)`, with the serialized objects in it
-        (initializers, regularizers, functions, layers) made again."""
+        (initializers, regularizers, functions, layers) made again. A config written by real Keras loads too (its
+        dtype policy objects and its arguments left at their unused defaults are read as load_model reads them)."""
+        from .saving.keras_config_compat import from_keras_config
         from .saving.serialization import deserialize_keras_object
-        config = {k: deserialize_keras_object(v) for k, v in config.items()}
+        config = {k: deserialize_keras_object(v) for k, v in from_keras_config(config).items()}
         try:
             return cls(**config)
         except TypeError as error:

@@ -4,6 +4,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ShapeError
 
 from . import masking, settings
 from .naming import snake_case
@@ -43,7 +44,7 @@ def match_rank(y_true, y_pred):
     return y_true, y_pred
 
 
-def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", name=None):
     """Weight per-example losses by `sample_weight` and reduce them as Keras: 'sum_over_batch_size' (and
     'mean') divide the weighted sum by the number of values, 'sum' sums, 'none' returns them."""
     if reduction not in _REDUCTIONS:
@@ -54,6 +55,12 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
             weight = weight.reshape(weight.shape[:-1])
         while weight.ndim < values.ndim:
             weight = weight.reshape(tuple(weight.shape) + (1,))
+        try:
+            np.broadcast_shapes(tuple(weight.shape), tuple(values.shape))
+        except ValueError:
+            raise ShapeError(f"{name or 'loss'}: sample_weight of shape {tuple(_tensor(sample_weight).shape)} does not "
+                             f"fit the per-example losses of shape {tuple(values.shape)}; pass one weight per example "
+                             f"(shape {tuple(values.shape[:1])}) or one per loss value") from None
         values = values * weight
     if reduction in ("none", None) or values.ndim == 0:
         return values
@@ -86,7 +93,7 @@ class Loss:
             mask = own if mask is None or tuple(mask.shape) != tuple(own.shape) else masking.as_bool(mask) & own
         if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps
             sample_weight = masking.loss_weights(mask, sample_weight, self.reduction)
-        return reduce_values(values, sample_weight, self.reduction)
+        return reduce_values(values, sample_weight, self.reduction, self.name)
 
     def get_config(self):
         """The constructor arguments."""
@@ -113,6 +120,12 @@ class LossFunctionWrapper(Loss):
             y_pred = _tensor(y_pred)
             y_true = _tensor(y_true, y_pred, y_pred.dtype if y_pred.dtype.kind == "f" else None)
             y_true, y_pred = match_rank(y_true, y_pred)
+            try:
+                return self.fn(y_true, y_pred, **self.kwargs)
+            except ShapeError as error:
+                raise ShapeError(f"{self.name}: y_true of shape {tuple(y_true.shape)} does not fit y_pred of shape "
+                                 f"{tuple(y_pred.shape)} ({error}); pass targets shaped like the model's output"
+                                 ) from None
         return self.fn(y_true, y_pred, **self.kwargs)
 
     def get_config(self):

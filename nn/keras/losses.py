@@ -12,6 +12,8 @@ import numpy as np
 from .. import functional as F
 from . import losses_extra, masking
 from .losses_ctc import CTC, ctc  # noqa: F401
+from .losses_circle import Circle, circle  # noqa: F401
+from .losses_generalized import CategoricalGeneralizedCrossEntropy, categorical_generalized_cross_entropy  # noqa: F401
 from .logits import logits_of
 from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
@@ -72,13 +74,22 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         raise ValueError(f"categorical_crossentropy: y_true {tuple(target.shape)} and y_pred {tuple(y_pred.shape)} "
                          "must have the same shape (one-hot targets); for class indices use "
                          "sparse_categorical_crossentropy")
-    if label_smoothing:
+    axis = _class_axis("categorical_crossentropy", axis, y_pred)
+    if label_smoothing:   # Keras counts the classes on the last axis whatever `axis` is
         target = target * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    logits = y_pred if from_logits else logits_of(y_pred, "softmax")
+    logits = y_pred if from_logits else logits_of(y_pred, "softmax") if axis == y_pred.ndim - 1 else None
     if logits is not None:
-        return -(target * F.log_softmax(logits, dim=-1)).sum(dim=-1)
-    p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
-    return -(target * p.log()).sum(dim=-1)
+        return -(target * F.log_softmax(logits, dim=axis)).sum(dim=axis)
+    p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
+    return -(target * p.log()).sum(dim=axis)
+
+
+def _class_axis(name, axis, y_pred):
+    """`axis` as a non-negative int naming one of y_pred's axes; a clear error otherwise."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -y_pred.ndim <= axis < y_pred.ndim:
+        raise ValueError(f"{name}: axis={axis!r} is not an axis of y_pred {tuple(y_pred.shape)}; pass an int in "
+                         f"[-{y_pred.ndim}, {y_pred.ndim})")
+    return int(axis) % y_pred.ndim
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -93,7 +104,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         p = y_pred.clamp(epsilon(), 1.0 - epsilon())
         values = -(target * p.log() + (1.0 - target) * (1.0 - p).log())
-    return values.mean(dim=-1)
+    return values.mean(dim=_class_axis("binary_crossentropy", axis, values))
 
 
 def mean_squared_error(y_true, y_pred):
@@ -207,6 +218,9 @@ _FUNCTIONS.update(losses_extra.FUNCTIONS)
 _FUNCTIONS["bce"] = binary_crossentropy
 _FUNCTIONS["ctc"] = ctc
 _CLASSES["CTC"] = CTC
+_CLASSES["CategoricalGeneralizedCrossEntropy"] = CategoricalGeneralizedCrossEntropy
+_CLASSES["Circle"] = Circle
+_FUNCTIONS["circle"] = circle
 _CLASSES.update({c.__name__: c for c in losses_extra.CLASSES})
 
 
@@ -253,7 +267,8 @@ def loss_object(identifier):
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
 for _public in (Loss, LossFunctionWrapper, BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,
-                CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky, CTC):
+                CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky, CTC,
+                CategoricalGeneralizedCrossEntropy, Circle):
     _public.__module__ = __name__
 
 

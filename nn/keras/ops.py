@@ -519,6 +519,7 @@ from .ops_linalg import (cholesky, cholesky_inverse, det, eig, eigh, inv, logdet
                          lu_factor, matrix_rank, norm, pinv, qr, slogdet, solve, solve_triangular, svd)
 from .ops_fft import fft, fft2, ifft2, irfft, istft, rfft, stft  # noqa: E402,F401
 from .ops_rearrange import rearrange  # noqa: E402,F401
+from .ops_vectorize import jvp, vectorize  # noqa: E402,F401
 from .ops_ctc_decode import ctc_decode, polar  # noqa: E402,F401
 from .ops_segments import (cdist, segment_max, segment_min, segment_prod, view_as_complex,  # noqa: E402,F401
                            view_as_real)

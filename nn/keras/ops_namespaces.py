@@ -11,8 +11,8 @@ NN = ("adaptive_average_pool adaptive_max_pool average_pool batch_normalization 
       "relu relu6 rms_normalization selu separable_conv sigmoid silu soft_shrink softmax softplus softsign "
       "space_to_depth sparse_categorical_crossentropy sparse_plus sparse_sigmoid sparsemax squareplus swish "
       "tanh_shrink threshold unfold").split()
-LINALG = ("cholesky cholesky_inverse det eig eigh inv logdet lstsq lu_factor matrix_rank norm pinv qr slogdet solve "
-          "solve_triangular svd").split()
+LINALG = ("cholesky cholesky_inverse det eig eigh inv jvp logdet lstsq lu_factor matrix_rank norm pinv qr slogdet "
+          "solve solve_triangular svd").split()
 CORE = ("associative_scan cast cond convert_to_numpy convert_to_tensor custom_gradient dtype fori_loop is_tensor map "
         "saturate_cast scan scatter scatter_update shape slice slice_update stop_gradient switch unstack "
         "vectorized_map while_loop").split()

@@ -220,11 +220,14 @@ class Optimizer:
         with no_grad():
             for (p, _), g in zip(pairs, grads):
                 w = arrays.array(p)
-                g = g.astype(w.dtype, copy=False)
-                if self.weight_decay and self._decays(p):
-                    w *= 1.0 - self.weight_decay * lr
-                self._update(p.device.xp, w, g, self._state.setdefault(id(p), {}), lr)
+                self._step_weight(p, w, g.astype(w.dtype, copy=False), self._state.setdefault(id(p), {}), lr)
                 arrays.mark_changed(p)
+
+    def _step_weight(self, p, w, g, state, lr):
+        """Decay weight `p` (array `w`) when weight_decay applies to it, then take this optimizer's step."""
+        if self.weight_decay and self._decays(p):
+            w *= 1.0 - self.weight_decay * lr
+        self._update(p.device.xp, w, g, state, lr)
 
     def _accumulated(self, pairs):
         """Keras's gradient accumulation: add the gradients to each weight's accumulator; on every
@@ -257,6 +260,12 @@ class Optimizer:
                 if overwrite:
                     w[...] = average
                     arrays.mark_changed(p)
+
+    def ema_pairs(self):
+        """use_ema: (weight, its moving-average array) for each weight updated so far, in update order (the
+        pairs keras.callbacks.SwapEMAWeights swaps)."""
+        return [(p, self._state.setdefault(key, {}).setdefault("average", p.device.xp.zeros_like(arrays.array(p))))
+                for key, p in self._weights.items()]
 
     def finalize_variable_values(self, var_list):
         """At the end of fit (Keras calls it there too): with use_ema, set each variable of `var_list` to its

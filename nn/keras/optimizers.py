@@ -14,6 +14,7 @@ from . import schedules  # noqa: F401 (keras.optimizers.schedules)
 from .optimizer_base import LearningRate, Optimizer  # noqa: F401 (part of keras.optimizers)
 from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
 from .optimizers_lamb import Lamb
+from .optimizers_muon import Muon, ScheduleFreeAdamW
 from .loss_scale_optimizer import LossScaleOptimizer
 
 
@@ -126,7 +127,7 @@ class Adagrad(Optimizer):
 
 _NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "adamax": Adamax,
           "nadam": Nadam, "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl, "adafactor": Adafactor,
-          "lamb": Lamb}
+          "lamb": Lamb, "muon": Muon, "schedulefreeadamw": ScheduleFreeAdamW}
 
 
 def get(identifier):
@@ -134,6 +135,11 @@ def get(identifier):
     'lion', 'ftrl', 'adafactor'; Keras's defaults) or an Optimizer."""
     if isinstance(identifier, Optimizer):
         return identifier
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name")
+        if isinstance(name, str) and name.lower() in _NAMES and "module" not in identifier:   # {'class_name': 'adam'}
+            return _NAMES[name.lower()].from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, str):
         key = identifier.lower()
         if key not in _NAMES:
@@ -147,7 +153,8 @@ def get(identifier):
 
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
-for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, LossScaleOptimizer):
+for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, LossScaleOptimizer, Muon,
+                ScheduleFreeAdamW):
     _public.__module__ = __name__
 
 

@@ -23,24 +23,34 @@ class SeedGenerator:
     def __init__(self, seed=None, name=None, **kwargs):
         if kwargs:
             raise TypeError(f"SeedGenerator: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        from .naming import unique_name
+        from .variables import Variable
         self.seed = _global_seed() if seed is None else int(seed)
-        self.name = name or "seed_generator"
-        self.draws = 0
+        self.name = name or unique_name("seed_generator")
+        # Keras's state: a non-trainable int32 Variable [seed, draws so far], advanced by every draw it seeds
+        self.state = Variable(np.array([_as_int32(self.seed), 0], np.int32), dtype="int32", trainable=False,
+                              name="seed_generator_state")
+        self.state.path = f"{self.name}/seed_generator_state"
+
+    @property
+    def draws(self):
+        """How many draws this generator has seeded so far."""
+        return int(self.state.numpy()[1])
 
     def next(self, ordered=True):
         """The seed of the next draw (an int), advancing the state."""
         value = int(np.random.SeedSequence([self.seed, self.draws]).generate_state(1, np.uint32)[0])
-        self.draws += 1
+        self.state.assign(np.array([_as_int32(self.seed), self.draws + 1], np.int32))
         return value
-
-    @property
-    def state(self):
-        """[seed, draws so far] (the generator's whole state)."""
-        return np.array([self.seed, self.draws], np.int64)
 
     def get_config(self):
         """The constructor arguments."""
         return {"seed": self.seed, "name": self.name}
+
+
+def _as_int32(value):
+    """`value` wrapped into int32's range, as the int32 state of Keras's torch backend holds it."""
+    return (int(value) + 2 ** 31) % 2 ** 32 - 2 ** 31
 
 
 def _global_seed():
@@ -116,7 +126,13 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
     """Samples of Binomial(counts, probabilities) (as floats unless dtype says otherwise)."""
     rng = _generator(seed, "binomial")
-    return _out(rng.binomial(np.asarray(counts), np.asarray(probabilities), _shape(shape, "binomial")), dtype)
+    counts = np.asarray(counts.numpy() if isinstance(counts, Tensor) else counts)
+    if counts.dtype.kind == "f":   # Keras's examples pass counts as floats (10.0)
+        if not np.all(counts == np.round(counts)):
+            raise ValueError(f"keras.random.binomial: counts must be whole numbers of trials, got {counts.tolist()}")
+        counts = counts.astype(np.int64)
+    probabilities = np.asarray(probabilities.numpy() if isinstance(probabilities, Tensor) else probabilities)
+    return _out(rng.binomial(counts, probabilities, _shape(shape, "binomial")), dtype)
 
 
 def _tensor(x):

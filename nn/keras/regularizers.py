@@ -1,18 +1,6 @@
 """keras.regularizers: penalties on weights that fit adds to the loss (Keras's formulas: l2 is sum(w^2)
 times the factor, without Keras 2's 1/2)."""
-import inspect
-
-
-class Regularizer:
-    """Base class: `regularizer(weight)` -> a scalar Tensor."""
-
-    def __call__(self, weight):
-        raise TypeError(f"{type(self).__name__} does not define __call__(weight)")
-
-    def get_config(self):
-        """The constructor arguments (`type(regularizer)(**config)` makes an equal one)."""
-        accepted = inspect.signature(type(self).__init__).parameters
-        return {k: v for k, v in vars(self).items() if k in accepted}
+from .regularizer_base import Regularizer
 
 
 class L1L2(Regularizer):
@@ -64,9 +52,10 @@ def get(identifier):
     if identifier is None or callable(identifier):
         return identifier
     if isinstance(identifier, str):
-        table = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01)}
+        table = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01),
+                 "orthogonal_regularizer": OrthogonalRegularizer}
         if identifier.lower() not in table:
-            raise ValueError(f"unknown regularizer {identifier!r}; known: l1, l2, l1_l2")
+            raise ValueError(f"unknown regularizer {identifier!r}; known: {', '.join(table)}")
         return table[identifier.lower()]()
     raise TypeError(f"a regularizer must be a name, a Regularizer or a function, got {type(identifier).__name__}")
 
@@ -74,3 +63,8 @@ def get(identifier):
 from .serialize_api import serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("regularizers", by_name=get)
+
+from .regularizers_orthogonal import OrthogonalRegularizer, orthogonal_regularizer  # noqa: E402,F401
+
+# saved configs name a class by its public module
+Regularizer.__module__ = OrthogonalRegularizer.__module__ = __name__

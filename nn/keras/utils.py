@@ -25,6 +25,7 @@ from .utils_images import array_to_img, img_to_array, load_img, save_img
 from .utils_padding import pad_sequences
 from .utils_split import get_source_inputs, split_dataset
 from .utils_timeseries import timeseries_dataset_from_array
+from .utils_config import Config
 
 
 def to_categorical(x, num_classes=None):
@@ -58,7 +59,7 @@ def set_random_seed(seed):
 
 
 __all__ = ["FeatureSpace", "get_file", "to_categorical", "normalize", "set_random_seed", "pad_sequences",
-           "PyDataset", "Sequence", "Progbar",
+           "PyDataset", "Sequence", "Progbar", "Config",
            "register_keras_serializable", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
            "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "clear_session", "is_keras_tensor",
            "disable_interactive_logging", "enable_interactive_logging", "is_interactive_logging_enabled",

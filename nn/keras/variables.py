@@ -6,6 +6,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from . import initializers, settings
+from .context import scope_path
 
 
 class Variable(Tensor):
@@ -25,7 +26,8 @@ class Variable(Tensor):
         source = ag.tensor(values)
         Tensor.__init__(self, arrays.array(source), device=source.device)
         self.requires_grad_(bool(trainable) and dtype.kind in "fc")   # trainable by default, as Keras's
-        self.name, self.aggregation, self.path = name, aggregation, name   # its owner may scope the path
+        scope = scope_path()   # the open name scopes (keras.name_scope, a layer's build); an owner may re-scope it
+        self.name, self.aggregation, self.path = name, aggregation, f"{scope}/{name}" if scope else name
 
     @classmethod
     def view(cls, array, device, name):

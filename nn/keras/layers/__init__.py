@@ -17,6 +17,7 @@ from .spectrogram import MelSpectrogram, STFTSpectrogram
 from .rand_augment import AugMix, RandAugment
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .embedding import Embedding
+from .reversible_embedding import ReversibleEmbedding
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn_layer import RNN, StackedRNNCells

@@ -4,6 +4,7 @@ import autograd as ag
 from ... import functional as F
 from .. import activations
 from ..layer import Layer
+from ..layer_config import keras_forms
 
 
 def _non_negative(value, name, layer, allow_none=False):
@@ -97,8 +98,9 @@ class PReLU(Layer):
         return F.relu(inputs) - self.alpha * F.relu(-inputs)
 
     def get_config(self):
-        return {**super().get_config(), "alpha_initializer": self.alpha_initializer,
-                "alpha_regularizer": self.alpha_regularizer, "alpha_constraint": None,
+        return {**super().get_config(), **keras_forms({"alpha_initializer": self.alpha_initializer,
+                                                       "alpha_regularizer": self.alpha_regularizer,
+                                                       "alpha_constraint": None}),
                 "shared_axes": self.shared_axes}
 
 

@@ -135,6 +135,11 @@ class _Pooling2D(Layer):
         y = self._pool(x, pads)
         return y.permute(0, 2, 3, 1) if self.data_format == "channels_last" else y
 
+    def get_config(self):
+        """Keras's pooling config: pool_size and strides as tuples (strides resolved), padding, data_format."""
+        return {**super().get_config(), "pool_size": tuple(self.pool_size), "padding": self.padding,
+                "strides": tuple(self.strides), "data_format": self.data_format}
+
 
 class MaxPooling2D(_Pooling2D):
     """The maximum over each pool_size window (padding='same' pads with -inf)."""

@@ -56,9 +56,10 @@ class Conv1D(Conv2D):
             raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
                              f"got input shape {input_shape}")
         self.kernel = self.add_weight((self.kernel_size[1], channels // self.groups, self.filters),
-                                      self.kernel_initializer, regularizer=self.kernel_regularizer, name="kernel")
+                                      self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     name="bias") if self.use_bias else None)
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def call(self, inputs):
         x = _as_image(inputs, self.data_format, self.name)
@@ -79,6 +80,12 @@ class _Pooling1D:
 
     def call(self, inputs):
         return _from_image(super().call(_as_image(inputs, self.data_format, self.name)), self.data_format)
+
+    def get_config(self):
+        """The 2-D pooling config with the 1-D sizes, as Keras's: (k,) tuples."""
+        config = super().get_config()
+        config["pool_size"], config["strides"] = tuple(self.pool_size[1:]), tuple(self.strides[1:])
+        return config
 
 
 class MaxPooling1D(_Pooling1D, MaxPooling2D):

@@ -11,6 +11,7 @@ import autograd as ag
 from ... import functional as F
 from .. import activations
 from ..layer import Layer
+from ..layer_config import keras_forms
 from .conv import _data_format, _padding_mode
 
 
@@ -57,8 +58,7 @@ class _ConvTranspose(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        if kernel_constraint is not None or bias_constraint is not None:
-            raise ValueError(f"{layer}: weight constraints are not supported")
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         if self.filters <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
             raise ValueError(f"{layer}: filters, kernel_size and strides must be positive, got filters={filters}, "
                              f"kernel_size={kernel_size}, strides={strides}")
@@ -82,9 +82,24 @@ class _ConvTranspose(Layer):
     def build(self, input_shape):
         channels = self._channels(input_shape)
         self.kernel = self.add_weight(self.kernel_size + (self.filters, channels), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, name="kernel")
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     name="bias") if self.use_bias else None)
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+
+    def get_config(self):
+        """Keras's config: the sizes as tuples, data_format resolved, and the activation, initializers,
+        regularizers and constraints in Keras's forms (every argument, as Keras lists them)."""
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding, "output_padding": self.output_padding,
+                "data_format": self.data_format, "dilation_rate": self.dilation_rate,
+                **keras_forms({"activation": self.activation, "use_bias": self.use_bias,
+                               "kernel_initializer": self.kernel_initializer,
+                               "bias_initializer": self.bias_initializer,
+                               "kernel_regularizer": self.kernel_regularizer,
+                               "bias_regularizer": self.bias_regularizer,
+                               "activity_regularizer": self.activity_regularizer,
+                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint})}
 
     def _pads(self):
         return [transpose_pads(self.kernel_size[a], self.strides[a], self.dilation_rate[a], self.padding,

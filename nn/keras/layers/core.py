@@ -96,6 +96,13 @@ class Reshape(Layer):
         self.target_shape = tuple(target_shape)
 
     def call(self, inputs):
+        per_example = math.prod(inputs.shape[1:])
+        known = math.prod(n for n in self.target_shape if n != -1)
+        fits = per_example % known == 0 if -1 in self.target_shape and known else per_example == known
+        if not fits:
+            raise ValueError(f"{self.name}: cannot reshape inputs of shape {tuple(inputs.shape)} ({per_example} values "
+                             f"per example) to target_shape={self.target_shape}; the total size per example must stay "
+                             "the same (one entry may be -1)")
         return inputs.reshape(inputs.shape[0], *self.target_shape)
 
 
@@ -137,6 +144,26 @@ class Lambda(Layer):
     def compute_mask(self, inputs, mask=None):
         """`mask(inputs, mask)` when the layer was given a callable, else the mask it was given (or None)."""
         return self.mask(inputs, mask) if callable(self.mask) else self.mask
+
+    def get_config(self):
+        """Keras's keys: the function (serialized when it can be found again by name: registered with
+        register_keras_serializable or one of keras's own; otherwise the function itself, as nn.keras stores no
+        code), output_shape and mask when given, and the arguments."""
+        from ..saving.registration import get_registered_name
+        from ..saving.serialization import serialize_keras_object
+
+        def written(fn):
+            named = getattr(fn, "__name__", "<lambda>")
+            findable = named != "<lambda>" and (get_registered_name(fn) != named
+                                                or getattr(fn, "__module__", "").startswith("nn.keras"))
+            return serialize_keras_object(fn) if findable else fn
+        output_shape = self._constructor_arguments.get("output_shape") if self._constructor_arguments else None
+        config = {**super().get_config(), "function": written(self.function)}
+        if output_shape is not None:
+            config["output_shape"] = written(output_shape) if callable(output_shape) else output_shape
+        if self.mask is not None:
+            config["mask"] = written(self.mask) if callable(self.mask) else self.mask
+        return {**config, "arguments": serialize_keras_object(self.arguments)}
 
 
 class Masking(Layer):

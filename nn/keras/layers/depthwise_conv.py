@@ -9,6 +9,7 @@ padding='same' pads as Keras (the odd extra zero after), like Conv2D.
 from ... import functional as F
 from .. import activations
 from ..layer import Layer
+from ..layer_config import keras_forms
 from .conv import _data_format, _padding_mode, same_pads
 from .conv_transpose import _tuple
 
@@ -32,8 +33,7 @@ class _Depthwise(Layer):
         self.use_bias = use_bias
         self.depthwise_initializer, self.bias_initializer = depthwise_initializer, bias_initializer
         self.depthwise_regularizer, self.bias_regularizer = depthwise_regularizer, bias_regularizer
-        if any(c is not None for c in constraints):
-            raise ValueError(f"{layer}: weight constraints are not supported")
+        self.depthwise_constraint, self.bias_constraint = constraints[0], constraints[-1]
         if self.depth_multiplier <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
             raise ValueError(f"{layer}: depth_multiplier, kernel_size and strides must be positive, got "
                              f"depth_multiplier={depth_multiplier}, kernel_size={kernel_size}, strides={strides}")
@@ -52,10 +52,29 @@ class _Depthwise(Layer):
                              f"{tuple(input_shape)}; pass inputs with {built} channels or use a new layer")
         return channels
 
+    def get_config(self):
+        """Keras's config: every argument (sizes as tuples, data_format resolved, the activation, initializers,
+        regularizers and constraints in Keras's forms), in Keras's order."""
+        separable = hasattr(self, "pointwise_initializer")
+        pointwise = (lambda key: {key: getattr(self, key)}) if separable else (lambda key: {})
+        return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
+                **({"filters": self.filters} if separable else {}), "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate,
+                **keras_forms({"activation": self.activation, "use_bias": self.use_bias,
+                               "depthwise_initializer": self.depthwise_initializer,
+                               **pointwise("pointwise_initializer"), "bias_initializer": self.bias_initializer,
+                               "depthwise_regularizer": self.depthwise_regularizer,
+                               **pointwise("pointwise_regularizer"), "bias_regularizer": self.bias_regularizer,
+                               "activity_regularizer": self.activity_regularizer,
+                               "depthwise_constraint": self.depthwise_constraint,
+                               **pointwise("pointwise_constraint"), "bias_constraint": self.bias_constraint})}
+
     def _depthwise_weight(self, channels, name):
         self._in_channels = channels
         return self.add_weight(self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer,
-                               regularizer=self.depthwise_regularizer, name=name)
+                               regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint,
+                               name=name)
 
     def _as_nchw(self, inputs):
         """Inputs as (N, C, H, W): channels first, a height-1 axis added for rank 1."""
@@ -103,7 +122,8 @@ class DepthwiseConv2D(_Depthwise):
         channels = self._channels(input_shape)
         self.kernel = self._depthwise_weight(channels, "kernel")
         self.bias = (self.add_weight((channels * self.depth_multiplier,), self.bias_initializer,
-                                     regularizer=self.bias_regularizer, name="bias") if self.use_bias else None)
+                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                     name="bias") if self.use_bias else None)
 
     def call(self, inputs):
         return self._from_nchw(self._depthwise(self._as_nchw(inputs), self.kernel, self.bias))
@@ -139,15 +159,16 @@ class SeparableConv2D(_Depthwise):
         if self.filters <= 0:
             raise ValueError(f"{type(self).__name__}: filters must be positive, got {filters}")
         self.pointwise_initializer, self.pointwise_regularizer = pointwise_initializer, pointwise_regularizer
+        self.pointwise_constraint = pointwise_constraint
 
     def build(self, input_shape):
         channels = self._channels(input_shape)
         self.depthwise_kernel = self._depthwise_weight(channels, "depthwise_kernel")
         self.pointwise_kernel = self.add_weight((1,) * self.rank + (channels * self.depth_multiplier, self.filters),
                                                 self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-                                                name="pointwise_kernel")
+                                                constraint=self.pointwise_constraint, name="pointwise_kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
-                                     name="bias") if self.use_bias else None)
+                                     constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def call(self, inputs):
         y = self._depthwise(self._as_nchw(inputs), self.depthwise_kernel, None)

@@ -12,6 +12,7 @@ import autograd as ag
 
 from .. import activations, initializers
 from ..layer import Layer
+from ..layer_config import keras_forms
 
 
 def parse_equation(equation, layer="EinsumDense"):
@@ -95,16 +96,17 @@ class EinsumDense(Layer):
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, **kwargs):
+                 bias_constraint=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"{type(self).__name__}: nn.keras does not quantize layers; pass quantization_config=None")
         parse_equation(equation, type(self).__name__)
         self.equation, self.bias_axes = equation, bias_axes
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        if kernel_constraint is not None or bias_constraint is not None:
-            raise ValueError(f"{type(self).__name__}: weight constraints are not supported")
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
         kernel, bias, self.full_output_shape, contracted, produced = einsum_shapes(
@@ -112,10 +114,24 @@ class EinsumDense(Layer):
         w_spec = parse_equation(self.equation)[1]
         self.kernel = self.add_weight(kernel, _kernel_initializer(self.kernel_initializer, w_spec, contracted,
                                                                   produced),
-                                      regularizer=self.kernel_regularizer, name="kernel")
-        self.bias = (self.add_weight(bias, self.bias_initializer, regularizer=self.bias_regularizer, name="bias")
-                     if bias is not None else None)
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
+        self.bias = (self.add_weight(bias, self.bias_initializer, regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint, name="bias") if bias is not None else None)
         self._input_rank = len(input_shape)
+
+    def get_config(self):
+        """Keras's config, in its order: output_shape (a tuple), equation, activation, bias_axes and the
+        initializers, regularizers and constraints in Keras's forms."""
+        return {**super().get_config(), "output_shape": self.partial_output_shape, "equation": self.equation,
+                **keras_forms({"activation": self.activation, "bias_axes": self.bias_axes,
+                               "kernel_initializer": self.kernel_initializer,
+                               "bias_initializer": self.bias_initializer,
+                               "kernel_regularizer": self.kernel_regularizer,
+                               "bias_regularizer": self.bias_regularizer,
+                               "activity_regularizer": self.activity_regularizer,
+                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint}),
+                "quantization_config": None}
 
     def call(self, inputs):
         if inputs.ndim != self._input_rank:

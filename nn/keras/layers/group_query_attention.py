@@ -4,6 +4,7 @@ key/value heads, each key/value head serving num_query_heads // num_key_value_he
 masks and fused/explicit attention paths as in MultiHeadAttention."""
 from .. import masking
 from ..naming import unique_name
+from ..layer import Layer
 from .multi_head_attention import MultiHeadAttention
 
 
@@ -11,6 +12,8 @@ class GroupQueryAttention(MultiHeadAttention):
     """Attention of `query` (batch, T, dim) over `value` (batch, S, dim) (keys from `key`, default `value`)
     with grouped key/value heads; returns (batch, T, query dim), and with return_attention_scores the
     probabilities (batch, num_query_heads, T, S) too."""
+
+    get_config = Layer.get_config   # its constructor's arguments (not MultiHeadAttention's keys), as Keras's
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
                  sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",

@@ -94,11 +94,11 @@ class Multiply(_Merge):
         return total
 
 
-class Average(Add):
-    """The elementwise mean."""
+class Average(_Merge):
+    """The elementwise mean (not a subclass of Add, as in Keras: isinstance(layer, Add) is False for it)."""
 
     def _merge(self, inputs):
-        return super()._merge(inputs) / float(len(inputs))
+        return Add._merge(self, inputs) / float(len(inputs))
 
 
 class Maximum(_Merge):

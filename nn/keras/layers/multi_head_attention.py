@@ -17,6 +17,7 @@ import autograd as ag
 from ... import functional as F
 from .. import masking
 from ..layer import Layer, as_tensor
+from ..layer_config import automatic_config
 from .einsum_dense import EinsumDense
 
 _FUSED_FILL = {"float16": -0.7 * 65500.0}
@@ -79,6 +80,16 @@ class MultiHeadAttention(Layer):
         output_shape = (None,) * (rank - bound - 1) + tuple(produced_shape)   # the kept axes follow the input
         return EinsumDense(equation, output_shape, activation=activation,
                            bias_axes=made if self.use_bias else None, name=name, **self._sublayer_args)
+
+    def get_config(self):
+        """Keras's config, in its order: value_dim resolved (key_dim when not given), use_gate after use_bias, the
+        initializers, regularizers and constraints in Keras's forms, and no flash_attention (Keras leaves it out)."""
+        given = automatic_config(type(self), dict(self._constructor_arguments or {}))
+        names = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_gate", "output_shape",
+                 "attention_axes", "sliding_window", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+                 "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint", "seed")
+        values = {**given, "value_dim": self.value_dim, "output_shape": self.projected_shape}
+        return {**super().get_config(), **{name: values.get(name) for name in names}}
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         """Create the projections for inputs of these shapes (value defaults to the query's, key to the value's)."""

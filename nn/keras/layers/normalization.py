@@ -33,8 +33,11 @@ class BatchNormalization(Layer):
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
-                 synchronized=False, **kwargs):
+                 synchronized=False, renorm=False, renorm_clipping=None, renorm_momentum=0.99, **kwargs):
         super().__init__(**kwargs)
+        if renorm:
+            raise ValueError("BatchNormalization: renorm=True (batch renormalization) is not implemented in nn.keras; "
+                             "use renorm=False")
         if not isinstance(axis, int):
             raise ValueError(f"BatchNormalization: axis must be one int, got {axis!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
@@ -99,7 +102,8 @@ class BatchNormalization(Layer):
 
 
 class LayerNormalization(Layer):
-    """Normalises each example over the last axis (epsilon 1e-3), then scales by gamma and shifts by beta."""
+    """Normalises each example over `axis` (an int or a list of axes; epsilon 1e-3), then scales by gamma and
+    shifts by beta (shaped like the normalised axes). As in Keras, building turns `axis` into a sorted list."""
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
@@ -111,8 +115,9 @@ class LayerNormalization(Layer):
                           "please use `keras.layers.RMSNormalization` instead.")
         super().__init__(**kwargs)
         self.supports_masking = True
-        if axis not in (-1,):
-            raise ValueError(f"LayerNormalization: only axis=-1 is supported, got {axis!r}")
+        if isinstance(axis, bool) or not (isinstance(axis, int) or (isinstance(axis, (list, tuple)) and axis and all(
+                isinstance(a, int) and not isinstance(a, bool) for a in axis))):
+            raise ValueError(f"LayerNormalization: axis must be an int or a non-empty list of ints, got {axis!r}")
         self.axis, self.epsilon, self.center, self.scale = axis, float(epsilon), center, scale
         self.rms_scaling = bool(rms_scaling)
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
@@ -120,17 +125,25 @@ class LayerNormalization(Layer):
         self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
 
     def build(self, input_shape):
-        features = input_shape[-1]
-        self.gamma = (self.add_weight((features,), self.gamma_initializer, regularizer=self.gamma_regularizer,
+        ndim = len(input_shape)
+        axes = sorted(self.axis) if isinstance(self.axis, (list, tuple)) else [self.axis]
+        if any(not -ndim <= a < ndim for a in axes):
+            raise ValueError(f"{self.name}: axis={self.axis} is out of bounds for inputs of shape "
+                             f"{tuple(input_shape)}; pass axes in [-{ndim}, {ndim})")
+        self.axis = axes
+        features = tuple(input_shape[a] for a in axes)
+        self.gamma = (self.add_weight(features, self.gamma_initializer, regularizer=self.gamma_regularizer,
                                       constraint=self.gamma_constraint, name="gamma")
                       if self.scale or self.rms_scaling else None)
-        self.beta = (self.add_weight((features,), self.beta_initializer, regularizer=self.beta_regularizer,
+        self.beta = (self.add_weight(features, self.beta_initializer, regularizer=self.beta_regularizer,
                                      constraint=self.beta_constraint, name="beta")
                      if self.center and not self.rms_scaling else None)
 
     def call(self, inputs):
-        if self.rms_scaling:
-            return ops_norm.layer_normalization(inputs, self.gamma, None, -1, self.epsilon, rms_scaling=True)
+        last = [a % inputs.ndim for a in self.axis] == [inputs.ndim - 1]
+        if self.rms_scaling or not last:
+            return ops_norm.layer_normalization(inputs, self.gamma, None if self.rms_scaling else self.beta,
+                                                self.axis, self.epsilon, rms_scaling=self.rms_scaling)
         return F.layer_norm(inputs, (inputs.shape[-1],), self.gamma, self.beta, self.epsilon)
 
     def get_config(self):

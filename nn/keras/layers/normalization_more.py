@@ -3,6 +3,7 @@ import autograd as ag
 
 from ... import functional as F
 from ..layer import Layer
+from ..layer_config import keras_forms
 
 
 def _check_axes(axes, ndim, layer, shape):
@@ -80,6 +81,7 @@ class GroupNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale, "beta_initializer": self.beta_initializer,
-                "gamma_initializer": self.gamma_initializer, "beta_regularizer": self.beta_regularizer,
-                "gamma_regularizer": self.gamma_regularizer, "beta_constraint": None, "gamma_constraint": None}
+                "center": self.center, "scale": self.scale,
+                **keras_forms({"beta_initializer": self.beta_initializer, "gamma_initializer": self.gamma_initializer,
+                               "beta_regularizer": self.beta_regularizer, "gamma_regularizer": self.gamma_regularizer,
+                               "beta_constraint": None, "gamma_constraint": None})}

@@ -32,6 +32,11 @@ class _Pooling3D(Layer):
         y = self._pool(x, pads if any(pads) else None)
         return y.movedim(1, -1) if self.data_format == "channels_last" else y
 
+    def get_config(self):
+        """Keras's pooling config: pool_size and strides as tuples (strides resolved), padding, data_format."""
+        return {**super().get_config(), "pool_size": tuple(self.pool_size), "padding": self.padding,
+                "strides": tuple(self.strides), "data_format": self.data_format}
+
 
 class MaxPooling3D(_Pooling3D):
     """The maximum over each pool_size window (padding='same' pads with -inf)."""

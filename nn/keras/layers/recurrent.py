@@ -17,6 +17,7 @@ import autograd as ag
 from ... import functional as F
 from .. import masking
 from ..layer import Layer
+from ..layer_config import keras_forms
 from ..naming import snake_case
 from ..symbolic import flatten
 from .masked_recurrence import masked_run
@@ -40,7 +41,9 @@ class _RNN(StatefulRNN, Layer):
         config.update({k: v for k, v in kwargs.items() if k not in ("name", "input_shape", "batch_size")})
         unit_forget_bias = kwargs.pop("unit_forget_bias", True)
         reset_after = kwargs.pop("reset_after", True)
+        seed = kwargs.pop("seed", None)   # Keras's seed of the dropout masks (deepgrad draws from its own RNG)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.seed = seed
         self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after
         kind = type(self).__name__
         if kind == "SimpleRNN":
@@ -59,6 +62,24 @@ class _RNN(StatefulRNN, Layer):
         self.supports_masking = True
         self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
+
+    def get_config(self):
+        """Keras's config for SimpleRNN / LSTM / GRU: the RNN options, then the cell's arguments in Keras's order
+        (LSTM's unit_forget_bias, GRU's reset_after and the dropout seed included)."""
+        kind = type(self).__name__
+        values = {**self._config, "unit_forget_bias": self.unit_forget_bias, "reset_after": self.reset_after,
+                  "seed": self.seed, "activity_regularizer": self.activity_regularizer,
+                  "zero_output_for_mask": self.zero_output_for_mask}   # Bidirectional sets it on its layers
+        names = (["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask",
+                  "units", "activation"] + (["recurrent_activation"] if kind != "SimpleRNN" else [])
+                 + ["use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer"]
+                 + (["unit_forget_bias"] if kind == "LSTM" else [])
+                 + ["kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
+                    "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"]
+                 + (["reset_after"] if kind == "GRU" else []) + (["seed"] if kind != "SimpleRNN" else []))
+        base = {k: v for k, v in Layer.get_config(self).items()
+                if k in ("name", "trainable", "dtype", "activity_regularizer")}
+        return {**base, **keras_forms({name: values[name] for name in names})}
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[-1] is None:

@@ -2,6 +2,7 @@
 name a Keras class ('Dense', 'Adam', 'GlorotUniform', ...) or function ('relu', 'mse') load without
 custom_objects. Imported by keras.saving's package (serialization.py itself stays below the layers)."""
 from .. import activations, constraints, initializers, layers, losses, metrics, optimizers, regularizers
+from ..dtype_policy import DTypePolicy
 from ..model import Functional, Model
 from ..sequential import Sequential
 from .serialization import add_builtins
@@ -14,7 +15,8 @@ def _classes():
             value = getattr(module, name)
             if isinstance(value, type):
                 table.setdefault(name, value)
-    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model})
+    # "DTypePolicy": the dtype entry of every layer config real Keras writes ({'module': 'keras', ...})
+    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model, "DTypePolicy": DTypePolicy})
     return table
 
 

@@ -1,0 +1,15 @@
+"""keras.regularizers.Regularizer, the base class of weight penalties (its own module so that the regularizers
+kept in other files can subclass it without importing keras.regularizers)."""
+import inspect
+
+
+class Regularizer:
+    """Base class: `regularizer(weight)` -> a scalar Tensor."""
+
+    def __call__(self, weight):
+        raise TypeError(f"{type(self).__name__} does not define __call__(weight)")
+
+    def get_config(self):
+        """The constructor arguments (`type(regularizer)(**config)` makes an equal one)."""
+        accepted = inspect.signature(type(self).__init__).parameters
+        return {k: v for k, v in vars(self).items() if k in accepted}
