@@ -99,6 +99,7 @@ from .ops.activation_forms import celu, dropout, hardshrink, prelu, rrelu, selu,
 from .activation_api import celu_, dropout_, relu_, rrelu_, selu_, threshold_
 from .ops.vector_distance import cosine_similarity, dist, pairwise_distance, renorm
 from .ops.histograms import histc, histogram
+from .ops.histogramdd import histogramdd
 from .ops.combinatorics import combinations, vander
 from .ops.shape_rules import broadcast_shapes
 from .ops.dim_splits import dsplit, hsplit, row_stack, vsplit

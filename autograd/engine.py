@@ -16,6 +16,7 @@ from .errors import GraphError, OutOfMemoryError
 from .function import Function, _check_finite
 from .grad_mode import enable_grad, state
 from .hooks import run_hooks, run_post_accumulate_hooks
+from .node_hooks import POST, PRE, run_posthooks, run_prehooks
 from .saved_graph import as_graph_tensor
 from .saved_hooks import unpack_node
 from .ops.joining import stack
@@ -99,8 +100,10 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
             continue  # no gradient reached this node
         if node._hooks:
             for idx, hooks in node._hooks.items():
-                if gs[idx] is not None:
+                if type(idx) is int and gs[idx] is not None:
                     gs[idx] = _hooked(hooks, gs[idx], node.device, graph_mode)
+            if PRE in node._hooks:   # grad_fn.register_prehook
+                gs = run_prehooks(node, gs, *_wrapping(node.device, graph_mode))
         if capture is not None:
             for idx, g in enumerate(gs):
                 if (id(node), idx) in capture:
@@ -121,6 +124,8 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                 in_grads = (in_grads,)
             if len(in_grads) != len(node.parents):
                 in_grads = _arity(node, in_grads)
+        if node._hooks and POST in node._hooks:   # grad_fn.register_hook
+            in_grads = run_posthooks(node, in_grads, gs, *_wrapping(node.device, graph_mode))
         if not retain:
             if node.saved_tensors:
                 node.saved_tensors = ()
@@ -339,9 +344,14 @@ def _wrap_saved(node, arr):
 
 
 def _hooked(hooks, g, device, graph_mode):
+    return run_hooks(hooks, g, *_wrapping(device, graph_mode))
+
+
+def _wrapping(device, graph_mode):
+    """(wrap, unwrap): how a hook sees a gradient (a Tensor) and how its result goes back into the pass."""
     if graph_mode:
-        return run_hooks(hooks, g, lambda x: x, _as_tensor)
-    return run_hooks(hooks, g, lambda x: Tensor._make(x, device, None, 0, False), _as_array)
+        return (lambda x: x), _as_tensor
+    return (lambda x: Tensor._make(x, device, None, 0, False)), _as_array
 
 
 def _as_array(x):

@@ -16,6 +16,7 @@ from . import profile_state as profiling
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
+from .node_hooks import POST, PRE, add_node_hook
 from .sparse_storage import has_sparse, run_sparse_form
 from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
@@ -206,6 +207,16 @@ class Function:
             return self.torch_name
         cls = type(self)
         return cls.__name__ + ("Backward0" if cls.__module__.startswith("autograd.") else "Backward")
+
+    def register_prehook(self, fn):
+        """Call fn(grad_outputs) before this node's backward (it may return a tuple that replaces them); returns
+        a handle whose .remove() unregisters it."""
+        return add_node_hook(self, PRE, fn)
+
+    def register_hook(self, fn):
+        """Call fn(grad_inputs, grad_outputs) after this node's backward (it may return a tuple that replaces
+        grad_inputs); returns a handle whose .remove() unregisters it."""
+        return add_node_hook(self, POST, fn)
 
     def __repr__(self):
         return f"<{self.name()} object at {id(self):#x}>"

@@ -6,6 +6,7 @@ hook is bound here, one floor above the ops, so no module below imports one abov
 import numpy as np
 
 from .capture import state as capture
+from .backward_inputs import backward_into
 from .engine import run_backward
 from .function import named
 from .errors import GraphError
@@ -151,8 +152,11 @@ def _retains_grad(self):
     return self._node is not None and RETAIN_KEY in (self._node._hooks or {}).get(self._out_idx, {})
 
 
-def _backward(self, grad=None, retain_graph=False, create_graph=False):
-    """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars)."""
+def _backward(self, grad=None, retain_graph=False, create_graph=False, inputs=None):
+    """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars); with `inputs`, into
+    those tensors' .grad only."""
+    if inputs is not None:
+        return backward_into([self], [grad], inputs, retain_graph, create_graph)
     run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
 
 

@@ -188,10 +188,11 @@ def stride(self, dim=None):
 
 
 def __format__(self, spec):
-    """Format a one-element tensor as its number (f"{loss:.3f}"); others as their repr."""
+    """Format a 0-d tensor as its number, as PyTorch does (f"{loss}", f"{loss:.3f}"), and a one-element tensor
+    with a format spec too; others as their repr."""
     if capture.recorder is not None:
         refuse_host_read("formatting (an f-string or format())", self._data.shape)
-    if self._data.size == 1 and spec:
+    if self._data.ndim == 0 or (self._data.size == 1 and spec):
         return format(self.item(), spec)
     return format(repr(self), spec)
 

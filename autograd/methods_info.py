@@ -18,8 +18,12 @@ def _address(array):
 
 
 def _root(array):
-    while getattr(array, "base", None) is not None and hasattr(array.base, "dtype"):
-        array = array.base
+    """The array whose memory `array` uses, looking through the wrapper that as_strided views keep as .base."""
+    base = getattr(array, "base", None)
+    while base is not None:
+        if hasattr(base, "dtype"):
+            array = base
+        base = getattr(base, "base", None)
     return array
 
 

@@ -42,13 +42,40 @@ def _tensor_forward(user_forward, setup_context=None):
         if _applying.slots:   # hand the node to the apply running it (for mark_dirty)
             _applying.slots[-1] = ctx
         if isinstance(out, tuple):
+            out = _set_plain_outputs_aside(ctx, out)
             return tuple(_as_array(o) for o in out)
         return _as_array(out)
     return staticmethod(forward)
 
 
+def _set_plain_outputs_aside(ctx, out):
+    """forward's tensor outputs; its other outputs (numbers, None, ...) are kept on ctx by position, to be put
+    back by apply, as PyTorch passes them through."""
+    plain = {i: o for i, o in enumerate(out) if not isinstance(o, Tensor)}
+    if not plain:
+        return out
+    if len(plain) == len(out):
+        raise TypeError(f"{ctx.name()}: forward must return at least one Tensor, got "
+                        f"({', '.join(type(o).__name__ for o in out)})")
+    ctx._plain_outputs, ctx._n_outputs = plain, len(out)
+    return tuple(o for o in out if isinstance(o, Tensor))
+
+
+def _with_plain_outputs(ctx, out):
+    """apply's result with forward's non-tensor outputs back in their places."""
+    plain = getattr(ctx, "_plain_outputs", None)
+    if not plain:
+        return out
+    tensors = iter(out if isinstance(out, tuple) else (out,))
+    return tuple(plain[i] if i in plain else next(tensors) for i in range(ctx._n_outputs))
+
+
 def _tensor_backward(user_backward):
     def backward(ctx, *grads):
+        plain = getattr(ctx, "_plain_outputs", None)
+        if plain:   # a None gradient for each non-tensor output, as PyTorch passes
+            given = iter(grads)
+            grads = [None if i in plain else next(given) for i in range(ctx._n_outputs)]
         saved = ctx.saved_tensors
         ctx.saved_tensors = tuple(_as_tensor(s, ctx.device) for s in saved)
         try:
@@ -168,6 +195,11 @@ class TensorFunction(Function):
         """Declare outputs (e.g. indices) that never carry a gradient."""
         super().mark_non_differentiable(*(_as_array(o) for o in outputs))
 
+    def save_for_forward(self, *tensors):
+        """Keep tensors for a forward-mode `jvp` (PyTorch's ctx.save_for_forward). deepgrad's forward mode
+        differentiates the backward instead, so they are kept only for the Function's own use."""
+        self.saved_for_forward = tensors
+
     def set_materialize_grads(self, value):
         """With False, backward receives None (not zeros) for the outputs that got no gradient, as PyTorch's."""
         self.materialize_grads = bool(value)
@@ -185,7 +217,9 @@ class TensorFunction(Function):
             out = Function.apply.__func__(node_class, *args, **kwargs)
         finally:
             ctx = _applying.slots.pop()
-        return _take_dirty(ctx, args, out) if ctx is not None else out
+        if ctx is None:
+            return out
+        return _take_dirty(ctx, args, _with_plain_outputs(ctx, out))
 
     def __init__(self, *args, **kwargs):
         if "_forward_cls" not in type(self).__dict__:   # a user's instance, not apply's graph node

@@ -94,8 +94,8 @@ class Sequential(_ModuleSequence):
 
     def __getitem__(self, index):
         items = list(self._modules.items())
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))
+        if isinstance(index, slice):   # as PyTorch: a subclass slices into its own class
+            return type(self)(OrderedDict(items[index]))
         return self._modules[self._key(index)]
 
     def __add__(self, other):
@@ -128,7 +128,7 @@ class ModuleList(_ModuleSequence):
 
     def __getitem__(self, index):
         values = list(self._modules.values())
-        return ModuleList(values[index]) if isinstance(index, slice) else values[index]
+        return type(self)(values[index]) if isinstance(index, slice) else values[index]
 
     def __add__(self, other):
         """A new ModuleList holding this list's modules, then `other`'s (the same module objects)."""
@@ -143,10 +143,11 @@ class ModuleList(_ModuleSequence):
                 runs[-1][1] = i
             else:
                 runs.append([i, i, text])
+        name = type(self).__name__   # a subclass (ParametrizationList, a user's) prints its own name
         if not runs:
-            return "ModuleList()"
+            return f"{name}()"
         lines = [indented(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}") for a, b, text in runs]
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{name}(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args, **kwargs):
         raise TypeError("ModuleList has no forward(); iterate over it in your own module's forward")

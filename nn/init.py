@@ -37,6 +37,14 @@ def _calculate_fan_in_and_fan_out(tensor):
     return _fans(tensor)
 
 
+def _calculate_correct_fan(tensor, mode):
+    """fan_in or fan_out of a weight, by `mode` ('fan_in' / 'fan_out'), as PyTorch's helper of that name."""
+    if not isinstance(mode, str) or mode.lower() not in ("fan_in", "fan_out"):
+        raise ValueError(f"_calculate_correct_fan: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = _fans(tensor)
+    return fan_in if mode.lower() == "fan_in" else fan_out
+
+
 def _fill(t, values):
     with ag.no_grad():
         arrays.assign_(t, t.device.asarray(values).astype(t.dtype, copy=False))

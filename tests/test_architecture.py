@@ -24,6 +24,8 @@ AUTOGRAD_FLOORS = {
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.linspace_steps": 0,
+    # grad_fn.register_hook / register_prehook (read by Function and the engine); backward(inputs=...) over the engine
+    "autograd.node_hooks": 0.2, "autograd.backward_inputs": 6,
     # sparse COO tensors: what one holds (read by Tensor, Function and the engine) and its printing at the bottom,
     # the ops in autograd.ops, the methods and torch.sparse on top
     "autograd.sparse_storage": 0.5, "autograd.sparse_printing": 0.6, "autograd.methods_sparse": 6.05,

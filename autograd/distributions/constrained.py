@@ -32,7 +32,8 @@ class ConstrainedDistribution(Distribution):
         given = self.__dict__.get("_given")
         names = [n for n in self.arg_constraints if isinstance(self.__dict__.get(n), Tensor)
                  and (n not in ("probs", "logits") or given in (None, n))]
-        parts = [f"{n}: {self.__dict__[n].item() if self.__dict__[n].numel() == 1 else tuple(self.__dict__[n].shape)}"
+        # as PyTorch: a one-element parameter formatted as itself (a 0-d one as its number), others as their size
+        parts = [f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
                  for n in names]
         return f"{type(self).__name__}({', '.join(parts)})"
 

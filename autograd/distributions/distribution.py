@@ -132,7 +132,8 @@ class Distribution:
     def __repr__(self):
         given = self.__dict__.get("_given")     # Bernoulli/Categorical show the parameter they were given
         names = [n for n in self._param_names if n in self.__dict__ and given in (None, n)]
-        parts = [f"{n}: {self.__dict__[n].item() if self.__dict__[n].ndim == 0 else tuple(self.__dict__[n].shape)}"
+        # as PyTorch: a one-element parameter formatted as itself (a 0-d one as its number), others as their size
+        parts = [f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
                  for n in names]
         return f"{type(self).__name__}({', '.join(parts)})"
 

@@ -183,6 +183,6 @@ class Wishart(ExponentialFamily, ConstrainedDistribution):
         return (y + (p + 1) / 2) * (-slogdet(-2 * x)[1] + _LOG_2 * p) + mvlgamma(y + (p + 1) / 2, p)
 
     def __repr__(self):
-        return f"Wishart(df: {tuple(self.df.shape) if self.df.ndim else self.df.item()}, {self._given}: " \
-               f"{tuple(self.__dict__[self._given].shape)})"
+        return f"Wishart({self._given}: {self.__dict__[self._given].size()}, " \
+               f"df: {self.df.size() if self.df.numel() != 1 else self.df})"
 

@@ -3,11 +3,13 @@ names and return types. Positions are found without a gradient; values are picke
 gradients flow to the elements chosen."""
 import numpy as np
 
+from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import add, mul, sub, where
 from .indexing import take_along_axis
+from .median_all import MedianAll
 from .no_grad_op import no_grad_op
 from .shape import flatten, movedim, reshape, squeeze, unsqueeze
 from .statistics import _sorted_pick
@@ -35,8 +37,7 @@ def nanmedian(input, dim=None, keepdim=False):
             if input.dtype.kind != "f":
                 raise IndexError(f"nanmedian: the {input.dtype} input is empty, so it has no median")
             return mul(flatten(input).sum(), float("nan"))
-        values, _ = _sorted_pick("nanmedian", unsqueeze(flatten(input), 0), 1, _lower_median_of_numbers)
-        return reshape(values, ())
+        return named(MedianAll.apply(input, True), "NanmedianBackward0")
     d = normalize("nanmedian", dim, input.ndim)
     if input.ndim == 0:
         return NanmedianResult(input.clone(), no_grad_op("nanmedian", lambda xp, a: xp.zeros((), np.int64), input))

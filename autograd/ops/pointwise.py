@@ -40,7 +40,9 @@ class Atan2(Function):
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        scale = gy / (a * a + b * b)
+        radius2 = a * a + b * b
+        at_origin = radius2 == 0   # PyTorch's gradient there is 0 (the angle has no derivative), not nan
+        scale = ctx.select(at_origin, 0, gy / ctx.select(at_origin, 1, radius2))
         need = ctx.needs_input_grad
         return (unbroadcast(scale * b, _shape(a)) if need[0] else None,
                 unbroadcast(-scale * a, _shape(b)) if need[1] else None)

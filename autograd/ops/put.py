@@ -18,7 +18,7 @@ from .pointwise import remainder
 from .rounding import clamp_min
 from .scan import cumsum
 from .setitem import setitem
-from .shape import broadcast_to, reshape
+from .shape import broadcast_checked, broadcast_to, reshape
 
 
 def _same_dtype(op, input, values, what):
@@ -55,7 +55,7 @@ def index_put(input, indices, values, accumulate=False):
             raise IndexError(f"index_put: an index is out of range for dim {d} of length {n} (shape {input.shape}; "
                              f"indices from {int(raw.min())} to {int(raw.max())})")
         flat = flat * n + remainder(position, n)   # negative indices count from the end
-    spread = reshape(broadcast_to(values, positions[0].shape + rest), (-1,) + rest)
+    spread = reshape(broadcast_checked("index_put", values, positions[0].shape + rest, "values"), (-1,) + rest)
     rows = index_add(reshape(input, (-1,) + rest), 0, reshape(flat, (-1,)), spread)
     return reshape(rows, input.shape)
 

@@ -265,7 +265,7 @@ def expand(input, *sizes):
     shape = tuple(input.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
     if builtins.any(n < 0 for n in shape):
         raise ValueError(f"expand: -1 is only allowed for existing dims, got sizes {sizes} for shape {input.shape}")
-    return broadcast_to(input, shape)
+    return broadcast_checked("expand", input, shape)
 
 
 def narrow(input, dim, start, length):
@@ -314,11 +314,23 @@ def repeat_interleave(input, repeats, dim=None):
 def broadcast_to(x, shape):
     """View x with the given (broadcast-compatible) shape."""
     check_tensor("broadcast_to", x)
-    shape = tuple(shape)
-    try:
-        np.broadcast_shapes(x.shape, shape)
-    except ValueError:
-        raise ShapeError(f"broadcast_to: shape {x.shape} cannot be broadcast to {shape}") from None
+    return broadcast_checked("broadcast_to", x, shape)
+
+
+def broadcast_checked(op, x, shape, what="the tensor"):
+    """x broadcast to `shape`, or a ShapeError naming `op` and the first dim that cannot be broadcast."""
+    shape = tuple(int(n) for n in shape)
+    lead = len(shape) - x.ndim
+    if builtins.any(n < 0 for n in shape):
+        raise ShapeError(f"{op}: cannot broadcast {what} of shape {x.shape} to {shape}: sizes must be >= 0")
+    if lead < 0:
+        raise ShapeError(f"{op}: cannot broadcast {what} of shape {x.shape} to {shape}: the target has fewer "
+                         "dims; give a size for every dim")
+    for i, n in enumerate(x.shape):
+        if n != shape[lead + i] and n != 1:
+            raise ShapeError(f"{op}: cannot broadcast {what} of shape {x.shape} to {shape}: dim {lead + i} "
+                             f"has size {n} where the target has {shape[lead + i]}; only dims of size 1 can be "
+                             "expanded (reshape, unsqueeze or repeat it first)")
     return BroadcastTo.apply(x, shape)
 
 

@@ -9,6 +9,7 @@ from .dims import check_tensor, normalize
 from .indexing import on_device_of
 from .setitem import setitem
 from .shape import movedim, narrow, reshape
+from .unfold_view import UnfoldWindows
 
 
 def _index(op, index, size, dim, shape):
@@ -36,7 +37,8 @@ def narrow_copy(input, dim, start, length):
 
 def unfold(input, dimension, size, step):
     """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new last dim
-    (that dim becomes the window count, (n - size) // step + 1); gradients add up where windows overlap."""
+    (that dim becomes the window count, (n - size) // step + 1), a view sharing input's memory; gradients add up
+    where windows overlap."""
     check_tensor("unfold", input)
     d = normalize("unfold", dimension, max(input.ndim, 1))
     n = input.shape[d] if input.ndim else 1
@@ -45,9 +47,7 @@ def unfold(input, dimension, size, step):
                          f"{input.shape}); size must be at most {n} and step positive")
     if input.ndim == 0:
         return reshape(input, (1,))
-    windows = np.arange(0, n - size + 1, step)[:, None] + np.arange(size)
-    picked = input[(slice(None),) * d + (input.new_tensor(windows, dtype=np.int64),)]
-    return movedim(picked, d + 1, -1)
+    return UnfoldWindows.apply(input, d, int(size), int(step))
 
 
 def take(input, index):

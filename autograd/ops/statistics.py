@@ -13,6 +13,7 @@ from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
 from .elementwise import add, div, mul, sub, where
 from .indexing import take_along_axis
+from .median_all import MedianAll
 from .no_grad_op import no_grad_op
 from .reduction import _reduction_args, amax, amin, mean, std, var
 from .reduction import sum as _sum
@@ -39,14 +40,13 @@ def _sorted_pick(op, x, d, position):
 
 
 def median(input, dim=None, keepdim=False):
-    """The lower median of all elements (a 0-d tensor), or with `dim` the `(values, indices)` of each slice's
-    lower median; nan if the slice holds a nan."""
+    """The lower median of all elements (a 0-d tensor; ties share its gradient), or with `dim` the
+    `(values, indices)` of each slice's lower median; nan if the slice holds a nan."""
     check_tensor("median", input)
     if dim is None:
         if input.numel() == 0:
             raise ValueError("median: the input is empty, so it has no median")
-        values, _ = _sorted_pick("median", unsqueeze(flatten(input), 0), 1, _median_position_last)
-        return reshape(values, ())
+        return MedianAll.apply(input, False)
     d = normalize("median", dim, input.ndim)
     if input.ndim == 0:
         return MedianResult(input.clone(), no_grad_op("median", lambda xp, a: xp.zeros((), np.int64), input))

@@ -20,9 +20,11 @@ def is_dtype(value):
 
 def _offset_elements(array):
     """How many elements past the start of its memory block `array` begins (PyTorch's storage_offset)."""
-    root = array
-    while getattr(root, "base", None) is not None and hasattr(root.base, "dtype"):
-        root = root.base
+    root, base = array, getattr(array, "base", None)
+    while base is not None:   # through the wrapper that as_strided views (diagonal, unfold) keep as .base
+        if hasattr(base, "dtype"):
+            root = base
+        base = getattr(base, "base", None)
 
     def address(a):
         interface = getattr(a, "__array_interface__", None)

@@ -13,10 +13,12 @@ from .loader import DataLoader, default_collate, default_convert
 from .sampler import DistributedSampler
 from .samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
                        WeightedRandomSampler)
+from .stack_dataset import StackDataset
 from .subsets import ConcatDataset, Subset, random_split
 
 __all__ = ["Dataset", "TensorDataset", "IterableDataset", "ChainDataset", "get_worker_info", "DataLoader",
            "default_collate", "default_convert", "DistributedSampler", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "Subset", "ConcatDataset",
+           "StackDataset",
            "random_split", "transforms",
            "datasets", "load_mnist_sample", "load_shakespeare", "MNIST", "FashionMNIST", "CIFAR10", "IMDB"]

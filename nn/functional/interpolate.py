@@ -12,6 +12,7 @@ import numpy as np
 from autograd.ops.resample import resample
 from autograd.ops.dims import check_tensor
 
+from .interpolate_antialias import antialias_plan
 from .pooling import adaptive_avg_pool2d
 
 #: mode -> the input ranks it takes
@@ -120,7 +121,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     'nearest-exact' (pixel centres), 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D) and
     'bicubic' (4-D; Keys' kernel with a = -0.75, edges replicated, so values may overshoot the input
     range) with align_corners (default False: pixel centres map to pixel centres; True: corner
-    pixels align), and 'area' (4-D, adaptive average pooling).
+    pixels align), and 'area' (4-D, adaptive average pooling). antialias=True (bilinear and bicubic) widens the
+    filter when shrinking so that every input pixel contributes, as PyTorch's (and PIL's) resize.
     """
     check_tensor("interpolate", input)
     if mode not in MODES:
@@ -129,8 +131,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         ranks = " or ".join(f"{r}-D" for r in MODES[mode])
         raise ValueError(f"interpolate: mode {mode!r} expects a {ranks} input (N, C, spatial...), got shape "
                          f"{input.shape}")
-    if antialias:
-        raise ValueError("interpolate: antialias=True is not supported; resize without it")
+    if antialias and (mode not in ("bilinear", "bicubic") or input.ndim != 4):
+        raise ValueError(f"interpolate: antialias=True applies to the 'bilinear' and 'bicubic' modes on a 4-D input "
+                         f"(N, C, H, W), got mode {mode!r} and shape {input.shape}")
     linear = mode in ("linear", "bilinear", "trilinear")
     if not linear and mode != "bicubic" and align_corners is not None:
         raise ValueError(f"interpolate: align_corners applies only to the linear and bicubic modes, not {mode!r}; "
@@ -147,6 +150,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     plans = []
     for k, (n_in, n_out, scale) in enumerate(zip(input.shape[2:], sizes, scales)):
         axis = k + 2
+        if antialias:
+            indices, weights = antialias_plan(n_in, n_out, scale, bool(align_corners), input.dtype, mode)
+            plans.append((axis, ("blend", tuple(device.asarray(i) for i in indices),
+                                 tuple(device.asarray(w) for w in weights))))
+            continue
         if linear:
             lo, hi, w_lo, w_hi = _linear_plan(n_in, n_out, scale, bool(align_corners), input.dtype)
             if n_out == n_in and not w_hi.any():

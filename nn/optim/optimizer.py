@@ -1,5 +1,8 @@
 """Optimizer: the base every optimiser shares (param groups, per-parameter state, state_dict)."""
 import numbers
+import os
+import sys
+import warnings
 from collections import defaultdict
 from itertools import chain
 
@@ -16,8 +19,24 @@ from ._step_state import restore as restore_scalar
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
+# Options of some optimiser: one of these in a group of an optimiser that does not use it is most likely a mistake
+# (PyTorch keeps it silently; we keep it too, and warn).
+_OPTION_NAMES = frozenset(("lr", "momentum", "dampening", "nesterov", "weight_decay", "betas", "eps", "amsgrad",
+                           "alpha", "centered", "lr_decay", "rho", "etas", "step_sizes", "momentum_decay",
+                           "decoupled_weight_decay", "lambd", "t0", "initial_accumulator_value", "maximize"))
 _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator); a set has no stable order, "
               "so state_dict indices would change between runs")
+
+
+def _outside_optim():
+    """The warnings stacklevel of the first caller outside nn.optim (the user's line that built the optimiser)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_OPTIM_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_OPTIM_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class Optimizer:
@@ -101,10 +120,12 @@ class Optimizer:
         if any(id(p) in taken for p in params):
             raise ValueError(f"{self._name}: some parameters appear in more than one parameter group; "
                              "give each parameter to exactly one group")
-        unknown = [k for k in param_group if k not in self.defaults and k not in _BOOKKEEPING]
-        if unknown:
-            raise ValueError(f"{self._name}: unknown option(s) {', '.join(map(repr, unknown))} in a param group; "
-                             f"known options: {', '.join(self.defaults)}")
+        # extra keys stay in the group, as PyTorch keeps them (schedulers and user code read keys like 'lr_scale')
+        unused = [k for k in param_group if k in _OPTION_NAMES and k not in self.defaults]
+        if unused:
+            warnings.warn(f"{self._name}: option(s) {', '.join(map(repr, unused))} in a param group are not used "
+                          f"by {self._name} (its options: {', '.join(self.defaults)}); they are kept in the group "
+                          "but have no effect", UserWarning, stacklevel=_outside_optim())
         group = dict(param_group, params=params)
         for name, default in self.defaults.items():
             group.setdefault(name, default)
@@ -219,8 +240,8 @@ class Optimizer:
             p = by_index[int(i)]
             state[p] = {k: _restore(v, p, k, self._name) for k, v in values.items() if v is not None}
         for saved, group in zip(saved_groups, self.param_groups):
-            for k, v in saved.items():
-                if k in self.defaults or k == "initial_lr":
+            for k, v in saved.items():   # every saved key, the user's own ('name', 'lr_scale') too, as PyTorch
+                if k != "params":
                     group[k] = tuple(v) if isinstance(self.defaults.get(k), tuple) else v
         self.state = state
 

@@ -186,9 +186,10 @@ def test_bad_parameters_and_values_are_refused_as_torch_refuses_them():
 
 
 def test_repr_names_the_given_parameters_as_torch():
-    assert repr(D.Categorical(logits=ag.zeros(2, 3))) == "Categorical(logits: (2, 3))"
+    # PyTorch prints a parameter's size (torch.Size([2, 3]): deepgrad's Size prints without the torch. prefix)
+    assert repr(D.Categorical(logits=ag.zeros(2, 3))) == "Categorical(logits: Size([2, 3]))"
     assert repr(D.Bernoulli(probs=ag.tensor(0.5))) == "Bernoulli(probs: 0.5)"
-    assert repr(D.Normal(ag.zeros(2), 1.0)) == "Normal(loc: (2,), scale: (2,))"
+    assert repr(D.Normal(ag.zeros(2), 1.0)) == "Normal(loc: Size([2]), scale: Size([2]))"
 
 
 def test_bernoulli_categorical_independent_support_expand_and_enumeration_match_torch():
