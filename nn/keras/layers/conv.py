@@ -45,6 +45,15 @@ def _data_format(value):
     return value
 
 
+def kernel_options(layer):
+    """The activation, bias switch and the kernel's and bias's initializers, regularizers and constraints of a
+    convolution layer, in Keras's config forms and order."""
+    return keras_forms({"activation": layer.activation, "use_bias": layer.use_bias,
+                        "kernel_initializer": layer.kernel_initializer, "bias_initializer": layer.bias_initializer,
+                        "kernel_regularizer": layer.kernel_regularizer, "bias_regularizer": layer.bias_regularizer,
+                        "activity_regularizer": layer.activity_regularizer,
+                        "kernel_constraint": layer.kernel_constraint, "bias_constraint": layer.bias_constraint})
+
 class Conv2D(Layer):
     """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
 
@@ -89,13 +98,7 @@ class Conv2D(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
                 "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
-                **keras_forms({"activation": self.activation, "use_bias": self.use_bias,
-                               "kernel_initializer": self.kernel_initializer,
-                               "bias_initializer": self.bias_initializer,
-                               "kernel_regularizer": self.kernel_regularizer,
-                               "bias_regularizer": self.bias_regularizer,
-                               "activity_regularizer": self.activity_regularizer,
-                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint})}
+                **kernel_options(self)}
 
     def _convolve(self, inputs, kernel):
         """The convolution of 4-D inputs with a (kh, kw, in / groups, filters) kernel, bias and activation."""

@@ -11,8 +11,7 @@ import autograd as ag
 from ... import functional as F
 from .. import activations
 from ..layer import Layer
-from ..layer_config import keras_forms
-from .conv import _data_format, _padding_mode
+from .conv import _data_format, _padding_mode, kernel_options
 
 
 def _tuple(value, rank, name, layer, allow_none=False):
@@ -93,13 +92,7 @@ class _ConvTranspose(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
                 "strides": self.strides, "padding": self.padding, "output_padding": self.output_padding,
                 "data_format": self.data_format, "dilation_rate": self.dilation_rate,
-                **keras_forms({"activation": self.activation, "use_bias": self.use_bias,
-                               "kernel_initializer": self.kernel_initializer,
-                               "bias_initializer": self.bias_initializer,
-                               "kernel_regularizer": self.kernel_regularizer,
-                               "bias_regularizer": self.bias_regularizer,
-                               "activity_regularizer": self.activity_regularizer,
-                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint})}
+                **kernel_options(self)}
 
     def _pads(self):
         return [transpose_pads(self.kernel_size[a], self.strides[a], self.dilation_rate[a], self.padding,
