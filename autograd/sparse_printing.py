@@ -2,6 +2,8 @@
 (when not the default), layout and its graph."""
 import numpy as np
 
+import backends
+
 from . import type_objects
 from .dtypes import get_default_dtype
 from .printing import add_suffixes, format_values
@@ -28,8 +30,8 @@ def sparse_repr(t):
     if s.dtype != get_default_dtype() and s.dtype not in (np.int64, np.bool_):
         extras.append(f"dtype={s.dtype}")
     extras.append(f"layout={type_objects.sparse_csr if s.layout == 'csr' else type_objects.sparse_coo}")
-    if device.name != "cpu":
-        extras.insert(0, f"device='{device.name}'")
+    if device.name != "cpu" and not (device.host_memory and device is backends.get_default_device()):
+        extras.insert(0, f"device='{device.name}'")   # as a dense tensor's: the default host device goes unnamed
     if t._node is not None:
         extras.append(f"grad_fn=<{t._node.name()}>")
     elif t.requires_grad:
