@@ -54,13 +54,20 @@ def _values_at(device, g, indices):
     if g.indices is indices:
         return g.values
     xp = device.xp
-    keys, g_keys = _linear(xp, indices, g.shape), _linear(xp, g.indices, g.shape)
-    unique, inverse = xp.unique(keys, return_inverse=True)
-    slot = xp.minimum(xp.searchsorted(unique, g_keys), max(unique.size - 1, 0))
-    hits = unique[slot] == g_keys if unique.size else xp.zeros(g_keys.shape, bool)
-    total = xp.zeros((unique.size,) + tuple(g.values.shape[1:]), g.values.dtype)
+    count, inverse, slot, hits = _matched(xp, indices, g.indices, g.shape)
+    total = xp.zeros((count,) + tuple(g.values.shape[1:]), g.values.dtype)
     device.index_add(total, slot[hits], g.values[hits])
-    return total[inverse.reshape(-1)]
+    return total[inverse]
+
+
+def _matched(xp, indices, others, shape):
+    """(how many distinct positions `indices` holds, each of its entries' place among them, each entry of
+    `others`' place there, and whether that entry's position is one of them)."""
+    keys, own = _linear(xp, indices, shape), _linear(xp, others, shape)
+    unique, inverse = xp.unique(keys, return_inverse=True)
+    slot = xp.minimum(xp.searchsorted(unique, own), max(unique.size - 1, 0))
+    hits = unique[slot] == own if unique.size else xp.zeros(own.shape, bool)
+    return unique.size, inverse.reshape(-1), slot, hits
 
 
 def _values_at_graph(g, indices):
@@ -280,13 +287,9 @@ def sparse_mask_at(self, indices):
     """This sparse tensor's values at the given index columns (zeros where it has none), as a recorded op."""
     s = _sparse("sparse_mask", self)
     xp = self._device.xp
-    keys, own = _linear(xp, indices, s.shape), _linear(xp, s.indices, s.shape)
-    unique, inverse = xp.unique(keys, return_inverse=True)
-    slot = xp.searchsorted(unique, own)
-    slot = xp.minimum(slot, max(unique.size - 1, 0))
-    hits = unique[slot] == own if unique.size else xp.zeros(own.shape, bool)
+    count, inverse, slot, hits = _matched(xp, indices, s.indices, s.shape)
     vals = _values(self)[_constant(self, xp.nonzero(hits)[0])]
-    return _group_sum(vals, _constant(self, slot[hits]), unique.size)[_constant(self, inverse.reshape(-1))]
+    return _group_sum(vals, _constant(self, slot[hits]), count)[_constant(self, inverse)]
 
 
 def sparse_mask(self, mask):

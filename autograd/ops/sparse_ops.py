@@ -102,11 +102,8 @@ def sparse_sum(input, dim=None, dtype=None, keepdim=False):
     new_shape = tuple(s.shape[d] for d in kept) + tuple(n for d, n in enumerate(s.shape) if d >= sd and d not in dims)
     if not summed_sparse:
         return _rebuild(input, s.indices, vals, s.coalesced, new_shape)
-    xp = input._device.xp
-    unique, first, inverse = xp.unique(_linear(xp, s.indices[kept], [s.shape[d] for d in kept]),
-                                       return_index=True, return_inverse=True)
-    grouped = _group_sum(vals, _constant(input, inverse.reshape(-1)), unique.size)
-    return _rebuild(input, s.indices[kept][:, first], grouped, True, new_shape)
+    # the entries at the kept dims, whose repeats coalescing sums
+    return coalesce(_rebuild(input, s.indices[kept], vals, False, new_shape))
 
 
 def softmax(input, dim, dtype=None):
@@ -218,12 +215,8 @@ def _to_device(x, target):
     return _rebuild(moved, indices, moved, x._data.coalesced, x.shape)
 
 
-def _matmul(a, b):
-    return mm(a, b)
-
-
 SPARSE_FORMS.update({
-    linalg.MatMul: _matmul,
+    linalg.MatMul: mm,
     reduction.Sum: lambda x, axis=None, keepdims=False: sparse_sum(x, axis, keepdim=keepdims),
     shape.Transpose: transpose,
     elementwise.Mul: _mul,
