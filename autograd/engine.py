@@ -13,9 +13,10 @@ from .capture import state as jit_capture
 from .composed_backward import composed_grads
 from .creation import zeros_like
 from .errors import GraphError, OutOfMemoryError
-from .function import Function, _check_finite
+from .function import AccumulateGrad, Function, _check_finite
+from .graph_edges import GradientEdge
 from .grad_mode import enable_grad, state
-from .hooks import run_hooks, run_post_accumulate_hooks
+from .hooks import ACCUMULATE_POST, ACCUMULATE_PRE, run_accumulator_hooks, run_hooks, run_post_accumulate_hooks
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
 from .saved_graph import as_graph_tensor
 from .saved_hooks import unpack_node
@@ -235,6 +236,9 @@ def _seed(t, g, graph_mode):
 
 def _key(t):
     # ids, not tensors: Tensor.__eq__ is elementwise, so tensors make poor dict keys
+    if type(t) is GradientEdge:
+        node = t.node
+        return id(node.variable) if isinstance(node, AccumulateGrad) else (id(node), t.output_nr)
     return id(t) if t._node is None else (id(t._node), t._out_idx)
 
 
@@ -370,6 +374,8 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         if key in capture:
             capture[key] = g if capture[key] is None else capture[key] + g
         return
+    if leaf._hooks:   # its AccumulateGrad's pre-hooks (grad_fn.next_functions[...][0].register_prehook)
+        g = run_accumulator_hooks(leaf, ACCUMULATE_PRE, g, *_wrapping(leaf._device, graph_mode))
     if _no_grad_view(leaf):
         return   # as in PyTorch, no gradient accumulates into it
     if type(g) is SparseCOO and type(leaf._data) is SparseCOO:   # a sparse leaf's .grad: one entry per position
@@ -389,6 +395,7 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         leaf.grad = Tensor._make(leaf.grad._data + g, leaf._device, None, 0, False)
     if leaf._hooks:
         run_post_accumulate_hooks(leaf)
+        run_accumulator_hooks(leaf, ACCUMULATE_POST, g, *_wrapping(leaf._device, graph_mode))
 
 
 def _memory_owner(a):
@@ -414,7 +421,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
                          "allow_unused=False.")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
+    single = isinstance(inputs, (Tensor, GradientEdge))
     inputs = [inputs] if single else list(inputs)
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
@@ -424,14 +431,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         return _batched_grad(outputs, inputs, list(grad_outputs), retain_graph, create_graph, allow_unused,
                              materialize_grads)
     for t in inputs:
-        if not isinstance(t, Tensor) or not t.requires_grad:
-            raise GraphError("grad: every input must be a Tensor that requires grad")
+        if isinstance(t, GradientEdge):
+            _check_edge(t)
+        elif not isinstance(t, Tensor) or not t.requires_grad:
+            raise GraphError("grad: every input must be a Tensor that requires grad (or a GradientEdge)")
     retain = create_graph if retain_graph is None else retain_graph
     captured = run_backward(outputs, list(grad_outputs), retain_graph=retain, create_graph=create_graph,
                             inputs=inputs)
     result = []
     for t in inputs:
         g = captured[_key(t)]
+        if isinstance(t, GradientEdge):
+            result.append(_edge_gradient(t, g, allow_unused, materialize_grads))
+            continue
         if g is None:
             if not (allow_unused or materialize_grads):
                 raise GraphError(f"grad: an input of shape {t.shape} was not used to compute the outputs; "
@@ -443,6 +455,36 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         else:
             result.append(Tensor._make(g, t._device, None, 0, False))
     return tuple(result)
+
+
+def _check_edge(edge):
+    """Refuse a GradientEdge that grad cannot capture: its node must be a graph node and output_nr one of its
+    outputs."""
+    node = edge.node
+    if isinstance(node, AccumulateGrad):
+        return
+    if not isinstance(node, Function) or not isinstance(edge.output_nr, int) or not \
+            0 <= edge.output_nr < node.n_out:
+        raise GraphError(f"grad: a GradientEdge must hold a graph node (a grad_fn or AccumulateGrad) and one of its "
+                         f"output indices; got node {node!r} and output_nr {edge.output_nr!r}. Make it with "
+                         "ag.autograd.graph.get_gradient_edge(tensor)")
+
+
+def _edge_gradient(edge, g, allow_unused, materialize_grads):
+    """The gradient grad returns for a GradientEdge input: captured `g` as a Tensor on the edge's device."""
+    node = edge.node
+    if g is None:
+        if materialize_grads:
+            raise GraphError(f"grad: materialize_grads=True cannot make zeros for a GradientEdge input "
+                             f"({node.name()}) that the outputs do not depend on; pass the tensor itself instead")
+        if not allow_unused:
+            raise GraphError(f"grad: the GradientEdge input at {node.name()} was not used to compute the outputs; "
+                             "pass allow_unused=True to get None for it")
+        return None
+    if isinstance(g, Tensor):
+        return g
+    device = node.variable._device if isinstance(node, AccumulateGrad) else node.device
+    return Tensor._make(g, device, None, 0, False)
 
 
 def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):

@@ -105,8 +105,8 @@ def _stack_output(name, i, pieces, out_dim, size):
         raise ValueError(f"vmap({name}): output {i} has different shapes across the batch ({sorted(shapes)}); "
                          "each element's output must have the same shape")
     out = stack(pieces, dim=out_dim)
-    if pieces[0].grad_fn is not None:   # PyTorch's batched result comes from the batched last op: show its name
-        named(out, pieces[0].grad_fn.name())
+    if pieces[0]._node is not None:   # PyTorch's batched result comes from the batched last op: show its name
+        named(out, pieces[0]._node.name())
     return out
 
 

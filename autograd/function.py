@@ -6,6 +6,7 @@ A Function instance is also the graph node (PyTorch's `ctx`): it keeps only what
 Nodes never hold their output tensors, so a graph is freed as soon as nobody holds its outputs.
 """
 import itertools
+import weakref
 
 from backends import DeviceError
 
@@ -15,8 +16,10 @@ from . import complex_forms
 from . import profile_state as profiling
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
+from .hooks import ACCUMULATE_POST, ACCUMULATE_PRE, add_accumulator_hook
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
 from .node_hooks import POST, PRE, add_node_hook
+from .node_names import shown
 from .sparse_storage import has_sparse, run_sparse_form
 from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
@@ -222,6 +225,18 @@ class Function:
         return f"<{self.name()} object at {id(self):#x}>"
 
     @property
+    def metadata(self):
+        """A dict for the user's own data about this node (PyTorch's grad_fn.metadata), kept while it lives."""
+        meta = self.__dict__.get("_metadata")
+        if meta is None:
+            meta = self._metadata = {}
+        return meta
+
+    def _sequence_nr(self):
+        """The node's place in the order ops ran (PyTorch's sequence number: later ops have larger ones)."""
+        return getattr(self, "seq", 0)
+
+    @property
     def next_functions(self):
         """One (node, output index) pair per forward argument, as PyTorch's grad_fn.next_functions: the
         Function that made a tensor argument, an AccumulateGrad for a leaf that requires grad, or
@@ -231,9 +246,9 @@ class Function:
             if parent is None:
                 pairs.append((None, 0))
             elif isinstance(parent, Tensor):
-                pairs.append((AccumulateGrad(parent), 0))
+                pairs.append((accumulator(parent), 0))
             else:
-                pairs.append((parent, idx))
+                pairs.append((shown(parent), idx))
         return tuple(pairs)
 
     def release(self):
@@ -283,6 +298,18 @@ def named(tensor, torch_name):
     return tensor
 
 
+#: a leaf's AccumulateGrad while anything holds it, by id(leaf), so a graph walk meets one node per leaf
+_ACCUMULATORS = weakref.WeakValueDictionary()
+
+
+def accumulator(leaf):
+    """The AccumulateGrad node of a leaf that requires grad (the same object while it is held)."""
+    node = _ACCUMULATORS.get(id(leaf))
+    if node is None or node.variable is not leaf:
+        node = _ACCUMULATORS[id(leaf)] = AccumulateGrad(leaf)
+    return node
+
+
 class AccumulateGrad:
     """The graph's end at a leaf: where backward accumulates into `variable.grad` (PyTorch's name)."""
 
@@ -290,14 +317,30 @@ class AccumulateGrad:
 
     def __init__(self, variable):
         self.variable = variable
+        self.metadata = {}
 
     @staticmethod
     def name():
         """'torch::autograd::AccumulateGrad', the name PyTorch gives this node."""
         return "torch::autograd::AccumulateGrad"
 
+    @staticmethod
+    def _sequence_nr():
+        """PyTorch's sequence number of an AccumulateGrad: the largest 64-bit unsigned value."""
+        return 2 ** 64 - 1
+
+    def register_prehook(self, fn):
+        """Call fn((grad,)) before the leaf's gradient is accumulated (it may return a one-tuple that replaces
+        it); returns a handle whose .remove() unregisters it."""
+        return add_accumulator_hook(self.variable, ACCUMULATE_PRE, fn)
+
+    def register_hook(self, fn):
+        """Call fn((), (grad,)) after the leaf's gradient is accumulated into .grad; returns a handle whose
+        .remove() unregisters it."""
+        return add_accumulator_hook(self.variable, ACCUMULATE_POST, fn)
+
     def __repr__(self):
-        return f"<AccumulateGrad of a leaf of shape {self.variable.shape}>"
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 def _scalars_follow(args):

@@ -69,5 +69,43 @@ def add_post_accumulate_hook(leaf, fn):
 def run_post_accumulate_hooks(leaf):
     """Call the leaf's post-accumulate-grad hooks, in order of registration."""
     for key, fn in list(leaf._hooks.items()):
-        if isinstance(key, tuple):
+        if isinstance(key, tuple) and key[0] == POST_ACCUMULATE:
             fn(leaf)
+
+
+#: the first items of the keys of the hooks on a leaf's AccumulateGrad node (grad_fn.next_functions' end of the
+#: graph): its pre-hooks run after the leaf's tensor hooks, before accumulation; its hooks after it
+ACCUMULATE_PRE, ACCUMULATE_POST = "accumulate_pre", "accumulate_post"
+
+
+def add_accumulator_hook(leaf, kind, fn):
+    """Register fn on the AccumulateGrad node of `leaf` as an ACCUMULATE_PRE or ACCUMULATE_POST hook."""
+    if not callable(fn):
+        raise TypeError(f"AccumulateGrad.register_{'prehook' if kind == ACCUMULATE_PRE else 'hook'}: expected a "
+                        f"callable, got {type(fn).__name__}")
+    if leaf._hooks is None:
+        leaf._hooks = {}
+    _next_key[0] += 1
+    key = (kind, _next_key[0])
+    leaf._hooks[key] = fn
+    return RemovableHandle(leaf._hooks, key)
+
+
+def run_accumulator_hooks(leaf, kind, grad, wrap, unwrap):
+    """The leaf's gradient after its AccumulateGrad's hooks of this kind: a pre-hook gets (grad,) and may return a
+    one-tuple that replaces it; a hook gets ((), (grad,)) and may not replace anything."""
+    for key, fn in list(leaf._hooks.items()):
+        if not (isinstance(key, tuple) and key[0] == kind):
+            continue
+        if kind == ACCUMULATE_POST:
+            if fn((), (wrap(grad),)) not in (None, ()):
+                raise TypeError("a hook on AccumulateGrad returned a value; the node has no inputs, so its hook "
+                                "must return None (use register_prehook to change the gradient)")
+            continue
+        result = fn((wrap(grad),))
+        if result is not None:
+            if not isinstance(result, (tuple, list)) or len(result) != 1:
+                raise TypeError(f"a pre-hook on AccumulateGrad returned {type(result).__name__}; it must return "
+                                "None or a tuple holding one gradient")
+            grad = unwrap(result[0])
+    return grad

@@ -61,8 +61,8 @@ def meta_repr(t, default_dtype):
     extras = [f"device='{t.device.name}'", f"size={tuple(t.shape)}"]
     if t.dtype != default_dtype:
         extras.append(f"dtype={t.dtype}")
-    if t.grad_fn is not None:
-        extras.append(f"grad_fn=<{t.grad_fn.name()}>")
+    if t._node is not None:
+        extras.append(f"grad_fn=<{t._node.name()}>")
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return add_suffixes("tensor(...", extras, indent=7)

@@ -22,6 +22,7 @@ from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
 from .hooks import RETAIN_KEY, add_hook
+from .node_names import shown as _shown
 from .sparse_printing import sparse_repr
 from .sparse_storage import SparseCOO, assign_sparse
 
@@ -110,7 +111,8 @@ class Tensor:
     @property
     def grad_fn(self):
         """The op (graph node) that made this tensor, or None for a leaf."""
-        return self._node
+        node = self._node
+        return None if node is None else _shown(node)
 
     @property
     def data(self):
