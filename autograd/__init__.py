@@ -182,6 +182,10 @@ from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
 from .torch_aliases_api import (absolute, detach, get_autocast_cpu_dtype, is_autocast_cpu_enabled, is_inference,
                                 is_neg)
 from .amp import GradScaler
+from .methods_storage import BINDINGS as _STORAGE_METHODS
+for _name, _fn in _STORAGE_METHODS.items():
+    setattr(Tensor, _name, _fn)            # Tensor.set_, is_set_to, resize_, resize_as_, ormqr
+from .ops.linalg_ormqr import ormqr
 from .inplace_function_forms import FUNCTIONS as _INPLACE_FUNCTIONS, fill
 globals().update(_INPLACE_FUNCTIONS)        # torch.exp_(x), torch.clamp_(x, 0, 1), torch.zero_(x), ...
 from .copy_forms import (FUNCTIONS as _COPY_FUNCTIONS, TENSOR_METHODS as _COPY_METHODS, as_strided_, as_strided_scatter,
@@ -193,6 +197,12 @@ from .torch_runtime_extras import (TENSOR_METHODS as _RUNTIME_METHODS, compiled_
                                    get_deterministic_debug_mode, get_device, has_lapack, has_mkl, has_openmp,
                                    has_spectral, init_num_threads, is_storage, is_warn_always_enabled,
                                    nonzero_static, set_deterministic_debug_mode, set_warn_always)
+from .lowrank_api import pca_lowrank, svd_lowrank
+from .ops.fake_quantize import fake_quantize_per_channel_affine, fake_quantize_per_tensor_affine
+from .ops.lobpcg import lobpcg
+from .control_flow_api import cond, while_loop
+from .dlpack_api import from_dlpack, to_dlpack   # from_dlpack: creation's, taking DLPack capsules too
+from .ops.segment_reduce import segment_reduce
 _COPY_METHODS = {**_COPY_METHODS, **_NORM_METHODS, **_RUNTIME_METHODS}   # Tensor.igamma, geqrf, dim_order, ...
 for _name, _fn in _COPY_METHODS.items():
     setattr(Tensor, _name, _fn)            # Tensor.as_strided_, as_strided_scatter, unsafe_split, ...

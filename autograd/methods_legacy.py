@@ -1,5 +1,6 @@
 """Older Tensor methods PyTorch keeps: new (the legacy constructor), apply_ and map_ (a Python function over the
-elements, in place, on host tensors), resize_ and resize_as_, and record_stream (nothing to do here)."""
+elements, in place, on host tensors), and record_stream (nothing to do here). resize_ and resize_as_ are in
+methods_storage.py."""
 import numpy as np
 
 from .creation import empty, tensor
@@ -55,33 +56,8 @@ def map_(self, other, callable):
     return self.copy_(tensor(result, device=self.device))
 
 
-def resize_(self, *sizes, memory_format=None):
-    """Give this tensor the shape `sizes` in place, keeping its elements in row-major order; elements beyond
-    the old count are uninitialised (zeros here). Not for tensors that require grad."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
-    if self.requires_grad or self._node is not None:
-        raise RuntimeError("resize_: cannot resize a tensor that requires grad or is part of a graph; resize "
-                           "t.detach() or build a new tensor")
-    xp = self._device.xp
-    count = int(np.prod(sizes, dtype=np.int64))
-    flat = self._data.reshape(-1)
-    grown = xp.zeros(count, dtype=self.dtype)
-    keep = min(count, flat.size)
-    grown[:keep] = flat[:keep]
-    self._data = grown.reshape(sizes)
-    self._bump_version()
-    return self
-
-
-def resize_as_(self, other, memory_format=None):
-    """resize_ to `other`'s shape."""
-    return resize_(self, tuple(other.shape))
-
-
 def record_stream(self, stream):
     """Nothing to do: deepgrad's memory pool never hands memory to another stream while it is in use."""
 
 
-BINDINGS = {"new": new, "apply_": apply_, "map_": map_, "resize_": resize_, "resize_as_": resize_as_,
-            "record_stream": record_stream}
+BINDINGS = {"new": new, "apply_": apply_, "map_": map_, "record_stream": record_stream}
