@@ -199,10 +199,15 @@ class Tensor:
         return arr.copy() if copy else arr
 
     def __dlpack__(self, *args, **kwargs):
-        return self._data.__dlpack__(*args, **kwargs)
+        return self._dlpack_array().__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self):
-        return self._data.__dlpack_device__()
+        return self._dlpack_array().__dlpack_device__()
+
+    def _dlpack_array(self):
+        # a 0-d op result may hold a NumPy scalar, which has no DLPack methods: a 0-d array over its value
+        data = self._data
+        return np.asarray(data) if isinstance(data, np.generic) else data
 
     def __float__(self):
         if capture.recorder is not None:
@@ -264,6 +269,24 @@ class Tensor:
     def detach(self):
         """The same values outside the graph (shares memory)."""
         return self.data
+
+    def as_subclass(self, cls):
+        """This tensor as an instance of `cls`, a subclass of Tensor (cls.__init__ is not called): it shares the
+        values' memory and version counter, and stays in the graph through an alias node when this tensor
+        requires grad, as PyTorch's."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass: cls must be a subclass of Tensor (class Mine(ag.Tensor)), got {cls!r}")
+        source = self.data
+        if self.requires_grad:   # a view of the whole tensor, shown under PyTorch's name for this node
+            source = self.view(self.shape)
+            source._node.torch_name = "AliasBackward0"
+        t = _new(cls)
+        t._data, t._device, t._node, t._out_idx = source._data, source._device, source._node, source._out_idx
+        t.requires_grad, t._vc, t._grad, t._hooks = source.requires_grad, source._version_cell(), None, None
+        view_of = getattr(source, "_view_of", None)
+        if view_of is not None:
+            t._view_of = view_of
+        return t
 
     def requires_grad_(self, flag=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""

@@ -101,14 +101,18 @@ def _add(rec, buffers, node, idx, ref):
 
 def _leaf(rec, leaf, ref, given, incoming):
     """Deliver a gradient to a leaf now, and record whether backward would copy it (shared memory) and
-    whether the step itself had cleared .grad (`x.grad = None` in the step, which a replay does not run:
-    replays then replace .grad instead of adding to it)."""
+    whether replays replace .grad instead of adding to it: when the step itself had cleared .grad (`x.grad = None`
+    in the step, which a replay does not run) or made the leaf (each eager call makes a new one, whose .grad
+    starts empty). A gradient into one of the step's arguments makes the step stay eager (a replay's delivery
+    would reach the captured call's tensor, not the new call's)."""
+    if id(leaf) in rec.inputs:
+        rec.into_inputs = True
     g = rec.value(ref)
     owner = engine._memory_owner(g)
     copy = (isinstance(ref, Const) or id(owner) in given or any(owner is engine._memory_owner(x) for x in incoming)
             or not engine._owns_memory(g))
     given.add(id(owner) if not copy else -1)
-    replace = leaf.grad is None and id(leaf) in rec.had_grad
+    replace = leaf.grad is None and (id(leaf) in rec.had_grad or id(leaf) not in rec.known)
     rec.had_grad.discard(id(leaf))
     # .grad's array after the delivery gets a slot of its own, so that ops of the step reading p.grad
     # read each replay's gradient (after a second backward it is a new array, grad + g)

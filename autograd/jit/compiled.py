@@ -97,8 +97,10 @@ def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
     its arguments, and likewise in the Python functions found there (two levels down: a helper that
     closes over the model); pass `modules=` / `optimizers=` when they live elsewhere. Reading tensor values on
     the host inside the step (`.item()`, printing, `if loss > 0`) raises CaptureError during capture.
-    A step that uses sparse COO tensors is not captured (their entries change from call to call): it runs
-    eagerly on every call.
+    A step that uses sparse COO tensors is not captured (their entries change from call to call), nor one whose
+    backward accumulates into the .grad of a tensor passed to it (a later call passes other tensors): it runs
+    eagerly on every call. A leaf made inside the step (`x.detach().requires_grad_()`) gets a fresh .grad on every
+    replay, as each eager call's new tensor would.
     Usable as `@ag.jit` or `ag.jit(step, modules=[model])`.
     """
     if fn is None:

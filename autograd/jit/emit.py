@@ -101,9 +101,9 @@ class Emitter:
             self.put(f"{fn}({args[0]}, out={into})" if static else f"{into} = {fn}({args[0]})")
         elif op == "relu_grad" and self.numpy_acts:
             mask = self.bind(np.empty(self.p.meta[dst][0], bool), "m")
-            self.put(f"_np.greater({args[1]}, 0, out={mask})")
-            self.put(f"_np.multiply({args[0]}, {mask}, out={into})" if static
-                     else f"{into} = _np.multiply({args[0]}, {mask})")
+            self.put(f"_np.greater({args[1]}, 0, out={mask})")   # a select, as the device's relu gradient
+            self.put(f"{into}[...] = 0; _np.copyto({into}, {args[0]}, where={mask})" if static
+                     else f"{into} = _np.where({mask}, {args[0]}, {args[0]}.dtype.type(0))")
         else:   # the device's own activation kernels (they take no out=)
             dev = self.bind(self.device, "d")
             call = {"act_relu": f"{dev}.act_forward('relu', {args[0]})",

@@ -39,6 +39,9 @@ class Recorder:
         self.forward_depth = 0  # > 0 inside an op's forward
         self.drew = False       # a random draw happened inside the current forward
         self.had_grad = set()   # ids of the leaves whose .grad was set when the step started
+        self.known = set()      # ids of the tensors that existed before the step (parameters, inputs, globals)
+        self.inputs = set()     # ids of the step's tensor arguments
+        self.into_inputs = False   # backward delivered a gradient into an argument's .grad: the step stays eager
         self.settings = None    # a callable giving the optimisers' settings, to catch the step's own changes
         self.seen_settings = None
         self.sparse = False     # a sparse COO tensor met an op: the capture cannot be replayed (its indices vary)

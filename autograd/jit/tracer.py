@@ -25,6 +25,8 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
     reachable = candidates(fn, args, kwargs)
     known = list(context.params) + list(leaves) + tensors_within(reachable)   # leaves seen from here
     rec.had_grad = {id(t) for t in known if isinstance(t, Tensor) and t.grad is not None}
+    rec.known = {id(t) for t in known if isinstance(t, Tensor)}
+    rec.inputs = {id(leaf) for leaf in leaves if isinstance(leaf, Tensor)}
     schedulers = [obj for obj in reachable if is_scheduler(obj)]
     undo = _patch_hosts(rec, roots, optimizers, schedulers) + _patch_draws(rec, devices.values())
     rec.settings = lambda: _settings(optimizers)
@@ -37,7 +39,9 @@ def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
         capture.recorder = None
         for restore in reversed(undo):
             restore()
-    if rec.sparse:   # sparse tensors' indices are data, not shapes: no plan, the step stays eager
+    if rec.sparse or rec.into_inputs:
+        # sparse tensors' indices are data, not shapes; and a replay could not reach the .grad of the tensors a
+        # later call passes: no plan, the step stays eager
         return result, None
     writebacks = []
     for module, name, old in before:

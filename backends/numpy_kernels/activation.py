@@ -167,8 +167,9 @@ def act_backward(name, x, y, gy):
     if np.ndim(x) == 0:
         y = None if y is None else np.reshape(y, 1)
         return act_backward(name, np.reshape(x, 1), y, np.reshape(gy, 1)).reshape(())
-    if name == "relu":
-        return np.multiply(gy, x > 0, dtype=np.result_type(gy, x))
+    if name == "relu":   # a select, as PyTorch's threshold_backward: an inf or NaN gradient stops at a dead unit
+        dtype = np.result_type(gy, x)
+        return np.where(x > 0, gy, dtype.type(0)).astype(dtype, copy=False)
     x = np.asarray(x)
     computed = _float(x)
     if y is not None and y.dtype != computed.dtype:

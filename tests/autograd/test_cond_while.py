@@ -8,6 +8,15 @@ import autograd as ag
 torch = pytest.importorskip("torch")
 
 
+@pytest.fixture(autouse=True)
+def _torch_keeps_validating_distributions():
+    """PyTorch's cond and while_loop trace with dynamo, which switches off torch.distributions' argument checks
+    for the whole process: later tests that compare those checks need them back."""
+    before = torch.distributions.Distribution._validate_args
+    yield
+    torch.distributions.Distribution.set_default_validate_args(before)
+
+
 def _x(seed=0):
     return np.random.default_rng(seed).standard_normal(3)
 
