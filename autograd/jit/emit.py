@@ -10,7 +10,7 @@ import numpy as np
 
 from backends.numpy_backend import NumpyBackend
 from backends.thread_choice import matmul as host_matmul
-from backends.numpy_kernels.activation import sigmoid as numpy_sigmoid
+from backends.numpy_kernels.activation import relu_grad, sigmoid as numpy_sigmoid
 
 from .backward import deliver
 from .program import analyse, elementwise, fused_runs, step_reads
@@ -101,9 +101,11 @@ class Emitter:
             self.put(f"{fn}({args[0]}, out={into})" if static else f"{into} = {fn}({args[0]})")
         elif op == "relu_grad" and self.numpy_acts:
             mask = self.bind(np.empty(self.p.meta[dst][0], bool), "m")
-            self.put(f"_np.greater({args[1]}, 0, out={mask})")   # a select, as the device's relu gradient
-            self.put(f"{into}[...] = 0; _np.copyto({into}, {args[0]}, where={mask})" if static
-                     else f"{into} = _np.where({mask}, {args[0]}, {args[0]}.dtype.type(0))")
+            self.put(f"_np.greater({args[1]}, 0, out={mask})")
+            grad = self.bind(relu_grad, "f")   # the cpu device's kernel: a select, bit for bit
+            dtype = self.bind(np.dtype(self.p.meta[dst][1]), "t")
+            self.put(f"{grad}({args[0]}, {mask}, {dtype}, out={into})" if static
+                     else f"{into} = {grad}({args[0]}, {mask}, {dtype})")
         else:   # the device's own activation kernels (they take no out=)
             dev = self.bind(self.device, "d")
             call = {"act_relu": f"{dev}.act_forward('relu', {args[0]})",

