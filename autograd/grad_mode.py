@@ -155,10 +155,11 @@ class inference_mode(_GradModeSwitch):
 
 
 class detect_anomaly:
-    """Block in which the first NaN or inf produced in forward or backward raises, naming the op."""
+    """Block in which the first NaN or inf produced in forward or backward raises, naming the op (with
+    check_nan=False, as in PyTorch, nothing raises)."""
 
-    def __init__(self, enabled=True):
-        self._enabled = enabled
+    def __init__(self, check_nan=True):
+        self._enabled = bool(check_nan)
 
     def __enter__(self):
         self._prev = state.anomaly

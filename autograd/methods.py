@@ -152,12 +152,19 @@ def _retains_grad(self):
     return self._node is not None and RETAIN_KEY in (self._node._hooks or {}).get(self._out_idx, {})
 
 
-def _backward(self, grad=None, retain_graph=False, create_graph=False, inputs=None):
-    """Accumulate d(self)/d(leaf) into every leaf's .grad (grad is required for non-scalars); with `inputs`, into
-    those tensors' .grad only."""
+def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None, *, grad=None):
+    """Accumulate d(self)/d(leaf) into every leaf's .grad (`gradient`, the upstream gradient, is required for
+    non-scalars; `grad=` is accepted too); with `inputs`, into those tensors' .grad only. retain_graph defaults to
+    create_graph, as in PyTorch."""
+    if grad is not None:
+        if gradient is not None:
+            raise TypeError("backward: got both gradient= and grad=; pass the upstream gradient once, as gradient=")
+        gradient = grad
+    if retain_graph is None:
+        retain_graph = create_graph
     if inputs is not None:
-        return backward_into([self], [grad], inputs, retain_graph, create_graph)
-    run_backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
+        return backward_into([self], [gradient], inputs, retain_graph, create_graph)
+    run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 
 
 def _reshape(self, *shape):

@@ -1,4 +1,7 @@
 """Containers of parameters: ParameterList and ParameterDict (registered, so they train and are saved)."""
+from collections import OrderedDict
+from collections.abc import Mapping
+
 import autograd as ag
 from autograd import Tensor
 
@@ -92,8 +95,16 @@ class ParameterDict(Module):
         return key in self._parameters
 
     def update(self, parameters):
-        """Add (or replace) the parameters of a dict or of (key, parameter) pairs."""
-        for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
+        """Add (or replace) the parameters of a dict or of (key, parameter) pairs. As in PyTorch, an OrderedDict,
+        a ParameterDict or a sequence of pairs keeps its order, and any other mapping (a plain dict) is added in
+        sorted key order."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
+        for key, value in pairs:
             self[key] = value
 
     def __delitem__(self, key):

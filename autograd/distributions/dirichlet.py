@@ -52,14 +52,16 @@ class Dirichlet(ExponentialFamily, ConstrainedDistribution):
 
     @property
     def mode(self):
-        """(a - 1)+ / sum (a - 1)+; where every a < 1, the corner of the largest a (PyTorch's choice)."""
+        """(a - 1)+ / sum (a - 1)+; where every a < 1, the first corner (1, 0, ..., 0), and NaN where no a
+        exceeds 1 but some equals it, as PyTorch gives."""
         a = self.concentration
         above = (a - 1).clamp(min=0)
         total = above.sum(-1, keepdim=True)
         interior = above / where(total > 0, total, 1.0)      # a 0/0 here would poison the gradient
-        corner = (a == a.max(-1, keepdim=True)[0]).to(a.dtype)
-        corner = (corner.cumsum(-1) == 1).to(a.dtype) * corner        # the first maximum only
-        return where((a < 1).all(-1, keepdim=True), corner, interior)
+        interior = where(total > 0, interior, float("nan"))
+        # PyTorch takes the argmax of its 0/0 (all NaN) row there: always the first coordinate
+        first = (a.new_ones(a.shape).cumsum(-1) == 1).to(a.dtype)
+        return where((a < 1).all(-1, keepdim=True), first, interior)
 
     @property
     def variance(self):

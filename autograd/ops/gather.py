@@ -138,13 +138,21 @@ def _scatter(op, input, dim, index, src, accumulate):
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
-    """A copy of `input` with src (a tensor, or `value`) written at `index` along `dim` (torch.scatter)."""
+    """A copy of `input` with src (a tensor, or `value`) written at `index` along `dim` (torch.scatter); with
+    reduce='add' or 'multiply', added to or multiplied into the entries there instead."""
     check_tensor("scatter", input)
-    if reduce not in (None, "add"):
-        raise ValueError(f"scatter: reduce={reduce!r} is not supported; use None or 'add' (or scatter_add)")
+    if reduce not in (None, "add", "multiply"):
+        raise ValueError(f"scatter: reduce={reduce!r} is not supported; use None, 'add' or 'multiply' (or "
+                         "scatter_reduce for 'sum', 'prod', 'mean', 'amax', 'amin')")
     src = value if src is None else src
     if src is None:
         raise TypeError("scatter: pass src (a tensor) or value (a number)")
+    if reduce == "multiply":
+        if isinstance(src, numbers.Number):
+            shape = tuple(_index_array("scatter", index, input._device).shape)
+            src = Tensor._make(input.device.xp.full(shape, src, dtype=input.dtype), input._device, None, 0, False)
+        # the Tensor method, not an import: ops/scatter_reduce.py builds on this module
+        return input.scatter_reduce(dim, index, src, "prod")
     return _scatter("scatter", input, dim, index, src, reduce == "add")
 
 

@@ -48,6 +48,10 @@ class CrossEntropy(Function):
         return text if text.startswith("cross_entropy") else None
 
 
+#: PyTorch's floor of the BCE gradient's denominator: the C float 1e-12, so 9.99999996e-13 in float64 too
+_BCE_EPS = float(np.float32(1e-12))
+
+
 class BinaryCrossEntropy(Function):
     """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
 
@@ -71,6 +75,6 @@ class BinaryCrossEntropy(Function):
     def backward(ctx, gy):
         p, t, log_p, log_q = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), 1e-12) if need[0] else None
+        gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), _BCE_EPS) if need[0] else None
         gt = gy * (log_q - log_p) if need[1] else None
         return gp, gt

@@ -291,24 +291,54 @@ def repeat(input, *sizes):
     return _renamed(reshape(tiled, tuple(r * n for r, n in zip(sizes, x.shape))), input, "RepeatBackward0")
 
 
-def repeat_interleave(input, repeats, dim=None):
-    """Each element repeated `repeats` times (an int, or one count per element) along `dim` (None:
-    the flattened tensor), as torch.repeat_interleave."""
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated `repeats` times (an int, a one-element tensor, or one count per element) along `dim`
+    (None: the flattened tensor), as torch.repeat_interleave. With only a 1-D integer tensor of counts,
+    `repeat_interleave(counts)`, the positions 0, 1, ... each repeated its count of times. output_size, when
+    given, must be the length of the result along `dim`."""
     check_tensor("repeat_interleave", input)
+    if repeats is None:
+        return _repeated_positions(input, output_size)
     x = flatten(input) if dim is None else input
     d = 0 if dim is None else normalize("repeat_interleave", dim, x.ndim)
+    if not isinstance(repeats, numbers.Integral):
+        counts = np.asarray(repeats.numpy() if isinstance(repeats, Tensor) else repeats)
+        if counts.size == 1 and counts.ndim <= 1 and counts.dtype.kind in "iu":   # one count for every element
+            repeats = int(counts.reshape(()))
     if isinstance(repeats, numbers.Integral):
         if repeats < 0:
             raise ValueError(f"repeat_interleave: repeats must be >= 0, got {repeats}")
+        _check_output_size(output_size, x.shape[d] * int(repeats))
         shape = x.shape[:d + 1] + (int(repeats),) + x.shape[d + 1:]
         y = broadcast_to(unsqueeze(x, d + 1), shape)
         return reshape(y, x.shape[:d] + (x.shape[d] * int(repeats),) + x.shape[d + 1:])
-    counts = np.asarray(repeats.numpy() if isinstance(repeats, Tensor) else repeats, dtype=np.int64).reshape(-1)
+    counts = np.asarray(counts, dtype=np.int64).reshape(-1)
     if counts.shape != (x.shape[d],) or (counts < 0).any():
         raise ValueError(f"repeat_interleave: repeats must hold {x.shape[d]} non-negative counts (one per element "
-                         f"of dim {d}), got {counts.tolist()}")
+                         f"of dim {d}), or a single count, got {counts.tolist()}")
+    _check_output_size(output_size, int(counts.sum()))
     index = np.repeat(np.arange(x.shape[d]), counts)
     return x[(slice(None),) * d + (x.device.asarray(index),)]
+
+
+def _repeated_positions(counts, output_size):
+    """repeat_interleave(counts): 0, 1, ... repeated counts[0], counts[1], ... times, in counts' dtype."""
+    if counts.ndim != 1 or counts.dtype.kind not in "iu":
+        raise ValueError(f"repeat_interleave: called with only a tensor of counts, it needs a 1-D integer tensor, "
+                         f"got shape {counts.shape} and dtype {counts.dtype}; pass repeats= to repeat a tensor's "
+                         "elements")
+    host = np.asarray(counts.numpy())
+    if (host < 0).any():
+        raise ValueError(f"repeat_interleave: counts must be >= 0, got {host.tolist()}")
+    _check_output_size(output_size, int(host.sum()))
+    positions = np.repeat(np.arange(host.shape[0], dtype=host.dtype), host)
+    return Tensor(positions, device=counts.device)
+
+
+def _check_output_size(output_size, size):
+    if output_size is not None and output_size != size:
+        raise ValueError(f"repeat_interleave: output_size={output_size} but the result has {size} elements along "
+                         "the repeated dim; pass output_size={size} or leave it out")
 
 
 def broadcast_to(x, shape):

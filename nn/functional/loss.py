@@ -134,6 +134,16 @@ def _kept_classes(t, ignore_index, weight, dtype):
     return safe, w
 
 
+def _weighted_mean(loss, w, keep):
+    """sum(loss) / sum(w) over the entries that `keep` marks, with PyTorch's gradients: zero for the ignored
+    entries even when the weights sum to 0 (a batch that is all padding gives a NaN loss but zero gradients, not
+    0/0 ones that would poison the weights)."""
+    total = w.sum()
+    none_kept = ~keep.any()
+    kept_sum = ag.where(keep, loss, ag.zeros_like(loss)).sum()
+    return kept_sum / ag.where(none_kept, 1.0, total) + ag.where(none_kept, float("nan"), ag.zeros_like(total))
+
+
 def _to_rows(input):
     """(N, C, d1, ...) -> (N * d1 * ..., C) with the class axis last."""
     if input.ndim <= 2:
@@ -206,7 +216,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         per_sample = _weighted_cross_entropy(rows, flat_t, weight, ignore_index, label_smoothing)
         if reduction == "mean":
-            loss = per_sample.sum() / _kept_classes(flat_t, ignore_index, weight, per_sample.dtype)[1].sum()
+            w = _kept_classes(flat_t, ignore_index, weight, per_sample.dtype)[1]
+            loss = _weighted_mean(per_sample, w, flat_t != ignore_index)
         else:
             loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
@@ -273,7 +284,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     loss = picked * w
     if reduction == "mean":
-        loss = loss.sum() / w.sum()
+        loss = _weighted_mean(loss, w, t != ignore_index)
     else:
         loss = loss.reshape(expected) if reduction == "none" else loss.sum()
     return named(loss, _nll_name(input))

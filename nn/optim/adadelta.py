@@ -7,13 +7,16 @@ from ._step_state import advance, scalar_state
 
 
 class Adadelta(Optimizer):
-    """Adadelta: sq = rho*sq + (1-rho)*g*g; delta = sqrt(acc + eps) / sqrt(sq + eps) * g;
-    acc = rho*acc + (1-rho)*delta*delta; p -= lr * delta. weight_decay adds weight_decay*p to g."""
+    """Adadelta: sq = rho*sq + (1-rho)*g*g; delta = sqrt(acc + eps) / sqrt(sq + eps) * g; acc = rho*acc +
+    (1-rho)*delta*delta; p -= lr * delta. weight_decay adds weight_decay*p to g. `foreach`, `capturable` and
+    `differentiable` are accepted, as PyTorch takes them, and change nothing."""
 
     _nonnegative = ("eps", "weight_decay")
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize=False):
-        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                                      capturable=capturable, foreach=foreach, differentiable=differentiable))
 
     def _check_group(self, group):
         super()._check_group(group)

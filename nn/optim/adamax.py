@@ -7,14 +7,17 @@ from ._step_state import advance, scalar_state
 
 
 class Adamax(Optimizer):
-    """Adamax: m = lerp(m, g, 1-beta1); u = max(beta2*u, |g| + eps); p -= lr / (1 - beta1**step) * m / u.
-    weight_decay adds weight_decay*p to g."""
+    """Adamax: m = lerp(m, g, 1-beta1); u = max(beta2*u, |g| + eps); p -= lr / (1 - beta1**step) * m / u. weight_decay
+    adds weight_decay*p to g. `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and
+    change nothing."""
 
     _nonnegative = ("eps", "weight_decay")
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, maximize=False):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      maximize=maximize))
+                                      foreach=foreach, maximize=maximize, differentiable=differentiable,
+                                      capturable=capturable))
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

@@ -9,16 +9,17 @@ from ._step_state import advance, read, restore, scalar_state, write
 
 
 class ASGD(Optimizer):
-    """ASGD: p *= 1 - lambd * eta; p -= eta * g; ax follows p (ax += mu * (p - ax), ax = p while mu is 1);
-    then eta = lr / (1 + lambd * lr * t) ** alpha and mu = 1 / max(1, t - t0). weight_decay adds
-    weight_decay*p to g; `maximize` ascends; `foreach` is accepted and changes nothing."""
+    """ASGD: p *= 1 - lambd * eta; p -= eta * g; ax follows p (ax += mu * (p - ax), ax = p while mu is 1); then eta = lr
+    / (1 + lambd * lr * t) ** alpha and mu = 1 / max(1, t - t0). weight_decay adds weight_decay*p to g; `maximize`
+    ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and change nothing."""
 
     _nonnegative = ("weight_decay",)
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
-                 maximize=False):
+                 maximize=False, differentiable=False, capturable=False):
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
-                                      foreach=foreach, maximize=maximize))
+                                      foreach=foreach, maximize=maximize, differentiable=differentiable,
+                                      capturable=capturable))
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

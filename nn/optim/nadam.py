@@ -7,18 +7,21 @@ from ._step_state import advance, multiply, restore, scalar_state
 
 
 class NAdam(Optimizer):
-    """NAdam: mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)); m, v as Adam's; with
-    denom = sqrt(v / (1 - beta2**t)) + eps, p -= lr * (1 - mu_t) / (1 - prod mu) * g / denom
-    + lr * mu_{t+1} / (1 - prod mu * mu_{t+1}) * m / denom. weight_decay adds weight_decay*p to g,
-    or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay first (NAdamW)."""
+    """NAdam: mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)); m, v as Adam's; with denom = sqrt(v / (1 -
+    beta2**t)) + eps, p -= lr * (1 - mu_t) / (1 - prod mu) * g / denom + lr * mu_{t+1} / (1 - prod mu * mu_{t+1}) * m
+    / denom. weight_decay adds weight_decay*p to g, or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay
+    first (NAdamW). `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and change
+    nothing."""
 
     _nonnegative = ("eps", "weight_decay", "momentum_decay")
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, maximize=False):
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

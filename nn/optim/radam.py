@@ -8,18 +8,19 @@ from ._step_state import advance, scalar_state
 
 
 class RAdam(Optimizer):
-    """RAdam: m, v as Adam's; with rho_inf = 2 / (1 - beta2) - 1 and rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t),
-    p -= lr * m_hat * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the rectification term),
-    else p -= lr * m_hat. weight_decay adds weight_decay*p to g, or with decoupled_weight_decay shrinks p by
-    1 - lr*weight_decay first; `maximize` ascends; `foreach` is accepted and changes nothing."""
+    """RAdam: m, v as Adam's; with rho_inf = 2 / (1 - beta2) - 1 and rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t), p -=
+    lr * m_hat * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the rectification term), else p -= lr
+    * m_hat. weight_decay adds weight_decay*p to g, or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay
+    first; `maximize` ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and
+    change nothing."""
 
     _nonnegative = ("eps", "weight_decay")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
-                 *, foreach=None, maximize=False):
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      decoupled_weight_decay=decoupled_weight_decay, foreach=foreach,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
 
     def _update(self, p, grad, state, group):
         xp = p.device.xp

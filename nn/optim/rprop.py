@@ -8,14 +8,15 @@ from ._step_state import advance, scalar_state
 
 
 class Rprop(Optimizer):
-    """Rprop: where g * g_prev > 0 the step size is multiplied by etas[1], where < 0 by etas[0] (and that g is
-    taken as 0: no move, and no sign to compare next time), clamped to step_sizes = (min, max); then
-    p -= sign(g) * step_size. Step sizes start at lr. `maximize` ascends; `foreach` is accepted and changes
-    nothing."""
+    """Rprop: where g * g_prev > 0 the step size is multiplied by etas[1], where < 0 by etas[0] (and that g is taken as
+    0: no move, and no sign to compare next time), clamped to step_sizes = (min, max); then p -= sign(g) * step_size.
+    Step sizes start at lr. `maximize` ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch
+    takes them, and change nothing."""
 
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, foreach=None, maximize=False):
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
+                 maximize=False, differentiable=False):
         super().__init__(params, dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), foreach=foreach,
-                                      maximize=maximize))
+                                      maximize=maximize, differentiable=differentiable, capturable=capturable))
 
     def _check_group(self, group):
         super()._check_group(group)

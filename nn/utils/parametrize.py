@@ -228,3 +228,27 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
 def type_before_parametrizations(module):
     """The module's class before register_parametrization swapped it."""
     return getattr(type(module), "_parametrized_base", None) or type(module)
+
+
+def transfer_parametrizations_and_params(from_module, to_module, tensor_name=None):
+    """Give `to_module` the parametrizations of `from_module` (all of them, or only `tensor_name`'s) together with
+    the original tensors they start from, shared, not copied; a parametrized tensor that `to_module` lacks is first
+    created as a Parameter holding `from_module`'s current value. Does nothing when `from_module` is not
+    parametrized. Returns `to_module`."""
+    if not is_parametrized(from_module):
+        return to_module
+    if tensor_name is not None and not is_parametrized(from_module, tensor_name):
+        raise ValueError(f"transfer_parametrizations_and_params: {type(from_module).__name__} has no "
+                         f"parametrization on {tensor_name!r}; it has {sorted(type(from_module)._parametrized_names)}")
+    names = list(from_module.parametrizations.keys()) if tensor_name is None else [tensor_name]
+    for name in names:
+        source = from_module.parametrizations[name]
+        if not hasattr(to_module, name):
+            setattr(to_module, name, Parameter(getattr(from_module, name)))
+        for parametrization in source:
+            register_parametrization(to_module, name, parametrization)
+        target = to_module.parametrizations[name]
+        originals = ["original"] if source.is_tensor else [f"original{i}" for i in range(source.ntensors)]
+        for original in originals:
+            setattr(target, original, getattr(source, original))
+    return to_module
