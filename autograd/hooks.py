@@ -80,15 +80,24 @@ ACCUMULATE_PRE, ACCUMULATE_POST = "accumulate_pre", "accumulate_post"
 
 def add_accumulator_hook(leaf, kind, fn):
     """Register fn on the AccumulateGrad node of `leaf` as an ACCUMULATE_PRE or ACCUMULATE_POST hook."""
-    if not callable(fn):
-        raise TypeError(f"AccumulateGrad.register_{'prehook' if kind == ACCUMULATE_PRE else 'hook'}: expected a "
-                        f"callable, got {type(fn).__name__}")
+    check_hook(fn, f"AccumulateGrad.register_{'prehook' if kind == ACCUMULATE_PRE else 'hook'}")
     if leaf._hooks is None:
         leaf._hooks = {}
+    return keep_hook(leaf._hooks, fn, kind)
+
+
+def check_hook(fn, where):
+    """Refuse a hook that cannot be called, naming where it was registered."""
+    if not callable(fn):
+        raise TypeError(f"{where}: expected a callable, got {type(fn).__name__}")
+
+
+def keep_hook(hooks, fn, kind=None):
+    """Put fn into the dict `hooks` under a new key ((kind, key) when a kind is given); returns its handle."""
     _next_key[0] += 1
-    key = (kind, _next_key[0])
-    leaf._hooks[key] = fn
-    return RemovableHandle(leaf._hooks, key)
+    key = _next_key[0] if kind is None else (kind, _next_key[0])
+    hooks[key] = fn
+    return RemovableHandle(hooks, key)
 
 
 def run_accumulator_hooks(leaf, kind, grad, wrap, unwrap):

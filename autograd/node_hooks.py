@@ -1,7 +1,7 @@
 """Hooks on graph nodes (PyTorch's grad_fn.register_prehook / register_hook): a pre-hook sees the gradients of
 the node's outputs before its backward runs, fn(grad_outputs), and a hook sees what the backward made,
 fn(grad_inputs, grad_outputs); either may return a tuple that replaces the gradients it was given."""
-from .hooks import RemovableHandle, _next_key
+from .hooks import check_hook, keep_hook
 
 #: the keys of a node's hook dict (beside its outputs' tensor hooks, which are keyed by output index)
 PRE, POST = "node_pre", "node_post"
@@ -9,15 +9,10 @@ PRE, POST = "node_pre", "node_post"
 
 def add_node_hook(node, kind, fn):
     """Register fn on `node` as a PRE or POST hook; returns a handle whose .remove() unregisters it."""
-    if not callable(fn):
-        raise TypeError(f"{node.name()}.register_{'prehook' if kind == PRE else 'hook'}: expected a callable, "
-                        f"got {type(fn).__name__}")
+    check_hook(fn, f"{node.name()}.register_{'prehook' if kind == PRE else 'hook'}")
     if node._hooks is None:
         node._hooks = {}
-    hooks = node._hooks.setdefault(kind, {})
-    _next_key[0] += 1
-    hooks[_next_key[0]] = fn
-    return RemovableHandle(hooks, _next_key[0])
+    return keep_hook(node._hooks.setdefault(kind, {}), fn)
 
 
 def _replaced(node, what, given, result, unwrap):
