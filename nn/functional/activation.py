@@ -76,7 +76,7 @@ def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
 
 def _float_input(op, x):
     check_tensor(op, x)
-    if x.dtype.kind != "f":
+    if not x.is_floating_point():   # bfloat16 included (its NumPy kind is not "f")
         raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
                         "convert it with .float()")
 

@@ -127,7 +127,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     followed by every replay (the sampling grid is an op of the step)."""
     transform = np.asarray(transform, dtype=np.float64) if isinstance(transform, (list, tuple)) else transform
     _check(images, transform, interpolation, fill_mode)
-    if images.dtype.kind != "f":
+    if not images.is_floating_point():   # bfloat16 stays (its NumPy kind is not "f")
         images = images.float()
     device = images.device
     n, h, w, _ = images.shape

@@ -235,7 +235,7 @@ class TrainingSteps:
         _loss_tracker(self).update_state(loss.detach(), sample_weight=_batch_size(x))
         weights = self.trainable_weights
         if weights:
-            loss.backward()
+            self.optimizer.scale_loss(loss).backward()   # as Keras: a LossScaleOptimizer's apply unscales
             with ag.no_grad():
                 self.optimizer.apply([w.grad for w in weights], weights)
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)

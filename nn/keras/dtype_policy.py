@@ -65,7 +65,7 @@ class DTypePolicy:
         return f'<DTypePolicy "{self._name}">'
 
     def __eq__(self, other):
-        return type(other) is DTypePolicy and self._name == other._name
+        return isinstance(other, DTypePolicy) and self._name == other._name
 
     __hash__ = None
 

@@ -23,12 +23,14 @@ from autograd import Tensor, arrays
 
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
-from .dtype_policy import DTypePolicy, dtype_policy
+from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
+from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from .context import current_training, name_scope, scope_path, shape_probe_scope, training_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
+from .tracked_list import TrackedList
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
 _PROBE_SIZES = (32, 33)
@@ -86,6 +88,15 @@ def _plain(value):
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+def _holds_state(value):
+    """Whether `value` is, or is a list / tuple / dict holding, a module or a tensor (what a layer tracks)."""
+    if isinstance(value, (Module, Tensor)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_state(v) for v in value)
+    return isinstance(value, dict) and any(_holds_state(v) for v in value.values())
+
+
 def _is_shape(value):
     return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
 
@@ -128,7 +139,7 @@ def as_tensor(value):
 def _autocast(value, dtype):
     """A float Tensor in the layer's float dtype (Keras casts a layer's float inputs to its compute dtype),
     keeping any mask attached to it; anything else unchanged."""
-    if not isinstance(value, Tensor) or value.dtype.kind != "f" or dtype.kind != "f" or value.dtype == dtype:
+    if not isinstance(value, Tensor) or not value.is_floating_point() or value.dtype == dtype:
         return value
     cast = value.to(dtype)
     mask = masking.get_mask(value)
@@ -165,6 +176,14 @@ class Layer(Module):
                 return result
             build_and_mark._marks_built = True
             cls.build = build_and_mark
+        init = cls.__dict__.get("__init__")
+        if init is not None and cls.__module__.startswith("nn.keras"):
+            @functools.wraps(init)
+            def recording_init(self, *args, **kwargs):   # the outermost built-in's arguments, for get_config
+                if "_built_in_call" not in self.__dict__:
+                    object.__setattr__(self, "_built_in_call", (cls, _bound_arguments(cls, args, kwargs)))
+                init(self, *args, **kwargs)
+            cls.__init__ = recording_init
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
@@ -183,12 +202,11 @@ class Layer(Module):
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.built = False
-        # None: the global dtype policy's variable dtype (floatx() when the layer's first policy was made)
-        if isinstance(dtype, dict) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
-            dtype = DTypePolicy(dtype.get("config", {}).get("name"))   # a policy as real Keras's configs write it
-        if isinstance(dtype, DTypePolicy):
-            dtype = dtype.variable_dtype
-        self.dtype = dtype_name(dtype) if dtype is not None else dtype_policy().variable_dtype
+        # None: the global dtype policy (floatx() when the layer's first policy was made); `dtype` is the
+        # variable dtype, the policy's compute dtype may be narrower (mixed precision: autocast_scope.py)
+        policy = policy_for(dtype)
+        object.__setattr__(self, "_dtype_policy", policy)
+        self.dtype = policy.variable_dtype
         self._weight_names = []     # own weights in creation order
         self._regularizers = {}     # weight name -> regularizer
         self._call_losses = []
@@ -206,9 +224,25 @@ class Layer(Module):
             self._batch_input_shape = None
 
     @property
+    def dtype_policy(self):
+        """The layer's DTypePolicy: its compute and variable dtypes ('mixed_float16' computes in float16 with
+        float32 weights)."""
+        policy = self.__dict__.get("_dtype_policy")
+        if policy is None or policy.variable_dtype != self.dtype:   # `dtype` set directly: a plain policy of it
+            policy = policy_for(self.dtype)
+            object.__setattr__(self, "_dtype_policy", policy)
+        return policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        policy = policy_for(value)
+        object.__setattr__(self, "_dtype_policy", policy)
+        self.dtype = policy.variable_dtype
+
+    @property
     def compute_dtype(self):
-        """The dtype the layer computes in (its dtype: deepgrad has no mixed-precision layers)."""
-        return self.dtype
+        """The dtype the layer computes in: its policy's (float16 under 'mixed_float16'), else its dtype."""
+        return self.dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self):
@@ -216,13 +250,17 @@ class Layer(Module):
         return self.dtype
 
     @property
+    def input_dtype(self):
+        """The dtype the layer casts its float inputs to (its compute dtype)."""
+        return self.compute_dtype
+
+    @property
     def _autocast_dtype(self):
         """The float dtype this layer casts its float inputs to (None: no cast, autocast=False or a non-float
-        layer dtype)."""
-        if not (self._convert_input_args and getattr(self, "_autocast", True)) or self.dtype in ("string", None):
+        compute dtype)."""
+        if not (self._convert_input_args and getattr(self, "_autocast", True)):
             return None
-        dtype = np.dtype(self.dtype)
-        return dtype if dtype.kind == "f" else None
+        return float_dtype(self.compute_dtype)
 
     # ----- attributes ---------------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -230,11 +268,19 @@ class Layer(Module):
             object.__setattr__(self, name, value)
             return
         d = self.__dict__
+        if "_parameters" not in d and not _holds_state(value):
+            object.__setattr__(self, name, value)   # Keras lets __init__ set plain values before super().__init__()
+            return
         if isinstance(value, Tensor) and "_weight_names" in d:
             old = self._registered_name(value)
             if old is not None and old != name:   # `self.w = self.add_weight(name="kernel")`: one weight, renamed
                 self._rename_weight(old, name)
                 return
+        if type(value) is list and not name.startswith("_") and all(isinstance(v, Module) for v in value):
+            value = TrackedList(value, self, name)   # layers appended to it later are tracked too, as in Keras
+            self._track_list(name, value)
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Module) for v in value):
             for k, module in enumerate(value):  # Keras tracks layers held in lists
                 self.add_module(f"{name}_{k}", module)
@@ -246,6 +292,19 @@ class Layer(Module):
             object.__setattr__(self, name, value)
             return
         Module.__setattr__(self, name, value)
+
+    def _track_list(self, name, items):
+        """Register the modules in the list attribute `name` as '<name>_<position>' (dropping positions it no
+        longer has), keeping the places of those already registered."""
+        prefix = f"{name}_"
+        for k, item in enumerate(items):
+            if isinstance(item, Module) and self._modules.get(f"{prefix}{k}") is not item:
+                self.add_module(f"{prefix}{k}", item)
+        stale = [key for key in self._modules if key.startswith(prefix) and key[len(prefix):].isdigit()
+                 and (int(key[len(prefix):]) >= len(items) or not isinstance(items[int(key[len(prefix):])], Module))]
+        for key in stale:
+            del self._modules[key]
+            self.__dict__.pop(key, None)
 
     def _registered_name(self, tensor):
         for store in (self._parameters, self._buffers):
@@ -298,15 +357,15 @@ class Layer(Module):
         return previous_mask
 
     # ----- weights --------------------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
                    constraint=None, name=None, **kwargs):
         """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for
         non-float dtypes); trainable weights are Parameters, the others buffers; `constraint` (a
-        keras.constraints name or object) projects a trainable weight after each optimizer step. Returns the
-        Tensor."""
-        dtype = np.dtype(dtype or self.dtype)
+        keras.constraints name or object) projects a trainable weight after each optimizer step; `autocast=False`
+        keeps a mixed-precision layer's call reading it in its own dtype. Returns the Tensor."""
+        dtype = float_dtype(dtype_name(dtype or self.dtype)) or np.dtype(dtype or self.dtype)
         if initializer is None:
-            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+            initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
         shape = tuple(int(n) for n in (shape or ()))
         values = np.asarray(initializers.get(initializer)(shape), dtype=dtype)
         keras_name = name or "variable"
@@ -323,12 +382,15 @@ class Layer(Module):
             weight = LayerState(ag.tensor(values), keras_name, path)
             self.register_buffer(name, weight)
         self._weight_names.append(name)
+        if not autocast:   # by identity: assigning the weight to an attribute renames it
+            self.__dict__.setdefault("_not_autocast", set()).add(id(weight))
         if regularizer is not None:
             self._regularizers[name] = regularizers.get(regularizer)
         return weight
 
     def _own_weights(self):
-        return [getattr(self, n) for n in self._weight_names]
+        state = self.__dict__   # the stored weights: `kernel` of a LoRA layer reads as the merged kernel
+        return [state[n] if n in state else getattr(self, n) for n in self._weight_names]
 
     @property
     def weights(self):
@@ -339,7 +401,7 @@ class Layer(Module):
                 own = module._own_weights()
             else:
                 own = list(module.parameters(recurse=False)) + [b for b in module.buffers(recurse=False)
-                                                                if b.dtype.kind == "f"]
+                                                                if b.is_floating_point()]
             for w in own:
                 if id(w) not in seen:
                     seen.add(id(w))
@@ -401,7 +463,8 @@ class Layer(Module):
         result = [loss for layer in layers for loss in layer._call_losses]
         for layer in layers:
             for name, regularizer in layer._regularizers.items():
-                weight = getattr(layer, name)
+                weight = layer.__dict__.get(name, None)
+                weight = getattr(layer, name) if weight is None else weight
                 if weight.requires_grad:
                     result.append(regularizer(weight))
         return result
@@ -458,7 +521,11 @@ class Layer(Module):
                     kwargs["mask"] = previous_mask
         self._call_losses = []
         with training_scope(flag):
-            outputs = Module.__call__(self, *args, **kwargs)
+            if in_scope() or self.compute_dtype != self.dtype:   # mixed precision (autocast_scope.py)
+                with autocast_call(self):
+                    outputs = Module.__call__(self, *args, **kwargs)
+            else:
+                outputs = Module.__call__(self, *args, **kwargs)
         if outputs is not None and args and self.supports_masking and (
                 previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
             masking.attach(outputs, self.compute_mask(args[0], previous_mask))
@@ -495,14 +562,17 @@ class Layer(Module):
         results = []
         sizes = _PROBE_SIZES if any(None in k.shape[1:] for k in flatten((args, kwargs))
                                     if isinstance(k, KerasTensor)) else _PROBE_SIZES[:1]
+        batches = {k.shape[0] for k in flatten((args, kwargs)) if isinstance(k, KerasTensor) and k.shape}
+        fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
+        probe_batch = fixed or _PROBE_BATCH   # a call may reshape by the declared batch size
         for size in sizes:
             def zeros(k, size=size):
                 if not isinstance(k, KerasTensor):
                     return k
-                shape = [_PROBE_BATCH] + [size if d is None else d for d in k.shape[1:]]
+                shape = [probe_batch] + [size if d is None else d for d in k.shape[1:]]
                 value = ag.zeros(*shape, dtype=np.dtype(k.dtype))
                 if k.mask_shape is not None:   # a masked symbolic input: probe with an all-True mask
-                    mask_shape = [_PROBE_BATCH] + [size if d is None else d for d in k.mask_shape[1:]]
+                    mask_shape = [probe_batch] + [size if d is None else d for d in k.mask_shape[1:]]
                     masking.set_mask(value, ag.ones(*mask_shape, dtype=ag.bool_))
                 return value
             probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
@@ -512,11 +582,10 @@ class Layer(Module):
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
-        batches = {k.shape[0] for k in flatten((args, kwargs)) if isinstance(k, KerasTensor) and k.shape}
-        fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
-
         def known(shapes):
-            batch = fixed if fixed is not None and all(s and s[0] == _PROBE_BATCH for s in shapes) else None
+            # with a declared batch size the probe ran on it, so the leading size it gave is the real one
+            batch = shapes[0][0] if fixed is not None and shapes[0] and all(s and s[0] == shapes[0][0]
+                                                                            for s in shapes) else None
             return [batch] + [d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]) if i > 0]
 
         def spec(*values):
@@ -566,7 +635,7 @@ class Layer(Module):
         also the arguments its constructor was called with (defaults included), as Keras's automatic config
         (for a class of the user's, only when they are plain values: str, int, float, bool, None, nested in
         lists, tuples and dicts, as in Keras). `type(layer).from_config(config)` builds an equal, unbuilt layer."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": policy_config(self)}
         if getattr(self, "activity_regularizer", None) is not None:   # Keras's base config lists it once set
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if type(self).get_config is Layer.get_config:
@@ -579,15 +648,30 @@ class Layer(Module):
                     "the constructor's arguments, after config = super().get_config()) and, for arguments that are "
                     "objects (layers, ...), from_config() as well")
             if type(self).__module__.startswith("nn.keras"):
-                from .layer_config import automatic_config
-                arguments = automatic_config(type(self), arguments or {})
-                if "data_format" in arguments and getattr(self, "data_format", None) is not None:
-                    arguments["data_format"] = self.data_format   # resolved (None -> 'channels_last'), as Keras
-            config.update(arguments or {})
+                config.update(self._built_in_arguments(type(self), arguments))
+            else:
+                config.update(arguments or {})
+            config["dtype"] = policy_config(self)   # the policy as Keras writes it, whatever the argument was
             parameters = inspect.signature(type(self).__init__).parameters
             if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
                 config.pop("name")   # the constructor could not take it back (Keras drops it too)
+        elif "_built_in_call" in self.__dict__:
+            # a user's subclass of a built-in layer (Dense, ...) whose get_config calls super().get_config(): the
+            # built-in's arguments, as the built-in's own get_config gives them in Keras
+            cls, arguments = self._built_in_call
+            if cls.get_config is Layer.get_config and cls is not type(self):
+                config.update(self._built_in_arguments(cls, arguments))
         return config
+
+    def _built_in_arguments(self, cls, arguments):
+        """The automatic config of built-in layer class `cls` called with `arguments`, in Keras's forms."""
+        from .layer_config import automatic_config
+        arguments = automatic_config(cls, arguments or {})
+        if "data_format" in arguments and getattr(self, "data_format", None) is not None:
+            arguments["data_format"] = self.data_format   # resolved (None -> 'channels_last'), as Keras
+        if hasattr(self, "_lora_config"):
+            arguments = self._lora_config(arguments)
+        return arguments
 
     @classmethod
     def from_config(cls, config):

@@ -77,3 +77,45 @@ class LayerState(_VariableMethods, Tensor):
     def trainable(self):
         """False: fit never updates a state weight (Keras's `variable.trainable`)."""
         return False
+
+
+class CastWeight(_VariableMethods, Tensor):
+    """A layer weight as a mixed-precision call reads it (autocast_scope.py): its values cast to the call's dtype,
+    in the graph (the gradient reaches the weight in its own dtype), with the weight's `name` and `path`; `assign`
+    and friends change the weight itself, and these values with it."""
+
+    __slots__ = ("name", "path", "source", "synced")
+
+    @classmethod
+    def of(cls, weight, dtype):
+        """`weight` cast to `dtype` as a CastWeight."""
+        cast = weight.to(dtype).as_subclass(cls)
+        cast.name, cast.path, cast.source = getattr(weight, "name", None), getattr(weight, "path", None), weight
+        cast.synced = cast._version
+        return cast
+
+    def assign(self, value):
+        """Overwrite the weight's values with `value` (and these cast values with them); returns the weight."""
+        self.source.assign(value)
+        with ag.no_grad():
+            arrays.assign_(self, arrays.array(self.source.detach().to(self.dtype)))
+        self.synced = self._version
+        return self.source
+
+    def assign_add(self, value):
+        """Add `value` to the weight in place; returns the weight."""
+        return self.assign(self.source.detach() + value)
+
+    def assign_sub(self, value):
+        """Subtract `value` from the weight in place; returns the weight."""
+        return self.assign(self.source.detach() - value)
+
+    @property
+    def value(self):
+        """These cast values (Keras's `variable.value` inside an autocast scope)."""
+        return self
+
+    @property
+    def trainable(self):
+        """The weight's trainable flag."""
+        return self.source.trainable

@@ -24,6 +24,14 @@ def _tensor(value, like=None, dtype=None):
     return ag.tensor(array, device=like.device if like is not None else None)
 
 
+def _at_least(y_pred, dtype):
+    """A float16 or bfloat16 `y_pred` in the loss's dtype (float32 unless given: Keras computes a mixed-precision
+    model's loss in float32), anything else as it is."""
+    if y_pred.is_floating_point() and y_pred.dtype.itemsize == 2 and dtype is not None:
+        return y_pred.to(dtype)
+    return y_pred
+
+
 def _float_target(y_true, y_pred):
     return _tensor(y_true, y_pred, y_pred.dtype)
 
@@ -80,6 +88,12 @@ class Loss:
             raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
         self.name = name or snake_case(type(self).__name__)
         self.reduction = reduction
+        self._dtype = dtype
+
+    @property
+    def dtype(self):
+        """The float dtype the loss computes in: its `dtype=` argument, else floatx() (Keras's)."""
+        return self.__dict__.get("_dtype") or settings.floatx()
 
     def call(self, y_true, y_pred):
         """One loss value per example."""
@@ -117,8 +131,8 @@ class LossFunctionWrapper(Loss):
         if not isinstance(y_pred, (list, tuple, dict)) and not isinstance(y_true, (list, tuple, dict)):
             # as Keras: both become tensors of the loss's float dtype, and a trailing axis of 1 that only one
             # of them has is matched first, so fn never broadcasts (N,) targets against (N, 1) outputs
-            y_pred = _tensor(y_pred)
-            y_true = _tensor(y_true, y_pred, y_pred.dtype if y_pred.dtype.kind == "f" else None)
+            y_pred = _at_least(_tensor(y_pred), self.dtype)
+            y_true = _tensor(y_true, y_pred, y_pred.dtype if y_pred.is_floating_point() else None)
             y_true, y_pred = match_rank(y_true, y_pred)
             try:
                 return self.fn(y_true, y_pred, **self.kwargs)
@@ -146,6 +160,7 @@ def _wrapper(fn, default_name, **defaults):
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected argument(s) {sorted(unknown)}")
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **options)
+        self._dtype = dtype
     return __init__
 
 

@@ -4,11 +4,14 @@ scaling around an inner optimizer.
 Keras multiplies the loss by `dynamic_scale` before the backward pass and divides the gradients by it before the
 inner optimizer's update; a step whose scaled gradients are not all finite is skipped and halves the scale, and
 `dynamic_growth_steps` finite steps in a row double it. deepgrad's fit differentiates the unscaled loss, which in
-float32 gives the same unscaled gradients (the scale is a power of two), so here a step checks the gradients times
-the scale for overflow and passes the gradients on as they are. In a custom loop, `scale_loss(loss)` scales the
-loss and `apply(grads)` / `apply_gradients` divide the (scaled) gradients, as Keras."""
+float32 gives the same unscaled gradients (the scale is a power of two); but a model that computes in float16
+(the 'mixed_float16' policy) needs the scaled loss, or its small gradients underflow to zero in float16. So fit's
+step seeds the backward pass with the scale (`backward`) and `step` divides the gradients by it again before the
+inner optimizer's update. In a custom loop, `scale_loss(loss)` scales the loss and `apply(grads)` /
+`apply_gradients` divide the (scaled) gradients, as Keras."""
 import numpy as np
 
+import autograd as ag
 from autograd import arrays
 
 from .optimizer_base import Optimizer
@@ -38,6 +41,7 @@ class LossScaleOptimizer(Optimizer):
         super().__init__(learning_rate=0.0, name=name)
         self.initial_scale, self.dynamic_growth_steps = initial_scale, dynamic_growth_steps
         self._scale, self._counter = float(initial_scale), 0
+        self._seeds = {}   # (dtype, device) -> the 0-d tensor holding the scale that seeds fit's backward pass
 
     # the inner optimizer's step count, rate, weights and slots are this optimizer's
     @property
@@ -129,13 +133,28 @@ class LossScaleOptimizer(Optimizer):
             self._counter, self._scale = 0, self._scale * 2.0
         else:
             self._counter += 1
+            return
+        for seed in self._seeds.values():   # in place: a compiled step's replay reads the new scale
+            arrays.array(seed)[...] = self._scale
+
+    def backward(self, loss):
+        """Backpropagate `loss` times the current scale (fit's step; `step` divides the gradients again)."""
+        key = (loss.dtype, str(loss.device))
+        seed = self._seeds.get(key)
+        if seed is None:
+            seed = self._seeds[key] = ag.full((), self._scale, dtype=loss.dtype, device=loss.device)
+        with np.errstate(over="ignore", invalid="ignore"):   # an overflow here is what step() detects and skips
+            loss.backward(seed.expand(loss.shape) if loss.ndim else seed)
 
     def step(self):
-        """One update from gradients of the unscaled loss (fit's), skipped if they would overflow when scaled."""
+        """One update from the gradients of fit's scaled loss (`backward`): divided by the scale, then the inner
+        optimizer's update; skipped, halving the scale, if any is not finite."""
         params = [p for p in self._params() if p.grad is not None]
         grads = [arrays.array(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
-        finite = self._finite(grads, self._scale, params[0].device.xp if params else np)
+        finite = self._finite(grads, 1.0, params[0].device.xp if params else np)
         if finite:
+            for g in grads:
+                g *= g.dtype.type(1.0 / self._scale)   # the scale is a power of two: exact
             self.inner_optimizer.step()
         self._advance(finite)
 

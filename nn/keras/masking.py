@@ -7,6 +7,8 @@ ordinary tensors computed by tensor ops (no host reads), so they work inside com
 """
 import weakref
 
+import numpy as np
+
 import autograd as ag
 from autograd import Tensor
 
@@ -62,7 +64,9 @@ def attach(outputs, masks):
 
 
 def as_bool(mask):
-    """A mask as a boolean Tensor."""
+    """A mask (a Tensor, or a NumPy array or list passed as `mask=`) as a boolean Tensor."""
+    if not isinstance(mask, Tensor):
+        mask = ag.tensor(np.asarray(mask))
     return mask if mask.dtype == ag.bool_ else mask != 0
 
 

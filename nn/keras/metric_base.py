@@ -26,6 +26,14 @@ def _host(value):
     return np.asarray(value)
 
 
+def _widened(array, dtype):
+    """A float16 or bfloat16 array in the metric's dtype (Keras converts a mixed-precision model's outputs to it
+    before a metric reads them), anything else as it is."""
+    if array.dtype.itemsize == 2 and (array.dtype.kind == "f" or array.dtype.name == "bfloat16") and dtype:
+        return array.astype(dtype)
+    return array
+
+
 def _match_rank(y_true, y_pred):
     if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
         y_pred = y_pred.reshape(y_pred.shape[:-1])
@@ -307,7 +315,8 @@ class MeanMetricWrapper(Mean):
         """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
         masked steps 0, as Keras)."""
         mask = masking.get_mask(y_pred) if masking.active() else None
-        values = np.asarray(self.fn(_host(y_true), _host(y_pred), **self._fn_kwargs), dtype=np.float64)
+        values = np.asarray(self.fn(_host(y_true), _widened(_host(y_pred), self.dtype), **self._fn_kwargs),
+                            dtype=np.float64)
         if mask is not None and values.ndim >= mask.ndim:
             sample_weight = _host(masking.loss_weights(mask, sample_weight, "sum"))
         Mean.update_state(self, values, sample_weight)
@@ -317,11 +326,20 @@ class MeanMetricWrapper(Mean):
         self.update_state(target, output, weight)
 
 
-def _wrapper_class(class_name, fn, default_name, doc, **defaults):
+def _wrapper_class(class_name, fn, default_name, doc, leading=None, **defaults):
+    """A MeanMetricWrapper class over `fn` taking (name, dtype, **options), or (`leading` option, name, dtype,
+    ...) when Keras's constructor takes that option first (the top-k metrics' k)."""
     def __init__(self, name=default_name, dtype=None, **kwargs):
         options = dict(defaults)
         options.update(kwargs)
         MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
+
+    if leading is not None:
+        def __init__(self, first=defaults[leading], name=default_name, dtype=None, **kwargs):
+            options = {**defaults, leading: first, **kwargs}
+            if options.get("from_sorted_ids") is False:   # Keras lists it only when set
+                del options["from_sorted_ids"]
+            MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
     cls = type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
     cls.__module__ = "nn.keras.metrics"   # where users find it
     return cls

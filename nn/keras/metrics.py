@@ -46,12 +46,16 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return sparse_top_k_categorical_accuracy(np.argmax(y_true, axis=-1), y_pred, k)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
     """1 where the integer class y_true is among the k highest scores (as Keras: its score is at least the k-th
-    highest, so ties with the k-th count as hits)."""
+    highest, so ties with the k-th count as hits); with from_sorted_ids=True, y_pred holds class ids sorted from
+    the highest score down, and a hit is y_true among its first k."""
     y_true = np.asarray(y_true)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true.reshape(y_true.shape[:-1])
+    if from_sorted_ids:
+        ids = np.asarray(y_pred)
+        return np.any(ids[..., :k] == y_true[..., None], axis=-1).astype(np.float64)
     if k >= y_pred.shape[-1]:
         return np.ones(y_true.shape)
     kth = -np.partition(-y_pred, k - 1, axis=-1)[..., k - 1]
@@ -95,10 +99,11 @@ SparseCategoricalAccuracy = _wrapper_class("SparseCategoricalAccuracy", sparse_c
                                            "How often the top class matches an integer label.")
 TopKCategoricalAccuracy = _wrapper_class("TopKCategoricalAccuracy", top_k_categorical_accuracy,
                                          "top_k_categorical_accuracy",
-                                         "How often a one-hot label is among the k top classes.", k=5)
+                                         "How often a one-hot label is among the k top classes.", leading="k", k=5)
 SparseTopKCategoricalAccuracy = _wrapper_class("SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
                                                "sparse_top_k_categorical_accuracy",
-                                               "How often an integer label is among the k top classes.", k=5)
+                                               "How often an integer label is among the k top classes.", leading="k",
+                                               k=5)
 Accuracy = _wrapper_class("Accuracy", accuracy, "accuracy", "How often y_pred equals y_true exactly.")
 MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
                                   "Mean squared error.")

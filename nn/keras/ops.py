@@ -203,10 +203,17 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def cumsum(x, axis=None, dtype=None):
-    """The running sum along `axis` (of the flattened tensor for None)."""
+    """The running sum along `axis` (of the flattened tensor for None), in `dtype` or the input's (int32 for
+    booleans), as Keras."""
     x = _t(x)
     result = ag.cumsum(x.reshape(-1), dim=0) if axis is None else ag.cumsum(x, dim=axis)
-    return result if dtype is None else cast(result, dtype)
+    return cast(result, _running_dtype(x, dtype))
+
+
+def _running_dtype(x, dtype):
+    """The dtype of Keras's cumsum / cumprod of `x`: `dtype` if given, else x's, with booleans counted in int32."""
+    dtype = np.dtype(dtype) if dtype is not None else x.dtype
+    return np.dtype("int32") if dtype == np.bool_ else dtype
 
 
 def any(x, axis=None, keepdims=False):
@@ -273,9 +280,12 @@ def logical_not(x):
 
 def where(condition, x1=None, x2=None):
     """x1 where condition holds, else x2 (broadcasting; numbers allowed)."""
+    if x1 is None and x2 is None:   # the indices where condition holds, one row per axis (int64), as Keras
+        return ag.tensor(np.stack(np.nonzero(np.asarray(_t(condition).numpy()))).astype(np.int64))
     if x1 is None or x2 is None:
-        raise ValueError("keras.ops.where: pass both x1 and x2 (the one-argument form, which returns indices, is "
-                         "not supported)")
+        raise ValueError("keras.ops.where: pass both x1 and x2, or neither (then it returns the indices where "
+                         f"condition holds); got x1={'None' if x1 is None else 'a value'}, "
+                         f"x2={'None' if x2 is None else 'a value'}")
     condition = _t(condition)
     if condition.dtype != ag.bool_:
         condition = condition != 0

@@ -67,7 +67,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     src_x, src_y = (rows * a1 + cols * a0) + a2, (rows * b1 + cols * b0) + b2
     order = 1 if interpolation == "bilinear" else 0
     batch = ag.tensor(np.arange(n)[:, None, None])
-    image = x if x.dtype.kind == "f" else x.float()
+    image = x if x.is_floating_point() else x.float()   # bfloat16 included (its NumPy kind is not "f")
     fill = ag.tensor(np.asarray(fill_value, image.dtype))
     out = None
     for yi, wy in _corners(src_y, order):
@@ -79,6 +79,8 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
                 picked = ag.where(ag.tensor(inside[..., None]), picked, fill)
             term = picked if order == 0 else picked * (wy * wx).unsqueeze(-1)
             out = term if out is None else out + term
-    if x.dtype.kind != "f":
+    if not x.is_floating_point():
         out = out.round().astype(x.dtype)
+    elif out.dtype != x.dtype:   # a float32 transform must not widen 16-bit images (Keras keeps their dtype)
+        out = out.to(x.dtype)
     return image_restore(out, how)

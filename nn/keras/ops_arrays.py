@@ -203,7 +203,8 @@ def cumprod(x, axis=None, dtype=None):
     """The running product along `axis` (of the flattened tensor for None)."""
     x = _t(x)
     result = ag.cumprod(x.reshape(-1), 0) if axis is None else ag.cumprod(x, axis)
-    return result if dtype is None else result.astype(np.dtype(dtype))
+    dtype = np.dtype(dtype) if dtype is not None else x.dtype   # int32 for booleans, as Keras
+    return result.astype(np.dtype("int32") if dtype == np.bool_ else dtype)
 
 
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):

@@ -28,8 +28,8 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     if fill_mode != "constant":
         raise ValueError(f"{op}: fill_mode must be 'constant', got {fill_mode!r}")
     x, how = _channels_last(images, data_format, "resize")
-    dtype = x.dtype
-    x = ag.permute(x if dtype.kind == "f" else x.float(), (0, 3, 1, 2))
+    dtype, integer = x.dtype, not x.is_floating_point()   # bfloat16 is a float (its NumPy kind is not "f")
+    x = ag.permute(x.float() if integer else x, (0, 3, 1, 2))
     height, width = x.shape[2], x.shape[3]
     if crop_to_aspect_ratio:
         top, left, rows, cols = _aspect_box(height, width, size[0], size[1])
@@ -40,7 +40,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         cols = (max(width, int(float(height * size[1]) / size[0])) - width) // 2
         x = F.pad(x, (cols, cols, rows, rows), value=float(fill_value))
     y = _resize(x, size, interpolation, op, antialias)
-    if dtype.kind != "f":
+    if integer:
         info = ag.iinfo(dtype)
         y = y.round().clamp(info.min, info.max).to(dtype)
     return _restore(ag.permute(y, (0, 2, 3, 1)), how)
@@ -100,7 +100,7 @@ def rgb_to_grayscale(images, data_format=None):
 
 def _float_images(images, fmt, op):
     x, how = _channels_last(images, fmt, op)
-    if x.dtype.kind != "f":
+    if not x.is_floating_point():
         raise ValueError(f"keras.ops.image.{op}: images must have a float dtype, got {x.dtype}; cast them first "
                          f"(e.g. keras.ops.cast(images, 'float32') / 255)")
     if x.shape[-1] != 3:
@@ -135,3 +135,4 @@ def hsv_to_rgb(images, data_format=None):
 
 # the convolution-based image ops live in their own file; keras.ops.image reads them from this module
 from .ops_image_extra import extract_patches, extract_patches_3d, gaussian_blur, sobel_edges, ssim  # noqa: E402,F401
+from .ops_map_coordinates import map_coordinates  # noqa: E402,F401

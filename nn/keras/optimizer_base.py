@@ -1,5 +1,6 @@
 """The base of keras.optimizers: the learning rate a Keras program reads, and the Optimizer class with its
 hyper-parameters, gradient clipping, weight decay, schedules and step loop (subclasses define `_update`)."""
+import inspect
 import math
 import re
 
@@ -9,6 +10,7 @@ from autograd import arrays, no_grad
 
 from . import constraints
 from .naming import snake_case
+from .optimizer_custom import CustomOptimizerAPI
 
 
 #: our slot names that Keras spells otherwise
@@ -64,8 +66,9 @@ class StepCount(int):
         return int(self)
 
 
-class Optimizer:
-    """Base class: hyper-parameters, gradient clipping, weight decay and the step loop."""
+class Optimizer(CustomOptimizerAPI):
+    """Base class: hyper-parameters, gradient clipping, weight decay and the step loop; subclasses of the user's
+    may define build / update_step or override apply as in Keras (optimizer_custom.py)."""
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -153,6 +156,7 @@ class Optimizer:
                         out.append(Variable.view(slots[slot], weight.device, name))
         if self._weights:
             out += self._trailing_variables()
+        out += self.__dict__.get("_custom_variables", [])   # those a subclass's build added
         for variable in out:
             variable.path = f"{self.name}/{variable.name}"
         return out
@@ -179,23 +183,39 @@ class Optimizer:
             p.grad = None
 
     def step(self):
-        """One update of every optimised weight that has a gradient."""
+        """One update of every optimised weight that has a gradient (through a subclass's apply when it has one,
+        as Keras's fit calls optimizer.apply)."""
         pairs = [(p, p.grad) for p in self._params() if p.grad is not None]
+        if self._custom_apply() and self.loss_scale_factor is None:
+            self.apply([g for _, g in pairs], [p for p, _ in pairs])
+            return
         self._apply([(p, arrays.array(g)) for p, g in pairs])
 
     def apply_gradients(self, grads_and_vars):
         """Keras's custom-loop entry point: update each variable with its gradient (Tensors or arrays), divided by
         loss_scale_factor when one is set (the gradients of a scale_loss'ed loss)."""
+        if self._custom_apply() and not self.__dict__.get("_in_apply"):   # Keras's apply_gradients calls apply
+            grads_and_vars = list(grads_and_vars)
+            self.apply([g for g, _ in grads_and_vars], [v for _, v in grads_and_vars])
+            return
         pairs = [(v, g) for g, v in grads_and_vars if g is not None]
         pairs = [(v, arrays.array(g) if hasattr(g, "grad_fn") else v.device.asarray(np.asarray(g))) for v, g in pairs]
         if self.loss_scale_factor is not None:
             pairs = [(v, g / self.loss_scale_factor) for v, g in pairs]
         self._apply(pairs)
 
+    def _custom_apply(self):
+        """Whether a subclass defines apply (then fit's and apply_gradients' gradients go through it)."""
+        return type(self).apply is not Optimizer.apply
+
     def apply(self, grads, trainable_variables=None):
         """apply_gradients(zip(grads, trainable_variables))."""
         variables = trainable_variables if trainable_variables is not None else self._params()
-        self.apply_gradients(zip(grads, variables))
+        self.__dict__["_in_apply"] = True
+        try:
+            self.apply_gradients(zip(grads, variables))
+        finally:
+            self.__dict__["_in_apply"] = False
 
     def _apply(self, pairs):
         if not pairs:
@@ -217,6 +237,15 @@ class Optimizer:
         grads = self._clipped([g for _, g in pairs], pairs[0][0].device.xp)
         lr = self._group["lr"]
         self._begin_step()
+        if self._custom_update_step():
+            with no_grad():
+                if self.weight_decay:
+                    for p, _ in pairs:
+                        if self._decays(p):
+                            arrays.array(p)[...] *= 1.0 - self.weight_decay * lr
+                            arrays.mark_changed(p)
+                self._custom_steps(pairs, grads, lr)
+            return
         with no_grad():
             for (p, _), g in zip(pairs, grads):
                 w = arrays.array(p)
@@ -288,6 +317,7 @@ class Optimizer:
         first update, with the values Keras starts them at)."""
         for variable in variables:
             self._weights.setdefault(id(variable), variable)
+        self._index_variables(variables)
         self.built = True
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
@@ -358,6 +388,11 @@ class Optimizer:
     def get_config(self):
         """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""
         config = {k: v for k, v in vars(self).items() if not k.startswith("_") and k not in ("iterations", "built")}
+        if not type(self).__module__.startswith("nn.keras"):   # a user's subclass: its base's settings, as Keras
+            base = next(c for c in type(self).__mro__ if c.__module__.startswith("nn.keras"))
+            keep = set(inspect.signature(base.__init__).parameters) | set(
+                inspect.signature(Optimizer.__init__).parameters)
+            config = {k: v for k, v in config.items() if k in keep}
         if self._schedule is not None:   # Keras writes a schedule as its serialized dict
             from .saving.serialization import serialize_keras_object
             config["learning_rate"] = serialize_keras_object(self._schedule)

@@ -10,6 +10,9 @@ class Regularizer:
         raise TypeError(f"{type(self).__name__} does not define __call__(weight)")
 
     def get_config(self):
-        """The constructor arguments (`type(regularizer)(**config)` makes an equal one)."""
+        """The constructor arguments (`type(regularizer)(**config)` makes an equal one) of a built-in regularizer;
+        a subclass of the user's must define its own, as in Keras (NotImplementedError otherwise)."""
+        if not type(self).__module__.startswith("nn.keras"):
+            raise NotImplementedError(f"{self} does not implement get_config()")
         accepted = inspect.signature(type(self).__init__).parameters
         return {k: v for k, v in vars(self).items() if k in accepted}

@@ -1,6 +1,7 @@
 """keras.Sequential: a stack of layers, each taking the previous one's output."""
 from ..module import Module
 from .context import name_scope
+from .autocast_scope import policy_config
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .layers.wrapper import ModuleWrapper
@@ -115,7 +116,7 @@ class Sequential(Model):
                                       "sparse": False, "ragged": False, "name": self._input_spec.name, "optional": False},
                            "registered_name": None})
         layers += [serialize_keras_object(layer) for layer in self._stack]
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype, "layers": layers}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": policy_config(self), "layers": layers}
         build = self.get_build_config()
         if build is not None:
             config["build_input_shape"] = list(build["input_shape"])

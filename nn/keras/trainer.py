@@ -26,6 +26,7 @@ from . import masking, settings
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
+from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, overrides_steps, predict_step_of
 from .progress import EpochLines, ProgbarLogger
 from .symbolic import flatten, map_structure
@@ -260,6 +261,12 @@ def _output_weight(weight, k):
     return weight[k] if isinstance(weight, (list, tuple)) else weight
 
 
+def _policy_name(model):
+    """The name of the model's dtype policy ('mixed_float16', ...), or None for a model without one."""
+    policy = getattr(model, "dtype_policy", None)
+    return getattr(policy, "name", None)
+
+
 def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
             run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
     """Configure training: optimizer (name or keras.optimizers object), loss (name, Loss, function, or a list /
@@ -267,6 +274,9 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     of lists or a dict). jit_compile=True runs fit/evaluate/predict batches as `ag.jit` compiled steps
     (single-output models; batches with sample or class weights stay eager)."""
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
+    if auto_scale_loss and _policy_name(model) == "mixed_float16" and not isinstance(
+            model._compiled.optimizer, LossScaleOptimizer):   # as Keras: float16 training scales its loss
+        model._compiled.optimizer = LossScaleOptimizer(model._compiled.optimizer, name="loss_scale_optimizer")
     model.optimizer = model._compiled.optimizer
     model._compile_settings = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                                "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
@@ -281,7 +291,10 @@ class NotCompiledError(RuntimeError, ValueError):
 def _compiled(model, who):
     if model._compiled is None:
         raise NotCompiledError(f"{who}: call model.compile(optimizer, loss, metrics) first")
-    model._compiled.optimizer.built = True  # Keras builds the optimizer's variables in fit and evaluate
+    optimizer = model._compiled.optimizer
+    if not optimizer.built and getattr(optimizer, "_custom_update_step", lambda: False)():
+        optimizer.build(model.trainable_weights)   # a subclass's build makes its slot variables
+    optimizer.built = True  # Keras builds the optimizer's variables in fit and evaluate
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
 

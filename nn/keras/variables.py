@@ -38,7 +38,11 @@ class Variable(Tensor):
         return variable
 
     def _values(self, value):
-        value = value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
+        if isinstance(value, Tensor):   # via float32 for a bfloat16 value (NumPy has no bfloat16 of its own)
+            value = value.detach()
+            value = (value.float() if value.dtype == ag.bfloat16 else value).numpy()
+        else:
+            value = np.asarray(value)
         if value.size != 1 and tuple(value.shape) != tuple(self.shape):
             raise ValueError(f"keras.Variable {self.name!r}: cannot assign a value of shape {tuple(value.shape)} "
                              f"to a variable of shape {tuple(self.shape)}")

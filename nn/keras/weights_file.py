@@ -26,11 +26,20 @@ def save(model, filepath, overwrite=True):
 def weight_arrays(model):
     """({'weight_0': array, ...}, metadata with the weight names): model.weights as save_weights stores them."""
     from .saving.own_variables import own_arrays
-    weights = model.weights
+    weights, merged = _file_weights(model)
     names = [_weight_name(model, w) for w in weights]
-    tensors = {f"weight_{k}": np.array(w.numpy(), order="C") for k, w in enumerate(weights)}   # 0-d stays 0-d
+    tensors = {f"weight_{k}": np.array(merged.get(id(w), w.numpy()), order="C")   # 0-d stays 0-d
+               for k, w in enumerate(weights)}
     tensors.update(own_arrays(model))   # what layers overriding save_own_variables keep besides weights
     return tensors, {"format": "nn.keras weights", "names": json.dumps(names)}
+
+
+def _file_weights(model):
+    """(the weights a file holds, in model.weights order, {id: value stored in a weight's place}): all of them,
+    but a LoRA layer's A and B left out and its kernel stored merged with them, as Keras saves (layers/lora.py)."""
+    from .layers.lora import saved_weights
+    weights, merged = saved_weights(model, model.weights)
+    return (model.weights if weights is None else weights), merged
 
 
 def refuse_hdf5_name(filepath, who):
@@ -76,7 +85,7 @@ def stored_order(model, names):
     names, not the positions, say which weight is which."""
     if not names:
         return None
-    ours = [_weight_name(model, w) for w in model.weights]
+    ours = [_weight_name(model, w) for w in _file_weights(model)[0]]
     if len(set(names)) != len(names) or sorted(ours) != sorted(names):
         return None
     where = {name: k for k, name in enumerate(names)}
@@ -88,7 +97,7 @@ def trainable_position(model, names):
     names as stored_order does (identity when the names do not cover the model)."""
     trainable = model.trainable_weights
     order = stored_order(model, names)
-    if order is None:
+    if order is None or _file_weights(model)[1]:   # LoRA layers: the slots of A and B have no file weights
         return {k: k for k in range(len(trainable))}
     ids = {id(w) for w in trainable}
     weights = model.weights
@@ -104,7 +113,7 @@ def assign(model, stored, filepath, skip_mismatch=False, names=None):
         raise ValueError(f"load_weights: build {model.name} first (call it on data, or give it an Input) so it has "
                          "weights to load into")
     values = [stored[f"weight_{k}"] for k in range(len(stored)) if f"weight_{k}" in stored]
-    weights = model.weights
+    weights, _ = _file_weights(model)
     order = stored_order(model, names) if len(values) == len(weights) else None
     if order is not None:
         values = [values[k] for k in order]
@@ -122,7 +131,11 @@ def assign(model, stored, filepath, skip_mismatch=False, names=None):
                                  f"{v.shape}")
         chosen.append(v)
     chosen += [w.numpy() for w in weights[len(chosen):]]
-    model.set_weights(chosen)
+    by_id = {id(w): v for w, v in zip(weights, chosen)}
+    model.set_weights([by_id.get(id(w), w.numpy()) for w in model.weights])
+    from .layers.lora import lora_layers, zero_adapters
+    for layer in lora_layers(model):
+        zero_adapters(layer)
     from .saving.own_variables import restore_own
     restore_own(model, stored)
 

@@ -27,7 +27,11 @@ def backward_and_step(loss, optimizer):
     if not loss.requires_grad:
         warnings.warn("The model does not have any trainable weights.", stacklevel=3)
         return
-    loss.backward()
+    scaled_backward = getattr(optimizer, "backward", None)   # a loss-scaling optimizer seeds the pass itself
+    if scaled_backward is not None:
+        scaled_backward(loss)
+    else:
+        loss.backward()
     optimizer.step()
 
 

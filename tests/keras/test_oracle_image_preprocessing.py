@@ -97,7 +97,7 @@ def test_bad_inputs_are_named():
         ours.layers.CenterCrop(2, 2)(np.zeros((5, 2, 3, 4, 1), np.float32))
     with pytest.raises(ValueError, match="interpolation"):
         ours.layers.Resizing(2, 2, interpolation="lanczos3")
-    with pytest.raises(ValueError, match="antialias"):
-        ours.layers.Resizing(2, 2, antialias=True)(np.zeros((1, 4, 4, 1), np.float32))
+    # antialiased shrinking works since stop 37 (it was refused)
+    assert tuple(ours.layers.Resizing(2, 2, antialias=True)(np.zeros((1, 4, 4, 1), np.float32)).shape) == (1, 2, 2, 1)
     with pytest.raises(ValueError, match="height"):
         ours.layers.RandomCrop(0, 2)

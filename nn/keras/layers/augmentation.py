@@ -81,7 +81,7 @@ class RandomImageLayer(TrainingByDefault, Layer):
     def call(self, inputs, training=None):
         if inputs.ndim not in (3, 4):
             raise ValueError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
-        if inputs.dtype.kind != "f":
+        if not inputs.is_floating_point():
             inputs = inputs.float()
         if not training:
             return inputs

@@ -70,7 +70,7 @@ class _ColorLayer(TrainingByDefault, Layer):
         return host_draws(self, images, lambda: self._rng.uniform(low, high, (n, 1, 1, 1)).astype(np.float32))
 
     def _float(self, images):
-        return images if images.dtype.kind == "f" else images.float()
+        return images if images.is_floating_point() else images.float()
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -12,6 +12,7 @@ import numpy as np
 import autograd as ag
 
 from ... import functional as F
+from ..autocast_scope import float_dtype, policy_config
 from .. import initializers
 from .conv import _data_format, _padding_mode, same_pads
 from .conv_transpose import _tuple
@@ -104,7 +105,8 @@ class _ConvLSTMCell(_DropoutCell):
         """Zero h and c of the convolution's output shape (batch, *out_spatial, filters)."""
         spatial = tuple(_out_size(self.spatial_dims[a], self.kernel_size[a], self.strides[a], self.padding,
                                   self.dilation_rate[a]) for a in range(self.rank))
-        return [ag.zeros((batch_size,) + spatial + (self.filters,)) for _ in range(2)]
+        dtype = float_dtype(self.compute_dtype) or ag.float32   # Keras: the compute dtype (float16 when mixed)
+        return [ag.zeros((batch_size,) + spatial + (self.filters,), dtype=dtype) for _ in range(2)]
 
     def call(self, inputs, states, training=False):
         if inputs.ndim != self.rank + 2:
@@ -159,7 +161,7 @@ class _ConvLSTM(RNN):
                              recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
                              kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
                              bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                             seed=seed, name="conv_lstm_cell")
+                             seed=seed, name="conv_lstm_cell", dtype=kwargs.get("dtype"))   # as Keras
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, activity_regularizer=activity_regularizer,
                          **kwargs)
@@ -200,9 +202,11 @@ class _ConvLSTM(RNN):
         return back if isinstance(result, list) else back[0]
 
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable}
         config.update(self._config)
-        return config
+        config["dtype"] = policy_config(self)
+        return {"name": config.pop("name"), "trainable": config.pop("trainable"), "dtype": config.pop("dtype"),
+                **config}
 
 
 class ConvLSTM1D(_ConvLSTM):

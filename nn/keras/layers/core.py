@@ -9,15 +9,22 @@ import autograd as ag
 
 from ... import functional as F
 from .. import activations, config, masking
+from ..autocast_scope import in_compute_dtype
 from ..layer import Layer, as_tensor
+from .lora import LoraMixin, LoraWeight
 
 
-class Dense(Layer):
-    """outputs = activation(inputs @ kernel + bias), kernel (input_dim, units), over the last axis."""
+class Dense(LoraMixin, Layer):
+    """outputs = activation(inputs @ kernel + bias), kernel (input_dim, units), over the last axis; LoRA with
+    lora_rank= or enable_lora (lora.py)."""
+
+    kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
+    _lora_alpha_on_build = False
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, quantization_config=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if quantization_config is not None:
             raise NotImplementedError("Dense: nn.keras does not quantize layers; pass quantization_config=None")
@@ -29,6 +36,7 @@ class Dense(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):
         features = input_shape[-1]
@@ -39,12 +47,19 @@ class Dense(Layer):
                                       name="kernel")
         self.bias = (self.add_weight((self.units,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self._build_lora()
+
+    @property
+    def _kernel(self):
+        """The stored kernel (without the LoRA update)."""
+        return self.__dict__["kernel"]
 
     def call(self, inputs):
-        if inputs.shape[-1] != self.kernel.shape[0]:
-            raise ValueError(f"{self.name}: expected inputs with {self.kernel.shape[0]} features in the last axis, "
+        kernel = self.kernel
+        if inputs.shape[-1] != kernel.shape[0]:
+            raise ValueError(f"{self.name}: expected inputs with {kernel.shape[0]} features in the last axis, "
                              f"got shape {inputs.shape}")
-        return self.activation(F.linear(inputs, self.kernel.T, self.bias))
+        return self.activation(F.linear(inputs, kernel.T, self.bias))
 
 
 class Activation(Layer):
@@ -115,10 +130,11 @@ class Rescaling(Layer):
         self.scale, self.offset = scale, offset
 
     def call(self, inputs):
-        if inputs.dtype.kind != "f":
-            inputs = inputs.float()
-        scale = self.scale if np.isscalar(self.scale) else inputs.new_tensor(np.asarray(self.scale, np.float32))
-        return inputs * scale + self.offset
+        # as Keras: inputs, scale and offset in the compute dtype (16-bit under a mixed policy), then x * s + o
+        inputs = in_compute_dtype(self, inputs if inputs.is_floating_point() else inputs.float())
+        scale = inputs.new_tensor(np.asarray(self.scale, np.float32)).to(inputs.dtype)
+        offset = inputs.new_tensor(np.asarray(self.offset, np.float32)).to(inputs.dtype)
+        return inputs * scale + offset
 
 
 class Lambda(Layer):

@@ -7,7 +7,8 @@ from ..layer import Layer
 def _unit(x, axis):
     """x scaled to unit L2 norm along axis (the inverse norm capped at 1e7, Keras's epsilon)."""
     inverse = (x * x).sum(dim=axis, keepdim=True).rsqrt()
-    return x * ag.minimum(inverse, ag.full_like(inverse, 1e7))
+    cap = 1e7 if ag.finfo(inverse.dtype).max >= 1e7 else float("inf")   # Keras's 1e7 is inf in float16
+    return x * ag.minimum(inverse, ag.full_like(inverse, cap))
 
 
 class Dot(Layer):

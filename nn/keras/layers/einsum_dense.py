@@ -13,6 +13,7 @@ import autograd as ag
 from .. import activations, initializers
 from ..layer import Layer
 from ..layer_config import keras_forms
+from .lora import LoraMixin, LoraWeight
 
 
 def parse_equation(equation, layer="EinsumDense"):
@@ -91,12 +92,15 @@ def _kernel_initializer(initializer, w_spec, contracted, produced):
     return initialize
 
 
-class EinsumDense(Layer):
-    """A dense layer as an einsum of the input with a kernel, plus an optional bias and activation."""
+class EinsumDense(LoraMixin, Layer):
+    """A dense layer as an einsum of the input with a kernel, plus an optional bias and activation; LoRA with
+    lora_rank= or enable_lora (lora.py)."""
+
+    kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, quantization_config=None, **kwargs):
+                 bias_constraint=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         if quantization_config is not None:
             raise ValueError(f"{type(self).__name__}: nn.keras does not quantize layers; pass quantization_config=None")
@@ -107,6 +111,7 @@ class EinsumDense(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):
         kernel, bias, self.full_output_shape, contracted, produced = einsum_shapes(
@@ -119,19 +124,27 @@ class EinsumDense(Layer):
         self.bias = (self.add_weight(bias, self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if bias is not None else None)
         self._input_rank = len(input_shape)
+        self._build_lora()
+
+    @property
+    def _kernel(self):
+        """The stored kernel (without the LoRA update)."""
+        return self.__dict__["kernel"]
 
     def get_config(self):
         """Keras's config, in its order: output_shape (a tuple), equation, activation, bias_axes and the
-        initializers, regularizers and constraints in Keras's forms."""
-        return {**super().get_config(), "output_shape": self.partial_output_shape, "equation": self.equation,
-                **keras_forms({"activation": self.activation, "bias_axes": self.bias_axes,
-                               "kernel_initializer": self.kernel_initializer,
-                               "bias_initializer": self.bias_initializer,
-                               "kernel_regularizer": self.kernel_regularizer,
-                               "bias_regularizer": self.bias_regularizer,
-                               "activity_regularizer": self.activity_regularizer,
-                               "kernel_constraint": self.kernel_constraint, "bias_constraint": self.bias_constraint}),
-                "quantization_config": None}
+        initializers, regularizers and constraints in Keras's forms, then lora_rank and lora_alpha once set."""
+        config = {**super().get_config(), "output_shape": self.partial_output_shape, "equation": self.equation,
+                  **keras_forms({"activation": self.activation, "bias_axes": self.bias_axes,
+                                 "kernel_initializer": self.kernel_initializer,
+                                 "bias_initializer": self.bias_initializer,
+                                 "kernel_regularizer": self.kernel_regularizer,
+                                 "bias_regularizer": self.bias_regularizer,
+                                 "activity_regularizer": self.activity_regularizer,
+                                 "kernel_constraint": self.kernel_constraint,
+                                 "bias_constraint": self.bias_constraint}),
+                  "quantization_config": None}
+        return self._lora_config(config)
 
     def call(self, inputs):
         if inputs.ndim != self._input_rank:

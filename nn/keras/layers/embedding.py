@@ -3,24 +3,54 @@ is padding and the output carries the mask `inputs != 0`."""
 from ... import functional as F
 from ..context import in_shape_probe
 from ..layer import Layer, as_tensor
+from ..layer_config import keras_forms
+from .lora import LoraMixin, LoraWeight
 
 
-class Embedding(Layer):
-    """Looks up `embeddings[inputs]`; inputs are integer indices in [0, input_dim)."""
+class Embedding(LoraMixin, Layer):
+    """Looks up `embeddings[inputs]`; inputs are integer indices in [0, input_dim). LoRA with lora_rank= or
+    enable_lora (lora.py)."""
+
+    embeddings = LoraWeight("embeddings", "lora_embeddings_a", "lora_embeddings_b")
+    _lora_target, _lora_names = "embeddings", ("lora_embeddings_a", "lora_embeddings_b")
+    _lora_constraint_words = ("embedding constraints", "embeddings_constraint")
+    _lora_alpha_on_build = False
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+                 embeddings_constraint=None, mask_zero=False, input_length=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"{type(self).__name__}: nn.keras does not quantize layers; pass "
+                             "quantization_config=None")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.embeddings_initializer, self.embeddings_regularizer = embeddings_initializer, embeddings_regularizer
         self.embeddings_constraint = embeddings_constraint
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint, name="embeddings")
+        self._build_lora()
+
+    @property
+    def _embeddings(self):
+        """The stored table (without the LoRA update)."""
+        return self.__dict__["embeddings"]
+
+    def get_config(self):
+        """Keras's config: the sizes, initializer, regularizers, constraint, mask_zero and quantization_config,
+        then lora_rank and lora_alpha once set."""
+        config = {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
+                  **keras_forms({"embeddings_initializer": self.embeddings_initializer,
+                                 "embeddings_regularizer": self.embeddings_regularizer,
+                                 "activity_regularizer": self.activity_regularizer,
+                                 "embeddings_constraint": self.embeddings_constraint}),
+                  "mask_zero": self.mask_zero, "quantization_config": None}
+        return self._lora_config(config)
 
     def call(self, inputs):
         if inputs.dtype.kind not in "iu":

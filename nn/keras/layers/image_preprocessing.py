@@ -7,7 +7,9 @@ import numpy as np
 import autograd as ag
 
 from ... import functional as F
+from ..autocast_scope import in_compute_dtype
 from ..layer import Layer
+from .antialias import resize_antialiased
 from .augmentation import TrainingByDefault, host_draws
 from .conv import _data_format
 
@@ -46,8 +48,8 @@ def _aspect_box(height, width, target_height, target_width):
 def _resize(x, size, interpolation, layer, antialias=False):
     """Channels-first float batch resized to `size` (pixel centres aligned, as Keras)."""
     if antialias and (size[0] < x.shape[2] or size[1] < x.shape[3]):
-        raise ValueError(f"{layer}: antialias=True is not supported when shrinking (from {tuple(x.shape[2:])} to "
-                         f"{tuple(size)}); resize with antialias=False")
+        if interpolation in ("bilinear", "bicubic"):   # Keras ignores antialias for 'nearest'
+            return resize_antialiased(x, size, interpolation)
     if tuple(x.shape[2:]) == tuple(size) and interpolation != "bicubic":
         return x
     mode = _MODES[interpolation]
@@ -77,8 +79,8 @@ class Resizing(Layer):
 
     def call(self, inputs):
         x, single = _batch_first(inputs, self.name, self.data_format)
-        dtype = x.dtype
-        if dtype.kind != "f":
+        dtype, integer = x.dtype, not x.is_floating_point()
+        if integer:
             x = x.float()
         height, width = x.shape[2], x.shape[3]
         if self.crop_to_aspect_ratio:
@@ -90,7 +92,7 @@ class Resizing(Layer):
             cols = (max(width, int(float(height * self.width) / self.height)) - width) // 2
             x = F.pad(x, (cols, cols, rows, rows), value=float(self.fill_value))
         y = _resize(x, (self.height, self.width), self.interpolation, self.name, self.antialias)
-        if dtype.kind != "f":
+        if integer:
             info = ag.iinfo(dtype)
             y = y.round().clamp(info.min, info.max).to(dtype)
         return _restore(y, single, self.data_format)
@@ -107,7 +109,7 @@ class CenterCrop(Layer):
 
     def call(self, inputs):
         x, single = _batch_first(inputs, self.name, self.data_format)
-        x = x.float() if x.dtype != ag.float32 else x
+        x = in_compute_dtype(self, x if x.is_floating_point() else x.float())   # Keras: the compute dtype
         height, width = x.shape[2], x.shape[3]
         if height >= self.height and width >= self.width:
             top, left = (height - self.height) // 2, (width - self.width) // 2
@@ -133,9 +135,9 @@ aspect ratio (clipped to the image) resized to (height, width).
 
     def call(self, inputs, training=None):
         x, single = _batch_first(inputs, self.name, self.data_format)
-        x = x.float() if x.dtype != ag.float32 else x
-        if not training:
-            return _restore(x, single, self.data_format)
+        if not training:   # Keras 3 returns float32 here, whatever the policy
+            return _restore(x if x.dtype == ag.float32 else x.float(), single, self.data_format)
+        x = in_compute_dtype(self, x if x.is_floating_point() else x.float())   # Keras: the compute dtype
         height, width = x.shape[2], x.shape[3]
         if height > self.height and width > self.width:
             starts = host_draws(self, x, lambda: np.array(

@@ -1,5 +1,6 @@
 """keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
 from .. import settings
+from ..dtype_policy import dtype_policy
 from ..layer import Layer
 from ..symbolic import KerasTensor, Node
 
@@ -13,6 +14,9 @@ class InputLayer(Layer):
             raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
         # Keras's Input takes floatx() for dtype=None, not the (possibly older) global dtype policy
         super().__init__(name=name, dtype=dtype if dtype is not None else settings.floatx(), **kwargs)
+        policy = dtype_policy()   # the layer's policy is the global one, as Keras's (compute_dtype float16 under
+        if policy.variable_dtype == self.dtype:   # mixed_float16), while its tensor keeps the input's dtype
+            object.__setattr__(self, "_dtype_policy", policy)
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input: pass shape=(...) (the shape of one example, without the batch axis)")
@@ -24,6 +28,11 @@ class InputLayer(Layer):
         tensor = KerasTensor(self._output_shape, self.dtype, name=self.name)
         self._symbolic_calls.append(Node(self, (), {}, tensor))
         self.output_tensor = tensor
+
+    @property
+    def _autocast_dtype(self):
+        """None: the model's inputs keep their dtype (each layer casts what it takes)."""
+        return None
 
     def call(self, inputs):
         return inputs

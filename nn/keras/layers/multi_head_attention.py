@@ -75,11 +75,17 @@ class MultiHeadAttention(Layer):
         if getattr(self, "_build_input_shape", None) is None:
             object.__setattr__(self, "_build_input_shape", tuple(inputs.shape) if hasattr(inputs, "shape") else None)
 
+    # Keras keeps the projections as _query_dense, ... (code that enables LoRA on them reaches them so)
+    _query_dense = property(lambda self: self.query_dense, doc="The query projection (an EinsumDense).")
+    _key_dense = property(lambda self: self.key_dense, doc="The key projection (an EinsumDense).")
+    _value_dense = property(lambda self: self.value_dense, doc="The value projection (an EinsumDense).")
+    _output_dense = property(lambda self: self.output_dense, doc="The output projection (an EinsumDense).")
+
     def _dense(self, rank, bound, produced_shape, name, activation=None):
         equation, made = projection_equation(rank - bound, bound, len(produced_shape))
         output_shape = (None,) * (rank - bound - 1) + tuple(produced_shape)   # the kept axes follow the input
-        return EinsumDense(equation, output_shape, activation=activation,
-                           bias_axes=made if self.use_bias else None, name=name, **self._sublayer_args)
+        return EinsumDense(equation, output_shape, activation=activation, bias_axes=made if self.use_bias else None,
+                           name=name, dtype=self.dtype_policy, **self._sublayer_args)   # Keras: its own policy
 
     def get_config(self):
         """Keras's config, in its order: value_dim resolved (key_dim when not given), use_gate after use_bias, the
@@ -210,6 +216,10 @@ class MultiHeadAttention(Layer):
         batch_axes = [a for a in range(rank - 1) if a not in axes]   # batch, other non-attention axes, heads
         order = batch_axes + list(axes) + [rank - 1]
         q, k, v = q.permute(order), k.permute(order), v.permute(order)
+        dtype = q.dtype
+        computed = str(dtype)   # the compute dtype (float16 under 'mixed_float16'): Keras's fills follow it
+        if fused and q.dtype.itemsize == 2:   # torch's fused CPU kernel computes 16-bit attention in float32
+            q, k, v = q.float(), k.float(), v.float()
         nb = len(batch_axes)
         batch, t_shape, s_shape = tuple(q.shape[:nb]), tuple(q.shape[nb:-1]), tuple(k.shape[nb:-1])
         t, s = math.prod(t_shape), math.prod(s_shape)
@@ -221,15 +231,16 @@ class MultiHeadAttention(Layer):
         if mask is not None:
             mask = self._mask_for(mask, batch + t_shape + s_shape).reshape(batch + (t, s))
             if fused:   # added, not substituted: masked logits get gradients too, as in the fused kernel
-                logits = ag.where(mask, logits, logits + _FUSED_FILL.get(self.dtype, _FUSED_FILL_DEFAULT))
+                logits = ag.where(mask, logits, logits + _FUSED_FILL.get(computed, _FUSED_FILL_DEFAULT))
             else:
-                logits = ag.where(mask, logits, _SOFTMAX_FILL.get(self.dtype, _SOFTMAX_FILL_DEFAULT))
+                logits = ag.where(mask, logits, _SOFTMAX_FILL.get(computed, _SOFTMAX_FILL_DEFAULT))
         probs = F.softmax(logits, dim=-1)
         if mask is not None and not fused:
             probs = ag.where(mask, probs, 0.0)
         dropped = F.dropout(probs, self.dropout, bool(training)) if self.dropout > 0 else probs
         out = dropped @ v
-        if fused and mask is not None:
+        if fused and mask is not None and computed != "float16":   # float16's fill (-45850) does not swamp the
+            # logits in the kernel's float32, so there its backward pass sees the true probabilities.
             # Torch's fused kernel (Keras's torch backend) recomputes the probabilities of a row with nothing to
             # attend to as exp(0) = 1 rather than 1 / s in its backward pass (log(s) vanishes against the fill),
             # so such rows send s times the exact gradient to the logits and to the values. A term that is zero
@@ -237,7 +248,7 @@ class MultiHeadAttention(Layer):
             empty_rows = ~mask.any(dim=-1, keepdim=True)
             extra = ag.where(empty_rows, probs * float(s - 1), 0.0) @ v
             out = out + (extra - extra.detach())
-        out = out.reshape(batch + t_shape + (v.shape[-1],))
+        out = out.reshape(batch + t_shape + (v.shape[-1],)).to(dtype)
         inverse = [order.index(a) for a in range(rank)]
         return out.permute(inverse), probs.reshape(batch + t_shape + s_shape)
 

@@ -8,8 +8,15 @@ from autograd import arrays, no_grad
 
 from ... import functional as F
 from .. import ops_norm, settings
+from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
+
+
+def cast_like(weight, x):
+    """`weight` (or None) in `x`'s dtype: a float16 layer's weights read in the float32 its normalization
+    computes in, as Keras casts them."""
+    return weight if weight is None or weight.dtype == x.dtype else weight.to(x.dtype)
 
 
 def _to_rows(x, axis):
@@ -51,27 +58,31 @@ class BatchNormalization(Layer):
         if features is None:
             raise ValueError(f"{self.name}: the normalised axis must have a known size, got {input_shape}")
         beta_init, gamma_init, mean_init, var_init = self._init
-        self.gamma = (self.add_weight((features,), gamma_init, regularizer=self._regs[1], name="gamma")
-                      if self.scale else None)
-        self.beta = (self.add_weight((features,), beta_init, regularizer=self._regs[0], name="beta")
+        self.gamma = (self.add_weight((features,), gamma_init, autocast=False, regularizer=self._regs[1],
+                                      name="gamma") if self.scale else None)
+        self.beta = (self.add_weight((features,), beta_init, autocast=False, regularizer=self._regs[0], name="beta")
                      if self.center else None)
-        self.moving_mean = self.add_weight((features,), mean_init, trainable=False, name="moving_mean")
-        self.moving_variance = self.add_weight((features,), var_init, trainable=False, name="moving_variance")
+        self.moving_mean = self.add_weight((features,), mean_init, trainable=False, autocast=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight((features,), var_init, trainable=False, autocast=False,
+                                               name="moving_variance")
 
     def call(self, inputs, training=None, mask=None):
         if mask is not None and mask.ndim != inputs.ndim - 1:
             raise ValueError("The mask provided should be one dimension less than the inputs. Received: "
                              f"mask.shape={tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
+        inputs = at_least_float32(inputs)   # as Keras: 16-bit inputs are normalized in float32
         rows, undo = _to_rows(inputs, self.axis)
         if training and self.trainable and mask is not None:
             y = self._masked_batch_norm(inputs, rows, mask)
         elif training and self.trainable:
-            y = F.batch_norm(rows, None, None, self.gamma, self.beta, True, 0.0, self.epsilon)
+            y = F.batch_norm(rows, None, None, cast_like(self.gamma, rows), cast_like(self.beta, rows), True, 0.0,
+                             self.epsilon)
             self._update_moving(rows)
         else:
-            y = F.batch_norm(rows, self.moving_mean, self.moving_variance, self.gamma, self.beta, False, 0.0,
-                             self.epsilon)
-        return undo(y)
+            y = F.batch_norm(rows, cast_like(self.moving_mean, rows), cast_like(self.moving_variance, rows),
+                             cast_like(self.gamma, rows), cast_like(self.beta, rows), False, 0.0, self.epsilon)
+        return in_compute_dtype(self, undo(y))
 
     def _masked_batch_norm(self, inputs, rows, mask):
         """Training with a mask (inputs.shape[:-1]): Keras's masked moments, the mean and biased variance over
@@ -84,9 +95,9 @@ class BatchNormalization(Layer):
         variance = (((rows - mean) * weights) ** 2).sum(0) / count
         y = (rows - mean) / (variance + self.epsilon).sqrt()
         if self.gamma is not None:
-            y = y * self.gamma
+            y = y * cast_like(self.gamma, y)
         if self.beta is not None:
-            y = y + self.beta
+            y = y + cast_like(self.beta, y)
         self._move_towards(mean, variance)
         return y
 
@@ -132,19 +143,22 @@ class LayerNormalization(Layer):
                              f"{tuple(input_shape)}; pass axes in [-{ndim}, {ndim})")
         self.axis = axes
         features = tuple(input_shape[a] for a in axes)
-        self.gamma = (self.add_weight(features, self.gamma_initializer, regularizer=self.gamma_regularizer,
-                                      constraint=self.gamma_constraint, name="gamma")
-                      if self.scale or self.rms_scaling else None)
-        self.beta = (self.add_weight(features, self.beta_initializer, regularizer=self.beta_regularizer,
-                                     constraint=self.beta_constraint, name="beta")
-                     if self.center and not self.rms_scaling else None)
+        self.gamma = (self.add_weight(features, self.gamma_initializer, autocast=False,
+                                      regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                      name="gamma") if self.scale or self.rms_scaling else None)
+        self.beta = (self.add_weight(features, self.beta_initializer, autocast=False,
+                                     regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                     name="beta") if self.center and not self.rms_scaling else None)
 
     def call(self, inputs):
-        last = [a % inputs.ndim for a in self.axis] == [inputs.ndim - 1]
+        x = at_least_float32(inputs)   # as Keras: 16-bit inputs are normalized in float32
+        last = [a % x.ndim for a in self.axis] == [x.ndim - 1]
+        gamma, beta = cast_like(self.gamma, x), cast_like(self.beta, x)   # 16-bit weights of a 16-bit policy
         if self.rms_scaling or not last:
-            return ops_norm.layer_normalization(inputs, self.gamma, None if self.rms_scaling else self.beta,
-                                                self.axis, self.epsilon, rms_scaling=self.rms_scaling)
-        return F.layer_norm(inputs, (inputs.shape[-1],), self.gamma, self.beta, self.epsilon)
+            return in_compute_dtype(self, ops_norm.layer_normalization(
+                x, gamma, None if self.rms_scaling else beta, self.axis, self.epsilon,
+                rms_scaling=self.rms_scaling))
+        return in_compute_dtype(self, F.layer_norm(x, (x.shape[-1],), gamma, beta, self.epsilon))
 
     def get_config(self):
         """Keras's keys: axis, epsilon, center, scale, rms_scaling and the serialized initializers,
@@ -186,7 +200,7 @@ class Normalization(Layer):
             shape = tuple(input_shape[a] for a in self._keep)
             self.adapt_mean = self.add_weight(shape, "zeros", trainable=False, name="mean")
             self.adapt_variance = self.add_weight(shape, "ones", trainable=False, name="variance")
-            self.count = self.add_weight((), "zeros", dtype="int64", trainable=False, name="count")
+            self.count = self.add_weight((), "zeros", dtype="int32", trainable=False, name="count")   # as Keras's
         else:
             mean, variance = (self._aligned(v, ndim) for v in self._given)
             self._constants = (ag.tensor(mean), ag.tensor(variance))
@@ -234,9 +248,9 @@ class Normalization(Layer):
                 arrays.assign_(weight, weight.device.asarray(np.asarray(value, dtype=weight.dtype)))
 
     def call(self, inputs):
-        if inputs.dtype.kind != "f":
-            inputs = inputs.float()
-        mean, variance = self.mean, self.variance
+        # as Keras: inputs and statistics in the compute dtype (16-bit under a mixed policy)
+        inputs = in_compute_dtype(self, inputs if inputs.is_floating_point() else inputs.float())
+        mean, variance = self.mean.to(inputs.dtype), self.variance.to(inputs.dtype)
         std = variance.sqrt().clamp(min=1e-7)
         return inputs * std + mean if self.invert else (inputs - mean) / std
 

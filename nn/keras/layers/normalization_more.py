@@ -2,8 +2,10 @@
 import autograd as ag
 
 from ... import functional as F
+from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
+from .normalization import cast_like
 
 
 def _check_axes(axes, ndim, layer, shape):
@@ -30,7 +32,9 @@ class UnitNormalization(Layer):
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         _check_axes(axes, inputs.ndim, self.name, inputs.shape)
         inverse = (inputs * inputs).sum(dim=tuple(axes), keepdim=True).rsqrt()
-        return inputs * ag.minimum(inverse, ag.full_like(inverse, 1e12))
+        # the cap is inf in float16 (as Keras's 1e12 becomes there), without NumPy's overflow warning
+        cap = 1e12 if ag.finfo(inverse.dtype).max >= 1e12 else float("inf")
+        return inputs * ag.minimum(inverse, ag.full_like(inverse, cap))
 
 
 class GroupNormalization(Layer):
@@ -64,10 +68,10 @@ class GroupNormalization(Layer):
                              f"{tuple(input_shape)}) cannot be split into {groups} equal groups; pick groups that "
                              "divide the channel count")
         self.groups = groups
-        self.gamma = (self.add_weight((channels,), self.gamma_initializer, regularizer=self.gamma_regularizer,
-                                      name="gamma") if self.scale else None)
-        self.beta = (self.add_weight((channels,), self.beta_initializer, regularizer=self.beta_regularizer,
-                                     name="beta") if self.center else None)
+        self.gamma = (self.add_weight((channels,), self.gamma_initializer, autocast=False,
+                                      regularizer=self.gamma_regularizer, name="gamma") if self.scale else None)
+        self.beta = (self.add_weight((channels,), self.beta_initializer, autocast=False,
+                                     regularizer=self.beta_regularizer, name="beta") if self.center else None)
 
     def call(self, inputs):
         _check_axes([self.axis], inputs.ndim, self.name, inputs.shape)
@@ -75,9 +79,9 @@ class GroupNormalization(Layer):
         if axis == 0:
             raise ValueError(f"{self.name}: axis must not be the batch axis 0 (inputs of shape "
                              f"{tuple(inputs.shape)})")
-        x = inputs.movedim(axis, 1)
-        y = F.group_norm(x, self.groups, self.gamma, self.beta, eps=self.epsilon)
-        return y.movedim(1, axis)
+        x = at_least_float32(inputs).movedim(axis, 1)   # as Keras: 16-bit inputs are normalized in float32
+        y = F.group_norm(x, self.groups, cast_like(self.gamma, x), cast_like(self.beta, x), eps=self.epsilon)
+        return in_compute_dtype(self, y.movedim(1, axis))
 
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,

@@ -4,6 +4,7 @@ import numpy as np
 
 import autograd as ag
 
+from ..autocast_scope import float_dtype, in_compute_dtype
 from ..layer import Layer
 from . import quantile_summary
 
@@ -37,6 +38,8 @@ def encode_categories(indices, depth, output_mode, name, count_weights=None):
 
 
 def _host(inputs):
+    if isinstance(inputs, ag.Tensor) and inputs.is_floating_point() and inputs.dtype.itemsize == 2:
+        inputs = inputs.float()   # NumPy has no bfloat16; both 16-bit floats are exact in float32
     return inputs.numpy() if hasattr(inputs, "numpy") else np.asarray(inputs)
 
 
@@ -68,7 +71,8 @@ class CategoryEncoding(Layer):
                              f"not {self.output_mode!r}")
         weights = None if count_weights is None else _host(count_weights)
         out = encode_categories(_host(inputs), self.num_tokens, self.output_mode, self.name, weights)
-        return ag.tensor(out)
+        dtype = self.variable_dtype   # Keras's: the layer's dtype (float32 under a mixed policy)
+        return ag.tensor(out).to(float_dtype(dtype) or np.dtype(dtype))
 
     def get_config(self):
         return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode,
@@ -123,7 +127,8 @@ class Discretization(Layer):
         indices = np.digitize(_host(inputs), np.asarray(self.bin_boundaries, np.float64)).astype(np.int32)
         if self.output_mode == "int":
             return ag.tensor(indices)
-        return ag.tensor(encode_categories(indices, len(self.bin_boundaries) + 1, self.output_mode, self.name))
+        encoded = ag.tensor(encode_categories(indices, len(self.bin_boundaries) + 1, self.output_mode, self.name))
+        return in_compute_dtype(self, encoded)   # Keras's bins come in the compute dtype (float16 when mixed)
 
     def get_config(self):
         return {"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,

@@ -16,6 +16,7 @@ import autograd as ag
 
 from ... import functional as F
 from .. import masking
+from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
 from ..naming import snake_case
@@ -125,7 +126,8 @@ class _RNN(StatefulRNN, Layer):
 
     def zero_states(self, batch_size):
         """The initial states [h] ([h, c] for an LSTM): zeros (batch_size, units)."""
-        return [ag.zeros((batch_size, self.units)) for _ in range(2 if self.mode == "lstm" else 1)]
+        dtype = float_dtype(self.compute_dtype) or ag.float32   # Keras: the compute dtype (float16 when mixed)
+        return [ag.zeros((batch_size, self.units), dtype=dtype) for _ in range(2 if self.mode == "lstm" else 1)]
 
     def run(self, inputs, reverse, initial_state=None, training=False, mask=None):
         """(outputs (batch, time, units) in time order, [h, (c)], last output) for one pass, backwards when
@@ -133,6 +135,9 @@ class _RNN(StatefulRNN, Layer):
         kept states when no initial_state is given, and keeps the final ones."""
         if self.stateful and initial_state is None:
             initial_state = self.stored_states(inputs)
+        elif initial_state is not None:   # as Keras: given states are cast to the compute dtype
+            given = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
+            initial_state = [in_compute_dtype(self, s) for s in given]
         result = self._run_pass(inputs, reverse, initial_state, training, mask)
         self.keep_states(result[1])
         return result
@@ -140,7 +145,7 @@ class _RNN(StatefulRNN, Layer):
     def _run_pass(self, inputs, reverse, initial_state, training, mask):
         if inputs.ndim != 3:
             raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
-        if inputs.dtype.kind != "f":
+        if not inputs.is_floating_point():
             inputs = inputs.float()
         if self._stepwise:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
@@ -266,10 +271,17 @@ class Bidirectional(Layer):
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        fwd, fwd_states, fwd_last = self.forward_layer.run(inputs, self.forward_layer.go_backwards, forward_state,
-                                                           bool(training), mask)
-        bwd, bwd_states, bwd_last = self.backward_layer.run(inputs, self.backward_layer.go_backwards,
-                                                            backward_state, bool(training), mask)
+        # each direction in its own policy (its run skips __call__: its inputs and weights are cast here), the
+        # results in this layer's compute dtype, as Keras
+        with autocast_call(self.forward_layer):
+            fwd, fwd_states, fwd_last = self.forward_layer.run(
+                in_compute_dtype(self.forward_layer, inputs), self.forward_layer.go_backwards, forward_state,
+                bool(training), mask)
+        with autocast_call(self.backward_layer):
+            bwd, bwd_states, bwd_last = self.backward_layer.run(
+                in_compute_dtype(self.backward_layer, inputs), self.backward_layer.go_backwards, backward_state,
+                bool(training), mask)
+        fwd, fwd_last, bwd, bwd_last = (in_compute_dtype(self, t) for t in (fwd, fwd_last, bwd, bwd_last))
         if self.return_sequences:
             outputs = (fwd, bwd)
         else:

@@ -40,9 +40,9 @@ def stepwise_run(layer, inputs, reverse, h, c, keep, training):
     previous output (zeros with zero_output_for_mask), as Keras."""
     cell = cell_of(layer)
     batch, steps = inputs.shape[0], inputs.shape[1]
-    states = [h if h is not None else ag.zeros((batch, layer.units))]
+    states = [h if h is not None else ag.zeros((batch, layer.units), dtype=inputs.dtype)]
     if type(layer).__name__ == "LSTM":
-        states.append(c if c is not None else ag.zeros((batch, layer.units)))
+        states.append(c if c is not None else ag.zeros((batch, layer.units), dtype=inputs.dtype))
     outputs, previous = [None] * steps, None
     try:
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):

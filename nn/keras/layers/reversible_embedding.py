@@ -45,6 +45,11 @@ class ReversibleEmbedding(Embedding):
             logits = (logits / self.logit_soft_cap).tanh() * self.logit_soft_cap
         return logits
 
+    def get_config(self):
+        """Embedding's config, then tie_weights, reverse_dtype and logit_soft_cap (Keras's order)."""
+        return {**super().get_config(), "tie_weights": self.tie_weights, "reverse_dtype": self.reverse_dtype,
+                "logit_soft_cap": self.logit_soft_cap}
+
     def compute_mask(self, inputs, mask=None):
         """None, as Keras: the forward call attaches the padding mask (mask_zero=True) to its output itself."""
         return None

@@ -14,6 +14,7 @@ import autograd as ag
 
 from ... import functional as F
 from .. import activations
+from ..autocast_scope import float_dtype
 from ..layer import Layer
 from .recurrent_gates import _gru_to_torch, forget_gate_ones
 
@@ -23,7 +24,7 @@ def _step_input(cell, inputs):
         raise ValueError(f"{cell.name}: a cell takes one time step (batch, features), got inputs of shape "
                          f"{tuple(inputs.shape)}; wrap the cell in keras.layers.RNN to run it over (batch, time, "
                          "features)")
-    return inputs if inputs.dtype.kind == "f" else inputs.float()
+    return inputs if inputs.is_floating_point() else inputs.float()
 
 
 def _state_list(states):
@@ -105,7 +106,8 @@ class _DropoutCell(Layer):
     def get_initial_state(self, batch_size=None):
         """Zero states, one (batch_size, units) array per entry of state_size."""
         sizes = self.state_size if isinstance(self.state_size, (list, tuple)) else [self.state_size]
-        return [ag.zeros((batch_size, size)) for size in sizes]
+        dtype = float_dtype(self.compute_dtype) or ag.float32   # Keras: the compute dtype (float16 when mixed)
+        return [ag.zeros((batch_size, size), dtype=dtype) for size in sizes]
 
     def _mask_count(self):
         """Masks per dropout kind: one, or (as Keras with recurrent_dropout) one per gate block."""

@@ -16,9 +16,12 @@ the weight gradients over time in another order (about 1e-7 relative apart). LST
 run step by step (each step one fused deepgrad cell): the whole-sequence LSTM/GRU kernels round their
 forward values differently (about 1e-7).
 """
+import contextlib
+
 import autograd as ag
 
 from ... import functional as F
+from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype, policy_config
 from .. import activations, masking
 from ..layer import Layer, _call_takes_training, as_tensor
 from .masked_recurrence import masked_run
@@ -67,6 +70,16 @@ def _check_cell(owner, cell):
                          f"integers with one per state), got {cell!r}")
 
 
+@contextlib.contextmanager
+def _cells_autocast(cell):
+    """The layer's autocast scope (mixed precision) for `cell` and the cells it stacks."""
+    with contextlib.ExitStack() as stack:
+        for each in [cell] + list(getattr(cell, "cells", ())):
+            if isinstance(each, Layer):
+                stack.enter_context(autocast_call(each))
+        yield
+
+
 def _call_cell(cell, inputs, states, training):
     if type(cell) in (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells) and cell.built \
             and cell.activity_regularizer is None:   # skips Layer.__call__'s per-step bookkeeping
@@ -84,8 +97,9 @@ def _zero_states(cell, batch_size):
         states = getter(batch_size=batch_size)
         return list(states) if _is_nested(states) else [states]
     sizes = cell.state_size if _is_nested(cell.state_size) else [cell.state_size]
-    return [[ag.zeros((batch_size, s)) for s in size] if _is_nested(size) else ag.zeros((batch_size, size))
-            for size in sizes]
+    dtype = float_dtype(getattr(cell, "compute_dtype", "float32")) or ag.float32   # Keras: the cell's compute dtype
+    return [[ag.zeros((batch_size, s), dtype=dtype) for s in size] if _is_nested(size)
+            else ag.zeros((batch_size, size), dtype=dtype) for size in sizes]
 
 
 def _reset_dropout_masks(cell):
@@ -213,7 +227,7 @@ class RNN(StatefulRNN, Layer):
         if sequences.ndim < 3:
             raise ValueError(f"{self.name}: expects sequences (batch, time, features...), got shape "
                              f"{tuple(sequences.shape)}")
-        if sequences.dtype.kind != "f":
+        if not sequences.is_floating_point():
             sequences = sequences.float()
         batch, steps = sequences.shape[0], sequences.shape[1]
         if steps == 0:
@@ -222,7 +236,11 @@ class RNN(StatefulRNN, Layer):
             states = self.stored_states(sequences) if self.stateful else self.get_initial_state(batch)
         else:
             states = list(initial_state) if _is_nested(initial_state) else [initial_state]
-            states = _pack_as(states, [as_tensor(s) for s in _flatten(states)])
+        # as Keras: the steps and states in the cell's compute dtype (float16 under a mixed policy), the results
+        # in this layer's
+        cell_policy = self.cell if isinstance(self.cell, Layer) else self
+        sequences = in_compute_dtype(cell_policy, sequences)
+        states = _pack_as(states, [in_compute_dtype(cell_policy, as_tensor(s)) for s in _flatten(states)])
         keep = None
         if mask is not None:
             keep = masking.as_bool(mask[0] if _is_nested(mask) else mask)
@@ -233,13 +251,16 @@ class RNN(StatefulRNN, Layer):
         # tanh differently in the last bit
         mode = _fused_mode(self.cell) if self._fuse and sequences.device.type == "cpu" else None
         dropping = training and (getattr(self.cell, "dropout", 0) or getattr(self.cell, "recurrent_dropout", 0))
-        if mode is not None and not dropping and not self._differentiated(sequences, states):
-            outputs, last, states = self._run_fused(mode, sequences, states, keep)
-        else:
-            try:
-                outputs, last, states = self._run_steps(sequences, states, keep, bool(training))
-            finally:
-                _reset_dropout_masks(self.cell)
+        with _cells_autocast(self.cell):   # the cells run by their call, not __call__: read their weights' casts
+            if mode is not None and not dropping and not self._differentiated(sequences, states):
+                outputs, last, states = self._run_fused(mode, sequences, states, keep)
+            else:
+                try:
+                    outputs, last, states = self._run_steps(sequences, states, keep, bool(training))
+                finally:
+                    _reset_dropout_masks(self.cell)
+        outputs, last = in_compute_dtype(self, outputs), in_compute_dtype(self, last)
+        states = _pack_as(states, [in_compute_dtype(self, s) for s in _flatten(states)])
         self.keep_states(states)
         output = outputs if self.return_sequences else last
         return [output] + list(states) if self.return_state else output
@@ -296,7 +317,7 @@ class RNN(StatefulRNN, Layer):
 
     def get_config(self):
         from ..saving.serialization import serialize_keras_object   # saving imports the layers package
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
+        config = {"name": self.name, "trainable": self.trainable, "dtype": policy_config(self),
                   "return_sequences": self.return_sequences, "return_state": self.return_state,
                   "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
                   "zero_output_for_mask": self.zero_output_for_mask, "cell": serialize_keras_object(self.cell)}

@@ -9,6 +9,7 @@ zeros. A shape probe (a functional call on KerasTensors) neither reads nor write
 """
 import autograd as ag
 
+from ..autocast_scope import float_dtype, in_compute_dtype
 from ..context import in_shape_probe, name_scope, scope_path
 from ..symbolic import KerasTensor, flatten
 from ..variables import Variable
@@ -41,8 +42,9 @@ class StatefulRNN:
         with name_scope(self):
             path = f"{scope_path()}/rnn_state"
 
-        def variable(value):
-            state = Variable(value.detach().numpy(), trainable=False, name="rnn_state")
+        def variable(value):   # in the variable dtype (float32 under a mixed policy), as Keras's
+            state = Variable(value.detach().float().numpy(), dtype=float_dtype(self.variable_dtype),
+                             trainable=False, name="rnn_state")
             state.path = path
             return state
         object.__setattr__(self, "states", _map(self.zero_states(int(batch)), variable))
@@ -58,7 +60,8 @@ class StatefulRNN:
             raise ValueError("If an RNN is stateful, the batch size of the input sequences must be the same as the "
                              f"batch size of the initial state. \n- Expected batch size: "
                              f"{self._expected_batch_size}\n- Received batch size: {sequences.shape[0]}")
-        return _map(self.states, lambda state: state.value.clone())   # a copy: keep_states writes in place
+        # a copy (keep_states writes in place), in the compute dtype as Keras casts the states
+        return _map(self.states, lambda state: in_compute_dtype(self, state.value.clone()))
 
     def keep_states(self, new_states):
         """Write a call's final states into the state Variables (not in a shape probe)."""

@@ -1,4 +1,5 @@
 """keras.layers.TimeDistributed: one layer applied to every step of a sequence."""
+from ..autocast_scope import in_compute_dtype
 from ..layer import Layer, _call_takes_mask
 
 
@@ -24,7 +25,8 @@ class TimeDistributed(Layer):
         if mask is not None and _call_takes_mask(type(self.layer).call):
             kwargs["mask"] = mask.reshape(batch * steps, *mask.shape[2:])
         outputs = self.layer(inputs.reshape(batch * steps, *inputs.shape[2:]), **kwargs)
-        return outputs.reshape(batch, steps, *outputs.shape[1:])
+        # Keras runs the inner layer's call in this layer's dtype policy: its outputs come in this compute dtype
+        return in_compute_dtype(self, outputs.reshape(batch, steps, *outputs.shape[1:]))
 
     def compute_mask(self, inputs, mask=None):
         """The input's mask."""

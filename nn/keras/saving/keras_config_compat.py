@@ -1,16 +1,12 @@
 """Real Keras 3's config.json, rewritten into the form nn.keras's deserializer reads.
 
 Keras writes a few things nn.keras does not: dtype policies as objects ({'class_name': 'DTypePolicy', 'config':
-{'name': 'float32'}}) where nn.keras takes the policy's name (mixed ones become float32, with a warning,
-as nn.keras layers have no mixed precision), 'shared_object_id' markers, optimizers under
+{'name': 'float32'}}) where nn.keras takes the policy's name ('mixed_float16' included), 'shared_object_id' markers, optimizers under
 backend modules ('keras.src.backend.torch.optimizers.torch_adam'), and arguments newer than nn.keras's layers
 (quantization settings, initializer axes) that are null or at their defaults, and the `mask=None`,
 `training=False` arguments it records in every functional call; an InputLayer's batch size is left free, as
 Keras leaves it when it runs the model. The rewrite changes only those.
 """
-import warnings
-
-_MIXED = ("mixed_float16", "mixed_bfloat16")
 _POLICIES = ("DTypePolicy", "FloatDTypePolicy", "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy")
 # arguments real Keras writes that nn.keras's constructors do not take, and the values that mean "not used"
 _UNUSED_ARGUMENTS = {"quantization_config": (None,), "input_axes": (None,), "output_axes": (None,),
@@ -29,10 +25,6 @@ def from_keras_config(value):
         if value["class_name"].startswith("Quantized"):
             raise ValueError(f"load_model: the file uses the quantized dtype policy {name!r}, which nn.keras does "
                              "not implement; save the model without quantization")
-        if name in _MIXED:
-            warnings.warn(f"load_model: the file's layers use the dtype policy {name!r}; nn.keras layers have no "
-                          "mixed precision, so they compute in float32 (the policy's variable dtype)", stacklevel=2)
-            return "float32"
         return name
     out = {}
     for key, item in value.items():

@@ -61,6 +61,8 @@ class _Matcher:
         own = list(obj._own_weights()) if hasattr(obj, "_own_weights") else []
         mine = {id(w) for w in own}
         own += [w for w in obj.weights if id(w) not in taken and id(w) not in mine]
+        adapters = {id(w) for w in obj.lora_adapters()} if hasattr(obj, "lora_adapters") else set()
+        own = [w for w in own if id(w) not in adapters]   # Keras saves a LoRA layer's kernel merged, A and B not
         self._pair(obj, own, spare, group.path)
 
     def container(self, layers, group):
@@ -153,12 +155,16 @@ def assign_model_weights(model, tree, filepath, who="load_weights", skip_mismatc
         raise ValueError(f"{who}({filepath!r}): the file holds weights at {unused} that no layer of {model.name} "
                          "takes; the model and the file differ"
                          + (" (pass skip_mismatch=True to load the rest)" if who == "load_weights" else ""))
+    from ..layers.lora import lora_layers, zero_adapters
+    adapters = {id(w) for layer in lora_layers(model) for w in layer.lora_adapters()}
     weights = model.weights
-    missing = [_weight_label(w) for w in weights if id(w) not in matcher.values]
+    missing = [_weight_label(w) for w in weights if id(w) not in matcher.values and id(w) not in adapters]
     if missing and not skip_mismatch:
         raise ValueError(f"{who}({filepath!r}): the file holds no values for the weights {missing} of {model.name}; "
                          "the model and the file differ")
     model.set_weights([matcher.values[id(w)] if id(w) in matcher.values else w.numpy() for w in weights])
+    for layer in lora_layers(model):
+        zero_adapters(layer)
 
 
 def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model"):
