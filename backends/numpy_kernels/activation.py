@@ -162,14 +162,26 @@ def _act_forward(name, x):
     raise unknown_activation(name)
 
 
+#: gradients up to this size select with np.where / copyto (fewer NumPy calls); larger ones multiply (faster)
+_SMALL_SELECT = 4096
+
+
 def relu_grad(gy, live, dtype, out=None):
     """gy where `live` (the unit's input > 0), else +0: PyTorch's threshold_backward, a select, so an inf or NaN
-    gradient stops at a dead unit. A product with the mask and `+ 0` (which makes its -0s +0) run 4-5x faster
-    than np.where; the rare NaN that the product makes of an inf or NaN at a dead unit is zeroed afterwards."""
-    out = np.multiply(gy, live, dtype=dtype, out=out)
-    out += dtype.type(0)
+    gradient stops at a dead unit. On large gradients a product with the mask and `+ 0` (which makes its -0s +0)
+    runs 2-4x faster than np.where; the rare NaN that the product makes of an inf or NaN at a dead unit is zeroed
+    afterwards. Small ones take the select itself, which makes fewer NumPy calls."""
+    zero = dtype.type(0)
+    if gy.size <= _SMALL_SELECT:
+        if out is None:
+            return np.where(live, gy, zero).astype(dtype, copy=False)
+        np.copyto(out, np.where(live, gy, zero))
+        return out
+    with np.errstate(invalid="ignore"):   # inf * 0 at a dead unit: zeroed below
+        out = np.multiply(gy, live, dtype=dtype, out=out)
+    out += zero
     if np.isnan(out).any():
-        np.copyto(out, dtype.type(0), where=~live)
+        np.copyto(out, zero, where=~live)
     return out
 
 
