@@ -20,11 +20,14 @@ def _index_add(out, index, src):
             out[r, j] += src[i, j]
 
 
+_COMPILED_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def fast_path(out, index, src):
-    """True when `index_add` below handles this call: a C-contiguous float out, a 1-D integer index
-    array and src of shape (len(index),) + out.shape[1:] with out's dtype."""
+    """True when `index_add` below handles this call: a C-contiguous float32 or float64 out (Numba has no
+    float16), a 1-D integer index array and src of shape (len(index),) + out.shape[1:] with out's dtype."""
     return (isinstance(index, np.ndarray) and index.ndim == 1 and index.dtype.kind in "iu"
-            and out.ndim >= 1 and out.flags.c_contiguous and out.dtype.kind == "f"
+            and out.ndim >= 1 and out.flags.c_contiguous and out.dtype in _COMPILED_FLOATS
             and isinstance(src, np.ndarray) and src.dtype == out.dtype
             and src.shape == index.shape + out.shape[1:])
 

@@ -43,3 +43,4 @@ def test_a_jit_replay_gives_the_same_select(device):
     expected = np.where(X > 0, INCOMING, 0.0).astype(np.float32)
     for got in results:
         np.testing.assert_array_equal(got, expected)
+
