@@ -242,6 +242,9 @@ class Layer(Module):
     @property
     def compute_dtype(self):
         """The dtype the layer computes in: its policy's (float16 under 'mixed_float16'), else its dtype."""
+        policy = self.__dict__.get("_dtype_policy")
+        if policy is not None and policy.variable_dtype == self.dtype:   # read on every call: the short way
+            return policy.compute_dtype
         return self.dtype_policy.compute_dtype
 
     @property
@@ -260,7 +263,12 @@ class Layer(Module):
         compute dtype)."""
         if not (self._convert_input_args and getattr(self, "_autocast", True)):
             return None
-        return float_dtype(self.compute_dtype)
+        compute = self.compute_dtype
+        cached = self.__dict__.get("_autocast_target")   # (compute dtype name, its NumPy dtype), per layer
+        if cached is None or cached[0] != compute:
+            cached = (compute, float_dtype(compute))
+            object.__setattr__(self, "_autocast_target", cached)
+        return cached[1]
 
     # ----- attributes ---------------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -519,7 +527,7 @@ class Layer(Module):
                 previous_mask = masking.masks_of(args[0])
                 if previous_mask is not None and _call_takes_mask(type(self).call):
                     kwargs["mask"] = previous_mask
-        self._call_losses = []
+        object.__setattr__(self, "_call_losses", [])   # per call: past __setattr__'s registration checks
         with training_scope(flag):
             if in_scope() or self.compute_dtype != self.dtype:   # mixed precision (autocast_scope.py)
                 with autocast_call(self):
@@ -535,7 +543,8 @@ class Layer(Module):
                           "destroy the mask information. Downstream layers will not see the mask.")
         first = flatten(outputs)[0] if outputs is not None else None
         if isinstance(first, Tensor):
-            self._output_shape = map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs)
+            object.__setattr__(self, "_output_shape",
+                               map_structure(lambda t: shape_of(t) if isinstance(t, Tensor) else None, outputs))
         if self.activity_regularizer is not None:
             for out in flatten(outputs):
                 if isinstance(out, Tensor):   # Keras divides by the batch size (so the strength is per sample)
