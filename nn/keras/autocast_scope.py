@@ -79,7 +79,7 @@ def autocast_call(layer):
     previous = current()
     _state.dtype = scope
     state = layer.__dict__
-    swapped = {}   # name -> (the weight, its cast, the cast's version)
+    swapped = {}   # name -> the weight its cast stands in for
     if scope is not None:
         target = float_dtype(scope)
         skip = state.get("_not_autocast", ())

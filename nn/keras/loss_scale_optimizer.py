@@ -121,10 +121,9 @@ class LossScaleOptimizer(Optimizer):
         """`loss` times the current scale (the initial scale before the first step)."""
         return loss * self._scale
 
-    def _finite(self, grads, factor, xp=np):
-        with np.errstate(over="ignore", invalid="ignore"):
-            return all(bool(xp.isfinite(g.astype(np.float32) * np.float32(factor)).all())
-                       for g in grads if g is not None)
+    def _finite(self, grads, xp=np):
+        with np.errstate(over="ignore", invalid="ignore"):   # as Keras: checked in float32
+            return all(bool(xp.isfinite(g.astype(np.float32)).all()) for g in grads if g is not None)
 
     def _advance(self, finite):
         if not finite:
@@ -151,7 +150,7 @@ class LossScaleOptimizer(Optimizer):
         optimizer's update; skipped, halving the scale, if any is not finite."""
         params = [p for p in self._params() if p.grad is not None]
         grads = [arrays.array(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
-        finite = self._finite(grads, 1.0, params[0].device.xp if params else np)
+        finite = self._finite(grads, params[0].device.xp if params else np)
         if finite:
             for g in grads:
                 g *= g.dtype.type(1.0 / self._scale)   # the scale is a power of two: exact
@@ -164,7 +163,7 @@ class LossScaleOptimizer(Optimizer):
         pairs = [(g, v) for g, v in grads_and_vars]
         values = [None if g is None else (arrays.array(g) if hasattr(g, "grad_fn") else np.asarray(g))
                   for g, _ in pairs]
-        finite = self._finite(values, 1.0)
+        finite = self._finite(values)
         if finite:
             scale = self._scale
             self.inner_optimizer.apply_gradients([(None if g is None else g / scale, v) for g, v in pairs])
