@@ -222,7 +222,7 @@ _BINDINGS = {
     "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
     "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub, "RsubBackward1"),
-    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": _reflected(E.div, "MulBackward0"),
+    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": E.rdiv,
     "__floordiv__": lambda self, other: E.div(self, other, rounding_mode="floor"),
     "__rfloordiv__": lambda self, other: E.div(other, self, rounding_mode="floor"),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),

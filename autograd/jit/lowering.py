@@ -165,15 +165,28 @@ def _relu(b, ctx, args, kwargs, outs):
 
 
 def _power(b, dst, x, p):
-    """dst = x ** p as NumPy computes it for a Python-number exponent (its fast paths included)."""
+    """dst = x ** p as the eager op computes it for a Python-number exponent (ops/powers.py's exact forms,
+    NumPy's fast path for 1, else NumPy's power)."""
     if p == 2:
         b.emit("multiply", dst, x, x)
+    elif p == 3:
+        sq = b.tmp(*b.meta[dst])
+        b.emit("multiply", sq, x, x)
+        b.emit("multiply", dst, sq, x)
     elif p == 1:
         b.emit("positive", dst, x)
     elif p == 0.5:
         b.emit("sqrt", dst, x)
+    elif p == -0.5:
+        root = b.tmp(*b.meta[dst])
+        b.emit("sqrt", root, x)
+        b.emit("divide", dst, ("k", 1), root)
     elif p == -1:
         b.emit("divide", dst, ("k", 1), x)
+    elif p == -2:
+        sq = b.tmp(*b.meta[dst])
+        b.emit("multiply", sq, x, x)
+        b.emit("divide", dst, ("k", 1), sq)
     else:
         b.emit("power", dst, x, ("k", p))
 
@@ -186,12 +199,12 @@ def _pow(b, ctx, args, kwargs, outs):
     p = args[1].value
     _power(b, o, x, p)
 
-    def grads(b, gy, routes):       # gy * b * a ** (b - 1)
+    def grads(b, gy, routes):       # gy * (b * a ** (b - 1))
         for k, s in routes:
             t, power = b.tmp(shape, dtype), b.tmp(shape, dtype)
-            b.emit("multiply", t, gy, ("k", p))
             _power(b, power, x, p - 1)
-            b.emit("multiply", s, t, power)
+            b.emit("multiply", t, power, ("k", p))
+            b.emit("multiply", s, gy, t)
     return grads
 
 

@@ -9,7 +9,7 @@ from ..dtypes import complex_dtype_of, real_dtype_of
 from ..function import Function
 from ..tensor import Tensor
 from . import activation, convert, diagonal_view, einsum, elementwise as E, indexing, joining, linalg, reduction, scan
-from . import setitem, shape, trig
+from . import powers, setitem, shape, trig
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 
@@ -302,6 +302,6 @@ complex_forms.holomorphic(
     reduction.Sum, reduction.Mean, reduction.Prod, shape.Reshape, shape.Transpose, shape.BroadcastTo, shape.Flip,
     shape.Pad, indexing.GetItem, indexing.IndexAdd, indexing.TakeAlongAxis, joining.Concatenate, joining.Stack,
     joining.Split, linalg.MatMul, scan.Cumsum, scan.Cumprod, convert.ToDevice, einsum.Einsum, diagonal_view.Diagonal,
-    diagonal_view.DiagonalEmbed, setitem.SetItem, linalg.Linear)
+    diagonal_view.DiagonalEmbed, setitem.SetItem, linalg.Linear, powers.Reciprocal)
 complex_forms.explicit(E.Abs, AbsComplex)
 complex_forms.explicit(activation.Sigmoid, SigmoidComplex)

@@ -11,6 +11,8 @@ from ..errors import DtypeError, not_a_tensor
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
+from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, for_bf16, scaled
+from .powers import Reciprocal, power
 from .no_grad_op import no_grad_op
 
 
@@ -69,13 +71,14 @@ class Div(Function):
 
 class Pow(Function):
     def forward(ctx, a, b):
-        out = a ** b
+        out = power(ctx.xp, a, b) if type(b) in (int, float) and hasattr(a, "dtype") else a ** b
         if not hasattr(a, "dtype"):  # a Python number (2 ** t): keep it in out's dtype, so b's gradient is too
             a = ctx.xp.asarray(a, dtype=out.dtype)
         ctx.save_for_backward(a, b, out)
         return out
 
     def backward(ctx, gy):
+        # PyTorch's order: gy * (b * a ** (b - 1)) and gy * (out * log(a)), each power by its exact forms
         a, b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         xp = ctx.xp
@@ -84,13 +87,13 @@ class Pow(Function):
             # d(a^b)/da is 0 where b == 0 (PyTorch's rule), not 0 * a^-1, which is nan at a == 0: the third
             # derivative of x ** 2 at 0 goes through x ** 0
             if isinstance(b, numbers.Number):
-                ga = gy * b * a ** (b - 1) if b != 0 else gy * 0
+                ga = gy * scaled(power(xp, a, b - 1), b) if b != 0 else gy * 0
             else:
-                ga = ctx.select(b == 0, 0, gy * b * a ** (b - 1))
+                ga = ctx.select(b == 0, 0, gy * (b * a ** (b - 1)))
             ga = unbroadcast(ga, _shape(a))
         if need[1]:
             a_zero = a == 0
-            gb = unbroadcast(ctx.select(a_zero, 0, gy * out * xp.log(ctx.select(a_zero, 1, a))), _shape(b))
+            gb = unbroadcast(ctx.select(a_zero, 0, gy * (out * xp.log(ctx.select(a_zero, 1, a)))), _shape(b))
         return ga, gb
 
 
@@ -321,6 +324,8 @@ def _promote_slow(a, b, op):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
+        elif op != "mul" and op != "div" and is_bf16(t._data.dtype):
+            other = for_bf16(other, t._data.dtype)   # PyTorch rounds the number to bfloat16 here (half_scalars.py)
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
         kind = t._data.dtype.kind
         if kind != "c":
@@ -358,20 +363,43 @@ def _floating(x):
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting."""
     if alpha != 1:
-        other = mul(other, alpha)
+        return _scaled_sum(input, other, alpha, "add")
     return Add.apply(*_promote(input, other, "add"))
 
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
     if alpha != 1:
-        other = mul(other, alpha)
+        return _scaled_sum(input, other, alpha, "sub")
     return Sub.apply(*_promote(input, other, "sub"))
+
+
+def _scaled_sum(input, other, alpha, op):
+    """input + alpha * other (alpha negated for sub) rounded once, as PyTorch's kernel fuses it, for two
+    floating tensors and a real alpha; other operands take a product and a sum."""
+    a, b = _promote(input, other, op)
+    sign = 1 if op == "add" else -1
+    if (isinstance(a, Tensor) and isinstance(b, Tensor) and type(alpha) in NUMBERS
+            and (a._data.dtype.kind == "f" or is_bf16(a._data.dtype))):
+        scale = alpha
+        if a._data.dtype is F16:
+            scale = float(np.float16(alpha))   # PyTorch rounds alpha to the tensors' dtype
+        elif is_bf16(a._data.dtype):
+            scale = for_bf16(alpha, a._data.dtype)
+        out = ScaledSum.apply(a, b, sign * scale, sign * alpha)
+        return out if op == "add" else named(out, "SubBackward0")
+    other = mul(other, alpha)
+    return (Add if op == "add" else Sub).apply(*_promote(input, other, op))
 
 
 def mul(a, b):
     """a * b, broadcasting."""
-    return Mul.apply(*_promote(a, b, "mul"))
+    a, b = _promote(a, b, "mul")
+    if b.__class__ in NUMBERS and a._data.dtype is F16:   # float16 times a number: in float32 (half_scalars.py)
+        return HalfTimesNumber.apply(a, b)
+    if a.__class__ in NUMBERS and b._data.dtype is F16:
+        return HalfTimesNumber.apply(b, a)
+    return Mul.apply(a, b)
 
 
 def div(a, b, *, rounding_mode=None):
@@ -385,7 +413,25 @@ def div(a, b, *, rounding_mode=None):
             a = a.astype(get_default_dtype())
         if isinstance(b, Tensor):
             b = b.astype(get_default_dtype())
+    if b.__class__ in NUMBERS and a._data.dtype is F16:   # float16 over a number: in float32 (half_scalars.py)
+        return HalfOverNumber.apply(a, b)
     return Div.apply(a, b)
+
+
+def rdiv(a, b):
+    """b / a for a tensor a and a number or array b, as PyTorch's `b / a`: a's reciprocal times b (so
+    `0.1 / x` rounds as PyTorch's does; a tensor b takes plain division)."""
+    if isinstance(b, Tensor):
+        return div(b, a)
+    return mul(reciprocal(a), b)
+
+
+def reciprocal(input):
+    """1 / x (integer and bool tensors in the default float dtype)."""
+    check_tensor("reciprocal", input)
+    if _integral(input):
+        input = input.astype(get_default_dtype())
+    return Reciprocal.apply(input)
 
 
 def _integral(x):

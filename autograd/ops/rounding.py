@@ -10,6 +10,7 @@ from .. import autocast_state as autocast
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 from .elementwise import _promote, clip, div, log, mul, sqrt
+from .elementwise import reciprocal as reciprocal_op
 
 
 class Rounding(Function):
@@ -133,8 +134,7 @@ def reciprocal(input):
     """1 / x."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("reciprocal", reciprocal, input)
-    check_tensor("reciprocal", input)
-    return div(1.0, input)
+    return reciprocal_op(input)
 
 
 def log2(input):

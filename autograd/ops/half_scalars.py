@@ -1,0 +1,97 @@
+"""A float16 or bfloat16 tensor beside a Python number, with the number's precision PyTorch gives it.
+
+PyTorch's CPU kernels compute half-precision ops in float32 and round once, and a Python number meets the
+tensor in one of two ways. `mul` and `div` keep the number in float32 (`x * 0.1` is float32(x) *
+float32(0.1), rounded to float16); every other op first rounds the number to the tensor's dtype
+(`x + 0.1` adds float16(0.1)). NumPy rounds a Python number to float16 for every op, and deepgrad's
+bfloat16 ops (autograd/bf16_forms.py) compute in float32 with the number unrounded: so float16 `mul` and
+`div` take the ops here, and bfloat16 numbers are rounded (`for_bf16`) before the other ops see them.
+"""
+import numpy as np
+
+from ..broadcast import unbroadcast
+from ..function import Function
+
+F16 = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+#: Python number types that take these forms (bool is no number here: x * True stays x's dtype's product)
+NUMBERS = (float, int)
+
+
+def scaled(x, s):
+    """The array x times the Python number s: in float32 then rounded when x is float16, as PyTorch's
+    kernels do, else x's own product."""
+    if x.dtype is F16 or x.dtype == F16:
+        return (x.astype(_F32) * np.float32(s)).astype(F16)
+    return x * s
+
+
+def divided(x, s):
+    """The array x over the Python number s, by the same rule as `scaled`."""
+    if x.dtype is F16 or x.dtype == F16:
+        return (x.astype(_F32) / np.float32(s)).astype(F16)
+    return x / s
+
+
+class HalfTimesNumber(Function):
+    """A float16 tensor times a Python number (the node PyTorch calls MulBackward0)."""
+    op_name = "mul"
+    torch_name = "MulBackward0"
+
+    def forward(ctx, x, s):
+        ctx.s = s
+        return scaled(x, s)
+
+    def backward(ctx, gy):
+        return scaled(gy, ctx.s), None
+
+
+class HalfOverNumber(Function):
+    """A float16 tensor over a Python number (the node PyTorch calls DivBackward0)."""
+    op_name = "div"
+    torch_name = "DivBackward0"
+
+    def forward(ctx, x, s):
+        ctx.s = s
+        return divided(x, s)
+
+    def backward(ctx, gy):
+        return divided(gy, ctx.s), None
+
+
+def for_bf16(s, bf16):
+    """The Python number s rounded to bfloat16 (the NumPy dtype `bf16`) and back, as PyTorch rounds a number
+    for every bfloat16 op but mul and div; bools and complex numbers are returned as they are."""
+    if type(s) is float or type(s) is int:
+        rounded = float(np.asarray(s, dtype=np.float32).astype(bf16).astype(_F32))
+        return rounded if type(s) is float or rounded != s else s
+    return s
+
+
+def fused_sum(a, b, alpha):
+    """a + alpha * b rounded once, as PyTorch's add with alpha computes it: float32 through float64 (where
+    PyTorch fuses the multiply-add), float16 through float32; alpha is the number already in the arrays'
+    precision. Other dtypes take two roundings."""
+    dtype = a.dtype
+    if dtype == _F32:
+        return (a.astype(np.float64) + float(np.float32(alpha)) * b.astype(np.float64)).astype(_F32)
+    if dtype == F16:
+        return (a.astype(_F32) + np.float32(alpha) * b.astype(_F32)).astype(F16)
+    return a + alpha * b
+
+
+class ScaledSum(Function):
+    """a + alpha * b in one rounding (PyTorch's add and sub with alpha; sub passes -alpha)."""
+    op_name = "add"
+    torch_name = "AddBackward0"
+
+    def forward(ctx, a, b, alpha, grad_alpha):
+        ctx.shapes = (a.shape, b.shape)
+        ctx.grad_alpha = grad_alpha
+        return fused_sum(a, b, alpha)
+
+    def backward(ctx, gy):
+        sa, sb = ctx.shapes
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy, sa) if need[0] else None,
+                unbroadcast(scaled(gy, ctx.grad_alpha), sb) if need[1] else None, None, None)
