@@ -5,7 +5,7 @@ import numpy as np
 
 import backends
 
-from . import bf16_forms, capture, type_objects
+from . import capture, half_forms, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
@@ -36,8 +36,8 @@ def _shape(shape, op):
 
 def _new(array, device, requires_grad):
     capture.created(array)
-    if array.dtype.kind == "V":   # bfloat16, the only such dtype a tensor holds: ops start computing it in float32
-        bf16_forms.note_bf16(array.dtype)
+    if array.dtype.kind == "V" or array.dtype == half_forms.F16:   # bfloat16 or float16: ops start computing it in
+        half_forms.note_half(array.dtype)                         # float32 (autograd/half_forms.py)
     t = Tensor._make(array, device, None, 0, False)
     if grad_state.inference:   # made inside inference_mode: an inference tensor (Tensor.is_inference)
         make_inference(t)

@@ -1,7 +1,7 @@
 """The dtypes deepgrad tensors use (NumPy's), and the promotion rules for Python scalars."""
 import numpy as np
 
-from . import bf16_forms, complex_forms
+from . import complex_forms, half_forms
 from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
 
 float16 = np.float16
@@ -86,12 +86,14 @@ def check_supported(op, dtype):
         dtype = bfloat16_dtype(op)   # the name 'bfloat16' before ml_dtypes was imported (or without it)
     if dtype.kind not in _SUPPORTED_KINDS:
         if is_bf16(dtype):
-            bf16_forms.note_bf16(dtype)
+            half_forms.note_half(dtype)
             return dtype
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
         raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
                         "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
-    if dtype.kind == "c":
+    if dtype is half_forms.F16:
+        half_forms.note_half(dtype)   # ops start computing float16 arrays in float32 (autograd/half_forms.py)
+    elif dtype.kind == "c":
         if dtype not in _COMPLEX:
             raise TypeError(f"{op}: complex data (dtype {dtype}) is not supported; complex tensors are complex64 or "
                             "complex128 (convert with .astype(np.complex128))")

@@ -11,7 +11,7 @@ import weakref
 from backends import DeviceError
 
 from . import autocast_state as autocast
-from . import bf16_forms
+from . import half_forms
 from . import complex_forms
 from . import profile_state as profiling
 from .capture import state as capture
@@ -98,8 +98,8 @@ class Function:
             cls = complex_forms.form_for(cls, args)
         if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
             args = autocast.cast_inputs(cls, args)
-        if bf16_forms.active:   # bfloat16 tensors exist: compute them in float32 (autograd/bf16_forms.py)
-            cls = bf16_forms.form_for(cls, args)
+        if half_forms.active:   # bfloat16/float16 tensors exist: compute them in float32 (autograd/half_forms.py)
+            cls = half_forms.form_for(cls, args)
         ctx = cls()
         device = None
         record = False

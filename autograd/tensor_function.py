@@ -168,6 +168,7 @@ class TensorFunction(Function):
 
     _signature = None   # forward's, for a Function with setup_context
     passes_errors = True
+    half_native = True   # the user's forward sees its float16/bfloat16 tensors as they are (the ops inside round)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

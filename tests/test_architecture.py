@@ -15,7 +15,7 @@ PACKAGES = ("backends", "autograd", "nn")
 AUTOGRAD_FLOORS = {
     "autograd.complex_forms": -1,
     # bfloat16 (optional ml_dtypes): the dtype at the very bottom; its float32 forms of ops, read by Function.apply
-    "autograd.bf16_dtype": -2, "autograd.bf16_forms": -1.5,
+    "autograd.bf16_dtype": -2, "autograd.half_forms": -1.5,
     "autograd.type_objects": 0, "autograd.torch_aliases_api": 7.6,
     "autograd.cuda_devices": -0.5, "autograd.cuda_memory": -0.4,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,

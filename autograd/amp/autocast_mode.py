@@ -15,7 +15,7 @@ import numpy as np
 import backends
 
 from .. import autocast_state as _state
-from .. import bf16_forms
+from .. import half_forms
 from ..autocast_state import device_type_of
 from ..bf16_dtype import MissingBFloat16, bfloat16_dtype, is_bf16, names_bf16
 
@@ -87,8 +87,8 @@ class autocast:
                           f"autocasts to {'float16' if self._kind == 'cuda' else 'float16 or bfloat16'} there. "
                           "Disabling autocast.", stacklevel=2)
             enabled = False
-        if enabled and is_bf16(self.fast_dtype):
-            bf16_forms.note_bf16(self.fast_dtype)   # ops start computing bfloat16 arrays in float32
+        if enabled:
+            half_forms.note_half(self.fast_dtype)   # ops start computing half-precision arrays in float32
         self._enabled = enabled
 
     def __enter__(self):
@@ -144,8 +144,7 @@ def set_autocast_enabled(device_type, enabled=None):
     kind = _kind("set_autocast_enabled", device_type)
     if enabled:
         dtype = _dtype_for("set_autocast_enabled", kind, device_type)
-        if is_bf16(dtype):
-            bf16_forms.note_bf16(dtype)
+        half_forms.note_half(dtype)
     _state.set_enabled(kind, enabled)
 
 

@@ -32,7 +32,7 @@ class ToDevice(Function):
 
 class AsType(Function):
     op_name = "astype"
-    bf16_native = True   # casts to and from bfloat16 as asked (autograd/bf16_forms.py)
+    half_native = True   # casts to and from bfloat16 and float16 as asked (autograd/half_forms.py)
 
     def forward(ctx, x, dtype):
         ctx.source_dtype = x.dtype

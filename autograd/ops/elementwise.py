@@ -11,7 +11,7 @@ from ..errors import DtypeError, not_a_tensor
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
-from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, for_bf16, scaled
+from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
 from .powers import Reciprocal, power
 from .no_grad_op import no_grad_op
 
@@ -70,6 +70,8 @@ class Div(Function):
 
 
 class Pow(Function):
+    half_native = True   # see ops/powers.py: PyTorch rounds each half-precision step here
+
     def forward(ctx, a, b):
         out = power(ctx.xp, a, b) if type(b) in (int, float) and hasattr(a, "dtype") else a ** b
         if not hasattr(a, "dtype"):  # a Python number (2 ** t): keep it in out's dtype, so b's gradient is too
@@ -283,7 +285,7 @@ def _promote(a, b, op):
         if isinstance(b, Tensor):
             if a._data.dtype is b._data.dtype:
                 return a, b
-        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
+        elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f" and a._data.dtype is not F16:
             return a, b
     return _promote_slow(a, b, op)
 
@@ -324,8 +326,8 @@ def _promote_slow(a, b, op):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
-        elif op != "mul" and op != "div" and is_bf16(t._data.dtype):
-            other = for_bf16(other, t._data.dtype)   # PyTorch rounds the number to bfloat16 here (half_scalars.py)
+        elif op != "mul" and op != "div" and (t._data.dtype is F16 or is_bf16(t._data.dtype)):
+            other = rounded_to(other, t._data.dtype)   # PyTorch rounds the number to the half dtype (half_scalars.py)
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
         kind = t._data.dtype.kind
         if kind != "c":
@@ -383,9 +385,9 @@ def _scaled_sum(input, other, alpha, op):
             and (a._data.dtype.kind == "f" or is_bf16(a._data.dtype))):
         scale = alpha
         if a._data.dtype is F16:
-            scale = float(np.float16(alpha))   # PyTorch rounds alpha to the tensors' dtype
+            scale = rounded_to(alpha, F16)   # PyTorch rounds alpha to the tensors' dtype
         elif is_bf16(a._data.dtype):
-            scale = for_bf16(alpha, a._data.dtype)
+            scale = rounded_to(alpha, a._data.dtype)
         out = ScaledSum.apply(a, b, sign * scale, sign * alpha)
         return out if op == "add" else named(out, "SubBackward0")
     other = mul(other, alpha)

@@ -1,14 +1,15 @@
 """A float16 or bfloat16 tensor beside a Python number, with the number's precision PyTorch gives it.
 
-PyTorch's CPU kernels compute half-precision ops in float32 and round once, and a Python number meets the
-tensor in one of two ways. `mul` and `div` keep the number in float32 (`x * 0.1` is float32(x) *
-float32(0.1), rounded to float16); every other op first rounds the number to the tensor's dtype
-(`x + 0.1` adds float16(0.1)). NumPy rounds a Python number to float16 for every op, and deepgrad's
-bfloat16 ops (autograd/bf16_forms.py) compute in float32 with the number unrounded: so float16 `mul` and
-`div` take the ops here, and bfloat16 numbers are rounded (`for_bf16`) before the other ops see them.
+PyTorch's CPU kernels compute half-precision ops in float32 and round once (as deepgrad's half forms do,
+autograd/half_forms.py), and a Python number meets the tensor in one of two ways: `mul` and `div` keep the
+number in float32 (`x * 0.1` is float32(x) * float32(0.1), rounded to float16), while every other op first
+rounds the number to the tensor's dtype (`x + 0.1` adds float16(0.1)); `add` and `sub` with alpha round alpha
+too and the sum once. `rounded_to` does the rounding for those ops; float16 `mul` and `div` take the ops
+here, which keep their float32 arithmetic on every device (CuPy's float16 included).
 """
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..function import Function
 
@@ -18,18 +19,22 @@ _F32 = np.dtype(np.float32)
 NUMBERS = (float, int)
 
 
+def _half(dtype):
+    return dtype is F16 or dtype == F16 or is_bf16(dtype)
+
+
 def scaled(x, s):
-    """The array x times the Python number s: in float32 then rounded when x is float16, as PyTorch's
-    kernels do, else x's own product."""
-    if x.dtype is F16 or x.dtype == F16:
-        return (x.astype(_F32) * np.float32(s)).astype(F16)
+    """The array x times the Python number s: in float32 then rounded when x is float16 or bfloat16, as
+    PyTorch's kernels do, else x's own product."""
+    if _half(x.dtype):
+        return (x.astype(_F32) * np.float32(s)).astype(x.dtype)
     return x * s
 
 
 def divided(x, s):
     """The array x over the Python number s, by the same rule as `scaled`."""
-    if x.dtype is F16 or x.dtype == F16:
-        return (x.astype(_F32) / np.float32(s)).astype(F16)
+    if _half(x.dtype):
+        return (x.astype(_F32) / np.float32(s)).astype(x.dtype)
     return x / s
 
 
@@ -59,11 +64,12 @@ class HalfOverNumber(Function):
         return divided(gy, ctx.s), None
 
 
-def for_bf16(s, bf16):
-    """The Python number s rounded to bfloat16 (the NumPy dtype `bf16`) and back, as PyTorch rounds a number
-    for every bfloat16 op but mul and div; bools and complex numbers are returned as they are."""
+def rounded_to(s, half):
+    """The Python number s rounded to the half dtype `half` (through float32, as PyTorch converts a number) and
+    back, as PyTorch rounds a number for every half-precision op but mul and div; an int that survives the
+    rounding stays an int; bools and complex numbers are returned as they are."""
     if type(s) is float or type(s) is int:
-        rounded = float(np.asarray(s, dtype=np.float32).astype(bf16).astype(_F32))
+        rounded = float(np.asarray(s, dtype=np.float32).astype(half).astype(_F32))
         return rounded if type(s) is float or rounded != s else s
     return s
 

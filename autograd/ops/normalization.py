@@ -11,7 +11,7 @@ class BatchNorm(Function):
     output, so forward writes one array."""
     op_name = "batch_norm"
     differentiable_backward = False
-    bf16_writes = (1, 2)   # forward updates the running statistics in place (see autograd/bf16_forms.py)
+    half_writes = (1, 2)   # forward updates the running statistics in place (see autograd/half_forms.py)
 
     def forward(ctx, x, running_mean, running_var, weight, bias, training, momentum, eps):
         xp, dev = ctx.xp, ctx.device

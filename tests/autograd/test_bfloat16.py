@@ -349,7 +349,7 @@ def test_deepgrad_works_without_ml_dtypes_and_names_the_install():
                                                "from_numpy", "as_tensor", "tensor", "to"])
 def test_every_way_of_making_bfloat16_switches_on_its_float32_forms(bf16, make, monkeypatch):
     """A process's first bfloat16 tensor, however made, makes ops round their float32 results to bfloat16."""
-    from autograd import bf16_forms
-    monkeypatch.setattr(bf16_forms, "active", False)
+    from autograd import half_forms
+    monkeypatch.setattr(half_forms, "active", False)
     t = make(bf16)
-    assert bf16_forms.active and (t @ t).dtype == bf16
+    assert half_forms.active and (t @ t).dtype == bf16
