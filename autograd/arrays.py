@@ -1,7 +1,7 @@
 """The seam for libraries built on autograd (`nn` is one): raw backend arrays in and out of Tensors.
 
 A layer, optimiser or initialiser works on the array inside a tensor (a NumPy or CuPy array,
-reached through `t.device.xp`) and hands arrays back as tensors. These five calls are all it needs;
+reached through `t.device.xp`) and hands arrays back as tensors. These few calls are all it needs;
 nothing outside `autograd` touches a Tensor's private fields.
 
     import autograd as ag
@@ -56,4 +56,17 @@ def replace(t, values, device=None):
     return t
 
 
-__all__ = ["array", "wrap", "mark_changed", "assign_", "replace", "Tensor"]
+def retyped(t, cls):
+    """`t` as an instance of `cls`, a subclass of Tensor (cls.__init__ is not called), taking t's place in the
+    graph: for a tensor the caller has just made and holds alone (Tensor.as_subclass, for a tensor others may
+    hold, adds an alias node instead). `t` must not be used afterwards."""
+    out = object.__new__(cls)
+    out._data, out._device, out._node, out._out_idx = t._data, t._device, t._node, t._out_idx
+    out.requires_grad, out._vc, out._grad, out._hooks = t.requires_grad, t._vc, None, None
+    view_of = getattr(t, "_view_of", None)
+    if view_of is not None:
+        out._view_of = view_of
+    return out
+
+
+__all__ = ["array", "wrap", "mark_changed", "assign_", "replace", "retyped", "Tensor"]

@@ -29,24 +29,38 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """Make `d` (float16, float32 or float64) the dtype of new floating-point tensors, as
+    """Make `d` (float16, bfloat16, float32 or float64) the dtype of new floating-point tensors, as
     torch.set_default_dtype: tensors from Python floats, the factories (zeros, rand, arange with floats,
     ...), module parameters, and integer tensors promoted by a float scalar or a float-valued op."""
     try:
         dtype = None if d is None else np.dtype(d)   # np.dtype(None) would be float64
     except TypeError:
         dtype = None
+    if dtype is not None and is_bf16(dtype):   # bfloat16, as PyTorch allows it (ops compute it in float32)
+        half_forms.note_half(dtype)
+        _default_float[0] = dtype
+        return
     if dtype is None or dtype.kind != "f":
         raise TypeError(f"set_default_dtype: only floating-point types are supported as the default type, got {d!r}; "
-                        "pass ag.float32, ag.float64 or ag.float16")
+                        "pass ag.float32, ag.float64, ag.float16 or ag.bfloat16")
     if dtype not in _DEFAULT_CHOICES:
-        raise TypeError(f"set_default_dtype: {dtype} is not supported; pass ag.float32, ag.float64 or ag.float16")
+        raise TypeError(f"set_default_dtype: {dtype} is not supported; pass ag.float32, ag.float64, ag.float16 or "
+                        "ag.bfloat16")
     _default_float[0] = dtype
+
+
+def default_complex_or_none():
+    """The default complex dtype, or None under a bfloat16 default (which has none): for code that only asks."""
+    return None if is_bf16(_default_float[0]) else get_default_complex_dtype()
 
 
 def get_default_complex_dtype():
     """The dtype of Python complex numbers made into tensors: complex128 when the default float dtype is
-    float64, complex64 otherwise (PyTorch's rule)."""
+    float64, complex64 otherwise (PyTorch's rule); a bfloat16 default has none, as in PyTorch."""
+    if is_bf16(_default_float[0]):
+        raise RuntimeError("complex numbers: the default dtype is bfloat16, which has no complex form (PyTorch: "
+                           "'invalid default scalar type for complex'); pass dtype=ag.complex64, or "
+                           "ag.set_default_dtype(ag.float32) first")
     return np.dtype(np.complex128) if _default_float[0] == np.float64 else np.dtype(np.complex64)
 
 

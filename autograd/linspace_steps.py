@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from .bf16_dtype import is_bf16
+
 
 def _two_sum(a, b):
     s = a + b
@@ -70,8 +72,8 @@ def linspace_values(start, end, steps, dtype):
         return np.full(steps, start if dtype.kind == "f" else int(start), dtype=dtype)
     half = steps // 2
     ups, downs = np.arange(half), np.arange(steps - 1 - half, -1, -1)   # i, then steps - 1 - i, per half
-    if dtype == np.float16:   # c10::Half: each operation in float32, rounded back to half
-        h = np.float16
+    if dtype == np.float16 or is_bf16(dtype):   # c10::Half/BFloat16: each operation in float32, rounded back
+        h = dtype.type
         lo, hi = h(start), h(end)
         step = (hi - lo) / h(steps - 1)
         return np.concatenate([lo + step * ups.astype(h), hi - step * downs.astype(h)]).astype(dtype)

@@ -14,7 +14,7 @@ from . import complex_forms
 from .printing import add_suffixes, format_values, meta_repr, options as print_options
 from .size import Size
 from .bf16_dtype import is_bf16
-from .dtypes import (check_supported, get_default_complex_dtype, get_default_dtype, infer_dtype, is_floating,
+from .dtypes import (check_supported, default_complex_or_none, get_default_dtype, infer_dtype, is_floating,
                      ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
 from backends.errors import DeviceError
@@ -254,7 +254,7 @@ class Tensor:
             extras.append(f"size={tuple(self._data.shape)}")   # [] or [...] alone does not tell the shape
         # an empty tensor shows any dtype but the default (nothing in it tells an int64 apart), as PyTorch's
         if self.dtype != get_default_dtype() and (self._data.size == 0 or self.dtype not in (
-                np.int64, np.bool_, get_default_complex_dtype())):
+                np.int64, np.bool_, default_complex_or_none())):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name()}>")

@@ -89,7 +89,9 @@ class CastWeight(_VariableMethods, Tensor):
     @classmethod
     def of(cls, weight, dtype):
         """`weight` cast to `dtype` as a CastWeight."""
-        cast = weight.to(dtype).as_subclass(cls)
+        cast = weight.to(dtype)
+        # a new cast takes the class in place (no alias node after the cast's own); the weight itself is aliased
+        cast = cast.as_subclass(cls) if cast is weight else arrays.retyped(cast, cls)
         cast.name, cast.path, cast.source = getattr(weight, "name", None), getattr(weight, "path", None), weight
         cast.synced = cast._version
         return cast

@@ -12,6 +12,7 @@ from ... import functional as F
 from .. import activations, config, masking
 from ..layer import Layer
 from ..layer_config import keras_forms
+from .bias_add import add_bias, fused_bias
 
 
 def _pair(value, name, layer):
@@ -111,8 +112,9 @@ class Conv2D(Layer):
                 padding = (top, left)
             else:
                 x = F.pad(x, (left, right, top, bottom))
-        y = F.conv2d(x, kernel.permute(3, 2, 0, 1), self.bias, self.strides, padding, self.dilation_rate,
-                     self.groups)
+        y = F.conv2d(x, kernel.permute(3, 2, 0, 1), fused_bias(self.bias, x), self.strides, padding,
+                     self.dilation_rate, self.groups)
+        y = add_bias(y, self.bias, x)
         if self.data_format == "channels_last":
             y = y.permute(0, 2, 3, 1)
         return self.activation(y)

@@ -4,6 +4,7 @@ alias names of the convolution layers (Convolution1D/2D/3D, their Transpose form
 The kernel keeps Keras's layout (kd, kh, kw, in_channels / groups, filters); the computation is deepgrad's
 conv3d on NCDHW, with padding='same' as Keras's (the odd extra zero after)."""
 from ... import functional as F
+from .bias_add import add_bias, fused_bias
 from .conv import Conv2D, same_pads
 from .conv1d import Conv1D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, _tuple
@@ -36,7 +37,9 @@ class Conv3D(Conv2D):
             pads = [same_pads(x.shape[2 + a], self.kernel_size[a], self.strides[a], self.dilation_rate[a])
                     for a in range(3)]
             x = F.pad(x, tuple(p for pair in reversed(pads) for p in pair))
-        y = F.conv3d(x, kernel.permute(4, 3, 0, 1, 2), self.bias, self.strides, 0, self.dilation_rate, self.groups)
+        y = F.conv3d(x, kernel.permute(4, 3, 0, 1, 2), fused_bias(self.bias, x), self.strides, 0,
+                     self.dilation_rate, self.groups)
+        y = add_bias(y, self.bias, x)
         if self.data_format == "channels_last":
             y = y.permute(0, 2, 3, 4, 1)
         return self.activation(y)

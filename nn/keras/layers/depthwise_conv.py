@@ -10,6 +10,7 @@ from ... import functional as F
 from .. import activations
 from ..layer import Layer
 from ..layer_config import keras_forms
+from .bias_add import add_bias, fused_bias
 from .conv import _data_format, _padding_mode, same_pads
 from .conv_transpose import _tuple
 
@@ -99,8 +100,9 @@ class _Depthwise(Layer):
             if (top, left) != (bottom, right):
                 x = F.pad(x, (left, right, top, bottom))
                 top = left = 0
-            return F.conv2d(x, weight, bias, strides, (top, left), dilation, channels)
-        return F.conv2d(x, weight, bias, strides, 0, dilation, channels)
+            return add_bias(F.conv2d(x, weight, fused_bias(bias, x), strides, (top, left), dilation, channels),
+                            bias, x)
+        return add_bias(F.conv2d(x, weight, fused_bias(bias, x), strides, 0, dilation, channels), bias, x)
 
 
 class DepthwiseConv2D(_Depthwise):
@@ -173,7 +175,8 @@ class SeparableConv2D(_Depthwise):
     def call(self, inputs):
         y = self._depthwise(self._as_nchw(inputs), self.depthwise_kernel, None)
         pointwise = self.pointwise_kernel.reshape(self.pointwise_kernel.shape[-2:]).transpose(0, 1)
-        y = F.conv2d(y, pointwise.reshape(tuple(pointwise.shape) + (1, 1)), self.bias)
+        y = add_bias(F.conv2d(y, pointwise.reshape(tuple(pointwise.shape) + (1, 1)), fused_bias(self.bias, y)),
+                     self.bias, y)
         return self._from_nchw(y)
 
 
