@@ -100,15 +100,14 @@ def _mul_grads(b, x, y, o, gy, routes, shape, dtype):
 
 
 def _div_grads(b, x, y, o, gy, routes, shape, dtype):
-    ga = b.tmp(shape, dtype)
-    b.emit("divide", ga, gy, y)                 # ga = gy / b, computed first as eager does
     for k, s in routes:
         if k == 0:
-            b.alias[s] = ga
+            b.emit("divide", s, gy, y)          # gy / b
         else:
-            neg = b.tmp(shape, dtype)
-            b.emit("negative", neg, ga)
-            b.emit("multiply", s, neg, o)       # -ga * out
+            neg, ratio = b.tmp(shape, dtype), b.tmp(shape, dtype)
+            b.emit("negative", neg, gy)
+            b.emit("divide", ratio, o, y)
+            b.emit("multiply", s, neg, ratio)   # -gy * (out / b)
 
 
 def _unary(name, grads):
@@ -147,11 +146,11 @@ def _tanh_grad(b, x, o, gy, s, shape, dtype):       # gy * (1 - out * out)
     b.emit("multiply", s, gy, one_minus)
 
 
-def _sigmoid_grad(b, x, o, gy, s, shape, dtype):    # gy * out * (1 - out)
+def _sigmoid_grad(b, x, o, gy, s, shape, dtype):    # gy * (1 - out) * out
     t, one_minus = b.tmp(shape, dtype), b.tmp(shape, dtype)
-    b.emit("multiply", t, gy, o)
     b.emit("subtract", one_minus, ("k", 1), o)
-    b.emit("multiply", s, t, one_minus)
+    b.emit("multiply", t, gy, one_minus)
+    b.emit("multiply", s, t, o)
 
 
 def _relu_grad(b, x, o, gy, s, shape, dtype):       # the device's relu gradient, from y > 0

@@ -211,7 +211,7 @@ class Sigmoid(Function):
 
     def backward(ctx, gy):
         out = ctx.saved_tensors[0]
-        return gy * out * (1 - out)
+        return gy * (1 - out) * out   # PyTorch's order of the products
 
 
 def sigmoid(x):

@@ -302,6 +302,6 @@ complex_forms.holomorphic(
     reduction.Sum, reduction.Mean, reduction.Prod, shape.Reshape, shape.Transpose, shape.BroadcastTo, shape.Flip,
     shape.Pad, indexing.GetItem, indexing.IndexAdd, indexing.TakeAlongAxis, joining.Concatenate, joining.Stack,
     joining.Split, linalg.MatMul, scan.Cumsum, scan.Cumprod, convert.ToDevice, einsum.Einsum, diagonal_view.Diagonal,
-    diagonal_view.DiagonalEmbed, setitem.SetItem, linalg.Linear, powers.Reciprocal)
+    diagonal_view.DiagonalEmbed, setitem.SetItem, linalg.Linear, powers.Reciprocal, powers.Rsqrt)
 complex_forms.explicit(E.Abs, AbsComplex)
 complex_forms.explicit(activation.Sigmoid, SigmoidComplex)

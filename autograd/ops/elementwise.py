@@ -21,6 +21,8 @@ def _shape(x):
 
 
 class Add(Function):
+    half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
         return a + b
@@ -32,6 +34,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
         return a - b
@@ -43,6 +47,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return a * b
@@ -55,6 +61,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+
     def forward(ctx, a, b):
         out = a / b
         ctx.save_for_backward(b, out)
@@ -62,11 +70,11 @@ class Div(Function):
         return out
 
     def backward(ctx, gy):
+        # PyTorch's formulas: gy / b, and -gy * ((a / b) / b), with a / b the output
         b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
-        ga = gy / b
-        return (unbroadcast(ga, ctx.a_shape) if need[0] else None,
-                unbroadcast(-ga * out, _shape(b)) if need[1] else None)
+        return (unbroadcast(gy / b, ctx.a_shape) if need[0] else None,
+                unbroadcast(-gy * (out / b), _shape(b)) if need[1] else None)
 
 
 class Pow(Function):
@@ -397,9 +405,10 @@ def _scaled_sum(input, other, alpha, op):
 def mul(a, b):
     """a * b, broadcasting."""
     a, b = _promote(a, b, "mul")
-    if b.__class__ in NUMBERS and a._data.dtype is F16:   # float16 times a number: in float32 (half_scalars.py)
+    # a half-precision tensor times a number: in float32 (half_scalars.py); bfloat16's dtype kind is "V"
+    if b.__class__ in NUMBERS and (a._data.dtype is F16 or a._data.dtype.kind == "V"):
         return HalfTimesNumber.apply(a, b)
-    if a.__class__ in NUMBERS and b._data.dtype is F16:
+    if a.__class__ in NUMBERS and (b._data.dtype is F16 or b._data.dtype.kind == "V"):
         return HalfTimesNumber.apply(b, a)
     return Mul.apply(a, b)
 
@@ -415,7 +424,7 @@ def div(a, b, *, rounding_mode=None):
             a = a.astype(get_default_dtype())
         if isinstance(b, Tensor):
             b = b.astype(get_default_dtype())
-    if b.__class__ in NUMBERS and a._data.dtype is F16:   # float16 over a number: in float32 (half_scalars.py)
+    if b.__class__ in NUMBERS and (a._data.dtype is F16 or a._data.dtype.kind == "V"):   # see mul
         return HalfOverNumber.apply(a, b)
     return Div.apply(a, b)
 

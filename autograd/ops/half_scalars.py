@@ -4,8 +4,12 @@ PyTorch's CPU kernels compute half-precision ops in float32 and round once (as d
 autograd/half_forms.py), and a Python number meets the tensor in one of two ways: `mul` and `div` keep the
 number in float32 (`x * 0.1` is float32(x) * float32(0.1), rounded to float16), while every other op first
 rounds the number to the tensor's dtype (`x + 0.1` adds float16(0.1)); `add` and `sub` with alpha round alpha
-too and the sum once. `rounded_to` does the rounding for those ops; float16 `mul` and `div` take the ops
-here, which keep their float32 arithmetic on every device (CuPy's float16 included).
+too and the sum once. `rounded_to` does the rounding for those ops; half-precision `mul` and `div` by a number
+take the ops here, which keep their float32 arithmetic on every device (CuPy's float16 included).
+
+`+`, `-`, `*` and `/` between tensors run on the half arrays themselves (`half_native`): one ufunc rounds once,
+as PyTorch's kernel does, and their gradients then round each step, as PyTorch's formulas do
+(`-g * ((a / b) / b)` is three rounded ops in float16).
 """
 import numpy as np
 

@@ -56,3 +56,16 @@ class Reciprocal(Function):
     def backward(ctx, gy):
         out = ctx.saved_tensors[0]
         return -gy * (out * out)
+
+
+class Rsqrt(Function):
+    """1 / sqrt(x) (PyTorch's RsqrtBackward0, whose gradient is -0.5 * g * y ** 3)."""
+
+    def forward(ctx, x):
+        out = 1 / ctx.xp.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, gy):
+        out = ctx.saved_tensors[0]
+        return (-0.5 * gy) * (out * out * out)

@@ -10,7 +10,8 @@ from .. import autocast_state as autocast
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 from .elementwise import _promote, clip, div, log, mul, sqrt
-from .elementwise import reciprocal as reciprocal_op
+from .elementwise import _floating, reciprocal as reciprocal_op
+from .powers import Rsqrt
 
 
 class Rounding(Function):
@@ -117,7 +118,7 @@ def rsqrt(input):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("rsqrt", rsqrt, input)
     check_tensor("rsqrt", input)
-    return div(1.0, sqrt(input))
+    return Rsqrt.apply(_floating(input))
 
 
 def square(input):

