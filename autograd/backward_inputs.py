@@ -21,6 +21,8 @@ def backward_into(roots, grads, inputs, retain_graph, create_graph):
         g = captured[_key(t)]
         if g is None:
             continue   # not reached from the roots: .grad stays as it is, as in PyTorch
+        if t.retains_grad:
+            continue   # a non-leaf's retain_grad hook has added this gradient to its .grad already
         if isinstance(g, Tensor):   # create_graph: the gradient keeps its graph
             t.grad = g if t.grad is None else t.grad + g
         else:

@@ -124,17 +124,17 @@ class set_grad_enabled(_GradModeSwitch):
 
 
 class inference_mode(_GradModeSwitch):
-    """PyTorch's inference_mode: like no_grad for its block or decorated function (`mode=False`: grad mode
-    unchanged). Tensors made inside are inference tensors (Tensor.is_inference()): a graph that would save one
-    for backward refuses it, and changing one in place outside inference_mode raises, as in PyTorch."""
+    """PyTorch's inference_mode: like no_grad for its block or decorated function (`mode=False`: grad mode on,
+    even inside no_grad or inference_mode, as PyTorch's InferenceMode(false) sets it). Tensors made inside are
+    inference tensors (Tensor.is_inference()): a graph that would save one for backward refuses it, and changing
+    one in place outside inference_mode raises, as in PyTorch."""
 
     def __init__(self, mode=True):
         self._enabled = bool(mode)
 
     def __enter__(self):
         self._prev, self._prev_inference = state.enabled, state.inference
-        if self._enabled:
-            state.enabled = False
+        state.enabled = not self._enabled
         state.inference = self._enabled
         _rewatch()
         return self

@@ -369,8 +369,27 @@ class Module(ModuleExtras, ModuleStateHooks):
         with keywords device=, dtype=, non_blocking=.
 
         Parameters keep their identity, so an optimiser created before .to() still updates them.
+        memory_format= lays out the 4-D and 5-D parameters, gradients and buffers in that format (as PyTorch).
         """
-        return self._moved_to(*_parse_module_to(args, kwargs))
+        self._moved_to(*_parse_module_to(args, kwargs))
+        fmt = kwargs.get("memory_format")
+        return self if fmt is None or fmt is ag.preserve_format else self._laid_out(fmt)
+
+    def _laid_out(self, fmt):
+        """4-D and 5-D parameters (and their gradients) and buffers rearranged in memory to the format `fmt`
+        (ag.channels_last, ...), values unchanged; returns self."""
+        def arranged(t):
+            return t.contiguous(memory_format=fmt) if t is not None and t.ndim in (4, 5) else t
+
+        with ag.no_grad():
+            for p in self.parameters():
+                arrays.replace(p, arrays.array(arranged(p)))
+                p.grad = arranged(p.grad)
+            for m in self.modules():
+                for name, b in m._buffers.items():
+                    if b is not None:
+                        m._buffers[name] = m.__dict__[name] = arranged(b)
+        return self
 
     def _moved_to(self, device, dtype, kinds=_FLOAT_KINDS):
         """Parameters and buffers to `device` and, when of `kinds`, to `dtype` (None: unchanged); returns self."""

@@ -84,7 +84,8 @@ def count_nonzero(input, dim=None):
 
 
 def bincount(input, weights=None, minlength=0):
-    """How often each value 0..max occurs in the 1-D non-negative int tensor `input` (summed `weights` if given)."""
+    """How often each value 0..max occurs in the 1-D non-negative int tensor `input` (summed `weights` if given:
+    float32 weights sum to float32, any other weights to float64, as in PyTorch)."""
     check_tensor("bincount", input)
     if input.ndim != 1 or input.dtype.kind not in "iub":
         raise TypeError(f"bincount: input must be a 1-D integer tensor, got shape {input.shape} dtype {input.dtype}")
@@ -95,7 +96,9 @@ def bincount(input, weights=None, minlength=0):
 
     def compute(xp, a, w=None):
         counts = xp.bincount(a, weights=w, minlength=minlength)
-        return counts if w is not None else counts.astype(np.int64)
+        if w is None:
+            return counts.astype(np.int64)
+        return counts.astype(np.float32) if w.dtype == np.float32 else counts
 
     return no_grad_op("bincount", compute, input, *(() if weights is None else (weights,)))
 

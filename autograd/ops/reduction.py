@@ -61,11 +61,11 @@ def _expand(g, shape, axes, keepdims):
 
 
 class Sum(Function):
-    def forward(ctx, x, axis=None, keepdims=False):
+    def forward(ctx, x, axis=None, keepdims=False, dtype=None):
         ctx.shape = x.shape
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
-        return x.sum(axis=ctx.axes, keepdims=keepdims)
+        return x.sum(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
 
     def backward(ctx, gy):
         g = _expand(gy, ctx.shape, ctx.axes, ctx.keepdims)
@@ -175,11 +175,11 @@ class LogSumExp(Function):
 class Prod(Function):
     differentiable_backward = False
 
-    def forward(ctx, x, axis=None, keepdims=False):
+    def forward(ctx, x, axis=None, keepdims=False, dtype=None):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.save_for_backward(x)
-        return x.prod(axis=ctx.axes, keepdims=keepdims)
+        return x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
 
     def backward(ctx, gy):
         x = ctx.saved_tensors[0]
@@ -206,11 +206,22 @@ MinResult = return_type("min", ["values", "indices"])
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    """Sum over `dim` (an int or tuple; None: all dims)."""
+    """Sum over `dim` (an int or tuple; None: all dims); in `dtype` if given, else integer and bool input sums
+    to int64 (uint8 too, as PyTorch), floating input to its own dtype."""
     dim, keepdim = _reduction_args("sum", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    return named(Sum.apply(input, axis=dim, keepdims=keepdim), "SumBackward0" if dim is None else "SumBackward1")
+    return named(Sum.apply(input, axis=dim, keepdims=keepdim, **_accumulated(input, dtype)),
+                 "SumBackward0" if dim is None else "SumBackward1")
+
+
+def _accumulated(input, dtype):
+    """The keyword arguments that make NumPy sum or multiply `input` to PyTorch's result dtype: none for floating
+    input (NumPy's own dtype is it, and the ops' composed and sparse forms take no dtype), else the requested dtype
+    itself (NumPy would widen int32 to int64), or int64 for integer and bool input (NumPy sums uint8 to uint64)."""
+    if input.dtype.kind not in "biu":
+        return {}
+    return {"dtype": np.int64 if dtype is None else input.dtype}
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
@@ -319,7 +330,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
-    return named(Prod.apply(input, axis=dim, keepdims=keepdim), "ProdBackward0" if dim is None else "ProdBackward1")
+    return named(Prod.apply(input, axis=dim, keepdims=keepdim, **_accumulated(input, dtype)),
+                 "ProdBackward0" if dim is None else "ProdBackward1")
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -59,10 +59,21 @@ class BroadcastTo(Function):
 class Flip(Function):
     def forward(ctx, x, axis):
         ctx.axis = axis
-        return ctx.xp.flip(x, axis)
+        return ctx.xp.flip(x, axis).copy()   # a new tensor, as PyTorch's flip: writing to it leaves x alone
 
     def backward(ctx, gy):
         return ctx.xp.flip(gy, ctx.axis), None
+
+
+class Repeat(Function):
+    """x tiled reps[i] times along each dim: always a new array (never a view of x), as PyTorch's repeat."""
+
+    def forward(ctx, x, reps):
+        ctx.blocks = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
+        return ctx.xp.tile(x, reps)
+
+    def backward(ctx, gy):
+        return gy.reshape(ctx.blocks).sum(axis=tuple(range(0, len(ctx.blocks), 2))), None
 
 
 class Pad(Function):
@@ -284,11 +295,8 @@ def repeat(input, *sizes):
     sizes = _sizes("repeat", sizes)
     if len(sizes) < input.ndim:
         raise ShapeError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
-    x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape)
-    interleaved = tuple(v for n in x.shape for v in (1, n))
-    target = tuple(v for r, n in zip(sizes, x.shape) for v in (r, n))
-    tiled = broadcast_to(reshape(x, interleaved), target)
-    return _renamed(reshape(tiled, tuple(r * n for r, n in zip(sizes, x.shape))), input, "RepeatBackward0")
+    x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape) if len(sizes) > input.ndim else input
+    return named(Repeat.apply(x, sizes), "RepeatBackward0")
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):

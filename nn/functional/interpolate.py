@@ -13,11 +13,12 @@ from autograd.ops.resample import resample
 from autograd.ops.dims import check_tensor
 
 from .interpolate_antialias import antialias_plan
-from .pooling import adaptive_avg_pool2d
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .pooling3d import adaptive_avg_pool3d
 
 #: mode -> the input ranks it takes
 MODES = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,), "trilinear": (5,),
-         "bicubic": (4,), "area": (4,)}
+         "bicubic": (4,), "area": (3, 4, 5)}
 #: Keys' cubic convolution parameter that PyTorch's bicubic mode uses
 CUBIC_A = -0.75
 
@@ -121,8 +122,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     'nearest-exact' (pixel centres), 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D) and
     'bicubic' (4-D; Keys' kernel with a = -0.75, edges replicated, so values may overshoot the input
     range) with align_corners (default False: pixel centres map to pixel centres; True: corner
-    pixels align), and 'area' (4-D, adaptive average pooling). antialias=True (bilinear and bicubic) widens the
-    filter when shrinking so that every input pixel contributes, as PyTorch's (and PIL's) resize.
+    pixels align), and 'area' (adaptive average pooling over 1, 2 or 3 spatial dims). antialias=True (bilinear
+    and bicubic) widens the filter when shrinking so that every input pixel contributes, as PyTorch's (and PIL's)
+    resize.
     """
     check_tensor("interpolate", input)
     if mode not in MODES:
@@ -145,7 +147,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError(f"interpolate: input and output sizes must be greater than 0, got input {input.shape} and "
                          f"output size {sizes}")
     if mode == "area":
-        return adaptive_avg_pool2d(input, sizes)
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[input.ndim - 3](input, sizes)
     device = input.device
     plans = []
     for k, (n_in, n_out, scale) in enumerate(zip(input.shape[2:], sizes, scales)):

@@ -4,9 +4,10 @@ as the eager layer's, and the layer becomes that layer (as PyTorch's lazy module
 from autograd.ops.dims import check_tensor
 
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .lazy_mixin import LazyModuleMixin
 
 
-class _LazyConv:
+class _LazyConv(LazyModuleMixin):
     """What the lazy convolutions share; `becomes` is the eager class a sized layer turns into."""
 
     becomes = None

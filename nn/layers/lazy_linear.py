@@ -3,10 +3,11 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from ..module import Module, Parameter
+from .lazy_mixin import LazyModuleMixin
 from .linear import Linear
 
 
-class LazyLinear(Linear):
+class LazyLinear(LazyModuleMixin, Linear):
     """Linear(in_features, out_features) with in_features taken from the last dimension of the first input;
     the weight and bias are created and initialised then (as Linear's), and the layer becomes a Linear."""
 

@@ -7,12 +7,13 @@ from autograd.ops.dims import check_tensor
 
 from ..module import Parameter
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .lazy_mixin import LazyModuleMixin
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
 
 _SIZED = ("weight", "bias", "running_mean", "running_var")
 
 
-class _LazyNorm:
+class _LazyNorm(LazyModuleMixin):
     """What the lazy normalisations share; `becomes` is the eager class a sized layer turns into."""
 
     becomes = None

@@ -18,6 +18,7 @@ from .attention import MultiheadAttention
 from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
+from .transformer_nested import nested_padding, nested_tensor_ok
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
@@ -120,8 +121,8 @@ class TransformerDecoderLayer(Module):
 class TransformerEncoder(Module):
     """`num_layers` deep copies of `encoder_layer` (as `layers.0`, `layers.1`, ...), then `norm` if given.
 
-    enable_nested_tensor and mask_check are accepted for PyTorch compatibility; deepgrad has no nested
-    tensors, so padded positions are computed like any other (PyTorch's inference fast path zeroes them).
+    With enable_nested_tensor, the calls PyTorch runs through nested tensors (eval mode, no gradient, a
+    left-aligned src_key_padding_mask and no mask) give zeros at the padded positions before `norm`, as PyTorch's.
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
@@ -130,13 +131,17 @@ class TransformerEncoder(Module):
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
+        self.use_nested_tensor = enable_nested_tensor and nested_tensor_ok(encoder_layer, TransformerEncoderLayer)
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         """Run every layer on src with the same masks; is_causal None means: detect the causal mask."""
         is_causal = _detect_is_causal_mask(mask, is_causal, _seq_len(src, self.layers[0]))
+        padded = nested_padding(self, src, mask, src_key_padding_mask)
         out = src
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if padded is not None:
+            out = out.masked_fill(padded.unsqueeze(-1), 0.0)
         return out if self.norm is None else self.norm(out)
 
 

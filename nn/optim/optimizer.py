@@ -248,7 +248,7 @@ class Optimizer:
     def __repr__(self):
         lines = [f"{self._name} ("]
         for k, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {k}")
+            lines += [""] * (k > 0) + [f"Parameter Group {k}"]   # a blank line between groups, as PyTorch
             lines += [f"    {name}: {group[name]}" for name in sorted(group) if name != "params"]   # PyTorch's order
         return "\n".join(lines) + "\n)"
 

@@ -40,6 +40,21 @@ def test_backward_inputs_accumulates_only_into_the_listed_tensors():
             np.testing.assert_allclose(a, b, rtol=1e-14)
 
 
+def test_backward_inputs_adds_a_retained_non_leafs_gradient_once():
+    def run(lib):
+        x = lib.tensor(X, requires_grad=True)
+        mid = x * 3
+        mid.retain_grad()
+        out = (mid ** 2).sum()
+        out.backward(inputs=[mid], retain_graph=True)
+        first = _np(mid.grad)
+        out.backward(inputs=[mid, x])
+        return first, _np(mid.grad), _np(x.grad)
+    ours, theirs = _both(run)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
 def test_backward_inputs_with_create_graph_keeps_the_graph():
     def run(lib):
         x = lib.tensor(X, requires_grad=True)

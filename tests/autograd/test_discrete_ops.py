@@ -26,6 +26,8 @@ CALLS = [
     ("count_nonzero dims", lambda m, x: m.count_nonzero(x, dim=(0, 1))),
     ("bincount", lambda m, x: m.bincount(x.flatten(), minlength=7)),
     ("bincount weights", lambda m, x: m.bincount(x.flatten(), weights=x.flatten().double() / 2)),
+    ("bincount float32 weights", lambda m, x: m.bincount(x.flatten(), weights=x.flatten().float() / 2)),
+    ("bincount int weights", lambda m, x: m.bincount(x.flatten(), weights=x.flatten())),
     ("method", lambda m, x: x.flatten().unique(return_counts=True)),
 ]
 

@@ -72,6 +72,22 @@ def test_is_inference_mode_enabled_follows_nested_blocks_as_torch():
         assert not lib.is_inference_mode_enabled()
 
 
+def test_inference_mode_false_turns_grad_mode_on_even_inside_no_grad_as_torch():
+    for lib in _libraries():
+        x = lib.ones(2, requires_grad=True)
+        seen = []
+        with lib.no_grad():
+            with lib.inference_mode(False):
+                seen.append((lib.is_grad_enabled(), (x * 2).requires_grad))
+            with lib.inference_mode():
+                with lib.inference_mode(mode=False):
+                    y = x * 2
+                    seen.append((lib.is_grad_enabled(), y.requires_grad, y.is_inference()))
+                seen.append(lib.is_grad_enabled())
+            seen.append(lib.is_grad_enabled())
+        assert seen == [(True, True), (True, True, False), False, False], lib.__name__
+
+
 def test_grad_takes_only_inputs_as_pytorch_code_passes_it():
     results = []
     for lib in _libraries():

@@ -27,6 +27,7 @@ STEP_INDEX_OPS = step_indices.OPS
 READS_VALUES = {
     "masked_select", "masked_select int",   # a mask computed in the step: as many values as it has True
     "bincount", "bincount weights",         # the output length is max(x) + 1, read with int()
+    "bincount float32 weights", "bincount int weights",
     "quantile dim",                         # a q tensor: its values are checked to lie in [0, 1] on the host
 }
 

@@ -71,6 +71,30 @@ def test_noop_view_shares_memory_and_writes_through(name):
         assert not y.requires_grad and y.is_leaf
 
 
+#: ops that copy in PyTorch even where NumPy would hand back a view: writing to the result leaves the input alone
+COPIES = {
+    "repeat_ones": lambda L, x: x.repeat(1, 1),
+    "repeat_new_dim": lambda L, x: x.repeat(2, 1, 1),
+    "tile_ones": lambda L, x: L.tile(x, (1,)),
+    "flip": lambda L, x: L.flip(x, [0]),
+    "flip_method_twice": lambda L, x: x.flip(1).flip(1),
+    "fliplr": lambda L, x: L.fliplr(x),
+    "flipud": lambda L, x: L.flipud(x),
+    "rot90_twice": lambda L, x: L.rot90(x, 2, (0, 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIES))
+def test_copying_ops_never_alias_their_input_as_torch(name):
+    require_torch()
+    for L in (torch, ag):
+        x = L.tensor(np.arange(12.0).reshape(3, 4))
+        y = COPIES[name](L, x)
+        y.mul_(-1.0)
+        assert x.tolist() == np.arange(12.0).reshape(3, 4).tolist(), L.__name__
+        assert y.is_contiguous()
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("name", sorted(NOOP_VIEWS))
 def test_noop_view_gradients_and_grad_fn_match_torch(name):

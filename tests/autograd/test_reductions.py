@@ -119,6 +119,25 @@ def test_max_min_of_an_empty_axis_is_an_error(device, op):
         getattr(ag, "a" + op.__name__)(ag.zeros((0, 3), device=device), 0)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "bool", "float32"])
+@pytest.mark.parametrize("op", ["sum", "prod", "nansum"])
+def test_integer_sums_and_products_give_torchs_dtype(device, op, dtype):
+    torch_ = pytest.importorskip("torch")
+    if op == "nansum" and dtype == "bool":
+        pytest.skip("PyTorch's nansum takes no bool tensor")
+    data = np.array([[1, 2, 0], [3, 1, 1]])
+
+    def results(lib, x):
+        out = [getattr(x, op)(), getattr(lib, op)(x, 1, keepdim=True)]
+        if op != "nansum":
+            out += [getattr(x, op)(dtype=lib.int32), getattr(x, op)(0, dtype=lib.float64)]
+        return out
+    ours = results(ag, ag.tensor(data, dtype=getattr(ag, dtype), device=device))
+    theirs = results(torch_, torch_.tensor(data, dtype=getattr(torch_, dtype)))
+    # uint8 sums to int64 (NumPy's own choice is uint64), a given int32 stays int32 (NumPy widens it)
+    assert [(r.dtype, r.tolist()) for r in ours] == [(r.numpy().dtype, r.tolist()) for r in theirs]
+
+
 @pytest.mark.parametrize("axis", [None, 0, 1])
 @pytest.mark.parametrize("name,ours,theirs", [
     ("max", ag.amax, lambda t, d, k: torch.amax(t, dim=d, keepdim=k)),

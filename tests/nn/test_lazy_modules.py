@@ -115,6 +115,19 @@ def test_lazy_layers_in_a_model_train_and_save():
     assert set(model.state_dict()) >= {"1.running_mean", "1.num_batches_tracked"}
 
 
+def test_lazy_layers_have_uninitialized_params_until_sized_as_torch():
+    for ours in (nn.LazyLinear(2), nn.LazyConv2d(4, 3), nn.LazyBatchNorm1d()):
+        assert ours.has_uninitialized_params() is True
+        ours(ag.ones(2, 3, 5, 5) if isinstance(ours, nn.Conv2d) else ag.ones(2, 3))
+        assert not hasattr(ours, "has_uninitialized_params")   # as PyTorch: the eager layer has no such method
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.nn.LazyLinear(2)
+    assert theirs.has_uninitialized_params() is True
+    theirs(torch.ones(2, 3))
+    assert not hasattr(theirs, "has_uninitialized_params")
+
+
 def test_lazy_errors_name_the_layer_and_the_shape():
     with pytest.raises(ValueError, match=r"LazyConv1d: expected a 2-D \(unbatched\) or 3-D \(batched\) input"):
         nn.LazyConv1d(4, 3)(ag.ones(5))

@@ -39,6 +39,24 @@ def test_module_to_device_keyword_and_errors():
         net.to(devices="cpu")
 
 
+def test_module_to_memory_format_lays_out_4d_tensors_as_torch():
+    torch = require_torch()
+    ours = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Linear(2, 2))
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.Linear(2, 2))
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    ours[0].weight.grad = ag.ones(4, 3, 3, 3)
+    theirs[0].weight.grad = torch.ones(4, 3, 3, 3)
+    weight = ours[0].weight
+    assert ours.to(memory_format=ag.channels_last) is ours and ours[0].weight is weight
+    theirs.to(memory_format=torch.channels_last)
+    for mine, torchs in [(ours[0].weight, theirs[0].weight), (ours[0].weight.grad, theirs[0].weight.grad),
+                         (ours[2].weight, theirs[2].weight), (ours[1].running_mean, theirs[1].running_mean)]:
+        assert mine.stride() == torchs.stride()
+        np.testing.assert_array_equal(mine.detach().numpy(), torchs.detach().numpy())
+    ours.to(memory_format=ag.contiguous_format)
+    assert ours[0].weight.is_contiguous() and ours.to(memory_format=ag.preserve_format) is ours
+
+
 def test_buffer_registers_itself():
     class Model(nn.Module):
         def __init__(self):

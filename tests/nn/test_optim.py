@@ -77,6 +77,9 @@ def test_options_and_repr_are_torchs(name):
     opt, topt = getattr(nn.optim, name)(params, lr=0.1), getattr(torch.optim, name)(tparams, lr=0.1)
     assert opt.defaults == topt.defaults
     assert repr(opt) == repr(topt)
+    opt.add_param_group({"params": [nn.Parameter(ag.zeros(1))], "lr": 0.5})
+    topt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.5})
+    assert repr(opt) == repr(topt)   # a blank line between the groups
     with pytest.raises(ValueError, match=f"{name}: differentiable=True .* is not supported"):
         getattr(nn.optim, name)(params, lr=0.1, differentiable=True)
 

@@ -114,6 +114,35 @@ def test_encoder_stack_matches_torch_and_detects_the_causal_mask():
     assert not _detect_is_causal_mask(ag.tensor(_causal(S)), False, S)
 
 
+@pytest.mark.parametrize("layer_kwargs, padding_rows, eval_mode, grad", [
+    (dict(batch_first=True), "left", True, False),      # PyTorch's nested-tensor path: zeros at the padding
+    (dict(batch_first=True), "left", True, True),       # a gradient is needed: the ordinary path
+    (dict(batch_first=True), "left", False, False),     # training mode: the ordinary path
+    (dict(batch_first=True), "right", True, False),     # not left-aligned: the ordinary path
+    (dict(batch_first=True, norm_first=True), "left", True, False),
+    (dict(batch_first=False), "left", True, False),
+])
+def test_encoder_stack_padded_outputs_follow_torchs_fast_path(layer_kwargs, padding_rows, eval_mode, grad):
+    torch = require_torch()
+    ours, theirs = _pair(lambda m: m.TransformerEncoder(m.TransformerEncoderLayer(D, HEADS, FF, dropout=0.0,
+                                                                                  **layer_kwargs), 2, m.LayerNorm(D)))
+    assert ours.use_nested_tensor == theirs.use_nested_tensor
+    for model in (ours, theirs):
+        model.train(not eval_mode)
+    batch_first = layer_kwargs["batch_first"]
+    x = _seq(S, batch_first, 11)
+    pad = np.zeros((N, S), bool)
+    pad[1, -3:] = True
+    pad[2, -1:] = True
+    if padding_rows == "right":
+        pad[0, 2] = True
+    outs = []
+    for lib, model in ((ag, ours), (torch, theirs)):
+        with lib.set_grad_enabled(grad):
+            outs.append(model(lib.tensor(x), src_key_padding_mask=lib.tensor(pad)).detach().numpy())
+    np.testing.assert_allclose(outs[0], outs[1], atol=1e-10, rtol=1e-8)
+
+
 def test_decoder_stack_matches_torch():
     pytest.importorskip("torch")
     ours, theirs = _pair(lambda m: m.TransformerDecoder(m.TransformerDecoderLayer(D, HEADS, FF, dropout=0.0,

@@ -10,7 +10,7 @@ from tests.helpers import check_against_torch, check_gradcheck, rand
 SIZES = [dict(size=1), dict(size=5), dict(size=13), dict(scale_factor=2), dict(scale_factor=3),
          dict(scale_factor=0.5), dict(scale_factor=1.7), dict(scale_factor=2.5, recompute_scale_factor=True)]
 MODES = [("nearest", 3), ("nearest", 4), ("nearest", 5), ("nearest-exact", 3), ("nearest-exact", 4),
-         ("linear", 3), ("bilinear", 4), ("trilinear", 5), ("area", 4)]
+         ("linear", 3), ("bilinear", 4), ("trilinear", 5), ("area", 3), ("area", 4), ("area", 5)]
 
 
 @pytest.mark.parametrize("mode,ndim", MODES)
