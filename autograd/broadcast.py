@@ -14,8 +14,10 @@ def unbroadcast(grad, shape):
 
 
 def sum_axes(grad, axes):
-    """grad summed over `axes`; float16 accumulates in float32, as PyTorch's sums do, so that a gradient summed
-    over a batch (a bias's, under ag.autocast) does not overflow on the way to a total that fits."""
-    if grad.dtype == "float16":
-        return grad.sum(axis=axes, dtype="float32").astype("float16")
+    """grad summed over `axes`; float16 and bfloat16 accumulate in float32 and round once, as PyTorch's sums do,
+    so that a gradient summed over a batch (a bias's, under ag.autocast) neither overflows on the way to a total
+    that fits nor loses the small terms (bfloat16 keeps 8 bits)."""
+    dtype = grad.dtype
+    if dtype == "float16" or (dtype.kind == "V" and dtype.itemsize == 2):   # bfloat16, as ml_dtypes names it
+        return grad.sum(axis=axes, dtype="float32").astype(dtype)
     return grad.sum(axis=axes)

@@ -212,11 +212,14 @@ CASES = {
 }
 # outputs that round exactly as Keras's in 16 bits (one rounding of the same float32 result, or none)
 EXACT = {"Activation", "Add", "AveragePooling1D", "BatchNormalization", "CategoryEncoding", "CenterCrop",
-         "Concatenate", "Discretization", "Dot", "Dropout", "ELU", "Embedding", "Flatten", "GlobalAveragePooling2D",
-         "GlobalMaxPooling1D", "Masking", "MaxPooling2D", "Multiply", "PReLU", "Rescaling", "Reshape",
-         "UnitNormalization"}
-# sums of products: a float32 sum in another order may round the other way (one float16 ulp; bfloat16 two)
-ONE_ULP = {"Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D", "Dense", "DepthwiseConv2D", "SeparableConv2D"}
+         "Concatenate", "Discretization", "Dropout", "ELU", "Embedding", "Flatten", "GlobalAveragePooling2D",
+         "GlobalMaxPooling1D", "Masking", "MaxPooling2D", "Multiply", "PReLU", "Rescaling", "Reshape"}
+# sums of products: a float32 sum in another order may round the other way (one float16 ulp; bfloat16 two);
+# and rsqrt (Dot's normalize, UnitNormalization): PyTorch's half-precision rsqrt rounds once from float32 in its
+# vectorised loop, as deepgrad's does, but rounds the square root first in its scalar loop, which a tensor of
+# fewer elements than a vector (these inputs) takes
+ONE_ULP = {"Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D", "Dense", "DepthwiseConv2D", "SeparableConv2D", "Dot",
+           "UnitNormalization"}
 
 
 @every
@@ -227,6 +230,8 @@ def test_each_layer_family_matches_keras_under_each_policy(policy, case):
     if case in ONE_ULP and policy != "float32":
         bf16 = "bfloat16" in policy   # and torch's bfloat16 depthwise kernel loses ~1e-3 where sums cancel
         tolerances.update(rtol=2.0 ** -6 if bf16 else 2.0 ** -10, atol=2e-3 if bf16 else 1e-4)
+        if case == "Dot":   # a dot product of two such unit vectors: their element roundings add up
+            tolerances["rtol"] *= 4
     compare(factory, make(),
             exact=case in EXACT and policy != "float32",
             kwargs={"training": True} if case == "BatchNormalization" else None, **tolerances)
