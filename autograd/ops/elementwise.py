@@ -334,6 +334,8 @@ def _promote_slow(a, b, op):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
+        elif type(other) is int and t._data.dtype.kind in "iu" and op != "div":
+            other = _wrapped(other, t._data.dtype)
         elif op != "mul" and op != "div" and (t._data.dtype is F16 or is_bf16(t._data.dtype)):
             other = rounded_to(other, t._data.dtype)   # PyTorch rounds the number to the half dtype (half_scalars.py)
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
@@ -344,6 +346,15 @@ def _promote_slow(a, b, op):
         other = Tensor(other, device=t._device)
         return _promote(t, other, op) if ta else _promote(other, t, op)
     return (t, other) if ta else (other, t)
+
+
+def _wrapped(n, dtype):
+    """The Python int n as the integer dtype holds it: wrapped around as PyTorch converts it (uint8 + -1 adds 255,
+    int8 * 200 multiplies by -56), where NumPy 2 refuses a number out of the dtype's range."""
+    info = np.iinfo(dtype)
+    if info.min <= n <= info.max:
+        return n
+    return int(np.array(n % (1 << (8 * dtype.itemsize)), dtype=np.uint64).astype(dtype))
 
 
 def _complex_pair(a, b):

@@ -129,3 +129,16 @@ def test_compiled_steps_replay_the_exact_powers_bit_for_bit():
         np.testing.assert_array_equal(got[0].numpy(), eager[0].numpy())
         np.testing.assert_array_equal(got[1].numpy(), eager[1].numpy())
     assert compiled.replays >= 1
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+def test_an_integer_tensor_wraps_a_number_out_of_its_range_as_pytorch(dtype):
+    """uint8 + -1 adds 255 and int8 * 200 multiplies by -56, as PyTorch converts the number (NumPy 2 refused it)."""
+    torch = pytest.importorskip("torch")
+    values = [1, 2, 120]
+    for number in (-1, 300, -129, 70000):
+        for op in (lambda x: x + number, lambda x: number - x, lambda x: x * number):
+            ours = op(ag.tensor(values, dtype=getattr(ag, dtype)))
+            theirs = op(torch.tensor(values, dtype=getattr(torch, dtype)))
+            assert ours.dtype == getattr(ag, dtype)
+            assert ours.tolist() == theirs.tolist()
