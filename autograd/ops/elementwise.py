@@ -309,6 +309,9 @@ def _promote_slow(a, b, op):
                             "wrap it with ag.tensor(...)")
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
+        if op == "sub" and np.bool_ in (da, db):
+            raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in "
+                               "PyTorch; to invert a mask use `~` or logical_not(), or convert it with .long()")
         if da is not db and da != db:
             if da.kind == "c" or db.kind == "c":
                 return _complex_pair(a, b)
@@ -333,6 +336,9 @@ def _promote_slow(a, b, op):
         if isinstance(other, float) and not is_floating(t._data.dtype):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
+            if op == "sub":
+                raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in "
+                                   "PyTorch; to invert a mask use `~` or logical_not(), or convert it with .long()")
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
         elif type(other) is int and t._data.dtype.kind in "iu" and op != "div":
             other = _wrapped(other, t._data.dtype)

@@ -15,7 +15,7 @@ predict returns NumPy, and compile/fit run on the same loop as nn.Module.fit.
 from . import (activations, backend, callbacks, config, constraints, datasets, initializers, layers, losses, metrics,
                models, ops, optimizers, random, regularizers, saving, utils)
 from .dtype_policy import DTypePolicy
-from . import dtype_policies, mixed_precision, tree  # noqa: E402 (after the modules they use)
+from . import dtype_policies, mixed_precision, quantizers, tree  # noqa: E402 (after the modules they use)
 from . import preprocessing
 from .initializers import Initializer
 from .input_spec import InputSpec
@@ -39,4 +39,4 @@ _install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
-           "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing"]
+           "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers"]

@@ -17,7 +17,7 @@ import numpy as np
 
 import autograd as ag
 
-from .dtype_policy import DTypePolicy, dtype_policy
+from .dtype_policy import DTypePolicy, dtype_policy, is_quantized_name, quantized_policy
 from .layer_weights import CastWeight
 from .symbolic import dtype_name
 
@@ -34,15 +34,24 @@ def policy_for(dtype):
         return dtype
     if isinstance(dtype, dict) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
         return DTypePolicy(dtype.get("config", {}).get("name"))
+    if isinstance(dtype, dict) and dtype.get("class_name") in ("QuantizedDTypePolicy", "Int4DTypePolicy",
+                                                               "DTypePolicyMap"):
+        from . import dtype_policies
+        return dtype_policies.deserialize(dtype)
     if isinstance(dtype, str) and dtype in _POLICY_NAMES:
         return DTypePolicy(dtype)
+    if is_quantized_name(dtype):
+        return quantized_policy(dtype)
     return DTypePolicy(dtype_name(dtype))
 
 
 def policy_config(layer):
     """A layer's `dtype` as Keras's get_config writes it: its DTypePolicy's serialized form."""
-    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": layer.dtype_policy.name},
-            "registered_name": None}
+    policy = layer.dtype_policy
+    if policy.quantization_mode is not None or type(policy).__name__ == "DTypePolicyMap":
+        from . import dtype_policies
+        return dtype_policies.serialize(policy)
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": policy.name}, "registered_name": None}
 
 
 def float_dtype(name):

@@ -34,15 +34,15 @@ def _scopes():
 
 
 @contextmanager
-def name_scope(layer):
+def name_scope(layer, remember=True):
     """Run the body inside `layer`'s name scope (Keras's: a layer's call and build open one), so that weights
     made in it get the path '<enclosing layers>/<layer>/<weight>'. Re-entering the innermost scope's layer
-    adds nothing."""
+    adds nothing. remember=False (add_weight's scope, as Keras's) leaves the path the layer keeps unset."""
     stack = _scopes()
     if stack and stack[-1] is layer:
         yield
         return
-    if getattr(layer, "_parent_path", None) is None:   # as Keras: where the layer first opened its scope
+    if remember and getattr(layer, "_parent_path", None) is None:   # as Keras: where it first opened its scope
         object.__setattr__(layer, "_parent_path", scope_path())
     stack.append(layer)
     try:

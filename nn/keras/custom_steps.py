@@ -18,6 +18,7 @@ from autograd import Tensor
 from . import metrics as keras_metrics
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
+from .layer import _call_takes_training
 
 
 def overrides_steps(model):
@@ -222,14 +223,14 @@ class TrainingSteps:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Add the batch to compile's metrics; returns get_metrics_result()."""
-        if self._compiled is not None:
+        if self._compiled is not None and getattr(self._compiled, "has_metrics", True):
             _compile_metrics(self).update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def train_step(self, data):
         """One optimiser step on `data` ((x, y) or (x, y, sample_weight)); returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=True)
+        y_pred = self(x, training=True) if _call_takes_training(type(self).call) else self(x)   # as Keras
         self.zero_grad()
         loss = _step_loss(self, x, y, y_pred, sample_weight, training=True)
         _loss_tracker(self).update_state(loss.detach(), sample_weight=_batch_size(x))

@@ -253,8 +253,10 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     if class_weight is not None:
         if len(ys) != 1:
             raise ValueError(f"{who}: class_weight needs a model with one output")
-        weights = class_weights(ys[0], class_weight)
-        ws = [ws[0] * weights] if ws else [weights]
+        if ws:
+            raise ValueError(f"{who}: class_weight and sample_weight cannot be given together (Keras refuses them "
+                             "too); multiply the class weights into sample_weight instead")
+        ws = [class_weights(ys[0], class_weight)]
     counts = {len(a) for a in xs + ys + ws}
     if len(counts) != 1:
         raise ValueError(f"{who}: x, y and sample_weight must have the same number of examples, got "

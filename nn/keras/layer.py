@@ -31,6 +31,7 @@ from .naming import snake_case, unique_name
 from .input_spec import check_input_spec
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
 from .tracked_list import TrackedList
+from .variables import Variable
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
 _PROBE_SIZES = (32, 33)
@@ -238,6 +239,20 @@ class Layer(Module):
         policy = policy_for(value)
         object.__setattr__(self, "_dtype_policy", policy)
         self.dtype = policy.variable_dtype
+        if policy.quantization_mode is not None and self.built and not self.__dict__.get("_is_quantized"):
+            self.quantize(policy.quantization_mode)   # as Keras: a quantized policy on a built layer quantizes it
+
+    @property
+    def quantization_mode(self):
+        """The layer's quantization mode ('int8'), or None when it is not quantized."""
+        return self.dtype_policy.quantization_mode
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize the layer's weights ('int8'): Dense, EinsumDense and Embedding can (layers/quantized.py);
+        other layers raise NotImplementedError once the arguments pass Keras's checks."""
+        from .layers.quantized import check_quantize_args
+        check_quantize_args(self, mode, config)
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `quantize` method implemented.")
 
     @property
     def compute_dtype(self):
@@ -283,6 +298,10 @@ class Layer(Module):
             old = self._registered_name(value)
             if old is not None and old != name:   # `self.w = self.add_weight(name="kernel")`: one weight, renamed
                 self._rename_weight(old, name)
+                return
+            if old is None and isinstance(value, Variable):   # Keras tracks a keras.Variable attribute as a weight
+                self._register(self._parameters if value.trainable else self._buffers, name, value)
+                self._weight_names.append(name)
                 return
         if type(value) is list and not name.startswith("_") and all(isinstance(v, Module) for v in value):
             value = TrackedList(value, self, name)   # layers appended to it later are tracked too, as in Keras
@@ -376,11 +395,11 @@ class Layer(Module):
             initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
         shape = tuple(int(n) for n in (shape or ()))
         values = np.asarray(initializers.get(initializer)(shape), dtype=dtype)
-        keras_name = name or "variable"
+        keras_name = name or unique_name("variable")   # as Keras: unnamed weights count up, variable_1, ...
         name = name or f"variable_{len(self._weight_names)}"
         if name in self._weight_names:
             name = f"{name}_{len(self._weight_names)}"
-        with name_scope(self):   # Keras's path: the enclosing layers' names, this layer's, the weight's
+        with name_scope(self, remember=False):   # Keras's path: the enclosing layers', this layer's, the weight's
             path = f"{scope_path()}/{keras_name}"
         if trainable:
             weight = LayerWeight(ag.tensor(values), keras_name, path, constraints.get(constraint))
@@ -398,7 +417,10 @@ class Layer(Module):
 
     def _own_weights(self):
         state = self.__dict__   # the stored weights: `kernel` of a LoRA layer reads as the merged kernel
-        return [state[n] if n in state else getattr(self, n) for n in self._weight_names]
+        weights = [state[n] if n in state else getattr(self, n) for n in self._weight_names]
+        made_trainable = [n in self._parameters for n in self._weight_names]   # Keras lists those weights first
+        return ([w for w, t in zip(weights, made_trainable) if t]
+                + [w for w, t in zip(weights, made_trainable) if not t])
 
     @property
     def weights(self):
@@ -421,14 +443,14 @@ class Layer(Module):
     @property
     def trainable_weights(self):
         """The weights fit updates."""
-        return [w for w in self.weights if isinstance(w, Parameter) and w.requires_grad]
+        return [w for w in self.weights if isinstance(w, (Parameter, Variable)) and w.requires_grad]
 
     trainable_variables = trainable_weights
 
     @property
     def non_trainable_weights(self):
         """The weights fit does not update (frozen ones and statistics such as moving means)."""
-        return [w for w in self.weights if not (isinstance(w, Parameter) and w.requires_grad)]
+        return [w for w in self.weights if not (isinstance(w, (Parameter, Variable)) and w.requires_grad)]
 
     non_trainable_variables = non_trainable_weights
 
@@ -517,6 +539,9 @@ class Layer(Module):
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
             self._build_for(args[0])
         flag = training if training is not None else current_training()
+        if flag is None and not _call_takes_training(type(self).call) and hasattr(type(self), "train_step"):
+            flag = False   # as Keras's fit, which calls a Model whose call takes no `training` without one: its
+            # layers (BatchNormalization, Dropout) then run as in inference
         flag = self.training if flag is None else bool(flag)
         if _call_takes_training(type(self).call):
             kwargs["training"] = flag

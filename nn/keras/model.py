@@ -89,6 +89,12 @@ class Model(TrainingSteps, Layer):
         return getattr(self, "_compiled", None) is not None
 
     # ----- saving ---------------------------------------------------------------------------------
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantize the weights of every layer that can be ('int8': Dense, EinsumDense, Embedding), warning for
+        the others; `filters` (a regex, a list of them or a callable) picks layers by name."""
+        from .layers.quantized import quantize_model
+        quantize_model(self, mode, config, filters, **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         """Write every weight to a safetensors file (through nn.save), by position as Keras matches them."""
         weights_file.save(self, filepath, overwrite)

@@ -93,6 +93,19 @@ class KerasCompiled:
         self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
 
     @property
+    def has_metrics(self):
+        """Whether compile was given metrics (Keras keeps no compile_metrics otherwise, and compute_metrics then
+        leaves the outputs alone: a model may return more outputs than it has targets)."""
+        return self._specs[2] is not None or self._specs[3] is not None
+
+    @property
+    def needs_targets(self):
+        """Whether batches must bring targets: not when compile set no loss and no metrics (a model trained on
+        its add_loss terms alone, as Keras's OCR example)."""
+        loss, _, metrics, weighted_metrics = self._specs
+        return bool(loss or metrics or weighted_metrics)
+
+    @property
     def steps(self):
         """The compiled steps the training loop uses after compile(jit_compile=True), once the first batch has
         resolved the losses and metrics, for models with one output; None (eager batches) otherwise."""
@@ -171,7 +184,8 @@ class KerasCompiled:
 
     def compute_loss(self, model, output, target, weight=None):
         """The batch's total loss: the weighted per-output losses plus the model's regularisation losses."""
-        outputs, targets = self._outputs(output), list(target)
+        outputs = self._outputs(output)
+        targets = [None] * len(outputs) if target is None else list(target)   # add_loss terms alone
         if not self._ready:
             self._resolve(outputs, targets)
         if all(l is None for l in self.losses) and not model.losses:   # metrics alone need no loss (Keras)
@@ -191,13 +205,14 @@ class KerasCompiled:
             term = value * self.loss_weights[k] if self.loss_weights[k] != 1.0 else value
             total = term if total is None else total + term
         for extra in model.losses:
-            total = total + extra
+            total = extra if total is None else total + extra
         self._loss_mean.update(total.item(), count)
         return total
 
     def update_metrics(self, output, target, weight=None):
         """Add the batch to every metric (sample weights only for weighted_metrics)."""
-        outputs, targets = self._outputs(output), list(target)
+        outputs = self._outputs(output)
+        targets = [None] * len(outputs) if target is None else list(target)
         masks, self._output_masks = self._output_masks, None
         if masks is not None:
             for value, mask in zip(outputs, masks):
@@ -317,7 +332,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     device = model_device(model)
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
     seed = run.same_seed(int(np.random.randint(0, 2**31 - 1)))
-    own_steps = isinstance(compiled, StepLoop)   # a train_step of the user's may take batches without targets
+    own_steps = isinstance(compiled, StepLoop) or not compiled.needs_targets   # batches may come without targets
     train = keras_data.batches(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, seed,
                                device, "fit", need_y=not own_steps)
     if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
@@ -349,7 +364,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     steps = settings.capped_steps(steps)
     device = model_device(model)
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
-                                need_y=not isinstance(compiled, StepLoop))
+                                need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
     hooks = CallbackList(callbacks, model, {"verbose": _verbose(verbose), "steps": len(source)})
     results = run_evaluation(model, compiled, source, hooks)
     if _verbose(verbose):
@@ -385,8 +400,10 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     """One optimiser step on one batch; returns the loss (and metrics) of that batch."""
     from ..training.modes import enter_training, restore_modes, saved_modes
     compiled = _compiled(model, "train_on_batch")
-    source = keras_data.batches(model, x, y, sample_weight, class_weight, len(keras_data.host_array(flatten(x)[0], "x")),
-                                False, None, None, model_device(model), "train_on_batch")
+    size = len(keras_data.host_array(flatten(x)[0], "x"))
+    x, y, sample_weight = _as_one_batch(x, y, sample_weight)
+    source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, None, model_device(model),
+                                "train_on_batch")
     modes = saved_modes(model)
     compiled.reset_metrics()
     enter_training(model)
@@ -407,13 +424,23 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
 
 def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
     """The loss (and metrics) of one batch, in inference mode."""
-    return evaluate(model, x, y, batch_size=len(keras_data.host_array(flatten(x)[0], "x")), verbose=0,
-                    sample_weight=sample_weight, return_dict=return_dict)
+    size = len(keras_data.host_array(flatten(x)[0], "x"))
+    x, y, sample_weight = _as_one_batch(x, y, sample_weight)
+    return evaluate(model, x, y, batch_size=size, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
 
 
 def predict_on_batch(model, x):
     """The outputs for one batch, as NumPy arrays."""
-    return predict(model, x, batch_size=len(keras_data.host_array(flatten(x)[0], "x")), verbose=0)
+    size = len(keras_data.host_array(flatten(x)[0], "x"))
+    return predict(model, _as_one_batch(x, None, None)[0], batch_size=size, verbose=0)
+
+
+def _as_one_batch(x, y, sample_weight):
+    """The data of a *_on_batch call: arrays of one length as they are; arrays of different lengths (a disjoint
+    graph: atoms, bonds and one target per molecule), which Keras hands its step unchecked, as an iterator of that
+    one batch."""
+    lengths = {len(keras_data.host_array(v, "x")) for v in flatten([x, y, sample_weight]) if v is not None}
+    return (x, y, sample_weight) if len(lengths) <= 1 else (iter([(x, y, sample_weight)]), None, None)
 
 
 def _returned(compiled, return_dict):

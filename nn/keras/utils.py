@@ -7,6 +7,7 @@ import random
 import numpy as np
 
 import autograd as ag
+from autograd import Tensor
 
 from .data import PyDataset, Sequence
 from .progress import Progbar
@@ -44,8 +45,12 @@ def to_categorical(x, num_classes=None):
 
 
 def normalize(x, axis=-1, order=2):
-    """x divided by its L-`order` norm along `axis` (zero vectors stay zero)."""
-    x = np.asarray(x, dtype=np.float32)
+    """x divided by its L-`order` norm along `axis`: for a NumPy array a NumPy array (zero vectors stay zero);
+    for a tensor keras.ops.normalize's tensor, differentiable (as Keras: a custom loss normalizes features with it)."""
+    if isinstance(x, Tensor):
+        from .ops import normalize as normalize_tensor
+        return normalize_tensor(x, axis=axis, order=order)
+    x = np.asarray(x)
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)
 

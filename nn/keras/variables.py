@@ -7,6 +7,7 @@ from autograd import Tensor, arrays
 
 from . import initializers, settings
 from .context import scope_path
+from .dtypes import standardize_dtype
 
 
 class Variable(Tensor):
@@ -14,19 +15,26 @@ class Variable(Tensor):
 
     __slots__ = ("name", "aggregation", "path")
 
-    def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name="variable",
+    def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name=None,
                  aggregation="none"):
-        dtype = np.dtype(dtype or settings.floatx())
-        if isinstance(initializer, (Tensor, np.ndarray, np.generic, int, float, list, tuple)) and shape is None:
-            values = np.asarray(initializer.numpy() if isinstance(initializer, Tensor) else initializer, dtype=dtype)
-        else:
+        if isinstance(initializer, str) or callable(initializer):
             if shape is None:
                 raise ValueError(f"keras.Variable {name!r}: give `shape` with the initializer {initializer!r}")
+            dtype = np.dtype(standardize_dtype(dtype))
             values = np.asarray(initializers.get(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
+        else:   # a value, as Keras: its own shape (`shape` is not used), and its dtype unless `dtype` is given
+            values = initializer.numpy() if isinstance(initializer, Tensor) else np.asarray(initializer)
+            if dtype is None and not isinstance(initializer, (Tensor, np.ndarray, np.generic)):
+                dtype = {"b": "bool", "i": "int32", "f": settings.floatx()}.get(values.dtype.kind)   # Python numbers
+            dtype = np.dtype(standardize_dtype(dtype or values.dtype))
+            values = values.astype(dtype)
         source = ag.tensor(values)
         Tensor.__init__(self, arrays.array(source), device=source.device)
         self.requires_grad_(bool(trainable) and dtype.kind in "fc")   # trainable by default, as Keras's
         scope = scope_path()   # the open name scopes (keras.name_scope, a layer's build); an owner may re-scope it
+        if name is None:
+            from .naming import unique_name
+            name = unique_name("variable")   # as Keras: variable, variable_1, ...
         self.name, self.aggregation, self.path = name, aggregation, f"{scope}/{name}" if scope else name
 
     @classmethod

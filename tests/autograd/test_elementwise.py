@@ -212,3 +212,14 @@ def test_comparisons_give_bool_tensors_without_gradient(device, name, ours, refe
     assert out.dtype == np.bool_ and not out.requires_grad
     np.testing.assert_array_equal(out.numpy(), reference(a, b))
     np.testing.assert_array_equal(ours(x, 2.0).numpy(), reference(a, 2.0))
+
+
+def test_subtracting_a_bool_tensor_is_refused_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    for make in (lambda m: m.tensor([True, False]) - 1, lambda m: 1 - m.tensor([True, False]),
+                 lambda m: m.tensor([1.0, 2.0]) - m.tensor([True, False])):
+        with pytest.raises(RuntimeError):
+            make(torch)
+        with pytest.raises(RuntimeError, match="logical_not"):
+            make(ag)
+    assert (ag.tensor([True, False]) + 1).tolist() == (torch.tensor([True, False]) + 1).tolist()

@@ -11,15 +11,22 @@ from ... import functional as F
 from .. import activations, config, masking
 from ..autocast_scope import in_compute_dtype
 from ..layer import Layer, as_tensor
+from .bias_add import add_bias, fused_bias
+from .int8_ops import Int8Contract
 from .lora import LoraMixin, LoraWeight
+from .int4 import Int4DenseMixin
+from .quantized import QuantizableMixin
 
 
-class Dense(LoraMixin, Layer):
+class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
     """outputs = activation(inputs @ kernel + bias), kernel (input_dim, units), over the last axis; LoRA with
-    lora_rank= or enable_lora (lora.py)."""
+    lora_rank= or enable_lora (lora.py); int8 or int4 with quantize("int8") or dtype="int8_from_float32"
+    (quantized.py, int4.py)."""
 
     kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
     _lora_alpha_on_build = False
+    _keras_order = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
+    _modes = ("int8", "int4")
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -27,7 +34,9 @@ class Dense(LoraMixin, Layer):
                  quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if quantization_config is not None:
-            raise NotImplementedError("Dense: nn.keras does not quantize layers; pass quantization_config=None")
+            raise NotImplementedError("Dense: nn.keras takes no quantization_config objects; pass "
+                                      "quantization_config=None and call layer.quantize('int8') (or give "
+                                      "dtype='int8_from_float32')")
         self.supports_masking = True
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:   # int(2.5) would give 2
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
@@ -42,12 +51,38 @@ class Dense(LoraMixin, Layer):
         features = input_shape[-1]
         if features is None:
             raise ValueError(f"{self.name}: the last axis of the input must be known, got input shape {input_shape}")
-        self.kernel = self.add_weight((features, self.units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
+        if not self.quantization_mode:
+            self.kernel = self.add_weight((features, self.units), self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                          name="kernel")
         self.bias = (self.add_weight((self.units,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        if self.quantization_mode:   # after the bias: Keras lists trainable weights first
+            self._quantized_build((features, self.units))
         self._build_lora()
+
+    _quantizable_class = staticmethod(lambda: Dense)
+
+    def _reduced_axes(self):
+        return (0,)
+
+    def _scale_layout(self, scale):
+        return scale.reshape(scale.shape[-1])
+
+    def _kernel_layout(self, scale):
+        return scale
+
+    def _int8_call(self, inputs):
+        kernel = self.__dict__["kernel"]
+        if inputs.shape[-1] != kernel.shape[0]:
+            raise ValueError(f"{self.name}: expected inputs with {kernel.shape[0]} features in the last axis, "
+                             f"got shape {inputs.shape}")
+        x = Int8Contract.apply(inputs, kernel, self.__dict__["kernel_scale"], None)
+        if self.lora_enabled:
+            x = x + self._lora_delta(inputs, ag.matmul)
+        if self.bias is not None:
+            x = x + self.bias
+        return self.activation(x)
 
     @property
     def _kernel(self):
@@ -55,11 +90,14 @@ class Dense(LoraMixin, Layer):
         return self.__dict__["kernel"]
 
     def call(self, inputs):
+        if self._quantized:
+            return self._int4_call(inputs) if self.quantization_mode == "int4" else self._int8_call(inputs)
         kernel = self.kernel
         if inputs.shape[-1] != kernel.shape[0]:
             raise ValueError(f"{self.name}: expected inputs with {kernel.shape[0]} features in the last axis, "
                              f"got shape {inputs.shape}")
-        return self.activation(F.linear(inputs, kernel.T, self.bias))
+        y = F.linear(inputs, kernel.T, fused_bias(self.bias, inputs))
+        return self.activation(add_bias(y, self.bias, inputs, axis=-1))   # Keras's rounding in half precision
 
 
 class Activation(Layer):

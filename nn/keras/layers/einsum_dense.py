@@ -7,13 +7,18 @@ output axes named in bias_axes, broadcast over the rest, as in Keras.
 """
 import math
 import re
+import string
+
+import numpy as np
 
 import autograd as ag
 
 from .. import activations, initializers
 from ..layer import Layer
 from ..layer_config import keras_forms
+from .int8_ops import Int8Contract, Int8Plan
 from .lora import LoraMixin, LoraWeight
+from .quantized import QuantizableMixin
 
 
 def parse_equation(equation, layer="EinsumDense"):
@@ -92,18 +97,21 @@ def _kernel_initializer(initializer, w_spec, contracted, produced):
     return initialize
 
 
-class EinsumDense(LoraMixin, Layer):
+class EinsumDense(QuantizableMixin, LoraMixin, Layer):
     """A dense layer as an einsum of the input with a kernel, plus an optional bias and activation; LoRA with
-    lora_rank= or enable_lora (lora.py)."""
+    lora_rank= or enable_lora (lora.py); int8 with quantize("int8") or dtype="int8_from_float32" (quantized.py)."""
 
     kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
+    _keras_order = ("kernel", "bias", "kernel_scale")
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         if quantization_config is not None:
-            raise ValueError(f"{type(self).__name__}: nn.keras does not quantize layers; pass quantization_config=None")
+            raise ValueError(f"{type(self).__name__}: nn.keras takes no quantization_config objects; pass "
+                             "quantization_config=None and call layer.quantize('int8') (or give "
+                             "dtype='int8_from_float32')")
         parse_equation(equation, type(self).__name__)
         self.equation, self.bias_axes = equation, bias_axes
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
@@ -117,14 +125,53 @@ class EinsumDense(LoraMixin, Layer):
         kernel, bias, self.full_output_shape, contracted, produced = einsum_shapes(
             self.equation, self.bias_axes, input_shape, self.partial_output_shape, self.name)
         w_spec = parse_equation(self.equation)[1]
-        self.kernel = self.add_weight(kernel, _kernel_initializer(self.kernel_initializer, w_spec, contracted,
-                                                                  produced),
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
+        self._input_rank = len(input_shape)
+        if not self.quantization_mode:
+            self.kernel = self.add_weight(kernel, _kernel_initializer(self.kernel_initializer, w_spec, contracted,
+                                                                      produced),
+                                          regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                          name="kernel")
         self.bias = (self.add_weight(bias, self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if bias is not None else None)
-        self._input_rank = len(input_shape)
+        if self.quantization_mode:   # after the bias: Keras lists trainable weights first
+            self._quantized_build(kernel)
         self._build_lora()
+
+    _quantizable_class = staticmethod(lambda: EinsumDense)
+
+    @property
+    def _plan(self):
+        """The Int8Plan of the equation, its '...' spelled out with unused letters for the built input rank."""
+        plan = self.__dict__.get("_int8_plan")
+        if plan is None:
+            in_spec, w_spec, out_spec, side = parse_equation(self.equation)
+            spare = sorted(set(string.ascii_letters) - set(in_spec + w_spec + out_spec))
+            extra = "".join(spare[:self._input_rank - len(in_spec)])
+            if side == "left":
+                in_spec, out_spec = extra + in_spec, extra + out_spec
+            elif side == "right":
+                in_spec, out_spec = in_spec + extra, out_spec + extra
+            plan = Int8Plan(in_spec, w_spec, out_spec)
+            object.__setattr__(self, "_int8_plan", plan)
+        return plan
+
+    def _reduced_axes(self):
+        return self._plan.kernel_axes
+
+    def _scale_layout(self, scale):
+        return self._plan.to_output(np, scale, self._plan.kernel_moves)
+
+    def _kernel_layout(self, scale):
+        return self._plan.to_kernel(np, scale)
+
+    def _int8_call(self, inputs):
+        plan = self._plan
+        x = Int8Contract.apply(inputs, self.__dict__["kernel"], self.__dict__["kernel_scale"], plan)
+        if self.lora_enabled:
+            x = x + self._lora_delta(inputs, lambda v, a: ag.einsum(plan.equation, v, a))
+        if self.bias is not None:
+            x = x + self.bias
+        return self.activation(x)
 
     @property
     def _kernel(self):
@@ -150,6 +197,8 @@ class EinsumDense(LoraMixin, Layer):
         if inputs.ndim != self._input_rank:
             raise ValueError(f"{self.name}: built for inputs of rank {self._input_rank} (equation "
                              f"{self.equation!r}), got shape {tuple(inputs.shape)}; pass inputs of that rank")
+        if self._quantized:
+            return self._int8_call(inputs)
         y = ag.einsum(self.equation.replace(" ", ""), inputs, self.kernel)
         if self.bias is not None:
             y = y + self.bias

@@ -1,28 +1,37 @@
 """keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table; with mask_zero=True index 0
 is padding and the output carries the mask `inputs != 0`."""
+import numpy as np
+
 from ... import functional as F
+from ..autocast_scope import float_dtype
 from ..context import in_shape_probe
 from ..layer import Layer, as_tensor
 from ..layer_config import keras_forms
 from .lora import LoraMixin, LoraWeight
+from .int4 import Int4EmbeddingMixin
+from .quantized import QuantizableMixin
 
 
-class Embedding(LoraMixin, Layer):
+class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
     """Looks up `embeddings[inputs]`; inputs are integer indices in [0, input_dim). LoRA with lora_rank= or
-    enable_lora (lora.py)."""
+    enable_lora (lora.py); int8 with quantize("int8") or dtype="int8_from_float32" (quantized.py), one scale per
+    row of the table, and int4 (int4.py)."""
 
     embeddings = LoraWeight("embeddings", "lora_embeddings_a", "lora_embeddings_b")
     _lora_target, _lora_names = "embeddings", ("lora_embeddings_a", "lora_embeddings_b")
     _lora_constraint_words = ("embedding constraints", "embeddings_constraint")
     _lora_alpha_on_build = False
+    _keras_order = ("embeddings", "embeddings_scale", "embeddings_zero", "g_idx")
+    _modes = ("int8", "int4")
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         if quantization_config is not None:
-            raise ValueError(f"{type(self).__name__}: nn.keras does not quantize layers; pass "
-                             "quantization_config=None")
+            raise ValueError(f"{type(self).__name__}: nn.keras takes no quantization_config objects; pass "
+                             "quantization_config=None and call layer.quantize('int8') (or give "
+                             "dtype='int8_from_float32')")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
@@ -31,10 +40,33 @@ class Embedding(LoraMixin, Layer):
         self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint, name="embeddings")
+        if self.quantization_mode:
+            self._quantized_build((self.input_dim, self.output_dim))
+        else:
+            self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
+                                              regularizer=self.embeddings_regularizer,
+                                              constraint=self.embeddings_constraint, name="embeddings")
         self._build_lora()
+
+    _quantizable_class = staticmethod(lambda: Embedding)
+
+    def _reduced_axes(self):
+        return (1,)   # one scale per row
+
+    def _scale_layout(self, scale):
+        return scale.reshape(scale.shape[0])
+
+    def _kernel_layout(self, scale):
+        return scale[:, None]
+
+    def _int8_call(self, ids):
+        state = self.__dict__
+        table, scale = state["embeddings"], state["embeddings_scale"]
+        dtype = float_dtype(self.compute_dtype) or np.dtype(np.float32)
+        outputs = table[ids].to(dtype) / scale[ids].to(dtype).unsqueeze(-1)
+        if self.lora_enabled:
+            outputs = outputs + self._lora_delta(ids, lambda v, a: a[v])
+        return outputs
 
     @property
     def _embeddings(self):
@@ -57,6 +89,8 @@ class Embedding(LoraMixin, Layer):
             inputs = inputs.long()
         if in_shape_probe():   # placeholder ids (an unknown length probed as 32 positions, say) may not fit the table
             inputs = inputs.clamp(0, self.input_dim - 1)
+        if self._quantized:
+            return self._int4_call(inputs) if self.quantization_mode == "int4" else self._int8_call(inputs)
         return F.embedding(inputs, self.embeddings)
 
     def compute_mask(self, inputs, mask=None):

@@ -69,13 +69,15 @@ class LoraMixin:
         if self.lora_enabled:
             raise ValueError("lora is already enabled. This can only be done once per layer.")
         weight = self.__dict__[self._lora_target]
+        shape = self._adapted_shape()
         regularizer = getattr(self, f"{self._lora_target}_regularizer", None)
         a_name, b_name = self._lora_names
-        self.add_weight(tuple(weight.shape[:-1]) + (rank,), initializers.get(a_initializer), dtype="float32",
+        self.add_weight(tuple(shape[:-1]) + (rank,), initializers.get(a_initializer), dtype="float32",
                         regularizer=regularizer, name=a_name)
-        self.add_weight((rank, weight.shape[-1]), initializers.get(b_initializer), dtype="float32",
+        self.add_weight((rank, shape[-1]), initializers.get(b_initializer), dtype="float32",
                         regularizer=regularizer, name=b_name)
-        weight.trainable = False
+        if weight.trainable:   # an int8 kernel (layers/quantized.py) is frozen already
+            weight.trainable = False
         self.lora_enabled = True
         self.lora_rank = rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
@@ -91,6 +93,21 @@ class LoraMixin:
     def lora_adapters(self):
         """The A and B weights when LoRA is enabled, else []."""
         return [self.__dict__[n] for n in self._lora_names] if self.__dict__.get("lora_enabled") else []
+
+    def _adapted_shape(self):
+        """The shape of the weight LoRA adapts (a packed int4 kernel reports its unpacked shape)."""
+        return tuple(self.__dict__[self._lora_target].shape)
+
+    def _keras_variable_order(self):
+        """The own weights in the order Keras saves them: all but A and B, in creation order."""
+        adapters = {id(w) for w in self.lora_adapters()}
+        return [w for w in self._own_weights() if id(w) not in adapters]
+
+    def _lora_merged_values(self):
+        """{id(weight): the value weight files store in its place}: the kernel merged with A @ B when LoRA is on."""
+        if not self.lora_adapters():
+            return {}
+        return {id(self.__dict__[self._lora_target]): getattr(self, self._lora_target).detach().numpy()}
 
     def _saved_variables(self):
         """What save_own_variables stores: the own weights less A and B, the kernel merged with them."""
@@ -140,6 +157,5 @@ def saved_weights(model, weights):
     if not layers:
         return None, {}
     adapters = {id(w) for layer in layers for w in layer.lora_adapters()}
-    merged = {id(layer.__dict__[layer._lora_target]): getattr(layer, layer._lora_target).detach().numpy()
-              for layer in layers}
+    merged = {key: value for layer in layers for key, value in layer._lora_merged_values().items()}
     return [w for w in weights if id(w) not in adapters], merged

@@ -1,7 +1,8 @@
 """Registers nn.keras's own serializable classes and functions with serialization.py by name, so configs that
 name a Keras class ('Dense', 'Adam', 'GlorotUniform', ...) or function ('relu', 'mse') load without
 custom_objects. Imported by keras.saving's package (serialization.py itself stays below the layers)."""
-from .. import activations, constraints, initializers, layers, losses, metrics, optimizers, regularizers
+from .. import activations, constraints, initializers, layers, losses, metrics, optimizers, quantizers, regularizers
+from ..dtype_policies import DTypePolicyMap, Int4DTypePolicy, QuantizedDTypePolicy
 from ..dtype_policy import DTypePolicy
 from ..model import Functional, Model
 from ..sequential import Sequential
@@ -10,13 +11,16 @@ from .serialization import add_builtins
 
 def _classes():
     table = {}
-    for module in (initializers, regularizers, constraints, losses, metrics, optimizers, layers, optimizers.schedules):
+    for module in (initializers, regularizers, constraints, losses, metrics, optimizers, layers, optimizers.schedules,
+                   quantizers):
         for name in dir(module):
             value = getattr(module, name)
             if isinstance(value, type):
                 table.setdefault(name, value)
     # "DTypePolicy": the dtype entry of every layer config real Keras writes ({'module': 'keras', ...})
-    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model, "DTypePolicy": DTypePolicy})
+    table.update({"Sequential": Sequential, "Functional": Functional, "Model": Model, "DTypePolicy": DTypePolicy,
+                  "QuantizedDTypePolicy": QuantizedDTypePolicy, "Int4DTypePolicy": Int4DTypePolicy,
+                  "DTypePolicyMap": DTypePolicyMap})
     return table
 
 

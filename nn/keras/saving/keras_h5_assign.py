@@ -58,7 +58,8 @@ class _Matcher:
                 self.used |= set(_paths(child))
         # obj's own weights (one of them may also be a sub-layer's, as SpectralNormalization's kernel, which
         # Keras then saves twice), then those of sub-layers the file has no group for
-        own = list(obj._own_weights()) if hasattr(obj, "_own_weights") else []
+        own = list(obj._keras_variable_order() if hasattr(obj, "_keras_variable_order")   # quantized: Keras's
+                   else obj._own_weights() if hasattr(obj, "_own_weights") else [])
         mine = {id(w) for w in own}
         own += [w for w in obj.weights if id(w) not in taken and id(w) not in mine]
         adapters = {id(w) for w in obj.lora_adapters()} if hasattr(obj, "lora_adapters") else set()

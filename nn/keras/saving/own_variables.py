@@ -13,9 +13,10 @@ def _custom_layers(model):
     """(place, layer) for the model and each layer in it whose class overrides one of the two hooks."""
     from ..layer import Layer
     from ..layers.lora import LoraMixin
-    # LoRA's hooks store the layer's weights, which the weights file holds already (with the kernel merged)
-    saves, loads = (Layer.save_own_variables, LoraMixin.save_own_variables), \
-        (Layer.load_own_variables, LoraMixin.load_own_variables)
+    from ..layers.quantized import QuantizableMixin
+    # LoRA's and quantization's hooks store the layer's weights, which the weights file holds already (merged)
+    saves = (Layer.save_own_variables, LoraMixin.save_own_variables, QuantizableMixin.save_own_variables)
+    loads = (Layer.load_own_variables, LoraMixin.load_own_variables, QuantizableMixin.load_own_variables)
     for place, module in model.named_modules():
         if isinstance(module, Layer) and (type(module).save_own_variables not in saves
                                           or type(module).load_own_variables not in loads):
