@@ -42,30 +42,31 @@ def divided(x, s):
     return x / s
 
 
-class HalfTimesNumber(Function):
-    """A float16 tensor times a Python number (the node PyTorch calls MulBackward0)."""
+class _HalfByNumber(Function):
+    """A half-precision tensor and a Python number through `apply_number` (a product or a quotient), whose
+    gradient is the incoming gradient through the same operation."""
+    apply_number = None
+
+    def forward(ctx, x, s):
+        ctx.s = s
+        return type(ctx).apply_number(x, s)
+
+    def backward(ctx, gy):
+        return type(ctx).apply_number(gy, ctx.s), None
+
+
+class HalfTimesNumber(_HalfByNumber):
+    """A float16 or bfloat16 tensor times a Python number (the node PyTorch calls MulBackward0)."""
     op_name = "mul"
     torch_name = "MulBackward0"
-
-    def forward(ctx, x, s):
-        ctx.s = s
-        return scaled(x, s)
-
-    def backward(ctx, gy):
-        return scaled(gy, ctx.s), None
+    apply_number = staticmethod(scaled)
 
 
-class HalfOverNumber(Function):
-    """A float16 tensor over a Python number (the node PyTorch calls DivBackward0)."""
+class HalfOverNumber(_HalfByNumber):
+    """A float16 or bfloat16 tensor over a Python number (the node PyTorch calls DivBackward0)."""
     op_name = "div"
     torch_name = "DivBackward0"
-
-    def forward(ctx, x, s):
-        ctx.s = s
-        return divided(x, s)
-
-    def backward(ctx, gy):
-        return divided(gy, ctx.s), None
+    apply_number = staticmethod(divided)
 
 
 def rounded_to(s, half):

@@ -125,7 +125,7 @@ def test_promotion_table_matches_pytorch(bf16):
         want = name_of[torch.result_type(ta, tb)]
         for ours, theirs in ((a + b, ta + tb), (a * b, ta * tb)):
             assert str(ours.dtype) == name_of[theirs.dtype] == want, name
-        if isinstance(b, ag.Tensor):
+        if isinstance(b, ag.Tensor) and "bool" not in (str(a.dtype), str(b.dtype)):   # PyTorch refuses bool -
             assert str((b - a).dtype) == want, name
         assert str(ag.result_type(a, b)) == want, name
     assert ag.promote_types(bf16, ag.float16) == ag.float32
