@@ -134,6 +134,75 @@ def ragged_error(op, data):
         level, dim = [x for r in rows for x in r], dim + 1
 
 
+_PLAIN = frozenset((bool, int, float, complex))
+
+
+#: the order of dtype kinds in promotion: bool < ints < floats < complex
+PROMOTION_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def promotion_kind(dtype):
+    """The dtype's NumPy kind, 'f' for bfloat16 (whose NumPy kind is 'V')."""
+    return "f" if is_bf16(dtype) else dtype.kind
+
+
+def promoted(a, b):
+    """PyTorch's promote_types on NumPy dtypes: a float wins over any int or bool (float16 with int64 stays
+    float16, unlike NumPy), bool loses to anything, ints widen as NumPy's do."""
+    if a == b:
+        return a
+    ca, cb = PROMOTION_CATEGORY[promotion_kind(a)], PROMOTION_CATEGORY[promotion_kind(b)]
+    if ca != cb:
+        high, low = (a, b) if ca > cb else (b, a)
+        if high.kind == "c" and low.kind == "f" and low == np.float64:
+            return np.dtype(np.complex128)   # the complex type that holds the float's precision
+        return high
+    return np.promote_types(a, b)
+
+
+def _first_leaf(data):
+    """The first item of a (nested) list that is not itself a non-empty list or tuple."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _sequence_dtype(data):
+    """ag.tensor's dtype for a (nested) list that holds NumPy scalars, arrays or tensors: every item's dtype
+    promoted as PyTorch promotes (a Python int counts as int64, a float as the default float dtype), so
+    [np.int32(1), np.int32(2)] stays int32 (NumPy's asarray agrees there, but not on [np.float32(1), 2.0]);
+    None for a list of Python numbers only."""
+    dtypes, pending, typed = set(), [data], False
+    while pending:
+        items = pending.pop()
+        kinds = set(map(type, items))
+        if kinds <= _PLAIN:   # the common case, Python numbers only, at C speed
+            dtypes |= kinds
+            continue
+        for item in items:
+            if type(item) in _PLAIN:
+                dtypes.add(type(item))
+            elif isinstance(item, (list, tuple)):
+                pending.append(item)
+            elif getattr(item, "dtype", None) is not None:
+                try:
+                    dtypes.add(np.dtype(item.dtype))
+                except TypeError:   # a dtype NumPy does not know (another library's tensor): NumPy decides
+                    return None
+                typed = True
+            else:
+                return None   # something else (a str, an object with __array__): NumPy decides, as before
+    if not typed:
+        return None
+    scalar = {bool: np.dtype(np.bool_), int: np.dtype(np.int64), float: _default_float[0],
+              complex: get_default_complex_dtype()}
+    result = None
+    for dtype in dtypes:
+        dtype = scalar.get(dtype, dtype)
+        result = dtype if result is None else promoted(result, dtype)
+    return result
+
+
 def infer_dtype(data):
     """The dtype ag.tensor gives `data` when none is asked for: arrays and NumPy scalars keep theirs, Python
     floats become the default float dtype (float32 unless set_default_dtype changed it)."""
@@ -147,6 +216,12 @@ def infer_dtype(data):
         return _default_float[0]
     if isinstance(data, complex):
         return get_default_complex_dtype()
+    if isinstance(data, (list, tuple)) and type(_first_leaf(data)) not in _PLAIN:
+        # NumPy scalars, arrays or tensors inside: PyTorch's promotion over every item; a list that starts with a
+        # Python number is taken as Python numbers (scanning every item would double the cost of ag.tensor(list))
+        typed = _sequence_dtype(data)
+        if typed is not None:
+            return typed
     try:
         arr = np.asarray(data)
     except ValueError:

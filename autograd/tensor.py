@@ -116,9 +116,11 @@ class Tensor:
 
     @property
     def data(self):
-        """This tensor's values as a tensor outside any graph (shares memory and version counter)."""
+        """This tensor's values as a tensor outside any graph: shares memory but has a version counter of its own,
+        as PyTorch's, so in-place changes through it (optimisers, init) escape autograd's saved-tensor check."""
         t = Tensor._make(self._data, self._device, None, 0, False)
-        t._vc = self._version_cell()
+        if self._vc is INFERENCE:
+            t._vc = INFERENCE
         return t
 
     @data.setter
@@ -267,8 +269,10 @@ class Tensor:
 
     # ----- graph -------------------------------------------------------------------------------
     def detach(self):
-        """The same values outside the graph (shares memory)."""
-        return self.data
+        """The same values outside the graph (shares memory and version counter)."""
+        t = Tensor._make(self._data, self._device, None, 0, False)
+        t._vc = self._version_cell()
+        return t
 
     def as_subclass(self, cls):
         """This tensor as an instance of `cls`, a subclass of Tensor (cls.__init__ is not called): it shares the
@@ -276,7 +280,7 @@ class Tensor:
         requires grad, as PyTorch's."""
         if not (isinstance(cls, type) and issubclass(cls, Tensor)):
             raise TypeError(f"as_subclass: cls must be a subclass of Tensor (class Mine(ag.Tensor)), got {cls!r}")
-        source = self.data
+        source = self.detach()
         if self.requires_grad:   # a view of the whole tensor, shown under PyTorch's name for this node
             source = self.view(self.shape)
             source._node.torch_name = "AliasBackward0"

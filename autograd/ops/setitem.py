@@ -2,7 +2,7 @@
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor, _no_complex_into_real
-from .indexing import _prepare_index
+from .indexing import _is_basic, _prepare_index
 
 
 class SetItem(Function):
@@ -23,11 +23,21 @@ class SetItem(Function):
         if need[1]:
             gv = unbroadcast(gy[ctx.index], ctx.value_shape)
         gx = None
-        if need[0]:
+        if need[0] and isinstance(gy, Tensor):   # double backward: stay in the graph
             keep = ctx.xp.ones(gy.shape, dtype=bool)
             keep[ctx.index] = False
             gx = gy * keep
+        elif need[0]:   # zeros where x was overwritten (+0, as PyTorch: not gy * mask, which leaves -0)
+            gx = gy.copy()
+            gx[ctx.index] = 0
         return (gx, gv) + (None,) * len(ctx.index)
+
+    def name(self):
+        """PyTorch's name for this assignment: CopySlices (a copy into a view) for ints and slices, IndexPutBackward0
+        for integer arrays and masks."""
+        if self.torch_name is not None:
+            return self.torch_name
+        return "CopySlices" if _is_basic(self.index) else "IndexPutBackward0"
 
 
 def setitem(x, index, value):

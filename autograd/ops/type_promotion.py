@@ -4,17 +4,9 @@ import numbers
 
 import numpy as np
 
-from ..bf16_dtype import is_bf16
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
+from ..dtypes import PROMOTION_CATEGORY as _CATEGORY, promoted as _promote, promotion_kind as _kind
 from ..tensor import Tensor
-
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
-
-
-def _kind(dtype):
-    """The dtype's NumPy kind, 'f' for bfloat16 (whose NumPy kind is 'V')."""
-    return "f" if is_bf16(dtype) else dtype.kind
-
 
 def _dtype(op, name, value):
     if isinstance(value, (numbers.Number, Tensor)) or value is None:
@@ -23,20 +15,6 @@ def _dtype(op, name, value):
         return np.dtype(value)
     except TypeError:
         raise TypeError(f"{op}: {name} must be a dtype (e.g. ag.float32), got {value!r}") from None
-
-
-def _promote(a, b):
-    """PyTorch's promote_types on NumPy dtypes: a float wins over any int or bool (float16 with int64 stays
-    float16, unlike NumPy), bool loses to anything, ints widen as NumPy's do."""
-    if a == b:
-        return a
-    ca, cb = _CATEGORY[_kind(a)], _CATEGORY[_kind(b)]
-    if ca != cb:
-        high, low = (a, b) if ca > cb else (b, a)
-        if high.kind == "c" and low.kind == "f" and low == np.float64:
-            return np.dtype(np.complex128)   # the complex type that holds the float's precision
-        return high
-    return np.promote_types(a, b)
 
 
 def promote_types(type1, type2):

@@ -43,10 +43,10 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self):
         """Running mean 0, running variance 1, no batches seen."""
-        if self.track_running_stats:
-            self.running_mean = ag.zeros_like(self.running_mean)
-            self.running_var = ag.ones_like(self.running_var)
-            self.num_batches_tracked = ag.zeros_like(self.num_batches_tracked)
+        if self.track_running_stats:   # in place, as PyTorch: a state_dict taken earlier sees the reset
+            self.running_mean.zero_()
+            self.running_var.fill_(1.0)
+            self.num_batches_tracked.zero_()
 
     def _check_input(self, input):
         check_tensor(type(self).__name__, input)
@@ -58,7 +58,7 @@ class _BatchNorm(Module):
         """The weight of this batch in the running statistics; a training step that tracks them counts it."""
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked = self.num_batches_tracked + 1
+            self.num_batches_tracked.add_(1)   # in place: a state_dict or reference taken earlier sees it
             if self.momentum is None:   # cumulative moving average
                 momentum = 1.0 / float(self.num_batches_tracked.item())
         return momentum

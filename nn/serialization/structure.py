@@ -7,8 +7,11 @@ tensor, named by its place ('state.0.exp_avg'), plus the key STRUCTURE_KEY in `_
   - JSON null, true/false, a number or a string for None, bools, ints, finite floats and strings;
   - a JSON array for a list;
   - {"tuple": [nodes]}, {"dict": [[key node, value node], ...]} (keys keep their types and order),
-    {"tensor": entry name}, {"float": "nan" | "inf" | "-inf"}, or {"sparse_coo": [indices entry name, values
-    entry name, [sizes], coalesced]} for a sparse COO tensor.
+    {"tensor": entry name}, {"float": "nan" | "inf" | "-inf"}, {"sparse_coo": [indices entry name, values
+    entry name, [sizes], coalesced]} for a sparse COO tensor, or {"view": [entry name, offset, [sizes],
+    [strides]]} for a tensor whose memory lies inside a tensor saved before it (a row of it, the same tensor
+    again): it loads as a view of that entry (offset and strides in elements), so the two share memory again,
+    as PyTorch's storages do.
 A plain state_dict (str -> tensor) needs no structure and is written as a plain safetensors file; an OrderedDict
 one (what Module.state_dict() returns) also records its key order under ORDER_KEY, since safetensors files list
 tensors by dtype and name, and load_state_dict, printing and iteration follow the state_dict's own order.
@@ -17,6 +20,8 @@ import json
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
+
+import numpy as np
 
 from .safetensors_file import METADATA_KEY, error, is_array, parse_json
 
@@ -87,7 +92,7 @@ class _Encoder:
     """Walks an object, collecting its tensors under unique entry names and returning its JSON node."""
 
     def __init__(self, who):
-        self.who, self.tensors = who, {}
+        self.who, self.tensors, self.memory = who, {}, []
 
     def node(self, value, path, depth):
         if depth > MAX_DEPTH:
@@ -98,7 +103,8 @@ class _Encoder:
             return {"sparse_coo": [self._name(path + ("indices",), indices), self._name(path + ("values",), values),
                                    list(value.shape), value.is_coalesced()]}
         if is_array(value):
-            return {"tensor": self._name(path, value)}
+            inside = self.inside_earlier(value)
+            return {"view": inside} if inside else {"tensor": self._name(path, value)}
         if isinstance(value, _SCALARS):
             return self.scalar(value)
         if isinstance(value, list):
@@ -133,7 +139,37 @@ class _Encoder:
             n += 1
             name = f"{base}#{n}"
         self.tensors[name] = value
+        host = _host_array(value)
+        if host is not None and host.flags.c_contiguous:
+            self.memory.append((name, host))
         return name
+
+    def inside_earlier(self, value):
+        """[entry name, offset, sizes, strides] when `value`'s memory lies inside an entry saved before it (of
+        its dtype); None otherwise."""
+        arr = _host_array(value)
+        if arr is None or arr.size == 0:
+            return None
+        for name, base in self.memory:
+            if base.dtype != arr.dtype or not np.may_share_memory(arr, base):
+                continue
+            start = arr.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+            item = arr.itemsize
+            if start % item or any(s % item or s < 0 for s in arr.strides):
+                continue
+            offset, strides = start // item, [s // item for s in arr.strides]
+            last = offset + sum(s * (n - 1) for s, n in zip(strides, arr.shape))
+            if offset >= 0 and last < base.size:
+                return [name, offset, list(arr.shape), strides]
+        return None
+
+
+def _host_array(value):
+    """The NumPy array holding `value`'s memory (a NumPy array, or a tensor of ours in host memory), else None."""
+    if isinstance(value, np.ndarray):
+        return value
+    data = getattr(value, "_data", None)
+    return data if isinstance(data, np.ndarray) else None
 
 
 def _hint(value):
@@ -171,14 +207,16 @@ class _Decoder:
         return self.other(tag, value, depth)
 
     def tagged(self, node):
-        if len(node) != 1 or next(iter(node)) not in ("tensor", "dict", "tuple", "float", "sparse_coo"):
+        if len(node) != 1 or next(iter(node)) not in ("tensor", "dict", "tuple", "float", "sparse_coo", "view"):
             raise self.fail(f"unknown node with keys {sorted(node)} (expected one of tensor, dict, tuple, float, "
-                            "sparse_coo)")
+                            "sparse_coo, view)")
         return next(iter(node.items()))
 
     def other(self, tag, value, depth):
         if tag == "sparse_coo":
             return self.sparse(value)
+        if tag == "view":
+            return self.view(value)
         if tag == "tuple":
             if not isinstance(value, list):
                 raise self.fail("a 'tuple' node must hold a list")
@@ -186,6 +224,21 @@ class _Decoder:
         if value not in _NON_FINITE:
             raise self.fail(f"a 'float' node must be 'nan', 'inf' or '-inf', not {value!r}")
         return _NON_FINITE[value]
+
+    def view(self, value):
+        if not (isinstance(value, list) and len(value) == 4 and isinstance(value[0], str)
+                and isinstance(value[1], int) and all(isinstance(v, list) and all(isinstance(n, int) and n >= 0
+                                                                                  for n in v) for v in value[2:])
+                and len(value[2]) == len(value[3]) and value[1] >= 0):
+            raise self.fail("a 'view' node must hold [entry name, offset, [sizes], [strides]]")
+        name, offset, sizes, strides = value
+        if name not in self.tensors:
+            raise self.fail(f"it refers to tensor {name!r}, which the file does not hold")
+        base = self.tensors[name]
+        if offset + sum(s * (n - 1) for s, n in zip(strides, sizes)) >= base.numel():
+            raise self.fail(f"a view of {name!r} reaches past its {base.numel()} elements")
+        self.used.add(name)
+        return base.as_strided(sizes, strides, offset)
 
     def sparse(self, value):
         if not (isinstance(value, list) and len(value) == 4 and all(isinstance(v, str) for v in value[:2])

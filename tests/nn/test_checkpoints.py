@@ -400,3 +400,20 @@ def test_safe_globals_is_a_context_manager_and_add_safe_globals_records():
     serialization.clear_safe_globals()
     with pytest.raises(TypeError, match="expected a list"):
         serialization.add_safe_globals(np.ndarray)
+
+
+def test_views_saved_with_their_base_share_its_memory_again_after_load_as_pytorchs():
+    torch = pytest.importorskip("torch")
+    loaded = []
+    for lib in (ag, torch):
+        base = lib.arange(12.0).view(3, 4)
+        buffer = io.BytesIO()
+        lib.save({"base": base, "row": base[1], "col": base[:, 2], "same": base, "list": [base.sum(0)]}, buffer)
+        buffer.seek(0)
+        out = lib.load(buffer)
+        out["row"][0] = -1.0
+        out["col"][0] = -2.0
+        out["same"][2, 3] = -3.0
+        loaded.append([out["base"].tolist(), out["list"][0].tolist()])
+    assert loaded[0] == loaded[1]
+    assert loaded[0][0][1][0] == -1.0 and loaded[0][0][0][2] == -2.0 and loaded[0][0][2][3] == -3.0

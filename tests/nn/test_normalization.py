@@ -145,3 +145,19 @@ def test_layer_norm_layer_matches_torch(device, make, dtype, tol):
     _compare(ours, theirs, rand((3, 4, 5), dtype, seed=1), device, tol, seed=0)
     with pytest.raises(ValueError, match="normalized_shape"):
         ours(ag.zeros((3, 5, 4), device=device))
+
+
+def test_batch_norm_updates_its_buffers_in_place_so_an_earlier_state_dict_sees_them(device):
+    # PyTorch counts batches and resets the statistics in place: a state_dict (or a reference) taken before
+    # training shares the buffers and sees each update
+    x = rand((8, 3), np.float32, seed=2)
+    ours, theirs = nn.BatchNorm1d(3).to(device), torch.nn.BatchNorm1d(3)
+    ours_sd, theirs_sd = ours.state_dict(), theirs.state_dict()
+    for _ in range(2):
+        ours(ag.tensor(x, device=device))
+        theirs(torch.tensor(x))
+    for key in ("num_batches_tracked", "running_mean", "running_var"):
+        np.testing.assert_allclose(ours_sd[key].numpy(), theirs_sd[key].numpy(), rtol=1e-5, err_msg=key)
+    assert ours_sd["num_batches_tracked"].item() == 2
+    ours.reset_running_stats()
+    assert ours_sd["num_batches_tracked"].item() == 0 and ours_sd["running_var"].numpy().tolist() == [1.0] * 3
