@@ -1,8 +1,10 @@
 """The training flag a call passes down to the layers it calls (Keras's call context).
 
-A layer called with `training=True/False` runs its sub-layers with that flag unless they are given
-their own; a layer called with neither uses its module mode (`fit` sets train mode, `evaluate`/`predict`
-eval mode; Keras layers start in eval mode, so a direct call runs in inference, as in Keras).
+As in Keras 3, the outermost layer call opens one context that every layer called inside it shares: each
+layer resolves its flag (its own `training=` argument, else the context's value, else the default of its
+`call`'s `training` parameter) and writes it into the context, where it stays until the outermost call
+returns (so a sub-layer called with `training=False` also sets the flag its later siblings see, as in
+Keras). The module mode (`.train()`/`.eval()`) plays no part: Keras layers ignore it.
 """
 import threading
 from contextlib import contextmanager
@@ -10,20 +12,33 @@ from contextlib import contextmanager
 _state = threading.local()
 
 
+class _CallContext:
+    """The state the layer calls under one outermost call (`entry`) share."""
+    __slots__ = ("entry", "training")
+
+    def __init__(self, entry):
+        self.entry, self.training = entry, None
+
+
 def current_training():
-    """The flag set by an enclosing call, or None outside any call."""
-    return getattr(_state, "training", None)
+    """The flag the enclosing calls left in the context, or None (also outside any call)."""
+    context = getattr(_state, "call", None)
+    return None if context is None else context.training
 
 
 @contextmanager
-def training_scope(flag):
-    """Run the body with `flag` as the enclosing call's training flag."""
-    previous = getattr(_state, "training", None)
-    _state.training = flag
+def call_context(layer=None, fresh=False):
+    """Yield the open call context, opening one for `layer` when no layer call is under way (or always, with
+    `fresh`: calls that must not see or change the enclosing one, such as a shape probe); the opener closes it."""
+    previous = getattr(_state, "call", None)
+    if previous is not None and not fresh:
+        yield previous
+        return
+    _state.call = context = _CallContext(layer)
     try:
-        yield
+        yield context
     finally:
-        _state.training = previous
+        _state.call = previous
 
 
 def _scopes():

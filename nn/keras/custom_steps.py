@@ -18,7 +18,7 @@ from autograd import Tensor
 from . import metrics as keras_metrics
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
-from .layer import _call_takes_training
+from .layer import _training_parameter
 
 
 def overrides_steps(model):
@@ -35,6 +35,12 @@ def _step_loss(model, x, y, y_pred, sample_weight, training):
     if "training" in inspect.signature(model.compute_loss).parameters:
         return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
     return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+
+
+def _called(model, x, training):
+    """model(x), given `training` only when its call names that parameter (Keras's steps; a model whose call
+    does not runs its layers with their own defaults, in inference for most)."""
+    return model(x, training=training) if _training_parameter(type(model).call)[0] else model(x)
 
 
 def predict_step_of(model):
@@ -230,7 +236,7 @@ class TrainingSteps:
     def train_step(self, data):
         """One optimiser step on `data` ((x, y) or (x, y, sample_weight)); returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=True) if _call_takes_training(type(self).call) else self(x)   # as Keras
+        y_pred = _called(self, x, True)
         self.zero_grad()
         loss = _step_loss(self, x, y, y_pred, sample_weight, training=True)
         _loss_tracker(self).update_state(loss.detach(), sample_weight=_batch_size(x))
@@ -244,7 +250,7 @@ class TrainingSteps:
     def test_step(self, data):
         """The loss and metrics of `data`, in inference mode; returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=False)
+        y_pred = _called(self, x, False)
         loss = _step_loss(self, x, y, y_pred, sample_weight, training=False)
         _loss_tracker(self).update_state(loss, sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
@@ -252,7 +258,7 @@ class TrainingSteps:
     def predict_step(self, data):
         """The model's outputs for the inputs of `data`, in inference mode."""
         x, _, _ = unpack_x_y_sample_weight(data)
-        return self(x, training=False)
+        return _called(self, x, False)
 
     def _metrics_result_or_logs(self, logs):
         """The metric results when their names are the names in `logs`, else `logs` (Keras's rule)."""

@@ -2,9 +2,11 @@
 
 - Weights are created on the first call, from the input's shape (`build(input_shape)`), with
   `add_weight`; `input_shape=` on a layer lets a Sequential build at once.
-- `call(inputs, training=None)` holds the computation. The training flag comes from the call's argument,
-  else from the enclosing call, else from the module mode (Keras layers start in eval mode, so a direct
-  call runs in inference as in Keras; fit switches to train mode).
+- `call(inputs, training=None)` holds the computation. The training flag resolves as in Keras 3 (context.py):
+  the call's argument, else the value the enclosing calls left in the call context, else the default of
+  `call`'s `training` parameter; None reaches no `call` (which then runs in inference). fit's, evaluate's and
+  predict's own forward pass passes True / False to a model whose `call` names `training`, as Keras's
+  built-in steps do; the module mode (`.train()`/`.eval()`) is ignored, as Keras layers ignore it.
 - Called on a symbolic KerasTensor, the layer records a Node and returns symbolic outputs (functional API).
 - Masks (masking.py): a mask attached to the first input is passed to `call` when it has a `mask` argument,
   and a layer that supports masking attaches `compute_mask(inputs, previous_mask)` to its outputs (one that does
@@ -26,7 +28,8 @@ from . import constraints, initializers, masking, regularizers, settings
 from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
-from .context import current_training, name_scope, scope_path, shape_probe_scope, training_scope
+from ..training.modes import step_training
+from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
@@ -45,6 +48,19 @@ def _call_takes_training(call):
     except (TypeError, ValueError):
         return False
     return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+@functools.lru_cache(maxsize=None)
+def _training_parameter(call):
+    """(whether `call` names a `training` parameter, its default or None): Keras passes the flag only to such a
+    call, and uses the default when neither the caller nor an enclosing call gives one."""
+    try:
+        parameter = inspect.signature(call).parameters.get("training")
+    except (TypeError, ValueError):
+        return False, None
+    if parameter is None:
+        return False, None
+    return True, None if parameter.default is parameter.empty else parameter.default
 
 
 @functools.lru_cache(maxsize=None)
@@ -527,6 +543,7 @@ class Layer(Module):
             return self._scoped_call(*args, **kwargs)
 
     def _scoped_call(self, *args, **kwargs):
+        given = "training" in kwargs   # as Keras: an explicit training=None does not inherit the context's flag
         training = kwargs.pop("training", None)
         if self.input_spec is not None and args:
             check_input_spec(self, args[0])
@@ -538,12 +555,23 @@ class Layer(Module):
             if cast_to is not None:
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
             self._build_for(args[0])
-        flag = training if training is not None else current_training()
-        if flag is None and not _call_takes_training(type(self).call) and hasattr(type(self), "train_step"):
-            flag = False   # as Keras's fit, which calls a Model whose call takes no `training` without one: its
-            # layers (BatchNormalization, Dropout) then run as in inference
-        flag = self.training if flag is None else bool(flag)
-        if _call_takes_training(type(self).call):
+        with call_context(self) as context:
+            return self._call_in_context(context, args, kwargs, training if given else self._inherited(context))
+
+    def _inherited(self, context):
+        """The flag of a call given no `training=`: the loop's own forward pass's for the model it calls (as
+        Keras's steps pass one when `call` takes it), else the call context's, else `call`'s default."""
+        named, default = _training_parameter(type(self).call)
+        step = step_training()
+        if step is not None and context.entry is self and named:
+            return step
+        return context.training if context.training is not None else default
+
+    def _call_in_context(self, context, args, kwargs, flag):
+        if flag is not None:
+            flag = bool(flag)
+        context.training = flag   # as Keras: left for the layers called after this one, until the outermost returns
+        if flag is not None and _training_parameter(type(self).call)[0]:
             kwargs["training"] = flag
         previous_mask = None
         if args and masking.active():
@@ -553,12 +581,11 @@ class Layer(Module):
                 if previous_mask is not None and _call_takes_mask(type(self).call):
                     kwargs["mask"] = previous_mask
         object.__setattr__(self, "_call_losses", [])   # per call: past __setattr__'s registration checks
-        with training_scope(flag):
-            if in_scope() or self.compute_dtype != self.dtype:   # mixed precision (autocast_scope.py)
-                with autocast_call(self):
-                    outputs = Module.__call__(self, *args, **kwargs)
-            else:
+        if in_scope() or self.compute_dtype != self.dtype:   # mixed precision (autocast_scope.py)
+            with autocast_call(self):
                 outputs = Module.__call__(self, *args, **kwargs)
+        else:
+            outputs = Module.__call__(self, *args, **kwargs)
         if outputs is not None and args and self.supports_masking and (
                 previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
             masking.attach(outputs, self.compute_mask(args[0], previous_mask))
@@ -585,10 +612,24 @@ class Layer(Module):
         node_kwargs = dict(kwargs)
         if training is not None:
             node_kwargs["training"] = training
+        elif self._records_resolved_flag(args, kwargs):
+            named, default = _training_parameter(type(self).call)
+            flag = current_training() if current_training() is not None else default
+            if named and flag is not None:
+                node_kwargs["training"] = bool(flag)
         node = Node(self, args, node_kwargs, outputs)
         self._symbolic_calls.append(node)
         self._output_shape = map_structure(lambda k: k.shape, outputs)
         return outputs
+
+    def _records_resolved_flag(self, args, kwargs):
+        """Whether the node keeps the flag the call resolved (its `call`'s default, as DefaultOn's True or Dropout's
+        False) as if it had been given: Keras writes the flag into the very kwargs its Node records when the call
+        got one input of the layer's input dtype and nothing else (otherwise it records a converted copy)."""
+        if not self._convert_input_args:
+            return True
+        return not kwargs and len(args) == 1 and isinstance(args[0], KerasTensor) and \
+            dtype_name(args[0].dtype) == self.input_dtype
 
     def _probe(self, args, kwargs):
         """Symbolic outputs found by running the layer on zeros: unknown sizes are tried at two values, and
@@ -610,7 +651,7 @@ class Layer(Module):
                     masking.set_mask(value, ag.ones(*mask_shape, dtype=ag.bool_))
                 return value
             probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
-            with ag.no_grad(), shape_probe_scope():
+            with ag.no_grad(), shape_probe_scope(), call_context(fresh=True):   # leaves the enclosing flag alone
                 results.append(self(*probe_args, training=False, **probe_kwargs))
             self._call_losses = []
         if results[0] is None:

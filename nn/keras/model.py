@@ -315,10 +315,10 @@ class Functional(Model):
             return values[id(k)] if isinstance(k, KerasTensor) else k
         for node in self._graph_nodes:
             kwargs = map_structure(value, node.kwargs)
-            if training and kwargs.get("training") is False:
-                # as Keras 3's functional models: the call's training flag (fit's True) overrides the one a layer
-                # was called with when the graph was built, so `base(x, training=False)` trains once unfrozen
-                kwargs["training"] = True
+            if training is not None and isinstance(node.layer, Layer):
+                # as Keras 3's functional models: the call's training flag is given to every layer, overriding the
+                # one a layer was called with when the graph was built (`base(x, training=False)` trains in fit)
+                kwargs["training"] = training
             out = node.layer(*map_structure(value, node.args), **kwargs)
             for k, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(k)] = v

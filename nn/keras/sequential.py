@@ -205,7 +205,7 @@ class Sequential(Model):
         if not self._stack:
             raise ValueError(f"{self.name} has no layers; add some with .add(layer)")
         x = self._checked_input(inputs)
-        for layer in self._stack:
-            x = layer(x)
+        for layer in self._stack:   # as Keras's: a flag given to the model is given to each layer
+            x = layer(x) if training is None else layer(x, training=training)
         self.built = True
         return x

@@ -20,7 +20,7 @@ from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
 from ..training.metrics import Mean
 from ..training.predict import run_predict
-from ..training.steps import Steps, backward_and_step
+from ..training.steps import Steps, backward_and_step, forward
 from . import data as keras_data
 from . import masking, settings
 from . import losses as keras_losses
@@ -412,7 +412,7 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
             if isinstance(compiled, StepLoop):   # the model's own train_step
                 compiled.train_batch(inputs, target, weight)
                 continue
-            output = model(*inputs)
+            output = forward(model, inputs, True)
             loss = compiled.compute_loss(model, output, target, weight)
             compiled.optimizer.zero_grad()
             backward_and_step(loss, compiled.optimizer)

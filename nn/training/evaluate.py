@@ -5,6 +5,7 @@ from ..callbacks.base import CallbackList
 from ..distributed.training import combine_ranks, evaluation_loader
 from .inputs import make_loader, model_device, model_float_dtype, nn_batches
 from .modes import restore_modes, saved_modes
+from .steps import forward
 
 
 def compiled_state(model, who):
@@ -51,7 +52,7 @@ def run_evaluation(model, compiled, batches, hooks):
                     compiled.add_loss(loss, target)
                     compiled.update_metrics(output, target, weight)
                 else:
-                    output = model(*inputs)
+                    output = forward(model, inputs, False)
                     compiled.compute_loss(model, output, target, weight)
                     compiled.update_metrics(output, target, weight)
                 hooks.call("on_test_batch_end", step, compiled.results())

@@ -8,7 +8,7 @@ from .history import History
 from .inputs import make_loader, model_device, model_float_dtype, nn_batches, split_validation, validation_loader
 from .modes import enter_training, restore_modes, saved_modes
 from .progress import ProgressBar
-from .steps import backward_and_step
+from .steps import backward_and_step, forward
 
 
 def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validation_split=0.0, shuffle=True,
@@ -115,7 +115,7 @@ def _train_epoch(model, compiled, batches, hooks, run):
             loss, output = steps.train(run.model, optimizer, compiled.loss, inputs, target)
             compiled.add_loss(loss, target)
         else:
-            output = run.model(*inputs)
+            output = forward(run.model, inputs, True)
             loss = compiled.compute_loss(model, output, target, weight)
             optimizer.zero_grad()
             backward_and_step(loss, optimizer)

@@ -1,4 +1,27 @@
-"""Remembering and restoring the train/eval mode of every sub-module around fit, evaluate and predict."""
+"""Remembering and restoring the train/eval mode of every sub-module around fit, evaluate and predict, and the
+flag of the loop's own forward pass (what Keras's built-in steps pass as `training=`)."""
+import threading
+from contextlib import contextmanager
+
+_step = threading.local()
+
+
+def step_training():
+    """True inside fit's own forward pass, False inside evaluate's and predict's, None elsewhere (a custom
+    train_step, a callback, a direct call)."""
+    return getattr(_step, "training", None)
+
+
+@contextmanager
+def step_forward(training):
+    """Run the body as the loop's own forward pass: a Keras model called there without `training=` gets
+    `training` (Keras's train_step and test_step call `self(x, training=...)`); nn modules follow their mode."""
+    previous = getattr(_step, "training", None)
+    _step.training = training
+    try:
+        yield
+    finally:
+        _step.training = previous
 
 
 def saved_modes(model):

@@ -8,10 +8,18 @@ import warnings
 
 import autograd as ag
 
+from .modes import step_forward
+
+
+def forward(model, inputs, training):
+    """`model(*inputs)` as the loop's own forward pass in training (fit) or inference (evaluate, predict)."""
+    with step_forward(training):
+        return model(*inputs)
+
 
 def train_step(model, optimizer, loss_fn, inputs, target):
     """Forward, loss, backward and one optimiser step on a batch; returns (loss, output)."""
-    output = model(*inputs)
+    output = forward(model, inputs, True)
     loss = loss_fn(output, target)
     if loss.ndim != 0 and loss.size != 1:
         raise ValueError(f"fit: the loss returned shape {loss.shape}; it must be a single number (use "
@@ -37,13 +45,13 @@ def backward_and_step(loss, optimizer):
 
 def eval_step(model, loss_fn, inputs, target):
     """The loss and the output on a batch, for evaluate (called without gradients)."""
-    output = model(*inputs)
+    output = forward(model, inputs, False)
     return loss_fn(output, target), output
 
 
 def predict_step(model, inputs):
     """The model's output on a batch, for predict (called without gradients)."""
-    return model(*inputs)
+    return forward(model, inputs, False)
 
 
 class Steps:

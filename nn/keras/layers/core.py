@@ -124,7 +124,7 @@ class Dropout(Layer):
             raise ValueError("Dropout: noise_shape is not supported")
         self.rate, self.seed = float(rate), seed
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=False):   # Keras's default: it stays in the call context for later layers
         return F.dropout(inputs, self.rate, bool(training))
 
 

@@ -175,7 +175,7 @@ class _RNN(StatefulRNN, Layer):
         return masked_run(self.mode, inputs, keep, reverse, h, c if self.mode == "lstm" else None, weights,
                           self.zero_output_for_mask)
 
-    def call(self, inputs, initial_state=None, mask=None, training=None):
+    def call(self, inputs, initial_state=None, mask=None, training=False):   # Keras's default, as Dropout's
         sequence, states, last = self.run(inputs, self.go_backwards, initial_state, bool(training), mask)
         if self.return_sequences:
             output = ag.flip(sequence, (1,)) if self.go_backwards else sequence
