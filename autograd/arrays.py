@@ -14,7 +14,7 @@ nothing outside `autograd` touches a Tensor's private fields.
 """
 from .capture import state as capture
 from .sparse_storage import SparseCOO, assign_sparse
-from .tensor import Tensor, wrap_array
+from .tensor import Tensor, as_class, wrap_array
 
 
 def array(t):
@@ -60,13 +60,7 @@ def retyped(t, cls):
     """`t` as an instance of `cls`, a subclass of Tensor (cls.__init__ is not called), taking t's place in the
     graph: for a tensor the caller has just made and holds alone (Tensor.as_subclass, for a tensor others may
     hold, adds an alias node instead). `t` must not be used afterwards."""
-    out = object.__new__(cls)
-    out._data, out._device, out._node, out._out_idx = t._data, t._device, t._node, t._out_idx
-    out.requires_grad, out._vc, out._grad, out._hooks = t.requires_grad, t._vc, None, None
-    view_of = getattr(t, "_view_of", None)
-    if view_of is not None:
-        out._view_of = view_of
-    return out
+    return as_class(t, cls)
 
 
 __all__ = ["array", "wrap", "mark_changed", "assign_", "replace", "retyped", "Tensor"]

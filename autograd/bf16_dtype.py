@@ -58,6 +58,11 @@ def bfloat16_dtype(what="bfloat16"):
     return np.dtype(bfloat16_type(what))
 
 
+def is_half(dtype):
+    """True when the NumPy dtype `dtype` is float16 or bfloat16 (read from its fields: no name lookup)."""
+    return dtype.itemsize == 2 and dtype.kind in "fV"   # bfloat16's kind is 'V', and tensors hold no other
+
+
 def is_bf16(dtype):
     """True when `dtype` (a NumPy dtype or type) is bfloat16 (never imports ml_dtypes)."""
     if not isinstance(dtype, np.dtype):

@@ -1,4 +1,5 @@
 """The one helper every broadcasting gradient goes through."""
+from .bf16_dtype import is_half
 
 
 def unbroadcast(grad, shape):
@@ -17,7 +18,6 @@ def sum_axes(grad, axes):
     """grad summed over `axes`; float16 and bfloat16 accumulate in float32 and round once, as PyTorch's sums do,
     so that a gradient summed over a batch (a bias's, under ag.autocast) neither overflows on the way to a total
     that fits nor loses the small terms (bfloat16 keeps 8 bits)."""
-    dtype = grad.dtype
-    if dtype == "float16" or (dtype.kind == "V" and dtype.itemsize == 2):   # bfloat16, as ml_dtypes names it
-        return grad.sum(axis=axes, dtype="float32").astype(dtype)
+    if is_half(grad.dtype):
+        return grad.sum(axis=axes, dtype="float32").astype(grad.dtype)
     return grad.sum(axis=axes)

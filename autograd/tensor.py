@@ -284,13 +284,7 @@ class Tensor:
         if self.requires_grad:   # a view of the whole tensor, shown under PyTorch's name for this node
             source = self.view(self.shape)
             source._node.torch_name = "AliasBackward0"
-        t = _new(cls)
-        t._data, t._device, t._node, t._out_idx = source._data, source._device, source._node, source._out_idx
-        t.requires_grad, t._vc, t._grad, t._hooks = source.requires_grad, source._version_cell(), None, None
-        view_of = getattr(source, "_view_of", None)
-        if view_of is not None:
-            t._view_of = view_of
-        return t
+        return as_class(source, cls)
 
     def requires_grad_(self, flag=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""
@@ -403,6 +397,18 @@ def _check_inplace(t, op):
         where = "a leaf tensor that requires grad" if t._node is None else "a tensor that is part of a graph"
         raise GraphError(f"{op}: in-place change of {where} (shape {t.shape}); do it inside `with ag.no_grad():` "
                          "or on t.detach()")
+
+
+def as_class(source, cls):
+    """A `cls` instance (a subclass of Tensor; cls.__init__ is not called) in `source`'s place: its values, version
+    counter, graph node and view link, so that the caller can drop `source`."""
+    t = _new(cls)
+    t._data, t._device, t._node, t._out_idx = source._data, source._device, source._node, source._out_idx
+    t.requires_grad, t._vc, t._grad, t._hooks = source.requires_grad, source._version_cell(), None, None
+    view_of = getattr(source, "_view_of", None)
+    if view_of is not None:
+        t._view_of = view_of
+    return t
 
 
 def wrap_array(array, device, node=None, idx=0):

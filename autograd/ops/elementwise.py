@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..bf16_dtype import is_bf16
+from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
 from ..errors import DtypeError, not_a_tensor
 from ..function import Function, named
@@ -310,8 +310,7 @@ def _promote_slow(a, b, op):
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
         if op == "sub" and np.bool_ in (da, db):
-            raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in "
-                               "PyTorch; to invert a mask use `~` or logical_not(), or convert it with .long()")
+            raise _bool_subtraction()
         if da is not db and da != db:
             if da.kind == "c" or db.kind == "c":
                 return _complex_pair(a, b)
@@ -337,12 +336,11 @@ def _promote_slow(a, b, op):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
             if op == "sub":
-                raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in "
-                                   "PyTorch; to invert a mask use `~` or logical_not(), or convert it with .long()")
+                raise _bool_subtraction()
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
         elif type(other) is int and t._data.dtype.kind in "iu" and op != "div":
             other = _wrapped(other, t._data.dtype)
-        elif op != "mul" and op != "div" and (t._data.dtype is F16 or is_bf16(t._data.dtype)):
+        elif op != "mul" and op != "div" and is_half(t._data.dtype):
             other = rounded_to(other, t._data.dtype)   # PyTorch rounds the number to the half dtype (half_scalars.py)
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
         kind = t._data.dtype.kind
@@ -352,6 +350,11 @@ def _promote_slow(a, b, op):
         other = Tensor(other, device=t._device)
         return _promote(t, other, op) if ta else _promote(other, t, op)
     return (t, other) if ta else (other, t)
+
+
+def _bool_subtraction():
+    return RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in PyTorch; to "
+                        "invert a mask use `~` or logical_not(), or convert it with .long()")
 
 
 def _wrapped(n, dtype):
@@ -406,13 +409,9 @@ def _scaled_sum(input, other, alpha, op):
     floating tensors and a real alpha; other operands take a product and a sum."""
     a, b = _promote(input, other, op)
     sign = 1 if op == "add" else -1
-    if (isinstance(a, Tensor) and isinstance(b, Tensor) and type(alpha) in NUMBERS
-            and (a._data.dtype.kind == "f" or is_bf16(a._data.dtype))):
-        scale = alpha
-        if a._data.dtype is F16:
-            scale = rounded_to(alpha, F16)   # PyTorch rounds alpha to the tensors' dtype
-        elif is_bf16(a._data.dtype):
-            scale = rounded_to(alpha, a._data.dtype)
+    dtype = a._data.dtype if isinstance(a, Tensor) else None
+    if isinstance(b, Tensor) and type(alpha) in NUMBERS and dtype is not None and (dtype.kind == "f" or is_half(dtype)):
+        scale = rounded_to(alpha, dtype) if is_half(dtype) else alpha   # PyTorch rounds alpha to a half dtype
         out = ScaledSum.apply(a, b, sign * scale, sign * alpha)
         return out if op == "add" else named(out, "SubBackward0")
     other = mul(other, alpha)

@@ -13,7 +13,7 @@ as PyTorch's kernel does, and their gradients then round each step, as PyTorch's
 """
 import numpy as np
 
-from ..bf16_dtype import is_bf16
+from ..bf16_dtype import is_half
 from ..broadcast import unbroadcast
 from ..function import Function
 
@@ -23,21 +23,17 @@ _F32 = np.dtype(np.float32)
 NUMBERS = (float, int)
 
 
-def _half(dtype):
-    return dtype is F16 or dtype == F16 or is_bf16(dtype)
-
-
 def scaled(x, s):
     """The array x times the Python number s: in float32 then rounded when x is float16 or bfloat16, as
     PyTorch's kernels do, else x's own product."""
-    if _half(x.dtype):
+    if is_half(x.dtype):
         return (x.astype(_F32) * np.float32(s)).astype(x.dtype)
     return x * s
 
 
 def divided(x, s):
     """The array x over the Python number s, by the same rule as `scaled`."""
-    if _half(x.dtype):
+    if is_half(x.dtype):
         return (x.astype(_F32) / np.float32(s)).astype(x.dtype)
     return x / s
 

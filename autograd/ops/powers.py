@@ -39,11 +39,6 @@ def power(xp, x, p):
     return x ** p
 
 
-def exact_form(p):
-    """True for the exponents `power` computes with exact arithmetic instead of NumPy's power."""
-    return type(p) in (int, float) and p in (2, 3, -1, -2, 0.5, -0.5)
-
-
 class Reciprocal(Function):
     """1 / x (PyTorch's ReciprocalBackward0)."""
     half_native = True   # PyTorch's gradient rounds each half-precision product: NumPy's half loops do the same

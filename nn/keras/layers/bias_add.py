@@ -6,23 +6,19 @@ result to a half-precision compute dtype. deepgrad's fused ops (F.linear, F.conv
 PyTorch's own do. In float32 and float64 the two give the same values, so the fused op is kept; under a float16
 or bfloat16 compute dtype the bias is added afterwards, so that the layer rounds as Keras's torch backend does.
 """
-
-
-def _half(dtype):
-    # float16, or bfloat16 (ml_dtypes' kind 'V'): read from the dtype's fields, as str(dtype) is slow
-    return dtype.itemsize == 2 and dtype.kind in "fV"
+from autograd.bf16_dtype import is_half
 
 
 def fused_bias(bias, x):
     """`bias` for the fused op on input `x`, or None when `x` is half precision (then `add_bias` adds it)."""
-    if bias is None or not _half(x.dtype):
+    if bias is None or not is_half(x.dtype):
         return bias
     return None
 
 
 def add_bias(y, bias, x, axis=1):
     """`y` plus `bias` along `axis` (of y) when `fused_bias` left the bias out for input `x`, else `y`."""
-    if bias is None or not _half(x.dtype):
+    if bias is None or not is_half(x.dtype):
         return y
     shape = [1] * y.ndim
     shape[axis] = -1
