@@ -1,4 +1,5 @@
 """Creating tensors: from data, filled, ranges, identity, random."""
+import math
 import operator
 
 import numpy as np
@@ -10,6 +11,7 @@ from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
 from .errors import ShapeError
+from .int_fit import fitted
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator, default_generator
 from .tensor import Tensor
@@ -97,7 +99,7 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     elif isinstance(fill_value, complex) and np.dtype(dtype).kind != "c":
         raise TypeError(f"full: the complex fill value {fill_value!r} cannot be stored as {np.dtype(dtype)}, as in "
                         f"PyTorch; pass a complex dtype or fill_value.real")
-    return _new(d.xp.full(shape, fill_value, dtype=dtype), d, requires_grad)
+    return _new(d.xp.full(shape, fitted(fill_value, dtype, "full"), dtype=dtype), d, requires_grad)
 
 
 def empty(*shape, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -222,7 +224,24 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
     if step == 0:
         raise ShapeError(f"arange: step must be nonzero, got start={start}, end={stop}, step={step}")
     d = _device(device)
+    if np.dtype(dtype).kind in "iu" and any(isinstance(v, (float, np.floating)) for v in (start, stop, step)):
+        return _new(d.asarray(_integer_range(start, stop, step, np.dtype(dtype))), d, requires_grad)
     return _new(d.xp.arange(start, stop, step).astype(dtype), d, requires_grad)
+
+
+def _integer_range(start, stop, step, dtype):
+    """arange of float bounds into an integer dtype, as PyTorch's kernel makes it: the values are trunc(start) +
+    i * trunc(step); their count is ceil((stop - start) / step) of the float bounds, except for int64, whose
+    count comes from the truncated bounds (so arange(0, 2.5, dtype=int64) has 2 values, int32 has 3)."""
+    first, last, stride = int(start), int(stop), int(step)
+    if stride == 0:
+        raise ShapeError(f"arange: step {step} truncates to 0 in {dtype}; give a step of at least 1 in size")
+    if dtype == np.int64:
+        sign = (stride > 0) - (stride < 0)
+        count = -(-(last - first + stride - sign) // stride)   # a ceiling division
+    else:
+        count = math.ceil((float(stop) - float(start)) / float(step))
+    return first + stride * np.arange(max(count, 0), dtype=np.int64).astype(dtype)
 
 
 def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad=False, *, stop=None, num=None):

@@ -146,6 +146,16 @@ def promotion_kind(dtype):
     return "f" if is_bf16(dtype) else dtype.kind
 
 
+def castable(source, target):
+    """PyTorch's can_cast on NumPy dtypes: whether an in-place op may store a `source` result in a `target`
+    tensor (never complex into real, a float into an integer or bool, nor any non-bool into bool)."""
+    if source.kind == "c" and target.kind != "c":
+        return False
+    if promotion_kind(source) == "f" and target.kind in "iub":
+        return False
+    return not (source.kind != "b" and target.kind == "b")
+
+
 def promoted(a, b):
     """PyTorch's promote_types on NumPy dtypes: a float wins over any int or bool (float16 with int64 stays
     float16, unlike NumPy), bool loses to anything, ints widen as NumPy's do."""

@@ -10,6 +10,7 @@ from .backward_inputs import backward_into
 from .engine import run_backward
 from .function import named
 from .errors import GraphError
+from .int_fit import fitted
 from .grad_mode import state
 from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
 from .methods_convert import BINDINGS
@@ -71,6 +72,8 @@ def _reflected(fn, torch_name=None):
 
 
 def _setitem(self, index, value):
+    if type(value) is int:
+        value = fitted(value, self._data.dtype, "setitem")
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
@@ -223,8 +226,8 @@ _BINDINGS = {
     "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
     "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub, "RsubBackward1"),
     "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": E.rdiv,
-    "__floordiv__": lambda self, other: E.div(self, other, rounding_mode="floor"),
-    "__rfloordiv__": lambda self, other: E.div(other, self, rounding_mode="floor"),
+    "__floordiv__": lambda self, other: PW.floor_divide(self, other),
+    "__rfloordiv__": lambda self, other: PW.floor_divide(other, self),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
     "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
@@ -238,7 +241,7 @@ _BINDINGS = {
     "__reversed__": lambda self: self if self.ndim == 0 else S.flip(self, 0),
     "__iadd__": inplace(E.add, "+="), "__isub__": inplace(E.sub, "-="), "__imul__": inplace(E.mul, "*="),
     "__itruediv__": inplace(E.div, "/="), "__ipow__": inplace(E.pow, "**="), "__imod__": inplace(PW.remainder, "%="),
-    "__ifloordiv__": inplace(lambda self, other: E.div(self, other, rounding_mode="floor"), "//="),
+    "__ifloordiv__": inplace(PW.floor_divide, "//="),
     "__iand__": inplace(BW.bitwise_and, "&="), "__ior__": inplace(BW.bitwise_or, "|="),
     "__ixor__": inplace(BW.bitwise_xor, "^="), "__ilshift__": inplace(BW.bitwise_left_shift, "<<="),
     "__irshift__": inplace(BW.bitwise_right_shift, ">>="),

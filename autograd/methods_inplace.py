@@ -9,6 +9,7 @@ import numpy as np
 
 from . import complex_forms, view_inplace
 from .capture import state as capture
+from .dtypes import castable
 from .errors import DtypeError
 from .grad_mode import state
 from .sparse_storage import SparseCOO, assign_sparse
@@ -19,7 +20,7 @@ def _storable(op, result_dtype, dtype):
     if complex_forms.active and dtype.kind == "c" and op in ("abs_", "absolute_"):
         raise TypeError(f"{op}: in-place abs is not supported for complex tensors (the modulus is real, as in "
                         f"PyTorch); use the out-of-place t.abs()")
-    if not np.can_cast(result_dtype, dtype, casting="same_kind"):   # PyTorch raises a RuntimeError here
+    if result_dtype != dtype and not castable(result_dtype, dtype):   # PyTorch raises a RuntimeError here
         raise DtypeError(f"{op}: the result is {result_dtype} and cannot be stored in this {dtype} tensor in place; "
                         f"convert first (e.g. t = t.float()) or use the out-of-place form")
 

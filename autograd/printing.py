@@ -141,7 +141,8 @@ def _float_format(values):
         magnitudes = np.abs(finite)
         low, high = magnitudes.min(), magnitudes.max()
         integers = bool(np.all(finite == np.ceil(finite)))
-        scientific = high / low > 1000.0 or high > 1.0e8 or (not integers and low < 1.0e-4)
+        with np.errstate(over="ignore"):   # a subnormal `low` overflows the ratio to inf: scientific all the same
+            scientific = high / low > 1000.0 or high > 1.0e8 or (not integers and low < 1.0e-4)
     if options["sci_mode"] is not None and finite.size:   # all zeros (or nan/inf) print as `0.` in any mode
         scientific = options["sci_mode"]
 

@@ -17,6 +17,7 @@ from .bf16_dtype import is_bf16
 from .dtypes import (check_supported, default_complex_or_none, get_default_dtype, infer_dtype, is_floating,
                      ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
+from .int_fit import fitted, fitted_array
 from backends.errors import DeviceError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
@@ -50,6 +51,8 @@ class Tensor:
             dtype = check_supported("tensor", dtype)
         try:
             self._data = backend.asarray(data, dtype=dtype)
+        except OverflowError:   # an int out of an integer dtype's range: wrapped or refused as PyTorch does
+            self._data = backend.asarray(fitted_array(data, dtype, "tensor"), dtype=dtype)
         except ValueError:
             error = ragged_error("tensor", data) if isinstance(data, (list, tuple)) else None
             if error is None:
@@ -321,7 +324,8 @@ class Tensor:
         """Fill with `value` in place (a complex value only into a complex tensor, as PyTorch)."""
         if type(value) is complex or complex_forms.active and getattr(value, "dtype", None) is not None:
             _no_complex_into_real("fill_", self, value)
-        return self._inplace_assign(self._device.xp.full_like(self._data, value), "fill_")
+        return self._inplace_assign(self._device.xp.full_like(self._data, fitted(value, self._data.dtype, "fill_")),
+                                    "fill_")
 
     def copy_(self, src):
         """Copy `src`'s values into this tensor in place (a complex src into a real tensor gives its real part,

@@ -14,6 +14,7 @@ from .func_levels import check_function, levels
 from .function import Function
 from .grad_mode import is_grad_enabled, no_grad
 from .tensor import Tensor, wrap_array
+from .versions import clock
 
 
 def _as_tensor(value, device):
@@ -155,9 +156,13 @@ def _take_dirty(ctx, args, out):
         if a.requires_grad and a._node is None and is_grad_enabled():
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         o = outs[hits[0]]
+        a._bump_version()
         if o._node is not None:
             a._node, a._out_idx, a.requires_grad = o._node, o._out_idx, o.requires_grad
-        a._bump_version()
+            if o._node._saved_at is not None:
+                # the node's own in-place change: what it saved (the changed input, its output) stays valid,
+                # as PyTorch's saved outputs of a dirty Function
+                o._node._saved_at = clock.tick
         swapped[hits[0]] = a
     return tuple(swapped) if isinstance(out, tuple) else swapped[0]
 

@@ -19,7 +19,7 @@ A view of a leaf that requires grad cannot be changed in place inside a graph (P
 change the leaf under `no_grad()`). A link is used only while the two tensors still share memory (an
 out-of-place rebinding of the base ends it)."""
 
-from .function import Function
+from .function import Function, named
 from .grad_mode import state
 from .tensor import Tensor, _check_inplace, rebind
 from .view_links import SeveralViews, live_views, owner as _owner
@@ -214,11 +214,16 @@ class _CopyOver(Function):
 
 
 def fill_in_graph(t, fill, args, op):
-    """zero_/fill_ (`fill`, the plain method) on a view inside a graph: the values, which carry no gradient, are
-    written through to its base. Other tensors take the plain method."""
-    if not (state.enabled and t.requires_grad and t._node is not None and linked(t)):
+    """zero_/fill_ (`fill`, the plain method) on a tensor inside a graph: the values, which carry no gradient,
+    are written through to a view's base, or become the new value of a non-view (whose old value then gets a
+    zero gradient, as PyTorch's FillBackward0 gives). Leaves and tensors outside a graph take the plain method."""
+    if not (state.enabled and t.requires_grad and t._node is not None):
         return fill(t, *args)
     constant = Tensor._make(t._data.copy(), t._device, None, 0, False)
     fill(constant, *args)
-    write_through(t, constant, op)
+    if linked(t):
+        write_through(t, constant, op)
+    else:
+        name = "ZeroBackward0" if op == "zero_" else "FillBackward0" if isinstance(args[0], Tensor) else "FillBackward2"
+        replace_value(t, named(_CopyOver.apply(t, constant), name), op)
     return t

@@ -91,3 +91,13 @@ from .layers.lazy_conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTrans
                                LazyConvTranspose3d)
 from .layers.lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,
                                LazyInstanceNorm2d, LazyInstanceNorm3d)
+
+
+def __getattr__(name):
+    """`nn.modules` (torch.nn.modules' layout: nn.modules.module.register_module_forward_hook, ...) reachable after
+    `import nn`, as in PyTorch; loaded on first use, since it reads the names above (importing it here would
+    make the two import each other)."""
+    if name == "modules":
+        import importlib
+        return importlib.import_module(f"{__name__}.modules")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

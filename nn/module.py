@@ -15,6 +15,7 @@ from .module_extras import ModuleExtras
 from .module_state_hooks import (EXTRA_STATE_KEY, ModuleStateHooks, any_load_hooks, has_extra_state,
                                  run_load_post_hooks, run_load_pre_hooks, run_state_dict_post_hooks,
                                  run_state_dict_pre_hooks)
+from .module_global_hooks import FORWARD_HOOKS as _GLOBAL_HOOKS, FORWARD_PRE_HOOKS as _GLOBAL_PRE_HOOKS
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -211,7 +212,7 @@ class Module(ModuleExtras, ModuleStateHooks):
                                   f"define forward(self, ...), the computation that calling the module runs")
 
     def __call__(self, *args, **kwargs):
-        if self._has_hooks:
+        if self._has_hooks or _GLOBAL_PRE_HOOKS or _GLOBAL_HOOKS:
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 

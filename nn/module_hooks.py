@@ -10,6 +10,8 @@ import warnings
 from autograd import Tensor, is_grad_enabled, zeros_like
 from autograd.ops.tap import tap
 
+from . import module_global_hooks as global_hooks
+
 
 class _BackwardCall:
     """The backward hooks of one module call: taps its inputs and outputs and calls the user hooks."""
@@ -102,12 +104,26 @@ class _BackwardCall:
         return tuple(grad_inputs[k] for k in self.input_positions)
 
 
+def _forward_hooks(module):
+    """(hook, with_kwargs, always_call) for every forward hook a call of `module` runs: the global ones first."""
+    hooks = [(hook, key in global_hooks.WITH_KWARGS, key in global_hooks.ALWAYS_CALLED)
+             for key, hook in list(global_hooks.FORWARD_HOOKS.items())]
+    return hooks + [(hook, key in module._forward_hooks_with_kwargs, key in module._forward_hooks_always_called)
+                    for key, hook in list(module._forward_hooks.items())]
+
+
 def call_with_hooks(module, args, kwargs):
-    """Run module.forward(*args, **kwargs) with the module's registered hooks, in PyTorch's order."""
+    """Run module.forward(*args, **kwargs) with the global hooks and the module's registered hooks, in PyTorch's
+    order."""
     if not (module._forward_pre_hooks or module._forward_hooks or module._backward_hooks
             or module._backward_pre_hooks):
-        object.__setattr__(module, "_has_hooks", False)   # every hook was removed: back to the fast path
-        return module.forward(*args, **kwargs)
+        if not global_hooks.active():
+            object.__setattr__(module, "_has_hooks", False)   # every hook was removed: back to the fast path
+            return module.forward(*args, **kwargs)
+    for hook in list(global_hooks.FORWARD_PRE_HOOKS.values()):
+        result = hook(module, args)
+        if result is not None:
+            args = result if isinstance(result, tuple) else (result,)
     for key, hook in list(module._forward_pre_hooks.items()):
         if key in module._forward_pre_hooks_with_kwargs:
             result = hook(module, args, kwargs)
@@ -126,19 +142,20 @@ def call_with_hooks(module, args, kwargs):
                                  list(module._backward_pre_hooks.values()))
         args = backward.setup_input(tuple(args))
     output = None
-    called = set()
+    hooks = _forward_hooks(module)
+    called = 0
     try:
         output = module.forward(*args, **kwargs)
-        for key, hook in list(module._forward_hooks.items()):
-            called.add(key)
-            result = _run_forward_hook(module, key, hook, args, kwargs, output)
+        for hook, with_kwargs, _ in hooks:
+            called += 1
+            result = _run_forward_hook(hook, with_kwargs, module, args, kwargs, output)
             if result is not None:
                 output = result
     except Exception:
-        for key, hook in list(module._forward_hooks.items()):
-            if key in module._forward_hooks_always_called and key not in called:
+        for hook, with_kwargs, always in hooks[called:]:
+            if always:
                 try:
-                    result = _run_forward_hook(module, key, hook, args, kwargs, output)
+                    result = _run_forward_hook(hook, with_kwargs, module, args, kwargs, output)
                     if result is not None:
                         output = result
                 except Exception as exc:   # the forward's own error is the one to raise
@@ -151,7 +168,7 @@ def call_with_hooks(module, args, kwargs):
     return output
 
 
-def _run_forward_hook(module, key, hook, args, kwargs, output):
-    if key in module._forward_hooks_with_kwargs:
+def _run_forward_hook(hook, with_kwargs, module, args, kwargs, output):
+    if with_kwargs:
         return hook(module, args, kwargs, output)
     return hook(module, args, output)

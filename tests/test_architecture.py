@@ -24,6 +24,8 @@ AUTOGRAD_FLOORS = {
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.linspace_steps": 0,
+    # a Python int stored into an integer tensor (read by Tensor, the creation functions and the ops)
+    "autograd.int_fit": 0,
     # grad_fn.register_hook / register_prehook (read by Function and the engine); backward(inputs=...) over the engine
     "autograd.node_hooks": 0.2, "autograd.backward_inputs": 6,
     # nodes under PyTorch's class names (read by Tensor.grad_fn); torch.autograd.graph's Node / GradientEdge (read by
@@ -89,6 +91,7 @@ AUTOGRAD_FLOORS = {
     # submodule paths that only re-export a class
     "autograd.distributions.structured_transforms": 7.155, "autograd.distributions.matrix_transforms": 7.155,
     "autograd.distributions.exp_family": 7.18, "autograd.distributions.kl_pairs_more": 7.37,
+    "autograd.distributions.kl_pairs_cross": 7.38,
     "autograd.distributions.weibull": 7.3, "autograd.distributions.pareto": 7.3,
     "autograd.distributions.generalized_pareto": 7.3, "autograd.distributions.inverse_gamma": 7.3,
     "autograd.distributions.kumaraswamy": 7.3, "autograd.distributions.fishersnedecor": 7.3,

@@ -4,7 +4,7 @@ transform_to/biject_to, kl_divergence and register_kl, and PyTorch's submodule p
 
 Parameters keep their gradients through log_prob, entropy, kl_divergence and rsample; draws come from deepgrad's
 generator (seeded by manual_seed), so a seed does not give PyTorch's numbers."""
-from . import constraints, kl_pairs, kl_pairs_more, transforms, utils   # importing kl_pairs* registers their KLs
+from . import constraints, kl_pairs, kl_pairs_cross, kl_pairs_more, transforms, utils   # importing kl_pairs* registers their KLs
 from . import (bernoulli, beta, binomial, categorical, cauchy, chi2, constraint_registry, continuous_bernoulli,
                dirichlet, distribution, exp_family, exponential, fishersnedecor, gamma, generalized_pareto, geometric,
                gumbel, half_cauchy, half_normal, independent, inverse_gamma, kl, kumaraswamy, laplace, lkj_cholesky,

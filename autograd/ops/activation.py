@@ -73,6 +73,7 @@ class Gelu(FusedActivation):
 
 class GeluTanh(FusedActivation):
     op_name, act = "gelu", "gelu_tanh"
+    torch_name = "GeluBackward0"   # PyTorch shows one node for both approximations
 
 
 class Softmax(Function):

@@ -5,6 +5,7 @@ import numbers
 
 from ..bf16_dtype import is_bf16
 from ..random_generator import check_generator
+from ..function import named
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
 from .dropout import Dropout
@@ -30,7 +31,7 @@ def float_input(op, x):
 def selu(input):
     """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
     float_input("selu", input)
-    return mul(Elu.apply(input, SELU_ALPHA), SELU_SCALE)
+    return named(mul(Elu.apply(input, SELU_ALPHA), SELU_SCALE), "EluBackward0")   # PyTorch's one node
 
 
 def celu(input, alpha=1.0):
@@ -40,10 +41,10 @@ def celu(input, alpha=1.0):
         raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
     alpha = float(alpha)
     if alpha == 1.0:
-        return Elu.apply(input, 1.0)   # the same function: one fused node
+        return named(Elu.apply(input, 1.0), "CeluBackward0")   # the same function: one fused node
     # clamped so that exp cannot overflow in the branch where() discards (its 0 gradient times inf is NaN)
     negative = mul(clamp(input, max=0.0), 1.0 / alpha)
-    return where(input > 0, input, mul(expm1(negative), alpha))
+    return named(where(input > 0, input, mul(expm1(negative), alpha)), "CeluBackward0")
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
@@ -68,7 +69,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
     float_input("hardshrink", input)
-    return masked_fill(input, _abs(input) <= lambd, 0.0)
+    return named(masked_fill(input, _abs(input) <= lambd, 0.0), "HardshrinkBackward0")
 
 
 def threshold(input, threshold, value):
@@ -80,7 +81,7 @@ def threshold(input, threshold, value):
                         "convert it with .float() or .int()")
     if input.dtype.kind in "iu":
         threshold, value = int(threshold), int(value)
-    return masked_fill(input, input <= threshold, value)
+    return named(masked_fill(input, input <= threshold, value), "ThresholdBackward0")
 
 
 def prelu(input, weight):

@@ -310,7 +310,7 @@ def block_diag(*tensors):
         m = m.astype(dtype) if m.dtype != dtype else m
         rows.append(pad(m, ((0, 0), (left, width - left - m.shape[1]))))
         left += m.shape[1]
-    return cat(rows, 0)
+    return named(cat(rows, 0), "BlockDiagBackward0")
 
 
 def take_along_dim(input, indices, dim=None):

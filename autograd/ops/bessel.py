@@ -20,6 +20,7 @@ class I0(Function):
 
 
 class I0e(Function):
+    torch_name = "SpecialI0EBackward0"
     def forward(ctx, x):
         out = kernels.i0e(ctx.xp, x)
         ctx.save_for_backward(x, out)
@@ -31,6 +32,7 @@ class I0e(Function):
 
 
 class I1(Function):
+    torch_name = "SpecialI1Backward0"
     def forward(ctx, x):
         out = kernels.i1(ctx.xp, x)
         ctx.save_for_backward(x, out)
@@ -44,6 +46,7 @@ class I1(Function):
 
 
 class I1e(Function):
+    torch_name = "SpecialI1EBackward0"
     def forward(ctx, x):
         out = kernels.i1e(ctx.xp, x)
         ctx.save_for_backward(x, out)

@@ -3,6 +3,7 @@ diagonals of matrices) and diagflat (a flattened tensor onto one matrix's diagon
 so gradients flow back to the diagonal entries."""
 import numpy as np
 
+from ..function import named
 from ..tensor import Tensor
 from .arrange import diag
 from .dims import check_tensor, normalize
@@ -21,11 +22,12 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         raise ValueError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
     n = input.shape[-1]
     on_diagonal = Tensor(np.eye(n, dtype=bool), device=input.device)
-    square = where(on_diagonal, unsqueeze(input, -1), 0)    # a select, not a product: inf stays off the zeros
+    # a select, not a product: inf stays off the zeros; a zero of input's dtype keeps a bool input bool
+    square = where(on_diagonal, unsqueeze(input, -1), False if input.dtype == np.bool_ else 0)
     k = abs(offset)
     corner = ((0, k), (k, 0)) if offset >= 0 else ((k, 0), (0, k))
     square = pad(square, ((0, 0),) * (input.ndim - 1) + corner)
-    return movedim(square, (-2, -1), (d1, d2))
+    return named(movedim(square, (-2, -1), (d1, d2)), "DiagEmbedBackward0")
 
 
 def diagflat(input, offset=0):

@@ -76,10 +76,9 @@ def count_nonzero(input, dim=None):
     dim = every_dim_if_empty(dim)
     if dim is None:
         axis = None
-    elif isinstance(dim, (tuple, list)):
-        axis = tuple(normalize("count_nonzero", d, input.ndim) for d in dim)
-    else:
-        axis = normalize("count_nonzero", dim, input.ndim)
+    else:   # a 0-d tensor takes dim 0 or -1 and keeps its one element
+        dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+        axis = tuple(normalize("count_nonzero", d, input.ndim) for d in dims) if input.ndim else None
     return no_grad_op("count_nonzero", lambda xp, a: xp.asarray(xp.count_nonzero(a, axis=axis), np.int64), input)
 
 

@@ -12,7 +12,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
-from .powers import Reciprocal, power
+from .powers import Reciprocal, exact_integer_power, power
 from .no_grad_op import no_grad_op
 
 
@@ -65,7 +65,7 @@ class Div(Function):
 
     def forward(ctx, a, b):
         out = a / b
-        ctx.save_for_backward(b, out)
+        ctx.save_for_backward(b, out if ctx.needs_input_grad[1] else None)   # out serves only b's gradient
         ctx.a_shape = _shape(a)
         return out
 
@@ -81,10 +81,16 @@ class Pow(Function):
     half_native = True   # see ops/powers.py: PyTorch rounds each half-precision step here
 
     def forward(ctx, a, b):
-        out = power(ctx.xp, a, b) if type(b) in (int, float) and hasattr(a, "dtype") else a ** b
+        if type(b) in (int, float) and hasattr(a, "dtype") and a.dtype.kind not in "biu":
+            out = power(ctx.xp, a, b)
+        else:
+            out = exact_integer_power(ctx.xp, a, b)
+            out = a ** b if out is None else out
         if not hasattr(a, "dtype"):  # a Python number (2 ** t): keep it in out's dtype, so b's gradient is too
             a = ctx.xp.asarray(a, dtype=out.dtype)
-        ctx.save_for_backward(a, b, out)
+        # out serves only the exponent's gradient: unsaved otherwise, as PyTorch, so that x.pow_(2) followed by
+        # an in-place change of x (or of a view of it) leaves the graph usable
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     def backward(ctx, gy):
@@ -145,6 +151,7 @@ class Log(Function):
 
 
 class Log1p(Function):
+    torch_name = "Log1PBackward0"
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return ctx.xp.log1p(x)
@@ -204,7 +211,12 @@ class Tanh(Function):
 class Sign(Function):
     def forward(ctx, x):
         ctx.shape = x.shape
-        return ctx.xp.sign(x)
+        out = ctx.xp.sign(x)
+        if out.dtype.kind not in "biu" and out.ndim:   # PyTorch's sign of nan is 0 (NumPy's is nan)
+            out[ctx.xp.isnan(out)] = 0
+        elif out.dtype.kind not in "biu" and ctx.xp.isnan(out):
+            out = ctx.xp.zeros_like(out)
+        return out
 
     def backward(ctx, gy):
         return gy * 0
@@ -433,7 +445,7 @@ def div(a, b, *, rounding_mode=None):
     """a / b (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
     gradient through the rounding, as in PyTorch's floor division)."""
     if rounding_mode is not None:
-        return _rounded_div(a, b, rounding_mode)
+        return rounded_div(a, b, rounding_mode)
     a, b = _promote(a, b, "div")
     if _integral(a) and _integral(b):   # true division of integers gives the default float, as in PyTorch
         if isinstance(a, Tensor):
@@ -553,21 +565,52 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     integral = input._data.dtype.kind != "f" and not is_bf16(input._data.dtype)
     if integral and any(isinstance(b, float) for b in (low, high)):
         input = input.astype(get_default_dtype())   # a float bound makes an integer result float, as in PyTorch
+    elif integral and input._data.dtype.kind in "iu":   # int bounds in the tensor's dtype (-1 for uint8 is 255)
+        low, high = (_wrapped(b, input._data.dtype) if type(b) is int else b for b in (low, high))
     return Clip.apply(input, low, high)
 
 
-def _rounded_div(a, b, mode):
+class RoundedDiv(Function):
+    """a / b rounded down ('floor') or toward zero ('trunc'): piecewise constant, so its gradients are zeros, as
+    PyTorch's DivBackward2 gives them."""
+    torch_name = "DivBackward2"
+
+    def forward(ctx, x, y, mode):
+        ctx.shapes = (x.shape, getattr(y, "shape", ()))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":   # Python's floor division of floats, as the no-gradient form below
+                return ctx.xp.floor_divide(x, y)
+            return ctx.xp.trunc(ctx.xp.true_divide(x, y))
+
+    def backward(ctx, gy):
+        need = ctx.needs_input_grad
+        zero = ctx.xp.zeros_like(gy)
+        return (unbroadcast(zero, ctx.shapes[0]) if need[0] else None,
+                unbroadcast(zero, ctx.shapes[1]) if need[1] else None, None)
+
+
+def rounded_div(a, b, mode, differentiable=True):
+    """a / b rounded by `mode`; with `differentiable` a float result of inputs that require grad takes part in the
+    graph with zero gradients (torch.div's rounding modes), without it never (torch.floor_divide and //, whose
+    derivative PyTorch leaves unimplemented)."""
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
     a, b = _promote(a, b, "div")
     t = a if isinstance(a, Tensor) else b
     integral = t.dtype.kind in "iub" and (not isinstance(b, Tensor) or b.dtype.kind in "iub")
+    if differentiable and not integral and any(isinstance(v, Tensor) and v.requires_grad for v in (a, b)):
+        a = a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=t.dtype), device=t.device)
+        return RoundedDiv.apply(a, b, mode)
+    if integral and t.dtype.kind in "iu":   # a Python int in the tensor's dtype, wrapped (uint8 // -3 is // 253)
+        a, b = (_wrapped(v, t._data.dtype) if type(v) is int else v for v in (a, b))
 
     def compute(xp, x, y):
         if integral:
             return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(xp.true_divide(x, y)).astype(t.dtype)
-        q = xp.true_divide(x, y)
-        return xp.floor(q) if mode == "floor" else xp.trunc(q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":   # Python's float floor division, as PyTorch: 1.0 // 0.1 is 9, not floor(10.0)
+                return xp.floor_divide(x, y)
+            return xp.trunc(xp.true_divide(x, y))
     return no_grad_op("div", compute, a, b)
 
 

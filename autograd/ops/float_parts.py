@@ -67,7 +67,8 @@ def ldexp(input, other):
     """input * 2 ** other, elementwise and broadcasting (a float result; other an integer or float tensor)."""
     check_tensor("ldexp", input)
     check_tensor("ldexp", other, "other")
-    x = _floating(input)
+    # an integer input takes a float other's dtype (float16 stays float16, as PyTorch's input * 2 ** other)
+    x = input.astype(other.dtype) if input.dtype.kind in "iub" and other.dtype.kind not in "iub" else _floating(input)
     if complex_forms.active and x.dtype.kind == "c":   # complex: the product itself (the kernel is for reals)
         return mul(x, pow(2.0, other))
     if other.dtype.kind in "iub":

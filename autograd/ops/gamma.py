@@ -12,7 +12,7 @@ from backends.array_kernels import gamma as kernels
 from backends.array_kernels.zeta import zeta as zeta_kernel
 
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .elementwise import _floating, _promote, add, sub
@@ -106,11 +106,12 @@ def mvlgamma(input, p):
         raise ValueError(f"mvlgamma: p must be an int >= 1, got {p!r}")
     x = _floating(input)
     halves = Tensor(np.arange(p, dtype=x.dtype) * 0.5, device=x.device)
-    return add(_sum(lgamma(sub(unsqueeze(x, -1), halves)), -1), p * (p - 1) / 4 * math.log(math.pi))
+    out = add(_sum(lgamma(sub(unsqueeze(x, -1), halves)), -1), p * (p - 1) / 4 * math.log(math.pi))
+    return named(out, "MvlgammaBackward0")
 
 
 def zeta(input, other):
     """The Hurwitz zeta function: sum over k >= 0 of (other + k) ** -input (input > 1, with PyTorch's values
     elsewhere); either argument may be a number. Differentiable in other only."""
-    s, q = _both_tensors("zeta", input, other)
+    s, q = _both_tensors("zeta", input, other, floating=True)
     return Zeta.apply(*_promote(_floating(s), _floating(q), "zeta"))

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 from ..function import Function, named
+from ..int_fit import fitted
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .arrange import broadcast_shapes
@@ -130,7 +131,8 @@ def _scatter(op, input, dim, index, src, accumulate):
                              f"({input.dtype}, shape {tuple(input.shape)}), as in PyTorch; convert it with "
                              f"src.to(input.dtype)")
     elif isinstance(src, numbers.Number):
-        src = Tensor._make(input.device.xp.asarray(src, dtype=input.dtype), input._device, None, 0, False)
+        src = Tensor._make(input.device.xp.asarray(fitted(src, input.dtype, op), dtype=input.dtype), input._device,
+                           None, 0, False)
     else:
         raise TypeError(f"{op}: src must be a Tensor or a number, got {type(src).__name__}")
     # an index tensor goes in as an argument (not its array), so that a jit replay reads its new values
@@ -197,4 +199,15 @@ def masked_fill(input, mask, value):
         value = value.astype(input.dtype)
     elif type(value) is complex and input.dtype.kind != "c":
         _complex_value("masked_fill", input, value)
+    elif input._data.dtype.kind in "biu":
+        # the number in input's dtype, as PyTorch converts it (1.5 into an int tensor is 1, -1 into uint8 is 255):
+        # the result keeps input's dtype
+        value = Tensor(np.asarray(_int_wrapped(value)).astype(input._data.dtype), device=input.device)
     return named(where(m, value, input), "MaskedFillBackward0")
+
+
+def _int_wrapped(value):
+    """A Python int outside int64's range wrapped into it (NumPy refuses it); any other number unchanged."""
+    if type(value) is int and not -(1 << 63) <= value < (1 << 63):
+        return (value + (1 << 63)) % (1 << 64) - (1 << 63)
+    return value

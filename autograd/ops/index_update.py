@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import autocast_state as autocast
 from .. import complex_forms
+from ..int_fit import fitted
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import mul, where
@@ -89,7 +90,7 @@ def index_fill(input, dim, index, value):
         return chosen.reshape(view)
     chosen = no_grad_op("index_fill", compute, idx)
     if isinstance(value, numbers.Number) and input.dtype.kind in "iub":
-        value = input.dtype.type(value)
+        value = input.dtype.type(fitted(value, input.dtype, "index_fill"))
     return where(chosen, value, input)
 
 

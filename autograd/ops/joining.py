@@ -1,10 +1,12 @@
 """Joining and splitting tensors: cat, stack, split, chunk, tensor_split, unbind (PyTorch's meanings:
 split takes a chunk size or a list of sizes; NumPy's sections are tensor_split)."""
 import builtins
+import functools
 import numbers
 
 import numpy as np
 
+from ..dtypes import promoted
 from ..function import Function, named
 from ..tensor import Tensor
 from ..view_links import SeveralViews
@@ -67,6 +69,10 @@ def _tensors(op, tensors):
         raise ShapeError(f"{op}: needs at least one tensor")
     for i, t in enumerate(tensors):
         check_tensor(op, t, f"tensor {i}")
+    first = tensors[0]._data.dtype
+    if any(t._data.dtype != first for t in tensors):   # one dtype by PyTorch's promotion (int32 with float32: float32)
+        common = functools.reduce(promoted, (t._data.dtype for t in tensors))
+        tensors = [t if t._data.dtype == common else t.astype(common) for t in tensors]
     return tensors
 
 

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..function import named
 from .dims import check_tensor
 from .elementwise import logical_and, logical_or
 from .linalg import matmul, outer
@@ -73,7 +74,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         product = logical_and(reshape(vec1, (-1, 1)), reshape(vec2, (1, -1)))
         kept = logical_and(input, bool(beta))
         return logical_or(kept, logical_and(product, bool(alpha)))
-    return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
+    return named(_scaled_sum(input, outer(vec1, vec2), beta, alpha), "AddrBackward0")
 
 
 def ger(input, vec2):

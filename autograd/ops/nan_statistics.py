@@ -12,7 +12,7 @@ from .indexing import take_along_axis
 from .median_all import MedianAll
 from .no_grad_op import no_grad_op
 from .shape import flatten, movedim, reshape, squeeze, unsqueeze
-from .statistics import _sorted_pick
+from .statistics import _sorted_pick, empty_median
 from .. import autocast_state as autocast
 
 NanmedianResult = return_type("nanmedian", ["values", "indices"])
@@ -33,10 +33,8 @@ def nanmedian(input, dim=None, keepdim=False):
     `(values, indices)` of each slice's lower median ignoring nans."""
     check_tensor("nanmedian", input)
     if dim is None:
-        if input.numel() == 0:   # nan, as PyTorch (an integer tensor has no nan to give)
-            if input.dtype.kind != "f":
-                raise IndexError(f"nanmedian: the {input.dtype} input is empty, so it has no median")
-            return mul(flatten(input).sum(), float("nan"))
+        if input.numel() == 0:
+            return empty_median("nanmedian", input)
         return named(MedianAll.apply(input, True), "NanmedianBackward0")
     d = normalize("nanmedian", dim, input.ndim)
     if input.ndim == 0:

@@ -17,6 +17,7 @@ _SQRT_HALF = math.sqrt(0.5)
 
 
 class Ndtri(Function):
+    torch_name = "SpecialNdtriBackward0"
     def forward(ctx, p):
         out = kernels.ndtri(ctx.xp, p)
         ctx.save_for_backward(out)
@@ -29,6 +30,7 @@ class Ndtri(Function):
 
 
 class LogNdtr(Function):
+    torch_name = "SpecialLogNdtrBackward0"
     def forward(ctx, x):
         out = kernels.log_ndtr(ctx.xp, x)
         ctx.save_for_backward(x, out)

@@ -8,12 +8,13 @@ import numpy as np
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from .. import complex_forms
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .elementwise import (_floating, _promote, abs, add, div, eq, exp, ge, le, log1p, logical_or, maximum, mul, neg,
-                          pow, sign, sqrt, sub, where)
+                          pow, rounded_div, sign, sub, where)
 from .no_grad_op import no_grad_op
+from .type_promotion import common_dtype
 from .rounding import isinf, isnan, trunc
 
 
@@ -21,11 +22,22 @@ def _shape(x):
     return getattr(x, "shape", ())
 
 
-def _both_tensors(op, input, other):
-    """(input, other) promoted to one dtype, numbers made tensors on the other's device."""
+def _integral_dtype(t):
+    return t._data.dtype.kind in "biu"
+
+
+def _both_tensors(op, input, other, floating=False):
+    """(input, other) promoted to one dtype, numbers made tensors on the other's device. With `floating` (an op
+    whose result is float), an integer tensor beside a number is made float first, so that the number keeps its
+    value (PyTorch computes copysign(uint8 tensor, -3) with -3, not with -3 wrapped to 253)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(f"{op}: at least one of input and other must be a Tensor, got "
                         f"{type(input).__name__} and {type(other).__name__}")
+    if floating and not (isinstance(input, Tensor) and isinstance(other, Tensor) and
+                         not (_integral_dtype(input) and _integral_dtype(other))):
+        # an integer tensor beside a number or another integer tensor: each goes to float itself, never through
+        # a common integer dtype (int64 -3 beside uint8 stays -3)
+        input, other = (_floating(v) if isinstance(v, Tensor) else v for v in (input, other))
     a, b = _promote(input, other, op)
     t = a if isinstance(a, Tensor) else b
     a = a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=t.dtype), device=t.device)
@@ -46,6 +58,24 @@ class Atan2(Function):
         need = ctx.needs_input_grad
         return (unbroadcast(scale * b, _shape(a)) if need[0] else None,
                 unbroadcast(-scale * a, _shape(b)) if need[1] else None)
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2) by the library's hypot, which scales first so that squares of large values do not overflow
+    (PyTorch's hypot(1e200, 1e200) is 1.4e200, not inf)."""
+
+    def forward(ctx, a, b):
+        out = ctx.xp.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    def backward(ctx, gy):
+        a, b, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):   # 0 / 0 at the origin: nan, as PyTorch's
+            scale = gy / out
+        return (unbroadcast(scale * a, _shape(a)) if need[0] else None,
+                unbroadcast(scale * b, _shape(b)) if need[1] else None)
 
 
 class Logaddexp2(Function):
@@ -105,7 +135,7 @@ class Heaviside(Function):
 
 def atan2(input, other):
     """The angle of the point (other, input), elementwise: arctan(input / other) in the right quadrant."""
-    a, b = _both_tensors("atan2", input, other)
+    a, b = _both_tensors("atan2", input, other, floating=True)
     return Atan2.apply(*_promote(_floating(a), _floating(b), "atan2"))
 
 
@@ -114,7 +144,7 @@ def hypot(input, other):
     a, b = _both_tensors("hypot", input, other)
     if complex_forms.active:
         complex_forms.refuse("hypot", a, b)
-    return sqrt(add(mul(a, a), mul(b, b)))
+    return Hypot.apply(*_promote(_floating(a), _floating(b), "hypot"))
 
 
 def lerp(input, end, weight):
@@ -122,24 +152,25 @@ def lerp(input, end, weight):
     check_tensor("lerp", input)
     if complex_forms.active and isinstance(weight, Tensor) and weight.dtype != input.dtype:
         complex_forms.refuse("lerp (a weight tensor of another dtype than the complex input)", input, weight)
-    return add(input, mul(weight, sub(end, input)))
+    out = add(input, mul(weight, sub(end, input)))
+    return named(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
 
 
 def logaddexp(input, other):
     """log(exp(input) + exp(other)) without overflow."""
-    a, b = _both_tensors("logaddexp", input, other)
+    a, b = _both_tensors("logaddexp", input, other, floating=True)
     a, b = _promote(_floating(a), _floating(b), "logaddexp")
     if complex_forms.active and a.dtype.kind == "c":
         from .complex_extra import logaddexp as complex_logaddexp
         return complex_logaddexp(a, b)
     # equal infinities would give inf - inf = nan; their gap is 0
     gap = where(eq(a, b), 0.0, sub(a, b))
-    return add(maximum(a, b), log1p(exp(neg(abs(gap)))))
+    return named(add(maximum(a, b), log1p(exp(neg(abs(gap))))), "LogaddexpBackward0")
 
 
 def logaddexp2(input, other):
     """log2(2 ** input + 2 ** other) without overflow."""
-    a, b = _both_tensors("logaddexp2", input, other)
+    a, b = _both_tensors("logaddexp2", input, other, floating=True)
     return Logaddexp2.apply(*_promote(_floating(a), _floating(b), "logaddexp2"))
 
 
@@ -165,10 +196,10 @@ def signbit(input):
 
 def copysign(input, other):
     """|input| with the sign of other (the sign bit, so -0.0 counts as negative); no gradient to other."""
-    a, b = _both_tensors("copysign", input, other)
+    a, b = _both_tensors("copysign", input, other, floating=True)
     a = _floating(a)
     flip = signbit(b)
-    return where(flip, neg(abs(a)), abs(a))
+    return named(where(flip, neg(abs(a)), abs(a)), "CopysignBackward0" if isinstance(other, Tensor) else "CopysignBackward1")
 
 
 def sgn(input):
@@ -190,14 +221,15 @@ def frac(input):
     check_tensor("frac", input)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"frac: expects a float tensor, got {input.dtype}; convert it with .float()")
-    return sub(input, trunc(input))
+    return named(sub(input, trunc(input)), "FracBackward0")
 
 
 def _modulo(op, input, other, floor):
     a, b = _both_tensors(op, input, other)
     if a.dtype == np.bool_ and b.dtype == np.bool_:
         a, b = a.astype(np.int64), b.astype(np.int64)
-    return Modulo.apply(a, b, floor)
+    # PyTorch's node: RemainderBackward0 / FmodBackward0 for a number divisor, ...Backward1 for a tensor
+    return named(Modulo.apply(a, b, floor), f"{op.capitalize()}Backward{int(isinstance(other, Tensor))}")
 
 
 def remainder(input, other):
@@ -212,7 +244,7 @@ def fmod(input, other):
 
 def floor_divide(input, other):
     """input / other rounded down (no gradient), as torch.floor_divide."""
-    return div(input, other, rounding_mode="floor")
+    return rounded_div(input, other, "floor", differentiable=False)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
@@ -232,13 +264,13 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         return Tensor(np.asarray(value, dtype=input.dtype), device=input.device)
     positive = no_grad_op("isposinf", lambda xp, v: xp.isposinf(v), input)
     out = where(isnan(input), constant(nan), input)
-    return where(isinf(input), where(positive, constant(high), constant(low)), out)
+    return named(where(isinf(input), where(positive, constant(high), constant(low)), out), "NanToNumBackward0")
 
 
 def _nan_ignoring(op, keep, input, other):
     a, b = _both_tensors(op, input, other)
     # input wins where keep(input, other) holds or other is nan (both nan: input, a nan): PyTorch's gradient routing
-    return where(logical_or(keep(a, b), isnan(b)), a, b)
+    return named(where(logical_or(keep(a, b), isnan(b)), a, b), f"{op.capitalize()}Backward0")
 
 
 def fmax(input, other):
@@ -268,11 +300,18 @@ def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha)
 
 
+def _in_one_dtype(*operands):
+    """The operands (Tensors and numbers) with every Tensor in their PyTorch result dtype."""
+    common = common_dtype([t for t in operands if isinstance(t, Tensor)])
+    return [t.astype(common) if isinstance(t, Tensor) and t._data.dtype != common else t for t in operands]
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 * tensor2, broadcasting."""
+    """input + value * tensor1 * tensor2, broadcasting (the three in one dtype first, as PyTorch)."""
     check_tensor("addcmul", input)
+    input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     product = mul(tensor1, tensor2)
-    return add(input, product if value == 1 else mul(product, value))
+    return named(add(input, product if value == 1 else mul(product, value)), "AddcmulBackward0")
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
@@ -281,5 +320,6 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     if all(isinstance(t, Tensor) and t.dtype.kind in "iub" for t in (tensor1, tensor2)):
         raise TypeError("addcdiv: integer division of tensor1 by tensor2 is not supported, as in PyTorch; "
                         "convert them to a float dtype first")
+    input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     quotient = div(tensor1, tensor2)
-    return add(input, quotient if value == 1 else mul(quotient, value))
+    return named(add(input, quotient if value == 1 else mul(quotient, value)), "AddcdivBackward0")

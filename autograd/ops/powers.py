@@ -39,12 +39,37 @@ def power(xp, x, p):
     return x ** p
 
 
+def _integer_kind(v):
+    """'b', 'i' or 'u' for a bool or integer array or Python number, else ''."""
+    if hasattr(v, "dtype"):
+        return v.dtype.kind if v.dtype.kind in "biu" else ""
+    return "b" if isinstance(v, bool) else "i" if isinstance(v, int) else ""
+
+
+def exact_integer_power(xp, a, b):
+    """a ** b where both are integer or bool (arrays or one a Python number), as PyTorch computes it: a negative
+    exponent gives 1 for a base of 1, +-1 for -1 and 0 for every other base (NumPy refuses it), and bools stay
+    bool (x ** False is True, x ** True is x; NumPy gives int8). None when a or b is not of that kind."""
+    kind_a, kind_b = _integer_kind(a), _integer_kind(b)
+    if not kind_a or not kind_b:
+        return None
+    if kind_a == "b" and kind_b == "b":
+        return a | ~xp.asarray(b) if hasattr(a, "dtype") else xp.asarray(a) | ~b
+    if kind_b == "b" or not hasattr(b, "dtype") or not (b < 0).any():
+        return None
+    positive = a ** xp.maximum(b, 0)
+    odd_of_minus_one = xp.where(b % 2 == 0, 1, -1).astype(positive.dtype)
+    inverse = xp.where(a == 1, 1, xp.where(a == -1, odd_of_minus_one, 0)).astype(positive.dtype)
+    return xp.where(b < 0, inverse, positive)
+
+
 class Reciprocal(Function):
     """1 / x (PyTorch's ReciprocalBackward0)."""
     half_native = True   # PyTorch's gradient rounds each half-precision product: NumPy's half loops do the same
 
     def forward(ctx, x):
-        out = 1 / x
+        with np.errstate(divide="ignore"):   # 1 / 0 is inf and 1 / -0. is -inf, silently, as in PyTorch
+            out = 1 / x
         ctx.save_for_backward(out)
         return out
 

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16
+from ..function import named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -84,7 +85,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     check_tensor("addmm", input)
     product = mm(mat1, mat2)
     _check_shape("addmm", input, product.shape)
-    return _scaled_sum(input, product, beta, alpha)
+    return named(_scaled_sum(input, product, beta, alpha), "AddmmBackward0")
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -94,7 +95,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     check_tensor("addmv", input)
     product = mv(mat, vec)
     _check_shape("addmv", input, product.shape)
-    return _scaled_sum(input, product, beta, alpha)
+    return named(_scaled_sum(input, product, beta, alpha), "AddmvBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -104,7 +105,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     check_tensor("baddbmm", input)
     product = bmm(batch1, batch2)
     _check_shape("baddbmm", input, product.shape)
-    return _scaled_sum(input, product, beta, alpha)
+    return named(_scaled_sum(input, product, beta, alpha), "BaddbmmBackward0")
 
 
 def cross(input, other, dim=None):

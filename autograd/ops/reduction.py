@@ -348,11 +348,11 @@ def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def _arg(x, dim, keepdim, op):
     check_tensor(op, x)
-    if x.size == 0:
-        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
     if dim is not None:
         dim = normalize(op, dim, x.ndim)
         dim = dim if x.ndim else None
+    if x.size == 0 and (dim is None or x.shape[dim] == 0):   # empty elsewhere: an empty result, as PyTorch
+        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
     ndim = x.ndim
 
     def compute(xp, v):
@@ -362,12 +362,21 @@ def _arg(x, dim, keepdim, op):
 
 
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """True where any element along `dim` is non-zero (bool tensor)."""
-    dim, keepdim = _reduction_args("any", input, dim, axis, keepdim, keepdims)
-    return no_grad_op("any", lambda xp, v: v.any(axis=dim, keepdims=keepdim), input)
+    """True where any element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
+    return _truth("any", input, dim, keepdim, axis, keepdims)
 
 
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """True where every element along `dim` is non-zero (bool tensor)."""
-    dim, keepdim = _reduction_args("all", input, dim, axis, keepdim, keepdims)
-    return no_grad_op("all", lambda xp, v: v.all(axis=dim, keepdims=keepdim), input)
+    """True where every element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
+    return _truth("all", input, dim, keepdim, axis, keepdims)
+
+
+def _truth(op, input, dim, keepdim, axis, keepdims):
+    dim, keepdim = _reduction_args(op, input, dim, axis, keepdim, keepdims)
+    axes = None if dim is None else _axes(dim, input.ndim)
+    as_uint8 = input.dtype == np.uint8
+
+    def compute(xp, v):
+        out = getattr(v, op)(axis=axes, keepdims=keepdim)
+        return out.astype(np.uint8) if as_uint8 else out
+    return no_grad_op(op, compute, input)

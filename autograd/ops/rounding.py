@@ -5,7 +5,7 @@ import math
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..function import Function, named
 from .. import autocast_state as autocast
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -19,9 +19,15 @@ class Rounding(Function):
 
     def forward(ctx, x, kind, decimals):
         xp = ctx.xp
+        ctx.kind, ctx.decimals = kind, decimals
         if kind == "round":
             return xp.round(x, decimals)
         return getattr(xp, kind)(x)
+
+    def name(self):
+        """FloorBackward0, CeilBackward0, TruncBackward0, RoundBackward0 (RoundBackward1 with decimals), as PyTorch
+        names them."""
+        return f"{self.kind.capitalize()}Backward{int(bool(self.decimals))}"
 
     def backward(ctx, gy):
         return ctx.xp.zeros_like(gy), None, None
@@ -143,7 +149,7 @@ def log2(input):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("log2", log2, input)
     check_tensor("log2", input)
-    return div(log(input), math.log(2.0))
+    return named(div(log(input), math.log(2.0)), "Log2Backward0")
 
 
 def log10(input):
@@ -151,7 +157,7 @@ def log10(input):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("log10", log10, input)
     check_tensor("log10", input)
-    return div(log(input), math.log(10.0))
+    return named(div(log(input), math.log(10.0)), "Log10Backward0")
 
 
 def clamp(input, min=None, max=None):

@@ -52,12 +52,19 @@ def _scan(op, cls, input, dim, dtype):
     return cls.apply(input, normalize(op, dim, input.ndim, zero_d=None))
 
 
+def _zero_d(input, dtype):
+    """A running sum or product of a 0-d tensor: itself, in the scan's accumulation dtype."""
+    if dtype is not None:
+        return input.astype(dtype)
+    return input.astype(np.int64) if input.dtype.kind in "biu" else input.clone()
+
+
 def cumsum(input, dim, *, dtype=None):
     """Running sum along `dim` (integers accumulate in int64, as PyTorch)."""
     check_tensor("cumsum", input)
     normalize("cumsum", dim, input.ndim)
     if input.ndim == 0:
-        return input.clone() if dtype is None else input.astype(dtype)
+        return _zero_d(input, dtype)
     return _scan("cumsum", Cumsum, input, dim, dtype)
 
 
@@ -66,5 +73,5 @@ def cumprod(input, dim, *, dtype=None):
     check_tensor("cumprod", input)
     normalize("cumprod", dim, input.ndim)
     if input.ndim == 0:
-        return input.clone() if dtype is None else input.astype(dtype)
+        return _zero_d(input, dtype)
     return _scan("cumprod", Cumprod, input, dim, dtype)

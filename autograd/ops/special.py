@@ -8,7 +8,7 @@ from backends.array_kernels import special as kernels
 
 from ..broadcast import unbroadcast
 from .. import complex_forms
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
 from .elementwise import _floating, _promote, clip, log, log1p, pow, sub
@@ -57,6 +57,7 @@ class Erfinv(Function):
 
 
 class Erfcx(Function):
+    torch_name = "SpecialErfcxBackward0"
     def forward(ctx, x):
         out = kernels.erfcx(ctx.xp, x)
         ctx.save_for_backward(x, out)
@@ -68,6 +69,7 @@ class Erfcx(Function):
 
 
 class Entr(Function):
+    torch_name = "SpecialEntrBackward0"
     def forward(ctx, x):
         xp = ctx.xp
         ctx.save_for_backward(x)
@@ -116,6 +118,7 @@ class Xlogy(Function):
 
 
 class Xlog1py(Xlogy):
+    torch_name = "SpecialXlog1PyBackward0"
     edge = -1.0
 
     @classmethod
@@ -163,7 +166,7 @@ def expm1(input):
 def exp2(input):
     """2 ** input."""
     check_tensor("exp2", input)
-    return pow(2.0, _floating(input))
+    return named(pow(2.0, _floating(input)), "Exp2Backward0")
 
 
 def logit(input, eps=None):
@@ -176,11 +179,11 @@ def logit(input, eps=None):
         if not 0 <= eps <= 0.5:
             raise ValueError(f"logit: eps must be in [0, 0.5], got {eps!r}")
         p = clip(p, eps, 1.0 - eps)
-    return sub(log(p), log1p(-p))
+    return named(sub(log(p), log1p(-p)), "LogitBackward0")
 
 
 def _xlog(op, cls, input, other):
-    x, y = _both_tensors(op, input, other)
+    x, y = _both_tensors(op, input, other, floating=True)
     return cls.apply(*_promote(_floating(x), _floating(y), op))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from ..bf16_dtype import is_bf16
 from ..dtypes import get_default_dtype, is_floating
 from .. import complex_forms
-from ..function import Function
+from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .. import autocast_state as autocast
@@ -39,13 +39,22 @@ def _sorted_pick(op, x, d, position):
     return take_along_axis(x, indices, d), indices
 
 
+def empty_median(op, input):
+    """The median of an empty float tensor: nan, as PyTorch (an integer tensor has no nan to give: an error,
+    where PyTorch returns its dtype's smallest value)."""
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
+        raise ValueError(f"{op}: the {input.dtype} input of shape {tuple(input.shape)} is empty, so it has no "
+                         "median; give a non-empty tensor or a float one (whose empty median is nan)")
+    return mul(flatten(input).sum(), float("nan"))
+
+
 def median(input, dim=None, keepdim=False):
     """The lower median of all elements (a 0-d tensor; ties share its gradient), or with `dim` the
     `(values, indices)` of each slice's lower median; nan if the slice holds a nan."""
     check_tensor("median", input)
     if dim is None:
         if input.numel() == 0:
-            raise ValueError("median: the input is empty, so it has no median")
+            return empty_median("median", input)
         return MedianAll.apply(input, False)
     d = normalize("median", dim, input.ndim)
     if input.ndim == 0:
@@ -57,7 +66,7 @@ def median(input, dim=None, keepdim=False):
     values, indices = values.movedim(-1, d), indices.movedim(-1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return MedianResult(values, indices)
+    return MedianResult(named(values, "MedianBackward1"), indices)
 
 
 def _median_position_last(xp, ranked, n):
@@ -84,7 +93,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     values, indices = values.movedim(-1, d), indices.movedim(-1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return KthvalueResult(values, indices)
+    return KthvalueResult(named(values, "KthvalueBackward0"), indices)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -119,7 +128,10 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     if n == 0:
         raise IndexError(f"quantile: the input (shape {input.shape}) is empty along the reduced dims")
     x = x.movedim(d, -1)
-    ranks = qs * (n - 1)
+    # ranks in the input's dtype, as PyTorch computes them: q = 0.1 in float32 times 5 rounds to 0.5, a half
+    # that 'nearest' takes to even
+    rank_dtype = np.dtype(input.dtype if input.dtype in (np.float32, np.float64) else np.float64)
+    ranks = qs.astype(rank_dtype) * rank_dtype.type(n - 1)
     low = np.floor(ranks).astype(np.int64)
     high = np.ceil(ranks).astype(np.int64)
     if interpolation == "lower":
@@ -165,7 +177,7 @@ def _cumulative_extreme(op, input, dim, largest, result):
         # the latest position where the running extreme was reached (ties: the later one, as PyTorch)
         return xp.maximum.accumulate(xp.where(reached, positions, 0), axis=d).astype(np.int64)
     indices = no_grad_op(op, compute, input)
-    return result(take_along_axis(input, indices, d), indices)
+    return result(named(take_along_axis(input, indices, d), f"{op.capitalize()}Backward0"), indices)
 
 
 def cummax(input, dim):
@@ -191,6 +203,7 @@ def _log_cumsum_exp(xp, a, axis):
 
 
 class LogCumSumExp(Function):
+    torch_name = "LogcumsumexpBackward0"
     differentiable_backward = False
 
     def forward(ctx, x, dim):
@@ -231,7 +244,8 @@ def aminmax(input, *, dim=None, keepdim=False):
                          "whose length is not 0")
     if dim is not None:
         normalize("aminmax", dim, input.ndim)
-    return AminmaxResult(amin(input, dim, keepdim), amax(input, dim, keepdim))
+    name = "AminmaxBackward0"   # PyTorch's one node for both results
+    return AminmaxResult(named(amin(input, dim, keepdim), name), named(amax(input, dim, keepdim), name))
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -240,7 +254,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if complex_forms.active:
         complex_forms.refuse("nansum", input)
     x = where(isnan(input), 0, input) if (input.dtype.kind == "f" or is_bf16(input.dtype)) else input
-    return _sum(x, dim, keepdim, dtype=dtype)
+    return named(_sum(x, dim, keepdim, dtype=dtype), "NansumBackward0")
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
@@ -256,10 +270,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """`(std, mean)` over `dim` (std unbiased unless told otherwise)."""
     check_tensor("std_mean", input)
-    return (std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
+    return (named(std(input, dim, unbiased, keepdim, correction=correction), "StdMeanBackward0"),
+            named(mean(input, dim, keepdim), "StdMeanBackward0"))   # PyTorch's one node for both
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """`(var, mean)` over `dim` (var unbiased unless told otherwise)."""
     check_tensor("var_mean", input)
-    return (var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim))
+    return (named(var(input, dim, unbiased, keepdim, correction=correction), "VarMeanBackward0"),
+            named(mean(input, dim, keepdim), "VarMeanBackward0"))   # PyTorch's one node for both

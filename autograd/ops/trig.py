@@ -6,7 +6,7 @@ agree with it there too (acosh's is finite below -1, atanh's is finite beyond +-
 import math
 
 from .. import complex_forms
-from ..function import Function
+from ..function import Function, named
 from .dims import check_tensor
 from .elementwise import _floating, mul
 
@@ -179,7 +179,7 @@ def deg2rad(input):
     check_tensor("deg2rad", input)
     if complex_forms.active:
         complex_forms.refuse("deg2rad", input)
-    return mul(_floating(input), math.pi / 180)
+    return named(mul(_floating(input), math.pi / 180), "Deg2RadBackward0")
 
 
 def rad2deg(input):
@@ -187,7 +187,7 @@ def rad2deg(input):
     check_tensor("rad2deg", input)
     if complex_forms.active:
         complex_forms.refuse("rad2deg", input)
-    return mul(_floating(input), 180 / math.pi)
+    return named(mul(_floating(input), 180 / math.pi), "Rad2DegBackward0")
 
 
 def sinc(input):

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype
+from ..dtypes import castable, complex_dtype_of, get_default_complex_dtype, get_default_dtype
 from ..dtypes import PROMOTION_CATEGORY as _CATEGORY, promoted as _promote, promotion_kind as _kind
 from ..tensor import Tensor
 
@@ -25,12 +25,7 @@ def promote_types(type1, type2):
 def can_cast(from_, to):
     """True when torch allows casting from_ to `to` in an in-place op: never float to int, nor a non-bool to
     bool, as torch.can_cast."""
-    source, target = _dtype("can_cast", "from_", from_), _dtype("can_cast", "to", to)
-    if source.kind == "c" and target.kind != "c":
-        return False
-    if _kind(source) == "f" and target.kind in "iub":
-        return False
-    return not (source.kind != "b" and target.kind == "b")
+    return castable(_dtype("can_cast", "from_", from_), _dtype("can_cast", "to", to))
 
 
 def _number_dtype(value):
@@ -63,8 +58,13 @@ def result_type(tensor1, tensor2):
     """The dtype of an arithmetic op on tensor1 and tensor2 (Tensors or numbers) under PyTorch's promotion:
     dimensioned tensors first, then 0-d tensors, then numbers; a lower group changes the dtype only when its
     category (bool < integer < float) is higher."""
+    return common_dtype((tensor1, tensor2))
+
+
+def common_dtype(operands):
+    """result_type over any number of Tensors and numbers (the dtype addcmul computes its three operands in)."""
     groups = [None, None, None]   # dimensioned tensors, 0-d tensors, numbers
-    for value in (tensor1, tensor2):
+    for value in operands:
         if isinstance(value, Tensor):
             slot, dtype = (0 if value.ndim else 1), value.dtype
         else:

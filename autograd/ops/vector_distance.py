@@ -9,6 +9,7 @@ from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
+from ..tensor import Tensor
 
 
 def _dim(dim, ndim, op):
@@ -34,7 +35,8 @@ def float_pair(x1, x2, op, names=("x1", "x2"), complex_ok=False):
         check_tensor(op, t, name)
     if (x1.dtype.kind not in "fV" or x2.dtype.kind not in "fV") and not (complex_ok and x1.dtype.kind in "fc"
                                                                and x2.dtype.kind in "fc"):
-        raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .astype(...)")
+        raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert one with "
+                        ".to(other.dtype)")
     try:
         return _broadcast_shape(x1.shape, x2.shape)
     except ValueError:
@@ -79,6 +81,11 @@ def dist(input, other, p=2):
     smallest |difference|), 0 (how many differ; gradient 0) or a negative p ((sum |d|**p) ** (1/p))."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("dist", dist, input, other, p)
+    if isinstance(input, Tensor) and isinstance(other, Tensor):   # an integer tensor takes the float one's dtype
+        if input.dtype.kind in "iub" and other.dtype.kind not in "iub":
+            input = input.astype(other.dtype)
+        elif other.dtype.kind in "iub" and input.dtype.kind not in "iub":
+            other = other.astype(input.dtype)
     float_pair(input, other, "dist", ("input", "other"), complex_ok=True)
     if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise TypeError(f"dist: p must be a real number, got {p!r}")

@@ -2,6 +2,7 @@
 import warnings
 
 import autograd as ag
+from autograd.function import named as _named
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
                                      sigmoid, softmax)
@@ -61,7 +62,7 @@ def softplus(x, beta=1.0, threshold=20.0):
     smooth = Softplus.apply(bx)
     if beta != 1:
         smooth = smooth / beta
-    return ag.where(bx > threshold, x, smooth)
+    return _named(ag.where(bx > threshold, x, smooth), "SoftplusBackward0")
 
 
 def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
@@ -87,7 +88,7 @@ def _maybe_inplace(op, fn, x, inplace):
 
 
 def _mish(x):
-    return x * ag.tanh(Softplus.apply(x))
+    return _named(x * ag.tanh(Softplus.apply(x)), "MishBackward0")
 
 
 def _relu6(x):
@@ -99,7 +100,7 @@ def _hardsigmoid(x):
 
 
 def _hardswish(x):
-    return x * _hardsigmoid(x)
+    return _named(x * _hardsigmoid(x), "HardswishBackward0")
 
 
 def selu(input, inplace=False):
@@ -137,7 +138,8 @@ def hardswish(input, inplace=False):
 def logsigmoid(input):
     """log(sigmoid(x)), finite for large |x|."""
     _float_input("logsigmoid", input)
-    return -Softplus.apply(-input)
+    # 0 - softplus(-x), not its negation: a +0 (not -0) at large x, as PyTorch's min(x, 0) - log1p(exp(-|x|))
+    return _named(0.0 - Softplus.apply(-input), "LogSigmoidBackward0")
 
 
 def softsign(input):

@@ -9,6 +9,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, complex_forms
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from .embedding import embedding
@@ -103,11 +104,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     picked = rows[index]   # (bags, longest, dim)
     counts = kept.sum(1)
     if mode == "sum":
-        return picked.sum(1)
-    if mode == "mean":
-        return picked.sum(1) / ag.maximum(counts, 1).astype(weight.dtype)[:, None]
-    largest = picked.amax(1)
-    return ag.where((counts > 0)[:, None], largest, ag.zeros_like(largest))
+        out = picked.sum(1)
+    elif mode == "mean":
+        out = picked.sum(1) / ag.maximum(counts, 1).astype(weight.dtype)[:, None]
+    else:
+        largest = picked.amax(1)
+        out = ag.where((counts > 0)[:, None], largest, ag.zeros_like(largest))
+    return named(out, "EmbeddingBagBackward0")   # PyTorch's one node
 
 
 def _on_device(t, like):

@@ -1,5 +1,6 @@
 """PReLU (a leaky ReLU whose negative slope is learned per channel) and GLU (gated linear unit)."""
 import autograd as ag
+from autograd.function import named
 from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.ops.dims import check_tensor
@@ -28,4 +29,4 @@ def glu(input, dim=-1):
         raise ValueError(f"{op}: the halved dimension {dim} must have an even size, got {size} (input shape "
                          f"{input.shape}); pick a dim of even size")
     a, b = input.split(size // 2, dim)
-    return a * ag.sigmoid(b)
+    return named(a * ag.sigmoid(b), "GluBackward0")

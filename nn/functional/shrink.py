@@ -1,6 +1,7 @@
 """Shrinkage and thresholding activations: softshrink, hardshrink, tanhshrink and threshold, each a
 composite of existing ops (so every device, higher-order gradient and ag.jit replay comes for free)."""
 import autograd as ag
+from autograd.function import named
 from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.ops.dims import check_tensor
@@ -14,7 +15,7 @@ def softshrink(input, lambd=0.5):
     _float_input("softshrink", input)
     if not lambd >= 0:
         raise ValueError(f"softshrink: lambd must be >= 0 (the half-width of the band set to 0), got {lambd}")
-    return input - ag.clamp(input, -lambd, lambd)
+    return named(input - ag.clamp(input, -lambd, lambd), "SoftshrinkBackward0")
 
 
 def hardshrink(input, lambd=0.5):

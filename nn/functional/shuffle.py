@@ -1,6 +1,7 @@
 """Pixel shuffle (trade channels for spatial resolution and back) and channel shuffle."""
 import numbers
 
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.errors import ShapeError
 
@@ -25,7 +26,7 @@ def pixel_shuffle(input, upscale_factor):
     n = len(lead)
     x = input.reshape(*lead, c // (r * r), r, r, h, w)
     order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
-    return x.permute(order).reshape(*lead, c // (r * r), h * r, w * r)
+    return named(x.permute(order).reshape(*lead, c // (r * r), h * r, w * r), "PixelShuffleBackward0")
 
 
 def pixel_unshuffle(input, downscale_factor):
@@ -38,7 +39,7 @@ def pixel_unshuffle(input, downscale_factor):
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     order = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
-    return x.permute(order).reshape(*lead, c * r * r, h // r, w // r)
+    return named(x.permute(order).reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
 
 
 def channel_shuffle(input, groups):

@@ -9,6 +9,7 @@ from nn.layers.conv import _ConvNd, _ConvTransposeNd
 from nn.layers.normalization import _BatchNorm
 from nn.losses import _Loss, _WeightedLoss
 from . import utils  # noqa: F401  (a module of its own: the tuple helpers)
+from .. import module_global_hooks as _global_hooks
 
 _PRIVATE = {"_ConvNd": _ConvNd, "_ConvTransposeNd": _ConvTransposeNd, "_BatchNorm": _BatchNorm, "_Loss": _Loss,
             "_WeightedLoss": _WeightedLoss}
@@ -65,3 +66,7 @@ for _name, _names in LAYOUT.items():
     for _attr in _names.split():
         if not _attr.startswith("_"):
             globals()[_attr] = getattr(_nn, _attr)
+
+# the global hooks live beside Module, as torch.nn.modules.module.register_module_forward_hook does
+for _attr in ("register_module_forward_pre_hook", "register_module_forward_hook"):
+    setattr(module, _attr, getattr(_global_hooks, _attr))
