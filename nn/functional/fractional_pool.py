@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd.bf16_dtype import is_bf16
 from autograd import Tensor
 from autograd.ops.dims import check_tensor
 
@@ -95,7 +96,7 @@ def _fractional_max_pool(op, spatial, input, kernel_size, output_size, output_ra
     check_tensor(op, input)
     if input.ndim not in (spatial + 1, spatial + 2):
         raise ValueError(f"{op}: expects an input {_LAYOUTS[spatial]}, got shape {tuple(input.shape)}")
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"{op}: expects a floating-point input, got {input.dtype}; convert it with .float()")
     tuple_of = pair if spatial == 2 else triple
     kernel = tuple_of(kernel_size, "kernel_size", op, 1)

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 import autograd as ag
+from autograd.bf16_dtype import is_bf16
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -27,7 +28,8 @@ def _base_coordinates(steps, align_corners, dtype):
     if steps <= 1:
         return np.zeros(steps, dtype=dtype)
     line = ag.linspace(-1.0, 1.0, steps, dtype=dtype)
-    return (line if align_corners else line * (steps - 1) / steps).numpy()
+    line = line if align_corners else line * (steps - 1) / steps
+    return line.float().numpy().astype(dtype) if is_bf16(dtype) else line.numpy()   # float32 holds bfloat16 exactly
 
 
 def affine_grid(theta, size, align_corners=None):
@@ -36,7 +38,7 @@ def affine_grid(theta, size, align_corners=None):
     (x, y[, z], 1). align_corners=None means False."""
     op = "affine_grid"
     check_tensor(op, theta, "theta")
-    if theta.dtype.kind != "f":
+    if theta.dtype.kind != "f" and not is_bf16(theta.dtype):
         raise TypeError(f"{op}: theta must be a float tensor, got {theta.dtype}; convert it with .float()")
     size = tuple(int(s) for s in size)
     if len(size) not in (4, 5):
@@ -161,7 +163,7 @@ def _check(input, grid, mode, padding_mode):
                          f"{tuple(input.shape)}")
     if min(input.shape[2:]) <= 0:
         raise ValueError(f"{op}: the input's spatial dims must be non-empty, got {tuple(input.shape)}")
-    if input.dtype.kind != "f" or grid.dtype != input.dtype:
+    if (input.dtype.kind != "f" and not is_bf16(input.dtype)) or grid.dtype != input.dtype:
         raise TypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
                         f"{grid.dtype}; convert with grid.to(input.dtype)")
     if str(input.device) != str(grid.device):

@@ -3,6 +3,7 @@ or Concrete relaxation), with PyTorch's straight-through one-hot form."""
 import warnings
 
 import autograd as ag
+from autograd.bf16_dtype import is_bf16
 from autograd.ops.dims import check_tensor, normalize
 
 
@@ -13,7 +14,7 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     PyTorch."""
     op = "gumbel_softmax"
     check_tensor(op, logits, "logits")
-    if logits.dtype.kind != "f":
+    if logits.dtype.kind != "f" and not is_bf16(logits.dtype):
         raise TypeError(f"{op}: logits must be a float tensor, got {logits.dtype}; convert with .float()")
     d = normalize(op, dim, logits.ndim)
     if eps != 1e-10:

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd.bf16_dtype import is_bf16
 from autograd.ops.dims import check_tensor
 
 
@@ -31,10 +32,10 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         check_tensor(op, weight, "weight")
         if tuple(weight.shape) != shape:
             raise ValueError(f"{op}: weight has shape {tuple(weight.shape)}, expected normalized_shape {shape}")
-    if input.dtype.kind not in "fc":   # complex: x / sqrt(mean(x * x) + eps), unconjugated, as PyTorch's
+    if input.dtype.kind not in "fc" and not is_bf16(input.dtype):   # complex: x / sqrt(mean(x * x) + eps), unconjugated, as PyTorch's
         raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
                         "convert it with .float()")
-    compute = np.dtype(np.float32) if input.dtype == np.float16 else input.dtype
+    compute = np.dtype(np.float32) if input.dtype == np.float16 or is_bf16(input.dtype) else input.dtype
     x = input if compute == input.dtype else input.astype(compute)
     if input.size == 0:   # a mean over nothing: skip it, keeping weight in the graph (zero gradient)
         y = x * 1.0

@@ -242,3 +242,26 @@ def test_the_sign_of_nan_is_zero(dtype):
     _same(*(m.sign(m.tensor(values).to(getattr(m, dtype))) for m in (ag, torch)))
     _same(*(m.sgn(m.tensor(values).to(getattr(m, dtype))) for m in (ag, torch)))
     _same(*(m.sign(m.tensor(float("nan"))) for m in (ag, torch)))
+
+
+@pytest.mark.parametrize("op", [
+    lambda m, F, x: F.rms_norm(x, x.shape[-1:]),
+    lambda m, F, x: F.grid_sample(x, (m.linspace(-1.2, 1.2, 48).reshape(2, 4, 3, 2)).to(x.dtype), align_corners=False),
+    lambda m, F, x: F.affine_grid(m.tensor([[[1.0, 0.2, 0.1], [0.0, 0.9, 0.0]]] * 2).to(x.dtype), [2, 3, 5, 4],
+                                  align_corners=False),
+])
+def test_functional_ops_take_bfloat16(op):
+    import nn.functional as ours_f
+    import torch.nn.functional as torch_f
+    data = np.random.default_rng(11).standard_normal((2, 3, 5, 4)).astype(np.float32)
+    ours = op(ag, ours_f, ag.tensor(data).to(ag.bfloat16))
+    theirs = op(torch, torch_f, torch.tensor(data).to(torch.bfloat16))
+    assert str(ours.dtype) == "bfloat16" and theirs.dtype == torch.bfloat16
+    np.testing.assert_allclose(ours.float().numpy(), theirs.float().numpy(), rtol=2e-2, atol=2e-2)
+
+
+def test_gumbel_softmax_and_fractional_max_pool_take_bfloat16():
+    import nn.functional as F
+    x = ag.tensor(np.random.default_rng(2).standard_normal((2, 3, 6, 6)).astype(np.float32)).to(ag.bfloat16)
+    assert str(F.gumbel_softmax(x, tau=0.5, hard=True).dtype) == "bfloat16"
+    assert str(F.fractional_max_pool2d(x, 2, output_size=3).dtype) == "bfloat16"
