@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import complex_forms
+from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..return_types import return_type
@@ -42,6 +43,8 @@ class Ldexp(Function):
 
 
 class Nextafter(Function):
+    half_native = True   # the next value of the half dtype itself: through float32 it would round back to a
+
     def forward(ctx, a, b):
         ctx.shapes = (a.shape, b.shape)
         return ctx.xp.nextafter(a, b)
@@ -57,7 +60,7 @@ def frexp(input):
     """(mantissa, exponent) with input = mantissa * 2 ** exponent and 0.5 <= |mantissa| < 1 (mantissa 0 at 0);
     the exponent is int32 and has no gradient."""
     check_tensor("frexp", input)
-    if input.dtype.kind != "f":
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"frexp: expects a floating-point tensor, got {input.dtype}")
     exponent = no_grad_op("frexp", lambda xp, v: xp.frexp(v)[1].astype(np.int32), input)
     return FrexpResult(FrexpMantissa.apply(input), exponent)
@@ -82,6 +85,6 @@ def nextafter(input, other):
     check_tensor("nextafter", input)
     check_tensor("nextafter", other, "other")
     a, b = _both_tensors("nextafter", input, other)
-    if a.dtype.kind != "f":
+    if a.dtype.kind != "f" and not is_bf16(a.dtype):
         raise TypeError(f"nextafter: expects floating-point tensors, got {a.dtype}")
     return Nextafter.apply(*_promote(a, b, "nextafter"))

@@ -7,6 +7,7 @@ import numpy as np
 from backends.array_kernels import gamma as gamma_kernels
 from backends.array_kernels import scipy_special
 
+from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..function import Function
 from .dims import check_tensor
@@ -53,7 +54,7 @@ def _operands(name, input, other):
     check_tensor(name, input, "input")
     check_tensor(name, other, "other")
     for label, t in (("input", input), ("other", other)):
-        if t.dtype.kind != "f":
+        if t.dtype.kind != "f" and not is_bf16(t.dtype):
             raise TypeError(f"{name}: expects floating-point tensors, got {label} of dtype {t.dtype} (PyTorch "
                             f"refuses it too); convert with .to(ag.float32) or .double()")
     a, x = _promote(input, other, name)

@@ -5,6 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
+from autograd.bf16_dtype import is_bf16
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
 from autograd.ops.dims import check_tensor
@@ -189,7 +190,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     warn_if_probabilities("cross_entropy", input)
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
     weight = _class_weight("cross_entropy", weight, input)
-    if t.dtype.kind == "f":
+    if t.dtype.kind == "f" or is_bf16(t.dtype):   # class probabilities (of any float dtype)
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)

@@ -265,3 +265,26 @@ def test_gumbel_softmax_and_fractional_max_pool_take_bfloat16():
     x = ag.tensor(np.random.default_rng(2).standard_normal((2, 3, 6, 6)).astype(np.float32)).to(ag.bfloat16)
     assert str(F.gumbel_softmax(x, tau=0.5, hard=True).dtype) == "bfloat16"
     assert str(F.fractional_max_pool2d(x, 2, output_size=3).dtype) == "bfloat16"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_nextafter_steps_in_the_half_dtype_itself(dtype):
+    # through float32 the step was rounded away: float16 nextafter(0.5, 1) gave 0.5
+    values, targets = [0.5, 1.0, -0.0, 3.0], [1.0, 0.0, 1.0, -5.0]
+    ours, theirs = (m.nextafter(m.tensor(values).to(getattr(m, dtype)), m.tensor(targets).to(getattr(m, dtype)))
+                    for m in (ag, torch))
+    np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
+
+
+@pytest.mark.parametrize("op", [
+    lambda m, F, x: m.frexp(x)[0], lambda m, F, x: m.frexp(x)[1], lambda m, F, x: m.histc(x, 4),
+    lambda m, F, x: m.igamma(x, x * 2), lambda m, F, x: m.special.gammaincc(x, x),
+    lambda m, F, x: F.cross_entropy(x, x.softmax(-1)),
+])
+def test_more_ops_take_bfloat16(op):
+    import nn.functional as ours_f
+    import torch.nn.functional as torch_f
+    data = np.random.default_rng(1).uniform(0.1, 0.9, (3, 4)).astype(np.float32)
+    ours, theirs = op(ag, ours_f, ag.tensor(data).to(ag.bfloat16)), op(torch, torch_f, torch.tensor(data).to(torch.bfloat16))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_allclose(ours.float().numpy(), theirs.float().numpy(), rtol=1e-2)
