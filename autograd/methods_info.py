@@ -124,6 +124,10 @@ BINDINGS = {
     "split_with_sizes": LF.split_with_sizes, "cholesky_solve": LF.cholesky_solve,
     "cholesky_inverse": LF.cholesky_inverse, "triangular_solve": LF.triangular_solve,
 }
+# the device kinds deepgrad has no backend for (code written for PyTorch tests them before device-specific paths)
+for _kind in ("mps", "xpu", "xla", "ipu", "mtia", "maia", "vulkan"):
+    BINDINGS[f"is_{_kind}"] = property(_false, doc=f"False: deepgrad has no {_kind} device.")
+BINDINGS["is_nested"] = property(_false, doc="False: deepgrad has no nested (jagged) tensors.")
 BINDINGS["fix_"] = inplace(LF.fix, "fix_")
 BINDINGS["put_"] = inplace(LF.put, "put_")
 

@@ -288,3 +288,10 @@ def test_more_ops_take_bfloat16(op):
     ours, theirs = op(ag, ours_f, ag.tensor(data).to(ag.bfloat16)), op(torch, torch_f, torch.tensor(data).to(torch.bfloat16))
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_allclose(ours.float().numpy(), theirs.float().numpy(), rtol=1e-2)
+
+
+def test_device_kind_flags_as_pytorch_on_the_cpu():
+    for m in (ag, torch):
+        x = m.ones(3, 2)
+        assert not any(getattr(x, f"is_{kind}") for kind in ("mps", "xpu", "xla", "ipu", "mtia", "maia", "vulkan",
+                                                               "nested"))
