@@ -14,6 +14,8 @@ gA2 = P L^-T gU2 and moves -L^-T gU2 U2^T into gL. A tall A (m > n) splits L = [
 gA2 = gL2 U^-T (rows below n of P^T A) and moves -L2^T gL2 into gU U^T. lu_solve is written with triangular
 solves, so its gradients come from theirs.
 """
+import math
+
 import numpy as np
 
 from ..function import Function
@@ -39,7 +41,7 @@ def _factor(xp, a, pivot):
     m, n = lu.shape[-2:]
     k = min(m, n)
     batch = lu.shape[:-2]
-    rows = lu.reshape((-1, m, n))
+    rows = lu.reshape((math.prod(batch), m, n))   # not -1: a batch of 0 x 0 matrices has no size to infer from
     pivots = xp.zeros((rows.shape[0], k), dtype=np.int32)
     info = xp.zeros(rows.shape[0], dtype=np.int32)
     every = xp.arange(rows.shape[0])
@@ -60,7 +62,7 @@ def _factor(xp, a, pivot):
 def _permutation(xp, pivots, m, dtype):
     """The matrix P (..., m, m) with A = P L U, from LAPACK pivots."""
     batch = pivots.shape[:-1]
-    swaps = pivots.reshape((-1, pivots.shape[-1])) - 1
+    swaps = pivots.reshape((math.prod(batch), pivots.shape[-1])) - 1
     order = xp.broadcast_to(xp.arange(m), (swaps.shape[0], m)).copy()
     every = xp.arange(swaps.shape[0])
     for j in range(swaps.shape[1]):

@@ -123,7 +123,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if ord not in MATRIX_ORDS or isinstance(ord, bool):
         raise ValueError(f"{op}: Order {ord!r} not supported; use one of {MATRIX_ORDS}")
     rows, cols = _matrix_dims(op, A, dim)
-    if ord == "fro":
+    empty = A.shape[rows] == 0 or A.shape[cols] == 0
+    if ord == "fro" or empty and ord in (2, 1, math.inf):   # an empty matrix's norm is 0, as PyTorch gives it
         return vector_norm(A, 2, (rows, cols), keepdim)
     if ord in ("nuc", 2, -2):
         values = svdvals(movedim(A, (rows, cols), (-2, -1)))
@@ -168,6 +169,8 @@ def cond(A, p=None):
     check_matrix("linalg.cond", A, square=p not in (None, 2, -2))
     if p is not None and p not in MATRIX_ORDS:
         raise ValueError(f"linalg.cond: Order {p!r} not supported; use one of {(None,) + MATRIX_ORDS}")
+    if A.shape[-2] == 0 or A.shape[-1] == 0:   # empty matrices: 0, as PyTorch
+        return vector_norm(A, 2, (-2, -1))
     if p in (None, 2, -2):
         values = svdvals(A)
         largest, smallest = values[..., 0], values[..., -1]

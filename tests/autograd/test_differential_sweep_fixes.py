@@ -295,3 +295,14 @@ def test_device_kind_flags_as_pytorch_on_the_cpu():
         x = m.ones(3, 2)
         assert not any(getattr(x, f"is_{kind}") for kind in ("mps", "xpu", "xla", "ipu", "mtia", "maia", "vulkan",
                                                                "nested"))
+
+
+@pytest.mark.parametrize("shape", [(2, 0, 0), (2, 0, 3), (0, 3, 3)])
+def test_norms_cond_and_lu_of_empty_matrices(shape):
+    for ord_ in (2, 1, float("inf"), "fro", "nuc"):
+        _same(*(m.linalg.matrix_norm(m.zeros(shape, dtype=m.float64), ord_) for m in (ag, torch)))
+    if shape[-1] == shape[-2]:
+        _same(*(m.linalg.cond(m.zeros(shape, dtype=m.float64)) for m in (ag, torch)))
+        ours, theirs = (m.linalg.lu_factor(m.zeros(shape, dtype=m.float64)) for m in (ag, torch))
+        _same(ours.LU, theirs.LU)
+        _same(ours.pivots, theirs.pivots)
