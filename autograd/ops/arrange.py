@@ -181,7 +181,7 @@ def kron(input, other):
     b = reshape(other, (1,) * (ndim - other.ndim) + other.shape)
     a = reshape(a, tuple(v for n in a.shape for v in (n, 1)))
     b = reshape(b, tuple(v for n in b.shape for v in (1, n)))
-    return reshape(mul(a, b), tuple(m * n for m, n in zip(a.shape[::2], b.shape[1::2])))
+    return named(reshape(mul(a, b), tuple(m * n for m, n in zip(a.shape[::2], b.shape[1::2]))), "UnsafeViewBackward0")
 
 
 def _atleast(op, ndim, tensors):

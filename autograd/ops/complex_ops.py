@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import complex_forms
 from ..dtypes import complex_dtype_of, real_dtype_of
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from . import activation, convert, diagonal_view, einsum, elementwise as E, indexing, joining, linalg, reduction, scan
 from . import powers, setitem, shape, trig
@@ -227,7 +227,7 @@ def sgn(input):
     check_tensor("sgn", input)
     if input.dtype.kind == "c":
         return Sgn.apply(input)
-    return E.sign(input)
+    return named(E.sign(input), "SgnBackward0")
 
 
 def complex(real, imag):
@@ -248,7 +248,7 @@ def polar(abs, angle):
     check_tensor("polar", angle, "angle")
     if abs.dtype.kind != "f" or abs.dtype != angle.dtype:
         raise TypeError(f"polar: expects abs and angle of one float dtype, got {abs.dtype} and {angle.dtype}")
-    return complex(abs * E.cos(angle), abs * E.sin(angle))
+    return named(complex(abs * E.cos(angle), abs * E.sin(angle)), "PolarBackward0")
 
 
 def view_as_real(input):

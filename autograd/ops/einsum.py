@@ -2,7 +2,7 @@
 import string
 
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .arrange import diagonal
 from .dims import check_tensor
@@ -72,7 +72,16 @@ def einsum(equation, *operands):
                                  f"another (operand shapes {shapes}); the sizes a letter names must agree")
     dtype = operands[0].dtype
     operands = tuple(o if o.dtype == dtype else o.astype(dtype) for o in operands)
-    return Einsum.apply(*operands, subscripts=subscripts, output=output)
+    return named(Einsum.apply(*operands, subscripts=subscripts, output=output), _torch_name(subscripts, output))
+
+
+def _torch_name(subscripts, output):
+    """The name of the last node of PyTorch's einsum, which lowers to permute/sum (one operand) or mul/bmm
+    (several, ending in a view once a letter is summed out)."""
+    summed = any(c not in output for s in subscripts for c in s)
+    if len(subscripts) == 1:
+        return "SumBackward1" if summed else "PermuteBackward0"
+    return "ViewBackward0" if summed else "MulBackward0"
 
 
 def _diagonals(equation, s, t):

@@ -108,8 +108,11 @@ class Pow(Function):
                 ga = ctx.select(b == 0, 0, gy * (b * a ** (b - 1)))
             ga = unbroadcast(ga, _shape(a))
         if need[1]:
+            # PyTorch's rule at a == 0: 0 where b >= 0, else out * log(0) = inf * -inf = -inf
             a_zero = a == 0
-            gb = unbroadcast(ctx.select(a_zero, 0, gy * (out * xp.log(ctx.select(a_zero, 1, a)))), _shape(b))
+            upper = a_zero & ((b.real if b.dtype.kind == "c" else b) >= 0)
+            logs = ctx.select(a_zero & ~upper, -np.inf, xp.log(ctx.select(a_zero, 1, a)))
+            gb = unbroadcast(ctx.select(upper, 0, gy * (out * logs)), _shape(b))
         return ga, gb
 
 
@@ -480,7 +483,8 @@ def _integral(x):
 
 def pow(a, b):
     """a ** b, broadcasting."""
-    return Pow.apply(*_promote(a, b, "pow"))
+    out = Pow.apply(*_promote(a, b, "pow"))
+    return named(out, "PowBackward1") if isinstance(a, Tensor) and isinstance(b, Tensor) else out
 
 
 def neg(x):

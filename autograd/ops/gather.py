@@ -162,7 +162,7 @@ def scatter_add(input, dim, index, src):
     """A copy of `input` with src added at `index` along `dim`; repeated indices accumulate."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("scatter_add", scatter_add, input, dim, index, src)
-    return _scatter("scatter_add", input, dim, index, src, True)
+    return named(_scatter("scatter_add", input, dim, index, src, True), "ScatterAddBackward0")
 
 
 def index_select(input, dim, index):

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import autocast_state as autocast
 from .. import complex_forms
+from ..function import named
 from ..int_fit import fitted
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -47,10 +48,11 @@ def index_add(input, dim, index, source, *, alpha=1):
     """A copy of `input` with alpha * source's slices added at `index` along `dim` (repeats accumulate)."""
     d, idx = _checked_index("index_add", input, dim, index, source)
     if input.ndim == 0:
-        return scatter_add(reshape(input, (1,)), 0, idx, reshape(mul(source, alpha) if alpha != 1 else source,
-                                                                  (-1,))).reshape(())
+        out = scatter_add(reshape(input, (1,)), 0, idx, reshape(mul(source, alpha) if alpha != 1 else source,
+                                                                 (-1,))).reshape(())
+        return named(out, "IndexAddBackward0")
     src = mul(source, alpha) if alpha != 1 else source
-    return scatter_add(input, d, _along(idx, d, source.shape), src)
+    return named(scatter_add(input, d, _along(idx, d, source.shape), src), "IndexAddBackward0")
 
 
 def _along(idx, d, shape):

@@ -3,6 +3,7 @@ samples y spaced by a constant dx or at the points x (broadcast against y after 
 as NumPy and PyTorch do)."""
 import numbers
 
+from ..function import named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .elementwise import add, div, mul, sub
@@ -54,10 +55,10 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         return no_grad_op("trapezoid", lambda xp, a: xp.zeros(a.shape[:d] + a.shape[d + 1:], a.dtype), y)
     if x is None:
         ends = mul(add(_along(y, d, 0), _along(y, d, -1)), 0.5)
-        return mul(sub(_sum(y, d), ends), dx)
+        return named(mul(sub(_sum(y, d), ends), dx), "MulBackward1")
     gaps = sub(_along(x, d, slice(1, None)), _along(x, d, slice(0, -1)))
     pairs = add(_along(y, d, slice(0, -1)), _along(y, d, slice(1, None)))
-    return div(_sum(mul(pairs, gaps), d), 2.0)
+    return named(div(_sum(mul(pairs, gaps), d), 2.0), "DivBackward1")
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):

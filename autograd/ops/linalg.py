@@ -225,7 +225,7 @@ def outer(input, vec2):
     if input.ndim != 1 or vec2.ndim != 1:
         raise ValueError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
     input, vec2 = _promote(input, vec2, "outer")   # unlike matmul, PyTorch's outer promotes mixed dtypes
-    return matmul(input.reshape(-1, 1), vec2.reshape(1, -1))
+    return named(matmul(input.reshape(-1, 1), vec2.reshape(1, -1)), "MulBackward0")
 
 
 class Linear(Function):

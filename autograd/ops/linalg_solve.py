@@ -8,7 +8,7 @@ on Tensors, so gradients of any order follow.
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..function import Function
+from ..function import Function, named
 from .linalg_checks import (InvEx, SolveEx, batch_shape, check_float, check_matrix, check_same_dtype, lapack,
                             raise_failure, raising, singular_inverse, singular_solve, zero_pivot)
 from .shape import squeeze, unsqueeze
@@ -212,7 +212,7 @@ def solve(A, B, *, left=True):
     """The solution X of A X = B (X A = B with left=False) for square A (..., n, n); B is a matrix (..., n, k)
     or, as in PyTorch, a vector when it is 1-D or has A's shape without its last dim. Batch dims broadcast. A
     singular A raises LinAlgError."""
-    return _solve("linalg.solve", A, B, left, False)[0]
+    return named(_solve("linalg.solve", A, B, left, False)[0], "LinalgSolveExBackward0")
 
 
 @autocast.guarded("linalg.solve")

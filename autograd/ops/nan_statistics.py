@@ -47,7 +47,7 @@ def nanmedian(input, dim=None, keepdim=False):
     values, indices = movedim(values, -1, d), movedim(indices, -1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return NanmedianResult(values, indices)
+    return NanmedianResult(named(values, "NanmedianBackward1"), indices)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -118,7 +118,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
             out = reshape(out, (len(qs),) + (1,) * input.ndim)
         elif input.ndim:
             out = unsqueeze(out, d + 1)
-    return reshape(out, out.shape[1:]) if one_q else out
+    return named(reshape(out, out.shape[1:]) if one_q else out, "SqueezeBackward4")   # PyTorch's last node
 
 
 def mode(input, dim=-1, keepdim=False):
@@ -152,4 +152,4 @@ def mode(input, dim=-1, keepdim=False):
     indices = movedim(indices, -1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return ModeResult(values, indices)
+    return ModeResult(named(values, "ModeBackward0"), indices)

@@ -6,7 +6,7 @@ import numpy as np
 
 from backends.array_kernels import special as kernels
 
-from ..function import Function
+from ..function import Function, named
 from .dims import check_tensor
 from .elementwise import _floating, mul
 from .special import Erfcx, erfc, kernel_or_op
@@ -50,7 +50,7 @@ def ndtr(input):
     """The standard normal CDF, the area under the Gaussian density from -inf to input (as erfc, so that the
     lower tail keeps its relative precision)."""
     check_tensor("ndtr", input)
-    return mul(erfc(mul(_floating(input), -_SQRT_HALF)), 0.5)
+    return named(mul(erfc(mul(_floating(input), -_SQRT_HALF)), 0.5), "MulBackward1")
 
 
 def ndtri(input):

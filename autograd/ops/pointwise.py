@@ -194,12 +194,27 @@ def signbit(input):
     return no_grad_op("signbit", lambda xp, v: xp.signbit(v), input)
 
 
+class SignSource(Function):
+    """copysign's result passed through, joining its sign source `other` to the graph with gradient 0 (PyTorch
+    gives other.grad zeros rather than None)."""
+
+    def forward(ctx, out, other):
+        ctx.other_shape, ctx.other_dtype = other.shape, other.dtype
+        return out.copy()
+
+    def backward(ctx, gy):
+        return gy, ctx.xp.zeros(ctx.other_shape, ctx.other_dtype)
+
+
 def copysign(input, other):
-    """|input| with the sign of other (the sign bit, so -0.0 counts as negative); no gradient to other."""
+    """|input| with the sign of other (the sign bit, so -0.0 counts as negative); other's gradient is 0."""
     a, b = _both_tensors("copysign", input, other, floating=True)
     a = _floating(a)
     flip = signbit(b)
-    return named(where(flip, neg(abs(a)), abs(a)), "CopysignBackward0" if isinstance(other, Tensor) else "CopysignBackward1")
+    out = where(flip, neg(abs(a)), abs(a))
+    if isinstance(other, Tensor) and other.requires_grad:
+        out = SignSource.apply(out, b)
+    return named(out, "CopysignBackward0" if isinstance(other, Tensor) else "CopysignBackward1")
 
 
 def sgn(input):

@@ -1,11 +1,12 @@
 """Products beyond matmul with PyTorch's names: tensordot, addmm / addmv / baddbmm, cross, cdist and pdist,
 all composed of differentiable ops."""
+import math
 import numbers
 
 import numpy as np
 
 from ..bf16_dtype import is_bf16
-from ..function import named
+from ..function import Function, named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -125,7 +126,7 @@ def cross(input, other, dim=None):
     a1, a2, a3 = (narrow(a, d, i, 1) for i in range(3))
     b1, b2, b3 = (narrow(b, d, i, 1) for i in range(3))
     parts = [sub(mul(a2, b3), mul(a3, b2)), sub(mul(a3, b1), mul(a1, b3)), sub(mul(a1, b2), mul(a2, b1))]
-    return cat(parts, d)
+    return named(cat(parts, d), "LinalgCrossBackward0")
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
@@ -154,8 +155,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if use_mm:   # |a|^2 + |b|^2 - 2 a.b through one matrix product, as PyTorch does for large inputs
         squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
                       mul(matmul(a, b.mT), -2.0))
-        return _root(where(squared > 0, squared, 0.0))
-    return _distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p)
+        return named(_root(where(squared > 0, squared, 0.0)), "ViewBackward0")   # PyTorch's last node there
+    return named(_distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p), "CdistBackward0")
 
 
 def _root(squared):
@@ -164,10 +165,38 @@ def _root(squared):
     return where(zero, 0.0, sqrt(where(zero, 1.0, squared)))
 
 
+class Chebyshev(Function):
+    """max |gap| over the last dim. As PyTorch's cdist, every coordinate that reaches the max gets the full
+    sign of its gap as gradient (amax would share it among them)."""
+
+    def forward(ctx, gap):
+        out = ctx.xp.abs(gap).max(axis=-1)
+        ctx.save_for_backward(gap, out)
+        return out
+
+    def backward(ctx, gy):
+        gap, out = ctx.saved_tensors
+        reached = (ctx.xp.abs(gap) == out[..., None]).astype(gap.dtype)
+        return gy[..., None] * ctx.xp.sign(gap) * reached
+
+
+class NonzeroCount(Function):
+    """How many entries of gap's last dim are nonzero; gradient 0 (PyTorch's, for cdist with p = 0)."""
+
+    def forward(ctx, gap):
+        ctx.shape = gap.shape
+        return (gap != 0).sum(axis=-1).astype(gap.dtype)
+
+    def backward(ctx, gy):
+        return ctx.xp.zeros(ctx.shape, gy.dtype)
+
+
 def _distance(gap, p):
     """The p-norm of `gap` over its last dim (p = 0 counts the nonzero entries)."""
     if p == 0:
-        return _sum((gap != 0).astype(gap.dtype), -1)
+        return NonzeroCount.apply(gap)
+    if p == math.inf:   # with no coordinates every distance is 0
+        return Chebyshev.apply(gap) if gap.shape[-1] else _sum(gap, -1)
     if p != 2:
         return norm(gap, p, dim=-1)
     return _root(_sum(mul(gap, gap), -1))

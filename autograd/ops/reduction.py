@@ -91,13 +91,30 @@ def _denominator(x, axes, ddof):
     return float(builtins.max(count - ddof, 0))
 
 
+def _spread(ctx, x, whole, ddof):
+    """Record on ctx what var's and std's backward need besides x: the clamped denominator and, for
+    correction >= N, the signed N - correction and whether the reduction was over the whole tensor."""
+    ctx.denom = _denominator(x, ctx.axes, ddof)
+    ctx.dof = (int(np.prod([x.shape[a] for a in ctx.axes])) if ctx.axes else 1) - ddof
+    ctx.whole = whole or x.ndim == 0
+
+
+def _degenerate_var_grad(ctx, g, centered):
+    """PyTorch's var gradient when correction >= N: over the whole tensor (dim=None) g times nan where x is
+    its mean and inf elsewhere; along dims 2 g (x - mean) / (N - correction), N - correction <= 0 as is."""
+    xp = ctx.xp
+    if ctx.whole:
+        return g * xp.where(centered == 0, np.nan, np.inf).astype(centered.dtype)
+    return g * centered * (2.0 / ctx.dof if ctx.dof else float("inf"))
+
+
 class Var(Function):
-    def forward(ctx, x, axis=None, ddof=0, keepdims=False):
+    def forward(ctx, x, axis=None, ddof=0, keepdims=False, whole=False):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         mean = x.mean(axis=ctx.axes, keepdims=True)
         centered = x - mean
-        ctx.denom = _denominator(x, ctx.axes, ddof)
+        _spread(ctx, x, whole, ddof)
         ctx.save_for_backward(x)
         return (centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom
 
@@ -105,18 +122,20 @@ class Var(Function):
         x = ctx.saved_tensors[0]
         centered = x - x.mean(axis=ctx.axes, keepdims=True)
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
-        return g * centered * (2.0 / ctx.denom if ctx.denom else float("inf"))
+        if ctx.dof <= 0:
+            return _degenerate_var_grad(ctx, g, centered)
+        return g * centered * (2.0 / ctx.denom)
 
 
 class Std(Function):
     """sqrt(var) as one op, so that a constant input gets gradient 0 (as in PyTorch) rather than 0 * inf."""
 
-    def forward(ctx, x, axis=None, ddof=0, keepdims=False):
+    def forward(ctx, x, axis=None, ddof=0, keepdims=False, whole=False):
         xp = ctx.xp
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         centered = x - x.mean(axis=ctx.axes, keepdims=True)
-        ctx.denom = _denominator(x, ctx.axes, ddof)
+        _spread(ctx, x, whole, ddof)
         out = xp.sqrt((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom)
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
@@ -127,6 +146,8 @@ class Std(Function):
         centered = x - x.mean(axis=ctx.axes, keepdims=True)
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
         out = _expand(out, x.shape, ctx.axes, ctx.keepdims)
+        if ctx.dof <= 0:   # PyTorch's order: var's gradient of g / (2 std), 0 where std is 0
+            return _degenerate_var_grad(ctx, xp.where(out == 0, 0, g / (out * 2)), centered)
         safe = xp.where(out == 0, 1, out * ctx.denom)
         return xp.where(out == 0, 0, g * centered / safe)
 
@@ -161,7 +182,8 @@ class LogSumExp(Function):
         ctx.keepdims = keepdims
         m = x.max(axis=ctx.axes, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        out = xp.log(xp.exp(x - m).sum(axis=ctx.axes, keepdims=True)) + m
+        with np.errstate(divide="ignore"):  # a row of only -inf is -inf, as PyTorch says without a warning
+            out = xp.log(xp.exp(x - m).sum(axis=ctx.axes, keepdims=True)) + m
         out = out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
@@ -169,7 +191,8 @@ class LogSumExp(Function):
     def backward(ctx, gy):
         x, out = ctx.saved_tensors
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
-        return g * ctx.xp.exp(x - _expand(out, x.shape, ctx.axes, ctx.keepdims))
+        with np.errstate(invalid="ignore"):  # -inf - -inf in a row of only -inf: NaN, as PyTorch's gradient
+            return g * ctx.xp.exp(x - _expand(out, x.shape, ctx.axes, ctx.keepdims))
 
 
 class Prod(Function):
@@ -253,23 +276,25 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     """
     if isinstance(dim, bool):
         dim, unbiased = None, dim
+    whole = dim is None and axis is None
     dim, keepdim = _reduction_args("var", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("var", unbiased, correction, ddof)
     if input.dtype.kind == "c":   # the mean of |z - mean|^2: the parts' variances added
         return add(var(input.real, dim, keepdim=keepdim, correction=ddof),
                    var(input.imag, dim, keepdim=keepdim, correction=ddof))
-    return Var.apply(input, axis=dim, ddof=ddof, keepdims=keepdim)
+    return Var.apply(input, axis=dim, ddof=ddof, keepdims=keepdim, whole=whole)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None, ddof=None):
     """Standard deviation over `dim` (square root of var, unbiased by default; gradient 0 where it is 0)."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
+    whole = dim is None and axis is None
     dim, keepdim = _reduction_args("std", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("std", unbiased, correction, ddof)
     if input.dtype.kind == "c":
         return sqrt(var(input, dim, keepdim=keepdim, correction=ddof))
-    return Std.apply(input, axis=dim, ddof=ddof, keepdims=keepdim)
+    return Std.apply(input, axis=dim, ddof=ddof, keepdims=keepdim, whole=whole)
 
 
 def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):

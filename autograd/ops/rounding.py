@@ -134,7 +134,7 @@ def square(input):
     check_tensor("square", input)
     if input.dtype.kind == "b":   # PyTorch squares bools as int64
         input = input.astype("int64")
-    return mul(input, input)
+    return named(mul(input, input), "PowBackward0")
 
 
 def reciprocal(input):

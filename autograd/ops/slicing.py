@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..function import named
 from .dims import check_tensor, normalize
 from .indexing import on_device_of
 from .setitem import setitem
@@ -61,7 +62,7 @@ def take(input, index):
     if index.numel() and (int(index.min()) < -n or int(index.max()) >= n):
         raise IndexError(f"take: an index is out of range for a tensor of {n} elements (indices from "
                          f"{int(index.min())} to {int(index.max())})")
-    return reshape(input, (-1,))[on_device_of(input, index)]
+    return named(reshape(input, (-1,))[on_device_of(input, index)], "TakeBackward0")
 
 
 def _scatter_into(op, input, src, index, expected):

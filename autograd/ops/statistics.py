@@ -158,7 +158,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
             out = reshape(out, (len(qs),) + (1,) * input.ndim)
         elif input.ndim:
             out = unsqueeze(out, d + 1)
-    return reshape(out, out.shape[1:]) if scalar_q else out
+    return named(reshape(out, out.shape[1:]) if scalar_q else out, "SqueezeBackward4")   # PyTorch's last node
 
 
 def _cumulative_extreme(op, input, dim, largest, result):

@@ -9,6 +9,7 @@ from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
+from ..function import named
 from ..tensor import Tensor
 
 
@@ -73,7 +74,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     shape = float_pair(x1, x2, "pairwise_distance", complex_ok=True)
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
-    return norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim)
+    return named(norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim), "NormBackward1")
 
 
 def dist(input, other, p=2):
@@ -89,7 +90,11 @@ def dist(input, other, p=2):
     float_pair(input, other, "dist", ("input", "other"), complex_ok=True)
     if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise TypeError(f"dist: p must be a real number, got {p!r}")
-    gap = sub(input, other)
+    return named(_dist(sub(input, other), p), "DistBackward0")
+
+
+def _dist(gap, p):
+    """dist's value from the difference `gap`, by the kind of p."""
     if complex_forms.active and gap.dtype.kind == "c":   # the norms of a complex difference are those of its moduli
         gap = _abs(gap)
     if p > 0:
@@ -123,4 +128,4 @@ def renorm(input, p, dim, maxnorm):
     else:
         norms = norm(input, p, others, True)
     factor = where(norms > maxnorm, div(maxnorm, norms + 1e-7), 1.0)
-    return mul(input, factor.astype(input.dtype))
+    return named(mul(input, factor.astype(input.dtype)), "RenormBackward0")

@@ -9,6 +9,7 @@ import numbers
 
 import numpy as np
 
+from autograd.function import named
 from autograd.ops.resample import resample
 from autograd.ops.dims import check_tensor
 
@@ -177,6 +178,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             plans.append((axis, ("repeat", factor)))
         else:
             plans.append((axis, ("take", device.asarray(index))))
-    if not plans:
-        return input[...]
-    return resample(input, plans)
+    return named(resample(input, plans) if plans else input[...], _torch_name(mode, input.ndim, antialias))
+
+
+def _torch_name(mode, ndim, antialias):
+    """The name of PyTorch's node for this resize ('UpsampleBilinear2DAaBackward0')."""
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact"}.get(mode, mode.capitalize())
+    return f"Upsample{kind}{ndim - 2}D{'Aa' if antialias else ''}Backward0"

@@ -80,6 +80,7 @@ class LRScheduler(_Checkpointable, ABC):
         """The step made on construction: chainable schedules keep the lr they find there."""
         self._step_count = 0
         self._is_initial = True
+        self._get_lr_called_within_step = False   # unused here: kept so that state_dict() has PyTorch's keys
         try:
             self.step()
         finally:

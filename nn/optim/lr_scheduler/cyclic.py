@@ -136,6 +136,10 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
 
+#: the fields of one OneCycleLR phase, as PyTorch names them
+_PHASE_KEYS = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+
+
 class OneCycleLR(LRScheduler):
     """The 1cycle policy, as torch.optim.lr_scheduler.OneCycleLR, stepped after every batch: the lr rises
     from max_lr / div_factor to max_lr over the first pct_start of total_steps, then falls to
@@ -162,35 +166,49 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"OneCycleLR: pct_start must be in [0, 1], got {pct_start!r}")
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        self.total_steps, self.anneal_strategy, self.cycle_momentum = int(total_steps), anneal_strategy, cycle_momentum
+        self.total_steps = int(total_steps)
         max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
         if len(max_lrs) != len(groups):
             raise ValueError(f"OneCycleLR: got {len(max_lrs)} max_lr values for {len(groups)} param groups")
         up = float(pct_start * self.total_steps) - 1
         if three_phase:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (2 * up, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
-                            (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+            phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (2 * up, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                      (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
         else:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+            phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        # PyTorch's attribute names and shapes, so that state_dict() matches its keys and values
+        self._schedule_phases = [dict(zip(_PHASE_KEYS, phase)) for phase in phases]
+        self._anneal_func_type, self.cycle_momentum = anneal_strategy, cycle_momentum
         if last_epoch == -1:
             for group, top in zip(groups, max_lrs):
                 group["initial_lr"] = top / div_factor
                 group["max_lr"] = top
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         if cycle_momentum:
-            self._beta1 = _momentum_key(optimizer, "OneCycleLR")
+            self.use_beta1 = _momentum_key(optimizer, "OneCycleLR")
             bases = list(base_momentum) if isinstance(base_momentum, (list, tuple)) else [base_momentum] * len(groups)
             tops = list(max_momentum) if isinstance(max_momentum, (list, tuple)) else [max_momentum] * len(groups)
             if last_epoch == -1:
                 for group, low, high in zip(groups, bases, tops):
-                    _set_momentum(group, high, self._beta1)
+                    _set_momentum(group, high, self.use_beta1)
                     group["max_momentum"], group["base_momentum"] = high, low
         super().__init__(optimizer, last_epoch)
 
+    def load_state_dict(self, state_dict):
+        """Restore a state saved by state_dict(): PyTorch's, or one saved by deepgrad before it used PyTorch's
+        names ('_beta1', 'anneal_strategy', '_phases' as tuples)."""
+        state = dict(state_dict)
+        for old, new in (("_beta1", "use_beta1"), ("anneal_strategy", "_anneal_func_type")):
+            if old in state:
+                state.setdefault(new, state.pop(old))
+        if "_phases" in state:
+            state.setdefault("_schedule_phases", [dict(zip(_PHASE_KEYS, p)) for p in state.pop("_phases")])
+        super().load_state_dict(state)
+
     def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
@@ -202,12 +220,13 @@ class OneCycleLR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
-            for k, (end, lr_from, lr_to, m_from, m_to) in enumerate(self._phases):
-                if step <= end or k == len(self._phases) - 1:
+            for k, phase in enumerate(self._schedule_phases):
+                end, lr_from, lr_to, m_from, m_to = (phase[key] for key in _PHASE_KEYS)
+                if step <= end or k == len(self._schedule_phases) - 1:
                     pct = (step - start) / (end - start)
                     lrs.append(self._anneal(group[lr_from], group[lr_to], pct))
                     if self.cycle_momentum:
-                        _set_momentum(group, self._anneal(group[m_from], group[m_to], pct), self._beta1)
+                        _set_momentum(group, self._anneal(group[m_from], group[m_to], pct), self.use_beta1)
                     break
                 start = end
         return lrs
