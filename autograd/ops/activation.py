@@ -82,6 +82,8 @@ class Softmax(Function):
     def forward(ctx, x, axis, log):
         ctx.axis, ctx.log = axis, log
         y = (ctx.device.log_softmax if log else ctx.device.softmax)(x, axis)
+        if not y.flags.c_contiguous:   # a transposed input: PyTorch's result is contiguous (and .view()-able)
+            y = ctx.xp.ascontiguousarray(y)
         ctx.save_for_backward(y)
         return y
 

@@ -36,6 +36,8 @@ class AsType(Function):
 
     def forward(ctx, x, dtype):
         ctx.source_dtype = x.dtype
+        if 0 in x.strides and any(n > 1 and s == 0 for n, s in zip(x.shape, x.strides)):
+            return x.astype(dtype, order="C")   # an expanded input: a contiguous result, as PyTorch's
         return x.astype(dtype)
 
     def backward(ctx, gy):

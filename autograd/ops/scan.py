@@ -9,7 +9,7 @@ from .dims import check_tensor, normalize
 class Cumsum(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return ctx.xp.cumsum(x, axis=dim)
+        return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim))   # contiguous as PyTorch's, whatever x's layout
 
     def backward(ctx, gy):
         if isinstance(gy, Tensor):   # create_graph: the reversed running sum, recorded
@@ -23,7 +23,7 @@ class Cumprod(Function):
 
     def forward(ctx, x, dim):
         ctx.dim = dim
-        out = ctx.xp.cumprod(x, axis=dim)
+        out = ctx.xp.ascontiguousarray(ctx.xp.cumprod(x, axis=dim))   # contiguous as PyTorch's
         ctx.save_for_backward(x, out)
         return out
 

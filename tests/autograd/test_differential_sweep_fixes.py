@@ -306,3 +306,14 @@ def test_norms_cond_and_lu_of_empty_matrices(shape):
         ours, theirs = (m.linalg.lu_factor(m.zeros(shape, dtype=m.float64)) for m in (ag, torch))
         _same(ours.LU, theirs.LU)
         _same(ours.pivots, theirs.pivots)
+
+
+@pytest.mark.parametrize("op", [
+    lambda m, x: x.T.softmax(1), lambda m, x: x.T.log_softmax(0), lambda m, x: x.T.cumsum(1), lambda m, x: x.T.cumprod(0),
+    lambda m, x: x[:1].expand(4, 6).double(), lambda m, x: x[:, :1].expand(6, 5).to(m.int64),
+])
+def test_results_pytorch_makes_contiguous_can_be_viewed(op):
+    data = np.random.default_rng(0).standard_normal((6, 6)).astype(np.float32)
+    ours, theirs = op(ag, ag.tensor(data)), op(torch, torch.tensor(data))
+    assert theirs.is_contiguous() and ours.is_contiguous()
+    _same(ours.view(-1), theirs.view(-1))
