@@ -52,7 +52,7 @@ def roll(input, shifts, dims=None):
         s = shift % n if n else 0
         if s and input.ndim:
             out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d)
-    return named(out if out is not input else input.clone(), "RollBackward0")
+    return named(out.contiguous() if out is not input else input.clone(), "RollBackward0")   # contiguous, as PyTorch
 
 
 def rot90(input, k=1, dims=(0, 1)):

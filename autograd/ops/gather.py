@@ -203,7 +203,8 @@ def masked_fill(input, mask, value):
         # the number in input's dtype, as PyTorch converts it (1.5 into an int tensor is 1, -1 into uint8 is 255):
         # the result keeps input's dtype
         value = Tensor(np.asarray(_int_wrapped(value)).astype(input._data.dtype), device=input.device)
-    return named(where(m, value, input), "MaskedFillBackward0")
+    # contiguous as PyTorch's result (where() keeps a transposed input's layout, which .view() would refuse)
+    return named(where(m, value, input).contiguous(), "MaskedFillBackward0")
 
 
 def _int_wrapped(value):
