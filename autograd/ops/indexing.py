@@ -5,6 +5,7 @@ from ..capture import CaptureError, state as capture
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
+from .index_order import block_move, to_numpy_order, to_torch_order
 from .no_grad_op import no_grad_op
 from ..errors import ShapeError
 
@@ -31,12 +32,22 @@ class GetItem(Function):
         out = x[index]
         if ctx.basic and isinstance(out, np.generic) and isinstance(x, np.ndarray):   # PyTorch: a 0-d view
             return x[index + (Ellipsis,)]
-        return out
+        ctx.move = None if ctx.basic else block_move(len(ctx.shape), index)
+        return out if ctx.move is None else to_torch_order(ctx.xp, out, ctx.move)
 
     def backward(ctx, gy):
         none = (None,) * len(ctx.index)
+        move = None if ctx.basic else ctx.move
         if isinstance(gy, Tensor):
+            if move is not None:   # back to NumPy's layout, in the graph
+                from .shape import movedim
+                numpy_start, torch_start, basic = move
+                block = gy.ndim - basic
+                gy = movedim(gy, tuple(range(torch_start, torch_start + block)),
+                             tuple(range(numpy_start, numpy_start + block)))
             return (IndexAdd.apply(gy, ctx.shape, ctx.index, ctx.basic),) + none
+        if move is not None:
+            gy = to_numpy_order(ctx.xp, gy, move)
         return (_scatter(ctx.device, gy, ctx.shape, ctx.index, ctx.basic),) + none
 
     @staticmethod
@@ -115,7 +126,9 @@ def _prepare_index(x, index):
     device = x._device
     out = []
     for part in index:
-        if isinstance(part, Tensor):
+        if isinstance(part, Tensor) and part.ndim == 0 and part._data.dtype.kind in "iu" and capture.recorder is None:
+            part = int(part._data)   # a 0-d integer tensor indexes as an int (a view), as PyTorch's
+        elif isinstance(part, Tensor):
             part = on_device_of(x, part)._data
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
             part = device.asarray(part)

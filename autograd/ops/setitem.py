@@ -2,6 +2,7 @@
 from ..broadcast import unbroadcast
 from ..function import Function
 from ..tensor import Tensor, _no_complex_into_real
+from .index_order import block_move, to_torch_order, value_in_numpy_order
 from .indexing import _is_basic, _prepare_index
 
 
@@ -13,15 +14,19 @@ class SetItem(Function):
     def forward(ctx, x, value, *index):
         ctx.index = index
         ctx.value_shape = getattr(value, "shape", ())
+        ctx.move = None if _is_basic(index) else block_move(x.ndim, index)
         out = x.copy()
-        out[index] = value
+        out[index] = value if ctx.move is None else value_in_numpy_order(ctx.xp, out, index, value)
         return out
 
     def backward(ctx, gy):
         need = ctx.needs_input_grad
         gv = None
         if need[1]:
-            gv = unbroadcast(gy[ctx.index], ctx.value_shape)
+            part = gy[ctx.index]   # a Tensor's indexing lays it out as PyTorch's already
+            if ctx.move is not None and not isinstance(gy, Tensor):
+                part = to_torch_order(ctx.xp, part, ctx.move)
+            gv = unbroadcast(part, ctx.value_shape)
         gx = None
         if need[0] and isinstance(gy, Tensor):   # double backward: stay in the graph
             keep = ctx.xp.ones(gy.shape, dtype=bool)

@@ -318,3 +318,49 @@ def test_results_pytorch_makes_contiguous_can_be_viewed(op):
     ours, theirs = op(ag, ag.tensor(data)), op(torch, torch.tensor(data))
     assert theirs.is_contiguous() and ours.is_contiguous()
     _same(ours.view(-1), theirs.view(-1))
+
+
+_INDEXES = [
+    lambda m: (1, slice(None), m.tensor([0, 4, 4])), lambda m: (m.tensor([0, 2]), 1, m.tensor([1, 3])),
+    lambda m: (slice(None), m.tensor([0, 2, 2]), 1, m.tensor([1, 0, 3])), lambda m: (None, 1, Ellipsis, m.tensor([0, 5])),
+    lambda m: (1, None, slice(None), m.tensor([0, 4]), 2), lambda m: (m.tensor([1, 0]), slice(None), slice(None), 2),
+    lambda m: (slice(None), m.tensor([[0, 1], [3, 2]]), slice(None), 0), lambda m: (1, m.tensor([True, False, True, True])),
+]
+
+
+@pytest.mark.parametrize("make_index", _INDEXES)
+def test_an_int_beside_index_arrays_selects_first_as_pytorch(make_index):
+    """NumPy counts the int as an advanced index (x[1, :, idx] puts idx's dims first); PyTorch selects with it
+    first, so the array dims stay where the arrays are."""
+    data = np.arange(360, dtype=np.float64).reshape(3, 4, 5, 6)
+    weights = np.random.default_rng(0).standard_normal(torch.tensor(data)[make_index(torch)].shape)
+    results = []
+    for m in (ag, torch):
+        x = m.tensor(data, requires_grad=True)
+        picked = x[make_index(m)]
+        (picked * m.tensor(weights)).sum().backward()
+        y = m.tensor(data)
+        y[make_index(m)] = m.tensor(weights)
+        results.append((picked.detach(), x.grad, y))
+    for ours, theirs in zip(*results):
+        _same(ours, theirs)
+
+
+def test_setitem_through_the_graph_with_an_int_beside_index_arrays():
+    results = []
+    for m in (ag, torch):
+        value = m.arange(12.0, dtype=m.float64).reshape(4, 3).requires_grad_()
+        w = m.zeros(3, 4, 5, dtype=m.float64, requires_grad=True) * 1
+        w[1, :, m.tensor([0, 4, 3])] = value
+        (w * m.arange(60.0, dtype=m.float64).reshape(3, 4, 5)).sum().backward()
+        results.append((w.detach(), value.grad))
+    for ours, theirs in zip(*results):
+        _same(ours, theirs)
+
+
+def test_a_0d_integer_tensor_index_gives_a_view():
+    for m in (ag, torch):
+        x = m.arange(12).reshape(3, 4)
+        row = x[m.tensor(2)]
+        x[m.tensor(2)] = 0
+        assert row.sum().item() == 0
