@@ -5,6 +5,7 @@ nn.functional's; each wrapper here follows the top-level signature and calls the
 import numbers
 
 from . import functional as F
+from .functional.loss import pointwise_kl_div
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -22,7 +23,7 @@ def reduction_name(op, reduction):
 def kl_div(input, target, reduction=1, *, log_target=False):
     """torch.kl_div: the pointwise KL divergence target * (log target - input), reduced; 'mean' (1) averages
     over every element."""
-    return F.kl_div(input, target, reduction=reduction_name("kl_div", reduction), log_target=log_target)
+    return pointwise_kl_div(input, target, reduction=reduction_name("kl_div", reduction), log_target=log_target)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):

@@ -203,7 +203,7 @@ class Hardtanh(Function):
         mask, y = ctx.saved_tensors
         if ctx.xp is not ctx.device.xp:
             return PiecewiseLinearGrad.apply(gy, y, mask._data, 0.0), None, None
-        return gy * mask, None, None
+        return ctx.select(mask, gy, 0), None, None   # +0 (not gy * 0: -0 or NaN) outside, as PyTorch's
 
 
 class Sigmoid(Function):

@@ -103,7 +103,7 @@ class Pow(Function):
             # d(a^b)/da is 0 where b == 0 (PyTorch's rule), not 0 * a^-1, which is nan at a == 0: the third
             # derivative of x ** 2 at 0 goes through x ** 0
             if isinstance(b, numbers.Number):
-                ga = gy * scaled(power(xp, a, b - 1), b) if b != 0 else gy * 0
+                ga = gy * scaled(power(xp, a, b - 1), b) if b != 0 else xp.zeros_like(gy)   # +0, as PyTorch
             else:
                 ga = ctx.select(b == 0, 0, gy * (b * a ** (b - 1)))
             ga = unbroadcast(ga, _shape(a))
@@ -222,7 +222,7 @@ class Sign(Function):
         return out
 
     def backward(ctx, gy):
-        return gy * 0
+        return ctx.xp.zeros_like(gy)   # PyTorch's zeros: +0 even where gy is negative, NaN or infinite
 
 
 class Clip(Function):

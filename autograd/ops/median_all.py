@@ -23,8 +23,9 @@ class MedianAll(Function):
         mask = x == out
         if x.dtype.kind in "fc" and bool(xp.isnan(out)):
             mask = xp.isnan(x)
-        ctx.share = mask / mask.sum().astype(x.dtype) if mask.dtype.kind == "b" else mask
+        ctx.mask, ctx.count = mask, mask.sum().astype(x.dtype)
         return xp.asarray(out)
 
     def backward(ctx, gy):
-        return gy * ctx.share, None
+        # +0 where x is not the median (gy * 0 would be -0 beside a negative gy), as PyTorch's
+        return ctx.select(ctx.mask, gy / ctx.count, 0), None

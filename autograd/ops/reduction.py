@@ -153,10 +153,15 @@ class Std(Function):
 
 
 class Extremum(Function):
-    """max / min over axes; the gradient is shared equally among tied extreme values."""
+    """max / min over axes; the gradient is shared equally among tied extreme values. PyTorch words it two ways,
+    and the two differ where a value is NaN or a gradient negative: max() / min() of the whole tensor
+    (`whole=True`) give the positions that hold the result (the NaNs, when it is NaN) their share and the others
+    +0; amax / amin give grad / count * (x == result): -0 beside a negative gradient, and NaN everywhere when the
+    result is NaN (no position equals it)."""
 
-    def forward(ctx, x, axis=None, keepdims=False, largest=True):
+    def forward(ctx, x, axis=None, keepdims=False, largest=True, whole=False):
         ctx.axes = _axes(axis, x.ndim)
+        ctx.whole = whole
         if x.size == 0 and (not ctx.axes or builtins.any(x.shape[a] == 0 for a in ctx.axes)):
             raise ValueError(f"{'max' if largest else 'min'} over an empty axis (shape {x.shape}, axis {axis}) "
                              "has no value")
@@ -167,10 +172,14 @@ class Extremum(Function):
 
     def backward(ctx, gy):
         x, out = ctx.saved_tensors
-        mask = x == out
+        xp = ctx.xp
+        mask = xp.where(out != out, x != x, x == out) if ctx.whole else x == out   # (v != v: v is NaN)
         count = mask.sum(axis=ctx.axes, keepdims=True).astype(x.dtype)  # an int count would widen float32
         g = _expand(gy, x.shape, ctx.axes, ctx.keepdims)
-        return ctx.select(mask, g / count, 0)
+        if ctx.whole:
+            return ctx.select(mask, g / count, 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / count * mask
 
 
 class LogSumExp(Function):
@@ -303,7 +312,8 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
         return (maximum if largest else minimum)(input, dim)
     dim, keepdim = resolve(op, dim, axis, keepdim, keepdims)
     if dim is None:
-        return named(Extremum.apply(input, axis=None, keepdims=False, largest=largest), op.capitalize() + "Backward1")
+        return named(Extremum.apply(input, axis=None, keepdims=False, largest=largest, whole=True),
+                     op.capitalize() + "Backward1")
     d = normalize(op, dim, input.ndim)
     if input.ndim and input.shape[d] == 0:
         raise IndexError(f"{op}: dim {dim} of shape {input.shape} is empty, so it has no {op}imum")

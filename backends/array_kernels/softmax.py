@@ -11,7 +11,9 @@ def _shifted(xp, x, axis):
     """x - max(x, axis) as a new float array."""
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
-    return xp.subtract(x, xp.max(x, axis=axis, keepdims=True))
+    # a row of only -inf (every position masked) gives NaN, as PyTorch does, without NumPy's warning
+    with np.errstate(invalid="ignore"):
+        return xp.subtract(x, xp.max(x, axis=axis, keepdims=True))
 
 
 def softmax(xp, x, axis):

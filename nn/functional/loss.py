@@ -355,9 +355,19 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
 
 
 def kl_div(input, target, reduction="mean", log_target=False):
-    """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'."""
+    """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'. 'mean'
+    averages over every element and warns, as PyTorch's does (the KL divergence per sample is 'batchmean')."""
+    if reduction == "mean":
+        warnings.warn("kl_div: reduction='mean' divides the summed loss by the number of elements (batch size times "
+                      "the size of each distribution); reduction='batchmean' divides by the batch size only and gives "
+                      "the KL divergence per sample, which PyTorch plans to make 'mean' do", UserWarning, stacklevel=2)
+    return pointwise_kl_div(input, target, reduction, log_target)
+
+
+def pointwise_kl_div(input, target, reduction="mean", log_target=False):
+    """kl_div without the warning about 'mean' (torch.kl_div, PyTorch's top-level form, gives none)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("kl_div", kl_div, input, target, reduction, log_target)
+        return autocast.run("kl_div", pointwise_kl_div, input, target, reduction, log_target)
     check_tensor("kl_div", input)
     check_tensor("kl_div", target, "target")
     target = _same_shape("kl_div", input, target)

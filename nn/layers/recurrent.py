@@ -147,9 +147,11 @@ class _RNNBase(LayerWeights, Module):
         batch = sizes[0]
         order, restore = packed.batch_orders(batch)
         permuted = packed.sorted_indices is not None
+        # the states are reordered by index_select, as PyTorch does (their grad_fn prints IndexSelectBackward0)
         if hx is not None and permuted:
             is_pair = self.mode == "lstm" and isinstance(hx, (tuple, list))
-            hx = tuple(s[:, order] for s in hx) if is_pair else hx[:, order]
+            order = ag.tensor(order, device=data.device)
+            hx = tuple(ag.index_select(s, 1, order) for s in hx) if is_pair else ag.index_select(hx, 1, order)
         h0s, c0s = self._initial_states(hx, True, batch)
         directions = 2 if self.bidirectional else 1
         is_lstm = self.mode == "lstm"
@@ -173,7 +175,8 @@ class _RNNBase(LayerWeights, Module):
                 x = F.dropout(x, self.dropout, True)
         states = [ag.stack(h_n)] + ([ag.stack(c_n)] if is_lstm else [])
         if permuted:
-            states = [s[:, restore] for s in states]
+            restore = ag.tensor(restore, device=data.device)
+            states = [ag.index_select(s, 1, restore) for s in states]
         out = PackedSequence(x, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
         return (out, tuple(states)) if is_lstm else (out, states[0])
 
