@@ -65,6 +65,8 @@ class Sum(Function):
         ctx.shape = x.shape
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
+        if ctx.xp is np:   # NumPy's ufunc itself: its warnings (inf + -inf) then come from here, where autograd
+            return np.add.reduce(x, axis=ctx.axes, keepdims=keepdims, dtype=dtype)   # ignores them as PyTorch
         return x.sum(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
 
     def backward(ctx, gy):

@@ -364,3 +364,12 @@ def test_a_0d_integer_tensor_index_gives_a_view():
         row = x[m.tensor(2)]
         x[m.tensor(2)] = 0
         assert row.sum().item() == 0
+
+
+def test_a_sum_of_plus_and_minus_infinity_is_nan_without_a_numpy_warning():
+    # in a program of its own: pytest replaces the warning filters that autograd installs on import
+    import subprocess
+    import sys
+    code = "import autograd as ag; print(ag.tensor([float('inf'), float('-inf'), 1.0]).sum().item())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "nan" and "RuntimeWarning" not in done.stderr, done.stderr
