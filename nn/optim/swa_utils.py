@@ -159,14 +159,17 @@ class SWALR(LRScheduler):
             raise ValueError(f"SWALR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
             raise ValueError(f"SWALR: anneal_epochs must be an integer >= 0, got {anneal_epochs!r}")
-        self.anneal_strategy, self.anneal_epochs = anneal_strategy, anneal_epochs
+        self._anneal_strategy, self.anneal_epochs = anneal_strategy, anneal_epochs   # PyTorch's state_dict keys
         self.anneal_func = _ANNEAL[anneal_strategy]
         super().__init__(optimizer, last_epoch)
 
     def load_state_dict(self, state_dict):
         """Restore a state saved by state_dict()."""
-        super().load_state_dict(state_dict)
-        self.anneal_func = _ANNEAL[self.anneal_strategy]
+        state = dict(state_dict)
+        if "anneal_strategy" in state:   # saved by deepgrad before it used PyTorch's key
+            state["_anneal_strategy"] = state.pop("anneal_strategy")
+        super().load_state_dict(state)
+        self.anneal_func = _ANNEAL[self._anneal_strategy]
 
     @staticmethod
     def _start_lr(lr, swa_lr, alpha):

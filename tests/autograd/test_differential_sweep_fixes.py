@@ -373,3 +373,30 @@ def test_a_sum_of_plus_and_minus_infinity_is_nan_without_a_numpy_warning():
     code = "import autograd as ag; print(ag.tensor([float('inf'), float('-inf'), 1.0]).sum().item())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "nan" and "RuntimeWarning" not in done.stderr, done.stderr
+
+
+def test_scheduler_state_dicts_save_users_functions_as_pytorch():
+    import nn
+
+    class Warmup:   # a callable object: PyTorch saves its attributes; a plain function or lambda is saved as None
+        def __init__(self):
+            self.k = 3
+
+        def __call__(self, epoch):
+            return min(1.0, (epoch + 1) / self.k)
+
+    states = []
+    for lib, schedulers, param, optim in ((ag, nn.optim.lr_scheduler, nn.Parameter, nn.optim),
+                                          (torch, torch.optim.lr_scheduler, torch.nn.Parameter, torch.optim)):
+        opt = optim.SGD([param(lib.ones(1))], lr=0.1)
+        made = [schedulers.LambdaLR(opt, [Warmup()]), schedulers.MultiplicativeLR(opt, lambda e: 0.9),
+                schedulers.CyclicLR(opt, 0.01, 0.1), optim.swa_utils.SWALR(opt, swa_lr=0.05)]
+        states.append([{k: v for k, v in s.state_dict().items() if k not in ("base_lrs", "_last_lr")} for s in made])
+        restored = Warmup()
+        again = schedulers.LambdaLR(opt, [restored])
+        again.load_state_dict({**made[0].state_dict(), "lr_lambdas": [{"k": 7}]})
+        assert restored.k == 7
+    for ours, theirs in zip(*states):
+        assert sorted(ours) == sorted(theirs)
+        for key in ("lr_lambdas", "_scale_fn_custom", "_anneal_strategy"):
+            assert ours.get(key) == theirs.get(key)

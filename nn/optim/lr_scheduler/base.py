@@ -1,5 +1,6 @@
 """The base every epoch-based learning-rate schedule shares: step(), get_last_lr(), state_dict()."""
 import copy
+import types
 from abc import ABC, abstractmethod
 
 from ..optimizer import Optimizer
@@ -15,14 +16,38 @@ class _Checkpointable:
         """The learning rate of each param group as last set by this scheduler."""
         return list(self._last_lr)
 
+    #: attributes holding the user's functions (one, or a list per group), saved as PyTorch saves them (below)
+    _callables = ()
+
     def state_dict(self):
-        """The scheduler's state (every attribute but the optimizer) as a dict."""
-        skip = ("optimizer",) + self._unsaved
-        return copy.deepcopy({k: v for k, v in self.__dict__.items() if k not in skip})
+        """The scheduler's state (every attribute but the optimizer) as a dict; a user's function is saved as None
+        when it is a plain function or lambda, and as its attributes when it is a callable object, as PyTorch."""
+        skip = ("optimizer",) + self._unsaved + self._callables
+        state = copy.deepcopy({k: v for k, v in self.__dict__.items() if k not in skip})
+        for name in self._callables:
+            value = self.__dict__.get(name)
+            state[name] = [_callable_state(fn) for fn in value] if isinstance(value, list) else _callable_state(value)
+        return state
 
     def load_state_dict(self, state_dict):
-        """Restore a state saved by state_dict()."""
-        self.__dict__.update(copy.deepcopy({k: v for k, v in state_dict.items() if k not in self._unsaved}))
+        """Restore a state saved by state_dict() (a callable object's saved attributes go back onto it)."""
+        skip = self._unsaved + self._callables
+        self.__dict__.update(copy.deepcopy({k: v for k, v in state_dict.items() if k not in skip}))
+        for name in self._callables:
+            saved, current = state_dict.get(name), self.__dict__.get(name)
+            if saved is None or current is None:
+                continue
+            for fn, attributes in (zip(current, saved) if isinstance(current, list) else [(current, saved)]):
+                if attributes is not None:
+                    fn.__dict__.update(attributes)
+
+
+def _callable_state(fn):
+    """What PyTorch keeps of a user's function in a scheduler's state: None for a plain function (or none at all),
+    a copy of a callable object's attributes."""
+    if fn is None or isinstance(fn, types.FunctionType):
+        return None
+    return dict(fn.__dict__)
 
 
 def check_optimizer(optimizer, who):

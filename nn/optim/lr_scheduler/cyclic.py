@@ -29,7 +29,7 @@ class CyclicLR(LRScheduler):
     (gamma ** step), or by a custom `scale_fn` of the cycle number or step (`scale_mode`). With
     cycle_momentum the momentum (or beta1) moves the opposite way between max_momentum and base_momentum."""
 
-    _unsaved = ("_scale_fn_custom",)  # a function does not serialise; recreate the scheduler with it
+    _callables = ("_scale_fn_custom",)   # saved as PyTorch: None for a function, a callable object's attributes
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
                  gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,

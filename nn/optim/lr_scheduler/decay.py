@@ -22,7 +22,7 @@ def _lambdas(optimizer, lr_lambda, who):
 class LambdaLR(LRScheduler):
     """lr = initial_lr * lr_lambda(epoch); `lr_lambda` is one function or a list of one per group."""
 
-    _unsaved = ("lr_lambdas",)  # functions do not serialise; recreate the scheduler with them
+    _callables = ("lr_lambdas",)   # saved as PyTorch: None for a function, a callable object's attributes
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         check_optimizer(optimizer, "LambdaLR")
@@ -36,7 +36,7 @@ class LambdaLR(LRScheduler):
 class MultiplicativeLR(LRScheduler):
     """lr = previous lr * lr_lambda(epoch) at every step after the first; one function or one per group."""
 
-    _unsaved = ("lr_lambdas",)
+    _callables = ("lr_lambdas",)
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         check_optimizer(optimizer, "MultiplicativeLR")
