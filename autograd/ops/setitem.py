@@ -15,7 +15,7 @@ class SetItem(Function):
         ctx.index = index
         ctx.value_shape = getattr(value, "shape", ())
         ctx.move = None if _is_basic(index) else block_move(x.ndim, index)
-        out = x.copy()
+        out = ctx.xp.array(x)   # a copy, and an array even of a 0-d result NumPy gave as a scalar
         out[index] = value if ctx.move is None else value_in_numpy_order(ctx.xp, out, index, value)
         return out
 
@@ -33,7 +33,7 @@ class SetItem(Function):
             keep[ctx.index] = False
             gx = gy * keep
         elif need[0]:   # zeros where x was overwritten (+0, as PyTorch: not gy * mask, which leaves -0)
-            gx = gy.copy()
+            gx = ctx.xp.array(gy)   # a copy (an array even of a 0-d gradient NumPy gave as a scalar)
             gx[ctx.index] = 0
         return (gx, gv) + (None,) * len(ctx.index)
 

@@ -400,3 +400,17 @@ def test_scheduler_state_dicts_save_users_functions_as_pytorch():
         assert sorted(ours) == sorted(theirs)
         for key in ("lr_lambdas", "_scale_fn_custom", "_anneal_strategy"):
             assert ours.get(key) == theirs.get(key)
+
+
+def test_setitem_on_a_0d_result_inside_a_graph():
+    # a full reduction's 0-d result (NumPy hands it over as a scalar) took no assignment: "'numpy.float32' object
+    # does not support item assignment"
+    results = []
+    for m in (ag, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        total = (x * 1.0).sum(0)
+        total[...] = 2.0
+        (total * 3).backward()
+        results.append((total.detach(), x.grad))
+    for ours, theirs in zip(*results):
+        _same(ours, theirs)
