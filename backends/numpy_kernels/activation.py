@@ -111,8 +111,8 @@ _SIGMOID_SMALL = 256
 
 def sigmoid(x, out=None):
     """1 / (1 + exp(-x)), elementwise, without overflow warnings."""
-    if out is None:
-        out = np.empty_like(x)   # an array even for 0-d x, where ufuncs would return a scalar
+    if out is None:   # an array even for 0-d x, where ufuncs would return a scalar; C order for an expanded x
+        out = np.empty(x.shape, x.dtype) if 0 in getattr(x, "strides", ()) else np.empty_like(x)
     np.negative(x, out=out)
     if out.size < _SIGMOID_SMALL:
         np.logaddexp(0.0, out, out=out)      # log(1 + exp(-x)), finite for every finite x

@@ -311,7 +311,7 @@ def test_norms_cond_and_lu_of_empty_matrices(shape):
 @pytest.mark.parametrize("op", [
     lambda m, x: x.T.softmax(1), lambda m, x: x.T.log_softmax(0), lambda m, x: x.T.cumsum(1), lambda m, x: x.T.cumprod(0),
     lambda m, x: x[:1].expand(4, 6).double(), lambda m, x: x[:, :1].expand(6, 5).to(m.int64),
-    lambda m, x: x.T.masked_fill(x.T > 0, 0.0), lambda m, x: x.T.roll(1, 0),
+    lambda m, x: x.T.masked_fill(x.T > 0, 0.0), lambda m, x: x.T.roll(1, 0), lambda m, x: x[:1].expand(6, 6).sigmoid(),
 ])
 def test_results_pytorch_makes_contiguous_can_be_viewed(op):
     data = np.random.default_rng(0).standard_normal((6, 6)).astype(np.float32)
