@@ -19,6 +19,7 @@ from . import metrics as keras_metrics
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
 from .layer import _training_parameter
+from .output_keys import output_keys
 
 
 def overrides_steps(model):
@@ -62,7 +63,7 @@ class CompileMetrics(keras_metrics.Metric):
         """Add one batch (y_true and y_pred: one per output, as a list or dict, or single)."""
         compiled = self._compiled
         outputs = compiled._outputs(y_pred)
-        targets = _as_list(y_true, compiled.model.output_names)
+        targets = _as_list(y_true, output_keys(compiled.model))
         if not compiled._ready:
             compiled._resolve(outputs, targets)
         compiled.update_metrics([_detached(o) for o in outputs], targets, sample_weight)
@@ -225,7 +226,7 @@ class TrainingSteps:
             raise RuntimeError(f"{self.name}.compute_loss: call model.compile(optimizer, loss) first, or override "
                                "compute_loss")
         compiled = self._compiled
-        return compiled.compute_loss(self, y_pred, _as_list(y, self.output_names), sample_weight)
+        return compiled.compute_loss(self, y_pred, _as_list(y, output_keys(self)), sample_weight)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Add the batch to compile's metrics; returns get_metrics_result()."""

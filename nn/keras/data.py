@@ -16,7 +16,8 @@ from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
 from ..training.inputs import Batches, as_array, is_loader_like
 from . import settings
-from .symbolic import flatten, map_structure
+from .symbolic import flatten, flatten_as, keyed_like, map_structure
+from .output_keys import output_keys
 
 
 class PyDataset:
@@ -153,13 +154,14 @@ class _Generator:
 class _PyDatasetPasses:
     """A PyDataset read pass after pass as Keras's fit reads it: on_epoch_begin, the batches (in a new order
     each pass with shuffle, from Python's `random`), on_epoch_end; with `reset_first`, an on_epoch_end before
-    each pass too (Keras's reset of the validation data before each evaluation)."""
+    each pass too (Keras's reset of the validation data before each evaluation). With `steps`, a pass reads at
+    most that many batches and still ends with on_epoch_end (Keras's validation_steps)."""
 
-    def __init__(self, dataset, shuffle=False, reset_first=False):
-        self.dataset, self.shuffle, self.reset_first = dataset, shuffle, reset_first
+    def __init__(self, dataset, shuffle=False, reset_first=False, steps=None):
+        self.dataset, self.shuffle, self.reset_first, self.steps = dataset, shuffle, reset_first, steps
 
     def __len__(self):
-        return len(self.dataset)
+        return len(self.dataset) if self.steps is None else min(len(self.dataset), int(self.steps))
 
     def __iter__(self):
         if self.reset_first:
@@ -168,15 +170,20 @@ class _PyDatasetPasses:
         if self.shuffle:
             random.shuffle(order)
         self.dataset.on_epoch_begin()
-        for index in order:
+        for index in order[:len(self)]:
             yield self.dataset[index]
+        self.dataset.on_epoch_end()
+
+    def end_epoch(self):
+        """Keras's on_epoch_end after an epoch of steps_per_epoch batches that left the pass unfinished."""
         self.dataset.on_epoch_end()
 
 
 class ContinuingBatches(Batches):
     """Batches over finite data with `steps` per epoch read as Keras reads them: each epoch goes on where the
     last one stopped, and the data starts again only once it is used up (the epoch that uses it up ends
-    there, possibly with fewer than `steps` batches)."""
+    there, possibly with fewer than `steps` batches). A PyDataset gets on_epoch_end after every epoch, as in
+    Keras."""
 
     def __init__(self, source, split, device, steps):
         super().__init__(source, split, device, steps)
@@ -194,6 +201,8 @@ class ContinuingBatches(Batches):
             yield self.prepared(batch)
         if self._read >= total:
             self._iterator = None
+        if callable(getattr(self.source, "end_epoch", None)):
+            self.source.end_epoch()
 
 
 def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None,
@@ -202,10 +211,14 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     batch_size = 32 if batch_size is None else int(batch_size)
     x, y, sample_weight = _without_pandas(x, y, sample_weight)
     input_names = getattr(model, "input_names", None) or []
-    output_names = model.output_names
+    output_names = output_keys(model)
+    structure = getattr(model, "_inputs_struct", None)
+    if keyed_like(structure, x):   # {"tokens": x, "pair": (a, b)}: the model's inputs in its own order
+        x = flatten_as(structure, x)
 
     def split(batch):
         bx, by, bw = unpack(batch)
+        bx = flatten_as(structure, bx) if keyed_like(structure, bx) else bx
         inputs = tuple(_tensor(v) for v in _ordered(bx, input_names, "input"))
         if by is None:
             if need_y:
@@ -231,7 +244,9 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             if who in ("fit", "evaluate"):   # Keras resets the data (on_epoch_end) before fit's or evaluate's passes
                 x.on_epoch_end()
             fixed = getattr(x, "fixed_order", False)   # stands for a tf.data.Dataset, which fit never reorders
-            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, reset_first=validation)
+            if validation:   # each validation starts the data again, validation_steps or not (as Keras)
+                return Batches(_PyDatasetPasses(x, reset_first=True, steps=steps), split, device)
+            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed)
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)
@@ -277,6 +292,8 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         return inputs, (targets if n_out else None), weight
 
     loader = DataLoader(TensorDataset(*xs, *ys, *ws), batch_size=batch_size, shuffle=shuffle, seed=seed)
+    if who.startswith("fit (validation"):   # validation_steps: every validation reads the first batches again
+        return Batches(loader, split_flat, device, steps)
     return _batches(loader, split_flat, device, steps)
 
 

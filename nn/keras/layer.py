@@ -6,7 +6,10 @@
   the call's argument, else the value the enclosing calls left in the call context, else the default of
   `call`'s `training` parameter; None reaches no `call` (which then runs in inference). fit's, evaluate's and
   predict's own forward pass passes True / False to a model whose `call` names `training`, as Keras's
-  built-in steps do; the module mode (`.train()`/`.eval()`) is ignored, as Keras layers ignore it.
+  built-in steps do; the module mode (`.train()`/`.eval()`) is ignored, as Keras layers ignore it. A flag the
+  caller gives reaches `call` even when it is None; given positionally it binds as Keras's (bind_positional_training).
+- As in Keras, once a layer's own build() has returned it takes no new weights (quantize and enable_lora excepted,
+  through state_unlocked); Sequential and functional models stay open.
 - Called on a symbolic KerasTensor, the layer records a Node and returns symbolic outputs (functional API).
 - Masks (masking.py): a mask attached to the first input is passed to `call` when it has a `mask` argument,
   and a layer that supports masking attaches `compute_mask(inputs, previous_mask)` to its outputs (one that does
@@ -61,6 +64,49 @@ def _training_parameter(call):
     if parameter is None:
         return False, None
     return True, None if parameter.default is parameter.empty else parameter.default
+
+
+@functools.lru_cache(maxsize=None)
+def _positional_names(call):
+    """The names `call` binds positionally after `self`, up to its first keyword-only or variadic parameter."""
+    try:
+        parameters = list(inspect.signature(call).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return ()
+    names = []
+    for parameter in parameters:
+        if parameter.kind not in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            break
+        names.append(parameter.name)
+    return tuple(names)
+
+
+def bind_positional_training(layer, args, kwargs):
+    """(args, kwargs) with a `training` value given positionally (`layer(x, flag)`) moved to the keywords, where
+    Keras 3's binding puts it. As there, only None works in that place, as an explicit None (the enclosing call's
+    flag is not inherited): Keras refuses a Python bool (ValueError: only tensors may be positional) and fails on a
+    tensor or array (its call gets the flag twice, TypeError), so both are refused here with the fix named."""
+    names = _positional_names(type(layer).call)
+    if "training" not in names or len(args) <= names.index("training"):
+        return args, kwargs
+    slot = names.index("training")
+    value = args[slot]
+    fix = f"pass it as a keyword argument instead: {layer.name}(x, training=...)"
+    if "training" in kwargs:
+        raise TypeError(f"{layer.name}: got `training` twice, positionally ({value!r}) and as a keyword; {fix}")
+    if value is not None and not isinstance(value, (Tensor, KerasTensor, np.ndarray, np.generic)):
+        raise ValueError(f"{layer.name}: only input tensors may be passed as positional arguments, as in Keras; "
+                         f"got {value!r} (of type {type(value).__name__}) in the place of `training`; {fix}")
+    if value is not None:
+        raise TypeError(f"{layer.name}: a positional `training` flag (a {type(value).__name__}) is not supported, as "
+                        f"in Keras 3, whose call then gets the flag twice ('multiple values for argument "
+                        f"training'); {fix}")
+    kwargs = dict(kwargs, training=None)
+    for name, extra in zip(names[slot + 1:], args[slot + 1:]):   # later positional values keep their names
+        if name in kwargs:
+            raise TypeError(f"{layer.name}: got `{name}` twice, positionally and as a keyword; pass it once")
+        kwargs[name] = extra
+    return args[:slot], kwargs
 
 
 @functools.lru_cache(maxsize=None)
@@ -178,6 +224,7 @@ class Layer(Module):
 
     input_spec = None   # a keras.InputSpec (or a list of them) that every call's inputs must fit
     _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
+    _locks_after_build = True   # as Keras: once its own build() has returned, a layer takes no new weights
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -187,9 +234,16 @@ class Layer(Module):
             def build_and_mark(self, *args, **kwargs):   # layer.build(shape) called by hand counts as built
                 if args and getattr(self, "_build_input_shape", None) is None:
                     object.__setattr__(self, "_build_input_shape", args[0])
-                with name_scope(self):   # weights of sub-layers built here get this layer's path
-                    result = build(self, *args, **kwargs)
+                depth = self.__dict__.get("_build_depth", 0)   # a subclass's build calling super().build()
+                object.__setattr__(self, "_build_depth", depth + 1)
+                try:
+                    with name_scope(self):   # weights of sub-layers built here get this layer's path
+                        result = build(self, *args, **kwargs)
+                finally:
+                    object.__setattr__(self, "_build_depth", depth)
                 self.built = True
+                if depth == 0 and self._locks_after_build:   # as Keras: the outermost build() locks the state
+                    object.__setattr__(self, "_state_locked", True)
                 return result
             build_and_mark._marks_built = True
             cls.build = build_and_mark
@@ -405,7 +459,12 @@ class Layer(Module):
         """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for
         non-float dtypes); trainable weights are Parameters, the others buffers; `constraint` (a
         keras.constraints name or object) projects a trainable weight after each optimizer step; `autocast=False`
-        keeps a mixed-precision layer's call reading it in its own dtype. Returns the Tensor."""
+        keeps a mixed-precision layer's call reading it in its own dtype. Returns the Tensor. As in Keras, a layer
+        whose build() has returned takes no new weight (ValueError): make them all in __init__() or build()."""
+        if self.__dict__.get("_state_locked"):
+            raise ValueError(f"{self.name} ({type(self).__name__}): cannot add the weight {name or '(unnamed)'!r}: "
+                             "you cannot add new elements of state (variables) to a layer that is already built, as "
+                             "in Keras. Create every weight in the `__init__()` method or in the `build()` method.")
         dtype = float_dtype(dtype_name(dtype or self.dtype)) or np.dtype(dtype or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
@@ -543,6 +602,7 @@ class Layer(Module):
             return self._scoped_call(*args, **kwargs)
 
     def _scoped_call(self, *args, **kwargs):
+        args, kwargs = bind_positional_training(self, args, kwargs)
         given = "training" in kwargs   # as Keras: an explicit training=None does not inherit the context's flag
         training = kwargs.pop("training", None)
         if self.input_spec is not None and args:
@@ -556,7 +616,8 @@ class Layer(Module):
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
             self._build_for(args[0])
         with call_context(self) as context:
-            return self._call_in_context(context, args, kwargs, training if given else self._inherited(context))
+            return self._call_in_context(context, args, kwargs, training if given else self._inherited(context),
+                                         given)
 
     def _inherited(self, context):
         """The flag of a call given no `training=`: the loop's own forward pass's for the model it calls (as
@@ -567,11 +628,12 @@ class Layer(Module):
             return step
         return context.training if context.training is not None else default
 
-    def _call_in_context(self, context, args, kwargs, flag):
+    def _call_in_context(self, context, args, kwargs, flag, given=False):
         if flag is not None:
             flag = bool(flag)
         context.training = flag   # as Keras: left for the layers called after this one, until the outermost returns
-        if flag is not None and _training_parameter(type(self).call)[0]:
+        # as Keras: a flag the caller gave reaches `call` even when it is None (call's default does not replace it)
+        if (flag is not None or given) and _training_parameter(type(self).call)[0]:
             kwargs["training"] = flag
         previous_mask = None
         if args and masking.active():

@@ -5,6 +5,8 @@ nn.Module.fit uses.
 """
 import inspect
 
+import numpy as np
+
 from ..module import Module
 from . import summary as summary_table
 from . import trainer, weights_file
@@ -13,7 +15,8 @@ from .graph_order import keras_layer_order
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
-from .symbolic import KerasTensor, Node, flatten, map_structure
+from .symbolic import (KerasTensor, Node, flatten, flatten_as, flatten_sorted, keyed_like, map_sorted,
+                       map_structure)
 
 
 class Model(TrainingSteps, Layer):
@@ -40,7 +43,9 @@ class Model(TrainingSteps, Layer):
         self.stop_training = False
 
     def __call__(self, *args, **kwargs):
-        if len(args) > 1:  # the training loop passes several inputs positionally; Keras takes a list
+        # the training loop passes several inputs positionally (Keras takes a list); a second value that can only
+        # be a flag (a Python bool, None or a scalar) is `training` given positionally, as Keras binds it
+        if len(args) > 1 and not (len(args) == 2 and _flag_like(args[1])):
             args = (list(args),)
         return Layer.__call__(self, *args, **kwargs)
 
@@ -157,6 +162,11 @@ class Model(TrainingSteps, Layer):
         (print_fn or print)(text)
 
 
+def _flag_like(value):
+    """Whether a positional value can only be a training flag, never a batch of inputs (which has a batch axis)."""
+    return value is None or isinstance(value, (bool, np.bool_)) or getattr(value, "ndim", None) == 0
+
+
 def _functional_arguments(args, kwargs):
     """Whether Model's arguments are a functional model's (inputs, outputs), as Keras recognises them."""
     return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
@@ -192,6 +202,7 @@ class Functional(Model):
     """A model made of layers called on keras.Input tensors: `keras.Model(inputs, outputs)`."""
 
     _convert_input_args = False   # as Keras's: no cast to the model's dtype, each layer casts its own inputs
+    _locks_after_build = False   # as Keras's: a functional model may take new state after it is built
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
@@ -199,7 +210,7 @@ class Functional(Model):
             inputs, outputs = _clone_from_intermediate(inputs, outputs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
-        self._flat_inputs = flatten(inputs)
+        self._flat_inputs = flatten_sorted(inputs)   # dicts in sorted key order, as Keras's functional models
         for tensor in self._flat_inputs + flatten(outputs):
             if not isinstance(tensor, KerasTensor):
                 raise TypeError(f"keras.Model(inputs, outputs) takes KerasTensors (from keras.Input and layer calls); "
@@ -280,7 +291,7 @@ class Functional(Model):
     @property
     def outputs(self):
         """The symbolic outputs, flat."""
-        return flatten(self._outputs_struct)
+        return flatten_sorted(self._outputs_struct)
 
     @property
     def input_names(self):
@@ -290,19 +301,21 @@ class Functional(Model):
     @property
     def output_names(self):
         """The names of the layers that make the outputs."""
-        return [t.node.layer.name for t in flatten(self._outputs_struct)]
+        return [t.node.layer.name for t in flatten_sorted(self._outputs_struct)]
 
     def _build_for(self, inputs):
         self.built = True
 
     def call(self, inputs, training=None):
-        if isinstance(inputs, dict):
+        if keyed_like(self._inputs_struct, inputs):
+            flat = flatten_as(self._inputs_struct, inputs)
+        elif isinstance(inputs, dict):
             missing = [n for n in self.input_names if n not in inputs]
             if missing:
                 raise ValueError(f"{self.name}: the inputs dict lacks {missing}; expected keys {self.input_names}")
             flat = [inputs[n] for n in self.input_names]
         else:
-            flat = flatten(inputs)
+            flat = flatten_sorted(inputs)
         if len(flat) != len(self._flat_inputs):
             raise ValueError(f"{self.name}: expects {len(self._flat_inputs)} input(s) "
                              f"({', '.join(self.input_names)}), got {len(flat)}")
@@ -322,7 +335,7 @@ class Functional(Model):
             out = node.layer(*map_structure(value, node.args), **kwargs)
             for k, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(k)] = v
-        return map_structure(value, self._outputs_struct)
+        return map_sorted(value, self._outputs_struct)
 
 
 def _clone_from_intermediate(inputs, outputs):

@@ -65,6 +65,13 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     a0, a1, a2, b0, b1, b2 = (matrix[:, k].reshape(-1, 1, 1) for k in range(6))
     # summed in Keras's order, so that nearest-neighbour ties round the same way
     src_x, src_y = (rows * a1 + cols * a0) + a2, (rows * b1 + cols * b0) + b2
+    return image_restore(warp(x, src_x, src_y, interpolation, fill_mode, fill_value), how)
+
+
+def warp(x, src_x, src_y, interpolation, fill_mode="constant", fill_value=0):
+    """The batch `x` (N, H, W, C) sampled at the (N, H, W) source coordinates `src_x`, `src_y` (Tensors) with
+    bilinear or nearest interpolation, points outside filled by the fill mode; integer images stay integers."""
+    n, h, w, _ = x.shape
     order = 1 if interpolation == "bilinear" else 0
     batch = ag.tensor(np.arange(n)[:, None, None])
     image = x if x.is_floating_point() else x.float()   # bfloat16 included (its NumPy kind is not "f")
@@ -83,4 +90,4 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         out = out.round().astype(x.dtype)
     elif out.dtype != x.dtype:   # a float32 transform must not widen 16-bit images (Keras keeps their dtype)
         out = out.to(x.dtype)
-    return image_restore(out, how)
+    return out

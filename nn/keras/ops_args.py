@@ -1,17 +1,18 @@
-"""How keras.ops takes its arguments: Tensors, NumPy arrays or Python numbers, converted the Keras way
-(float64 data becomes floatx(), float32 by default; a Python number beside a Tensor stays a number)."""
+"""How keras.ops takes its arguments: Tensors, NumPy arrays or Python numbers. The ops convert them with `_t`
+(float64 data becomes floatx(), float32 by default; a Python number beside a Tensor stays a number);
+`keras.ops.convert_to_tensor` itself follows Keras 3's dtype rules exactly (see its docstring)."""
 import numpy as np
 
 import autograd as ag
 from autograd import Tensor
 
 from . import settings
+from .dtypes import result_type, standardize_dtype
 
 
-def convert_to_tensor(x, dtype=None, sparse=None):
-    """`x` as a Tensor (Tensors unchanged unless `dtype` differs; float64 data becomes floatx())."""
-    if sparse:
-        raise ValueError("keras.ops.convert_to_tensor: sparse tensors are not supported")
+def _as_operand(x, dtype=None):
+    """`x` as a Tensor for an op's own use: Tensors unchanged unless `dtype` differs, float64 data becomes floatx()
+    (so NumPy data never turns an op's result float64)."""
     if not isinstance(x, Tensor):
         array = np.asarray(x)
         if dtype is None and array.dtype == np.float64:
@@ -20,13 +21,70 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
 
 
+def _python_scalar_dtype(x):
+    """Keras's (torch backend) dtype for a Python number: bool, int32 (int64 beyond int32's range), floatx(),
+    complex64. NumPy's float64 scalar is a Python float, so it follows the float rule too, as in Keras."""
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, int):
+        return "int64" if x < -2 ** 31 or x >= 2 ** 31 else "int32"
+    return settings.floatx() if isinstance(x, float) else "complex64"
+
+
+def _leaves(x):
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in _leaves(item)]
+    return [x]
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """`x` as a Tensor with Keras 3's dtype rules (torch backend): Tensors, NumPy arrays and NumPy integer or bool
+    scalars keep their dtype (uint32 becomes int64); Python numbers become bool, int32 (int64 beyond its range),
+    floatx() or complex64; a list or tuple takes Keras's result_type of its elements, which is 32-bit ([1, 2] is
+    int32, [1.0, 2] float32, a list of float64 values float32), and one holding Tensors is stacked. `dtype`
+    overrides all of these."""
+    if sparse:
+        raise ValueError("keras.ops.convert_to_tensor: sparse tensors are not supported; pass sparse=False")
+    if ragged:
+        raise ValueError("keras.ops.convert_to_tensor: ragged tensors are not supported; pass ragged=False")
+    if isinstance(x, Tensor):
+        return x if dtype is None or x.dtype == np.dtype(standardize_dtype(dtype)) else \
+            x.astype(np.dtype(standardize_dtype(dtype)))
+    if isinstance(x, (bool, int, float, complex)):
+        return ag.tensor(np.asarray(x, dtype=standardize_dtype(dtype or _python_scalar_dtype(x))))
+    if isinstance(x, (list, tuple)):
+        if any(isinstance(item, Tensor) for item in x):
+            return ag.stack([convert_to_tensor(item, dtype) for item in x])
+        if dtype is None:
+            leaves = _leaves(x)
+            try:
+                dtype = result_type(*[getattr(leaf, "dtype", type(leaf)) for leaf in leaves])
+            except ValueError:   # strings and other non-numbers: NumPy's dtype, as before
+                return ag.tensor(np.asarray(x))
+        return ag.tensor(_exact_array(x, standardize_dtype(dtype)))
+    array = np.asarray(x)
+    if array.dtype == np.uint32:   # as Keras's torch backend, which has no uint32
+        array = array.astype(np.int64)
+    result = ag.tensor(array)
+    return result if dtype is None else convert_to_tensor(result, dtype)
+
+
+def _exact_array(x, dtype):
+    """np.asarray(x, dtype) that refuses, as torch does, Python ints that do not fit `dtype`."""
+    try:
+        return np.asarray(x, dtype=dtype)
+    except OverflowError as error:
+        raise ValueError(f"keras.ops.convert_to_tensor: a value of {x!r} does not fit {dtype} ({error}); pass "
+                         "dtype='int64' or a NumPy array of the dtype you want") from None
+
+
 def convert_to_numpy(x):
     """`x` as a NumPy array of its values now: a copy for a Tensor, so that weights updated in place later (by
     an optimizer step, a batch-norm update, assign) do not change it, as they do not in Keras."""
     return np.array(x.numpy()) if isinstance(x, Tensor) else np.asarray(x)
 
 
-_t = convert_to_tensor
+_t = _as_operand
 
 
 def _pair(x1, x2):

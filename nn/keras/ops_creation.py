@@ -7,7 +7,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
-from .ops_args import _t
+from .ops_args import _t, convert_to_tensor
 from . import settings
 
 
@@ -16,20 +16,8 @@ def _shape(shape):
 
 
 def array(x, dtype=None):
-    """`x` as a tensor: Python ints become int32 and floats float32, NumPy arrays and Tensors keep their dtype,
-    unless `dtype` is given."""
-    if isinstance(x, Tensor):
-        result = x
-    elif isinstance(x, (np.ndarray, np.generic)):
-        result = ag.tensor(np.asarray(x))
-    else:
-        data = np.asarray(x)
-        if data.dtype == np.float64:
-            data = data.astype(np.float32)
-        elif data.dtype == np.int64:
-            data = data.astype(np.int32)
-        result = ag.tensor(data)
-    return result if dtype is None or result.dtype == np.dtype(dtype) else result.astype(np.dtype(dtype))
+    """`x` as a tensor, as `convert_to_tensor` makes it (Keras's `array` is that function)."""
+    return convert_to_tensor(x, dtype=dtype)
 
 
 def copy(x):

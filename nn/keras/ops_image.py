@@ -136,3 +136,4 @@ def hsv_to_rgb(images, data_format=None):
 # the convolution-based image ops live in their own file; keras.ops.image reads them from this module
 from .ops_image_extra import extract_patches, extract_patches_3d, gaussian_blur, sobel_edges, ssim  # noqa: E402,F401
 from .ops_map_coordinates import map_coordinates  # noqa: E402,F401
+from .ops_perspective import perspective_transform  # noqa: E402,F401

@@ -17,7 +17,7 @@ CORE = ("associative_scan cast cond convert_to_numpy convert_to_tensor custom_gr
         "saturate_cast scan scatter scatter_update shape slice slice_update stop_gradient switch unstack "
         "vectorized_map while_loop").split()
 IMAGE = ("affine_transform crop_images extract_patches extract_patches_3d gaussian_blur hsv_to_rgb map_coordinates "
-         "pad_images resize rgb_to_grayscale rgb_to_hsv sobel_edges ssim").split()
+         "pad_images perspective_transform resize rgb_to_grayscale rgb_to_hsv sobel_edges ssim").split()
 # Keras's math namespace and the rest of keras.ops that keras.ops.numpy leaves out (slogdet is in both)
 _NOT_NUMPY = (set(NN + LINALG + CORE + IMAGE) - {"slogdet"}) | set(
     ("cdist erf erfc erfinv extract_sequences fft fft2 ifft2 in_top_k irfft istft logsumexp rearrange rfft rsqrt "

@@ -10,7 +10,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
-from .ops_args import convert_to_tensor
+from .ops_args import _t
 
 _DIMS = r"\((?:\w+(?:,\s*\w+)*)?\)"
 
@@ -35,7 +35,7 @@ def vectorize(pyfunc, *, excluded=None, signature=None):
 
     def wrapped(*args, **kwargs):
         fixed = {i: a for i, a in enumerate(args) if a is None}
-        tensors = [convert_to_tensor(a) for a in args if a is not None]
+        tensors = [_t(a) for a in args if a is not None]
         cores = cores_in if cores_in is not None else [()] * len(tensors)
         if len(cores) != len(tensors):
             raise ValueError(f"vectorize: the signature {signature!r} names {len(cores)} inputs, got {len(tensors)} "
@@ -63,7 +63,7 @@ def _stack(results, batch):
     first = results[0] if results else None
     if isinstance(first, (tuple, list)):
         return tuple(_stack([r[k] for r in results], batch) for k in range(len(first)))
-    parts = [convert_to_tensor(r) for r in results]
+    parts = [_t(r) for r in results]
     stacked = ag.stack(parts) if parts else ag.zeros((0,))
     return stacked.reshape(tuple(batch) + tuple(parts[0].shape if parts else ()))
 
@@ -76,8 +76,8 @@ def jvp(fun, primals, tangents, has_aux=False):
                          f"{type(primals).__name__} and {type(tangents).__name__}")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; pass one tangent per primal")
-    inputs = [convert_to_tensor(p).detach().requires_grad_(True) for p in primals]
-    tangent_values = [convert_to_tensor(t) for t in tangents]
+    inputs = [_t(p).detach().requires_grad_(True) for p in primals]
+    tangent_values = [_t(t) for t in tangents]
     for p, t in zip(inputs, tangent_values):
         if tuple(p.shape) != tuple(t.shape):
             raise ValueError(f"jvp: a tangent of shape {tuple(t.shape)} for a primal of shape {tuple(p.shape)}; "

@@ -35,6 +35,8 @@ class Sequential(Model):
     a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
     the layers are built on the first call. Plain nn modules are wrapped in layers.ModuleWrapper."""
 
+    _locks_after_build = False   # as Keras's: a Sequential model may take new layers after it is built
+
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []

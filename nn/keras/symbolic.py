@@ -67,6 +67,42 @@ def flatten(structure):
     return [structure]
 
 
+def flatten_sorted(structure):
+    """The leaves as keras.tree.flatten lists them: dicts in sorted key order (how a functional model orders the
+    tensors of dict inputs and outputs)."""
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten_sorted(item)]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in flatten_sorted(structure[key])]
+    return [structure]
+
+
+def map_sorted(fn, structure):
+    """map_structure with every dict rebuilt in sorted key order, as keras.tree.map_structure returns them (a
+    functional model's dict outputs come back so)."""
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_sorted(fn, item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: map_sorted(fn, structure[key]) for key in sorted(structure)}
+    return fn(structure)
+
+
+def flatten_as(template, structure):
+    """The leaves of `structure` in the order flatten_sorted lists those of `template` (a nesting of the same
+    shape): dict values are picked by the template's keys."""
+    if isinstance(template, dict) and isinstance(structure, dict):
+        return [leaf for key in sorted(template) for leaf in flatten_as(template[key], structure[key])]
+    if isinstance(template, (list, tuple)) and isinstance(structure, (list, tuple)) and len(template) == len(structure):
+        return [leaf for t, v in zip(template, structure) for leaf in flatten_as(t, v)]
+    return flatten_sorted(structure)
+
+
+def keyed_like(template, structure):
+    """Whether `structure` is a dict with exactly the keys of the dict `template` (a model's inputs given by the
+    keys the model was built with, which may hold nestings, e.g. {"tokens": x, "pair": (a, b)})."""
+    return isinstance(template, dict) and isinstance(structure, dict) and set(template) == set(structure)
+
+
 def map_structure(fn, structure):
     """The same nesting of lists, tuples and dicts with fn applied to each leaf."""
     if isinstance(structure, (list, tuple)):

@@ -29,6 +29,7 @@ from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, overrides_steps, predict_step_of
 from .progress import EpochLines, ProgbarLogger
+from .output_keys import output_keys
 from .symbolic import flatten, map_structure
 
 
@@ -127,7 +128,7 @@ class KerasCompiled:
         self._loss_mean.update(loss.item(), len(list(target)[0]))
 
     def _resolve(self, outputs, targets):
-        names = self.model.output_names
+        names = output_keys(self.model)
         if len(names) != len(outputs):
             names = [f"output_{k + 1}" for k in range(len(outputs))] if len(outputs) > 1 else names[:1] or ["output"]
         if len(targets) != len(outputs):
@@ -141,6 +142,9 @@ class KerasCompiled:
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
                             for n, l in zip(names, self.losses)]
+        # evaluate lists the per-output losses in the order of compile's loss dict (Keras), else output order
+        self._loss_order = ([names.index(key) for key in loss if key in names] if isinstance(loss, dict)
+                            else list(range(len(names))))
         self.metrics = []   # (output index, metric, weighted)
         for specs, weighted in ((metrics, False), (weighted_metrics, True)):
             if specs is None:
@@ -179,7 +183,7 @@ class KerasCompiled:
 
     def _outputs(self, output):
         if isinstance(output, dict):
-            return [output[n] for n in self.model.output_names]
+            return [output[n] for n in output_keys(self.model)]
         return list(output) if isinstance(output, (list, tuple)) else [output]
 
     def compute_loss(self, model, output, target, weight=None):
@@ -250,7 +254,8 @@ class KerasCompiled:
         results = self.results()
         first = ["loss"]
         if self._ready:
-            first += [t.name for t in self.output_loss if t is not None] + [m.name for _, m, _ in self.metrics]
+            trackers = [self.output_loss[k] for k in self._loss_order]
+            first += [t.name for t in trackers if t is not None] + [m.name for _, m, _ in self.metrics]
         ordered = [n for n in first if n in results]
         if not repeats:
             ordered = list(dict.fromkeys(ordered))
@@ -328,7 +333,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         validation_split = 0.0  # Keras ignores validation_split when validation_data is given
     if validation_split:
         (x, y, sample_weight), validation_data = keras_data.split_validation(
-            x, y, sample_weight, validation_split, getattr(model, "input_names", None), model.output_names)
+            x, y, sample_weight, validation_split, getattr(model, "input_names", None), output_keys(model))
     device = model_device(model)
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
     seed = run.same_seed(int(np.random.randint(0, 2**31 - 1)))

@@ -204,7 +204,8 @@ def test_nn_modules_inside_keras_models_follow_the_keras_training_flag():
     model = keras.Sequential([keras.Input(shape=(6,)), nn.Linear(6, 4), nn.Dropout(0.9)])
     assert isinstance(model.layers[0], layers.ModuleWrapper) and model.layers[0].output_shape == (None, 4)
     x = np.ones((8, 6), np.float32)
-    np.testing.assert_array_equal(model(x).numpy(), model(x).numpy())   # inference: no dropout
+    np.testing.assert_array_equal(model(x, training=False).numpy(), model(x, training=False).numpy())
+    assert (model(x).numpy() == 0).any()   # as Keras's TorchModuleWrapper: no flag runs the module in train()
     assert (model(x, training=True).numpy() == 0).any()
     assert len(model.trainable_weights) == 2
     Flip = layers.as_keras_layer(nn.Dropout)

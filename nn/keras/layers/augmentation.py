@@ -26,6 +26,7 @@ from autograd.ops.no_grad_op import no_grad_op
 from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
 from ..context import current_training
 from ..layer import Layer
+from ..settings import standardize_data_format
 from ..symbolic import is_symbolic
 
 HORIZONTAL, VERTICAL, BOTH = "horizontal", "vertical", "horizontal_and_vertical"
@@ -67,18 +68,20 @@ class TrainingByDefault:
 
 
 class RandomImageLayer(TrainingByDefault, Layer):
-    """Base of the random image layers: `transform(images)` on a float (N, H, W, C) batch in training,
-    the inputs unchanged (cast to float) otherwise."""
+    """Base of the random image layers: `transform(images)` on a float (N, H, W, C) batch in training (channels-
+    first images are turned channels-last for it and back), the inputs unchanged (cast to float) otherwise."""
 
     def __init__(self, seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"{type(self).__name__}: only channels-last images (N, H, W, C) are supported, "
-                             f"got data_format={data_format!r}")
+        try:
+            self.data_format = standardize_data_format(data_format)
+        except ValueError:
+            raise ValueError(f"{type(self).__name__}: data_format must be 'channels_last' or 'channels_first', "
+                             f"got {data_format!r}") from None
         self.seed = seed
         self._rng = np.random.default_rng(seed)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
             raise ValueError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
         if not inputs.is_floating_point():
@@ -87,7 +90,9 @@ class RandomImageLayer(TrainingByDefault, Layer):
             return inputs
         single = inputs.ndim == 3
         images = inputs.unsqueeze(0) if single else inputs
-        out = self.transform(images)
+        first = self.data_format == "channels_first"   # transform() works on channels-last batches
+        out = self.transform(images.permute(0, 2, 3, 1) if first else images)
+        out = out.permute(0, 3, 1, 2) if first else out
         return out.squeeze(0) if single else out
 
     def transform(self, images):

@@ -13,6 +13,7 @@ import autograd as ag
 
 from ... import functional as F
 from ..autocast_scope import float_dtype, policy_config
+from ..layer_config import keras_forms
 from .. import initializers
 from .conv import _data_format, _padding_mode, same_pads
 from .conv_transpose import _tuple
@@ -197,13 +198,17 @@ class _ConvLSTM(RNN):
         result = super().call(self._channels_last(sequences), initial_state, mask, training)
         if self.data_format == "channels_last":
             return result
-        outputs = result if isinstance(result, list) else [result]
+        outputs = result if isinstance(result, tuple) else [result]   # (output, *states) with return_state
         back = [o.movedim(-1, 2) if o.ndim == self._RANK + 3 else o.movedim(-1, 1) for o in outputs]
-        return back if isinstance(result, list) else back[0]
+        return tuple(back) if isinstance(result, tuple) else back[0]
 
     def get_config(self):
+        # Keras's keys (its RNN base adds unroll and zero_output_for_mask) and its serialized initializers,
+        # regularizers and constraints
         config = {"name": self.name, "trainable": self.trainable}
-        config.update(self._config)
+        config.update(keras_forms(self._config))
+        config.setdefault("unroll", False)
+        config.setdefault("zero_output_for_mask", False)
         config["dtype"] = policy_config(self)
         return {"name": config.pop("name"), "trainable": config.pop("trainable"), "dtype": config.pop("dtype"),
                 **config}

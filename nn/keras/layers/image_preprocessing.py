@@ -77,7 +77,7 @@ class Resizing(Layer):
         self.fill_mode, self.fill_value = fill_mode, fill_value
         self.data_format = _data_format(data_format)
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):   # as Keras's: the flag changes nothing, its default reaches later layers
         x, single = _batch_first(inputs, self.name, self.data_format)
         dtype, integer = x.dtype, not x.is_floating_point()
         if integer:
@@ -107,7 +107,7 @@ class CenterCrop(Layer):
         self.height, self.width = _positive(height, "height", "CenterCrop"), _positive(width, "width", "CenterCrop")
         self.data_format = _data_format(data_format)
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):   # as Resizing's
         x, single = _batch_first(inputs, self.name, self.data_format)
         x = in_compute_dtype(self, x if x.is_floating_point() else x.float())   # Keras: the compute dtype
         height, width = x.shape[2], x.shape[3]
@@ -133,7 +133,7 @@ aspect ratio (clipped to the image) resized to (height, width).
         self.data_format = _data_format(data_format)
         self._rng = np.random.default_rng(seed)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=True):
         x, single = _batch_first(inputs, self.name, self.data_format)
         if not training:   # Keras 3 returns float32 here, whatever the policy
             return _restore(x if x.dtype == ag.float32 else x.float(), single, self.data_format)

@@ -16,6 +16,7 @@ import numpy as np
 import autograd as ag
 from autograd import arrays
 
+from ..layer_lock import state_unlocked
 from ..quantizers import abs_max_arrays, grouped_quantize_arrays, pack_int4, unpack_int4
 
 DEFAULT_BLOCK_SIZE = 128   # Keras's Int4QuantizationConfig default
@@ -72,13 +73,14 @@ class Int4Mixin:
         groups = None if block_size is None else -(-length // block_size)
         scale_shape = (channels,) if groups is None else ((groups, channels) if self._group_axis == 0
                                                           else (channels, groups))
-        self.add_weight((shape[0], (shape[1] + 1) // 2), "zeros", dtype="int8", trainable=False,
-                        name=self._lora_target)
-        self.add_weight(scale_shape, "ones", trainable=False, name=self._scale_name)
-        if groups is not None:
-            self.add_weight(scale_shape, "zeros", dtype="int8", trainable=False, name=self._zero_name)
-            self.add_weight((length,), "zeros", dtype="float32", trainable=False, name="g_idx")
-            self.__dict__["g_idx"].assign(np.arange(length, dtype=np.float32) // block_size)
+        with state_unlocked(self):   # quantize() replaces a built layer's weight, as Keras allows
+            self.add_weight((shape[0], (shape[1] + 1) // 2), "zeros", dtype="int8", trainable=False,
+                            name=self._lora_target)
+            self.add_weight(scale_shape, "ones", trainable=False, name=self._scale_name)
+            if groups is not None:
+                self.add_weight(scale_shape, "zeros", dtype="int8", trainable=False, name=self._zero_name)
+                self.add_weight((length,), "zeros", dtype="float32", trainable=False, name="g_idx")
+                self.__dict__["g_idx"].assign(np.arange(length, dtype=np.float32) // block_size)
         object.__setattr__(self, "_int4_block", block_size)
         object.__setattr__(self, "_is_quantized", True)
 

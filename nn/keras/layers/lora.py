@@ -13,6 +13,7 @@ what the saved one did, and its config, which lists lora_rank, enables LoRA agai
 import autograd as ag
 
 from .. import initializers
+from ..layer_lock import state_unlocked
 
 
 class LoraWeight:
@@ -72,10 +73,11 @@ class LoraMixin:
         shape = self._adapted_shape()
         regularizer = getattr(self, f"{self._lora_target}_regularizer", None)
         a_name, b_name = self._lora_names
-        self.add_weight(tuple(shape[:-1]) + (rank,), initializers.get(a_initializer), dtype="float32",
-                        regularizer=regularizer, name=a_name)
-        self.add_weight((rank, shape[-1]), initializers.get(b_initializer), dtype="float32",
-                        regularizer=regularizer, name=b_name)
+        with state_unlocked(self):   # a built layer takes the two new weights, as Keras's enable_lora unlocks it
+            self.add_weight(tuple(shape[:-1]) + (rank,), initializers.get(a_initializer), dtype="float32",
+                            regularizer=regularizer, name=a_name)
+            self.add_weight((rank, shape[-1]), initializers.get(b_initializer), dtype="float32",
+                            regularizer=regularizer, name=b_name)
         if weight.trainable:   # an int8 kernel (layers/quantized.py) is frozen already
             weight.trainable = False
         self.lora_enabled = True

@@ -255,8 +255,7 @@ class Normalization(Layer):
         return inputs * std + mean if self.invert else (inputs - mean) / std
 
     def get_config(self):
-        axis = self.axis[0] if len(self.axis) == 1 else (None if not self.axis else self.axis)
-        given = self._given or (None, None)
-        return {**super().get_config(), "axis": axis, "invert": self.invert,
+        given = self._given or (None, None)   # axis as Keras keeps it: a tuple, () for None
+        return {**super().get_config(), "axis": self.axis, "invert": self.invert,
                 "mean": None if given[0] is None else given[0].tolist(),
                 "variance": None if given[1] is None else given[1].tolist()}

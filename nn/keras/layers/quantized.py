@@ -19,6 +19,7 @@ from autograd import arrays
 
 from ...module import Parameter
 from ..dtype_policy import QUANTIZATION_MODES, quantized_policy
+from ..layer_lock import state_unlocked
 from ..quantizers import abs_max_arrays
 from .int4 import DEFAULT_BLOCK_SIZE
 
@@ -140,8 +141,9 @@ class QuantizableMixin:
 
     def _int8_build(self, shape):
         """The int8 weight (non-trainable) and its scale (float, ones) of a weight of `shape`."""
-        self.add_weight(shape, "zeros", dtype="int8", trainable=False, name=self._lora_target)
-        self.add_weight(self._scale_shape(shape), "ones", trainable=False, name=self._scale_name)
+        with state_unlocked(self):   # quantize() replaces a built layer's weight, as Keras allows
+            self.add_weight(shape, "zeros", dtype="int8", trainable=False, name=self._lora_target)
+            self.add_weight(self._scale_shape(shape), "ones", trainable=False, name=self._scale_name)
         object.__setattr__(self, "_is_quantized", True)
 
     def _scale_shape(self, shape):

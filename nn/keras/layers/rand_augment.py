@@ -61,7 +61,7 @@ class _Policy(TrainingByDefault, Layer):
         for name in self._operations:
             setattr(self, name, _operation(name, self.factor, tuple(_value_range(value_range)), interpolation, seed))
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=True):
         x = as_tensor(inputs)
         if x.ndim not in (3, 4):
             raise ValueError(f"{self.name}: expects images (batch, height, width, channels) or one image, got "

@@ -181,7 +181,7 @@ class _RNN(StatefulRNN, Layer):
             output = ag.flip(sequence, (1,)) if self.go_backwards else sequence
         else:
             output = last
-        return [output] + states if self.return_state else output
+        return (output, *states) if self.return_state else output   # a tuple, as Keras returns
 
     def compute_mask(self, inputs, mask=None):
         """The input's mask for returned sequences, else None (and None for each returned state)."""
@@ -288,7 +288,7 @@ class Bidirectional(Layer):
             outputs = (fwd_last, bwd_last)
         merged = self._merge(*outputs)
         if self.return_state:
-            merged = (list(merged) if isinstance(merged, list) else [merged]) + fwd_states + bwd_states
+            merged = tuple(merged if isinstance(merged, list) else [merged]) + tuple(fwd_states + bwd_states)
         return merged
 
     def get_config(self):

@@ -263,7 +263,7 @@ class RNN(StatefulRNN, Layer):
         states = _pack_as(states, [in_compute_dtype(self, s) for s in _flatten(states)])
         self.keep_states(states)
         output = outputs if self.return_sequences else last
-        return [output] + list(states) if self.return_state else output
+        return (output, *states) if self.return_state else output   # a tuple, as Keras returns
 
     def _differentiated(self, sequences, states):
         """Whether a gradient can flow back through this call."""

@@ -31,3 +31,17 @@ class TimeDistributed(Layer):
     def compute_mask(self, inputs, mask=None):
         """The input's mask."""
         return mask
+
+    def get_config(self):
+        """Keras's config: the wrapped layer, serialized."""
+        from ..saving.serialization import serialize_keras_object
+        return {**Layer.get_config(self), "layer": serialize_keras_object(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The wrapper made again from get_config's dict (its layer deserialized; a layer object is taken as is)."""
+        from ..saving.serialization import deserialize_keras_object
+        config = dict(config)
+        if isinstance(config.get("layer"), dict):
+            config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
+        return cls(**config)

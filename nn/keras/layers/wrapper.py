@@ -1,11 +1,13 @@
 """Using plain nn modules inside Keras models.
 
-`ModuleWrapper(module)` is a Keras layer that runs an nn.Module: its parameters become the layer's
-weights, and the Keras training flag sets the module's train/eval mode for the call (so dropout or
-augmentation modules are active only in training, as Keras layers are). Sequential wraps nn modules
-it is given; `as_keras_layer(ModuleClass)` makes a Keras layer class from a module class with the
-same constructor arguments.
+`ModuleWrapper(module)` (alias `TorchModuleWrapper`, Keras's name) is a Keras layer that runs an nn.Module:
+its parameters become the layer's weights, and each call sets the module's mode from the Keras training flag
+as Keras 3's TorchModuleWrapper does: eval() for training=False (evaluate, predict), train() otherwise (fit,
+training=True, and also a call that resolves no flag); the mode stays set after the call, as in Keras.
+Sequential wraps nn modules it is given; `as_keras_layer(ModuleClass)` makes a Keras layer class from a module
+class with the same constructor arguments.
 """
+from ..context import in_shape_probe
 from ..layer import Layer
 
 
@@ -17,14 +19,17 @@ class ModuleWrapper(Layer):
         self.module = module
         self.built = True
 
-    def call(self, inputs, training=None):
-        modes = [(m, m.training) for m in self.module.modules()]
-        self.module.train(bool(training))
-        try:
-            return self.module(inputs)
-        finally:
-            for module, mode in modes:
-                module.training = mode
+    def call(self, *args, training=None, **kwargs):
+        if in_shape_probe():   # a functional call finding output shapes: leave the module's mode alone
+            modes = [(m, m.training) for m in self.module.modules()]
+            try:
+                return self.module.eval()(*args, **kwargs)
+            finally:
+                for module, mode in modes:
+                    module.training = mode
+        # Keras's rule: only an explicit False (or a False the call context passed down) means inference
+        self.module.train(training is not False)
+        return self.module(*args, **kwargs)
 
 
 TorchModuleWrapper = ModuleWrapper
