@@ -51,6 +51,24 @@ def assert_same_printout_to_the_printed_digit(ours, theirs, rtol, atol):
                 f"{a} vs {b}\ndeepgrad: {mine}\npytorch:  {torchs}"
 
 
+def check_float32_program(program, capsys, imports):
+    """`program` prints what PyTorch prints, at least 12 lines, to the printed digit: float32 sums and matrix
+    products are ordered differently (NumPy's pairwise and BLAS vs PyTorch's kernels), a few units in the last
+    place, which training steps carry along (measured: at most 2e-6 relative); a value on a rounding boundary of
+    the printout may then print one digit apart (seen under DEEPGRAD_DEVICE=numba)."""
+    ours, theirs = printed_by_both(program, capsys, imports, quiet=(UserWarning,))
+    assert len(ours.splitlines()) >= 12
+    assert_same_printout_to_the_printed_digit(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def check_float64_program(program, capsys, imports):
+    """`program`, float64 throughout, prints what PyTorch prints to rounding (decompositions, special functions
+    and gradients computed by other algorithms differ in the last bits)."""
+    ours, theirs = printed_by_both(program, capsys, imports, quiet=(UserWarning,))
+    assert len(ours.splitlines()) >= 12
+    assert_same_printout(ours, theirs, rtol=1e-7, atol=1e-9)
+
+
 # PyTorch warns that lazy modules are experimental and that nested tensors are a prototype (stderr, not compared)
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("program", FLOAT32_PROGRAMS)

@@ -16,6 +16,15 @@ def real_keras():
     return keras
 
 
+def fresh_sessions():
+    """(real keras, nn.keras), each with a cleared session, so that automatic layer names count from zero in both."""
+    from nn import keras as ours
+    theirs = real_keras()
+    theirs.backend.clear_session(free_memory=False)
+    ours.backend.clear_session(free_memory=False)
+    return theirs, ours
+
+
 def keras_forward_and_grads(layer, inputs, cotangent, training=False, **kwargs):
     """Keras `layer` on `inputs` (NumPy, a list for several): outputs and the gradients of sum(out * cotangent)
     with respect to the float inputs and the layer's trainable weights, as NumPy."""

@@ -13,7 +13,7 @@ import pytest
 import nn
 from nn import keras as ours
 
-from .oracle import real_keras
+from .oracle import fresh_sessions
 
 RNG = np.random.default_rng(5)
 IMAGES = RNG.uniform(0, 255, (2, 9, 7, 3)).astype(np.float32)
@@ -22,10 +22,7 @@ Y = RNG.standard_normal((16, 4)).astype(np.float32)
 
 
 def _both():
-    K = real_keras()
-    K.backend.clear_session(free_memory=False)
-    ours.backend.clear_session(free_memory=False)
-    return K, ours
+    return fresh_sessions()
 
 
 def _numpy(K, value):

@@ -5,14 +5,11 @@ import pytest
 
 from nn import keras
 
-from .oracle import real_keras
+from .oracle import fresh_sessions
 
 
 def _both():
-    K = real_keras()
-    K.backend.clear_session(free_memory=False)
-    keras.backend.clear_session(free_memory=False)
-    return K, keras
+    return fresh_sessions()
 
 
 @pytest.mark.parametrize("value, kwargs", [

@@ -6,14 +6,11 @@ import pytest
 import autograd as ag
 from nn import keras
 
-from .oracle import real_keras
+from .oracle import fresh_sessions
 
 
 def _both():
-    K = real_keras()
-    K.backend.clear_session(free_memory=False)
-    keras.backend.clear_session(free_memory=False)
-    return K, keras
+    return fresh_sessions()
 
 
 def _numpy(K, value):
