@@ -4,14 +4,12 @@ import pytest
 
 from nn import keras
 
-from .oracle import real_keras
+from .oracle import fresh_sessions
 
 
 def _configs(make):
-    K = real_keras()
-    K.backend.clear_session(free_memory=False)
-    keras.backend.clear_session(free_memory=False)
-    return make(K).get_config(), make(keras).get_config()
+    theirs, ours = fresh_sessions()
+    return make(theirs).get_config(), make(ours).get_config()
 
 
 @pytest.mark.parametrize("make", [
