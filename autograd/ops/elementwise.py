@@ -9,6 +9,7 @@ from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
 from ..errors import DtypeError, not_a_tensor
 from ..function import Function, named
+from ..int_fit import fitted
 from ..tensor import Tensor
 from .dims import check_tensor
 from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
@@ -570,7 +571,7 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     if integral and any(isinstance(b, float) for b in (low, high)):
         input = input.astype(get_default_dtype())   # a float bound makes an integer result float, as in PyTorch
     elif integral and input._data.dtype.kind in "iu":   # int bounds in the tensor's dtype (-1 for uint8 is 255)
-        low, high = (_wrapped(b, input._data.dtype) if type(b) is int else b for b in (low, high))
+        low, high = (fitted(b, input._data.dtype, "clamp") if type(b) is int else b for b in (low, high))
     return Clip.apply(input, low, high)
 
 

@@ -200,15 +200,10 @@ def masked_fill(input, mask, value):
     elif type(value) is complex and input.dtype.kind != "c":
         _complex_value("masked_fill", input, value)
     elif input._data.dtype.kind in "biu":
-        # the number in input's dtype, as PyTorch converts it (1.5 into an int tensor is 1, -1 into uint8 is 255):
-        # the result keeps input's dtype
-        value = Tensor(np.asarray(_int_wrapped(value)).astype(input._data.dtype), device=input.device)
+        # the number in input's dtype, as PyTorch converts it (1.5 into an int tensor is 1, -1 into uint8 is 255,
+        # 300 is refused): the result keeps input's dtype
+        value = Tensor(np.asarray(fitted(value, input._data.dtype, "masked_fill")).astype(input._data.dtype),
+                       device=input.device)
     # contiguous as PyTorch's result (where() keeps a transposed input's layout, which .view() would refuse)
     return named(where(m, value, input).contiguous(), "MaskedFillBackward0")
 
-
-def _int_wrapped(value):
-    """A Python int outside int64's range wrapped into it (NumPy refuses it); any other number unchanged."""
-    if type(value) is int and not -(1 << 63) <= value < (1 << 63):
-        return (value + (1 << 63)) % (1 << 64) - (1 << 63)
-    return value

@@ -414,3 +414,13 @@ def test_setitem_on_a_0d_result_inside_a_graph():
         results.append((total.detach(), x.grad))
     for ours, theirs in zip(*results):
         _same(ours, theirs)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.zeros(2, dtype=m.uint8).masked_fill(m.tensor([True, False]), 300),
+                                  lambda m: m.clamp(m.zeros(2, dtype=m.uint8), max=300),
+                                  lambda m: m.zeros(2, dtype=m.int8).masked_fill(m.tensor([True, False]), -129)])
+def test_masked_fill_and_clamp_refuse_an_int_out_of_the_dtypes_range(make):
+    with pytest.raises(RuntimeError):
+        make(torch)
+    with pytest.raises(OverflowError, match="without overflow"):
+        make(ag)
