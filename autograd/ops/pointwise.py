@@ -33,11 +33,12 @@ def _both_tensors(op, input, other, floating=False):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(f"{op}: at least one of input and other must be a Tensor, got "
                         f"{type(input).__name__} and {type(other).__name__}")
-    if floating and not (isinstance(input, Tensor) and isinstance(other, Tensor) and
-                         not (_integral_dtype(input) and _integral_dtype(other))):
+    if floating:
         # an integer tensor beside a number or another integer tensor: each goes to float itself, never through
-        # a common integer dtype (int64 -3 beside uint8 stays -3)
-        input, other = (_floating(v) if isinstance(v, Tensor) else v for v in (input, other))
+        # a common integer dtype (int64 -3 beside uint8 stays -3); a float tensor beside an integer one promotes
+        two_tensors = isinstance(input, Tensor) and isinstance(other, Tensor)
+        if not two_tensors or (_integral_dtype(input) and _integral_dtype(other)):
+            input, other = (_floating(v) if isinstance(v, Tensor) else v for v in (input, other))
     a, b = _promote(input, other, op)
     t = a if isinstance(a, Tensor) else b
     a = a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=t.dtype), device=t.device)
