@@ -13,6 +13,7 @@ from autograd import Tensor
 
 from .. import functional as F
 from . import settings
+from . import ops_dtype_rules as rules
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
@@ -50,8 +51,12 @@ def add(x1, x2):
 
 
 def subtract(x1, x2):
-    """x1 - x2 (broadcasting)."""
+    """x1 - x2 (broadcasting); a bool operand takes the other's dtype first, as Keras."""
     a, b = _pair(x1, x2)
+    if isinstance(a, Tensor) and a.dtype == np.bool_ and isinstance(b, Tensor):
+        a = a.astype(b.dtype)
+    if isinstance(b, Tensor) and b.dtype == np.bool_ and isinstance(a, Tensor):
+        b = b.astype(a.dtype)
     return a - b
 
 
@@ -76,15 +81,20 @@ def power(x1, x2):
 
 
 def maximum(x1, x2):
-    """The elementwise larger of x1 and x2."""
-    a, b = _pair(x1, x2)
-    return ag.maximum(a, b if isinstance(b, Tensor) else a.new_tensor(np.asarray(b, a.dtype)))
+    """The elementwise larger of x1 and x2, in Keras's result_type of the two (a Python number counts weakly)."""
+    return ag.maximum(*_in_common_dtype(x1, x2))
 
 
 def minimum(x1, x2):
-    """The elementwise smaller of x1 and x2."""
+    """The elementwise smaller of x1 and x2, in Keras's result_type of the two (a Python number counts weakly)."""
+    return ag.minimum(*_in_common_dtype(x1, x2))
+
+
+def _in_common_dtype(x1, x2):
+    """Both operands as Tensors of Keras's result_type of their dtypes, Python numbers counting weakly (so an
+    int32 tensor beside 0.5 gives float32, a float64 tensor float32)."""
     a, b = _pair(x1, x2)
-    return ag.minimum(a, b if isinstance(b, Tensor) else a.new_tensor(np.asarray(b, a.dtype)))
+    return rules.both_as(a, b, rules.promoted(a, b, weak=True))
 
 
 def negative(x):
@@ -116,8 +126,10 @@ absolute = abs
 
 
 def square(x):
-    """x * x."""
+    """x * x (int32 for bools, as Keras)."""
     x = _t(x)
+    if x.dtype == np.bool_:
+        x = x.astype(np.int32)
     return x * x
 
 
@@ -127,41 +139,44 @@ def sign(x):
 
 
 def clip(x, x_min, x_max):
-    """x limited to [x_min, x_max]."""
-    return ag.clamp(_t(x), x_min, x_max)
+    """x limited to [x_min, x_max] (bools clipped as int32, as Keras)."""
+    x = _t(x)
+    return ag.clamp(x.astype(np.int32) if x.dtype == np.bool_ else x, x_min, x_max)
 
 
 # ----- linear algebra ----------------------------------------------------------------------------------
 def matmul(x1, x2):
-    """The matrix product (batched over leading axes, NumPy's matmul)."""
-    return ag.matmul(*_one_dtype(_t(x1), _t(x2)))
-
-
-def _one_dtype(a, b):
-    """a and b in their common dtype: Keras's products promote, where deepgrad's (as PyTorch's) refuse two."""
-    if a.dtype != b.dtype:
-        dtype = ag.result_type(a, b)
-        a, b = a.to(dtype), b.to(dtype)
-    return a, b
+    """The matrix product (batched over leading axes, NumPy's matmul), in Keras's result_type of the two (32-bit:
+    float64 gives float32; two int8 operands give int32; bools are multiplied as floats and give bool)."""
+    a, b = _t(x1), _t(x2)
+    result = np.dtype(np.int32) if a.dtype == b.dtype == np.int8 else rules.promoted(a, b)
+    compute = np.dtype(settings.floatx()) if result == np.bool_ else result
+    return rules.cast(ag.matmul(rules.cast(a, compute), rules.cast(b, compute)), result)
 
 
 def dot(x1, x2):
     """NumPy's dot: a product for scalars, the matrix product for 1-D and 2-D operands, and for N-D operands the
-    sum over the last axis of x1 and the second-to-last of x2."""
-    a, b = _one_dtype(_t(x1), _t(x2))
+    sum over the last axis of x1 and the second-to-last of x2. Computed in float and returned in Keras's
+    result_type of the two (32-bit: float64 operands give float32)."""
+    a, b = _t(x1), _t(x2)
+    result = rules.promoted(a, b)
+    compute = rules.float_result(a, b)
+    a, b = rules.cast(a, compute), rules.cast(b, compute)
     if a.ndim == 0 or b.ndim == 0:
-        return a * b
+        return rules.cast(a * b, result)
     if b.ndim <= 2:
-        return ag.matmul(a, b)
+        return rules.cast(ag.matmul(a, b), result)
     k = b.shape[-2]
     moved = ag.permute(b, (b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,)).reshape(k, -1)
-    return ag.matmul(a, moved).reshape(*a.shape[:-1], *b.shape[:-2], b.shape[-1])
+    return rules.cast(ag.matmul(a, moved).reshape(*a.shape[:-1], *b.shape[:-2], b.shape[-1]), result)
 
 
 # ----- reductions ----------------------------------------------------------------------------------------
 def sum(x, axis=None, keepdims=False):
-    """The sum over `axis` (an int, a tuple, or None for every axis)."""
-    return ag.sum(_t(x), dim=_axis(axis), keepdim=keepdims)
+    """The sum over `axis` (an int, a tuple, or None for every axis), in x's dtype (int32 for bools and narrow
+    integers, as Keras)."""
+    x = _t(x)
+    return rules.cast(ag.sum(x, dim=_axis(axis), keepdim=keepdims), rules.reduced_int(x.dtype))
 
 
 def mean(x, axis=None, keepdims=False):
@@ -182,9 +197,10 @@ def min(x, axis=None, keepdims=False, initial=None):
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """The product over `axis`."""
-    result = ag.prod(_t(x), dim=_axis(axis), keepdim=keepdims)
-    return result if dtype is None else cast(result, dtype)
+    """The product over `axis`, in `dtype` or Keras's 32-bit result_type of x's (int32 for bools)."""
+    x = _t(x)
+    dtype = rules.product_dtype(x.dtype) if dtype is None else np.dtype(dtype)
+    return rules.cast(ag.prod(rules.cast(x, dtype), dim=_axis(axis), keepdim=keepdims), dtype)
 
 
 def argmax(x, axis=None, keepdims=False):
@@ -203,17 +219,12 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def cumsum(x, axis=None, dtype=None):
-    """The running sum along `axis` (of the flattened tensor for None), in `dtype` or the input's (int32 for
-    booleans), as Keras."""
+    """The running sum along `axis` (of the flattened tensor for None), in Keras's 32-bit result_type of `dtype`
+    or of the input's dtype (int32 for booleans)."""
     x = _t(x)
-    result = ag.cumsum(x.reshape(-1), dim=0) if axis is None else ag.cumsum(x, dim=axis)
-    return cast(result, _running_dtype(x, dtype))
-
-
-def _running_dtype(x, dtype):
-    """The dtype of Keras's cumsum / cumprod of `x`: `dtype` if given, else x's, with booleans counted in int32."""
-    dtype = np.dtype(dtype) if dtype is not None else x.dtype
-    return np.dtype("int32") if dtype == np.bool_ else dtype
+    dtype = rules.running_dtype(x.dtype if dtype is None else dtype)
+    x = rules.cast(x, dtype)
+    return rules.cast(ag.cumsum(x.reshape(-1), dim=0) if axis is None else ag.cumsum(x, dim=axis), dtype)
 
 
 def any(x, axis=None, keepdims=False):
@@ -280,8 +291,9 @@ def logical_not(x):
 
 def where(condition, x1=None, x2=None):
     """x1 where condition holds, else x2 (broadcasting; numbers allowed)."""
-    if x1 is None and x2 is None:   # the indices where condition holds, one row per axis (int64), as Keras
-        return ag.tensor(np.stack(np.nonzero(np.asarray(_t(condition).numpy()))).astype(np.int64))
+    if x1 is None and x2 is None:   # the indices where condition holds, one row per axis (int64; a 0-d condition
+        # counts as 1-D), as Keras's torch backend
+        return ag.tensor(np.stack(np.nonzero(np.atleast_1d(_t(condition).numpy()))).astype(np.int64))
     if x1 is None or x2 is None:
         raise ValueError("keras.ops.where: pass both x1 and x2, or neither (then it returns the indices where "
                          f"condition holds); got x1={'None' if x1 is None else 'a value'}, "
@@ -403,12 +415,12 @@ def take(x, indices, axis=None):
 
 
 def take_along_axis(x, indices, axis=None):
-    """The values of `x` at `indices` along `axis` (NumPy's take_along_axis; flattened for None); negative
+    """The values of `x` at `indices` along `axis` (NumPy's take_along_axis; both flattened for None); negative
     indices count from the end."""
     x = _t(x)
     indices = _t(indices)
     if axis is None:
-        x, axis = x.reshape(-1), 0
+        x, indices, axis = x.reshape(-1), indices.reshape(-1), 0
     if indices.dtype.kind not in "iu":
         indices = indices.astype(np.int64)
     indices = ag.where(indices < 0, indices + x.shape[axis], indices)

@@ -1,6 +1,7 @@
 """How keras.ops takes its arguments: Tensors, NumPy arrays or Python numbers. The ops convert them with `_t`
-(float64 data becomes floatx(), float32 by default; a Python number beside a Tensor stays a number);
-`keras.ops.convert_to_tensor` itself follows Keras 3's dtype rules exactly (see its docstring)."""
+(Python data as convert_to_tensor makes it, NumPy float64 data becomes floatx(), float32 by default; a Python
+number beside a Tensor stays a number); `keras.ops.convert_to_tensor` itself follows Keras 3's dtype rules
+exactly (see its docstring)."""
 import numpy as np
 
 import autograd as ag
@@ -11,9 +12,12 @@ from .dtypes import result_type, standardize_dtype
 
 
 def _as_operand(x, dtype=None):
-    """`x` as a Tensor for an op's own use: Tensors unchanged unless `dtype` differs, float64 data becomes floatx()
-    (so NumPy data never turns an op's result float64)."""
-    if not isinstance(x, Tensor):
+    """`x` as a Tensor for an op's own use: Tensors unchanged unless `dtype` differs; Python numbers, lists and
+    tuples take convert_to_tensor's (Keras's) dtypes, so [1, 2] and 3 are int32; NumPy float64 data becomes
+    floatx() (so NumPy data never turns an op's result float64)."""
+    if isinstance(x, (bool, int, float, complex, list, tuple)):
+        x = convert_to_tensor(x)
+    elif not isinstance(x, Tensor):
         array = np.asarray(x)
         if dtype is None and array.dtype == np.float64:
             array = array.astype(settings.floatx())

@@ -10,11 +10,26 @@ import autograd as ag
 from autograd import Tensor
 
 from .ops_args import _axis, _float, _pair, _t
+from . import ops_dtype_rules as rules
 from . import settings
 
 
 def _shape(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
+    """A shape as a tuple of ints: an int, a sequence of ints, or a 0-/1-D integer tensor or array (as Keras's
+    NumPy backend takes it)."""
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    if isinstance(shape, (Tensor, np.ndarray)):
+        values = shape.numpy() if isinstance(shape, Tensor) else shape
+        if values.dtype.kind not in "iu" or values.ndim > 1:
+            raise TypeError(f"keras.ops.full: a tensor shape must be a 0-D or 1-D integer tensor, got dtype "
+                            f"{values.dtype} and shape {tuple(values.shape)}; pass a tuple of ints")
+        return tuple(int(v) for v in values.reshape(-1))
+    try:
+        return tuple(int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"keras.ops.full: shape must be an int, a sequence of ints or a 1-D integer tensor, got "
+                        f"{shape!r}") from None
 
 
 def _float_dtype(dtype):
@@ -63,8 +78,10 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 
 def trace(x, offset=0, axis1=0, axis2=1):
-    """The sum of the `offset`-th diagonal of the (axis1, axis2) planes."""
-    return diagonal(x, offset, axis1, axis2).sum(dim=-1)
+    """The sum of the `offset`-th diagonal of the (axis1, axis2) planes, in x's dtype (int32 for bools and narrow
+    integers, as Keras)."""
+    x = _t(x)
+    return rules.cast(diagonal(x, offset, axis1, axis2).sum(dim=-1), rules.reduced_int(x.dtype))
 
 
 def outer(x1, x2):
@@ -85,14 +102,28 @@ def identity(n, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    """A tensor of `fill_value` (float32 unless `dtype`, as Keras)."""
-    return ag.full(_shape(shape), fill_value, dtype=_float_dtype(dtype))
+    """A tensor of `fill_value` (float32 unless `dtype`, as Keras); `shape` may be a 1-D integer tensor, and a
+    non-scalar `fill_value` is broadcast to `shape` (a row repeated, say)."""
+    return _filled(_shape(shape), fill_value, _float_dtype(dtype))
 
 
 def full_like(x, fill_value, dtype=None):
-    """`fill_value` shaped like `x` (its dtype unless `dtype`)."""
+    """`fill_value` shaped like `x` (its dtype unless `dtype`; a non-scalar `fill_value` is broadcast)."""
     x = _t(x)
-    return ag.full(tuple(x.shape), fill_value, dtype=np.dtype(dtype) if dtype else x.dtype)
+    return _filled(tuple(x.shape), fill_value, np.dtype(dtype) if dtype else x.dtype)
+
+
+def _filled(shape, fill_value, dtype):
+    if isinstance(fill_value, (bool, int, float, np.number)):
+        return ag.full(shape, fill_value, dtype=dtype)
+    fill = _t(fill_value)
+    if fill.ndim == 0:
+        return ag.full(shape, fill.item(), dtype=dtype)
+    try:
+        return ag.clone(ag.broadcast_to(fill.astype(dtype), shape))
+    except ValueError:
+        raise ValueError(f"keras.ops.full: fill_value of shape {tuple(fill.shape)} does not broadcast to shape "
+                         f"{shape}; pass a scalar or a value whose shape broadcasts to it") from None
 
 
 # ----- rounding and integer arithmetic ---------------------------------------------------------------------------
@@ -108,9 +139,11 @@ def mod(x1, x2):
 
 
 def floor_divide(x1, x2):
-    """floor(x1 / x2), elementwise."""
+    """floor(x1 / x2), elementwise, in Keras's result_type of the two (Python numbers counting weakly; float32 for
+    float64)."""
     a, b = _pair(x1, x2)
-    return ag.floor_divide(a, b) if isinstance(a, Tensor) else ag.floor_divide(_t(a), b)
+    result = ag.floor_divide(a, b) if isinstance(a, Tensor) else ag.floor_divide(_t(a), b)
+    return rules.cast(result, rules.promoted(a, b, weak=True))
 
 
 # ----- NaN and infinity ----------------------------------------------------------------------------------------
@@ -189,22 +222,26 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 
 # ----- weighted and running reductions ---------------------------------------------------------------------------
 def average(x, axis=None, weights=None):
-    """The mean along `axis`, weighted by `weights` (1-D along `axis`, or shaped like `x`) when given."""
-    x = _float(x)
+    """The mean along `axis`, weighted by `weights` (1-D along `axis`, or shaped like `x`) when given, in Keras's
+    result_type of x, the weights and float (float32 for integers and float64)."""
+    x = _t(x)
     if weights is None:
-        return ag.mean(x, dim=axis)
-    w = _float(weights)
+        return ag.mean(rules.cast(x, rules.float_result(x)), dim=axis)
+    w = _t(weights)
+    dtype = rules.float_result(x, w)
+    x, w = rules.cast(x, dtype), rules.cast(w, dtype)
     if w.ndim == 1 and x.ndim > 1 and axis is not None:
         w = w.reshape(*[-1 if k == axis % x.ndim else 1 for k in range(x.ndim)])
     return (x * w).sum(dim=axis) / (w * ag.ones_like(x)).sum(dim=axis)
 
 
 def cumprod(x, axis=None, dtype=None):
-    """The running product along `axis` (of the flattened tensor for None)."""
+    """The running product along `axis` (of the flattened tensor for None), in Keras's 32-bit result_type of
+    `dtype` or of the input's dtype (int32 for booleans)."""
     x = _t(x)
-    result = ag.cumprod(x.reshape(-1), 0) if axis is None else ag.cumprod(x, axis)
-    dtype = np.dtype(dtype) if dtype is not None else x.dtype   # int32 for booleans, as Keras
-    return result.astype(np.dtype("int32") if dtype == np.bool_ else dtype)
+    dtype = rules.running_dtype(x.dtype if dtype is None else dtype)
+    x = rules.cast(x, dtype)
+    return rules.cast(ag.cumprod(x.reshape(-1), 0) if axis is None else ag.cumprod(x, axis), dtype)
 
 
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):

@@ -5,7 +5,8 @@ import numpy as np
 
 import autograd as ag
 
-from .ops_args import _float
+from . import ops_dtype_rules as rules
+from .ops_args import _float, _t
 
 
 def _square(x, op):
@@ -132,8 +133,10 @@ def matrix_rank(x, tol=None):
 
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector norms (one axis, or a 1-D x) and matrix norms (two axes, or a 2-D x with axis=None and an ord):
-    ord None/'fro' (the 2-norm of all values), 'nuc', inf, -inf, 1, -1, 2, -2, and for vectors any number."""
-    x = _float(x)
+    ord None/'fro' (the 2-norm of all values), 'nuc', inf, -inf, 1, -1, 2, -2, and for vectors any number.
+    Computed in Keras's result_type of x and float (float32 for integers and float64)."""
+    x = _t(x)
+    x = rules.cast(x, rules.float_unless_int64(x))
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else axis
     if isinstance(axes, tuple) and len(axes) == 1:
         axes = axes[0]

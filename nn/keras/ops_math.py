@@ -8,6 +8,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from . import ops_dtype_rules as rules
 from .ops_args import _float, _pair, _t
 
 
@@ -82,25 +83,35 @@ erfinv = _unary_float(ag.erfinv, "erfinv", "The inverse error function, elementw
 exp2 = _unary_float(ag.exp2, "exp2", "2 ** x, elementwise.")
 log2 = _unary_float(ag.log2, "log2", "The base-2 logarithm, elementwise.")
 log10 = _unary_float(ag.log10, "log10", "The base-10 logarithm, elementwise.")
-i0 = _unary_float(ag.i0, "i0", "The modified Bessel function of the first kind, order 0, elementwise.")
+
+
+def i0(x):
+    """The modified Bessel function of the first kind, order 0, elementwise (float64 for int64, as Keras)."""
+    x = _t(x)
+    return ag.i0(rules.cast(x, rules.float_keeping_int64(x)))
+
+
 sinc = _unary_float(ag.sinc, "sinc", "The normalised sinc sin(pi x) / (pi x), with sinc(0) = 1.")
 fabs = _unary_float(ag.abs, "fabs", "|x| as floats (integers give float32).")
 
 
 def cbrt(x):
-    """The real cube root, elementwise (negative inputs give negative roots)."""
-    x = _float(x)
+    """The real cube root, elementwise (negative inputs give negative roots; float64 for int64, as Keras)."""
+    x = _t(x)
+    x = rules.cast(x, rules.float_keeping_int64(x))
     return ag.sign(x) * ag.abs(x) ** (1.0 / 3.0)
 
 
 def deg2rad(x):
-    """Degrees converted to radians (integers give float32)."""
-    return _float(x) * (np.pi / 180.0)
+    """Degrees converted to radians (integers give float32, int64 float64, as Keras)."""
+    x = _t(x)
+    return rules.cast(x, rules.float_keeping_int64(x)) * (np.pi / 180.0)
 
 
 def rad2deg(x):
-    """Radians converted to degrees (integers give float32)."""
-    return _float(x) * (180.0 / np.pi)
+    """Radians converted to degrees (integers give float32, int64 float64, as Keras)."""
+    x = _t(x)
+    return rules.cast(x, rules.float_keeping_int64(x)) * (180.0 / np.pi)
 
 
 def trunc(x):
@@ -164,24 +175,37 @@ def isreal(x):
 
 
 # ----- binary float ops ---------------------------------------------------------------------------------------------
+def _keras_floats(x1, x2):
+    """Both operands in Keras's result_type of the two and float (Python numbers count as int32 / floatx()
+    tensors, as Keras converts them first; float64 gives float32)."""
+    a, b = _pair(x1, x2)
+    return rules.both_as(a, b, rules.float_result(a, b))
+
+
 def arctan2(x1, x2):
-    """The angle of the point (x2, x1), elementwise, in [-pi, pi] (floats)."""
-    return ag.atan2(*_floats(x1, x2))
+    """The angle of the point (x2, x1), elementwise, in [-pi, pi], in Keras's result_type of the two and float."""
+    return ag.atan2(*_keras_floats(x1, x2))
 
 
 def hypot(x1, x2):
-    """sqrt(x1 ** 2 + x2 ** 2), elementwise (floats)."""
-    return ag.hypot(*_floats(x1, x2))
+    """sqrt(x1 ** 2 + x2 ** 2), elementwise, in Keras's result_type of the two (float32 for 32-bit integers,
+    float64 for int64)."""
+    a, b = _pair(x1, x2)
+    return ag.hypot(*rules.both_as(a, b, rules.float_or_float64(a, b)))
 
 
 def logaddexp(x1, x2):
-    """log(exp(x1) + exp(x2)), computed stably (floats)."""
-    return ag.logaddexp(*_floats(x1, x2))
+    """log(exp(x1) + exp(x2)), computed stably, in Keras's result_type of the two and float (float16 computed in
+    float32, as Keras on the CPU)."""
+    a, b = _keras_floats(x1, x2)
+    if a.dtype == np.float16:
+        return ag.logaddexp(a.float(), b.float()).astype(np.float16)
+    return ag.logaddexp(a, b)
 
 
 def logaddexp2(x1, x2):
-    """log2(2 ** x1 + 2 ** x2), computed stably (floats)."""
-    return ag.logaddexp2(*_floats(x1, x2))
+    """log2(2 ** x1 + 2 ** x2), computed stably, in Keras's result_type of the two and float."""
+    return ag.logaddexp2(*_keras_floats(x1, x2))
 
 
 def true_divide(x1, x2):
@@ -191,36 +215,47 @@ def true_divide(x1, x2):
 
 
 def heaviside(x1, x2):
-    """The step function: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (floats; no gradient, as PyTorch)."""
-    return ag.heaviside(*_floats(x1, x2))
+    """The step function: 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (no gradient, as PyTorch), in the dtype
+    rule of `hypot` (two bools give bool)."""
+    a, b = _pair(x1, x2)
+    dtype = rules.float_or_float64(a, b)
+    a, b = rules.both_as(a, b, np.float32 if dtype == np.bool_ else dtype)
+    return rules.cast(ag.heaviside(a, b), dtype)
 
 
 def nextafter(x1, x2):
-    """The next float after x1 towards x2. Keras's torch backend steps in float64 and casts back, so a float32
-    input usually comes back unchanged; this follows it."""
-    a, b = _floats(x1, x2)
-    dtype = a.dtype
-    return ag.nextafter(a.astype(np.float64), b.astype(np.float64)).astype(dtype)
+    """The next float after x1 towards x2, in Keras's result_type of the two and float. Keras's torch backend
+    steps in float64 and casts back, so a float32 input usually comes back unchanged; this follows it."""
+    a, b = _pair(x1, x2)
+    dtype = rules.float_result(a, b)
+    a, b = rules.both_as(a, b, np.float64)
+    return ag.nextafter(a, b).astype(dtype)
 
 
 def ldexp(x1, x2):
-    """x1 * 2 ** x2, with x2 an integer tensor (floats)."""
+    """x1 * 2 ** x2, with x2 an integer tensor, in Keras's result_type of the two and float (float32 for
+    float64)."""
     a, b = _tensors(x1, x2)
     if b.dtype.kind not in "iu":
         raise TypeError(f"keras.ops.ldexp: the exponent x2 must have an integer dtype, got {b.dtype}; cast it "
                         f"with keras.ops.cast(x2, 'int32')")
+    dtype = rules.float_result(a, b)
     a = _float(a)
-    return a * ag.exp2(b.astype(a.dtype))
+    return rules.cast(a * ag.exp2(b.astype(a.dtype)), dtype)
 
 
 def fmax(x1, x2):
-    """The elementwise larger of x1 and x2, ignoring a NaN when the other value is a number."""
-    return ag.fmax(*_same(x1, x2))
+    """The elementwise larger of x1 and x2, ignoring a NaN when the other value is a number, in Keras's result_type
+    of the two (Python numbers counting weakly)."""
+    a, b = _pair(x1, x2)
+    return ag.fmax(*rules.both_as(a, b, rules.promoted(a, b, weak=True)))
 
 
 def fmin(x1, x2):
-    """The elementwise smaller of x1 and x2, ignoring a NaN when the other value is a number."""
-    return ag.fmin(*_same(x1, x2))
+    """The elementwise smaller of x1 and x2, ignoring a NaN when the other value is a number, in Keras's result_type
+    of the two (Python numbers counting weakly)."""
+    a, b = _pair(x1, x2)
+    return ag.fmin(*rules.both_as(a, b, rules.promoted(a, b, weak=True)))
 
 
 def fmod(x1, x2):

@@ -1,12 +1,13 @@
 """keras.ops reductions that skip NaN (`nansum`, `nanmean`, `nanvar`, `nanmax`, `nanargmax`, `nancumsum`, ...)
-and the plain extremes `amax`, `amin` and `ptp`, with Keras's `axis`/`keepdims`, result dtypes (integers kept
-by sums, products and extremes; float32 for means and variances; int32 indices) and all-NaN results (NaN, or
--1 for the arg-reductions). Differentiable where Keras's are. Re-exported by keras.ops."""
+and the plain extremes `amax`, `amin` and `ptp`, with Keras's `axis`/`keepdims`, result dtypes (Keras's: integers
+kept by sums and extremes, 32-bit products, float32 for means and variances of integers and float64; int32
+indices) and all-NaN results (NaN, or -1 for the arg-reductions). Differentiable where Keras's are. Re-exported by keras.ops."""
 import numpy as np
 
 import autograd as ag
 
-from .ops_args import _axis, _float, _t
+from . import ops_dtype_rules as rules
+from .ops_args import _axis, _t
 
 
 def _has_nan(x):
@@ -76,17 +77,16 @@ def nanargmin(x, axis=None, keepdims=False):
 
 
 def nansum(x, axis=None, keepdims=False):
-    """The sum over `axis` treating NaN as 0 (integers keep their dtype)."""
+    """The sum over `axis` treating NaN as 0, in x's dtype (int32 for bools and narrow integers, as Keras)."""
     x = _t(x)
-    return ag.sum(_filled(x, 0.0), dim=_axis(axis), keepdim=keepdims).astype(x.dtype if x.dtype.kind != "b"
-                                                                              else np.int32)
+    return rules.cast(ag.sum(_filled(x, 0.0), dim=_axis(axis), keepdim=keepdims), rules.reduced_int(x.dtype))
 
 
 def nanprod(x, axis=None, keepdims=False):
-    """The product over `axis` treating NaN as 1 (integers keep their dtype)."""
+    """The product over `axis` treating NaN as 1, in Keras's 32-bit result_type of x's dtype (int32 for bools)."""
     x = _t(x)
-    return ag.prod(_filled(x, 1.0), dim=_axis(axis), keepdim=keepdims).astype(x.dtype if x.dtype.kind != "b"
-                                                                               else np.int32)
+    dtype = rules.product_dtype(x.dtype)
+    return rules.cast(ag.prod(rules.cast(_filled(x, 1.0), dtype), dim=_axis(axis), keepdim=keepdims), dtype)
 
 
 def _count(x, axis, keepdims):
@@ -94,14 +94,18 @@ def _count(x, axis, keepdims):
 
 
 def nanmean(x, axis=None, keepdims=False):
-    """The mean of the non-NaN values over `axis` (float32 for integers; NaN where every value is NaN)."""
-    x = _float(x)
+    """The mean of the non-NaN values over `axis` (NaN where every value is NaN), in Keras's result_type of x and
+    float (float32 for integers and float64)."""
+    x = _t(x)
+    x = rules.cast(x, rules.float_result(x))
     return ag.sum(_filled(x, 0.0), dim=_axis(axis), keepdim=keepdims) / _count(x, axis, keepdims)
 
 
 def nanvar(x, axis=None, keepdims=False):
-    """The population variance of the non-NaN values over `axis` (divides by their count)."""
-    x = _float(x)
+    """The population variance of the non-NaN values over `axis` (divides by their count), in Keras's result_type
+    of x and float."""
+    x = _t(x)
+    x = rules.cast(x, rules.float_result(x))
     centred = _filled(x - nanmean(x, axis, keepdims=True), 0.0)
     return ag.sum(centred * centred, dim=_axis(axis), keepdim=keepdims) / _count(x, axis, keepdims)
 
@@ -115,7 +119,7 @@ def _running(x, axis, dtype, fill, op):
     x = _t(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    target = np.dtype(dtype) if dtype is not None else x.dtype if x.dtype.kind != "b" else np.dtype(np.int32)
+    target = rules.running_dtype(x.dtype if dtype is None else dtype)   # Keras's cumsum / cumprod rule
     filled = _filled(x, fill)
     # each value is cast before accumulating (NumPy's rule), so an int dtype truncates values, not running sums
     return op(filled if filled.dtype == target else filled.astype(target), axis).astype(target)

@@ -3,12 +3,19 @@ differentiable (piecewise ones take the gradient of the branch that holds, as Ke
 import autograd as ag
 
 from .. import functional as F
-from .ops_args import _float
+from .ops_args import _float, _t
 
 
 def relu6(x):
-    """min(max(x, 0), 6)."""
-    return ag.clamp(_float(x), 0.0, 6.0)
+    """min(max(x, 0), 6); integers keep their dtype, as Keras."""
+    return _clipped(x, 0, 6)
+
+
+def _clipped(x, low, high):
+    x = _t(x)
+    if x.dtype.kind in "iu":
+        return ag.clamp(x, low, high)
+    return ag.clamp(_float(x), float(low), float(high))
 
 
 def selu(x):
@@ -45,8 +52,8 @@ hard_swish = hard_silu
 
 
 def hard_tanh(x):
-    """x clipped to [-1, 1]."""
-    return ag.clamp(_float(x), -1.0, 1.0)
+    """x clipped to [-1, 1]; integers keep their dtype, as Keras."""
+    return _clipped(x, -1, 1)
 
 
 def hard_shrink(x, threshold=0.5):

@@ -5,8 +5,18 @@ import numpy as np
 
 import autograd as ag
 
+from . import ops_dtype_rules as rules
 from .ops_math import _same
-from .ops_args import _float, _t
+from .ops_args import _float, _pair, _t
+
+
+def _products_dtypes(x1, x2):
+    """Both operands in the float dtype Keras computes its products in, and the dtype it returns them in: its
+    result_type of the two (32-bit: float64 gives float32, int64 int32)."""
+    a, b = _pair(x1, x2)
+    result = rules.promoted(a, b)
+    a, b = rules.both_as(a, b, rules.float_result(a, b))
+    return a, b, result
 
 
 def kron(x1, x2):
@@ -15,34 +25,35 @@ def kron(x1, x2):
 
 
 def inner(x1, x2):
-    """The sum of products over the last axes of x1 and x2 (a plain product when either is 0-d)."""
-    a, b = _same(x1, x2)
+    """The sum of products over the last axes of x1 and x2 (a plain product when either is 0-d), in Keras's
+    result_type of the two."""
+    a, b, result = _products_dtypes(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
-        return a * b
+        return rules.cast(a * b, result)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"keras.ops.inner: the last axes differ: shapes {tuple(a.shape)} and {tuple(b.shape)}")
-    return ag.inner(a, b)
+    return rules.cast(ag.inner(a, b), result)
 
 
 def vdot(x1, x2):
-    """The dot product of the flattened x1 and x2 (a 0-d tensor)."""
-    a, b = _same(x1, x2)
+    """The dot product of the flattened x1 and x2 (a 0-d tensor), in Keras's result_type of the two."""
+    a, b, result = _products_dtypes(x1, x2)
     a, b = a.reshape(-1), b.reshape(-1)
     if a.shape[0] != b.shape[0]:
         raise ValueError(f"keras.ops.vdot: the inputs hold {a.shape[0]} and {b.shape[0]} values; they must hold "
                          f"the same number")
-    return (a * b).sum()
+    return rules.cast((a * b).sum(), result)
 
 
 def tensordot(x1, x2, axes=2):
     """The sum of products over the last `axes` axes of x1 and the first of x2, or over the axis lists
-    axes = (axes_of_x1, axes_of_x2)."""
-    a, b = _same(x1, x2)
+    axes = (axes_of_x1, axes_of_x2); in Keras's result_type of the two."""
+    a, b, result = _products_dtypes(x1, x2)
     if not isinstance(axes, (int, np.integer)):
         first, second = axes
         axes = ([first] if isinstance(first, int) else list(first), [second] if isinstance(second, int)
                 else list(second))
-    return ag.tensordot(a, b, dims=axes)
+    return rules.cast(ag.tensordot(a, b, dims=axes), result)
 
 
 def _moved_last(x, axis, name):
@@ -54,10 +65,11 @@ def _moved_last(x, axis, name):
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """The cross product of the vectors of x1 (along `axisa`) and x2 (along `axisb`), placed along `axisc`;
     `axis` sets all three. 2-vectors count as having z = 0, and two 2-vector inputs give the z component
-    alone."""
+    alone. Computed in Keras's result_type of the two (32-bit: float64 gives float32)."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = _same(x1, x2)
+    a, b = _pair(x1, x2)
+    a, b = rules.both_as(a, b, rules.promoted(a, b))
     a, b = _moved_last(a, axisa, "x1"), _moved_last(b, axisb, "x2")
     planar = a.shape[-1] == 2 and b.shape[-1] == 2
     a0, a1, a2 = _components(a)
@@ -76,15 +88,17 @@ def _components(v):
 
 def correlate(x1, x2, mode="valid"):
     """The cross-correlation of two 1-D tensors, c[k] = sum_n x1[n + k] * x2[n] (NumPy's): 'valid' keeps the
-    full overlaps, 'same' max(M, N) values, 'full' every lag (float32 for integers)."""
+    full overlaps, 'same' max(M, N) values, 'full' every lag. In float32 unless Keras's result_type of the two is
+    float16 (so float64 inputs give float32, as Keras). Keras documents 1-D inputs only; others are refused."""
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"keras.ops.correlate: mode must be 'valid', 'same' or 'full', got {mode!r}")
-    a, b = _float(x1), _float(x2)
+    a, b = _pair(x1, x2)
+    dtype = rules.promoted(a, b)
+    a, b = rules.both_as(a, b, dtype if dtype == np.float16 else np.float32)
     if a.ndim != 1 or b.ndim != 1 or not a.shape[0] or not b.shape[0]:
         raise ValueError(f"keras.ops.correlate: needs two non-empty 1-D tensors, got shapes {tuple(a.shape)} and "
-                         f"{tuple(b.shape)}")
-    if a.dtype != b.dtype:
-        a, b = a.astype(np.float32), b.astype(np.float32)
+                         f"{tuple(b.shape)}; Keras documents correlate for 1-D tensors only (flatten them, or "
+                         f"correlate row by row)")
     m, n = a.shape[0], b.shape[0]
     padded = ag.pad(a, ((n - 1, n - 1),))
     windows = np.arange(m + n - 1)[:, None] + np.arange(n)[None, :]
@@ -99,8 +113,10 @@ def correlate(x1, x2, mode="valid"):
 
 
 def corrcoef(x):
-    """The Pearson correlation coefficients of the rows of `x` (variables in rows, observations in columns)."""
-    x = _float(x)
+    """The Pearson correlation coefficients of the rows of `x` (variables in rows, observations in columns); float64
+    for int64, as Keras."""
+    x = _t(x)
+    x = rules.cast(x, rules.float_keeping_int64(x))
     if x.ndim > 2:
         raise ValueError(f"keras.ops.corrcoef: x must be 1-D or 2-D, got shape {tuple(x.shape)}")
     return ag.corrcoef(x)

@@ -1,12 +1,13 @@
 """keras.ops order statistics: `quantile`, `percentile`, `median` and their NaN-skipping forms, with Keras's
 (NumPy's) arguments: `q` a number or a 1-D array (which adds a leading axis), `axis` an int, a tuple or None,
-`method` one of linear, lower, higher, midpoint, nearest, and `keepdims`. Results are floats (float32 for
-integers) and differentiable. Re-exported by keras.ops."""
+`method` one of linear, lower, higher, midpoint, nearest, and `keepdims`. Results are floats in Keras's
+result_type of x and float (float32 for integers and float64) and differentiable. Re-exported by keras.ops."""
 import numpy as np
 
 import autograd as ag
 
-from .ops_args import _float, _t
+from . import ops_dtype_rules as rules
+from .ops_args import _t
 
 METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -27,7 +28,9 @@ def _reduced(x, axis):
 def _order_statistic(name, op, x, q, axis, method, keepdims):
     if method not in METHODS:
         raise ValueError(f"keras.ops.{name}: method={method!r} is not one of {', '.join(METHODS)}")
-    x = _float(x)
+    x = _t(x)
+    result_dtype = rules.float_result(x)
+    x = rules.cast(x, rules.promoted(x, "float32"))
     q = _t(q)
     if q.ndim > 1:
         raise ValueError(f"keras.ops.{name}: q must be a number or a 1-D array, got shape {tuple(q.shape)}")
@@ -40,7 +43,7 @@ def _order_statistic(name, op, x, q, axis, method, keepdims):
     if keepdims:
         shape = [1 if a in axes or axis is None else d for a, d in enumerate(x.shape)]
         result = result.reshape(*((q.shape[0],) if q.ndim else ()), *shape)
-    return result
+    return rules.cast(result, result_dtype)
 
 
 def quantile(x, q, axis=None, method="linear", keepdims=False):

@@ -143,10 +143,10 @@ def _fixed(array, size, fill, axis):
 
 
 def unravel_index(indices, shape):
-    """The coordinates in an array of `shape` of each flat index (negative indices count from the end), as a
-    tuple of int32 tensors."""
+    """The coordinates in an array of `shape` (a tuple, or an int for 1-D) of each flat index (negative indices
+    count from the end), as a tuple of int32 tensors."""
     flat = _int_tensor(indices, "unravel_index", "indices").numpy().astype(np.int64)
-    shape = tuple(int(d) for d in shape)
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
     total = int(np.prod(shape))
     if flat.size and (flat.max() >= total or flat.min() < -total):
         raise ValueError(f"keras.ops.unravel_index: indices must lie in [-{total}, {total}) for shape {shape}")

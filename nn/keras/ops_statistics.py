@@ -4,31 +4,44 @@ activations, all differentiable where Keras's are. Re-exported by keras.ops."""
 import autograd as ag
 from autograd import Tensor
 
+import numpy as np
+
 from .. import functional as F
+from . import ops_dtype_rules as rules
 from .ops_args import _axis, _float, _pair, _t
 
 
 def var(x, axis=None, keepdims=False):
-    """The population variance (divides by N, as NumPy and Keras) over `axis`."""
-    return ag.var(_float(x), dim=_axis(axis), keepdim=keepdims, unbiased=False)
+    """The population variance (divides by N, as NumPy and Keras) over `axis`, computed in at least float32 and
+    returned in Keras's result_type of x and float (float32 for integers and float64)."""
+    x = _t(x)
+    computed = ag.var(rules.cast(x, rules.promoted(x, "float32")), dim=_axis(axis), keepdim=keepdims, unbiased=False)
+    return rules.cast(computed, rules.float_result(x))
 
 
 def std(x, axis=None, keepdims=False):
-    """The population standard deviation (divides by N) over `axis`."""
-    return ag.sqrt(var(x, axis=axis, keepdims=keepdims))
+    """The population standard deviation (divides by N) over `axis`: float32 for integers and bools, else x's
+    dtype (float64 stays, unlike var: Keras's own asymmetry)."""
+    x = _t(x)
+    if x.dtype.kind in "iub":
+        x = x.astype(np.float32)
+    return ag.sqrt(ag.var(x, dim=_axis(axis), keepdim=keepdims, unbiased=False))
 
 
 def moments(x, axes, keepdims=False, synchronized=False):
     """(mean, population variance) of x over `axes`."""
     x = _float(x)
-    return ag.mean(x, dim=_axis(axes), keepdim=keepdims), var(x, axis=axes, keepdims=keepdims)
+    return (ag.mean(x, dim=_axis(axes), keepdim=keepdims),
+            ag.var(x, dim=_axis(axes), keepdim=keepdims, unbiased=False))
 
 
 def divide_no_nan(x1, x2):
-    """x1 / x2, with 0 wherever x2 is 0."""
+    """x1 / x2, with 0 wherever x2 is 0, in Keras's result_type of the two and float (Python numbers counting
+    weakly; float32 for float64)."""
     a, b = _pair(x1, x2)
-    a = _float(a) if isinstance(a, Tensor) else a
-    b = _float(b) if isinstance(b, Tensor) else _t(float(b))
+    dtype = rules.float_result(a, b, weak=True)
+    a = rules.cast(a, dtype) if isinstance(a, Tensor) else a
+    b = rules.cast(b, dtype) if isinstance(b, Tensor) else ag.tensor(np.asarray(b, dtype))
     zero = b == 0
     safe = ag.where(zero, ag.ones_like(b), b)
     quotient = a / safe
@@ -66,13 +79,16 @@ def cos(x):
 
 
 def floor(x):
-    """The largest integer not above x (floats give floats)."""
-    return ag.floor(_float(x))
+    """The largest integer not above x, as a float: Keras's result_type of x and float (floatx() for int64,
+    float32 for float64)."""
+    x = _t(x)
+    return ag.floor(rules.cast(x, rules.float_unless_int64(x)))
 
 
 def ceil(x):
-    """The smallest integer not below x (floats give floats)."""
-    return ag.ceil(_float(x))
+    """The smallest integer not below x, as a float (the dtype rule of `floor`)."""
+    x = _t(x)
+    return ag.ceil(rules.cast(x, rules.float_unless_int64(x)))
 
 
 def softplus(x):
@@ -130,5 +146,8 @@ def broadcast_to(x, shape):
 
 
 def einsum(subscripts, *operands):
-    """Einstein summation over the operands."""
-    return ag.einsum(subscripts, *(_t(o) for o in operands))
+    """Einstein summation over the operands (int32 when every operand is int8, as Keras)."""
+    operands = [_t(o) for o in operands]
+    if operands and all(o.dtype == np.int8 for o in operands):
+        return rules.cast(ag.einsum(subscripts, *(o.astype(np.int32) for o in operands)), np.int32)
+    return ag.einsum(subscripts, *operands)
