@@ -24,7 +24,7 @@ from .ops import convert as C
 from .ops import elementwise as E
 from .ops import gather as G
 from .ops import indexing as I
-from .ops.index_order import value_in_numpy_order
+from .ops.index_order import block_move, value_in_numpy_order
 from .ops import joining as J
 from .ops import linalg as L
 from .ops import reduction as R
@@ -94,7 +94,8 @@ def _setitem(self, index, value):
     _no_complex_into_real("setitem", self, value)
     target = self._writable()
     value = value._data if isinstance(value, Tensor) else value
-    target[index] = value if I._is_basic(index) else value_in_numpy_order(self._device.xp, target, index, value)
+    move = None if I._is_basic(index) else block_move(target.ndim, index)
+    target[index] = value if move is None else value_in_numpy_order(self._device.xp, target, index, value, move)
     self._bump_version()
 
 

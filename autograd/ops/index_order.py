@@ -65,27 +65,27 @@ def block_move(ndim, index):
     return numpy_start, torch_start, sum(kind == "basic" for kind in kinds)
 
 
-def to_torch_order(xp, out, move):
-    """NumPy's x[index] with its array block moved to where PyTorch puts it."""
-    numpy_start, torch_start, basic = move
-    block = out.ndim - basic
-    return xp.moveaxis(out, list(range(numpy_start, numpy_start + block)),
-                       list(range(torch_start, torch_start + block)))
-
-
-def to_numpy_order(xp, value, move):
-    """A value in PyTorch's layout of x[index] (as broadcast to it) in NumPy's, for x[index] = value."""
+def _moved(moveaxis, value, move, to_torch):
+    """`value` (an array, with moveaxis its library's, or a Tensor, with movedim) with the array block moved
+    from NumPy's place to PyTorch's (`to_torch`) or back."""
     numpy_start, torch_start, basic = move
     block = value.ndim - basic
-    return xp.moveaxis(value, list(range(torch_start, torch_start + block)),
-                       list(range(numpy_start, numpy_start + block)))
+    source, destination = (numpy_start, torch_start) if to_torch else (torch_start, numpy_start)
+    return moveaxis(value, tuple(range(source, source + block)), tuple(range(destination, destination + block)))
 
 
-def value_in_numpy_order(xp, array, index, value):
-    """`value` ready for NumPy's array[index] = value when PyTorch lays x[index] out otherwise: broadcast to
-    PyTorch's layout of the selection and moved to NumPy's (unchanged when the two agree)."""
-    move = block_move(array.ndim, index)
-    if move is None:
-        return value
-    shape = to_torch_order(xp, array[index], move).shape
-    return to_numpy_order(xp, xp.broadcast_to(xp.asarray(value), shape), move)
+def to_torch_order(moveaxis, out, move):
+    """NumPy's x[index] with its array block moved to where PyTorch puts it."""
+    return _moved(moveaxis, out, move, True)
+
+
+def to_numpy_order(moveaxis, value, move):
+    """A value in PyTorch's layout of x[index] (a gradient, or a value broadcast to it) in NumPy's."""
+    return _moved(moveaxis, value, move, False)
+
+
+def value_in_numpy_order(xp, array, index, value, move):
+    """`value` ready for NumPy's array[index] = value where PyTorch lays x[index] out otherwise (`move`, from
+    block_move): broadcast to PyTorch's layout of the selection and moved to NumPy's."""
+    shape = to_torch_order(xp.moveaxis, array[index], move).shape
+    return to_numpy_order(xp.moveaxis, xp.broadcast_to(xp.asarray(value), shape), move)

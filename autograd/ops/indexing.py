@@ -33,7 +33,7 @@ class GetItem(Function):
         if ctx.basic and isinstance(out, np.generic) and isinstance(x, np.ndarray):   # PyTorch: a 0-d view
             return x[index + (Ellipsis,)]
         ctx.move = None if ctx.basic else block_move(len(ctx.shape), index)
-        return out if ctx.move is None else to_torch_order(ctx.xp, out, ctx.move)
+        return out if ctx.move is None else to_torch_order(ctx.xp.moveaxis, out, ctx.move)
 
     def backward(ctx, gy):
         none = (None,) * len(ctx.index)
@@ -41,13 +41,10 @@ class GetItem(Function):
         if isinstance(gy, Tensor):
             if move is not None:   # back to NumPy's layout, in the graph
                 from .shape import movedim
-                numpy_start, torch_start, basic = move
-                block = gy.ndim - basic
-                gy = movedim(gy, tuple(range(torch_start, torch_start + block)),
-                             tuple(range(numpy_start, numpy_start + block)))
+                gy = to_numpy_order(movedim, gy, move)
             return (IndexAdd.apply(gy, ctx.shape, ctx.index, ctx.basic),) + none
         if move is not None:
-            gy = to_numpy_order(ctx.xp, gy, move)
+            gy = to_numpy_order(ctx.xp.moveaxis, gy, move)
         return (_scatter(ctx.device, gy, ctx.shape, ctx.index, ctx.basic),) + none
 
     @staticmethod

@@ -16,7 +16,7 @@ class SetItem(Function):
         ctx.value_shape = getattr(value, "shape", ())
         ctx.move = None if _is_basic(index) else block_move(x.ndim, index)
         out = ctx.xp.array(x)   # a copy, and an array even of a 0-d result NumPy gave as a scalar
-        out[index] = value if ctx.move is None else value_in_numpy_order(ctx.xp, out, index, value)
+        out[index] = value if ctx.move is None else value_in_numpy_order(ctx.xp, out, index, value, ctx.move)
         return out
 
     def backward(ctx, gy):
@@ -25,7 +25,7 @@ class SetItem(Function):
         if need[1]:
             part = gy[ctx.index]   # a Tensor's indexing lays it out as PyTorch's already
             if ctx.move is not None and not isinstance(gy, Tensor):
-                part = to_torch_order(ctx.xp, part, ctx.move)
+                part = to_torch_order(ctx.xp.moveaxis, part, ctx.move)
             gv = unbroadcast(part, ctx.value_shape)
         gx = None
         if need[0] and isinstance(gy, Tensor):   # double backward: stay in the graph
