@@ -156,6 +156,7 @@ class Log(Function):
 
 class Log1p(Function):
     torch_name = "Log1PBackward0"
+
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return ctx.xp.log1p(x)
@@ -216,11 +217,9 @@ class Sign(Function):
     def forward(ctx, x):
         ctx.shape = x.shape
         out = ctx.xp.sign(x)
-        if out.dtype.kind not in "biu" and out.ndim:   # PyTorch's sign of nan is 0 (NumPy's is nan)
-            out[ctx.xp.isnan(out)] = 0
-        elif out.dtype.kind not in "biu" and ctx.xp.isnan(out):
-            out = ctx.xp.zeros_like(out)
-        return out
+        if out.dtype.kind in "biu":
+            return out
+        return ctx.xp.nan_to_num(out, nan=0.0)   # PyTorch's sign of nan is 0 (NumPy's is nan)
 
     def backward(ctx, gy):
         return ctx.xp.zeros_like(gy)   # PyTorch's zeros: +0 even where gy is negative, NaN or infinite
@@ -582,10 +581,7 @@ class RoundedDiv(Function):
 
     def forward(ctx, x, y, mode):
         ctx.shapes = (x.shape, getattr(y, "shape", ()))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if mode == "floor":   # Python's floor division of floats, as the no-gradient form below
-                return ctx.xp.floor_divide(x, y)
-            return ctx.xp.trunc(ctx.xp.true_divide(x, y))
+        return _float_quotient(ctx.xp, x, y, mode)
 
     def backward(ctx, gy):
         need = ctx.needs_input_grad
@@ -612,11 +608,17 @@ def rounded_div(a, b, mode, differentiable=True):
     def compute(xp, x, y):
         if integral:
             return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(xp.true_divide(x, y)).astype(t.dtype)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if mode == "floor":   # Python's float floor division, as PyTorch: 1.0 // 0.1 is 9, not floor(10.0)
-                return xp.floor_divide(x, y)
-            return xp.trunc(xp.true_divide(x, y))
+        return _float_quotient(xp, x, y, mode)
     return no_grad_op("div", compute, a, b)
+
+
+def _float_quotient(xp, x, y, mode):
+    """x / y of floats rounded by `mode`: 'floor' is Python's floor division, as PyTorch's (1.0 // 0.1 is 9, not
+    floor(10.0)); inf and nan from a zero divisor come silently, as in PyTorch."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == "floor":
+            return xp.floor_divide(x, y)
+        return xp.trunc(xp.true_divide(x, y))
 
 
 def maximum(a, b):

@@ -11,8 +11,8 @@ from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import (_floating, _promote, abs, add, div, eq, exp, ge, le, log1p, logical_or, maximum, mul, neg,
-                          pow, rounded_div, sign, sub, where)
+from .elementwise import (_floating, _integral, _promote, abs, add, div, eq, exp, ge, le, log1p, logical_or, maximum,
+                          mul, neg, pow, rounded_div, sign, sub, where)
 from .no_grad_op import no_grad_op
 from .type_promotion import common_dtype
 from .rounding import isinf, isnan, trunc
@@ -20,10 +20,6 @@ from .rounding import isinf, isnan, trunc
 
 def _shape(x):
     return getattr(x, "shape", ())
-
-
-def _integral_dtype(t):
-    return t._data.dtype.kind in "biu"
 
 
 def _both_tensors(op, input, other, floating=False):
@@ -37,7 +33,7 @@ def _both_tensors(op, input, other, floating=False):
         # an integer tensor beside a number or another integer tensor: each goes to float itself, never through
         # a common integer dtype (int64 -3 beside uint8 stays -3); a float tensor beside an integer one promotes
         two_tensors = isinstance(input, Tensor) and isinstance(other, Tensor)
-        if not two_tensors or (_integral_dtype(input) and _integral_dtype(other)):
+        if not two_tensors or (_integral(input) and _integral(other)):
             input, other = (_floating(v) if isinstance(v, Tensor) else v for v in (input, other))
     a, b = _promote(input, other, op)
     t = a if isinstance(a, Tensor) else b
