@@ -325,9 +325,7 @@ def size(x):
 
 def cast(x, dtype):
     """`x` converted to `dtype` ('float32', 'int32', 'bool', ...)."""
-    x = _t(x)
-    dtype = np.dtype(dtype)
-    return x if x.dtype == dtype else x.astype(dtype)
+    return rules.cast(_t(x), dtype)
 
 
 def reshape(x, newshape):
