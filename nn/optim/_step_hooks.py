@@ -41,6 +41,7 @@ def with_hooks(step):
     """`step` with the step hooks run around its outermost call."""
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
+        self._opt_called = True   # read by the lr schedulers, which warn when they step before the optimizer
         if self.__dict__.get("_in_step") or not (_global_pre or _global_post or self.__dict__.get(
                 "_optimizer_step_pre_hooks") or self.__dict__.get("_optimizer_step_post_hooks")):
             return step(self, *args, **kwargs)

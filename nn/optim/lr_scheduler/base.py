@@ -1,9 +1,19 @@
 """The base every epoch-based learning-rate schedule shares: step(), get_last_lr(), state_dict()."""
 import copy
 import types
+import warnings
 from abc import ABC, abstractmethod
 
 from ..optimizer import Optimizer
+
+
+#: the warnings start as PyTorch's do, so that a filter written for PyTorch's messages matches ours
+STEP_ORDER_WARNING = ("Detected call of `lr_scheduler.step()` before `optimizer.step()`. Call `optimizer.step()` "
+                      "first and the scheduler after it: called the other way round, the schedule's first learning rate "
+                      "is never used.")
+EPOCH_WARNING = ("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
+                 "Call `scheduler.step()` without it; while it is given, the schedule's closed form sets the lr "
+                 "where it has one.")
 
 
 class _Checkpointable:
@@ -116,8 +126,14 @@ class LRScheduler(_Checkpointable, ABC):
         """The lr of each param group at epoch `self.last_epoch` (called by step())."""
 
     def step(self, epoch=None):
-        """Advance one epoch (or jump to `epoch`) and set every group's lr for it."""
+        """Advance one epoch (or jump to `epoch`, deprecated as in PyTorch, with its warning) and set every
+        group's lr for it. The first step after construction warns, as PyTorch's does, when the optimizer has
+        not stepped yet: the schedule's first value would then never be used."""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):

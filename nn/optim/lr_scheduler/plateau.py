@@ -2,7 +2,7 @@
 import math
 import warnings
 
-from .base import _Checkpointable, check_optimizer
+from .base import EPOCH_WARNING, _Checkpointable, check_optimizer
 
 
 class ReduceLROnPlateau(_Checkpointable):
@@ -59,8 +59,7 @@ class ReduceLROnPlateau(_Checkpointable):
         `epoch` (deprecated in PyTorch, with its warning) sets last_epoch instead of counting up."""
         current = float(metrics)
         if epoch is not None:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where "
-                          "possible. Please use `scheduler.step()` to step the scheduler.", UserWarning, stacklevel=2)
+            warnings.warn(EPOCH_WARNING, UserWarning, stacklevel=2)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):
             self.best = current
