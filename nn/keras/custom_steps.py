@@ -185,11 +185,17 @@ class TrainingSteps:
 
     @property
     def metrics(self):
-        """The loss tracker and compile's metrics (when compiled), then every keras Metric held as an
-        attribute of the model or its layers, in that order."""
+        """As Keras 3: when compiled, the loss tracker, compile's metrics (when compile was given any) and, once
+        a batch has run, the per-output loss means of a model with several outputs; then every keras Metric held
+        as an attribute of the model or its layers."""
         found = []
-        if self._compiled is not None:
-            found += [_loss_tracker(self), _compile_metrics(self)]
+        compiled = self._compiled
+        if compiled is not None:
+            found.append(_loss_tracker(self))
+            if compiled.has_metrics:
+                found.append(_compile_metrics(self))
+            if compiled._ready:
+                found += [compiled.output_loss[k] for k in compiled._loss_order if compiled.output_loss[k] is not None]
         seen = {id(m) for m in found}
         for module in self.modules():
             for value in vars(module).values():

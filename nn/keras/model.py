@@ -83,10 +83,9 @@ class Model(TrainingSteps, Layer):
 
     @property
     def metrics_names(self):
-        """The names evaluate's list follows: 'loss', then per-output losses and the metrics."""
-        if self._compiled is None:
-            return []
-        return self._compiled.names()
+        """The name of each metric in `model.metrics`, as Keras 3 gives it: ['loss', 'compile_metrics'] once
+        compiled with metrics (evaluate's result names are its return_dict=True keys)."""
+        return [m.name for m in self.metrics]
 
     @property
     def compiled(self):

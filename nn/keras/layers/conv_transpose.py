@@ -114,6 +114,10 @@ class _ConvTranspose(Layer):
             y = y.movedim(1, -1)
         return self.activation(y)
 
+    def compute_output_shape(self, input_shape):
+        """The output shape for inputs of `input_shape`, as a list (Keras's transposed convolutions give one)."""
+        return list(super().compute_output_shape(input_shape))
+
     def _transpose_2d(self, x, pads):
         """(N, C, H, W) -> (N, filters, H', W') through deepgrad's conv_transpose2d, cropped to Keras's window."""
         kernel = self.kernel if self.rank == 2 else self.kernel.unsqueeze(0)

@@ -280,6 +280,9 @@ class RNN(StatefulRNN, Layer):
         for t in order:
             output, new_states = _call_cell(self.cell, sequences[:, t], states, training)
             new_states = list(new_states) if _is_nested(new_states) else [new_states]
+            flat = _flatten(new_states)
+            if len(flat) == len(_flatten(states)):   # Keras keeps the initial states' nesting (one stacked cell)
+                new_states = _pack_as(states, flat)
             if keep is not None:
                 kept = keep[:, t]
                 if previous is None or self.zero_output_for_mask:
