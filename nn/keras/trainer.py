@@ -140,7 +140,8 @@ class KerasCompiled:
         self.losses = [None if l is None else keras_losses.loss_object(l) for l in _per_output(loss, names, "loss")]
         weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
-        self.output_loss = [Mean(f"{n}_loss") if multi and l is not None else None
+        tracked = sum(l is not None for l in self.losses) > 1   # Keras: a mean per loss only when there are several
+        self.output_loss = [Mean(f"{n}_loss") if tracked and l is not None else None
                             for n, l in zip(names, self.losses)]
         # evaluate lists the per-output losses in the order of compile's loss dict (Keras), else output order
         self._loss_order = ([names.index(key) for key in loss if key in names] if isinstance(loss, dict)

@@ -68,3 +68,22 @@ def test_metrics_names_of_a_two_output_model_gain_each_outputs_loss_after_fit():
         model.fit(X, [Y, Y], epochs=1, verbose=0)
         seen.append(names + [model.metrics_names])
     assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("losses", [["mse", None], {"p": "mse"}, {"p": "mse", "q": "mae"}, ["mse", "mae"]],
+                         ids=["list_with_none", "dict_one_key", "dict_both", "list_both"])
+def test_per_output_loss_means_only_when_several_outputs_have_a_loss(losses):
+    rng = np.random.default_rng(2)
+    targets = [rng.standard_normal((16, 1)).astype("float32"), rng.standard_normal((16, 2)).astype("float32")]
+    seen = []
+    for keras in fresh_sessions():
+        inputs = keras.Input((4,))
+        a = keras.layers.Dense(1, name="p", kernel_initializer="ones")(inputs)
+        b = keras.layers.Dense(2, name="q", kernel_initializer="ones")(inputs)
+        as_dict = isinstance(losses, dict)
+        model = keras.Model(inputs, {"p": a, "q": b} if as_dict else [a, b])
+        model.compile("sgd", losses)
+        y = {"p": targets[0], "q": targets[1]} if as_dict else targets
+        history = model.fit(X, y, epochs=1, batch_size=8, shuffle=False, verbose=0).history
+        seen.append({k: round(v[0], 5) for k, v in history.items()})
+    assert seen[1] == seen[0]
