@@ -294,19 +294,6 @@ class LBFGS(Optimizer):
         return r, H_diag
 
     # ----- checkpoints -------------------------------------------------------------------------
-    def state_dict(self):
-        """PyTorch's layout: {'state': {0: {...}}, 'param_groups': [{options..., 'params': [0, 1, ...]}]}; the
-        state of the whole vector sits under the first parameter, vectors and lists copied."""
-        packed = super().state_dict()
-        for values in packed["state"].values():
-            for key in _LIST_KEYS:
-                if key in values:
-                    values[key] = [_copy(v) for v in values[key]]
-            for key in ("ro", "al"):
-                if key in values:
-                    values[key] = list(values[key])
-        return packed
-
     def load_state_dict(self, state_dict):
         """Restore options and state saved by state_dict() (ours or torch.optim.LBFGS's)."""
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:

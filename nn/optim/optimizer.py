@@ -202,7 +202,8 @@ class Optimizer:
     # ----- checkpoints -------------------------------------------------------------------------
     def state_dict(self):
         """A snapshot of the optimiser in PyTorch's layout: {'state': {index: {...}}, 'param_groups':
-        [{options..., 'params': [indices]}]}, parameters numbered in group order. Buffers are copies."""
+        [{options..., 'params': [indices]}]}, parameters numbered in group order. As PyTorch's, the state entries
+        are the optimiser's own (later steps show in them): deep-copy the result to keep a snapshot."""
         index = {}
         groups = []
         for group in self.param_groups:
@@ -213,7 +214,7 @@ class Optimizer:
         state = {}
         for key in sorted(self.state, key=lambda p: index.get(id(p), -1)):
             if id(key) in params and self.state[key]:
-                state[index[id(key)]] = {k: _snapshot(v) for k, v in self.state[key].items()}
+                state[index[id(key)]] = self.state[key]
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -278,13 +279,6 @@ def _check_grad(who, param, grad):
     if grad.shape != param.shape:
         raise ValueError(f"{who}: a parameter of shape {tuple(param.shape)} has a gradient of shape "
                          f"{tuple(grad.shape)}; .grad must have its parameter's shape")
-
-
-def _snapshot(value):
-    """A copy of a state entry that later in-place updates cannot change."""
-    if isinstance(value, Tensor):
-        return arrays.wrap(arrays.array(value).copy(), value.device)
-    return value
 
 
 def _restore(value, p, key, who):

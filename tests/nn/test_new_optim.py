@@ -1,5 +1,7 @@
 """Adadelta, Adamax, NAdam and LBFGS against torch.optim: trajectories, state, errors; and the state_dicts of
 those and of test_optim_more.py's optimisers both ways."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -201,10 +203,14 @@ def test_lbfgs_state_dict_both_ways(torch):
     saved = ours.state_dict()
     assert set(saved["state"][0]) == set(theirs.state_dict()["state"][0])
     assert saved["param_groups"][0]["params"] == [0]
-    # a snapshot: later steps do not change it
+    # as PyTorch's: the optimiser's own state, so later steps show in it (a deep copy is the snapshot)
+    snapshot = copy.deepcopy(saved)
     before = saved["state"][0]["d"].numpy().copy()
     ours.step(closure)
-    np.testing.assert_array_equal(saved["state"][0]["d"].numpy(), before)
+    theirs.step(tclosure)
+    np.testing.assert_allclose(saved["state"][0]["d"].numpy(), theirs.state_dict()["state"][0]["d"].numpy(),
+                               rtol=1e-9)
+    np.testing.assert_array_equal(snapshot["state"][0]["d"].numpy(), before)
     fresh = nn.optim.LBFGS([ag.tensor(start, requires_grad=True)], max_iter=4)
     fresh.load_state_dict(saved)
     assert fresh.state[fresh.param_groups[0]["params"][0]]["n_iter"] == saved["state"][0]["n_iter"]

@@ -83,7 +83,7 @@ def test_our_state_dict_keeps_the_tensor_form_and_round_trips(name, options):
     entry = saved["state"][0]
     assert isinstance(entry["step"], ag.Tensor) and entry["step"].item() == 2.0
     problem.step(opt, topt)
-    assert entry["step"].item() == 2.0   # a snapshot: later steps do not change it
+    assert entry["step"].item() == 3.0   # as PyTorch's: the optimiser's own state, later steps show in it
     resumed = getattr(nn.optim, name)(problem.params, lr=0.05, **options)
     resumed.load_state_dict(opt.state_dict())
     assert resumed.state[problem.params[0]]["step"] is not opt.state[problem.params[0]]["step"]
