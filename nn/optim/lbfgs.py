@@ -332,10 +332,6 @@ def _unwrap(value):
     return arrays.array(value) if isinstance(value, Tensor) else value
 
 
-def _copy(value):
-    return arrays.wrap(arrays.array(value).copy(), value.device) if isinstance(value, Tensor) else value
-
-
 def _host(value):
     """A tensor (ours or torch's), array or number as a NumPy array."""
     if hasattr(value, "detach"):
