@@ -5,15 +5,13 @@ import numbers
 
 from ..bf16_dtype import is_bf16
 from ..random_generator import check_generator
-from ..function import named
+from ..function import Function, named
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
 from .dropout import Dropout
 from .elementwise import abs as _abs, mul, where
 from .gather import masked_fill
 from .no_grad_op import no_grad_op
-from .rounding import clamp
-from .special import expm1
 
 #: SELU's fixed constants (Klambauer et al.), as PyTorch's
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -42,9 +40,26 @@ def celu(input, alpha=1.0):
     alpha = float(alpha)
     if alpha == 1.0:
         return named(Elu.apply(input, 1.0), "CeluBackward0")   # the same function: one fused node
-    # clamped so that exp cannot overflow in the branch where() discards (its 0 gradient times inf is NaN)
-    negative = mul(clamp(input, max=0.0), 1.0 / alpha)
-    return named(where(input > 0, input, mul(expm1(negative), alpha)), "CeluBackward0")
+    return Celu.apply(input, alpha)
+
+
+class Celu(Function):
+    """x for x > 0, alpha * expm1(x / alpha) otherwise, as PyTorch's elu with
+    input scale 1 / alpha: gradient exp(x / alpha) on the negative side, x == 0 included; the derivative of that
+    gradient is 0 at x == 0, as PyTorch's double backward (which masks x < 0)."""
+    torch_name = "CeluBackward0"
+
+    def forward(ctx, x, alpha):
+        xp = ctx.xp
+        ctx.alpha = alpha
+        ctx.save_for_backward(x)
+        negative = xp.expm1(xp.minimum(x, 0) * (1.0 / alpha)) * alpha   # no overflow in the discarded branch
+        return xp.where(x > 0, x, negative).astype(x.dtype, copy=False)
+
+    def backward(ctx, gy):
+        x, = ctx.saved_tensors
+        negative = ctx.select(x < 0, x, 0.0)
+        return gy * ctx.select(x > 0, 1.0, ctx.xp.exp(negative * (1.0 / ctx.alpha))), None
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):

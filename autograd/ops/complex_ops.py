@@ -102,12 +102,13 @@ class Sgn(Function):
         size = xp.abs(z)
         zero = size == 0
         out = xp.where(zero, 0, z / xp.where(zero, 1, size))
-        ctx.save_for_backward(out, size)
+        ctx.save_for_backward(out, z)   # |z| again in backward, so that create_graph differentiates it too
         return out
 
     def backward(ctx, gy):
-        s, size = ctx.saved_tensors
+        s, z = ctx.saved_tensors
         xp = ctx.xp
+        size = xp.abs(z)
         zero = size == 0
         return xp.where(zero, 0, (gy - xp.conj(gy) * s * s) / (2 * xp.where(zero, 1, size)))
 

@@ -75,6 +75,8 @@ class BinaryCrossEntropy(Function):
     def backward(ctx, gy):
         p, t, log_p, log_q = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if need[1] and ctx.xp is not ctx.device.xp:   # create_graph: the logs again, as functions of p
+            log_p, log_q = ctx.xp.maximum(ctx.xp.log(p), -100.0), ctx.xp.maximum(ctx.xp.log1p(-p), -100.0)
         gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), _BCE_EPS) if need[0] else None
         gt = gy * (log_q - log_p) if need[1] else None
         return gp, gt

@@ -15,5 +15,6 @@ class Normal(Function):
         return (noise * std + mean).astype(noise.dtype, copy=False)
 
     def backward(ctx, gy):
-        zeros = [None if shape is None else ctx.xp.zeros(shape, gy.dtype) for shape in ctx.shapes]
+        zeros = [None if shape is None else ctx.device.xp.zeros(shape, gy.dtype)   # constants, also under create_graph
+                 for shape in ctx.shapes]
         return zeros[0], zeros[1], None

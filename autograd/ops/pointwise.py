@@ -11,8 +11,8 @@ from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import (_floating, _integral, _promote, abs, add, div, eq, exp, ge, le, log1p, logical_or, maximum,
-                          mul, neg, pow, rounded_div, sign, sub, where)
+from .elementwise import (_floating, _integral, _promote, abs, add, div, exp, ge, le, logical_or, mul, neg, pow,
+                          rounded_div, sub, where)
 from .no_grad_op import no_grad_op
 from .type_promotion import common_dtype
 from .rounding import isinf, isnan, trunc
@@ -75,20 +75,41 @@ class Hypot(Function):
                 unbroadcast(scale * b, _shape(b)) if need[1] else None)
 
 
-class Logaddexp2(Function):
+class Logaddexp(Function):
+    """log(exp(a) + exp(b)) without overflow; gradient 1 / (1 + exp(b - a)) for a (so 1/2 at a tie, and its own
+    derivative there is 1/4, which a max-and-abs composite loses at the kink)."""
+    torch_name = "LogaddexpBackward0"
+
+    @staticmethod
+    def _exp(xp, v):
+        return xp.exp(v)
+
+    #: what the log of the sum is divided by (log 2 for logaddexp2)
+    _log_base = 1.0
+
     def forward(ctx, a, b):
         xp = ctx.xp
         ctx.save_for_backward(a, b)
         with np.errstate(invalid="ignore"):   # inf - inf: those elements are replaced below
-            out = xp.maximum(a, b) + xp.log1p(xp.exp2(-xp.abs(a - b))) * (1 / math.log(2))
+            out = xp.maximum(a, b) + xp.log1p(type(ctx)._exp(xp, -xp.abs(a - b))) * (1 / type(ctx)._log_base)
         # equal infinities: the gap is nan, the sum is that infinity (as PyTorch)
         return ctx.select(xp.isinf(a) & (a == b), a, out)
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        return (unbroadcast(gy / (1 + 2.0 ** (b - a)), _shape(a)) if need[0] else None,
-                unbroadcast(gy / (1 + 2.0 ** (a - b)), _shape(b)) if need[1] else None)
+        need, exp = ctx.needs_input_grad, type(ctx)._exp
+        return (unbroadcast(gy / (1 + exp(ctx.xp, b - a)), _shape(a)) if need[0] else None,
+                unbroadcast(gy / (1 + exp(ctx.xp, a - b)), _shape(b)) if need[1] else None)
+
+
+class Logaddexp2(Logaddexp):
+    """log2(2 ** a + 2 ** b) without overflow."""
+    torch_name = "Logaddexp2Backward0"
+    _log_base = math.log(2)
+
+    @staticmethod
+    def _exp(xp, v):
+        return 2.0 ** v   # also a recorded op under create_graph, where xp has no exp2
 
 
 class Modulo(Function):
@@ -160,9 +181,7 @@ def logaddexp(input, other):
     if complex_forms.active and a.dtype.kind == "c":
         from .complex_extra import logaddexp as complex_logaddexp
         return complex_logaddexp(a, b)
-    # equal infinities would give inf - inf = nan; their gap is 0
-    gap = where(eq(a, b), 0.0, sub(a, b))
-    return named(add(maximum(a, b), log1p(exp(neg(abs(gap))))), "LogaddexpBackward0")
+    return Logaddexp.apply(a, b)
 
 
 def logaddexp2(input, other):
@@ -200,7 +219,8 @@ class SignSource(Function):
         return out.copy()
 
     def backward(ctx, gy):
-        return gy, ctx.xp.zeros(ctx.other_shape, ctx.other_dtype)
+        # the device's own namespace: under create_graph ctx.xp records ops and has no constant constructors
+        return gy, ctx.device.xp.zeros(ctx.other_shape, ctx.other_dtype)
 
 
 def copysign(input, other):

@@ -188,7 +188,7 @@ class NonzeroCount(Function):
         return (gap != 0).sum(axis=-1).astype(gap.dtype)
 
     def backward(ctx, gy):
-        return ctx.xp.zeros(ctx.shape, gy.dtype)
+        return ctx.device.xp.zeros(ctx.shape, gy.dtype)   # a constant, also under create_graph
 
 
 def _distance(gap, p):

@@ -11,7 +11,7 @@ from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor
-from .elementwise import _floating, _promote, clip, log, log1p, pow, sub
+from .elementwise import _floating, _promote, pow
 from .pointwise import _both_tensors
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -169,17 +169,39 @@ def exp2(input):
     return named(pow(2.0, _floating(input)), "Exp2Backward0")
 
 
+class Logit(Function):
+    """log(p / (1 - p)), p first clamped to [eps, 1 - eps] when eps is given; PyTorch's gradient: nan outside
+    [0, 1] without eps, 0 outside [eps, 1 - eps] with it."""
+    torch_name = "LogitBackward0"
+
+    def forward(ctx, p, eps):
+        xp = ctx.xp
+        ctx.save_for_backward(p)
+        ctx.eps = eps
+        if eps is not None:
+            p = xp.clip(p, eps, 1.0 - eps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return xp.log(p / (1 - p)).astype(p.dtype, copy=False)
+
+    def backward(ctx, gy):
+        p, = ctx.saved_tensors
+        eps = ctx.eps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = gy / (p * (1 - p))
+            if eps is None:
+                return ctx.select((p < 0) | (p > 1), np.nan, slope), None
+            return ctx.select((p < eps) | (p > 1 - eps), 0, slope), None
+
+
 def logit(input, eps=None):
-    """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps] (gradient 0 outside)."""
+    """log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps] (gradient 0 outside, nan outside [0, 1]
+    without eps), as torch.logit."""
     check_tensor("logit", input)
     if complex_forms.active:
         complex_forms.refuse("logit", input)
-    p = _floating(input)
-    if eps is not None:
-        if not 0 <= eps <= 0.5:
-            raise ValueError(f"logit: eps must be in [0, 0.5], got {eps!r}")
-        p = clip(p, eps, 1.0 - eps)
-    return named(sub(log(p), log1p(-p)), "LogitBackward0")
+    if eps is not None and not 0 <= eps <= 0.5:
+        raise ValueError(f"logit: eps must be in [0, 0.5], got {eps!r}")
+    return Logit.apply(_floating(input), None if eps is None else float(eps))
 
 
 def _xlog(op, cls, input, other):
