@@ -48,7 +48,10 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             for layer in cluster:
                 layer.reset_parameters()
 
-    def forward(self, input, target):
+    def forward(self, input_, target_):
+        """(output, loss): each row's log-probability of its target and their negative mean (PyTorch's argument
+        names, input_ and target_)."""
+        input, target = input_, target_
         batched = input.ndim == 2
         if input.ndim not in (1, 2) or target.ndim != input.ndim - 1:
             raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: expected input (N, {self.in_features}) with target "
