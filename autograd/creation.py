@@ -10,7 +10,7 @@ from . import capture, half_forms, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
-from .errors import ShapeError
+from .errors import ArgumentRangeError, ShapeError
 from .int_fit import fitted
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator, default_generator
@@ -92,7 +92,7 @@ def ones(*shape, dtype=None, device=None, requires_grad=False):
 def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor filled with `fill_value`."""
     d = _device(device)
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = _shape((shape,) if isinstance(shape, int) else tuple(shape), "full")
     if dtype is None:
         dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
                  if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
@@ -223,6 +223,9 @@ def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=Fals
                         f"range and convert it with .to({np.dtype(dtype)})")
     if step == 0:
         raise ShapeError(f"arange: step must be nonzero, got start={start}, end={stop}, step={step}")
+    if (stop - start) * step < 0:   # NumPy would give an empty range: PyTorch refuses it
+        raise ArgumentRangeError(f"arange: end={stop} lies on the wrong side of start={start} for step={step}; swap "
+                                 "start and end, or negate the step")
     d = _device(device)
     if np.dtype(dtype).kind in "iu" and any(isinstance(v, (float, np.floating)) for v in (start, stop, step)):
         return _new(d.asarray(_integer_range(start, stop, step, np.dtype(dtype))), d, requires_grad)
@@ -255,7 +258,7 @@ def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
         raise TypeError(f"linspace: steps must be an int, got {type(steps).__name__}")
     if steps < 0:
-        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
+        raise ShapeError(f"linspace: number of steps must be non-negative, got {steps}")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     d = _device(device)
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
@@ -300,6 +303,7 @@ def _log_steps(start, end, steps, base, dtype):
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
     d = _device(device)
+    n, m = _shape((n, n if m is None else m), "eye")
     return _new(d.xp.eye(n, m, dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
@@ -359,7 +363,10 @@ def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None
     if high is None:
         low, high = 0, low
     d, rng = _device(device), check_generator("randint", generator)
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = _shape((size,) if isinstance(size, int) else tuple(size), "randint")
+    if not low < high:   # NumPy's own message ('low >= high') names neither the op nor the bounds
+        raise ArgumentRangeError(f"randint: low must be less than high, got low={low}, high={high}; the draws lie "
+                                 "in [low, high)")
     array = (d.randint(low, high, size, dtype) if rng is None
              else _generator_draw(d, "randint", lambda: d.asarray(rng.integers(low, high, size, dtype))))
     return _new(array, d, False)
@@ -427,7 +434,7 @@ def bernoulli(input, p=None, *, generator=None):
     if p is None and d.host_memory and input.numel() and capture.state.recorder is None:
         low, high = float(input.min()), float(input.max())
         if not 0 <= low <= high <= 1:   # nan fails too
-            raise ValueError(f"bernoulli: probabilities must be in [0, 1], got values from {low} to {high}")
+            raise ArgumentRangeError(f"bernoulli: probabilities must be in [0, 1], got values from {low} to {high}")
     shape = input.shape
     if rng is not None:
         draws = _new(_generator_draw(d, "bernoulli", lambda: d.asarray(rng.random(shape))), d, False)

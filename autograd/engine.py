@@ -224,11 +224,14 @@ def _seed(t, g, graph_mode):
                 raise GraphError(f"backward: gradient is on {g._device}, tensor on {t._device}; move it "
                                  f"there first: gradient.to('{t._device}')")
             g = g.to(t._device)
+        if g.dtype != t.dtype and g.dtype.kind != "c":   # as PyTorch: cast to the output's dtype (an int one too)
+            g = g.to(t.dtype)
         g = g if graph_mode else g._data
     else:
         g = t._device.asarray(g, dtype=t.dtype)
     if tuple(g.shape) != t.shape:
-        raise GraphError(f"backward: gradient has shape {tuple(g.shape)} but the tensor has shape {t.shape}")
+        raise GraphError(f"backward: gradient has shape {tuple(g.shape)} but the tensor has shape {t.shape}; "
+                         "pass a gradient shaped like the tensor")
     if graph_mode and not isinstance(g, Tensor):
         g = Tensor._make(g, t._device, None, 0, False)
     return g
@@ -434,7 +437,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if isinstance(t, GradientEdge):
             _check_edge(t)
         elif not isinstance(t, Tensor) or not t.requires_grad:
-            raise GraphError("grad: every input must be a Tensor that requires grad (or a GradientEdge)")
+            got = (f"a {t.dtype} tensor of shape {tuple(t.shape)} that does not require grad" if isinstance(t, Tensor)
+                   else type(t).__name__)
+            raise GraphError(f"grad: every input must be a Tensor that requires grad (or a GradientEdge), got {got}; "
+                             "pass the floating-point leaves the outputs were computed from, made with "
+                             "requires_grad=True")
     retain = create_graph if retain_graph is None else retain_graph
     captured = run_backward(outputs, list(grad_outputs), retain_graph=retain, create_graph=create_graph,
                             inputs=inputs)

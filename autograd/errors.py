@@ -25,6 +25,26 @@ class DtypeError(TypeError, RuntimeError):
     A TypeError, and a RuntimeError as PyTorch raises for the same mistake."""
 
 
+class UnsupportedError(ValueError, NotImplementedError):
+    """A mode or an argument combination the op does not implement (an unknown padding or interpolation mode, a
+    rank a mode does not take): a ValueError, and a NotImplementedError as PyTorch raises for it."""
+
+
+class UnsupportedDtypeError(DtypeError, NotImplementedError):
+    """A dtype the op has no kernel for (softmax of an integer tensor): a DtypeError, and a NotImplementedError
+    as PyTorch raises ("not implemented for 'Long'")."""
+
+
+class ArgumentRangeError(ValueError, RuntimeError):
+    """An argument outside the range an op takes (a non-positive delta, low >= high): a ValueError, and a
+    RuntimeError as PyTorch raises for it."""
+
+
+class IdentifierError(TypeError, ValueError):
+    """An argument of the wrong kind where a name or an object is wanted (a number as an optimizer, metric or
+    loss, a string or function as a Sequential layer): a TypeError, and a ValueError as Keras raises for it."""
+
+
 class IndexRangeError(IndexError, RuntimeError):
     """An index out of range for the dimension it indexes. An IndexError, and a RuntimeError as PyTorch
     raises for it in gather, scatter and embedding_bag."""

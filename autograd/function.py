@@ -117,7 +117,7 @@ class Function:
                     if moved is None:
                         _mixed_devices(cls, args)
                     return op.apply(*moved, **kwargs)
-                if a.requires_grad:
+                if a._rg:   # the slot behind requires_grad (a checked property)
                     record = True
                     node = a._node
                     parents.append(a if node is None else node)

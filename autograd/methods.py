@@ -9,7 +9,7 @@ from .capture import state as capture
 from .backward_inputs import backward_into
 from .engine import run_backward
 from .function import named
-from .errors import GraphError
+from .errors import GraphError, IndexRangeError
 from .int_fit import fitted
 from .grad_mode import state
 from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
@@ -95,7 +95,11 @@ def _setitem(self, index, value):
     target = self._writable()
     value = value._data if isinstance(value, Tensor) else value
     move = None if I._is_basic(index) else block_move(target.ndim, index)
-    target[index] = value if move is None else value_in_numpy_order(self._device.xp, target, index, value, move)
+    try:
+        target[index] = value if move is None else value_in_numpy_order(self._device.xp, target, index, value, move)
+    except IndexError as error:   # NumPy's message names neither the op nor the tensor
+        raise IndexRangeError(f"setitem: cannot assign at {index!r:.60} in a tensor of shape {tuple(self.shape)}: "
+                              f"{error}; indices along a dim of size n run from -n to n - 1") from None
     self._bump_version()
 
 

@@ -33,7 +33,7 @@ class Tensor:
 
     # _view_of (set only on an op's output that views an input's memory) and _views (weak references to the
     # tensors that view this one's memory), both read with getattr: view_links.py, view_inplace.py
-    __slots__ = ("_data", "_device", "_node", "_out_idx", "requires_grad", "_grad", "_vc", "_hooks", "_view_of",
+    __slots__ = ("_data", "_device", "_node", "_out_idx", "_rg", "_grad", "_vc", "_hooks", "_view_of",
                  "_views", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
@@ -228,7 +228,7 @@ class Tensor:
         if capture.recorder is not None:
             refuse_host_read("bool() (an `if`, `while`, `and`/`or` on a tensor)", self._data.shape)
         if self._data.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+            raise ShapeError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                              "use .any() or .all()")
         return bool(self.item())
 
@@ -299,7 +299,7 @@ class Tensor:
         if flag and self._vc is INFERENCE and not state.inference:
             raise RuntimeError("requires_grad_(True) on an inference tensor outside ag.inference_mode() is not "
                                "allowed; use a clone of it (t.clone().requires_grad_())")
-        self.requires_grad = bool(flag)
+        self._rg = bool(flag)
         return self
 
     def retain_grad(self):
@@ -426,11 +426,24 @@ def wrap_array(array, device, node=None, idx=0):
     t._hooks = None
     if node is not None and (array.dtype.kind in "fc" or is_bf16(array.dtype)):   # bf16's kind is 'V'
         t._node = node
-        t.requires_grad = True
+        t._rg = True
     else:
         t._node = None
-        t.requires_grad = False
+        t._rg = False
     return t
+
+
+def _set_requires_grad(t, flag):
+    """`t.requires_grad = flag` as PyTorch's: only a floating-point (or complex) tensor can require grad."""
+    if flag and not is_floating(t.dtype) and t.dtype.kind != "c":
+        raise DtypeError(f"only Tensors of floating point and complex dtype can require gradients; this one is "
+                         f"{t.dtype} (shape {tuple(t.shape)}). Convert it first: t = t.float(); t.requires_grad = True")
+    t._rg = bool(flag)
+
+
+# a property over the slot `_rg`: reads stay a C-level slot read; assignments are checked
+Tensor.requires_grad = property(Tensor._rg.__get__, _set_requires_grad,
+                                doc="Whether gradients are recorded for this tensor (floating-point tensors only).")
 
 
 _new = object.__new__

@@ -87,10 +87,10 @@ class Sequential(_ModuleSequence):
             for i, m in enumerate(modules):
                 self.add_module(str(i), m)
 
-    def forward(self, x):
+    def forward(self, input):
         for m in self._modules.values():
-            x = m(x)
-        return x
+            input = m(input)
+        return input
 
     def __getitem__(self, index):
         items = list(self._modules.items())

@@ -407,6 +407,10 @@ class Module(ModuleExtras, ModuleStateHooks):
                     for name, b in m._buffers.items():
                         if b is not None:
                             m._buffers[name] = m.__dict__[name] = _moved(b, target, kinds)
+        for m in self.modules():
+            lazy = m.__dict__.get("_lazy_options")
+            if lazy is not None:   # a lazy layer not sized yet makes its parameters there later (as PyTorch's)
+                m._lazy_options = (lazy[0], lazy[1] if device is None else device, lazy[2] if dtype is None else dtype)
         return self
 
     def cpu(self):
@@ -440,11 +444,16 @@ class Module(ModuleExtras, ModuleStateHooks):
         if args:   # PyTorch's older positional form: state_dict(destination, prefix, keep_vars)
             destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
         out = OrderedDict() if destination is None else destination
+        if destination is None:
+            out._metadata = OrderedDict()   # dotted module name -> {'version': its _version}, as PyTorch
         self._collect_state(out, prefix, keep_vars)
         return out
 
     def _collect_state(self, out, prefix, keep_vars):
         run_state_dict_pre_hooks(self, prefix, keep_vars)
+        local_metadata = {"version": self._version}
+        if hasattr(out, "_metadata"):
+            out._metadata[prefix[:-1]] = local_metadata
         for name, p in self._parameters.items():
             if p is not None:
                 out[prefix + name] = p if keep_vars else p.detach()
@@ -456,7 +465,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         for name, child in self._modules.items():
             if child is not None:
                 child._collect_state(out, f"{prefix}{name}.", keep_vars)
-        run_state_dict_post_hooks(self, out, prefix)
+        run_state_dict_post_hooks(self, out, prefix, local_metadata)
 
     def _state_items(self, prefix):
         # Like PyTorch, a sub-module reachable under two names is listed under both.
@@ -472,7 +481,8 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values (Tensors, NumPy arrays or torch tensors) into the parameters and buffers, in place
-        (assign=True: replace them by new tensors of the checkpoint's dtype, parameters keeping requires_grad),
+        (assign=True: replace them by the checkpoint's tensors, which they then share, parameters keeping
+        requires_grad; NumPy and torch values are copied onto the model's device),
         and extra state into set_extra_state; load_state_dict hooks run before matching and after it.
 
         Raises one error naming every mis-shaped key, and (when strict) every missing and unexpected one,
@@ -483,7 +493,10 @@ class Module(ModuleExtras, ModuleStateHooks):
                             f"tensor), got {type(state_dict).__name__}; pass model.state_dict() or nn.load(path)")
         hooked = any_load_hooks(self)
         if hooked:
+            metadata = getattr(state_dict, "_metadata", None)
             state_dict = OrderedDict(state_dict)
+            if metadata is not None:
+                state_dict._metadata = metadata
             errors = []
             run_load_pre_hooks(self, state_dict, strict, [], [], errors)
             if errors:
@@ -525,11 +538,14 @@ class Module(ModuleExtras, ModuleStateHooks):
                     # the checkpoint's tensor (and its device) replaces the module's, as in PyTorch: a model built
                     # on the meta device gets real tensors; a NumPy value goes to the model's (or default) device
                     source = state_dict[key]
-                    device = source.device if isinstance(source, Tensor) else target.device
-                    device = ag.get_default_device() if device.type == "meta" and not isinstance(source, Tensor) \
-                        else device
-                    fresh = arrays.wrap(device.asarray(value.copy()), device)
-                    if name in owner._parameters:
+                    if isinstance(source, Tensor):   # taken as it is: the module shares its memory, as PyTorch's
+                        fresh = source
+                    else:
+                        device = ag.get_default_device() if target.device.type == "meta" else target.device
+                        fresh = arrays.wrap(device.asarray(value.copy()), device)
+                    if name in owner._parameters and isinstance(fresh, Parameter):
+                        fresh.requires_grad_(target.requires_grad)
+                    elif name in owner._parameters:
                         fresh = Parameter(fresh, requires_grad=target.requires_grad)
                     owner._register(owner._parameters if name in owner._parameters else owner._buffers, name, fresh)
                 else:

@@ -13,6 +13,16 @@ _keys = itertools.count()
 class ModuleStateHooks:
     """Registration of the state-dict hooks, and the extra-state methods a module overrides."""
 
+    #: the version of this module's state_dict layout, saved in state_dict()._metadata as PyTorch does; a subclass
+    #: that changes its entries raises it and upgrades older checkpoints in _load_from_state_dict
+    _version = 1
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        """Called by load_state_dict on every module, parents first, before keys are matched, with the module's
+        saved metadata ({'version': ...}); override it to rename or convert this module's entries (keys starting
+        with `prefix`) of an older checkpoint in place, then call super(). load_state_dict loads the values."""
+
     def _state_hook_store(self, name):
         return self.__dict__.setdefault(name, {})
 
@@ -67,23 +77,34 @@ def run_state_dict_pre_hooks(module, prefix, keep_vars):
         hook(module, prefix, keep_vars)
 
 
-def run_state_dict_post_hooks(module, destination, prefix):
+def run_state_dict_post_hooks(module, destination, prefix, local_metadata):
     """Call `module`'s state_dict post-hooks on `destination`."""
     for hook in _hooks(module, "_state_dict_hooks"):
-        hook(module, destination, prefix, {})
+        hook(module, destination, prefix, local_metadata)
+
+
+def _upgrades_state(module):
+    """True when the module's class overrides _load_from_state_dict."""
+    return type(module)._load_from_state_dict is not ModuleStateHooks._load_from_state_dict
 
 
 def any_load_hooks(root):
     """True when some module under `root` has a load_state_dict hook."""
     return any(m.__dict__.get("_load_state_dict_pre_hooks") or m.__dict__.get("_load_state_dict_post_hooks")
-               for m in root.modules())
+               or _upgrades_state(m) for m in root.modules())
 
 
 def run_load_pre_hooks(root, state_dict, strict, missing, unexpected, errors):
-    """Call every module's load pre-hooks, parents before children, on the mutable `state_dict`."""
+    """Call every module's load pre-hooks, then its _load_from_state_dict override, parents before children, on
+    the mutable `state_dict`, each with its entry of the state_dict's `_metadata`."""
+    metadata = getattr(state_dict, "_metadata", {})
     for prefix, module in root.named_modules():
+        local = metadata.get(prefix, {})
+        prefix = f"{prefix}." if prefix else ""
         for hook in _hooks(module, "_load_state_dict_pre_hooks"):
-            hook(module, state_dict, f"{prefix}." if prefix else "", {}, strict, missing, unexpected, errors)
+            hook(module, state_dict, prefix, local, strict, missing, unexpected, errors)
+        if _upgrades_state(module):
+            module._load_from_state_dict(state_dict, prefix, local, strict, missing, unexpected, errors)
 
 
 def run_load_post_hooks(root, incompatible):

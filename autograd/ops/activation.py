@@ -7,7 +7,7 @@ import math
 
 from .. import complex_forms
 from ..bf16_dtype import is_bf16
-from ..errors import GraphError
+from ..errors import GraphError, UnsupportedDtypeError
 from ..function import Function
 from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
@@ -239,8 +239,8 @@ def _softmax(op, input, dim, dtype, axis, log):
     if dtype is not None:
         input = input.astype(dtype)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
-                        "convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
+                                    "convert it with .float() or pass dtype=ag.float32")
     return Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log)
 
 

@@ -15,7 +15,7 @@ from .indexing import take_along_axis
 from .joining import cat, stack
 from .reduction import sum as _sum
 from .shape import broadcast_to, flatten, flip, narrow, pad, repeat, reshape, transpose
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 
 
 def _tensor_list(op, tensors):
@@ -96,7 +96,7 @@ def tile(input, dims):
     check_tensor("tile", input)
     dims = _ints("tile", "dims", dims)
     if any(d < 0 for d in dims):
-        raise ValueError(f"tile: repeat counts must be non-negative, got {dims}")
+        raise ShapeError(f"tile: repeat counts must be non-negative, got {dims}")
     return repeat(input, *((1,) * (input.ndim - len(dims)) + dims))
 
 
@@ -123,7 +123,7 @@ def diag(input, diagonal=0):
     if input.ndim == 2:
         return globals()["diagonal"](input, diagonal).clone()   # a copy, as PyTorch's diag
     if input.ndim != 1:
-        raise ValueError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
+        raise ShapeError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
                          "diag_embed for batches")
     n = input.shape[0]
     square = mul(input.device.xp.eye(n, dtype=input.dtype), input)   # input along the main diagonal
@@ -319,7 +319,7 @@ def take_along_dim(input, indices, dim=None):
     check_tensor("take_along_dim", input)
     check_tensor("take_along_dim", indices, "indices")
     if indices.dtype.kind not in "iu":
-        raise TypeError(f"take_along_dim: indices must be an integer tensor, got {indices.dtype}; use .long()")
+        raise DtypeError(f"take_along_dim: indices must be an integer tensor, got {indices.dtype}; use .long()")
     if dim is None:
         return take_along_axis(flatten(input), flatten(indices), 0)
     d = normalize("take_along_dim", dim, input.ndim)

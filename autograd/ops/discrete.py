@@ -7,6 +7,7 @@ from ..random_generator import check_generator
 from ..tensor import Tensor
 from .dims import check_tensor, every_dim_if_empty, normalize
 from .no_grad_op import no_grad_op
+from ..errors import ArgumentRangeError
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -152,8 +153,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
                                    "indices in")
     probs = input.detach().numpy().astype(np.float64).reshape(-1, n_cat)
     if not np.isfinite(probs).all() or (probs < 0).any():
-        raise ValueError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "
-                         "(e.g. softmax(logits)), not logits")
+        raise ArgumentRangeError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "
+                                 "(e.g. softmax(logits)), not logits")
     if (probs.sum(axis=1) <= 0).any():
         raise ValueError("multinomial: a row of weights sums to 0; at least one category needs a positive weight")
     if not replacement and num_samples > int((probs > 0).sum(axis=1).min()):

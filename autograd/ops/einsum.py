@@ -6,6 +6,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from .arrange import diagonal
 from .dims import check_tensor
+from ..errors import ShapeError
 from .einsum_sublist import sublist_equation
 
 
@@ -68,7 +69,7 @@ def einsum(equation, *operands):
         for c, n in zip(s, t.shape):
             if n != 1 and sizes.setdefault(c, n) != n:
                 shapes = ", ".join(str(tuple(o.shape)) for o in operands)
-                raise ValueError(f"einsum {equation!r}: index {c!r} has size {sizes[c]} in one operand and {n} in "
+                raise ShapeError(f"einsum {equation!r}: index {c!r} has size {sizes[c]} in one operand and {n} in "
                                  f"another (operand shapes {shapes}); the sizes a letter names must agree")
     dtype = operands[0].dtype
     operands = tuple(o if o.dtype == dtype else o.astype(dtype) for o in operands)
@@ -91,7 +92,7 @@ def _diagonals(equation, s, t):
         c = next(c for c in s if s.count(c) > 1)
         p, q = s.index(c), s.index(c, s.index(c) + 1)
         if t.shape[p] != t.shape[q]:
-            raise ValueError(f"einsum {equation!r}: index {c!r} repeated in subscripts {s!r} names dims of sizes "
+            raise ShapeError(f"einsum {equation!r}: index {c!r} repeated in subscripts {s!r} names dims of sizes "
                              f"{t.shape[p]} and {t.shape[q]} (operand shape {tuple(t.shape)}); a diagonal needs "
                              "one size")
         t, s = diagonal(t, 0, p, q), s[:p] + s[p + 1:q] + s[q + 1:] + c
@@ -104,7 +105,8 @@ def _parse(equation, ndims):
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(ndims):
-        raise ValueError(f"einsum {equation!r}: {len(inputs)} operand subscripts for {len(ndims)} operands")
+        raise ShapeError(f"einsum {equation!r}: {len(inputs)} operand subscripts for {len(ndims)} operands; pass "
+                         "one tensor per comma-separated subscript")
     used = set(equation) - set(".,->")
     spare = [c for c in string.ascii_letters if c not in used]
     n_ellipsis = max([nd - len(s.replace("...", "")) for s, nd in zip(inputs, ndims) if "..." in s], default=0)
@@ -115,7 +117,8 @@ def _parse(equation, ndims):
             n = nd - len(s.replace("...", ""))
             s = s.replace("...", ell[n_ellipsis - n:] if n else "")
         if len(s) != nd or not s.isalpha():
-            raise ValueError(f"einsum {equation!r}: subscripts {s!r} do not fit an operand with {nd} dims")
+            raise ShapeError(f"einsum {equation!r}: subscripts {s!r} do not fit an operand with {nd} dims; give one "
+                             "letter per dim, or '...' for the dims you do not name")
         explicit.append(s)
     if arrow:
         out = rhs.replace("...", ell)
@@ -126,5 +129,6 @@ def _parse(equation, ndims):
                 counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
     if not set(out) <= set("".join(explicit)) or len(set(out)) != len(out):
-        raise ValueError(f"einsum {equation!r}: each output letter must appear once, and in some operand")
+        raise ShapeError(f"einsum {equation!r}: each output letter must appear once, and in some operand; drop "
+                         "the output letters no input names")
     return explicit, out

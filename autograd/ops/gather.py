@@ -124,7 +124,7 @@ def _scatter(op, input, dim, index, src, accumulate):
     _check_index(op, idx, input, d, "self")
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
-            raise ValueError(f"{op}: src shape {src.shape} must have index's number of dims and be at least "
+            raise ShapeError(f"{op}: src shape {src.shape} must have index's number of dims and be at least "
                              f"index's shape {tuple(idx.shape)} in every dim")
         if src.dtype != input.dtype:   # a silent cast would truncate (0.5 into an int tensor writes 0)
             raise DtypeError(f"{op}: src ({src.dtype}, shape {tuple(src.shape)}) must have input's dtype "

@@ -11,7 +11,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from ..view_links import SeveralViews
 from .dims import check_tensor, dim_or as _dim_or, normalize
-from ..errors import ShapeError
+from ..errors import ArgumentRangeError, ShapeError
 
 
 class Concatenate(Function):
@@ -82,7 +82,8 @@ def cat(tensors, dim=None, *, axis=None):
     tensors = _tensors("cat", tensors)
     d = normalize("cat", dim, tensors[0].ndim)
     if tensors[0].ndim == 0:
-        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+        raise ShapeError(f"cat: zero-dimensional tensors cannot be concatenated (got {len(tensors)} of shape ()); "
+                         "use stack, or give each a dim first (t.reshape(1))")
     return Concatenate.apply(*tensors, axis=d)
 
 
@@ -114,7 +115,7 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     size = split_size_or_sections
     if isinstance(size, numbers.Integral) and not isinstance(size, bool):
         if size <= 0 and n:
-            raise ValueError(f"split: split_size must be a positive int, got {size}")
+            raise ShapeError(f"split: split_size must be a positive int, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
     else:
         sizes = [int(v) for v in size]
@@ -147,7 +148,9 @@ def tensor_split(input, indices_or_sections, dim=0):
         arg = arg.tolist()
     if isinstance(arg, numbers.Integral):
         if arg <= 0:
-            raise ValueError(f"tensor_split: sections must be a positive int, got {arg}")
+            raise ArgumentRangeError(f"tensor_split: the number of sections must be larger than 0, got {arg} "
+                                     f"(for a tensor of shape {tuple(input.shape)}); pass sections >= 1 or a list "
+                                     f"of split indices")
         base, extra = divmod(n, arg)
         bounds = np.cumsum([base + 1] * extra + [base] * (arg - extra))[:-1].tolist()
     else:

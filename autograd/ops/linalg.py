@@ -212,7 +212,7 @@ def dot(input, other):
     check_tensor("dot", input)
     check_tensor("dot", other, "other")
     if input.ndim != 1 or other.ndim != 1:
-        raise ValueError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {other.shape}; use matmul")
+        raise ShapeError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {other.shape}; use matmul")
     return matmul(input, other)
 
 
@@ -223,7 +223,7 @@ def outer(input, vec2):
     check_tensor("outer", input)
     check_tensor("outer", vec2, "vec2")
     if input.ndim != 1 or vec2.ndim != 1:
-        raise ValueError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
+        raise ShapeError(f"outer: expects two 1-D tensors, got shapes {input.shape} and {vec2.shape}")
     input, vec2 = _promote(input, vec2, "outer")   # unlike matmul, PyTorch's outer promotes mixed dtypes
     return named(matmul(input.reshape(-1, 1), vec2.reshape(1, -1)), "MulBackward0")
 
@@ -245,10 +245,9 @@ class Linear(Function):
         gx = product(ctx.xp, _rows(gy), weight).reshape(x.shape) if need[0] else None
         gw = gb = None
         if need[1] or need[2]:
-            g2 = gy.reshape((-1, gy.shape[-1])) if gy.ndim != 2 else gy
+            g2 = _matrix(gy)
             if need[1]:
-                x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
-                gw = product(ctx.xp, g2.T, x2)
+                gw = product(ctx.xp, g2.T, _matrix(x))
             if need[2]:
                 gb = sum_axes(g2, 0)
         return gx, gw, gb
@@ -269,6 +268,12 @@ class Linear(Function):
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
+
+
+def _matrix(a):
+    """`a` as a 2-D (rows, features) array, a 1-D one as one row (sizes spelled out: with 0 features a -1 in
+    the shape would be ambiguous)."""
+    return a.reshape(1, a.shape[0]) if a.ndim == 1 else _rows(a)
 
 
 def _rows(a):

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..return_types import return_type
 from .dims import check_tensor
+from ..errors import ShapeError
 
 
 class LinAlgError(RuntimeError):
@@ -46,7 +47,7 @@ def check_matrix(op, x, name="A", square=True):
         raise ValueError(f"{op}: the input tensor {name} must have at least 2 dimensions (a matrix or a batch of "
                          f"them), got shape {tuple(x.shape)}; for a vector v use v.unsqueeze(-1) or v.unsqueeze(0)")
     if square and x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"{op}: {name} must be batches of square matrices, but they are {x.shape[-2]} by "
+        raise ShapeError(f"{op}: {name} must be batches of square matrices, but they are {x.shape[-2]} by "
                          f"{x.shape[-1]} matrices (shape {tuple(x.shape)})")
     return x
 

@@ -16,6 +16,7 @@ from .products import cross as _cross
 from .reduction import sum as _sum
 from .shape import movedim, reshape, squeeze, unsqueeze
 from .. import autocast_state as autocast
+from ..errors import ShapeError
 
 
 def matrix_power(A, n):
@@ -114,7 +115,7 @@ def cross(input, other, *, dim=-1):
                          f"and {tuple(other.shape)}")
     d = normalize(op, dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:
-        raise ValueError(f"{op}: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
+        raise ShapeError(f"{op}: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
                          f"{other.shape[d]}")
     return _cross(input, other, d)
 

@@ -14,6 +14,7 @@ from .linalg_checks import (InvEx, SolveEx, batch_shape, check_float, check_matr
 from .shape import squeeze, unsqueeze
 from .triangular import tril, triu
 from .. import autocast_state as autocast
+from ..errors import ShapeError
 
 
 def _t(x):
@@ -194,7 +195,7 @@ def _solve(op, A, B, left, ex):
     fits = matrix.shape[-2] == n if left else matrix.shape[-1] == n
     if not fits:
         equation = "AX = B" if left else "XA = B"
-        raise ValueError(f"{op}: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and "
+        raise ShapeError(f"{op}: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and "
                          f"{matrix.shape[-2]}x{matrix.shape[-1]}); B must have {n} "
                          f"{'rows' if left else 'columns'} (A has shape {tuple(A.shape)}, B {tuple(B.shape)})")
     batch_shape(op, A.shape, matrix.shape)

@@ -17,6 +17,7 @@ from .reduction import sum as _sum
 from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
 from .searching import triu_indices
+from ..errors import ShapeError
 
 
 def tensordot(a, b, dims=2):
@@ -137,7 +138,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     check_tensor("cdist", x1, "x1")
     check_tensor("cdist", x2, "x2")
     if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
-        raise ValueError(f"cdist: expects x1 (..., P, M) and x2 (..., R, M) with the same M, got shapes "
+        raise ShapeError(f"cdist: expects x1 (..., P, M) and x2 (..., R, M) with the same M, got shapes "
                          f"{x1.shape} and {x2.shape}")
     if (x1.dtype.kind != "f" and not is_bf16(x1.dtype)) or (x2.dtype.kind != "f" and not is_bf16(x2.dtype)):
         raise TypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")

@@ -12,7 +12,7 @@ from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, resolve
-from ..errors import ShapeError
+from ..errors import IndexRangeError, ShapeError
 
 
 class Reshape(Function):
@@ -89,6 +89,9 @@ def reshape(x, *shape):
     """The same values in a new shape (one dimension may be -1)."""
     check_tensor("reshape", x)
     shape = _sizes("reshape", shape)
+    if any(n < -1 for n in shape):   # NumPy would read any negative size as -1
+        raise ShapeError(f"reshape: invalid size {min(shape)} in shape {shape} for a tensor of shape {x.shape}; "
+                         "sizes must be >= 0, or -1 for the one size to infer")
     return Reshape.apply(x, shape)   # a new tensor (a view) even for the same shape, as PyTorch
 
 
@@ -275,7 +278,7 @@ def expand(input, *sizes):
         raise ShapeError(f"expand: sizes {sizes} have fewer dims than the tensor's shape {input.shape}")
     shape = tuple(input.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
     if builtins.any(n < 0 for n in shape):
-        raise ValueError(f"expand: -1 is only allowed for existing dims, got sizes {sizes} for shape {input.shape}")
+        raise ShapeError(f"expand: -1 is only allowed for existing dims, got sizes {sizes} for shape {input.shape}")
     return broadcast_checked("expand", input, shape)
 
 
@@ -286,7 +289,8 @@ def narrow(input, dim, start, length):
     n = input.shape[d]
     start = int(start) + (n if start < 0 else 0)
     if not 0 <= start <= n or length < 0 or start + length > n:
-        raise IndexError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {n}")
+        raise IndexRangeError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {n} (shape "
+                              f"{tuple(input.shape)}); start + length must be at most {n}")
     return input[(slice(None),) * d + (slice(start, start + int(length)),)]
 
 
@@ -322,7 +326,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         return reshape(y, x.shape[:d] + (x.shape[d] * int(repeats),) + x.shape[d + 1:])
     counts = np.asarray(counts, dtype=np.int64).reshape(-1)
     if counts.shape != (x.shape[d],) or (counts < 0).any():
-        raise ValueError(f"repeat_interleave: repeats must hold {x.shape[d]} non-negative counts (one per element "
+        raise ShapeError(f"repeat_interleave: repeats must hold {x.shape[d]} non-negative counts (one per element "
                          f"of dim {d}), or a single count, got {counts.tolist()}")
     _check_output_size(output_size, int(counts.sum()))
     index = np.repeat(np.arange(x.shape[d]), counts)

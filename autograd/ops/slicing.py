@@ -11,6 +11,7 @@ from .indexing import on_device_of
 from .setitem import setitem
 from .shape import movedim, narrow, reshape
 from .unfold_view import UnfoldWindows
+from ..errors import ShapeError
 
 
 def _index(op, index, size, dim, shape):
@@ -44,7 +45,7 @@ def unfold(input, dimension, size, step):
     d = normalize("unfold", dimension, max(input.ndim, 1))
     n = input.shape[d] if input.ndim else 1
     if not 0 <= size <= n or step <= 0:
-        raise ValueError(f"unfold: windows of size {size} with step {step} along dim {d} of size {n} (shape "
+        raise ShapeError(f"unfold: windows of size {size} with step {step} along dim {d} of size {n} (shape "
                          f"{input.shape}); size must be at most {n} and step positive")
     if input.ndim == 0:
         return reshape(input, (1,))

@@ -3,6 +3,7 @@ through take_along_axis to the positions they came from."""
 import numpy as np
 
 from .. import complex_forms
+from ..errors import IndexRangeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -63,7 +64,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     d = normalize("topk", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
-        raise IndexError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")
+        raise IndexRangeError(f"topk: k={k} is out of range for dim {dim} of length {n} (shape {input.shape}); k "
+                              f"must be at most {n}")
     if input.ndim == 0:
         return TopkResult(input.clone(), argsort(input))
     indices = no_grad_op("topk", lambda xp, data: _order_array(xp, data, d, largest, True)[

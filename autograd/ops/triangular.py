@@ -4,12 +4,13 @@ import numpy as np
 from ..function import named
 from .dims import check_tensor
 from .elementwise import where
+from ..errors import ShapeError
 
 
 def _triangle(op, input, diagonal, lower):
     check_tensor(op, input)
     if input.ndim < 2:
-        raise ValueError(f"{op}: input must have at least 2 dims (a matrix or a batch of them), got shape "
+        raise ShapeError(f"{op}: input must have at least 2 dims (a matrix or a batch of them), got shape "
                          f"{input.shape}")
     rows, cols = input.shape[-2:]
     keep = (np.tri(rows, cols, int(diagonal), dtype=bool) if lower

@@ -10,6 +10,7 @@ from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
 from ..function import named
+from ..errors import ShapeError
 from ..tensor import Tensor
 
 
@@ -41,7 +42,7 @@ def float_pair(x1, x2, op, names=("x1", "x2"), complex_ok=False):
     try:
         return _broadcast_shape(x1.shape, x2.shape)
     except ValueError:
-        raise ValueError(f"{op}: {names[0]} {tuple(x1.shape)} and {names[1]} {tuple(x2.shape)} do not broadcast "
+        raise ShapeError(f"{op}: {names[0]} {tuple(x1.shape)} and {names[1]} {tuple(x2.shape)} do not broadcast "
                          "together; make their shapes equal or 1 in each dim") from None
 
 

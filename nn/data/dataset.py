@@ -46,7 +46,11 @@ class TensorDataset(Dataset):
     def __getitem__(self, index):
         if isinstance(index, Tensor):
             index = index.numpy()
-        return tuple(Tensor(a[index]) for a in self.arrays)
+        try:
+            return tuple(Tensor(a[index]) for a in self.arrays)
+        except IndexError as error:
+            raise IndexError(f"TensorDataset: index {index!r:.40} is out of range for a dataset of {len(self)} "
+                             f"examples ({error}); valid indices are 0 to {len(self) - 1}") from None
 
     @property
     def tensors(self):

@@ -70,6 +70,12 @@ class DataLoader:
                 raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__}")
         if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
+        if timeout < 0:
+            raise ValueError(f"DataLoader: timeout must be >= 0 seconds (0: wait as long as it takes), got {timeout!r}")
+        for name, given in (("prefetch_factor", prefetch_factor), ("persistent_workers", persistent_workers or None)):
+            if given is not None and num_workers == 0:   # options of worker processes, as PyTorch's checks
+                raise ValueError(f"DataLoader: {name}={given!r} applies to worker processes only; set num_workers > 0 "
+                                 f"or leave {name} out")
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: pass either shuffle=True or a sampler (which sets the order itself), not "
                              "both; for a shuffled distributed share use DistributedSampler(dataset, shuffle=True)")
@@ -205,6 +211,12 @@ def _collate(values, field):
             return fields                     # PyTorch gives a list for tuples too
         return _same_kind(first, fields, lambda kind: kind(fields))
     if isinstance(first, (Tensor, np.ndarray, numbers.Number, np.generic)):
+        odd = next((v for v in values if not isinstance(v, (Tensor, np.ndarray, numbers.Number, np.generic))), None)
+        if odd is not None:   # NumPy would read a string as a 0-d array and blame the shapes
+            where = "the examples" if field is None else f"field {field!r} of the examples"
+            raise TypeError(f"DataLoader: default_collate cannot batch {where}: they mix {type(first).__name__} and "
+                            f"{type(odd).__name__} values; give every example the same kind of value, or pass a "
+                            "collate_fn")
         return _stack(values, field)
     raise TypeError(f"DataLoader: field {_name(field)} holds {type(first).__name__}, which default_collate cannot "
                     "batch (it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); "

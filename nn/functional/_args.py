@@ -2,7 +2,7 @@
 import numbers
 
 from autograd.bf16_dtype import is_bf16
-from autograd.errors import DtypeError
+from autograd.errors import DtypeError, ShapeError
 
 
 def pair(value, name, op, minimum=0):
@@ -15,7 +15,7 @@ def pair(value, name, op, minimum=0):
     else:
         raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if min(out) < minimum:
-        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+        raise ShapeError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return out
 
 
@@ -26,19 +26,19 @@ def single(value, name, op, minimum=0):
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
         raise ValueError(f"{op}: {name} must be an int or a 1-tuple of ints, got {value!r}")
     if value < minimum:
-        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+        raise ShapeError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(value)
 
 
-def same_dtype(op, input, **params):
-    """TypeError unless every given parameter (None ones skipped) has the input's dtype: as in PyTorch, a layer
-    does not mix dtypes (a float64 batch into a float32 layer, an int batch into a float layer)."""
+def same_dtype(op, input, kind=DtypeError, **params):
+    """`kind` (a DtypeError) unless every given parameter (None ones skipped) has the input's dtype: as in PyTorch,
+    a layer does not mix dtypes (a float64 batch into a float32 layer, an int batch into a float layer)."""
     for name, p in params.items():
         if p is not None and p.dtype != input.dtype:
             # a layer moved to an integer dtype cannot train, so an integer batch gets only the input's fix
             layer_fix = f" or the layer (layer.to(ag.{input.dtype}))" if input.dtype.kind == "f" else ""
-            raise DtypeError(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
-                             f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")
+            raise kind(f"{op}: input is {input.dtype} but {name} is {p.dtype}; they must have the same dtype. "
+                       f"Convert the input (x.to({name}.dtype), e.g. x.float() for float32){layer_fix}")
 
 
 def half_input_float_params(input, *params):

@@ -12,6 +12,7 @@ from autograd.ops import activation_forms as _forms
 from autograd.ops.activation_forms import SELU_ALPHA as _SELU_ALPHA  # noqa: F401  (nn/functional/dropout.py)
 from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F401
 from autograd.ops.dims import check_tensor, dim_or, normalize
+from autograd.errors import UnsupportedDtypeError
 
 
 def relu(input, inplace=False):
@@ -78,8 +79,8 @@ def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
 def _float_input(op, x):
     check_tensor(op, x)
     if not x.is_floating_point():   # bfloat16 included (its NumPy kind is not "f")
-        raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
-                        "convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape "
+                                    f"{tuple(x.shape)}); convert it with .float()")
 
 
 def _maybe_inplace(op, fn, x, inplace):

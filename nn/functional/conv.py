@@ -27,12 +27,12 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
         raise ShapeError(f"{op}: expects an input {LAYOUTS[spatial]} and a {2 + spatial}-D weight; got input shape "
                          f"{x.shape} and weight shape {w.shape}")
     if not isinstance(groups, numbers.Integral) or groups < 1 or w.shape[0] % groups:
-        raise ValueError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
+        raise ShapeError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
                          f"(weight shape {w.shape})")
     channels = x.shape[-1 - spatial]
     expected = w.shape[0] if transposed else w.shape[1] * groups
     if channels != expected:
-        raise ValueError(f"{op}: input has {channels} channels but the weight {w.shape} with groups={groups} "
+        raise ShapeError(f"{op}: input has {channels} channels but the weight {w.shape} with groups={groups} "
                          f"expects {expected} (input shape {x.shape}); pass an input with {expected} channels "
                          f"or build the layer with in_channels={channels}")
     out_channels = w.shape[1] * groups if transposed else w.shape[0]

@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError
 from autograd import autocast_state as autocast
 
 from .grid_sample_bicubic import bicubic_taps
@@ -155,7 +156,7 @@ def _check(input, grid, mode, padding_mode):
         raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
     if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2 \
             or grid.shape[0] != input.shape[0]:
-        raise ValueError(f"{op}: expects input (N, C, H, W) with grid (N, H_out, W_out, 2), or input "
+        raise ShapeError(f"{op}: expects input (N, C, H, W) with grid (N, H_out, W_out, 2), or input "
                          f"(N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), the same N; got input "
                          f"{tuple(input.shape)} and grid {tuple(grid.shape)}")
     if mode == "bicubic" and input.ndim != 4:

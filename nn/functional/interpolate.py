@@ -12,6 +12,7 @@ import numpy as np
 from autograd.function import named
 from autograd.ops.resample import resample
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError, UnsupportedError
 
 from .interpolate_antialias import antialias_plan
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
@@ -107,7 +108,7 @@ def _output_size(input, size, scale_factor, recompute_scale_factor):
         return tuple(int(s) for s in sizes), (None,) * len(spatial)
     factors = _per_axis(scale_factor, len(spatial), "scale_factor")
     if not all(isinstance(f, numbers.Real) and not isinstance(f, bool) and f > 0 for f in factors):
-        raise ValueError(f"interpolate: scale_factor must be a positive number or a tuple of them, got "
+        raise ShapeError(f"interpolate: scale_factor must be a positive number or a tuple of them, got "
                          f"{scale_factor!r}")
     sizes = tuple(int(math.floor(n * float(f))) for n, f in zip(spatial, factors))
     return sizes, (None,) * len(spatial) if recompute_scale_factor else tuple(float(f) for f in factors)
@@ -129,11 +130,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     """
     check_tensor("interpolate", input)
     if mode not in MODES:
-        raise ValueError(f"interpolate: mode {mode!r} is not supported; use one of {sorted(MODES)}")
+        raise UnsupportedError(f"interpolate: mode {mode!r} is not supported; use one of {sorted(MODES)}")
     if input.ndim not in MODES[mode]:
         ranks = " or ".join(f"{r}-D" for r in MODES[mode])
-        raise ValueError(f"interpolate: mode {mode!r} expects a {ranks} input (N, C, spatial...), got shape "
-                         f"{input.shape}")
+        raise UnsupportedError(f"interpolate: mode {mode!r} expects a {ranks} input (N, C, spatial...), got shape "
+                               f"{input.shape}; add the missing batch or channel axis with unsqueeze(0)")
     if antialias and (mode not in ("bilinear", "bicubic") or input.ndim != 4):
         raise ValueError(f"interpolate: antialias=True applies to the 'bilinear' and 'bicubic' modes on a 4-D input "
                          f"(N, C, H, W), got mode {mode!r} and shape {input.shape}")

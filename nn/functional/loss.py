@@ -15,7 +15,7 @@ from autograd import complex_forms
 
 from .activation import log_softmax
 from .regression_targets import broadcast_target, weighted
-from autograd.errors import DtypeError, ShapeError
+from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -99,6 +99,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         return autocast.run("huber_loss", huber_loss, input, target, reduction, delta, weight=weight)
     check_tensor("huber_loss", input)
     check_tensor("huber_loss", target, "target")
+    if not delta > 0:   # a zero delta would make every term 0: PyTorch refuses it
+        raise ArgumentRangeError(f"huber_loss: delta must be positive, got {delta!r}; it is the error size where the "
+                                 "loss turns from quadratic to linear (1.0 by default)")
     if complex_forms.active:
         complex_forms.refuse('huber_loss', input, target)
     err = ag.abs(input - broadcast_target("huber_loss", input, target))
@@ -186,7 +189,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise ArgumentRangeError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     warn_if_probabilities("cross_entropy", input)
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
     weight = _class_weight("cross_entropy", weight, input)
@@ -400,7 +403,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if complex_forms.active:
         complex_forms.refuse('smooth_l1_loss', input, target)
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+        raise ArgumentRangeError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)
     err = ag.abs(input - broadcast_target("smooth_l1_loss", input, target))
     if beta == 0:

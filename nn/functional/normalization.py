@@ -27,7 +27,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                     ("bias", bias)):
         if t is not None and tuple(t.shape) != (channels,):
-            raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
+            raise ShapeError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},): build the layer with num_features="
                              f"{channels}")
     if half_input_float_params(input, weight, bias, running_mean, running_var):   # float32 in, input's dtype out

@@ -9,7 +9,7 @@ import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
 from autograd.ops.dims import check_tensor
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, UnsupportedError
 
 MODES = ("constant", "reflect", "replicate", "circular")
 _NON_CONSTANT_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}
@@ -44,10 +44,10 @@ def _check(input, pad, mode, value):
         raise ShapeError(f"{op}: the pad tuple {tuple(pad)} has an odd length; it needs a (before, after) pair "
                          "per padded dimension, last dimension first")
     if len(pad) // 2 > input.ndim:
-        raise ValueError(f"{op}: the pad tuple {tuple(pad)} pads {len(pad) // 2} dimensions, but the input has "
-                         f"only {input.ndim} (shape {input.shape})")
+        raise ShapeError(f"{op}: the pad tuple {tuple(pad)} pads {len(pad) // 2} dimensions, but the input has "
+                         f"only {input.ndim} (shape {input.shape}); give at most {2 * input.ndim} pads")
     if mode not in MODES:
-        raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}")
+        raise UnsupportedError(f"{op}: mode must be one of {MODES}, got {mode!r}")
     if mode != "constant":
         if value is not None and value != 0:
             raise ValueError(f"{op}: mode {mode!r} takes no value argument (got value={value!r}); it applies "
@@ -56,7 +56,7 @@ def _check(input, pad, mode, value):
         ranks = _NON_CONSTANT_RANKS.get(dims)
         if ranks is None or input.ndim not in ranks:
             supported = "; ".join(f"{k} dims on a {a}-D or {b}-D input" for k, (a, b) in _NON_CONSTANT_RANKS.items())
-            raise ValueError(f"{op}: mode {mode!r} with a pad tuple of length {len(pad)} does not take a "
+            raise UnsupportedError(f"{op}: mode {mode!r} with a pad tuple of length {len(pad)} does not take a "
                              f"{input.ndim}-D input (shape {input.shape}); it pads the last {supported}")
         batched = input.ndim == dims + 2
         if any(n == 0 for n in input.shape[1 if batched else 0:]):
@@ -103,10 +103,10 @@ def pad(input, pad, mode="constant", value=None):
             raise ValueError(f"pad: mode {mode!r} cannot pad dimension {dim}: the negative pads cropped it to size 0 "
                              f"(input shape {input.shape})")
         if mode == "reflect" and max(before, after) >= n:
-            raise ValueError(f"pad: reflect pads ({before}, {after}) of dimension {dim} must be smaller than its size "
+            raise ShapeError(f"pad: reflect pads ({before}, {after}) of dimension {dim} must be smaller than its size "
                              f"{n} (input shape {input.shape}); use mode 'replicate' or a smaller pad")
         if mode == "circular" and max(before, after) > n:
-            raise ValueError(f"pad: circular pads ({before}, {after}) of dimension {dim} wrap around more than "
+            raise ShapeError(f"pad: circular pads ({before}, {after}) of dimension {dim} wrap around more than "
                              f"once (its size is {n}, input shape {input.shape}); use a pad <= {n}")
         parts = ([_side(x, dim, before, mode, True)] if before else []) + [x] + (
             [_side(x, dim, after, mode, False)] if after else [])

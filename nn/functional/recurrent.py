@@ -9,6 +9,13 @@ from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
 from autograd import autocast_state as autocast
 
 from ._args import same_dtype
+from autograd.errors import DtypeError
+
+
+class RecurrentDtypeError(DtypeError, ValueError):
+    """A recurrent layer's input of another dtype than its weights: a DtypeError, and a ValueError as PyTorch's
+    RNN, LSTM and GRU raise."""
+
 
 #: gate blocks per mode (pre-activation width = WIDTH * hidden)
 def _check_cell(op, gates_x, h_prev, w_hh, b_hh, width, c_prev=None):
@@ -81,7 +88,7 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
     if mode not in WIDTH:
         raise ValueError(f"recurrence: mode {mode!r} is not one of {sorted(WIDTH)}")
     check_tensor(mode, x)
-    same_dtype(mode, x, h0=h0, c0=c0, weight_ih=w_ih, weight_hh=w_hh, bias_ih=b_ih, bias_hh=b_hh)
+    same_dtype(mode, x, RecurrentDtypeError, h0=h0, c0=c0, weight_ih=w_ih, weight_hh=w_hh, bias_ih=b_ih, bias_hh=b_hh)
     if x.ndim != 3 or w_ih.ndim != 2 or x.shape[2] != w_ih.shape[1]:
         raise ValueError(f"{mode}: expects an input (T, B, I) whose I matches weight_ih {w_ih.shape}; got input "
                          f"shape {x.shape}: the layer expects {w_ih.shape[-1]} input features")

@@ -34,7 +34,7 @@ def pixel_unshuffle(input, downscale_factor):
     r = _check(input, downscale_factor, "pixel_unshuffle", "downscale_factor")
     *lead, c, h, w = input.shape
     if h % r or w % r:
-        raise ValueError(f"pixel_unshuffle: the height {h} and width {w} of input {input.shape} must be divisible "
+        raise ShapeError(f"pixel_unshuffle: the height {h} and width {w} of input {input.shape} must be divisible "
                          f"by downscale_factor {r}")
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)

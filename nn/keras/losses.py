@@ -9,6 +9,8 @@ or sigmoid is computed from the logits (exact and stable); other probabilities a
 """
 import numpy as np
 
+from autograd.errors import IdentifierError
+
 from .. import functional as F
 from . import losses_extra, masking
 from .losses_ctc import CTC, ctc  # noqa: F401
@@ -242,7 +244,8 @@ def get(identifier):
         return identifier()
     if isinstance(identifier, Loss) or callable(identifier):
         return identifier
-    raise TypeError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__}")
+    raise IdentifierError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__} (could not "
+                          f"interpret loss identifier {identifier!r:.60})")
 
 
 def loss_object(identifier):
@@ -262,7 +265,8 @@ def loss_object(identifier):
         return identifier()
     if callable(identifier):
         return LossFunctionWrapper(identifier)
-    raise TypeError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__}")
+    raise IdentifierError(f"a loss must be a name, a Loss or a function, got {type(identifier).__name__} (could not "
+                          f"interpret loss identifier {identifier!r:.60})")
 
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)

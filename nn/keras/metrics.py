@@ -3,6 +3,7 @@
 import numpy as np
 
 import autograd as ag
+from autograd.errors import IdentifierError
 
 from . import metrics_extra
 from .metric_state import StateVariable, add_state, state
@@ -463,7 +464,8 @@ def get(identifier):
         return identifier()
     if isinstance(identifier, Metric) or callable(identifier):
         return identifier
-    raise TypeError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__}")
+    raise IdentifierError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__} (could "
+                          f"not interpret metric identifier {identifier!r:.60})")
 
 
 def metric_object(identifier):
@@ -484,7 +486,8 @@ def metric_object(identifier):
         return metric
     if callable(identifier):
         return MeanMetricWrapper(lambda t, p: _host(identifier(t, p)), name=getattr(identifier, "__name__", None))
-    raise TypeError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__}")
+    raise IdentifierError(f"a metric must be a name, a Metric or a function, got {type(identifier).__name__} (could "
+                          f"not interpret metric identifier {identifier!r:.60})")
 
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)

@@ -10,6 +10,8 @@ keras.optimizers.schedules called with the step number.
 """
 import math
 
+from autograd.errors import IdentifierError
+
 from . import schedules  # noqa: F401 (keras.optimizers.schedules)
 from .optimizer_base import LearningRate, Optimizer  # noqa: F401 (part of keras.optimizers)
 from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
@@ -147,7 +149,9 @@ def get(identifier):
         return _NAMES[key]()
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
-    raise TypeError(f"an optimizer must be a name or a keras.optimizers.Optimizer, got {type(identifier).__name__}")
+    raise IdentifierError(f"an optimizer must be a name or a keras.optimizers.Optimizer, got "
+                          f"{type(identifier).__name__} (could not interpret optimizer identifier {identifier!r:.60}); "
+                          "to set the learning rate pass e.g. keras.optimizers.Adam(learning_rate=0.01)")
 
 
 

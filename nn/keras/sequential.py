@@ -1,4 +1,6 @@
 """keras.Sequential: a stack of layers, each taking the previous one's output."""
+from autograd.errors import IdentifierError
+
 from ..module import Module
 from .context import name_scope
 from .autocast_scope import policy_config
@@ -85,7 +87,10 @@ class Sequential(Model):
             self._symbolic = layer
             return
         if not isinstance(layer, Module):
-            raise TypeError(f"{self.name}.add: expects a layer, got {type(layer).__name__}")
+            hint = (f"; for an activation add keras.layers.Activation({layer!r})" if isinstance(layer, str) or
+                    callable(layer) else "")
+            raise IdentifierError(f"{self.name}.add: only layers can be added to a Sequential model, got "
+                                  f"{type(layer).__name__} {layer!r:.60}{hint}")
         if not isinstance(layer, Layer):
             layer = ModuleWrapper(layer)
         name = getattr(layer, "name", f"layer_{len(self._stack)}")

@@ -44,6 +44,8 @@ def _per_output(spec, names, what):
         if len(spec) != len(names):
             raise ValueError(f"compile: {len(spec)} {what}(s) given for a model with {len(names)} outputs {names}")
         return list(spec)
+    if isinstance(spec, (list, tuple)) and len(spec) == 1:   # Keras: a one-entry list for the one output
+        return [spec[0]]
     return [spec] * len(names)
 
 
@@ -153,6 +155,9 @@ class KerasCompiled:
             if isinstance(specs, dict) or (multi and isinstance(specs, (list, tuple)) and len(specs) == len(names)
                                            and all(isinstance(s, (list, tuple)) or s is None for s in specs)):
                 per_output = _per_output(specs, names, "metric")
+            elif not multi and isinstance(specs, (list, tuple)) and len(specs) == 1 and isinstance(
+                    specs[0], (list, tuple)):   # Keras: the one output's list of metrics, given per output
+                per_output = [specs[0]]
             else:
                 per_output = [specs] * len(names)
             for k, entry in enumerate(per_output):
@@ -294,6 +299,10 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     dict per output), loss_weights, metrics and weighted_metrics (names, Metric objects; per output as a list
     of lists or a dict). jit_compile=True runs fit/evaluate/predict batches as `ag.jit` compiled steps
     (single-output models; batches with sample or class weights stay eager)."""
+    for name, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+        if value is not None and not isinstance(value, (list, tuple, dict)):   # Keras refuses a bare name too
+            raise ValueError(f"compile: {name} must be a list, tuple or dict, got {name}={value!r:.60} "
+                             f"({type(value).__name__}); wrap it in a list: {name}=[{value!r:.60}]")
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
     if auto_scale_loss and _policy_name(model) == "mixed_float16" and not isinstance(
             model._compiled.optimizer, LossScaleOptimizer):   # as Keras: float16 training scales its loss

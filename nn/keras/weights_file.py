@@ -1,6 +1,7 @@
 """save_weights / load_weights: every weight of a model in one safetensors file (nn.save), matched by
 position as Keras matches .weights.h5 files, with the weight names kept in the metadata. load also reads the
 HDF5 '.weights.h5' files real Keras writes (saving/keras_archive.py)."""
+import errno
 import json
 import os
 
@@ -59,10 +60,23 @@ def is_hdf5(filepath):
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
+class UnsupportedWeightsFile(ValueError, FileNotFoundError):
+    """load_weights of a missing file whose name is not one it reads: a ValueError, as Keras raises, and a
+    FileNotFoundError, as before (the file is missing too)."""
+
+
 def load(model, filepath, skip_mismatch=False):
     """Set model.weights from a file written by `save`, or from a '.weights.h5' file written by real Keras
     (HDF5, read with h5py), for the same architecture."""
     filepath = os.fspath(filepath)
+    if not os.path.exists(filepath) and not filepath.endswith((".weights.h5", ".h5", ".hdf5", ".safetensors")):
+        # Keras refuses the name before looking for the file (an existing file of any name is still read)
+        raise UnsupportedWeightsFile(f"File format not supported: filepath={filepath}. load_weights reads "
+                                     "'.weights.h5' files (written by save_weights), '.keras' files (written by save) "
+                                     "or '.safetensors' files")
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(errno.ENOENT, "load_weights: no such file; check the path, or write it first with "
+                                "model.save_weights(filepath)", filepath)
     if os.path.exists(filepath) and is_hdf5(filepath):
         from .saving.keras_archive import load_keras_weights
         load_keras_weights(model, filepath, filepath, skip_mismatch)

@@ -20,8 +20,8 @@ class _Activation(Module):
 class ReLU(_Activation):
     """max(x, 0)."""
 
-    def forward(self, x):
-        return F.relu(x, self.inplace)
+    def forward(self, input):
+        return F.relu(input, self.inplace)
 
 
 class LeakyReLU(_Activation):
@@ -31,8 +31,8 @@ class LeakyReLU(_Activation):
         super().__init__(inplace)
         self.negative_slope = negative_slope
 
-    def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope, self.inplace)
+    def forward(self, input):
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -45,8 +45,8 @@ class ELU(_Activation):
         super().__init__(inplace)
         self.alpha = alpha
 
-    def forward(self, x):
-        return F.elu(x, self.alpha, self.inplace)
+    def forward(self, input):
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -61,8 +61,8 @@ class GELU(Module):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
-    def forward(self, x):
-        return F.gelu(x, self.approximate)
+    def forward(self, input):
+        return F.gelu(input, self.approximate)
 
     def extra_repr(self):
         return f"approximate={self.approximate!r}"
@@ -71,22 +71,22 @@ class GELU(Module):
 class SiLU(_Activation):
     """x * sigmoid(x)."""
 
-    def forward(self, x):
-        return F.silu(x, self.inplace)
+    def forward(self, input):
+        return F.silu(input, self.inplace)
 
 
 class Sigmoid(Module):
     """1 / (1 + exp(-x))."""
 
-    def forward(self, x):
-        return F.sigmoid(x)
+    def forward(self, input):
+        return F.sigmoid(input)
 
 
 class Tanh(Module):
     """Hyperbolic tangent."""
 
-    def forward(self, x):
-        return F.tanh(x)
+    def forward(self, input):
+        return F.tanh(input)
 
 
 class Softplus(Module):
@@ -96,8 +96,8 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, x):
-        return F.softplus(x, self.beta, self.threshold)
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -138,29 +138,33 @@ class LogSoftmax(_SoftmaxModule):
 class SELU(_Activation):
     """scale * elu(x, alpha) with PyTorch's fixed constants."""
 
-    def forward(self, x):
-        return F.selu(x, self.inplace)
+    def forward(self, input):
+        return F.selu(input, self.inplace)
 
 
 class Mish(_Activation):
     """x * tanh(softplus(x))."""
 
-    def forward(self, x):
-        return F.mish(x, self.inplace)
+    def forward(self, input):
+        return F.mish(input, self.inplace)
 
 
 class ReLU6(_Activation):
     """min(max(x, 0), 6)."""
 
-    def forward(self, x):
-        return F.relu6(x, self.inplace)
+    def __init__(self, inplace=False):
+        super().__init__(inplace)
+        self.min_val, self.max_val = 0.0, 6.0   # PyTorch's ReLU6 is a Hardtanh(0, 6): its bounds are attributes
+
+    def forward(self, input):
+        return F.relu6(input, self.inplace)
 
 
 class Hardsigmoid(_Activation):
     """relu6(x + 3) / 6."""
 
-    def forward(self, x):
-        return F.hardsigmoid(x, self.inplace)
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
 
     def extra_repr(self):
         return ""   # PyTorch's repr leaves inplace out here
@@ -169,8 +173,8 @@ class Hardsigmoid(_Activation):
 class Hardswish(_Activation):
     """x * relu6(x + 3) / 6."""
 
-    def forward(self, x):
-        return F.hardswish(x, self.inplace)
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
 
     def extra_repr(self):
         return ""   # PyTorch's repr leaves inplace out here
@@ -179,15 +183,15 @@ class Hardswish(_Activation):
 class LogSigmoid(Module):
     """log(sigmoid(x))."""
 
-    def forward(self, x):
-        return F.logsigmoid(x)
+    def forward(self, input):
+        return F.logsigmoid(input)
 
 
 class Softsign(Module):
     """x / (1 + |x|)."""
 
-    def forward(self, x):
-        return F.softsign(x)
+    def forward(self, input):
+        return F.softsign(input)
 
 
 class Hardtanh(_Activation):
@@ -207,8 +211,8 @@ class Hardtanh(_Activation):
             raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
         self.min_val, self.max_val = min_val, max_val
 
-    def forward(self, x):
-        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")

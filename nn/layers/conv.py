@@ -47,6 +47,9 @@ class _ConvNd(Module):
         self.kernel_size = _tuple(kernel_size, n, "kernel_size", name)
         self.stride = _tuple(stride, n, "stride", name)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n, "padding", name)
+        if isinstance(padding, str) and padding not in ("same", "valid"):
+            raise ValueError(f"{name}: invalid padding string {padding!r}; use 'same', 'valid' or a number of "
+                             "pixels per side (e.g. padding=1)")
         if self.padding == "same" and any(s != 1 for s in self.stride):
             raise ValueError(f"{name}: padding='same' needs stride 1 (got stride={stride}), as in PyTorch; pass "
                              "explicit padding, e.g. padding=kernel_size // 2")

@@ -72,6 +72,6 @@ def lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, devi
             arrays.array(weight)[padding_idx] = 0
         return padding_idx, weight
     if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-        raise ValueError(f"{name}: _weight has shape {tuple(_weight.shape)}, expected "
-                         f"({num_embeddings}, {embedding_dim})")
+        raise ArgumentError(f"{name}: _weight has shape {tuple(_weight.shape)}, expected "
+                            f"({num_embeddings}, {embedding_dim}) (num_embeddings, embedding_dim)")
     return padding_idx, _weight.detach()

@@ -13,9 +13,9 @@ class Flatten(Module):
         self.start_dim = start_dim if start_axis is None else start_axis
         self.end_dim = end_dim if end_axis is None else end_axis
 
-    def forward(self, x):
-        check_tensor(type(self).__name__, x)
-        return x.flatten(self.start_dim, self.end_dim)
+    def forward(self, input):
+        check_tensor(type(self).__name__, input)
+        return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -18,20 +18,20 @@ class LazyLinear(LazyModuleMixin, Linear):
         self.register_parameter("weight", None)
         self.register_parameter("bias", None)
 
-    def forward(self, x):
-        check_tensor("LazyLinear", x)
-        if x.ndim < 1:
+    def forward(self, input):
+        check_tensor("LazyLinear", input)
+        if input.ndim < 1:
             raise ValueError(f"{self!r}: the first input must have a feature dimension (its last) to size the "
                              f"weight from, got a 0-d tensor; pass a (*, in_features) input")
         bias, device, dtype = self._lazy_options
-        self.in_features = x.shape[-1]
+        self.in_features = input.shape[-1]
         self.weight = Parameter(ag.empty(self.out_features, self.in_features, dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(ag.empty(self.out_features, dtype=dtype, device=device))
         self.reset_parameters()
         del self._lazy_options
         object.__setattr__(self, "__class__", Linear)   # as PyTorch: once sized, it is an ordinary Linear
-        return self.forward(x)
+        return self.forward(input)
 
     def extra_repr(self):
         return f"in_features=0, out_features={self.out_features}, bias={self._lazy_options[0]}"

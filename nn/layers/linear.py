@@ -27,11 +27,11 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, input):
         try:
-            return linear(x, self.weight, self.bias)
+            return linear(input, self.weight, self.bias)
         except ValueError:
-            shape = tuple(getattr(x, "shape", ()))
+            shape = tuple(getattr(input, "shape", ()))
             if shape and shape[-1] == self.in_features:
                 raise
             raise ShapeError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
@@ -51,5 +51,5 @@ class Identity(Module):
     def __init__(self, *args, **kwargs):
         super().__init__()
 
-    def forward(self, x):
-        return x
+    def forward(self, input):
+        return input

@@ -18,6 +18,16 @@ class _BatchNorm(Module):
     #: accepted input ranks and how they read
     ranks = (4,)
     layout = "(N, C, H, W)"
+    #: PyTorch's: version 2 added num_batches_tracked
+    _version = 2
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        """A checkpoint from before num_batches_tracked (version < 2, or a plain dict without metadata) loads
+        without it, keeping the module's count, as PyTorch's."""
+        key = prefix + "num_batches_tracked"
+        if (local_metadata.get("version") or 1) < 2 and self.track_running_stats and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
                  dtype=None, *, bias=True):

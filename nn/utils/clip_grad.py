@@ -85,10 +85,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     PyTorch's signature (one path here).
     """
     max_norm = _max_norm(max_norm, "clip_grad_norm_")
+    try:   # checked before the gradients, so that a wrong norm_type fails on the first step, as in PyTorch
+        norm_type = float(norm_type)
+    except (TypeError, ValueError):
+        raise ValueError(f"clip_grad_norm_: norm_type must be a number (2.0 for the L2 norm) or 'inf', got "
+                         f"{norm_type!r}") from None
     grads = [g for g in _grads(parameters, "clip_grad_norm_") if g.numel() > 0]
     if not grads:
         return ag.tensor(0.0)
-    total = _total_norm(grads, float(norm_type), error_if_nonfinite, "clip_grad_norm_")
+    total = _total_norm(grads, norm_type, error_if_nonfinite, "clip_grad_norm_")
     _scale_by(grads, max_norm, total)
     return total.to(grads[0].dtype)
 

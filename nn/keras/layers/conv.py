@@ -64,6 +64,9 @@ class Conv2D(Layer):
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.filters, self.groups, self.use_bias = int(filters), int(groups), use_bias
+        if self.filters <= 0:
+            raise ValueError(f"{type(self).__name__}: filters must be a positive integer (the number of output "
+                             f"channels), got {filters!r}")
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.strides = _pair(strides, "strides", "Conv2D")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
@@ -91,6 +94,12 @@ class Conv2D(Layer):
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
 
     def call(self, inputs):
+        axis = -1 if self.data_format == "channels_last" else 1
+        expected = self.kernel.shape[-2] * self.groups
+        if inputs.ndim == self.input_rank and inputs.shape[axis] != expected:   # as Keras's input spec
+            raise ValueError(f"{self.name}: expected axis {axis} of the inputs to have {expected} channels (the layer "
+                             f"was built for them), got shape {tuple(inputs.shape)}; make a new layer for other "
+                             "inputs")
         return self._convolve(inputs, self.kernel)
 
     def get_config(self):
@@ -131,6 +140,11 @@ class _Pooling2D(Layer):
         self.data_format = _data_format(data_format)
 
     def call(self, inputs):
+        if inputs.ndim != 4:
+            layout = "(batch, height, width, channels)" if self.data_format == "channels_last" else \
+                "(batch, channels, height, width)"
+            raise ValueError(f"{self.name}: expects 4-D inputs {layout}, got shape {tuple(inputs.shape)}; add the "
+                             f"missing axis (e.g. keras.layers.Reshape) or use the 1-D pooling layer for sequences")
         x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
         pads = None
         if self.padding == "same":

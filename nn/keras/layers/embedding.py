@@ -33,6 +33,10 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
                              "quantization_config=None and call layer.quantize('int8') (or give "
                              "dtype='int8_from_float32')")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if int(value) <= 0:
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r} "
+                                 "(input_dim: the vocabulary size, output_dim: the vector size)")
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.embeddings_initializer, self.embeddings_regularizer = embeddings_initializer, embeddings_regularizer

@@ -12,11 +12,13 @@ def _shapes_text(shapes):
 
 
 class _Merge(Layer):
-    """Takes a list of inputs of matching shapes."""
+    """Takes a list of inputs of matching shapes (one input passes through, as in Keras)."""
 
     def call(self, inputs):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"{self.name}: expects a list of at least 2 inputs, got {type(inputs).__name__}")
+        if not isinstance(inputs, (list, tuple)) or not inputs:
+            shape = f" of shape {tuple(inputs.shape)}" if hasattr(inputs, "shape") else ""
+            raise ValueError(f"{self.name}: a merge layer is called on a list of inputs, got "
+                             f"{type(inputs).__name__}{shape}; pass a list, e.g. {type(self).__name__}()([a, b])")
         self._check_shapes([tuple(x.shape) for x in inputs])
         return self._merge(list(inputs))
 

@@ -54,6 +54,10 @@ class BatchNormalization(Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
+        if not -len(input_shape) <= self.axis < len(input_shape):   # an IndexError, as Keras raises
+            raise IndexError(f"{self.name}: axis={self.axis} is out of range for inputs of shape "
+                             f"{tuple(input_shape)} ({len(input_shape)} axes); pass axis=-1 for the last (feature) "
+                             "axis")
         features = input_shape[self.axis]
         if features is None:
             raise ValueError(f"{self.name}: the normalised axis must have a known size, got {input_shape}")

@@ -44,6 +44,8 @@ class _RNN(StatefulRNN, Layer):
         reset_after = kwargs.pop("reset_after", True)
         seed = kwargs.pop("seed", None)   # Keras's seed of the dropout masks (deepgrad draws from its own RNG)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if int(units) <= 0:
+            raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.seed = seed
         self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after
         kind = type(self).__name__
