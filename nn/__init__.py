@@ -62,8 +62,8 @@ _torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embe
 from .module import Buffer
 from .layers.sync_batch_norm import SyncBatchNorm
 from .data_parallel import DataParallel
-from .layers.recurrent import _RNNBase as RNNBase
-from .layers.cells import _CellBase as RNNCellBase
+from .layers.recurrent import RNNBase
+from .layers.cells import RNNCellBase
 NLLLoss2d = NLLLoss   # PyTorch's deprecated name for NLLLoss on (N, C, H, W) inputs
 from .layers.adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .layers.gating import GLU, PReLU, Softmax2d

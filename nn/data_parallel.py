@@ -12,7 +12,8 @@ class DataParallel(Module):
         if not isinstance(module, Module):
             raise TypeError(f"DataParallel: expected a Module to wrap, got {type(module).__name__}")
         self.module = module
-        self.device_ids, self.output_device, self.dim = device_ids, output_device, dim
+        # [] unless given, as PyTorch's without GPUs: the one replica runs on the module's own device
+        self.device_ids, self.output_device, self.dim = list(device_ids or []), output_device, dim
 
     def forward(self, *inputs, **kwargs):
         return self.module(*inputs, **kwargs)

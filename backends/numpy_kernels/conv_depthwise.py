@@ -81,7 +81,8 @@ class _Windows:
 def _filters_per_plane(w, n):
     """w (C, 1, kH, kW) repeated for every sample, (N * C, 1, kH * kW): row q is plane q's filter."""
     c = w.shape[0]
-    return np.broadcast_to(w.reshape(1, c, 1, -1), (n, c, 1, w.shape[2] * w.shape[3])).reshape(n * c, 1, -1)
+    k = w.shape[2] * w.shape[3]   # spelled out, not -1: with an empty batch a -1 would be ambiguous
+    return np.broadcast_to(w.reshape(1, c, 1, k), (n, c, 1, k)).reshape(n * c, 1, k)
 
 
 def conv2d(x, w, out_hw, stride, padding, dilation):
@@ -103,6 +104,8 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation):
     full = ((kh - 1) * dilation[0] - padding[0], (kw - 1) * dilation[1] - padding[1])
     if tuple(stride) == (1, 1) and min(full) >= 0:
         return conv2d(gy, np.ascontiguousarray(w[:, :, ::-1, ::-1]), tuple(x_shape[2:]), stride, full, dilation)
+    if not gy.shape[0]:   # an empty batch: no chunks to run
+        return np.zeros(tuple(x_shape), gy.dtype)
     per_sample = gy[0].size * gy.itemsize
     parts = batch_chunks(gy.shape[0], per_sample, conv_choice.DEPTHWISE_CHUNK_BYTES)
     results = [shifted.conv2d_grad_input(np, gy[part], w, (gy[part].shape[0],) + tuple(x_shape[1:]), stride,
@@ -118,4 +121,4 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation):
     per_plane = np.empty((n * c, w_shape[2] * w_shape[3], 1), gy.dtype)
     for part in windows.chunks():
         thread_choice.matmul(windows.columns(part), windows.from_planes(gplanes[part]), out=per_plane[part])
-    return per_plane.reshape(n, c, -1).sum(axis=0).reshape(tuple(w_shape))
+    return per_plane.reshape(n, c, w_shape[2] * w_shape[3]).sum(axis=0).reshape(tuple(w_shape))

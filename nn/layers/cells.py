@@ -14,17 +14,20 @@ from .recurrent_weights import CellWeights
 from autograd.errors import ShapeError
 
 
-class _CellBase(CellWeights, Module):
+class RNNCellBase(CellWeights, Module):
     """weight_ih (G * hidden, input), weight_hh (G * hidden, hidden), bias_ih and bias_hh (G * hidden,),
-    all uniform in +-1/sqrt(hidden_size) (G gate blocks: LSTM 4, GRU 3, RNN 1)."""
+    all uniform in +-1/sqrt(hidden_size) (G = num_chunks gate blocks: LSTM 4, GRU 3, RNN 1). Exported as
+    nn.RNNCellBase, with PyTorch's constructor: (input_size, hidden_size, bias, num_chunks, device, dtype)."""
 
-    def __init__(self, mode, input_size, hidden_size, bias, device, dtype):
+    mode = None   # the subclasses' 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         if input_size < 1 or hidden_size < 1:
             raise ValueError(f"{name}: input_size ({input_size}) and hidden_size ({hidden_size}) must be >= 1")
-        self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
-        gates = WIDTH[mode] * hidden_size
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        gates = num_chunks * hidden_size
         bound = fan_in_bound(hidden_size)
         self.weight_ih = uniform_parameter((gates, input_size), bound)
         self.weight_hh = uniform_parameter((gates, hidden_size), bound)
@@ -72,7 +75,7 @@ class _CellBase(CellWeights, Module):
         return text
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     """h' = nonlinearity(x W_ih^T + b_ih + h W_hh^T + b_hh), nonlinearity 'tanh' (default) or 'relu'.
 
     forward(input (B, input_size) or (input_size,), hx=None) -> h' of hx's shape (zeros when None).
@@ -81,8 +84,8 @@ class RNNCell(_CellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        super().__init__("rnn_" + nonlinearity, input_size, hidden_size, bias, device, dtype)
-        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, bias, WIDTH["rnn_" + nonlinearity], device, dtype)
+        self.mode, self.nonlinearity = "rnn_" + nonlinearity, nonlinearity
 
     def forward(self, input, hx=None):
         check_tensor(type(self).__name__, input)
@@ -93,14 +96,15 @@ class RNNCell(_CellBase):
         return h.reshape(self.hidden_size) if unbatched else h
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     """One LSTM step, gate order i, f, g, o: c' = f * c + i * g, h' = o * tanh(c').
 
     forward(input (B, input_size) or (input_size,), hx=None or (h, c)) -> (h', c') (zeros when hx is None).
     """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        super().__init__("lstm", input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, WIDTH["lstm"], device, dtype)
+        self.mode = "lstm"
 
     def forward(self, input, hx=None):
         check_tensor(type(self).__name__, input)
@@ -117,14 +121,15 @@ class LSTMCell(_CellBase):
         return h, c
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     """One GRU step, gate order r, z, n: n = tanh(x_n + r * (h W_hn^T + b_hn)), h' = (1 - z) * n + z * h.
 
     forward(input (B, input_size) or (input_size,), hx=None) -> h' of hx's shape (zeros when None).
     """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        super().__init__("gru", input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, WIDTH["gru"], device, dtype)
+        self.mode = "gru"
 
     def forward(self, input, hx=None):
         check_tensor(type(self).__name__, input)

@@ -26,7 +26,8 @@ class GroupNorm(Module):
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
-        if getattr(input, "ndim", 0) < 2 or input.shape[1] != self.num_channels:
+        # without affine parameters PyTorch takes any channel count the groups divide, as F.group_norm does
+        if getattr(input, "ndim", 0) < 2 or self.affine and input.shape[1] != self.num_channels:
             raise ShapeError(f"{self!r}: expected an input (N, {self.num_channels}, *), got shape "
                              f"{getattr(input, 'shape', input)}")
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

@@ -22,13 +22,17 @@ from .recurrent_weights import LayerWeights
 from autograd.errors import ShapeError
 
 
-class _RNNBase(LayerWeights, Module):
+class RNNBase(LayerWeights, Module):
     """Shared construction and forward of the recurrent layers; `mode` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, device=None, dtype=None, proj_size=0):
         super().__init__()
         name = type(self).__name__
+        if str(mode).lower() not in WIDTH:
+            raise ValueError(f"{name}: unrecognized RNN mode {mode!r}; expected 'LSTM', 'GRU', 'RNN_TANH' or "
+                             "'RNN_RELU'")
+        mode = mode.lower()   # PyTorch's spelling ('LSTM', 'RNN_TANH') or the kernels' ('lstm', 'rnn_tanh')
         if not 0 <= proj_size < hidden_size:
             raise ValueError(f"{name}: proj_size ({proj_size}) must be >= 0 and smaller than hidden_size "
                              f"({hidden_size})")
@@ -41,7 +45,8 @@ class _RNNBase(LayerWeights, Module):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           UserWarning, stacklevel=3)
-        self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
+        self.mode = mode.upper()   # PyTorch's spelling; the kernels take it lower-cased (self._kind)
+        self._kind, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, dropout, bidirectional
         self.proj_size = proj_size
         state_size = proj_size or hidden_size   # the size of h (and of each direction's output)
@@ -73,7 +78,7 @@ class _RNNBase(LayerWeights, Module):
         count = self.num_layers * (2 if self.bidirectional else 1)
         if hx is None:
             return [None] * count, [None] * count
-        is_lstm = self.mode == "lstm"
+        is_lstm = self._kind == "lstm"
         if is_lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise ValueError(f"{self!r}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
         if not is_lstm and not hasattr(hx, "shape"):
@@ -110,7 +115,7 @@ class _RNNBase(LayerWeights, Module):
             x = input.swapaxes(0, 1) if self.batch_first else input
         h0s, c0s = self._initial_states(hx, batched, x.shape[1])
         directions = 2 if self.bidirectional else 1
-        is_lstm = self.mode == "lstm"
+        is_lstm = self._kind == "lstm"
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             outputs = []
@@ -121,7 +126,7 @@ class _RNNBase(LayerWeights, Module):
                     w_hr = self._parameters[f"weight_hr_l{layer}" + ("_reverse" if d else "")]
                     result = projected_lstm(x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, w_hr, reverse=d == 1)
                 else:
-                    result = recurrence(self.mode, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
+                    result = recurrence(self._kind, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
                 outputs.append(result[0])
                 h_n.append(result[1])
                 if is_lstm:
@@ -149,12 +154,12 @@ class _RNNBase(LayerWeights, Module):
         permuted = packed.sorted_indices is not None
         # the states are reordered by index_select, as PyTorch does (their grad_fn prints IndexSelectBackward0)
         if hx is not None and permuted:
-            is_pair = self.mode == "lstm" and isinstance(hx, (tuple, list))
+            is_pair = self._kind == "lstm" and isinstance(hx, (tuple, list))
             order = ag.tensor(order, device=data.device)
             hx = tuple(ag.index_select(s, 1, order) for s in hx) if is_pair else ag.index_select(hx, 1, order)
         h0s, c0s = self._initial_states(hx, True, batch)
         directions = 2 if self.bidirectional else 1
-        is_lstm = self.mode == "lstm"
+        is_lstm = self._kind == "lstm"
         x, h_n, c_n = data, [], []
         for layer in range(self.num_layers):
             outputs = []
@@ -165,7 +170,7 @@ class _RNNBase(LayerWeights, Module):
                     y, h, c = packed_projected_lstm(x, sizes, h0s[k], c0s[k], *self._weights(layer, d), w_hr,
                                                     reverse=d == 1)
                 else:
-                    y, h, c = packed_recurrence(self.mode, x, sizes, h0s[k], c0s[k], *self._weights(layer, d),
+                    y, h, c = packed_recurrence(self._kind, x, sizes, h0s[k], c0s[k], *self._weights(layer, d),
                                                 reverse=d == 1)
                 outputs.append(y)
                 h_n.append(h)
@@ -193,7 +198,7 @@ class _RNNBase(LayerWeights, Module):
         return text
 
 
-class RNN(_RNNBase):
+class RNN(RNNBase):
     """Elman RNN: h_t = nonlinearity(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), nonlinearity 'tanh' or 'relu'."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
@@ -205,7 +210,7 @@ class RNN(_RNNBase):
         self.nonlinearity = nonlinearity
 
 
-class LSTM(_RNNBase):
+class LSTM(RNNBase):
     """Long short-term memory, gate order i, f, g, o; forward returns (output, (h_n, c_n))."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
@@ -214,7 +219,7 @@ class LSTM(_RNNBase):
                          device, dtype, proj_size)
 
 
-class GRU(_RNNBase):
+class GRU(RNNBase):
     """Gated recurrent unit, gate order r, z, n; forward returns (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,

@@ -1,12 +1,12 @@
-"""python -m tests.sweep [ops|graphs|indexing ...]: run the sweeps (all by default) and print what differs from
-PyTorch, one line each, then a count per sweep; lines where only PyTorch refuses are counted apart, since
-deepgrad accepting more (`mean` of integers, `flip` without dims) is allowed."""
+"""python -m tests.sweep [ops|graphs|indexing|modules|grads ...]: run the sweeps (all by default) and print what
+differs from PyTorch, one line each, then a count per sweep; lines where only PyTorch refuses are counted apart,
+since deepgrad accepting more (`mean` of integers, `flip` without dims) is allowed."""
 import sys
 import warnings
 
-from . import graphs, indexing, ops
+from . import grads, graphs, indexing, modules, ops
 
-SWEEPS = {"ops": ops, "graphs": graphs, "indexing": indexing}
+SWEEPS = {"ops": ops, "graphs": graphs, "indexing": indexing, "modules": modules, "grads": grads}
 
 
 def main(names):
