@@ -13,7 +13,7 @@ from .layers.flatten import Flatten
 from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .layers.activation import SELU, Hardsigmoid, Hardtanh, Hardswish, LogSigmoid, Mish, ReLU6, Softsign
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, HuberLoss, KLDivLoss, L1Loss,
-                     MSELoss, NLLLoss)
+                     MSELoss, NLLLoss, NLLLoss2d)
 from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss
 from .losses import HingeEmbeddingLoss, TripletMarginWithDistanceLoss
 from .serialization import load, save
@@ -64,7 +64,6 @@ from .layers.sync_batch_norm import SyncBatchNorm
 from .data_parallel import DataParallel
 from .layers.recurrent import RNNBase
 from .layers.cells import RNNCellBase
-NLLLoss2d = NLLLoss   # PyTorch's deprecated name for NLLLoss on (N, C, H, W) inputs
 from .layers.adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .layers.gating import GLU, PReLU, Softmax2d
 from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,

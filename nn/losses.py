@@ -1,5 +1,7 @@
 """Loss modules: call them as loss_fn(input, target). Their arguments are PyTorch's, in PyTorch's order, with its
 deprecated size_average / reduce flags accepted as spellings of reduction."""
+import warnings
+
 import autograd as ag
 from autograd import Tensor
 
@@ -90,6 +92,15 @@ class NLLLoss(_Loss):
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """PyTorch's deprecated name for NLLLoss on (N, C, H, W) inputs: the same loss, with PyTorch's warning."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Use `NLLLoss` instead: it takes (N, C, H, W) inputs "
+                      "as they are", stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class BCELoss(_Loss):

@@ -113,7 +113,9 @@ def test_data_parallel_wraps_one_replica():
 def test_recurrent_base_classes_and_nllloss2d():
     assert isinstance(nn.LSTM(2, 3), nn.RNNBase) and isinstance(nn.GRU(2, 3), nn.RNNBase)
     assert isinstance(nn.LSTMCell(2, 3), nn.RNNCellBase) and not isinstance(nn.Linear(2, 2), nn.RNNBase)
-    assert nn.NLLLoss2d is nn.NLLLoss
+    with pytest.warns(UserWarning, match="NLLLoss2d"):   # deprecated, as PyTorch's, and the same loss
+        loss = nn.NLLLoss2d()
+    assert isinstance(loss, nn.NLLLoss) and repr(loss) == "NLLLoss2d()"
 
 
 def test_sync_batchnorm_alone_is_batchnorm_and_matches_torch():
