@@ -50,6 +50,11 @@ class IndexRangeError(IndexError, RuntimeError):
     raises for it in gather, scatter and embedding_bag."""
 
 
+class DimRangeError(ValueError, IndexError):
+    """A dim (or an index's rank) outside what the op takes, where deepgrad raised ValueError before: an
+    IndexError as PyTorch raises for it ("Dimension out of range")."""
+
+
 class ArgumentError(ValueError, AssertionError):
     """A bad argument that PyTorch reports through a failed assert (MultiheadAttention, TensorDataset,
     padding_idx): a ValueError, and an AssertionError so PyTorch-style `except` clauses keep working."""

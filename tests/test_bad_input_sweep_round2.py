@@ -237,6 +237,10 @@ TENSOR_OPS = [
     ("eye_negative", "torch.eye(-2)", RuntimeError, ValueError, ("eye", "-2")),
     ("linspace_negative_steps", "torch.linspace(0, 1, -1)", RuntimeError, ValueError, ("linspace", "-1")),
     ("randint_low_above_high", "torch.randint(5, 2, (3,))", RuntimeError, ValueError, ("randint", "low=5", "high=2")),
+    ("normalize_dim_range", "F.normalize(torch.ones(2, 3), dim=3)", IndexError, ValueError, ("normalize", "dim 3", "2-D")),
+    ("index_select_2d_index", "torch.ones(3).index_select(0, torch.tensor([[0]]))", IndexError, ValueError,
+     ("index_select", "(1, 1)", "reshape(-1)")),
+    ("clamp_no_bounds", "torch.ones(2, 3).clamp()", RuntimeError, ValueError, ("clamp", "min and max", "(2, 3)")),
 ]
 
 AUTOGRAD = [

@@ -12,7 +12,7 @@ from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import on_device_of, take_along_axis
 from .shape import pad
-from ..errors import DtypeError, IndexRangeError, ShapeError
+from ..errors import DimRangeError, DtypeError, IndexRangeError, ShapeError
 
 
 def _index_array(op, index, device):
@@ -171,7 +171,8 @@ def index_select(input, dim, index):
     d = normalize("index_select", dim, input.ndim)
     idx = _index_array("index_select", index, input._device)
     if idx.ndim > 1:
-        raise ValueError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}")
+        raise DimRangeError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}; flatten it with "
+                            "index.reshape(-1) and reshape the result")
     # a tensor stays one (a jit replay then reads its new values)
     flat = on_device_of(input, index).reshape(-1) if isinstance(index, Tensor) else idx.reshape(-1)
     if input.ndim == 0:

@@ -5,6 +5,7 @@ import math
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
+from ..errors import ArgumentRangeError
 from ..function import Function, named
 from .. import autocast_state as autocast
 from .dims import check_tensor
@@ -164,7 +165,8 @@ def clamp(input, min=None, max=None):
     """Each element limited to [min, max] (either may be None); PyTorch's name for clip."""
     check_tensor("clamp", input)
     if min is None and max is None:
-        raise ValueError("clamp: pass at least one of min and max")
+        raise ArgumentRangeError(f"clamp: pass at least one of min and max (got neither, for a tensor of shape "
+                                 f"{tuple(input.shape)})")
     return clip(input, min, max)
 
 

@@ -4,14 +4,15 @@ import numbers
 
 import autograd as ag
 from autograd.ops import vector_distance as _vd
+from autograd.errors import DimRangeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
 
 def _dim(dim, ndim, op):
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool) or not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise ValueError(f"{op}: dim {dim!r} is out of range for a {ndim}-D input (valid: {-max(ndim, 1)} to "
-                         f"{max(ndim, 1) - 1})")
+        raise DimRangeError(f"{op}: dim {dim!r} is out of range for a {ndim}-D input (valid: {-max(ndim, 1)} to "
+                            f"{max(ndim, 1) - 1})")
     return dim % ndim if ndim else 0
 
 
