@@ -213,9 +213,11 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Evenly spaced values in [start, stop) (int64 for integer arguments, else the default float dtype)."""
+    """Evenly spaced values in [start, stop) (int64 for integer arguments, else the default float dtype); a
+    0-d tensor counts as its number, as in PyTorch."""
     if stop is None:
         start, stop = 0, start
+    start, stop, step = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in (start, stop, step))
     if dtype is None:
         dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else get_default_dtype()
     elif dtype in (np.complex64, np.complex128):

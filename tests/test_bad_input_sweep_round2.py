@@ -507,3 +507,12 @@ def test_state_dict_error_is_what_ported_code_catches():
     with pytest.raises(RuntimeError) as info:
         nn.Linear(3, 2).load_state_dict({"weight": ag.zeros(2, 3)})
     assert isinstance(info.value, StateDictError)
+
+
+@pytest.mark.parametrize("bounds", [(3,), (3.0,), (1, 5), (0, 7, 2), (0.5, 4)])
+def test_arange_of_0d_tensor_bounds_has_pytorchs_dtype(bounds):
+    torch = pytest.importorskip("torch")
+    ours = ag.arange(*(ag.tensor(b) for b in bounds))
+    theirs = torch.arange(*(torch.tensor(b) for b in bounds))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
