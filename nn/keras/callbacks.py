@@ -131,18 +131,31 @@ class EarlyStopping(_NNEarlyStopping):
 
 
 class ModelCheckpoint(_NNModelCheckpoint):
-    """Save the model at the end of each epoch, or only when `monitor` improves with save_best_only: the whole
-    model (model.save) to a name ending in '.keras' unless save_weights_only, else its weights
-    (model.save_weights, safetensors). `filepath` may hold {epoch} and log fields, e.g.
+    """Save the model at the end of each epoch, or every `save_freq` training batches when that is a number, or
+    only when `monitor` improves with save_best_only: the whole model (model.save) to a name ending in '.keras'
+    unless save_weights_only, else its weights (model.save_weights, safetensors). `filepath` may hold {epoch},
+    {batch} (counted from 1 within the epoch, with an integer save_freq) and log fields, e.g.
     'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
-        if save_freq != "epoch":
-            raise ValueError("ModelCheckpoint: only save_freq='epoch' is supported")
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool)):
+            raise ValueError(f"ModelCheckpoint: unrecognized save_freq={save_freq!r}; pass 'epoch' (save after each "
+                             "epoch) or an integer (save after that many training batches)")
+        name = os.fspath(filepath)
+        if save_weights_only and not name.endswith(".weights.h5"):
+            raise ValueError("ModelCheckpoint(save_weights_only=True): the filepath must end in `.weights.h5` (Keras's "
+                             f"weights format); received filepath={name}")
+        if not save_weights_only and not name.endswith((".keras", ".h5")):
+            raise ValueError("ModelCheckpoint: the filepath must end in `.keras` (the whole model), or pass "
+                             f"save_weights_only=True and a name ending in `.weights.h5`; received filepath={name}")
         super().__init__(filepath, monitor=monitor, save_best_only=save_best_only, mode=mode, verbose=verbose)
         self.save_weights_only = save_weights_only
         self.initial_value_threshold = initial_value_threshold
+        self.save_freq = save_freq
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = None
+        self._current_epoch = 0
 
     def on_train_begin(self, logs=None):
         """Start a fresh best value (initial_value_threshold when given)."""
@@ -150,12 +163,32 @@ class ModelCheckpoint(_NNModelCheckpoint):
         if self.initial_value_threshold is not None:
             self.tracker.best = self.initial_value_threshold
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        """With an integer save_freq: save once that many batches have passed since the last save (the count
+        runs on across epochs, as in Keras)."""
+        if self.save_freq == "epoch":
+            return
+        new_epoch = self._last_batch_seen is None or batch <= self._last_batch_seen
+        self._batches_seen_since_last_saving += batch + 1 if new_epoch else batch - self._last_batch_seen
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            self._save(self._current_epoch, batch, logs)
+
     def on_epoch_end(self, epoch, logs=None):
-        """Save when due, saying so as Keras does with verbose (with save_best_only and the monitored value missing
-        from the logs: warn, and save)."""
+        """Save when due (with save_freq='epoch')."""
         settle_auto_mode(self)
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def _save(self, epoch, batch, logs):
+        """Save, saying so as Keras does with verbose (with save_best_only and the monitored value missing from
+        the logs: warn, and save)."""
         logs = dict(logs or {})
-        path = self._path(epoch, logs)
+        path = self._path(epoch, logs if batch is None or "batch" in logs else {**logs, "batch": batch + 1})
         if self.save_best_only and not _watched(self, logs, f"Can save best model only with {self.monitor} available."):
             pass   # Keras saves every epoch then
         elif self.save_best_only:
@@ -174,6 +207,16 @@ class ModelCheckpoint(_NNModelCheckpoint):
         self._write(path, epoch, logs)
         self.last_path = path
         self._say(f"\nEpoch {epoch + 1}: finished saving model to {path}")
+
+    def _path(self, epoch, logs):
+        """The filepath filled from the epoch (counted from 1) and the logs; a field that is neither raises KeyError,
+        as in Keras."""
+        try:
+            return self.filepath.format(epoch=epoch + 1, **logs)
+        except KeyError as exc:
+            raise KeyError(f'ModelCheckpoint: failed to format the filepath "{self.filepath}": it names the field '
+                           f"{exc}, which is not among 'epoch'{', ' if logs else ''}{', '.join(map(repr, logs))}"
+                           f"{' (batch needs an integer save_freq)' if exc.args[0] == 'batch' else ''}") from None
 
     def _say(self, text):
         if self.verbose:

@@ -57,8 +57,16 @@ class Model(TrainingSteps, Layer):
     def get_layer(self, name=None, index=None):
         """The layer called `name`, or at position `index` of `layers`."""
         layers = self.layers
+        if index is not None and name is not None:
+            raise ValueError(f"{self.name}.get_layer: pass a layer name or a layer index, not both; received "
+                             f"name={name!r}, index={index}")
         if index is not None:
+            if index >= len(layers):
+                raise ValueError(f"{self.name}.get_layer(index={index}): the model has only {len(layers)} layers "
+                                 f"(indices 0 to {len(layers) - 1})")
             return layers[index]
+        if name is None:
+            raise ValueError(f"{self.name}.get_layer: provide either a layer name or a layer index")
         for layer in layers:
             if getattr(layer, "name", None) == name:
                 return layer
@@ -157,7 +165,7 @@ class Model(TrainingSteps, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
-        text = summary_table.render(self, line_length, positions, show_trainable, expand_nested)
+        text = summary_table.render(self, line_length, positions, show_trainable, expand_nested, layer_range)
         (print_fn or print)(text)
 
 

@@ -6,6 +6,7 @@ The table is as wide as Keras makes it: 88 characters (108 with "Connected to"),
 4 when that is smaller, cut at Keras's `positions` and shrunk as its table library (rich) shrinks columns;
 a word too long for its column ends in "…", as there.
 """
+import re
 import shutil
 import textwrap
 
@@ -35,6 +36,15 @@ def _shape_text(shape):
     return str(tuple(shape))
 
 
+def _flat_shapes(structure):
+    """The shapes in a (nested) structure of shapes, in Keras's flattening order (dict keys sorted)."""
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _flat_shapes(structure[key])]
+    if isinstance(structure, (list, tuple)) and any(isinstance(d, (list, tuple, dict)) for d in structure):
+        return [leaf for item in structure for leaf in _flat_shapes(item)]
+    return [structure]
+
+
 def _output_shape(layer, model):
     """The shape Keras prints for `layer`: its graph output's in a functional or Sequential model; in a
     subclassed model (no graph), what compute_output_shape gives for the shape the layer was built with (the
@@ -44,7 +54,9 @@ def _output_shape(layer, model):
     shape = getattr(layer, "_output_shape", None)
     graph = hasattr(model, "_graph_nodes") or hasattr(model, "_stack")   # functional or Sequential
     if graph or getattr(layer, "_symbolic_calls", None):
-        return shape
+        # Keras reads a graph layer's outputs off its node, one flat list: "[(None, 5, 4), (None, 4)]"
+        shapes = _flat_shapes(shape)
+        return shapes[0] if len(shapes) == 1 else shapes
     built_with = getattr(layer, "_build_input_shape", None)
     if not getattr(layer, "built", False) or built_with is None or shape is None:
         return None
@@ -123,10 +135,29 @@ def _wrap(cell, width):
     return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
 
 
-def _listed_layers(model, expand_nested, level=0):
-    """(layer, nesting level) for each row: the model's layers, each followed by its own layers (a nested
-    model's, recursively) when `expand_nested`."""
-    for layer in model.layers:
+def _layer_bounds(layers, layer_range):
+    """[start, stop) of the rows `layer_range` picks, as Keras: from the first layer whose name matches
+    layer_range[0] (a regular expression, matched at the start) to the last matching layer_range[1]."""
+    if layer_range is None:
+        return 0, len(layers)
+    if len(layer_range) != 2 or not all(isinstance(name, str) for name in layer_range):
+        raise ValueError(f"summary(layer_range=...): expected two layer names (strings), the first and the last "
+                         f"layer to show; received layer_range={layer_range!r}")
+    lower = [k for k, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
+    upper = [k for k, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
+    if not lower or not upper:
+        raise ValueError(f"summary(layer_range={list(layer_range)!r}): no layer of the model matches "
+                         f"{layer_range[0 if not lower else 1]!r}; its layers are {[layer.name for layer in layers]}")
+    if min(lower) > max(upper):
+        return min(upper), max(lower) + 1
+    return min(lower), max(upper) + 1
+
+
+def _listed_layers(model, expand_nested, level=0, layer_range=None):
+    """(layer, nesting level) for each row: the model's layers (those `layer_range` picks), each followed by
+    its own layers (a nested model's, recursively) when `expand_nested`."""
+    start, stop = _layer_bounds(model.layers, layer_range)
+    for layer in model.layers[start:stop]:
         yield layer, level
         if expand_nested and getattr(layer, "layers", None):
             yield from _listed_layers(layer, expand_nested, level + 1)
@@ -150,10 +181,11 @@ def _row_lines(cells, widths, right, edge="│", bottom=False, center=()):
     return lines
 
 
-def render(model, line_length=None, positions=None, show_trainable=False, expand_nested=False):
+def render(model, line_length=None, positions=None, show_trainable=False, expand_nested=False, layer_range=None):
     """The summary of `model` as one string, `line_length` characters wide (Keras's default when None); with
     `show_trainable` a "Trainable" column (Y, N, or - for a layer without weights), with `expand_nested` the
-    layers of nested models on rows of their own ('   └ name (type)'), as Keras prints them."""
+    layers of nested models on rows of their own ('   └ name (type)'), with `layer_range` (two names) only
+    the rows from the first to the last named layer, as Keras prints them; the totals are the whole model's."""
     functional = not _sequential_like(model)
     default_length, default_positions = _FUNCTIONAL if functional else _SEQUENTIAL
     if show_trainable:
@@ -169,7 +201,7 @@ def render(model, line_length=None, positions=None, show_trainable=False, expand
     lines.extend(_row_lines(headers, widths, right, edge="┃", bottom=True, center=center))
     lines.append(bar("┡", "╇", "┩", "━"))
     rows = []
-    for layer, level in _listed_layers(model, expand_nested):
+    for layer, level in _listed_layers(model, expand_nested, layer_range=layer_range):
         name = getattr(layer, "name", type(layer).__name__)
         kind = "Functional" if type(layer).__name__ == "Functional" else type(layer).__name__
         prefix = "   " * level + "└ " if level else ""

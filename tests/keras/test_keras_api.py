@@ -223,5 +223,5 @@ def test_keras_model_checkpoint_is_nn_s_with_keras_arguments(tmp_path):
                                                  initial_value_threshold=0.5)
     assert isinstance(checkpoint, nn.callbacks.ModelCheckpoint)
     assert checkpoint.main_process_only   # one file under mpiexec, written by rank 0
-    with pytest.raises(ValueError, match="save_freq"):
-        keras.callbacks.ModelCheckpoint(tmp_path / "w", save_freq=10)
+    with pytest.raises(ValueError, match="save_freq"):   # 'epoch' or a number of batches, as in Keras
+        keras.callbacks.ModelCheckpoint(tmp_path / "w.keras", save_freq="sometimes")
