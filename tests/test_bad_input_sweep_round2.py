@@ -14,6 +14,7 @@ import nn.optim as optim
 from nn.data import BatchSampler, DataLoader, SequentialSampler, TensorDataset, random_split
 
 from nn.module import StateDictError
+from tests.bad_input_checks import check_mistake, check_oracle
 
 LSTM_X = "torch.randn(7, 2, 3)"
 LSD = "nn.Linear(3, 2).load_state_dict"
@@ -422,34 +423,15 @@ def _theirs(torch):
                 random_split=data.random_split)
 
 
-def _raised(code, names):
-    try:
-        exec(code, dict(names))
-    except Exception as exc:  # noqa: BLE001 - the caller checks the kind
-        return exc
-    return None
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case):
-    _, code, torch_kind, old_kind, names = case
-    with pytest.raises(torch_kind) as info:
-        exec(code, _ours())
-    assert isinstance(info.value, old_kind), f"{type(info.value).__name__} is no longer a {old_kind.__name__}"
-    message = str(info.value)
-    missing = [n for n in names if n not in message]
-    assert not missing, f"message {message!r} does not name {missing}"
+    check_mistake(case, _ours())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_pytorch_raises_the_type_we_match(case):
     """The oracle: PyTorch raises for the same code, and our error is an instance of its type."""
-    torch = pytest.importorskip("torch")
-    theirs = _raised(case[1], _theirs(torch))
-    assert theirs is not None, "PyTorch accepts this call; deepgrad should too"
-    assert isinstance(theirs, case[2]), f"PyTorch raised {type(theirs).__name__}, the table says {case[2]}"
-    ours = _raised(case[1], _ours())
-    assert isinstance(ours, type(theirs)), f"PyTorch raised {type(theirs).__name__}, we raised {type(ours)}"
+    check_oracle(case, _ours(), _theirs(pytest.importorskip("torch")))
 
 
 def _value(code, names):

@@ -8,6 +8,7 @@ where Keras accepts the call, so do we, with Keras's result."""
 import numpy as np
 import pytest
 
+from tests.bad_input_checks import check_mistake, check_oracle
 from .oracle import real_keras
 
 SEQ = "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation='softmax')]); "
@@ -120,37 +121,22 @@ def _keras_pair():
     return ours, theirs
 
 
-def _raised(code, keras):
-    try:
-        exec(code, dict(keras=keras, np=np))
-    except Exception as exc:  # noqa: BLE001 - the caller checks the kind
-        return exc
-    return None
+def _with_tmp(case, tmp_path):
+    """The case with its code's {tmp} placeholder made a real directory."""
+    return (case[0], case[1].replace("{tmp}", str(tmp_path)), *case[2:])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case, tmp_path):
-    _, code, keras_kind, old_kind, names = case
     from nn import keras
-    code = code.replace("{tmp}", str(tmp_path))
-    with pytest.raises(keras_kind) as info:
-        exec(code, dict(keras=keras, np=np))
-    assert isinstance(info.value, old_kind), f"{type(info.value).__name__} is no longer a {old_kind.__name__}"
-    message = str(info.value)
-    missing = [n for n in names if n not in message]
-    assert not missing, f"message {message!r} does not name {missing}"
+    check_mistake(_with_tmp(case, tmp_path), dict(keras=keras, np=np))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_keras_raises_the_type_we_match(case, tmp_path):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
     ours, theirs = _keras_pair()
-    code = case[1].replace("{tmp}", str(tmp_path))
-    expected = _raised(code, theirs)
-    assert expected is not None, "Keras accepts this call; nn.keras should too"
-    assert isinstance(expected, case[2]), f"Keras raised {type(expected).__name__}, the table says {case[2]}"
-    got = _raised(code, ours)
-    assert isinstance(got, type(expected)), f"Keras raised {type(expected).__name__}, we raised {type(got)}"
+    check_oracle(_with_tmp(case, tmp_path), dict(keras=ours, np=np), dict(keras=theirs, np=np))
 
 
 def _value(code, keras):

@@ -1,0 +1,35 @@
+"""The checks the bad-input sweeps share. A case is (id, code written as PyTorch or Keras code, the exception type
+the real library raises, the type deepgrad raised before (kept, so that existing `except` clauses still catch it),
+substrings the message must hold: the op, the shapes or dtypes, the fix)."""
+
+
+def raised(code, names):
+    """The exception `code` raises when run with `names` as its globals, or None."""
+    try:
+        exec(code, dict(names))
+    except Exception as exc:  # noqa: BLE001 - the caller checks the kind
+        return exc
+    return None
+
+
+def check_mistake(case, ours):
+    """deepgrad (its names in `ours`) raises the case's type, still an instance of the old one, with a message that
+    holds every listed substring."""
+    _, code, kind, old_kind, names = case
+    error = raised(code, ours)
+    assert isinstance(error, kind), f"expected {kind.__name__}, deepgrad raised {type(error).__name__}: {error}"
+    assert isinstance(error, old_kind), f"{type(error).__name__} is no longer a {old_kind.__name__}"
+    missing = [n for n in names if n not in str(error)]
+    assert not missing, f"message {str(error)!r} does not name {missing}"
+
+
+def check_oracle(case, ours, theirs):
+    """The real library (its names in `theirs`) raises for the case's code, a type the table names, and deepgrad's
+    error is an instance of it."""
+    their_error = raised(case[1], theirs)
+    assert their_error is not None, "the real library accepts this call; deepgrad should too"
+    assert isinstance(their_error, case[2]), f"the real library raised {type(their_error).__name__}, the table " \
+                                             f"says {case[2].__name__}"
+    our_error = raised(case[1], ours)
+    assert isinstance(our_error, type(their_error)), \
+        f"the real library raised {type(their_error).__name__}, deepgrad {type(our_error).__name__}"
