@@ -270,16 +270,19 @@ class KerasCompiled:
     def results(self):
         """{name: value} sorted by name, as Keras hands logs to callbacks and returns them (evaluate's list
         follows names() instead)."""
-        results = {"loss": self._loss_mean.result()}
+        floatx = settings.floatx()
+        results = {"loss": _logged(self._loss_mean.result(), floatx)}
         if self._ready:
-            results.update((t.name, t.result()) for t in self.output_loss if t is not None)
-            results.update((key, _logged(m.value())) for key, (_, m, _) in zip(self.keys, self.metrics))
+            results.update((t.name, _logged(t.result(), floatx)) for t in self.output_loss if t is not None)
+            results.update((key, _logged(m.value(), m.dtype if m.dtype in ("float32", "float64") else floatx))
+                           for key, (_, m, _) in zip(self.keys, self.metrics))
         return dict(sorted(results.items()))
 
 
-def _logged(value):
-    """A metric's value as fit logs it: a float, or an array for per-class metrics (F1Score(average=None))."""
-    return float(value) if np.ndim(value) == 0 else np.asarray(value)
+def _logged(value, dtype):
+    """A metric's value as fit logs it: a float rounded to the metric's dtype (Keras keeps its totals in it, float32
+    unless set), or an array for per-class metrics (F1Score(average=None))."""
+    return float(np.asarray(value, dtype)) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def _output_weight(weight, k):
