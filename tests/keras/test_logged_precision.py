@@ -1,5 +1,6 @@
 """Metric values in fit's logs and evaluate's results are rounded to the metric's dtype (float32 unless set), as
-Keras keeps its running totals in it, so a program printing them in full prints Keras's digits."""
+Keras keeps its running totals in it, so a program printing them in full prints Keras's digits (to the last float32
+step, which Keras's float32 sums can move)."""
 import numpy as np
 
 from tests.keras.oracle import fresh_sessions
@@ -17,6 +18,5 @@ def test_evaluate_results_carry_float32_digits_as_keras():
         results = model.evaluate(x, y, verbose=0, return_dict=True)
         seen.append(results)
         assert all(float(np.float32(v)) == v for v in results.values())
-    assert seen[1]["mae"] == seen[0]["mae"]
-    assert seen[1]["loss"] == seen[0]["loss"]
-    np.testing.assert_allclose(seen[1]["mape"], seen[0]["mape"], rtol=1e-6)
+    for key in ("loss", "mae", "mape"):   # within one float32 step: Keras also sums in float32
+        assert abs(seen[1][key] - seen[0][key]) <= np.spacing(np.float32(seen[0][key])), key
