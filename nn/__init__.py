@@ -65,6 +65,8 @@ from .data_parallel import DataParallel
 from .layers.recurrent import RNNBase
 from .layers.cells import RNNCellBase
 from .layers.adaptive_softmax import AdaptiveLogSoftmaxWithLoss
+from .layers.linear_cross_entropy import LinearCrossEntropyLoss
+from .functional.linear_cross_entropy import LinearCrossEntropyOptions
 from .layers.gating import GLU, PReLU, Softmax2d
 from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
                              ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,

@@ -33,6 +33,7 @@ from .margin_likelihood_losses import (gaussian_nll_loss, multi_margin_loss, mul
                                        poisson_nll_loss, soft_margin_loss)
 from .margin_likelihood_losses import multilabel_margin_loss
 from .gating import glu, prelu
+from .linear_cross_entropy import linear_cross_entropy
 from .local_response_norm import local_response_norm
 from .shuffle import channel_shuffle
 from .fold import fold, unfold

@@ -321,6 +321,12 @@ def _losses():
     rows["AdaptiveLogSoftmaxWithLoss"] = [case(8, 10, [4, 8], inputs=[f(B, 8), ("c10", (B,))]),
                                           case(8, 10, [3], div_value=2.0, head_bias=True,
                                                inputs=[f(B, 8), ("c10", (B,))])]
+    rows["LinearCrossEntropyLoss"] = [case(8, 10, inputs=[f(B, 8), ("c10", (B,))]),
+                                      case(8, 10, bias=True, reduction="sum", inputs=[f(B, 8), ("c10", (B,))]),
+                                      case(8, 10, reduction="none", label_smoothing=0.1,
+                                           inputs=[f(B, 8), ("c10", (B,))]),
+                                      case(8, 10, out_features=(2,), bias=True, inputs=[f(B, 8), ("c10", (B, 2))],
+                                           unbatched=False)]
     return rows
 
 
