@@ -23,7 +23,12 @@ def _device(device):
     return backends.get_default_device() if device is None else backends.get_backend(device)
 
 
-def _shape(shape, op):
+def _shape(shape, op, size=None):
+    if size is not None:   # PyTorch's keyword spelling, zeros(size=(2, 3)) as d2l writes it
+        if shape:
+            raise TypeError(f"{op}: got sizes both positionally {tuple(shape)!r} and as size={size!r}; pass one "
+                            f"of them, e.g. {op}(size={size!r})")
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     try:
@@ -77,22 +82,22 @@ def _shares_memory(t, data):
         return False
 
 
-def zeros(*shape, dtype=None, device=None, requires_grad=False):
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros."""
     d = _device(device)
-    return _new(d.xp.zeros(_shape(shape, "zeros"), dtype=dtype or get_default_dtype()), d, requires_grad)
+    return _new(d.xp.zeros(_shape(shape, "zeros", size), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
-def ones(*shape, dtype=None, device=None, requires_grad=False):
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones."""
     d = _device(device)
-    return _new(d.xp.ones(_shape(shape, "ones"), dtype=dtype or get_default_dtype()), d, requires_grad)
+    return _new(d.xp.ones(_shape(shape, "ones", size), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
-def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
-    """A tensor filled with `fill_value`."""
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with `fill_value` (PyTorch's argument names: full(size=(2, 3), fill_value=1.5))."""
     d = _device(device)
-    shape = _shape((shape,) if isinstance(shape, int) else tuple(shape), "full")
+    shape = _shape((size,) if isinstance(size, int) else tuple(size), "full")
     if dtype is None:
         dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
                  if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
@@ -102,10 +107,10 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False):
     return _new(d.xp.full(shape, fitted(fill_value, dtype, "full"), dtype=dtype), d, requires_grad)
 
 
-def empty(*shape, dtype=None, device=None, requires_grad=False, memory_format=None):
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
     """A tensor with unspecified values (laid out as `memory_format`, e.g. ag.channels_last, when given)."""
     d = _device(device)
-    array = d.xp.empty(_shape(shape, "empty"), dtype=dtype or get_default_dtype())
+    array = d.xp.empty(_shape(shape, "empty", size), dtype=dtype or get_default_dtype())
     return _in_format("empty", _new(array, d, requires_grad), memory_format)
 
 
@@ -334,11 +339,11 @@ def _complex_draw(draw, shape, dtype, device, requires_grad, generator, scale):
     return _new(pair.view(dtype)[..., 0], device, requires_grad)
 
 
-def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
+def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
     dtype = dtype or get_default_dtype()
-    shape = _shape(shape, "rand")
+    shape = _shape(shape, "rand", size)
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
         return _complex_draw(rand, shape, dtype, d, requires_grad, generator, 1.0)
     array = (d.rand(shape, dtype) if rng is None
@@ -346,11 +351,11 @@ def rand(*shape, dtype=None, device=None, requires_grad=False, generator=None):
     return _new(array, d, requires_grad)
 
 
-def randn(*shape, dtype=None, device=None, requires_grad=False, generator=None):
+def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, generator=None):
     """Standard normal samples (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("randn", generator)
     dtype = dtype or get_default_dtype()
-    shape = _shape(shape, "randn")
+    shape = _shape(shape, "randn", size)
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
         return _complex_draw(randn, shape, dtype, d, requires_grad, generator, 0.5 ** 0.5)
     array = (d.randn(shape, dtype) if rng is None

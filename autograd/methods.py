@@ -212,8 +212,11 @@ def _expand_as(self, other):
     return S.broadcast_to(self, other.shape)
 
 
-def _flip(self, *dims, axis=None):
-    return S.flip(self, dims[0] if len(dims) == 1 else (dims or None), axis=axis)
+def _flip(self, *dims, axis=None, **kwargs):
+    """Tensor.flip(0, 1), .flip((0, 1)) or .flip(dims=(0, 1)) as PyTorch's (and NumPy's axis=)."""
+    if "dims" in kwargs:
+        return S.flip(self, kwargs.pop("dims"), axis=axis, **kwargs)
+    return S.flip(self, dims[0] if len(dims) == 1 else (dims or None), axis=axis, **kwargs)
 
 
 def _method(fn):

@@ -8,7 +8,7 @@ import numpy as np
 from ..function import named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
-from .dims import check_tensor, normalize
+from .dims import check_tensor, dim_or, normalize
 from .elementwise import mul, ne, sub
 from .diagonal_view import Diagonal
 from .indexing import take_along_axis
@@ -142,9 +142,11 @@ def trace(input):
     return out.astype(np.int64) if input.dtype.kind in "iub" else named(out, "TraceBackward0")
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """The n-th forward difference along `dim` (out[i] = x[i + 1] - x[i]), after joining prepend / append."""
+def diff(input, n=1, dim=None, prepend=None, append=None, *, axis=None):
+    """The n-th forward difference along `dim` (the last unless given; out[i] = x[i + 1] - x[i]), after joining
+    prepend / append."""
     check_tensor("diff", input)
+    dim = dim_or("diff", dim, axis, -1)
     if input.ndim == 0:
         raise ValueError("diff: expects a tensor with at least 1 dim, got a 0-d one")
     if n < 0:

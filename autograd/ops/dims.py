@@ -16,6 +16,14 @@ def resolve(op, dim, axis, keepdim, keepdims):
     return dim, bool(keepdim)
 
 
+def required_dim(op, dim, axis):
+    """The dim given as `dim` or as NumPy's `axis` (PyTorch takes either), for an op that needs one."""
+    dim = dim_or(op, dim, axis, None)
+    if dim is None:
+        raise TypeError(f"{op}: missing the dim to work along; pass dim=... (or axis=...), e.g. {op}(x, dim=0)")
+    return dim
+
+
 def dim_or(op, dim, axis, default):
     """The dim given as `dim` or `axis`, or `default` when neither is."""
     dim, _ = resolve(op, dim, axis, False, None)

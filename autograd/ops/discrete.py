@@ -5,7 +5,7 @@ import numpy as np
 from .. import capture
 from ..random_generator import check_generator
 from ..tensor import Tensor
-from .dims import check_tensor, every_dim_if_empty, normalize
+from .dims import check_tensor, dim_or, every_dim_if_empty, normalize
 from .no_grad_op import no_grad_op
 from ..errors import ArgumentRangeError
 
@@ -71,10 +71,10 @@ def argwhere(input):
     return nonzero(input)
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
     """How many elements are non-zero, over `dim` (an int or tuple) or all of them."""
     check_tensor("count_nonzero", input)
-    dim = every_dim_if_empty(dim)
+    dim = every_dim_if_empty(dim_or("count_nonzero", dim, axis, None))
     if dim is None:
         axis = None
     else:   # a 0-d tensor takes dim 0 or -1 and keeps its one element

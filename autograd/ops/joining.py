@@ -160,10 +160,10 @@ def tensor_split(input, indices_or_sections, dim=0):
     return pieces
 
 
-def unbind(input, dim=0):
-    """The slices of `input` along `dim`, as a tuple of tensors with that dim removed."""
+def unbind(input, dim=None, *, axis=None):
+    """The slices of `input` along `dim` (the first unless given), as a tuple of tensors with that dim removed."""
     check_tensor("unbind", input)
-    d = normalize("unbind", dim, input.ndim)
+    d = normalize("unbind", _dim_or("unbind", dim, axis, 0), input.ndim)
     lead = (slice(None),) * d
     pieces = tuple(named(input[lead + (i,)], "UnbindBackward0") for i in range(input.shape[d]))
     for piece in pieces:   # one op's several views, as PyTorch's unbind: no in-place change inside a graph

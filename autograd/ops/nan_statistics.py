@@ -6,7 +6,7 @@ import numpy as np
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
-from .dims import check_tensor, normalize
+from .dims import check_tensor, normalize, resolve
 from .elementwise import add, mul, sub, where
 from .indexing import take_along_axis
 from .median_all import MedianAll
@@ -28,10 +28,11 @@ def _lower_median_of_numbers(xp, ranked, n):
     return xp.maximum(count - 1, 0) // 2
 
 
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The lower median of the non-nan elements (a 0-d tensor; nan when all are nan), or with `dim` the
     `(values, indices)` of each slice's lower median ignoring nans."""
     check_tensor("nanmedian", input)
+    dim, keepdim = resolve("nanmedian", dim, axis, keepdim, keepdims)
     if dim is None:
         if input.numel() == 0:
             return empty_median("nanmedian", input)
@@ -121,10 +122,11 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     return named(reshape(out, out.shape[1:]) if one_q else out, "SqueezeBackward4")   # PyTorch's last node
 
 
-def mode(input, dim=-1, keepdim=False):
-    """`(values, indices)`: the most frequent value of each slice along `dim` (the smallest of equally frequent
-    ones) and the position of its last occurrence, as torch.mode."""
+def mode(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """`(values, indices)`: the most frequent value of each slice along `dim` (the last unless given; the smallest
+    of equally frequent ones) and the position of its last occurrence, as torch.mode."""
     check_tensor("mode", input)
+    dim, keepdim = resolve("mode", -1 if dim is None and axis is None else dim, axis, keepdim, keepdims)
     d = normalize("mode", dim, input.ndim)
     if input.ndim == 0:
         return ModeResult(input.clone(), no_grad_op("mode", lambda xp, a: xp.zeros((), np.int64), input))

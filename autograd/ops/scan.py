@@ -3,7 +3,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from .dims import check_tensor, normalize
+from .dims import check_tensor, normalize, required_dim
 
 
 class Cumsum(Function):
@@ -59,18 +59,20 @@ def _zero_d(input, dtype):
     return input.astype(np.int64) if input.dtype.kind in "biu" else input.clone()
 
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim=None, *, dtype=None, axis=None):
     """Running sum along `dim` (integers accumulate in int64, as PyTorch)."""
     check_tensor("cumsum", input)
+    dim = required_dim("cumsum", dim, axis)
     normalize("cumsum", dim, input.ndim)
     if input.ndim == 0:
         return _zero_d(input, dtype)
     return _scan("cumsum", Cumsum, input, dim, dtype)
 
 
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim=None, *, dtype=None, axis=None):
     """Running product along `dim` (its gradient is exact where the input has zeros)."""
     check_tensor("cumprod", input)
+    dim = required_dim("cumprod", dim, axis)
     normalize("cumprod", dim, input.ndim)
     if input.ndim == 0:
         return _zero_d(input, dtype)

@@ -11,7 +11,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
-from .dims import check_tensor, normalize, resolve
+from .dims import check_tensor, normalize, required_dim, resolve
 from ..errors import IndexRangeError, ShapeError
 
 
@@ -219,10 +219,10 @@ def squeeze(input, dim=None, *, axis=None):
     return _renamed(reshape(input, shape), input, f"SqueezeBackward{variant}")
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=None, *, axis=None):
     """Insert a length-1 dim at position `dim`."""
     check_tensor("unsqueeze", input)
-    dim = normalize("unsqueeze", dim, input.ndim + 1)
+    dim = normalize("unsqueeze", required_dim("unsqueeze", dim, axis), input.ndim + 1)
     return _renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input, "UnsqueezeBackward0")
 
 

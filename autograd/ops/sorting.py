@@ -7,7 +7,7 @@ from ..errors import IndexRangeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
-from .dims import check_tensor, normalize
+from .dims import check_tensor, dim_or, normalize
 from .no_grad_op import no_grad_op
 from .indexing import take_along_axis
 
@@ -35,18 +35,20 @@ def _order_array(xp, data, dim, descending, stable):
     return order.astype(np.int64)
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=None, descending=False, stable=False, *, axis=None):
     """Indices that sort `input` along `dim` (int64, no gradient)."""
     check_tensor("argsort", input)
+    dim = dim_or("argsort", dim, axis, -1)   # the last dim unless given (axis is NumPy's name, taken too)
     if input.ndim == 0:
         return Tensor._make(input.device.xp.zeros((), np.int64), input._device, None, 0, False)
     dim = normalize("argsort", dim, input.ndim)
     return _order(input, dim, descending, stable)
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=None, descending=False, stable=False, *, axis=None):
     """`(values, indices)` of `input` sorted along `dim`."""
     check_tensor("sort", input)
+    dim = dim_or("sort", dim, axis, -1)   # the last dim unless given (axis is NumPy's name, taken too)
     if complex_forms.active:
         complex_forms.refuse("sort", input)
     normalize("sort", dim, input.ndim)   # so that a bad dim is reported as sort's, not argsort's

@@ -10,7 +10,7 @@ from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .. import autocast_state as autocast
-from .dims import check_tensor, normalize
+from .dims import check_tensor, normalize, required_dim, resolve
 from .elementwise import add, div, mul, sub, where
 from .indexing import take_along_axis
 from .median_all import MedianAll
@@ -48,10 +48,11 @@ def empty_median(op, input):
     return mul(flatten(input).sum(), float("nan"))
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The lower median of all elements (a 0-d tensor; ties share its gradient), or with `dim` the
     `(values, indices)` of each slice's lower median; nan if the slice holds a nan."""
     check_tensor("median", input)
+    dim, keepdim = resolve("median", dim, axis, keepdim, keepdims)
     if dim is None:
         if input.numel() == 0:
             return empty_median("median", input)
@@ -180,14 +181,14 @@ def _cumulative_extreme(op, input, dim, largest, result):
     return result(named(take_along_axis(input, indices, d), f"{op.capitalize()}Backward0"), indices)
 
 
-def cummax(input, dim):
+def cummax(input, dim=None, *, axis=None):
     """`(values, indices)`: the running maximum along `dim` and where it was reached (the latest tie)."""
-    return _cumulative_extreme("cummax", input, dim, True, CummaxResult)
+    return _cumulative_extreme("cummax", input, required_dim("cummax", dim, axis), True, CummaxResult)
 
 
-def cummin(input, dim):
+def cummin(input, dim=None, *, axis=None):
     """`(values, indices)`: the running minimum along `dim` and where it was reached (the latest tie)."""
-    return _cumulative_extreme("cummin", input, dim, False, CumminResult)
+    return _cumulative_extreme("cummin", input, required_dim("cummin", dim, axis), False, CumminResult)
 
 
 def _log_cumsum_exp(xp, a, axis):
@@ -226,19 +227,20 @@ class LogCumSumExp(Function):
         return grads[0] - grads[1], None
 
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim=None, *, axis=None):
     """log(cumsum(exp(input))) along `dim`, without overflow."""
     check_tensor("logcumsumexp", input)
-    d = normalize("logcumsumexp", dim, input.ndim)
+    d = normalize("logcumsumexp", required_dim("logcumsumexp", dim, axis), input.ndim)
     x = input if is_floating(input.dtype) else input.astype(get_default_dtype())
     if input.ndim == 0 or input.shape[d] == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, axis=None, keepdims=None):
     """`(min, max)` of all elements, or along `dim`."""
     check_tensor("aminmax", input)
+    dim, keepdim = resolve("aminmax", dim, axis, keepdim, keepdims)
     if input.numel() == 0 and (dim is None or input.shape[normalize("aminmax", dim, input.ndim)] == 0):
         raise ValueError(f"aminmax: the input (shape {input.shape}) is empty along the reduced dims; pass a dim "
                          "whose length is not 0")
@@ -248,18 +250,20 @@ def aminmax(input, *, dim=None, keepdim=False):
     return AminmaxResult(named(amin(input, dim, keepdim), name), named(amax(input, dim, keepdim), name))
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The sum treating nan as 0 (their gradient is 0)."""
     check_tensor("nansum", input)
+    dim, keepdim = resolve("nansum", dim, axis, keepdim, keepdims)
     if complex_forms.active:
         complex_forms.refuse("nansum", input)
     x = where(isnan(input), 0, input) if (input.dtype.kind == "f" or is_bf16(input.dtype)) else input
     return named(_sum(x, dim, keepdim, dtype=dtype), "NansumBackward0")
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The mean of the non-nan elements (nan where a slice holds only nans)."""
     check_tensor("nanmean", input)
+    dim, keepdim = resolve("nanmean", dim, axis, keepdim, keepdims)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise TypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")
     x = input if dtype is None else input.astype(dtype)
@@ -267,15 +271,17 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return div(nansum(x, dim, keepdim), _sum(present, dim, keepdim))
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """`(std, mean)` over `dim` (std unbiased unless told otherwise)."""
     check_tensor("std_mean", input)
+    dim, keepdim = resolve("std_mean", dim, axis, keepdim, keepdims)
     return (named(std(input, dim, unbiased, keepdim, correction=correction), "StdMeanBackward0"),
             named(mean(input, dim, keepdim), "StdMeanBackward0"))   # PyTorch's one node for both
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """`(var, mean)` over `dim` (var unbiased unless told otherwise)."""
     check_tensor("var_mean", input)
+    dim, keepdim = resolve("var_mean", dim, axis, keepdim, keepdims)
     return (named(var(input, dim, unbiased, keepdim, correction=correction), "VarMeanBackward0"),
             named(mean(input, dim, keepdim), "VarMeanBackward0"))   # PyTorch's one node for both

@@ -104,20 +104,12 @@ def polynomial_erf(x):
     return out
 
 
-#: below this many elements sigmoid goes through logaddexp, which needs no errstate (a context
-#: manager costs as much as the whole op on tiny arrays) but is ~20x slower per element than exp
-_SIGMOID_SMALL = 256
-
-
 def sigmoid(x, out=None):
-    """1 / (1 + exp(-x)), elementwise, without overflow warnings."""
+    """1 / (1 + exp(-x)), elementwise, without overflow warnings, rounded in x's precision at every step as
+    PyTorch's kernel is (float32 sigmoid(17) is 1.0), whatever the array's size."""
     if out is None:   # an array even for 0-d x, where ufuncs would return a scalar; C order for an expanded x
         out = np.empty(x.shape, x.dtype) if 0 in getattr(x, "strides", ()) else np.empty_like(x)
     np.negative(x, out=out)
-    if out.size < _SIGMOID_SMALL:
-        np.logaddexp(0.0, out, out=out)      # log(1 + exp(-x)), finite for every finite x
-        np.negative(out, out=out)
-        return np.exp(out, out=out)
     with np.errstate(over="ignore"):         # exp(-x) = inf for x << 0 gives the right 0
         np.exp(out, out=out)
     out += 1.0
