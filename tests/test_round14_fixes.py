@@ -85,3 +85,12 @@ def test_dim_taking_ops_accept_numpys_axis_and_keepdims(call):
 def test_a_missing_dim_is_named():
     with pytest.raises(TypeError, match="cumsum: missing the dim to work along; pass dim="):
         ag.ones(3).cumsum()
+
+
+@pytest.mark.parametrize("name", ["trapezoid", "trapz", "cumulative_trapezoid", "gradient"])
+def test_integration_and_gradient_take_numpys_axis(name):
+    torch = pytest.importorskip("torch")
+    y = np.arange(12.0).reshape(3, 4) ** 1.5
+    ours, theirs = getattr(ag, name)(ag.tensor(y), axis=0), getattr(torch, name)(torch.tensor(y), axis=0)
+    ours, theirs = (ours[0], theirs[0]) if name == "gradient" else (ours, theirs)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

@@ -6,7 +6,7 @@ import numbers
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from .convert import astype
-from .dims import check_tensor, normalize
+from .dims import check_tensor, dim_or, normalize
 from .elementwise import add, div, mul, sub
 from .joining import cat
 from .shape import reshape
@@ -71,13 +71,15 @@ def _spacings(spacing, count):
     return [spacing] * count
 
 
-def gradient(input, *, spacing=1, dim=None, edge_order=1):
-    """The derivative of `input`'s values along each dim in `dim` (all dims when None), as a tuple of tensors of
+def gradient(input, *, spacing=1, dim=None, edge_order=1, axis=None):
+    """The derivative of `input`'s values along each dim in `dim` (or NumPy's `axis`; all dims when None), as a
+    tuple of tensors of
     input's shape: central differences inside, one-sided ones of order `edge_order` (1 or 2) at the ends;
     samples spaced by `spacing` (a number, one number per dim, or one 1-D tensor of sample points per dim)."""
     check_tensor("gradient", input)
     if edge_order not in (1, 2):
         raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, got {edge_order!r}")
+    dim = dim_or("gradient", dim, axis, None)
     dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, numbers.Integral) else list(dim)
     dims = [normalize("gradient", d, input.ndim) for d in dims]
     for d in dims:
