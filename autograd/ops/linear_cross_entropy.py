@@ -27,6 +27,18 @@ def _chunk_rows(xp, x, w, bias, target, class_weight, ignore_index):
     return losses, weights, probabilities
 
 
+def _accumulate(delta, rows, w, grads, start, stop):
+    """Add one chunk's share to the gradients (x's rows start:stop, w's and bias's sums) from the logits'
+    gradient `delta`; a None gradient is not wanted."""
+    grad_x, grad_w, grad_b = grads
+    if grad_x is not None:
+        grad_x[start:stop] = delta @ w
+    if grad_w is not None:
+        grad_w += delta.T @ rows
+    if grad_b is not None:
+        grad_b += delta.sum(axis=0)
+
+
 def _chunks(count, size):
     return [(start, min(start + size, count)) for start in range(0, count, size)] or [(0, 0)]
 
@@ -49,12 +61,7 @@ class LinearCrossEntropyChunked(Function):
             total += losses.sum()
             weight_sum += weights.sum()
             delta *= weights[:, None]
-            if grad_x is not None:
-                grad_x[start:stop] = delta @ w
-            if grad_w is not None:
-                grad_w += delta.T @ rows
-            if grad_b is not None:
-                grad_b += delta.sum(axis=0)
+            _accumulate(delta, rows, w, (grad_x, grad_w, grad_b), start, stop)
         with np.errstate(divide="ignore", invalid="ignore"):   # every target ignored: 0 / 0, nan as PyTorch's
             scale = 1 / weight_sum if reduction == "mean" else x.dtype.type(1)
             ctx.grads = [None if g is None else g * scale for g in (grad_x, grad_w, grad_b)]
@@ -100,10 +107,5 @@ class LinearCrossEntropyChunkedRows(Function):
             rows = x[start:stop]
             _, weights, delta = _chunk_rows(xp, rows, w, bias, target[start:stop], class_weight, ctx.ignore_index)
             delta *= (weights * gy[start:stop])[:, None]
-            if grad_x is not None:
-                grad_x[start:stop] = delta @ w
-            if grad_w is not None:
-                grad_w += delta.T @ rows
-            if grad_b is not None:
-                grad_b += delta.sum(axis=0)
+            _accumulate(delta, rows, w, (grad_x, grad_w, grad_b), start, stop)
         return grad_x, grad_w, None, grad_b, None
