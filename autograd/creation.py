@@ -60,7 +60,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if not isinstance(data, (Tensor, np.ndarray, list, tuple, float, int)):
         bf16 = from_torch_bf16(data)   # a torch.bfloat16 tensor, whose numpy() refuses
         data = data if bf16 is None else bf16
-    t = Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    # the device resolved here, so that Tensor() reads the data as given (not as the legacy torch.Tensor(...))
+    t = Tensor(data, dtype=dtype, device=_device(device), requires_grad=requires_grad)
     if _shares_memory(t, data):
         t._data = t._data.copy()
     capture.created(t._data)

@@ -37,7 +37,14 @@ class Tensor:
                  "_views", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
 
-    def __init__(self, data, dtype=None, device=None, requires_grad=False):
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        """Tensor(data, dtype=, device=) keeps data's dtype (as ag.tensor); the legacy torch.Tensor spellings
+        without dtype or device read as PyTorch's: Tensor(2, 3) or Tensor(size) is a float tensor of that shape,
+        Tensor([1, 2]) holds floats, Tensor() is empty."""
+        data = _legacy_data(args) if dtype is None and device is None else args[0] if len(args) == 1 else None
+        if data is None:
+            raise TypeError(f"Tensor(): expected one data argument with dtype= or device=, got {len(args)} "
+                            "positional arguments; use ag.tensor(data, dtype=...) or ag.empty(*sizes)")
         backend = backends.get_default_device() if device is None else backends.get_backend(device)
         if isinstance(data, Tensor):
             data = data._data if data._device.host_memory and backend.host_memory else data.numpy()
@@ -413,6 +420,25 @@ def as_class(source, cls):
     if view_of is not None:
         t._view_of = view_of
     return t
+
+
+def _legacy_data(args):
+    """What torch.Tensor(*args) holds, as an array or nested data: zeros of the default float dtype for sizes (ints
+    or a Size) or no argument, floats for a list of ints or bools, anything else as given."""
+    if not args:
+        return np.zeros(0, get_default_dtype())
+    if isinstance(args[0], Size) and len(args) == 1:
+        args = tuple(args[0])
+    if all(type(a) is int or isinstance(a, np.integer) for a in args) and (len(args) > 1 or type(args[0]) is int):
+        return np.zeros(tuple(int(a) for a in args), get_default_dtype())
+    if len(args) != 1:
+        return None
+    data = args[0]
+    if isinstance(data, (list, tuple)) and not isinstance(data, Size):
+        inferred = infer_dtype(data)
+        if inferred is not None and np.dtype(inferred).kind in "biu":
+            return np.asarray(data, dtype=get_default_dtype())
+    return data
 
 
 def wrap_array(array, device, node=None, idx=0):

@@ -94,3 +94,24 @@ def test_integration_and_gradient_take_numpys_axis(name):
     ours, theirs = getattr(ag, name)(ag.tensor(y), axis=0), getattr(torch, name)(torch.tensor(y), axis=0)
     ours, theirs = (ours[0], theirs[0]) if name == "gradient" else (ours, theirs)
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("args", [(), ([1, 2],), (2, 3), (3,), ([True, False],), ([[1, 2], [3, 4]],), ([1.5, 2],),
+                                  ("size",)], ids=lambda a: repr(a))
+def test_legacy_tensor_constructor_reads_as_pytorchs(args):
+    """torch.Tensor(...) as old tutorials write it: sizes give a float tensor of that shape, lists hold floats."""
+    torch = pytest.importorskip("torch")
+    ours_args = (ag.Size([2, 3]),) if args == ("size",) else args
+    theirs_args = (torch.Size([2, 3]),) if args == ("size",) else args
+    ours, theirs = ag.Tensor(*ours_args), torch.Tensor(*theirs_args)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    if args and not isinstance(args[0], int) and args != ("size",):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_tensor_function_and_constructor_with_device_keep_the_datas_dtype():
+    assert ag.tensor([1, 2]).dtype == ag.int64 and ag.Tensor([1, 2], device="cpu").dtype == ag.int64
+    assert ag.Tensor(ag.tensor([1, 2])).dtype == ag.int64
+    with pytest.raises(TypeError, match="ag.tensor"):
+        ag.Tensor([1], [2], device="cpu")
