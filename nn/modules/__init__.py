@@ -33,12 +33,11 @@ LAYOUT = {
     "instancenorm": ("InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d "
                      "LazyInstanceNorm3d"),
     "linear": "Bilinear Identity LazyLinear Linear",
-    "linear_cross_entropy": "LinearCrossEntropyLoss",
     "linear_cross_entropy_options": "LinearCrossEntropyOptions",
     "loss": ("BCELoss BCEWithLogitsLoss CTCLoss CosineEmbeddingLoss CrossEntropyLoss GaussianNLLLoss "
              "HingeEmbeddingLoss HuberLoss KLDivLoss L1Loss MSELoss MarginRankingLoss MultiLabelMarginLoss "
              "MultiLabelSoftMarginLoss MultiMarginLoss NLLLoss NLLLoss2d PoissonNLLLoss SmoothL1Loss SoftMarginLoss "
-             "TripletMarginLoss TripletMarginWithDistanceLoss _Loss _WeightedLoss"),
+             "TripletMarginLoss TripletMarginWithDistanceLoss LinearCrossEntropyLoss _Loss _WeightedLoss"),
     "module": "Module",
     "normalization": "GroupNorm LayerNorm LocalResponseNorm RMSNorm",
     "padding": ("CircularPad1d CircularPad2d CircularPad3d ConstantPad1d ConstantPad2d ConstantPad3d ReflectionPad1d "
