@@ -47,11 +47,11 @@ def _arguments(op, y, x, dx, dim):
     return d, None, dx
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
-    """The integral of y along `dim` (or NumPy's `axis`) by the trapezoid rule: samples at the points `x` (a 1-D
-    tensor of y's length along dim, or a tensor broadcastable with y) or spaced by `dx` (default 1). An empty dim
-    gives 0."""
-    d, x, dx = _arguments("trapezoid", y, x, dx, dim_or("trapezoid", None if axis is not None else dim, axis, -1))
+def trapezoid(y, x=None, *, dx=None, dim=None, axis=None):
+    """The integral of y along `dim` (or NumPy's `axis`; the last unless given) by the trapezoid rule: samples at
+    the points `x` (a 1-D tensor of y's length along dim, or a tensor broadcastable with y) or spaced by `dx`
+    (default 1). An empty dim gives 0."""
+    d, x, dx = _arguments("trapezoid", y, x, dx, dim_or("trapezoid", dim, axis, -1))
     if y.shape[d] == 0:
         return no_grad_op("trapezoid", lambda xp, a: xp.zeros(a.shape[:d] + a.shape[d + 1:], a.dtype), y)
     if x is None:
@@ -62,16 +62,15 @@ def trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
     return named(div(_sum(mul(pairs, gaps), d), 2.0), "DivBackward1")
 
 
-def trapz(y, x=None, *, dx=None, dim=-1, axis=None):
+def trapz(y, x=None, *, dx=None, dim=None, axis=None):
     """torch.trapz: trapezoid's older name."""
     return trapezoid(y, x, dx=dx, dim=dim, axis=axis)
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
-    """The running integral of y along `dim` (or NumPy's `axis`) by the trapezoid rule (one value fewer than y
-    along dim): samples at the points `x` or spaced by `dx` (default 1)."""
-    d, x, dx = _arguments("cumulative_trapezoid", y, x, dx,
-                          dim_or("cumulative_trapezoid", None if axis is not None else dim, axis, -1))
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=None, axis=None):
+    """The running integral of y along `dim` (or NumPy's `axis`; the last unless given) by the trapezoid rule (one
+    value fewer than y along dim): samples at the points `x` or spaced by `dx` (default 1)."""
+    d, x, dx = _arguments("cumulative_trapezoid", y, x, dx, dim_or("cumulative_trapezoid", dim, axis, -1))
     pairs = add(_along(y, d, slice(0, -1)), _along(y, d, slice(1, None)))
     if x is None:
         return cumsum(mul(pairs, dx / 2.0), d)
