@@ -194,8 +194,7 @@ class TrainingSteps:
             found.append(_loss_tracker(self))
             if compiled.has_metrics:
                 found.append(_compile_metrics(self))
-            if compiled._ready:
-                found += [compiled.output_loss[k] for k in compiled._loss_order if compiled.output_loss[k] is not None]
+            found += compiled.loss_trackers()
         seen = {id(m) for m in found}
         for module in self.modules():
             for value in vars(module).values():

@@ -246,6 +246,13 @@ class KerasCompiled:
             for _, metric, _ in self.metrics:
                 metric.reset_state()
 
+    def loss_trackers(self):
+        """The per-output loss means in the order evaluate lists them (compile's loss dict order, else the outputs'):
+        none before the first batch, or when fewer than two outputs have a loss."""
+        if not self._ready:
+            return []
+        return [self.output_loss[k] for k in self._loss_order if self.output_loss[k] is not None]
+
     @property
     def seen(self):
         """Examples in the loss mean since the last reset."""
@@ -260,8 +267,7 @@ class KerasCompiled:
         results = self.results()
         first = ["loss"]
         if self._ready:
-            trackers = [self.output_loss[k] for k in self._loss_order]
-            first += [t.name for t in trackers if t is not None] + [m.name for _, m, _ in self.metrics]
+            first += [t.name for t in self.loss_trackers()] + [m.name for _, m, _ in self.metrics]
         ordered = [n for n in first if n in results]
         if not repeats:
             ordered = list(dict.fromkeys(ordered))
