@@ -46,7 +46,7 @@ class RNNBase(LayerWeights, Module):
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           UserWarning, stacklevel=3)
         self.mode = mode.upper()   # PyTorch's spelling; the kernels take it lower-cased (self._kind)
-        self._kind, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, dropout, bidirectional
         self.proj_size = proj_size
         state_size = proj_size or hidden_size   # the size of h (and of each direction's output)
@@ -66,6 +66,11 @@ class RNNBase(LayerWeights, Module):
                 if proj_size:
                     setattr(self, "weight_hr" + suffix, uniform_parameter((proj_size, hidden_size), bound, device,
                                                                           dtype))
+
+    @property
+    def _kind(self):
+        """The recurrence kernels' name for the mode: 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
+        return self.mode.lower()
 
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
