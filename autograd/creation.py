@@ -330,13 +330,17 @@ def _generator_draw(d, name, make):
     return array
 
 
-def _complex_draw(draw, shape, dtype, device, requires_grad, generator, scale):
-    """A complex tensor whose real and imaginary parts are two draws of `draw` (times `scale`)."""
-    part = real_dtype_of(dtype)
-    pair = draw(shape + (2,), dtype=part, device=device, generator=generator)._data
-    if scale != 1.0:
-        pair = pair * part.type(scale)
-    check_supported("rand", dtype)
+def _complex_draw(name, shape, dtype, device, requires_grad, rng):
+    """A complex tensor whose real and imaginary parts are consecutive draws, as PyTorch fills
+    view_as_real: uniform in [0, 1) for rand, N(0, 1/2) for randn (so that E|z|^2 = 1)."""
+    check_supported(name, dtype)
+    part, pairs = real_dtype_of(dtype), shape + (2,)
+    std = 1.0 / np.sqrt(2.0)     # PyTorch divides std by sqrt(2) for each part
+    if rng is None:
+        pair = device.rand(pairs, part) if name == "rand" else device.normal(pairs, part, 0.0, std)
+    else:
+        host = (lambda: rng.random(pairs, part)) if name == "rand" else (lambda: rng.normal(0.0, std, pairs, part))
+        pair = _generator_draw(device, name, lambda: device.asarray(host()))
     return _new(pair.view(dtype)[..., 0], device, requires_grad)
 
 
@@ -346,9 +350,9 @@ def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, genera
     dtype = dtype or get_default_dtype()
     shape = _shape(shape, "rand", size)
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
-        return _complex_draw(rand, shape, dtype, d, requires_grad, generator, 1.0)
+        return _complex_draw("rand", shape, dtype, d, requires_grad, rng)
     array = (d.rand(shape, dtype) if rng is None
-             else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape).astype(dtype))))
+             else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape, dtype))))
     return _new(array, d, requires_grad)
 
 
@@ -358,9 +362,9 @@ def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, gener
     dtype = dtype or get_default_dtype()
     shape = _shape(shape, "randn", size)
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
-        return _complex_draw(randn, shape, dtype, d, requires_grad, generator, 0.5 ** 0.5)
+        return _complex_draw("randn", shape, dtype, d, requires_grad, rng)
     array = (d.randn(shape, dtype) if rng is None
-             else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape).astype(dtype))))
+             else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape, dtype))))
     return _new(array, d, requires_grad)
 
 
@@ -386,8 +390,7 @@ def randperm(n, dtype=np.int64, device=None, generator=None):
     if rng is not None:
         draw = _generator_draw(d, "randperm", lambda: d.asarray(rng.permutation(int(n)).astype(dtype)))
         return _new(draw, d, False)
-    order = d.xp.argsort(d.rand((int(n),), np.float64), kind="stable")
-    return _new(order.astype(dtype), d, False)
+    return _new(d.permutation(int(n)).astype(dtype, copy=False), d, False)
 
 
 def manual_seed(seed):
@@ -445,11 +448,13 @@ def bernoulli(input, p=None, *, generator=None):
             raise ArgumentRangeError(f"bernoulli: probabilities must be in [0, 1], got values from {low} to {high}")
     shape = input.shape
     if rng is not None:
-        draws = _new(_generator_draw(d, "bernoulli", lambda: d.asarray(rng.random(shape))), d, False)
+        # PyTorch compares float32 probabilities with float32 uniforms, a number or float64 ones with float64
+        part = np.float64 if p is not None or dtype == np.float64 else np.float32
+        draws = _new(_generator_draw(d, "bernoulli", lambda: d.asarray(rng.random(shape, part))), d, False)
         if p is None:
             return no_grad_op("bernoulli", lambda xp, u, q: (u < q).astype(q.dtype), draws, input)
         return no_grad_op("bernoulli", lambda xp, u: (u < p).astype(dtype), draws)
     # the draw inside the op, so that a jit replay draws afresh
     if p is None:
-        return no_grad_op("bernoulli", lambda xp, q: (d.rand(q.shape, np.float64) < q).astype(q.dtype), input)
-    return no_grad_op("bernoulli", lambda xp, q: (d.rand(q.shape, np.float64) < p).astype(dtype), input)
+        return no_grad_op("bernoulli", lambda xp, q: d.bernoulli(q, q.shape).astype(q.dtype), input)
+    return no_grad_op("bernoulli", lambda xp, q: d.bernoulli(p, q.shape).astype(dtype), input)

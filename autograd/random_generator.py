@@ -5,8 +5,13 @@ import numbers
 import numpy as np
 
 import backends
+from backends.torch_stream import TorchStream
 
 from .tensor import Tensor
+
+
+#: the seed a new torch.Generator() starts from
+DEFAULT_SEED = 67280421310721
 
 
 class Generator:
@@ -14,21 +19,24 @@ class Generator:
 
     `ag.Generator().manual_seed(42)` as in PyTorch; pass it as `generator=` to `ag.rand`, `randn`, `randint`,
     `randperm`, `nn.data.random_split`, `DataLoader` and the samplers, which then advance it (two calls
-    give different draws; re-seeding repeats them). The draws are NumPy's PCG64, so a seed does not give
-    PyTorch's numbers. `device` is where tensors drawn from it are placed by default (the draws themselves
-    are made on the host).
+    give different draws; re-seeding repeats them). The draws are PyTorch's CPU stream
+    (backends/torch_stream.py), so a seed gives torch.Generator().manual_seed(seed)'s numbers. `device` is
+    where tensors drawn from it are placed by default (the draws themselves are made on the host).
     """
 
     def __init__(self, device="cpu"):
         self.device = backends.get_backend(device)
-        self.seed()
+        self.manual_seed(DEFAULT_SEED)
 
     def manual_seed(self, seed):
         """Restart the stream from `seed` (an int); returns the generator, as PyTorch's does."""
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"Generator.manual_seed: seed must be an int, got {type(seed).__name__}")
         self._initial_seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF   # PyTorch takes seeds modulo 2**64
-        self.numpy_generator = np.random.default_rng(self._initial_seed)
+        if hasattr(self, "numpy_generator"):     # re-seeded in place: samplers and loaders holding it follow
+            self.numpy_generator.manual_seed(self._initial_seed)
+        else:
+            self.numpy_generator = TorchStream(self._initial_seed)
         return self
 
     def seed(self):
@@ -42,16 +50,15 @@ class Generator:
 
     def get_state(self):
         """The stream's position, as a uint8 tensor that `set_state` accepts."""
-        text = json.dumps(self.numpy_generator.bit_generator.state).encode()
+        text = json.dumps(self.numpy_generator.get_state()).encode()
         return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
 
     def set_state(self, state):
         """Continue from a position saved by `get_state`; returns the generator."""
         data = np.asarray(state, dtype=np.uint8).tobytes()
         try:
-            bit_state = json.loads(data.decode())
-            self.numpy_generator.bit_generator.state = bit_state
-        except (ValueError, TypeError, KeyError) as error:
+            self.numpy_generator.set_state(json.loads(data.decode()))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise ValueError("Generator.set_state: the state must come from Generator.get_state() of deepgrad; "
                              f"this one could not be read ({error})") from None
         return self

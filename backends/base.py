@@ -13,6 +13,8 @@ import contextlib
 import threading
 from abc import ABC, abstractmethod
 
+import numpy as np
+
 from .array_kernels import batch_norm, layer_norm
 
 _NO_CONTEXT = contextlib.nullcontext()
@@ -139,6 +141,18 @@ class Backend(ABC):
     @abstractmethod
     def permutation(self, n):
         """A random permutation of range(n) as an int64 array."""
+
+    def uniform(self, shape, dtype, low, high):
+        """Samples uniform in [low, high) of float `dtype` (PyTorch's uniform_)."""
+        return (low + (high - low) * self.rand(shape, np.float64)).astype(dtype, copy=False)
+
+    def normal(self, shape, dtype, mean, std):
+        """Samples from N(mean, std**2) of float `dtype` (PyTorch's normal_)."""
+        return (mean + std * self.randn(shape, np.float64)).astype(dtype, copy=False)
+
+    def bernoulli(self, p, shape):
+        """Booleans of `shape`, each true with probability p (a number, or an array broadcast to shape)."""
+        return self.rand(shape, np.float64) < p
 
     # ----- elementwise -------------------------------------------------------------------------
     def select(self, cond, a, b):

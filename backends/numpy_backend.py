@@ -8,10 +8,17 @@ from .array_kernels import softmax as array_softmax
 from .base import Backend
 from .blas_polling import CPU_TIMEOUT_LOG2, shorten_polling
 from .heap import keep_freed_memory
+from .torch_stream import TorchStream
 from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import layer_norm as layer_norm_kernels
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 from .numpy_kernels import sparse as sparse_kernels
+
+
+def _is_float(dtype):
+    """Whether PyTorch's transforms for a float dtype apply (float16/32/64 and ml_dtypes' bfloat16)."""
+    dtype = np.dtype(dtype)
+    return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
 def _with_numpy(kernel):
@@ -30,7 +37,7 @@ class NumpyBackend(Backend):
 
     def __init__(self, index=None):
         super().__init__(None)
-        self._rng = np.random.default_rng()
+        self._rng = TorchStream()
         keep_freed_memory()
         shorten_polling(self.blas_polling_log2)
 
@@ -44,12 +51,14 @@ class NumpyBackend(Backend):
     def to_host(self, array):
         return array
 
+    # Draws are PyTorch's CPU stream (backends/torch_stream.py): after ag.manual_seed(s), rand, randn,
+    # randint, randperm, uniform_, normal_ and bernoulli give torch.manual_seed(s)'s numbers.
     def seed(self, seed):
-        self._rng = np.random.default_rng(seed)
+        self._rng.manual_seed(seed)
 
     def rng_state(self):
         """The generator's position (a JSON-able dict) for set_rng_state."""
-        return self._rng.bit_generator.state
+        return self._rng.get_state()
 
     @property
     def numpy_rng(self):
@@ -58,19 +67,36 @@ class NumpyBackend(Backend):
 
     def set_rng_state(self, state):
         """Continue from a position taken by rng_state."""
-        self._rng.bit_generator.state = state
+        self._rng.set_state(state)
 
     def rand(self, shape, dtype):
-        return self._rng.random(shape, dtype=np.float64).astype(dtype, copy=False)
+        if _is_float(dtype):
+            return self._rng.random(shape, dtype)
+        return self._rng.random(shape).astype(dtype, copy=False)
 
     def randn(self, shape, dtype):
-        return self._rng.standard_normal(shape, dtype=np.float64).astype(dtype, copy=False)
+        if _is_float(dtype):
+            return self._rng.standard_normal(shape, dtype)
+        return self._rng.standard_normal(shape).astype(dtype, copy=False)
 
     def randint(self, low, high, shape, dtype):
         return self._rng.integers(low, high, size=shape, dtype=dtype)
 
     def permutation(self, n):
-        return self._rng.permutation(n).astype(np.int64, copy=False)
+        return self._rng.permutation(int(n))
+
+    def uniform(self, shape, dtype, low, high):
+        if _is_float(dtype):
+            return self._rng.uniform(low, high, shape, dtype)
+        return self._rng.uniform(low, high, shape).astype(dtype, copy=False)
+
+    def normal(self, shape, dtype, mean, std):
+        if _is_float(dtype):
+            return self._rng.normal(mean, std, shape, dtype)
+        return self._rng.normal(mean, std, shape).astype(dtype, copy=False)
+
+    def bernoulli(self, p, shape):
+        return self._rng.bernoulli(p, shape)
 
     select = staticmethod(select.select)
     layer_norm = staticmethod(layer_norm_kernels.forward)

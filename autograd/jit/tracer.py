@@ -7,7 +7,7 @@ from .recorder import Recorder
 from .refs import Const
 from .tree import flatten
 
-_DRAWS = ("rand", "randn", "randint", "permutation")
+_DRAWS = ("rand", "randn", "randint", "permutation", "uniform", "normal", "bernoulli")
 
 
 def capture_step(fn, args, kwargs, leaves, roots, optimizers, context):
