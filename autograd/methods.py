@@ -17,8 +17,8 @@ from .methods_convert import BINDINGS
 from .methods_info import BINDINGS as INFO_BINDINGS
 from .methods_legacy import BINDINGS as LEGACY_BINDINGS
 from .methods_sparse import BINDINGS as SPARSE_BINDINGS
-from .methods_inplace import (cauchy_, exponential_, geometric_, inplace, log_normal_, normal_, random_, rebind,
-                              reshaping, uniform_)
+from .methods_inplace import inplace, rebind, reshaping
+from .random_fills import cauchy_, exponential_, geometric_, log_normal_, normal_, random_, uniform_
 from .ops import activation as A
 from .ops import convert as C
 from .ops import elementwise as E

@@ -47,7 +47,7 @@ AUTOGRAD_FLOORS = {
     "autograd.autograd_graph": 6.8, "autograd.forward_ad": 6.8, "autograd.autograd_variable": 6.8,
     "autograd.ops": 3, "autograd.tensor_function": 3,
     "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.random_api": 4.5, "autograd.engine": 5,
-    "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6,
+    "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6, "autograd.random_fills": 6,
     "autograd.activation_api": 6.5,
     # torch.as_strided / empty_strided / frombuffer and torch.binomial, over the ops; the top-level in-place
     # function forms (torch.exp_, ...), over the bound Tensor methods

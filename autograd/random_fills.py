@@ -1,0 +1,136 @@
+"""PyTorch's in-place random fills (`uniform_`, `normal_`, `exponential_`, `log_normal_`, `cauchy_`,
+`geometric_`, `random_`), each drawing from the device's generator or from `generator=`, an ag.Generator.
+
+On the host devices both are PyTorch's CPU stream (backends/torch_stream.py), so a fill after
+`ag.manual_seed(s)` holds what the same fill holds after `torch.manual_seed(s)`.
+"""
+import numpy as np
+
+from .dtypes import real_dtype_of
+from .random_generator import check_generator
+from .tensor import _check_inplace
+
+
+def _random_fill(t, values, op):
+    if t.dtype.kind == "c" and op not in ("uniform_", "normal_"):
+        raise TypeError(f"{op}: draws real numbers, which this {t.dtype} tensor does not take (as in PyTorch); fill "
+                        f"its parts instead, e.g. t.real.{op}(...)")
+    _check_inplace(t, op)
+    t._writable()[...] = values
+    t._bump_version()
+    return t
+
+
+def _stream(t, generator, op):
+    """The host stream a fill of t draws from (generator's, or the device's own on the host devices), or None
+    for a GPU's own generator."""
+    rng = check_generator(op, generator)
+    if rng is None and t._device.host_memory:
+        rng = t._device.numpy_rng
+    return rng
+
+
+def _fill_draws(t, generator, op, host_draw, device_draw):
+    """Draws for every element of t, as t's real dtype: a complex tensor's real and imaginary parts are
+    consecutive draws, as PyTorch fills view_as_real(t)."""
+    complex_fill = t.dtype.kind == "c"
+    dtype = real_dtype_of(t.dtype) if complex_fill else t.dtype
+    shape = t.shape + (2,) if complex_fill else t.shape
+    rng = _stream(t, generator, op)
+    values = t._device.asarray(host_draw(rng, shape, dtype)) if rng is not None else device_draw(shape, dtype)
+    if complex_fill:
+        values = t._device.xp.ascontiguousarray(values).view(t.dtype)[..., 0]
+    return values
+
+
+def _draw_dtype(dtype):
+    """The dtype a fill's draws are made in: the tensor's own for a float one, float64 (then cast) else."""
+    return dtype if dtype.kind == "f" or dtype.name == "bfloat16" else np.dtype(np.float64)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fill with samples uniform in [a, b) (a complex tensor: each part)."""
+    a, b = float(a), float(b)
+    values = _fill_draws(self, generator, "uniform_",
+                         lambda rng, shape, dtype: rng.uniform(a, b, shape, _draw_dtype(dtype)),
+                         lambda shape, dtype: self._device.uniform(shape, _draw_dtype(dtype), a, b))
+    return _random_fill(self, values, "uniform_")
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with samples from N(mean, std**2) (a complex tensor: each part from N(mean, std**2 / 2), as
+    PyTorch's, so that E|z - mean|^2 = std**2)."""
+    mean, std = float(mean), float(std)
+    if std < 0:
+        raise ValueError(f"normal_: expects std >= 0.0, got std={std}")
+    if self.dtype.kind == "c":
+        std = std / np.sqrt(2)
+    values = _fill_draws(self, generator, "normal_",
+                         lambda rng, shape, dtype: rng.normal(mean, std, shape, _draw_dtype(dtype)),
+                         lambda shape, dtype: self._device.normal(shape, _draw_dtype(dtype), mean, std))
+    return _random_fill(self, values, "normal_")
+
+
+def _uniform64(t, generator, op):
+    """float64 uniforms in [0, 1) for every element of t (PyTorch's double-precision uniform)."""
+    rng = _stream(t, generator, op)
+    if rng is None:
+        return t._device.rand(t.shape, np.float64)
+    return t._device.asarray(rng.random(t.shape, np.float64))
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with samples from the exponential distribution of rate `lambd`."""
+    if not lambd > 0:
+        raise ValueError(f"exponential_: lambd must be > 0, got {lambd}")
+    u = _uniform64(self, generator, "exponential_")
+    return _random_fill(self, -self._device.xp.log1p(-u) / lambd, "exponential_")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill with samples whose logarithm is N(mean, std**2)."""
+    if not std > 0:
+        raise ValueError(f"log_normal_: std must be > 0, got {std}")
+    rng = _stream(self, generator, "log_normal_")
+    if rng is None:
+        z = self._device.randn(self.shape, np.float64)
+    else:       # PyTorch draws these one element at a time, not in its blocked normal fill
+        z = self._device.asarray(rng.serial_normals(self.numel()).reshape(self.shape))
+    return _random_fill(self, self._device.xp.exp(mean + std * z), "log_normal_")
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill with samples from the Cauchy distribution at `median` with scale `sigma`."""
+    u = _uniform64(self, generator, "cauchy_")
+    return _random_fill(self, median + sigma * self._device.xp.tan(np.pi * (u - 0.5)), "cauchy_")
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of Bernoulli(p) trials up to and including the first success (1, 2, ...)."""
+    if not 0 < p < 1:
+        raise ValueError(f"geometric_: p must be in (0, 1), got {p}")
+    u = _uniform64(self, generator, "geometric_")
+    xp = self._device.xp
+    with np.errstate(divide="ignore"):
+        return _random_fill(self, xp.maximum(xp.ceil(xp.log(u) / np.log1p(-p)), 1.0), "geometric_")
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    """Fill with integers uniform in [from_, to - 1]; random_(to) draws from [0, to - 1], and random_() from
+    [0, 2**m] where m is the mantissa width of a float dtype (the largest value of an integer one)."""
+    full = to is None and from_ == 0
+    if to is None and from_ != 0:
+        from_, to = 0, from_
+    if to is None:
+        to = (2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f"
+              else min(int(np.iinfo(self.dtype).max) + 1, 2 ** 63 - 1) if self.dtype.kind in "iu" else 2)
+    if not to > from_:
+        raise ValueError(f"random_: expects from < to, got from={from_} and to={to}")
+    rng = _stream(self, generator, "random_")
+    if rng is None:
+        values = self._device.randint(int(from_), int(to), self.shape, np.int64)
+    elif full and (self.dtype.kind in "fiub"):
+        values = self._device.asarray(rng.full_range(self.shape, self.dtype))
+    else:
+        values = self._device.asarray(rng.integers(int(from_), int(to), self.shape, np.int64))
+    return _random_fill(self, values, "random_")
