@@ -51,14 +51,16 @@ def _fill(t, values):
     return t
 
 
-def uniform_(t, a=0.0, b=1.0):
-    """Fill with samples from U(a, b)."""
-    return _fill(t, a + (b - a) * t.device.rand(t.shape, np.float64))
+def uniform_(t, a=0.0, b=1.0, generator=None):
+    """Fill with samples from U(a, b) (from `generator`, an ag.Generator, when given)."""
+    with ag.no_grad():
+        return t.uniform_(a, b, generator=generator)
 
 
-def normal_(t, mean=0.0, std=1.0):
-    """Fill with samples from N(mean, std**2)."""
-    return _fill(t, mean + std * t.device.randn(t.shape, np.float64))
+def normal_(t, mean=0.0, std=1.0, generator=None):
+    """Fill with samples from N(mean, std**2) (from `generator`, an ag.Generator, when given)."""
+    with ag.no_grad():
+        return t.normal_(mean, std, generator=generator)
 
 
 def constant_(t, val=None, value=None):
@@ -86,21 +88,22 @@ def _empty(t):
     return False
 
 
-def xavier_uniform_(t, gain=1.0):
+def xavier_uniform_(t, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     if _empty(t):
         return t
     fan_in, fan_out = _fans(t)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(t, -bound, bound)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    bound = math.sqrt(3.0) * std      # PyTorch's arithmetic, so that the float32 bound is PyTorch's too
+    return uniform_(t, -bound, bound, generator)
 
 
-def xavier_normal_(t, gain=1.0):
+def xavier_normal_(t, gain=1.0, generator=None):
     """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     if _empty(t):
         return t
     fan_in, fan_out = _fans(t)
-    return normal_(t, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(t, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def _kaiming_std(t, a, mode, nonlinearity):
@@ -111,19 +114,19 @@ def _kaiming_std(t, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
-def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
     if _empty(t):
         return t
     bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity)
-    return uniform_(t, -bound, bound)
+    return uniform_(t, -bound, bound, generator)
 
 
-def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
+def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
     if _empty(t):
         return t
-    return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity))
+    return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity), generator)
 
 
 def _standard_normal_mass(lo, hi):
@@ -131,50 +134,68 @@ def _standard_normal_mass(lo, hi):
     return 0.5 * (math.erf(hi / math.sqrt(2.0)) - math.erf(lo / math.sqrt(2.0)))
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
-    """Fill with N(mean, std**2) samples conditioned to lie in [a, b] (a and b are values, not in units of std)."""
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with N(mean, std**2) samples conditioned to lie in [a, b] (a and b are values, not in units of
+    std), by PyTorch's rejection sampling: whole normal draws redrawn where they fall outside when [a, b]
+    holds more than 30% of the mass, else uniform draws on [a, b] accepted by the density's ratio to its peak."""
     if not std > 0:
         raise ValueError(f"trunc_normal_: std must be positive, got {std}")
     if not a < b:
         raise ValueError(f"trunc_normal_: the interval [a, b] = [{a}, {b}] is empty; give a < b")
-    mass = _standard_normal_mass((a - mean) / std, (b - mean) / std)
-    if mass < 1e-6:
-        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds only {mass:.2e} of N({mean}, {std}**2); "
-                         "move mean into the interval or widen it")
-    xp, n = tensor.device.xp, tensor.numel()
-    kept, have = [], 0
-    while have < n:   # rejection sampling, each round drawing enough that one or two rounds suffice
-        draw = mean + std * tensor.device.randn((int((n - have) / mass * 1.1) + 16,), np.float64)
-        inside = draw[(draw >= a) & (draw <= b)][:n - have]
-        kept.append(inside)
-        have += int(inside.shape[0])
-    return _fill(tensor, xp.concatenate(kept).reshape(tensor.shape))
+    if tensor.device.type == "meta":
+        return tensor
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    with ag.no_grad():
+        if _standard_normal_mass((a - mean) / std, (b - mean) / std) > 0.3:
+            low, high = (ag.tensor(v, dtype=tensor.dtype).item() for v in (a, b))   # the bounds the dtype holds
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (result < low) | (result > high)
+                if not outside.any():
+                    break
+                result = ag.where(outside, ag.empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+        def rejected(candidates):
+            log_density = (candidates - mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            return ag.empty_like(tensor).uniform_(generator=generator).log_().gt(log_density)
+
+        pending = rejected(tensor.uniform_(a, b, generator=generator).clone())
+        result = tensor
+        while pending.any():
+            candidates = ag.empty_like(tensor).uniform_(a, b, generator=generator)
+            result = ag.where(pending, candidates, result)
+            pending = ag.where(pending, rejected(candidates), pending)
+        if result is not tensor:
+            tensor.copy_(result)
+    return tensor
 
 
-def _host_normal(tensor, shape):
-    """Standard normal float64 samples from the tensor's device generator, as a NumPy array."""
-    if tensor.device.type == "meta":   # a meta tensor keeps no values: draw none (PyTorch's init is a no-op there)
-        return np.zeros(shape)
-    return np.asarray(tensor.device.to_host(tensor.device.randn(shape, np.float64)))
-
-
-def orthogonal_(tensor, gain=1.0):
-    """Fill with a (semi-)orthogonal matrix times `gain`: the QR factor of a Gaussian matrix, the tensor's
-    trailing dims flattened into columns (rows or columns orthonormal, whichever are fewer)."""
+def orthogonal_(tensor, gain=1.0, generator=None):
+    """Fill with a (semi-)orthogonal matrix times `gain`: the QR factor of a Gaussian matrix of the tensor's
+    dtype, the tensor's trailing dims flattened into columns (rows or columns orthonormal, whichever are
+    fewer)."""
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_: needs a tensor with at least 2 dimensions, got shape {tuple(tensor.shape)}")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _host_normal(tensor, (rows, cols))
+    if tensor.device.type == "meta":   # a meta tensor keeps no values (PyTorch's init is a no-op there)
+        return tensor
+    flat = ag.empty(rows, cols, dtype=tensor.dtype, device=tensor.device).normal_(0, 1, generator=generator).numpy()
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
     q = q * np.sign(np.diag(r))   # makes the factorisation unique, so q is uniformly distributed
     if rows < cols:
         q = q.T
-    return _fill(tensor, (gain * q).reshape(tensor.shape))
+    return _fill(tensor, (q * q.dtype.type(gain)).reshape(tensor.shape))
 
 
 def eye_(tensor):
@@ -202,17 +223,19 @@ def dirac_(tensor, groups=1):
     return _fill(tensor, values)
 
 
-def sparse_(tensor, sparsity, std=0.01):
-    """Fill a 2-D tensor with N(0, std**2) values, then zero ceil(sparsity * rows) random entries per column."""
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Fill a 2-D tensor with N(0, std**2) values, then zero ceil(sparsity * rows) random entries per column
+    (their rows drawn, as in PyTorch, from the global generator)."""
     if tensor.ndim != 2:
         raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
     if not 0 <= sparsity <= 1:
         raise ValueError(f"sparse_: sparsity is the fraction of zeros per column, in [0, 1]; got {sparsity}")
     rows, cols = tensor.shape
     zeros_per_column = int(math.ceil(sparsity * rows))
-    values = std * _host_normal(tensor, (rows, cols))
+    normal_(tensor, 0.0, std, generator)
+    values = tensor.numpy().copy()
     for col in range(cols):
-        values[ag.randperm(rows).numpy()[:zeros_per_column], col] = 0.0
+        values[ag.randperm(rows, device=tensor.device).numpy()[:zeros_per_column], col] = 0
     return _fill(tensor, values)
 
 

@@ -9,7 +9,7 @@ from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module
-from ._init import fan_in_bound, uniform_parameter
+from ._init import fan_in_bound, kaiming_bound, uniform_parameter
 from autograd.errors import ShapeError
 
 
@@ -67,10 +67,10 @@ class _ConvNd(Module):
         receptive = 1
         for k in self.kernel_size:
             receptive *= k
-        bound = fan_in_bound(shape[1] * receptive)
-        self.weight = uniform_parameter(shape, bound, device, dtype)
+        fan_in = shape[1] * receptive
+        self.weight = uniform_parameter(shape, kaiming_bound(fan_in), device, dtype)
         if bias:
-            self.bias = uniform_parameter((self.out_channels,), bound, device, dtype)
+            self.bias = uniform_parameter((self.out_channels,), fan_in_bound(fan_in), device, dtype)
         else:
             self.register_parameter("bias", None)
 
