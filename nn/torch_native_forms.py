@@ -64,8 +64,8 @@ def native_dropout(input, p, train):
         raise ValueError(f"native_dropout: p must be a probability in [0, 1], got {p}")
     if train is False:
         return input.clone(), ag.ones(*input.shape, dtype=ag.bool_, device=input.device)
-    keep = ag.rand(*input.shape, device=input.device) >= p if p < 1 else ag.zeros(*input.shape, dtype=ag.bool_,
-                                                                                 device=input.device)
+    keep = (ag.bernoulli(ag.empty(*input.shape, device=input.device), 1.0 - p).astype(ag.bool_) if p < 1
+            else ag.zeros(*input.shape, dtype=ag.bool_, device=input.device))
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return input * (keep.to(input.dtype) * np.asarray(scale, dtype=input.dtype).item()), keep
 

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ..creation import full, rand
+from ..creation import empty, full, rand
 from . import constraints
 from .constrained import ConstrainedDistribution
 from .distribution import broadcast_all
@@ -14,6 +14,11 @@ from .exp_family import ExponentialFamily
 def _uniform(dist, sample_shape, ref):
     """U[0, 1) draws of the extended shape, in ref's dtype and device (deepgrad's generator)."""
     return rand(*dist._extended_shape(sample_shape), dtype=ref.dtype, device=ref.device)
+
+
+def _draws(dist, sample_shape, ref):
+    """An uninitialised tensor of the extended shape, in ref's dtype and device, for an in-place random fill."""
+    return empty(*dist._extended_shape(sample_shape), dtype=ref.dtype, device=ref.device)
 
 
 def _filled(dist, ref, value):
@@ -112,9 +117,8 @@ class Exponential(ExponentialFamily, ConstrainedDistribution):
         return (self.rate * 0).detach()
 
     def rsample(self, sample_shape=()):
-        """-log(1 - u) / rate."""
-        u = _uniform(self, sample_shape, self.rate)
-        return -(-u).log1p() / self.rate
+        """Exp(1) draws (PyTorch's exponential_) divided by rate."""
+        return _draws(self, sample_shape, self.rate).exponential_() / self.rate
 
     def log_prob(self, value):
         """log(rate) - rate * value."""
@@ -171,7 +175,7 @@ class Laplace(_LocationScale):
     def rsample(self, sample_shape=()):
         """loc - scale sign(u) log(1 - |u|), u uniform on (-1, 1)."""
         eps = float(np.finfo(self.loc.dtype).eps)
-        u = _uniform(self, sample_shape, self.loc) * (2 - eps) - 1 + eps
+        u = _draws(self, sample_shape, self.loc).uniform_(eps - 1, 1)
         return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
 
     def log_prob(self, value):
@@ -205,9 +209,8 @@ class Cauchy(_LocationScale):
     mode = property(lambda self: self.loc, doc="loc.")
 
     def rsample(self, sample_shape=()):
-        """loc + scale tan(pi (u - 1/2))."""
-        u = _uniform(self, sample_shape, self.loc)
-        return self.loc + self.scale * (math.pi * (u - 0.5)).tan()
+        """loc + scale tan(pi (u - 1/2)) (PyTorch's cauchy_ draws)."""
+        return self.loc + _draws(self, sample_shape, self.loc).cauchy_() * self.scale
 
     def log_prob(self, value):
         """-log(pi) - log(scale) - log1p(((value - loc) / scale)^2)."""

@@ -2,6 +2,7 @@
 composites of existing ops, written here once so that `ag.selu(x)` and `F.selu(x)` run the same code
 (nn.functional adds only its `inplace=` handling)."""
 import numbers
+import numpy as np
 
 from ..bf16_dtype import is_bf16
 from ..random_generator import check_generator
@@ -76,8 +77,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     device = input.device
 
     def slopes(xp, a):   # drawn inside the op, so that an ag.jit replay draws afresh
-        u = device.rand(a.shape, a.dtype) if rng is None else device.asarray(rng.random(a.shape).astype(a.dtype))
-        return u * a.dtype.type(upper - lower) + a.dtype.type(lower)
+        # as PyTorch: one float64 draw per element <= 0, in order, between the bounds rounded to the
+        # dtype's arithmetic precision (float32 for float16 and bfloat16)
+        negative = a <= 0
+        count = int(negative.sum())
+        wide = np.float64 if a.dtype == np.float64 else np.float32
+        low, high = float(wide(lower)), float(wide(upper))
+        u = device.rand((count,), np.float64) if rng is None else device.asarray(rng.random((count,), np.float64))
+        out = xp.ones(a.shape, a.dtype)
+        out[negative] = (u * (high - low) + low).astype(wide).astype(a.dtype)   # unfused here, as PyTorch's
+        return out
     return where(input > 0, input, mul(input, no_grad_op("rrelu", slopes, input)))
 
 

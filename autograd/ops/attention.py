@@ -62,7 +62,7 @@ class ScaledDotProductAttention(Function):
             p /= total
             lses.append(m.astype(lse_dtype, copy=False) + xp.log(total.astype(lse_dtype, copy=False)))
             if dropout_p:
-                keep = ctx.device.rand(p.shape, p.dtype) >= dropout_p
+                keep = ctx.device.bernoulli(1.0 - dropout_p, p.shape)
                 p *= keep
                 p *= p.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1 else 0
                 keeps.append(xp.packbits(keep))

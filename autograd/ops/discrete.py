@@ -157,22 +157,23 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
                                  "(e.g. softmax(logits)), not logits")
     if (probs.sum(axis=1) <= 0).any():
         raise ValueError("multinomial: a row of weights sums to 0; at least one category needs a positive weight")
-    if not replacement and num_samples > int((probs > 0).sum(axis=1).min()):
-        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from "
-                         f"{int((probs > 0).sum(axis=1).min())} categories of non-zero weight; pass "
-                         "replacement=True or draw fewer")
+    if not replacement and num_samples > n_cat:   # zero-weight categories come last, as in PyTorch
+        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from {n_cat} "
+                         "categories; pass replacement=True or draw fewer")
     rng = check_generator("multinomial", generator)
-    shape = (probs.shape[0], num_samples if replacement else n_cat)
-    draws = (rng.random(shape) if rng is not None
+    race = not replacement or num_samples == 1
+    shape = (probs.shape[0], n_cat if race else num_samples)
+    draws = (rng.random(shape, np.float64) if rng is not None
              else Tensor(input.device.rand(shape, np.float64), device=input.device).numpy())
-    if replacement:
+    if race:   # PyTorch's: the largest weight / Exp(1) draw (in the weights' dtype) wins, then the next largest
+        dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float64)
+        with np.errstate(divide="ignore"):
+            ratio = probs.astype(dtype) / (-np.log1p(-draws)).astype(dtype)
+        out = np.argsort(-ratio, axis=1, kind="stable")[:, :num_samples]
+    else:      # the first category whose cumulative weight reaches a uniform draw
         cdf = np.cumsum(probs, axis=1)
         cdf /= cdf[:, -1:]
-        out = np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cdf, draws)])
-        out = np.minimum(out, n_cat - 1)
-    else:   # exponential races: the categories with the smallest Exp(1) / weight, in order of arrival
-        with np.errstate(divide="ignore"):
-            keys = -np.log1p(-draws) / probs
-        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+        cdf[:, -1] = 1.0
+        out = np.stack([np.searchsorted(c, u, side="left") for c, u in zip(cdf, draws)])
     out = out.astype(np.int64).reshape(input.shape[:-1] + (num_samples,))
     return Tensor(out, device=input.device)

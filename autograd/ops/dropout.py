@@ -6,7 +6,7 @@ class Dropout(Function):
     op_name = "dropout"
 
     def forward(ctx, x, p):
-        keep = ctx.device.rand(x.shape, x.dtype) >= p
+        keep = ctx.device.bernoulli(1.0 - p, x.shape)   # PyTorch's draw: one float64 uniform per element
         mask = keep * x.dtype.type(1.0 / (1.0 - p)) if p < 1 else ctx.xp.zeros(x.shape, x.dtype)
         ctx.save_for_backward(mask)
         return x * mask

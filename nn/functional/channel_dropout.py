@@ -20,8 +20,8 @@ def _feature_dropout(input, p, training, op):
     shape = input.shape[:2] + (1,) * (input.ndim - 2)
     if p == 1.0:
         return input * ag.zeros(*shape, dtype=input.dtype, device=input.device)
-    keep = ag.rand(*shape, dtype=input.dtype, device=input.device) >= p
-    return input * (keep.astype(input.dtype) * (1.0 / (1.0 - p)))
+    keep = ag.bernoulli(ag.empty(*shape, dtype=input.dtype, device=input.device), 1.0 - p)
+    return input * (keep * (1.0 / (1.0 - p)))
 
 
 def _unbatched(input, batched_ndim, p, training, op):

@@ -33,7 +33,7 @@ def _alpha_dropout(x, p):
         return x * 0.0
     # the affine map a * x + b that brings mean 0 and variance 1 back after dropping to -saturation
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1.0) * (1.0 - p))
-    keep = (ag.rand(*x.shape, dtype=x.dtype, device=x.device) >= p).astype(x.dtype)
+    keep = ag.bernoulli(ag.empty(*x.shape, dtype=x.dtype, device=x.device), 1.0 - p)
     # kept: a * x + a * saturation * p; dropped: a * saturation * (p - 1). A product, not a select, so that a
     # dropped NaN stays NaN, as in PyTorch
     return x * (keep * a) + (keep * (_SELU_SATURATION * a) + _SELU_SATURATION * a * (p - 1.0))
@@ -60,7 +60,7 @@ def _feature_alpha_dropout(x, p):
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1.0) * (1.0 - p))
     # one draw per (sample, channel), broadcast over the positions: whole channels are dropped
     noise_shape = x.shape[:2] + (1,) * (x.ndim - 2)
-    keep = (ag.rand(*noise_shape, dtype=x.dtype, device=x.device) >= p).astype(x.dtype)
+    keep = ag.bernoulli(ag.empty(*noise_shape, dtype=x.dtype, device=x.device), 1.0 - p)
     return x * (keep * a) + (keep * (_SELU_SATURATION * a) + _SELU_SATURATION * a * (p - 1.0))
 
 

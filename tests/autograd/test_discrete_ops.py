@@ -106,7 +106,9 @@ def test_multinomial_bad_input_says_what_to_do():
         ag.multinomial(ag.tensor([0.5, -0.1]), 1)
     with pytest.raises(ValueError, match="sums to 0"):
         ag.multinomial(ag.zeros(2, 3), 1)
-    with pytest.raises(ValueError, match="without replacement from 2 categories.*replacement=True"):
-        ag.multinomial(ag.tensor([0.5, 0.5, 0.0]), 3)
+    with pytest.raises(ValueError, match="without replacement from 3 categories.*replacement=True"):
+        ag.multinomial(ag.tensor([0.5, 0.5, 0.0]), 4)
+    # as PyTorch: a zero-weight category may be drawn once the others are used up
+    assert sorted(ag.multinomial(ag.tensor([0.5, 0.5, 0.0]), 3).tolist()) == [0, 1, 2]
     with pytest.raises(TypeError, match=r"1-D or 2-D float tensor.*int64"):
         ag.multinomial(ag.tensor([1, 2]), 1)
