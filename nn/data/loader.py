@@ -13,7 +13,7 @@ from autograd import Tensor
 from .dataset import TensorDataset
 from .iterable import IterableDataset
 from .datasets.base import ArrayDataset
-from .subsets import rng_from
+from .subsets import rng_from, seed_from, stream_from_seed
 from autograd.errors import ShapeError
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
@@ -23,15 +23,16 @@ class DataLoader:
     """Iterate over `dataset` in batches of `batch_size` examples; each batch is a list of Tensors for
     tuple or list examples, as PyTorch's (one per field of an example, stacked along a new first axis) on `device` (default: the default device).
 
-    - `shuffle`: visit the examples in a new random order every epoch, drawn from the loader's own
-      `np.random.Generator` seeded with `seed` (same seed, same sequence of orders).
+    - `shuffle`: visit the examples in a new random order every epoch, drawn as PyTorch's RandomSampler
+      draws it (after the same `ag.manual_seed`, PyTorch's order), or from a stream of the loader's own
+      seeded with `seed` (same seed, same sequence of orders).
     - `sampler`: the indices to visit, in order, each epoch (any iterable of ints with a length, e.g.
       `DistributedSampler` for this process's share); replaces `shuffle`.
     - `drop_last`: leave out the final batch when it has fewer than `batch_size` examples.
     - `batch_size=None`: no batching; each example is yielded alone, converted as PyTorch's default_convert
       does (arrays and NumPy scalars become Tensors, tuples lists, Python numbers stay numbers).
     - `batch_sampler`: an iterable of index lists, one per batch (instead of batch_size/shuffle/sampler).
-    - `generator`: the shuffle's seed when `seed` is not given (an int, a NumPy Generator or a
+    - `generator`: the shuffle's stream (an ag.Generator, an int seed, a NumPy Generator or a
       torch.Generator: its initial_seed()).
     - `num_workers`, `pin_memory`, `persistent_workers`, `prefetch_factor`, `timeout`: accepted for PyTorch
       code; batches are made by the one prefetch thread (`worker_init_fn(0)` runs first on it when
@@ -94,7 +95,11 @@ class DataLoader:
         self.seed = seed
         self.collate_fn, self.transform = collate_fn, transform
         self.device = device
-        self._rng = np.random.default_rng(seed) if generator is None else rng_from(generator, "DataLoader")
+        self.generator = generator
+        # seed= (deepgrad's) or generator= gives the loader a stream of its own; without either it draws from
+        # the global stream, as PyTorch's does
+        self._rng = (rng_from(generator, "DataLoader") if generator is not None
+                     else None if seed is None else stream_from_seed(seed))
 
     def __len__(self):
         """The number of batches per epoch (for an IterableDataset, from its __len__)."""
@@ -108,6 +113,9 @@ class DataLoader:
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
         device = ag.get_default_device() if self.device is None else ag.device(self.device)
+        # PyTorch draws its workers' base seed here, each epoch, from the loader's generator or the global
+        # stream; drawing it too keeps the global stream (dropout, the shuffle) in step with PyTorch's
+        seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
         if isinstance(self.dataset, IterableDataset):
             batches = self._stream_batches(device)
         else:
@@ -120,7 +128,14 @@ class DataLoader:
         """This epoch's example order: the sampler's, a permutation when shuffling, else None (0, 1, 2, ...)."""
         if self.sampler is not None:
             return np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
-        return self._rng.permutation(len(self.dataset)) if self.shuffle else None
+        if not self.shuffle:
+            return None
+        # as PyTorch's RandomSampler: the loader's stream, or a new one seeded from the global stream each epoch;
+        # a finished epoch of PyTorch's draws one more (empty) permutation's worth from it, so this does too
+        rng = self._rng if self._rng is not None else stream_from_seed(seed_from(rng_from(None, "DataLoader")))
+        order = rng.permutation(len(self.dataset))
+        rng.permutation(len(self.dataset))
+        return order
 
     def _index_groups(self, order):
         """Each batch's indices: a slice of 0, 1, 2, ... or an array of positions."""

@@ -4,9 +4,9 @@
     loader = DataLoader(dataset, batch_sampler=BatchSampler(RandomSampler(dataset), 32, drop_last=True))
 
 A sampler given `generator=` (an int seed, a NumPy Generator, ag.Generator or torch.Generator) draws every
-epoch from that one stream, so epochs differ and a re-seeded run repeats; without one, each epoch's draws are
-seeded from deepgrad's global stream, so `ag.manual_seed` makes them repeatable. The draws are NumPy's: a seed
-does not give PyTorch's order.
+epoch from that one stream, so epochs differ and a re-seeded run repeats; without one, its draws come from
+deepgrad's global stream, so `ag.manual_seed` makes them repeatable. The draws are PyTorch's: after the same
+seed (or from an ag.Generator seeded alike), the samplers give PyTorch's indices.
 """
 import math
 import numbers
@@ -15,7 +15,7 @@ import numpy as np
 
 import autograd as ag
 
-from .subsets import rng_from
+from .subsets import rng_from, seed_from, stream_from_seed
 
 
 class Sampler:
@@ -38,10 +38,11 @@ def _flag(op, name, value, error=ValueError):
 
 
 def _stream(generator):
-    """A NumPy Generator for one epoch: the sampler's own stream, or one seeded from deepgrad's global stream."""
+    """The stream for one epoch: the sampler's own, or (as PyTorch's RandomSampler) a new one seeded from
+    the global stream."""
     if generator is not None:
         return generator
-    return np.random.default_rng(int(ag.randint(0, 2 ** 62, (1,), device="cpu").item()))
+    return stream_from_seed(seed_from(rng_from(None, "RandomSampler")))
 
 
 class SequentialSampler(Sampler):
@@ -81,7 +82,8 @@ class RandomSampler(Sampler):
         rng = _stream(self._rng)
         if self.replacement:
             return iter(rng.integers(0, n, count).tolist())
-        order = [rng.permutation(n) for _ in range(-(-count // n))]
+        # whole permutations, then the start of one more (drawn even when none of it is needed, as PyTorch)
+        order = [rng.permutation(n) for _ in range(count // n + 1)]
         return iter(np.concatenate(order)[:count].tolist())
 
     def __len__(self):
@@ -97,7 +99,8 @@ class SubsetRandomSampler(Sampler):
         self._rng = None if generator is None else rng_from(generator, "SubsetRandomSampler")
 
     def __iter__(self):
-        order = _stream(self._rng).permutation(len(self.indices))
+        rng = self._rng if self._rng is not None else rng_from(None, "SubsetRandomSampler")
+        order = rng.permutation(len(self.indices))
         return iter([self.indices[i] for i in order.tolist()])
 
     def __len__(self):
@@ -128,6 +131,9 @@ class WeightedRandomSampler(Sampler):
         self._rng = None if generator is None else rng_from(generator, op)
 
     def __iter__(self):
+        if self.generator is None or isinstance(self.generator, ag.Generator):    # PyTorch's draw: multinomial
+            return iter(ag.multinomial(self.weights, self.num_samples, self.replacement,
+                                       generator=self.generator).tolist())
         rng = _stream(self._rng)
         if self.replacement:
             return iter(rng.choice(len(self._p), self.num_samples, replace=True, p=self._p).tolist())

@@ -78,17 +78,34 @@ def random_split(dataset, lengths, generator=None):
 
 
 def rng_from(generator, who):
-    """A NumPy Generator from what PyTorch-style code passes as `generator=` (None: a fresh random one)."""
-    if generator is None or isinstance(generator, np.random.Generator):
-        return np.random.default_rng(generator)
+    """The stream to draw from for what PyTorch-style code passes as `generator=`: None is the global stream
+    (PyTorch's default generator, seeded by ag.manual_seed), an ag.Generator its own stream, an int (or a
+    torch.Generator's initial_seed()) a new PyTorch-compatible stream from that seed, a NumPy Generator itself."""
+    if generator is None:
+        return ag.default_generator.numpy_generator
+    if isinstance(generator, np.random.Generator):
+        return generator
     if isinstance(generator, ag.Generator):
         return generator.numpy_generator   # shared, so every use advances the generator, as in PyTorch
     if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
-        return np.random.default_rng(int(generator))
+        return stream_from_seed(int(generator))
     if hasattr(generator, "initial_seed"):
-        return np.random.default_rng(int(generator.initial_seed()))
+        return stream_from_seed(int(generator.initial_seed()))
     raise TypeError(f"{who}: generator must be None, an int seed, a NumPy Generator, an ag.Generator or an object "
                     f"with initial_seed() (torch.Generator), got {type(generator).__name__}")
+
+
+def stream_from_seed(seed):
+    """A new PyTorch-compatible stream started from `seed`, as torch.Generator().manual_seed(seed)."""
+    return ag.Generator().manual_seed(seed).numpy_generator
+
+
+def seed_from(rng):
+    """A non-negative int64 drawn as PyTorch's torch.empty((), dtype=torch.int64).random_() draws it (the
+    seeds its samplers and loaders take each epoch); NumPy's own integers from a plain NumPy Generator."""
+    if hasattr(rng, "full_range"):       # a PyTorch-compatible stream (backends/torch_stream.py)
+        return int(rng.full_range(None, np.int64))
+    return int(rng.integers(0, 2 ** 63 - 1))
 
 
 def _concatenated(self, other):
