@@ -9,14 +9,18 @@ from autograd import arrays
 
 from .init_deprecated import deprecated_alias
 
-_GAINS = {"linear": 1.0, "identity": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0, "conv_transpose1d": 1.0,
-          "conv_transpose2d": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 0.75}
+#: the linear functions' and sigmoid's gain is the int 1, as PyTorch returns it (it prints as 1, not 1.0)
+_GAINS = {"linear": 1, "identity": 1, "conv1d": 1, "conv2d": 1, "conv3d": 1, "conv_transpose1d": 1,
+          "conv_transpose2d": 1, "conv_transpose3d": 1, "sigmoid": 1, "tanh": 5.0 / 3, "relu": math.sqrt(2.0),
+          "selu": 0.75}
 
 
 def calculate_gain(nonlinearity, param=None):
     """The recommended gain for a nonlinearity (leaky_relu takes its negative slope as `param`)."""
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ValueError(f"calculate_gain: leaky_relu's negative slope must be a number, got {param!r}")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity not in _GAINS:
         raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; known: "

@@ -13,6 +13,15 @@ def test_gains():
     assert init.calculate_gain("leaky_relu", 0.2) == pytest.approx(math.sqrt(2 / 1.04))
     with pytest.raises(ValueError, match="unknown nonlinearity"):
         init.calculate_gain("swishy")
+    with pytest.raises(ValueError, match="negative slope must be a number"):
+        init.calculate_gain("leaky_relu", "0.2")
+
+
+def test_linear_gains_are_the_int_one_as_pytorchs():
+    for name in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                 "conv_transpose3d", "sigmoid"):
+        gain = init.calculate_gain(name)
+        assert gain == 1 and type(gain) is int and str(gain) == "1", name
 
 
 @pytest.mark.parametrize("fn,expected_std", [
