@@ -26,6 +26,12 @@ def _with_numpy(kernel):
     return staticmethod(partial(kernel, np))
 
 
+#: PyTorch has one CPU generator, so the host devices (cpu, numba and their subclasses) draw from this one stream:
+#: a program on numba whose data pipeline draws through ag.default_generator (the cpu device's) then keeps
+#: PyTorch's order of draws
+_HOST_STREAM = TorchStream()
+
+
 class NumpyBackend(Backend):
     """Host arrays through NumPy; kernels are vectorised NumPy (im2col convolution and friends)."""
 
@@ -37,7 +43,7 @@ class NumpyBackend(Backend):
 
     def __init__(self, index=None):
         super().__init__(None)
-        self._rng = TorchStream()
+        self._rng = _HOST_STREAM
         keep_freed_memory()
         shorten_polling(self.blas_polling_log2)
 

@@ -186,10 +186,18 @@ def set_host_rng_states(states):
 def _seeded(factory):
     def make(index):
         backend = factory(index)
-        if _pending_seed is not None:
+        if _pending_seed is not None and not _shares_a_stream(backend):
             backend.seed(_pending_seed)
         return backend
     return make
+
+
+def _shares_a_stream(backend):
+    """Whether `backend` draws from the stream of a device made before it (the host devices share PyTorch's one
+    CPU stream): seed_all seeded that stream then, and seeding it again would restart it mid-program."""
+    rng = getattr(backend, "numpy_rng", None) if backend.host_memory else None
+    return rng is not None and any(other is not backend and other.host_memory and
+                                   getattr(other, "numpy_rng", None) is rng for other in set(_instances.values()))
 
 
 def _pickled_device(backend):

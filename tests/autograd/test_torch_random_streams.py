@@ -1,6 +1,8 @@
 """After the same seed, deepgrad's host devices draw PyTorch's CPU numbers (backends/torch_stream.py): every
 creation op and in-place fill, ag.Generator, the layers' default initialisation, nn.init, dropout, and the
 data pipeline's shuffles, compared with PyTorch 2.13 on this machine."""
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -235,6 +237,35 @@ def test_shuffles_and_splits_are_pytorchs():
     for _ in range(2):
         assert [b[0].tolist() for b in ours] == [b[0].tolist() for b in theirs]
     _assert_pytorchs(ag.rand(4), torch.rand(4))     # and the global streams are still in step
+
+
+def test_the_host_devices_share_pytorchs_one_cpu_stream():
+    if "numba" not in backends.available():
+        pytest.skip("no numba device")
+    from torch.utils import data as tdata
+    _seed(4)
+    _assert_pytorchs(ag.rand(3, device="numba"), torch.rand(3))
+    _assert_pytorchs(ag.randperm(6, device="cpu"), torch.randperm(6))
+    assert data.random_split(range(8), [3, 5])[0].indices == list(tdata.random_split(range(8), [3, 5])[0].indices)
+    _assert_pytorchs(ag.randn(5, device="numba"), torch.randn(5))
+    _assert_pytorchs(ag.rand(2, device="cpu"), torch.rand(2))
+
+
+def test_a_host_device_first_used_after_the_seed_continues_the_stream(tmp_path):
+    import os
+    import subprocess
+    import sys
+    if "numba" not in backends.available():
+        pytest.skip("no numba device")
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import autograd as ag, backends\n"
+              "assert 'numba' not in backends.registry._instances\n"
+              "ag.manual_seed(5); print(ag.rand(2).tolist(), ag.rand(2, device='numba').tolist())")
+    env = {k: v for k, v in os.environ.items() if k != "DEEPGRAD_DEVICE"}
+    run = subprocess.run([sys.executable, "-c", script, str(pathlib.Path(__file__).parents[2])], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    torch.manual_seed(5)
+    assert run.stdout.strip() == f"{torch.rand(2).tolist()} {torch.rand(2).tolist()}"
 
 
 _PROGRAM = """
