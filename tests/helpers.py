@@ -174,3 +174,34 @@ class RegressionPair:
         """deepgrad's parameters equal torch's within the tolerances."""
         for p, tp in zip(self.params, self.tparams):
             np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=rtol, atol=atol, err_msg=msg)
+
+
+_GENERIC_DRAWS = {}
+
+
+def skip_unless_pytorch_draws_generically(*kinds):
+    """Skip the calling test where this host's PyTorch draws `kinds` ('bernoulli': bernoulli_(p) and so every
+    dropout mask; 'exponential': exponential_ and so multinomial's races and Exponential) otherwise than its
+    generic CPU kernels, which deepgrad follows. PyTorch's Linux builds may switch those two to MKL's own
+    generators on Intel CPUs (pytorch/pytorch#121595); this probe, not the CPU's vendor, decides."""
+    for kind in kinds:
+        if not pytorch_draws_generically(kind):
+            pytest.skip(f"this host's PyTorch draws {kind} through another generator (MKL's, on Intel CPUs), so "
+                        "its numbers there are not the generic kernels' that deepgrad follows")
+
+
+def pytorch_draws_generically(kind):
+    """Whether this host's PyTorch draws `kind` ('bernoulli' or 'exponential', see
+    skip_unless_pytorch_draws_generically) with the generic CPU kernels that deepgrad follows."""
+    torch = require_torch()
+    from backends.torch_stream import TorchStream
+    if kind not in _GENERIC_DRAWS:
+        theirs = torch.empty(64)
+        if kind == "bernoulli":
+            theirs.bernoulli_(0.5, generator=torch.Generator().manual_seed(7))
+            ours = TorchStream(7).bernoulli(0.5, 64)
+        else:   # float32 draws: the float64 logarithm rounded, the same whichever library computes it
+            theirs.exponential_(1.0, generator=torch.Generator().manual_seed(7))
+            ours = (-np.log1p(-TorchStream(7).random(64))).astype(np.float32)
+        _GENERIC_DRAWS[kind] = bool(np.array_equal(theirs.numpy(), ours))
+    return _GENERIC_DRAWS[kind]
