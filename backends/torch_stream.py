@@ -280,10 +280,16 @@ class TorchStream(np.random.Generator):
         if high <= low:
             raise ValueError(f"integers: low must be less than high, got low={low}, high={high}")
         width = high - low
-        words = self.words64(_count(size)) if width >= 1 << 32 else self.words32(_count(size))
-        values = (words % np.uint64(width)).astype(np.int64) + low if width < 1 << 63 else \
-            ((words % np.uint64(width)).astype(object) + low)
-        return _deliver(np.asarray(values).astype(dtype), size, None)
+        if width < 1 << 32:    # one 32-bit word per draw
+            offsets = self.words32(_count(size)) % np.uint32(width)
+        else:                  # one 64-bit word per draw
+            offsets = self.words64(_count(size)) % np.uint64(width)
+        if width >= 1 << 63:   # offsets beyond int64: Python integers until low brings them back into range
+            return _deliver(np.asarray(offsets.astype(object) + low).astype(dtype), size, None)
+        values = offsets.astype(np.int64)
+        if low:
+            values += low
+        return _deliver(values.astype(dtype, copy=False), size, None)
 
     def full_range(self, size, dtype):
         """PyTorch's random_() without bounds: integers in [0, 2**digits] for a float dtype, [0, max] for an
@@ -315,8 +321,9 @@ class TorchStream(np.random.Generator):
                 order[j] = i
             return np.array(order, dtype=np.int64)
         order = list(range(n))
-        for i, word in enumerate(self.words32(max(n - 1, 0)).tolist()):
-            j = i + word % (n - i)
+        steps = np.arange(max(n - 1, 0))
+        targets = steps + self.words32(steps.size) % (n - steps)     # swap i with i + word % (n - i)
+        for i, j in enumerate(targets.tolist()):
             order[i], order[j] = order[j], order[i]
         return np.array(order, dtype=np.int64)
 
