@@ -16,6 +16,7 @@ from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
 from ..training.inputs import Batches, as_array, is_loader_like
 from . import settings
+from .epoch_draws import ArrayPasses
 from .symbolic import flatten, flatten_as, keyed_like, map_structure
 from .output_keys import output_keys
 
@@ -292,6 +293,8 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         return inputs, (targets if n_out else None), weight
 
     loader = DataLoader(TensorDataset(*xs, *ys, *ws), batch_size=batch_size, shuffle=shuffle, seed=seed)
+    if steps is None:   # whole passes, with the global stream's draws of Keras's torch epoch iterator
+        return ArrayPasses(loader, split_flat, device)
     if who.startswith("fit (validation"):   # validation_steps: every validation reads the first batches again
         return Batches(loader, split_flat, device, steps)
     return _batches(loader, split_flat, device, steps)

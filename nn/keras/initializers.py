@@ -1,28 +1,39 @@
 """keras.initializers: the starting values of weights, with Keras's names, arguments and formulas.
 
 Each initializer is called with a shape (Keras layout, e.g. a Dense kernel (inputs, units)) and returns a
-NumPy array of floatx() (float32 by default) unless given a dtype. Draws come from NumPy's global generator
-(seeded by keras.utils.set_random_seed or np.random.seed) unless the initializer was given its own `seed`.
+NumPy array of floatx() (float32 by default) unless given a dtype. The random ones draw as Keras 3 on its torch
+backend draws (keras.random with the initializer's seed), so they give Keras's numbers: an initializer made
+without a seed takes one from Python's `random` when it is made (make_default_seed, as Keras), so after
+keras.utils.set_random_seed a model's weights are Keras's when its layers are made in the same order.
 """
+import contextlib
 import math
 
 import inspect
 
 import numpy as np
 
+from . import random as keras_random
 from . import settings
 from .initializers_stft import check_stft_arguments, stft_kernel
+
+_DEFAULT_SEEDS = {"draw": True}
+
+
+@contextlib.contextmanager
+def without_default_seeds():
+    """Initializers made inside take no default seed from Python's `random` (for describing an initializer
+    by name, e.g. in a config, without moving the stream Keras's seeds come from); they cannot draw."""
+    before = _DEFAULT_SEEDS["draw"]
+    _DEFAULT_SEEDS["draw"] = False
+    try:
+        yield
+    finally:
+        _DEFAULT_SEEDS["draw"] = before
 
 
 class Initializer:
     """Base class: `initializer(shape, dtype=None)` -> NumPy array."""
-
-    def __init__(self, seed=None):
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
-
-    def _random(self):
-        return self._rng if self._rng is not None else np.random
 
     def __call__(self, shape, dtype=None):
         values = self._values(tuple(int(n) for n in shape))
@@ -35,6 +46,36 @@ class Initializer:
         """The constructor arguments, as Keras reports them (`type(init)(**config)` makes an equal one)."""
         accepted = inspect.signature(type(self).__init__).parameters
         return {k: v for k, v in vars(self).items() if not k.startswith("_") and k in accepted}
+
+
+class RandomInitializer(Initializer):
+    """Base of the random initializers: `seed` an int or a keras.random.SeedGenerator; None takes one from
+    make_default_seed() now, as Keras (the same values on every call, as Keras's)."""
+
+    def __init__(self, seed=None):
+        self._init_seed = seed
+        if seed is None:
+            seed = keras_random.make_default_seed() if _DEFAULT_SEEDS["draw"] else None
+        elif isinstance(seed, dict):
+            from .saving.serialization import deserialize_keras_object
+            seed = deserialize_keras_object(seed)
+        elif not isinstance(seed, (int, np.integer, keras_random.SeedGenerator)) or isinstance(seed, bool):
+            raise ValueError(f"{type(self).__name__}: seed must be an int or a keras.random.SeedGenerator, got "
+                             f"seed={seed!r}")
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        if self.seed is None:
+            raise ValueError(f"{type(self).__name__} was described by name only and has no seed to draw with")
+        shape = tuple(int(n) for n in shape)
+        return np.asarray(self._draw(shape, np.dtype(dtype or settings.floatx())))
+
+    def _draw(self, shape, dtype):
+        raise TypeError(f"{type(self).__name__} does not define _draw(shape, dtype)")
+
+    def get_config(self):
+        """The constructor arguments, with the seed as given (None for a default seed, as Keras)."""
+        return {**super().get_config(), "seed": self._init_seed}
 
 
 def compute_fans(shape, input_axes=None, output_axes=None):
@@ -76,57 +117,46 @@ class Constant(Initializer):
     """Every value `value`."""
 
     def __init__(self, value=0.0):
-        super().__init__()
         self.value = value
 
     def _values(self, shape):
         return np.full(shape, self.value)
 
 
-class RandomNormal(Initializer):
+class RandomNormal(RandomInitializer):
     """Normal(mean, stddev)."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def _values(self, shape):
-        return self._random().normal(self.mean, self.stddev, shape)
+    def _draw(self, shape, dtype):
+        return keras_random.normal(shape, self.mean, self.stddev, dtype, self.seed).numpy()
 
 
-class RandomUniform(Initializer):
+class RandomUniform(RandomInitializer):
     """Uniform on [minval, maxval)."""
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
-    def _values(self, shape):
-        return self._random().uniform(self.minval, self.maxval, shape)
+    def _draw(self, shape, dtype):
+        return keras_random.uniform(shape, self.minval, self.maxval, dtype, self.seed).numpy()
 
 
-def _truncated_normal(random, stddev, shape):
-    """Normal(0, stddev) redrawn until within two standard deviations."""
-    values = random.standard_normal(shape)
-    outside = np.abs(values) > 2.0
-    while outside.any():
-        values[outside] = random.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2.0
-    return values * stddev
-
-
-class TruncatedNormal(Initializer):
+class TruncatedNormal(RandomInitializer):
     """Normal(mean, stddev) cut at two standard deviations."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def _values(self, shape):
-        return self.mean + _truncated_normal(self._random(), self.stddev, shape)
+    def _draw(self, shape, dtype):
+        return keras_random.truncated_normal(shape, self.mean, self.stddev, dtype, self.seed).numpy()
 
 
-class VarianceScaling(Initializer):
+class VarianceScaling(RandomInitializer):
     """Values with variance scale / n, n the fan_in, fan_out or their mean (`mode`); `distribution`
     'truncated_normal', 'untruncated_normal' or 'uniform'."""
 
@@ -141,17 +171,18 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.input_axes, self.output_axes = input_axes, output_axes
 
-    def _values(self, shape):
+    def _draw(self, shape, dtype):
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "uniform":
             limit = math.sqrt(3.0 * variance)
-            return self._random().uniform(-limit, limit, shape)
+            return keras_random.uniform(shape, -limit, limit, dtype, self.seed).numpy()
         if self.distribution == "untruncated_normal":
-            return self._random().normal(0.0, math.sqrt(variance), shape)
+            return keras_random.normal(shape, 0.0, math.sqrt(variance), dtype, self.seed).numpy()
         # 0.8796... is the standard deviation of a unit normal truncated at two standard deviations
-        return _truncated_normal(self._random(), math.sqrt(variance) / 0.87962566103423978, shape)
+        stddev = math.sqrt(variance) / 0.87962566103423978
+        return keras_random.truncated_normal(shape, 0.0, stddev, dtype, self.seed).numpy()
 
 
 class GlorotUniform(VarianceScaling):
@@ -196,28 +227,31 @@ class LecunNormal(VarianceScaling):
         super().__init__(1.0, "fan_in", "truncated_normal", seed, input_axes, output_axes)
 
 
-class Orthogonal(Initializer):
-    """An orthogonal matrix (rows or columns orthonormal) times `gain`, over shape (prod(shape[:-1]), shape[-1])."""
+class Orthogonal(RandomInitializer):
+    """An orthogonal matrix (rows or columns orthonormal) times `gain`, over shape (prod(shape[:-1]), shape[-1]):
+    the Q of a normal draw's QR decomposition, its columns' signs set by R's diagonal."""
 
     def __init__(self, gain=1.0, seed=None):
         super().__init__(seed)
         self.gain = gain
 
-    def _values(self, shape):
+    def _draw(self, shape, dtype):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: the tensor to initialize must be at least two-dimensional, got shape="
+                             f"{shape} of rank {len(shape)}")
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        a = self._random().standard_normal((max(rows, cols), min(rows, cols)))
+        a = keras_random.normal((max(rows, cols), min(rows, cols)), 0.0, 1.0, dtype, self.seed).numpy()
         q, r = np.linalg.qr(a)
-        q = q * np.sign(np.diag(r))
+        q = (q * np.sign(np.diag(r))).astype(dtype)
         if rows < cols:
             q = q.T
-        return self.gain * q.reshape(shape)
+        return (np.asarray(self.gain, dtype) * q).reshape(shape).astype(dtype)
 
 
 class Identity(Initializer):
     """`gain` times the identity matrix (2-D shapes)."""
 
     def __init__(self, gain=1.0):
-        super().__init__()
         self.gain = gain
 
     def _values(self, shape):
@@ -259,7 +293,6 @@ class STFT(Initializer):
 
     def __init__(self, side="real", window="hann", scaling="density", periodic=False):
         check_stft_arguments(side, window, scaling)
-        super().__init__()
         self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
 
     def _values(self, shape):

@@ -175,15 +175,29 @@ def _shape_structure(value):
     return [_shape_structure(v) for v in value]
 
 
+_DRAW_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _check_initializer_names(cls, arguments):
     """An unknown initializer name given to a layer (kernel_initializer='glorot') fails when the layer is made,
     as in Keras, not when it is first called."""
     for name, value in arguments.items():
         if name.endswith("initializer") and isinstance(value, str):
             try:
-                initializers.get(value)
+                with initializers.without_default_seeds():
+                    initializers.get(value)
             except ValueError as error:
                 raise ValueError(f"{cls.__name__}({name}={value!r}): {error}") from None
+
+
+def _make_initializers(layer, arguments):
+    """As Keras's constructors: each `*_initializer` argument given by name, class or config that the layer keeps
+    under the argument's name becomes an initializer object now, in the signature's order, so that the default
+    seeds it takes from Python's `random` come in Keras's order."""
+    for name, value in (arguments or {}).items():
+        if (name.endswith("_initializer") and value is not None and layer.__dict__.get(name) is value
+                and isinstance(value, (str, dict, type))):
+            layer.__dict__[name] = initializers.get(value)
 
 
 def as_tensor(value):
@@ -251,9 +265,12 @@ class Layer(Module):
         if init is not None and cls.__module__.startswith("nn.keras"):
             @functools.wraps(init)
             def recording_init(self, *args, **kwargs):   # the outermost built-in's arguments, for get_config
-                if "_built_in_call" not in self.__dict__:
+                outermost = "_built_in_call" not in self.__dict__
+                if outermost:
                     object.__setattr__(self, "_built_in_call", (cls, _bound_arguments(cls, args, kwargs)))
                 init(self, *args, **kwargs)
+                if outermost:
+                    _make_initializers(self, self._built_in_call[1])
             cls.__init__ = recording_init
 
     def __new__(cls, *args, **kwargs):
@@ -469,7 +486,11 @@ class Layer(Module):
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
         shape = tuple(int(n) for n in (shape or ()))
-        values = np.asarray(initializers.get(initializer)(shape), dtype=dtype)
+        initializer = initializers.get(initializer)
+        if isinstance(initializer, initializers.Initializer) and dtype in _DRAW_DTYPES:
+            values = np.asarray(initializer(shape, dtype=dtype), dtype=dtype)   # Keras draws in the weight's dtype
+        else:
+            values = np.asarray(initializer(shape), dtype=dtype)
         keras_name = name or unique_name("variable")   # as Keras: unnamed weights count up, variable_1, ...
         name = name or f"variable_{len(self._weight_names)}"
         if name in self._weight_names:

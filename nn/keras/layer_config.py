@@ -18,7 +18,10 @@ def _serialized(module, value):
     if value is None or isinstance(value, dict):
         return value
     if isinstance(value, str) or hasattr(value, "get_config"):
-        return module.serialize(module.get(value) if isinstance(value, str) else value)
+        if not isinstance(value, str):
+            return module.serialize(value)
+        with initializers.without_default_seeds():   # describing a name draws no seed from Python's random
+            return module.serialize(module.get(value))
     return value   # a plain function (an initializer of the user's): serialized when the model is saved
 
 

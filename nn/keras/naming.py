@@ -28,11 +28,13 @@ def get_uid(prefix=""):
 
 def clear_session(free_memory=True):
     """Restart the automatic layer names from scratch and reset the session's global state (the dtype policy,
-    logging, flash-attention and traceback flags), as keras.backend.clear_session; free_memory runs the garbage
-    collector."""
+    logging, flash-attention and traceback flags, the global SeedGenerator), as keras.backend.clear_session;
+    free_memory runs the garbage collector."""
     _counts.clear()
     from .settings import reset_session_state
+    from .random import reset_global_seed_generator
     reset_session_state()
+    reset_global_seed_generator()
     if free_memory:
         import gc
         gc.collect()

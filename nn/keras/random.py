@@ -3,70 +3,118 @@ dropout, shuffle and categorical sampling, each with Keras's `seed` argument:
 
 - an int: the same numbers on every call with that seed;
 - a SeedGenerator: a new stream on every call, the sequence fixed by the generator's seed;
-- None: drawn from deepgrad's global generator (repeatable after keras.utils.set_random_seed).
+- None: Keras's global SeedGenerator (its seed from Python's `random`, so repeatable after
+  keras.utils.set_random_seed).
 
-The numbers are deepgrad's own (NumPy's PCG64 streams), not the ones real Keras draws; their distributions
-are Keras's.
+The numbers are those Keras 3 draws on its torch backend: each draw seeds a fresh generator from the seed
+(seed_generator_of) and draws as torch.normal / torch.rand / torch.randint / torch.bernoulli / torch.multinomial
+do, and deepgrad's host generators give PyTorch's numbers. Unseeded dropout (seed None, or a SeedGenerator
+made without a seed, and no noise_shape) draws from deepgrad's global stream as torch's F.dropout does.
+gamma, beta and binomial take Keras's seeds but draw with NumPy's transforms (not torch.distributions').
 """
+import random as python_random
+
 import numpy as np
 
 import autograd as ag
 from autograd import Tensor
 
-_FLOAT = "float32"
+from . import settings
+
+_GLOBAL = {"generator": None}   # Keras's global SeedGenerator, made at the first unseeded draw
+
+
+def make_default_seed():
+    """A seed for an initializer or SeedGenerator made without one: from Python's `random`, as Keras takes it
+    (so keras.utils.set_random_seed fixes it)."""
+    return python_random.randint(1, int(1e9))
+
+
+def _int32(value):
+    """`value` wrapped into int32's range (Keras's torch backend keeps seeds as int32)."""
+    return (int(value) + 2 ** 31) % 2 ** 32 - 2 ** 31
 
 
 class SeedGenerator:
-    """A seed whose state advances on every draw it seeds, so that a sequence of draws is repeatable
-    (`SeedGenerator(1337)`); seed None picks one from the global generator."""
+    """A seed whose state [seed, count] advances on every draw it seeds, so that a sequence of draws is
+    repeatable (`SeedGenerator(1337)`); seed None takes one from make_default_seed()."""
 
     def __init__(self, seed=None, name=None, **kwargs):
         if kwargs:
-            raise TypeError(f"SeedGenerator: unexpected argument(s) {', '.join(sorted(kwargs))}")
+            raise ValueError(f"SeedGenerator: unrecognized keyword arguments {kwargs}")
         from .naming import unique_name
         from .variables import Variable
-        self.seed = _global_seed() if seed is None else int(seed)
+        self._initial_seed = seed
+        if seed is None:
+            seed = make_default_seed()
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise ValueError(f"SeedGenerator: seed must be an integer, got seed={seed!r}")
+        self.seed = int(seed)
         self.name = name or unique_name("seed_generator")
-        # Keras's state: a non-trainable int32 Variable [seed, draws so far], advanced by every draw it seeds
-        self.state = Variable(np.array([_as_int32(self.seed), 0], np.int32), dtype="int32", trainable=False,
+        # Keras's state: a non-trainable int32 Variable [seed, count], advanced by every draw it seeds
+        self.state = Variable(np.array([_int32(self.seed), 0], np.int32), dtype="int32", trainable=False,
                               name="seed_generator_state")
         self.state.path = f"{self.name}/seed_generator_state"
 
     @property
     def draws(self):
-        """How many draws this generator has seeded so far."""
+        """How many ordered draws this generator has seeded so far."""
         return int(self.state.numpy()[1])
 
     def next(self, ordered=True):
-        """The seed of the next draw (an int), advancing the state."""
-        value = int(np.random.SeedSequence([self.seed, self.draws]).generate_state(1, np.uint32)[0])
-        self.state.assign(np.array([_as_int32(self.seed), self.draws + 1], np.int32))
-        return value
+        """The state before this draw ([seed, count], int32 NumPy), advancing it: the count by one (ordered), or
+        both entries to (entry + 1) * 5387 % 933199 in int32 arithmetic (Keras's global generator)."""
+        current = self.state.numpy().astype(np.int64)
+        if ordered:
+            advanced = [current[0], _int32(current[1] + 1)]
+        else:
+            advanced = [_int32((v + 1) * 5387) % 933199 for v in current]
+        self.state.assign(np.array(advanced, np.int32))
+        return current.astype(np.int32)
 
     def get_config(self):
-        """The constructor arguments."""
-        return {"seed": self.seed, "name": self.name}
+        """The constructor arguments (seed None when none was given, as Keras)."""
+        return {"seed": self._initial_seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        """A SeedGenerator from get_config's dict."""
+        return cls(**config)
 
 
-def _as_int32(value):
-    """`value` wrapped into int32's range, as the int32 state of Keras's torch backend holds it."""
-    return (int(value) + 2 ** 31) % 2 ** 32 - 2 ** 31
+def global_seed_generator():
+    """Keras's global SeedGenerator (what seed=None draws from); made on first use, dropped by
+    keras.utils.set_random_seed and clear_session."""
+    if _GLOBAL["generator"] is None:
+        _GLOBAL["generator"] = SeedGenerator()
+    return _GLOBAL["generator"]
 
 
-def _global_seed():
-    return int(ag.randint(0, 2 ** 31 - 1, (1,)).numpy()[0])
+def reset_global_seed_generator():
+    """Forget the global SeedGenerator: the next unseeded draw makes a new one from Python's `random`."""
+    _GLOBAL["generator"] = None
 
 
-def _generator(seed, op):
-    """A NumPy Generator for one draw of `op`."""
-    if seed is None:
-        return np.random.default_rng(_global_seed())
+def draw_seed(seed, op="draw_seed"):
+    """The (first, second) int pair of one draw: [seed, 0] for an int (as int32), the generator's state for a
+    SeedGenerator (advancing it), the global generator's for None."""
     if isinstance(seed, SeedGenerator):
-        return np.random.default_rng(seed.next())
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return np.random.default_rng(int(seed))
-    raise TypeError(f"keras.random.{op}: seed must be an int, a keras.random.SeedGenerator or None, "
-                    f"got {type(seed).__name__}")
+        first, second = seed.next()
+    elif isinstance(seed, (int, np.integer)):
+        first, second = _int32(seed), 0
+    elif seed is None:
+        first, second = global_seed_generator().next(ordered=False)
+    else:
+        raise ValueError(f"keras.random.{op}: seed must be an int, a keras.random.SeedGenerator or None, "
+                         f"got {seed!r} (of type {type(seed).__name__})")
+    return int(first), int(second)
+
+
+def seed_generator_of(seed, op="draw"):
+    """A fresh ag.Generator for one draw, seeded as Keras's torch backend seeds its torch.Generator: with the
+    drawn pair's sum as a uint32."""
+    first, second = draw_seed(seed, op)
+    return ag.Generator().manual_seed((first + second) & 0xFFFFFFFF)
 
 
 def _shape(shape, op):
@@ -76,63 +124,71 @@ def _shape(shape, op):
         raise TypeError(f"keras.random.{op}: shape must be a tuple of ints, got {shape!r}") from None
 
 
-def _out(values, dtype):
-    return ag.tensor(np.asarray(values).astype(np.dtype(dtype or _FLOAT)))
+def _dtype(dtype):
+    return np.dtype(dtype or settings.floatx())
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Samples of a normal distribution N(mean, stddev^2)."""
-    rng = _generator(seed, "normal")
-    return _out(rng.normal(mean, stddev, _shape(shape, "normal")), dtype)
+    shape = _shape(shape, "normal")
+    return ag.normal(mean, stddev, size=shape, generator=seed_generator_of(seed, "normal"), dtype=_dtype(dtype))
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    """Samples uniform in [minval, maxval)."""
-    rng = _generator(seed, "uniform")
-    return _out(rng.uniform(minval, maxval, _shape(shape, "uniform")), dtype)
+    """Samples uniform in [minval, maxval): (maxval - minval) * rand + minval."""
+    requested = _shape(shape, "uniform")
+    draws = ag.rand(requested or (1,), generator=seed_generator_of(seed, "uniform"), dtype=_dtype(dtype))
+    out = (maxval - minval) * draws + minval
+    return out if requested else out[0]
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
     """Integers uniform in [minval, maxval)."""
     if maxval <= minval:
         raise ValueError(f"keras.random.randint: maxval ({maxval}) must exceed minval ({minval})")
-    rng = _generator(seed, "randint")
-    return _out(rng.integers(minval, maxval, _shape(shape, "randint")), dtype)
+    shape = _shape(shape, "randint")
+    return ag.randint(int(minval), int(maxval), shape, generator=seed_generator_of(seed, "randint"),
+                      dtype=_dtype(dtype))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Normal samples limited to within two standard deviations of the mean (the others drawn again)."""
-    rng = _generator(seed, "truncated_normal")
-    values = rng.standard_normal(_shape(shape, "truncated_normal"))
-    outside = np.abs(values) > 2.0
-    while outside.any():
-        values[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2.0
-    return _out(mean + stddev * values, dtype)
+    """Normal samples within two standard deviations of the mean: four standard normals per value, the first
+    inside (-2, 2) kept (the first of the four when none is), then times stddev plus mean."""
+    shape = _shape(shape, "truncated_normal")
+    draws = normal(shape + (4,), 0.0, 1.0, dtype, seed).numpy()
+    first_inside = ((draws > -2) & (draws < 2)).argmax(-1)[..., None]
+    values = np.take_along_axis(draws, first_inside, -1)[..., 0]
+    scale, shift = np.asarray(stddev, values.dtype), np.asarray(mean, values.dtype)
+    return ag.tensor(values * scale + shift)
 
 
 def gamma(shape, alpha, dtype=None, seed=None):
-    """Samples of a Gamma(alpha, 1) distribution."""
-    rng = _generator(seed, "gamma")
+    """Samples of a Gamma(alpha, 1) distribution (Keras's seed; NumPy's transform)."""
+    rng = np.random.default_rng(draw_seed(seed, "gamma"))
     return _out(rng.gamma(alpha, 1.0, _shape(shape, "gamma")), dtype)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Samples of a Beta(alpha, beta) distribution."""
-    rng = _generator(seed, "beta")
+    """Samples of a Beta(alpha, beta) distribution (Keras's seed; NumPy's transform)."""
+    rng = np.random.default_rng(draw_seed(seed, "beta"))
     return _out(rng.beta(alpha, beta, _shape(shape, "beta")), dtype)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    """Samples of Binomial(counts, probabilities) (as floats unless dtype says otherwise)."""
-    rng = _generator(seed, "binomial")
+    """Samples of Binomial(counts, probabilities) (as floats unless dtype says otherwise; Keras's seed, NumPy's
+    transform)."""
     counts = np.asarray(counts.numpy() if isinstance(counts, Tensor) else counts)
     if counts.dtype.kind == "f":   # Keras's examples pass counts as floats (10.0)
         if not np.all(counts == np.round(counts)):
             raise ValueError(f"keras.random.binomial: counts must be whole numbers of trials, got {counts.tolist()}")
         counts = counts.astype(np.int64)
     probabilities = np.asarray(probabilities.numpy() if isinstance(probabilities, Tensor) else probabilities)
+    rng = np.random.default_rng(draw_seed(seed, "binomial"))
     return _out(rng.binomial(counts, probabilities, _shape(shape, "binomial")), dtype)
+
+
+def _out(values, dtype):
+    return ag.tensor(np.asarray(values).astype(np.dtype(dtype or settings.floatx())))
 
 
 def _tensor(x):
@@ -140,32 +196,57 @@ def _tensor(x):
                                                      else np.asarray(x))
 
 
+def _unseeded(seed):
+    return seed is None or (isinstance(seed, SeedGenerator) and seed._initial_seed is None)
+
+
 def dropout(inputs, rate, noise_shape=None, seed=None):
-    """inputs with each value zeroed with probability `rate` and the rest scaled by 1 / (1 - rate); noise_shape
-    (broadcast against the input's shape, None entries taken from it) shares one draw along its size-1 axes.
-    Differentiable in inputs."""
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"keras.random.dropout: rate must be in [0, 1), got {rate}")
+    """inputs with each value zeroed with probability `rate` and the rest divided by 1 - rate; noise_shape
+    (None entries taken from the input's shape) shares one draw along its size-1 axes. As Keras on torch: with
+    a seed or a noise_shape the mask is bernoulli(1 - rate) from the seed's generator; otherwise it is F.dropout
+    on the global stream. Differentiable in inputs."""
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"keras.random.dropout: rate must be in [0, 1], got {rate}")
     x = _tensor(inputs)
+    if rate == 1.0:
+        return ag.zeros_like(x)
+    if rate == 0.0:
+        return x
+    if _unseeded(seed) and noise_shape is None:
+        from .. import functional as F
+        return F.dropout(x, rate, True)
+    if noise_shape is not None and len(noise_shape) != x.ndim:
+        raise ValueError(f"keras.random.dropout: noise_shape {tuple(noise_shape)} must have one entry per axis of "
+                         f"the inputs of shape {tuple(x.shape)}")
     shape = tuple(x.shape) if noise_shape is None else \
         tuple(int(x.shape[k]) if n is None else int(n) for k, n in enumerate(noise_shape))
-    keep = _generator(seed, "dropout").random(shape) >= rate
-    return x * ag.tensor((keep / (1.0 - rate)).astype(x.dtype), device=x.device)
+    keep_prob = 1.0 - rate
+    probabilities = ag.full(shape, keep_prob, dtype=ag.float32)
+    mask = ag.bernoulli(probabilities, generator=seed_generator_of(seed, "dropout")).numpy().astype(bool)
+    mask = np.broadcast_to(mask, tuple(x.shape))
+    return ag.where(ag.tensor(mask, device=x.device), x / keep_prob, ag.zeros_like(x))
 
 
 def shuffle(x, axis=0, seed=None):
-    """x with its entries along `axis` in a random order."""
+    """x with its entries along `axis` in a random order, as Keras's torch backend shuffles: uniform draws of
+    shape x.shape[:axis + 1] sorted along `axis`, so that along a later axis each leading index gets its own
+    order."""
     x = _tensor(x)
-    order = _generator(seed, "shuffle").permutation(x.shape[axis])
-    return x.index_select(axis, ag.tensor(order, device=x.device))
+    axis = axis % x.ndim if x.ndim else 0
+    keys = ag.rand(tuple(x.shape[:axis + 1]), generator=seed_generator_of(seed, "shuffle")).numpy()
+    order = np.argsort(keys, axis=axis, kind="stable")
+    order = order.reshape(order.shape + (1,) * (x.ndim - axis - 1))
+    order = np.broadcast_to(order, tuple(x.shape))
+    return ag.gather(x, axis, ag.tensor(np.ascontiguousarray(order), device=x.device))
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
     """For each row of (batch, classes) unnormalised log-probabilities, `num_samples` class indices drawn
-    from their softmax: (batch, num_samples)."""
-    values = logits.numpy() if isinstance(logits, Tensor) else np.asarray(logits)
+    (with replacement) from their softmax: (batch, num_samples)."""
+    values = logits if isinstance(logits, Tensor) else ag.tensor(np.asarray(logits))
     if values.ndim != 2:
-        raise ValueError(f"keras.random.categorical: logits must be (batch, classes), got shape {values.shape}")
-    rng = _generator(seed, "categorical")
-    gumbel = rng.gumbel(size=(values.shape[0], int(num_samples), values.shape[1]))
-    return _out(np.argmax(values.astype(np.float64)[:, None, :] + gumbel, axis=-1), dtype)
+        raise ValueError(f"keras.random.categorical: logits must be (batch, classes), got shape {tuple(values.shape)}")
+    probabilities = ag.softmax(values, -1)
+    draws = ag.multinomial(probabilities, int(num_samples), replacement=True,
+                           generator=seed_generator_of(seed, "categorical"))
+    return draws.to(_dtype(dtype))

@@ -14,7 +14,7 @@ from autograd import Tensor, concatenate
 
 from ..callbacks.base import CallbackList
 from ..data.loader import DataLoader
-from ..distributed.training import fit_run
+from ..distributed.training import ParallelRun, fit_run
 from ..training.fit import run_fit
 from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
@@ -28,6 +28,7 @@ from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, overrides_steps, predict_step_of
+from .epoch_draws import symbolic_build_draws
 from .progress import EpochLines, ProgbarLogger
 from .output_keys import output_keys
 from .symbolic import flatten, map_structure
@@ -355,12 +356,14 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             x, y, sample_weight, validation_split, getattr(model, "input_names", None), output_keys(model))
     device = model_device(model)
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
-    seed = run.same_seed(int(np.random.randint(0, 2**31 - 1)))
+    # one process shuffles from the global stream, as Keras's torch DataLoaders; several share a drawn seed
+    seed = run.same_seed(int(np.random.randint(0, 2**31 - 1))) if isinstance(run, ParallelRun) else None
     own_steps = isinstance(compiled, StepLoop) or not compiled.needs_targets   # batches may come without targets
     train = keras_data.batches(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, seed,
                                device, "fit", need_y=not own_steps)
     if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
         train.source = run.shard(train.source, seed)
+    symbolic_build_draws(model, train, shuffle)
     val = None
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
@@ -389,6 +392,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     device = model_device(model)
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
+    symbolic_build_draws(model, source, False)
     hooks = CallbackList(callbacks, model, {"verbose": _verbose(verbose), "steps": len(source)})
     results = run_evaluation(model, compiled, source, hooks)
     if _verbose(verbose):

@@ -56,8 +56,15 @@ def normalize(x, axis=-1, order=2):
 
 
 def set_random_seed(seed):
-    """Seed Python's, NumPy's and deepgrad's generators (weights, dropout, shuffling) at once."""
+    """Seed Python's, NumPy's and deepgrad's generators at once, and forget keras.random's global SeedGenerator,
+    as Keras does: the layers' and initializers' default seeds then come from Python's `random` as Keras's do,
+    and unseeded dropout and fit's shuffles from deepgrad's stream as torch.manual_seed(seed) leaves torch's."""
+    if not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"set_random_seed: expected an integer seed, got seed={seed!r} (of type "
+                         f"{type(seed).__name__})")
+    from .random import reset_global_seed_generator
     seed = int(seed)
+    reset_global_seed_generator()
     random.seed(seed)
     np.random.seed(seed % 2**32)
     ag.manual_seed(seed)

@@ -9,6 +9,7 @@ import autograd as ag
 
 from ... import functional as F
 from .. import activations, config, masking
+from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
 from ..layer import Layer, as_tensor
 from .bias_add import add_bias, fused_bias
@@ -113,19 +114,39 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    """In training, zeroes each value with probability `rate` and scales the rest by 1 / (1 - rate)."""
+    """In training, zeroes each value with probability `rate` and scales the rest by 1 / (1 - rate); noise_shape
+    (None entries take the input's size) shares one draw along its axes of size 1. As Keras on torch: without
+    seed and noise_shape the mask is F.dropout's from the global stream; otherwise it comes from the layer's
+    SeedGenerator (keras.random.dropout)."""
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"Dropout: rate must be in [0, 1], got {rate}")
-        if noise_shape is not None:
-            raise ValueError("Dropout: noise_shape is not supported")
         self.rate, self.seed = float(rate), seed
+        self.noise_shape = _noise_shape(noise_shape)
+        if rate > 0:
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):   # Keras's default: it stays in the call context for later layers
-        return F.dropout(inputs, self.rate, bool(training))
+        if training and self.rate > 0:
+            return keras_random.dropout(inputs, self.rate, self.noise_shape, self.seed_generator)
+        return inputs
+
+
+def _noise_shape(noise_shape):
+    """Dropout's noise_shape as a tuple of positive ints and Nones (Keras's checks)."""
+    if noise_shape is None:
+        return None
+    if isinstance(noise_shape, str) or not hasattr(noise_shape, "__iter__"):
+        raise ValueError(f"Dropout: noise_shape must be a tuple or list of integers, got noise_shape={noise_shape!r}")
+    noise_shape = tuple(noise_shape)
+    for k, n in enumerate(noise_shape):
+        if n is not None and (not isinstance(n, numbers.Integral) or isinstance(n, bool) or n <= 0):
+            raise ValueError(f"Dropout: noise_shape entries must be positive integers or None, got {n!r} at index "
+                             f"{k} of {noise_shape}")
+    return noise_shape
 
 
 class Flatten(Layer):

@@ -1,11 +1,10 @@
 """Keras's regularisation layers: GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D/2D/3D and
 ActivityRegularization. The random ones act only in training (fit, or a call with training=True); in inference
-they return their inputs unchanged. Their noise comes from deepgrad's random generator (ag.manual_seed makes
-runs repeatable); `seed` is kept for the config."""
+they return their inputs unchanged. Each keeps a keras.random.SeedGenerator (seeded by `seed`, or by Python's
+`random` as Keras's) and draws its noise with keras.random, so that it is Keras's."""
 import math
 
-import autograd as ag
-
+from .. import random as keras_random
 from ..layer import Layer
 from ..regularizers import L1L2
 from .conv import _data_format
@@ -17,11 +16,6 @@ def _rate(value, name, layer):
     return value
 
 
-def _keep_mask(inputs, rate, noise_shape):
-    """A float 0/1 tensor of noise_shape (broadcast over the inputs): 1 with probability 1 - rate."""
-    return (ag.rand(*noise_shape, dtype=inputs.dtype, device=inputs.device) >= rate).to(inputs.dtype)
-
-
 class GaussianNoise(Layer):
     """In training, adds zero-mean normal noise of standard deviation `stddev`."""
 
@@ -29,10 +23,13 @@ class GaussianNoise(Layer):
         super().__init__(**kwargs)
         self.stddev, self.seed = _rate(stddev, "stddev", "GaussianNoise"), seed
         self.supports_masking = True
+        if stddev > 0:
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
-            return inputs + self.stddev * ag.randn_like(inputs)
+            return inputs + keras_random.normal(tuple(inputs.shape), 0.0, self.stddev, inputs.dtype,
+                                                self.seed_generator)
         return inputs
 
 
@@ -43,10 +40,13 @@ class GaussianDropout(Layer):
         super().__init__(**kwargs)
         self.rate, self.seed = _rate(rate, "rate", "GaussianDropout"), seed
         self.supports_masking = True
+        if rate > 0:
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
-            return inputs * (1.0 + math.sqrt(self.rate / (1.0 - self.rate)) * ag.randn_like(inputs))
+            stddev = math.sqrt(self.rate / (1.0 - self.rate))
+            return inputs * keras_random.normal(tuple(inputs.shape), 1.0, stddev, inputs.dtype, self.seed_generator)
         return inputs
 
 
@@ -62,6 +62,8 @@ class AlphaDropout(Layer):
         self.rate, self.seed = _rate(rate, "rate", "AlphaDropout"), seed
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.supports_masking = True
+        if rate > 0:
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
@@ -72,7 +74,7 @@ class AlphaDropout(Layer):
                 raise ValueError(f"{self.name}: noise_shape {self.noise_shape} must have one entry per axis of the "
                                  f"inputs of shape {shape}")
             shape = tuple(n if s is None else s for s, n in zip(self.noise_shape, shape))
-        keep = _keep_mask(inputs, self.rate, shape)
+        keep = (keras_random.uniform(shape, seed=self.seed_generator) >= self.rate).to(inputs.dtype)
         a = ((1 - self.rate) * (1 + self.rate * self._ALPHA_P ** 2)) ** -0.5
         b = -a * self._ALPHA_P * self.rate
         return a * (inputs * keep + self._ALPHA_P * (1 - keep)) + b
@@ -87,6 +89,8 @@ class _SpatialDropout(Layer):
         self.rate, self.seed = _rate(rate, "rate", type(self).__name__), seed
         self.data_format = _data_format(data_format)
         self.supports_masking = True
+        if rate > 0:
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         rank = self._count + 2
@@ -95,12 +99,10 @@ class _SpatialDropout(Layer):
                              f"channels) (channels second with channels_first), got shape {tuple(inputs.shape)}")
         if not (training and self.rate > 0):
             return inputs
-        if self.rate == 1.0:
-            return inputs * 0.0
         channel = rank - 1 if self.data_format == "channels_last" else 1
         shape = [1] * rank
         shape[0], shape[channel] = inputs.shape[0], inputs.shape[channel]
-        return inputs * _keep_mask(inputs, self.rate, shape) / (1.0 - self.rate)
+        return keras_random.dropout(inputs, self.rate, tuple(shape), self.seed_generator)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed, "data_format": self.data_format}

@@ -15,7 +15,8 @@ sequences). With stateful=True a layer carries its final states into its next ca
 import autograd as ag
 
 from ... import functional as F
-from .. import masking
+from .. import initializers, masking
+from .. import random as keras_random
 from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
@@ -63,7 +64,14 @@ class _RNN(StatefulRNN, Layer):
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.stateful = bool(stateful)
         self.supports_masking = True
-        self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
+        # as Keras's cells: the initializers and the dropout SeedGenerator are made now, in the cell's order (a
+        # SimpleRNNCell makes its SeedGenerator first), so that their default seeds come as Keras's do
+        if kind == "SimpleRNN":
+            self.seed_generator = keras_random.SeedGenerator(seed)
+        self._inits = tuple(initializers.get(v) if isinstance(v, (str, dict, type)) else v
+                            for v in (kernel_initializer, recurrent_initializer, bias_initializer))
+        if kind != "SimpleRNN":
+            self.seed_generator = keras_random.SeedGenerator(seed)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
 
     def get_config(self):

@@ -1,0 +1,44 @@
+"""The draws Keras 3's torch trainer takes from torch's global stream while it reads in-memory arrays, taken from
+deepgrad's global stream at the same points, so that after keras.utils.set_random_seed the shuffles and the
+unseeded Dropout masks of fit, evaluate and predict are Keras's.
+
+Keras reads arrays through a torch DataLoader (a RandomSampler when shuffling), which draws a worker seed each
+time it is iterated and, when shuffling, the sampler's seed at its first batch; deepgrad's DataLoader draws
+both too. Keras's epoch iterator also makes a new DataLoader iterator after every full pass (one more worker
+seed), and the first fit or evaluate after compile reads one batch to build the compiled loss and metrics (a
+worker seed, and the sampler's seed when shuffling).
+"""
+from ..data.subsets import rng_from, seed_from
+from ..training.inputs import Batches
+
+
+def _global_draw():
+    """One worker seed from the global stream, as torch.empty((), dtype=torch.int64).random_()."""
+    seed_from(rng_from(None, "DataLoader"))
+
+
+def _on_global_stream(loader):
+    return getattr(loader, "_rng", True) is None
+
+
+class ArrayPasses(Batches):
+    """Batches over in-memory arrays that, after each full pass, take the extra worker seed Keras's epoch
+    iterator takes when it makes its next DataLoader iterator."""
+
+    def __iter__(self):
+        yield from super().__iter__()
+        if _on_global_stream(self.source):
+            _global_draw()
+
+
+def symbolic_build_draws(model, batches, shuffle):
+    """The draws of the batch Keras reads to build the compiled loss and metrics: once per compile, at the first
+    fit or evaluate."""
+    compiled = getattr(model, "_compiled", None)
+    if compiled is None or getattr(compiled, "_data_built", False):
+        return
+    compiled._data_built = True
+    if isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
+        _global_draw()
+        if shuffle:
+            _global_draw()
