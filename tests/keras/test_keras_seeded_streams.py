@@ -9,6 +9,8 @@ import pytest
 import autograd as ag
 from nn import keras
 
+from tests.helpers import skip_unless_pytorch_draws_generically
+
 from .oracle import real_keras
 
 
@@ -154,6 +156,7 @@ def _noise_outputs(k):
 
 def test_dropout_and_noise_layers_draw_kerass_masks_in_training():
     K = real_keras()
+    skip_unless_pytorch_draws_generically("bernoulli")   # an unseeded Dropout is torch's F.dropout
     ours, theirs = _noise_outputs(keras), _noise_outputs(K)
     for k, (a, b) in enumerate(zip(ours, theirs)):   # the masks exactly; normal noise to deepgrad's randn's ulps
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6, err_msg=f"output {k}")
@@ -185,6 +188,7 @@ def _seeded_program(k):
 
 def test_a_seeded_fit_prints_kerass_losses_and_leaves_the_stream_where_keras_does():
     K = real_keras()
+    skip_unless_pytorch_draws_generically("bernoulli")   # its unseeded Dropout layers are torch's F.dropout
     import torch
     ours = _seeded_program(keras)
     after_ours = ag.rand(4).numpy()
