@@ -80,11 +80,11 @@ def _horner(coefficients, x64):
 def _log_f32(x):
     """Natural log of positive float32 x by the single-precision polynomial."""
     bits = x.view(np.int32)
-    exponent = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
+    exponent = ((bits >> 23) - 0x7E).astype(_F32)                              # the exponent plus 1
     m = ((bits & np.int32(~0x7F800000)) | np.int32(0x3F000000)).view(_F32)    # x's significand in [0.5, 1)
     small = m < _F32(0.707106781186547524)
     exponent -= small
-    m = (m - _F32(1)) + np.where(small, m, _F32(0))
+    m = (m - _F32(1)) + m * small                 # m * 1 or m * 0: exact, unlike a branchy select, and faster
     z = m * m
     y = _horner([float(_F32(c)) for c in _LOG_POLY], m.astype(_F64))
     y = (y * m) * z
@@ -108,12 +108,15 @@ def _sincos_f32(x):
     cos_poly = (z64 * -0.5 + (cos_poly * z) * z).astype(_F32) + _F32(1)
     sin_poly = _horner([float(_F32(c)) for c in _SIN_POLY], z64)
     sin_poly = ((sin_poly * z).astype(_F64) * x + x).astype(_F32)
-    swapped = (octant & 2) != 0
-    sin = np.where(swapped, cos_poly, sin_poly)
-    cos = np.where(swapped, sin_poly, cos_poly)
-    np.negative(sin, out=sin, where=(octant & 4) != 0)
-    np.negative(cos, out=cos, where=((octant - 2) & 4) == 0)
-    return sin, cos
+    # the octant picks which polynomial is the sine and which signs flip: done on the bits (a select by mask, an
+    # exclusive-or of the sign bit), exact and several times faster than np.where on a random pattern
+    swapped = -((octant >> 1) & 1)                     # all ones where the polynomials swap roles
+    sin_bits, cos_bits = sin_poly.view(np.int32), cos_poly.view(np.int32)
+    sin = (sin_bits & ~swapped) | (cos_bits & swapped)
+    cos = (cos_bits & ~swapped) | (sin_bits & swapped)
+    sin ^= (octant & 4) << 29
+    cos ^= (~(octant - 2) & 4) << 29
+    return sin.view(_F32), cos.view(_F32)
 
 
 def _box_muller_blocks(u, dtype, mean, std):
@@ -125,8 +128,12 @@ def _box_muller_blocks(u, dtype, mean, std):
     if dtype == _F32:
         radius = np.sqrt(_F32(-2) * _log_f32(u1))
         sin, cos = _sincos_f32(_F32(2 * math.pi) * u2)
-        out[:, :8] = _fused(radius * cos, _F32(std), _F32(mean))
-        out[:, 8:] = _fused(radius * sin, _F32(std), _F32(mean))
+        if std == 1 and mean == 0:      # x * 1 + 0 is x
+            np.multiply(radius, cos, out=out[:, :8])
+            np.multiply(radius, sin, out=out[:, 8:])
+        else:
+            out[:, :8] = _fused(radius * cos, _F32(std), _F32(mean))
+            out[:, 8:] = _fused(radius * sin, _F32(std), _F32(mean))
     else:
         radius = np.sqrt(-2 * np.log(u1))
         theta = 2 * math.pi * u2
