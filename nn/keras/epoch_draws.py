@@ -35,9 +35,9 @@ def symbolic_build_draws(model, batches, shuffle):
     """The draws of the batch Keras reads to build the compiled loss and metrics: once per compile, at the first
     fit or evaluate."""
     compiled = getattr(model, "_compiled", None)
-    if compiled is None or getattr(compiled, "_data_built", False):
+    if compiled is None or getattr(compiled, "build_draws_taken", False):
         return
-    compiled._data_built = True
+    compiled.build_draws_taken = True
     if isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
         _global_draw()
         if shuffle:

@@ -14,6 +14,7 @@ import inspect
 import numpy as np
 
 from . import random as keras_random
+from . import variables as _variables
 from . import settings
 from .initializers_stft import check_stft_arguments, stft_kernel
 
@@ -315,3 +316,5 @@ serialize, deserialize = _serializers("initializers", by_name=get)
     Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
     Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros)
 IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal
+
+_variables.resolve_initializer = get   # Variable(initializer=...) resolves names through this module

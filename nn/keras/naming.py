@@ -32,9 +32,7 @@ def clear_session(free_memory=True):
     free_memory runs the garbage collector."""
     _counts.clear()
     from .settings import reset_session_state
-    from .random import reset_global_seed_generator
-    reset_session_state()
-    reset_global_seed_generator()
+    reset_session_state()        # the global SeedGenerator with the rest of the session's state
     if free_memory:
         import gc
         gc.collect()

@@ -21,7 +21,6 @@ from autograd import Tensor
 
 from . import settings
 
-_GLOBAL = {"generator": None}   # Keras's global SeedGenerator, made at the first unseeded draw
 
 
 def make_default_seed():
@@ -85,14 +84,14 @@ class SeedGenerator:
 def global_seed_generator():
     """Keras's global SeedGenerator (what seed=None draws from); made on first use, dropped by
     keras.utils.set_random_seed and clear_session."""
-    if _GLOBAL["generator"] is None:
-        _GLOBAL["generator"] = SeedGenerator()
-    return _GLOBAL["generator"]
+    if settings._state["global_seed_generator"] is None:
+        settings._state["global_seed_generator"] = SeedGenerator()
+    return settings._state["global_seed_generator"]
 
 
 def reset_global_seed_generator():
     """Forget the global SeedGenerator: the next unseeded draw makes a new one from Python's `random`."""
-    _GLOBAL["generator"] = None
+    settings._state["global_seed_generator"] = None
 
 
 def draw_seed(seed, op="draw_seed"):

@@ -8,9 +8,11 @@ import warnings
 
 _state = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last", "dtype_policy": None,
           "interactive_logging": True, "unsafe_deserialization": False, "max_epochs": None,
-          "max_steps_per_epoch": None, "flash_attention": None, "traceback_filtering": True}
+          "max_steps_per_epoch": None, "flash_attention": None, "traceback_filtering": True,
+          "global_seed_generator": None}   # keras.random's global SeedGenerator, made by its first unseeded draw
 _SESSION_DEFAULTS = {"dtype_policy": None, "interactive_logging": True, "flash_attention": None,
-                     "traceback_filtering": True}   # what clear_session resets (Keras's global_state)
+                     "traceback_filtering": True,
+                     "global_seed_generator": None}   # what clear_session resets (Keras's global_state)
 
 
 def reset_session_state():

@@ -5,9 +5,17 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, arrays
 
-from . import initializers, settings
+from . import settings
 from .context import scope_path
 from .dtypes import standardize_dtype
+
+
+def resolve_initializer(identifier):
+    """The initializer an identifier names (keras.initializers.get): replaced by nn.keras.initializers when it is
+    imported, since this module cannot import it (initializers draw through keras.random, whose SeedGenerator
+    keeps its state in a Variable)."""
+    raise RuntimeError("nn.keras.variables: import nn.keras (or nn.keras.initializers) before making a Variable "
+                       f"from the initializer {identifier!r}")
 
 
 class Variable(Tensor):
@@ -21,7 +29,7 @@ class Variable(Tensor):
             if shape is None:
                 raise ValueError(f"keras.Variable {name!r}: give `shape` with the initializer {initializer!r}")
             dtype = np.dtype(standardize_dtype(dtype))
-            values = np.asarray(initializers.get(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
+            values = np.asarray(resolve_initializer(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
         else:   # a value, as Keras: its own shape (`shape` is not used), and its dtype unless `dtype` is given
             values = initializer.numpy() if isinstance(initializer, Tensor) else np.asarray(initializer)
             if dtype is None and not isinstance(initializer, (Tensor, np.ndarray, np.generic)):
