@@ -82,19 +82,31 @@ def device(request):
 
 @pytest.fixture(autouse=True)
 def _default_dtypes_restored():
-    """Each test starts from the default dtypes (float32), in deepgrad and, when it is loaded, PyTorch: programs
-    under test make float64 the default in both and may stop before they set it back."""
+    """Each test starts from the default dtypes (float32) and without deterministic mode, in deepgrad and, when it
+    is loaded, PyTorch: programs under test change both and may stop before they set them back."""
     import sys
     import autograd as ag
     yield
     ag.set_default_dtype(ag.float32)
+    ag.use_deterministic_algorithms(False)
     if "torch" in sys.modules:
         sys.modules["torch"].set_default_dtype(sys.modules["torch"].float32)
+        # a program under test may switch on PyTorch's deterministic mode (the DCGAN tutorial does) and leave it
+        # on, which then refuses the non-deterministic kernels of the next program's PyTorch run
+        sys.modules["torch"].use_deterministic_algorithms(False)
 
 
 @pytest.fixture(autouse=True)
 def _seed():
+    """Each test starts from the same random state: NumPy's, deepgrad's, and Python's `random` with Keras's
+    global SeedGenerator (nn.keras takes its layers' default seeds from them, as Keras does), so that no
+    test's numbers depend on which tests ran before it."""
+    import random
+    import sys
     import numpy as np
     import autograd as ag
     np.random.seed(0)
     ag.manual_seed(0)
+    random.seed(0)
+    if "nn.keras.random" in sys.modules:
+        sys.modules["nn.keras.random"].reset_global_seed_generator()
