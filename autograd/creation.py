@@ -5,6 +5,7 @@ import operator
 import numpy as np
 
 import backends
+from backends.torch_stream import draw_dtype
 
 from . import capture, half_forms, type_objects
 from .grad_mode import make_inference, state as grad_state
@@ -352,7 +353,7 @@ def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, genera
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
         return _complex_draw("rand", shape, dtype, d, requires_grad, rng)
     array = (d.rand(shape, dtype) if rng is None
-             else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape, dtype))))
+             else _generator_draw(d, "rand", lambda: d.asarray(rng.random(shape, draw_dtype(dtype)).astype(dtype))))
     return _new(array, d, requires_grad)
 
 
@@ -364,7 +365,7 @@ def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, gener
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
         return _complex_draw("randn", shape, dtype, d, requires_grad, rng)
     array = (d.randn(shape, dtype) if rng is None
-             else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape, dtype))))
+             else _generator_draw(d, "randn", lambda: d.asarray(rng.standard_normal(shape, draw_dtype(dtype)).astype(dtype))))
     return _new(array, d, requires_grad)
 
 

@@ -6,6 +6,8 @@ On the host devices both are PyTorch's CPU stream (backends/torch_stream.py), so
 """
 import numpy as np
 
+from backends.torch_stream import draw_dtype
+
 from .dtypes import real_dtype_of
 from .random_generator import check_generator
 from .tensor import _check_inplace
@@ -43,17 +45,12 @@ def _fill_draws(t, generator, op, host_draw, device_draw):
     return values
 
 
-def _draw_dtype(dtype):
-    """The dtype a fill's draws are made in: the tensor's own for a float one, float64 (then cast) else."""
-    return dtype if dtype.kind == "f" or dtype.name == "bfloat16" else np.dtype(np.float64)
-
-
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with samples uniform in [a, b) (a complex tensor: each part)."""
     a, b = float(a), float(b)
     values = _fill_draws(self, generator, "uniform_",
-                         lambda rng, shape, dtype: rng.uniform(a, b, shape, _draw_dtype(dtype)),
-                         lambda shape, dtype: self._device.uniform(shape, _draw_dtype(dtype), a, b))
+                         lambda rng, shape, dtype: rng.uniform(a, b, shape, draw_dtype(dtype)),
+                         lambda shape, dtype: self._device.uniform(shape, draw_dtype(dtype), a, b))
     return _random_fill(self, values, "uniform_")
 
 
@@ -66,8 +63,8 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if self.dtype.kind == "c":
         std = std / np.sqrt(2)
     values = _fill_draws(self, generator, "normal_",
-                         lambda rng, shape, dtype: rng.normal(mean, std, shape, _draw_dtype(dtype)),
-                         lambda shape, dtype: self._device.normal(shape, _draw_dtype(dtype), mean, std))
+                         lambda rng, shape, dtype: rng.normal(mean, std, shape, draw_dtype(dtype)),
+                         lambda shape, dtype: self._device.normal(shape, draw_dtype(dtype), mean, std))
     return _random_fill(self, values, "normal_")
 
 

@@ -8,17 +8,11 @@ from .array_kernels import softmax as array_softmax
 from .base import Backend
 from .blas_polling import CPU_TIMEOUT_LOG2, shorten_polling
 from .heap import keep_freed_memory
-from .torch_stream import TorchStream
+from .torch_stream import TorchStream, draw_dtype
 from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import layer_norm as layer_norm_kernels
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 from .numpy_kernels import sparse as sparse_kernels
-
-
-def _is_float(dtype):
-    """Whether PyTorch's transforms for a float dtype apply (float16/32/64 and ml_dtypes' bfloat16)."""
-    dtype = np.dtype(dtype)
-    return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
 def _with_numpy(kernel):
@@ -76,14 +70,10 @@ class NumpyBackend(Backend):
         self._rng.set_state(state)
 
     def rand(self, shape, dtype):
-        if _is_float(dtype):
-            return self._rng.random(shape, dtype)
-        return self._rng.random(shape).astype(dtype, copy=False)
+        return self._rng.random(shape, draw_dtype(dtype)).astype(dtype, copy=False)
 
     def randn(self, shape, dtype):
-        if _is_float(dtype):
-            return self._rng.standard_normal(shape, dtype)
-        return self._rng.standard_normal(shape).astype(dtype, copy=False)
+        return self._rng.standard_normal(shape, draw_dtype(dtype)).astype(dtype, copy=False)
 
     def randint(self, low, high, shape, dtype):
         return self._rng.integers(low, high, size=shape, dtype=dtype)
@@ -92,14 +82,10 @@ class NumpyBackend(Backend):
         return self._rng.permutation(int(n))
 
     def uniform(self, shape, dtype, low, high):
-        if _is_float(dtype):
-            return self._rng.uniform(low, high, shape, dtype)
-        return self._rng.uniform(low, high, shape).astype(dtype, copy=False)
+        return self._rng.uniform(low, high, shape, draw_dtype(dtype)).astype(dtype, copy=False)
 
     def normal(self, shape, dtype, mean, std):
-        if _is_float(dtype):
-            return self._rng.normal(mean, std, shape, dtype)
-        return self._rng.normal(mean, std, shape).astype(dtype, copy=False)
+        return self._rng.normal(mean, std, shape, draw_dtype(dtype)).astype(dtype, copy=False)
 
     def bernoulli(self, p, shape):
         return self._rng.bernoulli(p, shape)

@@ -27,10 +27,11 @@ def _mt19937_key(seed):
     return np.array(key, dtype=np.uint32)
 
 
-def _mantissa_bits(dtype):
-    """Bits of a uniform draw PyTorch keeps for a float dtype: its significand's width, and float32's 24 for
-    the half-precision dtypes (whose draws are float32 draws rounded)."""
-    return max(np.finfo(dtype).nmant + 1, 24)
+def draw_dtype(dtype):
+    """The dtype a draw for `dtype` is made in: a float dtype itself (float16/32/64, ml_dtypes' bfloat16), whose
+    PyTorch transforms apply; float64, then cast, for any other."""
+    dtype = np.dtype(dtype)
+    return dtype if dtype.kind == "f" or dtype.name == "bfloat16" else np.dtype(_F64)
 
 
 def _split(a):
@@ -193,8 +194,8 @@ class TorchStream(np.random.Generator):
     # ----- PyTorch's draws ----------------------------------------------------------------------------
     def _unit(self, n, dtype):
         """n uniforms in [0, 1) holding exactly the bits PyTorch keeps for `dtype`: float64 ones (53 bits) for
-        float64, float32 ones (24 bits) for the rest."""
-        if _mantissa_bits(dtype) > 32:
+        float64, float32 ones (24 bits) for the rest (half-precision draws are float32 draws rounded)."""
+        if np.dtype(dtype) == _F64:
             return (self.words64(n) & np.uint64((1 << 53) - 1)).astype(_F64) * (2.0 ** -53)
         return (self.words32(n) & np.uint32((1 << 24) - 1)).astype(_F32) * _F32(2.0 ** -24)
 

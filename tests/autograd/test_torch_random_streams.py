@@ -323,3 +323,11 @@ def test_a_seeded_pytorch_training_script_prints_pytorchs_numbers(tmp_path):
     for run in runs:
         assert run.returncode == 0, run.stderr
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_a_generator_draws_for_a_non_float_dtype_as_the_device_does():
+    # both through draw_dtype: float64 draws cast (an integer rand is zeros), not NumPy's finfo error
+    for dtype in (ag.int64, ag.int32):
+        np.testing.assert_array_equal(ag.rand(4, dtype=dtype, generator=ag.Generator()).numpy(),
+                                      ag.rand(4, dtype=dtype).numpy())
+        assert ag.randn(3, dtype=dtype, generator=ag.Generator()).dtype == dtype
