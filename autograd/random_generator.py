@@ -26,27 +26,24 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self.device = backends.get_backend(device)
-        self.manual_seed(DEFAULT_SEED)
+        self.numpy_generator = TorchStream(DEFAULT_SEED)
 
     def manual_seed(self, seed):
-        """Restart the stream from `seed` (an int); returns the generator, as PyTorch's does."""
+        """Restart the stream from `seed` (an int, taken modulo 2**64 as PyTorch's); returns the generator, as
+        PyTorch's does. The stream is re-seeded in place, so samplers and loaders holding it follow."""
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"Generator.manual_seed: seed must be an int, got {type(seed).__name__}")
-        self._initial_seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF   # PyTorch takes seeds modulo 2**64
-        if hasattr(self, "numpy_generator"):     # re-seeded in place: samplers and loaders holding it follow
-            self.numpy_generator.manual_seed(self._initial_seed)
-        else:
-            self.numpy_generator = TorchStream(self._initial_seed)
+        self.numpy_generator.manual_seed(int(seed))
         return self
 
     def seed(self):
         """Restart the stream from a fresh non-deterministic seed and return that seed."""
         self.manual_seed(int(np.random.SeedSequence().generate_state(1, np.uint64)[0]))
-        return self._initial_seed
+        return self.numpy_generator.initial_seed
 
     def initial_seed(self):
         """The seed the stream was last started from."""
-        return self._initial_seed
+        return self.numpy_generator.initial_seed
 
     def get_state(self):
         """The stream's position, as a uint8 tensor that `set_state` accepts."""
@@ -64,7 +61,7 @@ class Generator:
         return self
 
     def __repr__(self):
-        return f"Generator(device={str(self.device)!r}, initial_seed={self._initial_seed})"
+        return f"Generator(device={str(self.device)!r}, initial_seed={self.numpy_generator.initial_seed})"
 
 
 class DefaultGenerator(Generator):
