@@ -13,6 +13,7 @@ from autograd import Tensor
 from .dataset import TensorDataset
 from .iterable import IterableDataset
 from .datasets.base import ArrayDataset
+from .samplers import permuted_indices
 from .subsets import rng_from, seed_from, stream_from_seed
 from autograd.errors import ShapeError
 
@@ -130,12 +131,7 @@ class DataLoader:
             return np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
         if not self.shuffle:
             return None
-        # as PyTorch's RandomSampler: the loader's stream, or a new one seeded from the global stream each epoch;
-        # a finished epoch of PyTorch's draws one more (empty) permutation's worth from it, so this does too
-        rng = self._rng if self._rng is not None else stream_from_seed(seed_from(rng_from(None, "DataLoader")))
-        order = rng.permutation(len(self.dataset))
-        rng.permutation(len(self.dataset))
-        return order
+        return permuted_indices(self._rng, len(self.dataset), len(self.dataset))   # PyTorch's RandomSampler
 
     def _index_groups(self, order):
         """Each batch's indices: a slice of 0, 1, 2, ... or an array of positions."""

@@ -45,6 +45,15 @@ def _stream(generator):
     return stream_from_seed(seed_from(rng_from(None, "RandomSampler")))
 
 
+def permuted_indices(generator, n, count):
+    """One epoch of PyTorch's RandomSampler without replacement: `count` indices of range(n) from whole
+    permutations, then the start of one more (drawn even when none of it is needed, as PyTorch's), from
+    `generator`'s stream or, without one, a new stream seeded from the global stream."""
+    rng = _stream(generator)
+    order = [rng.permutation(n) for _ in range(count // n + 1 if n else 1)]
+    return np.concatenate(order)[:count]
+
+
 class SequentialSampler(Sampler):
     """0, 1, ..., len(data_source) - 1."""
 
@@ -79,12 +88,9 @@ class RandomSampler(Sampler):
         n, count = len(self.data_source), self.num_samples
         if n == 0:
             raise ValueError("RandomSampler: the dataset is empty, so there is nothing to sample")
-        rng = _stream(self._rng)
         if self.replacement:
-            return iter(rng.integers(0, n, count).tolist())
-        # whole permutations, then the start of one more (drawn even when none of it is needed, as PyTorch)
-        order = [rng.permutation(n) for _ in range(count // n + 1)]
-        return iter(np.concatenate(order)[:count].tolist())
+            return iter(_stream(self._rng).integers(0, n, count).tolist())
+        return iter(permuted_indices(self._rng, n, count).tolist())
 
     def __len__(self):
         return self.num_samples
