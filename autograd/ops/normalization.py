@@ -10,6 +10,7 @@ class BatchNorm(Function):
     device's batch_norm_* kernels (statistics in float64); the input is saved, not the normalised
     output, so forward writes one array."""
     op_name = "batch_norm"
+    torch_name = "NativeBatchNormBackward0"   # PyTorch's CPU node, in training and in eval alike
     differentiable_backward = False
     half_writes = (1, 2)   # forward updates the running statistics in place (see autograd/half_forms.py)
 
@@ -51,6 +52,7 @@ class LayerNorm(Function):
     """Layer normalisation over the last n_axes; under create_graph its backward recomputes the statistics
     from the saved input as recorded ops, so gradient penalties differentiate through it."""
     op_name = "layer_norm"
+    torch_name = "NativeLayerNormBackward0"
 
     def forward(ctx, x, weight, bias, n_axes, eps):
         # the normalised dims flattened into one: the device normalises rows of x (M, D)

@@ -11,6 +11,7 @@ import numbers
 from autograd import arrays, no_grad
 from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import LayerNorm
+from autograd.function import named
 from autograd import autocast_state as autocast
 
 from ._args import half_input_float_params, same_dtype
@@ -58,7 +59,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
         return group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _check_params(op, input, channels, weight=weight, bias=bias)
-    return _affine(_standardise(input, num_groups, eps), weight, bias, channels)
+    return named(_affine(_standardise(input, num_groups, eps), weight, bias, channels), "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,

@@ -1,0 +1,27 @@
+"""PyTorch programs on ground the earlier rounds left (differentially private SGD through torch.vmap(grad(...)) with
+chunk_size; printing and inspecting whole models, extra_repr and a state_dict round trip through torch.save into an
+io.BytesIO), run on deepgrad with only their imports changed: they must print what PyTorch prints, number for
+number (weights and data from seeded NumPy generators or torch.manual_seed; about half in float32, the rest in
+float64)."""
+import pytest
+
+from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
+from tests.test_pytorch_programs_round15 import ROUND15_IMPORTS
+
+#: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
+ROUND16_IMPORTS = ROUND15_IMPORTS
+
+FLOAT32_PROGRAMS = ["torch_module_printing_bytesio"]
+FLOAT64_PROGRAMS = ["torch_dp_sgd_per_sample"]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT32_PROGRAMS)
+def test_float32_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    check_float32_program(program, capsys, ROUND16_IMPORTS)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT64_PROGRAMS)
+def test_float64_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    check_float64_program(program, capsys, ROUND16_IMPORTS)
