@@ -9,7 +9,7 @@ import numpy as np
 from autograd import arrays, no_grad
 
 from . import constraints
-from .naming import snake_case
+from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
 
 
@@ -86,7 +86,7 @@ class Optimizer(CustomOptimizerAPI):
                              f"ema_overwrite_frequency={ema_overwrite_frequency}")
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{type(self).__name__}: pass at most one of clipnorm, clipvalue and global_clipnorm")
-        self.name = name or snake_case(type(self).__name__)
+        self.name = name or unique_name(snake_case(type(self).__name__))   # adam, adam_1, ... as Keras
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm
         self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = use_ema, ema_momentum, ema_overwrite_frequency
