@@ -17,3 +17,17 @@ def test_automatic_optimizer_names_count_up_as_keras():
     """Every unnamed Adam was 'adam': Keras names the second 'adam_1' (the mixed-precision guide prints it)."""
     K, ours = fresh_sessions()
     assert _optimizer_names(ours) == _optimizer_names(K)
+
+
+def _weight_shapes(K):
+    dense, norm = K.layers.Dense(2), K.layers.BatchNormalization()
+    dense.build((None, 3))
+    norm.build((None, 3))
+    variables = [dense.kernel, dense.bias, norm.moving_mean, norm.gamma, K.Variable(np.ones((2, 1), "float32"))]
+    return [repr(v.shape) for v in variables] + [repr(list(v.shape)) for v in variables]
+
+
+def test_variable_shapes_are_plain_tuples_as_keras():
+    """A weight's shape printed as Size([26, 6]) where Keras prints (26, 6)."""
+    K, ours = fresh_sessions()
+    assert _weight_shapes(ours) == _weight_shapes(K)
