@@ -51,7 +51,7 @@ def test_program_runs_with_only_imports_changed_and_matches_pytorch(program, cap
 
 
 #: what PyTorch prints that deepgrad prints without the `torch.` prefix (README: dtypes are NumPy's, shapes `Size`)
-TORCH_PREFIX = re.compile(r"torch\.(?=Size|float|int|bool|uint8|complex|return_types)")
+TORCH_PREFIX = re.compile(r"torch\.(?=Size|float|bfloat16|int|bool|uint8|complex|return_types)")
 NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
 
 
