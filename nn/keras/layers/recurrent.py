@@ -18,6 +18,7 @@ from ... import functional as F
 from .. import initializers, masking
 from .. import random as keras_random
 from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype
+from ..context import in_shape_probe
 from ..layer import Layer
 from ..layer_config import keras_forms
 from ..naming import snake_case
@@ -157,13 +158,34 @@ class _RNN(StatefulRNN, Layer):
             raise ValueError(f"{self.name}: expects inputs (batch, time, features), got shape {inputs.shape}")
         if not inputs.is_floating_point():
             inputs = inputs.float()
+        cell = self._draw_dropout_masks(inputs, initial_state)
+        try:
+            return self._run_drawn(inputs, reverse, initial_state, training, mask, cell)
+        finally:
+            if cell is not None:
+                cell.reset_dropout_mask()
+                cell.reset_recurrent_dropout_mask()
+
+    def _draw_dropout_masks(self, inputs, initial_state):
+        """The step cell holding this call's dropout masks, drawn now as Keras's RNN draws them before its loop
+        (on every call, in inference too; none while finding a functional call's shapes); None without dropout."""
+        if not (self.dropout or self._config["recurrent_dropout"]) or in_shape_probe():
+            return None
+        cell = cell_of(self)
+        if initial_state is None:
+            h = ag.zeros((inputs.shape[0], self.units), dtype=inputs.dtype)
+        else:
+            h = initial_state[0] if isinstance(initial_state, (list, tuple)) else initial_state
+        cell.draw_dropout_masks(inputs[:, 0], h)
+        return cell
+
+    def _run_drawn(self, inputs, reverse, initial_state, training, mask, cell):
         if self._stepwise:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             return stepwise_run(self, inputs, reverse, states[0], states[1] if len(states) > 1 else None,
                                 None if mask is None else masking.as_bool(mask), training)
         if self.dropout and training:  # one mask per sequence, shared by every step (as Keras)
-            keep = F.dropout(inputs.new_ones((inputs.shape[0], 1, inputs.shape[2])), self.dropout, True)
-            inputs = inputs * keep
+            inputs = inputs * cell.get_dropout_mask(inputs[:, 0]).unsqueeze(1)
         h0 = c0 = None
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]

@@ -15,8 +15,11 @@ def cell_of(layer):
     if cell is None:
         kind = type(layer).__name__
         config = layer._config
+        kernel_init, recurrent_init, bias_init = layer._inits   # made already: the cell draws no new seeds
         options = {"activation": config["activation"], "use_bias": layer.use_bias, "dropout": layer.dropout,
-                   "recurrent_dropout": config["recurrent_dropout"]}
+                   "recurrent_dropout": config["recurrent_dropout"], "seed": layer.seed,
+                   "kernel_initializer": kernel_init, "recurrent_initializer": recurrent_init,
+                   "bias_initializer": bias_init, "_seed_generator": layer.seed_generator}
         if kind != "SimpleRNN":
             options["recurrent_activation"] = config["recurrent_activation"]
         if kind == "GRU":

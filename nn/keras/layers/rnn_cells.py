@@ -8,12 +8,16 @@ composed from plain ops.
 
 Dropout as Keras: in training, `dropout` multiplies the step inputs and `recurrent_dropout` the previous
 output by one mask each, drawn at the first step of a sequence and kept until keras.layers.RNN resets it
-after the sequence (a cell called by hand keeps its masks until reset_dropout_mask()).
+after the sequence (a cell called by hand keeps its masks until reset_dropout_mask()). The masks are
+keras.random.dropout's of ones with the cell's SeedGenerator: Keras's numbers after set_random_seed, from its
+generator with a `seed`, from the global stream without one. A recurrent layer draws them on every call, in
+inference too, as Keras does (draw_dropout_masks).
 """
 import autograd as ag
 
 from ... import functional as F
-from .. import activations
+from .. import activations, initializers
+from .. import random as keras_random
 from ..autocast_scope import float_dtype
 from ..layer import Layer
 from .recurrent_gates import _gru_to_torch, forget_gate_ones
@@ -41,6 +45,8 @@ class _DropoutCell(Layer):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None,
                  **kwargs):
+        # a recurrent layer's own step cell draws from the layer's SeedGenerator (and makes none of its own)
+        shared_generator = kwargs.pop("_seed_generator", None)
         super().__init__(**kwargs)
         kind = type(self).__name__
         if int(units) <= 0:
@@ -55,7 +61,15 @@ class _DropoutCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.dropout, self.recurrent_dropout, self.seed = float(dropout), float(recurrent_dropout), seed
-        self._inits = (kernel_initializer, recurrent_initializer, bias_initializer)
+        # as Keras's cells: the initializers and the SeedGenerator are made now, in the cell's order (a
+        # SimpleRNNCell makes its SeedGenerator first), so that their default seeds come as Keras's do
+        given = (kernel_initializer, recurrent_initializer, bias_initializer)
+        if self._GATES == 1:
+            self.seed_generator = shared_generator or keras_random.SeedGenerator(seed)
+        self._inits = given   # as given, for get_config
+        self._initializers = tuple(initializers.get(v) if isinstance(v, (str, dict, type)) else v for v in given)
+        if self._GATES > 1:
+            self.seed_generator = shared_generator or keras_random.SeedGenerator(seed)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
         self._dropout_mask = self._recurrent_dropout_mask = None
 
@@ -87,7 +101,7 @@ class _DropoutCell(Layer):
             raise ValueError(f"{self.name}: a cell is built for one time step (batch, features) with known "
                              f"features, got input shape {tuple(input_shape)}")
         gates = self._GATES * self.units
-        kernel_init, recurrent_init, bias_init = self._inits
+        kernel_init, recurrent_init, bias_init = self._initializers
         self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0], name="kernel")
         self.recurrent_kernel = self.add_weight((self.units, gates), recurrent_init, regularizer=self._regs[1],
                                                 name="recurrent_kernel")
@@ -117,8 +131,8 @@ class _DropoutCell(Layer):
         ones = ag.ones_like(like.detach())
         count = self._mask_count()
         if count is None:
-            return F.dropout(ones, rate, True)
-        return [F.dropout(ones, rate, True) for _ in range(count)]
+            return keras_random.dropout(ones, rate, seed=self.seed_generator)
+        return [keras_random.dropout(ones, rate, seed=self.seed_generator) for _ in range(count)]
 
     def get_dropout_mask(self, step_input):
         """The input dropout mask of this sequence (drawn on first use, scaled by 1 / (1 - dropout); a list of
@@ -140,6 +154,12 @@ class _DropoutCell(Layer):
     def reset_recurrent_dropout_mask(self):
         """Forget the recurrent dropout mask."""
         self._recurrent_dropout_mask = None
+
+    def draw_dropout_masks(self, first_step, state):
+        """Draw this sequence's masks now, as Keras's RNN does before its loop (in inference too): the input
+        masks for `first_step` (batch, features), then the recurrent ones for `state` (batch, units)."""
+        self.get_dropout_mask(first_step)
+        self.get_recurrent_dropout_mask(state)
 
     def _per_gate(self, inputs, h_prev, training):
         """With recurrent_dropout: (input projections, previous outputs) per gate block, each with its own

@@ -23,6 +23,7 @@ import autograd as ag
 from ... import functional as F
 from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype, policy_config
 from .. import activations, masking
+from ..context import in_shape_probe
 from ..layer import Layer, _call_takes_training, as_tensor
 from .masked_recurrence import masked_run
 from .recurrent import _gru_to_torch
@@ -100,6 +101,28 @@ def _zero_states(cell, batch_size):
     dtype = float_dtype(getattr(cell, "compute_dtype", "float32")) or ag.float32   # Keras: the cell's compute dtype
     return [[ag.zeros((batch_size, s), dtype=dtype) for s in size] if _is_nested(size)
             else ag.zeros((batch_size, size), dtype=dtype) for size in sizes]
+
+
+def _drops(cell):
+    """Whether `cell` (or a cell stacked in it) draws dropout masks."""
+    if getattr(cell, "dropout", 0) or getattr(cell, "recurrent_dropout", 0):
+        return callable(getattr(cell, "draw_dropout_masks", None))
+    return any(_drops(inner) for inner in getattr(cell, "cells", None) or ())
+
+
+def _draw_dropout_masks(cell, first_step, states, training):
+    """Draw the dropout masks of this call before the loop, as Keras's RNN does on every call: each dropping
+    cell's for the step input it will see (a stacked cell feeds the first step through its cells to find the
+    next one's input) and its first state."""
+    if callable(getattr(cell, "draw_dropout_masks", None)):
+        cell.draw_dropout_masks(first_step, states[0] if _is_nested(states) else states)
+    inner = getattr(cell, "cells", None) or ()
+    for k, (stacked, state) in enumerate(zip(inner, states)):
+        _draw_dropout_masks(stacked, first_step, state, training)
+        if any(_drops(later) for later in inner[k + 1:]):
+            with ag.no_grad():
+                first_step, _ = _call_cell(stacked, first_step, list(state) if _is_nested(state) else [state],
+                                           training)
 
 
 def _reset_dropout_masks(cell):
@@ -252,13 +275,15 @@ class RNN(StatefulRNN, Layer):
         mode = _fused_mode(self.cell) if self._fuse and sequences.device.type == "cpu" else None
         dropping = training and (getattr(self.cell, "dropout", 0) or getattr(self.cell, "recurrent_dropout", 0))
         with _cells_autocast(self.cell):   # the cells run by their call, not __call__: read their weights' casts
-            if mode is not None and not dropping and not self._differentiated(sequences, states):
-                outputs, last, states = self._run_fused(mode, sequences, states, keep)
-            else:
-                try:
+            try:
+                if _drops(self.cell) and not in_shape_probe():
+                    _draw_dropout_masks(self.cell, sequences[:, 0], states, bool(training))
+                if mode is not None and not dropping and not self._differentiated(sequences, states):
+                    outputs, last, states = self._run_fused(mode, sequences, states, keep)
+                else:
                     outputs, last, states = self._run_steps(sequences, states, keep, bool(training))
-                finally:
-                    _reset_dropout_masks(self.cell)
+            finally:
+                _reset_dropout_masks(self.cell)
         outputs, last = in_compute_dtype(self, outputs), in_compute_dtype(self, last)
         states = _pack_as(states, [in_compute_dtype(self, s) for s in _flatten(states)])
         self.keep_states(states)
