@@ -120,6 +120,11 @@ def _sincos_f32(x):
     return sin.view(_F32), cos.view(_F32)
 
 
+#: elements per pass of the normal transform: its dozens of float64 temporaries then stay in the core's cache
+#: (a million float32 draws took 2-3x as long in whole-array passes, which run from memory)
+_CHUNK = 1 << 15
+
+
 def _box_muller_blocks(u, dtype, mean, std):
     """Normal draws from uniforms `u` in blocks of 16: element j and j + 8 of a block come from one pair
     (radius from 1 - u[j], angle from u[j + 8]), as PyTorch's vectorised normal fill pairs them."""
@@ -248,7 +253,9 @@ class TorchStream(np.random.Generator):
         u = self._uniform_flat(n, dtype, 0.0, 1.0)
         values = np.empty(n, dtype)
         whole = n - n % 16
-        values[:whole] = _box_muller_blocks(u[:whole], dtype, loc, scale)
+        for start in range(0, whole, _CHUNK):
+            stop = min(whole, start + _CHUNK)
+            values[start:stop] = _box_muller_blocks(u[start:stop], dtype, loc, scale)
         if whole < n:        # PyTorch redraws the last 16 values from fresh uniforms
             values[n - 16:] = _box_muller_blocks(self._uniform_flat(16, dtype, 0.0, 1.0), dtype, loc, scale)
         return _deliver(values, size, out)

@@ -331,3 +331,17 @@ def test_a_generator_draws_for_a_non_float_dtype_as_the_device_does():
         np.testing.assert_array_equal(ag.rand(4, dtype=dtype, generator=ag.Generator()).numpy(),
                                       ag.rand(4, dtype=dtype).numpy())
         assert ag.randn(3, dtype=dtype, generator=ag.Generator()).dtype == dtype
+
+
+@pytest.mark.parametrize("dtype,tdtype", DTYPES)
+def test_large_normal_draws_are_pytorchs_across_the_transforms_passes(dtype, tdtype):
+    """randn of more elements than one pass of the normal transform takes (backends/torch_stream.py's _CHUNK),
+    with a partial last block of 16: the passes join without a seam, and the stream stays in step after it."""
+    from backends.torch_stream import _CHUNK
+    _seed(11)
+    n = 2 * _CHUNK + 16 * 37 + 5
+    _assert_pytorchs(ag.randn(n, dtype=dtype), torch.randn(n, dtype=tdtype), exact=False)
+    # no mean here: a draw within an ulp of PyTorch's, shifted to near zero, is many of the result's ulps away
+    _assert_pytorchs(ag.empty(n, dtype=dtype).normal_(0.0, 3.0), torch.empty(n, dtype=tdtype).normal_(0.0, 3.0),
+                     exact=False)
+    _assert_pytorchs(ag.rand(7, dtype=dtype), torch.rand(7, dtype=tdtype))
