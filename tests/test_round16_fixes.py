@@ -25,3 +25,29 @@ def test_normalisation_nodes_carry_pytorchs_names(call):
         x = lib.tensor((np.arange(40.0).reshape(2, 4, 5) / 7).astype(np.float32), requires_grad=True)
         names.append(eval(call, {"lib": lib, "F": functional, "x": x}).grad_fn.name())
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("call", [
+    "lib.tensor([5., 1., 3.]).cumsum(0, dtype=lib.int32)", "lib.cumsum(lib.tensor([1, 2, 3], dtype=lib.int8), 0, "
+    "dtype=lib.int16)", "lib.tensor([2, 3, 4], dtype=lib.int32).cumprod(0, dtype=lib.int32)",
+    "lib.cumsum(lib.tensor([200, 100], dtype=lib.uint8), 0, dtype=lib.uint8)",
+    "lib.cumsum(lib.tensor([1, 2], dtype=lib.int16), 0)", "lib.cumprod(lib.tensor([True, True]), 0)",
+])
+def test_cumsum_and_cumprod_keep_the_dtype_asked_for(call):
+    """cumsum(dtype=torch.int32) gives int32 (NumPy's cumsum had widened the small integer types to int64), and
+    uint8 wraps as PyTorch's does; without dtype, integers and bools still accumulate in int64."""
+    torch = require_torch()
+    ours, theirs = eval(call, {"lib": ag}), eval(call, {"lib": torch})
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    assert ours.tolist() == theirs.tolist()
+
+
+def test_block_diag_promotes_as_pytorch():
+    """A float32 block beside an int64 one gives a float32 matrix (NumPy's rule had made it float64)."""
+    torch = require_torch()
+    seen = []
+    for lib in (torch, ag):
+        out = lib.block_diag(lib.ones(2, 2), lib.tensor([[5]]), lib.zeros(1, 3, dtype=lib.float16),
+                             lib.tensor([True]))
+        seen.append((str(out.dtype).replace("torch.", ""), out.tolist()))
+    assert seen[1] == seen[0]

@@ -1,10 +1,12 @@
 """Rearranging and combining tensors with PyTorch's names: roll, rot90, fliplr, flipud, tile, ravel, diag,
 diagonal, trace, diff, kron, the atleast_Nd family, hstack / vstack / dstack / column_stack, meshgrid,
 broadcast_tensors, block_diag, cartesian_prod and take_along_dim. All are composed of differentiable ops."""
+import functools
 import numbers
 
 import numpy as np
 
+from ..dtypes import promoted
 from ..function import named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
@@ -305,7 +307,7 @@ def block_diag(*tensors):
         mats.append(reshape(t, (1, 1) if t.ndim == 0 else (1, t.shape[0]) if t.ndim == 1 else t.shape))
     if not mats:
         raise ValueError("block_diag: expects at least one tensor")
-    dtype = np.result_type(*[m.dtype for m in mats])
+    dtype = functools.reduce(promoted, [np.dtype(m.dtype) for m in mats])   # PyTorch's rule: float32 with int64 stays float32
     width = sum(m.shape[1] for m in mats)
     rows, left = [], 0
     for m in mats:

@@ -9,7 +9,8 @@ from .dims import check_tensor, normalize, required_dim
 class Cumsum(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim))   # contiguous as PyTorch's, whatever x's layout
+        # dtype=x.dtype: NumPy widens int8..int32 sums to int64, PyTorch keeps the dtype the caller asked for
+        return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim, dtype=x.dtype))   # contiguous, as PyTorch's
 
     def backward(ctx, gy):
         if isinstance(gy, Tensor):   # create_graph: the reversed running sum, recorded
@@ -23,7 +24,7 @@ class Cumprod(Function):
 
     def forward(ctx, x, dim):
         ctx.dim = dim
-        out = ctx.xp.ascontiguousarray(ctx.xp.cumprod(x, axis=dim))   # contiguous as PyTorch's
+        out = ctx.xp.ascontiguousarray(ctx.xp.cumprod(x, axis=dim, dtype=x.dtype))   # contiguous as PyTorch's
         ctx.save_for_backward(x, out)
         return out
 
