@@ -9,10 +9,12 @@ from tests.test_pytorch_programs_round9 import check_float32_program, check_floa
 from tests.test_pytorch_programs_round15 import ROUND15_IMPORTS
 
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
-ROUND16_IMPORTS = ROUND15_IMPORTS
+ROUND16_IMPORTS = [
+    ("from torch.autograd.graph import", "from autograd.autograd.graph import"),
+] + ROUND15_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_module_printing_bytesio", "torch_hashed_feature_crosses", "torch_repr_and_caught_errors"]
-FLOAT64_PROGRAMS = ["torch_dp_sgd_per_sample", "torch_spectral_image_filters", "torch_truss_structural_linalg", "torch_sparse_csr_pagerank", "torch_bayes_by_backprop"]
+FLOAT64_PROGRAMS = ["torch_dp_sgd_per_sample", "torch_spectral_image_filters", "torch_optimizer_in_backward_hooks", "torch_truss_structural_linalg", "torch_sparse_csr_pagerank", "torch_bayes_by_backprop"]
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
