@@ -247,8 +247,9 @@ class Functional(Model):
         return functional_config(self)
 
     def get_build_config(self):
-        """None: a functional model is built by its graph."""
-        return None
+        """{'input_shape': None}, as Keras records for a functional model (its graph builds it, so loading has
+        nothing to build from this)."""
+        return {"input_shape": None}
 
     def _trace(self, outputs):
         """The non-input nodes the outputs depend on, in creation order; checks they reach only our inputs."""

@@ -31,3 +31,20 @@ def test_variable_shapes_are_plain_tuples_as_keras():
     """A weight's shape printed as Size([26, 6]) where Keras prints (26, 6)."""
     K, ours = fresh_sessions()
     assert _weight_shapes(ours) == _weight_shapes(K)
+
+
+def _functional_serialized(K):
+    import json
+    inputs = K.Input((3,), name="x")
+    model = K.Model(inputs, K.layers.Dense(2, name="head")(inputs), name="f")
+    outer_in = K.Input((3,))
+    outer = K.Model(outer_in, model(outer_in), name="outer")
+    nested = [layer for layer in outer.get_config()["layers"] if layer["class_name"] == "Functional"][0]
+    return (model.get_build_config(), sorted(json.loads(model.to_json())),
+            K.saving.serialize_keras_object(model).get("build_config"), nested.get("build_config"))
+
+
+def test_functional_model_build_config_is_keras_none_shape():
+    """A functional model's to_json had no 'build_config' key: Keras writes {'input_shape': None}."""
+    K, ours = fresh_sessions()
+    assert _functional_serialized(ours) == _functional_serialized(K)
