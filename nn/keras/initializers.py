@@ -273,9 +273,13 @@ _NAMES = {"uniform": RandomUniform, "normal": RandomNormal, "zeros": Zeros, "one
 
 
 def get(identifier):
-    """An initializer from a name ('glorot_uniform', 'zeros', ...), an Initializer, or a function of the shape."""
+    """An initializer from a name ('glorot_uniform', 'zeros', ...), a serialized config ({'class_name': ...,
+    'config': ...}), an Initializer, or a function of the shape."""
     if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
         return identifier
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        from .saving.serialization import deserialize_keras_object   # saving imports the layers
+        return deserialize_keras_object(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):

@@ -97,3 +97,38 @@ def test_a_seeded_fit_with_recurrent_dropout_prints_kerass_losses():
     after_theirs = torch.rand(3).numpy()
     assert ours == theirs
     np.testing.assert_array_equal(after_ours, after_theirs)   # as many global draws as Keras's
+
+
+def _bidirectional_calls(k, kind, options):
+    """A Bidirectional layer's weights and the outputs of training, training and inference calls."""
+    k.utils.set_random_seed(3)
+    layer = k.layers.Bidirectional(getattr(k.layers, kind)(4, return_sequences=True, **options))
+    t = k.ops.convert_to_tensor(X)
+    return layer.get_weights() + [layer(t, training=flag) for flag in (True, True, False)]
+
+
+@pytest.mark.parametrize("options", [dict(), dict(dropout=0.3, recurrent_dropout=0.2), dict(dropout=0.3, seed=4)],
+                         ids=["plain", "dropouts", "seeded"])
+@pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU"])
+def test_bidirectional_remakes_both_directions_from_the_config_as_keras(kind, options):
+    """Keras makes the forward and the backward layer anew from the wrapped layer's config, so each draws its
+    own default seeds (a SimpleRNN's SeedGenerator before its initializers) and the given layer is unused."""
+    K = real_keras()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    _close(_bidirectional_calls(keras, kind, options), _bidirectional_calls(K, kind, options), f"{kind}{options}")
+
+
+def _simple_rnn_from_its_config(k):
+    k.utils.set_random_seed(6)
+    config = k.saving.serialize_keras_object(k.layers.SimpleRNN(3, dropout=0.2))
+    layer = k.saving.deserialize_keras_object(config)
+    layer.build((2, 4, 5))
+    return config, layer
+
+
+def test_a_recurrent_layer_from_its_config_makes_its_initializers_in_kerass_order():
+    K = real_keras()
+    (config, ours), (_, theirs) = _simple_rnn_from_its_config(keras), _simple_rnn_from_its_config(K)
+    _close(ours.get_weights(), theirs.get_weights(), "SimpleRNN from its config")
+    assert keras.saving.serialize_keras_object(ours)["config"] == config["config"]   # it survives the round trip
+    assert isinstance(keras.initializers.get(config["config"]["kernel_initializer"]), keras.initializers.GlorotUniform)

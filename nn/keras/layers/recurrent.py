@@ -71,6 +71,9 @@ class _RNN(StatefulRNN, Layer):
             self.seed_generator = keras_random.SeedGenerator(seed)
         self._inits = tuple(initializers.get(v) if isinstance(v, (str, dict, type)) else v
                             for v in (kernel_initializer, recurrent_initializer, bias_initializer))
+        for key, made in zip(("kernel_initializer", "recurrent_initializer", "bias_initializer"), self._inits):
+            if isinstance(config[key], dict):   # a serialized one (from_config): the config shows what it made
+                config[key] = made
         if kind != "SimpleRNN":
             self.seed_generator = keras_random.SeedGenerator(seed)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
@@ -92,6 +95,16 @@ class _RNN(StatefulRNN, Layer):
         base = {k: v for k, v in Layer.get_config(self).items()
                 if k in ("name", "trainable", "dtype", "activity_regularizer")}
         return {**base, **keras_forms({name: values[name] for name in names})}
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer made again from get_config's dict, its initializers left as configs for the constructor to
+        make: as Keras's cell makes them, after a SimpleRNN's SeedGenerator, so that their default seeds come in
+        Keras's order."""
+        from ..saving.keras_config_compat import from_keras_config
+        from ..saving.serialization import deserialize_keras_object
+        config = from_keras_config(config)
+        return cls(**{k: v if k.endswith("_initializer") else deserialize_keras_object(v) for k, v in config.items()})
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[-1] is None:
@@ -254,11 +267,18 @@ class Bidirectional(Layer):
             raise ValueError(f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got "
                              f"{merge_mode!r}")
         self.merge_mode = merge_mode
+        # as Keras: both directions are new layers made from the layer's config (so an initializer or dropout
+        # seed left to its default is drawn again for each, from Python's `random`), the given one is not used
+        from ..saving.serialization import deserialize_keras_object, serialize_keras_object
+        config = serialize_keras_object(layer)
+        config["config"]["name"] = f"forward_{_removeprefix(layer.name, 'forward_')}"
+        forward_layer = deserialize_keras_object(config)
         if backward_layer is None:
-            config = dict(layer._config)
-            config["go_backwards"] = not layer.go_backwards
-            backward_layer = type(layer)(name=f"backward_{_removeprefix(layer.name, 'backward_')}", **config)
-        layer.name = f"forward_{_removeprefix(layer.name, 'forward_')}"
+            config = serialize_keras_object(layer)
+            config["config"]["go_backwards"] = not layer.go_backwards
+            config["config"]["name"] = f"backward_{_removeprefix(layer.name, 'backward_')}"
+            backward_layer = deserialize_keras_object(config)
+        layer = forward_layer
         self.forward_layer, self.backward_layer = layer, backward_layer
         for direction in (layer, backward_layer):   # as Keras: masked steps of returned sequences are zeros
             direction.zero_output_for_mask = direction.return_sequences
