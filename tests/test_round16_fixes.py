@@ -7,7 +7,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.helpers import require_torch
+from tests.helpers import require_torch, skip_unless_pytorch_draws_generically
 
 
 @pytest.mark.parametrize("call", [
@@ -51,3 +51,35 @@ def test_block_diag_promotes_as_pytorch():
                              lib.tensor([True]))
         seen.append((str(out.dtype).replace("torch.", ""), out.tolist()))
     assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("view", ["x.t()", "x.reshape(3, 4, 6).permute(2, 0, 1)", "x[:, ::2].t()", "x.t()[1:]"])
+def test_dropout_draws_its_mask_in_the_inputs_memory_order(view):
+    """PyTorch lays a dropout mask out as its input (empty_like) and draws it in memory order, so after the same
+    seed a transposed input gets the transposed mask; deepgrad drew every mask in the logical order."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    outs = []
+    for lib, functional in ((torch, torch.nn.functional), (ag, F)):
+        x = lib.arange(72.0).reshape(6, 12) + 1
+        lib.manual_seed(0)
+        outs.append(functional.dropout(eval(view, {"x": x}), 0.5).numpy())
+    np.testing.assert_array_equal(outs[1], outs[0])
+
+
+def test_batch_first_attention_output_is_a_transposed_view_as_pytorchs():
+    """nn.MultiheadAttention(batch_first=True) returns PyTorch's strides (its (L, N, E) result transposed), so a
+    seeded TransformerEncoderLayer trained with dropout draws PyTorch's masks and gives PyTorch's outputs."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    seen = []
+    for lib, module in ((torch, torch.nn), (ag, nn)):
+        lib.manual_seed(5)
+        attention = module.MultiheadAttention(16, 2, batch_first=True)
+        layer = module.TransformerEncoderLayer(16, 2, 32, dropout=0.2, batch_first=True)
+        lib.manual_seed(1)
+        x = lib.randn(6, 5, 16)
+        strides = tuple(attention(x, x, x, need_weights=False)[0].stride())
+        seen.append((strides, layer(x).detach().numpy()))
+    assert seen[1][0] == seen[0][0]
+    np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-5, atol=1e-6)

@@ -135,9 +135,12 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
         out, weights = _explicit(q, k, v, mask, dropout_p)
     else:
         out, weights = scaled_dot_product_attention(q, k, v, mask, dropout_p, causal), None
-    out = out.permute((2, 0, 1, 3) if seq == 0 else (0, 2, 1, 3)).reshape(l * n, e)
-    out = linear(out, proj.out_weight, proj.out_bias)
-    out = out.reshape((l, n, out.shape[-1]) if seq == 0 else (n, l, out.shape[-1]))
+    # (L, N, E) in memory whatever the layout, as PyTorch: batch_first gets a transposed view of it, whose
+    # strides decide the order a following dropout draws its mask in
+    out = linear(out.permute(2, 0, 1, 3).reshape(l * n, e), proj.out_weight, proj.out_bias)
+    out = out.reshape(l, n, out.shape[-1])
+    if seq == 1:
+        out = out.transpose(0, 1)
     if weights is not None and average_attn_weights:
         weights = weights.mean(axis=1)
     if not batched:
