@@ -150,12 +150,22 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in _NAMES:
         return _NAMES[identifier.lower()]
+    if isinstance(identifier, dict):   # serialize's form of a user's activation (a saved layer config)
+        from .saving.serialization import deserialize_keras_object
+        found = deserialize_keras_object(identifier)
+        if callable(found):
+            return found
     raise ValueError(f"unknown activation {identifier!r}; known: {', '.join(_NAMES)} (or pass a function)")
 
 
 def serialize(fn):
-    """The Keras name of an activation function (its __name__ otherwise)."""
-    return getattr(fn, "__name__", repr(fn))
+    """One of Keras's activations by its name ('relu'); any other function or callable object as
+    keras.saving.serialize_keras_object describes it (a dict naming it, 'package>name' when registered)."""
+    name = getattr(fn, "__name__", None)
+    if name is not None and _NAMES.get(name) is fn:
+        return name
+    from .saving.serialization import serialize_keras_object
+    return serialize_keras_object(fn)
 
 
 __all__ = sorted(_NAMES) + ["get", "serialize"]

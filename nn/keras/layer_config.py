@@ -28,9 +28,7 @@ def _serialized(module, value):
 def _activation(value):
     if value is None or isinstance(value, str):
         return activations.serialize(activations.get(value))
-    if getattr(value, "__module__", "").startswith("nn.keras"):
-        return activations.serialize(value)
-    return value   # a function of the user's: serialize_keras_object writes it as Keras does
+    return activations.serialize(value)   # a user's function as a dict naming it, as Keras's get_config
 
 
 def keras_forms(config):

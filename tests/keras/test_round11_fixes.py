@@ -48,3 +48,38 @@ def test_functional_model_build_config_is_keras_none_shape():
     """A functional model's to_json had no 'build_config' key: Keras writes {'input_shape': None}."""
     K, ours = fresh_sessions()
     assert _functional_serialized(ours) == _functional_serialized(K)
+
+
+def _plain_activation(x):
+    return x * 0.5
+
+
+def _function_configs(K, package):
+    @K.saving.register_keras_serializable(package=package)
+    def doubled(x):
+        return x * 2.0
+
+    S = K.saving.serialize_keras_object
+    dense = K.layers.Dense(2, activation=doubled)
+    rebuilt = K.layers.Dense.from_config(dense.get_config())
+    with K.saving.custom_object_scope({"_plain_activation": _plain_activation}):
+        plain = K.layers.Dense.from_config(K.layers.Dense(2, activation=_plain_activation).get_config())
+    return [S(doubled), S(_plain_activation), S(K.activations.relu), S(K.losses.mean_squared_error),
+            dense.get_config()["activation"], K.activations.serialize(doubled), K.activations.serialize(
+                K.activations.relu), rebuilt.activation.__name__, plain.activation is _plain_activation,
+            K.saving.deserialize_keras_object(S(K.losses.mean_squared_error)).__name__]
+
+
+def test_functions_serialize_as_keras_writes_them():
+    """serialize_keras_object wrote a user's function with its module and registered name, Keras's own with
+    their keras.* module, and a layer's get_config kept a user's activation as the function: Keras 3 writes each
+    function as {'module': 'builtins', 'class_name': 'function', 'config': name, 'registered_name': 'function'}."""
+    K, ours = fresh_sessions()
+    assert _function_configs(ours, "r11_ours") == [
+        _replace_package(c, "r11_keras", "r11_ours") for c in _function_configs(K, "r11_keras")]
+
+
+def _replace_package(value, old, new):
+    if isinstance(value, dict):
+        return {k: _replace_package(v, old, new) for k, v in value.items()}
+    return value.replace(old, new) if isinstance(value, str) else value

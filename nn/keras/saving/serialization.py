@@ -56,12 +56,10 @@ def _serialize_function(fn):
     if fn.__name__ == "<lambda>":
         raise ValueError("serialize_keras_object: a Python lambda cannot be saved by nn.keras (it stores no code); "
                          "use a named function decorated with @keras.saving.register_keras_serializable()")
-    module = _public_module(fn)
-    if module is not None:
-        return {"module": module, "class_name": "function", "config": fn.__name__, "registered_name": fn.__name__}
-    name = registration.get_registered_name(fn)
-    return {"module": None if fn.__module__ == "__main__" else fn.__module__, "class_name": "function",
-            "config": name, "registered_name": name}
+    # Keras 3 writes every function alike, its own and the user's: the name ('relu', 'package>name') under
+    # module 'builtins'; loading looks the name up among registered objects, then among Keras's functions
+    return {"module": "builtins", "class_name": "function", "config": registration.get_registered_name(fn),
+            "registered_name": "function"}
 
 
 def _serialize_instance(obj):
@@ -181,7 +179,8 @@ def resolve(class_name, registered_name, module, custom_objects, full_config, fu
             found = registration.get_registered_object(key, custom_objects)
             if found is not None:
                 return found
-    if module is not None and (module == "keras" or module.startswith("keras.")):
+    if module is not None and (module == "keras" or module.startswith("keras.") or
+                               (function and module == "builtins")):
         table = _BUILTIN_FUNCTIONS if function else _BUILTIN_CLASSES
         if name in table:
             return table[name]
