@@ -83,3 +83,29 @@ def _replace_package(value, old, new):
     if isinstance(value, dict):
         return {k: _replace_package(v, old, new) for k, v in value.items()}
     return value.replace(old, new) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("name", ["MeanAbsoluteError", "MeanSquaredError", "BinaryCrossentropy", "Hinge",
+                                  "KLDivergence", "Poisson", "CategoricalCrossentropy"])
+def test_metric_configs_load_the_metric_not_the_loss_of_the_same_name(name, tmp_path):
+    """A .keras file's compiled keras.metrics.MeanAbsoluteError came back as keras.losses' class of that name:
+    evaluate reported a '<lambda>' key with the loss's per-batch mean instead of the metric."""
+    K, ours = fresh_sessions()
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.1, 1.0, (20, 3)).astype("float32")
+    y = rng.uniform(0.1, 1.0, (20, 2)).astype("float32")
+    results = []
+    for lib in (K, ours):
+        inputs = lib.Input((3,))
+        model = lib.Model(inputs, lib.layers.Dense(2, activation="softmax")(inputs))
+        model.set_weights([np.full(w.shape, 0.1, "float32") for w in model.get_weights()])
+        model.compile(loss="mse", metrics=[getattr(lib.metrics, name)(name="m")])
+        path = str(tmp_path / f"{lib.__name__}.keras")
+        model.save(path)
+        loaded = lib.models.load_model(path)
+        metric = lib.saving.deserialize_keras_object(lib.saving.serialize_keras_object(getattr(lib.metrics, name)()))
+        results.append((loaded.evaluate(x, y, batch_size=7, verbose=0, return_dict=True),
+                        type(metric).__module__.split(".")[-2:]))
+    (theirs, their_module), (mine, my_module) = results
+    assert sorted(mine) == sorted(theirs) and mine["m"] == pytest.approx(theirs["m"], rel=1e-5)
+    assert "metrics" in "".join(my_module)

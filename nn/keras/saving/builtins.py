@@ -24,9 +24,19 @@ def _classes():
     return table
 
 
+def _classes_by_module():
+    """Each Keras module's own classes, so a config naming keras.metrics' MeanSquaredError does not load
+    keras.losses' class of the same name."""
+    modules = {"initializers": initializers, "regularizers": regularizers, "constraints": constraints,
+               "losses": losses, "metrics": metrics, "optimizers": optimizers, "layers": layers,
+               "optimizers.schedules": optimizers.schedules, "quantizers": quantizers}
+    return {f"keras.{name}": {k: v for k, v in vars(module).items() if isinstance(v, type)}
+            for name, module in modules.items()}
+
+
 def _functions():
     named = {**losses._FUNCTIONS, **activations._NAMES}
     return {**{fn.__name__: fn for fn in named.values()}, **named}
 
 
-add_builtins(_classes(), _functions())
+add_builtins(_classes(), _functions(), _classes_by_module())

@@ -162,12 +162,16 @@ def is_object_config(value):
 
 _BUILTIN_CLASSES = {}     # name -> nn.keras class, filled by saving/builtins.py
 _BUILTIN_FUNCTIONS = {}   # name -> nn.keras function (activations, losses)
+_MODULE_CLASSES = {}      # Keras module ('keras.metrics') -> {name: nn.keras class}
 
 
-def add_builtins(classes, functions):
-    """Make nn.keras's own classes and functions findable by name for configs whose module is Keras's."""
+def add_builtins(classes, functions, by_module=None):
+    """Make nn.keras's own classes and functions findable by name for configs whose module is Keras's
+    (`by_module` first: {'keras.metrics': {name: class}}, for the names two modules share)."""
     _BUILTIN_CLASSES.update(classes)
     _BUILTIN_FUNCTIONS.update(functions)
+    for module, table in (by_module or {}).items():
+        _MODULE_CLASSES.setdefault(module, {}).update(table)
 
 
 def resolve(class_name, registered_name, module, custom_objects, full_config, function=False):
@@ -181,6 +185,9 @@ def resolve(class_name, registered_name, module, custom_objects, full_config, fu
                 return found
     if module is not None and (module == "keras" or module.startswith("keras.") or
                                (function and module == "builtins")):
+        own = {} if function else _MODULE_CLASSES.get(module, {})
+        if name in own:
+            return own[name]
         table = _BUILTIN_FUNCTIONS if function else _BUILTIN_CLASSES
         if name in table:
             return table[name]
