@@ -132,3 +132,57 @@ def test_a_recurrent_layer_from_its_config_makes_its_initializers_in_kerass_orde
     _close(ours.get_weights(), theirs.get_weights(), "SimpleRNN from its config")
     assert keras.saving.serialize_keras_object(ours)["config"] == config["config"]   # it survives the round trip
     assert isinstance(keras.initializers.get(config["config"]["kernel_initializer"]), keras.initializers.GlorotUniform)
+
+
+Q = np.linspace(-1, 1, 2 * 4 * 8, dtype="float32").reshape(2, 4, 8)
+
+
+def _attention_calls(k, kind, options):
+    """An attention layer's weights, the outputs of training, training and inference calls, and the name the
+    next automatically named Dropout gets (Keras's attention makes a Dropout sub-layer at build)."""
+    k.utils.set_random_seed(3)
+    if kind == "MultiHeadAttention":
+        layer = k.layers.MultiHeadAttention(2, 3, **options)
+    else:
+        layer = k.layers.GroupQueryAttention(3, 4, 2, **options)
+    t = k.ops.convert_to_tensor(Q)
+    outputs = [layer(t, t, training=flag) for flag in (True, True, False)]
+    return layer.get_weights() + outputs, k.layers.Dropout(0.1).name
+
+
+@pytest.mark.parametrize("options", [dict(), dict(dropout=0.3), dict(dropout=0.3, seed=4),
+                                     dict(dropout=0.3, use_gate=True)], ids=["plain", "dropout", "seeded", "gated"])
+@pytest.mark.parametrize("kind", ["MultiHeadAttention", "GroupQueryAttention"])
+def test_attention_starts_from_kerass_weights_and_draws_kerass_dropout_masks(kind, options):
+    """Each projection gets its own copy of the kernel initializer (its own default seed) and the attention
+    dropout is a Dropout made between the value and output projections, whose SeedGenerator draws the masks."""
+    K = real_keras()
+    skip_unless_pytorch_draws_generically("bernoulli")   # unseeded attention dropout is torch's F.dropout
+    keras.backend.clear_session()
+    K.backend.clear_session()
+    (ours, our_next), (theirs, their_next) = _attention_calls(keras, kind, options), _attention_calls(K, kind,
+                                                                                                      options)
+    _close(ours, theirs, f"{kind}{options}")
+    assert our_next == their_next
+
+
+def _attention_fit(k):
+    k.utils.set_random_seed(5)
+    x = np.random.normal(size=(48, 5, 6)).astype("float32")
+    y = (x[:, :, 0].mean(1) > 0).astype("int64")
+    L = k.layers
+    inputs = k.Input((5, 6))
+    attended = L.MultiHeadAttention(2, 4, dropout=0.2)(inputs, inputs)
+    attended = L.MultiHeadAttention(2, 3, dropout=0.4, seed=1)(attended, attended)
+    outputs = L.Dense(2)(L.GlobalAveragePooling1D()(attended))
+    model = k.Model(inputs, outputs)
+    model.compile(optimizer=k.optimizers.SGD(0.05), loss=k.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=16, epochs=2, shuffle=True, verbose=0)
+    return [f"loss {['%.5f' % v for v in history.history['loss']]}",
+            f"train {np.round(_np(model(x[:2], training=True)), 4).tolist()}"]
+
+
+def test_a_seeded_fit_with_attention_dropout_prints_kerass_losses():
+    K = real_keras()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    assert _attention_fit(keras) == _attention_fit(K)

@@ -5,6 +5,7 @@ masks and fused/explicit attention paths as in MultiHeadAttention."""
 from .. import masking
 from ..naming import unique_name
 from ..layer import Layer
+from .core import Dropout
 from .multi_head_attention import MultiHeadAttention
 
 
@@ -54,6 +55,8 @@ class GroupQueryAttention(MultiHeadAttention):
             self.gate_dense.build(query_shape)
         self.value_dense = self._dense(3, 1, heads_kv, "value")
         self.value_dense.build(value_shape)
+        self._dropout_layer = Dropout(self.dropout, seed=self.seed, dtype=self.dtype_policy)   # as Keras, here
+        self._dropout_layer.built = True   # Keras's Dropout is built when made (quantize checks)
         self.output_dense = self._dense(4, 2, (query_shape[-1],), "attention_output")
         self.output_dense.build((None, None) + heads_q)
         self._axes = (1,)

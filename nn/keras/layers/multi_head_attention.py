@@ -15,9 +15,11 @@ import string
 import autograd as ag
 
 from ... import functional as F
-from .. import masking
+from .. import initializers, masking
+from .. import random as keras_random
 from ..layer import Layer, as_tensor
 from ..layer_config import automatic_config
+from .core import Dropout
 from .einsum_dense import EinsumDense
 
 _FUSED_FILL = {"float16": -0.7 * 65500.0}
@@ -66,8 +68,10 @@ class MultiHeadAttention(Layer):
         if self.flash_attention and self.dropout > 0:
             raise ValueError("MultiHeadAttention: dropout is not supported with flash_attention=True; set "
                              "dropout=0.0 or leave flash_attention unset")
-        self._sublayer_args = dict(kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer)
+        # made now, as Keras's initializers.get makes them (an unseeded one takes its default seed here); each
+        # projection gets a fresh copy made from its config at build (so a default seed is drawn for each)
+        self._initializers = (initializers.get(kernel_initializer), initializers.get(bias_initializer))
+        self._sublayer_args = dict(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer)
 
     # ----- weights ---------------------------------------------------------------------------------
     def _build_for(self, inputs):
@@ -84,8 +88,10 @@ class MultiHeadAttention(Layer):
     def _dense(self, rank, bound, produced_shape, name, activation=None):
         equation, made = projection_equation(rank - bound, bound, len(produced_shape))
         output_shape = (None,) * (rank - bound - 1) + tuple(produced_shape)   # the kept axes follow the input
+        kernel_initializer, bias_initializer = (_fresh_copy(i) for i in self._initializers)
         return EinsumDense(equation, output_shape, activation=activation, bias_axes=made if self.use_bias else None,
-                           name=name, dtype=self.dtype_policy, **self._sublayer_args)   # Keras: its own policy
+                           name=name, dtype=self.dtype_policy, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer, **self._sublayer_args)   # Keras: its own policy
 
     def get_config(self):
         """Keras's config, in its order: value_dim resolved (key_dim when not given), use_gate after use_bias, the
@@ -114,6 +120,10 @@ class MultiHeadAttention(Layer):
             self.gate_dense.build(query_shape)
         self.value_dense = self._dense(len(value_shape), 1, heads_v, "value")
         self.value_dense.build(value_shape)
+        # Keras's attention dropout is a Dropout layer made here, between the value and the output projections
+        # (its SeedGenerator takes its default seed in that order)
+        self._dropout_layer = Dropout(self.dropout, seed=self.seed, dtype=self.dtype_policy)
+        self._dropout_layer.built = True   # Keras's Dropout is built when made (quantize checks)
         out_shape = self.projected_shape or (query_shape[-1],)
         self.output_dense = self._dense(len(query_shape) + 1, 2, out_shape, "attention_output")
         self.output_dense.build(query_shape[:-1] + heads_v)
@@ -237,7 +247,9 @@ class MultiHeadAttention(Layer):
         probs = F.softmax(logits, dim=-1)
         if mask is not None and not fused:
             probs = ag.where(mask, probs, 0.0)
-        dropped = F.dropout(probs, self.dropout, bool(training)) if self.dropout > 0 else probs
+        dropped = probs
+        if training and self.dropout > 0:   # the masks of Keras's Dropout, from its SeedGenerator
+            dropped = keras_random.dropout(probs, self.dropout, seed=self._dropout_layer.seed_generator)
         out = dropped @ v
         if fused and mask is not None and computed != "float16":   # float16's fill (-45850) does not swamp the
             # logits in the kernel's float32, so there its backward pass sees the true probabilities.
@@ -265,3 +277,11 @@ class MultiHeadAttention(Layer):
                              f"{given}, which does not broadcast to the attention scores' shape "
                              f"{score_shape}; pass attention_mask of shape (batch, query steps, value steps)") \
                 from error
+
+
+def _fresh_copy(initializer):
+    """A new initializer made from `initializer`'s config (one left unseeded draws a new default seed), as
+    Keras gives each projection; a function is shared as it is."""
+    if isinstance(initializer, initializers.Initializer):
+        return type(initializer)(**initializer.get_config())
+    return initializer
