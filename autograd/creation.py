@@ -5,7 +5,7 @@ import operator
 import numpy as np
 
 import backends
-from backends.torch_stream import draw_dtype
+from backends.torch_stream import draw_dtype, memory_order
 
 from . import capture, half_forms, type_objects
 from .grad_mode import make_inference, state as grad_state
@@ -166,19 +166,51 @@ def _float_like(op, input, dtype):
     return dtype
 
 
+def _fill_order(op, input, fmt):
+    """The axes, outermost first, of the layout PyTorch gives a random *_like result (empty_like: the input's
+    own under preserve_format, or `fmt`'s), when that is not the plain row-major one; else None."""
+    if fmt is None or fmt is type_objects.preserve_format:
+        return memory_order(input._data)
+    if fmt is type_objects.contiguous_format:
+        return None
+    type_objects.check_format(op, fmt, input.shape)
+    return tuple(reversed(fmt.order))
+
+
+def _drawn_in_order(input, order, dtype, device, requires_grad, normal):
+    """A new tensor of uniform (or standard normal) draws shaped as input, laid out with its axes in `order`
+    (outermost first) and drawn in that memory order, as PyTorch fills it; PyTorch draws such a normal fill,
+    not contiguous, one element at a time."""
+    d = _device(device or input.device)
+    shape = tuple(input.shape[a] for a in order)
+    if normal and d.host_memory and np.dtype(dtype).kind == "f":
+        array = _generator_draw(d, "randn_like", lambda: d.asarray(
+            d.numpy_rng.serial_normal(0.0, 1.0, math.prod(shape), dtype).reshape(shape)))
+    else:
+        array = (randn if normal else rand)(shape, dtype=dtype, device=d)._data
+    inverse = sorted(range(input.ndim), key=order.__getitem__)
+    return _new(array.transpose(inverse), d, requires_grad)
+
+
 def rand_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Uniform samples in [0, 1) with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("rand_like", input)
-    t = rand(input.shape, dtype=_float_like("rand_like", input, dtype), device=device or input.device,
-             requires_grad=requires_grad)
+    dtype = _float_like("rand_like", input, dtype)
+    order = _fill_order("rand_like", input, memory_format)
+    if order is not None:
+        return _drawn_in_order(input, order, dtype, device, requires_grad, normal=False)
+    t = rand(input.shape, dtype=dtype, device=device or input.device, requires_grad=requires_grad)
     return _in_format("rand_like", t, memory_format, input)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Standard normal samples with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("randn_like", input)
-    t = randn(input.shape, dtype=_float_like("randn_like", input, dtype), device=device or input.device,
-              requires_grad=requires_grad)
+    dtype = _float_like("randn_like", input, dtype)
+    order = _fill_order("randn_like", input, memory_format)
+    if order is not None:
+        return _drawn_in_order(input, order, dtype, device, requires_grad, normal=True)
+    t = randn(input.shape, dtype=dtype, device=device or input.device, requires_grad=requires_grad)
     return _in_format("randn_like", t, memory_format, input)
 
 

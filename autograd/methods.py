@@ -5,6 +5,8 @@ hook is bound here, one floor above the ops, so no module below imports one abov
 """
 import numpy as np
 
+from backends.torch_stream import memory_order
+
 from .capture import state as capture
 from .backward_inputs import backward_into
 from .engine import run_backward
@@ -129,9 +131,9 @@ def _T(self):
     return named(S.transpose(self), "PermuteBackward0")
 
 
-def _clone(self):
-    """A copy of the values that stays in the graph."""
-    return E.Clone.apply(self)
+def _clone(self, *, memory_format=None):
+    """A copy of the values that stays in the graph, laid out as this tensor (or as `memory_format`)."""
+    return E.clone(self, memory_format=memory_format)
 
 
 def _register_hook(self, fn):
@@ -350,6 +352,11 @@ def _bernoulli_(self, p=0.5, *, generator=None):
             raise TypeError(f"bernoulli_: a complex tensor ({self.dtype}) cannot hold draws; use a real dtype")
         probs = broadcast_to(p.detach().astype(self.dtype if self.dtype.kind == "f" else p.dtype), self.shape)
         return inplace(lambda t: bernoulli(probs, generator=generator).astype(t.dtype), "bernoulli_")(self)
+    order = memory_order(self._data)   # PyTorch fills a strided tensor in memory order
+    if order is not None:
+        inverse = sorted(range(self.ndim), key=order.__getitem__)
+        return inplace(lambda t: bernoulli(t.detach().permute(order), p, generator=generator).permute(inverse)
+                       .astype(t.dtype), "bernoulli_")(self)
     return inplace(lambda t: bernoulli(t.detach(), p, generator=generator).astype(t.dtype), "bernoulli_")(self)
 
 

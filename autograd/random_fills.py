@@ -6,7 +6,7 @@ On the host devices both are PyTorch's CPU stream (backends/torch_stream.py), so
 """
 import numpy as np
 
-from backends.torch_stream import draw_dtype
+from backends.torch_stream import draw_dtype, draw_in_memory_order
 
 from .dtypes import real_dtype_of
 from .random_generator import check_generator
@@ -39,7 +39,12 @@ def _fill_draws(t, generator, op, host_draw, device_draw):
     dtype = real_dtype_of(t.dtype) if complex_fill else t.dtype
     shape = t.shape + (2,) if complex_fill else t.shape
     rng = _stream(t, generator, op)
-    values = t._device.asarray(host_draw(rng, shape, dtype)) if rng is not None else device_draw(shape, dtype)
+    if rng is None:
+        values = device_draw(shape, dtype)
+    elif complex_fill:
+        values = t._device.asarray(host_draw(rng, shape, dtype))
+    else:   # PyTorch fills a strided tensor in memory order
+        values = t._device.asarray(draw_in_memory_order(lambda s: host_draw(rng, s, dtype), t._data))
     if complex_fill:
         values = t._device.xp.ascontiguousarray(values).view(t.dtype)[..., 0]
     return values
@@ -62,18 +67,27 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
         raise ValueError(f"normal_: expects std >= 0.0, got std={std}")
     if self.dtype.kind == "c":
         std = std / np.sqrt(2)
+    serial = self.dtype.kind != "c" and not self._data.flags.c_contiguous
     values = _fill_draws(self, generator, "normal_",
-                         lambda rng, shape, dtype: rng.normal(mean, std, shape, draw_dtype(dtype)),
+                         lambda rng, shape, dtype: _serial_normals(rng, mean, std, shape, dtype) if serial else
+                         rng.normal(mean, std, shape, draw_dtype(dtype)),
                          lambda shape, dtype: self._device.normal(shape, draw_dtype(dtype), mean, std))
     return _random_fill(self, values, "normal_")
 
 
+def _serial_normals(rng, mean, std, shape, dtype):
+    """N(mean, std**2) draws one element at a time: PyTorch's normal_ on a tensor that is not contiguous (its
+    blocked fill takes only contiguous ones)."""
+    return rng.serial_normal(mean, std, int(np.prod(shape)), dtype).reshape(shape)
+
+
 def _uniform64(t, generator, op):
-    """float64 uniforms in [0, 1) for every element of t (PyTorch's double-precision uniform)."""
+    """float64 uniforms in [0, 1) for every element of t (PyTorch's double-precision uniform), in t's memory
+    order."""
     rng = _stream(t, generator, op)
     if rng is None:
         return t._device.rand(t.shape, np.float64)
-    return t._device.asarray(rng.random(t.shape, np.float64))
+    return t._device.asarray(draw_in_memory_order(lambda shape: rng.random(shape, np.float64), t._data))
 
 
 def exponential_(self, lambd=1.0, *, generator=None):

@@ -243,8 +243,7 @@ class TorchStream(np.random.Generator):
             return _deliver(np.asarray(z * scale + loc, dtype), size, out)
         n = _count(size)
         if n < 16:
-            values = _fused64(self.serial_normals(n), np.float64(scale), np.float64(loc))
-            return _deliver(values.astype(dtype), size, out)
+            return _deliver(self.serial_normal(loc, scale, n, dtype), size, out)
         if dtype.itemsize == 2:
             # half precision: float32 draws rounded, a whole last block drawn (as PyTorch does; which of its
             # values PyTorch keeps for a partial block is not matched)
@@ -259,6 +258,11 @@ class TorchStream(np.random.Generator):
         if whole < n:        # PyTorch redraws the last 16 values from fresh uniforms
             values[n - 16:] = _box_muller_blocks(self._uniform_flat(16, dtype, 0.0, 1.0), dtype, loc, scale)
         return _deliver(values, size, out)
+
+    def serial_normal(self, loc, scale, n, dtype):
+        """n N(loc, scale**2) samples of `dtype` drawn one element at a time, as PyTorch's normal_ draws a tensor
+        of fewer than 16 elements or one that is not contiguous."""
+        return _fused64(self.serial_normals(n), np.float64(scale), np.float64(loc)).astype(dtype)
 
     def serial_normals(self, n):
         """n float64 N(0, 1) draws as PyTorch draws them one element at a time (tensors of fewer than 16
@@ -372,3 +376,27 @@ def _deliver(values, size, out):
     if size is None:
         return values.reshape(-1)[0].item() if values.size == 1 and values.ndim <= 1 else values
     return np.asarray(values).reshape(_as_shape(size))
+
+
+def memory_order(x):
+    """The axes of array x from outermost to innermost in memory (largest stride first), or None when that is
+    x's own order or cannot be told (a broadcast axis). PyTorch fills a strided tensor in memory order, and its
+    *_like factories and dropout masks take their input's layout (empty_like), so a transposed tensor gets its
+    draws transposed."""
+    axes = [d for d in range(x.ndim) if x.shape[d] > 1]
+    strides = [abs(x.strides[d]) for d in axes]
+    if 0 in strides or strides == sorted(strides, reverse=True):
+        return None
+    inner = sorted(axes, key=lambda d: -abs(x.strides[d]))
+    ones = [d for d in range(x.ndim) if x.shape[d] <= 1]
+    return tuple(ones + inner)
+
+
+def draw_in_memory_order(draw, x):
+    """draw(shape), the array of values for x's elements, with the k-th value drawn at x's k-th place in memory."""
+    order = memory_order(x)
+    if order is None:
+        return draw(x.shape)
+    values = draw(tuple(x.shape[d] for d in order))
+    inverse = sorted(range(x.ndim), key=order.__getitem__)
+    return values.transpose(inverse)

@@ -83,3 +83,43 @@ def test_batch_first_attention_output_is_a_transposed_view_as_pytorchs():
         seen.append((strides, layer(x).detach().numpy()))
     assert seen[1][0] == seen[0][0]
     np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fill", [
+    "x.t().uniform_()", "x.t().normal_()", "x.t().normal_(2.0, 0.5)", "x.t().exponential_()", "x.t().cauchy_()",
+    "x.t().geometric_(0.3)", "x.t().bernoulli_(0.4)", "x.double().t().normal_()", "x.reshape(2, 3, 4).permute(2, 0, 1)"
+    ".uniform_(-1, 1)", "lib.rand_like(x.t())", "lib.randn_like(x.t())", "lib.randn_like(x.t(), dtype=lib.float64)",
+    "lib.rand_like(x.reshape(1, 2, 3, 4), memory_format=lib.channels_last)",
+    "lib.randn_like(x.reshape(1, 2, 3, 4), memory_format=lib.channels_last)",
+    "lib.randn_like(x.reshape(2, 3, 4).permute(0, 2, 1))", "x.t().clone().bernoulli_(0.5)",
+])
+def test_random_fills_of_strided_tensors_follow_memory_order(fill):
+    """PyTorch fills a transposed or permuted tensor in memory order (a normal_ fill of one that is not contiguous
+    one element at a time), and rand_like / randn_like take their input's layout, so after the same seed the
+    same values land at the same places; deepgrad filled in logical order with the blocked normal transform."""
+    torch = require_torch()
+    seen = []
+    for lib in (torch, ag):
+        x = lib.zeros(4, 6)
+        lib.manual_seed(3)
+        out = eval(fill, {"lib": lib, "x": x})
+        seen.append((tuple(out.stride()), out.numpy()))
+    assert seen[1][0] == seen[0][0]
+    np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("call", [
+    "x.t().clone()", "x[:, ::2].clone()", "lib.clone(x.t())", "x.t().clone(memory_format=lib.contiguous_format)",
+    "x.reshape(1, 2, 3, 4).clone(memory_format=lib.channels_last)", "x.reshape(1, 2, 3, 4).permute(0, 2, 3, 1).clone()",
+    "x.expand(2, 4, 6).clone()", "x.t().clone(memory_format=lib.preserve_format)",
+])
+def test_clone_keeps_the_layout_and_takes_memory_format(call):
+    """clone() keeps a transposed input's layout (PyTorch's preserve_format) and takes memory_format=, which
+    Tensor.clone refused as an unexpected keyword."""
+    torch = require_torch()
+    seen = []
+    for lib in (torch, ag):
+        x = lib.arange(24.0).reshape(4, 6)
+        out = eval(call, {"lib": lib, "x": x})
+        seen.append((tuple(out.stride()), out.tolist()))
+    assert seen[1] == seen[0]

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from .. import type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
@@ -128,11 +129,19 @@ class Neg(Function):
 
 
 class Clone(Function):
-    def forward(ctx, x):
-        return x.copy()
+    """A copy, row-major unless `layout` says otherwise: "preserve" keeps the input's axis order in memory (a
+    transposed input stays transposed, as PyTorch's clone), a channels-last memory format arranges it so."""
+    def forward(ctx, x, layout=None):
+        ctx.plain = layout is None
+        if layout is None:
+            return x.copy()
+        if layout == "preserve":   # a broadcast (stride-0) axis: row-major, where NumPy's 'K' would put it innermost
+            broadcast = any(st == 0 and n > 1 for st, n in zip(x.strides, x.shape))
+            return x.copy() if broadcast else x.copy(order="K")
+        return type_objects.arranged(ctx.xp, x, layout)
 
     def backward(ctx, gy):
-        return gy
+        return gy if ctx.plain else (gy, None)
 
 
 class Exp(Function):
@@ -632,9 +641,13 @@ def minimum(a, b):
 
 
 def clone(input, *, memory_format=None):
-    """A copy of input's values that stays in the graph (its gradient flows back to input)."""
+    """A copy of input's values that stays in the graph (its gradient flows back to input), laid out as input is
+    (PyTorch's preserve_format) or as `memory_format` (ag.contiguous_format, ag.channels_last, ...)."""
     check_tensor("clone", input)
-    return Clone.apply(input)
+    if memory_format is None or memory_format is type_objects.preserve_format:
+        return Clone.apply(input, "preserve")
+    type_objects.check_format("clone", memory_format, input.shape)
+    return Clone.apply(input) if memory_format.order is None else Clone.apply(input, memory_format)
 
 
 def where(condition, a=None, b=None):
