@@ -123,3 +123,17 @@ def test_clone_keeps_the_layout_and_takes_memory_format(call):
         out = eval(call, {"lib": lib, "x": x})
         seen.append((tuple(out.stride()), out.tolist()))
     assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_draws_pytorchs_noise(hard):
+    """F.gumbel_softmax draws its Gumbel noise as -log of an exponential_ fill, as PyTorch's does, so a seeded
+    categorical VAE samples PyTorch's classes (deepgrad drew -log(-log(u)) from rand_like: other numbers)."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("exponential")
+    outs = []
+    for lib, functional in ((torch, torch.nn.functional), (ag, F)):
+        lib.manual_seed(0)
+        logits = lib.tensor(np.linspace(-1.0, 1.0, 24, dtype=np.float32).reshape(6, 4))
+        outs.append(functional.gumbel_softmax(logits, tau=0.7, hard=hard).numpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-6)

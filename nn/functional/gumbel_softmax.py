@@ -19,8 +19,9 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     d = normalize(op, dim, logits.ndim)
     if eps != 1e-10:
         warnings.warn(f"{op}: the eps argument is deprecated and has no effect", UserWarning, stacklevel=2)
-    # -log(-log(u)) for u uniform in [0, 1): u = 0 gives -inf, a class that is never drawn, never a NaN
-    gumbels = -ag.log(-ag.log(ag.rand_like(logits)))
+    # -log(e) for e standard exponential, drawn as PyTorch draws it (exponential_ of a contiguous tensor), so a
+    # seeded run samples PyTorch's classes; e = 0 gives +inf, that class drawn, never a NaN
+    gumbels = -ag.empty(logits.shape, dtype=logits.dtype, device=logits.device).exponential_().log()
     y_soft = ag.softmax((logits + gumbels) / tau, d)
     if not hard:
         return y_soft
