@@ -644,6 +644,8 @@ def clone(input, *, memory_format=None):
     """A copy of input's values that stays in the graph (its gradient flows back to input), laid out as input is
     (PyTorch's preserve_format) or as `memory_format` (ag.contiguous_format, ag.channels_last, ...)."""
     check_tensor("clone", input)
+    if input.is_sparse or input.is_sparse_csr:   # their own clone, which has no layout to keep
+        return Clone.apply(input)
     if memory_format is None or memory_format is type_objects.preserve_format:
         return Clone.apply(input, "preserve")
     type_objects.check_format("clone", memory_format, input.shape)
