@@ -8,9 +8,10 @@ dropout, shuffle and categorical sampling, each with Keras's `seed` argument:
 
 The numbers are those Keras 3 draws on its torch backend: each draw seeds a fresh generator from the seed
 (seed_generator_of) and draws as torch.normal / torch.rand / torch.randint / torch.bernoulli / torch.multinomial
-do, and deepgrad's host generators give PyTorch's numbers. Unseeded dropout (seed None, or a SeedGenerator
-made without a seed, and no noise_shape) draws from deepgrad's global stream as torch's F.dropout does.
-gamma, beta and binomial take Keras's seeds but draw with NumPy's transforms (not torch.distributions').
+do, and deepgrad's host generators give PyTorch's numbers; gamma, beta and binomial draw with PyTorch's CPU
+samplers (backends/torch_samplers.py) from such a generator, as Keras seeds torch's global one for them.
+Unseeded dropout (seed None, or a SeedGenerator made without a seed, and no noise_shape) draws from deepgrad's
+global stream as torch's F.dropout does.
 """
 import random as python_random
 
@@ -18,6 +19,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from backends import torch_samplers
 
 from . import settings
 
@@ -161,29 +163,61 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     return ag.tensor(values * scale + shift)
 
 
+def _parameter(value, shape, op, name):
+    """A distribution parameter as Keras's torch backend converts it (a Python number float32, a float array or
+    tensor in its own dtype, other values float32), broadcast to `shape`."""
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    array = np.asarray(value)
+    if isinstance(value, (int, float, np.integer)) or array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float32)
+    try:
+        return np.ascontiguousarray(np.broadcast_to(array, shape))
+    except ValueError:
+        raise ValueError(f"keras.random.{op}: {name} of shape {array.shape} does not broadcast to the sample "
+                         f"shape {shape}") from None
+
+
+def _stream(seed, op):
+    return seed_generator_of(seed, op).numpy_generator
+
+
 def gamma(shape, alpha, dtype=None, seed=None):
-    """Samples of a Gamma(alpha, 1) distribution (Keras's seed; NumPy's transform)."""
-    rng = np.random.default_rng(draw_seed(seed, "gamma"))
-    return _out(rng.gamma(alpha, 1.0, _shape(shape, "gamma")), dtype)
+    """Samples of a Gamma(alpha, 1) distribution: PyTorch's CPU sampler (torch.distributions.Gamma's), as Keras's
+    torch backend draws them."""
+    shape = _shape(shape, "gamma")
+    alpha = _parameter(alpha, shape, "gamma", "alpha")
+    if not np.all(alpha > 0):
+        raise ValueError(f"keras.random.gamma: alpha must be positive, got {np.unique(alpha[~(alpha > 0)]).tolist()}")
+    return _out(torch_samplers.standard_gamma(_stream(seed, "gamma"), alpha), dtype)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Samples of a Beta(alpha, beta) distribution (Keras's seed; NumPy's transform)."""
-    rng = np.random.default_rng(draw_seed(seed, "beta"))
-    return _out(rng.beta(alpha, beta, _shape(shape, "beta")), dtype)
+    """Samples of a Beta(alpha, beta) distribution: the first entry of PyTorch's Dirichlet(alpha, beta) sample
+    (torch.distributions.Beta's), as Keras's torch backend draws them."""
+    shape = _shape(shape, "beta")
+    pair = [_parameter(alpha, shape, "beta", "alpha"), _parameter(beta, shape, "beta", "beta")]
+    for name, values in zip(("alpha", "beta"), pair):
+        if not np.all(values > 0):
+            raise ValueError(f"keras.random.beta: {name} must be positive, got "
+                             f"{np.unique(values[~(values > 0)]).tolist()}")
+    concentration = np.stack(np.broadcast_arrays(*pair), -1).astype(np.result_type(*pair))
+    return _out(torch_samplers.dirichlet(_stream(seed, "beta"), concentration)[..., 0], dtype)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    """Samples of Binomial(counts, probabilities) (as floats unless dtype says otherwise; Keras's seed, NumPy's
-    transform)."""
-    counts = np.asarray(counts.numpy() if isinstance(counts, Tensor) else counts)
-    if counts.dtype.kind == "f":   # Keras's examples pass counts as floats (10.0)
-        if not np.all(counts == np.round(counts)):
-            raise ValueError(f"keras.random.binomial: counts must be whole numbers of trials, got {counts.tolist()}")
-        counts = counts.astype(np.int64)
-    probabilities = np.asarray(probabilities.numpy() if isinstance(probabilities, Tensor) else probabilities)
-    rng = np.random.default_rng(draw_seed(seed, "binomial"))
-    return _out(rng.binomial(counts, probabilities, _shape(shape, "binomial")), dtype)
+    """Samples of Binomial(counts, probabilities) (floats unless dtype says otherwise): PyTorch's CPU sampler
+    (torch.distributions.Binomial's), as Keras's torch backend draws them."""
+    shape = _shape(shape, "binomial")
+    probabilities = _parameter(probabilities, shape, "binomial", "probabilities")
+    counts = _parameter(counts, shape, "binomial", "counts").astype(probabilities.dtype)   # torch: type_as(probs)
+    if not np.all((counts >= 0) & (counts == np.round(counts))):   # Keras's examples pass counts as floats (10.0)
+        raise ValueError(f"keras.random.binomial: counts must be whole numbers of trials, got "
+                         f"{np.unique(counts).tolist()}")
+    if not np.all((probabilities >= 0) & (probabilities <= 1)):
+        raise ValueError(f"keras.random.binomial: probabilities must be in [0, 1], got "
+                         f"{np.unique(probabilities).tolist()}")
+    return _out(torch_samplers.binomial(_stream(seed, "binomial"), counts, probabilities), dtype)
 
 
 def _out(values, dtype):

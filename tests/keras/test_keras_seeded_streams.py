@@ -1,8 +1,10 @@
 """Seeded Keras programs give Keras's numbers: keras.random's draws with an int seed, a SeedGenerator or the
-global generator, the initializers with a seed or after set_random_seed, whole models' starting weights, the
-Dropout and noise layers' masks in training, and a seeded fit (shuffles, validation_split, unseeded Dropout)
-printing Keras's losses. The oracle is real Keras 3 on its torch backend. Draws built on normal() may differ
-from torch's by 2 ulps on a few elements (deepgrad's randn), and Orthogonal by QR's rounding."""
+global generator (gamma, beta and binomial by PyTorch's rejection samplers), the initializers with a seed or
+after set_random_seed, whole models' starting weights, the Dropout and noise layers' masks in training, and a
+seeded fit (shuffles, validation_split, unseeded Dropout) printing Keras's losses. The oracle is real Keras 3 on
+its torch backend. Draws built on normal() may differ from torch's by 2 ulps on a few elements (deepgrad's
+randn), and Orthogonal by QR's rounding. Recurrent, attention and Bidirectional layers: in
+test_keras_seeded_recurrent_attention.py."""
 import numpy as np
 import pytest
 
@@ -42,6 +44,13 @@ DRAWS = {
     "dropout": lambda k, s: k.random.dropout(k.ops.ones((6, 20)), 0.3, seed=s),
     "dropout_noise_shape": lambda k, s: k.random.dropout(k.ops.ones((6, 20)), 0.3, noise_shape=(None, 1), seed=s),
     "categorical": lambda k, s: k.random.categorical(LOGITS, 50, seed=s),
+    # PyTorch's rejection samplers (torch.distributions'), which Keras seeds torch's global generator for
+    "gamma": lambda k, s: k.random.gamma((4, 30), alpha=0.7, seed=s),
+    "gamma_per_column": lambda k, s: k.random.gamma((3, 20), alpha=np.linspace(0.2, 9, 20, dtype="float32"), seed=s),
+    "gamma_float64_alpha": lambda k, s: k.random.gamma((40,), alpha=np.full(40, 2.5), seed=s, dtype="float64"),
+    "beta": lambda k, s: k.random.beta((5, 20), alpha=0.5, beta=np.linspace(0.5, 4, 20, dtype="float32"), seed=s),
+    "binomial": lambda k, s: k.random.binomial((4, 25), counts=np.array([[3.0], [40.0], [300.0], [12.0]], "float32"),
+                                               probabilities=np.linspace(0.05, 0.95, 25, dtype="float32"), seed=s),
 }
 
 
@@ -205,3 +214,21 @@ def test_bad_seeds_are_refused_as_keras_refuses_them():
         keras.random.SeedGenerator("7")
     with pytest.raises(ValueError, match="set_random_seed: expected an integer seed"):
         keras.utils.set_random_seed("7")
+
+
+def test_bad_distribution_parameters_are_refused_as_keras_refuses_them():
+    K = real_keras()
+    calls = [lambda k: k.random.gamma((3,), alpha=-1.0, seed=1),
+             lambda k: k.random.beta((3,), alpha=1.0, beta=0.0, seed=1),
+             lambda k: k.random.binomial((3,), counts=10.0, probabilities=1.5, seed=1),
+             lambda k: k.random.binomial((3,), counts=-2.0, probabilities=0.5, seed=1)]
+    for call in calls:
+        with pytest.raises(ValueError):
+            call(K)
+    for call, message in zip(calls, ["gamma: alpha must be positive", "beta: beta must be positive",
+                                     r"binomial: probabilities must be in \[0, 1\]",
+                                     "binomial: counts must be whole numbers"]):
+        with pytest.raises(ValueError, match=message):
+            call(keras)
+    with pytest.raises(ValueError, match="gamma: alpha of shape .4,. does not broadcast to the sample shape .3,."):
+        keras.random.gamma((3,), alpha=np.ones(4, "float32"), seed=1)
