@@ -15,7 +15,7 @@ ROUND16_IMPORTS = [
 ] + ROUND15_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_module_printing_bytesio", "torch_hashed_feature_crosses", "torch_repr_and_caught_errors",
-                    "torch_checkpoint_dropout_rng", "torch_seeded_gumbel_categorical_vae"]
+                    "torch_checkpoint_dropout_rng", "torch_seeded_gumbel_categorical_vae", "torch_tabular_binning_features"]
 FLOAT64_PROGRAMS = ["torch_dp_sgd_per_sample", "torch_spectral_image_filters", "torch_optimizer_in_backward_hooks", "torch_custom_function_vmap_rules", "torch_bilstm_crf_tagger", "torch_truss_structural_linalg", "torch_sparse_csr_pagerank", "torch_bayes_by_backprop"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks) or exponential_ (Gumbel noise, multinomial),
