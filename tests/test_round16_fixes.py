@@ -137,3 +137,25 @@ def test_gumbel_softmax_draws_pytorchs_noise(hard):
         logits = lib.tensor(np.linspace(-1.0, 1.0, 24, dtype=np.float32).reshape(6, 4))
         outs.append(functional.gumbel_softmax(logits, tau=0.7, hard=hard).numpy())
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("call", [
+    "lib.cat([a.t(), a.t()], 0)", "lib.cat([a.t(), a.t()], 1)", "lib.stack([a.t(), a.t()])",
+    "lib.einsum('bqhd,bkhd->bhqk', q, q)", "lib.einsum('lbd,dk->blk', q[0], lib.ones(3, 2))",
+    "lib.cat([c, c], 1)", "lib.cat([c, c.contiguous()], 1)",
+])
+def test_joins_and_products_come_out_laid_out_as_pytorchs(call):
+    """cat / stack of transposed tensors and einsum products are row-major, as PyTorch's (NumPy kept the inputs'
+    or its own axis order), so a dropout mask drawn on them after a seed is PyTorch's; channels-last inputs keep
+    their format."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    seen = []
+    for lib, functional in ((torch, torch.nn.functional), (ag, F)):
+        env = {"lib": lib, "a": lib.arange(24.0).reshape(4, 6) / 10, "q": lib.arange(120.0).reshape(2, 4, 5, 3) / 50,
+               "c": (lib.arange(120.0).reshape(2, 3, 4, 5) / 9).contiguous(memory_format=lib.channels_last)}
+        out = eval(call, env)
+        lib.manual_seed(0)
+        seen.append((tuple(out.stride()), functional.dropout(out, 0.5).numpy()))
+    assert seen[1][0] == seen[0][0]
+    np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-6)

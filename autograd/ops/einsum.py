@@ -18,7 +18,10 @@ class Einsum(Function):
         ctx.output = output
         ctx.shapes = [o.shape for o in operands]
         ctx.save_for_backward(*operands)
-        return ctx.xp.einsum(",".join(subscripts) + "->" + output, *operands)
+        out = ctx.xp.einsum(",".join(subscripts) + "->" + output, *operands)
+        # a product comes out row-major, as PyTorch's mostly does (NumPy may order its axes otherwise, and a
+        # dropout mask or random fill follows the layout); one operand stays a view, as PyTorch's permute
+        return out if len(operands) == 1 or out.flags.c_contiguous else ctx.xp.ascontiguousarray(out)
 
     def backward(ctx, gy):
         operands = ctx.saved_tensors

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from .. import type_objects
 from ..dtypes import promoted
 from ..function import Function, named
 from ..tensor import Tensor
@@ -14,13 +15,23 @@ from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ArgumentRangeError, ShapeError
 
 
+
+def _row_major_unless_channels_last(xp, out):
+    """out, row-major unless it is laid out channels-last: PyTorch's cat gives a contiguous result unless its
+    inputs share a channels-last format (NumPy keeps transposed inputs' order, and a later dropout mask or random
+    fill follows the layout)."""
+    if out.flags.c_contiguous or any(out.ndim == f.rank and type_objects.laid_out_as(out, f)
+                                     for f in (type_objects.channels_last, type_objects.channels_last_3d)):
+        return out
+    return xp.ascontiguousarray(out)
+
 class Concatenate(Function):
     torch_name = "CatBackward0"
 
     def forward(ctx, *arrays, axis=0):
         ctx.axis = axis
         ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
-        return ctx.xp.concatenate(arrays, axis=axis)
+        return _row_major_unless_channels_last(ctx.xp, ctx.xp.concatenate(arrays, axis=axis))
 
     def backward(ctx, gy):
         axis = ctx.axis % gy.ndim
@@ -37,7 +48,7 @@ class Concatenate(Function):
 class Stack(Function):
     def forward(ctx, *arrays, axis=0):
         ctx.axis = axis
-        return ctx.xp.stack(arrays, axis=axis)
+        return _row_major_unless_channels_last(ctx.xp, ctx.xp.stack(arrays, axis=axis))
 
     def backward(ctx, gy):
         axis = ctx.axis % gy.ndim
