@@ -19,6 +19,7 @@ from . import metrics as keras_metrics
 from .data import pack as pack_x_y_sample_weight
 from .data import unpack as unpack_x_y_sample_weight
 from .layer import _training_parameter
+from .layer_metrics import nested_layer_metrics, own_metrics
 from .output_keys import output_keys
 
 
@@ -71,7 +72,7 @@ class CompileMetrics(keras_metrics.Metric):
     def reset_state(self):
         """Forget every batch."""
         if hasattr(self, "_compiled"):
-            self._compiled.reset_metrics()
+            self._compiled.reset_metrics(layer_metrics=False)
 
     @property
     def variables(self):
@@ -83,7 +84,7 @@ class CompileMetrics(keras_metrics.Metric):
 
     def result(self):
         """{log name: value} for the per-output losses and the compiled metrics."""
-        results = self._compiled.results()
+        results = self._compiled.results(layer_metrics=False)
         results.pop("loss")
         return results
 
@@ -180,14 +181,22 @@ def pythonify_logs(logs):
     return flat
 
 
+def layer_owned_metrics(model):
+    """The keras Metrics held as attributes of `model` and of its layers (not the trackers compile and fit keep
+    on the model), in Keras's Model.metrics order."""
+    internal = {id(model.__dict__.get(name)) for name in ("_loss_view", "_loss_tracker")}
+    internal |= {id(v) for v in vars(model).values() if isinstance(v, CompileMetrics)}
+    return own_metrics(model, internal) + nested_layer_metrics(model)
+
+
 class TrainingSteps:
     """The step methods keras.Model inherits (Keras 3's defaults on its torch backend)."""
 
     @property
     def metrics(self):
         """As Keras 3: when compiled, the loss tracker, compile's metrics (when compile was given any) and, once
-        a batch has run, the per-output loss means of a model with several outputs; then every keras Metric held
-        as an attribute of the model or its layers."""
+        a batch has run, the per-output loss means of a model with several outputs; then the keras Metrics held
+        as attributes of the model and of its layers, in Keras's order (layer_metrics.py)."""
         found = []
         compiled = self._compiled
         if compiled is not None:
@@ -195,14 +204,7 @@ class TrainingSteps:
             if compiled.has_metrics:
                 found.append(_compile_metrics(self))
             found += compiled.loss_trackers()
-        seen = {id(m) for m in found}
-        for module in self.modules():
-            for value in vars(module).values():
-                if isinstance(value, keras_metrics.Metric) and id(value) not in seen and \
-                        not isinstance(value, CompileMetrics):
-                    seen.add(id(value))
-                    found.append(value)
-        return found
+        return found + layer_owned_metrics(self)
 
     @property
     def metrics_variables(self):

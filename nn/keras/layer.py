@@ -582,6 +582,12 @@ class Layer(Module):
         self._call_losses.append(loss)
 
     @property
+    def metrics(self):
+        """The keras Metrics this layer holds as attributes, then each sublayer's, as Keras's Layer.metrics."""
+        from .layer_metrics import layer_metrics
+        return layer_metrics(self)
+
+    @property
     def losses(self):
         """The losses added during the last call (add_loss, activity regularizers) of this layer and its
         sub-layers, then the regularisation penalties of the trainable weights: Keras's order."""

@@ -27,7 +27,7 @@ from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
-from .custom_steps import StepLoop, overrides_steps, predict_step_of
+from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
 from .epoch_draws import symbolic_build_draws
 from .progress import EpochLines, ProgbarLogger
 from .output_keys import output_keys
@@ -54,13 +54,10 @@ def _resolve_metric(identifier, y_true, y_pred):
     if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
         t_rank, p_rank = y_true.ndim, y_pred.ndim
         if y_pred.shape[-1] == 1:
-            metric = keras_metrics.BinaryAccuracy()
-        elif t_rank < p_rank or (y_true.shape[-1] == 1 and y_pred.shape[-1] > 1):
-            metric = keras_metrics.SparseCategoricalAccuracy()
-        else:
-            metric = keras_metrics.CategoricalAccuracy()
-        metric.name = identifier
-        return metric
+            return keras_metrics.BinaryAccuracy(name=identifier)
+        if t_rank < p_rank or (y_true.shape[-1] == 1 and y_pred.shape[-1] > 1):
+            return keras_metrics.SparseCategoricalAccuracy(name=identifier)
+        return keras_metrics.CategoricalAccuracy(name=identifier)
     return keras_metrics.metric_object(identifier)
 
 
@@ -237,9 +234,13 @@ class KerasCompiled:
         return ([self._loss_mean] + [t for t in self.output_loss if t is not None]
                 + [metric for _, metric, _ in self.metrics])
 
-    def reset_metrics(self):
-        """Start a new epoch or evaluation."""
+    def reset_metrics(self, layer_metrics=True):
+        """Start a new epoch or evaluation (`layer_metrics`: also the metrics the model's layers own)."""
         self._loss_mean.reset()
+        if layer_metrics:
+            self._layer_metrics = layer_owned_metrics(self.model)   # those the model's layers update in call
+            for metric in self._layer_metrics:
+                metric.reset_state()
         if self._ready:
             for tracker in self.output_loss:
                 if tracker is not None:
@@ -269,20 +270,23 @@ class KerasCompiled:
         first = ["loss"]
         if self._ready:
             first += [t.name for t in self.loss_trackers()] + [m.name for _, m, _ in self.metrics]
+        first += [m.name for m in getattr(self, "_layer_metrics", None) or ()]
         ordered = [n for n in first if n in results]
         if not repeats:
             ordered = list(dict.fromkeys(ordered))
         return ordered + sorted(n for n in results if n not in ordered)
 
-    def results(self):
+    def results(self, layer_metrics=True):
         """{name: value} sorted by name, as Keras hands logs to callbacks and returns them (evaluate's list
-        follows names() instead)."""
+        follows names() instead); `layer_metrics`: with the metrics the model's layers own, after compile's."""
         floatx = settings.floatx()
         results = {"loss": _logged(self._loss_mean.result(), floatx)}
         if self._ready:
             results.update((t.name, _logged(t.result(), floatx)) for t in self.output_loss if t is not None)
             results.update((key, _logged(m.value(), m.dtype if m.dtype in ("float32", "float64") else floatx))
                            for key, (_, m, _) in zip(self.keys, self.metrics))
+        for metric in (getattr(self, "_layer_metrics", None) or ()) if layer_metrics else ():   # as Keras's logs
+            results[metric.name] = _logged(metric.result(), floatx)
         return dict(sorted(results.items()))
 
 

@@ -109,3 +109,48 @@ def test_metric_configs_load_the_metric_not_the_loss_of_the_same_name(name, tmp_
     (theirs, their_module), (mine, my_module) = results
     assert sorted(mine) == sorted(theirs) and mine["m"] == pytest.approx(theirs["m"], rel=1e-5)
     assert "metrics" in "".join(my_module)
+
+
+def _layer_metric_run(K):
+    class Tracked(K.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = K.layers.Dense(3)
+            self.seen = K.metrics.Mean(name=f"{self.name}_mean")
+
+        def call(self, x, training=False):
+            h = self.dense(x)
+            if training:
+                self.seen.update_state(h)
+            return h
+
+    class Block(K.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = Tracked(name="inner")
+            self.rows = K.metrics.Mean(name="rows")
+
+        def call(self, x, training=False):
+            self.rows.update_state(K.ops.cast(K.ops.shape(x)[0], "float32"))
+            return self.inner(x, training=training)
+
+    inputs = K.Input((2,))
+    outputs = K.layers.Dense(1)(Block(name="block")(Tracked(name="outer")(inputs)))
+    model = K.Model(inputs, outputs)
+    model.set_weights([np.full(w.shape, 0.2, "float32") for w in model.get_weights()])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = np.linspace(-1, 1, 24, dtype="float32").reshape(12, 2)
+    y = x[:, :1] * 2
+    history = model.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False, validation_data=(x[:5], y[:5]))
+    return ([m.name for m in model.metrics], [m.name for m in model.get_layer("block").metrics],
+            {k: np.round(v, 5).tolist() for k, v in history.history.items()},
+            {k: round(v, 5) for k, v in model.evaluate(x, y, batch_size=5, verbose=0, return_dict=True).items()},
+            np.round(model.evaluate(x, y, batch_size=5, verbose=0), 5).tolist())
+
+
+def test_metrics_owned_by_layers_are_reset_and_reported_by_fit_and_evaluate():
+    """A Metric a layer updates in call was missing from fit's history and evaluate's results (and never reset
+    between epochs), Layer.metrics did not exist, and model.metrics listed a metric two levels down once where
+    Keras lists it twice."""
+    K, ours = fresh_sessions()
+    assert _layer_metric_run(ours) == _layer_metric_run(K)
