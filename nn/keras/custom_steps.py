@@ -122,6 +122,16 @@ class _LossMean(keras_metrics.Mean):
         running = self._compiled._loss_mean
         return ag.tensor(np.float32(running.result() if running._count else 0.0))
 
+    def _pull_variables(self):
+        """Values assigned to the 'total' / 'count' variables from outside (set_state_tree) become the running
+        loss's totals."""
+        made = vars(self).get("_state_variables")
+        running = getattr(getattr(self, "_compiled", None), "_loss_mean", None)
+        if running is not None and made and [v._version for v in made] != vars(self).get("_synced_versions"):
+            values = {v.name: float(v.numpy()) for v in made}
+            running._total, running._count = values["total"], values["count"]
+            self._synced_versions = [v._version for v in made]
+
     def _running_totals(self):
         """Keras's loss tracker variables: the batch-size-weighted loss total and the count."""
         running = getattr(getattr(self, "_compiled", None), "_loss_mean", None)

@@ -82,11 +82,18 @@ def _samplewise(values, sample_weight, reduce):
     return values, weight
 
 
+def _path_name(metric):
+    """The name a metric's variable paths start with: its name when it was made (renaming it later, as compile
+    does for 'mae' or per output, keeps the paths, as in Keras)."""
+    return vars(metric).get("_path_name") or metric.name
+
+
 class Metric(NNMetric):
     """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
 
     def __init__(self, name=None, dtype=None):
         self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
+        self._path_name = self.name   # the variables' path prefix: Keras fixes it when the metric is made
         self.dtype = dtype if dtype is not None else settings.floatx()   # Keras's: floatx() when the metric is made
         self._variables = []
         before = set(vars(self))
@@ -102,7 +109,7 @@ class Metric(NNMetric):
         variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype or "float32",
                             name=name or f"variable_{len(self._variables)}", aggregation=aggregation,
                             trainable=False)
-        variable.path = f"{self.name}/{variable.name}"
+        variable.path = f"{_path_name(self)}/{variable.name}"
         self._variables.append(variable)
         return variable
 
@@ -251,7 +258,7 @@ class Mean(Metric):
             self._state_variables = [Variable(np.zeros((), dtype), dtype=dtype, name=name, trainable=False)
                                      for name in type(self)._KERAS_STATE]
             for variable in self._state_variables:
-                variable.path = f"{self.name}/{variable.name}"
+                variable.path = f"{_path_name(self)}/{variable.name}"
             self._sync_variables()
         self._pull_variables()
         self._sync_variables()

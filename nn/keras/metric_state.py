@@ -34,7 +34,7 @@ class StateVariable:
             return
         dtype = np.dtype(getattr(metric, "_state_dtype", None) or metric.dtype or "float32")
         variable = Variable(values.astype(dtype), dtype=dtype, name=self.name, trainable=False)
-        variable.path = f"{metric.name}/{self.name}"
+        variable.path = f"{vars(metric).get('_path_name') or metric.name}/{self.name}"   # the name it was made with
         made[self.name] = variable
 
 

@@ -126,6 +126,17 @@ class Model(TrainingSteps, Layer):
         from .saving.model_file import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    def get_state_tree(self, value_format="backend_tensor"):
+        """The model's trainable, non-trainable, optimizer and metric variables, each group a nested dict keyed by
+        the parts of the variables' paths; value_format 'numpy_array' gives NumPy copies."""
+        from .state_tree import get_state_tree
+        return get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree):
+        """Assign the values of a get_state_tree-style dict (any subset of it) to the variables with those paths."""
+        from .state_tree import set_state_tree
+        set_state_tree(self, state_tree)
+
     def to_json(self, **kwargs):
         """The model's serialized config (what model.save writes to config.json) as a JSON string;
         keras.models.model_from_json makes the model again (new weights). kwargs go to json.dumps."""

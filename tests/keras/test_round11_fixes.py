@@ -6,6 +6,11 @@ import pytest
 from .oracle import fresh_sessions
 
 
+def _seeded(model, seed=0):
+    init = np.random.default_rng(seed)
+    model.set_weights([init.uniform(-0.5, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+
+
 def _optimizer_names(K):
     names = [K.optimizers.Adam().name, K.optimizers.Adam().name, K.optimizers.SGD(name="mine").name,
              K.optimizers.SGD(name="mine").name, K.optimizers.SGD().name]
@@ -154,3 +159,44 @@ def test_metrics_owned_by_layers_are_reset_and_reported_by_fit_and_evaluate():
     Keras lists it twice."""
     K, ours = fresh_sessions()
     assert _layer_metric_run(ours) == _layer_metric_run(K)
+
+
+def _state_tree_run(K):
+    inputs = K.Input((3,))
+    hidden = K.layers.BatchNormalization(name="norm")(K.layers.Dense(4, name="trunk")(inputs))
+    model = K.Model(inputs, K.layers.Dense(1, name="head")(hidden), name="src")
+    _seeded(model)
+    model.compile(optimizer=K.optimizers.SGD(0.05, momentum=0.9), loss="mse", metrics=["mae", "mse", "accuracy"])
+    x = np.random.default_rng(1).standard_normal((8, 3)).astype("float32")
+    model.fit(x, x[:, :1], batch_size=4, verbose=0, shuffle=False)
+
+    def leaves(tree, prefix=""):
+        for key in sorted(tree):
+            if isinstance(tree[key], dict):
+                yield from leaves(tree[key], f"{prefix}{key}/")
+            else:
+                yield f"{prefix}{key}", np.round(np.asarray(tree[key], "float64"), 5).tolist()
+
+    tree = model.get_state_tree(value_format="numpy_array")
+    before = {group: dict(leaves(tree[group])) for group in sorted(tree)}
+    tree["trainable_variables"]["head"]["bias"] = np.array([7.0], "float32")
+    model.set_state_tree({"trainable_variables": tree["trainable_variables"],
+                          "metrics_variables": {"loss": {"total": np.float32(3.0)}}})
+    return before, model.get_layer("head").bias.numpy().tolist(), float(model.metrics_variables[0].numpy())
+
+
+def test_get_and_set_state_tree_as_keras():
+    """Model.get_state_tree / set_state_tree were missing; and compile's 'mae' / 'mse' made their variables under
+    the alias ('mae/total') where Keras keeps the metric's own name ('mean_absolute_error/total')."""
+    K, ours = fresh_sessions()
+    assert _state_tree_run(ours) == _state_tree_run(K)
+
+
+def test_state_tree_refuses_unknown_groups_and_formats():
+    K, ours = fresh_sessions()
+    inputs = ours.Input((2,))
+    model = ours.Model(inputs, ours.layers.Dense(1)(inputs))
+    with pytest.raises(ValueError, match="value_format"):
+        model.get_state_tree(value_format="list")
+    with pytest.raises(ValueError, match="unknown variable group 'weights'"):
+        model.set_state_tree({"weights": {}})
