@@ -10,7 +10,8 @@ tagger; a Conv2DTranspose / UpSampling2D denoiser with the global pooling family
 overrides compute_loss, compute_metrics, metrics and test_step; registered custom objects through get_config /
 from_config / to_json / serialize_keras_object and .keras / .weights.h5 files; activity and weight regularizers with
 add_loss; Normalization adapt / invert around a forecaster; metrics owned by layers, reported by fit and evaluate;
-and get_state_tree / set_state_tree, load_weights(skip_mismatch=True), an InputSpec and int8 quantization.
+get_state_tree / set_state_tree, load_weights(skip_mismatch=True), an InputSpec and int8 quantization; and
+nan-aware reductions, an ops.cdist prototype layer and a tour of less common keras.ops.
 
 The regression tests for the bugs they found are in test_round11_fixes.py."""
 import pytest
@@ -21,7 +22,7 @@ NAMES = ["keras_multi_output_loss_dicts", "keras_optimizer_clipping_accumulation
          "keras_spectral_linalg_features", "keras_seed_generator_layers", "keras_masked_lstm_time_distributed",
          "keras_transpose_upsampling_pooling", "keras_compute_loss_override", "keras_registered_objects_roundtrip",
          "keras_activity_regularizers_losses", "keras_normalization_invert_forecaster", "keras_layer_owned_metrics",
-         "keras_state_tree_weight_surgery"]
+         "keras_state_tree_weight_surgery", "keras_nan_features_prototypes"]
 
 
 @pytest.mark.parametrize("program", NAMES)
