@@ -1,16 +1,18 @@
 """torch.binomial: elementwise draws from Binomial(count, prob)."""
 import numpy as np
 
+from backends import torch_samplers
+
 from . import capture
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
-from .random_generator import check_generator
+from .random_generator import check_generator, host_stream
 
 
 def binomial(count, prob, generator=None):
     """Samples of Binomial(count, prob) elementwise (count and prob: float tensors of one dtype, broadcast
     together), as floats of that dtype; no gradient. Draws from the device's generator (ag.manual_seed), or
-    from `generator` (an ag.Generator)."""
+    from `generator` (an ag.Generator): PyTorch's CPU numbers on the host devices."""
     check_tensor("binomial", count, "count")
     check_tensor("binomial", prob, "prob")
     if count.dtype.kind != "f":
@@ -34,7 +36,8 @@ def binomial(count, prob, generator=None):
             raise ValueError("binomial: every prob must lie in [0, 1] (and not be nan)")
 
     def draw(xp, n, p):   # inside the op, so that an ag.jit replay draws afresh
-        stream = rng if rng is not None else np.random.default_rng(int(d.randint(0, 2 ** 62, (), np.int64)))
-        n, p = np.broadcast_arrays(np.asarray(d.to_host(n)), np.asarray(d.to_host(p), dtype=np.float64))
-        return d.asarray(stream.binomial(n.astype(np.int64), p).astype(count.dtype))
+        n, p = np.broadcast_arrays(np.asarray(d.to_host(n)), np.asarray(d.to_host(p)))
+        dtype = n.dtype if n.dtype in (np.float32, np.float64) else np.dtype(np.float32)
+        values = torch_samplers.binomial(host_stream(d, rng), n.astype(dtype), p.astype(dtype))
+        return d.asarray(values.astype(count.dtype))
     return no_grad_op("binomial", draw, count, prob)

@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 
 import backends
+from backends import torch_samplers
 
 from . import capture, complex_forms
 from .creation import randn
@@ -13,7 +14,7 @@ from .dtypes import get_default_dtype
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
 from .ops.normal import Normal
-from .random_generator import check_generator
+from .random_generator import check_generator, host_stream
 from .tensor import Tensor
 
 
@@ -96,7 +97,7 @@ def set_rng_state(new_state):
 def poisson(input, generator=None):
     """Samples of the Poisson distribution whose rates are the elements of `input` (a float tensor, rates >= 0),
     in input's dtype; no gradient. Draws from the device's generator (ag.manual_seed), or from `generator` (an
-    ag.Generator)."""
+    ag.Generator): PyTorch's CPU numbers on the host devices."""
     check_tensor("poisson", input)
     if input.dtype.kind != "f":
         raise TypeError(f"poisson: the rates must be a floating-point tensor, got {input.dtype} (shape "
@@ -106,6 +107,5 @@ def poisson(input, generator=None):
         raise ValueError("poisson: invalid rate: every rate must be non-negative (and not nan)")
 
     def draw(xp, rates):   # inside the op, so that an ag.jit replay draws afresh
-        stream = rng if rng is not None else np.random.default_rng(int(d.randint(0, 2 ** 62, (), np.int64)))
-        return d.asarray(stream.poisson(np.asarray(d.to_host(rates), dtype=np.float64)).astype(rates.dtype))
+        return d.asarray(torch_samplers.poisson(host_stream(d, rng), np.asarray(d.to_host(rates))))
     return no_grad_op("poisson", draw, input)

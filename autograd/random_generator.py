@@ -122,3 +122,13 @@ def check_generator(op, generator):
         raise TypeError(f"{op}: generator must be an ag.Generator (ag.Generator().manual_seed(seed)), got "
                         f"{type(generator).__name__}")
     return generator.numpy_generator
+
+
+def host_stream(device, rng):
+    """The TorchStream a host-side sampler draws from: `rng` (a generator's stream) if given, else the device's own
+    on the host devices, else (a GPU) a TorchStream seeded from the device's generator."""
+    if rng is not None:
+        return rng
+    if device.host_memory:
+        return device.numpy_rng
+    return TorchStream(int(device.randint(0, 2 ** 62, (), np.int64)))

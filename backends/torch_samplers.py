@@ -1,14 +1,18 @@
-"""PyTorch's CPU samplers for the gamma, Dirichlet and binomial distributions (torch._standard_gamma,
-torch._sample_dirichlet, torch.binomial), drawing from a TorchStream so that a seed gives PyTorch's numbers.
+"""PyTorch's CPU samplers for the gamma, Dirichlet, binomial and Poisson distributions (torch._standard_gamma,
+torch._sample_dirichlet, torch.binomial, torch.poisson), drawing from a TorchStream so that a seed gives PyTorch's
+numbers.
 
 PyTorch draws these one element at a time, in memory order, with rejection loops: Marsaglia and Tsang's method
-for the gamma (its alpha < 1 boosted by a power of a uniform), and for the binomial an inversion of geometric
-waiting times when count * p < 10, Hormann's BTRS otherwise. Every uniform is a float64 one made of a 64-bit
+for the gamma (its alpha < 1 boosted by a power of a uniform), for the binomial an inversion of geometric
+waiting times when count * p < 10, Hormann's BTRS otherwise, and for the Poisson a product of uniforms below rate
+10, Hormann's PTRS from 10 on. Every uniform is a float64 one made of a 64-bit
 word; every normal is Box-Muller on two of them with the second value kept for the next normal, in the stream's
 own cache. The arithmetic follows PyTorch's types step by step: the element type (float32 or float64) where
 PyTorch computes in it, float64 elsewhere, and the C library's log, pow and trigonometric functions (Python's
 math module calls the same ones).
 """
+import ctypes
+import ctypes.util
 import math
 
 import numpy as np
@@ -199,3 +203,67 @@ def binomial(stream, count, prob):
     finally:
         draws.close()
     return np.array(out, count.dtype).reshape(count.shape)
+
+
+def _c_lgamma():
+    """The C library's lgamma, which PyTorch calls (Python's math.lgamma is its own and may differ in the last
+    bit); math.lgamma where the library cannot be loaded."""
+    try:
+        lgamma = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").lgamma
+    except (OSError, AttributeError, TypeError):
+        return math.lgamma
+    lgamma.restype, lgamma.argtypes = ctypes.c_double, [ctypes.c_double]
+    return lgamma
+
+
+_lgamma = _c_lgamma()
+
+
+def _poisson(rate, draws):
+    """One Poisson(rate) draw (rate a float64 >= 0)."""
+    if rate >= 10.0:    # Hormann's transformed rejection with squeeze (PTRS), 1993
+        root, log_rate = math.sqrt(rate), math.log(rate)
+        b = 0.931 + 2.53 * root
+        a = -0.059 + 0.02483 * b
+        log_inv_alpha = math.log(1.1239 + 1.1328 / (b - 3.4))
+        v_r = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = draws.uniform() - 0.5
+            v = draws.uniform()
+            us = 0.5 - abs(u)
+            k = math.floor(x) if math.isfinite(x := (2 * a / us + b) * u + rate + 0.43) else x
+            if us >= 0.07 and v <= v_r:
+                return _int64(k)
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if math.log(v) + log_inv_alpha - math.log(a / (us * us) + b) <= -rate + k * log_rate - _lgamma(k + 1.0):
+                return _int64(k)
+    if rate == 0.0:
+        return 0
+    # the count of uniforms whose running product stays above exp(-rate)
+    threshold, product, count = math.exp(-rate), 1.0, 0
+    while True:
+        product *= draws.uniform()
+        if product <= threshold:
+            return count
+        count += 1
+
+
+def _int64(k):
+    """k as PyTorch's 64-bit count holds it: -2**63 where k is beyond that range (a rate near 2**63 or more; there
+    PyTorch's compiled tests still see the floating-point value, which the loop above keeps using)."""
+    return k if -2.0 ** 63 <= k < 2.0 ** 63 else -(1 << 63)
+
+
+def poisson(stream, rates):
+    """Poisson samples with the given rates (a float array; float16 and bfloat16 too), as torch.poisson draws them
+    on the CPU from `stream`, in rates' dtype."""
+    rates = np.asarray(rates)
+    if rates.dtype.kind != "f" and rates.dtype.name != "bfloat16":
+        raise TypeError(f"poisson: expects a float array of rates, got {rates.dtype}")
+    draws = _Draws(stream)
+    try:
+        out = [_poisson(r, draws) for r in rates.astype(np.float64).ravel().tolist()]
+    finally:
+        draws.close()
+    return np.array(out, np.float64).astype(rates.dtype).reshape(rates.shape)

@@ -3,6 +3,7 @@ values against `support`, a generic `expand`, draws from deepgrad's generator, a
 import numpy as np
 
 from ..ops.no_grad_op import no_grad_op
+from ..random_generator import host_stream
 from ..size import Size
 from ..tensor import Tensor
 from .constraints import is_dependent
@@ -86,17 +87,25 @@ def expand_batch(dist, batch_shape):
 
 
 def host_draws(draw, *params):
-    """draw(stream, *params as float64 host arrays), a NumPy array, as a Tensor of params[0]'s float dtype and
-    device. `stream` is a NumPy Generator seeded from the device's generator, so ag.manual_seed repeats the
-    draws; the draw runs inside one op, so an ag.jit replay draws afresh from the parameters' current values."""
+    """draw(stream, *params as host arrays of their own dtypes), a NumPy array, as a Tensor of params[0]'s float
+    dtype (float32 for any other) and device. On the host devices `stream` is the device's own TorchStream, so
+    the samplers of backends/torch_samplers.py give torch.manual_seed(s)'s numbers after ag.manual_seed(s); on a
+    GPU it is a TorchStream seeded from the device's generator. The draw runs inside one op, so an ag.jit replay
+    draws afresh from the parameters' current values."""
     device = params[0].device
     dtype = params[0].dtype if params[0].dtype.kind == "f" else np.dtype(np.float32)
 
     def compute(xp, *arrays):
-        stream = np.random.default_rng(int(device.randint(0, 2 ** 62, (), np.int64)))
-        host = [np.asarray(device.to_host(a), dtype=np.float64) for a in arrays]
+        stream = host_stream(device, None)
+        host = [np.asarray(device.to_host(a)) for a in arrays]
         return device.asarray(np.asarray(draw(stream, *host)).astype(dtype))
     return no_grad_op("distribution_draw", compute, *params)
+
+
+def float_host(array):
+    """A host array as the float dtype PyTorch's samplers compute in: float32 and float64 as they are, any other
+    (float16, bfloat16, integers) as float32."""
+    return array if array.dtype in (np.float32, np.float64) else array.astype(np.float32)
 
 
 def clamp_probs(probs):

@@ -1,5 +1,7 @@
-"""Poisson, Binomial and Geometric: counts, drawn on the host from a stream seeded by deepgrad's generator."""
+"""Poisson, Binomial and Geometric: counts, drawn by PyTorch's CPU samplers from deepgrad's generator."""
 import numpy as np
+
+from backends import torch_samplers
 
 from ..creation import arange, rand
 from ..grad_mode import no_grad
@@ -8,7 +10,7 @@ from ..ops.elementwise import where
 from ..ops.gamma import lgamma
 from ..ops.special import xlogy
 from . import constraints
-from .constrained import (ConstrainedDistribution, binary_parameters, host_draws, logits_to_probs, one_of,
+from .constrained import (ConstrainedDistribution, binary_parameters, float_host, host_draws, logits_to_probs, one_of,
                           probs_to_logits)
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
@@ -32,7 +34,7 @@ class Poisson(ExponentialFamily, ConstrainedDistribution):
     def sample(self, sample_shape=()):
         """Counts (in rate's dtype) of shape sample_shape + batch_shape."""
         rate = self.rate.expand(self._extended_shape(sample_shape))
-        return host_draws(lambda stream, r: stream.poisson(r), rate)
+        return host_draws(torch_samplers.poisson, rate)
 
     def log_prob(self, value):
         """value log(rate) - rate - lgamma(value + 1)."""
@@ -92,8 +94,8 @@ class Binomial(ConstrainedDistribution):
     def sample(self, sample_shape=()):
         """Counts (in the parameters' dtype) of shape sample_shape + batch_shape."""
         shape = self._extended_shape(sample_shape)
-        return host_draws(lambda stream, p, n: stream.binomial(n.astype(np.int64), p), self.probs.expand(shape),
-                          self.total_count.expand(shape))
+        return host_draws(lambda stream, n, p: torch_samplers.binomial(stream, float_host(n), float_host(p)),
+                          self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         """log C(n, k) + k logits - n log(1 + exp(logits)), stable for any logits."""

@@ -1,7 +1,7 @@
 """Dirichlet and Beta. A draw normalises independent Gamma draws (g / sum g); rsample differentiates it
 implicitly through the marginal Beta cdfs (beta_special.DirichletReparam), as PyTorch does, so the per-draw
 gradients agree with PyTorch's."""
-import numpy as np
+from backends import torch_samplers
 
 from ..ops.elementwise import where
 from ..ops.gamma import digamma, lgamma
@@ -9,7 +9,7 @@ from ..ops.joining import stack
 from ..ops.special import xlogy
 from . import constraints
 from .beta_special import DirichletReparam
-from .constrained import ConstrainedDistribution, host_draws
+from .constrained import ConstrainedDistribution, float_host, host_draws
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 
@@ -30,12 +30,10 @@ class Dirichlet(ExponentialFamily, ConstrainedDistribution):
         super().__init__(self.concentration.shape[:-1], self.concentration.shape[-1:], validate_args)
 
     def rsample(self, sample_shape=()):
-        """Normalised Gamma(concentration) draws, clamped into (0, 1) as PyTorch clamps them, differentiable in
-        the concentration by implicit reparameterisation."""
+        """Normalised Gamma(concentration) draws kept inside (0, 1), PyTorch's _sample_dirichlet numbers on the
+        host devices, differentiable in the concentration by implicit reparameterisation."""
         alpha = self.concentration.expand(self._extended_shape(sample_shape))
-        info = np.finfo(alpha.dtype)
-        gammas = host_draws(lambda stream, a: np.maximum(stream.standard_gamma(a), float(info.tiny)), alpha)
-        value = (gammas / gammas.sum(-1, keepdim=True)).clamp(min=float(info.tiny), max=1 - float(info.eps))
+        value = host_draws(lambda stream, a: torch_samplers.dirichlet(stream, float_host(a)), alpha)
         return DirichletReparam.apply(alpha, value)
 
     def log_prob(self, value):

@@ -4,12 +4,14 @@ import math
 
 import numpy as np
 
+from backends import torch_samplers
+
 from ..creation import randn
 from ..ops.elementwise import where
 from ..ops.gamma import digamma, lgamma
 from ..ops.special import xlogy
 from . import constraints
-from .constrained import ConstrainedDistribution, host_draws
+from .constrained import ConstrainedDistribution, float_host, host_draws
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 from .gamma_special import GammaReparam, gammainc
@@ -18,8 +20,7 @@ from .gamma_special import GammaReparam, gammainc
 def standard_gamma(alpha, shape):
     """Gamma(alpha, 1) draws of `shape` (alpha broadcast to it), differentiable in alpha (implicitly)."""
     alpha = alpha.expand(tuple(shape))
-    tiny = float(np.finfo(alpha.dtype).tiny)
-    draws = host_draws(lambda stream, a: np.maximum(stream.standard_gamma(a), tiny), alpha)
+    draws = host_draws(lambda stream, a: torch_samplers.standard_gamma(stream, float_host(a)), alpha)
     return GammaReparam.apply(alpha, draws)
 
 

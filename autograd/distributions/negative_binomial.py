@@ -1,12 +1,13 @@
 """NegativeBinomial(total_count, probs=None, logits=None): the number of successes before total_count
 failures, each trial a success with probability probs; drawn as Poisson(Gamma(total_count, exp(-logits)))."""
-import numpy as np
-
+from ..grad_mode import no_grad
 from ..ops.activation import Softplus
 from ..ops.gamma import lgamma
 from . import constraints
-from .constrained import ConstrainedDistribution, host_draws, logits_to_probs, one_of, probs_to_logits
+from ..random_api import poisson
+from .constrained import ConstrainedDistribution, logits_to_probs, one_of, probs_to_logits
 from .distribution import broadcast_all
+from .gamma_family import Gamma
 
 
 class NegativeBinomial(ConstrainedDistribution):
@@ -35,14 +36,11 @@ class NegativeBinomial(ConstrainedDistribution):
     variance = property(lambda self: self.mean / (-self.logits).sigmoid(), doc="mean / (1 - probs).")
 
     def sample(self, sample_shape=()):
-        """Counts (in the parameters' dtype), Poisson draws with Gamma(total_count, exp(-logits)) rates."""
-        shape = self._extended_shape(sample_shape)
-
-        def draw(stream, n, logits):
-            """Poisson counts at Gamma(n, exp(logits)) rates."""
-            rate = stream.standard_gamma(n) * np.exp(logits)
-            return stream.poisson(rate)
-        return host_draws(draw, self.total_count.detach().expand(shape), self.logits.detach().expand(shape))
+        """Counts (in the parameters' dtype), Poisson draws with Gamma(total_count, exp(-logits)) rates (as
+        PyTorch's: Gamma draws divided by exp(-logits), then torch.poisson)."""
+        with no_grad():
+            rate = Gamma(self.total_count, (-self.logits).exp(), validate_args=False).sample(sample_shape)
+            return poisson(rate)
 
     def log_prob(self, value):
         """n logsigmoid(-logits) + k logsigmoid(logits) + lgamma(n + k) - lgamma(k + 1) - lgamma(n)."""

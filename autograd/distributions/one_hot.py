@@ -2,11 +2,11 @@
 total_count trials."""
 import math
 
-from ..creation import eye
+from ..creation import eye, zeros
 from ..ops.elementwise import where
 from ..ops.gamma import lgamma
 from . import constraints
-from .constrained import ConstrainedDistribution, host_draws
+from .constrained import ConstrainedDistribution
 from .counts import Binomial
 from .discrete import Categorical, OverCategorical
 
@@ -81,8 +81,12 @@ class Multinomial(ConstrainedDistribution):
 
     def sample(self, sample_shape=()):
         """Count vectors (in probs' dtype) of shape sample_shape + batch_shape + (categories,)."""
-        probs = self.probs.expand(self._extended_shape(sample_shape))
-        return host_draws(lambda stream, p: stream.multinomial(self.total_count, p / p.sum(-1, keepdims=True)), probs)
+        sample_shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
+        # as PyTorch's: total_count categorical draws (one multinomial draw with replacement), counted per category
+        if self.total_count == 0:
+            return zeros(*self._extended_shape(sample_shape), dtype=self.probs.dtype, device=self.probs.device)
+        trials = self._categorical.sample((self.total_count,) + sample_shape)
+        return _one_hot(trials, self.probs.shape[-1], self.probs.dtype).sum(0)
 
     def log_prob(self, value):
         """lgamma(n + 1) - sum lgamma(x + 1) + sum x log p (a 0 * log 0 term counts as 0)."""

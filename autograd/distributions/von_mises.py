@@ -38,7 +38,9 @@ def log_bessel_i(x, order):
 
 
 def _rejection(stream, loc, kappa):
-    """Best & Fisher's sampler, all entries at once until each has accepted, in float64."""
+    """Best & Fisher's sampler, all entries at once until each has accepted, in float64 (as PyTorch's: each round
+    draws float64 uniforms for all entries, in three blocks u1, u2, u3)."""
+    loc, kappa = loc.astype(np.float64), kappa.astype(np.float64)
     tau = 1 + np.sqrt(1 + 4 * kappa ** 2)
     rho = (tau - np.sqrt(2 * tau)) / (2 * kappa)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -51,7 +53,8 @@ def _rejection(stream, loc, kappa):
         f = (1 + r * z) / (r + z)
         c = kappa * (r - f)
         with np.errstate(divide="ignore", invalid="ignore"):
-            accept = todo & ((c * (2 - c) - u2 > 0) | (np.log(c / u2) + 1 - c >= 0))
+            accept = (c * (2 - c) - u2 > 0) | (np.log(c / u2) + 1 - c >= 0)
+        # as PyTorch's: a later round's acceptance replaces an earlier one until every entry has accepted once
         x = np.where(accept, np.sign(u3 - 0.5) * np.arccos(np.clip(f, -1, 1)), x)
         todo &= ~accept
     return np.mod(x + math.pi + loc, 2 * math.pi) - math.pi

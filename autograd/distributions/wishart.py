@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from ..creation import arange, eye, randn
+from ..creation import arange, eye, randn, tensor, zeros
 from ..ops.diagonals import diag_embed
 from ..ops.elementwise import where
 from ..ops.gamma import digamma, mvlgamma
@@ -133,27 +133,42 @@ class Wishart(ExponentialFamily, ConstrainedDistribution):
         p = self._event_shape[-1]
         tiny_eps = float(np.finfo(self.df.dtype).eps)
         diag = self._dist_chi2.rsample(sample_shape).sqrt().clamp(min=tiny_eps)
-        below = randn(*(tuple(sample_shape) + tuple(self._batch_shape) + (p, p)), dtype=diag.dtype,
-                      device=diag.device).tril(-1)
+        # the p (p - 1) / 2 normals below the diagonal, drawn as one block and laid out row by row, as PyTorch's
+        shape = tuple(sample_shape) + tuple(self._batch_shape)
+        below = zeros(*(shape + (p, p)), dtype=diag.dtype, device=diag.device)
+        rows, cols = np.tril_indices(p, -1)
+        below[..., rows, cols] = randn(*(shape + (len(rows),)), dtype=diag.dtype, device=diag.device)
         chol = self._unbroadcasted_scale_tril @ (diag_embed(diag) + below)
         return chol @ chol.transpose(-2, -1)
 
+    def _per_draw(self, flags):
+        """flags of sample_shape + batch_shape reduced to one per draw of sample_shape (any over the batch)."""
+        for _ in self._batch_shape:
+            flags = flags.any(-1)
+        return flags
+
     def rsample(self, sample_shape=(), max_try_correction=None):
-        """Bartlett draws L A A^T L^T (A lower triangular: sqrt chi-square diagonal, normal below); batches
-        whose draw is numerically singular are redrawn up to max_try_correction (10) times."""
+        """Bartlett draws L A A^T L^T (A lower triangular: sqrt chi-square diagonal, normal below); draws that are
+        numerically singular are redrawn up to max_try_correction (10) times."""
         sample_shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
         tries = 10 if max_try_correction is None else int(max_try_correction)
         sample = self._bartlett(sample_shape)
-        singular = ~self.support.check(sample)
-        if bool(singular.any()):
+        valid = self._per_draw(self.support.check(sample))
+        if bool((~valid).any()):
             warnings.warn("Wishart: a singular sample was drawn; redrawing it", stacklevel=2)
-            for _ in range(tries):
-                fresh = self._bartlett(sample_shape)
-                sample = where(singular.unsqueeze(-1).unsqueeze(-1), fresh, sample)
-                singular = ~self.support.check(sample)
-                if not bool(singular.any()):
-                    break
-        return sample
+        # PyTorch 2.13's first correction round redraws the draws that are *not* singular (its flag holds the
+        # support check itself), and later rounds the singular ones; the same rounds keep its numbers
+        redraw = valid.numpy().reshape(-1)
+        flat = sample.reshape((-1,) + tuple(sample.shape[len(sample_shape):]))
+        for _ in range(tries if redraw.any() else 0):
+            fresh = self._bartlett((int(redraw.sum()),))
+            which = np.cumsum(redraw) - 1
+            flat = where(tensor(redraw, device=sample.device).reshape((-1,) + (1,) * (flat.ndim - 1)),
+                         fresh[tensor(np.maximum(which, 0), device=sample.device)], flat)
+            redraw[redraw] = (~self._per_draw(self.support.check(fresh))).numpy().reshape(-1)
+            if not redraw.any():
+                break
+        return flat.reshape(sample.shape)
 
     def log_prob(self, value):
         """The Wishart log-density at positive-definite `value`."""
