@@ -245,10 +245,13 @@ class TorchStream(np.random.Generator):
         if n < 16:
             return _deliver(self.serial_normal(loc, scale, n, dtype), size, out)
         if dtype.itemsize == 2:
-            # half precision: float32 draws rounded, a whole last block drawn (as PyTorch does; which of its
-            # values PyTorch keeps for a partial block is not matched)
-            blocks = -(-n // 16) * 16
-            return _deliver(self.normal(loc, scale, blocks, _F32)[:n].astype(dtype), size, out)
+            # half precision: float32 draws rounded. PyTorch draws uniforms for the whole blocks only, then 16
+            # fresh ones for a partial last block, whose normals fill the last 16 places (overwriting the end of
+            # the whole blocks): the float32 blocks of n rounded up to 16, their last block moved to the end
+            whole = n - n % 16
+            values = self.normal(loc, scale, whole + 16 if whole < n else n, _F32)
+            values[n - 16:n] = values[-16:].copy()
+            return _deliver(values[:n].astype(dtype), size, out)
         u = self._uniform_flat(n, dtype, 0.0, 1.0)
         values = np.empty(n, dtype)
         whole = n - n % 16

@@ -69,8 +69,6 @@ def test_in_place_fills_are_pytorchs(dtype, tdtype):
     for shape in ((7,), (16,), (40,), (2, 24)):
         n = int(np.prod(shape))
         exact_normal = n < 16
-        if dtype == np.float16 and n % 16:
-            continue   # which values of a partial last block PyTorch's half-precision normal fill keeps is not matched
         ours, theirs = ag.empty(*shape, dtype=dtype), torch.empty(*shape, dtype=tdtype)
         fills = (("uniform_", (-0.37, 2.5)), ("normal_", (0.3, 0.02)), ("random_", (3, 70)), ("random_", ()),
                  ("exponential_", (1.5,)), ("cauchy_", (0.1, 2.0)), ("geometric_", (0.2,)),
@@ -85,6 +83,18 @@ def test_in_place_fills_are_pytorchs(dtype, tdtype):
                 np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-14)
             else:
                 _assert_pytorchs(ours.numpy(), theirs, exact=exact_normal or name != "normal_")
+
+
+@pytest.mark.parametrize("tname", ["float16", "bfloat16"])
+def test_half_precision_normal_draws_of_a_partial_last_block_are_pytorchs(tname):
+    # PyTorch draws the whole blocks' uniforms, then 16 fresh ones whose normals fill the last 16 places
+    _seed(8)
+    ours, theirs = getattr(ag, tname), getattr(torch, tname)
+    for n in (17, 20, 31, 33, 47, 100, 1001):
+        _assert_pytorchs(ag.randn(n, dtype=ours).float(), torch.randn(n, dtype=theirs).float())
+        _assert_pytorchs(ag.empty(n, dtype=ours).normal_(0.3, 2.0).float(),
+                         torch.empty(n, dtype=theirs).normal_(0.3, 2.0).float())
+        _assert_pytorchs(ag.rand(3), torch.rand(3))
 
 
 @pytest.mark.parametrize("dtype,tdtype", [(ag.complex64, torch.complex64), (ag.complex128, torch.complex128)])
