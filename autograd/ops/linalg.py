@@ -201,7 +201,7 @@ def mv(input, vec):
     check_tensor("mv", input)
     check_tensor("mv", vec, "vec")
     if input.ndim != 2 or vec.ndim != 1:
-        raise ValueError(f"mv: expects a 2-D and a 1-D tensor, got shapes {input.shape} and {vec.shape}")
+        raise ShapeError(f"mv: expects a 2-D and a 1-D tensor, got shapes {input.shape} and {vec.shape}")
     return matmul(input, vec)
 
 

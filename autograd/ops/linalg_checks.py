@@ -11,7 +11,7 @@ import numpy as np
 
 from ..return_types import return_type
 from .dims import check_tensor
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 
 
 class LinAlgError(RuntimeError):
@@ -35,8 +35,8 @@ def check_float(op, x, name="A"):
     if x.dtype not in FLOATS:
         kind = ("low precision dtypes are not supported" if x.dtype.kind == "f"
                 else "expects a floating point or complex tensor")
-        raise TypeError(f"{op}: {kind}, got {name} of dtype {x.dtype}; convert it with .double() or .float() "
-                        "(deepgrad's linear algebra runs in float32, float64, complex64 and complex128 only)")
+        raise DtypeError(f"{op}: {kind}, got {name} of dtype {x.dtype}; convert it with .double() or .float() "
+                         "(deepgrad's linear algebra runs in float32, float64, complex64 and complex128 only)")
     return x
 
 
@@ -44,7 +44,7 @@ def check_matrix(op, x, name="A", square=True):
     """`x` when it is a float (batch of) matrix (square unless told); else an error naming op and the shape."""
     check_float(op, x, name)
     if x.ndim < 2:
-        raise ValueError(f"{op}: the input tensor {name} must have at least 2 dimensions (a matrix or a batch of "
+        raise ShapeError(f"{op}: the input tensor {name} must have at least 2 dimensions (a matrix or a batch of "
                          f"them), got shape {tuple(x.shape)}; for a vector v use v.unsqueeze(-1) or v.unsqueeze(0)")
     if square and x.shape[-1] != x.shape[-2]:
         raise ShapeError(f"{op}: {name} must be batches of square matrices, but they are {x.shape[-2]} by "
@@ -54,8 +54,8 @@ def check_matrix(op, x, name="A", square=True):
 
 def check_same_dtype(op, a, b):
     if a.dtype != b.dtype:
-        raise TypeError(f"{op}: expected A and B to have the same dtype, got {a.dtype} and {b.dtype}; convert one "
-                        "with .to(other.dtype)")
+        raise DtypeError(f"{op}: expected A and B to have the same dtype, got {a.dtype} and {b.dtype}; convert one "
+                         "with .to(other.dtype)")
 
 
 def batch_shape(op, *shapes):
@@ -64,7 +64,7 @@ def batch_shape(op, *shapes):
         return tuple(np.broadcast_shapes(*(tuple(s[:-2]) for s in shapes)))
     except ValueError:
         listed = " and ".join(str(tuple(s)) for s in shapes)
-        raise ValueError(f"{op}: the batch dimensions of {listed} do not broadcast; each batch dim, aligned from the "
+        raise ShapeError(f"{op}: the batch dimensions of {listed} do not broadcast; each batch dim, aligned from the "
                          "right, must match or be 1") from None
 
 

@@ -13,6 +13,7 @@ from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .no_grad_op import no_grad_op
 from .. import autocast_state as autocast
+from ..errors import ArgumentRangeError
 
 EighResult = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
@@ -37,7 +38,7 @@ class LinalgEigh(Function):
 
 def _uplo(op, UPLO):
     if UPLO not in ("L", "U"):
-        raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
+        raise ArgumentRangeError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
     return UPLO
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from ..function import Function
 from ..return_types import return_type
 from .linalg_checks import check_float, check_matrix
+from ..errors import DtypeError
 
 GeqrfResult = return_type("geqrf", ["a", "tau"])
 
@@ -104,8 +105,8 @@ def householder_product(A, tau):
         raise RuntimeError(f"{op}: input.shape[-1] must be greater than or equal to tau.shape[-1], got input "
                            f"{tuple(A.shape)} and tau {tuple(tau.shape)}")
     if tau.dtype != A.dtype:
-        raise TypeError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}; convert one with "
-                        ".to(other.dtype)")
+        raise DtypeError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}; convert one with "
+                         ".to(other.dtype)")
     return LinalgHouseholderProduct.apply(A, tau)
 
 

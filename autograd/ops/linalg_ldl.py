@@ -20,6 +20,7 @@ from ..function import Function
 from ..return_types import return_type
 from .dims import check_tensor
 from .linalg_checks import LinAlgError, check_matrix
+from ..errors import DtypeError
 
 LDLFactor = return_type("linalg_ldl_factor", ["LD", "pivots"])
 LDLFactorEx = return_type("linalg_ldl_factor_ex", ["LD", "pivots", "info"])
@@ -321,13 +322,13 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):
     check_matrix(op, B, "B", square=False)
     check_tensor(op, pivots, "pivots")
     if pivots.dtype.kind not in "iu":
-        raise TypeError(f"{op}: pivots must be an integer tensor (ldl_factor's int32 pivots), got {pivots.dtype}")
+        raise DtypeError(f"{op}: pivots must be an integer tensor (ldl_factor's int32 pivots), got {pivots.dtype}")
     if tuple(pivots.shape) != tuple(LD.shape[:-1]):
         raise RuntimeError(f"{op}: Expected LD.shape[:-1] and pivots.shape to be the same, but got pivots with "
                            f"shape {tuple(pivots.shape)} for LD of shape {tuple(LD.shape)}")
     if B.dtype != LD.dtype:
-        raise TypeError(f"{op}: Expected B and LD to have the same dtype, got B {B.dtype} and LD {LD.dtype}; "
-                        "convert one with .to(other.dtype)")
+        raise DtypeError(f"{op}: Expected B and LD to have the same dtype, got B {B.dtype} and LD {LD.dtype}; "
+                         "convert one with .to(other.dtype)")
     if B.shape[-2] != LD.shape[-1]:
         raise RuntimeError(f"{op}: Incompatible matrix sizes: each LD matrix is {LD.shape[-1]} by {LD.shape[-1]} "
                            f"but each B matrix is {B.shape[-2]} by {B.shape[-1]}")

@@ -28,6 +28,7 @@ from .linalg_solve import solve_triangular
 from .shape import transpose
 from .triangular import tril, triu
 from .. import autocast_state as autocast
+from ..errors import ArgumentRangeError, DtypeError, ShapeError
 
 LUFactor = return_type("linalg_lu_factor", ["LU", "pivots"])
 LUFactorEx = return_type("linalg_lu_factor_ex", ["LU", "pivots", "info"])
@@ -154,18 +155,18 @@ def lu_factor(A, *, pivot=True):
 def _check_pivots(op, LU_data, LU_pivots):
     if not isinstance(LU_pivots, Tensor) or LU_pivots.dtype != np.int32:
         kind = type(LU_pivots).__name__ if not isinstance(LU_pivots, Tensor) else LU_pivots.dtype
-        raise TypeError(f"{op}: pivots must be the int32 tensor lu_factor returns, got {kind}")
+        raise DtypeError(f"{op}: pivots must be the int32 tensor lu_factor returns, got {kind}")
     k = min(LU_data.shape[-2:])
     if tuple(LU_pivots.shape) != tuple(LU_data.shape[:-2]) + (k,):
-        raise ValueError(f"{op}: pivots of shape {tuple(LU_pivots.shape)} do not fit LU of shape "
+        raise ShapeError(f"{op}: pivots of shape {tuple(LU_pivots.shape)} do not fit LU of shape "
                          f"{tuple(LU_data.shape)}; expected {tuple(LU_data.shape[:-2]) + (k,)}")
 
 
 def _permutation_tensor(LU_pivots, m, dtype, device):
     pivots = LU_pivots.numpy()
     if pivots.size and (pivots.min() < 1 or pivots.max() > m):
-        raise ValueError(f"lu_unpack: pivots must lie in [1, {m}] (LAPACK's 1-based rows), got values from "
-                         f"{pivots.min()} to {pivots.max()}")
+        raise ArgumentRangeError(f"lu_unpack: pivots must lie in [1, {m}] (LAPACK's 1-based rows), got values from "
+                                 f"{pivots.min()} to {pivots.max()}")
     return Tensor(_permutation(np, pivots, m, dtype), device=device)
 
 
@@ -201,12 +202,12 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     check_matrix(op, B, "B", square=False)
     _check_pivots(op, LU, pivots)
     if LU.dtype != B.dtype:
-        raise TypeError(f"{op}: LU is {LU.dtype} and B is {B.dtype}; they must have the same dtype: convert one "
-                        f"with .to(other.dtype)")
+        raise DtypeError(f"{op}: LU is {LU.dtype} and B is {B.dtype}; they must have the same dtype: convert one "
+                         f"with .to(other.dtype)")
     n = LU.shape[-1]
     side = B.shape[-2] if left else B.shape[-1]
     if side != n:
-        raise ValueError(f"{op}: LU is {n} by {n} but B has shape {tuple(B.shape)}: with left={left}, B's "
+        raise ShapeError(f"{op}: LU is {n} by {n} but B has shape {tuple(B.shape)}: with left={left}, B's "
                          f"{'rows' if left else 'columns'} must number {n}")
     conjugate = adjoint and B.dtype.kind == "c"   # A^H X = B is A^T conj(X) = conj(B): solve that, conjugate back
     if conjugate:

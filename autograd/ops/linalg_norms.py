@@ -19,6 +19,7 @@ from .linalg_svd import svdvals
 from .reduction import _axes, amax, amin, sum as _sum
 from .shape import movedim, squeeze, unsqueeze
 from .. import autocast_state as autocast
+from ..errors import ArgumentRangeError, DtypeError, ShapeError
 
 MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
 
@@ -82,8 +83,8 @@ def _float_input(op, x, name, dtype):
     if x.dtype.kind == "c" and op == "linalg.vector_norm":   # a complex vector's norm is that of its moduli
         x = x.abs()
     if x.dtype.kind not in "fV" and not (x.dtype.kind == "c" and op == "linalg.matrix_norm"):   # 'V': bfloat16
-        raise TypeError(f"{op}: Expected a floating point tensor as input, got {x.dtype}; convert it with .float() "
-                        "or pass dtype=")
+        raise DtypeError(f"{op}: Expected a floating point tensor as input, got {x.dtype}; convert it with .float() "
+                         "or pass dtype=")
     return x
 
 
@@ -97,17 +98,17 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
                         "or 'nuc' use linalg.matrix_norm")
     axis = _axes(every_dim_if_empty(dim), x.ndim)
     if math.isinf(ord) and any(x.shape[a] == 0 for a in axis):
-        raise ValueError(f"{op}: cannot compute the {ord} norm of x of shape {tuple(x.shape)} over dims {axis}, "
+        raise ShapeError(f"{op}: cannot compute the {ord} norm of x of shape {tuple(x.shape)} over dims {axis}, "
                          "which are empty: the operation has no identity")
     return LinalgVectorNorm.apply(x, ord=float(ord), axis=axis, keepdims=bool(keepdim))
 
 
 def _matrix_dims(op, A, dim):
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
-        raise ValueError(f"{op}: dim must be a pair of dims, got {dim!r}")
+        raise ArgumentRangeError(f"{op}: dim must be a pair of dims, got {dim!r}")
     rows, cols = (normalize(op, d, A.ndim) for d in dim)
     if rows == cols:
-        raise ValueError(f"{op}: dims must be different, got {dim!r}")
+        raise ArgumentRangeError(f"{op}: dims must be different, got {dim!r}")
     return rows, cols
 
 
@@ -118,10 +119,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     op = "linalg.matrix_norm"
     A = _float_input(op, A, "A", dtype)
     if A.ndim < 2:
-        raise ValueError(f"{op}: A must have at least 2 dimensions, got shape {tuple(A.shape)}; use "
+        raise ShapeError(f"{op}: A must have at least 2 dimensions, got shape {tuple(A.shape)}; use "
                          "linalg.vector_norm for vectors")
     if ord not in MATRIX_ORDS or isinstance(ord, bool):
-        raise ValueError(f"{op}: Order {ord!r} not supported; use one of {MATRIX_ORDS}")
+        raise ArgumentRangeError(f"{op}: Order {ord!r} not supported; use one of {MATRIX_ORDS}")
     rows, cols = _matrix_dims(op, A, dim)
     empty = A.shape[rows] == 0 or A.shape[cols] == 0
     if ord == "fro" or empty and ord in (2, 1, math.inf):   # an empty matrix's norm is 0, as PyTorch gives it
@@ -150,14 +151,17 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
         if len(dims) == 2:
             return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
-        raise ValueError(f"{op}: dim must be an int or a pair of ints, got {dim!r}")
+        raise ArgumentRangeError(f"{op}: dim must be an int or a pair of ints, got {dim!r}")
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
+    if A.ndim == 1 and isinstance(ord, str):   # a matrix order: PyTorch sends it to matrix_norm, which refuses
+        raise ShapeError(f"{op}: ord={ord!r} is a matrix norm and needs at least 2 dimensions, got shape "
+                         f"{tuple(A.shape)}; use a number (e.g. ord=2) for a vector")
     if A.ndim == 1:
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
     if A.ndim == 2:
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
-    raise ValueError(f"{op}: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.ndim}D (shape "
+    raise ShapeError(f"{op}: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.ndim}D (shape "
                      f"{tuple(A.shape)}); pass dim")
 
 
@@ -168,7 +172,7 @@ def cond(A, p=None):
     matrix_norm(A^-1, p), inf for singular matrices."""
     check_matrix("linalg.cond", A, square=p not in (None, 2, -2))
     if p is not None and p not in MATRIX_ORDS:
-        raise ValueError(f"linalg.cond: Order {p!r} not supported; use one of {(None,) + MATRIX_ORDS}")
+        raise ArgumentRangeError(f"linalg.cond: Order {p!r} not supported; use one of {(None,) + MATRIX_ORDS}")
     if A.shape[-2] == 0 or A.shape[-1] == 0:   # empty matrices: 0, as PyTorch
         return vector_norm(A, 2, (-2, -1))
     if p in (None, 2, -2):

@@ -21,6 +21,7 @@ from .no_grad_op import no_grad_op
 from .reduction import sum as _sum
 from .shape import squeeze, unsqueeze
 from .. import autocast_state as autocast
+from ..errors import ArgumentRangeError, ShapeError
 
 LstsqResult = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
@@ -149,12 +150,12 @@ def lstsq(A, B, rcond=None, *, driver=None):
     check_same_dtype(op, A, B)
     driver = "gelsy" if driver is None else driver
     if driver not in DRIVERS:
-        raise ValueError(f"{op}: driver must be one of {DRIVERS} (or None for 'gelsy'), got {driver!r}")
+        raise ArgumentRangeError(f"{op}: driver must be one of {DRIVERS} (or None for 'gelsy'), got {driver!r}")
     vector = B.ndim == A.ndim - 1
     matrix = unsqueeze(B, -1) if vector else B
     m, n = A.shape[-2:]
     if matrix.ndim < 2 or matrix.shape[-2] != m:
-        raise ValueError(f"{op}: B must have {m} rows, as A has (A has shape {tuple(A.shape)}, B "
+        raise ShapeError(f"{op}: B must have {m} rows, as A has (A has shape {tuple(A.shape)}, B "
                          f"{tuple(B.shape)}); B is (..., m, k), or (..., m) for one right-hand side")
     rtol = rcond if rcond is not None and rcond > 0 else None
     solution = matmul(pinv(A, rtol=rtol), matrix)

@@ -16,7 +16,7 @@ from .products import cross as _cross
 from .reduction import sum as _sum
 from .shape import movedim, reshape, squeeze, unsqueeze
 from .. import autocast_state as autocast
-from ..errors import ShapeError
+from ..errors import ArgumentRangeError, ShapeError
 
 
 def matrix_power(A, n):
@@ -25,7 +25,7 @@ def matrix_power(A, n):
     op = "linalg.matrix_power"
     check_tensor(op, A, "A")
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        raise ValueError(f"{op}: A must be batches of square matrices, got shape {tuple(A.shape)}")
+        raise ShapeError(f"{op}: A must be batches of square matrices, got shape {tuple(A.shape)}")
     if not isinstance(n, numbers.Integral) or isinstance(n, bool):
         raise TypeError(f"{op}: n must be an int, got {n!r}")
     if n == 0:   # the identity, still in A's graph (with a zero gradient), as in PyTorch
@@ -67,7 +67,7 @@ def multi_dot(tensors):
     op = "linalg.multi_dot"
     tensors = list(tensors)
     if len(tensors) < 2:
-        raise ValueError(f"{op}: expected at least 2 tensors but got {len(tensors)}")
+        raise ShapeError(f"{op}: expected at least 2 tensors but got {len(tensors)}")
     for t in tensors:
         check_tensor(op, t, "tensors")
     first_vector, last_vector = tensors[0].ndim == 1, tensors[-1].ndim == 1
@@ -80,11 +80,11 @@ def multi_dot(tensors):
         if t.ndim != 2:
             where_ = "first" if i == 0 else "last" if i == len(mats) - 1 else f"tensor {i}"
             allowed = "1D or 2D" if i in (0, len(mats) - 1) else "2D"
-            raise ValueError(f"{op}: the {where_} tensor must be {allowed} but got {tensors[i].ndim}D "
+            raise ShapeError(f"{op}: the {where_} tensor must be {allowed} but got {tensors[i].ndim}D "
                              f"(shape {tuple(tensors[i].shape)})")
     for i in range(len(mats) - 1):
         if mats[i].shape[1] != mats[i + 1].shape[0]:
-            raise ValueError(f"{op}: tensors {i} and {i + 1} with shapes {tuple(tensors[i].shape)} and "
+            raise ShapeError(f"{op}: tensors {i} and {i + 1} with shapes {tuple(tensors[i].shape)} and "
                              f"{tuple(tensors[i + 1].shape)} cannot be multiplied")
     split = _chain_order([mats[0].shape[0]] + [m.shape[1] for m in mats])
 
@@ -111,7 +111,7 @@ def cross(input, other, *, dim=-1):
     check_tensor(op, input)
     check_tensor(op, other, "other")
     if input.ndim != other.ndim:
-        raise ValueError(f"{op}: inputs must have the same number of dimensions, got shapes {tuple(input.shape)} "
+        raise ShapeError(f"{op}: inputs must have the same number of dimensions, got shapes {tuple(input.shape)} "
                          f"and {tuple(other.shape)}")
     d = normalize(op, dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:
@@ -132,10 +132,10 @@ def tensorinv(A, ind=2):
     op = "linalg.tensorinv"
     check_tensor(op, A, "A")
     if not isinstance(ind, numbers.Integral) or ind <= 0:
-        raise ValueError(f"{op}: expected a strictly positive integer for 'ind', got {ind!r}")
+        raise ArgumentRangeError(f"{op}: expected a strictly positive integer for 'ind', got {ind!r}")
     rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
     if rows != cols:
-        raise ValueError(f"{op}: expected prod(A.shape[:ind]) == prod(A.shape[ind:]), got {rows} and {cols} "
+        raise ShapeError(f"{op}: expected prod(A.shape[:ind]) == prod(A.shape[ind:]), got {rows} and {cols} "
                          f"(A has shape {tuple(A.shape)}, ind={ind})")
     check_matrix(op, reshape(A, (rows, cols)))
     return reshape(inv(reshape(A, (rows, cols))), tuple(A.shape[ind:]) + tuple(A.shape[:ind]))
@@ -153,7 +153,7 @@ def tensorsolve(A, B, dims=None):
         A = movedim(A, dims, list(range(A.ndim - len(dims), A.ndim)))
     rest = tuple(A.shape[B.ndim:])
     if tuple(A.shape[:B.ndim]) != tuple(B.shape) or math.prod(rest) != math.prod(B.shape):
-        raise ValueError(f"{op}: expected A's leading dims to be B's shape {tuple(B.shape)} and its other dims to "
+        raise ShapeError(f"{op}: expected A's leading dims to be B's shape {tuple(B.shape)} and its other dims to "
                          f"have as many elements, got A of shape {tuple(A.shape)}")
     count = math.prod(B.shape)
     return reshape(solve(reshape(A, (count, count)), reshape(B, (count,))), rest)

@@ -10,6 +10,7 @@ from ..return_types import return_type
 from .linalg_checks import check_matrix
 from .linalg_kit import kit
 from .. import autocast_state as autocast
+from ..errors import ArgumentRangeError
 
 QRResult = return_type("linalg_qr", ["Q", "R"])
 LegacyQRResult = return_type("qr", ["Q", "R"])
@@ -62,7 +63,7 @@ def qr(A, mode="reduced"):
     Differentiable for 'reduced', and for 'complete' when m <= n."""
     check_matrix("linalg.qr", A, square=False)
     if mode not in MODES:
-        raise ValueError(f"linalg.qr: mode must be one of {MODES}, got {mode!r}")
+        raise ArgumentRangeError(f"linalg.qr: mode must be one of {MODES}, got {mode!r}")
     return QRResult(*LinalgQr.apply(A, mode=mode))
 
 

@@ -188,7 +188,7 @@ def _solve(op, A, B, left, ex):
     check_float(op, B, "B")
     check_same_dtype(op, A, B)
     if B.ndim == 0:
-        raise ValueError(f"{op}: B must have at least 1 dimension, got a 0-d tensor")
+        raise ShapeError(f"{op}: B must have at least 1 dimension, got a 0-d tensor")
     vector = _is_vector(A, B)
     matrix = unsqueeze(B, -1) if vector else B
     n = A.shape[-1]
@@ -236,12 +236,12 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     check_float(op, B, "B")
     check_same_dtype(op, A, B)
     if B.ndim < 2:
-        raise ValueError(f"{op}: The input tensor B must have at least 2 dimensions, got shape {tuple(B.shape)}; "
+        raise ShapeError(f"{op}: The input tensor B must have at least 2 dimensions, got shape {tuple(B.shape)}; "
                          "for a vector b use b.unsqueeze(-1)")
     n = A.shape[-1]
     if (B.shape[-2] if left else B.shape[-1]) != n:
         equation = "AX = B" if left else "XA = B"
-        raise ValueError(f"{op}: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and "
+        raise ShapeError(f"{op}: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and "
                          f"{B.shape[-2]}x{B.shape[-1]})")
     batch_shape(op, A.shape, B.shape)
     if left:

@@ -9,6 +9,7 @@ from .joining import cat
 from .no_grad_op import no_grad_op
 from .scan import cumprod
 from .shape import broadcast_to, reshape, unsqueeze
+from ..errors import DtypeError
 
 
 def vander(x, *, N=None):
@@ -16,8 +17,8 @@ def vander(x, *, N=None):
     element). Float and complex tensors keep their dtype, integer ones give int64."""
     check_tensor("linalg.vander", x, "x")
     if x.dtype.kind == "b" or x.dtype.kind not in "fciu":
-        raise TypeError(f"linalg.vander: supports floating point, complex and integer tensors, got {x.dtype}; "
-                        "convert it first, e.g. x.long() or x.double()")
+        raise DtypeError(f"linalg.vander: supports floating point, complex and integer tensors, got {x.dtype}; "
+                         "convert it first, e.g. x.long() or x.double()")
     if x.ndim == 0:
         x = reshape(x, (1,))
     n = x.shape[-1] if N is None else N

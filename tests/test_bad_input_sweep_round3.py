@@ -1,0 +1,161 @@
+"""Round 3 of newcomer mistakes in PyTorch spelling (round 1: tests/test_bad_input_sweep.py, round 2:
+tests/test_bad_input_sweep_round2.py), in the areas the first two rounds left out: torch.linalg (non-square,
+singular, batch and dtype mismatches), torch.fft arguments, torch.func transforms, torch.distributions
+parameters and supports, nn.utils.rnn packing, sparse tensors, attention and Transformer masks, losses with class
+weights and smoothing, optimizers, schedulers and DataLoader options, tensor creation, in-place writes and
+checkpoint files. Each must raise the exception type PyTorch raises (so `except RuntimeError` and friends in ported
+code keep working), still an instance of the type deepgrad raised before, with a message that names the op and the
+shapes or dtypes involved; where PyTorch accepts the call, we accept it and give PyTorch's result."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+import nn.optim as optim
+from nn.data import DataLoader, TensorDataset
+
+from tests.bad_input_checks import check_mistake, check_oracle, raised
+
+LinAlgError = ag.linalg.LinAlgError
+
+# id, code (PyTorch spelling; {tmp} is a fresh directory), PyTorch's exception type, the type deepgrad raised
+# before (kept, so that existing `except` clauses still catch it), substrings the message must hold
+LINALG = [
+    ("inv_singular", "torch.linalg.inv(torch.zeros(2, 2))", LinAlgError, LinAlgError,
+     ("linalg.inv", "singular", "linalg.pinv")),
+    ("cholesky_not_positive_definite", "torch.linalg.cholesky(torch.tensor([[1.0, 2.0], [2.0, 1.0]]))", LinAlgError,
+     LinAlgError, ("linalg.cholesky", "positive-definite", "cholesky_ex")),
+    ("solve_singular", "torch.linalg.solve(torch.zeros(2, 2), torch.ones(2))", LinAlgError, LinAlgError,
+     ("linalg.solve", "singular", "lstsq")),
+    ("matrix_power_negative_of_singular", "torch.linalg.matrix_power(torch.zeros(2, 2), -1)", LinAlgError,
+     LinAlgError, ("linalg.inv", "singular")),
+    ("inv_non_square", "torch.linalg.inv(torch.randn(2, 3))", RuntimeError, ValueError,
+     ("linalg.inv", "square", "(2, 3)")),
+    ("solve_batch_mismatch", "torch.linalg.solve(torch.randn(2, 3, 3), torch.randn(4, 3, 1))", RuntimeError,
+     ValueError, ("linalg.solve", "(2, 3, 3)", "(4, 3, 1)", "must match or be 1")),
+    ("solve_complex_and_real", "torch.linalg.solve(torch.eye(2, dtype=torch.complex64), torch.ones(2))",
+     RuntimeError, TypeError, ("linalg.solve", "complex64", "float32", ".to(")),
+    ("solve_float64_and_float32", "torch.linalg.solve(torch.eye(2, dtype=torch.float64), torch.ones(2))",
+     RuntimeError, TypeError, ("linalg.solve", "float64", "float32")),
+    ("solve_rows_mismatch", "torch.linalg.solve(torch.randn(3, 3), torch.randn(4))", RuntimeError, ValueError,
+     ("linalg.solve", "3x3", "(4,)", "3 rows")),
+    ("det_of_a_vector", "torch.linalg.det(torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.det", "at least 2 dimensions", "(3,)", "unsqueeze")),
+    ("inv_int", "torch.linalg.inv(torch.eye(2, dtype=torch.int64))", RuntimeError, TypeError,
+     ("linalg.inv", "int64", ".double()")),
+    ("eig_int", "torch.linalg.eig(torch.eye(2, dtype=torch.int64))", RuntimeError, TypeError,
+     ("linalg.eig", "int64")),
+    ("eigh_uplo", "torch.linalg.eigh(torch.eye(2), UPLO='X')", RuntimeError, ValueError,
+     ("linalg.eigh", "UPLO", "'L' or 'U'", "'X'")),
+    ("norm_fro_of_a_vector", "torch.linalg.norm(torch.randn(3), ord='fro')", RuntimeError, ValueError,
+     ("linalg.norm", "'fro'", "(3,)", "ord=2")),
+    ("matrix_norm_of_a_vector", "torch.linalg.matrix_norm(torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.matrix_norm", "(3,)", "vector_norm")),
+    ("matrix_norm_order", "torch.linalg.matrix_norm(torch.randn(2, 2), ord=3)", RuntimeError, ValueError,
+     ("linalg.matrix_norm", "Order 3", "'nuc'")),
+    ("matrix_norm_same_dims", "torch.linalg.matrix_norm(torch.randn(2, 2), dim=(0, 0))", RuntimeError, ValueError,
+     ("linalg.matrix_norm", "(0, 0)", "different")),
+    ("norm_3d_with_ord", "torch.linalg.norm(torch.randn(2, 2, 2), ord=2)", RuntimeError, ValueError,
+     ("linalg.norm", "(2, 2, 2)", "pass dim")),
+    ("vector_norm_int", "torch.linalg.vector_norm(torch.tensor([1, 2]))", RuntimeError, TypeError,
+     ("linalg.vector_norm", "int64", ".float()")),
+    ("vector_norm_inf_of_empty", "torch.linalg.vector_norm(torch.randn(0), ord=float('inf'))", RuntimeError,
+     ValueError, ("linalg.vector_norm", "inf", "(0,)", "empty")),
+    ("cond_order", "torch.linalg.cond(torch.randn(2, 2), p=3)", RuntimeError, ValueError, ("linalg.cond", "3")),
+    ("svd_of_a_vector", "torch.linalg.svd(torch.randn(3))", RuntimeError, ValueError, ("linalg.svd", "(3,)")),
+    ("pinv_of_a_vector", "torch.linalg.pinv(torch.randn(3))", RuntimeError, ValueError, ("linalg.pinv", "(3,)")),
+    ("lstsq_rows", "torch.linalg.lstsq(torch.randn(3, 2), torch.randn(4, 1))", RuntimeError, ValueError,
+     ("linalg.lstsq", "3 rows", "(3, 2)", "(4, 1)")),
+    ("matrix_power_non_square", "torch.linalg.matrix_power(torch.randn(2, 3), 2)", RuntimeError, ValueError,
+     ("linalg.matrix_power", "square", "(2, 3)")),
+    ("multi_dot_one_matrix", "torch.linalg.multi_dot([torch.randn(2, 2)])", RuntimeError, ValueError,
+     ("linalg.multi_dot", "at least 2 tensors", "got 1")),
+    ("multi_dot_shapes", "torch.linalg.multi_dot([torch.randn(2, 3), torch.randn(2, 3)])", RuntimeError,
+     ValueError, ("linalg.multi_dot", "(2, 3)", "cannot be multiplied")),
+    ("multi_dot_3d", "torch.linalg.multi_dot([torch.randn(2, 2, 2), torch.randn(2, 2)])", RuntimeError, ValueError,
+     ("linalg.multi_dot", "1D or 2D", "(2, 2, 2)")),
+    ("cross_ranks", "torch.linalg.cross(torch.randn(2, 3), torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.cross", "(2, 3)", "(3,)")),
+    ("tensorinv_ind_0", "torch.linalg.tensorinv(torch.randn(4, 4), ind=0)", RuntimeError, ValueError,
+     ("linalg.tensorinv", "'ind'", "0")),
+    ("tensorsolve_shapes", "torch.linalg.tensorsolve(torch.randn(4, 4), torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.tensorsolve", "(3,)", "(4, 4)")),
+    ("qr_mode", "torch.linalg.qr(torch.randn(2, 2), mode='full')", RuntimeError, ValueError,
+     ("linalg.qr", "'full'", "'complete'")),
+    ("lu_factor_of_a_vector", "torch.linalg.lu_factor(torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.lu_factor", "(3,)")),
+    ("slogdet_int", "torch.linalg.slogdet(torch.eye(2, dtype=torch.int64))", RuntimeError, TypeError,
+     ("linalg.slogdet", "int64")),
+    ("matrix_rank_of_a_vector", "torch.linalg.matrix_rank(torch.randn(3))", RuntimeError, ValueError,
+     ("linalg.matrix_rank", "(3,)")),
+]
+
+CASES = LINALG
+
+# calls PyTorch accepts: ours must run too and give PyTorch's value (the last line is the value compared)
+ACCEPTED = [
+    ("inv_ex_of_singular", "r = torch.linalg.inv_ex(torch.zeros(2, 2))\nr.info"),
+    ("cholesky_ex_info", "torch.linalg.cholesky_ex(torch.tensor([[1.0, 2.0], [2.0, 1.0]])).info"),
+    ("solve_ex_of_singular", "torch.linalg.solve_ex(torch.zeros(2, 2), torch.ones(2)).info"),
+]
+
+
+def _ours():
+    return dict(torch=ag, nn=nn, F=F, optim=optim, np=np, DataLoader=DataLoader, TensorDataset=TensorDataset)
+
+
+def _theirs(torch):
+    data = torch.utils.data
+    return dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np,
+                DataLoader=data.DataLoader, TensorDataset=data.TensorDataset)
+
+
+def _with_tmp(case, tmp_path):
+    """The case with its code's {tmp} placeholder made a real directory."""
+    return (case[0], case[1].replace("{tmp}", str(tmp_path)), *case[2:])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case, tmp_path):
+    check_mistake(_with_tmp(case, tmp_path), _ours())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_pytorch_raises_the_type_we_match(case, tmp_path):
+    """The oracle: PyTorch raises for the same code, and our error is an instance of its type (our LinAlgError
+    stands for torch.linalg.LinAlgError: both are RuntimeErrors of their own library)."""
+    torch = pytest.importorskip("torch")
+    case = _with_tmp(case, tmp_path)
+    if case[2] is LinAlgError:
+        assert isinstance(raised(case[1], _theirs(torch)), torch.linalg.LinAlgError)
+        assert isinstance(raised(case[1], _ours()), LinAlgError)
+        return
+    check_oracle(case, _ours(), _theirs(torch))
+
+
+def _value(code, names):
+    *body, last = code.split("\n")
+    exec("\n".join(body), names)
+    return _plain(eval(last, names))
+
+
+def _plain(value):
+    """Tensors of either library as nested lists, sizes and tuples as lists, so that the two results compare."""
+    if hasattr(value, "tolist") and hasattr(value, "shape"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
+def test_calls_pytorch_accepts_run_and_match(case):
+    torch = pytest.importorskip("torch")
+    _, code = case
+    ours, theirs = _value(code, _ours()), _value(code, _theirs(torch))
+    if isinstance(theirs, (list, float, int)) and not isinstance(theirs, bool):
+        assert np.shape(ours) == np.shape(theirs), (ours, theirs)
+        np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-6)
+    else:
+        assert ours == theirs
