@@ -5,7 +5,8 @@ block-sized pieces (about BLOCK_ELEMENTS numbers each, over all batch dimensions
 Forward keeps only the inputs, the output and one log-sum-exp per query row (O(L), not O(L*S));
 backward recomputes each block's probabilities from them (FlashAttention's trade: one more Q K^T
 product for no saved (L, S) matrix). Dropout keeps its mask as packed bits (1/32 of the float32
-probabilities), drawn from the device's generator.
+probabilities), drawn from the device's generator in PyTorch's order (the whole (..., L, S) mask row after row,
+as its math path's dropout draws it), a bounded number of rows at a time.
 
 Rows whose keys are all masked give zeros (and zero gradients), as PyTorch's attention does.
 """
@@ -50,7 +51,10 @@ class ScaledDotProductAttention(Function):
         qs = q * q.dtype.type(scale)
         kt = k.swapaxes(-1, -2)
         lse_dtype = np.result_type(q.dtype, np.float32)   # so float16 probabilities are recomputed accurately
-        outs, lses, keeps = [], [], []
+        outs, lses = [], []
+        if dropout_p:
+            score_batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], () if mask is None else mask.shape[:-2])
+            ctx.bits = _dropout_bits(ctx.device, xp, 1.0 - dropout_p, tuple(score_batch) + (L, S))
         for r0, r1 in ctx.blocks:
             p = _scores(xp, qs[..., r0:r1, :], kt, mask, is_causal, r0, r1)
             m = p.max(axis=-1, keepdims=True) if S else xp.zeros(p.shape[:-1] + (1,), p.dtype)
@@ -62,15 +66,12 @@ class ScaledDotProductAttention(Function):
             p /= total
             lses.append(m.astype(lse_dtype, copy=False) + xp.log(total.astype(lse_dtype, copy=False)))
             if dropout_p:
-                keep = ctx.device.bernoulli(1.0 - dropout_p, p.shape)
-                p *= keep
+                p *= _unpack_rows(xp, ctx.bits, r0, r1, S)
                 p *= p.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1 else 0
-                keeps.append(xp.packbits(keep))
             outs.append(_matmul(xp)(p, v))
         out, lse = _join(xp, outs), _join(xp, lses)
-        ctx.keeps = keeps
-        if keeps:   # a create_graph backward differentiates the composed form with these same masks
-            ctx.composed_extra = {"dropout_keep": lambda: _dropout_keep(xp, ctx.blocks, keeps, batch, S)}
+        if dropout_p:   # a create_graph backward differentiates the composed form with this same mask
+            ctx.composed_extra = {"dropout_keep": lambda: _unpack_rows(xp, ctx.bits, 0, L, S).astype(bool)}
         ctx.save_for_backward(q, k, v, mask, out, lse)
         return out
 
@@ -87,13 +88,13 @@ class ScaledDotProductAttention(Function):
         d = (gout * out).sum(axis=-1, keepdims=True)
         gqs, gk, gv = [], None, None
         gmask = xp.zeros(mask.shape, mask.dtype) if need_mask else None
-        for i, (r0, r1) in enumerate(ctx.blocks):
+        for r0, r1 in ctx.blocks:
             p = _scores(xp, qs[..., r0:r1, :], kt, mask, ctx.is_causal, r0, r1)
             p -= lse[..., r0:r1, :]
             xp.exp(p, out=p)
             go = gout[..., r0:r1, :]
             if dropout_p:
-                keep = xp.unpackbits(ctx.keeps[i])[:p.size].reshape(p.shape)
+                keep = _unpack_rows(xp, ctx.bits, r0, r1, k.shape[-2])
                 keep = keep * p.dtype.type(1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0)
             if need_v:
                 gv = _accumulate(gv, _matmul(xp)((p * keep if dropout_p else p).swapaxes(-1, -2), go))
@@ -138,11 +139,27 @@ def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
     return s
 
 
-def _dropout_keep(xp, blocks, keeps, batch, keys):
-    """The (..., L, S) bool mask of the probabilities a forward's dropout kept, from its packed blocks."""
-    rows = [xp.unpackbits(k)[:int(np.prod(batch, dtype=np.int64)) * (r1 - r0) * keys].reshape(
-        tuple(batch) + (r1 - r0, keys)) for (r0, r1), k in zip(blocks, keeps)]
-    return _join(xp, rows).astype(bool)
+def _dropout_bits(device, xp, keep_p, shape):
+    """A dropout mask of `shape` (..., L, S), drawn in C order as one array (PyTorch's math path draws it so), kept
+    as bits: each row of S padded to whole bytes, so that any rows can be unpacked alone. Rows are drawn about
+    BLOCK_ELEMENTS at a time, which leaves the stream where one draw of the whole mask would."""
+    keys = shape[-1]
+    rows = int(np.prod(shape[:-1], dtype=np.int64))
+    width = -(-keys // 8) * 8
+    bits = xp.empty((rows, width // 8), np.uint8)
+    step = max(1, BLOCK_ELEMENTS // max(keys, 1))
+    for r in range(0, rows, step):
+        n = min(step, rows - r)
+        keep = xp.zeros((n, width), np.uint8)
+        keep[:, :keys] = device.bernoulli(keep_p, (n, keys))
+        bits[r:r + n] = xp.packbits(keep).reshape(n, width // 8)
+    return bits.reshape(tuple(shape[:-1]) + (width // 8,))
+
+
+def _unpack_rows(xp, bits, r0, r1, keys):
+    """Rows r0:r1 of a mask packed by _dropout_bits, as uint8 zeros and ones of shape (..., r1 - r0, keys)."""
+    rows = bits[..., r0:r1, :]
+    return xp.unpackbits(rows.reshape(-1)).reshape(rows.shape[:-1] + (-1,))[..., :keys]
 
 
 def _join(xp, row_blocks):

@@ -227,6 +227,28 @@ def test_dropout_masks_are_pytorchs():
         _assert_pytorchs(ours(ag.tensor(x)).numpy(), theirs(torch.from_numpy(x)))
 
 
+@pytest.mark.parametrize("block_elements", [None, 64])
+def test_attention_dropout_masks_and_gradients_are_pytorchs(block_elements, monkeypatch):
+    # the fused node computes query rows in blocks; its mask is still drawn as PyTorch's math path draws it
+    skip_unless_pytorch_draws_generically("bernoulli")
+    from autograd.ops import attention
+    if block_elements:
+        monkeypatch.setattr(attention, "BLOCK_ELEMENTS", block_elements)
+    rng = np.random.default_rng(4)
+    q, k, v = (rng.standard_normal(shape).astype(np.float32) for shape in ((2, 3, 17, 8), (2, 3, 13, 8), (2, 3, 13, 5)))
+    ours = [ag.tensor(a, requires_grad=True) for a in (q, k, v)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    _seed(6)
+    out = F.scaled_dot_product_attention(*ours, dropout_p=0.3)
+    tout = torch.nn.functional.scaled_dot_product_attention(*theirs, dropout_p=0.3)
+    _assert_pytorchs(ag.rand(5), torch.rand(5))
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
 def test_shuffles_and_splits_are_pytorchs():
     from torch.utils import data as tdata
     _seed(9)
