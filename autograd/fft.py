@@ -12,6 +12,7 @@ import operator
 import numpy as np
 
 from .dtypes import complex_dtype_of, get_default_dtype
+from .errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 from .ops.complex_ops import conj
 from .ops.dims import check_tensor
 from .ops.fft_ops import DUAL, FFTn, IRFFTn, RFFTn
@@ -23,7 +24,8 @@ _NORMS = (None, "backward", "ortho", "forward")
 
 def _norm(op, norm):
     if norm not in _NORMS:
-        raise ValueError(f"fft.{op}: norm must be 'backward', 'ortho' or 'forward' (or None), got {norm!r}")
+        raise ArgumentRangeError(f"fft.{op}: norm must be 'backward', 'ortho' or 'forward' (or None), "
+                                 f"got {norm!r}")
     return norm or "backward"
 
 
@@ -36,7 +38,7 @@ def _as_dims(op, ndim, dim):
             raise IndexError(f"fft.{op}: dim {d} is out of range for a tensor of {ndim} dims")
         out.append(d % ndim)
     if len(set(out)) != len(out):
-        raise ValueError(f"fft.{op}: dims must be unique, got {dims}")
+        raise ArgumentRangeError(f"fft.{op}: dims must be unique, got {dims}")
     return tuple(out)
 
 
@@ -46,22 +48,22 @@ def _plan(op, x, s, dim):
     if s is not None:
         s = (s,) if isinstance(s, int) else tuple(int(n) for n in s)
         if len(s) > x.ndim:
-            raise ValueError(f"fft.{op}: got {len(s)} sizes for a tensor of {x.ndim} dims; a transform needs a dim "
+            raise ShapeError(f"fft.{op}: got {len(s)} sizes for a tensor of {x.ndim} dims; a transform needs a dim "
                              f"of the input for each")
     if dim is None:
         dims = tuple(range(x.ndim)) if s is None else tuple(range(x.ndim - len(s), x.ndim))
     else:
         dims = dim
     if x.ndim == 0:
-        raise ValueError(f"fft.{op}: expects a tensor of at least 1 dim, got a 0-d tensor")
+        raise DimRangeError(f"fft.{op}: expects a tensor of at least 1 dim, got a 0-d tensor")
     dims = _as_dims(op, x.ndim, dims)
     if s is not None and len(s) != len(dims):
-        raise ValueError(f"fft.{op}: s has {len(s)} sizes but dim names {len(dims)} dims; give one size per dim")
+        raise ShapeError(f"fft.{op}: s has {len(s)} sizes but dim names {len(dims)} dims; give one size per dim")
     sizes = tuple(x.shape[d] if s is None or s[i] == -1 else s[i] for i, d in enumerate(dims))
     for n in sizes:
         if n < 1:
-            raise ValueError(f"fft.{op}: invalid number of data points ({n}) specified; each transformed dim needs at "
-                             f"least 1 (input shape {tuple(x.shape)}, dims {dims})")
+            raise ArgumentRangeError(f"fft.{op}: invalid number of data points ({n}) specified; each transformed dim "
+                                     f"needs at least 1 (input shape {tuple(x.shape)}, dims {dims})")
     return dims, sizes
 
 
@@ -94,7 +96,7 @@ def _complex_input(op, x):
 def _real_input(op, x):
     check_tensor(f"fft.{op}", x)
     if x.dtype.kind == "c":
-        raise TypeError(f"fft.{op} expects a real input tensor, got {x.dtype}; use fft.fft{op[4:]} for complex input")
+        raise DtypeError(f"fft.{op} expects a real input tensor, got {x.dtype}; use fft.fft{op[4:]} for complex input")
     if x.dtype.kind != "f" or x.dtype == np.float16:
         x = x.astype(get_default_dtype() if x.dtype.kind != "f" else np.float32)
     return x
@@ -119,8 +121,8 @@ def _c2r(op, x, s, dim, norm):
     given = s is not None and ((s,) if isinstance(s, int) else tuple(s))[-1] != -1
     length = sizes[-1] if given else 2 * (x.shape[last] - 1)
     if length < 1:
-        raise ValueError(f"fft.{op}: invalid number of data points ({length}) specified; the last transformed dim of "
-                         f"the input (size {x.shape[last]}) gives none, pass n/s")
+        raise ArgumentRangeError(f"fft.{op}: invalid number of data points ({length}) specified; the last "
+                                 f"transformed dim of the input (size {x.shape[last]}) gives none, pass n/s")
     sizes = sizes[:-1] + (length // 2 + 1,)
     return IRFFTn.apply(_fit(x, dims, sizes), dims, length, _norm(op, norm))
 

@@ -18,6 +18,12 @@ from nn.data import DataLoader, TensorDataset
 from tests.bad_input_checks import check_mistake, check_oracle, raised
 
 LinAlgError = ag.linalg.LinAlgError
+# PyTorch's Transformer warns that batch_first=False rules out its nested-tensor fast path
+pytestmark = pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+
+QKV = "torch.randn(2, 4, 8), torch.randn(2, 5, 8), torch.randn(2, 5, 8)"
+TF = "nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16)"
+CE = "torch.randn(5, 3), torch.tensor([0, 1, 2, 1, 0])"
 
 # id, code (PyTorch spelling; {tmp} is a fresh directory), PyTorch's exception type, the type deepgrad raised
 # before (kept, so that existing `except` clauses still catch it), substrings the message must hold
@@ -91,13 +97,91 @@ LINALG = [
      ("linalg.matrix_rank", "(3,)")),
 ]
 
-CASES = LINALG
+FFT = [
+    ("fft_norm_name", "torch.fft.fft(torch.randn(8), norm='orthogonal')", RuntimeError, ValueError,
+     ("fft.fft", "'orthogonal'", "'ortho'")),
+    ("fft_n_zero", "torch.fft.fft(torch.randn(8), n=0)", RuntimeError, ValueError,
+     ("fft.fft", "(0)", "(8,)", "at least 1")),
+    ("irfft_n_negative", "torch.fft.irfft(torch.randn(8, dtype=torch.complex64), n=-2)", RuntimeError, ValueError,
+     ("fft.irfft", "(-2)")),
+    ("irfft_of_one_point", "torch.fft.irfft(torch.randn(1, dtype=torch.complex64))", RuntimeError, ValueError,
+     ("fft.irfft", "(0)", "size 1", "pass n")),
+    ("rfft_of_complex", "torch.fft.rfft(torch.randn(8, dtype=torch.complex64))", RuntimeError, TypeError,
+     ("fft.rfft", "complex64", "fft.fft")),
+    ("fftn_s_and_dim_lengths", "torch.fft.fftn(torch.randn(4, 4), s=(4, 4), dim=(0,))", RuntimeError, ValueError,
+     ("fft.fftn", "2 sizes", "1 dims")),
+    ("fftn_s_longer_than_rank", "torch.fft.fftn(torch.randn(4), s=(4, 4))", RuntimeError, ValueError,
+     ("fft.fftn", "2 sizes", "1 dims")),
+    ("fftn_repeated_dim", "torch.fft.fftn(torch.randn(4, 4), dim=(0, 0))", RuntimeError, ValueError,
+     ("fft.fftn", "unique", "(0, 0)")),
+    ("fft_of_0d", "torch.fft.fft(torch.tensor(1.0))", IndexError, ValueError, ("fft.fft", "0-d")),
+]
+
+ATTENTION = [
+    ("sdpa_int_mask", f"F.scaled_dot_product_attention({QKV}, attn_mask=torch.ones(4, 5, dtype=torch.int64))",
+     RuntimeError, TypeError, ("scaled_dot_product_attention", "attn_mask", "int64", "bool")),
+    ("sdpa_mask_and_is_causal", "q = torch.randn(2, 4, 8)\nF.scaled_dot_product_attention(q, q, q, "
+     "attn_mask=torch.ones(4, 4, dtype=torch.bool), is_causal=True)", RuntimeError, ValueError,
+     ("scaled_dot_product_attention", "is_causal=True", "(4, 4)")),
+    ("sdpa_mixed_dtypes",
+     "F.scaled_dot_product_attention(torch.randn(2, 4, 8), torch.randn(2, 5, 8, dtype=torch.float64), "
+     "torch.randn(2, 5, 8))", RuntimeError, TypeError, ("scaled_dot_product_attention", "float64", ".to(dtype)")),
+    ("sdpa_vectors", "F.scaled_dot_product_attention(torch.randn(8), torch.randn(8), torch.randn(8))",
+     RuntimeError, ValueError, ("scaled_dot_product_attention", "at least 2 dimensions", "(8,)", "unsqueeze")),
+    ("sdpa_dropout_above_1", f"F.scaled_dot_product_attention({QKV}, dropout_p=1.5)", RuntimeError, ValueError,
+     ("scaled_dot_product_attention", "dropout_p", "1.5")),
+    ("sdpa_mask_shape", f"F.scaled_dot_product_attention({QKV}, attn_mask=torch.ones(4, 4, dtype=torch.bool))",
+     RuntimeError, ValueError, ("scaled_dot_product_attention", "attn_mask Size([4, 4])", "(..., L, S)")),
+    ("transformer_src_tgt_batch", f"{TF}(torch.randn(5, 2, 8), torch.randn(3, 3, 8))", RuntimeError, ValueError,
+     ("Transformer", "(5, 2, 8)", "(3, 3, 8)", "batch size")),
+    ("transformer_features_not_d_model", f"{TF}(torch.randn(5, 2, 6), torch.randn(3, 2, 6))", RuntimeError,
+     ValueError, ("Transformer", "(5, 2, 6)", "d_model=8")),
+    ("transformer_src_mask_shape", f"{TF}(torch.randn(5, 2, 8), torch.randn(3, 2, 8), src_mask=torch.zeros(4, 4))",
+     RuntimeError, ValueError, ("attn_mask", "(5, 5)", "(4, 4)")),
+    ("encoder_key_padding_transposed", "l = nn.TransformerEncoderLayer(8, 2, 16)\nnn.TransformerEncoder(l, 1, "
+     "enable_nested_tensor=False)(torch.randn(5, 2, 8), src_key_padding_mask=torch.zeros(5, 2, dtype=torch.bool))",
+     AssertionError, ValueError, ("key_padding_mask", "(2, 5)", "(5, 2)")),
+    ("square_subsequent_mask_negative", "nn.Transformer.generate_square_subsequent_mask(-1)", RuntimeError,
+     ValueError, ("generate_square_subsequent_mask", "-1")),
+]
+
+LOSSES_AND_EMBEDDINGS = [
+    ("cross_entropy_int_class_weight", f"nn.CrossEntropyLoss(weight=torch.ones(3, dtype=torch.int64))({CE})",
+     RuntimeError, TypeError, ("cross_entropy", "int64", "float32", "weight.to(")),
+    ("nll_loss_float64_class_weight", f"F.nll_loss({CE}, weight=torch.ones(3, dtype=torch.float64))",
+     RuntimeError, TypeError, ("nll_loss", "float64", "float32")),
+    ("cross_entropy_weight_length", f"nn.CrossEntropyLoss(weight=torch.ones(4))({CE})", RuntimeError, ValueError,
+     ("cross_entropy", "(3,)", "[4]", "4 values for 3 classes")),
+    ("cross_entropy_ignore_index_with_probabilities",
+     "F.cross_entropy(torch.randn(5, 3), torch.rand(5, 3), ignore_index=1)", RuntimeError, ValueError,
+     ("cross_entropy", "ignore_index=1", "(5, 3)")),
+    ("embedding_from_pretrained_vector", "nn.Embedding.from_pretrained(torch.randn(10))", AssertionError,
+     ValueError, ("Embedding.from_pretrained", "2-D", "(10,)")),
+    ("embedding_bool_indices", "nn.Embedding(10, 3)(torch.tensor([True, False]))", RuntimeError, TypeError,
+     ("embedding", "bool", "int64")),
+    ("embedding_padding_idx_below_range", "nn.Embedding(10, 3, padding_idx=-11)", AssertionError, ValueError,
+     ("Embedding", "padding_idx=-11", "[-10, 10)")),
+]
+
+CASES = LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS
 
 # calls PyTorch accepts: ours must run too and give PyTorch's value (the last line is the value compared)
 ACCEPTED = [
     ("inv_ex_of_singular", "r = torch.linalg.inv_ex(torch.zeros(2, 2))\nr.info"),
     ("cholesky_ex_info", "torch.linalg.cholesky_ex(torch.tensor([[1.0, 2.0], [2.0, 1.0]])).info"),
     ("solve_ex_of_singular", "torch.linalg.solve_ex(torch.zeros(2, 2), torch.ones(2)).info"),
+    ("sdpa_negative_dropout_is_none", "torch.manual_seed(0); q = torch.arange(24.0).reshape(1, 4, 6) / 10\n"
+     "F.scaled_dot_product_attention(q, q, q, dropout_p=-0.1)"),
+    ("cross_entropy_negative_smoothing_is_none", "x = torch.arange(15.0).reshape(5, 3).sin()\n"
+     "F.cross_entropy(x, torch.tensor([0, 1, 2, 1, 0]), label_smoothing=-0.1).item()"),
+    ("cross_entropy_negative_smoothing_probabilities", "x = torch.arange(15.0).reshape(5, 3).sin()\n"
+     "F.cross_entropy(x, F.softmax(x.cos(), 1), label_smoothing=-0.5).item()"),
+    ("cross_entropy_probabilities_take_any_weight_dtype", "x = torch.arange(15.0).reshape(5, 3).sin()\n"
+     "F.cross_entropy(x, F.softmax(x.cos(), 1), weight=torch.tensor([1, 2, 3])).item()"),
+    ("embedding_negative_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), "
+     "max_norm=-1.0)\ntorch.cat([e(torch.tensor([1, 3])).flatten(), e.weight.flatten()])"),
+    ("embedding_zero_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), max_norm=0.0)\n"
+     "torch.cat([e(torch.tensor([2])).flatten(), e.weight.flatten()])"),
 ]
 
 

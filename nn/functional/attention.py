@@ -6,7 +6,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.ops.attention import ScaledDotProductAttention
 from autograd import autocast_state as autocast
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
 
 from ..attention import sdpa_backends
 
@@ -29,6 +29,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         return autocast.run("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value, attn_mask,
                             dropout_p, is_causal, scale, enable_gqa)
     _check(query, key, value, attn_mask, dropout_p, is_causal)
+    dropout_p = max(float(dropout_p), 0.0)
     if sdpa_backends.restricted:   # inside nn.attention.sdpa_kernel: refuse what the allowed kernels cannot run
         sdpa_backends.check_allowed(query, key, value, attn_mask, dropout_p, enable_gqa)
     if scale is None:
@@ -68,23 +69,24 @@ def _check(query, key, value, attn_mask, dropout_p, is_causal):
             raise TypeError(f"{_OP}: {name} must be a Tensor, got {type(t).__name__}")
     shapes = ", ".join(f"{n} {tuple(t.shape)}" for n, t in tensors.items())
     if min(t.ndim for t in tensors.values()) < 2:
-        raise ValueError(f"{_OP}: query, key and value need at least 2 dimensions (..., sequence, features); "
+        raise ShapeError(f"{_OP}: query, key and value need at least 2 dimensions (..., sequence, features); "
                          f"got {shapes}; add a sequence dimension with unsqueeze")
     if query.dtype.kind not in "fV" or not query.dtype == key.dtype == value.dtype:   # 'V': bfloat16
-        raise TypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
-                        f"and {value.dtype}; convert them with .to(dtype)")
+        raise DtypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
+                         f"and {value.dtype}; convert them with .to(dtype)")
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
         raise ShapeError(f"{_OP}: got {shapes}; query and key need the same feature size (last dimension) and "
                          "key and value the same sequence length (dimension -2)")
-    if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")
+    if dropout_p > 1.0:   # a negative p means no dropout, as PyTorch's math path reads it
+        raise ArgumentRangeError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")
     if attn_mask is None:
         return
     if not isinstance(attn_mask, Tensor):
         raise TypeError(f"{_OP}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")
     if is_causal:
-        raise ValueError(f"{_OP}: pass either attn_mask or is_causal=True, not both (attn_mask shape "
-                         f"{tuple(attn_mask.shape)}); fold the causal pattern into the mask if you need both")
+        raise ArgumentRangeError(f"{_OP}: pass either attn_mask or is_causal=True, not both (attn_mask shape "
+                                 f"{tuple(attn_mask.shape)}); fold the causal pattern into the mask if you need "
+                                 "both")
     if attn_mask.dtype != np.bool_ and attn_mask.dtype not in (query.dtype, np.dtype(np.float32)):
-        raise TypeError(f"{_OP}: attn_mask must be bool (True = take part) or float (added to the scores) of the "
-                        f"query's dtype {query.dtype}, got {attn_mask.dtype}")
+        raise DtypeError(f"{_OP}: attn_mask must be bool (True = take part) or float (added to the scores) of the "
+                         f"query's dtype {query.dtype}, got {attn_mask.dtype}")

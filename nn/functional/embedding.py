@@ -48,9 +48,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 def renorm_rows_(weight, input, max_norm, norm_type=2.0):
     """Rescale in place (outside any graph) each row of `weight` named in `input` whose norm_type-norm
     exceeds max_norm, to norm max_norm (PyTorch's embedding_renorm_, with its 1e-7 guard). It runs as a
-    no-gradient op, so an `ag.jit` replay renormalises the rows of that replay's indices."""
-    if not max_norm > 0:
-        raise ValueError(f"embedding: max_norm must be positive, got {max_norm}")
+    no-gradient op, so an `ag.jit` replay renormalises the rows of that replay's indices. A max_norm <= 0 is taken
+    as PyTorch takes it: every looked-up row is scaled by max_norm / norm."""
     if input.size == 0:
         return
     no_grad_op("embedding_renorm", functools.partial(_renorm_rows, max_norm=float(max_norm),

@@ -165,6 +165,14 @@ def _as_weight(weight, input):
     return weight if weight.dtype == input.dtype else weight.astype(input.dtype)
 
 
+def _check_weight_dtype(op, weight, input):
+    """With class-index targets PyTorch takes a weight Tensor of the input's dtype only (probability targets take
+    any): else a DtypeError naming both dtypes and the cast."""
+    if isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise DtypeError(f"{op}: weight of dtype {weight.dtype} must have the input's dtype {input.dtype} with "
+                         f"class-index targets; cast it with weight.to({input.dtype})")
+
+
 def _class_weight(op, weight, input):
     """Per-class loss weights: one per class (the input's dim 1, or dim 0 when unbatched), else a ValueError."""
     if weight is None:
@@ -188,12 +196,20 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     _check_reduction("cross_entropy", reduction)
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:
         raise ArgumentRangeError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    label_smoothing = max(label_smoothing, 0.0)   # PyTorch reads a negative smoothing as none
     warn_if_probabilities("cross_entropy", input)
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
+    probabilities = t.dtype.kind == "f" or is_bf16(t.dtype)   # class probabilities (of any float dtype)
+    if probabilities and ignore_index != -100:
+        raise ArgumentRangeError(f"cross_entropy: ignore_index={ignore_index} is not supported for class-probability "
+                                 f"targets (float target of shape {tuple(t.shape)}); drop ignore_index, or zero the "
+                                 "rows to ignore in the target")
+    if not probabilities:
+        _check_weight_dtype("cross_entropy", weight, input)
     weight = _class_weight("cross_entropy", weight, input)
-    if t.dtype.kind == "f" or is_bf16(t.dtype):   # class probabilities (of any float dtype)
+    if probabilities:
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
@@ -273,6 +289,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if input.ndim == 0:
         raise ValueError("nll_loss: input must have a class dimension, got a 0-d tensor")
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    _check_weight_dtype("nll_loss", weight, input)
     weight = _class_weight("nll_loss", weight, input)
     x = input.reshape(1, -1) if input.ndim == 1 else input
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)

@@ -31,8 +31,9 @@ class Embedding(Module):
                         scale_grad_by_freq=False, sparse=False):
         """An Embedding whose weight is (a copy-free view of) the 2-D tensor `embeddings`; frozen by default."""
         if getattr(embeddings, "ndim", None) != 2:
-            raise ValueError(f"Embedding.from_pretrained: embeddings must be a 2-D tensor, got shape "
-                             f"{tuple(getattr(embeddings, 'shape', ()))}")
+            raise ArgumentError(f"Embedding.from_pretrained: embeddings must be a 2-D tensor, got shape "
+                                f"{tuple(getattr(embeddings, 'shape', ()))}; a (num_embeddings, embedding_dim) "
+                                "table")
         rows, dim = embeddings.shape
         return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
                    _freeze=freeze)

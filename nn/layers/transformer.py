@@ -9,6 +9,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import arrays
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .. import init
@@ -195,10 +196,10 @@ class Transformer(Module):
         """Encode src, then decode tgt against it: (T, N, E) out for src (S, N, E) and tgt (T, N, E)."""
         batch_axis = 0 if self.batch_first else 1
         if src.ndim == 3 and (tgt.ndim != 3 or src.shape[batch_axis] != tgt.shape[batch_axis]):
-            raise ValueError(f"Transformer: src {tuple(src.shape)} and tgt {tuple(tgt.shape)} must have the same "
+            raise ShapeError(f"Transformer: src {tuple(src.shape)} and tgt {tuple(tgt.shape)} must have the same "
                              f"batch size (dimension {batch_axis}{' with batch_first' if self.batch_first else ''})")
         if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
-            raise ValueError(f"Transformer: the feature size (last dimension) of src {tuple(src.shape)} and tgt "
+            raise ShapeError(f"Transformer: the feature size (last dimension) of src {tuple(src.shape)} and tgt "
                              f"{tuple(tgt.shape)} must equal d_model={self.d_model}")
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
         return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
@@ -209,6 +210,8 @@ class Transformer(Module):
     @staticmethod
     def generate_square_subsequent_mask(sz, device=None, dtype=None):
         """The (sz, sz) float causal mask: 0 on and below the diagonal, -inf above (position i sees 0..i)."""
+        if sz < 0:
+            raise ShapeError(f"generate_square_subsequent_mask: sz must be >= 0 (the sequence length), got {sz}")
         mask = np.triu(np.full((sz, sz), -np.inf), 1)
         return ag.tensor(mask.astype(dtype or ag.get_default_dtype()), device=device)
 

@@ -217,7 +217,8 @@ def test_gradcheck_losses(device, name):
 def test_loss_module_weights_are_buffers_that_move(device):
     loss_fn = nn.CrossEntropyLoss(weight=np.array([1.0, 2.0, 0.5], np.float32)).to(device)
     assert list(loss_fn.state_dict()) == ["weight"] and loss_fn.weight.device == ag.device(device)
-    x, y = ag.tensor(rng.standard_normal((4, 3)), device=device), ag.tensor([0, 1, 2, 1], device=device)
+    x = ag.tensor(rng.standard_normal((4, 3)).astype(np.float32), device=device)   # the weight's dtype, as PyTorch
+    y = ag.tensor([0, 1, 2, 1], device=device)
     expected = F.cross_entropy(x, y, weight=np.array([1.0, 2.0, 0.5]))
     np.testing.assert_allclose(loss_fn(x, y).item(), expected.item(), rtol=1e-6)
     assert list(nn.BCEWithLogitsLoss(pos_weight=ag.ones(3)).state_dict()) == ["pos_weight"]
