@@ -36,7 +36,7 @@ class _VariableMethods:
         """The weight's values as a NumPy array (a copy off the graph, as Keras's variable.numpy())."""
         return np.array(Tensor.numpy(self.detach()))   # a snapshot: later in-place updates do not reach it
 
-    shape = property(lambda self: tuple(self._data.shape),
+    shape = property(lambda self: tuple(Tensor.shape.__get__(self)),
                      doc="The shape as a plain tuple, as Keras's variable.shape (a tensor's shape is a Size).")
 
     def __repr__(self):

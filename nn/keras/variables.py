@@ -82,7 +82,7 @@ class Variable(Tensor):
         """The values now, as a NumPy array: a snapshot that later assign* calls do not change, as in Keras."""
         return np.array(Tensor.numpy(self))
 
-    shape = property(lambda self: tuple(self._data.shape),
+    shape = property(lambda self: tuple(Tensor.shape.__get__(self)),
                      doc="The shape as a plain tuple, as Keras's variable.shape (a tensor's shape is a Size).")
 
     @property
