@@ -18,6 +18,16 @@ from .func_levels import inside
 from .grad_mode import enable_grad, is_grad_enabled
 from .pytree import describe, tree_flatten, tree_size, tree_unflatten
 from .tensor import Tensor
+from .errors import DtypeError
+
+#: the forward-mode transforms: PyTorch refuses an integer primal there with a ValueError (make_dual's check),
+#: in the reverse-mode ones with a RuntimeError (requires_grad's)
+FORWARD_OPS = ("jacfwd", "jvp")
+
+
+class ForwardDtypeError(TypeError, ValueError):
+    """An integer primal given to a forward-mode transform (jacfwd, jvp, hessian): a TypeError, and a ValueError
+    as PyTorch raises for it."""
 
 
 def check_callable(op, func):
@@ -57,9 +67,10 @@ def fresh_leaves(op, tree, where, linked):
             raise ValueError(f"{op}: {where} must be a Tensor or a tuple/list/dict of Tensors, but it holds a "
                              f"{type(t).__name__}; pass it through another argument, or wrap it with ag.tensor(...)")
         if t.dtype.kind not in "fc":
-            raise TypeError(f"{op}: {where} holds a Tensor of dtype {t.dtype} (shape {tuple(t.shape)}); only "
-                            "floating-point tensors can be differentiated: convert it (e.g. .double()) or leave it "
-                            "out of argnums")
+            kind = ForwardDtypeError if op in FORWARD_OPS else DtypeError
+            raise kind(f"{op}: {where} holds a Tensor of dtype {t.dtype} (shape {tuple(t.shape)}); only "
+                       "floating-point tensors can be differentiated: convert it (e.g. .double()) or leave it "
+                       "out of argnums")
         if linked and t.requires_grad:
             fresh.append(t.clone())
         else:

@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from numbers import Integral
 
 from .creation import zeros
+from .errors import DimRangeError
 from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
 from .function import named
@@ -94,8 +95,8 @@ def _stack_output(name, i, pieces, out_dim, size):
                          "give it an int out_dim")
     ndim = pieces[0].ndim + 1
     if not -ndim <= out_dim < ndim:
-        raise ValueError(f"vmap({name}): out_dim {out_dim} for output {i} (per element of shape "
-                         f"{tuple(pieces[0].shape)}) must satisfy {-ndim} <= out_dim < {ndim}")
+        raise DimRangeError(f"vmap({name}): out_dim {out_dim} for output {i} (per element of shape "
+                            f"{tuple(pieces[0].shape)}) must satisfy {-ndim} <= out_dim < {ndim}")
     if size == 0:
         shape = list(pieces[0].shape)
         shape.insert(out_dim % ndim, 0)

@@ -19,11 +19,15 @@ from tests.bad_input_checks import check_mistake, check_oracle, raised
 
 LinAlgError = ag.linalg.LinAlgError
 # PyTorch's Transformer warns that batch_first=False rules out its nested-tensor fast path
-pytestmark = pytest.mark.filterwarnings("ignore:enable_nested_tensor")
+pytestmark = [pytest.mark.filterwarnings("ignore:enable_nested_tensor"),
+              pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")]
 
 QKV = "torch.randn(2, 4, 8), torch.randn(2, 5, 8), torch.randn(2, 5, 8)"
 TF = "nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16)"
 CE = "torch.randn(5, 3), torch.tensor([0, 1, 2, 1, 0])"
+RNN = "nn.utils.rnn"
+INT = "torch.ones(3, dtype=torch.int64)"
+D = "torch.distributions"
 
 # id, code (PyTorch spelling; {tmp} is a fresh directory), PyTorch's exception type, the type deepgrad raised
 # before (kept, so that existing `except` clauses still catch it), substrings the message must hold
@@ -163,7 +167,111 @@ LOSSES_AND_EMBEDDINGS = [
      ("Embedding", "padding_idx=-11", "[-10, 10)")),
 ]
 
-CASES = LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS
+RNN_UTILS = [
+    ("pack_unsorted_lengths", f"{RNN}.pack_padded_sequence(torch.randn(5, 3, 2), torch.tensor([2, 5, 3]))",
+     RuntimeError, ValueError, ("pack_padded_sequence", "[2, 5, 3]", "enforce_sorted=False")),
+    ("pack_sequence_unsorted", f"{RNN}.pack_sequence([torch.randn(2), torch.randn(3)])", RuntimeError, ValueError,
+     ("pack_padded_sequence", "[2, 3]", "enforce_sorted=False")),
+    ("pack_zero_length", f"{RNN}.pack_padded_sequence(torch.randn(5, 3, 2), torch.tensor([5, 3, 0]))", RuntimeError,
+     ValueError, ("pack_padded_sequence", "[1, 5]", "[5, 3, 0]")),
+    ("pack_lengths_count", f"{RNN}.pack_padded_sequence(torch.randn(5, 3, 2), torch.tensor([5, 3]))", RuntimeError,
+     ValueError, ("pack_padded_sequence", "one length per sequence (3)", "(2,)")),
+    ("pack_lengths_2d", f"{RNN}.pack_padded_sequence(torch.randn(5, 3, 2), torch.tensor([[5, 3, 2]]))",
+     RuntimeError, ValueError, ("pack_padded_sequence", "(1, 3)")),
+    ("pad_sequence_trailing_dims", f"{RNN}.pad_sequence([torch.randn(2, 3), torch.randn(4, 2)])", RuntimeError,
+     ValueError, ("pad_sequence", "(3,)", "[4, 2]")),
+    ("pad_sequence_empty", f"{RNN}.pad_sequence([])", RuntimeError, ValueError, ("pad_sequence", "no sequences")),
+    ("pad_sequence_side", f"{RNN}.pad_sequence([torch.randn(2), torch.randn(3)], padding_side='middle')",
+     RuntimeError, ValueError, ("pad_sequence", "'middle'", "'left'")),
+    ("pad_packed_total_length_short", f"p = {RNN}.pack_padded_sequence(torch.randn(5, 3, 2), "
+     f"torch.tensor([5, 3, 2]))\n{RNN}.pad_packed_sequence(p, total_length=3)", ValueError, ValueError,
+     ("pad_packed_sequence", "total_length (3)", "(5)")),
+    ("lstm_on_packed_wrong_features", f"p = {RNN}.pack_padded_sequence(torch.randn(5, 3, 2), "
+     "torch.tensor([5, 3, 2]))\nnn.LSTM(4, 3)(p)", RuntimeError, ValueError, ("LSTM(4, 3)", "(N, 4)", "[10, 2]")),
+]
+
+FUNC = [
+    ("vmap_mapped_sizes_differ", "torch.func.vmap(lambda a, b: a + b)(torch.randn(3, 2), torch.randn(4, 2))",
+     ValueError, ValueError, ("vmap", "[3, 4]")),
+    ("vmap_in_dims_too_short", "torch.func.vmap(lambda a, b: a + b, in_dims=(0,))(torch.randn(3, 2), "
+     "torch.randn(3, 2))", ValueError, ValueError, ("vmap", "in_dims=(0,)", "one in_dim", "per positional")),
+    ("vmap_in_dim_out_of_range", "torch.func.vmap(lambda a: a * 2, in_dims=2)(torch.randn(3, 2))", ValueError,
+     ValueError, ("vmap", "in_dim=2", "(3, 2)", "-2 <= in_dim < 2")),
+    ("vmap_returns_a_number", "torch.func.vmap(lambda a: 3)(torch.randn(3, 2))", ValueError, ValueError,
+     ("vmap", "int", "ag.tensor")),
+    ("vmap_out_dim_out_of_range", "torch.func.vmap(lambda a: a * 2, out_dims=3)(torch.randn(3, 2))", IndexError,
+     ValueError, ("vmap", "out_dim 3", "(2,)", "-2 <= out_dim < 2")),
+    ("vmap_of_a_0d_tensor", "torch.func.vmap(lambda a: a * 2)(torch.tensor(1.0))", ValueError, ValueError,
+     ("vmap", "in_dim=0", "shape ()")),
+    ("grad_of_non_scalar", "torch.func.grad(lambda x: x * 2)(torch.randn(3))", RuntimeError, RuntimeError,
+     ("grad", "scalar", "(3,)", ".sum()", "jacrev")),
+    ("grad_returns_a_float", "torch.func.grad(lambda x: 3.0)(torch.randn(3))", RuntimeError, RuntimeError,
+     ("grad", "scalar Tensor", "float")),
+    ("grad_argnums_out_of_range", "torch.func.grad(lambda x: x.sum(), argnums=1)(torch.randn(3))", RuntimeError,
+     RuntimeError, ("grad", "argnums=1", "1 positional")),
+    ("grad_of_int_input", f"torch.func.grad(lambda x: x.sum())({INT})", RuntimeError, TypeError,
+     ("grad", "int64", "(3,)", ".double()")),
+    ("vjp_of_int_input", f"torch.func.vjp(lambda x: x * 2, {INT})", RuntimeError, TypeError, ("vjp", "int64")),
+    ("jacrev_of_int_input", f"torch.func.jacrev(lambda x: x * 2)({INT})", RuntimeError, TypeError,
+     ("jacrev", "int64")),
+    ("jacfwd_of_int_input", f"torch.func.jacfwd(lambda x: x * 2)({INT})", ValueError, TypeError,
+     ("jacfwd", "int64")),
+    ("jvp_of_int_input", f"torch.func.jvp(lambda x: x * 2, ({INT},), ({INT},))", ValueError, TypeError,
+     ("jvp", "int64")),
+    ("hessian_of_int_input", f"torch.func.hessian(lambda x: x.sum())({INT})", ValueError, TypeError,
+     ("jacfwd", "int64")),
+    ("grad_has_aux_without_a_tuple", "torch.func.grad(lambda x: x.sum(), has_aux=True)(torch.randn(3))",
+     RuntimeError, RuntimeError, ("grad", "has_aux=True", "(output, aux)")),
+    ("jacrev_returns_a_list_of_floats", "torch.func.jacrev(lambda x: [1.0])(torch.randn(3))", RuntimeError,
+     RuntimeError, ("jacrev", "float", "Tensors only")),
+    ("jacrev_empty_argnums", "torch.func.jacrev(lambda x: x, argnums=())(torch.randn(3))", RuntimeError,
+     RuntimeError, ("jacrev", "argnums", "empty")),
+    ("vjp_cotangent_shape", "o, f = torch.func.vjp(lambda x: x * 2, torch.randn(3))\nf(torch.ones(4))",
+     RuntimeError, RuntimeError, ("vjp", "(3,)", "(4,)")),
+    ("jvp_tangent_shape", "torch.func.jvp(lambda x: x * 2, (torch.randn(3),), (torch.ones(4),))", RuntimeError,
+     RuntimeError, ("jvp", "(4,)", "(3,)")),
+    ("jvp_primals_not_a_tuple", "torch.func.jvp(lambda x: x * 2, torch.randn(3), torch.ones(3))", RuntimeError,
+     RuntimeError, ("jvp", "tuple", "(x,)")),
+    ("functional_call_strict_keys", "torch.func.functional_call(nn.Linear(3, 2), {'weight': torch.ones(2, 3), "
+     "'bogus': torch.ones(1)}, (torch.ones(1, 3),), strict=True)", RuntimeError, RuntimeError,
+     ("functional_call", "missing: bias", "unexpected: bogus")),
+]
+
+DISTRIBUTIONS = [
+    ("normal_negative_scale", f"{D}.Normal(0.0, -1.0, validate_args=True)", ValueError, ValueError,
+     ("scale", "GreaterThan(lower_bound=0.0)", "-1.0", "validate_args=False")),
+    ("bernoulli_probability_above_1", f"{D}.Bernoulli(probs=torch.tensor(1.5))", ValueError, ValueError,
+     ("probs", "Bernoulli", "1.5")),
+    ("bernoulli_probs_and_logits", f"{D}.Bernoulli(probs=torch.tensor(0.5), logits=torch.tensor(0.0))",
+     ValueError, ValueError, ("Bernoulli", "probs or logits")),
+    ("categorical_negative_probability", f"{D}.Categorical(probs=torch.tensor([0.5, -0.1, 0.6]))", ValueError,
+     ValueError, ("probs", "Simplex()", "-0.1000")),
+    ("categorical_log_prob_outside_support", f"{D}.Categorical(probs=torch.tensor([0.5, 0.5])).log_prob("
+     "torch.tensor(2))", ValueError, ValueError, ("value argument", "IntegerInterval(lower_bound=0, upper_bound=1)")),
+    ("exponential_log_prob_negative", f"{D}.Exponential(torch.tensor(1.0)).log_prob(torch.tensor(-1.0))",
+     ValueError, ValueError, ("support", "GreaterThanEq(lower_bound=0.0)", "-1.0")),
+    ("uniform_low_above_high", f"{D}.Uniform(torch.tensor(2.0), torch.tensor(1.0))", ValueError, ValueError,
+     ("low", "Uniform", "LessThan")),
+    ("poisson_log_prob_fraction", f"{D}.Poisson(torch.tensor(2.0)).log_prob(torch.tensor(1.5))", ValueError,
+     ValueError, ("support", "IntegerGreaterThan", "1.5")),
+    ("mvn_covariance_not_positive_definite", f"{D}.MultivariateNormal(torch.zeros(2), "
+     "torch.tensor([[1.0, 2.0], [2.0, 1.0]]))", ValueError, ValueError, ("covariance_matrix", "PositiveDefinite()")),
+    ("mvn_scalar_loc", f"{D}.MultivariateNormal(torch.tensor(0.0), torch.eye(1))", ValueError, ValueError,
+     ("MultivariateNormal", "one-dimensional", "Normal")),
+    ("mvn_two_matrices", f"{D}.MultivariateNormal(torch.zeros(2), torch.eye(2), precision_matrix=torch.eye(2))",
+     ValueError, ValueError, ("MultivariateNormal", "exactly one", "got 2")),
+    ("normal_shapes_do_not_broadcast", f"{D}.Normal(torch.zeros(3), torch.ones(4))", RuntimeError, ValueError,
+     ("(3,)", "(4,)", "broadcast")),
+    ("normal_log_prob_shape", f"{D}.Normal(torch.zeros(3), torch.ones(3)).log_prob(torch.zeros(4))", ValueError,
+     ValueError, ("Normal.log_prob", "(4,)", "(3,)")),
+    ("normal_fractional_sample_shape", f"{D}.Normal(0.0, 1.0).sample((2.5,))", TypeError, TypeError,
+     ("(2.5,)", "int(n)")),
+    ("kl_of_unregistered_pair", f"{D}.kl_divergence({D}.Normal(0.0, 1.0), "
+     f"{D}.Categorical(probs=torch.tensor([0.5, 0.5])))", NotImplementedError, NotImplementedError,
+     ("kl_divergence", "Normal || Categorical")),
+]
+
+CASES = LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS + RNN_UTILS + FUNC + DISTRIBUTIONS
 
 # calls PyTorch accepts: ours must run too and give PyTorch's value (the last line is the value compared)
 ACCEPTED = [
@@ -178,6 +286,9 @@ ACCEPTED = [
      "F.cross_entropy(x, F.softmax(x.cos(), 1), label_smoothing=-0.5).item()"),
     ("cross_entropy_probabilities_take_any_weight_dtype", "x = torch.arange(15.0).reshape(5, 3).sin()\n"
      "F.cross_entropy(x, F.softmax(x.cos(), 1), weight=torch.tensor([1, 2, 3])).item()"),
+    ("pack_unsorted_without_enforce_sorted", f"x = torch.arange(15.0).reshape(5, 3, 1)\n"
+     f"{RNN}.pad_packed_sequence({RNN}.pack_padded_sequence(x, torch.tensor([2, 5, 3]), enforce_sorted=False))[0]"),
+    ("pad_sequence_of_a_tensor", f"{RNN}.pad_sequence(torch.arange(6.0).reshape(2, 3))"),
     ("embedding_negative_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), "
      "max_norm=-1.0)\ntorch.cat([e(torch.tensor([1, 3])).flatten(), e.weight.flatten()])"),
     ("embedding_zero_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), max_norm=0.0)\n"

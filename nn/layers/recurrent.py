@@ -153,7 +153,7 @@ class RNNBase(LayerWeights, Module):
         """forward for a PackedSequence: states are permuted into the packed (longest first) order and back."""
         data, sizes = packed.data, [int(n) for n in packed.batch_sizes.tolist()]
         if data.ndim != 2 or data.shape[1] != self.input_size:
-            raise ValueError(f"{self!r}: expected packed data (N, {self.input_size}), got shape {data.shape}")
+            raise ShapeError(f"{self!r}: expected packed data (N, {self.input_size}), got shape {data.shape}")
         batch = sizes[0]
         order, restore = packed.batch_orders(batch)
         permuted = packed.sorted_indices is not None

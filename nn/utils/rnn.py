@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentRangeError, ShapeError
 
 from .packed_casts import PackedCasts
 
@@ -73,13 +74,13 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     the missing steps with padding_value after each sequence ('right') or before it ('left')."""
     sequences = list(sequences)
     if not sequences:
-        raise ValueError("pad_sequence: got no sequences; pass a non-empty list of (L, *) Tensors")
+        raise ArgumentRangeError("pad_sequence: got no sequences; pass a non-empty list of (L, *) Tensors")
     if padding_side not in ("right", "left"):
-        raise ValueError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
+        raise ArgumentRangeError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
     rest = tuple(sequences[0].shape[1:])
     for k, s in enumerate(sequences):
         if not isinstance(s, Tensor) or s.ndim < 1 or tuple(s.shape[1:]) != rest:
-            raise ValueError(f"pad_sequence: every sequence must be a Tensor (L, *{rest}) like the first; "
+            raise ShapeError(f"pad_sequence: every sequence must be a Tensor (L, *{rest}) like the first; "
                              f"sequence {k} has shape {getattr(s, 'shape', type(s).__name__)}")
     longest = max(s.shape[0] for s in sequences)
     padded = []
@@ -101,14 +102,14 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
 
 def _check_lengths(lengths, batch, steps, enforce_sorted):
     if lengths.ndim != 1 or len(lengths) != batch:
-        raise ValueError(f"pack_padded_sequence: lengths must hold one length per sequence ({batch}), got shape "
+        raise ShapeError(f"pack_padded_sequence: lengths must hold one length per sequence ({batch}), got shape "
                          f"{lengths.shape}")
     if batch and (lengths.min() < 1 or lengths.max() > steps):
-        raise ValueError(f"pack_padded_sequence: every length must be in [1, {steps}] (the padded length), got "
-                         f"{lengths.tolist()}")
+        raise ArgumentRangeError(f"pack_padded_sequence: every length must be in [1, {steps}] (the padded length), "
+                                 f"got {lengths.tolist()}")
     if enforce_sorted and np.any(np.diff(lengths) > 0):
-        raise ValueError(f"pack_padded_sequence: lengths {lengths.tolist()} are not sorted in decreasing order; "
-                         "sort the batch or pass enforce_sorted=False")
+        raise ArgumentRangeError(f"pack_padded_sequence: lengths {lengths.tolist()} are not sorted in decreasing "
+                                 "order; sort the batch or pass enforce_sorted=False")
 
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
