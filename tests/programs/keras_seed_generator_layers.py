@@ -1,6 +1,6 @@
 """A Keras program, written for Keras 3: custom layers that own a keras.random.SeedGenerator — feature noise from
-random.normal, a token-dropping mask from random.uniform, mixup with random.uniform and random.shuffle, and a
-stochastic-depth residual block gated by a uniform draw — active only in training, in a model trained after
+random.normal, a token-dropping mask from random.uniform, mixup with random.beta and random.shuffle, and a
+stochastic-depth residual block gated by random.binomial — active only in training, in a model trained after
 keras.utils.set_random_seed; it prints the draws, the SeedGenerator's state and config, the training losses, and
 that inference is deterministic. deepgrad draws Keras's own numbers, so real Keras and deepgrad print the same."""
 import numpy as np
@@ -48,14 +48,14 @@ class StochasticDepth(layers.Layer):
     def call(self, x, training=False):
         branch = self.dense(x)
         if training:
-            draw = random.uniform((ops.shape(x)[0], 1, 1), seed=self.seed_generator)
-            gate = ops.cast(draw < self.survival, x.dtype)
+            gate = random.binomial((ops.shape(x)[0], 1, 1), counts=1.0, probabilities=self.survival,
+                                   seed=self.seed_generator)
             return x + branch * gate / self.survival
         return x + branch
 
 
 def mixup(x, y, seed):
-    lam = random.uniform((ops.shape(x)[0], 1), minval=0.5, maxval=1.0, seed=seed)
+    lam = random.beta((ops.shape(x)[0], 1), 0.4, 0.4, seed=seed)
     order = random.shuffle(ops.arange(ops.shape(x)[0]), seed=seed)
     mixed_x = lam[:, :, None] * x + (1.0 - lam[:, :, None]) * ops.take(x, order, axis=0)
     mixed_y = lam * y + (1.0 - lam) * ops.take(y, order, axis=0)
@@ -66,6 +66,8 @@ def main():
     keras.utils.set_random_seed(1234)
     generator = random.SeedGenerator(42, name="stream")
     print("generator config", generator.get_config())
+    print("gamma", r(random.gamma((3,), alpha=0.7, seed=generator)), "binomial",
+          r(random.binomial((4,), counts=10.0, probabilities=0.3, seed=4)))
     first = random.normal((3,), seed=generator)
     second = random.normal((3,), seed=generator)
     print("draws differ", bool(ops.any(first != second)), "state", r(ops.convert_to_numpy(generator.state)))
