@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from backends import torch_samplers
+from backends import torch_sampler_steps, torch_samplers
 from backends.torch_stream import TorchStream
 
 torch = pytest.importorskip("torch")
@@ -28,6 +28,8 @@ EXACT = {
     "Chi2": lambda L, t: L.Chi2(t([0.5, 3.0, 12.0])),
     "Beta": lambda L, t: L.Beta(t([0.5, 2.0, 7.0]), t([1.5, 2.0, 0.3])),
     "Dirichlet": lambda L, t: L.Dirichlet(t([[0.5, 2.0, 7.0], [1.0, 1.0, 1.0]])),
+    # seven categories: the normalising sum adds in PyTorch's order (four-lane vectors, then the rest)
+    "Dirichlet(7)": lambda L, t: L.Dirichlet(t([0.3, 1.0, 2.0, 0.7, 5.0, 1.5, 0.9])),
     "Binomial": lambda L, t: L.Binomial(t([5.0, 30.0, 100.0, 8.0]), t([0.3, 0.5, 0.9, 0.05])),
     "Poisson": lambda L, t: L.Poisson(t([0.5, 3.0, 9.99, 10.0, 12.0, 100.0, 0.0])),
     "StudentT": lambda L, t: L.StudentT(t([0.5, 3.0, 12.0])),
@@ -134,3 +136,30 @@ def test_poisson_sampler_out_of_range_rates_are_pytorchs():
 def test_poisson_sampler_refuses_integer_rates():
     with pytest.raises(TypeError, match="poisson: expects a float array"):
         torch_samplers.poisson(TorchStream(0), np.array([1, 2]))
+
+
+@pytest.mark.parametrize("runner", ["compiled", "python"])
+def test_both_loop_runners_and_buffer_refills_give_pytorchs_numbers(runner, monkeypatch):
+    # the Python loops (where Numba cannot load) and the compiled ones; buffers drawn nearly empty, so that the
+    # loops run short, undo elements and are refilled many times
+    if runner == "python":
+        monkeypatch.setattr(torch_samplers, "_compiled", torch_sampler_steps)
+    else:
+        assert torch_samplers._loops() is not torch_sampler_steps, "the compiled sampler loops did not load"
+    monkeypatch.setattr(torch_samplers, "_PER_ELEMENT", 0.01)
+    monkeypatch.setattr(torch_samplers, "_MARGIN", 1)
+    alpha = np.array([0.3, 1.0, 2.5, 9.0, 0.05] * 8, np.float32)
+    counts, probs = np.array([3.0, 40.0, 500.0, 9.0] * 10), np.array([0.2, 0.45, 0.8, 0.97] * 10)
+    rates = np.array([0.5, 9.5, 12.0, 300.0] * 10, np.float32)
+    stream = TorchStream(12)
+    torch.manual_seed(12)
+    torch.randn(1)          # leaves a normal in the cache, which the first gamma draw takes
+    stream.normal(size=1)
+    theirs = torch._standard_gamma(torch.tensor(alpha))
+    np.testing.assert_array_equal(torch_samplers.standard_gamma(stream, alpha), theirs)
+    np.testing.assert_array_equal(torch_samplers.dirichlet(stream, alpha.reshape(8, 5).astype(np.float64)),
+                                  torch._sample_dirichlet(torch.tensor(alpha.reshape(8, 5), dtype=torch.float64)))
+    np.testing.assert_array_equal(torch_samplers.binomial(stream, counts, probs),
+                                  torch.binomial(torch.tensor(counts), torch.tensor(probs)))
+    np.testing.assert_array_equal(torch_samplers.poisson(stream, rates), torch.poisson(torch.tensor(rates)))
+    np.testing.assert_array_equal(stream.normal(size=3), torch.randn(3, dtype=torch.float64).numpy())
