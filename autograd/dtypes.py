@@ -3,6 +3,7 @@ import numpy as np
 
 from . import complex_forms, half_forms
 from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
+from .errors import DtypeError
 
 float16 = np.float16
 float32 = np.float32
@@ -103,8 +104,8 @@ def check_supported(op, dtype):
             half_forms.note_half(dtype)
             return dtype
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
-        raise TypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
-                        "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
+        raise DtypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
+                         "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
     if dtype is half_forms.F16:
         half_forms.note_half(dtype)   # ops start computing float16 arrays in float32 (autograd/half_forms.py)
     elif dtype.kind == "c":

@@ -6,6 +6,11 @@ import numbers
 import numpy as np
 
 
+class IntOverflowError(OverflowError, RuntimeError):
+    """An int outside an integer dtype's range: an OverflowError, and a RuntimeError as PyTorch raises for it
+    ("value cannot be converted to type int8 without overflow")."""
+
+
 def fitted(value, dtype, op):
     """`value` as an integer tensor of `dtype` stores it (see the module's docstring); anything that is not a
     Python int, or a dtype that is not an integer one, is returned unchanged."""
@@ -21,8 +26,8 @@ def fitted(value, dtype, op):
     if dtype.kind == "u" and -int(info.max) <= value < 0:
         return value + int(info.max) + 1
     lowest = -int(info.max) if dtype.kind == "u" else int(info.min)
-    raise OverflowError(f"{op}: the value {value} cannot be stored in a tensor of dtype {dtype} without overflow "
-                        f"(it takes {lowest}..{info.max}), as in PyTorch; use a wider dtype such as int64")
+    raise IntOverflowError(f"{op}: the value {value} cannot be stored in a tensor of dtype {dtype} without "
+                           f"overflow (it takes {lowest}..{info.max}), as in PyTorch; use a wider dtype such as int64")
 
 
 def fitted_array(data, dtype, op):

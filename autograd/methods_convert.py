@@ -11,6 +11,7 @@ from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
 from .dtypes import float16, float32, float64
+from .errors import DtypeError
 from .ops import convert as C
 from .ops.elementwise import Clone
 from .ops.memory_layout import Arrange
@@ -81,7 +82,8 @@ def parse_to(args, kwargs):
                 if names_bf16(a):   # the name, before ml_dtypes (imported on first use) registered it
                     dtype = bfloat16_dtype("to")
                     continue
-                raise TypeError(f"to: {a!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype") from None
+                raise DtypeError(f"to: {a!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype "
+                                 "(ag.float32, 'float64', ...)") from None
     return device, dtype
 
 

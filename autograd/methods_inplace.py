@@ -9,7 +9,7 @@ in-place ops on non-leaf tensors do. A result whose dtype cannot be stored in th
 from . import complex_forms, view_inplace
 from .capture import state as capture
 from .dtypes import castable
-from .errors import DtypeError
+from .errors import DtypeError, ShapeError
 from .grad_mode import state
 from .sparse_storage import SparseCOO, assign_sparse
 from .tensor import Tensor, _check_inplace, rebind
@@ -46,8 +46,8 @@ def inplace(fn, name):
         if type(self._data) is SparseCOO:   # a sparse tensor's entries are replaced (no views share them)
             return assign_sparse(self, result._data, name)
         if result.shape != self.shape:
-            raise ValueError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
-                             "an in-place op cannot change the shape")
+            raise ShapeError(f"{name}: result shape {result.shape} differs from the tensor's {self.shape}; "
+                             "an in-place op cannot change the shape: use the out-of-place form (t = t.op(...))")
         _storable(name, result.dtype, self.dtype)
         target = self._writable()
         if capture.recorder is not None:

@@ -313,6 +313,10 @@ class Tensor:
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it): the gradient after every
         hook registered on it, accumulated over backward calls; calling it again changes nothing."""
+        if not self.requires_grad:
+            raise GraphError(f"retain_grad: this tensor (shape {tuple(self.shape)}) does not require grad, so it "
+                             "never gets a gradient to retain; make the leaves it comes from require grad "
+                             "(requires_grad=True), or compute it outside no_grad()")
         if self._node is not None:
             ref = weakref.ref(self)
 

@@ -28,6 +28,9 @@ CE = "torch.randn(5, 3), torch.tensor([0, 1, 2, 1, 0])"
 RNN = "nn.utils.rnn"
 INT = "torch.ones(3, dtype=torch.int64)"
 D = "torch.distributions"
+P = "nn.Linear(3, 2).parameters()"
+SGD = f"optim.SGD({P}, lr=0.1)"
+DS = "TensorDataset(torch.randn(4, 2))"
 
 # id, code (PyTorch spelling; {tmp} is a fresh directory), PyTorch's exception type, the type deepgrad raised
 # before (kept, so that existing `except` clauses still catch it), substrings the message must hold
@@ -271,7 +274,118 @@ DISTRIBUTIONS = [
      ("kl_divergence", "Normal || Categorical")),
 ]
 
-CASES = LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS + RNN_UTILS + FUNC + DISTRIBUTIONS
+OPTIM_AND_DATA = [
+    ("adam_beta2_of_1", f"optim.Adam({P}, betas=(0.9, 1.0))", ValueError, ValueError, ("Adam", "(0.9, 1.0)", "[0, 1)")),
+    ("adam_negative_beta1", f"optim.Adam({P}, betas=(-0.1, 0.999))", ValueError, ValueError, ("Adam", "-0.1")),
+    ("adamw_negative_weight_decay", f"optim.AdamW({P}, weight_decay=-0.1)", ValueError, ValueError,
+     ("AdamW", "weight_decay", "-0.1")),
+    ("rmsprop_negative_alpha", f"optim.RMSprop({P}, alpha=-0.1)", ValueError, ValueError, ("RMSprop", "alpha")),
+    ("adagrad_negative_lr_decay", f"optim.Adagrad({P}, lr_decay=-0.1)", ValueError, ValueError,
+     ("Adagrad", "lr_decay", "-0.1")),
+    ("lr_as_a_string", f"optim.SGD({P}, lr='0.1')", TypeError, TypeError, ("SGD", "lr", "str", "'0.1'")),
+    ("load_state_dict_group_sizes", "a = optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)\n"
+     "optim.SGD(nn.Linear(3, 2, bias=False).parameters(), lr=0.1).load_state_dict(a.state_dict())", ValueError,
+     ValueError, ("SGD.load_state_dict", "2 parameters", "1 in this optimiser")),
+    ("load_state_dict_group_count", "m = nn.Linear(3, 2)\na = optim.SGD([{'params': [m.weight]}, {'params': "
+     "[m.bias]}], lr=0.1)\noptim.SGD(m.parameters(), lr=0.1).load_state_dict(a.state_dict())", ValueError,
+     ValueError, ("SGD.load_state_dict", "2 param groups", "has 1")),
+    ("lbfgs_param_groups", "m = nn.Linear(3, 2)\noptim.LBFGS([{'params': [m.weight]}, {'params': [m.bias]}])",
+     ValueError, ValueError, ("LBFGS", "parameter groups")),
+    ("lbfgs_step_without_closure", f"optim.LBFGS({P}).step()", TypeError, TypeError, ("LBFGS.step", "closure")),
+    ("scheduler_before_optimizer", "optim.lr_scheduler.StepLR(None, 1)", TypeError, TypeError,
+     ("StepLR", "Optimizer", "NoneType")),
+    ("onecycle_without_total_steps", f"optim.lr_scheduler.OneCycleLR({SGD}, max_lr=0.1)", ValueError, ValueError,
+     ("OneCycleLR", "total_steps", "steps_per_epoch")),
+    ("onecycle_stepped_past_the_end", f"s = optim.lr_scheduler.OneCycleLR({SGD}, max_lr=0.1, total_steps=2)\n"
+     "for _ in range(3):\n    s.step()", ValueError, ValueError, ("OneCycleLR", "3 times", "total_steps=2")),
+    ("warm_restarts_t0_zero", f"optim.lr_scheduler.CosineAnnealingWarmRestarts({SGD}, T_0=0)", ValueError,
+     ValueError, ("CosineAnnealingWarmRestarts", "T_0", "0")),
+    ("lambda_lr_one_lambda_per_group", f"optim.lr_scheduler.LambdaLR({SGD}, [lambda e: 1.0, lambda e: 0.5])",
+     ValueError, ValueError, ("LambdaLR", "2 lr_lambda", "1 param groups")),
+    ("plateau_mode", f"optim.lr_scheduler.ReduceLROnPlateau({SGD}, mode='minimum')", ValueError, ValueError,
+     ("ReduceLROnPlateau", "'min' or 'max'", "'minimum'")),
+    ("plateau_factor_1", f"optim.lr_scheduler.ReduceLROnPlateau({SGD}, factor=1.0)", ValueError, ValueError,
+     ("ReduceLROnPlateau", "factor", "1.0")),
+    ("plateau_step_without_metric", f"optim.lr_scheduler.ReduceLROnPlateau({SGD}).step()", TypeError, TypeError,
+     ("ReduceLROnPlateau.step()", "'metrics'")),
+    ("sequential_lr_milestones", f"o = {SGD}\noptim.lr_scheduler.SequentialLR(o, [optim.lr_scheduler.StepLR(o, 1), "
+     "optim.lr_scheduler.StepLR(o, 1)], milestones=[1, 2])", ValueError, ValueError,
+     ("SequentialLR", "2 schedulers", "2 milestones")),
+    ("linear_lr_start_factor_zero", f"optim.lr_scheduler.LinearLR({SGD}, start_factor=0)", ValueError, ValueError,
+     ("LinearLR", "start_factor", "(0, 1]")),
+    ("loader_batch_size_none_with_drop_last", f"DataLoader({DS}, batch_size=None, drop_last=True)", ValueError,
+     ValueError, ("DataLoader", "batch_size=None", "drop_last")),
+    ("loader_collate_ragged_vectors", "list(DataLoader([torch.randn(2), torch.randn(3)], batch_size=2))",
+     RuntimeError, ValueError, ("DataLoader", "(2,)", "(3,)", "collate_fn")),
+    ("loader_of_an_iterator", "len(DataLoader(iter([1, 2, 3])))", TypeError, TypeError,
+     ("DataLoader", "__len__", "list_iterator")),
+]
+
+TENSORS_AND_FILES = [
+    ("to_unknown_device_string", "torch.ones(2).to('gpu')", RuntimeError, TypeError,
+     ("to", "'gpu'", "'cuda:0'")),
+    ("module_to_unknown_device", "nn.Linear(2, 2).to('gpu')", RuntimeError, TypeError, ("'gpu'", "device")),
+    ("module_to_int_dtype", "nn.Linear(2, 2).to(torch.int64)", TypeError, TypeError,
+     ("Module.to", "floating point", "int64")),
+    ("device_unknown_type", "torch.device('tpu')", RuntimeError, RuntimeError, ("'tpu'", "cpu, cuda")),
+    ("device_negative_index", "torch.device('cuda', -1)", RuntimeError, RuntimeError, ("'cuda:-1'", "non-negative")),
+    ("tensor_of_ragged_lists", "torch.tensor([[[1, 2]], [[3, 4], [5, 6]]])", ValueError, ValueError,
+     ("tensor", "different lengths", "dim 1", "pad_sequence")),
+    ("tensor_with_none", "torch.tensor([1.0, None])", RuntimeError, TypeError,
+     ("tensor", "object data", "np.asarray")),
+    ("tensor_of_a_dict", "torch.tensor({'a': 1})", RuntimeError, TypeError, ("tensor", "object data")),
+    ("tensor_int8_overflow", "torch.tensor([300], dtype=torch.int8)", RuntimeError, OverflowError,
+     ("tensor", "300", "int8", "-128..127", "int64")),
+    ("full_int8_overflow", "torch.full((2,), 300, dtype=torch.int8)", RuntimeError, OverflowError,
+     ("full", "300", "int8")),
+    ("view_of_transposed_3d", "torch.randn(2, 3, 4).transpose(0, 1).view(-1)", RuntimeError, RuntimeError,
+     ("view", "[3, 2, 4]", "strides", ".reshape(")),
+    ("view_of_expanded", "torch.randn(3, 1).expand(3, 4).view(12)", RuntimeError, RuntimeError,
+     ("view", "[3, 4]", "(12,)", ".contiguous()")),
+    ("view_as_wider_dtype", "torch.randn(3).view(torch.float64)", RuntimeError, RuntimeError,
+     ("view", "divisible by 2", "got 3")),
+    ("inplace_on_expanded", "torch.zeros(3, 1).expand(3, 4).add_(1)", RuntimeError, RuntimeError,
+     ("in-place", "(3, 4)", "expand()", "clone()")),
+    ("inplace_relu_on_leaf", "w = torch.ones(3, requires_grad=True)\nF.relu(w, inplace=True)", RuntimeError,
+     RuntimeError, ("relu_", "leaf", "no_grad")),
+    ("inplace_on_view_of_leaf", "w = torch.ones(3, requires_grad=True)\nw[0:2].add_(1)", RuntimeError,
+     RuntimeError, ("add_", "view of a leaf", "(2,)", "(3,)")),
+    ("inplace_broadcast_grows_the_tensor", "torch.ones(3).add_(torch.ones(2, 3))", RuntimeError, ValueError,
+     ("add_", "[2, 3]", "[3]", "out-of-place")),
+    ("inplace_float_into_int", "torch.ones(3, dtype=torch.int64).add_(0.5)", RuntimeError, TypeError,
+     ("add_", "float32", "int64", ".float()")),
+    ("setitem_value_shape", "x = torch.ones(3, 2)\nx[0] = torch.ones(3)", RuntimeError, ValueError,
+     ("setitem", "(3,)", "(2,)", "(3, 2)", "broadcast")),
+    ("setitem_mask_value_shape", "x = torch.ones(3, 2)\nx[x > 0] = torch.ones(4)", RuntimeError, ValueError,
+     ("setitem", "(4,)", "(6,)")),
+    ("backward_of_a_no_grad_result", "w = torch.ones(3, requires_grad=True)\nwith torch.no_grad():\n"
+     "    y = (w * 2).sum()\ny.backward()", RuntimeError, RuntimeError,
+     ("backward", "does not require grad", "requires_grad=True")),
+    ("backward_from_inference_mode", "w = torch.ones(3, requires_grad=True)\nwith torch.inference_mode():\n"
+     "    y = w * 2\ny.sum().backward()", RuntimeError, RuntimeError, ("backward", "does not require grad")),
+    ("inference_tensor_changed_outside", "with torch.inference_mode():\n    y = torch.ones(3)\ny.add_(1)",
+     RuntimeError, RuntimeError, ("inference tensor", "clone()")),
+    ("retain_grad_without_grad", "torch.ones(3).retain_grad()", RuntimeError, RuntimeError,
+     ("retain_grad", "(3,)", "requires_grad=True")),
+    ("grad_of_other_shape_assigned", "w = torch.ones(3, requires_grad=True)\nw.grad = torch.ones(4)",
+     RuntimeError, ValueError, ("gradient", "(4,)", "(3,)")),
+    ("grad_of_other_dtype_assigned", "w = torch.ones(3, requires_grad=True)\n"
+     "w.grad = torch.ones(3, dtype=torch.float64)", RuntimeError, TypeError, ("float64", "float32", ".to(")),
+    ("autocast_unknown_device_type", "with torch.autocast('gpu'):\n    pass", RuntimeError, RuntimeError,
+     ("autocast", "'gpu'", "'cuda' and 'cpu'")),
+    ("save_into_a_missing_folder", "torch.save({'a': torch.ones(2)}, '{tmp}/nodir/x.pt')", RuntimeError,
+     FileNotFoundError, ("save", "nodir", "does not exist", "os.makedirs")),
+    ("load_a_missing_file", "torch.load('{tmp}/missing.pt')", FileNotFoundError, FileNotFoundError,
+     ("missing.pt",)),
+    ("load_state_dict_given_a_path", "nn.Linear(2, 2).load_state_dict('{tmp}/x.pt')", TypeError, TypeError,
+     ("load_state_dict", "str", "nn.load(path)")),
+    ("load_state_dict_of_another_model", "nn.Linear(3, 2).load_state_dict(nn.Sequential(nn.Linear(3, 2))"
+     ".state_dict())", RuntimeError, KeyError, ("missing keys: weight, bias", "unexpected keys: 0.weight, 0.bias",
+                                                 "strict=False")),
+]
+
+CASES = (LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS + RNN_UTILS + FUNC + DISTRIBUTIONS + OPTIM_AND_DATA
+         + TENSORS_AND_FILES)
 
 # calls PyTorch accepts: ours must run too and give PyTorch's value (the last line is the value compared)
 ACCEPTED = [
@@ -289,6 +403,11 @@ ACCEPTED = [
     ("pack_unsorted_without_enforce_sorted", f"x = torch.arange(15.0).reshape(5, 3, 1)\n"
      f"{RNN}.pad_packed_sequence({RNN}.pack_padded_sequence(x, torch.tensor([2, 5, 3]), enforce_sorted=False))[0]"),
     ("pad_sequence_of_a_tensor", f"{RNN}.pad_sequence(torch.arange(6.0).reshape(2, 3))"),
+    ("step_lr_fractional_step_size", "o = optim.SGD([nn.Parameter(torch.ones(1))], lr=1.0)\n"
+     "s = optim.lr_scheduler.StepLR(o, step_size=1.5)\nlrs = []\nfor _ in range(4):\n    o.step(); s.step(); "
+     "lrs.append(o.param_groups[0]['lr'])\nlrs"),
+    ("retain_grad_of_a_leaf_that_requires_grad", "w = torch.ones(3, requires_grad=True)\nw.retain_grad()\n"
+     "(w * 2).sum().backward()\nw.grad"),
     ("embedding_negative_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), "
      "max_norm=-1.0)\ntorch.cat([e(torch.tensor([1, 3])).flatten(), e.weight.flatten()])"),
     ("embedding_zero_max_norm", "e = nn.Embedding.from_pretrained(torch.arange(8.0).reshape(4, 2), max_norm=0.0)\n"

@@ -89,6 +89,9 @@ class DataLoader:
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
             raise ValueError("DataLoader: batch_sampler gives whole batches of indices, so it cannot be combined with "
                              "batch_size, shuffle, sampler or drop_last; leave those out")
+        if batch_size is None and batch_sampler is None and drop_last:
+            raise ValueError("DataLoader: batch_size=None turns batching off (one example at a time), so there is no "
+                             "last batch for drop_last=True to drop; give a batch_size or leave drop_last out")
         self.dataset, self.sampler, self.batch_sampler = dataset, sampler, batch_sampler
         self.batch_size = None if batch_size is None or batch_sampler is not None else int(batch_size)
         self.shuffle, self.drop_last, self.prefetch = bool(shuffle), bool(drop_last), bool(prefetch)

@@ -122,6 +122,16 @@ def _check_destination(f, who):
                         f"writing, got {type(f).__name__}")
     if isinstance(f, io.TextIOBase):
         raise TypeError(f"{who}: the file is open in text mode; open it in binary mode ('wb')")
+    if _is_path(f):
+        parent = os.path.dirname(os.path.abspath(os.fspath(f)))
+        if not os.path.isdir(parent):
+            raise MissingFolderError(f"{who}: the folder {parent} does not exist; create it first "
+                                     "(os.makedirs(folder, exist_ok=True)) or save elsewhere")
+
+
+class MissingFolderError(FileNotFoundError, RuntimeError):
+    """nn.save to a path whose folder does not exist: a FileNotFoundError, and a RuntimeError as PyTorch's
+    torch.save raises ("Parent directory ... does not exist")."""
 
 
 def _check_metadata(metadata, who):

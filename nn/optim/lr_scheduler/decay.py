@@ -53,9 +53,9 @@ class StepLR(LRScheduler):
     """Multiply the lr by gamma every step_size epochs: initial_lr * gamma ** (epoch // step_size)."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        if int(step_size) != step_size or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
-        self.step_size = int(step_size)
+        if not step_size > 0:   # a fractional step_size works as in PyTorch: decay when epoch % step_size == 0
+            raise ValueError(f"StepLR: step_size must be positive, got {step_size!r}")
+        self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
