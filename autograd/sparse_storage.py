@@ -16,6 +16,11 @@ class SparseLayoutError(TypeError, AttributeError):
     """A dense kernel met a sparse COO tensor (also an AttributeError, so hasattr() stays False)."""
 
 
+class SparseOpError(TypeError, NotImplementedError):
+    """An op with no form for sparse COO tensors: a TypeError, and a NotImplementedError (so a RuntimeError too) as
+    PyTorch raises when an op has no kernel for the sparse layout."""
+
+
 #: Function class -> its form for sparse arguments, called with the Function's own arguments
 SPARSE_FORMS = {}
 
@@ -179,7 +184,7 @@ def run_sparse_form(cls, args, kwargs):
     op, its arguments and the fix."""
     form = SPARSE_FORMS.get(cls)
     if form is None:
-        raise TypeError(f"{cls.label()}: not supported for sparse COO tensors ({describe(args)}); convert with "
-                        ".to_dense() first, or use the sparse operations (torch.sparse.mm, torch.sparse.sum, "
-                        "sparse @ dense, ...)")
+        raise SparseOpError(f"{cls.label()}: not supported for sparse COO tensors ({describe(args)}); convert "
+                            "with .to_dense() first, or use the sparse operations (torch.sparse.mm, torch.sparse.sum, "
+                            "sparse @ dense, ...)")
     return form(*args, **kwargs)

@@ -31,6 +31,7 @@ D = "torch.distributions"
 P = "nn.Linear(3, 2).parameters()"
 SGD = f"optim.SGD({P}, lr=0.1)"
 DS = "TensorDataset(torch.randn(4, 2))"
+SP = "torch.eye(3).to_sparse()"
 
 # id, code (PyTorch spelling; {tmp} is a fresh directory), PyTorch's exception type, the type deepgrad raised
 # before (kept, so that existing `except` clauses still catch it), substrings the message must hold
@@ -384,8 +385,23 @@ TENSORS_AND_FILES = [
                                                  "strict=False")),
 ]
 
+SPARSE = [
+    ("sparse_coo_values_count", "torch.sparse_coo_tensor(torch.tensor([[0, 1]]), torch.tensor([1.0, 2.0, 3.0]), (3,))",
+     RuntimeError, ValueError, ("sparse_coo_tensor", "nnz from indices: 2", "nnz from values: 3")),
+    ("sparse_coo_indices_1d", "torch.sparse_coo_tensor(torch.tensor([0, 1]), torch.tensor([1.0, 2.0]), (3,))",
+     RuntimeError, TypeError, ("sparse_coo_tensor", "2-D", "(2,)", "(sparse_dim, nnz)")),
+    ("sparse_mm_inner_size", f"torch.sparse.mm({SP}, torch.ones(4, 2))", RuntimeError, ValueError,
+     ("mm", "(3, 3)", "(4, 2)", "K = 3")),
+    ("sparse_plus_dense_of_other_shape", f"{SP} + torch.ones(4)", RuntimeError, ValueError, ("add", "(3, 3)", "(4,)")),
+    ("view_of_sparse", f"{SP}.view(9)", NotImplementedError, TypeError, ("sparse COO", "(3, 3)", ".to_dense()")),
+    ("exp_of_sparse", f"torch.exp({SP})", NotImplementedError, TypeError, ("exp", "sparse COO", ".to_dense()")),
+    ("cumsum_of_sparse", f"torch.cumsum({SP}, 0)", NotImplementedError, TypeError, ("cumsum", "sparse COO")),
+    ("softmax_of_sparse", f"F.softmax({SP}, 0)", NotImplementedError, TypeError, ("softmax", "sparse COO")),
+    ("mean_of_sparse", f"{SP}.mean()", NotImplementedError, TypeError, ("mean", "sparse COO", "torch.sparse.sum")),
+]
+
 CASES = (LINALG + FFT + ATTENTION + LOSSES_AND_EMBEDDINGS + RNN_UTILS + FUNC + DISTRIBUTIONS + OPTIM_AND_DATA
-         + TENSORS_AND_FILES)
+         + TENSORS_AND_FILES + SPARSE)
 
 # calls PyTorch accepts: ours must run too and give PyTorch's value (the last line is the value compared)
 ACCEPTED = [
