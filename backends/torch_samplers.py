@@ -19,6 +19,8 @@ _MARGIN = 64
 #: uniforms drawn ahead per element (a gamma draw takes about 2, a binomial or Poisson one 2 to 11): more are drawn
 #: as the loops run short, and those left over are given back
 _PER_ELEMENT = 2.5
+#: uniforms drawn at most at once (1 MiB of words): the words left over, given back at the end, are redrawn
+_CHUNK = 1 << 16
 _compiled = None
 
 
@@ -40,26 +42,32 @@ def _loops():
 
 def _run(stream, run_loop, n):
     """Draws n elements with run_loop(out, start, words, pos, cache, margin) -> next start, over 32-bit words drawn
-    ahead, then leaves the stream just past the words used, its normal cache as
-    the loop left it; returns out (float64)."""
+    ahead in chunks, then leaves the stream just past the words used, its normal cache as the loop left it; returns
+    out (float64)."""
     compiled = _loops() is not steps
-    start_state = stream.bit_generator.state
     cache = [0.0, 0.0] if stream._next_normal is None else [1.0, float(stream._next_normal)]
     out, used, start, margin = [0.0] * n, 0, 0, _MARGIN
-    words = stream.words32(2 * (int(_PER_ELEMENT * n) + _MARGIN))
     if compiled:
         out, cache = np.zeros(n), np.array(cache)
+    # each chunk's starting state and the words drawn before it, to give back the words left over at the end
+    chunks, drawn, words = [], 0, np.zeros(0, np.uint32)
     while True:
+        size = 2 * (min(int(_PER_ELEMENT * (n - start)), _CHUNK) + margin)
+        chunks.append((stream.bit_generator.state, drawn))
+        words = np.concatenate([words, stream.words32(size)])
+        drawn += size
         pos = np.zeros(2, np.int64) if compiled else [0, 0]
         start = run_loop(out, start, words if compiled else words.tolist(), pos, cache, margin)
-        used += int(pos[0])
+        used += 2 * int(pos[0])
         if start == n:
             break
         if len(words) // 2 - pos[0] >= margin:    # the element ran past the buffer inside its loop: give it more
             margin *= 2
-        words = np.concatenate([words[2 * pos[0]:], stream.words32(2 * (int(_PER_ELEMENT * (n - start)) + margin))])
-    stream.bit_generator.state = start_state
-    stream.words32(2 * used)
+        words = words[2 * pos[0]:]
+    state, before = next((state, before) for state, before in reversed(chunks) if before <= used)
+    stream.bit_generator.state = state
+    if used > before:
+        stream.words32(used - before)
     stream._next_normal = float(cache[1]) if cache[0] else None
     return np.asarray(out, np.float64)
 
