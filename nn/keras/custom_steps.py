@@ -196,7 +196,7 @@ def layer_owned_metrics(model):
     on the model), in Keras's Model.metrics order."""
     internal = {id(model.__dict__.get(name)) for name in ("_loss_view", "_loss_tracker")}
     internal |= {id(v) for v in vars(model).values() if isinstance(v, CompileMetrics)}
-    return own_metrics(model, internal) + nested_layer_metrics(model)
+    return own_metrics(model, internal) + nested_layer_metrics(model, lambda layer: isinstance(layer, TrainingSteps))
 
 
 class TrainingSteps:

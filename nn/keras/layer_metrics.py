@@ -19,17 +19,17 @@ def layer_metrics(layer):
     return found
 
 
-def nested_layer_metrics(model):
+def nested_layer_metrics(model, is_model):
     """The part of Keras's Model.metrics after the model's own: every nested layer's layer_metrics, the layers in
-    depth-first order, each once; a nested model's list is left out (Keras: it belongs to that model's trainer)."""
-    from .custom_steps import TrainingSteps
+    depth-first order, each once; the list of a nested layer for which is_model(layer) holds is left out (Keras:
+    it belongs to that model's trainer)."""
     found, seen, stack = [], set(), list(reversed(list(model.children())))
     while stack:
         layer = stack.pop()
         if id(layer) in seen:
             continue
         seen.add(id(layer))
-        if not isinstance(layer, TrainingSteps):
+        if not is_model(layer):
             found += layer_metrics(layer)
         stack.extend(reversed(list(layer.children())))
     return found
