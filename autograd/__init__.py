@@ -89,7 +89,7 @@ from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
                           bitwise_xor)
 # the fifth batch of PyTorch's names
 from .creation import logspace
-from .random_api import poisson
+from .random_api import _sample_dirichlet, _standard_gamma, poisson
 from .binomial_draws import binomial
 from .strided_views import (TENSOR_METHODS as _STRIDED_METHODS, as_strided, empty_permuted, empty_strided,
                             frombuffer)

@@ -1,4 +1,5 @@
-"""PyTorch's global random functions beyond the factories: `normal`, `poisson`, and the seed and state of the global
+"""PyTorch's global random functions beyond the factories: `normal`, `poisson`, `_standard_gamma`,
+`_sample_dirichlet`, and the seed and state of the global
 stream (`initial_seed`, `seed`, `get_rng_state`, `set_rng_state`)."""
 import json
 import numbers
@@ -92,6 +93,33 @@ def set_rng_state(new_state):
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise ValueError("set_rng_state: the state must come from ag.get_rng_state() of deepgrad; this one "
                          f"could not be read ({error})") from None
+
+
+def _float_draws(op, input, generator, sampler):
+    """A no-grad op drawing sampler(stream, parameters) for the float tensor `input` of parameters."""
+    check_tensor(op, input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: the parameters must be a floating-point tensor, got {input.dtype} (shape "
+                        f"{tuple(input.shape)}); convert it with .float()")
+    d, rng = input.device, check_generator(op, generator)
+
+    def draw(xp, values):   # inside the op, so that an ag.jit replay draws afresh
+        return d.asarray(sampler(host_stream(d, rng), np.asarray(d.to_host(values))).astype(values.dtype))
+    return no_grad_op(op, draw, input)
+
+
+def _standard_gamma(input, generator=None):
+    """Samples of Gamma(alpha, 1) for each concentration alpha in `input` (floats; a non-positive or NaN alpha
+    gives the dtype's smallest normal number, as PyTorch's), in input's dtype; no gradient (Gamma.rsample carries
+    one). PyTorch's CPU sampler on the host devices, from the device's generator
+    or `generator`."""
+    return _float_draws("_standard_gamma", input, generator, torch_samplers.standard_gamma)
+
+
+def _sample_dirichlet(input, generator=None):
+    """One Dirichlet sample per row of concentrations along `input`'s last dimension (floats), in input's
+    dtype; no gradient. PyTorch's CPU sampler on the host devices, from the device's generator or `generator`."""
+    return _float_draws("_sample_dirichlet", input, generator, torch_samplers.dirichlet)
 
 
 def poisson(input, generator=None):

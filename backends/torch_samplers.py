@@ -88,17 +88,17 @@ def _gammas(stream, alpha, in_float32):
 
 def standard_gamma(stream, alpha):
     """Gamma(alpha, 1) samples of alpha's shape and float dtype, as torch._standard_gamma(alpha) draws them on the
-    CPU from `stream` (values below the dtype's smallest normal number become it)."""
+    CPU from `stream` (values below the dtype's smallest normal number, and NaN, become it: C++'s std::max)."""
     alpha = _float_elements(alpha, "standard_gamma")
     values = _gammas(stream, alpha, alpha.dtype == np.float32).astype(alpha.dtype)
-    return np.maximum(values, np.finfo(alpha.dtype).tiny).reshape(alpha.shape)
+    return np.fmax(values, np.finfo(alpha.dtype).tiny).reshape(alpha.shape)
 
 
 def dirichlet(stream, concentration):
     """Dirichlet samples along the last axis of `concentration` (float32 or float64), as
     torch._sample_dirichlet draws them on the CPU: float64 gammas normalised, then kept inside (0, 1)."""
     concentration = _float_elements(concentration, "dirichlet")
-    gammas = np.maximum(_gammas(stream, concentration, False), np.finfo(np.float64).tiny)
+    gammas = np.fmax(_gammas(stream, concentration, False), np.finfo(np.float64).tiny)
     gammas = gammas.reshape(concentration.shape)
     dtype = concentration.dtype
     values = (gammas / _row_sums(gammas)[..., None]).astype(dtype)

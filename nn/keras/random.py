@@ -9,7 +9,8 @@ dropout, shuffle and categorical sampling, each with Keras's `seed` argument:
 The numbers are those Keras 3 draws on its torch backend: each draw seeds a fresh generator from the seed
 (seed_generator_of) and draws as torch.normal / torch.rand / torch.randint / torch.bernoulli / torch.multinomial
 do, and deepgrad's host generators give PyTorch's numbers; gamma, beta and binomial draw with PyTorch's CPU
-samplers (backends/torch_samplers.py) from such a generator, as Keras seeds torch's global one for them.
+samplers (ag._standard_gamma, ag._sample_dirichlet, ag.binomial) from such a generator, as Keras seeds torch's
+global one for them.
 Unseeded dropout (seed None, or a SeedGenerator made without a seed, and no noise_shape) draws from deepgrad's
 global stream as torch's F.dropout does.
 """
@@ -19,7 +20,6 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from backends import torch_samplers
 
 from . import settings
 
@@ -178,10 +178,6 @@ def _parameter(value, shape, op, name):
                          f"shape {shape}") from None
 
 
-def _stream(seed, op):
-    return seed_generator_of(seed, op).numpy_generator
-
-
 def gamma(shape, alpha, dtype=None, seed=None):
     """Samples of a Gamma(alpha, 1) distribution: PyTorch's CPU sampler (torch.distributions.Gamma's), as Keras's
     torch backend draws them."""
@@ -189,7 +185,7 @@ def gamma(shape, alpha, dtype=None, seed=None):
     alpha = _parameter(alpha, shape, "gamma", "alpha")
     if not np.all(alpha > 0):
         raise ValueError(f"keras.random.gamma: alpha must be positive, got {np.unique(alpha[~(alpha > 0)]).tolist()}")
-    return _out(torch_samplers.standard_gamma(_stream(seed, "gamma"), alpha), dtype)
+    return _out(ag._standard_gamma(ag.tensor(alpha), generator=seed_generator_of(seed, "gamma")), dtype)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
@@ -202,7 +198,8 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
             raise ValueError(f"keras.random.beta: {name} must be positive, got "
                              f"{np.unique(values[~(values > 0)]).tolist()}")
     concentration = np.stack(np.broadcast_arrays(*pair), -1).astype(np.result_type(*pair))
-    return _out(torch_samplers.dirichlet(_stream(seed, "beta"), concentration)[..., 0], dtype)
+    return _out(ag._sample_dirichlet(ag.tensor(concentration), generator=seed_generator_of(seed, "beta"))[..., 0],
+                dtype)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
@@ -217,11 +214,13 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     if not np.all((probabilities >= 0) & (probabilities <= 1)):
         raise ValueError(f"keras.random.binomial: probabilities must be in [0, 1], got "
                          f"{np.unique(probabilities).tolist()}")
-    return _out(torch_samplers.binomial(_stream(seed, "binomial"), counts, probabilities), dtype)
+    return _out(ag.binomial(ag.tensor(counts), ag.tensor(probabilities), generator=seed_generator_of(seed, "binomial")),
+                dtype)
 
 
 def _out(values, dtype):
-    return ag.tensor(np.asarray(values).astype(np.dtype(dtype or settings.floatx())))
+    values = values.numpy() if isinstance(values, Tensor) else np.asarray(values)
+    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
 
 
 def _tensor(x):

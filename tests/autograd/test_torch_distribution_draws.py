@@ -163,3 +163,22 @@ def test_both_loop_runners_and_buffer_refills_give_pytorchs_numbers(runner, monk
                                   torch.binomial(torch.tensor(counts), torch.tensor(probs)))
     np.testing.assert_array_equal(torch_samplers.poisson(stream, rates), torch.poisson(torch.tensor(rates)))
     np.testing.assert_array_equal(stream.normal(size=3), torch.randn(3, dtype=torch.float64).numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_standard_gamma_and_sample_dirichlet_are_pytorchs_with_a_generator(dtype):
+    """ag._standard_gamma / ag._sample_dirichlet (what Keras's gamma and beta call) draw torch's numbers from a
+    generator, and a non-positive or NaN concentration gives the dtype's smallest normal number as torch's do
+    (C++'s std::max), leaving the generator in step."""
+    tdtype = getattr(torch, np.dtype(dtype).name)
+    alpha = [1.0, -1.0, 0.0, float("nan"), 3.0, 0.25]
+    concentration = [[1.0, -1.0, 0.5], [0.0, 0.0, 0.0], [2.0, 3.0, 4.0]]
+    theirs_gen, ours_gen = torch.Generator().manual_seed(5), ag.Generator().manual_seed(5)
+    pairs = [(torch._standard_gamma(torch.tensor(alpha, dtype=tdtype), generator=theirs_gen),
+              ag._standard_gamma(ag.tensor(alpha, dtype=dtype), generator=ours_gen)),
+             (torch._sample_dirichlet(torch.tensor(concentration, dtype=tdtype), generator=theirs_gen),
+              ag._sample_dirichlet(ag.tensor(concentration, dtype=dtype), generator=ours_gen)),
+             (torch.rand(7, generator=theirs_gen), ag.rand(7, generator=ours_gen))]
+    for theirs, ours in pairs:
+        assert ours.dtype == theirs.numpy().dtype
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
