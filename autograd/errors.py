@@ -45,6 +45,11 @@ class IdentifierError(TypeError, ValueError):
     loss, a string or function as a Sequential layer): a TypeError, and a ValueError as Keras raises for it."""
 
 
+class KeywordError(TypeError, ValueError):
+    """A keyword argument a layer or optimizer does not take: a TypeError as Python raises for one, and a
+    ValueError as Keras raises ("Unrecognized keyword arguments")."""
+
+
 class IndexRangeError(IndexError, RuntimeError):
     """An index out of range for the dimension it indexes. An IndexError, and a RuntimeError as PyTorch
     raises for it in gather, scatter and embedding_bag."""

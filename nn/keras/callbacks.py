@@ -14,7 +14,7 @@ from ..callbacks import Callback, CSVLogger, TerminateOnNaN
 from ..callbacks.base import HOOKS
 from ..training.history import History
 from .backup import BackupAndRestore
-from .monitor_direction import settle_auto_mode
+from .monitor_direction import require_direction, settle_auto_mode
 from .progress import ProgbarLogger
 
 
@@ -115,6 +115,9 @@ class EarlyStopping(_NNEarlyStopping):
     def on_epoch_end(self, epoch, logs=None):
         """Watch this epoch's value (mode='auto' follows the watched metric's direction; a monitored value missing
         from the logs warns and skips the epoch, as in Keras)."""
+        if epoch == getattr(self, "_first_epoch", epoch):   # Keras settles the direction once, at the first end
+            self._first_epoch = epoch
+            require_direction(self)
         settle_auto_mode(self)
         if not _watched(self, logs, f"Early stopping conditioned on metric `{self.monitor}` which is not available."):
             return

@@ -33,6 +33,8 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
+        if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+            callbacks = [callbacks]   # Keras flattens what it is given: one callback is a list of one
         self.callbacks = list(callbacks or ())
         for callback in self.callbacks:
             missing = [h for h in HOOKS if not callable(getattr(callback, h, None))]

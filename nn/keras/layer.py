@@ -25,6 +25,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
+from autograd.errors import KeywordError
 
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
@@ -179,13 +180,18 @@ _DRAW_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 
 
 def _check_initializer_names(cls, arguments):
-    """An unknown initializer name given to a layer (kernel_initializer='glorot') fails when the layer is made,
-    as in Keras, not when it is first called."""
+    """An unknown initializer or regularizer name given to a layer (kernel_initializer='glorot',
+    kernel_regularizer='l3') fails when the layer is made, as in Keras, not when it is first called."""
     for name, value in arguments.items():
         if name.endswith("initializer") and isinstance(value, str):
             try:
                 with initializers.without_default_seeds():
                     initializers.get(value)
+            except ValueError as error:
+                raise ValueError(f"{cls.__name__}({name}={value!r}): {error}") from None
+        elif name.endswith("regularizer") and isinstance(value, str):
+            try:
+                regularizers.get(value)
             except ValueError as error:
                 raise ValueError(f"{cls.__name__}({name}={value!r}): {error}") from None
 
@@ -285,7 +291,8 @@ class Layer(Module):
         super().__init__()
         object.__setattr__(self, "_autocast", bool(kwargs.pop("autocast", True)))
         if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
+            raise KeywordError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}; "
+                               "check the spelling against the layer's signature")
         object.__setattr__(self, "training", False)
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)

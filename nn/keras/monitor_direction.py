@@ -42,6 +42,16 @@ def auto_mode(model, monitor):
     return found
 
 
+def require_direction(callback):
+    """As Keras's EarlyStopping at its first epoch end: with mode='auto', a monitored name that is neither the
+    loss nor a compiled metric with a direction is refused, naming the monitor and the fix."""
+    if callback.mode != "auto" or callback.model is None or auto_mode(callback.model, callback.monitor) is not None:
+        return
+    raise ValueError(f"{type(callback).__name__}: cannot tell whether monitor={callback.monitor!r} should go up or "
+                     "down: it is neither the loss nor a compiled metric of known direction; pass mode='max' or "
+                     "mode='min' (or monitor the name the metric logs under, e.g. 'val_accuracy')")
+
+
 def settle_auto_mode(callback):
     """Before a callback with mode='auto' records its first value of a training run, turn its tracker to the
     direction of the compiled metric it watches (the name alone misjudged 'val_r2_score' and others)."""

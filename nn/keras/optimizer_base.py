@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from autograd import arrays, no_grad
+from autograd.errors import KeywordError
 
 from . import constraints
 from .naming import snake_case, unique_name
@@ -74,7 +75,8 @@ class Optimizer(CustomOptimizerAPI):
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(kwargs))}")
+            hint = "; the learning rate is learning_rate= (Keras 3 dropped lr=)" if "lr" in kwargs else ""
+            raise KeywordError(f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(kwargs))}{hint}")
         if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
             raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
                              f"gradient_accumulation_steps={gradient_accumulation_steps}")

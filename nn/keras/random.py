@@ -20,6 +20,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ShapeError
 
 from . import settings
 
@@ -178,6 +179,8 @@ def _parameter(value, shape, op, name):
                          f"shape {shape}") from None
 
 
+
+
 def gamma(shape, alpha, dtype=None, seed=None):
     """Samples of a Gamma(alpha, 1) distribution: PyTorch's CPU sampler (torch.distributions.Gamma's), as Keras's
     torch backend draws them."""
@@ -252,6 +255,10 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
                          f"the inputs of shape {tuple(x.shape)}")
     shape = tuple(x.shape) if noise_shape is None else \
         tuple(int(x.shape[k]) if n is None else int(n) for k, n in enumerate(noise_shape))
+    if any(n not in (1, size) for n, size in zip(shape, x.shape)):
+        raise ShapeError(f"keras.random.dropout: noise_shape {tuple(noise_shape)} does not fit inputs of shape "
+                         f"{tuple(x.shape)}: each entry must be 1 (one draw shared along that axis), the axis's size "
+                         "or None")
     keep_prob = 1.0 - rate
     probabilities = ag.full(shape, keep_prob, dtype=ag.float32)
     mask = ag.bernoulli(probabilities, generator=seed_generator_of(seed, "dropout")).numpy().astype(bool)

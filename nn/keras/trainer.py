@@ -8,9 +8,12 @@ categorical), `metrics` unweighted and `weighted_metrics` weighted by sample_wei
 logged as '<output>_loss' for models with several outputs. With jit_compile=True the batches of a
 single-output model run as `ag.jit` compiled steps once the first batch has settled the losses and metrics.
 """
+import numbers
+
 import numpy as np
 
 from autograd import Tensor, concatenate
+from autograd.errors import IdentifierError
 
 from ..callbacks.base import CallbackList
 from ..data.loader import DataLoader
@@ -139,6 +142,10 @@ class KerasCompiled:
         self.output_labels = names
         self.losses = [None if l is None else keras_losses.loss_object(l) for l in _per_output(loss, names, "loss")]
         weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
+        for w in weights:
+            if w is not None and not isinstance(w, numbers.Real):
+                raise IdentifierError(f"compile: loss_weights must hold one number per output ({len(names)} output(s) "
+                                      f"{names}), got {loss_weights!r}")
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         tracked = sum(l is not None for l in self.losses) > 1   # Keras: a mean per loss only when there are several
         self.output_loss = [Mean(f"{n}_loss") if tracked and l is not None else None
@@ -346,6 +353,14 @@ def _verbose(verbose):
     return 1 if verbose == "auto" else int(verbose)
 
 
+def _callback_list(callbacks):
+    """fit/evaluate/predict's callbacks as a list: None is none and one Callback is a list of one, as Keras
+    flattens what it is given."""
+    if callbacks is None:
+        return []
+    return list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+
+
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
         validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
         steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
@@ -377,7 +392,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  settings.capped_steps(validation_steps), None, device, "fit (validation_data)",
                                  need_y=not own_steps)
-    callbacks = list(callbacks or ())
+    callbacks = _callback_list(callbacks)
     for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
         initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch
     given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
@@ -397,7 +412,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
     symbolic_build_draws(model, source, False)
-    hooks = CallbackList(callbacks, model, {"verbose": _verbose(verbose), "steps": len(source)})
+    hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose), "steps": len(source)})
     results = run_evaluation(model, compiled, source, hooks)
     if _verbose(verbose):
         print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
@@ -423,7 +438,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     steps = settings.capped_steps(steps)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
                                 need_y=False)
-    outputs = run_predict(model, source, CallbackList(callbacks, model, {"steps": len(source)}),
+    outputs = run_predict(model, source, CallbackList(_callback_list(callbacks), model, {"steps": len(source)}),
                           predict_step=predict_step_of(model))
     return _joined(outputs)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import DimRangeError
 
 from .data import PyDataset, Sequence
 from .progress import Progbar
@@ -37,8 +38,10 @@ def to_categorical(x, num_classes=None):
         labels = labels.reshape(labels.shape[:-1])
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"to_categorical: labels must be in [0, {num_classes}), got {labels.min()}..{labels.max()}")
+    if labels.size and (labels.min() < -num_classes or labels.max() >= num_classes):
+        raise DimRangeError(f"to_categorical: labels must be in [0, {num_classes}) (or counted from the end, down to "
+                            f"-{num_classes}), got {labels.min()}..{labels.max()}; pass num_classes= to cover them")
+    labels = np.where(labels < 0, labels + num_classes, labels)   # Keras indexes with them: -1 is the last class
     out = np.zeros(labels.shape + (num_classes,))
     np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
     return out

@@ -48,6 +48,10 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
     return run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch, run=run)
 
 
+class EpochsError(ValueError, TypeError):
+    """A fractional epochs count: a ValueError, and a TypeError as Keras raises for it (range() of a float)."""
+
+
 def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch=0, validation_freq=1,
             progress=None, run=None):
     """The loop every fit shares: epochs `initial_epoch`..`epochs`-1 over the Batches `train`, validation on
@@ -55,7 +59,9 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
     numbers counted from 1), callbacks around it all. `run` (nn.distributed's, or a local one) says which
     model trains, which rank reports, and combines metrics across ranks. Returns the History."""
     if int(epochs) != epochs or epochs < 0:
-        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
+        kind = EpochsError if isinstance(epochs, float) else ValueError
+        raise kind(f"fit: epochs must be a whole number >= 0, got {epochs!r}; pass an int such as "
+                   f"epochs={max(int(epochs), 1)}")
     run = LocalRun(model) if run is None else run
     history = History()
     progress = ProgressBar(verbose if run.is_main else 0) if progress is None else progress

@@ -16,11 +16,11 @@ from .bias_add import add_bias, fused_bias
 
 
 def _pair(value, name, layer):
-    if isinstance(value, int):
-        return (value, value)
-    value = tuple(value)
+    value = (value, value) if isinstance(value, int) else tuple(value)
     if len(value) != 2 or not all(isinstance(v, int) for v in value):
         raise ValueError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
+    if min(value) < 1:   # sizes, strides and rates of a window are counts, as Keras checks
+        raise ValueError(f"{layer}: {name} must be positive, got {value!r}")
     return value
 
 

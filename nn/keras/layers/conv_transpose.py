@@ -17,11 +17,11 @@ from .conv import _data_format, _padding_mode, kernel_options
 def _tuple(value, rank, name, layer, allow_none=False):
     if value is None and allow_none:
         return None
-    if isinstance(value, int):
-        return (value,) * rank
-    value = tuple(value)
+    value = (value,) * rank if isinstance(value, int) else tuple(value)
     if len(value) != rank or not all(isinstance(v, int) for v in value):
         raise ValueError(f"{layer}: {name} must be an int or a tuple of {rank} ints, got {value!r}")
+    if name != "output_padding" and min(value) < 1:   # window sizes, strides and rates are counts, as Keras checks
+        raise ValueError(f"{layer}: {name} must be positive, got {value!r}")
     return value
 
 

@@ -20,8 +20,13 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input: pass shape=(...) (the shape of one example, without the batch axis)")
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
-            batch_shape = (batch_size,) + shape
+            if isinstance(shape, int):
+                raise ValueError(f"Input: shape must be a tuple (the shape of one example), got the int {shape}; "
+                                 f"write shape=({shape},)")
+            batch_shape = (batch_size,) + tuple(shape)
+        if any(d is not None and d < 0 for d in tuple(batch_shape)[1:]):
+            raise ValueError(f"Input: negative dimensions are not allowed, got shape {tuple(batch_shape)[1:]}; use "
+                             "None for a size that varies")
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self._output_shape = self.batch_shape
