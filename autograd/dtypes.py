@@ -3,7 +3,6 @@ import numpy as np
 
 from . import complex_forms, half_forms
 from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
-from .errors import DtypeError
 
 float16 = np.float16
 float32 = np.float32
@@ -21,6 +20,11 @@ complex128 = np.complex128
 _default_float = [np.dtype(np.float32)]
 #: the dtypes set_default_dtype takes (PyTorch's floating types that NumPy holds)
 _DEFAULT_CHOICES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+class UnsupportedDataError(TypeError, RuntimeError):
+    """Data a tensor cannot hold (strings, None, dicts): a TypeError, and a RuntimeError as PyTorch raises for
+    None and other objects ("Could not infer dtype of NoneType")."""
 
 
 def get_default_dtype():
@@ -104,8 +108,9 @@ def check_supported(op, dtype):
             half_forms.note_half(dtype)
             return dtype
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
-        raise DtypeError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
-                         "floating-point or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
+        raise UnsupportedDataError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
+                                   "floating-point or complex values. Convert it first, e.g. np.asarray(data, "
+                                   "dtype=np.float32)")
     if dtype is half_forms.F16:
         half_forms.note_half(dtype)   # ops start computing float16 arrays in float32 (autograd/half_forms.py)
     elif dtype.kind == "c":
