@@ -54,7 +54,9 @@ class ScaledDotProductAttention(Function):
         outs, lses = [], []
         if dropout_p:
             score_batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], () if mask is None else mask.shape[:-2])
-            ctx.bits = _dropout_bits(ctx.device, xp, 1.0 - dropout_p, tuple(score_batch) + (L, S))
+            # PyTorch draws no mask when the output is empty (values of no features), so neither do we
+            ctx.bits = _dropout_bits(ctx.device, xp, 1.0 - dropout_p, tuple(score_batch) + (L, S),
+                                     draw=v.shape[-1] > 0)
         for r0, r1 in ctx.blocks:
             p = _scores(xp, qs[..., r0:r1, :], kt, mask, is_causal, r0, r1)
             m = p.max(axis=-1, keepdims=True) if S else xp.zeros(p.shape[:-1] + (1,), p.dtype)
@@ -139,13 +141,16 @@ def _scores(xp, qs_rows, kt, mask, is_causal, r0, r1):
     return s
 
 
-def _dropout_bits(device, xp, keep_p, shape):
+def _dropout_bits(device, xp, keep_p, shape, draw=True):
     """A dropout mask of `shape` (..., L, S), drawn in C order as one array (PyTorch's math path draws it so), kept
     as bits: each row of S padded to whole bytes, so that any rows can be unpacked alone. Rows are drawn about
-    BLOCK_ELEMENTS at a time, which leaves the stream where one draw of the whole mask would."""
+    BLOCK_ELEMENTS at a time, which leaves the stream where one draw of the whole mask would. Without `draw`, a
+    mask that drops everything, drawn from no stream."""
     keys = shape[-1]
     rows = int(np.prod(shape[:-1], dtype=np.int64))
     width = -(-keys // 8) * 8
+    if not draw:
+        return xp.zeros(tuple(shape[:-1]) + (width // 8,), np.uint8)
     bits = xp.empty((rows, width // 8), np.uint8)
     step = max(1, BLOCK_ELEMENTS // max(keys, 1))
     for r in range(0, rows, step):
@@ -159,7 +164,7 @@ def _dropout_bits(device, xp, keep_p, shape):
 def _unpack_rows(xp, bits, r0, r1, keys):
     """Rows r0:r1 of a mask packed by _dropout_bits, as uint8 zeros and ones of shape (..., r1 - r0, keys)."""
     rows = bits[..., r0:r1, :]
-    return xp.unpackbits(rows.reshape(-1)).reshape(rows.shape[:-1] + (-1,))[..., :keys]
+    return xp.unpackbits(rows.reshape(-1)).reshape(rows.shape[:-1] + (rows.shape[-1] * 8,))[..., :keys]
 
 
 def _join(xp, row_blocks):

@@ -377,3 +377,16 @@ def test_large_normal_draws_are_pytorchs_across_the_transforms_passes(dtype, tdt
     _assert_pytorchs(ag.empty(n, dtype=dtype).normal_(0.0, 3.0), torch.empty(n, dtype=tdtype).normal_(0.0, 3.0),
                      exact=False)
     _assert_pytorchs(ag.rand(7, dtype=dtype), torch.rand(7, dtype=tdtype))
+
+
+@pytest.mark.parametrize("shape", [(0, 2, 5, 4), (2, 2, 0, 4), (2, 2, 5, 0)])
+def test_attention_dropout_of_empty_shapes_keeps_the_stream(shape):
+    """scaled_dot_product_attention with dropout on an empty batch, no queries or no features: the shape PyTorch
+    gives, and the stream where PyTorch leaves it (the packed mask of zero rows had failed to unpack)."""
+    import nn.functional as F
+    _seed(4)
+    q = np.zeros(shape, np.float32)
+    ours = F.scaled_dot_product_attention(ag.tensor(q), ag.tensor(q), ag.tensor(q), dropout_p=0.3)
+    theirs = torch.nn.functional.scaled_dot_product_attention(*[torch.from_numpy(q)] * 3, dropout_p=0.3)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    _assert_pytorchs(ag.rand(7), torch.rand(7))
