@@ -97,6 +97,19 @@ def _default_dtypes_restored():
 
 
 @pytest.fixture(autouse=True)
+def _distribution_checks_restored():
+    """Each test starts with torch.distributions' (and deepgrad's) argument checks on, as a fresh process has them:
+    PyTorch's dynamo (torch.cond, torch.compile) switches them off for the whole process, and a program may switch
+    them off itself, so the tests after it in the same worker would see other exceptions."""
+    import sys
+    yield
+    import autograd as ag
+    ag.distributions.Distribution.set_default_validate_args(True)
+    if "torch" in sys.modules and hasattr(sys.modules["torch"], "distributions"):
+        sys.modules["torch"].distributions.Distribution.set_default_validate_args(True)
+
+
+@pytest.fixture(autouse=True)
 def _seed():
     """Each test starts from the same random state: NumPy's, deepgrad's, and Python's `random` with Keras's
     global SeedGenerator (nn.keras takes its layers' default seeds from them, as Keras does), so that no
