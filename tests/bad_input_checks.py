@@ -33,3 +33,19 @@ def check_oracle(case, ours, theirs):
     our_error = raised(case[1], ours)
     assert isinstance(our_error, type(their_error)), \
         f"the real library raised {type(their_error).__name__}, deepgrad {type(our_error).__name__}"
+
+
+def value_of(code, names):
+    """The value of `code`'s last line, run after its other lines with `names` as globals, in plain_value's form."""
+    *body, last = code.split("\n")
+    exec("\n".join(body), names)
+    return plain_value(eval(last, names))
+
+
+def plain_value(value):
+    """Tensors of either library as nested lists, sizes and tuples as lists, so that the two results compare."""
+    if hasattr(value, "tolist") and hasattr(value, "shape"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
+    return value

@@ -14,7 +14,7 @@ import nn.optim as optim
 from nn.data import BatchSampler, DataLoader, SequentialSampler, TensorDataset, random_split
 
 from nn.module import StateDictError
-from tests.bad_input_checks import check_mistake, check_oracle
+from tests.bad_input_checks import check_mistake, check_oracle, value_of
 
 LSTM_X = "torch.randn(7, 2, 3)"
 LSD = "nn.Linear(3, 2).load_state_dict"
@@ -434,21 +434,6 @@ def test_pytorch_raises_the_type_we_match(case):
     check_oracle(case, _ours(), _theirs(pytest.importorskip("torch")))
 
 
-def _value(code, names):
-    *body, last = code.split("\n")
-    exec("\n".join(body), names)
-    return _plain(eval(last, names))
-
-
-def _plain(value):
-    """Tensors of either library as nested lists, sizes and tuples as lists, so that the two results compare."""
-    if hasattr(value, "tolist") and hasattr(value, "shape"):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _numeric(value):
     try:
         np.asarray(value, dtype=float)
@@ -461,7 +446,7 @@ def _numeric(value):
 def test_calls_pytorch_accepts_run_and_match(case):
     torch = pytest.importorskip("torch")
     _, code = case
-    ours, theirs = _value(code, _ours()), _value(code, _theirs(torch))
+    ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
     if _numeric(theirs) and not isinstance(theirs, bool):
         assert np.shape(ours) == np.shape(theirs), (ours, theirs)
         np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-6)

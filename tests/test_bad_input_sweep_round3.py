@@ -15,7 +15,7 @@ import nn.functional as F
 import nn.optim as optim
 from nn.data import DataLoader, TensorDataset
 
-from tests.bad_input_checks import check_mistake, check_oracle, raised
+from tests.bad_input_checks import check_mistake, check_oracle, raised, value_of
 
 LinAlgError = ag.linalg.LinAlgError
 # PyTorch's Transformer warns that batch_first=False rules out its nested-tensor fast path
@@ -464,26 +464,11 @@ def test_pytorch_raises_the_type_we_match(case, tmp_path):
     check_oracle(case, _ours(), _theirs(torch))
 
 
-def _value(code, names):
-    *body, last = code.split("\n")
-    exec("\n".join(body), names)
-    return _plain(eval(last, names))
-
-
-def _plain(value):
-    """Tensors of either library as nested lists, sizes and tuples as lists, so that the two results compare."""
-    if hasattr(value, "tolist") and hasattr(value, "shape"):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_pytorch_accepts_run_and_match(case):
     torch = pytest.importorskip("torch")
     _, code = case
-    ours, theirs = _value(code, _ours()), _value(code, _theirs(torch))
+    ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
     if isinstance(theirs, (list, float, int)) and not isinstance(theirs, bool):
         assert np.shape(ours) == np.shape(theirs), (ours, theirs)
         np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-6)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.bad_input_checks import check_mistake, check_oracle
-from .oracle import real_keras
+from .test_bad_input_keras_round2 import _keras_pair, _value
 
 SEQ = "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)]); "
 SEQC = SEQ + "m.compile('adam', 'mse'); "
@@ -107,12 +107,6 @@ ACCEPTED = [
 ]
 
 
-def _keras_pair():
-    theirs = real_keras()
-    from nn import keras as ours
-    return ours, theirs
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case):
     from nn import keras
@@ -124,13 +118,6 @@ def test_real_keras_raises_the_type_we_match(case):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
     ours, theirs = _keras_pair()
     check_oracle(case, dict(keras=ours, np=np), dict(keras=theirs, np=np))
-
-
-def _value(code, keras):
-    body, _, last = code.rpartition("; ")
-    names = dict(keras=keras, np=np)
-    exec(body, names)
-    return np.asarray(eval(last, names))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
