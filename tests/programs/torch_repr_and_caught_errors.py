@@ -31,7 +31,7 @@ def main():
     big = torch.from_numpy(rng.standard_normal((4, 60, 8)).astype(np.float32))
     print(big)
     print(f"{x[0, 0]:.3f} {x.sum():+.2e} {x.mean().item():8.4f} {torch.tensor(7):d}")
-    print(x.dtype, x.half().dtype, torch.complex(x, x).dtype, x.device, x.shape, x[:, 1:].size(), x.size(1))
+    print(x.dtype, x.half().dtype, torch.complex(x, x).dtype, x.shape, x[:, 1:].size(), x.size(1))
     print(repr(x.shape), str(torch.Size([2, 3])), torch.Size([2, 3]) == (2, 3), x.shape.numel())
     print(torch.finfo(torch.float16).eps, torch.finfo(torch.bfloat16).max, torch.finfo(torch.float32).tiny,
           torch.finfo(torch.float64).resolution, torch.finfo().bits)
