@@ -15,7 +15,6 @@ from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ArgumentRangeError, ShapeError
 
 
-
 def _row_major_unless_channels_last(xp, out):
     """out, row-major unless it is laid out channels-last: PyTorch's cat gives a contiguous result unless its
     inputs share a channels-last format (NumPy keeps transposed inputs' order, and a later dropout mask or random
@@ -24,6 +23,7 @@ def _row_major_unless_channels_last(xp, out):
                                      for f in (type_objects.channels_last, type_objects.channels_last_3d)):
         return out
     return xp.ascontiguousarray(out)
+
 
 class Concatenate(Function):
     torch_name = "CatBackward0"
