@@ -9,7 +9,7 @@ from .base import Backend
 from .blas_polling import CPU_TIMEOUT_LOG2, shorten_polling
 from .heap import keep_freed_memory
 from .torch_stream import TorchStream, draw_dtype
-from .numpy_kernels import activation, batch_norm, conv, pool, recurrence, rnn, scatter, select
+from .numpy_kernels import activation, batch_norm, conv, optim, pool, recurrence, rnn, scatter, select
 from .numpy_kernels import layer_norm as layer_norm_kernels
 from .numpy_kernels import cross_entropy as cross_entropy_kernels
 from .numpy_kernels import sparse as sparse_kernels
@@ -120,6 +120,8 @@ class NumpyBackend(Backend):
     lstm_cell_grad = staticmethod(rnn.lstm_cell_grad)
     gru_cell = staticmethod(rnn.gru_cell)
     gru_cell_grad = staticmethod(rnn.gru_cell_grad)
+
+    sgd_step = staticmethod(optim.sgd_step)
 
     def recurrence_forward(self, mode, gx, h0, c0, w_hh, b_hh, reverse):
         if not recurrence.takes(gx, h0, c0, w_hh, b_hh):

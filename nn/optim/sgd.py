@@ -1,7 +1,7 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD.
 
 `sgd_update` is the formula, on raw arrays through the device's array module; a device that offers
-a fused `sgd_step` kernel of it (numba, cuda) runs that instead.
+a fused `sgd_step` kernel of it (cpu: BLAS axpy; numba, cuda) runs that instead.
 """
 from autograd import arrays
 
