@@ -433,13 +433,31 @@ def _scaled_sum(input, other, alpha, op):
     floating tensors and a real alpha; other operands take a product and a sum."""
     a, b = _promote(input, other, op)
     sign = 1 if op == "add" else -1
+    _check_alpha(a, b, alpha, op)
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        # a number as `other` is PyTorch's wrapped 0-d tensor of input's dtype; two numbers have no product op
+        b = Tensor(np.asarray(b, dtype=a._data.dtype), device=a._device)
     dtype = a._data.dtype if isinstance(a, Tensor) else None
     if isinstance(b, Tensor) and type(alpha) in NUMBERS and dtype is not None and (dtype.kind == "f" or is_half(dtype)):
         scale = rounded_to(alpha, dtype) if is_half(dtype) else alpha   # PyTorch rounds alpha to a half dtype
         out = ScaledSum.apply(a, b, sign * scale, sign * alpha)
         return out if op == "add" else named(out, "SubBackward0")
-    other = mul(other, alpha)
-    return (Add if op == "add" else Sub).apply(*_promote(input, other, op))
+    other = mul(b, bool(alpha) if b.dtype == np.bool_ else alpha)
+    return (Add if op == "add" else Sub).apply(*_promote(a, other, op))
+
+
+def _check_alpha(a, b, alpha, op):
+    """PyTorch's refusals of an alpha that the result's dtype cannot hold."""
+    dtype = next((t._data.dtype for t in (a, b) if isinstance(t, Tensor)), None)
+    if dtype is None:
+        return
+    if isinstance(alpha, complex) and dtype.kind != "c":
+        raise RuntimeError(f"{op}: alpha={alpha} is complex but the inputs are {dtype}; for non-complex input tensors "
+                           "alpha must not be a complex number (pass a real alpha or complex inputs)")
+    if isinstance(alpha, float) and dtype.kind in "iub":
+        raise RuntimeError(f"{op}: alpha={alpha} is a float but the inputs are {dtype}; for integral input tensors "
+                           "alpha must not be a floating point number (pass an int alpha or convert the inputs with "
+                           ".float())")
 
 
 def mul(a, b):

@@ -1,0 +1,38 @@
+"""Regressions for the differences from PyTorch that round 17 found in its programs
+(tests/test_pytorch_programs_round17.py). Each test runs the same code with PyTorch and with deepgrad and compares
+what they report."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from tests.helpers import require_torch
+
+
+@pytest.mark.parametrize("call", [
+    "lib.tensor([1, 2, 3], dtype=lib.uint8).sub(1, alpha=2)", "lib.add(lib.tensor([1, 2, 3], dtype=lib.uint8), 100, "
+    "alpha=2)", "lib.tensor([5, 6], dtype=lib.int8).add(100, alpha=3)", "lib.tensor([1., 2.]).add(0.25, alpha=3)",
+    "lib.tensor([1., 2.], dtype=lib.float64).sub(0.1, alpha=-3)", "lib.tensor([True]).add(1, alpha=3)",
+    "lib.tensor([True]).add(True, alpha=3)", "lib.tensor([1, 2], dtype=lib.int16).add(1.5, alpha=2)",
+    "lib.tensor([1., 2.], dtype=lib.float16).add(0.1, alpha=3)", "lib.tensor([4, 5]).add_(2, alpha=-3)",
+])
+def test_add_and_sub_take_a_number_with_alpha(call):
+    """x.sub(1, alpha=2) and torch.add(x, 100, alpha=2) add alpha times the number in x's dtype (uint8 wraps); deepgrad
+    raised 'mul: input must be a Tensor, got int' whenever `other` was a Python number and alpha was not 1."""
+    torch = require_torch()
+    ours, theirs = eval(call, {"lib": ag}), eval(call, {"lib": torch})
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    "lib.tensor([1, 2], dtype=lib.uint8).add(1, alpha=2.5)", "lib.tensor([1, 2]).sub(lib.tensor([1, 1]), alpha=0.5)",
+    "lib.tensor([1., 2.]).add(2, alpha=1 + 1j)",
+])
+def test_add_and_sub_refuse_an_alpha_the_dtype_cannot_hold(call):
+    """A float alpha on integer tensors and a complex alpha on real ones raise RuntimeError, as in PyTorch (deepgrad
+    returned a float tensor, or failed with a TypeError about mul)."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError):
+        eval(call, {"lib": torch})
+    with pytest.raises(RuntimeError, match="alpha"):
+        eval(call, {"lib": ag})
