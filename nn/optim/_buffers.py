@@ -7,6 +7,12 @@ def zeros_like_param(p):
     return arrays.wrap(p.device.xp.zeros_like(arrays.array(p)), p.device)
 
 
+def scratch_like(xp, like):
+    """An uninitialised array of like's shape and dtype, to compute into with out=: an array also for a 0-d
+    `like`, where NumPy's ufuncs would return a scalar that cannot be written into."""
+    return xp.empty_like(like)
+
+
 def check_betas(name, betas):
     """Raise ValueError unless betas is a pair of numbers in [0, 1)."""
     if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
@@ -16,7 +22,7 @@ def check_betas(name, betas):
 def lerp_(xp, buf, target, weight):
     """buf moved a fraction `weight` of the way to target, in place, rounded as torch.lerp_ does; returns
     the scratch array it used (buf's shape), free for the caller to reuse."""
-    diff = xp.subtract(target, buf)
+    diff = xp.subtract(target, buf, out=scratch_like(xp, buf))
     if weight < 0.5:
         diff *= weight
         buf += diff

@@ -1,7 +1,7 @@
 """Adadelta, as torch.optim.Adadelta: step sizes from running averages of squared gradients and updates."""
 from autograd import arrays
 
-from ._buffers import zeros_like_param
+from ._buffers import scratch_like, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
 
@@ -35,7 +35,7 @@ class Adadelta(Optimizer):
             grad = _with_decay(xp, grad, param, group["weight_decay"])
         rho, eps = group["rho"], group["eps"]
         square_avg, acc_delta = arrays.array(state["square_avg"]), arrays.array(state["acc_delta"])
-        scratch = xp.multiply(grad, grad)
+        scratch = xp.multiply(grad, grad, out=scratch_like(xp, param))
         scratch *= 1 - rho
         square_avg *= rho
         square_avg += scratch

@@ -1,7 +1,7 @@
 """Adamax, as torch.optim.Adamax: Adam with the infinity norm of past gradients in the denominator."""
 from autograd import arrays
 
-from ._buffers import lerp_, zeros_like_param
+from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
 
@@ -32,7 +32,7 @@ class Adamax(Optimizer):
         beta1, beta2 = group["betas"]
         exp_avg, exp_inf = arrays.array(state["exp_avg"]), arrays.array(state["exp_inf"])
         lerp_(xp, exp_avg, grad, 1 - beta1)
-        bound = xp.abs(grad)
+        bound = xp.abs(grad, out=scratch_like(xp, param))
         bound += group["eps"]
         exp_inf *= beta2
         xp.maximum(exp_inf, bound, out=exp_inf)

@@ -1,7 +1,7 @@
 """NAdam, as torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule (momentum_decay)."""
 from autograd import arrays
 
-from ._buffers import lerp_, zeros_like_param
+from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
 from ._step_state import advance, multiply, restore, scalar_state
 
@@ -41,7 +41,7 @@ class NAdam(Optimizer):
         mu_product = multiply(state, "mu_product", mu)
         exp_avg, exp_avg_sq = arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"])
         lerp_(xp, exp_avg, grad, 1 - beta1)
-        scratch = xp.multiply(grad, grad)
+        scratch = xp.multiply(grad, grad, out=scratch_like(xp, param))
         scratch *= 1 - beta2
         exp_avg_sq *= beta2
         exp_avg_sq += scratch

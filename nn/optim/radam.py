@@ -2,7 +2,7 @@
 of its second moment estimate is tractable (Liu et al., 2019)."""
 from autograd import arrays
 
-from ._buffers import lerp_, zeros_like_param
+from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
 from ._step_state import advance, scalar_state
 
@@ -46,7 +46,7 @@ class RAdam(Optimizer):
         scratch *= lr
         if rho_t > 5.0:
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            adaptive = xp.sqrt(exp_avg_sq)
+            adaptive = xp.sqrt(exp_avg_sq, out=scratch_like(xp, param))
             adaptive += group["eps"]
             xp.divide(correction2 ** 0.5, adaptive, out=adaptive)
             scratch *= adaptive
