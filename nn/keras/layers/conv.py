@@ -110,19 +110,23 @@ class Conv2D(Layer):
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
                 **kernel_options(self)}
 
+    def _window(self):
+        """(kernel_size, strides, dilation_rate) of the 2-D convolution that computes this layer."""
+        return self.kernel_size, self.strides, self.dilation_rate
+
     def _convolve(self, inputs, kernel):
         """The convolution of 4-D inputs with a (kh, kw, in / groups, filters) kernel, bias and activation."""
         x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
+        sizes, strides, dilation = self._window()
         padding = 0
         if self.padding == "same":
-            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], self.kernel_size[a], self.strides[a],
-                                                      self.dilation_rate[a]) for a in range(2))
+            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], sizes[a], strides[a], dilation[a])
+                                            for a in range(2))
             if top == bottom and left == right:
                 padding = (top, left)
             else:
                 x = F.pad(x, (left, right, top, bottom))
-        y = F.conv2d(x, kernel.permute(3, 2, 0, 1), fused_bias(self.bias, x), self.strides, padding,
-                     self.dilation_rate, self.groups)
+        y = F.conv2d(x, kernel.permute(3, 2, 0, 1), fused_bias(self.bias, x), strides, padding, dilation, self.groups)
         y = add_bias(y, self.bias, x)
         if self.data_format == "channels_last":
             y = y.permute(0, 2, 3, 1)
@@ -147,12 +151,16 @@ class _Pooling2D(Layer):
                              f"missing axis (e.g. keras.layers.Reshape) or use the 1-D pooling layer for sequences")
         x = inputs.permute(0, 3, 1, 2) if self.data_format == "channels_last" else inputs
         pads = None
+        sizes, strides = self._window()
         if self.padding == "same":
-            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], self.pool_size[a], self.strides[a])
-                                            for a in range(2))
+            (top, bottom), (left, right) = (same_pads(x.shape[2 + a], sizes[a], strides[a]) for a in range(2))
             pads = (left, right, top, bottom)
-        y = self._pool(x, pads)
+        y = self._pool(x, pads, sizes, strides)
         return y.permute(0, 2, 3, 1) if self.data_format == "channels_last" else y
+
+    def _window(self):
+        """(pool_size, strides) of the 2-D pooling that computes this layer."""
+        return self.pool_size, self.strides
 
     def get_config(self):
         """Keras's pooling config: pool_size and strides as tuples (strides resolved), padding, data_format."""
@@ -163,21 +171,21 @@ class _Pooling2D(Layer):
 class MaxPooling2D(_Pooling2D):
     """The maximum over each pool_size window (padding='same' pads with -inf)."""
 
-    def _pool(self, x, pads):
+    def _pool(self, x, pads, sizes, strides):
         if pads is not None and any(pads):
             x = F.pad(x, pads, value=float("-inf"))
-        return F.max_pool2d(x, self.pool_size, self.strides)
+        return F.max_pool2d(x, sizes, strides)
 
 
 class AveragePooling2D(_Pooling2D):
     """The mean over each pool_size window (padding='same' averages over the real values only)."""
 
-    def _pool(self, x, pads):
+    def _pool(self, x, pads, sizes, strides):
         if pads is None or not any(pads):
-            return F.avg_pool2d(x, self.pool_size, self.strides)
+            return F.avg_pool2d(x, sizes, strides)
         ones = x.new_ones((1, 1) + tuple(x.shape[2:]))
-        total = F.avg_pool2d(F.pad(x, pads), self.pool_size, self.strides)
-        count = F.avg_pool2d(F.pad(ones, pads), self.pool_size, self.strides)
+        total = F.avg_pool2d(F.pad(x, pads), sizes, strides)
+        count = F.avg_pool2d(F.pad(ones, pads), sizes, strides)
         return total / count
 
 

@@ -38,15 +38,13 @@ class Conv1D(Conv2D):
                          data_format=data_format, dilation_rate=(1, _single(dilation_rate, "dilation_rate", "Conv1D")),
                          groups=groups, **kwargs)
         self.causal = causal
+        # the public sizes are Keras's 1-tuples (printed, read by user code); _window gives the 2-D ones
+        self.kernel_size, self.strides, self.dilation_rate = (size[1:] for size in super()._window())
+        if causal:
+            self.padding = "causal"
 
-    def get_config(self):
-        """Conv2D's config with the 1-D sizes, as Keras's Conv1D gives them: (k,) tuples, 'causal' padding."""
-        config = super().get_config()
-        for key in ("kernel_size", "strides", "dilation_rate"):
-            config[key] = tuple(config[key][1:])
-        if self.causal:
-            config["padding"] = "causal"
-        return config
+    def _window(self):
+        return tuple((1,) + size for size in (self.kernel_size, self.strides, self.dilation_rate))
 
     def build(self, input_shape):
         if len(input_shape) != 3:
@@ -55,7 +53,7 @@ class Conv1D(Conv2D):
         if channels is None or channels % self.groups:
             raise ValueError(f"{self.name}: the channel axis must be known and divisible by groups={self.groups}, "
                              f"got input shape {input_shape}")
-        self.kernel = self.add_weight((self.kernel_size[1], channels // self.groups, self.filters),
+        self.kernel = self.add_weight((self.kernel_size[0], channels // self.groups, self.filters),
                                       self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
@@ -64,7 +62,7 @@ class Conv1D(Conv2D):
     def call(self, inputs):
         x = _as_image(inputs, self.data_format, self.name)
         if self.causal:
-            left = (self.kernel_size[1] - 1) * self.dilation_rate[1]
+            left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
             x = F.pad(x, (0, 0, left, 0, 0, 0)) if self.data_format == "channels_last" else F.pad(x, (left, 0))
         y = self._convolve(x, self.kernel.unsqueeze(0))
         return _from_image(y, self.data_format)
@@ -77,15 +75,13 @@ class _Pooling1D:
         pool = _single(pool_size, "pool_size", type(self).__name__)
         stride = pool if strides is None else _single(strides, "strides", type(self).__name__)
         super().__init__((1, pool), (1, stride), padding, data_format, **kwargs)
+        self.pool_size, self.strides = (pool,), (stride,)   # Keras's 1-tuples; _window gives the 2-D ones
+
+    def _window(self):
+        return (1,) + self.pool_size, (1,) + self.strides
 
     def call(self, inputs):
         return _from_image(super().call(_as_image(inputs, self.data_format, self.name)), self.data_format)
-
-    def get_config(self):
-        """The 2-D pooling config with the 1-D sizes, as Keras's: (k,) tuples."""
-        config = super().get_config()
-        config["pool_size"], config["strides"] = tuple(self.pool_size[1:]), tuple(self.strides[1:])
-        return config
 
 
 class MaxPooling1D(_Pooling1D, MaxPooling2D):
