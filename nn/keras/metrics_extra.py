@@ -351,6 +351,8 @@ class IoU(Metric):
     are truncated to integers, as in Keras (pass dtype='float32' to keep fractional weights)."""
 
     total_confusion_matrix = StateVariable()
+    total_cm = property(lambda self: self.total_confusion_matrix,
+                        doc="The confusion matrix Variable (rows: labels, columns: predictions), by Keras's name.")
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):

@@ -29,3 +29,16 @@ def test_one_d_layers_compute_as_before_with_one_tuple_sizes():
                  lambda M: M.layers.AveragePooling1D(3, 2, padding="same")):
         theirs, mine = make(K)(x), make(ours)(x)
         np.testing.assert_allclose(mine.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def _confusion_matrix(K):
+    metric = K.metrics.MeanIoU(num_classes=3)
+    metric.update_state(np.array([0, 1, 2, 2]), np.array([0, 2, 2, 1]))
+    return (metric.total_cm.name, metric.total_cm.path,
+            K.ops.convert_to_numpy(metric.total_cm).astype(int).tolist())
+
+
+def test_iou_metrics_expose_total_cm_as_keras():
+    """MeanIoU had no `total_cm`, the attribute Keras code reads for the confusion matrix."""
+    K, ours = fresh_sessions()
+    assert _confusion_matrix(ours) == _confusion_matrix(K)
