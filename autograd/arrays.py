@@ -22,6 +22,13 @@ def array(t):
     return t._data
 
 
+def writable(t):
+    """The backend array to change `t`'s values through in place (then call mark_changed(t)). Unlike
+    array(t), never a NumPy scalar: a 0-d op result held as one becomes a 0-d array first, since
+    `a *= 2` on a scalar only rebinds the name."""
+    return t._writable()
+
+
 def wrap(values, device, requires_grad=False):
     """`values` (an array of `device`'s array module) as a Tensor on `device`, no copy, outside any graph."""
     t = wrap_array(values, device)

@@ -112,7 +112,7 @@ class GradScaler:
                     raise ValueError(f"GradScaler.unscale_: a gradient is float16 (parameter of shape {p.shape}); "
                                      "keep the parameters in float32 and let ag.autocast cast them in forward, so "
                                      "their gradients are float32")
-                a = arrays.array(g)
+                a = arrays.writable(g)
                 xp = g.device.xp
                 ok = xp.isfinite(a).all()
                 key = g.device.name

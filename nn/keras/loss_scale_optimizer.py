@@ -149,7 +149,7 @@ class LossScaleOptimizer(Optimizer):
         """One update from the gradients of fit's scaled loss (`backward`): divided by the scale, then the inner
         optimizer's update; skipped, halving the scale, if any is not finite."""
         params = [p for p in self._params() if p.grad is not None]
-        grads = [arrays.array(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
+        grads = [arrays.writable(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
         finite = self._finite(grads, params[0].device.xp if params else np)
         if finite:
             for g in grads:

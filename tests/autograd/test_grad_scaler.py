@@ -208,3 +208,19 @@ def test_a_compiled_step_refuses_the_scaler_with_a_clear_error(device):
     scaler.update()
     with pytest.raises(ag.CaptureError, match="scaler.step"):
         step()        # the second captures
+
+
+def test_unscale_reaches_the_gradient_of_a_0d_parameter(device):
+    """A 0-d parameter's gradient (an op result, held as a NumPy scalar) is unscaled in place like any
+    other, and the step equals torch.amp.GradScaler's."""
+    real = pytest.importorskip("torch")
+    results = []
+    for lib, optim, scaler in ((ag, nn.optim, ag.amp.GradScaler("cpu")),
+                               (real, real.optim, real.amp.GradScaler("cpu"))):
+        p = lib.tensor(2.0, requires_grad=True, **({"device": device} if lib is ag else {}))
+        opt = optim.SGD([p], lr=0.1)
+        scaler.scale(p * 3).backward()
+        scaler.step(opt)
+        scaler.update()
+        results.append((float(p.detach()), float(scaler.get_scale())))
+    assert results[0] == results[1] == (pytest.approx(1.7), 65536.0)

@@ -190,3 +190,28 @@ def test_bfloat16_counts_as_a_float_in_image_ops_and_activations():
         out = fn(half)
         assert out.dtype == ag.bfloat16
         np.testing.assert_allclose(out.float().numpy(), fn(images).numpy(), atol=2e-2)
+
+
+def test_loss_scale_optimizer_unscales_the_gradient_of_a_scalar_weight():
+    """A weight of shape () gets its gradient divided by the loss scale like the others (it was left
+    scaled by 2**15, and three steps took it to -1.7e19), and training ends where Keras's does."""
+    def train(keras):
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.s = self.add_weight(shape=(), initializer="ones", name="s")
+                self.w = self.add_weight(shape=(input_shape[-1], 1), initializer="ones", name="w")
+
+            def call(self, x):
+                return keras.ops.matmul(x, self.w) * self.s
+
+        model = keras.Sequential([keras.Input((3,)), Scale()])
+        model.compile(optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.01)), loss="mse")
+        x = np.arange(12, dtype="float32").reshape(4, 3) / 10
+        model.fit(x, np.ones((4, 1), "float32"), epochs=3, batch_size=4, verbose=0)
+        return [np.asarray(v) for v in model.get_weights()]
+
+    ours_weights = train(ours)
+    for a, b in zip(ours_weights, [0.88811, [[0.9669], [0.96365], [0.96039]]]):   # Keras 3.15's result
+        np.testing.assert_allclose(a, b, rtol=1e-4)
+    for a, b in zip(ours_weights, train(real_keras())):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
