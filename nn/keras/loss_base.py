@@ -123,6 +123,8 @@ class Loss:
 class LossFunctionWrapper(Loss):
     """A Loss from a function `fn(y_true, y_pred, **kwargs)` returning per-example values."""
 
+    _config_keys = None   # every option, in the constructor's order
+
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, **kwargs):
         super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction)
         self.fn, self.kwargs = fn, kwargs
@@ -144,7 +146,10 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self):
         """name, reduction and the function's options (and the function itself for a plain wrapper)."""
-        config = {"name": self.name, "reduction": self.reduction, **self.kwargs}
+        options = self.kwargs
+        if self._config_keys is not None:   # Keras's own order, and only the options Keras lists
+            options = {key: self.kwargs[key] for key in self._config_keys}
+        config = {"name": self.name, "reduction": self.reduction, **options}
         if type(self) is LossFunctionWrapper:
             config["fn"] = self.fn
         return config
@@ -164,8 +169,10 @@ def _wrapper(fn, default_name, **defaults):
     return __init__
 
 
-def _loss_class(class_name, fn, default_name, doc, **defaults):
+def _loss_class(class_name, fn, default_name, doc, config_keys=None, **defaults):
+    """A LossFunctionWrapper class over `fn` whose constructor takes `defaults` (in their order, positionally
+    too); `config_keys` lists the options get_config gives, in Keras's order, where that differs from them."""
     cls = type(class_name, (LossFunctionWrapper,), {"__init__": _wrapper(fn, default_name, **defaults),
-                                                    "__doc__": doc})
+                                                    "__doc__": doc, "_config_keys": config_keys})
     cls.__module__ = "nn.keras.losses"   # where users find it
     return cls

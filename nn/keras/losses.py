@@ -196,7 +196,7 @@ MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_
 MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
                                           "mean_absolute_percentage_error", "Mean absolute percentage error.")
 Huber = _loss_class("Huber", huber, "huber_loss", "Huber loss (quadratic within delta, linear outside).",
-                    delta=1.0)
+                    config_keys=(), delta=1.0)   # Keras's config leaves delta out (from_config resets it to 1)
 LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh", "log(cosh(error)).")
 Hinge = _loss_class("Hinge", hinge, "hinge", "Hinge loss for -1/1 (or 0/1) labels.")
 KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence", "Kullback-Leibler divergence.")

@@ -121,16 +121,19 @@ CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categoric
                                "Hinge loss between the true class's score and the best other class's.")
 MeanSquaredLogarithmicError = _loss_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
                                           "mean_squared_logarithmic_error", "Mean squared error of log(1 + y).")
+# Keras's config leaves axis out (from_config resets it to -1)
 CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
-                               "Minus the cosine similarity along `axis`.", axis=-1)
+                               "Minus the cosine similarity along `axis`.", config_keys=(), axis=-1)
 BinaryFocalCrossentropy = _loss_class(
     "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
     "Binary cross-entropy down-weighting easy examples by (1 - p_t)^gamma.", apply_class_balancing=False,
-    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+    config_keys=("from_logits", "label_smoothing", "axis", "apply_class_balancing", "alpha", "gamma"))
 CategoricalFocalCrossentropy = _loss_class(
     "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
     "Categorical cross-entropy down-weighting easy examples by alpha (1 - p)^gamma.", alpha=0.25, gamma=2.0,
-    from_logits=False, label_smoothing=0.0, axis=-1)
+    from_logits=False, label_smoothing=0.0, axis=-1,
+    config_keys=("from_logits", "label_smoothing", "axis", "alpha", "gamma"))
 Dice = _loss_class("Dice", dice, "dice", "Dice loss, 1 - the soft Dice coefficient.", axis=None)
 Tversky = _loss_class("Tversky", tversky, "tversky", "Tversky loss, 1 - the soft Tversky index.", alpha=0.5,
                       beta=0.5, axis=None)

@@ -42,3 +42,14 @@ def test_iou_metrics_expose_total_cm_as_keras():
     """MeanIoU had no `total_cm`, the attribute Keras code reads for the confusion matrix."""
     K, ours = fresh_sessions()
     assert _confusion_matrix(ours) == _confusion_matrix(K)
+
+
+@pytest.mark.parametrize("name, kwargs", [("Huber", {"delta": 0.5}), ("CosineSimilarity", {"axis": 1}),
+                                          ("CategoricalFocalCrossentropy", {"gamma": 3.0}),
+                                          ("BinaryFocalCrossentropy", {"alpha": 0.4})])
+def test_loss_configs_list_keras_keys_in_keras_order(name, kwargs):
+    """Huber's config held delta and CosineSimilarity's axis, which Keras's leave out, and the focal losses listed
+    alpha and gamma first where Keras lists them last: a printed config differed."""
+    K, ours = fresh_sessions()
+    theirs, mine = getattr(K.losses, name)(**kwargs).get_config(), getattr(ours.losses, name)(**kwargs).get_config()
+    assert list(mine.items()) == list(theirs.items())
