@@ -26,12 +26,12 @@ class _BackwardCall:
         self.output_positions = None
 
     @staticmethod
-    def _tap(values, on_grads):
+    def _tap(values, on_grads, materialize=True):
         """values with every tensor that requires grad replaced by a tapped copy, and their positions."""
         positions = [k for k, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
         if not positions or not is_grad_enabled():
             return values, None
-        tapped = tap(on_grads, *(values[k] for k in positions))
+        tapped = tap(on_grads, *(values[k] for k in positions), materialize=materialize)
         out = list(values)
         for k, t in zip(positions, tapped):
             out[k] = t
@@ -58,7 +58,8 @@ class _BackwardCall:
             warnings.warn(f"{type(self.module).__name__}: backward hooks are called only when the module returns a "
                           f"Tensor or a tuple of Tensors, got {type(result).__name__}", UserWarning, stacklevel=3)
         self.n_outputs = len(values)
-        values, self.output_positions = self._tap(values, self._on_output_grads)
+        # an output that got no gradient shows None in grad_output, as PyTorch's; grad_input shows zeros
+        values, self.output_positions = self._tap(values, self._on_output_grads, materialize=False)
         return values[0] if single else values
 
     def _on_output_grads(self, grads):

@@ -36,3 +36,40 @@ def test_add_and_sub_refuse_an_alpha_the_dtype_cannot_hold(call):
         eval(call, {"lib": torch})
     with pytest.raises(RuntimeError, match="alpha"):
         eval(call, {"lib": ag})
+
+
+def _two_output_module(lib):
+    class Two(lib.nn.Module):
+        def forward(self, a, b):
+            return a * b, a + b
+    return Two()
+
+
+def test_full_backward_hooks_see_none_for_an_output_without_gradient():
+    """A module returning (a * b, a + b) whose second output is unused: its backward pre-hook and backward hook get
+    None for that grad_output, as PyTorch's (deepgrad passed zeros); grad_input still shows zeros for a tensor input
+    that needs no gradient."""
+    torch = require_torch()
+    import nn
+    seen = {}
+    for lib, name in ((torch, "torch"), (_Lib(ag, nn), "ours")):
+        log = seen[name] = []
+        m = _two_output_module(lib)
+        show = lambda grads: [None if g is None else g.tolist() for g in grads]   # noqa: E731
+        m.register_full_backward_pre_hook(lambda mod, go: log.append(("pre", show(go))))
+        m.register_full_backward_hook(lambda mod, gi, go: log.append((show(gi), show(go))))
+        a = lib.tensor([1., 2.], requires_grad=True)
+        product, _ = m(a, lib.tensor([3., 4.]))
+        (product * 2).sum().backward()
+        log.append(a.grad.tolist())
+    assert seen["ours"] == seen["torch"]
+
+
+class _Lib:
+    """autograd with nn as its .nn attribute, so one function builds the same module for both libraries."""
+
+    def __init__(self, autograd, nn):
+        self._ag, self.nn = autograd, nn
+
+    def __getattr__(self, name):
+        return getattr(self._ag, name)

@@ -13,17 +13,18 @@ class GradientTap(Function):
 
     op_name = "gradient_tap"
 
-    def forward(ctx, callback, *arrays):
+    def forward(ctx, callback, materialize, *arrays):
         ctx.callback = callback
+        ctx.materialize_grads = materialize   # False: an output that got no gradient reaches the callback as None
         ctx.shapes = tuple(a.shape for a in arrays)
         return tuple(a.view() for a in arrays)  # new array objects, so each output is a graph value of its own
 
     def backward(ctx, *grads):
-        graph_mode = isinstance(grads[0], Tensor)
-        given = grads if graph_mode else tuple(wrap_array(g, ctx.device) for g in grads)
+        graph_mode = any(isinstance(g, Tensor) for g in grads)
+        given = grads if graph_mode else tuple(None if g is None else wrap_array(g, ctx.device) for g in grads)
         replaced = ctx.callback(given)
         if replaced is None:
-            return (None,) + tuple(grads)
+            return (None, None) + tuple(grads)
         replaced = tuple(replaced)
         if len(replaced) != len(grads):
             raise ValueError(f"gradient_tap: the hook returned {len(replaced)} gradients for {len(grads)} tensors")
@@ -39,12 +40,13 @@ class GradientTap(Function):
                 raise ValueError(f"gradient_tap: the hook returned gradient {k} of shape {new.shape}, expected "
                                  f"{shape}")
             out.append(new if graph_mode else new._data)
-        return (None,) + tuple(out)
+        return (None, None) + tuple(out)
 
 
-def tap(callback, *tensors):
+def tap(callback, *tensors, materialize=True):
     """`tensors` passed through unchanged (as new graph values); in backward, `callback` receives the tuple
-    of their gradients and may return a replacement tuple (None entries drop that gradient)."""
+    of their gradients (zeros for a tensor that got none, or None when `materialize` is False) and may return
+    a replacement tuple (None entries drop that gradient)."""
     if not tensors:
         raise ValueError("tap: needs at least one tensor")
-    return GradientTap.apply(callback, *tensors)
+    return GradientTap.apply(callback, materialize, *tensors)
