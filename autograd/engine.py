@@ -16,7 +16,8 @@ from .errors import GraphError, OutOfMemoryError
 from .function import AccumulateGrad, Function, _check_finite
 from .graph_edges import GradientEdge
 from .grad_mode import enable_grad, state
-from .hooks import ACCUMULATE_POST, ACCUMULATE_PRE, run_accumulator_hooks, run_hooks, run_post_accumulate_hooks
+from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator_hooks, run_hooks,
+                    run_post_accumulate_hooks)
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
 from .saved_graph import as_graph_tensor
 from .saved_hooks import unpack_node
@@ -101,8 +102,11 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
             continue  # no gradient reached this node
         if node._hooks:
             for idx, hooks in node._hooks.items():
-                if type(idx) is int and gs[idx] is not None:
-                    gs[idx] = _hooked(hooks, gs[idx], node.device, graph_mode)
+                if type(idx) is int:
+                    if gs[idx] is not None:
+                        gs[idx] = _hooked(hooks, gs[idx], node.device, graph_mode)
+                    else:
+                        _hooks_see_no_gradient(hooks)
             if PRE in node._hooks:   # grad_fn.register_prehook
                 gs = run_prehooks(node, gs, *_wrapping(node.device, graph_mode))
         if capture is not None:
@@ -352,6 +356,16 @@ def _wrap_saved(node, arr):
 
 def _hooked(hooks, g, device, graph_mode):
     return run_hooks(hooks, g, *_wrapping(device, graph_mode))
+
+
+def _hooks_see_no_gradient(hooks):
+    """The hooks of an output of a running node that got no gradient (another output did): PyTorch calls them
+    with None and refuses a replacement; retain_grad leaves .grad as it is."""
+    for key, fn in list(hooks.items()):
+        if key != RETAIN_KEY and not isinstance(key, tuple) and fn(None) is not None:
+            raise RuntimeError("can't replace a None gradient with a non-None value: a tensor hook returned a "
+                               "gradient for an output of its node that received none (return None from the hook "
+                               "when its argument is None)")
 
 
 def _wrapping(device, graph_mode):

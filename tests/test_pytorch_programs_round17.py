@@ -15,7 +15,8 @@ from tests.test_pytorch_programs_round16 import ROUND16_IMPORTS
 ROUND17_IMPORTS = ROUND16_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_mha_kdim_masks", "torch_init_odd_shapes", "torch_embedding_bag_scatter_gnn",
-                    "torch_interpolate_odd_sizes", "torch_transformer_greedy_copy", "torch_grad_clipping_guards"]
+                    "torch_interpolate_odd_sizes", "torch_transformer_greedy_copy", "torch_grad_clipping_guards",
+                    "torch_hooks_multi_output_shapes"]
 FLOAT64_PROGRAMS = ["torch_grid_sample_registration", "torch_scheduler_compositions",
                     "torch_optimizer_flags_rosenbrock", "torch_small_int_arithmetic", "torch_functional_curvature",
                     "torch_lbfgs_wolfe_fits", "torch_fold_pixel_shuffle_patches"]

@@ -73,3 +73,24 @@ class _Lib:
 
     def __getattr__(self, name):
         return getattr(self._ag, name)
+
+
+def test_a_tensor_hook_on_an_output_without_gradient_is_called_with_none():
+    """x.split(2) gives two outputs of one node; when only the first reaches the loss, a hook on the second is
+    called with None (PyTorch's engine runs the node's hooks for every output), and a hook that returns a gradient
+    there raises PyTorch's RuntimeError; deepgrad skipped the hook, and retain_grad still leaves .grad as None."""
+    torch = require_torch()
+    seen = {}
+    for lib in (torch, ag):
+        log = seen[lib.__name__] = []
+        x = lib.arange(4., requires_grad=True)
+        first, second = (x * 1).split(2)
+        second.register_hook(lambda g: log.append(None if g is None else g.tolist()))
+        second.retain_grad()
+        first.sum().backward()
+        log.append((second.grad, x.grad.tolist()))
+        first, second = (x * 1).split(2)
+        second.register_hook(lambda g: lib.ones(2))
+        with pytest.raises(RuntimeError, match="None gradient"):
+            first.sum().backward()
+    assert seen["autograd"] == seen["torch"]
