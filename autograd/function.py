@@ -222,7 +222,8 @@ class Function:
         return add_node_hook(self, POST, fn)
 
     def __repr__(self):
-        return f"<{self.name()} object at {id(self):#x}>"
+        # PyTorch's C++ nodes are named 'torch::autograd::CopySlices' but print as their class, 'CopySlices'
+        return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"
 
     @property
     def metadata(self):

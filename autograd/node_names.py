@@ -10,13 +10,14 @@ def shown(node):
     `type(t.grad_fn).__name__` reads as in PyTorch. Done when a user first reaches the node (`grad_fn`,
     `next_functions`), so running an op never pays for it."""
     cls = type(node)
-    name = node.name()
+    full = node.name()
+    name = full.rpartition("::")[2]   # a C++ node's name: torch::autograd::CopySlices is a CopySlices
     if cls.__name__ == name:
         return node
     base = cls.__dict__.get("_shown_of", cls)
     renamed = _SHOWN.get((base, name))
     if renamed is None:
-        attrs = {"_shown_of": base, "torch_name": name, "op_name": base.label(), "__module__": base.__module__,
+        attrs = {"_shown_of": base, "torch_name": full, "op_name": base.label(), "__module__": base.__module__,
                  "__qualname__": name, "__doc__": base.__doc__}
         if "_forward_cls" in base.__dict__:   # a user's Function's node class (tensor_function.py)
             attrs["_forward_cls"] = base._forward_cls

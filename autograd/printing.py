@@ -62,7 +62,7 @@ def meta_repr(t, default_dtype):
     if t.dtype != default_dtype:
         extras.append(f"dtype={t.dtype}")
     if t._node is not None:
-        extras.append(f"grad_fn=<{t._node.name()}>")
+        extras.append(f"grad_fn=<{t._node.name().rpartition('::')[2]}>")
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return add_suffixes("tensor(...", extras, indent=7)

@@ -270,7 +270,7 @@ class Tensor:
                 np.int64, np.bool_, default_complex_or_none())):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.name()}>")
+            extras.append(f"grad_fn=<{self._node.name().rpartition('::')[2]}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         values = self._host()

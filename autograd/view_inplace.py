@@ -82,7 +82,7 @@ class CopySlices(Function):
     """The root after a part of it (a view) was overwritten: forward writes the new part into the root's
     memory and returns it; backward sends the gradient of that part to the new values and the rest to the
     root's old value."""
-    torch_name = "CopySlices"
+    torch_name = "torch::autograd::CopySlices"
 
     def forward(ctx, root, part, geometry):
         ctx.geometry, ctx.layout = geometry, root

@@ -94,3 +94,18 @@ def test_a_tensor_hook_on_an_output_without_gradient_is_called_with_none():
         with pytest.raises(RuntimeError, match="None gradient"):
             first.sum().backward()
     assert seen["autograd"] == seen["torch"]
+
+
+@pytest.mark.parametrize("assign", ["y[1:].mul_(3)", "y[0] = 5", "y[:, None][1] = 7"])
+def test_copy_slices_node_is_named_as_pytorchs(assign):
+    """After an in-place change through a view, grad_fn.name() is 'torch::autograd::CopySlices' (PyTorch's C++
+    node name) while the node and the tensor print as CopySlices; deepgrad's name() gave 'CopySlices'."""
+    torch = require_torch()
+    shown = []
+    for lib in (torch, ag):
+        x = lib.tensor([1., 2., 3.], requires_grad=True)
+        y = x * 2
+        exec(assign, {"y": y})
+        node = y.grad_fn
+        shown.append((node.name(), type(node).__name__, repr(node).split(" object")[0], repr(y)))
+    assert shown[1] == shown[0]

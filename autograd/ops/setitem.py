@@ -42,7 +42,7 @@ class SetItem(Function):
         for integer arrays and masks."""
         if self.torch_name is not None:
             return self.torch_name
-        return "CopySlices" if _is_basic(self.index) else "IndexPutBackward0"
+        return "torch::autograd::CopySlices" if _is_basic(self.index) else "IndexPutBackward0"
 
 
 def setitem(x, index, value):
