@@ -2,10 +2,10 @@
 padding, cross-attention with kdim/vdim and per-head masks, composed learning-rate schedules, optimiser switches
 on the Rosenbrock function, nn.init on awkward shapes, arithmetic in uint8/int8/bool, EmbeddingBag with a
 scatter_reduce graph layer, F.interpolate to odd sizes, curvature through torch.autograd.functional, LBFGS with a
-strong-Wolfe line search, a Transformer decoded greedily, gradient clipping
-and its non-finite guard, Unfold/Fold patch models with PixelShuffle and ChannelShuffle), run on deepgrad with only their imports changed: they
-must print what PyTorch prints, number for number (weights and data from seeded NumPy generators or
-torch.manual_seed; about half in float32, the rest in float64)."""
+strong-Wolfe line search, a Transformer decoded greedily, gradient clipping and its non-finite guard, Unfold/Fold
+patch models with PixelShuffle and ChannelShuffle, backward hooks on modules with several outputs), run on deepgrad
+with only their imports changed: they must print what PyTorch prints, number for number (weights and data from
+seeded NumPy generators or torch.manual_seed; half in float32, half in float64)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
