@@ -2,7 +2,8 @@
 steps are padding (False) and which are data (True).
 
 Keras attaches the mask to the output tensor (`_keras_mask`). deepgrad's Tensor has fixed slots, so the masks
-live here in a table keyed by the tensor's identity, each entry dropped when its tensor is freed. Masks are
+live here in a table keyed by the tensor's identity, each entry dropped when its tensor is freed; a
+`Tensor._keras_mask` property reads and writes that table. Masks are
 ordinary tensors computed by tensor ops (no host reads), so they work inside compiled steps too.
 """
 import weakref
@@ -44,6 +45,21 @@ def get_mask(value):
     if entry is None or entry[0]() is not value:
         return None
     return entry[1]
+
+
+def _keras_mask(tensor):
+    mask = get_mask(tensor)
+    if mask is None:   # as Keras, where the attribute exists only on tensors that carry a mask
+        raise AttributeError(f"'{type(tensor).__name__}' object has no attribute '_keras_mask'")
+    return mask
+
+
+# Keras code reads (and sets) `tensor._keras_mask`; the property gives that spelling to every Tensor, backed by the
+# table above. nn.keras adds it to autograd's class because autograd must not know of Keras.
+Tensor._keras_mask = property(_keras_mask, lambda tensor, mask: set_mask(tensor, None if mask is None else
+                                                                         as_bool(mask)),
+                              lambda tensor: set_mask(tensor, None),
+                              doc="The Keras mask this tensor carries (absent when it carries none).")
 
 
 def masks_of(structure):

@@ -32,6 +32,12 @@ def layer_class(class_name, custom_objects=None):
                      f"pass custom_objects={{{class_name!r}: TheClass}}")
 
 
+def _input_layer_name(spec):
+    """The name of the InputLayer behind the symbolic input `spec` (the tensor's own name when no layer made it)."""
+    node = spec.node
+    return node.layer.name if node is not None else spec.name
+
+
 class Sequential(Model):
     """`keras.Sequential([layer, ...])` or `.add(layer)` one by one. Starting with `keras.Input(shape=...)` or
     a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
@@ -99,7 +105,7 @@ class Sequential(Model):
         self.add_module(name.replace(".", "_"), layer)
         self._stack.append(layer)
         if not self._stack[:-1] and self._input_spec is None and getattr(layer, "_batch_input_shape", None):
-            self._input_spec = KerasTensor(layer._batch_input_shape)
+            self._input_spec = InputLayer(batch_shape=layer._batch_input_shape).output_tensor   # named as Keras's
             self._symbolic = self._input_spec
         if self._symbolic is not None:
             self._extend_symbolic(layer)
@@ -120,7 +126,8 @@ class Sequential(Model):
         if self._input_spec is not None:
             layers.append({"module": "keras.layers", "class_name": "InputLayer",
                            "config": {"batch_shape": list(self._input_spec.shape), "dtype": self._input_spec.dtype,
-                                      "sparse": False, "ragged": False, "name": self._input_spec.name, "optional": False},
+                                      "sparse": False, "ragged": False, "name": _input_layer_name(self._input_spec),
+                                      "optional": False},
                            "registered_name": None})
         layers += [serialize_keras_object(layer) for layer in self._stack]
         config = {"name": self.name, "trainable": self.trainable, "dtype": policy_config(self), "layers": layers}
@@ -178,7 +185,7 @@ class Sequential(Model):
         """Build every layer for inputs of `input_shape` (batch axis included, e.g. (None, 784))."""
         if input_shape is None:
             return
-        self._input_spec = self._symbolic = KerasTensor(input_shape)
+        self._input_spec = self._symbolic = InputLayer(batch_shape=tuple(input_shape)).output_tensor
         self._chain = []
         for layer in self._stack:
             self._extend_symbolic(layer)

@@ -8,8 +8,9 @@ import itertools
 
 import numpy as np
 
+from .naming import unique_name
+
 _node_ids = itertools.count()
-_tensor_ids = itertools.count()
 
 
 class KerasTensor:
@@ -18,8 +19,8 @@ class KerasTensor:
     def __init__(self, shape, dtype="float32", name=None, node=None, index=0):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = dtype_name(dtype)
-        number = next(_tensor_ids)
-        self.name = name or ("keras_tensor" if number == 0 else f"keras_tensor_{number}")
+        # as Keras: only an unnamed tensor takes a number, from the session's counters (clear_session resets them)
+        self.name = name or unique_name("keras_tensor")
         self.node, self.index = node, index
         self.mask_shape = None   # the shape of the mask the values will carry (batch None), None for no mask
 
@@ -28,8 +29,18 @@ class KerasTensor:
         """The number of axes, the batch axis included."""
         return len(self.shape)
 
+    @property
+    def _keras_mask(self):
+        """The symbolic boolean mask these values will carry (absent when they carry none), as Keras's."""
+        if self.mask_shape is None:
+            raise AttributeError("'KerasTensor' object has no attribute '_keras_mask'")
+        mask = vars(self).get("_mask_tensor")
+        if mask is None or mask.shape != tuple(self.mask_shape):
+            mask = self._mask_tensor = KerasTensor(self.mask_shape, "bool")
+        return mask
+
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, name={self.name}>"
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, ragged=False, name={self.name}>"
 
     def __array__(self, *args, **kwargs):
         raise TypeError(f"{self!r} is symbolic: it holds no values. Build a keras.Model(inputs, outputs) from it "

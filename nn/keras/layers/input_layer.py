@@ -30,7 +30,7 @@ class InputLayer(Layer):
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self._output_shape = self.batch_shape
-        tensor = KerasTensor(self._output_shape, self.dtype, name=self.name)
+        tensor = KerasTensor(self._output_shape, self.dtype, name=name)   # unnamed: keras_tensor_N, as Keras
         self._symbolic_calls.append(Node(self, (), {}, tensor))
         self.output_tensor = tensor
 
