@@ -6,6 +6,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Parameter
+from .context import in_shape_probe
 from .variables import Variable, keras_variable_repr
 
 
@@ -21,7 +22,8 @@ class _VariableMethods:
         if tuple(source.shape) != tuple(self.shape):
             raise ValueError(f"{self.path}.assign: the value's shape {tuple(source.shape)} must match the variable's "
                              f"{tuple(self.shape)}")
-        arrays.assign_(self, arrays.array(source.to(self.device).astype(self.dtype)))
+        if not in_shape_probe():   # a functional call's shape probe changes nothing (Keras: a stateless scope)
+            arrays.assign_(self, arrays.array(source.to(self.device).astype(self.dtype)))
         return self
 
     def assign_add(self, value):
@@ -38,6 +40,8 @@ class _VariableMethods:
 
     shape = property(lambda self: tuple(Tensor.shape.__get__(self)),
                      doc="The shape as a plain tuple, as Keras's variable.shape (a tensor's shape is a Size).")
+
+    dtype = Variable.dtype
 
     def __repr__(self):
         return keras_variable_repr(self)
@@ -102,6 +106,8 @@ class CastWeight(_VariableMethods, Tensor):
     def assign(self, value):
         """Overwrite the weight's values with `value` (and these cast values with them); returns the weight."""
         self.source.assign(value)
+        if in_shape_probe():
+            return self.source
         with ag.no_grad():
             arrays.assign_(self, arrays.array(self.source.detach().to(self.dtype)))
         self.synced = self._version

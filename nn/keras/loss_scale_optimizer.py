@@ -86,14 +86,14 @@ class LossScaleOptimizer(Optimizer):
     def step_counter(self):
         """The finite steps since the scale last changed."""
         from .variables import Variable
-        return Variable(np.int64(self._counter), dtype="int64", name="step_counter", trainable=False)
+        return Variable(np.int32(self._counter), dtype="int32", name="step_counter", trainable=False)
 
     @property
     def variables(self):
         """Its own step count and learning rate (which Keras keeps at 0), step_counter and dynamic_scale, then the
         inner optimizer's variables (as Keras)."""
         from .variables import Variable
-        own = [Variable(np.int64(0), dtype="int64", name="iteration", trainable=False),
+        own = [Variable(np.int32(0), dtype="int32", name="iteration", trainable=False),
                Variable(np.float32(0.0), dtype="float32", name="learning_rate", trainable=False),
                self.step_counter, self.dynamic_scale]
         for variable in own:

@@ -12,6 +12,7 @@ from autograd.errors import KeywordError
 from . import constraints
 from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
+from .variables import dtype_name
 
 
 #: our slot names that Keras spells otherwise
@@ -58,13 +59,21 @@ class StepCount(int):
         return self._optimizer.iterations
 
     def numpy(self):
-        """The count as a NumPy int64 (Keras's variable dtype on torch)."""
-        return np.int64(self)
+        """The count as a 0-d int32 NumPy array, as Keras's iteration variable gives it."""
+        return np.array(int(self), np.int32)
 
     @property
     def value(self):
         """The count as an int."""
         return int(self)
+
+    #: Keras's iteration variable: an untrained int32 scalar called 'iteration'
+    dtype, name, shape, trainable = dtype_name(np.dtype(np.int32)), "iteration", (), False
+
+    @property
+    def path(self):
+        """'<optimizer name>/iteration', as Keras's variable path."""
+        return f"{self._optimizer.name}/iteration"
 
 
 class Optimizer(CustomOptimizerAPI):
@@ -140,7 +149,7 @@ class Optimizer(CustomOptimizerAPI):
         it), then each updated weight's slots, weight by weight, named '<weight path with _>_<slot>' as Keras
         names them. The slots share memory with the optimizer's state; the two scalars are copies."""
         from .variables import Variable
-        out = [Variable(np.int64(self._iterations), dtype="int64", name="iteration", trainable=False)]
+        out = [Variable(np.int32(self._iterations), dtype="int32", name="iteration", trainable=False)]
         if self._schedule is None:
             out.append(Variable(np.float32(self._group["lr"]), dtype="float32", name="learning_rate",
                                 trainable=False))

@@ -6,7 +6,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from . import settings
-from .context import scope_path
+from .context import in_shape_probe, scope_path
 from .dtypes import standardize_dtype
 
 
@@ -16,6 +16,48 @@ def resolve_initializer(identifier):
     keeps its state in a Variable)."""
     raise RuntimeError("nn.keras.variables: import nn.keras (or nn.keras.initializers) before making a Variable "
                        f"from the initializer {identifier!r}")
+
+
+class DTypeName(str):
+    """A variable's dtype as Keras gives it: the name ('float32'), a str that prints, compares and hashes as one.
+    It also answers as the NumPy dtype it names (`.kind`, `.itemsize`, `== np.float32`), since deepgrad's own ops
+    read a variable's dtype as they read any tensor's."""
+
+    def __new__(cls, dtype):
+        dtype = np.dtype(dtype)
+        name = str.__new__(cls, dtype.name)
+        name.numpy_dtype = dtype
+        return name
+
+    def __getattr__(self, attribute):   # only what str lacks: kind, itemsize, type, char, ...
+        if attribute.startswith("__") or attribute == "numpy_dtype":
+            raise AttributeError(attribute)
+        return getattr(self.numpy_dtype, attribute)
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            return str.__eq__(self, other)
+        try:
+            return self.numpy_dtype == np.dtype(other)
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = str.__hash__
+
+
+_dtype_names = {}   # NumPy dtype -> its DTypeName, made once
+
+
+def dtype_name(dtype):
+    """The DTypeName of a NumPy dtype."""
+    name = _dtype_names.get(dtype)
+    if name is None:
+        name = _dtype_names[dtype] = DTypeName(dtype)
+    return name
 
 
 class Variable(Tensor):
@@ -66,8 +108,11 @@ class Variable(Tensor):
                                tuple(self.shape)).astype(self.dtype)
 
     def assign(self, value):
-        """Set the values to `value` (same shape, or a scalar); returns the variable."""
-        arrays.assign_(self, self.device.xp.asarray(self._values(value)))
+        """Set the values to `value` (same shape, or a scalar); returns the variable. Inside a functional call's
+        shape probe nothing changes, as Keras traces that call in a stateless scope."""
+        values = self._values(value)
+        if not in_shape_probe():
+            arrays.assign_(self, self.device.xp.asarray(values))
         return self
 
     def assign_add(self, delta):
@@ -81,6 +126,10 @@ class Variable(Tensor):
     def numpy(self):
         """The values now, as a NumPy array: a snapshot that later assign* calls do not change, as in Keras."""
         return np.array(Tensor.numpy(self))
+
+    dtype = property(lambda self: dtype_name(Tensor.dtype.__get__(self)),
+                     doc="The dtype's name, a str as Keras's variable.dtype ('float32'), that also reads as the "
+                         "NumPy dtype.")
 
     shape = property(lambda self: tuple(Tensor.shape.__get__(self)),
                      doc="The shape as a plain tuple, as Keras's variable.shape (a tensor's shape is a Size).")
