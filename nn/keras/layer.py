@@ -37,7 +37,7 @@ from .context import call_context, current_training, name_scope, scope_path, sha
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
-from .tracked_list import TrackedList
+from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
@@ -402,6 +402,11 @@ class Layer(Module):
             self._track_list(name, value)
             object.__setattr__(self, name, value)
             return
+        if type(value) is dict and not name.startswith("_") and any(isinstance(v, Module) for v in value.values()):
+            value = TrackedDict(value, self, name)   # Keras tracks the layers held in a dict, in insertion order
+            self._track_dict(name, value)
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Module) for v in value):
             for k, module in enumerate(value):  # Keras tracks layers held in lists
                 self.add_module(f"{name}_{k}", module)
@@ -426,6 +431,19 @@ class Layer(Module):
         for key in stale:
             del self._modules[key]
             self.__dict__.pop(key, None)
+
+    def _track_dict(self, name, items):
+        """Register the modules in the dict attribute `name` as '<name>_<key>', dropping those it no longer holds."""
+        wanted = {f"{name}_{key}".replace(".", "_"): item for key, item in items.items() if isinstance(item, Module)}
+        for key in items.registered:
+            if key not in wanted:
+                self._modules.pop(key, None)
+                self.__dict__.pop(key, None)
+        for key, item in wanted.items():
+            if self._modules.get(key) is not item:
+                self._modules.pop(key, None)   # a replaced layer: the new one comes last, as Keras tracks it
+                self.add_module(key, item)
+        items.registered = list(wanted)
 
     def _registered_name(self, tensor):
         for store in (self._parameters, self._buffers):
