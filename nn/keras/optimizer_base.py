@@ -20,12 +20,14 @@ _KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_hat": "velocity_hat"}
 
 
 class LearningRate(float):
-    """The rate `optimizer.learning_rate` reads: a float that also answers Keras's Variable calls —
-    `assign(value)` sets the optimizer's rate (as `optimizer.learning_rate = value` does), `numpy()` and
-    `value` give the number. It holds the value it was read with: read the property again after a change."""
+    """The rate `optimizer.learning_rate` reads: a float (rounded to float32, as Keras's float32 variable gives it)
+    that also answers Keras's Variable calls — `assign(value)` sets the optimizer's rate (as
+    `optimizer.learning_rate = value` does), `numpy()` and `value` give the number, and it prints as Keras's
+    'learning_rate' variable, with the optimizer's rate now. As a number it holds the value it was read with: read
+    the property again after a change."""
 
     def __new__(cls, value, optimizer):
-        rate = super().__new__(cls, value)
+        rate = super().__new__(cls, float(np.float32(value)))
         rate._optimizer = optimizer
         return rate
 
@@ -35,13 +37,29 @@ class LearningRate(float):
         return self._optimizer.learning_rate
 
     def numpy(self):
-        """The rate as a NumPy float32 (Keras's variable dtype)."""
-        return np.float32(self)
+        """The rate as a 0-d float32 NumPy array, as Keras's variable gives it."""
+        return np.array(float(self), np.float32)
 
     @property
     def value(self):
         """The rate as a float."""
         return float(self)
+
+    #: Keras's learning-rate variable: an untrained float32 scalar called 'learning_rate'
+    dtype, name, shape, trainable = dtype_name(np.dtype(np.float32)), "learning_rate", (), False
+
+    @property
+    def path(self):
+        """'<optimizer name>/learning_rate', as Keras's variable path."""
+        return f"{self._optimizer.name}/learning_rate"
+
+    def __repr__(self):
+        if getattr(self._optimizer, "_schedule", None) is not None:   # Keras: the schedule's value, a plain number
+            return float.__repr__(self)
+        now = float(np.float32(self._optimizer._group["lr"]))
+        return f"<Variable path={self.path}, shape=(), dtype=float32, value={now!r}>"
+
+    __str__ = __repr__
 
 
 class StepCount(int):

@@ -65,6 +65,8 @@ def dtype_name(dtype):
     """A dtype's name as Keras writes it: NumPy's name, or 'string' for text ('string', str, bytes)."""
     if isinstance(dtype, str) and dtype == "string" or dtype in (str, bytes):
         return "string"
+    if isinstance(dtype, str) and dtype == "bfloat16":   # NumPy has no such name (ml_dtypes' dtype has it)
+        return "bfloat16"
     dtype = np.dtype(dtype)
     return "string" if dtype.kind in "US" else dtype.name
 

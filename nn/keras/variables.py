@@ -4,6 +4,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
+from autograd.bf16_dtype import is_bf16
 
 from . import settings
 from .context import in_shape_probe, scope_path
@@ -16,6 +17,11 @@ def resolve_initializer(identifier):
     keeps its state in a Variable)."""
     raise RuntimeError("nn.keras.variables: import nn.keras (or nn.keras.initializers) before making a Variable "
                        f"from the initializer {identifier!r}")
+
+
+def _numpy_dtype(name):
+    """The NumPy dtype of a Keras dtype name ('bfloat16', which NumPy lacks, as ml_dtypes' dtype)."""
+    return np.dtype(ag.bfloat16) if name == "bfloat16" else np.dtype(name)
 
 
 class DTypeName(str):
@@ -65,22 +71,25 @@ class Variable(Tensor):
 
     __slots__ = ("name", "aggregation", "path")
 
+    #: Keras's variable settings a keras.Variable made here always has
+    synchronization, overwrite_with_gradient, constraint, regularizer = "auto", False, None, None
+
     def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name=None,
                  aggregation="none"):
         if isinstance(initializer, str) or callable(initializer):
             if shape is None:
                 raise ValueError(f"keras.Variable {name!r}: give `shape` with the initializer {initializer!r}")
-            dtype = np.dtype(standardize_dtype(dtype))
+            dtype = _numpy_dtype(standardize_dtype(dtype))
             values = np.asarray(resolve_initializer(initializer)(tuple(int(n) for n in shape)), dtype=dtype)
         else:   # a value, as Keras: its own shape (`shape` is not used), and its dtype unless `dtype` is given
             values = initializer.numpy() if isinstance(initializer, Tensor) else np.asarray(initializer)
             if dtype is None and not isinstance(initializer, (Tensor, np.ndarray, np.generic)):
                 dtype = {"b": "bool", "i": "int32", "f": settings.floatx()}.get(values.dtype.kind)   # Python numbers
-            dtype = np.dtype(standardize_dtype(dtype or values.dtype))
+            dtype = _numpy_dtype(standardize_dtype(dtype or values.dtype))
             values = values.astype(dtype)
         source = ag.tensor(values)
         Tensor.__init__(self, arrays.array(source), device=source.device)
-        self.requires_grad_(bool(trainable) and dtype.kind in "fc")   # trainable by default, as Keras's
+        self.requires_grad_(bool(trainable) and (dtype.kind in "fc" or is_bf16(dtype)))   # trainable by default
         scope = scope_path()   # the open name scopes (keras.name_scope, a layer's build); an owner may re-scope it
         if name is None:
             from .naming import unique_name
@@ -104,8 +113,9 @@ class Variable(Tensor):
         if value.size != 1 and tuple(value.shape) != tuple(self.shape):
             raise ValueError(f"keras.Variable {self.name!r}: cannot assign a value of shape {tuple(value.shape)} "
                              f"to a variable of shape {tuple(self.shape)}")
-        return np.broadcast_to(value.astype(self.dtype, copy=False).reshape(()) if value.size == 1 else value,
-                               tuple(self.shape)).astype(self.dtype)
+        dtype = Tensor.dtype.__get__(self)
+        return np.broadcast_to(value.astype(dtype, copy=False).reshape(()) if value.size == 1 else value,
+                               tuple(self.shape)).astype(dtype)
 
     def assign(self, value):
         """Set the values to `value` (same shape, or a scalar); returns the variable. Inside a functional call's
@@ -124,8 +134,9 @@ class Variable(Tensor):
         return self.assign(self.numpy() - self._values(delta))
 
     def numpy(self):
-        """The values now, as a NumPy array: a snapshot that later assign* calls do not change, as in Keras."""
-        return np.array(Tensor.numpy(self))
+        """The values now, as a NumPy array (ml_dtypes' for bfloat16, as Keras's): a snapshot that later assign*
+        calls do not change, as in Keras."""
+        return np.array(self._host())
 
     dtype = property(lambda self: dtype_name(Tensor.dtype.__get__(self)),
                      doc="The dtype's name, a str as Keras's variable.dtype ('float32'), that also reads as the "
