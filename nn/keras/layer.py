@@ -522,12 +522,13 @@ class Layer(Module):
             name = f"{name}_{len(self._weight_names)}"
         with name_scope(self, remember=False):   # Keras's path: the enclosing layers', this layer's, the weight's
             path = f"{scope_path()}/{keras_name}"
+        shown = (constraints.get(constraint), regularizers.get(regularizer))   # the weight shows them, as Keras's
         if trainable:
-            weight = LayerWeight(ag.tensor(values), keras_name, path, constraints.get(constraint))
+            weight = LayerWeight(ag.tensor(values), keras_name, path, *shown)
             weight.requires_grad_(self._trainable)
             self._register(self._parameters, name, weight)
         else:
-            weight = LayerState(ag.tensor(values), keras_name, path)
+            weight = LayerState(ag.tensor(values), keras_name, path, *shown)
             self.register_buffer(name, weight)
         self._weight_names.append(name)
         if not autocast:   # by identity: assigning the weight to an attribute renames it

@@ -23,7 +23,7 @@ class _VariableMethods:
             raise ValueError(f"{self.path}.assign: the value's shape {tuple(source.shape)} must match the variable's "
                              f"{tuple(self.shape)}")
         if not in_shape_probe():   # a functional call's shape probe changes nothing (Keras: a stateless scope)
-            arrays.assign_(self, arrays.array(source.to(self.device).astype(self.dtype)))
+            arrays.assign_(self, arrays.array(source.to(self.device).astype(Tensor.dtype.__get__(self))))
         return self
 
     def assign_add(self, value):
@@ -43,6 +43,9 @@ class _VariableMethods:
 
     dtype = Variable.dtype
 
+    #: Keras's variable settings that a layer weight always has so
+    aggregation, synchronization, overwrite_with_gradient = "none", "auto", False
+
     def __repr__(self):
         return keras_variable_repr(self)
 
@@ -51,11 +54,11 @@ class LayerWeight(_VariableMethods, Parameter):
     """A trainable layer weight with Keras's `name` and `path`, and the `constraint` (or None) the optimizer
     applies to it after each step."""
 
-    __slots__ = ("name", "path", "constraint")
+    __slots__ = ("name", "path", "constraint", "regularizer")
 
-    def __init__(self, data, name, path, constraint=None):
+    def __init__(self, data, name, path, constraint=None, regularizer=None):
         super().__init__(data)
-        self.name, self.path, self.constraint = name, path, constraint
+        self.name, self.path, self.constraint, self.regularizer = name, path, constraint, regularizer
 
     @property
     def value(self):
@@ -69,11 +72,11 @@ class LayerWeight(_VariableMethods, Parameter):
 class LayerState(_VariableMethods, Tensor):
     """A non-trainable layer weight (a buffer such as a moving mean) with Keras's `name` and `path`."""
 
-    __slots__ = ("name", "path")
+    __slots__ = ("name", "path", "constraint", "regularizer")
 
-    def __init__(self, data, name, path):
+    def __init__(self, data, name, path, constraint=None, regularizer=None):
         Tensor.__init__(self, arrays.array(data), device=data.device)
-        self.name, self.path = name, path
+        self.name, self.path, self.constraint, self.regularizer = name, path, constraint, regularizer
 
     @property
     def value(self):
@@ -109,7 +112,7 @@ class CastWeight(_VariableMethods, Tensor):
         if in_shape_probe():
             return self.source
         with ag.no_grad():
-            arrays.assign_(self, arrays.array(self.source.detach().to(self.dtype)))
+            arrays.assign_(self, arrays.array(self.source.detach().to(Tensor.dtype.__get__(self))))
         self.synced = self._version
         return self.source
 

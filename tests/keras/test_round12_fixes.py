@@ -189,3 +189,58 @@ def test_layers_held_in_a_dict_attribute_are_tracked_as_keras():
     weights were missing from layer.weights, so fit never trained them and get_weights left them out."""
     K, ours = fresh_sessions()
     assert _dict_tracked(ours) == _dict_tracked(K)
+
+
+def _learning_rate(K):
+    optimizer = K.optimizers.SGD(0.1)
+    rate = optimizer.learning_rate
+    first = (rate.name, rate.path, rate.dtype, tuple(rate.shape), rate.trainable, repr(rate.numpy()), str(rate),
+             float(rate))
+    optimizer.learning_rate = 0.05
+    return first, repr(optimizer.learning_rate), float(optimizer.learning_rate)
+
+
+def test_optimizer_learning_rate_prints_and_answers_as_keras_variable():
+    """optimizer.learning_rate printed 0.1 where Keras prints its variable, had no name / path / dtype, and as a
+    number was the float64 0.1 where Keras's float32 variable gives 0.10000000149011612."""
+    K, ours = fresh_sessions()
+    assert _learning_rate(ours) == _learning_rate(K)
+
+
+def _bfloat16_state(K):
+    dense = K.layers.Dense(2, dtype="bfloat16", kernel_initializer="ones")
+    out = dense(np.ones((2, 3), "float32"))
+    dense.kernel.assign_add(np.full((3, 2), 0.5, "float32"))
+    variable = K.Variable(np.ones(2), dtype="bfloat16", name="b")
+    variable.assign_add(np.array([0.5, 1.5]))
+    as_float = lambda v: K.ops.convert_to_numpy(K.ops.cast(v, "float32")).tolist()
+    return (dense.kernel.dtype, K.backend.standardize_dtype(out.dtype), as_float(dense.kernel), variable.dtype,
+            variable.trainable, as_float(variable), str(variable.numpy().dtype))
+
+
+def test_bfloat16_layers_and_variables_as_keras():
+    """Dense(dtype="bfloat16") failed ("data type 'bfloat16' not understood"), as did keras.Variable(...,
+    dtype="bfloat16"); a bfloat16 variable's assign_add and numpy() failed too."""
+    pytest.importorskip("ml_dtypes")
+    K, ours = fresh_sessions()
+    assert _bfloat16_state(ours) == _bfloat16_state(K)
+
+
+def _weight_settings(K):
+    dense = K.layers.Dense(2, kernel_regularizer="l2", kernel_constraint="non_neg")
+    dense.build((None, 3))
+    norm = K.layers.BatchNormalization()
+    norm.build((None, 3))
+    variable = K.Variable(np.zeros(2, "float32"))
+    found = []
+    for weight in (dense.kernel, dense.bias, norm.moving_mean, variable):
+        found.append((weight.aggregation, weight.synchronization, weight.overwrite_with_gradient,
+                      type(weight.constraint).__name__, type(weight.regularizer).__name__))
+    return found
+
+
+def test_weights_answer_keras_variable_settings():
+    """A layer weight had no aggregation / synchronization / regularizer / overwrite_with_gradient, and a
+    keras.Variable no synchronization / constraint / regularizer (AttributeError where Keras gives them)."""
+    K, ours = fresh_sessions()
+    assert _weight_settings(ours) == _weight_settings(K)
