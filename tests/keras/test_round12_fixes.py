@@ -64,7 +64,8 @@ def _masks_on_outputs(K):
     set_by_hand._keras_mask = K.ops.convert_to_tensor(np.array([[True, True, False, False]]))
     symbolic = K.layers.Embedding(10, 2, mask_zero=True)(K.Input((3,), dtype="int32"))
     return (K.ops.convert_to_numpy(embedded._keras_mask).tolist(), K.ops.convert_to_numpy(dense._keras_mask).tolist(),
-            hasattr(plain, "_keras_mask"), K.ops.convert_to_numpy(K.layers.GlobalAveragePooling1D()(set_by_hand)).tolist(),
+            hasattr(plain, "_keras_mask"),
+            K.ops.convert_to_numpy(K.layers.GlobalAveragePooling1D()(set_by_hand)).tolist(),
             tuple(symbolic._keras_mask.shape), symbolic._keras_mask.dtype)
 
 

@@ -72,7 +72,8 @@ def main():
     sep1 = layers.SeparableConv1D(5, 3, strides=2, padding="same", depthwise_initializer="ones",
                                   pointwise_initializer="ones")
     out = sep1(sequence)
-    print("separable1d", tuple(out.shape), sep1.compute_output_shape((None, 9, 3)), r(ops.convert_to_numpy(out)[0, :, 0]))
+    print("separable1d", tuple(out.shape), sep1.compute_output_shape((None, 9, 3)),
+          r(ops.convert_to_numpy(out)[0, :, 0]))
     print("config", {k: depthwise.get_config()[k] for k in ("kernel_size", "strides", "depth_multiplier", "padding")})
 
 

@@ -28,7 +28,7 @@ def main():
     print("by index", model.get_layer(index=2).name, "by name", model.get_layer("dense_b").units)
     try:
         model.get_layer("missing")
-    except ValueError as error:
+    except ValueError:
         print("missing layer raises ValueError")
 
     head = model.get_layer("old_head")

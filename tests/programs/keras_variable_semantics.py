@@ -37,7 +37,8 @@ def main():
     print("after assign_sub", r(v.numpy()))
     v.assign(v * 2.0)
     print("after assign", r(ops.convert_to_numpy(v.value)))
-    print("sum through ops", float(ops.convert_to_numpy(ops.sum(v))), "mean", r(ops.convert_to_numpy(ops.mean(v, axis=0))))
+    print("sum through ops", float(ops.convert_to_numpy(ops.sum(v))),
+          "mean", r(ops.convert_to_numpy(ops.mean(v, axis=0))))
 
     i = keras.Variable(3, name="step", trainable=False)
     f = keras.Variable(0.5)
