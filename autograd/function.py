@@ -8,6 +8,8 @@ Nodes never hold their output tensors, so a graph is freed as soon as nobody hol
 import itertools
 import weakref
 
+import numpy as np
+
 from backends import DeviceError
 
 from . import autocast_state as autocast
@@ -156,6 +158,8 @@ class Function:
             if isinstance(exc, OutOfMemoryError):   # from an op this one runs: it named that op already
                 raise
             raise out_of_memory(cls, args, exc) from exc
+        if out.__class__ is not np.ndarray:
+            out = _as_arrays(ctx, out)
         if recorder is not None:
             recorder.on_forward(cls, ctx, arrays, kwargs, out)
         if ctx.out_device is not None:
@@ -259,6 +263,27 @@ class Function:
             self._freed = True
 
 
+
+
+def _as_arrays(ctx, out):
+    """`out` with each NumPy scalar (NumPy's form of a 0-d result) made a 0-d array, which views and in-place
+    changes can share as PyTorch's 0-d tensors do; the node's saved references to it follow, so that the
+    graph still knows a saved output as its own."""
+    if isinstance(out, tuple):
+        if not any(isinstance(o, np.generic) for o in out):
+            return out
+        new = tuple(np.array(o) if isinstance(o, np.generic) else o for o in out)
+        pairs = list(zip(out, new))
+    elif isinstance(out, np.generic):
+        new = np.array(out)
+        pairs = [(out, new)]
+    else:
+        return out
+    saved = ctx.saved_tensors
+    if saved:
+        swap = {id(old): fresh for old, fresh in pairs if old is not fresh}
+        ctx.saved_tensors = tuple(swap.get(id(a), a) for a in saved)
+    return new
 
 
 def _watched(cls, out, device, args):

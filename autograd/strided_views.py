@@ -119,6 +119,8 @@ def _block(array):
     root = array
     while isinstance(getattr(root, "base", None), np.ndarray) and root.base.itemsize == array.itemsize:
         root = root.base
+    if root.ndim == 0:
+        root = root.reshape(1)   # a 0-d array indexed with () gives a scalar copy, not a view
     item = array.itemsize
     if root.size == 0:
         return np.empty(0, array.dtype), 0, tuple(s // item for s in array.strides)

@@ -448,6 +448,8 @@ def _legacy_data(args):
 
 def wrap_array(array, device, node=None, idx=0):
     """A Tensor around an op's output; it joins the graph when `node` is given and the dtype is float."""
+    if array.__class__ is not np.ndarray and isinstance(array, np.generic):
+        array = np.array(array)   # NumPy gives 0-d results as scalars, which no view or in-place change can share
     t = _new(Tensor)
     t._data = array
     t._device = device
