@@ -136,10 +136,16 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        value = value._data if isinstance(value, Tensor) else self._device.asarray(value)
-        if tuple(value.shape) != self.shape:
-            raise ValueError(f"Tensor.data: new value has shape {tuple(value.shape)}, tensor has {self.shape}")
-        self._data = value
+        """Make this tensor hold `value`'s values (shared, on this tensor's device), of any shape and dtype, as
+        PyTorch's `t.data = other` (resizing an embedding table, swapping in new weights)."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data: the new value must be a Tensor, got {type(value).__name__}; wrap it "
+                            "with ag.tensor(...) or ag.from_numpy(...)")
+        if self._rg and not (is_floating(value.dtype) or value.dtype.kind == "c"):
+            raise RuntimeError(f"Tensor.data: a tensor that requires grad can only hold floating-point or complex "
+                               f"values, got {value.dtype}; convert them (.float()) or call requires_grad_(False) "
+                               "first")
+        self._data = self._device.asarray(value._data)
 
     def is_inference(self):
         """True for a tensor made inside ag.inference_mode() (not a view of an ordinary tensor made there)."""
