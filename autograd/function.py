@@ -263,8 +263,6 @@ class Function:
             self._freed = True
 
 
-
-
 def _as_arrays(ctx, out):
     """`out` with each NumPy scalar (NumPy's form of a 0-d result) made a 0-d array, which views and in-place
     changes can share as PyTorch's 0-d tensors do; the node's saved references to it follow, so that the
