@@ -12,8 +12,6 @@ def sgd_step(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, 
     d = grad + wd * param; buf = d on the first step, else momentum * buf + (1 - dampening) * d;
     the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
     """
-    if isinstance(grad, np.generic):   # -grad of a 0-d array (maximize) is a NumPy scalar
-        grad = np.asarray(grad)
     if not axpy.takes(param, grad, *((buf,) if momentum != 0 else ())):
         return False
     d = grad

@@ -189,7 +189,7 @@ class Optimizer:
                     target = p
                     if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
                         target, grad = _real_view(p), _real_array(grad)
-                    update(target, -grad if maximize else grad, state[p], group)
+                    update(target, _negated(grad) if maximize else grad, state[p], group)
                     arrays.mark_changed(p)
         return loss
 
@@ -255,6 +255,13 @@ class Optimizer:
 
 
 # ----- helpers of the optimisers' formulas -------------------------------------------------------------
+def _negated(grad):
+    """-grad as an array: NumPy gives the negation of a 0-d array as a scalar, which the devices' fused
+    update kernels do not take."""
+    out = -grad
+    return np.asarray(out) if isinstance(out, np.generic) else out
+
+
 def _with_decay(xp, grad, param, weight_decay):
     """grad + weight_decay * param as a new array (the parameter's .grad is never changed)."""
     out = xp.multiply(param, weight_decay)

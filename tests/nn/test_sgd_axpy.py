@@ -1,9 +1,11 @@
-"""The cpu device's SGD step through BLAS axpy: PyTorch's update bit for bit (each `a + alpha * b` rounded
-once), and a fallback to the NumPy formula for arrays axpy does not take."""
+"""The host devices' SGD steps equal PyTorch's bit for bit (each `a + alpha * b` rounded once): the cpu
+device's through BLAS axpy, falling back to the NumPy formula for arrays axpy does not take; numba's
+fused kernel through fma."""
 import numpy as np
 import pytest
 
 import autograd as ag
+import backends
 import nn
 from backends.numpy_kernels import axpy, optim
 from nn.optim.sgd import sgd_update
@@ -17,20 +19,25 @@ SHAPES = [(), (0, 3), (1,), (7,), (33, 17), (129, 97)]
 requires_axpy = pytest.mark.skipif(not axpy._load(), reason="the loaded BLAS offers no axpy")
 
 
-@requires_axpy
+HOSTS = [d for d in ("cpu", "numba") if d in backends.available()]
+
+
+@pytest.mark.parametrize("host", HOSTS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("cfg", CASES, ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()) or "plain")
-def test_sgd_on_cpu_equals_torch_bit_for_bit(cfg, dtype):
+def test_sgd_on_the_host_devices_equals_torch_bit_for_bit(cfg, dtype, host):
     torch = pytest.importorskip("torch")
+    if host == "cpu" and not axpy._load():
+        pytest.skip("the loaded BLAS offers no axpy")
     rng = np.random.default_rng(21)
     start = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
-    ours = [ag.tensor(a.copy(), device="cpu", requires_grad=True) for a in start]
+    ours = [ag.tensor(a.copy(), device=host, requires_grad=True) for a in start]
     theirs = [torch.tensor(a.copy(), requires_grad=True) for a in start]
     opt, topt = nn.optim.SGD(ours, lr=0.037, **cfg), torch.optim.SGD(theirs, lr=0.037, **cfg)
     for _ in range(4):
         for p, t in zip(ours, theirs):
             g = rng.standard_normal(p.shape).astype(dtype)
-            p.grad, t.grad = ag.tensor(g.copy(), device="cpu"), torch.tensor(g.copy())
+            p.grad, t.grad = ag.tensor(g.copy(), device=host), torch.tensor(g.copy())
         opt.step()
         topt.step()
         for p, t in zip(ours, theirs):
