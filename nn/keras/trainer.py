@@ -170,6 +170,10 @@ class KerasCompiled:
                 for identifier in entries:
                     self.metrics.append((k, _resolve_metric(identifier, targets[k], outputs[k]), weighted))
         self.keys = self._log_names(names if multi else None)
+        # Keras builds the compiled metrics before fit / evaluate / *_on_batch reset them, so a Metric object given
+        # to compile starts from reset_state() (zeros by default), not from its add_variable initializers
+        for _, metric, _ in self.metrics:
+            metric.reset_state()
         self._ready = True
 
     def _log_names(self, output_names):
