@@ -13,6 +13,7 @@ from autograd.methods_inplace import inplace
 
 from . import functional as F
 from .functional.channel_dropout import _feature_dropout
+from .functional.sample_norm import native_group_norm, native_instance_norm
 
 
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
@@ -22,9 +23,10 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
 
 
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
-    """torch.instance_norm: F.instance_norm with weight and bias first and every argument required."""
-    return F.instance_norm(input, running_mean, running_var, weight=weight, bias=bias,
-                           use_input_stats=use_input_stats, momentum=momentum, eps=eps)
+    """torch.instance_norm: F.instance_norm with weight and bias first, every argument required, and one spatial
+    position allowed."""
+    return native_instance_norm(input, running_mean, running_var, weight=weight, bias=bias,
+                                use_input_stats=use_input_stats, momentum=momentum, eps=eps)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
@@ -33,8 +35,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
-    """torch.group_norm: F.group_norm, with PyTorch's (ignored) cudnn_enabled flag."""
-    return F.group_norm(input, num_groups, weight, bias, eps)
+    """torch.group_norm: F.group_norm, with PyTorch's (ignored) cudnn_enabled flag and one value per group allowed."""
+    return native_group_norm(input, num_groups, weight, bias, eps)
 
 
 def constant_pad_nd(input, pad, value=0):

@@ -176,7 +176,10 @@ def index_select(input, dim, index):
     # a tensor stays one (a jit replay then reads its new values)
     flat = on_device_of(input, index).reshape(-1) if isinstance(index, Tensor) else idx.reshape(-1)
     if input.ndim == 0:
-        return named(input.reshape(1)[flat], "IndexSelectBackward0")
+        if idx.size != 1:
+            raise ShapeError(f"index_select: a 0-d input takes an index of exactly one value, got {idx.size}; index "
+                             "a 0-d tensor with [0] (or unsqueeze it first)")
+        return named(input.reshape(1)[flat].reshape(()), "IndexSelectBackward0")   # 0-d stays 0-d, as PyTorch
     return named(input[(slice(None),) * d + (flat,)], "IndexSelectBackward0")
 
 

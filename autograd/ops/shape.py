@@ -382,6 +382,8 @@ def flip(input, dims=None, *, axis=None):
     dims, _ = resolve("flip", dims, axis, False, None)
     if dims is not None:
         dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
+        if input.ndim == 0:
+            dims = ()   # PyTorch takes dim 0 / -1 of a 0-d tensor, and there is nothing to reverse
     return Flip.apply(input, dims)
 
 

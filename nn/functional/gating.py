@@ -5,6 +5,7 @@ from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
+from autograd.errors import DimRangeError, ShapeError
 
 
 def prelu(input, weight):
@@ -21,12 +22,13 @@ def glu(input, dim=-1):
     if complex_forms.active:
         complex_forms.refuse(op, input)
     if input.ndim == 0:
-        raise ValueError(f"{op}: input must have at least one dimension, got a 0-d tensor")
+        raise ShapeError(f"{op}: input must have at least one dimension, got a 0-d tensor")
     if not -input.ndim <= dim < input.ndim:
-        raise ValueError(f"{op}: dim={dim} is out of range for input shape {input.shape}")
+        raise DimRangeError(f"{op}: dim={dim} is out of range for input shape {input.shape}")
     size = input.shape[dim]
     if size % 2:
-        raise ValueError(f"{op}: the halved dimension {dim} must have an even size, got {size} (input shape "
+        raise ShapeError(f"{op}: the halved dimension {dim} must have an even size, got {size} (input shape "
                          f"{input.shape}); pick a dim of even size")
-    a, b = input.split(size // 2, dim)
+    # narrow, not split: an empty dim halves into two empty halves (split refuses a chunk size of 0)
+    a, b = input.narrow(dim, 0, size // 2), input.narrow(dim, size // 2, size // 2)
     return named(a * ag.sigmoid(b), "GluBackward0")

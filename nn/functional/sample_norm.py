@@ -9,6 +9,7 @@ import math
 import numbers
 
 from autograd import arrays, no_grad
+from autograd.errors import ShapeError
 from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import LayerNorm
 from autograd.function import named
@@ -45,25 +46,48 @@ def _check_params(op, input, channels, **params):
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Split the C channels of input (N, C, *) into num_groups groups and normalise each group of each
-    sample to zero mean and unit variance, then scale by weight and shift by bias (both (C,), optional)."""
+    sample to zero mean and unit variance, then scale by weight and shift by bias (both (C,), optional).
+    A ValueError where there is one value to normalise, as F.group_norm's (torch.group_norm allows it)."""
+    check_tensor("group_norm", input)
+    if input.ndim >= 2 and isinstance(num_groups, numbers.Integral) and num_groups >= 1 \
+            and input.shape[0] * (input.shape[1] // num_groups) * math.prod(input.shape[2:]) == 1:
+        # PyTorch's check, on the same product: one value per group gives zeros, not a normalisation
+        raise ValueError(f"group_norm: expected more than 1 value per group when training, got input shape "
+                         f"{input.shape} with num_groups={num_groups}; use fewer groups or a larger input")
+    return native_group_norm(input, num_groups, weight, bias, eps)
+
+
+def native_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """group_norm without F.group_norm's one-value check (torch.group_norm's form)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("group_norm", group_norm, input, num_groups, weight, bias, eps)
+        return autocast.run("group_norm", native_group_norm, input, num_groups, weight, bias, eps)
     op = "group_norm"
     check_tensor(op, input)
     if input.ndim < 2:
-        raise ValueError(f"{op}: expects an input (N, C, *) with at least 2 dimensions, got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input (N, C, *) with at least 2 dimensions, got shape {input.shape}")
     channels = input.shape[1]
     if not isinstance(num_groups, numbers.Integral) or num_groups < 1 or channels % num_groups:
-        raise ValueError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
+        raise ShapeError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
                          f"{num_groups!r} equal groups")
     if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
-        return group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
+        return native_group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _check_params(op, input, channels, weight=weight, bias=bias)
     return named(_affine(_standardise(input, num_groups, eps), weight, bias, channels), "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
+    """Normalise each channel of each sample of input (N, C, *spatial) over its spatial positions (see
+    native_instance_norm); a ValueError for one spatial position with use_input_stats, as F.instance_norm's."""
+    check_tensor("instance_norm", input)
+    if use_input_stats and input.ndim >= 3 and math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"instance_norm: expected more than 1 spatial element when using the input statistics, got "
+                         f"input shape {input.shape}")
+    return native_instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def native_instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                         momentum=0.1, eps=1e-5):
     """Normalise each channel of each sample of input (N, C, *spatial) over its spatial positions, then
     scale by weight and shift by bias (both (C,), optional).
 
@@ -88,16 +112,14 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         shape = (1, channels) + (1,) * len(spatial)
         y = (input - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps) ** 0.5
         return _affine(y, weight, bias, channels)
-    if count <= 1:
-        raise ValueError(f"{op}: expected more than 1 spatial element when using the input statistics, got input "
-                         f"shape {input.shape}")
     y = _standardise(input, channels, eps)
-    if running_mean is not None and input.shape[0] > 0:
+    if running_mean is not None and input.size > 0:
         with no_grad():
             mean = input.mean(axis=spatial, keepdims=True)
             centred = input - mean
             var = (centred * centred).mean(axis=spatial, keepdims=True)
-            for running, batch in ((running_mean, mean), (running_var, var * (count / (count - 1)))):
+            unbiased = var * (count / (count - 1)) if count > 1 else var * float("nan")   # one position: no variance
+            for running, batch in ((running_mean, mean), (running_var, unbiased)):
                 average = batch.reshape(input.shape[0], channels).mean(axis=0)
                 arrays.assign_(running, arrays.array(running * (1 - momentum) + average * momentum))
     return _affine(y, weight, bias, channels)

@@ -1,0 +1,80 @@
+"""Regression tests for the differences the edge-shape sweep (tests/test_edge_shapes_sweep.py) found between
+deepgrad and PyTorch on 0-d, one-element, empty and non-contiguous inputs: each failed before its fix."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+
+def test_flip_of_a_0d_tensor_takes_dim_0_and_returns_a_copy():
+    x = ag.tensor(3.0, requires_grad=True)
+    y = x.flip(0)
+    y.backward()
+    assert y.shape == () and y.item() == 3.0 and x.grad.item() == 1.0
+    assert ag.flip(ag.tensor(2.0), (0, -1)).item() == 2.0
+    y = ag.tensor(5.0).flip(0)
+    y.add_(1)
+    assert y.item() == 6.0
+
+
+def test_index_select_of_a_0d_tensor_stays_0d_and_takes_one_index_only():
+    x = ag.tensor(3.0, requires_grad=True)
+    y = x.index_select(0, ag.tensor([0]))
+    y.backward()
+    assert y.shape == () and y.item() == 3.0 and x.grad.item() == 1.0
+    assert ag.tensor([3.0, 4.0]).index_select(0, ag.tensor(0)).shape == (1,)
+    for index in ([0, 0], []):
+        with pytest.raises(RuntimeError, match="exactly one value"):
+            ag.tensor(3.0).index_select(0, ag.tensor(index, dtype=ag.int64))
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (2, 0)])
+def test_glu_halves_an_empty_dim_into_empty_halves(shape):
+    x = ag.zeros(*shape, requires_grad=True)
+    y = F.glu(x, 0)
+    y.sum().backward()
+    assert y.shape == (0,) + shape[1:] if shape[0] == 0 else y.shape == (1, 0)
+    assert x.grad.shape == shape
+
+
+def test_glu_odd_size_is_a_runtime_error_as_in_pytorch_and_still_a_value_error():
+    with pytest.raises(RuntimeError, match="even size") as info:
+        F.glu(ag.zeros(3), 0)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(IndexError):
+        F.glu(ag.zeros(3, 2), 5)
+
+
+@pytest.mark.parametrize("shape, groups", [((1, 3, 1), 3), ((1, 2, 1, 1), 2), ((1, 1), 1)])
+def test_group_norm_refuses_one_value_per_group_instead_of_returning_zeros(shape, groups):
+    with pytest.raises(ValueError, match="more than 1 value per group"):
+        F.group_norm(ag.ones(*shape), groups)
+    with pytest.raises(ValueError, match="more than 1 value per group"):
+        nn.GroupNorm(groups, shape[1])(ag.ones(*shape))
+    # torch.group_norm (the native op) allows it and gives zeros
+    assert np.array_equal(ag.group_norm(ag.ones(*shape), groups).numpy(), np.zeros(shape, np.float32))
+
+
+def test_group_norm_with_several_samples_of_one_value_each_still_runs_as_pytorch():
+    assert np.array_equal(F.group_norm(ag.ones(2, 2, 1), 2).numpy(), np.zeros((2, 2, 1), np.float32))
+
+
+def test_instance_norm_of_an_empty_spatial_size_is_empty_and_leaves_running_stats():
+    mean, var = ag.zeros(3), ag.ones(3)
+    x = ag.zeros(2, 3, 0, requires_grad=True)
+    y = F.instance_norm(x, mean, var)
+    y.sum().backward()
+    assert y.shape == (2, 3, 0) and x.grad.shape == (2, 3, 0)
+    assert mean.tolist() == [0.0, 0.0, 0.0] and var.tolist() == [1.0, 1.0, 1.0]
+    assert nn.InstanceNorm1d(3)(ag.zeros(2, 3, 0)).shape == (2, 3, 0)
+
+
+def test_instance_norm_one_position_f_refuses_and_torch_level_form_allows_with_nan_running_var():
+    with pytest.raises(ValueError, match="more than 1 spatial element"):
+        F.instance_norm(ag.ones(1, 2, 1))
+    mean, var = ag.zeros(2), ag.ones(2)
+    y = ag.instance_norm(ag.tensor([[[1.0], [2.0]]]), None, None, mean, var, True, 0.1, 1e-5, False)
+    assert y.tolist() == [[[0.0], [0.0]]]
+    assert np.allclose(mean.numpy(), [0.1, 0.2]) and np.isnan(var.numpy()).all()   # as torch.instance_norm
