@@ -78,3 +78,51 @@ def test_instance_norm_one_position_f_refuses_and_torch_level_form_allows_with_n
     y = ag.instance_norm(ag.tensor([[[1.0], [2.0]]]), None, None, mean, var, True, 0.1, 1e-5, False)
     assert y.tolist() == [[[0.0], [0.0]]]
     assert np.allclose(mean.numpy(), [0.1, 0.2]) and np.isnan(var.numpy()).all()   # as torch.instance_norm
+
+
+def _quadratic_steps(opt, param, n=3):
+    for _ in range(n):
+        opt.zero_grad()
+        (param * param).sum().backward()
+        opt.step()
+    return param.detach().numpy().copy()
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam", "ASGD"])
+def test_a_1_element_tensor_lr_steps_as_the_same_float_lr(name):
+    a, b = (nn.Parameter(ag.tensor([0.5, -1.0])) for _ in range(2))
+    with_tensor = _quadratic_steps(getattr(nn.optim, name)([a], lr=ag.tensor(0.1)), a)
+    with_float = _quadratic_steps(getattr(nn.optim, name)([b], lr=0.1), b)
+    assert np.array_equal(with_tensor, with_float)
+
+
+def test_betas_given_as_tensors_step_as_floats():
+    a, b = (nn.Parameter(ag.tensor([0.5, -1.0])) for _ in range(2))
+    got = _quadratic_steps(nn.optim.Adam([a], lr=0.1, betas=(ag.tensor(0.9), ag.tensor(0.99))), a)
+    betas = (float(ag.tensor(0.9)), float(ag.tensor(0.99)))   # the float32 values the tensors hold
+    assert np.array_equal(got, _quadratic_steps(nn.optim.Adam([b], lr=0.1, betas=betas), b))
+
+
+def test_a_tensor_lr_must_hold_one_real_value():
+    with pytest.raises(ValueError, match="1-element"):
+        nn.optim.SGD([nn.Parameter(ag.ones(2))], lr=ag.tensor([0.1, 0.2]))
+    with pytest.raises(ValueError, match=">= 0"):
+        nn.optim.SGD([nn.Parameter(ag.ones(2))], lr=ag.tensor(-0.1))
+
+
+@pytest.mark.parametrize("make", [lambda opt: nn.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5),
+                                  lambda opt: nn.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=2),
+                                  lambda opt: nn.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0)])
+def test_schedulers_write_a_tensor_lr_in_place_and_keep_copies(make):
+    lr = ag.tensor(0.1)
+    opt = nn.optim.SGD([nn.Parameter(ag.ones(2))], lr=lr)
+    scheduler = make(opt)
+    last = []
+    for _ in range(3):
+        opt.step()
+        scheduler.step(1.0) if isinstance(scheduler, nn.optim.lr_scheduler.ReduceLROnPlateau) else scheduler.step()
+        last.append(scheduler.get_last_lr()[0])
+    assert opt.param_groups[0]["lr"] is lr                   # the user's tensor, filled in place
+    assert float(lr) == float(last[-1]) and float(last[0]) != float(last[1])   # get_last_lr: copies per step
+    initial = opt.param_groups[0].get("initial_lr")
+    assert initial is None or initial is not lr

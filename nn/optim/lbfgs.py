@@ -192,7 +192,7 @@ class LBFGS(Optimizer):
     def _step(self, closure):
         xp = self._xp
         group = self.param_groups[0]
-        lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
+        lr, max_iter, max_eval = float(group["lr"]), group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         history_size = group["history_size"]
         state = self.state[self._params[0]]

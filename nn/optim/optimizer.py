@@ -28,6 +28,20 @@ _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator)
               "so state_dict indices would change between runs")
 
 
+def _number(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def plain_options(group):
+    """`group` itself, or a copy whose Tensor options (an lr, betas given as tensors, as PyTorch takes them) are
+    Python numbers, as the update formulas and device kernels read them."""
+    if not any(isinstance(v, Tensor) or (isinstance(v, tuple) and any(isinstance(b, Tensor) for b in v))
+               for k, v in group.items() if k != "params"):
+        return group
+    return {k: v if k == "params" else tuple(map(_number, v)) if isinstance(v, tuple) else _number(v)
+            for k, v in group.items()}
+
+
 def _outside_optim():
     """The warnings stacklevel of the first caller outside nn.optim (the user's line that built the optimiser)."""
     frame, level = sys._getframe(1), 1
@@ -137,6 +151,11 @@ class Optimizer:
         outside [0, 1) (subclasses add their own checks)."""
         for name in ("lr",) + self._nonnegative:
             value = group[name]
+            if name == "lr" and isinstance(value, Tensor):   # PyTorch takes a 1-element tensor lr (schedulers fill it)
+                if value.numel() != 1 or value.dtype.kind not in "fiu":
+                    raise ValueError(f"{self._name}: a Tensor lr must be a real 1-element tensor, got shape "
+                                     f"{tuple(value.shape)} of {value.dtype}")
+                value = value.item()
             if not isinstance(value, numbers.Real):
                 raise TypeError(f"{self._name}: {name} must be a number, got {type(value).__name__} {value!r}")
             if value < 0:
@@ -181,6 +200,7 @@ class Optimizer:
             state, update, array = self.state, self._update, arrays.array
             for group in self.param_groups:
                 maximize = group.get("maximize", False)
+                options = plain_options(group)
                 for p in group["params"]:
                     g = p.grad
                     if g is None:
@@ -189,7 +209,7 @@ class Optimizer:
                     target = p
                     if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
                         target, grad = _real_view(p), _real_array(grad)
-                    update(target, _negated(grad) if maximize else grad, state[p], group)
+                    update(target, _negated(grad) if maximize else grad, state[p], options)
                     arrays.mark_changed(p)
         return loss
 

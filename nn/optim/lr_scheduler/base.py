@@ -4,6 +4,8 @@ import types
 import warnings
 from abc import ABC, abstractmethod
 
+from autograd import Tensor
+
 from ..optimizer import Optimizer
 
 
@@ -78,8 +80,21 @@ def per_group(name, optimizer, value, who):
 
 
 def current_lrs(optimizer):
-    """Each param group's lr as it stands."""
-    return [group["lr"] for group in optimizer.param_groups]
+    """Each param group's lr as it stands (a copy of a Tensor lr, which later steps fill in place)."""
+    return [_copy(group["lr"]) for group in optimizer.param_groups]
+
+
+def _copy(lr):
+    return lr.clone() if isinstance(lr, Tensor) else lr
+
+
+def set_lr(group, lr):
+    """Give param `group` the learning rate `lr`: written into a Tensor lr in place, as PyTorch's schedulers do (so
+    the tensor the user holds sees it), assigned otherwise."""
+    if isinstance(group["lr"], Tensor):
+        group["lr"].fill_(lr)
+    else:
+        group["lr"] = lr
 
 
 class LRScheduler(_Checkpointable, ABC):
@@ -100,7 +115,7 @@ class LRScheduler(_Checkpointable, ABC):
         groups = optimizer.param_groups
         if last_epoch == -1:
             for group in groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy(group["lr"]))
         else:
             for k, group in enumerate(groups):
                 if "initial_lr" not in group:
@@ -145,5 +160,5 @@ class LRScheduler(_Checkpointable, ABC):
             closed_form = getattr(self, "_get_closed_form_lr", None)
             values = closed_form() if closed_form is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
+            set_lr(group, lr)
         self._last_lr = current_lrs(self.optimizer)

@@ -3,7 +3,7 @@ ChainedScheduler (all stepped together, their chainable changes multiplying)."""
 import copy
 from bisect import bisect_right
 
-from .base import LRScheduler, current_lrs
+from .base import LRScheduler, current_lrs, set_lr
 from .plateau import ReduceLROnPlateau
 
 
@@ -52,7 +52,7 @@ class SequentialLR(_Composite):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+            set_lr(group, group["initial_lr"])
         self._undo_initial_steps(self)
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()

@@ -2,7 +2,7 @@
 formulas), the first and last also cycling the momentum (SGD) or beta1 (Adam-like) against the lr."""
 import math
 
-from .base import LRScheduler, check_optimizer, per_group
+from .base import LRScheduler, check_optimizer, current_lrs, per_group, set_lr
 
 
 def _momentum_key(optimizer, who):
@@ -38,7 +38,7 @@ class CyclicLR(LRScheduler):
         base_lrs = per_group("base_lr", optimizer, base_lr, "CyclicLR")
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
+                set_lr(group, lr)
         self.max_lrs = per_group("max_lr", optimizer, max_lr, "CyclicLR")
         if step_size_up <= 0 or (step_size_down is not None and step_size_down <= 0):
             raise ValueError(f"CyclicLR: step_size_up ({step_size_up}) and step_size_down ({step_size_down}) "
@@ -132,8 +132,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+            set_lr(group, lr)
+        self._last_lr = current_lrs(self.optimizer)
 
 
 #: the fields of one OneCycleLR phase, as PyTorch names them

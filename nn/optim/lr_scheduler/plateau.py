@@ -2,7 +2,7 @@
 import math
 import warnings
 
-from .base import EPOCH_WARNING, _Checkpointable, check_optimizer
+from .base import EPOCH_WARNING, _Checkpointable, check_optimizer, current_lrs, set_lr
 
 
 class ReduceLROnPlateau(_Checkpointable):
@@ -39,7 +39,7 @@ class ReduceLROnPlateau(_Checkpointable):
         self.best = self.mode_worse
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
-        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+        self._last_lr = current_lrs(optimizer)
 
     def is_better(self, current, best):
         """True when `current` improves on `best` by more than the threshold."""
@@ -75,10 +75,10 @@ class ReduceLROnPlateau(_Checkpointable):
                 old = float(group["lr"])
                 new = max(old * self.factor, floor)
                 if old - new > self.eps:
-                    group["lr"] = new
+                    set_lr(group, new)
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = current_lrs(self.optimizer)
 
     def _match_groups(self):
         """min_lrs for param groups added since construction: min_lr again, as PyTorch (a per-group list cannot
