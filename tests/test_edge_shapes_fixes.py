@@ -126,3 +126,24 @@ def test_schedulers_write_a_tensor_lr_in_place_and_keep_copies(make):
     assert float(lr) == float(last[-1]) and float(last[0]) != float(last[1])   # get_last_lr: copies per step
     initial = opt.param_groups[0].get("initial_lr")
     assert initial is None or initial is not lr
+
+
+INF = float("inf")
+
+
+def test_lerp_keeps_infinite_inputs_and_gives_end_exactly_at_weight_1():
+    x = ag.tensor([-INF, 0.0, INF])
+    assert ag.lerp(x, ag.zeros(3), 0.5).tolist() == [-INF, 0.0, INF]
+    assert ag.lerp(x, ag.zeros(3), ag.tensor([0.5, 0.2, 0.75])).tolist() == [-INF, 0.0, INF]
+    start, end = ag.tensor([0.1, 3.3, -7.9]), ag.tensor([1e8, -0.7, 2.9])
+    assert ag.lerp(start, end, 1.0).tolist() == end.tolist()
+    assert ag.lerp(start, end, ag.ones(3)).tolist() == end.tolist()
+
+
+@pytest.mark.parametrize("fn, grads", [(F.softplus, [0.0, 0.5, 1.0]), (F.logsigmoid, [1.0, 0.5, 0.0]),
+                                       (lambda x: F.binary_cross_entropy_with_logits(x, ag.ones(3), reduction="sum"),
+                                        [-1.0, -0.5, 0.0])])
+def test_softplus_family_gradients_are_finite_at_infinite_inputs(fn, grads):
+    x = ag.tensor([-INF, 0.0, INF], requires_grad=True)
+    fn(x).sum().backward()
+    assert x.grad.tolist() == grads

@@ -118,7 +118,8 @@ class Softplus(Function):
 
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
-        return gy * ctx.xp.exp(x - y)
+        # x - y is inf - inf (nan) at x = +inf, where the gradient is exp(0) = 1
+        return gy * ctx.xp.exp(ctx.xp.where(x == math.inf, 0.0, x - y))
 
 
 class Elu(Function):

@@ -170,7 +170,15 @@ def lerp(input, end, weight):
     check_tensor("lerp", input)
     if complex_forms.active and isinstance(weight, Tensor) and weight.dtype != input.dtype:
         complex_forms.refuse("lerp (a weight tensor of another dtype than the complex input)", input, weight)
-    out = add(input, mul(weight, sub(end, input)))
+    # PyTorch's two forms: from the nearer end, so that weight 1 gives `end` exactly and an infinite input
+    # stays infinite (input + w * (end - input) gives inf - inf there)
+    diff = sub(end, input)
+    if isinstance(weight, Tensor):
+        out = where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, 1 - weight)))
+    elif -0.5 < weight < 0.5:
+        out = add(input, mul(weight, diff))
+    else:
+        out = sub(end, mul(diff, 1 - weight))
     return named(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
 
 
