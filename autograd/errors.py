@@ -55,6 +55,11 @@ class IndexRangeError(IndexError, RuntimeError):
     raises for it in gather, scatter and embedding_bag."""
 
 
+class EmptyReductionError(ShapeError, IndexError):
+    """A max / min / argmax-like reduction over an empty dim, which has no value: a ShapeError (a ValueError and a
+    RuntimeError, as deepgrad raised before) and an IndexError, as PyTorch raises for it."""
+
+
 class DimRangeError(ValueError, IndexError):
     """A dim (or an index's rank) outside what the op takes, where deepgrad raised ValueError before: an
     IndexError as PyTorch raises for it ("Dimension out of range")."""

@@ -147,3 +147,42 @@ def test_softplus_family_gradients_are_finite_at_infinite_inputs(fn, grads):
     x = ag.tensor([-INF, 0.0, INF], requires_grad=True)
     fn(x).sum().backward()
     assert x.grad.tolist() == grads
+
+
+# The edge cases below raised another exception type than PyTorch (so a ported `except` clause missed them); each
+# now raises PyTorch's type, and still the type deepgrad raised before.
+RAISES = [
+    ("argmax of an empty tensor", lambda: ag.zeros(0, 3).argmax(), IndexError, ValueError),
+    ("amax over an empty dim", lambda: ag.zeros(0, 3).amax(0), IndexError, RuntimeError),
+    ("chunk of a 0-d tensor", lambda: ag.tensor(3.0).chunk(1), RuntimeError, ValueError),
+    ("add into a bool out", lambda: ag.add(ag.tensor(True), 1, out=ag.tensor(True)), RuntimeError, TypeError),
+    ("multi_margin_loss target out of range", lambda: F.multi_margin_loss(ag.zeros(1, 3), ag.tensor([-100])),
+     RuntimeError, IndexError),
+    ("multi_margin_loss target shape", lambda: F.multi_margin_loss(ag.zeros(1, 3), ag.zeros(1, 3)), RuntimeError,
+     ValueError),
+    ("multilabel_margin_loss 4-d", lambda: F.multilabel_margin_loss(ag.zeros(1, 3, 2, 2), ag.zeros(1, 3, 2, 2,
+                                                                                                   dtype=ag.int64)),
+     RuntimeError, ValueError),
+    ("cosine_embedding_loss 0-d", lambda: F.cosine_embedding_loss(ag.tensor(1.0), ag.tensor(1.0), ag.tensor(1.0)),
+     RuntimeError, ValueError),
+    ("adaptive_max_pool1d of an empty length", lambda: F.adaptive_max_pool1d(ag.zeros(2, 3, 0), 1), RuntimeError,
+     ValueError),
+    ("channel_shuffle groups", lambda: F.channel_shuffle(ag.zeros(2, 1, 4, 4), 2), RuntimeError, ValueError),
+    ("conv_transpose1d of an empty length", lambda: F.conv_transpose1d(ag.zeros(2, 3, 0), ag.ones(3, 2, 1)),
+     RuntimeError, ValueError),
+    ("interpolate of an empty length", lambda: F.interpolate(ag.zeros(2, 3, 0), size=5, mode="linear"),
+     RuntimeError, ValueError),
+    ("reflect pad of an empty length", lambda: F.pad(ag.zeros(2, 3, 0), (1, 1), mode="reflect"), RuntimeError,
+     ValueError),
+    ("crop of an empty length", lambda: F.pad(ag.zeros(2, 3, 0), (-1, 0)), RuntimeError, ValueError),
+    ("RNN over an empty sequence", lambda: nn.RNN(2, 3)(ag.zeros(0, 1, 2)), RuntimeError, ValueError),
+    ("group_norm groups", lambda: F.group_norm(ag.zeros(2, 1, 4), 2), RuntimeError, ValueError),
+    ("glu of a 0-d tensor", lambda: F.glu(ag.tensor(1.0)), RuntimeError, ValueError),
+]
+
+
+@pytest.mark.parametrize("what, call, pytorch_type, old_type", RAISES, ids=[r[0] for r in RAISES])
+def test_edge_case_raises_pytorchs_type_and_the_old_one(what, call, pytorch_type, old_type):
+    with pytest.raises(pytorch_type) as info:
+        call()
+    assert isinstance(info.value, old_type)

@@ -120,7 +120,7 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     dim = _dim_or("split", dim, axis, 0)
     check_tensor("split", tensor)
     if tensor.ndim == 0:
-        raise ValueError("split: a 0-d tensor has no dim to split")
+        raise ShapeError("split: a 0-d tensor has no dim to split")
     d = normalize("split", dim, tensor.ndim)
     n = tensor.shape[d]
     size = split_size_or_sections

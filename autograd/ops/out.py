@@ -3,7 +3,7 @@ import functools
 
 import numpy as np
 
-from ..errors import GraphError
+from ..errors import DtypeError, GraphError
 from ..grad_mode import state
 from ..tensor import Tensor
 
@@ -16,7 +16,7 @@ def write_out(op, result, out):
         raise GraphError(f"{op}: functions with out=... do not record a graph, and an argument requires grad; "
                          "call it without out= (or inside ag.no_grad())")
     if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-        raise TypeError(f"{op}: the result is {result.dtype} and cannot be stored in out, a {out.dtype} tensor")
+        raise DtypeError(f"{op}: the result is {result.dtype} and cannot be stored in out, a {out.dtype} tensor")
     if result.device is not out.device and not (result.device.host_memory and out.device.host_memory):
         raise ValueError(f"{op}: out is on {out.device} but the result is on {result.device}")
     if tuple(out.shape) == tuple(result.shape):

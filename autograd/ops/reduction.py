@@ -8,6 +8,7 @@ import builtins
 import numpy as np
 
 from ..dtypes import get_default_dtype, is_floating
+from ..errors import EmptyReductionError
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -318,7 +319,7 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
                      op.capitalize() + "Backward1")
     d = normalize(op, dim, input.ndim)
     if input.ndim and input.shape[d] == 0:
-        raise IndexError(f"{op}: dim {dim} of shape {input.shape} is empty, so it has no {op}imum")
+        raise EmptyReductionError(f"{op}: dim {dim} of shape {input.shape} is empty, so it has no {op}imum")
     indices = _arg(input, d, True, "argmax" if largest else "argmin")
     values = take_along_axis(input, indices, d) if input.ndim else input
     if not keepdim and input.ndim:
@@ -343,6 +344,7 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
+    _check_extent("amax", input, dim)
     return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True),
                  "AmaxBackward0")
 
@@ -350,8 +352,19 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
+    _check_extent("amin", input, dim)
     return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False),
                  "AminBackward0")
+
+
+def _check_extent(op, input, dim):
+    """An EmptyReductionError where `dim` (given, not every dim) names an empty dim of `input`."""
+    if dim is None or dim == () or not input.ndim:
+        return
+    for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+        if input.shape[d] == 0:
+            raise EmptyReductionError(f"{op}: dim {d} of shape {tuple(input.shape)} is empty, so it has no "
+                                      f"{op[1:]}imum; reduce a non-empty dim")
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -389,7 +402,7 @@ def _arg(x, dim, keepdim, op):
         dim = normalize(op, dim, x.ndim)
         dim = dim if x.ndim else None
     if x.size == 0 and (dim is None or x.shape[dim] == 0):   # empty elsewhere: an empty result, as PyTorch
-        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
+        raise EmptyReductionError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
     ndim = x.ndim
 
     def compute(xp, v):

@@ -57,7 +57,7 @@ def transposed_size(op, input, weight, stride, padding, output_padding, dilation
     out = tuple((size[a] - 1) * stride[a] - 2 * padding[a] + dilation[a] * (weight.shape[2 + a] - 1)
                 + output_padding[a] + 1 for a in range(spatial))
     if min(out) < 1:
-        raise ValueError(f"{op}: the output would be {out} for input shape {input.shape}, weight shape "
+        raise ShapeError(f"{op}: the output would be {out} for input shape {input.shape}, weight shape "
                          f"{weight.shape}, stride {stride} and padding {padding}; use less padding")
     return out
 

@@ -5,6 +5,7 @@ import numpy as np
 import autograd as ag
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
+from autograd.errors import ShapeError
 
 from .distance import pairwise_distance
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -36,7 +37,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     _same_shapes(op, ("input1", "input2"), (input1, input2))
     check_tensor(op, target)
     if input1.ndim not in (1, 2) or tuple(target.shape) != tuple(input1.shape[:-1]):
-        raise ValueError(f"{op}: inputs must be (N, D) with target (N,), or (D,) with a 0-d target; got inputs "
+        raise ShapeError(f"{op}: inputs must be (N, D) with target (N,), or (D,) with a 0-d target; got inputs "
                          f"{tuple(input1.shape)} and target {tuple(target.shape)}")
     eps = 1e-12   # PyTorch's: added to each squared norm
     dot = (input1 * input2).sum(dim=-1)

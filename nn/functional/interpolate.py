@@ -146,7 +146,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise TypeError(f"interpolate: expects a float input, got {input.dtype}")
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
     if min(sizes) <= 0 or min(input.shape[2:]) <= 0:
-        raise ValueError(f"interpolate: input and output sizes must be greater than 0, got input {input.shape} and "
+        raise ShapeError(f"interpolate: input and output sizes must be greater than 0, got input {input.shape} and "
                          f"output size {sizes}")
     if mode == "area":
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[input.ndim - 3](input, sizes)

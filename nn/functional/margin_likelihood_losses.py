@@ -11,6 +11,7 @@ from autograd import arrays, complex_forms
 from autograd.ops.activation import Softplus
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
+from autograd.errors import IndexRangeError, ShapeError
 
 from .activation import logsigmoid
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -80,7 +81,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     check_tensor(op, input)
     check_tensor(op, target, "target")
     if input.ndim not in (1, 2) or target.ndim != input.ndim - 1 or tuple(target.shape) != tuple(input.shape[:-1]):
-        raise ValueError(f"{op}: input must be (N, C) with target (N,), or (C,) with a 0-d target; got input "
+        raise ShapeError(f"{op}: input must be (N, C) with target (N,), or (C,) with a 0-d target; got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")
     if target.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
@@ -88,7 +89,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     n_classes = input.shape[-1]
     classes = arrays.array(target)   # checked on the raw array: a jit capture checks it once, without a host read
     if classes.size and not bool(((classes >= 0) & (classes < n_classes)).all()):
-        raise IndexError(f"{op}: target out of range: class indices must be in [0, {n_classes})")
+        raise IndexRangeError(f"{op}: target out of range: class indices must be in [0, {n_classes})")
     if weight is not None:
         check_tensor(op, weight, "weight")
         if weight.ndim != 1:
@@ -119,7 +120,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     check_tensor(op, input)
     check_tensor(op, target, "target")
     if input.ndim > 2 or tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"{op}: input must be (N, C), (C,) or 0-d with a target of its shape, got input "
+        raise ShapeError(f"{op}: input must be (N, C), (C,) or 0-d with a target of its shape, got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")
     if target.dtype.kind not in "iu":
         raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "

@@ -60,7 +60,7 @@ def _check(input, pad, mode, value):
                              f"{input.ndim}-D input (shape {input.shape}); it pads the last {supported}")
         batched = input.ndim == dims + 2
         if any(n == 0 for n in input.shape[1 if batched else 0:]):
-            raise ValueError(f"{op}: mode {mode!r} needs every dimension but the batch one to be non-empty, got "
+            raise ShapeError(f"{op}: mode {mode!r} needs every dimension but the batch one to be non-empty, got "
                              f"input shape {input.shape}")
 
 
@@ -82,7 +82,7 @@ def pad(input, pad, mode="constant", value=None):
         dim = x.ndim - 1 - k
         n = x.shape[dim]
         if n + min(before, 0) + min(after, 0) < 0:
-            raise ValueError(f"pad: pads ({before}, {after}) crop more than dimension {dim} holds (size {n}, "
+            raise ShapeError(f"pad: pads ({before}, {after}) crop more than dimension {dim} holds (size {n}, "
                              f"input shape {input.shape})")
         if before < 0 or after < 0:
             x = _slice(x, dim, max(-before, 0), n - max(-after, 0))

@@ -118,7 +118,7 @@ def _adaptive_size(op, output_size, input, spatial):
 
 def _nonempty(op, input, spatial):
     if any(s == 0 for s in input.shape[-spatial:]):
-        raise ValueError(f"{op}: the input's spatial size is empty (shape {tuple(input.shape)}); "
+        raise ShapeError(f"{op}: the input's spatial size is empty (shape {tuple(input.shape)}); "
                          "each pooled dim needs at least one element")
 
 

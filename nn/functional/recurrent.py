@@ -9,7 +9,7 @@ from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
 from autograd import autocast_state as autocast
 
 from ._args import same_dtype
-from autograd.errors import DtypeError
+from autograd.errors import DtypeError, ShapeError
 
 
 class RecurrentDtypeError(DtypeError, ValueError):
@@ -93,7 +93,7 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
         raise ValueError(f"{mode}: expects an input (T, B, I) whose I matches weight_ih {w_ih.shape}; got input "
                          f"shape {x.shape}: the layer expects {w_ih.shape[-1]} input features")
     if x.shape[0] == 0:
-        raise ValueError(f"{mode}: the input sequence is empty (shape {x.shape})")
+        raise ShapeError(f"{mode}: the input sequence is empty (shape {x.shape})")
     width = WIDTH[mode]
     hidden = w_hh.shape[1]
     if w_ih.shape[0] != width * hidden or w_hh.shape != (width * hidden, hidden):

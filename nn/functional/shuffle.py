@@ -53,5 +53,5 @@ def channel_shuffle(input, groups):
         raise ValueError(f"{op}: expects an input (N, C, *) with at least 3 dimensions, got shape {input.shape}")
     n, c, *rest = input.shape
     if c % groups:
-        raise ValueError(f"{op}: the {c} channels of input {input.shape} must be divisible by groups={groups}")
+        raise ShapeError(f"{op}: the {c} channels of input {input.shape} must be divisible by groups={groups}")
     return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
