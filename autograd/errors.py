@@ -60,6 +60,11 @@ class EmptyReductionError(ShapeError, IndexError):
     RuntimeError, as deepgrad raised before) and an IndexError, as PyTorch raises for it."""
 
 
+class IntegerDivisionError(ZeroDivisionError, RuntimeError):
+    """An integer division (//, %, fmod, div with a rounding mode) by zero: a ZeroDivisionError as Python's, and a
+    RuntimeError as PyTorch raises ("ZeroDivisionError")."""
+
+
 class DimRangeError(ValueError, IndexError):
     """A dim (or an index's rank) outside what the op takes, where deepgrad raised ValueError before: an
     IndexError as PyTorch raises for it ("Dimension out of range")."""

@@ -186,3 +186,16 @@ def test_edge_case_raises_pytorchs_type_and_the_old_one(what, call, pytorch_type
     with pytest.raises(pytorch_type) as info:
         call()
     assert isinstance(info.value, old_type)
+
+
+@pytest.mark.parametrize("divide", [lambda a, b: a // b, lambda a, b: a.div(b, rounding_mode="trunc"),
+                                    lambda a, b: a.div(b, rounding_mode="floor"), lambda a, b: a % b,
+                                    lambda a, b: a.fmod(b), lambda a, b: a.floor_divide_(b)],
+                         ids=["//", "trunc", "floor", "%", "fmod", "floor_divide_"])
+@pytest.mark.parametrize("dtype", [ag.int64, ag.uint8])
+def test_integer_division_by_zero_raises_as_pytorch_instead_of_giving_0(divide, dtype):
+    with pytest.raises(RuntimeError, match="division by zero") as info:
+        divide(ag.tensor([4, 6], dtype=dtype), ag.tensor(0, dtype=dtype))
+    assert isinstance(info.value, ZeroDivisionError)
+    assert divide(ag.zeros(0, dtype=dtype), ag.tensor(0, dtype=dtype)).shape == (0,)   # nothing divided: no error
+    assert divide(ag.tensor([4.0]), 0.0).shape == (1,)                                # floats give inf / nan

@@ -247,6 +247,8 @@ ZERO_D_USES = [
     "float(s), int(s), bool(s)", "s.tolist()", "v = s.detach(); v.neg_(); v.abs_()\n(v, s)",
 ]
 PROMOTIONS = [
+    "torch.tensor([4]) // torch.tensor(0)", "torch.tensor([4]) % 0", "torch.tensor([4]).div(0, rounding_mode='trunc')",
+    "torch.zeros(0, dtype=torch.long) // 0", "torch.tensor([4, 6], dtype=torch.uint8).fmod(torch.tensor(0, dtype=torch.uint8))",
     "torch.tensor(2) * 1.5", "torch.tensor([1, 2]) + torch.tensor(1.5)",
     "torch.tensor([1., 2.], dtype=torch.float16) * torch.tensor(3.0)",
     "torch.tensor([1., 2.]) + torch.tensor(1.0, dtype=torch.float64)", "torch.tensor(True) + 1", "torch.tensor(3) / 2",

@@ -8,7 +8,7 @@ from .. import type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
-from ..errors import DtypeError, not_a_tensor
+from ..errors import DtypeError, IntegerDivisionError, not_a_tensor
 from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
@@ -633,6 +633,10 @@ def rounded_div(a, b, mode, differentiable=True):
         a, b = (_wrapped(v, t._data.dtype) if type(v) is int else v for v in (a, b))
 
     def compute(xp, x, y):
+        # checked on the arrays, so that a jit replay checks each step's values too; NumPy gives 0 with a warning
+        if integral and t.dtype.kind in "iu" and xp.asarray(x).size and bool((xp.asarray(y) == 0).any()):
+            raise IntegerDivisionError(f"div: integer division by zero (the divisor has a 0, rounding_mode={mode!r}); "
+                                       "divide float tensors for inf and nan results")
         if integral:
             return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(xp.true_divide(x, y)).astype(t.dtype)
         return _float_quotient(xp, x, y, mode)

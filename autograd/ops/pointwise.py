@@ -7,6 +7,7 @@ import numpy as np
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
+from ..errors import IntegerDivisionError
 from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
@@ -118,8 +119,8 @@ class Modulo(Function):
     def forward(ctx, a, b, floor):
         xp = ctx.xp
         # checked here, on the arrays, so that a jit replay checks each step's values too
-        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and bool((b == 0).any()):
-            raise ZeroDivisionError(f"{'remainder' if floor else 'fmod'}: integer division by zero (other has a 0); "
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and a.size and bool((b == 0).any()):
+            raise IntegerDivisionError(f"{'remainder' if floor else 'fmod'}: integer division by zero (other has a 0); "
                                     "use a float tensor for nan results")
         ctx.shapes = (_shape(a), _shape(b))
         if a.dtype.kind == "f":
