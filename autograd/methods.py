@@ -126,7 +126,13 @@ def _zero_(self):
 
 
 def _fill_(self, value):
-    """Fill with `value` in place (a view's base too, where a graph is recorded)."""
+    """Fill with `value` in place (a view's base too, where a graph is recorded); a 0-d tensor value that requires
+    grad gets the gradient of every position it filled, as PyTorch's fill_."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise ShapeError(f"fill_: the value must be a number or a 0-d tensor, got a tensor of shape "
+                         f"{tuple(value.shape)}; use copy_ to write a tensor of values")
+    if state.enabled and isinstance(value, Tensor) and value.requires_grad:
+        return _copy_(self, value)
     return view_inplace.fill_in_graph(self, _plain_fill_, (value,), "fill_")
 
 

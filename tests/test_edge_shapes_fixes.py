@@ -199,3 +199,35 @@ def test_integer_division_by_zero_raises_as_pytorch_instead_of_giving_0(divide, 
     assert isinstance(info.value, ZeroDivisionError)
     assert divide(ag.zeros(0, dtype=dtype), ag.tensor(0, dtype=dtype)).shape == (0,)   # nothing divided: no error
     assert divide(ag.tensor([4.0]), 0.0).shape == (1,)                                # floats give inf / nan
+
+
+def test_fill_with_a_0d_tensor_that_requires_grad_passes_it_the_gradient():
+    w, v = ag.ones(3, requires_grad=True), ag.tensor(2.0, requires_grad=True)
+    x = w * 1
+    x.fill_(v)
+    (x * ag.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert x.tolist() == [2.0, 2.0, 2.0] and w.grad.tolist() == [0.0, 0.0, 0.0] and v.grad.item() == 6.0
+    base, v = ag.zeros(4), ag.tensor(2.0, requires_grad=True)
+    base[1:3].fill_(v)
+    base.sum().backward()
+    assert base.tolist() == [0.0, 2.0, 2.0, 0.0] and v.grad.item() == 2.0
+    with pytest.raises(RuntimeError, match="0-d tensor"):
+        ag.zeros(3).fill_(ag.tensor([1.0]))
+
+
+def test_an_empty_list_index_selects_nothing():
+    assert ag.zeros(3)[[]].shape == (0,) and ag.zeros(2, 3)[:, []].shape == (2, 0)
+    x = ag.zeros(3)
+    x[[]] = 5
+    assert x.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_scatter_into_a_0d_tensor_with_a_0d_index():
+    x = ag.zeros(())
+    x.scatter_(0, ag.tensor(0), ag.tensor(5.0))
+    assert x.shape == () and x.item() == 5.0
+    src = ag.tensor(5.0, requires_grad=True)
+    y = ag.zeros(()).scatter(0, ag.tensor(0), src)
+    y.backward()
+    assert y.shape == () and src.grad.item() == 1.0
+    assert ag.zeros(()).scatter_add(0, ag.tensor(0), ag.tensor(2.0)).item() == 2.0

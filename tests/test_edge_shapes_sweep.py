@@ -587,6 +587,9 @@ IN_PLACE = [
     "t = torch.zeros(3, 4); nn.init.zeros_(t[:, 1])\nt",
 ]
 BUFFERS_AND_VIEWS = [
+    "v = torch.tensor(2., requires_grad=True); w = torch.ones(3, requires_grad=True); x = w * 1; x.fill_(v)\n"
+    "(x * torch.arange(3.)).sum().backward()\n(x, w.grad, v.grad)",
+    "x = torch.zeros(3); x[[]] = 5\n(x, x[[]])", "x = torch.zeros(()); x.scatter_(0, torch.tensor(0), torch.tensor(5.))\nx",
     "bn = nn.BatchNorm1d(2); bn(torch.tensor([[1., 2.], [3., 5.]])); bn(torch.tensor([[0., 2.], [3., 1.]]))\n"
     "(bn.num_batches_tracked, bn.running_mean, bn.running_var)",
     "bn = nn.BatchNorm1d(2, momentum=None); bn(torch.tensor([[1., 2.], [3., 5.]])); bn(torch.tensor([[0., 2.], [3., "

@@ -120,6 +120,10 @@ def _selected_shape(grid):
 def _scatter(op, input, dim, index, src, accumulate):
     check_tensor(op, input)
     d = normalize(op, dim, input.ndim)
+    if input.ndim == 0 and isinstance(index, Tensor) and index.ndim == 0:
+        # a 0-d input (and index, and src) as PyTorch takes them: scattered as one element, 0-d again
+        src = src.reshape(1) if isinstance(src, Tensor) and src.ndim == 0 else src
+        return _scatter(op, input.reshape(1), 0, index.reshape(1), src, accumulate).reshape(())
     idx = _index_array(op, index, input._device)
     _check_index(op, idx, input, d, "self")
     if isinstance(src, Tensor):

@@ -127,6 +127,8 @@ def _prepare_index(x, index):
             part = int(part._data)   # a 0-d integer tensor indexes as an int (a view), as PyTorch's
         elif isinstance(part, Tensor):
             part = on_device_of(x, part)._data
+        elif isinstance(part, list) and not part:
+            part = device.asarray(part, dtype=np.int64)   # [] selects nothing (NumPy would make it a float array)
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
             part = device.asarray(part)
         elif isinstance(part, bool):
