@@ -512,6 +512,8 @@ class Module(ModuleExtras, ModuleStateHooks):
             if key not in state_dict:
                 continue
             value = _as_host_array(state_dict[key])
+            if target.shape == () and tuple(value.shape) == (1,):
+                value = value.reshape(())   # PyTorch's allowance: a 0-d entry saved as one element loads as 0-d
             if tuple(value.shape) != target.shape:
                 mismatched.append(f"{key}: checkpoint {tuple(value.shape)} vs model {target.shape}")
             else:
@@ -539,7 +541,7 @@ class Module(ModuleExtras, ModuleStateHooks):
                     # on the meta device gets real tensors; a NumPy value goes to the model's (or default) device
                     source = state_dict[key]
                     if isinstance(source, Tensor):   # taken as it is: the module shares its memory, as PyTorch's
-                        fresh = source
+                        fresh = source[0] if source.shape != target.shape else source   # a 1-element one as 0-d
                     else:
                         device = ag.get_default_device() if target.device.type == "meta" else target.device
                         fresh = arrays.wrap(device.asarray(value.copy()), device)

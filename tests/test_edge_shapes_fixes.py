@@ -231,3 +231,19 @@ def test_scatter_into_a_0d_tensor_with_a_0d_index():
     y.backward()
     assert y.shape == () and src.grad.item() == 1.0
     assert ag.zeros(()).scatter_add(0, ag.tensor(0), ag.tensor(2.0)).item() == 2.0
+
+
+def test_load_state_dict_takes_a_1_element_entry_for_a_0d_parameter_or_buffer_as_pytorch():
+    module = nn.Module()
+    module.a = nn.Parameter(ag.tensor(0.5))
+    module.register_buffer("c", ag.tensor(3))
+    param = module.a
+    module.load_state_dict({"a": ag.tensor([2.0]), "c": np.array([5])})
+    assert module.a is param and module.a.shape == () and module.a.item() == 2.0
+    assert module.c.shape == () and module.c.item() == 5
+    source = ag.tensor([4.0])
+    module.load_state_dict({"a": source, "c": ag.tensor(1)}, assign=True)
+    source.add_(1)   # assign shares the entry's memory, as PyTorch's
+    assert module.a.shape == () and module.a.item() == 5.0 and isinstance(module.a, nn.Parameter)
+    with pytest.raises(RuntimeError, match="mis-shaped"):
+        module.load_state_dict({"a": ag.tensor([2.0, 3.0]), "c": ag.tensor(1)})

@@ -598,6 +598,7 @@ BUFFERS_AND_VIEWS = [
     "bn = nn.BatchNorm1d(2); sd = bn.state_dict(); sd['num_batches_tracked'].add_(3)\nbn.num_batches_tracked",
     "m = nn.Module(); m.register_buffer('c', torch.tensor(0)); m.c += 1; m.c.add_(1)\n(m.c, m.state_dict()['c'])",
     "m = nn.Linear(1, 1); sd = m.state_dict(); sd['bias'].zero_()\nm.bias",
+    "m = nn.Module(); m.a = nn.Parameter(torch.tensor(0.5)); m.load_state_dict({'a': torch.tensor([2.])})\nm.a",
     "s = torch.tensor([1., 2.]).sum(); t = s.view(1); t[0] = 5\ns",
     "s = torch.tensor([1., 2.]).sum(); t = s.expand(3); s.add_(1)\nt",
     "s = torch.tensor([1., 2.]).sum(); s.reshape(1)[0] = 9\ns",
