@@ -8,6 +8,7 @@ from .layer import Layer
 from .layers.input_layer import InputLayer
 from .layers.wrapper import ModuleWrapper
 from .model import Model
+from .naming import unique_name
 from .symbolic import KerasTensor
 
 
@@ -52,7 +53,15 @@ class Sequential(Model):
         self._symbolic = None      # the symbolic output of the last layer (its input when there is none)
         self._chain = []           # each layer's symbolic output, so pop() can go back one
         for layer in layers or ():
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        if layers:
+            self._rebuilt()
+
+    def _rebuilt(self):
+        """Count a rebuild as Keras does: each time a Sequential with an input (re)builds, its graph is a new
+        Functional that takes the next automatic 'functional' name, so later models are named as in Keras."""
+        if self._input_spec is not None and self._stack:
+            unique_name("functional")
 
     @property
     def layers(self):
@@ -69,6 +78,13 @@ class Sequential(Model):
         raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
 
     @property
+    def output_shape(self):
+        """The shape of the last layer's output for the model's input (batch axis as the input gives it)."""
+        if self._input_spec is not None and self._stack and isinstance(self._symbolic, KerasTensor):
+            return tuple(self._symbolic.shape)
+        return Model.output_shape.fget(self)
+
+    @property
     def inputs(self):
         """[the symbolic input], once the model has one (keras.Input, input_shape=, build)."""
         if self._input_spec is None:
@@ -82,8 +98,13 @@ class Sequential(Model):
             raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
         return [self._symbolic]
 
-    def add(self, layer):
-        """Append a layer (or, first, a keras.Input)."""
+    def add(self, layer, rebuild=True):
+        """Append a layer (or, first, a keras.Input); `rebuild`: as Keras's (the model's graph is redone now)."""
+        self._append(layer)
+        if rebuild:
+            self._rebuilt()
+
+    def _append(self, layer):
         if isinstance(layer, InputLayer):
             layer = layer.output_tensor
         if isinstance(layer, KerasTensor):
@@ -179,6 +200,8 @@ class Sequential(Model):
             self._chain.pop()
             self._symbolic = self._chain[-1] if self._chain else self._input_spec
             self._output_shape = self._stack[-1]._output_shape if self._stack else tuple(self._input_spec.shape)
+        if rebuild:
+            self._rebuilt()
         return layer
 
     def build(self, input_shape=None):
@@ -189,12 +212,25 @@ class Sequential(Model):
         self._chain = []
         for layer in self._stack:
             self._extend_symbolic(layer)
+        self._rebuilt()
 
     def _build_for(self, inputs):
-        if getattr(self, "_build_input_shape", None) is None and hasattr(inputs, "shape"):
-            # for get_build_config; the batch axis stays free, since the rebuilt model checks inputs against it
+        if self._input_spec is not None or not self._stack or not hasattr(inputs, "shape"):
+            return
+        # As Keras's, the first call builds the model for the shape it sees, batch size included (summaries and
+        # output_shape show it; later calls may bring any batch size), behind an InputLayer named as Keras names
+        # it. A stack that cannot run on symbolic inputs stays unbuilt: its layers build on the eager call.
+        built = self.built
+        try:
+            self.build(tuple(inputs.shape))
+            # no keras.Input: later calls are checked by the layers themselves (Keras names the layer that
+            # refuses the shape), not against this first call's shape
+            object.__setattr__(self, "_input_from_call", True)
+        except Exception:   # noqa: BLE001 - the eager call that follows reports the layers' own errors
+            self._input_spec = self._symbolic = None
+            self._chain = []
+            self.built = built
             object.__setattr__(self, "_build_input_shape", (None,) + tuple(inputs.shape)[1:])
-        # each layer builds itself on the first call
 
     def _checked_input(self, inputs):
         """The single input, checked against the declared input shape (rank and known sizes) when there is one."""
@@ -206,13 +242,15 @@ class Sequential(Model):
             inputs = inputs[0]
         spec = self._input_spec
         shape = getattr(inputs, "shape", None)
-        if spec is None or shape is None or isinstance(inputs, KerasTensor):
+        if spec is None or shape is None or isinstance(inputs, KerasTensor) or getattr(self, "_input_from_call", False):
             return inputs
         expected = tuple(spec.shape)
-        mismatch = len(shape) != len(expected) or any(e is not None and e != n for e, n in zip(expected, shape))
+        # the batch axis is free, as in Keras (a model built for batches of 2 takes batches of 5)
+        mismatch = len(shape) != len(expected) or any(e is not None and e != n
+                                                      for e, n in zip(expected[1:], tuple(shape)[1:]))
         if mismatch:
-            raise ValueError(f"{self.name}: expected inputs of shape {expected} (None: any size), got shape "
-                             f"{tuple(shape)}; reshape the data or change the model's Input(shape=...)")
+            raise ValueError(f"{self.name}: expected inputs of shape {(None,) + expected[1:]} (None: any size), "
+                             f"got shape {tuple(shape)}; reshape the data or change the model's Input(shape=...)")
         return inputs
 
     def call(self, inputs, training=None):

@@ -45,13 +45,19 @@ def _flat_shapes(structure):
     return [structure]
 
 
-def _output_shape(layer, model):
+def _output_shape(layer, model, parent=None):
     """The shape Keras prints for `layer`: its graph output's in a functional or Sequential model; in a
     subclassed model (no graph), what compute_output_shape gives for the shape the layer was built with (the
     batch size of that first call included), or None ("?") for a layer of the user's without its own
-    compute_output_shape, or an unbuilt one."""
+    compute_output_shape, or an unbuilt one. `parent`: the (nested) model whose layers list holds `layer`."""
     from .layer import Layer
     shape = getattr(layer, "_output_shape", None)
+    parent = model if parent is None else parent
+    chain = getattr(parent, "_chain", None)
+    if chain and len(chain) == len(parent._stack) and any(layer is other for other in parent._stack):
+        # a Sequential's layer as its own graph has it (Keras's nodes: later calls of the whole model from
+        # another graph do not run its layers symbolically again, so the batch size of a first eager call stays)
+        shape = chain[[id(other) for other in parent._stack].index(id(layer))].shape
     graph = hasattr(model, "_graph_nodes") or hasattr(model, "_stack")   # functional or Sequential
     if graph or getattr(layer, "_symbolic_calls", None):
         # Keras reads a graph layer's outputs off its node, one flat list: "[(None, 5, 4), (None, 4)]"
@@ -154,11 +160,11 @@ def _layer_bounds(layers, layer_range):
 
 
 def _listed_layers(model, expand_nested, level=0, layer_range=None):
-    """(layer, nesting level) for each row: the model's layers (those `layer_range` picks), each followed by
-    its own layers (a nested model's, recursively) when `expand_nested`."""
+    """(layer, nesting level, the model listing it) for each row: the model's layers (those `layer_range`
+    picks), each followed by its own layers (a nested model's, recursively) when `expand_nested`."""
     start, stop = _layer_bounds(model.layers, layer_range)
     for layer in model.layers[start:stop]:
-        yield layer, level
+        yield layer, level, model
         if expand_nested and getattr(layer, "layers", None):
             yield from _listed_layers(layer, expand_nested, level + 1)
 
@@ -201,11 +207,11 @@ def render(model, line_length=None, positions=None, show_trainable=False, expand
     lines.extend(_row_lines(headers, widths, right, edge="┃", bottom=True, center=center))
     lines.append(bar("┡", "╇", "┩", "━"))
     rows = []
-    for layer, level in _listed_layers(model, expand_nested, layer_range=layer_range):
+    for layer, level, parent in _listed_layers(model, expand_nested, layer_range=layer_range):
         name = getattr(layer, "name", type(layer).__name__)
         kind = "Functional" if type(layer).__name__ == "Functional" else type(layer).__name__
         prefix = "   " * level + "└ " if level else ""
-        cells = [f"{prefix}{name} ({kind})", _shape_text(_output_shape(layer, model)), _params_text(layer)]
+        cells = [f"{prefix}{name} ({kind})", _shape_text(_output_shape(layer, model, parent)), _params_text(layer)]
         if functional:
             cells.append(_connections(layer, model))
         if show_trainable:

@@ -4,14 +4,20 @@ within float32 training noise. They cover ground the earlier rounds left: a char
 train_on_batch / test_on_batch / predict_on_batch and sampled at a temperature with keras.random.categorical;
 fit's options combined (validation_split without shuffling, class_weight, sample_weight with weighted
 validation data, initial_epoch, steps_per_epoch over a generator) and the History they leave; Metric subclasses
-with their own state, MeanMetricWrapper, Sum and Mean, and custom metrics in compile.
+with their own state, MeanMetricWrapper, Sum and Mean, and custom metrics in compile; layers built from ops.scan /
+fori_loop / while_loop / cond / vectorized_map / associative_scan; a conditional GAN's train_step with two
+optimizers; functional surgery (shared encoders, feature extractors over get_layer(...).output, a new head on a
+frozen trunk, from_config); custom Loss subclasses registered, saved in a .keras file and loaded back; and an
+augmentation Sequential called on images first, then nested in a model whose summary expands it.
 
 The regression tests for the bugs they found are in test_round13_fixes.py."""
 import pytest
 
 from .test_keras_programs import _assert_same_lines, printed_by_both
 
-NAMES = ["keras_char_lstm_sampling", "keras_fit_options_combo", "keras_metric_subclasses_wrappers"]
+NAMES = ["keras_char_lstm_sampling", "keras_fit_options_combo", "keras_metric_subclasses_wrappers",
+         "keras_ops_loops_in_layers", "keras_conditional_gan_loop", "keras_functional_surgery_extractors",
+         "keras_custom_loss_saving", "keras_augment_in_model_summary"]
 
 
 @pytest.mark.parametrize("program", NAMES)

@@ -42,3 +42,67 @@ def test_compiled_metric_objects_start_from_reset_state_as_keras():
     reported 0.1 where Keras, which resets the built metrics before the loop, reports 0.0)."""
     K, ours = fresh_sessions()
     assert _first_epoch_results(ours) == _first_epoch_results(K)
+
+
+def _augmentation_configs(K):
+    L = K.layers
+    made = [L.RandomRotation(0.1), L.RandomRotation(1), L.RandomRotation([0.3, -0.2]), L.RandomContrast(0.3),
+            L.RandomContrast((0.1, 0.2)), L.RandomFlip(data_format="channels_first"), L.RandomZoom(0.2),
+            L.RandomTranslation(0.1, 0.2)]
+    return [{k: v for k, v in layer.get_config().items() if k != "dtype"} for layer in made]
+
+
+def test_rotation_and_contrast_configs_list_their_factor_pairs_and_data_format_as_keras():
+    """RandomRotation(0.1).get_config()['factor'] printed 0.1 where Keras prints (-0.1, 0.1), RandomContrast's
+    0.3 where Keras prints (0, 0.3), and the five core augmentation layers' configs had no data_format."""
+    K, ours = fresh_sessions()
+    assert _augmentation_configs(ours) == _augmentation_configs(K)
+
+
+def _contrast_ratios(K):
+    x = (np.arange(64 * 4 * 4).reshape(64, 4, 4, 1) % 17 * 8).astype("float32")
+    out = K.ops.convert_to_numpy(K.layers.RandomContrast(0.5, seed=1)(x, training=True))
+    centred = lambda a: a - a.mean(axis=(1, 2), keepdims=True)  # noqa: E731
+    return centred(out).std(axis=(1, 2)).ravel() / centred(x).std(axis=(1, 2)).ravel()
+
+
+def test_random_contrast_of_one_number_only_raises_contrast_as_keras():
+    """Keras 3's RandomContrast(x) draws its contrast factor from [1, 1 + x] (its code sets lower = 0); ours drew
+    from [1 - x, 1 + x], lowering the contrast of about half the images."""
+    K, ours = fresh_sessions()
+    for ratios in (_contrast_ratios(K), _contrast_ratios(ours)):
+        assert ratios.min() >= 1.0 - 1e-4 and ratios.max() <= 1.5 + 1e-4
+
+
+def _sequential_built_by_a_call(K):
+    model = K.Sequential([K.layers.Dense(2, name="d")])
+    model(np.ones((3, 4), "float32"))
+    later = tuple(model(np.ones((5, 4), "float32")).shape)
+    return (model.input_shape, model.output_shape, tuple(model.get_config()["build_input_shape"]), later,
+            K.layers.InputLayer((3,)).name, tuple(model.get_layer("d").output.shape))
+
+
+def test_sequential_built_by_an_eager_call_keeps_the_batch_size_and_an_input_layer_as_keras():
+    """A Sequential without Input, built by its first call on an array of 3 rows: Keras builds it for (3, 4)
+    behind an InputLayer (the next Input is 'input_layer_1'), output_shape (3, 2), its layers have outputs;
+    ours reported (None, 2), named the next Input 'input_layer' and its layers had no output."""
+    K, ours = fresh_sessions()
+    assert _sequential_built_by_a_call(ours) == _sequential_built_by_a_call(K)
+
+
+def _nested_summary(K, capsys):
+    augment = K.Sequential([K.layers.RandomFlip(seed=1), K.layers.Rescaling(0.5)], name="augment")
+    augment(np.ones((2, 6, 6, 3), "float32"))
+    inputs = K.Input((6, 6, 3))
+    model = K.Model(inputs, K.layers.Flatten()(augment(inputs)))
+    capsys.readouterr()
+    model.summary(expand_nested=True, line_length=90)
+    return capsys.readouterr().out
+
+
+def test_summary_of_a_nested_sequential_shows_its_own_graph_shapes_as_keras(capsys, monkeypatch):
+    """The rows of a nested Sequential's layers show the shapes of the Sequential's own graph (the batch size
+    of the call that built it); ours showed those of the outer model's call, (None, 6, 6, 3)."""
+    monkeypatch.setenv("COLUMNS", "120")
+    K, ours = fresh_sessions()
+    assert _nested_summary(ours, capsys) == _nested_summary(K, capsys)

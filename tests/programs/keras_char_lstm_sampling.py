@@ -66,7 +66,8 @@ def main():
     seed = keras.random.SeedGenerator(42)
     for temperature in (0.2, 1.0):
         picked = sample(ops.convert_to_tensor(logits), temperature, seed)
-        print("temperature", temperature, "dtype", keras.backend.standardize_dtype(picked.dtype), "shape", tuple(picked.shape))
+        print("temperature", temperature, "dtype", keras.backend.standardize_dtype(picked.dtype),
+              "shape", tuple(picked.shape))
     generated = TEXT[:MAXLEN]
     for _ in range(8):
         window = np.zeros((1, MAXLEN, len(chars)), "float32")

@@ -33,18 +33,40 @@ HORIZONTAL, VERTICAL, BOTH = "horizontal", "vertical", "horizontal_and_vertical"
 
 
 def _factor_range(factor, who, name, bounds=(-1.0, 1.0)):
-    """(lower, upper) from a Keras factor: x means (-|x|, |x|), a pair is sorted; each must lie in bounds."""
+    """(lower, upper) from a Keras factor: x means (-|x|, |x|), a pair is sorted; each must lie in bounds.
+    The numbers stay as given (Keras's configs print (-1, 1) for factor=1)."""
     if isinstance(factor, (tuple, list)):
-        if len(factor) != 2:
+        if len(factor) != 2 or not all(isinstance(f, numbers.Real) for f in factor):
             raise ValueError(f"{who}: {name} must be a number or a pair (lower, upper), got {factor!r}")
-        lower, upper = sorted(float(f) for f in factor)
+        lower, upper = sorted(factor)
     elif isinstance(factor, numbers.Real):
-        lower, upper = -abs(float(factor)), abs(float(factor))
+        lower, upper = -abs(factor), abs(factor)
     else:
         raise ValueError(f"{who}: {name} must be a number or a pair (lower, upper), got {factor!r}")
     if lower < bounds[0] or upper > bounds[1]:
         raise ValueError(f"{who}: {name} must lie in [{bounds[0]}, {bounds[1]}], got {factor!r}")
     return lower, upper
+
+
+def base_factor(factor, bounds):
+    """Keras's BaseImagePreprocessingLayer._set_factor: x -> (max(-|x|, low), |x|), a pair sorted."""
+    message = ("The `factor` argument should be a number (or a list of two numbers) in the range "
+               f"[{bounds[0]}, {bounds[1]}]. Received: factor={factor}")
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2 or factor[0] > bounds[1] or factor[1] < bounds[0]:
+            raise ValueError(message)
+        return tuple(sorted(factor))
+    if isinstance(factor, numbers.Real):
+        if factor < bounds[0] or factor > bounds[1]:
+            raise ValueError(message)
+        return (max(-abs(factor), bounds[0]), abs(factor))
+    raise ValueError(message)
+
+
+def _config_says(layer, key, value):
+    """The automatic get_config lists `value` for argument `key` (Keras's lists the (lower, upper) pair)."""
+    if isinstance(layer._constructor_arguments, dict):
+        layer._constructor_arguments[key] = value
 
 
 def host_draws(layer, images, draw):
@@ -80,6 +102,10 @@ class RandomImageLayer(TrainingByDefault, Layer):
                              f"got {data_format!r}") from None
         self.seed = seed
         self._rng = np.random.default_rng(seed)
+        arguments = self._constructor_arguments
+        if isinstance(arguments, dict):   # Keras's configs list the resolved data_format, first
+            object.__setattr__(self, "_constructor_arguments", {
+                "data_format": self.data_format, **{k: v for k, v in arguments.items() if k != "data_format"}})
 
     def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
@@ -166,6 +192,7 @@ class RandomRotation(RandomAffineLayer):
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.factor = _factor_range(factor, "RandomRotation", "factor")
+        _config_says(self, "factor", self.factor)
 
     def matrices(self, n, height, width):
         angle = self._rng.uniform(self.factor[0], self.factor[1], n) * 2 * math.pi
@@ -220,20 +247,18 @@ class RandomTranslation(RandomAffineLayer):
 
 
 class RandomContrast(RandomImageLayer):
-    """Scales each image's deviation from its per-channel mean by a random c in [1 - lower, 1 + upper]
-    (factor x means lower = upper = x): (x - mean) * c + mean, clipped to value_range."""
+    """Scales each image's deviation from its per-channel mean by a random c in [1 - lower, 1 + upper]:
+    (x - mean) * c + mean, clipped to value_range. As Keras 3's code (not its docstring), a single number x
+    means (lower, upper) = (0, x): the contrast only rises; pass (x, x) for [1 - x, 1 + x]."""
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if isinstance(factor, (tuple, list)):
-            if len(factor) != 2:
-                raise ValueError(f"RandomContrast: factor must be a number or (lower, upper), got {factor!r}")
-            lower, upper = float(factor[0]), float(factor[1])
-        else:
-            lower = upper = float(factor)
-        if not (0 <= lower <= 1 and upper >= 0):
-            raise ValueError(f"RandomContrast: factor must be in [0, 1] (lower) and >= 0 (upper), got {factor!r}")
-        self.factor, self.value_range = (lower, upper), tuple(value_range)
+        try:
+            self.factor = base_factor(factor, (0, 1))
+        except ValueError as error:
+            raise ValueError(f"RandomContrast: {error}") from None
+        self.value_range = tuple(value_range)
+        _config_says(self, "factor", self.factor)
 
     def transform(self, images):
         n = images.shape[0]

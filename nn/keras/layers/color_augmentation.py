@@ -5,7 +5,6 @@ As Keras's image preprocessing layers, they take (N, H, W, C) batches or one (H,
 without `training=` outside fit/predict counts as training (Keras's `call(data, training=True)` default);
 predict and evaluate pass inputs through (AutoContrast, which is not random, always applies). Random values
 come from the layer's own `np.random.Generator` (`seed` makes a run repeatable), one draw per image."""
-import numbers
 
 import numpy as np
 
@@ -14,6 +13,7 @@ import autograd as ag
 from .. import ops
 from ..layer import Layer
 from .augmentation import TrainingByDefault, host_draws
+from .augmentation import base_factor as _base_factor
 from .conv import _data_format
 
 _VALUE_RANGE_ERROR = "The `value_range` argument should be a list of two numbers. "
@@ -23,21 +23,6 @@ def _value_range(value_range):
     if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
         raise ValueError(_VALUE_RANGE_ERROR + f"Received: value_range={value_range}")
     return sorted(value_range)
-
-
-def _base_factor(factor, bounds):
-    """Keras's BaseImagePreprocessingLayer._set_factor: x -> (max(-|x|, low), |x|), a pair sorted."""
-    message = ("The `factor` argument should be a number (or a list of two numbers) in the range "
-               f"[{bounds[0]}, {bounds[1]}]. Received: factor={factor}")
-    if isinstance(factor, (tuple, list)):
-        if len(factor) != 2 or factor[0] > bounds[1] or factor[1] < bounds[0]:
-            raise ValueError(message)
-        return tuple(sorted(factor))
-    if isinstance(factor, numbers.Real):
-        if factor < bounds[0] or factor > bounds[1]:
-            raise ValueError(message)
-        return (max(-abs(factor), bounds[0]), abs(factor))
-    raise ValueError(message)
 
 
 def rescale(images, original, target):
