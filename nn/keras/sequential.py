@@ -146,7 +146,7 @@ class Sequential(Model):
         layers = []
         if self._input_spec is not None:
             layers.append({"module": "keras.layers", "class_name": "InputLayer",
-                           "config": {"batch_shape": list(self._input_spec.shape), "dtype": self._input_spec.dtype,
+                           "config": {"batch_shape": tuple(self._input_spec.shape), "dtype": self._input_spec.dtype,
                                       "sparse": False, "ragged": False, "name": _input_layer_name(self._input_spec),
                                       "optional": False},
                            "registered_name": None})
@@ -154,7 +154,7 @@ class Sequential(Model):
         config = {"name": self.name, "trainable": self.trainable, "dtype": policy_config(self), "layers": layers}
         build = self.get_build_config()
         if build is not None:
-            config["build_input_shape"] = list(build["input_shape"])
+            config["build_input_shape"] = tuple(build["input_shape"])
         return config
 
     @classmethod

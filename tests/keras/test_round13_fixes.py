@@ -106,3 +106,18 @@ def test_summary_of_a_nested_sequential_shows_its_own_graph_shapes_as_keras(caps
     monkeypatch.setenv("COLUMNS", "120")
     K, ours = fresh_sessions()
     assert _nested_summary(ours, capsys) == _nested_summary(K, capsys)
+
+
+def _input_shapes_in_configs(K):
+    sequential = K.Sequential([K.Input((3,)), K.layers.Dense(2)]).get_config()
+    inputs = K.Input((4,))
+    functional = K.Model(inputs, K.layers.Dense(1)(inputs)).get_config()
+    return (sequential["build_input_shape"], sequential["layers"][0]["config"]["batch_shape"],
+            functional["layers"][0]["config"]["batch_shape"], K.layers.InputLayer(shape=(5,)).get_config()["batch_shape"])
+
+
+def test_configs_give_input_shapes_as_tuples_as_keras():
+    """get_config's build_input_shape and InputLayer batch_shape printed [None, 3] where Keras prints (None, 3)
+    (a saved file holds lists either way)."""
+    K, ours = fresh_sessions()
+    assert _input_shapes_in_configs(ours) == _input_shapes_in_configs(K)

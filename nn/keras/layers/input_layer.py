@@ -44,7 +44,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         """Keras's InputLayer config: batch_shape, dtype, sparse, ragged, name, optional."""
-        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": False, "ragged": False,
+        return {"batch_shape": tuple(self.batch_shape), "dtype": self.dtype, "sparse": False, "ragged": False,
                 "name": self.name, "optional": False}
 
 
