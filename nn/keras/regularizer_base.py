@@ -2,6 +2,16 @@
 kept in other files can subclass it without importing keras.regularizers)."""
 import inspect
 
+from autograd import Tensor
+
+
+def as_weight(weight):
+    """`weight` as a Tensor: Keras's regularizers take NumPy arrays and lists too (as keras.ops do)."""
+    if isinstance(weight, Tensor):
+        return weight
+    from .ops import convert_to_tensor   # keras.ops imports the layers, which import this module
+    return convert_to_tensor(weight)
+
 
 class Regularizer:
     """Base class: `regularizer(weight)` -> a scalar Tensor."""

@@ -1,6 +1,8 @@
 """keras.regularizers: penalties on weights that fit adds to the loss (Keras's formulas: l2 is sum(w^2)
 times the factor, without Keras 2's 1/2)."""
-from .regularizer_base import Regularizer
+import numpy as np
+
+from .regularizer_base import Regularizer, as_weight
 
 
 class L1L2(Regularizer):
@@ -10,6 +12,7 @@ class L1L2(Regularizer):
         self.l1, self.l2 = float(l1), float(l2)
 
     def __call__(self, weight):
+        weight = as_weight(weight)
         penalty = 0.0
         if self.l1:
             penalty = penalty + self.l1 * weight.abs().sum()
@@ -23,6 +26,10 @@ class L1(L1L2):
 
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
+
+    def get_config(self):
+        """{'l1': ...}, the factor as Keras keeps it: a float32 tensor (0.1 reads back as 0.10000000149011612)."""
+        return {"l1": float(np.float32(self.l1))}
 
 
 class L2(L1L2):

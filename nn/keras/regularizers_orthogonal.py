@@ -2,9 +2,11 @@
 orthogonal to each other, as Keras computes it: factor * mean over pairs of |cosine| / 2."""
 import math
 
+import numpy as np
+
 import autograd as ag
 
-from .regularizer_base import Regularizer
+from .regularizer_base import Regularizer, as_weight
 from .settings import epsilon
 
 _MODES = ("rows", "columns")
@@ -23,6 +25,7 @@ class OrthogonalRegularizer(Regularizer):
         self.factor, self.mode = float(factor), mode
 
     def __call__(self, weight):
+        weight = as_weight(weight)
         if weight.ndim != 2:
             raise ValueError(f"OrthogonalRegularizer: the weight must have rank 2 (a Dense kernel), got shape "
                              f"{tuple(weight.shape)}; use another regularizer for convolution kernels")
@@ -33,8 +36,8 @@ class OrthogonalRegularizer(Regularizer):
         return self.factor * 0.5 * off_diagonal.sum() / (size * (size - 1.0) / 2.0)
 
     def get_config(self):
-        """factor and mode."""
-        return {"factor": self.factor, "mode": self.mode}
+        """factor and mode; the factor as Keras keeps it, a float32 tensor (0.1 reads back as 0.10000000149...)."""
+        return {"factor": float(np.float32(self.factor)), "mode": self.mode}
 
 
 orthogonal_regularizer = OrthogonalRegularizer

@@ -9,7 +9,8 @@ fori_loop / while_loop / cond / vectorized_map / associative_scan; a conditional
 optimizers; functional surgery (shared encoders, feature extractors over get_layer(...).output, a new head on a
 frozen trunk, from_config); custom Loss subclasses registered, saved in a .keras file and loaded back; and an
 augmentation Sequential called on images first, then nested in a model whose summary expands it; Sequential
-models given no Input, built by fit, predict, a call or build, and what they report (summary, shapes, names).
+models given no Input, built by fit, predict, a call or build, and what they report (summary, shapes, names);
+regularizers and constraints on fixed matrices and during fit.
 
 The regression tests for the bugs they found are in test_round13_fixes.py."""
 import pytest
@@ -18,7 +19,8 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 
 NAMES = ["keras_char_lstm_sampling", "keras_fit_options_combo", "keras_metric_subclasses_wrappers",
          "keras_ops_loops_in_layers", "keras_conditional_gan_loop", "keras_functional_surgery_extractors",
-         "keras_custom_loss_saving", "keras_augment_in_model_summary", "keras_sequential_built_by_data"]
+         "keras_custom_loss_saving", "keras_augment_in_model_summary", "keras_sequential_built_by_data",
+         "keras_regularized_constrained_fit"]
 
 
 @pytest.mark.parametrize("program", NAMES)

@@ -113,7 +113,8 @@ def _input_shapes_in_configs(K):
     inputs = K.Input((4,))
     functional = K.Model(inputs, K.layers.Dense(1)(inputs)).get_config()
     return (sequential["build_input_shape"], sequential["layers"][0]["config"]["batch_shape"],
-            functional["layers"][0]["config"]["batch_shape"], K.layers.InputLayer(shape=(5,)).get_config()["batch_shape"])
+            functional["layers"][0]["config"]["batch_shape"],
+            K.layers.InputLayer(shape=(5,)).get_config()["batch_shape"])
 
 
 def test_configs_give_input_shapes_as_tuples_as_keras():
@@ -121,3 +122,19 @@ def test_configs_give_input_shapes_as_tuples_as_keras():
     (a saved file holds lists either way)."""
     K, ours = fresh_sessions()
     assert _input_shapes_in_configs(ours) == _input_shapes_in_configs(K)
+
+
+def _regularizers_on_arrays(K):
+    matrix = np.array([[0.5, -1.0, 0.2], [1.5, 0.3, -0.4], [-0.2, 0.8, 1.1]], "float32")
+    made = [K.regularizers.L1(0.1), K.regularizers.L2(0.05), K.regularizers.L1L2(0.01, 0.02),
+            K.regularizers.OrthogonalRegularizer(0.1, mode="rows")]
+    return ([round(float(K.ops.convert_to_numpy(reg(matrix))), 5) for reg in made],
+            [reg.get_config() for reg in made])
+
+
+def test_regularizers_take_numpy_arrays_and_configs_read_as_keras():
+    """L1L2 / L1 / L2 / OrthogonalRegularizer called on a NumPy array raised AttributeError ('numpy.ndarray'
+    object has no attribute 'abs'); Keras converts the array. L1's and OrthogonalRegularizer's configs gave 0.1
+    where Keras, which keeps the factor as a float32 tensor, gives 0.10000000149011612."""
+    K, ours = fresh_sessions()
+    assert _regularizers_on_arrays(ours) == _regularizers_on_arrays(K)
