@@ -4,12 +4,13 @@ import inspect
 
 from autograd import Tensor
 
+from .ops_args import convert_to_tensor
+
 
 def as_weight(weight):
     """`weight` as a Tensor: Keras's regularizers take NumPy arrays and lists too (as keras.ops do)."""
     if isinstance(weight, Tensor):
         return weight
-    from .ops import convert_to_tensor   # keras.ops imports the layers, which import this module
     return convert_to_tensor(weight)
 
 
