@@ -22,6 +22,7 @@ from .hooks import ACCUMULATE_POST, ACCUMULATE_PRE, add_accumulator_hook
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
 from .node_hooks import POST, PRE, add_node_hook
 from .node_names import shown
+from .printing import printed_name
 from .sparse_storage import has_sparse, run_sparse_form
 from . import saved_hooks
 from .tensor import Tensor, wrap_array as _wrap
@@ -226,8 +227,7 @@ class Function:
         return add_node_hook(self, POST, fn)
 
     def __repr__(self):
-        # PyTorch's C++ nodes are named 'torch::autograd::CopySlices' but print as their class, 'CopySlices'
-        return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"
+        return f"<{printed_name(self)} object at {id(self):#x}>"
 
     @property
     def metadata(self):

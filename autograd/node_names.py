@@ -1,4 +1,5 @@
 """Graph nodes under PyTorch's class names: a node's class is renamed for the user (`SumBackward0`), lazily."""
+from .printing import printed_name
 
 
 #: the node classes renamed as PyTorch names their nodes, by (op class, name): see `shown`
@@ -10,8 +11,7 @@ def shown(node):
     `type(t.grad_fn).__name__` reads as in PyTorch. Done when a user first reaches the node (`grad_fn`,
     `next_functions`), so running an op never pays for it."""
     cls = type(node)
-    full = node.name()
-    name = full.rpartition("::")[2]   # a C++ node's name: torch::autograd::CopySlices is a CopySlices
+    full, name = node.name(), printed_name(node)
     if cls.__name__ == name:
         return node
     base = cls.__dict__.get("_shown_of", cls)

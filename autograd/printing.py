@@ -56,13 +56,19 @@ def add_suffixes(text, suffixes, indent):
     return "".join(parts) + ")"
 
 
+def printed_name(node):
+    """The node's name as PyTorch prints it (reprs, `grad_fn=<...>`): a C++ node's name() such as
+    'torch::autograd::CopySlices' prints as its class, 'CopySlices'."""
+    return node.name().rpartition("::")[2]
+
+
 def meta_repr(t, default_dtype):
     """PyTorch's repr of a tensor with no data (the meta device): its device, size and dtype, no values."""
     extras = [f"device='{t.device.name}'", f"size={tuple(t.shape)}"]
     if t.dtype != default_dtype:
         extras.append(f"dtype={t.dtype}")
     if t._node is not None:
-        extras.append(f"grad_fn=<{t._node.name().rpartition('::')[2]}>")
+        extras.append(f"grad_fn=<{printed_name(t._node)}>")
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return add_suffixes("tensor(...", extras, indent=7)

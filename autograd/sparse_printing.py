@@ -6,7 +6,7 @@ import backends
 
 from . import type_objects
 from .dtypes import get_default_dtype
-from .printing import add_suffixes, format_values
+from .printing import add_suffixes, format_values, printed_name
 
 
 def _block(name, array, indent):
@@ -33,7 +33,7 @@ def sparse_repr(t):
     if device.name != "cpu" and not (device.host_memory and device is backends.get_default_device()):
         extras.insert(0, f"device='{device.name}'")   # as a dense tensor's: the default host device goes unnamed
     if t._node is not None:
-        extras.append(f"grad_fn=<{t._node.name().rpartition('::')[2]}>")
+        extras.append(f"grad_fn=<{printed_name(t._node)}>")
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return add_suffixes(text, extras, indent=7)

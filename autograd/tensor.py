@@ -12,7 +12,7 @@ import numpy as np
 import backends
 
 from . import complex_forms
-from .printing import add_suffixes, format_values, meta_repr, options as print_options
+from .printing import add_suffixes, format_values, meta_repr, options as print_options, printed_name as _printed_name
 from .size import Size
 from .bf16_dtype import is_bf16
 from .dtypes import (check_supported, default_complex_or_none, get_default_dtype, infer_dtype, is_floating,
@@ -276,7 +276,7 @@ class Tensor:
                 np.int64, np.bool_, default_complex_or_none())):
             extras.append(f"dtype={self.dtype}")
         if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.name().rpartition('::')[2]}>")
+            extras.append(f"grad_fn=<{_printed_name(self._node)}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         values = self._host()
