@@ -42,11 +42,7 @@ _ENTRY_POINTS = ("openblas_read_env", "blas_thread_shutdown_", "openblas_thread_
 def _library():
     """The OpenBLAS NumPy uses, as a ctypes library with the entry points above, or None."""
     from . import threads
-    for path in threads._loaded_openblas_paths():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
+    for lib in threads.openblas_libraries():
         if all(hasattr(lib, name) for name in _ENTRY_POINTS):
             lib.openblas_thread_timeout.restype = ctypes.c_int
             return lib

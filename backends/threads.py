@@ -28,16 +28,22 @@ def _loaded_openblas_paths():
         return []
 
 
+def openblas_libraries():
+    """ctypes handles of the OpenBLAS libraries mapped into this process (NumPy's among them), in path order;
+    each caller takes the first that has the entry points it needs."""
+    for path in _loaded_openblas_paths():
+        try:
+            yield ctypes.CDLL(path)
+        except OSError:
+            continue
+
+
 def _openblas():
     """(set, get) of the OpenBLAS NumPy uses, or None when it cannot be found."""
     global _blas
     if _blas is None:
         _blas = False
-        for path in _loaded_openblas_paths():
-            try:
-                lib = ctypes.CDLL(path)
-            except OSError:
-                continue
+        for lib in openblas_libraries():
             setter = next((getattr(lib, n) for n in _SETTERS if hasattr(lib, n)), None)
             getter = next((getattr(lib, n) for n in _GETTERS if hasattr(lib, n)), None)
             if setter is not None and getter is not None:

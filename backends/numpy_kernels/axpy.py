@@ -27,11 +27,7 @@ def _load():
     global _functions
     if _functions is None:
         _functions = {}
-        for path in threads._loaded_openblas_paths():
-            try:
-                lib = ctypes.CDLL(path)
-            except OSError:
-                continue
+        for lib in threads.openblas_libraries():
             for dtype, names in _NAMES.items():
                 name = next((n for n in names if hasattr(lib, n)), None)
                 if name is None:
