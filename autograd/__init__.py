@@ -114,7 +114,7 @@ from .ops.matrix_products import addbmm, addr, chain_matmul, ger, vdot
 from .ops.predicates import is_complex, is_nonzero
 from .ops.type_promotion import can_cast, promote_types, result_type
 arctan2 = atan2
-from .ops.out import with_out as _with_out
+from .ops.out import install as _install_out
 from . import accelerator, cuda
 from . import return_types   # torch.return_types: what max(dim), sort, topk, ... return
 from . import autograd_api as autograd
@@ -216,12 +216,8 @@ _install_torchscript(jit)                     # torch.jit.script(model), torch.j
 for _name, _type in _CUDA_LEGACY_TYPES.items():
     setattr(cuda, _name, _type)               # torch.cuda.FloatTensor, ...
 
-# PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it), but
-# not on the unary math functions, which hot loops call: the wrapper would cost them 10%
-(add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
- maximum, minimum, where) = map(_with_out, (
-    add, sub, mul, div, pow, matmul, mm, bmm, cat, concat, concatenate, stack, sum, mean, prod, cumsum, clamp, clip,
-    maximum, minimum, where))
+# PyTorch's out= keyword on the module-level functions (the Tensor methods and operators do without it)
+_install_out(globals())
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 
 

@@ -22,6 +22,9 @@ from .ops.linalg_solve import inv, inv_ex, solve, solve_ex, solve_triangular
 from .ops.linalg_svd import svd, svdvals
 from .ops.linalg_vander import vander
 from .ops.matrix_exp import matrix_exp
+from .ops.out import with_out
+
+vector_norm = with_out(vector_norm)   # torch.linalg.vector_norm(x, out=y)
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
            "eigvalsh", "householder_product", "inv", "inv_ex", "ldl_factor", "ldl_factor_ex", "ldl_solve", "lstsq",

