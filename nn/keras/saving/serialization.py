@@ -15,6 +15,9 @@ import numpy as np
 from . import registration
 
 _PLAIN = (str, int, float, bool)
+#: optimizers Keras's torch backend replaces with torch subclasses of its own, written under their backend module
+#: and with a registered name
+_TORCH_OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion")
 _NESTED_FAILURE = "deserialize_keras_object: "
 
 
@@ -75,7 +78,11 @@ def _serialize_instance(obj):
         raise TypeError(f"Cannot serialize object {obj!r} of type {cls.__name__}: to be serializable, a class must "
                         "implement get_config()")
     module = _public_module(cls)
-    if module is not None:
+    if module == "keras.optimizers" and cls.__name__ in _TORCH_OPTIMIZERS:
+        result = {"module": f"keras.src.backend.torch.optimizers.torch_{cls.__name__.lower()}",
+                  "class_name": cls.__name__, "config": serialize_keras_object(config),
+                  "registered_name": cls.__name__}
+    elif module is not None:
         result = {"module": module, "class_name": cls.__name__, "config": serialize_keras_object(config),
                   "registered_name": None}
     else:
