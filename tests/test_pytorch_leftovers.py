@@ -101,3 +101,24 @@ def test_module_function_out_matches_pytorch(name, out_dtype, grad):
         assert result is out
         return result
     assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))
+
+
+NUMPY_OTHERS = {"0-d float64": np.array(1.5), "0-d float32": np.array(1.5, dtype=np.float32),
+                "0-d int64": np.array(2), "0-d bool": np.array(True), "1-d float64": np.array([1.5, 2.0]),
+                "1-d float32": np.array([1.5, 2.0], dtype=np.float32), "np.float64": np.float64(1.5),
+                "np.int64": np.int64(2)}
+BINARY = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
+          "**": lambda a, b: a ** b, "==": lambda a, b: a == b}
+
+
+@pytest.mark.parametrize("other", sorted(NUMPY_OTHERS))
+@pytest.mark.parametrize("op", sorted(BINARY))
+@pytest.mark.parametrize("dtype", ["float32", "int64", "float16"])
+def test_numpy_operand_promotes_as_pytorch(dtype, op, other):
+    """A NumPy array is never a weak operand (PyTorch gives `t + array` to NumPy, whose promotion decides); a
+    NumPy scalar is one, as a Python number."""
+    def run(lib, k):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # PyTorch's __array_wrap__ under NumPy 2
+            return BINARY[op](lib.tensor([1, 2], dtype=DTYPES[dtype][k]), NUMPY_OTHERS[other])
+    assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))

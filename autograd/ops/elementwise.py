@@ -370,6 +370,15 @@ def _promote_slow(a, b, op):
         kind = t._data.dtype.kind
         if kind != "c":
             t = t.astype(complex_dtype_of(t._data.dtype) if kind == "f" else get_default_complex_dtype())
+    elif isinstance(other, np.ndarray) and other.dtype.kind in "biuf" and t._data.dtype.kind in "biuf":
+        # never a weak operand, even 0-d: PyTorch hands `t + array` to NumPy, whose promotion decides the dtype
+        # (float32 + np.array(1.0) is float64; an integer quotient is float64)
+        wide = np.result_type(t._data.dtype, other.dtype)
+        if op == "div" and wide.kind in "biu":
+            wide = np.dtype(np.float64)
+        t = t if t._data.dtype == wide else t.astype(wide)
+        other = Tensor(other.astype(wide, copy=False), device=t._device)
+        return _promote(t, other, op) if ta else _promote(other, t, op)
     elif not isinstance(other, Tensor):
         other = Tensor(other, device=t._device)
         return _promote(t, other, op) if ta else _promote(other, t, op)
