@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from .subsets import rng_from, seed_from, stream_from_seed
 
@@ -125,11 +126,12 @@ class WeightedRandomSampler(Sampler):
         if values.ndim != 1:
             raise ValueError(f"{op}: weights must be a 1-D sequence with one weight per example, got shape "
                              f"{values.shape}")
+        # these two are RuntimeErrors in PyTorch (torch.multinomial refuses them), ValueErrors as before too
         if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
-            raise ValueError(f"{op}: weights must be finite and non-negative with a positive sum; got min "
+            raise ArgumentRangeError(f"{op}: weights must be finite and non-negative with a positive sum; got min "
                              f"{values.min() if values.size else None}, sum {values.sum()}")
         if not self.replacement and self.num_samples > len(values):
-            raise ValueError(f"{op}: without replacement num_samples ({self.num_samples}) cannot exceed the number "
+            raise ArgumentRangeError(f"{op}: without replacement num_samples ({self.num_samples}) cannot exceed the number "
                              f"of weights ({len(values)}); lower num_samples or pass replacement=True")
         self.weights = ag.tensor(values, device="cpu")
         self._p = values / values.sum()
