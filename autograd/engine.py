@@ -96,10 +96,14 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
     ends = ()
     if capture is not None:   # ag.grad: only the nodes on a path to an input run, as in PyTorch
         order, ends = _toward(order, capture, partial)
+    silent = set()   # nodes that only "no gradient" (None) reached: PyTorch still runs their hooks
     for node in order:
         gs = buffers.pop(node, None)
+        unreached = False
         if gs is None:
-            continue  # no gradient reached this node
+            if node not in silent:
+                continue  # nothing reached this node
+            gs, unreached = [None] * node.n_out, True
         if node._hooks:
             for idx, hooks in node._hooks.items():
                 if type(idx) is int:
@@ -115,20 +119,24 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                     capture[(id(node), idx)] = g
             if node in ends:
                 continue   # an input's node with nothing wanted beyond it
-        if node._packed is not None:
-            unpack_node(node, retain)
-        if profiling.active:   # a profiler records: it times the node around _run_node
-            in_grads = profiling.recorder.node(node, gs, graph_mode, _run_node)
-        elif graph_mode or node._freed or node.n_out > 1 or state.anomaly or not node.device.host_memory:
-            in_grads = _run_node(node, gs, graph_mode)
+        if unreached and not node.runs_without_gradient and all(g is None for g in gs):
+            in_grads = (None,) * len(node.parents)   # a built-in backward makes None of None
         else:
-            if node._saved_at is not None and node._saved_at != clock.tick:
-                _check_saved(node)
-            in_grads = type(node).backward(node, *gs)
-            if type(in_grads) is not tuple:
-                in_grads = (in_grads,)
-            if len(in_grads) != len(node.parents):
-                in_grads = _arity(node, in_grads)
+            if node._packed is not None:
+                unpack_node(node, retain)
+            if profiling.active:   # a profiler records: it times the node around _run_node
+                in_grads = profiling.recorder.node(node, gs, graph_mode, _run_node)
+            elif (graph_mode or node._freed or node.n_out > 1 or unreached or state.anomaly
+                  or not node.device.host_memory):
+                in_grads = _run_node(node, gs, graph_mode)
+            else:
+                if node._saved_at is not None and node._saved_at != clock.tick:
+                    _check_saved(node)
+                in_grads = type(node).backward(node, *gs)
+                if type(in_grads) is not tuple:
+                    in_grads = (in_grads,)
+                if len(in_grads) != len(node.parents):
+                    in_grads = _arity(node, in_grads)
         if node._hooks and POST in node._hooks:   # grad_fn.register_hook
             in_grads = run_posthooks(node, in_grads, gs, *_wrapping(node.device, graph_mode))
         if not retain:
@@ -138,7 +146,11 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
             if node.kept is not None:   # a composed form's arguments (composed_backward.py) are freed too
                 node.kept = None
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
-            if g is None or parent is None:
+            if g is None:
+                if parent is not None:
+                    _no_gradient_for(parent, buffers, silent, leaves)
+                continue
+            if parent is None:
                 continue
             if isinstance(parent, Tensor):
                 _add_to_leaf(leaves, parent, g, gs)
@@ -188,9 +200,23 @@ def _add_to_leaf(leaves, leaf, g, incoming):
     entry = leaves.get(id(leaf))
     if entry is None:
         leaves[id(leaf)] = [leaf, g, incoming]
+    elif entry[1] is None:   # only None had reached it so far
+        entry[1], entry[2] = g, incoming
     else:
         entry[1] = entry[1] + g     # a new array, shared with nothing
         entry[2] = ()
+
+
+def _no_gradient_for(parent, buffers, silent, leaves):
+    """A backward gave None for `parent` (a node or a leaf). As in PyTorch's engine, that None still travels down:
+    the node is visited unless a gradient reaches it: its hooks see None, a custom Function's backward runs (on
+    zeros while it materialises gradients, PyTorch's default) and a built-in node hands None on; a leaf's hooks
+    run with None and its .grad stays as it is."""
+    if isinstance(parent, Tensor):
+        if id(parent) not in leaves:
+            leaves[id(parent)] = [parent, None, ()]
+    elif parent not in buffers:
+        silent.add(parent)
 
 
 def _reachable(root_nodes):
@@ -263,8 +289,8 @@ def _run_node(node, gs, graph_mode):
                          "through the graph again")
     if node._saved_at is not None and node._saved_at != clock.tick:
         _check_saved(node)
-    if node.n_out > 1 and node.materialize_grads:
-        for i, g in enumerate(gs):
+    if (node.n_out > 1 or node.runs_without_gradient) and node.materialize_grads:
+        for i, g in enumerate(gs):   # zeros for the outputs that got none (a custom Function's default)
             if g is None:
                 shape, dtype = node.out_meta[i]
                 zeros = node.device.xp.zeros(shape, dtype=dtype)
@@ -384,6 +410,9 @@ def _as_tensor(x):
 
 
 def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
+    if g is None:
+        _leaf_without_gradient(leaf, capture, graph_mode)
+        return
     if leaf._hooks:
         g = _hooked(leaf._hooks, g, leaf._device, graph_mode)
     if capture is not None:
@@ -413,6 +442,26 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
     if leaf._hooks:
         run_post_accumulate_hooks(leaf)
         run_accumulator_hooks(leaf, ACCUMULATE_POST, g, *_wrapping(leaf._device, graph_mode))
+
+
+def _leaf_without_gradient(leaf, capture, graph_mode):
+    """A leaf that only None reached: its hooks see None (and may not replace it), .grad stays as it is, and its
+    post-accumulate hooks still run, as PyTorch's AccumulateGrad does."""
+    if not leaf._hooks:
+        return
+    _hooks_see_no_gradient(leaf._hooks)
+    if capture is not None:
+        return
+    wrap = _wrapping(leaf._device, graph_mode)[0]
+    if run_accumulator_hooks(leaf, ACCUMULATE_PRE, None, _none_or(wrap), _as_array) is not None:
+        raise RuntimeError("can't replace a None gradient with a non-None value: a pre-hook on AccumulateGrad "
+                           "returned a gradient for a leaf that received none")
+    run_post_accumulate_hooks(leaf)
+    run_accumulator_hooks(leaf, ACCUMULATE_POST, None, _none_or(wrap), _as_array)
+
+
+def _none_or(wrap):
+    return lambda x: None if x is None else wrap(x)
 
 
 def _memory_owner(a):

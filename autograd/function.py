@@ -56,6 +56,9 @@ class Function:
     n_out = 1
     #: False when a multi-output backward takes None for outputs that got no gradient (set_materialize_grads)
     materialize_grads = True
+    #: True for a user's autograd.Function: when only None reaches it, PyTorch still calls its backward (on zeros
+    #: while it materialises gradients); a built-in node then hands None on without running (engine.py)
+    runs_without_gradient = False
     _saved_at = None
     #: what saved_tensors_hooks' pack made of saved_tensors (saved_hooks.py), or None
     _packed = None

@@ -12,6 +12,7 @@ class GradientTap(Function):
     outputs as a tuple of Tensors and passes on what it returns (None keeps the gradients as they are)."""
 
     op_name = "gradient_tap"
+    runs_without_gradient = True   # as PyTorch's BackwardHookFunction: module hooks see an output that got None
 
     def forward(ctx, callback, materialize, *arrays):
         ctx.callback = callback
