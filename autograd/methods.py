@@ -301,7 +301,7 @@ _BINDINGS = {
     "reshape": _reshape, "view": VDT.view, "view_as": _view_as, "reshape_as": _view_as,
     "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapaxes,
     "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
-    "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to, "expand": _expand, "expand_as": _expand_as,
+    "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to_method, "expand": _expand, "expand_as": _expand_as,
     "flatten": S.flatten, "unflatten": S.unflatten, "flip": _flip, "pad": S.pad, "narrow": S.narrow,
     "repeat": _repeat, "repeat_interleave": S.repeat_interleave,
     "split": J.split, "chunk": J.chunk, "tensor_split": J.tensor_split, "unbind": J.unbind,

@@ -1,8 +1,10 @@
 """Regressions for the differences from PyTorch that round 18 found while writing its programs
 (tests/test_pytorch_programs_round18.py). Each test runs the same code with PyTorch and with deepgrad and compares
 what they report."""
+import numpy as np
 import pytest
 
+import autograd as ag
 import nn.data as ours_data
 from tests.helpers import require_torch
 
@@ -17,3 +19,28 @@ def test_weighted_random_sampler_refusals_are_runtime_errors_as_in_pytorch(weigh
         list(WeightedRandomSampler(weights, num_samples, replacement=False))
     with pytest.raises(RuntimeError, match="WeightedRandomSampler"):
         list(ours_data.WeightedRandomSampler(weights, num_samples, replacement=False))
+
+
+@pytest.mark.parametrize("call", [
+    "x.broadcast_to(2, 3)", "x.broadcast_to(size=(2, 3))", "lib.broadcast_to(x, size=(2, 3))", "x.broadcast_to([1, 2, 3])",
+    "x.broadcast_to(lib.Size([2, 3]))", "lib.broadcast_to(x, (2, 3))",
+])
+def test_broadcast_to_takes_pytorchs_size_forms(call):
+    """Tensor.broadcast_to takes the sizes as separate ints and both forms take size=, as in PyTorch; deepgrad's took
+    one positional `shape` only (TypeError: takes 2 positional arguments but 3 were given)."""
+    torch = require_torch()
+    ours = eval(call, {"lib": ag, "x": ag.tensor([1.0, 2.0, 3.0])})
+    theirs = eval(call, {"lib": torch, "x": torch.tensor([1.0, 2.0, 3.0])})
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", ["lib.hsplit(lib.ones(2, 3), 2)", "lib.ones(2, 3).vsplit(3)", "lib.dsplit(lib.ones(2, 2, 3), 2)",
+                                  "lib.vsplit(lib.ones(3), 1)", "lib.hsplit(lib.tensor(1.0), 1)"])
+def test_hsplit_vsplit_dsplit_refusals_are_runtime_errors_as_in_pytorch(call):
+    """A section count that does not divide the dim, or too few dims: RuntimeError in PyTorch; deepgrad raised a bare
+    ValueError, which a ported `except RuntimeError` missed."""
+    torch = require_torch()
+    with pytest.raises(RuntimeError):
+        eval(call, {"lib": torch})
+    with pytest.raises(RuntimeError, match="split"):
+        eval(call, {"lib": ag})

@@ -2,6 +2,7 @@
 spellings of tensor_split and vstack with PyTorch's checks."""
 import numbers
 
+from ..errors import ShapeError
 from ..tensor import Tensor
 from .arrange import vstack
 from .dims import check_tensor
@@ -11,7 +12,7 @@ from .joining import tensor_split
 def _split(op, input, indices_or_sections, dim, min_dims):
     check_tensor(op, input)
     if input.ndim < min_dims:
-        raise ValueError(f"{op}: requires a tensor with at least {min_dims} dimension{'s' * (min_dims > 1)}, got "
+        raise ShapeError(f"{op}: requires a tensor with at least {min_dims} dimension{'s' * (min_dims > 1)}, got "
                          f"a tensor with {input.ndim} (shape {tuple(input.shape)})")
     sections = indices_or_sections
     if isinstance(sections, Tensor) and sections.ndim == 0:
@@ -19,7 +20,7 @@ def _split(op, input, indices_or_sections, dim, min_dims):
     if isinstance(sections, numbers.Integral) and not isinstance(sections, bool):
         size = input.shape[dim]
         if sections <= 0 or size % sections:
-            raise ValueError(f"{op}: attempted to split along dimension {dim}, but its size {size} is not divisible "
+            raise ShapeError(f"{op}: attempted to split along dimension {dim}, but its size {size} is not divisible "
                              f"by the split_size {sections}; pass a divisor of {size} or a list of split indices")
     return tensor_split(input, sections, dim)
 

@@ -353,10 +353,18 @@ def _check_output_size(output_size, size):
                          "the repeated dim; pass output_size={size} or leave it out")
 
 
-def broadcast_to(x, shape):
-    """View x with the given (broadcast-compatible) shape."""
-    check_tensor("broadcast_to", x)
-    return broadcast_checked("broadcast_to", x, shape)
+def broadcast_to(input, size=None, *, shape=None):
+    """View `input` with the given broadcast-compatible `size` (PyTorch's keyword; NumPy's `shape=` is taken too)."""
+    check_tensor("broadcast_to", input)
+    if (size is None) == (shape is None):
+        raise TypeError("broadcast_to: give the target size once, positionally or as size= (NumPy's shape= also "
+                        f"works), got size={size!r}, shape={shape!r}")
+    return broadcast_checked("broadcast_to", input, size if shape is None else shape)
+
+
+def broadcast_to_method(self, *size, **kwargs):
+    """Tensor.broadcast_to: the size as one sequence, as separate ints (x.broadcast_to(2, 3)) or as size=."""
+    return broadcast_to(self, _sizes("broadcast_to", size), **kwargs) if size else broadcast_to(self, **kwargs)
 
 
 def broadcast_checked(op, x, shape, what="the tensor"):
