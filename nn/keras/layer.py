@@ -629,7 +629,17 @@ class Layer(Module):
 
     # ----- life cycle -------------------------------------------------------------------------------
     def build(self, input_shape):
-        """Create the weights for inputs of `input_shape` (batch axis None); the base creates none."""
+        """Create the weights for inputs of `input_shape` (batch axis None); the base creates none and marks the
+        layer built, as Keras (warning when sub-layers it owns are still unbuilt: they build on the first call)."""
+        if type(self).build is Layer.build and any(not layer.built for layer in self._direct_sublayers()):
+            warnings.warn(f"`build()` was called on layer '{self.name}', however the layer does not have a `build()` "
+                          "method implemented and it looks like it has unbuilt state. This will cause the layer to be "
+                          "marked as built, despite not being actually built, which may cause failures down the "
+                          "line. Make sure to implement a proper `build()` method.", UserWarning, stacklevel=2)
+        self.built = True
+
+    def _direct_sublayers(self):
+        return [m for m in self.children() if isinstance(m, Layer)]
 
     def call(self, inputs, *args, **kwargs):
         """The computation; every Keras layer defines it."""

@@ -233,20 +233,40 @@ class Mean(Metric):
     _KERAS_STATE = ("total", "count")   # the running totals Keras keeps as the metric's variables
     _reduce = staticmethod(np.mean)        # how a batch's values are reduced to one per sample
 
+    def __init__(self, name="mean", dtype=None):   # Keras's default name is fixed, not numbered
+        super().__init__(name=name, dtype=dtype)
+
     def reset_state(self):
         """Forget every batch."""
-        self.total, self.count = 0.0, 0.0
+        self._total, self._count = 0.0, 0.0   # float64 host numbers; the variables mirror them
         self._sync_variables()
+
+    @property
+    def total(self):
+        """Keras's 'total' state variable: the running (weighted) sum."""
+        return self._state_variable("total")
+
+    @property
+    def count(self):
+        """Keras's 'count' state variable: the running sum of weights (Sum has none)."""
+        return self._state_variable("count")
+
+    def _state_variable(self, name):
+        if name in type(self)._KERAS_STATE:
+            for variable in self.variables:
+                if variable.name == name:
+                    return variable
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def update_state(self, values, sample_weight=None):
         """Add values, each weighted by sample_weight (default 1)."""
         self._pull_variables()
         values, weight = _samplewise(_host(values).astype(np.float64), sample_weight, type(self)._reduce)
-        self.total += float(np.sum(values))
+        self._total += float(np.sum(values))
         if weight is not None:
-            self.count += float(np.sum(weight))
+            self._count += float(np.sum(weight))
         else:
-            self.count += float(values.shape[0]) if values.ndim else 1.0
+            self._count += float(values.shape[0]) if values.ndim else 1.0
         self._sync_variables()
 
     @property
@@ -267,7 +287,7 @@ class Mean(Metric):
     def _running_totals(self):
         """The running totals behind the state variables, by name (a subclass that keeps them elsewhere says
         where)."""
-        return {name: getattr(self, name, 0.0) for name in type(self)._KERAS_STATE}
+        return {name: vars(self).get("_" + name, 0.0) for name in type(self)._KERAS_STATE}
 
     def _sync_variables(self):
         """Copy the host running totals into the state variables, once `variables` has made them (the totals
@@ -285,14 +305,14 @@ class Mean(Metric):
         made = vars(self).get("_state_variables")
         if made and [v._version for v in made] != vars(self).get("_synced_versions"):
             for variable in made:
-                if variable.name in type(self)._KERAS_STATE and variable.name in vars(self):
-                    setattr(self, variable.name, float(variable.numpy()))
+                if variable.name in type(self)._KERAS_STATE and "_" + variable.name in vars(self):
+                    setattr(self, "_" + variable.name, float(variable.numpy()))
             self._synced_versions = [v._version for v in made]
 
     def value(self):
         """total / count (0 before any value, as Keras)."""
         self._pull_variables()
-        return self.total / self.count if self.count else 0.0
+        return self._total / self._count if self._count else 0.0
 
     def update(self, output, target=None, weight=None):
         """Add values (nn style)."""
@@ -305,10 +325,13 @@ class Sum(Mean):
     _KERAS_STATE = ("total",)
     _reduce = staticmethod(np.sum)
 
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
     def value(self):
         """The running total."""
         self._pull_variables()
-        return self.total
+        return self._total
 
 
 class MeanMetricWrapper(Mean):
@@ -316,7 +339,7 @@ class MeanMetricWrapper(Mean):
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         self.fn, self._fn_kwargs = fn, kwargs
-        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+        super().__init__(name=name, dtype=dtype)   # unnamed: 'mean_metric_wrapper', numbered, as Keras
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its

@@ -26,3 +26,60 @@ def test_optimizer_config_from_keras_torch_module_loads():
     assert type(again) is ours.optimizers.AdamW and np.isclose(again.weight_decay, 0.2)
     assert ours.saving.deserialize_keras_object(ours.saving.serialize_keras_object(again)).get_config() == \
         again.get_config()
+
+
+def _mean_state(K):
+    mean, total = K.metrics.Mean(), K.metrics.Sum()
+    mean.update_state([1.0, 2.0, 4.0], sample_weight=[1.0, 0.5, 2.0])
+    total.update_state([3.0, -1.0])
+    return [(v.path, float(K.ops.convert_to_numpy(v))) for v in (mean.total, mean.count, total.total)] + \
+        [hasattr(total, "count")]
+
+
+def test_mean_and_sum_expose_their_state_variables_as_keras():
+    """Keras's Mean has `total` and `count` Variables (a custom train_step reads tracker.count); nn.keras's were
+    plain floats with no .numpy(), and the second Mean's variables were under 'mean_1/'."""
+    K, ours = fresh_sessions()
+    assert _mean_state(ours) == _mean_state(K)
+
+
+def _default_names(K):
+    wrapper = [K.metrics.MeanMetricWrapper(K.losses.mean_squared_error).name for _ in range(2)]
+    return [K.metrics.Mean().name, K.metrics.Mean().name, K.metrics.Sum().name, K.metrics.Sum().name] + wrapper
+
+
+def test_mean_sum_and_wrapper_default_names_as_keras():
+    """Mean() and Sum() are always named 'mean' / 'sum' in Keras (nn.keras numbered them 'mean_1', ...), and an
+    unnamed MeanMetricWrapper is 'mean_metric_wrapper' (nn.keras took its function's name)."""
+    K, ours = fresh_sessions()
+    assert _default_names(ours) == _default_names(K)
+
+
+def _built_by_hand(K):
+    class Plain(K.layers.Layer):
+        def call(self, x):
+            return x * 2
+
+    class Owner(K.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = K.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    import warnings
+    seen = []
+    for made in (Plain(), Owner()):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            made.build((None, 3))
+        seen.append((made.built, len(made.weights), any("unbuilt state" in str(w.message) for w in caught)))
+    return seen
+
+
+def test_build_by_hand_without_a_build_method_marks_built_as_keras():
+    """layer.build(shape) on a layer or subclassed model that defines no build() leaves it built in Keras
+    (warning when sub-layers stay unbuilt); nn.keras left built False."""
+    K, ours = fresh_sessions()
+    assert _built_by_hand(ours) == _built_by_hand(K)
