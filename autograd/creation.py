@@ -251,10 +251,18 @@ def as_tensor(data, dtype=None, device=None):
     return Tensor(data, dtype=dtype, device=d)
 
 
-def arange(start, stop=None, step=1, dtype=None, device=None, requires_grad=False):
+def arange(start=None, stop=None, step=1, dtype=None, device=None, requires_grad=False, *, end=None):
     """Evenly spaced values in [start, stop) (int64 for integer arguments, else the default float dtype); a
-    0-d tensor counts as its number, as in PyTorch."""
-    if stop is None:
+    0-d tensor counts as its number, as in PyTorch. PyTorch's keyword for the bound is end=, NumPy's stop=."""
+    if end is not None:
+        if stop is not None:
+            raise TypeError(f"arange: give the end once, as end= or stop=, got end={end!r} and stop={stop!r}")
+        stop = end
+    if start is None and stop is None:
+        raise TypeError("arange: missing the end of the range, e.g. arange(5), arange(1, 5) or arange(end=5)")
+    if start is None:
+        start = 0
+    elif stop is None:
         start, stop = 0, start
     start, stop, step = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in (start, stop, step))
     if dtype is None:

@@ -190,12 +190,17 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
     run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 
 
-def _reshape(self, *shape):
-    return S.reshape(self, *shape)
+def _split(self, split_size, dim=None, **keyword):
+    """Tensor.split: the same as torch.split, with the method's keyword name split_size."""
+    return J.split(self, split_size, dim, **keyword)
 
 
-def _permute(self, *dims):
-    return S.permute(self, *dims)
+def _reshape(self, *shape, **keyword):
+    return S.reshape(self, *shape, **keyword)
+
+
+def _permute(self, *dims, **keyword):
+    return S.permute(self, *dims, **keyword)
 
 
 def _mT(self):
@@ -208,12 +213,12 @@ def _mT(self):
     return S.swapaxes(self, -2, -1)
 
 
-def _expand(self, *sizes):
-    return S.expand(self, *sizes)
+def _expand(self, *sizes, **keyword):
+    return S.expand(self, *sizes, **keyword)
 
 
-def _repeat(self, *sizes):
-    return S.repeat(self, *sizes)
+def _repeat(self, *sizes, **keyword):
+    return S.repeat(self, *sizes, **keyword)
 
 
 def _view_as(self, other):
@@ -304,7 +309,7 @@ _BINDINGS = {
     "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to_method, "expand": _expand, "expand_as": _expand_as,
     "flatten": S.flatten, "unflatten": S.unflatten, "flip": _flip, "pad": S.pad, "narrow": S.narrow,
     "repeat": _repeat, "repeat_interleave": S.repeat_interleave,
-    "split": J.split, "chunk": J.chunk, "tensor_split": J.tensor_split, "unbind": J.unbind,
+    "split": _split, "chunk": J.chunk, "tensor_split": J.tensor_split, "unbind": J.unbind,
     # indexing
     "take_along_axis": I.take_along_axis, "gather": G.gather, "scatter": G.scatter, "scatter_add": G.scatter_add,
     "index_select": G.index_select, "masked_fill": G.masked_fill,

@@ -44,3 +44,20 @@ def test_hsplit_vsplit_dsplit_refusals_are_runtime_errors_as_in_pytorch(call):
         eval(call, {"lib": torch})
     with pytest.raises(RuntimeError, match="split"):
         eval(call, {"lib": ag})
+
+
+@pytest.mark.parametrize("call", [
+    "lib.arange(end=4)", "lib.arange(1, end=6, step=2)", "lib.arange(start=1, end=5)", "lib.reshape(x, shape=(3, 2))",
+    "x.reshape(shape=(3, 2))", "x.view(size=(6,))", "x.permute(dims=(1, 0))", "lib.permute(x, dims=(1, 0))",
+    "x.expand(size=(2, 2, 3))", "x.repeat(repeats=(1, 2))", "x.split(split_size=2, dim=1)", "lib.matmul(input=x, other=x.T)",
+    "x.matmul(other=x.T)",
+])
+def test_pytorchs_keyword_names_for_sizes_and_bounds(call):
+    """PyTorch's keyword names (arange's end=, reshape's shape=, view's and expand's size=, permute's dims=, repeat's
+    repeats=, Tensor.split's split_size=, matmul's input=/other=) work as in PyTorch; deepgrad raised TypeError:
+    unexpected keyword argument."""
+    torch = require_torch()
+    ours = eval(call, {"lib": ag, "x": ag.arange(6.0).reshape(2, 3)})
+    theirs = eval(call, {"lib": torch, "x": torch.arange(6.0).reshape(2, 3)})
+    for mine, want in zip(ours if isinstance(ours, tuple) else [ours], theirs if isinstance(theirs, tuple) else [theirs]):
+        np.testing.assert_array_equal(mine.numpy(), want.numpy())

@@ -133,9 +133,9 @@ class VectorNorm(Function):
         return scale * xp.sign(x) * xp.abs(x) ** (ord - 1), None, None, None
 
 
-def matmul(a, b):
+def matmul(input, other):
     """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
-    return _product(a, b, "matmul")
+    return _product(input, other, "matmul")
 
 
 def _product(a, b, op):

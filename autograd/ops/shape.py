@@ -85,22 +85,22 @@ class Pad(Function):
         return gy[ctx.crop], None, None
 
 
-def reshape(x, *shape):
-    """The same values in a new shape (one dimension may be -1)."""
+def reshape(x, *sizes, shape=None):
+    """The same values in a new shape (one dimension may be -1), given as ints, one sequence or shape=."""
     check_tensor("reshape", x)
-    shape = _sizes("reshape", shape)
+    shape = _given_sizes("reshape", sizes, "shape", shape)
     if any(n < -1 for n in shape):   # NumPy would read any negative size as -1
         raise ShapeError(f"reshape: invalid size {min(shape)} in shape {shape} for a tensor of shape {x.shape}; "
                          "sizes must be >= 0, or -1 for the one size to infer")
     return Reshape.apply(x, shape)   # a new tensor (a view) even for the same shape, as PyTorch
 
 
-def view(x, *shape):
-    """The same values in a new shape, sharing x's memory (one dimension may be -1); a RuntimeError when
-    x's layout (after t(), permute() or expand()) cannot take that shape without a copy, as PyTorch's
-    view does."""
+def view(x, *shape, size=None):
+    """The same values in a new shape (ints, one sequence or size=), sharing x's memory (one dimension may be
+    -1); a RuntimeError when x's layout (after t(), permute() or expand()) cannot take that shape without a
+    copy, as PyTorch's view does."""
     check_tensor("view", x)
-    out = reshape(x, *shape)
+    out = reshape(x, _given_sizes("view", shape, "size", size))
     if out is x or out.numel() <= 1:
         return out
     share = getattr(x.device.xp, "may_share_memory", None)
@@ -110,6 +110,17 @@ def view(x, *shape):
                            f"contiguous: after t(), permute() or expand()) cannot be viewed as "
                            f"{tuple(out.shape)} without a copy; use .reshape(...) or .contiguous().view(...)")
     return out
+
+
+def _given_sizes(op, sizes, keyword, value):
+    """The sizes given positionally (separate ints or one sequence) or by PyTorch's keyword (`keyword`=value), as
+    a tuple of ints."""
+    if value is not None:
+        if sizes:
+            raise TypeError(f"{op}: give the sizes positionally or as {keyword}=, not both (got {sizes!r} and "
+                            f"{keyword}={value!r})")
+        sizes = (value,)
+    return _sizes(op, sizes)
 
 
 def _sizes(op, sizes):
@@ -122,12 +133,12 @@ def _sizes(op, sizes):
         raise TypeError(f"{op}: sizes must be ints, got {sizes!r}") from None
 
 
-def permute(input, *dims):
-    """The tensor with its dims reordered: result dim i is input dim dims[i]."""
+def permute(input, *order, dims=None):
+    """The tensor with its dims reordered: result dim i is input dim dims[i] (ints, one sequence or dims=)."""
     check_tensor("permute", input)
-    if not dims:
+    if not order and dims is None:
         raise TypeError("permute: missing the dims (e.g. x.permute(1, 0); a 0-d tensor takes x.permute(()))")
-    dims = _sizes("permute", dims)
+    dims = _given_sizes("permute", order, "dims", dims)
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
         raise ShapeError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
                          f"{input.shape}")
@@ -269,10 +280,11 @@ def unflatten(input, dim, sizes):
     return reshape(input, input.shape[:d] + sizes + input.shape[d + 1:])
 
 
-def expand(input, *sizes):
-    """A view of `input` broadcast to `sizes` (-1 keeps a dim; new leading dims may be added)."""
+def expand(input, *sizes, size=None):
+    """A view of `input` broadcast to `sizes` (ints, one sequence or size=; -1 keeps a dim; new leading dims may
+    be added)."""
     check_tensor("expand", input)
-    sizes = _sizes("expand", sizes)
+    sizes = _given_sizes("expand", sizes, "size", size)
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise ShapeError(f"expand: sizes {sizes} have fewer dims than the tensor's shape {input.shape}")
@@ -294,9 +306,10 @@ def narrow(input, dim, start, length):
     return input[(slice(None),) * d + (slice(start, start + int(length)),)]
 
 
-def repeat(input, *sizes):
-    """`input` tiled `sizes[i]` times along each dim (extra leading sizes add dims), as Tensor.repeat."""
-    sizes = _sizes("repeat", sizes)
+def repeat(input, *sizes, repeats=None):
+    """`input` tiled `sizes[i]` times along each dim (ints, one sequence or repeats=; extra leading sizes add
+    dims), as Tensor.repeat."""
+    sizes = _given_sizes("repeat", sizes, "repeats", repeats)
     if len(sizes) < input.ndim:
         raise ShapeError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
     x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape) if len(sizes) > input.ndim else input

@@ -75,9 +75,11 @@ def _torch_name(dtype):
     return names.get(np.dtype(dtype).name, str(dtype))
 
 
-def view(x, *shape, dtype=None):
-    """Tensor.view: `view(dtype)` reinterprets the bytes (see view_dtype); `view(*shape)` reshapes without a
-    copy, as before."""
+def view(x, *shape, dtype=None, size=None):
+    """Tensor.view: `view(dtype)` reinterprets the bytes (see view_dtype); `view(*shape)` (or size=) reshapes
+    without a copy, as before."""
+    if size is not None:
+        return _view_shape(x, *shape, size=size)
     if dtype is not None:
         if shape:
             raise TypeError("view: pass either a dtype or a shape, not both")
