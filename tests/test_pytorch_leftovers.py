@@ -122,3 +122,57 @@ def test_numpy_operand_promotes_as_pytorch(dtype, op, other):
             warnings.simplefilter("ignore", DeprecationWarning)   # PyTorch's __array_wrap__ under NumPy 2
             return BINARY[op](lib.tensor([1, 2], dtype=DTYPES[dtype][k]), NUMPY_OTHERS[other])
     assert _outcome(lambda: run(ag, 0)) == _outcome(lambda: run(torch, 1))
+
+
+_SPECIAL = [float("nan"), float("inf"), -float("inf"), 0.0, 1.0, -1.0, 6.0, 0.5]
+# 64 entries: PyTorch's vectorised CPU loops, which any real tensor takes (a few activations, elu and hardtanh
+# among them, give another gradient at NaN in the scalar loop of tensors under 8 or 16 elements)
+NAN_INPUTS = {"x-special": (_SPECIAL * 8, [1.0, 0.25, 0.0, 2.0, 1.0, -3.0, 6.0, 0.5] * 8),
+              "both-special": (_SPECIAL * 8, _SPECIAL[::-1] * 8)}
+
+
+def _nan_cases(lib, F):
+    return {
+        "relu": lambda x, y: F.relu(x), "leaky_relu": lambda x, y: F.leaky_relu(x, 0.1),
+        "hardtanh": lambda x, y: F.hardtanh(x), "relu6": lambda x, y: F.relu6(x), "elu": lambda x, y: F.elu(x),
+        "threshold": lambda x, y: F.threshold(x, 0.5, -2.0), "hardswish": lambda x, y: F.hardswish(x),
+        "clamp": lambda x, y: lib.clamp(x, -0.5, 0.7), "clamp-min": lambda x, y: lib.clamp(x, min=0.2),
+        "clamp-tensors": lambda x, y: lib.clamp(x, y - 0.5, y + 0.5),
+        "clamp-tensor-min": lambda x, y: lib.clamp(x, min=y), "clamp-tensor-max": lambda x, y: lib.clamp(x, max=y),
+        "maximum": lambda x, y: lib.maximum(x, y), "minimum": lambda x, y: lib.minimum(x, y),
+        "fmax": lambda x, y: lib.fmax(x, y), "fmin": lambda x, y: lib.fmin(x, y), "abs": lambda x, y: lib.abs(x),
+        "sign": lambda x, y: lib.sign(x), "l1_loss": lambda x, y: F.l1_loss(x, y, reduction="none"),
+        "smooth_l1_loss": lambda x, y: F.smooth_l1_loss(x, y, reduction="none"),
+        "huber_loss": lambda x, y: F.huber_loss(x, y, reduction="none"),
+        "max": lambda x, y: lib.max(x).reshape(1), "min": lambda x, y: lib.min(x).reshape(1),
+        "max-dim": lambda x, y: lib.max(x.reshape(16, 4), 1)[0], "amin": lambda x, y: lib.amin(x.reshape(16, 4), 1)}
+
+
+def _grads(lib, F, name, dtype, xs, ys):
+    x = lib.tensor(xs, dtype=dtype, requires_grad=True)
+    y = lib.tensor(ys, dtype=dtype, requires_grad=True)
+    out = _nan_cases(lib, F)[name](x, y)
+    out.backward(lib.ones_like(out))
+
+    def host(t):
+        if t is None:
+            return None
+        t = t.detach()
+        return np.asarray(t.numpy(force=True) if lib is torch else t.numpy(), dtype=np.float64)
+    return host(out), host(x.grad), host(y.grad)
+
+
+@pytest.mark.parametrize("inputs", sorted(NAN_INPUTS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(_nan_cases(ag, None)))
+def test_gradients_at_nan_and_inf_match_pytorch(name, dtype, inputs):
+    import nn.functional as F
+    import torch.nn.functional as TF
+    xs, ys = NAN_INPUTS[inputs]
+    ours = _grads(ag, F, name, DTYPES[dtype][0], xs, ys)
+    theirs = _grads(torch, TF, name, DTYPES[dtype][1], xs, ys)
+    for what, a, b in zip(("forward", "input's gradient", "other's gradient"), ours, theirs):
+        if a is None or b is None:   # no gradient on one side: the other's must be zeros
+            assert not np.any(a if b is None else b), what
+            continue
+        np.testing.assert_allclose(a, b, rtol=1e-6, equal_nan=True, err_msg=what)

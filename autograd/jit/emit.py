@@ -10,7 +10,7 @@ import numpy as np
 
 from backends.numpy_backend import NumpyBackend
 from backends.thread_choice import matmul as host_matmul
-from backends.numpy_kernels.activation import relu_grad, sigmoid as numpy_sigmoid
+from backends.numpy_kernels.activation import relu_grad, relu_live, sigmoid as numpy_sigmoid
 
 from .backward import deliver
 from .program import analyse, elementwise, fused_runs, step_reads
@@ -101,7 +101,7 @@ class Emitter:
             self.put(f"{fn}({args[0]}, out={into})" if static else f"{into} = {fn}({args[0]})")
         elif op == "relu_grad" and self.numpy_acts:
             mask = self.bind(np.empty(self.p.meta[dst][0], bool), "m")
-            self.put(f"_np.greater({args[1]}, 0, out={mask})")
+            self.put(f"{self.bind(relu_live, 'f')}({args[1]}, out={mask})")
             grad = self.bind(relu_grad, "f")   # the cpu device's kernel: a select, bit for bit
             dtype = self.bind(np.dtype(self.p.meta[dst][1]), "t")
             self.put(f"{grad}({args[0]}, {mask}, {dtype}, out={into})" if static

@@ -20,7 +20,7 @@ _GELU_C = 0.044715
 
 
 def _relu_grad(xp, x, y, gy):
-    return PiecewiseLinearGrad.apply(gy, y, y._data > 0, 0.0)
+    return PiecewiseLinearGrad.apply(gy, y, ~(y._data <= 0), 0.0)   # NaN passes, as PyTorch's x <= 0 test
 
 
 def _silu_grad(xp, x, y, gy):

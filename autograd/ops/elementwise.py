@@ -190,7 +190,12 @@ class Abs(Function):
         return ctx.xp.abs(x)
 
     def backward(ctx, gy):
-        return gy * ctx.xp.sign(ctx.saved_tensors[0])
+        x = ctx.saved_tensors[0]
+        sign = ctx.xp.sign(x)
+        # PyTorch's sgn(NaN) is 0 (NumPy's is NaN); arrays are checked first, so a NaN-free one costs one pass
+        if sign.dtype.kind == "f" and (ctx.xp is not ctx.device.xp or ctx.xp.isnan(sign).any()):
+            sign = ctx.select(x != x, 0, sign)
+        return gy * sign
 
 
 class Sin(Function):
@@ -261,12 +266,12 @@ class _Extremum(Function):
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        wins_a = ctx.beats(a, b)
         tie = a == b
         half = gy * 0.5
         need = ctx.needs_input_grad
-        ga = unbroadcast(ctx.select(tie, half, ctx.select(wins_a, gy, 0)), _shape(a)) if need[0] else None
-        gb = unbroadcast(ctx.select(tie, half, ctx.select(wins_a, 0, gy)), _shape(b)) if need[1] else None
+        # PyTorch's masks: each side loses only where the other beats it, so both take gy where either is NaN
+        ga = unbroadcast(ctx.select(tie, half, ctx.select(ctx.beats(b, a), 0, gy)), _shape(a)) if need[0] else None
+        gb = unbroadcast(ctx.select(tie, half, ctx.select(ctx.beats(a, b), 0, gy)), _shape(b)) if need[1] else None
         return ga, gb
 
 
@@ -596,11 +601,11 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
         out = input
         if low is not None:
             out, low = _promote(out, low, "clamp")
-            out = where(lt(out, low), low, out)
         if high is not None:
             out, high = _promote(out, high, "clamp")
-            out = where(gt(out, high), high, out)
-        return named(out, "ClampBackward0") if out is not input else out
+            if low is not None and low.dtype != out.dtype:   # high widened the input: low follows
+                out, low = _promote(out, low, "clamp")
+        return ClipTensor.apply(out, low, high)
     low, high = (b.item() if isinstance(b, np.generic) else b for b in (low, high))   # NumPy scalars act as numbers
     integral = input._data.dtype.kind != "f" and not is_bf16(input._data.dtype)
     if integral and any(isinstance(b, float) for b in (low, high)):
@@ -608,6 +613,35 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     elif integral and input._data.dtype.kind in "iu":   # int bounds in the tensor's dtype (-1 for uint8 is 255)
         low, high = (fitted(b, input._data.dtype, "clamp") if type(b) is int else b for b in (low, high))
     return Clip.apply(input, low, high)
+
+
+class ClipTensor(Function):
+    """x limited to tensor bounds (either may be None), NaN in any of them giving NaN; gradients by PyTorch's
+    masks, so a NaN input passes its gradient to none of them."""
+    torch_name = "ClampBackward0"
+
+    def forward(ctx, x, lo, hi):
+        xp = ctx.xp
+        ctx.save_for_backward(x, lo, hi)
+        ctx.shapes = (x.shape, _shape(lo), _shape(hi))
+        out = x if lo is None else xp.maximum(x, lo)
+        return out if hi is None else xp.minimum(out, hi)
+
+    def backward(ctx, gy):
+        x, lo, hi = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        inside = (x >= lo if lo is not None else None)
+        if hi is not None:
+            inside = x <= hi if inside is None else inside & (x <= hi)
+        gx = unbroadcast(ctx.select(inside, gy, 0), ctx.shapes[0]) if need[0] else None
+        glo = ghi = None
+        if need[1]:
+            below = x < lo if hi is None else (x < lo) & (lo < hi)
+            glo = unbroadcast(ctx.select(below, gy, 0), ctx.shapes[1])
+        if need[2]:
+            above = x > hi if lo is None else (x > hi) | (hi < lo)
+            ghi = unbroadcast(ctx.select(above, gy, 0), ctx.shapes[2])
+        return gx, glo, ghi
 
 
 class RoundedDiv(Function):

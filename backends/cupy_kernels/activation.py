@@ -34,7 +34,7 @@ _FORWARD = {
 _FROM_OUTPUT = frozenset(("sigmoid", "tanh"))
 _BACKWARD = {
     # gy * 0 (not a literal 0) where x <= 0, so a NaN or inf gradient stays NaN as in NumPy
-    "relu": kernel("T x, T gy", "T gx", "gx = ((A)x > A(0)) ? gy : (T)A(0);", "dg_relu_backward"),
+    "relu": kernel("T x, T gy", "T gx", "gx = ((A)x <= A(0)) ? (T)A(0) : gy;", "dg_relu_backward"),
     "sigmoid": kernel("T y, T gy", "T gx", "A s = (A)y; gx = (T)((A(1) - s) * s * (A)gy);",
                       "dg_sigmoid_backward"),
     "tanh": kernel("T y, T gy", "T gx", "A t = (A)y; gx = (T)((A(1) - t * t) * (A)gy);", "dg_tanh_backward"),

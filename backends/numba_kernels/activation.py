@@ -103,7 +103,7 @@ def _backward(code, x, y, gy, gx):
     n = x.size
     if code == 0:
         for k in range(n):
-            gx[k] = gy[k] if x[k] > zero else zero   # a select: an inf or NaN gradient stops at a dead unit
+            gx[k] = zero if x[k] <= zero else gy[k]   # a select: an inf or NaN gradient stops at a dead unit
     elif code == 1:
         for k in range(n):
             gx[k] = gy[k] * y[k] * (one - y[k])

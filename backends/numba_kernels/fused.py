@@ -30,7 +30,7 @@ EXPRESSIONS = {
     "sqrt": "np.sqrt({a})",
     "act_relu": "(ZERO if {a} <= ZERO else {a})",
     "act_sigmoid": "vsigmoid({a})",
-    "relu_grad": "({a} if {b} > ZERO else ZERO)",
+    "relu_grad": "(ZERO if {b} <= ZERO else {a})",
     "greater": "{a} > {b}",
     "where": "({b} if {a} else {c})",
 }

@@ -158,6 +158,13 @@ def _act_forward(name, x):
 _SMALL_SELECT = 4096
 
 
+def relu_live(x, out=None):
+    """The mask of units relu passes a gradient through: not x <= 0, so NaN counts as live, as in PyTorch's
+    threshold_backward (x > 0 would stop the gradient at a NaN input)."""
+    live = np.less_equal(x, 0, out=out)
+    return np.logical_not(live, out=live)
+
+
 def relu_grad(gy, live, dtype, out=None):
     """gy where `live` (the unit's input > 0), else +0: PyTorch's threshold_backward, a select, so an inf or NaN
     gradient stops at a dead unit. On large gradients a product with the mask and `+ 0` (which makes its -0s +0)
@@ -183,7 +190,7 @@ def act_backward(name, x, y, gy):
         y = None if y is None else np.reshape(y, 1)
         return act_backward(name, np.reshape(x, 1), y, np.reshape(gy, 1)).reshape(())
     if name == "relu":
-        return relu_grad(gy, x > 0, np.result_type(gy, x))
+        return relu_grad(gy, relu_live(x), np.result_type(gy, x))
     x = np.asarray(x)
     computed = _float(x)
     if y is not None and y.dtype != computed.dtype:
