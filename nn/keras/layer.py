@@ -778,7 +778,9 @@ class Layer(Module):
             probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
             with ag.no_grad(), shape_probe_scope(), call_context(fresh=True):   # leaves the enclosing flag alone
                 results.append(self(*probe_args, training=False, **probe_kwargs))
-            self._call_losses = []
+            for layer in self.modules():   # a probe's losses, its sub-layers' too, are no call's (as Keras: none)
+                if isinstance(layer, Layer):
+                    object.__setattr__(layer, "_call_losses", [])
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 

@@ -83,3 +83,32 @@ def test_build_by_hand_without_a_build_method_marks_built_as_keras():
     (warning when sub-layers stay unbuilt); nn.keras left built False."""
     K, ours = fresh_sessions()
     assert _built_by_hand(ours) == _built_by_hand(K)
+
+
+def _losses_after_building(K):
+    class Penalty(K.layers.Layer):
+        def call(self, x):
+            self.add_loss(K.ops.mean(K.ops.square(x)))
+            return x
+
+    class Block(K.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.penalty = Penalty()
+            self.dense = K.layers.Dense(2, kernel_initializer="ones")
+
+        def call(self, x):
+            return self.dense(self.penalty(x))
+
+    inputs = K.Input((3,))
+    model = K.Model(inputs, Penalty()(Block()(inputs)))
+    before = len(model.losses)
+    model(np.ones((2, 3), "float32"))
+    return before, [round(float(K.ops.convert_to_numpy(v)), 5) for v in model.losses]
+
+
+def test_losses_of_nested_layers_from_functional_construction_are_dropped_as_keras():
+    """Building a functional model ran a nested layer's add_loss on the shape probe and kept it: model.losses
+    held 1 before any call where Keras holds none."""
+    K, ours = fresh_sessions()
+    assert _losses_after_building(ours) == _losses_after_building(K)
