@@ -61,3 +61,32 @@ def test_pytorchs_keyword_names_for_sizes_and_bounds(call):
     theirs = eval(call, {"lib": torch, "x": torch.arange(6.0).reshape(2, 3)})
     for mine, want in zip(ours if isinstance(ours, tuple) else [ours], theirs if isinstance(theirs, tuple) else [theirs]):
         np.testing.assert_array_equal(mine.numpy(), want.numpy())
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("call", [
+    "F.cross_entropy(x, y, size_average=False)", "F.cross_entropy(x, y, None, None, 1, False)",
+    "F.nll_loss(x.log_softmax(1), y, reduce=False)", "F.binary_cross_entropy(x.sigmoid(), p, size_average=False)",
+    "F.binary_cross_entropy_with_logits(x, p, None, True, False)", "F.kl_div(x.log_softmax(1), p, size_average=False)",
+    "F.margin_ranking_loss(x[:, 0], x[:, 1], s, 0.1, False)", "F.cosine_embedding_loss(x, p, s, reduce=False)",
+    "F.triplet_margin_loss(x, p, p.flip(0), size_average=False)", "F.cross_entropy(x, y, ignore_index=1, reduction='sum')",
+    "nn.CrossEntropyLoss(ignore_index=2, label_smoothing=0.1)(x, y)", "nn.KLDivLoss(reduction='batchmean', log_target=True)(x, x.flip(0))",
+    "nn.TripletMarginLoss(0.5, swap=True)(x, p, p.flip(0))", "nn.BCEWithLogitsLoss(pos_weight=lib.ones(3) * 2)(x, p)",
+])
+def test_losses_take_pytorchs_deprecated_size_average_and_reduce(call):
+    """F.cross_entropy, nll_loss, binary_cross_entropy(_with_logits), kl_div, margin_ranking_loss,
+    cosine_embedding_loss and triplet_margin_loss take size_average / reduce where PyTorch's do (by keyword and in
+    PyTorch's positional order), as the other losses already did; deepgrad raised TypeError (old code's
+    F.binary_cross_entropy(recon, x, size_average=False)) or read the positions differently."""
+    torch = require_torch()
+    import torch.nn.functional as TF
+    import nn
+    import nn.functional as F
+    rng = np.random.default_rng(0)
+    x, p = rng.standard_normal((4, 3)), rng.uniform(0.1, 0.9, (4, 3))
+    y, s = np.array([0, 2, 1, 2]), np.array([1.0, -1.0, 1.0, -1.0])
+    def env(lib, functional, layers):
+        return {"lib": lib, "F": functional, "nn": layers, "x": lib.tensor(x), "p": lib.tensor(p),
+                "y": lib.tensor(y), "s": lib.tensor(s)}
+    ours, theirs = eval(call, env(ag, F, nn)), eval(call, env(torch, TF, torch.nn))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-12)

@@ -20,19 +20,24 @@ def _same_shapes(op, names, tensors):
         raise ValueError(f"{op}: {listed} must have one shape")
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
-    """max(0, -target * (input1 - input2) + margin): target 1 means input1 should rank higher, -1 lower."""
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin): target 1 means input1 should rank higher, -1 lower
+    (size_average / reduce: PyTorch's deprecated spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin, reduction)
+        return autocast.run("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin,
+                            reduction=reduction)
     _same_shapes("margin_ranking_loss", ("input1", "input2", "target"), (input1, input2, target))
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction, "margin_ranking_loss")
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1; rows of (N, D) inputs
-    (or one (D,) pair with a 0-d target)."""
+    (or one (D,) pair with a 0-d target); size_average / reduce are PyTorch's deprecated reduction spellings."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("cosine_embedding_loss", cosine_embedding_loss, input1, input2, target, margin, reduction)
+        return autocast.run("cosine_embedding_loss", cosine_embedding_loss, input1, input2, target, margin,
+                            reduction=reduction)
     op = "cosine_embedding_loss"
     _same_shapes(op, ("input1", "input2"), (input1, input2))
     check_tensor(op, target)
@@ -47,12 +52,15 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return _reduce(loss, reduction, op)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
     """max(0, margin + d(anchor, positive) - d(anchor, negative)) with d the p-norm distance (plus eps);
-    `swap` uses d(positive, negative) instead when it is smaller."""
+    `swap` uses d(positive, negative) instead when it is smaller (size_average / reduce: PyTorch's deprecated
+    spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("triplet_margin_loss", triplet_margin_loss, anchor, positive, negative, margin, p, eps,
-                            swap, reduction)
+                            swap, reduction=reduction)
     op = "triplet_margin_loss"
     _same_shapes(op, ("anchor", "positive", "negative"), (anchor, positive, negative))
     if anchor.ndim not in (1, 2):

@@ -186,11 +186,14 @@ def _class_weight(op, weight, input):
     return weight
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices or class probabilities
+    (size_average / reduce: PyTorch's deprecated spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("cross_entropy", cross_entropy, input, target, weight, ignore_index, reduction,
-                            label_smoothing)
+        return autocast.run("cross_entropy", cross_entropy, input, target, weight, ignore_index=ignore_index,
+                            reduction=reduction, label_smoothing=label_smoothing)
     check_tensor("cross_entropy", input)
     check_tensor("cross_entropy", target, "target")
     _check_reduction("cross_entropy", reduction)
@@ -277,10 +280,12 @@ def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
     return loss * kept
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes."""
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log-likelihood of log-probabilities (N, C) or (N, C, d1, ...) at the target classes
+    (size_average / reduce: PyTorch's deprecated spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("nll_loss", nll_loss, input, target, weight, ignore_index, reduction)
+        return autocast.run("nll_loss", nll_loss, input, target, weight, ignore_index=ignore_index, reduction=reduction)
     check_tensor("nll_loss", input)
     check_tensor("nll_loss", target, "target")
     if complex_forms.active:
@@ -324,10 +329,12 @@ def _float_target(op, input, target):
                          f"(torch.full((n,), 1.0), not torch.full((n,), 1))")
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does."""
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """BCE of probabilities in [0, 1]; the logs are clamped at -100 as PyTorch does (size_average / reduce:
+    PyTorch's deprecated spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("binary_cross_entropy", binary_cross_entropy, input, target, weight, reduction)
+        return autocast.run("binary_cross_entropy", binary_cross_entropy, input, target, weight, reduction=reduction)
     check_tensor("binary_cross_entropy", input)
     check_tensor("binary_cross_entropy", target, "target")
     _float_target("binary_cross_entropy", input, target)
@@ -338,11 +345,14 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return named(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0")
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
-    """BCE of sigmoid(input), computed from the logits without overflow at any magnitude."""
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """BCE of sigmoid(input), computed from the logits without overflow at any magnitude (size_average / reduce:
+    PyTorch's deprecated spellings of the reduction)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, input, target, weight,
-                            reduction, pos_weight)
+                            reduction=reduction, pos_weight=pos_weight)
     check_tensor("binary_cross_entropy_with_logits", input)
     check_tensor("binary_cross_entropy_with_logits", target, "target")
     _float_target("binary_cross_entropy_with_logits", input, target)
@@ -374,9 +384,11 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
     return _reduce(ag.relu(margin - y * input), reduction, "hinge_loss")
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """KL(target || prediction) with `input` as log-probabilities; reduction may also be 'batchmean'. 'mean'
-    averages over every element and warns, as PyTorch's does (the KL divergence per sample is 'batchmean')."""
+    averages over every element and warns, as PyTorch's does (the KL divergence per sample is 'batchmean');
+    size_average / reduce are PyTorch's deprecated spellings of the reduction."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction == "mean":
         warnings.warn("kl_div: reduction='mean' divides the summed loss by the number of elements (batch size times "
                       "the size of each distribution); reduction='batchmean' divides by the batch size only and gives "
