@@ -176,3 +176,46 @@ def test_gradients_at_nan_and_inf_match_pytorch(name, dtype, inputs):
             assert not np.any(a if b is None else b), what
             continue
         np.testing.assert_allclose(a, b, rtol=1e-6, equal_nan=True, err_msg=what)
+
+
+_PRODUCT_INPUTS = {
+    "finite": [[1.5, -2.0, 0.5], [3.0, -0.25, 2.0]], "one zero": [[1.5, 0.0, 0.5], [3.0, -0.25, 2.0]],
+    "two zeros in a row": [[0.0, 2.0, 0.0], [3.0, -0.25, 2.0]], "zeros in two rows": [[0.0, 2.0, 1.0], [3.0, 0.0, 2.0]],
+    "inf": [[np.inf, 2.0, 0.5], [3.0, -np.inf, 2.0]], "inf and zero": [[np.inf, 0.0, 0.5], [3.0, -0.25, 2.0]],
+    "zero then inf": [[0.0, 1.5, np.inf], [2.0, 3.0, -1.0]], "nan": [[np.nan, 2.0, 0.5], [3.0, -0.25, 2.0]],
+    "nan and zero": [[np.nan, 0.0, 0.5], [3.0, -0.25, 2.0]], "nan and two zeros": [[np.nan, 0.0, 0.0], [1.0, 2.0, 3.0]],
+    "0-d inf": np.inf}
+_PRODUCTS = {"prod": lambda t: t.prod(), "prod-dim0": lambda t: t.prod(0), "prod-dim1": lambda t: t.prod(-1, True),
+             "cumprod-dim0": lambda t: t.cumprod(0), "cumprod-dim1": lambda t: t.cumprod(1)}
+
+
+@pytest.mark.parametrize("inputs", sorted(_PRODUCT_INPUTS))
+@pytest.mark.parametrize("name", sorted(_PRODUCTS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_prod_and_cumprod_gradients_at_zero_inf_and_nan_match_pytorch(name, inputs, dtype):
+    values = _PRODUCT_INPUTS[inputs]
+    if np.ndim(values) == 0 and name.endswith("dim1"):
+        pytest.skip("a 0-d tensor has no dim 1")
+
+    def run(lib, k):
+        x = lib.tensor(values, dtype=DTYPES[dtype][k], requires_grad=True)
+        y = _PRODUCTS[name](x)
+        y.backward(lib.full(y.shape, -1.5, dtype=DTYPES[dtype][k]))
+        return np.asarray(y.detach().numpy(), np.float64), np.asarray(x.grad.numpy(), np.float64)
+    for ours, theirs in zip(run(ag, 0), run(torch, 1)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lerp_gradients_with_a_tensor_weight_at_infinities_match_pytorch(dtype):
+    special = [np.nan, np.inf, -np.inf, 0.0, 1.0, -2.0]
+    weights = [0.0, 0.25, 0.5, 1.0, 1.5, -0.5, np.inf, np.nan]
+    grid = np.array([(a, b, w) for a in special for b in special for w in weights]).T
+
+    def run(lib, k):
+        a, b, w = (lib.tensor(v, dtype=DTYPES[dtype][k], requires_grad=True) for v in grid)
+        y = lib.lerp(a, b, w)
+        y.backward(lib.ones_like(y))
+        return [np.asarray(t.detach().numpy(), np.float64) for t in (y, a.grad, b.grad, w.grad)]
+    for what, ours, theirs in zip(("forward", "input", "end", "weight"), run(ag, 0), run(torch, 1)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, equal_nan=True, err_msg=what)

@@ -166,6 +166,24 @@ def hypot(input, other):
     return Hypot.apply(*_promote(_floating(a), _floating(b), "hypot"))
 
 
+class Lerp(Function):
+    """input + weight * (end - input) with a tensor weight, by PyTorch's two forms forward and its products
+    backward (the weight's gradient gy * (end - input) stays infinite at an infinite end)."""
+    torch_name = "LerpBackward1"
+
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        diff = b - a
+        return ctx.select(ctx.xp.abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+
+    def backward(ctx, gy):
+        a, b, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (unbroadcast(gy * (1 - w), a.shape) if need[0] else None,
+                unbroadcast(gy * w, b.shape) if need[1] else None,
+                unbroadcast(gy * (b - a), w.shape) if need[2] else None)
+
+
 def lerp(input, end, weight):
     """input + weight * (end - input): linear interpolation, broadcasting (weight a number or a tensor)."""
     check_tensor("lerp", input)
@@ -173,6 +191,13 @@ def lerp(input, end, weight):
         complex_forms.refuse("lerp (a weight tensor of another dtype than the complex input)", input, weight)
     # PyTorch's two forms: from the nearer end, so that weight 1 gives `end` exactly and an infinite input
     # stays infinite (input + w * (end - input) gives inf - inf there)
+    if isinstance(weight, Tensor) and isinstance(end, Tensor) and "c" not in (input.dtype.kind, end.dtype.kind,
+                                                                               weight.dtype.kind):
+        a, b = _promote(input, end, "lerp")
+        a, w = _promote(a, weight, "lerp")
+        if b.dtype != a.dtype:   # the weight widened the input: end follows
+            a, b = _promote(a, b, "lerp")
+        return Lerp.apply(a, b, w)
     diff = sub(end, input)
     if isinstance(weight, Tensor):
         out = where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, 1 - weight)))

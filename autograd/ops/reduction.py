@@ -213,16 +213,27 @@ class Prod(Function):
     def forward(ctx, x, axis=None, keepdims=False, dtype=None):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
-        ctx.save_for_backward(x)
-        return x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
+        ctx.whole = axis is None
+        out = x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
+        ctx.save_for_backward(x, out)
+        return out
 
     def backward(ctx, gy):
-        x = ctx.saved_tensors[0]
+        # PyTorch's cases, which differ at inf and NaN entries: no zero, out / x; a product of all elements with
+        # two zeros or more, zeros; otherwise the exact exclusive products
+        x, out = ctx.saved_tensors
         xp = ctx.xp
         if x.size == 0:
             return xp.zeros_like(x)
+        if x.ndim == 0:
+            return gy
         axes = ctx.axes
         g = _expand(gy, x.shape, axes, ctx.keepdims)
+        zeros = int(xp.count_nonzero(x == 0))
+        if zeros == 0:
+            return g * (_expand(out, x.shape, axes, ctx.keepdims) / x)
+        if zeros > 1 and ctx.whole:
+            return xp.zeros_like(x)
         # product of all other elements, exact when x has zeros: exclusive cumulative products
         keep = [i for i in range(x.ndim) if i not in axes]
         perm = keep + list(axes)

@@ -29,19 +29,33 @@ class Cumprod(Function):
         return out
 
     def backward(ctx, gy):
-        # d out_j / d x_i = prod_{k<=j, k!=i} x_k: exclusive products, exact when x has zeros
+        # PyTorch's O(n) first-derivative cases, which fix what inf and NaN entries give: without zeros,
+        # reversed cumsum(out * gy) / x; with zeros, that formula before a slice's first zero, the exact sum
+        # over the products that skip it at the first zero, and 0 after it
         x, out = ctx.saved_tensors
         xp = ctx.xp
-        moved = xp.moveaxis(x, ctx.dim, -1)
-        g = xp.moveaxis(gy, ctx.dim, -1)
-        n = moved.shape[-1]
-        grad = xp.zeros_like(moved)
-        for i in range(n):   # O(n^2) but exact with zeros; cumprod dims are short in practice
-            before = xp.prod(moved[..., :i], axis=-1, keepdims=True)
-            after = xp.cumprod(moved[..., i + 1:], axis=-1)
-            terms = xp.concatenate([xp.ones_like(before), after], axis=-1) * before
-            grad[..., i] = (terms * g[..., i:]).sum(axis=-1)
+        if x.size <= 1 or x.shape[ctx.dim] == 1:
+            return gy, None
+        mx, g, mo = (xp.moveaxis(a, ctx.dim, -1) for a in (x, gy, out))
+        w = mo * g
+        is_zero = mx == 0
+        if not is_zero.any():
+            return xp.moveaxis(_reversed_cumsum(xp, w) / mx, -1, ctx.dim), None
+        count = xp.cumsum(is_zero, axis=-1)
+        before = count == 0
+        grad = ctx.select(before, _reversed_cumsum(xp, ctx.select(before, w, 0)) / ctx.select(before, mx, 1), 0)
+        between = count == 1
+        first = is_zero & between
+        skipped = xp.cumprod(ctx.select(between & ~first, mx, 1), axis=-1)   # prod of x_j for z1 < j <= k
+        total = (skipped * ctx.select(between, g, 0)).sum(axis=-1, keepdims=True)
+        exclusive = xp.concatenate([xp.ones_like(mo[..., :1]), mo[..., :-1]], axis=-1)   # prod of x_j, j < z1
+        grad = ctx.select(first, total * exclusive, grad)
         return xp.moveaxis(grad, -1, ctx.dim), None
+
+
+def _reversed_cumsum(xp, a):
+    """Sums of each entry and those after it along the last axis."""
+    return xp.flip(xp.cumsum(xp.flip(a, -1), axis=-1), -1)
 
 
 def _scan(op, cls, input, dim, dtype):
