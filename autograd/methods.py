@@ -285,7 +285,7 @@ _BINDINGS = {
     "reciprocal": RD.reciprocal, "abs": E.abs, "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": A.sigmoid,
     "relu": A.relu, "sign": E.sign, "clip": E.clip, "clamp": RD.clamp, "maximum": E.maximum, "minimum": E.minimum,
     "floor": RD.floor, "ceil": RD.ceil, "round": RD.round, "trunc": RD.trunc,
-    "isnan": RD.isnan, "isinf": RD.isinf, "isfinite": RD.isfinite, "where": lambda self, cond, other: E.where(cond, self, other),
+    "isnan": RD.isnan, "isinf": RD.isinf, "isfinite": RD.isfinite, "where": lambda self, condition, other: E.where(condition, self, other),
     "eq": E.eq, "ne": E.ne, "lt": E.lt, "le": E.le, "gt": E.gt, "ge": E.ge,
     "logical_and": E.logical_and, "logical_or": E.logical_or, "logical_not": E.logical_not,
     "logical_xor": E.logical_xor,
@@ -304,7 +304,7 @@ _BINDINGS = {
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "outer": L.outer,
     # shape
     "reshape": _reshape, "view": VDT.view, "view_as": _view_as, "reshape_as": _view_as,
-    "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapaxes,
+    "transpose": S.transpose, "permute": _permute, "t": S.t, "swapaxes": S.swapaxes, "swapdims": S.swapdims,
     "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
     "expand_dims": S.expand_dims, "broadcast_to": S.broadcast_to_method, "expand": _expand, "expand_as": _expand_as,
     "flatten": S.flatten, "unflatten": S.unflatten, "flip": _flip, "pad": S.pad, "narrow": S.narrow,

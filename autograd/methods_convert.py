@@ -145,8 +145,12 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 
 def _newer(make, doc):
-    def method(self, *size, dtype=None, device=None, requires_grad=False):
-        return make(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
+        if size is not None:   # PyTorch's keyword: x.new_zeros(size=(2, 3))
+            if sizes:
+                raise TypeError(f"{make.__name__}: give the size positionally or as size=, not both")
+            sizes = (size,)
+        return make(*sizes, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
     method.__doc__ = doc
     return method
 

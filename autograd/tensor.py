@@ -167,8 +167,9 @@ class Tensor:
         mark_modified(self._data)
 
     # ----- conversion --------------------------------------------------------------------------
-    def numpy(self):
-        """The values as a NumPy array on the host (shares memory on CPU devices)."""
+    def numpy(self, *, force=False):
+        """The values as a NumPy array on the host (shares memory on CPU devices); `force` is accepted for
+        PyTorch's numpy(force=True), which this already does (no refusal for tensors that require grad)."""
         if capture.recorder is not None:
             refuse_host_read("numpy()", self._data.shape)
         host = self._host()
@@ -303,8 +304,9 @@ class Tensor:
             source._node.torch_name = "AliasBackward0"
         return as_class(source, cls)
 
-    def requires_grad_(self, flag=True):
+    def requires_grad_(self, requires_grad=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""
+        flag = requires_grad
         if flag and not is_floating(self.dtype):
             raise DtypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
                              "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")

@@ -90,3 +90,20 @@ def test_losses_take_pytorchs_deprecated_size_average_and_reduce(call):
                 "y": lib.tensor(y), "s": lib.tensor(s)}
     ours, theirs = eval(call, env(ag, F, nn)), eval(call, env(torch, TF, torch.nn))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    "lib.pow(x, exponent=2)", "x.pow(exponent=3)", "lib.mul(x, other=2)", "x.div(other=4)", "lib.div(x, other=x + 1)",
+    "lib.maximum(x, other=x.flip(0))", "x.minimum(other=x.T.reshape(2, 3))", "lib.eq(x, other=x.round())", "x.lt(other=2)",
+    "lib.where(x > 2, input=x, other=0.0)", "x.where(condition=x > 1, other=x.neg())", "x.requires_grad_(requires_grad=True)",
+    "x.numpy(force=True)", "lib.swapdims(x, dim0=0, dim1=1)", "x.swapdims(dim0=1, dim1=0)", "x.new_zeros(size=(2, 4))",
+    "x.new_ones(size=[3])",
+])
+def test_pytorchs_keyword_names_for_operands(call):
+    """Keyword spellings PyTorch accepts: input= / other= on mul, div, maximum, minimum, comparisons and where,
+    exponent= on pow, requires_grad_(requires_grad=...), numpy(force=True), swapdims(dim0=, dim1=) and
+    new_zeros(size=); deepgrad named these a / b, flag, axis0 / axis1 or took no keyword (TypeError)."""
+    torch = require_torch()
+    ours = eval(call, {"lib": ag, "x": ag.tensor([[0.5, 1.5, 2.5], [3.0, -1.0, 2.0]])})
+    theirs = eval(call, {"lib": torch, "x": torch.tensor([[0.5, 1.5, 2.5], [3.0, -1.0, 2.0]])})
+    np.testing.assert_array_equal(np.asarray(ours), theirs.detach().numpy() if hasattr(theirs, "detach") else theirs)

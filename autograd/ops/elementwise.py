@@ -474,9 +474,9 @@ def _check_alpha(a, b, alpha, op):
                            ".float())")
 
 
-def mul(a, b):
-    """a * b, broadcasting."""
-    a, b = _promote(a, b, "mul")
+def mul(input, other):
+    """input * other, broadcasting."""
+    a, b = _promote(input, other, "mul")
     # a half-precision tensor times a number: in float32 (half_scalars.py); bfloat16's dtype kind is "V"
     if b.__class__ in NUMBERS and (a._data.dtype is F16 or a._data.dtype.kind == "V"):
         return HalfTimesNumber.apply(a, b)
@@ -485,12 +485,12 @@ def mul(a, b):
     return Mul.apply(a, b)
 
 
-def div(a, b, *, rounding_mode=None):
-    """a / b (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
+def div(input, other, *, rounding_mode=None):
+    """input / other (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
     gradient through the rounding, as in PyTorch's floor division)."""
     if rounding_mode is not None:
-        return rounded_div(a, b, rounding_mode)
-    a, b = _promote(a, b, "div")
+        return rounded_div(input, other, rounding_mode)
+    a, b = _promote(input, other, "div")
     if _integral(a) and _integral(b):   # true division of integers gives the default float, as in PyTorch
         if isinstance(a, Tensor):
             a = a.astype(get_default_dtype())
@@ -522,10 +522,10 @@ def _integral(x):
     return not is_floating(x._data.dtype) if isinstance(x, Tensor) else isinstance(x, int)
 
 
-def pow(a, b):
-    """a ** b, broadcasting."""
-    out = Pow.apply(*_promote(a, b, "pow"))
-    return named(out, "PowBackward1") if isinstance(a, Tensor) and isinstance(b, Tensor) else out
+def pow(input, exponent):
+    """input ** exponent, broadcasting."""
+    out = Pow.apply(*_promote(input, exponent, "pow"))
+    return named(out, "PowBackward1") if isinstance(input, Tensor) and isinstance(exponent, Tensor) else out
 
 
 def neg(x):
@@ -695,14 +695,14 @@ def _float_quotient(xp, x, y, mode):
         return xp.trunc(xp.true_divide(x, y))
 
 
-def maximum(a, b):
+def maximum(input, other):
     """Elementwise maximum, broadcasting."""
-    return Maximum.apply(*_promote(a, b, "maximum"))
+    return Maximum.apply(*_promote(input, other, "maximum"))
 
 
-def minimum(a, b):
+def minimum(input, other):
     """Elementwise minimum, broadcasting."""
-    return Minimum.apply(*_promote(a, b, "minimum"))
+    return Minimum.apply(*_promote(input, other, "minimum"))
 
 
 def clone(input, *, memory_format=None):
@@ -717,9 +717,10 @@ def clone(input, *, memory_format=None):
     return Clone.apply(input) if memory_format.order is None else Clone.apply(input, memory_format)
 
 
-def where(condition, a=None, b=None):
-    """a where condition is true, else b (broadcasting; gradients flow to the chosen side); where(condition) alone
-    is condition.nonzero(as_tuple=True), the indices of its True elements, as in PyTorch."""
+def where(condition, input=None, other=None):
+    """input where condition is true, else other (broadcasting; gradients flow to the chosen side); where(condition)
+    alone is condition.nonzero(as_tuple=True), the indices of its True elements, as in PyTorch."""
+    a, b = input, other
     if a is None and b is None and isinstance(condition, Tensor):
         return condition.nonzero(as_tuple=True)
     if a is None or b is None:
@@ -749,8 +750,8 @@ def _check_condition_dtype(condition):
 
 
 def _compare(op, name):
-    def compare(a, b):
-        a, b = _promote(a, b, name)
+    def compare(input, other):
+        a, b = _promote(input, other, name)
         return no_grad_op(name, lambda xp, x, y: op(x, y), a, b)   # bad shapes or devices: apply names the op
     compare.__name__ = name
     compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."

@@ -175,7 +175,9 @@ def swapaxes(input, axis0, axis1):
     return Transpose.apply(input, tuple(axes))
 
 
-swapdims = swapaxes
+def swapdims(input, dim0, dim1):
+    """torch.swapdims: swapaxes with PyTorch's dim0 / dim1 keyword names."""
+    return swapaxes(input, dim0, dim1)
 
 
 def t(input):
