@@ -107,3 +107,20 @@ def test_pytorchs_keyword_names_for_operands(call):
     ours = eval(call, {"lib": ag, "x": ag.tensor([[0.5, 1.5, 2.5], [3.0, -1.0, 2.0]])})
     theirs = eval(call, {"lib": torch, "x": torch.tensor([[0.5, 1.5, 2.5], [3.0, -1.0, 2.0]])})
     np.testing.assert_array_equal(np.asarray(ours), theirs.detach().numpy() if hasattr(theirs, "detach") else theirs)
+
+
+@pytest.mark.parametrize("call", [
+    "F.silu(input=x)", "F.gelu(input=x, approximate='tanh')", "F.sigmoid(input=x)", "F.tanh(input=x)", "F.elu(input=x)",
+    "F.hardtanh(input=x, min_val=-0.5)", "F.leaky_relu(input=x, negative_slope=0.2)", "F.softplus(input=x, beta=2)",
+    "F.linear(input=x, weight=x.T @ x)", "lib.relu(input=x)", "lib.sigmoid(input=x)",
+])
+def test_activations_and_linear_take_input_by_keyword(call):
+    """F.silu(input=x) and the other activations, F.linear(input=...) and torch.relu / torch.sigmoid take PyTorch's
+    keyword `input`; deepgrad named it x (TypeError: unexpected keyword argument 'input')."""
+    torch = require_torch()
+    import torch.nn.functional as TF
+    import nn.functional as F
+    data = [[0.5, -1.5], [2.0, -0.25]]
+    ours = eval(call, {"lib": ag, "F": F, "x": ag.tensor(data, dtype=ag.float64)})
+    theirs = eval(call, {"lib": torch, "F": TF, "x": torch.tensor(data, dtype=torch.float64)})
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

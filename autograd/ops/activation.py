@@ -218,20 +218,20 @@ class Sigmoid(Function):
         return gy * (1 - out) * out   # PyTorch's order of the products
 
 
-def sigmoid(x):
+def sigmoid(input):
     """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
-    check_tensor("sigmoid", x)
-    return Sigmoid.apply(_floating(x))
+    check_tensor("sigmoid", input)
+    return Sigmoid.apply(_floating(input))
 
 
-def relu(x):
+def relu(input):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
-    check_tensor("relu", x)
-    if x.dtype.kind == "f" or is_bf16(x.dtype):
-        return Relu.apply(x)
-    if x.dtype.kind == "c":
-        complex_forms.refuse("relu", x)
-    return maximum(x, 0)
+    check_tensor("relu", input)
+    if input.dtype.kind == "f" or is_bf16(input.dtype):
+        return Relu.apply(input)
+    if input.dtype.kind == "c":
+        complex_forms.refuse("relu", input)
+    return maximum(input, 0)
 
 
 def _softmax(op, input, dim, dtype, axis, log):

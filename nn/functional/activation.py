@@ -20,60 +20,60 @@ def relu(input, inplace=False):
     return _maybe_inplace("relu", _relu, input, inplace)
 
 
-def leaky_relu(x, negative_slope=0.01, inplace=False):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, negative_slope * x otherwise (into x with `inplace`)."""
-    check_tensor("leaky_relu", x)
-    return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), x, inplace)
+    check_tensor("leaky_relu", input)
+    return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), input, inplace)
 
 
-def elu(x, alpha=1.0, inplace=False):
+def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise (into x with `inplace`)."""
-    check_tensor("elu", x)
-    return _maybe_inplace("elu", lambda t: _elu(t, alpha), x, inplace)
+    check_tensor("elu", input)
+    return _maybe_inplace("elu", lambda t: _elu(t, alpha), input, inplace)
 
 
 def _elu(x, alpha):
     return Elu.apply(x, float(alpha))
 
 
-def gelu(x, approximate="none"):
+def gelu(input, approximate="none"):
     """Gaussian error linear unit: x * Phi(x) exactly ('none'), or its tanh approximation ('tanh')."""
-    check_tensor("gelu", x)
+    check_tensor("gelu", input)
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return (Gelu if approximate == "none" else GeluTanh).apply(x)
+    return (Gelu if approximate == "none" else GeluTanh).apply(input)
 
 
-def silu(x, inplace=False):
+def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish; into x with `inplace`)."""
-    check_tensor("silu", x)
-    return _maybe_inplace("silu", Silu.apply, x, inplace)
+    check_tensor("silu", input)
+    return _maybe_inplace("silu", Silu.apply, input, inplace)
 
 
-def tanh(x):
+def tanh(input):
     """Hyperbolic tangent."""
-    check_tensor("tanh", x)
-    return ag.tanh(x)
+    check_tensor("tanh", input)
+    return ag.tanh(input)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
-    check_tensor("softplus", x)
-    bx = x * beta if beta != 1 else x
+    check_tensor("softplus", input)
+    bx = input * beta if beta != 1 else input
     smooth = Softplus.apply(bx)
     if beta != 1:
         smooth = smooth / beta
-    return _named(ag.where(bx > threshold, x, smooth), "SoftplusBackward0")
+    return _named(ag.where(bx > threshold, input, smooth), "SoftplusBackward0")
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 at the ends and beyond (as PyTorch)."""
-    check_tensor("hardtanh", x)
+    check_tensor("hardtanh", input)
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
-    if x.dtype.kind in "iu":   # integer input keeps its dtype, as in PyTorch
-        return _maybe_inplace("hardtanh", lambda t: ag.clip(t, int(min_val), int(max_val)), x, inplace)
-    return _maybe_inplace("hardtanh", lambda t: Hardtanh.apply(t, min_val, max_val), x, inplace)
+    if input.dtype.kind in "iu":   # integer input keeps its dtype, as in PyTorch
+        return _maybe_inplace("hardtanh", lambda t: ag.clip(t, int(min_val), int(max_val)), input, inplace)
+    return _maybe_inplace("hardtanh", lambda t: Hardtanh.apply(t, min_val, max_val), input, inplace)
 
 
 def _float_input(op, x):

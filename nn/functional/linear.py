@@ -6,11 +6,11 @@ from autograd import autocast_state as autocast
 from ._args import same_dtype
 
 
-def linear(x, weight, bias=None):
+def linear(input, weight, bias=None):
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("linear", linear, x, weight, bias)
-    check_tensor("linear", x)
+        return autocast.run("linear", linear, input, weight, bias)
+    check_tensor("linear", input)
     check_tensor("linear", weight, "weight")
-    same_dtype("linear", x, weight=weight, bias=bias)
-    return Linear.apply(x, weight, bias)
+    same_dtype("linear", input, weight=weight, bias=bias)
+    return Linear.apply(input, weight, bias)
