@@ -32,4 +32,7 @@ __all__ += ["Adafactor", "ASGD", "RAdam", "Rprop"]
 from .sparse_adam import SparseAdam
 
 __all__ += ["SparseAdam"]
+from .muon import Muon
+
+__all__ += ["Muon"]
 from . import swa_utils

@@ -23,7 +23,8 @@ _BOOKKEEPING = ("params", "initial_lr")
 # (PyTorch keeps it silently; we keep it too, and warn).
 _OPTION_NAMES = frozenset(("lr", "momentum", "dampening", "nesterov", "weight_decay", "betas", "eps", "amsgrad",
                            "alpha", "centered", "lr_decay", "rho", "etas", "step_sizes", "momentum_decay",
-                           "decoupled_weight_decay", "lambd", "t0", "initial_accumulator_value", "maximize"))
+                           "decoupled_weight_decay", "lambd", "t0", "initial_accumulator_value", "maximize",
+                           "ns_coefficients", "ns_steps", "adjust_lr_fn"))
 _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator); a set has no stable order, "
               "so state_dict indices would change between runs")
 
