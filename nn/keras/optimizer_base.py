@@ -174,20 +174,33 @@ class Optimizer(CustomOptimizerAPI):
         # Keras lists the use_ema averages of all weights, then their gradient accumulators, then the slots
         # weight by weight
         passes = [((slot,), self._weights.items()) for slot in self._extra_slot_names()]
-        for slot_names, weights in passes + [(self._slot_names(), [item]) for item in self._weights.items()]:
+        passes += [(group, [item]) for group in self._slot_groups() for item in self._weights.items()]
+        unscoped = set()
+        for slot_names, weights in passes:
             for key, weight in weights:
                 prefix = str(getattr(weight, "path", None) or getattr(weight, "name", "variable")).replace("/", "_")
                 slots = self._state.get(key, {})
                 for slot in slot_names:
-                    if slot in slots:
-                        name = prefix if slot in ("row", "column") and not slots[slot].ndim else \
-                            f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}"
-                        out.append(Variable.view(slots[slot], weight.device, name))
+                    if slot not in slots:
+                        continue
+                    if slot in ("row", "column"):
+                        # Keras names Adafactor's factored statistics after the weight alone, and makes the
+                        # scalar placeholders of weights under 2 axes outside the optimizer's name scope
+                        variable = Variable.view(slots[slot], weight.device, str(getattr(weight, "name", prefix)))
+                        if not slots[slot].ndim:
+                            unscoped.add(id(variable))
+                    else:
+                        variable = Variable.view(slots[slot], weight.device,
+                                                 f"{prefix}_{_KERAS_SLOT_NAMES.get(slot, slot)}")
+                    out.append(variable)
         if self._weights:
-            out += self._trailing_variables()
+            trailing = self._trailing_variables()
+            if self._trailing_unscoped:
+                unscoped.update(id(v) for v in trailing)
+            out += trailing
         out += self.__dict__.get("_custom_variables", [])   # those a subclass's build added
         for variable in out:
-            variable.path = f"{self.name}/{variable.name}"
+            variable.path = variable.name if id(variable) in unscoped else f"{self.name}/{variable.name}"
         return out
 
     @property
@@ -342,12 +355,28 @@ class Optimizer(CustomOptimizerAPI):
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     def build(self, variables):
-        """Get ready to optimise `variables` (Keras builds its slot variables here; these slots are made at the
-        first update, with the values Keras starts them at)."""
+        """Get ready to optimise `variables`: make each one's slots (listed in `variables`) with the values Keras
+        starts them at. Unbuilt, an optimizer makes them at the first update."""
         for variable in variables:
             self._weights.setdefault(id(variable), variable)
+            state = self._state.setdefault(id(variable), {})
+            for slot in self._extra_slot_names() + self._slot_names():
+                if slot not in state:
+                    value = self._initial_slot(slot, variable)
+                    if value is not None:
+                        state[slot] = value
         self._index_variables(variables)
         self.built = True
+
+    def _initial_slot(self, slot, variable):
+        """The array slot `slot` of `variable` starts as (zeros of slot_shape), or None where the optimizer
+        keeps no such slot for it."""
+        w = arrays.array(variable)
+        return variable.device.xp.zeros(self.slot_shape(slot, w.shape), w.dtype)
+
+    def _slot_groups(self):
+        """The slots in the order Keras lists them: group by group, and within a group weight by weight."""
+        return (self._slot_names(),)
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Leave out of weight decay the variables in `var_list` and those whose name matches one of the regular
@@ -403,6 +432,8 @@ class Optimizer(CustomOptimizerAPI):
     def _extra_slot_names(self):
         """The slots every optimizer keeps per weight for use_ema and gradient accumulation (before its own)."""
         return ("average",) * bool(self.use_ema) + ("gradient_accumulator",) * bool(self.gradient_accumulation_steps)
+
+    _trailing_unscoped = False   # whether Keras makes the trailing variables outside the optimizer's name scope
 
     def _trailing_variables(self):
         """Variables Keras keeps after the slots (none here; Nadam has one)."""

@@ -10,6 +10,7 @@ keras.optimizers.schedules called with the step number.
 """
 import math
 
+from autograd import arrays
 from autograd.errors import IdentifierError
 
 from . import schedules  # noqa: F401 (keras.optimizers.schedules)
@@ -53,6 +54,9 @@ class Adam(Optimizer):
     def _slot_names(self):
         return ("m", "v", "v_hat") if self.amsgrad else ("m", "v")
 
+    def _slot_groups(self):
+        return (("m", "v"), ("v_hat",)) if self.amsgrad else (("m", "v"),)
+
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("m", xp.zeros_like(w))
         v = state.setdefault("v", xp.zeros_like(w))
@@ -88,6 +92,9 @@ class RMSprop(Optimizer):
         return ("velocity",) + (("momentum",) if self.momentum else ()) + \
             (("average_gradient",) if self.centered else ())
 
+    def _slot_groups(self):
+        return tuple((slot,) for slot in self._slot_names())   # Keras lists each kind for every weight in turn
+
     def _update(self, xp, w, g, state, lr):
         v = state.setdefault("velocity", xp.zeros_like(w))
         v *= self.rho
@@ -118,6 +125,10 @@ class Adagrad(Optimizer):
 
     def _slot_names(self):
         return ("accumulator",)
+
+    def _initial_slot(self, slot, variable):
+        w = arrays.array(variable)
+        return variable.device.xp.full_like(w, self.initial_accumulator_value)
 
     def _update(self, xp, w, g, state, lr):
         if "accumulator" not in state:

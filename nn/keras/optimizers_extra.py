@@ -4,6 +4,9 @@ import math
 
 import numpy as np
 
+from autograd import arrays
+
+from .naming import unique_name
 from .optimizer_base import Optimizer
 
 
@@ -54,10 +57,14 @@ class Nadam(Optimizer):
         values, size = super().count_variables(weights)
         return values + 1, size + 4
 
+    _trailing_unscoped = True   # Keras makes the product outside the optimizer's name scope: its path is its name
+
     def _trailing_variables(self):
         """Keras's running product of the momentum schedule, listed after the slots."""
         from .variables import Variable
-        return [Variable(np.float32(self._mu_product), dtype="float32", name="variable", trainable=False)]
+        if "_product_name" not in self.__dict__:   # Keras's is an unnamed variable: 'variable', 'variable_1', ...
+            self._product_name = unique_name("variable")
+        return [Variable(np.float32(self._mu_product), dtype="float32", name=self._product_name, trainable=False)]
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
@@ -139,6 +146,12 @@ class Ftrl(Optimizer):
 
     def _slot_names(self):
         return ("accumulator", "linear")
+
+    def _initial_slot(self, slot, variable):
+        if slot != "accumulator":
+            return super()._initial_slot(slot, variable)
+        w = arrays.array(variable)
+        return variable.device.xp.full_like(w, self.initial_accumulator_value)
 
     def _update(self, xp, w, g, state, lr):
         if "accumulator" not in state:

@@ -33,6 +33,11 @@ class Muon(Optimizer):
     def _slot_names(self):
         return ("momentum", "velocity")
 
+    def _initial_slot(self, slot, variable):
+        if slot == "velocity" and not self._uses_adamw(variable):   # Muon's own weights keep a momentum only
+            return None
+        return super()._initial_slot(slot, variable)
+
     def _uses_adamw(self, p):
         path = str(getattr(p, "path", None) or getattr(p, "name", ""))
         return (p.ndim != 2 or (self.exclude_embeddings and "embedding" in path.lower())
@@ -84,6 +89,11 @@ class ScheduleFreeAdamW(Optimizer):
 
     def _slot_names(self):
         return ("momentum", "velocity")
+
+    def _initial_slot(self, slot, variable):
+        if slot == "momentum":   # z starts at the weights
+            return arrays.array(variable).copy()
+        return super()._initial_slot(slot, variable)
 
     def _step_weight(self, p, w, g, state, lr):
         state.setdefault("momentum", w.copy())   # z starts at the weights as they were before any weight decay

@@ -112,3 +112,36 @@ def test_losses_of_nested_layers_from_functional_construction_are_dropped_as_ker
     held 1 before any call where Keras holds none."""
     K, ours = fresh_sessions()
     assert _losses_after_building(ours) == _losses_after_building(K)
+
+
+def _optimizer_variables(K, how):
+    listed = []
+    for name, options in (("SGD", {"momentum": 0.5}), ("Adam", {"amsgrad": True}),
+                          ("RMSprop", {"momentum": 0.5, "centered": True}), ("Adagrad", {}), ("Ftrl", {}),
+                          ("Nadam", {}), ("Adafactor", {}), ("SGD", {"use_ema": True, "gradient_accumulation_steps": 2})):
+        model = K.Sequential([K.Input((2,)), K.layers.Dense(2)])
+        model.set_weights([np.full((2, 2), 0.3, "float32"), np.zeros(2, "float32")])
+        optimizer = getattr(K.optimizers, name)(**options)
+        if how == "build":
+            optimizer.build(model.trainable_variables)
+        else:
+            model.compile(optimizer, "mse")
+            model.fit(np.ones((2, 2), "float32"), np.ones((2, 2), "float32"), verbose=0)
+        listed.append([(v.path, np.round(np.asarray(K.ops.convert_to_numpy(v), "float64"), 4).ravel().tolist())
+                       for v in optimizer.variables])
+    return listed
+
+
+def test_optimizer_build_makes_the_slot_variables_as_keras():
+    """optimizer.build(model.trainable_variables) by hand (the guide's training loop) listed only 'iteration'
+    and 'learning_rate' in nn.keras: the slots (Adagrad's starting at 0.1) appeared only after a step."""
+    K, ours = fresh_sessions()
+    assert _optimizer_variables(ours, "build") == _optimizer_variables(K, "build")
+
+
+def test_optimizer_variables_order_and_names_as_keras():
+    """Keras lists Adam's velocity_hat and RMSprop's kinds slot group by slot group, names Adafactor's factored
+    statistics after the weight alone (the scalar placeholders, and Nadam's product 'variable', outside the
+    optimizer's scope); nn.keras listed every slot weight by weight under '<optimizer>/<weight path>_<slot>'."""
+    K, ours = fresh_sessions()
+    assert _optimizer_variables(ours, "fit") == _optimizer_variables(K, "fit")
