@@ -124,3 +124,20 @@ def test_activations_and_linear_take_input_by_keyword(call):
     ours = eval(call, {"lib": ag, "F": F, "x": ag.tensor(data, dtype=ag.float64)})
     theirs = eval(call, {"lib": torch, "F": TF, "x": torch.tensor(data, dtype=torch.float64)})
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_dataloader_takes_pytorchs_newer_options_and_reads_them_back():
+    """DataLoader(pin_memory_device=, in_order=) load as PyTorch's do and the options read back as attributes;
+    multiprocessing_context without workers is refused as PyTorch refuses it. deepgrad raised TypeError for the
+    three keywords and had no pin_memory / timeout attributes."""
+    torch = require_torch()
+    from torch.utils.data import DataLoader
+    options = dict(batch_size=2, pin_memory=False, pin_memory_device="cpu", in_order=False, timeout=0)
+    theirs, ours = DataLoader(range(5), **options), ours_data.DataLoader(range(5), **options)
+    assert [b.tolist() for b in ours] == [b.tolist() for b in theirs]
+    for name in ("pin_memory", "pin_memory_device", "in_order", "timeout", "persistent_workers", "prefetch_factor"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    with pytest.raises(ValueError):
+        DataLoader(range(3), multiprocessing_context="spawn")
+    with pytest.raises(ValueError, match="multiprocessing_context"):
+        ours_data.DataLoader(range(3), multiprocessing_context="spawn")

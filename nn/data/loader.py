@@ -53,7 +53,7 @@ class DataLoader:
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, collate_fn=None,
                  prefetch=True, transform=None, device=None, sampler=None, batch_sampler=None, num_workers=0,
                  pin_memory=False, generator=None, worker_init_fn=None, timeout=0, persistent_workers=False,
-                 prefetch_factor=None):
+                 prefetch_factor=None, *, multiprocessing_context=None, pin_memory_device="", in_order=True):
         if isinstance(dataset, IterableDataset):
             for name, given in (("shuffle", shuffle or None), ("sampler", sampler), ("batch_sampler", batch_sampler)):
                 if given is not None:
@@ -74,7 +74,8 @@ class DataLoader:
             raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         if timeout < 0:
             raise ValueError(f"DataLoader: timeout must be >= 0 seconds (0: wait as long as it takes), got {timeout!r}")
-        for name, given in (("prefetch_factor", prefetch_factor), ("persistent_workers", persistent_workers or None)):
+        for name, given in (("prefetch_factor", prefetch_factor), ("persistent_workers", persistent_workers or None),
+                            ("multiprocessing_context", multiprocessing_context)):
             if given is not None and num_workers == 0:   # options of worker processes, as PyTorch's checks
                 raise ValueError(f"DataLoader: {name}={given!r} applies to worker processes only; set num_workers > 0 "
                                  f"or leave {name} out")
@@ -100,6 +101,10 @@ class DataLoader:
         self.collate_fn, self.transform = collate_fn, transform
         self.device = device
         self.generator = generator
+        # PyTorch's worker and pinning options, kept for code that reads them back (one process here, in order)
+        self.pin_memory, self.pin_memory_device, self.in_order = bool(pin_memory), pin_memory_device, bool(in_order)
+        self.timeout, self.persistent_workers, self.prefetch_factor = timeout, persistent_workers, prefetch_factor
+        self.multiprocessing_context = multiprocessing_context
         # seed= (deepgrad's) or generator= gives the loader a stream of its own; without either it draws from
         # the global stream, as PyTorch's does
         self._rng = (rng_from(generator, "DataLoader") if generator is not None
