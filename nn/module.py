@@ -287,9 +287,9 @@ class Module(ModuleExtras, ModuleStateHooks):
         """The parameter at dotted path `target`, e.g. model.get_parameter("encoder.0.weight")."""
         return self._member_at(target, "_parameters", "parameter")
 
-    def modules(self):
-        """This module and every descendant."""
-        for _, m in self.named_modules():
+    def modules(self, remove_duplicate=True):
+        """This module and every descendant (remove_duplicate=False: a module reachable by two paths twice)."""
+        for _, m in self.named_modules(remove_duplicate=remove_duplicate):
             yield m
 
     def named_children(self):

@@ -141,3 +141,16 @@ def test_dataloader_takes_pytorchs_newer_options_and_reads_them_back():
         DataLoader(range(3), multiprocessing_context="spawn")
     with pytest.raises(ValueError, match="multiprocessing_context"):
         ours_data.DataLoader(range(3), multiprocessing_context="spawn")
+
+
+def test_module_modules_takes_remove_duplicate():
+    """Module.modules(remove_duplicate=False) lists a shared sub-module once per path, as PyTorch's; deepgrad's
+    modules() took no argument (TypeError)."""
+    torch = require_torch()
+    import nn
+
+    def counts(lib):
+        shared = lib.Linear(2, 2)
+        model = lib.Sequential(shared, lib.ReLU(), shared)
+        return [type(m).__name__ for m in model.modules(remove_duplicate=False)], len(list(model.modules()))
+    assert counts(nn) == counts(torch.nn)
