@@ -602,6 +602,13 @@ class Layer(Module):
                              "give it an input shape")
         return int(sum(w.size for w in self.weights))
 
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+        """Keras's stateless_call: (outputs, new non-trainable values) of a call with the given variable values
+        in place of this layer's own, which keep theirs (see layer_stateless.py)."""
+        from .layer_stateless import stateless_call
+        return stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                              return_losses=return_losses, **kwargs)
+
     # ----- losses -----------------------------------------------------------------------------------
     def add_loss(self, loss):
         """Add a scalar Tensor to the losses of this call (fit adds it to the training loss)."""

@@ -145,3 +145,27 @@ def test_optimizer_variables_order_and_names_as_keras():
     optimizer's scope); nn.keras listed every slot weight by weight under '<optimizer>/<weight path>_<slot>'."""
     K, ours = fresh_sessions()
     assert _optimizer_variables(ours, "fit") == _optimizer_variables(K, "fit")
+
+
+def _stateless(K):
+    model = K.Sequential([K.Input((3,)), K.layers.Dense(2, kernel_initializer="ones"),
+                          K.layers.BatchNormalization(momentum=0.5), K.layers.ActivityRegularization(l2=0.1)])
+    x = np.linspace(-1, 1, 12, dtype="float32").reshape(4, 3)
+    trainable = [0.5 * K.ops.convert_to_numpy(v) for v in model.trainable_variables]
+    fixed = [K.ops.convert_to_numpy(v) for v in model.non_trainable_variables]
+    out, new_fixed, losses = model.stateless_call(trainable, fixed, x, training=True, return_losses=True)
+    r = lambda v: np.round(np.asarray(K.ops.convert_to_numpy(v), "float64"), 5).tolist()   # noqa: E731
+    own = [r(v) for v in model.variables]
+    try:
+        model.stateless_call(trainable[:1], fixed, x)
+        error = None
+    except ValueError as why:
+        error = type(why).__name__
+    return r(out), [r(v) for v in new_fixed], [r(v) for v in losses], own, error
+
+
+def test_stateless_call_as_keras():
+    """Layer.stateless_call was missing (AttributeError): Keras's training-loop guides evaluate and step a
+    model with variable values held outside it."""
+    K, ours = fresh_sessions()
+    assert _stateless(ours) == _stateless(K)
