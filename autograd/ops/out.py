@@ -107,10 +107,13 @@ GENERAL = ("add sub mul div pow matmul mm bmm cat concat concatenate stack sum m
 
 
 def install(namespace, names_unary=UNARY, names=GENERAL):
-    """Rebind the named functions of `namespace` (a module's globals) to their out= forms."""
-    for name in names_unary:
-        if name in namespace:
-            namespace[name] = unary_with_out(namespace[name], name)
-    for name in names:
-        if name in namespace:
-            namespace[name] = with_out(namespace[name], name)
+    """Rebind the named functions of `namespace` (a module's globals) to their out= forms; aliases of one
+    function (atan2 and arctan2) stay one object."""
+    done = {}
+    for wrap, chosen in ((unary_with_out, names_unary), (with_out, names)):
+        for name in chosen:
+            if name in namespace:
+                fn = namespace[name]
+                if id(fn) not in done:
+                    done[id(fn)] = (fn, wrap(fn, name))   # the function is kept alive, so its id stays its own
+                namespace[name] = done[id(fn)][1]
