@@ -175,6 +175,8 @@ from .ops.legacy_forms import (cholesky_inverse, cholesky_solve, fix, msort, put
                                unravel_index)
 from . import testing
 _sys.modules[__name__ + ".testing"] = testing
+from . import version
+from .version import __version__
 from . import fft
 from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
