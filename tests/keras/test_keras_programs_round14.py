@@ -10,7 +10,8 @@ guides (summaries, feature extractors, clone_model, nested models, shared layers
 serialize_keras_object's dicts and .keras / .weights.h5 round trips; ops numerics (einsum, top_k, segments,
 moments, linalg); a torch-style custom train_step / test_step / predict_step; subclassed layers with add_weight,
 add_loss and nested weights; and a training loop from scratch with optimizer.build, apply_gradients and
-stateless_call.
+stateless_call; compile's metrics / weighted_metrics per output with their log names, get_compile_config and a
+ModelCheckpoint / CSVLogger on a per-output metric; and summary's options on a frozen nested backbone.
 
 The regression tests for the bugs they found are in test_round14_fixes.py."""
 import pytest
@@ -21,7 +22,7 @@ NAMES = ["keras_schedule_zoo_per_step", "keras_optimizer_options_ema_decay", "ke
          "keras_metrics_curves_iou_topk", "keras_callback_hooks_logs", "keras_sequential_guide_end_to_end",
          "keras_serialize_objects_dicts", "keras_ops_numerics_tour", "keras_custom_fit_torch_steps",
          "keras_subclass_layers_weights_losses", "keras_functional_guide_multi_io",
-         "keras_scratch_loop_apply_gradients"]
+         "keras_scratch_loop_apply_gradients", "keras_compile_metrics_naming", "keras_summary_options_frozen"]
 
 
 @pytest.mark.parametrize("program", NAMES)
