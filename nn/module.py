@@ -562,14 +562,19 @@ class Module(ModuleExtras, ModuleStateHooks):
         """Text shown inside this module's parentheses in repr()."""
         return ""
 
+    def _get_name(self):
+        """The name repr() prints for this module: its class name (PyTorch's hook; subclasses may override it)."""
+        return type(self).__name__
+
     def __repr__(self):
         children = [f"({name}): " + indented(repr(child)) for name, child in self._modules.items()]
         extra = self.extra_repr()
         extra = extra.split("\n") if extra else []
+        name = self._get_name()
         if len(extra) == 1 and not children:
-            return f"{type(self).__name__}({extra[0]})"
+            return f"{name}({extra[0]})"
         body = extra + children
-        return f"{type(self).__name__}(" + ("\n  " + "\n  ".join(body) + "\n" if body else "") + ")"
+        return f"{name}(" + ("\n  " + "\n  ".join(body) + "\n" if body else "") + ")"
 
 
 def indented(text):

@@ -154,3 +154,17 @@ def test_module_modules_takes_remove_duplicate():
         model = lib.Sequential(shared, lib.ReLU(), shared)
         return [type(m).__name__ for m in model.modules(remove_duplicate=False)], len(list(model.modules()))
     assert counts(nn) == counts(torch.nn)
+
+
+def test_module_get_name_names_the_module_in_repr():
+    """Module._get_name() gives the class name and repr() prints what it returns, so a subclass overriding it (as
+    some libraries do) is printed under that name, as in PyTorch; deepgrad had no _get_name (AttributeError)."""
+    torch = require_torch()
+    import nn
+
+    def printed(lib):
+        class Renamed(lib.Linear):
+            def _get_name(self):
+                return "Dense"
+        return lib.Linear(2, 3)._get_name(), repr(lib.Sequential(Renamed(2, 3), lib.ReLU()))
+    assert printed(nn) == printed(torch.nn)
