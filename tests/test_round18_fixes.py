@@ -168,3 +168,19 @@ def test_module_get_name_names_the_module_in_repr():
                 return "Dense"
         return lib.Linear(2, 3)._get_name(), repr(lib.Sequential(Renamed(2, 3), lib.ReLU()))
     assert printed(nn) == printed(torch.nn)
+
+
+@pytest.mark.parametrize("min_lr", [0.001, [0.001]])
+def test_reduce_lr_on_plateau_state_dict_lists_pytorchs_keys_in_pytorchs_order(min_lr):
+    """ReduceLROnPlateau.state_dict() printed in another key order than PyTorch's (min_lrs first, factor fifth)."""
+    torch = require_torch()
+    import nn
+    import nn.optim as optim
+
+    def keys(lib, optimizers, layers):
+        opt = optimizers.SGD([layers.Parameter(lib.ones(2))], lr=0.1)
+        scheduler = optimizers.lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=min_lr)
+        scheduler.step(1.0)
+        scheduler.step(2.0)
+        return list(scheduler.state_dict().items())
+    assert repr(keys(ag, optim, nn)) == repr(keys(torch, torch.optim, torch.nn))

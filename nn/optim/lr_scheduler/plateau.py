@@ -24,22 +24,23 @@ class ReduceLROnPlateau(_Checkpointable):
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
         n = len(optimizer.param_groups)
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != n:
-                raise ValueError(f"ReduceLROnPlateau: got {len(min_lr)} min_lr values for {n} param groups")
-            self.min_lrs, self.default_min_lr = list(min_lr), None
-        else:
-            self.min_lrs, self.default_min_lr = [min_lr] * n, min_lr
+        if isinstance(min_lr, (list, tuple)) and len(min_lr) != n:
+            raise ValueError(f"ReduceLROnPlateau: got {len(min_lr)} min_lr values for {n} param groups")
+        # attributes set in PyTorch's order: state_dict() lists them in this order, as PyTorch's does
+        self.factor = factor
         self.optimizer = optimizer
-        self.mode, self.factor, self.patience = mode, factor, patience
-        self.threshold, self.threshold_mode = threshold, threshold_mode
-        self.cooldown, self.eps = cooldown, eps
+        if isinstance(min_lr, (list, tuple)):
+            self.default_min_lr, self.min_lrs = None, list(min_lr)
+        else:
+            self.default_min_lr, self.min_lrs = min_lr, [min_lr] * n
+        self.patience, self.cooldown, self.eps = patience, cooldown, eps
         self.last_epoch = 0
-        self.mode_worse = math.inf if mode == "min" else -math.inf   # the starting `best`
-        self.best = self.mode_worse
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
         self._last_lr = current_lrs(optimizer)
+        self.mode_worse = math.inf if mode == "min" else -math.inf   # the starting `best`
+        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
+        self.best = self.mode_worse
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
 
     def is_better(self, current, best):
         """True when `current` improves on `best` by more than the threshold."""
