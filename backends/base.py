@@ -63,8 +63,8 @@ class Backend(ABC):
         self.name = self.type if index is None else f"{self.type}:{index}"
 
     # ----- identity: a backend is also the user-visible device object --------------------------
-    def __repr__(self):
-        return f"device('{self.name}')"
+    def __repr__(self):   # as torch.device's: device(type='cuda', index=1)
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
 
     def __str__(self):
         return self.name

@@ -184,3 +184,12 @@ def test_reduce_lr_on_plateau_state_dict_lists_pytorchs_keys_in_pytorchs_order(m
         scheduler.step(2.0)
         return list(scheduler.state_dict().items())
     assert repr(keys(ag, optim, nn)) == repr(keys(torch, torch.optim, torch.nn))
+
+
+def test_device_repr_is_pytorchs():
+    """repr(t.device) is device(type='cpu'), as torch.device's, so a device printed inside a tuple or list reads as
+    PyTorch prints it; deepgrad printed device('cpu')."""
+    torch = require_torch()
+    assert repr(ag.ones(2).device) == repr(torch.ones(2).device)
+    assert str([ag.device("cpu")]) == str([torch.device("cpu")])
+    assert str(ag.ones(1).device) == "cpu"
