@@ -135,7 +135,7 @@ _sys.modules[__name__ + ".func"] = func         # `import autograd.func`, as `im
 vmap = func.vmap                                # torch.vmap is torch.func.vmap
 # torch's top-level spellings of linear algebra (torch.svd returns V, torch.qr takes some=, torch.cholesky upper=)
 from .ops.linalg_cholesky import cholesky_old as cholesky
-from .ops.linalg_det import det, logdet, slogdet
+from .ops.linalg_det import logdet
 from .ops.linalg_pinv import pinverse
 from .ops.linalg_products import matrix_power
 from .ops.linalg_qr import qr_old as qr
@@ -181,8 +181,11 @@ from . import fft
 from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
-from .torch_aliases_api import (absolute, detach, get_autocast_cpu_dtype, is_autocast_cpu_enabled, is_inference,
-                                is_neg)
+from .torch_aliases_api import (REMOVED as _REMOVED, absolute, det, detach, get_autocast_cpu_dtype,
+                                is_autocast_cpu_enabled, is_inference, is_neg, slogdet)
+globals().update(_REMOVED)                  # torch.solve, eig, symeig, lstsq, matrix_rank: PyTorch's RuntimeError
+for _name, _fn in _REMOVED.items():
+    setattr(Tensor, _name, _fn)
 from .amp import GradScaler
 from .methods_storage import BINDINGS as _STORAGE_METHODS
 for _name, _fn in _STORAGE_METHODS.items():

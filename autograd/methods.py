@@ -401,7 +401,7 @@ for _name in "lgamma digamma polygamma mvlgamma i0 heaviside ldexp nextafter add
     _BINDINGS[_name + "_"] = inplace(_BINDINGS[_name], _name + "_")
 # linear algebra, with torch's Tensor methods (t.svd() returns V and t.qr() takes some=, as torch.svd and torch.qr)
 _BINDINGS.update({
-    "det": LD.det, "logdet": LD.logdet, "slogdet": LD.slogdet, "inverse": LS.inverse, "pinverse": LP.pinverse,
+    "det": LD.det, "logdet": LD.logdet, "slogdet": LD.torch_slogdet, "inverse": LS.inverse, "pinverse": LP.pinverse,
     "matrix_power": LPR.matrix_power, "matrix_exp": LX.matrix_exp, "cholesky": LC.cholesky_old, "svd": LSV.svd_old,
     "qr": LQ.qr_old, "lu": LLU.lu_old, "lu_solve": LLU.lu_solve_old,
 })

@@ -1,12 +1,16 @@
 """More top-level names of PyTorch's namespace that spell existing things: absolute, detach, is_inference,
-is_neg and the deprecated CPU autocast queries."""
+is_neg, det and slogdet (torch's `input=` spelling of linalg's), the deprecated CPU autocast queries, and the
+functions PyTorch removed in 1.9 (solve, eig, symeig, lstsq, matrix_rank), which raise its RuntimeError naming
+their torch.linalg replacements."""
 import warnings
 
 from .amp.autocast_mode import get_autocast_dtype, is_autocast_enabled
+from .ops import linalg_det
 from .ops.elementwise import abs as absolute
 from .tensor import Tensor
 
-__all__ = ["absolute", "detach", "is_inference", "is_neg", "get_autocast_cpu_dtype", "is_autocast_cpu_enabled"]
+__all__ = ["absolute", "detach", "is_inference", "is_neg", "get_autocast_cpu_dtype", "is_autocast_cpu_enabled",
+           "det", "slogdet", "REMOVED"]
 
 
 def _tensor_argument(op, input):
@@ -42,3 +46,34 @@ def is_autocast_cpu_enabled():
     warnings.warn("is_autocast_cpu_enabled() is deprecated (as in PyTorch); use is_autocast_enabled('cpu')",
                   DeprecationWarning, stacklevel=2)
     return is_autocast_enabled("cpu")
+
+
+def det(input):
+    """The determinant of each square matrix of `input` (..., n, n), as torch.det (torch.linalg.det's A)."""
+    return linalg_det.det(input)
+
+
+slogdet = linalg_det.torch_slogdet
+
+
+#: the functions PyTorch 1.9 deprecated and later removed -> the replacement its error names
+_REPLACEMENTS = {
+    "solve": "torch.linalg.solve(A, B) (arguments reversed; it returns only the solution)",
+    "eig": "torch.linalg.eig(A) (complex results) or torch.linalg.eigvals(A)",
+    "symeig": "torch.linalg.eigh(A) (the lower triangle by default) or torch.linalg.eigvalsh(A)",
+    "lstsq": "torch.linalg.lstsq(A, B) (arguments reversed; it returns a named tuple without the QR part)",
+    "matrix_rank": "torch.linalg.matrix_rank(A) ('symmetric' is now 'hermitian')",
+}
+
+
+def _removed(name):
+    def removed(*args, **kwargs):
+        raise RuntimeError(f"{name}: this function was deprecated in PyTorch 1.9 and is now removed (as in "
+                           f"PyTorch); use {_REPLACEMENTS[name]}")
+    removed.__name__ = removed.__qualname__ = name
+    removed.__doc__ = f"Removed in PyTorch: raises RuntimeError naming {_REPLACEMENTS[name].split(' ')[0]}."
+    return removed
+
+
+#: name -> a function (and Tensor method) that raises PyTorch's RuntimeError for the removed function
+REMOVED = {name: _removed(name) for name in _REPLACEMENTS}

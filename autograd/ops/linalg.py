@@ -205,15 +205,15 @@ def mv(input, vec):
     return matmul(input, vec)
 
 
-def dot(input, other):
-    """The inner product of two 1-D tensors."""
+def dot(input, tensor):
+    """The inner product of two 1-D tensors (the second is PyTorch's `tensor=` argument)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
-        return autocast.run("dot", dot, input, other)
+        return autocast.run("dot", dot, input, tensor)
     check_tensor("dot", input)
-    check_tensor("dot", other, "other")
-    if input.ndim != 1 or other.ndim != 1:
-        raise ShapeError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {other.shape}; use matmul")
-    return matmul(input, other)
+    check_tensor("dot", tensor, "tensor")
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise ShapeError(f"dot: expects two 1-D tensors, got shapes {input.shape} and {tensor.shape}; use matmul")
+    return matmul(input, tensor)
 
 
 def outer(input, vec2):

@@ -96,6 +96,16 @@ def slogdet(A):
     return SlogdetResult(*LinalgSlogdet.apply(A))
 
 
+#: torch.slogdet's (and Tensor.slogdet's) result type; torch.linalg.slogdet's is linalg_slogdet
+TorchSlogdetResult = return_type("slogdet", ["sign", "logabsdet"])
+
+
+def torch_slogdet(input):
+    """(sign, logabsdet) of each square matrix of `input`, as torch.slogdet and Tensor.slogdet (torch.linalg's
+    argument is A, and its result type linalg_slogdet)."""
+    return TorchSlogdetResult(*slogdet(input))
+
+
 @autocast.guarded("linalg.det")
 def logdet(input):
     """log det(input): NaN where the determinant is negative, -inf where it is 0 (torch.logdet); for complex
