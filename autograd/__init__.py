@@ -188,6 +188,8 @@ for _name, _fn in _REMOVED.items():
     setattr(Tensor, _name, _fn)
 from .amp import GradScaler
 from .methods_storage import BINDINGS as _STORAGE_METHODS
+from .storage import TENSOR_METHODS as _STORAGE_VIEWS, TypedStorage, UntypedStorage
+_STORAGE_METHODS = {**_STORAGE_METHODS, **_STORAGE_VIEWS}   # Tensor.untyped_storage(), storage()
 for _name, _fn in _STORAGE_METHODS.items():
     setattr(Tensor, _name, _fn)            # Tensor.set_, is_set_to, resize_, resize_as_, ormqr
 from .ops.linalg_ormqr import ormqr
