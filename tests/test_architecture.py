@@ -56,7 +56,7 @@ AUTOGRAD_FLOORS = {
     "autograd.torch_runtime_extras": 7.6,
     # torch.svd_lowrank / pca_lowrank (random draws), cond / while_loop, to_dlpack / from_dlpack, set_ / resize_
     "autograd.lowrank_api": 4.7, "autograd.control_flow_api": 6.5, "autograd.dlpack_api": 4.7,
-    "autograd.utils.dlpack": 7.8, "autograd.methods_storage": 6.05,
+    "autograd.utils.dlpack": 7.8, "autograd.methods_storage": 6.05, "autograd.storage": 6.05, "autograd.version": 0,
     "autograd.autograd_functional": 6.8, "autograd.autograd_function": 6.8, "autograd.autograd_api": 7,
     "autograd.special_api": 7,
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
