@@ -52,8 +52,29 @@ def run_hooks(hooks, grad, wrap, unwrap):
     for fn in ordered:
         result = fn(wrap(grad))
         if result is not None:
+            _check_hook_result(fn, result, grad)
             grad = unwrap(result)
     return grad
+
+
+def _check_hook_result(fn, result, grad):
+    """Refuse what PyTorch refuses from a tensor hook: a non-Tensor, or a gradient of another size or dtype
+    (the engine would otherwise fail far from the hook, or carry the wrong gradient on)."""
+    from .errors import DtypeError, ShapeError
+    from .tensor import Tensor
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"register_hook: expected Tensor, but hook {name!r} returned {type(result).__name__!r}; "
+                        "a tensor hook must return None or a Tensor of the gradient's shape and dtype "
+                        "(wrap arrays with torch.as_tensor)")
+    shape, dtype = tuple(getattr(grad, "shape", ())), getattr(grad, "dtype", None)
+    if tuple(result.shape) != shape:
+        raise ShapeError(f"register_hook: hook {name!r} has changed the size of value: it returned a gradient of "
+                         f"shape {tuple(result.shape)} for a tensor of shape {shape}; return a gradient of the "
+                         "tensor's own shape")
+    if dtype is not None and result.dtype != dtype:
+        raise DtypeError(f"register_hook: hook {name!r} has changed the type of value: it returned {result.dtype} "
+                         f"for a {dtype} gradient; convert it back, e.g. return g.to(torch.{dtype})")
 
 
 def add_post_accumulate_hook(leaf, fn):

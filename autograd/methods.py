@@ -149,7 +149,9 @@ def _clone(self, *, memory_format=None):
 def _register_hook(self, fn):
     """Call fn(grad) when this tensor's gradient is computed; a non-None return replaces it."""
     if not self.requires_grad:
-        raise GraphError("register_hook: this tensor does not require gradients")
+        raise GraphError(f"register_hook: cannot register a hook on a tensor that doesn't require gradient (shape "
+                         f"{tuple(self.shape)}, dtype {self.dtype}): no gradient will ever reach it; make it require "
+                         "grad first (t.requires_grad_()) or hook a tensor computed from one that does")
     return add_hook(self, fn)
 
 

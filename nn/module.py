@@ -69,6 +69,14 @@ class MissingForwardError(TypeError, NotImplementedError):
     """A Module whose class defines no forward() was called: a NotImplementedError, as PyTorch raises."""
 
 
+class MemberNameError(KeyError):
+    """A parameter, buffer or sub-module name PyTorch refuses (empty, dotted, or taken by another attribute): a
+    KeyError, as PyTorch raises, whose message reads as written."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
 class StateDictError(KeyError, RuntimeError):
     """load_state_dict found missing, unexpected or mis-shaped keys (all of them are named in the message).
 
@@ -123,7 +131,11 @@ class Module(ModuleExtras, ModuleStateHooks):
     def __setattr__(self, name, value):
         d = self.__dict__
         if "_parameters" not in d:
-            raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning {name!r}")
+            if not isinstance(value, (Parameter, Module, Buffer)):
+                object.__setattr__(self, name, value)   # as PyTorch: plain attributes may come before __init__
+                return
+            raise AttributeError(f"{type(self).__name__}: cannot assign {type(value).__name__} {name!r} before "
+                                 "Module.__init__() call; call super().__init__() first in __init__")
         params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
         if isinstance(value, Buffer):
             plain = arrays.wrap(arrays.array(value), value.device)
@@ -183,14 +195,39 @@ class Module(ModuleExtras, ModuleStateHooks):
                 return
         object.__delattr__(self, name)
 
+    def _check_new_name(self, kind, name, store):
+        """Refuse a name PyTorch refuses for a new parameter, buffer or sub-module (KeyError, TypeError), or
+        registering before Module.__init__() ran (AttributeError)."""
+        if store not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}: cannot register {kind} {name!r} before Module.__init__() "
+                                 "call; call super().__init__() first in __init__")
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string, got {type(name).__name__} ({name!r}) for "
+                            f"{type(self).__name__}; pass a str, e.g. {str(name)!r}")
+        if name == "":
+            raise MemberNameError(f"{kind} name can't be empty string \"\" (registering on {type(self).__name__}); "
+                                  "give it a name")
+        if "." in name:
+            raise MemberNameError(f"{kind} name can't contain \".\", got: {name} (registering on "
+                                  f"{type(self).__name__}); dots separate nesting in state_dict keys, use e.g. "
+                                  f"{name.replace('.', '_')!r}")
+        # a member moving between the registries, or replacing a plain None, is allowed (PyTorch refuses these
+        # too; we stay lenient there, and our own layers rely on it)
+        registered = any(name in self.__dict__[r] for r in ("_parameters", "_buffers", "_modules"))
+        if not registered and self.__dict__.get(name, 0) is not None and hasattr(self, name):
+            raise MemberNameError(f"attribute '{name}' already exists on {type(self).__name__}; pick another "
+                                  f"{kind} name (or delete the attribute first)")
+
     def register_parameter(self, name, param):
         """Add a parameter (or None) under `name`."""
+        self._check_new_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
         self._register(self._parameters, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
         """Add a non-learnable tensor (e.g. running statistics); persistent ones go into state_dict."""
+        self._check_new_name("buffer", name, "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
         self._register(self._buffers, name, tensor)
@@ -201,6 +238,7 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def add_module(self, name, module):
         """Add a sub-module under `name`."""
+        self._check_new_name("module", name, "_modules")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
         self._register(self._modules, name, module)
@@ -338,6 +376,10 @@ class Module(ModuleExtras, ModuleStateHooks):
     # ----- modes and bulk changes --------------------------------------------------------------
     def train(self, mode=True):
         """Set training mode (dropout active, batch statistics) on this module and its descendants."""
+        if not isinstance(mode, (bool, np.bool_)):
+            # as PyTorch: train('False') would otherwise switch training on, the string being truthy
+            raise ValueError(f"{type(self).__name__}.train: training mode is expected to be boolean, got "
+                             f"{type(mode).__name__} {mode!r}; pass True or False (or call .eval())")
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
@@ -353,6 +395,9 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def requires_grad_(self, requires_grad=True):
         """Freeze (False) or unfreeze (True) every parameter; returns the module."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}.requires_grad_(): argument 'requires_grad' must be bool, not "
+                            f"{type(requires_grad).__name__} ({requires_grad!r}); pass True or False")
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self

@@ -8,9 +8,15 @@ and the input tap calls the hooks with grad_input and grad_output.
 import warnings
 
 from autograd import Tensor, is_grad_enabled, zeros_like
+from autograd.errors import ShapeError
 from autograd.ops.tap import tap
 
 from . import module_global_hooks as global_hooks
+
+
+class HookResultError(TypeError, RuntimeError):
+    """A module hook returned a value of the wrong form: a RuntimeError, as PyTorch raises, and a TypeError, as
+    we raised before."""
 
 
 class _BackwardCall:
@@ -70,8 +76,9 @@ class _BackwardCall:
                 continue
             replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
             if len(replaced) != len(grad_outputs):
-                raise ValueError(f"backward pre-hook of {type(self.module).__name__} returned {len(replaced)} "
-                                 f"grad_output entries, expected {len(grad_outputs)}")
+                raise ShapeError(f"backward pre-hook of {type(self.module).__name__} returned {len(replaced)} "
+                                 f"grad_output entries, expected {len(grad_outputs)} (one per output; None leaves "
+                                 "one as is)")
             grad_outputs = replaced
         self.grad_outputs = grad_outputs
         if self.input_positions is None:
@@ -98,8 +105,9 @@ class _BackwardCall:
                 continue
             replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
             if len(replaced) != len(grad_inputs):
-                raise ValueError(f"backward hook of {type(self.module).__name__} returned {len(replaced)} "
-                                 f"grad_input entries, expected {len(grad_inputs)}")
+                raise ShapeError(f"backward hook of {type(self.module).__name__} returned {len(replaced)} "
+                                 f"grad_input entries, expected {len(grad_inputs)} (one per input; None leaves "
+                                 "one as is)")
             grad_inputs = replaced
         self.grad_outputs = None
         return tuple(grad_inputs[k] for k in self.input_positions)
@@ -130,8 +138,10 @@ def call_with_hooks(module, args, kwargs):
             result = hook(module, args, kwargs)
             if result is not None:
                 if not (isinstance(result, tuple) and len(result) == 2):
-                    raise TypeError(f"forward pre-hook of {type(module).__name__} (with_kwargs=True) must return "
-                                    f"None or a tuple (args, kwargs), got {type(result).__name__}")
+                    got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+                    raise HookResultError(f"forward pre-hook of {type(module).__name__} (with_kwargs=True) must "
+                                          f"return None or a tuple (args, kwargs) of the new positional and keyword "
+                                          f"arguments, got {got}")
                 args, kwargs = result
         else:
             result = hook(module, args)

@@ -10,6 +10,11 @@ EXTRA_STATE_KEY = "_extra_state"
 _keys = itertools.count()
 
 
+class PostHookReturnError(RuntimeError, AssertionError):
+    """A load_state_dict post-hook returned a value: an AssertionError, as PyTorch raises, and a RuntimeError, as
+    we raised before."""
+
+
 class ModuleStateHooks:
     """Registration of the state-dict hooks, and the extra-state methods a module overrides."""
 
@@ -111,6 +116,9 @@ def run_load_post_hooks(root, incompatible):
     """Call every module's load post-hooks, children before parents, with the (mutable) incompatible keys."""
     for _, module in reversed(list(root.named_modules())):
         for hook in _hooks(module, "_load_state_dict_post_hooks"):
-            if hook(module, incompatible) is not None:
-                raise RuntimeError("a load_state_dict post-hook must return None; change incompatible_keys in "
-                                   "place instead")
+            returned = hook(module, incompatible)
+            if returned is not None:
+                raise PostHookReturnError(
+                    f"load_state_dict: a post-hook registered with register_load_state_dict_post_hook on "
+                    f"{type(module).__name__} returned {type(returned).__name__}; it must return None: change "
+                    "incompatible_keys in place instead (e.g. incompatible_keys.missing_keys.remove(key))")

@@ -5,7 +5,7 @@ from collections import OrderedDict
 from ..capture import state as capture
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, wrap_array
-from .guards import Context, discover, signature
+from .guards import Context, discover, is_module, is_optimizer, signature
 from .tracer import capture_step
 from .tree import flatten, unflatten
 
@@ -103,6 +103,23 @@ def jit(fn=None, *, modules=(), optimizers=(), cache_size=8):
     replay, as each eager call's new tensor would.
     Usable as `@ag.jit` or `ag.jit(step, modules=[model])`.
     """
+    modules, optimizers = _as_sequence(modules, "modules"), _as_sequence(optimizers, "optimizers")
+    if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 1:
+        raise ValueError(f"ag.jit: cache_size must be a positive int (the signatures kept), got {cache_size!r}; "
+                         "with none kept every call would run eagerly")
     if fn is None:
-        return lambda f: CompiledStep(f, modules, optimizers, cache_size)
+        return lambda f: jit(f, modules=modules, optimizers=optimizers, cache_size=cache_size)
+    if not callable(fn):
+        raise TypeError(f"ag.jit: expects the step function to compile, got {type(fn).__name__} {fn!r}; use "
+                        "@ag.jit on a def, or ag.jit(step, modules=[model])")
     return CompiledStep(fn, modules, optimizers, cache_size)
+
+
+def _as_sequence(values, name):
+    """`values` as a tuple; a single module or optimiser given without a list is taken as a list of one."""
+    if is_module(values) or is_optimizer(values):
+        return (values,)
+    if hasattr(values, "__iter__") and not isinstance(values, (str, bytes)):
+        return tuple(values)
+    raise TypeError(f"ag.jit: {name}= takes a list of them, got {type(values).__name__}; pass e.g. "
+                    f"{name}=[...]")

@@ -4,6 +4,7 @@ nn's module backward hooks are built on it: one tap on a module's inputs and one
 give the gradients with respect to exactly that call of the module, all at once.
 """
 from ..function import Function
+from ..errors import ShapeError
 from ..tensor import Tensor, wrap_array
 
 
@@ -38,8 +39,9 @@ class GradientTap(Function):
                 raise TypeError(f"gradient_tap: the hook returned a {type(new).__name__} for gradient {k}; "
                                 "return Tensors (or None)")
             if new.shape != shape:
-                raise ValueError(f"gradient_tap: the hook returned gradient {k} of shape {new.shape}, expected "
-                                 f"{shape}")
+                raise ShapeError(f"backward hook: has changed the size of value: it returned gradient {k} of shape "
+                                 f"{tuple(new.shape)}, expected {tuple(shape)}; return gradients of the shapes it "
+                                 "was given")
             out.append(new if graph_mode else new._data)
         return (None, None) + tuple(out)
 

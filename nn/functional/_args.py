@@ -13,10 +13,19 @@ def pair(value, name, op, minimum=0):
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
         out = (int(value[0]), int(value[1]))
     else:
-        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+        raise _of_ints(value)(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if min(out) < minimum:
         raise ShapeError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return out
+
+
+def _of_ints(value):
+    """The error for a size argument that is not an int or a tuple of the right length: a tuple of ints of
+    another length is a RuntimeError in PyTorch (one value per spatial dimension), so a ShapeError; else a
+    ValueError."""
+    if isinstance(value, (tuple, list)) and all(isinstance(v, numbers.Integral) for v in value):
+        return ShapeError
+    return ValueError
 
 
 def single(value, name, op, minimum=0):
@@ -24,7 +33,7 @@ def single(value, name, op, minimum=0):
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise ValueError(f"{op}: {name} must be an int or a 1-tuple of ints, got {value!r}")
+        raise _of_ints(value)(f"{op}: {name} must be an int or a 1-tuple of ints, got {value!r}")
     if value < minimum:
         raise ShapeError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(value)

@@ -6,7 +6,7 @@ from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.dims import check_tensor
 from autograd.ops.no_grad_op import no_grad_op
-from autograd.errors import DtypeError
+from autograd.errors import DtypeError, ShapeError
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -23,8 +23,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     check_tensor("embedding", weight, "weight")
     op = "embedding"
     if not isinstance(weight, Tensor) or weight.ndim != 2:
-        raise ValueError(f"{op}: weight must be a 2-D Tensor (num_embeddings, embedding_dim), got "
-                         f"{getattr(weight, 'shape', type(weight).__name__)}")
+        raise ShapeError(f"{op}: 'weight' must be 2-D (num_embeddings, embedding_dim), got "
+                         f"{getattr(weight, 'shape', type(weight).__name__)}; reshape it, e.g. weight.unsqueeze(1)")
     if not isinstance(input, Tensor):
         input = Tensor(input, device=weight.device)
     num = weight.shape[0]

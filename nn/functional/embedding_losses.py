@@ -17,7 +17,8 @@ def _same_shapes(op, names, tensors):
     shapes = [tuple(t.shape) for t in tensors]
     if len(set(shapes)) > 1:
         listed = ", ".join(f"{n} {s}" for n, s in zip(names, shapes))
-        raise ValueError(f"{op}: {listed} must have one shape")
+        raise ShapeError(f"{op}: {listed} must have one shape (the sizes must match at every dimension); "
+                         "reshape them to agree")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):

@@ -1,7 +1,7 @@
 """One-hot encoding of class indices."""
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import DtypeError
+from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
 
 
 def one_hot(tensor, num_classes=-1):
@@ -14,8 +14,9 @@ def one_hot(tensor, num_classes=-1):
                          ".astype(ag.int64)")
     if num_classes == -1:
         if 0 in tensor.shape:
-            raise ValueError("one_hot: cannot infer the number of classes from an empty tensor; pass num_classes")
+            raise ShapeError(f"one_hot: can not infer the number of classes from an empty tensor (shape "
+                             f"{tuple(tensor.shape)}); pass num_classes")
         num_classes = int(ag.max(tensor).item()) + 1
     if num_classes < 0:
-        raise ValueError(f"one_hot: num_classes must be -1 or >= 0, got {num_classes}")
+        raise ArgumentRangeError(f"one_hot: num_classes must be -1 (infer it) or >= 0, got {num_classes}")
     return ag.one_hot(tensor, num_classes, dtype=ag.int64)

@@ -6,6 +6,7 @@ come from indexing and index_add.
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 from autograd.ops.dims import check_tensor
 
 from ._args import pair
@@ -17,7 +18,7 @@ def _block_positions(op, size, kernel, dilation, padding, stride):
     padded = [size[a] + 2 * padding[a] for a in (0, 1)]
     blocks = [(padded[a] - dilation[a] * (kernel[a] - 1) - 1) // stride[a] + 1 for a in (0, 1)]
     if min(blocks) < 1:
-        raise ValueError(f"{op}: a kernel {kernel} with dilation {dilation} does not fit the padded size "
+        raise ShapeError(f"{op}: a kernel {kernel} with dilation {dilation} does not fit the padded size "
                          f"{tuple(padded)} (spatial size {tuple(size)}, padding {padding}); use a smaller kernel "
                          "or more padding")
     rows = (np.arange(blocks[0]) * stride[0])[None, :] + (np.arange(kernel[0]) * dilation[0])[:, None]
@@ -37,7 +38,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     op = "unfold"
     check_tensor(op, input)
     if input.ndim not in (3, 4):
-        raise ValueError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {input.shape}")
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 4 else input.unsqueeze(0)
     n, c, h, w = x.shape
@@ -54,7 +55,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     op = "fold"
     check_tensor(op, input)
     if input.ndim not in (2, 3):
-        raise ValueError(f"{op}: expects an input (N, C * kH * kW, L) or (C * kH * kW, L), got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input (N, C * kH * kW, L) or (C * kH * kW, L), got shape {input.shape}")
     size = pair(output_size, "output_size", op, 1)
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 3 else input.unsqueeze(0)
@@ -62,10 +63,10 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     table, blocks, padded = _block_positions(op, size, kernel, dilation, padding, stride)
     k = table.shape[0]
     if ck % k:
-        raise ValueError(f"{op}: dimension 1 of input {input.shape} ({ck}) must be a multiple of kH * kW = {k} "
+        raise ShapeError(f"{op}: dimension 1 of input {input.shape} ({ck}) must be a multiple of kH * kW = {k} "
                          f"(kernel_size {kernel})")
     if length != table.shape[1]:
-        raise ValueError(f"{op}: input {input.shape} holds {length} blocks, but output_size {size} with kernel "
+        raise ShapeError(f"{op}: input {input.shape} holds {length} blocks, but output_size {size} with kernel "
                          f"{kernel}, dilation {dilation}, padding {padding} and stride {stride} gives "
                          f"{blocks[0]} x {blocks[1]} = {table.shape[1]}; check output_size")
     c = ck // k

@@ -4,6 +4,7 @@ import warnings
 
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
+from autograd.errors import DtypeError
 from autograd.ops.dims import check_tensor, normalize
 
 
@@ -15,7 +16,8 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     op = "gumbel_softmax"
     check_tensor(op, logits, "logits")
     if logits.dtype.kind != "f" and not is_bf16(logits.dtype):
-        raise TypeError(f"{op}: logits must be a float tensor, got {logits.dtype}; convert with .float()")
+        raise DtypeError(f"{op}: logits must be a float tensor, got {logits.dtype} (shape {tuple(logits.shape)}); "
+                         "convert with .float()")
     d = normalize(op, dim, logits.ndim)
     if eps != 1e-10:
         warnings.warn(f"{op}: the eps argument is deprecated and has no effect", UserWarning, stacklevel=2)

@@ -61,6 +61,18 @@ def _same_shape(op, input, target):
     return target
 
 
+def _broadcastable(op, input, target):
+    """`target` as a Tensor when its shape broadcasts with input's (PyTorch's kl_div broadcasts them silently)."""
+    target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device, dtype=input.dtype)
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    except ValueError:
+        raise ShapeError(f"{op}: input shape {input.shape} and target shape {target.shape} do not "
+                         "broadcast (sizes must match or be 1 at each dimension, aligned from the right); give "
+                         "them the same shape") from None
+    return target
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error; a target of another shape is broadcast with a warning, `weight` (input's shape) scales
     each term (then 'mean' divides by the weights' sum), as PyTorch's."""
@@ -154,6 +166,17 @@ def _to_rows(input):
         return input
     axes = (0,) + tuple(range(2, input.ndim)) + (1,)
     return input.transpose(axes).reshape(-1, input.shape[1])
+
+
+def _weight_broadcasts(op, name, weight, input, fix):
+    """A ShapeError (PyTorch raises a RuntimeError) naming both shapes unless `weight` broadcasts to input's."""
+    try:
+        if np.broadcast_shapes(tuple(weight.shape), tuple(input.shape)) == tuple(input.shape):
+            return
+    except ValueError:
+        pass
+    raise ShapeError(f"{op}: {name} of shape {tuple(weight.shape)} does not broadcast to the input's shape "
+                     f"{tuple(input.shape)}; give {fix}")
 
 
 def _as_weight(weight, input):
@@ -362,10 +385,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:
-        scale = 1.0 + (_as_weight(pos_weight, input) - 1.0) * target
+        pos_weight = _as_weight(pos_weight, input)
+        _weight_broadcasts("binary_cross_entropy_with_logits", "pos_weight", pos_weight, input,
+                           "one weight per class: shape (C,) for an input (N, C)")
+        scale = 1.0 + (pos_weight - 1.0) * target
         loss = (1.0 - target) * input + scale * softplus_neg
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        weight = _as_weight(weight, input)
+        _weight_broadcasts("binary_cross_entropy_with_logits", "weight", weight, input,
+                           "a shape that broadcasts to the input's")
+        loss = loss * weight
     return named(_reduce(loss, reduction, "binary_cross_entropy_with_logits"), "BinaryCrossEntropyWithLogitsBackward0")
 
 
@@ -402,7 +431,7 @@ def pointwise_kl_div(input, target, reduction="mean", log_target=False):
         return autocast.run("kl_div", pointwise_kl_div, input, target, reduction, log_target)
     check_tensor("kl_div", input)
     check_tensor("kl_div", target, "target")
-    target = _same_shape("kl_div", input, target)
+    target = _broadcastable("kl_div", input, target)
     if log_target:
         loss = ag.exp(target) * (target - input)
     else:

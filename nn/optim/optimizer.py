@@ -9,6 +9,7 @@ from itertools import chain
 import numpy as np
 
 from autograd import Tensor, arrays, enable_grad, no_grad
+from autograd.errors import ShapeError
 
 from ._buffers import check_betas, zeros_like_param
 from .sparse_gradients import gradient_for_step
@@ -210,7 +211,11 @@ class Optimizer:
                     target = p
                     if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
                         target, grad = _real_view(p), _real_array(grad)
-                    update(target, _negated(grad) if maximize else grad, state[p], options)
+                    try:
+                        update(target, _negated(grad) if maximize else grad, state[p], options)
+                    except ValueError as exc:
+                        _explain_resized(self._name, p, state[p], exc)
+                        raise
                     arrays.mark_changed(p)
         return loss
 
@@ -276,6 +281,18 @@ class Optimizer:
 
 
 # ----- helpers of the optimisers' formulas -------------------------------------------------------------
+def _explain_resized(name, p, state, exc):
+    """A ShapeError (a RuntimeError, as PyTorch's) when `exc` came from a parameter that no longer has the shape of
+    its optimiser state (resized through .data after a step), naming both; otherwise nothing (exc goes on)."""
+    shapes = {k: tuple(np.shape(v)) for k, v in state.items() if np.ndim(v) > 0}
+    if not shapes or "broadcast" not in str(exc) or all(s == tuple(p.shape) for s in shapes.values()):
+        return
+    listed = ", ".join(f"{k} {s}" for k, s in shapes.items())
+    raise ShapeError(f"{name}.step: a parameter of shape {tuple(p.shape)} does not match its optimizer state "
+                     f"({listed}): it was resized after an earlier step (e.g. through .data); build a new optimizer "
+                     "for the new parameters, or clear its state (del optimizer.state[p])") from exc
+
+
 def _negated(grad):
     """-grad as an array: NumPy gives the negation of a 0-d array as a scalar, which the devices' fused
     update kernels do not take."""
