@@ -30,6 +30,14 @@ class PyDataset:
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
         self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
 
+    @property
+    def num_batches(self):
+        """Batches per epoch: `len(self)` (a subclass without `__len__` overrides this property)."""
+        if hasattr(self, "__len__"):
+            return len(self)
+        raise NotImplementedError(f"{type(self).__name__}: a PyDataset needs `__len__` or a `num_batches` "
+                                  "property giving its number of batches")
+
     def on_epoch_begin(self):
         """Called before every pass."""
 

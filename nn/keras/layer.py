@@ -204,6 +204,11 @@ def _make_initializers(layer, arguments):
         if (name.endswith("_initializer") and value is not None and layer.__dict__.get(name) is value
                 and isinstance(value, (str, dict, type))):
             layer.__dict__[name] = initializers.get(value)
+    # defaults a subclass passes on through **kwargs (Conv1D's kernel_initializer) are not among its arguments:
+    # resolve them now too, in the order the layer set them, and not at build (a later layer's seed came first)
+    for name, value in list(layer.__dict__.items()):
+        if name.endswith("_initializer") and not name.startswith("_") and isinstance(value, (str, dict, type)):
+            layer.__dict__[name] = initializers.get(value)
 
 
 def as_tensor(value):

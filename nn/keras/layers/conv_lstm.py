@@ -51,6 +51,7 @@ class _ConvLSTMCell(_DropoutCell):
     [h, c] (batch, *out_spatial, filters)."""
 
     _GATES = 4
+    _SEED_FIRST = True   # Keras's ConvLSTMCell makes its SeedGenerator before its initializers
 
     def __init__(self, rank, filters, kernel_size, strides, padding, dilation_rate, unit_forget_bias=True,
                  **kwargs):
@@ -81,7 +82,7 @@ class _ConvLSTMCell(_DropoutCell):
                              f"known channels, got {tuple(input_shape)}")
         self.spatial_dims = tuple(input_shape[1:1 + self.rank])
         gates = 4 * self.filters
-        kernel_init, recurrent_init, bias_init = self._inits
+        kernel_init, recurrent_init, bias_init = self._initializers   # made at construction, as Keras's seeds
         self.kernel = self.add_weight(self.kernel_size + (input_shape[-1], gates), kernel_init,
                                       regularizer=self._regs[0], name="kernel")
         self.recurrent_kernel = self.add_weight(self.kernel_size + (self.filters, gates), recurrent_init,

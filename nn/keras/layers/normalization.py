@@ -7,7 +7,7 @@ import autograd as ag
 from autograd import arrays, no_grad
 
 from ... import functional as F
-from .. import ops_norm, settings
+from .. import initializers, ops_norm, settings
 from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
@@ -49,7 +49,9 @@ class BatchNormalization(Layer):
             raise ValueError(f"BatchNormalization: axis must be one int, got {axis!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
         self.center, self.scale = center, scale
-        self._init = (beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer)
+        # made now, in Keras's order, so that their default seeds come from Python's random as Keras's do
+        self._init = tuple(initializers.get(v) for v in (beta_initializer, gamma_initializer,
+                                                           moving_mean_initializer, moving_variance_initializer))
         self._regs = (beta_regularizer, gamma_regularizer)
         self.supports_masking = True
 

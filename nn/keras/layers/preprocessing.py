@@ -75,8 +75,8 @@ class CategoryEncoding(Layer):
         return ag.tensor(out).to(float_dtype(dtype) or np.dtype(dtype))
 
     def get_config(self):
-        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode,
-                "sparse": self.sparse}
+        # Keras's config leaves `sparse` out (it is always False here)
+        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode}
 
 
 class Discretization(Layer):

@@ -39,6 +39,7 @@ class _DropoutCell(Layer):
     """Shared construction, dropout masks and initial states of the three cells."""
 
     _GATES = 1
+    _SEED_FIRST = False   # whether the SeedGenerator comes before the initializers even with several gates
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -64,11 +65,12 @@ class _DropoutCell(Layer):
         # as Keras's cells: the initializers and the SeedGenerator are made now, in the cell's order (a
         # SimpleRNNCell makes its SeedGenerator first), so that their default seeds come as Keras's do
         given = (kernel_initializer, recurrent_initializer, bias_initializer)
-        if self._GATES == 1:
+        seed_first = self._GATES == 1 or self._SEED_FIRST
+        if seed_first:
             self.seed_generator = shared_generator or keras_random.SeedGenerator(seed)
         self._inits = given   # as given, for get_config
         self._initializers = tuple(initializers.get(v) if isinstance(v, (str, dict, type)) else v for v in given)
-        if self._GATES > 1:
+        if not seed_first:
             self.seed_generator = shared_generator or keras_random.SeedGenerator(seed)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
         self._dropout_mask = self._recurrent_dropout_mask = None

@@ -1,0 +1,86 @@
+"""Regression tests for the bugs found by the fifteenth round of ported Keras programs
+(tests/keras/test_keras_programs_round15.py), each compared with real Keras 3 (torch backend)."""
+import numpy as np
+
+from .oracle import fresh_sessions
+
+
+def _batches_property(K):
+    class Rows(K.utils.PyDataset):
+        def __init__(self, n, **kwargs):
+            super().__init__(**kwargs)
+            self.n = n
+
+        def __len__(self):
+            return self.n
+
+        def __getitem__(self, index):
+            return np.full((2, 1), index, "float32"), np.zeros((2, 1), "float32")
+
+    class Endless(K.utils.PyDataset):
+        def __getitem__(self, index):
+            return np.zeros((1, 1), "float32")
+
+    try:
+        Endless().num_batches
+        endless = "no error"
+    except NotImplementedError:
+        endless = "NotImplementedError"
+    return Rows(3, workers=1).num_batches, Rows(5).num_batches, endless
+
+
+def test_pydataset_num_batches_as_keras():
+    """Keras's PyDataset has a num_batches property (len(self), NotImplementedError without __len__); nn.keras's
+    had none, so a program printing dataset.num_batches failed with AttributeError."""
+    K, ours = fresh_sessions()
+    assert _batches_property(ours) == _batches_property(K)
+
+
+def _encoding_config(K):
+    layer = K.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")
+    return {k: v for k, v in layer.get_config().items() if k != "dtype"}
+
+
+def test_category_encoding_config_has_keras_keys():
+    """Keras's CategoryEncoding config lists num_tokens and output_mode and no `sparse`; nn.keras added
+    'sparse': False."""
+    K, ours = fresh_sessions()
+    assert _encoding_config(ours) == _encoding_config(K)
+
+
+def _weight_sums(K, make, shape):
+    K.utils.set_random_seed(3)
+    layer, dense = make(K.layers), K.layers.Dense(2)   # the Dense is made after the layer, built after it too
+    layer.build(shape)
+    dense.build((None, 3))
+    return [round(float(np.abs(K.ops.convert_to_numpy(w)).sum()), 4) for w in layer.weights + dense.weights]
+
+
+def test_default_seeds_drawn_at_construction_as_keras():
+    """After set_random_seed, Keras's layers take their initializers' default seeds from Python's random when they
+    are made. nn.keras's Conv1D (its kernel_initializer passed on through **kwargs), Conv1DTranspose, Depthwise and
+    Separable 1-D convolutions and BatchNormalization made theirs at build, ConvLSTM made its SeedGenerator after its
+    initializers: a Sequential([Conv1D, Flatten, Dense]) started from other weights than Keras's, and training
+    diverged from the first step."""
+    K, ours = fresh_sessions()
+    cases = [(lambda L: L.Conv1D(3, 2), (None, 5, 2)), (lambda L: L.Conv1DTranspose(3, 2), (None, 5, 2)),
+             (lambda L: L.SeparableConv1D(3, 2), (None, 5, 2)), (lambda L: L.DepthwiseConv1D(2), (None, 5, 2)),
+             (lambda L: L.BatchNormalization(gamma_initializer="random_normal"), (None, 3)),
+             (lambda L: L.ConvLSTM1D(2, 2), (None, 3, 5, 2))]
+    for make, shape in cases:
+        assert _weight_sums(ours, make, shape) == _weight_sums(K, make, shape)
+
+
+def _seeded_history(K):
+    K.utils.set_random_seed(7)
+    model = K.Sequential([K.Input((6, 4)), K.layers.Conv1D(5, 3, activation="relu"), K.layers.Flatten(),
+                          K.layers.Dropout(0.3), K.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=K.optimizers.Adam(0.01), loss="binary_crossentropy")
+    x = np.random.default_rng(0).standard_normal((24, 6, 4)).astype("float32")
+    y = (x[:, 0, 0] > 0).astype("float32")[:, None]
+    return model.fit(x, y, batch_size=8, epochs=2, verbose=0).history["loss"]
+
+
+def test_seeded_conv_model_trains_as_keras():
+    K, ours = fresh_sessions()
+    np.testing.assert_allclose(_seeded_history(ours), _seeded_history(K), rtol=1e-4)
