@@ -90,7 +90,8 @@ def make_dual(tensor, tangent, *, level=None):
     owned = tensor.requires_grad
     with enable_grad():
         dual = _Dual.apply(tensor if owned else tensor.detach().requires_grad_())
-    _current[0].duals[id(dual)] = (dual, tangent.detach(), owned)
+    # the tangent itself is kept (PyTorch's unpack_dual(dual).tangent is the very tensor given)
+    _current[0].duals[id(dual)] = (dual, tangent.detach() if tangent.requires_grad else tangent, owned)
     return dual
 
 

@@ -16,7 +16,7 @@ from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
 from .grad_mode import enable_grad, is_grad_enabled
 from .ops.joining import stack
-from .pytree import describe, tree_flatten, tree_unflatten
+from .pytree import describe, tree_flatten, tree_map, tree_unflatten
 from .tensor import Tensor
 
 
@@ -112,7 +112,20 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """torch.func.jvp: (func(*primals), J t), the Jacobian-vector product with `tangents` (shaped like
     `primals`, both tuples), computed by two reverse passes. With has_aux=True func returns (output, aux) and
     the result is (output, jvp_out, aux). `strict` is accepted as torch accepts it."""
-    op = "jvp"
+    result = _jvp("jvp", func, primals, tangents, has_aux)
+    # PyTorch hands back an output that stays in the outer graph through an alias of the inner result
+    return (tree_map(_alias, result[0]),) + result[1:]
+
+
+def _alias(t):
+    if not isinstance(t, Tensor) or not t.requires_grad:
+        return t
+    view = t.view(t.shape)
+    view._node.torch_name = "AliasBackward0"
+    return view
+
+
+def _jvp(op, func, primals, tangents, has_aux):
     check_callable(op, func)
     tans = _check_tangents(primals, tangents)
     outer = is_grad_enabled()
@@ -145,7 +158,7 @@ def linearize(func, *primals):
     of func at `primals` with tangents shaped like the primals (as jvp(func, primals, tangents)[1])."""
     check_callable("linearize", func)
     leaves, spec = tree_flatten(primals)
-    output = jvp(func, primals, tree_unflatten([zeros_like(p) for p in leaves], spec))[0]
+    output = _jvp("linearize", func, primals, tree_unflatten([zeros_like(p) for p in leaves], spec), False)[0]
 
     def jvp_fn(*tangents):
         """The Jacobian-vector product of func at the primals with `tangents`."""

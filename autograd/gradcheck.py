@@ -49,14 +49,20 @@ _TORCH_OPTIONS = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "ch
                   "gen_non_contig_grad_outputs", "check_fwd_over_rev", "check_rev_over_rev"}
 
 
+class GradcheckError(RuntimeError):
+    """What gradcheck and gradgradcheck raise (with raise_exception=True, their default) when the analytic and
+    numerical gradients disagree; a RuntimeError, as PyTorch's torch.autograd.gradcheck.GradcheckError."""
+
+
 def _check_options(op, options):
     unknown = sorted(set(options) - _TORCH_OPTIONS)
     if unknown:
         raise TypeError(f"{op}() got an unexpected keyword argument {unknown[0]!r}")
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0, **torch_options):
-    """True when the analytic gradients of fn at `inputs` match central finite differences.
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0, **torch_options):
+    """True when the analytic gradients of fn at `inputs` match central finite differences; otherwise a
+    GradcheckError naming the input and the largest difference (False with raise_exception=False), as PyTorch's.
 
     Inputs that require gradients must be float64 or complex128. The check contracts every output with a
     fixed random vector (complex for complex outputs), so outputs of any shape are covered. PyTorch's other
@@ -86,15 +92,17 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False,
         if not np.allclose(a, n, atol=atol, rtol=rtol, equal_nan=False):
             if raise_exception:
                 err = np.abs(a - n).max()
-                raise AssertionError(f"gradcheck: input {k} (shape {a.shape}): analytic and numerical gradients "
-                                     f"differ by up to {err:.3g}\nanalytic:\n{a}\nnumerical:\n{n}")
+                raise GradcheckError(f"gradcheck: input {k} (shape {a.shape}): analytic and numerical gradients "
+                                     f"differ by up to {err:.3g}\nanalytic:\n{a}\nnumerical:\n{n}\n(pass "
+                                     f"raise_exception=False to get False instead)")
             return False
     return True
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False, seed=0,
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0,
                   **torch_options):
-    """True when the second-order gradients of fn at `inputs` match finite differences: gradcheck of the
+    """True when the second-order gradients of fn at `inputs` match finite differences (else a GradcheckError,
+    or False with raise_exception=False): gradcheck of the
     function (inputs, grad_outputs) -> d<grad_outputs, fn(inputs)>/d inputs, built with create_graph=True.
     grad_outputs (one per output, float64) are drawn uniformly from [-1, 1) when not given, as PyTorch's."""
     _check_options("gradgradcheck", torch_options)

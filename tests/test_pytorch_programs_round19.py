@@ -1,0 +1,29 @@
+"""PyTorch programs on the pytorch.org tutorials the earlier rounds left and on torch.func and advanced autograd in
+training code (the "Learn the Basics" quickstart with train()/test() functions, FGSM adversarial examples, the DQN
+tutorial's replay memory and soft target updates, the nn.TransformerEncoder language model with batchify/bptt and
+StepLR, ...), run on deepgrad with only their imports changed: they must print what PyTorch prints, number for
+number (weights and data from seeded NumPy generators or torch.manual_seed; half in float32, half in float64)."""
+import pytest
+
+from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
+from tests.test_pytorch_programs_round18 import ROUND18_IMPORTS
+
+#: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
+ROUND19_IMPORTS = ROUND18_IMPORTS + [("from torch.nn import", "from nn import"),
+                                     ("from torch import Tensor", "from autograd import Tensor")]
+
+FLOAT32_PROGRAMS = ["torch_quickstart_train_test_loop", "torch_fgsm_adversarial", "torch_dqn_replay_soft_update",
+                    "torch_transformer_lm_bptt"]
+FLOAT64_PROGRAMS = ["torch_extending_functions_docs", "torch_func_tutorials_jacobians", "torch_forward_ad_tutorial_modules"]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT32_PROGRAMS)
+def test_float32_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    check_float32_program(program, capsys, ROUND19_IMPORTS)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT64_PROGRAMS)
+def test_float64_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    check_float64_program(program, capsys, ROUND19_IMPORTS)

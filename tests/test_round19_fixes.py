@@ -1,0 +1,81 @@
+"""Regressions for the differences from PyTorch that round 19 found while writing its programs
+(tests/test_pytorch_programs_round19.py). Each test runs the same code with PyTorch and with deepgrad and compares
+what they report."""
+import sys
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import autograd.autograd.forward_ad as ours_fwad
+from autograd.func import jvp as ours_jvp, linearize as ours_linearize
+from tests.helpers import require_torch
+
+
+def test_unpack_dual_hands_back_the_tangent_given_to_make_dual():
+    """The forward-AD tutorial asserts `fwAD.unpack_dual(dual_input).tangent is tangent`; deepgrad stored a detached
+    copy, so the identity was False."""
+    torch = require_torch()
+    import torch.autograd.forward_ad as fwad
+    for lib, fw in ((torch, fwad), (ag, ours_fwad)):
+        primal, tangent = lib.ones(2, 3), lib.full((2, 3), 0.5)
+        with fw.dual_level():
+            dual = fw.make_dual(primal, tangent)
+            assert fw.unpack_dual(dual).tangent is tangent
+            np.testing.assert_allclose(fw.unpack_dual(dual * 3).tangent.numpy(), np.full((2, 3), 1.5))
+
+
+def _grad_fn_names(lib, func_jvp, func_linearize):
+    w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    x = lib.tensor([1.0, 2.0, 3.0])
+    out, tangent = func_jvp(lambda v: (v * w).sin(), (x,), (x,))
+    same, _ = func_jvp(lambda v: v, (w,), (x,))
+    primal, _ = func_linearize(lambda v: (v * w).sin(), x)
+    plain, _ = func_jvp(lambda v: v.sin(), (x,), (x,))
+    return [out.grad_fn.name(), tangent.requires_grad, same.grad_fn.name(), primal.grad_fn.name(), plain.grad_fn]
+
+
+def test_func_jvp_output_joins_the_outer_graph_through_an_alias():
+    """torch.func.jvp's primal output, when it depends on a tensor that requires grad, is an AliasBackward0 of the
+    inner result (printed as grad_fn=<AliasBackward0>); deepgrad handed back the inner node (AddBackward0,
+    SinBackward0, CloneBackward0). linearize's output keeps the inner node in both."""
+    torch = require_torch()
+    from torch.func import jvp, linearize
+    ours = _grad_fn_names(ag, ours_jvp, ours_linearize)
+    assert ours == _grad_fn_names(torch, jvp, linearize)
+    assert ours[0] == "AliasBackward0" and ours[3] == "SinBackward0"
+
+
+class _Square:
+    """x ** 2 whose backward is once_differentiable (no second derivative) or wrong (missing the factor 2)."""
+
+    @staticmethod
+    def make(lib, once, wrong=False):
+        once_differentiable = sys.modules[lib.__name__ + ".autograd.function"].once_differentiable
+
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * x if wrong else g * 2 * x
+
+        return type("Square", (lib.autograd.Function,), {
+            "forward": staticmethod(lambda ctx, x: (ctx.save_for_backward(x), x ** 2)[1]),
+            "backward": staticmethod(once_differentiable(backward) if once else backward)})
+
+
+@pytest.mark.parametrize("check,once,wrong", [("gradgradcheck", True, False), ("gradcheck", False, True)])
+def test_gradcheck_and_gradgradcheck_raise_by_default_as_in_pytorch(check, once, wrong):
+    """PyTorch's gradcheck / gradgradcheck default to raise_exception=True and raise GradcheckError (a RuntimeError);
+    deepgrad's defaulted to False and returned False, so the Extending-PyTorch pattern `try: gradgradcheck(...)
+    except RuntimeError` never saw the failure of a once_differentiable Function."""
+    torch = require_torch()
+    import autograd.autograd.function  # noqa: F401  (the module that holds once_differentiable)
+    import torch.autograd.function  # noqa: F401
+    for lib in (torch, ag):
+        fn = _Square.make(lib, once, wrong).apply
+        x = lib.tensor([0.5, -1.5, 2.0], dtype=lib.float64, requires_grad=True)
+        with pytest.raises(RuntimeError) as caught:
+            getattr(lib.autograd, check)(fn, (x,))
+        assert type(caught.value).__name__ == "GradcheckError"
+        assert getattr(lib.autograd, check)(fn, (x,), raise_exception=False) is False
+        good = _Square.make(lib, False).apply
+        assert getattr(lib.autograd, check)(good, (x,)) is True
