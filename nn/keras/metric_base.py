@@ -35,10 +35,19 @@ def _widened(array, dtype):
 
 
 def _match_rank(y_true, y_pred):
+    """Both arrays at one rank when they differ by a trailing axis of size 1, as Keras's metrics: a rank-1 array
+    gains the axis ((N,) labels against (N, 1) outputs give one value per example, not one per batch), a higher
+    one loses it from the other."""
     if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred.reshape(y_pred.shape[:-1])
+        if y_true.ndim == 1:
+            y_true = y_true.reshape(y_true.shape + (1,))
+        else:
+            y_pred = y_pred.reshape(y_pred.shape[:-1])
     elif y_pred.ndim == y_true.ndim - 1 and y_true.shape[-1] == 1:
-        y_true = y_true.reshape(y_true.shape[:-1])
+        if y_pred.ndim == 1:
+            y_pred = y_pred.reshape(y_pred.shape + (1,))
+        else:
+            y_true = y_true.reshape(y_true.shape[:-1])
     return y_true, y_pred
 
 

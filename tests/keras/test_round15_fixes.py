@@ -84,3 +84,25 @@ def _seeded_history(K):
 def test_seeded_conv_model_trains_as_keras():
     K, ours = fresh_sessions()
     np.testing.assert_allclose(_seeded_history(ours), _seeded_history(K), rtol=1e-4)
+
+
+def _batched_means(K):
+    rng = np.random.default_rng(0)
+    y, p = rng.normal(size=(10,)).astype("float32"), rng.normal(size=(10, 1)).astype("float32")
+    made = [K.metrics.MeanAbsoluteError(), K.metrics.MeanSquaredError(), K.metrics.MeanAbsolutePercentageError(),
+            K.metrics.RootMeanSquaredError(), K.metrics.LogCoshError(), K.metrics.CosineSimilarity(),
+            K.metrics.MeanMetricWrapper(K.metrics.mean_absolute_error)]
+    for metric in made:
+        for rows in (slice(0, 4), slice(4, 8), slice(8, 10)):
+            metric.update_state(y[rows], p[rows])
+    r2 = K.metrics.R2Score()
+    r2.update_state(y, p)
+    return [float(m.result()) for m in made + [r2]]
+
+
+def test_rank_1_labels_against_column_outputs_weigh_each_example_as_keras():
+    """(N,) targets against (N, 1) predictions: Keras expands the labels to (N, 1), one value per example; nn.keras
+    squeezed the predictions, so mae / mse / mape / cosine took one value per batch (a partial last batch counted
+    as a full one: fit's mae differed from Keras's while the loss agreed) and R2Score refused the shapes."""
+    K, ours = fresh_sessions()
+    np.testing.assert_allclose(_batched_means(ours), _batched_means(K), rtol=1e-5)
