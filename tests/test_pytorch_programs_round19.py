@@ -13,8 +13,9 @@ ROUND19_IMPORTS = ROUND18_IMPORTS + [("from torch.nn import", "from nn import"),
                                      ("from torch import Tensor", "from autograd import Tensor")]
 
 FLOAT32_PROGRAMS = ["torch_quickstart_train_test_loop", "torch_fgsm_adversarial", "torch_dqn_replay_soft_update",
-                    "torch_transformer_lm_bptt"]
-FLOAT64_PROGRAMS = ["torch_extending_functions_docs", "torch_func_tutorials_jacobians", "torch_forward_ad_tutorial_modules"]
+                    "torch_transformer_lm_bptt", "torch_orthogonal_maps_norm_parametrizations"]
+FLOAT64_PROGRAMS = ["torch_extending_functions_docs", "torch_func_tutorials_jacobians", "torch_forward_ad_tutorial_modules",
+                    "torch_saved_tensors_hooks_offload", "torch_seq2seq_translation_tutorial"]
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -79,3 +79,20 @@ def test_gradcheck_and_gradgradcheck_raise_by_default_as_in_pytorch(check, once,
         assert getattr(lib.autograd, check)(fn, (x,), raise_exception=False) is False
         good = _Square.make(lib, False).apply
         assert getattr(lib.autograd, check)(good, (x,)) is True
+
+
+@pytest.mark.parametrize("call", ["x.double()", "x.half()", "x.to(lib.float64)", "x.type(lib.float64)", "x.bfloat16()",
+                                  "x.double().float()", "x.to('cpu', lib.float64)", "x.type_as(lib.ones(1, dtype=lib.float64))",
+                                  "x.diag()", "lib.diag(x, 1)", "lib.diag(x, -2)", "lib.diagflat(x)", "m.diag()",
+                                  "m.diag(-1)"])
+def test_dtype_casts_and_diag_show_pytorchs_node_names(call):
+    """A dtype cast of a tensor that requires grad prints grad_fn=<ToCopyBackward0> in PyTorch (deepgrad:
+    AsTypeBackward0); diag of a vector shows DiagEmbedBackward0 (deepgrad: PadBackward0) and diag of a matrix
+    DiagonalBackward0_copy (deepgrad: CloneBackward0)."""
+    torch = require_torch()
+    names = []
+    for lib in (torch, ag):
+        scope = {"lib": lib, "x": lib.tensor([1.0, -2.0, 3.0], requires_grad=True),
+                 "m": lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)}
+        names.append(eval(call, scope).grad_fn.name())
+    assert names[0] == names[1]

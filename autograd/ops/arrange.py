@@ -123,14 +123,15 @@ def diag(input, diagonal=0):
     """A 1-D input as the `diagonal`-th diagonal of a square matrix; a 2-D input's `diagonal`-th diagonal."""
     check_tensor("diag", input)
     if input.ndim == 2:
-        return globals()["diagonal"](input, diagonal).clone()   # a copy, as PyTorch's diag
+        # a copy, as PyTorch's diag, under its node's name
+        return named(globals()["diagonal"](input, diagonal).clone(), "DiagonalBackward0_copy")
     if input.ndim != 1:
         raise ShapeError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
                          "diag_embed for batches")
     n = input.shape[0]
     square = mul(input.device.xp.eye(n, dtype=input.dtype), input)   # input along the main diagonal
     k = abs(diagonal)
-    return pad(square, ((0, k), (k, 0)) if diagonal >= 0 else ((k, 0), (0, k)))
+    return named(pad(square, ((0, k), (k, 0)) if diagonal >= 0 else ((k, 0), (0, k))), "DiagEmbedBackward0")
 
 
 def trace(input):

@@ -32,6 +32,7 @@ class ToDevice(Function):
 
 class AsType(Function):
     op_name = "astype"
+    torch_name = "ToCopyBackward0"   # PyTorch's node for every dtype cast (to, float, double, half, type)
     half_native = True   # casts to and from bfloat16 and float16 as asked (autograd/half_forms.py)
 
     def forward(ctx, x, dtype):
