@@ -96,3 +96,40 @@ def test_dtype_casts_and_diag_show_pytorchs_node_names(call):
                  "m": lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)}
         names.append(eval(call, scope).grad_fn.name())
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("call", [
+    "F.dropout(x3, 0.5)", "F.dropout(x3, 1.0)", "F.unfold(x4, 2)", "F.fold(lib.ones(1, 4, 4, requires_grad=True), 3, 2)",
+    "F.grid_sample(x4, lib.zeros(1, 1, 1, 2), align_corners=False)",
+    "F.grid_sample(x5, lib.zeros(1, 1, 1, 1, 3), align_corners=False)", "F.pdist(x2)", "F.pdist(x2, p=1)",
+    "lib.zeros(3).masked_scatter(lib.tensor([True, False, True]), lib.ones(2, requires_grad=True))",
+    "F.multi_margin_loss(x2, lib.tensor([0, 1, 0]))", "F.multi_margin_loss(x2, lib.tensor([0, 1, 0]), reduction='none')",
+    "F.soft_margin_loss(x3, lib.ones(1, 2, 4))", "F.soft_margin_loss(x3, lib.ones(1, 2, 4), reduction='none')",
+    "F.prelu(x3, lib.tensor([0.25]))", "F.rrelu(x3)", "F.rrelu(x3, training=True)",
+    "F.adaptive_avg_pool2d(x4, 1)", "F.adaptive_avg_pool2d(x4, (1, 1))", "F.adaptive_avg_pool2d(x4, 2)",
+    "F.adaptive_avg_pool3d(x5, 1)", "F.adaptive_max_pool1d(x3, 2)", "F.adaptive_max_pool1d(x3, 2, return_indices=True)[0]",
+    "F.cross_entropy(x2, lib.full((3, 2), 0.5))", "F.cross_entropy(x2, lib.full((3, 2), 0.5), reduction='sum')",
+    "F.bilinear(x2, x2, lib.ones(4, 2, 2), lib.ones(4))",
+    "nn.GRUCell(2, 3)(x2)",
+    "nn.RNNCell(2, 3)(x2)", "nn.RNNCell(2, 3, nonlinearity='relu')(x2)", "nn.LSTMCell(2, 3)(x2)[0]",
+])
+def test_composite_ops_show_pytorchs_node_names(call):
+    """The grad_fn that prints after these ops' results (grad_fn=<...>) is PyTorch's: deepgrad showed the last node
+    of its own composition (DropoutBackward0 for MulBackward0, ViewBackward0 for Im2ColBackward0, PermuteBackward0
+    for GridSampler2DBackward0, WhereBackward0 for PdistBackward0 / MaskedScatterBackward0 / PreluKernelBackward0,
+    MeanBackward0 for MultiMarginLossBackward0 / SoftMarginLossBackward0, AdaptiveAvgPool2DBackward0 for the 1 x 1
+    pool's MeanBackward1, DivBackward0 for DivBackward1, CellBackward0 for the recurrent cells' last op, ...)."""
+    torch = require_torch()
+    import torch.nn as torch_nn
+    import torch.nn.functional as torch_F
+    import nn as ours_nn
+    import nn.functional as ours_F
+    names = []
+    for lib, mod, fun in ((torch, torch_nn, torch_F), (ag, ours_nn, ours_F)):
+        lib.manual_seed(0)
+        scope = {"lib": lib, "nn": mod, "F": fun, "x2": lib.ones(3, 2, requires_grad=True),
+                 "x3": lib.linspace(-1, 1, 8).reshape(1, 2, 4).requires_grad_(),
+                 "x4": lib.linspace(-1, 1, 32).reshape(1, 2, 4, 4).requires_grad_(),
+                 "x5": lib.linspace(-1, 1, 8).reshape(1, 1, 2, 2, 2).requires_grad_()}
+        names.append(eval(call, scope).grad_fn.name())
+    assert names[0] == names[1]

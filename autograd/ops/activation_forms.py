@@ -72,7 +72,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
     lower, upper = float(lower), float(upper)
     if not training:
-        return LeakyRelu.apply(input, (lower + upper) / 2.0)
+        return named(LeakyRelu.apply(input, (lower + upper) / 2.0), "RreluWithNoiseBackward0")
     rng = check_generator("rrelu", generator)
     device = input.device
 
@@ -87,7 +87,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
         out = xp.ones(a.shape, a.dtype)
         out[negative] = (u * (high - low) + low).astype(wide).astype(a.dtype)   # unfused here, as PyTorch's
         return out
-    return where(input > 0, input, mul(input, no_grad_op("rrelu", slopes, input)))
+    return named(where(input > 0, input, mul(input, no_grad_op("rrelu", slopes, input))), "RreluWithNoiseBackward0")
 
 
 def hardshrink(input, lambd=0.5):
@@ -124,7 +124,7 @@ def prelu(input, weight):
         slope = weight.reshape(())
     else:
         slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
-    return where(input > 0, input, mul(slope, input))
+    return named(where(input > 0, input, mul(slope, input)), "PreluKernelBackward0")
 
 
 def dropout(input, p, train):

@@ -6,6 +6,7 @@ from ..function import Function
 
 class Dropout(Function):
     op_name = "dropout"
+    torch_name = "MulBackward0"   # PyTorch's CPU dropout is a product with the scaled mask
 
     def forward(ctx, x, p):
         # PyTorch's draw: one float64 uniform per element, in x's memory order

@@ -224,4 +224,4 @@ def pdist(input, p=2):
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"pdist: p must be a non-negative number, got {p!r}")
     rows, cols = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
-    return _distance(sub(input[rows], input[cols]), p)
+    return named(_distance(sub(input[rows], input[cols]), p), "PdistBackward0")

@@ -1,6 +1,7 @@
 """Bilinear map: y = x1^T A x2 + b, one matrix A per output feature."""
 import math
 
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -32,6 +33,6 @@ def bilinear(input1, input2, weight, bias=None):
     # (rows, in1) @ (in1, out * in2): every output's x1^T A, then contracted with x2
     left = input1.reshape(rows, in1) @ weight.permute((1, 0, 2)).reshape(in1, out_f * in2)
     y = (left.reshape(rows, out_f, in2) * input2.reshape(rows, 1, in2)).sum(axis=2)
-    if bias is not None:
-        y = y + bias
+    if bias is not None:   # PyTorch adds the bias last
+        return named((y + bias).reshape(*lead, out_f), "AddBackward0")
     return y.reshape(*lead, out_f)

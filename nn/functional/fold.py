@@ -7,6 +7,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.errors import ShapeError
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from ._args import pair
@@ -46,7 +47,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x = ag.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2), 0)
     columns = x.reshape(n, c, padded[0] * padded[1])[:, :, ag.tensor(table, device=x.device)]
     out = columns.reshape(n, c * table.shape[0], table.shape[1])
-    return out if input.ndim == 4 else out.squeeze(0)
+    return named(out if input.ndim == 4 else out.squeeze(0), "Im2ColBackward0")
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -74,4 +75,4 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     out = canvas.index_add(2, ag.tensor(table.reshape(-1), device=x.device), x.reshape(n, c, k * length))
     out = out.reshape(n, c, padded[0], padded[1])
     out = out[:, :, padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]]
-    return out if input.ndim == 3 else out.squeeze(0)
+    return named(out if input.ndim == 3 else out.squeeze(0), "Col2ImBackward0")

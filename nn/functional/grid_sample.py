@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
 from autograd.ops.dims import check_tensor
+from autograd.function import named
 from autograd.errors import ShapeError
 from autograd import autocast_state as autocast
 
@@ -201,4 +202,4 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
             weight = weight * w
         term = channels_last[(batch,) + tuple(index for index, _ in corner)] * weight.unsqueeze(-1)
         out = term if out is None else out + term
-    return ag.movedim(out, -1, 1)
+    return named(ag.movedim(out, -1, 1), "GridSampler2DBackward0" if input.ndim == 4 else "GridSampler3DBackward0")

@@ -287,8 +287,11 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         shape = (1, n_classes) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n_classes,)
         target = target * weight.reshape(shape)
     loss = -(target * logp).sum(axis=axis)
+    # PyTorch negates the summed products, then divides by the count: its last nodes are Neg and Div (by a number)
     if reduction == "mean":
-        return loss.sum() / (loss.size if input.ndim >= 2 else 1)
+        return named(loss.sum() / (loss.size if input.ndim >= 2 else 1), "DivBackward1")
+    if reduction == "sum":
+        return named(loss.sum(), "NegBackward0")
     return _reduce(loss, reduction, "cross_entropy")
 
 

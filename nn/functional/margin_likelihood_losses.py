@@ -9,6 +9,7 @@ import numpy as np
 import autograd as ag
 from autograd import arrays, complex_forms
 from autograd.ops.activation import Softplus
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 from autograd.errors import IndexRangeError, ShapeError
@@ -39,7 +40,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     target = _broadcastable(op, input, target)
     if complex_forms.active and (input.dtype.kind == "c" or target.dtype.kind == "c"):
         return _reduce(ag.log1p(ag.exp(-target * input)), reduction, op)   # complex: PyTorch's formula as it stands
-    return _reduce(Softplus.apply(-target * input), reduction, op)
+    return named(_reduce(Softplus.apply(-target * input), reduction, op), "SoftMarginLossBackward0")
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -104,7 +105,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         hinge = hinge * weight[index.reshape(-1)].reshape(-1, 1)
     others = ag.ones_like(rows) - ag.one_hot(index.reshape(-1), n_classes).to(rows.dtype)
     loss = (hinge * others).sum(dim=1) / n_classes
-    return _reduce(loss.reshape(tuple(target.shape)), reduction, op)
+    return named(_reduce(loss.reshape(tuple(target.shape)), reduction, op), "MultiMarginLossBackward0")
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):

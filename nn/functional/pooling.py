@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.ops.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from ._args import pair, single
@@ -102,7 +103,8 @@ def adaptive_avg_pool2d(input, output_size):
     if isinstance(output_size, (tuple, list)) and len(output_size) == 2:
         output_size = tuple(input.shape[-2 + a] if s is None else s for a, s in enumerate(output_size))
     out_hw = pair(output_size, "output_size", op, 1)
-    return AdaptiveAvgPool2d.apply(input, out_hw)
+    out = AdaptiveAvgPool2d.apply(input, out_hw)
+    return named(out, "MeanBackward1") if tuple(out_hw) == (1, 1) else out   # PyTorch pools to 1 x 1 with a mean
 
 
 def _adaptive_size(op, output_size, input, spatial):
@@ -140,7 +142,9 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     x_axes = _pool_input(op, input, 1)
     size, = _adaptive_size(op, output_size, input, 1)
     _nonempty(op, input, 1)
-    return AdaptiveMaxPool2d.apply(input, (1, size), x_axes, bool(return_indices))
+    out = AdaptiveMaxPool2d.apply(input, (1, size), x_axes, bool(return_indices))
+    named(out[0] if return_indices else out, "SqueezeBackward1")   # PyTorch's 2-d pool, then a squeeze
+    return out
 
 
 def adaptive_avg_pool1d(input, output_size):

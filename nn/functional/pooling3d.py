@@ -192,4 +192,6 @@ def adaptive_avg_pool3d(input, output_size):
             tuple(moved.shape[:-1]) + positions.shape)
         sums = ag.where(ag.tensor(inside, device=x.device), windows, 0).sum(-1)
         out = (sums / ag.tensor(counts.astype(x.dtype), device=x.device)).movedim(-1, axis)
-    return named(out if input.ndim == 5 else out.squeeze(0), "AdaptiveAvgPool3DBackward0")
+    # PyTorch pools to a single element with a mean
+    return named(out if input.ndim == 5 else out.squeeze(0),
+                 "MeanBackward1" if sizes == (1, 1, 1) else "AdaptiveAvgPool3DBackward0")
