@@ -74,6 +74,11 @@ class Callback:
         """Called after predicting batch `batch`."""
 
 
+class NotACallbackError(TypeError, AttributeError):
+    """Something that is not a Callback was given as one: an AttributeError, as Keras raises when it reaches for a
+    hook, and a TypeError, as we raised before."""
+
+
 class CallbackList:
     """Several callbacks called in order: `callbacks.call("on_epoch_end", epoch, logs)`."""
 
@@ -82,8 +87,10 @@ class CallbackList:
         for cb in self.callbacks:
             missing = [h for h in HOOKS if not callable(getattr(cb, h, None))]
             if missing:
-                raise TypeError(f"callbacks: {type(cb).__name__} is not a Callback (it lacks {', '.join(missing)}); "
-                                "subclass nn.callbacks.Callback")
+                lacks = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                raise NotACallbackError(f"callbacks: {type(cb).__name__} {cb!r:.60} is not a Callback (it lacks "
+                                        f"{lacks}); pass a list of Callback objects: subclass nn.callbacks.Callback "
+                                        "(keras.callbacks.Callback), or wrap a function in LambdaCallback")
             if model is not None:
                 cb.set_model(model)
             if params is not None:

@@ -1,6 +1,7 @@
 """Monitor: reads one quantity from the epoch logs and tells whether it improved, for the callbacks
 that watch a metric (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau)."""
 import math
+import warnings
 
 # quantities where higher is better, for mode="auto" (validation names have a 'val_' prefix)
 _HIGHER_IS_BETTER = ("acc", "accuracy", "precision", "recall", "f1", "auc")
@@ -11,7 +12,10 @@ class Monitor:
 
     def __init__(self, who, name, mode="auto", min_delta=0.0):
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+            # as Keras: an unknown mode warns and falls back to 'auto' (the callback still runs)
+            warnings.warn(f"{who} mode {mode} is unknown, fallback to auto mode (pass 'auto', 'min' or 'max')",
+                          stacklevel=3)
+            mode = "auto"
         if mode == "auto":
             base = name[4:] if name.startswith("val_") else name
             higher = base in _HIGHER_IS_BETTER or base.endswith("_accuracy")

@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 import autograd as ag
+from autograd.errors import IdentifierError
 
 from .dtype_policy import DTypePolicy, dtype_policy, is_quantized_name, quantized_policy
 from .layer_weights import CastWeight
@@ -42,7 +43,12 @@ def policy_for(dtype):
         return DTypePolicy(dtype)
     if is_quantized_name(dtype):
         return quantized_policy(dtype)
-    return DTypePolicy(dtype_name(dtype))
+    try:
+        name = dtype_name(dtype)
+    except TypeError:
+        raise IdentifierError(f"Invalid dtype: {dtype!r}; a layer's dtype= takes a dtype name such as 'float32', "
+                              "'float16' or 'bfloat16', or a policy such as 'mixed_float16'") from None
+    return DTypePolicy(name)
 
 
 def policy_config(layer):

@@ -214,10 +214,21 @@ class ContinuingBatches(Batches):
             self.source.end_epoch()
 
 
+def _batch_size(batch_size, who):
+    """The batch size to use: Keras's default 32 for None (and, as Keras, for 0); a clear error for a fraction or a
+    negative number, which int() would otherwise round or pass on."""
+    if not batch_size:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 0:
+        raise ValueError(f"{who}: batch_size should be a positive integer value, but got batch_size={batch_size!r}; "
+                         "pass an int such as batch_size=32")
+    return int(batch_size)
+
+
 def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None,
             seed=None, device=None, who="fit", need_y=True):
     """Batches for the shared loop from any input Keras accepts."""
-    batch_size = 32 if batch_size is None else int(batch_size)
+    batch_size = _batch_size(batch_size, who)
     x, y, sample_weight = _without_pandas(x, y, sample_weight)
     input_names = getattr(model, "input_names", None) or []
     output_names = output_keys(model)
@@ -268,6 +279,11 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     ys = [] if y is None else [host_array(v, "y") for v in _ordered(y, output_names, "output")]
     if need_y and not ys:
         raise ValueError(f"{who}: y (the targets) is missing; pass {who}(x, y) or data that yields (x, y)")
+    for v in ys:
+        if v.dtype.kind in "US":
+            raise ValueError(f"{who}: Invalid dtype: {v.dtype} for y (targets of shape {v.shape} holding strings); "
+                             "targets must be numbers: encode the labels first, e.g. with "
+                             "keras.layers.StringLookup or np.unique(y, return_inverse=True)")
     ws = []
     if sample_weight is not None and _per_output(sample_weight, output_names):
         ws = [host_array(v, "sample_weight").astype(np.float32)

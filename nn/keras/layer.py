@@ -243,6 +243,11 @@ def shape_of(value):
     return (None,) + tuple(value.shape[1:]) if value.ndim else ()
 
 
+class MissingSuperInitError(RuntimeError, AttributeError):
+    """A layer whose __init__ never called super().__init__() was called: a RuntimeError, as Keras raises (and an
+    AttributeError, as the missing state showed before)."""
+
+
 class Layer(Module):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
@@ -385,6 +390,10 @@ class Layer(Module):
         return cached[1]
 
     # ----- attributes ---------------------------------------------------------------------------
+    def _check_new_name(self, kind, name, store):
+        """Nothing: a Keras layer registers its layers and weights under Keras's names (a layer called 'output',
+        a weight called 'mean'), which need not be free attribute names, so PyTorch's checks do not apply."""
+
     def __setattr__(self, name, value):
         if isinstance(getattr(type(self), name, None), property):
             object.__setattr__(self, name, value)
@@ -673,6 +682,11 @@ class Layer(Module):
             self.built = True
 
     def __call__(self, *args, **kwargs):
+        if "_parameters" not in self.__dict__:
+            raise MissingSuperInitError(
+                f"In layer '{type(self).__name__}', you forgot to call `super().__init__()` as the first statement "
+                f"in the `__init__()` method: add `super().__init__(**kwargs)` (and accept **kwargs) so the layer "
+                "gets its name, dtype and weight tracking")
         with name_scope(self):   # sub-layers built during the call make weights under this layer's path
             return self._scoped_call(*args, **kwargs)
 

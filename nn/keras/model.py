@@ -19,6 +19,11 @@ from .symbolic import (KerasTensor, Node, flatten, flatten_as, flatten_sorted, k
                        map_structure)
 
 
+class NotAKerasTensorError(TypeError, ValueError):
+    """keras.Model was given data (arrays, tensors) instead of KerasTensors: a ValueError, as Keras raises, and a
+    TypeError, as we raised before."""
+
+
 class Model(TrainingSteps, Layer):
     """A Layer with training and saving. `keras.Model(inputs, outputs)` builds a functional model; a
     subclass defines its layers in `__init__` and the computation in `call(inputs, training=None)`."""
@@ -231,8 +236,10 @@ class Functional(Model):
         self._flat_inputs = flatten_sorted(inputs)   # dicts in sorted key order, as Keras's functional models
         for tensor in self._flat_inputs + flatten(outputs):
             if not isinstance(tensor, KerasTensor):
-                raise TypeError(f"keras.Model(inputs, outputs) takes KerasTensors (from keras.Input and layer calls); "
-                                f"got {type(tensor).__name__}")
+                raise NotAKerasTensorError(f"keras.Model(inputs, outputs) takes KerasTensors (from keras.Input and "
+                                           f"layer calls); got {type(tensor).__name__} of shape "
+                                           f"{getattr(tensor, 'shape', None)}: build the model from "
+                                           "x = keras.Input(shape) and call it on the data afterwards")
         for tensor in self._flat_inputs:
             if not isinstance(tensor.node.layer, InputLayer):
                 raise ValueError(f"keras.Model: every input must come from keras.Input; {tensor.name} was made by "

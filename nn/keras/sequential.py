@@ -39,6 +39,11 @@ def _input_layer_name(spec):
     return node.layer.name if node is not None else spec.name
 
 
+class EmptyPopError(ValueError, IndexError):
+    """pop() on a Sequential without layers: an IndexError, as Keras raises, and a ValueError, as we raised
+    before."""
+
+
 class Sequential(Model):
     """`keras.Sequential([layer, ...])` or `.add(layer)` one by one. Starting with `keras.Input(shape=...)` or
     a first layer with `input_shape=` builds every layer at once (so summary() shows shapes); otherwise
@@ -191,7 +196,8 @@ class Sequential(Model):
         """Remove and return the last layer; a layer added next takes the new last layer's output (`rebuild` is
         accepted for Keras's signature: the model stays built)."""
         if not self._stack:
-            raise ValueError(f"{self.name}: there is no layer to pop")
+            raise EmptyPopError(f"{self.name}.pop(): there is no layer to pop (the model has no layers); add "
+                                f"one first")
         layer = self._stack.pop()
         for key, module in list(self._modules.items()):
             if module is layer:

@@ -391,6 +391,10 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
             vx, vy, vw = keras_data.unpack(tuple(validation_data))
+        elif isinstance(validation_data, (tuple, list)) and len(validation_data) > 3:
+            raise ValueError(f"fit: validation_data is expected to be in format (x, y) or (x, y, sample_weight), "
+                             f"got a {type(validation_data).__name__} of {len(validation_data)} items; put several "
+                             "inputs in one list or dict: validation_data=([x1, x2], y)")
         else:
             vx, vy, vw = validation_data, None, None
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,

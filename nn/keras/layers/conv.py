@@ -195,6 +195,11 @@ class _GlobalPooling2D(Layer):
         self.data_format, self.keepdims = _data_format(data_format), keepdims
 
     def call(self, inputs):
+        if inputs.ndim != 4:
+            raise ValueError(f"{self.name}: expected ndim=4 inputs (batch, height, width, channels) "
+                             f"(channels_first: (batch, channels, height, width)), found ndim={inputs.ndim}; full "
+                             f"shape received: {tuple(inputs.shape)}. For sequences use GlobalAveragePooling1D or "
+                             "GlobalMaxPooling1D")
         axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
         return self._reduce(inputs, axes)
 

@@ -168,6 +168,9 @@ class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
+        if self.target_shape.count(-1) > 1:
+            raise ValueError(f"Reshape: there must be at most one unknown dimension (-1) in `target_shape`, got "
+                             f"target_shape={self.target_shape}; give every size but one")
 
     def call(self, inputs):
         per_example = math.prod(inputs.shape[1:])

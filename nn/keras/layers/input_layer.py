@@ -17,6 +17,10 @@ class InputLayer(Layer):
         policy = dtype_policy()   # the layer's policy is the global one, as Keras's (compute_dtype float16 under
         if policy.variable_dtype == self.dtype:   # mixed_float16), while its tensor keeps the input's dtype
             object.__setattr__(self, "_dtype_policy", policy)
+        if batch_shape is not None and shape is not None:
+            raise ValueError(f"Input: you cannot pass both `shape` and `batch_shape` at the same time (got "
+                             f"shape={shape!r}, batch_shape={batch_shape!r}); pass shape=... for one example, or "
+                             "batch_shape=... with the batch axis first")
         if batch_shape is None:
             if shape is None:
                 raise ValueError("Input: pass shape=(...) (the shape of one example, without the batch axis)")
