@@ -251,6 +251,12 @@ ACCEPTED = [
      "s = optim.lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=2)\nfor _ in range(3):\n    o.step(); s.step()\n"
      "[o.param_groups[0]['lr'], o.param_groups[0]['betas'][0]]"),
     ("conv2d_zero_in_channels", "nn.Conv2d(0, 4, 3).weight.shape"),
+    ("mse_loss_broadcasts_a_column_with_a_warning", "x = torch.arange(4.0).reshape(4, 1)\n"
+     "F.mse_loss(x, torch.arange(4.0) / 2).item()"),
+    ("l1_loss_broadcasts_a_column_with_a_warning", "x = torch.arange(4.0).reshape(4, 1)\n"
+     "F.l1_loss(x, torch.arange(4.0) / 2, reduction='none')"),
+    ("embedding_max_norm_on_a_non_leaf_weight", "w = torch.arange(15.0).reshape(5, 3).requires_grad_() * 1\n"
+     "F.embedding(torch.tensor([1, 2]), w, max_norm=1.0)"),
     ("polynomial_lr_zero_total_iters", "o = optim.SGD([nn.Parameter(torch.ones(2))], lr=0.1)\n"
      "s = optim.lr_scheduler.PolynomialLR(o, total_iters=0)\no.step(); s.step()\ns.get_last_lr()"),
 ]
@@ -320,3 +326,10 @@ def test_jit_takes_one_module_without_a_list():
     model = nn.Linear(3, 2)
     step = ag.jit(lambda x: model(x).sum(), modules=model)
     assert step.modules == (model,)
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+def test_loss_broadcasting_a_column_warns_as_pytorch(loss):
+    """(4, 1) against (4,) broadcasts to (4, 4), almost never what was meant: PyTorch warns, and so do we."""
+    with pytest.warns(UserWarning, match=r"target size .*\[4\].* different to the input size .*\[4, 1\]"):
+        getattr(F, loss)(ag.ones(4, 1), ag.ones(4))
