@@ -129,7 +129,7 @@ def test_gradients_reach_the_images(device):
     for layer, undo in [(keras.layers.RandomRotation((0.25, 0.25)), lambda g: np.rot90(g, -1, axes=(1, 2))),
                         (keras.layers.RandomFlip("horizontal", seed=0), None)]:
         if undo is None:
-            layer._rng = FixedDraws([0.0])
+            layer.draw_flips = lambda n: np.ones(n, bool)
             undo = lambda g: g[:, :, ::-1]   # noqa: E731
         t = ag.tensor(x, device=device, requires_grad=True)
         (layer(t, training=True) * ag.tensor(cotangent, device=device)).sum().backward()
@@ -179,13 +179,11 @@ def test_affine_transform_matches_keras(fill_mode, interpolation):
 def test_flip_matches_keras(mode):
     real = real_keras()
     import torch
-    x = images()
-    draws = np.array([0.2, 0.9, 0.5])
-    theirs = real.layers.RandomFlip(mode).transform_images(
-        torch.tensor(x), {"flips": torch.tensor(draws <= 0.5).reshape(3, 1, 1, 1), "input_shape": x.shape})
-    layer = keras.layers.RandomFlip(mode)
-    layer._rng = FixedDraws(draws)
-    np.testing.assert_array_equal(layer(x, training=True).numpy(), theirs.numpy())
+    x = images((6, 5, 5, 2))
+    theirs, layer = real.layers.RandomFlip(mode, seed=11), keras.layers.RandomFlip(mode, seed=11)
+    for _ in range(2):   # the same draws from the same SeedGenerator, call after call
+        expected = theirs(torch.tensor(x), training=True).numpy()
+        np.testing.assert_array_equal(layer(x, training=True).numpy(), expected)
 
 
 def test_contrast_matches_keras():

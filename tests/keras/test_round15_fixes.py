@@ -106,3 +106,40 @@ def test_rank_1_labels_against_column_outputs_weigh_each_example_as_keras():
     as a full one: fit's mae differed from Keras's while the loss agreed) and R2Score refused the shapes."""
     K, ours = fresh_sessions()
     np.testing.assert_allclose(_batched_means(ours), _batched_means(K), rtol=1e-5)
+
+
+def _after_augmentation_layers(K):
+    L = K.layers
+    sums = []
+    for make in (lambda: L.RandomFlip(), lambda: L.RandomRotation(0.1), lambda: L.RandomContrast(0.2),
+                 lambda: L.RandomBrightness(0.2), lambda: L.RandomCrop(2, 2), lambda: L.RandomHue(0.1, (0, 1)),
+                 lambda: L.RandomColorJitter(brightness_factor=0.1, contrast_factor=0.1), lambda: L.AutoContrast(),
+                 lambda: L.Equalization()):
+        K.utils.set_random_seed(4)
+        make()
+        dense = L.Dense(2)
+        dense.build((None, 3))
+        sums.append(round(float(np.abs(K.ops.convert_to_numpy(dense.kernel)).sum()), 4))
+    K.utils.set_random_seed(4)
+    crop = L.RandomCrop(2, 2)
+    return sums, crop.get_config()["seed"]
+
+
+def test_augmentation_layers_take_their_default_seeds_as_keras():
+    """Keras's random image layers make a SeedGenerator when they are made (RandomCrop draws a default seed for its
+    config first), taking seeds from Python's random: nn.keras's drew none, so after set_random_seed every layer
+    made after a data_augmentation block (the Dense layers of "image classification from scratch") started from
+    other weights than Keras's; RandomCrop's config showed seed None."""
+    K, ours = fresh_sessions()
+    assert _after_augmentation_layers(ours) == _after_augmentation_layers(K)
+
+
+def test_random_flip_draws_keras_flips():
+    """RandomFlip flips the images Keras's flips (one uniform per image from its SeedGenerator, <= 0.5); nn.keras
+    drew from a NumPy generator of its own."""
+    K, ours = fresh_sessions()
+    x = np.arange(5 * 4 * 4 * 1, dtype="float32").reshape(5, 4, 4, 1)
+    for seed in (1, 7):
+        theirs, mine = K.layers.RandomFlip(seed=seed), ours.layers.RandomFlip(seed=seed)
+        for _ in range(2):
+            np.testing.assert_array_equal(mine(x).numpy(), K.ops.convert_to_numpy(theirs(x)))

@@ -24,6 +24,7 @@ from autograd.capture import CaptureError, state as capture_state
 from autograd.ops.no_grad_op import no_grad_op
 
 from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
+from .. import random as keras_random
 from ..context import current_training
 from ..layer import Layer
 from ..settings import standardize_data_format
@@ -79,6 +80,14 @@ def host_draws(layer, images, draw):
     return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(draw()), images)
 
 
+def seeded_rng(layer, seed):
+    """A NumPy generator for `layer`'s draws, after giving it Keras's `generator` (a keras.random.SeedGenerator).
+    As in Keras, an unseeded layer takes its seed from Python's random when it is made, so the layers made after
+    it draw Keras's default seeds and set_random_seed makes the augmentation repeatable."""
+    layer.generator = keras_random.SeedGenerator(seed)
+    return np.random.default_rng(layer.generator.seed)
+
+
 class TrainingByDefault:
     """Keras's preprocessing layers take `call(data, training=True)`: called directly (no training= given, outside
     fit/predict and any enclosing call, on real tensors), they transform. Mixed in before Layer."""
@@ -101,7 +110,7 @@ class RandomImageLayer(TrainingByDefault, Layer):
             raise ValueError(f"{type(self).__name__}: data_format must be 'channels_last' or 'channels_first', "
                              f"got {data_format!r}") from None
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
+        self._rng = seeded_rng(self, seed)
         arguments = self._constructor_arguments
         if isinstance(arguments, dict):   # Keras's configs list the resolved data_format, first
             object.__setattr__(self, "_constructor_arguments", {
@@ -160,8 +169,13 @@ class RandomFlip(RandomImageLayer):
 
     def transform(self, images):
         n = images.shape[0]
-        flip = host_draws(self, images, lambda: self._rng.random(n) <= 0.5)
+        flip = host_draws(self, images, lambda: self.draw_flips(n))
         return flip_images(images, flip, self.mode)
+
+    def draw_flips(self, n):
+        """Which of `n` images to flip, drawn as Keras draws them: one uniform per image from the layer's
+        SeedGenerator, flipped where it is <= 0.5."""
+        return keras_random.uniform((n, 1, 1, 1), seed=self.generator).numpy().reshape(n) <= 0.5
 
 
 def _flip_index(xp, flip, *, size, flips):

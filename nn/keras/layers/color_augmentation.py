@@ -12,7 +12,7 @@ import autograd as ag
 
 from .. import ops
 from ..layer import Layer
-from .augmentation import TrainingByDefault, host_draws
+from .augmentation import TrainingByDefault, host_draws, seeded_rng
 from .augmentation import base_factor as _base_factor
 from .conv import _data_format
 
@@ -35,11 +35,14 @@ def rescale(images, original, target):
 class _ColorLayer(TrainingByDefault, Layer):
     """Shared call of the colour layers: `transform(batch, training)` on a batch (one image gets a batch axis)."""
 
+    _RANDOM = True   # whether Keras's counterpart draws (and so owns a SeedGenerator)
+
     def __init__(self, data_format=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = _data_format(data_format)
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
+        # Keras's random colour layers make a SeedGenerator (drawing a default seed) when made; AutoContrast none
+        self._rng = seeded_rng(self, seed) if self._RANDOM else np.random.default_rng(seed)
 
     def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
@@ -178,6 +181,8 @@ class Solarization(_ColorLayer):
 class AutoContrast(_ColorLayer):
     """Stretches each image so its minimum over height and width maps to value_range[0] and its maximum to
     value_range[1] (per channel); a constant image stays as it is."""
+
+    _RANDOM = False
 
     def __init__(self, value_range=(0, 255), **kwargs):
         super().__init__(kwargs.pop("data_format", None), None, **kwargs)

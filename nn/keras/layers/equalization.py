@@ -16,6 +16,8 @@ def _scale(values, source, target):
 class Equalization(_ColorLayer):
     """Equalises the histogram of each channel (values in value_range) in training."""
 
+    _RANDOM = False   # Keras's Equalization draws nothing (and makes no SeedGenerator)
+
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):
         super().__init__(data_format, None, **kwargs)
         self.bins = bins

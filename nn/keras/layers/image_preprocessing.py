@@ -7,10 +7,11 @@ import numpy as np
 import autograd as ag
 
 from ... import functional as F
+from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
 from ..layer import Layer
 from .antialias import resize_antialiased
-from .augmentation import TrainingByDefault, host_draws
+from .augmentation import TrainingByDefault, _config_says, host_draws, seeded_rng
 from .conv import _data_format
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
@@ -129,9 +130,12 @@ aspect ratio (clipped to the image) resized to (height, width).
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.height, self.width = _positive(height, "height", "RandomCrop"), _positive(width, "width", "RandomCrop")
-        self.seed = seed
+        # as Keras's RandomCrop: an unseeded one draws a default seed for `seed` (its config shows it) and another
+        # for its SeedGenerator
+        self.seed = seed if seed is not None else keras_random.make_default_seed()
+        self._rng = seeded_rng(self, seed)
+        _config_says(self, "seed", self.seed)
         self.data_format = _data_format(data_format)
-        self._rng = np.random.default_rng(seed)
 
     def call(self, inputs, training=True):
         x, single = _batch_first(inputs, self.name, self.data_format)
