@@ -22,7 +22,9 @@ PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 
 class DataLoader:
     """Iterate over `dataset` in batches of `batch_size` examples; each batch is a list of Tensors for
-    tuple or list examples, as PyTorch's (one per field of an example, stacked along a new first axis) on `device` (default: the default device).
+    tuple or list examples, as PyTorch's (one per field of an example, stacked along a new first axis) on `device`
+    (default: the default device). The arguments are PyTorch's, in its positional order; deepgrad's own (`seed`,
+    `prefetch`, `transform`, `device`) are keyword-only.
 
     - `shuffle`: visit the examples in a new random order every epoch, drawn as PyTorch's RandomSampler
       draws it (after the same `ag.manual_seed`, PyTorch's order), or from a stream of the loader's own
@@ -50,10 +52,14 @@ class DataLoader:
     `batch_size` examples per batch (it takes no sampler, batch_sampler or shuffle).
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, collate_fn=None,
-                 prefetch=True, transform=None, device=None, sampler=None, batch_sampler=None, num_workers=0,
-                 pin_memory=False, generator=None, worker_init_fn=None, timeout=0, persistent_workers=False,
-                 prefetch_factor=None, *, multiprocessing_context=None, pin_memory_device="", in_order=True):
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True, seed=None, prefetch=True, transform=None, device=None):
+        # PyTorch's positional order; deepgrad's own options (seed, prefetch, transform, device) by keyword only
+        if isinstance(sampler, bool):
+            raise TypeError(f"DataLoader: the 4th positional argument is `sampler`, as in PyTorch, got "
+                            f"{sampler!r}; pass drop_last={sampler!r} by keyword")
         if isinstance(dataset, IterableDataset):
             for name, given in (("shuffle", shuffle or None), ("sampler", sampler), ("batch_sampler", batch_sampler)):
                 if given is not None:
