@@ -1,4 +1,5 @@
 """Gradient hooks on tensors, with handles that remove them."""
+from .errors import DtypeError, GraphError, ShapeError
 
 
 class RemovableHandle:
@@ -60,8 +61,7 @@ def run_hooks(hooks, grad, wrap, unwrap):
 def _check_hook_result(fn, result, grad):
     """Refuse what PyTorch refuses from a tensor hook: a non-Tensor, or a gradient of another size or dtype
     (the engine would otherwise fail far from the hook, or carry the wrong gradient on)."""
-    from .errors import DtypeError, ShapeError
-    from .tensor import Tensor
+    from .tensor import Tensor   # imported here: tensor.py imports this module
     name = getattr(fn, "__name__", type(fn).__name__)
     if not isinstance(result, Tensor):
         raise TypeError(f"register_hook: expected Tensor, but hook {name!r} returned {type(result).__name__!r}; "
@@ -90,8 +90,10 @@ def add_post_accumulate_hook(leaf, fn):
 def run_post_accumulate_hooks(leaf):
     """Call the leaf's post-accumulate-grad hooks, in order of registration."""
     for key, fn in list(leaf._hooks.items()):
-        if isinstance(key, tuple) and key[0] == POST_ACCUMULATE:
-            fn(leaf)
+        if isinstance(key, tuple) and key[0] == POST_ACCUMULATE and fn(leaf) is not None:
+            raise GraphError(f"register_post_accumulate_grad_hook: tensor post accumulate grad hooks should return "
+                             f"None, hook {getattr(fn, '__name__', fn)!r} returned a value; it sees the leaf (shape "
+                             f"{tuple(leaf.shape)}) after .grad is updated: change leaf.grad in place instead")
 
 
 #: the first items of the keys of the hooks on a leaf's AccumulateGrad node (grad_fn.next_functions' end of the

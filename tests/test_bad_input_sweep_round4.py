@@ -59,6 +59,9 @@ HOOKS = [
     ("optimizer_step_pre_hook_returns_a_number", "w = nn.Parameter(torch.ones(2)); o = optim.SGD([w], lr=0.1)\n"
      "o.register_step_pre_hook(lambda opt, a, k: 5)\nw.grad = torch.ones(2)\no.step()", RuntimeError, RuntimeError,
      ("SGD.step", "pre-hook", "None or a tuple", "5")),
+    ("post_accumulate_grad_hook_returns", W + "w.register_post_accumulate_grad_hook(lambda t: t * 2)\n"
+     "(w * 2).sum().backward()", RuntimeError, RuntimeError,
+     ("register_post_accumulate_grad_hook", "should return None", "(3,)", "in place")),
     ("load_state_dict_post_hook_returns", f"m = {L}\nm.register_load_state_dict_post_hook(lambda mod, keys: 5)\n"
      "m.load_state_dict(m.state_dict())", AssertionError, RuntimeError,
      ("register_load_state_dict_post_hook", "Linear", "returned int", "must return None", "in place")),
@@ -110,6 +113,18 @@ MODULES = [
      f"\nm({X})", RuntimeError, TypeError, ("linear", "float32", "float64", "layer.to(")),
     ("int_parameter", "nn.Parameter(torch.ones(3, dtype=torch.int64))", RuntimeError, TypeError,
      ("floating-point", "int64")),
+    ("flatten_start_after_end", "nn.Flatten(2, 1)(torch.ones(2, 3, 4))", RuntimeError, ValueError,
+     ("flatten", "start_dim 2", "end_dim 1", "[2, 3, 4]")),
+    ("unflatten_sizes_do_not_multiply", "nn.Unflatten(1, (2, 2))(torch.ones(2, 6))", RuntimeError, ValueError,
+     ("Unflatten", "size 6", "(2, 2)")),
+    ("prelu_parameters_per_channel", "nn.PReLU(3)(torch.ones(2, 4))", RuntimeError, ValueError,
+     ("prelu", "Size([3])", "PReLU(num_parameters=4)")),
+    ("bilinear_second_input_width", "nn.Bilinear(3, 4, 2)(torch.ones(5, 3), torch.ones(5, 3))", RuntimeError,
+     ValueError, ("bilinear", "(*, 4)", "[5, 3]")),
+    ("cosine_similarity_dim_out_of_range", "nn.CosineSimilarity(dim=2)(torch.ones(2, 3), torch.ones(2, 3))",
+     IndexError, ValueError, ("cosine_similarity", "dim 2", "-2 to 1")),
+    ("vector_to_parameters_too_short", "nn.utils.vector_to_parameters(torch.ones(5), nn.Linear(3, 2).parameters())",
+     RuntimeError, ValueError, ("vector_to_parameters", "[5]", "8 values")),
     ("load_state_dict_every_shape_named", "nn.Linear(3, 2).load_state_dict({'weight': torch.ones(3, 3), "
      "'bias': torch.ones(3)})", RuntimeError, KeyError,
      ("Linear", "weight: checkpoint (3, 3) vs model Size([2, 3])", "bias: checkpoint (3,) vs model Size([2])")),
@@ -181,6 +196,16 @@ FUNCTIONAL = [
      RuntimeError, ValueError, ("cosine_embedding_loss", "(4, 3)", "(3,)")),
     ("kl_div_shapes_that_do_not_broadcast", "F.kl_div(torch.randn(4, 3), torch.rand(4, 2), reduction='sum')",
      RuntimeError, ValueError, ("kl_div", "[4, 3]", "[4, 2]", "broadcast")),
+    ("multilabel_margin_float_target", "F.multilabel_margin_loss(torch.randn(2, 3), torch.ones(2, 3))",
+     RuntimeError, TypeError, ("multilabel_margin_loss", "float32", ".long()")),
+    ("poisson_nll_widths", "F.poisson_nll_loss(torch.randn(4, 3), torch.randn(4, 2))", RuntimeError, ValueError,
+     ("poisson_nll_loss", "(4, 3)", "(4, 2)")),
+    ("hinge_embedding_lengths", "F.hinge_embedding_loss(torch.randn(4), torch.ones(3))", RuntimeError, ValueError,
+     ("hinge_embedding_loss", "(4,)", "(3,)")),
+    ("soft_margin_lengths", "F.soft_margin_loss(torch.randn(4), torch.ones(3))", RuntimeError, ValueError,
+     ("soft_margin_loss", "(4,)", "(3,)")),
+    ("multilabel_soft_margin_widths", "F.multilabel_soft_margin_loss(torch.randn(4, 3), torch.ones(4, 2))",
+     RuntimeError, ValueError, ("multilabel_soft_margin_loss", "(4, 3)", "(4, 2)")),
     ("loss_reduction_name", "F.mse_loss(torch.randn(4), torch.randn(4), reduction='avg')", ValueError, ValueError,
      ("mse_loss", "reduction", "'avg'", "'mean'")),
 ]
@@ -216,6 +241,15 @@ SCHEDULERS_AND_OPTIMIZERS = [
      ValueError, ("CosineAnnealingWarmRestarts", "T_mult", "1.5")),
     ("constant_lr_factor_above_1", f"{S}.ConstantLR({SGD}, factor=1.5)", ValueError, ValueError,
      ("ConstantLR", "factor", "1.5")),
+    ("param_group_without_params", "optim.SGD([{'lr': 0.1}], lr=0.1)", KeyError, ValueError,
+     ("SGD.add_param_group", "no 'params' entry", "'lr'")),
+    ("optimizer_given_a_dict_of_parameters", "optim.SGD({'a': nn.Parameter(torch.ones(2))}, lr=0.1)", TypeError,
+     ValueError, ("SGD", "no 'params' entry", "'a'")),
+    ("named_and_plain_parameters_mixed", "optim.SGD([('w', nn.Parameter(torch.ones(2))), nn.Parameter(torch.ones(2))]"
+     ", lr=0.1)", ValueError, ValueError, ("SGD", "with/without names", "named_parameters()")),
+    ("plain_group_added_to_named_optimizer", "o = optim.SGD(nn.Linear(3, 2).named_parameters(), lr=0.1)\n"
+     "o.add_param_group({'params': [nn.Parameter(torch.ones(2))]})", ValueError, ValueError,
+     ("SGD", "param groups should be with/without names")),
     ("muon_on_a_bias", "optim.Muon([nn.Parameter(torch.ones(3))], lr=0.1)", ValueError, ValueError,
      ("Muon", "2-D", "[3]", "AdamW")),
     ("muon_on_a_conv_kernel", "optim.Muon([nn.Parameter(torch.ones(3, 3, 3))], lr=0.1)", ValueError, ValueError,
@@ -257,6 +291,9 @@ ACCEPTED = [
      "F.l1_loss(x, torch.arange(4.0) / 2, reduction='none')"),
     ("embedding_max_norm_on_a_non_leaf_weight", "w = torch.arange(15.0).reshape(5, 3).requires_grad_() * 1\n"
      "F.embedding(torch.tensor([1, 2]), w, max_norm=1.0)"),
+    ("optimizer_of_named_parameters", "m = nn.Linear(3, 2)\nm.weight.data.fill_(1.0); m.bias.data.fill_(0.5)\n"
+     "o = optim.SGD(m.named_parameters(), lr=0.1)\nm(torch.ones(1, 3)).sum().backward(); o.step()\n"
+     "o.state_dict()['param_groups'][0]['params'] + m.weight.flatten().tolist() + m.bias.tolist()"),
     ("polynomial_lr_zero_total_iters", "o = optim.SGD([nn.Parameter(torch.ones(2))], lr=0.1)\n"
      "s = optim.lr_scheduler.PolynomialLR(o, total_iters=0)\no.step(); s.step()\ns.get_last_lr()"),
 ]
@@ -333,3 +370,13 @@ def test_loss_broadcasting_a_column_warns_as_pytorch(loss):
     """(4, 1) against (4,) broadcasts to (4, 4), almost never what was meant: PyTorch warns, and so do we."""
     with pytest.warns(UserWarning, match=r"target size .*\[4\].* different to the input size .*\[4, 1\]"):
         getattr(F, loss)(ag.ones(4, 1), ag.ones(4))
+
+
+def test_named_parameters_keep_their_names_in_the_state_dict_as_pytorch():
+    torch = pytest.importorskip("torch")
+    ours = optim.Adam(nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1)).named_parameters())
+    theirs = torch.optim.Adam(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU(),
+                                                  torch.nn.Linear(2, 1)).named_parameters())
+    ours_group, their_group = ours.state_dict()["param_groups"][0], theirs.state_dict()["param_groups"][0]
+    assert ours_group["param_names"] == their_group["param_names"] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert list(ours.param_groups[0])[:2] == list(theirs.param_groups[0])[:2] == ["params", "param_names"]

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16
+from ..errors import ShapeError
 from ..random_generator import check_generator
 from ..function import Function, named
 from .activation import Elu, LeakyRelu
@@ -115,7 +116,7 @@ def prelu(input, weight):
     check_tensor(op, weight, "weight")
     channels = input.shape[1] if input.ndim >= 2 else 1
     if weight.ndim != 1 or weight.shape[0] not in (1, channels):
-        raise ValueError(f"{op}: weight must be 1-D with 1 element or one per channel ({channels}, dim 1 of input "
+        raise ShapeError(f"{op}: weight must be 1-D with 1 element or one per channel ({channels}, dim 1 of input "
                          f"shape {input.shape}), got weight shape {weight.shape}; build PReLU(num_parameters="
                          f"{channels}) or PReLU(1)")
     if weight.dtype != input.dtype:

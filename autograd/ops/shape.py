@@ -260,7 +260,8 @@ def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
     start = normalize("flatten", start_dim, input.ndim)
     end = normalize("flatten", end_dim, input.ndim)
     if start > end:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} (shape {input.shape})")
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} (shape {input.shape}); "
+                         "swap them")
     if start == end:
         return input   # nothing merged: PyTorch returns the input itself
     merged = int(np.prod(input.shape[start:end + 1]))

@@ -10,14 +10,14 @@ from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
 from ..function import named
-from ..errors import ShapeError
+from ..errors import DimRangeError, ShapeError
 from ..tensor import Tensor
 
 
 def _dim(dim, ndim, op):
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool) or not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise ValueError(f"{op}: dim {dim!r} is out of range for a {ndim}-D input (valid: {-max(ndim, 1)} to "
-                         f"{max(ndim, 1) - 1})")
+        raise DimRangeError(f"{op}: dim {dim!r} is out of range for a {ndim}-D input (valid: {-max(ndim, 1)} to "
+                            f"{max(ndim, 1) - 1})")
     return dim % ndim if ndim else 0
 
 

@@ -3,6 +3,7 @@ import math
 
 from autograd.function import named
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError
 from autograd import autocast_state as autocast
 
 from ._args import same_dtype
@@ -23,7 +24,7 @@ def bilinear(input1, input2, weight, bias=None):
     out_f, in1, in2 = weight.shape
     if input1.ndim == 0 or input1.shape[:-1] != input2.shape[:-1] or input1.shape[-1] != in1 or \
             input2.shape[-1] != in2:
-        raise ValueError(f"bilinear: expects input1 (*, {in1}) and input2 (*, {in2}) with the same leading "
+        raise ShapeError(f"bilinear: expects input1 (*, {in1}) and input2 (*, {in2}) with the same leading "
                          f"dimensions for weight {weight.shape}; got {input1.shape} and {input2.shape}")
     if bias is not None and tuple(bias.shape) != (out_f,):
         raise ValueError(f"bilinear: bias must have shape ({out_f},), got {tuple(bias.shape)}")

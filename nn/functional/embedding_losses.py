@@ -90,7 +90,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     try:
         np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
     except ValueError:
-        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
+        raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
                          "broadcast; give target the input's shape") from None
     zeros = ag.zeros_like(input)
     loss = ag.where(target != 1, (margin - input).clamp(min=0), zeros) + ag.where(target != -1, input, zeros)

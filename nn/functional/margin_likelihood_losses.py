@@ -12,7 +12,7 @@ from autograd.ops.activation import Softplus
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
-from autograd.errors import IndexRangeError, ShapeError
+from autograd.errors import DtypeError, IndexRangeError, ShapeError
 
 from .activation import logsigmoid
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -25,7 +25,7 @@ def _broadcastable(op, input, target):
     try:
         np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
     except (ValueError, RuntimeError):
-        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
+        raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
                          "broadcast; give target the input's shape") from None
     return target
 
@@ -56,7 +56,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if input.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-d tensor; use soft_margin_loss")
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
+        raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ; "
                          "target must hold one 0/1 entry per input score")
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
@@ -85,7 +85,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise ShapeError(f"{op}: input must be (N, C) with target (N,), or (C,) with a 0-d target; got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")
     if target.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
+        raise DtypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
                         "use target.long()")
     n_classes = input.shape[-1]
     classes = arrays.array(target)   # checked on the raw array: a jit capture checks it once, without a host read
@@ -124,7 +124,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise ShapeError(f"{op}: input must be (N, C), (C,) or 0-d with a target of its shape, got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")
     if target.dtype.kind not in "iu":
-        raise TypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
+        raise DtypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
                         "use target.long()")
     n_classes = input.shape[-1] if input.ndim else 1
     rows = input.reshape(-1, n_classes)

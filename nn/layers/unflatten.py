@@ -3,6 +3,7 @@ import math
 import numbers
 
 from autograd.ops.dims import check_tensor
+from autograd.errors import ShapeError
 
 from ..module import Module
 
@@ -29,7 +30,7 @@ class Unflatten(Module):
         sizes = self.unflattened_size
         known = math.prod(s for s in sizes if s != -1)
         if sizes.count(-1) > 1 or (-1 not in sizes and known != n) or (-1 in sizes and (known == 0 or n % known)):
-            raise ValueError(f"{self!r}: cannot split dimension {dim} of size {n} (input shape {input.shape}) into "
+            raise ShapeError(f"{self!r}: cannot split dimension {dim} of size {n} (input shape {input.shape}) into "
                              f"{sizes}; their product must equal {n} (one entry may be -1)")
         return input.reshape(*input.shape[:dim], *sizes, *input.shape[dim + 1:])
 

@@ -116,13 +116,16 @@ class Optimizer:
             raise TypeError(f"{self._name}.add_param_group: expected a dict with a 'params' entry, "
                             f"got {type(param_group).__name__}")
         if "params" not in param_group:
-            raise ValueError(f"{self._name}.add_param_group: the group has no 'params' entry")
+            raise MissingParamsError(f"{self._name}.add_param_group: the group has no 'params' entry (its keys: "
+                                     f"{', '.join(map(repr, param_group)) or 'none'}); give each group its tensors: "
+                                     "{'params': model.parameters(), 'lr': ...}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
             raise TypeError(_UNORDERED.format(self._name))
         params = list(params)
+        params, names = self._split_names(params)
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{self._name}: can only optimise Tensors, got {type(p).__name__}")
@@ -143,10 +146,34 @@ class Optimizer:
                           f"by {self._name} (its options: {', '.join(self.defaults)}); they are kept in the group "
                           "but have no effect", UserWarning, stacklevel=_outside_optim())
         group = dict(param_group, params=params)
+        if names is not None:   # as PyTorch: the names follow 'params' and go into state_dict()
+            keyed = {}
+            for key, value in group.items():
+                keyed[key] = value
+                if key == "params":
+                    keyed["param_names"] = names
+            group = keyed
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         self._check_group(group)
         self.param_groups.append(group)
+
+    def _split_names(self, params):
+        """(tensors, names) from params that may be model.named_parameters()'s (name, tensor) pairs (names None
+        when they are plain tensors); every group of one optimizer has names, or none does, as in PyTorch."""
+        named = [isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in params]
+        if any(named) and not all(named):
+            raise ValueError(f"{self._name}: all optimizer params should be with/without names: pass "
+                             "model.named_parameters() or model.parameters(), not a mix (some param names are "
+                             "missing)")
+        has_names = bool(params) and all(named)
+        if self.param_groups and ("param_names" in self.param_groups[0]) != has_names:
+            raise ValueError(f"{self._name}: all optimizer param groups should be with/without names: this "
+                             f"optimizer's groups {'have' if not has_names else 'have no'} names, the new group "
+                             f"{'has' if has_names else 'has none'}")
+        if not has_names:
+            return params, None
+        return [p for _, p in params], [name for name, _ in params]
 
     def _check_group(self, group):
         """Raise ValueError when an option of `group` is out of range: lr and `_nonnegative` below zero, betas
@@ -281,6 +308,14 @@ class Optimizer:
 
 
 # ----- helpers of the optimisers' formulas -------------------------------------------------------------
+class MissingParamsError(ValueError, KeyError, TypeError):
+    """A param group without 'params': a KeyError, as PyTorch raises for a list of such groups (a TypeError for one
+    bare dict, whose keys it takes for the tensors), and a ValueError, as we raised before."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
 def _explain_resized(name, p, state, exc):
     """A ShapeError (a RuntimeError, as PyTorch's) when `exc` came from a parameter that no longer has the shape of
     its optimiser state (resized through .data after a step), naming both; otherwise nothing (exc goes on)."""

@@ -1,5 +1,6 @@
 """Flatten parameters into one vector and write such a vector back."""
 from autograd import Tensor, arrays, concatenate, no_grad, reshape
+from autograd.errors import ShapeError
 
 
 def _as_list(parameters, who):
@@ -30,7 +31,7 @@ def vector_to_parameters(vec, parameters):
     params = _as_list(parameters, "vector_to_parameters")
     total = sum(p.size for p in params)
     if vec.ndim != 1 or vec.size != total:
-        raise ValueError(f"vector_to_parameters: vec has shape {vec.shape}, but the parameters hold {total} "
+        raise ShapeError(f"vector_to_parameters: vec has shape {vec.shape}, but the parameters hold {total} "
                          f"values; pass a 1-D tensor of size {total} (as parameters_to_vector makes)")
     if params and vec.device != params[0].device:
         raise ValueError(f"vector_to_parameters: vec is on {vec.device}, the parameters on {params[0].device}")
