@@ -112,13 +112,19 @@ def test_dtype_casts_and_diag_show_pytorchs_node_names(call):
     "F.bilinear(x2, x2, lib.ones(4, 2, 2), lib.ones(4))",
     "nn.GRUCell(2, 3)(x2)",
     "nn.RNNCell(2, 3)(x2)", "nn.RNNCell(2, 3, nonlinearity='relu')(x2)", "nn.LSTMCell(2, 3)(x2)[0]",
+    "F.instance_norm(x3, weight=lib.ones(2), bias=lib.zeros(2))", "nn.InstanceNorm1d(2, affine=True)(x3)",
+    "F.scaled_dot_product_attention(x4, x4, x4)", "F.scaled_dot_product_attention(x4, x4, x4, is_causal=True)",
+    "F.scaled_dot_product_attention(x4, x4, x4[..., :2])", "F.scaled_dot_product_attention(x3, x3, x3)",
+    "F.scaled_dot_product_attention(x4, x4, x4, dropout_p=0.5)",
+    "F.scaled_dot_product_attention(x4, x4[:, :1], x4[:, :1], enable_gqa=True)",
 ])
 def test_composite_ops_show_pytorchs_node_names(call):
     """The grad_fn that prints after these ops' results (grad_fn=<...>) is PyTorch's: deepgrad showed the last node
     of its own composition (DropoutBackward0 for MulBackward0, ViewBackward0 for Im2ColBackward0, PermuteBackward0
     for GridSampler2DBackward0, WhereBackward0 for PdistBackward0 / MaskedScatterBackward0 / PreluKernelBackward0,
     MeanBackward0 for MultiMarginLossBackward0 / SoftMarginLossBackward0, AdaptiveAvgPool2DBackward0 for the 1 x 1
-    pool's MeanBackward1, DivBackward0 for DivBackward1, CellBackward0 for the recurrent cells' last op, ...)."""
+    pool's MeanBackward1, DivBackward0 for DivBackward1, CellBackward0 for the recurrent cells' last op,
+    ScaledDotProductAttentionBackward0 for the CPU flash kernel's or the math path's node, ...)."""
     torch = require_torch()
     import torch.nn as torch_nn
     import torch.nn.functional as torch_F

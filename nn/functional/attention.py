@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd import Tensor
+from autograd.function import named
 from autograd.ops.attention import ScaledDotProductAttention
 from autograd import autocast_state as autocast
 from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
@@ -37,9 +38,18 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if attn_mask is not None and attn_mask.ndim < 2:
         attn_mask = attn_mask.reshape((1,) * (2 - attn_mask.ndim) + attn_mask.shape)
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
-        return _grouped(query, key, value, attn_mask, float(dropout_p), bool(is_causal), float(scale))
-    return ScaledDotProductAttention.apply(query, key, value, attn_mask, float(dropout_p), bool(is_causal),
-                                           float(scale))
+        out = _grouped(query, key, value, attn_mask, float(dropout_p), bool(is_causal), float(scale))
+    else:
+        out = ScaledDotProductAttention.apply(query, key, value, attn_mask, float(dropout_p), bool(is_causal),
+                                              float(scale))
+    return named(out, _cpu_node_name(query, value, dropout_p)) if out._device.host_memory else out
+
+
+def _cpu_node_name(query, value, dropout_p):
+    """The grad_fn name PyTorch's CPU dispatch shows: its flash kernel for 4-d inputs without dropout whose value
+    has the query's head size, else the unfused math path, whose last op is a reshape."""
+    flash = query.ndim == 4 and dropout_p == 0 and value.shape[-1] == query.shape[-1]
+    return "ScaledDotProductFlashAttentionForCpuBackward0" if flash else "UnsafeViewBackward0"
 
 
 def _grouped(query, key, value, attn_mask, dropout_p, is_causal, scale):

@@ -122,4 +122,5 @@ def native_instance_norm(input, running_mean=None, running_var=None, weight=None
             for running, batch in ((running_mean, mean), (running_var, unbiased)):
                 average = batch.reshape(input.shape[0], channels).mean(axis=0)
                 arrays.assign_(running, arrays.array(running * (1 - momentum) + average * momentum))
-    return _affine(y, weight, bias, channels)
+    # PyTorch batch-normalises the input seen as (1, N * C, ...) and views the result back
+    return named(_affine(y, weight, bias, channels), "ViewBackward0")
