@@ -34,25 +34,8 @@ def _listing(values, footer):
     return "\n".join(f" {v}" for v in values) + ("\n" if values else "") + footer
 
 
-class UntypedStorage:
-    """The bytes of a memory block: size() and nbytes() count bytes, s[i] is one byte (an int), data_ptr() the
-    block's first address. UntypedStorage(n) makes a new block of n zero bytes."""
-
-    def __init__(self, size=0, *, device=None):
-        import backends
-        self._device = backends.get_backend(device if device is not None else "cpu")
-        if not self._device.host_memory:
-            raise RuntimeError(f"UntypedStorage: storages are available in host memory (cpu, numba), not on "
-                               f"{self._device}")
-        if not isinstance(size, (int, np.integer)) or size < 0:
-            raise TypeError(f"UntypedStorage: size must be a non-negative int (bytes), got {size!r}")
-        self._bytes = np.zeros(int(size), np.uint8)
-
-    @classmethod
-    def _of(cls, block, device):
-        storage = cls.__new__(cls)
-        storage._bytes, storage._device = block.view(np.uint8) if block.size else np.empty(0, np.uint8), device
-        return storage
+class _Storage:
+    """What both storage kinds share: a NumPy array over the block (`_array`: bytes or elements) on a device."""
 
     @property
     def device(self):
@@ -64,33 +47,33 @@ class UntypedStorage:
         return False
 
     def size(self):
-        """The number of bytes."""
-        return self._bytes.size
+        """The number of elements (bytes for an untyped storage)."""
+        return self._array.size
 
-    nbytes = size
-    __len__ = size
+    def __len__(self):
+        return self._array.size
+
+    def nbytes(self):
+        """The number of bytes."""
+        return self._array.nbytes
 
     def element_size(self):
-        """1: an untyped storage's elements are bytes."""
-        return 1
+        """The bytes per element (1 for an untyped storage)."""
+        return self._array.itemsize
 
     def data_ptr(self):
         """The address of the block's first byte."""
-        return self._bytes.__array_interface__["data"][0]
+        return self._array.__array_interface__["data"][0]
 
     def __getitem__(self, i):
-        return int(self._bytes[_index("UntypedStorage", i, self.size())])
+        return self._array[_index(type(self).__name__, i, self.size())].item()
 
     def __setitem__(self, i, value):
-        self._bytes[_index("UntypedStorage", i, self.size())] = value
+        self._array[_index(type(self).__name__, i, self.size())] = value
 
     def tolist(self):
-        """The bytes as a list of ints."""
-        return self._bytes.tolist()
-
-    def clone(self):
-        """A new block holding a copy of these bytes."""
-        return UntypedStorage._of(self._bytes.copy(), self._device)
+        """The elements (bytes as ints for an untyped storage) as a list of Python numbers."""
+        return self._array.tolist()
 
     def cpu(self):
         """This storage (it is in host memory already)."""
@@ -102,11 +85,36 @@ class UntypedStorage:
     def is_pinned(self, device="cuda"):
         return False
 
+
+class UntypedStorage(_Storage):
+    """The bytes of a memory block: size() and nbytes() count bytes, s[i] is one byte (an int), data_ptr() the
+    block's first address. UntypedStorage(n) makes a new block of n zero bytes."""
+
+    def __init__(self, size=0, *, device=None):
+        import backends
+        self._device = backends.get_backend(device if device is not None else "cpu")
+        if not self._device.host_memory:
+            raise RuntimeError(f"UntypedStorage: storages are available in host memory (cpu, numba), not on "
+                               f"{self._device}")
+        if not isinstance(size, (int, np.integer)) or size < 0:
+            raise TypeError(f"UntypedStorage: size must be a non-negative int (bytes), got {size!r}")
+        self._array = np.zeros(int(size), np.uint8)
+
+    @classmethod
+    def _of(cls, block, device):
+        storage = cls.__new__(cls)
+        storage._array, storage._device = block.view(np.uint8) if block.size else np.empty(0, np.uint8), device
+        return storage
+
+    def clone(self):
+        """A new block holding a copy of these bytes."""
+        return UntypedStorage._of(self._array.copy(), self._device)
+
     def __repr__(self):
         return _listing(self.tolist(), f"[torch.storage.UntypedStorage(device={self._device}) of size {self.size()}]")
 
 
-class TypedStorage:
+class TypedStorage(_Storage):
     """A memory block seen as elements of a dtype (PyTorch's deprecated storage class; `t.storage()` makes one and
     warns as PyTorch does): size() counts elements, s[i] is one element, writes show in the tensors on the block."""
 
@@ -117,64 +125,19 @@ class TypedStorage:
     @classmethod
     def _of(cls, block, device):
         storage = cls.__new__(cls)
-        storage._elements, storage._device = block, device
+        storage._array, storage._device = block, device
         return storage
 
     @property
     def dtype(self):
         """The dtype the block is seen in."""
-        return self._elements.dtype
-
-    @property
-    def device(self):
-        return self._device
-
-    @property
-    def is_cuda(self):
-        return False
-
-    def size(self):
-        """The number of elements."""
-        return self._elements.size
-
-    __len__ = size
-
-    def element_size(self):
-        """The bytes per element."""
-        return self._elements.itemsize
-
-    def nbytes(self):
-        """The number of bytes."""
-        return self._elements.nbytes
-
-    def data_ptr(self):
-        """The address of the block's first element."""
-        return self._elements.__array_interface__["data"][0]
-
-    def __getitem__(self, i):
-        return self._elements[_index("TypedStorage", i, self.size())].item()
-
-    def __setitem__(self, i, value):
-        self._elements[_index("TypedStorage", i, self.size())] = value
-
-    def tolist(self):
-        """The elements as a list of Python numbers."""
-        return self._elements.tolist()
+        return self._array.dtype
 
     def untyped(self):
         """The same block as an UntypedStorage."""
-        return UntypedStorage._of(self._elements, self._device)
+        return UntypedStorage._of(self._array, self._device)
 
     _untyped_storage = property(untyped)
-
-    def cpu(self):
-        return self
-
-    def is_shared(self):
-        return False
-
-    def is_pinned(self, device="cuda"):
-        return False
 
     def __repr__(self):
         footer = (f"[torch.storage.TypedStorage(dtype=torch.{self.dtype}, device={self._device}) of size "
