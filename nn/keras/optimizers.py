@@ -19,6 +19,7 @@ from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
 from .optimizers_lamb import Lamb
 from .optimizers_muon import Muon, ScheduleFreeAdamW
 from .loss_scale_optimizer import LossScaleOptimizer
+from .optimizers_multi import MultiOptimizer, OptimizerMap
 
 
 class SGD(Optimizer):
@@ -169,7 +170,7 @@ def get(identifier):
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
 for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, LossScaleOptimizer, Muon,
-                ScheduleFreeAdamW):
+                ScheduleFreeAdamW, MultiOptimizer, OptimizerMap):
     _public.__module__ = __name__
 
 

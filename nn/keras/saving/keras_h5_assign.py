@@ -171,6 +171,10 @@ def assign_model_weights(model, tree, filepath, who="load_weights", skip_mismatc
 def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model"):
     """Set `optimizer`'s step count, learning rate and slots from the 'optimizer' group of a Keras weights
     file (slots matched to model.trainable_weights in Keras's order)."""
+    from ..optimizers_multi import MultiOptimizer
+    if isinstance(optimizer, MultiOptimizer):
+        _restore_multi_optimizer(optimizer, model, group, filepath, who)
+        return
     values = list(group.vars)
     trailing = _TRAILING.get(type(optimizer).__name__, 0)
     if trailing and len(values) > 2:
@@ -209,3 +213,33 @@ def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model")
     for weight in weights:
         if id(weight) in state:
             optimizer.state[id(weight)] = state[id(weight)]
+
+
+class _PartWeights:
+    """The trainable weights one part of a MultiOptimizer updates, standing in for the model when its saved
+    variables are restored."""
+
+    def __init__(self, name, weights):
+        self.name, self.trainable_weights = name, weights
+
+
+def _restore_multi_optimizer(optimizer, model, group, filepath, who):
+    """A MultiOptimizer's step count, then each part's variables from the file's 'optimizers/<part name>' group."""
+    from ..naming import snake_case
+    saved = group.children.get("optimizers")
+    names, used = [], {}
+    for part in optimizer.optimizers:   # Keras files a list's items by class name: adam, adam_1, sgd, ...
+        base = snake_case(type(part).__name__)
+        used[base] = used.get(base, -1) + 1
+        names.append(f"{base}_{used[base]}" if used[base] else base)
+    if saved is None or set(saved.children) != set(names):
+        raise ValueError(f"{who}({filepath!r}): the file's MultiOptimizer ({group.path}) holds the parts "
+                         f"{sorted(saved.children) if saved else []} but {model.name}'s has {names} (by class); the "
+                         "optimizer settings differ")
+    weights = model.trainable_weights
+    routes = [optimizer._route(w) for w in weights]
+    for k, (part, name) in enumerate(zip(optimizer.optimizers, names)):
+        mine = [w for w, route in zip(weights, routes) if route == k]
+        restore_keras_optimizer(part, _PartWeights(model.name, mine), saved.children[name], filepath, who)
+    optimizer.iterations = int(group.vars[0])
+    optimizer.built = True

@@ -1,0 +1,157 @@
+"""Keras 3.15 APIs deepgrad lacked, each compared with real Keras on its torch backend: optimizers.MultiOptimizer
+and OptimizerMap (routing, variables, errors, fit, custom loops, saving)."""
+import json
+
+import numpy as np
+import pytest
+
+from nn import keras as ours
+
+from .oracle import real_keras
+
+X = np.random.RandomState(0).randn(16, 4).astype("float32")
+Y = np.random.RandomState(1).randn(16, 2).astype("float32")
+
+
+# ----- MultiOptimizer / OptimizerMap ---------------------------------------------------------------------------
+def _encoder_head(K, optimizer_map=None, loss_scale_factor=None):
+    """A two-Dense model (encoder 'enc', head 'head') with fixed weights, compiled with a MultiOptimizer: Adam on
+    the encoder, SGD with momentum elsewhere (or `optimizer_map(K)`)."""
+    inputs = K.Input((4,))
+    hidden = K.layers.Dense(3, name="enc", activation="tanh")(inputs)
+    model = K.Model(inputs, K.layers.Dense(2, name="head")(hidden))
+    rs = np.random.RandomState(5)
+    model.set_weights([rs.randn(*w.shape).astype("float32") for w in model.get_weights()])
+    mapping = optimizer_map(K) if optimizer_map else K.optimizers.OptimizerMap(
+        K.optimizers.SGD(0.1, momentum=0.9), {"enc/.*": K.optimizers.Adam(0.01)})
+    optimizer = K.optimizers.MultiOptimizer(mapping, loss_scale_factor=loss_scale_factor)
+    model.compile(optimizer=optimizer, loss="mse")
+    return model, optimizer
+
+
+def _values(optimizer):
+    return [np.asarray(v.numpy()) for v in optimizer.variables]
+
+
+def _assert_all_close(ours_arrays, theirs_arrays, atol=2e-6):
+    assert len(ours_arrays) == len(theirs_arrays)
+    for k, (a, b) in enumerate(zip(ours_arrays, theirs_arrays)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=atol, err_msg=f"array {k}")
+
+
+def _callable_map(K):
+    adam, sgd = K.optimizers.Adam(0.05), K.optimizers.RMSprop(0.01)
+    return lambda variable: adam if "enc" in variable.path else sgd
+
+
+@pytest.mark.parametrize("optimizer_map, loss_scale_factor", [(None, None), (None, 8.0), (_callable_map, None)])
+def test_multi_optimizer_fit_trains_each_part_as_keras(optimizer_map, loss_scale_factor):
+    keras = real_keras()
+    results = []
+    for K in (keras, ours):
+        model, optimizer = _encoder_head(K, optimizer_map, loss_scale_factor)
+        history = model.fit(X, Y, batch_size=8, epochs=3, verbose=0, shuffle=False)
+        results.append((model.get_weights(), _values(optimizer), history.history["loss"],
+                        [v.path for v in optimizer.variables], [o.name for o in optimizer.optimizers],
+                        int(optimizer.iterations.numpy()), [int(o.iterations.numpy()) for o in optimizer.optimizers]))
+    theirs, mine = results
+    _assert_all_close(mine[0], theirs[0])
+    _assert_all_close(mine[1], theirs[1])
+    np.testing.assert_allclose(mine[2], theirs[2], rtol=1e-5)
+    assert mine[3:] == theirs[3:]
+
+
+def test_multi_optimizer_custom_loop_build_apply_set_weights_as_keras():
+    keras = real_keras()
+    results = []
+    for K in (keras, ours):
+        model = K.Sequential([K.Input((3,)), K.layers.Dense(2, name="encoder_dense"), K.layers.Dense(1, name="head")])
+        rs = np.random.RandomState(2)
+        model.set_weights([rs.randn(*w.shape).astype("float32") for w in model.get_weights()])
+        adam, sgd = K.optimizers.Adam(0.05), K.optimizers.SGD(0.1)
+        optimizer = K.optimizers.MultiOptimizer(lambda v: adam if "encoder" in v.path else sgd, loss_scale_factor=4.0)
+        parts_before = [o.name for o in optimizer.optimizers]
+        optimizer.build(model.trainable_variables)
+        grads = [K.ops.convert_to_tensor(np.full(w.shape, 0.5 * (k + 1), "float32"))
+                 for k, w in enumerate(model.trainable_variables)]
+        optimizer.apply(grads)   # the variables build() was given; each part divides by the loss scale factor
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        values = _values(optimizer)
+        optimizer.set_weights([v * 0 + (3 if v.dtype.kind == "i" else 0.25) for v in values])
+        results.append((model.get_weights(), values, _values(optimizer), parts_before,
+                        [o.name for o in optimizer.optimizers], [o.loss_scale_factor for o in optimizer.optimizers],
+                        [v.path for v in optimizer.variables]))
+    theirs, mine = results
+    for k in range(3):
+        _assert_all_close(mine[k], theirs[k])
+    assert mine[3:] == theirs[3:]
+
+
+def test_multi_optimizer_refuses_learning_rate_and_bad_use_as_keras():
+    keras = real_keras()
+    for K in (keras, ours):
+        optimizer = K.optimizers.MultiOptimizer(K.optimizers.OptimizerMap(K.optimizers.SGD()))
+        with pytest.raises(AttributeError, match="Learning rate cannot be accessed on a MultiOptimizer"):
+            optimizer.learning_rate
+        with pytest.raises(AttributeError, match="Learning rate cannot be set on a MultiOptimizer"):
+            optimizer.learning_rate = 0.1
+        with pytest.raises(ValueError, match="has not yet been built"):
+            optimizer.set_weights([])
+        with pytest.raises(ValueError, match="must already be built"):
+            optimizer.apply([np.zeros(1)])
+        mapping = K.optimizers.OptimizerMap(K.optimizers.SGD(), {"a.*": K.optimizers.SGD(), ".*b": K.optimizers.Adam()})
+        with pytest.raises(ValueError, match="Multiple optimizers assigned to variable ab"):
+            mapping["ab"]
+        assert mapping["axx"] is mapping._optimizer_map["a.*"] and mapping["zz"] is mapping.default_optimizer
+        with pytest.raises(ValueError, match="already exists in the OptimizerMap"):
+            mapping["a.*"] = K.optimizers.Adam()
+        with pytest.raises(ValueError, match="key must be a string"):
+            mapping[3] = K.optimizers.Adam()
+        with pytest.raises(ValueError, match="cannot be LossScaleOptimizer"):
+            mapping["c"] = K.optimizers.LossScaleOptimizer(K.optimizers.SGD())
+        with pytest.raises(ValueError, match="cannot be MultiOptimizer"):
+            mapping["c"] = optimizer
+        with pytest.raises(TypeError, match="default_optimizer must be a Keras Optimizer instance"):
+            K.optimizers.OptimizerMap("sgd")
+        with pytest.raises(TypeError, match="optimizer_map must be a dictionary"):
+            K.optimizers.OptimizerMap(K.optimizers.SGD(), [1])
+        model = K.Sequential([K.Input((3,)), K.layers.Dense(2)])
+        with pytest.raises(ValueError, match="is not an Optimizer instance"):
+            K.optimizers.MultiOptimizer(lambda v: "sgd").build(model.trainable_variables)
+
+
+def test_multi_optimizer_config_round_trips_and_reads_keras_config():
+    keras = real_keras()
+    configs = []
+    for K in (keras, ours):
+        _, optimizer = _encoder_head(K)
+        configs.append(K.optimizers.serialize(optimizer))
+    theirs, mine = configs
+    assert json.loads(json.dumps(mine)) == json.loads(json.dumps(theirs))
+    made = ours.optimizers.deserialize(theirs)
+    assert isinstance(made, ours.optimizers.MultiOptimizer)
+    assert [type(o).__name__ for o in made.optimizers] == ["Adam", "SGD"]
+    assert made._optimizer_map["enc/kernel"] is made.optimizers[0]
+    assert ours.optimizers.serialize(made) == mine
+
+
+def test_multi_optimizer_saved_in_a_keras_file_resumes_training(tmp_path):
+    keras = real_keras()
+    finals = []
+    for K, loader in ((keras, keras), (ours, ours), (keras, ours)):   # the last: Keras's file loaded by ours
+        model, _ = _encoder_head(K)
+        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+        path = str(tmp_path / f"{K.__name__}_{loader.__name__}.keras")
+        model.save(path)
+        loaded = loader.saving.load_model(path)
+        assert type(loaded.optimizer).__name__ == "MultiOptimizer"
+        assert [int(o.iterations.numpy()) for o in loaded.optimizer.optimizers] == [2, 2]
+        # the loaded parts list their slots (ours listed none until the next update) with the saved values
+        assert [v.path for v in loaded.optimizer.variables] == [v.path for v in model.optimizer.variables]
+        _assert_all_close(_values(loaded.optimizer), _values(model.optimizer))
+        loaded.fit(X, Y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+        _assert_all_close(loaded.get_weights(), model.get_weights())
+        finals.append(loaded.get_weights())
+    _assert_all_close(finals[1], finals[0])
+    _assert_all_close(finals[2], finals[0])
