@@ -543,7 +543,10 @@ class Layer(Module):
             self._register(self._parameters, name, weight)
         else:
             weight = LayerState(ag.tensor(values), keras_name, path, *shown)
-            self.register_buffer(name, weight)
+            # stored as the trainable ones are, past Module.register_buffer's PyTorch name check: Keras names a
+            # weight freely, even as a property of its layer (Normalization's 'mean' weight and `mean`)
+            self._register(self._buffers, name, weight)
+            self._non_persistent.discard(name)
         self._weight_names.append(name)
         if not autocast:   # by identity: assigning the weight to an attribute renames it
             self.__dict__.setdefault("_not_autocast", set()).add(id(weight))

@@ -143,3 +143,16 @@ def test_random_flip_draws_keras_flips():
         theirs, mine = K.layers.RandomFlip(seed=seed), ours.layers.RandomFlip(seed=seed)
         for _ in range(2):
             np.testing.assert_array_equal(mine(x).numpy(), K.ops.convert_to_numpy(theirs(x)))
+
+
+def _adapted(K):
+    norm = K.layers.Normalization()
+    norm.adapt(np.array([[1.0, 2.0], [3.0, 6.0]], "float32"))
+    return [w.path for w in norm.weights], K.ops.convert_to_numpy(norm.mean).tolist()
+
+
+def test_normalization_adapts_beside_its_mean_property():
+    """Module.register_buffer's PyTorch name check refused a non-trainable weight named 'mean' on a layer that has
+    a `mean` property, so Normalization.adapt raised MemberNameError; Keras names weights freely."""
+    K, ours = fresh_sessions()
+    assert _adapted(ours) == _adapted(K)
