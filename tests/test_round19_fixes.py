@@ -117,6 +117,12 @@ def test_dtype_casts_and_diag_show_pytorchs_node_names(call):
     "F.scaled_dot_product_attention(x4, x4, x4[..., :2])", "F.scaled_dot_product_attention(x3, x3, x3)",
     "F.scaled_dot_product_attention(x4, x4, x4, dropout_p=0.5)",
     "F.scaled_dot_product_attention(x4, x4[:, :1], x4[:, :1], enable_gqa=True)",
+    "F.max_pool1d(x3, 2)", "F.max_pool1d(x3, 2, return_indices=True)[0]", "F.avg_pool1d(x3, 2)", "F.max_pool3d(x5, 2)",
+    "F.avg_pool3d(x5, 2)", "F.hardsigmoid(x3)", "x3.index_copy(2, lib.tensor([1]), lib.ones(1, 2, 1))",
+    "x3.index_fill(2, lib.tensor([0]), 3.0)", "lib.vdot(x3.flatten(), x3.flatten())",
+    "lib.addbmm(lib.ones(2, 2), x3.reshape(2, 2, 2), x3.reshape(2, 2, 2))", "x3.narrow_copy(2, 0, 2)", "x4.rot90()",
+    "x4.rot90(2, (2, 3))", "lib.take_along_dim(x3, lib.tensor([[[0], [1]]]), 2)", "nn.ChannelShuffle(2)(x4)",
+    "F.conv_transpose3d(x5, lib.ones(1, 1, 1, 1, 1), lib.ones(1))", "F.conv_transpose3d(x5[0], lib.ones(1, 1, 1, 1, 1))",
 ])
 def test_composite_ops_show_pytorchs_node_names(call):
     """The grad_fn that prints after these ops' results (grad_fn=<...>) is PyTorch's: deepgrad showed the last node

@@ -69,11 +69,11 @@ def rot90(input, k=1, dims=(0, 1)):
         raise ValueError(f"rot90: the two dims must differ, got {dims}")
     k %= 4
     if k == 1:
-        return transpose(flip(input, d1), d0, d1)
+        return named(transpose(flip(input, d1), d0, d1), "Rot90Backward0")
     if k == 2:
-        return flip(input, (d0, d1))
+        return named(flip(input, (d0, d1)), "Rot90Backward0")
     if k == 3:
-        return transpose(flip(input, d0), d0, d1)
+        return named(transpose(flip(input, d0), d0, d1), "Rot90Backward0")
     return input.clone()
 
 
@@ -335,4 +335,4 @@ def take_along_dim(input, indices, dim=None):
                                                   indices.shape[:d] + (1,) + indices.shape[d + 1:]])
     x = broadcast_to(input, outside[:d] + (input.shape[d],) + outside[d + 1:])
     idx = broadcast_to(indices, outside[:d] + (indices.shape[d],) + outside[d + 1:])
-    return take_along_axis(x, idx, d)
+    return named(take_along_axis(x, idx, d), "GatherBackward0")   # PyTorch gathers along dim

@@ -68,8 +68,8 @@ def index_copy(input, dim, index, source):
         return autocast.run("index_copy", index_copy, input, dim, index, source)
     d, idx = _checked_index("index_copy", input, dim, index, source)
     if input.ndim == 0:
-        return scatter(reshape(input, (1,)), 0, idx, reshape(source, (-1,))).reshape(())
-    return scatter(input, d, _along(idx, d, source.shape), source)
+        return named(scatter(reshape(input, (1,)), 0, idx, reshape(source, (-1,))).reshape(()), "IndexCopyBackward0")
+    return named(scatter(input, d, _along(idx, d, source.shape), source), "IndexCopyBackward0")
 
 
 def index_fill(input, dim, index, value):
@@ -93,7 +93,7 @@ def index_fill(input, dim, index, value):
     chosen = no_grad_op("index_fill", compute, idx)
     if isinstance(value, numbers.Number) and input.dtype.kind in "iub":
         value = input.dtype.type(fitted(value, input.dtype, "index_fill"))
-    return where(chosen, value, input)
+    return named(where(chosen, value, input), "IndexFillBackward0")
 
 
 def masked_select(input, mask):

@@ -54,7 +54,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     # the sum over the batch folded into one product: (n, B*m) @ (B*m, p)
     product = matmul(reshape(permute(batch1, 1, 0, 2), (n, b * m)), reshape(batch2, (b * m, p)))
     _check_shape(op, input, product.shape)
-    return _scaled_sum(input, product, beta, alpha)
+    return named(_scaled_sum(input, product, beta, alpha), "AddbmmBackward0")
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
@@ -93,4 +93,4 @@ def vdot(input, other):
                         "convert one with .to(...)")
     if input.shape != other.shape:
         raise ValueError(f"vdot: the vectors must have the same length, got {input.shape[0]} and {other.shape[0]}")
-    return matmul(input.conj(), other)
+    return named(matmul(input.conj(), other), "VdotBackward0")

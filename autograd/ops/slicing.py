@@ -34,7 +34,7 @@ def select(input, dim, index):
 def narrow_copy(input, dim, start, length):
     """A copy of the slice start:start+length of `input` along `dim` (narrow, not sharing memory)."""
     check_tensor("narrow_copy", input)
-    return narrow(input, dim, start, length).clone()
+    return named(narrow(input, dim, start, length).clone(), "NarrowCopyBackward0")
 
 
 def unfold(input, dimension, size, step):

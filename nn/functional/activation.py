@@ -127,6 +127,8 @@ def relu6(input, inplace=False):
 def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
     _float_input("hardsigmoid", input)
+    if not inplace:
+        return _named(_hardsigmoid(input), "HardsigmoidBackward0")
     return _maybe_inplace("hardsigmoid", _hardsigmoid, input, inplace)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import autocast_state as autocast
+from autograd.function import named
 
 from .conv import check_conv_args, conv_transpose2d, transposed_size
 from .conv3d import triple
@@ -55,4 +56,5 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     out = (taps @ ag.tensor(placement, device=x.device)).permute(0, 1, 4, 2, 3)
     if bias is not None:
         out = out + bias.reshape(-1, 1, 1, 1)
+    named(out, "ConvolutionBackward0")   # PyTorch's one convolution node, bias included (then its unbatched squeeze)
     return out if input.ndim == 5 else out.squeeze(0)

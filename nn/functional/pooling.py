@@ -46,8 +46,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x_axes = _pool_input(op, input, 1)
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
-    return MaxPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)),
-                             (1, single(dilation, "dilation", op, 1)), bool(ceil_mode), x_axes, bool(return_indices))
+    out = MaxPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)),
+                          (1, single(dilation, "dilation", op, 1)), bool(ceil_mode), x_axes, bool(return_indices))
+    named(out[0] if return_indices else out, "SqueezeBackward1")   # PyTorch's 2-d pool, then a squeeze
+    return out
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -91,8 +93,8 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     x_axes = _pool_input(op, input, 1)
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
-    return AvgPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)), bool(ceil_mode),
-                             bool(count_include_pad), x_axes)
+    return named(AvgPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)), bool(ceil_mode),
+                                 bool(count_include_pad), x_axes), "SqueezeBackward1")
 
 
 def adaptive_avg_pool2d(input, output_size):

@@ -94,6 +94,7 @@ def _window_max(values, source, x, outs, unbatched, return_indices):
     out = out.reshape(*x.shape[:2], *outs)
     if unbatched:
         out = out.squeeze(0)
+    named(out, "MaxPool3DWithIndicesBackward0")
     if not return_indices:
         return out
     # map each window's argmax (a position within the window) to its flat position in the input, by tensor
@@ -127,7 +128,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                     for a in range(3)]
         divisor = per_axis[0][:, None, None] * per_axis[1][None, :, None] * per_axis[2][None, None, :]
         out = total / ag.tensor(divisor.astype(x.dtype), device=x.device)
-    return out if input.ndim == 5 else out.squeeze(0)
+    return named(out if input.ndim == 5 else out.squeeze(0), "AvgPool3DBackward0")
 
 
 def _output_sizes(op, output_size, x):

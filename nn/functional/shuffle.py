@@ -54,4 +54,5 @@ def channel_shuffle(input, groups):
     n, c, *rest = input.shape
     if c % groups:
         raise ShapeError(f"{op}: the {c} channels of input {input.shape} must be divisible by groups={groups}")
-    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
+    return named(input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest),
+                 "ChannelShuffleBackward0")
