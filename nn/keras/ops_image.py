@@ -137,3 +137,5 @@ def hsv_to_rgb(images, data_format=None):
 from .ops_image_extra import extract_patches, extract_patches_3d, gaussian_blur, sobel_edges, ssim  # noqa: E402,F401
 from .ops_map_coordinates import map_coordinates  # noqa: E402,F401
 from .ops_perspective import perspective_transform  # noqa: E402,F401
+from .ops_elastic import elastic_transform  # noqa: E402,F401
+from .ops_scale_translate import scale_and_translate  # noqa: E402,F401

@@ -16,8 +16,9 @@ LINALG = ("cholesky cholesky_inverse det eig eigh inv jvp logdet lstsq lu_factor
 CORE = ("associative_scan cast cond convert_to_numpy convert_to_tensor custom_gradient dtype fori_loop is_tensor map "
         "saturate_cast scan scatter scatter_update shape slice slice_update stop_gradient switch unstack "
         "vectorized_map while_loop").split()
-IMAGE = ("affine_transform crop_images extract_patches extract_patches_3d gaussian_blur hsv_to_rgb map_coordinates "
-         "pad_images perspective_transform resize rgb_to_grayscale rgb_to_hsv sobel_edges ssim").split()
+IMAGE = ("affine_transform crop_images elastic_transform extract_patches extract_patches_3d gaussian_blur hsv_to_rgb "
+         "map_coordinates pad_images perspective_transform resize rgb_to_grayscale rgb_to_hsv scale_and_translate "
+         "sobel_edges ssim").split()
 # Keras's math namespace and the rest of keras.ops that keras.ops.numpy leaves out (slogdet is in both)
 _NOT_NUMPY = (set(NN + LINALG + CORE + IMAGE) - {"slogdet"}) | set(
     ("cdist erf erfc erfinv extract_sequences fft fft2 ifft2 in_top_k irfft istft logsumexp rearrange rfft rsqrt "

@@ -1,5 +1,7 @@
 """Keras 3.15 APIs deepgrad lacked, each compared with real Keras on its torch backend: optimizers.MultiOptimizer
-and OptimizerMap (routing, variables, errors, fit, custom loops, saving)."""
+and OptimizerMap (routing, variables, errors, fit, custom loops, saving); ops.image.scale_and_translate and
+elastic_transform, and layers.RandomElasticTransform (seeded: Keras's coins from the layer's SeedGenerator and its
+displacement fields from the global stream)."""
 import json
 
 import numpy as np
@@ -7,7 +9,7 @@ import pytest
 
 from nn import keras as ours
 
-from .oracle import real_keras
+from .oracle import assert_config_round_trip, real_keras
 
 X = np.random.RandomState(0).randn(16, 4).astype("float32")
 Y = np.random.RandomState(1).randn(16, 2).astype("float32")
@@ -155,3 +157,129 @@ def test_multi_optimizer_saved_in_a_keras_file_resumes_training(tmp_path):
         finals.append(loaded.get_weights())
     _assert_all_close(finals[1], finals[0])
     _assert_all_close(finals[2], finals[0])
+
+
+# ----- ops.image.scale_and_translate / elastic_transform, layers.RandomElasticTransform ---------------------------
+IMAGES = np.random.RandomState(4).rand(2, 7, 9, 3).astype("float32")
+
+
+@pytest.mark.parametrize("method", ["linear", "bilinear", "cubic", "lanczos3", "lanczos5"])
+@pytest.mark.parametrize("antialias", [True, False])
+def test_scale_and_translate_gives_kerass_values(method, antialias):
+    keras = real_keras()
+    for shape, scale, translation, dims in [((2, 14, 5, 3), [2.0, 5 / 9], [0.0, 0.3], (1, 2)),
+                                            ((2, 4, 4, 3), np.array([0.5, 0.45], "float32"),
+                                             np.array([-0.2, 1.0], "float32"), (-3, -2))]:
+        theirs = keras.ops.image.scale_and_translate(IMAGES, shape, scale, translation, dims, method, antialias)
+        mine = ours.ops.image.scale_and_translate(IMAGES, shape, scale, translation, dims, method, antialias)
+        assert mine.shape == tuple(theirs.shape) and mine.dtype == np.float32
+        np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_scale_and_translate_integers_docstring_example_and_errors():
+    keras = real_keras()
+    image = (np.random.RandomState(1).rand(6, 6) * 255).astype("uint8")
+    theirs = keras.ops.image.scale_and_translate(image, (9, 4), [1.5, 0.7], [0.1, 0.0], (0, 1), "cubic")
+    mine = ours.ops.image.scale_and_translate(image, (9, 4), [1.5, 0.7], [0.1, 0.0], (0, 1), "cubic")
+    assert mine.dtype == np.uint8
+    np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    scale = np.array([2.0, 2.0], "float32")
+    grid = ours.ops.image.scale_and_translate(np.arange(9, dtype="float32").reshape(3, 3), (5, 5), scale,
+                                              -(scale / 2.0 - 0.5), (0, 1), "linear")
+    np.testing.assert_allclose(grid.numpy()[1], [1.5, 2.0, 2.5, 3.0, 3.5])
+    with pytest.raises(ValueError, match="Invalid value for argument `method`"):
+        ours.ops.image.scale_and_translate(IMAGES, (2, 7, 9, 3), [1.0], [0.0], (1,), "area")
+    with pytest.raises(ValueError, match="one value per spatial dim"):
+        ours.ops.image.scale_and_translate(IMAGES, (2, 7, 9, 3), [1.0, 1.0], [0.0], (1,), "linear")
+
+
+def test_scale_and_translate_gradient_reaches_the_images():
+    image = ours.ops.convert_to_tensor(IMAGES)
+    image.requires_grad_()
+    out = ours.ops.image.scale_and_translate(image, (2, 3, 4, 3), [0.5, 0.5], [0.0, 0.0], (1, 2), "linear")
+    out.sum().backward()
+    assert image.grad is not None and float(abs(image.grad).sum()) > 0
+
+
+@pytest.mark.parametrize("shape, kwargs", [
+    ((2, 12, 10, 3), {}),
+    ((12, 10, 2), dict(alpha=5.0, sigma=1.5, interpolation="nearest", fill_mode="constant", fill_value=0.5)),
+    ((2, 3, 16, 11), dict(data_format="channels_first", alpha=8.0, sigma=2.0, fill_mode="nearest")),
+    ((1, 9, 9, 1), dict(fill_mode="wrap", sigma=1.0)),
+    ((3, 9, 8, 1), dict(fill_mode="mirror", alpha=30.0, sigma=1.2))])
+def test_elastic_transform_after_set_random_seed_gives_kerass_values(shape, kwargs):
+    keras = real_keras()
+    images = np.random.RandomState(0).rand(*shape).astype("float32")
+    results = []
+    for K in (keras, ours):
+        K.utils.set_random_seed(7)   # Keras's torch backend draws the fields from the global stream
+        results.append([np.asarray(K.ops.image.elastic_transform(images, **kwargs)) for _ in range(2)])
+    theirs, mine = results
+    assert not np.allclose(theirs[0], images) and not np.allclose(theirs[0], theirs[1])
+    _assert_all_close(mine, theirs, atol=2e-5)
+
+
+def test_elastic_transform_refuses_bad_arguments():
+    for kwargs, error, message in [(dict(interpolation="bicubic"), ValueError, "`interpolation`"),
+                                   (dict(fill_mode="edge"), ValueError, "`fill_mode`"),
+                                   (dict(data_format="nhwc"), ValueError, "data_format")]:
+        with pytest.raises(error, match=message):
+            ours.ops.image.elastic_transform(IMAGES, **kwargs)
+    with pytest.raises(ValueError, match="Invalid images rank"):
+        ours.ops.image.elastic_transform(IMAGES[0, :, :, 0])
+    with pytest.raises(TypeError, match="must be floating point"):
+        ours.ops.image.elastic_transform(IMAGES.astype("int32"))
+
+
+@pytest.mark.parametrize("shape, kwargs", [
+    ((4, 16, 12, 3), dict(factor=0.7, scale=0.8)),
+    ((16, 16, 1), dict(scale=(0.3, 0.9), value_range=(0, 1))),
+    ((3, 2, 20, 24), dict(data_format="channels_first", fill_mode="constant", fill_value=10.0,
+                          interpolation="nearest", seed=5)),
+    ((2, 20, 20, 3), dict(factor=(0.2, 0.9), scale=0.5, fill_mode="nearest", seed=3))])
+def test_random_elastic_transform_draws_kerass_numbers(shape, kwargs):
+    keras = real_keras()
+    images = (np.random.RandomState(0).rand(*shape) * (1 if "value_range" in kwargs else 255)).astype("float32")
+    results = []
+    for K in (keras, ours):
+        K.utils.set_random_seed(11)
+        layer = K.layers.RandomElasticTransform(**kwargs)
+        outs = [np.asarray(layer(images)) for _ in range(3)] + [np.asarray(layer(images, training=False))]
+        config = layer.get_config()
+        config.pop("name")
+        results.append((outs, config))
+    (theirs, their_config), (mine, my_config) = results
+    assert any(not np.allclose(out, images) for out in theirs[:3])
+    np.testing.assert_array_equal(theirs[3], images)
+    _assert_all_close(mine, theirs, atol=3e-4)
+    assert my_config == their_config
+
+
+def test_random_elastic_transform_in_a_seeded_fit_prints_kerass_losses():
+    keras = real_keras()
+    rs = np.random.RandomState(0)
+    x, y = rs.rand(16, 12, 12, 1).astype("float32"), rs.rand(16, 1).astype("float32")
+    losses = []
+    for K in (keras, ours):
+        K.utils.set_random_seed(3)
+        model = K.Sequential([K.Input((12, 12, 1)), K.layers.RandomElasticTransform(0.8, 0.6, value_range=(0, 1)),
+                              K.layers.Flatten(), K.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        losses.append(model.fit(x, y, batch_size=8, epochs=3, verbose=0).history["loss"]
+                      + [model.evaluate(x, y, verbose=0)])
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+
+
+def test_random_elastic_transform_config_and_errors_as_keras():
+    keras = real_keras()
+    assert_config_round_trip(lambda L: L.RandomElasticTransform(factor=(0.2, 0.6), scale=0.4, fill_mode="constant",
+                                                                fill_value=3.0, seed=2), keras.layers, ours.layers)
+    for K in (keras, ours):
+        with pytest.raises(NotImplementedError, match="Unknown `interpolation`"):
+            K.layers.RandomElasticTransform(interpolation="bicubic")
+        with pytest.raises(NotImplementedError, match="Unknown `fill_mode`"):
+            K.layers.RandomElasticTransform(fill_mode="edge")
+        with pytest.raises(ValueError, match="The `scale` argument should be a number"):
+            K.layers.RandomElasticTransform(scale=1.5)
+        with pytest.raises(ValueError, match="The `factor` argument should be a number"):
+            K.layers.RandomElasticTransform(factor=(0.1, 0.2, 0.3))

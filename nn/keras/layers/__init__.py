@@ -51,6 +51,7 @@ from .cut_mix import CutMix
 from .pipeline import Pipeline
 from .random_perspective import RandomPerspective
 from .random_erasing_blur import RandomErasing, RandomGaussianBlur, RandomShear
+from .random_elastic import RandomElasticTransform
 from .color_augmentation_more import (RandomColorDegeneration, RandomColorJitter, RandomHue, RandomPosterization,
                                       RandomSaturation, RandomSharpness)
 from .adaptive_pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
