@@ -64,6 +64,7 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
                    f"epochs={max(int(epochs), 1)}")
     run = LocalRun(model) if run is None else run
     history = History()
+    model.history = history   # as Keras: the run's History from its start, for callbacks reading model.history
     progress = ProgressBar(verbose if run.is_main else 0) if progress is None else progress
     hooks = CallbackList(run.callbacks(list(callbacks or ())) + [history, progress], model,
                          {"verbose": verbose, "epochs": int(epochs), "steps": len(train)})

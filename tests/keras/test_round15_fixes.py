@@ -156,3 +156,26 @@ def test_normalization_adapts_beside_its_mean_property():
     a `mean` property, so Normalization.adapt raised MemberNameError; Keras names weights freely."""
     K, ours = fresh_sessions()
     assert _adapted(ours) == _adapted(K)
+
+
+def _history_seen_in_callbacks(K):
+    seen = []
+
+    class Peek(K.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(getattr(self.model, "history", None) is not None)
+
+        def on_train_end(self, logs=None):
+            seen.append(len(self.model.history.epoch))
+
+    model = K.Sequential([K.Input((2,)), K.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), epochs=2, verbose=0, callbacks=[Peek()])
+    return seen
+
+
+def test_model_history_is_set_after_each_epoch_as_keras():
+    """Keras's History sets model.history at every epoch end, so callbacks (on_epoch_end, on_train_end) read
+    self.model.history; nn.keras set it only when fit returned (AttributeError in on_train_end)."""
+    K, ours = fresh_sessions()
+    assert _history_seen_in_callbacks(ours) == _history_seen_in_callbacks(K)
