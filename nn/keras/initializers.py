@@ -283,6 +283,9 @@ def get(identifier):
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):
+        named = globals().get(identifier)   # a class name, as Keras takes them ('GlorotUniform', 'STFTInitializer')
+        if isinstance(named, type) and issubclass(named, Initializer) and named is not Initializer:
+            return named()
         key = identifier.lower()
         if key not in _NAMES:
             raise ValueError(f"unknown initializer {identifier!r}; known: {', '.join(_NAMES)}")
@@ -309,6 +312,7 @@ class STFT(Initializer):
 
 
 _NAMES["stft"] = STFT
+STFTInitializer = STFT   # Keras 3 exports the class under both names
 
 from .serialize_api import serializers as _serializers  # noqa: E402
 

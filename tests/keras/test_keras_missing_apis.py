@@ -1,7 +1,7 @@
 """Keras 3.15 APIs deepgrad lacked, each compared with real Keras on its torch backend: optimizers.MultiOptimizer
 and OptimizerMap (routing, variables, errors, fit, custom loops, saving); ops.image.scale_and_translate and
 elastic_transform, and layers.RandomElasticTransform (seeded: Keras's coins from the layer's SeedGenerator and its
-displacement fields from the global stream)."""
+displacement fields from the global stream); initializers.STFTInitializer (Keras's other name of STFT)."""
 import json
 
 import numpy as np
@@ -283,3 +283,27 @@ def test_random_elastic_transform_config_and_errors_as_keras():
             K.layers.RandomElasticTransform(scale=1.5)
         with pytest.raises(ValueError, match="The `factor` argument should be a number"):
             K.layers.RandomElasticTransform(factor=(0.1, 0.2, 0.3))
+
+
+# ----- initializers.STFTInitializer ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs", [{}, dict(side="imag", window="hamming", scaling="spectrum", periodic=True),
+                                    dict(window="blackman", scaling=None)])
+def test_stft_initializer_is_kerass_stft(kwargs):
+    keras = real_keras()
+    values, configs = [], []
+    for K in (keras, ours):
+        assert K.initializers.STFTInitializer is K.initializers.STFT
+        initializer = K.initializers.STFTInitializer(**kwargs)
+        values.append(np.asarray(initializer((16, 1, 9))))
+        configs.append(K.initializers.serialize(initializer))
+    np.testing.assert_allclose(values[1], values[0], rtol=1e-5, atol=1e-6)
+    assert configs[1] == configs[0]
+    assert isinstance(ours.initializers.deserialize(configs[0]), ours.initializers.STFTInitializer)
+
+
+def test_initializers_get_takes_class_names_as_keras():
+    keras = real_keras()
+    for name in ("STFTInitializer", "STFT", "GlorotUniform", "RandomNormal", "Orthogonal", "stft"):
+        assert type(ours.initializers.get(name)).__name__ == type(keras.initializers.get(name)).__name__
+    with pytest.raises(ValueError, match="unknown initializer"):
+        ours.initializers.get("stftinitializer")
