@@ -3,8 +3,9 @@ fused versions of nn.optim's SGD and Adam formulas (torch.optim's).
 
 Hyper-parameters arrive as Python floats (NumPy scalars cost Numba's dispatcher about 0.1 us each,
 more than a small update) and are rounded to the parameter's dtype inside, so float32 updates round
-as float32 ones, as NumPy's do. SGD's multiply-adds are single fmas, so its updates equal PyTorch's bit
-for bit (as the cpu device's BLAS axpy does); Adam's round as NumPy's formula does.
+as float32 ones, as NumPy's do. The multiply-adds PyTorch fuses are single fmas here too: SGD's updates equal
+PyTorch's bit for bit (as the cpu device's BLAS axpy does), and Adam's differ only where PyTorch's square root (MKL's
+vector math, within one ulp) is not the correctly rounded one, a few elements in 10,000.
 """
 import math
 
@@ -49,26 +50,31 @@ def _sgd(p, g, buf, lr_in, momentum_in, undampened_in, nesterov, weight_decay_in
 
 
 @jit.kernel
-def _adam(p, g, m, v, vmax, step_size_in, one_minus_beta1_in, beta2_in, one_minus_beta2_in, eps_in, bias2_sqrt_in,
-          weight_decay_in, decay_factor_in, decoupled, amsgrad):
-    step_size, one_minus_beta1 = _rounded(p, step_size_in), _rounded(p, one_minus_beta1_in)
+def _adam(p, g, m, v, vmax, neg_step_size_in, one_minus_beta1_in, beta2_in, one_minus_beta2_in, eps_in,
+          bias2_sqrt_in, weight_decay_in, decay_factor_in, decoupled, amsgrad):
+    # torch.optim.Adam's single-tensor step, rounded as its CPU kernels round: the L2 term, the lerp and the
+    # addcmul as fmas, then p + (-step_size * m) / denom
+    neg_step_size, one_minus_beta1 = _rounded(p, neg_step_size_in), _rounded(p, one_minus_beta1_in)
     beta2, one_minus_beta2 = _rounded(p, beta2_in), _rounded(p, one_minus_beta2_in)
     eps, bias2_sqrt = _rounded(p, eps_in), _rounded(p, bias2_sqrt_in)
     weight_decay, decay_factor = _rounded(p, weight_decay_in), _rounded(p, decay_factor_in)
+    small = abs(one_minus_beta1) < 0.5
+    far = one_minus_beta1 - _rounded(p, 1.0)
     for k in range(p.size):
         d = g[k]
         if decoupled:
             p[k] = p[k] * decay_factor
         elif weight_decay != 0:
-            d = d + weight_decay * p[k]
-        m[k] = m[k] + one_minus_beta1 * (d - m[k])      # torch's lerp
-        v[k] = beta2 * v[k] + one_minus_beta2 * d * d
+            d = fma(p[k], weight_decay, d)
+        diff = d - m[k]
+        m[k] = fma(one_minus_beta1, diff, m[k]) if small else fma(far, diff, d)   # torch's lerp
+        v[k] = fma(one_minus_beta2 * d, d, beta2 * v[k])                          # mul_ then addcmul_
         second = v[k]
         if amsgrad:
             if second > vmax[k] or math.isnan(second):
                 vmax[k] = second
             second = vmax[k]
-        p[k] = p[k] - step_size * (m[k] / (math.sqrt(second) / bias2_sqrt + eps))
+        p[k] = p[k] + neg_step_size * m[k] / (math.sqrt(second) / bias2_sqrt + eps)
 
 
 def in_place_ok(param, grad, *state):
@@ -107,6 +113,6 @@ def adam_step(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay
     p = _flat(param)
     ms = _flat(vmax) if amsgrad else p       # unused without amsgrad
     _adam(p, np.ascontiguousarray(grad, dtype=param.dtype).reshape(-1), _flat(m), _flat(v), ms,
-          float(lr / (1 - beta1 ** step)), float(1 - beta1), float(beta2), float(1 - beta2), float(eps),
+          float(-(lr / (1 - beta1 ** step))), float(1 - beta1), float(beta2), float(1 - beta2), float(eps),
           math.sqrt(1 - beta2 ** step), float(weight_decay), float(1 - lr * weight_decay), bool(decoupled),
           bool(amsgrad))
