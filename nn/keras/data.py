@@ -168,15 +168,28 @@ class _PyDatasetPasses:
 
     def __init__(self, dataset, shuffle=False, reset_first=False, steps=None):
         self.dataset, self.shuffle, self.reset_first, self.steps = dataset, shuffle, reset_first, steps
+        self._next = 0   # an endless dataset's next index: its epochs go on where the last one stopped
+        if dataset.num_batches is None and steps is None:
+            raise ValueError(f"{type(dataset).__name__}: an endless PyDataset (num_batches None) needs a number of "
+                             "steps; pass steps_per_epoch to fit (validation_steps, steps to evaluate / predict)")
 
     def __len__(self):
-        return len(self.dataset) if self.steps is None else min(len(self.dataset), int(self.steps))
+        count = self.dataset.num_batches   # as Keras: the property, which defaults to len(dataset)
+        if count is None:
+            return int(self.steps)
+        return count if self.steps is None else min(count, int(self.steps))
 
     def __iter__(self):
         if self.reset_first:
             self.dataset.on_epoch_end()
-        order = list(range(len(self.dataset)))
-        if self.shuffle:
+            self._next = 0
+        count = self.dataset.num_batches
+        if count is None:
+            order = list(range(self._next, self._next + len(self)))
+            self._next += len(self)
+        else:
+            order = list(range(count))
+        if self.shuffle and count is not None:
             random.shuffle(order)
         self.dataset.on_epoch_begin()
         for index in order[:len(self)]:
@@ -245,6 +258,9 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
                 raise ValueError(f"{who}: the data yields no targets; batches must be (x, y) or (x, y, sample_weight)")
             return inputs, None, None
         targets = tuple(_tensor(v) for v in _ordered(by, output_names, "output"))
+        if class_weight is not None and bw is not None:
+            raise ValueError(f"{who}: the data yields sample weights and class_weight was given too; Keras refuses "
+                             "both at once: drop class_weight or fold the class weights into the sample weights")
         if bw is None:
             weight = None
         elif _per_output(bw, output_names):
@@ -266,7 +282,8 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             fixed = getattr(x, "fixed_order", False)   # stands for a tf.data.Dataset, which fit never reorders
             if validation:   # each validation starts the data again, validation_steps or not (as Keras)
                 return Batches(_PyDatasetPasses(x, reset_first=True, steps=steps), split, device)
-            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed)
+            endless = x.num_batches is None   # read `steps` batches per epoch, on from where the last stopped
+            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, steps=steps if endless else None)
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)

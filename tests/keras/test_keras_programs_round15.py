@@ -18,7 +18,7 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_pydataset_shuffled_epochs", "keras_generators_shuffle_batch", "keras_preprocessing_layer_options",
          "keras_seeded_defaults_fit", "keras_utils_images_config", "keras_text_scratch_seeded",
          "keras_weather_windows_forecast", "keras_class_weight_onehot_metrics", "keras_image_scratch_flip_seeded",
-         "keras_history_fit_resume"]
+         "keras_history_fit_resume", "keras_pydataset_num_batches_weights"]
 
 
 @pytest.mark.parametrize("program", NAMES)

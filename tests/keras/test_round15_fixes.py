@@ -1,6 +1,7 @@
 """Regression tests for the bugs found by the fifteenth round of ported Keras programs
 (tests/keras/test_keras_programs_round15.py), each compared with real Keras 3 (torch backend)."""
 import numpy as np
+import pytest
 
 from .oracle import fresh_sessions
 
@@ -179,3 +180,48 @@ def test_model_history_is_set_after_each_epoch_as_keras():
     self.model.history; nn.keras set it only when fit returned (AttributeError in on_train_end)."""
     K, ours = fresh_sessions()
     assert _history_seen_in_callbacks(ours) == _history_seen_in_callbacks(K)
+
+
+def _counted_fit(K, endless):
+    class Counted(K.utils.PyDataset):
+        @property
+        def num_batches(self):
+            return None if endless else 3
+
+        def __getitem__(self, index):
+            x = np.full((4, 2), (index % 3) / 3.0, "float32") + np.arange(4, dtype="float32")[:, None] / 8.0
+            return x, x[:, :1] * 2.0 - 1.0
+
+    K.utils.set_random_seed(2)
+    model = K.Sequential([K.Input((2,)), K.layers.Dense(1)])
+    model.compile(optimizer=K.optimizers.SGD(0.1), loss="mse")
+    steps = {"steps_per_epoch": 2} if endless else {}
+    history = model.fit(Counted(), epochs=3, verbose=0, shuffle=False, **steps)
+    return history.history["loss"], history.params["steps"]
+
+
+def test_pydataset_with_num_batches_instead_of_len_fits_as_keras():
+    """A PyDataset may define the num_batches property instead of __len__ (None: endless, read with
+    steps_per_epoch, each epoch going on where the last stopped); nn.keras called len() (TypeError)."""
+    K, ours = fresh_sessions()
+    for endless in (False, True):
+        (mine, my_steps), (theirs, their_steps) = _counted_fit(ours, endless), _counted_fit(K, endless)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5)
+        assert my_steps == their_steps
+
+
+def test_class_weight_with_yielded_sample_weights_is_refused():
+    """Keras refuses class_weight when the data yields sample weights too; nn.keras multiplied them silently."""
+    _, ours = fresh_sessions()
+
+    class Weighted(ours.utils.PyDataset):
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, index):
+            return np.ones((2, 1), "float32"), np.array([0, 1]), np.ones(2, "float32")
+
+    model = ours.Sequential([ours.Input((1,)), ours.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(Weighted(), class_weight={0: 1.0, 1: 2.0}, verbose=0)
