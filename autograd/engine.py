@@ -12,7 +12,7 @@ from . import profile_state as profiling
 from .capture import state as jit_capture
 from .composed_backward import composed_grads
 from .creation import zeros_like
-from .errors import GraphError, OutOfMemoryError
+from .errors import DtypeError, GraphError, OutOfMemoryError, ShapeError
 from .function import AccumulateGrad, Function, _check_finite
 from .graph_edges import GradientEdge
 from .grad_mode import enable_grad, state
@@ -381,7 +381,25 @@ def _wrap_saved(node, arr):
 
 
 def _hooked(hooks, g, device, graph_mode):
-    return run_hooks(hooks, g, *_wrapping(device, graph_mode))
+    return run_hooks(hooks, g, *_wrapping(device, graph_mode), _check_hook_result)
+
+
+def _check_hook_result(fn, result, grad):
+    """Refuse what PyTorch refuses from a tensor hook: a non-Tensor, or a gradient of another size or dtype
+    (the engine would otherwise fail far from the hook, or carry the wrong gradient on)."""
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"register_hook: expected Tensor, but hook {name!r} returned {type(result).__name__!r}; "
+                        "a tensor hook must return None or a Tensor of the gradient's shape and dtype "
+                        "(wrap arrays with torch.as_tensor)")
+    shape, dtype = tuple(getattr(grad, "shape", ())), getattr(grad, "dtype", None)
+    if tuple(result.shape) != shape:
+        raise ShapeError(f"register_hook: hook {name!r} has changed the size of value: it returned a gradient of "
+                         f"shape {tuple(result.shape)} for a tensor of shape {shape}; return a gradient of the "
+                         "tensor's own shape")
+    if dtype is not None and result.dtype != dtype:
+        raise DtypeError(f"register_hook: hook {name!r} has changed the type of value: it returned {result.dtype} "
+                         f"for a {dtype} gradient; convert it back, e.g. return g.to(torch.{dtype})")
 
 
 def _hooks_see_no_gradient(hooks):

@@ -1,5 +1,4 @@
 """Gradient hooks on tensors, with handles that remove them."""
-from .errors import DtypeError, GraphError, ShapeError
 
 
 class RemovableHandle:
@@ -44,37 +43,18 @@ def add_hook(tensor, fn, key=None):
     return RemovableHandle(hooks, key)
 
 
-def run_hooks(hooks, grad, wrap, unwrap):
+def run_hooks(hooks, grad, wrap, unwrap, check):
     """Apply every hook in order of registration, the retain_grad hook last; a hook's non-None return value
-    replaces the gradient."""
+    replaces the gradient, after check(fn, result, grad) has accepted it."""
     ordered = [fn for key, fn in hooks.items() if key != RETAIN_KEY and not isinstance(key, tuple)]
     if RETAIN_KEY in hooks:
         ordered.append(hooks[RETAIN_KEY])
     for fn in ordered:
         result = fn(wrap(grad))
         if result is not None:
-            _check_hook_result(fn, result, grad)
+            check(fn, result, grad)
             grad = unwrap(result)
     return grad
-
-
-def _check_hook_result(fn, result, grad):
-    """Refuse what PyTorch refuses from a tensor hook: a non-Tensor, or a gradient of another size or dtype
-    (the engine would otherwise fail far from the hook, or carry the wrong gradient on)."""
-    from .tensor import Tensor   # imported here: tensor.py imports this module
-    name = getattr(fn, "__name__", type(fn).__name__)
-    if not isinstance(result, Tensor):
-        raise TypeError(f"register_hook: expected Tensor, but hook {name!r} returned {type(result).__name__!r}; "
-                        "a tensor hook must return None or a Tensor of the gradient's shape and dtype "
-                        "(wrap arrays with torch.as_tensor)")
-    shape, dtype = tuple(getattr(grad, "shape", ())), getattr(grad, "dtype", None)
-    if tuple(result.shape) != shape:
-        raise ShapeError(f"register_hook: hook {name!r} has changed the size of value: it returned a gradient of "
-                         f"shape {tuple(result.shape)} for a tensor of shape {shape}; return a gradient of the "
-                         "tensor's own shape")
-    if dtype is not None and result.dtype != dtype:
-        raise DtypeError(f"register_hook: hook {name!r} has changed the type of value: it returned {result.dtype} "
-                         f"for a {dtype} gradient; convert it back, e.g. return g.to(torch.{dtype})")
 
 
 def add_post_accumulate_hook(leaf, fn):
@@ -91,9 +71,10 @@ def run_post_accumulate_hooks(leaf):
     """Call the leaf's post-accumulate-grad hooks, in order of registration."""
     for key, fn in list(leaf._hooks.items()):
         if isinstance(key, tuple) and key[0] == POST_ACCUMULATE and fn(leaf) is not None:
-            raise GraphError(f"register_post_accumulate_grad_hook: tensor post accumulate grad hooks should return "
-                             f"None, hook {getattr(fn, '__name__', fn)!r} returned a value; it sees the leaf (shape "
-                             f"{tuple(leaf.shape)}) after .grad is updated: change leaf.grad in place instead")
+            raise RuntimeError(f"register_post_accumulate_grad_hook: tensor post accumulate grad hooks should return "
+                               f"None, hook {getattr(fn, '__name__', fn)!r} returned a value; it sees the leaf "
+                               f"(shape {tuple(leaf.shape)}) after .grad is updated: change leaf.grad in place "
+                               "instead")
 
 
 #: the first items of the keys of the hooks on a leaf's AccumulateGrad node (grad_fn.next_functions' end of the

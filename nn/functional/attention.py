@@ -42,7 +42,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     else:
         out = ScaledDotProductAttention.apply(query, key, value, attn_mask, float(dropout_p), bool(is_causal),
                                               float(scale))
-    return named(out, _cpu_node_name(query, value, dropout_p)) if out._device.host_memory else out
+    return named(out, _cpu_node_name(query, value, dropout_p)) if out.device.host_memory else out
 
 
 def _cpu_node_name(query, value, dropout_p):
