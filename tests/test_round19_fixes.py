@@ -123,6 +123,8 @@ def test_dtype_casts_and_diag_show_pytorchs_node_names(call):
     "lib.addbmm(lib.ones(2, 2), x3.reshape(2, 2, 2), x3.reshape(2, 2, 2))", "x3.narrow_copy(2, 0, 2)", "x4.rot90()",
     "x4.rot90(2, (2, 3))", "lib.take_along_dim(x3, lib.tensor([[[0], [1]]]), 2)", "nn.ChannelShuffle(2)(x4)",
     "F.conv_transpose3d(x5, lib.ones(1, 1, 1, 1, 1), lib.ones(1))", "F.conv_transpose3d(x5[0], lib.ones(1, 1, 1, 1, 1))",
+    "lib.pow(2, x3)", "2 ** x3", "x3.pow(2)", "x3.pow(x3)", "x3.masked_fill(x3 > 0, lib.tensor(2.0))",
+    "x3.masked_fill(x3 > 0, 2.0)",
 ])
 def test_composite_ops_show_pytorchs_node_names(call):
     """The grad_fn that prints after these ops' results (grad_fn=<...>) is PyTorch's: deepgrad showed the last node

@@ -525,7 +525,9 @@ def _integral(x):
 def pow(input, exponent):
     """input ** exponent, broadcasting."""
     out = Pow.apply(*_promote(input, exponent, "pow"))
-    return named(out, "PowBackward1") if isinstance(input, Tensor) and isinstance(exponent, Tensor) else out
+    if isinstance(exponent, Tensor):   # PyTorch's node for a tensor exponent, and for a number raised to one
+        return named(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return out
 
 
 def neg(x):

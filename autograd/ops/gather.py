@@ -213,5 +213,7 @@ def masked_fill(input, mask, value):
         value = Tensor(np.asarray(fitted(value, input._data.dtype, "masked_fill")).astype(input._data.dtype),
                        device=input.device)
     # contiguous as PyTorch's result (where() keeps a transposed input's layout, which .view() would refuse)
-    return named(where(m, value, input).contiguous(), "MaskedFillBackward0")
+    # PyTorch's node for a tensor value is MaskedFillBackward1
+    return named(where(m, value, input).contiguous(),
+                 "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0")
 
