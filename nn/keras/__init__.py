@@ -33,7 +33,8 @@ from .scopes import device, name_scope
 from .version import __version__
 from .symbolic_ops import install as _install_symbolic_ops
 
-_install_symbolic_ops(ops)   # keras.ops on KerasTensors records operation nodes, as in Keras 3
+from . import ops_image as _ops_image  # noqa: E402
+_install_symbolic_ops(ops, _ops_image)   # keras.ops (and ops.image) on KerasTensors records operation nodes, as in Keras 3
 
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",

@@ -80,11 +80,23 @@ def positional_names(fn):
 
 
 def op_function(name):
-    """The keras.ops function `name` (get_item for Keras's GetItem), or None."""
+    """The keras.ops function `name` (get_item for Keras's GetItem; keras.ops.image's too), or None."""
     if name == "get_item":
         return get_item
     fn = getattr(_installed.get("ops"), name, None)
+    if not callable(fn) and name in _image_names():
+        fn = getattr(_installed.get("image"), name, None)
     return fn if callable(fn) else None
+
+
+def is_image_op(name):
+    """Whether `name` is one of keras.ops.image's functions (Keras files them under keras.src.ops.image)."""
+    return name in _image_names()
+
+
+def _image_names():
+    from .ops_namespaces import IMAGE
+    return IMAGE
 
 
 def get_item(x, key):
@@ -123,10 +135,17 @@ def _metadata_op(fn, answer):
     return op
 
 
-def install(ops_module):
-    """Wrap every public function of `ops_module` (keras.ops) so that it also accepts KerasTensors, and give
-    KerasTensor the arithmetic, comparison and indexing operators."""
+def install(ops_module, image_module=None):
+    """Wrap every public function of `ops_module` (keras.ops) and of `image_module` (keras.ops.image's functions)
+    so that they also accept KerasTensors, and give KerasTensor the arithmetic, comparison and indexing
+    operators."""
     _installed["ops"] = ops_module
+    if image_module is not None:
+        _installed["image"] = image_module
+        for name in _image_names():
+            fn = getattr(image_module, name, None)
+            if callable(fn) and not getattr(fn, "_symbolic_wrapper", 0):
+                setattr(image_module, name, symbolic_op(fn, name))
     for name, fn in list(vars(ops_module).items()):
         if name.startswith("_") or not callable(fn) or isinstance(fn, type) or getattr(fn, "_symbolic_wrapper", 0):
             continue

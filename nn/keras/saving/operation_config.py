@@ -11,7 +11,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..naming import snake_case
-from ..symbolic_ops import Operation, op_function, positional_names
+from ..symbolic_ops import Operation, is_image_op, op_function, positional_names
 
 
 def _camel(name):
@@ -21,7 +21,7 @@ def _camel(name):
 def operation_entry(operation):
     """The config entry (without inbound_nodes) of a keras.ops Operation node."""
     config = operation.get_config()
-    kind = "nn" if operation.op_name in _NN_OPS else "numpy"
+    kind = "nn" if operation.op_name in _NN_OPS else "image" if is_image_op(operation.op_name) else "numpy"
     class_name = _camel(operation.op_name)
     return {"module": f"keras.src.ops.{kind}", "class_name": class_name, "config": config,
             "registered_name": class_name}
