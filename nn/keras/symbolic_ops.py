@@ -79,10 +79,34 @@ def positional_names(fn):
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
+#: keras.ops.image functions whose eager call on Keras's torch backend takes data_format=None as channels-first
+#: while their graph node (a functional model's) reads the configured image_data_format: Keras 3.15's
+#: gaussian_blur does not standardise data_format on its eager path
+_FORMAT_ON_GRAPH = ("gaussian_blur",)
+_GRAPH_FORMS = {}
+
+
+def _standard_data_format(fn):
+    """`fn` with data_format=None read as keras.config.image_data_format()."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def graph_form(*args, **kwargs):
+        from .settings import image_data_format
+        bound = signature.bind(*args, **kwargs)
+        if bound.arguments.get("data_format") is None:
+            bound.arguments["data_format"] = image_data_format()
+        return fn(*bound.args, **bound.kwargs)
+    return graph_form
+
+
 def op_function(name):
-    """The keras.ops function `name` (get_item for Keras's GetItem; keras.ops.image's too), or None."""
+    """The keras.ops function `name` (get_item for Keras's GetItem; keras.ops.image's too, as its graph node
+    computes), or None."""
     if name == "get_item":
         return get_item
+    if _GRAPH_FORMS.get(name) is not None:
+        return _GRAPH_FORMS[name]
     fn = getattr(_installed.get("ops"), name, None)
     if not callable(fn) and name in _image_names():
         fn = getattr(_installed.get("image"), name, None)
@@ -114,14 +138,17 @@ def _has_symbolic(args, kwargs):
     return False
 
 
-def symbolic_op(fn, op_name=None):
-    """`fn` that records an Operation node when any argument (or list element) is a KerasTensor."""
+def symbolic_op(fn, op_name=None, graph_fn=None):
+    """`fn` that records an Operation node (running `graph_fn`, default fn) when any argument (or list element) is
+    a KerasTensor."""
+    node_fn = graph_fn or fn
+
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _has_symbolic(args, kwargs):
             if args and isinstance(args[0], str):   # einsum's subscripts: bound to the op, not a tensor input
-                return Operation(functools.partial(fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
-            return Operation(fn, op_name)(*args, **kwargs)
+                return Operation(functools.partial(node_fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
+            return Operation(node_fn, op_name or fn.__name__)(*args, **kwargs)
         return fn(*args, **kwargs)
     op._symbolic_wrapper = True
     return op
@@ -145,7 +172,8 @@ def install(ops_module, image_module=None):
         for name in _image_names():
             fn = getattr(image_module, name, None)
             if callable(fn) and not getattr(fn, "_symbolic_wrapper", 0):
-                setattr(image_module, name, symbolic_op(fn, name))
+                graph_fn = _GRAPH_FORMS[name] = _standard_data_format(fn) if name in _FORMAT_ON_GRAPH else None
+                setattr(image_module, name, symbolic_op(fn, name, graph_fn))
     for name, fn in list(vars(ops_module).items()):
         if name.startswith("_") or not callable(fn) or isinstance(fn, type) or getattr(fn, "_symbolic_wrapper", 0):
             continue

@@ -330,5 +330,25 @@ def test_image_ops_on_symbolic_inputs_build_a_functional_model_as_keras():
             model.save(path)
             np.testing.assert_allclose(np.asarray(lib.models.load_model(path).predict(data, verbose=0)), results[0])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5)
-    blurred = ours.ops.image.gaussian_blur(ours.Input((6, 6, 1)), kernel_size=(3, 3), sigma=(1.0, 1.0))
-    assert tuple(blurred.shape) == (None, 6, 6, 1)
+
+
+def test_gaussian_blur_in_a_functional_model_reads_the_image_data_format_as_keras():
+    """Keras 3.15's eager gaussian_blur on its torch backend reads data_format=None as channels-first, its graph
+    node as the configured channels-last; deepgrad's eager call and graph node give Keras's numbers each."""
+    import os
+    import tempfile
+    theirs = real_keras()
+    data = (np.arange(2 * 6 * 6 * 1, dtype="float32").reshape(2, 6, 6, 1) % 7) / 7
+    outputs = []
+    for lib in (ours, theirs):
+        inp = lib.Input((6, 6, 1))
+        model = lib.Model(inp, lib.ops.image.gaussian_blur(inp, kernel_size=(3, 3), sigma=(1.0, 1.0)))
+        eager = lib.ops.convert_to_numpy(lib.ops.image.gaussian_blur(data, kernel_size=(3, 3), sigma=(1.0, 1.0)))
+        outputs.append((np.asarray(model.predict(data, verbose=0)), np.asarray(eager)))
+        if lib is ours:
+            path = os.path.join(tempfile.mkdtemp(), "blur.keras")
+            model.save(path)
+            np.testing.assert_allclose(np.asarray(lib.models.load_model(path).predict(data, verbose=0)),
+                                       outputs[0][0], rtol=1e-6)
+    for mine, keras_own in zip(*outputs):
+        np.testing.assert_allclose(mine, keras_own, rtol=1e-5, atol=1e-6)
