@@ -9,7 +9,7 @@ import keras
 from keras import layers
 
 
-def r(values, digits=4):
+def r(values, digits=5):
     return np.round(np.asarray(values, "float64"), digits).tolist()
 
 
