@@ -77,7 +77,18 @@ def host_draws(layer, images, draw):
         raise CaptureError(f"jit: {layer.name} ({type(layer).__name__}) draws its random parameters on the host, "
                            f"which a CUDA graph on {images.device} cannot repeat; apply the augmentation outside "
                            "the compiled step (e.g. in the data pipeline) or compile on cpu/numba")
-    return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(draw()), images)
+    return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(_uncaptured(draw)), images)
+
+
+def _uncaptured(draw):
+    """draw() with any jit capture set aside: a draw may use tensor ops and read their values (keras.random's
+    draws do), which a capture would record or refuse; each replay calls the draw again instead."""
+    recorder = capture_state.recorder
+    capture_state.recorder = None
+    try:
+        return draw()
+    finally:
+        capture_state.recorder = recorder
 
 
 def seeded_rng(layer, seed):
