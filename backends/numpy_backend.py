@@ -122,7 +122,6 @@ class NumpyBackend(Backend):
     gru_cell_grad = staticmethod(rnn.gru_cell_grad)
 
     sgd_step = staticmethod(optim.sgd_step)
-    adam_step = staticmethod(optim.adam_step)
 
     def recurrence_forward(self, mode, gx, h0, c0, w_hh, b_hh, reverse):
         if not recurrence.takes(gx, h0, c0, w_hh, b_hh):

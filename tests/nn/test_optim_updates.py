@@ -217,11 +217,11 @@ def test_fused_steps_decline_what_they_do_not_take_and_the_optimiser_falls_back(
     np.testing.assert_array_equal(results["numba"], results["cpu"])
 
 
-def test_the_cpu_device_fuses_sgd_and_adam():
-    """The cpu device's SGD runs through BLAS axpy (tests/nn/test_sgd_axpy.py), and so does Adam's lerp
-    (tests/nn/test_adam_rounding.py)."""
+def test_the_cpu_device_fuses_sgd_only():
+    """The cpu device's SGD runs through BLAS axpy (tests/nn/test_sgd_axpy.py); Adam through the NumPy formula
+    (an axpy lerp in PyTorch's order measured 20% slower for the MLP's arrays: tests/nn/test_adam_rounding.py)."""
     cpu = ag.device("cpu")
-    assert cpu.sgd_step is not None and cpu.adam_step is not None
+    assert cpu.sgd_step is not None and cpu.adam_step is None
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
