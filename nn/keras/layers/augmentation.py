@@ -4,8 +4,9 @@ RandomContrast.
 Images are channels-last, (N, H, W, C) or one image (H, W, C). The layers change their inputs only in
 training (in `fit`, when called with `training=True`, or called directly without `training=`, Keras's default)
 and pass them through otherwise (predict, evaluate, `training=False`), as in Keras.
-Each image of a batch gets its own random parameters, drawn on the host from the layer's own
-`np.random.Generator` (`seed` makes a run repeatable); the images are transformed for the whole batch at
+Each image of a batch gets its own random parameters, drawn on the host as Keras draws them: keras.random
+draws seeded by the layer's SeedGenerator, in Keras's order and shapes, so a seeded layer (or an unseeded one
+after keras.utils.set_random_seed) gives Keras's images. The images are transformed for the whole batch at
 once on their device, and gradients flow back to the images.
 
 The draws, and everything built from them (flip indices, sampling grids, contrast factors), run as
@@ -89,6 +90,12 @@ def _uncaptured(draw):
         return draw()
     finally:
         capture_state.recorder = recorder
+
+
+def keras_uniform(layer, shape, low, high, dtype=None):
+    """NumPy draws uniform in [low, high) (float32 unless `dtype`), as Keras's layer draws them: keras.random.uniform
+    seeded by the layer's SeedGenerator (each call advances it)."""
+    return keras_random.uniform(shape, low, high, dtype=dtype, seed=layer.generator).numpy()
 
 
 def seeded_rng(layer, seed):
@@ -220,14 +227,17 @@ class RandomRotation(RandomAffineLayer):
         _config_says(self, "factor", self.factor)
 
     def matrices(self, n, height, width):
-        angle = self._rng.uniform(self.factor[0], self.factor[1], n) * 2 * math.pi
-        return rotation_matrices(angle, height, width)
+        """Keras's draw: one angle in degrees per image, uniform in factor * 360, from the layer's SeedGenerator."""
+        degrees = keras_uniform(self, (n,), self.factor[0] * 360.0, self.factor[1] * 360.0)
+        return rotation_matrices(degrees * np.float32(math.pi / 180.0), height, width)
 
 
 def rotation_matrices(angle, height, width):
-    """(n, 8) transforms rotating images about their centre by `angle` radians (counter-clockwise)."""
+    """(n, 8) transforms rotating images about their centre by `angle` radians (counter-clockwise), in float32
+    with Keras's operation order (so its rounding, too)."""
+    angle = np.asarray(angle, np.float32)
     cos, sin = np.cos(angle), np.sin(angle)
-    cx, cy = (width - 1) / 2, (height - 1) / 2
+    cx, cy = np.float32(0.5) * np.float32(width - 1), np.float32(0.5) * np.float32(height - 1)
     zeros = np.zeros_like(angle)
     return np.stack([cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos, zeros, zeros], 1)
 
@@ -247,11 +257,13 @@ class RandomZoom(RandomAffineLayer):
             raise ValueError(f"RandomZoom: factors must be > -1, got {height_factor!r}, {width_factor!r}")
 
     def matrices(self, n, height, width):
-        zoom_h = 1.0 + self._rng.uniform(*self.height_factor, n)
-        zoom_w = zoom_h if self.width_factor is None else 1.0 + self._rng.uniform(*self.width_factor, n)
-        zeros = np.zeros(n)
-        return np.stack([zoom_w, zeros, (width - 1) / 2 * (1 - zoom_w), zeros, zoom_h,
-                         (height - 1) / 2 * (1 - zoom_h), zeros, zeros], 1)
+        """Keras's draws: the height zooms, then (with a width_factor) the width zooms, uniform in 1 + factor."""
+        zoom_h = keras_uniform(self, (n,), 1.0 + self.height_factor[0], 1.0 + self.height_factor[1])
+        zoom_w = zoom_h if self.width_factor is None else \
+            keras_uniform(self, (n,), 1.0 + self.width_factor[0], 1.0 + self.width_factor[1])
+        zeros, one, half = np.zeros(n, np.float32), np.float32(1), np.float32(2)
+        return np.stack([zoom_w, zeros, (np.float32(width) - one) / half * (one - zoom_w), zeros, zoom_h,
+                         (np.float32(height) - one) / half * (one - zoom_h), zeros, zeros], 1)
 
 
 class RandomTranslation(RandomAffineLayer):
@@ -265,9 +277,10 @@ class RandomTranslation(RandomAffineLayer):
         self.width_factor = _factor_range(width_factor, "RandomTranslation", "width_factor")
 
     def matrices(self, n, height, width):
-        dy = self._rng.uniform(*self.height_factor, n) * height
-        dx = self._rng.uniform(*self.width_factor, n) * width
-        ones, zeros = np.ones(n), np.zeros(n)
+        """Keras's draws: the height fractions, then the width fractions, times the image's size."""
+        dy = keras_uniform(self, (n,), *self.height_factor) * np.float32(height)
+        dx = keras_uniform(self, (n,), *self.width_factor) * np.float32(width)
+        ones, zeros = np.ones(n, np.float32), np.zeros(n, np.float32)
         return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], 1)
 
 
@@ -287,7 +300,8 @@ class RandomContrast(RandomImageLayer):
 
     def transform(self, images):
         n = images.shape[0]
-        c = host_draws(self, images, lambda: self._rng.uniform(1.0 - self.factor[0], 1.0 + self.factor[1], n))
+        c = host_draws(self, images, lambda: keras_uniform(self, (n, 1, 1, 1), 1.0 - self.factor[0],
+                                                           1.0 + self.factor[1], self.compute_dtype))
         return adjust_contrast(images, c, self.value_range)
 
 
@@ -299,7 +313,7 @@ def adjust_contrast(images, factors, value_range=None):
     else:
         c = arrays.wrap(images.device.asarray(np.asarray(factors, dtype=images.dtype).reshape(-1, 1, 1, 1)),
                         images.device)
-    mean = images.mean(dim=(1, 2), keepdim=True)
+    mean = images.mean(dim=1, keepdim=True).mean(dim=2, keepdim=True)   # Keras's order (and so its rounding)
     out = (images - mean) * c + mean
     if value_range is not None:
         out = out.clamp(value_range[0], value_range[1])

@@ -1,0 +1,110 @@
+"""Seeded random image augmentation layers give Keras's own images: the same seed draws the same parameters from
+the layer's SeedGenerator (keras.random's torch-backend numbers), call after call, batched (N, H, W, C) or one
+(H, W, C) image, channels_last or channels_first, and inside fit after keras.utils.set_random_seed. The oracle is
+real Keras 3 on its torch backend. The warps agree to float32 rounding (deepgrad's sampling grid is float64, Keras's
+float32), the other layers exactly or to a few ulps."""
+import numpy as np
+import pytest
+
+from nn import keras
+
+from .oracle import real_keras
+
+
+def photos(shape=(3, 7, 6, 3), seed=0, scale=255.0):
+    return (np.random.default_rng(seed).random(shape) * scale).astype(np.float32)
+
+
+def _np(value):
+    return np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
+
+
+def assert_same_calls(make, x, calls=3, atol=2e-4, rtol=1e-6, **call_kwargs):
+    """Keras's layer and ours, made by make(keras_module) with the same seed, give the same outputs call after call
+    (training=True), on the batch x and on its first image."""
+    import torch
+    K = real_keras()
+    theirs, ours = make(K), make(keras)
+    for inputs in [x] * calls + [x[0], x]:
+        expected = _np(theirs(torch.tensor(inputs), training=True, **call_kwargs))
+        got = ours(inputs, training=True, **call_kwargs).numpy()
+        assert got.shape == expected.shape and got.dtype == expected.dtype, (got.shape, expected.shape, got.dtype)
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)
+
+
+AFFINE = {
+    "rotation": lambda k: k.layers.RandomRotation(0.3, seed=5),
+    "rotation_pair_constant_nearest": lambda k: k.layers.RandomRotation(
+        (-0.2, 0.45), fill_mode="constant", interpolation="nearest", fill_value=3.0, seed=7),
+    "rotation_wrap": lambda k: k.layers.RandomRotation(1.0, fill_mode="wrap", seed=11),
+    "rotation_nearest_fill": lambda k: k.layers.RandomRotation(0.2, fill_mode="nearest", seed=2),
+    "zoom": lambda k: k.layers.RandomZoom(0.3, seed=5),
+    "zoom_height_and_width": lambda k: k.layers.RandomZoom((-0.4, 0.2), (0.1, 0.5), fill_mode="wrap", seed=5),
+    "zoom_constant_nearest": lambda k: k.layers.RandomZoom(0.5, 0.2, fill_mode="constant", interpolation="nearest",
+                                                           fill_value=9.0, seed=3),
+    "translation": lambda k: k.layers.RandomTranslation(0.2, 0.3, seed=5),
+    "translation_pairs_nearest_fill": lambda k: k.layers.RandomTranslation((-0.3, 0.1), (0.1, 0.4),
+                                                                           fill_mode="nearest", seed=8),
+    "translation_constant_nearest": lambda k: k.layers.RandomTranslation(0.4, 0.4, fill_mode="constant",
+                                                                         interpolation="nearest", seed=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AFFINE))
+def test_affine_layers_give_kerass_images(name):
+    assert_same_calls(AFFINE[name], photos())
+
+
+@pytest.mark.parametrize("name", ["rotation", "zoom_height_and_width", "translation"])
+def test_affine_layers_channels_first(name):
+    def make(k):
+        layer = AFFINE[name](k)
+        return type(layer).from_config({**layer.get_config(), "data_format": "channels_first"})
+    assert_same_calls(make, photos((2, 3, 5, 8)))
+
+
+def _unseeded_layers(k):
+    return [k.layers.RandomRotation(0.2), k.layers.RandomZoom(0.2), k.layers.RandomTranslation(0.1, 0.2)]
+
+
+def test_unseeded_layers_after_set_random_seed_draw_kerass_numbers():
+    import torch
+    K = real_keras()
+    x = photos()
+    K.utils.set_random_seed(42)
+    theirs = _unseeded_layers(K)
+    keras.utils.set_random_seed(42)
+    ours = _unseeded_layers(keras)
+    for _ in range(2):
+        for a, b in zip(theirs, ours):
+            np.testing.assert_allclose(b(x, training=True).numpy(), _np(a(torch.tensor(x), training=True)),
+                                       rtol=1e-6, atol=2e-4)
+
+
+def _fit_losses(k, layers, x, y):
+    k.utils.set_random_seed(3)
+    model = k.Sequential([k.Input(x.shape[1:]), *layers(k), k.layers.Flatten(), k.layers.Dense(2)])
+    model.compile(optimizer="adam", loss=k.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+    return np.array(history.history["loss"])
+
+
+def test_fit_with_affine_augmentation_prints_kerass_losses():
+    K = real_keras()
+    x, y = photos((8, 6, 5, 1), scale=1.0), np.arange(8) % 2
+
+    def layers(k):
+        return [k.layers.RandomRotation(0.2), k.layers.RandomZoom(0.2, seed=4), k.layers.RandomTranslation(0.1, 0.1)]
+    np.testing.assert_allclose(_fit_losses(keras, layers, x, y), _fit_losses(K, layers, x, y), rtol=1e-5)
+
+
+COLOR = {
+    "contrast": lambda k: k.layers.RandomContrast(0.5, seed=5),
+    "contrast_pair_unit_range": lambda k: k.layers.RandomContrast((0.2, 0.7), value_range=(0, 1), seed=9),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLOR))
+def test_color_layers_give_kerass_images(name):
+    x = photos(scale=1.0) if "unit" in name else photos()
+    assert_same_calls(COLOR[name], x, atol=1e-5, rtol=1e-6)
