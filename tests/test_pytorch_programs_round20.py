@@ -16,8 +16,9 @@ from tests.test_pytorch_programs_round19 import ROUND19_IMPORTS
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
 ROUND20_IMPORTS = ROUND19_IMPORTS
 
-FLOAT32_PROGRAMS = []
-FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks"]
+FLOAT32_PROGRAMS = ["torch_alexnet_lrn_vgg_cfg", "torch_inception_dense_blocks"]
+FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks",
+                    "torch_cov_scatter_metrics"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks, stochastic depth), which PyTorch may draw
 #: with MKL's generators on Intel CPUs (see round 15)
