@@ -681,7 +681,10 @@ class Layer(Module):
 
     def _build_for_shape(self, input_shape):
         if not self.built:
-            self.build(input_shape)
+            # without its own build() a layer's sub-layers build when the call reaches them: Keras warns only
+            # when build() is called explicitly, never on this automatic first-call build
+            if type(self).build is not Layer.build:
+                self.build(input_shape)
             self.built = True
 
     def __call__(self, *args, **kwargs):
