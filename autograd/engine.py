@@ -19,7 +19,7 @@ from .grad_mode import enable_grad, state
 from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator_hooks, run_hooks,
                     run_post_accumulate_hooks)
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
-from .saved_graph import as_graph_tensor
+from .saved_graph import as_graph_tensor, wrap_saved as _wrap_saved
 from .saved_hooks import unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
@@ -355,29 +355,6 @@ def _graph_backward(node, gs):
         grads = (grads,)
     return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, node.device, None, 0, False)
                  for g in grads)
-
-
-def _wrap_saved(node, arr):
-    """A saved array as a Tensor connected to the graph: the node's own output, one of its inputs, or a constant.
-
-    Identity by id() is sound here: every input array was alive while the node's forward ran, so no
-    array the node created (and saved) can share an id with one of them.
-    """
-    device = node.device
-    if not (hasattr(arr, "dtype") and hasattr(arr, "shape")):
-        return arr  # a Python number saved as is
-    key = id(arr)
-    if key in node.out_ids:
-        return Tensor._make(arr, device, node, node.out_ids.index(key), True)
-    for parent, idx in zip(node.parents, node.parent_idx):
-        if parent is None:
-            continue
-        if isinstance(parent, Tensor):
-            if parent._data is arr:
-                return parent
-        elif parent.out_ids[idx] == key:
-            return Tensor._make(arr, device, parent, idx, True)
-    return Tensor._make(arr, device, None, 0, False)
 
 
 def _hooked(hooks, g, device, graph_mode):

@@ -5,12 +5,14 @@ A dual tensor is its primal joined to the reverse-mode graph (through a hidden l
 gradient), with its tangent kept by the level. unpack_dual(y) computes y's tangent, the sum over the level's
 dual tensors x of J_x t_x, as func.jvp does: by differentiating the reverse pass's vector-Jacobian product
 u -> J^T u (linear in u) once more. So every op with a twice-differentiable backward works, and one without
-(a fused backward kernel) raises naming that op. Unlike PyTorch, tensors computed from a dual tensor have
+(a fused backward kernel) raises naming that op. A custom autograd.Function contributes through its
+jvp staticmethod, as in PyTorch (custom_jvp.py). Unlike PyTorch, tensors computed from a dual tensor have
 requires_grad=True (they sit on the reverse graph), and at most one level exists at a time (as PyTorch).
 """
 from collections import namedtuple
 
 from .creation import zeros_like
+from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .errors import GraphError
 from .function import Function
@@ -115,7 +117,9 @@ def unpack_dual(tensor, *, level=None):
     try:
         with enable_grad():
             u = zeros_like(tensor, requires_grad=True)
-            back = _engine_grad([tensor], sources, [u], retain_graph=True, create_graph=True, allow_unused=True)
+            with tangent_pass():
+                back = _engine_grad([tensor], sources, [u], retain_graph=True, create_graph=True,
+                                    allow_unused=True)
             pairs = [(b, t) for b, t in zip(back, tangents) if b is not None]
             if not pairs:
                 return UnpackedDualTensor(primal, None)

@@ -1,7 +1,8 @@
 """`ag.func`'s Jacobian transforms: jacrev, jacfwd, hessian and jvp, built on func_core's reverse mode.
 
 There is no forward mode underneath: jacfwd computes the same Jacobian as jacrev (row by row, one backward pass
-per output element), and jvp uses the double-vjp trick (u -> J^T u is linear in u, so differentiating it with
+per output element) unless a custom autograd.Function took part, whose jvp must then give the columns as in
+PyTorch (one tangent pass per input element, custom_jvp.py); jvp uses the double-vjp trick (u -> J^T u is linear in u, so differentiating it with
 respect to u along the tangent gives J t), which needs the function's ops to be twice differentiable.
 Results equal torch.func's; only the cost differs (jacfwd of a wide function is slower than torch's).
 """
@@ -9,6 +10,7 @@ import functools
 from contextlib import nullcontext
 
 from .creation import zeros, zeros_like
+from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .func_core import (backward, check_argnums, check_callable, lower, prepare_args, reaches_outer, regroup, split_aux,
                         tensor_leaves)
@@ -39,18 +41,60 @@ def _blocks(out, inputs, create_graph):
     return [stack(r).reshape(shape + tuple(x.shape)) for r, x in zip(rows, inputs)]
 
 
+def _forward_blocks(outs, inputs, create_graph):
+    """d out / d input for each output and input, column by column in forward mode (the double-vjp trick),
+    so that custom Functions contribute through their jvp: [output][input], shaped out.shape + input.shape."""
+    live = [o for o in outs if o.requires_grad and o.dtype.kind in "fc"]
+    us = [zeros(tuple(o.shape), dtype=o.dtype, device=o.device, requires_grad=True) for o in live]
+    with tangent_pass():
+        back = backward(live, us, inputs, create_graph=True) if live else [None] * len(inputs)
+    blocks = [[None] * len(inputs) for _ in outs]
+    for j, (b, x) in enumerate(zip(back, inputs)):
+        columns = [[] for _ in outs]
+        for k in range(x.numel() if b is not None and b.requires_grad else 0):
+            found = _engine_grad([b], us, [_basis(x, k)], create_graph=create_graph, allow_unused=True)
+            found = dict(zip(map(id, live), found))
+            for i, o in enumerate(outs):
+                g = found.get(id(o))
+                columns[i].append(zeros(tuple(o.shape), dtype=o.dtype, device=o.device) if g is None else g)
+        for i, o in enumerate(outs):
+            shape = tuple(o.shape) + tuple(x.shape)
+            blocks[i][j] = (stack(columns[i], -1).reshape(shape) if columns[i]
+                            else zeros(shape, dtype=x.dtype, device=x.device))
+    return blocks
+
+
+def _has_custom_function(outs):
+    """Whether a user's autograd.Function made any of `outs` or what they were computed from."""
+    stack_, seen = [t._node for t in outs if isinstance(t, Tensor) and t._node is not None], set()
+    while stack_:
+        node = stack_.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if hasattr(type(node), "_forward_cls"):
+            return True
+        stack_.extend(p for p in node.parents if p is not None and not isinstance(p, Tensor))
+    return False
+
+
 def _jacobian(op, func, argnums, has_aux, args, kwargs, guard=None):
     outer = is_grad_enabled()
     positions = check_argnums(op, argnums, len(args))
+    forward = op == "jacfwd"
     with enable_grad():
         call_args, flat, specs, ids = prepare_args(op, args, positions, linked=outer)
-        with inside(), (nullcontext() if guard is None else guard):
+        # jacfwd is vmap over jvp in PyTorch: a custom Function inside needs a vmap rule there too
+        with inside(vmap=forward, forward=forward), (nullcontext() if guard is None else guard):
             result = func(*call_args, **kwargs)
         output, aux = split_aux(op, result, has_aux)
         outs, out_spec = tensor_leaves(op, output, "the function's output")
         keep = outer and reaches_outer(outs, ids)
         single = isinstance(argnums, int)
-        per_output = [regroup(_blocks(o, flat, keep), specs, single) for o in outs]
+        if forward and _has_custom_function(outs):   # their jvp, not their backward, gives the columns
+            per_output = [regroup(b, specs, single) for b in _forward_blocks(outs, flat, keep)]
+        else:
+            per_output = [regroup(_blocks(o, flat, keep), specs, single) for o in outs]
     jac = lower(tree_unflatten(per_output, out_spec), ids, keep)
     return (jac, lower(aux, ids, outer)) if has_aux else jac
 
@@ -131,7 +175,7 @@ def _jvp(op, func, primals, tangents, has_aux):
     outer = is_grad_enabled()
     with enable_grad():
         call_args, flat, _, ids = prepare_args(op, primals, range(len(primals)), linked=outer)
-        with inside():
+        with inside(forward=True):
             output, aux = split_aux(op, func(*call_args), has_aux)
         outs, out_spec = tensor_leaves(op, output, "the function's output")
         keep = outer and (reaches_outer(outs, ids) or any(t.requires_grad for t in tans))
@@ -139,7 +183,8 @@ def _jvp(op, func, primals, tangents, has_aux):
         us = [zeros(tuple(outs[i].shape), dtype=outs[i].dtype, device=outs[i].device, requires_grad=True)
               for i in live]
         ids |= {id(u) for u in us}
-        back = backward([outs[i] for i in live], us, flat, create_graph=True) if live else []
+        with tangent_pass():
+            back = backward([outs[i] for i in live], us, flat, create_graph=True) if live else []
         pairs = [(b, t) for b, t in zip(back, tans) if b.requires_grad]
         jv = [None] * len(outs)
         if pairs:

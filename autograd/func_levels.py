@@ -3,7 +3,8 @@
 PyTorch refuses, under any transform (grad, vjp, jvp, jacrev, jacfwd, hessian, vmap), an autograd.Function
 without setup_context, and under vmap one with neither a vmap staticmethod nor generate_vmap_rule=True.
 deepgrad's transforms would run such a Function anyway (vmap is a loop), so they count themselves here and
-ag.autograd.Function raises PyTorch's errors, and code that works here works on PyTorch too.
+ag.autograd.Function raises PyTorch's errors, and code that works here works on PyTorch too. Under a forward-mode
+transform (jvp, jacfwd) a Function applied to the transformed inputs needs a jvp staticmethod, as in PyTorch.
 """
 import threading
 from contextlib import contextmanager
@@ -12,21 +13,24 @@ from contextlib import contextmanager
 class _Levels(threading.local):
     any = 0    # transforms of any kind now running
     vmap = 0   # vmaps among them
+    forward = 0   # forward-mode ones among them (jvp, jacfwd, linearize), which run a Function's jvp
 
 
 levels = _Levels()
 
 
 @contextmanager
-def inside(vmap=False):
-    """Count a transform (a vmap when `vmap`) as running for the block."""
+def inside(vmap=False, forward=False):
+    """Count a transform (a vmap when `vmap`, a forward-mode one when `forward`) as running for the block."""
     levels.any += 1
     levels.vmap += vmap
+    levels.forward += forward
     try:
         yield
     finally:
         levels.any -= 1
         levels.vmap -= vmap
+        levels.forward -= forward
 
 
 def check_function(cls):

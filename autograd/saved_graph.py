@@ -8,7 +8,7 @@ from .tensor import Tensor, wrap_array
 class Rebind(Function):
     """`values` with its gradient going to `source` (the tensor whose unpacked copy `values` is). The copy is
     this node's own output, so the ops of a create_graph backward that save it find where it came from (the
-    engine's _wrap_saved matches saved arrays to their producers' outputs), and a further backward through
+    wrap_saved below matches saved arrays to their producers' outputs), and a further backward through
     those ops reaches `source` too."""
 
     def forward(ctx, source, values):
@@ -20,7 +20,7 @@ class Rebind(Function):
 
 def as_graph_tensor(node, k, array):
     """Saved value k (an unpacked array) as a Tensor joined to the graph where the packed value stood (as the
-    engine's _wrap_saved finds it for values that were not packed: a constant when the op made it)."""
+    wrap_saved below finds it for values that were not packed: a constant when the op made it)."""
     role = node._saved_roles[k]
     if not role:   # False: a number saved as is; None: an array the op made
         return array if role is False else Tensor._make(array, node.device, None, 0, False)
@@ -31,3 +31,26 @@ def as_graph_tensor(node, k, array):
         parent, idx = node.parents[j], node.parent_idx[j]
         source = parent if isinstance(parent, Tensor) else Tensor._make(array, node.device, parent, idx, True)
     return Rebind.apply(source, wrap_array(array, node.device))
+
+
+def wrap_saved(node, arr):
+    """A saved array as a Tensor connected to the graph: the node's own output, one of its inputs, or a constant.
+
+    Identity by id() is sound here: every input array was alive while the node's forward ran, so no
+    array the node created (and saved) can share an id with one of them.
+    """
+    device = node.device
+    if not (hasattr(arr, "dtype") and hasattr(arr, "shape")):
+        return arr  # a Python number saved as is
+    key = id(arr)
+    if key in node.out_ids:
+        return Tensor._make(arr, device, node, node.out_ids.index(key), True)
+    for parent, idx in zip(node.parents, node.parent_idx):
+        if parent is None:
+            continue
+        if isinstance(parent, Tensor):
+            if parent._data is arr:
+                return parent
+        elif parent.out_ids[idx] == key:
+            return Tensor._make(arr, device, parent, idx, True)
+    return Tensor._make(arr, device, None, 0, False)

@@ -10,6 +10,7 @@ import inspect
 import threading
 import warnings
 
+from . import custom_jvp
 from .func_levels import check_function, levels
 from .function import Function
 from .grad_mode import is_grad_enabled, no_grad
@@ -28,11 +29,15 @@ def _as_array(value):
 def _tensor_forward(user_forward, setup_context=None):
     def forward(ctx, *args, **kwargs):
         if levels.any:   # inside a torch.func transform
-            check_function(getattr(type(ctx), "_forward_cls", type(ctx)))
+            forward_cls = getattr(type(ctx), "_forward_cls", type(ctx))
+            check_function(forward_cls)
+            if levels.forward and any(ctx.needs_input_grad) and not custom_jvp.has_jvp(forward_cls):
+                raise NotImplementedError(custom_jvp.NO_JVP)
         ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
         tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
         ctx._input_dtypes = tuple(getattr(a, "dtype", None) for a in args)
         ctx._input_shapes = tuple(getattr(a, "shape", None) for a in args)
+        ctx._input_ids = tuple(map(id, args))   # which inputs mark_dirty names, for a jvp (custom_jvp.py)
         with no_grad():
             if setup_context is None:
                 out = user_forward(ctx, *tensors, **kwargs)
@@ -76,6 +81,8 @@ def _with_plain_outputs(ctx, out):
 
 def _tensor_backward(user_backward):
     def backward(ctx, *grads):
+        if custom_jvp.active():   # forward mode's first pass: the Function's jvp stands in (custom_jvp.py)
+            return custom_jvp.stand_in(ctx, grads)
         plain = getattr(ctx, "_plain_outputs", None)
         if plain:   # a None gradient for each non-tensor output, as PyTorch passes
             given = iter(grads)
@@ -94,6 +101,11 @@ def _tensor_backward(user_backward):
             return tuple(_as_array(o) for o in out)
         return _as_array(out)
     return staticmethod(backward)
+
+
+def _no_backward(ctx, *grads):
+    raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                              "autograd.Function to use it with backward mode AD.")
 
 
 def _in_input_dtypes(ctx, out):
@@ -196,18 +208,25 @@ class TensorFunction(Function):
             # keyword and default arguments are bound to forward's positions first, as PyTorch does, so that
             # setup_context sees every input
             cls._signature = inspect.signature(user_forward) if setup_context is not None else None
-        if "backward" in cls.__dict__:
-            cls.backward = _tensor_backward(cls.__dict__["backward"].__func__
-                                            if isinstance(cls.__dict__["backward"], staticmethod)
-                                            else cls.__dict__["backward"])
+        # vjp is the other name of backward, as in PyTorch
+        user_backward = cls.__dict__.get("backward", cls.__dict__.get("vjp"))
+        if user_backward is not None:
+            cls.backward = _tensor_backward(_plain(user_backward))
 
     def mark_non_differentiable(self, *outputs):
         """Declare outputs (e.g. indices) that never carry a gradient."""
         super().mark_non_differentiable(*(_as_array(o) for o in outputs))
 
+    jvp = staticmethod(custom_jvp.default_jvp)
+    backward = _tensor_backward(_no_backward)
+
     def save_for_forward(self, *tensors):
-        """Keep tensors for a forward-mode `jvp` (PyTorch's ctx.save_for_forward). deepgrad's forward mode
-        differentiates the backward instead, so they are kept only for the Function's own use."""
+        """Keep tensors for the forward-mode `jvp`, which reads them as ctx.saved_tensors (PyTorch's
+        ctx.save_for_forward)."""
+        for t in tensors:
+            if not (t is None or isinstance(t, Tensor)):
+                raise AssertionError(f"save_for_forward expects all arguments to be tensors (or None), got a "
+                                     f"{type(t).__name__}; keep other values as attributes on ctx (ctx.k = k)")
         self.saved_for_forward = tensors
 
     def set_materialize_grads(self, value):

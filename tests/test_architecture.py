@@ -46,6 +46,8 @@ AUTOGRAD_FLOORS = {
     # torch.autograd.graph / forward_ad / Variable, over the engine
     "autograd.autograd_graph": 6.8, "autograd.forward_ad": 6.8, "autograd.autograd_variable": 6.8,
     "autograd.ops": 3, "autograd.tensor_function": 3,
+    # a custom Function's jvp in forward mode: the stand-in node the Function's backward becomes (tensor_function)
+    "autograd.custom_jvp": 2.7,
     "autograd.graph_xp": 4, "autograd.creation": 4, "autograd.random_api": 4.5, "autograd.engine": 5,
     "autograd.gradcheck": 6, "autograd.methods_convert": 6, "autograd.methods_inplace": 6, "autograd.random_fills": 6,
     "autograd.activation_api": 6.5,

@@ -1,0 +1,242 @@
+"""Differences from PyTorch 2.13 that the README listed as left, now as PyTorch's: custom Functions' `jvp` in
+forward mode (forward_ad, torch.func.jvp/jacfwd), tangents that require grad (reverse-over-forward), plain values
+in ParameterList/ParameterDict, softshrink/hardshrink at NaN and inf, and grad_fn's `_saved_*` fields. Each case
+runs the same code on deepgrad and on PyTorch and compares what comes out (values, or the exception's type and
+message). The module skips without PyTorch."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.autograd import forward_ad as ag_fwad
+import autograd.func as ag_func
+
+torch = pytest.importorskip("torch")
+import torch.autograd.forward_ad as torch_fwad  # noqa: E402
+import torch.func as torch_func  # noqa: E402
+
+LIBS = {"ag": (ag, ag_fwad, ag_func), "torch": (torch, torch_fwad, torch_func)}
+
+
+def outcome(call):
+    """What a call gives, comparable across the two libraries: nested lists of rounded values (None kept), or
+    ('error', exception type name, message)."""
+    try:
+        result = call()
+    except Exception as exc:   # the exception is the outcome compared
+        return ("error", type(exc).__name__ if not isinstance(exc, NotImplementedError) else "NotImplementedError",
+                str(exc).split("\n")[0])
+    return _plain(result)
+
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return np.round(np.asarray(value.detach().numpy(), dtype=np.float64), 10).tolist()
+
+
+def same(scenario):
+    """Run scenario(lib, fwad, func) on both libraries and assert the outcomes agree; return deepgrad's."""
+    mine = outcome(lambda: scenario(*LIBS["ag"]))
+    theirs = outcome(lambda: scenario(*LIBS["torch"]))
+    assert mine == theirs
+    return mine
+
+
+# ----- 1. custom Functions with jvp in forward mode ----------------------------------------------------------
+
+def _functions(lib):
+    """The custom Functions of the forward-mode cases, defined on `lib`'s autograd.Function."""
+    Fn = lib.autograd.Function
+
+    class ScaledSinMul(Fn):   # jvp only, ctx.save_for_forward, a non-tensor argument
+        @staticmethod
+        def forward(ctx, x, y, k):
+            ctx.save_for_forward(x, y)
+            ctx.k = k
+            return x * y.sin() * k
+
+        @staticmethod
+        def jvp(ctx, tx, ty, tk):
+            x, y = ctx.saved_tensors
+            assert tk is None
+            return ctx.k * (tx * y.sin() + x * y.cos() * ty)
+
+    class ExpTwice(Fn):   # setup_context, vjp as backward; its jvp deliberately doubles (shows which rule ran)
+        @staticmethod
+        def forward(x):
+            return x.exp()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_forward(output)
+            ctx.save_for_backward(output)
+
+        @staticmethod
+        def vjp(ctx, g):
+            (out,) = ctx.saved_tensors
+            return g * out
+
+        @staticmethod
+        def jvp(ctx, t):
+            (out,) = ctx.saved_tensors
+            return 2 * t * out
+
+    class ExpTwiceVmap(ExpTwice):
+        generate_vmap_rule = True
+
+    class Sin(Fn):   # backward only
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin()
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.cos()
+
+    class SinVmap(Fn):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x):
+            return x.sin()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.cos()
+
+    class SplitTopTwo(Fn):   # two outputs, one an integer index marked non-differentiable, materialize off
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            values, idx = x.topk(2)
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_forward(idx)
+            return values, idx
+
+        @staticmethod
+        def jvp(ctx, t):
+            (idx,) = ctx.saved_tensors
+            return t.gather(0, idx), None
+
+    class SquareInPlace(Fn):   # mark_dirty: the jvp changes the input's tangent in place and returns it
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            ctx.save_for_forward(x.clone())
+            return x.mul_(x)
+
+        @staticmethod
+        def jvp(ctx, t):
+            (x0,) = ctx.saved_tensors
+            return t.mul_(2 * x0)
+
+    class WrongCount(Fn):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t, t
+
+    class WrongShape(Fn):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t[:2]
+
+    return {c.__name__: c for c in (ScaledSinMul, ExpTwice, ExpTwiceVmap, Sin, SinVmap, SplitTopTwo,
+                                     SquareInPlace, WrongCount, WrongShape)}
+
+
+def _x(lib, values=(1.0, 2.0, -0.5)):
+    return lib.tensor(list(values), dtype=lib.float64)
+
+
+def _dual_tangent(lib, fwad, name, *extra):
+    fns = _functions(lib)
+    x = _x(lib)
+    with fwad.dual_level():
+        xd = fwad.make_dual(x, lib.ones(3, dtype=lib.float64))
+        out = fns[name].apply(xd, *extra)
+        outs = out if isinstance(out, tuple) else (out,)
+        return [fwad.unpack_dual(o).tangent for o in outs]
+
+
+FORWARD_AD_CASES = {
+    "jvp only, save_for_forward, non-tensor argument":
+        lambda lib, fwad, func: _dual_tangent(lib, fwad, "ScaledSinMul", _x(lib, (0.5, 0.3, 0.2)), 3),
+    "a tensor argument without tangent gets zeros": lambda lib, fwad, func: _dual_tangent(
+        lib, fwad, "ScaledSinMul", _x(lib, (0.5, 0.3, 0.2)).requires_grad_(), 2),
+    "setup_context, the jvp runs (not the vjp)": lambda lib, fwad, func: _dual_tangent(lib, fwad, "ExpTwice"),
+    "a Function without jvp is refused": lambda lib, fwad, func: _dual_tangent(lib, fwad, "Sin"),
+    "mark_non_differentiable, materialize off": lambda lib, fwad, func: _dual_tangent(lib, fwad, "SplitTopTwo"),
+    "jvp returning too many tangents": lambda lib, fwad, func: _dual_tangent(lib, fwad, "WrongCount"),
+    "jvp returning another shape": lambda lib, fwad, func: _dual_tangent(lib, fwad, "WrongShape"),
+}
+
+
+@pytest.mark.parametrize("case", list(FORWARD_AD_CASES))
+def test_custom_function_jvp_under_forward_ad(case):
+    same(FORWARD_AD_CASES[case])
+
+
+def test_in_place_custom_function_jvp():
+    def scenario(lib, fwad, func):
+        fns = _functions(lib)
+        with fwad.dual_level():
+            xd = fwad.make_dual(_x(lib), lib.ones(3, dtype=lib.float64))
+            y = xd * 1.0
+            z = fns["SquareInPlace"].apply(y)
+            assert z is y
+            return fwad.unpack_dual(z)
+    assert same(scenario)[1] == [2.0, 4.0, -1.0]
+
+
+def test_jvp_only_function_refuses_backward():
+    def scenario(lib, fwad, func):
+        x = _x(lib).requires_grad_()
+        _functions(lib)["ScaledSinMul"].apply(x, _x(lib), 2).sum().backward()
+    assert same(scenario)[0] == "error"
+
+
+def test_vjp_is_the_backward():
+    def scenario(lib, fwad, func):
+        x = _x(lib).requires_grad_()
+        _functions(lib)["ExpTwice"].apply(x).sum().backward()
+        return x.grad
+    same(scenario)
+
+
+FUNC_CASES = {
+    "jvp uses the Function's jvp": lambda lib, fwad, func: func.jvp(
+        _functions(lib)["ExpTwice"].apply, (_x(lib),), (lib.ones(3, dtype=lib.float64),)),
+    "jvp refuses a Function without jvp": lambda lib, fwad, func: func.jvp(
+        _functions(lib)["SinVmap"].apply, (_x(lib),), (lib.ones(3, dtype=lib.float64),)),
+    "jacfwd uses the Function's jvp": lambda lib, fwad, func: func.jacfwd(
+        _functions(lib)["ExpTwiceVmap"].apply)(_x(lib)),
+    "jacfwd needs a vmap rule": lambda lib, fwad, func: func.jacfwd(_functions(lib)["ExpTwice"].apply)(_x(lib)),
+    "jacfwd refuses a Function without jvp": lambda lib, fwad, func: func.jacfwd(
+        _functions(lib)["SinVmap"].apply)(_x(lib)),
+    "hessian (jacfwd over jacrev) refuses a Function without jvp": lambda lib, fwad, func: func.hessian(
+        lambda x: _functions(lib)["SinVmap"].apply(x).sum())(_x(lib)),
+    "jacrev still uses the backward": lambda lib, fwad, func: func.jacrev(
+        _functions(lib)["SinVmap"].apply)(_x(lib)),
+}
+
+
+@pytest.mark.parametrize("case", list(FUNC_CASES))
+def test_custom_function_jvp_under_torch_func(case):
+    same(FUNC_CASES[case])
