@@ -1,0 +1,25 @@
+"""A sixteenth set of Keras 3 programs (tests/programs/keras_*.py), each run with real Keras 3 (torch backend) and,
+with only its import changed, on deepgrad, in an empty folder: both must print the same lines, numbers equal to
+within float32 training noise. They go deep into the recurrent family (keras.layers.RNN over a custom two-state
+cell and StackedRNNCells, go_backwards, unroll, initial_state, stateful chunks and reset_states; Bidirectional in
+every merge mode with an explicit backward_layer; ConvLSTM1D/2D options and TimeDistributed convolutions), the
+Attention / AdditiveAttention score modes and masks, the deterministic image preprocessing layers and Pipeline,
+keras.ops signal processing (fft, rfft, stft / istft windows) and keras.ops.image colour and geometry, metrics
+streamed by hand (result between batches, sample weights, reset_state, every F1 / R2 / IoU option), and
+Layer.add_weight's options under float32 and mixed_float16.
+
+The regression tests for the bugs they found are in test_round16_fixes.py."""
+import pytest
+
+from .test_keras_programs import _assert_same_lines, printed_by_both
+
+NAMES = ["keras_rnn_custom_cell_stacked", "keras_bidirectional_merge_backward", "keras_image_layers_deterministic",
+         "keras_metric_state_streaming", "keras_ops_fft_stft_windows", "keras_ops_image_color_affine",
+         "keras_add_weight_options", "keras_convlstm_timedistributed_video", "keras_attention_score_modes"]
+
+
+@pytest.mark.parametrize("program", NAMES)
+def test_round16_programs_print_what_keras_prints(program, capsys, tmp_path, monkeypatch, one_torch_thread):
+    theirs, mine = printed_by_both(program, capsys, tmp_path, monkeypatch)
+    assert len(theirs) >= 11
+    _assert_same_lines(mine, theirs)
