@@ -81,9 +81,10 @@ def test_unseeded_layers_after_set_random_seed_draw_kerass_numbers():
                                        rtol=1e-6, atol=2e-4)
 
 
-def _fit_losses(k, layers, x, y):
+def _fit_losses(k, layers, x, y, pool=False):
     k.utils.set_random_seed(3)
-    model = k.Sequential([k.Input(x.shape[1:]), *layers(k), k.layers.Flatten(), k.layers.Dense(2)])
+    head = k.layers.GlobalAveragePooling2D() if pool else k.layers.Flatten()
+    model = k.Sequential([k.Input(x.shape[1:]), *layers(k), head, k.layers.Dense(2)])
     model.compile(optimizer="adam", loss=k.losses.SparseCategoricalCrossentropy(from_logits=True))
     history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
     return np.array(history.history["loss"])
@@ -101,6 +102,13 @@ def test_fit_with_affine_augmentation_prints_kerass_losses():
 COLOR = {
     "contrast": lambda k: k.layers.RandomContrast(0.5, seed=5),
     "contrast_pair_unit_range": lambda k: k.layers.RandomContrast((0.2, 0.7), value_range=(0, 1), seed=9),
+    "brightness": lambda k: k.layers.RandomBrightness(0.4, seed=5),
+    "brightness_pair_unit_range": lambda k: k.layers.RandomBrightness((-0.2, 0.5), value_range=(0, 1), seed=6),
+    "grayscale": lambda k: k.layers.RandomGrayscale(0.5, seed=3),
+    "invert": lambda k: k.layers.RandomInvert(0.6, seed=4),
+    "invert_unit_range": lambda k: k.layers.RandomInvert((0.2, 0.9), value_range=(0, 1), seed=4),
+    "solarization": lambda k: k.layers.Solarization(0.3, 0.6, seed=5),
+    "solarization_unit_range": lambda k: k.layers.Solarization((0.1, 0.4), (0.2, 0.9), value_range=(0, 1), seed=2),
 }
 
 
@@ -108,3 +116,48 @@ COLOR = {
 def test_color_layers_give_kerass_images(name):
     x = photos(scale=1.0) if "unit" in name else photos()
     assert_same_calls(COLOR[name], x, atol=1e-5, rtol=1e-6)
+
+
+def test_grayscale_draws_in_inference_too_as_kerass():
+    """Keras's RandomGrayscale draws on every call, so an inference call advances its generator."""
+    import torch
+    K = real_keras()
+    x = photos((6, 4, 4, 3))
+    theirs, ours = K.layers.RandomGrayscale(0.5, seed=8), keras.layers.RandomGrayscale(0.5, seed=8)
+    for training in (False, True, False, True):
+        np.testing.assert_allclose(ours(x, training=training).numpy(),
+                                   _np(theirs(torch.tensor(x), training=training)), rtol=1e-6, atol=1e-5)
+
+
+CROPS = {
+    "crop": lambda k: k.layers.RandomCrop(4, 3, seed=5),
+    "crop_one_axis_as_big": lambda k: k.layers.RandomCrop(7, 2, seed=5),   # Keras resizes then: no draw
+}
+
+
+@pytest.mark.parametrize("name", sorted(CROPS))
+def test_random_crop_gives_kerass_windows_in_training_and_passes_through_in_inference(name):
+    import torch
+    K = real_keras()
+    x = photos((3, 7, 6, 3))
+    assert_same_calls(CROPS[name], x, atol=1e-4)
+    theirs, ours = CROPS[name](K), CROPS[name](keras)
+    for inputs in (x, x[0]):
+        np.testing.assert_array_equal(ours(inputs, training=False).numpy(),
+                                      _np(theirs(torch.tensor(inputs), training=False)))
+
+
+def test_random_crop_channels_first():
+    assert_same_calls(lambda k: k.layers.RandomCrop(3, 4, seed=1, data_format="channels_first"), photos((2, 3, 6, 7)))
+
+
+def test_fit_with_color_augmentation_and_crop_prints_kerass_losses():
+    K = real_keras()
+    x, y = photos((8, 6, 5, 3)), np.arange(8) % 2
+
+    def layers(k):
+        return [k.layers.RandomCrop(5, 4), k.layers.RandomBrightness(0.2), k.layers.RandomContrast(0.3, seed=1),
+                k.layers.RandomGrayscale(0.5), k.layers.Rescaling(1 / 255)]
+    # pooled: Keras's fit makes one inference call, where RandomCrop passes its uncropped images on
+    np.testing.assert_allclose(_fit_losses(keras, layers, x, y, pool=True), _fit_losses(K, layers, x, y, pool=True),
+                               rtol=1e-5)

@@ -4,7 +4,8 @@ AutoContrast.
 As Keras's image preprocessing layers, they take (N, H, W, C) batches or one (H, W, C) image, and a call
 without `training=` outside fit/predict counts as training (Keras's `call(data, training=True)` default);
 predict and evaluate pass inputs through (AutoContrast, which is not random, always applies). Random values
-come from the layer's own `np.random.Generator` (`seed` makes a run repeatable), one draw per image."""
+are Keras's: keras.random draws seeded by the layer's SeedGenerator, in Keras's order, shapes and dtypes, one per
+image, so a seeded layer (or an unseeded one after keras.utils.set_random_seed) gives Keras's images."""
 
 import numpy as np
 
@@ -12,7 +13,7 @@ import autograd as ag
 
 from .. import ops
 from ..layer import Layer
-from .augmentation import TrainingByDefault, host_draws, seeded_rng
+from .augmentation import TrainingByDefault, host_draws, keras_uniform, seeded_rng
 from .augmentation import base_factor as _base_factor
 from .conv import _data_format
 
@@ -52,10 +53,11 @@ class _ColorLayer(TrainingByDefault, Layer):
         out = self.transform(images, bool(training))
         return out.squeeze(0) if single else out
 
-    def _uniform(self, images, low, high):
-        """One uniform draw in [low, high) per image, shaped (N, 1, 1, 1), on the images' device."""
+    def _uniform(self, images, low, high, dtype=None):
+        """One uniform draw in [low, high) per image, shaped (N, 1, 1, 1), on the images' device: Keras's draw
+        from the layer's SeedGenerator (float32 unless `dtype`)."""
         n = images.shape[0]
-        return host_draws(self, images, lambda: self._rng.uniform(low, high, (n, 1, 1, 1)).astype(np.float32))
+        return host_draws(self, images, lambda: keras_uniform(self, (n, 1, 1, 1), low, high, dtype))
 
     def _float(self, images):
         return images if images.is_floating_point() else images.float()
@@ -78,13 +80,14 @@ class RandomGrayscale(_ColorLayer):
         self.factor = factor
 
     def transform(self, images, training):
+        # Keras draws the (N,) uniforms on every call, in inference too, so its generator advances there as well
+        apply = self._uniform(images, 0, 1) < self.factor
         if not training:
             return images
         channel_axis = -1 if self.data_format == "channels_last" else -3
         if images.shape[channel_axis] not in (1, 3):
             raise ValueError("Invalid channel size: expected 3 (RGB) or 1 (Grayscale). "
                              f"Received input with shape: images.shape={tuple(images.shape)}")
-        apply = self._uniform(images, 0.0, 1.0) < self.factor
         if images.shape[channel_axis] == 1:
             return images
         gray = ops.image.rgb_to_grayscale(images, data_format=self.data_format)
@@ -129,9 +132,9 @@ class RandomInvert(_ColorLayer):
         images = self._float(images)
         n = images.shape[0]
 
-        def draw():
-            probability = self._rng.uniform(self.factor[0], self.factor[1], n)
-            return (self._rng.uniform(0.0, 1.0, n) < probability).reshape(n, 1, 1, 1)
+        def draw():   # Keras's: n probabilities in factor, then n uniform thresholds
+            probability = keras_uniform(self, (n,), self.factor[0], self.factor[1])
+            return (keras_uniform(self, (n,), 0, 1) < probability).reshape(n, 1, 1, 1)
         apply = host_draws(self, images, draw)
         return ag.where(apply, self.value_range[1] - images, images)
 
@@ -166,8 +169,9 @@ class Solarization(_ColorLayer):
         images = self._float(images)
         if not training:
             return images
-        additions = self._uniform(images, self.addition_factor[0], self.addition_factor[1] * 255)
-        thresholds = self._uniform(images, self.threshold_factor[0], self.threshold_factor[1] * 255)
+        dtype = self.compute_dtype
+        additions = self._uniform(images, self.addition_factor[0], self.addition_factor[1] * 255, dtype)
+        thresholds = self._uniform(images, self.threshold_factor[0], self.threshold_factor[1] * 255, dtype)
         results = ag.clamp(rescale(images, self.value_range, (0, 255)) + additions, 0, 255)
         results = ag.where(results < thresholds, results, 255 - results)
         return rescale(results, (0, 255), self.value_range)

@@ -9,9 +9,10 @@ import autograd as ag
 from ... import functional as F
 from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
+from ..context import in_shape_probe
 from ..layer import Layer
 from .antialias import resize_antialiased
-from .augmentation import TrainingByDefault, _config_says, host_draws, seeded_rng
+from .augmentation import TrainingByDefault, _config_says, host_draws, keras_uniform, seeded_rng
 from .conv import _data_format
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
@@ -139,13 +140,21 @@ aspect ratio (clipped to the image) resized to (height, width).
 
     def call(self, inputs, training=True):
         x, single = _batch_first(inputs, self.name, self.data_format)
-        if not training:   # Keras 3 returns float32 here, whatever the policy
+        # a functional model's shape probe (an inference call) gets the cropped shape, as Keras's
+        # compute_output_shape says, though a real inference call returns its inputs unchanged
+        probing = in_shape_probe()
+        if not training and not probing:   # Keras 3 returns float32 here, whatever the policy
             return _restore(x if x.dtype == ag.float32 else x.float(), single, self.data_format)
         x = in_compute_dtype(self, x if x.is_floating_point() else x.float())   # Keras: the compute dtype
         height, width = x.shape[2], x.shape[3]
-        if height > self.height and width > self.width:
-            starts = host_draws(self, x, lambda: np.array(
-                [self._rng.integers(0, height - self.height + 1), self._rng.integers(0, width - self.width + 1)]))
+        if probing:
+            y = x[:, :, :self.height, :self.width]
+            y = y if tuple(y.shape[2:]) == (self.height, self.width) else _resize(y, (self.height, self.width),
+                                                                                 "bilinear", self.name)
+        elif height > self.height and width > self.width:
+            starts = host_draws(self, x, lambda: np.array(   # Keras's: uniform((), 0, room + 1) cast to int
+                [int(keras_uniform(self, (), 0, float(height - self.height + 1))),
+                 int(keras_uniform(self, (), 0, float(width - self.width + 1)))]))
             rows = ag.arange(self.height, device=x.device) + starts[0]
             cols = ag.arange(self.width, device=x.device) + starts[1]
             y = x.index_select(2, rows).index_select(3, cols)
