@@ -86,6 +86,11 @@ class StateDictError(KeyError, RuntimeError):
         return str(self.args[0]) if self.args else ""
 
 
+def _state_dict_errors(module, problems, advice):
+    """load_state_dict's message: PyTorch's header and one tab-indented line per problem, then `advice`."""
+    return f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(problems) + "\n" + advice
+
+
 def _parse_module_to(args, kwargs):
     """(device or None, dtype or None) from the forms of PyTorch's Module.to: Tensor.to's forms, where a tensor
     argument lends its dtype only when it is floating or complex, and the dtype must be one of those."""
@@ -545,7 +550,7 @@ class Module(ModuleExtras, ModuleStateHooks):
             errors = []
             run_load_pre_hooks(self, state_dict, strict, [], [], errors)
             if errors:
-                raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(errors))
+                raise StateDictError(_state_dict_errors(self, errors, "(from a load_state_dict pre-hook)"))
         extra = OrderedDict((f"{name}.{EXTRA_STATE_KEY}" if name else EXTRA_STATE_KEY, module)
                             for name, module in self.named_modules() if has_extra_state(module))
         own = OrderedDict(self._state_items(""))
@@ -560,22 +565,28 @@ class Module(ModuleExtras, ModuleStateHooks):
             if target.shape == () and tuple(value.shape) == (1,):
                 value = value.reshape(())   # PyTorch's allowance: a 0-d entry saved as one element loads as 0-d
             if tuple(value.shape) != target.shape:
-                mismatched.append(f"{key}: checkpoint {tuple(value.shape)} vs model {target.shape}")
+                mismatched.append(f"size mismatch for {key}: copying a param with shape {ag.Size(value.shape)} from "
+                                  f"checkpoint, the shape in current model is {target.shape}.")
             else:
                 values[key] = value
         if hooked:
             run_load_post_hooks(self, IncompatibleKeys(missing, unexpected))
+        # PyTorch's lines and order (missing, unexpected, then the mis-shaped keys), which code that catches the
+        # error searches ("size mismatch for", "Unexpected key(s)"); deepgrad's advice follows them
         problems = []
-        if mismatched:
-            problems.append("mis-shaped keys: " + "; ".join(mismatched))
         if strict and missing:
-            problems.append("missing keys: " + ", ".join(missing))
+            problems.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
         if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
+            problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+        problems += mismatched
         if problems:
-            hint = " (pass strict=False to load a subset)" if strict and not mismatched else ""
-            hint += prefix_hint(missing, unexpected) if strict else ""
-            raise StateDictError(f"load_state_dict into {type(self).__name__}: " + " | ".join(problems) + hint)
+            if mismatched:
+                advice = ("load_state_dict copies into the model's own tensors and cannot change their shapes: build "
+                          "the model with the checkpoint's sizes, or leave those keys out (strict=False loads the rest)")
+            else:
+                advice = "load_state_dict: pass strict=False to load a subset"
+            advice += prefix_hint(missing, unexpected) if strict else ""
+            raise StateDictError(_state_dict_errors(self, problems, advice))
         with ag.no_grad():
             for key, value in values.items():
                 target = own[key]

@@ -381,7 +381,8 @@ TENSORS_AND_FILES = [
     ("load_state_dict_given_a_path", "nn.Linear(2, 2).load_state_dict('{tmp}/x.pt')", TypeError, TypeError,
      ("load_state_dict", "str", "nn.load(path)")),
     ("load_state_dict_of_another_model", "nn.Linear(3, 2).load_state_dict(nn.Sequential(nn.Linear(3, 2))"
-     ".state_dict())", RuntimeError, KeyError, ("missing keys: weight, bias", "unexpected keys: 0.weight, 0.bias",
+     ".state_dict())", RuntimeError, KeyError, ('Missing key(s) in state_dict: "weight", "bias"',
+                                                 'Unexpected key(s) in state_dict: "0.weight", "0.bias"',
                                                  "strict=False")),
 ]
 

@@ -71,10 +71,12 @@ MISTAKES = [
     ("a checkpoint saved from DistributedDataParallel",
      lambda torch: torch.nn.Linear(3, 2).load_state_dict(
          {"module." + k: v for k, v in torch.nn.Linear(3, 2).state_dict().items()}),
-     RuntimeError, r"missing keys: weight, bias.*unexpected keys: module\.weight.*removeprefix\('module\.'\)"),
+     RuntimeError, r"(?s)Missing key\(s\) in state_dict: \"weight\", \"bias\".*"
+                   r"Unexpected key\(s\) in state_dict: \"module\.weight\".*removeprefix\('module\.'\)"),
     ("a checkpoint with a different head size, even with strict=False",
      lambda torch: torch.nn.Linear(6, 3).load_state_dict(torch.nn.Linear(6, 5).state_dict(), strict=False),
-     RuntimeError, r"weight: checkpoint \(5, 6\) vs model Size\(\[3, 6\]\)"),
+     RuntimeError, r"size mismatch for weight: copying a param with shape Size\(\[5, 6\]\) from checkpoint, "
+                   r"the shape in current model is Size\(\[3, 6\]\)"),
     ("a float64 batch into a float32 model",
      lambda torch: torch.nn.Linear(4, 2)(torch.randn(3, 4).double()),
      TypeError, r"linear: input is float64 but weight is float32.*same dtype"),
