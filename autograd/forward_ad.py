@@ -5,7 +5,8 @@ A dual tensor is its primal joined to the reverse-mode graph (through a hidden l
 gradient), with its tangent kept by the level. unpack_dual(y) computes y's tangent, the sum over the level's
 dual tensors x of J_x t_x, as func.jvp does: by differentiating the reverse pass's vector-Jacobian product
 u -> J^T u (linear in u) once more. So every op with a twice-differentiable backward works, and one without
-(a fused backward kernel) raises naming that op. A custom autograd.Function contributes through its
+(a fused backward kernel) raises naming that op. A tangent computed from tensors that require grad
+(a primal, a weight, a tangent) requires grad itself and can be differentiated in reverse mode, as PyTorch's. A custom autograd.Function contributes through its
 jvp staticmethod, as in PyTorch (custom_jvp.py). Unlike PyTorch, tensors computed from a dual tensor have
 requires_grad=True (they sit on the reverse graph), and at most one level exists at a time (as PyTorch).
 """
@@ -16,7 +17,8 @@ from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .errors import GraphError
 from .function import Function
-from .grad_mode import enable_grad
+from .func_core import reaches_outer
+from .grad_mode import enable_grad, is_grad_enabled
 from .tensor import Tensor
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
@@ -92,8 +94,8 @@ def make_dual(tensor, tangent, *, level=None):
     owned = tensor.requires_grad
     with enable_grad():
         dual = _Dual.apply(tensor if owned else tensor.detach().requires_grad_())
-    # the tangent itself is kept (PyTorch's unpack_dual(dual).tangent is the very tensor given)
-    _current[0].duals[id(dual)] = (dual, tangent.detach() if tangent.requires_grad else tangent, owned)
+    # the tangent itself is kept (PyTorch's unpack_dual(dual).tangent is the very tensor given), graph and all
+    _current[0].duals[id(dual)] = (dual, tangent, owned)
     return dual
 
 
@@ -126,13 +128,27 @@ def unpack_dual(tensor, *, level=None):
             live = [(b, t) for b, t in pairs if b.requires_grad]
             jt = None
             if live:
+                keep = _differentiable(tensor, duals.values())
                 # retained: this pass walks back into the forward graph too, which a later unpack_dual (or the
                 # user's own backward) still needs
                 (jt,) = _engine_grad([b for b, _ in live], [u], [t for _, t in live], retain_graph=True,
-                                     allow_unused=True)
+                                     create_graph=keep, allow_unused=True)
+                jt = jt if jt is None or keep else jt.detach()
     except GraphError as exc:
         raise RuntimeError(f"forward_ad: cannot compute the tangent: {exc}") from None
-    return UnpackedDualTensor(primal, zeros_like(tensor) if jt is None else jt.detach())
+    return UnpackedDualTensor(primal, zeros_like(tensor) if jt is None else jt)
+
+
+def _differentiable(tensor, entries):
+    """Whether tensor's tangent is itself differentiated in reverse mode (as PyTorch records it): grad mode is
+    on and a tangent requires grad, or tensor was computed from a tensor that requires grad (a primal given to
+    make_dual, a weight) other than the hidden leaves standing for primals that do not."""
+    if not is_grad_enabled():
+        return False
+    if any(t.requires_grad for _, t, _ in entries):
+        return True
+    hidden = {id(d._node.parents[0]) for d, _, owned in entries if not owned}
+    return reaches_outer([tensor], hidden)
 
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual"]

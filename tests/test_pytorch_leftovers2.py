@@ -240,3 +240,103 @@ FUNC_CASES = {
 @pytest.mark.parametrize("case", list(FUNC_CASES))
 def test_custom_function_jvp_under_torch_func(case):
     same(FUNC_CASES[case])
+
+
+# ----- 2. tangents that require grad (reverse-over-forward) --------------------------------------------------
+
+def _exp_with_both(lib):
+    class ExpBoth(lib.autograd.Function):   # jvp and backward: its tangent is differentiated through its graph
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_forward(y)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def jvp(ctx, t):
+            (y,) = ctx.saved_tensors
+            return t * y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+    return ExpBoth
+
+
+def _linear(lib):
+    import nn
+    layer = (lib.nn if lib is torch else nn).Linear(3, 2).double()
+    with lib.no_grad():
+        layer.weight.copy_(lib.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], dtype=lib.float64))
+        layer.bias.copy_(lib.tensor([0.1, -0.2], dtype=lib.float64))
+    return layer
+
+
+def _rof_primal(lib, fwad, func):
+    x = _x(lib).requires_grad_()
+    with fwad.dual_level():
+        xd = fwad.make_dual(x, lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64))
+        t = fwad.unpack_dual((xd.sin() * xd).exp().sum()).tangent
+        return t.requires_grad, lib.autograd.grad(t, x)[0].detach()
+
+
+def _rof_custom(lib, fwad, func):
+    x = _x(lib).requires_grad_()
+    with fwad.dual_level():
+        xd = fwad.make_dual(x, lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64))
+        t = fwad.unpack_dual(_exp_with_both(lib).apply(xd) * xd).tangent
+        return t.requires_grad, lib.autograd.grad(t.sum(), x)[0].detach()
+
+
+def _rof_tangent(lib, fwad, func):
+    v = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+    with fwad.dual_level():
+        xd = fwad.make_dual(_x(lib), v)
+        given = fwad.unpack_dual(xd).tangent is v
+        t = fwad.unpack_dual((xd * xd).sum()).tangent
+        return given, t.requires_grad, lib.autograd.grad(t, v)[0].detach()
+
+
+def _rof_weight(lib, fwad, func):
+    layer = _linear(lib)
+    with fwad.dual_level():
+        xd = fwad.make_dual(lib.tensor([0.1, 0.2, 0.3], dtype=lib.float64),
+                            lib.tensor([1.0, -1.0, 2.0], dtype=lib.float64))
+        t = fwad.unpack_dual(layer(xd).tanh()).tangent
+        return t.requires_grad, lib.autograd.grad(t.sum(), layer.weight)[0].detach()
+
+
+def _rof_constant(lib, fwad, func):
+    with fwad.dual_level():
+        xd = fwad.make_dual(_x(lib), lib.ones(3, dtype=lib.float64))
+        return fwad.unpack_dual((xd * xd).sum()).tangent.requires_grad
+
+
+def _curvature(x):
+    return (x.sin() * x.cos().exp()).sum()
+
+
+def _v(lib):
+    return lib.tensor([1.0, 3.0, -2.0], dtype=lib.float64)
+
+
+REVERSE_OVER_FORWARD = {
+    "grad of a tangent by its primal": _rof_primal,
+    "through a custom Function's jvp": _rof_custom,
+    "grad of a tangent by the tangent given": _rof_tangent,
+    "grad of a tangent by a layer's weight": _rof_weight,
+    "no tensor requires grad: neither does the tangent": _rof_constant,
+    # torch.func's Hessian-vector product recipes (these went through func.jvp already; kept as guards)
+    "hvp forward-over-reverse": lambda lib, fwad, func: func.jvp(func.grad(_curvature), (_x(lib),), (_v(lib),))[1],
+    "hvp reverse-over-forward": lambda lib, fwad, func: func.grad(
+        lambda x: func.jvp(_curvature, (x,), (_v(lib),))[1])(_x(lib)),
+    "jacrev over jvp": lambda lib, fwad, func: func.jacrev(
+        lambda x: func.jvp(lambda y: y.sin() * y, (x,), (_v(lib),))[1])(_x(lib)),
+}
+
+
+@pytest.mark.parametrize("case", list(REVERSE_OVER_FORWARD))
+def test_reverse_over_forward(case):
+    same(REVERSE_OVER_FORWARD[case])
