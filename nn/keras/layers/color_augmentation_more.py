@@ -1,8 +1,8 @@
 """Keras's colour augmentation layers RandomColorDegeneration, RandomSaturation, RandomHue, RandomSharpness,
 RandomPosterization and RandomColorJitter.
 
-As Keras's, each has `get_random_transformation(images)` (the random values, drawn from the layer's own
-`np.random.Generator`, one per image) and `transform_images(images, transformation, training=True)` (the
+As Keras's, each has `get_random_transformation(images)` (the random values, one per image, Keras's own: keras.random
+draws seeded by the layer's SeedGenerator, in Keras's order and shapes) and `transform_images(images, transformation, training=True)` (the
 deterministic part, which takes the same dict Keras's does, as NumPy or tensors), so one transformation can be
 replayed exactly. A direct call counts as training (Keras's default); predict and evaluate pass images through.
 """
@@ -12,7 +12,8 @@ import autograd as ag
 from autograd import Tensor
 
 from .. import ops
-from .augmentation import host_draws
+from .. import random as keras_random
+from .augmentation import host_draws, keras_uniform
 from .color_augmentation import _base_factor, _ColorLayer, _value_range, rescale
 
 _EPSILON = 1e-7   # keras.config.epsilon(), as RandomSaturation adds it
@@ -39,7 +40,7 @@ class _TransformLayer(_ColorLayer):
         return {"factor": host_draws(self, images, lambda: self._draw(n))}
 
     def _draw(self, n):
-        return self._rng.uniform(self.factor[0], self.factor[1], (n,)).astype(np.float32)
+        return keras_uniform(self, (n,), self.factor[0], self.factor[1])
 
     def _batch(self, images, transformation):
         images = images if isinstance(images, Tensor) else ag.tensor(np.asarray(images))
@@ -129,8 +130,8 @@ class RandomHue(_TransformLayer):
         n = images.shape[0] if images.ndim == 4 else 1
 
         def draw():
-            sign = np.where(self._rng.uniform(0, 1, n) > 0.5, -1.0, 1.0)
-            return (sign * self._draw(n) * 0.5).astype(np.float32)
+            sign = np.where(keras_uniform(self, (n,), 0, 1) > 0.5, np.float32(-1), np.float32(1))
+            return sign * self._draw(n) * np.float32(0.5)
         return {"factor": host_draws(self, images, draw)}
 
     def transform_images(self, images, transformation=None, training=True):
@@ -197,7 +198,8 @@ class RandomPosterization(_TransformLayer):
 
         def draw():
             low, high = int(self.factor[0]), int(self.factor[1])
-            bits = self._rng.integers(low, high, n) if low != high else np.full(n, low)
+            bits = keras_random.randint((n,), low, high, dtype="int64", seed=self.generator).numpy() \
+                if low != high else np.full(n, low)
             return (self._MAX_FACTOR - bits).astype(np.uint8)
         return {"shift_factor": host_draws(self, images, draw)}
 
@@ -231,6 +233,8 @@ class RandomColorJitter(_ColorLayer):
                 (saturation_factor, RandomSaturation), (hue_factor, RandomHue)]
         self._steps = [cls(factor=factor, value_range=value_range, seed=seed) for factor, cls in make
                        if factor is not None]
+        for step in self._steps:   # as Keras's, every step draws from the jitter's own SeedGenerator
+            step.generator = self.generator
 
     def transform(self, images, training):
         images = self._float(images)
