@@ -14,15 +14,17 @@ from tests.helpers import skip_unless_pytorch_draws_generically
 from tests.test_pytorch_programs_round19 import ROUND19_IMPORTS
 
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
-ROUND20_IMPORTS = ROUND19_IMPORTS
+ROUND20_IMPORTS = ROUND19_IMPORTS + [("import torch.nn.init as init", "import nn.init as init")]
 
-FLOAT32_PROGRAMS = ["torch_alexnet_lrn_vgg_cfg", "torch_inception_dense_blocks"]
+FLOAT32_PROGRAMS = ["torch_alexnet_lrn_vgg_cfg", "torch_inception_dense_blocks", "torch_squeeze_mobilenet_blocks",
+                    "torch_efficientnet_mbconv_sd"]
 FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks",
-                    "torch_cov_scatter_metrics", "torch_state_dict_recipes", "torch_meta_device_assign_hooks"]
+                    "torch_cov_scatter_metrics", "torch_state_dict_recipes", "torch_meta_device_assign_hooks",
+                    "torch_resnext_preact_wide"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks, stochastic depth), which PyTorch may draw
 #: with MKL's generators on Intel CPUs (see round 15)
-DRAWS = {}
+DRAWS = {"torch_efficientnet_mbconv_sd": ("bernoulli",), "torch_resnext_preact_wide": ("bernoulli",)}
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
