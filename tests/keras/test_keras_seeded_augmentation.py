@@ -181,3 +181,25 @@ def test_random_crop_in_a_functional_model_has_kerass_cropped_output_shape():
     shapes = [k.Sequential([k.Input((7, 6, 3)), k.layers.RandomCrop(4, 3), k.layers.Flatten()]).output_shape
               for k in (K, keras)]
     assert shapes[0] == shapes[1] == (None, 36)
+
+
+REPLAYED = {
+    "erasing_noise": (lambda k: k.layers.RandomErasing(0.8, seed=5), 1e-5),
+    "erasing_value_pair_scale": (lambda k: k.layers.RandomErasing((0.3, 0.9), scale=(0.1, 0.6), fill_value=7.0,
+                                                                  seed=3), 1e-5),
+    "erasing_rgb_fill": (lambda k: k.layers.RandomErasing(1.0, fill_value=[1.0, 2.0, 3.0], seed=2), 1e-5),
+    "gaussian_blur": (lambda k: k.layers.RandomGaussianBlur(0.7, kernel_size=3, sigma=(0.5, 2.0), seed=5), 1e-4),
+    "gaussian_blur_wide": (lambda k: k.layers.RandomGaussianBlur(1.0, kernel_size=5, sigma=1.0, seed=9), 1e-4),
+    "shear": (lambda k: k.layers.RandomShear(0.3, 0.2, seed=5), 2e-4),
+    "shear_constant_nearest": (lambda k: k.layers.RandomShear((0.1, 0.5), 0.4, interpolation="nearest",
+                                                              fill_mode="constant", fill_value=5.0, seed=4), 2e-4),
+    "perspective": (lambda k: k.layers.RandomPerspective(0.8, scale=0.6, seed=5), 5e-4),
+    "perspective_nearest": (lambda k: k.layers.RandomPerspective(1.0, scale=0.4, interpolation="nearest",
+                                                                 fill_value=2.0, seed=6), 5e-4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPLAYED))
+def test_erasing_blur_shear_perspective_give_kerass_images(name):
+    make, atol = REPLAYED[name]
+    assert_same_calls(make, photos(), atol=atol, rtol=1e-5)

@@ -1,7 +1,7 @@
 """Keras's RandomErasing, RandomGaussianBlur and RandomShear.
 
-As Keras's, each has `get_random_transformation(images)` (random values drawn from the layer's own
-`np.random.Generator`; None outside training) and `transform_images(images, transformation, training=True)`
+As Keras's, each has `get_random_transformation(images)` (random values drawn as Keras's own: keras.random draws
+seeded by the layer's SeedGenerator, in Keras's order, shapes and dtypes; None outside training) and `transform_images(images, transformation, training=True)`
 (deterministic; it takes the dict Keras's does, as NumPy or tensors), so a transformation can be replayed
 exactly. A direct call counts as training (Keras's default); predict and evaluate pass images through.
 """
@@ -13,7 +13,8 @@ from autograd import Tensor
 from ... import functional as F
 from ...functional.affine_warp import affine_transform
 from .. import ops
-from .augmentation import host_draws
+from .. import random as keras_random
+from .augmentation import host_draws, keras_uniform
 from .color_augmentation import _base_factor, _ColorLayer
 
 
@@ -48,8 +49,8 @@ class _ReplayLayer(_ColorLayer):
 
     def _apply_draw(self, n):
         """Keras's per-image coin: uniform(0, 1) < a probability drawn uniformly from `factor`."""
-        probability = self._rng.uniform(self.factor[0], self.factor[1], n)
-        return self._rng.uniform(0.0, 1.0, n) < probability
+        probability = keras_uniform(self, (n,), self.factor[0], self.factor[1])
+        return keras_uniform(self, (n,), 0.0, 1.0) < probability
 
 
 class RandomErasing(_ReplayLayer):
@@ -71,14 +72,15 @@ class RandomErasing(_ReplayLayer):
         images, _ = self._batched(images)
         n, (height, width) = images.shape[0], self._hw(images)
         channels_last = self.data_format == "channels_last"
+        dtype = self.compute_dtype
 
         def bounds(length, ratio):
-            crop = (ratio * length).astype(np.float32)
-            start = self._rng.uniform(0, 1, n).astype(np.float32) * (length - crop)
+            crop = ratio * np.float32(length)
+            start = keras_uniform(self, (n,), 0, 1, dtype) * (np.float32(length) - crop)
             return start, start + crop
 
-        def masks():
-            weight = np.sqrt(self._rng.uniform(self.scale[0], self.scale[1], (n, 2)).astype(np.float32))
+        def masks():   # Keras's draws: the (n, 2) box scales, the x starts, then the y starts
+            weight = np.sqrt(keras_uniform(self, (n, 2), self.scale[0], self.scale[1], dtype))
             (x0, x1), (y0, y1) = bounds(width, weight[:, 0]), bounds(height, weight[:, 1])
             grid_y, grid_x = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32),
                                          indexing="ij")
@@ -92,7 +94,8 @@ class RandomErasing(_ReplayLayer):
                 isinstance(self.fill_value, (tuple, list)) and len(self.fill_value) == 3):
             raise ValueError("The `fill_value` argument should be a number (or a list of three numbers) ")
         if self.fill_value is None:
-            fill = host_draws(self, images, lambda: self._rng.standard_normal(images.shape).astype(np.float32)
+            fill = host_draws(self, images, lambda: keras_random.normal(tuple(images.shape), dtype=dtype,
+                                                                        seed=self.generator).numpy()
                               ) * self.value_range[1]
         else:
             fill = ag.zeros(images.shape, device=images.device) + ag.tensor(
@@ -158,8 +161,8 @@ class RandomGaussianBlur(_ReplayLayer):
         images, _ = self._batched(images)
         n = images.shape[0]
         apply = host_draws(self, images, lambda: self._apply_draw(n))
-        sigma = host_draws(self, images, lambda: (self._rng.uniform(self.sigma[0], self.sigma[1], 2)
-                                                  .astype(np.float32) + np.float32(1e-6)))
+        sigma = host_draws(self, images, lambda: keras_uniform(self, (2,), self.sigma[0], self.sigma[1],
+                                                               self.compute_dtype) + np.float32(1e-6))
         return {"should_apply_blur": apply, "blur_factor": sigma}
 
     def transform_images(self, images, transformation=None, training=True):
@@ -224,11 +227,13 @@ class RandomShear(_ReplayLayer):
             return None
         n = images.shape[0] if images.ndim == 4 else 1
 
-        def draw():
-            sign = np.where(self._rng.uniform(0, 1, (n, 1)) > 0.5, -1.0, 1.0)
-            shear_y = self._rng.uniform(self.y_factor[0], self.y_factor[1], (n, 1))
-            shear_x = self._rng.uniform(self.x_factor[0], self.x_factor[1], (n, 1))
-            return (np.concatenate([shear_x, shear_y], axis=1) * sign).astype(np.float32)
+        def draw():   # Keras's order: the signs, the y shears, then the x shears
+            dtype = self.compute_dtype
+            sign = keras_uniform(self, (n, 1), 0, 1, dtype)
+            sign = np.where(sign > 0.5, -np.ones_like(sign), np.ones_like(sign))
+            shear_y = keras_uniform(self, (n, 1), self.y_factor[0], self.y_factor[1], dtype)
+            shear_x = keras_uniform(self, (n, 1), self.x_factor[0], self.x_factor[1], dtype)
+            return np.concatenate([shear_x, shear_y], axis=1) * sign
         return {"shear_factor": host_draws(self, images, draw), "input_shape": tuple(images.shape)}
 
     def transform_images(self, images, transformation=None, training=True):

@@ -11,7 +11,7 @@ from autograd import arrays
 from autograd.ops.no_grad_op import no_grad_op
 
 from ...functional.affine_warp import bilinear_taps
-from .augmentation import host_draws
+from .augmentation import host_draws, keras_uniform
 from .color_augmentation import _base_factor
 from .random_erasing_blur import _ReplayLayer, _tensor
 
@@ -93,8 +93,8 @@ class RandomPerspective(_ReplayLayer):
         apply = host_draws(self, images, lambda: self._apply_draw(n))
         start = np.repeat(np.array([[[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]]],
                                    np.float32), n, axis=0)
-        offsets = host_draws(self, images, lambda: self._rng.uniform(-0.5 * self.scale, 0.5 * self.scale, (n, 4, 2))
-                             .astype(np.float32))
+        offsets = host_draws(self, images, lambda: keras_uniform(self, (n, 4, 2), -0.5 * self.scale, 0.5 * self.scale,
+                                                                 self.compute_dtype))
         start_points = ag.tensor(start, device=images.device)
         return {"apply_perspective": apply, "start_points": start_points,
                 "end_points": start_points + start_points * offsets, "input_shape": tuple(images.shape)}
