@@ -203,3 +203,21 @@ REPLAYED = {
 def test_erasing_blur_shear_perspective_give_kerass_images(name):
     make, atol = REPLAYED[name]
     assert_same_calls(make, photos(), atol=atol, rtol=1e-5)
+
+
+CHANNELS_FIRST = {   # made directly: some of Keras's configs drop the seed, and RandomShear's cannot be loaded back
+    "contrast": lambda k: k.layers.RandomContrast(0.5, seed=5, data_format="channels_first"),
+    "grayscale": lambda k: k.layers.RandomGrayscale(0.5, seed=3, data_format="channels_first"),
+    "color_degeneration": lambda k: k.layers.RandomColorDegeneration(0.7, seed=5, data_format="channels_first"),
+    "hue": lambda k: k.layers.RandomHue(0.6, seed=5, data_format="channels_first"),
+    "sharpness": lambda k: k.layers.RandomSharpness(0.8, seed=5, data_format="channels_first"),
+    "erasing": lambda k: k.layers.RandomErasing(0.8, seed=5, data_format="channels_first"),
+    "gaussian_blur": lambda k: k.layers.RandomGaussianBlur(0.7, sigma=(0.5, 2.0), seed=5, data_format="channels_first"),
+    "shear": lambda k: k.layers.RandomShear(0.3, 0.2, seed=5, data_format="channels_first"),
+    "perspective": lambda k: k.layers.RandomPerspective(0.8, scale=0.6, seed=5, data_format="channels_first"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANNELS_FIRST))
+def test_channels_first_layers_give_kerass_images(name):
+    assert_same_calls(CHANNELS_FIRST[name], photos((3, 3, 7, 6)), atol=5e-4, rtol=1e-5)
