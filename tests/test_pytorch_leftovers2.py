@@ -340,3 +340,67 @@ REVERSE_OVER_FORWARD = {
 @pytest.mark.parametrize("case", list(REVERSE_OVER_FORWARD))
 def test_reverse_over_forward(case):
     same(REVERSE_OVER_FORWARD[case])
+
+
+# ----- 3. ParameterList / ParameterDict holding plain values ------------------------------------------------
+
+def _nn(lib):
+    import nn
+    return lib.nn if lib is torch else nn
+
+
+def _listing(lib, container):
+    """What a program sees of a container: its repr (dtypes spelled alike), each entry's type, the parameter
+    names and the state_dict keys."""
+    text = repr(container).replace("torch.float32", "float32")
+    values = container.values() if hasattr(container, "values") else container
+    return [text, [type(v).__name__ for v in values], [n for n, _ in container.named_parameters()],
+            list(container.state_dict())]
+
+
+def _plain_list(lib, fwad, func):
+    nn_ = _nn(lib)
+    pl = nn_.ParameterList([5, "a", lib.tensor([1.0, 2.0]), nn_.Parameter(lib.ones(2)), None, (1, 2)])
+    pl.append(3.5)
+    pl.extend([lib.zeros(1), "b"])
+    pl[0] = lib.ones(3)          # a Tensor where a number was: a Parameter, registered after the others
+    pl[-1] = lib.zeros(2)
+    return _listing(lib, pl) + [pl[1], pl[4], pl[5], pl[2].requires_grad, len(pl), len(pl[1:6:2])]
+
+
+def _plain_dict(lib, fwad, func):
+    nn_ = _nn(lib)
+    pd = nn_.ParameterDict({"b": 5, "a": lib.tensor([1.0, 2.0]), "c": "s", "d": None})
+    pd["e"] = 7
+    pd.update([("f", lib.ones(1)), ("b", lib.zeros(2))])
+    popped = pd.pop("c")
+    return _listing(lib, pd) + [popped, pd["e"], pd.get("d"), "c" in pd, len(pd)]
+
+
+def _in_module(lib, fwad, func):
+    nn_ = _nn(lib)
+    m = nn_.Module()
+    m.pl = nn_.ParameterList([2, lib.ones(1)])
+    m.pd = nn_.ParameterDict({"k": "v", "w": lib.ones(2)})
+    return [repr(m).replace("torch.float32", "float32"), [n for n, _ in m.named_parameters()], list(m.state_dict())]
+
+
+CONTAINER_CASES = {
+    "ParameterList with numbers, strings, None, tuples": _plain_list,
+    "ParameterDict with plain values": _plain_dict,
+    "both inside a module": _in_module,
+    "assigning a plain value over a Parameter": lambda lib, fwad, func: _nn(lib).ParameterList(
+        [lib.ones(1)]).__setitem__(0, 5),
+    "a non-string key": lambda lib, fwad, func: _nn(lib).ParameterDict().__setitem__(1, lib.ones(1)),
+    "an index out of range": lambda lib, fwad, func: _nn(lib).ParameterList([1, 2])[2],
+}
+
+
+@pytest.mark.parametrize("case", list(CONTAINER_CASES))
+def test_parameter_containers_hold_plain_values(case):
+    mine = outcome(lambda: CONTAINER_CASES[case](*LIBS["ag"]))
+    theirs = outcome(lambda: CONTAINER_CASES[case](*LIBS["torch"]))
+    if mine[0] == "error":   # the same exception type; the messages are deepgrad's own where they differ
+        assert theirs[0] == "error" and mine[1] == theirs[1], (mine, theirs)
+    else:
+        assert mine == theirs

@@ -72,9 +72,10 @@ def test_init_constant_takes_val_by_keyword():
         nn.init.constant_(w)
 
 
-def test_parameter_list_refuses_what_is_not_a_tensor():
-    with pytest.raises(TypeError, match="ParameterList: holds Parameters .* got list"):
-        nn.ParameterList([[1.0, 2.0]])
+def test_parameter_list_keeps_what_is_not_a_tensor():
+    # as PyTorch: a list is held as it is (no Parameter made of it); see tests/test_pytorch_leftovers2.py
+    pl = nn.ParameterList([[1.0, 2.0]])
+    assert pl[0] == [1.0, 2.0] and list(pl.parameters()) == []
 
 
 def test_module_list_concatenation_and_flatten_dims_as_pytorch():
