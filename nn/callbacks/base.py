@@ -44,10 +44,20 @@ class Callback:
         """Called after epoch `epoch` and its validation, with the epoch's logs (add entries to record them)."""
 
     def on_train_batch_begin(self, batch, logs=None):
-        """Called before training on batch `batch` (counted from 0 in each epoch)."""
+        """Called before training on batch `batch` (counted from 0 in each epoch); by default it calls
+        `on_batch_begin`, the older name Keras still honours."""
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        """Called after the optimiser step for batch `batch`, with the epoch's running logs."""
+        """Called after the optimiser step for batch `batch`, with the epoch's running logs; by default it
+        calls `on_batch_end`."""
+        self.on_batch_end(batch, logs=logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """The older name of on_train_batch_begin (training batches only), as in Keras."""
+
+    def on_batch_end(self, batch, logs=None):
+        """The older name of on_train_batch_end (training batches only), as in Keras."""
 
     def on_test_begin(self, logs=None):
         """Called when evaluation starts (validation inside fit, or evaluate)."""

@@ -324,5 +324,6 @@ serialize, deserialize = _serializers("initializers", by_name=get)
     Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
     Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros)
 IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal
+stft = STFT
 
 _variables.resolve_initializer = get   # Variable(initializer=...) resolves names through this module

@@ -509,7 +509,23 @@ class Layer(Module):
         """The mask of the outputs for these inputs: the base passes the input's mask on."""
         return previous_mask
 
+    @property
+    def autocast(self):
+        """The layer's autocast flag (Layer(autocast=...)): whether its call casts float inputs to its compute
+        dtype."""
+        return self.__dict__.get("_autocast", True)
+
+    @autocast.setter
+    def autocast(self, value):
+        object.__setattr__(self, "_autocast", bool(value))
+
     # ----- weights --------------------------------------------------------------------------------
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
+                     constraint=None, name=None):
+        """Keras's other name for add_weight, with shape and initializer required."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                               autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
+
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
                    constraint=None, name=None, **kwargs):
         """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for

@@ -105,6 +105,38 @@ class Model(TrainingSteps, Layer):
         """Whether compile has been called (Keras's `model.compiled`; load_model compiles when the file says)."""
         return getattr(self, "_compiled", None) is not None
 
+    loss = None   # what compile was given as `loss`; None before compile, as Keras
+
+    @property
+    def run_eagerly(self):
+        """compile's run_eagerly (False until set): deepgrad's steps always run eagerly unless jit_compile."""
+        return self.__dict__.get("_run_eagerly", False)
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        object.__setattr__(self, "_run_eagerly", value)
+
+    @property
+    def jit_compile(self):
+        """Whether fit/evaluate/predict batches run as compiled steps: compile's jit_compile with 'auto' resolved
+        as Keras's torch backend resolves it (False), and False when run_eagerly."""
+        return self.__dict__.get("_jit_compile", False)
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        object.__setattr__(self, "_jit_compile", value is True)
+        if self.compiled:
+            self._compiled.use_jit(value is True)
+
+    @property
+    def steps_per_execution(self):
+        """compile's steps_per_execution (1 until set): batches still run one per step here."""
+        return self.__dict__.get("_steps_per_execution", 1)
+
+    @steps_per_execution.setter
+    def steps_per_execution(self, value):
+        object.__setattr__(self, "_steps_per_execution", value)
+
     # ----- saving ---------------------------------------------------------------------------------
     def quantize(self, mode=None, config=None, filters=None, **kwargs):
         """Quantize the weights of every layer that can be ('int8': Dense, EinsumDense, Embedding), warning for

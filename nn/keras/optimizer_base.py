@@ -3,6 +3,7 @@ hyper-parameters, gradient clipping, weight decay, schedules and step loop (subc
 import inspect
 import math
 import re
+import warnings
 
 import numpy as np
 
@@ -444,6 +445,48 @@ class Optimizer(CustomOptimizerAPI):
 
     def _update(self, xp, w, g, state, lr):
         raise TypeError(f"{type(self).__name__} does not define _update")
+
+    # ----- state as arrays (Keras's set_weights / save_own_variables / load_own_variables) ----------------
+    def set_weights(self, weights):
+        """Set the optimizer's variables, in `variables` order, from the arrays `weights` (built optimizers only)."""
+        if not self.built:
+            raise ValueError("You are calling `set_weights()` on an optimizer that has not yet been built. Please "
+                             "call `optimizer.build(trainable_variables)` to create the optimizer weights before "
+                             "calling `set_weights()`.")
+        variables = self.variables
+        for variable, weight in zip(variables, weights):
+            if tuple(variable.shape) != tuple(np.shape(weight)):
+                raise ValueError(f"Optimizer variable {variable.path} has shape {tuple(variable.shape)} not "
+                                 f"compatible with provided weight shape {tuple(np.shape(weight))}.")
+        self._assign_variables(variables, weights)
+
+    def save_own_variables(self, store):
+        """Write each variable's values into the dict-like `store` under '0', '1', ... (`variables` order)."""
+        for k, variable in enumerate(self.variables):
+            store[str(k)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Read back what save_own_variables wrote; a store holding another number of variables is skipped with
+        Keras's warning (as for an optimizer not built yet)."""
+        variables = self.variables
+        if len(store.keys()) != len(variables):
+            message = (f"Skipping variable loading for optimizer '{self.name}', because it has {len(variables)} "
+                       f"variables whereas the saved optimizer has {len(store.keys())} variables. ")
+            if not variables:
+                message += "This is likely because the optimizer has not been called/built yet."
+            warnings.warn(message, stacklevel=2)
+            return
+        self._assign_variables(variables, [store[str(k)] for k in range(len(variables))])
+
+    def _assign_variables(self, variables, values):
+        # the step count and the rate are copies in `variables`: they are set on the optimizer itself
+        for k, (variable, value) in enumerate(zip(variables, values)):
+            if k == 0 and variable.name == "iteration":
+                self._iterations = int(np.asarray(value))
+            elif k == 1 and variable.name == "learning_rate" and self._schedule is None:
+                self._group["lr"] = float(np.asarray(value))
+            else:
+                variable.assign(value)
 
     def get_config(self):
         """The hyper-parameters (learning_rate: the schedule when there is one, else the current rate)."""

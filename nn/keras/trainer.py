@@ -9,6 +9,7 @@ logged as '<output>_loss' for models with several outputs. With jit_compile=True
 single-output model run as `ag.jit` compiled steps once the first batch has settled the losses and metrics.
 """
 import numbers
+import warnings
 
 import numpy as np
 
@@ -93,8 +94,12 @@ class KerasCompiled:
         self._output_masks = None   # the masks of the outputs compute_loss last saw
         self._masked_outputs = False
         self._ready = False
-        self._jit_steps = Steps(True) if jit_compile is True else None   # 'auto' is eager, as on Keras's torch backend
+        self.use_jit(jit_compile is True)   # 'auto' is eager, as on Keras's torch backend
         self.loss = self._batch_loss   # one bound method, so a compiled step sees the same argument every call
+
+    def use_jit(self, flag):
+        """Run the batches as compiled steps (flag True) or eagerly."""
+        self._jit_steps = Steps(True) if flag else None
 
     @property
     def has_metrics(self):
@@ -337,6 +342,13 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
                                "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
                                "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
     model.loss = loss
+    if jit_compile is True and run_eagerly:
+        warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. Disabling `jit_compile`.",
+                      stacklevel=2)
+        model._compiled.use_jit(False)
+    model.run_eagerly = run_eagerly
+    object.__setattr__(model, "_jit_compile", jit_compile is True and not run_eagerly)
+    model.steps_per_execution = steps_per_execution
 
 
 class NotCompiledError(RuntimeError, ValueError):
