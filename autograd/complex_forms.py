@@ -14,6 +14,13 @@ has been made (`active`).
 """
 import numpy as np
 
+
+class ComplexUnsupportedError(TypeError, NotImplementedError):
+    """A complex tensor given to an op that is not defined for complex values (relu, max, sort, comparisons,
+    floor): a TypeError, as deepgrad raised before, and a NotImplementedError, a RuntimeError, as PyTorch raises
+    ("clamp is not supported for complex types", "Sort does not support complex dtypes")."""
+
+
 #: True once any complex tensor was made in this process
 active = False
 #: op class -> its complex form (None until first needed)
@@ -58,7 +65,8 @@ def _has_complex(args):
 
 def form_for(cls, args):
     """The class that runs `cls` on `args`: `cls` itself when no argument is complex, when it handles complex
-    values itself, or for users' own Functions; its registered complex form; otherwise a TypeError."""
+    values itself, or for users' own Functions; its registered complex form; otherwise a
+    ComplexUnsupportedError (a TypeError)."""
     if not _has_complex(args):
         return cls
     if getattr(cls, "complex_ready", False):
@@ -71,20 +79,22 @@ def form_for(cls, args):
     if cls.__module__.startswith("autograd.") or cls.__module__.startswith("nn."):
         shapes = ", ".join(f"{getattr(a, 'dtype', type(a).__name__)}{tuple(getattr(a, 'shape', ()))}"
                            for a in args if hasattr(a, "dtype"))
-        raise TypeError(f"{cls.label()}: complex tensors are not supported by this op (arguments: {shapes}); "
-                        f"work on the real and imaginary parts (z.real, z.imag, ag.view_as_real(z)) or on "
-                        f"abs()/angle(), or convert with .real")
+        raise ComplexUnsupportedError(f"{cls.label()}: complex tensors are not supported by this op (arguments: "
+                                      f"{shapes}); work on the real and imaginary parts (z.real, z.imag, "
+                                      f"ag.view_as_real(z)) or on abs()/angle(), or convert with .real")
     return cls
 
 
 def refuse(op, *args):
-    """Raise the TypeError of an op that is not defined for complex values (as in PyTorch) when one of `args` is
-    complex; callers reach it only behind `active`, so real programs never pay for the look."""
+    """Raise the ComplexUnsupportedError (a TypeError) of an op that is not defined for complex values (as in
+    PyTorch) when one of `args` is complex; callers reach it only behind `active`, so real programs never pay for
+    the look."""
     if _has_complex(args):
         shapes = ", ".join(f"{a.dtype}{tuple(a.shape)}" for a in args if hasattr(a, "dtype") and hasattr(a, "shape"))
-        raise TypeError(f"{op}: complex tensors are not supported by this op (arguments: "
-                        f"{shapes or 'a complex number'}); work on the real and imaginary parts (z.real, z.imag, "
-                        f"ag.view_as_real(z)) or on abs()/angle(), or convert with .real")
+        raise ComplexUnsupportedError(f"{op}: complex tensors are not supported by this op (arguments: "
+                                      f"{shapes or 'a complex number'}); work on the real and imaginary "
+                                      f"parts (z.real, z.imag, ag.view_as_real(z)) or on abs()/angle(), or convert "
+                                      f"with .real")
 
 
 def _complex_form(cls):

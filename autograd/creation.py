@@ -11,7 +11,7 @@ from . import capture, half_forms, type_objects
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
-from .errors import ArgumentRangeError, ShapeError
+from .errors import ArgumentRangeError, ShapeError, UnsupportedDtypeError
 from .int_fit import fitted
 from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
 from .random_generator import check_generator, default_generator
@@ -162,7 +162,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
 def _float_like(op, input, dtype):
     dtype = np.dtype(dtype or input.dtype)
     if dtype.kind not in "fcV":   # 'V': bfloat16
-        raise TypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
+        raise UnsupportedDtypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
     return dtype
 
 
@@ -385,11 +385,21 @@ def _complex_draw(name, shape, dtype, device, requires_grad, rng):
     return _new(pair.view(dtype)[..., 0], device, requires_grad)
 
 
+def _refuse_integers(op, dtype):
+    """UnsupportedDtypeError for a draw of real numbers into an integer or bool dtype, which NumPy would
+    truncate to zeros and small integers without a word (PyTorch: "not implemented for 'Long'")."""
+    if np.dtype(dtype).kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: draws floating-point numbers, not implemented for dtype "
+                                    f"{np.dtype(dtype)}; use torch.randint(low, high, size) for random integers, "
+                                    f"or draw floats and convert: torch.{op}(...).long()")
+
+
 def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
     dtype = dtype or get_default_dtype()
     shape = _shape(shape, "rand", size)
+    _refuse_integers("rand", dtype)
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
         return _complex_draw("rand", shape, dtype, d, requires_grad, rng)
     array = (d.rand(shape, dtype) if rng is None
@@ -402,6 +412,7 @@ def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, gener
     d, rng = _device(device), check_generator("randn", generator)
     dtype = dtype or get_default_dtype()
     shape = _shape(shape, "randn", size)
+    _refuse_integers("randn", dtype)
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
         return _complex_draw("randn", shape, dtype, d, requires_grad, rng)
     array = (d.randn(shape, dtype) if rng is None

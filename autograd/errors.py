@@ -1,6 +1,8 @@
 """Error types and the messages that turn a NumPy failure inside an op into a clear deepgrad error."""
 import numpy as np
 
+from .complex_forms import ComplexUnsupportedError  # noqa: F401 - defined below errors' floor, listed here too
+
 
 class AnomalyError(RuntimeError):
     """Raised inside detect_anomaly() at the first NaN or inf, naming the op."""
@@ -73,6 +75,11 @@ class DimRangeError(ValueError, IndexError):
 class ArgumentError(ValueError, AssertionError):
     """A bad argument that PyTorch reports through a failed assert (MultiheadAttention, TensorDataset,
     padding_idx): a ValueError, and an AssertionError so PyTorch-style `except` clauses keep working."""
+
+
+class ArgumentTypeError(TypeError, AssertionError):
+    """An argument of the wrong type that PyTorch reports through a failed assert (an integer key_padding_mask
+    in MultiheadAttention): a TypeError, as deepgrad raised before, and an AssertionError as PyTorch's."""
 
 
 def out_of_memory(cls, args, exc):

@@ -9,8 +9,18 @@ import numpy as np
 from backends.torch_stream import draw_dtype, draw_in_memory_order
 
 from .dtypes import real_dtype_of
+from .errors import UnsupportedDtypeError
 from .random_generator import check_generator
 from .tensor import _check_inplace
+
+
+def _refuse_integers(t, op):
+    """UnsupportedDtypeError for a fill of real draws into an integer or bool tensor (NumPy would truncate them
+    to zeros silently; PyTorch: "not implemented for 'Long'")."""
+    if t.dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: draws floating-point numbers, not implemented for an {t.dtype} tensor "
+                                    f"(shape {tuple(t.shape)}); fill a float tensor (t.float().{op}(...)) or draw "
+                                    f"integers with t.random_(low, high)")
 
 
 def _random_fill(t, values, op):
@@ -53,6 +63,7 @@ def _fill_draws(t, generator, op, host_draw, device_draw):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with samples uniform in [a, b) (a complex tensor: each part)."""
     a, b = float(a), float(b)
+    _refuse_integers(self, "uniform_")
     values = _fill_draws(self, generator, "uniform_",
                          lambda rng, shape, dtype: rng.uniform(a, b, shape, draw_dtype(dtype)),
                          lambda shape, dtype: self._device.uniform(shape, draw_dtype(dtype), a, b))
@@ -63,6 +74,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with samples from N(mean, std**2) (a complex tensor: each part from N(mean, std**2 / 2), as
     PyTorch's, so that E|z - mean|^2 = std**2)."""
     mean, std = float(mean), float(std)
+    _refuse_integers(self, "normal_")
     if std < 0:
         raise ValueError(f"normal_: expects std >= 0.0, got std={std}")
     if self.dtype.kind == "c":

@@ -13,7 +13,7 @@ import importlib
 import numpy as np
 
 from .base import Backend
-from .errors import DeviceError
+from .errors import DeviceError, DeviceUnavailableError
 
 try:
     import cupy
@@ -46,7 +46,7 @@ def _refuse_bfloat16(data, dtype, device):
 
 
 def open_device(name, index, cp=None, import_error=None):
-    """The cupy.cuda.Device for GPU `index`, or DeviceError saying what is missing and how to get it.
+    """The cupy.cuda.Device for GPU `index`, or DeviceUnavailableError saying what is missing and how to get it.
 
     `cp` and `import_error` default to this module's CuPy import (tests pass stand-ins)."""
     if cp is None and import_error is None:
@@ -57,20 +57,20 @@ def open_device(name, index, cp=None, import_error=None):
         else:
             problem = (f"device {name!r} needs CuPy, which is installed but fails to import "
                        f"({type(import_error).__name__}: {import_error}); reinstall the wheel matching your CUDA")
-        raise DeviceError(f"{problem}. Install it with: {INSTALL_HINT}, on a machine with an NVIDIA GPU and "
+        raise DeviceUnavailableError(f"{problem}. Install it with: {INSTALL_HINT}, on a machine with an NVIDIA GPU and "
                           f"driver. Available on this machine: {_available_here()}.")
     try:
         count = cp.cuda.runtime.getDeviceCount()
     except Exception as exc:   # cudaErrorNoDevice, cudaErrorInsufficientDriver, a missing libcuda, ...
-        raise DeviceError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA says: {type(exc).__name__}: "
+        raise DeviceUnavailableError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA says: {type(exc).__name__}: "
                           f"{exc}). CuPy is installed, but the cuda device also needs an NVIDIA GPU and its "
                           f"driver, and a CuPy wheel matching the driver's CUDA version: {INSTALL_HINT}. "
                           f"Available on this machine: {_available_here()}.") from None
     if count == 0:
-        raise DeviceError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA reports 0 devices). "
+        raise DeviceUnavailableError(f"device {name!r}: no NVIDIA GPU / driver found (CUDA reports 0 devices). "
                           f"Available on this machine: {_available_here()}.")
     if index >= count:
-        raise DeviceError(f"device {name!r} does not exist: this machine has {count} CUDA GPU(s), "
+        raise DeviceUnavailableError(f"device {name!r} does not exist: this machine has {count} CUDA GPU(s), "
                           f"cuda:0 to cuda:{count - 1}. Available on this machine: {_available_here()}.")
     return cp.cuda.Device(index)
 

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError, UnsupportedDtypeError
 from ..random_generator import check_generator
 from ..function import Function, named
 from .activation import Elu, LeakyRelu
@@ -24,8 +24,8 @@ def float_input(op, x):
     """Raise unless `x` is a floating-point tensor (the message names op, dtype and shape, and the fix)."""
     check_tensor(op, x)
     if x.dtype.kind != "f" and not is_bf16(x.dtype):
-        raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape {tuple(x.shape)}); "
-                        "convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {x.dtype} (shape "
+                                    f"{tuple(x.shape)}); convert it with .float()")
 
 
 def selu(input):
@@ -137,7 +137,7 @@ def dropout(input, p, train):
     if not train or p == 0.0:
         return input
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
+        raise DtypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return Dropout.apply(input, float(p))
 

@@ -1,5 +1,6 @@
 """Bitwise ops on integer and bool tensors (no gradient): and, or, xor, not, shifts; on bool tensors they
 are the logical ops, as in PyTorch (so `mask_a & mask_b` and `ids & 0xFF` both mean what they do there)."""
+from ..errors import UnsupportedDtypeError
 from ..tensor import Tensor
 from .dims import check_tensor
 from .elementwise import _promote
@@ -11,7 +12,7 @@ def _integral(name, *args):
         kind = a.dtype.kind if isinstance(a, Tensor) else ("f" if isinstance(a, float) else "i")
         if kind not in "iub":
             dtype = a.dtype if isinstance(a, Tensor) else type(a).__name__
-            raise TypeError(f"{name}: needs integer or bool tensors, got {dtype}; for masks compare first "
+            raise UnsupportedDtypeError(f"{name}: needs integer or bool tensors, got {dtype}; for masks compare first "
                             f"(x > 0), for numbers convert with .long()")
 
 

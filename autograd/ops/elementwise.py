@@ -392,7 +392,8 @@ def _promote_slow(a, b, op):
 
 def _bool_subtraction():
     return RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not supported, as in PyTorch; to "
-                        "invert a mask use `~` or logical_not(), or convert it with .long()")
+                        "invert a mask use `~` or logical_not(), for where two masks differ `a ^ b` (logical_xor), "
+                        "or convert it with .long()")
 
 
 def _wrapped(n, dtype):
@@ -439,7 +440,10 @@ def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
     if alpha != 1:
         return _scaled_sum(input, other, alpha, "sub")
-    return Sub.apply(*_promote(input, other, "sub"))
+    a, b = _promote(input, other, "sub")
+    if isinstance(a, Tensor) and a._data.dtype == np.bool_:   # two masks: _promote's fast path leaves them alone
+        raise _bool_subtraction()
+    return Sub.apply(a, b)
 
 
 def _scaled_sum(input, other, alpha, op):
@@ -531,8 +535,12 @@ def pow(input, exponent):
 
 
 def neg(x):
-    """-x."""
+    """-x (refused for a bool tensor, as in PyTorch)."""
     check_tensor("neg", x)
+    if x._data.dtype == np.bool_:
+        raise RuntimeError(f"neg: negation, the `-` operator, on a bool tensor (shape {tuple(x.shape)}) is not "
+                           "supported, as in PyTorch; to invert a mask use `~mask` or mask.logical_not(), or "
+                           "convert it first: -mask.long()")
     return Neg.apply(x)
 
 

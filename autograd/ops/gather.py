@@ -201,7 +201,7 @@ def masked_fill(input, mask, value):
     broadcast_shapes("masked_fill (input and mask)", [input.shape, m.shape])
     if isinstance(value, Tensor):
         if value.ndim:
-            raise ValueError(f"masked_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+            raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
         if value.dtype.kind == "c" and input.dtype.kind != "c":
             _complex_value("masked_fill", input, value)
         value = value.astype(input.dtype)

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import UnsupportedDtypeError
 from ..bf16_dtype import is_bf16
 from ..linspace_steps import linspace_values
 from ..return_types import return_type
@@ -18,8 +19,8 @@ HistogramResult = return_type("histogram", ["hist", "bin_edges"])
 def _float_input(op, input):
     check_tensor(op, input)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
-                        "convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with .float()")
 
 
 def _bins(op, bins):

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import DtypeError, ShapeError
 from .. import autocast_state as autocast
 from .. import complex_forms
 from ..function import named
@@ -77,7 +78,7 @@ def index_fill(input, dim, index, value):
     d, idx = _checked_index("index_fill", input, dim, index)
     if isinstance(value, Tensor):
         if value.ndim:
-            raise ValueError(f"index_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+            raise ShapeError(f"index_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
         value = value.astype(input.dtype) if value.dtype != input.dtype else value
     elif not isinstance(value, numbers.Number):
         raise TypeError(f"index_fill: value must be a number or a 0-d tensor, got {type(value).__name__}")
@@ -101,6 +102,6 @@ def masked_select(input, mask):
     check_tensor("masked_select", input)
     check_tensor("masked_select", mask, "mask")
     if mask.dtype != np.bool_:
-        raise TypeError(f"masked_select: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
+        raise DtypeError(f"masked_select: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
     shape = broadcast_shapes("masked_select", [input.shape, mask.shape])
     return broadcast_to(input, shape)[broadcast_to(mask, shape)]

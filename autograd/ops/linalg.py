@@ -165,6 +165,10 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
     _check_dims("norm", dim, input.ndim)
     if dtype is not None:
         input = input.astype(dtype)
+    if input.dtype.kind in "biu":   # NumPy would give a truncated integer norm
+        raise DtypeError(f"norm: expects a floating point or complex tensor (as torch's linalg.vector_norm), got "
+                         f"{input.dtype} (shape {tuple(input.shape)}); convert it first: x.float().norm() or "
+                         f"pass dtype=torch.float32")
     if input.dtype.kind == "c":   # a complex tensor's norm is that of its moduli
         input = input.abs()
     if p in (None, "fro"):

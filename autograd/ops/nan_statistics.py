@@ -3,6 +3,7 @@ names and return types. Positions are found without a gradient; values are picke
 gradients flow to the elements chosen."""
 import numpy as np
 
+from ..errors import DtypeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -78,7 +79,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     op = "nanquantile"
     check_tensor(op, input)
     if input.dtype.kind != "f":
-        raise TypeError(f"{op}: expects a float tensor, got {input.dtype}; convert it with .float()")
+        raise DtypeError(f"{op}: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"{op}: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
     qs, one_q = _check_q(op, input, q)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
-from ..errors import IntegerDivisionError
+from ..errors import IntegerDivisionError, UnsupportedDtypeError
 from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
@@ -286,7 +286,7 @@ def frac(input):
     """The fractional part, input - trunc(input) (with input's sign)."""
     check_tensor("frac", input)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"frac: expects a float tensor, got {input.dtype}; convert it with .float()")
+        raise UnsupportedDtypeError(f"frac: expects a float tensor, got {input.dtype}; convert it with .float()")
     return named(sub(input, trunc(input)), "FracBackward0")
 
 

@@ -17,7 +17,7 @@ from .reduction import sum as _sum
 from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
 from .searching import triu_indices
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 
 
 def tensordot(a, b, dims=2):
@@ -149,7 +149,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise ShapeError(f"cdist: expects x1 (..., P, M) and x2 (..., R, M) with the same M, got shapes "
                          f"{x1.shape} and {x2.shape}")
     if (x1.dtype.kind != "f" and not is_bf16(x1.dtype)) or (x2.dtype.kind != "f" and not is_bf16(x2.dtype)):
-        raise TypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")
+        raise DtypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"cdist: p must be a non-negative number, got {p!r}")
     modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
@@ -220,7 +220,7 @@ def pdist(input, p=2):
     if input.ndim != 2:
         raise ValueError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"pdist: expects a float tensor, got {input.dtype}; convert with .float()")
+        raise DtypeError(f"pdist: expects a float tensor, got {input.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"pdist: p must be a non-negative number, got {p!r}")
     rows, cols = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)

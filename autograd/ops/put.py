@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import DtypeError
 from ..capture import state as capture
 from ..function import named
 from ..tensor import Tensor
@@ -68,7 +69,7 @@ def masked_scatter(input, mask, source):
     check_tensor("masked_scatter", mask, "mask")
     check_tensor("masked_scatter", source, "source")
     if mask.dtype != np.bool_:
-        raise TypeError(f"masked_scatter: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
+        raise DtypeError(f"masked_scatter: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
     _same_dtype("masked_scatter", input, source, "source")
     mask = broadcast_to(on_device_of(input, mask), input.shape)
     if capture.recorder is None or not source.numel():   # a compiled step reads no count: it could not replay it

@@ -8,7 +8,7 @@ import builtins
 import numpy as np
 
 from ..dtypes import get_default_dtype, is_floating
-from ..errors import EmptyReductionError
+from ..errors import DtypeError, EmptyReductionError
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -271,13 +271,23 @@ def _accumulated(input, dtype):
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    """Arithmetic mean over `dim` (integer input is averaged in the default float dtype)."""
+    """Arithmetic mean over `dim`; integer and bool input need a floating `dtype` (as PyTorch: DtypeError
+    otherwise)."""
     dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
+    _refuse_integers("mean", input, "x.float().mean() or x.mean(dtype=torch.float32)")
     if not is_floating(input.dtype):
         input = input.astype(get_default_dtype())
     return named(Mean.apply(input, axis=dim, keepdims=keepdim), "MeanBackward0" if dim is None else "MeanBackward1")
+
+
+def _refuse_integers(op, input, fix):
+    """DtypeError (a RuntimeError, as PyTorch's) for an integer or bool `input` to `op`, whose result PyTorch
+    defines for floating and complex tensors only."""
+    if input.dtype.kind in "biu":
+        raise DtypeError(f"{op}(): input must be a floating point or complex tensor (as in PyTorch), "
+                         f"got {input.dtype} (shape {tuple(input.shape)}); convert it first: {fix}")
 
 
 def _correction(op, unbiased, correction, ddof):
@@ -302,6 +312,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     whole = dim is None and axis is None
     dim, keepdim = _reduction_args("var", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("var", unbiased, correction, ddof)
+    _refuse_integers("var", input, "x.float().var()")
     if input.dtype.kind == "c":   # the mean of |z - mean|^2: the parts' variances added
         return add(var(input.real, dim, keepdim=keepdim, correction=ddof),
                    var(input.imag, dim, keepdim=keepdim, correction=ddof))
@@ -315,6 +326,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     whole = dim is None and axis is None
     dim, keepdim = _reduction_args("std", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     ddof = _correction("std", unbiased, correction, ddof)
+    _refuse_integers("std", input, "x.float().std()")
     if input.dtype.kind == "c":
         return sqrt(var(input, dim, keepdim=keepdim, correction=ddof))
     return Std.apply(input, axis=dim, ddof=ddof, keepdims=keepdim, whole=whole)

@@ -5,7 +5,7 @@ import math
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
-from ..errors import ArgumentRangeError
+from ..errors import ArgumentRangeError, ComplexUnsupportedError
 from ..function import Function, named
 from .. import autocast_state as autocast
 from .dims import check_tensor
@@ -63,8 +63,8 @@ class ClampMax(ClampBound):
 def _rounded(op, x, decimals=0):
     check_tensor(op, x)
     if x.dtype.kind == "c":
-        raise TypeError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the parts: "
-                        f"ag.complex(x.real.{op}(), x.imag.{op}())")
+        raise ComplexUnsupportedError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the "
+                                      f"parts: ag.complex(x.real.{op}(), x.imag.{op}())")
     if x.dtype.kind != "f" and not is_bf16(x.dtype):
         return x.clone()
     return Rounding.apply(x, op, decimals)

@@ -3,6 +3,7 @@ logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked
 gradients flow to the positions chosen."""
 import numpy as np
 
+from ..errors import DtypeError
 from ..bf16_dtype import is_bf16
 from ..dtypes import get_default_dtype, is_floating
 from .. import complex_forms
@@ -108,7 +109,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         return autocast.run("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     check_tensor("quantile", input)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
+        raise DtypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"quantile: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
     scalar_q = not isinstance(q, Tensor)
@@ -265,7 +266,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=N
     check_tensor("nanmean", input)
     dim, keepdim = resolve("nanmean", dim, axis, keepdim, keepdims)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")
+        raise DtypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")
     x = input if dtype is None else input.astype(dtype)
     present = (~isnan(x)).astype(x.dtype)
     return div(nansum(x, dim, keepdim), _sum(present, dim, keepdim))

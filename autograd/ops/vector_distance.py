@@ -9,8 +9,9 @@ from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
+from ..dtypes import get_default_dtype
 from ..function import named
-from ..errors import DimRangeError, ShapeError
+from ..errors import DimRangeError, DtypeError, ShapeError
 from ..tensor import Tensor
 
 
@@ -37,8 +38,8 @@ def float_pair(x1, x2, op, names=("x1", "x2"), complex_ok=False):
         check_tensor(op, t, name)
     if (x1.dtype.kind not in "fV" or x2.dtype.kind not in "fV") and not (complex_ok and x1.dtype.kind in "fc"
                                                                and x2.dtype.kind in "fc"):
-        raise TypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert one with "
-                        ".to(other.dtype)")
+        raise DtypeError(f"{op}: expects float tensors, got {x1.dtype} and {x2.dtype}; convert one with "
+                         ".to(other.dtype)")
     try:
         return _broadcast_shape(x1.shape, x2.shape)
     except ValueError:
@@ -68,10 +69,26 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return _sum(mul(div(x1, _clamped_norm(x1, dim, eps)), div(x2, _clamped_norm(x2, dim, eps))), dim)
 
 
+def _integers_as_floats(x1, x2):
+    """x1 and x2 with integer and bool tensors in the other's floating dtype, or the default float dtype when
+    both are integers: PyTorch's pairwise_distance takes integer vectors."""
+    if not (isinstance(x1, Tensor) and isinstance(x2, Tensor)):
+        return x1, x2
+    ints = [t.dtype.kind in "biu" for t in (x1, x2)]
+    if all(ints):
+        return x1.astype(get_default_dtype()), x2.astype(get_default_dtype())
+    if ints[0]:
+        return x1.astype(x2.dtype), x2
+    if ints[1]:
+        return x1, x2.astype(x1.dtype)
+    return x1, x2
+
+
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """The p-norm of x1 - x2 + eps along the last dimension (x1 and x2 broadcast)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("pairwise_distance", pairwise_distance, x1, x2, p, eps, keepdim)
+    x1, x2 = _integers_as_floats(x1, x2)
     shape = float_pair(x1, x2, "pairwise_distance", complex_ok=True)
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")

@@ -243,9 +243,11 @@ def _collate(values, field):
                             f"{type(odd).__name__} values; give every example the same kind of value, or pass a "
                             "collate_fn")
         return _stack(values, field)
-    raise TypeError(f"DataLoader: field {_name(field)} holds {type(first).__name__}, which default_collate cannot "
-                    "batch (it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); "
-                    "pass a collate_fn")
+    where = "the example" if field is None else f"field {field!r}"
+    forgot = " (does the dataset's __getitem__ miss a return?)" if first is None and field is None else ""
+    raise TypeError(f"DataLoader: {where} holds {type(first).__name__}{forgot}, which default_collate cannot batch "
+                    "(it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); pass a "
+                    "collate_fn")
 
 
 def _same_kind(first, fields, build):

@@ -2,7 +2,7 @@
 import numbers
 
 from autograd.bf16_dtype import is_bf16
-from autograd.errors import DtypeError, ShapeError
+from autograd.errors import DtypeError, ShapeError, UnsupportedDtypeError
 
 
 def pair(value, name, op, minimum=0):
@@ -37,6 +37,14 @@ def single(value, name, op, minimum=0):
     if value < minimum:
         raise ShapeError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(value)
+
+
+def floating_input(op, input):
+    """UnsupportedDtypeError (a NotImplementedError, as PyTorch's "not implemented for 'Long'") for an integer or
+    bool input to a normalisation, whose statistics NumPy would compute and then truncate to integers."""
+    if input.dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: not implemented for an {input.dtype} input (shape {tuple(input.shape)}): "
+                                    f"normalising needs a floating-point tensor; convert it with x.float()")
 
 
 def same_dtype(op, input, kind=DtypeError, **params):

@@ -22,7 +22,7 @@ def relu(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, negative_slope * x otherwise (into x with `inplace`)."""
-    check_tensor("leaky_relu", input)
+    _float_input("leaky_relu", input)   # NumPy fails deep inside on integers (PyTorch: not implemented)
     return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), input, inplace)
 
 

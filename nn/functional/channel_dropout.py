@@ -5,6 +5,7 @@
 import warnings
 
 import autograd as ag
+from autograd.errors import DtypeError
 from autograd.ops.dims import check_tensor
 
 
@@ -16,7 +17,8 @@ def _feature_dropout(input, p, training, op):
     if not training or p == 0.0:
         return input
     if input.dtype.kind not in "fV":   # 'V': bfloat16
-        raise TypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape {input.shape})")
+        raise DtypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape {input.shape}); convert it "
+                         "with .float()")
     shape = input.shape[:2] + (1,) * (input.ndim - 2)
     if p == 1.0:
         return input * ag.zeros(*shape, dtype=input.dtype, device=input.device)

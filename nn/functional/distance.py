@@ -4,7 +4,7 @@ import numbers
 
 import autograd as ag
 from autograd.ops import vector_distance as _vd
-from autograd.errors import DimRangeError
+from autograd.errors import DimRangeError, DtypeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -33,7 +33,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     """input divided by its p-norm along `dim`, the norm raised to at least eps (so zero vectors stay zero)."""
     check_tensor("normalize", input)
     if input.dtype.kind not in "fcV":   # 'V': bfloat16
-        raise TypeError(f"normalize: expects a float or complex tensor, got {input.dtype}")
+        raise DtypeError(f"normalize: expects a float or complex tensor, got {input.dtype} (shape "
+                         f"{tuple(input.shape)}); convert it with .float()")
     if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
         raise ValueError(f"normalize: p must be a positive number or math.inf, got {p!r}")
     dim = _dim(dim, input.ndim, "normalize")

@@ -4,6 +4,7 @@ a composite."""
 import math
 
 import autograd as ag
+from autograd.errors import DtypeError
 from autograd.ops.dropout import Dropout
 from autograd.ops.dims import check_tensor
 
@@ -20,7 +21,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0.0:
         return input
     if input.dtype.kind not in "fV":   # 'V': bfloat16
-        raise TypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape})")
+        raise DtypeError(f"dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); convert "
+                         "it with .float()")
     return _maybe_inplace("dropout", lambda t: Dropout.apply(t, float(p)), input, inplace)
 
 
@@ -49,7 +51,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if not training or p == 0.0 or input.size == 0:
         return input
     if input.dtype.kind not in "fV":   # 'V': bfloat16
-        raise TypeError(f"alpha_dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
+        raise DtypeError(f"alpha_dropout: input must be a float tensor, got {input.dtype} (shape {input.shape}); "
                         "convert it with .float()")
     return _maybe_inplace("alpha_dropout", lambda t: _alpha_dropout(t, float(p)), input, inplace)
 
@@ -78,6 +80,6 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
         raise ValueError(f"feature_alpha_dropout: needs an input with at least 2 dims (N, C, *), got shape "
                          f"{tuple(input.shape)}")
     if input.dtype.kind not in "fV":   # 'V': bfloat16
-        raise TypeError(f"feature_alpha_dropout: input must be a float tensor, got {input.dtype} (shape "
+        raise DtypeError(f"feature_alpha_dropout: input must be a float tensor, got {input.dtype} (shape "
                         f"{input.shape}); convert it with .float()")
     return _maybe_inplace("feature_alpha_dropout", lambda t: _feature_alpha_dropout(t, float(p)), input, inplace)

@@ -12,7 +12,7 @@ import numpy as np
 from autograd.function import named
 from autograd.ops.resample import resample
 from autograd.ops.dims import check_tensor
-from autograd.errors import ShapeError, UnsupportedError
+from autograd.errors import ShapeError, UnsupportedDtypeError, UnsupportedError
 
 from .interpolate_antialias import antialias_plan
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
@@ -143,7 +143,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError(f"interpolate: align_corners applies only to the linear and bicubic modes, not {mode!r}; "
                          "leave it None")
     if input.dtype.kind not in "fV":   # 'V': bfloat16
-        raise TypeError(f"interpolate: expects a float input, got {input.dtype}")
+        raise UnsupportedDtypeError(f"interpolate: expects a float input, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with .float()")
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
     if min(sizes) <= 0 or min(input.shape[2:]) <= 0:
         raise ShapeError(f"interpolate: input and output sizes must be greater than 0, got input {input.shape} and "

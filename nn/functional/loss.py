@@ -15,7 +15,8 @@ from autograd import complex_forms
 
 from .activation import log_softmax
 from .regression_targets import broadcast_target, weighted
-from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
+from autograd.errors import (ArgumentRangeError, ComplexUnsupportedError, DtypeError, ShapeError,
+                             UnsupportedDtypeError)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -61,6 +62,15 @@ def _same_shape(op, input, target):
     return target
 
 
+def _not_both_integers(op, input, target):
+    """UnsupportedDtypeError for an integer (or bool) input and target: PyTorch computes a regression loss for them
+    in neither dtype ("not implemented for 'Long'"); one floating side is enough."""
+    if input.dtype.kind in "biu" and getattr(target, "dtype", np.dtype(float)).kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: not implemented for an integer input and target (input {input.dtype} "
+                                    f"{tuple(input.shape)}, target {target.dtype} {tuple(target.shape)}); the loss "
+                                    f"is computed in floating point: pass input.float() (or target.float())")
+
+
 def _broadcastable(op, input, target):
     """`target` as a Tensor when its shape broadcasts with input's (PyTorch's kl_div broadcasts them silently)."""
     target = target if isinstance(target, Tensor) else ag.tensor(target, device=input.device, dtype=input.dtype)
@@ -81,9 +91,11 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         return autocast.run("mse_loss", mse_loss, input, target, reduction=reduction, weight=weight)
     check_tensor("mse_loss", input)
     check_tensor("mse_loss", target, "target")
+    _not_both_integers("mse_loss", input, target)
     if input.dtype.kind == "c" or target.dtype.kind == "c":
-        raise TypeError(f"mse_loss: complex tensors are not supported (got {input.dtype} and {target.dtype}), as in "
-                        "PyTorch; use ((input - target).abs() ** 2).mean() for the mean squared modulus")
+        raise ComplexUnsupportedError(f"mse_loss: complex tensors are not supported (got {input.dtype} and {target.dtype}), as in "
+                                      "PyTorch; use ((input - target).abs() ** 2).mean() for the mean squared "
+                                      "modulus")
     diff = input - broadcast_target("mse_loss", input, target)
     if weight is not None:
         return weighted("mse_loss", diff * diff, weight, input, reduction)
@@ -98,6 +110,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
         return autocast.run("l1_loss", l1_loss, input, target, reduction=reduction, weight=weight)
     check_tensor("l1_loss", input)
     check_tensor("l1_loss", target, "target")
+    _not_both_integers("l1_loss", input, target)
     err = ag.abs(input - broadcast_target("l1_loss", input, target))
     if weight is not None:
         return weighted("l1_loss", err, weight, input, reduction)
@@ -111,6 +124,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         return autocast.run("huber_loss", huber_loss, input, target, reduction, delta, weight=weight)
     check_tensor("huber_loss", input)
     check_tensor("huber_loss", target, "target")
+    _not_both_integers("huber_loss", input, target)
     if not delta > 0:   # a zero delta would make every term 0: PyTorch refuses it
         raise ArgumentRangeError(f"huber_loss: delta must be positive, got {delta!r}; it is the error size where the "
                                  "loss turns from quadratic to linear (1.0 by default)")
@@ -219,6 +233,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                             reduction=reduction, label_smoothing=label_smoothing)
     check_tensor("cross_entropy", input)
     check_tensor("cross_entropy", target, "target")
+    _float_scores("cross_entropy", input, "logits")
     _check_reduction("cross_entropy", reduction)
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
@@ -314,6 +329,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         return autocast.run("nll_loss", nll_loss, input, target, weight, ignore_index=ignore_index, reduction=reduction)
     check_tensor("nll_loss", input)
     check_tensor("nll_loss", target, "target")
+    _float_scores("nll_loss", input, "log-probabilities")
     if complex_forms.active:
         complex_forms.refuse('nll_loss', input, weight)
     _check_reduction("nll_loss", reduction)
@@ -340,6 +356,15 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     else:
         loss = loss.reshape(expected) if reduction == "none" else loss.sum()
     return named(loss, _nll_name(input))
+
+
+def _float_scores(op, input, what):
+    """UnsupportedDtypeError (PyTorch: "not implemented for 'Long'") for integer or bool scores, which NumPy would
+    take and give a loss for."""
+    if input.dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: input (shape {tuple(input.shape)}) is {input.dtype}, but it holds the "
+                                    f"{what}, which must be floating point; convert it with input.float() (or, if "
+                                    f"input and target were swapped: {op}(scores, class_indices))")
 
 
 def _nll_name(input):
@@ -461,6 +486,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return autocast.run("smooth_l1_loss", smooth_l1_loss, input, target, size_average, reduce, reduction, beta)
     check_tensor("smooth_l1_loss", input)
     check_tensor("smooth_l1_loss", target, "target")
+    _not_both_integers("smooth_l1_loss", input, target)
     if complex_forms.active:
         complex_forms.refuse('smooth_l1_loss', input, target)
     if beta < 0:

@@ -16,7 +16,7 @@ from .activation import softmax
 from .attention import scaled_dot_product_attention
 from .dropout import dropout
 from .linear import linear
-from autograd.errors import ArgumentError, ShapeError
+from autograd.errors import ArgumentError, ArgumentTypeError, ShapeError
 
 _OP = "multi_head_attention_forward"
 
@@ -232,7 +232,8 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
 def _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, dtype):
     for name, m in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
         if m is not None and m.dtype != np.bool_ and m.dtype.kind != "f":
-            raise TypeError(f"{_OP}: {name} must be bool (True = masked) or float (added), got {m.dtype}")
+            raise ArgumentTypeError(f"{_OP}: {name} must be bool (True = masked) or float (added), got {m.dtype} "
+                                    f"(shape {tuple(m.shape)}); convert it: {name}.bool()")
         if m is not None and m.dtype.kind == "f" and m.dtype not in (dtype, np.dtype(np.float32)):
             raise TypeError(f"{_OP}: {name} is {m.dtype} but the query is {dtype}; a float mask is added to the "
                             f"scores, so it must be float32 or the query's dtype: pass {name}.to({dtype}) (or a "

@@ -7,7 +7,7 @@ from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import BatchNorm, LayerNorm
 from autograd import autocast_state as autocast
 
-from ._args import half_input_float_params, same_dtype
+from ._args import floating_input, half_input_float_params, same_dtype
 from autograd.errors import ShapeError
 
 
@@ -21,6 +21,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     op = "batch_norm"
     check_tensor(op, input)
+    floating_input(op, input)
     if input.ndim < 2:
         raise ValueError(f"{op}: expects an input (N, C, ...) with at least 2 dimensions, got shape {input.shape}")
     channels = input.shape[1]
@@ -80,6 +81,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     normalized_shape = tuple(normalized_shape)
     n = len(normalized_shape)
     check_tensor(op, input)
+    floating_input(op, input)
     if n == 0 or input.ndim < n or input.shape[input.ndim - n:] != normalized_shape:
         raise ShapeError(f"{op}: normalized_shape {normalized_shape} must equal the last dimensions of the "
                          f"input, got input shape {input.shape}")

@@ -5,6 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
+from autograd.errors import UnsupportedDtypeError
 from autograd.ops.dims import check_tensor
 
 
@@ -33,8 +34,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         if tuple(weight.shape) != shape:
             raise ValueError(f"{op}: weight has shape {tuple(weight.shape)}, expected normalized_shape {shape}")
     if input.dtype.kind not in "fc" and not is_bf16(input.dtype):   # complex: x / sqrt(mean(x * x) + eps), unconjugated, as PyTorch's
-        raise TypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
-                        "convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with .float()")
     compute = np.dtype(np.float32) if input.dtype == np.float16 or is_bf16(input.dtype) else input.dtype
     x = input if compute == input.dtype else input.astype(compute)
     if input.size == 0:   # a mean over nothing: skip it, keeping weight in the graph (zero gradient)

@@ -15,7 +15,7 @@ from autograd.ops.normalization import LayerNorm
 from autograd.function import named
 from autograd import autocast_state as autocast
 
-from ._args import half_input_float_params, same_dtype
+from ._args import floating_input, half_input_float_params, same_dtype
 
 
 def _standardise(x, rows, eps):
@@ -63,6 +63,7 @@ def native_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         return autocast.run("group_norm", native_group_norm, input, num_groups, weight, bias, eps)
     op = "group_norm"
     check_tensor(op, input)
+    floating_input(op, input)
     if input.ndim < 2:
         raise ShapeError(f"{op}: expects an input (N, C, *) with at least 2 dimensions, got shape {input.shape}")
     channels = input.shape[1]
@@ -97,6 +98,7 @@ def native_instance_norm(input, running_mean=None, running_var=None, weight=None
     """
     op = "instance_norm"
     check_tensor(op, input)
+    floating_input(op, input)
     if input.ndim < 3:
         raise ValueError(f"{op}: expects an input (N, C, *spatial) with at least 3 dimensions, got shape "
                          f"{input.shape}")

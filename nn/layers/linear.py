@@ -35,10 +35,31 @@ class Linear(Module):
             if shape and shape[-1] == self.in_features:
                 raise
             raise ShapeError(f"{self!r}: expected input with {self.in_features} features in its last dimension, "
-                             f"got shape {shape}") from None
+                             f"got shape {shape}{_products(shape, self.weight.shape)}{_flatten_hint(shape, self)}"
+                             ) from None
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+def _products(shape, weight_shape):
+    """PyTorch's words for the mismatch (the rows its matmul sees), so that a search for them finds the fix."""
+    if len(shape) < 1:
+        return ""
+    rows = math.prod(shape[:-1])
+    return (f" (PyTorch: mat1 and mat2 shapes cannot be multiplied ({rows}x{shape[-1]} and "
+            f"{weight_shape[1]}x{weight_shape[0]}))")
+
+
+def _flatten_hint(shape, layer):
+    """The fix for an image-like batch (N, C, H, W) fed to a Linear without flattening it."""
+    if len(shape) < 3:
+        return ""
+    flat = math.prod(shape[1:])
+    fits = ("; it has exactly that many" if flat == layer.in_features else
+            f" (Linear({flat}, {layer.out_features}) takes them)")
+    return (f"; to feed each sample's {shape[1:]} values to the layer, flatten it first: x.flatten(1) or "
+            f"nn.Flatten() before the Linear gives ({shape[0]}, {flat}){fits}")
 
 
 #: the Keras-style name of the same class (nn.keras.layers.Dense is the Keras layer with `units`)

@@ -64,7 +64,9 @@ def test_integer_tensor_with_python_numbers(device):
     i = ag.tensor([1, 2, 3], device=device)
     assert (i + 1).dtype == np.int64 and (i * 2).dtype == np.int64
     assert (i + 0.5).dtype == np.float32 and (i / 2).dtype == np.float32
-    assert ag.mean(i).dtype == np.float32
+    assert ag.mean(i, dtype=ag.float32).dtype == np.float32 and i.float().mean().dtype == np.float32
+    with pytest.raises(RuntimeError, match=r"mean\(\): input must be a floating point .* int64"):
+        ag.mean(i)   # as PyTorch: the mean of integers needs a floating dtype
     np.testing.assert_allclose((i / 2).numpy(), [0.5, 1.0, 1.5])
 
 

@@ -357,12 +357,14 @@ def test_a_seeded_pytorch_training_script_prints_pytorchs_numbers(tmp_path):
     assert runs[0].stdout == runs[1].stdout
 
 
-def test_a_generator_draws_for_a_non_float_dtype_as_the_device_does():
-    # both through draw_dtype: float64 draws cast (an integer rand is zeros), not NumPy's finfo error
+def test_a_draw_for_a_non_float_dtype_is_refused_with_or_without_a_generator():
+    # as PyTorch ("not implemented for 'Long'"): an integer rand was NumPy's truncation to zeros before
     for dtype in (ag.int64, ag.int32):
-        np.testing.assert_array_equal(ag.rand(4, dtype=dtype, generator=ag.Generator()).numpy(),
-                                      ag.rand(4, dtype=dtype).numpy())
-        assert ag.randn(3, dtype=dtype, generator=ag.Generator()).dtype == dtype
+        for kwargs in ({}, {"generator": ag.Generator()}):
+            with pytest.raises(NotImplementedError, match=f"rand: draws floating-point numbers.*{np.dtype(dtype)}"):
+                ag.rand(4, dtype=dtype, **kwargs)
+            with pytest.raises(NotImplementedError, match="randn: .*torch.randint"):
+                ag.randn(3, dtype=dtype, **kwargs)
 
 
 @pytest.mark.parametrize("dtype,tdtype", DTYPES)
