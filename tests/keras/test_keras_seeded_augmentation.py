@@ -221,3 +221,25 @@ CHANNELS_FIRST = {   # made directly: some of Keras's configs drop the seed, and
 @pytest.mark.parametrize("name", sorted(CHANNELS_FIRST))
 def test_channels_first_layers_give_kerass_images(name):
     assert_same_calls(CHANNELS_FIRST[name], photos((3, 3, 7, 6)), atol=5e-4, rtol=1e-5)
+
+
+MIXING = {
+    "mix_up": lambda k: k.layers.MixUp(alpha=0.4, seed=5),
+    "mix_up_alpha_2": lambda k: k.layers.MixUp(alpha=2.0, seed=8),
+    "cut_mix": lambda k: k.layers.CutMix(seed=5),
+    "cut_mix_factor_pair": lambda k: k.layers.CutMix((0.3, 0.9), seed=2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIXING))
+def test_mix_up_and_cut_mix_give_kerass_images_and_labels(name):
+    import torch
+    K = real_keras()
+    x, labels = photos((6, 7, 5, 3)), np.eye(3, dtype=np.float32)[np.arange(6) % 3]
+    assert_same_calls(MIXING[name], x, atol=1e-4, rtol=1e-5)
+    theirs, ours = MIXING[name](K), MIXING[name](keras)
+    for _ in range(2):
+        expected = theirs({"images": torch.tensor(x), "labels": torch.tensor(labels)}, training=True)
+        got = ours({"images": x, "labels": labels}, training=True)
+        for key in ("images", "labels"):
+            np.testing.assert_allclose(got[key].numpy(), _np(expected[key]), rtol=1e-5, atol=1e-4)

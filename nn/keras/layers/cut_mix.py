@@ -1,11 +1,15 @@
 """keras.layers.CutMix: in training, each image of a batch gets a box pasted from the image at a random
 permutation of the batch, and (given {"images": ..., "labels": ...}) its label becomes w * its own + (1 - w) *
 the partner's, w = 1 - box area / image area, as Keras 3 computes them (alpha ~ U(factor) + 1e-6, a box of
-side ratio sqrt(1 - Beta(alpha, alpha)) at a uniform position, per image). One image (rank 3) passes through."""
+side ratio sqrt(1 - Beta(alpha, alpha)) at a uniform position, per image), with Keras's own draws from the
+layer's SeedGenerator in Keras's order (alpha, the Beta weights, the x starts, the y starts, the permutation).
+One image (rank 3) passes through."""
 import numpy as np
 
 import autograd as ag
 
+from .. import random as keras_random
+from .augmentation import keras_uniform
 from .color_augmentation import _ColorLayer, _base_factor
 
 
@@ -20,19 +24,21 @@ class CutMix(_ColorLayer):
         self.built = True
 
     def _boxes(self, batch, height, width):
-        alpha = np.float32(self._rng.uniform(*self.factor)) + np.float32(1e-6)
-        ratio = np.sqrt(1.0 - self._rng.beta(alpha, alpha, batch)).astype(np.float32)
+        dtype = self.compute_dtype
+        alpha = keras_uniform(self, (), self.factor[0], self.factor[1], dtype) + np.float32(1e-6)
+        mix = keras_random.beta((batch,), alpha, alpha, dtype=dtype, seed=self.generator).numpy()
+        ratio = np.sqrt(np.float32(1) - mix)
         corners = []
         for length in (width, height):
-            crop = ratio * length
-            start = self._rng.uniform(0, 1, batch).astype(np.float32) * (length - crop)
+            crop = ratio * np.float32(length)
+            start = keras_uniform(self, (batch,), 0, 1, dtype) * (np.float32(length) - crop)
             corners += [start, start + crop]
         x0, x1, y0, y1 = corners
         rows, cols = np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32)
         inside = ((cols[None, None, :] >= x0[:, None, None]) & (cols[None, None, :] < x1[:, None, None])
                   & (rows[None, :, None] >= y0[:, None, None]) & (rows[None, :, None] < y1[:, None, None]))
-        weight = 1.0 - (x1 - x0) * (y1 - y0) / (width * height)
-        return inside, weight.astype(np.float32)
+        weight = np.float32(1) - (x1 - x0) * (y1 - y0) / np.float32(width * height)
+        return inside, weight
 
     def call(self, inputs, training=True):
         data = dict(inputs) if isinstance(inputs, dict) else {"images": inputs}
@@ -44,7 +50,7 @@ class CutMix(_ColorLayer):
             last = self.data_format == "channels_last"
             batch, height, width = images.shape[0], images.shape[1 if last else 2], images.shape[2 if last else 3]
             inside, weight = self._boxes(batch, height, width)
-            order = ag.tensor(self._rng.permutation(batch), device=images.device)
+            order = keras_random.shuffle(ag.arange(batch, dtype=ag.int32), seed=self.generator).to(images.device)
             mask = ag.tensor(inside[..., None] if last else inside[:, None], device=images.device)
             data["images"] = ag.where(mask, images.index_select(0, order), images)
             if "labels" in data:

@@ -1,10 +1,12 @@
 """keras.layers.MixUp: in training, each image (and, given {"images": ..., "labels": ...}, its label) becomes
 w * itself + (1 - w) * the image at a random permutation of the batch, w ~ Beta(alpha, alpha) per image, as
-Keras 3 mixes them; the permutation and weights come from the layer's own generator (`seed`)."""
+Keras 3 mixes them, with Keras's own draws: the permutation (keras.random.shuffle) and then the weights
+(keras.random.beta), seeded by the layer's SeedGenerator."""
 import numpy as np
 
 import autograd as ag
 
+from .. import random as keras_random
 from .color_augmentation import _ColorLayer
 
 
@@ -27,10 +29,10 @@ class MixUp(_ColorLayer):
             return inputs
         single = images.ndim == 3
         batch = 1 if single else images.shape[0]
-        order = self._rng.permutation(batch)
-        weight = self._rng.beta(self.alpha, self.alpha, batch).astype(np.float32)
+        order = keras_random.shuffle(ag.arange(batch, dtype=ag.int64), seed=self.generator).numpy()
+        weight = keras_random.beta((batch,), self.alpha, self.alpha, seed=self.generator).numpy()
         index = ag.tensor(order, device=images.device)
-        w = ag.tensor(weight, device=images.device)
+        w = ag.tensor(weight.astype(np.float32), device=images.device)
         x = self._float(images.unsqueeze(0) if single else images)
         mixed = w.reshape(-1, 1, 1, 1) * x + (1.0 - w.reshape(-1, 1, 1, 1)) * x.index_select(0, index)
         data["images"] = mixed.squeeze(0) if single else mixed
