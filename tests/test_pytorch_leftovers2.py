@@ -31,9 +31,11 @@ def outcome(call):
 def _plain(value):
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return "nan"   # NaN compares unequal to itself
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    return np.round(np.asarray(value.detach().numpy(), dtype=np.float64), 10).tolist()
+    return _plain(np.round(np.asarray(value.detach().numpy(), dtype=np.float64), 10).tolist())
 
 
 def same(scenario):
@@ -402,5 +404,41 @@ def test_parameter_containers_hold_plain_values(case):
     theirs = outcome(lambda: CONTAINER_CASES[case](*LIBS["torch"]))
     if mine[0] == "error":   # the same exception type; the messages are deepgrad's own where they differ
         assert theirs[0] == "error" and mine[1] == theirs[1], (mine, theirs)
+    else:
+        assert mine == theirs
+
+
+# ----- 4. softshrink / hardshrink at NaN and inf -------------------------------------------------------------
+# Seven elements: PyTorch's CPU kernels run their scalar loop below one vector's width, whose rule deepgrad
+# follows on every size (gradient 1 at NaN, as PyTorch's CUDA kernels too); PyTorch's vectorised lanes give 0 there
+# and +0 in the dead zone where the scalar loop gives a signed zero, so larger tensors differ by CPU vector width.
+SHRINK_VALUES = [float("nan"), float("inf"), float("-inf"), 0.5, -0.5, 0.3, -2.0]
+DEVICES = ["cpu"] + (["numba"] if "numba" in __import__("backends").available() else [])
+
+
+def _shrink(name, lambd, dtype, module, device):
+    def scenario(lib, fwad, func):
+        kwargs = {"device": device} if lib is ag else {}
+        x = lib.tensor(SHRINK_VALUES, dtype=getattr(lib, dtype), requires_grad=True, **kwargs)
+        if module:
+            y = getattr(_nn(lib), name.capitalize())(lambd)(x)
+        else:
+            y = getattr(_nn(lib).functional, name)(x, lambd)
+        return y, lib.autograd.grad(y.sum(), x)[0]
+    return scenario
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ["softshrink", "hardshrink"])
+@pytest.mark.parametrize("lambd", [0.5, 0.0, -1.0, float("inf"), float("nan"), 1e39])
+@pytest.mark.parametrize("module", [False, True])
+def test_shrink_at_nan_and_inf(device, dtype, name, lambd, module):
+    scenario = _shrink(name, lambd, dtype, module, device)
+    mine = outcome(lambda: scenario(*LIBS["ag"]))
+    theirs = outcome(lambda: scenario(*LIBS["torch"]))
+    if theirs[0] == "error":   # PyTorch's type (RuntimeError); the message is deepgrad's, naming the range
+        assert mine[0] == "error" and mine[1] == "ArgumentRangeError", (mine, theirs)   # a RuntimeError too
+        assert ("lambda must be in range" in mine[2]) if name == "softshrink" else ("overflow" in mine[2])
     else:
         assert mine == theirs

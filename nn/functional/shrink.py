@@ -4,6 +4,7 @@ import autograd as ag
 from autograd.function import named
 from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
+from autograd.errors import ArgumentRangeError
 from autograd.ops.dims import check_tensor
 
 from .activation import _float_input, _maybe_inplace
@@ -13,13 +14,22 @@ def softshrink(input, lambd=0.5):
     """x - lambd above lambd, x + lambd below -lambd, 0 between; gradient 1 outside [-lambd, lambd],
     0 inside and at its ends (as PyTorch)."""
     _float_input("softshrink", input)
-    if not lambd >= 0:
-        raise ValueError(f"softshrink: lambd must be >= 0 (the half-width of the band set to 0), got {lambd}")
+    top = ag.finfo(input.dtype).max
+    if not 0 <= lambd <= top:   # NaN and inf fail too, as in PyTorch
+        raise ArgumentRangeError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, "
+                                 f"but found {float(lambd):g}; lambd is the half-width of the band set to 0, a finite "
+                                 "number >= 0")
     return named(input - ag.clamp(input, -lambd, lambd), "SoftshrinkBackward0")
 
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
+    if isinstance(input, ag.Tensor) and input.dtype.kind in "fV" and abs(lambd) != float("inf"):
+        top = ag.finfo(input.dtype).max
+        if abs(lambd) > top:   # PyTorch converts lambd to the input's dtype first, and refuses an overflow
+            raise ArgumentRangeError(f"hardshrink: lambd={float(lambd):g} cannot be converted to {input.dtype} without "
+                                     f"overflow (its largest value is {top:g}); pass a smaller lambd, or inf to "
+                                     "zero every finite value")
     return _forms.hardshrink(input, lambd)
 
 
