@@ -82,6 +82,12 @@ class ArgumentTypeError(TypeError, AssertionError):
     in MultiheadAttention): a TypeError, as deepgrad raised before, and an AssertionError as PyTorch's."""
 
 
+class SizeTypeError(TypeError, ValueError):
+    """A size argument that is not a whole number (a kernel_size of 2.5, a stride given as a string): a TypeError
+    as PyTorch's argument parser raises ("must be tuple of ints, not float"), and a ValueError as deepgrad raised
+    before."""
+
+
 def out_of_memory(cls, args, exc):
     """An OutOfMemoryError naming the op, its inputs' shapes and devices and what to try, made from `exc` (a
     NumPy or CuPy MemoryError)."""

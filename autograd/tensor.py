@@ -253,8 +253,10 @@ class Tensor:
         return self.shape[0]
 
     def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        if not self.ndim:   # len() would name itself in the error
+            raise TypeError("iteration over a 0-d tensor; use t.item() for its value, or t.reshape(1) for a "
+                            "one-element sequence")
+        return (self[i] for i in range(len(self)))
 
     __hash__ = object.__hash__
 

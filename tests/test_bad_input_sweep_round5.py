@@ -230,6 +230,23 @@ SHAPES = [
     ("negative_index_past_dim_1", "torch.randn(2, 3)[:, -4]", IndexError, IndexError, ("index -4", "axis 1")),
     ("embedding_index_minus_1", "nn.Embedding(10, 3)(torch.tensor([[1, -1]]))", IndexError, IndexError,
      ("embedding", "-1", "num_embeddings=10")),
+    ("index_with_a_float_tensor", "torch.ones(3)[torch.tensor([1.0])]", IndexError, IndexError,
+     ("float32", "(1,)", "idx.long()")),
+    ("iterate_a_0d_tensor", "list(torch.tensor(1.0))", TypeError, TypeError,
+     ("iteration over a 0-d tensor", ".item()")),
+    ("max_pool2d_kernel_2_5", "F.max_pool2d(torch.randn(1, 1, 4, 4), 2.5)", TypeError, ValueError,
+     ("max_pool2d", "kernel_size", "2.5")),
+    ("MaxPool2d_kernel_as_a_string", "nn.MaxPool2d('2')(torch.randn(1, 1, 4, 4))", TypeError, ValueError,
+     ("max_pool2d", "kernel_size", "'2'")),
+    ("avg_pool2d_kernel_pair_with_a_float", "F.avg_pool2d(torch.randn(1, 1, 4, 4), (2, 2.0))", TypeError, ValueError,
+     ("avg_pool2d", "(2, 2.0)")),
+    ("conv2d_stride_1_5", "F.conv2d(torch.randn(1, 1, 4, 4), torch.randn(1, 1, 2, 2), stride=1.5)", TypeError,
+     ValueError, ("conv2d", "stride", "1.5")),
+    ("Conv2d_kernel_2_5", "nn.Conv2d(1, 1, 2.5)", TypeError, ValueError, ("Conv2d", "kernel_size", "2.5")),
+    ("Conv2d_kernel_pair_with_a_float", "nn.Conv2d(1, 1, (2.5, 2))", TypeError, ValueError,
+     ("Conv2d", "kernel_size", "(2.5, 2)")),
+    ("conv3d_stride_1_5", "F.conv3d(torch.randn(1, 1, 4, 4, 4), torch.randn(1, 1, 2, 2, 2), stride=1.5)", TypeError,
+     ValueError, ("conv3d", "stride", "1.5")),
 ]
 
 DATA = [
@@ -289,6 +306,7 @@ ACCEPTED = [
     ("float_key_padding_mask", MHA.replace("torch.randn(5, 2, 8)", "torch.ones(5, 2, 8)") +
      "m(q, q, q, key_padding_mask=torch.zeros(2, 5))[0].shape"),
     ("unbatched_conv2d", "nn.Conv2d(3, 4, 3)(torch.randn(3, 5, 5)).shape"),
+    ("index_with_a_list_of_floats", "(torch.arange(5.0) * 10)[[0.5, 2.7]]"),
     ("lstm_of_batch_first_data_without_the_flag", "nn.LSTM(3, 4)(torch.randn(2, 7, 3))[0].shape"),
     ("second_backward_through_additions_only", "x = torch.ones(3, requires_grad=True)\ny = (x + 1).sum()\n"
      "y.backward()\ny.backward()\nx.grad"),

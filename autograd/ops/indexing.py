@@ -130,11 +130,15 @@ def _prepare_index(x, index):
         elif isinstance(part, list) and not part:
             part = device.asarray(part, dtype=np.int64)   # [] selects nothing (NumPy would make it a float array)
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):
+            from_list = isinstance(part, list)
             part = device.asarray(part)
+            if from_list and part.dtype.kind == "f":   # PyTorch truncates a list of floats to indices
+                part = part.astype(np.int64)
         elif isinstance(part, bool):
             part = device.asarray(part)
         if hasattr(part, "dtype") and part.dtype.kind == "f":
-            raise IndexError(f"indexing with a float array ({part.dtype}); indices must be integers or booleans")
+            raise IndexError(f"indexing with a float array ({part.dtype}, shape {tuple(part.shape)}); indices must be "
+                             "integers or booleans: convert them with idx.long(), or compare for a mask (x > 0)")
         out.append(part)
     return tuple(out)
 

@@ -2,7 +2,7 @@
 import numbers
 
 from autograd.bf16_dtype import is_bf16
-from autograd.errors import DtypeError, ShapeError, UnsupportedDtypeError
+from autograd.errors import DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 
 
 def pair(value, name, op, minimum=0):
@@ -21,11 +21,11 @@ def pair(value, name, op, minimum=0):
 
 def _of_ints(value):
     """The error for a size argument that is not an int or a tuple of the right length: a tuple of ints of
-    another length is a RuntimeError in PyTorch (one value per spatial dimension), so a ShapeError; else a
-    ValueError."""
+    another length is a RuntimeError in PyTorch (one value per spatial dimension), so a ShapeError; else (a float,
+    a string) a SizeTypeError, PyTorch's TypeError and the ValueError deepgrad raised before."""
     if isinstance(value, (tuple, list)) and all(isinstance(v, numbers.Integral) for v in value):
         return ShapeError
-    return ValueError
+    return SizeTypeError
 
 
 def single(value, name, op, minimum=0):

@@ -5,6 +5,7 @@ import numbers
 import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
+from autograd.errors import SizeTypeError
 
 from .conv import check_conv_args, conv2d
 
@@ -17,7 +18,9 @@ def triple(value, name, op, minimum=0):
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
         out = tuple(int(v) for v in value)
     else:
-        raise ValueError(f"{op}: {name} must be an int or a tuple of 3 ints, got {value!r}")
+        whole = isinstance(value, (tuple, list)) and all(isinstance(v, numbers.Integral) for v in value)
+        raise (ValueError if whole else SizeTypeError)(f"{op}: {name} must be an int or a tuple of 3 ints, got "
+                                                       f"{value!r}")
     if min(out) < minimum:
         raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return out

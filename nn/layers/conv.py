@@ -10,7 +10,7 @@ from autograd.ops.dims import check_tensor
 from .. import functional as F
 from ..module import Module
 from ._init import fan_in_bound, kaiming_bound, uniform_parameter
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, SizeTypeError
 
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -19,9 +19,13 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 def _tuple(value, n, name, layer):
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return (int(value),) * n
-    if isinstance(value, (tuple, list)) and len(value) == n:
+    whole = isinstance(value, (tuple, list)) and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
+    if whole and len(value) == n:
         return tuple(int(v) for v in value)
-    raise ValueError(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    # a float or a string (PyTorch's TypeError) where int() would truncate 2.5 to 2 without a word
+    kind = ValueError if whole else SizeTypeError
+    raise kind(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
 
 
 class _ConvNd(Module):
