@@ -427,13 +427,22 @@ def _to_leaf(leaf, g, capture, given, incoming, graph_mode):
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     elif leaf.grad is None:
         owner = _memory_owner(g)
-        if id(owner) in given or any(owner is _memory_owner(x) for x in incoming) or not _owns_memory(g):
+        if _strided_otherwise(g, leaf._data):
+            # AccumulateGrad's layout contract: a dense leaf's .grad takes the leaf's strides (a channels-last
+            # weight gets a channels-last gradient)
+            g, owner = _laid_out_like(leaf._device.xp, g, leaf._data), None
+        if owner is None:
+            owner = g
+        elif id(owner) in given or any(owner is _memory_owner(x) for x in incoming) or not _owns_memory(g):
             g = g.copy()  # the memory is shared (a view of it too) or a broadcast view: .grad must own its memory
             owner = g
         given.add(id(owner))
         leaf.grad = Tensor._make(g, leaf._device, None, 0, False)
     else:
-        leaf.grad = Tensor._make(leaf.grad._data + g, leaf._device, None, 0, False)
+        total = leaf.grad._data + g
+        if _strided_otherwise(total, leaf.grad._data):   # PyTorch adds in place: the sum keeps .grad's layout
+            total = _laid_out_like(leaf._device.xp, total, leaf.grad._data)
+        leaf.grad = Tensor._make(total, leaf._device, None, 0, False)
     if leaf._hooks:
         run_post_accumulate_hooks(leaf)
         run_accumulator_hooks(leaf, ACCUMULATE_POST, g, *_wrapping(leaf._device, graph_mode))
@@ -463,6 +472,27 @@ def _memory_owner(a):
     """The array whose memory `a` uses (`a` itself unless it is a view)."""
     base = getattr(a, "base", None)
     return a if base is None else base
+
+
+def _strided_otherwise(g, data):
+    """Whether gradient `g` is laid out otherwise than `data`, a dense array of 2 or more dims that is not
+    row-major (a leaf moved to a channels-last format)."""
+    if getattr(data, "flags", None) is None or data.ndim < 2 or data.flags.c_contiguous or g.strides == data.strides:
+        return False
+    order = sorted(range(data.ndim), key=lambda d: data.strides[d])
+    step = data.itemsize
+    for d in order:   # dense: the strides, smallest first, are the running products of the sizes
+        if data.shape[d] != 1 and data.strides[d] != step:
+            return False
+        step *= data.shape[d]
+    return True
+
+
+def _laid_out_like(xp, g, data):
+    """A copy of `g` with `data`'s strides."""
+    laid = xp.empty_like(data)
+    laid[...] = g
+    return laid
 
 
 def _owns_memory(g):

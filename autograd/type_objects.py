@@ -132,3 +132,32 @@ def arranged(xp, array, fmt):
     """A copy of `array` laid out as the channels-last `fmt` (same shape and values)."""
     inverse = tuple(np.argsort(fmt.order[::-1]))
     return xp.ascontiguousarray(array.transpose(fmt.order[::-1])).transpose(inverse)
+
+
+def suggests(array, fmt):
+    """True when PyTorch's suggest_memory_format would name the channels-last `fmt` for `array`'s strides: its
+    rule for ambiguous strides (size-1 dims), which falls back to the contiguous format where both fit."""
+    if array.ndim != fmt.rank or array.strides[1] == 0:
+        return False
+    low = 0
+    for d in fmt.order:
+        if array.shape[d] == 0 or array.strides[d] < low or (d == 0 and low == array.strides[1]):
+            return False
+        low = array.strides[d] * max(array.shape[d], 1)
+    return True
+
+
+def channels_last_like(xp, out, *sources):
+    """`out` laid out channels-last when any of `sources` (arrays of out's rank) suggests that format, as PyTorch's
+    convolutions, batch norms and poolings keep their input's layout on the CPU; `out` as it is otherwise."""
+    for fmt in (channels_last, channels_last_3d):
+        if out.ndim == fmt.rank and any(s.ndim == fmt.rank and suggests(s, fmt) for s in sources):
+            strides, step = [0] * out.ndim, out.itemsize
+            for d in fmt.order:   # PyTorch's strides for the format, size-1 dims included
+                strides[d], step = step, step * max(out.shape[d], 1)
+            if out.size == 0 or out.strides == tuple(strides):
+                return out
+            laid = xp.lib.stride_tricks.as_strided(xp.empty(out.size, out.dtype), out.shape, tuple(strides))
+            laid[...] = out
+            return laid
+    return out

@@ -17,7 +17,7 @@ from tests.test_pytorch_programs_round19 import ROUND19_IMPORTS
 ROUND20_IMPORTS = ROUND19_IMPORTS + [("import torch.nn.init as init", "import nn.init as init")]
 
 FLOAT32_PROGRAMS = ["torch_alexnet_lrn_vgg_cfg", "torch_inception_dense_blocks", "torch_squeeze_mobilenet_blocks",
-                    "torch_efficientnet_mbconv_sd"]
+                    "torch_efficientnet_mbconv_sd", "torch_vit_prenorm_encoder", "torch_performance_tuning_idioms"]
 FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks",
                     "torch_cov_scatter_metrics", "torch_state_dict_recipes", "torch_meta_device_assign_hooks",
                     "torch_resnext_preact_wide"]

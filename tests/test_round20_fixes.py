@@ -37,3 +37,51 @@ def test_load_state_dict_error_carries_pytorchs_lines():
         with pytest.raises(RuntimeError) as keys:
             wide.load_state_dict(narrow.state_dict())
         assert '\n\tMissing key(s) in state_dict: "1.weight", "1.bias".' in str(keys.value)
+
+
+def _channels_last_outputs(lib, fn):
+    """The strides of the CPU ops that keep a channels-last layout, for a channels-last input and weight."""
+    rng = np.random.default_rng(0)
+    cl = lib.channels_last
+    x = lib.tensor(rng.normal(size=(2, 3, 8, 8)).astype(np.float32)).contiguous(memory_format=cl)
+    w = lib.tensor(rng.normal(size=(4, 3, 3, 3)).astype(np.float32))
+    outs = [fn.conv2d(x, w, padding=1), fn.conv2d(x.contiguous(), w.contiguous(memory_format=cl), stride=2),
+            fn.conv_transpose2d(x, w.transpose(0, 1)), fn.batch_norm(x, None, None, training=True),
+            fn.batch_norm(x, lib.zeros(3), lib.ones(3)), fn.max_pool2d(x, 2),
+            fn.max_pool2d(x, 3, 2, 1, return_indices=True)[1], fn.avg_pool2d(x, 2), fn.adaptive_avg_pool2d(x, 1),
+            fn.adaptive_avg_pool2d(x, 3), fn.adaptive_max_pool2d(x, 3),
+            fn.interpolate(x, scale_factor=2), fn.interpolate(x, size=(5, 7), mode="bilinear")]
+    return [tuple(t.stride()) for t in outs]
+
+
+def test_convolution_normalisation_and_pooling_keep_a_channels_last_layout():
+    """The performance guide's channels_last model: PyTorch's CPU conv (input or weight channels-last), batch norm,
+    pooling and resampling answer in channels-last; deepgrad answered row-major, so is_contiguous(memory_format=
+    channels_last) was False and a dropout mask drawn after them (in memory order) fell elsewhere."""
+    torch = require_torch()
+    import nn.functional as F
+    assert _channels_last_outputs(ag, F) == _channels_last_outputs(torch, torch.nn.functional)
+    rng = np.random.default_rng(1)
+    x, w = rng.normal(size=(2, 3, 5, 5)).astype(np.float32), rng.normal(size=(4, 3, 3, 3)).astype(np.float32)
+    masks = []
+    for lib, fn in ((torch, torch.nn.functional), (ag, F)):
+        lib.manual_seed(0)
+        masks.append(fn.dropout(fn.conv2d(lib.tensor(x).contiguous(memory_format=lib.channels_last), lib.tensor(w)),
+                                0.5).numpy() == 0)
+    np.testing.assert_array_equal(masks[0], masks[1])
+
+
+def test_a_channels_last_parameter_gets_a_channels_last_gradient():
+    """AccumulateGrad's layout contract: .grad of a dense leaf takes the leaf's strides, also after a second
+    backward adds to it; deepgrad's gradient of a channels-last conv weight came back row-major."""
+    torch = require_torch()
+    import nn
+    strides = []
+    for lib, mod in ((torch, torch.nn), (ag, nn)):
+        conv = mod.Conv2d(3, 4, 3).to(memory_format=lib.channels_last)
+        x = lib.ones(2, 3, 6, 6)
+        conv(x).sum().backward()
+        first = conv.weight.grad.stride()
+        conv(x).sum().backward()
+        strides.append((first, conv.weight.grad.stride(), conv.bias.grad.stride()))
+    assert strides[0] == strides[1] == ((27, 1, 9, 3), (27, 1, 9, 3), (1,))

@@ -9,6 +9,7 @@ from .. import complex_forms
 from ..bf16_dtype import is_bf16
 from ..errors import GraphError, UnsupportedDtypeError
 from ..function import Function
+from ..type_objects import channels_last_like
 from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
 
@@ -47,7 +48,8 @@ class FusedActivation(Function):
     act = None
 
     def forward(ctx, x):
-        y = ctx.device.act_forward(ctx.act, x)
+        # a device's fused kernel may write row-major; PyTorch's elementwise result keeps a channels-last layout
+        y = channels_last_like(ctx.xp, ctx.device.act_forward(ctx.act, x), x)
         # relu's gradient mask is y > 0, the same as x > 0: keep one array alive, not two
         ctx.save_for_backward(*((y, y) if ctx.act == "relu" else (x, y)))
         return y

@@ -12,6 +12,7 @@ from ..broadcast import sum_axes
 from ..errors import kernel_message
 from ..function import Function
 from ..tensor import Tensor
+from ..type_objects import channels_last_like
 from .shape import pad
 
 
@@ -31,7 +32,8 @@ class Conv2d(Function):
         y = ctx.device.conv2d(x4, w4, stride, padding, dilation, groups)
         if b is not None:
             y += b.reshape(-1, 1, 1)
-        return xp.squeeze(y, axis=x_axes) if x_axes else y
+        # PyTorch's CPU convolution answers in channels-last when its input or its weight is laid out so
+        return xp.squeeze(y, axis=x_axes) if x_axes else channels_last_like(xp, y, x, w)
 
     def backward(ctx, gy):
         x, w = ctx.saved_tensors
@@ -159,7 +161,7 @@ class ConvTranspose2d(Function):
         y = ctx.device.conv2d_grad_input(x4, w, y_shape, stride, padding, dilation, groups)
         if b is not None:
             y += b.reshape(-1, 1, 1)
-        return xp.squeeze(y, axis=x_axes) if x_axes else y
+        return xp.squeeze(y, axis=x_axes) if x_axes else channels_last_like(xp, y, x, w)
 
     def backward(ctx, gy):
         x4, w = ctx.saved_tensors

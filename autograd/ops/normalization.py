@@ -3,6 +3,7 @@ import math
 
 from ..function import Function
 from ..tensor import Tensor
+from ..type_objects import channels_last_like
 
 
 class BatchNorm(Function):
@@ -33,7 +34,7 @@ class BatchNorm(Function):
         scale = invstd if weight is None else invstd * weight
         ctx.training = training
         ctx.save_for_backward(x3, mean, invstd, scale)
-        return dev.batch_norm_normalize(x3, mean, scale, bias).reshape(x.shape)
+        return channels_last_like(xp, dev.batch_norm_normalize(x3, mean, scale, bias).reshape(x.shape), x)
 
     def backward(ctx, gy):
         x3, mean, invstd, scale = ctx.saved_tensors

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..errors import kernel_message
 from ..function import Function
+from ..type_objects import channels_last_like
 from .linalg import product
 
 
@@ -19,6 +20,7 @@ class MaxPool2d(Function):
         xp = ctx.xp
         x4 = xp.expand_dims(x, x_axes) if x_axes else x
         y, argmax = ctx.device.max_pool2d(x4, kernel, stride, padding, dilation, ceil_mode)
+        ctx.source = x
         result = _max_result(ctx, y, argmax, x4.shape, x_axes, return_indices)
         ctx.empty = _empty_windows(xp, x4.shape[2:], y.shape[2:], kernel, stride, padding, dilation)
         return result
@@ -35,6 +37,8 @@ def _max_result(ctx, y, index, x4_shape, x_axes, return_indices):
     ctx.save_for_backward(index)
     if x_axes:
         y, index = xp.squeeze(y, axis=x_axes), xp.squeeze(index, axis=x_axes)
+    else:   # a channels-last input pools to channels-last values and indices, as PyTorch's CPU kernels
+        y, index = channels_last_like(xp, y, ctx.source), channels_last_like(xp, index, ctx.source)
     if return_indices:
         ctx.mark_non_differentiable(index)
         return y, index
@@ -80,7 +84,7 @@ class AvgPool2d(Function):
         ctx.args = (x4.shape, kernel, stride, padding, ceil_mode, count_include_pad)
         ctx.x_axes = x_axes
         y = ctx.device.avg_pool2d(x4, kernel, stride, padding, ceil_mode, count_include_pad)
-        return xp.squeeze(y, axis=x_axes) if x_axes else y
+        return xp.squeeze(y, axis=x_axes) if x_axes else channels_last_like(xp, y, x)
 
     def backward(ctx, gy):
         xp = ctx.xp
@@ -105,11 +109,11 @@ class AdaptiveAvgPool2d(Function):
             x4 = x.reshape((-1,) + x.shape[-3:])
             ctx.kernel = kernel
             y = ctx.device.avg_pool2d(x4, kernel, kernel, (0, 0), False, True)
-            return y.reshape(x.shape[:-2] + out_hw)
+            return channels_last_like(ctx.xp, y.reshape(x.shape[:-2] + out_hw), x)
         # windows of varying size; the backward goes through row-averaging matrices: gx = A_h^T gy A_w
         ctx.kernel = None
         ctx.mats = (_window_matrix(ctx.xp, h, out_hw[0], x.dtype), _window_matrix(ctx.xp, w, out_hw[1], x.dtype))
-        return _adaptive_window_means(ctx.xp, x, out_hw)
+        return channels_last_like(ctx.xp, _adaptive_window_means(ctx.xp, x, out_hw), x)
 
     def backward(ctx, gy):
         if ctx.kernel is not None:
@@ -180,6 +184,7 @@ class AdaptiveMaxPool2d(Function):
     def forward(ctx, x, out_hw, x_axes, return_indices):
         xp = ctx.xp
         x4 = xp.expand_dims(x, x_axes) if x_axes else x
+        ctx.source = x
         n, c, h, w = x4.shape
         ho, wo = out_hw
         if h % ho == 0 and w % wo == 0:

@@ -13,6 +13,7 @@ of the last two axes whose sizes make a small matrix transposes as a product wit
 import numpy
 
 from ..function import Function
+from ..type_objects import channels_last_like
 
 #: a plan's transpose runs as a product with its dense (output size, input size) matrix up to this many entries
 MAX_MATRIX_ENTRIES = 1 << 16
@@ -70,7 +71,7 @@ class Resample(Function):
                     tap = xp.take(y, index, axis=axis) * _along(w, axis, y.ndim)
                     mixed = tap if mixed is None else mixed + tap
                 y = mixed
-        return y
+        return channels_last_like(xp, y, x)   # PyTorch's CPU resampling keeps a channels-last layout
 
     def backward(ctx, gy):
         xp, device = ctx.xp, ctx.device
