@@ -259,6 +259,32 @@ class Function:
                 pairs.append((shown(parent), idx))
         return tuple(pairs)
 
+    def saved_value(self, spec):
+        """A value this node saved, as grad_fn's PyTorch-named `_saved_*` fields show it (saved_fields.py): a
+        Tensor on the graph (a leaf input is that very tensor), a number, or None where PyTorch saves nothing."""
+        kind = spec[0]
+        if kind == "number":
+            return spec[1]
+        if kind == "T":
+            value = self.saved_value(spec[1])
+            return None if value is None else value.transpose(0, 1)
+        if kind == "saved" and spec[2] is not None and not self.needs_input_grad[spec[2]]:
+            return None
+        if self._freed:
+            raise RuntimeError(_FREED)
+        saved = self.saved_tensors
+        if kind == "out":
+            arr = next((a for a in saved if id(a) in self.out_ids), None)
+        else:
+            arr = saved[spec[1]] if spec[1] < len(saved) else None
+        if arr is None:
+            return None
+        if spec[-1] == "number":   # PyTorch keeps this operand as the Python number it was given
+            return arr.item() if hasattr(arr, "item") else arr
+        if not hasattr(arr, "dtype"):   # a number operand of a tensor field: a 0-d tensor (a wrapped number)
+            return _wrap(np.asarray(arr), self.device, None, 0)
+        return wrap_saved(self, arr)
+
     def release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
         if self.saved_tensors:
@@ -323,6 +349,12 @@ def named(tensor, torch_name):
     if tensor._node is not None:
         tensor._node.torch_name = torch_name
     return tensor
+
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.")
 
 
 #: a leaf's AccumulateGrad while anything holds it, by id(leaf), so a graph walk meets one node per leaf
@@ -405,3 +437,26 @@ def _check_finite(op, phase, arrays, device):
             continue
         if not bool(xp.isfinite(a).all()):
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
+
+
+def wrap_saved(node, arr):
+    """A saved array as a Tensor connected to the graph: the node's own output, one of its inputs, or a constant.
+
+    Identity by id() is sound here: every input array was alive while the node's forward ran, so no
+    array the node created (and saved) can share an id with one of them.
+    """
+    device = node.device
+    if not (hasattr(arr, "dtype") and hasattr(arr, "shape")):
+        return arr  # a Python number saved as is
+    key = id(arr)
+    if key in node.out_ids:
+        return Tensor._make(arr, device, node, node.out_ids.index(key), True)
+    for parent, idx in zip(node.parents, node.parent_idx):
+        if parent is None:
+            continue
+        if isinstance(parent, Tensor):
+            if parent._data is arr:
+                return parent
+        elif parent.out_ids[idx] == key:
+            return Tensor._make(arr, device, parent, idx, True)
+    return Tensor._make(arr, device, None, 0, False)

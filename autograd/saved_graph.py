@@ -1,7 +1,7 @@
 """Unpacked saved values (saved_tensors_hooks) back on the graph for a create_graph backward: an unpacked copy
 of a node's output or input must carry that tensor's place in the graph, or higher-order gradients would
 treat it as a constant."""
-from .function import Function
+from .function import Function, wrap_saved  # noqa: F401 (the engine takes wrap_saved from here)
 from .tensor import Tensor, wrap_array
 
 
@@ -31,26 +31,3 @@ def as_graph_tensor(node, k, array):
         parent, idx = node.parents[j], node.parent_idx[j]
         source = parent if isinstance(parent, Tensor) else Tensor._make(array, node.device, parent, idx, True)
     return Rebind.apply(source, wrap_array(array, node.device))
-
-
-def wrap_saved(node, arr):
-    """A saved array as a Tensor connected to the graph: the node's own output, one of its inputs, or a constant.
-
-    Identity by id() is sound here: every input array was alive while the node's forward ran, so no
-    array the node created (and saved) can share an id with one of them.
-    """
-    device = node.device
-    if not (hasattr(arr, "dtype") and hasattr(arr, "shape")):
-        return arr  # a Python number saved as is
-    key = id(arr)
-    if key in node.out_ids:
-        return Tensor._make(arr, device, node, node.out_ids.index(key), True)
-    for parent, idx in zip(node.parents, node.parent_idx):
-        if parent is None:
-            continue
-        if isinstance(parent, Tensor):
-            if parent._data is arr:
-                return parent
-        elif parent.out_ids[idx] == key:
-            return Tensor._make(arr, device, parent, idx, True)
-    return Tensor._make(arr, device, None, 0, False)

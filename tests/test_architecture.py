@@ -30,7 +30,7 @@ AUTOGRAD_FLOORS = {
     "autograd.node_hooks": 0.2, "autograd.backward_inputs": 6,
     # nodes under PyTorch's class names (read by Tensor.grad_fn); torch.autograd.graph's Node / GradientEdge (read by
     # the engine's grad)
-    "autograd.node_names": 0.2, "autograd.graph_edges": 4.8,
+    "autograd.node_names": 0.2, "autograd.saved_fields": 0.1, "autograd.graph_edges": 4.8,
     # sparse COO tensors: what one holds (read by Tensor, Function and the engine) and its printing at the bottom,
     # the ops in autograd.ops, the methods and torch.sparse on top
     "autograd.sparse_storage": 0.5, "autograd.sparse_printing": 0.6, "autograd.methods_sparse": 6.05,

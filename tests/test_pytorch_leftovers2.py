@@ -442,3 +442,68 @@ def test_shrink_at_nan_and_inf(device, dtype, name, lambd, module):
         assert ("lambda must be in range" in mine[2]) if name == "softshrink" else ("overflow" in mine[2])
     else:
         assert mine == theirs
+
+
+# ----- 5. grad_fn._saved_* fields ------------------------------------------------------------------------------
+
+def _operands(lib):
+    return {"x": lib.tensor([1.0, 2.0], requires_grad=True), "y": lib.tensor([3.0, 4.0]),
+            "w": lib.tensor([0.5, 1.5], requires_grad=True),
+            "A": lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), "B": lib.tensor([[1.0, 0.0], [2.0, 1.0]])}
+
+
+SAVED_CASES = {
+    "x*y": lambda o: o["x"] * o["y"], "y*x": lambda o: o["y"] * o["x"], "x*w": lambda o: o["x"] * o["w"],
+    "x*2": lambda o: o["x"] * 2, "x/y": lambda o: o["x"] / o["y"], "y/x": lambda o: o["y"] / o["x"],
+    "x/w": lambda o: o["x"] / o["w"], "x/2": lambda o: o["x"] / 2, "x**2": lambda o: o["x"] ** 2,
+    "x**2.5": lambda o: o["x"] ** 2.5, "x**w": lambda o: o["x"] ** o["w"], "x**y": lambda o: o["x"] ** o["y"],
+    "2**x": lambda o: 2 ** o["x"], "exp": lambda o: (o["x"] * 1).exp(), "tanh": lambda o: o["x"].tanh(),
+    "sigmoid": lambda o: o["x"].sigmoid(), "sqrt": lambda o: o["x"].sqrt(), "sin": lambda o: o["x"].sin(),
+    "cos": lambda o: o["x"].cos(), "log": lambda o: o["x"].log(), "A.mm(B)": lambda o: o["A"].mm(o["B"]),
+    "B.mm(A)": lambda o: o["B"].mm(o["A"]), "A.mm(A)": lambda o: o["A"].mm(o["A"]), "A@w": lambda o: o["A"] @ o["w"],
+    "B@w": lambda o: o["B"] @ o["w"], "w@w": lambda o: o["w"] @ o["w"],
+}
+
+
+def _saved_fields(lib, node):
+    """The node's _saved_* fields PyTorch and deepgrad both describe (not the sym_sizes/strides metadata), each
+    with its value, whether it requires grad, whether its grad_fn is the node, and which operand it is."""
+    names = sorted(a for a in dir(node) if a.startswith("_saved_") and a != "_saved_at"
+                   and not a.endswith(("_sym_sizes", "_sym_strides", "_sym_numel", "_sym_argsize_1")))
+    result = []
+    for name in names:
+        v = getattr(node, name)
+        if isinstance(v, (lib.Tensor,)):
+            v = (np.round(v.detach().numpy().astype(np.float64), 5).tolist(), v.requires_grad, v.grad_fn is node)
+        result.append((name, v))
+    return result
+
+
+@pytest.mark.parametrize("case", list(SAVED_CASES))
+def test_grad_fn_saved_fields(case):
+    def scenario(lib, fwad, func):
+        ops = _operands(lib)
+        node = SAVED_CASES[case](ops).grad_fn
+        fields = _saved_fields(lib, node)
+        # a saved leaf that requires grad is that very tensor (deepgrad keeps no reference to the others)
+        same_objects = [[name for name, t in ops.items() if t.requires_grad and getattr(node, f) is t]
+                        for f, _ in fields]
+        return [type(node).__name__, fields, same_objects]
+    same(scenario)
+
+
+def test_linear_shows_addmm_fields():
+    def scenario(lib, fwad, func):
+        layer = _linear(lib).float()
+        inputs = [lib.tensor([[1.0, 2.0, 3.0], [0.5, 0.0, -1.0]], requires_grad=flag) for flag in (True, False)]
+        return [[type(n).__name__, _saved_fields(lib, n)] for n in (layer(x).grad_fn for x in inputs)]
+    same(scenario)
+
+
+def test_saved_fields_after_backward_raise():
+    def scenario(lib, fwad, func):
+        ops = _operands(lib)
+        z = ops["x"] * ops["w"]
+        z.sum().backward()
+        return z.grad_fn._saved_self
+    assert same(scenario)[0] == "error"

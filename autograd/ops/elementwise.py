@@ -67,13 +67,15 @@ class Div(Function):
 
     def forward(ctx, a, b):
         out = a / b
-        ctx.save_for_backward(b, out if ctx.needs_input_grad[1] else None)   # out serves only b's gradient
+        # out serves only b's gradient; a too is kept for it, as PyTorch saves it (grad_fn._saved_self)
+        need_b = ctx.needs_input_grad[1]
+        ctx.save_for_backward(b, out if need_b else None, a if need_b else None)
         ctx.a_shape = _shape(a)
         return out
 
     def backward(ctx, gy):
         # PyTorch's formulas: gy / b, and -gy * ((a / b) / b), with a / b the output
-        b, out = ctx.saved_tensors
+        b, out, _ = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (unbroadcast(gy / b, ctx.a_shape) if need[0] else None,
                 unbroadcast(-gy * (out / b), _shape(b)) if need[1] else None)
@@ -92,7 +94,9 @@ class Pow(Function):
             a = ctx.xp.asarray(a, dtype=out.dtype)
         # out serves only the exponent's gradient: unsaved otherwise, as PyTorch, so that x.pow_(2) followed by
         # an in-place change of x (or of a view of it) leaves the graph usable
-        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
+        # (a tensor exponent: kept always, as PyTorch's PowBackward1/2 keep their result)
+        keep_out = ctx.needs_input_grad[1] or not isinstance(b, numbers.Number)
+        ctx.save_for_backward(a, b, out if keep_out else None)
         return out
 
     def backward(ctx, gy):
