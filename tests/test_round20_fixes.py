@@ -85,3 +85,33 @@ def test_a_channels_last_parameter_gets_a_channels_last_gradient():
         conv(x).sum().backward()
         strides.append((first, conv.weight.grad.stride(), conv.bias.grad.stride()))
     assert strides[0] == strides[1] == ((27, 1, 9, 3), (27, 1, 9, 3), (1,))
+
+
+def test_unique_keeps_every_nan_as_pytorch():
+    """nan != nan, so PyTorch's sorted unique lists each nan (with its own inverse index and a count of 1);
+    NumPy's unique merged them into one."""
+    torch = require_torch()
+    data = [2.0, float("nan"), 1.0, float("nan"), 2.0]
+    results = []
+    for lib in (torch, ag):
+        values, inverse, counts = lib.unique(lib.tensor(data), return_inverse=True, return_counts=True)
+        results.append((values.numpy().tolist(), inverse.tolist(), counts.tolist()))
+    assert str(results[0]) == str(results[1])
+    assert len(results[1][0]) == 4
+
+
+def test_block_diag_of_nothing_is_an_empty_row():
+    """torch.block_diag() with no tensors returns an empty (1, 0) matrix of the default dtype; deepgrad refused."""
+    torch = require_torch()
+    theirs, ours = torch.block_diag(), ag.block_diag()
+    assert tuple(ours.shape) == tuple(theirs.shape) == (1, 0)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+
+
+def test_bincount_of_an_empty_input_counts_in_int64_even_with_weights():
+    """PyTorch answers an empty input with int64 zeros of length minlength, weights or not; deepgrad gave the
+    weights' float dtype."""
+    torch = require_torch()
+    for lib in (torch, ag):
+        out = lib.bincount(lib.tensor([], dtype=lib.int64), weights=lib.tensor([], dtype=lib.float64), minlength=3)
+        assert str(out.dtype).replace("torch.", "") == "int64" and out.tolist() == [0, 0, 0]

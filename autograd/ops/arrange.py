@@ -6,7 +6,8 @@ import numbers
 
 import numpy as np
 
-from ..dtypes import promoted
+import backends
+from ..dtypes import get_default_dtype, promoted
 from ..function import named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
@@ -306,8 +307,9 @@ def block_diag(*tensors):
         if t.ndim > 2:
             raise ValueError(f"block_diag: expects tensors with at most 2 dims, got shape {t.shape} for tensors[{i}]")
         mats.append(reshape(t, (1, 1) if t.ndim == 0 else (1, t.shape[0]) if t.ndim == 1 else t.shape))
-    if not mats:
-        raise ValueError("block_diag: expects at least one tensor")
+    if not mats:   # PyTorch's answer: an empty (1, 0) matrix of the default dtype on the default device
+        device = backends.get_default_device()
+        return Tensor._make(device.asarray(np.zeros((1, 0), get_default_dtype())), device, None, 0, False)
     dtype = functools.reduce(promoted, [np.dtype(m.dtype) for m in mats])   # PyTorch's rule: float32 with int64 stays float32
     width = sum(m.shape[1] for m in mats)
     rows, left = [], 0

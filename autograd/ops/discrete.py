@@ -17,7 +17,10 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     axis = None if dim is None else normalize("unique", dim, input.ndim)
 
     def compute(xp, a):
-        values, inverse, counts = xp.unique(a, return_inverse=True, return_counts=True, axis=axis)
+        if axis is None and a.dtype.kind in "fc" and xp is np:   # PyTorch keeps each nan: nan != nan
+            values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, equal_nan=False)
+        else:
+            values, inverse, counts = xp.unique(a, return_inverse=True, return_counts=True, axis=axis)
         inverse = inverse.reshape(a.shape if axis is None else (a.shape[axis],)).astype(np.int64)
         return values, inverse, counts.astype(np.int64)
 
@@ -85,7 +88,8 @@ def count_nonzero(input, dim=None, *, axis=None):
 
 def bincount(input, weights=None, minlength=0):
     """How often each value 0..max occurs in the 1-D non-negative int tensor `input` (summed `weights` if given:
-    float32 weights sum to float32, any other weights to float64, as in PyTorch)."""
+    float32 weights sum to float32, any other weights to float64, as in PyTorch; an empty input gives int64
+    zeros of length minlength, weights or not, as PyTorch's does)."""
     check_tensor("bincount", input)
     if input.ndim != 1 or input.dtype.kind not in "iub":
         raise TypeError(f"bincount: input must be a 1-D integer tensor, got shape {input.shape} dtype {input.dtype}")
@@ -96,7 +100,7 @@ def bincount(input, weights=None, minlength=0):
 
     def compute(xp, a, w=None):
         counts = xp.bincount(a, weights=w, minlength=minlength)
-        if w is None:
+        if w is None or a.size == 0:   # PyTorch counts an empty input in int64 whatever the weights
             return counts.astype(np.int64)
         return counts.astype(np.float32) if w.dtype == np.float32 else counts
 
