@@ -88,6 +88,10 @@ INTEGER_INPUTS = [
      ("dropout2d", "int64", "[2, 3, 4, 4]")),
     ("leaky_relu_of_int64", f"F.leaky_relu(torch.ones(3, {I64}))", NotImplementedError, TypeError,
      ("leaky_relu", "int64", "(3,)", ".float()")),
+    ("gelu_of_int64", f"F.gelu(torch.ones(3, {I64}))", NotImplementedError, TypeError, ("gelu", "int64", ".float()")),
+    ("silu_of_int64", f"nn.SiLU()(torch.ones(3, {I64}))", NotImplementedError, TypeError, ("silu", "int64")),
+    ("elu_of_int64", f"F.elu(torch.ones(3, {I64}))", NotImplementedError, TypeError, ("elu", "int64", "(3,)")),
+    ("softplus_of_int64", f"F.softplus(torch.ones(3, {I64}))", NotImplementedError, TypeError, ("softplus", "int64")),
     ("normalize_of_int64", f"F.normalize(torch.ones(2, 3, {I64}))", RuntimeError, TypeError,
      ("normalize", "int64", ".float()")),
     ("cosine_similarity_of_int64", f"F.cosine_similarity(torch.ones(2, 3, {I64}), torch.ones(2, 3, {I64}))",
@@ -298,6 +302,7 @@ ACCEPTED = [
     ("mse_loss_of_an_int_target", "F.mse_loss(torch.tensor([0.5, 2.0]), torch.tensor([1, 3]))"),
     ("adding_two_masks", "m = torch.tensor([True, False])\nm + m"),
     ("sigmoid_of_complex", f"torch.sigmoid({Z}).abs()"),
+    ("silu_of_complex", f"torch.view_as_real(F.silu({Z}))"),
     ("gather_with_an_int32_index", "x = torch.arange(6.0).reshape(2, 3)\n"
      "x.gather(1, torch.tensor([[2], [0]], dtype=torch.int32))"),
     ("scatter_with_an_int32_index", "torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]], dtype=torch.int32), 1.0)"),

@@ -28,7 +28,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise (into x with `inplace`)."""
-    check_tensor("elu", input)
+    _float_input("elu", input)
     return _maybe_inplace("elu", lambda t: _elu(t, alpha), input, inplace)
 
 
@@ -38,7 +38,7 @@ def _elu(x, alpha):
 
 def gelu(input, approximate="none"):
     """Gaussian error linear unit: x * Phi(x) exactly ('none'), or its tanh approximation ('tanh')."""
-    check_tensor("gelu", input)
+    _float_input("gelu", input)
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return (Gelu if approximate == "none" else GeluTanh).apply(input)
@@ -47,6 +47,8 @@ def gelu(input, approximate="none"):
 def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish; into x with `inplace`)."""
     check_tensor("silu", input)
+    if input.dtype.kind != "c":   # complex silu is defined (PyTorch's too); integers are not
+        _float_input("silu", input)
     return _maybe_inplace("silu", Silu.apply, input, inplace)
 
 
@@ -58,7 +60,7 @@ def tanh(input):
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
-    check_tensor("softplus", input)
+    _float_input("softplus", input)
     bx = input * beta if beta != 1 else input
     smooth = Softplus.apply(bx)
     if beta != 1:
