@@ -110,7 +110,27 @@ class LearningRateScheduler(_NNLearningRateScheduler):
 
 
 class EarlyStopping(_NNEarlyStopping):
-    """nn.callbacks.EarlyStopping with Keras's messages when training ends."""
+    """nn.callbacks.EarlyStopping with Keras's messages when training ends, and Keras's attributes: `wait` and
+    `stopped_epoch` from construction, `best_weights` as model.get_weights() gives them (a list of arrays)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.wait, self.stopped_epoch, self.best_weights = 0, 0, None
+
+    @property
+    def best(self):
+        """The best monitored value so far; None until an epoch has been watched, as Keras."""
+        best = self.tracker.best
+        return None if best is None or isinstance(best, float) and math.isinf(best) else best
+
+    def get_monitor_value(self, logs):
+        """The monitored value in `logs` (None, with Keras's warning, when it is missing)."""
+        logs = logs or {}
+        value = logs.get(self.monitor)
+        if value is None:
+            warnings.warn(f"Early stopping conditioned on metric `{self.monitor}` which is not available. "
+                          f"Available metrics are: {','.join(list(logs.keys()))}", stacklevel=2)
+        return value
 
     def on_epoch_end(self, epoch, logs=None):
         """Watch this epoch's value (mode='auto' follows the watched metric's direction; a monitored value missing
@@ -122,6 +142,8 @@ class EarlyStopping(_NNEarlyStopping):
         if not _watched(self, logs, f"Early stopping conditioned on metric `{self.monitor}` which is not available."):
             return
         super().on_epoch_end(epoch, logs)
+        if isinstance(self.best_weights, dict):   # the base keeps a state_dict; Keras's attribute is a list
+            self.best_weights = self.model.get_weights()
 
     def on_train_end(self, logs=None):
         """Report the stop, and restore the best weights if asked to."""
@@ -130,7 +152,7 @@ class EarlyStopping(_NNEarlyStopping):
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
                 print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
-            self.model.load_state_dict(self.best_weights)
+            self.model.set_weights(self.best_weights)
 
 
 class ModelCheckpoint(_NNModelCheckpoint):

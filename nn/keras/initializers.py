@@ -48,6 +48,15 @@ class Initializer:
         accepted = inspect.signature(type(self).__init__).parameters
         return {k: v for k, v in vars(self).items() if not k.startswith("_") and k in accepted}
 
+    @classmethod
+    def from_config(cls, config):
+        """An initializer made from get_config's dict."""
+        return cls(**config)
+
+    def clone(self):
+        """A new initializer of the same class and config."""
+        return type(self).from_config(self.get_config())
+
 
 class RandomInitializer(Initializer):
     """Base of the random initializers: `seed` an int or a keras.random.SeedGenerator; None takes one from

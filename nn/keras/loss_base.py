@@ -129,6 +129,14 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction)
         self.fn, self.kwargs = fn, kwargs
 
+    def __getattr__(self, name):
+        # as Keras's loss classes, the options their config lists read as attributes (loss.from_logits, ...)
+        options = self.__dict__.get("kwargs")
+        keys = type(self)._config_keys
+        if options is not None and name in options and (keys is None or name in keys):
+            return options[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def call(self, y_true, y_pred):
         if not isinstance(y_pred, (list, tuple, dict)) and not isinstance(y_true, (list, tuple, dict)):
             # as Keras: both become tensors of the loss's float dtype, and a trailing axis of 1 that only one

@@ -27,3 +27,8 @@ class Regularizer:
             raise NotImplementedError(f"{self} does not implement get_config()")
         accepted = inspect.signature(type(self).__init__).parameters
         return {k: v for k, v in vars(self).items() if k in accepted}
+
+    @classmethod
+    def from_config(cls, config):
+        """A regularizer made from get_config's dict."""
+        return cls(**config)

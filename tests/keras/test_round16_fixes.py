@@ -145,3 +145,75 @@ def test_optimizer_set_weights_and_own_variables_as_keras():
     arrays) were missing from nn.keras's optimizers."""
     K, ours = fresh_sessions()
     assert _optimizer_state_arrays(ours) == _optimizer_state_arrays(K)
+
+
+def _early_stopping_attributes(K):
+    stopper = K.callbacks.EarlyStopping(patience=1, restore_best_weights=True)
+    seen = [stopper.wait, stopper.stopped_epoch, stopper.best_weights, stopper.best]
+    model = K.Sequential([K.Input((2,)), K.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=K.optimizers.SGD(10.0), loss="mse")
+    x, y = np.ones((8, 2), "float32"), np.arange(8, dtype="float32")[:, None]
+    model.fit(x, y, epochs=6, validation_data=(x, y[::-1]), verbose=0, callbacks=[stopper])
+    seen += [stopper.wait, stopper.stopped_epoch, type(stopper.best_weights).__name__,
+             [np.shape(w) for w in stopper.best_weights], round(float(stopper.best), 2)]
+    model.set_weights(stopper.best_weights)   # what users do with them
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        seen += [stopper.get_monitor_value({"val_loss": 3.0}), stopper.get_monitor_value({"loss": 1.0})]
+    seen.append([str(w.message) for w in caught])
+    return seen
+
+
+def test_early_stopping_attributes_as_keras():
+    """EarlyStopping's wait / stopped_epoch / best_weights exist from construction, best is None until watched,
+    best_weights is model.get_weights()'s list and get_monitor_value reads the logs; nn.keras had a state_dict
+    there, no attributes before fit and no get_monitor_value."""
+    K, ours = fresh_sessions()
+    assert _early_stopping_attributes(ours) == _early_stopping_attributes(K)
+
+
+def _recurrent_attributes(K):
+    lstm = K.layers.LSTM(3, dropout=0.1, recurrent_dropout=0.2, unroll=True, activation="relu",
+                         kernel_regularizer="l2", recurrent_constraint="non_neg")
+    gru = K.layers.GRU(4, reset_after=False)
+    simple = K.layers.SimpleRNN(2)
+    return [(lstm.units, lstm.dropout, lstm.recurrent_dropout, lstm.unroll, lstm.activation.__name__,
+             lstm.recurrent_activation.__name__, type(lstm.kernel_initializer).__name__,
+             type(lstm.recurrent_initializer).__name__, type(lstm.bias_initializer).__name__,
+             type(lstm.kernel_regularizer).__name__, lstm.recurrent_regularizer,
+             type(lstm.recurrent_constraint).__name__, lstm.state_size),
+            (gru.reset_after, gru.state_size, gru.use_bias, gru.kernel_constraint, gru.unroll),
+            (simple.activation.__name__, simple.state_size, hasattr(simple, "recurrent_activation")),
+            [tuple(s.shape) for s in lstm.get_initial_state(5)], [tuple(s.shape) for s in gru.get_initial_state(2)]]
+
+
+def test_recurrent_layers_read_their_cell_settings():
+    """LSTM / GRU / SimpleRNN expose the cell's settings (activation, recurrent_activation, initializers,
+    regularizers, constraints, recurrent_dropout, unroll, state_size) and get_initial_state, as Keras's layers
+    do; nn.keras raised AttributeError for them."""
+    K, ours = fresh_sessions()
+    assert _recurrent_attributes(ours) == _recurrent_attributes(K)
+
+
+def _loss_and_initializer_attributes(K):
+    losses = [K.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
+              K.losses.BinaryCrossentropy(), K.losses.SparseCategoricalCrossentropy(ignore_class=0),
+              K.losses.BinaryFocalCrossentropy(gamma=3.0), K.losses.CategoricalFocalCrossentropy(alpha=0.5)]
+    seen = []
+    for loss in losses:
+        keys = [k for k in loss.get_config() if k not in ("name", "reduction", "dtype")]
+        seen.append([(k, getattr(loss, k)) for k in keys])
+    seen.append([hasattr(loss, "delta") for loss in (K.losses.Huber(delta=2.0),)])
+    init = K.initializers.RandomNormal(stddev=0.5, seed=3)
+    clone = init.clone()
+    seen += [type(clone).__name__, clone.get_config(), np.allclose(init((3, 2)), clone((3, 2))),
+             K.initializers.Orthogonal.from_config({"gain": 2.0, "seed": 1}).get_config(),
+             K.regularizers.L1L2.from_config({"l1": 0.1, "l2": 0.2}).get_config()]
+    return seen
+
+
+def test_loss_options_read_as_attributes_and_initializer_clone():
+    """Keras's loss classes show their config's options as attributes (loss.from_logits, ...); initializers
+    have clone() and from_config, regularizers from_config; nn.keras had none of them."""
+    K, ours = fresh_sessions()
+    assert _loss_and_initializer_attributes(ours) == _loss_and_initializer_attributes(K)

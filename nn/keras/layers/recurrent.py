@@ -15,7 +15,7 @@ sequences). With stateful=True a layer carries its final states into its next ca
 import autograd as ag
 
 from ... import functional as F
-from .. import initializers, masking
+from .. import activations, constraints, initializers, masking, regularizers
 from .. import random as keras_random
 from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype
 from ..context import in_shape_probe
@@ -148,6 +148,65 @@ class _RNN(StatefulRNN, Layer):
         weights (kernel, recurrent_kernel, bias) once the layer is built."""
         return cell_of(self)
 
+    # Keras's layer reads these through to its cell: the cell's settings, as objects
+    @property
+    def activation(self):
+        """The output activation, as a function."""
+        return activations.get(self._config["activation"])
+
+    @property
+    def kernel_initializer(self):
+        return self._inits[0]
+
+    @property
+    def recurrent_initializer(self):
+        return self._inits[1]
+
+    @property
+    def bias_initializer(self):
+        return self._inits[2]
+
+    @property
+    def kernel_regularizer(self):
+        return regularizers.get(self._regs[0])
+
+    @property
+    def recurrent_regularizer(self):
+        return regularizers.get(self._regs[1])
+
+    @property
+    def bias_regularizer(self):
+        return regularizers.get(self._regs[2])
+
+    @property
+    def kernel_constraint(self):
+        return constraints.get(self._constraints[0])
+
+    @property
+    def recurrent_constraint(self):
+        return constraints.get(self._constraints[1])
+
+    @property
+    def bias_constraint(self):
+        return constraints.get(self._constraints[2])
+
+    @property
+    def recurrent_dropout(self):
+        return float(self._config["recurrent_dropout"])
+
+    @property
+    def unroll(self):
+        return self._config["unroll"]
+
+    @property
+    def state_size(self):
+        """The size of each state, as a list ([units, units] for an LSTM's h and c)."""
+        return [self.units] * (2 if self.mode == "lstm" else 1)
+
+    def get_initial_state(self, batch_size):
+        """The states a sequence starts from: zeros (batch_size, units) each."""
+        return self.zero_states(batch_size)
+
     def zero_states(self, batch_size):
         """The initial states [h] ([h, c] for an LSTM): zeros (batch_size, units)."""
         dtype = float_dtype(self.compute_dtype) or ag.float32   # Keras: the compute dtype (float16 when mixed)
@@ -243,11 +302,18 @@ class SimpleRNN(_RNN):
     _RNN's constructor itself, so its config lists every argument, as Keras's does.)"""
 
 
-class LSTM(_RNN):
+class _Gated:
+    @property
+    def recurrent_activation(self):
+        """The gates' activation, as a function."""
+        return activations.get(self._config["recurrent_activation"])
+
+
+class LSTM(_Gated, _RNN):
     """Long short-term memory (Keras's gates i, f, c, o; the forget bias starts at 1 with unit_forget_bias)."""
 
 
-class GRU(_RNN):
+class GRU(_Gated, _RNN):
     """Gated recurrent unit, Keras 3 flavour (reset gate applied after the recurrent matmul)."""
 
 
