@@ -12,6 +12,18 @@ class RemovableHandle:
         """Unregister the hook (a second call does nothing)."""
         self._hooks.pop(self._key, None)
 
+    @property
+    def id(self):
+        """The hook's int key, unique among the handles handed out (PyTorch's RemovableHandle.id)."""
+        key = self._key[-1] if isinstance(self._key, tuple) else self._key
+        return key if isinstance(key, int) else hash(key)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
 
 _next_key = [0]
 

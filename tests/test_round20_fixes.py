@@ -115,3 +115,21 @@ def test_bincount_of_an_empty_input_counts_in_int64_even_with_weights():
     for lib in (torch, ag):
         out = lib.bincount(lib.tensor([], dtype=lib.int64), weights=lib.tensor([], dtype=lib.float64), minlength=3)
         assert str(out.dtype).replace("torch.", "") == "int64" and out.tolist() == [0, 0, 0]
+
+
+def test_every_hook_handle_has_an_id_and_removes_its_hook_as_a_context_manager():
+    """PyTorch's RemovableHandle has an int .id and is a context manager (`with module.register_..._hook(fn):`);
+    deepgrad's state-dict, tensor and optimizer hook handles had neither."""
+    torch = require_torch()
+    import nn
+    for lib, mod in ((torch, torch.nn), (ag, nn)):
+        model = mod.Linear(2, 2)
+        calls = []
+        with model.register_state_dict_pre_hook(lambda *args: calls.append("pre")) as handle:
+            model.state_dict()
+        model.state_dict()
+        weight = lib.ones(2, requires_grad=True)
+        with weight.register_hook(lambda g: g * 2):
+            (weight * 3).sum().backward()
+        (weight * 3).sum().backward()
+        assert isinstance(handle.id, int) and calls == ["pre"] and weight.grad.tolist() == [9.0, 9.0]
