@@ -188,7 +188,7 @@ def gamma(shape, alpha, dtype=None, seed=None):
     alpha = _parameter(alpha, shape, "gamma", "alpha")
     if not np.all(alpha > 0):
         raise ValueError(f"keras.random.gamma: alpha must be positive, got {np.unique(alpha[~(alpha > 0)]).tolist()}")
-    return _out(ag._standard_gamma(ag.tensor(alpha), generator=seed_generator_of(seed, "gamma")), dtype)
+    return _out(ag._standard_gamma(ag.tensor(alpha), generator=seed_generator_of(seed, "gamma")), dtype, shape)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
@@ -202,7 +202,7 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
                              f"{np.unique(values[~(values > 0)]).tolist()}")
     concentration = np.stack(np.broadcast_arrays(*pair), -1).astype(np.result_type(*pair))
     return _out(ag._sample_dirichlet(ag.tensor(concentration), generator=seed_generator_of(seed, "beta"))[..., 0],
-                dtype)
+                dtype, shape)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
@@ -218,12 +218,13 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
         raise ValueError(f"keras.random.binomial: probabilities must be in [0, 1], got "
                          f"{np.unique(probabilities).tolist()}")
     return _out(ag.binomial(ag.tensor(counts), ag.tensor(probabilities), generator=seed_generator_of(seed, "binomial")),
-                dtype)
+                dtype, shape)
 
 
-def _out(values, dtype):
+def _out(values, dtype, shape):
+    """The samples as a tensor of `dtype` (floatx by default) and the requested shape (a () shape stays 0-d)."""
     values = values.numpy() if isinstance(values, Tensor) else np.asarray(values)
-    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
+    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())).reshape(shape))
 
 
 def _tensor(x):

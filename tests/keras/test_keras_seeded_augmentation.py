@@ -243,3 +243,65 @@ def test_mix_up_and_cut_mix_give_kerass_images_and_labels(name):
         got = ours({"images": x, "labels": labels}, training=True)
         for key in ("images", "labels"):
             np.testing.assert_allclose(got[key].numpy(), _np(expected[key]), rtol=1e-5, atol=1e-4)
+
+
+POLICIES = {
+    "rand_augment": lambda k: k.layers.RandAugment(seed=5),
+    "rand_augment_three_ops_unit_range": lambda k: k.layers.RandAugment((0, 1), num_ops=3, factor=0.8, seed=3),
+    "aug_mix": lambda k: k.layers.AugMix(seed=5),
+    "aug_mix_geometric_and_tone": lambda k: k.layers.AugMix(num_chains=2, chain_depth=4, factor=0.6, alpha=0.5,
+                                                            all_ops=False, seed=9),
+}
+
+
+def _brightness_out_of_place(monkeypatch):
+    """Keras 3.15's RandomBrightness.transform_images adds its delta to its input in place (`images += delta`), so
+    inside RandAugment (which runs every operation's transform on the same tensor and keeps the picked one) every
+    operation after brightness sees brightened, unclipped images even when brightness was not picked. deepgrad
+    does not copy that bug; the oracle gets a copy of its input instead."""
+    from keras.src.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
+    in_place = RandomBrightness.transform_images
+    monkeypatch.setattr(RandomBrightness, "transform_images",
+                        lambda self, images, transformation, training=True:
+                        in_place(self, images.clone(), transformation, training))
+
+
+def _affine_transform_leaves_its_matrix(monkeypatch):
+    """Keras 3.15's torch affine_transform swaps entries of the transform it is given in place, so in RandAugment
+    (which runs every operation's transform once per op) a rotation picked at an odd op position uses its matrix
+    with the x and y offsets exchanged. deepgrad does not copy that bug; the oracle gets a copy of the matrix."""
+    import torch
+    from keras.src.backend.torch import image
+    in_place = image.affine_transform
+    monkeypatch.setattr(image, "affine_transform", lambda images, transform, *args, **kwargs: in_place(
+        images, transform.clone() if isinstance(transform, torch.Tensor) else transform, *args, **kwargs))
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_rand_augment_and_aug_mix_give_kerass_images(name, monkeypatch):
+    """AugMix picks its operations with Python's random, as Keras: both runs start from the same Python state."""
+    import random
+    import torch
+    K = real_keras()
+    _brightness_out_of_place(monkeypatch)
+    _affine_transform_leaves_its_matrix(monkeypatch)
+    x = photos((4, 8, 7, 3), scale=1.0 if "unit" in name else 255.0)
+    theirs, ours = POLICIES[name](K), POLICIES[name](keras)
+    for inputs in (x, x, x[0], x):
+        state = random.getstate()
+        expected = _np(theirs(torch.tensor(inputs), training=True))
+        random.setstate(state)
+        got = ours(inputs, training=True).numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=5e-4)
+
+
+@pytest.mark.parametrize("draw", ["gamma", "beta", "binomial"])
+def test_scalar_shaped_samplers_give_kerass_zero_dimensional_values(draw):
+    """AugMix's Beta weight is keras.random.beta((), ...): a 0-d value, as Keras's (it came back shaped (1,))."""
+    K = real_keras()
+    arguments = {"gamma": dict(alpha=0.7), "beta": dict(alpha=0.5, beta=0.5),
+                 "binomial": dict(counts=5.0, probabilities=0.3)}[draw]
+    theirs = _np(getattr(K.random, draw)((), seed=4, **arguments))
+    ours = getattr(keras.random, draw)((), seed=4, **arguments).numpy()
+    assert ours.shape == theirs.shape == ()
+    np.testing.assert_array_equal(ours, theirs)

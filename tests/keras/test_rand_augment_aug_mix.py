@@ -1,5 +1,7 @@
 """RandAugment and AugMix: Keras's configs and sub-operations (checked against real Keras 3), inference as the
 identity (as Keras), shapes, dtypes and value ranges in training, seed reproducibility, channels_first."""
+import random
+
 import numpy as np
 import pytest
 
@@ -50,12 +52,14 @@ def test_config_sub_operations_and_inference_match_keras(make):
 @pytest.mark.parametrize("cls", ["RandAugment", "AugMix"])
 def test_training_output_shape_dtype_range_and_seed(cls):
     layer = getattr(ours.layers, cls)(seed=7)
+    random.seed(5)   # AugMix picks its operations with Python's random, as Keras's: the seed alone does not fix it
     outs = [layer(IMAGES).numpy() for _ in range(3)]   # called directly: training, as Keras's
     for out in outs:
         assert out.shape == IMAGES.shape and out.dtype == np.float32
         assert out.min() >= 0.0 and out.max() <= 255.0
     assert any(not np.allclose(out, IMAGES) for out in outs)
     same = getattr(ours.layers, cls)(seed=7)
+    random.seed(5)
     for out in outs:
         np.testing.assert_array_equal(same(IMAGES).numpy(), out)
     other = getattr(ours.layers, cls)(seed=8)
@@ -71,7 +75,9 @@ def test_training_output_shape_dtype_range_and_seed(cls):
 
 @pytest.mark.parametrize("cls", ["RandAugment", "AugMix"])
 def test_channels_first_gives_the_transposed_result(cls):
+    random.seed(3)   # AugMix's picks (Python's random)
     last = getattr(ours.layers, cls)(seed=11)(IMAGES).numpy()
+    random.seed(3)
     first = getattr(ours.layers, cls)(seed=11, data_format="channels_first")(IMAGES.transpose(0, 3, 1, 2)).numpy()
     np.testing.assert_allclose(first.transpose(0, 2, 3, 1), last, rtol=1e-5, atol=1e-4)
 

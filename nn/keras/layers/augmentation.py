@@ -14,6 +14,7 @@ no-gradient ops, so a layer inside an `ag.jit` step (or `compile(jit_compile=Tru
 its generator on every replay, in eager mode's sequence, on `cpu` and `numba`. A CUDA graph cannot
 repeat a host draw: capturing these layers on `cuda` raises `ag.CaptureError`.
 """
+import contextlib
 import functools
 import math
 import numbers
@@ -78,7 +79,49 @@ def host_draws(layer, images, draw):
         raise CaptureError(f"jit: {layer.name} ({type(layer).__name__}) draws its random parameters on the host, "
                            f"which a CUDA graph on {images.device} cannot repeat; apply the augmentation outside "
                            "the compiled step (e.g. in the data pipeline) or compile on cpu/numba")
+    tape = getattr(layer, "_draw_tape", None)
+    if tape is not None:
+        draw = tape.wrap(draw)
     return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(_uncaptured(draw)), images)
+
+
+class DrawTape:
+    """The host draws of one layer's call, kept while recording and handed back in the same order on a replay,
+    so that a transformation drawn once can be applied later (as Keras's RandAugment applies its layers'
+    transformations, all drawn first)."""
+
+    def __init__(self):
+        self.values, self.position = [], None   # position None: recording
+
+    def wrap(self, draw):
+        """`draw` recorded onto the tape, or replaced by the tape's next value on a replay."""
+        def taped():
+            if self.position is None:
+                self.values.append(np.asarray(draw()))
+                return self.values[-1]
+            if self.position >= len(self.values):
+                raise RuntimeError("DrawTape: the replayed call drew more often than the recorded one")
+            self.position += 1
+            return self.values[self.position - 1]
+        return taped
+
+
+@contextlib.contextmanager
+def drawing_with(layer, generator=None, tape=None):
+    """Within the block, `layer` draws from `generator` (a SeedGenerator, in place of its own) and its host draws
+    go through `tape` (recorded, or replayed when the tape was recorded before)."""
+    saved = getattr(layer, "generator", None), getattr(layer, "_draw_tape", None)
+    if tape is not None and tape.values:
+        tape.position = 0
+    if generator is not None:
+        object.__setattr__(layer, "generator", generator)
+    object.__setattr__(layer, "_draw_tape", tape)
+    try:
+        yield tape
+    finally:
+        if generator is not None:
+            object.__setattr__(layer, "generator", saved[0])
+        object.__setattr__(layer, "_draw_tape", saved[1])
 
 
 def _uncaptured(draw):

@@ -1,12 +1,17 @@
 """RandAugment and AugMix: image augmentation policies built from Keras's augmentation layers (shear,
 translation, rotation, brightness, colour degeneration, contrast, sharpness, posterization, solarization,
-auto-contrast, equalization) with Keras's arguments, defaults and configs. Their random draws come from the
-layer's own generator (`seed`), so they cannot match Keras's number for number; outside training the images
-come back unchanged (as float32), as in Keras."""
+auto-contrast, equalization) with Keras's arguments, defaults and configs. Their random draws are Keras's: the
+policy's own SeedGenerator seeds the operation picks (RandAugment), the mixing weights (AugMix) and every
+operation's transformation, in Keras's order, and AugMix picks its operations with Python's `random` as Keras
+does; so a seeded policy (or an unseeded one after keras.utils.set_random_seed) gives Keras's images. Outside
+training the images come back unchanged (as float32), as in Keras."""
+import random as python_random
+
 import numpy as np
 
+from .. import random as keras_random
 from ..layer import Layer, as_tensor
-from .augmentation import RandomContrast, RandomRotation, RandomTranslation, TrainingByDefault
+from .augmentation import DrawTape, RandomContrast, RandomRotation, RandomTranslation, TrainingByDefault, drawing_with
 from .color_augmentation import AutoContrast, RandomBrightness, Solarization, _base_factor, _value_range
 from .color_augmentation_more import RandomColorDegeneration, RandomPosterization, RandomSharpness
 from .conv import _data_format
@@ -57,7 +62,8 @@ class _Policy(TrainingByDefault, Layer):
                              f"got {interpolation!r}")
         self.interpolation, self.seed, self.data_format = interpolation, seed, _data_format(data_format)
         self._operations = tuple(operations)
-        self._rng = np.random.default_rng(seed)
+        # made before the operations, as Keras's (an unseeded one takes the next default seed)
+        self.generator = keras_random.SeedGenerator(seed)
         for name in self._operations:
             setattr(self, name, _operation(name, self.factor, tuple(_value_range(value_range)), interpolation, seed))
 
@@ -80,8 +86,13 @@ class _Policy(TrainingByDefault, Layer):
             y = y.permute(0, 3, 1, 2)
         return y[0] if single else y
 
-    def _apply(self, name, images):
-        return getattr(self, name)(images, training=True).float()
+    def _apply(self, name, images, tape=None):
+        """The operation `name` on images, drawing from the policy's SeedGenerator (through `tape`, if given)."""
+        layer = getattr(self, name)
+        if not hasattr(layer, "generator"):   # AutoContrast and Equalization draw nothing
+            return layer(images, training=True).float()
+        with drawing_with(layer, self.generator, tape):
+            return layer(images, training=True).float()
 
     def compute_output_shape(self, input_shape):
         """The input's shape."""
@@ -111,8 +122,16 @@ class RandAugment(_Policy):
         self.num_ops = num_ops
 
     def _augment(self, images):
-        for index in self._rng.integers(0, len(self._operations), self.num_ops):
-            images = self._apply(self._operations[index], images)
+        # Keras's order: the picks, then one transformation per operation (all of them, in order), then the
+        # picked operations apply their transformations (an operation picked twice applies the same one twice)
+        picks = keras_random.randint((self.num_ops,), 0, len(self._operations), seed=self.generator).numpy()
+        tapes = {}
+        for name in self._operations:
+            tapes[name] = DrawTape()
+            if hasattr(getattr(self, name), "generator"):   # records the draws (Keras transforms with all, too)
+                self._apply(name, images, tapes[name])
+        for index in picks:
+            images = self._apply(self._operations[int(index)], images, tapes[self._operations[int(index)]])
         return images
 
 
@@ -136,15 +155,20 @@ class AugMix(_Policy):
         self.num_chains, self.chain_depth, self.alpha, self.all_ops = num_chains, chain_depth, alpha, all_ops
 
     def _augment(self, images):
-        chain_weights = self._rng.dirichlet([self.alpha] * self.num_chains)
-        keep = float(self._rng.beta(self.alpha, self.alpha))
+        # Keras's draws: Dirichlet weights (normalised Gamma draws), the Beta weight, then per chain step an
+        # operation from Python's random (None skips the step) and its transformation. The transformations draw in
+        # the order they apply, so each operation draws as it applies.
+        gammas = keras_random.gamma((self.num_chains,), self.alpha, seed=self.generator).numpy()
+        chain_weights = gammas / gammas.sum(axis=-1, keepdims=True)
+        keep = keras_random.beta((), self.alpha, self.alpha, seed=self.generator).numpy().astype(np.float32)
+        chains = [[python_random.choice(self._operations + (None,)) for _ in range(self.chain_depth)]
+                  for _ in range(self.num_chains)]
         mixed = None
-        for weight in chain_weights:
+        for weight, chain_ops in zip(chain_weights, chains):
             chain = images
-            for _ in range(self.chain_depth):
-                pick = self._rng.integers(0, len(self._operations) + 1)   # the extra choice skips this step
-                if pick < len(self._operations):
-                    chain = self._apply(self._operations[pick], chain)
+            for name in chain_ops:
+                if name is not None:
+                    chain = self._apply(name, chain)
             mixed = chain * float(weight) if mixed is None else mixed + chain * float(weight)
         low, high = _value_range(self.value_range)
-        return (images * keep + mixed * (1.0 - keep)).clamp(low, high)
+        return (images * float(keep) + mixed * float(np.float32(1) - keep)).clamp(low, high)
