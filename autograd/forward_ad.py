@@ -27,7 +27,9 @@ UnpackedDualTensor.__doc__ = "What unpack_dual returns: the primal and its tange
 
 class _Level:
     def __init__(self):
-        self.duals = {}   # id(dual tensor) -> (dual tensor, tangent, whether its primal required grad)
+        # id(dual tensor) -> (dual tensor, tangent, whether its primal required grad, its place in the graph: a
+        # tensor on the _Dual node, which stays where the dual was made if an in-place op moves the dual on)
+        self.duals = {}
 
 
 _current = []   # the one level while a dual_level is active
@@ -95,7 +97,8 @@ def make_dual(tensor, tangent, *, level=None):
     with enable_grad():
         dual = _Dual.apply(tensor if owned else tensor.detach().requires_grad_())
     # the tangent itself is kept (PyTorch's unpack_dual(dual).tangent is the very tensor given), graph and all
-    _current[0].duals[id(dual)] = (dual, tangent, owned)
+    place = Tensor._make(dual._data, dual._device, dual._node, dual._out_idx, True)
+    _current[0].duals[id(dual)] = (dual, tangent, owned, place)
     return dual
 
 
@@ -107,15 +110,15 @@ def unpack_dual(tensor, *, level=None):
         return UnpackedDualTensor(tensor, None)
     duals = _current[0].duals
     entry = duals.get(id(tensor))
-    if entry is not None and entry[0] is tensor:
+    if entry is not None and entry[0] is tensor and tensor._node is entry[3]._node:
         return UnpackedDualTensor(tensor if entry[2] else tensor.detach(), entry[1])
     if not duals or not tensor.requires_grad:
         return UnpackedDualTensor(tensor, None)
-    primal = tensor if any(owned for _, _, owned in duals.values()) else tensor.detach()
+    primal = tensor if any(e[2] for e in duals.values()) else tensor.detach()
     if tensor.dtype.kind not in "fc":
         return UnpackedDualTensor(primal, None)
-    sources = [d for d, _, _ in duals.values()]
-    tangents = [t for _, t, _ in duals.values()]
+    sources = [e[3] for e in duals.values()]
+    tangents = [e[1] for e in duals.values()]
     try:
         with enable_grad():
             u = zeros_like(tensor, requires_grad=True)
@@ -145,9 +148,9 @@ def _differentiable(tensor, entries):
     make_dual, a weight) other than the hidden leaves standing for primals that do not."""
     if not is_grad_enabled():
         return False
-    if any(t.requires_grad for _, t, _ in entries):
+    if any(e[1].requires_grad for e in entries):
         return True
-    hidden = {id(d._node.parents[0]) for d, _, owned in entries if not owned}
+    hidden = {id(e[3]._node.parents[0]) for e in entries if not e[2]}
     return reaches_outer([tensor], hidden)
 
 

@@ -52,7 +52,8 @@ def _forward_blocks(outs, inputs, create_graph):
     for j, (b, x) in enumerate(zip(back, inputs)):
         columns = [[] for _ in outs]
         for k in range(x.numel() if b is not None and b.requires_grad else 0):
-            found = _engine_grad([b], us, [_basis(x, k)], create_graph=create_graph, allow_unused=True)
+            found = _engine_grad([b], us, [_basis(x, k)], retain_graph=True, create_graph=create_graph,
+                                 allow_unused=True)
             found = dict(zip(map(id, live), found))
             for i, o in enumerate(outs):
                 g = found.get(id(o))

@@ -239,6 +239,47 @@ FUNC_CASES = {
 }
 
 
+def _linear_jvp(lib):
+    class Triple(lib.autograd.Function):   # setup_context, a vmap rule, a jvp and no backward
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x):
+            return x * 3
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t * 3
+    return Triple
+
+
+FUNC_CASES.update({
+    "jvp refuses a Function without setup_context": lambda lib, fwad, func: func.jvp(
+        _functions(lib)["WrongCount"].apply, (_x(lib),), (lib.ones(3, dtype=lib.float64),)),
+    "linearize": lambda lib, fwad, func: func.linearize(_linear_jvp(lib).apply, _x(lib))[1](
+        lib.ones(3, dtype=lib.float64)),
+    "vmap over jvp": lambda lib, fwad, func: func.vmap(
+        lambda t: func.jvp(_linear_jvp(lib).apply, (_x(lib),), (t,))[1])(lib.eye(3, dtype=lib.float64)),
+    "jacfwd through ops after the Function": lambda lib, fwad, func: func.jacfwd(
+        lambda x: _linear_jvp(lib).apply(x).sin().sum())(_x(lib)),
+    "hessian needs the backward too": lambda lib, fwad, func: func.hessian(
+        lambda x: (_linear_jvp(lib).apply(x) ** 2).sum())(_x(lib)),
+})
+
+
+def test_in_place_custom_function_on_the_dual_itself():
+    def scenario(lib, fwad, func):
+        with fwad.dual_level():
+            xd = fwad.make_dual(_x(lib), lib.ones(3, dtype=lib.float64))
+            z = _functions(lib)["SquareInPlace"].apply(xd)
+            return z is xd, fwad.unpack_dual(z).tangent, fwad.unpack_dual(xd).tangent
+    assert same(scenario)[1] == [2.0, 4.0, -1.0]
+
+
 @pytest.mark.parametrize("case", list(FUNC_CASES))
 def test_custom_function_jvp_under_torch_func(case):
     same(FUNC_CASES[case])
