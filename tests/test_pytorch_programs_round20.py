@@ -20,7 +20,7 @@ FLOAT32_PROGRAMS = ["torch_alexnet_lrn_vgg_cfg", "torch_inception_dense_blocks",
                     "torch_efficientnet_mbconv_sd", "torch_vit_prenorm_encoder", "torch_performance_tuning_idioms"]
 FLOAT64_PROGRAMS = ["torch_bucketize_unique_bins", "torch_order_stats_scans", "torch_pairs_calculus_blocks",
                     "torch_cov_scatter_metrics", "torch_state_dict_recipes", "torch_meta_device_assign_hooks",
-                    "torch_resnext_preact_wide"]
+                    "torch_resnext_preact_wide", "torch_tabular_encoding_ranking_metrics"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks, stochastic depth), which PyTorch may draw
 #: with MKL's generators on Intel CPUs (see round 15)
