@@ -141,12 +141,11 @@ def keras_uniform(layer, shape, low, high, dtype=None):
     return keras_random.uniform(shape, low, high, dtype=dtype, seed=layer.generator).numpy()
 
 
-def seeded_rng(layer, seed):
-    """A NumPy generator for `layer`'s draws, after giving it Keras's `generator` (a keras.random.SeedGenerator).
-    As in Keras, an unseeded layer takes its seed from Python's random when it is made, so the layers made after
-    it draw Keras's default seeds and set_random_seed makes the augmentation repeatable."""
+def give_seed_generator(layer, seed):
+    """Give `layer` Keras's `generator` (a keras.random.SeedGenerator), which seeds all its draws. As in Keras, an
+    unseeded layer takes its seed from Python's random when it is made, so the layers made after it draw Keras's
+    default seeds and keras.utils.set_random_seed makes the augmentation repeatable."""
     layer.generator = keras_random.SeedGenerator(seed)
-    return np.random.default_rng(layer.generator.seed)
 
 
 class TrainingByDefault:
@@ -171,7 +170,7 @@ class RandomImageLayer(TrainingByDefault, Layer):
             raise ValueError(f"{type(self).__name__}: data_format must be 'channels_last' or 'channels_first', "
                              f"got {data_format!r}") from None
         self.seed = seed
-        self._rng = seeded_rng(self, seed)
+        give_seed_generator(self, seed)
         arguments = self._constructor_arguments
         if isinstance(arguments, dict):   # Keras's configs list the resolved data_format, first
             object.__setattr__(self, "_constructor_arguments", {

@@ -7,13 +7,11 @@ predict and evaluate pass inputs through (AutoContrast, which is not random, alw
 are Keras's: keras.random draws seeded by the layer's SeedGenerator, in Keras's order, shapes and dtypes, one per
 image, so a seeded layer (or an unseeded one after keras.utils.set_random_seed) gives Keras's images."""
 
-import numpy as np
-
 import autograd as ag
 
 from .. import ops
 from ..layer import Layer
-from .augmentation import TrainingByDefault, host_draws, keras_uniform, seeded_rng
+from .augmentation import TrainingByDefault, give_seed_generator, host_draws, keras_uniform
 from .augmentation import base_factor as _base_factor
 from .conv import _data_format
 
@@ -43,7 +41,8 @@ class _ColorLayer(TrainingByDefault, Layer):
         self.data_format = _data_format(data_format)
         self.seed = seed
         # Keras's random colour layers make a SeedGenerator (drawing a default seed) when made; AutoContrast none
-        self._rng = seeded_rng(self, seed) if self._RANDOM else np.random.default_rng(seed)
+        if self._RANDOM:
+            give_seed_generator(self, seed)
 
     def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):

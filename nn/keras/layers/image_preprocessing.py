@@ -12,7 +12,7 @@ from ..autocast_scope import in_compute_dtype
 from ..context import in_shape_probe
 from ..layer import Layer
 from .antialias import resize_antialiased
-from .augmentation import TrainingByDefault, _config_says, host_draws, keras_uniform, seeded_rng
+from .augmentation import TrainingByDefault, _config_says, host_draws, give_seed_generator, keras_uniform
 from .conv import _data_format
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
@@ -134,7 +134,7 @@ aspect ratio (clipped to the image) resized to (height, width).
         # as Keras's RandomCrop: an unseeded one draws a default seed for `seed` (its config shows it) and another
         # for its SeedGenerator
         self.seed = seed if seed is not None else keras_random.make_default_seed()
-        self._rng = seeded_rng(self, seed)
+        give_seed_generator(self, seed)
         _config_says(self, "seed", self.seed)
         self.data_format = _data_format(data_format)
 
