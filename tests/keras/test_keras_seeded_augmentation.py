@@ -305,3 +305,42 @@ def test_scalar_shaped_samplers_give_kerass_zero_dimensional_values(draw):
     ours = getattr(keras.random, draw)((), seed=4, **arguments).numpy()
     assert ours.shape == theirs.shape == ()
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_elastic_transform_gives_kerass_images():
+    """The coins and the distortion come from the layer's SeedGenerator; the displacement fields from the global
+    stream (Keras's torch backend leaves their seed unused), seeded alike in both before each call."""
+    import torch
+    import autograd as ag
+    K = real_keras()
+    x = photos()
+    theirs = K.layers.RandomElasticTransform(0.8, scale=0.5, seed=5)
+    ours = keras.layers.RandomElasticTransform(0.8, scale=0.5, seed=5)
+    for step, inputs in enumerate([x, x, x[0], x]):
+        torch.manual_seed(step)
+        expected = _np(theirs(torch.tensor(inputs), training=True))
+        ag.manual_seed(step)
+        np.testing.assert_allclose(ours(inputs, training=True).numpy(), expected, rtol=1e-5, atol=5e-4)
+
+
+def _more_unseeded_layers(k):
+    return [k.layers.RandomCrop(5, 4), k.layers.RandomContrast(0.4), k.layers.RandomBrightness(0.3),
+            k.layers.RandomHue(0.5), k.layers.RandomErasing(0.7), k.layers.RandomShear(0.2, 0.2),
+            k.layers.MixUp(), k.layers.RandAugment()]
+
+
+def test_more_unseeded_layers_after_set_random_seed_draw_kerass_numbers(monkeypatch):
+    """Each unseeded layer takes its default seed from Python's random as it is made (RandomCrop two, as Keras's)."""
+    import torch
+    K = real_keras()
+    _brightness_out_of_place(monkeypatch)
+    _affine_transform_leaves_its_matrix(monkeypatch)
+    x = photos()
+    K.utils.set_random_seed(7)
+    theirs = _more_unseeded_layers(K)
+    keras.utils.set_random_seed(7)
+    ours = _more_unseeded_layers(keras)
+    for _ in range(2):
+        for a, b in zip(theirs, ours):
+            np.testing.assert_allclose(b(x, training=True).numpy(), _np(a(torch.tensor(x), training=True)),
+                                       rtol=1e-5, atol=5e-4, err_msg=type(b).__name__)
