@@ -120,8 +120,8 @@ def autocast_call(layer):
 
 def at_least_float32(x):
     """`x` in float32 when it is a float16 or bfloat16 Tensor (Keras's normalization layers compute in at least
-    float32), else `x`."""
-    if isinstance(x, ag.Tensor) and x.is_floating_point() and x.dtype.itemsize == 2:
+    float32) or an integer or bool one (Keras promotes it against the float32 weights), else `x`."""
+    if isinstance(x, ag.Tensor) and ((x.is_floating_point() and x.dtype.itemsize == 2) or x.dtype.kind in "biu"):
         return x.float()
     return x
 

@@ -97,6 +97,8 @@ class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
         if inputs.shape[-1] != kernel.shape[0]:
             raise ValueError(f"{self.name}: expected inputs with {kernel.shape[0]} features in the last axis, "
                              f"got shape {inputs.shape}")
+        if inputs.dtype.kind in "biu":   # Keras's matmul promotes integer inputs to the kernel's float dtype
+            inputs = inputs.to(kernel.dtype)
         y = F.linear(inputs, kernel.T, fused_bias(self.bias, inputs))
         return self.activation(add_bias(y, self.bias, inputs, axis=-1))   # Keras's rounding in half precision
 
