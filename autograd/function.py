@@ -272,6 +272,8 @@ class Function:
             return None
         if self._freed:
             raise RuntimeError(_FREED)
+        if self._packed is not None:   # saved through saved_tensors_hooks: what unpack gives, as PyTorch's
+            return self._unpacked_value(spec)
         saved = self.saved_tensors
         if kind == "out":
             arr = next((a for a in saved if id(a) in self.out_ids), None)
@@ -284,6 +286,29 @@ class Function:
         if not hasattr(arr, "dtype"):   # a number operand of a tensor field: a 0-d tensor (a wrapped number)
             return _wrap(np.asarray(arr), self.device, None, 0)
         return wrap_saved(self, arr)
+
+    def _unpacked_value(self, spec):
+        """saved_value of a node whose saved values went through a saved_tensors_hooks pack hook."""
+        packed, unpack = self._packed
+        if spec[0] == "out":
+            entry = next((e for e in packed if e[0] and e[0][0] == "out"), None)
+        else:
+            entry = packed[spec[1]] if spec[1] < len(packed) else None
+        if entry is None or entry[1] is None:
+            return None
+        role, value = entry
+        if role is False:
+            return value
+        value = unpack(value)
+        if not role or not isinstance(value, Tensor):   # an array the op made: a constant
+            return value
+        kind, k = role   # the unpacked copy keeps the saved tensor's place in the graph, as PyTorch's
+        if kind == "out":
+            return _wrap(value._data, self.device, self, k)
+        parent, idx = self.parents[k], self.parent_idx[k]
+        if isinstance(parent, Tensor):
+            return _wrap(value._data, self.device, None, 0).requires_grad_(parent.requires_grad)
+        return _wrap(value._data, self.device, parent, idx)
 
     def release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""

@@ -548,3 +548,23 @@ def test_saved_fields_after_backward_raise():
         z.sum().backward()
         return z.grad_fn._saved_self
     assert same(scenario)[0] == "error"
+
+
+def test_saved_fields_under_saved_tensors_hooks():
+    def scenario(lib, fwad, func):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        calls = []
+
+        def pack(t):
+            calls.append("pack")
+            return t * 1
+
+        def unpack(t):
+            calls.append("unpack")
+            return t
+        with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+            y = x.exp()
+            z = y * x
+        fields = [y.grad_fn._saved_result, z.grad_fn._saved_self, z.grad_fn._saved_other]
+        return [_plain(fields), [f.requires_grad for f in fields], [f.grad_fn is not None for f in fields], calls]
+    same(scenario)
