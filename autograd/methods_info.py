@@ -28,8 +28,8 @@ def _root(array):
 
 
 def data_ptr(self):
-    """The address of the tensor's first element."""
-    return _address(self._data)
+    """The address of the tensor's first element (0 on the meta device, which holds no data, as PyTorch)."""
+    return 0 if self._device.type == "meta" else _address(self._data)
 
 
 def storage_offset(self):

@@ -133,3 +133,12 @@ def test_every_hook_handle_has_an_id_and_removes_its_hook_as_a_context_manager()
             (weight * 3).sum().backward()
         (weight * 3).sum().backward()
         assert isinstance(handle.id, int) and calls == ["pre"] and weight.grad.tolist() == [9.0, 9.0]
+
+
+def test_a_meta_tensor_has_no_data_address():
+    """PyTorch's data_ptr() of a meta tensor is 0 (no memory behind it), as code that tells materialised tensors
+    from meta ones may check; deepgrad answered the address of its placeholder array."""
+    torch = require_torch()
+    for lib in (torch, ag):
+        assert lib.ones(2, 3, device="meta").data_ptr() == 0
+        assert lib.ones(2, 3).data_ptr() != 0
