@@ -43,7 +43,7 @@ FACTORIES = {
     "exp of ints": lambda d: ag.exp(ag.tensor([1, 2], device=d)),
     "tanh of ints": lambda d: ag.tanh(ag.tensor([1, 2], device=d)),
     "sigmoid of ints": lambda d: ag.sigmoid(ag.tensor([1, 2], device=d)),
-    "mean of ints": lambda d: ag.tensor([1, 2], device=d).mean(),
+    "sqrt of ints": lambda d: ag.sqrt(ag.tensor([1, 2], device=d)),   # (their mean is refused, as PyTorch's)
     "Linear's parameters": lambda d: nn.Linear(3, 2).to(d).weight,
     "Conv2d's parameters": lambda d: nn.Conv2d(1, 2, 3).to(d).bias,
 }
