@@ -113,8 +113,11 @@ class EarlyStopping(_NNEarlyStopping):
     """nn.callbacks.EarlyStopping with Keras's messages when training ends, and Keras's attributes: `wait` and
     `stopped_epoch` from construction, `best_weights` as model.get_weights() gives them (a list of arrays)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,
+                 restore_best_weights=False, start_from_epoch=0):
+        super().__init__(monitor=monitor, min_delta=min_delta, patience=patience, mode=mode, baseline=baseline,
+                         restore_best_weights=restore_best_weights, start_from_epoch=start_from_epoch,
+                         verbose=verbose)
         self.wait, self.stopped_epoch, self.best_weights = 0, 0, None
 
     @property

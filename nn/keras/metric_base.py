@@ -350,6 +350,13 @@ class MeanMetricWrapper(Mean):
         self.fn, self._fn_kwargs = fn, kwargs
         super().__init__(name=name, dtype=dtype)   # unnamed: 'mean_metric_wrapper', numbered, as Keras
 
+    def __getattr__(self, name):
+        # the options Keras's wrapped metrics keep as attributes (metric.threshold, metric.k, ...)
+        options = self.__dict__.get("_fn_kwargs")
+        if options is not None and name in options:
+            return options[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
         masked steps 0, as Keras)."""

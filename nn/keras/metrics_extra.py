@@ -92,10 +92,29 @@ BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "
 CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
                                          "categorical_crossentropy", "Mean categorical cross-entropy.",
                                          from_logits=False, label_smoothing=0.0, axis=-1)
-SparseCategoricalCrossentropy = _wrapper_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
-                                               "sparse_categorical_crossentropy",
-                                               "Mean cross-entropy against integer labels.", from_logits=False,
-                                               axis=-1)
+_SparseCrossentropyBase = _wrapper_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+                                         "sparse_categorical_crossentropy",
+                                         "Mean cross-entropy against integer labels.", from_logits=False,
+                                         ignore_class=None, axis=-1)
+
+
+class SparseCategoricalCrossentropy(_SparseCrossentropyBase):
+    """Mean cross-entropy against integer labels. With ignore_class, the ignored examples count 0; when sample
+    weights are given their weights are zeroed too, so they leave the mean (Keras masks the weights only then)."""
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        ignore = self._fn_kwargs.get("ignore_class")
+        if ignore is not None and sample_weight is not None:
+            labels = np.asarray(_host(y_true))
+            if labels.ndim and labels.ndim == np.ndim(_host(y_pred)) and labels.shape[-1] == 1:
+                labels = labels[..., 0]
+            weights = np.asarray(_host(sample_weight), np.float64)
+            weights = weights.reshape(weights.shape + (1,) * (labels.ndim - weights.ndim))
+            sample_weight = weights * (labels != ignore)
+        super().update_state(y_true, y_pred, sample_weight)
+
+
+SparseCategoricalCrossentropy.__module__ = "nn.keras.metrics"   # where users find it, as the other wrappers
 PearsonCorrelation = _wrapper_class("PearsonCorrelation", pearson_correlation, "pearson_correlation",
                                     "Mean Pearson correlation along `axis`.", axis=-1)
 ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_correlation, "concordance_correlation",

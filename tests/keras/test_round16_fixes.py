@@ -217,3 +217,67 @@ def test_loss_options_read_as_attributes_and_initializer_clone():
     have clone() and from_config, regularizers from_config; nn.keras had none of them."""
     K, ours = fresh_sessions()
     assert _loss_and_initializer_attributes(ours) == _loss_and_initializer_attributes(K)
+
+
+def _constrained_normalization_and_cells(K):
+    K.utils.set_random_seed(2)
+    x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
+    bn = K.layers.BatchNormalization(gamma_constraint=K.constraints.MaxNorm(0.5, axis=0), beta_constraint="non_neg",
+                                     beta_initializer=K.initializers.Constant(-1.0))
+    gn = K.layers.GroupNormalization(groups=2, gamma_constraint=K.constraints.MinMaxNorm(0.1, 0.6, axis=0),
+                                     beta_constraint="non_neg", beta_initializer=K.initializers.Constant(-1.0))
+    cell = K.layers.LSTMCell(3, kernel_constraint=K.constraints.MaxNorm(0.3), recurrent_constraint="non_neg",
+                             bias_constraint=K.constraints.NonNeg())
+    seen = []
+    for layer in (bn, gn):
+        model = K.Sequential([K.Input((4,)), layer])
+        model.compile(optimizer=K.optimizers.SGD(0.1), loss="mse")
+        model.fit(x, x * 3, batch_size=8, epochs=2, verbose=0, shuffle=False)
+        seen.append([np.round(K.ops.convert_to_numpy(w), 4).tolist() for w in (layer.gamma, layer.beta)])
+        seen.append([layer.get_config()[k] for k in ("gamma_constraint", "beta_constraint")])
+    model = K.Sequential([K.Input((4, 2)), K.layers.RNN(cell), K.layers.Dense(1)])
+    model.compile(optimizer=K.optimizers.SGD(0.5), loss="mse")
+    seq = x.reshape(8, 4, 2)
+    model.fit(seq, seq.sum(axis=(1, 2))[:, None], batch_size=4, epochs=2, verbose=0, shuffle=False)
+    kernel = K.ops.convert_to_numpy(cell.kernel)
+    seen += [round(float(np.sqrt((kernel ** 2).sum(0)).max()), 4),
+             float(K.ops.convert_to_numpy(cell.recurrent_kernel).min()) >= 0,
+             [cell.get_config()[k] for k in ("kernel_constraint", "recurrent_constraint", "bias_constraint")],
+             type(K.layers.LSTMCell.from_config(cell.get_config()).recurrent_constraint).__name__,
+             np.round(model.predict(seq[:2], verbose=0).ravel(), 4).tolist(),
+             [type(bn.gamma_constraint).__name__, type(bn.beta_initializer).__name__, bn.synchronized,
+              type(cell.kernel_initializer).__name__, cell.kernel_regularizer]]
+    return seen
+
+
+def test_weight_constraints_of_normalization_layers_and_cells_apply():
+    """BatchNormalization accepted beta_constraint / gamma_constraint and silently ignored them (its weights
+    left unconstrained after fit); GroupNormalization and the RNN cells refused constraints with a ValueError.
+    All three now project their weights after each step, list the constraints in get_config, and expose their
+    settings as attributes, as Keras."""
+    K, ours = fresh_sessions()
+    assert _constrained_normalization_and_cells(ours) == _constrained_normalization_and_cells(K)
+
+
+def _metric_options(K):
+    labels = np.array([0, 1, 2, 1])
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]], "float32")
+    seen = [K.metrics.BinaryAccuracy(threshold=0.7).threshold, K.metrics.TopKCategoricalAccuracy(k=2).k,
+            K.metrics.CategoricalCrossentropy(label_smoothing=0.1).label_smoothing]
+    for ignore in (None, 1):
+        for weights in (None, [1.0, 2.0, 3.0, 4.0]):
+            metric = K.metrics.SparseCategoricalCrossentropy(ignore_class=ignore)
+            metric.update_state(labels, probs, sample_weight=weights)
+            seen.append((metric.ignore_class, round(float(K.ops.convert_to_numpy(metric.result())), 5)))
+    seen.append(K.metrics.SparseCategoricalCrossentropy(ignore_class=2).get_config())
+    stopper = K.callbacks.EarlyStopping("loss", 0.1, 3, 1, "max")   # Keras's positional order: verbose before mode
+    seen.append((stopper.monitor, stopper.patience, stopper.verbose, stopper.mode))
+    return seen
+
+
+def test_metric_options_as_attributes_and_sparse_crossentropy_ignore_class():
+    """Wrapped metrics show their options as attributes (threshold, k, ...); SparseCategoricalCrossentropy (the
+    metric) had no ignore_class (TypeError from the loss function); with sample weights Keras drops the ignored
+    examples' weights; and EarlyStopping took Keras's positional order wrongly (mode where verbose goes)."""
+    K, ours = fresh_sessions()
+    assert _metric_options(ours) == _metric_options(K)

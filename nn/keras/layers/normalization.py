@@ -7,7 +7,7 @@ import autograd as ag
 from autograd import arrays, no_grad
 
 from ... import functional as F
-from .. import initializers, ops_norm, settings
+from .. import constraints, initializers, ops_norm, regularizers, settings
 from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
@@ -53,7 +53,19 @@ class BatchNormalization(Layer):
         self._init = tuple(initializers.get(v) for v in (beta_initializer, gamma_initializer,
                                                            moving_mean_initializer, moving_variance_initializer))
         self._regs = (beta_regularizer, gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.synchronized, self.renorm = synchronized, renorm
+        self.renorm_clipping, self.renorm_momentum = renorm_clipping, renorm_momentum
         self.supports_masking = True
+
+    # the settings as objects, as Keras's layer keeps them
+    beta_initializer = property(lambda self: self._init[0])
+    gamma_initializer = property(lambda self: self._init[1])
+    moving_mean_initializer = property(lambda self: self._init[2])
+    moving_variance_initializer = property(lambda self: self._init[3])
+    beta_regularizer = property(lambda self: regularizers.get(self._regs[0]))
+    gamma_regularizer = property(lambda self: regularizers.get(self._regs[1]))
 
     def build(self, input_shape):
         if not -len(input_shape) <= self.axis < len(input_shape):   # an IndexError, as Keras raises
@@ -65,9 +77,9 @@ class BatchNormalization(Layer):
             raise ValueError(f"{self.name}: the normalised axis must have a known size, got {input_shape}")
         beta_init, gamma_init, mean_init, var_init = self._init
         self.gamma = (self.add_weight((features,), gamma_init, autocast=False, regularizer=self._regs[1],
-                                      name="gamma") if self.scale else None)
-        self.beta = (self.add_weight((features,), beta_init, autocast=False, regularizer=self._regs[0], name="beta")
-                     if self.center else None)
+                                      constraint=self.gamma_constraint, name="gamma") if self.scale else None)
+        self.beta = (self.add_weight((features,), beta_init, autocast=False, regularizer=self._regs[0],
+                                     constraint=self.beta_constraint, name="beta") if self.center else None)
         self.moving_mean = self.add_weight((features,), mean_init, trainable=False, autocast=False,
                                            name="moving_mean")
         self.moving_variance = self.add_weight((features,), var_init, trainable=False, autocast=False,

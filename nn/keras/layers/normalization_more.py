@@ -2,6 +2,7 @@
 import autograd as ag
 
 from ... import functional as F
+from .. import constraints
 from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
@@ -49,11 +50,10 @@ class GroupNormalization(Layer):
         if not isinstance(groups, int) or (groups <= 0 and groups != -1):
             raise ValueError(f"GroupNormalization: groups must be a positive int (or -1, one group per channel), "
                              f"got {groups!r}")
-        if beta_constraint is not None or gamma_constraint is not None:
-            raise ValueError("GroupNormalization: weight constraints are not supported")
         self.groups, self.axis, self.epsilon, self.center, self.scale = groups, axis, epsilon, center, scale
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = constraints.get(beta_constraint), constraints.get(gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -69,9 +69,11 @@ class GroupNormalization(Layer):
                              "divide the channel count")
         self.groups = groups
         self.gamma = (self.add_weight((channels,), self.gamma_initializer, autocast=False,
-                                      regularizer=self.gamma_regularizer, name="gamma") if self.scale else None)
+                                      regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                      name="gamma") if self.scale else None)
         self.beta = (self.add_weight((channels,), self.beta_initializer, autocast=False,
-                                     regularizer=self.beta_regularizer, name="beta") if self.center else None)
+                                     regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                     name="beta") if self.center else None)
 
     def call(self, inputs):
         _check_axes([self.axis], inputs.ndim, self.name, inputs.shape)
@@ -88,4 +90,5 @@ class GroupNormalization(Layer):
                 "center": self.center, "scale": self.scale,
                 **keras_forms({"beta_initializer": self.beta_initializer, "gamma_initializer": self.gamma_initializer,
                                "beta_regularizer": self.beta_regularizer, "gamma_regularizer": self.gamma_regularizer,
-                               "beta_constraint": None, "gamma_constraint": None})}
+                               "beta_constraint": self.beta_constraint,
+                               "gamma_constraint": self.gamma_constraint})}

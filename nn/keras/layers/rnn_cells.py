@@ -16,10 +16,11 @@ inference too, as Keras does (draw_dropout_masks).
 import autograd as ag
 
 from ... import functional as F
-from .. import activations, initializers
+from .. import activations, constraints, initializers, regularizers
 from .. import random as keras_random
 from ..autocast_scope import float_dtype
 from ..layer import Layer
+from ..layer_config import keras_forms
 from .recurrent_gates import _gru_to_torch, forget_gate_ones
 
 
@@ -52,8 +53,6 @@ class _DropoutCell(Layer):
         kind = type(self).__name__
         if int(units) <= 0:
             raise ValueError(f"{kind}: units must be a positive integer, got {units!r}")
-        if any(c is not None for c in (kernel_constraint, recurrent_constraint, bias_constraint)):
-            raise ValueError(f"{kind}: weight constraints are not supported")
         for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0.0 <= float(rate) < 1.0:
                 raise ValueError(f"{kind}: {name} must be in [0, 1), got {rate!r}")
@@ -73,6 +72,8 @@ class _DropoutCell(Layer):
         if not seed_first:
             self.seed_generator = shared_generator or keras_random.SeedGenerator(seed)
         self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
+        self._constraints = tuple(constraints.get(c) for c in (kernel_constraint, recurrent_constraint,
+                                                                bias_constraint))
         self._dropout_mask = self._recurrent_dropout_mask = None
 
     def get_config(self):
@@ -86,9 +87,21 @@ class _DropoutCell(Layer):
             config[key] = value
         for key, value in zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"), self._regs):
             config[key] = value
-        config.update({"kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
-                       "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed})
+        config.update(keras_forms(dict(zip(("kernel_constraint", "recurrent_constraint", "bias_constraint"),
+                                           self._constraints))))
+        config.update({"dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed})
         return config
+
+    # the settings as objects, as Keras's cells keep them
+    kernel_initializer = property(lambda self: self._initializers[0])
+    recurrent_initializer = property(lambda self: self._initializers[1])
+    bias_initializer = property(lambda self: self._initializers[2])
+    kernel_regularizer = property(lambda self: regularizers.get(self._regs[0]))
+    recurrent_regularizer = property(lambda self: regularizers.get(self._regs[1]))
+    bias_regularizer = property(lambda self: regularizers.get(self._regs[2]))
+    kernel_constraint = property(lambda self: self._constraints[0])
+    recurrent_constraint = property(lambda self: self._constraints[1])
+    bias_constraint = property(lambda self: self._constraints[2])
 
     @property
     def state_size(self):
@@ -104,12 +117,13 @@ class _DropoutCell(Layer):
                              f"features, got input shape {tuple(input_shape)}")
         gates = self._GATES * self.units
         kernel_init, recurrent_init, bias_init = self._initializers
-        self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0], name="kernel")
+        self.kernel = self.add_weight((input_shape[-1], gates), kernel_init, regularizer=self._regs[0],
+                                      constraint=self._constraints[0], name="kernel")
         self.recurrent_kernel = self.add_weight((self.units, gates), recurrent_init, regularizer=self._regs[1],
-                                                name="recurrent_kernel")
+                                                constraint=self._constraints[1], name="recurrent_kernel")
         if self.use_bias:
             self.bias = self.add_weight(self._bias_shape(gates), self._bias_initializer(bias_init),
-                                        regularizer=self._regs[2], name="bias")
+                                        regularizer=self._regs[2], constraint=self._constraints[2], name="bias")
         else:
             self.bias = None
 
