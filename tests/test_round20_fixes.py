@@ -142,3 +142,17 @@ def test_a_meta_tensor_has_no_data_address():
     for lib in (torch, ag):
         assert lib.ones(2, 3, device="meta").data_ptr() == 0
         assert lib.ones(2, 3).data_ptr() != 0
+
+
+def test_pixel_and_channel_shuffle_keep_a_channels_last_layout():
+    """PyTorch's CPU pixel_shuffle and channel_shuffle answer a channels-last input in channels-last (an ESPCN or
+    ShuffleNet head after a channels_last conv); deepgrad's reshapes gave row-major results."""
+    torch = require_torch()
+    import nn.functional as F
+    strides = []
+    for lib, fn in ((torch, torch.nn.functional), (ag, F)):
+        x = lib.tensor(np.arange(256.0, dtype=np.float32).reshape(2, 8, 4, 4))
+        x = x.contiguous(memory_format=lib.channels_last)
+        strides.append([tuple(fn.pixel_shuffle(x, 2).stride()), tuple(fn.channel_shuffle(x, 2).stride()),
+                        tuple(fn.pixel_shuffle(x.contiguous(), 2).stride())])
+    assert strides[0] == strides[1]

@@ -1,6 +1,7 @@
 """Pixel shuffle (trade channels for spatial resolution and back) and channel shuffle."""
 import numbers
 
+import autograd as ag
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.errors import ShapeError
@@ -15,6 +16,13 @@ def _check(input, factor, op, name):
     return int(factor)
 
 
+def _keep_channels_last(input, out):
+    """`out` laid out channels-last when the 4-D `input` is (PyTorch's CPU shuffles keep that layout)."""
+    if input.ndim == 4 and not input.is_contiguous() and input.is_contiguous(memory_format=ag.channels_last):
+        return out.contiguous(memory_format=ag.channels_last)
+    return out
+
+
 def pixel_shuffle(input, upscale_factor):
     """(*, C * r * r, H, W) -> (*, C, H * r, W * r) with r = upscale_factor: each group of r * r channels
     becomes an r x r block of pixels."""
@@ -26,7 +34,8 @@ def pixel_shuffle(input, upscale_factor):
     n = len(lead)
     x = input.reshape(*lead, c // (r * r), r, r, h, w)
     order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
-    return named(x.permute(order).reshape(*lead, c // (r * r), h * r, w * r), "PixelShuffleBackward0")
+    return named(_keep_channels_last(input, x.permute(order).reshape(*lead, c // (r * r), h * r, w * r)),
+                 "PixelShuffleBackward0")
 
 
 def pixel_unshuffle(input, downscale_factor):
@@ -54,5 +63,5 @@ def channel_shuffle(input, groups):
     n, c, *rest = input.shape
     if c % groups:
         raise ShapeError(f"{op}: the {c} channels of input {input.shape} must be divisible by groups={groups}")
-    return named(input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest),
-                 "ChannelShuffleBackward0")
+    return named(_keep_channels_last(input, input.reshape(n, groups, c // groups, *rest).transpose(1, 2)
+                                     .reshape(n, c, *rest)), "ChannelShuffleBackward0")
