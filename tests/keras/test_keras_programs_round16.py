@@ -9,7 +9,8 @@ streamed by hand (result between batches, sample weights, reset_state, every F1 
 Layer.add_weight's options under float32 and mixed_float16; a run handed over to a fresh model by hand (optimizer
 save_own_variables / load_own_variables / set_weights, compile's attributes, the older on_batch_* hooks) and an
 EarlyStopping run inspected afterwards (stopped_epoch, best_weights, the recurrent layers' settings, loss options,
-cloned initializers).
+cloned initializers); and a tagger whose BatchNormalization, GroupNormalization and LSTMCell carry weight
+constraints, scored with SparseCategoricalCrossentropy's ignore_class.
 
 The regression tests for the bugs they found are in test_round16_fixes.py."""
 import pytest
@@ -19,7 +20,7 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_rnn_custom_cell_stacked", "keras_bidirectional_merge_backward", "keras_image_layers_deterministic",
          "keras_metric_state_streaming", "keras_ops_fft_stft_windows", "keras_ops_image_color_affine",
          "keras_add_weight_options", "keras_convlstm_timedistributed_video", "keras_attention_score_modes",
-         "keras_optimizer_state_handover", "keras_early_stopping_introspection"]
+         "keras_optimizer_state_handover", "keras_early_stopping_introspection", "keras_constrained_norms_tagger"]
 
 
 @pytest.mark.parametrize("program", NAMES)
