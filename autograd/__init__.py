@@ -230,8 +230,8 @@ subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 
 def __getattr__(name):
     if name == "bfloat16":   # from the optional ml_dtypes package: a clear ImportError without it
-        from .bf16_dtype import bfloat16_type
-        return bfloat16_type("ag.bfloat16")
+        from .bf16_dtype import bfloat16_dtype
+        return bfloat16_dtype("ag.bfloat16")
     if name == "utils":   # torch.utils (checkpoint; data once nn is imported), loaded on first use
         import importlib
         return importlib.import_module(__name__ + ".utils")

@@ -45,7 +45,7 @@ def bfloat16_available():
 
 
 def bfloat16_type(what="bfloat16"):
-    """The bfloat16 scalar type (what ag.bfloat16 is, as ag.float32 is np.float32); MissingBFloat16 without
+    """The bfloat16 scalar type (ml_dtypes.bfloat16, as np.float32 is float32's); MissingBFloat16 without
     ml_dtypes."""
     module = _ml_dtypes()
     if module is None:
@@ -54,7 +54,7 @@ def bfloat16_type(what="bfloat16"):
 
 
 def bfloat16_dtype(what="bfloat16"):
-    """The bfloat16 NumPy dtype; MissingBFloat16 without ml_dtypes."""
+    """The bfloat16 NumPy dtype (what ag.bfloat16 is); MissingBFloat16 without ml_dtypes."""
     return np.dtype(bfloat16_type(what))
 
 

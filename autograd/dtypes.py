@@ -4,17 +4,19 @@ import numpy as np
 from . import complex_forms, half_forms
 from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
 
-float16 = np.float16
-float32 = np.float32
-float64 = np.float64
-int8 = np.int8
-int16 = np.int16
-int32 = np.int32
-int64 = np.int64
-uint8 = np.uint8
-bool_ = np.bool_
-complex64 = np.complex64
-complex128 = np.complex128
+# np.dtype objects, the kind a tensor's .dtype holds, so that `x.dtype in {ag.float32}`, dict keys and
+# `ag.float32.itemsize` behave as torch.float32 does (NumPy's scalar types hash apart from their dtypes)
+float16 = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
+complex64 = np.dtype(np.complex64)
+complex128 = np.dtype(np.complex128)
 
 #: the default float dtype, in a one-element list so that set_default_dtype changes it for every module
 _default_float = [np.dtype(np.float32)]
