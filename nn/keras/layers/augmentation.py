@@ -21,6 +21,7 @@ import numbers
 
 import numpy as np
 
+import autograd as ag
 from autograd import Tensor, arrays
 from autograd.capture import CaptureError, state as capture_state
 from autograd.ops.no_grad_op import no_grad_op
@@ -136,9 +137,14 @@ def _uncaptured(draw):
 
 
 def keras_uniform(layer, shape, low, high, dtype=None):
-    """NumPy draws uniform in [low, high) (float32 unless `dtype`), as Keras's layer draws them: keras.random.uniform
-    seeded by the layer's SeedGenerator (each call advances it)."""
-    return keras_random.uniform(shape, low, high, dtype=dtype, seed=layer.generator).numpy()
+    """NumPy draws uniform in [low, high) (float32 unless `dtype`; bfloat16 draws come back as float32), as Keras's
+    layer draws them: keras.random.uniform seeded by the layer's SeedGenerator (each call advances it)."""
+    return host_values(keras_random.uniform(shape, low, high, dtype=dtype, seed=layer.generator))
+
+
+def host_values(draws):
+    """A draw's tensor as NumPy values; bfloat16 ones as float32 (exact), NumPy having no bfloat16."""
+    return (draws.float() if draws.dtype == ag.bfloat16 else draws).numpy()
 
 
 def give_seed_generator(layer, seed):

@@ -9,7 +9,7 @@ import numpy as np
 import autograd as ag
 
 from .. import random as keras_random
-from .augmentation import keras_uniform
+from .augmentation import host_values, keras_uniform
 from .color_augmentation import _ColorLayer, _base_factor
 
 
@@ -26,7 +26,7 @@ class CutMix(_ColorLayer):
     def _boxes(self, batch, height, width):
         dtype = self.compute_dtype
         alpha = keras_uniform(self, (), self.factor[0], self.factor[1], dtype) + np.float32(1e-6)
-        mix = keras_random.beta((batch,), alpha, alpha, dtype=dtype, seed=self.generator).numpy()
+        mix = host_values(keras_random.beta((batch,), alpha, alpha, dtype=dtype, seed=self.generator))
         ratio = np.sqrt(np.float32(1) - mix)
         corners = []
         for length in (width, height):

@@ -14,7 +14,7 @@ from ... import functional as F
 from ...functional.affine_warp import affine_transform
 from .. import ops
 from .. import random as keras_random
-from .augmentation import host_draws, keras_uniform
+from .augmentation import host_draws, host_values, keras_uniform
 from .color_augmentation import _base_factor, _ColorLayer
 
 
@@ -94,8 +94,8 @@ class RandomErasing(_ReplayLayer):
                 isinstance(self.fill_value, (tuple, list)) and len(self.fill_value) == 3):
             raise ValueError("The `fill_value` argument should be a number (or a list of three numbers) ")
         if self.fill_value is None:
-            fill = host_draws(self, images, lambda: keras_random.normal(tuple(images.shape), dtype=dtype,
-                                                                        seed=self.generator).numpy()
+            fill = host_draws(self, images, lambda: host_values(keras_random.normal(tuple(images.shape), dtype=dtype,
+                                                                                    seed=self.generator))
                               ) * self.value_range[1]
         else:
             fill = ag.zeros(images.shape, device=images.device) + ag.tensor(
@@ -111,6 +111,7 @@ class RandomErasing(_ReplayLayer):
             apply = _tensor(transformation["apply_erasing"], images).reshape(-1, 1, 1, 1)
             erased = ag.where(masks, _tensor(transformation["fill_value"], images).float(), images)
             images = ag.where(apply, erased, images)
+        images = images.astype(np.dtype(self.compute_dtype))   # as Keras's, under a mixed policy too
         return images.squeeze(0) if single else images
 
     def get_config(self):
@@ -137,7 +138,7 @@ def _kernel_size(value, name):
 
 def _gaussian_kernel(size, sigma):
     """Keras's normalised 1-D Gaussian of `size` taps for a (scalar) sigma tensor."""
-    grid = ag.tensor(np.arange(size, dtype=np.float32) - (size - 1) / 2, device=sigma.device)
+    grid = ag.arange(size, dtype=sigma.dtype, device=sigma.device) - (size - 1) / 2   # in sigma's dtype, as Keras
     kernel = ag.exp(-0.5 * (grid / sigma) ** 2)
     return kernel / kernel.sum()
 
@@ -169,7 +170,7 @@ class RandomGaussianBlur(_ReplayLayer):
         """Each chosen image convolved per channel with the Gaussian (zero padding), clipped to value_range."""
         images, single = self._batched(images)
         if training and transformation is not None:
-            sigma = _tensor(transformation["blur_factor"], images).float()
+            sigma = _tensor(transformation["blur_factor"], images).to(images.dtype)   # the compute dtype, as Keras
             kh, kw = (int(k) for k in self.kernel_size)
             kernel = _gaussian_kernel(kw, sigma[1]).reshape(kw, 1) * _gaussian_kernel(kh, sigma[0]).reshape(1, kh)
             x = images.permute(0, 3, 1, 2) if self.data_format == "channels_last" else images
