@@ -281,3 +281,43 @@ def test_metric_options_as_attributes_and_sparse_crossentropy_ignore_class():
     examples' weights; and EarlyStopping took Keras's positional order wrongly (mode where verbose goes)."""
     K, ours = fresh_sessions()
     assert _metric_options(ours) == _metric_options(K)
+
+
+def _conv_lstm_settings(K):
+    layer = K.layers.ConvLSTM2D(3, (3, 2), strides=(1, 2), padding="same", activation="relu", kernel_regularizer="l2",
+                                bias_constraint="non_neg", dropout=0.1, recurrent_dropout=0.2)
+    small = K.layers.ConvLSTM1D(2, 3)
+    return [layer.filters, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate,
+            layer.activation.__name__, layer.recurrent_activation.__name__, layer.use_bias,
+            type(layer.kernel_initializer).__name__, type(layer.kernel_regularizer).__name__,
+            type(layer.bias_constraint).__name__, layer.dropout, layer.recurrent_dropout, layer.unit_forget_bias,
+            small.kernel_size, small.strides, small.padding, small.kernel_constraint]
+
+
+def test_conv_lstm_layers_read_their_cell_settings():
+    """ConvLSTM1D/2D/3D expose filters, kernel_size, strides, padding and the cell's other settings, as Keras's
+    layers read them through their cell; nn.keras raised AttributeError."""
+    K, ours = fresh_sessions()
+    assert _conv_lstm_settings(ours) == _conv_lstm_settings(K)
+
+
+def _constrained_attention(K):
+    K.utils.set_random_seed(1)
+    query = K.Input((4, 6))
+    attention = K.layers.MultiHeadAttention(2, 3, kernel_constraint=K.constraints.MaxNorm(0.2),
+                                            bias_constraint="non_neg", name="mha")
+    pooled = K.layers.GlobalAveragePooling1D()(attention(query, query))
+    model = K.Model(query, K.layers.Dense(1)(pooled))
+    model.compile(optimizer=K.optimizers.SGD(0.01), loss="mse")
+    x = np.random.default_rng(0).normal(size=(8, 4, 6)).astype("float32")
+    model.fit(x, x.sum(axis=(1, 2))[:, None], epochs=2, batch_size=4, verbose=0, shuffle=False)
+    weights = [K.ops.convert_to_numpy(w) for w in attention.weights]
+    return ([(round(float(w.min()), 4), round(float(np.abs(w).max()), 4)) for w in weights],
+            [attention.get_config()[k] for k in ("kernel_constraint", "bias_constraint")])
+
+
+def test_multi_head_attention_weight_constraints_apply():
+    """MultiHeadAttention refused kernel_constraint / bias_constraint (ValueError); Keras passes them to its
+    projections, which are projected after each step."""
+    K, ours = fresh_sessions()
+    assert _constrained_attention(ours) == _constrained_attention(K)

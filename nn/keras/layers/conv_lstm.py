@@ -215,6 +215,17 @@ class _ConvLSTM(RNN):
                 **config}
 
 
+def _from_cell(name):
+    return property(lambda self: getattr(self.cell, name), doc=f"The cell's {name}, as Keras's layer reads it.")
+
+
+for _name in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation", "recurrent_activation",
+              "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias",
+              "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+              "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"):
+    setattr(_ConvLSTM, _name, _from_cell(_name))
+
+
 class ConvLSTM1D(_ConvLSTM):
     """1-D convolutional LSTM over sequences of sequences (batch, time, steps, channels)."""
 

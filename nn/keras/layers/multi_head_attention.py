@@ -48,8 +48,6 @@ class MultiHeadAttention(Layer):
                              ("sliding_window", sliding_window)):
             if value is not None and (not isinstance(value, int) or value <= 0):
                 raise ValueError(f"MultiHeadAttention: {label} must be a positive int, got {value!r}")
-        if kernel_constraint is not None or bias_constraint is not None:
-            raise ValueError("MultiHeadAttention: weight constraints are not supported")
         self.supports_masking = True
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = value_dim or key_dim
@@ -71,7 +69,8 @@ class MultiHeadAttention(Layer):
         # made now, as Keras's initializers.get makes them (an unseeded one takes its default seed here); each
         # projection gets a fresh copy made from its config at build (so a default seed is drawn for each)
         self._initializers = (initializers.get(kernel_initializer), initializers.get(bias_initializer))
-        self._sublayer_args = dict(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer)
+        self._sublayer_args = dict(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     # ----- weights ---------------------------------------------------------------------------------
     def _build_for(self, inputs):
