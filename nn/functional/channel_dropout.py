@@ -1,16 +1,17 @@
-"""Channel-wise dropout: zero whole channels (every spatial position of a channel at once).
-
-`inplace` is accepted for PyTorch compatibility; a new tensor is always returned.
-"""
+"""Channel-wise dropout: zero whole channels (every spatial position of a channel at once); with `inplace` the
+result is written into the input, which is returned."""
 import warnings
 
 import autograd as ag
 from autograd.errors import DtypeError
 from autograd.ops.dims import check_tensor
 
+from .activation import _maybe_inplace
 
-def _feature_dropout(input, p, training, op):
-    """input with each (sample, channel) slice zeroed with probability p and the rest scaled by 1 / (1 - p)."""
+
+def _feature_dropout(input, p, training, op, inplace=False):
+    """input with each (sample, channel) slice zeroed with probability p and the rest scaled by 1 / (1 - p)
+    (written into input with `inplace`)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: p must be a probability in [0, 1], got {p}")
     check_tensor(op, input)
@@ -19,26 +20,33 @@ def _feature_dropout(input, p, training, op):
     if input.dtype.kind not in "fV":   # 'V': bfloat16
         raise DtypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape {input.shape}); convert it "
                          "with .float()")
-    shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    return _maybe_inplace(op, lambda x: _dropped(x, p), input, inplace)
+
+
+def _dropped(x, p):
+    shape = x.shape[:2] + (1,) * (x.ndim - 2)
     if p == 1.0:
-        return input * ag.zeros(*shape, dtype=input.dtype, device=input.device)
-    keep = ag.bernoulli(ag.empty(*shape, dtype=input.dtype, device=input.device), 1.0 - p)
-    return input * (keep * (1.0 / (1.0 - p)))
+        return x * ag.zeros(*shape, dtype=x.dtype, device=x.device)
+    keep = ag.bernoulli(ag.empty(*shape, dtype=x.dtype, device=x.device), 1.0 - p)
+    return x * (keep * (1.0 / (1.0 - p)))
 
 
-def _unbatched(input, batched_ndim, p, training, op):
+def _unbatched(input, batched_ndim, p, training, op, inplace):
     if input.ndim == batched_ndim - 1 and training and p != 0.0:
+        if inplace:   # the batched view shares the input's memory, so writing into it writes into the input
+            _feature_dropout(input.unsqueeze(0), p, training, op, inplace=True)
+            return input
         return _feature_dropout(input.reshape((1,) + input.shape), p, training, op).reshape(input.shape)
-    return _feature_dropout(input, p, training, op)
+    return _feature_dropout(input, p, training, op, inplace)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of input (N, C, L) or (C, L) with probability p in training, scaling the kept
-    ones by 1 / (1 - p)."""
+    ones by 1 / (1 - p) (into input with `inplace`)."""
     if getattr(input, "ndim", None) not in (2, 3):
         raise ValueError(f"dropout1d: expects a 2-D (C, L) or 3-D (N, C, L) input, got shape "
                          f"{getattr(input, 'shape', input)}")
-    return _unbatched(input, 3, p, training, "dropout1d")
+    return _unbatched(input, 3, p, training, "dropout1d", inplace)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -51,7 +59,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     elif ndim != 4:
         raise ValueError(f"dropout2d: expects a 4-D (N, C, H, W) input (or 3-D, read as (N, C, L)), got shape "
                          f"{getattr(input, 'shape', input)}")
-    return _feature_dropout(input, p, training, "dropout2d")
+    return _feature_dropout(input, p, training, "dropout2d", inplace)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
@@ -60,4 +68,4 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     if getattr(input, "ndim", None) not in (4, 5):
         raise ValueError(f"dropout3d: expects a 4-D (C, D, H, W) or 5-D (N, C, D, H, W) input, got shape "
                          f"{getattr(input, 'shape', input)}")
-    return _unbatched(input, 5, p, training, "dropout3d")
+    return _unbatched(input, 5, p, training, "dropout3d", inplace)

@@ -16,7 +16,7 @@ class _ChannelDropout(Module):
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)
-        return type(self)._fn(input, self.p, self.training)
+        return type(self)._fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
