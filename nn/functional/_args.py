@@ -43,7 +43,7 @@ def floating_input(op, input):
     """UnsupportedDtypeError (a NotImplementedError, as PyTorch's "not implemented for 'Long'") for an integer or
     bool input to a normalisation, whose statistics NumPy would compute and then truncate to integers."""
     if input.dtype.kind in "biu":
-        raise UnsupportedDtypeError(f"{op}: not implemented for an {input.dtype} input (shape {tuple(input.shape)}): "
+        raise UnsupportedDtypeError(f"{op}: not implemented for {input.dtype} input (shape {tuple(input.shape)}): "
                                     f"normalising needs a floating-point tensor; convert it with x.float()")
 
 
@@ -65,3 +65,16 @@ def half_input_float_params(input, *params):
     given = [p for p in params if p is not None]
     low = input.dtype == "float16" or is_bf16(input.dtype)
     return low and bool(given) and all(p.dtype == "float32" for p in given)
+
+
+def integer_average(op, input, pool, adaptive=False):
+    """`pool(input)`, an average pooling, under PyTorch's integer rules: an int64 input averages each window and
+    truncates toward zero, keeping int64; other integer and bool inputs, and any integer input to an adaptive
+    pooling, are refused (UnsupportedDtypeError, as PyTorch's "not implemented for 'Int'")."""
+    if input.dtype.kind not in "biu":
+        return pool(input)
+    if adaptive or input.dtype != "int64":
+        allowed = "" if adaptive else " (int64 averages truncate toward zero, as PyTorch's)"
+        raise UnsupportedDtypeError(f"{op}: not implemented for {input.dtype} input (shape {tuple(input.shape)}), "
+                                    f"as in PyTorch; convert it with x.float(){allowed}")
+    return pool(input.double()).trunc().long()

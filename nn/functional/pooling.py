@@ -11,7 +11,7 @@ from autograd.ops.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 
-from ._args import pair, single
+from ._args import integer_average, pair, single
 from autograd.errors import ShapeError
 
 
@@ -61,6 +61,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """
     op = "avg_pool2d"
     x_axes = _pool_input(op, input, 2)
+    if input.dtype.kind in "biu":
+        return integer_average(op, input, lambda x: avg_pool2d(x, kernel_size, stride, padding, ceil_mode,
+                                                               count_include_pad, divisor_override))
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op)
@@ -91,6 +94,9 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     """Mean over kernel windows of input (N, C, L) or (C, L); stride defaults to the kernel size."""
     op = "avg_pool1d"
     x_axes = _pool_input(op, input, 1)
+    if input.dtype.kind in "biu":
+        return integer_average(op, input, lambda x: avg_pool1d(x, kernel_size, stride, padding, ceil_mode,
+                                                               count_include_pad))
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
     return named(AvgPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)), bool(ceil_mode),
@@ -102,6 +108,8 @@ def adaptive_avg_pool2d(input, output_size):
     None keeps that input size), with PyTorch's windows [floor(i*H/Ho), ceil((i+1)*H/Ho))."""
     op = "adaptive_avg_pool2d"
     _pool_input(op, input, 2)
+    if input.dtype.kind in "biu":
+        integer_average(op, input, None, adaptive=True)   # refused, as in PyTorch
     if isinstance(output_size, (tuple, list)) and len(output_size) == 2:
         output_size = tuple(input.shape[-2 + a] if s is None else s for a, s in enumerate(output_size))
     out_hw = pair(output_size, "output_size", op, 1)

@@ -16,6 +16,7 @@ from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
+from ._args import integer_average
 from .conv3d import triple
 from .pooling import window_divisors as _divisors
 
@@ -113,6 +114,9 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         return autocast.run("avg_pool3d", avg_pool3d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                             divisor_override)
     op = "avg_pool3d"
+    if input.dtype.kind in "biu":
+        return integer_average(op, input, lambda x: avg_pool3d(x, kernel_size, stride, padding, ceil_mode,
+                                                               count_include_pad, divisor_override))
     x = _volume(op, input)
     kernel = triple(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else triple(stride, "stride", op, 1)
@@ -178,6 +182,8 @@ def adaptive_avg_pool3d(input, output_size):
     if complex_forms.active and input.dtype.kind == "c" and output_size in (1, (1, 1, 1), [1, 1, 1]):
         return input.mean((-3, -2, -1), keepdim=True)   # PyTorch pools complex input to size 1 only: a mean
     x = _volume(op, input)
+    if input.dtype.kind in "biu":
+        integer_average(op, input, None, adaptive=True)   # refused, as in PyTorch
     sizes = _output_sizes(op, output_size, x)
     out = x
     for a in range(3):
