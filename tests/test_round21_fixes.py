@@ -28,3 +28,28 @@ def test_channel_dropout_inplace_writes_into_its_input(shape, name):
         results.append((y.numpy().copy(), z.numpy().copy()))
     for ours, theirs in zip(results[1], results[0]):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_random_functions_take_out():
+    """torch.bernoulli(probs, out=buf), torch.multinomial(w, n, out=idx) and torch.normal(mean, std, out=buf) write
+    their draws into out and return it; deepgrad refused the keyword (TypeError: unexpected keyword 'out')."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("bernoulli", "exponential")
+    results = []
+    for lib in (torch, ag):
+        lib.manual_seed(8)
+        probs = lib.tensor([[0.1, 0.5, 0.9], [0.0, 1.0, 0.3]])
+        buf, idx, nbuf = lib.empty(2, 3), lib.empty(3, dtype=lib.int64), lib.empty(4, dtype=lib.float64)
+        assert lib.bernoulli(probs, out=buf) is buf
+        assert lib.multinomial(lib.tensor([1.0, 2.0, 3.0, 4.0]), 3, out=idx) is idx
+        assert lib.normal(lib.arange(4.0, dtype=lib.float64), 0.5, out=nbuf) is nbuf
+        results.append((buf.numpy().copy(), idx.numpy().copy(), nbuf.numpy().copy()))
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_random_out_of_another_dtype_is_refused_clearly():
+    """A draw cast into an out of another dtype would take other numbers from the stream than PyTorch's draw in
+    out's dtype, so deepgrad refuses it with the dtype to pass."""
+    with pytest.raises(ag.DtypeError, match=r"bernoulli\(\): expected out to have dtype float32, but it is float64"):
+        ag.bernoulli(ag.full((2,), 0.5), out=ag.empty(2, dtype=ag.float64))
