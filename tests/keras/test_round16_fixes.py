@@ -321,3 +321,20 @@ def test_multi_head_attention_weight_constraints_apply():
     projections, which are projected after each step."""
     K, ours = fresh_sessions()
     assert _constrained_attention(ours) == _constrained_attention(K)
+
+
+def _constrained_prelu(K):
+    prelu = K.layers.PReLU(alpha_initializer=K.initializers.Constant(0.5),
+                           alpha_constraint=K.constraints.MaxNorm(0.3, axis=0))
+    model = K.Sequential([K.Input((3,)), prelu])
+    model.compile(optimizer=K.optimizers.SGD(0.1), loss="mse")
+    x = -np.abs(np.random.default_rng(0).normal(size=(8, 3))).astype("float32")
+    model.fit(x, x * 2, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    return (np.round(K.ops.convert_to_numpy(prelu.alpha), 4).tolist(), prelu.get_config()["alpha_constraint"],
+            type(K.layers.PReLU.from_config(prelu.get_config()).alpha_constraint).__name__)
+
+
+def test_prelu_alpha_constraint_applies():
+    """PReLU refused alpha_constraint (ValueError); Keras projects alpha after each step."""
+    K, ours = fresh_sessions()
+    assert _constrained_prelu(ours) == _constrained_prelu(K)

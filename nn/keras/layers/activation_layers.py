@@ -2,7 +2,7 @@
 import autograd as ag
 
 from ... import functional as F
-from .. import activations
+from .. import activations, constraints
 from ..layer import Layer
 from ..layer_config import keras_forms
 
@@ -67,13 +67,11 @@ class PReLU(Layer):
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,
                  **kwargs):
         super().__init__(**kwargs)
-        if alpha_constraint is not None:
-            raise ValueError("PReLU: weight constraints are not supported (alpha_constraint must be None)")
         if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
             shared_axes = [shared_axes]
         self.shared_axes = None if shared_axes is None else [int(a) for a in shared_axes]
         self.alpha_initializer, self.alpha_regularizer = alpha_initializer, alpha_regularizer
-        self.alpha_constraint = None
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -87,7 +85,7 @@ class PReLU(Layer):
             raise ValueError(f"{self.name}: every non-shared axis must be known to size alpha, got input shape "
                              f"{tuple(input_shape)}; pass shared_axes for the axes of unknown size")
         self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, regularizer=self.alpha_regularizer,
-                                     name="alpha")
+                                     constraint=self.alpha_constraint, name="alpha")
 
     def call(self, inputs):
         if inputs.ndim != self.alpha.ndim + 1 or any(
@@ -100,7 +98,7 @@ class PReLU(Layer):
     def get_config(self):
         return {**super().get_config(), **keras_forms({"alpha_initializer": self.alpha_initializer,
                                                        "alpha_regularizer": self.alpha_regularizer,
-                                                       "alpha_constraint": None}),
+                                                       "alpha_constraint": self.alpha_constraint}),
                 "shared_axes": self.shared_axes}
 
 
