@@ -53,3 +53,26 @@ def test_random_out_of_another_dtype_is_refused_clearly():
     out's dtype, so deepgrad refuses it with the dtype to pass."""
     with pytest.raises(ag.DtypeError, match=r"bernoulli\(\): expected out to have dtype float32, but it is float64"):
         ag.bernoulli(ag.full((2,), 0.5), out=ag.empty(2, dtype=ag.float64))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_dropout_scales_in_the_inputs_dtype(dtype):
+    """F.dropout of a float16 / bfloat16 tensor multiplies by 1 / (1 - p) rounded to that dtype, as PyTorch's mask
+    is; deepgrad multiplied in float32 by the exact scale, so some kept elements came out a unit apart (-0.7964
+    for PyTorch's -0.7969 in float16). The gradient is the same product."""
+    torch = require_torch()
+    skip_unless_pytorch_draws_generically("bernoulli")
+    import nn.functional as F
+    x = np.random.default_rng(0).standard_normal((40, 30)).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal((40, 30)).astype(np.float32)
+    results = []
+    for lib, fn in ((torch, torch.nn.functional), (ag, F)):
+        t = lib.tensor(x).to(getattr(lib, dtype)).requires_grad_()
+        lib.manual_seed(1)
+        out = fn.dropout(t, 0.3)
+        out.backward(lib.tensor(g).to(getattr(lib, dtype)))
+        results.append((out.detach().float().numpy(), t.grad.float().numpy(), str(out.dtype), str(t.grad.dtype)))
+    (o1, g1, d1, gd1), (o2, g2, d2, gd2) = results
+    np.testing.assert_array_equal(o2, o1)
+    np.testing.assert_array_equal(g2, g1)
+    assert d2 == d1.replace("torch.", "") and gd2 == gd1.replace("torch.", "")

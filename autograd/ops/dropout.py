@@ -7,6 +7,9 @@ from ..function import Function
 class Dropout(Function):
     op_name = "dropout"
     torch_name = "MulBackward0"   # PyTorch's CPU dropout is a product with the scaled mask
+    # PyTorch scales the mask in the input's own dtype (1 / (1 - p) rounded to float16 or bfloat16) and multiplies
+    # in it: the float32 form would round the product once, with the exact scale, a unit off in some elements
+    half_native = True
 
     def forward(ctx, x, p):
         # PyTorch's draw: one float64 uniform per element, in x's memory order
