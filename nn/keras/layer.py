@@ -593,7 +593,32 @@ class Layer(Module):
                     result.append(w)
         return result
 
-    variables = weights
+    def _seed_generators(self):
+        """The SeedGenerators this layer holds as attributes (alone or in a list/tuple), in assignment order."""
+        from .random import SeedGenerator
+        found = []
+        for value in list(self.__dict__.values()):
+            for item in (value if isinstance(value, (list, tuple)) else (value,)):
+                if isinstance(item, SeedGenerator):
+                    found.append(item)
+        return found
+
+    @property
+    def variables(self):
+        """The weights and, after each layer's own, the states of its SeedGenerators: all the layer's state, as
+        Keras's `variables` (metric variables are not included; `weights` leaves the seed states out)."""
+        seen, result = set(), []
+        for module in self.modules():
+            if isinstance(module, Layer):
+                own = module._own_weights() + [g.state for g in module._seed_generators()]
+            else:
+                own = list(module.parameters(recurse=False)) + [b for b in module.buffers(recurse=False)
+                                                                if b.is_floating_point()]
+            for w in own:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    result.append(w)
+        return result
 
     @property
     def trainable_weights(self):
@@ -607,7 +632,11 @@ class Layer(Module):
         """The weights fit does not update (frozen ones and statistics such as moving means)."""
         return [w for w in self.weights if not (isinstance(w, (Parameter, Variable)) and w.requires_grad)]
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self):
+        """The variables fit does not update: the non-trainable weights and the SeedGenerator states (all the
+        variables, in their order, when the layer is frozen), as Keras's."""
+        return [w for w in self.variables if not (isinstance(w, (Parameter, Variable)) and w.requires_grad)]
 
     def get_weights(self):
         """The weights as NumPy arrays (copies), in Keras's order and layouts."""
