@@ -13,7 +13,7 @@ from .indexing import take_along_axis
 from .median_all import MedianAll
 from .no_grad_op import no_grad_op
 from .shape import flatten, movedim, reshape, squeeze, unsqueeze
-from .statistics import _sorted_pick, empty_median
+from .statistics import _check_non_empty, _sorted_pick, empty_median
 from .. import autocast_state as autocast
 
 NanmedianResult = return_type("nanmedian", ["values", "indices"])
@@ -78,6 +78,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         return autocast.run("nanquantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
     op = "nanquantile"
     check_tensor(op, input)
+    _check_non_empty(op, input)
     if input.dtype.kind != "f":
         raise DtypeError(f"{op}: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
@@ -88,8 +89,6 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     else:
         d = normalize(op, dim, input.ndim)
         x = input if input.ndim else reshape(input, (1,))
-    if x.shape[d] == 0:
-        raise IndexError(f"{op}: the input (shape {tuple(input.shape)}) is empty along the reduced dims")
     x = movedim(x, d, -1)
 
     def positions(xp, a):

@@ -3,7 +3,7 @@ logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked
 gradients flow to the positions chosen."""
 import numpy as np
 
-from ..errors import DtypeError
+from ..errors import DtypeError, ShapeError
 from ..bf16_dtype import is_bf16
 from ..dtypes import get_default_dtype, is_floating
 from .. import complex_forms
@@ -101,6 +101,13 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
+def _check_non_empty(op, input):
+    # PyTorch refuses any empty input, even one whose reduced dim is not the empty one (zeros(0, 2), dim=1)
+    if input.size == 0:
+        raise ShapeError(f"{op}: the input (shape {tuple(input.shape)}) is empty; quantile() input tensor must be "
+                         "non-empty, as in PyTorch")
+
+
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The q-th quantiles of `input` (all elements, or along `dim`), interpolating between the two nearest
     ranks; q a number or a 1-D tensor in [0, 1] (its values then lead the output's dims). nan if a slice
@@ -108,6 +115,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     check_tensor("quantile", input)
+    _check_non_empty("quantile", input)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise DtypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
@@ -127,8 +135,6 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         d = normalize("quantile", dim, input.ndim)
         x = input if input.ndim else reshape(input, (1,))
     n = x.shape[d]
-    if n == 0:
-        raise IndexError(f"quantile: the input (shape {input.shape}) is empty along the reduced dims")
     x = x.movedim(d, -1)
     # ranks in the input's dtype, as PyTorch computes them: q = 0.1 in float32 times 5 rounds to 0.5, a half
     # that 'nearest' takes to even
