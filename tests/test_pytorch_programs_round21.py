@@ -4,7 +4,7 @@ dropout in training, channel dropout (F.dropout1d/2d/3d, in place too), AlphaDro
 torch.distributions samplers (rsample, Categorical, Bernoulli, Gamma / Beta / Dirichlet, MultivariateNormal), nn.init
 schemes with modes, gains and a Generator, multinomial text sampling with a private Generator interleaved with the
 global stream, and the *_like / tensor-parameter random ops (bernoulli, poisson, normal(mean, std), out=) after
-changing dtypes; run on deepgrad with only their imports changed: they must print what PyTorch prints, number for number (half in
+changing dtypes, and float16 / bfloat16 training with dropout and SGD beside draws in every dtype; run on deepgrad with only their imports changed: they must print what PyTorch prints, number for number (half in
 float32, half in float64)."""
 import pytest
 
@@ -16,7 +16,7 @@ from tests.test_pytorch_programs_round20 import ROUND20_IMPORTS
 ROUND21_IMPORTS = ROUND20_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_seeded_stacked_rnn_dropout", "torch_seeded_init_modes_generators",
-                    "torch_seeded_random_like_dtypes"]
+                    "torch_seeded_random_like_dtypes", "torch_seeded_low_precision_streams"]
 FLOAT64_PROGRAMS = ["torch_seeded_transformer_layers_dropout", "torch_seeded_feature_dropout_rrelu",
                     "torch_seeded_distribution_samplers", "torch_seeded_multinomial_text_sampling"]
 
@@ -25,7 +25,8 @@ FLOAT64_PROGRAMS = ["torch_seeded_transformer_layers_dropout", "torch_seeded_fea
 DRAWS = {"torch_seeded_stacked_rnn_dropout": ("bernoulli",), "torch_seeded_transformer_layers_dropout": ("bernoulli",),
          "torch_seeded_feature_dropout_rrelu": ("bernoulli",), "torch_seeded_distribution_samplers": ("bernoulli",),
          "torch_seeded_multinomial_text_sampling": ("exponential",),
-         "torch_seeded_random_like_dtypes": ("bernoulli", "exponential")}
+         "torch_seeded_random_like_dtypes": ("bernoulli", "exponential"),
+         "torch_seeded_low_precision_streams": ("bernoulli",)}
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

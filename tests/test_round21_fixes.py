@@ -76,3 +76,28 @@ def test_half_precision_dropout_scales_in_the_inputs_dtype(dtype):
     np.testing.assert_array_equal(o2, o1)
     np.testing.assert_array_equal(g2, g1)
     assert d2 == d1.replace("torch.", "") and gd2 == gd1.replace("torch.", "")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("options", [{}, {"momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01},
+                                     {"momentum": 0.8, "nesterov": True, "weight_decay": 0.05}])
+def test_half_precision_sgd_steps_round_as_pytorchs(dtype, options):
+    """torch.optim.SGD on float16 / bfloat16 parameters computes each add (param + (-lr) * d, grad + wd * param,
+    buf + (1 - dampening) * d) in float32 with alpha rounded to the parameter's dtype and rounds once; deepgrad's
+    NumPy half arithmetic rounded lr * d and the difference apart, so some parameters came out a unit off after one
+    step. 512 elements: PyTorch's vectorised loop covers them all on AVX2 and AVX-512 (its scalar tail, which keeps
+    alpha float32, is not reached)."""
+    torch = require_torch()
+    import nn
+    rng = np.random.default_rng(3)
+    start = rng.standard_normal(512).astype(np.float32)
+    grads = [rng.standard_normal(512).astype(np.float32) * 0.3 for _ in range(3)]
+    results = []
+    for lib, optim in ((torch, torch.optim), (ag, nn.optim)):
+        w = lib.tensor(start).to(getattr(lib, dtype)).requires_grad_()
+        opt = optim.SGD([w], lr=0.1, **options)
+        for g in grads:
+            w.grad = lib.tensor(g).to(getattr(lib, dtype))
+            opt.step()
+        results.append(w.detach().float().numpy())
+    np.testing.assert_array_equal(results[1], results[0])

@@ -17,6 +17,8 @@ def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_d
     the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
     """
     _check_grad("sgd_update", param, grad)
+    if param.dtype.itemsize == 2 and param.dtype.kind in "fV":   # float16, bfloat16
+        return _sgd_update_half(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
     if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
         return sgd_update(xp, param.reshape(1), grad.reshape(1), None if buf is None else buf.reshape(1), lr,
                           momentum, dampening, nesterov, weight_decay, first)
@@ -38,6 +40,27 @@ def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_d
     else:
         d *= lr
         param -= d
+
+
+def _sgd_update_half(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
+    """sgd_update for float16 / bfloat16 arrays: each of PyTorch's steps computed in float32 and rounded once to
+    the parameter's dtype, as PyTorch's CPU kernels do; an add's alpha (lr, weight decay, 1 - dampening) rounded to
+    that dtype first, as their vectorised loops take it (their scalar loop, for the last few elements of a row,
+    keeps it float32: those may still differ by a unit), a scaling's factor (momentum) not. NumPy's half
+    arithmetic rounded the coefficient's product and the sum apart (param -= lr * d)."""
+    half, f32 = param.dtype, xp.float32
+
+    def plus(y, a, x):   # y + a * x, one rounding
+        return (y.astype(f32) + xp.asarray(a, dtype=half).astype(f32) * x.astype(f32)).astype(half)
+
+    d = plus(grad, weight_decay, param) if weight_decay != 0 else grad
+    if momentum != 0:
+        if first:
+            xp.copyto(buf, d)
+        else:
+            buf[...] = plus((buf.astype(f32) * f32(momentum)).astype(half), 1 - dampening, d)
+        d = plus(d, momentum, buf) if nesterov else buf
+    param[...] = plus(param, -lr, d)
 
 
 class SGD(Optimizer):
