@@ -39,3 +39,45 @@ def test_quantile_of_an_empty_input_raises_as_pytorch(name, shape, q, kwargs):
         np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
     else:
         assert "quantile() input tensor must be non-empty" in ours[1]
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("right", [False, True])
+@pytest.mark.parametrize("boundaries, values", [
+    ([1.0, NAN], [2.0, NAN, 0.5, 1.0]),
+    ([NAN, 1.0, 2.0], [0.0, 1.5, NAN]),
+    ([1.0, 2.0, NAN, NAN], [1.0, 2.0, 3.0, NAN]),
+    ([NAN, NAN], [1.0, NAN]),
+    ([1.0, 2.0, 3.0], [NAN, 2.0, -1.0]),
+    ([[1.0, NAN, 3.0], [0.0, 1.0, 2.0]], [[2.0, NAN], [1.0, NAN]]),
+    ([1.0, NAN], 2.0),
+])
+def test_searchsorted_and_bucketize_with_nan_as_pytorch(boundaries, values, right):
+    def run(lib):
+        seq, v = lib.tensor(boundaries), lib.tensor(values)
+        out = [lib.searchsorted(seq, v, right=right).tolist(),
+               lib.searchsorted(seq, v, side="right" if right else "left", out_int32=True).tolist()]
+        if np.ndim(boundaries) == 1:
+            out.append(lib.bucketize(v, seq, right=right).tolist())
+        return out
+
+    assert run(ag) == run(torch)
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_searchsorted_with_nan_boundaries_matches_pytorch_on_random_rows(right):
+    rng = np.random.default_rng(0)
+    seq = np.sort(rng.normal(size=(4, 37)).astype(np.float32), axis=-1)
+    seq[rng.random(seq.shape) < 0.2] = np.nan   # NaN anywhere: PyTorch's search still gives one answer
+    values = rng.normal(size=(4, 25)).astype(np.float32)
+    values[0, :3] = np.nan
+    values[1, :3] = seq[1, :3]
+    sorter = np.argsort(rng.random(seq.shape), axis=-1)
+    for args in ((seq, values), (seq[0], values)):
+        theirs = torch.searchsorted(*map(torch.tensor, args), right=right)
+        assert ag.searchsorted(*map(ag.tensor, args), right=right).tolist() == theirs.tolist()
+    theirs = torch.searchsorted(torch.tensor(seq), torch.tensor(values), right=right, sorter=torch.tensor(sorter))
+    ours = ag.searchsorted(ag.tensor(seq), ag.tensor(values), right=right, sorter=ag.tensor(sorter))
+    assert ours.tolist() == theirs.tolist()

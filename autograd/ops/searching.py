@@ -39,6 +39,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     def compute(xp, seq, v, order=None):
         if order is not None:
             seq = xp.take_along_axis(seq, order, axis=-1)
+        if seq.dtype.kind == "f" and seq.size and bool(xp.isnan(seq).any()):
+            rows = seq.reshape(-1, seq.shape[-1])
+            return _nan_aware_search(xp, rows, v.reshape(rows.shape[0], -1), side).reshape(v.shape).astype(dtype)
         if seq.ndim <= 1:
             return xp.searchsorted(seq.reshape(-1), v, side=side).astype(dtype)
         rows = seq.reshape(-1, seq.shape[-1])
@@ -48,6 +51,23 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         return out.reshape(v.shape).astype(dtype)
     args = (sorted_sequence, values) + (() if sorter is None else (sorter,))
     return no_grad_op("searchsorted", compute, *args)
+
+
+def _nan_aware_search(xp, rows, values, side):
+    """PyTorch's binary search, run on every value of `values` (R, m) in its row of `rows` (R, n) at once: NumPy
+    sorts NaN last, but PyTorch's search moves right at every comparison with a NaN (a boundary or the value), so
+    [1, nan] puts 0.5 at 2; taken only when a boundary is NaN, where the two differ."""
+    n = rows.shape[-1]
+    start = xp.zeros(values.shape, np.int64)
+    end = xp.full(values.shape, n, np.int64)
+    for _ in range(int(n).bit_length() + 1):
+        active = start < end
+        mid = start + ((end - start) >> 1)
+        mid_values = xp.take_along_axis(rows, xp.minimum(mid, n - 1), axis=-1)
+        stays_left = (mid_values > values) if side == "right" else (mid_values >= values)
+        start = xp.where(active & ~stays_left, mid + 1, start)
+        end = xp.where(active & stays_left, mid, end)
+    return start
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
