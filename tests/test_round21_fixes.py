@@ -101,3 +101,25 @@ def test_half_precision_sgd_steps_round_as_pytorchs(dtype, options):
             opt.step()
         results.append(w.detach().float().numpy())
     np.testing.assert_array_equal(results[1], results[0])
+
+
+def test_bfloat16_rrelu_rounds_the_product_with_the_float32_slope_once():
+    """F.rrelu(x, training=True) on bfloat16 multiplies by the float32 slope and rounds once, keeping the slope
+    rounded to bfloat16 for backward, as PyTorch's kernel; deepgrad rounded the slope to bfloat16 before the product,
+    so some outputs came out a unit off (-0.1982 for PyTorch's -0.1973)."""
+    torch = require_torch()
+    import nn.functional as F
+    x = np.random.default_rng(0).standard_normal(3000).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal(3000).astype(np.float32)
+    results = []
+    for lib, fn in ((torch, torch.nn.functional), (ag, F)):
+        t = lib.tensor(x).to(lib.bfloat16).requires_grad_()
+        lib.manual_seed(2)
+        y = fn.rrelu(t, 0.1, 0.3, training=True)
+        y.backward(lib.tensor(g).to(lib.bfloat16))
+        assert y.grad_fn.name() == "RreluWithNoiseBackward0"
+        results.append((y.detach().float().numpy(), t.grad.float().numpy(), str(y.dtype), str(t.grad.dtype)))
+    (y1, g1, d1, gd1), (y2, g2, d2, gd2) = results
+    np.testing.assert_array_equal(y2, y1)
+    np.testing.assert_array_equal(g2, g1)
+    assert (d2, gd2) == ("bfloat16", "bfloat16") and (d1, gd1) == ("torch.bfloat16", "torch.bfloat16")

@@ -85,10 +85,31 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
         wide = np.float64 if a.dtype == np.float64 else np.float32
         low, high = float(wide(lower)), float(wide(upper))
         u = device.rand((count,), np.float64) if rng is None else device.asarray(rng.random((count,), np.float64))
-        out = xp.ones(a.shape, a.dtype)
-        out[negative] = (u * (high - low) + low).astype(wide).astype(a.dtype)   # unfused here, as PyTorch's
+        out = xp.ones(a.shape, wide if half else a.dtype)
+        out[negative] = (u * (high - low) + low).astype(wide).astype(out.dtype)   # unfused here, as PyTorch's
         return out
+    half = input.dtype.itemsize == 2
+    if half:
+        return RreluHalfTrain.apply(input, slopes)
     return named(where(input > 0, input, mul(input, no_grad_op("rrelu", slopes, input))), "RreluWithNoiseBackward0")
+
+
+class RreluHalfTrain(Function):
+    """rrelu in training on float16 / bfloat16: as PyTorch's kernel, the product with the float32 slope is rounded
+    once to the input's dtype, while the slopes kept for backward (its `noise`) are rounded to that dtype. Rounding
+    the slope first (a product of two half values) put some outputs a unit off."""
+    op_name = "rrelu"
+    torch_name = "RreluWithNoiseBackward0"
+    half_native = True   # the float32 form would round the kept noise apart from the product
+
+    def forward(ctx, x, slopes):
+        r = slopes(ctx.xp, x)   # drawn inside the op, so that an ag.jit replay draws afresh
+        ctx.save_for_backward(r.astype(x.dtype))
+        return (x.astype(np.float32) * r).astype(x.dtype)
+
+    def backward(ctx, gy):
+        noise, = ctx.saved_tensors
+        return gy * noise, None
 
 
 def hardshrink(input, lambd=0.5):

@@ -2,7 +2,7 @@
 one with nn.Dropout in training (masks drawn and scaled in the low-precision dtype), a three-layer bidirectional
 ReLU nn.RNN with inter-layer dropout, a full nn.Transformer with dropout, random draws in float16 / bfloat16 /
 float64 / integer dtypes from the global stream and from a torch.Generator (rand, randn, randint, randperm,
-normal, bernoulli, poisson, cauchy_), and Tensor.random_ on int32 / uint8 / bool / float16 tensors, whose draw
+normal, bernoulli, poisson, cauchy_), bfloat16 RReLU in training, and Tensor.random_ on int32 / uint8 / bool / float16 tensors, whose draw
 counts must match PyTorch's for everything after them to agree. Float32 (and lower).
 """
 import torch
@@ -68,4 +68,5 @@ def main():
           torch.empty(3, dtype=torch.uint8).random_(0, 200).tolist())
     print("uniform_ float64 / normal_ float16:", torch.empty(2, dtype=torch.float64).uniform_(),
           torch.empty(3, dtype=torch.float16).normal_())
+    print("rrelu bfloat16:", F.rrelu(torch.randn(8).bfloat16(), 0.1, 0.3, training=True))
     print("global stream after:", torch.rand(2))
