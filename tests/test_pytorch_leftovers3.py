@@ -81,3 +81,48 @@ def test_searchsorted_with_nan_boundaries_matches_pytorch_on_random_rows(right):
     theirs = torch.searchsorted(torch.tensor(seq), torch.tensor(values), right=right, sorter=torch.tensor(sorter))
     ours = ag.searchsorted(ag.tensor(seq), ag.tensor(values), right=right, sorter=ag.tensor(sorter))
     assert ours.tolist() == theirs.tolist()
+
+
+def _element_strides(t):
+    return tuple(t.stride())
+
+
+@pytest.mark.parametrize("shape, fmt", [((2, 4, 3, 5), "channels_last"), ((2, 4, 3, 5, 2), "channels_last_3d"),
+                                        ((2, 4, 1, 1), "channels_last"), ((2, 4, 3, 5), None)])
+@pytest.mark.parametrize("affine", [False, True])
+def test_group_norm_keeps_a_channels_last_layout_as_pytorch(shape, fmt, affine):
+    x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+    w = np.linspace(0.5, 1.5, shape[1]).astype(np.float32)
+
+    def run(lib, functional):
+        t = lib.tensor(x)
+        if fmt is not None:
+            t = t.contiguous(memory_format=getattr(lib, fmt))
+        t.requires_grad_()
+        params = (lib.tensor(w), lib.tensor(w)) if affine else (None, None)
+        y = functional.group_norm(t, 2, *params)
+        (y * lib.tensor(np.arange(y.numel(), dtype=np.float32).reshape(shape))).sum().backward()
+        return y, t.grad
+
+    (ty, tg), (oy, og) = run(torch, torch.nn.functional), run(ag, F)
+    assert _element_strides(oy) == _element_strides(ty)
+    np.testing.assert_allclose(oy.detach().numpy(), ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(og.numpy(), tg.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_group_norm_module_keeps_channels_last_as_pytorch():
+    import nn
+    x = np.random.default_rng(2).normal(size=(2, 6, 4, 4)).astype(np.float32)
+    theirs = torch.nn.GroupNorm(3, 6)(torch.tensor(x).contiguous(memory_format=torch.channels_last))
+    ours = nn.GroupNorm(3, 6)(ag.tensor(x).contiguous(memory_format=ag.channels_last))
+    assert _element_strides(ours) == _element_strides(theirs)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_pixel_unshuffle_keeps_channels_last_as_pytorch():
+    x = np.random.default_rng(3).normal(size=(2, 3, 4, 6)).astype(np.float32)
+    theirs = torch.nn.functional.pixel_unshuffle(
+        torch.tensor(x).contiguous(memory_format=torch.channels_last), 2)
+    ours = F.pixel_unshuffle(ag.tensor(x).contiguous(memory_format=ag.channels_last), 2)
+    assert _element_strides(ours) == _element_strides(theirs)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

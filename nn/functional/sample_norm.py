@@ -12,6 +12,7 @@ from autograd import arrays, no_grad
 from autograd.errors import ShapeError
 from autograd.ops.dims import check_tensor
 from autograd.ops.normalization import LayerNorm
+from autograd.type_objects import channels_last, channels_last_3d, suggests
 from autograd.function import named
 from autograd import autocast_state as autocast
 
@@ -73,7 +74,17 @@ def native_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
         return native_group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     _check_params(op, input, channels, weight=weight, bias=bias)
-    return named(_affine(_standardise(input, num_groups, eps), weight, bias, channels), "NativeGroupNormBackward0")
+    out = _keep_channels_last(input, _affine(_standardise(input, num_groups, eps), weight, bias, channels))
+    return named(out, "NativeGroupNormBackward0")
+
+
+def _keep_channels_last(input, out):
+    """`out` laid out channels-last (or channels-last-3d) where `input` suggests that format, as PyTorch's CPU
+    group norm keeps its input's layout."""
+    for fmt in (channels_last, channels_last_3d):
+        if input.ndim == fmt.rank and suggests(arrays.array(input), fmt):
+            return out.contiguous(memory_format=fmt)
+    return out
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,

@@ -48,7 +48,8 @@ def pixel_unshuffle(input, downscale_factor):
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     order = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
-    return named(x.permute(order).reshape(*lead, c * r * r, h // r, w // r), "PixelUnshuffleBackward0")
+    return named(_keep_channels_last(input, x.permute(order).reshape(*lead, c * r * r, h // r, w // r)),
+                 "PixelUnshuffleBackward0")
 
 
 def channel_shuffle(input, groups):
