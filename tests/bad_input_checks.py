@@ -49,3 +49,22 @@ def plain_value(value):
     if isinstance(value, (list, tuple)):
         return [plain_value(v) for v in value]
     return value
+
+
+def pytorch_names(torch=None):
+    """The globals a mistake's PyTorch spelling runs with: `torch`'s own modules and data classes, or, with no
+    argument, deepgrad's under the same names."""
+    import numpy as np
+    if torch is None:
+        import autograd
+        import nn
+        import nn.data as data
+        import nn.functional as functional
+        import nn.optim as optim
+        base = dict(torch=autograd, nn=nn, F=functional, optim=optim)
+    else:
+        data = torch.utils.data
+        base = dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim)
+    return dict(base, np=np, DataLoader=data.DataLoader, TensorDataset=data.TensorDataset,
+                SequentialSampler=data.SequentialSampler, BatchSampler=data.BatchSampler,
+                random_split=data.random_split)

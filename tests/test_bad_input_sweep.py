@@ -8,11 +8,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-import nn
 import nn.functional as F
-import nn.optim as optim
-from nn.data import DataLoader, TensorDataset
-from tests.bad_input_checks import check_mistake, check_oracle
+from tests.bad_input_checks import check_mistake, check_oracle, pytorch_names
 
 # id, code (PyTorch spelling), PyTorch's exception type, the type deepgrad raised before (kept, so that
 # existing `except` clauses still catch it), substrings the message must hold (the op, the shapes/dtypes)
@@ -207,22 +204,17 @@ KERAS_CASES = [
 ]
 
 
-def _ours():
-    return dict(torch=ag, nn=nn, F=F, optim=optim, DataLoader=DataLoader, TensorDataset=TensorDataset, np=np)
-
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case):
-    check_mistake(case, _ours())
+    check_mistake(case, pytorch_names())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_pytorch_raises_the_type_we_match(case):
     """The oracle: PyTorch raises for the same code, and our error is an instance of its type."""
     torch = pytest.importorskip("torch")
-    names = dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np,
-                 DataLoader=torch.utils.data.DataLoader, TensorDataset=torch.utils.data.TensorDataset)
-    check_oracle(case, _ours(), names)
+    check_oracle(case, pytorch_names(), pytorch_names(torch))
 
 
 def _keras(module):

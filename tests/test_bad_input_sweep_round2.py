@@ -9,12 +9,9 @@ import pytest
 
 import autograd as ag
 import nn
-import nn.functional as F
-import nn.optim as optim
-from nn.data import BatchSampler, DataLoader, SequentialSampler, TensorDataset, random_split
 
 from nn.module import StateDictError
-from tests.bad_input_checks import check_mistake, check_oracle, value_of
+from tests.bad_input_checks import check_mistake, check_oracle, pytorch_names, value_of
 
 LSTM_X = "torch.randn(7, 2, 3)"
 LSD = "nn.Linear(3, 2).load_state_dict"
@@ -410,28 +407,17 @@ ACCEPTED = [
 ]
 
 
-def _ours():
-    return dict(torch=ag, nn=nn, F=F, optim=optim, np=np, DataLoader=DataLoader, TensorDataset=TensorDataset,
-                SequentialSampler=SequentialSampler, BatchSampler=BatchSampler, random_split=random_split)
-
-
-def _theirs(torch):
-    data = torch.utils.data
-    return dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np,
-                DataLoader=data.DataLoader, TensorDataset=data.TensorDataset,
-                SequentialSampler=data.SequentialSampler, BatchSampler=data.BatchSampler,
-                random_split=data.random_split)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case):
-    check_mistake(case, _ours())
+    check_mistake(case, pytorch_names())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_pytorch_raises_the_type_we_match(case):
     """The oracle: PyTorch raises for the same code, and our error is an instance of its type."""
-    check_oracle(case, _ours(), _theirs(pytest.importorskip("torch")))
+    check_oracle(case, pytorch_names(), pytorch_names(pytest.importorskip("torch")))
 
 
 def _numeric(value):
@@ -446,7 +432,7 @@ def _numeric(value):
 def test_calls_pytorch_accepts_run_and_match(case):
     torch = pytest.importorskip("torch")
     _, code = case
-    ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
+    ours, theirs = value_of(code, pytorch_names()), value_of(code, pytorch_names(torch))
     if _numeric(theirs) and not isinstance(theirs, bool):
         assert np.shape(ours) == np.shape(theirs), (ours, theirs)
         np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-6)

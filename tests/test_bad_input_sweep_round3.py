@@ -10,12 +10,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-import nn
-import nn.functional as F
-import nn.optim as optim
-from nn.data import DataLoader, TensorDataset
 
-from tests.bad_input_checks import check_mistake, check_oracle, raised, value_of
+from tests.bad_input_checks import check_mistake, check_oracle, pytorch_names, raised, value_of
 
 LinAlgError = ag.linalg.LinAlgError
 # PyTorch's Transformer warns that batch_first=False rules out its nested-tensor fast path
@@ -432,14 +428,6 @@ ACCEPTED = [
 ]
 
 
-def _ours():
-    return dict(torch=ag, nn=nn, F=F, optim=optim, np=np, DataLoader=DataLoader, TensorDataset=TensorDataset)
-
-
-def _theirs(torch):
-    data = torch.utils.data
-    return dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np,
-                DataLoader=data.DataLoader, TensorDataset=data.TensorDataset)
 
 
 def _with_tmp(case, tmp_path):
@@ -449,7 +437,7 @@ def _with_tmp(case, tmp_path):
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case, tmp_path):
-    check_mistake(_with_tmp(case, tmp_path), _ours())
+    check_mistake(_with_tmp(case, tmp_path), pytorch_names())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -459,17 +447,17 @@ def test_pytorch_raises_the_type_we_match(case, tmp_path):
     torch = pytest.importorskip("torch")
     case = _with_tmp(case, tmp_path)
     if case[2] is LinAlgError:
-        assert isinstance(raised(case[1], _theirs(torch)), torch.linalg.LinAlgError)
-        assert isinstance(raised(case[1], _ours()), LinAlgError)
+        assert isinstance(raised(case[1], pytorch_names(torch)), torch.linalg.LinAlgError)
+        assert isinstance(raised(case[1], pytorch_names()), LinAlgError)
         return
-    check_oracle(case, _ours(), _theirs(torch))
+    check_oracle(case, pytorch_names(), pytorch_names(torch))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_pytorch_accepts_run_and_match(case):
     torch = pytest.importorskip("torch")
     _, code = case
-    ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
+    ours, theirs = value_of(code, pytorch_names()), value_of(code, pytorch_names(torch))
     if isinstance(theirs, (list, float, int)) and not isinstance(theirs, bool):
         assert np.shape(ours) == np.shape(theirs), (ours, theirs)
         np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-6)

@@ -18,7 +18,7 @@ import nn.functional as F
 import nn.optim as optim
 
 from autograd.jit import CaptureError
-from tests.bad_input_checks import check_mistake, check_oracle, value_of
+from tests.bad_input_checks import check_mistake, check_oracle, pytorch_names, value_of
 
 L = "nn.Linear(3, 2)"
 X = "torch.randn(4, 3)"
@@ -300,17 +300,11 @@ ACCEPTED = [
 ]
 
 
-def _ours():
-    return dict(torch=ag, nn=nn, F=F, optim=optim, np=np)
-
-
-def _theirs(torch):
-    return dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case):
-    check_mistake(case, _ours())
+    check_mistake(case, pytorch_names())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -318,7 +312,7 @@ def test_pytorch_raises_the_type_we_match(case):
     torch = pytest.importorskip("torch")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        check_oracle(case, _ours(), _theirs(torch))
+        check_oracle(case, pytorch_names(), pytorch_names(torch))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
@@ -327,7 +321,7 @@ def test_calls_pytorch_accepts_run_and_match(case):
     _, code = case
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
+        ours, theirs = value_of(code, pytorch_names()), value_of(code, pytorch_names(torch))
     np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-5)
 
 

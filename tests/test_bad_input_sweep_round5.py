@@ -15,11 +15,8 @@ import pytest
 import autograd as ag
 import backends
 import nn
-import nn.functional as F
-import nn.optim as optim
-from nn.data import DataLoader, TensorDataset
 
-from tests.bad_input_checks import check_mistake, check_oracle, value_of
+from tests.bad_input_checks import check_mistake, check_oracle, pytorch_names, value_of
 
 INT = "torch.arange(6).reshape(2, 3)"
 I64 = "dtype=torch.int64"
@@ -320,19 +317,11 @@ ACCEPTED = [
 ]
 
 
-def _ours():
-    return dict(torch=ag, nn=nn, F=F, optim=optim, np=np, DataLoader=DataLoader, TensorDataset=TensorDataset)
-
-
-def _theirs(torch):
-    data = torch.utils.data
-    return dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim, np=np,
-                DataLoader=data.DataLoader, TensorDataset=data.TensorDataset)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_mistake_raises_pytorchs_type_naming_the_op_and_shapes(case):
-    check_mistake(case, _ours())
+    check_mistake(case, pytorch_names())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -340,7 +329,7 @@ def test_pytorch_raises_the_type_we_match(case):
     torch = pytest.importorskip("torch")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        check_oracle(case, _ours(), _theirs(torch))
+        check_oracle(case, pytorch_names(), pytorch_names(torch))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
@@ -349,7 +338,7 @@ def test_calls_pytorch_accepts_run_and_match(case):
     _, code = case
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ours, theirs = value_of(code, _ours()), value_of(code, _theirs(torch))
+        ours, theirs = value_of(code, pytorch_names()), value_of(code, pytorch_names(torch))
     np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float), rtol=1e-5)
 
 
@@ -369,7 +358,7 @@ NO_CUDA = [
 @pytest.mark.parametrize("code", [c[1] for c in NO_CUDA], ids=[c[0] for c in NO_CUDA])
 def test_cuda_without_a_gpu_raises_pytorchs_types_naming_the_fix(code):
     from tests.bad_input_checks import raised
-    error = raised(code, _ours())
+    error = raised(code, pytorch_names())
     assert isinstance(error, AssertionError) and isinstance(error, RuntimeError), repr(error)
     assert "cuda" in str(error) and "Available on this machine: cpu" in str(error) and "pip install" in str(error)
 
