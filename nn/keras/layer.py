@@ -580,10 +580,17 @@ class Layer(Module):
     @property
     def weights(self):
         """Every weight of the layer and its sub-layers (trainable or not), in Keras's order."""
+        return self._collected(with_seed_states=False)
+
+    def _collected(self, with_seed_states):
+        """The weights of this layer and its sub-layers, each once, in Keras's order; with_seed_states puts each
+        layer's SeedGenerator states after its own weights."""
         seen, result = set(), []
         for module in self.modules():
             if isinstance(module, Layer):
                 own = module._own_weights()
+                if with_seed_states:
+                    own = own + [g.state for g in module._seed_generators()]
             else:
                 own = list(module.parameters(recurse=False)) + [b for b in module.buffers(recurse=False)
                                                                 if b.is_floating_point()]
@@ -607,18 +614,7 @@ class Layer(Module):
     def variables(self):
         """The weights and, after each layer's own, the states of its SeedGenerators: all the layer's state, as
         Keras's `variables` (metric variables are not included; `weights` leaves the seed states out)."""
-        seen, result = set(), []
-        for module in self.modules():
-            if isinstance(module, Layer):
-                own = module._own_weights() + [g.state for g in module._seed_generators()]
-            else:
-                own = list(module.parameters(recurse=False)) + [b for b in module.buffers(recurse=False)
-                                                                if b.is_floating_point()]
-            for w in own:
-                if id(w) not in seen:
-                    seen.add(id(w))
-                    result.append(w)
-        return result
+        return self._collected(with_seed_states=True)
 
     @property
     def trainable_weights(self):
