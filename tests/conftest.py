@@ -97,6 +97,18 @@ def _default_dtypes_restored():
 
 
 @pytest.fixture(autouse=True)
+def _print_options_restored():
+    """Each test starts from the default print options in deepgrad and PyTorch: programs under test call
+    set_printoptions(precision=6) and leave it set, so a later test in the same worker printed six decimals."""
+    import sys
+    yield
+    import autograd as ag
+    ag.set_printoptions(profile="default")
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_printoptions(profile="default")
+
+
+@pytest.fixture(autouse=True)
 def _distribution_checks_restored():
     """Each test starts with torch.distributions' (and deepgrad's) argument checks on, as a fresh process has them:
     PyTorch's dynamo (torch.cond, torch.compile) switches them off for the whole process, and a program may switch
