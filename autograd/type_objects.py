@@ -136,8 +136,10 @@ def arranged(xp, array, fmt):
 
 def suggests(array, fmt):
     """True when PyTorch's suggest_memory_format would name the channels-last `fmt` for `array`'s strides: its
-    rule for ambiguous strides (size-1 dims), which falls back to the contiguous format where both fit."""
-    if array.ndim != fmt.rank or array.strides[1] == 0:
+    rule for ambiguous strides (size-1 dims), which falls back to the contiguous format where both fit. One
+    channel counts as contiguous here: NumPy leaves a size-1 dim whatever stride the computation gave it, so a
+    (N, 1, H, W) result of a transpose (grid_sample's, say) carries channels-last strides that no one asked for."""
+    if array.ndim != fmt.rank or array.strides[1] == 0 or array.shape[1] == 1:
         return False
     low = 0
     for d in fmt.order:

@@ -109,6 +109,20 @@ def _print_options_restored():
 
 
 @pytest.fixture(autouse=True)
+def _default_device_restored():
+    """Each test starts from the default device it would have alone: a program under test may call
+    torch.set_default_device("cpu") and leave it set, and PyTorch then runs every later call in the worker through a
+    device mode (warnings point into torch/utils/_device.py, the Transformer's fast path is off)."""
+    import sys
+    import autograd as ag
+    ours = ag.get_default_device()
+    yield
+    ag.set_default_device(ours)
+    if "torch" in sys.modules and hasattr(sys.modules["torch"], "set_default_device"):
+        sys.modules["torch"].set_default_device(None)
+
+
+@pytest.fixture(autouse=True)
 def _distribution_checks_restored():
     """Each test starts with torch.distributions' (and deepgrad's) argument checks on, as a fresh process has them:
     PyTorch's dynamo (torch.cond, torch.compile) switches them off for the whole process, and a program may switch

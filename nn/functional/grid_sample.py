@@ -202,4 +202,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
             weight = weight * w
         term = channels_last[(batch,) + tuple(index for index, _ in corner)] * weight.unsqueeze(-1)
         out = term if out is None else out + term
-    return named(ag.movedim(out, -1, 1), "GridSampler2DBackward0" if input.ndim == 4 else "GridSampler3DBackward0")
+    # PyTorch's result is laid out (N, C, ...) in memory; a channels-last view would carry that layout into the
+    # convolutions after it (their outputs keep a channels-last input's layout), and `.view` there would fail
+    out = ag.movedim(out, -1, 1).contiguous()
+    return named(out, "GridSampler2DBackward0" if input.ndim == 4 else "GridSampler3DBackward0")
