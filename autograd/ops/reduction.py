@@ -277,8 +277,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     if dtype is not None:
         input = input.astype(dtype)
     _refuse_integers("mean", input, "x.float().mean() or x.mean(dtype=torch.float32)")
-    if not is_floating(input.dtype):
-        input = input.astype(get_default_dtype())
     return named(Mean.apply(input, axis=dim, keepdims=keepdim), "MeanBackward0" if dim is None else "MeanBackward1")
 
 
