@@ -4,6 +4,7 @@
 a fused `sgd_step` kernel of it (cpu: BLAS axpy; numba, cuda) runs that instead.
 """
 from autograd import arrays
+from autograd.bf16_dtype import is_half
 
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
@@ -17,7 +18,7 @@ def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_d
     the step is d + momentum * buf with nesterov, else buf; param -= lr * step.
     """
     _check_grad("sgd_update", param, grad)
-    if param.dtype.itemsize == 2 and param.dtype.kind in "fV":   # float16, bfloat16
+    if is_half(param.dtype):
         return _sgd_update_half(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first)
     if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
         return sgd_update(xp, param.reshape(1), grad.reshape(1), None if buf is None else buf.reshape(1), lr,
