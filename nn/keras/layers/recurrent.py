@@ -210,7 +210,7 @@ class _RNN(StatefulRNN, Layer):
     def zero_states(self, batch_size):
         """The initial states [h] ([h, c] for an LSTM): zeros (batch_size, units)."""
         dtype = float_dtype(self.compute_dtype) or ag.float32   # Keras: the compute dtype (float16 when mixed)
-        return [ag.zeros((batch_size, self.units), dtype=dtype) for _ in range(2 if self.mode == "lstm" else 1)]
+        return [ag.zeros((batch_size, size), dtype=dtype) for size in self.state_size]
 
     def run(self, inputs, reverse, initial_state=None, training=False, mask=None):
         """(outputs (batch, time, units) in time order, [h, (c)], last output) for one pass, backwards when
