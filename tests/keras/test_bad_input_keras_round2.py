@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.bad_input_checks import check_mistake, check_oracle
-from .oracle import real_keras
+from .keras_bad_input_checks import keras_pair, value_of, with_tmp
 
 SEQ = "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation='softmax')]); "
 SEQC = SEQ + "m.compile('adam', 'sparse_categorical_crossentropy'); "
@@ -115,40 +115,22 @@ ACCEPTED = [
 ]
 
 
-def _keras_pair():
-    theirs = real_keras()
-    from nn import keras as ours
-    return ours, theirs
-
-
-def _with_tmp(case, tmp_path):
-    """The case with its code's {tmp} placeholder made a real directory."""
-    return (case[0], case[1].replace("{tmp}", str(tmp_path)), *case[2:])
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case, tmp_path):
     from nn import keras
-    check_mistake(_with_tmp(case, tmp_path), dict(keras=keras, np=np))
+    check_mistake(with_tmp(case, tmp_path), dict(keras=keras, np=np))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_keras_raises_the_type_we_match(case, tmp_path):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
-    ours, theirs = _keras_pair()
-    check_oracle(_with_tmp(case, tmp_path), dict(keras=ours, np=np), dict(keras=theirs, np=np))
-
-
-def _value(code, keras):
-    body, _, last = code.rpartition("; ")
-    names = dict(keras=keras, np=np)
-    exec(body, names)
-    return np.asarray(eval(last, names))
+    ours, theirs = keras_pair()
+    check_oracle(with_tmp(case, tmp_path), dict(keras=ours, np=np), dict(keras=theirs, np=np))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_keras_accepts_run_and_match(case):
-    ours, theirs = _keras_pair()
-    got, expected = _value(case[1], ours), _value(case[1], theirs)
+    ours, theirs = keras_pair()
+    got, expected = value_of(case[1], ours), value_of(case[1], theirs)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)

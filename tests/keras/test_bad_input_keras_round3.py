@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.bad_input_checks import check_mistake, check_oracle
-from .test_bad_input_keras_round2 import _keras_pair, _value
+from .keras_bad_input_checks import keras_pair, value_of
 
 SEQ = "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)]); "
 SEQC = SEQ + "m.compile('adam', 'mse'); "
@@ -116,13 +116,13 @@ def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case):
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_keras_raises_the_type_we_match(case):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
-    ours, theirs = _keras_pair()
+    ours, theirs = keras_pair()
     check_oracle(case, dict(keras=ours, np=np), dict(keras=theirs, np=np))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_keras_accepts_run_and_match(case):
-    ours, theirs = _keras_pair()
-    got, expected = _value(case[1], ours), _value(case[1], theirs)
+    ours, theirs = keras_pair()
+    got, expected = value_of(case[1], ours), value_of(case[1], theirs)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)

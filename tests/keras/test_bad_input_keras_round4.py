@@ -7,13 +7,11 @@ validation_data of four items), and keras.Model given arrays instead of symbolic
 real Keras 3 (torch backend) as the oracle for the exception type: ours must be an instance of Keras's type, still
 an instance of the type nn.keras raised before, with a message naming the layer or call, the shapes and the fix;
 where Keras accepts the call, so do we, with Keras's result."""
-import warnings
-
 import numpy as np
 import pytest
 
 from tests.bad_input_checks import check_mistake, check_oracle
-from .test_bad_input_keras_round2 import _keras_pair
+from .keras_bad_input_checks import keras_pair, value_of, with_tmp
 
 SEQ = "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)]); "
 SEQC = SEQ + "m.compile('adam', 'mse'); "
@@ -137,38 +135,25 @@ ACCEPTED = [
 ]
 
 
-def _with_tmp(case, tmp_path):
-    return (case[0], case[1].replace("{tmp}", str(tmp_path)), *case[2:])
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case, tmp_path):
     from nn import keras
-    check_mistake(_with_tmp(case, tmp_path), dict(keras=keras, np=np))
+    check_mistake(with_tmp(case, tmp_path), dict(keras=keras, np=np))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_keras_raises_the_type_we_match(case, tmp_path):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
-    ours, theirs = _keras_pair()
-    case = _with_tmp(case, tmp_path)
+    ours, theirs = keras_pair()
+    case = with_tmp(case, tmp_path)
     check_oracle(case, dict(keras=ours, np=np), dict(keras=theirs, np=np))
-
-
-def _value(code, keras):
-    body, _, last = code.rpartition("; ")
-    names = dict(keras=keras, np=np)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(body, names)
-    return np.asarray(eval(last, names))
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_keras_accepts_run_and_match(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ours, theirs = _keras_pair()
-    got, expected = _value(case[1], ours), _value(case[1], theirs)
+    ours, theirs = keras_pair()
+    got, expected = value_of(case[1], ours), value_of(case[1], theirs)
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
 

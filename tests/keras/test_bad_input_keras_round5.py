@@ -6,13 +6,11 @@ the label mistakes of the cross-entropies (class indices for categorical_crossen
 one). Each runs on nn.keras and on real Keras 3 (torch backend) as the oracle: errors of Keras's type, still
 instances of nn.keras's old type, naming the layer or loss, the shapes or dtypes and the fix; calls Keras accepts
 give Keras's values."""
-import warnings
-
 import numpy as np
 import pytest
 
 from tests.bad_input_checks import check_mistake, check_oracle
-from .test_bad_input_keras_round2 import _keras_pair
+from .keras_bad_input_checks import keras_pair, value_of
 
 LY = "keras.layers."
 ONES = "kernel_initializer='ones'"
@@ -58,23 +56,14 @@ def test_keras_mistake_raises_keras_type_naming_the_layer_and_shapes(case):
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_keras_raises_the_type_we_match(case):
     """The oracle: real Keras raises for the same code, and our error is an instance of its type."""
-    ours, theirs = _keras_pair()
+    ours, theirs = keras_pair()
     check_oracle(case, dict(keras=ours, np=np), dict(keras=theirs, np=np))
-
-
-def _value(code, keras):
-    body, _, last = code.rpartition("; ")
-    names = dict(keras=keras, np=np)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(body, names)
-        return eval(last, names)
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_calls_keras_accepts_run_and_match(case):
-    ours, theirs = _keras_pair()
-    got, expected = _value(case[1], ours), _value(case[1], theirs)
+    ours, theirs = keras_pair()
+    got, expected = value_of(case[1], ours, as_array=False), value_of(case[1], theirs, as_array=False)
     if isinstance(got, list) and isinstance(got[0], str):   # the dtype's name, then the values
         assert got[0] == expected[0]
         got, expected = got[1], expected[1]
