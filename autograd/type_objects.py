@@ -12,6 +12,7 @@ import numpy as np
 
 import backends
 from backends.base import Backend
+from backends.unopened_device import UnopenedDevice
 
 
 class _DtypeType(type):
@@ -32,18 +33,18 @@ class dtype(metaclass=_DtypeType):
 
 class _DeviceType(type):
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Backend)
+        return isinstance(obj, (Backend, UnopenedDevice))
 
     def __call__(cls, type_or_name, index=None):
-        if isinstance(type_or_name, Backend) and index is None:
+        if isinstance(type_or_name, (Backend, UnopenedDevice)) and index is None:
             return type_or_name
         if isinstance(type_or_name, numbers.Integral) and not isinstance(type_or_name, bool) and index is None:
             return backends.get_backend(f"cuda:{int(type_or_name)}")   # torch.device(0): the first GPU
         if index is not None:
             if not isinstance(index, numbers.Integral) or isinstance(index, bool):
                 raise TypeError(f"device(): argument 'index' (position 2) must be int, not {type(index).__name__}")
-            return backends.get_backend(f"{type_or_name}:{int(index)}")
-        return backends.get_backend(type_or_name)
+            return backends.device_for(type_or_name, int(index))
+        return backends.device_for(type_or_name)
 
     def __repr__(cls):
         return "<class 'autograd.device'>"
@@ -52,7 +53,8 @@ class _DeviceType(type):
 class device(metaclass=_DeviceType):
     """A device, as torch.device: device('cpu'), device('cuda:1'), device('cuda', 1), device(0) (GPU 0) give
     deepgrad's device object (a Backend, usable as `with device:`), and isinstance(t.device, ag.device) is
-    True."""
+    True. A known device that cannot work here (cuda without a GPU) is still built, as in PyTorch; the first
+    tensor or module sent to it raises why, and how to fix it."""
 
 
 class layout:

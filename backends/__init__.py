@@ -1,8 +1,8 @@
 """Device backends: one interface, implemented by NumPy (`cpu`), Numba (`numba`) and CuPy (`cuda`)."""
 from .base import ACTIVATIONS, Backend
 from .errors import DeviceError
-from .registry import (available, get_backend, get_default_device, host_rng_states, initial_seed, is_device,
-                       register, seed_all, seed_all_fresh, set_default_device, set_host_rng_states)
+from .registry import (available, device_for, get_backend, get_default_device, host_rng_states, initial_seed,
+                       is_device, register, seed_all, seed_all_fresh, set_default_device, set_host_rng_states)
 from . import registry as _registry
 
 
@@ -38,6 +38,6 @@ def _meta_factory(index):
 
 register("meta", _meta_factory)   # shapes without data (PyTorch's meta device); not listed by available()
 
-__all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "get_backend", "get_default_device",
+__all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "device_for", "get_backend", "get_default_device",
            "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "seed_all_fresh",
            "set_default_device", "set_host_rng_states"]

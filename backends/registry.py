@@ -5,6 +5,7 @@ import numpy as np
 
 from .base import Backend, scoped_devices
 from .errors import DeviceError
+from .unopened_device import UnopenedDevice
 
 _factories = {}     # device type -> factory(index) -> Backend
 _probes = {}        # device type -> probe() that raises when the type cannot work here, creating nothing
@@ -51,7 +52,7 @@ def _parse(name):
 def is_device(target):
     """True when `target` names a device (a Backend, or a string such as 'cpu', 'numba', 'cuda:1')."""
     from .base import Backend
-    if isinstance(target, Backend):
+    if isinstance(target, (Backend, UnopenedDevice)):
         return True
     return isinstance(target, str) and target.strip().lower().partition(":")[0] in _factories
 
@@ -64,6 +65,8 @@ def get_backend(name):
     from .base import Backend
     if isinstance(name, Backend):
         return name
+    if isinstance(name, UnopenedDevice):   # named earlier; using it now raises why it cannot work here
+        name = name.name
     kind, index = _parse(name)
     full = kind if index is None else f"{kind}:{index}"
     backend = _instances.get(full)
@@ -85,6 +88,24 @@ def get_backend(name):
         _instances[full] = backend
     _instances[name] = backend
     return backend
+
+
+def device_for(name, index=None):
+    """The device object for `name` (and `index`), as torch.device builds it: the Backend when the device works
+    here, else, for a known type, an UnopenedDevice that raises the reason at first use (an unknown type or a
+    malformed name raises now)."""
+    if isinstance(name, (Backend, UnopenedDevice)) and index is None:
+        return name
+    if index is not None:
+        name = f"{name}:{index}"
+    kind, parsed = _parse(name)
+    if kind not in _factories:
+        return get_backend(name)
+    try:
+        return get_backend(name)
+    except DeviceError:
+        # torch.device('cuda') has no index (only a tensor's device is cuda:0)
+        return UnopenedDevice(kind, parsed if ":" in name else None)
 
 
 def available(kind=None):
@@ -129,7 +150,8 @@ def get_default_device():
     or set_default_device's."""
     global _default
     if scoped_devices:
-        return scoped_devices[-1]
+        device = scoped_devices[-1]
+        return device if isinstance(device, Backend) else get_backend(device)
     if _default is None:
         try:
             _default = get_backend(_default_name)

@@ -1,0 +1,47 @@
+"""A device that was named but cannot be opened on this machine (`ag.device('cuda:5')` without that GPU).
+
+PyTorch builds `torch.device('cuda:5')` anywhere and only fails when a tensor goes there; deepgrad's devices
+are backends, which cannot exist without their library and hardware. An UnopenedDevice stands in for one: it
+has the device's type, index, repr, str, equality and hash, and every use that needs the real device goes
+through registry.get_backend, which then raises the reason and the fix.
+"""
+from .base import Backend, scoped_devices
+
+
+class UnopenedDevice:
+    """A known device type and index that cannot work here; compares and hashes as that device."""
+
+    __slots__ = ("type", "index", "name")
+
+    def __init__(self, kind, index):
+        self.type, self.index = kind, index
+        self.name = kind if index is None else f"{kind}:{index}"
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+    def __str__(self):
+        return self.name
+
+    def __eq__(self, other):
+        if isinstance(other, (UnopenedDevice, Backend)):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __enter__(self):
+        # as torch's `with torch.device('cuda:5'):`, which fails only when something is created inside
+        scoped_devices.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        scoped_devices.pop()
+        return False
+
+    def __reduce__(self):
+        # unpickled where the device works, it still names it: get_backend opens it at first use
+        return UnopenedDevice, (self.type, self.index)

@@ -1,0 +1,58 @@
+"""Small PyTorch differences left by earlier rounds, each checked against torch directly."""
+import copy
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import autograd as ag
+import backends
+import nn
+
+_NO_CUDA = not any(d.startswith("cuda") for d in backends.available())
+
+
+# ----- devices that cannot work here are still built, as torch.device builds them -----------------------------
+@pytest.mark.skipif(not _NO_CUDA, reason="this machine has a cuda device")
+@pytest.mark.parametrize("args", [("cuda:5",), ("cuda", 5), ("cuda:0",), ("cuda",), ("cuda", 0)])
+def test_cuda_device_is_built_without_a_gpu_as_in_torch(args):
+    ours, theirs = ag.device(*args), torch.device(*args)
+    assert (repr(ours), str(ours), ours.type, ours.index) == (repr(theirs), str(theirs), theirs.type, theirs.index)
+    assert isinstance(ours, ag.device)
+    assert ours == ag.device(*args) and hash(ours) == hash(ag.device(*args))
+    assert ours != ag.device("cpu") and ag.device("cpu") != ours
+    assert pickle.loads(pickle.dumps(ours)) == ours and copy.deepcopy(ours) == ours
+
+
+@pytest.mark.skipif(not _NO_CUDA, reason="this machine has a cuda device")
+def test_cuda_device_equality_follows_torch():
+    assert (ag.device("cuda") == ag.device("cuda:0")) == (torch.device("cuda") == torch.device("cuda:0"))
+    assert (ag.device("cuda:1") == ag.device("cuda", 1)) == (torch.device("cuda:1") == torch.device("cuda", 1))
+    assert len({ag.device("cuda:5"), ag.device("cuda", 5), ag.device("cuda:4")}) == 2
+
+
+@pytest.mark.skipif(not _NO_CUDA, reason="this machine has a cuda device")
+@pytest.mark.parametrize("use", [lambda d: ag.zeros(2, device=d), lambda d: ag.ones(2).to(d),
+                                 lambda d: nn.Linear(2, 2).to(d), lambda d: ag.randn(2, device=d)])
+def test_cuda_device_raises_at_first_use_naming_device_and_fix(use):
+    device = ag.device("cuda:5")
+    with pytest.raises(AssertionError) as info:   # torch without CUDA: "Torch not compiled with CUDA enabled"
+        use(device)
+    assert isinstance(info.value, backends.DeviceError)
+    assert "'cuda:5'" in str(info.value) and "pip install" in str(info.value)
+
+
+@pytest.mark.skipif(not _NO_CUDA, reason="this machine has a cuda device")
+def test_with_unusable_device_fails_only_when_creating_inside():
+    with ag.device("cuda:5"):
+        with pytest.raises(backends.DeviceError, match="'cuda:5'"):
+            ag.zeros(2)
+    assert ag.zeros(2).device == ag.device("cpu")
+
+
+def test_unknown_or_malformed_device_still_raises_at_once():
+    with pytest.raises(backends.DeviceError, match="unknown device 'tpu'"):
+        ag.device("tpu")
+    with pytest.raises(backends.DeviceError, match="non-negative"):
+        ag.device("cuda", -1)
