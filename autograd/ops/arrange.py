@@ -198,10 +198,10 @@ def _atleast(op, ndim, tensors):
             out.append(t)
         elif t.ndim == 0:
             out.append(reshape(t, (1,) * ndim))
-        elif t.ndim == 1:
-            out.append(reshape(t, (1, t.shape[0], 1)[:ndim]))
+        elif t.ndim == 1:   # PyTorch unsqueezes a 1-D or 2-D tensor (the node's name shows it)
+            out.append(named(reshape(t, (1, t.shape[0], 1)[:ndim]), "UnsqueezeBackward0"))
         else:
-            out.append(reshape(t, t.shape + (1,)))
+            out.append(named(reshape(t, t.shape + (1,)), "UnsqueezeBackward0"))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -265,6 +265,7 @@ def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-D (or 0-d) tensors: with indexing 'ij' (the default) output i varies along
     dim i; with 'xy' the first two dims are swapped (Cartesian, as NumPy's default)."""
     tensors = _tensor_list("meshgrid", tensors)
+    _one_dtype("meshgrid", tensors)
     indexing = "ij" if indexing is None else indexing
     if indexing not in ("ij", "xy"):
         raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
@@ -287,6 +288,15 @@ def meshgrid(*tensors, indexing=None):
     return tuple(out)
 
 
+def _one_dtype(op, tensors):
+    """Refuse tensors of mixed dtypes, as PyTorch's meshgrid (and so cartesian_prod) does rather than promote."""
+    for i, t in enumerate(tensors[1:], 1):
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"{op}: expects all tensors to have the same dtype, got {tensors[0].dtype} for "
+                               f"tensors[0] and {t.dtype} for tensors[{i}]; cast them to one dtype first "
+                               f"(t.to(dtype))")
+
+
 def cartesian_prod(*tensors):
     """Every combination of one element from each 1-D tensor, as the rows of an (N, len(tensors)) tensor
     (one tensor in: that tensor)."""
@@ -294,6 +304,7 @@ def cartesian_prod(*tensors):
     for i, t in enumerate(tensors):
         if t.ndim != 1:
             raise ValueError(f"cartesian_prod: expects 1-D tensors, got shape {t.shape} for tensors[{i}]")
+    _one_dtype("cartesian_prod", tensors)
     if len(tensors) == 1:
         return tensors[0]
     return stack([flatten(g) for g in meshgrid(*tensors, indexing="ij")], 1)
@@ -328,7 +339,7 @@ def take_along_dim(input, indices, dim=None):
     if indices.dtype.kind not in "iu":
         raise DtypeError(f"take_along_dim: indices must be an integer tensor, got {indices.dtype}; use .long()")
     if dim is None:
-        return take_along_axis(flatten(input), flatten(indices), 0)
+        return named(take_along_axis(flatten(input), flatten(indices), 0), "GatherBackward0")
     d = normalize("take_along_dim", dim, input.ndim)
     if indices.ndim != input.ndim:
         raise ValueError(f"take_along_dim: indices of shape {indices.shape} must have input's number of dims "

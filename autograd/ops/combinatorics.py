@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..function import named
 from .dims import check_tensor
 from .joining import cat
 from .no_grad_op import no_grad_op
@@ -25,7 +26,7 @@ def combinations(input, r=2, with_replacement=False):
         return input[:0].detach()   # a new empty tensor, outside the graph, as PyTorch's
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     rows = np.asarray(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
-    return input[input.device.xp.asarray(rows)]
+    return named(input[input.device.xp.asarray(rows)], "StackBackward0")   # PyTorch stacks r columns
 
 
 def vander(x, N=None, increasing=False):

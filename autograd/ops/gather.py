@@ -159,7 +159,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             src = Tensor._make(input.device.xp.full(shape, src, dtype=input.dtype), input._device, None, 0, False)
         # the Tensor method, not an import: ops/scatter_reduce.py builds on this module
         return input.scatter_reduce(dim, index, src, "prod")
-    return _scatter("scatter", input, dim, index, src, reduce == "add")
+    out = _scatter("scatter", input, dim, index, src, reduce == "add")
+    # PyTorch's overload that writes a number is ScatterBackward1
+    return named(out, "ScatterBackward1") if reduce is None and not isinstance(src, Tensor) else out
 
 
 def scatter_add(input, dim, index, src):

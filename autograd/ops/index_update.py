@@ -104,4 +104,4 @@ def masked_select(input, mask):
     if mask.dtype != np.bool_:
         raise DtypeError(f"masked_select: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
     shape = broadcast_shapes("masked_select", [input.shape, mask.shape])
-    return broadcast_to(input, shape)[broadcast_to(mask, shape)]
+    return named(broadcast_to(input, shape)[broadcast_to(mask, shape)], "MaskedSelectBackward0")

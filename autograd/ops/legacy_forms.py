@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -59,7 +60,7 @@ def put(input, index, source, accumulate=False):
         raise IndexError(f"put: an index is out of range for a tensor of {n} elements (indices from "
                          f"{int(index.min())} to {int(index.max())})")
     flat = index_put(reshape(input, (-1,)), (reshape(index, (-1,)),), reshape(source, (-1,)), accumulate)
-    return reshape(flat, input.shape)
+    return named(reshape(flat, input.shape), "PutBackward0")
 
 
 def split_with_sizes(input, split_sizes, dim=0):

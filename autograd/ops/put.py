@@ -59,7 +59,7 @@ def index_put(input, indices, values, accumulate=False):
         flat = flat * n + remainder(position, n)   # negative indices count from the end
     spread = reshape(broadcast_checked("index_put", values, positions[0].shape + rest, "values"), (-1,) + rest)
     rows = index_add(reshape(input, (-1,) + rest), 0, reshape(flat, (-1,)), spread)
-    return reshape(rows, input.shape)
+    return named(reshape(rows, input.shape), "IndexPutBackward0")
 
 
 def masked_scatter(input, mask, source):

@@ -7,7 +7,7 @@ the elements equal to the result."""
 import numpy as np
 
 from .. import complex_forms
-from ..function import Function
+from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
 from .gather import _check_index, _grid, _index_array, _selected_shape
@@ -169,4 +169,5 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if input.ndim == 0:
         out = scatter_reduce(reshape(input, (1,)), 0, idx, reshape(source, (-1,)), reduce, include_self=include_self)
         return reshape(out, ())
-    return scatter_reduce(input, d, _along(idx, d, source.shape), source, reduce, include_self=include_self)
+    return named(scatter_reduce(input, d, _along(idx, d, source.shape), source, reduce, include_self=include_self),
+                 "IndexReduceBackward0")

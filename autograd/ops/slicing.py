@@ -66,7 +66,7 @@ def take(input, index):
     return named(reshape(input, (-1,))[on_device_of(input, index)], "TakeBackward0")
 
 
-def _scatter_into(op, input, src, index, expected):
+def _scatter_into(op, input, src, index, expected, torch_name):
     check_tensor(op, input)
     check_tensor(op, src, "src")
     if tuple(src.shape) != tuple(expected):
@@ -74,7 +74,7 @@ def _scatter_into(op, input, src, index, expected):
                          f"got {tuple(src.shape)}")
     if src.dtype != input.dtype:
         src = src.astype(input.dtype)
-    return setitem(input, index, src)
+    return named(setitem(input, index, src), torch_name)
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
@@ -85,7 +85,8 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
         raise ValueError(f"slice_scatter: step must be a positive int, got {step!r}")
     part = slice(start, end, step)
     expected = tuple(len(range(*part.indices(n))) if i == d else n for i, n in enumerate(input.shape))
-    return _scatter_into("slice_scatter", input, src, (slice(None),) * d + (part,), expected)
+    return _scatter_into("slice_scatter", input, src, (slice(None),) * d + (part,), expected,
+                         "SliceScatterBackward0")
 
 
 def select_scatter(input, src, dim, index):
@@ -96,7 +97,7 @@ def select_scatter(input, src, dim, index):
     d = normalize("select_scatter", dim, input.ndim)
     i = _index("select_scatter", index, input.shape[d], dim, input.shape)
     return _scatter_into("select_scatter", input, src, (slice(None),) * d + (i,),
-                         input.shape[:d] + input.shape[d + 1:])
+                         input.shape[:d] + input.shape[d + 1:], "SelectScatterBackward0")
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
@@ -115,5 +116,5 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     steps = np.arange(length)
     xp = input.device.xp
     index = (Ellipsis, xp.asarray(steps + max(-offset, 0)), xp.asarray(steps + max(offset, 0)))
-    out = _scatter_into(op, x, src, index, x.shape[:-2] + (length,))
-    return movedim(out, (-2, -1), (d1, d2))
+    out = _scatter_into(op, x, src, index, x.shape[:-2] + (length,), "DiagonalScatterBackward0")
+    return named(movedim(out, (-2, -1), (d1, d2)), "DiagonalScatterBackward0")

@@ -1,0 +1,52 @@
+"""Regressions for the differences from PyTorch that round 22 found while writing its programs
+(tests/test_pytorch_programs_round22.py). Each test runs the same code with PyTorch and with deepgrad and compares
+what they report."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from tests.helpers import require_torch
+
+
+def _grad_fn_name(lib, out):
+    return type(out.grad_fn).__name__ if lib.__name__ == "torch" else out.grad_fn.name()
+
+
+#: ops whose result's grad_fn deepgrad named after the last step of its composition (ViewBackward0 for
+#: index_put(accumulate=True) and put, CopySlices for slice_scatter / select_scatter, PermuteBackward0 for
+#: diagonal_scatter, ...) instead of PyTorch's one node
+NODE_NAMES = {
+    "index_put accumulate": lambda L, x: x.index_put((L.tensor([1, 1, -1]),), L.tensor(1.0, dtype=L.float64),
+                                                     accumulate=True),
+    "index_put_ accumulate 2-D": lambda L, x: x.reshape(2, 3).clone().index_put_(
+        (L.tensor([1, 0]), L.tensor([2, 2])), L.tensor([1.0, 2.0], dtype=L.float64), accumulate=True),
+    "index_put bool accumulate": lambda L, x: x.index_put((x.detach() > 2,), L.tensor(1.0, dtype=L.float64),
+                                                          accumulate=True),
+    "put": lambda L, x: x.reshape(2, 3).put(L.tensor([4, 0]), L.tensor([1.0, 2.0], dtype=L.float64)),
+    "put accumulate": lambda L, x: x.put(L.tensor([4, 4]), L.tensor([1.0, 2.0], dtype=L.float64), accumulate=True),
+    "slice_scatter": lambda L, x: L.slice_scatter(x.reshape(3, 2), L.zeros(2, 2, dtype=L.float64), start=0, step=2),
+    "select_scatter": lambda L, x: L.select_scatter(x.reshape(3, 2), L.zeros(3, dtype=L.float64), 1, -1),
+    "diagonal_scatter": lambda L, x: L.diagonal_scatter(x.reshape(2, 3), L.zeros(2, dtype=L.float64), 1),
+    "take_along_dim without dim": lambda L, x: L.take_along_dim(x.reshape(2, 3), L.tensor([5, 0])),
+    "index_reduce": lambda L, x: x.reshape(3, 2).index_reduce(0, L.tensor([2, 2]), L.ones(2, 2, dtype=L.float64),
+                                                              "amax"),
+    "scatter of a value": lambda L, x: x.scatter(0, L.tensor([2, 0]), 5.0),
+    "scatter value=": lambda L, x: x.scatter(0, L.tensor([2, 0]), value=5.0),
+    "atleast_2d": lambda L, x: L.atleast_2d(x),
+    "atleast_3d": lambda L, x: L.atleast_3d(x.reshape(2, 3)),
+    "combinations": lambda L, x: L.combinations(x[:4], r=3, with_replacement=True),
+    "masked_select": lambda L, x: x.masked_select(x.detach() > 2),
+}
+
+
+@pytest.mark.parametrize("case", NODE_NAMES)
+def test_composite_ops_name_their_node_as_pytorch(case):
+    """out.grad_fn of these ops prints as PyTorch's node (IndexPutBackward0, PutBackward0, SliceScatterBackward0,
+    GatherBackward0, IndexReduceBackward0, ScatterBackward1, UnsqueezeBackward0, StackBackward0,
+    MaskedSelectBackward0), as a printed tensor's grad_fn= shows it."""
+    torch = require_torch()
+    names = []
+    for lib in (torch, ag):
+        x = lib.tensor(np.arange(6.0), requires_grad=True)
+        names.append(_grad_fn_name(lib, NODE_NAMES[case](lib, x)))
+    assert names[1] == names[0]
