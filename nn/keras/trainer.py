@@ -419,7 +419,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
     progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose) if run.is_main else 0)
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
-                   progress=progress, run=run)
+                   progress=progress, run=run, sorted_logs=True)
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,

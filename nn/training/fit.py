@@ -53,11 +53,13 @@ class EpochsError(ValueError, TypeError):
 
 
 def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch=0, validation_freq=1,
-            progress=None, run=None):
+            progress=None, run=None, sorted_logs=False):
     """The loop every fit shares: epochs `initial_epoch`..`epochs`-1 over the Batches `train`, validation on
     the Batches `val` (or None) after every `validation_freq`-th epoch (an int, or a collection of epoch
     numbers counted from 1), callbacks around it all. `run` (nn.distributed's, or a local one) says which
-    model trains, which rank reports, and combines metrics across ranks. Returns the History."""
+    model trains, which rank reports, and combines metrics across ranks. `sorted_logs`: each epoch's logs,
+    the 'val_' ones included, reach the callbacks (and the History) sorted by name, as in Keras. Returns the
+    History."""
     if int(epochs) != epochs or epochs < 0:
         kind = EpochsError if isinstance(epochs, float) else ValueError
         raise kind(f"fit: epochs must be a whole number >= 0, got {epochs!r}; pass an int such as "
@@ -81,6 +83,8 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
             if val is not None and _validates(epoch, validation_freq):
                 val_logs = run_evaluation(model, compiled, val, hooks)
                 logs.update((f"val_{name}", value) for name, value in val_logs.items())
+                if sorted_logs:
+                    logs = dict(sorted(logs.items()))
             hooks.call("on_epoch_end", epoch, dict(logs))  # a copy, as Keras: what callbacks add to it
             # (the learning rate) reaches History but not on_train_end
             if run.any(model.stop_training):
