@@ -56,3 +56,34 @@ def test_unknown_or_malformed_device_still_raises_at_once():
         ag.device("tpu")
     with pytest.raises(backends.DeviceError, match="non-negative"):
         ag.device("cuda", -1)
+
+
+# ----- cartesian_prod / meshgrid refuse mixed dtypes; combinations keep bool and int dtypes -------------------
+_MIXED = [(np.int64, np.float32), (np.int32, np.int64), (np.bool_, np.int64), (np.float16, np.float32),
+          (np.uint8, np.int8), (np.float64, np.int32)]
+
+
+def _pair(a, b, lib):
+    x, y = np.array([1, 0, 1]).astype(a), np.array([2, 3]).astype(b)
+    return (torch.from_numpy(x), torch.from_numpy(y)) if lib is torch else (ag.tensor(x), ag.tensor(y))
+
+
+@pytest.mark.parametrize("a, b", _MIXED)
+@pytest.mark.parametrize("op", ["cartesian_prod", "meshgrid"])
+def test_mixed_dtypes_are_refused_as_in_torch(op, a, b):
+    with pytest.raises(RuntimeError, match="same dtype"):
+        getattr(torch, op)(*_pair(a, b, torch))
+    with pytest.raises(RuntimeError, match=r"same dtype, got .* for tensors\[0\] and .* for tensors\[1\]"):
+        getattr(ag, op)(*_pair(a, b, ag))
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.int32, np.int64, np.float16])
+def test_one_dtype_cartesian_prod_and_combinations_match_torch(dtype):
+    values = np.array([1, 0, 1, 1]).astype(dtype)
+    theirs, ours = torch.from_numpy(values), ag.tensor(values)
+    t, o = torch.cartesian_prod(theirs, theirs[:2]), ag.cartesian_prod(ours, ours[:2])
+    assert t.dtype == theirs.dtype and o.dtype == dtype and o.tolist() == t.tolist()
+    for r in range(6):
+        for with_replacement in (False, True):
+            t, o = torch.combinations(theirs, r, with_replacement), ag.combinations(ours, r, with_replacement)
+            assert o.dtype == dtype and tuple(o.shape) == tuple(t.shape) and o.tolist() == t.tolist()
