@@ -16,7 +16,7 @@ from tests.test_pytorch_programs_round21 import ROUND21_IMPORTS
 ROUND22_IMPORTS = ROUND21_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_strided_windows_geometry"]
-FLOAT64_PROGRAMS = ["torch_scatter_family_grads"]
+FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth"]
 
 
 # PyTorch warns that index_reduce is in beta (stderr, not compared)
