@@ -16,7 +16,8 @@ from tests.test_pytorch_programs_round21 import ROUND21_IMPORTS
 ROUND22_IMPORTS = ROUND21_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_strided_windows_geometry"]
-FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth"]
+FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth",
+                    "torch_autograd_functional_options"]
 
 
 # PyTorch warns that index_reduce is in beta (stderr, not compared)
