@@ -496,8 +496,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         out = OrderedDict() if destination is None else destination
         if destination is None:
             out._metadata = OrderedDict()   # dotted module name -> {'version': its _version}, as PyTorch
-        self._collect_state(out, prefix, keep_vars)
-        return out
+        return self._collect_state(out, prefix, keep_vars)
 
     def _collect_state(self, out, prefix, keep_vars):
         run_state_dict_pre_hooks(self, prefix, keep_vars)
@@ -515,7 +514,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         for name, child in self._modules.items():
             if child is not None:
                 child._collect_state(out, f"{prefix}{name}.", keep_vars)
-        run_state_dict_post_hooks(self, out, prefix, local_metadata)
+        return run_state_dict_post_hooks(self, out, prefix, local_metadata)
 
     def _state_items(self, prefix):
         # Like PyTorch, a sub-module reachable under two names is listed under both.
@@ -561,6 +560,11 @@ class Module(ModuleExtras, ModuleStateHooks):
         for key, target in own.items():
             if key not in state_dict:
                 continue
+            if not hasattr(state_dict[key], "__array__"):   # a number, list or None: PyTorch refuses it too
+                mismatched.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
+                                  f"object from checkpoint but received {type(state_dict[key])}; store tensors "
+                                  f"(e.g. torch.tensor(value)) in the state dict.")
+                continue
             value = _as_host_array(state_dict[key])
             if target.shape == () and tuple(value.shape) == (1,):
                 value = value.reshape(())   # PyTorch's allowance: a 0-d entry saved as one element loads as 0-d
@@ -580,7 +584,7 @@ class Module(ModuleExtras, ModuleStateHooks):
             problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
         problems += mismatched
         if problems:
-            if mismatched:
+            if any(m.startswith("size mismatch") for m in mismatched):
                 advice = ("load_state_dict copies into the model's own tensors and cannot change their shapes: build "
                           "the model with the checkpoint's sizes, or leave those keys out (strict=False loads the rest)")
             else:

@@ -15,6 +15,29 @@ class PostHookReturnError(RuntimeError, AssertionError):
     we raised before."""
 
 
+class _ReturnsStateDict:
+    """A post-hook registered with the private _register_state_dict_hook: what it returns (when not None)
+    replaces the state_dict, as PyTorch's older API allows (only the root module's replacement reaches the
+    caller)."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __call__(self, *args):
+        return self.hook(*args)
+
+
+class _WithoutModule:
+    """A load pre-hook registered with _register_load_state_dict_pre_hook(hook, with_module=False): called
+    without the module as its first argument."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __call__(self, module, *args):
+        return self.hook(*args)
+
+
 class ModuleStateHooks:
     """Registration of the state-dict hooks, and the extra-state methods a module overrides."""
 
@@ -45,6 +68,17 @@ class ModuleStateHooks:
         """Call hook(module, state_dict, prefix, local_metadata) after this module's entries (and its
         children's) are in the state_dict; the hook may change the dict in place."""
         return self._add_state_hook("_state_dict_hooks", hook)
+
+    def _register_state_dict_hook(self, hook):
+        """PyTorch's older form of register_state_dict_post_hook (still used by libraries): the hook may also
+        return a new state_dict, which replaces the one being built."""
+        return self._add_state_hook("_state_dict_hooks", _ReturnsStateDict(hook))
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """PyTorch's older form of register_load_state_dict_pre_hook (still used by libraries): the hook is
+        called as hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs),
+        with the module first only when with_module=True."""
+        return self._add_state_hook("_load_state_dict_pre_hooks", hook if with_module else _WithoutModule(hook))
 
     def register_load_state_dict_pre_hook(self, hook):
         """Call hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
@@ -83,9 +117,18 @@ def run_state_dict_pre_hooks(module, prefix, keep_vars):
 
 
 def run_state_dict_post_hooks(module, destination, prefix, local_metadata):
-    """Call `module`'s state_dict post-hooks on `destination`."""
+    """Call `module`'s state_dict post-hooks on `destination`; returns the state_dict, which a hook registered
+    with _register_state_dict_hook may have replaced."""
     for hook in _hooks(module, "_state_dict_hooks"):
-        hook(module, destination, prefix, local_metadata)
+        returned = hook(module, destination, prefix, local_metadata)
+        if returned is None:
+            continue
+        if not isinstance(hook, _ReturnsStateDict):
+            raise RuntimeError(f"state_dict: a post-hook registered with register_state_dict_post_hook on "
+                               f"{type(module).__name__} returned {type(returned).__name__}; it must return None "
+                               "and change the state_dict in place")
+        destination = returned
+    return destination
 
 
 def _upgrades_state(module):

@@ -50,3 +50,55 @@ def test_composite_ops_name_their_node_as_pytorch(case):
         x = lib.tensor(np.arange(6.0), requires_grad=True)
         names.append(_grad_fn_name(lib, NODE_NAMES[case](lib, x)))
     assert names[1] == names[0]
+
+
+def _state_hook_results(torch_nn, lib):
+    """What a module with the private state-dict hooks reports: a checkpoint's keys renamed by a
+    _register_load_state_dict_pre_hook (with and without the module), and a state_dict replaced by a root's
+    _register_state_dict_hook but not by a child's."""
+    calls = []
+
+    class Block(torch_nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch_nn.Linear(2, 2)
+            self._register_load_state_dict_pre_hook(self._rename)
+            self._register_load_state_dict_pre_hook(self._seen, with_module=True)
+            self._register_state_dict_hook(lambda m, sd, prefix, meta: {"child": 1})
+
+        @staticmethod
+        def _rename(state_dict, prefix, local_metadata, strict, missing, unexpected, errors):
+            for key in [k for k in state_dict if k.startswith(prefix + "old.")]:
+                state_dict[prefix + "lin." + key[len(prefix + "old."):]] = state_dict.pop(key)
+
+        @staticmethod
+        def _seen(module, state_dict, prefix, *rest):
+            calls.append((type(module).__name__, prefix))
+
+    outer = torch_nn.Sequential(Block())
+    old = {"0.old.weight": lib.ones(2, 2), "0.old.bias": lib.tensor([1.0, 2.0])}
+    res = outer.load_state_dict(old)
+    plain = list(outer.state_dict().keys())
+    outer._register_state_dict_hook(lambda m, sd, prefix, meta: {"root": sorted(sd)})
+    return (calls, outer[0].lin.bias.tolist(), list(res.missing_keys), plain, outer.state_dict())
+
+
+def test_private_state_dict_hook_registrations():
+    """Module._register_load_state_dict_pre_hook(hook, with_module=False) (the form libraries use to upgrade old
+    checkpoints: the hook takes no module) and Module._register_state_dict_hook (whose returned dict replaces a
+    root's state_dict); deepgrad had neither (AttributeError)."""
+    torch = require_torch()
+    import nn
+    assert _state_hook_results(nn, ag) == _state_hook_results(torch.nn, torch)
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "deepgrad"])
+def test_public_state_dict_post_hook_must_return_none(lib_name):
+    """A hook from register_state_dict_post_hook that returns a value is refused with a RuntimeError, as PyTorch
+    refuses it (its return is only honoured for the private _register_state_dict_hook)."""
+    torch = require_torch()
+    import nn
+    module = torch.nn.Linear(2, 2) if lib_name == "torch" else nn.Linear(2, 2)
+    module.register_state_dict_post_hook(lambda m, sd, prefix, meta: {})
+    with pytest.raises(RuntimeError):
+        module.state_dict()
