@@ -72,6 +72,7 @@ from .layers.padding import (CircularPad1d, CircularPad2d, CircularPad3d, Consta
                              ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
                              ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .layers.local_response_norm import LocalResponseNorm
+from .layers.cross_map_lrn2d import CrossMapLRN2d
 from .layers.shuffle import ChannelShuffle
 from .layers.fold import Fold, Unfold
 from .layers.embedding_bag import EmbeddingBag

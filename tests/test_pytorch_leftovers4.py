@@ -87,3 +87,51 @@ def test_one_dtype_cartesian_prod_and_combinations_match_torch(dtype):
         for with_replacement in (False, True):
             t, o = torch.combinations(theirs, r, with_replacement), ag.combinations(ours, r, with_replacement)
             assert o.dtype == dtype and tuple(o.shape) == tuple(t.shape) and o.tolist() == t.tolist()
+
+
+# ----- nn.CrossMapLRN2d: PyTorch's legacy module, its window and its own backward formula ---------------------
+_LRN_DTYPES = [("float64", 0), ("float32", 1e-6), ("float16", 0), ("bfloat16", 0)]
+
+
+@pytest.mark.parametrize("dtype, rtol", _LRN_DTYPES)
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("channels", [1, 2, 3, 5, 8])
+def test_cross_map_lrn2d_forward_and_gradient_match_torch(dtype, rtol, size, channels):
+    rng = np.random.default_rng(size * 10 + channels)
+    x = rng.standard_normal((2, channels, 3, 4)).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    theirs = torch.tensor(x).to(getattr(torch, dtype)).requires_grad_()
+    ours = ag.tensor(x).to(getattr(ag, dtype)).requires_grad_()
+    t = torch.nn.CrossMapLRN2d(size, alpha=0.7, beta=0.8, k=1.3)(theirs)
+    o = nn.CrossMapLRN2d(size, alpha=0.7, beta=0.8, k=1.3)(ours)
+    assert o.dtype == getattr(ag, dtype) and type(t.grad_fn).__name__ == "CrossMapLRN2dBackward"
+    # float16/bfloat16/float64 bit for bit; float32 within PyTorch's vectorised pow's last-place error
+    np.testing.assert_allclose(o.detach().float().numpy(), t.detach().float().numpy(), rtol=rtol, atol=0)
+    if size == 1:   # PyTorch's legacy backward fails for size 1
+        with pytest.raises(RuntimeError):
+            t.backward(torch.tensor(g).to(t.dtype))
+        with pytest.raises(RuntimeError, match="CrossMapLRN2d: backward needs size >= 2"):
+            o.backward(ag.tensor(g).to(o.dtype))
+        return
+    t.backward(torch.tensor(g).to(t.dtype))
+    o.backward(ag.tensor(g).to(o.dtype))
+    np.testing.assert_allclose(ours.grad.float().numpy(), theirs.grad.float().numpy(), rtol=rtol, atol=1e-7 if rtol else 0)
+
+
+def test_cross_map_lrn2d_defaults_repr_and_refusals_follow_torch():
+    t, o = torch.nn.CrossMapLRN2d(5), nn.CrossMapLRN2d(5)
+    assert (o.size, o.alpha, o.beta, o.k) == (t.size, t.alpha, t.beta, t.k) and repr(o) == repr(t)
+    x = np.random.default_rng(0).standard_normal((1, 4, 2, 2)).astype(np.float32)
+    np.testing.assert_allclose(o(ag.tensor(x)).numpy(), t(torch.tensor(x)).numpy(), rtol=1e-6)
+    assert list(o(ag.zeros(0, 3, 2, 2)).shape) == list(t(torch.zeros(0, 3, 2, 2)).shape)
+    with pytest.raises(ValueError, match="4D"):
+        t(torch.zeros(2, 3, 4))
+    with pytest.raises(ValueError, match=r"CrossMapLRN2d: expects a 4-D input .* \(2, 3, 4\)"):
+        o(ag.zeros(2, 3, 4))
+    with pytest.raises(RuntimeError):
+        t(torch.ones(1, 2, 2, 2, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match="floating-point"):
+        o(ag.ones(1, 2, 2, 2, dtype=ag.int64))
+    x = ag.ones(1, 3, 2, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot be differentiated again"):
+        ag.grad(o(x).sum(), x, create_graph=True)
