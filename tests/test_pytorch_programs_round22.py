@@ -15,7 +15,8 @@ from tests.test_pytorch_programs_round21 import ROUND21_IMPORTS
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
 ROUND22_IMPORTS = ROUND21_IMPORTS
 
-FLOAT32_PROGRAMS = ["torch_strided_windows_geometry", "torch_module_plumbing_hooks"]
+FLOAT32_PROGRAMS = ["torch_strided_windows_geometry", "torch_module_plumbing_hooks",
+                    "torch_nn_utils_sequences_clipping"]
 FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth",
                     "torch_autograd_functional_options"]
 

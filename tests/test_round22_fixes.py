@@ -102,3 +102,16 @@ def test_public_state_dict_post_hook_must_return_none(lib_name):
     module.register_state_dict_post_hook(lambda m, sd, prefix, meta: {})
     with pytest.raises(RuntimeError):
         module.state_dict()
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "deepgrad"])
+def test_nonfinite_clip_error_says_non_finite(lib_name):
+    """clip_grad_norm_(..., error_if_nonfinite=True) on a nan gradient raises a RuntimeError whose message says
+    'non-finite', as PyTorch's does (code that catches it matches that word); deepgrad's said only 'is nan'."""
+    torch = require_torch()
+    import nn
+    lib, utils = (torch, torch.nn.utils) if lib_name == "torch" else (ag, nn.utils)
+    w = lib.ones(3, requires_grad=True)
+    w.grad = lib.tensor([1.0, float("nan"), 2.0])
+    with pytest.raises(RuntimeError, match="non-finite"):
+        utils.clip_grad_norm_([w], 1.0, error_if_nonfinite=True)

@@ -35,7 +35,7 @@ def _total_norm(tensors, norm_type, error_if_nonfinite, who):
         total = ag.stack(norms).norm(norm_type)
         if error_if_nonfinite and not bool(ag.isfinite(total)):
             raise RuntimeError(f"{who}: the total norm of order {norm_type} of the gradients is "
-                               f"{float(total)}, so they cannot be clipped; find where the nan/inf starts "
+                               f"non-finite ({float(total)}), so they cannot be clipped; find where the nan/inf starts "
                                "(ag.detect_anomaly()), or pass error_if_nonfinite=False to scale by it anyway")
     return total
 
