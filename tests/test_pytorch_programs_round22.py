@@ -18,7 +18,7 @@ ROUND22_IMPORTS = ROUND21_IMPORTS
 FLOAT32_PROGRAMS = ["torch_strided_windows_geometry", "torch_module_plumbing_hooks",
                     "torch_nn_utils_sequences_clipping"]
 FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth",
-                    "torch_autograd_functional_options"]
+                    "torch_autograd_functional_options", "torch_sensor_calculus_stats"]
 
 
 # PyTorch warns that index_reduce is in beta (stderr, not compared)
