@@ -118,6 +118,59 @@ def _call_takes_mask(call):
         return False
 
 
+_BASE_SHAPE_ARGUMENTS = ("input_shape", "input_dim", "batch_input_shape", "batch_size")
+
+# Keras's built-in layers without weights that mark themselves built in __init__ (so their configs carry no
+# build_config); subclasses of these count too, as in Keras
+_BUILT_AT_INIT = frozenset(
+    [f"{kind}Pooling{d}D" for kind in ("Max", "Average", "GlobalMax", "GlobalAverage") for d in (1, 2, 3)] +
+    ["UnitNormalization", "LeakyReLU", "ReLU", "Activation", "ELU", "Softmax", "AlphaDropout", "GaussianDropout",
+     "GaussianNoise", "ActivityRegularization", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
+     "SpatialDropout3D", "Identity", "Masking", "Reshape"])
+
+
+def _built_at_init(cls):
+    return any(c.__name__ in _BUILT_AT_INIT and c.__module__.startswith("nn.keras") for c in cls.__mro__)
+
+
+def _filled_masks(call, args, kwargs):
+    """The mask arguments Keras fills in for a call that left them out, as its node records them: `mask` (the
+    input's mask, None for an unmasked input) when `call` takes one tensor argument and a `mask`; `<name>_mask`
+    for each tensor argument `<name>` when it takes several. An input that carries a mask is left out: its
+    symbolic mask is made by no node that a config could name."""
+    try:
+        signature = inspect.signature(call)
+        bound = signature.bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return {}
+    bound.apply_defaults()
+    names = list(signature.parameters)[1:]
+    tensors = {name: value for name, value in list(bound.arguments.items())[1:]
+               if _is_tensor_argument(value)}
+    wanted = {"mask": next(iter(tensors.values()))} if len(tensors) == 1 else \
+        {f"{name}_mask": value for name, value in tensors.items()}
+    filled = {}
+    for key, value in wanted.items():
+        if key not in names or bound.arguments.get(key) is not None:
+            continue
+        if any(isinstance(k, KerasTensor) and k.mask_shape is not None for k in flatten(value)):
+            return {}
+        filled[key] = map_structure(lambda _: None, value)
+    return filled
+
+
+def _is_tensor_argument(value):
+    """Whether a call argument is a symbolic tensor or a non-empty nesting of them (None allowed), as Keras
+    counts the tensor arguments of a call."""
+    if isinstance(value, KerasTensor):
+        return True
+    if isinstance(value, (list, tuple, dict)) and len(value) > 0:
+        leaves = flatten(value)
+        return all(v is None or isinstance(v, KerasTensor) for v in leaves) and \
+            any(isinstance(v, KerasTensor) for v in leaves)
+    return False
+
+
 def _bound_arguments(cls, args, kwargs):
     """The constructor's arguments by name, defaults filled in and **kwargs merged (None when they do not
     bind, or when they are passed positionally into *args, which a config cannot restore)."""
@@ -808,13 +861,16 @@ class Layer(Module):
             self._build_for(args[0])
         outputs = self._probe(args, kwargs)
         node_kwargs = dict(kwargs)
+        records = self._records_resolved_flag(args, kwargs)
         if training is not None:
             node_kwargs["training"] = training
-        elif self._records_resolved_flag(args, kwargs):
+        elif records:
             named, default = _training_parameter(type(self).call)
             flag = current_training() if current_training() is not None else default
             if named and flag is not None:
                 node_kwargs["training"] = bool(flag)
+        if records:
+            node_kwargs.update(_filled_masks(type(self).call, args, kwargs))
         node = Node(self, args, node_kwargs, outputs)
         self._symbolic_calls.append(node)
         self._output_shape = map_structure(lambda k: k.shape, outputs)
@@ -941,7 +997,11 @@ class Layer(Module):
     def _built_in_arguments(self, cls, arguments):
         """The automatic config of built-in layer class `cls` called with `arguments`, in Keras's forms."""
         from .layer_config import automatic_config
-        arguments = automatic_config(cls, arguments or {})
+        own = inspect.signature(cls.__init__).parameters if cls.__init__ is not Layer.__init__ else {}
+        # the base layer's shape arguments only make an Input (Keras's configs never list them), unless the
+        # class takes an argument of that name itself (Embedding's input_dim)
+        arguments = {k: v for k, v in (arguments or {}).items() if k not in _BASE_SHAPE_ARGUMENTS or k in own}
+        arguments = automatic_config(cls, arguments)
         if "data_format" in arguments and getattr(self, "data_format", None) is not None:
             arguments["data_format"] = self.data_format   # resolved (None -> 'channels_last'), as Keras
         if hasattr(self, "_lora_config"):
@@ -984,10 +1044,13 @@ class Layer(Module):
             weight.assign(np.asarray(store[str(k)]))
 
     def get_build_config(self):
-        """{'input_shape': the shape of the first input the layer was built for}, or None when not built."""
+        """{'input_shape': the shape of the first input the layer was built for}, or None when not built (or,
+        as in Keras, for the built-in layers that are built when made: dropouts, noise, pooling, activations)."""
         shape = getattr(self, "_build_input_shape", None)
         if not self.built or shape is None:
             return None
+        if _built_at_init(type(self)):
+            return None   # as Keras's: these are built when made, so no call's shape is recorded
         return {"input_shape": shape}
 
     def build_from_config(self, config):

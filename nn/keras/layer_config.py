@@ -52,4 +52,6 @@ def automatic_config(cls, config):
     if config.get("activity_regularizer", 0) is None and \
             not any(c.__name__ in _LIST_ACTIVITY_REGULARIZER for c in cls.__mro__):
         config = {k: v for k, v in config.items() if k != "activity_regularizer"}
+    if "noise_shape" in config and any(c.__name__ == "Dropout" for c in cls.__mro__):
+        config = {**{k: v for k, v in config.items() if k != "noise_shape"}, "noise_shape": config["noise_shape"]}
     return keras_forms(config)

@@ -8,6 +8,7 @@ import inspect
 import numpy as np
 
 from ..module import Module
+from . import masking
 from . import summary as summary_table
 from . import trainer, weights_file
 from .custom_steps import TrainingSteps
@@ -364,7 +365,7 @@ class Functional(Model):
     def _build_for(self, inputs):
         self.built = True
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         if keyed_like(self._inputs_struct, inputs):
             flat = flatten_as(self._inputs_struct, inputs)
         elif isinstance(inputs, dict):
@@ -380,6 +381,10 @@ class Functional(Model):
         flat = [_adjust_rank(symbol, value) for symbol, value in zip(self._flat_inputs, flat)]
         for symbol, value in zip(self._flat_inputs, flat):
             _check_input_shape(self.name, symbol, value)
+        if mask is not None:   # as Keras's: a mask given to the model travels with its inputs
+            for v, m in zip(flat, flatten(mask)):
+                if m is not None:
+                    masking.set_mask(v, m)
         values = {id(k): v for k, v in zip(self._flat_inputs, flat)}
 
         def value(k):

@@ -2,6 +2,7 @@
 from autograd.errors import IdentifierError
 
 from ..module import Module
+from . import masking
 from .context import name_scope
 from .autocast_scope import policy_config
 from .layer import Layer
@@ -259,10 +260,12 @@ class Sequential(Model):
                              f"got shape {tuple(shape)}; reshape the data or change the model's Input(shape=...)")
         return inputs
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         if not self._stack:
             raise ValueError(f"{self.name} has no layers; add some with .add(layer)")
         x = self._checked_input(inputs)
+        if mask is not None:   # as Keras's: a mask given to the model travels with its input to the first layer
+            masking.set_mask(x, mask)
         for layer in self._stack:   # as Keras's: a flag given to the model is given to each layer
             x = layer(x) if training is None else layer(x, training=training)
         self.built = True

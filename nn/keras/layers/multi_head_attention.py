@@ -99,16 +99,19 @@ class MultiHeadAttention(Layer):
         names = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "use_gate", "output_shape",
                  "attention_axes", "sliding_window", "kernel_initializer", "bias_initializer", "kernel_regularizer",
                  "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint", "seed")
-        values = {**given, "value_dim": self.value_dim, "output_shape": self.projected_shape}
+        values = {**given, "value_dim": self.value_dim, "output_shape": self.projected_shape,
+                  "attention_axes": self.attention_axes}
         return {**super().get_config(), **{name: values.get(name) for name in names}}
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         """Create the projections for inputs of these shapes (value defaults to the query's, key to the value's)."""
         value_shape = tuple(query_shape if value_shape is None else value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        given_key, key_shape = key_shape, value_shape if key_shape is None else tuple(key_shape)
         query_shape = tuple(query_shape)
         self._check_shapes(query_shape, value_shape, key_shape)
-        self._shapes = {"query_shape": query_shape, "value_shape": value_shape, "key_shape": key_shape}
+        self._shapes = {"query_shape": query_shape, "value_shape": value_shape}
+        if given_key is not None:   # as Keras's build config: the shapes build was given
+            self._shapes["key_shape"] = key_shape
         heads_k, heads_v = (self.num_heads, self.key_dim), (self.num_heads, self.value_dim)
         self.query_dense = self._dense(len(query_shape), 1, heads_k, "query")
         self.query_dense.build(query_shape)
@@ -128,6 +131,7 @@ class MultiHeadAttention(Layer):
         self.output_dense.build(query_shape[:-1] + heads_v)
         rank = len(query_shape) + 1   # of the projected tensors (..., heads, dim)
         axes = tuple(range(1, rank - 2)) if self.attention_axes is None else self.attention_axes
+        self.attention_axes = axes   # as Keras's: the axes build chose are the layer's (and its config's) from now on
         self._axes = tuple(a if a >= 0 else rank - 1 + a for a in axes)
         if any(not 0 < a < rank - 2 for a in self._axes):
             raise ValueError(f"{self.name}: attention_axes {self.attention_axes} must name axes of the query "

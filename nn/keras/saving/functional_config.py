@@ -3,8 +3,9 @@
 The config lists every layer once (in model.layers order) with the calls it takes part in: "inbound_nodes",
 one {"args", "kwargs"} per call, where each symbolic tensor is {"class_name": "__keras_tensor__", "config":
 {"shape", "dtype", "keras_history": [layer name, call index, output index]}}. "input_layers" and
-"output_layers" name the model's inputs and outputs the same way. A layer called twice (a shared layer) has
-two inbound nodes and is rebuilt once.
+"output_layers" name the model's inputs and outputs the same way, except that Keras counts the calls of a nested
+functional model (not a Sequential one) from 1 there. A layer called twice (a shared layer) has two inbound nodes
+and is rebuilt once.
 """
 from ..graph_order import keras_layer_order
 from ..layers.input_layer import InputLayer
@@ -41,14 +42,22 @@ def functional_config(model):
     layers = []
     for layer in _operations(model):
         entry = operation_entry(layer) if getattr(layer, "_is_operation", False) else serialize_keras_object(layer)
-        entry.pop("compile_config", None)
         entry["name"] = layer.name
         nodes = [n for n in layer._symbolic_calls if id(n) in node_index] if not isinstance(layer, InputLayer) else []
         entry["inbound_nodes"] = [{"args": encode(list(n.args)), "kwargs": encode(n.kwargs)} for n in nodes]
         layers.append(entry)
+    def endpoint(tensor):
+        # Keras counts a nested functional model's calls from 1 here (not in the nodes' own arguments)
+        name, k, index = history(tensor)
+        return [name, k + 1 if _is_functional(tensor.node.layer) else k, index]
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
-            "input_layers": map_structure(history, model._inputs_struct),
-            "output_layers": map_structure(history, model._outputs_struct)}
+            "input_layers": map_structure(endpoint, model._inputs_struct),
+            "output_layers": map_structure(endpoint, model._outputs_struct)}
+
+
+def _is_functional(layer):
+    from ..model import Functional
+    return isinstance(layer, Functional)
 
 
 def _node_indices(model):
@@ -91,7 +100,8 @@ def functional_from_config(cls, config, custom_objects=None):
         pending = waiting
 
     def tensor_for(history):
-        return tensors[tuple(history)]
+        name, k, index = history
+        return tensors[(name, k - 1 if _is_functional(layers[name]) else k, index)]
     inputs = _map_histories(tensor_for, config["input_layers"])
     outputs = _map_histories(tensor_for, config["output_layers"])
     return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))

@@ -83,8 +83,9 @@ def _serialize_instance(obj):
                   "class_name": cls.__name__, "config": serialize_keras_object(config),
                   "registered_name": cls.__name__}
     elif module is not None:
+        # Functional is no public Keras class: Keras writes its registered name (the class name) beside its module
         result = {"module": module, "class_name": cls.__name__, "config": serialize_keras_object(config),
-                  "registered_name": None}
+                  "registered_name": cls.__name__ if module == "keras.src.models.functional" else None}
     else:
         result = {"module": None if cls.__module__ == "__main__" else cls.__module__, "class_name": cls.__name__,
                   "config": serialize_keras_object(config),

@@ -1,0 +1,117 @@
+"""Keras differences left by earlier rounds, each compared with real Keras 3.15 on its torch backend: the JSON of
+functional models that call nested models, recurrent cells' settings, layer and weight paths, rarer attributes."""
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from .oracle import fresh_sessions
+
+
+def _as_json(model):
+    return json.loads(model.to_json())
+
+
+def _sequential_inside(k):
+    inner = k.Sequential([k.layers.Dense(4, name="d1")], name="inner")
+    x = k.Input((3,), name="x")
+    return k.Model(x, k.layers.Dense(2, name="d2")(inner(x)), name="outer")
+
+
+def _functional_inside(k):
+    i = k.Input((3,), name="xi")
+    inner = k.Model(i, k.layers.Dense(4, name="d1")(i), name="inner")
+    x = k.Input((3,), name="x")
+    return k.Model(x, inner(x), name="outer")
+
+
+def _shared_functional(k):
+    i = k.Input((3,), name="xi")
+    inner = k.Model(i, k.layers.Dense(3, name="d1")(i), name="inner")
+    x = k.Input((3,), name="x")
+    first = inner(x)
+    return k.Model(x, [first, inner(first)], name="outer")
+
+
+def _sequential_then_attention(k):
+    x = k.Input((5, 4), name="x")
+    inner = k.Sequential([k.layers.LSTM(3, return_sequences=True, name="l")], name="inner")
+    h = inner(x)
+    a = k.layers.MultiHeadAttention(2, 2, name="mha")(h, h)
+    h = k.layers.Dropout(0.5, name="dr")(k.layers.Add(name="add")([a, h]))
+    return k.Model(x, k.layers.BatchNormalization(name="bn")(h), name="outer")
+
+
+GRAPHS = [_sequential_inside, _functional_inside, _shared_functional, _sequential_then_attention]
+
+
+@pytest.mark.parametrize("make", GRAPHS, ids=lambda f: f.__name__.strip("_"))
+def test_nested_model_json_is_keras_json(make):
+    # Keras records {"mask": null} for each call of a nested model (and of any layer whose call takes a mask),
+    # keeps the nested model's compile_config, counts a nested functional model's calls from 1 in
+    # output_layers and names Functional as its registered_name; Add and Dropout list no shape arguments
+    theirs, ours = fresh_sessions()
+    assert json.dumps(_as_json(make(ours))) == json.dumps(_as_json(make(theirs)))
+
+
+@pytest.mark.parametrize("make", GRAPHS, ids=lambda f: f.__name__.strip("_"))
+def test_keras_json_of_nested_models_builds_the_same_model(make):
+    theirs, ours = fresh_sessions()
+    real = make(theirs)
+    loaded = ours.models.model_from_json(real.to_json())
+    loaded.set_weights(real.get_weights())
+    x = np.random.default_rng(0).standard_normal((2,) + tuple(real.inputs[0].shape[1:])).astype(np.float32)
+    want = real.predict(x, verbose=0)
+    got = loaded.predict(x, verbose=0)
+    for w, g in zip(want if isinstance(want, list) else [want], got if isinstance(got, list) else [got]):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    assert json.dumps(_as_json(loaded)) == json.dumps(_as_json(real))
+
+
+def test_nested_models_take_a_mask_argument_as_keras():
+    theirs, ours = fresh_sessions()
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.float32)[:, :, None]
+    mask = np.array([[True, True, False], [True, False, False]])
+    for k in (theirs, ours):
+        inner = k.Sequential([k.Input((3, 1)), k.layers.LSTM(2, name="l")], name="inner")
+        inner.layers[0].set_weights([np.full(w.shape, 0.1 * (n + 1), np.float32)
+                                     for n, w in enumerate(inner.layers[0].get_weights())])
+        out = np.asarray(k.ops.convert_to_numpy(inner(k.ops.convert_to_tensor(x), mask=k.ops.convert_to_tensor(mask))))
+        if k is theirs:
+            want = out
+    np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-6)
+
+
+def test_layers_built_when_made_record_no_build_config():
+    theirs, ours = fresh_sessions()
+    for make, shape in [(lambda L: L.Dropout(0.5), (4,)), (lambda L: L.Reshape((2, 2)), (4,)),
+                        (lambda L: L.SpatialDropout1D(0.1), (4, 2)), (lambda L: L.Flatten(), (2, 3)),
+                        (lambda L: L.MaxPooling2D(), (4, 4, 1)), (lambda L: L.ZeroPadding2D(), (4, 4, 1))]:
+        configs = []
+        for k in (theirs, ours):
+            layer = make(k.layers)
+            layer(k.Input(shape))
+            configs.append(json.loads(json.dumps(k.saving.serialize_keras_object(layer))))
+        assert configs[1].get("build_config") == configs[0].get("build_config"), configs[0]["class_name"]
+
+
+def test_base_shape_arguments_stay_out_of_configs():
+    theirs, ours = fresh_sessions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for make in (lambda L: L.Dense(4, input_shape=(3,)), lambda L: L.Add(), lambda L: L.Flatten(input_shape=(3,)),
+                     lambda L: L.Embedding(3, 4)):
+            assert list(make(ours.layers).get_config()) == list(make(theirs.layers).get_config())
+
+
+def test_attention_axes_read_back_after_build():
+    theirs, ours = fresh_sessions()
+    for k in (theirs, ours):
+        layer = k.layers.MultiHeadAttention(2, 2)
+        q = k.Input((5, 3))
+        layer(q, q)
+        if k is theirs:
+            want = (layer.attention_axes, layer.get_config()["attention_axes"], layer.get_build_config())
+    got = (layer.attention_axes, layer.get_config()["attention_axes"], layer.get_build_config())
+    assert json.dumps(got) == json.dumps(want)
