@@ -8,6 +8,7 @@ from autograd.errors import ShapeError
 
 from . import masking, settings
 from .naming import snake_case
+from .ops_statistics import divide_no_nan
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -30,6 +31,19 @@ def _at_least(y_pred, dtype):
     if y_pred.is_floating_point() and y_pred.dtype.itemsize == 2 and dtype is not None:
         return y_pred.to(dtype)
     return y_pred
+
+
+def _in_dtype(value, dtype):
+    """An array, Tensor or number as a Tensor of the loss's float dtype, as Keras hands call() its arguments
+    (so a custom call sees tensors, and a loss made with dtype='float16' computes in float16); None and
+    structures (lists, tuples, dicts of outputs) as they are."""
+    if value is None or isinstance(value, (list, tuple, dict)):
+        return value
+    if not isinstance(value, Tensor):
+        if not isinstance(value, (np.ndarray, np.generic, int, float, bool)):
+            return value
+        return ag.tensor(np.asarray(value).astype(dtype))
+    return value if value.dtype == dtype else value.astype(dtype)
 
 
 def _float_target(y_true, y_pred):
@@ -75,9 +89,10 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", n
     total = values.sum()
     if reduction == "sum":
         return total
+    # divided as Keras divides (divide_no_nan, whose result type turns a float64 loss into float32)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        return total / float(max(_tensor(sample_weight).numpy().sum(), EPSILON))
-    return total / float(max(values.size, 1))
+        return divide_no_nan(total, float(_tensor(sample_weight).numpy().sum()))
+    return divide_no_nan(total, float(values.size))
 
 
 class Loss:
@@ -101,6 +116,8 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         mask = masking.get_mask(y_pred) if masking.active() else None
+        y_pred = _in_dtype(y_pred, self.dtype)
+        y_true = _in_dtype(y_true, self.dtype)
         values = self.call(y_true, y_pred)
         own = masking.get_mask(values) if masking.active() else None   # e.g. ignore_class's examples
         if own is not None:

@@ -24,3 +24,32 @@ def test_epoch_logs_with_validation_are_sorted_by_name():
     before a metric named 'wacc'); nn.keras appended the 'val_' logs after the training ones."""
     K, ours = fresh_sessions()
     assert _history_keys(ours) == _history_keys(K)
+
+
+def _loss_dtypes(K):
+    seen = []
+
+    class Squared(K.losses.Loss):
+        def call(self, y_true, y_pred):
+            seen.append((K.ops.is_tensor(y_true), K.backend.standardize_dtype(y_true.dtype),
+                         K.backend.standardize_dtype(y_pred.dtype)))
+            return K.ops.mean(K.ops.square(y_true - y_pred), axis=-1)
+
+    def dtype(value):
+        return str(K.ops.convert_to_numpy(value).dtype)
+
+    out = []
+    for loss_dtype in (None, "float16", "float64"):
+        for y_true, y_pred in ((np.ones((2, 3)), np.zeros((2, 3))), (np.ones((2, 3), "int32"), np.zeros((2, 3), "float16"))):
+            out.append(dtype(Squared(dtype=loss_dtype)(y_true, y_pred)))
+            out.append(dtype(K.losses.MeanAbsoluteError(dtype=loss_dtype)(y_true, y_pred)))
+            out.append(dtype(K.losses.MeanAbsoluteError(dtype=loss_dtype, reduction="sum")(y_true, y_pred)))
+    return out, seen
+
+
+def test_loss_hands_call_tensors_in_its_dtype():
+    """Keras's Loss converts y_true and y_pred to tensors of the loss's dtype before call(): a custom call sees
+    tensors (nn.keras handed it the NumPy arrays as given), a loss made with dtype='float16' computes and returns
+    float16 (nn.keras: float32), and a float64 loss's mean comes back float32 as Keras's divide_no_nan makes it."""
+    K, ours = fresh_sessions()
+    assert _loss_dtypes(ours) == _loss_dtypes(K)
