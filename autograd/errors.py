@@ -88,6 +88,11 @@ class SizeTypeError(TypeError, ValueError):
     before."""
 
 
+class ZeroArgumentError(ValueError, ZeroDivisionError):
+    """An argument of 0 that PyTorch divides by (GroupNorm's num_groups, StepLR's step_size, CosineAnnealingLR's
+    T_max): a ValueError, as deepgrad raised before, and a ZeroDivisionError as PyTorch raises for it."""
+
+
 def out_of_memory(cls, args, exc):
     """An OutOfMemoryError naming the op, its inputs' shapes and devices and what to try, made from `exc` (a
     NumPy or CuPy MemoryError)."""

@@ -85,6 +85,9 @@ class Sequential(_ModuleSequence):
                 self.add_module(name, m)
         else:
             for i, m in enumerate(modules):
+                if isinstance(m, (list, tuple)):   # nn.Sequential([a, b]): Keras's spelling
+                    raise TypeError(f"Sequential: argument {i} is a {type(m).__name__}, not a Module subclass; "
+                                    f"pass the modules themselves: nn.Sequential(*layers), not nn.Sequential(layers)")
                 self.add_module(str(i), m)
 
     def forward(self, input):
@@ -126,9 +129,17 @@ class ModuleList(_ModuleSequence):
         super().__init__()
         self.extend(modules)
 
+    def extend(self, modules):
+        """Add several modules at the end; returns self."""
+        if not hasattr(modules, "__iter__"):
+            raise TypeError(f"{type(self).__name__}.extend should be called with an iterable, but got "
+                            f"{type(modules).__name__}; wrap one module in a list: nn.ModuleList([layer])")
+        return super().extend(modules)
+
     def __getitem__(self, index):
-        values = list(self._modules.values())
-        return type(self)(values[index]) if isinstance(index, slice) else values[index]
+        if isinstance(index, slice):
+            return type(self)(list(self._modules.values())[index])
+        return self._modules[self._key(index)]
 
     def __add__(self, other):
         """A new ModuleList holding this list's modules, then `other`'s (the same module objects)."""
@@ -158,8 +169,8 @@ class ModuleDict(Module):
 
     def __init__(self, modules=None):
         super().__init__()
-        for name, m in (modules or {}).items():
-            self.add_module(name, m)
+        if modules is not None:
+            self.update(modules)
 
     def __getitem__(self, key):
         return self._modules[key]
@@ -186,7 +197,12 @@ class ModuleDict(Module):
     def update(self, modules):
         """Add or replace modules from a mapping or an iterable of (name, module) pairs."""
         pairs = modules.items() if hasattr(modules, "items") else modules
-        for key, module in pairs:
+        for i, pair in enumerate(pairs):
+            if isinstance(pair, Module) or not hasattr(pair, "__len__") or len(pair) != 2:
+                raise TypeError(f"ModuleDict update sequence element #{i} should be a (name, module) pair, got "
+                                f"{type(pair).__name__}; give a dict, e.g. nn.ModuleDict({{'fc': nn.Linear(3, 2)}}), "
+                                "or use nn.ModuleList for modules without names")
+            key, module = pair
             self[key] = module
 
     def __len__(self):

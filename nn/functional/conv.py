@@ -26,6 +26,9 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
     if w.ndim != 2 + spatial or x.ndim not in (1 + spatial, 2 + spatial):
         raise ShapeError(f"{op}: expects an input {LAYOUTS[spatial]} and a {2 + spatial}-D weight; got input shape "
                          f"{x.shape} and weight shape {w.shape}")
+    if 0 in w.shape[2:]:   # an empty kernel would give an all-zero (or bias-only) output without a word
+        raise ShapeError(f"{op}: kernel size should be greater than zero, got weight shape {w.shape} (kernel "
+                         f"{tuple(w.shape[2:])}); build the layer with kernel_size >= 1")
     if not isinstance(groups, numbers.Integral) or groups < 1 or w.shape[0] % groups:
         raise ShapeError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
                          f"(weight shape {w.shape})")

@@ -4,13 +4,15 @@ import numbers
 import autograd as ag
 from autograd.function import named
 from autograd.ops.dims import check_tensor
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, ShapeError, SizeTypeError
 
 
 def _check(input, factor, op, name):
     check_tensor(op, input)
-    if not isinstance(factor, numbers.Integral) or isinstance(factor, bool) or factor < 1:
-        raise ValueError(f"{op}: {name} must be a positive int, got {factor!r}")
+    if not isinstance(factor, numbers.Integral) or isinstance(factor, bool):
+        raise SizeTypeError(f"{op}: {name} must be a positive int, got {type(factor).__name__} {factor!r}")
+    if factor < 1:
+        raise ArgumentRangeError(f"{op}: {name} must be a positive int, got {factor!r}")
     if input.ndim < 3:
         raise ValueError(f"{op}: expects an input (*, C, H, W) with at least 3 dimensions, got shape {input.shape}")
     return int(factor)

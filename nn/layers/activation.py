@@ -6,6 +6,7 @@ import warnings
 
 from .. import functional as F
 from ..module import Module
+from autograd.errors import ArgumentError
 
 
 class _Activation(Module):
@@ -207,8 +208,9 @@ class Hardtanh(_Activation):
             warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
                           stacklevel=2)
             max_val = max_value
-        if min_val > max_val:
-            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+        if not max_val > min_val:   # PyTorch's assert: an empty range too
+            raise ArgumentError(f"Hardtanh: max_val ({max_val}) must be greater than min_val ({min_val}); swap them: "
+                                f"nn.Hardtanh(min_val={max_val}, max_val={min_val})")
         self.min_val, self.max_val = min_val, max_val
 
     def forward(self, input):

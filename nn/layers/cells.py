@@ -11,7 +11,7 @@ from ..functional.recurrent import WIDTH
 from ..module import Module
 from ._init import fan_in_bound, uniform_parameter
 from .recurrent_weights import CellWeights
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 
 class RNNCellBase(CellWeights, Module):
@@ -83,7 +83,8 @@ class RNNCell(RNNCellBase):
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            # PyTorch builds the cell and raises RuntimeError at its first call; we refuse it at once, as both types
+            raise ArgumentRangeError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, bias, WIDTH["rnn_" + nonlinearity], device, dtype)
         self.mode, self.nonlinearity = "rnn_" + nonlinearity, nonlinearity
 

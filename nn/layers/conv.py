@@ -23,8 +23,9 @@ def _tuple(value, n, name, layer):
         isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
     if whole and len(value) == n:
         return tuple(int(v) for v in value)
-    # a float or a string (PyTorch's TypeError) where int() would truncate 2.5 to 2 without a word
-    kind = ValueError if whole else SizeTypeError
+    # a float or a string (PyTorch's TypeError) where int() would truncate 2.5 to 2 without a word; ints of another
+    # count: PyTorch builds the layer and its first call raises RuntimeError
+    kind = ShapeError if whole else SizeTypeError
     raise kind(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
 
 
@@ -190,7 +191,9 @@ class _ConvTransposeNd(_ConvNd):
                          output_padding, padding_mode, device, dtype)
         if isinstance(self.padding, str):
             ints = "a pair of ints" if self.spatial == 2 else f"a tuple of {self.spatial} ints"
-            raise ValueError(f"{type(self).__name__}: padding must be an int or {ints}, got {padding!r}")
+            # PyTorch builds it and its first call raises TypeError ("must be tuple of ints")
+            raise SizeTypeError(f"{type(self).__name__}: padding must be an int or {ints}, got {padding!r}; a "
+                                "transposed convolution takes no 'same'/'valid' (pad with output_padding instead)")
 
     def forward(self, input, output_size=None):
         check_tensor(type(self).__name__, input)

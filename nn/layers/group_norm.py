@@ -4,7 +4,7 @@ from autograd.ops.dims import check_tensor
 
 from ..functional.sample_norm import group_norm
 from ..module import Module, Parameter
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, ZeroArgumentError
 
 
 class GroupNorm(Module):
@@ -13,6 +13,9 @@ class GroupNorm(Module):
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()
+        if num_groups == 0:
+            raise ZeroArgumentError(f"GroupNorm: num_groups must be positive, got 0 (for {num_channels} channels); "
+                                    "GroupNorm(1, C) normalizes all channels together")
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                              f"({num_groups})")

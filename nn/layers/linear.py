@@ -1,12 +1,13 @@
 """Fully connected layers."""
 import math
+import numbers
 
 import autograd as ag
 
 from .. import init
 from ..functional.linear import linear
 from ..module import Module, Parameter
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, SizeTypeError
 
 
 class Linear(Module):
@@ -14,6 +15,13 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+                raise SizeTypeError(f"Linear: {name} must be an int, got {type(size).__name__} {size!r}; pass a "
+                                    f"whole number, e.g. {name}=int(n)")
+            if size < 0:
+                raise ShapeError(f"Linear: {name} must be >= 0, got {size} (Linear({in_features}, "
+                                 f"{out_features})); it is the number of features, e.g. x.shape[-1]")
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(ag.empty(out_features, in_features, dtype=dtype, device=device))

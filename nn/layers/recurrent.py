@@ -6,6 +6,7 @@ A PackedSequence input runs step by step over the sequences still running (packe
 a PackedSequence output with each sequence's state at its own last step in h_n (and c_n); an LSTM with
 proj_size runs packed input step by step as well (packed_projected_lstm).
 """
+import numbers
 import warnings
 
 import autograd as ag
@@ -33,14 +34,18 @@ class RNNBase(LayerWeights, Module):
             raise ValueError(f"{name}: unrecognized RNN mode {mode!r}; expected 'LSTM', 'GRU', 'RNN_TANH' or "
                              "'RNN_RELU'")
         mode = mode.lower()   # PyTorch's spelling ('LSTM', 'RNN_TANH') or the kernels' ('lstm', 'rnn_tanh')
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Number) or not 0.0 <= dropout <= 1.0:
+            raise ValueError(f"{name}: dropout must be a probability in [0, 1] (a number, not a bool), got "
+                             f"{dropout!r}")
+        for what, size in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+                raise TypeError(f"{name}: {what} should be of type int, got: {type(size).__name__} {size!r}; "
+                                f"pass a whole number, e.g. {what}=int(n)")
+            if size < 1:
+                raise ValueError(f"{name}: {what} must be greater than zero, got {size}")
         if not 0 <= proj_size < hidden_size:
             raise ValueError(f"{name}: proj_size ({proj_size}) must be >= 0 and smaller than hidden_size "
                              f"({hidden_size})")
-        if num_layers < 1 or hidden_size < 1 or input_size < 1:
-            raise ValueError(f"{name}: input_size ({input_size}), hidden_size ({hidden_size}) and num_layers "
-                             f"({num_layers}) must be >= 1")
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout}")
         if dropout > 0 and num_layers == 1:   # PyTorch's warning: dropout only acts between layers
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
@@ -203,11 +208,19 @@ class RNNBase(LayerWeights, Module):
         return text
 
 
+def _refuse_projection(name, proj_size):
+    """PyTorch's RNN and GRU take proj_size (their shared base does) only to refuse any value but 0."""
+    if proj_size:
+        raise ValueError(f"{name}: proj_size={proj_size!r} is only supported for LSTM, not RNN or GRU; drop it, or use "
+                         "nn.LSTM(..., proj_size=...)")
+
+
 class RNN(RNNBase):
     """Elman RNN: h_t = nonlinearity(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), nonlinearity 'tanh' or 'relu'."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None, proj_size=0):
+        _refuse_projection("RNN", proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__("rnn_" + nonlinearity, input_size, hidden_size, num_layers, bias, batch_first, dropout,
@@ -228,6 +241,7 @@ class GRU(RNNBase):
     """Gated recurrent unit, gate order r, z, n; forward returns (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, device=None, dtype=None):
+                 bidirectional=False, device=None, dtype=None, proj_size=0):
+        _refuse_projection("GRU", proj_size)
         super().__init__("gru", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device, dtype)

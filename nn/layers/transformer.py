@@ -9,7 +9,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import arrays
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 from .. import functional as F
 from .. import init
@@ -27,7 +27,8 @@ _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 def _activation(activation):
     if isinstance(activation, str):
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation should be 'relu' or 'gelu' (or a callable), not {activation!r}")
+            raise ArgumentRangeError(f"activation should be 'relu' or 'gelu' (or a callable), not {activation!r}; "
+                                     "pass activation=F.silu for other functions")
         return _ACTIVATIONS[activation]
     if not callable(activation):
         raise TypeError(f"activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")

@@ -3,7 +3,7 @@ import math
 import numbers
 
 from autograd.ops.dims import check_tensor
-from autograd.errors import ShapeError
+from autograd.errors import DimRangeError, ShapeError
 
 from ..module import Module
 
@@ -24,7 +24,8 @@ class Unflatten(Module):
         check_tensor(type(self).__name__, input)
         ndim = input.ndim
         if not -ndim <= self.dim < ndim:
-            raise ValueError(f"{self!r}: dim {self.dim} is out of range for an input of shape {input.shape}")
+            raise DimRangeError(f"{self!r}: dim {self.dim} is out of range for an input of shape {input.shape} "
+                                f"(expected a dim in [{-ndim}, {ndim - 1}])")
         dim = self.dim % ndim
         n = input.shape[dim]
         sizes = self.unflattened_size
