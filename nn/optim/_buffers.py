@@ -13,8 +13,19 @@ def scratch_like(xp, like):
     return xp.empty_like(like)
 
 
+class TooFewBetasError(ValueError, IndexError):
+    """betas with fewer than two values: a ValueError, as deepgrad raised before, and an IndexError as PyTorch
+    raises (it reads betas[1])."""
+
+
 def check_betas(name, betas):
     """Raise ValueError unless betas is a pair of numbers in [0, 1)."""
+    if not hasattr(betas, "__len__"):
+        raise TypeError(f"{name}: betas must be a pair of numbers, got {type(betas).__name__} {betas!r}; pass "
+                        f"betas=({betas!r}, 0.999)")
+    if len(betas) < 2:
+        raise TooFewBetasError(f"{name}: betas must be a pair of numbers (beta1, beta2), got {betas!r}; pass e.g. "
+                               "betas=(0.9, 0.999)")
     if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
         raise ValueError(f"{name}: invalid betas {betas!r}; give two values, each in [0, 1)")
 

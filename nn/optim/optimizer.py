@@ -30,6 +30,14 @@ _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator)
               "so state_dict indices would change between runs")
 
 
+class OptimizerStateError(ValueError, KeyError):
+    """An optimizer state dict that does not fit: a ValueError, as deepgrad raised before, and a KeyError as
+    PyTorch raises (a missing 'param_groups', or at step() an option the saved groups lack)."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
 def _number(value):
     return value.item() if isinstance(value, Tensor) else value
 
@@ -270,13 +278,28 @@ class Optimizer:
                 state[index[id(key)]] = self.state[key]
         return {"state": state, "param_groups": groups}
 
+    def _check_same_kind(self, saved_groups):
+        """Refuse groups saved by another optimizer kind: ones holding options this one does not take (Adam's betas
+        in SGD) and lacking options it needs (SGD's momentum). PyTorch loads them and fails at step() with a
+        KeyError; missing options alone are an older checkpoint, and foreign ones alone a user's own keys."""
+        for k, saved in enumerate(saved_groups):
+            foreign = sorted(o for o in saved if o in _OPTION_NAMES and o not in self.defaults)
+            missing = sorted(o for o in self.defaults if o in _OPTION_NAMES and o not in saved)
+            if foreign and missing:
+                raise OptimizerStateError(
+                    f"{self._name}.load_state_dict: param group {k} of the state dict has options {foreign} that "
+                    f"{self._name} does not take and lacks {missing} that it needs: it was saved by another optimizer "
+                    f"kind; load it into the optimizer class that saved it")
+
     def load_state_dict(self, state_dict):
         """Restore options and buffers saved by state_dict() (ours or torch.optim's, same layout); buffers
         are copied onto each parameter's device and dtype."""
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
-            raise ValueError(f"{self._name}.load_state_dict: expected a dict with 'state' and 'param_groups', "
-                             f"as made by state_dict()")
+            have = sorted(map(str, state_dict)) if isinstance(state_dict, dict) else type(state_dict).__name__
+            raise OptimizerStateError(f"{self._name}.load_state_dict: expected a dict with 'state' and "
+                                      f"'param_groups', as made by optimizer.state_dict(), got {have}")
         saved_groups = state_dict["param_groups"]
+        self._check_same_kind(saved_groups)
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{self._name}.load_state_dict: the state dict has {len(saved_groups)} param groups, "
                              f"this optimiser has {len(self.param_groups)}")

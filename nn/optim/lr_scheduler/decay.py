@@ -8,6 +8,8 @@ import math
 from bisect import bisect_right
 from collections import Counter
 
+from autograd.errors import ZeroArgumentError
+
 from .base import LRScheduler, check_optimizer, current_lrs, per_group
 
 
@@ -54,7 +56,9 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         if not step_size > 0:   # a fractional step_size works as in PyTorch: decay when epoch % step_size == 0
-            raise ValueError(f"StepLR: step_size must be positive, got {step_size!r}")
+            raise (ZeroArgumentError if step_size == 0 else ValueError)(
+                f"StepLR: step_size must be positive, got {step_size!r}; it is the number of scheduler.step() calls "
+                "between two decays")
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -182,7 +186,9 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         if T_max <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}")
+            raise (ZeroArgumentError if T_max == 0 else ValueError)(
+                f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}; it is the number of scheduler.step() calls "
+                "from the initial lr down to eta_min (e.g. T_max=epochs)")
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
