@@ -9,7 +9,7 @@ import numpy as np
 from backends.torch_stream import draw_dtype, draw_in_memory_order
 
 from .dtypes import real_dtype_of
-from .errors import UnsupportedDtypeError
+from .errors import ArgumentRangeError, UnsupportedDtypeError
 from .random_generator import check_generator
 from .tensor import _check_inplace
 
@@ -64,6 +64,9 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with samples uniform in [a, b) (a complex tensor: each part)."""
     a, b = float(a), float(b)
     _refuse_integers(self, "uniform_")
+    if a > b:   # numpy would draw from [b, a) without a word
+        raise ArgumentRangeError(f"uniform_: expects a range [a, b) with a <= b, got a={a} > b={b} (tensor shape "
+                                 f"{self.shape}); swap them: uniform_({b}, {a})")
     values = _fill_draws(self, generator, "uniform_",
                          lambda rng, shape, dtype: rng.uniform(a, b, shape, draw_dtype(dtype)),
                          lambda shape, dtype: self._device.uniform(shape, draw_dtype(dtype), a, b))
@@ -76,7 +79,8 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     mean, std = float(mean), float(std)
     _refuse_integers(self, "normal_")
     if std < 0:
-        raise ValueError(f"normal_: expects std >= 0.0, got std={std}")
+        raise ArgumentRangeError(f"normal_: expects std >= 0.0, got std={std} (tensor shape {self.shape}); std is "
+                                 "the spread, so pass its magnitude")
     if self.dtype.kind == "c":
         std = std / np.sqrt(2)
     serial = self.dtype.kind != "c" and not self._data.flags.c_contiguous

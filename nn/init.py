@@ -1,4 +1,5 @@
 """Parameter initialisers, in place, with PyTorch's formulas (Xavier/Glorot, Kaiming/He, uniform, normal)."""
+import functools
 import math
 import warnings
 
@@ -6,8 +7,28 @@ import numpy as np
 
 import autograd as ag
 from autograd import arrays
+from autograd.errors import ArgumentRangeError
 
 from .init_deprecated import deprecated_alias
+
+
+class NotATensorError(TypeError, AttributeError):
+    """An init function given something other than a Tensor (a layer, a list): a TypeError, and an AttributeError
+    as PyTorch raises (it reaches for a tensor method)."""
+
+
+def _fills_a_tensor(fill):
+    """`fill` refusing a first argument that is not a Tensor, naming what it got and the fix."""
+    @functools.wraps(fill)
+    def checked(tensor, *args, **kwargs):
+        if not isinstance(tensor, ag.Tensor):
+            hint = (f"pass its weight: nn.init.{fill.__name__}(layer.weight), or apply it to every layer with "
+                    "model.apply(fn)" if hasattr(tensor, "parameters") else
+                    f"call it on each tensor: for t in tensors: nn.init.{fill.__name__}(t)")
+            raise NotATensorError(f"nn.init.{fill.__name__}: expects a Tensor to fill, got "
+                                  f"{type(tensor).__name__}; {hint}")
+        return fill(tensor, *args, **kwargs)
+    return checked
 
 #: the linear functions' and sigmoid's gain is the int 1, as PyTorch returns it (it prints as 1, not 1.0)
 _GAINS = {"linear": 1, "identity": 1, "conv1d": 1, "conv2d": 1, "conv3d": 1, "conv_transpose1d": 1,
@@ -55,18 +76,21 @@ def _fill(t, values):
     return t
 
 
+@_fills_a_tensor
 def uniform_(t, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b) (from `generator`, an ag.Generator, when given)."""
     with ag.no_grad():
         return t.uniform_(a, b, generator=generator)
 
 
+@_fills_a_tensor
 def normal_(t, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std**2) (from `generator`, an ag.Generator, when given)."""
     with ag.no_grad():
         return t.normal_(mean, std, generator=generator)
 
 
+@_fills_a_tensor
 def constant_(t, val=None, value=None):
     """Fill with `val` (PyTorch's name; `value` is accepted too)."""
     if (val is None) == (value is None):
@@ -74,11 +98,13 @@ def constant_(t, val=None, value=None):
     return _fill(t, t.device.xp.full(t.shape, val if value is None else value))
 
 
+@_fills_a_tensor
 def zeros_(t):
     """Fill with 0."""
     return constant_(t, 0.0)
 
 
+@_fills_a_tensor
 def ones_(t):
     """Fill with 1."""
     return constant_(t, 1.0)
@@ -92,6 +118,7 @@ def _empty(t):
     return False
 
 
+@_fills_a_tensor
 def xavier_uniform_(t, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     if _empty(t):
@@ -102,6 +129,7 @@ def xavier_uniform_(t, gain=1.0, generator=None):
     return uniform_(t, -bound, bound, generator)
 
 
+@_fills_a_tensor
 def xavier_normal_(t, gain=1.0, generator=None):
     """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     if _empty(t):
@@ -118,6 +146,7 @@ def _kaiming_std(t, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
+@_fills_a_tensor
 def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
     if _empty(t):
@@ -126,6 +155,7 @@ def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generat
     return uniform_(t, -bound, bound, generator)
 
 
+@_fills_a_tensor
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
     if _empty(t):
@@ -138,6 +168,7 @@ def _standard_normal_mass(lo, hi):
     return 0.5 * (math.erf(hi / math.sqrt(2.0)) - math.erf(lo / math.sqrt(2.0)))
 
 
+@_fills_a_tensor
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with N(mean, std**2) samples conditioned to lie in [a, b] (a and b are values, not in units of
     std), by PyTorch's rejection sampling: whole normal draws redrawn where they fall outside when [a, b]
@@ -145,7 +176,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if not std > 0:
         raise ValueError(f"trunc_normal_: std must be positive, got {std}")
     if not a < b:
-        raise ValueError(f"trunc_normal_: the interval [a, b] = [{a}, {b}] is empty; give a < b")
+        raise ArgumentRangeError(f"trunc_normal_: the interval [a, b] = [{a}, {b}] is empty; give a < b")
     if tensor.device.type == "meta":
         return tensor
     if mean < a - 2 * std or mean > b + 2 * std:
@@ -180,6 +211,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     return tensor
 
 
+@_fills_a_tensor
 def orthogonal_(tensor, gain=1.0, generator=None):
     """Fill with a (semi-)orthogonal matrix times `gain`: the QR factor of a Gaussian matrix of the tensor's
     dtype, the tensor's trailing dims flattened into columns (rows or columns orthonormal, whichever are
@@ -202,6 +234,7 @@ def orthogonal_(tensor, gain=1.0, generator=None):
     return _fill(tensor, (q * q.dtype.type(gain)).reshape(tensor.shape))
 
 
+@_fills_a_tensor
 def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere)."""
     if tensor.ndim != 2:
@@ -209,6 +242,7 @@ def eye_(tensor):
     return _fill(tensor, np.eye(*tensor.shape))
 
 
+@_fills_a_tensor
 def dirac_(tensor, groups=1):
     """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then copies its first
     input channels (in each of `groups` groups) to its outputs."""
@@ -227,6 +261,7 @@ def dirac_(tensor, groups=1):
     return _fill(tensor, values)
 
 
+@_fills_a_tensor
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     """Fill a 2-D tensor with N(0, std**2) values, then zero ceil(sparsity * rows) random entries per column
     (their rows drawn, as in PyTorch, from the global generator)."""

@@ -392,7 +392,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     target = _same_shape("binary_cross_entropy", input, target)
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_weight(weight, input)
+        weight = _as_weight(weight, input)
+        _weight_broadcasts("binary_cross_entropy", "weight", weight, input, "a shape that broadcasts to the input's")
+        loss = loss * weight
     return named(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0")
 
 
@@ -500,13 +502,30 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
                  "SmoothL1LossBackward0")
 
 
+class LossArgumentError(TypeError, ValueError, RuntimeError):
+    """A Tensor where a loss takes a flag (nn.MSELoss(input, target): the inputs given to the constructor): a
+    TypeError, a ValueError and a RuntimeError (deepgrad's and PyTorch's ambiguous-truth-value error)."""
+
+
 def _legacy_reduction(size_average, reduce, reduction):
-    """PyTorch's deprecated size_average / reduce flags as a reduction name (reduction when both are None). A
-    reduction name in size_average's place is taken as the reduction (deepgrad's earlier mse_loss(x, y, 'sum'))."""
+    """PyTorch's deprecated size_average / reduce flags as a reduction name (reduction when both are None), with
+    PyTorch's warning. A reduction name in size_average's place is taken as the reduction (deepgrad's earlier
+    mse_loss(x, y, 'sum'), and the loss modules pass their resolved name on so)."""
     if isinstance(size_average, str) and reduce is None:
         return size_average
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if isinstance(flag, Tensor):
+            raise LossArgumentError(f"loss: got a Tensor of shape {flag.shape} for {name}; a loss module is built "
+                                    "first and called after: nn.MSELoss()(input, target), not nn.MSELoss(input, "
+                                    "target) (or call the function: F.mse_loss(input, target))")
     if size_average is None and reduce is None:
+        if reduction is None:   # PyTorch's ValueError: 'none' (the string) keeps the per-element losses
+            raise ValueError("None is not a valid value for reduction; pass reduction='none' (a string) for "
+                             "per-element losses, or 'mean' or 'sum'")
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    return "none" if not reduce else ("mean" if size_average else "sum")
+    name = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{name}' instead.",
+                  UserWarning, stacklevel=3)
+    return name
