@@ -15,7 +15,9 @@ from .module_extras import ModuleExtras
 from .module_state_hooks import (EXTRA_STATE_KEY, ModuleStateHooks, any_load_hooks, has_extra_state,
                                  run_load_post_hooks, run_load_pre_hooks, run_state_dict_post_hooks,
                                  run_state_dict_pre_hooks)
-from .module_global_hooks import FORWARD_HOOKS as _GLOBAL_HOOKS, FORWARD_PRE_HOOKS as _GLOBAL_PRE_HOOKS
+from .module_global_hooks import (BACKWARD_HOOKS as _GLOBAL_BACKWARD_HOOKS, BACKWARD_PRE_HOOKS as
+                                  _GLOBAL_BACKWARD_PRE_HOOKS, FORWARD_HOOKS as _GLOBAL_HOOKS,
+                                  FORWARD_PRE_HOOKS as _GLOBAL_PRE_HOOKS, registered as _registered)
 from .module_hooks import call_with_hooks
 
 _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
@@ -148,10 +150,10 @@ class Module(ModuleExtras, ModuleStateHooks):
             return
         if isinstance(value, Parameter):
             self._forget(name, keep=params)
-            params[name] = value
+            value = params[name] = _registered("parameter", self, name, value)
         elif isinstance(value, Module):
             self._forget(name, keep=modules)
-            modules[name] = value
+            value = modules[name] = _registered("module", self, name, value)
         elif name in params:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} to parameter {name!r} of "
@@ -161,12 +163,12 @@ class Module(ModuleExtras, ModuleStateHooks):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer {name!r} of {type(self).__name__} must be a Tensor or None, "
                                 f"got {type(value).__name__}")
-            buffers[name] = value
+            value = buffers[name] = _registered("buffer", self, name, value)
         elif name in modules:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} to sub-module {name!r} of "
                                 f"{type(self).__name__}: assign a Module or None")
-            modules[name] = None
+            value = modules[name] = _registered("module", self, name, None)
         d[name] = value
 
     def _forget(self, name, keep=None):
@@ -228,6 +230,8 @@ class Module(ModuleExtras, ModuleStateHooks):
         self._check_new_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None")
+        if param is not None:
+            param = _registered("parameter", self, name, param)
         self._register(self._parameters, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -235,7 +239,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         self._check_new_name("buffer", name, "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
-        self._register(self._buffers, name, tensor)
+        self._register(self._buffers, name, _registered("buffer", self, name, tensor))
         if persistent:
             self._non_persistent.discard(name)
         else:
@@ -246,7 +250,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         self._check_new_name("module", name, "_modules")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
-        self._register(self._modules, name, module)
+        self._register(self._modules, name, _registered("module", self, name, module))
 
     # ----- running -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
@@ -255,7 +259,8 @@ class Module(ModuleExtras, ModuleStateHooks):
                                   f"define forward(self, ...), the computation that calling the module runs")
 
     def __call__(self, *args, **kwargs):
-        if self._has_hooks or _GLOBAL_PRE_HOOKS or _GLOBAL_HOOKS:
+        if (self._has_hooks or _GLOBAL_PRE_HOOKS or _GLOBAL_HOOKS or _GLOBAL_BACKWARD_PRE_HOOKS
+                or _GLOBAL_BACKWARD_HOOKS):
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 

@@ -1,5 +1,6 @@
-"""Forward hooks for every module at once (torch.nn.modules.module.register_module_forward_pre_hook and
-register_module_forward_hook): they run on each module call before that module's own hooks, as in PyTorch."""
+"""Hooks for every module at once (torch.nn.modules.module.register_module_*): forward (pre-)hooks and full
+backward (pre-)hooks, which run on each module call before that module's own hooks, and registration hooks,
+which see (and may replace) every parameter, buffer and sub-module as a module registers it, as in PyTorch."""
 import itertools
 from collections import OrderedDict
 
@@ -8,6 +9,10 @@ from autograd import RemovableHandle
 #: hook id -> hook, in the order they run; Module.__call__ takes the hooked path while either holds one
 FORWARD_PRE_HOOKS = OrderedDict()
 FORWARD_HOOKS = OrderedDict()
+BACKWARD_PRE_HOOKS = OrderedDict()
+BACKWARD_HOOKS = OrderedDict()
+#: kind ('parameter', 'buffer', 'module') -> hook id -> hook(module, name, value)
+REGISTRATION_HOOKS = {"parameter": OrderedDict(), "buffer": OrderedDict(), "module": OrderedDict()}
 #: the ids of the forward hooks registered with with_kwargs=True / always_call=True
 WITH_KWARGS = set()
 ALWAYS_CALLED = set()
@@ -52,6 +57,59 @@ def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     return _GlobalHookHandle(FORWARD_HOOKS, key)
 
 
+def register_module_full_backward_pre_hook(hook):
+    """Call hook(module, grad_output) when the gradients of every module call's outputs are ready (before the
+    module's own backward pre-hooks); a non-None return replaces grad_output. Returns a removable handle."""
+    _check("register_module_full_backward_pre_hook", hook)
+    key = next(_ids)
+    BACKWARD_PRE_HOOKS[key] = hook
+    return _GlobalHookHandle(BACKWARD_PRE_HOOKS, key)
+
+
+def register_module_full_backward_hook(hook):
+    """Call hook(module, grad_input, grad_output) when the gradients of every module call's inputs are ready
+    (before the module's own backward hooks); a non-None return replaces grad_input. Returns a removable
+    handle."""
+    _check("register_module_full_backward_hook", hook)
+    key = next(_ids)
+    BACKWARD_HOOKS[key] = hook
+    return _GlobalHookHandle(BACKWARD_HOOKS, key)
+
+
+def _registration(kind, hook):
+    _check(f"register_module_{kind}_registration_hook", hook)
+    key = next(_ids)
+    REGISTRATION_HOOKS[kind][key] = hook
+    return _GlobalHookHandle(REGISTRATION_HOOKS[kind], key)
+
+
+def register_module_parameter_registration_hook(hook):
+    """Call hook(module, name, param) whenever a module registers a parameter (not None); a non-None return is
+    registered instead. Returns a removable handle."""
+    return _registration("parameter", hook)
+
+
+def register_module_buffer_registration_hook(hook):
+    """Call hook(module, name, buffer) whenever a module registers a buffer (None too); a non-None return is
+    registered instead. Returns a removable handle."""
+    return _registration("buffer", hook)
+
+
+def register_module_module_registration_hook(hook):
+    """Call hook(module, name, submodule) whenever a module registers a sub-module (None too); a non-None return
+    is registered instead. Returns a removable handle."""
+    return _registration("module", hook)
+
+
+def registered(kind, module, name, value):
+    """`value` after the registration hooks of `kind` saw it being registered under `name` on `module`."""
+    for hook in list(REGISTRATION_HOOKS[kind].values()):
+        output = hook(module, name, value)
+        if output is not None:
+            value = output
+    return value
+
+
 def active():
-    """Whether any global forward hook is registered."""
-    return bool(FORWARD_PRE_HOOKS or FORWARD_HOOKS)
+    """Whether any global forward or backward hook is registered."""
+    return bool(FORWARD_PRE_HOOKS or FORWARD_HOOKS or BACKWARD_PRE_HOOKS or BACKWARD_HOOKS)

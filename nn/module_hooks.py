@@ -124,6 +124,7 @@ def _forward_hooks(module):
 def call_with_hooks(module, args, kwargs):
     """Run module.forward(*args, **kwargs) with the global hooks and the module's registered hooks, in PyTorch's
     order."""
+    global_backward = global_hooks.BACKWARD_HOOKS or global_hooks.BACKWARD_PRE_HOOKS
     if not (module._forward_pre_hooks or module._forward_hooks or module._backward_hooks
             or module._backward_pre_hooks):
         if not global_hooks.active():
@@ -148,9 +149,11 @@ def call_with_hooks(module, args, kwargs):
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
     backward = None
-    if module._backward_hooks or module._backward_pre_hooks:
-        backward = _BackwardCall(module, list(module._backward_hooks.values()),
-                                 list(module._backward_pre_hooks.values()))
+    if module._backward_hooks or module._backward_pre_hooks or global_backward:
+        # the global hooks run before the module's own, as in PyTorch
+        backward_hooks = list(global_hooks.BACKWARD_HOOKS.values()) + list(module._backward_hooks.values())
+        pre_hooks = list(global_hooks.BACKWARD_PRE_HOOKS.values()) + list(module._backward_pre_hooks.values())
+        backward = _BackwardCall(module, backward_hooks, pre_hooks)
         args = backward.setup_input(tuple(args))
     output = None
     hooks = _forward_hooks(module)

@@ -13,10 +13,10 @@ from tests.test_pytorch_programs_round9 import check_float32_program, check_floa
 from tests.test_pytorch_programs_round21 import ROUND21_IMPORTS
 
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
-ROUND22_IMPORTS = ROUND21_IMPORTS
+ROUND22_IMPORTS = ROUND21_IMPORTS + [("from torch.nn.modules.module import", "from nn.modules.module import")]
 
 FLOAT32_PROGRAMS = ["torch_strided_windows_geometry", "torch_module_plumbing_hooks",
-                    "torch_nn_utils_sequences_clipping"]
+                    "torch_nn_utils_sequences_clipping", "torch_global_module_hooks_audit"]
 FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth",
                     "torch_autograd_functional_options", "torch_sensor_calculus_stats"]
 

@@ -115,3 +115,82 @@ def test_nonfinite_clip_error_says_non_finite(lib_name):
     w.grad = lib.tensor([1.0, float("nan"), 2.0])
     with pytest.raises(RuntimeError, match="non-finite"):
         utils.clip_grad_norm_([w], 1.0, error_if_nonfinite=True)
+
+
+def _registration_log(torch_nn, lib, module_api):
+    """The registrations a small model makes, as the global registration hooks see them, and what a hook that
+    replaces values leaves in the module."""
+    log = []
+    handles = [
+        module_api.register_module_parameter_registration_hook(
+            lambda m, name, p: log.append(("param", type(m).__name__, name, tuple(p.shape)))),
+        module_api.register_module_buffer_registration_hook(
+            lambda m, name, b: log.append(("buffer", type(m).__name__, name, b is None))),
+        module_api.register_module_module_registration_hook(
+            lambda m, name, sub: log.append(("module", type(m).__name__, name, type(sub).__name__))),
+    ]
+    try:
+        model = torch_nn.Sequential(torch_nn.Linear(2, 3), torch_nn.BatchNorm1d(3))
+        model.add_module("act", torch_nn.Tanh())
+        model[1].register_buffer("extra", None)
+        model[1].extra = lib.zeros(1)
+        model.act = None
+        made = []
+        replace = module_api.register_module_parameter_registration_hook(
+            lambda m, name, p: made.append(torch_nn.Parameter(lib.zeros(p.shape))) or made[-1] if name == "bias"
+            else None)
+        handles.append(replace)
+        linear = torch_nn.Linear(2, 2)
+        replaced = (linear.bias is made[0], linear.weight is not made[0], len(made))
+    finally:
+        for h in handles:
+            h.remove()
+    after = len(log)
+    torch_nn.Linear(1, 1)
+    return log, replaced, len(log) == after
+
+
+def test_global_registration_hooks():
+    """torch.nn.modules.module.register_module_parameter_registration_hook / buffer / module: every registration
+    (in __init__, by add_module, register_buffer, attribute assignment) is shown to the hooks, which may replace
+    the value; deepgrad had none of the three (ImportError)."""
+    torch = require_torch()
+    import nn
+    import nn.modules.module as module_api
+    import torch.nn.modules.module as torch_module_api
+    assert _registration_log(nn, ag, module_api) == _registration_log(torch.nn, torch, torch_module_api)
+
+
+def _backward_hook_trace(torch_nn, lib, module_api):
+    """The order and gradient norms the global full backward (pre-)hooks see beside a module's own hooks."""
+    seen = []
+    lib.manual_seed(0)
+    model = torch_nn.Sequential(torch_nn.Linear(3, 4), torch_nn.Tanh(), torch_nn.Linear(4, 2)).double()
+    model[2].register_full_backward_hook(lambda m, gi, go: seen.append(("own", round(gi[0].norm().item(), 8))))
+    model[2].register_full_backward_pre_hook(lambda m, go: seen.append(("own pre", type(m).__name__)))
+    handles = [
+        module_api.register_module_full_backward_pre_hook(
+            lambda m, go: seen.append(("pre", type(m).__name__, round(go[0].norm().item(), 8)))),
+        module_api.register_module_full_backward_hook(
+            lambda m, gi, go: seen.append(("hook", type(m).__name__, [None if g is None else round(g.norm().item(), 8)
+                                                                     for g in gi]))),
+        module_api.register_module_full_backward_pre_hook(lambda m, go: (go[0] * 2,)),
+    ]
+    x = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True)
+    try:
+        model(x).pow(2).sum().backward()
+    finally:
+        for h in handles:
+            h.remove()
+    model(x).sum().backward()
+    return seen, np.round(x.grad.numpy(), 10).tolist()
+
+
+def test_global_full_backward_hooks():
+    """register_module_full_backward_pre_hook / register_module_full_backward_hook run for every module call,
+    before the module's own hooks, and may replace the gradients; deepgrad had neither (ImportError)."""
+    torch = require_torch()
+    import nn
+    import nn.modules.module as module_api
+    import torch.nn.modules.module as torch_module_api
+    assert _backward_hook_trace(nn, ag, module_api) == _backward_hook_trace(torch.nn, torch, torch_module_api)
