@@ -16,7 +16,8 @@ from tests.test_pytorch_programs_round21 import ROUND21_IMPORTS
 ROUND22_IMPORTS = ROUND21_IMPORTS + [("from torch.nn.modules.module import", "from nn.modules.module import")]
 
 FLOAT32_PROGRAMS = ["torch_strided_windows_geometry", "torch_module_plumbing_hooks",
-                    "torch_nn_utils_sequences_clipping", "torch_global_module_hooks_audit"]
+                    "torch_nn_utils_sequences_clipping", "torch_global_module_hooks_audit",
+                    "torch_rigid_body_kinematics"]
 FLOAT64_PROGRAMS = ["torch_scatter_family_grads", "torch_func_transforms_depth",
                     "torch_autograd_functional_options", "torch_sensor_calculus_stats"]
 
