@@ -115,3 +115,56 @@ def test_attention_axes_read_back_after_build():
             want = (layer.attention_axes, layer.get_config()["attention_axes"], layer.get_build_config())
     got = (layer.attention_axes, layer.get_config()["attention_axes"], layer.get_build_config())
     assert json.dumps(got) == json.dumps(want)
+
+
+def _described(value):
+    """A cell setting as something both Keras and nn.keras can be compared by."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):   # Keras's TrackedList and a plain list alike
+        return [_described(v) for v in value]
+    if hasattr(value, "get_config"):
+        return type(value).__name__, value.get_config()
+    return getattr(value, "__name__", type(value).__name__)
+
+
+CELL_SETTINGS = ["units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
+                 "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+                 "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed", "state_size",
+                 "output_size"]
+GATED = {"LSTM": ["recurrent_activation", "unit_forget_bias", "implementation"],
+         "GRU": ["recurrent_activation", "reset_after", "implementation"], "SimpleRNN": []}
+
+
+@pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("recurrent_dropout", [0.0, 0.2])
+def test_recurrent_cells_carry_the_layers_settings(kind, recurrent_dropout):
+    theirs, ours = fresh_sessions()
+    extra = {"SimpleRNN": {}, "LSTM": {"recurrent_activation": "hard_sigmoid", "unit_forget_bias": False},
+             "GRU": {"recurrent_activation": "hard_sigmoid", "reset_after": False}}[kind]
+    found = []
+    for k in (theirs, ours):
+        layer = getattr(k.layers, kind)(
+            3, kernel_constraint=k.constraints.NonNeg(), recurrent_constraint=k.constraints.MaxNorm(2.0),
+            bias_constraint=k.constraints.UnitNorm(), kernel_regularizer=k.regularizers.L2(0.01),
+            recurrent_regularizer="l1", bias_regularizer=k.regularizers.L1L2(0.1, 0.2), kernel_initializer="he_normal",
+            recurrent_initializer="zeros", bias_initializer="ones", dropout=0.1, recurrent_dropout=recurrent_dropout,
+            activation="relu", seed=3, **extra)
+        layer(k.Input((4, 2)))
+        cell = layer.cell
+        found.append({name: _described(getattr(cell, name)) for name in CELL_SETTINGS + GATED[kind]})
+        found[-1]["has recurrent_activation"] = hasattr(cell, "recurrent_activation")
+        found[-1]["layer use_cudnn"] = getattr(layer, "use_cudnn", None)
+    assert found[1] == found[0]
+
+
+def test_lstm_takes_kerass_kernel_choice_arguments():
+    theirs, ours = fresh_sessions()
+    for k in (theirs, ours):
+        layer = k.layers.GRU(2, use_cudnn=False, implementation=1)
+        got = (layer.use_cudnn, layer.cell.implementation, "implementation" in layer.get_config())
+        if k is theirs:
+            want = got
+        with pytest.raises(ValueError, match="use_cudnn"):
+            k.layers.LSTM(2, use_cudnn="yes")
+    assert got == want

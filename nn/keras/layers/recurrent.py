@@ -41,6 +41,12 @@ class _RNN(StatefulRNN, Layer):
                  dropout=0.0, recurrent_dropout=0.0, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
+        if isinstance(self, _Gated):   # Keras's LSTM/GRU arguments that pick a kernel (no config entry)
+            self.use_cudnn = kwargs.pop("use_cudnn", "auto")
+            if self.use_cudnn not in ("auto", True, False):
+                raise ValueError(f"{type(self).__name__}: use_cudnn must be 'auto', True or False, got "
+                                 f"{self.use_cudnn!r}")
+            self._implementation = kwargs.pop("implementation", 2)
         config.update({k: v for k, v in kwargs.items() if k not in ("name", "input_shape", "batch_size")})
         unit_forget_bias = kwargs.pop("unit_forget_bias", True)
         reset_after = kwargs.pop("reset_after", True)

@@ -19,9 +19,14 @@ def cell_of(layer):
         options = {"activation": config["activation"], "use_bias": layer.use_bias, "dropout": layer.dropout,
                    "recurrent_dropout": config["recurrent_dropout"], "seed": layer.seed,
                    "kernel_initializer": kernel_init, "recurrent_initializer": recurrent_init,
-                   "bias_initializer": bias_init, "_seed_generator": layer.seed_generator}
+                   "bias_initializer": bias_init, "_seed_generator": layer.seed_generator,
+                   **dict(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"), layer._regs)),
+                   **dict(zip(("kernel_constraint", "recurrent_constraint", "bias_constraint"), layer._constraints))}
         if kind != "SimpleRNN":
             options["recurrent_activation"] = config["recurrent_activation"]
+            options["implementation"] = layer._implementation
+        if kind == "LSTM":
+            options["unit_forget_bias"] = layer.unit_forget_bias
         if kind == "GRU":
             options["reset_after"] = layer.reset_after
         cell = _CELLS[kind](layer.units, name=f"{layer.name}_step_cell", **options)

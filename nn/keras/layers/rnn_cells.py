@@ -49,7 +49,10 @@ class _DropoutCell(Layer):
                  **kwargs):
         # a recurrent layer's own step cell draws from the layer's SeedGenerator (and makes none of its own)
         shared_generator = kwargs.pop("_seed_generator", None)
+        implementation = kwargs.pop("implementation", 2) if self._GATES > 1 else None
         super().__init__(**kwargs)
+        if implementation is not None:   # Keras's LSTMCell/GRUCell setting (recurrent dropout makes it 1)
+            self.implementation = 1 if recurrent_dropout else implementation
         kind = type(self).__name__
         if int(units) <= 0:
             raise ValueError(f"{kind}: units must be a positive integer, got {units!r}")
@@ -59,7 +62,8 @@ class _DropoutCell(Layer):
         self.units, self.use_bias = int(units), bool(use_bias)
         self.activation_name, self.recurrent_activation_name = activation, recurrent_activation
         self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        if self._GATES > 1:   # a SimpleRNNCell has no gates, and Keras's has no recurrent_activation
+            self.recurrent_activation = activations.get(recurrent_activation)
         self.dropout, self.recurrent_dropout, self.seed = float(dropout), float(recurrent_dropout), seed
         # as Keras's cells: the initializers and the SeedGenerator are made now, in the cell's order (a
         # SimpleRNNCell makes its SeedGenerator first), so that their default seeds come as Keras's do
