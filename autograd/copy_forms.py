@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .function import Function
+from .function import Function, named
 from .methods_inplace import reshaping
 from .ops import joining, slicing
 from .ops import shape as S
@@ -61,19 +61,23 @@ _VIEWS = {
 FUNCTIONS = {name: _copy_form(name, view) for name, view in _VIEWS.items()}
 
 
+def _unsafe(pieces, torch_name):
+    return tuple(named(piece, torch_name) for piece in pieces)
+
+
 def unsafe_chunk(input, chunks, dim=0):
     """torch.unsafe_chunk: chunk (deepgrad's chunks are safe to change in place)."""
-    return joining.chunk(input, chunks, dim)
+    return _unsafe(joining.chunk(input, chunks, dim), "UnsafeSplitBackward0")
 
 
 def unsafe_split(input, split_size, dim=0):
     """torch.unsafe_split: split (deepgrad's pieces are safe to change in place)."""
-    return joining.split(input, split_size, dim)
+    return _unsafe(joining.split(input, split_size, dim), "UnsafeSplitBackward0")
 
 
 def unsafe_split_with_sizes(input, split_sizes, dim=0):
     """torch.unsafe_split_with_sizes: split_with_sizes (deepgrad's pieces are safe to change in place)."""
-    return split_with_sizes(input, split_sizes, dim)
+    return _unsafe(split_with_sizes(input, split_sizes, dim), "UnsafeSplitWithSizesBackward0")
 
 
 class AsStridedScatter(Function):

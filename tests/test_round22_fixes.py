@@ -194,3 +194,35 @@ def test_global_full_backward_hooks():
     import nn.modules.module as module_api
     import torch.nn.modules.module as torch_module_api
     assert _backward_hook_trace(nn, ag, module_api) == _backward_hook_trace(torch.nn, torch, torch_module_api)
+
+
+#: more ops whose grad_fn deepgrad named after a step of its composition
+MORE_NODE_NAMES = {
+    "pad circular": lambda L, F, x: F.pad(x.reshape(1, 2, 3), (1, 2), mode="circular"),
+    "affine_grid": lambda L, F, x: F.affine_grid(x.reshape(1, 2, 3), (1, 1, 2, 2), align_corners=False),
+    "vecdot of vectors": lambda L, F, x: L.linalg.vecdot(x, x),
+    "vecdot batched": lambda L, F, x: L.linalg.vecdot(x.reshape(2, 3), x[:3]),
+    "cond": lambda L, F, x: L.linalg.cond(x[:4].reshape(2, 2)),
+    "cond fro": lambda L, F, x: L.linalg.cond(x[:4].reshape(2, 2), "fro"),
+    "lu_factor": lambda L, F, x: L.linalg.lu_factor(x[:4].reshape(2, 2)).LU,
+    "lu": lambda L, F, x: L.linalg.lu(x[:4].reshape(2, 2)).L,
+    "lu_unpack": lambda L, F, x: L.lu_unpack(*L.linalg.lu_factor(x[:4].reshape(2, 2))).U,
+    "cholesky_solve": lambda L, F, x: L.cholesky_solve(x[:4].reshape(2, 2),
+                                                       L.eye(2, dtype=L.float64) + x[:4].reshape(2, 2).tril()),
+    "unsafe_split": lambda L, F, x: x.unsafe_split(2)[1],
+    "unsafe_chunk": lambda L, F, x: x.unsafe_chunk(3)[0],
+    "unsafe_split_with_sizes": lambda L, F, x: x.unsafe_split_with_sizes([2, 4])[1],
+}
+
+
+@pytest.mark.parametrize("case", MORE_NODE_NAMES)
+def test_more_ops_name_their_node_as_pytorch(case):
+    """F.pad(mode='circular') (CopySlices), F.affine_grid, linalg.vecdot of two vectors (VdotBackward0),
+    linalg.cond, lu_factor / lu / lu_unpack, cholesky_solve and the unsafe_split family show PyTorch's node."""
+    torch = require_torch()
+    import nn
+    names = []
+    for lib, F in ((torch, torch.nn.functional), (ag, nn.functional)):
+        x = lib.tensor(np.linspace(0.5, 2.0, 6), requires_grad=True)
+        names.append(_grad_fn_name(lib, MORE_NODE_NAMES[case](lib, F, x)).replace("torch::autograd::", ""))
+    assert names[1] == names[0]

@@ -104,7 +104,8 @@ def cholesky_solve(B, L, upper=False):
                          f"and {L.shape}")
     adjoint = L.mH if L.dtype.kind == "c" else _transposed(L)
     lower, upper_factor = (adjoint, L) if upper else (L, adjoint)
-    return solve_triangular(upper_factor, solve_triangular(lower, B, upper=False), upper=True)
+    return named(solve_triangular(upper_factor, solve_triangular(lower, B, upper=False), upper=True),
+                 "CholeskySolveBackward0")
 
 
 def cholesky_inverse(L, upper=False):

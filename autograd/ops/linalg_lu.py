@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg import matmul
@@ -76,6 +76,7 @@ def _permutation(xp, pivots, m, dtype):
 
 class LinalgLUFactor(Function):
     op_name = "linalg.lu_factor"
+    torch_name = "LinalgLuFactorExBackward0"
 
     def forward(ctx, a, pivot=True):
         xp = ctx.xp
@@ -182,7 +183,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     if not unpack_data:
         return LUUnpack(p, empty, empty)
     eye = Tensor(np.eye(m, k, dtype=LU_data.dtype), device=LU_data.device)
-    return LUUnpack(p, tril(LU_data[..., :, :k], -1) + eye, triu(LU_data[..., :k, :]))
+    return LUUnpack(p, named(tril(LU_data[..., :, :k], -1) + eye, "LuUnpackBackward0"),
+                    named(triu(LU_data[..., :k, :]), "LuUnpackBackward0"))
 
 
 @autocast.guarded("linalg.lu_factor")
@@ -191,7 +193,8 @@ def lu(A, *, pivot=True):
     triangular (..., m, k), U upper triangular (..., k, n), k = min(m, n); differentiable in L and U."""
     check_matrix("linalg.lu", A, square=False)
     packed, pivots, _ = LinalgLUFactor.apply(A, pivot=bool(pivot))
-    return LUResult(*lu_unpack(packed, pivots))
+    P, L, U = lu_unpack(packed, pivots)
+    return LUResult(P, named(L, "LinalgLuBackward0"), named(U, "LinalgLuBackward0"))
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):

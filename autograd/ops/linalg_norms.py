@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, named
 from .dims import check_tensor, every_dim_if_empty, normalize
 from .elementwise import abs as _abs, where
 from .linalg_checks import check_matrix
@@ -178,7 +178,8 @@ def cond(A, p=None):
     if p in (None, 2, -2):
         values = svdvals(A)
         largest, smallest = values[..., 0], values[..., -1]
-        return largest / smallest if p != -2 else smallest / largest
+        # the names of PyTorch's last nodes: a squeeze of the ratio, nan_to_num of the product
+        return named(largest / smallest if p != -2 else smallest / largest, "SqueezeBackward1")
     inverse, info = inv_ex(A)
     product = matrix_norm(A, p) * matrix_norm(where(info[..., None, None] > 0, 0.0, inverse), p)
-    return where(info > 0, math.inf, product)
+    return named(where(info > 0, math.inf, product), "NanToNumBackward0")

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..function import named
 from ..tensor import Tensor
 from .arrange import diagonal as _diagonal
 from .dims import check_tensor, normalize
@@ -102,7 +103,8 @@ def vecdot(x, y, *, dim=-1):
     """The dot product of x and y along dim (broadcasting the other dims), conjugating x when it is complex."""
     check_tensor("linalg.vecdot", x, "x")
     check_tensor("linalg.vecdot", y, "y")
-    return _sum(mul(x.conj() if x.dtype.kind == "c" else x, y), dim)
+    out = _sum(mul(x.conj() if x.dtype.kind == "c" else x, y), dim)
+    return named(out, "VdotBackward0") if x.ndim == y.ndim == 1 else out   # PyTorch's vdot for two vectors
 
 
 def cross(input, other, *, dim=-1):

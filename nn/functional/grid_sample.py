@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.function import named
 from autograd.errors import ShapeError
@@ -56,7 +57,8 @@ def affine_grid(theta, size, align_corners=None):
     mesh = np.meshgrid(*reversed(axes), indexing="ij")                                         # spatial-shaped
     base = np.stack([m.reshape(-1) for m in reversed(mesh)] + [np.ones(mesh[0].size, theta.dtype)], axis=-1)
     base = ag.tensor(base, device=theta.device)                                                  # (points, k + 1)
-    return ag.matmul(base, theta.transpose(1, 2)).reshape((size[0],) + spatial + (k,))
+    grid = ag.matmul(base, theta.transpose(1, 2)).reshape((size[0],) + spatial + (k,))
+    return named(grid, "AffineGridGeneratorBackward0")
 
 
 def _pixel_coordinate(g, n, align_corners, fused=False):

@@ -113,6 +113,8 @@ def pad(input, pad, mode="constant", value=None):
         x = ag.concatenate(parts, axis=dim)
     if x is not input and mode in ("reflect", "replicate"):   # PyTorch's one node per mode and padded rank
         x = named(x, f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{len(pairs)}DBackward0")
+    elif x is not input and mode == "circular":   # PyTorch copies the wrapped parts into slices of its output
+        x = named(x, "torch::autograd::CopySlices")
     return x
 
 
