@@ -10,6 +10,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
+from .half_addmv import HalfAddmv
 from .elementwise import add, eq, mul, sqrt, sub, where
 from .linalg import bmm, matmul, mm, mv, norm
 from .joining import cat
@@ -62,12 +63,24 @@ def inner(input, other):
     return tensordot(input, other, ([input.ndim - 1], [other.ndim - 1]))
 
 
+class _Ignoring(Function):
+    """`product`, with `input` in the graph: beta = 0 ignores input's values (its nan and inf do not spread) but
+    PyTorch still gives it a gradient, of zeros."""
+
+    def forward(ctx, input, product):
+        ctx.shape, ctx.dtype = input.shape, input.dtype
+        return product.copy()
+
+    def backward(ctx, gy):
+        return ctx.device.xp.zeros(ctx.shape, ctx.dtype), gy
+
+
 def _scaled_sum(input, product, beta, alpha):
-    """beta * input + alpha * product (input ignored when beta is 0, so its nan and inf do not spread)."""
+    """beta * input + alpha * product (input's values ignored when beta is 0)."""
     if alpha != 1:
         product = mul(product, alpha)
     if beta == 0:
-        return product
+        return _Ignoring.apply(input, product) if input.requires_grad else product
     return add(mul(input, beta) if beta != 1 else input, product)
 
 
@@ -107,7 +120,29 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("addmv", addmv, input, mat, vec, beta=beta, alpha=alpha)
     check_tensor("addmv", input)
+    if _half_matvec(input, mat, vec):
+        return HalfAddmv.apply(input, mat, vec, beta, alpha)
     return named(_added_product("addmv", mv, input, mat, vec, beta, alpha), "AddmvBackward0")
+
+
+def _half_matvec(input, mat, vec):
+    """True for float16/bfloat16 operands of one dtype and valid shapes, which HalfAddmv rounds as PyTorch."""
+    if not (isinstance(mat, Tensor) and isinstance(vec, Tensor) and is_half(input.dtype)):
+        return False
+    if mat.dtype != input.dtype or vec.dtype != input.dtype or mat.ndim != 2 or vec.ndim != 1:
+        return False
+    if mat.shape[1] != vec.shape[0] or mat.device is not input.device or vec.device is not input.device:
+        return False
+    _check_shape("addmv", input, (mat.shape[0],))
+    return True
+
+
+def _composed_addmv(input, mat, vec, beta, alpha):
+    # the float32 composite that HalfAddmv rounds like PyTorch: a create_graph backward differentiates this
+    return _added_product("addmv", mv, input, mat, vec, beta, alpha)
+
+
+HalfAddmv.composed = staticmethod(_composed_addmv)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
