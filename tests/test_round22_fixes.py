@@ -226,3 +226,18 @@ def test_more_ops_name_their_node_as_pytorch(case):
         x = lib.tensor(np.linspace(0.5, 2.0, 6), requires_grad=True)
         names.append(_grad_fn_name(lib, MORE_NODE_NAMES[case](lib, F, x)).replace("torch::autograd::", ""))
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("reduce", ["prod", "amax", "mean"])
+def test_scatter_reduce_without_self_gives_positive_zero_gradient(reduce):
+    """With include_self=False, input's gradient at the written positions is +0 (PyTorch masks it), not the -0
+    that multiplying a negative gradient by zero gave deepgrad (a printed grad showed '-0.')."""
+    torch = require_torch()
+    signs = []
+    for lib in (torch, ag):
+        s = lib.tensor([2.0, 0.0, 3.0, 5.0], dtype=lib.float64, requires_grad=True)
+        v = lib.tensor([2.0, 0.0, 2.0, 3.0, 0.0, -1.0, 3.0], dtype=lib.float64)
+        out = s.scatter_reduce(0, lib.tensor([0, 0, 1, 1, 2, 2, 2]), v, reduce, include_self=False)
+        (out * lib.tensor([-1.0, -2.0, 3.0, -4.0], dtype=lib.float64)).sum().backward()
+        signs.append((np.signbit(s.grad.numpy()).tolist(), s.grad.numpy().tolist()))
+    assert signs[1] == signs[0]

@@ -91,8 +91,8 @@ class ScatterReduce(Function):
             _ufunc_at(xp, "add", ways, grid, v_hits)
             share = gy / ways
             gx, gv = x_hits * share, v_hits * share[grid]
-        if need[0] and not ctx.include_self:
-            gx = gx * ~ctx.hit
+        if need[0] and not ctx.include_self:   # +0 where overwritten, as PyTorch's masked_fill (not gx * 0: -0)
+            gx = xp.where(ctx.hit, xp.zeros((), gx.dtype), gx)
         gs = None
         if need[1]:
             gs = xp.zeros(ctx.src_shape, gy.dtype)
