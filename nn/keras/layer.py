@@ -593,6 +593,10 @@ class Layer(Module):
         dtype = float_dtype(dtype_name(dtype or self.dtype)) or np.dtype(dtype or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
+        if any(n is None for n in (shape or ())):
+            raise ValueError(f"{self.name} ({type(self).__name__}): the weight {name or '(unnamed)'!r} needs a fully "
+                             f"defined shape, got {tuple(shape)}; Keras refuses None dimensions in a variable's shape "
+                             "too (give every size, e.g. from the input shape in build())")
         shape = tuple(int(n) for n in (shape or ()))
         initializer = initializers.get(initializer)
         if isinstance(initializer, initializers.Initializer) and dtype in _DRAW_DTYPES:

@@ -53,3 +53,41 @@ def test_loss_hands_call_tensors_in_its_dtype():
     float16 (nn.keras: float32), and a float64 loss's mean comes back float32 as Keras's divide_no_nan makes it."""
     K, ours = fresh_sessions()
     assert _loss_dtypes(ours) == _loss_dtypes(K)
+
+
+def _einsum_shapes(K):
+    layers = K.layers
+    inputs = K.Input((3, 5))
+    hidden = layers.EinsumDense("abc,cd->abd", output_shape=(None, 4), bias_axes="d")(inputs)
+    reshaped = layers.Reshape((2, 2))(layers.EinsumDense("abc,cd->ad", output_shape=4)(inputs))
+    unknown = layers.Reshape((4, 3))(hidden)
+    layer = layers.EinsumDense("abcd,cde->abe", output_shape=(None, 4), bias_axes="e")
+    return (hidden.shape, layers.Dense(2)(hidden).shape, reshaped.shape, unknown.shape,
+            layer.compute_output_shape((None, 3, 2, 5)), layer.compute_output_shape((7, 3, 2, 5)),
+            layers.EinsumDense("abc,cd->abd", output_shape=(3, 4)).compute_output_shape((None, 3, 5)))
+
+
+def test_einsum_dense_keeps_the_none_of_its_output_shape():
+    """Keras's EinsumDense gives output_shape's None entries as None in compute_output_shape and in functional
+    outputs (so a later Reshape to a fixed shape is not checked); nn.keras filled them from the input."""
+    K, ours = fresh_sessions()
+    assert _einsum_shapes(ours) == _einsum_shapes(K)
+
+
+def _none_weight_errors(K):
+    seen = []
+    for make in (lambda: K.layers.EinsumDense("abc,cd->abd", output_shape=(None, 7), bias_axes="bd")(
+                     np.ones((2, 3, 5), "float32")),
+                 lambda: K.layers.Dense(2).add_weight(shape=(None, 3))):
+        try:
+            make()
+        except Exception as error:   # noqa: BLE001 - the error's class is what is compared
+            seen.append(type(error).__name__)
+    return seen
+
+
+def test_weights_with_a_none_dimension_raise_value_error():
+    """A weight shape with None (add_weight, or an EinsumDense bias over an axis output_shape leaves None) is a
+    ValueError in Keras; nn.keras failed with int()'s TypeError."""
+    K, ours = fresh_sessions()
+    assert _none_weight_errors(ours) == _none_weight_errors(K) == ["ValueError", "ValueError"]

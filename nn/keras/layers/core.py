@@ -12,6 +12,7 @@ from .. import activations, config, masking
 from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
 from ..layer import Layer, as_tensor
+from ..symbolic import KerasTensor
 from .bias_add import add_bias, fused_bias
 from .int8_ops import Int8Contract
 from .lora import LoraMixin, LoraWeight
@@ -183,6 +184,14 @@ class Reshape(Layer):
                              f"per example) to target_shape={self.target_shape}; the total size per example must stay "
                              "the same (one entry may be -1)")
         return inputs.reshape(inputs.shape[0], *self.target_shape)
+
+    def _probe(self, args, kwargs):
+        # as Keras's compute_output_shape: inputs with an unknown size reshape to target_shape unchecked when it
+        # has no -1 (a probe with a made-up size could not fit it)
+        inputs = args[0] if args else None
+        if isinstance(inputs, KerasTensor) and None in inputs.shape[1:] and -1 not in self.target_shape:
+            return KerasTensor((inputs.shape[0],) + self.target_shape, inputs.dtype)
+        return super()._probe(args, kwargs)
 
 
 class Rescaling(Layer):

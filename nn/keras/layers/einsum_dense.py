@@ -137,6 +137,20 @@ class EinsumDense(QuantizableMixin, LoraMixin, Layer):
             self._quantized_build(kernel)
         self._build_lora()
 
+    def compute_output_shape(self, input_shape):
+        """Keras's: the batch size, output_shape as given (a None in it stays None, however the input is shaped),
+        and the axes that '...' carries through."""
+        return einsum_shapes(self.equation, self.bias_axes, input_shape, self.partial_output_shape, self.name)[2]
+
+    def _probe(self, args, kwargs):
+        # Keras's functional call takes its output shape from compute_output_shape, so an axis that output_shape
+        # leaves None is unknown downstream even where the input's size fixes it
+        outputs = super()._probe(args, kwargs)
+        given = self.compute_output_shape(args[0].shape)
+        if len(given) == len(outputs.shape):
+            outputs.shape = tuple(None if g is None else d for d, g in zip(outputs.shape, given))
+        return outputs
+
     _quantizable_class = staticmethod(lambda: EinsumDense)
 
     @property
