@@ -35,7 +35,7 @@ from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
 from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
-from .input_spec import check_input_spec
+from .input_spec import check_input_spec, check_positional
 from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
 from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
@@ -306,6 +306,8 @@ class Layer(Module):
     `call(inputs, ...)`."""
 
     input_spec = None   # a keras.InputSpec (or a list of them) that every call's inputs must fit
+    _one_input = False   # True where Keras's input_spec allows one tensor only (Dense, Conv)
+    _array_input = False   # True where the first argument must be tensors or arrays, not Python data (check_positional)
     _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
     _locks_after_build = True   # as Keras: once its own build() has returned, a layer takes no new weights
 
@@ -321,6 +323,7 @@ class Layer(Module):
                 object.__setattr__(self, "_build_depth", depth + 1)
                 try:
                     with name_scope(self):   # weights of sub-layers built here get this layer's path
+                        self._remember_path()
                         result = build(self, *args, **kwargs)
                 finally:
                     object.__setattr__(self, "_build_depth", depth)
@@ -770,7 +773,23 @@ class Layer(Module):
     def forward(self, *args, **kwargs):
         return self.call(*args, **kwargs)
 
+    @property
+    def path(self):
+        """The layer's path as Keras 3 gives it: the name scopes open when it was built, its own name last
+        ('model/block/dense' in a Sequential or subclassed model, 'dense' in a functional model, whose layers
+        are built outside it); None before it is built, and for the layers Keras builds when they are made
+        (Dropout, Activation, pooling, Reshape, ...)."""
+        return self.__dict__.get("_path")
+
+    def _remember_path(self):
+        """Record the current name-scope path (this layer's scope open) as the layer's path."""
+        if not _built_at_init(type(self)):
+            object.__setattr__(self, "_path", scope_path())
+
     def _build_for(self, inputs):
+        if inputs is None and not self.built:   # as Keras: a layer that builds needs a tensor to build for
+            raise ValueError(f"Inputs to a layer should be tensors. Got 'None' (of type NoneType) as input for layer "
+                             f"'{self.name}'")
         if getattr(self, "_build_input_shape", None) is None:   # what get_build_config reports, as Keras
             object.__setattr__(self, "_build_input_shape",
                                map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else None, inputs))
@@ -783,6 +802,9 @@ class Layer(Module):
             # when build() is called explicitly, never on this automatic first-call build
             if type(self).build is not Layer.build:
                 self.build(input_shape)
+            else:
+                with name_scope(self):   # as Keras's: the base build (which builds nothing) records the path too
+                    self._remember_path()
             self.built = True
 
     def __call__(self, *args, **kwargs):
@@ -798,6 +820,8 @@ class Layer(Module):
         args, kwargs = bind_positional_training(self, args, kwargs)
         given = "training" in kwargs   # as Keras: an explicit training=None does not inherit the context's flag
         training = kwargs.pop("training", None)
+        if args:
+            check_positional(self, args[0])
         if self.input_spec is not None and args:
             check_input_spec(self, args[0])
         if is_symbolic((args, kwargs)):

@@ -13,6 +13,7 @@ from . import summary as summary_table
 from . import trainer, weights_file
 from .custom_steps import TrainingSteps
 from .graph_order import keras_layer_order
+from .context import name_scope
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .naming import unique_name
@@ -289,6 +290,8 @@ class Functional(Model):
             self.add_module(layer.name.replace(".", "_"), layer)
         self._layer_list = layers
         self._output_shape = map_structure(lambda k: k.shape, outputs)
+        with name_scope(self):   # built when made, as Keras's: its path is where it was made
+            self._remember_path()
         self.built = True
 
     def get_config(self):

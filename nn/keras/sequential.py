@@ -139,6 +139,7 @@ class Sequential(Model):
 
     def _extend_symbolic(self, layer):
         with name_scope(self):   # as Keras, layers built by the Sequential get '<sequential>/<layer>/...' paths
+            self._remember_path()
             self._symbolic = layer(self._symbolic)
         self._chain.append(self._symbolic)
         self.built = True

@@ -168,3 +168,69 @@ def test_lstm_takes_kerass_kernel_choice_arguments():
         with pytest.raises(ValueError, match="use_cudnn"):
             k.layers.LSTM(2, use_cudnn="yes")
     assert got == want
+
+
+def _paths(k):
+    """Layer and weight paths of layers in Sequential, functional, subclassed and nested models, as `k` gives
+    them."""
+    L = k.layers
+    found = []
+    seq = k.Sequential([k.Input((3,)), L.Dense(4, name="d1"), L.Dropout(0.1, name="dr"), L.Flatten(name="fl"),
+                        L.Activation("relu", name="act")], name="seq")
+    found += [(layer.name, layer.path, [w.path for w in layer.weights]) for layer in [seq] + seq.layers]
+    lazy = L.Dense(2, name="lazy")
+    found.append(("lazy, unbuilt", lazy.path))
+    lazy(k.ops.ones((1, 3)))
+    found.append(("lazy", lazy.path))
+
+    class Sub(k.Model):
+        def __init__(self):
+            super().__init__(name="sub")
+            self.a = L.Dense(4, name="a")
+            self.block = k.Sequential([L.Dense(2, name="b")], name="blk")
+
+        def call(self, x):
+            return self.block(self.a(x))
+    sub = Sub()
+    found.append(("sub, unbuilt", sub.path, sub.a.path))
+    sub(k.ops.ones((1, 3)))
+    found.append(("sub", sub.path, sub.a.path, sub.block.path, sub.block.layers[0].path, [w.path for w in sub.weights]))
+
+    class Block(L.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = L.Dense(2, name="inner")
+
+        def build(self, shape):
+            self.inner.build(shape)
+
+        def call(self, x):
+            return self.inner(x)
+    block = Block(name="block")
+    block(k.ops.ones((1, 3)))
+    found.append(("block", block.path, block.inner.path))
+    i = k.Input((3,))
+    inner = k.Model(i, L.Dense(3, name="di")(i), name="inner_f")
+    x = k.Input((3,))
+    outer = k.Model(x, L.Dense(2, name="do")(inner(x)), name="outer_f")
+    found += [(layer.name, layer.path) for layer in [outer, inner] + outer.layers + inner.layers]
+    bi = L.Bidirectional(L.LSTM(2, name="lf"), name="bi")
+    bi(k.ops.ones((1, 4, 3)))
+    found.append(("bi", bi.path, bi.forward_layer.path, bi.forward_layer.cell.path, bi.forward_layer.cell.name))
+    rnn = L.GRU(2, name="rnn")
+    rnn.build((None, 4, 3))
+    found.append(("rnn", rnn.path, rnn.cell.path, rnn.cell.name, [w.path for w in rnn.weights]))
+    later = k.Sequential([L.Dense(2, name="e1")], name="later")
+    found.append(("later, unbuilt", later.path))
+    later.build((None, 3))
+    found.append(("later", later.path, later.layers[0].path))
+    return found
+
+
+def test_layer_paths_are_kerass():
+    theirs, ours = fresh_sessions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = _paths(theirs)
+        got = _paths(ours)
+    assert got == want

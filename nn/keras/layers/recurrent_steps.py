@@ -3,6 +3,7 @@ GRU(reset_after=False), recurrent_dropout — run step by step through the match
 which shares the layer's weights, as Keras 3 runs every recurrent layer through its cell."""
 import autograd as ag
 
+from ..naming import snake_case
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
 
 _CELLS = {"SimpleRNN": SimpleRNNCell, "LSTM": LSTMCell, "GRU": GRUCell}
@@ -29,7 +30,8 @@ def cell_of(layer):
             options["unit_forget_bias"] = layer.unit_forget_bias
         if kind == "GRU":
             options["reset_after"] = layer.reset_after
-        cell = _CELLS[kind](layer.units, name=f"{layer.name}_step_cell", **options)
+        # named as Keras names a recurrent layer's cell (the same name in every layer, no counter)
+        cell = _CELLS[kind](layer.units, name=snake_case(kind) + "_cell", **options)
         cell.holds_owner_weights = True   # its weights are the layer's own (loading and saving go by the layer)
         object.__setattr__(layer, "_step_cell", cell)
     if "kernel" in layer._parameters:   # built: the layer's current weights (set_weights may swap them)
@@ -39,6 +41,8 @@ def cell_of(layer):
         cell.bias = getattr(layer, "bias")
         cell._weight_names = names
         cell.built = True
+        # as Keras's cell, built inside the layer's scope: its path is where its weights live
+        object.__setattr__(cell, "_path", layer.kernel.path.rsplit("/", 1)[0])
     return cell
 
 
