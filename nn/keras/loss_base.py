@@ -33,16 +33,16 @@ def _at_least(y_pred, dtype):
     return y_pred
 
 
-def _in_dtype(value, dtype):
-    """An array, Tensor or number as a Tensor of the loss's float dtype, as Keras hands call() its arguments
-    (so a custom call sees tensors, and a loss made with dtype='float16' computes in float16); None and
-    structures (lists, tuples, dicts of outputs) as they are."""
+def _in_dtype(value, dtype, like=None):
+    """An array, Tensor or number as a Tensor of the loss's float dtype (on the device of `like`, a Tensor, if
+    given), as Keras hands call() its arguments (so a custom call sees tensors, and a loss made with
+    dtype='float16' computes in float16); None and structures (lists, tuples, dicts of outputs) as they are."""
     if value is None or isinstance(value, (list, tuple, dict)):
         return value
     if not isinstance(value, Tensor):
         if not isinstance(value, (np.ndarray, np.generic, int, float, bool)):
             return value
-        return ag.tensor(np.asarray(value).astype(dtype))
+        return ag.tensor(np.asarray(value).astype(dtype), device=like.device if isinstance(like, Tensor) else None)
     return value if value.dtype == dtype else value.astype(dtype)
 
 
@@ -117,7 +117,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         mask = masking.get_mask(y_pred) if masking.active() else None
         y_pred = _in_dtype(y_pred, self.dtype)
-        y_true = _in_dtype(y_true, self.dtype)
+        y_true = _in_dtype(y_true, self.dtype, like=y_pred)
         values = self.call(y_true, y_pred)
         own = masking.get_mask(values) if masking.active() else None   # e.g. ignore_class's examples
         if own is not None:
