@@ -241,3 +241,28 @@ def test_scatter_reduce_without_self_gives_positive_zero_gradient(reduce):
         (out * lib.tensor([-1.0, -2.0, 3.0, -4.0], dtype=lib.float64)).sum().backward()
         signs.append((np.signbit(s.grad.numpy()).tolist(), s.grad.numpy().tolist()))
     assert signs[1] == signs[0]
+
+
+def test_invert_permutation():
+    """nn.utils.rnn.invert_permutation(p) gives the inverse permutation of an int64 p (None for None), as
+    PyTorch's; deepgrad lacked it (ImportError)."""
+    torch = require_torch()
+    from nn.utils.rnn import invert_permutation
+    from torch.nn.utils.rnn import invert_permutation as torch_invert
+    assert invert_permutation(None) is None
+    for perm, dtype in (([2, 0, 3, 1], "int64"), ([1, 0], "int64"), ([], "int64")):
+        ours = invert_permutation(ag.tensor(np.array(perm, dtype=dtype)))
+        theirs = torch_invert(torch.tensor(np.array(perm, dtype=dtype)))
+        assert ours.tolist() == theirs.tolist() and str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+
+
+def test_clip_grads_with_norm_refuses_a_number_total_norm():
+    """clip_grads_with_norm_(params, max_norm, 4.0) raises a TypeError as PyTorch does (total_norm must be the
+    tensor get_total_norm returns); deepgrad raised AttributeError ('float' object has no attribute 'clamp')."""
+    torch = require_torch()
+    import nn
+    for lib, utils, linear in ((torch, torch.nn.utils, torch.nn.Linear), (ag, nn.utils, nn.Linear)):
+        layer = linear(2, 2)
+        layer.weight.grad = lib.ones(2, 2)
+        with pytest.raises(TypeError):
+            utils.clip_grads_with_norm_(layer.parameters(), 1.0, 4.0)

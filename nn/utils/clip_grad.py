@@ -70,6 +70,9 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     """Scale the parameters' gradients in place by max_norm / (total_norm + 1e-6), capped at 1: the second half
     of clip_grad_norm_, with a total norm computed by get_total_norm (and, e.g., reduced across processes)."""
     max_norm = _max_norm(max_norm, "clip_grads_with_norm_")
+    if not isinstance(total_norm, ag.Tensor):
+        raise TypeError(f"clip_grads_with_norm_: total_norm must be a Tensor (what get_total_norm returns), got "
+                        f"{type(total_norm).__name__}; wrap a number with ag.tensor(value)")
     grads = [g for g in _grads(parameters, "clip_grads_with_norm_") if g.numel() > 0]
     if grads:
         _scale_by(grads, max_norm, total_norm)

@@ -29,6 +29,19 @@ def _invert(order):
     return inverse
 
 
+def invert_permutation(permutation):
+    """The inverse of the 1-D integer `permutation` (out[permutation[i]] = i), as a tensor like it; None gives
+    None. It turns a PackedSequence's sorted_indices into its unsorted_indices."""
+    if permutation is None:
+        return None
+    if not isinstance(permutation, Tensor) or permutation.ndim != 1 or permutation.dtype.kind not in "iu":
+        got = (f"a {permutation.ndim}-D {permutation.dtype} tensor" if isinstance(permutation, Tensor)
+               else type(permutation).__name__)
+        raise TypeError(f"invert_permutation: expects a 1-D integer tensor of indices, got {got}")
+    positions = ag.arange(permutation.numel(), dtype=permutation.dtype, device=permutation.device)
+    return ag.empty_like(permutation).scatter_(0, permutation.long(), positions)
+
+
 class PackedSequence(PackedCasts, namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices",
                                                               "unsorted_indices"])):
     """A packed batch of variable-length sequences (see the module docstring): a tuple
