@@ -33,6 +33,9 @@ class ModuleExtras:
         """Put `module` at dotted path `target` (its parent must exist; strict=True: so must the old one)."""
         if not target:
             raise ValueError("set_submodule: the target path is empty; name the sub-module to set, e.g. 'encoder.0'")
+        if not isinstance(module, ModuleExtras):   # every Module is one (ValueError, as PyTorch raises)
+            raise ValueError(f"set_submodule: module must be an nn.Module, got {type(module).__name__} for target "
+                             f"{target!r}; wrap a function in a Module (or use nn.Identity() to drop one)")
         owner, _, name = target.rpartition(".")
         parent = self.get_submodule(owner)
         if strict and name not in parent._modules:

@@ -266,3 +266,14 @@ def test_clip_grads_with_norm_refuses_a_number_total_norm():
         layer.weight.grad = lib.ones(2, 2)
         with pytest.raises(TypeError):
             utils.clip_grads_with_norm_(layer.parameters(), 1.0, 4.0)
+
+
+@pytest.mark.parametrize("value", [3, None])
+def test_set_submodule_refuses_a_non_module_with_value_error(value):
+    """model.set_submodule('0', 3) (or None) raises ValueError, as PyTorch's; deepgrad raised TypeError for 3 and
+    set None."""
+    torch = require_torch()
+    import nn
+    for model in (torch.nn.Sequential(torch.nn.Linear(1, 1)), nn.Sequential(nn.Linear(1, 1))):
+        with pytest.raises(ValueError):
+            model.set_submodule("0", value)
