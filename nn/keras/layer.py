@@ -739,6 +739,11 @@ class Layer(Module):
         return layer_metrics(self)
 
     @property
+    def metrics_variables(self):
+        """The variables of every metric in `metrics`, in that order (Keras's list)."""
+        return [v for metric in self.metrics for v in metric.variables]
+
+    @property
     def losses(self):
         """The losses added during the last call (add_loss, activity regularizers) of this layer and its
         sub-layers, then the regularisation penalties of the trainable weights: Keras's order."""

@@ -299,12 +299,20 @@ class AUC(Metric):
 
     def value(self):
         """The area (for multi_label, the labels' areas averaged)."""
+        return self._averaged(self._area)
+
+    def interpolate_pr_auc(self):
+        """The area under the precision-recall curve by Davis & Goadrich's interpolation (Keras's method,
+        whatever `curve` and `summation_method` say), as a 0-d Tensor."""
+        return ag.tensor(np.float32(self._averaged(lambda tp, fp, tn, fn: self._interpolated_pr(tp, fp, fn))))
+
+    def _averaged(self, area):
         if self.true_positives is None:
             return 0.0
         tp, fp, tn, fn = (state(self, name) for name in self._COUNTS)
         if not self.multi_label:
-            return self._area(tp, fp, tn, fn)
-        areas = np.array([self._area(tp[:, k], fp[:, k], tn[:, k], fn[:, k]) for k in range(tp.shape[1])])
+            return area(tp, fp, tn, fn)
+        areas = np.array([area(tp[:, k], fp[:, k], tn[:, k], fn[:, k]) for k in range(tp.shape[1])])
         if self.label_weights is None:
             return float(areas.mean())
         weights = np.asarray(self.label_weights)
@@ -374,6 +382,7 @@ class FBetaScore(Metric):
         if threshold is not None and (not isinstance(threshold, float) or not 0.0 < threshold <= 1.0):
             raise ValueError(f"{type(self).__name__}: threshold must be a float in (0, 1], got {threshold!r}")
         self.average, self.beta, self.threshold = average, float(beta), threshold
+        self.axis = None if average == "micro" else 0   # Keras's: the axis its counts are summed over (None: all)
         super().__init__(name=name, dtype=dtype)
 
     def reset_state(self):

@@ -329,6 +329,11 @@ class Functional(Model):
         return list(self._layer_list)
 
     @property
+    def operations(self):
+        """The layers and the keras.ops operations of the graph, in Keras's order (what get_config lists)."""
+        return list(keras_layer_order(self._flat_inputs, self._outputs_struct))
+
+    @property
     def inputs(self):
         """The symbolic inputs, flat."""
         return list(self._flat_inputs)

@@ -29,6 +29,23 @@ class KerasTensor:
         """The number of axes, the batch axis included."""
         return len(self.shape)
 
+    # Keras's tensor kinds: nn.keras has dense tensors only (keras.Input refuses sparse and ragged)
+    sparse = property(lambda self: False, doc="False: the values are a dense tensor.")
+    ragged = property(lambda self: False, doc="False: every example has the same shape.")
+    ragged_rank = property(lambda self: None, doc="None: not a ragged tensor.")
+    row_splits_dtype = property(lambda self: None, doc="None: not a ragged tensor.")
+    record_history = True   # Keras's flag: layers called on this tensor record nodes (a functional graph)
+
+    def reshape(self, newshape):
+        """keras.ops.reshape of this tensor (a node of the graph, as Keras's method)."""
+        from . import ops
+        return ops.reshape(self, newshape)
+
+    def squeeze(self, axis=None):
+        """keras.ops.squeeze of this tensor (a node of the graph, as Keras's method)."""
+        from . import ops
+        return ops.squeeze(self, axis)
+
     @property
     def _keras_mask(self):
         """The symbolic boolean mask these values will carry (absent when they carry none), as Keras's."""

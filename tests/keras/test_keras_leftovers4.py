@@ -234,3 +234,36 @@ def test_layer_paths_are_kerass():
         want = _paths(theirs)
         got = _paths(ours)
     assert got == want
+
+
+def _rarer_attributes(k):
+    L = k.layers
+    x = k.Input((2, 3), name="x")
+    found = [("keras tensor", x.sparse, x.ragged, x.ragged_rank, x.row_splits_dtype, x.record_history)]
+    y = x.reshape((-1, 6))
+    found.append(("methods", y.shape, k.Input((1, 3)).squeeze(1).shape))
+    model = k.Model(x, L.Dense(2, name="d")(y), name="m")
+    found.append(("operations", [o.name for o in model.operations]))
+    found.append(("input layer", model.layers[0].sparse, model.layers[0].ragged, model.layers[0].optional))
+    found.append(("f-score axes", k.metrics.F1Score().axis, k.metrics.F1Score(average="micro").axis,
+                  k.metrics.FBetaScore(average="macro").axis, k.metrics.FBetaScore(average="weighted").axis))
+    given = k.layers.Normalization(mean=[1.0, 2.0], variance=[1.0, 4.0])
+    found.append(("normalization", given.input_mean, given.input_variance, k.layers.Normalization().input_mean))
+    found.append(("conv ranks", [getattr(L, c)(2, 3).rank for c in ["Conv1D", "Conv2D", "Conv3D"]]))
+    auc = k.metrics.AUC(curve="ROC")
+    auc.update_state(np.array([0, 1, 1, 0, 1.0]), np.array([0.1, 0.8, 0.4, 0.6, 0.9]))
+    found.append(("auc", round(float(auc.interpolate_pr_auc()), 5), round(float(auc.result()), 5)))
+    compiled = k.Sequential([k.Input((3,)), L.Dense(1)])
+    compiled.compile("sgd", "mse", metrics=["mae"])
+    compiled.evaluate(np.ones((4, 3), np.float32), np.ones((4, 1), np.float32), verbose=0)
+    found.append(("metrics variables", [v.name for v in compiled.metrics_variables]))
+    return found
+
+
+def test_rarer_attributes_read_as_kerass():
+    theirs, ours = fresh_sessions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = _rarer_attributes(theirs)
+        got = _rarer_attributes(ours)
+    assert got == want

@@ -58,6 +58,8 @@ def kernel_options(layer):
 class Conv2D(Layer):
     """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
 
+    _one_input = _array_input = True
+
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -79,6 +81,7 @@ class Conv2D(Layer):
 
     #: the rank and layout of the inputs (Conv3D's differ)
     input_rank, input_layout = 4, "(batch, height, width, channels)"
+    rank = 2   # Keras's: the number of spatial axes
 
     def build(self, input_shape):
         if len(input_shape) != self.input_rank:

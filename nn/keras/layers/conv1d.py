@@ -30,6 +30,8 @@ class Conv1D(Conv2D):
     """1-D convolution over the steps: `filters` kernels of `kernel_size`, kernel shape
     (kernel_size, in_channels / groups, filters); padding 'valid', 'same' or 'causal'."""
 
+    rank = 1
+
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, **kwargs):
         causal = isinstance(padding, str) and padding.lower() == "causal"

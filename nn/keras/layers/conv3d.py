@@ -16,6 +16,7 @@ class Conv3D(Conv2D):
     filters)."""
 
     input_rank, input_layout = 5, "(batch, depth, height, width, channels)"
+    rank = 3
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1, 1), groups=1, **kwargs):

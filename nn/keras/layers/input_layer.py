@@ -1,4 +1,6 @@
 """keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
+import numbers
+
 from .. import settings
 from ..dtype_policy import dtype_policy
 from ..layer import Layer
@@ -28,10 +30,16 @@ class InputLayer(Layer):
                 raise ValueError(f"Input: shape must be a tuple (the shape of one example), got the int {shape}; "
                                  f"write shape=({shape},)")
             batch_shape = (batch_size,) + tuple(shape)
+        for d in tuple(batch_shape):   # int() would truncate a 3.5 without a word
+            if d is not None and (isinstance(d, bool) or not isinstance(d, numbers.Integral)):
+                raise ValueError(f"Input: cannot convert {tuple(batch_shape)[1:]!r} (batch size {batch_shape[0]!r}) to "
+                                 f"a shape: found invalid dimension {d!r} of type {type(d).__name__}; sizes are "
+                                 "whole numbers (or None for any size), e.g. shape=(3,)")
         if any(d is not None and d < 0 for d in tuple(batch_shape)[1:]):
             raise ValueError(f"Input: negative dimensions are not allowed, got shape {tuple(batch_shape)[1:]}; use "
                              "None for a size that varies")
         self.batch_shape = tuple(batch_shape)
+        self.sparse = self.ragged = self.optional = False   # as Keras's attributes (the only kinds nn.keras has)
         self.built = True
         self._output_shape = self.batch_shape
         tensor = KerasTensor(self._output_shape, self.dtype, name=name)   # unnamed: keras_tensor_N, as Keras

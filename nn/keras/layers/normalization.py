@@ -5,6 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import arrays, no_grad
+from autograd.errors import DimRangeError
 
 from ... import functional as F
 from .. import constraints, initializers, ops_norm, regularizers, settings
@@ -157,8 +158,8 @@ class LayerNormalization(Layer):
         ndim = len(input_shape)
         axes = sorted(self.axis) if isinstance(self.axis, (list, tuple)) else [self.axis]
         if any(not -ndim <= a < ndim for a in axes):
-            raise ValueError(f"{self.name}: axis={self.axis} is out of bounds for inputs of shape "
-                             f"{tuple(input_shape)}; pass axes in [-{ndim}, {ndim})")
+            raise DimRangeError(f"{self.name}: axis={self.axis} is out of bounds for inputs of shape "
+                                f"{tuple(input_shape)}; pass axes in [-{ndim}, {ndim})")
         self.axis = axes
         features = tuple(input_shape[a] for a in axes)
         self.gamma = (self.add_weight(features, self.gamma_initializer, autocast=False,
@@ -201,6 +202,7 @@ class Normalization(Layer):
             raise ValueError("Normalization: pass both mean and variance, or neither (and call adapt)")
         self.axis = () if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
         self.invert = invert
+        self.input_mean, self.input_variance = mean, variance   # as given, as Keras keeps them
         self._given = None if mean is None else (np.asarray(mean, np.float32), np.asarray(variance, np.float32))
 
     def build(self, input_shape):
