@@ -182,3 +182,36 @@ def test_beta_zero_gives_input_a_zero_gradient_as_torch(op, shapes):
         getattr(lib, op)(*args, beta=0).sum().backward()
         grads.append(args[0].grad)
     assert grads[1] is not None and grads[1].tolist() == grads[0].tolist()
+
+
+# ----- optimisers on float16/bfloat16 parameters: PyTorch's op-by-op rounding, 20 steps bit for bit ----------
+_HALF_OPTIMISERS = [
+    ("Adam", {}), ("Adam", {"weight_decay": 0.1}), ("Adam", {"amsgrad": True, "maximize": True}),
+    ("Adam", {"lr": 0.01, "eps": 1e-3, "weight_decay": 0.05, "amsgrad": True}),
+    ("AdamW", {}), ("AdamW", {"weight_decay": 0.1, "amsgrad": True}), ("AdamW", {"maximize": True}),
+    ("RMSprop", {}), ("RMSprop", {"weight_decay": 0.1}), ("RMSprop", {"momentum": 0.9}),
+    ("RMSprop", {"centered": True, "eps": 1e-3}), ("RMSprop", {"maximize": True, "momentum": 0.5, "centered": True}),
+    ("Adagrad", {}), ("Adagrad", {"weight_decay": 0.1, "lr_decay": 0.01}), ("Adagrad", {"maximize": True}),
+    ("Adagrad", {"initial_accumulator_value": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.5, "dampening": 0.3, "maximize": True}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name, options", _HALF_OPTIMISERS)
+@pytest.mark.parametrize("shape", [(4, 64), (300,), (5, 7)])   # vector loops only, a scalar tail, all scalar
+def test_half_optimisers_step_bit_for_bit_as_torch(dtype, name, options, shape):
+    rng = np.random.default_rng(len(name) * 7 + len(options))
+    start = rng.standard_normal(shape).astype(np.float32)
+    grads = [rng.standard_normal(shape).astype(np.float32) for _ in range(20)]
+    theirs = torch.nn.Parameter(torch.tensor(start).to(getattr(torch, dtype)))
+    ours = nn.Parameter(ag.tensor(start).to(getattr(ag, dtype)))
+    torch_opt, our_opt = getattr(torch.optim, name)([theirs], **options), getattr(nn.optim, name)([ours], **options)
+    for step, g in enumerate(grads):
+        theirs.grad = torch.tensor(g).to(theirs.dtype)
+        ours.grad = ag.tensor(g).to(ours.dtype)
+        torch_opt.step()
+        our_opt.step()
+        expected = theirs.detach().view(torch.int16).numpy()   # the bits: NaN equals NaN, -0 is not 0
+        np.testing.assert_array_equal(ours.detach().view(ag.int16).numpy(), expected, err_msg=f"step {step}")

@@ -3,7 +3,9 @@
 `adagrad_update` is the formula, on raw arrays through the device's array module.
 """
 from autograd import arrays
+from autograd.bf16_dtype import is_half
 
+from . import _half_steps as half
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
 
@@ -14,6 +16,8 @@ def adagrad_update(xp, param, grad, total, clr, eps, weight_decay):
 
     g = grad + weight_decay * param; total += g*g; param -= clr * g / (sqrt(total) + eps).
     """
+    if is_half(param.dtype):
+        return _adagrad_update_half(param, grad, total, clr, eps, weight_decay)
     if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
         return adagrad_update(xp, param.reshape(1), grad.reshape(1), total.reshape(1), clr, eps, weight_decay)
     if weight_decay != 0:
@@ -25,6 +29,15 @@ def adagrad_update(xp, param, grad, total, clr, eps, weight_decay):
     xp.divide(grad, scratch, out=scratch)
     scratch *= clr
     param -= scratch
+
+
+@half.quiet
+def _adagrad_update_half(param, grad, total, clr, eps, weight_decay):
+    """adagrad_update for float16 / bfloat16 arrays: PyTorch's op sequence, each op rounded to the dtype as its
+    CPU kernel rounds it (_half_steps)."""
+    g = half.plus(grad, weight_decay, param) if weight_decay != 0 else grad
+    total[...] = half.addcmul(total, 1, g, g)
+    param[...] = half.addcdiv(param, -clr, g, half.plus_scalar(half.sqrt(total), eps))
 
 
 class Adagrad(Optimizer):

@@ -5,8 +5,12 @@ a fused `adam_step` kernel of it (numba, cuda) runs that instead.
 """
 import math
 
-from autograd import arrays
+import numpy as np
 
+from autograd import arrays
+from autograd.bf16_dtype import is_half
+
+from . import _half_steps as half
 from ._buffers import lerp_, zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
 from ._step_state import advance, scalar_state
@@ -20,6 +24,9 @@ def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight
     param -= lr / (1 - b1^step) * m / (sqrt(v or max(vmax, v)) / sqrt(1 - b2^step) + eps).
     """
     _check_grad("adam_update", param, grad)
+    if is_half(param.dtype):
+        return _adam_update_half(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled,
+                                 amsgrad)
     if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
         return adam_update(xp, param.reshape(1), grad.reshape(1), m.reshape(1), v.reshape(1),
                            vmax.reshape(1) if amsgrad else vmax, step, lr, beta1, beta2, eps, weight_decay,
@@ -41,6 +48,21 @@ def adam_update(xp, param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight
     xp.divide(m, denom, out=denom)
     denom *= lr / (1 - beta1 ** step)
     param -= denom
+
+
+@half.quiet
+def _adam_update_half(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weight_decay, decoupled, amsgrad):
+    """adam_update for float16 / bfloat16 arrays: PyTorch's op sequence, each op rounded to the dtype as its CPU
+    kernel rounds it (_half_steps)."""
+    if weight_decay != 0 and decoupled:
+        param[...] = half.scaled(param, 1 - lr * weight_decay)
+    g = half.plus(grad, weight_decay, param) if weight_decay != 0 and not decoupled else grad
+    m[...] = half.lerp(m, g, 1 - beta1)
+    v[...] = half.addcmul(half.scaled(v, beta2), 1 - beta2, g, g)
+    if amsgrad:
+        vmax[...] = np.maximum(vmax, v)
+    denom = half.divided(half.sqrt(vmax if amsgrad else v), (1 - beta2 ** step) ** 0.5)
+    param[...] = half.addcdiv(param, -(lr / (1 - beta1 ** step)), m, half.plus_scalar(denom, eps))
 
 
 class Adam(Optimizer):
@@ -73,7 +95,7 @@ class Adam(Optimizer):
         step = (arrays.array(p), grad, arrays.array(state["exp_avg"]), arrays.array(state["exp_avg_sq"]),
                 arrays.array(state["max_exp_avg_sq"]) if amsgrad else None, step_count, group["lr"], beta1, beta2,
                 group["eps"], group["weight_decay"], group["decoupled_weight_decay"], amsgrad)
-        fused = device.adam_step
+        fused = None if is_half(step[0].dtype) else device.adam_step   # PyTorch's rounding: adam_update's
         if fused is None or not fused(*step):
             adam_update(device.xp, *step)
 

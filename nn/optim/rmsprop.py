@@ -3,7 +3,9 @@
 `rmsprop_update` is the formula, on raw arrays through the device's array module.
 """
 from autograd import arrays
+from autograd.bf16_dtype import is_half
 
+from . import _half_steps as half
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
@@ -16,6 +18,8 @@ def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, w
     sq = alpha*sq + (1-alpha)*g*g; avg = sqrt(sq) (centred: sqrt(sq - mean_g**2), mean_g the running
     mean of g) + eps; p -= lr * g/avg, or with momentum buf = momentum*buf + g/avg, p -= lr*buf.
     """
+    if is_half(param.dtype):
+        return _rmsprop_update_half(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum)
     if param.ndim == 0:   # 1-element views: NumPy's ufuncs return scalars, not arrays, for 0-d operands
         one = [None if a is None else a.reshape(1) for a in (param, grad, square_avg, grad_avg, buf)]
         return rmsprop_update(xp, *one, lr, alpha, eps, weight_decay, momentum)
@@ -43,6 +47,25 @@ def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, w
     else:
         scratch *= lr
     param -= scratch
+
+
+@half.quiet
+def _rmsprop_update_half(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum):
+    """rmsprop_update for float16 / bfloat16 arrays: PyTorch's op sequence, each op rounded to the dtype as its
+    CPU kernel rounds it (_half_steps)."""
+    g = half.plus(grad, weight_decay, param) if weight_decay != 0 else grad
+    square_avg[...] = half.addcmul(half.scaled(square_avg, alpha), 1 - alpha, g, g)
+    if grad_avg is not None:
+        grad_avg[...] = half.lerp(grad_avg, g, 1 - alpha)
+        avg = half.sqrt(half.addcmul(square_avg, -1, grad_avg, grad_avg))
+    else:
+        avg = half.sqrt(square_avg)
+    avg = half.plus_scalar(avg, eps)
+    if buf is not None:
+        buf[...] = half.addcdiv(half.scaled(buf, momentum), 1, g, avg)
+        param[...] = half.plus(param, -lr, buf)
+    else:
+        param[...] = half.addcdiv(param, -lr, g, avg)
 
 
 class RMSprop(Optimizer):

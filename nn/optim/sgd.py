@@ -6,6 +6,7 @@ a fused `sgd_step` kernel of it (cpu: BLAS axpy; numba, cuda) runs that instead.
 from autograd import arrays
 from autograd.bf16_dtype import is_half
 
+from . import _half_steps as half
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _check_grad, _with_decay
 
@@ -43,25 +44,19 @@ def sgd_update(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_d
         param -= d
 
 
+@half.quiet
 def _sgd_update_half(xp, param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first):
-    """sgd_update for float16 / bfloat16 arrays: each of PyTorch's steps computed in float32 and rounded once to
-    the parameter's dtype, as PyTorch's CPU kernels do; an add's alpha (lr, weight decay, 1 - dampening) rounded to
-    that dtype first, as their vectorised loops take it (their scalar loop, for the last few elements of a row,
-    keeps it float32: those may still differ by a unit), a scaling's factor (momentum) not. NumPy's half
+    """sgd_update for float16 / bfloat16 arrays: PyTorch's op sequence, each op rounded to the dtype as its CPU
+    kernel rounds it (_half_steps: an add's alpha rounded to the dtype, a scaling's factor not). NumPy's half
     arithmetic rounded the coefficient's product and the sum apart (param -= lr * d)."""
-    half, f32 = param.dtype, xp.float32
-
-    def plus(y, a, x):   # y + a * x, one rounding
-        return (y.astype(f32) + xp.asarray(a, dtype=half).astype(f32) * x.astype(f32)).astype(half)
-
-    d = plus(grad, weight_decay, param) if weight_decay != 0 else grad
+    d = half.plus(grad, weight_decay, param) if weight_decay != 0 else grad
     if momentum != 0:
         if first:
             xp.copyto(buf, d)
         else:
-            buf[...] = plus((buf.astype(f32) * f32(momentum)).astype(half), 1 - dampening, d)
-        d = plus(d, momentum, buf) if nesterov else buf
-    param[...] = plus(param, -lr, d)
+            buf[...] = half.plus(half.scaled(buf, momentum), 1 - dampening, d)
+        d = half.plus(d, momentum, buf) if nesterov else buf
+    param[...] = half.plus(param, -lr, d)
 
 
 class SGD(Optimizer):
