@@ -28,6 +28,7 @@ from .utils_padding import pad_sequences
 from .utils_split import get_source_inputs, split_dataset
 from .utils_timeseries import timeseries_dataset_from_array
 from .utils_config import Config
+from . import bounding_boxes   # keras.utils.bounding_boxes
 
 
 def to_categorical(x, num_classes=None):

@@ -267,3 +267,76 @@ def test_rarer_attributes_read_as_kerass():
         want = _rarer_attributes(theirs)
         got = _rarer_attributes(ours)
     assert got == want
+
+
+def _shown(k, value):
+    if isinstance(value, dict):
+        return {key: _shown(k, v) for key, v in value.items()}
+    a = np.asarray(k.ops.convert_to_numpy(value))
+    return a.dtype.name, a.shape, np.round(a, 5).tolist()
+
+
+def _bounding_box_results(k):
+    bu = k.utils.bounding_boxes
+    found = []
+    b = np.array([[10, 20, 30, 40], [5, 6, 50, 70]])
+    for source, target in [("xyxy", "center_xywh"), ("xyxy", "yxyx"), ("xyxy", "xywh"), ("xywh", "center_yxhw"),
+                           ("center_xywh", "rel_xyxy"), ("rel_yxyx", "rel_center_xywh"), ("XYXY", "rel_xywh"),
+                           ("yxyx", "xyxy"), ("rel_center_xywh", "yxyx"), ("center_yxhw", "rel_yxyx")]:
+        found.append((source, target, _shown(k, bu.convert_format(b, source, target, height=100, width=200))))
+    found.append(_shown(k, bu.convert_format({"boxes": b, "labels": np.array([1, 2])}, "xyxy", "xywh")))
+    found.append(_shown(k, bu.crop(np.array([[10, 20, 50, 60], [70, 80, 100, 120]]), 10, 20, 40, 30)))
+    found.append(_shown(k, bu.pad(np.array([[10, 20, 50, 60]]), 10, 20)))
+    found.append(_shown(k, bu.clip_to_image_size({"boxes": np.array([[-10.0, -20, 150, 160], [50, 40, 70, 80],
+                                                                     [130, 0, 140, 10]]),
+                                                  "labels": np.array([0, 1, 2])}, height=100, width=120)))
+    found.append(_shown(k, bu.clip_to_image_size({"boxes": np.array([[-0.5, 0.2, 1.5, 0.6]], "float32")},
+                                                 bounding_box_format="rel_xyxy")))
+    found.append(_shown(k, bu.compute_iou(np.array([[0, 0, 2, 2.0], [1, 1, 3, 3]]), np.array([[0, 0, 2, 2.0]]),
+                                          "xyxy")))
+    found.append(_shown(k, bu.compute_iou(np.array([[[0, 0, 2, 2.0], [-1, -1, -1, -1]]]),
+                                          np.array([[[0, 0, 2, 2.0], [1, 0, 2, 1]]]), "yxyx", use_masking=True)))
+    found.append(_shown(k, bu.compute_iou(np.array([[[0, 0, 2, 2.0]]]), np.array([[0, 0, 1, 1.0], [0, 0, 2, 2]]),
+                                          "xywh")))
+    found.append(_shown(k, bu.compute_iou(np.array([[0, 0, 0.5, 0.5]]), np.array([[0.25, 0.25, 0.5, 0.5]]),
+                                          "rel_xyxy", image_shape=(10, 20, 3))))
+    for bad in [lambda: bu.convert_format(np.ones((2, 3)), "xyxy", "xywh"),
+                lambda: bu.convert_format(b, "xyxy", "rel_xyxy"), lambda: bu.convert_format(b, "xyxy", "abc"),
+                lambda: bu.compute_iou(np.ones((4,)), np.ones((1, 4)), "xyxy"),
+                lambda: bu.crop(b, 1, 1, 5, 5, bounding_box_format="xywh")]:
+        try:
+            bad()
+            found.append("no error")
+        except Exception as error:   # noqa: BLE001 - the exception type is what is compared
+            found.append(type(error).__name__)
+    return found
+
+
+def test_bounding_box_utilities_are_kerass():
+    theirs, ours = fresh_sessions()
+    assert _bounding_box_results(ours) == _bounding_box_results(theirs)
+
+
+def _max_boxes_results(k):
+    images = np.arange(2 * 4 * 4 * 3).reshape(2, 4, 4, 3).astype("float32")
+    boxes = {"boxes": np.array([[[1, 2, 5, 6], [0, 0, 3, 3], [2, 2, 4, 4]], [[1, 1, 2, 2], [0, 0, 1, 1], [3, 3, 4, 4]]],
+                               "float32"),
+             "labels": np.array([[1, 2, 3], [4, 5, 6]], "int32")}
+    padded = k.layers.MaxNumBoundingBoxes(max_number=4, fill_value=-7, bounding_box_format="xyxy")
+    cut = k.layers.MaxNumBoundingBoxes(max_number=2, bounding_box_format="xyxy")
+    found = [_shown(k, padded({"images": images, "bounding_boxes": boxes})),
+             _shown(k, cut({"images": images, "bounding_boxes": boxes})),
+             _shown(k, cut(images)),
+             _shown(k, cut({"images": images[0], "bounding_boxes": {"boxes": boxes["boxes"][0],
+                                                                     "labels": boxes["labels"][0]}})),
+             cut.get_config()]
+    try:
+        k.layers.MaxNumBoundingBoxes(max_number=2)({"images": images, "bounding_boxes": boxes})
+    except Exception as error:   # noqa: BLE001 - the exception type is what is compared
+        found.append(type(error).__name__)
+    return found
+
+
+def test_max_num_bounding_boxes_is_kerass():
+    theirs, ours = fresh_sessions()
+    assert _max_boxes_results(ours) == _max_boxes_results(theirs)

@@ -34,6 +34,7 @@ from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, Gauss
                     SpatialDropout2D, SpatialDropout3D)
 from .normalization_more import GroupNormalization, UnitNormalization
 from .image_preprocessing import CenterCrop, RandomCrop, Resizing
+from .max_num_bounding_boxes import MaxNumBoundingBoxes
 from .dot import Dot, dot
 from .preprocessing import CategoryEncoding, Discretization
 from .lookup import IntegerLookup, StringLookup
