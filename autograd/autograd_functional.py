@@ -83,7 +83,7 @@ def _zeros_for_none(op, grads, refs, strict, create_graph, what):
             if strict:
                 raise RuntimeError(f"{op}: the {what} is independent of input {i}; strict=True does not allow "
                                    "this (pass strict=False to get zeros)")
-            g = ref.detach() * 0
+            g = _zeros_like(ref)
         elif strict and create_graph and not g.requires_grad:
             raise RuntimeError(f"{op}: the {what} of input {i} does not depend on the inputs; strict=True with "
                                "create_graph=True does not allow this")
@@ -95,8 +95,15 @@ def _finish(tensors, create_graph):
     return tuple(tensors) if create_graph else tuple(t.detach() for t in tensors)
 
 
+def _zeros_like(t):
+    """Zeros like `t`, detached: +0 everywhere, whatever t holds (t * 0 gave -0, and nan where t is inf)."""
+    from .creation import zeros_like
+    return zeros_like(t.detach())
+
+
 def _ones_like(t):
-    return t.detach() * 0 + 1
+    from .creation import ones_like
+    return ones_like(t.detach())
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
@@ -134,7 +141,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the function", op)
         _check_outputs_differentiable(op, outputs, strict)
         # u -> J^T u is linear in u: differentiating it with respect to u at any u (zeros here) along v gives J v
-        cotangents = tuple((o.detach() * 0).requires_grad_(True) for o in outputs)
+        cotangents = tuple(_zeros_like(o).requires_grad_(True) for o in outputs)
         back = _partial_grads(outputs, inputs, cotangents, create_graph=True)
         if strict and any(b is None for b in back):
             i = next(i for i, b in enumerate(back) if b is None)
@@ -167,7 +174,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
         result = []
         for i, out in enumerate(outputs):
             rows = [[] for _ in inputs]
-            flat_zeros = (out.detach() * 0).reshape(-1)
+            flat_zeros = _zeros_like(out).reshape(-1)
             for k in range(out.numel()):
                 basis = flat_zeros.clone()
                 basis[k] = 1
@@ -261,7 +268,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         v = _prepare_input_v(op, v, inputs, in_tuple)
         outputs, grads = _first_gradient(op, func, inputs, strict)
         used = [j for j, g in enumerate(grads) if g is not None]
-        cotangents = tuple((inputs[j].detach() * 0).requires_grad_(True) for j in used)
+        cotangents = tuple(_zeros_like(inputs[j]).requires_grad_(True) for j in used)
         back = _partial_grads([grads[j] for j in used], inputs, cotangents, create_graph=True) if used \
             else (None,) * len(inputs)
         reached = [(b, t) for b, t in zip(back, v) if b is not None]

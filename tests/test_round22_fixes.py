@@ -277,3 +277,28 @@ def test_set_submodule_refuses_a_non_module_with_value_error(value):
     for model in (torch.nn.Sequential(torch.nn.Linear(1, 1)), nn.Sequential(nn.Linear(1, 1))):
         with pytest.raises(ValueError):
             model.set_submodule("0", value)
+
+
+def _functional_results(lib, functional):
+    x = lib.tensor([0.0, 1.0, -2.0], dtype=lib.float64)
+    v = lib.tensor([0.0, 1.0, 1.0], dtype=lib.float64)
+    f = lambda t: t.exp() / t * lib.tensor([1.0, 1.0, 0.0], dtype=lib.float64)
+    unused = lib.tensor([float("inf"), -1.0], dtype=lib.float64)
+    results = [functional.jacobian(f, x), functional.jacobian(lambda a, b: a * 2, (x, unused))[1],
+               functional.hvp(lambda t: (t.exp() / t).sum(), x, v)[1],
+               functional.vhp(lambda t: (t.exp() / t).sum(), x, v)[1],
+               functional.hessian(lambda a, b: (a ** 3).sum(), (x[1:], -x))[0][1],
+               functional.jvp(lambda t: t * 0 - 1, x, v)[1]]
+    # the sign of a zero shows in a printout ('-0.'); a nan's sign does not
+    return [((np.signbit(r.numpy()) & ~np.isnan(r.numpy())).tolist(), np.nan_to_num(r.numpy(), nan=7.0).tolist())
+            for r in results]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # the divisions by zero the test makes on purpose
+def test_autograd_functional_zeros_are_zeros():
+    """autograd.functional fills an unused input's Jacobian with +0 (deepgrad used ref * 0: nan for an inf entry,
+    -0 for a negative one), builds its basis and cotangent vectors from true zeros (out * 0 turned an inf output
+    into nan rows and flipped signs of zero entries), so hvp / vhp keep a nan gradient entry to its own place."""
+    torch = require_torch()
+    from autograd.autograd import functional
+    assert _functional_results(ag, functional) == _functional_results(torch, torch.autograd.functional)
