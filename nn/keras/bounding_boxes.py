@@ -1,5 +1,6 @@
-"""keras.utils.bounding_boxes: bounding boxes converted between Keras's formats, clipped, cropped, padded, and
-compared by IoU, on plain tensors (boxes of shape (N, 4) or (batch, N, 4)) or on {'boxes', 'labels'} dicts.
+"""keras.utils.bounding_boxes: bounding boxes converted between Keras's formats, clipped, cropped, padded, encoded
+as regression deltas against anchors and decoded back, and compared by IoU and complete IoU, on plain tensors
+(boxes of shape (N, 4) or (batch, N, 4)) or on {'boxes', 'labels'} dicts.
 
 The formats (case-insensitive): 'xyxy' [left, top, right, bottom], 'yxyx' [top, left, bottom, right], 'xywh'
 [left, top, width, height], 'center_xywh' [center x, center y, width, height], 'center_yxhw', and the relative
@@ -7,6 +8,8 @@ The formats (case-insensitive): 'xyxy' [left, top, right, bottom], 'yxyx' [top, 
 As in Keras 3.15, a conversion between two relative formats does not pass through pixels (it is the conversion
 between the absolute formats of the same names), and every conversion goes through 'xyxy'.
 """
+import math
+
 from . import ops
 from .settings import epsilon
 
@@ -161,3 +164,82 @@ def compute_iou(boxes1, boxes2, bounding_box_format, use_masking=False, mask_val
                                 ops.transpose(ops.less(ops.max(boxes2, axis=-1, keepdims=True), 0.0),
                                               [1, 0] if boxes1.ndim == 2 else [0, 2, 1]))
     return ops.where(background, ops.cast(mask_val, iou.dtype) * ops.ones_like(iou), iou)
+
+
+def compute_ciou(boxes1, boxes2, bounding_box_format, image_shape=None):
+    """The complete IoU of boxes1 and boxes2 taken pairwise, element by element (shapes (..., 4) that broadcast):
+    IoU minus the squared distance of the centres over the squared diagonal of the enclosing box, minus the
+    aspect-ratio term. Relative formats are refused, as in Keras 3.15."""
+    if "rel" in bounding_box_format:
+        raise ValueError(f"compute_ciou: relative boxes ({bounding_box_format!r}) are not supported (Keras 3.15 "
+                         "refuses them whatever image_shape says); convert them to 'xyxy' with convert_format")
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+    x1a, y1a, x2a, y2a = _parts(convert_format(boxes1, bounding_box_format, "xyxy", height, width))
+    x1b, y1b, x2b, y2b = _parts(convert_format(boxes2, bounding_box_format, "xyxy", height, width))
+    eps = epsilon()
+    width_a, height_a = x2a - x1a, y2a - y1a + eps
+    width_b, height_b = x2b - x1b, y2b - y1b + eps
+    overlap = ops.maximum(ops.minimum(x2a, x2b) - ops.maximum(x1a, x1b), 0) * \
+        ops.maximum(ops.minimum(y2a, y2b) - ops.maximum(y1a, y1b), 0)
+    union = width_a * height_a + width_b * height_b - overlap + eps
+    iou = ops.squeeze(ops.divide(overlap, union + eps), axis=-1)
+    diagonal = ops.squeeze((ops.maximum(x2a, x2b) - ops.minimum(x1a, x1b)) ** 2 +
+                           (ops.maximum(y2a, y2b) - ops.minimum(y1a, y1b)) ** 2 + eps, axis=-1)
+    centres = ops.squeeze(((x1a + x2a) / 2 - (x1b + x2b) / 2) ** 2 + ((y1a + y2a) / 2 - (y1b + y2b) / 2) ** 2,
+                          axis=-1)
+    v = ops.squeeze((4 / math.pi ** 2) * ops.power(ops.arctan(width_b / height_b) - ops.arctan(width_a / height_a),
+                                                   2), axis=-1)
+    alpha = v / (v - iou + (1 + eps))
+    return iou - (centres / diagonal + v * alpha)
+
+
+def _checked_variance(variance, name):
+    if variance is None:
+        return None
+    variance = ops.convert_to_tensor(variance, "float32")
+    if variance.shape[-1] != 4:
+        raise ValueError(f"{name}: variance must have 4 values (one per box coordinate), got shape "
+                         f"{tuple(variance.shape)}")
+    return variance
+
+
+def _center_format(value, name, argument):
+    if value not in ("center_xywh", "center_yxhw"):
+        raise ValueError(f"{name}: {argument} must be 'center_xywh' or 'center_yxhw', got {value!r}")
+
+
+def encode_box_to_deltas(anchors, boxes, anchor_format, box_format, encoding_format="center_yxhw", variance=None,
+                         image_shape=None):
+    """The regression targets of `boxes` against `anchors` (both converted to `encoding_format`): the centre
+    offsets over the anchor sizes and the logs of the size ratios, divided by `variance` when given."""
+    variance = _checked_variance(variance, "encode_box_to_deltas")
+    _center_format(encoding_format, "encode_box_to_deltas", "encoding_format")
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+    anchors = convert_format(anchors, anchor_format, encoding_format, height, width)
+    boxes = convert_format(boxes, box_format, encoding_format, height, width)
+    anchor_sizes = ops.maximum(anchors[..., 2:], epsilon())
+    box_sizes = ops.maximum(boxes[..., 2:], epsilon())
+    deltas = ops.concatenate([(boxes[..., :2] - anchors[..., :2]) / anchor_sizes,
+                              ops.log(box_sizes / anchor_sizes)], axis=-1)
+    return deltas if variance is None else deltas / variance
+
+
+def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format, box_format, encoded_format="center_yxhw",
+                           variance=None, image_shape=None):
+    """The boxes (in `box_format`) that encode_box_to_deltas's `boxes_delta` describe against `anchors`; dicts of
+    anchors and deltas (one entry per feature level) give a dict of boxes."""
+    variance = _checked_variance(variance, "decode_deltas_to_boxes")
+    _center_format(encoded_format, "decode_deltas_to_boxes", "encoded_format")
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+
+    def decode(anchor, delta):
+        anchor = convert_format(anchor, anchor_format, encoded_format, height, width)
+        delta = ops.convert_to_tensor(delta)
+        if variance is not None:
+            delta = delta * variance
+        box = ops.concatenate([delta[..., :2] * anchor[..., 2:] + anchor[..., :2],
+                               ops.exp(delta[..., 2:]) * anchor[..., 2:]], axis=-1)
+        return convert_format(box, encoded_format, box_format, height, width)
+    if isinstance(anchors, dict) and isinstance(boxes_delta, dict):
+        return {level: decode(anchor, boxes_delta[level]) for level, anchor in anchors.items()}
+    return decode(anchors, boxes_delta)

@@ -340,3 +340,33 @@ def _max_boxes_results(k):
 def test_max_num_bounding_boxes_is_kerass():
     theirs, ours = fresh_sessions()
     assert _max_boxes_results(ours) == _max_boxes_results(theirs)
+
+
+def _box_encoding_results(k):
+    bu = k.utils.bounding_boxes
+    a = np.array([[0, 0, 10, 10], [5, 5, 20, 25]], "float32")
+    b = np.array([[1, 2, 9, 12], [4, 6, 22, 20]], "float32")
+    deltas = bu.encode_box_to_deltas(a, b, "xyxy", "xyxy")
+    found = [_shown(k, bu.compute_ciou(a, b, "xyxy")), _shown(k, bu.compute_ciou(a[None], b[None], "xywh")),
+             _shown(k, deltas),
+             _shown(k, bu.encode_box_to_deltas(a, b, "xyxy", "xywh", encoding_format="center_xywh",
+                                               variance=[0.1, 0.1, 0.2, 0.2])),
+             _shown(k, bu.decode_deltas_to_boxes(a, deltas, "xyxy", "xyxy")),
+             _shown(k, bu.decode_deltas_to_boxes({"p3": a}, {"p3": k.ops.convert_to_tensor(np.full((2, 4), 0.5,
+                                                                                                   "float32"))},
+                                                 "xyxy", "center_xywh", variance=[0.1, 0.1, 0.2, 0.2])),
+             _shown(k, bu.encode_box_to_deltas(a / 40, b / 40, "rel_xyxy", "rel_xyxy", image_shape=(40, 40, 3)))]
+    for bad in [lambda: bu.compute_ciou(a, b, "rel_xyxy"),
+                lambda: bu.encode_box_to_deltas(a, b, "xyxy", "xyxy", encoding_format="xyxy"),
+                lambda: bu.decode_deltas_to_boxes(a, b, "xyxy", "xyxy", variance=[1, 2])]:
+        try:
+            bad()
+            found.append("no error")
+        except Exception as error:   # noqa: BLE001 - the exception type is what is compared
+            found.append(type(error).__name__)
+    return found
+
+
+def test_box_encodings_and_complete_iou_are_kerass():
+    theirs, ours = fresh_sessions()
+    assert _box_encoding_results(ours) == _box_encoding_results(theirs)
