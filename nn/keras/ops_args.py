@@ -84,8 +84,9 @@ def _exact_array(x, dtype):
 
 def convert_to_numpy(x):
     """`x` as a NumPy array of its values now: a copy for a Tensor, so that weights updated in place later (by
-    an optimizer step, a batch-norm update, assign) do not change it, as they do not in Keras."""
-    return np.array(x.numpy()) if isinstance(x, Tensor) else np.asarray(x)
+    an optimizer step, a batch-norm update, assign) do not change it, as they do not in Keras (which reads a
+    tensor that requires grad too)."""
+    return np.array(x.detach().numpy()) if isinstance(x, Tensor) else np.asarray(x)
 
 
 _t = _as_operand

@@ -370,3 +370,12 @@ def _box_encoding_results(k):
 def test_box_encodings_and_complete_iou_are_kerass():
     theirs, ours = fresh_sessions()
     assert _box_encoding_results(ours) == _box_encoding_results(theirs)
+
+
+def test_convert_to_numpy_reads_a_tensor_that_requires_grad():
+    theirs, ours = fresh_sessions()
+    got = []
+    for k in (theirs, ours):
+        layer = k.layers.Dense(2, kernel_initializer="ones")
+        got.append(k.ops.convert_to_numpy(layer(k.ops.ones((1, 3)))))
+    np.testing.assert_allclose(got[1], got[0])
