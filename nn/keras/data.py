@@ -4,8 +4,10 @@ Accepted: NumPy arrays / Tensors / lists (one row per example), a list or dict o
 or outputs, nn DataLoaders and datasets, keras.utils.PyDataset, and Python generators. Batches from
 loaders, PyDatasets and generators follow Keras's convention: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
 """
+import itertools
 import math
 import random
+import warnings
 
 import numpy as np
 
@@ -145,19 +147,72 @@ def class_weights(y, class_weight):
 
 
 class _Generator:
-    """A Python generator read `steps` batches per epoch (until exhausted when steps is None)."""
+    """A Python generator read as Keras's epoch iterator reads one. Its first two batches are taken at once (Keras
+    peeks them for the data's spec) and every new pass over the data yields them again before going on with the
+    generator. With `steps`, an epoch reads that many batches and the next epoch goes on with the same pass; a
+    pass that runs out ends its epoch early (with a warning, as Keras) and the next epoch starts a new one. Without,
+    every epoch is a new pass, read to the end, and after the first one runs out an epoch reads at most as many
+    steps as that one tried (Keras's inferred count). A pass that yields nothing leaves its epoch without batches,
+    which fit allows here (`may_run_dry`) where other data would be an error."""
+
+    may_run_dry = True
+    _PEEKED = 2   # Keras's NUM_BATCHES_FOR_TENSOR_SPEC
 
     def __init__(self, generator, steps):
         self.generator, self.steps = generator, steps
+        self._first = list(itertools.islice(generator, self._PEEKED))
+        if not self._first:
+            raise ValueError("When passing a Python generator to a Keras model, the generator must yield at least "
+                             "one batch. Received an empty generator.")
+        self._pass, self._seen, self._num_batches = None, 0, None
 
     def __len__(self):
         return self.steps if self.steps is not None else 0
 
+    def _new_pass(self):
+        self._seen = 0
+        return itertools.chain(self._first, self.generator)
+
+    def _ran_out(self):
+        if self._num_batches is None:
+            self._num_batches = self._seen
+        _interrupted()
+        self._pass = None
+
     def __iter__(self):
-        for count, batch in enumerate(self.generator):
-            yield batch
-            if self.steps is not None and count + 1 >= self.steps:
+        limit = self.steps or self._num_batches
+        if not limit:   # the first pass without steps: read to the end
+            batches = self._new_pass()
+            while True:
+                self._seen += 1
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    self._ran_out()
+                    return
+                yield batch
+        if self._pass is None or self.steps is None:
+            self._pass = self._new_pass()
+        for _ in range(limit):
+            if self._num_batches and self._seen >= self._num_batches:
+                if self.steps:
+                    _interrupted()
+                break
+            self._seen += 1
+            try:
+                batch = next(self._pass)
+            except StopIteration:
+                self._ran_out()
                 return
+            yield batch
+        if self._num_batches and self._seen >= self._num_batches:
+            self._pass = self._new_pass()
+
+
+def _interrupted():
+    warnings.warn("Your input ran out of data; interrupting training. Make sure that your dataset or generator can "
+                  "generate at least `steps_per_epoch * epochs` batches. You may need to use the `.repeat()` "
+                  "function when building your dataset.", stacklevel=2)
 
 
 class _PyDatasetPasses:

@@ -134,6 +134,8 @@ def _train_epoch(model, compiled, batches, hooks, run):
         hooks.call("on_train_batch_end", step, compiled.results())
         if run.any(model.stop_training):
             break
+    if compiled.seen == 0 and getattr(batches.source, "may_run_dry", False):
+        return {}   # as Keras: an epoch of a generator that ran out logs nothing
     if compiled.seen == 0:
         raise ValueError("fit: the training data yielded no batches (empty data, or drop_last with fewer examples "
                          "than batch_size)")

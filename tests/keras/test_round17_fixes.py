@@ -91,3 +91,35 @@ def test_weights_with_a_none_dimension_raise_value_error():
     ValueError in Keras; nn.keras failed with int()'s TypeError."""
     K, ours = fresh_sessions()
     assert _none_weight_errors(ours) == _none_weight_errors(K) == ["ValueError", "ValueError"]
+
+
+def _finite_generator_fit(K):
+    import warnings
+    x = np.arange(12, dtype="float32").reshape(6, 2) / 10
+    seen = []
+
+    def finite(n):
+        for k in range(n):
+            seen.append(k)
+            yield x[k:k + 1], x[k:k + 1, :1]
+
+    out = []
+    for n, steps, epochs in ((3, None, 3), (5, 3, 3), (4, 2, 3)):
+        model = K.Sequential([K.Input((2,)), K.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        seen.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            history = model.fit(finite(n), steps_per_epoch=steps, epochs=epochs, verbose=0)
+        out.append((history.epoch, len(history.history.get("loss", [])), int(model.optimizer.iterations),
+                    list(seen), sum("ran out of data" in str(w.message) for w in caught)))
+    return out
+
+
+def test_finite_generator_replays_its_peeked_batches_each_new_pass():
+    """Keras takes a generator's first two batches up front and yields them again at the start of every new pass,
+    so fit(finite_generator, epochs=3) goes on training (warning that the input ran out) and an epoch that finds
+    the generator used up logs nothing; nn.keras raised 'the training data yielded no batches' at the second
+    epoch."""
+    K, ours = fresh_sessions()
+    assert _finite_generator_fit(ours) == _finite_generator_fit(K)
