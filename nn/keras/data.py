@@ -153,18 +153,24 @@ class _Generator:
     pass that runs out ends its epoch early (with a warning, as Keras) and the next epoch starts a new one. Without,
     every epoch is a new pass, read to the end, and after the first one runs out an epoch reads at most as many
     steps as that one tried (Keras's inferred count). A pass that yields nothing leaves its epoch without batches,
-    which fit allows here (`may_run_dry`) where other data would be an error."""
+    which fit allows here (`may_run_dry`) where other data would be an error. `restart` (fit's validation data):
+    the peek waits for the first pass, and every pass is a new one that forgets what the last one learnt (Keras
+    resets its validation iterator before each evaluation)."""
 
     may_run_dry = True
     _PEEKED = 2   # Keras's NUM_BATCHES_FOR_TENSOR_SPEC
 
-    def __init__(self, generator, steps):
-        self.generator, self.steps = generator, steps
-        self._first = list(itertools.islice(generator, self._PEEKED))
-        if not self._first:
+    def __init__(self, generator, steps, restart=False):
+        self.generator, self.steps, self.restart = generator, steps, restart
+        self._first = None if restart else self._peek()
+        self._pass, self._seen, self._num_batches = None, 0, None
+
+    def _peek(self):
+        first = list(itertools.islice(self.generator, self._PEEKED))
+        if not first:
             raise ValueError("When passing a Python generator to a Keras model, the generator must yield at least "
                              "one batch. Received an empty generator.")
-        self._pass, self._seen, self._num_batches = None, 0, None
+        return first
 
     def __len__(self):
         return self.steps if self.steps is not None else 0
@@ -180,6 +186,10 @@ class _Generator:
         self._pass = None
 
     def __iter__(self):
+        if self._first is None:
+            self._first = self._peek()
+        if self.restart:
+            self._pass, self._seen, self._num_batches = None, 0, None
         limit = self.steps or self._num_batches
         if not limit:   # the first pass without steps: read to the end
             batches = self._new_pass()
@@ -346,7 +356,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple,
                                                                                  dict))):
         _no_y(y, x, who)
-        return Batches(_Generator(iter(x), steps), split, device, steps)
+        return Batches(_Generator(iter(x), steps, restart=who.startswith("fit (validation")), split, device, steps)
     xs = [host_array(v, "x") for v in _ordered(x, input_names, "input")]
     ys = [] if y is None else [host_array(v, "y") for v in _ordered(y, output_names, "output")]
     if need_y and not ys:

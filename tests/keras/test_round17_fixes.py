@@ -123,3 +123,41 @@ def test_finite_generator_replays_its_peeked_batches_each_new_pass():
     epoch."""
     K, ours = fresh_sessions()
     assert _finite_generator_fit(ours) == _finite_generator_fit(K)
+
+
+def _validation_generator_reads(K):
+    import warnings
+    x = np.arange(12, dtype="float32").reshape(6, 2) / 10
+    events = []
+
+    def finite(n):
+        for k in range(n):
+            events.append(("yield", k))
+            yield x[k:k + 1], x[k:k + 1, :1]
+
+    class Log(K.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            events.append(("epoch", epoch))
+
+        def on_test_batch_end(self, batch, logs=None):
+            events.append(("val", batch))
+
+    out = []
+    for steps in (None, 2):
+        model = K.Sequential([K.Input((2,)), K.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        events.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(x, x[:, :1], batch_size=3, epochs=3, verbose=0, validation_data=finite(3),
+                      validation_steps=steps, callbacks=[Log()])
+        out.append(list(events))
+    return out
+
+
+def test_validation_generator_starts_a_new_pass_at_each_evaluation():
+    """Keras peeks a validation generator when it first validates and resets its iterator before every
+    evaluation (the peeked batches again, then whatever the generator has left); nn.keras peeked before training
+    and, with validation_steps, went on from where the last evaluation stopped."""
+    K, ours = fresh_sessions()
+    assert _validation_generator_reads(ours) == _validation_generator_reads(K)
