@@ -17,9 +17,7 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", baseline=None,
                  restore_best_weights=False, start_from_epoch=0, verbose=0):
-        super().__init__()
-        if patience < 0:
-            raise ValueError(f"EarlyStopping: patience must be >= 0, got {patience}")
+        super().__init__()   # a negative patience stops as 0 does, as in Keras
         self.tracker = Monitor("EarlyStopping", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
         self.mode, self.min_delta = mode, abs(float(min_delta))

@@ -1,5 +1,7 @@
 """keras.InputSpec: what a layer accepts (rank, sizes of some axes, a whole shape), checked on every call as
 Keras checks it; a layer sets `self.input_spec` (one spec, or a list with one per input)."""
+import numpy as np
+
 from .symbolic import flatten
 
 
@@ -33,6 +35,27 @@ class InputSpec:
     def from_config(cls, config):
         """An equal spec from get_config's dict."""
         return cls(**config)
+
+
+def check_positional(layer, inputs):
+    """Raise Keras's ValueError for a first call argument the layer cannot take: a string or nested Python numbers
+    where it takes tensors or arrays (`layer._array_input`: Dense, Conv, Embedding; Keras's preprocessing layers
+    take Python data), or several tensors where it takes one (`layer._one_input`: Dense, Conv)."""
+    if not layer._array_input:
+        return
+    if isinstance(inputs, str):
+        raise ValueError(f"Only input tensors may be passed as positional arguments; layer '{layer.name}' got the "
+                         f"string {inputs!r}; pass a tensor or array (text goes through keras.layers.StringLookup or "
+                         "TextVectorization first)")
+    if isinstance(inputs, (list, tuple)):
+        leaves = flatten(inputs)
+        if leaves and all(isinstance(v, (bool, int, float)) and not isinstance(v, np.generic) for v in leaves):
+            data = repr(inputs) if len(repr(inputs)) <= 40 else "data"
+            raise ValueError(f"Only input tensors may be passed as positional arguments; layer '{layer.name}' got a "
+                             f"Python {type(inputs).__name__} of numbers; make it an array first: np.array({data})")
+        if layer._one_input and len(leaves) > 1:
+            raise ValueError(f"Layer '{layer.name}' expects 1 input(s), but it received {len(leaves)} input tensors; "
+                             "join them first (keras.layers.Concatenate()(inputs)) or call the layer on each")
 
 
 def check_input_spec(layer, inputs):

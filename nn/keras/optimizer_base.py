@@ -116,6 +116,10 @@ class Optimizer(CustomOptimizerAPI):
                              f"ema_overwrite_frequency={ema_overwrite_frequency}")
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{type(self).__name__}: pass at most one of clipnorm, clipvalue and global_clipnorm")
+        if learning_rate is None or isinstance(learning_rate, (str, bytes)):   # float('0.1') would take a string
+            raise ValueError(f"{type(self).__name__}: argument `learning_rate` should be a float, a "
+                             f"LearningRateSchedule or a callable, got {type(learning_rate).__name__} "
+                             f"{learning_rate!r}; pass e.g. learning_rate=0.001")
         self.name = name or unique_name(snake_case(type(self).__name__))   # adam, adam_1, ... as Keras
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm

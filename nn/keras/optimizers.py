@@ -159,8 +159,9 @@ def get(identifier):
         if key not in _NAMES:
             raise ValueError(f"unknown optimizer {identifier!r}; known: {', '.join(_NAMES)}")
         return _NAMES[key]()
-    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
-        return identifier()
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):   # Keras refuses the class too
+        raise IdentifierError(f"could not interpret optimizer identifier {identifier.__name__} (the class, not an "
+                              f"optimizer); build one: keras.optimizers.{identifier.__name__}(), or pass its name")
     raise IdentifierError(f"an optimizer must be a name or a keras.optimizers.Optimizer, got "
                           f"{type(identifier).__name__} (could not interpret optimizer identifier {identifier!r:.60}); "
                           "to set the learning rate pass e.g. keras.optimizers.Adam(learning_rate=0.01)")

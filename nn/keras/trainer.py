@@ -355,9 +355,15 @@ class NotCompiledError(RuntimeError, ValueError):
     """fit/evaluate/train_on_batch before compile(): a ValueError, as Keras raises, and a RuntimeError as before."""
 
 
+class EvaluateNotCompiledError(NotCompiledError, AttributeError):
+    """evaluate before compile(): Keras's evaluate reaches for the missing `model.optimizer` and raises
+    AttributeError, where fit raises ValueError; this is all three."""
+
+
 def _compiled(model, who):
     if model._compiled is None:
-        raise NotCompiledError(f"{who}: call model.compile(optimizer, loss, metrics) first")
+        kind = EvaluateNotCompiledError if who == "evaluate" else NotCompiledError
+        raise kind(f"{who}: call model.compile(optimizer, loss, metrics) first")
     optimizer = model._compiled.optimizer
     if not optimizer.built and getattr(optimizer, "_custom_update_step", lambda: False)():
         optimizer.build(model.trainable_weights)   # a subclass's build makes its slot variables

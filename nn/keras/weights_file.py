@@ -20,6 +20,9 @@ def save(model, filepath, overwrite=True):
     if not model.built:
         raise ValueError(f"save_weights: {model.name} is not built yet, so it has no weights; call it on data first")
     refuse_hdf5_name(filepath, "save_weights")
+    if filepath.endswith(".keras"):   # load_weights would read it back as a whole-model archive
+        raise ValueError(f"save_weights: the filename must end in `.weights.h5`, received filepath={filepath}; a "
+                         "'.keras' file holds a whole model: write it with model.save(filepath)")
     tensors, metadata = weight_arrays(model)
     save_file(tensors, filepath, metadata=metadata)
 

@@ -25,6 +25,8 @@ class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
     lora_rank= or enable_lora (lora.py); int8 or int4 with quantize("int8") or dtype="int8_from_float32"
     (quantized.py, int4.py)."""
 
+    _one_input = _array_input = True
+
     kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
     _lora_alpha_on_build = False
     _keras_order = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
@@ -158,6 +160,9 @@ class Flatten(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or config.image_data_format()
+        if self.data_format not in ("channels_last", "channels_first"):
+            raise ValueError(f"Flatten: the `data_format` argument must be one of {{'channels_first', "
+                             f"'channels_last'}}, got data_format={data_format!r}")
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:

@@ -1,5 +1,7 @@
 """keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table; with mask_zero=True index 0
 is padding and the output carries the mask `inputs != 0`."""
+import numbers
+
 import numpy as np
 
 from ... import functional as F
@@ -17,6 +19,8 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
     enable_lora (lora.py); int8 with quantize("int8") or dtype="int8_from_float32" (quantized.py), one scale per
     row of the table, and int4 (int4.py)."""
 
+    _array_input = True
+
     embeddings = LoraWeight("embeddings", "lora_embeddings_a", "lora_embeddings_b")
     _lora_target, _lora_names = "embeddings", ("lora_embeddings_a", "lora_embeddings_b")
     _lora_constraint_words = ("embedding constraints", "embeddings_constraint")
@@ -32,11 +36,14 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
             raise ValueError(f"{type(self).__name__}: nn.keras takes no quantization_config objects; pass "
                              "quantization_config=None and call layer.quantize('int8') (or give "
                              "dtype='int8_from_float32')")
-        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):   # int(2.5) would give 2
+                raise ValueError(f"{type(self).__name__}: `{name}` must be a positive integer. Received: "
+                                 f"{name}={value!r} (of type {type(value).__name__}); pass e.g. {name}=int(n)")
             if int(value) <= 0:
                 raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r} "
                                  "(input_dim: the vocabulary size, output_dim: the vector size)")
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.embeddings_initializer, self.embeddings_regularizer = embeddings_initializer, embeddings_regularizer
@@ -93,6 +100,11 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
             inputs = inputs.long()
         if in_shape_probe():   # placeholder ids (an unknown length probed as 32 positions, say) may not fit the table
             inputs = inputs.clamp(0, self.input_dim - 1)
+        elif inputs.dtype.kind == "i":
+            # as Keras's take on the torch backend: -1 is the last row; below -input_dim stays an error
+            # (tensor ops, no host read: a compiled step replays them)
+            wraps = (inputs < 0) & (inputs >= -self.input_dim)
+            inputs = inputs + wraps.to(inputs.dtype) * self.input_dim
         if self._quantized:
             return self._int4_call(inputs) if self.quantization_mode == "int4" else self._int8_call(inputs)
         return F.embedding(inputs, self.embeddings)

@@ -57,6 +57,9 @@ class _RNN(StatefulRNN, Layer):
         self.seed = seed
         self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after
         kind = type(self).__name__
+        activations.get(activation)   # a misspelt name fails here, as Keras's, not at the first call
+        if kind != "SimpleRNN":
+            activations.get(recurrent_activation)
         if kind == "SimpleRNN":
             fused = activation in ("tanh", "relu")
             self.mode = "rnn_" + (activation if fused else "tanh")

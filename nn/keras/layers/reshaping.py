@@ -52,7 +52,9 @@ def _amounts(value, count, name, layer):
 
 def _sizes(value, count, name, layer):
     if isinstance(value, int):
-        return (value,) * count
+        value = (value,) * count   # checked below: a size of 0 would give empty outputs
+    elif not hasattr(value, "__iter__"):
+        raise ValueError(f"{layer}: {name} must be a positive int or {count} positive ints, got {value!r}")
     value = tuple(value)
     if len(value) != count or not all(isinstance(v, int) and v >= 1 for v in value):
         raise ValueError(f"{layer}: {name} must be a positive int or {count} positive ints, got {value!r}")
