@@ -161,3 +161,16 @@ def test_validation_generator_starts_a_new_pass_at_each_evaluation():
     and, with validation_steps, went on from where the last evaluation stopped."""
     K, ours = fresh_sessions()
     assert _validation_generator_reads(ours) == _validation_generator_reads(K)
+
+
+def _spatial_dropout_configs(K):
+    layers = (K.layers.SpatialDropout1D(0.2, seed=1), K.layers.SpatialDropout2D(0.3),
+              K.layers.SpatialDropout3D(0.1, data_format="channels_first", dtype="mixed_float16"))
+    return [(layer.get_config(), type(layer).from_config(layer.get_config()).get_config()) for layer in layers]
+
+
+def test_spatial_dropout_config_is_keras_short_one():
+    """Keras's SpatialDropout1D/2D/3D give their own short config (rate, seed, name, the dtype as a string, then
+    data_format) without 'trainable' or a dtype policy; nn.keras gave the base layer's full config."""
+    K, ours = fresh_sessions()
+    assert _spatial_dropout_configs(ours) == _spatial_dropout_configs(K)

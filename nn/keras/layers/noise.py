@@ -105,7 +105,10 @@ class _SpatialDropout(Layer):
         return keras_random.dropout(inputs, self.rate, tuple(shape), self.seed_generator)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed, "data_format": self.data_format}
+        """Keras's own short config: rate, seed, name and the variable dtype as a string (no 'trainable', no dtype
+        policy), then data_format."""
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype,
+                "data_format": self.data_format}
 
 
 class SpatialDropout1D(_SpatialDropout):
