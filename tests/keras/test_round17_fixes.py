@@ -174,3 +174,25 @@ def test_spatial_dropout_config_is_keras_short_one():
     data_format) without 'trainable' or a dtype policy; nn.keras gave the base layer's full config."""
     K, ours = fresh_sessions()
     assert _spatial_dropout_configs(ours) == _spatial_dropout_configs(K)
+
+
+def _csv_text(K, folder):
+    class Extra(K.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["pair"] = [epoch, epoch + 1]   # a list value among the logs (callbacks run in order)
+
+    model = K.Sequential([K.Input((2,)), K.layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    path = folder / f"{K.__name__}.csv"
+    model.fit(x, y, epochs=2, verbose=0, validation_data=(x, y), validation_freq=2,
+              callbacks=[Extra(), K.callbacks.CSVLogger(str(path), separator=";")])
+    return [row.split(";")[:1] + [c[:6] for c in row.split(";")[1:]] for row in path.read_text().splitlines()]
+
+
+def test_csv_logger_adds_val_columns_and_writes_lists_as_keras(tmp_path):
+    """Keras's CSVLogger gives a run whose first epoch logs no 'val_' names a 'val_' column for each (NA until
+    a validation fills it) and writes a list value as "[a, b]"; nn.keras wrote the first epoch's names only (and
+    dropped the later validation logs) and lists as Python's repr."""
+    K, ours = fresh_sessions()
+    assert _csv_text(ours, tmp_path) == _csv_text(K, tmp_path)
