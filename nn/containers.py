@@ -31,12 +31,16 @@ class _ModuleSequence(Module):
             raise IndexError(f"index {index} is out of range for a {type(self).__name__} of {n} modules")
         return list(self._modules)[index]
 
-    def _renumber(self, modules):
-        """Hold exactly `modules`, named "0", "1", ... in order."""
+    def _renumber(self, modules, moved=False):
+        """Hold exactly `modules`, named "0", "1", ... in order. moved=True: they only change places (insert,
+        del), which PyTorch does without registering them anew, so the global registration hooks see nothing."""
         for name in list(self._modules):
             delattr(self, name)
         for i, m in enumerate(modules):
-            self.add_module(str(i), m)
+            if moved:
+                self._register(self._modules, str(i), m)
+            else:
+                self.add_module(str(i), m)
 
     def __setitem__(self, index, module):
         """Replace the module at position `index` (its name stays), e.g. a new classifier head."""
@@ -46,7 +50,7 @@ class _ModuleSequence(Module):
         """Remove the module(s) at `index` (an int or a slice); the rest are renumbered from "0", as PyTorch's."""
         keys = list(self._modules)
         gone = set(keys[index]) if isinstance(index, slice) else {self._key(index)}
-        self._renumber([m for k, m in self._modules.items() if k not in gone])
+        self._renumber([m for k, m in self._modules.items() if k not in gone], moved=True)
 
     def pop(self, index):
         """Remove the module(s) at `index` and return it (a slice gives a container of them)."""
@@ -63,7 +67,7 @@ class _ModuleSequence(Module):
             raise IndexError(f"{type(self).__name__}.insert: index {index} is out of range for {n} modules")
         values = list(self._modules.values())
         values.insert(index, module)
-        self._renumber(values)
+        self._renumber(values, moved=True)
 
     def extend(self, modules):
         """Add several modules at the end; returns self."""

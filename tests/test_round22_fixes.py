@@ -302,3 +302,32 @@ def test_autograd_functional_zeros_are_zeros():
     torch = require_torch()
     from autograd.autograd import functional
     assert _functional_results(ag, functional) == _functional_results(torch, torch.autograd.functional)
+
+
+def _container_registrations(torch_nn, module_api):
+    seen = []
+    handle = module_api.register_module_module_registration_hook(
+        lambda m, name, sub: seen.append((type(m).__name__, name, type(sub).__name__)))
+    try:
+        seq = torch_nn.Sequential(torch_nn.ReLU(), torch_nn.Tanh())
+        seq.insert(0, torch_nn.SiLU())
+        del seq[1]
+        seq.append(torch_nn.GELU())
+        mods = torch_nn.ModuleList([torch_nn.ReLU()])
+        mods.insert(0, torch_nn.Tanh())
+        del mods[0]
+        mods.extend([torch_nn.GELU()])
+    finally:
+        handle.remove()
+    return seen, [type(m).__name__ for m in seq], [type(m).__name__ for m in mods]
+
+
+def test_container_insert_and_del_register_nothing_new():
+    """Sequential / ModuleList insert and del only move modules, as PyTorch's (which writes _modules directly):
+    the global module registration hook sees the inserted module... not at all, and no renumbered one; deepgrad
+    re-registered every module after the insertion point."""
+    torch = require_torch()
+    import nn
+    import nn.modules.module as module_api
+    import torch.nn.modules.module as torch_module_api
+    assert _container_registrations(nn, module_api) == _container_registrations(torch.nn, torch_module_api)
