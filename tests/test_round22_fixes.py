@@ -324,8 +324,8 @@ def _container_registrations(torch_nn, module_api):
 
 def test_container_insert_and_del_register_nothing_new():
     """Sequential / ModuleList insert and del only move modules, as PyTorch's (which writes _modules directly):
-    the global module registration hook sees the inserted module... not at all, and no renumbered one; deepgrad
-    re-registered every module after the insertion point."""
+    the global module registration hook sees neither the inserted module nor the renumbered ones (append, extend
+    and construction it does see); deepgrad re-registered every module after the insertion point."""
     torch = require_torch()
     import nn
     import nn.modules.module as module_api
