@@ -37,7 +37,19 @@ DEVICES = _test_devices()
 # busy machine. The measured choice itself is tested on a fake machine (tests/backends/test_thread_choice.py).
 from backends import threads as _threads  # noqa: E402
 
-_threads.set_num_threads(_threads.get_num_threads())
+
+def _threads_per_worker():
+    """BLAS (and PyTorch) threads for one test process: the cores shared out among pytest-xdist's workers. With
+    as many workers as cores a second thread only spin-waits for a core another worker holds: PyTorch's side of
+    forty program tests took 100-133 s on two threads against 15 s on one, on this two-core machine under load."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0") or 0)
+    if workers < 1 or _threads.chosen_by_user():
+        return _threads.get_num_threads()
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
+THREADS = _threads_per_worker()
+_threads.set_num_threads(THREADS)
 REQUIRE_ORACLE = os.environ.get("DEEPGRAD_REQUIRE_ORACLE", "") not in ("", "0")
 _MISSING_TORCH = re.compile(r"could not import 'torch'|No module named 'torch'|import of torch halted")
 
@@ -78,6 +90,14 @@ def pytest_make_collect_report(collector):
 def device(request):
     """A device name ('cpu', 'numba', 'cuda:0', ...) that works on this machine."""
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads():
+    """PyTorch, once a test has loaded it, runs on THREADS threads as deepgrad's BLAS does (see _threads_per_worker)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "get_num_threads") and torch.get_num_threads() != THREADS:
+        torch.set_num_threads(THREADS)
 
 
 @pytest.fixture(autouse=True)
