@@ -331,3 +331,17 @@ def test_container_insert_and_del_register_nothing_new():
     import nn.modules.module as module_api
     import torch.nn.modules.module as torch_module_api
     assert _container_registrations(nn, module_api) == _container_registrations(torch.nn, torch_module_api)
+
+
+def test_scatter_with_reduce_and_tensor_src_warns_deprecation_once(monkeypatch):
+    """x.scatter(dim, index, src_tensor, reduce='add') warns (UserWarning, once per process) that the reduce
+    argument with a Tensor src is deprecated, as PyTorch does; a number src does not warn. deepgrad was silent."""
+    from autograd.ops import gather
+    monkeypatch.setattr(gather, "DEPRECATION_WARNED", [])
+    with pytest.warns(UserWarning, match="deprecated"):
+        ag.zeros(3).scatter(0, ag.tensor([0]), ag.ones(1), reduce="add")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ag.zeros(3).scatter(0, ag.tensor([0]), ag.ones(1), reduce="multiply")   # once only
+        ag.zeros(3).scatter(0, ag.tensor([0]), 2.0, reduce="add")

@@ -1,5 +1,6 @@
 """PyTorch's index ops along one dim: gather, scatter, scatter_add, index_select, masked_fill."""
 import numbers
+import warnings
 
 import numpy as np
 
@@ -143,6 +144,10 @@ def _scatter(op, input, dim, index, src, accumulate):
     return Scatter.apply(input, src, on_device_of(input, index) if isinstance(index, Tensor) else idx, d, accumulate)
 
 
+#: whether scatter(..., reduce=...) with a Tensor src has warned yet (it warns once, as PyTorch)
+DEPRECATION_WARNED = []
+
+
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """A copy of `input` with src (a tensor, or `value`) written at `index` along `dim` (torch.scatter); with
     reduce='add' or 'multiply', added to or multiplied into the entries there instead."""
@@ -153,6 +158,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     src = value if src is None else src
     if src is None:
         raise TypeError("scatter: pass src (a tensor) or value (a number)")
+    if reduce is not None and isinstance(src, Tensor) and not DEPRECATION_WARNED:
+        DEPRECATION_WARNED.append(True)   # once per process, as PyTorch's warning
+        warnings.warn("scatter: the reduce argument with a Tensor src is deprecated in PyTorch and will be removed; "
+                      "use scatter_reduce (reduce='sum' or 'prod', and more) instead", UserWarning, stacklevel=3)
     if reduce == "multiply":
         if isinstance(src, numbers.Number):
             shape = tuple(_index_array("scatter", index, input._device).shape)
