@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
+from tests.oracle_records import oracle_printout
+
 PROGRAMS = pathlib.Path(__file__).parent / "programs"
 
 #: the only edits a user makes: PyTorch's imports -> deepgrad's
@@ -68,18 +70,22 @@ def assert_same_printout(ours, theirs, rtol=1e-4, atol=1e-5):
 
 def printed_by_both(program, capsys, extra=(), quiet=()):
     """(deepgrad's printout, PyTorch's) of tests/programs/<program>.py, ported with the `extra` import pairs
-    (only import lines may change); PyTorch's run hides the warning categories in `quiet`."""
+    (only import lines may change); PyTorch's run hides the warning categories in `quiet`. PyTorch's printout is
+    the recorded one when it is current (tests/oracle_records.py)."""
     source = (PROGRAMS / f"{program}.py").read_text()
     changed = [line for line in ported(source, extra).splitlines() if line not in source.splitlines()]
     assert changed and all("import" in line for line in changed)
     _run(ported(source, extra), program)
     ours = capsys.readouterr().out
-    pytest.importorskip("torch")
-    with warnings.catch_warnings():
-        for category in quiet:
-            warnings.simplefilter("ignore", category)
-        _run(source, program + "_torch")
-    return ours, capsys.readouterr().out
+
+    def pytorch_printout():
+        pytest.importorskip("torch")
+        with warnings.catch_warnings():
+            for category in quiet:
+                warnings.simplefilter("ignore", category)
+            _run(source, program + "_torch")
+        return capsys.readouterr().out
+    return ours, oracle_printout(program, source, "torch", pytorch_printout)
 
 
 @pytest.mark.parametrize("program", ["torch_inplace_ops", "torch_metric_learning", "torch_beginner_cnn"])

@@ -8,6 +8,8 @@ import pytest
 
 from nn import keras as ours
 
+from tests.oracle_records import oracle_printout
+
 from .oracle import real_keras
 
 PROGRAMS = pathlib.Path(__file__).parent.parent / "programs"
@@ -43,19 +45,21 @@ def _assert_same_lines(mine, theirs, rtol=2e-4, atol=2e-5):
 
 def printed_by_both(program, capsys, tmp_path, monkeypatch):
     """(Keras's lines, ours) printed by tests/programs/<program>.py, run by each in an empty folder from fresh
-    layer names; the port must change import lines only."""
+    layer names; the port must change import lines only. Keras's lines are the recorded ones when they are
+    current (tests/oracle_records.py)."""
     source = (PROGRAMS / f"{program}.py").read_text()
     changed = [line for line in ported(source).splitlines() if line not in source.splitlines()]
     assert changed and all("import" in line for line in changed)
-    keras = real_keras()
     monkeypatch.setenv("COLUMNS", "120")   # one terminal width for both summaries
-    printed = []
-    for K, text, folder in ((keras, source, "keras"), (ours, ported(source), "ours")):
+
+    def printed_in(K, text, folder):
         (tmp_path / folder).mkdir()
         monkeypatch.chdir(tmp_path / folder)
         K.backend.clear_session()          # layer names count from zero, as in a fresh process
-        printed.append(_printed(text, f"{program}_{folder}", capsys))
-    return printed
+        return _printed(text, f"{program}_{folder}", capsys)
+    theirs = oracle_printout(program, source, "keras",
+                             lambda: "\n".join(printed_in(real_keras(), source, "keras")) + "\n")
+    return theirs.splitlines(), printed_in(ours, ported(source), "ours")
 
 
 @pytest.mark.parametrize("program", ["keras_callbacks", "keras_ticket_router"])
