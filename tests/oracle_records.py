@@ -77,7 +77,7 @@ def stale_records():
     """(program, reason) for each program with a missing or stale record, and for each record without a
     program."""
     found = []
-    for path in sorted(PROGRAMS.glob("*.py")):
+    for path in sorted(PROGRAMS.glob("[a-z]*.py")):
         program = path.stem
         library = "keras" if program.startswith("keras_") else "torch"
         if not record_path(program).exists():
