@@ -62,6 +62,12 @@ class EmptyReductionError(ShapeError, IndexError):
     RuntimeError, as deepgrad raised before) and an IndexError, as PyTorch raises for it."""
 
 
+class IndexShapeError(ShapeError, IndexError):
+    """An index tensor, or a source written at one, of the wrong shape (a 2-D index to index_add, a source with
+    another count of slices to index_copy): a ShapeError (a ValueError and a RuntimeError) and an IndexError, as
+    PyTorch raises one or the other depending on the op."""
+
+
 class IntegerDivisionError(ZeroDivisionError, RuntimeError):
     """An integer division (//, %, fmod, div with a rounding mode) by zero: a ZeroDivisionError as Python's, and a
     RuntimeError as PyTorch raises ("ZeroDivisionError")."""

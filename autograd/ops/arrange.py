@@ -18,7 +18,7 @@ from .indexing import take_along_axis
 from .joining import cat, stack
 from .reduction import sum as _sum
 from .shape import broadcast_to, flatten, flip, narrow, pad, repeat, reshape, transpose
-from ..errors import DtypeError, ShapeError
+from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError, not_a_tensor
 
 
 def _tensor_list(op, tensors):
@@ -43,11 +43,13 @@ def roll(input, shifts, dims=None):
     shifts = _ints("roll", "shifts", shifts)
     if dims is None:
         if len(shifts) != 1:
-            raise ValueError(f"roll: without dims, shifts must be one int, got {shifts}; pass dims to shift several")
+            raise ShapeError(f"roll: without dims, shifts must be one int, got {shifts} (input shape "
+                             f"{tuple(input.shape)}); pass dims to shift several")
         return named(reshape(roll(flatten(input), shifts, 0), input.shape), "RollBackward0")
     dims = _ints("roll", "dims", dims)
     if len(shifts) != len(dims):
-        raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+        raise ShapeError(f"roll: shifts {shifts} and dims {dims} must have the same length (input shape "
+                         f"{tuple(input.shape)}); give one shift per dim")
     out = input
     for shift, dim in zip(shifts, dims):
         d = normalize("roll", dim, input.ndim)
@@ -63,11 +65,12 @@ def rot90(input, k=1, dims=(0, 1)):
     check_tensor("rot90", input)
     dims = _ints("rot90", "dims", dims)
     if len(dims) != 2 or input.ndim < 2:
-        raise ValueError(f"rot90: needs two dims and a tensor with at least 2 dims, got dims={dims} for shape "
-                         f"{input.shape}")
+        raise ShapeError(f"rot90: needs two dims and a tensor with at least 2 dims, got dims={dims} for shape "
+                         f"{tuple(input.shape)}; pass dims=(d0, d1) of a tensor with 2 or more dims")
     d0, d1 = (normalize("rot90", d, input.ndim) for d in dims)
     if d0 == d1:
-        raise ValueError(f"rot90: the two dims must differ, got {dims}")
+        raise ShapeError(f"rot90: the two dims must differ, got {dims} (shape {tuple(input.shape)}); pass two "
+                         f"different dims, e.g. (0, 1)")
     k %= 4
     if k == 1:
         return named(transpose(flip(input, d1), d0, d1), "Rot90Backward0")
@@ -82,7 +85,8 @@ def fliplr(input):
     """input with its columns (dim 1) in reverse order; needs at least 2 dims."""
     check_tensor("fliplr", input)
     if input.ndim < 2:
-        raise ValueError(f"fliplr: expects a tensor with at least 2 dims, got shape {input.shape}")
+        raise ShapeError(f"fliplr: expects a tensor with at least 2 dims, got shape {tuple(input.shape)}; for a "
+                         f"1-D tensor use flip(x, 0)")
     return flip(input, 1)
 
 
@@ -90,7 +94,8 @@ def flipud(input):
     """input with its rows (dim 0) in reverse order; needs at least 1 dim."""
     check_tensor("flipud", input)
     if input.ndim < 1:
-        raise ValueError("flipud: expects a tensor with at least 1 dim, got a 0-d tensor")
+        raise ShapeError("flipud: expects a tensor with at least 1 dim, got a 0-d tensor (shape ()); a 0-d tensor has "
+                         "nothing to flip")
     return flip(input, 0)
 
 
@@ -113,10 +118,12 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of `input` in the plane (dim1, dim2) (offset > 0 above the main one), as a last dim."""
     check_tensor("diagonal", input)
     if input.ndim < 2:
-        raise ValueError(f"diagonal: expects a tensor with at least 2 dims, got shape {input.shape}")
+        raise DimRangeError(f"diagonal: expects a tensor with at least 2 dims, got shape {tuple(input.shape)}; for a "
+                            f"1-D tensor, diag(x) makes the matrix with x on its diagonal")
     d1, d2 = normalize("diagonal", dim1, input.ndim), normalize("diagonal", dim2, input.ndim)
     if d1 == d2:
-        raise ValueError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
+        raise ShapeError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2} (shape "
+                         f"{tuple(input.shape)}); pass two different dims")
     return Diagonal.apply(input, int(offset), d1, d2)   # a view: in-place changes reach `input`
 
 
@@ -141,7 +148,8 @@ def trace(input):
         return autocast.run("trace", trace, input)
     check_tensor("trace", input)
     if input.ndim != 2:
-        raise ValueError(f"trace: expects a 2-D tensor, got shape {input.shape}")
+        raise ShapeError(f"trace: expects a 2-D tensor, got shape {input.shape}; for a batch use "
+                         f"x.diagonal(dim1=-2, dim2=-1).sum(-1)")
     out = _sum(diagonal(input))
     return out.astype(np.int64) if input.dtype.kind in "iub" else named(out, "TraceBackward0")
 
@@ -152,20 +160,24 @@ def diff(input, n=1, dim=None, prepend=None, append=None, *, axis=None):
     check_tensor("diff", input)
     dim = dim_or("diff", dim, axis, -1)
     if input.ndim == 0:
-        raise ValueError("diff: expects a tensor with at least 1 dim, got a 0-d one")
+        raise ShapeError("diff: expects a tensor with at least 1 dim, got a 0-d one (shape ()); reshape it to 1-D "
+                         "first, e.g. x.reshape(1)")
     if n < 0:
-        raise ValueError(f"diff: n must be non-negative, got {n}")
+        raise ArgumentRangeError(f"diff: n (the order of the difference) must be non-negative, got {n} (input "
+                                 f"shape {tuple(input.shape)}); pass n=0 for the input itself, n=1 for x[i+1] - x[i]")
     d = normalize("diff", dim, input.ndim)
     parts = []
     for name, extra in (("prepend", prepend), ("append", append)):
         if extra is not None:
             if not isinstance(extra, Tensor):
-                extra = Tensor(np.asarray(extra, dtype=input.dtype), device=input.device)
-            if extra.ndim == 0:
-                extra = broadcast_to(extra, input.shape[:d] + (1,) + input.shape[d + 1:])
-            if extra.ndim != input.ndim:
-                raise ValueError(f"diff: {name} of shape {extra.shape} must have input's number of dims "
-                                 f"({input.shape})")
+                raise not_a_tensor("diff", extra, name)
+            if extra.ndim != input.ndim:   # PyTorch takes no 0-d tensor here either
+                raise ShapeError(f"diff: {name} of shape {tuple(extra.shape)} must have input's number of dims "
+                                 f"(input shape {tuple(input.shape)}); unsqueeze it (or reshape it) to that many dims")
+            if extra.shape[:d] + extra.shape[d + 1:] != input.shape[:d] + input.shape[d + 1:]:
+                raise ShapeError(f"diff: {name} of shape {tuple(extra.shape)} must match input's shape "
+                                 f"{tuple(input.shape)} in every dim but dim {d}, the one differenced; reshape or "
+                                 f"expand it to fit")
         parts.append(extra)
     x = cat([t for t in (parts[0], input, parts[1]) if t is not None], d) if prepend is not None or \
         append is not None else input
@@ -268,10 +280,11 @@ def meshgrid(*tensors, indexing=None):
     _one_dtype("meshgrid", tensors)
     indexing = "ij" if indexing is None else indexing
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+        raise ArgumentRangeError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}; pass 'ij' (matrix) "
+                                 f"or 'xy' (Cartesian)")
     for i, t in enumerate(tensors):
         if t.ndim > 1:
-            raise ValueError(f"meshgrid: expects 0-d or 1-D tensors, got shape {t.shape} for tensors[{i}]; "
+            raise ShapeError(f"meshgrid: expects 0-d or 1-D tensors, got shape {tuple(t.shape)} for tensors[{i}]; "
                              "flatten it first")
     sizes = [t.numel() for t in tensors]
     axes = list(range(len(tensors)))
@@ -303,7 +316,8 @@ def cartesian_prod(*tensors):
     tensors = _tensor_list("cartesian_prod", tensors)
     for i, t in enumerate(tensors):
         if t.ndim != 1:
-            raise ValueError(f"cartesian_prod: expects 1-D tensors, got shape {t.shape} for tensors[{i}]")
+            raise ShapeError(f"cartesian_prod: expects 1-D tensors, got shape {tuple(t.shape)} for tensors[{i}]; "
+                             f"flatten it first (t.flatten())")
     _one_dtype("cartesian_prod", tensors)
     if len(tensors) == 1:
         return tensors[0]
@@ -316,7 +330,8 @@ def block_diag(*tensors):
     mats = []
     for i, t in enumerate(tensors):
         if t.ndim > 2:
-            raise ValueError(f"block_diag: expects tensors with at most 2 dims, got shape {t.shape} for tensors[{i}]")
+            raise ShapeError(f"block_diag: expects tensors with at most 2 dims, got shape {tuple(t.shape)} for "
+                             f"tensors[{i}]; reshape it to a matrix first (e.g. t.flatten(0, -2))")
         mats.append(reshape(t, (1, 1) if t.ndim == 0 else (1, t.shape[0]) if t.ndim == 1 else t.shape))
     if not mats:   # PyTorch's answer: an empty (1, 0) matrix of the default dtype on the default device
         device = backends.get_default_device()
@@ -342,7 +357,7 @@ def take_along_dim(input, indices, dim=None):
         return named(take_along_axis(flatten(input), flatten(indices), 0), "GatherBackward0")
     d = normalize("take_along_dim", dim, input.ndim)
     if indices.ndim != input.ndim:
-        raise ValueError(f"take_along_dim: indices of shape {indices.shape} must have input's number of dims "
+        raise ShapeError(f"take_along_dim: indices of shape {indices.shape} must have input's number of dims "
                          f"(shape {input.shape})")
     outside = broadcast_shapes("take_along_dim", [input.shape[:d] + (1,) + input.shape[d + 1:],
                                                   indices.shape[:d] + (1,) + indices.shape[d + 1:]])

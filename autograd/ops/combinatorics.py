@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import ArgumentRangeError, ShapeError, SizeTypeError
 from ..function import named
 from .dims import check_tensor
 from .joining import cat
@@ -19,9 +20,12 @@ def combinations(input, r=2, with_replacement=False):
     1-D tensor."""
     check_tensor("combinations", input)
     if input.ndim != 1:
-        raise ValueError(f"combinations: expects a 1-D tensor, got shape {tuple(input.shape)}; flatten it first")
-    if not isinstance(r, numbers.Integral) or isinstance(r, bool) or r < 0:
-        raise ValueError(f"combinations: r must be a non-negative int, got {r!r}")
+        raise ShapeError(f"combinations: expects a 1-D tensor, got shape {tuple(input.shape)}; flatten it first")
+    if not isinstance(r, numbers.Integral) or isinstance(r, bool):
+        raise SizeTypeError(f"combinations: r must be a non-negative int, got {type(r).__name__} {r!r}; pass int(r)")
+    if r < 0:
+        raise ArgumentRangeError(f"combinations: r must be a non-negative int, got {r!r} (input shape "
+                                 f"{tuple(input.shape)}); pass the length of each combination, r >= 0")
     if r == 0:
         return input[:0].detach()   # a new empty tensor, outside the graph, as PyTorch's
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
@@ -34,10 +38,13 @@ def vander(x, N=None, increasing=False):
     columns (default len(x)); integer and bool inputs give int64, as PyTorch."""
     check_tensor("vander", x)
     if x.ndim != 1:
-        raise ValueError(f"vander: x must be a one-dimensional tensor, got shape {tuple(x.shape)}")
+        raise ShapeError(f"vander: x must be a one-dimensional tensor, got shape {tuple(x.shape)}; flatten it first")
     n = x.shape[0] if N is None else N
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"vander: N must be a non-negative int, got {N!r}")
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+        raise SizeTypeError(f"vander: N must be a non-negative int, got {type(n).__name__} {N!r}; pass int(N)")
+    if n < 0:
+        raise ArgumentRangeError(f"vander: N must be a non-negative int, got {N!r} (x shape {tuple(x.shape)}); pass "
+                                 f"the number of columns, N >= 0")
     if x.dtype.kind not in "fc":
         x = x.astype(np.int64)
     column = reshape(x, (-1, 1))

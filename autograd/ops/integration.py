@@ -3,6 +3,7 @@ samples y spaced by a constant dx or at the points x (broadcast against y after 
 as NumPy and PyTorch do)."""
 import numbers
 
+from ..errors import ShapeError
 from ..function import named
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or, normalize
@@ -33,8 +34,9 @@ def _arguments(op, y, x, dx, dim):
             raise TypeError(f"{op}: received a bool input for x or y, but bool is not supported; convert with .float()")
         if x.ndim == 1:
             if x.shape[0] != y.shape[d]:
-                raise ValueError(f"{op}: there must be one x value for each sample point: x has {x.shape[0]}, y has "
-                                 f"{y.shape[d]} along dim {dim} (shape {tuple(y.shape)})")
+                raise ShapeError(f"{op}: there must be one x value for each sample point: x has {x.shape[0]}, y has "
+                                 f"{y.shape[d]} along dim {dim} (shape {tuple(y.shape)}); pass x of length "
+                                 f"{y.shape[d]}, or the dim x runs along")
             x = reshape(x, tuple(x.shape[0] if i == d else 1 for i in range(y.ndim)))
         elif x.ndim < y.ndim:
             x = reshape(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))

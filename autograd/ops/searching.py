@@ -2,6 +2,7 @@
 triangles (tril_indices, triu_indices); integer results without gradients."""
 import numpy as np
 
+from ..errors import ArgumentRangeError, ShapeError, SizeTypeError
 from ..tensor import Tensor
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -75,15 +76,18 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     boundaries[i] (with right=True: boundaries[i-1] <= x < boundaries[i])."""
     check_tensor("bucketize", boundaries, "boundaries")
     if boundaries.ndim != 1:
-        raise ValueError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}; use searchsorted for "
-                         "one sorted row per input row")
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {tuple(boundaries.shape)}; use searchsorted "
+                         "for one sorted row per input row")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def _triangle_indices(op, pick, row, col, offset, dtype, device):
-    for name, v in (("row", row), ("col", col)):
-        if not isinstance(v, (int, np.integer)) or v < 0:
-            raise ValueError(f"{op}: {name} must be a non-negative int, got {v!r}")
+    for name, v in (("row", row), ("col", col), ("offset", offset)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+            raise SizeTypeError(f"{op}: {name} must be an int, got {type(v).__name__} {v!r}; pass int({name})")
+        if v < 0 and name != "offset":
+            raise ArgumentRangeError(f"{op}: {name} must be a non-negative int, got {v!r} (the matrix is row x col); "
+                                     f"pass a size >= 0")
     rows, cols = pick(int(row), int(offset), int(col))
     return Tensor(np.stack([rows, cols]).astype(dtype if dtype is not None else np.int64), device=device)
 

@@ -204,9 +204,14 @@ def movedim(input, source, destination):
     src = (source,) if isinstance(source, numbers.Integral) else tuple(source)
     dst = (destination,) if isinstance(destination, numbers.Integral) else tuple(destination)
     if len(src) != len(dst):
-        raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
+        raise ShapeError(f"movedim: source {source} ({len(src)} dims) and destination {destination} ({len(dst)} "
+                         f"dims) differ in length; give one destination per source dim")
     src = [normalize("movedim", d, input.ndim) for d in src]
     dst = [normalize("movedim", d, input.ndim) for d in dst]
+    for name, given, dims in (("source", source, src), ("destination", destination, dst)):
+        if len(set(dims)) != len(dims):
+            raise ShapeError(f"movedim: repeated dim in {name} {given} (shape {tuple(input.shape)}); name each dim "
+                             f"once")
     order = [d for d in range(input.ndim) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)

@@ -11,7 +11,7 @@ from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
 from ..dtypes import get_default_dtype
 from ..function import named
-from ..errors import DimRangeError, DtypeError, ShapeError
+from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 from ..tensor import Tensor
 
 
@@ -131,14 +131,17 @@ def renorm(input, p, dim, maxnorm):
         return autocast.run("renorm", renorm, input, p, dim, maxnorm)
     check_tensor("renorm", input)
     if input.dtype.kind not in "fc":
-        raise TypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
-                        "convert it with .float()")
+        raise DtypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
+                         "convert it with .float()")
     if input.ndim < 2:
-        raise ValueError(f"renorm: input needs at least 2 dimensions, got {input.ndim} (shape {tuple(input.shape)})")
+        raise ShapeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} (shape "
+                         f"{tuple(input.shape)}); for one vector use x.unsqueeze(0) and renorm along dim 0")
     if not isinstance(p, numbers.Real) or not p > 0:
-        raise ValueError(f"renorm: p must be > 0 (non-positive norms are not supported), got {p!r}")
+        raise ArgumentRangeError(f"renorm: p must be > 0 (non-positive norms are not supported), got {p!r} (input "
+                                 f"shape {tuple(input.shape)}); pass p=2 for the Euclidean norm")
     if not maxnorm >= 0:
-        raise ValueError(f"renorm: maxnorm must be >= 0, got {maxnorm!r}")
+        raise ArgumentRangeError(f"renorm: maxnorm must be >= 0, got {maxnorm!r} (input shape "
+                                 f"{tuple(input.shape)}); pass the largest norm each slice may keep")
     d = _dim(dim, input.ndim, "renorm")
     others = tuple(i for i in range(input.ndim) if i != d)
     if p == math.inf:
