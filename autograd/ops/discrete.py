@@ -7,7 +7,7 @@ from ..random_generator import check_generator
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or, every_dim_if_empty, normalize
 from .no_grad_op import no_grad_op
-from ..errors import ArgumentRangeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -91,12 +91,24 @@ def bincount(input, weights=None, minlength=0):
     float32 weights sum to float32, any other weights to float64, as in PyTorch; an empty input gives int64
     zeros of length minlength, weights or not, as PyTorch's does)."""
     check_tensor("bincount", input)
-    if input.ndim != 1 or input.dtype.kind not in "iub":
-        raise TypeError(f"bincount: input must be a 1-D integer tensor, got shape {input.shape} dtype {input.dtype}")
+    if input.dtype.kind not in "iu":   # PyTorch has no bool kernel either
+        raise UnsupportedDtypeError(f"bincount: input must be a 1-D integer tensor, got dtype {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with .long()")
+    if input.ndim != 1:
+        raise DtypeError(f"bincount: input must be a 1-D integer tensor, got shape {tuple(input.shape)} (dtype "
+                         f"{input.dtype}); flatten it first (x.flatten())")
     if input.numel() and int(input.min()) < 0:
-        raise ValueError(f"bincount: input must be non-negative, got a minimum of {int(input.min())}")
+        raise ArgumentRangeError(f"bincount: input must be non-negative, got a minimum of {int(input.min())} (shape "
+                                 f"{tuple(input.shape)}); shift the values, e.g. x - x.min()")
     if weights is not None and tuple(weights.shape) != tuple(input.shape):
-        raise ValueError(f"bincount: weights of shape {weights.shape} must match input's {input.shape}")
+        raise ShapeError(f"bincount: weights of shape {tuple(weights.shape)} must match input's shape "
+                         f"{tuple(input.shape)}; give one weight per input element")
+    if not isinstance(minlength, (int, np.integer)) or isinstance(minlength, bool):
+        raise SizeTypeError(f"bincount: minlength must be a non-negative int, got {type(minlength).__name__} "
+                            f"{minlength!r}; pass int(minlength)")
+    if minlength < 0:
+        raise ArgumentRangeError(f"bincount: minlength must be a non-negative int, got {minlength!r} (input shape "
+                                 f"{tuple(input.shape)}); pass 0 for no minimum")
 
     def compute(xp, a, w=None):
         counts = xp.bincount(a, weights=w, minlength=minlength)

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import DimRangeError, DtypeError, ShapeError
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -21,7 +22,7 @@ def _per_dim_bins(op, bins, dims):
         raise TypeError(f"{op}: bins must be an int, a sequence of ints or a sequence of 1-D edge tensors (one per "
                         f"dim), got {type(bins).__name__}")
     if len(bins) != dims:
-        raise ValueError(f"{op}: bins has {len(bins)} entries, but the points have {dims} coordinates (the last dim "
+        raise ShapeError(f"{op}: bins has {len(bins)} entries, but the points have {dims} coordinates (the last dim "
                          "of input); give one per coordinate")
     return list(bins)
 
@@ -35,22 +36,23 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
     op = "histogramdd"
     _float_input(op, input)
     if input.ndim < 1:
-        raise ValueError(f"{op}: input must hold points along its last dim, got a 0-d tensor")
+        raise DimRangeError(f"{op}: input must hold points along its last dim, got a 0-d tensor (shape ()); pass "
+                            f"points of shape (N, D), e.g. x.reshape(-1, 1)")
     dims = input.shape[-1]
     per_dim = _per_dim_bins(op, bins, dims)
     if range is not None and len(range) != 2 * dims:
-        raise ValueError(f"{op}: range must list a min and a max per coordinate ({2 * dims} numbers), got "
-                         f"{len(range)}")
+        raise ShapeError(f"{op}: range must list a min and a max per coordinate ({2 * dims} numbers), got "
+                         f"{len(range)}; pass [min0, max0, min1, max1, ...]")
     points = input.detach().reshape(-1, dims)
     if weight is not None:
         check_tensor(op, weight, "weight")
         if tuple(weight.shape) != tuple(input.shape[:-1]):
-            raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} must have input's shape without its "
-                             f"last dim, {tuple(input.shape[:-1])}")
+            raise ShapeError(f"{op}: weight of shape {tuple(weight.shape)} must have input's shape without its "
+                             f"last dim, {tuple(input.shape[:-1])}; give one weight per point")
     for d, b in enumerate(per_dim):
         if isinstance(b, Tensor) and b.dtype != input.dtype:
-            raise TypeError(f"{op}: the bin edges of dim {d} ({b.dtype}) must have input's dtype ({input.dtype}); "
-                            "convert them with .to(input.dtype)")
+            raise DtypeError(f"{op}: the bin edges of dim {d} ({b.dtype}) must have input's dtype ({input.dtype}); "
+                             "convert them with .to(input.dtype)")
     edges = []
     for d in builtins.range(dims):
         limits = None if range is None or isinstance(per_dim[d], Tensor) else (range[2 * d], range[2 * d + 1])

@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from ..errors import UnsupportedDtypeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 from ..bf16_dtype import is_bf16
 from ..linspace_steps import linspace_values
 from ..return_types import return_type
@@ -24,8 +24,11 @@ def _float_input(op, input):
 
 
 def _bins(op, bins):
-    if not isinstance(bins, numbers.Integral) or isinstance(bins, bool) or bins <= 0:
-        raise ValueError(f"{op}: bins must be a positive int, got {bins!r}")
+    if not isinstance(bins, numbers.Integral) or isinstance(bins, bool):
+        raise SizeTypeError(f"{op}: bins must be a positive int, got {type(bins).__name__} {bins!r}; pass int(bins) "
+                            f"(histogram also takes a 1-D tensor of bin edges)")
+    if bins <= 0:
+        raise ArgumentRangeError(f"{op}: bins must be a positive int, got {bins!r}; pass the number of bins, >= 1")
     return int(bins)
 
 
@@ -48,10 +51,11 @@ def histc(input, bins=100, min=0, max=0):
     if low == high:
         low, high = low - 1, high + 1
     if not (np.isfinite(low) and np.isfinite(high)):
-        raise ValueError(f"{op}: the range [{low}, {high}] is not finite; pass finite min and max (or drop the "
-                         "inf and nan elements)")
+        raise ArgumentRangeError(f"{op}: the range [{low}, {high}] is not finite; pass finite min and max (or drop "
+                                 f"the inf and nan elements)")
     if not low < high:
-        raise ValueError(f"{op}: max must be larger than min, got min={min} and max={max}")
+        raise ArgumentRangeError(f"{op}: max must be larger than min, got min={min} and max={max}; swap them, or "
+                                 f"pass min == max for the data's own range")
     dtype, data_range = input.dtype, float(min) == float(max)
 
     def compute(xp, a):
@@ -81,17 +85,18 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
     if weight is not None:
         check_tensor(op, weight, "weight")
         if weight.dtype != dtype:
-            raise TypeError(f"{op}: weight ({weight.dtype}) must have input's dtype ({dtype}); convert it with "
-                            ".to(input.dtype)")
+            raise DtypeError(f"{op}: weight ({weight.dtype}) must have input's dtype ({dtype}); convert it with "
+                             ".to(input.dtype)")
         if tuple(weight.shape) != tuple(input.shape):
-            raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} must have input's shape "
-                             f"{tuple(input.shape)}")
+            raise ShapeError(f"{op}: weight of shape {tuple(weight.shape)} must have input's shape "
+                             f"{tuple(input.shape)}; give one weight per element")
     if isinstance(bins, Tensor):
         if bins.dtype != dtype:
-            raise TypeError(f"{op}: bins ({bins.dtype}) must have input's dtype ({dtype}); convert it with "
-                            ".to(input.dtype)")
-        if bins.ndim != 1 or bins.numel() == 0:
-            raise ValueError(f"{op}: a bins tensor must be 1-D with at least 1 edge, got shape {tuple(bins.shape)}")
+            raise DtypeError(f"{op}: bins ({bins.dtype}) must have input's dtype ({dtype}); convert it with "
+                             ".to(input.dtype)")
+        if bins.ndim != 1 or bins.numel() < 2:
+            raise ShapeError(f"{op}: a bins tensor must be 1-D with at least 2 edges (one bin), got shape "
+                             f"{tuple(bins.shape)}; pass the increasing bin edges, e.g. torch.linspace(0, 1, 11)")
         if range is not None:
             raise TypeError(f"{op}: range goes with a number of bins; a bins tensor gives the edges itself")
         edges = bins.detach().clone()
@@ -104,9 +109,10 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
         else:
             low, high = 0.0, 1.0
         if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError(f"{op}: the range [{low}, {high}] is not finite; pass a finite range=(min, max)")
+            raise ArgumentRangeError(f"{op}: the range [{low}, {high}] is not finite; pass a finite range=(min, max)")
         if low > high:
-            raise ValueError(f"{op}: min should not exceed max, got range ({low}, {high})")
+            raise ArgumentRangeError(f"{op}: min should not exceed max, got range ({low}, {high}); pass "
+                                     f"range=(min, max) with min <= max")
         if low == high:
             low, high = low - 0.5, high + 0.5
         edges = no_grad_op(op, lambda xp, a: _linspace(xp, low, high, count + 1, dtype), input)
