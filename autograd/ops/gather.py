@@ -13,7 +13,7 @@ from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import on_device_of, take_along_axis
 from .shape import pad
-from ..errors import DimRangeError, DtypeError, IndexRangeError, ShapeError
+from ..errors import ArgumentRangeError, DimRangeError, DtypeError, IndexRangeError, ShapeError
 
 
 def _index_array(op, index, device):
@@ -153,8 +153,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     reduce='add' or 'multiply', added to or multiplied into the entries there instead."""
     check_tensor("scatter", input)
     if reduce not in (None, "add", "multiply"):
-        raise ValueError(f"scatter: reduce={reduce!r} is not supported; use None, 'add' or 'multiply' (or "
-                         "scatter_reduce for 'sum', 'prod', 'mean', 'amax', 'amin')")
+        raise ArgumentRangeError(f"scatter: reduce={reduce!r} is not supported (input shape {tuple(input.shape)}); "
+                                 f"use None, 'add' or 'multiply' (or scatter_reduce for 'sum', 'prod', 'mean', "
+                                 f"'amax', 'amin')")
     src = value if src is None else src
     if src is None:
         raise TypeError("scatter: pass src (a tensor) or value (a number)")

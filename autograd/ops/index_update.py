@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..errors import DtypeError, ShapeError
+from ..errors import DtypeError, IndexShapeError, ShapeError
 from .. import autocast_state as autocast
 from .. import complex_forms
 from ..function import named
@@ -27,7 +27,8 @@ def _checked_index(op, input, dim, index, source=None):
     idx = _index_array(op, index, input.device).reshape(-1) if not (
         isinstance(index, Tensor) and index.ndim > 1) else None
     if idx is None:
-        raise ValueError(f"{op}: index must be 0-d or 1-D, got shape {index.shape}")
+        raise IndexShapeError(f"{op}: index must be 0-d or 1-D, got shape {tuple(index.shape)} (input shape "
+                              f"{tuple(input.shape)}); flatten it (index.flatten())")
     n = input.shape[d] if input.ndim else 1
     if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
         raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} (shape {input.shape}; "
@@ -39,8 +40,9 @@ def _checked_index(op, input, dim, index, source=None):
         if complex_forms.active and source.dtype != input.dtype:
             complex_forms.refuse(f"{op} (source {source.dtype} into input {input.dtype})", source, input)
         if tuple(source.shape) != tuple(expected):
-            raise ValueError(f"{op}: source of shape {source.shape} must have input's shape {input.shape} with dim "
-                             f"{d} of index's length {idx.size}, i.e. {tuple(expected)}")
+            kind = IndexShapeError if op == "index_copy" else ShapeError   # PyTorch's index_copy: IndexError
+            raise kind(f"{op}: source of shape {source.shape} must have input's shape {input.shape} with dim "
+                       f"{d} of index's length {idx.size}, i.e. {tuple(expected)}; reshape source or the index")
     return d, (reshape(on_device_of(input, index), (-1,)) if isinstance(index, Tensor)
                else Tensor._make(idx, input._device, None, 0, False))
 

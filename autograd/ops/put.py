@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from ..errors import DtypeError
+from ..errors import DtypeError, ShapeError
 from ..capture import state as capture
 from ..function import named
 from ..tensor import Tensor
@@ -25,8 +25,8 @@ from .shape import broadcast_checked, broadcast_to, reshape
 
 def _same_dtype(op, input, values, what):
     if values.dtype != input.dtype:
-        raise TypeError(f"{op}: {what} is {values.dtype} and input is {input.dtype}; they must match, as in "
-                        f"PyTorch: convert first, e.g. {what}.to(input.dtype)")
+        raise DtypeError(f"{op}: {what} is {values.dtype} and input is {input.dtype}; they must match, as in "
+                         f"PyTorch: convert first, e.g. {what}.to(input.dtype)")
 
 
 def index_put(input, indices, values, accumulate=False):
@@ -75,7 +75,7 @@ def masked_scatter(input, mask, source):
     if capture.recorder is None or not source.numel():   # a compiled step reads no count: it could not replay it
         count = int(mask.sum().item())
         if count > source.numel():
-            raise ValueError(f"masked_scatter: the mask of shape {mask.shape} has {count} True elements but source "
+            raise ShapeError(f"masked_scatter: the mask of shape {mask.shape} has {count} True elements but source "
                              f"of shape {source.shape} has only {source.numel()}; source needs one per True element")
         if not source.numel():
             return input.clone()

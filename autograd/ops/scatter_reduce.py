@@ -7,6 +7,7 @@ the elements equal to the result."""
 import numpy as np
 
 from .. import complex_forms
+from ..errors import ArgumentRangeError, DtypeError, ShapeError
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -122,9 +123,11 @@ def _prod_grads(xp, gy, grid, include_self, x, values, out):
     return gx, gv
 
 
-def _check_reduce(op, reduce, allowed):
+def _check_reduce(op, reduce, allowed, input):
     if reduce not in allowed:
-        raise ValueError(f"{op}: reduce must be one of {', '.join(allowed)}, got {reduce!r}")
+        fix = " (index_reduce has no 'sum': use index_add)" if op == "index_reduce" and reduce == "sum" else ""
+        raise ArgumentRangeError(f"{op}: reduce must be one of {', '.join(allowed)}, got {reduce!r} "
+                                 f"(input shape {tuple(input.shape)}); pass one of those{fix}")
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -134,14 +137,14 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     op = "scatter_reduce"
     check_tensor(op, input)
     check_tensor(op, src, "src")
-    _check_reduce(op, reduce, REDUCTIONS)
+    _check_reduce(op, reduce, REDUCTIONS, input)
     if complex_forms.active and reduce in ("amax", "amin"):   # complex numbers have no order
         complex_forms.refuse(f"{op} (reduce={reduce!r})", input, src)
     d = normalize(op, dim, input.ndim)
     idx = _index_array(op, index, input.device)
     if src.dtype != input.dtype:
-        raise TypeError(f"{op}: src ({src.dtype}) must have input's dtype ({input.dtype}); convert it with "
-                        ".to(input.dtype)")
+        raise DtypeError(f"{op}: src ({src.dtype}) must have input's dtype ({input.dtype}); convert it with "
+                         ".to(input.dtype)")
     if input.ndim == 0:
         flat_index = reshape(index, (-1,)) if isinstance(index, Tensor) else idx.reshape(-1)
         out = scatter_reduce(reshape(input, (1,)), 0, flat_index, reshape(src, (-1,)), reduce,
@@ -149,8 +152,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         return reshape(out, ())
     _check_index(op, idx, input, d, "self")
     if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
-        raise ValueError(f"{op}: src shape {tuple(src.shape)} must have index's number of dims and be at least "
-                         f"index's shape {tuple(idx.shape)} in every dim")
+        raise ShapeError(f"{op}: src shape {tuple(src.shape)} must have index's number of dims and be at least "
+                         f"index's shape {tuple(idx.shape)} in every dim (input shape {tuple(input.shape)}); give "
+                         f"src one value per index")
     picks = on_device_of(input, index) if isinstance(index, Tensor) else idx
     return ScatterReduce.apply(input, src, picks, d, reduce, bool(include_self))
 
@@ -161,11 +165,11 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     source values alone."""
     op = "index_reduce"
     check_tensor(op, input)
-    _check_reduce(op, reduce, ("prod", "mean", "amax", "amin"))
+    _check_reduce(op, reduce, ("prod", "mean", "amax", "amin"), input)
     d, idx = _checked_index(op, input, dim, index, source)
     if source.dtype != input.dtype:
-        raise TypeError(f"{op}: source ({source.dtype}) must have input's dtype ({input.dtype}); convert it with "
-                        ".to(input.dtype)")
+        raise DtypeError(f"{op}: source ({source.dtype}) must have input's dtype ({input.dtype}); convert it with "
+                         ".to(input.dtype)")
     if input.ndim == 0:
         out = scatter_reduce(reshape(input, (1,)), 0, idx, reshape(source, (-1,)), reduce, include_self=include_self)
         return reshape(out, ())

@@ -11,7 +11,7 @@ from .indexing import on_device_of
 from .setitem import setitem
 from .shape import movedim, narrow, reshape
 from .unfold_view import UnfoldWindows
-from ..errors import ShapeError
+from ..errors import DimRangeError, DtypeError, ShapeError
 
 
 def _index(op, index, size, dim, shape):
@@ -58,7 +58,7 @@ def take(input, index):
     check_tensor("take", input)
     check_tensor("take", index, "index")
     if index.dtype != np.int64:
-        raise TypeError(f"take: expected an int64 (long) index tensor, got {index.dtype}; convert it with .long()")
+        raise DtypeError(f"take: expected an int64 (long) index tensor, got {index.dtype}; convert it with .long()")
     n = input.numel()
     if index.numel() and (int(index.min()) < -n or int(index.max()) >= n):
         raise IndexError(f"take: an index is out of range for a tensor of {n} elements (indices from "
@@ -70,8 +70,9 @@ def _scatter_into(op, input, src, index, expected, torch_name):
     check_tensor(op, input)
     check_tensor(op, src, "src")
     if tuple(src.shape) != tuple(expected):
-        raise ValueError(f"{op}: expected src to have the size of the slice of input it replaces, {tuple(expected)}, "
-                         f"got {tuple(src.shape)}")
+        raise ShapeError(f"{op}: expected src to have the size of the slice of input it replaces, {tuple(expected)}, "
+                         f"got {tuple(src.shape)} (input shape {tuple(input.shape)}); reshape src or pick a slice "
+                         f"of its size")
     if src.dtype != input.dtype:
         src = src.astype(input.dtype)
     return named(setitem(input, index, src), torch_name)
@@ -106,10 +107,12 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     op = "diagonal_scatter"
     check_tensor(op, input)
     if input.ndim < 2:
-        raise ValueError(f"{op}: expects a tensor with at least 2 dims, got shape {tuple(input.shape)}")
+        raise DimRangeError(f"{op}: expects a tensor with at least 2 dims, got shape {tuple(input.shape)}; its "
+                            f"diagonal needs two dims (dim1, dim2)")
     d1, d2 = normalize(op, dim1, input.ndim), normalize(op, dim2, input.ndim)
     if d1 == d2:
-        raise ValueError(f"{op}: dim1 and dim2 must differ, got {dim1} and {dim2}")
+        raise ShapeError(f"{op}: dim1 and dim2 must differ, got {dim1} and {dim2} (shape {tuple(input.shape)}); "
+                         f"pass two different dims")
     x = movedim(input, (d1, d2), (-2, -1))
     rows, cols = x.shape[-2:]
     length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))

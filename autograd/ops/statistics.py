@@ -1,11 +1,14 @@
 """Order statistics and nan-aware reductions with PyTorch's names: median, kthvalue, quantile, cummax / cummin,
 logcumsumexp, aminmax, nansum, nanmean, std_mean and var_mean. Values are picked with take_along_axis, so
 gradients flow to the positions chosen."""
+import operator
+
 import numpy as np
 
-from ..errors import DtypeError, ShapeError
+from ..errors import (DtypeError, EmptyReductionError, IndexRangeError, ShapeError, SizeTypeError,
+                      UnsupportedDtypeError)
 from ..bf16_dtype import is_bf16
-from ..dtypes import get_default_dtype, is_floating
+from ..dtypes import is_floating
 from .. import complex_forms
 from ..function import Function, named
 from ..return_types import return_type
@@ -83,10 +86,19 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """`(values, indices)` of the k-th smallest element (k counted from 1) of each slice along `dim`; nan
     counts as larger than any number."""
     check_tensor("kthvalue", input)
+    given = k
     d = normalize("kthvalue", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
+    try:
+        k = operator.index(k) if not isinstance(k, bool) else None   # ints, NumPy ints and 0-d int tensors
+    except TypeError:
+        k = None
+    if k is None:
+        raise SizeTypeError(f"kthvalue: k must be an int, got {type(given).__name__} {given!r} (shape "
+                            f"{tuple(input.shape)}); pass int(k)")
     if not 1 <= k <= n:
-        raise IndexError(f"kthvalue: k={k} is out of range for dim {dim} of length {n} (shape {input.shape})")
+        raise IndexRangeError(f"kthvalue: k={k} is out of range for dim {dim} of length {n} (shape "
+                              f"{tuple(input.shape)}); k counts from 1, so pass 1 <= k <= {n}")
     if input.ndim == 0:
         return KthvalueResult(input.clone(), no_grad_op("kthvalue", lambda xp, a: xp.zeros((), np.int64), input))
     x = input.movedim(d, -1)
@@ -238,7 +250,10 @@ def logcumsumexp(input, dim=None, *, axis=None):
     """log(cumsum(exp(input))) along `dim`, without overflow."""
     check_tensor("logcumsumexp", input)
     d = normalize("logcumsumexp", required_dim("logcumsumexp", dim, axis), input.ndim)
-    x = input if is_floating(input.dtype) else input.astype(get_default_dtype())
+    if not is_floating(input.dtype) and input.dtype.kind != "c":
+        raise UnsupportedDtypeError(f"logcumsumexp: not implemented for {input.dtype} (shape {tuple(input.shape)}), "
+                                    f"as in PyTorch; convert it with .float() first")
+    x = input
     if input.ndim == 0 or input.shape[d] == 0:
         return x.clone()
     return LogCumSumExp.apply(x, d)
@@ -249,8 +264,8 @@ def aminmax(input, *, dim=None, keepdim=False, axis=None, keepdims=None):
     check_tensor("aminmax", input)
     dim, keepdim = resolve("aminmax", dim, axis, keepdim, keepdims)
     if input.numel() == 0 and (dim is None or input.shape[normalize("aminmax", dim, input.ndim)] == 0):
-        raise ValueError(f"aminmax: the input (shape {input.shape}) is empty along the reduced dims; pass a dim "
-                         "whose length is not 0")
+        raise EmptyReductionError(f"aminmax: the input (shape {tuple(input.shape)}) is empty along the reduced dims, "
+                                  f"which have no min or max; pass a dim whose length is not 0")
     if dim is not None:
         normalize("aminmax", dim, input.ndim)
     name = "AminmaxBackward0"   # PyTorch's one node for both results
