@@ -273,7 +273,29 @@ SCATTERS = [
      ("take", "int32", ".long()")),
 ]
 
-CASES = SHAPES + COUNTS + ORDER_AND_SCANS + SCATTERS
+E = "torch.empty(0)"
+# the out= forms: the same mistakes raise the same types (these functions did not take out= before)
+OUT_FORMS = [
+    ("diff_negative_n_out", f"torch.diff(torch.ones(3), n=-1, out={E})", RuntimeError, ValueError, ("diff", "-1")),
+    ("histc_zero_bins_out", f"torch.histc(torch.ones(3), bins=0, out={E})", RuntimeError, ValueError,
+     ("histc", "got 0")),
+    ("histogram_zero_bins_out", f"torch.histogram(torch.ones(3), bins=0, out=({E}, {E}))", RuntimeError, ValueError,
+     ("histogram", "got 0")),
+    ("renorm_of_1d_out", f"torch.renorm(torch.ones(3), 2, 0, 1.0, out={E})", RuntimeError, ValueError,
+     ("renorm", "(3,)")),
+    ("renorm_float64_out", "torch.renorm(torch.ones(3, 3), 2, 0, 1.0, out=torch.empty(0, dtype=torch.float64))",
+     RuntimeError, TypeError, ("renorm", "float64", "float32")),
+    ("aminmax_of_empty_out", f"torch.aminmax(torch.ones(0), out=({E}, {E}))", RuntimeError, ValueError,
+     ("aminmax", "(0,)")),
+    ("logcumsumexp_of_int_out", f"torch.logcumsumexp(torch.tensor([1, 2]), 0, out={E})", RuntimeError, TypeError,
+     ("logcumsumexp", "int64")),
+    ("index_reduce_bad_out", f"torch.index_reduce(torch.ones(3), 0, {I}, torch.ones(1), 'bad', out={E})",
+     RuntimeError, ValueError, ("index_reduce", "'bad'")),
+    ("kthvalue_k_0_out", f"torch.kthvalue(torch.ones(3), 0, out=({E}, torch.empty(0, dtype=torch.int64)))",
+     RuntimeError, IndexError, ("kthvalue", "k=0")),
+]
+
+CASES = SHAPES + COUNTS + ORDER_AND_SCANS + SCATTERS + OUT_FORMS
 
 # calls near the mistakes above that PyTorch accepts: ours run and give PyTorch's result (the last line's value)
 ACCEPTED = [
@@ -299,6 +321,16 @@ ACCEPTED = [
     ("combinations_r_0", "torch.combinations(torch.ones(3), r=0).shape"),
     ("logcumsumexp_float16", "torch.logcumsumexp(torch.tensor([1.0, 2.0], dtype=torch.float16), 0).float()"),
     ("logcumsumexp_complex", "torch.logcumsumexp(torch.tensor([1.0 + 1j, 2.0]), 0).abs()"),
+    ("diff_out", "o = torch.empty(0)\ntorch.diff(torch.tensor([1.0, 4.0, 9.0]), out=o)\no"),
+    ("histc_out", "o = torch.empty(0)\ntorch.histc(torch.tensor([1.0, 2.0, 2.0]), bins=2, out=o)\no"),
+    ("histogram_out", "h, e = torch.empty(0), torch.empty(0)\ntorch.histogram(torch.tensor([1.0, 2.0, 2.0]), 2, "
+                      "out=(h, e))\n[h, e]"),
+    ("aminmax_out", "a, b = torch.empty(0), torch.empty(0)\ntorch.aminmax(torch.tensor([3.0, 1.0]), out=(a, b))\n"
+                    "[a, b]"),
+    ("logcumsumexp_out", "o = torch.empty(0)\ntorch.logcumsumexp(torch.tensor([0.0, 1.0]), 0, out=o)\no"),
+    ("renorm_out", "o = torch.empty(0)\ntorch.renorm(torch.tensor([[3.0, 4.0], [0.3, 0.4]]), 2, 0, 1.0, out=o)\no"),
+    ("index_reduce_out", "o = torch.empty(0)\ntorch.index_reduce(torch.ones(3), 0, torch.tensor([1]), "
+                         "torch.tensor([5.0]), 'amax', out=o)\no"),
 ]
 
 

@@ -13,7 +13,8 @@ from ..tensor import Tensor
 # argmax): the others take any dtype the result casts to by same-kind rules (exp of float32 into float16)
 EXACT = frozenset(("abs", "absolute", "neg", "negative", "sign", "sgn", "signbit", "ceil", "floor", "round", "trunc",
                    "fix", "frac", "isposinf", "isneginf", "nan_to_num", "bitwise_not", "dot", "mv", "vdot", "norm",
-                   "vector_norm", "argmax", "argmin", "amax", "amin",
+                   "vector_norm", "argmax", "argmin", "amax", "amin", "aminmax", "logcumsumexp", "renorm", "histc",
+                   "histogram", "index_reduce",
                    # random draws: a draw in out's dtype takes other numbers from the stream than one cast to it
                    "bernoulli", "multinomial", "normal"))
 # and those whose out= takes any dtype, which they then compute in (as their dtype=), as PyTorch's
@@ -105,7 +106,8 @@ UNARY = ("exp log log1p sqrt abs absolute neg negative sigmoid tanh sin cos tan 
          "isposinf isneginf bitwise_not logical_not").split()
 GENERAL = ("add sub mul div pow matmul mm bmm cat concat concatenate stack sum mean prod cumsum cumprod clamp clip "
            "maximum minimum where round logit nan_to_num max min sort topk kthvalue mode median argmax argmin dot "
-           "mv outer vdot norm amax amin atan2 arctan2 hypot fmax fmin fmod remainder bernoulli multinomial normal").split()
+           "mv outer vdot norm amax amin atan2 arctan2 hypot fmax fmin fmod remainder bernoulli multinomial normal "
+           "aminmax diff histc histogram logcumsumexp renorm index_reduce").split()
 
 
 def install(namespace, names_unary=UNARY, names=GENERAL):
