@@ -331,6 +331,12 @@ class StepLoop:
         """The logs of the epoch or evaluation so far, as Python numbers."""
         return pythonify_logs(self.model._metrics_result_or_logs(self._logs))
 
+    def log_structure(self):
+        """results() before flattening: a dict value (compile_metrics' results) stays under its key, so that the
+        epoch's logs with the validation ones sort by those names, as Keras sorts them."""
+        return {key: pythonify_logs(value) if isinstance(value, dict) else _python(value)
+                for key, value in self.model._metrics_result_or_logs(self._logs).items()}
+
     def names(self, repeats=False):
         """evaluate's list order: the metrics of `model.metrics` (compile's one by one), then other keys sorted
         (`repeats`, as KerasCompiled.names takes it, changes nothing: these names are the logged keys)."""

@@ -58,8 +58,9 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
     the Batches `val` (or None) after every `validation_freq`-th epoch (an int, or a collection of epoch
     numbers counted from 1), callbacks around it all. `run` (nn.distributed's, or a local one) says which
     model trains, which rank reports, and combines metrics across ranks. `sorted_logs`: each epoch's logs,
-    the 'val_' ones included, reach the callbacks (and the History) sorted by name, as in Keras. Returns the
-    History."""
+    the 'val_' ones included, reach the callbacks (and the History) sorted by name as in Keras (by the names
+    of `compiled.log_structure()`, where it has one: a custom train_step's logs before flattening). Returns
+    the History."""
     if int(epochs) != epochs or epochs < 0:
         kind = EpochsError if isinstance(epochs, float) else ValueError
         raise kind(f"fit: epochs must be a whole number >= 0, got {epochs!r}; pass an int such as "
@@ -81,10 +82,11 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
             enter_training(model)
             logs = _train_epoch(model, compiled, train, hooks, run)
             if val is not None and _validates(epoch, validation_freq):
+                structure = getattr(compiled, "log_structure", None)   # read before validation moves the metrics
+                base = structure() if sorted_logs and structure is not None and logs else dict(logs)
                 val_logs = run_evaluation(model, compiled, val, hooks)
-                logs.update((f"val_{name}", value) for name, value in val_logs.items())
-                if sorted_logs:
-                    logs = dict(sorted(logs.items()))
+                base.update((f"val_{name}", value) for name, value in val_logs.items())
+                logs = _sorted_flat(base) if sorted_logs else base
             hooks.call("on_epoch_end", epoch, dict(logs))  # a copy, as Keras: what callbacks add to it
             # (the learning rate) reaches History but not on_train_end
             if run.any(model.stop_training):
@@ -99,6 +101,17 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
         run.close()
     model.history = history
     return history
+
+
+def _sorted_flat(logs):
+    """Logs sorted by name, a nested dict's entries (sorted too) in its key's place, as Keras orders them."""
+    flat = {}
+    for key, value in sorted(logs.items()):
+        if isinstance(value, dict):
+            flat.update(_sorted_flat(value))
+        else:
+            flat[key] = value
+    return flat
 
 
 def _validates(epoch, freq):
