@@ -295,7 +295,63 @@ OUT_FORMS = [
      RuntimeError, IndexError, ("kthvalue", "k=0")),
 ]
 
-CASES = SHAPES + COUNTS + ORDER_AND_SCANS + SCATTERS + OUT_FORMS
+# the same kind of mistake in the ops beside them (transpose, repeat_interleave, searchsorted, quantile, multinomial,
+# cdist, fill_diagonal_, unique_consecutive)
+NEIGHBOURS = [
+    ("t_of_3d", "torch.ones(2, 2, 2).t()", RuntimeError, ValueError, ("t:", "[2, 2, 2]", "transpose(dim0, dim1)")),
+    ("repeat_interleave_negative", "torch.repeat_interleave(torch.ones(3), -1)", RuntimeError, ValueError,
+     ("repeat_interleave", "-1", "(3,)", "0 or more")),
+    ("repeat_interleave_2d_counts", "torch.repeat_interleave(torch.tensor([[1, 2]]))", RuntimeError, ValueError,
+     ("repeat_interleave", "1-D integer tensor", "[1, 2]")),
+    ("repeat_interleave_negative_counts", "torch.repeat_interleave(torch.tensor([1, -2]))", RuntimeError,
+     ValueError, ("repeat_interleave", "[1, -2]", "0 or more")),
+    ("repeat_interleave_wrong_output_size",
+     "torch.repeat_interleave(torch.ones(2), torch.tensor([1, 2]), output_size=5)", RuntimeError, ValueError,
+     ("repeat_interleave", "output_size=5", "3 elements", "pass output_size=3")),
+    ("searchsorted_bad_side", "torch.searchsorted(torch.tensor([1.0, 2.0]), torch.ones(2), side='middle')",
+     RuntimeError, ValueError, ("searchsorted", "'middle'", "'left' or 'right'")),
+    ("searchsorted_right_and_left", "torch.searchsorted(torch.tensor([1.0, 2.0]), torch.ones(2), right=True, "
+                                    "side='left')", RuntimeError, ValueError, ("searchsorted", "contradict")),
+    ("searchsorted_nd_leading_dims", "torch.searchsorted(torch.ones(2, 3), torch.ones(3, 2))", RuntimeError,
+     ValueError, ("searchsorted", "[2, 3]", "[3, 2]", "1-D sequence")),
+    ("searchsorted_short_sorter", "torch.searchsorted(torch.tensor([1.0, 2.0]), torch.ones(2), "
+                                  "sorter=torch.tensor([0]))", RuntimeError, ValueError,
+     ("searchsorted", "sorter", "[1]", "[2]", "argsort()")),
+    ("quantile_bad_interpolation", "torch.quantile(torch.ones(3), 0.5, interpolation='bad')", RuntimeError,
+     ValueError, ("quantile", "'bad'", "'linear'")),
+    ("quantile_2d_q", "torch.quantile(torch.ones(3), torch.ones(2, 2) / 2)", RuntimeError, ValueError,
+     ("quantile", "(2, 2)", "flatten")),
+    ("quantile_float64_q", "torch.quantile(torch.ones(3), torch.tensor([0.5], dtype=torch.float64))", RuntimeError,
+     TypeError, ("quantile", "float64", "float32", "q.to(input.dtype)")),
+    ("quantile_q_above_1", "torch.quantile(torch.ones(3), 1.5)", RuntimeError, ValueError,
+     ("quantile", "[1.5]", "(3,)", "not percents")),
+    ("fill_diagonal_uneven_3d", "torch.ones(2, 3, 4).fill_diagonal_(1.0)", RuntimeError, ValueError,
+     ("fill_diagonal_", "[2, 3, 4]", "diagonal_scatter")),
+    ("slice_scatter_zero_step", "torch.slice_scatter(torch.ones(4), torch.ones(2), 0, 0, 4, 0)", RuntimeError,
+     ValueError, ("slice_scatter", "got 0", "(4,)")),
+    ("slice_scatter_negative_step", "torch.slice_scatter(torch.ones(4), torch.ones(2), 0, 0, 4, -1)", RuntimeError,
+     ValueError, ("slice_scatter", "-1", "flip src")),
+    ("slice_scatter_fractional_step", "torch.slice_scatter(torch.ones(4), torch.ones(2), 0, 0, 4, 1.5)", TypeError,
+     ValueError, ("slice_scatter", "float", "int(step)")),
+    ("unique_consecutive_other_dim_empty", "torch.unique_consecutive(torch.ones(3, 0), dim=0)", RuntimeError,
+     ValueError, ("unique_consecutive", "(3, 0)", "dim=None")),
+    ("multinomial_zero_samples", "torch.multinomial(torch.ones(3), 0)", RuntimeError, ValueError,
+     ("multinomial", "got 0", "(3,)", "1 or more")),
+    ("multinomial_fractional_samples", "torch.multinomial(torch.ones(3), 1.5)", TypeError, ValueError,
+     ("multinomial", "float", "int(num_samples)")),
+    ("multinomial_zero_weights", "torch.multinomial(torch.zeros(3), 1)", RuntimeError, ValueError,
+     ("multinomial", "sums to 0", "positive weight")),
+    ("multinomial_too_many_without_replacement", "torch.multinomial(torch.ones(3), 5)", RuntimeError, ValueError,
+     ("multinomial", "5 samples", "3 categories", "replacement=True")),
+    ("multinomial_of_3d", "torch.multinomial(torch.ones(2, 2, 2), 1)", RuntimeError, TypeError,
+     ("multinomial", "[2, 2, 2]", "one row per draw")),
+    ("multinomial_of_int", "torch.multinomial(torch.ones(3, dtype=torch.int64), 1)", RuntimeError, TypeError,
+     ("multinomial", "int64")),
+    ("cdist_negative_p", "torch.cdist(torch.ones(2, 3), torch.ones(2, 3), p=-1)", RuntimeError, ValueError,
+     ("cdist", "-1", "(2, 3)", "p=2.0")),
+]
+
+CASES = SHAPES + COUNTS + ORDER_AND_SCANS + SCATTERS + OUT_FORMS + NEIGHBOURS
 
 # calls near the mistakes above that PyTorch accepts: ours run and give PyTorch's result (the last line's value)
 ACCEPTED = [
@@ -321,6 +377,8 @@ ACCEPTED = [
     ("combinations_r_0", "torch.combinations(torch.ones(3), r=0).shape"),
     ("logcumsumexp_float16", "torch.logcumsumexp(torch.tensor([1.0, 2.0], dtype=torch.float16), 0).float()"),
     ("logcumsumexp_complex", "torch.logcumsumexp(torch.tensor([1.0 + 1j, 2.0]), 0).abs()"),
+    ("repeat_interleave_output_size", "torch.repeat_interleave(torch.ones(2), torch.tensor([1, 2]), output_size=3)"),
+    ("quantile_1d_q", "torch.quantile(torch.tensor([1.0, 2.0, 4.0]), torch.tensor([0.0, 0.5, 1.0]))"),
     ("diff_out", "o = torch.empty(0)\ntorch.diff(torch.tensor([1.0, 4.0, 9.0]), out=o)\no"),
     ("histc_out", "o = torch.empty(0)\ntorch.histc(torch.tensor([1.0, 2.0, 2.0]), bins=2, out=o)\no"),
     ("histogram_out", "h, e = torch.empty(0), torch.empty(0)\ntorch.histogram(torch.tensor([1.0, 2.0, 2.0]), 2, "

@@ -37,7 +37,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     check_tensor("unique_consecutive", input)
     axis = None if dim is None else normalize("unique_consecutive", dim, input.ndim)
     if axis is not None and any(n == 0 for i, n in enumerate(input.shape) if i != axis):
-        raise ValueError(f"unique_consecutive: input of shape {tuple(input.shape)} has an empty dim other than dim "
+        raise ShapeError(f"unique_consecutive: input of shape {tuple(input.shape)} has an empty dim other than dim "
                          f"{dim}, so its slices along dim {dim} cannot be compared; pass dim=None or an empty dim")
 
     def compute(xp, a):
@@ -158,11 +158,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     sum to 1), with or without replacement, as torch.multinomial; an int64 tensor."""
     check_tensor("multinomial", input)
     if input.ndim not in (1, 2) or input.dtype.kind != "f":
-        raise TypeError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got shape "
-                        f"{input.shape} dtype {input.dtype}")
+        raise DtypeError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got shape "
+                         f"{input.shape} dtype {input.dtype}; pass probabilities as floats, one row per draw")
     n_cat = input.shape[-1]
-    if not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
-        raise ValueError(f"multinomial: num_samples must be a positive int, got {num_samples!r}")
+    if not isinstance(num_samples, (int, np.integer)) or isinstance(num_samples, bool):
+        raise SizeTypeError(f"multinomial: num_samples must be a positive int, got {type(num_samples).__name__} "
+                            f"{num_samples!r}; pass int(num_samples)")
+    if num_samples <= 0:
+        raise ArgumentRangeError(f"multinomial: num_samples must be a positive int, got {num_samples!r} (input shape "
+                                 f"{tuple(input.shape)}); pass how many indices to draw, 1 or more")
     if capture.state.recorder is not None:
         raise capture.CaptureError("jit: multinomial inside a compiled step draws on the host from the weights' "
                                    "values, which a replay cannot repeat; draw outside the step and pass the "
@@ -172,10 +176,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         raise ArgumentRangeError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "
                                  "(e.g. softmax(logits)), not logits")
     if (probs.sum(axis=1) <= 0).any():
-        raise ValueError("multinomial: a row of weights sums to 0; at least one category needs a positive weight")
+        raise ArgumentRangeError("multinomial: a row of weights sums to 0; at least one category needs a positive "
+                                 "weight")
     if not replacement and num_samples > n_cat:   # zero-weight categories come last, as in PyTorch
-        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from {n_cat} "
-                         "categories; pass replacement=True or draw fewer")
+        raise ArgumentRangeError(f"multinomial: cannot draw {num_samples} samples without replacement from {n_cat} "
+                                 "categories; pass replacement=True or draw fewer")
     rng = check_generator("multinomial", generator)
     race = not replacement or num_samples == 1
     shape = (probs.shape[0], n_cat if race else num_samples)

@@ -18,7 +18,7 @@ from .reduction import sum as _sum
 from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
 from .searching import triu_indices
-from ..errors import DtypeError, ShapeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError
 
 
 def tensordot(a, b, dims=2):
@@ -186,7 +186,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if (x1.dtype.kind != "f" and not is_bf16(x1.dtype)) or (x2.dtype.kind != "f" and not is_bf16(x2.dtype)):
         raise DtypeError(f"cdist: expects float tensors, got {x1.dtype} and {x2.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:
-        raise ValueError(f"cdist: p must be a non-negative number, got {p!r}")
+        raise ArgumentRangeError(f"cdist: p must be a non-negative number, got {p!r} (shapes {tuple(x1.shape)} and "
+                                 f"{tuple(x2.shape)}); pass p=2.0 for Euclidean distances")
     modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
     if compute_mode not in modes:
         raise ValueError(f"cdist: compute_mode must be one of {modes}, got {compute_mode!r}")

@@ -90,8 +90,8 @@ def fill_diagonal(input, fill_value, wrap=False):
     matrix's diagonal starts again after each N+1 rows when `wrap` (NumPy's and PyTorch's rule)."""
     check_tensor("fill_diagonal_", input)
     if input.ndim < 2 or (input.ndim > 2 and len(set(input.shape)) != 1):
-        raise ValueError(f"fill_diagonal_: the tensor must be 2-D or have every dim of one length, got shape "
-                         f"{input.shape}")
+        raise ShapeError(f"fill_diagonal_: the tensor must be 2-D or have every dim of one length, got shape "
+                         f"{input.shape}; fill a 2-D slice of it, or use diagonal_scatter")
     if not isinstance(fill_value, (numbers.Number, Tensor)):
         raise TypeError(f"fill_diagonal_: fill_value must be a number, got {type(fill_value).__name__}")
 

@@ -11,9 +11,9 @@ from .no_grad_op import no_grad_op
 def _side(op, right, side):
     if side is not None:
         if side not in ("left", "right"):
-            raise ValueError(f"{op}: side must be 'left' or 'right', got {side!r}")
+            raise ArgumentRangeError(f"{op}: side must be 'left' or 'right', got {side!r}")
         if right and side == "left":
-            raise ValueError(f"{op}: right=True and side='left' contradict each other; pass one of them")
+            raise ArgumentRangeError(f"{op}: right=True and side='left' contradict each other; pass one of them")
         return side
     return "right" if right else "left"
 
@@ -28,13 +28,13 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                                                             device=sorted_sequence.device)
     seq_nd = sorted_sequence.ndim > 1
     if seq_nd and sorted_sequence.shape[:-1] != values.shape[:-1]:
-        raise ValueError(f"searchsorted: an N-D sorted_sequence {sorted_sequence.shape} needs input with the same "
+        raise ShapeError(f"searchsorted: an N-D sorted_sequence {sorted_sequence.shape} needs input with the same "
                          f"leading dims, got input {values.shape}; use a 1-D sequence to search every value in it")
     if sorter is not None:
         check_tensor("searchsorted", sorter, "sorter")
         if sorter.shape != sorted_sequence.shape:
-            raise ValueError(f"searchsorted: sorter of shape {sorter.shape} must match sorted_sequence's "
-                             f"{sorted_sequence.shape}")
+            raise ShapeError(f"searchsorted: sorter of shape {sorter.shape} must match sorted_sequence's "
+                             f"{sorted_sequence.shape}; pass sorted_sequence.argsort() as sorter")
     dtype = np.int32 if out_int32 else np.int64
 
     def compute(xp, seq, v, order=None):

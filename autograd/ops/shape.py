@@ -12,7 +12,7 @@ from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, required_dim, resolve
-from ..errors import IndexRangeError, ShapeError
+from ..errors import ArgumentRangeError, IndexRangeError, ShapeError
 
 
 class Reshape(Function):
@@ -184,7 +184,7 @@ def t(input):
     """The transpose of a matrix (of a 0-d or 1-D tensor: a new view of it, unchanged)."""
     check_tensor("t", input)
     if input.ndim > 2:
-        raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
+        raise ShapeError(f"t: expects a tensor with at most 2 dims, got shape {input.shape}; use "
                          "transpose(dim0, dim1) or permute")
     return named(swapaxes(input, 0, 1) if input.ndim == 2 else _same_view(input), "TBackward0")
 
@@ -340,7 +340,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             repeats = int(counts.reshape(()))
     if isinstance(repeats, numbers.Integral):
         if repeats < 0:
-            raise ValueError(f"repeat_interleave: repeats must be >= 0, got {repeats}")
+            raise ArgumentRangeError(f"repeat_interleave: repeats must be >= 0, got {repeats} (input shape "
+                                     f"{tuple(x.shape)}); pass a count of copies, 0 or more")
         _check_output_size(output_size, x.shape[d] * int(repeats))
         shape = x.shape[:d + 1] + (int(repeats),) + x.shape[d + 1:]
         y = broadcast_to(unsqueeze(x, d + 1), shape)
@@ -357,12 +358,13 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 def _repeated_positions(counts, output_size):
     """repeat_interleave(counts): 0, 1, ... repeated counts[0], counts[1], ... times, in counts' dtype."""
     if counts.ndim != 1 or counts.dtype.kind not in "iu":
-        raise ValueError(f"repeat_interleave: called with only a tensor of counts, it needs a 1-D integer tensor, "
+        raise ShapeError(f"repeat_interleave: called with only a tensor of counts, it needs a 1-D integer tensor, "
                          f"got shape {counts.shape} and dtype {counts.dtype}; pass repeats= to repeat a tensor's "
                          "elements")
     host = np.asarray(counts.numpy())
     if (host < 0).any():
-        raise ValueError(f"repeat_interleave: counts must be >= 0, got {host.tolist()}")
+        raise ArgumentRangeError(f"repeat_interleave: counts must be >= 0, got {host.tolist()}; pass counts of "
+                                 f"copies, 0 or more")
     _check_output_size(output_size, int(host.sum()))
     positions = np.repeat(np.arange(host.shape[0], dtype=host.dtype), host)
     return Tensor(positions, device=counts.device)
@@ -370,8 +372,8 @@ def _repeated_positions(counts, output_size):
 
 def _check_output_size(output_size, size):
     if output_size is not None and output_size != size:
-        raise ValueError(f"repeat_interleave: output_size={output_size} but the result has {size} elements along "
-                         "the repeated dim; pass output_size={size} or leave it out")
+        raise ShapeError(f"repeat_interleave: output_size={output_size} but the result has {size} elements along "
+                         f"the repeated dim; pass output_size={size} or leave it out")
 
 
 def broadcast_to(input, size=None, *, shape=None):

@@ -11,7 +11,7 @@ from .indexing import on_device_of
 from .setitem import setitem
 from .shape import movedim, narrow, reshape
 from .unfold_view import UnfoldWindows
-from ..errors import DimRangeError, DtypeError, ShapeError
+from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError, SizeTypeError
 
 
 def _index(op, index, size, dim, shape):
@@ -82,8 +82,12 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     """A copy of `input` with input[..., start:end:step, ...] (along `dim`) replaced by `src`."""
     check_tensor("slice_scatter", input)
     d = normalize("slice_scatter", dim, input.ndim)
-    if not isinstance(step, numbers.Integral) or step <= 0:
-        raise ValueError(f"slice_scatter: step must be a positive int, got {step!r}")
+    if not isinstance(step, numbers.Integral) or isinstance(step, bool):
+        raise SizeTypeError(f"slice_scatter: step must be a positive int, got {type(step).__name__} {step!r}; pass "
+                            f"int(step)")
+    if step <= 0:
+        raise ArgumentRangeError(f"slice_scatter: step must be a positive int, got {step!r} (input shape "
+                                 f"{tuple(input.shape)}); PyTorch's slices do not step backwards: flip src instead")
     part = slice(start, end, step)
     expected = tuple(len(range(*part.indices(n))) if i == d else n for i, n in enumerate(input.shape))
     return _scatter_into("slice_scatter", input, src, (slice(None),) * d + (part,), expected,

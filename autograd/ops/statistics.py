@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from ..errors import (DtypeError, EmptyReductionError, IndexRangeError, ShapeError, SizeTypeError,
+from ..errors import (ArgumentRangeError, DtypeError, EmptyReductionError, IndexRangeError, ShapeError, SizeTypeError,
                       UnsupportedDtypeError)
 from ..bf16_dtype import is_bf16
 from ..dtypes import is_floating
@@ -131,16 +131,18 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise DtypeError(f"quantile: expects a float tensor, got {input.dtype}; convert it with .float()")
     if interpolation not in _INTERPOLATIONS:
-        raise ValueError(f"quantile: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
+        raise ArgumentRangeError(f"quantile: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
     scalar_q = not isinstance(q, Tensor)
     qs = np.asarray([q] if scalar_q else q.numpy(), dtype=np.float64)
     if qs.ndim > 1 or (not scalar_q and q.ndim > 1):
-        raise ValueError(f"quantile: q must be a number or a 0-d / 1-D tensor, got shape {qs.shape}")
+        raise ShapeError(f"quantile: q must be a number or a 0-d / 1-D tensor, got shape {qs.shape}; flatten it")
     if not scalar_q and q.dtype != input.dtype:
-        raise TypeError(f"quantile: q ({q.dtype}) must have input's dtype ({input.dtype})")
+        raise DtypeError(f"quantile: q ({q.dtype}) must have input's dtype ({input.dtype}); convert it with "
+                         f"q.to(input.dtype)")
     qs = qs.reshape(-1)
     if ((qs < 0) | (qs > 1) | np.isnan(qs)).any():
-        raise ValueError(f"quantile: q values must be in [0, 1], got {qs.tolist()}")
+        raise ArgumentRangeError(f"quantile: q values must be in [0, 1], got {qs.tolist()} (input shape "
+                                 f"{tuple(input.shape)}); pass fractions, e.g. 0.5 for the median, not percents")
     if dim is None:
         x, d = flatten(input), 0
     else:
