@@ -377,6 +377,14 @@ ACCEPTED = [
     ("combinations_r_0", "torch.combinations(torch.ones(3), r=0).shape"),
     ("logcumsumexp_float16", "torch.logcumsumexp(torch.tensor([1.0, 2.0], dtype=torch.float16), 0).float()"),
     ("logcumsumexp_complex", "torch.logcumsumexp(torch.tensor([1.0 + 1j, 2.0]), 0).abs()"),
+    ("pairwise_distance_negative_p", "torch.nn.functional.pairwise_distance(torch.tensor([[1.0, 2.0, 3.0]]), "
+                                     "torch.tensor([[0.0, 0.0, 1.0]]), p=-1)"),
+    ("pairwise_distance_p_0", "torch.nn.functional.pairwise_distance(torch.tensor([[1.0, 2.0]]), "
+                              "torch.tensor([[1.0, 0.0]]), p=0)"),
+    ("PairwiseDistance_negative_p", "torch.nn.PairwiseDistance(p=-1)(torch.tensor([[1.0, 2.0, 3.0]]), "
+                                    "torch.tensor([[2.0, 4.0, 6.0]]))"),
+    ("normalize_negative_p", "torch.nn.functional.normalize(torch.tensor([[1.0, 2.0, 3.0]]), p=-1)"),
+    ("normalize_p_0", "torch.nn.functional.normalize(torch.tensor([[1.0, 2.0, 3.0]]), p=0)"),
     ("repeat_interleave_output_size", "torch.repeat_interleave(torch.ones(2), torch.tensor([1, 2]), output_size=3)"),
     ("quantile_1d_q", "torch.quantile(torch.tensor([1.0, 2.0, 4.0]), torch.tensor([0.0, 0.5, 1.0]))"),
     ("diff_out", "o = torch.empty(0)\ntorch.diff(torch.tensor([1.0, 4.0, 9.0]), out=o)\no"),

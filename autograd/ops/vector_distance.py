@@ -90,8 +90,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         return autocast.run("pairwise_distance", pairwise_distance, x1, x2, p, eps, keepdim)
     x1, x2 = _integers_as_floats(x1, x2)
     shape = float_pair(x1, x2, "pairwise_distance", complex_ok=True)
-    if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
-        raise ValueError(f"pairwise_distance: p must be a positive number or math.inf, got {p!r}")
+    if not isinstance(p, numbers.Real):   # any real p, as PyTorch: 0 counts the differences, negative ones too
+        raise ValueError(f"pairwise_distance: p must be a real number (or math.inf), got {p!r}")
     return named(norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim), "NormBackward1")
 
 

@@ -1,5 +1,4 @@
 """Similarities and distances between vectors, and normalisation to unit norm (composites of existing ops)."""
-import math
 import numbers
 
 import autograd as ag
@@ -35,7 +34,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     if input.dtype.kind not in "fcV":   # 'V': bfloat16
         raise DtypeError(f"normalize: expects a float or complex tensor, got {input.dtype} (shape "
                          f"{tuple(input.shape)}); convert it with .float()")
-    if not isinstance(p, numbers.Real) or not (p > 0 or p == math.inf):
-        raise ValueError(f"normalize: p must be a positive number or math.inf, got {p!r}")
+    if not isinstance(p, numbers.Real):   # any real p, as PyTorch (0 and negative norms too)
+        raise ValueError(f"normalize: p must be a real number (or math.inf), got {p!r}")
     dim = _dim(dim, input.ndim, "normalize")
     return input / ag.clip(ag.norm(input, p, dim, True), eps, None)
