@@ -260,6 +260,7 @@ class Functional(Model):
 
     _convert_input_args = False   # as Keras's: no cast to the model's dtype, each layer casts its own inputs
     _locks_after_build = False   # as Keras's: a functional model may take new state after it is built
+    _is_functional_graph = True   # read by saving/functional_config, which model.py imports
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)

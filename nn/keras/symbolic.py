@@ -36,16 +36,6 @@ class KerasTensor:
     row_splits_dtype = property(lambda self: None, doc="None: not a ragged tensor.")
     record_history = True   # Keras's flag: layers called on this tensor record nodes (a functional graph)
 
-    def reshape(self, newshape):
-        """keras.ops.reshape of this tensor (a node of the graph, as Keras's method)."""
-        from . import ops
-        return ops.reshape(self, newshape)
-
-    def squeeze(self, axis=None):
-        """keras.ops.squeeze of this tensor (a node of the graph, as Keras's method)."""
-        from . import ops
-        return ops.squeeze(self, axis)
-
     @property
     def _keras_mask(self):
         """The symbolic boolean mask these values will carry (absent when they carry none), as Keras's."""

@@ -205,3 +205,12 @@ def _add_operators(ops):
     KerasTensor.__abs__ = lambda self: ops.abs(self)
     KerasTensor.__invert__ = lambda self: ops.logical_not(self)
     KerasTensor.__getitem__ = lambda self, key: Operation(get_item, "get_item")(self, key)
+
+    def reshape(self, newshape):
+        """keras.ops.reshape of this tensor (a node of the graph, as Keras's method)."""
+        return ops.reshape(self, newshape)
+
+    def squeeze(self, axis=None):
+        """keras.ops.squeeze of this tensor (a node of the graph, as Keras's method)."""
+        return ops.squeeze(self, axis)
+    KerasTensor.reshape, KerasTensor.squeeze = reshape, squeeze

@@ -56,8 +56,7 @@ def functional_config(model):
 
 
 def _is_functional(layer):
-    from ..model import Functional
-    return isinstance(layer, Functional)
+    return getattr(layer, "_is_functional_graph", False)
 
 
 def _node_indices(model):
