@@ -68,3 +68,38 @@ def pytorch_names(torch=None):
     return dict(base, np=np, DataLoader=data.DataLoader, TensorDataset=data.TensorDataset,
                 SequentialSampler=data.SequentialSampler, BatchSampler=data.BatchSampler,
                 random_split=data.random_split)
+
+
+def check_oracle_quietly(case):
+    """check_oracle against the installed PyTorch (skipped without it), its warnings silenced."""
+    import warnings
+    import pytest
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_oracle(case, pytorch_names(), pytorch_names(torch))
+
+
+def _as_floats(value):
+    """Nested lists of numbers as a float array, anything else as it is."""
+    import numpy as np
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return value
+
+
+def check_accepted(case, rtol):
+    """An accepted case (id, code): deepgrad runs the code as PyTorch does and its last line has PyTorch's value
+    (numbers within `rtol`, anything else equal); skipped without PyTorch."""
+    import warnings
+    import numpy as np
+    import pytest
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = (_as_floats(value_of(case[1], pytorch_names(lib))) for lib in (None, torch))
+    if isinstance(theirs, np.ndarray):
+        np.testing.assert_allclose(ours, theirs, rtol=rtol)
+    else:
+        assert ours == theirs
