@@ -129,6 +129,9 @@ def _layers():
         "UpsamplingBilinear2d": [case(size=(4, 9), inputs=IMG2)],
         "LocalResponseNorm": [case(3, inputs=[f(B, 4, 3, 3)]),
                               case(2, alpha=0.1, beta=0.5, k=2.0, inputs=[f(B, 4, 5)])],
+        # 4-D inputs only: both libraries refuse an unbatched (C, H, W) one
+        "CrossMapLRN2d": [case(3, inputs=[f(B, 4, 3, 3)], unbatched=False),
+                          case(4, alpha=0.1, beta=0.5, k=2.0, inputs=[f(B, 5, 2, 3)], unbatched=False)],
     }
 
 
