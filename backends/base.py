@@ -50,7 +50,29 @@ class _ScopedDevices(threading.local):
 scoped_devices = _ScopedDevices()
 
 
-class Backend(ABC):
+class DeviceIdentity:
+    """How a device object reads and scopes, from its `type`, `index` and `name`: torch.device's repr and str, and
+    `with device:` making it the default device of what is created inside (get_default_device reads the
+    innermost; child processes do not inherit it). Shared by Backend and registry's UnopenedDevice."""
+
+    __slots__ = ()
+
+    def __repr__(self):   # as torch.device's: device(type='cuda', index=1)
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+    def __str__(self):
+        return self.name
+
+    def __enter__(self):
+        scoped_devices.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        scoped_devices.pop()
+        return False
+
+
+class Backend(DeviceIdentity, ABC):
     """One device: an array module, transfers, random numbers and the named kernels."""
 
     #: device type: "cpu", "numba", "cuda"
@@ -62,13 +84,7 @@ class Backend(ABC):
         self.index = index
         self.name = self.type if index is None else f"{self.type}:{index}"
 
-    # ----- identity: a backend is also the user-visible device object --------------------------
-    def __repr__(self):   # as torch.device's: device(type='cuda', index=1)
-        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
-
-    def __str__(self):
-        return self.name
-
+    # ----- identity: a backend is also the user-visible device object (DeviceIdentity) ------------
     def __eq__(self, other):
         if isinstance(other, Backend):
             return self.name == other.name
@@ -78,16 +94,6 @@ class Backend(ABC):
 
     def __hash__(self):
         return hash(self.name)
-
-    def __enter__(self):
-        # `with ag.device('meta'):` makes this the default device of the tensors and modules created inside
-        # (backends.registry.get_default_device reads the innermost); child processes do not inherit it
-        scoped_devices.append(self)
-        return self
-
-    def __exit__(self, *exc):
-        scoped_devices.pop()
-        return False
 
     def __copy__(self):
         return self

@@ -5,23 +5,18 @@ are backends, which cannot exist without their library and hardware. An Unopened
 has the device's type, index, repr, str, equality and hash, and every use that needs the real device goes
 through registry.get_backend, which then raises the reason and the fix.
 """
-from .base import Backend, scoped_devices
+from .base import Backend, DeviceIdentity
 
 
-class UnopenedDevice:
-    """A known device type and index that cannot work here; compares and hashes as that device."""
+class UnopenedDevice(DeviceIdentity):
+    """A known device type and index that cannot work here; compares and hashes as that device, and `with` it
+    fails only when something is created inside, as torch's `with torch.device('cuda:5'):` does."""
 
     __slots__ = ("type", "index", "name")
 
     def __init__(self, kind, index):
         self.type, self.index = kind, index
         self.name = kind if index is None else f"{kind}:{index}"
-
-    def __repr__(self):
-        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
-
-    def __str__(self):
-        return self.name
 
     def __eq__(self, other):
         if isinstance(other, (UnopenedDevice, Backend)):
@@ -32,15 +27,6 @@ class UnopenedDevice:
 
     def __hash__(self):
         return hash(self.name)
-
-    def __enter__(self):
-        # as torch's `with torch.device('cuda:5'):`, which fails only when something is created inside
-        scoped_devices.append(self)
-        return self
-
-    def __exit__(self, *exc):
-        scoped_devices.pop()
-        return False
 
     def __reduce__(self):
         # unpickled where the device works, it still names it: get_backend opens it at first use
