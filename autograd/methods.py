@@ -291,7 +291,6 @@ _BINDINGS = {
     "eq": E.eq, "ne": E.ne, "lt": E.lt, "le": E.le, "gt": E.gt, "ge": E.ge,
     "logical_and": E.logical_and, "logical_or": E.logical_or, "logical_not": E.logical_not,
     "logical_xor": E.logical_xor,
-    "equal": lambda self, other: self.shape == other.shape and bool(E.eq(self, other).all()),
     # reductions
     "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min, "amax": R.amax,
     "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "logsumexp": R.logsumexp, "prod": R.prod,
