@@ -4,6 +4,8 @@ interpolation of a fast iterate and its running average), with Keras's defaults 
 import math
 import re
 
+from autograd import arrays
+
 from .optimizer_base import Optimizer
 
 
