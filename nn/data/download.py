@@ -38,14 +38,18 @@ def cache_dir():
 
 def sha256_file(path):
     """Hex SHA-256 digest of a file's contents."""
-    digest = hashlib.sha256()
+    return _hash_file(path, "sha256")
+
+
+def _hash_file(path, algorithm):
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def download(urls, sha256=None, filename=None, root=None, retries=3, timeout=60, progress=True):
+def download(urls, sha256=None, filename=None, root=None, retries=3, timeout=60, progress=True, md5=None):
     """Return the path of the verified file `root/filename`, downloading it if needed.
 
     `urls` is one URL or a list of mirrors tried in order when one cannot be reached. An existing
@@ -54,39 +58,45 @@ def download(urls, sha256=None, filename=None, root=None, retries=3, timeout=60,
     `progress` shows a tqdm bar when tqdm is installed. Concurrent calls for the same file (threads or
     processes) are safe: one downloads, the others wait for it and return the same file.
     Raises `ChecksumError` (deleting the bad bytes) if the digest differs from `sha256`;
-    `sha256=None` skips verification (an existing file at `root/filename` is then returned as it is).
+    `sha256=None` skips verification (an existing file at `root/filename` is then returned as it is);
+    `md5` verifies with MD5 instead, for files whose publisher pins only that (ChecksumError alike).
     """
     urls = [urls] if isinstance(urls, str) else list(urls)
-    sha256 = _checked_digest(sha256)
+    expected = expected_digest(sha256, md5)
     final = Path(root if root is not None else cache_dir()) / (filename or _name_from_url(urls[0]))
-    if _is_ready(final, sha256):
+    if file_has_digest(final, expected):
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(final.with_name(final.name + ".lock")):
-        if _is_ready(final, sha256):  # another thread or process finished it while we waited
+        if file_has_digest(final, expected):  # another thread or process finished it while we waited
             return final
         if final.exists():
             final.unlink()  # corrupted or from another version: never trusted, fetched again
-        return _download_locked(urls, sha256, final, retries, timeout, progress)
+        return _download_locked(urls, expected, final, retries, timeout, progress)
 
 
-def _checked_digest(sha256):
-    if sha256 is None:
+def expected_digest(sha256, md5=None):
+    """The expected digest as (algorithm, lowercase hex), or None when nothing is to be verified."""
+    if sha256 is not None and md5 is not None:
+        raise ValueError("download: pass sha256 or md5, not both")
+    algorithm, digest, digits = ("md5", md5, 32) if md5 is not None else ("sha256", sha256, 64)
+    if digest is None:
         return None
-    if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-f]{64}", sha256.lower()):
-        raise ValueError(f"download: sha256 must be 64 hex digits (or None to skip verification), got {sha256!r}")
-    return sha256.lower()
+    if not isinstance(digest, str) or not re.fullmatch(f"[0-9a-f]{{{digits}}}", digest.lower()):
+        raise ValueError(f"download: {algorithm} must be {digits} hex digits (or None to skip verification), "
+                         f"got {digest!r}")
+    return algorithm, digest.lower()
 
 
-def _is_ready(final, sha256):
-    """True when `final` exists and (when a digest is given) has it."""
+def file_has_digest(path, expected):
+    """True when the file at `path` exists and, when `expected` = (algorithm, hex) is given, has that digest."""
     try:
-        return final.exists() and (sha256 is None or sha256_file(final) == sha256)
+        return Path(path).exists() and (expected is None or _hash_file(path, expected[0]) == expected[1])
     except FileNotFoundError:  # removed by a download that found it corrupted
         return False
 
 
-def _download_locked(urls, sha256, final, retries, timeout, progress):
+def _download_locked(urls, expected, final, retries, timeout, progress):
     part = final.with_name(final.name + ".part")
     failures = []
     for url in urls:
@@ -95,7 +105,7 @@ def _download_locked(urls, sha256, final, retries, timeout, progress):
         except DownloadError as exc:
             failures.append(f"  {url}: {exc}")
             continue
-        _verify_and_publish(url, part, final, sha256)
+        _verify_and_publish(url, part, final, expected)
         return final
     raise DownloadError(f"could not download {final.name}; every mirror failed:\n" + "\n".join(failures)
                         + f"\nA partial file, if any, is kept at {part} and resumed next time.")
@@ -174,11 +184,11 @@ def _range_start(response):
     return int(match.group(1)) if match else None
 
 
-def _verify_and_publish(url, part, final, sha256):
-    actual = sha256_file(part) if sha256 is not None else None
-    if actual != sha256:
+def _verify_and_publish(url, part, final, expected):
+    actual = _hash_file(part, expected[0]) if expected is not None else None
+    if expected is not None and actual != expected[1]:
         part.unlink()
-        raise ChecksumError(f"checksum mismatch for {final.name} from {url}: expected sha256 {sha256}, "
+        raise ChecksumError(f"checksum mismatch for {final.name} from {url}: expected {expected[0]} {expected[1]}, "
                             f"got {actual}. The download was deleted; try again, and if it persists "
                             f"the mirror serves a different file.")
     os.replace(part, final)

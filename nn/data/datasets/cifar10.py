@@ -7,8 +7,6 @@ from ..download import cache_dir
 from .base import ArrayDataset, dataset_file
 from .tar_members import read_members
 
-RECORD = 1 + 3 * 32 * 32  # one label byte, then the red, green and blue 32x32 planes
-
 
 class CIFAR10(ArrayDataset):
     """Tiny colour images: `data` uint8 (N, 3, 32, 32) (NCHW), `targets` int64 (N,) indexing
@@ -43,11 +41,22 @@ class CIFAR10(ArrayDataset):
 
 def parse_batch(blob, where, num_classes):
     """Split one binary batch into images uint8 (N, 3, 32, 32) and labels int64 (N,)."""
-    if len(blob) % RECORD:
-        raise ValueError(f"{where} is {len(blob)} bytes, not a whole number of {RECORD}-byte "
+    images, (labels,) = parse_records(blob, where, (num_classes,))
+    return images, labels
+
+
+def parse_records(blob, where, label_counts):
+    """Split binary CIFAR records (one leading label byte per entry of `label_counts`, then the three
+    32x32 planes) into images uint8 (N, 3, 32, 32) and a list of int64 (N,) label arrays."""
+    record = len(label_counts) + 3 * 32 * 32
+    if len(blob) % record:
+        raise ValueError(f"{where} is {len(blob)} bytes, not a whole number of {record}-byte "
                          f"records; the archive is truncated or corrupt")
-    records = np.frombuffer(blob, np.uint8).reshape(-1, RECORD)
-    labels = records[:, 0].astype(np.int64)
-    if labels.size and labels.max() >= num_classes:
-        raise ValueError(f"{where} has label {labels.max()}; expected 0-{num_classes - 1}")
-    return records[:, 1:].reshape(-1, 3, 32, 32).copy(), labels
+    records = np.frombuffer(blob, np.uint8).reshape(-1, record)
+    labels = []
+    for column, count in enumerate(label_counts):
+        values = records[:, column].astype(np.int64)
+        if values.size and values.max() >= count:
+            raise ValueError(f"{where} has label {values.max()}; expected 0-{count - 1}")
+        labels.append(values)
+    return records[:, len(label_counts):].reshape(-1, 3, 32, 32).copy(), labels
