@@ -17,7 +17,7 @@ from backends import get_default_device, is_device, set_default_device
 from backends.threads import get_num_threads, set_num_threads
 
 from .dtypes import (bool_, complex64, complex128, float16, float32, float64, get_default_dtype, int8, int16, int32,
-                     int64, set_default_dtype, uint8)
+                     int64, set_default_dtype, uint8, uint16, uint32, uint64)
 from .capture import CaptureError
 from .errors import AnomalyError, ArgumentError, DtypeError, GraphError, IndexRangeError, OutOfMemoryError, ShapeError
 from .function import Function

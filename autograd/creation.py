@@ -7,7 +7,7 @@ import numpy as np
 import backends
 from backends.torch_stream import draw_dtype, memory_order
 
-from . import capture, half_forms, type_objects
+from . import capture, half_forms, type_objects, unsigned_limits
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
@@ -270,6 +270,8 @@ def arange(start=None, stop=None, step=1, dtype=None, device=None, requires_grad
     elif dtype in (np.complex64, np.complex128):
         raise TypeError(f"arange: complex dtypes are not supported (got {np.dtype(dtype)}), as in PyTorch; make a real "
                         f"range and convert it with .to({np.dtype(dtype)})")
+    if np.dtype(dtype) in unsigned_limits.LIMITED:
+        raise unsigned_limits.refusal("arange_cpu", np.dtype(dtype))
     if step == 0:
         raise ShapeError(f"arange: step must be nonzero, got start={start}, end={stop}, step={step}")
     if (stop - start) * step < 0:   # NumPy would give an empty range: PyTorch refuses it

@@ -1,7 +1,7 @@
 """The dtypes deepgrad tensors use (NumPy's), and the promotion rules for Python scalars."""
 import numpy as np
 
-from . import complex_forms, half_forms
+from . import complex_forms, half_forms, unsigned_limits
 from .bf16_dtype import bfloat16_dtype, is_bf16, names_bf16
 
 # np.dtype objects, the kind a tensor's .dtype holds, so that `x.dtype in {ag.float32}`, dict keys and
@@ -14,6 +14,10 @@ int16 = np.dtype(np.int16)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 uint8 = np.dtype(np.uint8)
+#: PyTorch's "limited support" unsigned dtypes: made, copied, indexed, multiplied, summed; most other ops refuse them
+uint16 = np.dtype(np.uint16)
+uint32 = np.dtype(np.uint32)
+uint64 = np.dtype(np.uint64)
 bool_ = np.dtype(np.bool_)
 complex64 = np.dtype(np.complex64)
 complex128 = np.dtype(np.complex128)
@@ -113,7 +117,9 @@ def check_supported(op, dtype):
         raise UnsupportedDataError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
                                    "floating-point or complex values. Convert it first, e.g. np.asarray(data, "
                                    "dtype=np.float32)")
-    if dtype is half_forms.F16:
+    if dtype.kind == "u" and dtype.itemsize > 1:
+        unsigned_limits.note(dtype)   # ops start refusing what PyTorch refuses on uint16/32/64 (unsigned_limits.py)
+    elif dtype is half_forms.F16:
         half_forms.note_half(dtype)   # ops start computing float16 arrays in float32 (autograd/half_forms.py)
     elif dtype.kind == "c":
         if dtype not in _COMPLEX:
@@ -169,6 +175,9 @@ def promoted(a, b):
     float16, unlike NumPy), bool loses to anything, ints widen as NumPy's do."""
     if a == b:
         return a
+    if (a in unsigned_limits.LIMITED or b in unsigned_limits.LIMITED) and not (
+            promotion_kind(a) == "f" or promotion_kind(b) == "f"):
+        raise unsigned_limits.promotion_error(a, b)   # PyTorch promotes uint16/32/64 with floats only
     ca, cb = PROMOTION_CATEGORY[promotion_kind(a)], PROMOTION_CATEGORY[promotion_kind(b)]
     if ca != cb:
         high, low = (a, b) if ca > cb else (b, a)

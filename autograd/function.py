@@ -15,6 +15,7 @@ from backends import DeviceError
 from . import autocast_state as autocast
 from . import half_forms
 from . import complex_forms
+from . import unsigned_limits
 from . import profile_state as profiling
 from .capture import state as capture
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
@@ -102,6 +103,8 @@ class Function:
         op = cls   # the op as called: arguments moved to one device run through it again
         if complex_forms.active:   # complex tensors exist: pick this op's complex form, or refuse them
             cls = complex_forms.form_for(cls, args)
+        if unsigned_limits.active:   # uint16/32/64 tensors exist: refuse the ops PyTorch has no kernel for
+            unsigned_limits.check(cls, args, kwargs)
         if autocast.active:   # some thread autocasts: cast the inputs by this op's policy (autograd/amp)
             args = autocast.cast_inputs(cls, args)
         if half_forms.active:   # bfloat16/float16 tensors exist: compute them in float32 (autograd/half_forms.py)

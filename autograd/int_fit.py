@@ -23,6 +23,9 @@ def fitted(value, dtype, op):
     value = int(value)
     if info.min <= value <= info.max:
         return value
+    if dtype == np.uint64 and value < 0:   # PyTorch reads the int as a C uint64 here, which takes no sign
+        raise IntOverflowError(f"{op}: the negative value {value} cannot be stored in a uint64 tensor (PyTorch: "
+                               "\"can't convert negative int to unsigned\"); use int64, or add 2**64 yourself")
     if dtype.kind == "u" and -int(info.max) <= value < 0:
         return value + int(info.max) + 1
     lowest = -int(info.max) if dtype.kind == "u" else int(info.min)

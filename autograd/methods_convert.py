@@ -20,7 +20,7 @@ from .tensor import Tensor
 # PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
                "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-               "bool": "BoolTensor"}
+               "bool": "BoolTensor", "uint16": "UInt16Tensor", "uint32": "UInt32Tensor", "uint64": "UInt64Tensor"}
 _BY_TYPE_NAME = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 _TYPE_NAMES["bfloat16"] = "BFloat16Tensor"   # a name only: its dtype needs ml_dtypes (type_ looks it up)
 

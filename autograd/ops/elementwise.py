@@ -7,7 +7,7 @@ import numpy as np
 from .. import type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
-from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating
+from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating, promoted
 from ..errors import DtypeError, IntegerDivisionError, not_a_tensor
 from ..function import Function, named
 from ..int_fit import fitted
@@ -346,6 +346,8 @@ def _promote_slow(a, b, op):
             raise _bool_subtraction()
         if da is not db and da != db:
             if da.kind == "c" or db.kind == "c":
+                if da.kind == "u" or db.kind == "u":
+                    promoted(da, db)   # uint16/32/64 with complex: refused, as in PyTorch
                 return _complex_pair(a, b)
             fa, fb = is_floating(da), is_floating(db)
             if fa and not fb:
@@ -353,7 +355,7 @@ def _promote_slow(a, b, op):
             elif fb and not fa:
                 a = a.astype(db)
             elif fa == fb:   # same category: a 0-d tensor beside a dimensioned one takes its dtype (PyTorch)
-                wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else np.promote_types(da, db)
+                wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else promoted(da, db)
                 if fa or wide.kind in "iu":   # the converted float keeps its gradient's dtype (cast in the graph)
                     a, b = a.astype(wide), b.astype(wide)
         return a, b

@@ -7,7 +7,7 @@ import numpy as np
 from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
-from .. import autocast_state as autocast
+from .. import autocast_state as autocast, unsigned_limits
 from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
@@ -50,6 +50,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j][k] = input[i][index[i][j][k]][k] for dim 1 (and likewise for other dims); index may be
     smaller than input outside `dim`."""
     check_tensor("gather", input)
+    unsigned_limits.refuse("scatter_gather_tensor_cpu", input)
     d = normalize("gather", dim, input.ndim)
     idx = _index_array("gather", index, input._device)
     # an index tensor stays one (not its int64 copy or a reshaped view): a jit replay reads its new values
@@ -184,6 +185,7 @@ def scatter_add(input, dim, index, src):
 def index_select(input, dim, index):
     """The entries of `input` at the 1-D `index` along `dim`."""
     check_tensor("index_select", input)
+    unsigned_limits.refuse("index_select", input)
     d = normalize("index_select", dim, input.ndim)
     idx = _index_array("index_select", index, input._device)
     if idx.ndim > 1:
@@ -207,6 +209,7 @@ def _complex_value(op, input, value):
 def masked_fill(input, mask, value):
     """A copy of `input` with `value` where the bool `mask` (broadcastable) is True."""
     check_tensor("masked_fill", input)
+    unsigned_limits.refuse("masked_fill", input)
     m = mask if isinstance(mask, Tensor) else Tensor(mask, device=input.device)
     if m.dtype != np.bool_:
         raise DtypeError(f"masked_fill: mask must be a bool tensor, got {m.dtype}; compare first, e.g. x > 0")

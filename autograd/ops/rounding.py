@@ -7,7 +7,7 @@ from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..errors import ArgumentRangeError, ComplexUnsupportedError
 from ..function import Function, named
-from .. import autocast_state as autocast
+from .. import autocast_state as autocast, unsigned_limits
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
 from .elementwise import _promote, clip, div, log, mul, sqrt
@@ -133,6 +133,7 @@ def square(input):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("square", square, input)
     check_tensor("square", input)
+    unsigned_limits.refuse("pow", input)
     if input.dtype.kind == "b":   # PyTorch squares bools as int64
         input = input.astype("int64")
     return named(mul(input, input), "PowBackward0")

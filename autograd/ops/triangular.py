@@ -1,6 +1,7 @@
 """The lower and upper triangles of matrices (tril, triu): the input with the rest set to zero."""
 import numpy as np
 
+from .. import unsigned_limits
 from ..function import named
 from .dims import check_tensor
 from .elementwise import where
@@ -9,6 +10,7 @@ from ..errors import ShapeError
 
 def _triangle(op, input, diagonal, lower):
     check_tensor(op, input)
+    unsigned_limits.refuse(op, input)
     if input.ndim < 2:
         raise ShapeError(f"{op}: input must have at least 2 dims (a matrix or a batch of them), got shape "
                          f"{input.shape}")

