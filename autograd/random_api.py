@@ -1,7 +1,6 @@
 """PyTorch's global random functions beyond the factories: `normal`, `poisson`, `_standard_gamma`,
 `_sample_dirichlet`, and the seed and state of the global
 stream (`initial_seed`, `seed`, `get_rng_state`, `set_rng_state`)."""
-import json
 import numbers
 
 import numpy as np
@@ -15,7 +14,7 @@ from .dtypes import get_default_dtype
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
 from .ops.normal import Normal
-from .random_generator import check_generator, host_stream
+from .random_generator import check_generator, host_state, host_stream, set_host_state
 from .tensor import Tensor
 
 
@@ -79,20 +78,14 @@ def seed():
 
 
 def get_rng_state():
-    """The position of the host devices' generators, as a uint8 tensor for set_rng_state."""
-    text = json.dumps(backends.host_rng_states()).encode()
-    return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+    """The position of the host devices' generator, as the uint8 tensor of 5056 values torch.get_rng_state returns
+    (PyTorch's layout: a state saved by either library restores the other's stream)."""
+    return host_state()
 
 
 def set_rng_state(new_state):
-    """Continue the host devices' generators from a position taken by get_rng_state."""
-    data = np.asarray(new_state.numpy() if isinstance(new_state, Tensor) else new_state, dtype=np.uint8).tobytes()
-    try:
-        states = json.loads(data.decode())
-        backends.set_host_rng_states(states)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise ValueError("set_rng_state: the state must come from ag.get_rng_state() of deepgrad; this one "
-                         f"could not be read ({error})") from None
+    """Continue the host devices' generator from a position taken by get_rng_state (deepgrad's or PyTorch's)."""
+    set_host_state("set_rng_state", "ag.get_rng_state()", new_state)
 
 
 def _float_draws(op, input, generator, sampler):

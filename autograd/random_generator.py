@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 import backends
+from backends import torch_state_bytes
 from backends.torch_stream import TorchStream
 
 from .tensor import Tensor
@@ -46,19 +47,25 @@ class Generator:
         return self.numpy_generator.initial_seed
 
     def get_state(self):
-        """The stream's position, as a uint8 tensor that `set_state` accepts."""
-        text = json.dumps(self.numpy_generator.get_state()).encode()
-        return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+        """The stream's position, as the uint8 tensor of 5056 values torch.Generator.get_state returns (PyTorch's
+        layout: a state moves between the two libraries)."""
+        return state_tensor(self.numpy_generator.get_state())
 
     def set_state(self, state):
-        """Continue from a position saved by `get_state`; returns the generator."""
-        data = np.asarray(state, dtype=np.uint8).tobytes()
+        """Continue from a position saved by `get_state` (deepgrad's or PyTorch's); returns the generator."""
+        op, source = "Generator.set_state", "Generator.get_state()"
+        parsed = read_state(op, source, state)
         try:
-            self.numpy_generator.set_state(json.loads(data.decode()))
+            self.numpy_generator.set_state(parsed)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise ValueError("Generator.set_state: the state must come from Generator.get_state() of deepgrad; "
-                             f"this one could not be read ({error})") from None
+            raise _unreadable(op, source, error) from None
         return self
+
+    def clone_state(self):
+        """A new generator on the same device, at this one's position (they then draw the same numbers)."""
+        twin = Generator(self.device.name)
+        twin.numpy_generator.set_state(self.numpy_generator.get_state())
+        return twin
 
     def __repr__(self):
         return f"Generator(device={str(self.device)!r}, initial_seed={self.numpy_generator.initial_seed})"
@@ -94,24 +101,63 @@ class DefaultGenerator(Generator):
 
     def get_state(self):
         """The global generators' position, as a uint8 tensor (the same as ag.get_rng_state())."""
-        text = json.dumps(backends.host_rng_states()).encode()
-        return Tensor(np.frombuffer(text, dtype=np.uint8).copy(), device="cpu")
+        return host_state()
 
     def set_state(self, state):
         """Continue the global generators from a position saved by get_state (or ag.get_rng_state())."""
-        data = np.asarray(state.numpy() if isinstance(state, Tensor) else state, dtype=np.uint8).tobytes()
-        try:
-            backends.set_host_rng_states(json.loads(data.decode()))
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise ValueError("default_generator.set_state: the state must come from get_state() or "
-                             f"ag.get_rng_state() of deepgrad; this one could not be read ({error})") from None
+        set_host_state("default_generator.set_state", "get_state() or ag.get_rng_state()", state)
         return self
+
+    def clone_state(self):
+        """A new ag.Generator at the global stream's position."""
+        twin = Generator("cpu")
+        twin.numpy_generator.set_state(backends.host_rng_states()["cpu"])
+        return twin
 
     def __repr__(self):
         return "<ag.default_generator: the global generator>"
 
 
 default_generator = DefaultGenerator()
+
+
+def state_tensor(state):
+    """A TorchStream state dict as the uint8 tensor PyTorch's CPU generators hand out (5056 values)."""
+    return Tensor(torch_state_bytes.pack(state), device="cpu")
+
+
+def read_state(op, source, state):
+    """The TorchStream state dict of `state`: a uint8 tensor or array in PyTorch's layout (from `source`, or from
+    PyTorch), or the JSON form deepgrad used to hand out; ValueError naming `op` and `source` otherwise."""
+    data = np.asarray(state.numpy() if isinstance(state, Tensor) else state)
+    try:
+        if data.dtype != np.uint8 or data.ndim != 1:
+            raise ValueError(f"got a {data.dtype} array of shape {data.shape}, not a 1-d uint8 one")
+        if data[:1].tobytes() == b"{":      # a state saved by an earlier deepgrad
+            return json.loads(data.tobytes().decode())
+        return torch_state_bytes.unpack(data.tobytes())
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise _unreadable(op, source, error) from None
+
+
+def _unreadable(op, source, error):
+    return ValueError(f"{op}: the state must come from {source} (of deepgrad or PyTorch); this one could not be "
+                      f"read ({error})")
+
+
+def host_state():
+    """The host devices' generator position (they share PyTorch's one CPU stream) as a uint8 tensor."""
+    return state_tensor(backends.host_rng_states()["cpu"])
+
+
+def set_host_state(op, source, state):
+    """Move every host device's generator to `state` (see read_state)."""
+    parsed = read_state(op, source, state)    # (an earlier deepgrad's JSON form maps device names to states)
+    try:
+        backends.set_host_rng_states(parsed if "bit_generator" not in parsed else
+                                     {name: parsed for name in backends.host_rng_states()})
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise _unreadable(op, source, error) from None
 
 
 def check_generator(op, generator):

@@ -1,0 +1,48 @@
+"""Regressions for the differences from PyTorch that round 23 found while writing its programs
+(tests/test_pytorch_programs_round23.py). Each test runs the same code with PyTorch and with deepgrad and compares
+what they report."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from tests.helpers import require_torch
+
+
+# ----- random states in PyTorch's layout, and Generator.clone_state ------------------------------------------------
+
+@pytest.mark.parametrize("draws", [0, 3, 630])
+def test_rng_states_have_pytorchs_bytes_and_restore_either_librarys_stream(draws):
+    torch = require_torch()
+    for lib in (torch, ag):
+        lib.manual_seed(2024)
+        lib.rand(draws)
+        lib.randn(3, dtype=lib.float64)     # leaves a cached normal in the state
+    ours, theirs = ag.get_rng_state(), torch.get_rng_state()
+    assert ours.dtype == np.uint8 and tuple(ours.shape) == tuple(theirs.shape) == (5056,)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ag.manual_seed(0)
+    ag.set_rng_state(ag.tensor(theirs.numpy()))
+    np.testing.assert_array_equal(ag.randn(5).numpy(), torch.randn(5).numpy())
+    g, h = torch.Generator().manual_seed(8), ag.Generator().manual_seed(8)
+    np.testing.assert_array_equal(h.get_state().numpy(), g.get_state().numpy())
+    torch.rand(draws, generator=g)
+    h.set_state(ag.tensor(g.get_state().numpy()))
+    np.testing.assert_array_equal(ag.randint(0, 9, (6,), generator=h).numpy(), torch.randint(0, 9, (6,), generator=g))
+
+
+def test_a_state_of_the_wrong_size_names_the_op_and_the_expected_size():
+    with pytest.raises(ValueError, match=r"set_rng_state: the state must come from ag\.get_rng_state\(\).*5056"):
+        ag.set_rng_state(ag.zeros(100, dtype=ag.uint8))
+    with pytest.raises(ValueError, match="Generator.set_state.*uint8"):
+        ag.Generator().set_state(ag.zeros(5056))
+
+
+def test_generator_clone_state_continues_the_same_stream():
+    torch = require_torch()
+    g, h = torch.Generator().manual_seed(31), ag.Generator().manual_seed(31)
+    torch.randn(5, generator=g), ag.randn(5, generator=h)
+    g2, h2 = g.clone_state(), h.clone_state()
+    assert isinstance(h2, ag.Generator) and h2.initial_seed() == g2.initial_seed() == 31
+    for lib, a, b in ((torch, g, g2), (ag, h, h2)):
+        np.testing.assert_array_equal(np.asarray(lib.rand(4, generator=a)), np.asarray(lib.rand(4, generator=b)))
+    np.testing.assert_array_equal(ag.rand(4, generator=h2).numpy(), torch.rand(4, generator=g2).numpy())
