@@ -6,11 +6,14 @@ from .dtypes import get_default_dtype
 
 
 class finfo:
-    """Machine limits of a floating dtype (the default float dtype when none is given): bits, eps, max, min,
-    tiny (= smallest_normal) and resolution as Python floats, dtype as its name."""
+    """Machine limits of a floating dtype (the default float dtype when none is given; a complex dtype gives its
+    real part's, as PyTorch's): bits, eps, max, min, tiny (= smallest_normal) and resolution as Python floats,
+    dtype as its name."""
 
     def __init__(self, type=None):
         dtype = np.dtype(get_default_dtype() if type is None else type)
+        if dtype.kind == "c":
+            dtype = np.dtype(f"f{dtype.itemsize // 2}")
         if is_bf16(dtype):   # ml_dtypes' finfo knows it; NumPy's does not
             info = bfloat16_finfo()
         elif dtype.kind != "f":
@@ -28,15 +31,17 @@ class finfo:
 
 
 class iinfo:
-    """Machine limits of an integer (or bool) dtype: bits, max and min as Python ints, dtype as its name."""
+    """Machine limits of an integer dtype: bits, max and min as Python ints, dtype as its name."""
 
     def __init__(self, type):
         dtype = np.dtype(type)
-        if dtype.kind not in "iub":
+        if dtype.kind == "b":
+            raise TypeError("iinfo: bool is not supported (as in PyTorch); its limits are False and True")
+        if dtype.kind not in "iu":
             raise TypeError(f"iinfo: {dtype} is not an integer dtype; use finfo for floating-point dtypes")
-        info = np.iinfo(np.uint8 if dtype.kind == "b" else dtype)
-        self.bits, self.dtype = (8, "bool") if dtype.kind == "b" else (info.bits, dtype.name)
-        self.max, self.min = (1, 0) if dtype.kind == "b" else (int(info.max), int(info.min))
+        info = np.iinfo(dtype)
+        self.bits, self.dtype = info.bits, dtype.name
+        self.max, self.min = int(info.max), int(info.min)
 
     def __repr__(self):
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

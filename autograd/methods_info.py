@@ -4,6 +4,7 @@ H, mH, adjoint, angle, sgn), and the older spellings of ops (msort, fix, sum_to_
 import numpy as np
 
 from . import type_objects
+from .bf16_dtype import is_bf16
 from .creation import ones_like
 from .methods_inplace import inplace
 from .ops import complex_ops as CX
@@ -43,8 +44,8 @@ def get_device(self):
 
 
 def is_signed(self):
-    """True for dtypes that hold negative numbers (floats, complex and signed integers)."""
-    return self.dtype.kind in "fic"
+    """True for dtypes that hold negative numbers (floats, bfloat16 included, complex and signed integers)."""
+    return self.dtype.kind in "fic" or is_bf16(self.dtype)
 
 
 def is_same_size(self, other):

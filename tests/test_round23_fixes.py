@@ -46,3 +46,27 @@ def test_generator_clone_state_continues_the_same_stream():
     for lib, a, b in ((torch, g, g2), (ag, h, h2)):
         np.testing.assert_array_equal(np.asarray(lib.rand(4, generator=a)), np.asarray(lib.rand(4, generator=b)))
     np.testing.assert_array_equal(ag.rand(4, generator=h2).numpy(), torch.rand(4, generator=g2).numpy())
+
+
+# ----- dtype introspection ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["complex64", "complex128"])
+def test_finfo_of_a_complex_dtype_is_its_real_parts(name):
+    torch = require_torch()
+    ours, theirs = ag.finfo(getattr(ag, name)), torch.finfo(getattr(torch, name))
+    for field in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(ours, field) == getattr(theirs, field), field
+
+
+def test_iinfo_refuses_bool_as_pytorch_does():
+    torch = require_torch()
+    with pytest.raises(TypeError):
+        torch.iinfo(torch.bool)
+    with pytest.raises(TypeError, match="iinfo: bool is not supported"):
+        ag.iinfo(ag.bool)
+
+
+def test_bfloat16_tensors_are_signed():
+    torch = require_torch()
+    assert ag.ones(2, dtype=ag.bfloat16).is_signed() == torch.ones(2, dtype=torch.bfloat16).is_signed() is True
+    assert ag.is_signed(ag.ones(2, dtype=ag.bfloat16))
