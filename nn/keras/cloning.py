@@ -4,7 +4,7 @@ keeping its name) and, for a functional model, the graph is called again on the 
 from .layers.input_layer import Input
 from .model import Functional, Model
 from .sequential import Sequential
-from .symbolic import KerasTensor, flatten, map_structure
+from .symbolic import KerasTensor, flatten, flatten_sorted, map_structure
 
 
 def _from_config(layer):
@@ -35,7 +35,7 @@ def _clone_functional(model, input_tensors, clone_function, call_function):
             outputs = call_function(clones[id(layer)], *args, **kwargs)
         else:
             outputs = clones[id(layer)](*args, **kwargs)
-        for old, new in zip(flatten(node.outputs), flatten(outputs)):
+        for old, new in zip(flatten_sorted(node.outputs), flatten_sorted(outputs)):
             new_of[id(old)] = new
     inputs = map_structure(lambda t: new_of[id(t)], model._inputs_struct)
     outputs = map_structure(lambda t: new_of[id(t)], model._outputs_struct)

@@ -36,7 +36,7 @@ from ..training.modes import step_training
 from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec, check_positional
-from .symbolic import KerasTensor, Node, dtype_name, flatten, is_symbolic, map_structure
+from .symbolic import KerasTensor, Node, dtype_name, flatten, flatten_sorted, is_symbolic, map_sorted, map_structure
 from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
 
@@ -959,11 +959,12 @@ class Layer(Module):
             if all(m is not None for m in masks):   # the outputs carry a mask: later layers are probed with one
                 tensor.mask_shape = tuple(known([m.shape for m in masks]))
             return tensor
+        # as Keras: a symbolic call's dicts come back in sorted key order (its eager calls keep the layer's order)
         if len(results) == 1:
-            return map_structure(spec, results[0])
-        flat = [flatten(r) for r in results]
+            return map_sorted(spec, results[0])
+        flat = [flatten_sorted(r) for r in results]
         specs = iter([spec(*vals) for vals in zip(*flat)])
-        return map_structure(lambda _: next(specs), results[0])
+        return map_sorted(lambda _: next(specs), results[0])
 
     def compute_output_shape(self, input_shape):
         """The output shape for inputs of `input_shape` (batch axis None), found by running on zeros."""

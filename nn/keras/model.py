@@ -405,7 +405,7 @@ class Functional(Model):
                 # one a layer was called with when the graph was built (`base(x, training=False)` trains in fit)
                 kwargs["training"] = training
             out = node.layer(*map_structure(value, node.args), **kwargs)
-            for k, v in zip(flatten(node.outputs), flatten(out)):
+            for k, v in zip(flatten_sorted(node.outputs), flatten_sorted(out)):
                 values[id(k)] = v
         return map_sorted(value, self._outputs_struct)
 

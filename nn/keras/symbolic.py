@@ -97,11 +97,17 @@ def flatten_sorted(structure):
     return [structure]
 
 
+def _same_sequence(structure, items):
+    """A list or tuple of the same type as `structure` holding `items` (a namedtuple takes them as fields)."""
+    items = list(items)
+    return type(structure)(*items) if hasattr(structure, "_fields") else type(structure)(items)
+
+
 def map_sorted(fn, structure):
     """map_structure with every dict rebuilt in sorted key order, as keras.tree.map_structure returns them (a
     functional model's dict outputs come back so)."""
     if isinstance(structure, (list, tuple)):
-        return type(structure)(map_sorted(fn, item) for item in structure)
+        return _same_sequence(structure, (map_sorted(fn, item) for item in structure))
     if isinstance(structure, dict):
         return {key: map_sorted(fn, structure[key]) for key in sorted(structure)}
     return fn(structure)
@@ -126,7 +132,7 @@ def keyed_like(template, structure):
 def map_structure(fn, structure):
     """The same nesting of lists, tuples and dicts with fn applied to each leaf."""
     if isinstance(structure, (list, tuple)):
-        return type(structure)(map_structure(fn, item) for item in structure)
+        return _same_sequence(structure, (map_structure(fn, item) for item in structure))
     if isinstance(structure, dict):
         return {key: map_structure(fn, value) for key, value in structure.items()}
     return fn(structure)
