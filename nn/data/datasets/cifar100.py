@@ -1,7 +1,6 @@
 """CIFAR-100 from the official binary archive `cifar-100-binary.tar.gz` (never the pickled version)."""
 from pathlib import Path
 
-import numpy as np
 
 from ..download import cache_dir
 from .base import ArrayDataset, dataset_file
