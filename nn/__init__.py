@@ -60,6 +60,8 @@ _ag.func.stack_module_state = utils.stateless.stack_module_state
 from . import torch_forms as _torch_forms
 _torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embedding, ...
 from .module import Buffer
+from . import parameter
+from .uninitialized import UninitializedBuffer, UninitializedParameter
 from .layers.sync_batch_norm import SyncBatchNorm
 from .data_parallel import DataParallel
 from .layers.recurrent import RNNBase

@@ -53,6 +53,11 @@ class Buffer(Tensor):
         self.persistent = bool(persistent)
 
 
+def _lazy(t):
+    """True for a lazy layer's placeholder (nn.UninitializedParameter / UninitializedBuffer)."""
+    return getattr(type(t), "_uninitialized", False)
+
+
 def _as_host_array(value):
     """A value from a state_dict (Tensor, NumPy array, torch tensor, anything with .numpy() or __array__)."""
     if isinstance(value, (Tensor, np.ndarray)):
@@ -454,13 +459,15 @@ class Module(ModuleExtras, ModuleStateHooks):
                 continue
             with ag.no_grad():
                 for p in self.parameters():
+                    if _lazy(p):   # a placeholder: its layer makes it on the new device/dtype (_lazy_options)
+                        continue
                     moved = _moved(p, target, kinds)
                     arrays.replace(p, arrays.array(moved), moved.device)
                     if p.grad is not None:
                         p.grad = _moved(p.grad, target, kinds)
                 for m in self.modules():
                     for name, b in m._buffers.items():
-                        if b is not None:
+                        if b is not None and not _lazy(b):
                             m._buffers[name] = m.__dict__[name] = _moved(b, target, kinds)
         for m in self.modules():
             lazy = m.__dict__.get("_lazy_options")
@@ -509,8 +516,8 @@ class Module(ModuleExtras, ModuleStateHooks):
         if hasattr(out, "_metadata"):
             out._metadata[prefix[:-1]] = local_metadata
         for name, p in self._parameters.items():
-            if p is not None:
-                out[prefix + name] = p if keep_vars else p.detach()
+            if p is not None:   # a lazy layer's placeholder goes as it is (it has no values to detach), as in PyTorch
+                out[prefix + name] = p if keep_vars or _lazy(p) else p.detach()
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent:
                 out[prefix + name] = b if keep_vars or b.is_leaf and not b.requires_grad else b.detach()
@@ -571,6 +578,9 @@ class Module(ModuleExtras, ModuleStateHooks):
                                   f"(e.g. torch.tensor(value)) in the state dict.")
                 continue
             value = _as_host_array(state_dict[key])
+            if _lazy(target):   # a lazy layer's placeholder takes the checkpoint's shape (materialised below)
+                values[key] = value
+                continue
             if target.shape == () and tuple(value.shape) == (1,):
                 value = value.reshape(())   # PyTorch's allowance: a 0-d entry saved as one element loads as 0-d
             if tuple(value.shape) != target.shape:
@@ -599,6 +609,8 @@ class Module(ModuleExtras, ModuleStateHooks):
         with ag.no_grad():
             for key, value in values.items():
                 target = own[key]
+                if _lazy(target):
+                    target.materialize(tuple(value.shape), dtype=target.dtype)
                 if assign:
                     path, _, name = key.rpartition(".")
                     owner = self.get_submodule(path)

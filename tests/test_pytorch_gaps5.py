@@ -110,3 +110,89 @@ def test_wide_unsigned_values_out_of_range_as_torch():
 def test_uint8_is_not_limited_like_the_wide_unsigned_dtypes():
     t = ag.tensor([1, 2, 3], dtype=ag.uint8)
     assert (t + t).tolist() == [2, 4, 6] and t.max().item() == 3 and (t + ag.tensor([1, 1, 1])).dtype == ag.int64
+
+
+# ----- 2. nn.UninitializedParameter / UninitializedBuffer / nn.parameter.is_lazy --------------------------------
+def _lazy_pair(name, *args, **kwargs):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # PyTorch warns that lazy modules are experimental
+        return getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+
+
+@pytest.mark.parametrize("name,args,kwargs", [("LazyLinear", (3,), {}), ("LazyLinear", (3,), {"bias": False}),
+                                              ("LazyConv2d", (4, 3), {}), ("LazyConvTranspose1d", (2, 3), {}),
+                                              ("LazyBatchNorm1d", (), {}), ("LazyBatchNorm2d", (), {"affine": False}),
+                                              ("LazyInstanceNorm1d", (), {})])
+def test_lazy_modules_hold_uninitialized_placeholders_as_torch(name, args, kwargs):
+    ours, theirs = _lazy_pair(name, *args, **kwargs)
+    assert [(k, type(v).__name__) for k, v in ours.named_parameters()] == \
+        [(k, type(v).__name__) for k, v in theirs.named_parameters()]
+    assert [(k, type(v).__name__) for k, v in ours.named_buffers()] == \
+        [(k, type(v).__name__) for k, v in theirs.named_buffers()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [repr(v) for v in ours.state_dict().values() if nn.parameter.is_lazy(v)] == \
+        [repr(v) for v in theirs.state_dict().values() if torch.nn.parameter.is_lazy(v)]
+    for p in ours.parameters():
+        assert isinstance(p, nn.UninitializedParameter) and isinstance(p, nn.Parameter)
+        assert repr(p) == "<UninitializedParameter>" and p.requires_grad and p.dtype == ag.float32
+
+
+def test_lazy_placeholder_becomes_the_parameter_an_optimizer_holds():
+    ours, theirs = _lazy_pair("LazyLinear", 3)
+    held = ours.weight
+    opt = nn.optim.SGD(ours.parameters(), lr=0.1)
+    ours(ag.ones(2, 5)).sum().backward()
+    before = held.detach().clone()
+    opt.step()
+    theirs(torch.ones(2, 5))
+    assert type(ours) is nn.Linear and type(theirs) is torch.nn.Linear
+    assert ours.weight is held and type(held) is nn.Parameter and type(theirs.weight) is torch.nn.Parameter
+    assert not nn.parameter.is_lazy(held) and held.shape == (3, 5)
+    np.testing.assert_allclose(held.numpy(), before.numpy() - 0.1 * 2, rtol=1e-6)
+    bn, tbn = _lazy_pair("LazyBatchNorm1d")
+    mean = bn.running_mean
+    bn(ag.randn(4, 3))
+    tbn(torch.randn(4, 3))
+    assert bn.running_mean is mean and type(mean) is ag.Tensor and type(tbn.running_mean) is torch.Tensor
+
+
+def test_touching_an_uninitialized_parameter_raises_as_torch():
+    ours, theirs = _lazy_pair("LazyLinear", 3)
+    for touch in (lambda w: w + 1, lambda w: w.sum(), lambda w: w.numel(), lambda w: w.tolist(), lambda w: w.detach(),
+                  lambda w: w.numpy(), lambda w: w.dim(), lambda w: len(w), lambda w: w.requires_grad_(False)):
+        message = _raises_like(lambda: touch(ours.weight), lambda: touch(theirs.weight))
+        assert "uninitialized parameter" in message
+    message = _raises_like(lambda: ours.weight.shape, lambda: theirs.weight.shape)
+    assert "shape of an uninitialized parameter" in message
+    assert ours.weight.size() == theirs.weight.size() and ours.weight.ndim == theirs.weight.ndim
+    assert ours.weight.is_leaf and ours.weight.grad is None and ours.weight.data.shape == (0,)
+    _raises_like(lambda: nn.utils.spectral_norm(nn.LazyLinear(3)),
+                 lambda: torch.nn.utils.spectral_norm(torch.nn.LazyLinear(3)))
+
+
+def test_materialize_and_is_lazy_as_torch():
+    p, tp = nn.UninitializedParameter(), torch.nn.UninitializedParameter()
+    assert nn.parameter.is_lazy(p) and not nn.parameter.is_lazy(ag.zeros(1)) and not nn.parameter.is_lazy(nn.Parameter(ag.zeros(1)))
+    p.materialize((2, 3))
+    tp.materialize((2, 3))
+    assert type(p) is nn.Parameter and p.shape == tuple(tp.shape) and p.requires_grad == tp.requires_grad
+    q = nn.UninitializedParameter(requires_grad=False, dtype=ag.float64)
+    q.materialize(4, dtype=ag.float32)
+    assert q.dtype == ag.float32 and q.shape == (4,) and not q.requires_grad
+    b, tb = nn.UninitializedBuffer(), torch.nn.UninitializedBuffer()
+    assert repr(b) == repr(tb) and b.requires_grad == tb.requires_grad
+    b.materialize((2,))
+    tb.materialize((2,))
+    assert type(b) is ag.Tensor and type(tb) is torch.Tensor and b.shape == tuple(tb.shape)
+    assert isinstance(nn.parameter.UninitializedParameter(), nn.parameter.UninitializedTensorMixin)
+
+
+def test_load_state_dict_fills_a_lazy_module_as_torch():
+    ours, theirs = _lazy_pair("LazyLinear", 3)
+    ours.load_state_dict({"weight": ag.zeros(3, 4), "bias": ag.ones(3)})
+    theirs.load_state_dict({"weight": torch.zeros(3, 4), "bias": torch.ones(3)})
+    assert type(ours).__name__ == type(theirs).__name__ == "LazyLinear" and type(ours.weight) is nn.Parameter
+    out, tout = ours(ag.ones(2, 4)), theirs(torch.ones(2, 4))
+    assert type(ours) is nn.Linear and type(theirs) is torch.nn.Linear and repr(ours) == repr(theirs)
+    np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())

@@ -4,6 +4,7 @@ as the eager layer's, and the layer becomes that layer (as PyTorch's lazy module
 from autograd.ops.dims import check_tensor
 
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from ..uninitialized import UninitializedParameter
 from .lazy_mixin import LazyModuleMixin
 
 
@@ -14,7 +15,10 @@ class _LazyConv(LazyModuleMixin):
 
     def _start_lazy(self, bias, device, dtype):
         # built with in_channels=0 and no bias: no weight values are drawn until the first input
-        self.weight, self.in_channels = None, 0
+        self.in_channels = 0
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
         self._lazy_options = (bool(bias), device, dtype)
 
     def _in_channels(self, input):
@@ -31,8 +35,12 @@ class _LazyConv(LazyModuleMixin):
 
     def _materialise(self, input):
         bias, device, dtype = self._lazy_options
-        self.in_channels = self._in_channels(input)
-        self._make_parameters(bias, device, dtype)
+        if self.has_uninitialized_params():
+            self.in_channels = self._in_channels(input)
+            self._fill_placeholders(lambda: self._make_parameters(bias, device, dtype))
+        else:   # filled by load_state_dict: sized by it, as in PyTorch
+            shape = self.weight.shape
+            self.in_channels = shape[0] if self.transposed else shape[1] * self.groups
         del self._lazy_options
         object.__setattr__(self, "__class__", self.becomes)   # as PyTorch: once sized, an ordinary layer
 

@@ -3,6 +3,7 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from ..module import Module, Parameter
+from ..uninitialized import UninitializedParameter
 from .lazy_mixin import LazyModuleMixin
 from .linear import Linear
 
@@ -15,8 +16,11 @@ class LazyLinear(LazyModuleMixin, Linear):
         Module.__init__(self)
         self.in_features, self.out_features = 0, out_features
         self._lazy_options = (bool(bias), device, dtype)
-        self.register_parameter("weight", None)
-        self.register_parameter("bias", None)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
 
     def forward(self, input):
         check_tensor("LazyLinear", input)
@@ -24,14 +28,20 @@ class LazyLinear(LazyModuleMixin, Linear):
             raise ValueError(f"{self!r}: the first input must have a feature dimension (its last) to size the "
                              f"weight from, got a 0-d tensor; pass a (*, in_features) input")
         bias, device, dtype = self._lazy_options
-        self.in_features = input.shape[-1]
+        if self.has_uninitialized_params():
+            self.in_features = input.shape[-1]
+            self._fill_placeholders(lambda: self._build(bias, device, dtype))
+        else:   # filled by load_state_dict: sized by it, as in PyTorch
+            self.in_features = self.weight.shape[1]
+        del self._lazy_options
+        object.__setattr__(self, "__class__", Linear)   # as PyTorch: once sized, it is an ordinary Linear
+        return self.forward(input)
+
+    def _build(self, bias, device, dtype):
         self.weight = Parameter(ag.empty(self.out_features, self.in_features, dtype=dtype, device=device))
         if bias:
             self.bias = Parameter(ag.empty(self.out_features, dtype=dtype, device=device))
         self.reset_parameters()
-        del self._lazy_options
-        object.__setattr__(self, "__class__", Linear)   # as PyTorch: once sized, it is an ordinary Linear
-        return self.forward(input)
 
     def extra_repr(self):
         return f"in_features=0, out_features={self.out_features}, bias={self._lazy_options[0]}"

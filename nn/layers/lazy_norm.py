@@ -7,6 +7,7 @@ from autograd.ops.dims import check_tensor
 
 from ..module import Parameter
 from .instance_norm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from ..uninitialized import UninitializedBuffer, UninitializedParameter
 from .lazy_mixin import LazyModuleMixin
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
 
@@ -22,6 +23,13 @@ class _LazyNorm(LazyModuleMixin):
         self._lazy_options = (self.affine and bool(bias), device, dtype)
         for name in _SIZED:
             setattr(self, name, None)   # made with num_features once the first input shows it
+        if self.affine:
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+        if self.track_running_stats:
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
 
     def _channels(self, input):
         check_tensor(type(self).__name__, input)
@@ -35,7 +43,17 @@ class _LazyNorm(LazyModuleMixin):
 
     def forward(self, input):
         bias, device, dtype = self._lazy_options
-        n = self.num_features = self._channels(input)
+        if self.has_uninitialized_params() or not (self.affine or self.track_running_stats):
+            self.num_features = self._channels(input)
+            self._fill_placeholders(lambda: self._build(bias, device, dtype))
+        else:   # filled by load_state_dict: sized by it, as in PyTorch
+            self.num_features = (self.weight if self.affine else self.running_mean).shape[0]
+        del self._lazy_options
+        object.__setattr__(self, "__class__", self.becomes)   # as PyTorch: once sized, an ordinary layer
+        return self.forward(input)
+
+    def _build(self, bias, device, dtype):
+        n = self.num_features
         if self.affine:
             self.weight = Parameter(ag.ones(n, dtype=dtype, device=device))
             if bias:
@@ -43,9 +61,6 @@ class _LazyNorm(LazyModuleMixin):
         if self.track_running_stats:
             self.running_mean = ag.zeros(n, dtype=dtype, device=device)
             self.running_var = ag.ones(n, dtype=dtype, device=device)
-        del self._lazy_options
-        object.__setattr__(self, "__class__", self.becomes)   # as PyTorch: once sized, an ordinary layer
-        return self.forward(input)
 
 
 def _lazy_batch_norm(eager):

@@ -14,6 +14,7 @@ import autograd as ag
 from ..functional import normalize
 from ..layers.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..module import Parameter, _as_host_array
+from ..uninitialized import is_lazy
 
 
 class _MissingParameter(KeyError, ValueError):
@@ -99,6 +100,9 @@ class SpectralNorm:
             raise _MissingParameter(f"spectral_norm: {type(module).__name__} has no parameter named {name!r}; pass "
                                     f"name= one of {list(module._parameters)}")
         weight = module._parameters[name]
+        if is_lazy(weight):
+            raise ValueError("The module passed to `SpectralNorm` can't have uninitialized parameters. Make sure to "
+                             "run the dummy forward before applying spectral normalization (as in PyTorch)")
         if weight is None:
             raise ValueError(f"spectral_norm: `SpectralNorm` cannot be applied as parameter `{name}` is None; for a "
                              "lazy module run a dummy forward first so that its parameters exist")

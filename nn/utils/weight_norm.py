@@ -4,6 +4,7 @@ a magnitude `weight_g` and a direction `weight_v` (both Parameters), recomputed 
 import autograd as ag
 
 from ..module import Parameter
+from ..uninitialized import is_lazy
 
 
 def norm_except_dim(v, pow=2, dim=0):
@@ -45,6 +46,9 @@ def weight_norm(module, name="weight", dim=0):
     weight = getattr(module, name, None)
     if not isinstance(weight, Parameter):
         raise ValueError(f"weight_norm: {type(module).__name__} has no parameter named {name!r}")
+    if is_lazy(weight):
+        raise ValueError("The module passed to `WeightNorm` can't have uninitialized parameters. Make sure to run the "
+                         "dummy forward before applying weight normalization (as in PyTorch)")
     fn = WeightNorm(name, dim)
     with ag.no_grad():
         g = norm_except_dim(weight, 2, fn.dim)

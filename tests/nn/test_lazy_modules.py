@@ -8,6 +8,7 @@ import pytest
 
 import autograd as ag
 import nn
+from nn.parameter import is_lazy
 from tests.helpers import rand, torch
 
 CONVS = [
@@ -27,7 +28,8 @@ def test_lazy_conv_sizes_itself_then_is_the_eager_layer(device, name, args, kwar
         warnings.simplefilter("ignore")    # PyTorch warns that lazy modules are experimental
         theirs_lazy = getattr(torch.nn, name)(*args, **kwargs)
     ours = getattr(nn, name)(*args, **kwargs, device=device)
-    assert repr(ours) == repr(theirs_lazy) and ours.weight is None and list(ours.parameters()) == []
+    assert repr(ours) == repr(theirs_lazy) and is_lazy(ours.weight)
+    assert [type(p).__name__ for p in ours.parameters()] == [type(p).__name__ for p in theirs_lazy.parameters()]
     x = ag.tensor(rand(shape, np.float32, seed=2), device=device)
     ag.manual_seed(0)
     y = ours(x)
@@ -70,7 +72,9 @@ def test_lazy_norm_sizes_itself_then_is_the_eager_layer(device, name, kwargs, sh
     ours = getattr(nn, name)(**kwargs, device=device)
     if "Instance" in name:   # (our BatchNorm's repr has no bias= part, PyTorch's newer one does)
         assert repr(ours) == repr(theirs)
-    assert list(ours.parameters()) == [] and ours.running_mean is None
+    assert [type(p).__name__ for p in ours.parameters()] == [type(p).__name__ for p in theirs.parameters()]
+    assert [(k, type(b).__name__) for k, b in ours.named_buffers()] == \
+        [(k, type(b).__name__) for k, b in theirs.named_buffers()]
     x = rand(shape, np.float32, seed=4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # PyTorch's lazy instance norm without parameters stays at 0 features
