@@ -130,18 +130,83 @@ def _in_format(op, t, fmt, like=None):
     return _new(type_objects.arranged(t.device.xp, t._data, fmt), t.device, t.requires_grad)
 
 
+def _like(op, t, fmt, input):
+    """The new tensor `t` of a *_like factory laid out as PyTorch lays it out: as `fmt`, or, by default
+    (preserve_format), with `input`'s strides when `input` is dense, else with dense strides in `input`'s axis
+    order (a transposed, channels_last or sliced input gives a result laid out the same way)."""
+    if fmt is not None and fmt is not type_objects.preserve_format:
+        return _in_format(op, t, fmt, input)
+    a = input._data
+    strides = [s // a.itemsize for s in a.strides]
+    if not _dense(a):
+        strides = _dense_strides(a.shape, strides)
+    if a.ndim < 2 or a.size == 0 or strides == list(_row_major(a.shape)):
+        return t
+    xp = t.device.xp
+    array = xp.lib.stride_tricks.as_strided(xp.empty(max(t.size, 1), dtype=t.dtype), a.shape,
+                                            [s * t._data.itemsize for s in strides])
+    array[...] = t._data
+    return _new(array, t.device, t.requires_grad)
+
+
+def _row_major(shape):
+    stride = 1
+    out = []
+    for n in reversed(shape):
+        out.append(stride)
+        stride *= max(n, 1)
+    return reversed(out)
+
+
+def _dense(array):
+    """Whether `array`'s elements fill a block of memory with no gaps and no overlaps (in some axis order)."""
+    expected = array.itemsize
+    for d in sorted(range(array.ndim), key=lambda d: abs(array.strides[d])):
+        if array.shape[d] > 1:
+            if array.strides[d] != expected:
+                return False
+            expected *= array.shape[d]
+    return True
+
+
+def _dense_strides(shape, strides):
+    """Dense strides (in elements) that keep the axis order of `strides` (innermost: smallest stride; ties and
+    broadcast axes keep their place), as PyTorch lays out an empty_like of a tensor with gaps or overlaps."""
+    perm = list(range(len(shape)))[::-1]          # innermost first
+
+    def order(d0, d1):   # 1: d0 lies outside d1, -1: inside, 0: no telling
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        return -1 if s0 < s1 else 1 if s0 > s1 else (1 if shape[d0] > shape[d1] else 0)
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = order(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    out, stride = [0] * len(shape), 1
+    for d in perm:
+        out[d] = stride
+        stride *= shape[d] if shape[d] > 1 else 1
+    return out
+
+
 def zeros_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("zeros_like", input)
     t = zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
-    return _in_format("zeros_like", t, memory_format, input)
+    return _like("zeros_like", t, memory_format, input)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Ones with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("ones_like", input)
     t = ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
-    return _in_format("ones_like", t, memory_format, input)
+    return _like("ones_like", t, memory_format, input)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *, memory_format=None):
@@ -149,14 +214,14 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *
     check_tensor("full_like", input)
     t = full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
              requires_grad=requires_grad)
-    return _in_format("full_like", t, memory_format, input)
+    return _like("full_like", t, memory_format, input)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("empty_like", input)
     t = empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
-    return _in_format("empty_like", t, memory_format, input)
+    return _like("empty_like", t, memory_format, input)
 
 
 def _float_like(op, input, dtype):

@@ -16,7 +16,7 @@ from tests.test_pytorch_programs_round22 import ROUND22_IMPORTS
 #: the import lines these programs use, mapped the same way as the earlier rounds' (torch. -> autograd.)
 ROUND23_IMPORTS = ROUND22_IMPORTS
 
-FLOAT32_PROGRAMS = ["torch_data_sampler_collate_depth", "torch_rng_state_replay"]
+FLOAT32_PROGRAMS = ["torch_data_sampler_collate_depth", "torch_rng_state_replay", "torch_tensor_metadata_layout"]
 FLOAT64_PROGRAMS = ["torch_linalg_factor_corners", "torch_classical_solvers", "torch_dtype_introspection_defaults"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks) or exponential_ (multinomial,

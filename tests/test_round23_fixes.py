@@ -70,3 +70,33 @@ def test_bfloat16_tensors_are_signed():
     torch = require_torch()
     assert ag.ones(2, dtype=ag.bfloat16).is_signed() == torch.ones(2, dtype=torch.bfloat16).is_signed() is True
     assert ag.is_signed(ag.ones(2, dtype=ag.bfloat16))
+
+
+# ----- *_like factories keep their input's layout (preserve_format by default) --------------------------------------
+
+LAYOUTS = {
+    "channels_last": lambda L, x: x.contiguous(memory_format=L.channels_last),
+    "transposed": lambda L, x: x.transpose(2, 3),
+    "permuted": lambda L, x: x.permute(3, 1, 0, 2),
+    "sliced channels_last": lambda L, x: x.contiguous(memory_format=L.channels_last)[:, :, 1:3],
+    "transposed with a step": lambda L, x: x.transpose(1, 3)[:, ::2],
+    "size-1 axis": lambda L, x: x[:, :1].transpose(0, 3),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("factory", ["zeros_like", "ones_like", "empty_like", "full_like", "float64 zeros_like"])
+def test_like_factories_lay_out_their_result_as_pytorchs(layout, factory):
+    torch = require_torch()
+    make = {"full_like": lambda L, x: L.full_like(x, 2.5),
+            "float64 zeros_like": lambda L, x: L.zeros_like(x, dtype=L.float64)}.get(
+        factory, lambda L, x: getattr(L, factory)(x))
+    data = np.arange(120, dtype=np.float32).reshape(2, 3, 4, 5)
+    ours = make(ag, LAYOUTS[layout](ag, ag.tensor(data)))
+    theirs = make(torch, LAYOUTS[layout](torch, torch.tensor(data)))
+    assert ours.stride() == theirs.stride() and tuple(ours.shape) == tuple(theirs.shape)
+    if factory != "empty_like":
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    contiguous = make(ag, LAYOUTS[layout](ag, ag.tensor(data))).contiguous()
+    assert ag.zeros_like(ag.tensor(data).transpose(0, 1), memory_format=ag.contiguous_format).is_contiguous()
+    assert contiguous.is_contiguous()
