@@ -177,7 +177,7 @@ class Sequential(Model):
         model = cls(**config)
         for entry in entries:
             if entry["class_name"] == "InputLayer":
-                settings = {k: v for k, v in entry["config"].items() if k not in ("name", "sparse", "ragged", "optional")}
+                settings = {k: v for k, v in entry["config"].items() if k not in ("sparse", "ragged", "optional")}
                 model.add(InputLayer(**settings))
             elif "module" in entry or "registered_name" in entry:
                 model.add(deserialize_keras_object(entry, custom_objects))
