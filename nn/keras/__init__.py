@@ -17,6 +17,7 @@ from . import (activations, backend, callbacks, config, constraints, datasets, i
 from .dtype_policy import DTypePolicy
 from . import dtype_policies, mixed_precision, quantizers, tree  # noqa: E402 (after the modules they use)
 from . import preprocessing
+from . import distillation  # noqa: E402 (a Model subclass)
 from .initializers import Initializer
 from .input_spec import InputSpec
 from .layer import Layer
@@ -40,4 +41,5 @@ _install_symbolic_ops(ops, _ops_image)   # keras.ops (and ops.image) on KerasTen
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor", "layers", "models", "optimizers",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
-           "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers"]
+           "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
+           "distillation"]
