@@ -383,7 +383,16 @@ def test_a_reuters_file_with_code_in_its_pickle_is_refused_and_nothing_runs(cach
     assert target.exists()
 
 
+def self_containing_item():
+    item = [1]
+    item.append(item)
+    array = np.empty(1, dtype=object)
+    array[0] = item
+    return pickle.dumps(array, protocol=3)
+
+
 @pytest.mark.parametrize("blob, message", [
+    (self_containing_item(), "nested too deeply \\(or contains itself\\)"),
     (pickle.dumps(np.arange(3), protocol=3), "only object arrays are read from a pickle"),
     (pickle.dumps([1, 2], protocol=3), "the pickle does not hold a NumPy array"),
     (pickle.dumps(np.array([[1]], dtype=object), protocol=3)[:40], "ends early"),

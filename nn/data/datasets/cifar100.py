@@ -1,7 +1,6 @@
 """CIFAR-100 from the official binary archive `cifar-100-binary.tar.gz` (never the pickled version)."""
 from pathlib import Path
 
-
 from ..download import cache_dir
 from .base import ArrayDataset, dataset_file
 from .cifar10 import parse_records

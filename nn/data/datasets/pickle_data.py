@@ -51,12 +51,18 @@ def _as_object_array(value, where):
     if not (isinstance(dtype, _Call) and dtype.name == "numpy.dtype" and dtype_name in ("O4", "O8")):
         raise ValueError(f"{where}: only object arrays are read from a pickle (numeric arrays load without one); "
                          f"found dtype {dtype_name!r}")
-    if not isinstance(items, list) or len(items) != int(np.prod(shape)):
-        raise ValueError(f"{where}: the pickled array of shape {tuple(shape)} does not list its "
-                         f"{int(np.prod(shape))} items")
-    array = np.empty(len(items), dtype=object)
-    for k, item in enumerate(items):
-        array[k] = _plain(item, where)
+    if not (isinstance(shape, tuple) and all(type(n) is int and n >= 0 for n in shape)):
+        raise ValueError(f"{where}: the pickled array's shape {shape!r} is not a tuple of sizes")
+    count = int(np.prod(shape, dtype=np.int64))
+    if not isinstance(items, list) or len(items) != count:
+        raise ValueError(f"{where}: the pickled array of shape {shape} does not list its {count} items")
+    array = np.empty(count, dtype=object)
+    try:
+        for k, item in enumerate(items):
+            array[k] = _plain(item, where)
+    except RecursionError:  # nested without end, or a list that contains itself
+        raise ValueError(f"{where}: an array item is nested too deeply (or contains itself); "
+                         f"refusing to read it") from None
     return array.reshape(shape)
 
 
