@@ -57,6 +57,12 @@ class IndexRangeError(IndexError, RuntimeError):
     raises for it in gather, scatter and embedding_bag."""
 
 
+class IndexDtypeError(DtypeError, IndexError):
+    """An index tensor of a dtype the op does not take where PyTorch raises IndexError for it (index_fill with an
+    int32 or float index, x[int8 index]): a DtypeError (a TypeError and a RuntimeError, as deepgrad raised before)
+    and an IndexError, as PyTorch's."""
+
+
 class EmptyReductionError(ShapeError, IndexError):
     """A max / min / argmax-like reduction over an empty dim, which has no value: a ShapeError (a ValueError and a
     RuntimeError, as deepgrad raised before) and an IndexError, as PyTorch raises for it."""

@@ -187,10 +187,18 @@ def index_select(input, dim, index):
     check_tensor("index_select", input)
     unsigned_limits.refuse("index_select", input)
     d = normalize("index_select", dim, input.ndim)
+    if isinstance(index, Tensor) and str(index.dtype) not in ("int32", "int64"):
+        raise DtypeError(f"index_select: index must be an integer tensor of dtype int32 or int64, got {index.dtype} (index shape "
+                         f"{tuple(index.shape)}); convert it with index.long()")
     idx = _index_array("index_select", index, input._device)
     if idx.ndim > 1:
         raise DimRangeError(f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)}; flatten it with "
                             "index.reshape(-1) and reshape the result")
+    n = input.shape[d] if input.ndim else 1
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):   # PyTorch counts no index from the end here
+        raise IndexRangeError(f"index_select: an index is out of range for dim {d} of length {n} (input shape "
+                              f"{tuple(input.shape)}; indices from {int(idx.min())} to {int(idx.max())}); indices "
+                              f"must lie in 0 to {n - 1}, negative indices are not counted from the end")
     # a tensor stays one (a jit replay then reads its new values)
     flat = on_device_of(input, index).reshape(-1) if isinstance(index, Tensor) else idx.reshape(-1)
     if input.ndim == 0:

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..errors import DtypeError, IndexShapeError, ShapeError
+from ..errors import DtypeError, IndexDtypeError, IndexRangeError, IndexShapeError, ShapeError
 from .. import autocast_state as autocast
 from .. import complex_forms
 from ..function import named
@@ -24,15 +24,19 @@ def _checked_index(op, input, dim, index, source=None):
     comes back as a tensor (reshaped), so that a jit replay reads its new values."""
     check_tensor(op, input)
     d = normalize(op, dim, input.ndim)
+    _check_index_dtype(op, index)
     idx = _index_array(op, index, input.device).reshape(-1) if not (
         isinstance(index, Tensor) and index.ndim > 1) else None
     if idx is None:
         raise IndexShapeError(f"{op}: index must be 0-d or 1-D, got shape {tuple(index.shape)} (input shape "
                               f"{tuple(input.shape)}); flatten it (index.flatten())")
     n = input.shape[d] if input.ndim else 1
-    if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
-        raise IndexError(f"{op}: an index is out of range for dim {d} of length {n} (shape {input.shape}; "
-                         f"indices from {int(idx.min())} to {int(idx.max())})")
+    low = -n if op == "index_fill" else 0   # PyTorch counts negative indices from the end only in index_fill
+    if idx.size and (int(idx.min()) < low or int(idx.max()) >= n):
+        kind = IndexRangeError if op == "index_add" else IndexError   # PyTorch's index_add: RuntimeError
+        allowed = f"{-n} to {n - 1}" if low else f"0 to {n - 1}, negative indices are not counted from the end"
+        raise kind(f"{op}: an index is out of range for dim {d} of length {n} (shape {tuple(input.shape)}; "
+                   f"indices from {int(idx.min())} to {int(idx.max())}); indices must lie in {allowed}")
     if source is not None:
         check_tensor(op, source, "source")
         expected = input.shape[:d] + (idx.size,) + input.shape[d + 1:] if input.ndim else (idx.size,) * (
@@ -45,6 +49,22 @@ def _checked_index(op, input, dim, index, source=None):
                        f"{d} of index's length {idx.size}, i.e. {tuple(expected)}; reshape source or the index")
     return d, (reshape(on_device_of(input, index), (-1,)) if isinstance(index, Tensor)
                else Tensor._make(idx, input._device, None, 0, False))
+
+
+# the index dtypes PyTorch's kernels take, and the type it raises for another one
+_INDEX_DTYPES = {"index_add": (("int32", "int64"), DtypeError), "index_copy": (("int64",), DtypeError),
+                 "index_fill": (("int64",), IndexDtypeError)}
+
+
+def _check_index_dtype(op, index):
+    """Refuse an index tensor of a dtype `op` has no kernel for, as PyTorch does (a NumPy array or list is
+    converted as PyTorch's would be, so only tensors are checked)."""
+    if not isinstance(index, Tensor) or op not in _INDEX_DTYPES:
+        return
+    allowed, kind = _INDEX_DTYPES[op]
+    if str(index.dtype) not in allowed:
+        raise kind(f"{op}: index must be an integer tensor of dtype {' or '.join(allowed)}, got {index.dtype} (index shape "
+                   f"{tuple(index.shape)}); convert it with index.long()")
 
 
 def index_add(input, dim, index, source, *, alpha=1):

@@ -1,4 +1,6 @@
 """Indexing: t[...] with ints, slices, None, Ellipsis, integer arrays and boolean masks; take_along_axis; one_hot."""
+import warnings
+
 import numpy as np
 
 from ..capture import CaptureError, state as capture
@@ -7,7 +9,7 @@ from ..tensor import Tensor
 from .dims import check_tensor
 from .index_order import block_move, to_numpy_order, to_torch_order
 from .no_grad_op import no_grad_op
-from ..errors import ShapeError
+from ..errors import IndexDtypeError, ShapeError
 
 
 def _is_basic(index):
@@ -116,6 +118,19 @@ def on_device_of(input, index):
     return index if index._device is input._device else index.to(input._device)
 
 
+def _torch_index_kind(part):
+    """An index tensor's array as PyTorch reads it: uint8 is a (deprecated) mask, and integer dtypes other than
+    int32 and int64 are refused."""
+    if part.dtype == np.uint8:
+        warnings.warn("indexing with dtype uint8 is now deprecated, please use a dtype bool instead "
+                      "(mask.bool()); a uint8 tensor indexes as a mask, as in PyTorch", UserWarning, stacklevel=4)
+        return part.astype(bool)
+    if part.dtype.kind in "iu" and part.dtype not in (np.int32, np.int64):
+        raise IndexDtypeError(f"indexing with a {part.dtype} tensor of shape {tuple(part.shape)}: tensors used as "
+                              "indices must be long, int, byte or bool tensors; convert it with idx.long()")
+    return part
+
+
 def _prepare_index(x, index):
     """Turn a user index into a tuple of ints/slices/None/Ellipsis/device arrays, checking bounds early."""
     if not isinstance(index, tuple):
@@ -123,10 +138,11 @@ def _prepare_index(x, index):
     device = x._device
     out = []
     for part in index:
-        if isinstance(part, Tensor) and part.ndim == 0 and part._data.dtype.kind in "iu" and capture.recorder is None:
+        if isinstance(part, Tensor) and part.ndim == 0 and part._data.dtype.kind in "iu" \
+                and part._data.dtype != np.uint8 and capture.recorder is None:
             part = int(part._data)   # a 0-d integer tensor indexes as an int (a view), as PyTorch's
         elif isinstance(part, Tensor):
-            part = on_device_of(x, part)._data
+            part = _torch_index_kind(on_device_of(x, part)._data)
         elif isinstance(part, list) and not part:
             part = device.asarray(part, dtype=np.int64)   # [] selects nothing (NumPy would make it a float array)
         elif isinstance(part, (list, np.ndarray)) and not isinstance(part, bool):

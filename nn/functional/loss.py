@@ -137,10 +137,18 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return named(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"), "HuberLossBackward0")
 
 
+def _long_or_byte(op, t):
+    """Refuse integer class targets other than int64 and uint8, as PyTorch's kernels do."""
+    if t.dtype.kind in "iu" and t.dtype not in (np.int64, np.uint8):
+        raise DtypeError(f"{op}: expected target dtype to be int64 (Long) or uint8 (Byte), but got {t.dtype} "
+                         f"(target shape {tuple(t.shape)}); convert the class indices with target.long()")
+
+
 def _class_targets(op, target, n_classes, ignore_index, device):
     """The class-index targets as an int64 Tensor, checked. Made from `target` by tensor ops (not raw
     arrays), so that ag.jit replays recompute everything derived from them."""
     t = arrays.array(target) if isinstance(target, Tensor) else device.asarray(target)
+    _long_or_byte(op, t)
     if t.dtype.kind not in "iu":
         raise DtypeError(f"{op}: class-index targets must be integers, got {t.dtype}; for class "
                          "probabilities pass a float target with the same shape as the input")
@@ -248,6 +256,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                  f"targets (float target of shape {tuple(t.shape)}); drop ignore_index, or zero the "
                                  "rows to ignore in the target")
     if not probabilities:
+        _long_or_byte("cross_entropy", t)
         _check_weight_dtype("cross_entropy", weight, input)
     weight = _class_weight("cross_entropy", weight, input)
     if probabilities:

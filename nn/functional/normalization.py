@@ -37,8 +37,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")
+    if channels == 0 and (weight is not None or bias is not None):
+        raise IndexError(f"{op}: input of shape {tuple(input.shape)} has 0 channels, so there is no channel for the affine "
+                         f"weight and bias to scale; build the layer with num_features >= 1 (or affine=False)")
     if training:
-        if input.size // channels == 1:
+        if channels and input.size // channels == 1:
             raise ValueError(f"{op}: expected more than 1 value per channel when training, got input shape "
                              f"{input.shape}; use a larger batch or eval mode")
     elif running_mean is None:

@@ -141,8 +141,12 @@ class Optimizer:
                 raise ValueError(f"{self._name}: cannot optimise a non-leaf Tensor (shape {p.shape}, made by "
                                  f"{p.grad_fn.name()}); optimise the leaf it was computed from")
         if len({id(p) for p in params}) != len(params):
-            raise ValueError(f"{self._name}: a param group lists the same parameter more than once; it would be "
-                             "updated twice per step")
+            counts = self.__dict__.setdefault("_listings", {})   # id -> how often its group lists it (SGD reads it)
+            for p in params:
+                counts[id(p)] = counts.get(id(p), 0) + 1
+            warnings.warn(f"{self._name}: optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error (as PyTorch warns); each step updates such a parameter "
+                          "once per listing: list each parameter once", UserWarning, stacklevel=_outside_optim())
         taken = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in taken for p in params):
             raise ValueError(f"{self._name}: some parameters appear in more than one parameter group; "

@@ -88,6 +88,14 @@ class SGD(Optimizer):
             if holder is None:
                 first = True
                 holder = state["momentum_buffer"] = zeros_like_param(p)
+                listed = self.__dict__.get("_listings", {}).get(id(p), 1)
+                if listed > 1:   # listed twice (PyTorch warns): each listing of the first step starts the buffer
+                    state["_first_listings_left"] = listed - 1
+            elif state.get("_first_listings_left"):
+                first = True
+                state["_first_listings_left"] -= 1
+                if not state["_first_listings_left"]:
+                    del state["_first_listings_left"]
             buf = arrays.array(holder)
         device = p.device
         step = (arrays.array(p), grad, buf, group["lr"], momentum, group["dampening"], group["nesterov"],

@@ -49,9 +49,9 @@ def _scale_by(grads, max_norm, total):
 
 def _max_norm(max_norm, who):
     max_norm = float(max_norm)
-    if max_norm < 0 or math.isnan(max_norm):
-        raise ValueError(f"{who}: max_norm must be >= 0, got {max_norm}")
-    return max_norm
+    if math.isnan(max_norm):
+        raise ValueError(f"{who}: max_norm must be a number, got nan")
+    return max_norm   # a negative one flips the gradients' sign (and scales them), as PyTorch's does
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
@@ -105,8 +105,9 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     """Clip every gradient elementwise into [-clip_value, clip_value], in place (tensor ops, so `ag.jit`
     replays clip each step's gradients; `foreach` is accepted for PyTorch's signature)."""
     clip_value = float(clip_value)
-    if clip_value < 0 or math.isnan(clip_value):
-        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    if math.isnan(clip_value):
+        raise ValueError("clip_grad_value_: clip_value must be a number, got nan")
+    # a negative clip_value makes the lower bound exceed the upper one: every entry becomes clip_value, as PyTorch
     with ag.no_grad():
         for g in _grads(parameters, "clip_grad_value_"):
             g.clamp_(-clip_value, clip_value)

@@ -203,7 +203,11 @@ def test_fusable_chains_on_each_device(device, name, ours, theirs, dom_a, dom_b)
     _audit(name, lambda a, b: ag.sigmoid(ours(a, b) * 2.0 + a).sqrt() - ours(a, b).mean(), arrays, device)
 
 
-@pytest.mark.parametrize("name", sorted(STEP_INDEX_OPS))
+# PyTorch refuses int32 indices to these (index_copy and index_fill take int64, class targets int64 or uint8)
+INT64_ONLY = {"index_copy", "index_fill", "cross_entropy"}
+
+
+@pytest.mark.parametrize("name", sorted(set(STEP_INDEX_OPS) - INT64_ONLY))
 def test_int32_indices_computed_in_the_step(monkeypatch, name):
     """The index ops of test_jit_step_indices with int32 indices: a wrapper's int64 copy of the index must
     not be what the capture keeps (gather's was: replays gathered at the capture step's index)."""

@@ -90,13 +90,23 @@ def test_clip_grad_value_matches_torch(device):
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda ps: nn.utils.clip_grad_norm_(ps, -1.0), "max_norm"),
-    (lambda ps: nn.utils.clip_grad_value_(ps, -0.1), "clip_value"),
+    (lambda ps: nn.utils.clip_grad_norm_(ps, float("nan")), "max_norm"),
+    (lambda ps: nn.utils.clip_grad_value_(ps, float("nan")), "clip_value"),
 ])
 def test_bad_limits(device, call, match):
     ours, _ = _pairs(device)
     with pytest.raises(ValueError, match=match):
         call(ours)
+
+
+@pytest.mark.parametrize("clip", ["clip_grad_norm_", "clip_grad_value_"])
+def test_negative_limits_run_as_pytorch(device, clip):
+    """PyTorch takes a negative limit: clip_grad_value_ sets every entry to it, clip_grad_norm_ flips and scales."""
+    ours, theirs = _pairs(device)
+    getattr(nn.utils, clip)(ours, -0.5)
+    getattr(torch.nn.utils, clip)(theirs, -0.5)
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_parameters_to_vector_and_back(device):

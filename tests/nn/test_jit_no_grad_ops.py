@@ -78,7 +78,7 @@ LOSSES = {
     "cross_entropy label smoothing": lambda x, t, w: F.cross_entropy(x, t, label_smoothing=0.1),
     "nll_loss K-dim": lambda x, t, w: F.nll_loss(x, t),
     "nll_loss weighted": lambda x, t, w: F.nll_loss(x[:, :, 0], t[:, 0], weight=w),
-    "nll_loss int32 targets": lambda x, t, w: F.nll_loss(x, t.int()),
+    "nll_loss uint8 targets": lambda x, t, w: F.nll_loss(x, t.byte()),   # PyTorch refuses int32 targets
 }
 
 
