@@ -216,7 +216,10 @@ class Model(TrainingSteps, Layer):
                 layer_range=None):
         """Print the layers, their output shapes and parameter counts, and the totals, as Keras does."""
         text = summary_table.render(self, line_length, positions, show_trainable, expand_nested, layer_range)
-        (print_fn or print)(text)
+        if print_fn is None:
+            print(text)
+        else:   # as Keras: one call with the whole captured text, which ends in a line break
+            print_fn(text + "\n")
 
 
 def _flag_like(value):

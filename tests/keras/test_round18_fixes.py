@@ -29,3 +29,20 @@ def test_a_layer_returning_a_namedtuple_is_called_on_symbolic_inputs_and_its_dic
     layer's order."""
     K, ours = fresh_sessions()
     assert _namedtuple_outputs(ours) == _namedtuple_outputs(K)
+
+
+def _summary_calls(K):
+    calls = []
+    model = K.Sequential([K.Input((3,)), K.layers.Dense(2, name="d")], name="tiny")
+    model.summary(print_fn=lambda text, *args, **kwargs: calls.append(text))
+    return calls
+
+
+def test_summary_hands_print_fn_the_whole_text_ending_in_a_line_break():
+    """Keras captures the summary and calls print_fn once with it, line break at the end included; nn.keras left
+    the last line break off, so a program joining the collected text printed one line fewer."""
+    K, ours = fresh_sessions()
+    theirs, mine = _summary_calls(K), _summary_calls(ours)
+    assert len(mine) == len(theirs) == 1
+    assert mine[0].endswith("\n") and theirs[0].endswith("\n")
+    assert mine[0].count("\n") == theirs[0].count("\n")
