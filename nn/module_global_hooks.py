@@ -13,6 +13,10 @@ BACKWARD_PRE_HOOKS = OrderedDict()
 BACKWARD_HOOKS = OrderedDict()
 #: kind ('parameter', 'buffer', 'module') -> hook id -> hook(module, name, value)
 REGISTRATION_HOOKS = {"parameter": OrderedDict(), "buffer": OrderedDict(), "module": OrderedDict()}
+#: PyTorch's one kind of global backward hook: None until one is registered, then True for full backward hooks
+#: (register_module_full_backward_hook) or False for the deprecated ones (register_module_backward_hook); the
+#: kind stays once set, even after the hooks are removed, as in PyTorch
+BACKWARD_KIND = [None]
 #: the ids of the forward hooks registered with with_kwargs=True / always_call=True
 WITH_KWARGS = set()
 ALWAYS_CALLED = set()
@@ -71,9 +75,30 @@ def register_module_full_backward_hook(hook):
     (before the module's own backward hooks); a non-None return replaces grad_input. Returns a removable
     handle."""
     _check("register_module_full_backward_hook", hook)
+    _one_kind(True)
     key = next(_ids)
     BACKWARD_HOOKS[key] = hook
     return _GlobalHookHandle(BACKWARD_HOOKS, key)
+
+
+def register_module_backward_hook(hook):
+    """Deprecated, as in PyTorch (use register_module_full_backward_hook): call hook(module, grad_input,
+    grad_output) after the backward of the last graph node of every module call's output, with that node's own
+    gradients (for a module made of several ops, not the module's inputs'; PyTorch warns of it, a FutureWarning
+    at the call, and so does deepgrad); a non-None return replaces grad_input. Returns a removable handle."""
+    _check("register_module_backward_hook", hook)
+    _one_kind(False)
+    key = next(_ids)
+    BACKWARD_HOOKS[key] = hook
+    return _GlobalHookHandle(BACKWARD_HOOKS, key)
+
+
+def _one_kind(full):
+    if BACKWARD_KIND[0] is (not full):
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
+                           "Please use only one of them (as in PyTorch: register_module_backward_hook is the "
+                           "deprecated kind; the kind stays once a hook of it was registered)")
+    BACKWARD_KIND[0] = full
 
 
 def _registration(kind, hook):

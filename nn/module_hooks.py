@@ -6,6 +6,7 @@ gradient tap (autograd.ops.tap), the output tap records grad_output (after the b
 and the input tap calls the hooks with grad_input and grad_output.
 """
 import warnings
+import weakref
 
 from autograd import Tensor, is_grad_enabled, zeros_like
 from autograd.errors import ShapeError
@@ -124,7 +125,8 @@ def _forward_hooks(module):
 def call_with_hooks(module, args, kwargs):
     """Run module.forward(*args, **kwargs) with the global hooks and the module's registered hooks, in PyTorch's
     order."""
-    global_backward = global_hooks.BACKWARD_HOOKS or global_hooks.BACKWARD_PRE_HOOKS
+    global_full = global_hooks.BACKWARD_KIND[0] is not False   # False: the deprecated hooks, on the output's node
+    global_backward = (global_full and global_hooks.BACKWARD_HOOKS) or global_hooks.BACKWARD_PRE_HOOKS
     if not (module._forward_pre_hooks or module._forward_hooks or module._backward_hooks
             or module._backward_pre_hooks):
         if not global_hooks.active():
@@ -151,7 +153,8 @@ def call_with_hooks(module, args, kwargs):
     backward = None
     if module._backward_hooks or module._backward_pre_hooks or global_backward:
         # the global hooks run before the module's own, as in PyTorch
-        backward_hooks = list(global_hooks.BACKWARD_HOOKS.values()) + list(module._backward_hooks.values())
+        backward_hooks = (list(global_hooks.BACKWARD_HOOKS.values()) if global_full else []) + \
+            list(module._backward_hooks.values())
         pre_hooks = list(global_hooks.BACKWARD_PRE_HOOKS.values()) + list(module._backward_pre_hooks.values())
         backward = _BackwardCall(module, backward_hooks, pre_hooks)
         args = backward.setup_input(tuple(args))
@@ -179,7 +182,68 @@ def call_with_hooks(module, args, kwargs):
         raise
     if backward is not None:
         output = backward.setup_output(output)
+    if not global_full and global_hooks.BACKWARD_HOOKS:
+        _node_hooks(module, args, output)
     return output
+
+
+def _node_hooks(module, args, output):
+    """The deprecated global backward hooks (register_module_backward_hook) put on the graph node that made the
+    module's first output tensor, as PyTorch does, with PyTorch's FutureWarning where they will miss gradients."""
+    found = output
+    while not isinstance(found, Tensor):
+        if isinstance(found, dict):
+            found = next((v for v in found.values() if isinstance(v, Tensor)), None)
+        elif isinstance(found, (list, tuple)) and found:
+            found = found[0]
+        else:
+            return
+    node = found.grad_fn
+    if node is None:
+        return
+    owner = weakref.ref(module)   # the graph does not keep the module alive, as in PyTorch
+    for hook in list(global_hooks.BACKWARD_HOOKS.values()):
+        node.register_hook(lambda grad_inputs, grad_outputs, hook=hook: hook(_alive(owner), grad_inputs, grad_outputs))
+    _warn_node_hooks(args, output, node)
+
+
+def _alive(owner):
+    module = owner()
+    if module is None:
+        raise RuntimeError("You are trying to call the hook of a dead Module! (a deprecated global backward hook "
+                           "of a module that no longer exists, as in PyTorch; keep a reference to the module until "
+                           "backward)")
+    return module
+
+
+def _warn_node_hooks(inputs, result, node):
+    """PyTorch's FutureWarning when a node hook cannot see every gradient of the module's inputs or outputs."""
+    advice = " Please use register_full_backward_hook to get the documented behavior."
+    if isinstance(result, Tensor):
+        result = (result,)
+    elif not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+        warnings.warn("Using non-full backward hooks on a Module that does not return a single Tensor or a tuple of "
+                      "Tensors is deprecated and will be removed in future versions. This hook will be missing some "
+                      "of the grad_output." + advice, FutureWarning, stacklevel=4)
+        return
+    if not all(isinstance(i, Tensor) for i in inputs):
+        warnings.warn("Using non-full backward hooks on a Module that does not take as input a single Tensor or a "
+                      "tuple of Tensors is deprecated and will be removed in future versions. This hook will be "
+                      "missing some of the grad_input." + advice, FutureWarning, stacklevel=4)
+        return
+    made_by = {r.grad_fn for r in result if r.grad_fn is not None}
+    if not made_by or (len(made_by) == 1 and node not in made_by):
+        warnings.warn("Using a non-full backward hook when outputs are nested in python data structure is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_output.", FutureWarning, stacklevel=4)
+    elif len(made_by) > 1:
+        warnings.warn("Using a non-full backward hook when outputs are generated by different autograd Nodes is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_output." + advice, FutureWarning, stacklevel=4)
+    elif {i.grad_fn for i in inputs if i.grad_fn is not None} != {n[0] for n in node.next_functions}:
+        warnings.warn("Using a non-full backward hook when the forward contains multiple autograd Nodes is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_input." + advice, FutureWarning, stacklevel=4)
 
 
 def _run_forward_hook(hook, with_kwargs, module, args, kwargs, output):

@@ -196,3 +196,67 @@ def test_load_state_dict_fills_a_lazy_module_as_torch():
     out, tout = ours(ag.ones(2, 4)), theirs(torch.ones(2, 4))
     assert type(ours) is nn.Linear and type(theirs) is torch.nn.Linear and repr(ours) == repr(theirs)
     np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+
+
+# ----- 3. the deprecated global backward hook (torch.nn.modules.module.register_module_backward_hook) -------------
+@pytest.fixture
+def fresh_global_backward_kind():
+    """PyTorch keeps the kind of global backward hook for the whole process; both sides are put back after."""
+    import torch.nn.modules.module as torch_module
+    from nn import module_global_hooks
+    yield torch_module, nn.modules.module
+    torch_module._global_is_full_backward_hook = None
+    module_global_hooks.BACKWARD_KIND[0] = None
+
+
+def _hooked_net(lib):
+    return lib.Sequential(lib.ReLU(), lib.Tanh(), lib.Sigmoid())
+
+
+def test_register_module_backward_hook_runs_on_the_output_node_as_torch(fresh_global_backward_kind):
+    import warnings
+    torch_module, our_module = fresh_global_backward_kind
+    data = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    runs = {}
+    for name, lib, mod, make in (("ours", nn, our_module, ag.tensor), ("torch", torch.nn, torch_module, torch.tensor)):
+        seen = []
+
+        def hook(module, grad_input, grad_output, seen=seen):
+            seen.append((type(module).__name__, [None if g is None else g.detach().numpy().copy() for g in grad_input],
+                         [g.detach().numpy().copy() for g in grad_output]))
+            return None if type(module).__name__ != "Tanh" else tuple(g * 2 for g in grad_input)
+
+        handle = mod.register_module_backward_hook(hook)
+        x = make(data, requires_grad=True)
+        net = _hooked_net(lib)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = net(x)
+        out.sum().backward()
+        handle.remove()
+        runs[name] = (seen, x.grad.numpy(), [str(w.message) for w in caught if w.category is FutureWarning])
+    (ours, our_grad, our_warnings), (theirs, their_grad, their_warnings) = runs["ours"], runs["torch"]
+    assert [s[0] for s in ours] == [s[0] for s in theirs]
+    for (_, gi, go), (_, tgi, tgo) in zip(ours, theirs):
+        for a, b in zip(gi + go, tgi + tgo):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(our_grad, their_grad, rtol=1e-5, atol=1e-6)
+    assert our_warnings == their_warnings and len(our_warnings) == 2 and "multiple autograd Nodes" in our_warnings[0]
+
+
+def test_global_backward_hook_kinds_do_not_mix_as_torch(fresh_global_backward_kind):
+    torch_module, our_module = fresh_global_backward_kind
+    for mod in (our_module, torch_module):
+        mod.register_module_backward_hook(lambda *a: None).remove()
+    _raises_like(lambda: our_module.register_module_full_backward_hook(lambda *a: None),
+                 lambda: torch_module.register_module_full_backward_hook(lambda *a: None))
+    torch_module._global_is_full_backward_hook = None
+    from nn import module_global_hooks
+    module_global_hooks.BACKWARD_KIND[0] = None
+    for mod in (our_module, torch_module):
+        mod.register_module_full_backward_hook(lambda *a: None).remove()
+    _raises_like(lambda: our_module.register_module_backward_hook(lambda *a: None),
+                 lambda: torch_module.register_module_backward_hook(lambda *a: None))
+    with pytest.raises(TypeError):
+        module_global_hooks.BACKWARD_KIND[0] = None
+        our_module.register_module_backward_hook(3)

@@ -71,6 +71,7 @@ for _name, _names in LAYOUT.items():
 # the global hooks live beside Module, as torch.nn.modules.module.register_module_forward_hook does
 for _attr in ("register_module_forward_pre_hook", "register_module_forward_hook",
               "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
+              "register_module_backward_hook",
               "register_module_parameter_registration_hook", "register_module_buffer_registration_hook",
               "register_module_module_registration_hook"):
     setattr(module, _attr, getattr(_global_hooks, _attr))
