@@ -260,3 +260,38 @@ def test_global_backward_hook_kinds_do_not_mix_as_torch(fresh_global_backward_ki
     with pytest.raises(TypeError):
         module_global_hooks.BACKWARD_KIND[0] = None
         our_module.register_module_backward_hook(3)
+
+
+# ----- 4. F.pairwise_distance(p=0): no gradient (None, zeros when materialised), as PyTorch's NormBackward1 -------
+_PD_X = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 0.0]], np.float32)
+_PD_Y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]], np.float32)
+
+
+@pytest.mark.parametrize("case", ["backward", "plus_other_use", "allow_unused", "materialize", "unused_raises",
+                                  "one_d", "keepdim"])
+def test_pairwise_distance_p0_gradient_as_torch(case):
+    def run(lib, functional):
+        x, y = lib.tensor(_PD_X, requires_grad=True), lib.tensor(_PD_Y, requires_grad=True)
+        out = functional.pairwise_distance(x, y, p=0, keepdim=case == "keepdim")
+        if case == "one_d":
+            x, y = lib.tensor(_PD_X[0], requires_grad=True), lib.tensor(_PD_Y[0], requires_grad=True)
+            out = functional.pairwise_distance(x, y, p=0)
+        if case in ("backward", "one_d", "keepdim"):
+            out.sum().backward()
+            return [out, x.grad, y.grad]
+        if case == "plus_other_use":
+            (out.sum() + x.sum()).backward()
+            return [out, x.grad, y.grad]
+        if case == "unused_raises":
+            return lib.autograd.grad(out.sum(), x)
+        return list(lib.autograd.grad(out.sum(), (x, y), allow_unused=True, materialize_grads=case == "materialize"))
+
+    if case == "unused_raises":
+        _raises_like(lambda: run(ag, F), lambda: run(torch, torch.nn.functional))
+        return
+    ours, theirs = run(ag, F), run(torch, torch.nn.functional)
+    for a, b in zip(ours, theirs):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert tuple(a.shape) == tuple(b.shape)
+            np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
