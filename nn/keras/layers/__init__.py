@@ -47,6 +47,7 @@ from .conv3d import (Conv3D, Convolution1D, Convolution1DTranspose, Convolution2
 from .norm_wrappers import RMSNormalization, SpectralNormalization, Wrapper
 from .color_augmentation import AutoContrast, RandomBrightness, RandomGrayscale, RandomInvert, Solarization
 from .equalization import Equalization
+from .clahe import ContrastLimitedAdaptiveHistogramEqualization
 from .mix_up import MixUp
 from .cut_mix import CutMix
 from .pipeline import Pipeline
