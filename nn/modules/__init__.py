@@ -74,4 +74,4 @@ for _attr in ("register_module_forward_pre_hook", "register_module_forward_hook"
               "register_module_backward_hook",
               "register_module_parameter_registration_hook", "register_module_buffer_registration_hook",
               "register_module_module_registration_hook"):
-    setattr(module, _attr, getattr(_global_hooks, _attr))
+    setattr(sys.modules[f"{__name__}.module"], _attr, getattr(_global_hooks, _attr))

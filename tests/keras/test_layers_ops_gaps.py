@@ -66,6 +66,7 @@ def test_layer_matches_keras(name, factory, inputs):
 def test_layer_in_functional_model_fit(name, factory, inputs):
     keras = real_keras()
     histories = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         lib.utils.set_random_seed(1)
         x_in = lib.Input(inputs.shape[1:])
@@ -141,6 +142,7 @@ def test_spectral_normalization_fit_matches_keras():
     x = _x(8, 5)
     y = _x(8, 1)
     results = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         lib.utils.set_random_seed(2)
         x_in = lib.Input((5,))
@@ -245,6 +247,7 @@ def test_color_layers_in_functional_model_fit():
     x = _images(6, 4, 4, 3, high=255)
     y = _x(6, 1)
     results = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         lib.utils.set_random_seed(3)
         x_in = lib.Input((4, 4, 3))
@@ -337,6 +340,7 @@ def test_extract_patches_in_a_vit_style_model_fit():
     x = _images(4, 8, 8, 3)
     y = _x(4, 1)
     results = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         class Patches(lib.layers.Layer):
             def call(self, images):
@@ -428,6 +432,7 @@ def test_tree_multi_structure_and_errors_match_keras():
 def _fit_both(make_optimizer, loss="mse", x=None, y=None, build=None, epochs=3, compare_weights=True):
     keras = real_keras()
     results = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         lib.utils.set_random_seed(7)
         model = build(lib) if build else lib.Sequential([lib.Input((4,)), lib.layers.Dense(5, activation="tanh"),
@@ -558,6 +563,7 @@ def test_ctc_loss_fit_matches_keras():
         return lib.Model(x_in, lib.layers.Dense(4)(lib.layers.Dense(8, activation="tanh")(x_in)))
     keras = real_keras()
     results = []
+    weights = None   # Keras runs first and hands its starting weights to deepgrad
     for lib in (keras, ours):
         lib.utils.set_random_seed(7)
         model = build(lib)
