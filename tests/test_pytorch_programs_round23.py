@@ -17,7 +17,8 @@ from tests.test_pytorch_programs_round22 import ROUND22_IMPORTS
 ROUND23_IMPORTS = ROUND22_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_data_sampler_collate_depth", "torch_rng_state_replay", "torch_tensor_metadata_layout"]
-FLOAT64_PROGRAMS = ["torch_linalg_factor_corners", "torch_classical_solvers", "torch_dtype_introspection_defaults"]
+FLOAT64_PROGRAMS = ["torch_linalg_factor_corners", "torch_classical_solvers", "torch_dtype_introspection_defaults",
+                    "torch_rare_losses_pooling_grads"]
 
 #: the programs whose numbers go through bernoulli_(p) (dropout masks) or exponential_ (multinomial,
 #: exponential_), which PyTorch may draw with MKL's generators on Intel CPUs (see round 15)

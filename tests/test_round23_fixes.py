@@ -100,3 +100,55 @@ def test_like_factories_lay_out_their_result_as_pytorchs(layout, factory):
     contiguous = make(ag, LAYOUTS[layout](ag, ag.tensor(data))).contiguous()
     assert ag.zeros_like(ag.tensor(data).transpose(0, 1), memory_format=ag.contiguous_format).is_contiguous()
     assert contiguous.is_contiguous()
+
+
+# ----- the graph nodes of losses and unpooling carry PyTorch's names -------------------------------------------------
+
+def _node(lib, out):
+    return type(out.grad_fn).__name__ if lib.__name__ == "torch" else out.grad_fn.name()
+
+
+LOSS_NODES = {
+    "margin_ranking none": lambda L, F, x: F.margin_ranking_loss(x[:, 0], x[:, 1], L.tensor([1.0, -1.0, 1.0, 1.0]),
+                                                                 reduction="none"),
+    "triplet none": lambda L, F, x: F.triplet_margin_loss(x, x.flip(0), x * 2, reduction="none"),
+    "triplet with distance none": lambda L, F, x: F.triplet_margin_with_distance_loss(x, x.flip(0), x * 2,
+                                                                                      reduction="none"),
+    "multilabel_margin none": lambda L, F, x: F.multilabel_margin_loss(x, L.tensor([[0, 1, -1]] * 4),
+                                                                       reduction="none"),
+    "multilabel_margin mean": lambda L, F, x: F.multilabel_margin_loss(x, L.tensor([[2, -1, 0]] * 4)),
+    "multilabel_margin sum 1-D": lambda L, F, x: F.multilabel_margin_loss(x[0], L.tensor([1, -1, 0]),
+                                                                          reduction="sum"),
+    "kl_div none": lambda L, F, x: F.kl_div(x, x.detach().abs(), reduction="none"),
+    "max_unpool1d": lambda L, F, x: F.max_unpool1d(*F.max_pool1d(x.reshape(1, 4, 3), 2, return_indices=True), 2),
+    "max_unpool2d": lambda L, F, x: F.max_unpool2d(*F.max_pool2d(x.reshape(1, 1, 4, 3), 2, return_indices=True), 2,
+                                                   output_size=(4, 3)),
+    "max_unpool3d": lambda L, F, x: F.max_unpool3d(*F.max_pool3d(x.reshape(1, 1, 2, 2, 3), 2, return_indices=True,
+                                                                 ceil_mode=True), 2, output_size=(2, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOSS_NODES))
+def test_loss_and_unpool_nodes_are_named_as_pytorchs(case):
+    torch = require_torch()
+    import torch.nn.functional as TF
+    import nn.functional as F
+    data = np.random.default_rng(3).normal(size=(4, 3))
+    theirs = LOSS_NODES[case](torch, TF, torch.tensor(data, requires_grad=True))
+    ours = LOSS_NODES[case](ag, F, ag.tensor(data, requires_grad=True))
+    assert _node(ag, ours) == _node(torch, theirs)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_kl_div_gradient_for_the_target_is_pytorchs_at_zero_probabilities():
+    torch = require_torch()
+    import torch.nn.functional as TF
+    import nn.functional as F
+    logp = np.log([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])
+    q = np.array([[0.5, 0.0, 0.5], [0.2, 0.3, 0.5]])
+    grads = []
+    for lib, fn in ((torch, TF.kl_div), (ag, F.kl_div)):
+        target = lib.tensor(q, requires_grad=True)
+        fn(lib.tensor(logp), target, reduction="sum").backward()
+        grads.append(np.asarray(target.grad))
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)   # nan where the target is 0, as PyTorch's

@@ -29,7 +29,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
         return autocast.run("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin,
                             reduction=reduction)
     _same_shapes("margin_ranking_loss", ("input1", "input2", "target"), (input1, input2, target))
-    return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction, "margin_ranking_loss")
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction, "margin_ranking_loss")
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
@@ -72,7 +72,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = ag.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction, op)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction, op)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
@@ -116,4 +116,4 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     d_neg = distance(anchor, negative)
     if swap:
         d_neg = ag.minimum(d_neg, distance(positive, negative))
-    return _reduce((margin + d_pos - d_neg).clamp(min=0), reduction, op)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction, op)

@@ -474,7 +474,7 @@ def pointwise_kl_div(input, target, reduction="mean", log_target=False):
     if log_target:
         loss = ag.exp(target) * (target - input)
     else:
-        loss = target * (ag.log(ag.where(target > 0, target, 1.0)) - input)   # 0 * log 0 = 0
+        loss = ag.xlogy(target, target) - target * input   # 0 * log 0 = 0
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")

@@ -140,7 +140,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     hinge = ag.relu(1 - scored.unsqueeze(-1) + rows.unsqueeze(1))         # (N, j, i)
     pairs = listed.unsqueeze(-1) & ~is_target.unsqueeze(1)
     loss = ag.where(pairs, hinge, 0.0).sum(dim=(1, 2)) / n_classes
-    return _reduce(loss.reshape(tuple(input.shape[:-1])), reduction, op)
+    return named(_reduce(loss.reshape(tuple(input.shape[:-1])), reduction, op), "MultilabelMarginLossBackward0")
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,

@@ -4,6 +4,7 @@ import math
 
 import autograd as ag
 from autograd import arrays, complex_forms
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -51,7 +52,9 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
                          f"{int(found.min())} to {int(found.max())}; pass the output_size the pooled input had")
     pooled = math.prod(input.shape[-spatial:])   # not -1: that cannot be inferred for an empty batch
     canvas = ag.zeros(*lead, total, dtype=input.dtype, device=input.device)
-    return canvas.scatter(-1, indices.reshape(*lead, pooled), input.reshape(*lead, pooled)).reshape(*lead, *size)
+    out = canvas.scatter(-1, indices.reshape(*lead, pooled), input.reshape(*lead, pooled)).reshape(*lead, *size)
+    # PyTorch's one node (max_unpool1d runs the 2-D kernel on an unsqueezed input and squeezes the result)
+    return named(out, {1: "SqueezeBackward1", 2: "MaxUnpool2DBackward0", 3: "MaxUnpool3DBackward0"}[spatial])
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
