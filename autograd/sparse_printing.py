@@ -10,6 +10,8 @@ from .printing import add_suffixes, format_values, printed_name
 
 
 def _block(name, array, indent):
+    if array.size == 0:   # PyTorch names an empty block's shape: tensor([], size=(2, 0))
+        return f"{name}=tensor([], size={tuple(array.shape)})"
     head = f"{name}=tensor("
     return head + format_values(np.asarray(array), indent=indent + len(head)) + ")"
 
@@ -23,13 +25,17 @@ def sparse_repr(t):
         crow, col = (device.to_host(a._data) for a in (t.crow_indices(), t.col_indices()))
         text = ("tensor(" + _block("crow_indices", crow, 7) + ",\n       " + _block("col_indices", col, 7) +
                 ",\n       " + values + f", size={s.shape}, nnz={s.nnz}")
+    elif s.layout == "csc":
+        ccol, row = (device.to_host(a._data) for a in (t.ccol_indices(), t.row_indices()))
+        text = ("tensor(" + _block("ccol_indices", ccol, 7) + ",\n       " + _block("row_indices", row, 7) +
+                ",\n       " + values + f", size={s.shape}, nnz={s.nnz}")
     else:
         text = ("tensor(" + _block("indices", device.to_host(s.indices), 7) + ",\n       " + values +
                 ",\n       " + f"size={s.shape}, nnz={s.nnz}")
     extras = []
     if s.dtype != get_default_dtype() and s.dtype not in (np.int64, np.bool_):
         extras.append(f"dtype={s.dtype}")
-    extras.append(f"layout={type_objects.sparse_csr if s.layout == 'csr' else type_objects.sparse_coo}")
+    extras.append(f"layout={t.layout}")
     if device.name != "cpu" and not (device.host_memory and device is backends.get_default_device()):
         extras.insert(0, f"device='{device.name}'")   # as a dense tensor's: the default host device goes unnamed
     if t._node is not None:

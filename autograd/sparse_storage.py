@@ -132,9 +132,9 @@ def position_gradient(g):
     """A sparse gradient as a sparse leaf's .grad holds it (PyTorch's): coalesced, each stored position once,
     with the gradient of that position (which every repeat of it received). A CSR leaf is refused: PyTorch
     gives it the full dense gradient, also where it stores nothing, which these gradients do not hold."""
-    if g.layout == "csr":
-        raise RuntimeError(f"backward: a sparse CSR leaf (shape {g.shape}) would get PyTorch's full dense gradient, "
-                           "which deepgrad does not compute; make its values the leaf instead: "
+    if g.layout in ("csr", "csc"):
+        raise RuntimeError(f"backward: a sparse {g.layout.upper()} leaf (shape {g.shape}) would get PyTorch's full "
+                           "dense gradient, which deepgrad does not compute; make its values the leaf instead: "
                            "sparse_csr_tensor(crow, col, values.requires_grad_()), or use a COO leaf")
     if g.coalesced:
         return g

@@ -181,7 +181,7 @@ class Tensor:
     def _host(self):
         """The values as a host array (bfloat16 ones included), for numpy(), item() and printing."""
         if type(self._data) is SparseCOO:
-            kind = "SparseCsr" if self._data.layout == "csr" else "Sparse"
+            kind = {"csr": "SparseCsr", "csc": "SparseCsc"}.get(self._data.layout, "Sparse")
             raise TypeError(f"can't convert {kind} layout tensor to numpy (shape {tuple(self.shape)}). Use "
                             "Tensor.to_dense() first.")
         try:

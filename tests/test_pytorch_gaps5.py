@@ -295,3 +295,64 @@ def test_pairwise_distance_p0_gradient_as_torch(case):
         if a is not None:
             assert tuple(a.shape) == tuple(b.shape)
             np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+# ----- 5. sparse CSC: Tensor.to_sparse_csc, ag.sparse_csc_tensor, ccol_indices / row_indices ----------------------
+_CSC_DENSE = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0], [4.0, 5.0, 0.0]], np.float32)
+_CSC_PARTS = ([0, 2, 3, 5], [0, 2, 2, 0, 1], [1.0, 4.0, 5.0, 2.0, 3.0])
+
+
+def _same(a, b):
+    """Sparse results compare by repr (PyTorch's dtype spelling aside), dense ones by values and shape."""
+    if str(getattr(b, "layout", "")) not in ("", "torch.strided"):
+        assert repr(a) == repr(b).replace("torch.float64", "float64").replace("torch.int64", "int64")
+    elif hasattr(b, "detach"):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6)
+    else:
+        assert a == b
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("use", [
+    lambda m, c: c, lambda m, c: c.ccol_indices(), lambda m, c: c.row_indices(), lambda m, c: c.values(),
+    lambda m, c: c.to_dense(), lambda m, c: str(c.layout).replace("torch.", ""),
+    lambda m, c: (c.is_sparse, c.is_sparse_csr, c._nnz(), tuple(c.shape)),
+    lambda m, c: c @ m.ones(3, 2), lambda m, c: m.mm(c, m.ones(3, 2)), lambda m, c: c @ m.ones(3),
+    lambda m, c: m.ones(2, 3) @ c, lambda m, c: m.addmm(m.zeros(3, 2), c, m.ones(3, 2)),
+    lambda m, c: c * 2, lambda m, c: c + c, lambda m, c: -c, lambda m, c: c.sum(), lambda m, c: c.t(),
+    lambda m, c: c.t().t(), lambda m, c: c.to_sparse_csr(), lambda m, c: c.to_sparse(),
+    lambda m, c: c.to_sparse().is_coalesced(), lambda m, c: m.tensor(_CSC_DENSE).to_sparse_csr().to_sparse_csc(),
+    lambda m, c: m.tensor(_CSC_DENSE).to_sparse().to_sparse_csc(), lambda m, c: m.tensor(_CSC_DENSE).to_sparse_csr().t(),
+    lambda m, c: m.tensor(_CSC_DENSE).to_sparse(layout=m.sparse_csc), lambda m, c: m.zeros(2, 3).to_sparse_csc(),
+    lambda m, c: m.tensor([[1, 0], [0, 2]]).to_sparse_csc(), lambda m, c: m.zeros(2, 3).to_sparse_csr(),
+    lambda m, c: m.zeros(2, 3).to_sparse(), lambda m, c: m.zeros(2, 3, dtype=m.float64).to_sparse_csr(),
+    lambda m, c: m.sparse_csc_tensor(*map(m.tensor, _CSC_PARTS), size=(3, 3)),
+    lambda m, c: tuple(m.sparse_csc_tensor(*map(m.tensor, _CSC_PARTS)).shape)])
+def test_sparse_csc_as_torch(use):
+    ours = use(ag, ag.tensor(_CSC_DENSE).to_sparse_csc())
+    theirs = use(torch, torch.tensor(_CSC_DENSE).to_sparse_csc())
+    _same(ours, theirs)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_sparse_csc_values_get_gradients_as_torch():
+    weights = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    grads = []
+    for m in (ag, torch):
+        v = m.tensor(_CSC_PARTS[2], requires_grad=True)
+        c = m.sparse_csc_tensor(m.tensor(_CSC_PARTS[0]), m.tensor(_CSC_PARTS[1]), v, size=(3, 3))
+        ((c @ m.tensor(weights)).sum() + (c.to_dense() * 3).sum()).backward()
+        grads.append(v.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1])
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_sparse_csc_refusals_as_torch():
+    c, tc = ag.tensor(_CSC_DENSE).to_sparse_csc(), torch.tensor(_CSC_DENSE).to_sparse_csc()
+    assert "SparseCsc" in _raises_like(lambda: c.crow_indices(), lambda: tc.crow_indices())
+    _raises_like(lambda: c.col_indices(), lambda: tc.col_indices())
+    csr, tcsr = ag.tensor(_CSC_DENSE).to_sparse_csr(), torch.tensor(_CSC_DENSE).to_sparse_csr()
+    _raises_like(lambda: csr.ccol_indices(), lambda: tcsr.ccol_indices())
+    _raises_like(lambda: csr.row_indices(), lambda: tcsr.row_indices())
+    _raises_like(lambda: c.numpy(), lambda: tc.numpy())

@@ -157,7 +157,8 @@ def _sparse(op, t):
 
 def values(self):
     """The values of a coalesced sparse tensor (PyTorch refuses an uncoalesced one: call .coalesce())."""
-    if not _sparse("values", self).coalesced:
+    s = _sparse("values", self)
+    if not s.coalesced and s.layout != "csc":   # a CSC tensor's entries are unique, in column order
         raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
     return _values(self)
 
@@ -211,6 +212,8 @@ def _rebuild(like, indices, vals, coalesced, shape=None, layout=None):
         data = like._data
         keeps = is_sparse_array(data) and data.layout == "csr" and coalesced and shape == data.shape
         layout = "csr" if keeps else "coo"
+        if is_sparse_array(data) and data.layout == "csc" and indices is data.indices and shape == data.shape:
+            layout = "csc"   # the same entries in the same (column) order: still a CSC matrix
     return named(SparseFromValues.apply(vals, indices, shape, coalesced, layout), SparseFromValues.torch_name)
 
 
@@ -274,8 +277,10 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
 
 
 def csr_to_coo(self):
-    """A CSR tensor as the same entries in a (coalesced) sparse COO tensor."""
-    return _rebuild(self, self._data.indices, _values(self), True, layout="coo")
+    """A CSR (or CSC) tensor as the same entries in a sparse COO tensor (coalesced for CSR; a CSC one's entries
+    stay in column order, uncoalesced, as PyTorch's)."""
+    s = self._data
+    return _rebuild(self, s.indices, _values(self), s.layout == "csr" or s.coalesced, layout="coo")
 
 
 def to_sparse_coo(self):

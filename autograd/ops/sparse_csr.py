@@ -17,12 +17,16 @@ def to_sparse_in_layout(self, sparse_dim=None, *, layout=None, blocksize=None, d
     """Tensor.to_sparse: a sparse COO tensor, or with layout=torch.sparse_csr a CSR matrix."""
     if layout is not None and str(layout) in _CSR_NAMES:
         return to_sparse_csr(self)
+    if layout is not None and str(layout) in ("sparse_csc", "torch.sparse_csc"):
+        from .sparse_csc import to_sparse_csc   # sparse_csc builds on this module
+        return to_sparse_csc(self)
     return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
 def _csr(op, t):
     s = _sparse(op, t)
     if s.layout != "csr":
-        raise RuntimeError(f"{op}: expected a sparse CSR tensor, got a sparse COO one (shape {s.shape}); convert with "
-                           ".to_sparse_csr()")
+        kind = {"csc": "SparseCsc", "coo": "Sparse"}.get(s.layout, s.layout)
+        raise RuntimeError(f"{op} expected sparse row compressed tensor layout but got {kind} (shape {s.shape}); "
+                           "convert with .to_sparse_csr()")
     return s
 
 

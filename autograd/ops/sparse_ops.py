@@ -69,9 +69,13 @@ def transpose(s, axes=None):
     """A sparse tensor with its sparse dims permuted (axes: a permutation of every dim that keeps the dense
     dims in place; None reverses a matrix); its entries are no longer sorted (uncoalesced), as PyTorch's."""
     sp = s._data
-    if sp.layout == "csr":
-        raise TypeError(f"transpose: the transpose of a sparse CSR matrix (shape {sp.shape}) is a CSC one, a layout "
-                        "deepgrad does not have; convert with .to_sparse() (COO) or .to_dense() first")
+    if sp.layout in ("csr", "csc"):   # the same entries read the other way: CSR <-> CSC, as PyTorch's
+        if axes is not None and tuple(axes) != (1, 0):
+            raise ShapeError(f"transpose: a sparse {sp.layout.upper()} matrix (shape {sp.shape}) swaps its two dims "
+                             f"only, got the permutation {tuple(axes)}")
+        flipped = "csc" if sp.layout == "csr" else "csr"
+        return _rebuild(s, sp.indices[[1, 0]], _values(s), sp.layout == "csc" or sp.nnz <= 1, sp.shape[::-1],
+                        layout=flipped)
     axes = tuple(range(sp.ndim))[::-1] if axes is None else tuple(axes)
     sd = sp.sparse_dim
     if axes[sd:] != tuple(range(sd, sp.ndim)) or sorted(axes[:sd]) != list(range(sd)):
