@@ -1,12 +1,13 @@
 """Keras's "Bidirectional LSTM on IMDB" example, run by deepgrad: only the import differs from the original.
 
     python examples/keras_imdb_bilstm.py                  # IMDB if cached, else synthetic reviews (offline)
-    python examples/keras_imdb_bilstm.py --download       # fetch IMDB (84 MB, checksum-verified) first
+    python examples/keras_imdb_bilstm.py --download       # fetch Keras's imdb.npz (17 MB, checksum-verified) first
     python examples/keras_imdb_bilstm.py --limit 25000 --maxlen 200 --epochs 2   # the original's sizes
 
 The original trains on all 25,000 reviews of length 200 for 2 epochs, which takes long on a CPU; the
 defaults here use --limit 2000 reviews of --maxlen 80 words. Offline without IMDB, the reviews are
 synthetic: random words, with positive reviews using more words from one group and negative from another.
+keras.datasets.imdb reads Keras's own imdb.npz (Keras's cache, ~/.keras/datasets), so the word ids are Keras's.
 """
 import argparse
 import os
@@ -34,7 +35,7 @@ def synthetic_reviews(count, max_features, rng):
 
 
 def load(max_features, limit, download):
-    """IMDB from the cache (or the download), else synthetic reviews."""
+    """IMDB from Keras's cache (or the download), else synthetic reviews."""
     try:
         (x_train, y_train), (x_val, y_val) = keras.datasets.imdb.load_data(num_words=max_features,
                                                                            download=download)

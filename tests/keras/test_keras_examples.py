@@ -16,7 +16,14 @@ def example(name):
 
 @pytest.fixture
 def offline_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEEPGRAD_DATA", str(tmp_path))  # an empty cache: the examples must not download
+    """Empty deepgrad and Keras caches, and every download failing as offline: the examples must not download."""
+    from nn.data.download import DownloadError
+
+    def offline(urls, *args, **kwargs):
+        raise DownloadError(f"offline in tests: {urls[0]}")
+    monkeypatch.setenv("DEEPGRAD_DATA", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr("nn.data.datasets.base.fetch", offline)
     return tmp_path
 
 
