@@ -175,7 +175,13 @@ def test_utils_and_initializers():
 
 
 def test_mnist_load_data_falls_back_to_the_bundled_sample(tmp_path, monkeypatch, capsys):
+    from nn.data.download import DownloadError
+
+    def offline(urls, *args, **kwargs):
+        raise DownloadError(f"offline in tests: {urls[0]}")
     monkeypatch.setenv("DEEPGRAD_DATA", str(tmp_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr("nn.data.datasets.base.fetch", offline)  # load_data fetches a missing file, as Keras does
     (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
     assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
