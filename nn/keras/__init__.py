@@ -18,6 +18,7 @@ from .dtype_policy import DTypePolicy
 from . import dtype_policies, mixed_precision, quantizers, tree  # noqa: E402 (after the modules they use)
 from . import preprocessing
 from . import distillation  # noqa: E402 (a Model subclass)
+from . import wrappers  # noqa: E402 (scikit-learn is imported only when a wrapper is used)
 from .initializers import Initializer
 from .input_spec import InputSpec
 from .layer import Layer
@@ -42,4 +43,4 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
            "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
-           "distillation"]
+           "distillation", "wrappers"]

@@ -42,12 +42,21 @@ def _clone_functional(model, input_tensors, clone_function, call_function):
     return Functional(inputs, outputs, name=model.name, trainable=model.trainable)
 
 
+def _compiled_like(model, clone):
+    """`clone`, compiled from `model`'s compile config when `model` is compiled (Keras does this for Sequential and
+    functional clones, so a clone of a compiled model can be fit at once)."""
+    if model.compiled:
+        clone.compile_from_config(model.get_compile_config())
+    return clone
+
+
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
     """A copy of `model`'s architecture with new layers: Sequential and functional models are rebuilt layer by
     layer through `clone_function` (default: `type(layer).from_config(layer.get_config())`), a functional
     graph replayed on `input_tensors` (default: new keras.Input tensors like the model's) with
     `call_function(layer, *args, **kwargs)` when given; a subclassed model is made again from its config.
-    `recursive=True` clones nested models with the same functions."""
+    `recursive=True` clones nested models with the same functions. A Sequential or functional clone of a compiled
+    model is compiled the same way (a new optimizer of the same config)."""
     if kwargs:
         raise TypeError(f"clone_model: unexpected argument(s) {', '.join(sorted(kwargs))}")
     if not isinstance(model, Model):
@@ -68,9 +77,9 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         layers = [clone_layer(layer) for layer in model.layers]
         spec = model._input_spec
         start = [] if spec is None else [Input(batch_shape=spec.shape, dtype=spec.dtype)]
-        return Sequential(start + layers, name=model.name, trainable=model.trainable)
+        return _compiled_like(model, Sequential(start + layers, name=model.name, trainable=model.trainable))
     if isinstance(model, Functional):
-        return _clone_functional(model, input_tensors, clone_layer, call_function)
+        return _compiled_like(model, _clone_functional(model, input_tensors, clone_layer, call_function))
     if input_tensors is not None or call_function is not None:
         raise ValueError(f"clone_model: input_tensors and call_function need a functional model; "
                          f"{type(model).__name__} is subclassed, so it is cloned from its config")

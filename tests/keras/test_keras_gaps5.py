@@ -1,7 +1,9 @@
 """Keras 3.15 names nn.keras lacked, against real Keras (torch backend): the
-ContrastLimitedAdaptiveHistogramEqualization layer (keras.distillation has its own file,
-test_keras_distillation.py)."""
+ContrastLimitedAdaptiveHistogramEqualization layer and keras.wrappers' scikit-learn estimators
+(keras.distillation has its own file, test_keras_distillation.py)."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -76,3 +78,157 @@ def test_clahe_rank_error():
     _, ours = fresh_sessions()
     with pytest.raises(ValueError, match="rank 3 or 4"):
         ours.layers.ContrastLimitedAdaptiveHistogramEqualization()(np.zeros((4, 4), np.float32))
+
+
+# ---- keras.wrappers -------------------------------------------------------------------------------------------
+
+FIT = {"epochs": 3, "batch_size": 16, "shuffle": False, "verbose": 0}   # copied for each wrapper: Keras's
+# fit updates the fit_kwargs dict it was given with fit's own arguments (ours leaves it alone)
+
+
+def _classifier_builder(lib):
+    def build(X, y, units=8):
+        model = lib.Sequential([lib.Input((X.shape[1],)), lib.layers.Dense(units, activation="relu"),
+                                lib.layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(optimizer=lib.optimizers.SGD(0.1), loss="categorical_crossentropy")
+        return model
+    return build
+
+
+def _regression_model(lib, features=4):
+    model = lib.Sequential([lib.Input((features,)), lib.layers.Dense(5, activation="tanh"), lib.layers.Dense(1)])
+    model.compile(optimizer=lib.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+    return model
+
+
+def _both_seeded(make, seed=1):
+    """make(lib) for real Keras, then for ours, each after set_random_seed(seed)."""
+    theirs, ours = fresh_sessions()
+    results = []
+    for lib in (theirs, ours):
+        lib.utils.set_random_seed(seed)
+        results.append(make(lib))
+    return results
+
+
+def test_sklearn_classifier_matches_keras():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.make_classification(n_samples=60, n_features=5, n_informative=3, n_classes=3, random_state=0)
+    labels = np.array(["ant", "bee", "cat"])[y]
+
+    def run(lib):
+        est = lib.wrappers.SKLearnClassifier(_classifier_builder(lib), model_kwargs={"units": 6}, fit_kwargs=dict(FIT))
+        est.fit(X, labels)
+        return (est.predict(X), est.decision_function(X), est.score(X, labels), est.classes_, est.n_features_in_,
+                est.get_params()["model_kwargs"])
+    (k_pred, k_raw, k_score, k_classes, k_n, k_kw), (o_pred, o_raw, o_score, o_classes, o_n, o_kw) = _both_seeded(run)
+    np.testing.assert_array_equal(o_pred, k_pred)
+    np.testing.assert_allclose(o_raw, k_raw, rtol=1e-4, atol=1e-5)
+    assert o_score == k_score and o_n == k_n == 5 and o_kw == k_kw
+    np.testing.assert_array_equal(o_classes, k_classes)
+
+
+def test_sklearn_regressor_in_pipeline_and_cross_val_score_matches_keras():
+    datasets = pytest.importorskip("sklearn.datasets")
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    X, y = datasets.make_regression(n_samples=40, n_features=4, random_state=0)
+    y = y / 50
+
+    def run(lib):
+        model = _regression_model(lib)
+        pipe = make_pipeline(StandardScaler(), lib.wrappers.SKLearnRegressor(model, fit_kwargs=dict(FIT))).fit(X, y)
+        scores = cross_val_score(lib.wrappers.SKLearnRegressor(model), X, y, cv=KFold(3), params=dict(FIT))
+        fitted = pipe[-1]
+        config = {k: v for k, v in fitted.model_.get_compile_config().items() if k != "jit_compile"}
+        return pipe.predict(X), pipe.score(X, y), scores, config, fitted.model_ is not model
+    k, o = _both_seeded(run, seed=2)
+    assert o[0].shape == k[0].shape == (40,)
+    np.testing.assert_allclose(o[0], k[0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(o[1], k[1], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(o[2], k[2], rtol=1e-4, atol=1e-5)
+    assert o[3] == k[3]   # the clone of the compiled model is compiled like it
+    assert o[4] and k[4]
+
+
+def test_sklearn_transformer_matches_keras():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.make_regression(n_samples=30, n_features=4, random_state=3)
+
+    def run(lib):
+        est = lib.wrappers.SKLearnTransformer(_regression_model(lib), fit_kwargs=dict(FIT))
+        return est.fit(X, y / 100).transform(X), est.fit_transform(X, y / 100, epochs=1).shape
+    (k_out, k_shape), (o_out, o_shape) = _both_seeded(run, seed=4)
+    np.testing.assert_allclose(o_out, k_out, rtol=1e-4, atol=1e-5)
+    assert o_shape == k_shape == (30, 1)
+
+
+def test_clone_model_keeps_compile_settings():
+    """Keras's clone_model compiles a Sequential or functional clone of a compiled model the same way; ours
+    returned an uncompiled clone (and the wrappers clone the model they are given)."""
+    _, ours = fresh_sessions()
+    model = _regression_model(ours)
+    clone = ours.models.clone_model(model)
+    assert clone.compiled and clone.loss == "mse" and clone.optimizer is not model.optimizer
+    inputs = ours.Input((3,))
+    functional = ours.Model(inputs, ours.layers.Dense(2)(inputs))
+    functional.compile(optimizer="adam", loss="mae")
+    assert ours.models.clone_model(functional).get_compile_config()["loss"] == "mae"
+    assert not ours.models.clone_model(ours.Sequential([ours.Input((3,)), ours.layers.Dense(1)])).compiled
+
+
+def _wrapper_error(lib, make):
+    with pytest.raises(Exception) as info:
+        make(lib)
+    return type(info.value)
+
+
+WRAPPER_ERRORS = {
+    "uncompiled_model": lambda lib, X, y: lib.wrappers.SKLearnRegressor(
+        lib.Sequential([lib.Input((4,)), lib.layers.Dense(1)])).fit(X, y),
+    "one_class": lambda lib, X, y: lib.wrappers.SKLearnClassifier(_classifier_builder(lib)).fit(X, np.zeros(len(X))),
+    "continuous_labels": lambda lib, X, y: lib.wrappers.SKLearnClassifier(_classifier_builder(lib)).fit(X, y),
+    "predict_before_fit": lambda lib, X, y: lib.wrappers.SKLearnRegressor(_regression_model(lib)).predict(X),
+    "wrong_feature_count": lambda lib, X, y: lib.wrappers.SKLearnRegressor(
+        _regression_model(lib), fit_kwargs=dict(FIT)).fit(X, y).predict(X[:, :3]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRAPPER_ERRORS))
+def test_sklearn_wrapper_errors_match_keras(case):
+    pytest.importorskip("sklearn")
+    theirs, ours = fresh_sessions()
+    X = RNG.standard_normal((20, 4)).astype(np.float32)
+    y = RNG.standard_normal(20).astype(np.float32)
+    k_type = _wrapper_error(theirs, lambda lib: WRAPPER_ERRORS[case](lib, X, y))
+    o_type = _wrapper_error(ours, lambda lib: WRAPPER_ERRORS[case](lib, X, y))
+    assert o_type is k_type
+
+
+def test_wrappers_without_sklearn_raise_a_clear_import_error():
+    code = ("import sys; sys.modules['sklearn'] = None\n"
+            "from nn import keras\n"
+            "try:\n    keras.wrappers.SKLearnClassifier\n"
+            "except ImportError as error:\n    print('ImportError:', error)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "ImportError: keras.wrappers" in result.stdout and "pip install scikit-learn" in result.stdout
+
+
+def test_sklearn_wrapper_leaves_fit_kwargs_alone_and_clones_keep_them():
+    """Deliberate differences from Keras 3.15: its fit writes fit's keyword arguments into the fit_kwargs dict
+    (so they stick to later fits) and its __sklearn_clone__ drops fit_kwargs; ours does neither."""
+    pytest.importorskip("sklearn")
+    from sklearn.base import clone
+    _, ours = fresh_sessions()
+    X = RNG.standard_normal((20, 4)).astype(np.float32)
+    y = RNG.standard_normal(20).astype(np.float32)
+    settings = dict(FIT)
+    est = ours.wrappers.SKLearnRegressor(_regression_model(ours), fit_kwargs=settings)
+    est.fit(X, y, epochs=1)
+    assert settings == FIT and est.epoch_ == 1
+    est.fit(X, y)
+    assert est.epoch_ == 3
+    copy = clone(est)
+    assert copy.get_params()["fit_kwargs"] == FIT and not hasattr(copy, "model_")
