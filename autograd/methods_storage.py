@@ -1,5 +1,6 @@
 """The Tensor methods that change which memory a tensor uses, as PyTorch's: set_ (share another tensor's memory, a
-strided window of it, or fresh empty memory), is_set_to, resize_ and resize_as_; and Tensor.ormqr.
+strided window of it, or fresh empty memory), is_set_to, resize_ and resize_as_ (and the deprecated resize and
+resize_as, which keep the number of elements); and Tensor.ormqr.
 
 A tensor's "storage" here is the memory block its array lives in (the NumPy base chain, see strided_views._block).
 resize_ keeps the storage's elements from the tensor's offset on, in memory order, as PyTorch does: shrinking
@@ -9,9 +10,12 @@ place) and fills the new elements with zeros (uninitialised in PyTorch). Each of
 """
 import numbers
 import operator
+import warnings
 
 import numpy as np
 
+from . import type_objects
+from .function import named
 from .grad_mode import state
 from .ops.linalg_ormqr import ormqr
 from .strided_views import _block, _extent, _geometry
@@ -128,7 +132,9 @@ def resize_(self, *sizes, memory_format=None):
         raise RuntimeError(f"{op}: cannot resize variables that require grad (this one requires grad, shape "
                            f"{tuple(self.shape)}); resize "
                            f"t.detach() or build a new tensor")
-    if sizes == tuple(self.shape):
+    fmt = None if memory_format in (None, type_objects.contiguous_format) else memory_format
+    type_objects.check_format(op, fmt, sizes)
+    if sizes == tuple(self.shape) and fmt is None:
         self._bump_version()
         return self
     count = int(np.prod(sizes, dtype=np.int64))
@@ -136,7 +142,7 @@ def resize_(self, *sizes, memory_format=None):
     if self._device.host_memory:
         flat, here, _ = _host_block(op, self)
         if here + count <= flat.size:
-            _unlink(self, flat[here:here + count].reshape(sizes))
+            _unlink(self, _laid(xp, flat[here:here + count], sizes, fmt))
             return self
         kept = flat[here:]
     else:
@@ -144,15 +150,52 @@ def resize_(self, *sizes, memory_format=None):
     grown = xp.zeros(count, dtype=self.dtype)
     keep = min(count, kept.size)
     grown[:keep] = kept[:keep]
-    _unlink(self, grown.reshape(sizes))
+    _unlink(self, _laid(xp, grown, sizes, fmt))
     return self
+
+
+def _laid(xp, flat, sizes, fmt):
+    """The 1-D block `flat` read as `sizes` with the strides of memory format `fmt` (row-major when None or
+    preserve_format), sharing its memory, as PyTorch's resize_ sets them."""
+    if fmt is None or fmt.order is None:
+        return flat.reshape(sizes)
+    strides, step = [0] * len(sizes), flat.itemsize
+    for d in fmt.order:   # the format's dims from innermost to outermost
+        strides[d], step = step, step * max(sizes[d], 1)
+    return xp.lib.stride_tricks.as_strided(flat, sizes, tuple(strides))
 
 
 def resize_as_(self, the_template, memory_format=None):
     """resize_ to the shape of `the_template` (a Tensor)."""
     if not isinstance(the_template, Tensor):
         raise TypeError(f"resize_as_: argument 'the_template' must be Tensor, not {type(the_template).__name__}")
-    return resize_(self, tuple(the_template.shape))
+    return resize_(self, tuple(the_template.shape), memory_format=memory_format)
 
 
-BINDINGS = {"set_": set_, "is_set_to": is_set_to, "resize_": resize_, "resize_as_": resize_as_, "ormqr": ormqr}
+def resize(self, *sizes):
+    """Deprecated, as in PyTorch (UserWarning): a tensor of shape `sizes` holding this one's elements in order,
+    differentiable; unlike resize_ the number of elements must stay the same."""
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    return _resized(self, _sizes("resize", sizes))
+
+
+def resize_as(self, tensor):
+    """Deprecated, as in PyTorch (UserWarning): resize() to the shape of `tensor`."""
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"resize_as: argument 'tensor' must be Tensor, not {type(tensor).__name__}")
+    return _resized(self, tuple(tensor.shape))
+
+
+def _resized(t, sizes):
+    count = int(np.prod(sizes, dtype=np.int64))
+    if count != t.size:
+        raise RuntimeError(f"requested resize to {'x'.join(map(str, sizes))} ({count} elements in total), but the "
+                           f"given tensor has a size of {'x'.join(map(str, t.shape))} ({t.size} elements). "
+                           "autograd's resize can only change the shape of a given tensor, while preserving the "
+                           "number of elements (as in PyTorch); use reshape, or resize_ on a tensor without grad")
+    return named(t.reshape(sizes), "ResizeBackward")
+
+
+BINDINGS = {"set_": set_, "is_set_to": is_set_to, "resize_": resize_, "resize_as_": resize_as_, "resize": resize,
+            "resize_as": resize_as, "ormqr": ormqr}

@@ -3,7 +3,7 @@ torch.layer_norm, torch.embedding, ...), installed onto autograd when nn is impo
 imports nn. Where PyTorch's top-level form differs from the functional one (argument order, a required
 `train` flag, indices always returned), the wrapper here follows the top-level form."""
 from . import functional as F
-from . import torch_conv_forms, torch_layer_forms, torch_loss_forms, torch_native_forms
+from . import torch_conv_forms, torch_layer_forms, torch_loss_forms, torch_native_forms, torch_rnn_forms
 
 #: the top-level names whose arguments are nn.functional's own
 SAME_AS_FUNCTIONAL = ("conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d max_pool1d max_pool2d "
@@ -38,5 +38,6 @@ def install(namespace):
     for name in SAME_AS_FUNCTIONAL:
         setattr(namespace, name, getattr(F, name))
     for fn in (adaptive_max_pool1d, alpha_dropout, feature_alpha_dropout, embedding) + torch_layer_forms.FUNCTIONS + (
-            torch_loss_forms.FUNCTIONS + torch_native_forms.FUNCTIONS + torch_conv_forms.FUNCTIONS):
+            torch_loss_forms.FUNCTIONS + torch_native_forms.FUNCTIONS + torch_conv_forms.FUNCTIONS +
+            torch_rnn_forms.FUNCTIONS):
         setattr(namespace, fn.__name__, fn)

@@ -356,3 +356,92 @@ def test_sparse_csc_refusals_as_torch():
     _raises_like(lambda: csr.ccol_indices(), lambda: tcsr.ccol_indices())
     _raises_like(lambda: csr.row_indices(), lambda: tcsr.row_indices())
     _raises_like(lambda: c.numpy(), lambda: tc.numpy())
+
+
+# ----- 6. torch.lstm / gru / rnn_tanh / rnn_relu (flat weight lists) and resize_ ------------------------------------
+_RNN_FORMS = [("lstm", "LSTM", {}), ("gru", "GRU", {}), ("rnn_tanh", "RNN", {}),
+              ("rnn_relu", "RNN", {"nonlinearity": "relu"}), ("lstm", "LSTM", {"proj_size": 2})]
+
+
+@pytest.mark.parametrize("fn,layer,extra", _RNN_FORMS)
+@pytest.mark.parametrize("bias,layers,bidirectional,batch_first", [(True, 1, False, False), (True, 2, True, False),
+                                                                   (False, 2, False, True), (True, 1, True, True)])
+def test_functional_recurrences_match_torch(fn, layer, extra, bias, layers, bidirectional, batch_first):
+    theirs = getattr(torch.nn, layer)(3, 4, layers, bias=bias, bidirectional=bidirectional, **extra)
+    ours = getattr(nn, layer)(3, 4, layers, bias=bias, bidirectional=bidirectional, **extra)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    assert ours._flat_weights_names == theirs._flat_weights_names
+    rng = np.random.default_rng(1)
+    data = rng.standard_normal((2, 5, 3) if batch_first else (5, 2, 3)).astype(np.float32)
+    count, size = layers * (2 if bidirectional else 1), extra.get("proj_size", 4)
+    h0 = rng.standard_normal((count, 2, size)).astype(np.float32)
+    c0 = rng.standard_normal((count, 2, 4)).astype(np.float32)
+    results = []
+    for lib, module in ((ag, ours), (torch, theirs)):
+        x = lib.tensor(data, requires_grad=True)
+        hx = (lib.tensor(h0), lib.tensor(c0)) if fn == "lstm" else lib.tensor(h0)
+        out = getattr(lib, fn)(x, hx, list(module._flat_weights), bias, layers, 0.0, False, bidirectional,
+                               batch_first)
+        assert isinstance(out, tuple) and len(out) == (3 if fn == "lstm" else 2)
+        sum(o.sum() for o in out).backward()
+        results.append([o.detach().numpy() for o in out] + [x.grad.numpy(), module._flat_weights[0].grad.numpy()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_functional_recurrence_errors_match_torch():
+    t_gru, o_gru = torch.nn.GRU(3, 4), nn.GRU(3, 4)
+    x, tx = ag.zeros(5, 2, 3), torch.zeros(5, 2, 3)
+    _raises_like(lambda: ag.gru(x, ag.zeros(1, 2, 4), o_gru._flat_weights[:3], True, 1, 0.0, False, False, False),
+                 lambda: torch.gru(tx, torch.zeros(1, 2, 4), t_gru._flat_weights[:3], True, 1, 0.0, False, False, False))
+    _raises_like(lambda: ag.gru(x[0], ag.zeros(1, 4), o_gru._flat_weights, True, 1, 0.0, False, False, False),
+                 lambda: torch.gru(tx[0], torch.zeros(1, 4), t_gru._flat_weights, True, 1, 0.0, False, False, False))
+    t_lstm, o_lstm = torch.nn.LSTM(3, 4), nn.LSTM(3, 4)
+    _raises_like(lambda: ag.lstm(x, (ag.zeros(1, 2, 4),), o_lstm._flat_weights, True, 1, 0.0, False, False, False),
+                 lambda: torch.lstm(tx, (torch.zeros(1, 2, 4),), t_lstm._flat_weights, True, 1, 0.0, False, False,
+                                    False))
+
+
+def _resize_cases(m):
+    return [lambda: m.arange(6.0).resize_(2, 2), lambda: m.arange(6.0).resize_((3, 2)),
+            lambda: m.arange(6.0).resize_(3, 3).flatten()[:6], lambda: m.arange(6.0).resize_as_(m.zeros(2, 3)),
+            lambda: m.arange(24.0).resize_(1, 2, 3, 4, memory_format=m.channels_last),
+            lambda: m.arange(24.0).resize_as_(m.zeros(1, 2, 3, 4), memory_format=m.channels_last),
+            lambda: m.arange(6.0).resize(2, 3), lambda: m.arange(6.0).resize_as(m.zeros(3, 2)),
+            lambda: m.arange(6.0, requires_grad=True).resize_(2, 3), lambda: m.arange(6.0).resize(4),
+            lambda: m.arange(6.0).resize_as(m.zeros(4))]
+
+
+@pytest.mark.parametrize("k", range(11))
+def test_resize_forms_as_torch(k):
+    import warnings
+    with warnings.catch_warnings(record=True) as ours_warned:
+        warnings.simplefilter("always")
+        try:
+            ours = _resize_cases(ag)[k]()
+        except Exception as exc:
+            ours = exc
+    with warnings.catch_warnings(record=True) as theirs_warned:
+        warnings.simplefilter("always")
+        try:
+            theirs = _resize_cases(torch)[k]()
+        except Exception as exc:
+            theirs = exc
+    assert [str(w.message) for w in ours_warned] == [str(w.message) for w in theirs_warned]
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), ours
+        return
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.stride() == theirs.stride()
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_deprecated_resize_is_differentiable_as_torch():
+    grads = []
+    for m in (ag, torch):
+        x = m.arange(6.0, requires_grad=True)
+        with pytest.warns(UserWarning, match="non-inplace resize is deprecated"):
+            y = x.resize(2, 3)
+        assert y.grad_fn.name() == "ResizeBackward"
+        (y * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(*grads)

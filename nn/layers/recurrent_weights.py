@@ -33,3 +33,13 @@ class LayerWeights(CellWeights):
                 names += ["weight_hr"] if self.proj_size else []
                 groups.append([getattr(self, name + suffix) for name in names])
         return groups
+
+    @property
+    def _flat_weights(self):
+        """all_weights flattened: the `params` list torch.lstm / torch.gru / torch.rnn_tanh take, as PyTorch's."""
+        return [w for group in self.all_weights for w in group]
+
+    @property
+    def _flat_weights_names(self):
+        """The names of _flat_weights, in its order."""
+        return [name for name, p in self.named_parameters(recurse=False) if any(p is w for w in self._flat_weights)]
