@@ -1028,8 +1028,13 @@ class Layer(Module):
                 config.update(self._built_in_arguments(cls, arguments))
         return config
 
+    #: the keys a built-in class's automatic config lists first, in this order, where Keras's config does not follow
+    #: the constructor's signature (the others follow in the signature's order)
+    _config_leads_with = ()
+
     def _built_in_arguments(self, cls, arguments):
-        """The automatic config of built-in layer class `cls` called with `arguments`, in Keras's forms."""
+        """The automatic config of built-in layer class `cls` called with `arguments`, in Keras's forms and key
+        order."""
         from .layer_config import automatic_config
         own = inspect.signature(cls.__init__).parameters if cls.__init__ is not Layer.__init__ else {}
         # the base layer's shape arguments only make an Input (Keras's configs never list them), unless the
@@ -1040,7 +1045,8 @@ class Layer(Module):
             arguments["data_format"] = self.data_format   # resolved (None -> 'channels_last'), as Keras
         if hasattr(self, "_lora_config"):
             arguments = self._lora_config(arguments)
-        return arguments
+        first = [k for k in getattr(cls, "_config_leads_with", ()) if k in arguments]
+        return {**{k: arguments[k] for k in first}, **{k: v for k, v in arguments.items() if k not in first}}
 
     @classmethod
     def from_config(cls, config):

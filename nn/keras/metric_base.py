@@ -216,6 +216,9 @@ class Metric(NNMetric):
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
 
+    #: the keys get_config lists first, in this order, where Keras's config does not start with name and dtype
+    _config_leads_with = ()
+
     def get_config(self):
         """Keras's base config {'name', 'dtype'}; nn.keras's own metrics add their constructor's arguments (read
         back from same-named attributes, and a wrapper's options). A subclass adds its own arguments to this."""
@@ -227,7 +230,8 @@ class Metric(NNMetric):
                     if hasattr(self, name):
                         config[name] = getattr(self, name)
             config.update(getattr(self, "_fn_kwargs", {}))
-        return config
+        first = [k for k in type(self)._config_leads_with if k in config]
+        return {**{k: config[k] for k in first}, **{k: v for k, v in config.items() if k not in first}}
 
     @classmethod
     def from_config(cls, config):

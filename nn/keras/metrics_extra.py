@@ -425,6 +425,8 @@ class IoU(Metric):
 class MeanIoU(IoU):
     """IoU averaged over every class."""
 
+    _config_leads_with = ("num_classes", "name", "dtype")
+
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype, ignore_class=ignore_class,
@@ -433,6 +435,8 @@ class MeanIoU(IoU):
 
 class BinaryIoU(IoU):
     """IoU of 0/1 labels against predictions thresholded at `threshold` (y_pred >= threshold is class 1)."""
+
+    _config_leads_with = ("target_class_ids", "threshold", "name", "dtype")
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(2, target_class_ids, name=name, dtype=dtype)
@@ -447,6 +451,8 @@ class BinaryIoU(IoU):
 class OneHotIoU(IoU):
     """IoU for one-hot labels and per-class scores (argmax along `axis`)."""
 
+    _config_leads_with = ("num_classes", "target_class_ids", "name", "dtype")
+
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
                  axis=-1):
         super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
@@ -455,6 +461,8 @@ class OneHotIoU(IoU):
 
 class OneHotMeanIoU(MeanIoU):
     """MeanIoU for one-hot labels and per-class scores (argmax along `axis`)."""
+
+    _config_leads_with = ("num_classes", "name", "dtype")
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
         super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,

@@ -95,6 +95,10 @@ class StepCount(int):
         return f"{self._optimizer.name}/iteration"
 
 
+_BASE_CONFIG_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
+                     "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps")
+
+
 class Optimizer(CustomOptimizerAPI):
     """Base class: hyper-parameters, gradient clipping, weight decay and the step loop; subclasses of the user's
     may define build / update_step or override apply as in Keras (optimizer_custom.py)."""
@@ -505,7 +509,9 @@ class Optimizer(CustomOptimizerAPI):
             config["learning_rate"] = serialize_keras_object(self._schedule)
         else:   # a plain float, as Keras's config (not the live variable)
             config["learning_rate"] = float(self.learning_rate)
-        return config
+        # Keras's key order: the base optimizer's settings first, then the subclass's own
+        head = {k: config[k] for k in _BASE_CONFIG_KEYS if k in config}
+        return {**head, **{k: v for k, v in config.items() if k not in head}}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

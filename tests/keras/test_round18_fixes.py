@@ -46,3 +46,23 @@ def test_summary_hands_print_fn_the_whole_text_ending_in_a_line_break():
     assert len(mine) == len(theirs) == 1
     assert mine[0].endswith("\n") and theirs[0].endswith("\n")
     assert mine[0].count("\n") == theirs[0].count("\n")
+
+
+def _config_keys(K):
+    layers, metrics, optimizers = K.layers, K.metrics, K.optimizers
+    made = [layers.CenterCrop(4, 5), layers.Resizing(4, 5, pad_to_aspect_ratio=True), layers.RandomCrop(3, 3, seed=1),
+            layers.RandomFlip(seed=2), layers.RandomRotation(0.1, seed=3), layers.MaxNumBoundingBoxes(3),
+            layers.ActivityRegularization(l1=0.1), layers.AdditiveAttention(), layers.ELU(0.5),
+            metrics.MeanIoU(3), metrics.OneHotIoU(3, [1]), metrics.OneHotMeanIoU(3), metrics.BinaryIoU(),
+            optimizers.SGD(0.1, global_clipnorm=1.0), optimizers.Adam(), optimizers.Lion(weight_decay=0.1),
+            optimizers.Ftrl(beta=0.5), optimizers.Adafactor()]
+    return [(type(obj).__name__, list(obj.get_config())) for obj in made]
+
+
+def test_configs_list_their_keys_in_kerass_order():
+    """A printed get_config() lists its keys in Keras's order: data_format first on CenterCrop / Resizing /
+    RandomCrop, seed before mode on RandomFlip, learning_rate second and global_clipnorm before clipvalue on every
+    optimizer, the IoU metrics' and ELU's own orders; ActivityRegularization leaves out the activity_regularizer
+    it makes itself, AdditiveAttention lists its seed, MaxNumBoundingBoxes its box format only when set."""
+    K, ours = fresh_sessions()
+    assert _config_keys(ours) == _config_keys(K)

@@ -35,6 +35,11 @@ class LeakyReLU(Layer):
 class ELU(Layer):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
 
+    def get_config(self):
+        """Keras's: name, alpha, then trainable and dtype."""
+        base = super().get_config()
+        return {"name": base.pop("name"), "alpha": self.alpha, **base}
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = alpha

@@ -94,8 +94,8 @@ class AdditiveAttention(Attention):
     """Additive attention: scores = sum(scale * tanh(query_i + key_j)) with a learned `scale` of shape (dim,)
     (use_scale=True, the default) or 1."""
 
-    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
-        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+    def __init__(self, use_scale=True, dropout=0.0, seed=None, **kwargs):
+        super().__init__(use_scale=use_scale, dropout=dropout, seed=seed, **kwargs)
 
     def build(self, input_shape):
         self._check_inputs(input_shape)

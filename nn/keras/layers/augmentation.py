@@ -227,6 +227,8 @@ class RandomFlip(RandomImageLayer):
     """Flips each image with probability 1/2: left-right ("horizontal"), top-bottom ("vertical"), or both
     together ("horizontal_and_vertical", the default)."""
 
+    _config_leads_with = ("data_format", "seed")
+
     def __init__(self, mode=BOTH, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if mode not in (HORIZONTAL, VERTICAL, BOTH):
@@ -268,6 +270,8 @@ def flip_images(images, flip, mode):
 class RandomRotation(RandomAffineLayer):
     """Rotates each image about its centre by a random angle in factor * 2 pi (factor: a fraction of a
     full turn, x meaning [-x, x], or a pair (lower, upper)); positive angles turn counter-clockwise."""
+
+    _config_leads_with = ("data_format", "factor", "fill_mode", "fill_value")
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)

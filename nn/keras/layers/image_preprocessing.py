@@ -64,6 +64,8 @@ class Resizing(Layer):
     crop_to_aspect_ratio first crops the largest centred box of the target aspect ratio (no distortion);
     pad_to_aspect_ratio instead pads with fill_value to that ratio."""
 
+    _config_leads_with = ("data_format",)
+
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
                  fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -104,6 +106,8 @@ class CenterCrop(Layer):
     """Crops the centred (height, width) box of each image; an image smaller than that along an axis is first
     cropped to the target aspect ratio and resized (bilinear) to the target size, as Keras."""
 
+    _config_leads_with = ("data_format",)
+
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.height, self.width = _positive(height, "height", "CenterCrop"), _positive(width, "width", "CenterCrop")
@@ -127,6 +131,8 @@ class RandomCrop(TrainingByDefault, Layer):
     not larger than the box along both axes gets the window at the corner of the centred box of the target
 aspect ratio (clipped to the image) resized to (height, width).
     In inference the images are returned unchanged (as float32), as Keras 3 does."""
+
+    _config_leads_with = ("data_format",)
 
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)

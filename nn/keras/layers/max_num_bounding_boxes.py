@@ -39,7 +39,9 @@ class MaxNumBoundingBoxes(Layer):
         return {**data, "bounding_boxes": boxes}
 
     def get_config(self):
-        """Keras 3.15's config: the base entries, data_format, bounding_box_format and max_number (Keras leaves
-        fill_value out, so a layer made from the config pads with -1)."""
-        return {**Layer.get_config(self), "data_format": self.data_format,
-                "bounding_box_format": self.bounding_box_format, "max_number": self.max_number}
+        """Keras 3.15's config: the base entries, data_format, bounding_box_format (when set) and max_number (Keras
+        leaves fill_value out, so a layer made from the config pads with -1)."""
+        config = {**Layer.get_config(self), "data_format": self.data_format}
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
+        return {**config, "max_number": self.max_number}

@@ -146,5 +146,11 @@ class ActivityRegularization(Layer):
         self.l1, self.l2 = l1, l2
         self.supports_masking = True
 
+    def get_config(self):
+        """Keras's: the base entries without the activity_regularizer this layer makes itself, then l1 and l2."""
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        return {**config, "l1": self.l1, "l2": self.l2}
+
     def call(self, inputs):
         return inputs
