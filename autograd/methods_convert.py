@@ -20,7 +20,8 @@ from .tensor import Tensor
 # PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
                "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-               "bool": "BoolTensor", "uint16": "UInt16Tensor", "uint32": "UInt32Tensor", "uint64": "UInt64Tensor"}
+               "bool": "BoolTensor", "uint16": "UInt16Tensor", "uint32": "UInt32Tensor", "uint64": "UInt64Tensor",
+               "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 _BY_TYPE_NAME = {v: np.dtype(k) for k, v in _TYPE_NAMES.items()}
 _TYPE_NAMES["bfloat16"] = "BFloat16Tensor"   # a name only: its dtype needs ml_dtypes (type_ looks it up)
 
@@ -102,6 +103,8 @@ def type_(self, dtype=None, non_blocking=False):
     (a dtype or one of those names)."""
     if dtype is None:
         return "torch." + _TYPE_NAMES.get(str(self.dtype), str(self.dtype))
+    if isinstance(dtype, str) and dtype.startswith("torch.cuda.") and not self.device.name.startswith("cuda"):
+        return type_(C.to(self, "cuda"), dtype.replace("cuda.", "", 1))   # PyTorch moves it to the GPU too
     if isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
         dtype = _BY_TYPE_NAME[dtype.rpartition(".")[2]]
     elif isinstance(dtype, str) and dtype.rpartition(".")[2] in ("BFloat16Tensor", "bfloat16"):
@@ -190,6 +193,13 @@ def stride(self, dim=None):
     """The step in elements between neighbours along each dim (a tuple), or along `dim`: PyTorch's strides,
     from the array's byte strides."""
     steps = tuple(s // self._data.itemsize for s in self._data.strides)
+    if self._data.size == 0 and not any(steps):
+        # NumPy gives a new empty array zero strides; PyTorch's are row-major, counting a 0-length dim as 1
+        steps, stride = [], 1
+        for n in reversed(self._data.shape):
+            steps.insert(0, stride)
+            stride *= max(n, 1)
+        steps = tuple(steps)
     return steps if dim is None else steps[dim]
 
 

@@ -152,3 +152,29 @@ def test_kl_div_gradient_for_the_target_is_pytorchs_at_zero_probabilities():
         fn(lib.tensor(logp), target, reduction="sum").backward()
         grads.append(np.asarray(target.grad))
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)   # nan where the target is 0, as PyTorch's
+
+
+# ----- tensor metadata: type names of complex tensors, strides of empty tensors -------------------------------------
+
+@pytest.mark.parametrize("name", ["complex64", "complex128"])
+def test_type_names_complex_tensors_as_pytorch(name):
+    torch = require_torch()
+    ours, theirs = ag.zeros(2, dtype=getattr(ag, name)), torch.zeros(2, dtype=getattr(torch, name))
+    assert ours.type() == theirs.type()
+    assert ag.zeros(2).type(theirs.type()).dtype == ours.dtype
+
+
+def test_type_with_a_cuda_name_moves_the_tensor_or_says_why_not():
+    import backends
+    if any(name.startswith("cuda") for name in backends.available()):
+        pytest.skip("a GPU is present: the move itself is tested on the device")
+    with pytest.raises(Exception, match="cuda"):
+        ag.zeros(2).type("torch.cuda.FloatTensor")
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 0, 3), (0,)])
+def test_new_empty_tensors_have_pytorchs_row_major_strides(shape):
+    torch = require_torch()
+    for make in ("zeros", "empty", "ones"):
+        assert getattr(ag, make)(*shape).stride() == getattr(torch, make)(*shape).stride(), make
+    assert ag.zeros(*shape).stride(0) == torch.zeros(*shape).stride(0)
