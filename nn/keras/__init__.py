@@ -19,6 +19,7 @@ from . import dtype_policies, mixed_precision, quantizers, tree  # noqa: E402 (a
 from . import preprocessing
 from . import distillation  # noqa: E402 (a Model subclass)
 from . import wrappers  # noqa: E402 (scikit-learn is imported only when a wrapper is used)
+from . import visualization  # noqa: E402 (matplotlib and OpenCV are imported only when used)
 from .initializers import Initializer
 from .input_spec import InputSpec
 from .layer import Layer
@@ -43,4 +44,4 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
            "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
-           "distillation", "wrappers"]
+           "distillation", "wrappers", "visualization"]

@@ -1,6 +1,6 @@
 """Keras 3.15 names nn.keras lacked, against real Keras (torch backend): the
-ContrastLimitedAdaptiveHistogramEqualization layer and keras.wrappers' scikit-learn estimators
-(keras.distillation has its own file, test_keras_distillation.py)."""
+ContrastLimitedAdaptiveHistogramEqualization layer, keras.wrappers' scikit-learn estimators and
+keras.visualization (keras.distillation has its own file, test_keras_distillation.py)."""
 import json
 import subprocess
 import sys
@@ -232,3 +232,137 @@ def test_sklearn_wrapper_leaves_fit_kwargs_alone_and_clones_keep_them():
     assert est.epoch_ == 3
     copy = clone(est)
     assert copy.get_params()["fit_kwargs"] == FIT and not hasattr(copy, "model_")
+
+
+# ---- keras.visualization --------------------------------------------------------------------------------------
+
+MASK_IMAGES = RNG.uniform(0, 255, (2, 6, 5, 3)).astype(np.float32)
+MASKS = RNG.integers(-1, 4, (2, 6, 5, 1)).astype(np.int32)
+MASK_CASES = {
+    "four_classes": {"num_classes": 4},
+    "alpha": {"num_classes": 5, "alpha": 0.3},
+    "ignore_background": {"num_classes": 4, "ignore_index": 0},
+    "no_blend": {"num_classes": 4, "blend": False},
+    "colour_mapping": {"num_classes": 4, "color_mapping": {0: (1, 2, 3), 1: (255, 0, 0), 2: (0, 255, 0),
+                                                           3: (9, 9, 9)}},
+    "channels_first": {"num_classes": 4, "data_format": "channels_first"},
+}
+
+
+def _numpy(value):
+    if hasattr(value, "cpu"):
+        return value.cpu().numpy()
+    return np.asarray(value)
+
+
+@pytest.mark.parametrize("case", sorted(MASK_CASES))
+def test_draw_segmentation_masks_matches_keras(case):
+    theirs, ours = fresh_sessions()
+    kwargs = MASK_CASES[case]
+    images, masks = MASK_IMAGES, MASKS
+    if kwargs.get("data_format") == "channels_first":
+        images, masks = images.transpose(0, 3, 1, 2), masks.transpose(0, 3, 1, 2)
+    expected = _numpy(theirs.visualization.draw_segmentation_masks(images, masks, **kwargs))
+    got = _numpy(ours.visualization.draw_segmentation_masks(images, masks, **kwargs))
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_draw_segmentation_masks_errors():
+    theirs, ours = fresh_sessions()
+    for lib in (theirs, ours):   # the largest class is not below the default num_classes: both reject it
+        with pytest.raises(RuntimeError):
+            lib.visualization.draw_segmentation_masks(MASK_IMAGES, MASKS)
+    with pytest.raises(ValueError, match="pass num_classes=4"):
+        ours.visualization.draw_segmentation_masks(MASK_IMAGES, MASKS)
+    with pytest.raises(TypeError, match="integer dtype"):
+        ours.visualization.draw_segmentation_masks(MASK_IMAGES, MASKS.astype(np.float32), num_classes=4)
+    with pytest.raises(ValueError, match="batched 4D"):
+        ours.visualization.draw_segmentation_masks(MASK_IMAGES[0], MASKS[0], num_classes=4)
+
+
+BOX_IMAGES = RNG.uniform(0, 255, (2, 40, 50, 3)).astype(np.float32)
+BOXES = {"boxes": np.array([[[2, 3, 20, 30], [10, 5, 45, 38]], [[0, 0, 10, 10], [5, 5, 30, 30]]], np.float32),
+         "labels": np.array([[0, 1], [-1, 2]]), "confidences": np.array([[0.9, 0.5], [0.1, 0.77]], np.float32)}
+
+
+@pytest.mark.parametrize("kwargs,scale", [
+    ({"bounding_box_format": "xyxy"}, 1),
+    ({"bounding_box_format": "xywh", "class_mapping": {0: "cat", 2: "dog"}, "color": (255, 0, 0),
+      "line_thickness": 1}, 1),
+    ({"bounding_box_format": "rel_xyxy", "font_scale": 0.5, "class_mapping": {1: "bird"}}, 1 / 50),
+])
+@pytest.mark.parametrize("unit_images", [False, True])
+def test_draw_bounding_boxes_matches_keras(kwargs, scale, unit_images):
+    theirs, ours = fresh_sessions()
+    images = BOX_IMAGES / 255 if unit_images else BOX_IMAGES
+    boxes = {**BOXES, "boxes": BOXES["boxes"] * scale}
+    try:
+        import cv2  # noqa: F401
+    except ImportError:
+        for lib in (theirs, ours):   # both need OpenCV, and say so
+            with pytest.raises(ImportError, match="opencv"):
+                lib.visualization.draw_bounding_boxes(images, dict(boxes), **kwargs)
+        return
+    expected = theirs.visualization.draw_bounding_boxes(images, dict(boxes), **kwargs)
+    got = ours.visualization.draw_bounding_boxes(images, dict(boxes), **kwargs)
+    assert got.dtype == expected.dtype == np.uint8
+    np.testing.assert_array_equal(got, expected)
+
+
+def _gallery_pixels(lib, tmp_path, name, plot, *args, **kwargs):
+    path = tmp_path / f"{name}.png"
+    assert plot(lib)(*args, path=str(path), **kwargs) is None
+    import matplotlib.image
+    return matplotlib.image.imread(str(path))
+
+
+GALLERIES = {
+    "images_with_labels": (lambda lib: lib.visualization.plot_image_gallery,
+                           (RNG.uniform(0, 1, (4, 20, 16, 3)).astype(np.float32),),
+                           {"value_range": (0, 1), "y_pred": np.array([0, 1, 1, 0]), "label_map": {0: "a", 1: "b"}}),
+    "images_one_row": (lambda lib: lib.visualization.plot_image_gallery,
+                       (RNG.uniform(0, 255, (3, 12, 12, 3)).astype(np.float32),), {"rows": 1, "cols": 3, "dpi": 30}),
+    "masks": (lambda lib: lib.visualization.plot_segmentation_mask_gallery,
+              (RNG.uniform(0, 255, (2, 20, 16, 3)).astype(np.float32), 3),
+              {"y_true": RNG.integers(0, 3, (2, 20, 16, 1)), "y_pred": RNG.integers(0, 3, (2, 20, 16, 1)),
+               "dpi": 40}),
+    "boxes_without_boxes": (lambda lib: lib.visualization.plot_bounding_box_gallery,
+                            (RNG.uniform(0, 255, (2, 20, 16, 3)).astype(np.float32), "xyxy"), {"legend": True}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GALLERIES))
+def test_plot_galleries_match_keras(case, tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    theirs, ours = fresh_sessions()
+    plot, args, kwargs = GALLERIES[case]
+    expected = _gallery_pixels(theirs, tmp_path, "theirs", plot, *args, **kwargs)
+    got = _gallery_pixels(ours, tmp_path, "ours", plot, *args, **kwargs)
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_plot_bounding_box_gallery_with_boxes(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    pytest.importorskip("cv2")
+    matplotlib.use("Agg")
+    theirs, ours = fresh_sessions()
+    plot = lambda lib: lib.visualization.plot_bounding_box_gallery  # noqa: E731
+    kwargs = {"y_true": BOXES, "y_pred": BOXES, "class_mapping": {0: "a", 2: "b"}, "legend": True}
+    expected = _gallery_pixels(theirs, tmp_path, "theirs", plot, BOX_IMAGES, "xyxy", **kwargs)
+    np.testing.assert_array_equal(_gallery_pixels(ours, tmp_path, "ours", plot, BOX_IMAGES, "xyxy", **kwargs),
+                                  expected)
+
+
+def test_plot_gallery_argument_errors():
+    pytest.importorskip("matplotlib")
+    _, ours = fresh_sessions()
+    images = np.zeros((2, 4, 4, 3), np.float32)
+    with pytest.raises(ValueError, match="label_map"):
+        ours.visualization.plot_image_gallery(images, y_true=np.array([0, 1]))
+    with pytest.raises(ValueError, match="not both"):
+        ours.visualization.plot_image_gallery(images, path="x.png", show=True)
+    with pytest.raises(ValueError, match="batched 4D"):
+        ours.visualization.plot_image_gallery(images[0], path="x.png")
