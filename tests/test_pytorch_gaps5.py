@@ -445,3 +445,44 @@ def test_deprecated_resize_is_differentiable_as_torch():
         (y * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
         grads.append(x.grad.numpy())
     np.testing.assert_array_equal(*grads)
+
+
+# ----- 7. tie order of kthvalue / median / nanmedian (PyTorch's CPU selection) ----------------------------------------
+def _order_stat_cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    for _ in range(400):
+        n = int(rng.integers(1, 14))
+        row = rng.integers(0, 4, n).astype(np.float32)
+        if rng.random() < 0.3:
+            row[rng.random(n) < 0.2] = np.nan
+        cases.append((row, int(rng.integers(1, n + 1))))
+    return cases
+
+
+def test_kthvalue_picks_torchs_index_among_ties():
+    rng = np.random.default_rng(6)
+    for row, k in _order_stat_cases():
+        ours, theirs = ag.tensor(row).kthvalue(k), torch.tensor(row).kthvalue(k)
+        assert ours.indices.item() == theirs.indices.item(), (row.tolist(), k)
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    for _ in range(100):
+        table = rng.integers(0, 3, (int(rng.integers(1, 5)), int(rng.integers(1, 9)))).astype(np.float64)
+        dim = int(rng.integers(0, 2))
+        k = int(rng.integers(1, table.shape[dim] + 1))
+        ours, theirs = ag.tensor(table).kthvalue(k, dim), torch.tensor(table).kthvalue(k, dim)
+        np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+    ints = np.array([3, 1, 3, 3, 2, 3, 1, 3], np.int64)   # integer input takes the same path
+    assert ag.tensor(ints).kthvalue(6).indices.item() == torch.tensor(ints).kthvalue(6).indices.item()
+    x = ag.tensor(np.array([1.0, 2.0, 1.0, 1.0], np.float32), requires_grad=True)
+    tx = torch.tensor([1.0, 2.0, 1.0, 1.0], requires_grad=True)
+    x.kthvalue(2).values.backward()
+    tx.kthvalue(2).values.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_median_and_nanmedian_tie_indices_match_torch():
+    for row, _ in _order_stat_cases():
+        for op in ("median", "nanmedian"):
+            ours, theirs = getattr(ag.tensor(row), op)(0), getattr(torch.tensor(row), op)(0)
+            assert ours.indices.item() == theirs.indices.item(), (op, row.tolist())

@@ -24,6 +24,7 @@ from .reduction import sum as _sum
 from .rounding import isnan
 from .shape import flatten, reshape, squeeze, unsqueeze
 from .sorting import argsort
+from .torch_quickselect import kth_indices
 
 MedianResult = return_type("median", ["values", "indices"])
 CummaxResult = return_type("cummax", ["values", "indices"])
@@ -102,8 +103,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if input.ndim == 0:
         return KthvalueResult(input.clone(), no_grad_op("kthvalue", lambda xp, a: xp.zeros((), np.int64), input))
     x = input.movedim(d, -1)
-    values, indices = _sorted_pick("kthvalue", x, x.ndim - 1,
-                                   lambda xp, ranked, length: xp.full(ranked.shape[:-1] + (1,), k - 1, np.int64))
+    # among equal values, the index PyTorch's CPU quickselect lands on (not the first one)
+    indices = no_grad_op("kthvalue", lambda xp, a: kth_indices(xp, a, k - 1), x)
+    values = take_along_axis(x, indices, x.ndim - 1)
     values, indices = values.movedim(-1, d), indices.movedim(-1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)

@@ -1,0 +1,77 @@
+"""PyTorch's CPU kthvalue selection (the TH quickselect: median-of-three pivot, Sedgewick's partition), run on
+the rows where the k-th value is tied, so that kthvalue returns the index PyTorch returns among equal values;
+NaN counts as larger than any number, as in PyTorch."""
+import math
+
+import numpy as np
+
+
+def _above(x, y):
+    """PyTorch's gt_or_nan: x sorts after y (a NaN after any number)."""
+    return (math.isnan(x) and not math.isnan(y)) or x > y
+
+
+def _selected_index(values, k):
+    """The position in `values` (a list of Python numbers) that PyTorch's quickselect leaves at sorted place k."""
+    vals, idx = list(values), list(range(len(values)))
+
+    def swap(a, b):
+        vals[a], vals[b] = vals[b], vals[a]
+        idx[a], idx[b] = idx[b], idx[a]
+
+    low, high = 0, len(vals) - 1
+    while high > low:
+        if high == low + 1:
+            if _above(vals[low], vals[high]):
+                swap(low, high)
+            break
+        swap((low + high) >> 1, low + 1)
+        if _above(vals[low + 1], vals[high]):
+            swap(low + 1, high)
+        if _above(vals[low], vals[high]):
+            swap(low, high)
+        if _above(vals[low + 1], vals[low]):
+            swap(low + 1, low)
+        i, j, pivot = low + 1, high, vals[low]
+        while True:
+            i += 1
+            while _above(pivot, vals[i]):
+                i += 1
+            j -= 1
+            while _above(vals[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(low, j)
+        if j <= k:
+            low = i
+        if j >= k:
+            high = j - 1
+    return idx[k]
+
+
+def kth_indices(xp, a, k):
+    """The int64 index along the last axis of `a` of each row's k-th smallest value (k from 0), with PyTorch's
+    choice among ties; kept as a length-1 last axis."""
+    order = xp.argsort(a, axis=-1, kind="stable")
+    ranked = xp.take_along_axis(a, order, axis=-1)
+    picked = order[..., k:k + 1].astype(np.int64)
+    n = a.shape[-1]
+    mine = ranked[..., k]
+    tied = xp.zeros(mine.shape, bool)
+    for other in (k - 1, k + 1):
+        if 0 <= other < n:
+            near = ranked[..., other]
+            same = near == mine
+            if a.dtype.kind in "fc":
+                same = same | (xp.isnan(near) & xp.isnan(mine))
+            tied = tied | same
+    if not bool(tied.any()):
+        return picked
+    host = np.asarray(a if xp is np else xp.asnumpy(a)).reshape(-1, n)
+    flat_tied = np.asarray(tied if xp is np else xp.asnumpy(tied)).reshape(-1)
+    chosen = np.asarray(picked if xp is np else xp.asnumpy(picked)).reshape(-1).copy()
+    for row in np.flatnonzero(flat_tied):
+        chosen[row] = _selected_index(host[row].tolist(), k)
+    return xp.asarray(chosen.reshape(picked.shape))
