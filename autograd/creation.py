@@ -287,6 +287,12 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_for
                         f"{np.dtype(dtype or input.dtype)}); pass an integer or float dtype, e.g. dtype=ag.int64")
     if high is None:
         low, high = 0, low
+    order = _fill_order("randint_like", input, memory_format)
+    if order is not None:   # drawn in the memory order of the layout PyTorch gives the result, as its random_
+        shape = tuple(input.shape[a] for a in order)
+        drawn = randint(low, high, shape, dtype=np.int64, device=device or input.device)
+        inverse = sorted(range(input.ndim), key=order.__getitem__)
+        return _new(drawn._data.transpose(inverse), drawn.device, False).astype(dtype or input.dtype)
     t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
     return _in_format("randint_like", t.astype(dtype or input.dtype), memory_format, input)
 
@@ -514,8 +520,12 @@ def randperm(n, dtype=np.int64, device=None, generator=None):
 
 def manual_seed(seed):
     """Seed the random generators of every device (and of devices created later); returns
-    ag.default_generator, as PyTorch's manual_seed returns torch.default_generator."""
-    backends.seed_all(int(seed))
+    ag.default_generator, as PyTorch's manual_seed returns torch.default_generator. A negative seed is taken
+    modulo 2**64, as PyTorch's (initial_seed() then reports that value)."""
+    seed = int(seed)
+    if not -2 ** 63 <= seed < 2 ** 64:
+        raise ValueError(f"manual_seed: the seed must fit in 64 bits (from -2**63 to 2**64 - 1), got {seed}")
+    backends.seed_all(seed & 0xFFFF_FFFF_FFFF_FFFF)
     return default_generator
 
 

@@ -29,8 +29,8 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    """Seed every device's generator (deepgrad seeds all devices together)."""
-    backends.seed_all(int(seed))
+    """Seed every device's generator (deepgrad seeds all devices together; a negative seed modulo 2**64)."""
+    backends.seed_all(int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
 
 
 manual_seed_all = manual_seed

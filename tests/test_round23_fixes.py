@@ -178,3 +178,29 @@ def test_new_empty_tensors_have_pytorchs_row_major_strides(shape):
     for make in ("zeros", "empty", "ones"):
         assert getattr(ag, make)(*shape).stride() == getattr(torch, make)(*shape).stride(), make
     assert ag.zeros(*shape).stride(0) == torch.zeros(*shape).stride(0)
+
+
+# ----- seeds and the *_like draws -------------------------------------------------------------------------------------
+
+def test_a_negative_seed_is_taken_modulo_2_64_as_pytorchs():
+    torch = require_torch()
+    torch.manual_seed(-5)
+    ag.manual_seed(-5)
+    assert ag.initial_seed() == torch.initial_seed() == 2 ** 64 - 5
+    np.testing.assert_array_equal(ag.rand(3).numpy(), torch.rand(3).numpy())
+    with pytest.raises(ValueError, match="manual_seed: the seed must fit in 64 bits"):
+        ag.manual_seed(2 ** 64)
+
+
+@pytest.mark.parametrize("layout", ["transposed", "channels_last", "sliced"])
+def test_randint_like_draws_in_the_memory_order_of_pytorchs_layout(layout):
+    torch = require_torch()
+    make = {"transposed": lambda L: L.zeros(2, 3).t(),
+            "channels_last": lambda L: L.zeros(2, 3, 4, 5).contiguous(memory_format=L.channels_last),
+            "sliced": lambda L: L.zeros(4, 6)[:, ::2].t()}[layout]
+    results = []
+    for lib in (torch, ag):
+        lib.manual_seed(5)
+        results.append(lib.randint_like(make(lib), 3, 10))
+    assert results[1].stride() == results[0].stride()
+    np.testing.assert_array_equal(results[1].numpy(), results[0].numpy())
