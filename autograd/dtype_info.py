@@ -29,6 +29,12 @@ class finfo:
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
+    def __eq__(self, other):
+        """Equal when both describe the same dtype (as PyTorch's finfo objects compare)."""
+        return isinstance(other, finfo) and vars(self) == vars(other)
+
+    __hash__ = None   # unhashable, as PyTorch's
+
 
 class iinfo:
     """Machine limits of an integer dtype: bits, max and min as Python ints, dtype as its name."""
@@ -44,4 +50,11 @@ class iinfo:
         self.max, self.min = int(info.max), int(info.min)
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        # PyTorch prints the limits in %g form (int64's as -9.22337e+18), which is exact up to 16 bits
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+    def __eq__(self, other):
+        """Equal when both describe the same dtype (as PyTorch's iinfo objects compare)."""
+        return isinstance(other, iinfo) and vars(self) == vars(other)
+
+    __hash__ = None   # unhashable, as PyTorch's

@@ -204,3 +204,13 @@ def test_randint_like_draws_in_the_memory_order_of_pytorchs_layout(layout):
         results.append(lib.randint_like(make(lib), 3, 10))
     assert results[1].stride() == results[0].stride()
     np.testing.assert_array_equal(results[1].numpy(), results[0].numpy())
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_prints_and_compares_as_pytorchs(name):
+    torch = require_torch()
+    ours, theirs = ag.iinfo(getattr(ag, name)), torch.iinfo(getattr(torch, name))
+    assert str(ours) == str(theirs) and repr(ours) == repr(theirs)
+    assert (ours == ag.iinfo(getattr(ag, name))) == (theirs == torch.iinfo(getattr(torch, name))) is True
+    assert (ag.finfo(ag.float32) == ag.finfo()) is (torch.finfo(torch.float32) == torch.finfo()) is True
+    assert (ag.finfo(ag.float32) == ag.finfo(ag.float64)) is (torch.finfo(torch.float32) == torch.finfo(torch.float64))
