@@ -4,11 +4,10 @@ reuters.npz and reuters_word_index.json, with Keras's id layout, filters, shuffl
 reuters.npz stores the ragged sequences as a pickled object array; deepgrad rebuilds it from the pickle's data
 without running the pickle (nn.data.datasets.pickle_data).
 """
-import json
-
 import numpy as np
 
 from .keras_files import features_and_targets, keras_dataset_file
+from .word_ids import cut_vocabulary, read_word_index, shifted, shorter_than
 
 SHA256 = "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"  # as Keras pins it
 WORD_INDEX_MD5 = "4d44cc38712099c9e383dc6e5f11a921"  # Keras pins only an MD5 for the word index
@@ -35,23 +34,13 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     order = np.arange(len(xs))
     np.random.RandomState(seed).shuffle(order)
     xs, labels = xs[order], labels[order]
-    if start_char is not None:
-        xs = [[start_char] + [w + index_from for w in x] for x in xs]
-    elif index_from:
-        xs = [[w + index_from for w in x] for x in xs]
+    xs = shifted(xs, start_char, index_from)
     if maxlen:
-        kept = [k for k, x in enumerate(xs) if len(x) < maxlen]
-        xs, labels = [xs[k] for k in kept], [labels[k] for k in kept]
+        xs, labels = shorter_than(maxlen, xs, labels)
     if len(xs) == 0:
         raise ValueError(f"{who}: maxlen={maxlen} drops every newswire (a kept one has fewer than maxlen ids, "
                          f"start_char included); raise maxlen")
-    if not num_words:
-        # Keras's bound: the largest id present, which the `w < num_words` test below then turns into oov too
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = cut_vocabulary(xs, num_words, skip_top, oov_char)
     cut = int(len(xs) * (1 - test_split))
     # np.array(..., dtype=object) as Keras builds it: equal-length sequences make a 2-D object array there too
     return ((np.array(xs[:cut], dtype="object"), np.array(labels[:cut])),
@@ -62,14 +51,7 @@ def get_word_index(path="reuters_word_index.json", download=True):
     """{word: index}, 1 for the most frequent word; in load_data's sequences a word appears as index + index_from."""
     who = "keras.datasets.reuters.get_word_index"
     file = keras_dataset_file(who, path, "reuters_word_index.json", md5=WORD_INDEX_MD5, download=download)
-    try:
-        with open(file, encoding="utf-8") as f:
-            index = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{who}: {file} is not valid JSON ({exc}); delete it and download it again") from None
-    if not isinstance(index, dict):
-        raise ValueError(f"{who}: {file} holds a {type(index).__name__}, not the word -> index mapping")
-    return index
+    return read_word_index(who, file)
 
 
 def get_label_names():
