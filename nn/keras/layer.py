@@ -1055,7 +1055,9 @@ class Layer(Module):
         dtype policy objects and its arguments left at their unused defaults are read as load_model reads them)."""
         from .saving.keras_config_compat import from_keras_config
         from .saving.serialization import deserialize_keras_object
-        config = {k: deserialize_keras_object(v) for k, v in from_keras_config(config).items()}
+        # a tuple stays a tuple (Keras hands the config's values to the constructor as they are)
+        config = {k: tuple(deserialize_keras_object(list(v))) if isinstance(v, tuple) else deserialize_keras_object(v)
+                  for k, v in from_keras_config(config).items()}
         try:
             return cls(**config)
         except TypeError as error:

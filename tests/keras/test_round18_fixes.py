@@ -66,3 +66,38 @@ def test_configs_list_their_keys_in_kerass_order():
     it makes itself, AdditiveAttention lists its seed, MaxNumBoundingBoxes its box format only when set."""
     K, ours = fresh_sessions()
     assert _config_keys(ours) == _config_keys(K)
+
+
+def _synchronized_error(K):
+    try:
+        K.layers.BatchNormalization(synchronized=True)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def test_synchronized_batch_normalization_is_refused_as_off_tensorflow():
+    """Keras's torch (and JAX) backends refuse BatchNormalization(synchronized=True) with a ValueError; nn.keras
+    accepted it and stored the flag."""
+    K, ours = fresh_sessions()
+    assert _synchronized_error(ours) == _synchronized_error(K) is not None
+
+
+def _round_tripped(K):
+    made = [K.layers.RandAugment(value_range=(0, 255), num_ops=3, factor=0.4, seed=5),
+            K.layers.AugMix(value_range=(0, 255), num_chains=2, chain_depth=2, seed=6),
+            K.layers.Solarization(value_range=(0, 255), seed=1), K.layers.Resizing(4, 4)]
+    out = []
+    for layer in made:
+        config = layer.get_config()
+        twin = type(layer).from_config(config).get_config()
+        out.append((repr(twin.get("value_range")), twin == config))
+    return out
+
+
+def test_from_config_hands_tuples_to_the_constructor_as_tuples():
+    """Keras's from_config calls the constructor with the config's values as they are; nn.keras turned every tuple
+    into a list, so RandAugment / AugMix rebuilt from their config reported value_range as a list and a config
+    round trip was not equal."""
+    K, ours = fresh_sessions()
+    assert _round_tripped(ours) == _round_tripped(K)

@@ -43,6 +43,8 @@ class BatchNormalization(Layer):
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  synchronized=False, renorm=False, renorm_clipping=None, renorm_momentum=0.99, **kwargs):
         super().__init__(**kwargs)
+        if synchronized:   # Keras's own words: only its TensorFlow backend syncs across devices
+            raise ValueError("Argument synchronized=True is only supported with the TensorFlow backend.")
         if renorm:
             raise ValueError("BatchNormalization: renorm=True (batch renormalization) is not implemented in nn.keras; "
                              "use renorm=False")
