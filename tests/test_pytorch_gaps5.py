@@ -486,3 +486,23 @@ def test_median_and_nanmedian_tie_indices_match_torch():
         for op in ("median", "nanmedian"):
             ours, theirs = getattr(ag.tensor(row), op)(0), getattr(torch.tensor(row), op)(0)
             assert ours.indices.item() == theirs.indices.item(), (op, row.tolist())
+
+
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("sorted_", [True, False])
+def test_topk_order_among_ties_and_unsorted_matches_torch(largest, sorted_):
+    rng = np.random.default_rng(8 + 2 * largest + sorted_)
+    for trial in range(300):
+        n = int(rng.integers(1, 150 if trial % 3 == 0 else 20))   # long rows take partial_sort (k * 64 <= n)
+        row = rng.integers(0, 5, n).astype(np.float32)
+        if trial % 4 == 0:
+            row[rng.random(n) < 0.2] = np.nan
+        k = int(rng.integers(0, n + 1)) if trial % 2 else int(rng.integers(1, min(n, 3) + 1))
+        ours = ag.tensor(row).topk(k, largest=largest, sorted=sorted_)
+        theirs = torch.tensor(row).topk(k, largest=largest, sorted=sorted_)
+        assert ours.indices.tolist() == theirs.indices.tolist(), (row.tolist(), k)
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    table = rng.integers(0, 3, (4, 30)).astype(np.float64)
+    for dim, k in ((1, 7), (0, 2), (1, 30)):
+        np.testing.assert_array_equal(ag.tensor(table).topk(k, dim, largest, sorted_).indices.numpy(),
+                                      torch.tensor(table).topk(k, dim, largest, sorted_).indices.numpy())

@@ -10,6 +10,7 @@ from ..tensor import Tensor
 from .dims import check_tensor, dim_or, normalize
 from .no_grad_op import no_grad_op
 from .indexing import take_along_axis
+from .torch_topk_order import topk_indices
 
 SortResult = return_type("sort", ["values", "indices"])
 TopkResult = return_type("topk", ["values", "indices"])
@@ -60,7 +61,8 @@ def sort(input, dim=None, descending=False, stable=False, *, axis=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order."""
+    """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order (sorted=False: in
+    PyTorch's CPU selection order), equal values in the order PyTorch's CPU kernel leaves them."""
     check_tensor("topk", input)
     k = _count("topk", k)
     d = normalize("topk", dim, input.ndim)
@@ -70,9 +72,15 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
                               f"must be at most {n}")
     if input.ndim == 0:
         return TopkResult(input.clone(), argsort(input))
-    indices = no_grad_op("topk", lambda xp, data: _order_array(xp, data, d, largest, True)[
-        (slice(None),) * d + (slice(0, k),)], input)
+    indices = no_grad_op("topk", lambda xp, data: _topk_order(xp, data, d, k, largest, sorted), input)
     return TopkResult(named(take_along_axis(input, indices, d), "TopkBackward0"), indices)
+
+
+def _topk_order(xp, data, d, k, largest, sorted):
+    """topk's indices along dim d in PyTorch's CPU order (its choice among ties; sorted=False: its unsorted order)."""
+    a = xp.moveaxis(data, d, -1)
+    order = _order_array(xp, a, a.ndim - 1, largest, True)
+    return xp.moveaxis(topk_indices(xp, a, k, largest, bool(sorted), order), -1, d)
 
 
 def _count(op, k):
