@@ -1,6 +1,7 @@
 """Keras 3.15 names nn.keras lacked, against real Keras (torch backend): the
-ContrastLimitedAdaptiveHistogramEqualization layer, keras.wrappers' scikit-learn estimators and
-keras.visualization (keras.distillation has its own file, test_keras_distillation.py)."""
+ContrastLimitedAdaptiveHistogramEqualization layer, keras.wrappers' scikit-learn estimators,
+keras.visualization and keras.quantizers' functions (keras.distillation has its own file,
+test_keras_distillation.py)."""
 import json
 import subprocess
 import sys
@@ -366,3 +367,109 @@ def test_plot_gallery_argument_errors():
         ours.visualization.plot_image_gallery(images, path="x.png", show=True)
     with pytest.raises(ValueError, match="batched 4D"):
         ours.visualization.plot_image_gallery(images[0], path="x.png")
+
+
+# ---- keras.quantizers functions --------------------------------------------------------------------------------
+
+def _torch_value_and_grads(fn, *arrays):
+    import torch
+    tensors = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(*tensors)
+    upstream = np.linspace(-1, 1, out.numel(), dtype=np.float32).reshape(tuple(out.shape))
+    (out * torch.tensor(upstream)).sum().backward()
+    return out.detach().numpy(), [t.grad.numpy() for t in tensors]
+
+
+def _our_value_and_grads(fn, *arrays):
+    import autograd as ag
+    tensors = [ag.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(*tensors)
+    upstream = np.linspace(-1, 1, int(np.prod(out.shape)), dtype=np.float32).reshape(tuple(out.shape))
+    (out * ag.tensor(upstream)).sum().backward()
+    return out.detach().numpy(), [t.grad.numpy() for t in tensors]
+
+
+QX = RNG.standard_normal((4, 3)).astype(np.float32) * 2
+FAKE_QUANT = {
+    "scalar_range": ({}, np.float32(-1.5), np.float32(2.0)),
+    "narrow_four_bits": ({"num_bits": 4, "narrow_range": True}, np.float32(-0.7), np.float32(1.3)),
+    "per_channel": ({"axis": -1}, np.array([-1.0, -0.5, -2.0], np.float32), np.array([1.0, 0.8, 3.0], np.float32)),
+    "per_channel_positive_range": ({"num_bits": 3, "axis": 1}, np.array([0.2, -0.5, -2.0], np.float32),
+                                   np.array([1.0, 0.8, 0.1], np.float32)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAKE_QUANT))
+def test_fake_quant_with_min_max_vars_and_gradient_match_keras(case):
+    theirs, ours = fresh_sessions()
+    kwargs, low, high = FAKE_QUANT[case]
+    k_out, k_grads = _torch_value_and_grads(
+        lambda *t: theirs.quantizers.fake_quant_with_min_max_vars(*t, **kwargs), QX, low, high)
+    o_out, o_grads = _our_value_and_grads(
+        lambda *t: ours.quantizers.fake_quant_with_min_max_vars(*t, **kwargs), QX, low, high)
+    np.testing.assert_allclose(o_out, k_out, rtol=1e-6, atol=1e-6)
+    for got, expected in zip(o_grads, k_grads):
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("quantized_dtype", ["float8_e4m3fn", "float8_e5m2"])
+def test_quantize_and_dequantize_and_gradient_match_keras(quantized_dtype):
+    pytest.importorskip("ml_dtypes")
+    theirs, ours = fresh_sessions()
+    inputs, scale = QX * 300, np.float32(0.5)
+    k_out, k_grads = _torch_value_and_grads(
+        lambda i, s: theirs.quantizers.quantize_and_dequantize(i, s, quantized_dtype, "float32"), inputs, scale)
+    o_out, o_grads = _our_value_and_grads(
+        lambda i, s: ours.quantizers.quantize_and_dequantize(i, s, quantized_dtype, "float32"), inputs, scale)
+    np.testing.assert_array_equal(o_out, k_out)
+    np.testing.assert_allclose(o_grads[0], k_grads[0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(o_grads[1], k_grads[1], rtol=1e-5)
+    with pytest.raises(ValueError, match="float8"):
+        ours.quantizers.quantize_and_dequantize(inputs, scale, "int8", "float32")
+
+
+@pytest.mark.parametrize("to_numpy", [False, True])
+@pytest.mark.parametrize("block_size", [4, 5, 10])
+def test_grouped_quantize_with_zero_point_matches_keras(to_numpy, block_size):
+    theirs, ours = fresh_sessions()
+    weights = RNG.standard_normal((10, 3)).astype(np.float32)
+    weights[:4, 1] = 0.5   # a group of equal values: Keras's two paths treat it differently
+    expected = theirs.quantizers.abs_max_quantize_grouped_with_zero_point(weights, block_size, to_numpy=to_numpy)
+    got = ours.quantizers.abs_max_quantize_grouped_with_zero_point(weights, block_size, to_numpy=to_numpy)
+    for o, k in zip(got, expected):
+        k = k.cpu().numpy()
+        assert str(o.dtype) == str(k.dtype) and tuple(o.shape) == k.shape
+        np.testing.assert_allclose(np.asarray(o), k, rtol=1e-6)
+
+
+def test_float8_scale_helpers_match_keras():
+    theirs, ours = fresh_sessions()
+    scale = np.array(0.5, np.float32)
+    for amax in (3.0, 0.0, np.inf):
+        amax = np.array(amax, np.float32)
+        np.testing.assert_allclose(np.asarray(ours.quantizers.compute_float8_scale(amax, scale, 448.0, 1)),
+                                   theirs.quantizers.compute_float8_scale(amax, scale, 448.0, 1).cpu().numpy())
+    history = np.array([1.0, 2.0, 3.0, 4.0], np.float32)
+    np.testing.assert_array_equal(np.asarray(ours.quantizers.compute_float8_amax_history(QX, history)),
+                                  theirs.quantizers.compute_float8_amax_history(QX, history).cpu().numpy())
+
+
+def test_quantizer_get_serialize_deserialize_match_keras():
+    theirs, ours = fresh_sessions()
+    config = {"class_name": "AbsMaxQuantizer",
+              "config": {"axis": [0], "value_range": [-127, 127], "epsilon": 1e-7, "output_dtype": "int8"}}
+    for identifier in ("abs_max_quantizer", "AbsMaxQuantizer", config):
+        assert ours.quantizers.get(identifier).get_config() == theirs.quantizers.get(identifier).get_config()
+    quantizer = ours.quantizers.AbsMaxQuantizer(axis=-1)
+    assert ours.quantizers.get(quantizer) is quantizer and ours.quantizers.get(None) is None
+    for make in (lambda lib: lib.quantizers.AbsMaxQuantizer(axis=-1),
+                 lambda lib: lib.quantizers.Int8QuantizationConfig(
+                     weight_quantizer=lib.quantizers.AbsMaxQuantizer(axis=-1))):
+        serialized = ours.quantizers.serialize(make(ours))
+        assert serialized == theirs.quantizers.serialize(make(theirs))
+        assert ours.quantizers.deserialize(serialized).get_config() == make(ours).get_config()
+    for bad in ("nope", 3):
+        for lib in (theirs, ours):
+            with pytest.raises(ValueError, match="Could not interpret quantizer identifier"):
+                lib.quantizers.get(bad)

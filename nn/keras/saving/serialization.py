@@ -29,7 +29,7 @@ def _public_module(cls_or_fn):
     if getattr(cls_or_fn, "__name__", "") == "Functional":
         return "keras.src.models.functional"
     for part in ("layers", "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers",
-                 "activations", "distillation"):
+                 "activations", "distillation", "quantizers"):
         if module == f"nn.keras.{part}" or module.startswith(f"nn.keras.{part}."):
             return f"keras.{part}"
     return "keras"
