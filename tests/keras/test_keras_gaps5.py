@@ -214,7 +214,7 @@ def test_wrappers_without_sklearn_raise_a_clear_import_error():
             "except ImportError as error:\n    print('ImportError:', error)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "ImportError: keras.wrappers" in result.stdout and "pip install scikit-learn" in result.stdout
+    assert "ImportError: keras.wrappers" in result.stdout and "pip install -U scikit-learn" in result.stdout
 
 
 def test_sklearn_wrapper_leaves_fit_kwargs_alone_and_clones_keep_them():

@@ -14,7 +14,8 @@ try:
     from sklearn.utils.validation import check_is_fitted, validate_data
 except ImportError as error:   # pragma: no cover - the message is what matters, and it is tested by name only
     raise ImportError("keras.wrappers (SKLearnClassifier, SKLearnRegressor, SKLearnTransformer) needs scikit-learn "
-                      "1.6 or later, which is not installed: run `pip install scikit-learn`") from error
+                      f"1.6 or later, which could not be imported ({error}): run `pip install -U scikit-learn`") \
+        from error
 
 from ..cloning import clone_model
 from ..model import Model
@@ -68,10 +69,10 @@ class SKLBase(BaseEstimator):
         return tags
 
     def __sklearn_clone__(self):
-        """An unfitted copy with the same parameters (a Model given as `model` is deep-copied). Keras's copy
-        drops fit_kwargs, so a cloned estimator (cross_val_score, GridSearchCV) trains with fit's defaults;
-        ours keeps them."""
-        model = self.model if callable(self.model) and not isinstance(self.model, Model) else copy.deepcopy(self.model)
+        """An unfitted copy with the same parameters (`model` shared when callable, as a Model is, else deep-copied;
+        fit clones a Model anyway). Keras's copy drops fit_kwargs, so a cloned estimator (cross_val_score,
+        GridSearchCV) trains with fit's defaults; ours keeps them."""
+        model = self.model if callable(self.model) else copy.deepcopy(self.model)
         return type(self)(model=model, warm_start=self.warm_start, model_kwargs=self.model_kwargs,
                           fit_kwargs=self.fit_kwargs)
 
