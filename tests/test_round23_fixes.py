@@ -214,3 +214,27 @@ def test_iinfo_prints_and_compares_as_pytorchs(name):
     assert (ours == ag.iinfo(getattr(ag, name))) == (theirs == torch.iinfo(getattr(torch, name))) is True
     assert (ag.finfo(ag.float32) == ag.finfo()) is (torch.finfo(torch.float32) == torch.finfo()) is True
     assert (ag.finfo(ag.float32) == ag.finfo(ag.float64)) is (torch.finfo(torch.float32) == torch.finfo(torch.float64))
+
+
+# ----- matrix_exp follows PyTorch's Taylor degrees ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matrix_exp_of_zero_and_nilpotent_matrices_is_exact_as_pytorchs(dtype):
+    torch = require_torch()
+    for m in (np.zeros((3, 3)), [[0.0, 1.5, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]], [[1e-9, 0.0], [0.0, 0.0]]):
+        arr = np.array(m, dtype=dtype)
+        ours = ag.linalg.matrix_exp(ag.tensor(arr))
+        theirs = torch.linalg.matrix_exp(torch.tensor(arr))
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        assert repr(ours) == repr(theirs).replace("torch.", "")
+
+
+@pytest.mark.parametrize("scale", [1e-6, 0.02, 0.2, 1.0, 3.0, 40.0])
+def test_matrix_exp_matches_pytorch_across_the_degree_ranges(scale):
+    torch = require_torch()
+    data = np.random.default_rng(1).normal(size=(3, 4, 4)) * scale / 4
+    data[1] *= 1e-3
+    ours = ag.linalg.matrix_exp(ag.tensor(data, requires_grad=True))
+    theirs = torch.linalg.matrix_exp(torch.tensor(data, requires_grad=True))
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+    assert np.isnan(ag.linalg.matrix_exp(ag.tensor([[np.nan, 0.0], [0.0, 1.0]])).numpy()).all()

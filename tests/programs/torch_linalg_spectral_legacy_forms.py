@@ -28,6 +28,8 @@ def main():
     gen = Q - torch.diag_embed(Q.sum(-1))
     P = torch.linalg.matrix_exp(0.5 * gen)
     print("rate matrix rows sum to one", P.sum(-1))
+    shear = torch.tensor([[0.0, 1.5, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]], dtype=torch.float64)
+    print("nilpotent exp", torch.linalg.matrix_exp(shear), torch.matrix_exp(torch.zeros(2, 2, dtype=torch.float64)))
     P[:, 0, 2].sum().backward()
     print("rate grad", Q.grad[1, 0])
 
