@@ -45,6 +45,7 @@ def _as_dims(op, ndim, dim):
 def _plan(op, x, s, dim):
     """(dims, sizes) of a transform by PyTorch's rules for s and dim (dim None: every dim, or the last len(s)
     when s is given)."""
+    keep = -1 if not isinstance(s, int) else None   # -1 keeps a size in s, not as a 1-D transform's n (PyTorch)
     if s is not None:
         s = (s,) if isinstance(s, int) else tuple(int(n) for n in s)
         if len(s) > x.ndim:
@@ -59,7 +60,7 @@ def _plan(op, x, s, dim):
     dims = _as_dims(op, x.ndim, dims)
     if s is not None and len(s) != len(dims):
         raise ShapeError(f"fft.{op}: s has {len(s)} sizes but dim names {len(dims)} dims; give one size per dim")
-    sizes = tuple(x.shape[d] if s is None or s[i] == -1 else s[i] for i, d in enumerate(dims))
+    sizes = tuple(x.shape[d] if s is None or s[i] == keep else s[i] for i, d in enumerate(dims))
     for n in sizes:
         if n < 1:
             raise ArgumentRangeError(f"fft.{op}: invalid number of data points ({n}) specified; each transformed dim "
@@ -219,13 +220,24 @@ def ihfftn(input, s=None, dim=None, norm=None):
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     """The sample frequencies of an n-point transform with sample spacing d: [0, 1, ..., -2, -1] / (d n)."""
-    values = np.fft.fftfreq(n, d)
-    return _frequencies(values, dtype, device, requires_grad)
+    return _frequencies(_spacing("fftfreq", n, d, np.fft.fftfreq), dtype, device, requires_grad)
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     """The non-negative sample frequencies of an n-point rfft: [0, 1, ..., n // 2] / (d n)."""
-    return _frequencies(np.fft.rfftfreq(n, d), dtype, device, requires_grad)
+    return _frequencies(_spacing("rfftfreq", n, d, np.fft.rfftfreq), dtype, device, requires_grad)
+
+
+def _spacing(op, n, d, numpy_form):
+    """numpy_form(n, d) with PyTorch's edges: a negative n is refused, n = 0 or d = 0 give what PyTorch's
+    arange(n) / (n * d) gives (an empty tensor or NaN, inf) instead of a ZeroDivisionError."""
+    n = operator.index(n)
+    if n < 0:
+        raise ArgumentRangeError(f"fft.{op}: n must be >= 0, got {n}; it is the number of samples")
+    if n and d:
+        return numpy_form(n, d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return numpy_form(n, 1.0) * n / np.float64(n * d) if n else np.full(int(op == "rfftfreq"), np.nan)
 
 
 def _frequencies(values, dtype, device, requires_grad):

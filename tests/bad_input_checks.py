@@ -67,7 +67,8 @@ def pytorch_names(torch=None):
         base = dict(torch=torch, nn=torch.nn, F=torch.nn.functional, optim=torch.optim)
     return dict(base, np=np, DataLoader=data.DataLoader, TensorDataset=data.TensorDataset,
                 SequentialSampler=data.SequentialSampler, BatchSampler=data.BatchSampler,
-                random_split=data.random_split)
+                random_split=data.random_split, RandomSampler=data.RandomSampler,
+                default_collate=data.default_collate)
 
 
 def check_oracle_quietly(case):

@@ -10,6 +10,15 @@ from . import constraints
 _validate_default = [True]
 
 
+def sample_size(distribution, sample_shape):
+    """sample_shape as a tuple; a bare number is refused with PyTorch's TypeError (a shape is a sequence)."""
+    if not hasattr(sample_shape, "__iter__"):
+        raise TypeError(f"{type(distribution).__name__}.sample: sample_shape must be a tuple or list of sizes (a "
+                        f"torch.Size), got {type(sample_shape).__name__} {sample_shape!r}; pass "
+                        f"({sample_shape!r},) for that many draws")
+    return tuple(sample_shape)
+
+
 class NotDefinedError(NotImplementedError, TypeError):
     """An operation a distribution (or a pair of them) does not define: PyTorch raises NotImplementedError
     there, deepgrad raised TypeError, so it is both and either except clause catches it."""
@@ -80,9 +89,7 @@ class Distribution:
         raise NotImplementedError(f"{type(self)} does not implement mode")
 
     def _extended_shape(self, sample_shape=()):
-        if isinstance(sample_shape, int):
-            sample_shape = (sample_shape,)
-        return tuple(sample_shape) + self._batch_shape + self._event_shape
+        return sample_size(self, sample_shape) + self._batch_shape + self._event_shape
 
     def sample(self, sample_shape=()):
         """Draws of shape sample_shape + batch_shape + event_shape, without a gradient."""

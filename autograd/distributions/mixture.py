@@ -6,7 +6,7 @@ from ..ops.activation import log_softmax
 from . import constraints
 from .constrained import ConstrainedDistribution
 from .discrete import Categorical
-from .distribution import Distribution, Independent
+from .distribution import Distribution, Independent, sample_size
 
 
 def _support_of(dist):
@@ -108,7 +108,7 @@ class MixtureSameFamily(ConstrainedDistribution):
 
     def sample(self, sample_shape=()):
         """Pick a component per draw from the mixture, then take that component's draw."""
-        sample_shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
+        sample_shape = sample_size(self, sample_shape)
         with no_grad():
             index = self._mixture_distribution.sample(sample_shape)
             comps = self._component_distribution.sample(sample_shape)

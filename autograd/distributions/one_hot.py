@@ -9,6 +9,7 @@ from . import constraints
 from .constrained import ConstrainedDistribution
 from .counts import Binomial
 from .discrete import Categorical, OverCategorical
+from .distribution import sample_size
 
 
 def _one_hot(indices, n, dtype):
@@ -81,7 +82,7 @@ class Multinomial(ConstrainedDistribution):
 
     def sample(self, sample_shape=()):
         """Count vectors (in probs' dtype) of shape sample_shape + batch_shape + (categories,)."""
-        sample_shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
+        sample_shape = sample_size(self, sample_shape)
         # as PyTorch's: total_count categorical draws (one multinomial draw with replacement), counted per category
         if self.total_count == 0:
             return zeros(*self._extended_shape(sample_shape), dtype=self.probs.dtype, device=self.probs.device)

@@ -18,6 +18,7 @@ from . import constraints
 from .constrained import ConstrainedDistribution
 from .exp_family import ExponentialFamily
 from .gamma_family import Chi2
+from .distribution import sample_size
 
 _LOG_2 = math.log(2)
 
@@ -150,7 +151,7 @@ class Wishart(ExponentialFamily, ConstrainedDistribution):
     def rsample(self, sample_shape=(), max_try_correction=None):
         """Bartlett draws L A A^T L^T (A lower triangular: sqrt chi-square diagonal, normal below); draws that are
         numerically singular are redrawn up to max_try_correction (10) times."""
-        sample_shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
+        sample_shape = sample_size(self, sample_shape)
         tries = 10 if max_try_correction is None else int(max_try_correction)
         sample = self._bartlett(sample_shape)
         valid = self._per_draw(self.support.check(sample))

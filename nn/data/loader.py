@@ -1,4 +1,5 @@
 """DataLoader: turns a dataset into batches of Tensors, optionally shuffled, assembled in a background thread."""
+import functools
 import itertools
 import math
 import numbers
@@ -199,6 +200,19 @@ class DataLoader:
                 + (f", sampler={self.sampler!r})" if self.sampler is not None else ")"))
 
 
+class CollateKeyError(ValueError, KeyError):
+    """Dict examples whose keys differ: a ValueError, as deepgrad raised before, and a KeyError as PyTorch's
+    default_collate raises (looking up the first example's key in another); shown as plain text."""
+
+    def __str__(self):
+        return str(self.args[0])
+
+
+class MixedBatchError(ShapeError, TypeError):
+    """Tensor examples mixed with other values: a ShapeError, as deepgrad raised before, and a TypeError as
+    PyTorch's default_collate raises (torch.stack of a non-tensor)."""
+
+
 def default_collate(examples):
     """Stack a list of examples into one batch, field by field and recursively, as PyTorch's default_collate:
     arrays, Tensors and numbers become one Tensor with a new first axis (Python floats float64, ints int64);
@@ -220,15 +234,18 @@ def _collate(values, field):
     if isinstance(first, dict):
         keys = set(first)
         if any(not isinstance(v, dict) or set(v) != keys for v in values):
-            raise ValueError(f"DataLoader: field {_name(field)} is a dict whose keys differ across the examples of "
-                             "one batch; give every example the same keys, or pass a collate_fn")
+            other = next(sorted(map(str, set(v) ^ keys)) for v in values if isinstance(v, dict) and set(v) != keys)
+            raise CollateKeyError(f"DataLoader: field {_name(field)} is a dict whose keys differ across the examples "
+                                  f"of one batch (keys {sorted(map(str, keys))} and {other} differ); give every "
+                                  "example the same keys, or pass a collate_fn")
         fields = {key: _collate([v[key] for v in values], _join(field, key)) for key in first}
         return _same_kind(first, fields, lambda kind: kind(fields))
     if isinstance(first, (tuple, list)):
         if any(not isinstance(v, (tuple, list)) or len(v) != len(first) for v in values):
             lengths = sorted({len(v) if isinstance(v, (tuple, list)) else -1 for v in values})
-            raise ValueError(f"DataLoader: examples have different numbers of fields in {_name(field)} "
-                             f"({lengths}); every example needs the same fields, or pass a collate_fn")
+            raise ShapeError(f"DataLoader: examples have different numbers of fields in {_name(field)} "
+                             f"({lengths}); each element in the batch should be of equal size: every example "
+                             "needs the same fields, or pass a collate_fn")
         fields = [_collate(tuple(v[k] for v in values), _join(field, k)) for k in range(len(first))]
         if hasattr(first, "_fields"):          # a namedtuple keeps its type
             return type(first)(*fields)
@@ -242,6 +259,12 @@ def _collate(values, field):
             raise TypeError(f"DataLoader: default_collate cannot batch {where}: they mix {type(first).__name__} and "
                             f"{type(odd).__name__} values; give every example the same kind of value, or pass a "
                             "collate_fn")
+        if isinstance(first, Tensor) and not all(isinstance(v, Tensor) for v in values):
+            odd = next(v for v in values if not isinstance(v, Tensor))
+            where = "the examples" if field is None else f"field {field!r} of the examples"
+            raise MixedBatchError(f"DataLoader: default_collate cannot stack {where}: expected a Tensor as every "
+                                  f"element, got Tensor and {type(odd).__name__}; make every example a Tensor (or "
+                                  "none), or pass a collate_fn")
         return _stack(values, field)
     where = "the example" if field is None else f"field {field!r}"
     forgot = " (does the dataset's __getitem__ miss a return?)" if first is None and field is None else ""
@@ -293,7 +316,21 @@ def _stack(values, field):
         where = "the examples" if field is None else f"field {field!r} of the examples"
         raise ShapeError(f"DataLoader: default_collate cannot stack {where} into one batch: they have different "
                          f"shapes ({sorted(shapes)}); pad them to one shape or pass a collate_fn")
-    return np.stack(arrays)
+    return np.stack(arrays).astype(_batch_dtype(values), copy=False)
+
+
+def _batch_dtype(values):
+    """The dtype PyTorch's default_collate gives: torch.stack's promotion for Tensors, float64 when the first
+    value is a Python float, and torch.tensor's for a list that starts with a Python int or bool (a float among
+    them gives the default float dtype, not float64)."""
+    first = values[0]
+    if isinstance(first, Tensor):
+        return functools.reduce(ag.promote_types, [v.dtype for v in values])
+    if type(first) in (int, bool):
+        if any(isinstance(v, (float, np.floating)) for v in values):
+            return ag.get_default_dtype()
+        return np.dtype(bool) if all(type(v) is bool for v in values) else np.dtype(np.int64)
+    return np.result_type(*[np.asarray(v) for v in values])
 
 
 def _columns(dataset):

@@ -11,7 +11,7 @@ from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast, complex_forms
 
 from ._args import pair, same_dtype, single
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 
 LAYOUTS = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, D, H, W) or (C, D, H, W)"}
@@ -71,9 +71,11 @@ def _conv_padding(op, padding, kernel, dilation, stride):
         if padding == "valid":
             return (0, 0), (0, 0)
         if padding != "same":
-            raise ValueError(f"{op}: padding={padding!r} is not one of 'same', 'valid' or an int/pair of ints")
+            raise ArgumentRangeError(f"{op}: padding={padding!r} is not one of 'same', 'valid' or an int/pair of "
+                                     "ints")
         if stride != (1, 1):
-            raise ValueError(f"{op}: padding='same' needs stride 1 (got stride {stride}); pass explicit padding")
+            raise ArgumentRangeError(f"{op}: padding='same' needs stride 1 (got stride {stride}); pass explicit "
+                                     "padding")
         total = [d * (k - 1) for d, k in zip(dilation, kernel)]
         return (total[0] // 2, total[1] // 2), (total[0] % 2, total[1] % 2)
     return pair(padding, "padding", op), (0, 0)

@@ -5,7 +5,7 @@ import numbers
 import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
-from autograd.errors import SizeTypeError
+from autograd.errors import ArgumentRangeError, SizeTypeError
 
 from .conv import check_conv_args, conv2d
 
@@ -32,9 +32,11 @@ def _padding(op, padding, kernel, dilation, stride):
         if padding == "valid":
             return ((0, 0),) * 3
         if padding != "same":
-            raise ValueError(f"{op}: padding={padding!r} is not one of 'same', 'valid' or an int/triple of ints")
+            raise ArgumentRangeError(f"{op}: padding={padding!r} is not one of 'same', 'valid' or an int/triple "
+                                     "of ints")
         if stride != (1, 1, 1):
-            raise ValueError(f"{op}: padding='same' needs stride 1 (got stride {stride}); pass explicit padding")
+            raise ArgumentRangeError(f"{op}: padding='same' needs stride 1 (got stride {stride}); pass explicit "
+                                     "padding")
         totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
         return tuple((t // 2, t - t // 2) for t in totals)
     return tuple((p, p) for p in triple(padding, "padding", op))

@@ -6,7 +6,7 @@ from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.dims import check_tensor
 from autograd.ops.no_grad_op import no_grad_op
-from autograd.errors import DtypeError, ShapeError
+from autograd.errors import ArgumentError, DtypeError, ShapeError
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -36,9 +36,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         check_indices(input.device.xp, arrays.array(input), num)
     if padding_idx is not None:
         if not isinstance(padding_idx, numbers.Integral) or not -num <= padding_idx < num:
-            raise ValueError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num})")
+            raise ArgumentError(f"{op}: padding_idx={padding_idx!r} must be an int in [-{num}, {num}) for a weight of "
+                                f"{num} rows (shape {tuple(weight.shape)}); pick a row of the table")
         padding_idx = int(padding_idx) % num
     if max_norm is not None:
+        if weight.dtype.kind not in "fc" and str(weight.dtype) != "bfloat16":
+            raise DtypeError(f"{op}: max_norm renormalises rows by their norm, which needs a floating weight; got "
+                             f"{weight.dtype} (shape {tuple(weight.shape)}); use a float weight (weight.float()) or "
+                             "drop max_norm")
         renorm_rows_(weight, input, max_norm, norm_type)
     if sparse:   # the weight's gradient is a sparse COO tensor of the looked-up rows
         return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq), True)

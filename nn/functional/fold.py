@@ -6,7 +6,7 @@ come from indexing and index_add.
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ShapeError
+from autograd.errors import IndexShapeError, ShapeError
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 
@@ -39,7 +39,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     op = "unfold"
     check_tensor(op, input)
     if input.ndim not in (3, 4):
-        raise ShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {input.shape}")
+        raise IndexShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {tuple(input.shape)}; "
+                              "add the missing dims with unsqueeze")
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 4 else input.unsqueeze(0)
     n, c, h, w = x.shape

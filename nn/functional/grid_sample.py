@@ -16,7 +16,7 @@ from autograd.bf16_dtype import is_bf16
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.function import named
-from autograd.errors import ShapeError
+from autograd.errors import DtypeError, ShapeError
 from autograd import autocast_state as autocast
 
 from .grid_sample_bicubic import bicubic_taps
@@ -48,7 +48,7 @@ def affine_grid(theta, size, align_corners=None):
         raise ValueError(f"{op}: size must be (N, C, H, W) for 2-D maps or (N, C, D, H, W) for 3-D ones, got {size}")
     k = len(size) - 2
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (k, k + 1) or theta.shape[0] != size[0]:
-        raise ValueError(f"{op}: for size {size} theta must be ({size[0]}, {k}, {k + 1}), one {k}x{k + 1} affine "
+        raise ShapeError(f"{op}: for size {size} theta must be ({size[0]}, {k}, {k + 1}), one {k}x{k + 1} affine "
                          f"matrix per sample, got {tuple(theta.shape)}")
     if min(size) <= 0:
         raise ValueError(f"{op}: every entry of size must be positive, got {size}")
@@ -168,7 +168,7 @@ def _check(input, grid, mode, padding_mode):
     if min(input.shape[2:]) <= 0:
         raise ValueError(f"{op}: the input's spatial dims must be non-empty, got {tuple(input.shape)}")
     if (input.dtype.kind != "f" and not is_bf16(input.dtype)) or grid.dtype != input.dtype:
-        raise TypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
+        raise DtypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
                         f"{grid.dtype}; convert with grid.to(input.dtype)")
     if str(input.device) != str(grid.device):
         raise ValueError(f"{op}: input is on {input.device} but grid is on {grid.device}; move the grid with "

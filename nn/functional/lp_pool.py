@@ -2,6 +2,7 @@
 import math
 
 import autograd as ag
+from autograd.errors import ZeroArgumentError
 
 from ._args import pair, single
 from .conv3d import triple
@@ -10,8 +11,9 @@ from .pooling3d import _volume, avg_pool3d
 
 
 def _root(op, window_sum_mean, norm_type, count):
-    if not norm_type or norm_type != norm_type:
-        raise ValueError(f"{op}: norm_type must be a non-zero number, got {norm_type!r}")
+    if not norm_type or norm_type != norm_type:   # PyTorch divides by it: ZeroDivisionError
+        raise ZeroArgumentError(f"{op}: norm_type must be a non-zero number, got {norm_type!r} (input shape "
+                                f"{tuple(window_sum_mean.shape)}); pass e.g. norm_type=2")
     # PyTorch's form: negative window sums (odd p) are zeroed before the root
     return (ag.sign(window_sum_mean) * ag.relu(ag.abs(window_sum_mean)) * count) ** (1.0 / norm_type)
 

@@ -9,7 +9,7 @@ import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
 from autograd.ops.dims import check_tensor
-from autograd.errors import ShapeError, UnsupportedError
+from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedError
 
 MODES = ("constant", "reflect", "replicate", "circular")
 _NON_CONSTANT_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}
@@ -50,8 +50,8 @@ def _check(input, pad, mode, value):
         raise UnsupportedError(f"{op}: mode must be one of {MODES}, got {mode!r}")
     if mode != "constant":
         if value is not None and value != 0:
-            raise ValueError(f"{op}: mode {mode!r} takes no value argument (got value={value!r}); it applies "
-                             "only to mode 'constant'")
+            raise ArgumentRangeError(f"{op}: mode {mode!r} takes no value argument (got value={value!r}); it applies "
+                                     "only to mode 'constant'")
         dims = len(pad) // 2
         ranks = _NON_CONSTANT_RANKS.get(dims)
         if ranks is None or input.ndim not in ranks:

@@ -121,10 +121,12 @@ def _adaptive_size(op, output_size, input, spatial):
     """output_size as a tuple of `spatial` positive ints (None keeps that input size)."""
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * spatial
     if len(sizes) != spatial:
-        raise ValueError(f"{op}: output_size must be an int or {spatial} ints, got {output_size!r}")
+        raise ShapeError(f"{op}: output_size must be an int or {spatial} ints, got {output_size!r} (input shape "
+                         f"{tuple(input.shape)})")
     sizes = tuple(input.shape[len(input.shape) - spatial + a] if s is None else s for a, s in enumerate(sizes))
     if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
-        raise ValueError(f"{op}: output_size must hold positive ints, got {output_size!r}")
+        raise ShapeError(f"{op}: output_size must hold positive ints, got {output_size!r} (input shape "
+                         f"{tuple(input.shape)})")
     return sizes
 
 

@@ -14,7 +14,8 @@ def _check(input, factor, op, name):
     if factor < 1:
         raise ArgumentRangeError(f"{op}: {name} must be a positive int, got {factor!r}")
     if input.ndim < 3:
-        raise ValueError(f"{op}: expects an input (*, C, H, W) with at least 3 dimensions, got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input (*, C, H, W) with at least 3 dimensions, got shape "
+                         f"{tuple(input.shape)}; add the channel dim with unsqueeze")
     return int(factor)
 
 
