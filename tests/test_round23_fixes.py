@@ -238,3 +238,16 @@ def test_matrix_exp_matches_pytorch_across_the_degree_ranges(scale):
     theirs = torch.linalg.matrix_exp(torch.tensor(data, requires_grad=True))
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
     assert np.isnan(ag.linalg.matrix_exp(ag.tensor([[np.nan, 0.0], [0.0, 1.0]])).numpy()).all()
+
+
+@pytest.mark.parametrize("a_shape, b_shape, dims", [((3, 2, 3, 2), (2, 3), None), ((2, 3, 2, 3), (2, 3), (0,))])
+def test_tensorsolve_needs_only_matching_element_counts_as_pytorchs(a_shape, b_shape, dims):
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    A, B = rng.normal(size=a_shape), rng.normal(size=b_shape)
+    theirs = torch.linalg.tensorsolve(torch.tensor(A), torch.tensor(B), dims=dims)
+    ours = ag.linalg.tensorsolve(ag.tensor(A), ag.tensor(B), dims=dims)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
+    with pytest.raises(ValueError, match="linalg.tensorsolve: expected A's leading 2 dims"):
+        ag.linalg.tensorsolve(ag.ones(6, 2, 3, dtype=ag.float64), ag.ones(3, 2, dtype=ag.float64))

@@ -145,8 +145,8 @@ def tensorinv(A, ind=2):
 
 @autocast.guarded("linalg.solve")
 def tensorsolve(A, B, dims=None):
-    """The X with tensordot(A, X, X.ndim) == B: A's leading dims are B's shape and its remaining ones X's (dims
-    first moves those dims of A to the end)."""
+    """The X with tensordot(A, X, X.ndim) == B, A's leading B.ndim dims read as B's shape: they and A's remaining
+    dims (X's shape) each hold B's number of elements (dims first moves those dims of A to the end)."""
     op = "linalg.tensorsolve"
     check_tensor(op, A, "A")
     check_tensor(op, B, "B")
@@ -154,8 +154,10 @@ def tensorsolve(A, B, dims=None):
         dims = [normalize(op, d, A.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims)]
         A = movedim(A, dims, list(range(A.ndim - len(dims), A.ndim)))
     rest = tuple(A.shape[B.ndim:])
-    if tuple(A.shape[:B.ndim]) != tuple(B.shape) or math.prod(rest) != math.prod(B.shape):
-        raise ShapeError(f"{op}: expected A's leading dims to be B's shape {tuple(B.shape)} and its other dims to "
-                         f"have as many elements, got A of shape {tuple(A.shape)}")
+    # as PyTorch, A's leading dims need only hold as many elements as B (A of shape (3, 2, 3, 2) solves B (2, 3))
+    if math.prod(A.shape[:B.ndim]) != math.prod(B.shape) or math.prod(rest) != math.prod(B.shape):
+        raise ShapeError(f"{op}: expected A's leading {B.ndim} dims and its other dims each to hold as many "
+                         f"elements as B of shape {tuple(B.shape)} ({math.prod(B.shape)}), got A of shape "
+                         f"{tuple(A.shape)}")
     count = math.prod(B.shape)
     return reshape(solve(reshape(A, (count, count)), reshape(B, (count,))), rest)
