@@ -251,3 +251,27 @@ def test_tensorsolve_needs_only_matching_element_counts_as_pytorchs(a_shape, b_s
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
     with pytest.raises(ValueError, match="linalg.tensorsolve: expected A's leading 2 dims"):
         ag.linalg.tensorsolve(ag.ones(6, 2, 3, dtype=ag.float64), ag.ones(3, 2, dtype=ag.float64))
+
+
+# ----- lp_pool with an infinite norm_type ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["2d inf", "2d -inf", "1d inf stride 1", "3d inf", "2d inf ceil"])
+def test_lp_pool_with_an_infinite_norm_type_pools_the_largest_magnitude_as_pytorch(case):
+    torch = require_torch()
+    import torch.nn.functional as TF
+    import nn.functional as F
+    inf = float("inf")
+    run = {"2d inf": lambda F, x: F.lp_pool2d(x.reshape(1, 1, 4, 6), inf, 2),
+           "2d -inf": lambda F, x: F.lp_pool2d(x.reshape(1, 4, 6), -inf, (2, 3)),
+           "1d inf stride 1": lambda F, x: F.lp_pool1d(x.reshape(2, 2, 6), inf, 3, stride=1),
+           "3d inf": lambda F, x: F.lp_pool3d(x.reshape(1, 1, 2, 3, 4), inf, 2),
+           "2d inf ceil": lambda F, x: F.lp_pool2d(x.reshape(1, 1, 4, 6), inf, 3, ceil_mode=True)}[case]
+    data = np.random.default_rng(2).normal(size=24)
+    grads = []
+    for lib, fn in ((torch, TF), (ag, F)):
+        x = lib.tensor(data, requires_grad=True)
+        out = run(fn, x)
+        out.sum().backward()
+        grads.append((np.asarray(out.detach()), np.asarray(x.grad)))
+    np.testing.assert_array_equal(grads[1][0], grads[0][0])
+    np.testing.assert_array_equal(grads[1][1], grads[0][1])
