@@ -84,6 +84,7 @@ def main():
     (lp1.sum() + lp1b.sum() + lp2.sum()).backward()
     print("lp grads", sig.grad[0, 1, :4], img.grad[0, 0, 0])
     print("LPPool2d module", nn.LPPool2d(2, 3, stride=3)(img)[0, 0])
+    print("inf norm is max |x|", F.lp_pool2d(img, float("inf"), 2)[0, 1, 0], nn.LPPool1d(float("inf"), 3)(sig)[1, 0])
 
     pooled, idx = F.adaptive_max_pool2d(img, (3, 2), return_indices=True)
     print("adaptive max", pooled[0, 0], idx[0, 1])
