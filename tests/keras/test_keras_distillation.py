@@ -205,3 +205,26 @@ def test_sequential_config_round_trip_keeps_the_input_layer_name():
         again = lib.Sequential.from_config(config)
         names.append(again.get_config()["layers"][0]["config"]["name"])
     assert names == ["pixels", "pixels"]
+
+
+def test_distiller_save_and_load(tmp_path):
+    """Ours saves the student's loss in the compile config and loads compiled; a distiller Keras saved (its
+    compile config has loss None) loads uncompiled with Keras's warning, as Keras loads it."""
+    theirs, ours = fresh_sessions()
+    models = {}
+    for name, lib in (("theirs", theirs), ("ours", ours)):
+        teacher, student = _pair(lib)
+        distiller = lib.distillation.Distiller(teacher, student, lib.distillation.LogitsDistillation())
+        distiller.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        distiller.fit(X, Y, epochs=1, verbose=0)
+        distiller.save(str(tmp_path / f"{name}.keras"))
+        models[name] = distiller
+    loaded = ours.saving.load_model(str(tmp_path / "ours.keras"))
+    assert isinstance(loaded, ours.distillation.Distiller) and loaded.compiled
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), models["ours"].predict(X, verbose=0), rtol=1e-6)
+    loaded.fit(X, Y, epochs=1, verbose=0)
+    with pytest.warns(UserWarning, match="compile"):
+        from_keras = ours.saving.load_model(str(tmp_path / "theirs.keras"))
+    assert isinstance(from_keras, ours.distillation.Distiller) and not from_keras.compiled
+    np.testing.assert_allclose(from_keras.predict(X, verbose=0),
+                               models["theirs"].predict(X, verbose=0), rtol=1e-5, atol=1e-6)

@@ -1,5 +1,7 @@
 """keras.distillation.Distiller: a Model whose call is the student's and whose loss mixes the student's
 supervised loss with distillation losses against a frozen teacher."""
+import warnings
+
 from .. import metrics as keras_metrics
 from .. import ops, tree
 from ..model import Model
@@ -110,6 +112,24 @@ class Distiller(Model):
         if metrics is not None and not isinstance(metrics, (list, tuple)):
             raise ValueError(f"Distiller.compile: metrics must be a list or tuple, got {type(metrics)}")
         super().compile(optimizer=optimizer, loss=None, metrics=metrics, **kwargs)
+
+    def get_compile_config(self):
+        """The Model's compile config with the student's loss in place of the None the base compile gets (Keras
+        writes None there, so its distillers load uncompiled; ours load compiled)."""
+        config = super().get_compile_config()
+        if config is not None and hasattr(self, "_student_loss_for_serialization"):
+            config = {**config, "loss": serialize_keras_object(self._student_loss_for_serialization)}
+        return config
+
+    def compile_from_config(self, config):
+        """compile() from get_compile_config's dict; a config without the student's loss (one Keras wrote) leaves
+        the distiller uncompiled with Keras's warning."""
+        if (config or {}).get("loss") is None:
+            warnings.warn("`compile()` was not called as part of model loading because the model's `compile()` "
+                          "method is custom and the saved compile config has no student loss (Keras writes none). "
+                          "Call `compile()` manually after loading.", stacklevel=2)
+            return
+        super().compile_from_config(config)
 
     def call(self, inputs, training=None, **kwargs):
         """The student's predictions."""

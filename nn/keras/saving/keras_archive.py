@@ -39,7 +39,8 @@ def load_keras_model(archive, filepath, custom_objects=None, compile=True, safe_
         assign_model_weights(model, tree, filepath, "load_model")
         if compile and compile_config:
             model.compile_from_config(compile_config)
-            _restore_optimizer(model, tree, filepath, "load_model")
+            if model.compiled:   # a model with a custom compile() may leave itself uncompiled, as in Keras
+                _restore_optimizer(model, tree, filepath, "load_model")
     return model
 
 

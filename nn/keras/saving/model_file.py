@@ -119,7 +119,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             weights_file.assign(model, stored, filepath, names=names)
         if compile and compile_config:
             model.compile_from_config(compile_config)
-            restore_optimizer(model.optimizer, model, stored, weights_file.trainable_position(model, names))
+            if model.compiled:   # a model with a custom compile() may leave itself uncompiled, as in Keras
+                restore_optimizer(model.optimizer, model, stored, weights_file.trainable_position(model, names))
     return model
 
 
