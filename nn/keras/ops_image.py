@@ -41,7 +41,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         x = F.pad(x, (cols, cols, rows, rows), value=float(fill_value))
     y = _resize(x, size, interpolation, op, antialias)
     if integer:
-        info = ag.iinfo(dtype)
+        info = ag.iinfo(ag.uint8 if dtype == ag.bool else dtype)   # (iinfo refuses bool, as PyTorch's)
         y = y.round().clamp(info.min, info.max).to(dtype)
     return _restore(ag.permute(y, (0, 2, 3, 1)), how)
 

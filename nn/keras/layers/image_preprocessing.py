@@ -97,7 +97,7 @@ class Resizing(Layer):
             x = F.pad(x, (cols, cols, rows, rows), value=float(self.fill_value))
         y = _resize(x, (self.height, self.width), self.interpolation, self.name, self.antialias)
         if integer:
-            info = ag.iinfo(dtype)
+            info = ag.iinfo(ag.uint8 if dtype == ag.bool else dtype)   # (iinfo refuses bool, as PyTorch's)
             y = y.round().clamp(info.min, info.max).to(dtype)
         return _restore(y, single, self.data_format)
 
