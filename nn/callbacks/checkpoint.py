@@ -3,7 +3,7 @@ import os
 
 from ..serialization import save
 from .base import Callback
-from .monitor import Monitor
+from .monitor import Monitor, known_mode
 
 
 class ModelCheckpoint(Callback):
@@ -25,7 +25,7 @@ class ModelCheckpoint(Callback):
         self.filepath = os.fspath(filepath)
         self.tracker = Monitor("ModelCheckpoint", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
-        self.mode = mode
+        self.mode = known_mode(mode)
         self.save_best_only, self.verbose = save_best_only, verbose
         self.last_path = None
 

@@ -1,6 +1,6 @@
 """EarlyStopping: end training once a monitored quantity stops improving."""
 from .base import Callback
-from .monitor import Monitor
+from .monitor import Monitor, known_mode
 
 
 class EarlyStopping(Callback):
@@ -20,7 +20,7 @@ class EarlyStopping(Callback):
         super().__init__()   # a negative patience stops as 0 does, as in Keras
         self.tracker = Monitor("EarlyStopping", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
-        self.mode, self.min_delta = mode, abs(float(min_delta))
+        self.mode, self.min_delta = known_mode(mode), abs(float(min_delta))
         self.patience, self.baseline = int(patience), baseline
         self.restore_best_weights, self.start_from_epoch = restore_best_weights, int(start_from_epoch)
         self.verbose = verbose

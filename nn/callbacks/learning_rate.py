@@ -2,7 +2,7 @@
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.lr_scheduler import ReduceLROnPlateau as PlateauScheduler
 from .base import Callback
-from .monitor import Monitor
+from .monitor import Monitor, known_mode
 
 
 def _optimizer(model, who):
@@ -97,7 +97,7 @@ class ReduceLROnPlateau(Callback):
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
         self.tracker = Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
-        self.mode, self.min_delta = mode, min_delta
+        self.mode, self.min_delta = known_mode(mode), min_delta
         self.factor, self.patience, self.cooldown = float(factor), int(patience), int(cooldown)
         self.min_lr, self.verbose = float(min_lr), verbose
 

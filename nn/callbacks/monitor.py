@@ -7,6 +7,11 @@ import warnings
 _HIGHER_IS_BETTER = ("acc", "accuracy", "precision", "recall", "f1", "auc")
 
 
+def known_mode(mode):
+    """`mode` where it is 'auto', 'min' or 'max', else 'auto' (what Monitor falls back to, with its warning)."""
+    return mode if mode in ("auto", "min", "max") else "auto"
+
+
 class Monitor:
     """Tracks the best value of `logs[name]`; `mode` 'min', 'max' or 'auto' (max for accuracy-like names)."""
 

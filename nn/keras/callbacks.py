@@ -50,6 +50,13 @@ def _float32_rate(optimizer):
     return float(np.float32(optimizer.param_groups[0]["lr"]))
 
 
+def _direction_once(callback, epoch):
+    """Keras settles a monitoring callback's direction once, at its first epoch end: an unknown one is refused."""
+    if epoch == getattr(callback, "_first_epoch", epoch):
+        callback._first_epoch = epoch
+        require_direction(callback)
+
+
 class ReduceLROnPlateau(_NNReduceLROnPlateau):
     """nn.callbacks.ReduceLROnPlateau logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
 
@@ -60,6 +67,7 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     def on_epoch_end(self, epoch, logs=None):
         """Lower the rate on a plateau (mode='auto' follows the watched metric's direction; a monitored value
         missing from the logs warns and skips the epoch, as in Keras)."""
+        _direction_once(self, epoch)
         settle_auto_mode(self)
         if not _watched(self, logs, f"Learning rate reduction is conditioned on metric `{self.monitor}` which is "
                                     "not available."):
@@ -138,9 +146,7 @@ class EarlyStopping(_NNEarlyStopping):
     def on_epoch_end(self, epoch, logs=None):
         """Watch this epoch's value (mode='auto' follows the watched metric's direction; a monitored value missing
         from the logs warns and skips the epoch, as in Keras)."""
-        if epoch == getattr(self, "_first_epoch", epoch):   # Keras settles the direction once, at the first end
-            self._first_epoch = epoch
-            require_direction(self)
+        _direction_once(self, epoch)
         settle_auto_mode(self)
         if not _watched(self, logs, f"Early stopping conditioned on metric `{self.monitor}` which is not available."):
             return
@@ -208,6 +214,7 @@ class ModelCheckpoint(_NNModelCheckpoint):
 
     def on_epoch_end(self, epoch, logs=None):
         """Save when due (with save_freq='epoch')."""
+        _direction_once(self, epoch)
         settle_auto_mode(self)
         if self.save_freq == "epoch":
             self._save(epoch, None, logs)

@@ -4,6 +4,7 @@ along `axis` (0: per output unit of a Dense kernel) and divided with 1e-7 added.
 import inspect
 
 from autograd import Tensor, arrays, no_grad, tensor
+from autograd.errors import IdentifierError
 
 from .settings import epsilon
 
@@ -84,6 +85,13 @@ _NAMES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "u
           "maxnorm": MaxNorm, "minmaxnorm": MinMaxNorm, "nonneg": NonNeg, "unitnorm": UnitNorm}
 
 
+def check_names(*identifiers):
+    """Resolve each constraint argument once, so that a name Keras does not know fails at construction with
+    Keras's ValueError (the layer keeps the argument as given)."""
+    for identifier in identifiers:
+        get(identifier)
+
+
 def get(identifier):
     """A Constraint for None (None), a name ('max_norm', 'non_neg', 'MaxNorm', ...), a Constraint, a class, a
     config dict {'class_name': ..., 'config': ...} or a callable (used as is)."""
@@ -98,8 +106,8 @@ def get(identifier):
         return identifier()
     if callable(identifier):
         return identifier
-    raise TypeError(f"a constraint must be a name, a keras.constraints.Constraint or a callable, "
-                    f"got {type(identifier).__name__}")
+    raise IdentifierError(f"Could not interpret constraint identifier: {identifier!r}; a constraint must be a name, "
+                          f"a keras.constraints.Constraint or a callable, got {type(identifier).__name__}")
 
 
 def _class(name):

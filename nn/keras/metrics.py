@@ -57,6 +57,8 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     if from_sorted_ids:
         ids = np.asarray(y_pred)
         return np.any(ids[..., :k] == y_true[..., None], axis=-1).astype(np.float64)
+    if k <= 0:   # the top 0 classes hold no class: no hit, as Keras's in_top_k
+        return np.zeros(y_true.shape)
     if k >= y_pred.shape[-1]:
         return np.ones(y_true.shape)
     kth = -np.partition(-y_pred, k - 1, axis=-1)[..., k - 1]

@@ -10,6 +10,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentRangeError
 
 from .. import functional as F
 from . import settings
@@ -344,6 +345,10 @@ def expand_dims(x, axis):
     x = _t(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     rank = x.ndim + len(axes)
+    bad = [a for a in axes if not -rank <= a < rank]
+    if bad:
+        raise ValueError(f"keras.ops.expand_dims: axis {bad[0]} is out of bounds for an array with dimension {rank} "
+                         f"(input shape {tuple(x.shape)}); pass an axis in [-{rank}, {rank})")
     for a in sorted(a % rank for a in axes):
         x = x.unsqueeze(a)
     return x
@@ -480,6 +485,9 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     """`num` evenly spaced values from start to stop (stop included unless endpoint=False; float32)."""
     if axis != 0:
         raise ValueError("keras.ops.linspace: only axis=0 is supported")
+    if num < 0:   # Keras's torch backend: RuntimeError from torch.linspace
+        raise ArgumentRangeError(f"keras.ops.linspace: number of steps must be non-negative, got num={num}; pass a "
+                                 "count of values, 0 or more")
     step = (stop - start) / builtins.max((num - 1) if endpoint else num, 1)
     values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(np.dtype(dtype or settings.floatx())))
     return (values, step) if retstep else values

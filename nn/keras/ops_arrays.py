@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentRangeError
 
 from .ops_args import _axis, _float, _pair, _t
 from . import ops_dtype_rules as rules
@@ -93,6 +94,9 @@ def outer(x1, x2):
 def eye(N, M=None, k=0, dtype=None):
     """An N x M matrix (M = N by default) with ones on the k-th diagonal (float32 by default)."""
     M = N if M is None else M
+    if N < 0 or M < 0:   # Keras's torch backend: RuntimeError from torch.eye
+        raise ArgumentRangeError(f"keras.ops.eye: n must be greater or equal to 0, got N={N}, M={M}; pass sizes of 0 "
+                                 "or more")
     return ag.tensor(np.eye(N, M, k, dtype=_float_dtype(dtype)))
 
 

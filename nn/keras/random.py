@@ -20,7 +20,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, DimRangeError, ShapeError
 
 from . import settings
 
@@ -147,7 +147,8 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
 def randint(shape, minval, maxval, dtype="int32", seed=None):
     """Integers uniform in [minval, maxval)."""
     if maxval <= minval:
-        raise ValueError(f"keras.random.randint: maxval ({maxval}) must exceed minval ({minval})")
+        raise ArgumentRangeError(f"keras.random.randint: maxval ({maxval}) must exceed minval ({minval}): 'from' must "
+                                 "be less than 'to'; swap them")
     shape = _shape(shape, "randint")
     return ag.randint(int(minval), int(maxval), shape, generator=seed_generator_of(seed, "randint"),
                       dtype=_dtype(dtype))
@@ -272,6 +273,10 @@ def shuffle(x, axis=0, seed=None):
     shape x.shape[:axis + 1] sorted along `axis`, so that along a later axis each leading index gets its own
     order."""
     x = _tensor(x)
+    if not -max(x.ndim, 1) <= axis < max(x.ndim, 1):   # Keras's torch backend: IndexError
+        raise DimRangeError(f"keras.random.shuffle: dimension out of range (expected to be in range of "
+                            f"[{-max(x.ndim, 1)}, {max(x.ndim, 1) - 1}], but got {axis}) for x of shape "
+                            f"{tuple(x.shape)}")
     axis = axis % x.ndim if x.ndim else 0
     keys = ag.rand(tuple(x.shape[:axis + 1]), generator=seed_generator_of(seed, "shuffle")).numpy()
     order = np.argsort(keys, axis=axis, kind="stable")

@@ -19,7 +19,7 @@ from autograd.errors import IdentifierError
 from ..callbacks.base import CallbackList
 from ..data.loader import DataLoader
 from ..distributed.training import ParallelRun, fit_run
-from ..training.fit import run_fit
+from ..training.fit import EpochsError, run_fit, suggested_epochs
 from ..training.evaluate import run_evaluation
 from ..training.inputs import model_device
 from ..training.metrics import Mean
@@ -389,6 +389,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """Train for `epochs` epochs (from `initial_epoch`); returns a History with one value per epoch for
     'loss', each metric, and their 'val_' versions when validating."""
     compiled = _compiled(model, "fit")
+    if not isinstance(epochs, numbers.Integral):   # Keras loops over range(initial_epoch, epochs)
+        raise EpochsError(f"fit: epochs must be an int, got {epochs!r} ({type(epochs).__name__}); Keras loops over "
+                          f"range(initial_epoch, epochs): pass e.g. epochs={suggested_epochs(epochs)}")
     epochs, steps_per_epoch = settings.capped_epochs(epochs), settings.capped_steps(steps_per_epoch)
     if validation_split and validation_data is not None:
         validation_split = 0.0  # Keras ignores validation_split when validation_data is given

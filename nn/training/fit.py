@@ -1,4 +1,6 @@
 """model.fit: train a compiled model for some epochs, Keras style, and return its History."""
+import numbers
+
 import numpy as np
 
 from ..callbacks.base import CallbackList
@@ -49,7 +51,16 @@ def fit(model, x, y=None, epochs=1, batch_size=32, validation_data=None, validat
 
 
 class EpochsError(ValueError, TypeError):
-    """A fractional epochs count: a ValueError, and a TypeError as Keras raises for it (range() of a float)."""
+    """An epochs count that is not a whole number (2.5, '2'): a ValueError, as deepgrad raised before, and a
+    TypeError as Keras raises for it (range() of a float or a string)."""
+
+
+def suggested_epochs(epochs):
+    """A whole epochs count near `epochs`, for the error message."""
+    try:
+        return max(int(float(epochs)), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epoch=0, validation_freq=1,
@@ -61,10 +72,10 @@ def run_fit(model, compiled, train, val, epochs, callbacks, verbose, initial_epo
     the 'val_' ones included, reach the callbacks (and the History) sorted by name as in Keras (by the names
     of `compiled.log_structure()`, where it has one: a custom train_step's logs before flattening). Returns
     the History."""
-    if int(epochs) != epochs or epochs < 0:
-        kind = EpochsError if isinstance(epochs, float) else ValueError
-        raise kind(f"fit: epochs must be a whole number >= 0, got {epochs!r}; pass an int such as "
-                   f"epochs={max(int(epochs), 1)}")
+    if not isinstance(epochs, numbers.Real) or int(epochs) != epochs:
+        raise EpochsError(f"fit: epochs must be a whole number, got {epochs!r} ({type(epochs).__name__}); pass an "
+                          f"int such as epochs={suggested_epochs(epochs)}")
+    # a count of 0 or below (or at most initial_epoch) runs no epoch, as Keras's range(initial_epoch, epochs)
     run = LocalRun(model) if run is None else run
     history = History()
     model.history = history   # as Keras: the run's History from its start, for callbacks reading model.history

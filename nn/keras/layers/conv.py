@@ -10,6 +10,7 @@ import autograd as ag
 
 from ... import functional as F
 from .. import activations, config, masking
+from ..constraints import check_names as _check_constraints
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .bias_add import add_bias, fused_bias
@@ -55,6 +56,15 @@ def kernel_options(layer):
                         "activity_regularizer": layer.activity_regularizer,
                         "kernel_constraint": layer.kernel_constraint, "bias_constraint": layer.bias_constraint})
 
+
+def check_groups(name, filters, groups):
+    """Keras's construction checks of `groups`: a positive count that divides `filters`."""
+    if groups <= 0:
+        raise ValueError(f"{name}: the number of groups must be a positive integer, got groups={groups}")
+    if filters % groups:
+        raise ValueError(f"{name}: the number of filters must be evenly divisible by the number of groups, got "
+                         f"groups={groups}, filters={filters}; pick filters as a multiple of groups")
+
 class Conv2D(Layer):
     """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
 
@@ -69,6 +79,7 @@ class Conv2D(Layer):
         if self.filters <= 0:
             raise ValueError(f"{type(self).__name__}: filters must be a positive integer (the number of output "
                              f"channels), got {filters!r}")
+        check_groups(type(self).__name__, self.filters, self.groups)
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.strides = _pair(strides, "strides", "Conv2D")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
@@ -78,6 +89,7 @@ class Conv2D(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        _check_constraints(kernel_constraint, bias_constraint)   # a bad name fails here, as in Keras
 
     #: the rank and layout of the inputs (Conv3D's differ)
     input_rank, input_layout = 4, "(batch, height, width, channels)"

@@ -10,6 +10,7 @@ import autograd as ag
 
 from ... import functional as F
 from .. import activations
+from ..constraints import check_names as _check_constraints
 from ..layer import Layer
 from .conv import _data_format, _padding_mode, kernel_options
 
@@ -58,6 +59,7 @@ class _ConvTranspose(Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        _check_constraints(kernel_constraint, bias_constraint)   # a bad name fails here, as in Keras
         if self.filters <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
             raise ValueError(f"{layer}: filters, kernel_size and strides must be positive, got filters={filters}, "
                              f"kernel_size={kernel_size}, strides={strides}")

@@ -11,6 +11,7 @@ from ... import functional as F
 from .. import activations, config, masking
 from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
+from ..constraints import check_names as _check_constraints
 from ..layer import Layer, as_tensor
 from ..symbolic import KerasTensor
 from .bias_add import add_bias, fused_bias
@@ -49,6 +50,7 @@ class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        _check_constraints(kernel_constraint, bias_constraint)   # a bad name fails here, as in Keras
         self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):
@@ -221,6 +223,9 @@ class Lambda(Layer):
     `mask(inputs, previous_mask)`, or the output mask itself."""
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        if not callable(function):
+            raise TypeError(f"Lambda: unsupported callable: function must be a function of the inputs (e.g. "
+                            f"lambda x: x * 2), got {type(function).__name__} {function!r}")
         super().__init__(**kwargs)
         self.function, self.arguments = function, dict(arguments or {})
         object.__setattr__(self, "mask", mask)   # a mask tensor is not a weight

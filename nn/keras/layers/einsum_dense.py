@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 
 from .. import activations, initializers
+from ..constraints import check_names as _check_constraints
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .int8_ops import Int8Contract, Int8Plan
@@ -119,6 +120,7 @@ class EinsumDense(QuantizableMixin, LoraMixin, Layer):
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        _check_constraints(kernel_constraint, bias_constraint)   # a bad name fails here, as in Keras
         self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):

@@ -142,6 +142,10 @@ class ActivityRegularization(Layer):
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         kwargs.pop("activity_regularizer", None)
+        for name, value in (("l1", l1), ("l2", l2)):
+            if value is None or value < 0:   # as Keras's check
+                raise ValueError(f"ActivityRegularization: invalid value for argument {name}: expected a non-negative "
+                                 f"float, got {name}={value!r}")
         super().__init__(activity_regularizer=L1L2(l1=l1, l2=l2), **kwargs)
         self.l1, self.l2 = l1, l2
         self.supports_masking = True

@@ -5,6 +5,8 @@ from ... import functional as F
 from .. import constraints
 from ..autocast_scope import at_least_float32, in_compute_dtype
 from ..layer import Layer
+from autograd.errors import DimRangeError
+
 from ..layer_config import keras_forms
 from .normalization import cast_like
 
@@ -12,7 +14,7 @@ from .normalization import cast_like
 def _check_axes(axes, ndim, layer, shape):
     for axis in axes:
         if not -ndim <= axis < ndim:
-            raise ValueError(f"{layer}: axis {axis} is out of range for inputs of shape {tuple(shape)} "
+            raise DimRangeError(f"{layer}: axis {axis} is out of range for inputs of shape {tuple(shape)} "
                              f"(valid axes: {-ndim}..{ndim - 1})")
 
 

@@ -3,6 +3,7 @@ CategoryEncoding (integer categories -> one-hot, multi-hot or count vectors). No
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from ..autocast_scope import float_dtype, in_compute_dtype
 from ..layer import Layer
@@ -15,10 +16,17 @@ def encode_categories(indices, depth, output_mode, name, count_weights=None):
     """Integer `indices` (NumPy) as float32 vectors of length `depth`: 'one_hot' adds an axis (replacing a
     last axis of size 1), 'multi_hot' and 'count' reduce the last axis (a 1-D input is one sample)."""
     indices = np.asarray(indices)
-    if indices.size and (indices.min() < 0 or indices.max() >= depth):
-        raise ValueError(f"{name}: category indices must be in [0, {depth}), got values from {indices.min()} to "
-                         f"{indices.max()}; raise num_tokens or map the values into range first")
-    indices = indices.astype(np.int64)
+    if indices.size and indices.max() >= depth:   # Keras's torch backend: RuntimeError from its one_hot
+        raise ArgumentRangeError(f"{name}: class values must be in [0, {depth}) (smaller than num_tokens={depth}), got values up to "
+                                 f"{indices.max()} (input shape {indices.shape}); raise num_tokens or map the values "
+                                 "into range first")
+    # a negative index marks no category, as in Keras: it goes to an extra last column, cut off at the end
+    indices = np.where(indices < 0, depth, indices).astype(np.int64)
+    return _encoded(indices, depth + 1, output_mode, count_weights)[..., :depth]
+
+
+def _encoded(indices, depth, output_mode, count_weights):
+    """encode_categories of indices already in [0, depth)."""
     if indices.ndim == 0:
         indices = indices.reshape(1)
     if output_mode == "one_hot":

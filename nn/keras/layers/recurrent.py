@@ -13,6 +13,7 @@ output is the previous output (zeros with zero_output_for_mask, which Bidirectio
 sequences). With stateful=True a layer carries its final states into its next call (rnn_state.py).
 """
 import autograd as ag
+from autograd.errors import IdentifierError
 
 from ... import functional as F
 from .. import activations, constraints, initializers, masking, regularizers
@@ -336,7 +337,8 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, _RNN):
-            raise ValueError(f"Bidirectional wraps a SimpleRNN, LSTM or GRU layer, got {type(layer).__name__}")
+            raise IdentifierError(f"Bidirectional wraps a SimpleRNN, LSTM or GRU layer, got {type(layer).__name__}; "
+                                  "put the Dense after the recurrent layer (or wrap it in TimeDistributed)")
         super().__init__(**kwargs)
         if merge_mode not in ("concat", "sum", "mul", "ave", None):
             raise ValueError(f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got "

@@ -71,8 +71,15 @@ def _write_zip_atomically(filepath, members):
     write_atomically(filepath, write)
 
 
+class MissingFileError(FileNotFoundError, ValueError):
+    """A model file that is not there: a FileNotFoundError as Keras raises for a missing '.h5', and a ValueError
+    as nn.keras raised before (and Keras raises for a missing '.keras')."""
+
+
 def _open_archive(filepath, who):
     """The zip of a .keras file (written by nn.keras or by real Keras); clear errors for other files."""
+    if filepath.endswith((".h5", ".hdf5")) and not os.path.exists(filepath):
+        raise MissingFileError(f"{who}({filepath!r}): no such file (a legacy HDF5 name); check the path")
     if filepath.endswith((".h5", ".hdf5")):
         raise ValueError(f"{who}({filepath!r}): legacy HDF5 whole-model files (Keras 2 / tf.keras) are not read by "
                          "nn.keras; it loads the '.keras' files model.save writes (nn.keras's or Keras 3's); re-save "
