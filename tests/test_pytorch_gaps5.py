@@ -506,3 +506,19 @@ def test_topk_order_among_ties_and_unsorted_matches_torch(largest, sorted_):
     for dim, k in ((1, 7), (0, 2), (1, 30)):
         np.testing.assert_array_equal(ag.tensor(table).topk(k, dim, largest, sorted_).indices.numpy(),
                                       torch.tensor(table).topk(k, dim, largest, sorted_).indices.numpy())
+
+
+def test_large_tied_inputs_keep_the_plain_stable_order():
+    """Above EMULATED_ELEMENTS the Python emulation of PyTorch's tie order is skipped (a masked vocabulary of -inf
+    logits stays fast): ties then come in index order, and the values are still the right ones."""
+    from autograd.ops.torch_quickselect import EMULATED_ELEMENTS
+    rows = EMULATED_ELEMENTS // 1024 + 1
+    x = np.zeros((rows, 1024), np.float32)
+    x[:, 5] = 1.0
+    values, indices = ag.topk(ag.tensor(x), 4)
+    assert indices.numpy().tolist() == [[5, 0, 1, 2]] * rows
+    assert values.numpy().tolist() == [[1.0, 0.0, 0.0, 0.0]] * rows
+    values, indices = ag.topk(ag.tensor(x), 3, sorted=False)
+    assert sorted(indices.numpy()[0].tolist()) == [0, 1, 5] and values.numpy().sum() == rows
+    values, indices = ag.kthvalue(ag.tensor(x), 3)
+    assert indices.numpy().tolist() == [2] * rows and values.numpy().tolist() == [0.0] * rows

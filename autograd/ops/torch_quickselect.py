@@ -5,6 +5,10 @@ import math
 
 import numpy as np
 
+#: the most elements (tied rows x row length) whose order is worked out here, one Python step per comparison;
+#: above it the ties keep the plain stable order, so a large tied input (masked -inf logits) stays fast
+EMULATED_ELEMENTS = 1 << 15
+
 
 def _above(x, y):
     """PyTorch's gt_or_nan: x sorts after y (a NaN after any number)."""
@@ -67,10 +71,10 @@ def kth_indices(xp, a, k):
             if a.dtype.kind in "fc":
                 same = same | (xp.isnan(near) & xp.isnan(mine))
             tied = tied | same
-    if not bool(tied.any()):
+    flat_tied = np.asarray(tied if xp is np else xp.asnumpy(tied)).reshape(-1)
+    if not flat_tied.any() or np.count_nonzero(flat_tied) * n > EMULATED_ELEMENTS:
         return picked
     host = np.asarray(a if xp is np else xp.asnumpy(a)).reshape(-1, n)
-    flat_tied = np.asarray(tied if xp is np else xp.asnumpy(tied)).reshape(-1)
     chosen = np.asarray(picked if xp is np else xp.asnumpy(picked)).reshape(-1).copy()
     for row in np.flatnonzero(flat_tied):
         chosen[row] = _selected_index(host[row].tolist(), k)

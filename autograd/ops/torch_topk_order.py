@@ -2,10 +2,13 @@
 partial_sort when k * 64 <= n, else nth_element and, for sorted=True, sort of the first k - 1), whose choices
 among equal values (and, with sorted=False, the order of the k picked) follow from these algorithms step by step.
 They are written here over (value, index) pairs for the rows where that order is not the plain sorted one: rows
-with ties, and every row with sorted=False. NaN counts as larger than any number, as in PyTorch."""
+with ties, and every row with sorted=False, up to EMULATED_ELEMENTS elements in all (beyond it, the plain
+stable order). NaN counts as larger than any number, as in PyTorch."""
 import math
 
 import numpy as np
+
+from .torch_quickselect import EMULATED_ELEMENTS
 
 _THRESHOLD = 16   # libstdc++'s size below which sort finishes with insertion sort
 
@@ -206,10 +209,10 @@ def topk_indices(xp, a, k, largest, sorted, stable_order):
         rows = same.any(axis=-1)
     else:
         rows = xp.ones(a.shape[:-1], bool)
-    if not bool(rows.any()):
+    flat_rows = np.asarray(rows if xp is np else xp.asnumpy(rows)).reshape(-1)
+    if not flat_rows.any() or np.count_nonzero(flat_rows) * n > EMULATED_ELEMENTS:
         return picked
     host = np.asarray(a if xp is np else xp.asnumpy(a)).reshape(-1, n)
-    flat_rows = np.asarray(rows if xp is np else xp.asnumpy(rows)).reshape(-1)
     chosen = np.array(picked if xp is np else xp.asnumpy(picked)).reshape(-1, k)
     for r in np.flatnonzero(flat_rows):
         chosen[r] = row_topk(host[r].tolist(), k, largest, sorted)
