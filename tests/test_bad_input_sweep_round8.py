@@ -249,7 +249,7 @@ FUNCTIONAL = [
     ("unfold_kernel_too_big", "F.unfold(torch.ones(1, 1, 4, 4), kernel_size=5)", RuntimeError, ValueError,
      ("unfold", "(5, 5)", "(4, 4)")),
     ("unfold_of_2d", "F.unfold(torch.ones(4, 4), kernel_size=2)", IndexError, ValueError,
-     ("unfold", "(4, 4)", "unsqueeze")),
+     ("unfold", "[4, 4]", "unsqueeze")),
     ("fold_blocks_do_not_fit", "F.fold(torch.ones(1, 4, 5), output_size=(4, 4), kernel_size=2)", RuntimeError,
      ValueError, ("fold", "5 blocks")),
     ("fold_channels_not_multiple", "F.fold(torch.ones(1, 3, 9), output_size=(4, 4), kernel_size=2)", RuntimeError,

@@ -39,7 +39,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     op = "unfold"
     check_tensor(op, input)
     if input.ndim not in (3, 4):
-        raise IndexShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {tuple(input.shape)}; "
+        raise IndexShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {input.shape}; "
                               "add the missing dims with unsqueeze")
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 4 else input.unsqueeze(0)
