@@ -275,3 +275,20 @@ def test_lp_pool_with_an_infinite_norm_type_pools_the_largest_magnitude_as_pytor
         grads.append((np.asarray(out.detach()), np.asarray(x.grad)))
     np.testing.assert_array_equal(grads[1][0], grads[0][0])
     np.testing.assert_array_equal(grads[1][1], grads[0][1])
+
+
+# ----- default_convert / default_collate of NumPy string arrays ---------------------------------------------------------
+
+def test_default_convert_leaves_string_arrays_and_default_collate_refuses_them_as_pytorch():
+    require_torch()
+    from torch.utils.data import default_collate as torch_collate
+    from torch.utils.data import default_convert as torch_convert
+    from nn.data import default_collate, default_convert
+    words = np.array(["a", "bc"])
+    theirs, ours = torch_convert({"w": words, "v": np.array([1.5])}), default_convert({"w": words, "v": np.array([1.5])})
+    assert isinstance(ours["w"], np.ndarray) and np.array_equal(ours["w"], theirs["w"])
+    np.testing.assert_array_equal(ours["v"].numpy(), theirs["v"].numpy())
+    with pytest.raises(TypeError):
+        torch_collate([words, words])
+    with pytest.raises(TypeError, match="default_collate: the examples are NumPy arrays of <U2"):
+        default_collate([words, words])

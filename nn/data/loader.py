@@ -311,6 +311,10 @@ def _converted(example):
 
 def _stack(values, field):
     arrays = [np.asarray(v) for v in values]   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
+    if arrays and arrays[0].dtype.kind in "SaUO":
+        where = "the examples" if field is None else f"field {field!r} of the examples"
+        raise TypeError(f"default_collate: {where} are NumPy arrays of {arrays[0].dtype}, which make no tensor; batch "
+                        "tensors, numeric arrays, numbers, dicts or lists, or pass a collate_fn")
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
         where = "the examples" if field is None else f"field {field!r} of the examples"
@@ -353,7 +357,8 @@ def _transform_inputs(batch, transform):
 
 def _to_tensors(batch, device):
     if isinstance(batch, np.ndarray):
-        return Tensor(batch, device=device)
+        # an array of strings, bytes or objects stays an array, as in PyTorch's default_convert
+        return batch if batch.dtype.kind in "SaUO" else Tensor(batch, device=device)
     if isinstance(batch, Tensor):
         return batch if batch.device == device else batch.to(device)
     if isinstance(batch, tuple) and hasattr(batch, "_fields"):   # a namedtuple
