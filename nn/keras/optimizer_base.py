@@ -151,10 +151,12 @@ class Optimizer(CustomOptimizerAPI):
     # ----- learning rate ---------------------------------------------------------------------------
     @property
     def learning_rate(self):
-        """The current learning rate: with a schedule, its value at `iterations` (the rate the next step will
-        use, as Keras reports it); settable; callbacks change it through `param_groups`."""
+        """The current learning rate: with a schedule, its value at the number of apply calls so far (the rate
+        the next step will use, as Keras reports it); settable; callbacks change it through `param_groups`."""
         if self._schedule is not None:
-            return LearningRate(float(self._schedule(self.iterations)), self)
+            # as Keras: the schedule reads the count of apply calls, which with gradient_accumulation_steps is
+            # not `iterations` (the count of weight updates)
+            return LearningRate(float(self._schedule(self._iterations)), self)
         return LearningRate(self._group["lr"], self)
 
     @learning_rate.setter
@@ -284,7 +286,7 @@ class Optimizer(CustomOptimizerAPI):
 
     def _update_all(self, pairs):
         if self._schedule is not None:
-            self._group["lr"] = float(self._schedule(self.iterations))
+            self._group["lr"] = float(self._schedule(self._iterations))
         grads = self._clipped([g for _, g in pairs], pairs[0][0].device.xp)
         lr = self._group["lr"]
         self._begin_step()

@@ -9,7 +9,8 @@ on small inputs and the keras.ops.image crop / pad / resize, sobel / ssim / scal
 map_coordinates functions; keras.random's generators and broadcast distributions; the normalization layers'
 options; rarely used metrics fed in weighted batches; optimizer options driven by hand (accumulation with EMA,
 clipping, Adafactor / Ftrl / Lamb / Lion settings, a dynamic loss scale); keras.tree on namedtuples and None
-leaves; and model.summary on nested and shared models through print_fn.
+leaves; model.summary on nested and shared models through print_fn; and a pre-norm transformer block
+(RMSNormalization, masked attention) trained with a warm-up schedule and gradient accumulation.
 
 The regression tests for the bugs they found are in test_round18_fixes.py."""
 import pytest
@@ -19,7 +20,8 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_color_augment_pipeline_seeded", "keras_geometric_augment_seeded",
          "keras_resizing_aspect_interpolation", "keras_normalization_layer_options", "keras_rare_metrics_batches",
          "keras_optimizer_options_by_hand", "keras_tree_up_to_paths", "keras_summary_nested_ranges",
-         "keras_ops_image_edges_ssim_patches", "keras_random_generators_layers", "keras_mixing_augment_training"]
+         "keras_ops_image_edges_ssim_patches", "keras_random_generators_layers", "keras_mixing_augment_training",
+         "keras_rms_norm_text_block"]
 
 
 @pytest.mark.parametrize("program", NAMES)

@@ -101,3 +101,24 @@ def test_from_config_hands_tuples_to_the_constructor_as_tuples():
     round trip was not equal."""
     K, ours = fresh_sessions()
     assert _round_tripped(ours) == _round_tripped(K)
+
+
+def _accumulated_with_schedule(K):
+    schedule = K.optimizers.schedules.CosineDecay(0.0, decay_steps=6, warmup_target=0.3, warmup_steps=2)
+    optimizer = K.optimizers.SGD(schedule, momentum=0.9, gradient_accumulation_steps=2)
+    weight = K.Variable(np.array([1.0, -2.0], "float32"))
+    seen = []
+    for step in range(6):
+        grad = K.ops.convert_to_tensor(np.array([0.5, 1.0], "float32") * (step + 1))
+        optimizer.apply_gradients([(grad, weight)])
+        seen.append((int(optimizer.iterations.numpy()), round(float(optimizer.learning_rate), 6),
+                     np.round(K.ops.convert_to_numpy(weight), 6).tolist()))
+    return seen
+
+
+def test_a_schedule_with_gradient_accumulation_reads_the_count_of_apply_calls():
+    """With gradient_accumulation_steps, Keras evaluates a learning-rate schedule at its raw count of
+    apply_gradients calls (iterations reports that count divided by the steps); nn.keras evaluated it at
+    `iterations`, so the updates used the warm-up's earlier, smaller rates."""
+    K, ours = fresh_sessions()
+    assert _accumulated_with_schedule(ours) == _accumulated_with_schedule(K)
