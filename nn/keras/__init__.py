@@ -16,6 +16,11 @@ from . import (activations, backend, callbacks, config, constraints, datasets, i
                models, ops, optimizers, random, regularizers, saving, utils)
 from .dtype_policy import DTypePolicy
 from . import dtype_policies, mixed_precision, quantizers, tree  # noqa: E402 (after the modules they use)
+from . import quantizers_functions  # noqa: E402 (uses ops, so it joins keras.quantizers here)
+for _name in quantizers_functions.__all__:
+    setattr(quantizers, _name, getattr(quantizers_functions, _name))
+quantizers.__all__ = [*quantizers.__all__, *quantizers_functions.__all__]
+del _name
 from . import preprocessing
 from . import distillation  # noqa: E402 (a Model subclass)
 from . import wrappers  # noqa: E402 (scikit-learn is imported only when a wrapper is used)

@@ -174,8 +174,3 @@ class Int4QuantizationConfig(QuantizationConfig):
 
 __all__ = ["AbsMaxQuantizer", "Int4QuantizationConfig", "Int8QuantizationConfig", "QuantizationConfig", "Quantizer",
            "abs_max_quantize", "pack_int4", "unpack_int4"]
-
-
-from .quantizers_functions import (abs_max_quantize_grouped_with_zero_point, compute_float8_amax_history,  # noqa: E402
-                                   compute_float8_scale, deserialize, fake_quant_with_min_max_vars, get,
-                                   quantize_and_dequantize, serialize)

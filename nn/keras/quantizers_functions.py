@@ -1,6 +1,9 @@
 """keras.quantizers' functions beyond abs_max_quantize: fake quantization with min/max (and its gradient),
 float8 quantize-dequantize and scaling helpers, grouped int4 quantization with a zero point, and get /
-serialize / deserialize. Results match Keras 3.15 on its torch backend."""
+serialize / deserialize. Results match Keras 3.15 on its torch backend.
+
+They use keras.ops, which imports the layers, which import nn.keras.quantizers: so nn.keras attaches these
+functions to its quantizers namespace once everything is loaded, rather than quantizers importing them."""
 import math
 
 import numpy as np
@@ -8,12 +11,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from . import ops
 from .quantizers import EPSILON, grouped_quantize_arrays
-
-
-def _ops():
-    from . import ops   # ops imports layers, which import quantizers: bind it when first used
-    return ops
 
 
 def _array(value):
@@ -37,7 +36,6 @@ def fake_quant_with_min_max_vars(inputs, min_vals, max_vals, num_bits=8, narrow_
     that 0 is a level; per channel along `axis` when min_vals / max_vals are vectors) and clipped to them. The
     gradient passes to the inputs inside the range and to min_vals / max_vals from the inputs at or beyond each
     end (TensorFlow's FakeQuantWithMinMaxVars)."""
-    ops = _ops()
     if not isinstance(num_bits, (int, np.integer)) or isinstance(num_bits, bool) or not 1 < int(num_bits) < 32:
         raise ValueError(f"fake_quant_with_min_max_vars: num_bits must be an int between 2 and 31, got {num_bits!r}")
     num_bits = int(num_bits)
@@ -77,7 +75,6 @@ def quantize_and_dequantize(inputs, scale, quantized_dtype, compute_dtype):
     float8_e5m2'), rounded to it, then times scale again, in compute_dtype. The rounding passes gradients
     through rounded to the float8 type (the clip does not pass them), as the casts do on Keras's torch backend."""
     import ml_dtypes   # noqa: F401 (the float8 types; needed by NumPy's dtype lookup below)
-    ops = _ops()
     try:
         target = np.dtype(getattr(ml_dtypes, quantized_dtype) if isinstance(quantized_dtype, str) else quantized_dtype)
         limit = float(ml_dtypes.finfo(target).max)
@@ -102,7 +99,6 @@ def quantize_and_dequantize(inputs, scale, quantized_dtype, compute_dtype):
 
 def compute_float8_scale(amax, scale, dtype_max, margin=0):
     """The new float8 scale: 1 / (dtype_max / amax / 2**margin), or the old `scale` where amax is 0 or not finite."""
-    ops = _ops()
     old = ops.reciprocal(scale)
     factor = ops.divide(ops.divide(dtype_max, amax), 2 ** margin)
     factor = ops.where(ops.greater(amax, 0.0), factor, old)
@@ -112,7 +108,6 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
 
 def compute_float8_amax_history(x, amax_history):
     """amax_history rolled one step back, with max(|x|) (in the history's dtype) written first."""
-    ops = _ops()
     history = ops.convert_to_tensor(amax_history)
     latest = ops.cast(ops.max(ops.abs(x)), history.dtype)
     return ops.scatter_update(ops.roll(history, shift=-1), [[0]], ops.reshape(latest, [1]))
@@ -194,3 +189,7 @@ def get(identifier, **kwargs):
         raise ValueError(f"Could not interpret quantizer identifier: {identifier}. Pass a quantizer, its config "
                          f"dict, or one of the names {sorted(_objects())}")
     return found(kwargs) if isinstance(found, type) else found
+
+
+__all__ = ["abs_max_quantize_grouped_with_zero_point", "compute_float8_amax_history", "compute_float8_scale",
+           "deserialize", "fake_quant_with_min_max_vars", "get", "quantize_and_dequantize", "serialize"]
