@@ -211,9 +211,9 @@ def roll(x, shift, axis=None):
 
 
 def pad(x, pad_width, mode="constant", constant_values=None):
-    """`x` padded by NumPy-style `pad_width` ((before, after) per axis) with `constant_values` (0 by default)."""
-    if mode != "constant":
-        raise ValueError(f"keras.ops.pad: mode={mode!r} is not supported (use mode='constant')")
+    """`x` padded by NumPy-style `pad_width` ((before, after) per axis): with `constant_values` (0 by default) for
+    mode 'constant', else as Keras's torch backend pads, 'reflect', 'circular' and 'replicate' (which 'symmetric'
+    also means there) over the trailing axes that are padded, integers through float32."""
     x = _t(x)
     if isinstance(pad_width, int):
         widths = ((pad_width, pad_width),) * x.ndim
@@ -221,7 +221,36 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         widths = tuple((w, w) if isinstance(w, int) else tuple(w) for w in pad_width)
         if len(widths) == 1:
             widths = widths * x.ndim
-    return ag.pad(x, widths, value=0 if constant_values is None else constant_values)
+    if mode == "constant":
+        return ag.pad(x, widths, value=0 if constant_values is None else constant_values)
+    if constant_values is not None:
+        raise ValueError(f"keras.ops.pad: constant_values can only be given with mode='constant', got mode={mode!r}")
+    torch_mode = "replicate" if mode == "symmetric" else mode
+    if torch_mode not in ("reflect", "circular", "replicate"):
+        raise NotImplementedError(f"keras.ops.pad: unrecognised padding mode {mode!r} (on the torch backend Keras "
+                                  "pads with 'constant', 'reflect', 'symmetric', 'replicate' or 'circular')")
+    return _pad_trailing(x, widths, torch_mode)
+
+
+def _pad_trailing(x, widths, mode):
+    """F.pad with a non-constant mode over the axes from the first padded one to the last, `x` lifted to 3-D and
+    integers to float32 while padding, as Keras's torch backend does."""
+    from .. import functional as F
+    flat = []
+    remaining = builtins.sum(a + b for a, b in widths)
+    for before, after in reversed(widths):
+        flat += [before, after]
+        remaining -= before + after
+        if remaining == 0:
+            break
+    shape, dtype = tuple(x.shape), x.dtype
+    lifted = x.reshape(*(1,) * (3 - x.ndim), *shape) if x.ndim < 3 else x
+    if dtype not in (np.float32, np.float64):
+        lifted = lifted.to(ag.float32)
+    out = F.pad(lifted, flat, mode=mode)
+    if dtype != out.dtype:
+        out = out.to(dtype)
+    return out.reshape(*out.shape[3 - x.ndim:]) if x.ndim < 3 else out
 
 
 # ----- weighted and running reductions ---------------------------------------------------------------------------
