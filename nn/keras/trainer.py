@@ -340,7 +340,7 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     model.optimizer = model._compiled.optimizer
     model._compile_settings = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                                "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
-                               "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
+                               "steps_per_execution": steps_per_execution, "jit_compile": False if jit_compile == "auto" else jit_compile}
     model.loss = loss
     if jit_compile is True and run_eagerly:
         warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. Disabling `jit_compile`.",

@@ -58,3 +58,11 @@ def test_padding_an_axis_too_far_from_the_end_raises_not_implemented():
         keras.ops.pad(x, widths, mode="reflect")
     with pytest.raises(NotImplementedError):
         ours.ops.pad(x, widths, mode="reflect")
+
+
+def test_compile_config_reads_jit_compile_false_for_auto():
+    """On the torch backend Keras resolves jit_compile='auto' to False, and get_compile_config says so."""
+    for lib in (keras, ours):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+        model.compile("sgd", "mse")
+        assert model.get_compile_config()["jit_compile"] is False
