@@ -1,7 +1,6 @@
 """How keras.ops takes its arguments: Tensors, NumPy arrays or Python numbers. The ops convert them with `_t`
-(Python data as convert_to_tensor makes it, NumPy float64 data becomes floatx(), float32 by default; a Python
-number beside a Tensor stays a number); `keras.ops.convert_to_tensor` itself follows Keras 3's dtype rules
-exactly (see its docstring)."""
+(as convert_to_tensor makes them: Keras 3's dtype rules exactly, so NumPy float64 data stays float64 as on
+Keras's torch backend; a Python number beside a Tensor stays a number)."""
 import numpy as np
 
 import autograd as ag
@@ -12,16 +11,10 @@ from .dtypes import result_type, standardize_dtype
 
 
 def _as_operand(x, dtype=None):
-    """`x` as a Tensor for an op's own use: Tensors unchanged unless `dtype` differs; Python numbers, lists and
-    tuples take convert_to_tensor's (Keras's) dtypes, so [1, 2] and 3 are int32; NumPy float64 data becomes
-    floatx() (so NumPy data never turns an op's result float64)."""
-    if isinstance(x, (bool, int, float, complex, list, tuple)):
+    """`x` as a Tensor for an op's own use: Tensors unchanged unless `dtype` differs; anything else as
+    convert_to_tensor makes it (Keras's dtypes: [1, 2] and 3 are int32, a NumPy array keeps its dtype)."""
+    if not isinstance(x, Tensor):
         x = convert_to_tensor(x)
-    elif not isinstance(x, Tensor):
-        array = np.asarray(x)
-        if dtype is None and array.dtype == np.float64:
-            array = array.astype(settings.floatx())
-        x = ag.tensor(array)
     return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
 
 
