@@ -3,12 +3,9 @@ column-major order (CSC's own order) with the layout 'csc', not marked coalesced
 every sparse op takes them; this module makes them and reads their compressed columns back."""
 import numpy as np
 
-import backends
-
-from ..errors import DtypeError, ShapeError
 from ..sparse_storage import is_sparse_array
-from ..tensor import Tensor
-from .sparse_build import _as_array, _constant, _rebuild, _sparse, _values, coalesce, sparse_coo_tensor, to_sparse
+from .sparse_build import _constant, _rebuild, _sparse, _values, coalesce, to_sparse
+from .sparse_compressed import compressed_tensor
 
 
 def _csc(op, t):
@@ -73,37 +70,4 @@ def sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=Non
                       requires_grad=False, check_invariants=None):
     """A sparse CSC matrix: column j's entries are values[ccol_indices[j]:ccol_indices[j + 1]] in the rows
     row_indices[same range]; size defaults to the smallest that holds them. Differentiable in `values`."""
-    op = "sparse_csc_tensor"
-    if device is None:
-        device = values._device if isinstance(values, Tensor) else backends.get_default_device()
-    else:
-        device = backends.get_backend(device)
-    ccol = _as_array(op, "ccol_indices", ccol_indices, device)
-    row = _as_array(op, "row_indices", row_indices, device)
-    if ccol.ndim != 1 or row.ndim != 1 or ccol.dtype.kind not in "iu" or row.dtype.kind not in "iu":
-        raise DtypeError(f"{op}: ccol_indices and row_indices must be 1-D integer tensors, got {ccol.dtype} "
-                         f"{tuple(ccol.shape)} and {row.dtype} {tuple(row.shape)}; batched CSC is not supported")
-    ccol, row = ccol.astype(np.int64), row.astype(np.int64)
-    counts = ccol[1:] - ccol[:-1]
-    if ccol.size == 0 or int(ccol[0]) != 0 or (counts.size and int(counts.min()) < 0) or int(ccol[-1]) != row.size:
-        raise ValueError(f"{op}: ccol_indices must start at 0, never decrease and end at the number of entries "
-                         f"({row.size}), got {ccol.tolist() if ccol.size <= 20 else tuple(ccol.shape)}")
-    cols = device.xp.repeat(device.xp.arange(ccol.size - 1), counts)
-    if size is not None and len(tuple(size)) != 2:
-        raise ShapeError(f"{op}: size must have 2 dims (a matrix), got {tuple(size)}")
-    if size is None:
-        size = (int(row.max()) + 1 if row.size else 0, ccol.size - 1)
-    coo = sparse_coo_tensor(device.xp.stack([row, cols]), values, tuple(size), dtype=dtype, device=device)
-    if coo.ndim != 2 or coo._data.sparse_dim != 2:
-        raise ShapeError(f"{op}: values must hold one number per row index, got shape "
-                         f"{tuple(getattr(values, 'shape', ()))}")
-    if coo.shape[1] != ccol.size - 1:
-        raise ShapeError(f"{op}: ccol_indices has {ccol.size} offsets, so {ccol.size - 1} columns, but size is "
-                         f"{tuple(size)}")
-    keys = row + cols * coo.shape[0]
-    if keys.size > 1 and int((keys[1:] <= keys[:-1]).sum()):
-        raise ValueError(f"{op}: the row indices of each column must be increasing, without repeats")
-    out = _rebuild(coo, coo._data.indices, _values(coo), row.size <= 1, layout="csc")
-    if requires_grad:
-        out = out.detach().requires_grad_(True)
-    return out
+    return compressed_tensor("csc", ccol_indices, row_indices, values, size, dtype, device, requires_grad)

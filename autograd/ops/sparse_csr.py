@@ -3,12 +3,9 @@
 rows back."""
 import numpy as np
 
-import backends
-
-from ..errors import DtypeError, ShapeError
 from ..sparse_storage import is_sparse_array
-from ..tensor import Tensor
-from .sparse_build import _as_array, _constant, _rebuild, _sparse, _values, coalesce, sparse_coo_tensor, to_sparse
+from .sparse_build import _constant, _rebuild, _sparse, _values, coalesce, to_sparse
+from .sparse_compressed import compressed_tensor
 
 _CSR_NAMES = ("sparse_csr", "torch.sparse_csr")
 
@@ -63,38 +60,5 @@ def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=Non
                       requires_grad=False, check_invariants=None):
     """A sparse CSR matrix: row i's entries are values[crow_indices[i]:crow_indices[i + 1]] in the columns
     col_indices[same range]; size defaults to the smallest that holds them. Differentiable in `values`."""
-    op = "sparse_csr_tensor"
-    if device is None:
-        device = values._device if isinstance(values, Tensor) else backends.get_default_device()
-    else:
-        device = backends.get_backend(device)
-    crow = _as_array(op, "crow_indices", crow_indices, device)
-    col = _as_array(op, "col_indices", col_indices, device)
-    if crow.ndim != 1 or col.ndim != 1 or crow.dtype.kind not in "iu" or col.dtype.kind not in "iu":
-        raise DtypeError(f"{op}: crow_indices and col_indices must be 1-D integer tensors, got {crow.dtype} "
-                         f"{tuple(crow.shape)} and {col.dtype} {tuple(col.shape)}; batched CSR is not supported")
-    crow, col = crow.astype(np.int64), col.astype(np.int64)
-    counts = crow[1:] - crow[:-1]
-    if crow.size == 0 or int(crow[0]) != 0 or (counts.size and int(counts.min()) < 0) or int(crow[-1]) != col.size:
-        raise ValueError(f"{op}: crow_indices must start at 0, never decrease and end at the number of entries "
-                         f"({col.size}), got {crow.tolist() if crow.size <= 20 else tuple(crow.shape)}")
-    rows = device.xp.repeat(device.xp.arange(crow.size - 1), counts)
-    if size is not None and len(tuple(size)) != 2:
-        raise ShapeError(f"{op}: size must have 2 dims (a matrix), got {tuple(size)}")
-    if size is None:
-        size = (crow.size - 1, int(col.max()) + 1 if col.size else 0)
-    coo = sparse_coo_tensor(device.xp.stack([rows, col]), values, tuple(size), dtype=dtype, device=device)
-    if coo.ndim != 2 or coo._data.sparse_dim != 2:
-        raise ShapeError(f"{op}: values must hold one number per column index, got shape "
-                         f"{tuple(getattr(values, 'shape', ()))}")
-    if coo.shape[0] != crow.size - 1:
-        raise ShapeError(f"{op}: crow_indices has {crow.size} offsets, so {crow.size - 1} rows, but size is "
-                         f"{tuple(size)}")
-    keys = col + rows * coo.shape[1]
-    if keys.size > 1 and int((keys[1:] <= keys[:-1]).sum()):
-        raise ValueError(f"{op}: the column indices of each row must be increasing, without repeats")
-    out = _rebuild(coo, coo._data.indices, _values(coo), True, layout="csr")
-    if requires_grad:
-        out = out.detach().requires_grad_(True)
-    return out
+    return compressed_tensor("csr", crow_indices, col_indices, values, size, dtype, device, requires_grad)
 
