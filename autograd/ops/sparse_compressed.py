@@ -6,7 +6,7 @@ import backends
 
 from ..errors import DtypeError, ShapeError
 from ..tensor import Tensor
-from .sparse_build import _as_array, _rebuild, _values, sparse_coo_tensor
+from .sparse_build import _as_array, _constant, _rebuild, _sparse, _values, sparse_coo_tensor
 
 
 #: layout -> (the compressed indices' name, the other indices' name, the compressed dim, its unit, the other unit)
@@ -57,3 +57,21 @@ def compressed_tensor(layout, compressed_indices, plain_indices, values, size, d
     if requires_grad:
         out = out.detach().requires_grad_(True)
     return out
+
+
+def compressed_storage(op, t, layout):
+    """The sparse storage of `t`, which `op` needs in `layout` ('csr' or 'csc'); PyTorch's error otherwise."""
+    s = _sparse(op, t)
+    if s.layout != layout:
+        kind = {"csr": "SparseCsr", "csc": "SparseCsc", "coo": "Sparse"}.get(s.layout, s.layout)
+        raise RuntimeError(f"{op} expected sparse {_COMPRESSED[layout][3]} compressed tensor layout but got {kind} "
+                           f"(shape {s.shape}); convert with .to_sparse_{layout}()")
+    return s
+
+
+def compressed_offsets(op, t, layout):
+    """The (rows + 1,) or (columns + 1,) int64 offsets of each row's (CSR) or column's (CSC) entries."""
+    s = compressed_storage(op, t, layout)
+    dim, xp = _COMPRESSED[layout][2], t._device.xp
+    counts = xp.bincount(s.indices[dim], minlength=s.shape[dim]) if s.nnz else xp.zeros(s.shape[dim], np.int64)
+    return _constant(t, xp.concatenate([xp.zeros(1, np.int64), xp.cumsum(counts)]).astype(np.int64))

@@ -4,30 +4,18 @@ every sparse op takes them; this module makes them and reads their compressed co
 import numpy as np
 
 from ..sparse_storage import is_sparse_array
-from .sparse_build import _constant, _rebuild, _sparse, _values, coalesce, to_sparse
-from .sparse_compressed import compressed_tensor
-
-
-def _csc(op, t):
-    s = _sparse(op, t)
-    if s.layout != "csc":
-        kind = {"csr": "SparseCsr", "coo": "Sparse"}.get(s.layout, s.layout)
-        raise RuntimeError(f"{op} expected sparse column compressed tensor layout but got {kind} (shape {s.shape}); "
-                           "convert with .to_sparse_csc()")
-    return s
+from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
+from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor
 
 
 def ccol_indices(self):
     """The (columns + 1,) int64 offsets of each column's entries in a CSC tensor."""
-    s = _csc("ccol_indices", self)
-    xp = self._device.xp
-    counts = xp.bincount(s.indices[1], minlength=s.shape[1]) if s.nnz else xp.zeros(s.shape[1], np.int64)
-    return _constant(self, xp.concatenate([xp.zeros(1, np.int64), xp.cumsum(counts)]).astype(np.int64))
+    return compressed_offsets("ccol_indices", self, "csc")
 
 
 def row_indices(self):
     """The (nnz,) int64 row of each entry of a CSC tensor, column by column."""
-    return _constant(self, _csc("row_indices", self).indices[0])
+    return _constant(self, compressed_storage("row_indices", self, "csc").indices[0])
 
 
 def as_csc(coo):

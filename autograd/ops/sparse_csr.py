@@ -1,11 +1,9 @@
 """Sparse CSR matrices (torch.sparse_csr_tensor): held as their coalesced COO entries with the layout 'csr'
 (row-major order is CSR's), so every sparse op takes them; this module makes them and reads their compressed
 rows back."""
-import numpy as np
-
 from ..sparse_storage import is_sparse_array
-from .sparse_build import _constant, _rebuild, _sparse, _values, coalesce, to_sparse
-from .sparse_compressed import compressed_tensor
+from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
+from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor
 
 _CSR_NAMES = ("sparse_csr", "torch.sparse_csr")
 
@@ -18,26 +16,16 @@ def to_sparse_in_layout(self, sparse_dim=None, *, layout=None, blocksize=None, d
         from .sparse_csc import to_sparse_csc   # sparse_csc builds on this module
         return to_sparse_csc(self)
     return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
-def _csr(op, t):
-    s = _sparse(op, t)
-    if s.layout != "csr":
-        kind = {"csc": "SparseCsc", "coo": "Sparse"}.get(s.layout, s.layout)
-        raise RuntimeError(f"{op} expected sparse row compressed tensor layout but got {kind} (shape {s.shape}); "
-                           "convert with .to_sparse_csr()")
-    return s
 
 
 def crow_indices(self):
     """The (rows + 1,) int64 offsets of each row's entries in a CSR tensor."""
-    s = _csr("crow_indices", self)
-    xp = self._device.xp
-    counts = xp.bincount(s.indices[0], minlength=s.shape[0]) if s.nnz else xp.zeros(s.shape[0], np.int64)
-    return _constant(self, xp.concatenate([xp.zeros(1, np.int64), xp.cumsum(counts)]).astype(np.int64))
+    return compressed_offsets("crow_indices", self, "csr")
 
 
 def col_indices(self):
     """The (nnz,) int64 column of each entry of a CSR tensor, row by row."""
-    return _constant(self, _csr("col_indices", self).indices[1])
+    return _constant(self, compressed_storage("col_indices", self, "csr").indices[1])
 
 
 def to_sparse_csr(self, dense_dim=None):
