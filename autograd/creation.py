@@ -137,6 +137,8 @@ def _like(op, t, fmt, input):
     if fmt is not None and fmt is not type_objects.preserve_format:
         return _in_format(op, t, fmt, input)
     a = input._data
+    if a.ndim < 2 or a.flags.c_contiguous:   # the common case, and what t already is
+        return t
     strides = [s // a.itemsize for s in a.strides]
     if not _dense(a):
         strides = _dense_strides(a.shape, strides)
