@@ -1,11 +1,18 @@
 """Each Keras test starts from fresh automatic names ('dense', 'recall', ...) in both deepgrad's Keras and, when
 it is loaded, real Keras: names are global counters in both, and a test that compares them (history keys such
-as 'recall_1') must not depend on which tests ran before it."""
+as 'recall_1') must not depend on which tests ran before it.
+
+Real Keras is the oracle on its torch backend: KERAS_BACKEND defaults to torch here, before any test module
+imports keras (without it Keras picks TensorFlow, fails to import, and leaves a half-loaded keras behind that
+breaks every later oracle test in the worker)."""
+import os
 import sys
 
 import pytest
 
-from nn.keras import backend
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+from nn.keras import backend  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

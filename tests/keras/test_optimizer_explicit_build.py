@@ -6,7 +6,9 @@ import pytest
 
 from nn import keras as dk
 
-K = pytest.importorskip("keras")
+from .oracle import real_keras
+
+K = real_keras()   # sets KERAS_BACKEND=torch before the first import (else Keras picks TensorFlow)
 
 NAMES = ["SGD", "Adam", "AdamW", "Adamax", "Adadelta", "Adafactor", "Adagrad", "Ftrl", "Lamb", "Lion", "Nadam",
          "RMSprop", "Muon", "ScheduleFreeAdamW"]
