@@ -20,6 +20,7 @@ from nn.data.datasets import CIFAR100
 from nn.data.datasets.npz import load_npz
 from nn.data.datasets.pickle_data import read_object_array
 
+from .keras_dataset_checks import assert_same, theirs_reading
 from .oracle import real_keras
 
 
@@ -31,35 +32,6 @@ def caches(tmp_path, monkeypatch):
     monkeypatch.setenv("DEEPGRAD_DATA", str(data))
     monkeypatch.setenv("KERAS_HOME", str(home))
     return data, home
-
-
-def theirs_reading(monkeypatch, home, *modules):
-    """Real Keras with the get_file of each `keras.src.datasets.<module>` reading from `home` without its hash."""
-    keras = real_keras()
-    import importlib
-
-    from keras.src.utils.file_utils import get_file
-
-    def offline_get_file(*args, **kwargs):
-        return get_file(*args, **{**kwargs, "file_hash": None, "cache_dir": str(home)})
-    for name in modules:
-        monkeypatch.setattr(importlib.import_module(f"keras.src.datasets.{name}"), "get_file", offline_get_file)
-    return keras
-
-
-def assert_same(ours_result, theirs_result):
-    """Same nesting, and arrays equal in values, dtype and shape (object arrays item by item)."""
-    assert type(ours_result) is type(theirs_result)
-    if isinstance(theirs_result, tuple):
-        assert len(ours_result) == len(theirs_result)
-        for a, b in zip(ours_result, theirs_result):
-            assert_same(a, b)
-        return
-    assert ours_result.dtype == theirs_result.dtype and ours_result.shape == theirs_result.shape
-    if theirs_result.dtype == object:
-        assert ours_result.tolist() == theirs_result.tolist()
-    else:
-        assert np.array_equal(ours_result, theirs_result)  # np.testing's version takes seconds on CIFAR's sizes
 
 
 # ---- signatures -----------------------------------------------------------------------------------------------

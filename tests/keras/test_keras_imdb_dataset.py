@@ -12,6 +12,7 @@ import pytest
 from nn import keras as ours
 from nn.data.download import DownloadError
 
+from .keras_dataset_checks import assert_same, theirs_reading
 from .oracle import real_keras
 
 STORAGE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -36,29 +37,6 @@ def home(tmp_path, monkeypatch, fetched):
     monkeypatch.setenv("DEEPGRAD_DATA", str(tmp_path / "deepgrad"))
     (tmp_path / "keras" / "datasets").mkdir(parents=True)
     return tmp_path / "keras"
-
-
-def theirs_reading(monkeypatch, home, module):
-    """Real Keras with the get_file of keras.src.datasets.<module> reading from `home` without its hash."""
-    keras = real_keras()
-    from keras.src.utils.file_utils import get_file
-
-    def offline_get_file(*args, **kwargs):
-        return get_file(*args, **{**kwargs, "file_hash": None, "cache_dir": str(home)})
-    monkeypatch.setattr(importlib.import_module(f"keras.src.datasets.{module}"), "get_file", offline_get_file)
-    return keras
-
-
-def assert_same(mine, theirs):
-    """Same nesting, and arrays equal in values, dtype and shape (object arrays item by item)."""
-    assert type(mine) is type(theirs)
-    if isinstance(theirs, tuple):
-        assert len(mine) == len(theirs)
-        for a, b in zip(mine, theirs):
-            assert_same(a, b)
-        return
-    assert (mine.dtype, mine.shape) == (theirs.dtype, theirs.shape)
-    assert mine.tolist() == theirs.tolist()
 
 
 def reviews(n, seed, equal_length=False):
