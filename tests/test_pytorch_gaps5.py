@@ -522,3 +522,19 @@ def test_large_tied_inputs_keep_the_plain_stable_order():
     assert sorted(indices.numpy()[0].tolist()) == [0, 1, 5] and values.numpy().sum() == rows
     values, indices = ag.kthvalue(ag.tensor(x), 3)
     assert indices.numpy().tolist() == [2] * rows and values.numpy().tolist() == [0.0] * rows
+
+
+@pytest.mark.parametrize("largest", [True, False])
+def test_topk_of_long_rows_selects_then_sorts_and_matches_torch(largest):
+    """Rows long beside k (a vocabulary) take argpartition and sort only the k + 1 best; rows where equal values
+    straddle the k-th place fall back to the full stable sort, so values and indices stay PyTorch's."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 4000)).astype(np.float32)
+    x[1, ::7] = x[1, 0]                       # a value repeated across the row
+    x[2] = np.round(x[2], 1)                  # many ties everywhere
+    x[3, :50] = np.inf if largest else -np.inf   # ties at the top, straddling k = 40
+    for k in (1, 40, 100):
+        values, indices = ag.topk(ag.tensor(x), k, largest=largest)
+        want_values, want_indices = torch.topk(torch.tensor(x), k, largest=largest)
+        np.testing.assert_array_equal(values.numpy(), want_values.numpy())
+        np.testing.assert_array_equal(indices.numpy(), want_indices.numpy())

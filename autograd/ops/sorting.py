@@ -79,8 +79,29 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def _topk_order(xp, data, d, k, largest, sorted):
     """topk's indices along dim d in PyTorch's CPU order (its choice among ties; sorted=False: its unsorted order)."""
     a = xp.moveaxis(data, d, -1)
-    order = _order_array(xp, a, a.ndim - 1, largest, True)
+    order = _leading_order(xp, a, min(k + 1, a.shape[-1]), largest)
     return xp.moveaxis(topk_indices(xp, a, k, largest, bool(sorted), order), -1, d)
+
+
+def _leading_order(xp, a, m, largest):
+    """The first m columns of the stable order of `a` along its last axis (best first, ties by index): by selecting
+    the m best with argpartition and sorting only them when m is a small part of a long float row without NaN,
+    falling back to the full sort on the rows where equal values straddle the m-th place."""
+    n = a.shape[-1]
+    if a.dtype.kind != "f" or n < 64 or m * 8 > n or a.size == 0 or bool(xp.isnan(a).any()):
+        return _order_array(xp, a, a.ndim - 1, largest, True)[..., :m]
+    key = -a if largest else a
+    picked = xp.sort(xp.argpartition(key, m - 1, axis=-1)[..., :m], axis=-1)   # ties then come by index
+    order = xp.take_along_axis(picked, xp.argsort(xp.take_along_axis(key, picked, axis=-1), axis=-1,
+                                                  kind="stable"), axis=-1).astype(np.int64)
+    last = xp.take_along_axis(key, order[..., -1:], axis=-1)
+    straddle = (key <= last).sum(axis=-1) > m   # an equal value outside may have a smaller index
+    if bool(straddle.any()):
+        rows = xp.nonzero(straddle.reshape(-1))[0]
+        flat = order.reshape(-1, m)
+        flat[rows] = _order_array(xp, a.reshape(-1, n)[rows], 1, largest, True)[:, :m]
+        order = flat.reshape(order.shape)
+    return order
 
 
 def _count(op, k):
