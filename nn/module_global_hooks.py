@@ -38,13 +38,18 @@ def _check(name, hook):
         raise TypeError(f"{name}: a hook must be callable, got {type(hook).__name__}")
 
 
+def _added(store, hook):
+    """`hook` registered in `store` under a fresh id; its handle."""
+    key = next(_ids)
+    store[key] = hook
+    return _GlobalHookHandle(store, key)
+
+
 def register_module_forward_pre_hook(hook):
     """Call hook(module, args) before the forward of every module (before the module's own pre-hooks); a non-None
     return replaces args. Returns a handle whose .remove() unregisters it."""
     _check("register_module_forward_pre_hook", hook)
-    key = next(_ids)
-    FORWARD_PRE_HOOKS[key] = hook
-    return _GlobalHookHandle(FORWARD_PRE_HOOKS, key)
+    return _added(FORWARD_PRE_HOOKS, hook)
 
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
@@ -52,22 +57,19 @@ def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     a non-None return replaces the output. with_kwargs=True: hook(module, args, kwargs, output); always_call=True:
     also called when forward raises. Returns a handle whose .remove() unregisters it."""
     _check("register_module_forward_hook", hook)
-    key = next(_ids)
-    FORWARD_HOOKS[key] = hook
+    handle = _added(FORWARD_HOOKS, hook)
     if with_kwargs:
-        WITH_KWARGS.add(key)
+        WITH_KWARGS.add(handle._key)
     if always_call:
-        ALWAYS_CALLED.add(key)
-    return _GlobalHookHandle(FORWARD_HOOKS, key)
+        ALWAYS_CALLED.add(handle._key)
+    return handle
 
 
 def register_module_full_backward_pre_hook(hook):
     """Call hook(module, grad_output) when the gradients of every module call's outputs are ready (before the
     module's own backward pre-hooks); a non-None return replaces grad_output. Returns a removable handle."""
     _check("register_module_full_backward_pre_hook", hook)
-    key = next(_ids)
-    BACKWARD_PRE_HOOKS[key] = hook
-    return _GlobalHookHandle(BACKWARD_PRE_HOOKS, key)
+    return _added(BACKWARD_PRE_HOOKS, hook)
 
 
 def register_module_full_backward_hook(hook):
@@ -76,9 +78,7 @@ def register_module_full_backward_hook(hook):
     handle."""
     _check("register_module_full_backward_hook", hook)
     _one_kind(True)
-    key = next(_ids)
-    BACKWARD_HOOKS[key] = hook
-    return _GlobalHookHandle(BACKWARD_HOOKS, key)
+    return _added(BACKWARD_HOOKS, hook)
 
 
 def register_module_backward_hook(hook):
@@ -88,9 +88,7 @@ def register_module_backward_hook(hook):
     at the call, and so does deepgrad); a non-None return replaces grad_input. Returns a removable handle."""
     _check("register_module_backward_hook", hook)
     _one_kind(False)
-    key = next(_ids)
-    BACKWARD_HOOKS[key] = hook
-    return _GlobalHookHandle(BACKWARD_HOOKS, key)
+    return _added(BACKWARD_HOOKS, hook)
 
 
 def _one_kind(full):
@@ -103,9 +101,7 @@ def _one_kind(full):
 
 def _registration(kind, hook):
     _check(f"register_module_{kind}_registration_hook", hook)
-    key = next(_ids)
-    REGISTRATION_HOOKS[kind][key] = hook
-    return _GlobalHookHandle(REGISTRATION_HOOKS[kind], key)
+    return _added(REGISTRATION_HOOKS[kind], hook)
 
 
 def register_module_parameter_registration_hook(hook):
