@@ -201,9 +201,12 @@ def test_load_state_dict_fills_a_lazy_module_as_torch():
 # ----- 3. the deprecated global backward hook (torch.nn.modules.module.register_module_backward_hook) -------------
 @pytest.fixture
 def fresh_global_backward_kind():
-    """PyTorch keeps the kind of global backward hook for the whole process; both sides are put back after."""
+    """PyTorch keeps the kind of global backward hook for the whole process: both sides start unset (an earlier
+    test in the same worker may have registered a full hook) and are put back after."""
     import torch.nn.modules.module as torch_module
     from nn import module_global_hooks
+    torch_module._global_is_full_backward_hook = None
+    module_global_hooks.BACKWARD_KIND[0] = None
     yield torch_module, nn.modules.module
     torch_module._global_is_full_backward_hook = None
     module_global_hooks.BACKWARD_KIND[0] = None
