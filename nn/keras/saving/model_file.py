@@ -19,6 +19,7 @@ from ...serialization.atomic_file import write_atomically
 from .. import weights_file
 from . import registration
 from .keras_archive import load_keras_model, load_keras_weights
+from .keras_h5_write import keras_weights_h5
 from .optimizer_state import optimizer_arrays, restore_optimizer
 from .own_variables import PREFIX as OWN_PREFIX
 from .serialization import deserialize_keras_object, serialize_keras_object
@@ -54,8 +55,12 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         tensors.update(optimizer_arrays(optimizer, model))
     weights = io.BytesIO()
     save_tensors(tensors, weights, metadata=weights_metadata)
-    _write_zip_atomically(filepath, [(METADATA, json.dumps(metadata).encode()),
-                                     (CONFIG, json.dumps(config).encode()), (WEIGHTS, weights.getvalue())])
+    members = [(METADATA, json.dumps(metadata).encode()), (CONFIG, json.dumps(config).encode()),
+               (WEIGHTS, weights.getvalue())]
+    keras_weights = keras_weights_h5(model)   # None without h5py, or for a model Keras's layout cannot carry
+    if keras_weights is not None:
+        members.append((KERAS_WEIGHTS, keras_weights))
+    _write_zip_atomically(filepath, members)
 
 
 def _version():

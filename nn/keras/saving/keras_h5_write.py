@@ -1,0 +1,186 @@
+"""Writing a model's weights as real Keras 3 lays them out in the 'model.weights.h5' member of a `.keras` zip,
+so that `keras.saving.load_model` opens the files nn.keras writes.
+
+The layout is the one keras_h5_weights reads: each saved object (model, layer, sub-layer, optimizer) is an HDF5
+group at the path of the attributes leading to it ('layers/dense', 'layers/lstm/cell', 'optimizer'), its own
+variables the datasets '<path>/vars/0', '<path>/vars/1', ..., and each 'vars' group carries the object's name
+as an attribute. Before anything is written the tree is read back through the same matcher load_model uses
+for Keras's files (keras_h5_assign), so a model whose layout this module gets wrong writes no HDF5 member at
+all rather than one that loads wrong weights. h5py is optional: without it no HDF5 member is written.
+"""
+import io
+
+import numpy as np
+
+from autograd import arrays
+
+from ..naming import snake_case
+from .keras_h5_assign import _SLOT_PASSES, _TRAILING, _has_layer_list, _Matcher
+from .keras_h5_weights import WeightGroup
+
+# layers whose weights nn.keras keeps on the layer itself where Keras keeps them on a sub-layer 'cell'
+_CELL_HOLDERS = ("LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+# dtypes HDF5 stores natively (bfloat16 and the float8 types would need Keras's attribute convention)
+_PLAIN_DTYPES = {np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                                       "uint64", "float16", "float32", "float64")}
+
+
+class _Node:
+    """One saved object: its name (the 'vars' group's attribute), its variables and the objects below it."""
+
+    def __init__(self, name, values, children, weights=()):
+        self.name, self.values, self.children, self.weights = name, values, children, list(weights)
+
+    def as_group(self, path=""):
+        """The keras_h5_weights.WeightGroup this node reads back as."""
+        children = {k: c.as_group(f"{path}/{k}" if path else k) for k, c in self.children.items()}
+        return WeightGroup(path or "/", list(self.values), children)
+
+    def pairs(self):
+        """(weight, value) for every weight in the tree."""
+        out = list(zip(self.weights, self.values))
+        for child in self.children.values():
+            out += child.pairs()
+        return out
+
+
+def keras_weights_h5(model):
+    """The bytes of a Keras 3 'model.weights.h5' for `model` (its weights and, when compiled, its optimizer's
+    variables), or None when h5py is missing or the model holds something this layout cannot carry."""
+    try:
+        import h5py
+    except ImportError:
+        return None
+    try:
+        tree = _model_tree(model)
+    except Exception:   # the HDF5 member is an extra for real Keras: a layout it cannot carry must not fail save
+        return None
+    if tree is None:
+        return None
+    raw = io.BytesIO()
+    with h5py.File(raw, "w") as handle:
+        _write(handle, tree)
+    return raw.getvalue()
+
+
+def _model_tree(model):
+    from ..layers.lora import saved_weights
+    _, merged = saved_weights(model, model.weights)   # a LoRA kernel is stored merged, as Keras saves it
+    tree = _layer_node(model, set(), merged)
+    if not _reads_back(model, tree):
+        return None
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
+    if optimizer is not None:
+        node = _optimizer_node(optimizer, model)
+        if node is not None:
+            tree.children["optimizer"] = node
+    return tree
+
+
+def _layer_node(obj, seen, merged):
+    from ..layer import Layer
+    seen.add(id(obj))
+    children, taken = {}, set()
+    listed = set()
+    if _has_layer_list(obj):
+        children["layers"] = _container(obj.layers, seen, merged, taken)
+        listed = {id(layer) for layer in obj.layers}
+    for name, child in obj.named_children():
+        if not isinstance(child, Layer) or id(child) in listed or id(child) in seen \
+                or getattr(child, "holds_owner_weights", False):
+            continue
+        children[name] = _layer_node(child, seen, merged)
+        taken |= {id(w) for w in child.weights}
+    own = list(obj._keras_variable_order() if hasattr(obj, "_keras_variable_order")
+               else obj._own_weights() if hasattr(obj, "_own_weights") else [])
+    mine = {id(w) for w in own}
+    own += [w for w in obj.weights if id(w) not in taken and id(w) not in mine]
+    adapters = {id(w) for w in obj.lora_adapters()} if hasattr(obj, "lora_adapters") else set()
+    own = [w for w in own if id(w) not in adapters]
+    values = [_array(merged.get(id(w), None), w) for w in own]
+    name = getattr(obj, "name", type(obj).__name__)
+    if type(obj).__name__ in _CELL_HOLDERS and own:
+        cell = _Node(f"{snake_case(type(obj).__name__)}_cell", values, {}, own)
+        return _Node(name, [], {**children, "cell": cell})
+    return _Node(name, values, children, own)
+
+
+def _container(layers, seen, merged, taken):
+    """The node holding a list of layers, each under its snake-cased class name counted per class."""
+    counts, children = {}, {}
+    for layer in layers:
+        key = snake_case(type(layer).__name__)
+        name = key if key not in counts else f"{key}_{counts[key]}"
+        counts[key] = counts.get(key, 0) + 1
+        taken |= {id(w) for w in layer.weights}
+        if id(layer) not in seen:
+            children[name] = _layer_node(layer, seen, merged)
+    return _Node(None, [], children)
+
+
+def _array(value, weight):
+    out = np.array(weight.numpy() if value is None else value, order="C")
+    if out.dtype not in _PLAIN_DTYPES:
+        raise TypeError(f"a {out.dtype} weight: Keras stores it with its own dtype attribute")
+    return out
+
+
+def _reads_back(model, tree):
+    """Whether load_model's matcher for Keras files puts every weight of `model` back from `tree`."""
+    matcher = _Matcher("<check>", "save_model", False)
+    try:
+        matcher.layer(model, tree.as_group())
+    except (ValueError, AttributeError, TypeError):
+        return False
+    if matcher.unused(tree.as_group()):
+        return False
+    written = {id(w): v for w, v in tree.pairs()}
+    from ..layers.lora import lora_layers
+    adapters = {id(w) for layer in lora_layers(model) for w in layer.lora_adapters()}
+    for weight in model.weights:
+        if id(weight) in adapters:
+            continue
+        value = matcher.values.get(id(weight))
+        if value is None or value is not written.get(id(weight)):
+            return False
+    return True
+
+
+def _optimizer_node(optimizer, model):
+    """The optimizer's variables in Keras's order (step count, learning rate unless scheduled, then the slots),
+    or None for the optimizers whose Keras variables nn.keras does not keep (Keras then warns and skips them)."""
+    from ..optimizers_multi import MultiOptimizer
+    kind = type(optimizer).__name__
+    if isinstance(optimizer, MultiOptimizer) or kind in _TRAILING or not hasattr(optimizer, "_slot_names"):
+        return None
+    values = [np.asarray(optimizer.iterations, dtype=np.int64)]
+    if optimizer._schedule is None:
+        values.append(np.asarray(optimizer._group["lr"], dtype=np.float32))
+    weights = model.trainable_weights
+    if all(id(w) in optimizer.state for w in weights) and weights:
+        passes = _SLOT_PASSES.get(kind, (optimizer._slot_names(),))
+        passes = [tuple(s for s in p if s in optimizer._slot_names()) for p in passes]
+        passes = [(slot,) for slot in optimizer._extra_slot_names()] + [p for p in passes if p]
+        for slots in passes:
+            for weight in weights:
+                for slot in slots:
+                    if slot not in optimizer.state[id(weight)]:
+                        return None
+                    value = arrays.wrap(optimizer.state[id(weight)][slot], weight.device).numpy()
+                    values.append(np.array(value, order="C"))
+    return _Node(getattr(optimizer, "name", snake_case(kind)), values, {})
+
+
+def _write(group, node):
+    vars_group = group.create_group("vars")
+    if node.name is not None:
+        vars_group.attrs["name"] = node.name
+    for k, value in enumerate(node.values):
+        vars_group[str(k)] = value
+    for name, child in node.children.items():
+        sub = group.create_group(name)
+        if child.name is None:   # a list of layers: a plain group of groups, no variables of its own
+            for key, item in child.children.items():
+                _write(sub.create_group(key), item)
+        else:
+            _write(sub, child)
