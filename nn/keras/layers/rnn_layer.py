@@ -288,7 +288,16 @@ class RNN(StatefulRNN, Layer):
         states = _pack_as(states, [in_compute_dtype(self, s) for s in _flatten(states)])
         self.keep_states(states)
         output = outputs if self.return_sequences else last
+        if self.return_state and in_shape_probe():
+            states = self._symbolic_states(states)
         return (output, *states) if self.return_state else output   # a tuple, as Keras returns
+
+    def _symbolic_states(self, states):
+        """The returned states arranged as Keras's symbolic outputs are (its compute_output_shape): one tensor per
+        int entry of state_size, a list per list entry. Eager calls keep the cell's own nesting, so a stacked
+        SimpleRNNCell's state is [h] there but h on a keras.Input."""
+        return [s[0] if isinstance(size, int) and _is_nested(s) and len(s) == 1 else s
+                for s, size in zip(states, self.state_size)]
 
     def _differentiated(self, sequences, states):
         """Whether a gradient can flow back through this call."""
