@@ -42,8 +42,9 @@ def test_channel_dropout_edges_and_errors(device):
         F.dropout2d(ag.tensor(rand((2, 3, 4)), device=device))
     with pytest.raises(ValueError, match="dropout1d: expects a 2-D"):
         F.dropout1d(x)
-    with pytest.raises(ValueError, match="dropout2d: expects a 4-D"):
-        F.dropout2d(ag.tensor(rand((2, 3)), device=device))
+    with pytest.raises(RuntimeError, match="dropout2d: feature dropout needs at least 2 dims"), \
+            pytest.warns(UserWarning, match="deprecates"):
+        F.dropout2d(ag.tensor(rand((6,)), device=device))
     with pytest.raises(ValueError, match="probability"):
         nn.Dropout2d(p=1.5)
     assert F.dropout2d(ag.tensor(np.zeros((0, 3, 2, 2)), device=device)).shape == (0, 3, 2, 2)
