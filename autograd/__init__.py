@@ -154,6 +154,9 @@ from .sparse_api import spmm
 from .ops.sparse_build import sparse_coo_tensor
 from .ops.sparse_csr import sparse_csr_tensor
 from .ops.sparse_csc import sparse_csc_tensor
+from .ops.sparse_blocked import (ccol_indices_copy, col_indices_copy, crow_indices_copy, indices_copy,
+                                 row_indices_copy, sparse_bsc_tensor, sparse_bsr_tensor, sparse_compressed_tensor,
+                                 values_copy)
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state

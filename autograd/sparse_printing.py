@@ -17,7 +17,7 @@ def _block(name, array, indent):
 
 
 def sparse_repr(t):
-    """repr() of the sparse tensor t (COO or CSR)."""
+    """repr() of the sparse tensor t (COO, CSR, CSC, BSR or BSC)."""
     s = t._data
     device = t._device
     values = _block("values", device.to_host(s.values), 7)
@@ -25,6 +25,12 @@ def sparse_repr(t):
         crow, col = (device.to_host(a._data) for a in (t.crow_indices(), t.col_indices()))
         text = ("tensor(" + _block("crow_indices", crow, 7) + ",\n       " + _block("col_indices", col, 7) +
                 ",\n       " + values + f", size={s.shape}, nnz={s.nnz}")
+    elif s.layout in ("bsr", "bsc"):
+        names = ("crow_indices", "col_indices") if s.layout == "bsr" else ("ccol_indices", "row_indices")
+        first, second = (device.to_host(getattr(t, n)()._data) for n in names)
+        blocks = device.to_host(t.values()._data)
+        text = ("tensor(" + _block(names[0], first, 7) + ",\n       " + _block(names[1], second, 7) + ",\n       " +
+                _block("values", blocks, 7) + f", size={s.shape}, nnz={blocks.shape[0]}")
     elif s.layout == "csc":
         ccol, row = (device.to_host(a._data) for a in (t.ccol_indices(), t.row_indices()))
         text = ("tensor(" + _block("ccol_indices", ccol, 7) + ",\n       " + _block("row_indices", row, 7) +

@@ -107,6 +107,26 @@ class SparseCOO:
         return f"SparseCOO(shape={self.shape}, nnz={self.nnz}, dtype={self.dtype})"
 
 
+class BlockLayout(str):
+    """The layout 'bsr' or 'bsc' of a block-compressed matrix, carrying its (rows, columns) blocksize; it equals
+    its plain name, so every place that passes a layout along keeps the blocksize with it."""
+    __slots__ = ("blocksize",)
+
+    def __new__(cls, name, blocksize):
+        made = super().__new__(cls, name)
+        made.blocksize = tuple(int(n) for n in blocksize)
+        return made
+
+    def __reduce__(self):
+        return BlockLayout, (str(self), self.blocksize)
+
+
+def block_area(layout):
+    """How many elements one stored entry of `layout` holds: R * C for a block layout, else 1."""
+    size = getattr(layout, "blocksize", None)
+    return size[0] * size[1] if size else 1
+
+
 def array_module(a):
     """numpy or cupy, whichever `a` belongs to."""
     return np if isinstance(a, np.ndarray) else importlib.import_module("cupy")
@@ -132,7 +152,7 @@ def position_gradient(g):
     """A sparse gradient as a sparse leaf's .grad holds it (PyTorch's): coalesced, each stored position once,
     with the gradient of that position (which every repeat of it received). A CSR leaf is refused: PyTorch
     gives it the full dense gradient, also where it stores nothing, which these gradients do not hold."""
-    if g.layout in ("csr", "csc"):
+    if g.layout in ("csr", "csc", "bsr", "bsc"):
         raise RuntimeError(f"backward: a sparse {g.layout.upper()} leaf (shape {g.shape}) would get PyTorch's full "
                            "dense gradient, which deepgrad does not compute; make its values the leaf instead: "
                            "sparse_csr_tensor(crow, col, values.requires_grad_()), or use a COO leaf")

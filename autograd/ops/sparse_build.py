@@ -212,8 +212,9 @@ def _rebuild(like, indices, vals, coalesced, shape=None, layout=None):
         data = like._data
         keeps = is_sparse_array(data) and data.layout == "csr" and coalesced and shape == data.shape
         layout = "csr" if keeps else "coo"
-        if is_sparse_array(data) and data.layout == "csc" and indices is data.indices and shape == data.shape:
-            layout = "csc"   # the same entries in the same (column) order: still a CSC matrix
+        if (is_sparse_array(data) and data.layout in ("csc", "bsr", "bsc") and indices is data.indices
+                and shape == data.shape):
+            layout = data.layout   # the same entries in the same order: still a CSC, BSR or BSC matrix
     return named(SparseFromValues.apply(vals, indices, shape, coalesced, layout), SparseFromValues.torch_name)
 
 
@@ -259,7 +260,8 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
         raise ValueError(f"to_sparse: layout {layout} is not built; deepgrad has sparse COO tensors only "
                          "(layout=torch.sparse_coo)")
     if blocksize is not None:
-        raise ValueError("to_sparse: blocksize is for the BSR/BSC layouts, which deepgrad does not have")
+        raise ValueError("to_sparse: blocksize is for the BSR/BSC layouts; pass layout=torch.sparse_bsr or "
+                         "torch.sparse_bsc with it")
     sd = self.ndim if sparse_dim is None else int(sparse_dim)
     if dense_dim is not None:
         sd = self.ndim - int(dense_dim)
@@ -277,8 +279,9 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
 
 
 def csr_to_coo(self):
-    """A CSR (or CSC) tensor as the same entries in a sparse COO tensor (coalesced for CSR; a CSC one's entries
-    stay in column order, uncoalesced, as PyTorch's)."""
+    """A CSR, CSC, BSR or BSC tensor as the same entries in a sparse COO tensor (coalesced for CSR; a CSC one's
+    entries stay in column order, a block one's block by block, flagged coalesced only when that order is
+    row-major, as PyTorch's)."""
     s = self._data
     return _rebuild(self, s.indices, _values(self), s.layout == "csr" or s.coalesced, layout="coo")
 

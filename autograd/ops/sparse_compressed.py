@@ -5,6 +5,7 @@ import numpy as np
 import backends
 
 from ..errors import DtypeError, ShapeError
+from ..sparse_storage import is_sparse_array
 from ..tensor import Tensor
 from .sparse_build import _as_array, _constant, _rebuild, _sparse, _values, sparse_coo_tensor
 
@@ -23,19 +24,7 @@ def compressed_tensor(layout, compressed_indices, plain_indices, values, size, d
         device = values._device if isinstance(values, Tensor) else backends.get_default_device()
     else:
         device = backends.get_backend(device)
-    offsets = _as_array(op, names[0], compressed_indices, device)
-    plain = _as_array(op, names[1], plain_indices, device)
-    if offsets.ndim != 1 or plain.ndim != 1 or offsets.dtype.kind not in "iu" or plain.dtype.kind not in "iu":
-        raise DtypeError(f"{op}: {names[0]} and {names[1]} must be 1-D integer tensors, got {offsets.dtype} "
-                         f"{tuple(offsets.shape)} and {plain.dtype} {tuple(plain.shape)}; batched "
-                         f"{layout.upper()} is not supported")
-    offsets, plain = offsets.astype(np.int64), plain.astype(np.int64)
-    counts = offsets[1:] - offsets[:-1]
-    if (offsets.size == 0 or int(offsets[0]) != 0 or (counts.size and int(counts.min()) < 0)
-            or int(offsets[-1]) != plain.size):
-        raise ValueError(f"{op}: {names[0]} must start at 0, never decrease and end at the number of entries "
-                         f"({plain.size}), got {offsets.tolist() if offsets.size <= 20 else tuple(offsets.shape)}")
-    expanded = device.xp.repeat(device.xp.arange(offsets.size - 1), counts)
+    offsets, plain, expanded = checked_offsets(op, layout, names, compressed_indices, plain_indices, device)
     if size is not None and len(tuple(size)) != 2:
         raise ShapeError(f"{op}: size must have 2 dims (a matrix), got {tuple(size)}")
     if size is None:
@@ -59,11 +48,39 @@ def compressed_tensor(layout, compressed_indices, plain_indices, values, size, d
     return out
 
 
+def checked_offsets(op, layout, names, compressed_indices, plain_indices, device):
+    """The int64 offsets and other indices of a compressed matrix (or of its blocks), checked, and the compressed
+    index of each entry; names: the two arguments' names, as _COMPRESSED holds them."""
+    offsets = _as_array(op, names[0], compressed_indices, device)
+    plain = _as_array(op, names[1], plain_indices, device)
+    if offsets.ndim != 1 or plain.ndim != 1 or offsets.dtype.kind not in "iu" or plain.dtype.kind not in "iu":
+        raise DtypeError(f"{op}: {names[0]} and {names[1]} must be 1-D integer tensors, got {offsets.dtype} "
+                         f"{tuple(offsets.shape)} and {plain.dtype} {tuple(plain.shape)}; batched "
+                         f"{layout.upper()} is not supported")
+    offsets, plain = offsets.astype(np.int64), plain.astype(np.int64)
+    counts = offsets[1:] - offsets[:-1]
+    if (offsets.size == 0 or int(offsets[0]) != 0 or (counts.size and int(counts.min()) < 0)
+            or int(offsets[-1]) != plain.size):
+        raise ValueError(f"{op}: {names[0]} must start at 0, never decrease and end at the number of entries "
+                         f"({plain.size}), got {offsets.tolist() if offsets.size <= 20 else tuple(offsets.shape)}")
+    expanded = device.xp.repeat(device.xp.arange(offsets.size - 1), counts)
+    return offsets, plain, expanded
+
+
+def refuse_blocked(t, op):
+    """PyTorch's refusal to turn a BSR/BSC tensor into CSR/CSC (`op` names the conversion)."""
+    layout = t._data.layout if isinstance(t, Tensor) and is_sparse_array(t._data) else None
+    if layout in ("bsr", "bsc"):
+        raise RuntimeError(f"sparse_compressed_{op}: expected SparseCsr or SparseCsc layout but got "
+                           f"Sparse{layout.capitalize()}; go through .to_dense() (or .to_sparse()) first")
+
+
 def compressed_storage(op, t, layout):
     """The sparse storage of `t`, which `op` needs in `layout` ('csr' or 'csc'); PyTorch's error otherwise."""
     s = _sparse(op, t)
     if s.layout != layout:
-        kind = {"csr": "SparseCsr", "csc": "SparseCsc", "coo": "Sparse"}.get(s.layout, s.layout)
+        kind = {"csr": "SparseCsr", "csc": "SparseCsc", "bsr": "SparseBsr", "bsc": "SparseBsc",
+                "coo": "Sparse"}.get(s.layout, s.layout)
         raise RuntimeError(f"{op} expected sparse {_COMPRESSED[layout][3]} compressed tensor layout but got {kind} "
                            f"(shape {s.shape}); convert with .to_sparse_{layout}()")
     return s

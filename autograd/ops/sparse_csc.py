@@ -5,7 +5,7 @@ import numpy as np
 
 from ..sparse_storage import is_sparse_array
 from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
-from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor
+from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor, refuse_blocked
 
 
 def ccol_indices(self):
@@ -43,6 +43,7 @@ def to_sparse_csc(self, dense_dim=None):
                          "tensors are matrices")
     if is_sparse_array(self._data) and self._data.layout == "csc":
         return self
+    refuse_blocked(self, "to_sparse_csc")
     if is_sparse_array(self._data):
         coo = coalesce(self if self._data.layout == "coo" else _rebuild(self, self._data.indices, _values(self),
                                                                            self._data.coalesced, layout="coo"))

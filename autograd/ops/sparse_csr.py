@@ -3,7 +3,7 @@
 rows back."""
 from ..sparse_storage import is_sparse_array
 from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
-from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor
+from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor, refuse_blocked
 
 _CSR_NAMES = ("sparse_csr", "torch.sparse_csr")
 
@@ -37,6 +37,7 @@ def to_sparse_csr(self, dense_dim=None):
                          "tensors are matrices")
     if is_sparse_array(self._data) and self._data.layout == "csr":
         return self
+    refuse_blocked(self, "to_sparse_csr")
     coo = coalesce(self) if is_sparse_array(self._data) else to_sparse(self)
     if coo._data.sparse_dim != 2:
         raise ValueError(f"to_sparse_csr: a hybrid COO tensor (shape {tuple(self.shape)}, {coo._data.sparse_dim} "

@@ -14,6 +14,7 @@ from ..sparse_storage import SPARSE_FORMS, is_sparse_array
 from ..tensor import Tensor
 from . import activation, convert, elementwise, linalg, reduction, shape
 from .joining import concatenate
+from .sparse_blocked import is_blocked, transpose as _blocked_transpose
 from .sparse_matmul import SparseMatMul
 from .sparse_build import _constant, _group_sum, _linear, _rebuild, _values, coalesce, to_dense
 
@@ -69,6 +70,11 @@ def transpose(s, axes=None):
     """A sparse tensor with its sparse dims permuted (axes: a permutation of every dim that keeps the dense
     dims in place; None reverses a matrix); its entries are no longer sorted (uncoalesced), as PyTorch's."""
     sp = s._data
+    if is_blocked(s):
+        if axes is not None and tuple(axes) != (1, 0):
+            raise ShapeError(f"transpose: a sparse {sp.layout.upper()} matrix (shape {sp.shape}) swaps its two dims "
+                             f"only, got the permutation {tuple(axes)}")
+        return _blocked_transpose(s)
     if sp.layout in ("csr", "csc"):   # the same entries read the other way: CSR <-> CSC, as PyTorch's
         if axes is not None and tuple(axes) != (1, 0):
             raise ShapeError(f"transpose: a sparse {sp.layout.upper()} matrix (shape {sp.shape}) swaps its two dims "
@@ -172,6 +178,9 @@ def _div(a, b):
 
 
 def _add(a, b, negate=False):
+    if is_blocked(a) and is_blocked(b) and _same_pattern(a._data, b._data):   # PyTorch keeps the block layout
+        other = -_values(b) if negate else _values(b)
+        return _rebuild(a, a._data.indices, _values(a) + other, a._data.coalesced)
     if is_sparse(a) and is_sparse(b):
         if tuple(a.shape) != tuple(b.shape):
             raise ShapeError(f"add: sparse tensors of shapes {tuple(a.shape)} and {tuple(b.shape)}; they must have "
@@ -186,6 +195,11 @@ def _add(a, b, negate=False):
     return elementwise.sub(a, to_dense(b)) if negate else elementwise.add(a, to_dense(b))
 
 
+def _same_pattern(s, t):
+    return (s.layout == t.layout and s.layout.blocksize == t.layout.blocksize and s.shape == t.shape
+            and s.indices.shape == t.indices.shape and bool((s.indices == t.indices).all()))
+
+
 def _dense(like, other):
     if isinstance(other, Tensor):
         return other if other._device is like._device else other.to(like._device)
@@ -195,8 +209,8 @@ def _dense(like, other):
 def _values_map(fn):
     """The form of an elementwise function that keeps zeros: fn on the coalesced tensor's values."""
     def form(x, *rest, **kwargs):
-        c = coalesce(x)
-        return _rebuild(c, c._data.indices, fn(_values(c), *rest, **kwargs), True)
+        c = x if is_blocked(x) else coalesce(x)   # a block tensor keeps its blocks (explicit zeros stay zeros)
+        return _rebuild(c, c._data.indices, fn(_values(c), *rest, **kwargs), c._data.coalesced)
     return form
 
 
@@ -228,6 +242,7 @@ SPARSE_FORMS.update({
     elementwise.Add: _add,
     elementwise.Sub: lambda a, b: _add(a, b, negate=True),
     elementwise.Neg: _values_map(lambda v: -v),
+    elementwise.Clone: lambda x, layout=None: elementwise.Clone.apply(x),   # every layout: the entries as they are
     elementwise.Sqrt: _values_map(lambda v: v.sqrt()),
     elementwise.Abs: _values_map(lambda v: v.abs()),
     elementwise.Sin: _values_map(lambda v: v.sin()),
