@@ -103,30 +103,34 @@ class _LossMean(keras_metrics.Mean):
     """The 'loss' entry of `model.metrics` for a model trained by the built-in steps: a view of the running
     loss fit and evaluate keep, so get_metrics_result() reports it after them, as Keras's loss tracker does."""
 
-    def __init__(self, compiled):
-        super().__init__(name="loss")
+    def __init__(self, compiled, name="loss"):
+        super().__init__(name=name)
         self._compiled = compiled
+
+    def _running(self):
+        """The running mean this view shows (None before compile has made it)."""
+        return getattr(getattr(self, "_compiled", None), "_loss_mean", None)
 
     def update_state(self, values, sample_weight=None):
         """Add a batch's loss, counted `sample_weight` times (a batch size; once when None)."""
-        self._compiled._loss_mean.update(float(np.asarray(_detached(values))),
+        self._running().update(float(np.asarray(_detached(values))),
                                          1 if sample_weight is None else float(np.asarray(sample_weight)))
 
     def reset_state(self):
         """Forget every batch."""
-        if hasattr(self, "_compiled"):
-            self._compiled._loss_mean.reset()
+        if self._running() is not None:
+            self._running().reset()
 
     def result(self):
         """The mean loss so far (0 before any batch)."""
-        running = self._compiled._loss_mean
+        running = self._running()
         return ag.tensor(np.float32(running.result() if running._count else 0.0))
 
     def _pull_variables(self):
         """Values assigned to the 'total' / 'count' variables from outside (set_state_tree) become the running
         loss's totals."""
         made = vars(self).get("_state_variables")
-        running = getattr(getattr(self, "_compiled", None), "_loss_mean", None)
+        running = self._running()
         if running is not None and made and [v._version for v in made] != vars(self).get("_synced_versions"):
             values = {v.name: float(v.numpy()) for v in made}
             running._total, running._count = values["total"], values["count"]
@@ -134,10 +138,37 @@ class _LossMean(keras_metrics.Mean):
 
     def _running_totals(self):
         """Keras's loss tracker variables: the batch-size-weighted loss total and the count."""
-        running = getattr(getattr(self, "_compiled", None), "_loss_mean", None)
+        running = self._running()
         if running is None:
             return {"total": 0.0, "count": 0.0}
         return {"total": running._total, "count": running._count}
+
+
+class _OutputLossMean(_LossMean):
+    """A '<output>_loss' entry of `model.metrics` (a model with several outputs): a view of that output's running
+    loss, so reset_metrics, result and variables work on it as on Keras's per-output loss trackers."""
+
+    def __init__(self, compiled, tracker):
+        super().__init__(compiled, name=tracker.name)
+        self._tracker = tracker
+
+    def _running(self):
+        return vars(self).get("_tracker")
+
+
+def _output_loss_views(model, compiled):
+    """The keras Metric views of compile's per-output loss means, made once per tracker."""
+    views = model.__dict__.get("_output_loss_views")
+    if views is None:
+        views = {}
+        object.__setattr__(model, "_output_loss_views", views)
+    found = []
+    for tracker in compiled.loss_trackers():
+        view = views.get(id(tracker))
+        if view is None or view._tracker is not tracker:
+            view = views[id(tracker)] = _OutputLossMean(compiled, tracker)
+        found.append(view)
+    return found
 
 
 def _loss_tracker(model):
@@ -213,7 +244,7 @@ class TrainingSteps:
             found.append(_loss_tracker(self))
             if compiled.has_metrics:
                 found.append(_compile_metrics(self))
-            found += compiled.loss_trackers()
+            found += _output_loss_views(self, compiled)
         return found + layer_owned_metrics(self)
 
     @property
@@ -338,14 +369,18 @@ class StepLoop:
                 for key, value in self.model._metrics_result_or_logs(self._logs).items()}
 
     def names(self, repeats=False):
-        """evaluate's list order: the metrics of `model.metrics` (compile's one by one), then other keys sorted
-        (`repeats`, as KerasCompiled.names takes it, changes nothing: these names are the logged keys)."""
+        """evaluate's list order, Keras's rule: the names of `model.metrics` (for compile's, the names of its metric
+        objects in compile order, which for several outputs lack the output prefix the logs carry) that are
+        logged, then every other logged key sorted. Without `repeats` a name counts once."""
         order = []
         for metric in self.model.metrics:
             if isinstance(metric, CompileMetrics):
-                order += list(metric.result())
+                compiled = metric._compiled
+                order += [m.name for _, m, _ in compiled.metrics] if compiled._ready else []
             else:
                 order.append(metric.name)
         results = self.results()
         ordered = [n for n in order if n in results]
-        return ordered + sorted(n for n in results if n not in ordered)
+        if not repeats:
+            ordered = list(dict.fromkeys(ordered))
+        return ordered + sorted(n for n in results if n not in order)

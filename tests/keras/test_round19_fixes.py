@@ -21,3 +21,32 @@ def test_stacked_cells_return_one_symbolic_tensor_per_int_state_size():
     state as one KerasTensor (Keras's compute_output_shape); nn.keras gave a one-item list, so Dense(state) failed."""
     K, ours = fresh_sessions()
     assert _stacked_state_outputs(ours) == _stacked_state_outputs(K)
+
+
+def _overriding_compute_loss_evaluated(K, outputs):
+    class Halved(K.Model):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return 0.5 * super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+
+    inputs = K.Input((3,))
+    heads = [K.layers.Dense(1, kernel_initializer="ones", name="a"), K.layers.Dense(2, kernel_initializer="ones",
+                                                                                   name="b")][:outputs]
+    model = Halved(inputs, [head(inputs) for head in heads] if outputs > 1 else heads[0](inputs))
+    metrics = [["mse", K.metrics.RootMeanSquaredError(name="rmse"), "mae"], ["mse"]][:outputs]
+    model.compile("sgd", loss=["mse", "mae"][:outputs], metrics=metrics if outputs > 1 else metrics[0])
+    x = np.arange(12, dtype="float32").reshape(4, 3) / 7
+    y = [np.linspace(0, 1, 4).reshape(4, 1), np.linspace(-1, 2, 8).reshape(4, 2)][:outputs]
+    y = y if outputs > 1 else y[0]
+    first = model.evaluate(x, y, verbose=0)
+    again = model.evaluate(x, y, verbose=0)   # the second evaluate resets every metric of model.metrics
+    model.reset_metrics()
+    return np.round(first, 5).tolist(), np.round(again, 5).tolist(), model.metrics_names, len(model.metrics_variables)
+
+
+def test_a_model_overriding_compute_loss_lists_evaluate_in_keras_order_and_resets_its_output_losses():
+    """With compute_loss overridden (custom steps), evaluate's list was sorted by name instead of Keras's order
+    (compile's metrics in order, per-output losses before prefixed metrics); and with two outputs model.metrics held
+    plain running means for the per-output losses, so a second evaluate (reset_metrics) raised AttributeError."""
+    K, ours = fresh_sessions()
+    for outputs in (1, 2):
+        assert _overriding_compute_loss_evaluated(ours, outputs) == _overriding_compute_loss_evaluated(K, outputs)
