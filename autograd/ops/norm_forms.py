@@ -31,5 +31,6 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
 
 
 def _vector_fro(p, dim):
-    """True when p is computed as a vector norm: 'fro' over any dims."""
-    return p == "fro"
+    """True when p is computed as a vector norm: 'fro' over every dim (dim None), one dim or two, as
+    torch.norm; over more, torch.norm hands it to the matrix norm, which refuses them."""
+    return p == "fro" and (dim is None or isinstance(dim, numbers.Integral) or len(tuple(dim)) <= 2)

@@ -91,10 +91,13 @@ def test_nuclear_norm_complex_and_gradcheck(device):
     check_gradcheck(lambda t: ag.norm(t, "nuc", dim=(0, 2)), [rng.standard_normal((3, 2, 4))], device=device)
 
 
-def test_fro_over_more_than_two_dims_is_the_two_norm_over_them():
-    """PyTorch refuses p='fro' over three dims; deepgrad keeps computing the 2-norm over all of them."""
+def test_fro_over_more_than_two_dims_is_refused_as_pytorch():
+    """torch.norm hands p='fro' over three dims to the matrix norm, which refuses them (this used to compute the
+    2-norm over all three); over every dim (dim None) it stays the 2-norm."""
     x = ag.randn(2, 3, 4)
-    assert ag.norm(x, p="fro", dim=(0, 1, 2)).item() == pytest.approx(ag.linalg.vector_norm(x).item(), rel=1e-6)
+    with pytest.raises(RuntimeError, match="dim must be a 2-tuple"):
+        ag.norm(x, p="fro", dim=(0, 1, 2))
+    assert ag.norm(x, p="fro").item() == pytest.approx(ag.linalg.vector_norm(x).item(), rel=1e-6)
 
 
 @pytest.mark.parametrize("call, kind, match", [
