@@ -419,9 +419,11 @@ def _no_y(y, x, who):
 
 def split_validation(x, y, sample_weight, fraction, input_names, output_names):
     """Keras's validation_split: the last `fraction` of every array (before shuffling). Returns
-    ((x, y, sample_weight) to train on, (x, y, sample_weight) to validate on)."""
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"fit: validation_split must be between 0 and 1, got {fraction!r}")
+    ((x, y, sample_weight) to train on, (x, y, sample_weight) to validate on, or None when none is left).
+    As Keras, a fraction outside (0, 1) is not refused: the cut is floor(n * (1 - fraction)), refused only when
+    it is 0 or n, and used as a Python slice bound (so 1.5 of 8 examples trains on 4 and validates on 4, and
+    -0.5 validates on none); a cut that leaves nothing to train on raises ValueError (Keras's data loader
+    does, before the first epoch)."""
     x, y, sample_weight = _without_pandas(x, y, sample_weight)
     if (is_loader_like(x) and not isinstance(x, dict)) or hasattr(x, "__next__") or isinstance(x, (PyDataset,
                                                                                                    DataLoader)):
@@ -429,8 +431,10 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
                          "validation_data instead")
     n = len(host_array(flatten(x)[0], "x"))
     cut = int(math.floor(n * (1.0 - fraction)))  # Keras's rule: 90 examples, 0.3 -> 62 to train on
-    if cut <= 0 or cut >= n:
-        raise ValueError(f"fit: validation_split={fraction} of {n} examples leaves an empty training or validation set")
+    if cut == 0 or cut == n:
+        raise ValueError(f"Training data contains {n} samples, which is not sufficient to split it into a validation "
+                         f"and training set as specified by `validation_split={fraction}`. Either provide more data, "
+                         "or a different value for the `validation_split` argument.")
 
     def part(structure, names, lo, hi):
         if structure is None:
@@ -440,6 +444,25 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
         if isinstance(structure, (list, tuple)):
             return [host_array(v, "data")[lo:hi] for v in structure]
         return host_array(structure, "data")[lo:hi]
+    if len(range(n)[0:cut]) == 0:
+        raise ValueError(f"fit: validation_split={fraction} of {n} examples leaves none to train on (Keras trains on "
+                         f"the examples [0:floor(n * (1 - validation_split))] = [0:{cut}]); use a validation_split "
+                         "between 0 and 1")
     train = tuple(part(s, None, 0, cut) for s in (x, y, sample_weight))
+    if len(range(n)[cut:n]) == 0:
+        return train, None
     val = tuple(part(s, None, cut, n) for s in (x, y, sample_weight))
     return train, val
+
+
+class NoBatches:
+    """The validation part of a validation_split that kept no examples (a split below 0): fit runs its test
+    callbacks over no batches, warns that the data ran out and logs no 'val_' entries, as Keras does."""
+    source = None
+    may_be_empty = True
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self):
+        return 0

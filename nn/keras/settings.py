@@ -190,7 +190,7 @@ def capped_epochs(epochs):
 
 def capped_steps(steps):
     """The steps per epoch, lowered to max_steps_per_epoch() (with Keras's warning) when that is set and smaller
-    (or no steps were given)."""
+    (or no steps were given). 0 means all the data, as None: Keras tests `steps or <the whole pass>`."""
     if steps is not None and (isinstance(steps, bool) or not float(steps).is_integer() or steps < 0):
         raise ValueError(f"steps (steps_per_epoch, validation_steps or steps=) must be a positive whole number or "
                          f"None, got {steps!r}; leave it None to go through all the data")
@@ -198,4 +198,4 @@ def capped_steps(steps):
     if cap and (not steps or cap < steps):
         warnings.warn("Limiting steps_per_epoch to %d" % cap)
         return cap
-    return steps
+    return steps or None

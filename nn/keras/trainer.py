@@ -395,9 +395,11 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     epochs, steps_per_epoch = settings.capped_epochs(epochs), settings.capped_steps(steps_per_epoch)
     if validation_split and validation_data is not None:
         validation_split = 0.0  # Keras ignores validation_split when validation_data is given
+    empty_split = False
     if validation_split:
         (x, y, sample_weight), validation_data = keras_data.split_validation(
             x, y, sample_weight, validation_split, getattr(model, "input_names", None), output_keys(model))
+        empty_split = validation_data is None
     device = model_device(model)
     run = fit_run(model)  # under mpiexec after nn.distributed.init(): sharded data, averaged gradients
     # one process shuffles from the global stream, as Keras's torch DataLoaders; several share a drawn seed
@@ -421,6 +423,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  settings.capped_steps(validation_steps), None, device, "fit (validation_data)",
                                  need_y=not own_steps)
+    elif empty_split:
+        val = keras_data.NoBatches()
     callbacks = _callback_list(callbacks)
     for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
         initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch

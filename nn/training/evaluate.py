@@ -1,4 +1,6 @@
 """model.evaluate: the loss and metrics of a compiled model on data, in eval mode without gradients."""
+import warnings
+
 from autograd import no_grad
 
 from ..callbacks.base import CallbackList
@@ -60,6 +62,12 @@ def run_evaluation(model, compiled, batches, hooks):
         restore_modes(modes)
     combine_ranks(*compiled.running_metrics())   # the results over every rank's share
     if compiled.seen == 0:
+        if getattr(batches, "may_be_empty", False):   # fit's validation_split left none: Keras warns, logs nothing
+            warnings.warn("Your input ran out of data; interrupting training. Make sure that your dataset or "
+                          "generator can generate at least `steps_per_epoch * epochs` batches. You may need to use "
+                          "the `.repeat()` function when building your dataset.", stacklevel=2)
+            hooks.call("on_test_end", {})
+            return {}
         raise ValueError("evaluate: the data has no examples")
     results = compiled.results()
     hooks.call("on_test_end", results)

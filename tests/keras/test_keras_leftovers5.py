@@ -1,5 +1,6 @@
 """Keras differences left by earlier rounds, each compared with real Keras 3.15 on its torch backend: `.keras`
 archives written by nn.keras open in real Keras (same predictions, optimizer state and next training step)."""
+import warnings
 import zipfile
 
 import numpy as np
@@ -129,3 +130,95 @@ def test_archive_written_by_real_keras_opens_in_nn_keras(make, tmp_path):
     loaded = ours.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     assert loaded.optimizer.iterations == int(model.optimizer.iterations)
+
+
+# Calls Keras accepts that nn.keras refused when they were made.
+
+@pytest.mark.parametrize("layer,shape", [("ZeroPadding2D", (2, 5, 4, 3)), ("ZeroPadding3D", (1, 4, 5, 4, 2))])
+def test_negative_int_zero_padding_crops_as_keras(layer, shape):
+    theirs, ours = fresh_sessions()
+    x = RNG.random(shape).astype("float32")
+    mine, keras_layer = getattr(ours.layers, layer)(-1), getattr(theirs.layers, layer)(-1)
+    np.testing.assert_array_equal(np.asarray(mine(x)), keras_layer(x).numpy())
+    assert mine.get_config()["padding"] == keras_layer.get_config()["padding"]
+    assert mine.compute_output_shape((None,) + shape[1:]) == keras_layer.compute_output_shape((None,) + shape[1:])
+
+
+def test_zero_padding_checks_what_keras_checks():
+    theirs, ours = fresh_sessions()
+    for k in (theirs, ours):   # a tuple entry and ZeroPadding1D's int are checked in Keras too
+        with pytest.raises(ValueError):
+            k.layers.ZeroPadding2D((-1, 2))
+        with pytest.raises(ValueError):
+            k.layers.ZeroPadding1D(-1)(np.ones((1, 4, 1), "float32"))
+    with pytest.raises(ValueError, match=r"ZeroPadding2D.*crops the spatial sizes \(4, 4\)"):
+        ours.layers.ZeroPadding2D(-3)(np.ones((1, 4, 4, 1), "float32"))
+
+
+def test_random_flip_with_another_mode_flips_nothing_as_keras():
+    theirs, ours = fresh_sessions()
+    x = RNG.random((3, 4, 5, 2)).astype("float32")
+    mine, keras_layer = ours.layers.RandomFlip("diagonal", seed=3), theirs.layers.RandomFlip("diagonal", seed=3)
+    out = np.asarray(mine(x, training=True))
+    np.testing.assert_array_equal(out, keras_layer(x, training=True).numpy())
+    np.testing.assert_array_equal(out, x)
+    assert mine.get_config()["mode"] == keras_layer.get_config()["mode"] == "diagonal"
+    # its seed generator advanced as Keras's did: the same state after the draws
+    np.testing.assert_array_equal(np.asarray(mine.generator.state.numpy()),
+                                  keras_layer.generator.state.numpy())
+
+
+def _fit_history(k, **kwargs):
+    k.utils.set_random_seed(0)
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(1, kernel_initializer="ones")])
+    model.compile(k.optimizers.SGD(0.1), "mse")
+    x = np.arange(24, dtype="float32").reshape(8, 3) / 24
+    history = model.fit(x, x[:, :1] * 2, batch_size=2, shuffle=False, verbose=0, **kwargs)
+    return history.history
+
+
+@pytest.mark.parametrize("kwargs", [dict(validation_split=1.5), dict(validation_split=1.2),
+                                    dict(validation_split=-0.5), dict(steps_per_epoch=0, epochs=2),
+                                    dict(validation_split=0.5, validation_steps=0)],
+                         ids=["split_1.5", "split_1.2", "split_-0.5", "steps_per_epoch_0", "validation_steps_0"])
+def test_fit_settings_keras_accepts(kwargs):
+    theirs, ours = fresh_sessions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # Keras warns that an empty validation part ran out of data; so do we
+        expected = _fit_history(theirs, **kwargs)
+        got = _fit_history(ours, **kwargs)
+    assert sorted(got) == sorted(expected)
+    for key in expected:
+        np.testing.assert_allclose(got[key], expected[key], rtol=1e-5)
+
+
+def test_empty_validation_part_warns_as_keras():
+    _, ours = fresh_sessions()
+    with pytest.warns(UserWarning, match="ran out of data"):
+        assert sorted(_fit_history(ours, validation_split=-0.5)) == ["loss"]
+
+
+@pytest.mark.parametrize("split", [2.0, -0.1, 1.0])
+def test_fit_splits_keras_refuses(split):
+    theirs, ours = fresh_sessions()
+    for k in (theirs, ours):
+        with pytest.raises(ValueError, match="validation_split"):
+            try:
+                _fit_history(k, validation_split=split)
+            except ValueError as error:   # Keras's own data loader names no validation_split for 2.0
+                if "validation_split" in str(error) or k is ours:
+                    raise
+                raise ValueError("validation_split: " + str(error)) from error
+
+
+def test_zero_steps_mean_all_the_data_in_evaluate_and_predict():
+    theirs, ours = fresh_sessions()
+    x = RNG.random((7, 3)).astype("float32")
+    results = []
+    for k in (theirs, ours):
+        model = k.Sequential([k.Input((3,)), k.layers.Dense(1, kernel_initializer="ones")])
+        model.compile("sgd", "mse")
+        results.append((model.evaluate(x, x[:, :1], batch_size=2, steps=0, verbose=0),
+                        np.asarray(model.predict(x, batch_size=2, steps=0, verbose=0))))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)

@@ -225,14 +225,14 @@ class RandomAffineLayer(RandomImageLayer):
 
 class RandomFlip(RandomImageLayer):
     """Flips each image with probability 1/2: left-right ("horizontal"), top-bottom ("vertical"), or both
-    together ("horizontal_and_vertical", the default)."""
+    together ("horizontal_and_vertical", the default). Another mode is accepted, as Keras accepts it, and flips
+    nothing."""
 
     _config_leads_with = ("data_format", "seed")
 
     def __init__(self, mode=BOTH, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if mode not in (HORIZONTAL, VERTICAL, BOTH):
-            raise ValueError(f"RandomFlip: mode must be {HORIZONTAL!r}, {VERTICAL!r} or {BOTH!r}, got {mode!r}")
+        # any other mode is kept as Keras keeps it: the layer still draws its flips but mirrors nothing
         self.mode = mode
 
     def transform(self, images):
@@ -261,8 +261,8 @@ def flip_images(images, flip, mode):
     device = images.device
     if not isinstance(flip, Tensor):
         flip = arrays.wrap(device.asarray(np.asarray(flip, dtype=bool)), device)
-    rows = no_grad_op("flip_rows", functools.partial(_flip_index, size=h, flips=mode != HORIZONTAL), flip)
-    cols = no_grad_op("flip_cols", functools.partial(_flip_index, size=w, flips=mode != VERTICAL), flip)
+    rows = no_grad_op("flip_rows", functools.partial(_flip_index, size=h, flips=mode in (VERTICAL, BOTH)), flip)
+    cols = no_grad_op("flip_cols", functools.partial(_flip_index, size=w, flips=mode in (HORIZONTAL, BOTH)), flip)
     batch = arrays.wrap(device.xp.arange(n)[:, None, None], device)
     return images[batch, rows.unsqueeze(2), cols.unsqueeze(1)]
 

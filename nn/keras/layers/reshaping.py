@@ -106,11 +106,20 @@ class _ZeroPadding(Layer):
 
     def __init__(self, padding, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.padding = _amounts(padding, self._count, "padding", type(self).__name__)
+        if isinstance(padding, int) and self._count > 1:
+            # as Keras's 2-D and 3-D layers, which check tuples but not a single int: a negative one crops
+            self.padding = ((padding, padding),) * self._count
+        else:
+            self.padding = _amounts(padding, self._count, "padding", type(self).__name__)
         self.data_format = _data_format(data_format)
 
     def call(self, inputs):
         _check_rank(inputs, self._count + 2, self.name, _layout(self._count, self.data_format))
+        sizes = [inputs.shape[a] for a in _spatial_axes(self._count, self.data_format)]
+        if any(n + before + after < 0 for n, (before, after) in zip(sizes, self.padding)):
+            raise ValueError(f"{self.name} ({type(self).__name__}): padding {self.padding} crops the spatial sizes "
+                             f"{tuple(sizes)} of inputs {tuple(inputs.shape)} below zero; a negative padding "
+                             "crops, so keep it above -size/2 (or use a Cropping layer)")
         flat = [0, 0] if self.data_format == "channels_last" else []
         for before, after in reversed(self.padding):
             flat += [before, after]
