@@ -18,6 +18,7 @@ from .func_random import RandomGuard, check_randomness
 from .function import named
 from .grad_mode import no_grad
 from .ops.joining import stack, unbind
+from .ops.reduction import Mean, Sum
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
 from .tensor import Tensor
 
@@ -86,6 +87,33 @@ def _element_args(leaves, dims, size):
     return list(zip(*columns))
 
 
+#: per-element node name -> the batched node's name in PyTorch (checked against torch.func.vmap)
+_BATCHED = {"SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1", "ProdBackward0": "ProdBackward1",
+            "MaxBackward1": "MaxBackward0", "MinBackward1": "MinBackward0", "MedianBackward0": "MedianBackward1",
+            "NanmedianBackward0": "NanmedianBackward1", "DotBackward0": "SqueezeBackward1",
+            "VdotBackward0": "SqueezeBackward1", "MvBackward0": "SqueezeBackward1",
+            "TraceBackward0": "SumBackward1", "SoftMarginLossBackward0": "ViewBackward0"}
+
+#: losses that PyTorch's batching rules decompose: reduced, they show the batched reduction (told apart by the
+#: class of the node the loss's name sits on); with reduction='none', the node given here (None: their own name)
+_DECOMPOSED = {"MseLossBackward0": "ViewBackward0", "SmoothL1LossBackward0": "ViewBackward0",
+               "HuberLossBackward0": "ViewBackward0", "BinaryCrossEntropyWithLogitsBackward0": "AddBackward0",
+               "BinaryCrossEntropyBackward0": None}
+_REDUCTIONS = {Mean: "MeanBackward1", Sum: "SumBackward1"}
+
+
+def _batched_node_name(node):
+    """The name PyTorch's vmap output shows for an output whose per-element node is `node`: its batching rules
+    keep the batch dimension, so a full reduction becomes its `dim` overload, a vector product a matmul and a
+    squeeze, and some losses show the ops they decompose into."""
+    name = node.name()
+    if name in _BATCHED:
+        return _BATCHED[name]
+    if name in _DECOMPOSED:
+        return _REDUCTIONS.get(type(node)) or _DECOMPOSED[name] or name
+    return name
+
+
 def _stack_output(name, i, pieces, out_dim, size):
     if out_dim is None:
         first = pieces[0]
@@ -107,7 +135,7 @@ def _stack_output(name, i, pieces, out_dim, size):
                          "each element's output must have the same shape")
     out = stack(pieces, dim=out_dim)
     if pieces[0]._node is not None:   # PyTorch's batched result comes from the batched last op: show its name
-        named(out, pieces[0]._node.name())
+        named(out, _batched_node_name(pieces[0]._node))
     return out
 
 

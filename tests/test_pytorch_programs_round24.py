@@ -17,6 +17,7 @@ from tests.test_pytorch_programs_round23 import ROUND23_IMPORTS
 ROUND24_IMPORTS = ROUND23_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_complex_optimizers_beamforming", "torch_histogram_equalize_mutual_info",
+                    "torch_func_tied_weights_meta",
                     "torch_robust_reductions_sensor_qc"]
 FLOAT64_PROGRAMS = ["torch_special_polynomials_bessel_fits", "torch_stft_windows_roundtrips",
                     "torch_cumulative_difference_calculus"]

@@ -1,0 +1,59 @@
+"""Regressions for the differences from PyTorch that round 24 found while writing its programs
+(tests/test_pytorch_programs_round24.py). Each test runs the same code with PyTorch and with deepgrad and compares
+what they report."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from tests.helpers import require_torch
+
+
+# ----- the node name a vmap output shows ----------------------------------------------------------------------------
+
+def _losses(lib, F, reduction):
+    def target(u):
+        return u.detach() * 0
+    return {"mse": lambda u: F.mse_loss(u, target(u), reduction=reduction),
+            "l1": lambda u: F.l1_loss(u, target(u), reduction=reduction),
+            "smooth_l1": lambda u: F.smooth_l1_loss(u, target(u), reduction=reduction),
+            "huber": lambda u: F.huber_loss(u, target(u), reduction=reduction),
+            "bce": lambda u: F.binary_cross_entropy(u.sigmoid(), target(u), reduction=reduction),
+            "bce_logits": lambda u: F.binary_cross_entropy_with_logits(u, target(u), reduction=reduction),
+            "soft_margin": lambda u: F.soft_margin_loss(u, u.detach().sign(), reduction=reduction)}
+
+
+def _reductions(lib):
+    return {"sum": lambda u: u.sum(), "mean": lambda u: u.mean(), "prod": lambda u: u.prod(),
+            "max": lambda u: u.max(), "min": lambda u: u.min(), "median": lambda u: u.median(),
+            "nanmedian": lambda u: u.nanmedian(), "sum_dtype": lambda u: u.sum(dtype=lib.float64),
+            "dot": lambda u: u.dot(u), "vdot": lambda u: lib.vdot(u, u), "mv": lambda u: u.reshape(2, 2) @ u[:2],
+            "trace": lambda u: u.reshape(2, 2).trace(), "sum_dim": lambda u: u.sum(0),
+            "amax": lambda u: u.amax(), "norm": lambda u: u.norm()}
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_vmap_outputs_show_the_node_pytorchs_batching_rules_make(reduction):
+    torch = require_torch()
+    from torch.func import vmap as torch_vmap
+    x = torch.randn(3, 4, requires_grad=True)
+    y = ag.tensor(x.detach().numpy(), requires_grad=True)
+    theirs = {**_reductions(torch), **_losses(torch, torch.nn.functional, reduction)}
+    ours = {**_reductions(ag), **_losses(ag, nn.functional, reduction)}
+    for key in theirs:
+        want = torch_vmap(theirs[key])(x).grad_fn.name()
+        assert ag.func.vmap(ours[key])(y).grad_fn.name() == want, key
+
+
+def test_a_vmapped_per_model_loss_prints_as_pytorchs():
+    torch = require_torch()
+    from torch.func import grad_and_value as torch_gv, vmap as torch_vmap
+    w = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
+
+    def loss(lib):
+        return lambda p, xb: ((xb @ p) ** 2).mean()
+    theirs = torch_vmap(torch_gv(loss(torch)), in_dims=(0, None))(torch.tensor(w, requires_grad=True),
+                                                                   torch.ones(2, 3))[1]
+    ours = ag.func.vmap(ag.func.grad_and_value(loss(ag)), in_dims=(0, None))(ag.tensor(w, requires_grad=True),
+                                                                              ag.ones(2, 3))[1]
+    assert repr(ours) == repr(theirs).replace("torch.", "")
