@@ -57,3 +57,19 @@ def test_a_vmapped_per_model_loss_prints_as_pytorchs():
     ours = ag.func.vmap(ag.func.grad_and_value(loss(ag)), in_dims=(0, None))(ag.tensor(w, requires_grad=True),
                                                                               ag.ones(2, 3))[1]
     assert repr(ours) == repr(theirs).replace("torch.", "")
+
+
+# ----- logcumsumexp over a row that starts with -inf -----------------------------------------------------------------
+
+@pytest.mark.filterwarnings("error")
+def test_logcumsumexp_backward_through_minus_inf_prefixes_gives_pytorchs_nans_without_a_warning():
+    torch = require_torch()
+    scores = np.array([[-np.inf, -np.inf, 0.5, -1.0], [0.2, -np.inf, 1.0, 3.0]])
+    weights = np.array([[1.0, -2.0, 0.5, 1.0], [0.0, 1.0, -1.0, 2.0]])
+    grads = []
+    for lib in (torch, ag):
+        x = lib.tensor(scores, requires_grad=True)
+        y = lib.logcumsumexp(x, dim=1)
+        (lib.where(lib.isfinite(y), y, 0.0) * lib.tensor(weights)).sum().backward()
+        grads.append(np.asarray(x.grad.detach().numpy()))
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12, equal_nan=True)

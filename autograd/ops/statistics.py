@@ -241,7 +241,8 @@ class LogCumSumExp(Function):
         # space from the end (reversed running logaddexp), so no exp over- or underflows on the way
         x, out = ctx.saved_tensors
         xp, d = ctx.xp, ctx.dim
-        with np.errstate(divide="ignore"):
+        # (log 0 and a -inf prefix make -inf - -inf: NaN where PyTorch's gradient is NaN too, without a warning)
+        with np.errstate(divide="ignore", invalid="ignore"):
             grads = []
             for part in (xp.maximum(gy, 0), xp.maximum(-gy, 0)):
                 logs = xp.log(part) - out
