@@ -25,6 +25,7 @@ from . import preprocessing
 from . import distillation  # noqa: E402 (a Model subclass)
 from . import wrappers  # noqa: E402 (scikit-learn is imported only when a wrapper is used)
 from . import visualization  # noqa: E402 (matplotlib and OpenCV are imported only when used)
+from . import applications  # noqa: E402 (builds functional models from layers)
 from .initializers import Initializer
 from .input_spec import InputSpec
 from .layer import Layer
@@ -49,4 +50,4 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
            "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
-           "distillation", "wrappers", "visualization"]
+           "distillation", "wrappers", "visualization", "applications"]

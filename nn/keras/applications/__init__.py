@@ -1,0 +1,6 @@
+"""keras.applications: Keras 3's image-classification models (built with nn.keras layers, layer and weight names
+as in Keras, so Keras's published weight files load), each family's preprocess_input and decode_predictions, and
+imagenet_utils."""
+from . import imagenet_utils
+
+__all__ = ["imagenet_utils"]

@@ -1,0 +1,72 @@
+"""Reading Keras's legacy HDF5 weight files (the layout of the published keras.applications weights): the root
+lists 'layer_names', each layer's group lists 'weight_names', and the layers that own weights are matched to the
+model's in order. h5py is optional and imported only here, only when such a file is read."""
+
+
+def _h5py(path):
+    try:
+        import h5py
+    except ImportError as error:
+        raise ImportError(f"reading the HDF5 weights file {path} needs h5py; install it with `pip install h5py` "
+                          "(deepgrad's optional 'keras' extra)") from error
+    return h5py
+
+
+def _names(group, attribute):
+    """A string-list attribute, joined from its numbered chunks ('layer_names0', ...) when Keras split it."""
+    if attribute in group.attrs:
+        raw = list(group.attrs[attribute])
+    else:
+        raw, k = [], 0
+        while f"{attribute}{k}" in group.attrs:
+            raw.extend(group.attrs[f"{attribute}{k}"])
+            k += 1
+    return [n.decode("utf8") if hasattr(n, "decode") else str(n) for n in raw]
+
+
+def is_legacy_h5(path):
+    """Whether `path` is an HDF5 file in the legacy layout (root 'layer_names', or a 'model_weights' group)."""
+    h5py = _h5py(path)
+    with h5py.File(path, "r") as handle:
+        return bool(_names(handle, "layer_names")) or "model_weights" in handle
+
+
+def read_layers(path):
+    """[(layer name, [arrays])] for the file's layers that hold weights, in the file's layer order."""
+    import numpy as np
+    h5py = _h5py(path)
+    with h5py.File(path, "r") as handle:
+        root = handle
+        if not _names(handle, "layer_names") and "model_weights" in handle:
+            root = handle["model_weights"]
+        layers = []
+        for name in _names(root, "layer_names"):
+            group = root[name]
+            weight_names = _names(group, "weight_names")
+            if weight_names:
+                layers.append((name, [np.asarray(group[w]) for w in weight_names]))
+        return layers
+
+
+def load_legacy_h5(model, path, skip_mismatch=False):
+    """Set the weights of `model`'s layers from a legacy HDF5 file, the k-th layer with weights from the file's
+    k-th layer with weights (each layer's trainable weights first, then the others, as Keras stores them)."""
+    stored = read_layers(path)
+    owners = [layer for layer in model.layers if layer.trainable_weights + layer.non_trainable_weights]
+    if len(stored) != len(owners):
+        raise ValueError(f"Layer count mismatch when loading weights from file {path}. Model {model.name} expected "
+                         f"{len(owners)} layers, found {len(stored)} saved layers; the file is for another "
+                         "architecture (check include_top, alpha and the other arguments)")
+    for k, (layer, (name, values)) in enumerate(zip(owners, stored)):
+        weights = layer.trainable_weights + layer.non_trainable_weights
+        if len(values) != len(weights):
+            raise ValueError(f"Weight count mismatch for layer #{k} (named {layer.name} in the current model, {name} "
+                             f"in the save file). Layer expects {len(weights)} weight(s). Received {len(values)} "
+                             "saved weight(s)")
+        for weight, value in zip(weights, values):
+            if tuple(weight.shape) != tuple(value.shape):
+                if skip_mismatch:
+                    continue
+                raise ValueError(f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}: the "
+                                 f"model has {tuple(weight.shape)}, the file {name} holds {tuple(value.shape)}")
+            weight.assign(value)
