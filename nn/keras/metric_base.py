@@ -375,6 +375,15 @@ class MeanMetricWrapper(Mean):
         """Add one batch, nn's argument order (model outputs first)."""
         self.update_state(target, output, weight)
 
+    def get_config(self):
+        """Keras's config: name, dtype, the wrapped function serialized (when the constructor takes it) and its
+        options."""
+        config = super().get_config()
+        if "fn" in config:
+            from .saving.serialization import serialize_keras_object
+            config["fn"] = serialize_keras_object(config["fn"])
+        return config
+
 
 def _wrapper_class(class_name, fn, default_name, doc, leading=None, **defaults):
     """A MeanMetricWrapper class over `fn` taking (name, dtype, **options), or (`leading` option, name, dtype,

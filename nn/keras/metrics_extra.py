@@ -78,6 +78,15 @@ categorical_focal_crossentropy = _from_loss(losses.categorical_focal_crossentrop
 
 CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
                                   "Mean cosine similarity between y_true and y_pred along `axis`.", axis=-1)
+
+
+def _name_and_dtype_only(self):
+    """Keras's CosineSimilarity config: its name and dtype only (`axis` is left out, so a round trip resets it to
+    -1, as in Keras)."""
+    return {"name": self.name, "dtype": self.dtype or "float32"}
+
+
+CosineSimilarity.get_config = _name_and_dtype_only
 LogCoshError = _wrapper_class("LogCoshError", log_cosh, "logcosh", "Mean log(cosh(error)).")
 MeanSquaredLogarithmicError = _wrapper_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
                                              "mean_squared_logarithmic_error", "Mean squared error of log(1 + y).")
@@ -234,6 +243,7 @@ class _ConditionCount(Metric):
     accumulator = StateVariable()
 
     def __init__(self, thresholds=None, name=None, dtype=None):
+        self.init_thresholds = thresholds   # the config keeps what was given (None, a float or a list), as Keras's
         self.thresholds = [0.5] if thresholds is None else \
             [float(t) for t in (thresholds if isinstance(thresholds, (list, tuple)) else [thresholds])]
         if any(not 0.0 <= t <= 1.0 for t in self.thresholds):
@@ -243,6 +253,10 @@ class _ConditionCount(Metric):
     def reset_state(self):
         """Forget every batch."""
         self.accumulator = np.zeros(len(self.thresholds))
+
+    def get_config(self):
+        """{'name', 'dtype', 'thresholds'}, the thresholds as given to the constructor."""
+        return {**super().get_config(), "thresholds": self.init_thresholds}
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts."""
@@ -276,6 +290,7 @@ class _AtConstraint(Metric):
     rate reaches `constraint` (0 where none does)."""
 
     _constraint_name = None
+    _config_leads_with = ("name", "dtype", "class_id", "num_thresholds")
     true_positives, false_positives = StateVariable(), StateVariable()
     true_negatives, false_negatives = StateVariable(), StateVariable()
     _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")

@@ -222,3 +222,54 @@ def test_zero_steps_mean_all_the_data_in_evaluate_and_predict():
                         np.asarray(model.predict(x, batch_size=2, steps=0, verbose=0))))
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-6)
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)
+
+
+# Every metric's get_config, against Keras's.
+
+def _metric_cases(k):
+    """(class name, constructor arguments) for every Metric class keras.metrics exports (the required arguments
+    filled in), then a few with non-default settings."""
+    import inspect
+    required = {"IoU": dict(num_classes=3, target_class_ids=[0]), "MeanIoU": dict(num_classes=3),
+                "OneHotIoU": dict(num_classes=3, target_class_ids=[0]), "OneHotMeanIoU": dict(num_classes=3),
+                "PrecisionAtRecall": dict(recall=0.5), "RecallAtPrecision": dict(precision=0.5),
+                "SensitivityAtSpecificity": dict(specificity=0.5), "SpecificityAtSensitivity": dict(sensitivity=0.5),
+                "MeanMetricWrapper": dict(fn="mean_squared_error")}
+    names = sorted(n for n in dir(k.metrics) if inspect.isclass(getattr(k.metrics, n))
+                   and issubclass(getattr(k.metrics, n), k.metrics.Metric) and n != "Metric")
+    return [(n, required.get(n, {})) for n in names] + [
+        ("FalseNegatives", dict(thresholds=0.3)), ("TruePositives", dict(thresholds=[0.2, 0.4])),
+        ("CosineSimilarity", dict(axis=1)), ("Precision", dict(thresholds=[0.3, 0.6], top_k=2, class_id=1)),
+        ("PrecisionAtRecall", dict(recall=0.5, num_thresholds=10, class_id=1)),
+        ("AUC", dict(num_thresholds=11, curve="PR", summation_method="minoring", multi_label=True, num_labels=3)),
+        ("MeanIoU", dict(num_classes=3, ignore_class=0, sparse_y_pred=False, axis=1)),
+        ("F1Score", dict(average="macro", threshold=0.4)), ("SparseTopKCategoricalAccuracy", dict(k=2)),
+        ("MeanMetricWrapper", dict(fn="mean_absolute_error", extra=3))]
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def test_every_metric_config_is_keras_config():
+    theirs, ours = fresh_sessions()
+    wrong = []
+    for name, kwargs in _metric_cases(theirs):
+        made = []
+        for k in (theirs, ours):
+            args = dict(kwargs)
+            if "fn" in args:
+                args["fn"] = k.losses.get(args["fn"])
+            made.append(getattr(k.metrics, name)(**args))
+        expected, got = (_plain(m.get_config()) for m in made)
+        if list(got) != list(expected) or got != expected:
+            wrong.append(f"{name}({kwargs}): ours {got}, Keras {expected}")
+            continue
+        again = _plain(type(made[1]).from_config(made[0].get_config()).get_config())   # Keras's config, read by us
+        if again != expected:
+            wrong.append(f"{name}({kwargs}) from Keras's config: ours {again}, Keras {expected}")
+    assert not wrong, "\n".join(wrong)
