@@ -20,6 +20,7 @@ FLOAT32_PROGRAMS = ["torch_complex_optimizers_beamforming", "torch_histogram_equ
                     "torch_func_tied_weights_meta",
                     "torch_robust_reductions_sensor_qc"]
 FLOAT64_PROGRAMS = ["torch_special_polynomials_bessel_fits", "torch_stft_windows_roundtrips",
+                    "torch_parametrize_constraints_cached",
                     "torch_cumulative_difference_calculus"]
 
 
