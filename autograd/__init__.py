@@ -186,7 +186,12 @@ from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
 from .torch_aliases_api import (REMOVED as _REMOVED, absolute, det, detach, get_autocast_cpu_dtype,
-                                is_autocast_cpu_enabled, is_inference, is_neg, slogdet)
+                                get_autocast_gpu_dtype, is_autocast_cpu_enabled, is_inference, is_neg,
+                                set_autocast_cpu_dtype, set_autocast_cpu_enabled, set_autocast_gpu_dtype, slogdet)
+from .device_module_api import AcceleratorError, get_device_module, thread_safe_generator
+from .ops.hash_tensor import hash_tensor
+Tensor.hash_tensor = hash_tensor
+from .ops.embedding_renorm import embedding_renorm_
 globals().update(_REMOVED)                  # torch.solve, eig, symeig, lstsq, matrix_rank: PyTorch's RuntimeError
 for _name, _fn in _REMOVED.items():
     setattr(Tensor, _name, _fn)
@@ -220,6 +225,7 @@ for _name, _fn in _COPY_METHODS.items():
 from .type_objects import (channels_last, channels_last_3d, contiguous_format, device, dtype, jagged, layout,
                            memory_format, preserve_format, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr,
                            strided)
+legacy_contiguous_format = contiguous_format   # PyTorch's name for the same format, printed as it
 from .legacy_api import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                          LongTensor, ShortTensor, asarray, set_default_tensor_type)
 from .legacy_api import CUDA_LEGACY_TYPES as _CUDA_LEGACY_TYPES, install_torchscript as _install_torchscript

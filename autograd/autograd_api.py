@@ -26,6 +26,40 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                  create_graph=create_graph)
 
 
+_multithreading = [True]
+
+
+def is_multithreading_enabled():
+    """Whether backward may run on several threads (the flag only: deepgrad's backward runs on the calling one)."""
+    return _multithreading[0]
+
+
+class set_multithreading_enabled:
+    """Set the multithreaded-backward flag right away; as a context manager, the previous value comes back at exit
+    (PyTorch's; deepgrad's backward is single-threaded either way)."""
+
+    def __init__(self, mode):
+        self.prev = _multithreading[0]
+        _multithreading[0] = bool(mode)
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        _multithreading[0] = self.prev
+        return False
+
+
+def is_view_replay_enabled():
+    """False: views of views are never replayed here (PyTorch's flag for its as_strided fallback)."""
+    return False
+
+
+def kineto_available():
+    """False: deepgrad's profiler is its own, not PyTorch's Kineto."""
+    return False
+
+
 class set_detect_anomaly:
     """Switch anomaly detection on or off (mode) right away; used as a context manager, the previous setting
     comes back at exit. check_nan is accepted as PyTorch takes it (NaN and inf are always checked)."""

@@ -4,7 +4,7 @@
     per_sample = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
 
 grad, grad_and_value, vjp (autograd/func_core.py); jvp, jacrev, jacfwd, hessian, linearize (autograd/func_jac.py);
-vmap (autograd/func_vmap.py, a loop over the batch). Each works on functions of Tensors whose arguments and
+vmap (autograd/func_vmap.py, a loop over the batch); functionalize. Each works on functions of Tensors whose arguments and
 results may be tuples, lists and dicts of Tensors, and they compose with each other and with plain autograd.
 
 functional_call and stack_module_state run nn Modules, so they live in nn (nn/utils/stateless.py) and
@@ -14,9 +14,21 @@ from .func_core import grad, grad_and_value, vjp
 from .func_jac import hessian, jacfwd, jacrev, jvp, linearize
 from .func_vmap import vmap
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "vjp", "vmap"]
+__all__ = ["functionalize", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "linearize", "vjp",
+           "vmap"]
 
-_FROM_NN = ("functional_call", "stack_module_state")
+_FROM_NN = ("functional_call", "stack_module_state", "replace_all_batch_norm_modules_")
+
+
+def functionalize(func, *, remove="mutations"):
+    """`func` itself: PyTorch's functionalize rewrites in-place ops for its compilers and keeps the results (input
+    mutations included), which deepgrad's eager ops already give."""
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError(f"functionalize(f, remove='mutations'): received invalid argument for remove={remove!r}; "
+                           "use 'mutations' or 'mutations_and_views'")
+    if not callable(func):
+        raise TypeError(f"functionalize: expected a function, got {type(func).__name__}")
+    return func
 
 
 def __getattr__(name):

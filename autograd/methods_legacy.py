@@ -1,6 +1,8 @@
-"""Older Tensor methods PyTorch keeps: new (the legacy constructor), apply_ and map_ (a Python function over the
-elements, in place, on host tensors), and record_stream (nothing to do here). resize_ and resize_as_ are in
-methods_storage.py."""
+"""Older Tensor methods PyTorch keeps: new (the legacy constructor), apply_, map_ and map2_ (a Python function over
+the elements, in place, on host tensors), record_stream (nothing to do here), the removed Variable attributes
+(volatile, reinforce) and output_nr. resize_ and resize_as_ are in methods_storage.py."""
+import warnings
+
 import numpy as np
 
 from .creation import empty, tensor
@@ -56,8 +58,38 @@ def map_(self, other, callable):
     return self.copy_(tensor(result, device=self.device))
 
 
+def map2_(self, x, y, callable):
+    """Replace each element a by callable(a, b, c), b and c the matching elements of `x` and `y` (broadcast), in
+    place; host tensors only."""
+    values = _host_values(self, "map2_")
+    firsts = np.broadcast_to(_host_values(x, "map2_"), values.shape)
+    seconds = np.broadcast_to(_host_values(y, "map2_"), values.shape)
+    triples = zip(values.ravel().tolist(), firsts.ravel().tolist(), seconds.ravel().tolist())
+    result = np.array([callable(a, b, c) for a, b, c in triples], dtype=self.dtype).reshape(values.shape)
+    return self.copy_(tensor(result, device=self.device))
+
+
+def _volatile(self):
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+    return False
+
+
+def reinforce(self, reward):
+    """Removed from PyTorch (stochastic functions): raises its RuntimeError pointing at torch.distributions."""
+    raise RuntimeError("reinforce() was removed.\nUse torch.distributions instead: sample an action from a "
+                       "distribution, then backpropagate -distribution.log_prob(action) * reward.")
+
+
+def _output_nr(self):
+    return self._out_idx if self._node is not None else 0
+
+
 def record_stream(self, stream):
     """Nothing to do: deepgrad's memory pool never hands memory to another stream while it is in use."""
 
 
-BINDINGS = {"new": new, "apply_": apply_, "map_": map_, "record_stream": record_stream}
+BINDINGS = {"new": new, "apply_": apply_, "map_": map_, "map2_": map2_, "record_stream": record_stream,
+            "reinforce": reinforce,
+            "volatile": property(_volatile, doc="Always False, with PyTorch's warning: volatile was removed."),
+            "output_nr": property(_output_nr, doc="Which output of the op that made it this tensor is (0 for a "
+                                                  "leaf).")}

@@ -1,15 +1,17 @@
 """More top-level names of PyTorch's namespace that spell existing things: absolute, detach, is_inference,
-is_neg, det and slogdet (torch's `input=` spelling of linalg's), the deprecated CPU autocast queries, and the
+is_neg, det and slogdet (torch's `input=` spelling of linalg's), the deprecated CPU/GPU autocast queries and
+setters, and the
 functions PyTorch removed in 1.9 (solve, eig, symeig, lstsq, matrix_rank), which raise its RuntimeError naming
 their torch.linalg replacements."""
 import warnings
 
-from .amp.autocast_mode import get_autocast_dtype, is_autocast_enabled
+from .amp.autocast_mode import get_autocast_dtype, is_autocast_enabled, set_autocast_dtype, set_autocast_enabled
 from .ops import linalg_det
 from .ops.elementwise import abs as absolute
 from .tensor import Tensor
 
 __all__ = ["absolute", "detach", "is_inference", "is_neg", "get_autocast_cpu_dtype", "is_autocast_cpu_enabled",
+           "set_autocast_cpu_dtype", "set_autocast_cpu_enabled", "get_autocast_gpu_dtype", "set_autocast_gpu_dtype",
            "det", "slogdet", "REMOVED"]
 
 
@@ -46,6 +48,35 @@ def is_autocast_cpu_enabled():
     warnings.warn("is_autocast_cpu_enabled() is deprecated (as in PyTorch); use is_autocast_enabled('cpu')",
                   DeprecationWarning, stacklevel=2)
     return is_autocast_enabled("cpu")
+
+
+def _deprecated(old, new):
+    warnings.warn(f"torch.{old} is deprecated (as in PyTorch); use torch.{new} instead", DeprecationWarning,
+                  stacklevel=3)
+
+
+def set_autocast_cpu_dtype(dtype):
+    """Deprecated in PyTorch: set the dtype of CPU autocast regions; use set_autocast_dtype('cpu', dtype)."""
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
+    set_autocast_dtype("cpu", dtype)
+
+
+def set_autocast_cpu_enabled(enabled):
+    """Deprecated in PyTorch: turn CPU autocast on or off; use set_autocast_enabled('cpu', enabled)."""
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
+    set_autocast_enabled("cpu", enabled)
+
+
+def get_autocast_gpu_dtype():
+    """Deprecated in PyTorch: the dtype of CUDA autocast regions; use get_autocast_dtype('cuda')."""
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
+    return get_autocast_dtype("cuda")
+
+
+def set_autocast_gpu_dtype(dtype):
+    """Deprecated in PyTorch: set the dtype of CUDA autocast regions; use set_autocast_dtype('cuda', dtype)."""
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
+    set_autocast_dtype("cuda", dtype)
 
 
 def det(input):

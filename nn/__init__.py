@@ -5,7 +5,8 @@
 """
 # Each area adds its import lines below (one block per file).
 from .module import Module, Parameter
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import Container, ModuleDict, ModuleList, Sequential
+from .factory_kwargs import factory_kwargs
 from .parameter_containers import ParameterDict, ParameterList
 from . import functional, init
 from .layers.linear import Dense, Identity, Linear
@@ -57,6 +58,7 @@ _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
 _ag.func.functional_call = utils.stateless.functional_call   # torch.func's Module helpers (autograd/func_api.py)
 _ag.func.stack_module_state = utils.stateless.stack_module_state
+_ag.func.replace_all_batch_norm_modules_ = utils.stateless.replace_all_batch_norm_modules_
 from . import torch_forms as _torch_forms
 _torch_forms.install(_ag)           # torch.conv2d, torch.layer_norm, torch.embedding, ...
 from .module import Buffer

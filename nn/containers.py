@@ -1,5 +1,6 @@
-"""Containers of modules: Sequential, ModuleList, ModuleDict."""
+"""Containers of modules: Sequential, ModuleList, ModuleDict, and the deprecated Container."""
 import operator
+import warnings
 from collections import OrderedDict
 
 from .module import Module, indented
@@ -232,3 +233,14 @@ class ModuleDict(Module):
 
     def forward(self, *args, **kwargs):
         raise TypeError("ModuleDict has no forward(); index it in your own module's forward")
+
+
+class Container(Module):
+    """Deprecated in PyTorch (Module does all it did): a Module holding the modules given as keyword arguments."""
+
+    def __init__(self, **kwargs):
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                      "Subclass that instead.", FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)

@@ -187,3 +187,174 @@ def test_block_sparse_bad_input_names_the_problem(call, words):
     with pytest.raises(Exception) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_clone_of_every_sparse_layout_as_torch():
+    """clone of a CSC (and BSR/BSC) tensor ran the dense kernel and raised; it copies the entries, layout kept."""
+    for convert in (lambda t: t.to_sparse_csc(), lambda t: t.to_sparse_csr(), lambda t: t.to_sparse(),
+                    lambda t: t.to_sparse_bsc((2, 3))):
+        ours, theirs = convert(ag.tensor(_DENSE)).clone(), convert(torch.tensor(_DENSE)).clone()
+        _same(ours, theirs)
+
+
+# ----- 2. small torch names ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda m: m.tensor([-1.5, 0.0, 3.0]), lambda m: m.tensor([-1, 5]), lambda m: m.tensor([True, False, True]),
+    lambda m: m.tensor([1, 2], dtype=m.uint8), lambda m: m.tensor(3.0), lambda m: m.tensor([1.5], dtype=m.float16),
+    lambda m: m.tensor([1.5], dtype=m.bfloat16), lambda m: m.tensor([float("nan"), -0.0]),
+    lambda m: m.arange(12.0).reshape(3, 4)])
+@pytest.mark.parametrize("call", [lambda m, t: m.hash_tensor(t), lambda m, t: t.hash_tensor(),
+                                  lambda m, t: m.hash_tensor(t, 0), lambda m, t: m.hash_tensor(t, [-1], keepdim=True)])
+def test_hash_tensor_as_torch(make, call):
+    theirs, ours = call(torch, make(torch)), call(ag, make(ag))
+    assert ours.dtype == ag.uint64 and tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_hash_tensor_refusals_as_torch():
+    assert "dim" in _raises_like(lambda: ag.hash_tensor(ag.zeros(0, 3)), lambda: torch.hash_tensor(torch.zeros(0, 3)))
+    _raises_like(lambda: ag.hash_tensor(ag.zeros(0, 3), 0), lambda: torch.hash_tensor(torch.zeros(0, 3), 0))
+    _raises_like(lambda: ag.hash_tensor(ag.ones(2), mode=1), lambda: torch.hash_tensor(torch.ones(2), mode=1))
+    _raises_like(lambda: ag.hash_tensor(ag.ones(2), 1), lambda: torch.hash_tensor(torch.ones(2), 1))
+    _raises_like(lambda: ag.hash_tensor(ag.tensor(1.0), 1), lambda: torch.hash_tensor(torch.tensor(1.0), 1))
+    _raises_like(lambda: ag.hash_tensor(ag.tensor([1 + 2j])), lambda: torch.hash_tensor(torch.tensor([1 + 2j])))
+    _raises_like(lambda: ag.hash_tensor(ag.tensor([5], dtype=ag.uint64)),
+                 lambda: torch.hash_tensor(torch.tensor([5], dtype=torch.uint64)))
+
+
+def test_embedding_renorm_as_torch():
+    rows = np.array([[3.0, 4.0], [1.0, 0.0], [6.0, 8.0]], np.float32)
+    for index, norm in (([0, 2, 0], 2.0), ([[0, 1]], 1.0), ([1], float("inf")), ([], 2.0)):
+        w, tw = ag.tensor(rows), torch.tensor(rows)
+        out, theirs = ag.embedding_renorm_(w, ag.tensor(index, dtype=ag.int64), 1.0, norm), \
+            torch.embedding_renorm_(tw, torch.tensor(index, dtype=torch.int64), 1.0, norm)
+        assert out is w
+        np.testing.assert_allclose(w.numpy(), tw.numpy(), rtol=1e-6)
+    for bad in (lambda m: m.embedding_renorm_(m.tensor(rows), m.tensor([0.0]), 1.0, 2.0),
+                lambda m: m.embedding_renorm_(m.ones(3), m.tensor([0]), 1.0, 2.0),
+                lambda m: m.embedding_renorm_(m.tensor(rows), m.tensor([5]), 1.0, 2.0),
+                lambda m: m.embedding_renorm_(m.tensor([[3, 4]]), m.tensor([0]), 1.0, 2.0),
+                lambda m: m.embedding_renorm_(m.tensor(rows, requires_grad=True), m.tensor([0]), 1.0, 2.0)):
+        _raises_like(lambda: bad(ag), lambda: bad(torch))
+
+
+def test_deprecated_autocast_setters_as_torch():
+    for m in (ag, torch):
+        with pytest.warns(DeprecationWarning):
+            m.set_autocast_cpu_dtype(m.float16)
+        assert str(m.get_autocast_dtype("cpu")).replace("torch.", "") == "float16"
+        with pytest.warns(DeprecationWarning):
+            m.set_autocast_cpu_dtype(m.bfloat16)
+        with pytest.warns(DeprecationWarning):
+            m.set_autocast_cpu_enabled(True)
+        assert m.is_autocast_enabled("cpu")
+        with pytest.warns(DeprecationWarning):
+            m.set_autocast_cpu_enabled(False)
+        assert not m.is_autocast_enabled("cpu")
+        with pytest.warns(DeprecationWarning):
+            assert str(m.get_autocast_gpu_dtype()).replace("torch.", "") == "float16"
+        with pytest.warns(DeprecationWarning):   # (deepgrad has no bfloat16 autocast on cuda)
+            m.set_autocast_gpu_dtype(m.float16)
+        assert str(m.get_autocast_dtype("cuda")).replace("torch.", "") == "float16"
+
+
+def test_runtime_names_as_torch():
+    assert ag.get_device_module() is ag.cpu and ag.get_device_module("cpu") is ag.cpu
+    assert ag.get_device_module(ag.device("cpu")) is ag.cpu and ag.get_device_module("cuda") is ag.cuda
+    assert torch.get_device_module("cpu") is torch.cpu
+    _raises_like(lambda: ag.get_device_module("foo"), lambda: torch.get_device_module("foo"))
+    _raises_like(lambda: ag.get_device_module(3), lambda: torch.get_device_module(3))
+    assert issubclass(ag.AcceleratorError, RuntimeError) and issubclass(torch.AcceleratorError, RuntimeError)
+    assert ag.legacy_contiguous_format is ag.contiguous_format
+    assert repr(ag.legacy_contiguous_format) == repr(torch.legacy_contiguous_format)
+    assert ag.thread_safe_generator() is None and torch.thread_safe_generator() is None
+    for m in (ag, torch):
+        assert m.autograd.is_multithreading_enabled()
+        with m.autograd.set_multithreading_enabled(False):
+            assert not m.autograd.is_multithreading_enabled()
+        assert m.autograd.is_multithreading_enabled()
+        m.autograd.set_multithreading_enabled(False)
+        assert not m.autograd.is_multithreading_enabled()
+        m.autograd.set_multithreading_enabled(True)
+        assert m.autograd.is_view_replay_enabled() is False
+    assert ag.autograd.kineto_available() is False   # PyTorch's build has Kineto; deepgrad's profiler is its own
+
+
+def test_legacy_tensor_members_as_torch():
+    for m in (ag, torch):
+        t = m.tensor([1.0, 2.0])
+        assert t.map2_(m.tensor([10.0, 20.0]), m.tensor(100.0), lambda a, b, c: a + b * c) is t
+        assert t.tolist() == [1001.0, 2002.0]
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            assert t.volatile is False
+        with pytest.raises(RuntimeError, match="reinforce\\(\\) was removed"):
+            t.reinforce(1.0)
+    for use in (lambda m, x: x.output_nr, lambda m, x: x.split(2)[1].output_nr, lambda m, x: x.chunk(2)[1].output_nr,
+                lambda m, x: (x * 2).output_nr, lambda m, x: m.ones(3).output_nr):
+        assert use(ag, ag.ones(4, requires_grad=True)) == use(torch, torch.ones(4, requires_grad=True))
+
+
+def test_functional_names_as_torch():
+    import nn
+    import nn.functional as F
+    assert F.GRID_SAMPLE_INTERPOLATION_MODES == torch.nn.functional.GRID_SAMPLE_INTERPOLATION_MODES
+    assert F.GRID_SAMPLE_PADDING_MODES == torch.nn.functional.GRID_SAMPLE_PADDING_MODES
+    x = np.arange(16.0, dtype=np.float32).reshape(1, 4, 2, 2)
+    for ours, theirs in ((F.native_channel_shuffle, torch.nn.functional.native_channel_shuffle),
+                         (ag.native_channel_shuffle, torch.native_channel_shuffle)):
+        np.testing.assert_array_equal(ours(ag.tensor(x), 2).numpy(), theirs(torch.tensor(x), 2).numpy())
+    samples = np.array([[[0.3, 0.7]]], np.float32)
+    a, b = F.fractional_max_pool2d_with_indices(ag.tensor(x[:, :1]), 2, output_size=1,
+                                                _random_samples=ag.tensor(samples))
+    ta, tb = torch.nn.functional.fractional_max_pool2d_with_indices(torch.tensor(x[:, :1]), 2, output_size=1,
+                                                                    _random_samples=torch.tensor(samples))
+    np.testing.assert_array_equal(a.numpy(), ta.numpy())
+    np.testing.assert_array_equal(b.numpy(), tb.numpy())
+    assert nn.factory_kwargs({"device": "cpu", "factory_kwargs": {"dtype": None}}) == \
+        torch.nn.factory_kwargs({"device": "cpu", "factory_kwargs": {"dtype": None}})
+    _raises_like(lambda: nn.factory_kwargs({"bias": 1}), lambda: torch.nn.factory_kwargs({"bias": 1}))
+    _raises_like(lambda: nn.factory_kwargs({"dtype": 1, "factory_kwargs": {"dtype": 2}}),
+                 lambda: torch.nn.factory_kwargs({"dtype": 1, "factory_kwargs": {"dtype": 2}}))
+    with pytest.warns(FutureWarning):
+        box = nn.Container(fc=nn.Linear(2, 3))
+    with pytest.warns(FutureWarning):
+        tbox = torch.nn.Container(fc=torch.nn.Linear(2, 3))
+    assert repr(box) == repr(tbox) and list(box.state_dict()) == list(tbox.state_dict())
+
+
+@pytest.mark.parametrize("pad", [0, 1, 2])
+def test_conv_tbc_values_and_gradients_as_torch(pad):
+    import nn.functional as F
+    rng = np.random.default_rng(pad)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in ((6, 2, 3), (3, 3, 4), (4,))]
+    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, tout = F.conv_tbc(*ours, pad), torch.nn.functional.conv_tbc(*theirs, pad)
+    assert out.grad_fn.name() == tout.grad_fn.name() == "ConvTbcBackward0"
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ag.conv_tbc(*ours, pad).detach().numpy(), tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    _raises_like(lambda: F.conv_tbc(ag.ones(5, 3), *ours[1:]),
+                 lambda: torch.nn.functional.conv_tbc(torch.ones(5, 3), *theirs[1:]))
+    _raises_like(lambda: F.conv_tbc(ours[0], ag.ones(3, 2, 4), ours[2]),
+                 lambda: torch.nn.functional.conv_tbc(theirs[0], torch.ones(3, 2, 4), theirs[2]))
+
+
+def test_func_functionalize_and_batch_norm_replacement_as_torch():
+    import nn
+    for m, mod in ((ag, nn), (torch, torch.nn)):
+        x = m.ones(2)
+        out = m.func.functionalize(lambda t: t.add_(1).mul(2))(x)
+        assert out.tolist() == [4.0, 4.0] and x.tolist() == [2.0, 2.0]
+        with pytest.raises(RuntimeError, match="remove"):
+            m.func.functionalize(lambda t: t, remove="views")
+        net = mod.Sequential(mod.Linear(2, 2), mod.BatchNorm1d(2), mod.Sequential(mod.BatchNorm1d(2)))
+        assert m.func.replace_all_batch_norm_modules_(net) is net
+        for bn in (net[1], net[2][0]):
+            assert bn.running_mean is None and bn.running_var is None and bn.num_batches_tracked is None
+            assert bn.track_running_stats is False
+        assert list(net.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias", "2.0.weight", "2.0.bias"]

@@ -19,7 +19,7 @@ from .embedding_losses import hinge_embedding_loss, triplet_margin_with_distance
 from .padding import pad
 from .distance import cosine_similarity, normalize, pairwise_distance
 from autograd import pdist   # torch.nn.functional.pdist is torch.pdist
-from .grid_sample import affine_grid, grid_sample
+from .grid_sample import GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES, affine_grid, grid_sample
 from .gumbel_softmax import gumbel_softmax
 from .interpolate import interpolate
 from .shuffle import pixel_shuffle, pixel_unshuffle
@@ -36,6 +36,8 @@ from .gating import glu, prelu
 from .linear_cross_entropy import linear_cross_entropy
 from .local_response_norm import local_response_norm
 from .shuffle import channel_shuffle
+native_channel_shuffle = channel_shuffle   # PyTorch's second name for it
+from .conv_tbc import conv_tbc
 from .fold import fold, unfold
 from .embedding_bag import embedding_bag
 from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
@@ -48,7 +50,8 @@ from .shrink import hardshrink, softshrink, tanhshrink, threshold
 from .dropout import alpha_dropout
 from .rms_norm import rms_norm
 from .ctc import ctc_loss
-from .fractional_pool import fractional_max_pool2d, fractional_max_pool3d
+from .fractional_pool import (fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d,
+                              fractional_max_pool3d_with_indices)
 from .inplace_activation import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
 from .pool_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
                            adaptive_max_pool3d_with_indices, max_pool1d_with_indices, max_pool2d_with_indices,

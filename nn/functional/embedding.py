@@ -1,11 +1,10 @@
 """Embedding lookup as users call it (index checks); the op lives in autograd/ops/embedding.py."""
-import functools
 import numbers
 
 from autograd import Tensor, arrays
 from autograd.ops.embedding import Embedding, check_indices
+from autograd.ops.embedding_renorm import renorm_rows_
 from autograd.ops.dims import check_tensor
-from autograd.ops.no_grad_op import no_grad_op
 from autograd.errors import ArgumentError, DtypeError, ShapeError
 
 
@@ -48,33 +47,3 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if sparse:   # the weight's gradient is a sparse COO tensor of the looked-up rows
         return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq), True)
     return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
-
-
-def renorm_rows_(weight, input, max_norm, norm_type=2.0):
-    """Rescale in place (outside any graph) each row of `weight` named in `input` whose norm_type-norm
-    exceeds max_norm, to norm max_norm (PyTorch's embedding_renorm_, with its 1e-7 guard). It runs as a
-    no-gradient op, so an `ag.jit` replay renormalises the rows of that replay's indices. A max_norm <= 0 is taken
-    as PyTorch takes it: every looked-up row is scaled by max_norm / norm."""
-    if input.size == 0:
-        return
-    no_grad_op("embedding_renorm", functools.partial(_renorm_rows, max_norm=float(max_norm),
-                                                     norm_type=float(norm_type)), weight, input)
-    arrays.mark_changed(weight)
-
-
-def _renorm_rows(xp, table, indices, *, max_norm, norm_type):
-    """Writes the renormalised rows into `table`; returns their norms before the change. Every looked-up
-    row is written back (unchanged where within max_norm, duplicates with equal values): no host read of
-    which rows changed, so the op has fixed shapes and no synchronisation."""
-    rows = indices.reshape(-1)
-    picked = table[rows]
-    magnitude = xp.abs(picked)
-    if norm_type == float("inf"):
-        norms = magnitude.max(axis=1)
-    elif norm_type == 0:
-        norms = (magnitude != 0).sum(axis=1).astype(table.dtype)
-    else:
-        norms = (magnitude ** norm_type).sum(axis=1) ** (1.0 / norm_type)
-    scale = (max_norm / (norms + 1e-7)).astype(table.dtype)
-    table[rows] = xp.where((norms > max_norm)[:, None], picked * scale[:, None], picked)
-    return norms

@@ -23,6 +23,9 @@ from .grid_sample_bicubic import bicubic_taps
 
 MODES = ("bilinear", "nearest", "bicubic")
 PADDING_MODES = ("zeros", "border", "reflection")
+#: PyTorch's public tables of the same modes, name -> the number its kernels take
+GRID_SAMPLE_INTERPOLATION_MODES = {name: number for number, name in enumerate(MODES)}
+GRID_SAMPLE_PADDING_MODES = {name: number for number, name in enumerate(PADDING_MODES)}
 
 
 def _base_coordinates(steps, align_corners, dtype):

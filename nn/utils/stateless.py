@@ -1,4 +1,5 @@
-"""Running a Module with tensors held outside it: torch.func.functional_call and stack_module_state.
+"""Running a Module with tensors held outside it: torch.func.functional_call and stack_module_state; and
+torch.func.replace_all_batch_norm_modules_.
 
     params = {name: p.detach() for name, p in model.named_parameters()}
     out = functional_call(model, params, (x,))          # model(x) with `params` in place of its own
@@ -6,12 +7,14 @@
 The given tensors stand in for the module's parameters and buffers for one call (gradients flow to them, not to
 the module's parameters) and the originals are put back afterwards, also when the call raises. This is what
 MAML-style inner loops and per-sample gradients (vmap(grad(...)) over functional_call) are built on.
-`import nn` installs both functions on autograd.func (ag.func), whose transforms they are meant for.
+`import nn` installs these functions on autograd.func (ag.func), whose transforms they are meant for.
 """
 from contextlib import contextmanager
 
 import autograd as ag
 from autograd import Tensor
+
+from ..layers.normalization import _BatchNorm
 
 
 def _merge(op, dicts):
@@ -170,3 +173,15 @@ def stack_module_state(models):
             out[name] = joined.requires_grad_(flags.pop()) if make_leaf else joined
         return out
     return stacked("parameters", True), stacked("buffers", False)
+
+
+def replace_all_batch_norm_modules_(root):
+    """In place: every BatchNorm module in `root` (root included) that tracks running statistics stops doing so,
+    its running_mean, running_var and num_batches_tracked set to None (torch.func's helper for vmap); returns root."""
+    for module in root.modules():
+        if isinstance(module, _BatchNorm) and module.track_running_stats:
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root
