@@ -24,3 +24,14 @@ def device_count():
 def synchronize(device=None):
     """Wait until queued work on the accelerator has finished."""
     cuda.synchronize(device)
+
+
+def check_pinnable(op, tensor=None):
+    """A RuntimeError, as PyTorch's, where `op` asks for page-locked host memory: without an accelerator there is
+    no pinned allocator, and only host tensors can be pinned."""
+    if not cuda.is_available():
+        raise RuntimeError(f"{op}: pinned memory needs a CUDA accelerator and none is available on this machine (as "
+                           "in PyTorch); drop pin_memory, or guard it with `if torch.cuda.is_available():`")
+    if tensor is not None and tensor.device.type == "cuda":
+        raise RuntimeError(f"{op}: cannot pin a tensor on {tensor.device} (shape {tuple(tensor.shape)}); only host "
+                           "tensors can be pinned, so call pin_memory() before moving it to the GPU")

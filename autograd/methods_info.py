@@ -4,6 +4,7 @@ H, mH, adjoint, angle, sgn), and the older spellings of ops (msort, fix, sum_to_
 import numpy as np
 
 from . import type_objects
+from .accelerator import check_pinnable
 from .bf16_dtype import is_bf16
 from .creation import ones_like
 from .methods_inplace import inplace
@@ -54,7 +55,9 @@ def is_same_size(self, other):
 
 
 def pin_memory(self, device=None):
-    """This tensor, for a DataLoader's pin_memory=True: host tensors need no page-locked copy here."""
+    """This host tensor where a CUDA device works (its transfers need no page-locked copy here); a RuntimeError
+    as PyTorch's without one, or for a tensor already on the GPU."""
+    check_pinnable("pin_memory()", self)
     return self
 
 

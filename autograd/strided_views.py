@@ -10,6 +10,7 @@ import numpy as np
 
 import backends
 
+from .accelerator import check_pinnable
 from .dtypes import check_supported, get_default_dtype
 from .function import Function
 from .ops.dims import check_tensor
@@ -51,6 +52,8 @@ def _positions(size, stride, offset):
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """An uninitialised tensor of `size` laid out with element `stride`s in a block just large enough."""
+    if pin_memory:
+        check_pinnable("empty_strided")
     size, stride = _geometry("empty_strided", size, stride)
     d = backends.get_backend(device) if device is not None else backends.get_default_device()
     dtype = check_supported("empty_strided", dtype if dtype is not None else get_default_dtype())
@@ -64,6 +67,8 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
                    pin_memory=False):
     """An uninitialised tensor of `size` whose memory holds the dims in the order `physical_layout` (outermost
     first): empty_permuted((N, C, H, W), (0, 2, 3, 1)) is channels-last."""
+    if pin_memory:
+        check_pinnable("empty_permuted")
     size, order = _ints("empty_permuted", "size", size), _ints("empty_permuted", "physical_layout", physical_layout)
     if sorted(order) != list(range(len(size))):
         raise RuntimeError(f"empty_permuted: physical_layout {order} must name each of the {len(size)} dims of size "
@@ -78,7 +83,8 @@ def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_g
                       pin_memory=False):
     """empty_strided with this tensor's dtype and device unless given."""
     return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
-                         device=self.device if device is None else device, requires_grad=requires_grad)
+                         device=self.device if device is None else device, requires_grad=requires_grad,
+                         pin_memory=pin_memory)
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):

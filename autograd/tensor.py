@@ -15,8 +15,8 @@ from . import complex_forms
 from .printing import add_suffixes, format_values, meta_repr, options as print_options, printed_name as _printed_name
 from .size import Size
 from .bf16_dtype import is_bf16
-from .dtypes import (check_supported, default_complex_or_none, get_default_dtype, infer_dtype, is_floating,
-                     ragged_error)
+from .dtypes import (_first_leaf, check_supported, default_complex_or_none, get_default_dtype, infer_dtype,
+                     is_floating, ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
 from .int_fit import fitted, fitted_array
 from backends.errors import DeviceError
@@ -42,6 +42,8 @@ class Tensor:
         """Tensor(data, dtype=, device=) keeps data's dtype (as ag.tensor); the legacy torch.Tensor spellings
         without dtype or device read as PyTorch's: Tensor(2, 3) or Tensor(size) is a float tensor of that shape,
         Tensor([1, 2]) holds floats, Tensor() is empty."""
+        if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], Size):
+            args = (_tensor_items_as_numbers(args[0]),)
         data = _legacy_data(args) if dtype is None and device is None else args[0] if len(args) == 1 else None
         if data is None:
             raise TypeError(f"Tensor(): expected one data argument with dtype= or device=, got {len(args)} "
@@ -313,7 +315,9 @@ class Tensor:
             raise DtypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
                              "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
         if not flag and self._node is not None:
-            raise GraphError("requires_grad_(False) only works on leaf tensors; use .detach() for this one")
+            raise GraphError("you can only change requires_grad flags of leaf variables: requires_grad_(False) "
+                             f"on a tensor computed by an op (shape {tuple(self.shape)}); use "
+                             "var_no_grad = var.detach() to use it without a gradient")
         if flag and self._vc is INFERENCE and not state.inference:
             raise RuntimeError("requires_grad_(True) on an inference tensor outside ag.inference_mode() is not "
                                "allowed; use a clone of it (t.clone().requires_grad_())")
@@ -437,6 +441,41 @@ def as_class(source, cls):
     return t
 
 
+_NUMBERS = frozenset((bool, int, float, complex))
+_ROWS = frozenset((list, tuple))
+
+
+def _tensor_items_as_numbers(data):
+    """`data` (nested lists) with each Tensor inside it read as one number, a 0-d host array of its dtype, as
+    PyTorch reads a tensor in a list; a ValueError, as PyTorch's, for one that holds more or fewer elements.
+    `data` itself when it holds no Tensor. Below the top level only lists whose first item is not a number are
+    read item by item: scanning every row of a long list of numbers would cost more than making the tensor."""
+    kinds = set(map(type, data))
+    if kinds <= _NUMBERS or (kinds <= _ROWS and type(_first_leaf(data)) in _NUMBERS):
+        return data
+    items, changed = [], False
+    for item in data:
+        if isinstance(item, Tensor):
+            item, changed = _one_number(item), True
+        elif isinstance(item, (list, tuple)) and not isinstance(item, Size):
+            new = _tensor_items_as_numbers(item)
+            item, changed = new, changed or new is not item
+        items.append(item)
+    return items if changed else data
+
+
+def _one_number(t):
+    if t._data.size != 1:
+        raise ValueError(f"only one element tensors can be converted to Python scalars: a tensor of shape "
+                         f"{tuple(t.shape)} sits inside the list given to tensor(), and PyTorch reads each tensor "
+                         "in a list as one number; to join tensors use torch.stack(tensors) or torch.cat(tensors)")
+    if t.requires_grad:
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior: "
+                      "tensor([...]) of tensors copies their values and keeps no gradient; use torch.stack to keep "
+                      "the graph, or tensor.detach() first", UserWarning, stacklevel=4)
+    return np.asarray(t._device.to_host(t._data)).reshape(())
+
+
 def _legacy_data(args):
     """What torch.Tensor(*args) holds, as an array or nested data: zeros of the default float dtype for sizes (ints
     or a Size) or no argument, floats for a list of ints or bools, anything else as given."""
@@ -481,6 +520,10 @@ def _set_requires_grad(t, flag):
     if flag and not is_floating(t.dtype) and t.dtype.kind != "c":
         raise DtypeError(f"only Tensors of floating point and complex dtype can require gradients; this one is "
                          f"{t.dtype} (shape {tuple(t.shape)}). Convert it first: t = t.float(); t.requires_grad = True")
+    if not flag and t._node is not None:
+        raise GraphError("you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                         "variable in a subgraph that doesn't require differentiation use var_no_grad = "
+                         f"var.detach(). (This tensor, shape {tuple(t.shape)}, was computed by an op.)")
     t._rg = bool(flag)
 
 

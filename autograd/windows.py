@@ -2,8 +2,8 @@
 
 Each takes `window_length` and `periodic` (True by default: the window of length + 1 points with its last
 point dropped, as stft wants; False gives the symmetric window), then the keywords dtype (a float dtype;
-the default dtype when None), layout (strided only), device, pin_memory (accepted, no effect) and
-requires_grad. Lengths 0 and 1 give [] and [1.]. The values are computed on the host in the requested
+the default dtype when None), layout (strided only), device, pin_memory (True raises without a CUDA device, as
+in PyTorch) and requires_grad. Lengths 0 and 1 give [] and [1.]. The values are computed on the host in the requested
 precision, step by step as PyTorch computes them, then placed on the device. (torch.signal.windows' family,
 with `sym=`, is autograd/signal/windows.py.)
 """
@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from .accelerator import check_pinnable
 from .creation import tensor
 from .dtypes import get_default_dtype
 
@@ -34,8 +35,10 @@ def _check(name, window_length, dtype, layout):
     return int(window_length), dtype
 
 
-def _make(name, window_length, periodic, dtype, layout, device, requires_grad, values):
+def _make(name, window_length, periodic, dtype, layout, device, pin_memory, requires_grad, values):
     """The window tensor: `values(n, dtype)` gives the n-point symmetric window as a NumPy array (n >= 2)."""
+    if pin_memory:
+        check_pinnable(name)
     length, dtype = _check(name, window_length, dtype, layout)
     if length <= 1:
         data = np.ones(length, dtype)
@@ -55,14 +58,14 @@ def _cosine_sum(n, dtype, alpha, beta):
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                 requires_grad=False):
     """The Hann window: 0.5 - 0.5 cos(2 pi k / (N - 1)), N = window_length (+ 1 when periodic)."""
-    return _make("hann_window", window_length, periodic, dtype, layout, device, requires_grad,
+    return _make("hann_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                  lambda n, dt: _cosine_sum(n, dt, 0.5, 0.5))
 
 
 def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None, layout=None, device=None,
                    pin_memory=False, requires_grad=False):
     """The Hamming window: alpha - beta cos(2 pi k / (N - 1)), N = window_length (+ 1 when periodic)."""
-    return _make("hamming_window", window_length, periodic, dtype, layout, device, requires_grad,
+    return _make("hamming_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                  lambda n, dt: _cosine_sum(n, dt, alpha, beta))
 
 
@@ -75,7 +78,8 @@ def _blackman(n, dtype):
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
     """The Blackman window: 0.42 - 0.5 cos(2 pi k / (N - 1)) + 0.08 cos(4 pi k / (N - 1))."""
-    return _make("blackman_window", window_length, periodic, dtype, layout, device, requires_grad, _blackman)
+    return _make("blackman_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                 _blackman)
 
 
 def _bartlett(n, dtype):
@@ -88,7 +92,8 @@ def _bartlett(n, dtype):
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
     """The Bartlett (triangular) window: 2k / (N - 1) up to the middle, 2 - 2k / (N - 1) after it."""
-    return _make("bartlett_window", window_length, periodic, dtype, layout, device, requires_grad, _bartlett)
+    return _make("bartlett_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                 _bartlett)
 
 
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None, device=None,
@@ -99,7 +104,7 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
         middle = (n - 1) / 2.0
         ratio = (np.arange(n, dtype=np.float64) - middle) / middle
         return np.i0(beta * np.sqrt(np.maximum(1.0 - ratio * ratio, 0.0))) / np.i0(beta)
-    return _make("kaiser_window", window_length, periodic, dtype, layout, device, requires_grad, values)
+    return _make("kaiser_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad, values)
 
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window"]

@@ -25,15 +25,31 @@ _HOOK_STORES = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forwar
 _hook_ids = itertools.count()
 
 
+class ParameterDataError(TypeError, AttributeError):
+    """nn.Parameter or nn.Buffer of something that is not a Tensor: an AttributeError as PyTorch raises (it calls
+    data.detach()), and a TypeError, which is what the mistake is."""
+
+
+def _tensor_data(kind, data):
+    """`data` itself when it is a Tensor (an empty float tensor for None); else a ParameterDataError."""
+    if data is None:
+        return ag.empty(0)
+    if not isinstance(data, Tensor):
+        shape = getattr(data, "shape", None)
+        raise ParameterDataError(f"nn.{kind}: data must be a Tensor, got a {type(data).__name__}"
+                                 f"{'' if shape is None else f' of shape {tuple(shape)}'} ('{type(data).__name__}' "
+                                 f"object has no attribute 'detach' in PyTorch); wrap it first: "
+                                 f"nn.{kind}(torch.tensor(data))")
+    return data
+
+
 class Parameter(Tensor):
     """A Tensor that a Module registers as a learnable parameter (requires_grad=True by default)."""
 
     __slots__ = ()
 
     def __init__(self, data=None, requires_grad=True):
-        if data is None:
-            data = ag.empty(0)
-        source = data if isinstance(data, Tensor) else ag.tensor(data)
+        source = _tensor_data("Parameter", data)
         Tensor.__init__(self, arrays.array(source), device=source.device)
         self.requires_grad_(requires_grad)
 
@@ -48,7 +64,7 @@ class Buffer(Tensor):
     __slots__ = ("persistent",)
 
     def __init__(self, data=None, *, persistent=True):
-        source = ag.empty(0) if data is None else data if isinstance(data, Tensor) else ag.tensor(data)
+        source = _tensor_data("Buffer", data)
         Tensor.__init__(self, arrays.array(source), device=source.device)
         self.persistent = bool(persistent)
 

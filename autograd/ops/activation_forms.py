@@ -76,6 +76,10 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
         return named(LeakyRelu.apply(input, (lower + upper) / 2.0), "RreluWithNoiseBackward0")
     rng = check_generator("rrelu", generator)
     device = input.device
+    if input.dtype == np.float16 and device.type != "cuda":
+        raise UnsupportedDtypeError(f"rrelu: training mode is not implemented for float16 on {device} (input of "
+                                    f"shape {tuple(input.shape)}), as PyTorch's CPU kernel has none; convert first: "
+                                    "F.rrelu(x.float(), training=True).half(), or use bfloat16")
 
     def slopes(xp, a):   # drawn inside the op, so that an ag.jit replay draws afresh
         # as PyTorch: one float64 draw per element <= 0, in order, between the bounds rounded to the

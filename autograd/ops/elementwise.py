@@ -8,7 +8,7 @@ from .. import type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating, promoted
-from ..errors import DtypeError, IntegerDivisionError, not_a_tensor
+from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError, not_a_tensor
 from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
@@ -577,6 +577,10 @@ def sqrt(x):
 def abs(x):
     """Absolute value (gradient sign(x), 0 at 0)."""
     check_tensor("abs", x)
+    if x.dtype == np.bool_:
+        raise UnsupportedDtypeError(f"abs(): not implemented for bool tensors (shape {tuple(x.shape)}), as in "
+                                    "PyTorch; a bool is never negative, so use x itself, or x.long().abs() for "
+                                    "integers")
     return Abs.apply(x)
 
 

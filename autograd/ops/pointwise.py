@@ -7,7 +7,7 @@ import numpy as np
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
-from ..errors import IntegerDivisionError, UnsupportedDtypeError
+from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError
 from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
@@ -184,11 +184,30 @@ class Lerp(Function):
                 unbroadcast(gy * (b - a), w.shape) if need[2] else None)
 
 
+def _check_lerp_dtypes(input, end, weight):
+    """PyTorch's rules: `end`, and a weight tensor with dims, in the input's dtype (a 0-d weight promotes), and
+    a float or complex result."""
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and (other.ndim or name == "end") and other.dtype != input.dtype:
+            raise DtypeError(f"lerp(): expected dtype {input.dtype} for `{name}` but got dtype {other.dtype} (input "
+                             f"of shape {tuple(input.shape)}, {name} of shape {tuple(other.shape)}), as PyTorch "
+                             f"requires; convert it first: {name}.to(input.dtype)")
+    if isinstance(weight, complex) and input.dtype.kind != "c":
+        raise DtypeError(f"lerp(): a complex weight {weight!r} cannot be converted to {input.dtype}, the dtype of "
+                         "the input, as in PyTorch; make the input complex first")
+    dtype = common_dtype([input, weight]) if isinstance(weight, Tensor) else input.dtype
+    if dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"lerp(): not implemented for {dtype} (input of shape {tuple(input.shape)}), as "
+                                    "in PyTorch: interpolation needs float or complex values; convert first, e.g. "
+                                    "torch.lerp(start.float(), end.float(), weight)")
+
+
 def lerp(input, end, weight):
     """input + weight * (end - input): linear interpolation, broadcasting (weight a number or a tensor)."""
     check_tensor("lerp", input)
     if complex_forms.active and isinstance(weight, Tensor) and weight.dtype != input.dtype:
         complex_forms.refuse("lerp (a weight tensor of another dtype than the complex input)", input, weight)
+    _check_lerp_dtypes(input, end, weight)
     # PyTorch's two forms: from the nearer end, so that weight 1 gives `end` exactly and an infinite input
     # stays infinite (input + w * (end - input) gives inf - inf there)
     if isinstance(weight, Tensor) and isinstance(end, Tensor) and "c" not in (input.dtype.kind, end.dtype.kind,

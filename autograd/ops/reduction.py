@@ -408,13 +408,21 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the largest value along `dim` (of the flattened tensor when dim is None), as int64."""
     dim, keepdim = resolve("argmax", dim, axis, keepdim, keepdims)
+    _refuse_bool("argmax", input)
     return _arg(input, dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the smallest value along `dim` (of the flattened tensor when dim is None), as int64."""
     dim, keepdim = resolve("argmin", dim, axis, keepdim, keepdims)
+    _refuse_bool("argmin", input)
     return _arg(input, dim, keepdim, "argmin")
+
+
+def _refuse_bool(op, x):
+    if isinstance(x, Tensor) and x.dtype == np.bool_:
+        raise DtypeError(f"{op}(): does not support bool input (shape {tuple(x.shape)}), as in PyTorch; convert "
+                         f"it first: x.to(torch.uint8).{op}(...)")
 
 
 def _arg(x, dim, keepdim, op):

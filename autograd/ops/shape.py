@@ -408,13 +408,16 @@ def broadcast_checked(op, x, shape, what="the tensor"):
 
 
 def flip(input, dims=None, *, axis=None):
-    """Reverse the order of elements along `dims` (an int or sequence; all dims when None)."""
+    """Reverse the order of elements along `dims` (an int or sequence, required as in PyTorch)."""
     check_tensor("flip", input)
     dims, _ = resolve("flip", dims, axis, False, None)
-    if dims is not None:
-        dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
-        if input.ndim == 0:
-            dims = ()   # PyTorch takes dim 0 / -1 of a 0-d tensor, and there is nothing to reverse
+    if dims is None:
+        every = tuple(range(input.ndim))
+        raise TypeError(f"flip(): missing the required argument 'dims' (input of shape {tuple(input.shape)}); "
+                        f"PyTorch has no default: pass the dims to reverse, e.g. flip(x, dims={every}) for every dim")
+    dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
+    if input.ndim == 0:
+        dims = ()   # PyTorch takes dim 0 / -1 of a 0-d tensor, and there is nothing to reverse
     return Flip.apply(input, dims)
 
 

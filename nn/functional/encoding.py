@@ -5,13 +5,13 @@ from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
 
 
 def one_hot(tensor, num_classes=-1):
-    """Class indices (an integer tensor of any shape) as int64 one-hot vectors along a new last dimension
+    """Class indices (an int64 tensor of any shape) as int64 one-hot vectors along a new last dimension
     of length num_classes (-1: one more than the largest index)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"one_hot: expects an integer Tensor of class indices, got {type(tensor).__name__}")
-    if tensor.dtype.kind not in "iu":
-        raise DtypeError(f"one_hot: expects integer class indices, got dtype {tensor.dtype}; convert with "
-                         ".astype(ag.int64)")
+    if tensor.dtype != ag.int64:   # PyTorch takes only LongTensor indices (int32 and uint8 included)
+        raise DtypeError(f"one_hot: expects integer class indices of dtype int64 (a LongTensor, as PyTorch), got dtype "
+                         f"{tensor.dtype} (shape {tuple(tensor.shape)}); convert with tensor.long()")
     if num_classes == -1:
         if 0 in tensor.shape:
             raise ShapeError(f"one_hot: can not infer the number of classes from an empty tensor (shape "

@@ -17,6 +17,7 @@ from . import settings
 from . import ops_dtype_rules as rules
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
+from .ops_args import _uint8_if_bool
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
                              isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
                              softplus, std, swapaxes, swish, var)
@@ -119,8 +120,9 @@ def log(x):
 
 
 def abs(x):
-    """|x|."""
-    return ag.abs(_t(x))
+    """|x| (a bool tensor is returned as it is, as Keras's torch backend does)."""
+    x = _t(x)
+    return x if x.dtype == np.bool_ else ag.abs(x)
 
 
 absolute = abs
@@ -206,12 +208,12 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 
 def argmax(x, axis=None, keepdims=False):
     """The index of the largest value along `axis` (of the flattened tensor for None), int32 as in Keras."""
-    return ag.argmax(_t(x), dim=axis, keepdim=keepdims).astype(np.int32)
+    return ag.argmax(_uint8_if_bool(_t(x)), dim=axis, keepdim=keepdims).astype(np.int32)
 
 
 def argmin(x, axis=None, keepdims=False):
     """The index of the smallest value along `axis` (of the flattened tensor for None), int32 as in Keras."""
-    return ag.argmin(_t(x), dim=axis, keepdim=keepdims).astype(np.int32)
+    return ag.argmin(_uint8_if_bool(_t(x)), dim=axis, keepdim=keepdims).astype(np.int32)
 
 
 def logsumexp(x, axis=None, keepdims=False):

@@ -100,3 +100,8 @@ def _axis(axis):
 def _float(x):
     x = _t(x)
     return x.float() if x.dtype.kind in "iub" else x
+
+
+def _uint8_if_bool(x):
+    """x as uint8 when it is bool (torch's argmax/argmin refuse bool; Keras casts first), else x."""
+    return x.to(np.uint8) if x.dtype == np.bool_ else x

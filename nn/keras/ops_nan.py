@@ -7,7 +7,7 @@ import numpy as np
 import autograd as ag
 
 from . import ops_dtype_rules as rules
-from .ops_args import _axis, _t
+from .ops_args import _axis, _t, _uint8_if_bool
 
 
 def _has_nan(x):
@@ -58,7 +58,7 @@ def nanmin(x, axis=None, keepdims=False):
 
 
 def _arg_extreme(x, axis, keepdims, fill, pick):
-    x = _t(x)
+    x = _uint8_if_bool(_t(x))
     index = pick(_filled(x, fill), dim=axis, keepdim=keepdims).astype(np.int32)
     if not _has_nan(x):
         return index

@@ -49,7 +49,7 @@ ONE_INPUT = [
     ("flatten_range", (2, 3, 4, 5), lambda t: ag.flatten(t, 1, 2), lambda t: torch.flatten(t, 1, 2)),
     ("flatten_negative", (2, 3, 4), lambda t: t.flatten(-2), lambda t: torch.flatten(t, -2)),
     ("flatten_0d", (), ag.flatten, torch.flatten),
-    ("flip_all", (2, 3), ag.flip, lambda t: t.flip((0, 1))),
+    ("flip_all", (2, 3), lambda t: ag.flip(t, (0, 1)), lambda t: t.flip((0, 1))),
     ("flip_axis", (2, 3, 4), lambda t: ag.flip(t, 1), lambda t: t.flip(1)),
     ("flip_negative", (2, 3, 4), lambda t: t.flip(-1), lambda t: t.flip(-1)),
     ("flip_tuple", (2, 3, 4), lambda t: ag.flip(t, (0, -1)), lambda t: t.flip((0, -1))),

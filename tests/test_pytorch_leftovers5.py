@@ -1,0 +1,197 @@
+"""Small PyTorch differences left by earlier rounds (round 5), each checked against torch directly."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+
+def _raised(call):
+    """The exception `call()` raises (None when it returns)."""
+    try:
+        call()
+    except Exception as error:   # noqa: BLE001 - the type is what the tests compare
+        return error
+    return None
+
+
+def _same_refusal(ours, theirs, *words):
+    """Both calls raise; ours is an instance of torch's exception type and names each of `words`."""
+    expected, got = _raised(theirs), _raised(ours)
+    assert expected is not None, "torch accepts this call"
+    assert got is not None, f"deepgrad accepts a call torch refuses with {type(expected).__name__}: {expected}"
+    assert isinstance(got, type(expected)), (type(got), type(expected), got)
+    for word in words:
+        assert word in str(got), (word, str(got))
+    return got
+
+
+# ----- calls PyTorch refuses that deepgrad accepted ------------------------------------------------------------
+@pytest.mark.parametrize("call", ["function", "method"])
+def test_flip_needs_dims_as_in_torch(call):
+    x, t = ag.tensor([1, 2, 3]), torch.tensor([1, 2, 3])
+    ours = (lambda: ag.flip(x)) if call == "function" else (lambda: x.flip())
+    theirs = (lambda: torch.flip(t)) if call == "function" else (lambda: t.flip())
+    _same_refusal(ours, theirs, "flip", "dims", "(3,)")
+    assert x.flip([]).tolist() == t.flip([]).tolist() and x.flip(0).tolist() == t.flip(0).tolist()
+    assert ag.flip(x, dims=(0,)).tolist() == torch.flip(t, dims=(0,)).tolist()
+
+
+@pytest.mark.parametrize("call", ["function", "method"])
+def test_abs_of_bool_is_refused_as_in_torch(call):
+    x, t = ag.tensor([True, False]), torch.tensor([True, False])
+    ours = (lambda: ag.abs(x)) if call == "function" else (lambda: x.abs())
+    theirs = (lambda: torch.abs(t)) if call == "function" else (lambda: t.abs())
+    _same_refusal(ours, theirs, "abs", "bool")
+    assert ag.abs(ag.tensor([-1, 2], dtype=ag.int8)).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_argmax_argmin_of_bool_are_refused_as_in_torch(op, dim):
+    x, t = ag.tensor([[True, False], [False, True]]), torch.tensor([[True, False], [False, True]])
+    _same_refusal(lambda: getattr(ag, op)(x, dim), lambda: getattr(torch, op)(t, dim), op, "bool", "(2, 2)")
+    _same_refusal(lambda: getattr(x, op)(dim), lambda: getattr(t, op)(dim), op, "bool")
+    # max / min along a dim take bool, as torch's do
+    values, indices = ag.max(x, 1)
+    expected = torch.max(t, 1)
+    assert values.tolist() == expected.values.tolist() and indices.tolist() == expected.indices.tolist()
+
+
+def test_keras_ops_still_take_bool_in_argmax_and_abs():
+    from nn.keras import ops
+    x = np.array([[False, True, True], [False, False, True]])
+    assert ops.argmax(x, axis=1).tolist() == [1, 2] and ops.argmin(x, axis=1).tolist() == [0, 0]
+    assert ops.argmax(x).dtype == np.int32 and ops.abs(x).tolist() == x.tolist()
+    assert ops.nanargmax(x, axis=1).tolist() == [1, 2]
+
+
+_LERP = [  # (input, end, weight) as numpy values; a 0-d weight tensor is written as a 0-d array
+    (np.array([1, 2]), np.array([3, 4]), 0.5),
+    (np.array([1, 2]), np.array([3, 4]), 1),
+    (np.array([1, 2]), np.array([3, 4]), np.array([1, 1])),
+    (np.array([1, 2]), np.array([3, 4]), np.array(1)),
+    (np.array([True, False]), np.array([False, True]), 0.5),
+    (np.array([1, 2], np.int32), np.array([3, 4], np.int32), 0.25),
+    (np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0]), 0.5),
+    (np.array([1.0, 2.0]), np.array([3.0, 4.0], np.float32), 0.5),
+    (np.array([1, 2]), np.array([3.0, 4.0], np.float32), 0.5),
+    (np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0], np.float32), np.array([0.5, 0.5])),
+    (np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0], np.float32), np.array([1, 1])),
+    (np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0], np.float32), np.array([0.5])),
+    (np.array([1.0, 2.0], np.float32), np.array(3.0), 0.5),
+    (np.array([1.0, 2.0], np.float32), np.array([3.0, 4.0], np.float32), 0.5j),
+]
+
+
+def _lerp_args(lib, a, b, w):
+    make = (lambda v: torch.from_numpy(np.asarray(v))) if lib is torch else (lambda v: ag.tensor(np.asarray(v)))
+    return make(a), make(b), make(w) if isinstance(w, np.ndarray) else w
+
+
+@pytest.mark.parametrize("case", range(len(_LERP)))
+def test_lerp_refuses_integers_and_mixed_dtypes_as_in_torch(case):
+    a, b, w = _LERP[case]
+    _same_refusal(lambda: ag.lerp(*_lerp_args(ag, a, b, w)), lambda: torch.lerp(*_lerp_args(torch, a, b, w)),
+                  "lerp")
+    _same_refusal(lambda: _lerp_args(ag, a, b, w)[0].lerp(*_lerp_args(ag, a, b, w)[1:]),
+                  lambda: _lerp_args(torch, a, b, w)[0].lerp(*_lerp_args(torch, a, b, w)[1:]), "lerp")
+
+
+@pytest.mark.parametrize("a, b, w", [
+    (np.array([1, 2]), np.array([5, 7]), np.array(0.25)),                       # a 0-d float weight promotes
+    (np.array([1, 2]), np.array([5, 7]), np.array(0.25, np.float64)),
+    (np.array([1.0, 2.0], np.float32), np.array([5.0, 7.0], np.float32), np.array(0.25)),
+    (np.array([1.0, 2.0], np.float16), np.array([5.0, 7.0], np.float16), np.array(0.25, np.float32)),
+    (np.array([1.0, 2.0], np.float32), np.array([5.0, 7.0], np.float32), np.array(1)),
+    (np.array([1.0, 2.0], np.float16), np.array([5.0, 7.0], np.float16), 0.3),
+])
+def test_lerp_calls_torch_accepts_give_its_values_and_dtype(a, b, w):
+    ours, theirs = ag.lerp(*_lerp_args(ag, a, b, w)), torch.lerp(*_lerp_args(torch, a, b, w))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int16, np.uint8, np.bool_, np.float32])
+def test_one_hot_takes_only_int64_as_in_torch(dtype):
+    idx = np.array([1, 0, 1]).astype(dtype)
+    _same_refusal(lambda: F.one_hot(ag.tensor(idx), 3), lambda: TF.one_hot(torch.from_numpy(idx), 3),
+                  "one_hot", str(np.dtype(dtype)), ".long()")
+    assert F.one_hot(ag.tensor(idx.astype(np.int64)), 3).tolist() == \
+        TF.one_hot(torch.from_numpy(idx.astype(np.int64)), 3).tolist()
+
+
+@pytest.mark.skipif(torch.cuda.is_available() or ag.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize("call", ["method", "hann_window", "kaiser_window", "empty_strided"])
+def test_pinned_memory_without_cuda_is_refused_as_in_torch(call):
+    calls = {"method": lambda lib: lib.ones(2).pin_memory(),
+             "hann_window": lambda lib: lib.hann_window(4, pin_memory=True),
+             "kaiser_window": lambda lib: lib.kaiser_window(4, pin_memory=True),
+             "empty_strided": lambda lib: lib.empty_strided((2,), (1,), pin_memory=True)}
+    _same_refusal(lambda: calls[call](ag), lambda: calls[call](torch), "pinned memory", "CUDA")
+    assert not ag.ones(2).is_pinned() and ag.hann_window(4, pin_memory=False).shape == (4,)
+
+
+@pytest.mark.parametrize("items", [
+    lambda lib: [lib.tensor([1.0, 2.0]), lib.tensor([3.0, 4.0])],
+    lambda lib: (lib.tensor([1.0, 2.0]),),
+    lambda lib: [[lib.tensor([1.0, 2.0])]],
+    lambda lib: [lib.tensor([])],
+    lambda lib: [lib.tensor(1.0), lib.tensor([3.0, 4.0])],
+    lambda lib: [1.0, lib.tensor([3.0, 4.0])],
+])
+@pytest.mark.parametrize("make", ["tensor", "as_tensor", "Tensor"])
+def test_tensor_of_tensors_with_several_elements_is_refused_as_in_torch(items, make):
+    _same_refusal(lambda: getattr(ag, make)(items(ag)), lambda: getattr(torch, make)(items(torch)),
+                  "only one element tensors can be converted to Python scalars", "stack")
+
+
+@pytest.mark.parametrize("items", [
+    lambda lib: [lib.tensor([1.0]), lib.tensor([[2.0]])],
+    lambda lib: [lib.tensor(1), lib.tensor(2)],
+    lambda lib: [lib.tensor(1, dtype=lib.int32), lib.tensor(2, dtype=lib.int32)],
+    lambda lib: [lib.tensor([1.0], dtype=lib.float16), lib.tensor([[2.0]], dtype=lib.float16)],
+    lambda lib: [[lib.tensor(1.0), lib.tensor(2.0)], [lib.tensor(3.0), lib.tensor(4.0)]],
+    lambda lib: [lib.tensor(1.0, dtype=lib.float64), 2.5],
+    lambda lib: [lib.tensor(True), lib.tensor(False)],
+    lambda lib: [lib.tensor(1 + 2j)],
+    lambda lib: [1.0, lib.tensor([3.0])],
+])
+def test_tensor_of_one_element_tensors_reads_each_as_a_number(items):
+    ours, theirs = ag.tensor(items(ag)), torch.tensor(items(torch))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_tensor_of_a_tensor_that_requires_grad_warns_as_torch():
+    with pytest.warns(UserWarning, match="requires_grad=True to a scalar"):
+        out = ag.tensor([ag.tensor(1.5, requires_grad=True)])
+    assert not out.requires_grad and out.tolist() == [1.5]
+
+
+@pytest.mark.parametrize("kind", ["Parameter", "Buffer"])
+@pytest.mark.parametrize("data", [[1.0, 2.0], np.ones(2, np.float32), 3.0])
+def test_parameter_of_a_non_tensor_is_refused_as_in_torch(kind, data):
+    error = _same_refusal(lambda: getattr(nn, kind)(data), lambda: getattr(torch.nn, kind)(data), f"nn.{kind}",
+                          type(data).__name__, "torch.tensor(data)")
+    assert isinstance(error, TypeError)
+    assert nn.Parameter(ag.tensor([1.0, 2.0])).requires_grad and nn.Parameter().shape == (0,)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, nn_, x: nn_.functional.rrelu(x, training=True),
+    lambda lib, nn_, x: nn_.functional.rrelu(x, 0.1, 0.3, True, True),
+    lambda lib, nn_, x: nn_.RReLU()(x),
+    lambda lib, nn_, x: lib.rrelu(x, training=True),
+])
+def test_float16_rrelu_in_training_is_refused_as_in_torch(call):
+    x = np.array([1.0, -2.0, 0.5], np.float16)
+    _same_refusal(lambda: call(ag, nn, ag.tensor(x)), lambda: call(torch, torch.nn, torch.from_numpy(x)), "rrelu",
+                  "float16")
+    # evaluation mode and bfloat16 training stay accepted, as in torch
+    np.testing.assert_array_equal(F.rrelu(ag.tensor(x)).numpy(), TF.rrelu(torch.from_numpy(x)).numpy())
+    assert F.rrelu(ag.tensor(x).bfloat16(), training=True).dtype == ag.bfloat16
