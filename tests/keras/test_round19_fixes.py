@@ -50,3 +50,19 @@ def test_a_model_overriding_compute_loss_lists_evaluate_in_keras_order_and_reset
     K, ours = fresh_sessions()
     for outputs in (1, 2):
         assert _overriding_compute_loss_evaluated(ours, outputs) == _overriding_compute_loss_evaluated(K, outputs)
+
+
+def _antialiased_enlargements(K):
+    photo = np.sin(np.arange(2 * 6 * 5 * 3, dtype="float32") / 7.0).reshape(2, 6, 5, 3)
+    outs = [K.ops.image.resize(photo, size, interpolation="bicubic", antialias=True) for size in [(9, 8), (4, 8)]]
+    outs.append(K.layers.Resizing(10, 7, interpolation="bicubic", antialias=True)(photo))
+    return [K.ops.convert_to_numpy(o) for o in outs]
+
+
+def test_antialiased_bicubic_resize_enlarging_uses_the_antialiased_kernel():
+    """Keras's torch backend passes antialias=True to interpolate when enlarging as well, where the antialiased
+    bicubic kernel (a = -0.5) is not the plain one (a = -0.75); nn.keras used the plain kernel unless some axis
+    shrank (0.05 apart on a smooth image)."""
+    K, ours = fresh_sessions()
+    for mine, theirs in zip(_antialiased_enlargements(ours), _antialiased_enlargements(K)):
+        np.testing.assert_allclose(mine, theirs, atol=2e-6)

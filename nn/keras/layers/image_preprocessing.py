@@ -49,9 +49,10 @@ def _aspect_box(height, width, target_height, target_width):
 
 def _resize(x, size, interpolation, layer, antialias=False):
     """Channels-first float batch resized to `size` (pixel centres aligned, as Keras)."""
-    if antialias and (size[0] < x.shape[2] or size[1] < x.shape[3]):
-        if interpolation in ("bilinear", "bicubic"):   # Keras ignores antialias for 'nearest'
-            return resize_antialiased(x, size, interpolation)
+    # Keras's torch backend hands antialias to interpolate when enlarging too, whose antialiased bicubic kernel
+    # (a = -0.5) differs from the plain one (a = -0.75); 'nearest' ignores it
+    if antialias and interpolation in ("bilinear", "bicubic"):
+        return resize_antialiased(x, size, interpolation)
     if tuple(x.shape[2:]) == tuple(size) and interpolation != "bicubic":
         return x
     mode = _MODES[interpolation]
