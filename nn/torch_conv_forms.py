@@ -7,6 +7,7 @@ import numbers
 from autograd.ops.dims import check_tensor
 
 from . import functional as F
+from .functional.conv_tbc import conv_tbc
 
 _SAMPLING = ("bilinear", "nearest", "bicubic")
 _PADDING = ("zeros", "border", "reflection")
@@ -27,18 +28,6 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     if any(output_padding):
         raise RuntimeError(f"convolution: output_padding {tuple(output_padding)} is only for transposed=True")
     return getattr(F, f"conv{dims}d")(input, weight, bias, tuple(stride), tuple(padding), tuple(dilation), groups)
-
-
-def conv_tbc(input, weight, bias, pad=0):
-    """torch.conv_tbc: 1-d convolution of input (time, batch, in) with weight (kernel, in, out) and bias (out,),
-    `pad` zeros at both ends of time; the result is (time', batch, out)."""
-    check_tensor("conv_tbc", input)
-    check_tensor("conv_tbc", weight, "weight")
-    if input.ndim != 3 or weight.ndim != 3:
-        raise RuntimeError(f"conv_tbc: input must be (time, batch, channels) and weight (kernel, in, out), got "
-                           f"shapes {tuple(input.shape)} and {tuple(weight.shape)}")
-    out = F.conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
-    return out.permute(2, 0, 1)
 
 
 def _mode(op, code, names, what):

@@ -8,7 +8,7 @@ from . import torch_conv_forms, torch_layer_forms, torch_loss_forms, torch_nativ
 #: the top-level names whose arguments are nn.functional's own
 SAME_AS_FUNCTIONAL = ("conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d max_pool1d max_pool2d "
                       "max_pool3d avg_pool1d adaptive_avg_pool1d pixel_shuffle pixel_unshuffle channel_shuffle "
-                      "rms_norm bilinear native_channel_shuffle conv_tbc").split()
+                      "rms_norm bilinear native_channel_shuffle").split()
 
 
 def adaptive_max_pool1d(input, output_size):
