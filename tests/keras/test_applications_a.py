@@ -113,3 +113,95 @@ def test_obtain_input_shape_matches_keras():
             mine.obtain_input_shape(shape, 224, 32, fmt, flatten, weights)
         assert str(got.value) == str(want.value)
     assert keras is not None
+
+
+# ----- shared checks for the models ------------------------------------------------------------------------------
+def _pair(name, **kwargs):
+    """(real Keras's, our) application `name` built with the same arguments, weights=None, fresh name counters."""
+    from tests.keras.oracle import fresh_sessions
+    theirs, mine = fresh_sessions()
+    kwargs.setdefault("weights", None)
+    return getattr(theirs.applications, name)(**kwargs), getattr(mine.applications, name)(**kwargs)
+
+
+def _assert_same_structure(theirs, mine):
+    assert mine.name == theirs.name
+    assert [layer.name for layer in mine.layers] == [layer.name for layer in theirs.layers]
+    assert [type(layer).__name__ for layer in mine.layers] == [type(layer).__name__ for layer in theirs.layers]
+    assert [tuple(layer.output.shape) for layer in mine.layers] == [tuple(layer.output.shape) for layer in theirs.layers]
+    assert [(w.path, tuple(w.shape)) for w in mine.weights] == [(w.path, tuple(w.shape)) for w in theirs.weights]
+    assert [w.path for w in mine.trainable_weights] == [w.path for w in theirs.trainable_weights]
+    assert mine.count_params() == theirs.count_params()
+
+
+def _assert_same_predictions(theirs, mine, x, rtol=1e-4, atol=1e-5):
+    mine.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=rtol, atol=atol)
+
+
+def _write_legacy_h5(model, path):
+    """`model`'s weights in the layout of Keras's published application weight files."""
+    h5py = pytest.importorskip("h5py")
+    from keras.src.legacy.saving import legacy_h5_format
+    with h5py.File(path, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, model)
+    return str(path)
+
+
+# ----- VGG -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["VGG16", "VGG19"])
+def test_vgg_matches_keras(name):
+    theirs, mine = _pair(name, input_shape=(32, 32, 3), classes=7, classifier_activation=None)
+    _assert_same_structure(theirs, mine)
+    _assert_same_predictions(theirs, mine, _images((2, 32, 32, 3)))
+
+
+def test_vgg16_without_top_and_weights_file(tmp_path):
+    pooling = "max"
+    theirs, mine = _pair("VGG16", include_top=False, input_shape=(32, 40, 3), pooling=pooling)
+    _assert_same_structure(theirs, mine)
+    path = _write_legacy_h5(theirs, tmp_path / "vgg16_notop.h5")
+    loaded = ours.applications.vgg16.VGG16(include_top=False, weights=path, input_shape=(32, 40, 3), pooling=pooling)
+    x = _images((2, 32, 40, 3))
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-4, atol=1e-5)
+
+
+def test_vgg_argument_errors(offline):
+    keras = real_keras()
+    cases = [dict(weights="imagenet", classes=10), dict(weights="nowhere.h5"),
+             dict(weights=None, include_top=False, input_shape=(16, 16, 3)),
+             dict(weights=None, include_top=True, input_shape=(None, None, 3)),
+             dict(weights="imagenet", include_top=True, input_shape=(64, 64, 3)),
+             dict(weights="imagenet", include_top=False, input_shape=(64, 64, 1))]
+    for kwargs in cases:
+        with pytest.raises(ValueError) as want:
+            keras.applications.VGG19(**kwargs)
+        with pytest.raises(ValueError) as got:
+            ours.applications.VGG19(**kwargs)
+        assert str(got.value) == str(want.value), kwargs
+    with pytest.raises(ValueError, match="classifier_activation"):
+        ours.applications.VGG16(weights="imagenet", classifier_activation="relu")
+    with pytest.raises(ValueError, match="must be a KerasTensor"):
+        ours.applications.VGG16(weights=None, include_top=False, input_tensor=ag.zeros((1, 32, 32, 3)))
+
+
+def test_vgg16_imagenet_offline_names_the_url_and_the_fix(offline):
+    with pytest.raises(Exception, match="vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5") as info:
+        ours.applications.VGG16(include_top=False, weights="imagenet", input_shape=(32, 32, 3))
+    assert ours.applications.vgg16.WEIGHTS_NO_TOP[1] in str(info.value)
+    assert "pass its local path as weights=" in str(info.value)
+
+
+def test_vgg_on_an_input_tensor_keeps_its_predecessors():
+    inputs = ours.Input((32, 32, 3))
+    scaled = ours.layers.Rescaling(1.0 / 255)(inputs)
+    model = ours.applications.VGG16(weights=None, include_top=False, input_tensor=scaled)
+    assert model.inputs[0] is inputs
+    assert model.output.shape == (None, 1, 1, 512)
+
+
+def test_vgg_preprocess_input_and_decode_are_imagenet_utils():
+    x = _images((1, 4, 4, 3))
+    np.testing.assert_allclose(ours.applications.vgg19.preprocess_input(x.copy()),
+                               ours.applications.imagenet_utils.preprocess_input(x.copy(), mode="caffe"))
+    assert ours.applications.vgg16.decode_predictions is not None
