@@ -136,8 +136,9 @@ def _built_at_init(cls):
 def _filled_masks(call, args, kwargs):
     """The mask arguments Keras fills in for a call that left them out, as its node records them: `mask` (the
     input's mask, None for an unmasked input) when `call` takes one tensor argument and a `mask`; `<name>_mask`
-    for each tensor argument `<name>` when it takes several. An input that carries a mask is left out: its
-    symbolic mask is made by no node that a config could name."""
+    for each tensor argument `<name>` when it takes several. A masked input gives its symbolic mask, the output
+    of the keras.ops nodes its layer's compute_mask recorded (`Embedding(mask_zero=True)`'s `not_equal`); when
+    some masked input has no such mask (a compute_mask that cannot run on symbolic tensors), none is filled."""
     try:
         signature = inspect.signature(call)
         bound = signature.bind(None, *args, **kwargs)
@@ -153,10 +154,17 @@ def _filled_masks(call, args, kwargs):
     for key, value in wanted.items():
         if key not in names or bound.arguments.get(key) is not None:
             continue
-        if any(isinstance(k, KerasTensor) and k.mask_shape is not None for k in flatten(value)):
+        masked = [k for k in flatten(value) if isinstance(k, KerasTensor) and k.mask_shape is not None]
+        if any(graph_mask(k) is None for k in masked):
             return {}
-        filled[key] = map_structure(lambda _: None, value)
+        filled[key] = map_structure(lambda k: graph_mask(k) if isinstance(k, KerasTensor) else None, value)
     return filled
+
+
+def graph_mask(tensor):
+    """The symbolic mask a KerasTensor carries when a graph node makes it (so a config can name it), else None."""
+    mask = vars(tensor).get("_mask_tensor") if tensor.mask_shape is not None else None
+    return mask if mask is not None and mask.node is not None and mask.shape == tuple(tensor.mask_shape) else None
 
 
 def _is_tensor_argument(value):
@@ -907,7 +915,37 @@ class Layer(Module):
         node = Node(self, args, node_kwargs, outputs)
         self._symbolic_calls.append(node)
         self._output_shape = map_structure(lambda k: k.shape, outputs)
+        self._link_graph_masks(args, kwargs, outputs)
         return outputs
+
+    def _link_graph_masks(self, args, kwargs, outputs):
+        """Give the symbolic outputs the masks Keras's graph has: compute_mask run on the symbolic inputs and
+        their symbolic masks, so that its keras.ops calls record their nodes (Embedding's `not_equal`,
+        Masking's `not_equal` and `any`, a merge's `logical_or`) and a layer that passes its mask on passes
+        the same tensor. Outputs whose mask cannot be made this way keep a mask without a node, as before."""
+        if not args or not self.supports_masking:
+            return
+        flat_out = [k for k in flatten(outputs) if isinstance(k, KerasTensor)]
+        if not any(k.mask_shape is not None for k in flat_out):
+            return
+        inputs = args[0]
+        tensors = [k for k in flatten(inputs) if isinstance(k, KerasTensor)]
+        if any(k.mask_shape is not None and graph_mask(k) is None for k in tensors):
+            return
+        previous = kwargs.get("mask")
+        if previous is None:
+            previous = map_structure(lambda k: graph_mask(k) if isinstance(k, KerasTensor) else None, inputs)
+            if isinstance(previous, (list, tuple)) and all(m is None for m in previous):
+                previous = None
+        try:
+            masks = self.compute_mask(inputs, previous)
+        except Exception:   # a compute_mask written for real tensors only: the outputs keep a nameless mask
+            return
+        flat_masks = flatten(masks) if isinstance(masks, (list, tuple)) else [masks] * len(flat_out)
+        for tensor, mask in zip(flat_out, flat_masks):
+            if isinstance(mask, KerasTensor) and mask.node is not None and tensor.mask_shape is not None \
+                    and mask.shape == tuple(tensor.mask_shape):
+                tensor._mask_tensor = mask
 
     def _records_resolved_flag(self, args, kwargs):
         """Whether the node keeps the flag the call resolved (its `call`'s default, as DefaultOn's True or Dropout's
@@ -982,18 +1020,22 @@ class Layer(Module):
 
     @property
     def input(self):
-        """The symbolic input of the layer's first functional call."""
+        """The symbolic input of the layer's first functional call: one tensor, or a flat list of the symbolic
+        tensors among its arguments, as Keras's."""
         if not self._symbolic_calls:
             raise AttributeError(f"{self.name} has not been called on a symbolic input")
-        args = self._symbolic_calls[0].args
-        return args[0] if len(args) == 1 else list(args)
+        call = self._symbolic_calls[0]
+        tensors = [t for t in flatten_sorted((call.args, call.kwargs)) if isinstance(t, KerasTensor)]
+        return tensors[0] if len(tensors) == 1 else tensors
 
     @property
     def output(self):
-        """The symbolic output of the layer's first functional call."""
+        """The symbolic output of the layer's first functional call: one tensor, or a flat list for several (an
+        LSTM's output and states), as Keras's."""
         if not self._symbolic_calls:
             raise AttributeError(f"{self.name} has not been called on a symbolic input")
-        return self._symbolic_calls[0].outputs
+        tensors = flatten_sorted(self._symbolic_calls[0].outputs)
+        return tensors[0] if len(tensors) == 1 else tensors
 
     def get_config(self):
         """The layer's name, trainable flag and dtype; for a class that does not define its own get_config,

@@ -1,5 +1,5 @@
 """keras.utils: to_categorical, normalize, set_random_seed, pad_sequences, PyDataset, unpack_x_y_sample_weight,
-plot helpers' stand-ins, Keras's aliases of keras.saving's registration helpers and of a few keras.config /
+model_to_dot and plot_model (pydot), Keras's aliases of keras.saving's registration helpers and of a few keras.config /
 keras.backend names, the dataset builders (timeseries_dataset_from_array, image_ and text_dataset_from_directory,
 split_dataset) and the image file helpers (load_img, img_to_array, array_to_img, save_img)."""
 import random
@@ -28,6 +28,7 @@ from .utils_padding import pad_sequences
 from .utils_split import get_source_inputs, split_dataset
 from .utils_timeseries import timeseries_dataset_from_array
 from .utils_config import Config
+from .model_plot import model_to_dot, plot_model
 from . import bounding_boxes   # keras.utils.bounding_boxes
 
 
@@ -82,4 +83,4 @@ __all__ = ["FeatureSpace", "get_file", "to_categorical", "normalize", "set_rando
            "standardize_dtype", "get_registered_name", "get_registered_object", "deserialize_keras_object",
            "serialize_keras_object", "image_dataset_from_directory", "text_dataset_from_directory", "array_to_img",
            "img_to_array", "load_img", "save_img", "get_source_inputs", "split_dataset",
-           "timeseries_dataset_from_array"]
+           "timeseries_dataset_from_array", "model_to_dot", "plot_model"]
