@@ -195,3 +195,36 @@ def test_float16_rrelu_in_training_is_refused_as_in_torch(call):
     # evaluation mode and bfloat16 training stay accepted, as in torch
     np.testing.assert_array_equal(F.rrelu(ag.tensor(x)).numpy(), TF.rrelu(torch.from_numpy(x)).numpy())
     assert F.rrelu(ag.tensor(x).bfloat16(), training=True).dtype == ag.bfloat16
+
+
+# ----- scatter(..., reduce='add'/'multiply') has no derivative in PyTorch -----------------------------------------
+_SCATTER_CALLS = {
+    "tensor src": lambda lib, x, idx, src, red: lib.scatter(x, 0, idx, src, reduce=red),
+    "value": lambda lib, x, idx, src, red: lib.scatter(x, 0, idx, 2.0, reduce=red),
+    "in place": lambda lib, x, idx, src, red: x.clone().scatter_(0, idx, src, reduce=red),
+    "src only": lambda lib, x, idx, src, red: lib.scatter(x.detach(), 0, idx, src, reduce=red),
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")   # reduce= with a Tensor src is deprecated in both
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("call", sorted(_SCATTER_CALLS))
+def test_scatter_with_reduce_runs_forward_but_its_backward_raises_as_in_torch(reduce, call):
+    rng = np.random.default_rng(0)
+    x0, s0 = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    idx = np.array([[0, 1, 2, 0], [1, 2, 0, 1]])
+    results = []
+    for lib in (ag, torch):
+        make = ag.tensor if lib is ag else torch.tensor
+        x, src = make(x0, requires_grad=True), make(s0, requires_grad=True)
+        out = _SCATTER_CALLS[call](lib, x, make(idx), src, reduce)
+        assert out.requires_grad and out.grad_fn.name() == "torch::autograd::NotImplemented"
+        results.append(out.detach().numpy())
+        with pytest.raises(RuntimeError, match=r"derivative for aten::scatter_? is not implemented"):
+            out.sum().backward()
+        with pytest.raises(RuntimeError, match=r"derivative for aten::scatter_? is not implemented"):
+            (ag if lib is ag else torch).autograd.grad(out.sum(), src if call == "src only" else x)
+    np.testing.assert_array_equal(*results)
+    with ag.no_grad():
+        assert not _SCATTER_CALLS[call](ag, ag.tensor(x0, requires_grad=True), ag.tensor(idx),
+                                        ag.tensor(s0, requires_grad=True), reduce).requires_grad

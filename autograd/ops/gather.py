@@ -12,6 +12,7 @@ from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
 from .indexing import on_device_of, take_along_axis
+from .no_derivative import without_derivative
 from .shape import pad
 from ..errors import ArgumentRangeError, DimRangeError, DtypeError, IndexRangeError, ShapeError
 
@@ -145,6 +146,9 @@ def _scatter(op, input, dim, index, src, accumulate):
     return Scatter.apply(input, src, on_device_of(input, index) if isinstance(index, Tensor) else idx, d, accumulate)
 
 
+_NO_GRAD_ADVICE = ("scatter(..., reduce='add' or 'multiply') has no gradient; for one use scatter_add(input, dim, "
+                   "index, src) or scatter_reduce(input, dim, index, src, reduce='sum' or 'prod')")
+
 #: whether scatter(..., reduce=...) with a Tensor src has warned yet (it warns once, as PyTorch)
 DEPRECATION_WARNED = []
 
@@ -169,8 +173,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             shape = tuple(_index_array("scatter", index, input._device).shape)
             src = Tensor._make(input.device.xp.full(shape, src, dtype=input.dtype), input._device, None, 0, False)
         # the Tensor method, not an import: ops/scatter_reduce.py builds on this module
-        return input.scatter_reduce(dim, index, src, "prod")
+        return without_derivative(input.scatter_reduce(dim, index, src, "prod"), "scatter", _NO_GRAD_ADVICE)
     out = _scatter("scatter", input, dim, index, src, reduce == "add")
+    if reduce is not None:
+        return without_derivative(out, "scatter", _NO_GRAD_ADVICE)
     # PyTorch's overload that writes a number is ScatterBackward1
     return named(out, "ScatterBackward1") if reduce is None and not isinstance(src, Tensor) else out
 

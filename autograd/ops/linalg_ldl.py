@@ -250,7 +250,7 @@ def _back(ctx, array):
 class LinalgLdlFactorEx(Function):
     """The compact LDL factorisation; no derivative (as in PyTorch)."""
     op_name = "linalg.ldl_factor_ex"
-    torch_name = "NotImplemented"
+    torch_name = "torch::autograd::NotImplemented"
     complex_ready = True
 
     def forward(ctx, a, hermitian=False):
@@ -268,7 +268,7 @@ class LinalgLdlFactorEx(Function):
 class LinalgLdlSolve(Function):
     """X with A X = B from ldl_factor's (LD, pivots); no derivative (as in PyTorch)."""
     op_name = "linalg.ldl_solve"
-    torch_name = "NotImplemented"
+    torch_name = "torch::autograd::NotImplemented"
     complex_ready = True
 
     def forward(ctx, ld, piv, b, hermitian=False):
