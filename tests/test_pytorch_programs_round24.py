@@ -18,7 +18,7 @@ ROUND24_IMPORTS = ROUND23_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_complex_optimizers_beamforming", "torch_histogram_equalize_mutual_info",
                     "torch_func_tied_weights_meta",
-                    "torch_robust_reductions_sensor_qc"]
+                    "torch_robust_reductions_sensor_qc", "torch_metric_kernels_blas_forms"]
 FLOAT64_PROGRAMS = ["torch_special_polynomials_bessel_fits", "torch_stft_windows_roundtrips",
                     "torch_parametrize_constraints_cached",
                     "torch_cumulative_difference_calculus"]

@@ -73,3 +73,22 @@ def test_logcumsumexp_backward_through_minus_inf_prefixes_gives_pytorchs_nans_wi
         (lib.where(lib.isfinite(y), y, 0.0) * lib.tensor(weights)).sum().backward()
         grads.append(np.asarray(x.grad.detach().numpy()))
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12, equal_nan=True)
+
+
+# ----- nanmedian over a slice of nothing but NaN ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 3, 4, 7, 10, 11, 64, 1001])
+def test_nanmedian_of_an_all_nan_slice_points_where_pytorch_does(n):
+    torch = require_torch()
+    rows = np.full((3, n), np.nan, dtype=np.float32)
+    rows[1, : (n + 1) // 2] = np.arange((n + 1) // 2)     # a row with numbers keeps its lower median
+    for dim in (1, 0):
+        theirs = torch.nanmedian(torch.tensor(rows), dim=dim)
+        ours = ag.nanmedian(ag.tensor(rows), dim=dim)
+        np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    x = torch.tensor(rows, requires_grad=True)
+    y = ag.tensor(rows, requires_grad=True)
+    torch.nanmedian(x, 1).values.nan_to_num(2.0).sum().backward()
+    ag.nanmedian(y, 1).values.nan_to_num(2.0).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), x.grad.numpy())

@@ -14,6 +14,7 @@ from .median_all import MedianAll
 from .no_grad_op import no_grad_op
 from .shape import flatten, movedim, reshape, squeeze, unsqueeze
 from .statistics import _check_non_empty, _sorted_pick, empty_median
+from .torch_quickselect import all_equal_nth_element_first
 from .. import autocast_state as autocast
 
 NanmedianResult = return_type("nanmedian", ["values", "indices"])
@@ -21,12 +22,12 @@ ModeResult = return_type("mode", ["values", "indices"])
 
 
 def _lower_median_of_numbers(xp, ranked, n):
-    """The sorted position of each row's lower median among its non-nan values (nan sorts last; a row of
-    nans only gives position 0, a nan)."""
+    """The sorted position of each row's lower median among its non-nan values (nan sorts last, stably). A row
+    of nans only gives a nan: the one PyTorch's selection leaves first, as the stable sort keeps them in place."""
     if ranked.dtype.kind != "f":
         return xp.full(ranked.shape[:-1] + (1,), (n - 1) // 2, dtype=np.int64)
     count = (~xp.isnan(ranked)).sum(axis=-1, keepdims=True).astype(np.int64)
-    return xp.maximum(count - 1, 0) // 2
+    return xp.where(count == 0, all_equal_nth_element_first(n), xp.maximum(count - 1, 0) // 2)
 
 
 def nanmedian(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -1,6 +1,7 @@
 """PyTorch's CPU kthvalue selection (the TH quickselect: median-of-three pivot, Sedgewick's partition), run on
 the rows where the k-th value is tied, so that kthvalue returns the index PyTorch returns among equal values;
 NaN counts as larger than any number, as in PyTorch."""
+import functools
 import math
 
 import numpy as np
@@ -79,3 +80,22 @@ def kth_indices(xp, a, k):
     for row in np.flatnonzero(flat_tied):
         chosen[row] = _selected_index(host[row].tolist(), k)
     return xp.asarray(chosen.reshape(picked.shape))
+
+
+@functools.lru_cache(maxsize=256)
+def all_equal_nth_element_first(n):
+    """The index that std::nth_element (libstdc++'s introselect, which PyTorch's CPU nanmedian calls with nth at
+    the front) leaves first in a row of n elements that all compare equivalent: a row of NaNs, whose nanmedian
+    index PyTorch takes from there."""
+    order, first, last = list(range(n)), 0, n
+    while last - first > 3:
+        # the median-of-three of equivalent elements is the middle one, moved to the front; the partition then
+        # swaps pairs inwards from both ends until they meet, and the range keeps the front part
+        mid = first + (last - first) // 2
+        order[first], order[mid] = order[mid], order[first]
+        lo, hi = first + 1, last - 1
+        while lo < hi:
+            order[lo], order[hi] = order[hi], order[lo]
+            lo, hi = lo + 1, hi - 1
+        last = lo
+    return order[first]
