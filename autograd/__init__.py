@@ -157,6 +157,8 @@ from .ops.sparse_csc import sparse_csc_tensor
 from .ops.sparse_blocked import (ccol_indices_copy, col_indices_copy, crow_indices_copy, indices_copy,
                                  row_indices_copy, sparse_bsc_tensor, sparse_bsr_tensor, sparse_compressed_tensor,
                                  values_copy)
+from .ops.sparse_products import dsmm, hspmm, native_norm, saddmm, smm, sspaddmm
+Tensor.smm, Tensor.sspaddmm = smm, sspaddmm
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state

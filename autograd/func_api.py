@@ -4,8 +4,9 @@
     per_sample = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
 
 grad, grad_and_value, vjp (autograd/func_core.py); jvp, jacrev, jacfwd, hessian, linearize (autograd/func_jac.py);
-vmap (autograd/func_vmap.py, a loop over the batch); functionalize. Each works on functions of Tensors whose arguments and
-results may be tuples, lists and dicts of Tensors, and they compose with each other and with plain autograd.
+vmap (autograd/func_vmap.py, a loop over the batch); functionalize (the function itself). Each works on functions
+of Tensors whose arguments and results may be tuples, lists and dicts of Tensors, and they compose with each other
+and with plain autograd.
 
 functional_call and stack_module_state run nn Modules, so they live in nn (nn/utils/stateless.py) and
 `import nn` installs them here, as it installs ag.save and ag.load: autograd never imports nn.

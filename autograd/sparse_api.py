@@ -1,7 +1,11 @@
-"""torch.sparse: products, sums and softmaxes of sparse COO tensors (autograd/ops/sparse_ops.py)."""
+"""torch.sparse: products, sums and softmaxes of sparse COO tensors (autograd/ops/sparse_ops.py), sampled_addmm
+and spdiags (autograd/ops/sparse_products.py), and the check_sparse_tensor_invariants switch."""
+import functools
+
 from .ops.products import addmm as _dense_addmm
 from .ops.sparse_build import sparse_coo_tensor
 from .ops.sparse_ops import log_softmax, mm, softmax, sparse_sum as sum  # noqa: F401  (PyTorch's names)
+from .ops.sparse_products import sampled_addmm, spdiags  # noqa: F401
 
 
 def addmm(mat, mat1, mat2, *, beta=1.0, alpha=1.0):
@@ -26,4 +30,45 @@ FloatTensor = _legacy("FloatTensor", "float32")
 DoubleTensor = _legacy("DoubleTensor", "float64")
 LongTensor = _legacy("LongTensor", "int64")
 
-__all__ = ["addmm", "log_softmax", "mm", "softmax", "spmm", "sum"]
+class check_sparse_tensor_invariants:
+    """PyTorch's switch for checking the invariants of the sparse tensors its constructors build (off by default):
+    is_enabled / enable / disable, and a context manager (or decorator) that turns it on (enable=True) for a
+    block. deepgrad's constructors always check, so the switch only records what was asked."""
+    _enabled = [False]
+
+    @staticmethod
+    def is_enabled():
+        """Whether the switch is on."""
+        return check_sparse_tensor_invariants._enabled[0]
+
+    @staticmethod
+    def enable():
+        """Turn the switch on."""
+        check_sparse_tensor_invariants._enabled[0] = True
+
+    @staticmethod
+    def disable():
+        """Turn the switch off."""
+        check_sparse_tensor_invariants._enabled[0] = False
+
+    def __init__(self, enable=True):
+        self.state, self.saved = bool(enable), None
+
+    def __enter__(self):
+        self.saved = self._enabled[0]
+        self._enabled[0] = self.state
+
+    def __exit__(self, *exc):
+        self._enabled[0] = self.saved
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with check_sparse_tensor_invariants(self.state):
+                return fn(*args, **kwargs)
+        return run
+
+
+__all__ = ["addmm", "check_sparse_tensor_invariants", "log_softmax", "mm", "sampled_addmm", "softmax", "spdiags",
+           "spmm", "sum"]

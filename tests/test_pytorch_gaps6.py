@@ -36,7 +36,8 @@ _LAYOUT_USES = [
     lambda m, b: (b.is_sparse, b.is_sparse_csr, b._nnz(), tuple(b.shape), b.sparse_dim(), b.dense_dim(), b.numel()),
     lambda m, b: b * 2, lambda m, b: b + b, lambda m, b: -b, lambda m, b: b.sum(),
     lambda m, b: b.sqrt(), lambda m, b: b.abs(), lambda m, b: b.t(), lambda m, b: b.t().t(), lambda m, b: b.double(),
-    lambda m, b: b.clone(), lambda m, b: b.detach(), lambda m, b: b.to_sparse(), lambda m, b: b.to_sparse().is_coalesced(),
+    lambda m, b: b.clone(), lambda m, b: b.detach(), lambda m, b: b.to_sparse(),
+    lambda m, b: b.to_sparse().is_coalesced(),
     lambda m, b: b.to_sparse()._indices(), lambda m, b: b.to_sparse_bsr((2, 2)), lambda m, b: b.to_sparse_bsc((2, 2)),
     lambda m, b: m.crow_indices_copy(b) if b.layout == m.sparse_bsr else m.ccol_indices_copy(b),
     lambda m, b: m.col_indices_copy(b) if b.layout == m.sparse_bsr else m.row_indices_copy(b),
@@ -358,3 +359,84 @@ def test_func_functionalize_and_batch_norm_replacement_as_torch():
             assert bn.running_mean is None and bn.running_var is None and bn.num_batches_tracked is None
             assert bn.track_running_stats is False
         assert list(net.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias", "2.0.weight", "2.0.bias"]
+
+
+# ----- 3. older sparse products and builders ----------------------------------------------------------------------
+_S = np.array([[0.0, 2.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 3.0]], np.float32)
+_D = np.array([[1.0, 0.0], [0.0, 0.0], [2.0, -1.0]], np.float32)
+
+
+def _uncoalesced_same(a, b):
+    """Sparse results with their stored entries in order (uncoalesced ones compared through _indices/_values)."""
+    assert str(a.layout).replace("torch.", "") == str(b.layout).replace("torch.", "")
+    assert a.is_coalesced() == b.is_coalesced() and tuple(a.shape) == tuple(b.shape)
+    np.testing.assert_array_equal(a._indices().numpy(), b._indices().numpy())
+    np.testing.assert_allclose(a._values().detach().numpy(), b._values().detach().numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, s, d: m.smm(s, d), lambda m, s, d: s.smm(d), lambda m, s, d: m.hspmm(s, d),
+    lambda m, s, d: m.sspaddmm(s, s, m.eye(3)), lambda m, s, d: s.sspaddmm(s, m.eye(3), beta=2, alpha=3),
+    lambda m, s, d: m.saddmm(s, s, m.eye(3), beta=0),
+    lambda m, s, d: m.smm(m.zeros(2, 2).to_sparse(), m.ones(2, 3))])
+def test_old_sparse_products_as_torch(call):
+    _uncoalesced_same(call(ag, ag.tensor(_S).to_sparse(), ag.tensor(_D)),
+                      call(torch, torch.tensor(_S).to_sparse(), torch.tensor(_D)))
+
+
+def test_dsmm_native_norm_and_sampled_addmm_as_torch():
+    s, ts = ag.tensor(_S).to_sparse(), torch.tensor(_S).to_sparse()
+    _same(ag.dsmm(s, ag.tensor(_D)), torch.dsmm(ts, torch.tensor(_D)))
+    for p in (1, 2, float("inf")):
+        _same(ag.native_norm(s, p), torch.native_norm(ts, p))
+    _raises_like(lambda: ag.native_norm(ag.tensor(_S)), lambda: torch.native_norm(torch.tensor(_S)))
+    _raises_like(lambda: ag.native_norm(s, 2, [1], False, None), lambda: torch.native_norm(ts, 2, [1], False, None))
+    _raises_like(lambda: ag.smm(ag.tensor(_D), ag.tensor(_D)), lambda: torch.smm(torch.tensor(_D), torch.tensor(_D)))
+    pattern = np.array([[0.0, 1.0], [2.0, 0.0]], np.float32)
+    a, b = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), np.array([[1.0, 0.5], [0.0, 1.0]], np.float32)
+    ours = ag.sparse.sampled_addmm(ag.tensor(pattern).to_sparse_csr(), ag.tensor(a), ag.tensor(b), beta=2, alpha=0.5)
+    theirs = torch.sparse.sampled_addmm(torch.tensor(pattern).to_sparse_csr(), torch.tensor(a), torch.tensor(b),
+                                        beta=2, alpha=0.5)
+    _same(ours, theirs)
+    grads = []
+    for m in (ag, torch):
+        x = m.tensor(a, requires_grad=True)
+        m.sparse.sampled_addmm(m.tensor(pattern).to_sparse_csr(), x, m.tensor(b)).to_dense().sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1])
+    _raises_like(lambda: ag.sparse.sampled_addmm(ag.eye(2).to_sparse(), ag.ones(2, 2), ag.ones(2, 2)),
+                 lambda: torch.sparse.sampled_addmm(torch.eye(2).to_sparse(), torch.ones(2, 2), torch.ones(2, 2)))
+
+
+@pytest.mark.parametrize("diagonals,offsets,shape,layout", [
+    ([[1.0, 2, 3], [4, 5, 6]], [0, 1], (3, 3), None), ([[1.0, 2, 3], [4, 5, 6]], [0, -1], (3, 4), "sparse_csr"),
+    ([[1.0, 2, 3, 4]], [2], (3, 5), None), ([[1.0, 2, 3, 4]], [-2], (5, 3), "sparse_csc"),
+    ([1.0, 1.0, 1.0], 0, (3, 3), None), ([[1.0, 2], [3, 4], [5, 6]], [1, 0, -1], (4, 4), "sparse_coo")])
+def test_spdiags_as_torch(diagonals, offsets, shape, layout):
+    def run(m):
+        kwargs = {} if layout is None else {"layout": getattr(m, layout)}
+        return m.sparse.spdiags(m.tensor(diagonals), m.tensor(offsets), shape, **kwargs)
+    ours, theirs = run(ag), run(torch)
+    if layout in (None, "sparse_coo"):
+        _uncoalesced_same(ours, theirs)
+    else:
+        _same(ours, theirs)
+
+
+def test_spdiags_refusals_and_invariants_switch_as_torch():
+    _raises_like(lambda: ag.sparse.spdiags(ag.ones(2, 3), ag.tensor([0, 0]), (3, 3)),
+                 lambda: torch.sparse.spdiags(torch.ones(2, 3), torch.tensor([0, 0]), (3, 3)))
+    _raises_like(lambda: ag.sparse.spdiags(ag.ones(2, 3), ag.tensor([0]), (3, 3)),
+                 lambda: torch.sparse.spdiags(torch.ones(2, 3), torch.tensor([0]), (3, 3)))
+    _raises_like(lambda: ag.sparse.spdiags(ag.ones(2, 3), ag.tensor([0, 1]), (3, 3), layout=ag.sparse_bsr),
+                 lambda: torch.sparse.spdiags(torch.ones(2, 3), torch.tensor([0, 1]), (3, 3), layout=torch.sparse_bsr))
+    for m in (ag, torch):
+        switch = m.sparse.check_sparse_tensor_invariants
+        assert switch.is_enabled() is False
+        switch.enable()
+        assert switch.is_enabled() is True
+        switch.disable()
+        with switch():
+            assert switch.is_enabled()
+        assert not switch.is_enabled()
+        assert switch(enable=True)(lambda: switch.is_enabled())() and not switch.is_enabled()
