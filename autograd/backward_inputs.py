@@ -1,7 +1,7 @@
 """backward(inputs=...) as PyTorch runs it: the gradients of the roots reach only the listed tensors (leaves or
 not), and are accumulated into their .grad; every other leaf's .grad is left as it is."""
 from .engine import _key, run_backward
-from .errors import GraphError
+from .errors import GraphError, ShapeError
 from .hooks import run_post_accumulate_hooks
 from .tensor import Tensor
 
@@ -10,7 +10,8 @@ def backward_into(roots, grads, inputs, retain_graph, create_graph):
     """Backpropagate from `roots` seeded with `grads` and add the gradients to each of `inputs`' .grad."""
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not inputs:
-        raise ValueError("backward: 'inputs' must not be empty; leave it out to accumulate into every leaf")
+        raise ShapeError("`inputs` argument to `backward()` cannot be empty: backward's 'inputs' must not be "
+                         "empty (it names no tensor to accumulate into); leave inputs out to accumulate into every leaf")
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
             what = f"a Tensor of shape {tuple(t.shape)} that does not require grad" if isinstance(t, Tensor) \

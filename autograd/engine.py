@@ -52,6 +52,11 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`
     (partial: their partial derivatives, as if each were independent of the others: no path runs through one
     input to reach another)."""
+    if len(grads) < len(roots):   # zip would drop the roots past the gradients without a word (extra gradients
+        # are dropped, as PyTorch's)
+        raise GraphError(f"got {len(roots)} tensors and {len(grads)} gradients: backward / grad was given "
+                         f"{len(roots)} outputs but {len(grads)} grad_outputs (grad_tensors); pass one gradient "
+                         "(or None for a scalar) per output")
     if jit_capture.recorder is not None:
         return jit_capture.recorder.on_backward(roots, grads, retain_graph, create_graph, inputs)
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
@@ -518,6 +523,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    if not inputs:
+        raise GraphError("`inputs` argument to `grad()` cannot be empty: grad returns one gradient per input; "
+                         "pass the tensors to differentiate with respect to")
     if is_grads_batched:
         return _batched_grad(outputs, inputs, list(grad_outputs), retain_graph, create_graph, allow_unused,
                              materialize_grads)

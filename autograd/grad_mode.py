@@ -104,6 +104,9 @@ class set_grad_enabled(_GradModeSwitch):
     mode at the end of a `with` block or a decorated function, as in PyTorch."""
 
     def __init__(self, mode):
+        if not isinstance(mode, bool) and type(mode).__name__ != "bool_":   # PyTorch takes no 1 or 0 either
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}; pass True or False")
         self._mode = bool(mode)
         self._before_call = state.enabled
         state.enabled = self._mode

@@ -169,6 +169,10 @@ def _register_post_accumulate_grad_hook(self, fn):
 def _detach_(self):
     """Cuts this tensor out of the graph in place: it becomes a leaf that needs no gradient (as PyTorch's
     detach_, e.g. on a recurrent hidden state between truncated-BPTT chunks); returns self."""
+    if getattr(self, "_view_of", None) is not None:   # its base would stay in the graph while the view left it
+        raise GraphError(f"Can't detach views in-place. Use detach() instead: this tensor (shape "
+                         f"{tuple(self.shape)}) is a view of another tensor's memory (made by slicing, view, "
+                         "reshape, transpose, ...); write t = t.detach() instead of t.detach_()")
     self._node, self._out_idx, self.requires_grad = None, 0, False
     return self
 

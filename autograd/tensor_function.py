@@ -28,6 +28,8 @@ def _as_array(value):
 
 def _tensor_forward(user_forward, setup_context=None):
     def forward(ctx, *args, **kwargs):
+        if not isinstance(ctx, Function):   # Fn.forward(None, x) called by hand, outside apply: the plain function
+            return user_forward(ctx, *args, **kwargs)
         if levels.any:   # inside a torch.func transform
             forward_cls = getattr(type(ctx), "_forward_cls", type(ctx))
             check_function(forward_cls)
@@ -38,12 +40,14 @@ def _tensor_forward(user_forward, setup_context=None):
         ctx._input_dtypes = tuple(getattr(a, "dtype", None) for a in args)
         ctx._input_shapes = tuple(getattr(a, "shape", None) for a in args)
         ctx._input_ids = tuple(map(id, args))   # which inputs mark_dirty names, for a jvp (custom_jvp.py)
+        ctx._input_kinds = tuple(type(t).__name__ for t in tensors)
         with no_grad():
             if setup_context is None:
                 out = user_forward(ctx, *tensors, **kwargs)
             else:   # PyTorch's newer form: forward(*args) computes, setup_context(ctx, inputs, output) saves
                 out = user_forward(*tensors)
                 setup_context(ctx, tuple(tensors), out)
+        _check_saved_kinds(ctx)
         ctx.saved_tensors = tuple(_as_array(t) for t in ctx.saved_tensors)
         if _applying.slots:   # hand the node to the apply running it (for mark_dirty)
             _applying.slots[-1] = ctx
@@ -103,6 +107,32 @@ def _tensor_backward(user_backward):
     return staticmethod(backward)
 
 
+def _check_saved_kinds(ctx):
+    """PyTorch's TypeError for a number, string or list given to ctx.save_for_backward (it keeps only tensors)."""
+    for i, t in enumerate(ctx.saved_tensors):
+        if t is not None and not isinstance(t, Tensor) and not hasattr(t, "shape"):
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                            f"{type(t).__name__}: {ctx.name()}'s forward saved a value of type {type(t).__name__}; keep plain "
+                            f"values as attributes instead (ctx.k = k) and pass only tensors to save_for_backward")
+
+
+def _check_gradient_kinds(ctx, grads):
+    """PyTorch's RuntimeErrors for a backward that returns a number where a gradient goes, or a gradient for a
+    forward argument that was not a tensor."""
+    kinds = getattr(ctx, "_input_kinds", ())
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        if not isinstance(g, Tensor) and not hasattr(g, "shape"):
+            raise RuntimeError(f"expected Variable or None (got {type(g).__name__}): the backward of {ctx.name()} "
+                               f"returned a {type(g).__name__} as gradient {i}; return a Tensor shaped like forward's "
+                               f"argument {i}, or None")
+        if i < len(kinds) and kinds[i] != "Tensor":
+            raise RuntimeError(f"function {ctx.name()} returned a gradient different than None at position {i + 1}, "
+                               f"but the corresponding forward input was not a Variable: forward's argument {i} is "
+                               f"a {kinds[i]}, which has no gradient; return None in its place")
+
+
 def _no_backward(ctx, *grads):
     raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                               "autograd.Function to use it with backward mode AD.")
@@ -115,11 +145,15 @@ def _in_input_dtypes(ctx, out):
     dtypes = getattr(ctx, "_input_dtypes", ())
     single = not isinstance(out, tuple)
     grads = (out,) if single else out
+    _check_gradient_kinds(ctx, grads)
     for i, (g, shape) in enumerate(zip(grads, getattr(ctx, "_input_shapes", ()))):
         if shape is not None and hasattr(g, "shape") and tuple(g.shape) != tuple(shape) and not _expands(shape,
                                                                                                          g.shape):
             raise RuntimeError(f"Function {ctx.name()} returned an invalid gradient at index {i} - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}")
+    shapes = getattr(ctx, "_input_shapes", ())
+    grads = tuple(g.sum_to_size(tuple(s)) if isinstance(g, Tensor) and s is not None and tuple(g.shape) != tuple(s)
+                  else g for g, s in zip(grads, shapes)) + tuple(grads[len(shapes):])   # PyTorch sums it down too
     fixed = tuple(g.to(d) if isinstance(g, Tensor) and d is not None and g.dtype != d and _floating(g.dtype)
                   and _floating(d) else g for g, d in zip(grads, dtypes)) + tuple(grads[len(dtypes):])
     return fixed[0] if single else fixed
