@@ -158,6 +158,8 @@ from .ops.sparse_blocked import (ccol_indices_copy, col_indices_copy, crow_indic
                                  row_indices_copy, sparse_bsc_tensor, sparse_bsr_tensor, sparse_compressed_tensor,
                                  values_copy)
 from .ops.sparse_products import dsmm, hspmm, native_norm, saddmm, smm, sspaddmm
+from . import masked_api as masked
+_sys.modules[__name__ + ".masked"] = masked     # `import autograd.masked`, as `import torch.masked`
 Tensor.smm, Tensor.sspaddmm = smm, sspaddmm
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends

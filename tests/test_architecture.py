@@ -36,7 +36,7 @@ AUTOGRAD_FLOORS = {
     # sparse COO tensors: what one holds (read by Tensor, Function and the engine) and its printing at the bottom,
     # the ops in autograd.ops, the methods and torch.sparse on top
     "autograd.sparse_storage": 0.5, "autograd.sparse_printing": 0.6, "autograd.methods_sparse": 6.05,
-    "autograd.sparse_api": 7,
+    "autograd.sparse_api": 7, "autograd.masked_api": 7.5,   # torch.masked: reads linalg_api
     # torch.profiler (ag.profiler): the switch the ops read at the bottom, the profiler itself under autograd_api
     "autograd.profile_state": 0, "autograd.profiler.table": 6.9, "autograd.profiler.actions": 6.9,
     "autograd.profiler.record_function": 6.9, "autograd.profiler.events": 6.91, "autograd.profiler.recorder": 6.92,

@@ -440,3 +440,63 @@ def test_spdiags_refusals_and_invariants_switch_as_torch():
             assert switch.is_enabled()
         assert not switch.is_enabled()
         assert switch(enable=True)(lambda: switch.is_enabled())() and not switch.is_enabled()
+
+
+# ----- 4. torch.masked's reductions and normalisations ------------------------------------------------------------
+_X = np.array([[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 2.0], [0.0, 1.0, 2.0, -1.0]], np.float32)
+_MASKS = [None, np.array([[True, False, True, True], [False, False, False, False], [True, True, False, True]]),
+          np.array([True, False, True, True]), np.array([[1, 0, 1, 1], [0, 1, 1, 0], [1, 1, 1, 1]])]
+_MASKED_CALLS = [
+    lambda M, x, m: M.sum(x, 1, mask=m), lambda M, x, m: M.sum(x, mask=m), lambda M, x, m: M.sum(x, (0, 1), mask=m),
+    lambda M, x, m: M.sum(x, 0, keepdim=True, dtype=np.float64 if M is ag.masked else torch.float64, mask=m),
+    lambda M, x, m: M.prod(x, 1, mask=m), lambda M, x, m: M.prod(x, (0, 1), keepdim=True, mask=m),
+    lambda M, x, m: M.amax(x, 1, mask=m), lambda M, x, m: M.amin(x, (0, 1), keepdim=True, mask=m),
+    lambda M, x, m: M.argmax(x, 1, mask=m), lambda M, x, m: M.argmin(x, 0, keepdim=True, mask=m),
+    lambda M, x, m: M.argmax(x, mask=m), lambda M, x, m: M.mean(x, 1, mask=m), lambda M, x, m: M.mean(x, mask=m),
+    lambda M, x, m: M.median(x, mask=m), lambda M, x, m: M.median(x, 0, keepdim=True, mask=m),
+    lambda M, x, m: M.logsumexp(x, 1, mask=m), lambda M, x, m: M.norm(x, 2.0, 1, mask=m),
+    lambda M, x, m: M.norm(x, 1, mask=m), lambda M, x, m: M.norm(x, float("inf"), 1, mask=m),
+    lambda M, x, m: M.norm(x, float("-inf"), 0, mask=m), lambda M, x, m: M.var(x, 1, mask=m),
+    lambda M, x, m: M.var(x, 1, unbiased=False, mask=m), lambda M, x, m: M.var(x, (0, 1), correction=2, mask=m),
+    lambda M, x, m: M.std(x, 1, keepdim=True, mask=m), lambda M, x, m: M.std(x, mask=m),
+    lambda M, x, m: M.softmax(x, 1, mask=m), lambda M, x, m: M.log_softmax(x, 0, mask=m),
+    lambda M, x, m: M.softmin(x, 1, mask=m), lambda M, x, m: M.cumsum(x, 1, mask=m),
+    lambda M, x, m: M.cumprod(x, 0, mask=m), lambda M, x, m: M.normalize(x, 2.0, 1, mask=m),
+    lambda M, x, m: M.normalize(x, 1.0, 0, eps=0.5, mask=m),
+    lambda M, x, m: M.logaddexp(x, x * 2, input_mask=m, other_mask=None if m is None else ~(m != 0))]
+
+
+@pytest.mark.parametrize("mask", _MASKS)
+@pytest.mark.parametrize("call", _MASKED_CALLS)
+def test_masked_ops_values_and_gradients_as_torch(call, mask):
+    results = []
+    for lib in (ag, torch):
+        x = lib.tensor(_X, requires_grad=True)
+        m = None if mask is None else lib.tensor(mask)
+        out = call(lib.masked, x, m)
+        grad = None
+        if out.requires_grad:
+            kind = str(out.dtype).replace("torch.", "")
+            weights = lib.tensor(np.arange(1.0, out.numel() + 1).reshape(tuple(out.shape)).astype(kind))
+            finite = lib.isfinite(out)
+            (lib.where(finite, out, lib.zeros_like(out)) * weights).sum().backward()
+            grad = x.grad.numpy()
+        results.append((out.detach().numpy(), str(out.dtype).replace("torch.", ""), grad))
+    (a, a_dtype, a_grad), (b, b_dtype, b_grad) = results
+    assert a_dtype == b_dtype and a.shape == b.shape
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert (a_grad is None) == (b_grad is None)
+    if a_grad is not None:
+        np.testing.assert_allclose(np.nan_to_num(a_grad), np.nan_to_num(b_grad), rtol=1e-4, atol=1e-5)
+
+
+def test_masked_refusals_as_torch():
+    _raises_like(lambda: ag.masked.mean(ag.tensor([1, 2, 3]), 0, mask=ag.tensor([True, False, True])),
+                 lambda: torch.masked.mean(torch.tensor([1, 2, 3]), 0, mask=torch.tensor([True, False, True])))
+    _raises_like(lambda: ag.masked.sum(ag.tensor(_X), 1, mask=ag.ones(2, 3, 4, dtype=ag.bool)),
+                 lambda: torch.masked.sum(torch.tensor(_X), 1, mask=torch.ones(2, 3, 4, dtype=torch.bool)))
+    ours = ag.masked.amax(ag.tensor([1, 2, 3]), 0, mask=ag.tensor([False, False, False]))
+    theirs = torch.masked.amax(torch.tensor([1, 2, 3]), 0, mask=torch.tensor([False, False, False]))
+    assert ours.item() == theirs.item() and str(ours.dtype) == "int64"
+    import autograd.masked
+    assert autograd.masked is ag.masked
