@@ -85,14 +85,26 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 
 
 def histogram(x, bins=10, range=None):
-    """(counts, edges) of the values of `x` in `bins` equal bins over `range` (min to max of x by default);
-    float32 counts and bins + 1 edges."""
+    """(counts, edges) of the values of `x` in `bins` equal bins over `range` (min to max of x by default): the
+    counts and the bins + 1 edges in float64 for float64 input (as Keras's torch backend), else in float32."""
     x = _t(x)
     if not isinstance(bins, (int, np.integer)) or bins <= 0:
         raise TypeError(f"keras.ops.histogram: bins must be a positive int, got {bins!r}")
-    data = x.numpy().astype(np.float32).reshape(-1)
-    counts, edges = np.histogram(data, bins=int(bins), range=range)
-    return ag.tensor(counts.astype(np.float32)), ag.tensor(edges.astype(np.float32))
+    dtype = np.float64 if x.dtype == np.float64 else np.float32
+    data = x.numpy().astype(dtype).reshape(-1)
+    if range is None:
+        low, high = (float(data.min()), float(data.max())) if data.size else (0.0, 1.0)
+    else:
+        low, high = float(range[0]), float(range[1])
+    if low == high:   # one value only: the range widens by a half on each side (PyTorch, NumPy)
+        low, high = low - 0.5, high + 0.5
+    # PyTorch's edges (its linspace, which fills the upper half from the end) and its binning by those edges, the
+    # last edge closed; NumPy's edges differ from them in the last bit
+    edges = ag.linspace(low, high, int(bins) + 1, dtype=dtype).numpy()
+    inside = data[(data >= edges[0]) & (data <= edges[-1])]
+    slots = np.minimum(np.searchsorted(edges, inside, side="right") - 1, int(bins) - 1)
+    counts = np.bincount(slots, minlength=int(bins)).astype(dtype)
+    return ag.tensor(counts), ag.tensor(edges)
 
 
 def isin(x1, x2, assume_unique=False, invert=False):

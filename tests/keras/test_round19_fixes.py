@@ -66,3 +66,20 @@ def test_antialiased_bicubic_resize_enlarging_uses_the_antialiased_kernel():
     K, ours = fresh_sessions()
     for mine, theirs in zip(_antialiased_enlargements(ours), _antialiased_enlargements(K)):
         np.testing.assert_allclose(mine, theirs, atol=2e-6)
+
+
+def _float64_histogram(K):
+    data = np.array([0.1, 1.0 / 3.0, 0.5, 2.0, -1.0, 3.5], "float64")
+    found = []
+    for values, bins, span in [(data, 3, (0.0, 2.0)), (data, 7, None), (data.astype("float32"), 7, None),
+                               (np.array([2.0, 2.0], "float32"), 3, None)]:
+        counts, edges = (K.ops.convert_to_numpy(t) for t in K.ops.histogram(values, bins=bins, range=span))
+        found.append((counts.dtype.name, edges.dtype.name, counts.tolist(), edges.tolist()))
+    return found
+
+
+def test_histogram_of_float64_data_keeps_float64_counts_and_pytorchs_edges():
+    """keras.ops.histogram on float64 data gives float64 counts and edges on Keras's torch backend; nn.keras cast the
+    data and both results to float32 (and took NumPy's edges, which differ from PyTorch's in the last bit)."""
+    K, ours = fresh_sessions()
+    assert _float64_histogram(ours) == _float64_histogram(K)
