@@ -19,6 +19,7 @@ from .function import named
 from .grad_mode import no_grad
 from .ops.joining import stack, unbind
 from .ops.reduction import Mean, Sum
+from .ops.shape import Reshape
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
 from .tensor import Tensor
 
@@ -101,6 +102,10 @@ _DECOMPOSED = {"MseLossBackward0": "ViewBackward0", "SmoothL1LossBackward0": "Vi
                "BinaryCrossEntropyBackward0": None}
 _REDUCTIONS = {Mean: "MeanBackward1", Sum: "SumBackward1"}
 
+#: a class-index NLL / cross-entropy loss, by reduction: PyTorch's batched rule gathers, masks the ignored targets
+#: with where, then sums, or divides the sum by the kept targets' weight
+_NLL = {"none": "WhereBackward0", "sum": "SumBackward1", "mean": "DivBackward0"}
+
 
 def _batched_node_name(node):
     """The name PyTorch's vmap output shows for an output whose per-element node is `node`: its batching rules
@@ -111,6 +116,11 @@ def _batched_node_name(node):
         return _BATCHED[name]
     if name in _DECOMPOSED:
         return _REDUCTIONS.get(type(node)) or _DECOMPOSED[name] or name
+    if name == "NllLossBackward0":
+        # the fused node knows its reduction; a composite one (class weights) ends in a sum, a reshape ('none')
+        # or the weighted mean's last op
+        reduction = getattr(node, "reduction", None) or {Sum: "sum", Reshape: "none"}.get(type(node), "mean")
+        return _NLL[reduction]
     return name
 
 

@@ -92,3 +92,40 @@ def test_nanmedian_of_an_all_nan_slice_points_where_pytorch_does(n):
     torch.nanmedian(x, 1).values.nan_to_num(2.0).sum().backward()
     ag.nanmedian(y, 1).values.nan_to_num(2.0).sum().backward()
     np.testing.assert_array_equal(y.grad.numpy(), x.grad.numpy())
+
+
+# ----- the node names of class-index cross-entropy / NLL losses -------------------------------------------------------
+
+@pytest.mark.parametrize("shape", [(2, 4), (4,), (2, 4, 3), (2, 4, 3, 2), (2, 4, 3, 2, 2)])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_class_index_losses_show_pytorchs_node_for_every_shape_weight_and_smoothing(shape, reduction):
+    torch = require_torch()
+    x = torch.randn(*shape)
+    target = torch.randint(0, 4, (shape[0],) + shape[2:] if len(shape) > 1 else ())
+    for fn, smoothing in (("cross_entropy", 0.0), ("cross_entropy", 0.1), ("nll_loss", None)):
+        for weighted in (False, True):
+            theirs_kw = {} if smoothing is None else {"label_smoothing": smoothing}
+            ours_kw = dict(theirs_kw)
+            if weighted:
+                theirs_kw["weight"], ours_kw["weight"] = torch.arange(1.0, 5.0), ag.arange(1.0, 5.0)
+            theirs = getattr(torch.nn.functional, fn)(x.clone().requires_grad_(True), target, reduction=reduction,
+                                                      **theirs_kw)
+            ours = getattr(nn.functional, fn)(ag.tensor(x.numpy(), requires_grad=True), ag.tensor(target.numpy()),
+                                              reduction=reduction, **ours_kw)
+            assert ours.grad_fn.name() == theirs.grad_fn.name(), (fn, smoothing, weighted)
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_vmapped_class_index_losses_show_the_node_of_pytorchs_batching_rule(reduction):
+    torch = require_torch()
+    from torch.func import vmap as torch_vmap
+    x = torch.randn(3, 4, requires_grad=True)
+    y = ag.tensor(x.detach().numpy(), requires_grad=True)
+    for fn, kw in (("cross_entropy", {}), ("nll_loss", {}), ("cross_entropy", {"weight": 2}),
+                   ("cross_entropy", {"label_smoothing": 0.2})):
+        def call(lib, F, u):
+            extra = {k: (lib.ones(4) * v if k == "weight" else v) for k, v in kw.items()}
+            return getattr(F, fn)(u.unsqueeze(0), lib.tensor([1]), reduction=reduction, **extra)
+        theirs = torch_vmap(lambda u: call(torch, torch.nn.functional, u))(x).grad_fn.name()
+        assert ag.func.vmap(lambda u: call(ag, nn.functional, u))(y).grad_fn.name() == theirs, (fn, kw)

@@ -17,6 +17,7 @@ class CrossEntropy(Function):
     def forward(ctx, logits, target, ignore_index, label_smoothing, reduction):
         loss, logp = ctx.device.cross_entropy(logits, target, ignore_index, label_smoothing)
         ctx.args = (target, ignore_index, label_smoothing)
+        ctx.reduction = reduction
         ctx.save_for_backward(logp)
         ctx.count = None
         if reduction == "none":

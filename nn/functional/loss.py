@@ -263,7 +263,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if weight is None and input.ndim == 2:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
-        return named(loss, _nll_name(input)) if not label_smoothing else loss
+        return named(loss, _nll_name(input, reduction)) if not label_smoothing else loss
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
@@ -292,7 +292,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             loss = _reduce(per_sample, reduction, "cross_entropy")
     if reduction == "none":
         loss = loss.reshape(()) if unbatched else loss.reshape(expected)
-    return named(loss, _nll_name(input)) if not label_smoothing else loss
+    # PyTorch adds the smoothing term to its NLL loss last, whatever the weights, reduction and shape
+    return named(loss, "AddBackward0" if label_smoothing else _nll_name(input, reduction))
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
@@ -364,7 +365,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         loss = _weighted_mean(loss, w, t != ignore_index)
     else:
         loss = loss.reshape(expected) if reduction == "none" else loss.sum()
-    return named(loss, _nll_name(input))
+    return named(loss, _nll_name(input, reduction))
 
 
 def _float_scores(op, input, what):
@@ -376,9 +377,12 @@ def _float_scores(op, input, what):
                                     f"input and target were swapped: {op}(scores, class_indices))")
 
 
-def _nll_name(input):
-    """PyTorch's node name for a class-index cross-entropy or NLL loss of `input`: the 2-D kernel's from 3 dims."""
-    return "NllLoss2DBackward0" if input.ndim > 2 else "NllLossBackward0"
+def _nll_name(input, reduction):
+    """PyTorch's node name for a class-index cross-entropy or NLL loss of `input`: the 2-D kernel's from 3 dims,
+    and unreduced over other than 4 dims the view PyTorch takes of its 4-D result."""
+    if input.ndim <= 2:
+        return "NllLossBackward0"
+    return "ViewBackward0" if reduction == "none" and input.ndim != 4 else "NllLoss2DBackward0"
 
 
 def _float_target(op, input, target):
