@@ -5,5 +5,22 @@ from . import imagenet_utils
 from . import vgg16, vgg19
 from .vgg16 import VGG16
 from .vgg19 import VGG19
+from . import resnet, resnet50, resnet_v2
+from .resnet import ResNet50, ResNet101, ResNet152
+from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 
-__all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19"]
+__all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19", "resnet", "resnet50", "resnet_v2", "ResNet50", "ResNet101",
+           "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2"]
+
+# part b's families
+from . import densenet, efficientnet, efficientnet_v2
+from .densenet import DenseNet121, DenseNet169, DenseNet201
+from .efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4,
+                           EfficientNetB5, EfficientNetB6, EfficientNetB7)
+from .efficientnet_v2 import (EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2L,
+                              EfficientNetV2M, EfficientNetV2S)
+
+__all__ += ["densenet", "efficientnet", "efficientnet_v2", "DenseNet121", "DenseNet169", "DenseNet201",
+            "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5",
+            "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
+            "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S"]
