@@ -159,6 +159,7 @@ from .ops.sparse_blocked import (ccol_indices_copy, col_indices_copy, crow_indic
                                  values_copy)
 from .ops.sparse_products import dsmm, hspmm, native_norm, saddmm, smm, sspaddmm
 from . import masked_api as masked
+from .from_file import from_file
 _sys.modules[__name__ + ".masked"] = masked     # `import autograd.masked`, as `import torch.masked`
 Tensor.smm, Tensor.sspaddmm = smm, sspaddmm
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)

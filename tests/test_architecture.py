@@ -24,6 +24,7 @@ AUTOGRAD_FLOORS = {
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.device_module_api": 1.5,   # get_device_module: reads the accelerator
+    "autograd.from_file": 1.5,
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     "autograd.linspace_steps": 0,
     # a Python int stored into an integer tensor (read by Tensor, the creation functions and the ops)

@@ -500,3 +500,28 @@ def test_masked_refusals_as_torch():
     assert ours.item() == theirs.item() and str(ours.dtype) == "int64"
     import autograd.masked
     assert autograd.masked is ag.masked
+
+
+# ----- 5. torch.from_file ---------------------------------------------------------------------------------------------
+def test_from_file_reads_and_maps_as_torch(tmp_path):
+    path = tmp_path / "raw.bin"
+    for call in (lambda m: m.from_file(str(path), size=4), lambda m: m.from_file(str(path), None, 10),
+                 lambda m: m.from_file(str(path)), lambda m: m.from_file(str(path), size=5, dtype=m.float64),
+                 lambda m: m.from_file(str(path), size=3, requires_grad=True)):
+        np.arange(10, dtype=np.float32).tofile(path)
+        _same(call(ag), call(torch))
+        assert call(ag).requires_grad == call(torch).requires_grad
+    for lib in (ag, torch):   # shared=True writes through to the file; a private copy does not
+        np.arange(10, dtype=np.float32).tofile(path)
+        mapped = lib.from_file(str(path), shared=True, size=10)
+        mapped[0] = 42.0
+        private = lib.from_file(str(path), shared=False, size=10)
+        private[1] = 43.0
+        del mapped
+        assert np.fromfile(path, np.float32)[:2].tolist() == [42.0, 1.0]
+        grown = tmp_path / f"grown_{lib.__name__}.bin"
+        assert lib.from_file(str(grown), shared=True, size=3).tolist() == [0.0, 0.0, 0.0]
+        assert grown.stat().st_size == 12
+    _raises_like(lambda: ag.from_file(str(path), size=11), lambda: torch.from_file(str(path), size=11))
+    _raises_like(lambda: ag.from_file(str(tmp_path / "none.bin"), size=1),
+                 lambda: torch.from_file(str(tmp_path / "none.bin"), size=1))
