@@ -123,6 +123,10 @@ AUTOGRAD_FLOORS = {
     "autograd.amp": 7.7,
     # torch.utils's counterpart (activation checkpointing), over the engine, saved_tensors_hooks and autocast
     "autograd.utils.checkpoint": 7.8, "autograd.utils": 7.9,
+    # torch.utils.tensorboard's counterpart: over the whole of autograd (add_graph runs a model)
+    "autograd.utils.tensorboard.arrays": 8.1, "autograd.utils.tensorboard.summaries": 8.2,
+    "autograd.utils.tensorboard.graph": 8.2, "autograd.utils.tensorboard.writer": 8.3,
+    "autograd.utils.tensorboard": 8.4,
     "autograd": 8,
 }
 

@@ -1,10 +1,11 @@
-"""torch.utils's counterpart: `checkpoint` (activation checkpointing) and `dlpack`, loaded on first use. `data`
+"""torch.utils's counterpart: `checkpoint` (activation checkpointing), `dlpack` and `tensorboard` (SummaryWriter),
+loaded on first use. `data`
 (torch.utils.data: Dataset, DataLoader, ...) is nn.data, which `import nn` sets here (autograd never imports nn)."""
 import importlib
 
 
 def __getattr__(name):
-    if name in ("checkpoint", "dlpack"):
+    if name in ("checkpoint", "dlpack", "tensorboard"):
         return importlib.import_module(__name__ + "." + name)
     if name == "data":
         raise AttributeError("autograd.utils.data is nn.data (torch.utils.data's Dataset, DataLoader, ...): "

@@ -14,6 +14,7 @@ from ..callbacks import Callback, CSVLogger, TerminateOnNaN
 from ..callbacks.base import HOOKS
 from ..training.history import History
 from .backup import BackupAndRestore
+from .callbacks_tensorboard import TensorBoard
 from .monitor_direction import require_direction, settle_auto_mode
 from .progress import ProgbarLogger
 
@@ -268,4 +269,4 @@ from .callbacks_extra import CallbackList, SwapEMAWeights  # noqa: E402
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",
            "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback", "ProgbarLogger", "BackupAndRestore",
-           "CallbackList", "SwapEMAWeights"]
+           "CallbackList", "SwapEMAWeights", "TensorBoard"]
