@@ -228,3 +228,44 @@ def test_scatter_with_reduce_runs_forward_but_its_backward_raises_as_in_torch(re
     with ag.no_grad():
         assert not _SCATTER_CALLS[call](ag, ag.tensor(x0, requires_grad=True), ag.tensor(idx),
                                         ag.tensor(s0, requires_grad=True), reduce).requires_grad
+
+
+# ----- softshrink / hardshrink at NaN: PyTorch's vectorised answer (gradient 0) on every size ---------------------
+def _shrink_grads(lib, name, values, dtype, lambd):
+    x = lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+    functional = TF if lib is torch else F
+    y = getattr(functional, name)(x, lambd)
+    return y.detach().numpy(), lib.autograd.grad(y.sum(), x)[0].numpy()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ["softshrink", "hardshrink"])
+@pytest.mark.parametrize("size", [1, 2, 7, 8, 15, 16, 17, 33, 64, 100])
+def test_shrink_gradient_at_nan_is_torchs_vectorised_answer_on_every_size(size, name, dtype):
+    rng = np.random.default_rng(size)
+    values = rng.normal(size=size) * 2
+    values[rng.random(size) < 0.3] = np.nan
+    values[0] = np.nan
+    # torch on 64 copies (whole vectors for float32 and float64, so no element goes through its scalar tail)
+    expected_y, expected_g = _shrink_grads(torch, name, np.tile(values, 64), dtype, 0.5)
+    y, g = _shrink_grads(ag, name, values, dtype, 0.5)
+    np.testing.assert_array_equal(y, expected_y[:size])
+    np.testing.assert_array_equal(g, expected_g[:size])
+    assert g[0] == 0 and np.isnan(y[0])
+
+
+@pytest.mark.parametrize("lambd", [float("nan"), float("inf"), -1.0, 0.0])
+def test_hardshrink_gradient_with_odd_lambd_is_torchs_vectorised_answer(lambd):
+    values = np.tile([np.nan, np.inf, -np.inf, 0.5, -0.5, 0.3, -2.0, 0.0], 8)
+    expected = _shrink_grads(torch, "hardshrink", values, "float64", lambd)
+    ours = _shrink_grads(ag, "hardshrink", values, "float64", lambd)
+    for a, b in zip(ours, expected):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(np.signbit(a), np.signbit(b))
+
+
+def test_shrink_gradient_at_nan_under_create_graph():
+    x = ag.tensor([np.nan, 1.0, 0.2], dtype=ag.float64, requires_grad=True)
+    for f in (F.softshrink, F.hardshrink):
+        g, = ag.autograd.grad(f(x).sum(), x, create_graph=True)
+        assert g.tolist() == [0.0, 1.0, 0.0]

@@ -14,6 +14,7 @@ from .dropout import Dropout
 from .elementwise import abs as _abs, mul, where
 from .gather import masked_fill
 from .no_grad_op import no_grad_op
+from .rounding import isnan
 
 #: SELU's fixed constants (Klambauer et al.), as PyTorch's
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -116,10 +117,20 @@ class RreluHalfTrain(Function):
         return gy * noise, None
 
 
+def nan_without_gradient(input, out):
+    """`out` with NaN (and no gradient) where `input` is NaN: the answer of PyTorch's vectorised shrink kernels,
+    whose mask compares false there. (Its scalar loop, which alone runs on tensors below 8-32 elements, gives
+    the gradient 1 instead; one answer for every size is taken here.)"""
+    return where(isnan(input), input.detach(), out)
+
+
 def hardshrink(input, lambd=0.5):
-    """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
+    """x where |x| > lambd, 0 elsewhere (NaN stays NaN); the gradient passes only where x < -lambd or x > lambd,
+    as PyTorch's vectorised backward (so none at a NaN in x, nor anywhere for a NaN lambd)."""
     float_input("hardshrink", input)
-    return named(masked_fill(input, _abs(input) <= lambd, 0.0), "HardshrinkBackward0")
+    kept = masked_fill(input, _abs(input) <= lambd, 0.0)
+    passes = (input < -lambd) | (input > lambd)
+    return named(where(passes, kept, kept.detach()), "HardshrinkBackward0")
 
 
 def threshold(input, threshold, value):

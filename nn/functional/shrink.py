@@ -12,14 +12,14 @@ from .activation import _float_input, _maybe_inplace
 
 def softshrink(input, lambd=0.5):
     """x - lambd above lambd, x + lambd below -lambd, 0 between; gradient 1 outside [-lambd, lambd],
-    0 inside and at its ends (as PyTorch)."""
+    0 inside, at its ends and at NaN (as PyTorch's vectorised kernel)."""
     _float_input("softshrink", input)
     top = ag.finfo(input.dtype).max
     if not 0 <= lambd <= top:   # NaN and inf fail too, as in PyTorch
         raise ArgumentRangeError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, "
                                  f"but found {float(lambd):g}; lambd is the half-width of the band set to 0, a finite "
                                  "number >= 0")
-    return named(input - ag.clamp(input, -lambd, lambd), "SoftshrinkBackward0")
+    return named(_forms.nan_without_gradient(input, input - ag.clamp(input, -lambd, lambd)), "SoftshrinkBackward0")
 
 
 def hardshrink(input, lambd=0.5):
