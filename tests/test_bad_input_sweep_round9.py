@@ -2,7 +2,10 @@
 _round8.py), in the areas those left out: custom torch.autograd.Function misuse (a backward that returns a number,
 a gradient for an argument that was not a tensor, save_for_backward of a plain value) and the autograd calls around
 it (grad_outputs of another count, empty inputs, requires_grad switched off on a computed tensor, detach_ on a view,
-set_grad_enabled given a string). Each must raise the exception type PyTorch raises, still an instance of the type
+set_grad_enabled given a string); einsum equations that are not letters, repeat an output letter or mix dtypes;
+dims named twice or past the rank (permute, flip, squeeze, sum, mean, amax) and the view-making ops around them
+(unflatten with two -1s, narrow with a negative length, tensordot of unequal dims, repeat with a negative count,
+tensor_split of a float, diag_embed onto one dim). Each must raise the exception type PyTorch raises, still an instance of the type
 deepgrad raised before, with a message naming the op, the shapes, dtypes or values involved and the fix; where
 PyTorch accepts a call, we accept it and give PyTorch's result."""
 
@@ -73,7 +76,63 @@ AUTOGRAD = [
      ("marked as dirty", "returned as output")),
 ]
 
-CASES = AUTOGRAD
+A = "torch.ones(2, 3)"
+
+VIEWS = [
+    ("einsum_digit_subscript", f"torch.einsum('i1->i', {A})", RuntimeError, ValueError,
+     ("einsum()", "invalid subscript given at index 1", "'1'", "[a-zA-Z]")),
+    ("einsum_two_arrows", f"torch.einsum('ij->ji->ij', {A})", RuntimeError, ValueError,
+     ("einsum()", "at most one '->'")),
+    ("einsum_repeated_output_letter", f"torch.einsum('ij->ii', {A})", RuntimeError, ValueError,
+     ("einsum()", "output subscript i appears more than once", "'ii->i'")),
+    ("einsum_two_ellipses_in_one_operand", f"torch.einsum('...i...->i', {A})", RuntimeError, ValueError,
+     ("einsum()", "for which an ellipsis was already found", "'...i...'")),
+    ("einsum_two_dots", f"torch.einsum('..i->i', {A})", RuntimeError, ValueError,
+     ("einsum()", "not part of any ellipsis", "three dots")),
+    ("einsum_float_and_int", "torch.einsum('i,i->', torch.ones(3), torch.ones(3, dtype=torch.int64))",
+     RuntimeError, RuntimeError, ("einsum", "expected scalar type float32 but found int64", "(3,)", "b.to(a.dtype)")),
+    ("einsum_float32_and_float64", "torch.einsum('ij,jk->ik', torch.ones(2, 3), torch.ones(3, 2, "
+     "dtype=torch.float64))", RuntimeError, RuntimeError, ("einsum", "float64", "(3, 2)")),
+    ("einsum_more_operands_than_subscripts", f"torch.einsum('ij->ji', {A}, {A})", RuntimeError, ValueError,
+     ("einsum", "1 operand subscripts for 2 operands")),
+    ("einsum_ellipsis_sizes_differ", "torch.einsum('...i,...i->...i', torch.ones(2, 3), torch.ones(4, 3))",
+     RuntimeError, ValueError, ("einsum", "(2, 3)", "(4, 3)")),
+    ("einsum_diagonal_of_a_non_square", "torch.einsum('ii->i', torch.ones(2, 3))", RuntimeError, ValueError,
+     ("einsum", "'ii'", "sizes 2 and 3")),
+    ("permute_dim_past_the_rank", f"{A}.permute(0, 2)", IndexError, ValueError,
+     ("permute", "dim 2 is out of range", "[-2, 1]")),
+    ("permute_repeated_dim", f"{A}.permute(0, 0)", RuntimeError, ValueError,
+     ("permute(): duplicate dims are not allowed", "(0, 0)", "(2, 3)", "(1, 0)")),
+    ("permute_negative_repeat", f"{A}.permute(1, -1)", RuntimeError, ValueError, ("duplicate dims", "(1, -1)")),
+    ("flip_repeated_dim", f"{A}.flip(0, 0)", RuntimeError, ValueError,
+     ("dim 0 appears multiple times in the list of dims", "flip", "(2, 3)")),
+    ("sum_repeated_dim", f"{A}.sum(dim=(0, 0))", RuntimeError, ValueError,
+     ("dim 0 appears multiple times", "sum", "(0, 0)")),
+    ("mean_dim_and_its_negative", f"{A}.mean(dim=(1, -1))", RuntimeError, ValueError,
+     ("dim 1 appears multiple times", "mean")),
+    ("amax_repeated_dim", f"{A}.amax(dim=(0, 0))", RuntimeError, ValueError, ("appears multiple times", "amax")),
+    ("squeeze_repeated_dims", "torch.ones(1, 2, 1).squeeze((0, 0))", RuntimeError, ValueError,
+     ("dim 0 appears multiple times", "squeeze", "(1, 2, 1)")),
+    ("unflatten_two_inferred_sizes", "torch.ones(2, 12).unflatten(1, (-1, -1))", RuntimeError, ValueError,
+     ("unflatten", "only one dimension can be inferred", "(-1, -1)", "length 12")),
+    ("narrow_negative_length", f"{A}.narrow(1, 0, -1)", RuntimeError, IndexError,
+     ("narrow()", "length must be non-negative", "got -1", "(2, 3)")),
+    ("tensordot_unequal_dims", f"torch.tensordot({A}, torch.ones(4, 2), dims=([1], [0]))", RuntimeError, ValueError,
+     ("tensordot", "contracted dimensions need to match", "size 3 in dim 1", "size 4 in dim 0")),
+    ("tensordot_dim_lists_of_two_lengths", f"torch.tensordot({A}, torch.ones(3, 2), dims=([1], [0, 1]))",
+     RuntimeError, ValueError, ("tensordot", "same length", "[1]", "[0, 1]")),
+    ("repeat_negative_count", f"{A}.repeat(-1, 1)", RuntimeError, ValueError,
+     ("repeat", "(-1, 1)", "negative", "0 or more")),
+    ("tensor_split_of_a_float", f"{A}.tensor_split(1.5)", TypeError, TypeError,
+     ("tensor_split()", "1.5", "(2, 3)", "x.tensor_split(2)")),
+    ("diag_embed_onto_one_dim", "torch.diag_embed(torch.ones(3), dim1=0, dim2=0)", RuntimeError, ValueError,
+     ("diag_embed", "diagonal dimensions cannot be identical 0, 0", "(3,)")),
+    ("mT_of_a_vector", "torch.ones(3).mT", RuntimeError, RuntimeError, ("mT", "matrices", "(3,)")),
+    ("expand_minus_1_in_a_new_dim", "torch.ones(3).expand(-1, 3)", RuntimeError, ValueError,
+     ("expand", "-1", "(-1, 3)")),
+]
+
+CASES = AUTOGRAD + VIEWS
 
 # calls near the mistakes above that PyTorch accepts: ours run and give PyTorch's result (the last line's value)
 ACCEPTED = [
@@ -89,6 +148,18 @@ ACCEPTED = [
      "(x * 2).sum().backward(inputs=[z])\n[x.grad is None, z.grad is None]"),
     ("detach__of_a_detached_tensor", "torch.ones(2, 3).detach().detach_()"),
     ("requires_grad_False_on_a_leaf", LEAF + "x.requires_grad = False\nx.requires_grad"),
+    ("einsum_uppercase_letters", f"torch.einsum('IJ->JI', {A})"),
+    ("einsum_spaces", f"torch.einsum(' i j -> j i ', torch.arange(6.0).reshape(2, 3))"),
+    ("einsum_implicit_output_sorted", "torch.einsum('ba', torch.arange(6.0).reshape(2, 3))"),
+    ("einsum_operands_as_a_list", f"torch.einsum('ij,jk', [{A}, torch.arange(12.0).reshape(3, 4)])"),
+    ("einsum_ellipsis_only_in_the_output", f"torch.einsum('ij->...ij', {A}).shape"),
+    ("squeeze_two_dims", "torch.ones(1, 2, 1).squeeze((0, 2)).shape"),
+    ("squeeze_a_dim_that_is_not_1", f"{A}.squeeze(0).shape"),
+    ("sum_two_different_dims", f"torch.arange(6.0).reshape(2, 3).sum(dim=(0, 1))"),
+    ("narrow_zero_length", f"{A}.narrow(1, 3, 0).shape"),
+    ("repeat_zero_count", f"{A}.repeat(0, 1).shape"),
+    ("tensor_split_of_an_index_tensor", "[t.shape for t in torch.arange(5.0).tensor_split(torch.tensor([1, 3]))]"),
+    ("T_of_a_3d_tensor", "torch.ones(2, 3, 4).T.shape"),
     ("set_grad_enabled_False_then_True", "torch.set_grad_enabled(False)\nr = torch.is_grad_enabled()\n"
      "torch.set_grad_enabled(True)\n[r, torch.is_grad_enabled()]"),
 ]

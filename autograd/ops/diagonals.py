@@ -3,6 +3,7 @@ diagonals of matrices) and diagflat (a flattened tensor onto one matrix's diagon
 so gradients flow back to the diagonal entries."""
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import named
 from ..tensor import Tensor
 from .arrange import diag
@@ -19,7 +20,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         raise ValueError("diag_embed: expects a tensor with at least 1 dim, got a 0-d tensor")
     d1, d2 = normalize("diag_embed", dim1, input.ndim + 1), normalize("diag_embed", dim2, input.ndim + 1)
     if d1 == d2:
-        raise ValueError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
+        raise ShapeError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2} (input shape "
+                         f"{tuple(input.shape)}); pass two different dims, e.g. dim1=-2, dim2=-1")
     n = input.shape[-1]
     on_diagonal = Tensor(np.eye(n, dtype=bool), device=input.device)
     # a select, not a product: inf stays off the zeros; a zero of input's dtype keeps a bool input bool

@@ -6,7 +6,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from .arrange import diagonal
 from .dims import check_tensor
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 from .einsum_sublist import sublist_equation
 
 
@@ -75,7 +75,11 @@ def einsum(equation, *operands):
                 raise ShapeError(f"einsum {equation!r}: index {c!r} has size {sizes[c]} in one operand and {n} in "
                                  f"another (operand shapes {shapes}); the sizes a letter names must agree")
     dtype = operands[0].dtype
-    operands = tuple(o if o.dtype == dtype else o.astype(dtype) for o in operands)
+    for k, o in enumerate(operands):
+        if o.dtype != dtype:   # PyTorch casts nothing here: a float32 and a float64 (or int) operand is an error
+            raise DtypeError(f"einsum {equation!r}: expected scalar type {dtype} but found {o.dtype}: operand 0 is "
+                             f"{dtype} (shape {tuple(operands[0].shape)}) and operand {k} is {o.dtype} (shape "
+                             f"{tuple(o.shape)}); convert them to one dtype first, e.g. b.to(a.dtype)")
     return named(Einsum.apply(*operands, subscripts=subscripts, output=output), _torch_name(subscripts, output))
 
 
@@ -102,11 +106,33 @@ def _diagonals(equation, s, t):
     return s, t
 
 
+def _check_characters(equation):
+    """ShapeError unless the equation holds only letters, commas, one '->' and dots (PyTorch's RuntimeError)."""
+    for i, c in enumerate(equation):
+        if not (c.isascii() and c.isalpha()) and c not in ",.->":
+            raise ShapeError(f"einsum(): invalid subscript given at index {i} in the equation string {equation!r}: "
+                             f"{c!r}; subscripts must be in [a-zA-Z] (one letter per dim, '...' for the rest)")
+    if equation.count("->") > 1 or equation.replace("->", "").count("-") or equation.replace("->", "").count(">"):
+        raise ShapeError(f"einsum(): the equation {equation!r} must have at most one '->' (inputs->output), and "
+                         "'-' and '>' only in it")
+
+
+def _check_dots(equation, s, where):
+    """ShapeError unless the dots of one side of the equation form at most one '...'."""
+    if s.count(".") and (s.count("...") != 1 or s.replace("...", "", 1).count(".")):
+        found = "for which an ellipsis was already found" if s.count("...") > 1 else "that is not part of any ellipsis"
+        raise ShapeError(f"einsum(): found '.' for {where} {found}: {s!r} in equation {equation!r}; write each "
+                         "ellipsis as exactly three dots, at most once per operand")
+
+
 def _parse(equation, ndims):
     """Explicit subscripts per operand and for the output, with `...` replaced by spare letters."""
     equation = equation.replace(" ", "")
+    _check_characters(equation)
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
+    for k, s in enumerate(inputs + ([rhs] if arrow else [])):
+        _check_dots(equation, s, "the output" if k == len(inputs) else f"operand {k}")
     if len(inputs) != len(ndims):
         raise ShapeError(f"einsum {equation!r}: {len(inputs)} operand subscripts for {len(ndims)} operands; pass "
                          "one tensor per comma-separated subscript")
@@ -131,6 +157,10 @@ def _parse(equation, ndims):
             for c in s:
                 counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    repeated = sorted({c for c in out if out.count(c) > 1})
+    if repeated:
+        raise ShapeError(f"einsum(): output subscript {repeated[0]} appears more than once in the output: equation "
+                         f"{equation!r}; name each output letter once (a diagonal is 'ii->i')")
     if not set(out) <= set("".join(explicit)) or len(set(out)) != len(out):
         raise ShapeError(f"einsum {equation!r}: each output letter must appear once, and in some operand; drop "
                          "the output letters no input names")

@@ -165,6 +165,10 @@ def tensor_split(input, indices_or_sections, dim=0):
         base, extra = divmod(n, arg)
         bounds = np.cumsum([base + 1] * extra + [base] * (arg - extra))[:-1].tolist()
     else:
+        if not isinstance(arg, (list, tuple)) or not all(isinstance(i, numbers.Integral) for i in arg):
+            raise TypeError(f"tensor_split(): indices_or_sections must be an int (a number of sections), a list or "
+                            f"tuple of int indices, or an integer Tensor, got {arg!r} (tensor of shape "
+                            f"{tuple(input.shape)}); e.g. x.tensor_split(2) or x.tensor_split([1, 3])")
         bounds = [builtins.min(builtins.max(int(i) + (n if i < 0 else 0), 0), n) for i in arg]
     pieces = _split_at(input, bounds, d)
     named(pieces[0], "SliceBackward0")   # PyTorch slices each piece

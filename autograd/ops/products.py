@@ -39,9 +39,15 @@ def tensordot(a, b, dims=2):
         dims_a, dims_b = ([d] if isinstance(d, numbers.Integral) else list(d) for d in dims)
         dims_a = [normalize("tensordot", d, a.ndim) for d in dims_a]
         dims_b = [normalize("tensordot", d, b.ndim) for d in dims_b]
-    if len(dims_a) != len(dims_b) or any(a.shape[i] != b.shape[j] for i, j in zip(dims_a, dims_b)):
-        raise ValueError(f"tensordot: contracted dims {dims_a} of a {a.shape} and {dims_b} of b {b.shape} must "
-                         "pair up with equal lengths")
+    if len(dims_a) != len(dims_b):
+        raise ShapeError(f"tensordot: both dimension lists should have same length: dims {dims_a} of a "
+                         f"{tuple(a.shape)} and {dims_b} of b {tuple(b.shape)}; pair each contracted dim of a with "
+                         "one of b")
+    for i, j in zip(dims_a, dims_b):
+        if a.shape[i] != b.shape[j]:
+            raise ShapeError(f"tensordot: contracted dimensions need to match, but first has size {a.shape[i]} in "
+                             f"dim {i} and second has size {b.shape[j]} in dim {j} (a {tuple(a.shape)}, b "
+                             f"{tuple(b.shape)}); contract dims of equal length")
     keep_a = [d for d in range(a.ndim) if d not in dims_a]
     keep_b = [d for d in range(b.ndim) if d not in dims_b]
     inner, rows, cols = (int(np.prod([t.shape[d] for d in ds], dtype=np.int64))

@@ -8,7 +8,7 @@ import builtins
 import numpy as np
 
 from ..dtypes import get_default_dtype, is_floating
-from ..errors import DtypeError, EmptyReductionError
+from ..errors import DtypeError, EmptyReductionError, ShapeError
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -41,8 +41,13 @@ def _check_dims(op, dim, ndim):
     """IndexError (TypeError) naming op unless every dim in `dim` (None, an int or a sequence) fits ndim."""
     if dim is None or (type(dim) is int and -ndim <= dim < ndim):   # the common cases, without a call
         return
+    seen = set()
     for d in dim if isinstance(dim, (tuple, list)) else (dim,):
-        normalize(op, d, ndim)
+        k = normalize(op, d, ndim)
+        if k in seen and ndim:
+            raise ShapeError(f"dim {k} appears multiple times in the list of dims: {op} got dim={dim!r} for a tensor "
+                             f"with {ndim} dimensions; name each dim once")
+        seen.add(k)
 
 
 def _reduction_args(op, input, dim, axis, keepdim, keepdims):

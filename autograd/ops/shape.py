@@ -12,7 +12,7 @@ from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, required_dim, resolve
-from ..errors import ArgumentRangeError, IndexRangeError, ShapeError
+from ..errors import ArgumentRangeError, DimRangeError, IndexRangeError, ShapeError
 
 
 class Reshape(Function):
@@ -139,10 +139,35 @@ def permute(input, *order, dims=None):
     if not order and dims is None:
         raise TypeError("permute: missing the dims (e.g. x.permute(1, 0); a 0-d tensor takes x.permute(()))")
     dims = _given_sizes("permute", order, "dims", dims)
+    if len(dims) == input.ndim:
+        for d in dims:   # a dim past the rank is PyTorch's IndexError, before the permutation check
+            _dim_in_range("permute", d, input.ndim)
+        if len(set(d % builtins.max(input.ndim, 1) for d in dims)) < len(dims):
+            raise ShapeError(f"permute(): duplicate dims are not allowed: dims {dims} name a dim twice for shape "
+                             f"{tuple(input.shape)}, so they are not a permutation; list each of the {input.ndim} dims once, e.g. "
+                             f"{tuple(range(input.ndim))[::-1]}")
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
         raise ShapeError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
                          f"{input.shape}")
     return named(Transpose.apply(input, tuple(d % input.ndim for d in dims)), "PermuteBackward0")
+
+
+def _dim_in_range(op, dim, ndim):
+    """normalize's check, raised as a DimRangeError (a ValueError as before and PyTorch's IndexError)."""
+    try:
+        return normalize(op, dim, ndim)
+    except IndexError as exc:
+        raise DimRangeError(str(exc)) from None
+
+
+def _once_each(op, dims, given, shape):
+    """ShapeError naming op unless the normalised `dims` name each dim at most once (PyTorch refuses repeats)."""
+    seen = set()
+    for d in dims:
+        if d in seen:
+            raise ShapeError(f"dim {d} appears multiple times in the list of dims: {op} got dims {given} for shape "
+                             f"{tuple(shape)}; name each dim once")
+        seen.add(d)
 
 
 def transpose(input, dim0=None, dim1=None):
@@ -230,7 +255,9 @@ def squeeze(input, dim=None, *, axis=None):
         shape = tuple(n for n in input.shape if n != 1)
     else:
         dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-        dims = {normalize("squeeze", d, input.ndim) for d in dims}
+        listed = [normalize("squeeze", d, input.ndim) for d in dims]
+        _once_each("squeeze", listed, dim, input.shape)
+        dims = set(listed)
         shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
     # PyTorch's three overloads: squeeze(), squeeze(int), squeeze(tuple)
     variant = 0 if dim is None else 1 if isinstance(dim, numbers.Integral) else 2
@@ -279,7 +306,11 @@ def unflatten(input, dim, sizes):
     d = normalize("unflatten", dim, input.ndim)
     sizes = _sizes("unflatten", (sizes,))
     known = int(np.prod([n for n in sizes if n != -1]))
-    if sizes.count(-1) > 1 or (-1 not in sizes and known != input.shape[d]) or (
+    if sizes.count(-1) > 1:
+        raise ShapeError(f"unflatten: only one dimension can be inferred: sizes {sizes} hold {sizes.count(-1)} -1s "
+                         f"for dim {dim} of length {input.shape[d]} (shape {tuple(input.shape)}); give every size "
+                         "but one")
+    if (-1 not in sizes and known != input.shape[d]) or (
             -1 in sizes and (known == 0 or input.shape[d] % known)):
         raise ShapeError(f"unflatten: sizes {sizes} do not multiply to {input.shape[d]}, the length of dim {dim} "
                          f"(shape {input.shape})")
@@ -308,6 +339,9 @@ def narrow(input, dim, start, length):
     d = normalize("narrow", dim, input.ndim)
     n = input.shape[d]
     start = int(start) + (n if start < 0 else 0)
+    if length < 0:
+        raise IndexRangeError(f"narrow(): length must be non-negative, got {length} (dim {dim} of length {n}, shape "
+                              f"{tuple(input.shape)}); give the number of elements to keep from start")
     if not 0 <= start <= n or length < 0 or start + length > n:
         raise IndexRangeError(f"narrow: start {start} and length {length} do not fit dim {dim} of length {n} (shape "
                               f"{tuple(input.shape)}); start + length must be at most {n}")
@@ -320,6 +354,9 @@ def repeat(input, *sizes, repeats=None):
     sizes = _given_sizes("repeat", sizes, "repeats", repeats)
     if len(sizes) < input.ndim:
         raise ShapeError(f"repeat: needs at least {input.ndim} repeat counts for shape {input.shape}, got {sizes}")
+    if builtins.any(n < 0 for n in sizes):
+        raise ShapeError(f"repeat: the repeat counts {sizes} hold a negative number (shape {tuple(input.shape)}); "
+                         "PyTorch would make a tensor with a negative dimension. Pass counts of 0 or more")
     x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape) if len(sizes) > input.ndim else input
     return named(Repeat.apply(x, sizes), "RepeatBackward0")
 
@@ -415,7 +452,9 @@ def flip(input, dims=None, *, axis=None):
         every = tuple(range(input.ndim))
         raise TypeError(f"flip(): missing the required argument 'dims' (input of shape {tuple(input.shape)}); "
                         f"PyTorch has no default: pass the dims to reverse, e.g. flip(x, dims={every}) for every dim")
+    given = dims
     dims = tuple(normalize("flip", d, input.ndim) for d in ((dims,) if isinstance(dims, numbers.Integral) else dims))
+    _once_each("flip", dims, given, input.shape)
     if input.ndim == 0:
         dims = ()   # PyTorch takes dim 0 / -1 of a 0-d tensor, and there is nothing to reverse
     return Flip.apply(input, dims)

@@ -150,4 +150,5 @@ def einsum(subscripts, *operands):
     operands = [_t(o) for o in operands]
     if operands and all(o.dtype == np.int8 for o in operands):
         return rules.cast(ag.einsum(subscripts, *(o.astype(np.int32) for o in operands)), np.int32)
-    return ag.einsum(subscripts, *operands)
+    common = rules.promoted(*operands) if operands else None   # Keras promotes the dtypes; torch.einsum does not
+    return ag.einsum(subscripts, *(rules.cast(o, common) for o in operands))

@@ -215,7 +215,8 @@ class EinsumDense(QuantizableMixin, LoraMixin, Layer):
                              f"{self.equation!r}), got shape {tuple(inputs.shape)}; pass inputs of that rank")
         if self._quantized:
             return self._int8_call(inputs)
-        y = ag.einsum(self.equation.replace(" ", ""), inputs, self.kernel)
+        kernel = self.kernel if self.kernel.dtype == inputs.dtype else self.kernel.astype(inputs.dtype)
+        y = ag.einsum(self.equation.replace(" ", ""), inputs, kernel)
         if self.bias is not None:
             y = y + self.bias
         return self.activation(y)
