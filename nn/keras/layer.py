@@ -881,7 +881,8 @@ class Layer(Module):
         if outputs is not None and args and self.supports_masking and (
                 previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
             masking.attach(outputs, self.compute_mask(args[0], previous_mask))
-        elif not self.supports_masking and any(m is not None for m in flatten(previous_mask)):
+        elif not self.supports_masking and not getattr(self, "_is_operation", False) \
+                and any(m is not None for m in flatten(previous_mask)):   # a keras.ops node is no layer: no warning
             warnings.warn(f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with a mask "
                           "attached to it. However, this layer does not support masking and will therefore "
                           "destroy the mask information. Downstream layers will not see the mask.")

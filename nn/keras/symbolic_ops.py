@@ -16,6 +16,7 @@ import autograd as ag
 from .context import shape_probe_scope
 from .layer import Layer
 from .naming import snake_case, unique_name
+from .op_constructor_args import CONSTRUCTOR_ARGS
 from .symbolic import KerasTensor, flatten, map_structure
 
 #: ops answered from the symbolic tensor itself, or meaningless on one
@@ -138,6 +139,18 @@ def _has_symbolic(args, kwargs):
     return False
 
 
+def operation_for(fn, op_name, args, kwargs):
+    """(the Operation recording `fn` called on these arguments, the arguments its node keeps): the arguments
+    Keras's operation class takes in its constructor are bound to the operation, defaults included."""
+    fixed = CONSTRUCTOR_ARGS.get(op_name)
+    if not fixed:
+        return Operation(fn, op_name), args, kwargs
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound.apply_defaults()
+    chosen = {name: bound.arguments.pop(name) for name in fixed if name in bound.arguments}
+    return Operation(functools.partial(fn, **chosen), op_name), bound.args, bound.kwargs
+
+
 def symbolic_op(fn, op_name=None, graph_fn=None):
     """`fn` that records an Operation node (running `graph_fn`, default fn) when any argument (or list element) is
     a KerasTensor."""
@@ -148,7 +161,8 @@ def symbolic_op(fn, op_name=None, graph_fn=None):
         if _has_symbolic(args, kwargs):
             if args and isinstance(args[0], str):   # einsum's subscripts: bound to the op, not a tensor input
                 return Operation(functools.partial(node_fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
-            return Operation(node_fn, op_name or fn.__name__)(*args, **kwargs)
+            operation, args, kwargs = operation_for(node_fn, op_name or fn.__name__, args, kwargs)
+            return operation(*args, **kwargs)
         return fn(*args, **kwargs)
     op._symbolic_wrapper = True
     return op

@@ -273,3 +273,111 @@ def test_every_metric_config_is_keras_config():
         if again != expected:
             wrong.append(f"{name}({kwargs}) from Keras's config: ours {again}, Keras {expected}")
     assert not wrong, "\n".join(wrong)
+
+
+# The JSON of masked functional models: Keras's graph records the keras.ops nodes that compute_mask runs on
+# symbolic tensors (Embedding's not_equal, Masking's not_equal and any, a merge's logical_or, Concatenate's
+# widening) and passes their output as `mask=` to the layers whose call takes one.
+
+def _masked_lstm(k):
+    x = k.Input((5,), dtype="int32", name="tok")
+    h = k.layers.Embedding(10, 4, mask_zero=True, name="emb")(x)
+    h = k.layers.LSTM(3, return_sequences=True, name="lstm")(h)
+    return k.Model(x, k.layers.Dense(2, name="d")(h), name="m")
+
+
+def _masking_layer(k):
+    x = k.Input((5, 3), name="x")
+    return k.Model(x, k.layers.LSTM(2, name="l")(k.layers.Masking(0.0, name="mk")(x)))
+
+
+def _dense_between(k):
+    x = k.Input((5,), dtype="int32", name="x")
+    h = k.layers.Dense(3, name="d")(k.layers.Embedding(10, 4, mask_zero=True, name="e")(x))
+    return k.Model(x, k.layers.GlobalAveragePooling1D(name="g")(h))
+
+
+def _added(k):
+    a, b = k.Input((5,), dtype="int32", name="a"), k.Input((5,), dtype="int32", name="b")
+    h = k.layers.Add(name="add")([k.layers.Embedding(10, 4, mask_zero=True, name="e1")(a),
+                                  k.layers.Embedding(10, 4, mask_zero=True, name="e2")(b)])
+    return k.Model([a, b], k.layers.LSTM(2, name="l")(h))
+
+
+def _concatenated(k):
+    a, b = k.Input((5,), dtype="int32", name="a"), k.Input((5, 3), name="b")
+    h = k.layers.Concatenate(name="c")([k.layers.Embedding(10, 4, mask_zero=True, name="e1")(a), b])
+    return k.Model([a, b], k.layers.LSTM(2, name="l")(h))
+
+
+def _wrapped(k):
+    x = k.Input((5,), dtype="int32", name="x")
+    h = k.layers.Embedding(10, 4, mask_zero=True, name="e")(x)
+    h = k.layers.Bidirectional(k.layers.LSTM(2, return_sequences=True), name="bi")(h)
+    h = k.layers.TimeDistributed(k.layers.Dense(3), name="td")(h)
+    h = k.layers.Attention(name="att")([h, h])
+    return k.Model(x, k.layers.GRU(2, name="l")(k.layers.Dropout(0.1, name="dr")(h)))
+
+
+MASKED = [_masked_lstm, _masking_layer, _dense_between, _added, _concatenated, _wrapped]
+
+
+@pytest.mark.parametrize("make", MASKED, ids=lambda f: f.__name__.strip("_"))
+def test_masked_functional_json_is_keras_json(make):
+    import json
+    theirs, ours = fresh_sessions()
+    expected = json.loads(make(theirs).to_json())
+    model = make(ours)
+    assert json.loads(model.to_json()) == expected
+    # and the JSON builds a model that computes what this one computes, in nn.keras and in Keras
+    again = ours.models.model_from_json(model.to_json())
+    again.set_weights(model.get_weights())
+    inputs = [np.array([[1, 2, 0, 0, 0], [3, 0, 1, 2, 0]], "int32") if t.dtype == "int32" else
+              RNG.random((2,) + tuple(t.shape[1:])).astype("float32") for t in model.inputs]
+    inputs = inputs if len(inputs) > 1 else inputs[0]
+    np.testing.assert_allclose(np.asarray(again.predict(inputs, verbose=0)),
+                               np.asarray(model.predict(inputs, verbose=0)), rtol=1e-6)
+    keras_model = theirs.models.model_from_json(model.to_json())
+    keras_model.set_weights(model.get_weights())
+    np.testing.assert_allclose(keras_model.predict(inputs, verbose=0), np.asarray(model.predict(inputs, verbose=0)),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_ops_with_constructor_arguments_write_keras_configs():
+    import json
+    theirs, ours = fresh_sessions()
+
+    def graph(k):
+        x = k.Input((5, 3), name="x")
+        outs = [k.ops.cast(x, "int32"), k.ops.sum(x, axis=1), k.ops.mean(x, axis=-1, keepdims=True),
+                k.ops.reshape(x, (-1, 15)), k.ops.transpose(x, (0, 2, 1)), k.ops.squeeze(k.ops.expand_dims(x, 1), 1),
+                k.ops.argmax(x, axis=-1), k.ops.max(x, axis=1), k.ops.softmax(x, axis=1), k.ops.clip(x, 0, 1),
+                k.ops.take(x, [0, 1], axis=1), k.ops.stack([x, x], axis=1), k.ops.split(x, 3, axis=-1)[0],
+                k.ops.tile(x, (1, 2, 1)), k.ops.any(x > 0.5, axis=1), k.ops.zeros_like(x, dtype="bool"),
+                k.ops.top_k(x, 2)[0], k.ops.logsumexp(x, axis=1)]
+        return k.Model(x, outs)
+    expected = json.loads(graph(theirs).to_json())
+    model = graph(ours)
+    assert json.loads(model.to_json()) == expected
+    x = RNG.random((2, 5, 3)).astype("float32")
+    for a, b in zip(ours.models.model_from_json(model.to_json()).predict(x, verbose=0), model.predict(x, verbose=0)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_merge_mask_is_the_or_of_the_inputs_masks_as_keras():
+    """Keras's merge layers keep a step that any input keeps (nn.keras took the AND), and drop the mask when an
+    input has none."""
+    theirs, ours = fresh_sessions()
+    a = np.array([[1, 2, 0, 0, 0]], "int32")
+    b = np.array([[1, 2, 3, 4, 0]], "int32")
+    results = []
+    for k in (theirs, ours):
+        model = _added(k)
+        if k is ours:
+            model.set_weights(results[0][1])
+        results.append((np.asarray(model.predict([a, b], verbose=0)), model.get_weights()))
+        x = k.Input((5,), dtype="int32")
+        plain = k.Input((5, 4))
+        merged = k.layers.Add()([k.layers.Embedding(10, 4, mask_zero=True)(x), plain])
+        assert getattr(merged, "_keras_mask", None) is None   # one unmasked input: no mask
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)

@@ -10,6 +10,7 @@ import numpy as np
 import autograd as ag
 
 from ... import functional as F
+from ..symbolic import KerasTensor
 from .. import masking
 from ..layer import Layer, as_tensor
 
@@ -84,9 +85,15 @@ class Attention(Layer):
         return (output, weights) if return_attention_scores else output
 
     def compute_mask(self, inputs, mask=None):
-        """The query's mask (None without one)."""
-        if not mask:
+        """The query's mask (None without one); on symbolic inputs through the `convert_to_tensor` operation
+        node Keras's graph records."""
+        if not mask or mask[0] is None:
             return None
+        if isinstance(mask[0], KerasTensor):
+            from .. import ops
+            from ..symbolic_ops import operation_for
+            operation, args, kwargs = operation_for(ops.convert_to_tensor, "convert_to_tensor", (mask[0],), {})
+            return operation(*args, **kwargs)
         return mask[0]
 
 

@@ -275,7 +275,11 @@ class Masking(Layer):
         self.supports_masking = True
 
     def compute_mask(self, inputs, mask=None):
-        """True where a step has a feature different from mask_value (a Tensor, for NumPy inputs too)."""
+        """True where a step has a feature different from mask_value (a Tensor, for NumPy inputs too); on
+        symbolic inputs the `not_equal` and `any` operation nodes Keras's graph records."""
+        if isinstance(inputs, KerasTensor):
+            from .. import ops
+            return ops.any(ops.not_equal(inputs, self.mask_value), axis=-1)
         return (as_tensor(inputs) != self.mask_value).any(dim=-1)
 
     def call(self, inputs):

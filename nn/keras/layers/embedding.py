@@ -9,6 +9,7 @@ from ..autocast_scope import float_dtype
 from ..context import in_shape_probe
 from ..layer import Layer, as_tensor
 from ..layer_config import keras_forms
+from ..symbolic import KerasTensor
 from .lora import LoraMixin, LoraWeight
 from .int4 import Int4EmbeddingMixin
 from .quantized import QuantizableMixin
@@ -110,5 +111,11 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
         return F.embedding(inputs, self.embeddings)
 
     def compute_mask(self, inputs, mask=None):
-        """`inputs != 0` (a Tensor, for NumPy inputs too) with mask_zero=True, else None."""
-        return as_tensor(inputs) != 0 if self.mask_zero else None
+        """`inputs != 0` (a Tensor, for NumPy inputs too) with mask_zero=True, else None; on symbolic inputs the
+        `not_equal` operation node Keras's graph records."""
+        if not self.mask_zero:
+            return None
+        if isinstance(inputs, KerasTensor):
+            from .. import ops
+            return ops.not_equal(inputs, 0)
+        return as_tensor(inputs) != 0

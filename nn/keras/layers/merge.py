@@ -4,6 +4,7 @@ import autograd as ag
 
 from .. import masking
 from ..layer import Layer
+from ..symbolic import KerasTensor
 
 
 def _shapes_text(shapes):
@@ -35,15 +36,22 @@ class _Merge(Layer):
     supports_masking = True
 
     def compute_mask(self, inputs, mask=None):
-        """The steps every input keeps (the AND of the inputs' masks; None when none has one)."""
+        """Keras's merge mask: the OR of the inputs' masks, None when any input has none (the steps some input
+        keeps; Add, Subtract, Multiply, Average, Maximum and Minimum)."""
         if mask is None:
             return None
-        masks = [m for m in (mask if isinstance(mask, (list, tuple)) else [mask]) if m is not None]
-        if not masks:
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+        if any(m is None for m in masks):
             return None
+        if any(isinstance(m, KerasTensor) for m in masks):   # the `logical_or` nodes of Keras's graph
+            from .. import ops
+            result = masks[0]
+            for m in masks[1:]:
+                result = ops.logical_or(result, m)
+            return result
         result = masking.as_bool(masks[0])
         for m in masks[1:]:
-            result = result & masking.as_bool(m)
+            result = result | masking.as_bool(m)
         return result
 
 
@@ -65,6 +73,25 @@ class Concatenate(_Merge):
 
     def _merge(self, inputs):
         return ag.cat(inputs, dim=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras's Concatenate mask: each input's mask widened to the input's shape (all True for an unmasked
+        one), joined along `axis`, then any() over the last axis; None when no input has one."""
+        if mask is None:
+            return None
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+        if all(m is None for m in masks):
+            return None
+        from .. import ops
+        widened = []
+        for value, m in zip(inputs, masks):
+            if m is None:
+                widened.append(ops.ones_like(value, dtype="bool"))
+            elif len(m.shape) < len(value.shape):
+                widened.append(ops.logical_or(ops.expand_dims(m, axis=-1), ops.zeros_like(value, dtype="bool")))
+            else:
+                widened.append(m)
+        return ops.any(ops.concatenate(widened, axis=self.axis), axis=-1, keepdims=False)
 
 
 class Add(_Merge):

@@ -11,6 +11,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ..naming import snake_case
+from ..op_constructor_args import OP_MODULES
 from ..symbolic_ops import Operation, is_image_op, op_function, positional_names
 
 
@@ -21,7 +22,8 @@ def _camel(name):
 def operation_entry(operation):
     """The config entry (without inbound_nodes) of a keras.ops Operation node."""
     config = operation.get_config()
-    kind = "nn" if operation.op_name in _NN_OPS else "image" if is_image_op(operation.op_name) else "numpy"
+    kind = "nn" if operation.op_name in _NN_OPS else "image" if is_image_op(operation.op_name) else \
+        next((k for k, names in OP_MODULES.items() if operation.op_name in names), "numpy")
     class_name = _camel(operation.op_name)
     return {"module": f"keras.src.ops.{kind}", "class_name": class_name, "config": config,
             "registered_name": class_name}

@@ -1,0 +1,80 @@
+"""What Keras 3's operation classes keep in their configs, for writing a functional model's keras.ops nodes as
+Keras does: the arguments each operation's constructor takes (Keras's config lists them, defaults included, and
+its node records only the other arguments: `ops.sum(x, axis=1)` is Sum(axis=1, keepdims=False) called on x),
+and the keras.src.ops module each operation class lives in (numpy unless listed). Read from Keras 3.15's
+keras/src/ops; operations whose constructor takes functions or tensors are left out (their calls keep every
+argument in the node)."""
+
+CONSTRUCTOR_ARGS = {
+    "adaptive_average_pool": ("output_size", "data_format"), "adaptive_max_pool": ("output_size", "data_format"),
+    "all": ("axis", "keepdims"), "amax": ("axis", "keepdims"), "amin": ("axis", "keepdims"),
+    "any": ("axis", "keepdims"), "append": ("axis",), "argmax": ("axis", "keepdims"),
+    "argmin": ("axis", "keepdims"), "argpartition": ("kth", "axis"), "argsort": ("axis",),
+    "array_split": ("indices_or_sections", "axis"), "average": ("axis",),
+    "average_pool": ("pool_size", "strides", "padding", "data_format"), "binary_crossentropy": ("from_logits",),
+    "broadcast_to": ("shape",), "cast": ("dtype",), "categorical_crossentropy": ("from_logits", "axis"),
+    "celu": ("alpha",), "cholesky": ("upper",), "cholesky_inverse": ("upper",), "clip": ("x_min", "x_max"),
+    "concatenate": ("axis",), "conv": ("strides", "padding", "data_format", "dilation_rate"),
+    "conv_transpose": ("strides", "padding", "output_padding", "data_format", "dilation_rate"),
+    "convert_to_tensor": ("dtype", "sparse", "ragged"), "correlate": ("mode",), "count_nonzero": ("axis",),
+    "cross": ("axisa", "axisb", "axisc", "axis"), "cumprod": ("axis", "dtype"), "cumsum": ("axis", "dtype"),
+    "depth_to_space": ("block_size", "data_format"),
+    "depthwise_conv": ("strides", "padding", "data_format", "dilation_rate"), "diag": ("k",), "diagflat": ("k",),
+    "diagonal": ("offset", "axis1", "axis2"), "diff": ("n", "axis"), "dsplit": ("indices_or_sections",),
+    "elu": ("alpha",), "empty_like": ("dtype",), "expand_dims": ("axis",),
+    "extract_sequences": ("sequence_length", "sequence_stride"), "flip": ("axis",),
+    "fold": ("output_size", "kernel_size", "dilation", "padding", "stride"), "full_like": ("dtype",),
+    "gelu": ("approximate",), "glu": ("axis",), "hard_shrink": ("threshold",), "hsplit": ("indices_or_sections",),
+    "in_top_k": ("k",), "irfft": ("fft_length",), "isclose": ("equal_nan",), "leaky_relu": ("negative_slope",),
+    "log_softmax": ("axis",), "logsumexp": ("axis", "keepdims"), "lstsq": ("rcond",), "matrix_rank": ("tol",),
+    "max": ("axis", "keepdims", "initial"), "max_pool": ("pool_size", "strides", "padding", "data_format"),
+    "mean": ("axis", "keepdims"), "median": ("axis", "keepdims"), "meshgrid": ("indexing",),
+    "min": ("axis", "keepdims", "initial"), "moments": ("axes", "keepdims", "synchronized"),
+    "moveaxis": ("source", "destination"), "multi_hot": ("num_classes", "axis", "dtype", "sparse"),
+    "nan_to_num": ("nan", "posinf", "neginf"), "nanargmax": ("axis", "keepdims"), "nanargmin": ("axis", "keepdims"),
+    "nancumprod": ("axis", "dtype"), "nancumsum": ("axis", "dtype"), "nanmax": ("axis", "keepdims"),
+    "nanmean": ("axis", "keepdims"), "nanmedian": ("axis", "keepdims"), "nanmin": ("axis", "keepdims"),
+    "nanpercentile": ("axis", "method", "keepdims"), "nanprod": ("axis", "keepdims"),
+    "nanquantile": ("axis", "method", "keepdims"), "nanstd": ("axis", "keepdims"), "nansum": ("axis", "keepdims"),
+    "nanvar": ("axis", "keepdims"), "norm": ("ord", "axis", "keepdims"), "normalize": ("axis", "order", "epsilon"),
+    "one_hot": ("num_classes", "axis", "dtype", "sparse"), "ones_like": ("dtype",), "pad": ("pad_width", "mode"),
+    "percentile": ("axis", "method", "keepdims"), "pinv": ("rcond",), "prod": ("axis", "keepdims", "dtype"),
+    "psnr": ("max_val",), "ptp": ("axis", "keepdims"), "qr": ("mode",), "quantile": ("axis", "method", "keepdims"),
+    "repeat": ("repeats", "axis"), "reshape": ("newshape",), "rfft": ("fft_length",), "roll": ("shift", "axis"),
+    "rot90": ("k", "axes"), "round": ("decimals",), "saturate_cast": ("dtype",),
+    "segment_max": ("num_segments", "sorted"), "segment_min": ("num_segments", "sorted"),
+    "segment_prod": ("num_segments", "sorted"), "segment_sum": ("num_segments", "sorted"),
+    "separable_conv": ("strides", "padding", "data_format", "dilation_rate"), "soft_shrink": ("threshold",),
+    "softmax": ("axis",), "solve_triangular": ("lower",), "sort": ("axis",),
+    "space_to_depth": ("block_size", "data_format"), "sparse_categorical_crossentropy": ("from_logits", "axis"),
+    "sparsemax": ("axis",), "split": ("indices_or_sections", "axis"), "squareplus": ("b",), "squeeze": ("axis",),
+    "stack": ("axis",), "std": ("axis", "keepdims"), "sum": ("axis", "keepdims"),
+    "svd": ("full_matrices", "compute_uv"), "swapaxes": ("axis1", "axis2"), "take": ("axis",),
+    "take_along_axis": ("axis",), "tensordot": ("axes",), "threshold": ("threshold", "default_value"),
+    "tile": ("repeats",), "top_k": ("k", "sorted"), "trace": ("offset", "axis1", "axis2"), "transpose": ("axes",),
+    "tril": ("k",), "triu": ("k",), "unfold": ("kernel_size", "dilation", "padding", "stride"),
+    "unstack": ("num", "axis"), "var": ("axis", "keepdims"), "view": ("dtype",), "vsplit": ("indices_or_sections",),
+    "zeros_like": ("dtype",)}
+
+OP_MODULES = {
+    "core": frozenset({
+        "associative_scan", "cast", "cond", "convert_to_tensor", "fori_loop", "map", "saturate_cast", "scan", "scatter",
+        "scatter_update", "slice", "slice_update", "stop_gradient", "switch", "unstack", "vectorized_map",
+        "while_loop"}),
+    "nn": frozenset({
+        "adaptive_average_pool", "adaptive_max_pool", "average_pool", "batch_norm", "binary_crossentropy",
+        "categorical_crossentropy", "celu", "conv", "conv_transpose", "ctc_decode", "ctc_loss", "depth_to_space",
+        "depthwise_conv", "dot_product_attention", "elu", "fold", "gelu", "glu", "hard_shrink", "hard_sigmoid",
+        "hard_silu", "hard_tanh", "layer_norm", "leaky_relu", "log_sigmoid", "log_softmax", "max_pool", "moments",
+        "multi_hot", "normalize", "one_hot", "polar", "psnr", "relu", "relu6", "rms_norm", "selu", "separable_conv",
+        "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "space_to_depth",
+        "sparse_categorical_crossentropy", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink",
+        "threshold", "unfold"}),
+    "math": frozenset({
+        "c_dist", "erf", "erfc", "erfinv", "extract_sequences", "fft", "fft2", "ifft2", "in_top_k", "irfft", "istft",
+        "logdet", "logsumexp", "rfft", "rsqrt", "segment_max", "segment_min", "segment_prod", "segment_reduction",
+        "segment_sum", "stft", "top_k", "view_as_complex", "view_as_real"}),
+    "linalg": frozenset({
+        "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq", "lu_factor", "matrix_rank", "norm",
+        "pinv", "qr", "solve", "solve_triangular", "svd"}),
+}
