@@ -8,9 +8,15 @@ from .vgg19 import VGG19
 from . import resnet, resnet50, resnet_v2
 from .resnet import ResNet50, ResNet101, ResNet152
 from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from . import mobilenet, mobilenet_v2, mobilenet_v3
+from .mobilenet import MobileNet
+from .mobilenet_v2 import MobileNetV2
+from .mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 
 __all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19", "resnet", "resnet50", "resnet_v2", "ResNet50", "ResNet101",
-           "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2"]
+           "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
+           "mobilenet", "mobilenet_v2", "mobilenet_v3", "MobileNet", "MobileNetV2",
+           "MobileNetV3Small", "MobileNetV3Large"]
 
 # part b's families
 from . import densenet, efficientnet, efficientnet_v2
