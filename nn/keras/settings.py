@@ -25,6 +25,24 @@ def backend():
     return "deepgrad"
 
 
+KERAS_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
+
+
+def set_backend(name):
+    """Keras's backend switch: nn.keras always runs on deepgrad, whose numbers follow Keras's torch backend, so
+    'deepgrad' changes nothing and one of Keras's backend names warns that it is not switched to; another name
+    is a ValueError."""
+    import warnings
+    if name == "deepgrad":
+        return
+    if name not in KERAS_BACKENDS:
+        raise ValueError(f"keras.config.set_backend: unknown backend {name!r}; Keras's are {KERAS_BACKENDS} and "
+                         "nn.keras runs on 'deepgrad'")
+    warnings.warn(f"keras.config.set_backend({name!r}): nn.keras runs on deepgrad whatever the backend asked for "
+                  "(its numbers follow Keras's torch backend); import real Keras to run on another backend",
+                  UserWarning, stacklevel=2)
+
+
 def floatx():
     """The default float dtype's name ('float32' unless set_floatx changed it)."""
     return _state["floatx"]
