@@ -126,6 +126,7 @@ _sys.modules[__name__ + ".autograd.graph"] = autograd.graph
 _sys.modules[__name__ + ".autograd.forward_ad"] = autograd.forward_ad
 _sys.modules[__name__ + ".autograd.profiler"] = autograd.profiler
 from . import profiler   # torch.profiler
+from . import quasirandom   # torch.quasirandom (SobolEngine)
 from . import special_api as special
 _sys.modules[__name__ + ".special"] = special   # `import autograd.special`, as `import torch.special`
 from . import linalg_api as linalg

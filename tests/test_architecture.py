@@ -68,6 +68,8 @@ AUTOGRAD_FLOORS = {
     "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05, "autograd.fft": 7,
     # stft/istft and the window factories sit just under autograd.methods, which binds Tensor.stft/istft
     "autograd.spectral": 6.9, "autograd.windows": 6.9, "autograd.signal.windows": 7, "autograd.signal": 7.05,
+    # torch.quasirandom: the direction-number table (NumPy only), the engine (creation ops and the generator)
+    "autograd.quasirandom.sobol_directions": 0, "autograd.quasirandom.sobol": 4.6, "autograd.quasirandom": 7.05,
     "autograd.methods": 7,
     # torch.func's transforms (ag.func): pytrees and the random-number policy below, the transforms over the engine
     "autograd.pytree": 0, "autograd.func_random": 0, "autograd.func_levels": 0, "autograd.func_core": 6.85,

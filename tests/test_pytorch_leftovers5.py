@@ -269,3 +269,76 @@ def test_shrink_gradient_at_nan_under_create_graph():
     for f in (F.softshrink, F.hardshrink):
         g, = ag.autograd.grad(f(x).sum(), x, create_graph=True)
         assert g.tolist() == [0.0, 1.0, 0.0]
+
+
+# ----- torch.quasirandom.SobolEngine ------------------------------------------------------------------------------
+def _same_tensor(ours, theirs):
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype, theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("dimension", [1, 2, 3, 40, 255, 1111])
+def test_sobol_direction_numbers_are_torchs(dimension):
+    theirs = torch.zeros(dimension, 30, dtype=torch.long)
+    torch._sobol_engine_initialize_state_(theirs, dimension)
+    _same_tensor(ag.quasirandom.SobolEngine(dimension).sobolstate, theirs)
+
+
+@pytest.mark.parametrize("dimension, scramble, seed", [(1, False, None), (5, False, None), (1111, False, None),
+                                                       (3, True, 0), (21, True, 7), (1111, True, 123)])
+def test_sobol_points_are_torchs_bit_for_bit(dimension, scramble, seed):
+    ours = ag.quasirandom.SobolEngine(dimension, scramble=scramble, seed=seed)
+    theirs = torch.quasirandom.SobolEngine(dimension, scramble=scramble, seed=seed)
+    assert repr(ours) == repr(theirs)
+    _same_tensor(ours.shift, theirs.shift)
+    _same_tensor(ours.sobolstate, theirs.sobolstate)
+    _same_tensor(ours.draw(), theirs.draw())
+    _same_tensor(ours.draw(6, dtype=ag.float64), theirs.draw(6, dtype=torch.float64))
+    _same_tensor(ours.fast_forward(9).quasi, theirs.fast_forward(9).quasi)
+    _same_tensor(ours.draw(70), theirs.draw(70))
+    assert ours.num_generated == theirs.num_generated == 86
+    ours.reset(), theirs.reset()
+    _same_tensor(ours.draw_base2(3, dtype=ag.float64), theirs.draw_base2(3, dtype=torch.float64))
+    _same_tensor(ours.draw_base2(3), theirs.draw_base2(3))
+    _same_tensor(ours.quasi, theirs.quasi)
+    ours.reset(), theirs.reset()
+    _same_tensor(ours.fast_forward(5).draw(300), theirs.fast_forward(5).draw(300))
+
+
+def test_sobol_scramble_without_seed_draws_from_the_global_generator():
+    ag.manual_seed(11), torch.manual_seed(11)
+    ours, theirs = ag.quasirandom.SobolEngine(4, scramble=True), torch.quasirandom.SobolEngine(4, scramble=True)
+    _same_tensor(ours.draw(17, dtype=ag.float64), theirs.draw(17, dtype=torch.float64))
+    _same_tensor(ag.rand(3), torch.rand(3))   # the stream moved on by the same draws
+
+
+def test_sobol_first_point_is_divided_in_the_default_dtype_at_construction():
+    ours = ag.quasirandom.SobolEngine(6, scramble=True, seed=3)
+    theirs = torch.quasirandom.SobolEngine(6, scramble=True, seed=3)
+    _same_tensor(ours.draw(1, dtype=ag.float64), theirs.draw(1, dtype=torch.float64))   # float32-rounded, as torch
+    out_ours, out_theirs = ag.zeros(1), torch.zeros(1)
+    assert ours.draw(4, out=out_ours) is out_ours and theirs.draw(4, out=out_theirs) is out_theirs
+    _same_tensor(out_ours, out_theirs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda q: q.SobolEngine(0),
+    lambda q: q.SobolEngine(2).draw(0),
+    lambda q: q.SobolEngine(2).draw(3, dtype=q_dtype(q, "float16")),
+    lambda q: q.SobolEngine(2).draw(3, dtype=q_dtype(q, "int64")),
+    lambda q: (lambda e: (e.draw(3), e.draw_base2(2)))(q.SobolEngine(2)),
+    lambda q: (lambda e: (e.draw(2), e.draw(-1)))(q.SobolEngine(2)),
+])
+def test_sobol_mistakes_raise_torchs_types(call):
+    _same_refusal(lambda: call(ag.quasirandom), lambda: call(torch.quasirandom), "SobolEngine")
+
+
+def q_dtype(quasirandom, name):
+    return getattr(ag if quasirandom is ag.quasirandom else torch, name)
+
+
+def test_sobol_float16_first_point_and_large_dimensions():
+    _same_tensor(ag.quasirandom.SobolEngine(3).draw(1, dtype=ag.float16),
+                 torch.quasirandom.SobolEngine(3).draw(1, dtype=torch.float16))
+    with pytest.raises(ValueError, match=r"\[1, 1111\].*21201"):   # torch's table goes further (see README)
+        ag.quasirandom.SobolEngine(1112)

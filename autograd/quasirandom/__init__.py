@@ -1,0 +1,4 @@
+"""torch.quasirandom: low-discrepancy sequences (SobolEngine)."""
+from .sobol import SobolEngine
+
+__all__ = ["SobolEngine"]
