@@ -342,3 +342,48 @@ def test_sobol_float16_first_point_and_large_dimensions():
                  torch.quasirandom.SobolEngine(3).draw(1, dtype=torch.float16))
     with pytest.raises(ValueError, match=r"\[1, 1111\].*21201"):   # torch's table goes further (see README)
         ag.quasirandom.SobolEngine(1112)
+
+
+# ----- a gradient a node does not return: the nodes below are still visited, with None -----------------------------
+def _stopped_graph_events(lib):
+    """The hook calls of a graph whose custom Function returns None for one input, and the final gradients."""
+    log = []
+
+    def fmt(t):
+        return None if t is None else t.reshape(-1).tolist()
+
+    class Stop(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * 2 + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return None, g
+
+    x, w = lib.tensor([1.0, 2.0], requires_grad=True), lib.tensor([3.0, 4.0], requires_grad=True)
+    for name, t in (("x", x), ("w", w)):
+        t.register_post_accumulate_grad_hook(lambda p, name=name: log.append(("post", name, fmt(p.grad))))
+        t.register_hook(lambda g, name=name: log.append(("hook", name, fmt(g))))
+    h = x * 3
+    h2 = h.exp()
+    h3 = h2 + w
+    for name, t in (("h", h), ("h2", h2), ("h3", h3)):
+        t.register_hook(lambda g, name=name: log.append(("hook", name, fmt(g))))
+        t.grad_fn.register_hook(lambda gi, go, name=name: log.append(("node", name, [fmt(v) for v in gi],
+                                                                      [fmt(v) for v in go])))
+        t.grad_fn.register_prehook(lambda go, name=name: log.append(("prenode", name, [fmt(v) for v in go])))
+        t.retain_grad()
+    Stop.apply(h3, w).sum().backward()
+    return log, [fmt(t.grad) for t in (x, w, h, h2, h3)]
+
+
+def test_a_none_gradient_still_visits_the_nodes_below_as_in_torch():
+    ours, theirs = _stopped_graph_events(ag), _stopped_graph_events(torch)
+    assert ours[1] == theirs[1] == [None, [1.0, 1.0], None, None, None]
+    # the same calls with the same (None) gradients; PyTorch runs w's hooks as soon as w's gradient is complete,
+    # deepgrad when the pass reaches it (README: leaves are delivered in the order reached)
+    leaf_w = [e for e in theirs[0] if e[1] == "w"]
+    assert [e for e in ours[0] if e[1] != "w"] == [e for e in theirs[0] if e[1] != "w"]
+    assert [e for e in ours[0] if e[1] == "w"] == leaf_w == [("hook", "w", [1.0, 1.0]), ("post", "w", [1.0, 1.0])]
+    assert ("post", "x", None) in ours[0] and ("node", "h", [None, None], [None]) in ours[0]
