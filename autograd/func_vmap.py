@@ -18,6 +18,7 @@ from .func_random import RandomGuard, check_randomness
 from .function import named
 from .grad_mode import no_grad
 from .ops.joining import stack, unbind
+from .ops.linalg import Linear
 from .ops.reduction import Mean, Sum
 from .ops.shape import Reshape
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
@@ -93,7 +94,10 @@ _BATCHED = {"SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1", "P
             "MaxBackward1": "MaxBackward0", "MinBackward1": "MinBackward0", "MedianBackward0": "MedianBackward1",
             "NanmedianBackward0": "NanmedianBackward1", "DotBackward0": "SqueezeBackward1",
             "VdotBackward0": "SqueezeBackward1", "MvBackward0": "SqueezeBackward1",
-            "TraceBackward0": "SumBackward1", "SoftMarginLossBackward0": "ViewBackward0"}
+            "TraceBackward0": "SumBackward1", "SoftMarginLossBackward0": "ViewBackward0",
+            "MmBackward0": "UnsafeViewBackward0", "AddmmBackward0": "AddBackward0",
+            "SqueezeBackward4": "SqueezeBackward5", "SqueezeBackward1": "SqueezeBackward2",
+            "SqueezeBackward0": "ViewBackward0"}
 
 #: losses that PyTorch's batching rules decompose: reduced, they show the batched reduction (told apart by the
 #: class of the node the loss's name sits on); with reduction='none', the node given here (None: their own name)
@@ -112,6 +116,8 @@ def _batched_node_name(node):
     keep the batch dimension, so a full reduction becomes its `dim` overload, a vector product a matmul and a
     squeeze, and some losses show the ops they decompose into."""
     name = node.name()
+    if isinstance(node, Linear) and node.form == (1, True):   # a vector through a layer with a bias: its add
+        return "AddBackward0"
     if name in _BATCHED:
         return _BATCHED[name]
     if name in _DECOMPOSED:

@@ -45,6 +45,33 @@ def test_vmap_outputs_show_the_node_pytorchs_batching_rules_make(reduction):
         assert ag.func.vmap(ours[key])(y).grad_fn.name() == want, key
 
 
+def _products_and_squeezes(lib, F):
+    w = lib.tensor(np.arange(20.0, dtype=np.float32).reshape(5, 4) / 10)
+    return {"linear": lambda u: F.linear(u, w, lib.ones(5)), "linear_no_bias": lambda u: F.linear(u, w),
+            "linear_2d": lambda u: F.linear(u.reshape(2, 2), lib.ones(5, 2), lib.ones(5)),
+            "linear_2d_no_bias": lambda u: F.linear(u.reshape(2, 2), lib.ones(5, 2)),
+            "vec_at_mat": lambda u: u @ w.T, "mat_at_mat": lambda u: u.reshape(2, 2) @ u.reshape(2, 2),
+            "mm": lambda u: lib.mm(u.reshape(2, 2), lib.ones(2, 3)),
+            "addmm": lambda u: lib.addmm(lib.ones(2, 3), u.reshape(2, 2), lib.ones(2, 3)),
+            "squeeze_dim": lambda u: u.unsqueeze(0).squeeze(0), "squeeze_all": lambda u: u.unsqueeze(0).squeeze(),
+            "squeeze_dims": lambda u: u.unsqueeze(0).squeeze((0,)), "view": lambda u: u.view(2, 2)}
+
+
+def test_vmap_outputs_of_products_squeezes_and_layers_show_pytorchs_batched_node():
+    torch = require_torch()
+    from torch.func import vmap as torch_vmap
+    x = torch.randn(3, 4, requires_grad=True)
+    y = ag.tensor(x.detach().numpy(), requires_grad=True)
+    theirs, ours = _products_and_squeezes(torch, torch.nn.functional), _products_and_squeezes(ag, nn.functional)
+    for key in theirs:
+        assert ag.func.vmap(ours[key])(y).grad_fn.name() == torch_vmap(theirs[key])(x).grad_fn.name(), key
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    mine = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2))
+    mine.load_state_dict({k: v.detach().numpy() for k, v in model.state_dict().items()})
+    assert repr(ag.func.vmap(mine)(y)) == repr(torch_vmap(model)(x)).replace("torch.", "")
+
+
 def test_a_vmapped_per_model_loss_prints_as_pytorchs():
     torch = require_torch()
     from torch.func import grad_and_value as torch_gv, vmap as torch_vmap
