@@ -3,7 +3,14 @@ import operator
 import warnings
 from collections import OrderedDict
 
+from autograd.errors import ArgumentTypeError
+
 from .module import Module, indented
+
+
+class MissingForwardError(TypeError, NotImplementedError):
+    """A container without forward() called like a layer: a TypeError, as deepgrad raised before, and PyTorch's
+    NotImplementedError."""
 
 
 class _ModuleSequence(Module):
@@ -62,7 +69,9 @@ class _ModuleSequence(Module):
     def insert(self, index, module):
         """Put `module` before position `index` (as list.insert); the modules after it are renumbered."""
         if not isinstance(module, Module):
-            raise TypeError(f"{type(self).__name__}.insert: expects a Module, got {type(module).__name__}")
+            raise ArgumentTypeError(f"{type(self).__name__}.insert: module should be of type Module, got "
+                                    f"{type(module).__name__}; wrap a function in a Module (e.g. nn.Identity, "
+                                    "or a small Module subclass)")
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"{type(self).__name__}.insert: index {index} is out of range for {n} modules")
@@ -166,7 +175,8 @@ class ModuleList(_ModuleSequence):
         return f"{name}(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args, **kwargs):
-        raise TypeError("ModuleList has no forward(); iterate over it in your own module's forward")
+        raise MissingForwardError("Module [ModuleList] is missing the required \"forward\" function: a ModuleList "
+                                  "has no forward(); iterate over it in your own module's forward")
 
 
 class ModuleDict(Module):
@@ -232,7 +242,8 @@ class ModuleDict(Module):
         return self._modules.items()
 
     def forward(self, *args, **kwargs):
-        raise TypeError("ModuleDict has no forward(); index it in your own module's forward")
+        raise MissingForwardError("Module [ModuleDict] is missing the required \"forward\" function: a ModuleDict "
+                                  "has no forward(); index it in your own module's forward")
 
 
 class Container(Module):

@@ -56,8 +56,9 @@ def _grouped(query, key, value, attn_mask, dropout_p, is_causal, scale):
     """Grouped-query attention: query heads h*G .. h*G+G-1 share key/value head h (PyTorch's repeat_interleave)."""
     hq, hk = query.shape[-3], key.shape[-3]
     if value.shape[-3] != hk or hq % hk:
-        raise ValueError(f"{_OP}: with enable_gqa the key and value head counts (dimension -3: key {hk}, value "
-                         f"{value.shape[-3]}) must be equal and divide the query's ({hq})")
+        raise ShapeError(f"{_OP}: Number of heads in key and value must divide the number of heads in query: with "
+                         f"enable_gqa the key and value head counts (dimension -3: key {hk}, value {value.shape[-3]}) "
+                         f"must be equal and divide the query's ({hq}); use a key/value head count that divides {hq}")
     group = hq // hk
     split = lambda t, heads: t.reshape(t.shape[:-3] + (heads, group if heads == hk else 1) + t.shape[-2:])
     q = split(query, hk)

@@ -9,6 +9,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, complex_forms
+from autograd.errors import ArgumentRangeError, UnsupportedError
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 
@@ -49,8 +50,9 @@ def _bags(op, input, offsets, include_last_offset):
     else:
         starts, stops = bounds, np.append(bounds[1:], total)
     if bounds.size and (bounds[0] != 0 or np.any(np.diff(bounds) < 0) or bounds.max() > total):
-        raise ValueError(f"{op}: offsets {bounds.tolist()} must start at 0, never decrease and stay <= the "
-                         f"input's length {total}")
+        raise ArgumentRangeError(f"{op}: offsets {bounds.tolist()} must start at 0, never decrease and stay <= the "
+                                 f"input's length {total} (offsets[0] has to be 0: the first bag starts at position "
+                                 "0); pass the start position of each bag")
     stops = np.minimum(stops, total)
     return input, starts.astype(np.int64), stops.astype(np.int64)
 
@@ -73,7 +75,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}")
     if per_sample_weights is not None:
         if mode != "sum":
-            raise ValueError(f"{op}: per_sample_weights is only supported for mode='sum', got mode={mode!r}")
+            raise UnsupportedError(f"{op}: per_sample_weights is only supported for mode='sum', got mode={mode!r}; "
+                                   "weight the bags with mode='sum' (divide by the bag sizes for a weighted mean)")
         if tuple(per_sample_weights.shape) != tuple(input.shape):
             raise ValueError(f"{op}: per_sample_weights has shape {tuple(per_sample_weights.shape)}, but it needs "
                              f"the input's shape {tuple(input.shape)} (one weight per index)")

@@ -16,7 +16,7 @@ from .activation import softmax
 from .attention import scaled_dot_product_attention
 from .dropout import dropout
 from .linear import linear
-from autograd.errors import ArgumentError, ArgumentTypeError, ShapeError
+from autograd.errors import ArgumentError, ArgumentRangeError, ArgumentTypeError, ShapeError
 
 _OP = "multi_head_attention_forward"
 
@@ -102,7 +102,7 @@ def attend(query, key, value, num_heads, proj, batch_first=False, dropout_p=0.0,
                          f"({n} and {key.shape[batch]}) in the {layout} layout; give them the same batch (or check "
                          f"batch_first)")
     if is_causal and attn_mask is None:
-        raise ValueError(f"{_OP}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask; "
+        raise ArgumentRangeError(f"{_OP}: is_causal=True is a hint that attn_mask is the causal mask, so it needs attn_mask; "
                          "make one with nn.Transformer.generate_square_subsequent_mask(L)")
     _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, query.dtype)
     # shapes spelled out (no -1): empty batches reshape too
@@ -214,14 +214,14 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
             raise TypeError(f"{_OP}: {name} must be a Tensor, got {type(t).__name__}")
     dims = (query.ndim, key.ndim, value.ndim)
     if dims not in ((3, 3, 3), (2, 2, 2)):
-        raise ValueError(f"{_OP}: query, key and value must all be 3-D (batched) or all 2-D (unbatched), got shapes "
+        raise ArgumentError(f"{_OP}: query, key and value must all be 3-D (batched) or all 2-D (unbatched), got shapes "
                          f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
     batched = query.ndim == 3
     if key.shape[:-1] != value.shape[:-1]:
         raise ArgumentError(f"{_OP}: key {tuple(key.shape)} and value {tuple(value.shape)} must agree in sequence "
                             "length and batch size")
     if key_padding_mask is not None and key_padding_mask.ndim != (2 if batched else 1):
-        raise ValueError(f"{_OP}: key_padding_mask must be {'(N, S)' if batched else '(S,)'} for "
+        raise ArgumentError(f"{_OP}: key_padding_mask must be {'(N, S)' if batched else '(S,)'} for "
                          f"{'batched' if batched else 'unbatched'} inputs, got shape {tuple(key_padding_mask.shape)}")
     if attn_mask is not None and attn_mask.ndim not in (2, 3):
         raise ValueError(f"{_OP}: attn_mask must be (L, S) or (N * num_heads, L, S), got shape "

@@ -8,6 +8,11 @@ from .linear import Linear
 from autograd.errors import ArgumentError
 
 
+class ProjectionWidthError(ArgumentError, RuntimeError):
+    """A key or value of the wrong width: an ArgumentError as deepgrad raised before (PyTorch asserts when key and
+    value differ), and the RuntimeError PyTorch's projection matmul raises otherwise."""
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """The Linear of MultiheadAttention.out_proj, under PyTorch's class name so that a model prints as in PyTorch."""
 
@@ -80,9 +85,12 @@ class MultiheadAttention(Module):
                            self.v_proj_weight)
         for name, t, size in (("query", query, self.embed_dim), ("key", key, self.kdim), ("value", value, self.vdim)):
             if getattr(t, "ndim", 0) and t.shape[-1] != size:
-                raise ArgumentError(f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads}): "
-                                    f"expected {name} with {size} features in its last dimension, got shape "
-                                    f"{tuple(t.shape)}")
+                # PyTorch asserts the query's width, and fails in the key/value projection's matmul otherwise
+                fix = "" if name == "query" else (f"; give it {size} features (or build the layer with "
+                                                  f"{name[0]}dim={t.shape[-1]})")
+                raise (ArgumentError if name == "query" else ProjectionWidthError)(
+                    f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads}): expected {name} "
+                    f"with {size} features in its last dimension, got shape {tuple(t.shape)}{fix}")
         return attend(query, key, value, self.num_heads, proj, batch_first=self.batch_first,
                       dropout_p=self.dropout if self.training else 0.0, add_zero_attn=self.add_zero_attn,
                       key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,

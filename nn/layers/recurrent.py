@@ -23,6 +23,18 @@ from .recurrent_weights import LayerWeights
 from autograd.errors import ShapeError
 
 
+class HiddenStateIndexError(ValueError, IndexError):
+    """A bare tensor as an LSTM's hx: a ValueError, as deepgrad raised before, and PyTorch's IndexError (hx[1])."""
+
+
+class HiddenStateCountError(ValueError, RuntimeError):
+    """A tuple of other than two states as an LSTM's hx: a ValueError as before and PyTorch's RuntimeError."""
+
+
+class HiddenStateTypeError(ValueError, AttributeError):
+    """A tuple as the hx of an RNN or GRU: a ValueError as before and PyTorch's AttributeError (tuple.dim)."""
+
+
 class RNNBase(LayerWeights, Module):
     """Shared construction and forward of the recurrent layers; `mode` is 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
 
@@ -90,10 +102,14 @@ class RNNBase(LayerWeights, Module):
             return [None] * count, [None] * count
         is_lstm = self._kind == "lstm"
         if is_lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise ValueError(f"{self!r}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+            # PyTorch indexes hx[1] (IndexError for a bare tensor) or counts the states (RuntimeError)
+            kind = HiddenStateCountError if isinstance(hx, (tuple, list)) else HiddenStateIndexError
+            got = f"a {type(hx).__name__} of {len(hx)}" if isinstance(hx, (tuple, list)) else type(hx).__name__
+            raise kind(f"{self!r}: lstm expects two hidden states: hx must be a tuple (h_0, c_0), got {got}; "
+                       "pass (h_0, c_0), or leave hx out to start from zeros")
         if not is_lstm and not hasattr(hx, "shape"):
-            raise ValueError(f"{self!r}: hx must be one Tensor h_0, got {type(hx).__name__} (only an LSTM takes a "
-                             "tuple (h_0, c_0))")
+            raise HiddenStateTypeError(f"{self!r}: hx must be one Tensor h_0, got {type(hx).__name__} (only an LSTM "
+                                       "takes a tuple (h_0, c_0)); pass h_0 alone")
         states = list(hx) if is_lstm else [hx]
         for name, s, size in zip(("h_0", "c_0"), states, (self.proj_size or self.hidden_size, self.hidden_size)):
             expected = (count, batch, size) if batched else (count, size)

@@ -89,8 +89,6 @@ class Optimizer:
                             "Tensor; wrap it in a list: [p]")
         if isinstance(params, dict):
             params = [params]
-        if isinstance(params, (set, frozenset)):
-            raise TypeError(_UNORDERED.format(self._name))
         if not hasattr(params, "__iter__"):
             what = f"a {type(params).__name__} module" if hasattr(params, "parameters") else type(params).__name__
             raise TypeError(f"{self._name}: params should be an iterable of Tensors or of dicts, got {what}; pass "

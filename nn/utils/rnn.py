@@ -110,6 +110,9 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
     """The list of sequences (L_i, *) that pad_sequence(..., padding_side='right') padded."""
     lengths = _host(lengths)
     x = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    if len(lengths) != x.shape[0]:   # PyTorch zips the two with strict=True
+        raise ShapeError(f"unpad_sequence: {len(lengths)} lengths for a batch of {x.shape[0]} sequences (padded shape "
+                         f"{tuple(padded_sequences.shape)}, batch_first={batch_first}); pass one length per sequence")
     return [x[b, :int(n)] for b, n in enumerate(lengths)]
 
 
@@ -146,11 +149,17 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     return PackedSequence(data, batch_sizes, ag.tensor(order, device=input.device))
 
 
+class NotPackedError(TypeError, AttributeError):
+    """A plain tensor where a PackedSequence is wanted: a TypeError as deepgrad raised before, and PyTorch's
+    AttributeError (it reads .batch_sizes)."""
+
+
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
     """Undo pack_padded_sequence -> (padded (T, B, *) ((B, T, *) with batch_first), lengths int64 (B,)) in the
     batch's original order; T is the longest length, or total_length (>= it) when given."""
     if not isinstance(sequence, PackedSequence):
-        raise TypeError(f"pad_packed_sequence: expects a PackedSequence, got {type(sequence).__name__}")
+        raise NotPackedError(f"pad_packed_sequence: expects a PackedSequence, got {type(sequence).__name__}; pack the "
+                             "batch first (pack_padded_sequence / pack_sequence), or use the padded tensor as it is")
     data, sizes = sequence.data, _host(sequence.batch_sizes)
     steps, batch, rest = len(sizes), int(sizes[0]), tuple(data.shape[1:])
     if total_length is not None:

@@ -264,8 +264,9 @@ def test_type_errors(device):
     p = ag.tensor(np.ones(2), device=device, requires_grad=True)
     with pytest.raises(TypeError, match="single Tensor"):
         nn.optim.SGD(p, lr=0.1)
+    assert nn.optim.SGD({p}, lr=0.1).param_groups[0]["params"] == [p]   # PyTorch lists a set given whole
     with pytest.raises(TypeError, match="ordered"):
-        nn.optim.SGD({p}, lr=0.1)
+        nn.optim.SGD([{"params": {p}}], lr=0.1)   # a group's set is refused, as PyTorch's
     with pytest.raises(TypeError, match="only optimise Tensors"):
         nn.optim.SGD([np.ones(2)], lr=0.1)
     with pytest.raises(TypeError):

@@ -2,6 +2,8 @@
 formulas), the first and last also cycling the momentum (SGD) or beta1 (Adam-like) against the lr."""
 import math
 
+from autograd.errors import ZeroArgumentError
+
 from .base import LRScheduler, check_optimizer, current_lrs, per_group, set_lr
 
 
@@ -41,8 +43,10 @@ class CyclicLR(LRScheduler):
                 set_lr(group, lr)
         self.max_lrs = per_group("max_lr", optimizer, max_lr, "CyclicLR")
         if step_size_up <= 0 or (step_size_down is not None and step_size_down <= 0):
-            raise ValueError(f"CyclicLR: step_size_up ({step_size_up}) and step_size_down ({step_size_down}) "
-                             "must be > 0")
+            # PyTorch divides by the cycle's length at the first step: a ZeroDivisionError for a 0
+            raise (ZeroArgumentError if 0 in (step_size_up, step_size_down) else ValueError)(
+                f"CyclicLR: step_size_up ({step_size_up}) and step_size_down ({step_size_down}) must be > 0; they are "
+                "the numbers of scheduler.step() calls (batches) from base_lr up to max_lr and back")
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
         self.total_size = up + down

@@ -55,8 +55,8 @@ class StepLR(LRScheduler):
     """Multiply the lr by gamma every step_size epochs: initial_lr * gamma ** (epoch // step_size)."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        if not step_size > 0:   # a fractional step_size works as in PyTorch: decay when epoch % step_size == 0
-            raise (ZeroArgumentError if step_size == 0 else ValueError)(
+        if step_size == 0:   # a fractional or negative step_size works as in PyTorch: decay when epoch % step_size == 0
+            raise ZeroArgumentError(
                 f"StepLR: step_size must be positive, got {step_size!r}; it is the number of scheduler.step() calls "
                 "between two decays")
         self.step_size = step_size
@@ -185,8 +185,8 @@ class CosineAnnealingLR(LRScheduler):
     chainable recurrence, so it composes with other changes to the lr."""
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        if T_max <= 0:
-            raise (ZeroArgumentError if T_max == 0 else ValueError)(
+        if T_max == 0:   # a negative T_max runs PyTorch's formula as it stands
+            raise ZeroArgumentError(
                 f"CosineAnnealingLR: T_max must be > 0, got {T_max!r}; it is the number of scheduler.step() calls "
                 "from the initial lr down to eta_min (e.g. T_max=epochs)")
         self.T_max = T_max
