@@ -158,7 +158,7 @@ from .ops.sparse_csc import sparse_csc_tensor
 from .ops.sparse_blocked import (ccol_indices_copy, col_indices_copy, crow_indices_copy, indices_copy,
                                  row_indices_copy, sparse_bsc_tensor, sparse_bsr_tensor, sparse_compressed_tensor,
                                  values_copy)
-from .ops.sparse_products import dsmm, hspmm, native_norm, saddmm, smm, sspaddmm
+from .ops.sparse_products import dsmm, hsmm, hspmm, native_norm, saddmm, smm, sspaddmm
 from . import masked_api as masked
 from .from_file import from_file
 _sys.modules[__name__ + ".masked"] = masked     # `import autograd.masked`, as `import torch.masked`

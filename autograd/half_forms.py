@@ -41,7 +41,7 @@ def note_half(dtype):
 def _half_dtype(a):
     """The half dtype of a host array (or scalar) argument, else None."""
     dtype = getattr(a, "dtype", None)
-    if dtype is None or not hasattr(a, "shape"):
+    if dtype is None or not hasattr(a, "shape") or hasattr(getattr(a, "_data", a), "coalesced"):   # sparse: own forms
         return None
     if dtype is F16 or dtype == F16:
         return None if hasattr(a, "__cuda_array_interface__") else F16   # CuPy's float16 keeps its own

@@ -2,10 +2,12 @@
 and spdiags (autograd/ops/sparse_products.py), and the check_sparse_tensor_invariants switch."""
 import functools
 
+from .bf16_dtype import bfloat16_dtype
 from .ops.products import addmm as _dense_addmm
 from .ops.sparse_build import sparse_coo_tensor
 from .ops.sparse_ops import log_softmax, mm, softmax, sparse_sum as sum  # noqa: F401  (PyTorch's names)
 from .ops.sparse_products import sampled_addmm, spdiags  # noqa: F401
+from .tensor import Tensor
 
 
 def addmm(mat, mat1, mat2, *, beta=1.0, alpha=1.0):
@@ -20,15 +22,25 @@ def spmm(mat1, mat2):
 
 def _legacy(name, dtype):
     def make(indices, values, size=None, *, device=None):
-        return sparse_coo_tensor(indices, values, size, dtype=dtype, device=device)
+        if isinstance(values, Tensor):   # PyTorch keeps a values tensor's own dtype, whatever the type's name says
+            return sparse_coo_tensor(indices, values, size, device=device)
+        kind = bfloat16_dtype(f"torch.sparse.{name}") if dtype == "bfloat16" else dtype
+        return sparse_coo_tensor(indices, values, size, dtype=kind, device=device)
     make.__name__ = make.__qualname__ = name
-    make.__doc__ = f"A sparse COO tensor of {dtype} (PyTorch's legacy torch.sparse.{name}(indices, values, size))."
+    make.__doc__ = (f"A sparse COO tensor (PyTorch's legacy torch.sparse.{name}(indices, values, size)): a values "
+                    f"tensor keeps its dtype, as PyTorch's; other values become {dtype}.")
     return make
 
 
 FloatTensor = _legacy("FloatTensor", "float32")
 DoubleTensor = _legacy("DoubleTensor", "float64")
 LongTensor = _legacy("LongTensor", "int64")
+IntTensor = _legacy("IntTensor", "int32")
+ShortTensor = _legacy("ShortTensor", "int16")
+CharTensor = _legacy("CharTensor", "int8")
+ByteTensor = _legacy("ByteTensor", "uint8")
+HalfTensor = _legacy("HalfTensor", "float16")
+BFloat16Tensor = _legacy("BFloat16Tensor", "bfloat16")
 
 class check_sparse_tensor_invariants:
     """PyTorch's switch for checking the invariants of the sparse tensors its constructors build (off by default):

@@ -525,3 +525,36 @@ def test_from_file_reads_and_maps_as_torch(tmp_path):
     _raises_like(lambda: ag.from_file(str(path), size=11), lambda: torch.from_file(str(path), size=11))
     _raises_like(lambda: ag.from_file(str(tmp_path / "none.bin"), size=1),
                  lambda: torch.from_file(str(tmp_path / "none.bin"), size=1))
+
+
+# ----- 6. half-precision sparse tensors and the rest of torch.sparse's legacy constructors -------------------------
+def test_half_precision_sparse_tensors_keep_their_dtype_as_torch():
+    """sparse_coo_tensor widened float16 values to float32 (its node ran in the float32 half form), and reading a
+    float16 sparse tensor's values raised; both keep the half dtype now, as PyTorch's."""
+    for half in ("float16", "bfloat16"):
+        def run(m):
+            s = m.sparse_coo_tensor(m.tensor([[0, 1], [1, 0]]), m.tensor([3.0, 4.0]).to(getattr(m, half)), (2, 2))
+            dense = m.tensor([[1.0, 0.0], [0.0, 2.0]]).to(getattr(m, half))
+            return [s, s._values(), s.to_dense(), s.sum(), -s, dense.to_sparse(), dense.to_sparse_csr().values(),
+                    dense.to_sparse_bsr((1, 1)).values()]
+        for a, b in zip(run(ag), run(torch)):
+            assert str(a.dtype) == str(b.dtype).replace("torch.", "")
+            np.testing.assert_array_equal(a.to_dense().float().numpy() if a.layout != ag.strided else a.float().numpy(),
+                                          b.to_dense().float().numpy() if b.layout != torch.strided else b.float().numpy())
+
+
+@pytest.mark.parametrize("name", ["IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "HalfTensor",
+                                  "BFloat16Tensor", "FloatTensor", "LongTensor", "DoubleTensor"])
+@pytest.mark.filterwarnings("ignore::UserWarning")   # PyTorch's deprecation of the legacy constructors
+@pytest.mark.parametrize("values", [[3], [3.0]])
+def test_sparse_legacy_constructors_as_torch(name, values):
+    """A values tensor keeps its dtype whatever the constructor's name (FloatTensor made int64 values float32)."""
+    ours = getattr(ag.sparse, name)(ag.tensor([[0], [1]]), ag.tensor(values), (2, 2))
+    theirs = getattr(torch.sparse, name)(torch.tensor([[0], [1]]), torch.tensor(values), (2, 2))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.to_dense().float().numpy(), theirs.to_dense().float().numpy())
+
+
+def test_hsmm_is_hspmm_as_torch():
+    _uncoalesced_same(ag.hsmm(ag.tensor(_S).to_sparse(), ag.tensor(_D)),
+                      torch.hsmm(torch.tensor(_S).to_sparse(), torch.tensor(_D)))

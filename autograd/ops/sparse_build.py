@@ -22,6 +22,7 @@ class SparseFromValues(Function):
     values."""
     op_name = "sparse_coo_tensor"
     torch_name = "SparseCooTensorWithDimsAndTensorsBackward0"
+    half_native = True   # no arithmetic: float16/bfloat16 values stay as they are (not widened to float32)
 
     def forward(ctx, values, indices, shape, coalesced, layout="coo"):
         ctx.indices = indices
@@ -37,6 +38,7 @@ class ValuesOf(Function):
     """The values of a sparse COO tensor, one row per stored entry (repeats of an uncoalesced one included)."""
     op_name = "values"
     torch_name = "ValuesBackward0"
+    half_native = True
 
     def forward(ctx, s):
         ctx.indices, ctx.shape, ctx.coalesced, ctx.layout = s.indices, s.shape, s.coalesced, s.layout

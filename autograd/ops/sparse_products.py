@@ -79,6 +79,9 @@ def hspmm(mat1, mat2):
     return _rebuild(mat1, rows.reshape(1, -1), block, rows.size <= 1, shape, layout="coo")
 
 
+hsmm = hspmm   # PyTorch's second name for it
+
+
 def dsmm(input, mat2):
     """input (sparse COO) @ mat2 (dense), dense."""
     _sparse_coo("dsmm", input)
