@@ -427,7 +427,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         val = keras_data.NoBatches()
     callbacks = _callback_list(callbacks)
     for backup in (c for c in callbacks if callable(getattr(c, "resume_epoch", None))):   # BackupAndRestore
-        initial_epoch = max(int(initial_epoch), backup.resume_epoch())   # resume after the last backed-up epoch
+        # as Keras: the epoch after the last backup, or initial_epoch when the backup has none (or there is none)
+        initial_epoch = backup.resume_epoch() or initial_epoch
     given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
     progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose) if run.is_main else 0)

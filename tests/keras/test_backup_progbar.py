@@ -1,6 +1,6 @@
 """keras.callbacks.BackupAndRestore (an interrupted fit resumes exactly where the last backup left it; atomic
-safetensors backups; double_checkpoint falls back on a damaged file) and ProgbarLogger (replaces fit's own
-progress output, follows fit's verbose)."""
+backups in Keras's files, or safetensors without h5py; double_checkpoint falls back on a damaged file) and
+ProgbarLogger (replaces fit's own progress output, follows fit's verbose)."""
 import os
 
 import numpy as np
@@ -9,6 +9,11 @@ import pytest
 from nn import keras
 
 RNG = np.random.default_rng(51)
+try:
+    import h5py  # noqa: F401
+    LATEST = ["latest.weights.h5", "training_metadata.json"]   # Keras's own backup files
+except ImportError:
+    LATEST = ["latest.safetensors"]
 X = RNG.standard_normal((64, 5)).astype(np.float32)
 Y = (X[:, 0] > 0).astype(np.int64)
 
@@ -43,7 +48,7 @@ def test_interrupted_fit_resumes_from_the_backup_exactly(tmp_path):
     backup = keras.callbacks.BackupAndRestore(backup_dir)
     with pytest.raises(RuntimeError, match="simulated crash"):
         model.fit(X, Y, callbacks=[backup, _Interrupt(1)], **kw)   # the backup after epoch 2 is kept
-    assert os.listdir(backup_dir) == ["latest.safetensors"]
+    assert sorted(os.listdir(backup_dir)) == LATEST
 
     again = _model(seed=99)   # a new process: other initial weights, a fresh optimizer
     resumed = again.fit(X, Y, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], **kw)
@@ -61,16 +66,18 @@ def test_batch_backups_double_checkpoint_and_damaged_files(tmp_path):
     backup = keras.callbacks.BackupAndRestore(backup_dir, save_freq=3, double_checkpoint=True,
                                               delete_checkpoint=False)
     model.fit(X, Y, epochs=2, batch_size=16, verbose=0, callbacks=[backup])
-    assert sorted(os.listdir(backup_dir)) == ["latest.safetensors", "latest.safetensors.bkp"]
+    assert sorted(os.listdir(backup_dir)) == sorted(LATEST + [name + ".bkp" for name in LATEST])
     # 4 batches an epoch, a backup every 3: after batch 3 (epoch 0) and batch 6 (epoch 1, which restarts)
     assert backup.resume_epoch() == 1
-    (backup_dir / "latest.safetensors").write_bytes(b"damaged")
+    (backup_dir / LATEST[0]).write_bytes(b"damaged")
     assert backup.resume_epoch() == 0   # read from the kept previous backup
+    for name in LATEST:
+        os.remove(backup_dir / (name + ".bkp"))
     single = keras.callbacks.BackupAndRestore(backup_dir)
-    with pytest.raises(ValueError, match="not a valid safetensors file"):
+    with pytest.raises((OSError, ValueError), match="not a valid safetensors file|not a readable HDF5"):
         single.resume_epoch()
-    with pytest.raises(ValueError, match="save_freq must be"):
-        keras.callbacks.BackupAndRestore(backup_dir, save_freq=0)
+    with pytest.raises(ValueError, match="save_freq"):
+        keras.callbacks.BackupAndRestore(backup_dir, save_freq="batch")
     with pytest.raises(ValueError, match="backup_dir is empty"):
         keras.callbacks.BackupAndRestore("")
 

@@ -1,5 +1,6 @@
 """Keras differences left by earlier rounds, each compared with real Keras 3.15 on its torch backend: `.keras`
 archives written by nn.keras open in real Keras (same predictions, optimizer state and next training step)."""
+import os
 import warnings
 import zipfile
 
@@ -381,3 +382,86 @@ def test_merge_mask_is_the_or_of_the_inputs_masks_as_keras():
         merged = k.layers.Add()([k.layers.Embedding(10, 4, mask_zero=True)(x), plain])
         assert getattr(merged, "_keras_mask", None) is None   # one unmasked input: no mask
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
+
+
+# BackupAndRestore writes Keras 3's files: a backup folder resumes across the two.
+
+def _backup_model(k, init=None):
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(4, activation="relu"), k.layers.Dense(1)])
+    model.compile(k.optimizers.Adam(0.01), "mse")
+    if init is not None:
+        model.set_weights(init)
+    return model
+
+
+def _crash_at(k, at):
+    class Crash(k.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == at:
+                raise RuntimeError("simulated crash")
+    return Crash()
+
+
+BACKUP_X = RNG.random((32, 3)).astype("float32")
+BACKUP_Y = RNG.random((32, 1)).astype("float32")
+
+
+@pytest.mark.parametrize("writer,reader", [("keras", "ours"), ("ours", "keras"), ("ours", "ours")])
+def test_backup_folder_resumes_across_keras_and_nn_keras(writer, reader, tmp_path):
+    pytest.importorskip("h5py")
+    theirs, ours = fresh_sessions()
+    kinds = {"keras": theirs, "ours": ours}
+    init = _backup_model(theirs).get_weights()
+    kw = dict(epochs=4, batch_size=8, shuffle=False, verbose=0)
+    reference = _backup_model(theirs, init)
+    full = reference.fit(BACKUP_X, BACKUP_Y, **kw)
+    k = kinds[writer]
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        _backup_model(k, init).fit(BACKUP_X, BACKUP_Y, callbacks=[k.callbacks.BackupAndRestore(tmp_path / "b"),
+                                                                 _crash_at(k, 1)], **kw)
+    assert sorted(os.listdir(tmp_path / "b")) == ["latest.weights.h5", "training_metadata.json"]
+    k = kinds[reader]
+    resumed_model = _backup_model(k)   # fresh weights and optimizer: everything comes from the backup
+    resumed = resumed_model.fit(BACKUP_X, BACKUP_Y, callbacks=[k.callbacks.BackupAndRestore(tmp_path / "b")], **kw)
+    assert resumed.epoch == [2, 3]
+    assert int(resumed_model.optimizer.iterations) == 16
+    np.testing.assert_allclose(resumed.history["loss"], full.history["loss"][2:], rtol=1e-4)
+    for a, b in zip(resumed_model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_backup_files_are_keras_files(tmp_path):
+    """Batch backups: the same files, metadata and HDF5 groups as Keras's, double_checkpoint's copies too."""
+    h5py = pytest.importorskip("h5py")
+    found = []
+    for k in fresh_sessions():
+        folder = tmp_path / k.__name__
+        backup = k.callbacks.BackupAndRestore(folder, save_freq=3, double_checkpoint=True, delete_checkpoint=False)
+        _backup_model(k).fit(BACKUP_X, BACKUP_Y, epochs=2, batch_size=8, verbose=0, callbacks=[backup])
+        groups = {}
+        with h5py.File(folder / "latest.weights.h5", "r") as handle:
+            handle.visititems(lambda name, item: groups.setdefault(name, getattr(item, "shape", None)))
+        found.append((sorted(os.listdir(folder)), (folder / "training_metadata.json").read_text(), groups))
+    assert found[1] == found[0]
+
+
+def test_backup_save_freq_as_keras_checks_it():
+    theirs, ours = fresh_sessions()
+    for k in (theirs, ours):
+        k.callbacks.BackupAndRestore("b", save_freq=0)   # an int: accepted (a backup after every batch)
+        with pytest.raises(ValueError, match="save_freq"):
+            k.callbacks.BackupAndRestore("b", save_freq="batch")
+
+
+def test_backup_without_h5py_is_one_safetensors_file(tmp_path, monkeypatch):
+    import sys
+    _, ours = fresh_sessions()
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    model = _backup_model(ours)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        model.fit(BACKUP_X, BACKUP_Y, epochs=3, verbose=0,
+                  callbacks=[ours.callbacks.BackupAndRestore(tmp_path / "b"), _crash_at(ours, 0)])
+    assert os.listdir(tmp_path / "b") == ["latest.safetensors"]
+    again = _backup_model(ours)
+    assert again.fit(BACKUP_X, BACKUP_Y, epochs=3, verbose=0,
+                     callbacks=[ours.callbacks.BackupAndRestore(tmp_path / "b")]).epoch == [1, 2]

@@ -44,15 +44,16 @@ class _Node:
         return out
 
 
-def keras_weights_h5(model):
+def keras_weights_h5(model, with_optimizer=False):
     """The bytes of a Keras 3 'model.weights.h5' for `model` (its weights and, when compiled, its optimizer's
-    variables), or None when h5py is missing or the model holds something this layout cannot carry."""
+    variables), or None when h5py is missing or the model holds something this layout cannot carry (with
+    with_optimizer=True, also when a compiled model's optimizer state cannot be written in Keras's order)."""
     try:
         import h5py
     except ImportError:
         return None
     try:
-        tree = _model_tree(model)
+        tree = _model_tree(model, with_optimizer)
     except Exception:   # the HDF5 member is an extra for real Keras: a layout it cannot carry must not fail save
         return None
     if tree is None:
@@ -63,7 +64,7 @@ def keras_weights_h5(model):
     return raw.getvalue()
 
 
-def _model_tree(model):
+def _model_tree(model, with_optimizer=False):
     from ..layers.lora import saved_weights
     _, merged = saved_weights(model, model.weights)   # a LoRA kernel is stored merged, as Keras saves it
     tree = _layer_node(model, set(), merged)
@@ -74,6 +75,8 @@ def _model_tree(model):
         node = _optimizer_node(optimizer, model)
         if node is not None:
             tree.children["optimizer"] = node
+        elif with_optimizer:
+            return None
     return tree
 
 
@@ -157,7 +160,10 @@ def _optimizer_node(optimizer, model):
     if optimizer._schedule is None:
         values.append(np.asarray(optimizer._group["lr"], dtype=np.float32))
     weights = model.trainable_weights
-    if all(id(w) in optimizer.state for w in weights) and weights:
+    have = [id(w) in optimizer.state for w in weights]
+    if any(have) and not all(have):   # Keras keeps slots for every weight: this state has no Keras layout
+        return None
+    if weights and all(have):
         passes = _SLOT_PASSES.get(kind, (optimizer._slot_names(),))
         passes = [tuple(s for s in p if s in optimizer._slot_names()) for p in passes]
         passes = [(slot,) for slot in optimizer._extra_slot_names()] + [p for p in passes if p]
