@@ -305,3 +305,11 @@ def test_mobilenet_v3_from_a_weights_file(tmp_path):
     x = _images((2, 32, 32, 3))
     want = theirs.predict(x, verbose=0)
     np.testing.assert_allclose(mine.predict(x, verbose=0), want, rtol=1e-4, atol=1e-4 * float(np.abs(want).max()))
+
+
+# ----- the transfer-learning program --------------------------------------------------------------------------
+def test_transfer_learning_program_prints_what_keras_prints(capsys, tmp_path, monkeypatch):
+    from tests.keras.test_keras_programs import _assert_same_lines, printed_by_both
+    theirs, mine = printed_by_both("keras_applications_transfer_learning", capsys, tmp_path, monkeypatch)
+    assert len(theirs) >= 12
+    _assert_same_lines(mine, theirs)
