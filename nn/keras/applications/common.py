@@ -43,7 +43,7 @@ def pooled(x, pooling):
 def functional(input_tensor, img_input, outputs, name):
     """The functional model from the image input (or from whatever inputs `input_tensor` came from) to
     `outputs`."""
-    from .. import Model
+    from ..model import Model
     from ..utils import get_source_inputs
     inputs = img_input if input_tensor is None else get_source_inputs(input_tensor)
     return Model(inputs, outputs, name=name)
