@@ -81,6 +81,10 @@ def load(model, filepath, skip_mismatch=False):
         raise FileNotFoundError(errno.ENOENT, "load_weights: no such file; check the path, or write it first with "
                                 "model.save_weights(filepath)", filepath)
     if os.path.exists(filepath) and is_hdf5(filepath):
+        from .applications.legacy_h5 import is_legacy_h5, load_legacy_h5
+        if is_legacy_h5(filepath):   # Keras 2's layout, as the published keras.applications weights have it
+            load_legacy_h5(model, filepath, skip_mismatch)
+            return
         from .saving.keras_archive import load_keras_weights
         load_keras_weights(model, filepath, filepath, skip_mismatch)
         return

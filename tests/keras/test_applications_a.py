@@ -313,3 +313,16 @@ def test_transfer_learning_program_prints_what_keras_prints(capsys, tmp_path, mo
     theirs, mine = printed_by_both("keras_applications_transfer_learning", capsys, tmp_path, monkeypatch)
     assert len(theirs) >= 12
     _assert_same_lines(mine, theirs)
+
+
+def test_model_load_weights_reads_legacy_hdf5_files(tmp_path):
+    # model.load_weights of a file in the published applications' layout (it raised "not a Keras 3 weights file")
+    theirs, mine = _pair("MobileNetV3Small", include_top=False, input_shape=(32, 32, 3), minimalistic=True)
+    path = _write_legacy_h5(theirs, tmp_path / "v3_small.h5")
+    mine.load_weights(path)
+    x = _images((2, 32, 32, 3))
+    want = theirs.predict(x, verbose=0)
+    np.testing.assert_allclose(mine.predict(x, verbose=0), want, rtol=1e-4, atol=1e-4 * float(np.abs(want).max()))
+    other = ours.applications.MobileNetV3Small(weights=None, include_top=False, input_shape=(32, 32, 3))
+    with pytest.raises(ValueError, match="Layer count mismatch"):
+        other.load_weights(path)
