@@ -59,7 +59,9 @@ REDUCTIONS = {
     "logsumexp": (ag.logsumexp, lambda t, d, k: torch.logsumexp(t, dim=d, keepdim=k)),
     "var": (lambda x, axis, keepdims: ag.var(x, axis=axis, keepdims=keepdims, correction=0), lambda t, d, k: torch.var(t, dim=d, correction=0, keepdim=k)),
     "std": (lambda x, axis, keepdims: ag.std(x, axis=axis, keepdims=keepdims, unbiased=False), lambda t, d, k: torch.std(t, dim=d, correction=0, keepdim=k)),
-    "norm": (lambda x, axis, keepdims: ag.norm(x, axis=axis, keepdims=keepdims),
+    # the vector norm on both sides: torch.norm's default p='fro' is a matrix norm over a 2-tuple of dims (it
+    # refuses 3 dims, as ag.norm does since it follows torch.norm)
+    "norm": (lambda x, axis, keepdims: ag.linalg.vector_norm(x, dim=axis, keepdim=keepdims),
              lambda t, d, k: torch.linalg.vector_norm(t, dim=d, keepdim=k)),
 }
 
