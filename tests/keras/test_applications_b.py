@@ -13,6 +13,7 @@ from nn import keras as ours
 from tests.keras.applications_oracle import check_against_keras, images, seeded_weights
 from tests.keras.oracle import real_keras
 
+FAMILIES = ("densenet", "efficientnet", "efficientnet_v2", "inception_v3", "xception", "convnext")
 SMALL = dict(weights=None, input_shape=(32, 32, 3))
 
 # (record name, builder, arguments): the smallest inputs each architecture allows, with and without the top
@@ -22,6 +23,11 @@ FORWARD_CASES = [
     ("efficientnetv2b0_notop_max", "efficientnet_v2.EfficientNetV2B0", dict(SMALL, include_top=False, pooling="max")),
     ("efficientnetv2s_top_logits", "efficientnet_v2.EfficientNetV2S",
      dict(SMALL, classes=10, classifier_activation=None)),
+    ("inception_v3_top", "inception_v3.InceptionV3", dict(weights=None, input_shape=(75, 75, 3), classes=10)),
+    ("xception_notop_avg", "xception.Xception",
+     dict(weights=None, input_shape=(71, 71, 3), include_top=False, pooling="avg")),
+    ("convnext_tiny_notop_avg", "convnext.ConvNeXtTiny", dict(SMALL, include_top=False, pooling="avg")),
+    ("convnext_tiny_top_noprep", "convnext.ConvNeXtTiny", dict(SMALL, classes=10, include_preprocessing=False)),
 ]
 
 # big variants: the structure only, no forward; the largest ones (minutes to build on two cores, most of it
@@ -38,6 +44,8 @@ LARGE_CASES = [
     ("efficientnetb7_notop", "efficientnet.EfficientNetB7", dict(SMALL, include_top=False)),
     ("efficientnetv2l_notop_noprep", "efficientnet_v2.EfficientNetV2L",
      dict(SMALL, include_top=False, include_preprocessing=False)),
+    ("convnext_small_notop", "convnext.ConvNeXtSmall", dict(SMALL, include_top=False)),
+    ("convnext_xlarge_top", "convnext.ConvNeXtXLarge", dict(SMALL, classes=3)),
 ]
 
 
@@ -71,11 +79,12 @@ def test_all_variants_are_exported_with_keras_signatures():
     import inspect
     keras = real_keras()
     names = ["DenseNet121", "DenseNet169", "DenseNet201"] + [f"EfficientNetB{k}" for k in range(8)] + \
-        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")]
+        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")] + ["InceptionV3", "Xception"] + \
+        [f"ConvNeXt{v}" for v in ("Tiny", "Small", "Base", "Large", "XLarge")]
     for name in names:
         theirs, mine = getattr(keras.applications, name), getattr(ours.applications, name)
         assert inspect.signature(mine) == inspect.signature(theirs), name
-    for module in ("densenet", "efficientnet", "efficientnet_v2"):
+    for module in FAMILIES:
         for fn in ("preprocess_input", "decode_predictions"):
             assert inspect.signature(getattr(getattr(ours.applications, module), fn)) == \
                 inspect.signature(getattr(getattr(keras.applications, module), fn))
@@ -84,7 +93,7 @@ def test_all_variants_are_exported_with_keras_signatures():
 def test_preprocess_input_matches_keras():
     keras = real_keras()
     x = images((2, 5, 4, 3))
-    for module in ("densenet", "efficientnet", "efficientnet_v2"):
+    for module in FAMILIES:
         want = getattr(keras.applications, module).preprocess_input(x.copy())
         got = getattr(ours.applications, module).preprocess_input(x.copy())
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, err_msg=module)
@@ -119,20 +128,24 @@ def test_efficientnet_loads_a_published_layout_weights_file(tmp_path):
     ("DenseNet121", "densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5"),
     ("EfficientNetB0", "efficientnetb0_notop.h5"),
     ("EfficientNetV2B0", "efficientnetv2-b0_notop.h5"),
+    ("InceptionV3", "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+    ("Xception", "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+    ("ConvNeXtTiny", "convnext_tiny_notop.h5"),
 ])
 def test_imagenet_offline_names_the_url_and_the_fix(offline, builder, fname):
     with pytest.raises(Exception, match=fname) as info:
-        getattr(ours.applications, builder)(include_top=False, weights="imagenet", input_shape=(32, 32, 3))
+        getattr(ours.applications, builder)(include_top=False, weights="imagenet", input_shape=(75, 75, 3))
     assert "https://storage.googleapis.com/" in str(info.value)
     assert "weights=" in str(info.value)
 
 
-@pytest.mark.parametrize("builder", ["DenseNet121", "EfficientNetB0", "EfficientNetV2B0"])
-def test_argument_errors_match_keras(offline, builder):
+@pytest.mark.parametrize("builder,min_size", [("DenseNet121", 32), ("EfficientNetB0", 32), ("EfficientNetV2B0", 32),
+                                              ("InceptionV3", 75), ("Xception", 71), ("ConvNeXtTiny", 32)])
+def test_argument_errors_match_keras(offline, builder, min_size):
     keras = real_keras()
     cases = [(dict(weights="imagenet", classes=10), "classes` should be 1000"),
              (dict(weights="nowhere.h5"), "`weights` argument should be either"),
-             (dict(weights=None, include_top=False, input_shape=(16, 16, 3)), "Input size must be at least 32x32"),
+             (dict(weights=None, include_top=False, input_shape=(16, 16, 3)), f"Input size must be at least {min_size}x{min_size}"),
              (dict(weights=None, include_top=True, input_shape=(None, None, 3)), "static `input_shape`"),
              (dict(weights="imagenet", include_top=True, input_shape=(64, 64, 3)), "`input_shape` should be"),
              (dict(weights="imagenet", include_top=False, input_shape=(64, 64, 1)), "must have 3 channels")]
@@ -162,3 +175,26 @@ def test_on_an_input_tensor_keeps_its_predecessors():
     model = ours.applications.EfficientNetV2B0(weights=None, include_top=False, input_tensor=scaled)
     assert model.inputs[0] is inputs
     assert tuple(model.output.shape) == (None, 1, 1, 1280)
+
+
+def test_convnext_imagenet_needs_the_variant_in_the_name(offline):
+    keras = real_keras()
+    for library in (keras, ours):
+        with pytest.raises(ValueError, match='does not match weights variant "convnext_tiny"'):
+            library.applications.ConvNeXtTiny(weights="imagenet", include_top=False, input_shape=(32, 32, 3),
+                                              name="my_convnext")
+
+
+def test_convnext_layer_scale_and_stochastic_depth():
+    from nn.keras.applications.convnext import LayerScale, StochasticDepth
+    import autograd as ag
+    scale = LayerScale(0.5, 4)
+    x = ag.tensor(np.ones((2, 3, 4), "float32"))
+    np.testing.assert_allclose(scale(x).numpy(), 0.5 * np.ones((2, 3, 4)))
+    assert [w.path.split("/")[-1] for w in scale.weights] == ["variable"]   # unnamed, as in Keras
+    assert scale.get_config()["projection_dim"] == 4
+    drop = StochasticDepth(0.5)
+    np.testing.assert_array_equal(drop(x, training=False).numpy(), x.numpy())
+    kept = drop(ag.tensor(np.ones((64, 2), "float32")), training=True).numpy()
+    assert set(np.unique(kept)) <= {0.0, 2.0} and 0 < kept.sum() < 256   # whole samples dropped or scaled by 2
+
