@@ -20,7 +20,7 @@ from .grad_mode import no_grad
 from .ops.joining import stack, unbind
 from .ops.linalg import Linear
 from .ops.reduction import Mean, Sum
-from .ops.shape import Reshape
+from .ops.shape import Reshape, movedim
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
 from .tensor import Tensor
 
@@ -130,7 +130,17 @@ def _batched_node_name(node):
     return name
 
 
-def _stack_output(name, i, pieces, out_dim, size):
+def _passed_through(pieces, inputs):
+    """(the mapped input, its in_dim) when `pieces` are that input's own per-element slices, returned unchanged
+    (PyTorch then gives back the input itself); else (None, None)."""
+    elements, leaves, dims = inputs
+    for j, (leaf, dim) in enumerate(zip(leaves, dims)):
+        if dim is not None and all(p is element[j] for p, element in zip(pieces, elements)):
+            return leaf, dim % leaf.ndim
+    return None, None
+
+
+def _stack_output(name, i, pieces, out_dim, size, inputs):
     if out_dim is None:
         first = pieces[0]
         if all(p is first or (p.shape == first.shape and bool((p == first).all())) for p in pieces):
@@ -149,13 +159,16 @@ def _stack_output(name, i, pieces, out_dim, size):
     if len(shapes) > 1:
         raise ValueError(f"vmap({name}): output {i} has different shapes across the batch ({sorted(shapes)}); "
                          "each element's output must have the same shape")
+    source, in_dim = _passed_through(pieces, inputs)
+    if source is not None:
+        return source if out_dim % ndim == in_dim else movedim(source, in_dim, out_dim % ndim)
     out = stack(pieces, dim=out_dim)
     if pieces[0]._node is not None:   # PyTorch's batched result comes from the batched last op: show its name
         named(out, _batched_node_name(pieces[0]._node))
     return out
 
 
-def _collect(name, outputs, out_dims, size):
+def _collect(name, outputs, out_dims, size, inputs):
     leaves, spec = tree_flatten(outputs[0])
     for leaf in leaves:
         if not isinstance(leaf, Tensor):
@@ -174,7 +187,8 @@ def _collect(name, outputs, out_dims, size):
         raise ValueError(f"vmap({name}, out_dims={out_dims!r}): out_dims does not match the structure of the "
                          f"outputs, {describe(spec)} ({why})") from None
     columns = list(zip(*per_element)) if per_element[0] else [() for _ in leaves]
-    stacked = [_stack_output(name, i, list(col), dim, size) for i, (col, dim) in enumerate(zip(columns, dims))]
+    stacked = [_stack_output(name, i, list(col), dim, size, inputs)
+               for i, (col, dim) in enumerate(zip(columns, dims))]
     return tree_unflatten(stacked, spec)
 
 
@@ -200,9 +214,10 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         size = _batch_size(name, in_dims, leaves, dims)
         guard = RandomGuard(f"vmap({name})", randomness)
         outputs = []
-        for element in _element_args(leaves, dims, size):
+        elements = _element_args(leaves, dims, size)
+        for element in elements:
             with guard, (no_grad() if size == 0 else nullcontext()):   # size 0: a probe for the shapes only
                 with inside(vmap=True):
                     outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
-        return _collect(name, outputs, out_dims, size)
+        return _collect(name, outputs, out_dims, size, (elements, leaves, dims))
     return wrapped

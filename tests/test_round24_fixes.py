@@ -156,3 +156,26 @@ def test_vmapped_class_index_losses_show_the_node_of_pytorchs_batching_rule(redu
             return getattr(F, fn)(u.unsqueeze(0), lib.tensor([1]), reduction=reduction, **extra)
         theirs = torch_vmap(lambda u: call(torch, torch.nn.functional, u))(x).grad_fn.name()
         assert ag.func.vmap(lambda u: call(ag, nn.functional, u))(y).grad_fn.name() == theirs, (fn, kw)
+
+
+# ----- vmap of a function that hands an input back ------------------------------------------------------------------
+
+def test_vmap_gives_back_an_input_the_function_returns_unchanged_as_pytorch_does():
+    torch = require_torch()
+    from torch.func import vmap as torch_vmap
+    x = torch.randn(3, 4, requires_grad=True)
+    y = ag.tensor(x.detach().numpy(), requires_grad=True)
+    cases = [(lambda u: u, {}), (lambda u: u, {"out_dims": 1}), (lambda u: (u * 2, u), {}),
+             (lambda u: u, {"in_dims": 1}), (lambda u: u, {"in_dims": -1, "out_dims": 1})]
+    for func, kw in cases:
+        theirs, ours = torch_vmap(func, **kw)(x), ag.func.vmap(func, **kw)(y)
+        theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+        ours = ours if isinstance(ours, tuple) else (ours,)
+        for t, o in zip(theirs, ours):
+            assert (o is y) == (t is x), kw
+            assert (o.grad_fn and o.grad_fn.name()) == (t.grad_fn and t.grad_fn.name()), kw
+            np.testing.assert_array_equal(o.detach().numpy(), t.detach().numpy())
+    assert ag.func.vmap(ag.func.vmap(lambda u: u))(y) is y
+    out = ag.func.vmap(lambda u: u)(y)
+    out.sum().backward()      # still y itself: its gradient lands on y
+    np.testing.assert_array_equal(y.grad.numpy(), np.ones((3, 4), np.float32))
