@@ -368,6 +368,10 @@ class Layer(Module):
             raise KeywordError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}; "
                                "check the spelling against the layer's signature")
         object.__setattr__(self, "training", False)
+        if name is not None and (not isinstance(name, str) or "/" in name):   # '/' separates weight paths
+            raise ValueError(f"Argument `name` must be a string and cannot contain character `/`. Received: "
+                             f"name={name} (of type {type(name)}): {type(self).__name__}(name={name!r}); pick a "
+                             f"name without '/', e.g. {str(name).replace('/', '_')!r}")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.built = False
@@ -609,6 +613,10 @@ class Layer(Module):
                              f"defined shape, got {tuple(shape)}; Keras refuses None dimensions in a variable's shape "
                              "too (give every size, e.g. from the input shape in build())")
         shape = tuple(int(n) for n in (shape or ()))
+        if any(n < 0 for n in shape):
+            raise ValueError(f"Cannot convert '{shape}' to a shape. Negative dimensions are not allowed: "
+                             f"{self.name} ({type(self).__name__}).add_weight({name or '(unnamed)'!r}); give sizes "
+                             "of 0 or more")
         initializer = initializers.get(initializer)
         if isinstance(initializer, initializers.Initializer) and dtype in _DRAW_DTYPES:
             values = np.asarray(initializer(shape, dtype=dtype), dtype=dtype)   # Keras draws in the weight's dtype

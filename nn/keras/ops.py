@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 from .. import functional as F
 from . import settings
@@ -361,10 +361,8 @@ def squeeze(x, axis=None):
     x = _t(x)
     if axis is None:
         return x.reshape(*[d for d in x.shape if d != 1])
-    axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
-    for a in axes:
-        if x.shape[a] != 1:
-            raise ValueError(f"keras.ops.squeeze: axis {a} of shape {tuple(x.shape)} has size {x.shape[a]}, not 1")
+    # an axis of another size stays, as torch.squeeze (and Keras on the torch backend) leaves it
+    axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis) if x.shape[a % x.ndim] == 1}
     return x.reshape(*[d for k, d in enumerate(x.shape) if k not in axes])
 
 
@@ -428,6 +426,10 @@ def take_along_axis(x, indices, axis=None):
         x, indices, axis = x.reshape(-1), indices.reshape(-1), 0
     if indices.dtype.kind not in "iu":
         indices = indices.astype(np.int64)
+    if indices.ndim != x.ndim:
+        raise ShapeError(f"keras.ops.take_along_axis: input and indices should have the same number of dimensions, "
+                         f"but got {x.ndim} dimensions for x {tuple(x.shape)} and {indices.ndim} for indices "
+                         f"{tuple(indices.shape)}; expand the indices (keras.ops.expand_dims) to x's rank")
     indices = ag.where(indices < 0, indices + x.shape[axis], indices)
     return ag.take_along_axis(x, indices, axis)
 

@@ -150,5 +150,4 @@ def einsum(subscripts, *operands):
     operands = [_t(o) for o in operands]
     if operands and all(o.dtype == np.int8 for o in operands):
         return rules.cast(ag.einsum(subscripts, *(o.astype(np.int32) for o in operands)), np.int32)
-    common = rules.promoted(*operands) if operands else None   # Keras promotes the dtypes; torch.einsum does not
-    return ag.einsum(subscripts, *(rules.cast(o, common) for o in operands))
+    return ag.einsum(subscripts, *operands)   # mixed dtypes are refused, as Keras on the torch backend refuses them

@@ -83,6 +83,10 @@ class Conv2D(Layer):
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.strides = _pair(strides, "strides", "Conv2D")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:   # Keras refuses the pair in every conv
+            raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                             f"strides={self.strides} and dilation_rate={self.dilation_rate}: {type(self).__name__}; "
+                             "use strides=1 with the dilation (and pool afterwards), or dilation_rate=1")
         self.padding = _padding_mode(padding, "Conv2D")
         self.data_format = _data_format(data_format)
         self.activation = activations.get(activation)

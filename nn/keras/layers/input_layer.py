@@ -1,6 +1,8 @@
 """keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
 import numbers
 
+from autograd.errors import IdentifierError
+
 from .. import settings
 from ..dtype_policy import dtype_policy
 from ..layer import Layer
@@ -30,6 +32,9 @@ class InputLayer(Layer):
                 raise ValueError(f"Input: shape must be a tuple (the shape of one example), got the int {shape}; "
                                  f"write shape=({shape},)")
             batch_shape = (batch_size,) + tuple(shape)
+        if not isinstance(batch_shape, (tuple, list)):
+            raise IdentifierError(f"Cannot convert '{batch_shape}' to a shape: Input(batch_shape={batch_shape!r}) "
+                                  "needs a tuple with the batch axis first, e.g. batch_shape=(None, 3)")
         for d in tuple(batch_shape):   # int() would truncate a 3.5 without a word
             if d is not None and (isinstance(d, bool) or not isinstance(d, numbers.Integral)):
                 raise ValueError(f"Input: cannot convert {tuple(batch_shape)[1:]!r} (batch size {batch_shape[0]!r}) to "

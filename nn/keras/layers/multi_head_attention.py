@@ -13,6 +13,7 @@ import math
 import string
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from ... import functional as F
 from .. import initializers, masking
@@ -276,7 +277,7 @@ class MultiHeadAttention(Layer):
         try:
             return mask.expand(score_shape)
         except (ValueError, RuntimeError) as error:
-            raise ValueError(f"{self.name}: the attention mask (with the query/value masks) has shape "
+            raise ShapeError(f"{self.name}: the attention mask (with the query/value masks) has shape "
                              f"{given}, which does not broadcast to the attention scores' shape "
                              f"{score_shape}; pass attention_mask of shape (batch, query steps, value steps)") \
                 from error

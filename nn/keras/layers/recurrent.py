@@ -230,6 +230,11 @@ class _RNN(StatefulRNN, Layer):
             initial_state = self.stored_states(inputs)
         elif initial_state is not None:   # as Keras: given states are cast to the compute dtype
             given = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
+            if len(given) < len(self.state_size):   # Keras indexes the missing state: an IndexError
+                raise IndexError(f"{self.name} ({type(self).__name__}): initial_state holds {len(given)} state(s) "
+                                 f"but the layer keeps {len(self.state_size)} (shapes (batch, {self.units}) each"
+                                 f"{': [h, c] for an LSTM' if len(self.state_size) == 2 else ''}); pass one tensor "
+                                 "per state")
             initial_state = [in_compute_dtype(self, s) for s in given]
         result = self._run_pass(inputs, reverse, initial_state, training, mask)
         self.keep_states(result[1])
