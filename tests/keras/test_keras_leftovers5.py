@@ -465,3 +465,95 @@ def test_backup_without_h5py_is_one_safetensors_file(tmp_path, monkeypatch):
     again = _backup_model(ours)
     assert again.fit(BACKUP_X, BACKUP_Y, epochs=3, verbose=0,
                      callbacks=[ours.callbacks.BackupAndRestore(tmp_path / "b")]).epoch == [1, 2]
+
+
+# keras.saving.KerasFileEditor on Keras's and nn.keras's archives.
+
+def _editor_run(k, path, tmp_path):
+    """Everything the editor prints and finds for one file, with the counts compare() returns."""
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        editor = k.saving.KerasFileEditor(str(path))
+        editor.summary()
+        reference = k.Sequential([k.Input((3,)), k.layers.Dense(4), k.layers.BatchNormalization(), k.layers.Dense(2)])
+        reference.compile("adam", "mse")
+        result = editor.compare(reference)
+        editor.delete_object("layers/dense_1")
+        editor.rename_object("layers/dense", "dense_x")
+        editor.add_weights("layers/dense_x", {"2": np.zeros(3, "float32")})
+        editor.add_object("layers/extra", {"0": np.ones((2, 2), "float32")})
+        editor.delete_weight("layers/batch_normalization", "3")
+        editor.save("edited.weights.h5")   # a short relative name: Keras's console wraps long ones
+        again = k.saving.KerasFileEditor("edited.weights.h5")
+        again.summary()
+    # the dates differ; Keras 3.15 counts its errors wrongly ("Found 16 errors" for 14 listed), so the listed
+    # errors are compared
+    lines = [line for line in out.getvalue().splitlines() if not line.startswith(("Saved with", "Found "))]
+    return lines, result["status"], again.weights_dict
+
+
+@pytest.mark.parametrize("writer", ["keras", "ours"])
+def test_file_editor_as_keras(writer, tmp_path, monkeypatch):
+    pytest.importorskip("h5py")
+    monkeypatch.chdir(tmp_path)
+    theirs, ours = fresh_sessions()
+    k = theirs if writer == "keras" else ours
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(4), k.layers.BatchNormalization(), k.layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(BACKUP_X, BACKUP_Y, verbose=0)
+    model.save("m.keras")
+    expected = _editor_run(theirs, "m.keras", tmp_path)
+    got = _editor_run(ours, "m.keras", tmp_path)
+    assert got[0] == expected[0] and got[1] == expected[1] == "error"
+    assert list(got[2]["layers"]) == list(expected[2]["layers"])
+    for name, weights in expected[2]["layers"].items():
+        for key, value in weights.items():
+            np.testing.assert_array_equal(got[2]["layers"][name][key], value)
+    # the edited file loads in Keras into the model it now describes
+    edited = theirs.Sequential([theirs.Input((3,)), theirs.layers.Dense(4)])
+    editor_file = tmp_path / "plain.weights.h5"
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()):
+        editor = ours.saving.KerasFileEditor(str(tmp_path / "m.keras"))
+        for name in ("layers/batch_normalization", "layers/dense_1", "optimizer"):
+            editor.delete_object(name)
+        editor.save(str(editor_file))
+    edited.load_weights(editor_file)
+    np.testing.assert_array_equal(edited.get_weights()[0], model.get_weights()[0])
+
+
+def test_file_editor_compare_success_and_lstm_kept(tmp_path):
+    """A matching model compares clean; an LSTM's weights (in its 'cell' group) are kept, where Keras 3.15's
+    editor drops the whole layer (and so reports it missing)."""
+    pytest.importorskip("h5py")
+    import contextlib
+    import io
+    _, ours = fresh_sessions()
+    model = _recurrent_sequential(ours)[0]
+    model.save(tmp_path / "r.keras")
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        editor = ours.saving.KerasFileEditor(str(tmp_path / "r.keras"))
+        result = editor.compare(_recurrent_sequential(ours)[0])
+    assert result == {"status": "success", "error_count": 0, "match_count": 11}, out.getvalue()
+    assert list(editor.weights_dict["layers"]["lstm"]["cell"]) == ["0", "1", "2"]
+
+
+def test_file_editor_refusals(tmp_path, monkeypatch):
+    import contextlib
+    import io
+    import sys
+    _, ours = fresh_sessions()
+    model = ours.Sequential([ours.Input((3,)), ours.layers.Dense(1)])
+    model.save_weights(tmp_path / "w.weights.h5")   # nn.keras's save_weights writes safetensors
+    with contextlib.redirect_stdout(io.StringIO()):
+        if pytest.importorskip("h5py"):
+            with pytest.raises(ValueError, match="not an HDF5 file"):
+                ours.saving.KerasFileEditor(str(tmp_path / "w.weights.h5"))
+            with pytest.raises(ValueError, match="expected a `.keras` `.weights.h5` extension"):
+                ours.saving.KerasFileEditor(str(tmp_path / "w.h5"))
+        monkeypatch.setitem(sys.modules, "h5py", None)
+        with pytest.raises(ImportError, match="pip install h5py"):
+            ours.saving.KerasFileEditor(str(tmp_path / "w.weights.h5"))

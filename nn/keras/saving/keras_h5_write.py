@@ -65,9 +65,7 @@ def keras_weights_h5(model, with_optimizer=False):
 
 
 def _model_tree(model, with_optimizer=False):
-    from ..layers.lora import saved_weights
-    _, merged = saved_weights(model, model.weights)   # a LoRA kernel is stored merged, as Keras saves it
-    tree = _layer_node(model, set(), merged)
+    tree = _weights_node(model)
     if not _reads_back(model, tree):
         return None
     optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
@@ -77,6 +75,23 @@ def _model_tree(model, with_optimizer=False):
             tree.children["optimizer"] = node
         elif with_optimizer:
             return None
+    return tree
+
+
+def _weights_node(model):
+    from ..layers.lora import saved_weights
+    _, merged = saved_weights(model, model.weights)   # a LoRA kernel is stored merged, as Keras saves it
+    return _layer_node(model, set(), merged)
+
+
+def model_node(model):
+    """The tree of `model`'s weights and (when compiled) its optimizer's variables in Keras's layout, as the
+    file would hold them (not checked against the reader: for comparing a file with a model)."""
+    tree = _weights_node(model)
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
+    node = _optimizer_node(optimizer, model) if optimizer is not None else None
+    if node is not None:
+        tree.children["optimizer"] = node
     return tree
 
 
@@ -156,7 +171,7 @@ def _optimizer_node(optimizer, model):
     kind = type(optimizer).__name__
     if isinstance(optimizer, MultiOptimizer) or kind in _TRAILING or not hasattr(optimizer, "_slot_names"):
         return None
-    values = [np.asarray(optimizer.iterations, dtype=np.int64)]
+    values = [np.asarray(optimizer.iterations, dtype=np.int32)]   # Keras keeps its step count as int32
     if optimizer._schedule is None:
         values.append(np.asarray(optimizer._group["lr"], dtype=np.float32))
     weights = model.trainable_weights
