@@ -557,3 +557,25 @@ def test_file_editor_refusals(tmp_path, monkeypatch):
         monkeypatch.setitem(sys.modules, "h5py", None)
         with pytest.raises(ImportError, match="pip install h5py"):
             ours.saving.KerasFileEditor(str(tmp_path / "w.weights.h5"))
+
+
+def test_cifar_datasets_share_the_archive_lookup(tmp_path):
+    """CIFAR10 and CIFAR100 find their archive and name a missing member through one helper."""
+    import io
+    import tarfile
+
+    from nn.data.datasets import CIFAR10, CIFAR100
+    from nn.data.datasets import cifar_archive
+    for cls, folder, member in ((CIFAR10, "cifar10", "cifar-10-batches-bin/test_batch.bin"),
+                                (CIFAR100, "cifar100", "cifar-100-binary/test.bin")):
+        (tmp_path / folder).mkdir()
+        with tarfile.open(tmp_path / folder / cls.filename, "w:gz") as archive:
+            info = tarfile.TarInfo("unrelated.txt")
+            info.size = 2
+            archive.addfile(info, io.BytesIO(b"hi"))
+        title = "CIFAR-10" if cls is CIFAR10 else "CIFAR-100"
+        with pytest.raises(ValueError, match=f"lacks {member}; is it the binary version of {title} "):
+            cls(root=tmp_path, train=False, download=False)
+    assert CIFAR10.__init__.__code__.co_names.count("cifar_members") == 1
+    assert CIFAR100.__init__.__code__.co_names.count("cifar_members") == 1
+    assert callable(cifar_archive.cifar_members)

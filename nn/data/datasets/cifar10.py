@@ -1,11 +1,8 @@
 """CIFAR-10 from the official binary archive `cifar-10-binary.tar.gz` (never the pickled version)."""
-from pathlib import Path
-
 import numpy as np
 
-from ..download import cache_dir
-from .base import ArrayDataset, dataset_file
-from .tar_members import read_members
+from .base import ArrayDataset
+from .cifar_archive import cifar_members
 
 
 class CIFAR10(ArrayDataset):
@@ -27,14 +24,8 @@ class CIFAR10(ArrayDataset):
                "dog", "frog", "horse", "ship", "truck")
 
     def __init__(self, root=None, train=True, download=True, transform=None, target_transform=None):
-        folder = Path(root if root is not None else cache_dir()) / self.folder
-        path = dataset_file(folder, self.filename, self.sha256, [self.url], download)
         names = self.members["train" if train else "test"]
-        found = read_members(path, set(names).__contains__)
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise ValueError(f"{path} lacks {', '.join(missing)}; is it the binary version of "
-                             f"CIFAR-10 ({self.url})?")
+        path, found = cifar_members(self, root, names, download, "CIFAR-10")
         images, labels = zip(*(parse_batch(found[n], f"{path}:{n}", len(self.classes)) for n in names))
         super().__init__(np.concatenate(images), np.concatenate(labels), transform, target_transform)
 

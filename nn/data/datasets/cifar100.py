@@ -1,10 +1,7 @@
 """CIFAR-100 from the official binary archive `cifar-100-binary.tar.gz` (never the pickled version)."""
-from pathlib import Path
-
-from ..download import cache_dir
-from .base import ArrayDataset, dataset_file
+from .base import ArrayDataset
 from .cifar10 import parse_records
-from .tar_members import read_members
+from .cifar_archive import cifar_members
 
 FINE_CLASSES = (
     "apple", "aquarium_fish", "baby", "bear", "beaver", "bed", "bee", "beetle", "bicycle", "bottle",
@@ -44,12 +41,8 @@ class CIFAR100(ArrayDataset):
     coarse_classes = COARSE_CLASSES
 
     def __init__(self, root=None, train=True, download=True, transform=None, target_transform=None):
-        folder = Path(root if root is not None else cache_dir()) / self.folder
-        path = dataset_file(folder, self.filename, self.sha256, [self.url], download)
         name = self.members["train" if train else "test"]
-        found = read_members(path, name.__eq__)
-        if name not in found:
-            raise ValueError(f"{path} lacks {name}; is it the binary version of CIFAR-100 ({self.url})?")
+        path, found = cifar_members(self, root, [name], download, "CIFAR-100")
         # each record leads with its coarse label byte, then its fine label byte
         images, (coarse, fine) = parse_records(found[name], f"{path}:{name}",
                                                (len(self.coarse_classes), len(self.classes)))
