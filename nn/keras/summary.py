@@ -159,11 +159,21 @@ def _layer_bounds(layers, layer_range):
     return min(lower), max(upper) + 1
 
 
+def _operations(model):
+    """What Keras lists for `model`: a functional model's layers and keras.ops operations in graph order (as
+    `x + 3.0` on a symbolic tensor makes an 'add' row), any other model's layers."""
+    from .sequential import Sequential
+    if hasattr(model, "_graph_nodes") and not isinstance(model, Sequential):
+        return model.operations
+    return model.layers
+
+
 def _listed_layers(model, expand_nested, level=0, layer_range=None):
     """(layer, nesting level, the model listing it) for each row: the model's layers (those `layer_range`
     picks), each followed by its own layers (a nested model's, recursively) when `expand_nested`."""
-    start, stop = _layer_bounds(model.layers, layer_range)
-    for layer in model.layers[start:stop]:
+    rows = _operations(model)
+    start, stop = _layer_bounds(rows, layer_range)
+    for layer in rows[start:stop]:
         yield layer, level, model
         if expand_nested and getattr(layer, "layers", None):
             yield from _listed_layers(layer, expand_nested, level + 1)
@@ -210,6 +220,8 @@ def render(model, line_length=None, positions=None, show_trainable=False, expand
     for layer, level, parent in _listed_layers(model, expand_nested, layer_range=layer_range):
         name = getattr(layer, "name", type(layer).__name__)
         kind = "Functional" if type(layer).__name__ == "Functional" else type(layer).__name__
+        if getattr(layer, "_is_operation", False):   # a keras.ops node shows Keras's op class: add -> Add
+            kind = "".join(part[:1].upper() + part[1:] for part in layer.op_name.split("_"))
         prefix = "   " * level + "└ " if level else ""
         cells = [f"{prefix}{name} ({kind})", _shape_text(_output_shape(layer, model, parent)), _params_text(layer)]
         if functional:

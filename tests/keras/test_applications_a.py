@@ -326,3 +326,40 @@ def test_model_load_weights_reads_legacy_hdf5_files(tmp_path):
     other = ours.applications.MobileNetV3Small(weights=None, include_top=False, input_shape=(32, 32, 3))
     with pytest.raises(ValueError, match="Layer count mismatch"):
         other.load_weights(path)
+
+
+def test_summary_matches_keras(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "120")
+    theirs, mine = _pair("MobileNetV3Small", include_top=False, input_shape=(32, 32, 3), alpha=0.75)
+    capsys.readouterr()
+    theirs.summary()
+    want = capsys.readouterr().out
+    mine.summary()
+    assert capsys.readouterr().out == want
+
+
+def test_channels_first_matches_keras():
+    from tests.keras.oracle import fresh_sessions
+    theirs, mine = fresh_sessions()
+    try:
+        for K in (theirs, mine):
+            K.config.set_image_data_format("channels_first")
+        kwargs = dict(weights=None, input_shape=(3, 32, 32), alpha=0.35, classes=4, classifier_activation=None)
+        keras_model, model = theirs.applications.MobileNetV2(**kwargs), mine.applications.MobileNetV2(**kwargs)
+        _assert_same_structure(keras_model, model)
+        _assert_same_predictions(keras_model, model, _images((2, 3, 32, 32)))
+        x = _images((2, 3, 4, 4))
+        np.testing.assert_allclose(mine.applications.vgg16.preprocess_input(x.copy()),
+                                   theirs.applications.vgg16.preprocess_input(x.copy()), rtol=1e-6)
+    finally:
+        for K in (theirs, mine):
+            K.config.set_image_data_format("channels_last")
+
+
+def test_weights_file_without_h5py_names_the_package(tmp_path, monkeypatch):
+    import sys
+    theirs, _ = _pair("MobileNetV3Small", include_top=False, input_shape=(32, 32, 3), minimalistic=True)
+    path = _write_legacy_h5(theirs, tmp_path / "small.h5")
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    with pytest.raises(ImportError, match="pip install h5py"):
+        ours.applications.MobileNetV3Small(include_top=False, input_shape=(32, 32, 3), minimalistic=True, weights=path)
