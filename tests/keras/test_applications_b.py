@@ -13,7 +13,8 @@ from nn import keras as ours
 from tests.keras.applications_oracle import check_against_keras, images, seeded_weights
 from tests.keras.oracle import real_keras
 
-FAMILIES = ("densenet", "efficientnet", "efficientnet_v2", "inception_v3", "xception", "convnext")
+FAMILIES = ("densenet", "efficientnet", "efficientnet_v2", "inception_v3", "xception", "convnext",
+            "inception_resnet_v2")
 SMALL = dict(weights=None, input_shape=(32, 32, 3))
 
 # (record name, builder, arguments): the smallest inputs each architecture allows, with and without the top
@@ -24,6 +25,8 @@ FORWARD_CASES = [
     ("efficientnetv2s_top_logits", "efficientnet_v2.EfficientNetV2S",
      dict(SMALL, classes=10, classifier_activation=None)),
     ("inception_v3_top", "inception_v3.InceptionV3", dict(weights=None, input_shape=(75, 75, 3), classes=10)),
+    ("inception_resnet_v2_notop", "inception_resnet_v2.InceptionResNetV2",
+     dict(weights=None, input_shape=(75, 75, 3), include_top=False)),
     ("xception_notop_avg", "xception.Xception",
      dict(weights=None, input_shape=(71, 71, 3), include_top=False, pooling="avg")),
     ("convnext_tiny_notop_avg", "convnext.ConvNeXtTiny", dict(SMALL, include_top=False, pooling="avg")),
@@ -79,7 +82,7 @@ def test_all_variants_are_exported_with_keras_signatures():
     import inspect
     keras = real_keras()
     names = ["DenseNet121", "DenseNet169", "DenseNet201"] + [f"EfficientNetB{k}" for k in range(8)] + \
-        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")] + ["InceptionV3", "Xception"] + \
+        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")] + ["InceptionV3", "Xception", "InceptionResNetV2"] + \
         [f"ConvNeXt{v}" for v in ("Tiny", "Small", "Base", "Large", "XLarge")]
     for name in names:
         theirs, mine = getattr(keras.applications, name), getattr(ours.applications, name)
@@ -140,7 +143,8 @@ def test_imagenet_offline_names_the_url_and_the_fix(offline, builder, fname):
 
 
 @pytest.mark.parametrize("builder,min_size", [("DenseNet121", 32), ("EfficientNetB0", 32), ("EfficientNetV2B0", 32),
-                                              ("InceptionV3", 75), ("Xception", 71), ("ConvNeXtTiny", 32)])
+                                              ("InceptionV3", 75), ("Xception", 71), ("ConvNeXtTiny", 32),
+                                              ("InceptionResNetV2", 75)])
 def test_argument_errors_match_keras(offline, builder, min_size):
     keras = real_keras()
     cases = [(dict(weights="imagenet", classes=10), "classes` should be 1000"),

@@ -19,13 +19,14 @@ __all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19", "resnet", "resn
            "MobileNetV3Small", "MobileNetV3Large"]
 
 # part b's families
-from . import convnext, densenet, efficientnet, efficientnet_v2, inception_v3, xception
+from . import convnext, densenet, efficientnet, efficientnet_v2, inception_resnet_v2, inception_v3, xception
 from .convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
 from .densenet import DenseNet121, DenseNet169, DenseNet201
 from .efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4,
                            EfficientNetB5, EfficientNetB6, EfficientNetB7)
 from .efficientnet_v2 import (EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2L,
                               EfficientNetV2M, EfficientNetV2S)
+from .inception_resnet_v2 import InceptionResNetV2
 from .inception_v3 import InceptionV3
 from .xception import Xception
 
@@ -34,4 +35,4 @@ __all__ += ["densenet", "efficientnet", "efficientnet_v2", "DenseNet121", "Dense
             "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
             "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S", "convnext", "ConvNeXtTiny",
             "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge", "inception_v3", "InceptionV3",
-            "xception", "Xception"]
+            "xception", "Xception", "inception_resnet_v2", "InceptionResNetV2"]
