@@ -435,6 +435,9 @@ class Module(ModuleExtras, ModuleStateHooks):
 
     def apply(self, fn):
         """Call fn(module) on every descendant, then on this module; returns the module."""
+        if not callable(fn):
+            raise TypeError(f"'{type(fn).__name__}' object is not callable: {type(self).__name__}.apply(fn) calls "
+                            "fn(module) on every sub-module; pass a function, e.g. def init(m): ...")
         for child in self.children():
             child.apply(fn)
         fn(self)

@@ -77,6 +77,10 @@ class MultiStepLR(LRScheduler):
     """Multiply the lr by gamma at each epoch in `milestones` (a milestone listed twice multiplies twice)."""
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        if not hasattr(milestones, "__iter__"):
+            raise TypeError(f"'{type(milestones).__name__}' object is not iterable: MultiStepLR(milestones="
+                            f"{milestones!r}) takes the list of epochs at which to decay, e.g. milestones=[30, 80] "
+                            f"(for one decay every {milestones} epochs use StepLR)")
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
