@@ -202,3 +202,9 @@ def test_convnext_layer_scale_and_stochastic_depth():
     kept = drop(ag.tensor(np.ones((64, 2), "float32")), training=True).numpy()
     assert set(np.unique(kept)) <= {0.0, 2.0} and 0 < kept.sum() < 256   # whole samples dropped or scaled by 2
 
+
+def test_densenet_fine_tuning_program_prints_what_keras_prints(capsys, tmp_path, monkeypatch):
+    from tests.keras.test_keras_programs import _assert_same_lines, printed_by_both
+    theirs, mine = printed_by_both("keras_applications_densenet_finetune", capsys, tmp_path, monkeypatch)
+    assert len(theirs) >= 10
+    _assert_same_lines(mine, theirs)
