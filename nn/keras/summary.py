@@ -162,8 +162,7 @@ def _layer_bounds(layers, layer_range):
 def _operations(model):
     """What Keras lists for `model`: a functional model's layers and keras.ops operations in graph order (as
     `x + 3.0` on a symbolic tensor makes an 'add' row), any other model's layers."""
-    from .sequential import Sequential
-    if hasattr(model, "_graph_nodes") and not isinstance(model, Sequential):
+    if hasattr(model, "_graph_nodes"):   # only functional graphs have nodes (not Sequential, not subclassed)
         return model.operations
     return model.layers
 

@@ -31,6 +31,8 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
     batch norm and ReLU, and the classifier or the optional pooling."""
     from .. import backend, layers
     common.check_weights(weights, include_top, classes)
+    if include_top:   # refused before any layer is built (Keras finds out only at the classifier)
+        imagenet_utils.validate_activation(classifier_activation, weights)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
                                                     data_format=backend.image_data_format(),
                                                     require_flatten=include_top, weights=weights)

@@ -15,6 +15,8 @@ def build_vgg(convs_per_block, include_top, weights, input_tensor, input_shape, 
     each block ending in 2x2 max pooling; `files` = (top, no-top) ImageNet weight files."""
     from .. import backend, layers
     common.check_weights(weights, include_top, classes)
+    if include_top:   # refused before any layer is built (Keras finds out only at the classifier)
+        imagenet_utils.validate_activation(classifier_activation, weights)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
                                                     data_format=backend.image_data_format(),
                                                     require_flatten=include_top, weights=weights)
