@@ -128,7 +128,8 @@ def _assert_same_structure(theirs, mine):
     assert mine.name == theirs.name
     assert [layer.name for layer in mine.layers] == [layer.name for layer in theirs.layers]
     assert [type(layer).__name__ for layer in mine.layers] == [type(layer).__name__ for layer in theirs.layers]
-    assert [tuple(layer.output.shape) for layer in mine.layers] == [tuple(layer.output.shape) for layer in theirs.layers]
+    shapes = [tuple(layer.output.shape) for layer in theirs.layers]
+    assert [tuple(layer.output.shape) for layer in mine.layers] == shapes
     assert [(w.path, tuple(w.shape)) for w in mine.weights] == [(w.path, tuple(w.shape)) for w in theirs.weights]
     assert [w.path for w in mine.trainable_weights] == [w.path for w in theirs.trainable_weights]
     assert mine.count_params() == theirs.count_params()
@@ -275,7 +276,8 @@ def test_mobilenet_argument_errors(offline):
     keras = real_keras()
     cases = [("MobileNetV2", dict(weights="imagenet", alpha=0.3)), ("MobileNetV2", dict(weights="x.h5")),
              ("MobileNetV2", dict(weights="imagenet", classes=10)),
-             ("MobileNet", dict(weights="imagenet", depth_multiplier=2)), ("MobileNet", dict(weights="imagenet", alpha=2.0)),
+             ("MobileNet", dict(weights="imagenet", depth_multiplier=2)),
+             ("MobileNet", dict(weights="imagenet", alpha=2.0)),
              ("MobileNet", dict(weights=None, include_top=False, input_shape=(20, 20, 3))),
              ("MobileNetV3Small", dict(weights=None, input_shape=(20, 64, 3))),
              ("MobileNetV3Large", dict(weights="imagenet", classes=3))]

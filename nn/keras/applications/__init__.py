@@ -13,8 +13,8 @@ from .mobilenet import MobileNet
 from .mobilenet_v2 import MobileNetV2
 from .mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 
-__all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19", "resnet", "resnet50", "resnet_v2", "ResNet50", "ResNet101",
-           "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
+__all__ = ["imagenet_utils", "vgg16", "vgg19", "VGG16", "VGG19", "resnet", "resnet50", "resnet_v2", "ResNet50",
+           "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
            "mobilenet", "mobilenet_v2", "mobilenet_v3", "MobileNet", "MobileNetV2",
            "MobileNetV3Small", "MobileNetV3Large"]
 

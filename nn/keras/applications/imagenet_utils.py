@@ -33,7 +33,8 @@ def preprocess_input(x, data_format=None, mode="caffe"):
     model: 'caffe' flips RGB to BGR and subtracts the ImageNet channel means, 'tf' scales to [-1, 1], 'torch'
     scales to [0, 1] and standardises each channel. A float NumPy array is overwritten in place, as in Keras."""
     if mode not in _MODES:
-        raise ValueError(f"preprocess_input: expected mode to be one of `caffe`, `tf` or `torch`. Received: mode={mode}")
+        raise ValueError("preprocess_input: expected mode to be one of `caffe`, `tf` or `torch`. "
+                         f"Received: mode={mode}")
     data_format = _check_format(data_format, "preprocess_input")
     if isinstance(x, np.ndarray):
         return _preprocess_numpy(x, data_format, mode)

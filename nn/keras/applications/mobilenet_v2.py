@@ -106,7 +106,8 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         x = common.pooled(x, pooling)
     name = f"mobilenetv2_{alpha:0.2f}_{rows}" if name is None else name
     model = common.functional(input_tensor, img_input, x, name)
-    fname = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}{'' if include_top else '_no_top'}.h5"
+    suffix = "" if include_top else "_no_top"
+    fname = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}{suffix}.h5"
     return common.load_weights(model, weights, (fname, BASE_WEIGHT_PATH + fname, None), "MobileNetV2")
 
 
