@@ -32,11 +32,37 @@ def _to_rows(x, axis):
     return rows, undo
 
 
+def _checked_clipping(clipping):
+    """Batch renormalization's clipping dict ({} for None), refused as Keras refuses a bad one."""
+    clipping = clipping or {}
+    if set(clipping) - {"rmax", "rmin", "dmax"}:
+        raise ValueError(f"Received invalid keys for `renorm_clipping` argument: {clipping}. Supported values: "
+                         "['rmax', 'rmin', 'dmax'].")
+    rmax, rmin, dmax = clipping.get("rmax"), clipping.get("rmin"), clipping.get("dmax")
+    if rmax is not None and rmin is not None and rmax < rmin:
+        raise ValueError(f"rmax should be greater than rmin in the `renorm_clipping` argument. Received: rmax={rmax}, "
+                         f"rmin={rmin}.")
+    if dmax is not None and dmax < 0:
+        raise ValueError(f"dmax should be non-negative in the `renorm_clipping` argument. Received: dmax={dmax}.")
+    return clipping
+
+
+def _sqrt_initializer(initializer):
+    """An initializer giving the square root of what `initializer` gives (moving stddevs from a variance's)."""
+    def make(shape, dtype=None):
+        return np.sqrt(np.asarray(initializer(shape, dtype=dtype)))
+    return make
+
+
 class BatchNormalization(Layer):
     """Normalises each feature (the `axis`, channels last by default) with the batch's statistics in
     training and with moving averages otherwise. Keras's semantics: moving = moving * momentum +
     batch * (1 - momentum) with momentum 0.99, the batch variance biased, epsilon 1e-3; a layer with
-    trainable=False always runs in inference mode. Weights: gamma, beta, moving_mean, moving_variance."""
+    trainable=False always runs in inference mode. Weights: gamma, beta, moving_mean, moving_variance.
+    With `renorm` (batch renormalization, Ioffe 2017) training scales and shifts the batch-normalized values by
+    r = batch std / renorm_stddev and d = (batch mean - renorm_mean) / renorm_stddev (clipped by
+    `renorm_clipping`, no gradient), tracks moving_stddev, renorm_mean and renorm_stddev, and derives
+    moving_variance from moving_stddev, as Keras."""
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
@@ -46,8 +72,9 @@ class BatchNormalization(Layer):
         if synchronized:   # Keras's own words: only its TensorFlow backend syncs across devices
             raise ValueError("Argument synchronized=True is only supported with the TensorFlow backend.")
         if renorm:
-            raise ValueError("BatchNormalization: renorm=True (batch renormalization) is not implemented in nn.keras; "
-                             "use renorm=False")
+            renorm_clipping = _checked_clipping(renorm_clipping)
+            if isinstance(self._constructor_arguments, dict):   # the config lists {} for None, as Keras's
+                self._constructor_arguments["renorm_clipping"] = renorm_clipping
         if not isinstance(axis, int):
             raise ValueError(f"BatchNormalization: axis must be one int, got {axis!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
@@ -87,6 +114,14 @@ class BatchNormalization(Layer):
                                            name="moving_mean")
         self.moving_variance = self.add_weight((features,), var_init, trainable=False, autocast=False,
                                                name="moving_variance")
+        if self.renorm:
+            stddev_init = _sqrt_initializer(var_init)
+            self.moving_stddev = self.add_weight((features,), stddev_init, trainable=False, autocast=False,
+                                                 name="moving_stddev")
+            self.renorm_mean = self.add_weight((features,), initializers.get(mean_init), trainable=False,
+                                               autocast=False, name="renorm_mean")
+            self.renorm_stddev = self.add_weight((features,), stddev_init, trainable=False, autocast=False,
+                                                 name="renorm_stddev")
 
     def call(self, inputs, training=None, mask=None):
         if mask is not None and mask.ndim != inputs.ndim - 1:
@@ -94,7 +129,9 @@ class BatchNormalization(Layer):
                              f"mask.shape={tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
         inputs = at_least_float32(inputs)   # as Keras: 16-bit inputs are normalized in float32
         rows, undo = _to_rows(inputs, self.axis)
-        if training and self.trainable and mask is not None:
+        if training and self.trainable and self.renorm:
+            y = self._renormalized(inputs, rows, mask)
+        elif training and self.trainable and mask is not None:
             y = self._masked_batch_norm(inputs, rows, mask)
         elif training and self.trainable:
             y = F.batch_norm(rows, None, None, cast_like(self.gamma, rows), cast_like(self.beta, rows), True, 0.0,
@@ -105,15 +142,57 @@ class BatchNormalization(Layer):
                              cast_like(self.gamma, rows), cast_like(self.beta, rows), False, 0.0, self.epsilon)
         return in_compute_dtype(self, undo(y))
 
-    def _masked_batch_norm(self, inputs, rows, mask):
-        """Training with a mask (inputs.shape[:-1]): Keras's masked moments, the mean and biased variance over
-        the unmasked positions only (each divided by the unmasked count + backend.epsilon()), normalise every
-        position with them and move the moving statistics towards them."""
+    def _moments(self, inputs, rows, mask):
+        """The batch's per-feature mean and biased variance (differentiable); over the unmasked positions only
+        with a mask, each divided by the unmasked count + backend.epsilon(), as Keras."""
+        if mask is None:
+            return rows.mean(0), rows.var(0, correction=0)
         mask = mask if isinstance(mask, ag.Tensor) else ag.tensor(np.asarray(mask))
         weights, _ = _to_rows(ag.zeros_like(inputs) + mask.to(rows.dtype).unsqueeze(-1), self.axis)
         count = weights.sum(0) + settings.epsilon()
         mean = (rows * weights).sum(0) / count
-        variance = (((rows - mean) * weights) ** 2).sum(0) / count
+        return mean, (((rows - mean) * weights) ** 2).sum(0) / count
+
+    def _renormalized(self, inputs, rows, mask):
+        """Training with batch renormalization: Keras's r and d corrections folded into gamma and beta, then its
+        renorm and moving statistics updated."""
+        mean, variance = self._moments(inputs, rows, mask)
+        with no_grad():
+            stddev = (variance.detach() + self.epsilon).sqrt()
+            renorm_stddev = cast_like(self.renorm_stddev, stddev).maximum(
+                ag.tensor(np.sqrt(np.asarray(self.epsilon, stddev.dtype)), device=stddev.device))
+            r = stddev / renorm_stddev
+            d = (mean.detach() - cast_like(self.renorm_mean, stddev)) / renorm_stddev
+            clip = self.renorm_clipping
+            if clip.get("rmin") is not None:
+                r = r.clamp(min=clip["rmin"])
+            if clip.get("rmax") is not None:
+                r = r.clamp(max=clip["rmax"])
+            if clip.get("dmax") is not None:
+                d = d.clamp(-clip["dmax"], clip["dmax"])
+        gamma, beta = cast_like(self.gamma, rows), cast_like(self.beta, rows)
+        scale = r if gamma is None else r * gamma
+        shift = d if gamma is None else d * gamma
+        shift = shift if beta is None else shift + beta
+        y = (rows - mean) / (variance + self.epsilon).sqrt() * scale + shift
+        self._update_renorm_statistics(mean, stddev)
+        return y
+
+    def _update_renorm_statistics(self, mean, stddev):
+        with no_grad():
+            mean = mean.detach()
+            for stat, batch, momentum in ((self.renorm_mean, mean, self.renorm_momentum),
+                                          (self.renorm_stddev, stddev, self.renorm_momentum),
+                                          (self.moving_mean, mean, self.momentum),
+                                          (self.moving_stddev, stddev, self.momentum)):
+                stat.mul_(momentum).add_(batch.to(stat.dtype), alpha=1.0 - momentum)
+            self.moving_variance.copy_((self.moving_stddev * self.moving_stddev - self.epsilon).relu())
+
+    def _masked_batch_norm(self, inputs, rows, mask):
+        """Training with a mask (inputs.shape[:-1]): Keras's masked moments, the mean and biased variance over
+        the unmasked positions only (each divided by the unmasked count + backend.epsilon()), normalise every
+        position with them and move the moving statistics towards them."""
+        mean, variance = self._moments(inputs, rows, mask)
         y = (rows - mean) / (variance + self.epsilon).sqrt()
         if self.gamma is not None:
             y = y * cast_like(self.gamma, y)
