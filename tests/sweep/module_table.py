@@ -344,6 +344,7 @@ def _containers():
         "ParameterDict": [case({"w": Lib(lambda nnlib, lib: nnlib.Parameter(lib.ones(2)), "Parameter[2]")},
                                inputs=None)],
         "Module": [case(inputs=None)],
+        "Container": [case(fc=three[0], act=three[1], inputs=None)],   # deprecated (FutureWarning): kwargs -> modules
         "RNNCellBase": [case(3, 4, True, 4, inputs=None)],
     }
 
