@@ -239,7 +239,7 @@ BAD_INPUT = [
     (lambda: ag.lcm(ag.tensor([True]), ag.tensor([False])), TypeError, "lcm: expects integer tensors"),
     (lambda: ag.addcdiv(ag.ones(2), ag.tensor([1, 2]), ag.tensor([2, 2])), TypeError, "addcdiv: integer division"),
     (lambda: ag.inner(ag.ones(2, 3), ag.ones(2)), ValueError, r"inner: the last dims of input Size\(\[2, 3\]\)"),
-    (lambda: ag.diag_embed(ag.ones(2), dim1=1, dim2=-1), ValueError, "diag_embed: dim1 and dim2 must differ"),
+    (lambda: ag.diag_embed(ag.ones(2), dim1=1, dim2=-1), ValueError, "diag_embed: diagonal dimensions cannot be identical"),
     (lambda: ag.diag_embed(ag.tensor(1.0)), ValueError, "diag_embed: expects a tensor with at least 1 dim"),
     (lambda: ag.kthvalue(ag.ones(3), 4), IndexError, r"kthvalue: k=4 is out of range for dim -1 of length 3"),
     (lambda: ag.kthvalue(ag.ones(3), 0), IndexError, "kthvalue: k=0"),

@@ -25,10 +25,14 @@ def _names(group, attribute):
 
 
 def is_legacy_h5(path):
-    """Whether `path` is an HDF5 file in the legacy layout (root 'layer_names', or a 'model_weights' group)."""
+    """Whether `path` is an HDF5 file in the legacy layout (root 'layer_names', or a 'model_weights' group); False
+    for a file HDF5 cannot read (the Keras 3 reader then names the damage)."""
     h5py = _h5py(path)
-    with h5py.File(path, "r") as handle:
-        return bool(_names(handle, "layer_names")) or "model_weights" in handle
+    try:
+        with h5py.File(path, "r") as handle:
+            return bool(_names(handle, "layer_names")) or "model_weights" in handle
+    except OSError:
+        return False
 
 
 def read_layers(path):
