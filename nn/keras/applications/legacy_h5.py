@@ -8,7 +8,7 @@ def _h5py(path):
         import h5py
     except ImportError as error:
         raise ImportError(f"reading the HDF5 weights file {path} needs h5py; install it with `pip install h5py` "
-                          "(deepgrad's optional 'keras' extra)") from error
+                          "(real Keras installs it too)") from error
     return h5py
 
 
