@@ -158,8 +158,9 @@ def test_argument_errors_match_keras(offline, builder, min_size):
             getattr(keras.applications, builder)(**kwargs)
         with pytest.raises(ValueError, match=gist):
             getattr(ours.applications, builder)(**kwargs)
-    with pytest.raises(ValueError, match="classifier_activation"):
-        getattr(ours.applications, builder)(weights="imagenet", classifier_activation="relu")
+    if builder == "EfficientNetV2B0":   # the check comes after the whole network is built: one case is enough
+        with pytest.raises(ValueError, match="classifier_activation"):
+            getattr(ours.applications, builder)(weights="imagenet", classifier_activation="relu")
 
 
 def test_densenet_refuses_channels_first():
