@@ -82,7 +82,8 @@ def test_all_variants_are_exported_with_keras_signatures():
     import inspect
     keras = real_keras()
     names = ["DenseNet121", "DenseNet169", "DenseNet201"] + [f"EfficientNetB{k}" for k in range(8)] + \
-        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")] + ["InceptionV3", "Xception", "InceptionResNetV2"] + \
+        [f"EfficientNetV2{v}" for v in ("B0", "B1", "B2", "B3", "S", "M", "L")] + \
+        ["InceptionV3", "Xception", "InceptionResNetV2"] + \
         [f"ConvNeXt{v}" for v in ("Tiny", "Small", "Base", "Large", "XLarge")]
     for name in names:
         theirs, mine = getattr(keras.applications, name), getattr(ours.applications, name)
@@ -149,7 +150,8 @@ def test_argument_errors_match_keras(offline, builder, min_size):
     keras = real_keras()
     cases = [(dict(weights="imagenet", classes=10), "classes` should be 1000"),
              (dict(weights="nowhere.h5"), "`weights` argument should be either"),
-             (dict(weights=None, include_top=False, input_shape=(16, 16, 3)), f"Input size must be at least {min_size}x{min_size}"),
+             (dict(weights=None, include_top=False, input_shape=(16, 16, 3)),
+              f"Input size must be at least {min_size}x{min_size}"),
              (dict(weights=None, include_top=True, input_shape=(None, None, 3)), "static `input_shape`"),
              (dict(weights="imagenet", include_top=True, input_shape=(64, 64, 3)), "`input_shape` should be"),
              (dict(weights="imagenet", include_top=False, input_shape=(64, 64, 1)), "must have 3 channels")]
