@@ -1,6 +1,8 @@
 """The include_top=False pooling head with the layer names ('avg_pool', 'max_pool') the DenseNet, EfficientNet,
-Inception, Xception and ConvNeXt builders of Keras give it (common.pooled leaves the names automatic)."""
+Inception, Xception and ConvNeXt builders of Keras give it (common.pooled leaves the names automatic), and the
+classifier top those families share."""
 from .. import layers
+from . import imagenet_utils
 
 
 def named_pooled(x, pooling):
@@ -10,3 +12,13 @@ def named_pooled(x, pooling):
     if pooling == "max":
         return layers.GlobalMaxPooling2D(name="max_pool")(x)
     return x
+
+
+def dense_top(x, include_top, pooling, classes, classifier_activation, weights, pool=named_pooled):
+    """With include_top, global average pooling named 'avg_pool' and a Dense named 'predictions' (the activation
+    checked against the weights first, as Keras does); otherwise `pool(x, pooling)`."""
+    if not include_top:
+        return pool(x, pooling)
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    imagenet_utils.validate_activation(classifier_activation, weights)
+    return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)

@@ -3,7 +3,7 @@ layer names, so Keras's published ImageNet weights and real Keras models' weight
 from .. import backend
 from .. import layers
 from . import imagenet_utils
-from .building import named_pooled
+from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
@@ -66,12 +66,7 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
         x = transition_block(x, 0.5, name=f"pool{stage + 2}")
     x = dense_block(x, blocks[3], name="conv5")
     x = layers.Activation("relu", name="relu")(_bn(x, "bn"))
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = named_pooled(x, pooling)
+    x = dense_top(x, include_top, pooling, classes, classifier_activation, weights)
     model = functional(input_tensor, img_input, x, name)
     imagenet_file = None
     if weights == "imagenet" and tuple(blocks) in _FILES:

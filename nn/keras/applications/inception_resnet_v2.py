@@ -4,6 +4,7 @@ from .. import backend
 from .. import layers
 from ..layer import Layer
 from . import imagenet_utils
+from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_resnet_v2/"
@@ -103,12 +104,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         x = inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=k)
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = pooled(x, pooling)
+    x = dense_top(x, include_top, pooling, classes, classifier_activation, weights, pooled)
     model = functional(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHTS if include_top else WEIGHTS_NO_TOP
     return load_weights(model, weights, (fname, _BASE + fname, file_hash), name)

@@ -3,6 +3,7 @@ names (its conv/BN/ReLU units keep automatic names, so a fresh session numbers t
 from .. import backend
 from .. import layers
 from . import imagenet_utils
+from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
@@ -86,12 +87,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     x = layers.concatenate([b3, b7, layers.MaxPooling2D((3, 3), strides=(2, 2))(x)], axis=_axis(), name="mixed8")
     x = _block_8(x, 0)
     x = _block_8(x, 1)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = pooled(x, pooling)
+    x = dense_top(x, include_top, pooling, classes, classifier_activation, weights, pooled)
     model = functional(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHTS if include_top else WEIGHTS_NO_TOP
     return load_weights(model, weights, (fname, _BASE + fname, file_hash), name)

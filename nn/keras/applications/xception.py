@@ -3,6 +3,7 @@ with residual shortcuts (the shortcut convs and their BatchNorms keep automatic 
 from .. import backend
 from .. import layers
 from . import imagenet_utils
+from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/xception/"
@@ -61,12 +62,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = layers.Activation("relu", name="block14_sepconv1_act")(x)
     x = _sep_bn(x, 2048, "block14_sepconv2")
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = pooled(x, pooling)
+    x = dense_top(x, include_top, pooling, classes, classifier_activation, weights, pooled)
     model = functional(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHTS if include_top else WEIGHTS_NO_TOP
     return load_weights(model, weights, (fname, _BASE + fname, file_hash), name)
