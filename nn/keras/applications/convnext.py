@@ -12,6 +12,7 @@ from ..layer import Layer
 from ..sequential import Sequential
 from . import imagenet_utils
 from .common import check_weights, functional, image_input, load_weights
+from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/convnext/"
 # variant -> (sha256 with the top, sha256 without it)
@@ -205,8 +206,3 @@ ConvNeXtXLarge = _variant("ConvNeXtXLarge", "xlarge")
 def preprocess_input(x, data_format=None):
     """`x` unchanged: ConvNeXt models normalise inside (a placeholder kept for API parity)."""
     return x
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)

@@ -5,6 +5,7 @@ from .. import layers
 from . import imagenet_utils
 from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights
+from .imagenet_utils import decode_predictions, preprocess_torch as preprocess_input  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
 # blocks per stage -> (file stem, md5 with the top, md5 without it)
@@ -96,13 +97,3 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
     """DenseNet201: dense blocks of 6, 12, 48 and 32 layers."""
     return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
-
-
-def preprocess_input(x, data_format=None):
-    """Scale pixels (0..255) to 0..1 and normalise each channel with ImageNet's mean and std ('torch' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)

@@ -8,6 +8,7 @@ from .. import backend
 from . import imagenet_utils
 from .building import named_pooled
 from .common import check_weights, functional, image_input, load_weights
+from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/keras-applications/"
 # variant -> (md5 with the top, md5 without it)
@@ -171,8 +172,3 @@ EfficientNetB7 = _variant("b7", 2.0, 3.1, 600, 0.5)
 def preprocess_input(x, data_format=None):
     """`x` unchanged: EfficientNet models rescale and normalise inside (a placeholder kept for API parity)."""
     return x
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)

@@ -8,6 +8,7 @@ from ..initializers import Constant, VarianceScaling
 from . import imagenet_utils
 from .building import named_pooled
 from .common import check_weights, functional, image_input, load_weights
+from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/efficientnet_v2/"
 _HASHES = {
@@ -233,8 +234,3 @@ EfficientNetV2L = _variant("EfficientNetV2L", "-l", 1.0, 1.0, 480)
 def preprocess_input(x, data_format=None):
     """`x` unchanged: EfficientNetV2 models preprocess inside (a placeholder kept for API parity)."""
     return x
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)

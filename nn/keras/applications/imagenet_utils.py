@@ -184,4 +184,22 @@ def validate_activation(classifier_activation, weights):
                          f"classifier_activation={classifier_activation}")
 
 
+def preprocess_caffe(x, data_format=None):
+    """Images in [0, 255] converted to BGR and zero-centred per channel with the ImageNet means ('caffe' mode):
+    the preprocess_input of the VGG and ResNet families."""
+    return preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+def preprocess_tf(x, data_format=None):
+    """Pixels (0..255) scaled to [-1, 1] ('tf' mode): the preprocess_input of the MobileNet, ResNetV2, Inception
+    and Xception families."""
+    return preprocess_input(x, data_format=data_format, mode="tf")
+
+
+def preprocess_torch(x, data_format=None):
+    """Pixels (0..255) scaled to 0..1 and normalised per channel with ImageNet's mean and std ('torch' mode): the
+    preprocess_input of the DenseNet family."""
+    return preprocess_input(x, data_format=data_format, mode="torch")
+
+
 __all__ = ["preprocess_input", "decode_predictions"]

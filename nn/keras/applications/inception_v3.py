@@ -5,6 +5,7 @@ from .. import layers
 from . import imagenet_utils
 from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
+from .imagenet_utils import decode_predictions, preprocess_tf as preprocess_input  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
 WEIGHTS = ("inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "9a0d58056eeedaa3f26cb7ebd46da564")
@@ -91,13 +92,3 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     model = functional(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHTS if include_top else WEIGHTS_NO_TOP
     return load_weights(model, weights, (fname, _BASE + fname, file_hash), name)
-
-
-def preprocess_input(x, data_format=None):
-    """Scale pixels (0..255) to [-1, 1] ('tf' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)

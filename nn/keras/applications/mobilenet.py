@@ -4,6 +4,7 @@ import os
 
 from . import common, imagenet_utils
 from .mobilenet_v2 import imagenet_rows
+from .imagenet_utils import decode_predictions, preprocess_tf as preprocess_input  # noqa: F401 (public names)
 
 BASE_WEIGHT_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
 _SIZES = (128, 160, 192, 224)
@@ -79,14 +80,6 @@ def _depthwise_conv_block(x, filters, depth_multiplier, stride, block_id, channe
     return layers.ReLU(6.0, name=f"conv_pw_{block_id}_relu")(x)
 
 
-def preprocess_input(x, data_format=None):
-    """Images in [0, 255] scaled to [-1, 1] ('tf' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["MobileNet", "preprocess_input", "decode_predictions"]

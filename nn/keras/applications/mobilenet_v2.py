@@ -3,6 +3,7 @@ multiplier `alpha`, and its preprocessing ('tf' mode: pixels scaled to [-1, 1]).
 import warnings
 
 from . import common, imagenet_utils
+from .imagenet_utils import decode_predictions, preprocess_tf as preprocess_input  # noqa: F401 (public names)
 
 BASE_WEIGHT_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
 _SIZES = (96, 128, 160, 192, 224)   # the input sizes with published weights (and the default sizes picked)
@@ -141,14 +142,6 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id):
     return x
 
 
-def preprocess_input(x, data_format=None):
-    """Images in [0, 255] scaled to [-1, 1] ('tf' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["MobileNetV2", "preprocess_input", "decode_predictions"]

@@ -6,6 +6,7 @@ import warnings
 
 from . import common, imagenet_utils
 from .mobilenet_v2 import make_divisible
+from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
 BASE_WEIGHT_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/"
 WEIGHTS_HASHES = {   # (with top, without top), md5 as Keras lists them
@@ -207,10 +208,6 @@ def preprocess_input(x, data_format=None):
     """`x` unchanged: MobileNetV3 models rescale their inputs themselves (include_preprocessing=True)."""
     return x
 
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["MobileNetV3Small", "MobileNetV3Large", "preprocess_input", "decode_predictions"]

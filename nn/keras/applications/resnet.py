@@ -1,6 +1,7 @@
 """keras.applications.resnet: ResNet50/101/152 (He et al., 2015) as Keras 3 builds them, the network body both
 ResNet versions share, and their preprocessing ('caffe' mode)."""
 from . import common, imagenet_utils
+from .imagenet_utils import decode_predictions, preprocess_caffe as preprocess_input  # noqa: F401 (public names)
 
 BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
 WEIGHTS_HASHES = {   # (with top, without top), md5 as Keras lists them
@@ -147,14 +148,6 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
                   classes, classifier_activation, name, "resnet152")
 
 
-def preprocess_input(x, data_format=None):
-    """Images in [0, 255] converted to BGR and zero-centred per channel with the ImageNet means ('caffe')."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["ResNet50", "ResNet101", "ResNet152", "preprocess_input", "decode_predictions"]

@@ -1,7 +1,7 @@
 """keras.applications.resnet_v2: ResNet50V2/101V2/152V2 (pre-activation ResNets, He et al., 2016) as Keras 3
 builds them, and their preprocessing ('tf' mode: pixels scaled to [-1, 1])."""
-from . import imagenet_utils
 from .resnet import ResNet, stack_residual_blocks_v2
+from .imagenet_utils import decode_predictions, preprocess_tf as preprocess_input  # noqa: F401 (public names)
 
 
 def _v2_stages(counts):
@@ -34,14 +34,6 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
                   classes, classifier_activation, name, "resnet152v2")
 
 
-def preprocess_input(x, data_format=None):
-    """Images in [0, 255] scaled to [-1, 1] ('tf' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["ResNet50V2", "ResNet101V2", "ResNet152V2", "preprocess_input", "decode_predictions"]

@@ -1,6 +1,7 @@
 """keras.applications.vgg16: VGG16 (Simonyan & Zisserman, 2015) as Keras 3 builds it, and its preprocessing
 ('caffe' mode)."""
 from . import common, imagenet_utils
+from .imagenet_utils import decode_predictions, preprocess_caffe as preprocess_input  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 WEIGHTS = ("vgg16_weights_tf_dim_ordering_tf_kernels.h5", _BASE + "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5",
@@ -45,14 +46,6 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
                      classifier_activation, name, (WEIGHTS, WEIGHTS_NO_TOP))
 
 
-def preprocess_input(x, data_format=None):
-    """Images in [0, 255] converted to BGR and zero-centred per channel with the ImageNet means ('caffe')."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet classes of each row of `preds`, as imagenet_utils.decode_predictions."""
-    return imagenet_utils.decode_predictions(preds, top=top)
 
 
 __all__ = ["VGG16", "preprocess_input", "decode_predictions"]

@@ -5,6 +5,7 @@ from .. import layers
 from . import imagenet_utils
 from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
+from .imagenet_utils import decode_predictions, preprocess_tf as preprocess_input  # noqa: F401 (public names)
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/xception/"
 WEIGHTS = ("xception_weights_tf_dim_ordering_tf_kernels.h5", "0a58e3b7378bc2990ea3b43d5981f1f6")
@@ -66,13 +67,3 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     model = functional(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHTS if include_top else WEIGHTS_NO_TOP
     return load_weights(model, weights, (fname, _BASE + fname, file_hash), name)
-
-
-def preprocess_input(x, data_format=None):
-    """Scale pixels (0..255) to [-1, 1] ('tf' mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The `top` ImageNet (class id, name, score) triples of each row of `preds`."""
-    return imagenet_utils.decode_predictions(preds, top=top)
