@@ -22,3 +22,10 @@ def dense_top(x, include_top, pooling, classes, classifier_activation, weights, 
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     imagenet_utils.validate_activation(classifier_activation, weights)
     return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+
+def file_named_after_model(name, include_top, base, hashes):
+    """(file name, URL, md5) of published weights that Keras names after the model (EfficientNet, EfficientNetV2,
+    ConvNeXt): `<name>.h5`, or `<name>_notop.h5` without the top; `hashes` = (top hash, no-top hash)."""
+    fname = name + (".h5" if include_top else "_notop.h5")
+    return fname, base + fname, hashes[0 if include_top else 1]

@@ -11,6 +11,7 @@ from ..initializers import Constant
 from ..layer import Layer
 from ..sequential import Sequential
 from . import imagenet_utils
+from .building import file_named_after_model
 from .common import check_weights, functional, image_input, load_weights
 from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
@@ -174,8 +175,7 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
     imagenet_file = None
     if weights == "imagenet":
         _check_imagenet_variant(depths, projection_dims, name, weights_name)
-        fname = name + (".h5" if include_top else "_notop.h5")
-        imagenet_file = (fname, _BASE + fname, _HASHES[weights_name][0 if include_top else 1])
+        imagenet_file = file_named_after_model(name, include_top, _BASE, _HASHES[weights_name])
     return load_weights(model, weights, imagenet_file, name)
 
 

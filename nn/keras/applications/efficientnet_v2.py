@@ -6,7 +6,7 @@ from .. import backend
 from .. import layers
 from ..initializers import Constant, VarianceScaling
 from . import imagenet_utils
-from .building import named_pooled
+from .building import file_named_after_model, named_pooled
 from .common import check_weights, functional, image_input, load_weights
 from .imagenet_utils import decode_predictions  # noqa: F401 (public names)
 
@@ -201,8 +201,7 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
     model = functional(input_tensor, img_input, x, name)
     imagenet_file = None
     if weights == "imagenet" and weights_name in _HASHES:
-        fname = name + (".h5" if include_top else "_notop.h5")   # Keras names the file after the model
-        imagenet_file = (fname, _BASE + fname, _HASHES[weights_name][0 if include_top else 1])
+        imagenet_file = file_named_after_model(name, include_top, _BASE, _HASHES[weights_name])
     load_weights(model, weights, imagenet_file, who)
     return model
 
