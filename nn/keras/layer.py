@@ -36,6 +36,7 @@ from ..training.modes import step_training
 from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec, check_positional
+from .static_shapes import static_outputs
 from .symbolic import KerasTensor, Node, dtype_name, flatten, flatten_sorted, is_symbolic, map_sorted, map_structure
 from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
@@ -967,7 +968,11 @@ class Layer(Module):
 
     def _probe(self, args, kwargs):
         """Symbolic outputs found by running the layer on zeros: unknown sizes are tried at two values, and
-        an axis whose size follows them is unknown (None) in the result."""
+        an axis whose size follows them is unknown (None) in the result. A layer whose class has a shape rule
+        (static_shapes.py) is not run: the rule gives the outputs."""
+        static = static_outputs(self, args, kwargs)
+        if static is not None:
+            return static
         results = []
         sizes = _PROBE_SIZES if any(None in k.shape[1:] for k in flatten((args, kwargs))
                                     if isinstance(k, KerasTensor)) else _PROBE_SIZES[:1]

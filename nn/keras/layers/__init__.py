@@ -58,6 +58,7 @@ from .color_augmentation_more import (RandomColorDegeneration, RandomColorJitter
                                       RandomSaturation, RandomSharpness)
 from .adaptive_pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
                                AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
+from . import output_shape_rules_core, output_shape_rules_windows  # noqa: F401  (they register the rules)
 
 from ..serialize_api import serializers as _serializers  # noqa: E402
 
