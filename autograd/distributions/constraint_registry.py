@@ -39,8 +39,8 @@ def _real(constraint):
 
 
 def _greater_than(constraint):
-    if isinstance(constraint.lower_bound, (int, float)) and constraint.lower_bound == 0:
-        return ExpTransform()
+    # positive and nonnegative too: they are greater_than(0) / greater_than_eq(0), registered by their class as in
+    # PyTorch, whose registry hands them exp followed by a shift of 0 (not exp alone)
     return ComposeTransform([ExpTransform(), AffineTransform(constraint.lower_bound, 1)])
 
 

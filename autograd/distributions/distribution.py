@@ -1,6 +1,7 @@
 """The base of torch.distributions' classes: shapes, sample/rsample, argument checks, and Independent."""
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..grad_mode import no_grad
 from ..ops.arrange import broadcast_tensors
 from ..size import Size
@@ -25,11 +26,13 @@ class NotDefinedError(NotImplementedError, TypeError):
 
 
 def broadcast_all(*values):
-    """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (float32 when
-    every parameter is a number), as torch.distributions.utils.broadcast_all."""
+    """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (the default dtype,
+    float32 unless set_default_dtype changed it, when every parameter is a number), as
+    torch.distributions.utils.broadcast_all."""
     tensors = [v for v in values if isinstance(v, Tensor)]
     if not tensors:
-        return broadcast_tensors(*[Tensor(np.asarray(v, dtype=np.float32)) for v in values])
+        dtype = get_default_dtype()
+        return broadcast_tensors(*[Tensor(np.asarray(v, dtype=dtype)) for v in values])
     ref = tensors[0]
     dtype = ref.dtype if ref.dtype.kind == "f" else np.dtype(np.float32)
     return broadcast_tensors(*[v if isinstance(v, Tensor) else Tensor(np.asarray(v, dtype=dtype), device=ref.device)

@@ -10,7 +10,7 @@ from ..ops.activation import Softplus
 from ..ops.joining import cat
 from ..tensor import Tensor
 from . import constraints
-from .distribution import sum_rightmost
+from .distribution import broadcast_all, sum_rightmost
 from .matrix_transforms import CorrCholeskyTransform, LowerCholeskyTransform, PositiveDefiniteTransform
 from .structured_transforms import (CatTransform, CumulativeDistributionTransform, IndependentTransform,
                                     ReshapeTransform, StackTransform)
@@ -44,11 +44,11 @@ class PowerTransform(Transform):
 
     def __init__(self, exponent, cache_size=0):
         super().__init__(cache_size)
-        self.exponent = exponent
+        (self.exponent,) = broadcast_all(exponent)   # a number becomes a tensor of the default dtype, as PyTorch's
 
     @property
     def sign(self):
-        return self.exponent.sign() if isinstance(self.exponent, Tensor) else float(np.sign(self.exponent))
+        return self.exponent.sign()
 
     def _call(self, x):
         return x.pow(self.exponent)
@@ -154,7 +154,9 @@ class AffineTransform(Transform):
 
     @property
     def sign(self):
-        return self.scale.sign() if isinstance(self.scale, Tensor) else float(np.sign(self.scale))
+        if isinstance(self.scale, Tensor):
+            return self.scale.sign()
+        return 1 if self.scale > 0 else -1 if self.scale < 0 else 0   # an int, as PyTorch's
 
     def _call(self, x):
         return self.loc + self.scale * x
