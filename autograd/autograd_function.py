@@ -19,6 +19,8 @@ _TWICE = "trying to differentiate twice a function that was marked with @once_di
 class DelayedError(_Op):
     """The identity whose backward raises: PyTorch's DelayedError node behind once_differentiable."""
 
+    torch_name = "torch::autograd::Error"   # what PyTorch's node answers to name(); reprs show 'Error'
+
     def forward(ctx, x, message):
         ctx.message = message
         return x

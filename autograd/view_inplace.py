@@ -202,7 +202,7 @@ def copy_in_graph(t, src):
 class _CopyOver(Function):
     """`value` as the new value of `old` (t.copy_(value) inside a graph): the gradient goes to value, and
     zeros to old, whose values were overwritten."""
-    torch_name = "CopyBackwards"
+    torch_name = "torch::autograd::CopyBackwards"   # reprs show CopyBackwards, as PyTorch's
 
     def forward(ctx, old, value):
         out = ctx.xp.empty_like(old)

@@ -20,7 +20,14 @@ class Reshape(Function):
 
     def forward(ctx, x, shape):
         ctx.shape = x.shape
-        return x.reshape(shape)
+        out = x.reshape(shape)
+        if not x.flags.c_contiguous and out.size > 1:
+            share = getattr(ctx.xp, "may_share_memory", None)
+            if share is not None:
+                # PyTorch's reshape of a non-contiguous tensor: an alias when the strides allow, else a copy
+                # (clone, then _unsafe_view)
+                ctx.torch_name = "ReshapeAliasBackward0" if share(x, out) else "UnsafeViewBackward0"
+        return out
 
     def backward(ctx, gy):
         return gy.reshape(ctx.shape), None
@@ -109,7 +116,7 @@ def view(x, *shape, size=None):
         raise RuntimeError(f"view: a tensor of shape {x.shape} laid out with strides {strides} (not "
                            f"contiguous: after t(), permute() or expand()) cannot be viewed as "
                            f"{tuple(out.shape)} without a copy; use .reshape(...) or .contiguous().view(...)")
-    return out
+    return named(out, "ViewBackward0")   # a view, even where reshape would have shown an alias
 
 
 def _given_sizes(op, sizes, keyword, value):
@@ -316,7 +323,8 @@ def unflatten(input, dim, sizes):
                          f"(shape {input.shape})")
     if -1 in sizes:
         sizes = tuple(input.shape[d] // known if n == -1 else n for n in sizes)
-    return reshape(input, input.shape[:d] + sizes + input.shape[d + 1:])
+    # splitting one dim is always a view: PyTorch's unflatten is a view, whatever the layout
+    return named(reshape(input, input.shape[:d] + sizes + input.shape[d + 1:]), "ViewBackward0")
 
 
 def expand(input, *sizes, size=None):

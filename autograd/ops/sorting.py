@@ -46,8 +46,15 @@ def argsort(input, dim=None, descending=False, stable=False, *, axis=None):
     return _order(input, dim, descending, stable)
 
 
-def sort(input, dim=None, descending=False, stable=False, *, axis=None):
+#: sort's `stable` when not given: PyTorch then runs its plain overload (node SortBackward0), and its `stable`
+#: overload (SortBackward1) whenever the keyword is passed, even as stable=False or None
+_NOT_GIVEN = object()
+
+
+def sort(input, dim=None, descending=False, stable=_NOT_GIVEN, *, axis=None):
     """`(values, indices)` of `input` sorted along `dim`."""
+    node = "SortBackward0" if stable is _NOT_GIVEN else "SortBackward1"
+    stable = False if stable is _NOT_GIVEN else bool(stable)
     check_tensor("sort", input)
     dim = dim_or("sort", dim, axis, -1)   # the last dim unless given (axis is NumPy's name, taken too)
     if complex_forms.active:
@@ -56,8 +63,7 @@ def sort(input, dim=None, descending=False, stable=False, *, axis=None):
     indices = argsort(input, dim, descending, stable)
     if input.ndim == 0:
         return SortResult(input.clone(), indices)
-    return SortResult(named(take_along_axis(input, indices, normalize("sort", dim, input.ndim)), "SortBackward0"),
-                      indices)
+    return SortResult(named(take_along_axis(input, indices, normalize("sort", dim, input.ndim)), node), indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):

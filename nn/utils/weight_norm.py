@@ -2,6 +2,7 @@
 a magnitude `weight_g` and a direction `weight_v` (both Parameters), recomputed before every forward as
 `weight_v * (weight_g / norm_except_dim(weight_v, dim))`."""
 import autograd as ag
+from autograd.function import named as _named
 
 from ..module import Parameter
 from ..uninitialized import is_lazy
@@ -19,7 +20,10 @@ def norm_except_dim(v, pow=2, dim=0):
 
 def weight_norm_of(v, g, dim):
     """v * (g / norm_except_dim(v, 2, dim)): the weight from its direction v and magnitude g."""
-    return v * (g / norm_except_dim(v, 2, dim))
+    weight = v * (g / norm_except_dim(v, 2, dim))
+    # PyTorch's _weight_norm runs one fused node on the CPU when dim is the first or the last (as given: dim=-1,
+    # the whole tensor, is not); its other cases are the same product as here
+    return _named(weight, "WeightNormInterfaceBackward0") if dim in (0, v.ndim - 1) else weight
 
 
 class WeightNorm:
