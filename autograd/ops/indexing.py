@@ -20,6 +20,14 @@ def _is_basic(index):
     return True
 
 
+def _row_major(a):
+    """True when `a`'s dims are laid out in row-major order, gaps allowed (a contiguous array or a slice of one):
+    PyTorch's advanced indexing (its TensorIterator) then writes a C-contiguous result, where NumPy's may be in
+    another order (x[:, [0, 2]] comes out column-major)."""
+    strides = [st for st, n in zip(a.strides, a.shape) if n != 1]
+    return all(st >= 0 for st in strides) and all(s0 >= s1 for s0, s1 in zip(strides, strides[1:]))
+
+
 class GetItem(Function):
     """x[index]; the index parts come as separate arguments, so that an ag.jit capture sees index arrays
     computed in the step as values of the step (a tuple argument would be recorded as a constant)."""
@@ -35,7 +43,11 @@ class GetItem(Function):
         if ctx.basic and isinstance(out, np.generic) and isinstance(x, np.ndarray):   # PyTorch: a 0-d view
             return x[index + (Ellipsis,)]
         ctx.move = None if ctx.basic else block_move(len(ctx.shape), index)
-        return out if ctx.move is None else to_torch_order(ctx.xp.moveaxis, out, ctx.move)
+        if ctx.move is not None:
+            out = to_torch_order(ctx.xp.moveaxis, out, ctx.move)
+        if not ctx.basic and not out.flags.c_contiguous and _row_major(x):
+            out = ctx.xp.ascontiguousarray(out)   # PyTorch's layout, so that .view() of the result works
+        return out
 
     def backward(ctx, gy):
         none = (None,) * len(ctx.index)
