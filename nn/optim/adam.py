@@ -12,6 +12,7 @@ from autograd.bf16_dtype import is_half
 
 from . import _half_steps as half
 from ._buffers import lerp_, zeros_like_param
+from ._differentiable import adam_graph_step
 from .optimizer import Optimizer, _check_grad, _with_decay
 from ._step_state import advance, scalar_state
 
@@ -69,9 +70,11 @@ class Adam(Optimizer):
     """Adam: m, v = running averages of g and g*g (betas), p -= lr * m_hat / (sqrt(v_hat) + eps) with
     bias-corrected m_hat, v_hat; weight_decay adds weight_decay*p to g (L2); `amsgrad` divides by the
     running maximum of v instead; `maximize` ascends; decoupled_weight_decay=True is AdamW. `foreach`, `fused`
-    and `capturable` are accepted and change nothing (the devices pick their kernels)."""
+    and `capturable` are accepted and change nothing (the devices pick their kernels); `differentiable=True`
+    records the step in the graph."""
 
     _nonnegative = ("eps", "weight_decay")
+    _graph_step = staticmethod(adam_graph_step)   # differentiable=True
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,

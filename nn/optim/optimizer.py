@@ -63,6 +63,18 @@ def _outside_optim():
 _OPTIM_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
+#: the device types where PyTorch's optimizers take capturable=True (its CUDA-graph form); a CPU parameter is
+#: refused at step() with its AssertionError
+_CAPTURABLE_DEVICES = ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
+
+
+def _check_capturable(name, p):
+    if p.device.type not in _CAPTURABLE_DEVICES:
+        raise AssertionError(f"If capturable=True, params and state_steps must be on supported devices: "
+                             f"{_CAPTURABLE_DEVICES}. ({name}: a parameter of shape {tuple(p.shape)} is on "
+                             f"{p.device.type}; capturable is for CUDA graphs, leave it False on the CPU)")
+
+
 class Optimizer:
     """Updates parameters in place from their `.grad`, one param group at a time.
 
@@ -135,7 +147,7 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{self._name}: can only optimise Tensors, got {type(p).__name__}")
-            if not p.is_leaf:
+            if not (p.is_leaf or p.retains_grad or self.defaults.get("differentiable")):
                 raise ValueError(f"{self._name}: cannot optimise a non-leaf Tensor (shape {p.shape}, made by "
                                  f"{p.grad_fn.name()}); optimise the leaf it was computed from")
         if len({id(p) for p in params}) != len(params):
@@ -190,9 +202,10 @@ class Optimizer:
         outside [0, 1) (subclasses add their own checks)."""
         for name in ("lr",) + self._nonnegative:
             value = group[name]
-            if name == "lr" and isinstance(value, Tensor):   # PyTorch takes a 1-element tensor lr (schedulers fill it)
+            # PyTorch takes a 1-element tensor lr (schedulers fill it), and tensor options for differentiable=True
+            if isinstance(value, Tensor) and (name == "lr" or group.get("differentiable")):
                 if value.numel() != 1 or value.dtype.kind not in "fiu":
-                    raise ValueError(f"{self._name}: a Tensor lr must be a real 1-element tensor, got shape "
+                    raise ValueError(f"{self._name}: a Tensor {name} must be a real 1-element tensor, got shape "
                                      f"{tuple(value.shape)} of {value.dtype}")
                 value = value.item()
             if not isinstance(value, numbers.Real):
@@ -201,12 +214,17 @@ class Optimizer:
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
         if "betas" in group:
             check_betas(self._name, group["betas"])
-        if group.get("differentiable"):
+        if group.get("differentiable") and self._graph_step is None:
             raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
-                             "through the optimiser step) is not supported; write the update with tensor ops instead")
+                             "through the optimiser step) is supported by SGD, Adam and AdamW here, not by "
+                             f"{self._name}; use one of those or write the update with tensor ops")
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()
+
+    #: the update written with tensor ops, recorded in the graph, for differentiable=True (_differentiable.py):
+    #: fn(param, grad, state, group) changing param in place; None where differentiable=True is refused
+    _graph_step = None
 
     #: what step() does with a sparse COO gradient (sparse_gradients.py): refuse it (None), hand _update the
     #: dense gradient it stands for ("dense") or the sparse one ("sparse")
@@ -238,12 +256,17 @@ class Optimizer:
         with no_grad():
             state, update, array = self.state, self._update, arrays.array
             for group in self.param_groups:
+                if group.get("differentiable"):
+                    self._graph_steps(group)
+                    continue
                 maximize = group.get("maximize", False)
                 options = plain_options(group)
                 for p in group["params"]:
                     g = p.grad
                     if g is None:
                         continue
+                    if group.get("capturable") and not group.get("fused"):   # PyTorch's fused kernels take it
+                        _check_capturable(self._name, p)
                     grad = gradient_for_step(self, array(g), p)
                     target = p
                     if grad.dtype.kind == "c":   # as PyTorch: a complex parameter updates as its real view
@@ -255,6 +278,14 @@ class Optimizer:
                         raise
                     arrays.mark_changed(p)
         return loss
+
+    def _graph_steps(self, group):
+        """Update the group's parameters with self._graph_step under grad mode (differentiable=True), reading each
+        .grad as the tensor it is (a gradient made with create_graph=True carries its graph along)."""
+        with enable_grad():
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._graph_step(p, -p.grad if group.get("maximize") else p.grad, self.state[p], group)
 
     def _update(self, p, grad, state, group):
         """Update parameter `p` in place (through arrays.array(p)) from the raw gradient array `grad`

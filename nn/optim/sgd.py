@@ -8,6 +8,7 @@ from autograd.bf16_dtype import is_half
 
 from . import _half_steps as half
 from ._buffers import zeros_like_param
+from ._differentiable import sgd_graph_step
 from .optimizer import Optimizer, _check_grad, _with_decay
 
 
@@ -62,9 +63,11 @@ def _sgd_update_half(xp, param, grad, buf, lr, momentum, dampening, nesterov, we
 class SGD(Optimizer):
     """SGD: d = g + weight_decay*p; with momentum, buf = momentum*buf + (1-dampening)*d (buf = d at first)
     and d = d + momentum*buf (nesterov) or buf; then p -= lr*d. `maximize` ascends instead; `foreach` and
-    `fused` are accepted and change nothing (the devices pick their kernels)."""
+    `fused` are accepted and change nothing (the devices pick their kernels); `differentiable=True` records the
+    step in the graph (the parameters may then be non-leaf tensors)."""
 
     _nonnegative = ("momentum", "dampening", "weight_decay")
+    _graph_step = staticmethod(sgd_graph_step)   # differentiable=True
     _sparse_gradients = "dense"   # the momentum buffer is dense; its values are PyTorch's sparse buffer's
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
