@@ -341,9 +341,13 @@ class Bidirectional(Layer):
     'ave', or None for a list). Weights: the forward layer's, then the backward layer's."""
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-        if not isinstance(layer, _RNN):
-            raise IdentifierError(f"Bidirectional wraps a SimpleRNN, LSTM or GRU layer, got {type(layer).__name__}; "
-                                  "put the Dense after the recurrent layer (or wrap it in TimeDistributed)")
+        if not isinstance(layer, StatefulRNN):   # SimpleRNN, LSTM, GRU, and RNN over any cell (ConvLSTM too)
+            raise IdentifierError(f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU, or RNN over a cell), "
+                                  f"got {type(layer).__name__}; put the Dense after the recurrent layer (or wrap it "
+                                  "in TimeDistributed)")
+        if backward_layer is not None and not isinstance(backward_layer, Layer):
+            raise ValueError(f"`backward_layer` need to be a `keras.layers.Layer` instance. Received: "
+                             f"{backward_layer}")
         super().__init__(**kwargs)
         if merge_mode not in ("concat", "sum", "mul", "ave", None):
             raise ValueError(f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got "
@@ -357,11 +361,12 @@ class Bidirectional(Layer):
         forward_layer = deserialize_keras_object(config)
         if backward_layer is None:
             config = serialize_keras_object(layer)
-            config["config"]["go_backwards"] = not layer.go_backwards
+            config["config"]["go_backwards"] = True   # as Keras: a go_backwards layer is then refused below
             config["config"]["name"] = f"backward_{_removeprefix(layer.name, 'backward_')}"
             backward_layer = deserialize_keras_object(config)
         layer = forward_layer
         self.forward_layer, self.backward_layer = layer, backward_layer
+        _check_directions(layer, backward_layer)
         for direction in (layer, backward_layer):   # as Keras: masked steps of returned sequences are zeros
             direction.zero_output_for_mask = direction.return_sequences
             if isinstance(direction._constructor_arguments, dict):   # and their configs say so, as Keras's
@@ -407,14 +412,8 @@ class Bidirectional(Layer):
             forward_state, backward_state = initial_state[:half], initial_state[half:]
         # each direction in its own policy (its run skips __call__: its inputs and weights are cast here), the
         # results in this layer's compute dtype, as Keras
-        with autocast_call(self.forward_layer):
-            fwd, fwd_states, fwd_last = self.forward_layer.run(
-                in_compute_dtype(self.forward_layer, inputs), self.forward_layer.go_backwards, forward_state,
-                bool(training), mask)
-        with autocast_call(self.backward_layer):
-            bwd, bwd_states, bwd_last = self.backward_layer.run(
-                in_compute_dtype(self.backward_layer, inputs), self.backward_layer.go_backwards, backward_state,
-                bool(training), mask)
+        fwd, fwd_states, fwd_last = _run_direction(self.forward_layer, inputs, forward_state, training, mask)
+        bwd, bwd_states, bwd_last = _run_direction(self.backward_layer, inputs, backward_state, training, mask)
         fwd, fwd_last, bwd, bwd_last = (in_compute_dtype(self, t) for t in (fwd, fwd_last, bwd, bwd_last))
         if self.return_sequences:
             outputs = (fwd, bwd)
@@ -451,7 +450,7 @@ class Bidirectional(Layer):
         else:
             output_mask = [None, None] if self.merge_mode is None else None
         if self.return_state:
-            states = [None] * (2 * (2 if self.forward_layer.mode == "lstm" else 1))
+            states = [None] * (len(self.forward_layer.state_size) + len(self.backward_layer.state_size))
             return (output_mask if isinstance(output_mask, list) else [output_mask]) + states
         return output_mask
 
@@ -465,3 +464,34 @@ class Bidirectional(Layer):
         if self.merge_mode == "ave":
             return (a + b) * 0.5
         return [a, b]
+
+
+def _check_directions(forward, backward):
+    """Keras's checks of a Bidirectional's two layers: opposite go_backwards, the same stateful, return_sequences
+    and return_state (a ValueError naming the attribute otherwise)."""
+    if forward.go_backwards == backward.go_backwards:
+        raise ValueError(f"Forward layer and backward layer should have different `go_backwards` value. Received: "
+                         f"forward_layer.go_backwards {forward.go_backwards}, backward_layer.go_backwards="
+                         f"{backward.go_backwards} (Bidirectional runs a copy of the wrapped layer backwards: wrap "
+                         "a layer with go_backwards=False, or give a backward_layer with go_backwards=True)")
+    for name in ("stateful", "return_sequences", "return_state"):
+        if getattr(forward, name) != getattr(backward, name):
+            raise ValueError(f"Forward layer and backward layer are expected to have the same value for attribute "
+                             f"\"{name}\", got \"{getattr(forward, name)}\" for forward layer and "
+                             f"\"{getattr(backward, name)}\" for backward layer")
+
+
+def _run_direction(layer, inputs, initial_state, training, mask):
+    """(outputs (batch, time, ...) in time order, final states, last output) of one direction of a Bidirectional.
+    SimpleRNN/LSTM/GRU run their pass directly, in their own policy (inputs and weights cast here); any other
+    recurrent layer (RNN over a cell) is called as Keras calls it, and its returned sequence, in processing
+    order, put back in time order."""
+    if isinstance(layer, _RNN):
+        with autocast_call(layer):
+            return layer.run(in_compute_dtype(layer, inputs), layer.go_backwards, initial_state, bool(training), mask)
+    result = layer(inputs, initial_state=initial_state, mask=mask, training=training)
+    output, states = (result[0], list(result[1:])) if layer.return_state else (result, [])
+    if not layer.return_sequences:
+        return output, states, output
+    ordered = ag.flip(output, (1,)) if layer.go_backwards else output
+    return ordered, states, output[:, -1]
