@@ -147,7 +147,8 @@ class Model(TrainingSteps, Layer):
         quantize_model(self, mode, config, filters, **kwargs)
 
     def save_weights(self, filepath, overwrite=True):
-        """Write every weight to a safetensors file (through nn.save), by position as Keras matches them."""
+        """Write every weight (and a compiled model's optimizer variables) to a '.weights.h5' file in real Keras's
+        HDF5 layout; other names, or without h5py, a safetensors file (nn.save) that load_weights reads too."""
         weights_file.save(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
@@ -160,8 +161,9 @@ class Model(TrainingSteps, Layer):
         weights_file.load(self, filepath, skip_mismatch)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
-        """Write the whole model (config, weights, compile settings, optimizer state) to a '.keras' file that
-        keras.models.load_model reads back (see saving/model_file.py; not readable by real Keras)."""
+        """Write the whole model (config, weights, compile settings, optimizer state) to a '.keras' file, or to a
+        legacy HDF5 file for a name ending in '.h5', that keras.models.load_model (nn.keras's or real Keras's)
+        reads back (see saving/model_file.py)."""
         from .saving.model_file import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 

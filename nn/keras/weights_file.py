@@ -1,19 +1,25 @@
-"""save_weights / load_weights: every weight of a model in one safetensors file (nn.save), matched by
-position as Keras matches .weights.h5 files, with the weight names kept in the metadata. load also reads the
-HDF5 '.weights.h5' files real Keras writes (saving/keras_archive.py)."""
+"""save_weights / load_weights. A '.weights.h5' name gets real Keras's HDF5 layout (saving/keras_h5_write.py),
+which Keras reads; other names, and models that layout cannot carry or machines without h5py, get every weight
+in one safetensors file (nn.save), matched by position as Keras matches .weights.h5 files, with the weight names
+kept in the metadata. load tells the two apart by the file's first bytes, so the safetensors files older
+nn.keras wrote under '.weights.h5' names still load, as do the HDF5 files real Keras writes
+(saving/keras_archive.py)."""
 import errno
 import json
 import os
+import warnings
 
 import numpy as np
 
 from ..serialization import load as load_file
 from ..serialization import load_metadata
 from ..serialization import save as save_file
+from ..serialization.atomic_file import write_atomically
 
 
 def save(model, filepath, overwrite=True):
-    """Write model.weights to `filepath` as tensors 'weight_0', 'weight_1', ..."""
+    """Write model.weights to `filepath`: in Keras's HDF5 layout for a '.weights.h5' name (with the optimizer's
+    variables, as Keras), else as safetensors tensors 'weight_0', 'weight_1', ..."""
     filepath = os.fspath(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
@@ -23,8 +29,32 @@ def save(model, filepath, overwrite=True):
     if filepath.endswith(".keras"):   # load_weights would read it back as a whole-model archive
         raise ValueError(f"save_weights: the filename must end in `.weights.h5`, received filepath={filepath}; a "
                          "'.keras' file holds a whole model: write it with model.save(filepath)")
+    if filepath.endswith(".weights.h5") and _save_keras_h5(model, filepath):
+        return
     tensors, metadata = weight_arrays(model)
     save_file(tensors, filepath, metadata=metadata)
+
+
+def _save_keras_h5(model, filepath):
+    """Write `filepath` in real Keras's '.weights.h5' layout (HDF5, the optimizer's variables included when
+    compiled) atomically and return True; warn and return False when that cannot be done (h5py missing, or
+    weights Keras's layout does not carry), so that save writes the safetensors file load_weights also reads."""
+    from .saving.keras_h5_write import keras_weights_h5
+    from .saving.own_variables import own_arrays
+    try:
+        import h5py  # noqa: F401 (only asked whether it is there)
+    except ImportError:
+        reason = "h5py is not installed (`pip install h5py`)"
+    else:
+        reason = "the model holds state Keras's HDF5 layout does not carry here (own variables or a dtype HDF5 " \
+                 "lacks)"
+        raw = None if own_arrays(model) else keras_weights_h5(model)
+        if raw is not None:
+            write_atomically(filepath, lambda f: f.write(raw))
+            return True
+    warnings.warn(f"save_weights({filepath!r}): {reason}, so the file holds the weights as safetensors: "
+                  "nn.keras's load_weights reads it, real Keras cannot", stacklevel=4)
+    return False
 
 
 def weight_arrays(model):

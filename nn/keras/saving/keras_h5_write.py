@@ -103,6 +103,9 @@ def _layer_node(obj, seen, merged):
     if _has_layer_list(obj):
         children["layers"] = _container(obj.layers, seen, merged, taken)
         listed = {id(layer) for layer in obj.layers}
+    for name, items in _layer_lists(obj):   # Keras files a list of layers by class name, as it files `layers`
+        children[name] = _container(items, seen, merged, taken)
+        listed |= {id(layer) for layer in items}
     for name, child in obj.named_children():
         if not isinstance(child, Layer) or id(child) in listed or id(child) in seen \
                 or getattr(child, "holds_owner_weights", False):
@@ -121,6 +124,17 @@ def _layer_node(obj, seen, merged):
         cell = _Node(f"{snake_case(type(obj).__name__)}_cell", values, {}, own)
         return _Node(name, [], {**children, "cell": cell})
     return _Node(name, values, children, own)
+
+
+def _layer_lists(obj):
+    """(attribute, its layers) for each public list attribute of `obj` holding only layers (StackedRNNCells's
+    `cells`), a Sequential's or functional model's `layers` aside."""
+    from ..layer import Layer
+    from ..tracked_list import TrackedList
+    for name, value in vars(obj).items():
+        if isinstance(value, TrackedList) and value and not name.startswith("_") and name != "layers" \
+                and all(isinstance(item, Layer) for item in value):
+            yield name, list(value)
 
 
 def _container(layers, seen, merged, taken):
@@ -167,12 +181,30 @@ def _reads_back(model, tree):
 def _optimizer_node(optimizer, model):
     """The optimizer's variables in Keras's order (step count, learning rate unless scheduled, then the slots),
     or None for the optimizers whose Keras variables nn.keras does not keep (Keras then warns and skips them)."""
+    found = optimizer_variables(optimizer, model)
+    if found is None:
+        return None
+    return _Node(getattr(optimizer, "name", snake_case(type(optimizer).__name__)), found[1], {})
+
+
+# Keras's names of the slots nn.keras calls otherwise
+_KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_hat": "velocity_hat"}
+
+
+def optimizer_variables(optimizer, model):
+    """([Keras-style label], [array]) of the optimizer's variables in Keras's order (step count, learning rate
+    unless scheduled, then the slots), labelled as Keras names them ('adam/iteration',
+    'adam/sequential_dense_kernel_momentum'); None for the optimizers whose Keras variables nn.keras does not
+    keep."""
     from ..optimizers_multi import MultiOptimizer
     kind = type(optimizer).__name__
     if isinstance(optimizer, MultiOptimizer) or kind in _TRAILING or not hasattr(optimizer, "_slot_names"):
         return None
+    prefix = getattr(optimizer, "name", snake_case(kind))
+    labels = [f"{prefix}/iteration"]
     values = [np.asarray(optimizer.iterations, dtype=np.int32)]   # Keras keeps its step count as int32
     if optimizer._schedule is None:
+        labels.append(f"{prefix}/learning_rate")
         values.append(np.asarray(optimizer._group["lr"], dtype=np.float32))
     weights = model.trainable_weights
     have = [id(w) in optimizer.state for w in weights]
@@ -188,8 +220,10 @@ def _optimizer_node(optimizer, model):
                     if slot not in optimizer.state[id(weight)]:
                         return None
                     value = arrays.wrap(optimizer.state[id(weight)][slot], weight.device).numpy()
+                    path = str(getattr(weight, "path", None) or weight.name).replace("/", "_")
+                    labels.append(f"{prefix}/{path}_{_KERAS_SLOT_NAMES.get(slot, slot)}")
                     values.append(np.array(value, order="C"))
-    return _Node(getattr(optimizer, "name", snake_case(kind)), values, {})
+    return labels, values
 
 
 def _write(group, node):
