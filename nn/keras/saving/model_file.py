@@ -2,14 +2,15 @@
 serialize_keras_object description, with its build and compile configs) and `model.weights.safetensors`
 (the weights as save_weights stores them, plus the optimizer's variables). Real Keras stores its weights as
 `model.weights.h5` (HDF5) instead: load_model and load_weights read such files too (keras_archive.py, with
-h5py installed), but nn.keras writes only safetensors, so real Keras cannot read the .keras files nn.keras
-writes. Files are written to a temporary file in the target's folder and moved into place, so a failed save
+h5py installed), and with h5py nn.keras writes that member as well (keras_h5_write.py), for real Keras to read.
+Names ending in '.h5' / '.hdf5' are Keras's legacy HDF5 whole-model files (legacy_h5_model.py). Files are written to a temporary file in the target's folder and moved into place, so a failed save
 leaves any previous file intact.
 """
 import datetime
 import io
 import json
 import os
+import warnings
 import zipfile
 
 from ...serialization import load as load_tensors
@@ -20,6 +21,7 @@ from .. import weights_file
 from . import registration
 from .keras_archive import load_keras_model, load_keras_weights
 from .keras_h5_write import keras_weights_h5
+from .legacy_h5_model import load_legacy_h5_model, save_legacy_h5
 from .optimizer_state import optimizer_arrays, restore_optimizer
 from .own_variables import PREFIX as OWN_PREFIX
 from .serialization import deserialize_keras_object, serialize_keras_object
@@ -29,16 +31,24 @@ KERAS_WEIGHTS = "model.weights.h5"
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """Write `model` (architecture, weights, compile settings and optimizer state) to a `.keras` file."""
+    """Write `model` (architecture, weights, compile settings and optimizer state) to a `.keras` file, or to
+    Keras's legacy HDF5 file for a name ending in '.h5' / '.hdf5' (include_optimizer=False leaves out the
+    compile settings and optimizer state there, as Keras)."""
     filepath = os.fspath(filepath)
-    if "save_format" in kwargs:
-        raise ValueError("save_model: save_format is not supported by Keras 3; the format follows the file name "
-                         "(use a name ending in '.keras')")
+    include_optimizer = kwargs.pop("include_optimizer", True)
+    if kwargs.pop("save_format", None):
+        if not filepath.endswith((".h5", ".hdf5", ".keras")):
+            raise ValueError("save_model: save_format is not supported by Keras 3; the format follows the file name "
+                             f"(use a name ending in '.keras' or '.h5'). Received: filepath={filepath!r}")
+        warnings.warn("The `save_format` argument is deprecated in Keras 3; the format follows the file name",
+                      stacklevel=3)
     if kwargs:
         raise ValueError(f"save_model: unexpected keyword arguments {sorted(kwargs)}")
-    if filepath.endswith((".h5", ".hdf5")):
-        raise ValueError(f"save_model({filepath!r}): the legacy HDF5 whole-model format needs h5py and is not written "
-                         "by nn.keras; save to a name ending in '.keras' (or use save_weights for weights only)")
+    if filepath.endswith((".h5", ".hdf5")):   # Keras's legacy whole-model HDF5 file
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"save_model: {filepath} exists and overwrite=False")
+        save_legacy_h5(model, filepath, include_optimizer)
+        return
     if not filepath.endswith(".keras"):
         raise ValueError(f"Invalid filepath extension for saving: {filepath!r}. Use a name ending in '.keras' "
                          "(nn.keras's whole-model format); save_weights writes '.weights.h5' weight files")
@@ -86,9 +96,8 @@ def _open_archive(filepath, who):
     if filepath.endswith((".h5", ".hdf5")) and not os.path.exists(filepath):
         raise MissingFileError(f"{who}({filepath!r}): no such file (a legacy HDF5 name); check the path")
     if filepath.endswith((".h5", ".hdf5")):
-        raise ValueError(f"{who}({filepath!r}): legacy HDF5 whole-model files (Keras 2 / tf.keras) are not read by "
-                         "nn.keras; it loads the '.keras' files model.save writes (nn.keras's or Keras 3's); re-save "
-                         "the model with Keras 3 as '.keras'")
+        raise ValueError(f"{who}({filepath!r}): a legacy HDF5 file holds a whole model; load it with "
+                         "keras.models.load_model (model.load_weights reads '.weights.h5' and '.keras' files)")
     if not filepath.endswith(".keras"):
         raise ValueError(f"File format not supported: filepath={filepath}. nn.keras loads '.keras' files written by "
                          "model.save")
@@ -113,12 +122,14 @@ def _written_by_keras(archive):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """The model saved in a `.keras` file by model.save (nn.keras's or real Keras's): same class, config and
-    weights; compiled with the saved loss, metrics and optimizer (its state included) when compile=True and
+    """The model saved in a `.keras` file by model.save (nn.keras's or real Keras's), or in a legacy '.h5' file
+    (legacy_h5_model.py): same class, config and weights; compiled with the saved loss, metrics and optimizer (its state included) when compile=True and
     it was compiled.
     custom_objects maps class and function names to the user's own; safe_mode is accepted for Keras's API
     (nn.keras never runs code stored in a file)."""
     filepath = os.fspath(filepath)
+    if filepath.endswith((".h5", ".hdf5")) and os.path.exists(filepath):
+        return load_legacy_h5_model(filepath, custom_objects, compile, safe_mode)
     with _open_archive(filepath, "load_model") as archive:
         if _written_by_keras(archive):
             return load_keras_model(archive, filepath, custom_objects, compile, safe_mode)
