@@ -7,6 +7,8 @@ With create_graph, gradients are Tensors and each node's backward itself records
 import threading
 from operator import attrgetter
 
+import numpy as np
+
 from . import graph_xp
 from . import profile_state as profiling
 from .capture import state as jit_capture
@@ -62,7 +64,9 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     outer = len(_end_callbacks)  # a backward run from inside a hook leaves the outer pass's callbacks alone
     passes.capturing.append(inputs is not None)
     try:
-        captured = _walk(roots, grads, retain_graph, create_graph, inputs, partial)
+        # PyTorch's kernels give IEEE results (inf * 0 is NaN, 1 / 0 is inf) without a word; so do NumPy's here
+        with np.errstate(all="ignore"):
+            captured = _walk(roots, grads, retain_graph, create_graph, inputs, partial)
     except MemoryError as exc:
         del _end_callbacks[outer:]
         if isinstance(exc, OutOfMemoryError):
@@ -90,14 +94,19 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
     # each leaf's gradient is summed over the pass before its hooks run and .grad is updated, once per pass,
     # as PyTorch's AccumulateGrad does: (leaf, summed gradient, the gradients it may share memory with)
     leaves = {}
+    # a node's consumers were all created after it, so descending creation order is a topological order;
+    # pending: id(leaf) -> how many edges of the graph still have to hand it a gradient
+    pending = {}
+    order = _reachable((t._node for t in roots), pending)
+    given = set()
     for t, g in zip(roots, seeds):
         if t._node is None:
             _add_to_leaf(leaves, t, g, (g,))
         else:
             _add_to_buffer(buffers, t._node, t._out_idx, g)
-
-    # a node's consumers were all created after it, so descending creation order is a topological order
-    order = _reachable(t._node for t in roots)
+    for t in roots:   # a root leaf that no node reaches is complete at once
+        if t._node is None and not pending.get(id(t)) and id(t) in leaves:
+            _deliver(leaves.pop(id(t)), capture, given, graph_mode)
     ends = ()
     if capture is not None:   # ag.grad: only the nodes on a path to an input run, as in PyTorch
         order, ends = _toward(order, capture, partial)
@@ -150,27 +159,43 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                 node._freed = True
             if node.kept is not None:   # a composed form's arguments (composed_backward.py) are freed too
                 node.kept = None
+        complete = None
         for parent, idx, g in zip(node.parents, node.parent_idx, in_grads):
-            if g is None:
-                if parent is not None:
-                    _no_gradient_for(parent, buffers, silent, leaves)
-                continue
             if parent is None:
                 continue
             if isinstance(parent, Tensor):
-                _add_to_leaf(leaves, parent, g, gs)
+                if g is None:
+                    _no_gradient_for(parent, buffers, silent, leaves)
+                else:
+                    _add_to_leaf(leaves, parent, g, gs)
+                left = pending[id(parent)] = pending[id(parent)] - 1
+                if not left:
+                    complete = [parent] if complete is None else complete + [parent]
+                continue
+            if g is None:
+                _no_gradient_for(parent, buffers, silent, leaves)
                 continue
             buf = buffers.get(parent)
             if buf is None:
                 buf = buffers[parent] = [None] * parent.n_out
             buf[idx] = g if buf[idx] is None else buf[idx] + g
-    given = set()
-    for leaf, g, incoming in leaves.values():
-        if profiling.active and capture is None:   # a profiler records: it times the accumulation as PyTorch's
-            profiling.recorder.leaf(_to_leaf, leaf, g, capture, given, incoming, graph_mode)
-        else:
-            _to_leaf(leaf, g, capture, given, incoming, graph_mode)
+        if complete is not None:
+            # as PyTorch's engine, a leaf gets its gradient (and runs its hooks) as soon as every node that
+            # feeds it has run, before the next node
+            for leaf in complete:
+                _deliver(leaves.pop(id(leaf)), capture, given, graph_mode)
+    for entry in leaves.values():   # leaves beyond the nodes ag.grad(inputs) runs
+        _deliver(entry, capture, given, graph_mode)
     return capture
+
+
+def _deliver(entry, capture, given, graph_mode):
+    """Hand a leaf its gradient for the pass: entry is (leaf, summed gradient, what it may share memory with)."""
+    leaf, g, incoming = entry
+    if profiling.active and capture is None:   # a profiler records: it times the accumulation as PyTorch's
+        profiling.recorder.leaf(_to_leaf, leaf, g, capture, given, incoming, graph_mode)
+    else:
+        _to_leaf(leaf, g, capture, given, incoming, graph_mode)
 
 
 def _toward(order, capture, partial=False):
@@ -224,14 +249,20 @@ def _no_gradient_for(parent, buffers, silent, leaves):
         silent.add(parent)
 
 
-def _reachable(root_nodes):
-    """Every node the roots depend on, newest first."""
+def _reachable(root_nodes, leaf_edges=None):
+    """Every node the roots depend on, newest first; counts into `leaf_edges` (id(leaf) -> count, when given)
+    the edges from those nodes to each leaf."""
     stack = [n for n in root_nodes if n is not None]
     seen = set(stack)
     push = stack.append
     while stack:
         for parent in stack.pop().parents:
-            if parent is not None and parent not in seen and not isinstance(parent, Tensor):
+            if parent is None:
+                continue
+            if isinstance(parent, Tensor):
+                if leaf_edges is not None:
+                    leaf_edges[id(parent)] = leaf_edges.get(id(parent), 0) + 1
+            elif parent not in seen:
                 seen.add(parent)
                 push(parent)
     return sorted(seen, key=_by_creation, reverse=True)
@@ -320,9 +351,11 @@ def _check_saved(node):
     for k, arr in enumerate(node.saved_tensors):
         if modified_since(arr, node._saved_at):
             shape = tuple(getattr(arr, "shape", ()))
-            raise GraphError(f"{node.label()}: a tensor of shape {shape} that it saved for backward (saved value "
-                             f"{k}) was modified in place after it was used; change a copy (t.clone()) instead, "
-                             "or make the in-place change after backward")
+            raise GraphError(f"one of the variables needed for gradient computation has been modified by an inplace "
+                             f"operation: {node.label()}: a tensor of shape {shape} that it saved for backward (saved "
+                             f"value {k}) was modified in place after it was used; change a copy (t.clone()) "
+                             "instead, make the in-place change after backward, or run forward and backward inside "
+                             "ag.autograd.graph.allow_mutation_on_saved_tensors()")
 
 
 def _arity(node, in_grads):

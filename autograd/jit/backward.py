@@ -1,8 +1,9 @@
 """loss.backward() during a capture: the engine's walk, run now and written down as entries.
 
-The order of nodes, of gradient sums and of leaf deliveries (each leaf's gradients summed over the walk,
-then delivered once) is exactly run_backward's, so a replay adds the same numbers in the same order as
-eager mode and matches it bit for bit.
+The order of nodes and of gradient sums (each leaf's gradients summed over the walk, then delivered once) is
+exactly run_backward's, so a replay adds the same numbers in the same order as eager mode and matches it bit
+for bit. (Eager mode delivers each leaf as soon as its sum is complete, here at the walk's end: no number changes,
+and a captured step has no hooks to tell the difference.)
 """
 from .. import engine
 from ..capture import CaptureError
