@@ -8,6 +8,8 @@ ask `is_bf16` (tensors hold no other 'V' dtype).
 """
 import numpy as np
 
+from . import dtype_attributes
+
 _F32 = np.dtype(np.float32)
 #: the names a bfloat16 dtype goes by (a str dtype argument, PyTorch's printed name)
 NAMES = ("bfloat16", "torch.bfloat16")
@@ -36,6 +38,7 @@ def _ml_dtypes():
             _ml = False
         else:
             _ml = ml_dtypes
+            dtype_attributes.install(ml_dtypes.bfloat16)
     return _ml or None
 
 

@@ -17,6 +17,8 @@ AUTOGRAD_FLOORS = {
     "autograd.unsigned_limits": -1,   # PyTorch's refusals on uint16/32/64, read by dtypes and Function.apply
     # bfloat16 (optional ml_dtypes): the dtype at the very bottom; its float32 forms of ops, read by Function.apply
     "autograd.bf16_dtype": -2, "autograd.half_forms": -1.5,
+    # torch.dtype's attributes written onto the NumPy dtype classes (on import: bf16_dtype imports it)
+    "autograd.dtype_attributes": -3,
     "autograd.type_objects": 0, "autograd.torch_aliases_api": 7.6,
     "autograd.cuda_devices": -0.5, "autograd.cuda_memory": -0.4,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
@@ -47,6 +49,7 @@ AUTOGRAD_FLOORS = {
     # in-place changes through views: the links ops make (under Function), the write-through over it
     "autograd.view_links": 1.5, "autograd.view_inplace": 2.5,
     # torch.autograd.graph / forward_ad / Variable, over the engine
+    "autograd.saved_mutation": 6.79,   # allow_mutation_on_saved_tensors, over saved_tensors_hooks
     "autograd.autograd_graph": 6.8, "autograd.forward_ad": 6.87, "autograd.autograd_variable": 6.8,
     "autograd.ops": 3, "autograd.tensor_function": 3,
     # a custom Function's jvp in forward mode: the stand-in node the Function's backward becomes (tensor_function)
