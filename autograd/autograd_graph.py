@@ -1,13 +1,15 @@
 """`ag.autograd.graph`: hooks on the backward graph with torch.autograd.graph's names: saved_tensors_hooks and
 save_on_cpu (what ops save for backward passes through a pack function when saved and an unpack function
-when backward needs it), disable_saved_tensors_hooks, register_multi_grad_hook, and the graph's parts (Node,
-GradientEdge, get_gradient_edge, increment_version: graph_edges.py)."""
+when backward needs it), allow_mutation_on_saved_tensors (saved_mutation.py), disable_saved_tensors_hooks,
+register_multi_grad_hook, and the graph's parts (Node, GradientEdge, get_gradient_edge, increment_version:
+graph_edges.py)."""
 import functools
 
 from .engine import queue_callback
 from .graph_edges import GradientEdge, Node, get_gradient_edge, increment_version
 from . import saved_hooks
 from .saved_hooks import state
+from .saved_mutation import allow_mutation_on_saved_tensors
 
 
 class saved_tensors_hooks:
@@ -124,5 +126,5 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
     return _MultiHandle(tuple(t.register_hook(first) for t in tensors if t.requires_grad))
 
 
-__all__ = ["GradientEdge", "Node", "disable_saved_tensors_hooks", "get_gradient_edge", "increment_version",
-           "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
+__all__ = ["GradientEdge", "Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
+           "get_gradient_edge", "increment_version", "register_multi_grad_hook", "save_on_cpu", "saved_tensors_hooks"]
