@@ -10,7 +10,6 @@ from .. import type_objects
 from ..dtypes import promoted
 from ..function import Function, named
 from ..tensor import Tensor
-from ..view_links import SeveralViews
 from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ArgumentRangeError, ShapeError
 
@@ -69,6 +68,19 @@ class Split(Function):
 
     def backward(ctx, *grads):
         return ctx.xp.concatenate(grads, axis=ctx.axis), None
+
+
+class Unbind(Function):
+    """The slices of x along `axis`, one node with an output per slice (views of x), as PyTorch's unbind."""
+    torch_name = "UnbindBackward0"
+
+    def forward(ctx, x, axis=0):
+        ctx.axis = axis
+        lead = (slice(None),) * axis
+        return tuple(x[lead + (i, Ellipsis)] for i in range(x.shape[axis]))   # Ellipsis: 0-d views, not scalars
+
+    def backward(ctx, *grads):
+        return ctx.xp.stack(grads, axis=ctx.axis)
 
 
 def _tensors(op, tensors):
@@ -179,9 +191,7 @@ def unbind(input, dim=None, *, axis=None):
     """The slices of `input` along `dim` (the first unless given), as a tuple of tensors with that dim removed."""
     check_tensor("unbind", input)
     d = normalize("unbind", _dim_or("unbind", dim, axis, 0), input.ndim)
-    lead = (slice(None),) * d
-    pieces = tuple(named(input[lead + (i,)], "UnbindBackward0") for i in range(input.shape[d]))
-    for piece in pieces:   # one op's several views, as PyTorch's unbind: no in-place change inside a graph
-        if getattr(piece, "_view_of", None) is input:
-            piece._view_of = SeveralViews(input, unbind)
-    return pieces
+    if input.shape[d] == 0:
+        return ()
+    pieces = Unbind.apply(input, axis=d)
+    return pieces if isinstance(pieces, tuple) else (pieces,)
