@@ -18,7 +18,7 @@ from .func_random import RandomGuard, check_randomness
 from .function import named
 from .grad_mode import no_grad
 from .ops.joining import stack, unbind
-from .ops.linalg import Linear
+from .ops.linalg import Linear, MatMul
 from .ops.reduction import Mean, Sum
 from .ops.shape import Reshape, movedim
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
@@ -111,13 +111,48 @@ _REDUCTIONS = {Mean: "MeanBackward1", Sum: "SumBackward1"}
 _NLL = {"none": "WhereBackward0", "sum": "SumBackward1", "mean": "DivBackward0"}
 
 
-def _batched_node_name(node):
-    """The name PyTorch's vmap output shows for an output whose per-element node is `node`: its batching rules
-    keep the batch dimension, so a full reduction becomes its `dim` overload, a vector product a matmul and a
-    squeeze, and some losses show the ops they decompose into."""
+#: a per-element matrix product, by (its operands' ranks, which of them vary across the batch): the node PyTorch's
+#: batching rule for matmul ends in (a batched vector times a fixed matrix is one mm of the matrix with the
+#: vectors' transpose, transposed back); products of two batched operands are in _BATCHED
+_PRODUCTS = {((1, 1), (True, False)): "MvBackward0", ((1, 1), (False, True)): "SqueezeBackward4",
+             ((2, 1), (True, False)): "UnsafeViewBackward0", ((2, 1), (False, True)): "PermuteBackward0"}
+
+
+def _address(array):
+    interface = getattr(array, "__array_interface__", None) or getattr(array, "__cuda_array_interface__", None)
+    return None if interface is None else (interface["data"][0], array.shape, array.strides)
+
+
+def _operands_varying(nodes):
+    """(does operand 0 vary across the batch, does operand 1) for the per-element product nodes `nodes`, told
+    by whether each saved its operand from the same memory every time; None when that cannot be told."""
+    saved = [n.saved_tensors for n in nodes]
+    if len(nodes) < 2 or any(len(s) != 2 for s in saved):
+        return None   # one element, or values packed by saved_tensors_hooks
+    return tuple(any(_address(s[k]) != _address(saved[0][k]) or _address(s[k]) is None for s in saved)
+                 for k in range(2))
+
+
+def _product_node_name(node, nodes):
+    """PyTorch's batched node name for the per-element matmul node `node` (None: the _BATCHED one)."""
+    varies = _operands_varying(nodes)
+    if varies is None or node.torch_name is not None:
+        return None
+    if node.ranks == (2, 2) and varies == (False, True):   # PyTorch folds a fixed left matrix by transposing
+        return "CloneBackward0" if node.needs_input_grad[0] else "UnsafeViewBackward0"
+    return _PRODUCTS.get((node.ranks, varies))
+
+
+def _batched_node_name(node, nodes):
+    """The name PyTorch's vmap output shows for an output whose per-element node is `node` (`nodes`: every
+    element's): its batching rules keep the batch dimension, so a full reduction becomes its `dim` overload, a
+    vector product a matmul and a squeeze, and some losses show the ops they decompose into."""
     name = node.name()
     if isinstance(node, Linear) and node.form == (1, True):   # a vector through a layer with a bias: its add
         return "AddBackward0"
+    found = _product_node_name(node, nodes) if type(node) is MatMul else None
+    if found is not None:
+        return found
     if name in _BATCHED:
         return _BATCHED[name]
     if name in _DECOMPOSED:
@@ -164,7 +199,7 @@ def _stack_output(name, i, pieces, out_dim, size, inputs):
         return source if out_dim % ndim == in_dim else movedim(source, in_dim, out_dim % ndim)
     out = stack(pieces, dim=out_dim)
     if pieces[0]._node is not None:   # PyTorch's batched result comes from the batched last op: show its name
-        named(out, _batched_node_name(pieces[0]._node))
+        named(out, _batched_node_name(pieces[0]._node, [p._node for p in pieces]))
     return out
 
 
