@@ -39,6 +39,10 @@ from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
 from .scopes import device, name_scope
+from .remat import RematScope, remat
+from .stateless_scope import StatelessScope
+from .operation import Operation
+from .function import Function
 from .version import __version__
 from .symbolic_ops import install as _install_symbolic_ops
 
@@ -50,4 +54,5 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
            "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
-           "distillation", "wrappers", "visualization", "applications"]
+           "distillation", "wrappers", "visualization", "applications", "RematScope", "remat", "StatelessScope",
+           "Operation", "Function"]

@@ -96,3 +96,13 @@ def shape_probe_scope():
         yield
     finally:
         _state.shape_probe = previous
+
+
+def stateless_scope():
+    """The innermost open keras.StatelessScope (stateless_scope.py), or None."""
+    return getattr(_state, "stateless_scope", None)
+
+
+def set_stateless_scope(scope):
+    """Make `scope` (or None) the open StatelessScope."""
+    _state.stateless_scope = scope

@@ -36,6 +36,8 @@ from ..training.modes import step_training
 from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
 from .input_spec import check_input_spec, check_positional
+from .remat import get_current_remat_mode, rematerialized_call
+from .stateless_scope import get_stateless_scope
 from .static_shapes import static_outputs
 from .symbolic import KerasTensor, Node, dtype_name, flatten, flatten_sorted, is_symbolic, map_sorted, map_structure
 from .tracked_list import TrackedDict, TrackedList
@@ -319,6 +321,7 @@ class Layer(Module):
     _array_input = False   # True where the first argument must be tensors or arrays, not Python data (check_positional)
     _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
     _locks_after_build = True   # as Keras: once its own build() has returned, a layer takes no new weights
+    _remat_mode = None   # the RematMode of the keras.RematScope the layer was made in (remat.py)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -369,6 +372,9 @@ class Layer(Module):
             raise KeywordError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}; "
                                "check the spelling against the layer's signature")
         object.__setattr__(self, "training", False)
+        remat_mode = get_current_remat_mode()
+        if remat_mode is not None:
+            object.__setattr__(self, "_remat_mode", remat_mode)
         if name is not None and (not isinstance(name, str) or "/" in name):   # '/' separates weight paths
             raise ValueError(f"Argument `name` must be a string and cannot contain character `/`. Received: "
                              f"name={name} (of type {type(name)}): {type(self).__name__}(name={name!r}); pick a "
@@ -746,7 +752,13 @@ class Layer(Module):
 
     # ----- losses -----------------------------------------------------------------------------------
     def add_loss(self, loss):
-        """Add a scalar Tensor to the losses of this call (fit adds it to the training loss)."""
+        """Add a scalar Tensor to the losses of this call (fit adds it to the training loss). Inside a
+        keras.StatelessScope the loss goes to the scope (kept only with collect_losses=True), as in Keras."""
+        scope = get_stateless_scope()
+        if scope is not None:
+            if scope.collect_losses:
+                scope.add_loss(loss)
+            return
         self._call_losses.append(loss)
 
     @property
@@ -882,11 +894,13 @@ class Layer(Module):
                 if previous_mask is not None and _call_takes_mask(type(self).call):
                     kwargs["mask"] = previous_mask
         object.__setattr__(self, "_call_losses", [])   # per call: past __setattr__'s registration checks
+        run = Module.__call__.__get__(self) if self._remat_mode is None else \
+            rematerialized_call(self, Module.__call__.__get__(self), args, kwargs)   # keras.RematScope (remat.py)
         if in_scope() or self.compute_dtype != self.dtype:   # mixed precision (autocast_scope.py)
             with autocast_call(self):
-                outputs = Module.__call__(self, *args, **kwargs)
+                outputs = run(*args, **kwargs)
         else:
-            outputs = Module.__call__(self, *args, **kwargs)
+            outputs = run(*args, **kwargs)
         if outputs is not None and args and self.supports_masking and (
                 previous_mask is not None or type(self).compute_mask is not Layer.compute_mask):
             masking.attach(outputs, self.compute_mask(args[0], previous_mask))

@@ -6,7 +6,8 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 from ..module import Parameter
-from .context import in_shape_probe
+from .context import in_shape_probe, stateless_scope
+from .variable_registry import register
 from .variables import Variable, keras_variable_repr
 
 
@@ -22,8 +23,11 @@ class _VariableMethods:
         if tuple(source.shape) != tuple(self.shape):
             raise ValueError(f"{self.path}.assign: the value's shape {tuple(source.shape)} must match the variable's "
                              f"{tuple(self.shape)}")
-        if not in_shape_probe():   # a functional call's shape probe changes nothing (Keras: a stateless scope)
-            arrays.assign_(self, arrays.array(source.to(self.device).astype(Tensor.dtype.__get__(self))))
+        values = arrays.array(source.to(self.device).astype(Tensor.dtype.__get__(self)))
+        if stateless_scope() is not None:   # the scope keeps the new value; graphs keep what they saved
+            arrays.replace(self, values.copy())
+        elif not in_shape_probe():   # a functional call's shape probe changes nothing (Keras: a stateless scope)
+            arrays.assign_(self, values)
         return self
 
     def assign_add(self, value):
@@ -59,6 +63,7 @@ class LayerWeight(_VariableMethods, Parameter):
     def __init__(self, data, name, path, constraint=None, regularizer=None):
         super().__init__(data)
         self.name, self.path, self.constraint, self.regularizer = name, path, constraint, regularizer
+        register(self)
 
     @property
     def value(self):
@@ -77,6 +82,7 @@ class LayerState(_VariableMethods, Tensor):
     def __init__(self, data, name, path, constraint=None, regularizer=None):
         Tensor.__init__(self, arrays.array(data), device=data.device)
         self.name, self.path, self.constraint, self.regularizer = name, path, constraint, regularizer
+        register(self)
 
     @property
     def value(self):

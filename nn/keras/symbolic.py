@@ -50,8 +50,17 @@ class KerasTensor:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, ragged=False, name={self.name}>"
 
     def __array__(self, *args, **kwargs):
-        raise TypeError(f"{self!r} is symbolic: it holds no values. Build a keras.Model(inputs, outputs) from it "
-                        "and call the model on arrays")
+        raise SymbolicValueError(f"{self!r} is symbolic: it holds no values. Build a keras.Model(inputs, outputs) "
+                                 "from it and call the model on arrays")
+
+    def __bool__(self):
+        raise TypeError("A symbolic KerasTensor cannot be used as a boolean: it holds no values (compare with "
+                        "`is None`, or use keras.ops.cond / ops.where inside the graph)")
+
+
+class SymbolicValueError(ValueError, TypeError):
+    """A KerasTensor was asked for values (np.asarray): Keras raises a ValueError (a TypeError as well, as
+    this used to be)."""
 
 
 class Node:

@@ -29,6 +29,7 @@ class Operation(Layer):
     """One keras.ops function applied in a functional graph (no weights, no mask propagation)."""
 
     _is_operation = True
+    _convert_input_args = False   # as Keras's operations: a float16 tensor stays float16
 
     def __init__(self, fn, op_name=None, **kwargs):
         op_name = op_name or fn.__name__

@@ -7,8 +7,9 @@ from autograd import Tensor, arrays
 from autograd.bf16_dtype import is_bf16
 
 from . import settings
-from .context import in_shape_probe, scope_path
+from .context import in_shape_probe, scope_path, stateless_scope
 from .dtypes import standardize_dtype
+from .variable_registry import register
 
 
 def resolve_initializer(identifier):
@@ -95,6 +96,7 @@ class Variable(Tensor):
             from .naming import unique_name
             name = unique_name("variable")   # as Keras: variable, variable_1, ...
         self.name, self.aggregation, self.path = name, aggregation, f"{scope}/{name}" if scope else name
+        register(self)
 
     @classmethod
     def view(cls, array, device, name):
@@ -102,6 +104,7 @@ class Variable(Tensor):
         variable = cls.__new__(cls)
         Tensor.__init__(variable, array, device=device)
         variable.name, variable.aggregation, variable.path = name, "none", name
+        register(variable)
         return variable
 
     def _values(self, value):
@@ -121,7 +124,9 @@ class Variable(Tensor):
         """Set the values to `value` (same shape, or a scalar); returns the variable. Inside a functional call's
         shape probe nothing changes, as Keras traces that call in a stateless scope."""
         values = self._values(value)
-        if not in_shape_probe():
+        if stateless_scope() is not None:   # the scope keeps the new value; graphs keep what they saved
+            arrays.replace(self, self.device.xp.asarray(values))
+        elif not in_shape_probe():
             arrays.assign_(self, self.device.xp.asarray(values))
         return self
 
