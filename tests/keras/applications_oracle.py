@@ -66,7 +66,22 @@ def _keras_answer(builder, kwargs, batch):
 
 def _build(applications, builder, kwargs):
     module, name = builder.split(".")
+    if builder == "nasnet.NASNetMobile" and applications.__name__ == "keras.applications":
+        return _keras_nasnet_mobile(**kwargs)
     return getattr(getattr(applications, module), name)(**kwargs)
+
+
+def _keras_nasnet_mobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
+                         classes=1000, classifier_activation="softmax", name="nasnet_mobile"):
+    """Keras's NASNetMobile through its backend-independent builder: Keras 3.15's NASNetMobile itself refuses
+    the torch backend."""
+    from keras.src.applications.nasnet import NASNet
+    if not include_top and input_shape is None:
+        input_shape = (224, 224, 3)
+    return NASNet(input_shape, penultimate_filters=1056, num_blocks=4, stem_block_filters=32, skip_reduction=False,
+                  filter_multiplier=2, include_top=include_top, weights=weights, input_tensor=input_tensor,
+                  pooling=pooling, classes=classes, default_size=224, classifier_activation=classifier_activation,
+                  name=name)
 
 
 def keras_answer(case, builder, kwargs, batch=2):

@@ -29,10 +29,13 @@ from .efficientnet_v2 import (EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2
 from .inception_resnet_v2 import InceptionResNetV2
 from .inception_v3 import InceptionV3
 from .xception import Xception
+from . import nasnet
+from .nasnet import NASNetLarge, NASNetMobile
 
 __all__ += ["densenet", "efficientnet", "efficientnet_v2", "DenseNet121", "DenseNet169", "DenseNet201",
             "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5",
             "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
             "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S", "convnext", "ConvNeXtTiny",
             "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge", "inception_v3", "InceptionV3",
-            "xception", "Xception", "inception_resnet_v2", "InceptionResNetV2"]
+            "xception", "Xception", "inception_resnet_v2", "InceptionResNetV2", "nasnet", "NASNetMobile",
+            "NASNetLarge"]
