@@ -266,7 +266,8 @@ class ModelCheckpoint(_NNModelCheckpoint):
 
 
 from .callbacks_extra import CallbackList, SwapEMAWeights  # noqa: E402
+from .callbacks_remote import RemoteMonitor  # noqa: E402
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "CSVLogger",
            "LearningRateScheduler", "TerminateOnNaN", "LambdaCallback", "ProgbarLogger", "BackupAndRestore",
-           "CallbackList", "SwapEMAWeights", "TensorBoard"]
+           "CallbackList", "SwapEMAWeights", "TensorBoard", "RemoteMonitor"]

@@ -23,6 +23,7 @@ from .saving.serialization import deserialize_keras_object, serialize_keras_obje
 from .feature_space import FeatureSpace
 from .utils_get_file import get_file
 from .utils_directory import image_dataset_from_directory, text_dataset_from_directory
+from .utils_audio import audio_dataset_from_directory
 from .utils_images import array_to_img, img_to_array, load_img, save_img
 from .utils_padding import pad_sequences
 from .utils_split import get_source_inputs, split_dataset
@@ -82,5 +83,6 @@ __all__ = ["FeatureSpace", "get_file", "to_categorical", "normalize", "set_rando
            "disable_interactive_logging", "enable_interactive_logging", "is_interactive_logging_enabled",
            "standardize_dtype", "get_registered_name", "get_registered_object", "deserialize_keras_object",
            "serialize_keras_object", "image_dataset_from_directory", "text_dataset_from_directory", "array_to_img",
+           "audio_dataset_from_directory",
            "img_to_array", "load_img", "save_img", "get_source_inputs", "split_dataset",
            "timeseries_dataset_from_array", "model_to_dot", "plot_model"]

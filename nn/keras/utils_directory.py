@@ -124,8 +124,9 @@ def _label(label, label_mode, num_classes):
 
 
 def _datasets(directory, labels, label_mode, class_names, batch_size, shuffle, seed, validation_split, subset,
-              follow_links, verbose, formats, what, load):
-    """The dataset (or [training, validation] for subset='both') of `load(path)` examples with their labels."""
+              follow_links, verbose, formats, what, load, batches=BatchedDataset):
+    """The dataset (or [training, validation] for subset='both') of `load(path)` examples with their labels, served
+    by `batches` (a BatchedDataset class)."""
     check_validation_split_arg(validation_split, subset, shuffle, seed)
     if seed is None:
         seed = np.random.randint(1e6)
@@ -140,7 +141,7 @@ def _datasets(directory, labels, label_mode, class_names, batch_size, shuffle, s
         def example(k):
             value = load(part_paths[k])
             return value if label_mode is None else (value, _label(part_labels[k], label_mode, num_classes))
-        made = BatchedDataset(len(part_paths), example, batch_size)
+        made = batches(len(part_paths), example, batch_size)
         made.class_names, made.file_paths = class_names, part_paths
         return made
 
