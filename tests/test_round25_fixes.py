@@ -281,3 +281,19 @@ def test_copy_into_a_graph_shows_pytorchs_copy_node():
         x.copy_(y * 2)
         names.append((x.grad_fn.name(), type(x.grad_fn).__name__, repr(x)))
     assert names[0] == names[1]
+
+
+def test_cholesky_inverse_shows_pytorchs_node_and_gradient():
+    torch = require_torch()
+    data = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, -0.2], [0.5, -0.2, 2.0]])
+    for upper in (False, True):
+        results = []
+        for lib in (ag, torch):
+            a = lib.tensor(data, requires_grad=True)
+            inverse = lib.cholesky_inverse(lib.linalg.cholesky(a, upper=upper), upper=upper)
+            inverse[0].sum().backward()
+            results.append((inverse.grad_fn.name(), inverse.detach().numpy(), a.grad.numpy()))
+        assert results[0][0] == results[1][0] == "CholeskyInverseBackward0"
+        np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+        np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-10)
+    check_gradcheck(lambda L: ag.cholesky_inverse(L), [np.linalg.cholesky(data)])

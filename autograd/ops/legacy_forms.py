@@ -114,7 +114,7 @@ def cholesky_inverse(L, upper=False):
     if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
         raise ValueError(f"cholesky_inverse: expected a square matrix (or a batch of them), got shape {L.shape}")
     eye = Tensor(np.eye(L.shape[-1], dtype=L.dtype), device=L.device)
-    return cholesky_solve(eye, L, upper)
+    return named(cholesky_solve(eye, L, upper), "CholeskyInverseBackward0")   # PyTorch's one node
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):

@@ -4,7 +4,8 @@ with only its imports changed, and compare what both print. eigh (with UPLO='U')
 nuclear norm, svdvals, lstsq (solution and residual-free fits, a batched right side) with gradients to A and B,
 solve_ex and cholesky_ex with their info codes on a singular and an indefinite matrix, inv_ex, pinv with
 hermitian=True and with rtol, matrix_exp of a generator, slogdet / logdet, lu_factor + lu_solve, solve with
-left=False, and a small covariance fit by gradient descent through cholesky. Float64, seeded NumPy data.
+left=False, cholesky_inverse from either factor, and a small covariance fit by gradient descent through
+cholesky. Float64, seeded NumPy data.
 """
 import numpy as np
 import torch
@@ -77,6 +78,12 @@ def main():
     sign, logabs = torch.linalg.slogdet(C)
     (logabs + torch.logdet(C)).backward()
     print("slogdet", sign, logabs, C.grad[0])
+    C.grad = None
+    for upper in (False, True):
+        Ci = torch.cholesky_inverse(torch.linalg.cholesky(C, upper=upper), upper=upper)
+        Ci[0].sum().backward()
+        print("cholesky_inverse", upper, Ci.grad_fn.name(), Ci[1], C.grad[2])
+        C.grad = None
     LU, piv = torch.linalg.lu_factor(C.detach())
     rhs = t(rng.normal(0, 1, (4, 2)))
     print("lu_solve", torch.linalg.lu_solve(LU, piv, rhs).T, piv)
