@@ -11,9 +11,10 @@ from . import capture, half_forms, type_objects, unsigned_limits
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
-from .errors import ArgumentRangeError, ShapeError, UnsupportedDtypeError
+from .errors import ArgumentKindError, ArgumentRangeError, ShapeError, UnsupportedDtypeError
 from .int_fit import fitted
-from .dtypes import check_supported, get_default_complex_dtype, get_default_dtype, real_dtype_of
+from .dtypes import (UnreadableValuesError, UnsupportedDataError, check_supported, get_default_complex_dtype,
+                     get_default_dtype, real_dtype_of)
 from .random_generator import check_generator, default_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
@@ -61,12 +62,30 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if not isinstance(data, (Tensor, np.ndarray, list, tuple, float, int)):
         bf16 = from_torch_bf16(data)   # a torch.bfloat16 tensor, whose numpy() refuses
         data = data if bf16 is None else bf16
+    if data is None:
+        raise UnsupportedDataError("tensor: Could not infer dtype of NoneType; give numbers, a (nested) list of "
+                                   "them, a NumPy array or a tensor (ag.empty(0) for an empty tensor)")
     # the device resolved here, so that Tensor() reads the data as given (not as the legacy torch.Tensor(...))
-    t = Tensor(data, dtype=dtype, device=_device(device), requires_grad=requires_grad)
+    try:
+        t = Tensor(data, dtype=dtype, device=_device(device), requires_grad=requires_grad)
+    except UnsupportedDataError:
+        huge = _int_past_int64(data)
+        if huge is None:
+            raise
+        raise UnreadableValuesError(f"tensor: the integer {huge} does not fit in 64 bits (Overflow when unpacking "
+                                    f"long long); give it as a float, float({huge}), or keep values within "
+                                    f"[-2**63, 2**64)") from None
     if _shares_memory(t, data):
         t._data = t._data.copy()
     capture.created(t._data)
     return t
+
+
+def _int_past_int64(data):
+    """The first Python int in (nested lists or tuples of) `data` that no 64-bit integer holds, or None."""
+    if isinstance(data, (list, tuple)):
+        return next((v for v in map(_int_past_int64, data) if v is not None), None)
+    return data if isinstance(data, int) and not -2 ** 63 <= data < 2 ** 64 else None
 
 
 def _shares_memory(t, data):
@@ -100,6 +119,9 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor filled with `fill_value` (PyTorch's argument names: full(size=(2, 3), fill_value=1.5))."""
     d = _device(device)
     shape = _shape((size,) if isinstance(size, int) else tuple(size), "full")
+    if isinstance(fill_value, (str, bytes)):
+        raise ArgumentKindError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__} "
+                                f"({fill_value!r}); give a number, e.g. full({shape}, 1.5)")
     if dtype is None:
         dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
                  if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
@@ -514,6 +536,9 @@ def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None
 def randperm(n, dtype=np.int64, device=None, generator=None):
     """A random permutation of 0..n-1 (from the device's generator, or `generator`, an ag.Generator)."""
     d, rng = _device(device), check_generator("randperm", generator)
+    if isinstance(n, (int, np.integer)) and n < 0:
+        raise ShapeError(f"randperm: Trying to create tensor with negative dimension {n}: [{n}]; n counts the "
+                         f"values to permute (0 to n - 1) and must be 0 or more")
     if rng is not None:
         draw = _generator_draw(d, "randperm", lambda: d.asarray(rng.permutation(int(n)).astype(dtype)))
         return _new(draw, d, False)

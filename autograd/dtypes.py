@@ -33,6 +33,11 @@ class UnsupportedDataError(TypeError, RuntimeError):
     None and other objects ("Could not infer dtype of NoneType")."""
 
 
+class UnreadableValuesError(UnsupportedDataError, ValueError):
+    """Values no dtype holds: strings in a list ("too many dimensions 'str'") or integers past int64 ("Overflow
+    when unpacking long long"), for which PyTorch raises ValueError."""
+
+
 def get_default_dtype():
     """The dtype of new floating-point tensors when none is given: float32 unless changed by
     set_default_dtype (as torch.get_default_dtype)."""
@@ -114,9 +119,9 @@ def check_supported(op, dtype):
             half_forms.note_half(dtype)
             return dtype
         kind = _KIND_NAMES.get(dtype.kind, "unsupported")
-        raise UnsupportedDataError(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, "
-                                   "floating-point or complex values. Convert it first, e.g. np.asarray(data, "
-                                   "dtype=np.float32)")
+        error = UnreadableValuesError if dtype.kind in "US" else UnsupportedDataError
+        raise error(f"{op}: {kind} data (dtype {dtype}) is not supported; tensors hold bool, integer, floating-point "
+                    "or complex values. Convert it first, e.g. np.asarray(data, dtype=np.float32)")
     if dtype.kind == "u" and dtype.itemsize > 1:
         unsigned_limits.note(dtype)   # ops start refusing what PyTorch refuses on uint16/32/64 (unsigned_limits.py)
     elif dtype is half_forms.F16:

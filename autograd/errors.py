@@ -100,6 +100,12 @@ class SizeTypeError(TypeError, ValueError):
     before."""
 
 
+class ArgumentKindError(TypeError, ValueError):
+    """An argument of the wrong kind that NumPy reported as a ValueError before and PyTorch's argument parser refuses
+    with a TypeError (a string fill value or alpha: "must be Number, not str"), or the reverse (an unknown type name
+    to Tensor.type: PyTorch's ValueError "invalid type")."""
+
+
 class ZeroArgumentError(ValueError, ZeroDivisionError):
     """An argument of 0 that PyTorch divides by (GroupNorm's num_groups, StepLR's step_size, CosineAnnealingLR's
     T_max): a ValueError, as deepgrad raised before, and a ZeroDivisionError as PyTorch raises for it."""

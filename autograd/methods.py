@@ -11,7 +11,7 @@ from .capture import state as capture
 from .backward_inputs import backward_into
 from .engine import run_backward
 from .function import named
-from .errors import GraphError, IndexRangeError, ShapeError
+from .errors import ArgumentRangeError, GraphError, IndexRangeError, ShapeError
 from .int_fit import fitted
 from .grad_mode import state
 from .hooks import RETAIN_KEY, add_hook, add_post_accumulate_hook
@@ -102,7 +102,14 @@ def _setitem(self, index, value):
     except IndexError as error:   # NumPy's message names neither the op nor the tensor
         raise IndexRangeError(f"setitem: cannot assign at {index!r:.60} in a tensor of shape {tuple(self.shape)}: "
                               f"{error}; indices along a dim of size n run from -n to n - 1") from None
-    except ValueError:   # NumPy's broadcast failure: the value does not fit the indexed part
+    except (ValueError, OverflowError) as error:   # NumPy's broadcast failure (the value does not fit the indexed
+        # part), or a nan or inf number into an integer tensor
+        if target.dtype.kind in "iub" and np.asarray(value).dtype.kind == "f" and not np.isfinite(value).all():
+            raise ArgumentRangeError(f"setitem: value cannot be converted to type {target.dtype} without overflow: "
+                                     f"nan and inf have no integer value (tensor of shape {tuple(self.shape)}); "
+                                     f"make the tensor float first (x = x.float()) or store a whole number") from None
+        if isinstance(error, OverflowError):
+            raise
         raise ShapeError(f"setitem: a value of shape {tuple(np.shape(value))} cannot be written into the indexed "
                          f"part of shape {tuple(np.shape(target[index]))} of a tensor of shape {tuple(self.shape)}; "
                          "it must broadcast to that shape (each dim, aligned from the right, equal or 1)") from None

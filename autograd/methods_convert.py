@@ -11,7 +11,7 @@ from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
 from .dtypes import float16, float32, float64
-from .errors import DtypeError
+from .errors import ArgumentKindError, DtypeError
 from .ops import convert as C
 from .ops.elementwise import Clone
 from .ops.memory_layout import Arrange
@@ -111,6 +111,12 @@ def type_(self, dtype=None, non_blocking=False):
         dtype = bfloat16_type(f"Tensor.type({dtype!r})")
     elif isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):
         dtype = dtype.dtype   # a legacy type such as ag.DoubleTensor
+    elif isinstance(dtype, str):
+        try:
+            np.dtype(dtype)
+        except TypeError:
+            raise ArgumentKindError(f"Tensor.type: invalid type: {dtype!r}; give a dtype (torch.float64) or a type "
+                                    f"name such as 'torch.DoubleTensor'") from None
     return C.astype(self, dtype)
 
 

@@ -109,7 +109,8 @@ def _uniform64(t, generator, op):
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with samples from the exponential distribution of rate `lambd`."""
     if not lambd > 0:
-        raise ValueError(f"exponential_: lambd must be > 0, got {lambd}")
+        raise ArgumentRangeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}: lambd must be > 0 "
+                                 f"(it is the rate; the mean is 1 / lambd)")
     u = _uniform64(self, generator, "exponential_")
     return _random_fill(self, -self._device.xp.log1p(-u) / lambd, "exponential_")
 
@@ -117,7 +118,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with samples whose logarithm is N(mean, std**2)."""
     if not std > 0:
-        raise ValueError(f"log_normal_: std must be > 0, got {std}")
+        raise ArgumentRangeError(f"log_normal_ expects std > 0.0, but found std={std}: std must be > 0")
     rng = _stream(self, generator, "log_normal_")
     if rng is None:
         z = self._device.randn(self.shape, np.float64)
@@ -128,6 +129,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with samples from the Cauchy distribution at `median` with scale `sigma`."""
+    if not sigma > 0:
+        raise ArgumentRangeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}; give a positive scale")
     u = _uniform64(self, generator, "cauchy_")
     return _random_fill(self, median + sigma * self._device.xp.tan(np.pi * (u - 0.5)), "cauchy_")
 
@@ -135,7 +138,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 def geometric_(self, p, *, generator=None):
     """Fill with the number of Bernoulli(p) trials up to and including the first success (1, 2, ...)."""
     if not 0 < p < 1:
-        raise ValueError(f"geometric_: p must be in (0, 1), got {p}")
+        raise ArgumentRangeError(f"geometric_ expects p to be in (0, 1), but got p={p}: p must be in (0, 1), "
+                                 f"the chance of success of each trial")
     u = _uniform64(self, generator, "geometric_")
     xp = self._device.xp
     with np.errstate(divide="ignore"):
@@ -152,7 +156,8 @@ def random_(self, from_=0, to=None, *, generator=None):
         to = (2 ** (np.finfo(self.dtype).nmant + 1) + 1 if self.dtype.kind == "f"
               else min(int(np.iinfo(self.dtype).max) + 1, 2 ** 63 - 1) if self.dtype.kind in "iu" else 2)
     if not to > from_:
-        raise ValueError(f"random_: expects from < to, got from={from_} and to={to}")
+        raise ArgumentRangeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to} "
+                                 f"(random_ expects from < to: random_(from, to) draws from [from, to - 1])")
     rng = _stream(self, generator, "random_")
     if rng is None:
         values = self._device.randint(int(from_), int(to), self.shape, np.int64)

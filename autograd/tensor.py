@@ -361,6 +361,11 @@ class Tensor:
             warnings.warn(f"Casting complex values to real discards the imaginary part ({src.dtype} -> {self.dtype}); "
                           f"take .real or .abs() explicitly to keep it quiet", UserWarning, stacklevel=2)
             src = src.real
+        if not _broadcasts_to(tuple(src.shape), tuple(self._data.shape)):
+            raise ShapeError(f"copy_: the source of shape {tuple(src.shape)} does not broadcast to this tensor's shape "
+                             f"{tuple(self._data.shape)} (PyTorch: output with shape {list(self._data.shape)} doesn't "
+                             f"match the broadcast shape); copy_ writes in place, so reshape or slice the source to "
+                             f"{tuple(self._data.shape)} first")
         return self._inplace_assign(self._device.xp.broadcast_to(src, self._data.shape), "copy_", source=src)
 
     def _writable(self):
@@ -393,8 +398,14 @@ def _no_complex_into_real(op, t, value):
     """Refuse a complex value (a number, array or tensor) stored into a real tensor, as PyTorch does."""
     if t._data.dtype.kind != "c" and (isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "")
                                       == "c"):
-        raise TypeError(f"{op}: a complex value cannot be stored in a {t.dtype} tensor; make the tensor complex "
-                        f"first (x.to(ag.complex64)) or store value.real")
+        raise DtypeError(f"{op}: a complex value cannot be stored in a {t.dtype} tensor (value cannot be converted "
+                         f"to type {t.dtype} without overflow); make the tensor complex first (x.to(ag.complex64)) or "
+                         f"store value.real")
+
+
+def _broadcasts_to(shape, target):
+    """Whether an array of `shape` broadcasts to `target` without changing it (as an in-place write needs)."""
+    return len(shape) <= len(target) and all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
 
 
 def rebind(t, result):

@@ -92,6 +92,9 @@ class MissingForwardError(TypeError, NotImplementedError):
     """A Module whose class defines no forward() was called: a NotImplementedError, as PyTorch raises."""
 
 
+_KINDS = {"_parameters": "parameter", "_buffers": "buffer", "_modules": "module"}
+
+
 class MemberNameError(KeyError):
     """A parameter, buffer or sub-module name PyTorch refuses (empty, dotted, or taken by another attribute): a
     KeyError, as PyTorch raises, whose message reads as written."""
@@ -239,10 +242,14 @@ class Module(ModuleExtras, ModuleStateHooks):
             raise MemberNameError(f"{kind} name can't contain \".\", got: {name} (registering on "
                                   f"{type(self).__name__}); dots separate nesting in state_dict keys, use e.g. "
                                   f"{name.replace('.', '_')!r}")
-        # a member moving between the registries, or replacing a plain None, is allowed (PyTorch refuses these
-        # too; we stay lenient there, and our own layers rely on it)
-        registered = any(name in self.__dict__[r] for r in ("_parameters", "_buffers", "_modules"))
-        if not registered and self.__dict__.get(name, 0) is not None and hasattr(self, name):
+        other = next((r for r in ("_parameters", "_buffers", "_modules") if r != store and name in self.__dict__[r]),
+                     None)
+        if other is not None:   # as PyTorch: a parameter does not silently turn into a buffer or a sub-module
+            raise MemberNameError(f"attribute '{name}' already exists on {type(self).__name__} as a "
+                                  f"{_KINDS[other]}; registering it as a {kind} would drop that {_KINDS[other]}: "
+                                  f"pick another {kind} name, or delete it first (del module.{name})")
+        # replacing a plain None attribute is allowed (PyTorch refuses it too; our own layers rely on it)
+        if name not in self.__dict__[store] and self.__dict__.get(name, 0) is not None and hasattr(self, name):
             raise MemberNameError(f"attribute '{name}' already exists on {type(self).__name__}; pick another "
                                   f"{kind} name (or delete the attribute first)")
 

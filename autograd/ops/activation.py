@@ -233,6 +233,10 @@ def relu(input):
         return Relu.apply(input)
     if input.dtype.kind == "c":
         complex_forms.refuse("relu", input)
+    if input.dtype.kind == "b":
+        raise UnsupportedDtypeError(f"relu: Boolean inputs not supported for relu (input of shape {tuple(input.shape)}"
+                                    f"), as in PyTorch; a bool tensor is already >= 0: convert it first if you need "
+                                    f"numbers, x.float()")
     return maximum(input, 0)
 
 

@@ -35,7 +35,11 @@ def _check_index(op, index, x, d, other_name="input"):
             raise ShapeError(f"{op}: index shape {tuple(index.shape)} is larger than {other_name} shape {x.shape} "
                              f"in dim {i}; only dim {d} may differ")
     n = x.shape[d] if x.ndim else 1
-    if index.size and (int(index.min()) < -n or int(index.max()) >= n):
+    if index.size and int(index.min()) < 0:   # PyTorch does not count these from the end
+        raise IndexRangeError(f"{op}: index {int(index.min())} is out of bounds for dimension {d} with size {n}; "
+                              f"{op} takes indices from 0 to {n - 1} and does not count negative ones from the end: "
+                              f"add {n} to them first (index % {n})")
+    if index.size and int(index.max()) >= n:
         raise IndexRangeError(f"{op}: an index is out of range for dim {d} of length {n} "
                               f"(indices from {int(index.min())} to {int(index.max())})")
 

@@ -164,6 +164,10 @@ def _prepare_index(x, index):
                 part = part.astype(np.int64)
         elif isinstance(part, bool):
             part = device.asarray(part)
+        elif isinstance(part, (str, bytes)):
+            raise IndexDtypeError(f"indexing a tensor of shape {x.shape} with the string {part!r}: new(): invalid data "
+                                  f"type '{type(part).__name__}'; tensors are indexed by position (ints, slices, "
+                                  f"integer or bool tensors), keep names in a dict")
         if hasattr(part, "dtype") and part.dtype.kind == "f":
             raise IndexError(f"indexing with a float array ({part.dtype}, shape {tuple(part.shape)}); indices must be "
                              "integers or booleans: convert them with idx.long(), or compare for a mask (x > 0)")

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..return_types import return_type
 from .dims import check_tensor
-from ..errors import DtypeError, ShapeError
+from ..errors import DtypeError, ShapeError, UnsupportedDtypeError
 
 
 class LinAlgError(RuntimeError):
@@ -35,9 +35,19 @@ def check_float(op, x, name="A"):
     if x.dtype not in FLOATS:
         kind = ("low precision dtypes are not supported" if x.dtype.kind == "f"
                 else "expects a floating point or complex tensor")
-        raise DtypeError(f"{op}: {kind}, got {name} of dtype {x.dtype}; convert it with .double() or .float() "
-                         "(deepgrad's linear algebra runs in float32, float64, complex64 and complex128 only)")
+        kernel = _KERNELS_WITHOUT_DTYPE_CHECK.get(op)
+        error = DtypeError if kernel is None else UnsupportedDtypeError
+        where = "" if kernel is None else f" (PyTorch: \"{kernel}\" not implemented for this dtype)"
+        raise error(f"{op}: {kind}, got {name} of dtype {x.dtype}{where}; convert it with .double() or .float() "
+                    "(deepgrad's linear algebra runs in float32, float64, complex64 and complex128 only)")
     return x
+
+
+#: the ops whose PyTorch CPU kernel, not a dtype check, refuses other dtypes: a NotImplementedError there
+_KERNELS_WITHOUT_DTYPE_CHECK = {"linalg.eigh": "linalg_eigh_cpu", "linalg.eigvalsh": "linalg_eigh_cpu",
+                                "linalg.lu_factor": "lu_cpu", "linalg.lu_factor_ex": "lu_cpu", "linalg.lu": "lu_cpu",
+                                "linalg.householder_product": "orgqr_cpu",
+                                "linalg.solve_triangular": "triangular_solve_cpu"}
 
 
 def check_matrix(op, x, name="A", square=True):

@@ -341,6 +341,7 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
         return (maximum if largest else minimum)(input, dim)
     dim, keepdim = resolve(op, dim, axis, keepdim, keepdims)
     if dim is None:
+        _check_not_empty(op, input)
         return named(Extremum.apply(input, axis=None, keepdims=False, largest=largest, whole=True),
                      op.capitalize() + "Backward1")
     d = normalize(op, dim, input.ndim)
@@ -370,6 +371,8 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
+    if dim is None or dim == ():
+        _check_not_empty("amax", input)
     _check_extent("amax", input, dim)
     return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=True),
                  "AmaxBackward0")
@@ -378,9 +381,20 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
+    if dim is None or dim == ():
+        _check_not_empty("amin", input)
     _check_extent("amin", input, dim)
     return named(Extremum.apply(input, axis=dim if dim != () else None, keepdims=keepdim, largest=False),
                  "AminBackward0")
+
+
+def _check_not_empty(op, input):
+    """Refuse a reduction of every element of an empty tensor, which has no value, naming the dim= fix."""
+    if input.numel() == 0:
+        raise ShapeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0 (the input has shape "
+                         f"{tuple(input.shape)}); an empty tensor has no {op[1:] if op[0] == 'a' else op}imum: specify "
+                         f"the reduction dim with the 'dim' argument to reduce a non-empty dim, or check the size "
+                         f"first")
 
 
 def _check_extent(op, input, dim):

@@ -5,7 +5,7 @@ import math
 
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
-from ..errors import ArgumentRangeError, ComplexUnsupportedError
+from ..errors import ArgumentRangeError, ComplexUnsupportedError, UnsupportedDtypeError
 from ..function import Function, named
 from .. import autocast_state as autocast, unsigned_limits
 from .dims import check_tensor
@@ -66,6 +66,10 @@ def _rounded(op, x, decimals=0):
         raise ComplexUnsupportedError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the "
                                       f"parts: ag.complex(x.real.{op}(), x.imag.{op}())")
     if x.dtype.kind != "f" and not is_bf16(x.dtype):
+        if decimals:   # PyTorch rounds whole numbers to decimal places only in float kernels
+            raise UnsupportedDtypeError(f"round: decimals={decimals} is not implemented for {x.dtype} (input of shape "
+                                        f"{tuple(x.shape)}), as in PyTorch (\"round_cpu\" not implemented); whole "
+                                        f"numbers need no rounding: drop decimals, or convert first, x.double()")
         return x.clone()
     return Rounding.apply(x, op, decimals)
 

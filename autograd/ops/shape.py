@@ -35,7 +35,14 @@ class Reshape(Function):
     @staticmethod
     def explain_error(args, exc):
         x, shape = args
-        return (f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into {tuple(shape)}; "
+        shape = tuple(shape)
+        if shape.count(-1) > 1:
+            return (f"reshape: cannot reshape a tensor of shape {x.shape} into {shape}: only one dimension can be "
+                    "inferred; give every size but one (-1 marks the one to infer)")
+        if x.size == 0 and -1 in shape:
+            return (f"reshape: cannot reshape a tensor of shape {x.shape} (0 elements) into {shape} because the "
+                    "unspecified dimension size -1 can be any value and is ambiguous; give every size")
+        return (f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into {shape}; "
                 "the number of elements must stay the same (one dimension may be -1)")
 
 

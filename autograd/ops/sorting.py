@@ -3,7 +3,7 @@ through take_along_axis to the positions they came from."""
 import numpy as np
 
 from .. import complex_forms
-from ..errors import IndexRangeError
+from ..errors import DtypeError, IndexRangeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -70,6 +70,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """`(values, indices)` of the k largest (or smallest) entries along `dim`, in sorted order (sorted=False: in
     PyTorch's CPU selection order), equal values in the order PyTorch's CPU kernel leaves them."""
     check_tensor("topk", input)
+    if input.dtype.kind == "b":
+        raise DtypeError(f"topk does not support bool dtypes on CPU (input of shape {tuple(input.shape)}), as in "
+                         f"PyTorch; convert it first, x.long().topk(k) or x.float().topk(k)")
     k = _count("topk", k)
     d = normalize("topk", dim, input.ndim)
     n = input.shape[d] if input.ndim else 1

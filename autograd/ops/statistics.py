@@ -57,6 +57,10 @@ def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The lower median of all elements (a 0-d tensor; ties share its gradient), or with `dim` the
     `(values, indices)` of each slice's lower median; nan if the slice holds a nan."""
     check_tensor("median", input)
+    if input.dtype.kind == "b":
+        raise UnsupportedDtypeError(f"median: \"median_cpu\" not implemented for 'Bool' (input of shape "
+                                    f"{tuple(input.shape)}), as in PyTorch; convert it first, x.long().median() or "
+                                    f"x.float().median()")
     dim, keepdim = resolve("median", dim, axis, keepdim, keepdims)
     if dim is None:
         if input.numel() == 0:

@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentError
 
 from .dataset import Dataset
 
@@ -31,7 +32,8 @@ class ConcatDataset(Dataset):
     def __init__(self, datasets):
         self.datasets = list(datasets)
         if not self.datasets:
-            raise ValueError("ConcatDataset: give at least one dataset")
+            raise ArgumentError("ConcatDataset: datasets should not be an empty iterable; give at least one dataset, "
+                                "e.g. ConcatDataset([train, extra])")
         self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
 
     def __len__(self):

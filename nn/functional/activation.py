@@ -2,6 +2,7 @@
 import warnings
 
 import autograd as ag
+from autograd.errors import ArgumentKindError
 from autograd.function import named as _named
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
@@ -33,6 +34,9 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 def _elu(x, alpha):
+    if isinstance(alpha, (str, bytes)):
+        raise ArgumentKindError(f"elu(): argument 'alpha' (position 2) must be Number, not {type(alpha).__name__} "
+                                f"({alpha!r}); give a number, e.g. alpha=1.0")
     return Elu.apply(x, float(alpha))
 
 

@@ -461,6 +461,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     averages over every element and warns, as PyTorch's does (the KL divergence per sample is 'batchmean');
     size_average / reduce are PyTorch's deprecated spellings of the reduction."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not isinstance(log_target, (bool, np.bool_)):   # a string such as 'no' would read as True
+        raise TypeError(f"kl_div(): argument 'log_target' must be bool, not {type(log_target).__name__} "
+                        f"({log_target!r}); pass log_target=True when target holds log-probabilities, else False")
     if reduction == "mean":
         warnings.warn("kl_div: reduction='mean' divides the summed loss by the number of elements (batch size times "
                       "the size of each distribution); reduction='batchmean' divides by the batch size only and gives "

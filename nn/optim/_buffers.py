@@ -1,4 +1,6 @@
 """Helpers every optimiser shares: state buffers through autograd.arrays, and option checks."""
+import numbers
+
 from autograd import arrays
 
 
@@ -13,6 +15,11 @@ def scratch_like(xp, like):
     return xp.empty_like(like)
 
 
+class BetasTypeError(TypeError, ValueError):
+    """betas that are not numbers (a string): a ValueError, as deepgrad raised before, and a TypeError as PyTorch
+    raises (it compares them with 0 and 1)."""
+
+
 class TooFewBetasError(ValueError, IndexError):
     """betas with fewer than two values: a ValueError, as deepgrad raised before, and an IndexError as PyTorch
     raises (it reads betas[1])."""
@@ -23,6 +30,9 @@ def check_betas(name, betas):
     if not hasattr(betas, "__len__"):
         raise TypeError(f"{name}: betas must be a pair of numbers, got {type(betas).__name__} {betas!r}; pass "
                         f"betas=({betas!r}, 0.999)")
+    if isinstance(betas, (str, bytes)) or not all(isinstance(b, numbers.Real) or hasattr(b, "item") for b in betas):
+        raise BetasTypeError(f"{name}: betas must be a pair of numbers (beta1, beta2), got {betas!r}; pass numbers, "
+                             "e.g. betas=(0.9, 0.999) (a string is not compared with 0 and 1)")
     if len(betas) < 2:
         raise TooFewBetasError(f"{name}: betas must be a pair of numbers (beta1, beta2), got {betas!r}; pass e.g. "
                                "betas=(0.9, 0.999)")

@@ -38,6 +38,10 @@ class OptimizerStateError(ValueError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class OptimizerStateTypeError(OptimizerStateError, TypeError):
+    """load_state_dict given something that is not a dict at all: also a TypeError, as PyTorch raises."""
+
+
 def _number(value):
     return value.item() if isinstance(value, Tensor) else value
 
@@ -216,7 +220,7 @@ class Optimizer:
             check_betas(self._name, group["betas"])
         if group.get("differentiable") and self._graph_step is None:
             raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
-                             "through the optimiser step) is supported by SGD, Adam and AdamW here, not by "
+                             "through the optimiser step) is supported by SGD, Adam, AdamW, RMSprop and Adagrad here, not by "
                              f"{self._name}; use one of those or write the update with tensor ops")
 
     #: options that must be >= 0, checked for every group
@@ -329,7 +333,8 @@ class Optimizer:
         are copied onto each parameter's device and dtype."""
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
             have = sorted(map(str, state_dict)) if isinstance(state_dict, dict) else type(state_dict).__name__
-            raise OptimizerStateError(f"{self._name}.load_state_dict: expected a dict with 'state' and "
+            error = OptimizerStateError if isinstance(state_dict, dict) else OptimizerStateTypeError
+            raise error(f"{self._name}.load_state_dict: expected a dict with 'state' and "
                                       f"'param_groups', as made by optimizer.state_dict(), got {have}")
         saved_groups = state_dict["param_groups"]
         self._check_same_kind(saved_groups)

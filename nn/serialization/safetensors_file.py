@@ -6,6 +6,7 @@ optional `"__metadata__": {str: str}`), then the raw little-endian tensor bytes.
 pickled or evaluated; every part of a file is validated before an array is allocated.
 """
 import json
+import pickle   # for its UnpicklingError type only: nothing here unpickles
 import struct
 
 import numpy as np
@@ -29,9 +30,18 @@ _MAX_BYTES = np.iinfo(np.intp).max  # no array, even an empty one, may have a la
 METADATA_KEY = "__metadata__"
 
 
-def error(label, problem):
+class CheckpointFileError(ValueError, pickle.UnpicklingError):
+    """A file that is not a checkpoint deepgrad reads: a ValueError, and the UnpicklingError torch.load raises for
+    a file it cannot read (deepgrad never unpickles; the type is only for `except` clauses in ported code)."""
+
+
+class EmptyCheckpointError(CheckpointFileError, EOFError):
+    """A file with no bytes at all (or a stream already read to its end): also the EOFError torch.load raises."""
+
+
+def error(label, problem, kind=CheckpointFileError):
     """The ValueError for a malformed file: names the file and the problem."""
-    return ValueError(f"{label} is not a valid safetensors file: {problem}")
+    return kind(f"{label} is not a valid safetensors file: {problem}")
 
 
 def is_array(value):
@@ -115,7 +125,9 @@ def _header_bytes(ordered, metadata):
 def _read_header(f, size, label):
     """Validate the header against the file size; return (entries, metadata), `f` at the data start."""
     if size < 8:
-        raise error(label, f"the file is {size} bytes, shorter than the 8-byte header length")
+        raise error(label, f"the file is {size} bytes, shorter than the 8-byte header length" + (
+            " (a file object already read to its end? call f.seek(0) first)" if size == 0 else ""),
+            EmptyCheckpointError if size == 0 else CheckpointFileError)
     prefix = f.read(8)
     (n,) = struct.unpack("<Q", prefix)
     if n > min(_MAX_HEADER, size - 8):

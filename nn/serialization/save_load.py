@@ -74,6 +74,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     if pickle_module is not None:
         raise TypeError("nn.load: pickle_module must be None; deepgrad never unpickles checkpoints")
     label = _label(f)
+    _check_map_location(map_location)
     with _source(f, label) as (stream, size):
         arrays, metadata = safetensors_file.read(stream, size, label)
     tensors = _to_tensors(arrays, map_location)
@@ -118,15 +119,33 @@ def _label(f):
 
 def _check_destination(f, who):
     if not (_is_path(f) or callable(getattr(f, "write", None))):
-        raise TypeError(f"{who}: f must be a path (str or os.PathLike) or a binary file object open for "
-                        f"writing, got {type(f).__name__}")
+        raise NotAFileError(f"{who}: f must be a path (str or os.PathLike) or a binary file object open for "
+                            f"writing, got {type(f).__name__} (expected 'f' to be string, path, or a file-like object "
+                            f"with a 'write' attribute)")
     if isinstance(f, io.TextIOBase):
         raise TypeError(f"{who}: the file is open in text mode; open it in binary mode ('wb')")
     if _is_path(f):
+        if os.path.isdir(f):
+            raise FolderAsFileError(f"{who}: {os.fspath(f)} is a folder, not a file; save to a file inside it, e.g. "
+                                    f"{os.path.join(os.fspath(f), 'checkpoint.pt')!r}")
         parent = os.path.dirname(os.path.abspath(os.fspath(f)))
         if not os.path.isdir(parent):
             raise MissingFolderError(f"{who}: the folder {parent} does not exist; create it first "
                                      "(os.makedirs(folder, exist_ok=True)) or save elsewhere")
+
+
+class NotAFileError(TypeError, AttributeError):
+    """nn.save / nn.load given something that is neither a path nor a file object (an int, bytes, None): a
+    TypeError, and the AttributeError torch.save / torch.load raise (they look for its write or seek)."""
+
+
+class TextModeFileError(TypeError, AssertionError):
+    """nn.load from a file opened in text mode: a TypeError, and the AssertionError torch.load raises."""
+
+
+class FolderAsFileError(IsADirectoryError, RuntimeError):
+    """nn.save to a path that is a folder: the IsADirectoryError Python raises, and a RuntimeError as
+    torch.save raises ("open file failed ... Is a directory")."""
 
 
 class MissingFolderError(FileNotFoundError, RuntimeError):
@@ -155,10 +174,10 @@ def _source(f, label):
         return
     if not callable(getattr(f, "read", None)):
         hint = "; wrap bytes in io.BytesIO" if isinstance(f, (bytes, bytearray, memoryview)) else ""
-        raise TypeError(f"nn.load: f must be a path (str or os.PathLike) or a binary file object open for "
-                        f"reading, got {type(f).__name__}{hint}")
+        raise NotAFileError(f"nn.load: f must be a path (str or os.PathLike) or a binary file object open for "
+                            f"reading, got {type(f).__name__}{hint}")
     if isinstance(f, io.TextIOBase):
-        raise TypeError(f"nn.load({label}): the file is open in text mode; open it in binary mode ('rb')")
+        raise TextModeFileError(f"nn.load({label}): the file is open in text mode; open it in binary mode ('rb')")
     if getattr(f, "seekable", lambda: False)():
         start = f.tell()
         size = f.seek(0, os.SEEK_END) - start
@@ -170,6 +189,16 @@ def _source(f, label):
         raise TypeError(f"nn.load({label}): the file object returned {type(data).__name__}, not bytes; "
                         f"open it in binary mode ('rb')")
     yield io.BytesIO(data), len(data)
+
+
+def _check_map_location(map_location):
+    """Refuse a map_location that names no device (a number), with the TypeError torch.load raises."""
+    if map_location is None or callable(map_location) or isinstance(map_location, (str, dict)) \
+            or hasattr(map_location, "type"):
+        return
+    raise TypeError(f"nn.load: map_location must be a device name ('cpu', 'cuda:0'), a device, a dict or a function "
+                    f"(tensor, location) -> tensor, got {type(map_location).__name__} {map_location!r}; for a GPU "
+                    f"index write map_location='cuda:{map_location}'")
 
 
 def _to_tensors(arrays, map_location):

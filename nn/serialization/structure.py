@@ -18,6 +18,7 @@ tensors by dtype and name, and load_state_dict, printing and iteration follow th
 """
 import json
 import math
+import pickle   # for its PicklingError type only: nothing here pickles
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -31,6 +32,11 @@ VERSION = 1
 MAX_DEPTH = 100
 _SCALARS = (type(None), bool, int, float, str)
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+class UnstorableValueError(TypeError, pickle.PicklingError):
+    """A value a checkpoint cannot hold (a function, an object): a TypeError, and the PicklingError torch.save
+    raises for what it cannot pickle."""
 
 
 def is_flat(obj):
@@ -113,9 +119,9 @@ class _Encoder:
             return {"tuple": [self.node(v, path + (i,), depth + 1) for i, v in enumerate(value)]}
         if isinstance(value, Mapping):
             return {"dict": [[self.key(k, path), self.node(v, path + (k,), depth + 1)] for k, v in value.items()]}
-        raise TypeError(f"{self.who}: cannot store {_where(path)}, a {type(value).__name__}{_hint(value)}; "
-                        f"checkpoints hold tensors, NumPy arrays, numbers, strings, None, and lists, tuples and "
-                        f"dicts of them (nothing is pickled)")
+        raise UnstorableValueError(f"{self.who}: cannot store {_where(path)}, a {type(value).__name__}"
+                                   f"{_hint(value)}; checkpoints hold tensors, NumPy arrays, numbers, strings, None, "
+                                   f"and lists, tuples and dicts of them (nothing is pickled)")
 
     def scalar(self, value):
         if isinstance(value, float):

@@ -40,6 +40,15 @@ class WeightNorm:
         setattr(module, self.name, self.compute_weight(module))
 
 
+class _NoSuchAttribute(ValueError, AttributeError):
+    """weight_norm of a name the module does not have: an AttributeError, as PyTorch raises."""
+
+
+class _NotAParameter(ValueError, KeyError):
+    """weight_norm of an attribute that is not a parameter: a KeyError, as PyTorch raises, printed as a sentence."""
+    __str__ = Exception.__str__
+
+
 def weight_norm(module, name="weight", dim=0):
     """Replace the parameter `name` of `module` by `name_g` (its norm over every dim but `dim`; dim=None: the whole
     tensor) and `name_v` (its direction), and recompute it from them before each forward. Returns the module."""
@@ -49,7 +58,10 @@ def weight_norm(module, name="weight", dim=0):
                                "call remove_weight_norm first")
     weight = getattr(module, name, None)
     if not isinstance(weight, Parameter):
-        raise ValueError(f"weight_norm: {type(module).__name__} has no parameter named {name!r}")
+        error = _NoSuchAttribute if weight is None else _NotAParameter
+        raise error(f"weight_norm: {type(module).__name__} has no parameter named {name!r} ('{type(module).__name__}' "
+                    f"object has no attribute {name!r}); pass the name of one of its parameters: "
+                    f"{', '.join(n for n, _ in module.named_parameters(recurse=False)) or 'it has none'}")
     if is_lazy(weight):
         raise ValueError("The module passed to `WeightNorm` can't have uninitialized parameters. Make sure to run the "
                          "dummy forward before applying weight normalization (as in PyTorch)")

@@ -43,7 +43,10 @@ def test_reassigning_and_deleting_members_keeps_registries_consistent():
     assert m.fc.out_features == 5 and m.state_dict()["fc.weight"].shape == (5, 3)
     del m.fc
     assert not hasattr(m, "fc") and "fc.weight" not in m.state_dict()
-    m.register_buffer("scale", ag.ones(2))   # a name moves from parameters to buffers
+    with pytest.raises(KeyError, match="'scale' already exists"):   # as PyTorch: no silent drop of the parameter
+        m.register_buffer("scale", ag.ones(2))
+    del m.scale
+    m.register_buffer("scale", ag.ones(2))   # a name moves from parameters to buffers once freed
     assert "scale" not in dict(m.named_parameters()) and m.scale.shape == (2,)
     with pytest.raises(TypeError, match="buffer 'scale'"):
         m.scale = 7

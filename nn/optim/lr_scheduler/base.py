@@ -43,6 +43,7 @@ class _Checkpointable:
 
     def load_state_dict(self, state_dict):
         """Restore a state saved by state_dict() (a callable object's saved attributes go back onto it)."""
+        check_saved_state(self, state_dict)
         skip = self._unsaved + self._callables
         self.__dict__.update(copy.deepcopy({k: v for k, v in state_dict.items() if k not in skip}))
         for name in self._callables:
@@ -162,3 +163,11 @@ class LRScheduler(_Checkpointable, ABC):
         for group, lr in zip(self.optimizer.param_groups, values):
             set_lr(group, lr)
         self._last_lr = current_lrs(self.optimizer)
+
+
+def check_saved_state(scheduler, state_dict):
+    """Refuse a scheduler state that is not a dict (a list, a path), with PyTorch's TypeError."""
+    if not isinstance(state_dict, dict):
+        raise TypeError(f"{type(scheduler).__name__}.load_state_dict: expected the dict scheduler.state_dict() "
+                        f"returns, got {type(state_dict).__name__} (cannot convert dictionary update sequence); "
+                        f"pass scheduler.state_dict(), or torch.load(path) of a saved one")

@@ -3,7 +3,7 @@ ChainedScheduler (all stepped together, their chainable changes multiplying)."""
 import copy
 from bisect import bisect_right
 
-from .base import LRScheduler, current_lrs, set_lr
+from .base import LRScheduler, check_saved_state, current_lrs, set_lr
 from .plateau import ReduceLROnPlateau
 
 
@@ -33,6 +33,7 @@ class _Composite(LRScheduler):
 
     def load_state_dict(self, state_dict):
         """Restore this scheduler and its parts from state_dict()."""
+        check_saved_state(self, state_dict)
         for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.load_state_dict(saved)
         self.__dict__.update(copy.deepcopy({k: v for k, v in state_dict.items() if k != "_schedulers"}))

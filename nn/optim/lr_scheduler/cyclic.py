@@ -4,7 +4,7 @@ import math
 
 from autograd.errors import ZeroArgumentError
 
-from .base import LRScheduler, check_optimizer, current_lrs, per_group, set_lr
+from .base import LRScheduler, check_optimizer, check_saved_state, current_lrs, per_group, set_lr
 
 
 def _momentum_key(optimizer, who):
@@ -203,6 +203,7 @@ class OneCycleLR(LRScheduler):
     def load_state_dict(self, state_dict):
         """Restore a state saved by state_dict(): PyTorch's, or one saved by deepgrad before it used PyTorch's
         names ('_beta1', 'anneal_strategy', '_phases' as tuples)."""
+        check_saved_state(self, state_dict)
         state = dict(state_dict)
         for old, new in (("_beta1", "use_beta1"), ("anneal_strategy", "_anneal_func_type")):
             if old in state:
