@@ -1,6 +1,8 @@
 """keras.models.clone_model: a new model with the same structure and new layers (fresh weights, not copied;
 copy them with set_weights). Each layer is remade by `clone_function(layer)` (default: from its config,
 keeping its name) and, for a functional model, the graph is called again on the new layers."""
+from autograd.errors import KeywordError
+
 from .layers.input_layer import Input
 from .model import Functional, Model
 from .sequential import Sequential
@@ -55,13 +57,13 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     layer through `clone_function` (default: `type(layer).from_config(layer.get_config())`), a functional
     graph replayed on `input_tensors` (default: new keras.Input tensors like the model's) with
     `call_function(layer, *args, **kwargs)` when given; a subclassed model is made again from its config.
-    `recursive=True` clones nested models with the same functions. A Sequential or functional clone of a compiled
+    `recursive=True` clones nested models with the same functions. Anything else (a layer) is made again
+    from its serialized config, as Keras does. A Sequential or functional clone of a compiled
     model is compiled the same way (a new optimizer of the same config)."""
     if kwargs:
-        raise TypeError(f"clone_model: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        raise KeywordError(f"clone_model: unexpected argument(s) {', '.join(sorted(kwargs))}")
     if not isinstance(model, Model):
-        raise TypeError(f"clone_model: expected a keras.Model (Sequential, functional or subclassed), got "
-                        f"{type(model).__name__}")
+        return _clone_other(model, input_tensors, clone_function, call_function)
     user_function = clone_function
     clone_function = clone_function or _from_config
 
@@ -84,3 +86,17 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         raise ValueError(f"clone_model: input_tensors and call_function need a functional model; "
                          f"{type(model).__name__} is subclassed, so it is cloned from its config")
     return type(model).from_config(model.get_config())
+
+
+def _clone_other(obj, input_tensors, clone_function, call_function):
+    """clone_model of something that is not a model, as Keras: a layer is made again from its serialized config
+    (new weights, built as the original was); a plain value comes back as it is."""
+    if clone_function is not None or input_tensors is not None:
+        raise ValueError(f"Arguments `clone_function` and `input_tensors` are only supported for Sequential models "
+                         f"or Functional models. Received model of type '{type(obj).__name__}', with "
+                         f"clone_function={clone_function} and input_tensors={input_tensors}")
+    if call_function is not None:
+        raise ValueError(f"Argument `call_function` is only supported for Functional models. Received model of type "
+                         f"'{type(obj).__name__}', with call_function={call_function}")
+    from .saving.serialization import deserialize_keras_object, serialize_keras_object
+    return deserialize_keras_object(serialize_keras_object(obj), {type(obj).__name__: type(obj)})

@@ -52,7 +52,11 @@ class Sequential(Model):
 
     _locks_after_build = False   # as Keras's: a Sequential model may take new layers after it is built
 
-    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+    def __init__(self, layers=None, trainable=True, name=None, **kwargs):   # Keras's order of the arguments
+        if not isinstance(trainable, bool):
+            raise ValueError(f"Expected `trainable` to be a boolean. Received: trainable={trainable} (of type "
+                             f"{type(trainable)}); Sequential's arguments are (layers, trainable, name): pass the "
+                             "name as name=...")
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []
         self._input_spec = None

@@ -60,8 +60,20 @@ def _resize(x, size, interpolation, layer, antialias=False):
                          align_corners=False if mode in ("bilinear", "bicubic") else None)
 
 
+def _check_interpolation(interpolation):
+    """A ValueError, as Keras's torch backend raises when it resizes, for an interpolation it does not run (Keras's
+    Resizing takes any name when it is made and refuses it at its first call)."""
+    if interpolation in ("lanczos3", "lanczos5"):
+        raise ValueError(f"Resizing with Lanczos interpolation is not supported by the PyTorch backend. Received: "
+                         f"interpolation={interpolation}. Use one of {sorted(_MODES)}")
+    if not isinstance(interpolation, str) or interpolation not in _MODES:
+        raise ValueError(f"Invalid value for argument `interpolation`. Expected of one {sorted(_MODES)}. Received: "
+                         f"interpolation={interpolation}")
+
+
 class Resizing(Layer):
-    """Resizes images to (height, width) with interpolation 'bilinear' (default), 'nearest' or 'bicubic'.
+    """Resizes images to (height, width) with interpolation 'bilinear' (default), 'nearest' or 'bicubic' (other
+    names, Keras's 'lanczos3' and 'lanczos5' included, are refused at the first call, as Keras's torch backend does).
     crop_to_aspect_ratio first crops the largest centred box of the target aspect ratio (no distortion);
     pad_to_aspect_ratio instead pads with fill_value to that ratio."""
 
@@ -71,8 +83,6 @@ class Resizing(Layer):
                  fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.height, self.width = _positive(height, "height", "Resizing"), _positive(width, "width", "Resizing")
-        if interpolation not in _MODES:
-            raise ValueError(f"Resizing: interpolation must be one of {sorted(_MODES)}, got {interpolation!r}")
         if crop_to_aspect_ratio and pad_to_aspect_ratio:
             raise ValueError("Resizing: pass only one of crop_to_aspect_ratio and pad_to_aspect_ratio")
         if fill_mode != "constant":
@@ -83,6 +93,8 @@ class Resizing(Layer):
         self.data_format = _data_format(data_format)
 
     def call(self, inputs, training=True):   # as Keras's: the flag changes nothing, its default reaches later layers
+        if not in_shape_probe():   # as Keras: a functional call on an Input takes any name, running refuses it
+            _check_interpolation(self.interpolation)
         x, single = _batch_first(inputs, self.name, self.data_format)
         dtype, integer = x.dtype, not x.is_floating_point()
         if integer:
@@ -96,7 +108,9 @@ class Resizing(Layer):
             rows = (max(height, int(float(width * self.height) / self.width)) - height) // 2
             cols = (max(width, int(float(height * self.width) / self.height)) - width) // 2
             x = F.pad(x, (cols, cols, rows, rows), value=float(self.fill_value))
-        y = _resize(x, (self.height, self.width), self.interpolation, self.name, self.antialias)
+        known = isinstance(self.interpolation, str) and self.interpolation in _MODES
+        interpolation = self.interpolation if known else "bilinear"   # (shape probes only)
+        y = _resize(x, (self.height, self.width), interpolation, self.name, self.antialias)
         if integer:
             info = ag.iinfo(ag.uint8 if dtype == ag.bool else dtype)   # (iinfo refuses bool, as PyTorch's)
             y = y.round().clamp(info.min, info.max).to(dtype)
