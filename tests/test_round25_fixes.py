@@ -205,7 +205,10 @@ _GRAPH_STEPS = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, nester
                 ("SGD", dict(lr=0.1, momentum=0.8, dampening=0.3)), ("SGD", dict(lr=0.1, maximize=True)),
                 ("Adam", dict(lr=0.1)), ("Adam", dict(lr=0.1, amsgrad=True, weight_decay=0.1)),
                 ("AdamW", dict(lr=0.05, weight_decay=0.3)),
-                ("Adam", dict(lr=0.1, maximize=True, decoupled_weight_decay=True, weight_decay=0.2, betas=(0.8, 0.9)))]
+                ("Adam", dict(lr=0.1, maximize=True, decoupled_weight_decay=True, weight_decay=0.2, betas=(0.8, 0.9))),
+                ("RMSprop", dict(lr=0.01)), ("RMSprop", dict(lr=0.01, centered=True, weight_decay=0.1)),
+                ("RMSprop", dict(lr=0.01, momentum=0.9, maximize=True)), ("Adagrad", dict(lr=0.1)),
+                ("Adagrad", dict(lr=0.1, lr_decay=0.1, weight_decay=0.05, initial_accumulator_value=0.5))]
 
 
 def _hypergradient(lib, optim, name, kw, steps):
@@ -266,8 +269,9 @@ def test_differentiable_sgd_takes_a_weight_decay_tensor_and_refuses_a_leaf_as_py
 
 def test_optimizers_without_a_graph_step_still_refuse_differentiable():
     w = ag.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(ValueError, match="SGD, Adam and AdamW"):
-        nn.optim.RMSprop([w.clone()], differentiable=True)
+    for name in ("Adamax", "NAdam", "RAdam", "Adadelta", "ASGD", "Rprop"):
+        with pytest.raises(ValueError, match=f"SGD, Adam, AdamW, RMSprop and Adagrad here, not by {name}"):
+            getattr(nn.optim, name)([w.clone()], differentiable=True)
     with pytest.raises(ValueError, match="non-leaf"):
         nn.optim.SGD([w.clone()], lr=0.1)
 

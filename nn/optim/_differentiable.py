@@ -1,9 +1,10 @@
-"""Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam and AdamW take them: the
+"""Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam, AdamW, RMSprop and Adagrad
+take them: the
 update is written with tensor ops on the parameter, so that a loss computed after the step can be differentiated
 back through it (to the weights the parameter was cloned from, to a gradient made with create_graph=True, to a
 learning rate given as a tensor that requires grad: hypergradients and unrolled meta-learning). The op order is
 PyTorch's single-tensor one, so the values and the graph's node names are the same."""
-from autograd import Tensor, maximum, zeros_like
+from autograd import Tensor, full_like, maximum, zeros_like
 
 from ._step_state import scalar_state
 
@@ -64,3 +65,47 @@ def adam_graph_step(param, grad, state, group):
     else:
         denom = (exp_avg_sq.sqrt() / scale).add_(eps / step_size_neg)
     param.addcdiv_(exp_avg.clone(), denom)
+
+
+def rmsprop_graph_step(param, grad, state, group):
+    """One RMSprop step on `param` in place, recorded in the graph (centered, momentum, weight decay)."""
+    if not state:
+        state["step"] = scalar_state(0.0)
+        state["square_avg"] = zeros_like(param)
+    lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
+    for key, wanted in (("momentum_buffer", momentum > 0), ("grad_avg", group["centered"])):
+        if wanted and key not in state:
+            state[key] = zeros_like(param)
+    state["step"] += 1
+    if group["weight_decay"] != 0:
+        grad = grad.add(param, alpha=group["weight_decay"])
+    square_avg = state["square_avg"]
+    square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+    if group["centered"]:
+        grad_avg = state["grad_avg"]
+        grad_avg.lerp_(grad, 1 - alpha)
+        avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+    else:
+        avg = square_avg.sqrt()
+    avg = avg.add(group["eps"])
+    if momentum > 0:
+        buf = state["momentum_buffer"]
+        buf.mul_(momentum).addcdiv_(grad, avg)
+        param.add_(buf, alpha=-lr)
+    else:
+        param.addcdiv_(grad, avg, value=-lr)
+
+
+def adagrad_graph_step(param, grad, state, group):
+    """One Adagrad step on `param` in place, recorded in the graph (learning-rate decay, weight decay)."""
+    if not state:
+        state["step"] = scalar_state(0.0)
+        state["sum"] = full_like(param, group["initial_accumulator_value"])
+    state["step"] += 1
+    step = state["step"].item()
+    if group["weight_decay"] != 0:
+        grad = grad.add(param, alpha=group["weight_decay"])
+    clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+    total = state["sum"]
+    total.addcmul_(grad, grad, value=1)
+    param.addcdiv_(grad, total.sqrt() + group["eps"], value=-clr)

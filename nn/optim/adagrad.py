@@ -8,6 +8,7 @@ from autograd.bf16_dtype import is_half
 from . import _half_steps as half
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
+from ._differentiable import adagrad_graph_step
 
 
 def adagrad_update(xp, param, grad, total, clr, eps, weight_decay):
@@ -45,6 +46,7 @@ class Adagrad(Optimizer):
     weight_decay adds weight_decay*p to g; the sum starts at initial_accumulator_value."""
 
     _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+    _graph_step = staticmethod(adagrad_graph_step)   # differentiable=True
     _sparse_gradients = "dense"   # rows without a gradient add 0 to the sum and move by 0, as in PyTorch
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,

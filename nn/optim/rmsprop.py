@@ -9,6 +9,7 @@ from . import _half_steps as half
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
+from ._differentiable import rmsprop_graph_step
 
 
 def rmsprop_update(xp, param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum):
@@ -73,6 +74,7 @@ class RMSprop(Optimizer):
     running mean of g) + eps; p -= lr * g/avg, or with momentum buf = momentum*buf + g/avg, p -= lr*buf."""
 
     _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
+    _graph_step = staticmethod(rmsprop_graph_step)   # differentiable=True
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):

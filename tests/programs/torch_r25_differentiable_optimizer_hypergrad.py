@@ -1,8 +1,8 @@
 """Hypergradient descent through optimizers built with differentiable=True, as meta-learning code writes it: tests
 run it as is and with only its imports changed, and compare what both print. A learning rate held as a tensor that
 requires grad, tuned by differentiating the validation loss through one SGD step (plain, with Nesterov momentum
-and weight decay, and maximize); a weight-decay tensor with requires_grad; a one-step Adam / AdamW / AMSGrad
-lookahead differentiated back to the weights through a create_graph gradient; the graph nodes and state tensors
+and weight decay, and maximize); a weight-decay tensor with requires_grad; a one-step Adam / AdamW / AMSGrad /
+RMSprop / Adagrad lookahead differentiated back to the weights through a create_graph gradient; the graph nodes and state tensors
 the steps leave (momentum buffers, exp_avg, max_exp_avg_sq through copy_), and the RuntimeError PyTorch raises when
 a differentiable step changes a leaf in place. Float64, seeded NumPy data.
 """
@@ -66,7 +66,8 @@ def main():
     print("maximize", p, w3.grad)
 
     for name, kw in [("Adam", {}), ("AdamW", dict(weight_decay=0.1)), ("Adam", dict(amsgrad=True, weight_decay=0.05)),
-                     ("Adam", dict(decoupled_weight_decay=True, weight_decay=0.2, betas=(0.8, 0.9)))]:
+                     ("Adam", dict(decoupled_weight_decay=True, weight_decay=0.2, betas=(0.8, 0.9))),
+                     ("RMSprop", dict(centered=True, momentum=0.5)), ("Adagrad", dict(lr_decay=0.1))]:
         w4 = torch.tensor([0.3, 0.3, -0.3], dtype=torch.float64, requires_grad=True)
         p = w4.clone()
         opt = getattr(torch.optim, name)([p], lr=0.1, differentiable=True, **kw)
@@ -76,7 +77,7 @@ def main():
         names = {k: (v.grad_fn.name() if v.grad_fn is not None else None) for k, v in state.items()}
         mse(p, xv, yv).backward()
         print(name, kw, p, names, state["step"])
-        print("  lookahead grad", w4.grad, state["exp_avg_sq"])
+        print("  lookahead grad", w4.grad, state.get("exp_avg_sq", state.get("square_avg", state.get("sum"))))
 
     leaf = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
     leaf.grad = torch.ones(2, dtype=torch.float64)
