@@ -45,13 +45,13 @@ class Function(Operation):
             if not isinstance(tensor, KerasTensor):
                 raise ValueError(f"keras.Function takes KerasTensors as inputs and outputs; received {tensor!r} "
                                  f"(of type {type(tensor).__name__})")
-        self._nodes = _nodes_between(self._inputs, self._outputs)
+        self._graph_steps = _nodes_between(self._inputs, self._outputs)
 
     @property
     def operations(self):
         """The operations (layers and keras.ops) of the graph, each once, in the order they run."""
         seen, result = set(), []
-        for node in self._nodes:
+        for node in self._graph_steps:
             if id(node.layer) not in seen:
                 seen.add(id(node.layer))
                 result.append(node.layer)
@@ -72,7 +72,7 @@ class Function(Operation):
 
         def value_of(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
-        for node in self._nodes:
+        for node in self._graph_steps:
             results = step(node, map_structure(value_of, node.args), map_structure(value_of, node.kwargs))
             for tensor, result in zip(flatten_sorted(node.outputs), flatten_sorted(results)):
                 values[id(tensor)] = result

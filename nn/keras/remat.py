@@ -110,8 +110,7 @@ def _checkpointed(fn, state_of):
 def remat(f):
     """`f` (a function or a layer) wrapped so that its calls keep no activations for backward: backward runs it
     again to get them. Returns the same values and gradients as `f`."""
-    from .layer import Layer
-    if isinstance(f, Layer):
+    if hasattr(f, "non_trainable_variables"):   # a layer: its moving statistics and seed states
         return _checkpointed(f, lambda: f.non_trainable_variables)
     return _checkpointed(f, lambda: ())
 
