@@ -1,10 +1,10 @@
-"""Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam, AdamW, RMSprop and Adagrad
-take them: the
+"""Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam, AdamW, RMSprop, Adagrad,
+Adadelta and Adamax take them: the
 update is written with tensor ops on the parameter, so that a loss computed after the step can be differentiated
 back through it (to the weights the parameter was cloned from, to a gradient made with create_graph=True, to a
 learning rate given as a tensor that requires grad: hypergradients and unrolled meta-learning). The op order is
 PyTorch's single-tensor one, so the values and the graph's node names are the same."""
-from autograd import Tensor, full_like, maximum, zeros_like
+from autograd import Tensor, amax, cat, full_like, maximum, zeros_like
 
 from ._step_state import scalar_state
 
@@ -109,3 +109,38 @@ def adagrad_graph_step(param, grad, state, group):
     total = state["sum"]
     total.addcmul_(grad, grad, value=1)
     param.addcdiv_(grad, total.sqrt() + group["eps"], value=-clr)
+
+
+def adadelta_graph_step(param, grad, state, group):
+    """One Adadelta step on `param` in place, recorded in the graph."""
+    if not state:
+        state["step"] = scalar_state(0.0)
+        state["square_avg"], state["acc_delta"] = zeros_like(param), zeros_like(param)
+    rho, eps = group["rho"], group["eps"]
+    state["step"] += 1
+    if group["weight_decay"] != 0:
+        grad = grad.add(param, alpha=group["weight_decay"])
+    square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+    square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+    std = square_avg.add(eps).sqrt_()
+    delta = acc_delta.add(eps).sqrt_().clone()
+    delta.div_(std).mul_(grad)
+    acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+    param.add_(delta, alpha=-group["lr"])
+
+
+def adamax_graph_step(param, grad, state, group):
+    """One Adamax step on `param` in place, recorded in the graph (the running infinity norm through amax)."""
+    if not state:
+        state["step"] = scalar_state(0.0)
+        state["exp_avg"], state["exp_inf"] = zeros_like(param), zeros_like(param)
+    (beta1, beta2), eps = group["betas"], group["eps"]
+    state["step"] += 1
+    if group["weight_decay"] != 0:
+        grad = grad.add(param, alpha=group["weight_decay"])
+    exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
+    exp_avg.lerp_(grad, 1 - beta1)
+    norms = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze_(0)], 0)
+    exp_inf.copy_(amax(norms, 0, keepdim=False))
+    clr = group["lr"] / (1 - beta1 ** state["step"].item())
+    param.addcdiv_(exp_avg, exp_inf, value=-clr)

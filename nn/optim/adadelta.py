@@ -4,12 +4,15 @@ from autograd import arrays
 from ._buffers import scratch_like, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
+from ._differentiable import adadelta_graph_step
 
 
 class Adadelta(Optimizer):
     """Adadelta: sq = rho*sq + (1-rho)*g*g; delta = sqrt(acc + eps) / sqrt(sq + eps) * g; acc = rho*acc +
-    (1-rho)*delta*delta; p -= lr * delta. weight_decay adds weight_decay*p to g. `foreach`, `capturable` and
-    `differentiable` are accepted, as PyTorch takes them, and change nothing."""
+    (1-rho)*delta*delta; p -= lr * delta. weight_decay adds weight_decay*p to g. `foreach` and `capturable` are
+    accepted, as PyTorch takes them, and change nothing; `differentiable=True` records the step in the graph."""
+
+    _graph_step = staticmethod(adadelta_graph_step)   # differentiable=True
 
     _nonnegative = ("eps", "weight_decay")
 

@@ -4,12 +4,15 @@ from autograd import arrays
 from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, scalar_state
+from ._differentiable import adamax_graph_step
 
 
 class Adamax(Optimizer):
     """Adamax: m = lerp(m, g, 1-beta1); u = max(beta2*u, |g| + eps); p -= lr / (1 - beta1**step) * m / u. weight_decay
-    adds weight_decay*p to g. `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and
-    change nothing."""
+    adds weight_decay*p to g. `foreach` and `capturable` are accepted, as PyTorch takes them, and change nothing;
+    `differentiable=True` records the step in the graph."""
+
+    _graph_step = staticmethod(adamax_graph_step)   # differentiable=True
 
     _nonnegative = ("eps", "weight_decay")
 
