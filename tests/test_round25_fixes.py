@@ -210,7 +210,10 @@ _GRAPH_STEPS = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, nester
                 ("RMSprop", dict(lr=0.01, momentum=0.9, maximize=True)), ("Adagrad", dict(lr=0.1)),
                 ("Adagrad", dict(lr=0.1, lr_decay=0.1, weight_decay=0.05, initial_accumulator_value=0.5)),
                 ("Adadelta", dict(lr=1.0)), ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1, maximize=True)),
-                ("Adamax", dict(lr=0.1)), ("Adamax", dict(lr=0.1, betas=(0.8, 0.9), weight_decay=0.05, maximize=True))]
+                ("Adamax", dict(lr=0.1)), ("Adamax", dict(lr=0.1, betas=(0.8, 0.9), weight_decay=0.05, maximize=True)),
+                ("NAdam", dict(lr=0.1, momentum_decay=0.01, weight_decay=0.1)),
+                ("NAdam", dict(lr=0.1, decoupled_weight_decay=True, weight_decay=0.1, maximize=True)),
+                ("RAdam", dict(lr=0.1)), ("RAdam", dict(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True))]
 
 
 def _hypergradient(lib, optim, name, kw, steps):
@@ -250,6 +253,22 @@ def test_differentiable_steps_give_pytorchs_values_graph_and_hypergradients(name
         assert ours[4][key][1] == theirs[4][key][1], key
 
 
+def test_differentiable_radam_rectifies_after_its_warm_up_as_pytorch():
+    torch = require_torch()
+    results = []
+    for lib, optim in ((ag, nn.optim), (torch, torch.optim)):
+        p = lib.ones(3, dtype=lib.float64, requires_grad=True).clone()
+        opt = optim.RAdam([p], lr=0.1, betas=(0.9, 0.5), differentiable=True)
+        g = lib.tensor([0.3, -0.2, 0.1], dtype=lib.float64, requires_grad=True)
+        for i in range(8):   # rho_t passes 5 at the sixth step
+            p.grad = g * (i + 1)
+            opt.step()
+        p.sum().backward()
+        results.append((p.detach().numpy(), g.grad.numpy()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+
+
 def test_differentiable_sgd_takes_a_weight_decay_tensor_and_refuses_a_leaf_as_pytorch():
     torch = require_torch()
     grads = []
@@ -271,8 +290,8 @@ def test_differentiable_sgd_takes_a_weight_decay_tensor_and_refuses_a_leaf_as_py
 
 def test_optimizers_without_a_graph_step_still_refuse_differentiable():
     w = ag.tensor([1.0, 2.0], requires_grad=True)
-    for name in ("NAdam", "RAdam", "ASGD", "Rprop"):
-        with pytest.raises(ValueError, match=f"Adadelta and Adamax here, not by {name}"):
+    for name in ("ASGD", "Rprop"):
+        with pytest.raises(ValueError, match=f"NAdam and RAdam here, not by {name}"):
             getattr(nn.optim, name)([w.clone()], differentiable=True)
     with pytest.raises(ValueError, match="non-leaf"):
         nn.optim.SGD([w.clone()], lr=0.1)

@@ -1,5 +1,5 @@
 """Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam, AdamW, RMSprop, Adagrad,
-Adadelta and Adamax take them: the
+Adadelta, Adamax, NAdam and RAdam take them: the
 update is written with tensor ops on the parameter, so that a loss computed after the step can be differentiated
 back through it (to the weights the parameter was cloned from, to a gradient made with create_graph=True, to a
 learning rate given as a tensor that requires grad: hypergradients and unrolled meta-learning). The op order is
@@ -144,3 +144,61 @@ def adamax_graph_step(param, grad, state, group):
     exp_inf.copy_(amax(norms, 0, keepdim=False))
     clr = group["lr"] / (1 - beta1 ** state["step"].item())
     param.addcdiv_(exp_avg, exp_inf, value=-clr)
+
+
+def _decayed(param, grad, group):
+    """grad with L2 weight decay, or param shrunk in place first (decoupled_weight_decay), as NAdam and RAdam."""
+    if group["weight_decay"] == 0:
+        return grad
+    if group["decoupled_weight_decay"]:
+        param.mul_(1 - group["lr"] * group["weight_decay"])
+        return grad
+    return grad.add(param, alpha=group["weight_decay"])
+
+
+def _moments(param, grad, state, group):
+    """The step count after this step (a float) and the Adam moments updated in place."""
+    if "step" not in state:
+        state["step"] = scalar_state(0.0)
+        state["exp_avg"], state["exp_avg_sq"] = zeros_like(param), zeros_like(param)
+    beta1, beta2 = group["betas"]
+    state["step"] += 1
+    grad = _decayed(param, grad, group)
+    state["exp_avg"].lerp_(grad, 1 - beta1)
+    state["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return state["step"].item(), grad
+
+
+def nadam_graph_step(param, grad, state, group):
+    """One NAdam step on `param` in place, recorded in the graph; the momentum product stays the 0-d state
+    tensor, so its coefficients round to its dtype as PyTorch's do."""
+    if "step" not in state:   # PyTorch's order of the state's entries
+        state["step"], state["mu_product"] = scalar_state(0.0), scalar_state(1.0)
+        state["exp_avg"], state["exp_avg_sq"] = zeros_like(param), zeros_like(param)
+    step, grad = _moments(param, grad, state, group)
+    product = state["mu_product"]
+    (beta1, beta2), lr, decay = group["betas"], group["lr"], group["momentum_decay"]
+    mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
+    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
+    product *= mu
+    denom = state["exp_avg_sq"].div(1 - beta2 ** step).sqrt().add(group["eps"])
+    product_next = product * mu_next
+    param.addcdiv_(grad * (-lr * (1.0 - mu) / (1.0 - product)), denom)
+    param.addcdiv_(state["exp_avg"] * (-lr * mu_next / (1.0 - product_next)), denom)
+
+
+def radam_graph_step(param, grad, state, group):
+    """One RAdam step on `param` in place, recorded in the graph (the rectified step once the SMA length passes
+    5, the plain bias-corrected momentum before)."""
+    step, grad = _moments(param, grad, state, group)
+    (beta1, beta2), lr = group["betas"], group["lr"]
+    bias_correction2 = 1 - beta2 ** step
+    corrected = state["exp_avg"] / (1 - beta1 ** step)
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+    if rho_t > 5.0:
+        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        adaptive = (bias_correction2 ** 0.5) / state["exp_avg_sq"].sqrt().add(group["eps"])
+        param.add_(corrected * lr * adaptive * rect, alpha=-1.0)
+    else:
+        param.add_(corrected * lr, alpha=-1.0)

@@ -4,14 +4,17 @@ from autograd import arrays
 from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
 from ._step_state import advance, multiply, restore, scalar_state
+from ._differentiable import nadam_graph_step
 
 
 class NAdam(Optimizer):
     """NAdam: mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay)); m, v as Adam's; with denom = sqrt(v / (1 -
     beta2**t)) + eps, p -= lr * (1 - mu_t) / (1 - prod mu) * g / denom + lr * mu_{t+1} / (1 - prod mu * mu_{t+1}) * m
     / denom. weight_decay adds weight_decay*p to g, or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay
-    first (NAdamW). `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and change
-    nothing."""
+    first (NAdamW). `foreach` and `capturable` are accepted, as PyTorch takes them, and change nothing;
+    `differentiable=True` records the step in the graph."""
+
+    _graph_step = staticmethod(nadam_graph_step)   # differentiable=True
 
     _nonnegative = ("eps", "weight_decay", "momentum_decay")
 

@@ -221,8 +221,8 @@ class Optimizer:
         if group.get("differentiable") and self._graph_step is None:
             raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
                              "through the optimiser step) is supported by SGD, Adam, AdamW, RMSprop, Adagrad, "
-                             f"Adadelta and Adamax here, not by {self._name}; use one of those or write the update "
-                             "with tensor ops")
+                             f"Adadelta, Adamax, NAdam and RAdam here, not by {self._name}; use one of those or "
+                             "write the update with tensor ops")
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()

@@ -5,14 +5,17 @@ from autograd import arrays
 from ._buffers import lerp_, scratch_like, zeros_like_param
 from .optimizer import Optimizer, decay_l2_or_decoupled
 from ._step_state import advance, scalar_state
+from ._differentiable import radam_graph_step
 
 
 class RAdam(Optimizer):
     """RAdam: m, v as Adam's; with rho_inf = 2 / (1 - beta2) - 1 and rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t), p -=
     lr * m_hat * r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) when rho_t > 5 (r_t the rectification term), else p -= lr
     * m_hat. weight_decay adds weight_decay*p to g, or with decoupled_weight_decay shrinks p by 1 - lr*weight_decay
-    first; `maximize` ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and
-    change nothing."""
+    first; `maximize` ascends; `foreach` and `capturable` are accepted, as PyTorch takes them, and change nothing;
+    `differentiable=True` records the step in the graph."""
+
+    _graph_step = staticmethod(radam_graph_step)   # differentiable=True
 
     _nonnegative = ("eps", "weight_decay")
 
