@@ -95,7 +95,9 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
     # as PyTorch's AccumulateGrad does: (leaf, summed gradient, the gradients it may share memory with)
     leaves = {}
     # a node's consumers were all created after it, so descending creation order is a topological order;
-    # pending: id(leaf) -> how many edges of the graph still have to hand it a gradient
+    # pending: id(leaf) -> how many edges of the graph still have to hand it a gradient, for the leaves with hooks
+    # (hooks are what sees when a leaf gets its gradient: the others are handed theirs at the end, which costs
+    # nothing per edge)
     pending = {}
     order = _reachable((t._node for t in roots), pending)
     given = set()
@@ -168,9 +170,11 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                     _no_gradient_for(parent, buffers, silent, leaves)
                 else:
                     _add_to_leaf(leaves, parent, g, gs)
-                left = pending[id(parent)] = pending[id(parent)] - 1
-                if not left:
-                    complete = [parent] if complete is None else complete + [parent]
+                left = pending.get(id(parent))
+                if left is not None:
+                    pending[id(parent)] = left - 1
+                    if left == 1:
+                        complete = [parent] if complete is None else complete + [parent]
                 continue
             if g is None:
                 _no_gradient_for(parent, buffers, silent, leaves)
@@ -180,7 +184,7 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                 buf = buffers[parent] = [None] * parent.n_out
             buf[idx] = g if buf[idx] is None else buf[idx] + g
         if complete is not None:
-            # as PyTorch's engine, a leaf gets its gradient (and runs its hooks) as soon as every node that
+            # as PyTorch's engine, a leaf with hooks gets its gradient (and runs them) as soon as every node that
             # feeds it has run, before the next node
             for leaf in complete:
                 _deliver(leaves.pop(id(leaf)), capture, given, graph_mode)
@@ -251,7 +255,7 @@ def _no_gradient_for(parent, buffers, silent, leaves):
 
 def _reachable(root_nodes, leaf_edges=None):
     """Every node the roots depend on, newest first; counts into `leaf_edges` (id(leaf) -> count, when given)
-    the edges from those nodes to each leaf."""
+    the edges from those nodes to each leaf that has hooks."""
     stack = [n for n in root_nodes if n is not None]
     seen = set(stack)
     push = stack.append
@@ -260,7 +264,7 @@ def _reachable(root_nodes, leaf_edges=None):
             if parent is None:
                 continue
             if isinstance(parent, Tensor):
-                if leaf_edges is not None:
+                if leaf_edges is not None and parent._hooks:
                     leaf_edges[id(parent)] = leaf_edges.get(id(parent), 0) + 1
             elif parent not in seen:
                 seen.add(parent)
