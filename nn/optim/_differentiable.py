@@ -1,5 +1,5 @@
 """Optimizer steps recorded in the graph (`differentiable=True`), as PyTorch's SGD, Adam, AdamW, RMSprop, Adagrad,
-Adadelta, Adamax, NAdam and RAdam take them: the
+Adadelta, Adamax, NAdam, RAdam, ASGD and Rprop take them: the
 update is written with tensor ops on the parameter, so that a loss computed after the step can be differentiated
 back through it (to the weights the parameter was cloned from, to a gradient made with create_graph=True, to a
 learning rate given as a tensor that requires grad: hypergradients and unrolled meta-learning). The op order is
@@ -202,3 +202,47 @@ def radam_graph_step(param, grad, state, group):
         param.add_(corrected * lr * adaptive * rect, alpha=-1.0)
     else:
         param.add_(corrected * lr, alpha=-1.0)
+
+
+def asgd_graph_step(param, grad, state, group):
+    """One ASGD step on `param` in place, recorded in the graph (the averaged copy `ax` follows it); eta and mu stay
+    0-d state tensors, read as numbers as PyTorch's CPU step reads them."""
+    if not state:
+        state["step"], state["eta"], state["mu"] = scalar_state(0.0), scalar_state(group["lr"]), scalar_state(1.0)
+        state["ax"] = zeros_like(param)
+    lr, lambd, alpha = group["lr"], group["lambd"], group["alpha"]
+    state["step"] += 1
+    if group["weight_decay"] != 0:
+        grad = grad.add(param, alpha=group["weight_decay"])
+    eta = state["eta"].item()
+    param.mul_(1 - lambd * eta)
+    param.add_(grad, alpha=-eta)
+    ax, mu = state["ax"], state["mu"]
+    if mu.item() != 1:
+        ax.add_(param.sub(ax).mul_(mu))
+    else:
+        ax.copy_(param)
+    step = state["step"].item()
+    state["eta"].fill_(lr / ((1 + lambd * lr * step) ** alpha))
+    mu.fill_(1 / max(1, step - group["t0"]))
+
+
+def rprop_graph_step(param, grad, state, group):
+    """One Rprop step on `param` in place, recorded in the graph (the signs and step sizes carry no gradient, as in
+    PyTorch, but the graph holds them)."""
+    if not state:
+        state["step"] = scalar_state(0.0)
+        state["prev"] = zeros_like(param)
+        state["step_size"] = full_like(grad, group["lr"])
+    (etaminus, etaplus), (step_size_min, step_size_max) = group["etas"], group["step_sizes"]
+    state["step"] += 1
+    prev, step_size = state["prev"], state["step_size"]
+    sign = grad.mul(prev.clone()).sign()
+    sign[sign.gt(0)] = etaplus
+    sign[sign.lt(0)] = etaminus
+    sign[sign.eq(0)] = 1
+    step_size.mul_(sign).clamp_(step_size_min, step_size_max)
+    grad = grad.clone()
+    grad[sign.eq(etaminus)] = 0
+    param.addcmul_(grad.sign(), step_size, value=-1)
+    prev.copy_(grad)

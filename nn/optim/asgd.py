@@ -6,12 +6,16 @@ from . import _extra_state
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer, _with_decay
 from ._step_state import advance, read, restore, scalar_state, write
+from ._differentiable import asgd_graph_step
 
 
 class ASGD(Optimizer):
     """ASGD: p *= 1 - lambd * eta; p -= eta * g; ax follows p (ax += mu * (p - ax), ax = p while mu is 1); then eta = lr
     / (1 + lambd * lr * t) ** alpha and mu = 1 / max(1, t - t0). weight_decay adds weight_decay*p to g; `maximize`
-    ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch takes them, and change nothing."""
+    ascends; `foreach` and `capturable` are accepted, as PyTorch takes them, and change nothing; `differentiable=True`
+    records the step in the graph."""
+
+    _graph_step = staticmethod(asgd_graph_step)   # differentiable=True
 
     _nonnegative = ("weight_decay",)
 

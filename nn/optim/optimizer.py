@@ -218,11 +218,11 @@ class Optimizer:
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
         if "betas" in group:
             check_betas(self._name, group["betas"])
-        if group.get("differentiable") and self._graph_step is None:
+        # a subclass with its own step() decides for itself what differentiable means, as in PyTorch
+        if group.get("differentiable") and self._graph_step is None and type(self).step is Optimizer.step:
             raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
-                             "through the optimiser step) is supported by SGD, Adam, AdamW, RMSprop, Adagrad, "
-                             f"Adadelta, Adamax, NAdam and RAdam here, not by {self._name}; use one of those or "
-                             "write the update with tensor ops")
+                             f"through the optimiser step) is not supported by {self._name}; use one of the "
+                             "torch.optim classes (SGD, Adam, ...) or write the update with tensor ops")
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()

@@ -5,13 +5,16 @@ from autograd import arrays
 from ._buffers import zeros_like_param
 from .optimizer import Optimizer
 from ._step_state import advance, scalar_state
+from ._differentiable import rprop_graph_step
 
 
 class Rprop(Optimizer):
     """Rprop: where g * g_prev > 0 the step size is multiplied by etas[1], where < 0 by etas[0] (and that g is taken as
     0: no move, and no sign to compare next time), clamped to step_sizes = (min, max); then p -= sign(g) * step_size.
-    Step sizes start at lr. `maximize` ascends; `foreach`, `capturable` and `differentiable` are accepted, as PyTorch
-    takes them, and change nothing."""
+    Step sizes start at lr. `maximize` ascends; `foreach` and `capturable` are accepted, as PyTorch takes them, and
+    change nothing; `differentiable=True` records the step in the graph."""
+
+    _graph_step = staticmethod(rprop_graph_step)   # differentiable=True
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
