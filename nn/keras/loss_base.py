@@ -1,5 +1,7 @@
 """The base of keras.losses: argument conversion, Keras's rank matching and reductions, the Loss and
 LossFunctionWrapper classes, and the factory that makes a Loss class from a per-example function."""
+import inspect
+
 import numpy as np
 
 import autograd as ag
@@ -180,24 +182,41 @@ class LossFunctionWrapper(Loss):
         return config
 
 
-def _wrapper(fn, default_name, **defaults):
-    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
-        names = list(defaults)
-        options = dict(defaults)
-        options.update(zip(names, args))
-        options.update(kwargs)
-        unknown = set(options) - set(defaults)
-        if unknown:
-            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {sorted(unknown)}")
-        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **options)
+def _constructor_signature(default_name, defaults, order):
+    """The constructor's signature as Keras's: the options, reduction, name and dtype, in `order` when given
+    (some Keras losses put an option after reduction or name), else options first."""
+    standard = {"reduction": "sum_over_batch_size", "name": default_name, "dtype": None}
+    names = order or (*defaults, *standard)
+    every = {**defaults, **standard}
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    parameters += [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=every[n]) for n in names]
+    return inspect.Signature(parameters)
+
+
+def _wrapper(fn, default_name, defaults, order):
+    signature = _constructor_signature(default_name, defaults, order)
+
+    def __init__(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as error:
+            public = signature.replace(parameters=list(signature.parameters.values())[1:])
+            raise TypeError(f"{type(self).__name__}: {error} (its arguments: {public})") from None
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        del arguments["self"]
+        reduction, name, dtype = arguments.pop("reduction"), arguments.pop("name"), arguments.pop("dtype")
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **arguments)
         self._dtype = dtype
+    __init__.__signature__ = signature
     return __init__
 
 
-def _loss_class(class_name, fn, default_name, doc, config_keys=None, **defaults):
-    """A LossFunctionWrapper class over `fn` whose constructor takes `defaults` (in their order, positionally
-    too); `config_keys` lists the options get_config gives, in Keras's order, where that differs from them."""
-    cls = type(class_name, (LossFunctionWrapper,), {"__init__": _wrapper(fn, default_name, **defaults),
+def _loss_class(class_name, fn, default_name, doc, config_keys=None, order=None, **defaults):
+    """A LossFunctionWrapper class over `fn` whose constructor takes `defaults` and reduction, name and dtype
+    (in `order` where Keras's differs from options first), positionally too; `config_keys` lists the options
+    get_config gives, in Keras's order, where that differs from them."""
+    cls = type(class_name, (LossFunctionWrapper,), {"__init__": _wrapper(fn, default_name, defaults, order),
                                                     "__doc__": doc, "_config_keys": config_keys})
     cls.__module__ = "nn.keras.losses"   # where users find it
     return cls

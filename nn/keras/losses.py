@@ -182,7 +182,8 @@ kld = KLD = kl_divergence
 SparseCategoricalCrossentropy = _loss_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy, "sparse_categorical_crossentropy",
     "Cross-entropy against integer class indices (from_logits=False: y_pred are probabilities).",
-    from_logits=False, ignore_class=None)
+    from_logits=False, ignore_class=None, axis=-1, config_keys=("from_logits", "ignore_class"),
+    order=("from_logits", "ignore_class", "reduction", "axis", "name", "dtype"))
 CategoricalCrossentropy = _loss_class(
     "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
     "Cross-entropy against one-hot (or probability) targets.", from_logits=False, label_smoothing=0.0, axis=-1)

@@ -134,9 +134,10 @@ CategoricalFocalCrossentropy = _loss_class(
     "Categorical cross-entropy down-weighting easy examples by alpha (1 - p)^gamma.", alpha=0.25, gamma=2.0,
     from_logits=False, label_smoothing=0.0, axis=-1,
     config_keys=("from_logits", "label_smoothing", "axis", "alpha", "gamma"))
-Dice = _loss_class("Dice", dice, "dice", "Dice loss, 1 - the soft Dice coefficient.", axis=None)
+Dice = _loss_class("Dice", dice, "dice", "Dice loss, 1 - the soft Dice coefficient.", axis=None,
+                   order=("reduction", "name", "axis", "dtype"))
 Tversky = _loss_class("Tversky", tversky, "tversky", "Tversky loss, 1 - the soft Tversky index.", alpha=0.5,
-                      beta=0.5, axis=None)
+                      beta=0.5, axis=None, order=("alpha", "beta", "reduction", "name", "axis", "dtype"))
 
 FUNCTIONS = {"squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
              "mean_squared_logarithmic_error": mean_squared_logarithmic_error, "msle": msle,

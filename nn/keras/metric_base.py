@@ -100,7 +100,7 @@ def _path_name(metric):
 class Metric(NNMetric):
     """Base of Keras metrics. Subclasses define update_state, result and reset_state."""
 
-    def __init__(self, name=None, dtype=None):
+    def __init__(self, dtype=None, name=None):
         self.name = name or unique_name(snake_case(type(self).__name__))   # 'precision', then 'precision_1', ...
         self._path_name = self.name   # the variables' path prefix: Keras fixes it when the metric is made
         self.dtype = dtype if dtype is not None else settings.floatx()   # Keras's: floatx() when the metric is made
@@ -386,19 +386,32 @@ class MeanMetricWrapper(Mean):
 
 
 def _wrapper_class(class_name, fn, default_name, doc, leading=None, **defaults):
-    """A MeanMetricWrapper class over `fn` taking (name, dtype, **options), or (`leading` option, name, dtype,
-    ...) when Keras's constructor takes that option first (the top-k metrics' k)."""
-    def __init__(self, name=default_name, dtype=None, **kwargs):
-        options = dict(defaults)
-        options.update(kwargs)
-        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
-
+    """A MeanMetricWrapper class over `fn` whose constructor takes (name, dtype, *options) as Keras's does, or
+    (`leading` option, name, dtype, ...) when Keras's takes that option first (the top-k metrics' k)."""
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    names = [n for n in defaults if n != leading]
+    parameters = [inspect.Parameter("self", keyword)]
     if leading is not None:
-        def __init__(self, first=defaults[leading], name=default_name, dtype=None, **kwargs):
-            options = {**defaults, leading: first, **kwargs}
-            if options.get("from_sorted_ids") is False:   # Keras lists it only when set
-                del options["from_sorted_ids"]
-            MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
+        parameters.append(inspect.Parameter(leading, keyword, default=defaults[leading]))
+    parameters += [inspect.Parameter("name", keyword, default=default_name),
+                   inspect.Parameter("dtype", keyword, default=None)]
+    parameters += [inspect.Parameter(n, keyword, default=defaults[n]) for n in names]
+    signature = inspect.Signature(parameters)
+
+    def __init__(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as error:
+            public = signature.replace(parameters=parameters[1:])
+            raise TypeError(f"{type(self).__name__}: {error} (its arguments: {public})") from None
+        bound.apply_defaults()
+        options = {n: bound.arguments[n] for n in defaults}
+        if options.get("from_sorted_ids") is False:   # Keras lists it only when set
+            del options["from_sorted_ids"]
+        MeanMetricWrapper.__init__(self, fn, name=bound.arguments["name"], dtype=bound.arguments["dtype"],
+                                   **options)
+
+    __init__.__signature__ = signature
     cls = type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
     cls.__module__ = "nn.keras.metrics"   # where users find it
     return cls

@@ -106,7 +106,7 @@ TopKCategoricalAccuracy = _wrapper_class("TopKCategoricalAccuracy", top_k_catego
 SparseTopKCategoricalAccuracy = _wrapper_class("SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
                                                "sparse_top_k_categorical_accuracy",
                                                "How often an integer label is among the k top classes.", leading="k",
-                                               k=5)
+                                               k=5, from_sorted_ids=False)
 Accuracy = _wrapper_class("Accuracy", accuracy, "accuracy", "How often y_pred equals y_true exactly.")
 MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
                                   "Mean squared error.")

@@ -2,6 +2,7 @@
 similarity, log-cosh, MSLE, hinge, KL divergence, Poisson, Pearson and concordance correlation), R2Score,
 confusion counts at thresholds (TruePositives ...), the X-at-Y curve metrics (PrecisionAtRecall ...) and the
 intersection-over-union family (IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU)."""
+import inspect
 import warnings
 
 import numpy as np
@@ -18,12 +19,16 @@ EPSILON = 1e-7
 
 # ----- means of per-example values -----------------------------------------------------------------------
 def _from_loss(loss_fn):
-    def per_example(y_true, y_pred, **kwargs):
-        y_true = np.asarray(y_true)
+    signature = inspect.signature(loss_fn)
+
+    def per_example(*args, **kwargs):
+        arguments = signature.bind(*args, **kwargs).arguments   # Keras's arguments, positionally too
+        y_true, y_pred = np.asarray(arguments.pop("y_true")), arguments.pop("y_pred")
         y_true = y_true if y_true.dtype.kind in "iu" else y_true.astype(np.float32)   # class indices stay ints
-        return loss_fn(y_true, np.asarray(y_pred, np.float32), **kwargs).numpy()
+        return loss_fn(y_true, np.asarray(y_pred, np.float32), **arguments).numpy()
     per_example.__name__ = loss_fn.__name__
     per_example.__doc__ = loss_fn.__doc__
+    per_example.__signature__ = signature
     return per_example
 
 
@@ -97,10 +102,10 @@ CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "catego
 KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence", "Mean Kullback-Leibler divergence.")
 Poisson = _wrapper_class("Poisson", poisson, "poisson", "Mean Poisson loss.")
 BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
-                                    "Mean binary cross-entropy.", from_logits=False, label_smoothing=0.0)
+                                    "Mean binary cross-entropy.", from_logits=False, label_smoothing=0)
 CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
                                          "categorical_crossentropy", "Mean categorical cross-entropy.",
-                                         from_logits=False, label_smoothing=0.0, axis=-1)
+                                         from_logits=False, label_smoothing=0, axis=-1)
 _SparseCrossentropyBase = _wrapper_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
                                          "sparse_categorical_crossentropy",
                                          "Mean cross-entropy against integer labels.", from_logits=False,
