@@ -2,6 +2,7 @@
 times the factor, without Keras 2's 1/2)."""
 import numpy as np
 
+from .naming import snake_case
 from .regularizer_base import Regularizer, as_weight
 
 
@@ -39,39 +40,38 @@ class L2(L1L2):
         super().__init__(l2=l2)
 
 
-def l1(l1=0.01):
-    """L1(l1)."""
-    return L1(l1)
-
-
-def l2(l2=0.01):
-    """L2(l2)."""
-    return L2(l2)
-
-
-def l1_l2(l1=0.01, l2=0.01):
-    """L1L2(l1, l2) (both 0.01 by default, as in Keras)."""
-    return L1L2(l1, l2)
-
-
 def get(identifier):
-    """A regularizer from None, a name ('l1', 'l2', 'l1_l2'), a Regularizer or a function of the weight."""
-    if identifier is None or callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        table = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01),
-                 "orthogonal_regularizer": OrthogonalRegularizer}
-        if identifier.lower() not in table:
-            raise ValueError(f"unknown regularizer {identifier!r}; known: {', '.join(table)}")
-        return table[identifier.lower()]()
-    raise TypeError(f"a regularizer must be a name, a Regularizer or a function, got {type(identifier).__name__}")
+    """Keras's `regularizers.get`: None; a config dict (deserialized); a class's name or its snake_case name
+    ('l1', 'L2', 'l1l2', 'orthogonal_regularizer'), made with its defaults; a Regularizer or a function of the
+    weight as it is."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        found = deserialize(identifier)
+    elif isinstance(identifier, str):
+        found = _BY_NAME.get(identifier)
+        if found is None:
+            raise ValueError(f"Could not interpret regularizer identifier: {identifier}; known names: "
+                             f"{', '.join(sorted(_BY_NAME))} (for both penalties pass keras.regularizers.l1_l2(l1=..., "
+                             "l2=...), an instance: 'l1_l2' is not a name Keras knows)")
+    else:
+        found = identifier
+    if not callable(found):
+        raise ValueError(f"Could not interpret regularizer identifier: {identifier}; pass a name, a config dict, a "
+                         "Regularizer or a function of the weight")
+    return found() if isinstance(found, type) else found
 
 
 from .serialize_api import serializers as _serializers  # noqa: E402
 
-serialize, deserialize = _serializers("regularizers", by_name=get)
+serialize, deserialize = _serializers("regularizers", by_name=lambda name: get(name))
 
 from .regularizers_orthogonal import OrthogonalRegularizer, orthogonal_regularizer  # noqa: E402,F401
+
+# as in Keras, the lower-case names are the classes themselves
+l1, l2, l1_l2 = L1, L2, L1L2
+_BY_NAME = {name: cls for cls in (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)
+            for name in (cls.__name__, snake_case(cls.__name__))}
 
 # saved configs name a class by its public module
 Regularizer.__module__ = OrthogonalRegularizer.__module__ = __name__
