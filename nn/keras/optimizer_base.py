@@ -13,6 +13,7 @@ from autograd.errors import KeywordError
 from . import constraints
 from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
+from .signature_tail import with_parent_arguments
 from .variables import dtype_name
 
 
@@ -520,3 +521,11 @@ class Optimizer(CustomOptimizerAPI):
         """A new optimizer from get_config's dict (a serialized schedule made again)."""
         from .saving.serialization import deserialize_keras_object
         return cls(**{k: deserialize_keras_object(v, custom_objects) for k, v in config.items()})
+
+
+
+def keras_argument_order(*classes):
+    """Give each optimizer class's constructor Keras's signature: its own arguments, then the Optimizer arguments
+    it does not list (weight_decay, clipnorm, ..., name), then **kwargs (so SGD(0.1, 0.9, False, 1e-4) sets
+    weight_decay, as in Keras)."""
+    with_parent_arguments(Optimizer.__init__, *classes)

@@ -14,7 +14,8 @@ from autograd import arrays
 from autograd.errors import IdentifierError
 
 from . import schedules  # noqa: F401 (keras.optimizers.schedules)
-from .optimizer_base import LearningRate, Optimizer  # noqa: F401 (part of keras.optimizers)
+from . import optimizers_legacy as legacy  # noqa: F401 (keras.optimizers.legacy)
+from .optimizer_base import LearningRate, Optimizer, keras_argument_order  # noqa: F401 (part of keras.optimizers)
 from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
 from .optimizers_lamb import Lamb
 from .optimizers_muon import Muon, ScheduleFreeAdamW
@@ -168,6 +169,9 @@ def get(identifier):
 
 
 
+
+keras_argument_order(SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta, Lion, Ftrl, Adafactor, Lamb,
+                     ScheduleFreeAdamW)
 
 # saved configs name a class by its public module (keras.optimizers, keras.losses, keras.metrics)
 for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, LossScaleOptimizer, Muon,

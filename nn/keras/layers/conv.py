@@ -155,8 +155,8 @@ class Conv2D(Layer):
 class _Pooling2D(Layer):
     """Shared arguments of the 2-D pooling layers."""
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
         self.pool_size = _pair(pool_size, "pool_size", type(self).__name__)
         self.strides = self.pool_size if strides is None else _pair(strides, "strides", type(self).__name__)
         self.padding = _padding_mode(padding, type(self).__name__)
@@ -198,6 +198,10 @@ class MaxPooling2D(_Pooling2D):
 
 class AveragePooling2D(_Pooling2D):
     """The mean over each pool_size window (padding='same' averages over the real values only)."""
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        # pool_size has no default here, as in Keras (the max pooling layers' is (2, 2))
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
     def _pool(self, x, pads, sizes, strides):
         if pads is None or not any(pads):

@@ -73,10 +73,10 @@ class Conv1D(Conv2D):
 class _Pooling1D:
     """The 1-D form of the 2-D pooling layer that follows it in the bases."""
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         pool = _single(pool_size, "pool_size", type(self).__name__)
         stride = pool if strides is None else _single(strides, "strides", type(self).__name__)
-        super().__init__((1, pool), (1, stride), padding, data_format, **kwargs)
+        super().__init__((1, pool), (1, stride), padding, data_format, name=name, **kwargs)
         self.pool_size, self.strides = (pool,), (stride,)   # Keras's 1-tuples; _window gives the 2-D ones
 
     def _window(self):
@@ -92,6 +92,10 @@ class MaxPooling1D(_Pooling1D, MaxPooling2D):
 
 class AveragePooling1D(_Pooling1D, AveragePooling2D):
     """The mean over each window of pool_size steps (padding='same' averages over the real steps only)."""
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        # pool_size has no default here, as in Keras (MaxPooling1D's is 2)
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 MaxPool1D, AvgPool1D, AveragePool1D = MaxPooling1D, AveragePooling1D, AveragePooling1D

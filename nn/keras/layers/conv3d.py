@@ -4,11 +4,12 @@ alias names of the convolution layers (Convolution1D/2D/3D, their Transpose form
 The kernel keeps Keras's layout (kd, kh, kw, in_channels / groups, filters); the computation is deepgrad's
 conv3d on NCDHW, with padding='same' as Keras's (the odd extra zero after)."""
 from ... import functional as F
+from ..signature_tail import with_parent_arguments
 from .bias_add import add_bias, fused_bias
 from .conv import Conv2D, same_pads
 from .conv1d import Conv1D
-from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, _tuple
-from .depthwise_conv import SeparableConv1D, SeparableConv2D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, _ConvTranspose, _tuple
+from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 
 
 class Conv3D(Conv2D):
@@ -50,3 +51,9 @@ Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = Conv1DTranspose, Conv2DTranspose, \
     Conv3DTranspose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+
+# as Keras's: each lists the activation, initializer, regularizer and constraint arguments after its own
+with_parent_arguments(Conv2D.__init__, Conv1D, Conv3D)
+with_parent_arguments(_ConvTranspose.__init__, Conv2DTranspose, Conv3DTranspose)
+with_parent_arguments(DepthwiseConv2D.__init__, DepthwiseConv1D)
+with_parent_arguments(SeparableConv2D.__init__, SeparableConv1D)

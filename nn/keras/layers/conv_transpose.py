@@ -162,8 +162,8 @@ class Conv3DTranspose(_ConvTranspose):
 
     rank = 3
 
-    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", output_padding=None,
-                 data_format=None, dilation_rate=(1, 1, 1), **kwargs):
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
+                 output_padding=None, dilation_rate=(1, 1, 1), **kwargs):   # Keras's order (2-D's differs)
         super().__init__(filters, kernel_size, strides, padding, output_padding, data_format, dilation_rate,
                          **kwargs)
 

@@ -15,6 +15,9 @@ def _shapes_text(shapes):
 class _Merge(Layer):
     """Takes a list of inputs of matching shapes (one input passes through, as in Keras)."""
 
+    def __init__(self, **kwargs):   # as Keras's merge layers: keyword arguments only (Layer's)
+        super().__init__(**kwargs)
+
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or not inputs:
             shape = f" of shape {tuple(inputs.shape)}" if hasattr(inputs, "shape") else ""

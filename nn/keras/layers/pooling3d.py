@@ -50,6 +50,10 @@ class MaxPooling3D(_Pooling3D):
 class AveragePooling3D(_Pooling3D):
     """The mean over each pool_size window (padding='same' averages over the real values only)."""
 
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        # pool_size has no default here, as in Keras (MaxPooling3D's is (2, 2, 2))
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
+
     def _pool(self, x, pads):
         if pads is None:
             return F.avg_pool3d(x, self.pool_size, self.strides)
