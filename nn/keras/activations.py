@@ -158,14 +158,14 @@ def get(identifier):
     raise ValueError(f"unknown activation {identifier!r}; known: {', '.join(_NAMES)} (or pass a function)")
 
 
-def serialize(fn):
+def serialize(activation):
     """One of Keras's activations by its name ('relu'); any other function or callable object as
     keras.saving.serialize_keras_object describes it (a dict naming it, 'package>name' when registered)."""
-    name = getattr(fn, "__name__", None)
-    if name is not None and _NAMES.get(name) is fn:
+    name = getattr(activation, "__name__", None)
+    if name is not None and _NAMES.get(name) is activation:
         return name
     from .saving.serialization import serialize_keras_object
-    return serialize_keras_object(fn)
+    return serialize_keras_object(activation)
 
 
 __all__ = sorted(_NAMES) + ["get", "serialize"]

@@ -65,6 +65,14 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     message = "\nEpoch {epoch}: ReduceLROnPlateau reducing learning rate to {lr}."
     _read_lr = staticmethod(_float32_rate)
 
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
+                 cooldown=0, min_lr=0.0, **kwargs):
+        if kwargs:   # Keras takes any other keyword and ignores it; ours says so
+            warnings.warn(f"ReduceLROnPlateau ignores the argument(s) {', '.join(sorted(kwargs))}, as Keras does",
+                          stacklevel=2)
+        super().__init__(monitor=monitor, factor=factor, patience=patience, mode=mode, min_delta=min_delta,
+                         cooldown=cooldown, min_lr=min_lr, verbose=verbose)
+
     def on_epoch_end(self, epoch, logs=None):
         """Lower the rate on a plateau (mode='auto' follows the watched metric's direction; a monitored value
         missing from the logs warns and skips the epoch, as in Keras)."""

@@ -112,9 +112,10 @@ def _per_output(sample_weight, output_names):
             and len(sample_weight) == len(output_names) and all(np.ndim(w) >= 1 for w in sample_weight))
 
 
-def unpack(batch):
-    """(x, y, sample_weight) of a Keras-style batch (`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`), None
-    where absent; keras.utils.unpack_x_y_sample_weight, for a train_step's `data`."""
+def unpack(data):
+    """(x, y, sample_weight) of a Keras-style batch `data` (`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`),
+    None where absent; keras.utils.unpack_x_y_sample_weight, for a train_step's `data`."""
+    batch = data
     if isinstance(batch, list):
         batch = tuple(batch)
     if not isinstance(batch, tuple):

@@ -14,9 +14,10 @@ class FloatDTypePolicy(DTypePolicy):
 CLASSES = {cls.__name__: cls for cls in (DTypePolicy, FloatDTypePolicy, QuantizedDTypePolicy, Int4DTypePolicy)}
 
 
-def serialize(policy):
+def serialize(dtype_policy):
     """A policy as Keras's configs write it: {'module': ..., 'class_name': ..., 'config': ...,
     'registered_name': None} ('keras' for a plain policy, 'keras.dtype_policies' for the others)."""
+    policy = dtype_policy
     if not isinstance(policy, DTypePolicy):
         raise ValueError(f"serialize: expected a DTypePolicy, got {policy!r} (of type {type(policy).__name__})")
     class_name = "DTypePolicy" if type(policy) in (DTypePolicy, FloatDTypePolicy) else type(policy).__name__

@@ -35,7 +35,7 @@ def _nodes(coordinate, order):
     return [(lower.astype(np.int64), 1 - upper_weight), (lower.astype(np.int64) + 1, upper_weight)]
 
 
-def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0.0):
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """`inputs` sampled at `coordinates` (one array of positions per axis of `inputs`, all of one shape, which
     the output has)."""
     x = _t(inputs)

@@ -145,8 +145,9 @@ def broadcast_to(x, shape):
     return ag.broadcast_to(_t(x), tuple(shape))
 
 
-def einsum(subscripts, *operands):
-    """Einstein summation over the operands (int32 when every operand is int8, as Keras)."""
+def einsum(subscripts, *operands, **kwargs):
+    """Einstein summation over the operands (int32 when every operand is int8, as Keras). Keyword arguments
+    are taken and ignored, as Keras's torch backend does (they are for other backends' einsum)."""
     operands = [_t(o) for o in operands]
     if operands and all(o.dtype == np.int8 for o in operands):
         return rules.cast(ag.einsum(subscripts, *(o.astype(np.int32) for o in operands)), np.int32)

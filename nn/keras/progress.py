@@ -57,13 +57,20 @@ class ProgbarLogger(EpochLines):
 class Progbar:
     """keras.utils.Progbar for loops of one's own: `update(current, values=[(name, value), ...])` or
     `add(steps, values)`. A value is averaged over the steps it was given for, until the last update (which
-    shows the last values), and a name in `stateful_metrics` shows its last value, as in Keras 3. verbose=1
+    shows the last values), and a name in `stateful_metrics` (or, given `stateless_metrics` instead, a name not in
+    it) shows its last value, as in Keras 3. verbose=1
     redraws one line ('12/50 ━━━━━━━━      3s 20ms/step - loss: 0.1234'), verbose=2 prints one line when
     `target` is reached, verbose=0 only keeps the values."""
 
-    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, unit_name="step"):
+    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, stateless_metrics=None,
+                 unit_name="step"):
+        if stateful_metrics is not None and stateless_metrics is not None:
+            raise ValueError("Only one of `stateful_metrics` or `stateless_metrics` can be provided: "
+                             "`stateful_metrics` lists the metrics shown as they are (the others are averaged), "
+                             "`stateless_metrics` the metrics averaged (the others are shown as they are)")
         self.target, self.width, self.verbose, self.unit_name = target, width, verbose, unit_name
-        self.stateful_metrics = set(stateful_metrics or ())
+        self.stateful_metrics = set(stateful_metrics) if stateless_metrics is None else None
+        self.stateless_metrics = set(stateless_metrics) if stateless_metrics is not None else None
         self._values, self._seen_so_far, self._start = {}, 0, time.perf_counter()
 
     def update(self, current, values=None, finalize=None):
@@ -72,8 +79,10 @@ class Progbar:
             finalize = self.target is not None and current >= self.target
         for name, value in values or ():
             value = float(np.mean(np.asarray(value, dtype=np.float64)))
-            if name in self.stateful_metrics or finalize or name not in self._values:
-                steps = 1 if name in self.stateful_metrics or finalize else max(current - self._seen_so_far, 1)
+            stateful = name in self.stateful_metrics if self.stateless_metrics is None else \
+                name not in self.stateless_metrics
+            if stateful or finalize or name not in self._values:
+                steps = 1 if stateful or finalize else max(current - self._seen_so_far, 1)
                 self._values[name] = [value * steps, steps]
             else:
                 steps = max(current - self._seen_so_far, 1)

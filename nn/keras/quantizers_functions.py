@@ -161,10 +161,11 @@ def _snake(name):
     return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
-def serialize(quantizer):
-    """The quantizer (or quantization config) as Keras's config dict."""
+def serialize(initializer):
+    """The quantizer (or quantization config) `initializer` (Keras's name for the argument) as Keras's config
+    dict."""
     from .saving.serialization import serialize_keras_object
-    return serialize_keras_object(quantizer)
+    return serialize_keras_object(initializer)
 
 
 def deserialize(config, custom_objects=None):

@@ -28,10 +28,11 @@ def backend():
 KERAS_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
 
 
-def set_backend(name):
+def set_backend(backend):
     """Keras's backend switch: nn.keras always runs on deepgrad, whose numbers follow Keras's torch backend, so
     'deepgrad' changes nothing and one of Keras's backend names warns that it is not switched to; another name
     is a ValueError."""
+    name = backend
     import warnings
     if name == "deepgrad":
         return

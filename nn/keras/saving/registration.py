@@ -43,7 +43,7 @@ def get_custom_objects():
 class CustomObjectScope:
     """`with custom_object_scope({"MyLayer": MyLayer}):` makes these objects visible to loading inside the block."""
 
-    def __init__(self, custom_objects=None):
+    def __init__(self, custom_objects):
         self.custom_objects = dict(custom_objects or {})
 
     def __enter__(self):
