@@ -38,12 +38,15 @@ from .regularizers import Regularizer
 from .sequential import Sequential
 from .symbolic import KerasTensor
 from .variables import Variable
-from .scopes import device, name_scope
+from .scopes import SymbolicScope, device, name_scope
+from .dtype_policy_lookup import FloatDTypePolicy
+from .quantizers import Quantizer
+from . import legacy  # noqa: E402 (keras.legacy.saving)
 from .remat import RematScope, remat
 from .stateless_scope import StatelessScope
 from .operation import Operation
 from .function import Function
-from .version import __version__
+from .version import __version__, version  # keras.version(), a function (not the module)
 from .symbolic_ops import install as _install_symbolic_ops
 
 from . import ops_image as _ops_image  # noqa: E402
@@ -54,5 +57,6 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "KerasTensor",
            "losses", "metrics", "callbacks", "constraints", "regularizers", "initializers", "activations", "utils", "datasets",
            "backend", "ops", "random", "Variable", "saving", "Metric", "Loss", "Optimizer", "Initializer", "Regularizer",
            "InputSpec", "config", "DTypePolicy", "name_scope", "device", "preprocessing", "quantizers",
-           "distillation", "wrappers", "visualization", "applications", "RematScope", "remat", "StatelessScope",
+           "distillation", "wrappers", "visualization", "applications", "SymbolicScope", "FloatDTypePolicy",
+           "Quantizer", "legacy", "RematScope", "remat", "StatelessScope",
            "Operation", "Function"]

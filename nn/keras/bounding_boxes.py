@@ -243,3 +243,6 @@ def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format, box_format, enco
     if isinstance(anchors, dict) and isinstance(boxes_delta, dict):
         return {level: decode(anchor, boxes_delta[level]) for level, anchor in anchors.items()}
     return decode(anchors, boxes_delta)
+
+
+from .bounding_boxes_affine import affine_transform  # noqa: E402,F401 (part of keras.utils.bounding_boxes)

@@ -1,5 +1,6 @@
 """keras.name_scope (a prefix for the paths of the variables and layer weights made inside it) and keras.device
-(a scope whose tensors are made on a given device)."""
+(a scope whose tensors are made on a given device), and keras.SymbolicScope."""
+import threading
 from contextlib import contextmanager
 
 import autograd as ag
@@ -51,3 +52,30 @@ def device(device_name):
         yield
     finally:
         ag.set_default_device(previous)
+
+
+_symbolic = threading.local()
+
+
+class SymbolicScope:
+    """`with keras.SymbolicScope():` marks code as Keras's symbolic stage (shape inference), as
+    keras.src.backend.common.symbolic_scope does; in_symbolic_scope() tells whether one is open. Keras uses it
+    only inside its output-spec computation, where it changes nothing a program can see."""
+
+    def __enter__(self):
+        self.original_scope = get_symbolic_scope()
+        _symbolic.scope = self
+        return self
+
+    def __exit__(self, *args, **kwargs):
+        _symbolic.scope = self.original_scope
+
+
+def get_symbolic_scope():
+    """The innermost open SymbolicScope, or None."""
+    return getattr(_symbolic, "scope", None)
+
+
+def in_symbolic_scope():
+    """Whether a SymbolicScope is open."""
+    return get_symbolic_scope() is not None

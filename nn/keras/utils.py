@@ -22,6 +22,7 @@ from .saving.registration import get_registered_name, get_registered_object
 from .saving.serialization import deserialize_keras_object, serialize_keras_object
 from .feature_space import FeatureSpace
 from .utils_get_file import get_file
+from .legacy import saving as legacy  # keras.utils.legacy: Keras 2's (de)serialization
 from .utils_directory import image_dataset_from_directory, text_dataset_from_directory
 from .utils_audio import audio_dataset_from_directory
 from .utils_images import array_to_img, img_to_array, load_img, save_img
@@ -85,4 +86,4 @@ __all__ = ["FeatureSpace", "get_file", "to_categorical", "normalize", "set_rando
            "serialize_keras_object", "image_dataset_from_directory", "text_dataset_from_directory", "array_to_img",
            "audio_dataset_from_directory",
            "img_to_array", "load_img", "save_img", "get_source_inputs", "split_dataset",
-           "timeseries_dataset_from_array", "model_to_dot", "plot_model"]
+           "timeseries_dataset_from_array", "model_to_dot", "plot_model", "legacy"]
