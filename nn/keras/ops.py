@@ -477,12 +477,13 @@ def zeros_like(x, dtype=None):
     return ag.zeros_like(x) if dtype is None else ag.zeros(*x.shape, dtype=np.dtype(dtype))
 
 
-def arange(start, stop=None, step=1, dtype=None):
-    """Evenly spaced values in [start, stop) (int32 for integer arguments, float32 otherwise, as Keras)."""
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in [start, stop) by step (1 when None) (int32 for integer arguments, float32
+    otherwise, as Keras)."""
     if dtype is None:
         numbers = [v for v in (start, stop, step) if v is not None]
         dtype = "int32" if builtins.all(isinstance(v, (int, np.integer)) for v in numbers) else "float32"
-    return ag.arange(start, stop, step, dtype=np.dtype(dtype))
+    return ag.arange(start, stop, 1 if step is None else step, dtype=np.dtype(dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
