@@ -1,4 +1,6 @@
 """Callbacks that change the learning rate: LearningRateScheduler and ReduceLROnPlateau."""
+from autograd.errors import ArgumentKindError
+
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.lr_scheduler import ReduceLROnPlateau as PlateauScheduler
 from .base import Callback
@@ -62,8 +64,9 @@ class LearningRateScheduler(Callback):
             try:
                 lr = float(lr)
             except (TypeError, ValueError):
-                raise TypeError(f"LearningRateScheduler: schedule({epoch}, {self._lr}) returned {lr!r}; it must "
-                                "return a number") from None
+                raise ArgumentKindError(f"LearningRateScheduler: schedule({epoch}, {self._lr}) returned {lr!r}; it "
+                                        "must return a number (the output of the `schedule` function should be a "
+                                        "float)") from None
             _set_lr(optimizer, lr)
             self._lr = lr
             if self.verbose:

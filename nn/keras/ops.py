@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError, ShapeError
+from autograd.errors import ArgumentRangeError, DimRangeError, ShapeError
 
 from .. import functional as F
 from . import settings
@@ -362,8 +362,19 @@ def squeeze(x, axis=None):
     if axis is None:
         return x.reshape(*[d for d in x.shape if d != 1])
     # an axis of another size stays, as torch.squeeze (and Keras on the torch backend) leaves it
-    axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis) if x.shape[a % x.ndim] == 1}
+    given = (axis,) if isinstance(axis, int) else tuple(axis)
+    for a in given:
+        _check_axis("squeeze", a, x)
+    axes = {a % x.ndim for a in given if x.shape[a % x.ndim] == 1}
     return x.reshape(*[d for k, d in enumerate(x.shape) if k not in axes])
+
+
+def _check_axis(name, axis, x):
+    """Refuse an axis past x's rank (Python's % would silently pick another one), with Keras's IndexError."""
+    if not -x.ndim <= axis < x.ndim:
+        raise DimRangeError(f"keras.ops.{name}: axis {axis} is out of range for an input of shape {tuple(x.shape)} "
+                            f"(Dimension out of range: expected an axis in [{-x.ndim}, {x.ndim - 1}]); count axes from "
+                            f"0, or from -1 for the last")
 
 
 def concatenate(xs, axis=0):
@@ -412,6 +423,7 @@ def take(x, indices, axis=None):
     indices = _t(indices)
     if indices.dtype.kind not in "iu":
         indices = indices.astype(np.int64)
+    _check_axis("take", axis, x)
     axis %= x.ndim
     indices = ag.where(indices < 0, indices + x.shape[axis], indices)
     return x[(builtins.slice(None),) * axis + (indices,)]
@@ -442,6 +454,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     valid = x >= 0
     encoded = F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)
     encoded = encoded.astype(np.dtype(dtype or settings.floatx()))
+    _check_axis("one_hot", axis, encoded)
     if axis not in (-1, encoded.ndim - 1):
         encoded = ag.permute(encoded, _moved_last(encoded.ndim, axis))
     return encoded

@@ -3,6 +3,7 @@ Keras's kernel layouts ((*kernel, in / groups, out); (*kernel, out, in) for the 
 default, and 'valid' or 'same' padding as Keras pads. They run deepgrad's channels-first convolutions, so gradients
 flow to the inputs and the kernels."""
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .ops_args import _float
@@ -15,7 +16,7 @@ _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 def _kernel(kernel, spatial, op, name="kernel"):
     k = _float(kernel)
     if k.ndim != spatial + 2:
-        raise ValueError(f"keras.ops.{op}: {name} must have {spatial + 2} axes (*kernel_size, in, out) for inputs "
+        raise ShapeError(f"keras.ops.{op}: {name} must have {spatial + 2} axes (*kernel_size, in, out) for inputs "
                          f"with {spatial} spatial axes; got shape {tuple(k.shape)}")
     return k
 

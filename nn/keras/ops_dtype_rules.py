@@ -7,6 +7,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentKindError
 
 from .dtypes import result_type
 from . import settings
@@ -85,5 +86,9 @@ def both_as(a, b, dtype):
 
 def cast(x, dtype):
     """`x` in `dtype` (unchanged when it already is)."""
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ArgumentKindError(f"keras: Invalid dtype: {dtype!r}; give a dtype name such as 'float32', 'int64' or "
+                                f"'bool'") from None
     return x if x.dtype == dtype else x.astype(dtype)

@@ -30,24 +30,26 @@ def get_item(x, key):
     return _t(x)[key]
 
 
-def _window(x, start_indices, shape, name):
-    """The basic-index tuple selecting the box of `shape` that starts at `start_indices` in x."""
+def _window(x, start_indices, shape, name, clip=False):
+    """The basic-index tuple selecting the box of `shape` that starts at `start_indices` in x (with `clip`, a box
+    may reach past an axis's end)."""
     starts = [int(s) for s in (start_indices.numpy() if isinstance(start_indices, Tensor) else start_indices)]
     shape = [int(d) for d in shape]
     if len(starts) != x.ndim or len(shape) != x.ndim:
         raise ValueError(f"keras.ops.{name}: start_indices {starts} and shape {shape} need one entry per axis of "
                          f"the input of shape {tuple(x.shape)}")
     for axis, (start, size, dim) in enumerate(zip(starts, shape, x.shape)):
-        if size < 0 or start < 0 or start + size > dim:
+        if size < 0 or start < 0 or start + size > dim and not clip:
             raise ValueError(f"keras.ops.{name}: the box from {starts} of shape {shape} leaves axis {axis} (size "
                              f"{dim}) of the input of shape {tuple(x.shape)}")
     return tuple(builtins.slice(s, s + n) for s, n in zip(starts, shape))
 
 
 def slice(inputs, start_indices, shape):
-    """The box of `shape` starting at `start_indices` (one start and one size per axis)."""
+    """The box of `shape` starting at `start_indices` (one start and one size per axis); a box reaching past an
+    axis's end stops there, as Keras's torch backend slices it."""
     x = _t(inputs)
-    return x[_window(x, start_indices, shape, "slice")]
+    return x[_window(x, start_indices, shape, "slice", clip=True)]
 
 
 def slice_update(inputs, start_indices, updates):

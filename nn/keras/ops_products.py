@@ -4,6 +4,7 @@ semantics and result dtypes, all differentiable. Re-exported by keras.ops."""
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from . import ops_dtype_rules as rules
 from .ops_math import _same
@@ -58,7 +59,9 @@ def tensordot(x1, x2, axes=2):
 
 def _moved_last(x, axis, name):
     if x.ndim == 0 or x.shape[axis] not in (2, 3):
-        raise ValueError(f"keras.ops.cross: axis {axis} of {name} (shape {tuple(x.shape)}) must have size 2 or 3")
+        raise ShapeError(f"keras.ops.cross: axis {axis} of {name} (shape {tuple(x.shape)}) must have size 2 or 3 "
+                         f"(no dimension of size 3 in input); give 2- or 3-vectors along the axis, or pick it with "
+                         f"axisa= / axisb=")
     return ag.movedim(x, axis, -1)
 
 

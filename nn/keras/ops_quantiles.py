@@ -5,6 +5,7 @@ result_type of x and float (float32 for integers and float64) and differentiable
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from . import ops_dtype_rules as rules
 from .ops_args import _t
@@ -36,8 +37,8 @@ def _order_statistic(name, op, x, q, axis, method, keepdims):
         raise ValueError(f"keras.ops.{name}: q must be a number or a 1-D array, got shape {tuple(q.shape)}")
     q_values = q.numpy().astype(np.float64)
     if q_values.size and (q_values.min() < 0 or q_values.max() > 1):
-        raise ValueError(f"keras.ops.{name}: q must lie in [0, 1] (or [0, 100] for the percentile forms), "
-                         f"got {q_values.tolist()}")
+        raise ArgumentRangeError(f"keras.ops.{name}: q must lie in [0, 1] (or [0, 100] for the percentile forms; "
+                                 f"quantile() q values must be in the range [0, 1]), got {q_values.tolist()}")
     flat, axes = _reduced(x, axis)
     result = op(flat, q.astype(x.dtype) if q.ndim else float(q_values), dim=-1, interpolation=method)
     if keepdims:

@@ -5,6 +5,7 @@ keras.ops."""
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from .ops_args import _t
 
@@ -66,7 +67,9 @@ def bincount(x, weights=None, minlength=0, sparse=False):
         raise ValueError(f"keras.ops.bincount: x must be 1-D or 2-D, got shape {tuple(x.shape)}")
     ids = x.numpy().astype(np.int64)
     if ids.size and ids.min() < 0:
-        raise ValueError(f"keras.ops.bincount: x must hold non-negative integers, got {int(ids.min())}")
+        raise ArgumentRangeError(f"keras.ops.bincount: x must hold non-negative integers (bincount only supports "
+                                 f"1-d non-negative integral inputs), got {int(ids.min())}; shift or mask the "
+                                 f"negative values first")
     length = max(int(minlength), int(ids.max()) + 1 if ids.size else 0)
     if weights is None:
         values = ag.ones(*x.shape, dtype=ag.int32)

@@ -15,6 +15,8 @@ from ..serialization import load as load_file
 from ..serialization import load_metadata
 from ..serialization import save as save_file
 from ..serialization.atomic_file import write_atomically
+from ..serialization.safetensors_file import CheckpointFileError
+from .saving.keras_h5_weights import UnreadableFileError
 
 
 def save(model, filepath, overwrite=True):
@@ -118,7 +120,15 @@ def load(model, filepath, skip_mismatch=False):
         from .saving.keras_archive import load_keras_weights
         load_keras_weights(model, filepath, filepath, skip_mismatch)
         return
-    assign(model, load_file(filepath), filepath, skip_mismatch, stored_names(load_metadata(filepath)))
+    try:
+        stored = load_file(filepath)
+    except CheckpointFileError as error:
+        if not filepath.endswith((".h5", ".hdf5")):
+            raise
+        raise UnreadableFileError(f"load_weights({filepath!r}): not a readable HDF5 file (file signature not found) "
+                                  f"nor a safetensors file ({error}); write it again with model.save_weights, or "
+                                  f"check that the file was copied whole") from error
+    assign(model, stored, filepath, skip_mismatch, stored_names(load_metadata(filepath)))
 
 
 def stored_names(metadata):

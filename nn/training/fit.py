@@ -3,6 +3,8 @@ import numbers
 
 import numpy as np
 
+from autograd.errors import ZeroArgumentError
+
 from ..callbacks.base import CallbackList
 from ..distributed.training import LocalRun, fit_run
 from .evaluate import compiled_state, run_evaluation
@@ -128,7 +130,8 @@ def _sorted_flat(logs):
 def _validates(epoch, freq):
     if isinstance(freq, int):
         if freq < 1:
-            raise ValueError(f"fit: validation_freq must be >= 1, got {freq}")
+            raise ZeroArgumentError(f"fit: validation_freq must be >= 1 (validate every that many epochs), got {freq}"
+                                    f"; pass validation_freq=1 to validate after every epoch")
         return (epoch + 1) % freq == 0
     return epoch + 1 in freq
 

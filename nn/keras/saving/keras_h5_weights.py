@@ -24,6 +24,11 @@ def _h5py(who):
     return h5py
 
 
+class UnreadableFileError(ValueError, OSError):
+    """A weights or model file that is not HDF5 (nor, for load_weights, deepgrad's safetensors): a ValueError, as
+    nn.keras raised before, and the OSError Keras (h5py) raises ("file signature not found")."""
+
+
 class WeightGroup:
     """One saved object of a Keras weights file: `vars` (its own variables, in order), `children` (name ->
     WeightGroup, the objects saved below it) and `path` (where it sits in the file, for error messages)."""
@@ -60,7 +65,7 @@ def read_weights_h5(source, who="load_weights", name=None):
     try:
         handle = h5py.File(source, "r")
     except OSError as error:
-        raise ValueError(f"{who}({name!r}): not a readable HDF5 file ({error})") from error
+        raise UnreadableFileError(f"{who}({name!r}): not a readable HDF5 file ({error})") from error
     with handle:
         return _read_group(handle, "", name, who, h5py)
 

@@ -16,6 +16,7 @@ import json
 import numpy as np
 
 from ...serialization.atomic_file import write_atomically
+from .keras_h5_weights import UnreadableFileError
 
 _NUMERIC_KINDS = "biuf"
 
@@ -136,7 +137,8 @@ def load_legacy_h5_model(filepath, custom_objects=None, compile=True, safe_mode=
     try:
         handle = h5py.File(filepath, "r")
     except OSError as error:
-        raise ValueError(f"load_model({filepath!r}): not a readable HDF5 file ({error})") from error
+        raise UnreadableFileError(f"load_model({filepath!r}): not a readable HDF5 file ({error}); save the model "
+                                  f"again with model.save(path), or check that the file was copied whole") from error
     with handle:
         model_config = _json_attribute(handle, "model_config", filepath)
         if model_config is None:
