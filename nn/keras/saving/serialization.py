@@ -28,8 +28,8 @@ def _public_module(cls_or_fn):
         return None
     if getattr(cls_or_fn, "__name__", "") == "Functional":
         return "keras.src.models.functional"
-    for part in ("layers", "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers",
-                 "activations", "distillation", "quantizers"):
+    for part in ("layers", "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers.schedules",
+                 "optimizers", "activations", "distillation", "quantizers"):
         if module == f"nn.keras.{part}" or module.startswith(f"nn.keras.{part}."):
             return f"keras.{part}"
     return "keras"
