@@ -4,6 +4,7 @@ import numbers
 from autograd.errors import IdentifierError
 
 from .. import settings
+from ..autocast_scope import policy_for
 from ..dtype_policy import dtype_policy
 from ..layer import Layer
 from ..symbolic import KerasTensor, Node
@@ -18,9 +19,9 @@ class InputLayer(Layer):
             raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
         # Keras's Input takes floatx() for dtype=None, not the (possibly older) global dtype policy
         super().__init__(name=name, dtype=dtype if dtype is not None else settings.floatx(), **kwargs)
-        policy = dtype_policy()   # the layer's policy is the global one, as Keras's (compute_dtype float16 under
-        if policy.variable_dtype == self.dtype:   # mixed_float16), while its tensor keeps the input's dtype
-            object.__setattr__(self, "_dtype_policy", policy)
+        # the layer's policy is the global one, as Keras's (compute_dtype float16 under mixed_float16, 'float32'
+        # for an int32 input), while `dtype` and its tensor keep the input's dtype
+        object.__setattr__(self, "_dtype_policy", dtype_policy())
         if batch_shape is not None and shape is not None:
             raise ValueError(f"Input: you cannot pass both `shape` and `batch_shape` at the same time (got "
                              f"shape={shape!r}, batch_shape={batch_shape!r}); pass shape=... for one example, or "
@@ -50,6 +51,25 @@ class InputLayer(Layer):
         tensor = KerasTensor(self._output_shape, self.dtype, name=name)   # unnamed: keras_tensor_N, as Keras
         self._symbolic_calls.append(Node(self, (), {}, tensor))
         self.output_tensor = tensor
+
+    @property
+    def dtype_policy(self):
+        """The global dtype policy of when the layer was made (not the input's dtype), as Keras's InputLayer."""
+        return self.__dict__["_dtype_policy"]
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        object.__setattr__(self, "_dtype_policy", policy_for(value))
+
+    @property
+    def compute_dtype(self):
+        """The dtype policy's compute dtype."""
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype policy's variable dtype (the layer has no variables; its tensor has `dtype`)."""
+        return self.dtype_policy.variable_dtype
 
     @property
     def _autocast_dtype(self):
