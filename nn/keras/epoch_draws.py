@@ -6,7 +6,8 @@ Keras reads arrays through a torch DataLoader (a RandomSampler when shuffling), 
 time it is iterated and, when shuffling, the sampler's seed at its first batch; deepgrad's DataLoader draws
 both too. Keras's epoch iterator also makes a new DataLoader iterator after every full pass (one more worker
 seed), and the first fit or evaluate after compile reads one batch to build the compiled loss and metrics (a
-worker seed, and the sampler's seed when shuffling).
+worker seed, and the sampler's seed when shuffling); while any layer of the model is unbuilt (a sub-layer its
+call never reaches) every fit, evaluate and validation pass reads that batch again.
 """
 from ..data.subsets import rng_from, seed_from
 from ..training.inputs import Batches
@@ -25,17 +26,26 @@ class ArrayPasses(Batches):
     """Batches over in-memory arrays that, after each full pass, take the extra worker seed Keras's epoch
     iterator takes when it makes its next DataLoader iterator."""
 
+    #: called before each pass (fit sets it on validation batches: Keras validates through evaluate)
+    before_pass = None
+
     def __iter__(self):
+        if self.before_pass is not None:
+            self.before_pass()
         yield from super().__iter__()
         if _on_global_stream(self.source):
             _global_draw()
 
 
+def _has_unbuilt_layer(model):
+    return any(getattr(layer, "built", True) is False for layer in model.modules())
+
+
 def symbolic_build_draws(model, batches, shuffle):
-    """The draws of the batch Keras reads to build the compiled loss and metrics: once per compile, at the first
-    fit or evaluate."""
+    """The draws of the batch Keras reads to build the model, compiled loss and metrics: at the first fit or
+    evaluate after compile, and at every one (and every validation pass) while some layer is still unbuilt."""
     compiled = getattr(model, "_compiled", None)
-    if compiled is None or getattr(compiled, "build_draws_taken", False):
+    if compiled is None or (getattr(compiled, "build_draws_taken", False) and not _has_unbuilt_layer(model)):
         return
     compiled.build_draws_taken = True
     if isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):

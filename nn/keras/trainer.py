@@ -32,7 +32,7 @@ from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
-from .epoch_draws import symbolic_build_draws
+from .epoch_draws import ArrayPasses, symbolic_build_draws
 from .progress import EpochLines, ProgbarLogger
 from .output_keys import output_keys
 from .symbolic import flatten, map_structure
@@ -423,6 +423,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         val = keras_data.batches(model, vx, vy, vw, None, validation_batch_size or batch_size, False,
                                  settings.capped_steps(validation_steps), None, device, "fit (validation_data)",
                                  need_y=not own_steps)
+        if isinstance(val, ArrayPasses):   # Keras validates through evaluate, which may read a batch first
+            val.before_pass = lambda: symbolic_build_draws(model, val, False)
     elif empty_split:
         val = keras_data.NoBatches()
     callbacks = _callback_list(callbacks)
