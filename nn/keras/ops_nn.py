@@ -64,8 +64,8 @@ def hard_shrink(x, threshold=0.5):
 
 def soft_shrink(x, threshold=0.5):
     """x moved towards 0 by `threshold`, and 0 within [-threshold, threshold]."""
-    x = _float(x)
-    return ag.where(x > threshold, x - threshold, ag.where(x < -threshold, x + threshold, 0.0))
+    x = _float(x)   # x * 0 inside the band: torch's softshrink keeps the sign of zero (-0.0 for negative x)
+    return ag.where(x > threshold, x - threshold, ag.where(x < -threshold, x + threshold, x * 0.0))
 
 
 def tanh_shrink(x):
