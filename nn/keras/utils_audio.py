@@ -76,12 +76,14 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
             raise ValueError(f"`sampling_rate` should have an integer value. Received: sampling_rate={sampling_rate}")
         if sampling_rate <= 0:
             raise ValueError(f"`sampling_rate` should be higher than 0. Received: sampling_rate={sampling_rate}")
-        raise NotImplementedError("audio_dataset_from_directory: nn.keras does not resample audio (Keras does it with "
-                                  "tensorflow-io); leave sampling_rate=None and resample the files beforehand")
+        # Keras resamples through tensorflow-io and raises this ImportError where that is not installed
+        raise ImportError("audio_dataset_from_directory: sampling_rate= resamples the clips, which Keras does with "
+                          "tensorflow-io and nn.keras does not do; leave sampling_rate=None and resample the files "
+                          "beforehand")
     if ragged:
-        raise NotImplementedError("audio_dataset_from_directory: nn.keras has no ragged tensors; leave ragged=False "
-                                  "(clips are zero-padded to the longest of their batch) or set "
-                                  "output_sequence_length")
+        raise ValueError("audio_dataset_from_directory: ragged=True needs ragged tensors, which nn.keras does not have; "
+                         "leave ragged=False (clips are zero-padded to the longest of their batch) or set "
+                         "output_sequence_length")
     if labels is None or label_mode is None:
         labels, label_mode = None, None
     length = -1 if output_sequence_length is None else output_sequence_length

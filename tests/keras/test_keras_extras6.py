@@ -424,6 +424,11 @@ def test_audio_dataset_argument_errors(audio_folder, tmp_path):
         make(folder, sampling_rate=8000.0)
     with pytest.raises(ValueError, match="`sampling_rate` should be higher than 0"):
         make(folder, sampling_rate=0)
+    # Keras's own answer where tensorflow-io is missing: an ImportError
+    with pytest.raises(ImportError, match="resample the files beforehand"):
+        make(folder, sampling_rate=8000)
+    with pytest.raises(ValueError, match="ragged=True needs ragged tensors"):
+        make(folder, ragged=True)
     with pytest.raises(ValueError, match="`label_mode` argument must be one of"):
         make(folder, label_mode="sparse")
     with pytest.raises(ValueError, match="exactly 2 class_names"):
