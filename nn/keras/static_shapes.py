@@ -13,6 +13,9 @@ rule only where it is sure to give what running the layer gives:
 - the rule's answer: a shape with every known size positive (None: the rule cannot tell, the probe decides and
   raises the layer's own error for inputs that do not fit).
 
+A functional model called on tensors shaped and typed as its own Inputs (a backbone in a transfer-learning model)
+gives tensors shaped and typed as its own outputs, without running its layers again.
+
 `probe_only()` switches the rules off, to compare with the probe or to debug a rule.
 """
 import threading
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .autocast_scope import float_dtype
-from .symbolic import KerasTensor, dtype_name
+from .symbolic import KerasTensor, dtype_name, flatten_sorted, map_sorted
 
 _RULES = {}
 _state = threading.local()
@@ -59,8 +62,10 @@ def static_outputs(layer, args, kwargs):
     """The KerasTensor a call of `layer` on symbolic `args` gives by the rule of its class, or None where there is
     no rule or the call is not one the rule answers (see the module's docstring)."""
     rule, several, ids = _RULES.get(type(layer), (None, False, False))
-    if rule is None or kwargs or len(args) != 1 or getattr(_state, "off", False):
+    if kwargs or len(args) != 1 or getattr(_state, "off", False):
         return None
+    if rule is None:
+        return _functional_outputs(layer, args[0])
     inputs = args[0]
     if isinstance(inputs, (list, tuple)) != several:
         return None
@@ -76,6 +81,24 @@ def static_outputs(layer, args, kwargs):
     if shape is None or any(d is not None and d <= 0 for d in shape):
         return None
     return KerasTensor(shape, dtype_name(cast_to))
+
+
+def _functional_outputs(model, inputs):
+    """A functional model called on KerasTensors shaped and typed as its own inputs (a batch of any size) gives
+    tensors shaped and typed as its own outputs, as running its layers would; None for any other call."""
+    from .model import Functional   # here: model.py imports layer.py, which imports this module
+    if type(model) is not Functional or isinstance(inputs, dict) or isinstance(model._inputs_struct, dict):
+        return None   # (inputs by name: the call matches them by name, not in this order)
+    given = flatten_sorted(inputs)
+    own = model._flat_inputs
+    if len(given) != len(own) or not all(isinstance(k, KerasTensor) and k.mask_shape is None and k.shape
+                                         and k.shape == mine.shape and k.dtype == mine.dtype and k.shape[0] is None
+                                         for k, mine in zip(given, own)):
+        return None
+    outputs = flatten_sorted(model._outputs_struct)
+    if not all(k.mask_shape is None and k.shape and k.shape[0] is None for k in outputs):
+        return None
+    return map_sorted(lambda k: KerasTensor(k.shape, k.dtype), model._outputs_struct)
 
 
 def _takes(dtype, ids):

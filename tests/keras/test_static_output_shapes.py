@@ -8,7 +8,7 @@ import pytest
 import autograd as ag
 from nn import keras
 from nn.keras import static_shapes
-from nn.keras.symbolic import KerasTensor
+from nn.keras.symbolic import KerasTensor, flatten
 
 from .oracle import real_keras
 
@@ -298,7 +298,7 @@ def _built_twice(build):
         else:
             model = build()
         found.append((_summary(model), [w.name for w in model.weights], [np.asarray(w) for w in model.weights],
-                      [layer.output.shape for layer in model.layers]))
+                      [[(k.shape, k.dtype) for k in flatten(layer.output)] for layer in model.layers]))
     return found
 
 
@@ -323,12 +323,31 @@ def _small_cnn():
     return keras.Model(inputs, L.Dense(5, activation="softmax")(x))
 
 
+def _transfer():
+    base = keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, include_top=False)
+    inputs = keras.Input((32, 32, 3))
+    x = base(inputs, training=False)   # a functional model on inputs shaped as its own: its outputs' shapes
+    return keras.Model(inputs, L.Dense(2)(L.GlobalAveragePooling2D()(x)))
+
+
+def _nested_outputs():
+    inner_inputs = [keras.Input((6,)), keras.Input((4,))]
+    joined = L.Concatenate()(inner_inputs)
+    inner = keras.Model(inner_inputs, {"b": L.Dense(3, dtype="mixed_float16")(joined), "a": L.Dense(2)(joined)})
+    outer_inputs = [keras.Input((6,)), keras.Input((4,))]
+    outs = inner(outer_inputs)
+    other = inner([outer_inputs[0], L.Dense(4)(outer_inputs[1])])
+    return keras.Model(outer_inputs, [outs["a"], L.Add()([outs["b"], other["b"]])])
+
+
 @pytest.mark.parametrize("build", [
     _small_cnn,
+    _transfer,
+    _nested_outputs,
     lambda: keras.Sequential([keras.Input((20, 3)), L.Conv1D(4, 3, padding="causal"), L.MaxPooling1D(),
                               L.Conv1D(4, 3), L.GlobalAveragePooling1D(), L.Dense(3)]),
     lambda: keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, classes=4),
-], ids=["cnn", "sequential-1d", "mobilenetv2"])
+], ids=["cnn", "transfer", "nested", "sequential-1d", "mobilenetv2"])
 def test_models_built_with_rules_equal_models_built_by_running_layers(build):
     (summary, names, weights, shapes), (probed_summary, probed_names, probed_weights, probed_shapes) = \
         _built_twice(build)
@@ -336,6 +355,15 @@ def test_models_built_with_rules_equal_models_built_by_running_layers(build):
     assert names == probed_names and shapes == probed_shapes
     for ours, probed in zip(weights, probed_weights):
         np.testing.assert_array_equal(ours, probed)
+
+
+def test_a_functional_model_on_other_inputs_runs_its_layers():
+    inner_input = keras.Input((None, 3))
+    inner = keras.Model(inner_input, L.GlobalMaxPooling1D()(L.Conv1D(4, 3)(inner_input)))
+    assert static_shapes.static_outputs(inner, (keras.Input((None, 3)),), {}).shape == (None, 4)
+    assert static_shapes.static_outputs(inner, (keras.Input((8, 3)),), {}) is None
+    assert inner(keras.Input((8, 3))).shape == (None, 4)
+    assert static_shapes.static_outputs(inner, (keras.Input((None, 3), dtype="float64"),), {}) is None
 
 
 def test_compute_output_shape_uses_the_rule():
