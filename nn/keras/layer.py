@@ -1033,7 +1033,8 @@ class Layer(Module):
         return map_sorted(lambda _: next(specs), results[0])
 
     def compute_output_shape(self, input_shape):
-        """The output shape for inputs of `input_shape` (batch axis None), found by running on zeros."""
+        """The output shape for inputs of `input_shape` (batch axis None): by the shape rule of the layer's class
+        where it has one (static_shapes.py), else found by running on zeros."""
         single = isinstance(input_shape, tuple) and all(d is None or isinstance(d, int) for d in input_shape)
         inputs = KerasTensor(input_shape) if single else map_structure(KerasTensor, input_shape)
         self._build_for(inputs)

@@ -347,7 +347,9 @@ def _nested_outputs():
     lambda: keras.Sequential([keras.Input((20, 3)), L.Conv1D(4, 3, padding="causal"), L.MaxPooling1D(),
                               L.Conv1D(4, 3), L.GlobalAveragePooling1D(), L.Dense(3)]),
     lambda: keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, classes=4),
-], ids=["cnn", "transfer", "nested", "sequential-1d", "mobilenetv2"])
+    lambda: keras.Sequential([keras.Input((8, 8, 3), batch_size=4), L.Conv2D(2, 3), L.UpSampling2D(),
+                              L.Permute((3, 1, 2)), L.Flatten(), L.RepeatVector(2), L.Dense(3)]),
+], ids=["cnn", "transfer", "nested", "sequential-1d", "mobilenetv2", "fixed-batch"])
 def test_models_built_with_rules_equal_models_built_by_running_layers(build):
     (summary, names, weights, shapes), (probed_summary, probed_names, probed_weights, probed_shapes) = \
         _built_twice(build)
