@@ -325,3 +325,49 @@ def test_vmap_of_a_fixed_matrix_times_vectors_gives_torchs_values_and_gradients(
         results.append((out.detach().numpy(), W.grad.numpy(), U.grad.numpy()))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+# ----- 7. names still missing: torch.nn.grad (F.grad) ------------------------------------------------------------
+_CONV_CASES = [(1, dict()), (2, dict(stride=2, padding=1, groups=2)), (2, dict(stride=(2, 1), padding=1,
+               dilation=(1, 2))), (3, dict(stride=1, padding=(1, 0, 1), groups=2))]
+
+
+def _conv_gradients(lib, mod, rank, kw, x0, w0, g0):
+    x, w, g = (lib.tensor(v, requires_grad=True) for v in (x0, w0, g0))
+    gi = getattr(mod, f"conv{rank}d_input")(x.shape, w, g, **kw)
+    gw = getattr(mod, f"conv{rank}d_weight")(x, w.shape, g, **kw)
+    (gi.sin().sum() + (gw ** 2).sum()).backward()
+    return ([t.detach().numpy() for t in (gi, gw, x.grad, w.grad, g.grad)],
+            (gi.grad_fn.name(), gw.grad_fn.name()))
+
+
+@pytest.mark.parametrize("case", range(len(_CONV_CASES)))
+def test_nn_grad_convolution_gradients_as_torch(case):
+    import nn
+    rank, kw = _CONV_CASES[case]
+    rng = np.random.default_rng(case)
+    x0, w0 = rng.standard_normal((2, 4) + (5,) * rank), rng.standard_normal((6, 4 // kw.get("groups", 1)) + (3,) * rank)
+    shape = getattr(torch.nn.functional, f"conv{rank}d")(torch.tensor(x0), torch.tensor(w0), None, **kw).shape
+    g0 = rng.standard_normal(tuple(shape))
+    ours, ours_names = _conv_gradients(ag, nn.grad, rank, kw, x0, w0, g0)
+    theirs, their_names = _conv_gradients(torch, torch.nn.grad, rank, kw, x0, w0, g0)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+    assert ours_names == their_names
+    assert nn.functional.grad is nn.grad and torch.nn.functional.grad is torch.nn.grad
+
+
+def test_nn_grad_is_checked_by_gradcheck_and_refuses_a_wrong_grad_output():
+    import nn
+    rng = np.random.default_rng(5)
+    w = ag.tensor(rng.standard_normal((3, 2, 2, 2)), requires_grad=True)
+    x = ag.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
+    g = ag.tensor(rng.standard_normal((1, 3, 3, 3)), requires_grad=True)
+    assert gradcheck(lambda w, g: nn.grad.conv2d_input((1, 2, 4, 4), w, g), (w, g))
+    assert gradcheck(lambda x, g: nn.grad.conv2d_weight(x, (3, 2, 2, 2), g), (x, g))
+    with ag.no_grad():
+        assert nn.grad.conv2d_input((1, 2, 4, 4), w, g).grad_fn is None
+    for lib, mod in ((ag, nn.grad), (torch, torch.nn.grad)):
+        with pytest.raises(RuntimeError):
+            mod.conv2d_input((1, 2, 4, 4), lib.ones(3, 2, 2, 2, dtype=lib.float64), lib.ones(1, 3, 4, 4,
+                                                                                             dtype=lib.float64))

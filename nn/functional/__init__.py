@@ -58,3 +58,4 @@ from .pool_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d
                            max_pool3d_with_indices)
 from .dropout import feature_alpha_dropout
 from .upsample import upsample, upsample_bilinear, upsample_nearest
+from .. import grad   # torch.nn.functional.grad is the torch.nn.grad module (conv2d_input, conv2d_weight, ...)
