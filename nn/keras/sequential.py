@@ -1,5 +1,5 @@
 """keras.Sequential: a stack of layers, each taking the previous one's output."""
-from autograd.errors import IdentifierError
+from autograd.errors import IdentifierError, KeywordError
 
 from ..module import Module
 from . import masking
@@ -57,7 +57,10 @@ class Sequential(Model):
             raise ValueError(f"Expected `trainable` to be a boolean. Received: trainable={trainable} (of type "
                              f"{type(trainable)}); Sequential's arguments are (layers, trainable, name): pass the "
                              "name as name=...")
-        super().__init__(name=name, trainable=trainable, **kwargs)
+        if kwargs:   # Keras's Sequential takes nothing else (a dtype included)
+            raise KeywordError(f"Sequential.__init__() got an unexpected keyword argument {next(iter(kwargs))!r}; it "
+                               "takes layers, trainable and name (give a dtype to the layers)")
+        super().__init__(name=name, trainable=trainable)
         self._stack = []
         self._input_spec = None
         self._symbolic = None      # the symbolic output of the last layer (its input when there is none)
@@ -178,6 +181,8 @@ class Sequential(Model):
         config = dict(config)
         entries = config.pop("layers", [])
         build_shape = config.pop("build_input_shape", None)
+        if cls is Sequential:   # as Keras's: the model's own dtype entry is not an argument (its layers keep theirs)
+            config.pop("dtype", None)
         model = cls(**config)
         for entry in entries:
             if entry["class_name"] == "InputLayer":

@@ -482,6 +482,7 @@ SEQUENTIAL_CASES = {
     "a name as second argument": lambda k: k.Sequential([k.layers.Dense(2)], "seq_x"),
     "trainable False": lambda k: k.Sequential([k.layers.Dense(2)], False),
     "an unknown keyword": lambda k: k.Sequential([k.layers.Dense(2)], foo=1),
+    "a dtype": lambda k: k.Sequential([k.layers.Dense(2)], dtype="float64"),
     "two inputs": lambda k: k.Sequential([k.Input((3,)), k.Input((3,))]),
     "a non-string name": lambda k: k.Sequential([], name=3),
 }
