@@ -323,6 +323,14 @@ def _small_cnn():
     return keras.Model(inputs, L.Dense(5, activation="softmax")(x))
 
 
+def _small_cnn_mixed():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        return _small_cnn()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
 def _transfer():
     base = keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, include_top=False)
     inputs = keras.Input((32, 32, 3))
@@ -342,6 +350,7 @@ def _nested_outputs():
 
 @pytest.mark.parametrize("build", [
     _small_cnn,
+    _small_cnn_mixed,
     _transfer,
     _nested_outputs,
     lambda: keras.Sequential([keras.Input((20, 3)), L.Conv1D(4, 3, padding="causal"), L.MaxPooling1D(),
@@ -349,7 +358,7 @@ def _nested_outputs():
     lambda: keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, classes=4),
     lambda: keras.Sequential([keras.Input((8, 8, 3), batch_size=4), L.Conv2D(2, 3), L.UpSampling2D(),
                               L.Permute((3, 1, 2)), L.Flatten(), L.RepeatVector(2), L.Dense(3)]),
-], ids=["cnn", "transfer", "nested", "sequential-1d", "mobilenetv2", "fixed-batch"])
+], ids=["cnn", "cnn-mixed-float16", "transfer", "nested", "sequential-1d", "mobilenetv2", "fixed-batch"])
 def test_models_built_with_rules_equal_models_built_by_running_layers(build):
     (summary, names, weights, shapes), (probed_summary, probed_names, probed_weights, probed_shapes) = \
         _built_twice(build)
