@@ -143,6 +143,27 @@ def test_bidirectional_go_backwards_as_keras():
     assert made[1].backward_layer.go_backwards and made[1].get_config()["backward_layer"]["config"]["go_backwards"]
 
 
+def test_bidirectional_conv_lstm_and_stateful_rnn_cell():
+    theirs, ours = fresh_sessions()
+    videos = RNG.random((2, 4, 6, 3)).astype("float32")
+    results = []
+    for k in (theirs, ours):
+        conv = k.layers.Bidirectional(k.layers.ConvLSTM1D(2, 3, return_sequences=True))
+        stateful = k.layers.Bidirectional(k.layers.RNN(k.layers.LSTMCell(2), stateful=True, return_sequences=True))
+        conv.build(videos.shape)
+        stateful.build((2,) + SEQS.shape[1:])
+        if results:
+            conv.set_weights(results[0][0])
+            stateful.set_weights(results[0][1])
+        outputs = [_flat(conv(videos))[0], _flat(stateful(SEQS[:2]))[0], _flat(stateful(SEQS[:2]))[0]]
+        stateful.reset_state()
+        outputs.append(_flat(stateful(SEQS[:2]))[0])
+        results.append((conv.get_weights(), stateful.get_weights(), outputs))
+    for a, b in zip(results[1][2], results[0][2]):   # the second call goes on from the first one's states
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(results[1][2][3], results[1][2][1], rtol=1e-6)
+
+
 def _tagger(k, cell):
     with _custom_scope(k):
         return _tagger_in_scope(k, cell)
