@@ -62,18 +62,6 @@ SIGNATURE_DIFFERENCES = {
     ".Input": "the same function",
     "layers.InputLayer": "Keras: (..., sparse, ragged, batch_shape, input_tensor, optional, name); ours names first",
     ".Operation": "keras.Operation is another engineer's this round",
-    # recurrent layers: Keras lists seed (and use_cudnn, reset_after, unit_forget_bias) explicitly; ours take
-    # zero_output_for_mask explicitly and SimpleRNN a recurrent_activation Keras does not have
-    "layers.GRU": "seed, use_cudnn, reset_after missing from ours; zero_output_for_mask listed",
-    "layers.LSTM": "seed, unit_forget_bias, use_cudnn missing from ours; zero_output_for_mask listed",
-    "layers.SimpleRNN": "ours lists recurrent_activation (Keras has none) and zero_output_for_mask; seed missing",
-    "layers.GRUCell": "regularizers, constraints, dropout, seed passed through **kwargs in ours",
-    "layers.LSTMCell": "regularizers, constraints, dropout, seed passed through **kwargs in ours",
-    "layers.BatchNormalization": "ours lists synchronized before renorm (Keras after renorm_momentum)",
-    "layers.RandomFlip": "data_format missing: channels_first images are not taken",
-    "layers.RandomRotation": "data_format missing: channels_first images are not taken",
-    "layers.RandomTranslation": "data_format missing: channels_first images are not taken",
-    "layers.RandomZoom": "data_format missing: channels_first images are not taken",
     "layers.Embedding": "Keras's weights= (initial embeddings) missing; ours lists input_length (Keras takes it "
                         "through **kwargs and warns)",
     "layers.EinsumDense": "gptq_unpacked_column_size missing (GPTQ quantization is not done)",
@@ -319,6 +307,22 @@ LAYER_CALLS = [
     ("AveragePooling2D", ((2, 2), None, "valid", None, "pool")),
     ("AveragePooling3D", (2,)),
     ("MaxPooling2D", ((3, 3), 2, "same", None, "maxpool")),
+    ("LSTM", (3, "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", False, None, None, None, None,
+              None, None, None, 0.1, 0.2, 7, True)),
+    ("GRU", (3, "relu", "hard_sigmoid", False, "ones", "orthogonal", "zeros", None, None, None, None, None, None,
+             None, 0.0, 0.1, 3, False, True, True, False, False, False)),
+    ("SimpleRNN", (4, "relu", False, "ones", "orthogonal", "zeros", None, None, None, None, None, None, None, 0.1,
+                   0.0, True, False, False, False, False, 5)),
+    ("LSTMCell", (3, "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", False, None, None, None,
+                  None, None, None, 0.1, 0.2, 9)),
+    ("GRUCell", (3, "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", None, None, None, None,
+                 None, None, 0.1, 0.2, False, 9)),
+    ("BatchNormalization", (-1, 0.9, 1e-3, True, True, "zeros", "ones", "zeros", "ones", None, None, None, None,
+                            True, {"rmax": 2.0}, 0.9)),
+    ("RandomFlip", ("horizontal", 3, "channels_first")),
+    ("RandomRotation", (0.1, "constant", "nearest", 4, 1.0, "channels_first")),
+    ("RandomZoom", (0.1, None, "reflect", "bilinear", 2, 0.0, "channels_first")),
+    ("RandomTranslation", (0.1, 0.2, "wrap", "bilinear", 2, 0.0, "channels_first")),
 ]
 
 
@@ -345,6 +349,9 @@ def test_layer_argument_errors_match_keras():
         for lib in (theirs, ours):
             with pytest.raises(TypeError):
                 make(lib)
+    for lib in (theirs, ours):   # a SimpleRNN has no gates (ours took the argument and ignored it)
+        with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to SimpleRNN"):
+            lib.layers.SimpleRNN(3, recurrent_activation="relu")
 
 
 # ---- callbacks -----------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .. import random as keras_random
 from ..context import current_training
 from ..layer import Layer
 from ..settings import standardize_data_format
+from ..signature_tail import with_parent_arguments
 from ..symbolic import is_symbolic
 
 HORIZONTAL, VERTICAL, BOTH = "horizontal", "vertical", "horizontal_and_vertical"
@@ -334,6 +335,10 @@ class RandomTranslation(RandomAffineLayer):
         dx = keras_uniform(self, (n,), *self.width_factor) * np.float32(width)
         ones, zeros = np.ones(n, np.float32), np.zeros(n, np.float32)
         return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], 1)
+
+
+# as Keras's: data_format after their own arguments (the base takes it)
+with_parent_arguments(RandomImageLayer.__init__, RandomFlip, RandomRotation, RandomZoom, RandomTranslation)
 
 
 class RandomContrast(RandomImageLayer):

@@ -13,7 +13,7 @@ output is the previous output (zeros with zero_output_for_mask, which Bidirectio
 sequences). With stateful=True a layer carries its final states into its next call (rnn_state.py).
 """
 import autograd as ag
-from autograd.errors import IdentifierError
+from autograd.errors import IdentifierError, KeywordError
 
 from ... import functional as F
 from .. import activations, constraints, initializers, masking, regularizers
@@ -312,9 +312,26 @@ class _RNN(StatefulRNN, Layer):
         return output_mask
 
 
+def _forwarded(arguments):
+    """A constructor's locals() as keyword arguments for _RNN's (its **kwargs merged in)."""
+    arguments = {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+    kwargs = arguments.pop("kwargs")
+    return {**arguments, **kwargs}
+
+
 class SimpleRNN(_RNN):
-    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), activation 'tanh' or 'relu'. (It takes
-    _RNN's constructor itself, so its config lists every argument, as Keras's does.)"""
+    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), activation 'tanh' or 'relu'."""
+
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
+                 return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False,
+                 seed=None, **kwargs):   # Keras's signature (it has no recurrent_activation)
+        if "recurrent_activation" in kwargs:
+            raise KeywordError("Unrecognized keyword arguments passed to SimpleRNN: recurrent_activation (a "
+                               "SimpleRNN has no gates; use LSTM or GRU for a recurrent_activation)")
+        super().__init__(**_forwarded(locals()))
 
 
 class _Gated:
@@ -327,9 +344,25 @@ class _Gated:
 class LSTM(_Gated, _RNN):
     """Long short-term memory (Keras's gates i, f, c, o; the forget bias starts at 1 with unit_forget_bias)."""
 
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, use_cudnn="auto", **kwargs):   # Keras's signature
+        super().__init__(**_forwarded(locals()))
+
 
 class GRU(_Gated, _RNN):
     """Gated recurrent unit, Keras 3 flavour (reset gate applied after the recurrent matmul)."""
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, reset_after=True, use_cudnn="auto", **kwargs):   # Keras's signature
+        super().__init__(**_forwarded(locals()))
 
 
 def _removeprefix(name, prefix):

@@ -21,6 +21,7 @@ from .. import random as keras_random
 from ..autocast_scope import float_dtype
 from ..layer import Layer
 from ..layer_config import keras_forms
+from ..signature_tail import with_parent_arguments
 from .recurrent_gates import _gru_to_torch, forget_gate_ones
 
 
@@ -87,10 +88,11 @@ class _DropoutCell(Layer):
         if self._GATES > 1:
             config["recurrent_activation"] = self.recurrent_activation_name
         config["use_bias"] = self.use_bias
-        for key, value in zip(("kernel_initializer", "recurrent_initializer", "bias_initializer"), self._inits):
-            config[key] = value
-        for key, value in zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"), self._regs):
-            config[key] = value
+        # in Keras's serialized forms, as its cells give them (an initializer's name becomes its config)
+        config.update(keras_forms(dict(zip(("kernel_initializer", "recurrent_initializer", "bias_initializer"),
+                                           self._inits))))
+        config.update(keras_forms(dict(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
+                                           self._regs))))
         config.update(keras_forms(dict(zip(("kernel_constraint", "recurrent_constraint", "bias_constraint"),
                                            self._constraints))))
         config.update({"dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed})
@@ -283,9 +285,13 @@ class GRUCell(_DropoutCell):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 reset_after=True, **kwargs):
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
+                 reset_after=True, seed=None, **kwargs):   # Keras's signature (reset_after before seed)
         super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
-                         recurrent_initializer, bias_initializer, **kwargs)
+                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
+                         bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+                         recurrent_dropout, seed, **kwargs)
         self.reset_after = bool(reset_after)
 
     def get_config(self):
@@ -326,3 +332,7 @@ class GRUCell(_DropoutCell):
             candidate = self.activation(x_h + (r * h_h) @ k_h)
         h = z * h_prev + (1 - z) * candidate
         return h, ([h] if isinstance(states, (list, tuple)) else h)
+
+
+# as Keras's: the regularizers, constraints, dropouts and seed after unit_forget_bias
+with_parent_arguments(_DropoutCell.__init__, LSTMCell)
