@@ -12,6 +12,7 @@ links (which could reach other files) are refused. h5py is optional and imported
 """
 import io
 import json
+import warnings
 
 import numpy as np
 
@@ -116,9 +117,11 @@ def _plain_array(value, name, filepath):
 def _write_optimizer(handle, model, filepath):
     from .keras_h5_write import optimizer_variables
     found = optimizer_variables(model.optimizer, model)
-    if found is None:
-        raise ValueError(f"save_model({filepath!r}): the state of {model.name}'s {type(model.optimizer).__name__} has "
-                         "no place in Keras's HDF5 layout; pass include_optimizer=False, or save to a '.keras' file")
+    if found is None:   # the compile settings are kept: a load starts from a fresh optimizer, as Keras's would
+        warnings.warn(f"save_model({filepath!r}): nn.keras does not write the state of a "
+                      f"{type(model.optimizer).__name__} in Keras's HDF5 layout, so the file holds none (training "
+                      "resumes from a fresh optimizer); a '.keras' file keeps it", stacklevel=4)
+        return
     labels, values = found
     group = handle.create_group("optimizer_weights")
     names = _dataset_names(labels)
@@ -252,8 +255,6 @@ def _assign_layers(model, stored, filepath):
 
 
 def _compile(model, training_config, optimizer_values, filepath, custom_objects):
-    import warnings
-
     from . import registration
     from .keras_config_compat import from_keras_config
     from .keras_h5_assign import restore_keras_optimizer
