@@ -371,3 +371,16 @@ def test_nn_grad_is_checked_by_gradcheck_and_refuses_a_wrong_grad_output():
         with pytest.raises(RuntimeError):
             mod.conv2d_input((1, 2, 4, 4), lib.ones(3, 2, 2, 2, dtype=lib.float64), lib.ones(1, 3, 4, 4,
                                                                                              dtype=lib.float64))
+
+
+def test_unbind_of_complex_tensors_as_torch():
+    z0 = np.array([[1 + 1j, 2 - 0.5j], [3 + 0j, 0.25 + 4j]])
+    grads = []
+    for lib in (ag, torch):
+        z = lib.tensor(z0, requires_grad=True)
+        a, b = z.unbind(1)
+        (a * b).abs().sum().backward()
+        grads.append(z.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+    assert gradcheck(lambda z: ag.stack([p * (i + 2) for i, p in enumerate(z.unbind(0))]),
+                     (ag.tensor(z0, requires_grad=True),))

@@ -73,6 +73,7 @@ class Split(Function):
 class Unbind(Function):
     """The slices of x along `axis`, one node with an output per slice (views of x), as PyTorch's unbind."""
     torch_name = "UnbindBackward0"
+    complex_ready = True   # backward only stacks the gradients: the same for complex ones
 
     def forward(ctx, x, axis=0):
         ctx.axis = axis
