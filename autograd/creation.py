@@ -582,7 +582,7 @@ def _probability(p):
     if isinstance(p, (str, bytes)) or not isinstance(p, (int, float, np.number, np.bool_)):
         raise TypeError(f"bernoulli: p must be a number, got {type(p).__name__}")
     if not 0 <= p <= 1:   # nan fails too
-        raise ValueError(f"bernoulli: p must be in [0, 1], got {p!r}")
+        raise ArgumentRangeError(f"bernoulli_ expects p to be in [0, 1], but got p={p!r}; p is the chance of a 1")
     return float(p)
 
 

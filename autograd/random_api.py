@@ -11,6 +11,7 @@ from backends import torch_samplers
 from . import capture, complex_forms
 from .creation import randn
 from .dtypes import get_default_dtype
+from .errors import ArgumentRangeError
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
 from .ops.normal import Normal
@@ -125,7 +126,8 @@ def poisson(input, generator=None):
                         f"{tuple(input.shape)}); convert it with .float()")
     d, rng = input.device, check_generator("poisson", generator)
     if d.host_memory and input.numel() and capture.state.recorder is None and not bool((input >= 0).all()):
-        raise ValueError("poisson: invalid rate: every rate must be non-negative (and not nan)")
+        raise ArgumentRangeError("poisson: invalid rate: every rate must be non-negative (and not nan) (invalid "
+                                 "Poisson rate, expected rate to be non-negative)")
 
     def draw(xp, rates):   # inside the op, so that an ag.jit replay draws afresh
         return d.asarray(torch_samplers.poisson(host_stream(d, rng), np.asarray(d.to_host(rates))))

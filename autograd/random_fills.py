@@ -33,6 +33,14 @@ def _random_fill(t, values, op):
     return t
 
 
+def _continuous(op, t):
+    """Refuse a continuous distribution's fill of an integer or bool tensor, as PyTorch does."""
+    if t.dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: draws from a continuous probability distribution, so the dtype must be a "
+                                    f"floating point one, but the tensor (shape {tuple(t.shape)}) is {t.dtype}; fill "
+                                    f"a float tensor, e.g. torch.empty(n).{op}(...), and convert the result")
+
+
 def _stream(t, generator, op):
     """The host stream a fill of t draws from (generator's, or the device's own on the host devices), or None
     for a GPU's own generator."""
@@ -111,6 +119,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise ArgumentRangeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}: lambd must be > 0 "
                                  f"(it is the rate; the mean is 1 / lambd)")
+    _continuous("exponential_", self)
     u = _uniform64(self, generator, "exponential_")
     return _random_fill(self, -self._device.xp.log1p(-u) / lambd, "exponential_")
 
@@ -119,6 +128,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with samples whose logarithm is N(mean, std**2)."""
     if not std > 0:
         raise ArgumentRangeError(f"log_normal_ expects std > 0.0, but found std={std}: std must be > 0")
+    _continuous("log_normal_", self)
     rng = _stream(self, generator, "log_normal_")
     if rng is None:
         z = self._device.randn(self.shape, np.float64)
@@ -131,6 +141,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with samples from the Cauchy distribution at `median` with scale `sigma`."""
     if not sigma > 0:
         raise ArgumentRangeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}; give a positive scale")
+    _continuous("cauchy_", self)
     u = _uniform64(self, generator, "cauchy_")
     return _random_fill(self, median + sigma * self._device.xp.tan(np.pi * (u - 0.5)), "cauchy_")
 
@@ -149,6 +160,11 @@ def geometric_(self, p, *, generator=None):
 def random_(self, from_=0, to=None, *, generator=None):
     """Fill with integers uniform in [from_, to - 1]; random_(to) draws from [0, to - 1], and random_() from
     [0, 2**m] where m is the mantissa width of a float dtype (the largest value of an integer one)."""
+    for bound in (from_, to):
+        if bound is not None and not isinstance(bound, (int, np.integer)):
+            raise TypeError(f"random_() received an invalid combination of arguments: from={from_!r}, to={to!r}; the "
+                            f"bounds must be ints (it draws whole numbers in [from, to - 1]); for real numbers use "
+                            f"uniform_(from, to)")
     full = to is None and from_ == 0
     if to is None and from_ != 0:
         from_, to = 0, from_

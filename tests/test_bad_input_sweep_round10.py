@@ -1,8 +1,9 @@
 """Round 10 of newcomer mistakes in PyTorch spelling (rounds 1-9: tests/test_bad_input_sweep.py, _round2.py ...
 _round9.py), in the areas those left out: dtype mixes in in-place ops, out= arguments and item assignment (a float
 result into an int tensor, a source that does not broadcast into copy_, nan or a complex value stored into a real
-tensor); integer and bool tensors through ops PyTorch has no kernel for (relu, median and topk of bools, round with
-decimals, the LAPACK-backed linalg functions); empty tensors through reductions without a dim, and view / reshape /
+tensor); integer and bool tensors through ops PyTorch has no kernel for (relu, median, topk, rounding, max pooling
+of bools, pow / // / % of two bools, cumsum in bool, round of ints with decimals, continuous random fills of ints,
+the LAPACK-backed linalg functions); empty tensors through reductions without a dim, and view / reshape /
 as_strided / unfold with impossible sizes; indexing and the index ops (a string index, negative indices to gather
 and the scatter family, which PyTorch does not count from the end); random fills and creation with invalid
 parameters or data; module registration over an existing member, optimiser and scheduler states of the wrong kind,
@@ -98,6 +99,29 @@ NO_KERNEL = [
      "dtype=torch.int64))", NotImplementedError, TypeError, ("linalg.householder_product", "orgqr_cpu")),
     ("eigh_of_float16", "torch.linalg.eigh(torch.eye(2, dtype=torch.float16))", NotImplementedError, TypeError,
      ("linalg.eigh", "float16", "low precision")),
+    ("floor_of_bool", f"{B}.floor()", NotImplementedError, NotImplementedError,
+     ("floor", "not implemented for 'Bool'", "(3,)", "x.float().floor()")),
+    ("ceil_of_bool", f"torch.ceil({B})", NotImplementedError, NotImplementedError, ("ceil", "Bool")),
+    ("round_of_bool", f"{B}.round()", NotImplementedError, NotImplementedError, ("round", "Bool")),
+    ("pow_of_two_bools", f"{B} ** {B}", NotImplementedError, NotImplementedError,
+     ("pow", "not implemented for 'Bool'", "(3,)", "a.long() ** b.long()")),
+    ("floor_divide_of_two_bools", f"{B} // {B}", NotImplementedError, NotImplementedError,
+     ("div", "'floor'", "bool", "a.long() // b.long()")),
+    ("div_trunc_of_two_bools", f"torch.div({B}, {B}, rounding_mode='trunc')", NotImplementedError,
+     NotImplementedError, ("div", "'trunc'", "bool")),
+    ("remainder_of_two_bools", f"{B} % {B}", NotImplementedError, NotImplementedError,
+     ("remainder", "two bool operands", "remainder_cpu")),
+    ("fmod_of_two_bools", f"torch.fmod({B}, {B})", NotImplementedError, RuntimeError, ("fmod", "bool", ".long()")),
+    ("cumsum_in_bool", "torch.ones(2).cumsum(0, dtype=torch.bool)", NotImplementedError, NotImplementedError,
+     ("cumsum", "dtype=bool", "cumsum_out_cpu", "dtype=torch.int64")),
+    ("cumprod_in_bool", "torch.ones(2).cumprod(0, dtype=torch.bool)", NotImplementedError, NotImplementedError,
+     ("cumprod", "dtype=bool")),
+    ("max_pool1d_of_bool", "F.max_pool1d(torch.tensor([[[True, False]]]), 2)", NotImplementedError, RuntimeError,
+     ("max_pool1d", "not implemented for 'Bool'", "(1, 1, 2)", "x.float()")),
+    ("max_pool2d_of_bool", "F.max_pool2d(torch.ones(1, 1, 2, 2, dtype=torch.bool), 2)", NotImplementedError,
+     RuntimeError, ("max_pool2d", "Bool")),
+    ("cross_of_2_vectors", "torch.cross(torch.ones(2, 2), torch.ones(2, 2), dim=1)", RuntimeError, ValueError,
+     ("cross", "dim 1", "length 3", "3-vectors")),
 ]
 
 E = "torch.ones(0, 3)"
@@ -196,6 +220,25 @@ RANDOM_CREATION = [
      ("elu()", "alpha", "must be Number, not str")),
     ("kl_div_log_target_a_string", "F.kl_div(torch.ones(3), torch.ones(3), reduction='sum', log_target='no')",
      TypeError, Exception, ("kl_div()", "log_target", "must be bool, not str")),
+    ("exponential__of_int", "torch.ones(2, dtype=torch.int64).exponential_()", RuntimeError, RuntimeError,
+     ("exponential_", "continuous", "int64", "float tensor")),
+    ("cauchy__of_int", "torch.ones(2, dtype=torch.int64).cauchy_()", RuntimeError, RuntimeError,
+     ("cauchy_", "floating point", "int64")),
+    ("log_normal__of_int", "torch.ones(2, dtype=torch.int64).log_normal_()", NotImplementedError,
+     NotImplementedError, ("log_normal_", "int64")),
+    ("random__float_bound", "torch.ones(2).random_(0.5, 3)", TypeError, TypeError,
+     ("random_()", "from=0.5", "ints", "uniform_")),
+    ("bernoulli__negative_p", "torch.ones(2).bernoulli_(-0.5)", RuntimeError, ValueError,
+     ("bernoulli_", "[0, 1]", "p=-0.5")),
+    ("poisson_of_a_negative_rate", "torch.poisson(torch.tensor([-1.0]))", RuntimeError, ValueError,
+     ("poisson", "non-negative")),
+    ("Poisson_sample_of_a_negative_rate_unvalidated", "torch.distributions.Poisson(torch.tensor(-1.0), "
+     "validate_args=False).sample()", RuntimeError, RuntimeError, ("Poisson.sample", "non-negative", "-1.0")),
+    ("put__float_index", f"{A}.put_(torch.tensor([0.0]), torch.tensor([1.0]))", RuntimeError, TypeError,
+     ("put", "int64", "float32", ".long()")),
+    ("sort_stable_a_string", "torch.ones(3).sort(stable='yes')", TypeError, TypeError,
+     ("sort()", "stable", "'yes'", "stable=True")),
+    ("argsort_stable_an_int", "torch.ones(3).argsort(stable=1)", TypeError, TypeError, ("argsort()", "int 1")),
 ]
 
 L = "nn.Linear(2, 2)"
@@ -282,6 +325,15 @@ ACCEPTED = [
     ("type_of_a_torch_name", "str(torch.ones(2).type('torch.DoubleTensor').dtype).replace('torch.', '')"),
     ("elu_alpha_an_int", "F.elu(torch.tensor([-1.0, 1.0]), alpha=2)"),
     ("kl_div_log_target_True", "F.kl_div(torch.zeros(2), torch.zeros(2), reduction='sum', log_target=True)"),
+    ("bool_to_the_power_True", f"{B} ** True"),
+    ("bool_floor_divided_by_an_int", f"{B} // 2"),
+    ("bool_remainder_of_an_int", f"{B} % 2"),
+    ("int_to_the_power_of_a_bool", f"torch.tensor([2, 3, 4]) ** {B}"),
+    ("cumsum_of_bool_counts_in_int64", f"{B}.cumsum(0)"),
+    ("trunc_of_int", "torch.tensor([3, -2]).trunc()"),
+    ("geometric__of_int", "str(torch.ones(2, dtype=torch.int64).geometric_(0.5).dtype).replace('torch.', '')"),
+    ("random__into_a_range_of_one", "torch.ones(3).random_(0, 1)"),
+    ("sort_stable_None", "torch.tensor([2.0, 1.0]).sort(stable=None).values"),
     ("register_buffer_replacing_a_buffer", "m = nn.BatchNorm1d(2)\nm.register_buffer('running_mean', torch.ones(2))"
      "\n[m.running_mean, sorted(n for n, _ in m.named_parameters())]"),
     ("add_module_replacing_a_module", "m = nn.Sequential(nn.ReLU())\nm.add_module('0', nn.Tanh())\n"

@@ -3,7 +3,9 @@ import numpy as np
 
 from backends import torch_samplers
 
+from .. import capture
 from ..creation import arange, rand
+from ..errors import ArgumentRangeError
 from ..grad_mode import no_grad
 from ..ops.activation import Softplus
 from ..ops.elementwise import where
@@ -33,6 +35,10 @@ class Poisson(ExponentialFamily, ConstrainedDistribution):
 
     def sample(self, sample_shape=()):
         """Counts (in rate's dtype) of shape sample_shape + batch_shape."""
+        # checked even without validate_args, as PyTorch's sampler does (not while ag.jit captures: no host reads)
+        if capture.state.recorder is None and not bool((self.rate >= 0).all()):
+            raise ArgumentRangeError(f"Poisson.sample: invalid Poisson rate, expected rate to be non-negative, got "
+                                     f"{self.rate.min().item()}; rates count events per interval, so they are >= 0")
         rate = self.rate.expand(self._extended_shape(sample_shape))
         return host_draws(torch_samplers.poisson, rate)
 

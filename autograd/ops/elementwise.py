@@ -534,6 +534,11 @@ def _integral(x):
 
 def pow(input, exponent):
     """input ** exponent, broadcasting."""
+    if getattr(exponent, "dtype", None) == np.bool_ and isinstance(exponent, Tensor) and (
+            type(input) is bool or getattr(input, "dtype", None) == np.bool_):
+        raise UnsupportedDtypeError(f"pow: \"pow\" not implemented for 'Bool' (a bool base raised to a bool tensor "
+                                    f"of shape {tuple(exponent.shape)}), as in PyTorch; convert first, e.g. "
+                                    f"a.long() ** b.long()")
     out = Pow.apply(*_promote(input, exponent, "pow"))
     if isinstance(exponent, Tensor):   # PyTorch's node for a tensor exponent, and for a number raised to one
         return named(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
@@ -688,6 +693,10 @@ def rounded_div(a, b, mode, differentiable=True):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
     a, b = _promote(a, b, "div")
     t = a if isinstance(a, Tensor) else b
+    if all(getattr(v, "dtype", None) == np.bool_ or type(v) is bool for v in (a, b)):
+        raise UnsupportedDtypeError(f"div: rounding_mode={mode!r} (// and floor_divide) is not implemented for bool "
+                                    f"operands (shape {tuple(t.shape)}), as in PyTorch (\"div_{mode}_cpu\" not "
+                                    f"implemented for 'Bool'); convert them first, e.g. a.long() // b.long()")
     integral = t.dtype.kind in "iub" and (not isinstance(b, Tensor) or b.dtype.kind in "iub")
     if differentiable and not integral and any(isinstance(v, Tensor) and v.requires_grad for v in (a, b)):
         a = a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=t.dtype), device=t.device)

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..errors import DtypeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -51,7 +52,7 @@ def put(input, index, source, accumulate=False):
     check_tensor("put", index, "index")
     check_tensor("put", source, "source")
     if index.dtype != np.int64:
-        raise TypeError(f"put: expected an int64 (long) index tensor, got {index.dtype}; convert it with .long()")
+        raise DtypeError(f"put: expected an int64 (long) index tensor, got {index.dtype}; convert it with .long()")
     if index.numel() != source.numel():
         raise ValueError(f"put: index has {index.numel()} elements (shape {index.shape}) and source has "
                          f"{source.numel()} (shape {source.shape}); they need one source element per index")

@@ -312,7 +312,9 @@ def frac(input):
 def _modulo(op, input, other, floor):
     a, b = _both_tensors(op, input, other)
     if a.dtype == np.bool_ and b.dtype == np.bool_:
-        a, b = a.astype(np.int64), b.astype(np.int64)
+        raise UnsupportedDtypeError(f"{op}: not implemented for two bool operands (shapes {tuple(a.shape)} and "
+                                    f"{tuple(b.shape)}), as in PyTorch (\"{op}_cpu\" not implemented for 'Bool'); "
+                                    f"convert them first, e.g. a.long() % b.long()")
     # PyTorch's node: RemainderBackward0 / FmodBackward0 for a number divisor, ...Backward1 for a tensor
     return named(Modulo.apply(a, b, floor), f"{op.capitalize()}Backward{int(isinstance(other, Tensor))}")
 

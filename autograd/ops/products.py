@@ -167,11 +167,11 @@ def cross(input, other, dim=None):
     if dim is None:
         dim = next((d for d, n in enumerate(shape) if n == 3), None)
         if dim is None:
-            raise ValueError(f"cross: no dim of length 3 in shape {shape}; pass dim")
+            raise ShapeError(f"cross: no dim of length 3 in shape {shape}; pass dim")
     d = normalize("cross", dim, len(shape))
     if shape[d] != 3:
-        raise ValueError(f"cross: dim {dim} of the shapes {input.shape} and {other.shape} must have length 3, "
-                         f"got {shape[d]}")
+        raise ShapeError(f"cross: dim {dim} of the shapes {input.shape} and {other.shape} must have length 3, "
+                         f"got {shape[d]}; the cross product is defined for 3-vectors only")
     a, b = broadcast_tensors(input, other)
     a1, a2, a3 = (narrow(a, d, i, 1) for i in range(3))
     b1, b2, b3 = (narrow(b, d, i, 1) for i in range(3))

@@ -65,6 +65,10 @@ def _rounded(op, x, decimals=0):
     if x.dtype.kind == "c":
         raise ComplexUnsupportedError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the "
                                       f"parts: ag.complex(x.real.{op}(), x.imag.{op}())")
+    if x.dtype.kind == "b":
+        raise UnsupportedDtypeError(f"{op}: \"{op}_vml_cpu\" not implemented for 'Bool' (input of shape "
+                                    f"{tuple(x.shape)}), as in PyTorch; a mask needs no rounding: convert it first "
+                                    f"if you need numbers, x.float().{op}()")
     if x.dtype.kind != "f" and not is_bf16(x.dtype):
         if decimals:   # PyTorch rounds whole numbers to decimal places only in float kernels
             raise UnsupportedDtypeError(f"round: decimals={decimals} is not implemented for {x.dtype} (input of shape "

@@ -1,6 +1,7 @@
 """Running (cumulative) sums and products along a dim."""
 import numpy as np
 
+from ..errors import UnsupportedDtypeError
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, required_dim
@@ -60,6 +61,10 @@ def _reversed_cumsum(xp, a):
 
 def _scan(op, cls, input, dim, dtype):
     check_tensor(op, input)
+    if dtype is not None and np.dtype(dtype).kind == "b":
+        raise UnsupportedDtypeError(f"{op}: dtype=bool is not implemented, as in PyTorch (\"{op}_out_cpu\" not "
+                                    f"implemented for 'Bool'); accumulate in an integer dtype, dtype=torch.int64, "
+                                    f"and compare afterwards (> 0)")
     if dtype is not None:
         input = input.astype(dtype)
     elif input.dtype.kind in "biu":   # PyTorch accumulates integers and bools in int64

@@ -39,11 +39,20 @@ def _order_array(xp, data, dim, descending, stable):
 def argsort(input, dim=None, descending=False, stable=False, *, axis=None):
     """Indices that sort `input` along `dim` (int64, no gradient)."""
     check_tensor("argsort", input)
+    stable = _flag("argsort", stable)
     dim = dim_or("argsort", dim, axis, -1)   # the last dim unless given (axis is NumPy's name, taken too)
     if input.ndim == 0:
         return Tensor._make(input.device.xp.zeros((), np.int64), input._device, None, 0, False)
     dim = normalize("argsort", dim, input.ndim)
     return _order(input, dim, descending, stable)
+
+
+def _flag(op, stable):
+    """`stable` as a bool (None reads as False, as PyTorch's); a TypeError for anything else (a string is truthy)."""
+    if stable is None or isinstance(stable, (bool, np.bool_)):
+        return bool(stable)
+    raise TypeError(f"{op}() received an invalid combination of arguments: stable must be a bool, got "
+                    f"{type(stable).__name__} {stable!r}; pass stable=True or stable=False")
 
 
 #: sort's `stable` when not given: PyTorch then runs its plain overload (node SortBackward0), and its `stable`
@@ -54,7 +63,7 @@ _NOT_GIVEN = object()
 def sort(input, dim=None, descending=False, stable=_NOT_GIVEN, *, axis=None):
     """`(values, indices)` of `input` sorted along `dim`."""
     node = "SortBackward0" if stable is _NOT_GIVEN else "SortBackward1"
-    stable = False if stable is _NOT_GIVEN else bool(stable)
+    stable = False if stable is _NOT_GIVEN else _flag("sort", stable)
     check_tensor("sort", input)
     dim = dim_or("sort", dim, axis, -1)   # the last dim unless given (axis is NumPy's name, taken too)
     if complex_forms.active:

@@ -12,7 +12,7 @@ from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from ._args import integer_average, pair, single
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, UnsupportedDtypeError
 
 
 def _pool_input(op, x, spatial):
@@ -27,6 +27,14 @@ def _pool_input(op, x, spatial):
     return () if batched else (0,)
 
 
+def _no_bool_max(op, x):
+    """Refuse a bool input to max pooling, which PyTorch has no kernel for (NotImplementedError)."""
+    if x.dtype == np.bool_:
+        raise UnsupportedDtypeError(f"{op}: \"max_pool2d\" not implemented for 'Bool' (input of shape "
+                                    f"{tuple(x.shape)}), as in PyTorch; pool x.float() (or x.to(torch.uint8)) and "
+                                    f"compare afterwards (> 0)")
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max over kernel windows of input (N, C, H, W) or (C, H, W); stride defaults to the kernel size.
 
@@ -34,6 +42,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """
     op = "max_pool2d"
     x_axes = _pool_input(op, input, 2)
+    _no_bool_max(op, input)
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
     return MaxPool2d.apply(input, kernel, stride, pair(padding, "padding", op), pair(dilation, "dilation", op, 1),
@@ -44,6 +53,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """Max over kernel windows of input (N, C, L) or (C, L); stride defaults to the kernel size."""
     op = "max_pool1d"
     x_axes = _pool_input(op, input, 1)
+    _no_bool_max(op, input)
     kernel = single(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else single(stride, "stride", op, 1)
     out = MaxPool2d.apply(input, (1, kernel), (1, stride), (0, single(padding, "padding", op)),
