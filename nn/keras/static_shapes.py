@@ -86,9 +86,10 @@ def static_outputs(layer, args, kwargs):
 def _functional_outputs(model, inputs):
     """A functional model called on KerasTensors shaped and typed as its own inputs (a batch of any size) gives
     tensors shaped and typed as its own outputs, as running its layers would; None for any other call."""
-    from .model import Functional   # here: model.py imports layer.py, which imports this module
-    if type(model) is not Functional or isinstance(inputs, dict) or isinstance(model._inputs_struct, dict):
-        return None   # (inputs by name: the call matches them by name, not in this order)
+    # keras.Model(inputs, outputs) itself (model.Functional sets the flag; a subclass may call otherwise)
+    if not type(model).__dict__.get("_is_functional_graph") or isinstance(inputs, dict) \
+            or isinstance(model._inputs_struct, dict):   # inputs by name: the call matches them by name
+        return None
     given = flatten_sorted(inputs)
     own = model._flat_inputs
     if len(given) != len(own) or not all(isinstance(k, KerasTensor) and k.mask_shape is None and k.shape
