@@ -62,8 +62,6 @@ SIGNATURE_DIFFERENCES = {
     ".Input": "the same function",
     "layers.InputLayer": "Keras: (..., sparse, ragged, batch_shape, input_tensor, optional, name); ours names first",
     ".Operation": "keras.Operation is another engineer's this round",
-    "layers.Embedding": "Keras's weights= (initial embeddings) missing; ours lists input_length (Keras takes it "
-                        "through **kwargs and warns)",
     "layers.EinsumDense": "gptq_unpacked_column_size missing (GPTQ quantization is not done)",
     "layers.TorchModuleWrapper": "output_shape missing",
     ".Variable": "autocast, synchronization, layout missing; ours defaults initializer to 'zeros'",
@@ -352,6 +350,21 @@ def test_layer_argument_errors_match_keras():
     for lib in (theirs, ours):   # a SimpleRNN has no gates (ours took the argument and ignored it)
         with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to SimpleRNN"):
             lib.layers.SimpleRNN(3, recurrent_activation="relu")
+
+
+def test_embedding_weights_and_input_length_as_keras():
+    theirs, ours = fresh_sessions()
+    table = RNG.standard_normal((5, 3)).astype(np.float32)
+    ids = np.array([[1, 4, 0]])
+    for weights in (table, [table]):
+        k_layer = theirs.layers.Embedding(5, 3, "uniform", None, None, False, weights)
+        o_layer = ours.layers.Embedding(5, 3, "uniform", None, None, False, weights)
+        assert o_layer.built and k_layer.built
+        np.testing.assert_array_equal(np.asarray(o_layer(ids)), k_layer(ids).detach().cpu().numpy())
+        assert o_layer.get_config() == k_layer.get_config()
+    for lib in (theirs, ours):
+        with pytest.warns(UserWarning, match="Argument `input_length` is deprecated"):
+            lib.layers.Embedding(5, 3, input_length=4)
 
 
 # ---- callbacks -----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """keras.layers.Embedding: integer indices -> rows of a (input_dim, output_dim) table; with mask_zero=True index 0
 is padding and the output carries the mask `inputs != 0`."""
 import numbers
+import warnings
 
 import numpy as np
 
@@ -30,8 +31,10 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
     _modes = ("int8", "int4")
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, input_length=None, lora_rank=None, lora_alpha=None,
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
+        if kwargs.pop("input_length", None) is not None:   # Keras 2's argument: Keras 3 warns and ignores it
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
         super().__init__(**kwargs)
         if quantization_config is not None:
             raise ValueError(f"{type(self).__name__}: nn.keras takes no quantization_config objects; pass "
@@ -50,6 +53,9 @@ class Embedding(Int4EmbeddingMixin, QuantizableMixin, LoraMixin, Layer):
         self.embeddings_initializer, self.embeddings_regularizer = embeddings_initializer, embeddings_regularizer
         self.embeddings_constraint = embeddings_constraint
         self._init_lora(lora_rank, lora_alpha)
+        if weights is not None:   # the starting table, as Keras: [table] or the table itself
+            self.build()
+            self.set_weights(weights if isinstance(weights, list) and len(weights) == 1 else [weights])
 
     def build(self, input_shape=None):
         if self.quantization_mode:
