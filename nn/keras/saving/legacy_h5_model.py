@@ -205,11 +205,13 @@ def _subset(group, filepath, h5py):
 def _model_from_config(model_config, filepath, custom_objects, safe_mode):
     from . import registration
     from .keras_config_compat import from_keras_config
+    from .keras_operations import operation_objects
     from .serialization import deserialize_keras_object
     config = _with_keras_modules(from_keras_config(model_config))
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise ValueError(f"load_model({filepath!r}): its 'model_config' does not describe a model (no 'class_name' "
                          "and 'config')")
+    custom_objects = {**operation_objects(config), **(custom_objects or {})}   # keras.ops nodes (mask_zero's)
     with registration.CustomObjectScope(custom_objects):
         model = deserialize_keras_object(config, custom_objects, safe_mode)
     if not model.built:
@@ -221,16 +223,27 @@ def _model_from_config(model_config, filepath, custom_objects, safe_mode):
 def _with_keras_modules(value):
     """`value` with the module Keras's own classes are found under added to each object config that names one of
     them without a module, as the legacy format writes them (Keras looks such names up among its layers and
-    models)."""
+    models), and keras.ops nodes marked as such (Keras 3.15 itself cannot read those back: 'Unknown layer')."""
     from .serialization import _BUILTIN_CLASSES, is_object_config
     if isinstance(value, list):
         return [_with_keras_modules(v) for v in value]
     if not isinstance(value, dict):
         return value
     out = {k: _with_keras_modules(v) for k, v in value.items()}
-    if is_object_config(out) and "module" not in out and out["class_name"] in _BUILTIN_CLASSES:
-        out["module"] = "keras"
+    if is_object_config(out) and "module" not in out:
+        if out["class_name"] in _BUILTIN_CLASSES:
+            out["module"] = "keras"
+        elif "inbound_nodes" in out and _names_an_operation(out["class_name"]):
+            out["module"] = "keras.src.ops"   # a keras.ops node of a functional graph (Embedding's mask_zero)
     return out
+
+
+def _names_an_operation(class_name):
+    """Whether `class_name` (not a registered custom object) is a keras.ops operation's class ('NotEqual')."""
+    from .. import ops
+    from ..naming import snake_case
+    from .registration import get_registered_object
+    return get_registered_object(class_name) is None and callable(getattr(ops, snake_case(class_name), None))
 
 
 def _assign_layers(model, stored, filepath):
