@@ -381,3 +381,15 @@ def test_compute_output_shape_uses_the_rule():
     layer = L.Conv2D(4, 3, strides=2)
     assert layer.compute_output_shape((None, 9, 9, 3)) == (None, 4, 4, 4)
     assert isinstance(layer(keras.Input((9, 9, 3))), KerasTensor)
+
+
+def test_the_applications_own_layers_have_rules():
+    from nn.keras.applications.convnext import LayerScale
+    from nn.keras.applications.inception_resnet_v2 import CustomScaleLayer
+    x, y = keras.Input((5, 6, 4)), keras.Input((5, 6, 4))
+    for make, inputs in [(lambda: CustomScaleLayer(0.2), [x, y]), (lambda: LayerScale(1e-6, 4), x)]:
+        out = make()(inputs)
+        with static_shapes.probe_only():
+            probed = make()(inputs)
+        assert static_shapes.rule_for(type(out.node.layer)) is not None
+        assert (out.shape, out.dtype) == (probed.shape, probed.dtype) == ((None, 5, 6, 4), "float32")

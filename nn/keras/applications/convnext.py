@@ -10,6 +10,7 @@ from .. import random
 from ..initializers import Constant
 from ..layer import Layer
 from ..sequential import Sequential
+from ..static_shapes import register
 from . import imagenet_utils
 from .building import file_named_after_model
 from .common import check_weights, functional, image_input, load_weights
@@ -75,6 +76,12 @@ class LayerScale(Layer):
 
     def get_config(self):
         return {**super().get_config(), "init_values": self.init_values, "projection_dim": self.projection_dim}
+
+
+@register(LayerScale)
+def _layer_scale_shape(layer, shape):
+    """The output shape of a functional call: the input's, for inputs of projection_dim channels (static_shapes.py)."""
+    return shape if shape[-1] == layer.projection_dim else None
 
 
 def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-6, name=None):

@@ -3,6 +3,8 @@ branches whose concatenation is projected and added, scaled, to the block's inpu
 from .. import backend
 from .. import layers
 from ..layer import Layer
+from ..layers.output_shape_rules_core import broadcast_shape
+from ..static_shapes import register
 from . import imagenet_utils
 from .building import dense_top
 from .common import check_weights, functional, image_input, load_weights, pooled
@@ -41,6 +43,12 @@ class CustomScaleLayer(Layer):
 
     def call(self, inputs):
         return inputs[0] + inputs[1] * self.scale
+
+
+@register(CustomScaleLayer, several=True)
+def _scaled_sum_shape(layer, shapes):
+    """The output shape of a functional call: the broadcast of the two inputs' (static_shapes.py)."""
+    return broadcast_shape(shapes) if len(shapes) == 2 else None
 
 
 def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):

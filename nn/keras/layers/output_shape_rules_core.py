@@ -80,15 +80,21 @@ def _broadcast(sizes):
     return known.pop() if known else 1
 
 
-@register(Add, Subtract, Multiply, Average, Maximum, Minimum, several=True)
-def _elementwise_merge(layer, shapes):
-    if len({len(s) for s in shapes}) != 1 \
-            or (isinstance(layer, Subtract) and len(shapes) != 2):
+def broadcast_shape(shapes):
+    """The shape of an elementwise op of inputs of `shapes` (one rank, one batch axis), or None when unsure."""
+    if len({len(s) for s in shapes}) != 1:
         return None
     axes = [_broadcast([s[k] for s in shapes]) for k in range(1, len(shapes[0]))]
     if any(n is False for n in axes):
         return None
     return (shapes[0][0], *axes)
+
+
+@register(Add, Subtract, Multiply, Average, Maximum, Minimum, several=True)
+def _elementwise_merge(layer, shapes):
+    if isinstance(layer, Subtract) and len(shapes) != 2:
+        return None
+    return broadcast_shape(shapes)
 
 
 @register(Concatenate, several=True)
