@@ -37,14 +37,22 @@ def _chain(view):
     chain, owner = [view], _owner(view._data)
     base = getattr(view, "_view_of", None)
     if isinstance(base, SeveralViews) and _owner(base.base._data) is owner:
-        name = base.op.__name__ if base.op is not None else "this op"
-        raise RuntimeError(f"Output of {name} is a view and is being modified inplace. This view is one of "
-                           f"several that {name} returned (split, chunk, unbind), and such views cannot be changed "
-                           "in place inside a graph (as in PyTorch); use an out-of-place op, or change a clone")
+        raise RuntimeError(f"Output {view._out_idx} of {_op_name(view, base)} is a view and is being modified "
+                           "inplace. This view is the output of a function that returns multiple views (split, "
+                           "chunk, unbind), and such views cannot be changed in place inside a graph (as in "
+                           "PyTorch); use an out-of-place op, or change a clone")
     while base is not None and not isinstance(base, SeveralViews) and _owner(base._data) is owner:
         chain.append(base)
         base = getattr(base, "_view_of", None)
     return chain if len(chain) > 1 else None
+
+
+def _op_name(view, link):
+    """PyTorch's name of the op that returned `view` among several ('Split', 'SplitWithSizes', 'Unbind')."""
+    if view._node is not None:
+        name = view._node.name()
+        return name[:-len("Backward0")] if name.endswith("Backward0") else name
+    return getattr(link.op, "__name__", "this op")
 
 
 def linked(view):

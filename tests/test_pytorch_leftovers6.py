@@ -384,3 +384,36 @@ def test_unbind_of_complex_tensors_as_torch():
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
     assert gradcheck(lambda z: ag.stack([p * (i + 2) for i, p in enumerate(z.unbind(0))]),
                      (ag.tensor(z0, requires_grad=True),))
+
+
+def _tensor_split_record(lib):
+    record = []
+    for arg, dim in [(2, 0), (3, 0), ([1, 3], 0), ([3, 1], 0), ([-1], 1), (1, 1), ([0, 0, 4], 0), (5, 0)]:
+        x = lib.tensor(np.arange(20.0).reshape(4, 5), requires_grad=True)
+        pieces = (x * 1).tensor_split(arg, dim)
+        record.append(([tuple(p.shape) for p in pieces], [p.grad_fn.name() for p in pieces],
+                       [p.output_nr for p in pieces]))
+        sum(p.sum() * (i + 1) for i, p in enumerate(pieces)).backward()
+        record.append(x.grad.tolist())
+    y = lib.ones(4, requires_grad=True) * 1
+    y.tensor_split(2)[1].mul_(2)   # separate slices: each may be changed in place inside a graph
+    y.sum().backward()
+    record.append(y.tolist())
+    return record
+
+
+def test_tensor_split_pieces_are_separate_slices_as_torch():
+    assert _tensor_split_record(ag) == _tensor_split_record(torch)
+
+
+@pytest.mark.parametrize("piece", ["chunk", "split_sizes", "unbind"])
+def test_changing_one_of_several_views_names_the_op_and_output_as_torch(piece):
+    messages = []
+    for lib in (ag, torch):
+        y = lib.ones(4, requires_grad=True) * 1
+        view = {"chunk": lambda: y.chunk(2)[1], "split_sizes": lambda: y.split([1, 3])[1],
+                "unbind": lambda: y.view(2, 2).unbind(0)[1]}[piece]()
+        with pytest.raises(RuntimeError) as info:
+            view.mul_(2)
+        messages.append(str(info.value).split(" is a view")[0])
+    assert messages[0] == messages[1]

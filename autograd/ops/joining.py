@@ -183,9 +183,11 @@ def tensor_split(input, indices_or_sections, dim=0):
                             f"tuple of int indices, or an integer Tensor, got {arg!r} (tensor of shape "
                             f"{tuple(input.shape)}); e.g. x.tensor_split(2) or x.tensor_split([1, 3])")
         bounds = [builtins.min(builtins.max(int(i) + (n if i < 0 else 0), 0), n) for i in arg]
-    pieces = _split_at(input, bounds, d)
-    named(pieces[0], "SliceBackward0")   # PyTorch slices each piece
-    return pieces
+    # PyTorch slices each piece: separate views (SliceBackward0 each), which may be changed in place in a graph
+    edges = [0] + bounds + [n]
+    lead = (slice(None),) * d
+    return tuple(named(input[lead + (slice(start, builtins.max(start, stop)),)], "SliceBackward0")
+                 for start, stop in zip(edges, edges[1:]))
 
 
 def unbind(input, dim=None, *, axis=None):
