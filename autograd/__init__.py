@@ -253,6 +253,7 @@ def __getattr__(name):
         return importlib.import_module(__name__ + ".utils")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+from . import nested                          # torch.nested: jagged nested tensors
 
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
 # Python's float/int/bool/range

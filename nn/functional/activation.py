@@ -14,10 +14,13 @@ from autograd.ops.activation_forms import SELU_ALPHA as _SELU_ALPHA  # noqa: F40
 from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F401
 from autograd.ops.dims import check_tensor, dim_or, normalize
 from autograd.errors import UnsupportedDtypeError
+from autograd.nested import is_nested
 
 
 def relu(input, inplace=False):
     """max(input, 0); with `inplace`, written into `input`, which is returned (PyTorch's in-place form)."""
+    if is_nested(input):
+        return input.nested_call(relu, (input,), {})
     return _maybe_inplace("relu", _relu, input, inplace)
 
 
@@ -42,6 +45,8 @@ def _elu(x, alpha):
 
 def gelu(input, approximate="none"):
     """Gaussian error linear unit: x * Phi(x) exactly ('none'), or its tanh approximation ('tanh')."""
+    if is_nested(input):
+        return input.nested_call(gelu, (input, approximate), {})
     _float_input("gelu", input)
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
@@ -50,6 +55,8 @@ def gelu(input, approximate="none"):
 
 def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish; into x with `inplace`)."""
+    if is_nested(input):
+        return input.nested_call(silu, (input,), {})
     check_tensor("silu", input)
     if input.dtype.kind != "c":   # complex silu is defined (PyTorch's too); integers are not
         _float_input("silu", input)

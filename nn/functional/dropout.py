@@ -7,6 +7,7 @@ import autograd as ag
 from autograd.errors import DtypeError
 from autograd.ops.dropout import Dropout
 from autograd.ops.dims import check_tensor
+from autograd.nested import is_nested
 
 from .activation import _SELU_ALPHA, _SELU_SCALE, _maybe_inplace
 
@@ -17,6 +18,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
     `input` with `inplace`); otherwise, and for p = 0, return the input itself."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+    if is_nested(input):
+        return input.nested_call(dropout, (input, p, training), {})
     check_tensor("dropout", input)
     if not training or p == 0.0:
         return input

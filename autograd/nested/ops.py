@@ -1,0 +1,356 @@
+"""The ops nested tensors support, each run on the nested tensor's `stored` values (or per component where the
+ragged dimension takes part), so the result keeps the structure and the gradient reaches the values."""
+import numbers
+
+from ..creation import full, tensor
+from ..dtypes import int64
+from ..ops import activation
+from ..ops.joining import cat, stack
+from ..tensor import Tensor
+
+from ..nested_kind import NestedBase
+
+#: what the error for an unsupported op lists
+SUPPORTED = ("elementwise math and activations, + - * / ** with a nested tensor of the same offsets, a dense "
+             "tensor over the trailing dims or a scalar, matmul/linear, layer_norm, dropout, softmax/log_softmax, "
+             "sum/mean, transpose, scaled_dot_product_attention, unbind, to_padded_tensor, clone, detach, to")
+
+#: Tensor methods that act elementwise: run on the values, the structure kept
+ELEMENTWISE_METHODS = frozenset(
+    "abs neg sin cos tan tanh exp expm1 log log1p log2 log10 sqrt rsqrt sigmoid relu square reciprocal sign "
+    "floor ceil round trunc frac erf erfc asin acos atan sinh cosh asinh acosh atanh logit nan_to_num clamp clip "
+    "pow float_power isnan isinf isfinite logical_not bool int long".split())
+
+#: nn.functional / autograd functions that act elementwise on their first argument
+ELEMENTWISE_FUNCTIONS = frozenset(
+    "relu gelu silu sigmoid tanh elu leaky_relu softplus mish hardtanh relu6 hardswish hardsigmoid selu celu "
+    "logsigmoid softsign tanhshrink".split())
+
+
+def normalize_dim(op, dim, ndim):
+    """`dim` in [0, ndim), or the IndexError PyTorch raises."""
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got "
+                         f"{dim})")
+    return dim % ndim
+
+
+def stored_dim(nt, dim, op):
+    """The dimension of `nt.stored` that the nested tensor's non-batch, non-ragged `dim` is."""
+    ndim = nt.dim()
+    dim = normalize_dim(op, dim, ndim)
+    if dim == 0 or dim == nt._ragged_idx:
+        which = "batch" if dim == 0 else "ragged"
+        raise RuntimeError(f"{op}(): not supported for nested tensors on the {which} dimension (dim={dim}) of a "
+                           f"nested tensor of size {_size(nt)}; use a dimension other than 0 and "
+                           f"{nt._ragged_idx}")
+    others = [d for d in range(1, ndim) if d != nt._ragged_idx]
+    return 1 + others.index(dim)
+
+
+def _size(nt):
+    return "(" + ", ".join(str(n) for n in nt.shape) + ")"
+
+
+def unsupported(name):
+    """A function that raises PyTorch's error for an op nested tensors do not support."""
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(f"{name}: not supported for nested (jagged) tensors; they support {SUPPORTED}. "
+                                  "Unbind the nested tensor (nt.unbind()) or pad it (nt.to_padded_tensor(0.0)) "
+                                  "to run it on dense tensors")
+    return refuse
+
+
+def elementwise_method(nt, name, args, kwargs):
+    """`nt.<name>(*args)` for an elementwise Tensor method."""
+    return nt.with_stored(getattr(nt.stored, name)(*args, **kwargs))
+
+
+# ----- binary ops
+def _operand(nt, other, op):
+    """`other` as something that combines with `nt.stored` elementwise."""
+    if isinstance(other, NestedBase):
+        if other._offsets is not nt._offsets or other._ragged_idx != nt._ragged_idx or other.dim() != nt.dim():
+            raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {_size(nt)} and "
+                               f"{_size(other)}: nested tensors combine only when they share their offsets (make "
+                               "one from the other's offsets with nested_tensor_from_jagged)")
+        return other.stored
+    if isinstance(other, (numbers.Number, bool)):
+        return other
+    if isinstance(other, Tensor):
+        if other.ndim == 0:
+            return other
+        trailing = nt.dim() - 1 - nt._ragged_idx   # the dims after the ragged one broadcast as in a dense op
+        if other.ndim <= trailing:
+            return other
+        if other.ndim == nt.dim() and nt._ragged_idx == 1 and other.shape[1] == 1 and other.shape[0] in (1, len(nt)):
+            return _per_row(nt, other[:, 0])
+        raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {_size(nt)} and "
+                           f"{other.shape}: a dense operand broadcasts only over the nested tensor's dims after "
+                           f"the ragged one (at most {trailing} dims), or has size 1 in the ragged dim")
+    return NotImplemented
+
+
+def _per_row(nt, per_component):
+    """`per_component` (B or 1, *rest) repeated for each row of `nt.stored` (the component it belongs to)."""
+    if per_component.shape[0] == 1:
+        return per_component[0]
+    total = nt.stored.shape[0]
+    rows = [0] * total
+    for i, (a, b) in enumerate(nt.rows()):
+        rows[a:b] = [i] * (b - a)
+    return per_component[tensor(rows, dtype=int64)]
+
+
+def _binary(name, swapped=False):
+    def method(self, other):
+        value = _operand(self, other, f"{name.strip('_')}.Tensor")
+        if value is NotImplemented:
+            return NotImplemented
+        a, b = (value, self.stored) if swapped else (self.stored, value)
+        return self.with_stored(getattr(Tensor, name)(a, b) if isinstance(a, Tensor)
+                                else getattr(b, "__r" + name[2:])(a))
+    method.__name__ = name
+    method.__doc__ = f"The nested tensor's `{name}` elementwise (structure kept)."
+    return method
+
+
+_BINARY = ("__add__", "__sub__", "__mul__", "__truediv__", "__pow__", "__eq__", "__ne__", "__lt__", "__le__",
+           "__gt__", "__ge__")
+
+
+def _named_binary(op):
+    def method(self, other):
+        value = _operand(self, other, f"{op}.Tensor")
+        if value is NotImplemented:
+            raise TypeError(f"{op}(): cannot combine a nested tensor with {type(other).__name__}")
+        return self.with_stored(getattr(self.stored, op)(value))
+    method.__name__ = op
+    method.__doc__ = f"The nested tensor's `{op}` elementwise (structure kept)."
+    return method
+
+
+def install_methods(cls):
+    """Bind the operators and op methods onto `cls` (NestedTensor)."""
+    for name in _BINARY:
+        setattr(cls, name, _binary(name))
+    for name in ("__add__", "__sub__", "__mul__", "__truediv__", "__pow__"):
+        setattr(cls, "__r" + name[2:], _binary(name, swapped=True))
+    for op in ("add", "sub", "mul", "div", "maximum", "minimum"):
+        setattr(cls, op, _named_binary(op))
+    cls.__neg__ = lambda self: self.with_stored(-self.stored)
+    cls.__hash__ = object.__hash__
+    cls.__matmul__ = matmul
+    cls.matmul = matmul
+    cls.sum = lambda self, dim=None, keepdim=False, dtype=None: reduce(self, "sum", dim, keepdim, dtype)
+    cls.mean = lambda self, dim=None, keepdim=False, dtype=None: reduce(self, "mean", dim, keepdim, dtype)
+    cls.softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "softmax")
+    cls.log_softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "log_softmax")
+    cls.transpose = transpose
+    cls.unsqueeze = unsqueeze
+
+
+# ----- structured ops
+def matmul(nt, other):
+    """nt @ other for a dense matrix `other` (in, out) and a nested tensor whose last dim is not ragged."""
+    if not isinstance(other, Tensor) or other.ndim != 2 or nt._ragged_idx == nt.dim() - 1:
+        raise RuntimeError(f"matmul(): a nested tensor of size {_size(nt)} multiplies only a dense 2-d matrix "
+                           f"from the right (over a last dim that is not ragged), got "
+                           f"{getattr(other, 'shape', type(other).__name__)}")
+    return nt.with_stored(nt.stored @ other)
+
+
+def reduce(nt, how, dim, keepdim, dtype):
+    """sum / mean over `dim` as PyTorch reduces a jagged nested tensor."""
+    op = f"{how}()"
+    if dim is None:
+        if nt._lengths is not None:
+            parts = [getattr(c, how)() * (1 if how == "sum" else c.numel()) for c in nt.unbind()]
+            total = parts[0]
+            for p in parts[1:]:
+                total = total + p
+            return total if how == "sum" else total / sum(c.numel() for c in nt.unbind())
+        return getattr(nt.stored, how)(dtype=dtype) if dtype is not None else getattr(nt.stored, how)()
+    dims = sorted({normalize_dim(op, d, nt.dim()) for d in ((dim,) if isinstance(dim, int) else dim)})
+    ragged = nt._ragged_idx
+    if 0 in dims and ragged not in dims:
+        raise RuntimeError(f"{op}: reducing along the batch dimension but not the ragged dimension is not "
+                           "supported for nested tensors")
+    if ragged in dims and 0 not in dims:
+        if len(dims) > 1:
+            raise RuntimeError(f"{op}: reducing along a ragged and non-batch dimension is not supported for "
+                               "nested tensors")
+        rows = [getattr(nt.stored[a:b], how)(0, keepdim=keepdim) for a, b in nt.rows()]
+        out = stack(rows, 0)
+        if keepdim and ragged != 1:
+            out = out.movedim(1, ragged)
+        return out if dtype is None else out.to(dtype)
+    if 0 in dims:
+        if len(dims) > 2 or nt._lengths is not None:
+            raise RuntimeError(f"{op}: reducing along the batch and ragged dimensions together with other "
+                               "dimensions is not supported for nested tensors")
+        out = getattr(nt.stored, how)(0)
+        return out if dtype is None else out.to(dtype)
+    inner = tuple(stored_dim(nt, d, op) for d in dims)
+    out = getattr(nt.stored, how)(dim=inner, keepdim=keepdim)
+    if dtype is not None:
+        out = out.to(dtype)
+    shift = sum(1 for d in dims if d < ragged) if not keepdim else 0
+    return nt.with_stored(out, ragged - shift)
+
+
+def softmax(nt, dim, dtype, how):
+    """softmax / log_softmax over `dim`: on the values for a regular dim, per component for the ragged one."""
+    fn = getattr(activation, how)
+    ndim = nt.dim()
+    d = normalize_dim(how, dim, ndim)
+    if d == 0:
+        raise RuntimeError(f"{how}(): not supported for nested tensors on the batch dimension (dim=0)")
+    if d != nt._ragged_idx:
+        return nt.with_stored(fn(nt.stored, stored_dim(nt, d, how), dtype=dtype))
+    return per_component(nt, lambda rows: fn(rows, 0, dtype=dtype))
+
+
+def per_component(nt, fn):
+    """`fn` run on each component's rows of `stored` (the ragged dim first) and joined back: same structure."""
+    if nt._lengths is not None:
+        raise RuntimeError("this op over the ragged dimension needs a contiguous nested tensor (no lengths); "
+                           "call it on one made without lengths")
+    return nt.with_stored(cat([fn(nt.stored[a:b]) for a, b in nt.rows()], 0))
+
+
+def transpose(nt, dim0, dim1):
+    """The nested tensor with two non-batch dims swapped (the ragged one may move: attention layouts)."""
+    ndim = nt.dim()
+    d0, d1 = normalize_dim("transpose", dim0, ndim), normalize_dim("transpose", dim1, ndim)
+    if 0 in (d0, d1) and d0 != d1:
+        raise RuntimeError("transpose(): not supported for NestedTensor on dim=0 (the batch dimension)")
+    if d0 == d1:
+        return nt
+    order = list(range(ndim))
+    order[d0], order[d1] = order[d1], order[d0]   # new logical dim k is old logical dim order[k]
+    ragged = order.index(nt._ragged_idx)
+    old_rest = [d for d in range(1, ndim) if d != nt._ragged_idx]
+    new_rest = [order[k] for k in range(1, ndim) if k != ragged]
+    perm = [0] + [1 + old_rest.index(d) for d in new_rest]
+    return nt.with_stored(nt.stored.permute(*perm), ragged)
+
+
+def unsqueeze(nt, dim):
+    """A size-1 dim inserted at `dim` (not the batch dim)."""
+    ndim = nt.dim() + 1
+    d = normalize_dim("unsqueeze", dim, ndim)
+    if d == 0:
+        raise RuntimeError("unsqueeze(): cannot unsqueeze the batch dimension of a nested tensor")
+    ragged = nt._ragged_idx + (1 if d <= nt._ragged_idx else 0)
+    position = d - (1 if d > ragged else 0)   # where it lands in stored (the ragged dim is stored's dim 0)
+    position = max(position, 1)
+    return nt.with_stored(nt.stored.unsqueeze(position), ragged)
+
+
+def to_padded(nt, padding, output_size=None):
+    """A dense tensor: each component padded with `padding` along the ragged dim (and others, to
+    `output_size`) then stacked (differentiable)."""
+    parts = list(nt.unbind())
+    r = nt._ragged_idx - 1   # the ragged dim inside a component
+    longest = max((p.shape[r] for p in parts), default=0)
+    target = [longest if k == r else n for k, n in enumerate(parts[0].shape)] if parts else []
+    if output_size is not None:
+        output_size = list(output_size)
+        if len(output_size) != nt.dim() or output_size[0] != len(parts):
+            raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} must have {nt.dim()} entries "
+                               f"and {len(parts)} first, for a nested tensor of size {_size(nt)}")
+        for k, n in enumerate(output_size[1:]):
+            if n < (longest if k == r else target[k]):
+                raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} is smaller than the nested "
+                                   f"tensor's sizes in dim {k + 1}")
+        target = output_size[1:]
+    padded = []
+    for p in parts:
+        for k, n in enumerate(target):
+            if p.shape[k] < n:
+                fill_shape = list(p.shape)
+                fill_shape[k] = n - p.shape[k]
+                fill = full(tuple(fill_shape), padding, dtype=p.dtype, device=p.device)
+                p = cat([p, fill], k)
+        padded.append(p)
+    return stack(padded, 0)
+
+
+# ----- nn.functional ops handed over by `dispatch`
+def _linear(nt, weight, bias=None):
+    linear = _dense("linear")
+    return nt.with_stored(linear(_last_regular(nt, "linear"), weight, bias))
+
+
+def _last_regular(nt, op):
+    if nt._ragged_idx == nt.dim() - 1:
+        raise RuntimeError(f"{op}(): not supported over the ragged (last) dimension of a nested tensor of size "
+                           f"{_size(nt)}")
+    return nt.stored
+
+
+def _layer_norm(nt, normalized_shape, weight=None, bias=None, eps=1e-5):
+    n = 1 if isinstance(normalized_shape, numbers.Integral) else len(tuple(normalized_shape))
+    if n > nt.dim() - 1 - nt._ragged_idx:
+        raise RuntimeError(f"layer_norm(): normalizing over the ragged dimension is not supported for a nested "
+                           f"tensor of size {_size(nt)} (normalized_shape {normalized_shape})")
+    return nt.with_stored(_dense("layer_norm")(nt.stored, normalized_shape, weight, bias, eps))
+
+
+def _dropout(nt, p=0.5, training=True, inplace=False):
+    return nt.with_stored(_dense("dropout")(nt.stored, p, training, False))
+
+
+def _softmax_f(how):
+    def run(nt, dim=None, dtype=None):
+        if dim is None:
+            raise RuntimeError(f"{how}(): give dim= for a nested tensor")
+        return softmax(nt, dim, dtype, how)
+    return run
+
+
+def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    """Scaled dot-product attention run on each component (PyTorch's math path for jagged tensors)."""
+    sdpa = _dense("scaled_dot_product_attention")
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, NestedBase):
+            raise RuntimeError(f"scaled_dot_product_attention(): {name} must be a nested tensor too when query "
+                               "is one (all three of (B, heads, j, D) jagged layout)")
+    if attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention(): attn_mask is not supported for nested tensors; the "
+                           "ragged lengths already mask each sequence")
+    if not len(query) == len(key) == len(value):
+        raise RuntimeError(f"scaled_dot_product_attention(): query, key and value must hold as many components, "
+                           f"got {len(query)}, {len(key)}, {len(value)}")
+    outs = [sdpa(q, k, v, None, dropout_p, is_causal, scale, enable_gqa)
+            for q, k, v in zip(query.unbind(), key.unbind(), value.unbind())]
+    r = query._ragged_idx - 1
+    rows = cat([o.movedim(r, 0) for o in outs], 0)
+    if query._lengths is not None:
+        raise RuntimeError("scaled_dot_product_attention(): query must be a contiguous nested tensor (no lengths)")
+    return query.with_stored(rows)
+
+
+_FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout,
+              "softmax": _softmax_f("softmax"), "log_softmax": _softmax_f("log_softmax"),
+              "scaled_dot_product_attention": _sdpa}
+_DENSE = {}
+
+
+def _dense(name):
+    return _DENSE[name]
+
+
+def dispatch(func, args, kwargs):
+    """Run the dense function `func` on nested tensor arguments: elementwise ones on the values, the
+    structured ones (`linear`, `layer_norm`, `dropout`, `softmax`, attention) as nested tensors need."""
+    name = func.__name__
+    if name in _FUNCTIONS:
+        _DENSE.setdefault(name, func)
+        return _FUNCTIONS[name](*args, **kwargs)
+    if name in ELEMENTWISE_FUNCTIONS and isinstance(args[0], NestedBase):
+        nt = args[0]
+        kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}
+        return nt.with_stored(func(nt.stored, *args[1:], **kwargs))
+    unsupported(name)()

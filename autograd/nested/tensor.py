@@ -1,0 +1,196 @@
+"""`NestedTensor`: PyTorch's jagged nested tensor (`layout=torch.jagged`), a batch of tensors whose dimension
+`ragged_idx` has a different length in each component.
+
+It holds one dense tensor, `stored`, of shape (total, *other dims): the components' rows one after another along
+the ragged dimension, the other dims in the nested tensor's own order; `offsets` (B + 1 int64) says where each
+component starts, and `lengths` (or None) how many rows it has when the components do not follow one another.
+Every op runs on `stored` through deepgrad's differentiable ops, so gradients reach whatever made it."""
+from ..dtypes import float16, float32, float64
+from ..tensor import Tensor
+from ..type_objects import jagged
+from autograd.size import Size
+
+from . import ops
+from ..nested_kind import NestedBase
+from .ragged import ragged_size_of
+
+
+class NestedTensor(NestedBase):
+    """A jagged nested tensor, as `torch.nested.nested_tensor(..., layout=torch.jagged)` makes."""
+
+    __slots__ = ("stored", "_offsets", "_lengths", "_ragged_idx", "_j", "__weakref__")
+
+    def __init__(self, stored, offsets, lengths=None, ragged_idx=1, ragged=None):
+        self.stored, self._offsets, self._lengths, self._ragged_idx = stored, offsets, lengths, ragged_idx
+        self._j = ragged if ragged is not None else ragged_size_of(offsets)
+
+    def with_stored(self, stored, ragged_idx=None):
+        """A nested tensor of the same components' layout holding `stored` instead."""
+        return NestedTensor(stored, self._offsets, self._lengths,
+                            self._ragged_idx if ragged_idx is None else ragged_idx, self._j)
+
+    # ----- what it is
+    is_nested = True
+    layout = jagged
+    is_sparse = False
+
+    @property
+    def shape(self):
+        sizes = [len(self._offsets) - 1] + list(self.stored.shape[1:])
+        sizes.insert(self._ragged_idx, self._j)
+        return tuple.__new__(Size, sizes)
+
+    def size(self, dim=None):
+        """The shape, or the size of `dim` (the ragged one is a symbol such as j1)."""
+        shape = self.shape
+        return shape if dim is None else shape[ops.normalize_dim("size", dim, len(shape))]
+
+    def dim(self):
+        """The number of dimensions, the batch and ragged ones included."""
+        return self.stored.ndim + 1
+
+    ndim = property(dim)
+    dtype = property(lambda self: self.stored.dtype)
+    device = property(lambda self: self.stored.device)
+    is_leaf = property(lambda self: self.stored.is_leaf)
+    grad_fn = property(lambda self: self.stored.grad_fn)
+    _ragged = property(lambda self: self._ragged_idx)
+
+    @property
+    def requires_grad(self):
+        return self.stored.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.stored.requires_grad = flag
+
+    def requires_grad_(self, flag=True):
+        """Make this leaf nested tensor record operations (returns it)."""
+        self.stored.requires_grad_(flag)
+        return self
+
+    @property
+    def grad(self):
+        grad = self.stored.grad
+        return None if grad is None else self.with_stored(grad)
+
+    def is_contiguous(self, memory_format=None):
+        """True when the components follow one another in `values()` in the nested tensor's own order."""
+        return self._lengths is None and self._ragged_idx == 1
+
+    def values(self):
+        """The components' rows joined along the ragged dimension (a view: gradients flow through it)."""
+        return self.stored if self._ragged_idx == 1 else self.stored.movedim(0, self._ragged_idx - 1)
+
+    def offsets(self):
+        """Where each component starts in values() (B + 1 entries)."""
+        return self._offsets
+
+    def lengths(self):
+        """Each component's length when given apart from the offsets (non-contiguous), else None."""
+        return self._lengths
+
+    def rows(self):
+        """(start, stop) of each component's rows in `stored`."""
+        offsets = self._offsets.tolist()
+        if self._lengths is None:
+            return list(zip(offsets[:-1], offsets[1:]))
+        return [(start, start + n) for start, n in zip(offsets, self._lengths.tolist())]
+
+    def unbind(self, dim=0):
+        """The components, as dense tensors (views of values())."""
+        if dim != 0:
+            raise RuntimeError(f"unbind(): only dim=0 is supported for nested tensors, got dim={dim}")
+        return tuple(self._component(a, b) for a, b in self.rows())
+
+    def _component(self, start, stop):
+        part = self.stored[start:stop]
+        return part if self._ragged_idx == 1 else part.movedim(0, self._ragged_idx - 1)
+
+    def __len__(self):
+        return len(self._offsets) - 1
+
+    def __iter__(self):
+        return iter(self.unbind())
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self.unbind()[index]
+        raise NotImplementedError(f"nested tensor indexing: only an integer index (one component) is supported, "
+                                  f"got {index!r}")
+
+    def __repr__(self):
+        size = ", ".join(str(n) for n in self.shape)
+        grad = (f"grad_fn={self.grad_fn!r}" if self.grad_fn is not None
+                else "requires_grad=True" if self.requires_grad else None)
+        parts = [f"size=({size})", f"offsets={self._offsets!r}"] + ([grad] if grad else [])
+        return f"NestedTensor({', '.join(parts)}, contiguous={self.is_contiguous()})"
+
+    __str__ = __repr__
+
+    def __bool__(self):
+        raise RuntimeError("Boolean value of a nested tensor is ambiguous")
+
+    # ----- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate `gradient` (a nested tensor of this layout) from this nested tensor."""
+        if gradient is None:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs: a nested tensor's backward "
+                               "needs gradient= (a nested tensor of its layout); reduce it first, e.g. nt.sum()")
+        grad = gradient.stored if isinstance(gradient, NestedTensor) else gradient
+        self.stored.backward(grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def detach(self):
+        """The same nested tensor, cut from the graph."""
+        return self.with_stored(self.stored.detach())
+
+    def clone(self, memory_format=None):
+        """A copy (differentiable)."""
+        return self.with_stored(self.stored.clone())
+
+    def contiguous(self, memory_format=None):
+        """This nested tensor (its values are kept in one block)."""
+        return self
+
+    def to(self, *args, **kwargs):
+        """The nested tensor with its values moved or cast as Tensor.to does."""
+        return self.with_stored(self.stored.to(*args, **kwargs))
+
+    def float(self):
+        """Cast to float32."""
+        return self.to(float32)
+
+    def double(self):
+        """Cast to float64."""
+        return self.to(float64)
+
+    def half(self):
+        """Cast to float16."""
+        return self.to(float16)
+
+    def cpu(self):
+        """On the CPU."""
+        return self.to("cpu")
+
+    def numel(self):
+        """The number of elements over all components."""
+        return sum(b - a for a, b in self.rows()) * (self.stored[0:0].reshape(0, -1).shape[1] if
+                                                     self.stored.ndim > 1 else 1)
+
+    def to_padded_tensor(self, padding, output_size=None):
+        """A dense tensor with the components padded by `padding` to the longest (or to `output_size`)."""
+        return ops.to_padded(self, padding, output_size)
+
+    def nested_call(self, func, args, kwargs):
+        """Run `func` (a dense op that met a nested tensor among its arguments) the nested way."""
+        return ops.dispatch(func, args, kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith("__") or not hasattr(Tensor, name):
+            raise AttributeError(f"'NestedTensor' object has no attribute '{name}'")
+        if name in ops.ELEMENTWISE_METHODS:
+            return lambda *args, **kwargs: ops.elementwise_method(self, name, args, kwargs)
+        return ops.unsupported(name)
+
+
+ops.install_methods(NestedTensor)
