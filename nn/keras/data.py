@@ -20,6 +20,7 @@ from ..training.inputs import Batches, as_array, is_loader_like
 from . import settings
 from .epoch_draws import ArrayPasses
 from .symbolic import flatten, flatten_as, keyed_like, map_structure
+from .nested_outputs import is_deep
 from .output_keys import output_keys
 
 
@@ -314,6 +315,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     structure = getattr(model, "_inputs_struct", None)
     if keyed_like(structure, x):   # {"tokens": x, "pair": (a, b)}: the model's inputs in its own order
         x = flatten_as(structure, x)
+    y, sample_weight = (_flat_targets(model, v) for v in (y, sample_weight))
 
     def split(batch):
         bx, by, bw = unpack(batch)
@@ -323,6 +325,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             if need_y:
                 raise ValueError(f"{who}: the data yields no targets; batches must be (x, y) or (x, y, sample_weight)")
             return inputs, None, None
+        by, bw = _flat_targets(model, by), _flat_targets(model, bw)
         targets = tuple(_tensor(v) for v in _ordered(by, output_names, "output"))
         if class_weight is not None and bw is not None:
             raise ValueError(f"{who}: the data yields sample weights and class_weight was given too; Keras refuses "
@@ -407,6 +410,15 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     return _batches(loader, split_flat, device, steps)
 
 
+def _flat_targets(model, y):
+    """Targets (or per-output sample weights) given in the nesting of a model's nested outputs ({"a": y1, "b": [y2,
+    y3]}) as one list in the outputs' flat order; anything else as it is."""
+    outputs = getattr(model, "_outputs_struct", None)
+    if isinstance(y, (dict, list, tuple)) and is_deep(outputs) and is_deep(y):
+        return flatten_as(outputs, y)
+    return y
+
+
 def _batches(source, split, device, steps):
     if steps is None or not hasattr(source, "__len__") or steps >= len(source):
         return Batches(source, split, device, steps)
@@ -441,9 +453,9 @@ def split_validation(x, y, sample_weight, fraction, input_names, output_names):
         if structure is None:
             return None
         if isinstance(structure, dict):
-            return {k: host_array(v, k)[lo:hi] for k, v in structure.items()}
+            return {k: part(v, None, lo, hi) for k, v in structure.items()}
         if isinstance(structure, (list, tuple)):
-            return [host_array(v, "data")[lo:hi] for v in structure]
+            return [part(v, None, lo, hi) for v in structure]
         return host_array(structure, "data")[lo:hi]
     if len(range(n)[0:cut]) == 0:
         raise ValueError(f"fit: validation_split={fraction} of {n} examples leaves none to train on (Keras trains on "

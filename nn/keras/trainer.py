@@ -26,7 +26,7 @@ from ..training.metrics import Mean
 from ..training.predict import run_predict
 from ..training.steps import Steps, backward_and_step, forward
 from . import data as keras_data
-from . import masking, settings
+from . import masking, nested_outputs, settings
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
@@ -35,7 +35,7 @@ from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predic
 from .epoch_draws import ArrayPasses, symbolic_build_draws
 from .progress import EpochLines, ProgbarLogger
 from .output_keys import output_keys
-from .symbolic import flatten, map_structure
+from .symbolic import flatten, flatten_sorted, map_structure
 
 
 def _per_output(spec, names, what):
@@ -65,11 +65,18 @@ def _resolve_metric(identifier, y_true, y_pred):
     return keras_metrics.metric_object(identifier)
 
 
+def _loss_entries(loss, path=None):
+    """(where, identifier) for every loss in compile's `loss`, however nested (where: None for a single loss)."""
+    if isinstance(loss, (dict, list, tuple)):
+        items = loss.items() if isinstance(loss, dict) else enumerate(loss)
+        return [entry for key, value in items
+                for entry in _loss_entries(value, key if path is None else f"{path}/{key}")]
+    return [(path, loss)]
+
+
 def _check_losses(loss):
     """Unknown loss names (or things that are no loss) fail in compile, naming the output they were given for."""
-    entries = loss.items() if isinstance(loss, dict) else enumerate(loss) if isinstance(loss, (list, tuple)) \
-        else [(None, loss)]
-    for key, identifier in entries:
+    for key, identifier in _loss_entries(loss):
         if identifier is None:
             continue
         try:
@@ -145,25 +152,33 @@ class KerasCompiled:
         loss, loss_weights, metrics, weighted_metrics = self._specs
         multi = len(outputs) > 1
         self.output_labels = names
-        self.losses = [None if l is None else keras_losses.loss_object(l) for l in _per_output(loss, names, "loss")]
-        weights = _per_output(loss_weights, names, "loss_weight") if loss_weights is not None else [1.0] * len(names)
+        structure = getattr(self.model, "_outputs_struct", None)
+        deep = nested_outputs.is_deep(structure)
+        per_output = (lambda spec, _, what: nested_outputs.per_leaf(structure, spec, what)) if deep else _per_output
+        self.losses = [None if l is None else keras_losses.loss_object(l) for l in per_output(loss, names, "loss")]
+        if deep and loss_weights is not None:
+            loss_weights = nested_outputs.weights_like(loss, loss_weights)
+        weights = per_output(loss_weights, names, "loss_weights") if loss_weights is not None else [1.0] * len(names)
         for w in weights:
             if w is not None and not isinstance(w, numbers.Real):
                 raise IdentifierError(f"compile: loss_weights must hold one number per output ({len(names)} output(s) "
                                       f"{names}), got {loss_weights!r}")
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         tracked = sum(l is not None for l in self.losses) > 1   # Keras: a mean per loss only when there are several
+        labels = nested_outputs.loss_names(structure, names) if deep else names   # Keras's 'b/db1' for deep outputs
         self.output_loss = [Mean(f"{n}_loss") if tracked and l is not None else None
-                            for n, l in zip(names, self.losses)]
+                            for n, l in zip(labels, self.losses)]
         # evaluate lists the per-output losses in the order of compile's loss dict (Keras), else output order
-        self._loss_order = ([names.index(key) for key in loss if key in names] if isinstance(loss, dict)
+        self._loss_order = ([names.index(key) for key in loss if key in names] if isinstance(loss, dict) and not deep
                             else list(range(len(names))))
         self.metrics = []   # (output index, metric, weighted)
         for specs, weighted in ((metrics, False), (weighted_metrics, True)):
             if specs is None:
                 continue
-            if isinstance(specs, dict) or (multi and isinstance(specs, (list, tuple)) and len(specs) == len(names)
-                                           and all(isinstance(s, (list, tuple)) or s is None for s in specs)):
+            if deep:
+                per_output = nested_outputs.per_leaf(structure, specs, "weighted_metrics" if weighted else "metrics")
+            elif isinstance(specs, dict) or (multi and isinstance(specs, (list, tuple)) and len(specs) == len(names)
+                                             and all(isinstance(s, (list, tuple)) or s is None for s in specs)):
                 per_output = _per_output(specs, names, "metric")
             elif not multi and isinstance(specs, (list, tuple)) and len(specs) == 1 and isinstance(
                     specs[0], (list, tuple)):   # Keras: the one output's list of metrics, given per output
@@ -202,6 +217,8 @@ class KerasCompiled:
         return keys
 
     def _outputs(self, output):
+        if nested_outputs.is_deep(output):
+            return flatten_sorted(output)
         if isinstance(output, dict):
             return [output[n] for n in output_keys(self.model)]
         return list(output) if isinstance(output, (list, tuple)) else [output]
