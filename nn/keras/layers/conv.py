@@ -65,6 +65,15 @@ def check_groups(name, filters, groups):
         raise ValueError(f"{name}: the number of filters must be evenly divisible by the number of groups, got "
                          f"groups={groups}, filters={filters}; pick filters as a multiple of groups")
 
+def check_strides_dilation(name, strides, dilation_rate):
+    """Keras's refusal, in its plain and transposed convolutions, of strides above 1 together with a dilation
+    above 1 (on any axes)."""
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                         f"strides={tuple(strides)} and dilation_rate={tuple(dilation_rate)}: {name}; use strides=1 "
+                         "with the dilation (and pool afterwards), or dilation_rate=1")
+
+
 class Conv2D(Layer):
     """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
 
@@ -83,10 +92,8 @@ class Conv2D(Layer):
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
         self.strides = _pair(strides, "strides", "Conv2D")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate", "Conv2D")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:   # Keras refuses the pair in every conv
-            raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-                             f"strides={self.strides} and dilation_rate={self.dilation_rate}: {type(self).__name__}; "
-                             "use strides=1 with the dilation (and pool afterwards), or dilation_rate=1")
+        # Conv1D passes (1, n) pairs: name its own 1-tuples
+        check_strides_dilation(type(self).__name__, self.strides[-self.rank:], self.dilation_rate[-self.rank:])
         self.padding = _padding_mode(padding, "Conv2D")
         self.data_format = _data_format(data_format)
         self.activation = activations.get(activation)

@@ -6,7 +6,7 @@ conv3d on NCDHW, with padding='same' as Keras's (the odd extra zero after)."""
 from ... import functional as F
 from ..signature_tail import with_parent_arguments
 from .bias_add import add_bias, fused_bias
-from .conv import Conv2D, same_pads
+from .conv import Conv2D, check_strides_dilation, same_pads
 from .conv1d import Conv1D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, _ConvTranspose, _tuple
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
@@ -28,6 +28,7 @@ class Conv3D(Conv2D):
         if self.filters <= 0 or min(self.kernel_size) <= 0 or min(self.strides) <= 0:
             raise ValueError(f"Conv3D: filters, kernel_size and strides must be positive, got filters={filters}, "
                              f"kernel_size={kernel_size}, strides={strides}")
+        check_strides_dilation(type(self).__name__, self.strides, self.dilation_rate)
 
     def _convolve(self, inputs, kernel):
         """The convolution of 5-D inputs with a (kd, kh, kw, in / groups, filters) kernel, bias and activation."""

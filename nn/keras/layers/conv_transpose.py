@@ -12,7 +12,7 @@ from ... import functional as F
 from .. import activations
 from ..constraints import check_names as _check_constraints
 from ..layer import Layer
-from .conv import _data_format, _padding_mode, kernel_options
+from .conv import _data_format, _padding_mode, check_strides_dilation, kernel_options
 
 
 def _tuple(value, rank, name, layer, allow_none=False):
@@ -66,9 +66,7 @@ class _ConvTranspose(Layer):
         if self.output_padding is not None and any(p >= s for p, s in zip(self.output_padding, self.strides)):
             raise ValueError(f"{layer}: output_padding={self.output_padding} must be smaller than "
                              f"strides={self.strides} on every axis")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{layer}: strides={self.strides} and dilation_rate={self.dilation_rate} cannot both "
-                             "be above 1; use one of them")
+        check_strides_dilation(layer, self.strides, self.dilation_rate)
 
     def _channels(self, input_shape):
         layer, rank = self.name, self.rank
