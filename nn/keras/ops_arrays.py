@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 from .ops_args import _axis, _float, _pair, _t
 from . import ops_dtype_rules as rules
@@ -189,6 +189,10 @@ def split(x, indices_or_sections, axis=0):
         return list(ag.split(x, size // indices_or_sections, dim=axis))
     cuts = [int(i) + size if int(i) < 0 else int(i) for i in indices_or_sections]
     edges = [0] + [builtins.min(builtins.max(i, 0), size) for i in cuts] + [size]
+    if any(end < start for start, end in zip(edges[1:-1], edges[2:-1])):   # NumPy would repeat rows, Keras refuses
+        raise ShapeError(f"keras.ops.split: the split indices {list(indices_or_sections)} must be in increasing "
+                         f"order (split_with_sizes expects split_sizes have only non-negative entries); sort them, "
+                         f"e.g. {sorted(cuts)}")
     sizes = [builtins.max(end - start, 0) for start, end in zip(edges[:-1], edges[1:])]
     return list(ag.split(x, sizes, dim=axis))
 

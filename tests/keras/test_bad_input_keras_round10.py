@@ -1,12 +1,12 @@
 """Round 10 of bad input through nn.keras (rounds 1-9: test_bad_input_errors.py, _round2.py ... _round9.py): keras.ops
 calls given an axis past the rank (squeeze, take and one_hot wrapped it silently before), vectors of the wrong size
-to cross, q outside [0, 1] to quantile and percentile, negative values to bincount, a conv kernel of another rank,
-an unknown dtype name to cast, and the other ops' axis, shape and rank mistakes; fit with validation_freq=0, a
-LearningRateScheduler whose schedule returns a string, weights and model files that are not HDF5; Sequential.add
-and pop misuse, fit data that does not line up, optimizer, schedule and callback arguments Keras refuses, layers
-given an axis or rank that does not fit, and keras.random arguments. Each runs on nn.keras and on real Keras 3
-(torch backend) as the oracle: errors of Keras's type, still instances of nn.keras's old type, naming the layer or
-call, the values and the fix; calls Keras accepts give Keras's values."""
+to cross, q outside [0, 1] to quantile and percentile, negative values to bincount, split indices out of order, a
+conv kernel of another rank, an unknown dtype name to cast, and the other ops' axis, shape and rank mistakes; fit
+with validation_freq=0, a LearningRateScheduler whose schedule returns a string, weights and model files that are
+not HDF5; Sequential.add and pop misuse, fit data that does not line up, optimizer, schedule and callback arguments
+Keras refuses, layers given an axis or rank that does not fit, and keras.random arguments. Each runs on nn.keras and
+on real Keras 3 (torch backend) as the oracle: errors of Keras's type, still instances of nn.keras's old type, naming
+the layer or call, the values and the fix; calls Keras accepts give Keras's values."""
 import warnings
 
 import numpy as np
@@ -44,6 +44,8 @@ OPS = [
      ValueError, ("conv", "4 axes", "(3, 1, 1)")),
     ("ops_cast_to_an_unknown_dtype", f"{OP}cast(np.ones(2), 'float33')", ValueError, TypeError,
      ("Invalid dtype", "'float33'", "'float32'")),
+    ("ops_split_indices_out_of_order", f"{OP}split(np.ones(6), [4, 2])", RuntimeError, ValueError,
+     ("split", "[4, 2]", "increasing order", "[2, 4]")),
     ("ops_sum_axis_past_the_rank", f"{OP}sum({M23}, axis=2)", IndexError, IndexError, ("sum", "dim 2", "[-2, 1]")),
     ("ops_expand_dims_axis_past_the_rank", f"{OP}expand_dims({M23}, 4)", ValueError, ValueError,
      ("expand_dims", "axis 4", "(2, 3)")),
@@ -130,6 +132,7 @@ ACCEPTED = [
      "np.array([0.0, 1.0, 2.0])))"),
     ("ops_quantile_q_of_1", f"keras.ops.convert_to_numpy({OP}quantile(np.arange(4.0), 1.0))"),
     ("ops_bincount_with_minlength", f"keras.ops.convert_to_numpy({OP}bincount(np.array([0, 2]), minlength=4))"),
+    ("ops_split_at_a_repeated_index", f"[keras.ops.convert_to_numpy(t).shape for t in {OP}split(np.ones(6), [2, 2])]"),
     ("ops_cast_to_float16", f"keras.ops.convert_to_numpy({OP}cast(np.ones(2), 'float16')).dtype.name"),
     ("fit_validating_every_other_epoch", FIT + "len(m.fit(x, y, epochs=2, validation_split=0.5, validation_freq=2, "
      "verbose=0).history['val_loss'])"),
