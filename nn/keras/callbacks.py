@@ -176,7 +176,7 @@ class EarlyStopping(_NNEarlyStopping):
 class ModelCheckpoint(_NNModelCheckpoint):
     """Save the model at the end of each epoch, or every `save_freq` training batches when that is a number, or
     only when `monitor` improves with save_best_only: the whole model (model.save) to a name ending in '.keras'
-    unless save_weights_only, else its weights (model.save_weights, safetensors). `filepath` may hold {epoch},
+    (or '.h5', Keras's legacy HDF5 file) unless save_weights_only, else its weights (model.save_weights). `filepath` may hold {epoch},
     {batch} (counted from 1 within the epoch, with an integer save_freq) and log fields, e.g.
     'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'."""
 
@@ -267,7 +267,7 @@ class ModelCheckpoint(_NNModelCheckpoint):
             print(text)
 
     def _write(self, path, epoch, logs):
-        if not self.save_weights_only and str(path).endswith(".keras"):
+        if not self.save_weights_only:   # '.keras', or a legacy HDF5 whole model for '.h5', as Keras
             self.model.save(path)
         else:
             self.model.save_weights(path)

@@ -413,6 +413,18 @@ def test_legacy_h5_nested_and_masked_models_both_ways(tmp_path):
                                    np.asarray(model.predict(tokens, verbose=0)), rtol=1e-5, atol=1e-6)
 
 
+def test_model_checkpoint_to_h5_names_writes_legacy_models(tmp_path):
+    pytest.importorskip("h5py")
+    theirs, ours = fresh_sessions()
+    x = LEGACY["sequential"][1]
+    model = _sequential(ours, compiled=True)
+    checkpoint = ours.callbacks.ModelCheckpoint(str(tmp_path / "ck-{epoch}.h5"))
+    model.fit(x, LEGACY_Y, batch_size=3, epochs=2, verbose=0, callbacks=[checkpoint])
+    assert sorted(os.listdir(tmp_path)) == ["ck-1.h5", "ck-2.h5"]
+    loaded = _quiet(theirs.models.load_model, tmp_path / "ck-2.h5")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
 def test_legacy_h5_layout_matches_keras(tmp_path):
     pytest.importorskip("h5py")
     import h5py
