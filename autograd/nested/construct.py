@@ -1,6 +1,7 @@
 """The ways to make a jagged nested tensor, as torch.nested offers them."""
 import numbers
 
+from .. import creation
 from ..creation import tensor
 from ..dtypes import int64
 from ..ops.joining import cat
@@ -111,8 +112,8 @@ def narrow(tensor, dim, start, length, layout=strided):
     values = tensor.reshape((batch * n,) + tuple(tensor.shape[2:]))
     offsets = [i * n + s for i, s in enumerate(starts)]
     offsets.append(offsets[-1] + lengths[-1])   # PyTorch's last offset: where the last component ends
-    return NestedTensor(values, tensor(offsets, dtype=int64, device=tensor.device),
-                        tensor(lengths, dtype=int64, device=tensor.device))
+    return NestedTensor(values, creation.tensor(offsets, dtype=int64, device=tensor.device),
+                        creation.tensor(lengths, dtype=int64, device=tensor.device))
 
 
 def to_padded_tensor(input, padding, output_size=None):

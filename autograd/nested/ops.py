@@ -251,20 +251,19 @@ def unsqueeze(nt, dim):
 def to_padded(nt, padding, output_size=None):
     """A dense tensor: each component padded with `padding` along the ragged dim (and others, to
     `output_size`) then stacked (differentiable)."""
+    if nt._lengths is not None:   # as PyTorch: the components of a narrowed tensor leave gaps in its values
+        raise RuntimeError("to_padded_tensor(): not supported for nested tensors with holes (made with lengths, "
+                           "e.g. by nested.narrow); pad its unbind() components instead")
     parts = list(nt.unbind())
     r = nt._ragged_idx - 1   # the ragged dim inside a component
     longest = max((p.shape[r] for p in parts), default=0)
     target = [longest if k == r else n for k, n in enumerate(parts[0].shape)] if parts else []
-    if output_size is not None:
+    if output_size is not None:   # PyTorch's jagged form reads only the ragged dim's entry
         output_size = list(output_size)
-        if len(output_size) != nt.dim() or output_size[0] != len(parts):
+        if len(output_size) != nt.dim() or output_size[nt._ragged_idx] < longest:
             raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} must have {nt.dim()} entries "
-                               f"and {len(parts)} first, for a nested tensor of size {_size(nt)}")
-        for k, n in enumerate(output_size[1:]):
-            if n < (longest if k == r else target[k]):
-                raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} is smaller than the nested "
-                                   f"tensor's sizes in dim {k + 1}")
-        target = output_size[1:]
+                               f"and at least {longest} in the ragged dim, for a nested tensor of size {_size(nt)}")
+        target[r] = output_size[nt._ragged_idx]
     padded = []
     for p in parts:
         for k, n in enumerate(target):
