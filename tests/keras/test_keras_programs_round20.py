@@ -8,7 +8,8 @@ a layer owning one; keras.ops slicing, scatters with reductions, take_along_axis
 through slice_update; int8 and int4 post-training quantization with filters and fine-tuning; keras.ops.nn's
 depth_to_space / unfold / fold / adaptive pooling / shrink activations in an ESPCN-style upscaler; keras.io's
 Real NVP density flow; keras.io's gated residual / variable selection network on a dict of named inputs; and
-keras.io's masked image autoencoder, masking patches with a layer's own SeedGenerator.
+keras.io's masked image autoencoder, masking patches with a layer's own SeedGenerator; and training resumed at
+initial_epoch from a weighted PyDataset under a LearningRateScheduler, with validation_freq lists.
 
 The regression tests for the bugs they found are in test_keras_round20_fixes.py."""
 import pytest
@@ -18,7 +19,7 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_compile_config_schedules", "keras_ops_scan_recurrences", "keras_random_seed_generators",
          "keras_ops_slices_scatters", "keras_quantized_inference_modes", "keras_ops_nn_subpixel_patches",
          "keras_realnvp_density_flow", "keras_grn_variable_selection",
-         "keras_masked_autoencoder_patches"]
+         "keras_masked_autoencoder_patches", "keras_pydataset_resumed_schedule"]
 
 
 @pytest.mark.parametrize("program", NAMES)
