@@ -6,9 +6,10 @@ of bools, pow / // / % of two bools, cumsum in bool, round of ints with decimals
 the LAPACK-backed linalg functions); empty tensors through reductions without a dim, and view / reshape /
 as_strided / unfold with impossible sizes; indexing and the index ops (a string index, negative indices to gather
 and the scatter family, which PyTorch does not count from the end); random fills and creation with invalid
-parameters or data; module registration over an existing member, optimiser and scheduler states of the wrong kind,
-weight_norm of a missing name; and checkpoint files that are not checkpoints (torch.load of an empty or foreign
-file, of bytes, of a text-mode file; torch.save to a folder or of a function). Each must raise the exception type
+parameters or data; module registration over an existing member, DataLoader(drop_last='no'), optimiser and
+scheduler states of the wrong kind, weight_norm of a missing name; and checkpoint files that are not checkpoints
+(torch.load of an empty or foreign file, of bytes, of a text-mode file; torch.save to a folder or of a function).
+Each must raise the exception type
 PyTorch raises, still an instance of the type deepgrad raised before, with a message naming the op, the shapes,
 dtypes or values involved and the fix; where PyTorch accepts a call, we accept it and give PyTorch's result."""
 import os
@@ -251,6 +252,10 @@ MODULES_OPTIM = [
      ("attribute 'bias' already exists", "del module.bias")),
     ("register_parameter_over_a_buffer", "nn.BatchNorm1d(2).register_parameter('running_mean', nn.Parameter("
      "torch.ones(2)))", KeyError, Exception, ("'running_mean' already exists", "BatchNorm1d", "buffer")),
+    ("DataLoader_drop_last_a_string", "DataLoader(TensorDataset(torch.arange(10.0)), batch_size=3, drop_last='no')",
+     ValueError, Exception, ("DataLoader", "drop_last should be a boolean value", "'no'", "drop_last=False")),
+    ("DataLoader_drop_last_1", "DataLoader(TensorDataset(torch.arange(10.0)), batch_size=3, drop_last=1)",
+     ValueError, Exception, ("drop_last", "1")),
     ("ConcatDataset_of_nothing", "torch.utils.data.ConcatDataset([])", AssertionError, ValueError,
      ("ConcatDataset", "should not be an empty iterable", "at least one dataset")),
     ("Adam_betas_a_string", f"optim.Adam({P}, betas='0.9')", TypeError, ValueError,
@@ -338,6 +343,8 @@ ACCEPTED = [
      "\n[m.running_mean, sorted(n for n, _ in m.named_parameters())]"),
     ("add_module_replacing_a_module", "m = nn.Sequential(nn.ReLU())\nm.add_module('0', nn.Tanh())\n"
      "type(m[0]).__name__"),
+    ("DataLoader_drop_last_False_keeps_the_short_batch", "[b[0].tolist() for b in DataLoader(TensorDataset("
+     "torch.arange(5.0)), batch_size=2, drop_last=False)]"),
     ("ConcatDataset_of_one", "len(torch.utils.data.ConcatDataset([TensorDataset(torch.ones(3))]))"),
     ("Adam_betas_a_list", f"list(optim.Adam({P}, betas=[0.8, 0.9]).param_groups[0]['betas'])"),
     ("scheduler_state_round_trip", SGD + f"s = {S}StepLR(opt, 1, gamma=0.5)\nopt.step()\ns.step()\n"

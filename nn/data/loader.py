@@ -97,6 +97,10 @@ class DataLoader:
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
             raise ValueError("DataLoader: batch_sampler gives whole batches of indices, so it cannot be combined with "
                              "batch_size, shuffle, sampler or drop_last; leave those out")
+        if batch_size is not None and batch_sampler is None and not isinstance(drop_last, (bool, np.bool_)):
+            # a string such as 'no' would read as True and silently drop the last batch
+            raise ValueError(f"DataLoader: drop_last should be a boolean value, but got drop_last={drop_last!r}; "
+                             f"pass drop_last=True or drop_last=False")
         if batch_size is None and batch_sampler is None and drop_last:
             raise ValueError("DataLoader: batch_size=None turns batching off (one example at a time), so there is no "
                              "last batch for drop_last=True to drop; give a batch_size or leave drop_last out")
