@@ -208,6 +208,8 @@ def softmax(nt, dim, dtype, how):
         raise RuntimeError(f"{how}(): not supported for nested tensors on the batch dimension (dim=0)")
     if d != nt._ragged_idx:
         return nt.with_stored(fn(nt.stored, stored_dim(nt, d, how), dtype=dtype))
+    if how == "log_softmax":   # PyTorch refuses it (softmax over the ragged dim it runs)
+        raise RuntimeError("log_softmax(): not supported when reducing along the ragged dimension for NestedTensor")
     return per_component(nt, lambda rows: fn(rows, 0, dtype=dtype))
 
 
