@@ -160,11 +160,79 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     """The Jacobian of func at `inputs`: for output i and input j a Tensor of shape
     outputs[i].shape + inputs[j].shape, nested as torch does (a Tensor for one input and one output, a tuple
     over the inputs or outputs that were tuples, a tuple of tuples [output][input] when both were).
-    `vectorize` and `strategy` are accepted for torch compatibility; the result is computed row by row in
-    reverse mode either way and is the same."""
+    The values are computed row by row in reverse mode for either strategy; strategy="forward-mode" takes
+    PyTorch's limits (vectorize=True, no create_graph or strict) and, as PyTorch's, returns blocks attached to
+    the graph of the inputs that require grad where they depend on them."""
     op = "jacobian"
     if strategy not in ("reverse-mode", "forward-mode"):
         raise ValueError(f"{op}: strategy must be 'reverse-mode' or 'forward-mode', got {strategy!r}")
+    if strategy == "forward-mode":
+        _check_forward_mode(create_graph, strict, vectorize)
+        return _forward_mode_jacobian(func, inputs)
+    return _reverse_jacobian(func, inputs, create_graph, strict)
+
+
+def _check_forward_mode(create_graph, strict, vectorize):
+    """Refuse what PyTorch's forward-mode jacobian refuses, with its exception types."""
+    if create_graph:
+        raise NotImplementedError(
+            'torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` are not '
+            'supported together (yet). Please either set `create_graph=False` or `strategy="reverse-mode"`.')
+    if strict:
+        raise RuntimeError(
+            'torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` are not supported '
+            'together (yet). Please either set `strict=False` or `strategy="reverse-mode"`.')
+    if not vectorize:
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is only "
+                                  "implemented for `vectorize=True`; pass vectorize=True (or use "
+                                  'strategy="reverse-mode")')
+
+
+def _forward_mode_jacobian(func, inputs, watch_all=False):
+    """The forward-mode Jacobian as PyTorch returns it: each block that depends on an input requiring grad stays
+    on the graph (its node PyTorch's reshape of the batched tangents: ViewBackward0 for a 0-d output,
+    ReshapeAliasBackward0 otherwise), every other block detached. `watch_all` treats every input as requiring
+    grad (PyTorch's forward-over-reverse hessian marks its inputs so)."""
+    from .engine import grad as autograd_grad
+    in_tuple, given = _as_tuple(inputs, "inputs", "jacobian")
+    if watch_all:
+        given = tuple(t if t.requires_grad else t.detach().requires_grad_(True) for t in given)
+        inputs = given if in_tuple else given[0]
+    blocks = _reverse_jacobian(func, inputs, create_graph=True, strict=False)
+    watched = [t for t in given if t.requires_grad]
+    rows = blocks if isinstance(blocks, tuple) else (blocks,)
+    out_tuple = isinstance(blocks, tuple)
+    result = []
+    for row in rows:
+        row = row if in_tuple else (row,)
+        out_ndim = row[0].ndim - given[0].ndim
+        attached = bool(watched) and any(b.requires_grad for b in row) and _reaches(autograd_grad, row, watched)
+        result.append(tuple(_as_forward_block(b, out_ndim, attached) for b in row))
+    if not in_tuple:
+        result = [row[0] for row in result]
+    return tuple(result) if out_tuple else result[0]
+
+
+def _reaches(autograd_grad, blocks, watched):
+    """Whether any of `blocks` depends, through the graph, on a Tensor in `watched`."""
+    live = [b for b in blocks if b.requires_grad]
+    grads = autograd_grad([b.sum() for b in live], watched, retain_graph=True, allow_unused=True)
+    return any(g is not None for g in grads)
+
+
+def _as_forward_block(block, out_ndim, attached):
+    if not attached:
+        return block.detach()
+    if not block.requires_grad:
+        return block
+    out = block.reshape(block.shape)
+    out._node.torch_name = "ViewBackward0" if out_ndim == 0 else "ReshapeAliasBackward0"
+    return out
+
+
+def _reverse_jacobian(func, inputs, create_graph, strict):
+    """The Jacobian computed row by row in reverse mode (see jacobian)."""
+    op = "jacobian"
     from .ops.joining import stack
     with enable_grad():
         in_tuple, inputs = _as_tuple(inputs, "inputs", op)
@@ -224,8 +292,12 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     def gradient(*inp):
         return jacobian(lambda *a: scalar_func(*a).reshape(()), inp, create_graph=True)
 
-    result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
-                      strategy=outer_jacobian_strategy)
+    if outer_jacobian_strategy == "forward-mode":
+        _check_forward_mode(create_graph, strict, vectorize)
+        result = _forward_mode_jacobian(gradient, inputs, watch_all=True)
+    else:
+        result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
+                          strategy=outer_jacobian_strategy)
     return result if in_tuple else result[0][0]
 
 
