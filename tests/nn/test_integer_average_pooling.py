@@ -1,6 +1,7 @@
 """Average pooling of integer tensors follows PyTorch: int64 windows average and truncate toward zero, keeping
 int64 (divisor_override, padding and ceil_mode included); narrower integers, bool and any integer input to an
 adaptive pooling are refused with PyTorch's NotImplementedError (also a RuntimeError)."""
+import numpy as np
 import pytest
 
 import autograd as ag
@@ -44,7 +45,12 @@ def test_integer_average_matches_pytorch(name):
     theirs = CALLS[name](torch.nn.functional, _inputs(torch))
     ours = CALLS[name](F, _inputs(ag))
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
-    assert ours.tolist() == theirs.tolist()
+    if ours.is_floating_point():
+        # lp_pool2d's float32 power and root go through each host's libm: a unit in the last place apart on an
+        # AMD EPYC host, equal on the Xeons
+        np.testing.assert_allclose(ours.tolist(), theirs.tolist(), rtol=2.5e-7, atol=0)
+    else:
+        assert ours.tolist() == theirs.tolist()
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
