@@ -312,6 +312,18 @@ class MissingSuperInitError(RuntimeError, AttributeError):
     AttributeError, as the missing state showed before)."""
 
 
+def _user_layer_without_own_shape_rule(cls):
+    """True when every class between `cls` and Layer is the user's (none of nn.keras's layers, which all have
+    Keras's compute_output_shape behind them), so that `cls` inherits only Layer's, which Keras leaves
+    unimplemented."""
+    for klass in cls.__mro__:
+        if klass.__name__ == "Layer" and klass.__module__ == __name__:
+            return True
+        if klass.__module__.startswith("nn.keras") or "compute_output_shape" in vars(klass):
+            return False
+    return False
+
+
 class Layer(Module):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
@@ -1034,7 +1046,11 @@ class Layer(Module):
 
     def compute_output_shape(self, input_shape):
         """The output shape for inputs of `input_shape` (batch axis None): by the shape rule of the layer's class
-        where it has one (static_shapes.py), else found by running on zeros."""
+        where it has one (static_shapes.py), else found by running on zeros. A user's layer that subclasses
+        Layer directly and defines none raises NotImplementedError, as Keras's."""
+        if _user_layer_without_own_shape_rule(type(self)):
+            raise NotImplementedError(f"Layer {type(self).__name__} does not have a `compute_output_shape` method "
+                                      "implemented. Should implement `def compute_output_shape(self, input_shape)`.")
         single = isinstance(input_shape, tuple) and all(d is None or isinstance(d, int) for d in input_shape)
         inputs = KerasTensor(input_shape) if single else map_structure(KerasTensor, input_shape)
         self._build_for(inputs)
