@@ -99,3 +99,34 @@ def test_soft_shrink_keeps_the_sign_of_zero_inside_the_band():
         got = np.asarray(ours.ops.convert_to_numpy(fn(ours, x)))
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+def _output_shapes(K):
+    class Plain(K.layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    class Shaped(Plain):
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    class Wider(K.layers.Dense):
+        pass
+
+    seen = []
+    for layer in (Plain(), Shaped(), Wider(3)):
+        try:
+            seen.append(tuple(layer.compute_output_shape((None, 4))))
+        except NotImplementedError as error:
+            seen.append(("NotImplementedError", "compute_output_shape" in str(error)))
+    inputs = K.Input((4,))
+    seen.append(tuple(K.Model(inputs, Plain()(inputs)).output.shape))   # symbolic calls do not need it
+    return seen
+
+
+def test_a_user_layer_without_compute_output_shape_refuses_it_as_keras():
+    """layer.compute_output_shape on a user's Layer subclass that defines none raises NotImplementedError, as in
+    Keras (nn.keras ran the layer on zeros and answered); subclasses of built-in layers and functional calls still
+    work."""
+    K, ours = fresh_sessions()
+    assert _output_shapes(ours) == _output_shapes(K)
