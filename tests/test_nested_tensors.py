@@ -153,6 +153,21 @@ def test_gradcheck_through_the_nested_ops():
     assert ag.gradcheck(fn, (*parts, w))
 
 
+def test_module_level_functions_and_dropout_equal_pytorchs():
+    torch = require_torch()
+    import torch.nn.functional as TF
+    ours, theirs = _both(_components(6, 3))
+    nt, tnt = ag.nested.as_nested_tensor(ours, layout=ag.jagged), _torch_nested(torch, theirs)
+    for name in ("sin", "cos", "exp", "tanh", "sigmoid", "abs"):
+        _close(getattr(ag, name)(nt).values(), getattr(torch, name)(tnt).values())
+    _close(F.relu(nt).values(), TF.relu(tnt).values())
+    _close(ag.softmax(nt, -1).values(), torch.softmax(tnt, -1).values())
+    ag.manual_seed(7)
+    torch.manual_seed(7)
+    _close(F.dropout(nt, 0.4).values(), TF.dropout(tnt, 0.4).values())
+    _close(F.dropout(nt, 0.4, training=False).values(), tnt.values())
+
+
 def test_nested_leaf_grad_is_a_nested_tensor():
     rng = np.random.default_rng(5)
     leaf = ag.nested.nested_tensor([rng.normal(size=(n, 2)) for n in LENGTHS], layout=ag.jagged,
@@ -171,6 +186,8 @@ def test_bad_input_raises_as_pytorch():
         a + ag.ones(2, 3)
     with pytest.raises(RuntimeError, match="batch dimension"):
         a.sum(dim=0)
+    with pytest.raises(RuntimeError, match="put the nested tensor first"):
+        ag.ones(3) + a
     with pytest.raises(RuntimeError, match="ragged dimension"):
         a.log_softmax(1)
     with pytest.raises(NotImplementedError, match="cumsum"):

@@ -24,7 +24,7 @@ ELEMENTWISE_METHODS = frozenset(
 #: nn.functional / autograd functions that act elementwise on their first argument
 ELEMENTWISE_FUNCTIONS = frozenset(
     "relu gelu silu sigmoid tanh elu leaky_relu softplus mish hardtanh relu6 hardswish hardsigmoid selu celu "
-    "logsigmoid softsign tanhshrink".split())
+    "logsigmoid softsign tanhshrink exp log log1p sqrt abs sin cos".split())
 
 
 def normalize_dim(op, dim, ndim):

@@ -223,6 +223,8 @@ class Sigmoid(Function):
 
 def sigmoid(input):
     """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
+    if is_nested(input):
+        return input.nested_call(sigmoid, (input,), {})
     check_tensor("sigmoid", input)
     return Sigmoid.apply(_floating(input))
 

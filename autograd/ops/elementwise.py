@@ -12,6 +12,7 @@ from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError, no
 from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
+from ..nested_kind import is_nested
 from .dims import check_tensor
 from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
 from .powers import Reciprocal, exact_integer_power, power
@@ -336,6 +337,10 @@ def _promote_slow(a, b, op):
     tb = isinstance(b, Tensor)
     if not (ta or tb):
         raise not_a_tensor(op, a)
+    if is_nested(a) or is_nested(b):   # a dense tensor on the left of a nested one
+        raise RuntimeError(f"{op}: a dense tensor cannot take a nested tensor as its right operand; put the "
+                           "nested tensor first (nt + dense, nt * dense, nt @ matrix), which broadcasts the dense "
+                           "tensor over the nested one's trailing dims")
     for name, value in (("input", a), ("other", b)):
         if isinstance(value, (list, tuple)):
             raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; "
@@ -557,30 +562,40 @@ def neg(x):
 
 def exp(x):
     """e ** x."""
+    if is_nested(x):
+        return x.nested_call(exp, (x,), {})
     check_tensor("exp", x)
     return Exp.apply(_floating(x))
 
 
 def log(x):
     """Natural logarithm."""
+    if is_nested(x):
+        return x.nested_call(log, (x,), {})
     check_tensor("log", x)
     return Log.apply(_floating(x))
 
 
 def log1p(x):
     """log(1 + x), accurate for small x."""
+    if is_nested(x):
+        return x.nested_call(log1p, (x,), {})
     check_tensor("log1p", x)
     return Log1p.apply(_floating(x))
 
 
 def sqrt(x):
     """Square root."""
+    if is_nested(x):
+        return x.nested_call(sqrt, (x,), {})
     check_tensor("sqrt", x)
     return Sqrt.apply(_floating(x))
 
 
 def abs(x):
     """Absolute value (gradient sign(x), 0 at 0)."""
+    if is_nested(x):
+        return x.nested_call(abs, (x,), {})
     check_tensor("abs", x)
     if x.dtype == np.bool_:
         raise UnsupportedDtypeError(f"abs(): not implemented for bool tensors (shape {tuple(x.shape)}), as in "
@@ -591,18 +606,24 @@ def abs(x):
 
 def sin(x):
     """Sine."""
+    if is_nested(x):
+        return x.nested_call(sin, (x,), {})
     check_tensor("sin", x)
     return Sin.apply(_floating(x))
 
 
 def cos(x):
     """Cosine."""
+    if is_nested(x):
+        return x.nested_call(cos, (x,), {})
     check_tensor("cos", x)
     return Cos.apply(_floating(x))
 
 
 def tanh(x):
     """Hyperbolic tangent."""
+    if is_nested(x):
+        return x.nested_call(tanh, (x,), {})
     check_tensor("tanh", x)
     return Tanh.apply(_floating(x))
 
