@@ -7,6 +7,7 @@ does not depend on gets zeros; strict=True raises instead. Forward-mode products
 double-backward trick, so they cost two reverse passes.
 """
 from .engine import grad as _grad
+from .func_levels import forward_jacobian
 from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 from .tensor import Tensor
 
@@ -198,7 +199,8 @@ def _forward_mode_jacobian(func, inputs, watch_all=False):
     if watch_all:
         given = tuple(t if t.requires_grad else t.detach().requires_grad_(True) for t in given)
         inputs = given if in_tuple else given[0]
-    blocks = _reverse_jacobian(func, inputs, create_graph=True, strict=False)
+    with forward_jacobian():
+        blocks = _reverse_jacobian(func, inputs, create_graph=True, strict=False)
     watched = [t for t in given if t.requires_grad]
     rows = blocks if isinstance(blocks, tuple) else (blocks,)
     out_tuple = isinstance(blocks, tuple)

@@ -18,6 +18,7 @@ from .engine import grad as _engine_grad
 from .errors import GraphError
 from .function import Function
 from .func_core import reaches_outer
+from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
 from .tensor import Tensor
 
@@ -59,6 +60,7 @@ def exit_dual_level(*, level=None):
     if not _current:
         raise RuntimeError("exit_dual_level: no forward AD level is active (enter_dual_level() first)")
     _current.pop().duals.clear()
+    dual_nodes.clear()
 
 
 class dual_level:
@@ -99,6 +101,7 @@ def make_dual(tensor, tangent, *, level=None):
     # the tangent itself is kept (PyTorch's unpack_dual(dual).tangent is the very tensor given), graph and all
     place = Tensor._make(dual._data, dual._device, dual._node, dual._out_idx, True)
     _current[0].duals[id(dual)] = (dual, tangent, owned, place)
+    dual_nodes[id(dual._node)] = dual._node
     return dual
 
 

@@ -5,6 +5,8 @@ without setup_context, and under vmap one with neither a vmap staticmethod nor g
 deepgrad's transforms would run such a Function anyway (vmap is a loop), so they count themselves here and
 ag.autograd.Function raises PyTorch's errors, and code that works here works on PyTorch too. Under a forward-mode
 transform (jvp, jacfwd) a Function applied to the transformed inputs needs a jvp staticmethod, as in PyTorch.
+The graph nodes of forward_ad's dual tensors are kept here too, so that ops PyTorch has no forward-mode
+derivative for can refuse a dual input as PyTorch does (`refuse_forward_ad`).
 """
 import threading
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ class _Levels(threading.local):
     any = 0    # transforms of any kind now running
     vmap = 0   # vmaps among them
     forward = 0   # forward-mode ones among them (jvp, jacfwd, linearize), which run a Function's jvp
+    forward_jacobian = 0   # autograd.functional's jacobian/hessian with a forward-mode strategy now running
 
 
 levels = _Levels()
@@ -43,3 +46,44 @@ def check_function(cls):
         raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
                            "override and implement the vmap staticmethod or set generate_vmap_rule=True. For more "
                            "details, please see https://pytorch.org/docs/main/notes/extending.func.html")
+
+
+#: id -> graph node of each dual tensor of the active forward_ad level (forward_ad.make_dual fills it)
+dual_nodes = {}
+
+
+@contextmanager
+def forward_jacobian():
+    """Count an autograd.functional jacobian/hessian with a forward-mode strategy as running for the block."""
+    levels.forward_jacobian += 1
+    try:
+        yield
+    finally:
+        levels.forward_jacobian -= 1
+
+
+def refuse_forward_ad(torch_op, tensors, hint):
+    """Raise PyTorch's NotImplementedError (naming its internal op `torch_op`) when a forward-mode derivative
+    would flow into `tensors`: under a forward-mode transform or jacobian, or from a forward_ad dual tensor.
+    `hint` says what to write instead."""
+    live = [t for t in tensors if getattr(t, "requires_grad", False)]
+    if not live or not (levels.forward or levels.forward_jacobian or dual_nodes):
+        return
+    if levels.forward or levels.forward_jacobian or _reaches_dual(live):
+        raise NotImplementedError(f"Trying to use forward AD with {torch_op} that does not support it because it "
+                                  f"has not been implemented yet (as in PyTorch); {hint}")
+
+
+def _reaches_dual(tensors):
+    """Whether any of `tensors` is computed from a dual tensor of the active forward_ad level."""
+    stack = [t._node for t in tensors if t._node is not None]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in dual_nodes:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(p for p in node.parents if p is not None and not hasattr(p, "_node"))
+    return False

@@ -95,3 +95,54 @@ def test_forward_mode_refuses_what_torch_refuses(which, kwargs, error):
         if lib is torch:
             expected = first_words
     assert str(info.value).startswith(expected[:40])
+
+
+# ----- 2. cdist under forward-mode AD: PyTorch has no forward derivative for it -------------------------------
+def _cdist_under(lib, how, mode, p, rows):
+    """Run cdist with a forward-mode derivative flowing into x1 (or x2) in the way `how` names."""
+    rng = np.random.default_rng(3)
+    x, y = (lib.tensor(rng.standard_normal((rows, 2))), lib.tensor(rng.standard_normal((4, 2))))
+    run = lambda a, b: lib.cdist(a, b, p=p, compute_mode=mode)
+    if how in ("dual_x1", "dual_x2"):
+        fw = lib.autograd.forward_ad
+        with fw.dual_level():
+            if how == "dual_x1":
+                return fw.unpack_dual(run(fw.make_dual(x, lib.ones_like(x)), y)).tangent
+            return fw.unpack_dual(run(x, fw.make_dual(y, lib.ones_like(y)))).tangent
+    if how == "jvp":
+        return lib.func.jvp(lambda a: run(a, y), (x,), (lib.ones_like(x),))[1]
+    if how == "jacfwd":
+        return lib.func.jacfwd(lambda a: run(a, y))(x)
+    return lib.autograd.functional.jacobian(lambda a: run(a, y), x, strategy="forward-mode", vectorize=True)
+
+
+@pytest.mark.parametrize("how", ["dual_x1", "dual_x2", "jvp", "jacfwd", "functional_jacobian"])
+@pytest.mark.parametrize("mode, p, rows", [
+    ("use_mm_for_euclid_dist_if_necessary", 2.0, 3), ("use_mm_for_euclid_dist_if_necessary", 2.0, 30),
+    ("use_mm_for_euclid_dist", 2.0, 3), ("donot_use_mm_for_euclid_dist", 2.0, 3),
+    ("use_mm_for_euclid_dist_if_necessary", 1.0, 3)])
+def test_cdist_refuses_forward_mode_as_torch(how, mode, p, rows):
+    with pytest.raises(NotImplementedError) as theirs:
+        _cdist_under(torch, how, mode, p, rows)
+    with pytest.raises(NotImplementedError) as ours:
+        _cdist_under(ag, how, mode, p, rows)
+    internal = str(theirs.value).split(" that ")[0]   # "Trying to use forward AD with _cdist_forward"
+    assert str(ours.value).startswith(internal + " that does not support it")
+    assert "unsqueeze(-2) - x2.unsqueeze(-3)).norm" in str(ours.value)
+
+
+def test_the_suggested_cdist_workaround_runs_under_forward_ad_and_cdist_still_runs_beside_duals():
+    rng = np.random.default_rng(4)
+    values_x, values_y = rng.standard_normal((3, 2)), rng.standard_normal((4, 2))
+    results = []
+    for lib in (ag, torch):
+        x, y = lib.tensor(values_x), lib.tensor(values_y, requires_grad=True)
+        fw = lib.autograd.forward_ad
+        with fw.dual_level():
+            dual = fw.make_dual(x, lib.ones_like(x))
+            tangent = fw.unpack_dual((dual.unsqueeze(-2) - y.detach().unsqueeze(-3)).norm(p=2, dim=-1)).tangent
+            plain = lib.cdist(y, y)   # no dual reaches it: it runs, and its reverse-mode gradient is PyTorch's
+            (grad,) = lib.autograd.grad(plain.sum(), y)
+        results.append((tangent.numpy(), plain.detach().numpy(), grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

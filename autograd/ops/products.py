@@ -19,6 +19,7 @@ from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
 from .searching import triu_indices
 from ..errors import ArgumentRangeError, DtypeError, ShapeError
+from ..func_levels import refuse_forward_ad
 
 
 def tensordot(a, b, dims=2):
@@ -203,6 +204,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     rows, cols = a.shape[-2], b.shape[-2]
     use_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or
                          (compute_mode == modes[0] and (rows > 25 or cols > 25)))
+    refuse_forward_ad("_euclidean_dist" if use_mm else "_cdist_forward", (x1, x2),
+                      "torch.cdist has no forward-mode derivative in any compute_mode; compute the distances from "
+                      "the differences instead, e.g. (x1.unsqueeze(-2) - x2.unsqueeze(-3)).norm(p=p, dim=-1)")
     if use_mm:   # |a|^2 + |b|^2 - 2 a.b through one matrix product, as PyTorch does for large inputs
         squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
                       mul(matmul(a, b.mT), -2.0))
