@@ -54,4 +54,8 @@ def automatic_config(cls, config):
         config = {k: v for k, v in config.items() if k != "activity_regularizer"}
     if "noise_shape" in config and any(c.__name__ == "Dropout" for c in cls.__mro__):
         config = {**{k: v for k, v in config.items() if k != "noise_shape"}, "noise_shape": config["noise_shape"]}
+    if "synchronized" in config and "gamma_constraint" in config:   # BatchNormalization: Keras's signature has
+        items = [(k, v) for k, v in config.items() if k != "synchronized"]   # it last, its config after the
+        at = [k for k, _ in items].index("gamma_constraint") + 1             # constraints
+        config = dict(items[:at] + [("synchronized", config["synchronized"])] + items[at:])
     return keras_forms(config)

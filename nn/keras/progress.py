@@ -69,7 +69,7 @@ class Progbar:
                              "`stateful_metrics` lists the metrics shown as they are (the others are averaged), "
                              "`stateless_metrics` the metrics averaged (the others are shown as they are)")
         self.target, self.width, self.verbose, self.unit_name = target, width, verbose, unit_name
-        self.stateful_metrics = set(stateful_metrics) if stateless_metrics is None else None
+        self.stateful_metrics = set(stateful_metrics or ()) if stateless_metrics is None else None
         self.stateless_metrics = set(stateless_metrics) if stateless_metrics is not None else None
         self._values, self._seen_so_far, self._start = {}, 0, time.perf_counter()
 

@@ -69,9 +69,6 @@ SIGNATURE_DIFFERENCES = {
     # ours lists what Keras takes through *args/**kwargs (or accepts a superset that Keras has too)
     "layers.AdditiveAttention": "ours lists seed, which Keras passes on to Attention through **kwargs",
     "layers.MaxNumBoundingBoxes": "ours lists bounding_box_format and data_format, Keras's **kwargs",
-    "layers.SpatialDropout1D": "ours takes **kwargs (Layer's trainable, ...) too",
-    "layers.SpatialDropout2D": "ours takes **kwargs too",
-    "layers.SpatialDropout3D": "ours takes **kwargs too",
     "optimizers.Optimizer": "Keras's is (*args, **kwargs) over the backend's class; ours lists the arguments",
     ".Optimizer": "the same class",
     "models.Sequential": "Keras's is (*args, **kwargs) (its __new__); ours lists layers, trainable, name",
@@ -343,7 +340,9 @@ def test_layer_argument_errors_match_keras():
                  lambda lib: lib.layers.AveragePooling3D(), lambda lib: lib.layers.AvgPool2D(),
                  lambda lib: lib.layers.Add(3), lambda lib: lib.layers.Multiply("m"),
                  lambda lib: lib.layers.Conv1D(4, 3, *([None] * 15)),
-                 lambda lib: lib.layers.Conv1D(4, 3, 1, "valid", None, 1, 1, "relu", activation="tanh")):
+                 lambda lib: lib.layers.Conv1D(4, 3, 1, "valid", None, 1, 1, "relu", activation="tanh"),
+                 lambda lib: lib.layers.SpatialDropout1D(0.5, trainable=False),
+                 lambda lib: lib.layers.SpatialDropout2D(0.5, input_shape=(4, 4, 2))):
         for lib in (theirs, ours):
             with pytest.raises(TypeError):
                 make(lib)
@@ -412,6 +411,7 @@ def test_progbar_stateless_metrics_matches_keras():
         bar.update(3, [("loss", 3.0), ("acc", 0.7)])
         bars.append(bar)
     k_bar, o_bar = bars
+    assert ours.utils.Progbar(4).stateful_metrics == theirs.utils.Progbar(4).stateful_metrics == set()
     assert o_bar.stateful_metrics == k_bar.stateful_metrics and o_bar.stateless_metrics == k_bar.stateless_metrics
     for name in ("loss", "acc"):   # 'loss' averaged over the steps, 'acc' (not listed) its last value
         np.testing.assert_allclose(o_bar._values[name], k_bar._values[name])

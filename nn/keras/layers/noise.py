@@ -84,8 +84,8 @@ class _SpatialDropout(Layer):
     """Dropout of whole feature maps: one draw per (sample, channel), shared over the spatial axes."""
     _count = 0
 
-    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None, **kwargs):
-        super().__init__(name=name, dtype=dtype, **kwargs)
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):   # Keras's: no other arguments
+        super().__init__(name=name, dtype=dtype)
         self.rate, self.seed = _rate(rate, "rate", type(self).__name__), seed
         self.data_format = _data_format(data_format)
         self.supports_masking = True
@@ -116,8 +116,8 @@ class SpatialDropout1D(_SpatialDropout):
     1 / (1 - rate))."""
     _count = 1
 
-    def __init__(self, rate, seed=None, name=None, dtype=None, **kwargs):
-        super().__init__(rate, None, seed, name, dtype, **kwargs)
+    def __init__(self, rate, seed=None, name=None, dtype=None):
+        super().__init__(rate, None, seed, name, dtype)
 
     def get_config(self):
         config = super().get_config()
