@@ -242,7 +242,10 @@ class LSTMCell(_DropoutCell):
         self.unit_forget_bias = bool(unit_forget_bias)
 
     def get_config(self):
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+        """The cell's config with unit_forget_bias after use_bias, as Keras's lists it."""
+        items = list(super().get_config().items())
+        at = [k for k, _ in items].index("use_bias") + 1
+        return dict(items[:at] + [("unit_forget_bias", self.unit_forget_bias)] + items[at:])
 
     @property
     def state_size(self):
@@ -295,7 +298,9 @@ class GRUCell(_DropoutCell):
         self.reset_after = bool(reset_after)
 
     def get_config(self):
-        return {**super().get_config(), "reset_after": self.reset_after}
+        """The cell's config with reset_after before seed, as Keras's lists it."""
+        items = [(k, v) for k, v in super().get_config().items() if k != "seed"]
+        return dict(items + [("reset_after", self.reset_after), ("seed", self.seed)])
 
     def _bias_shape(self, gates):
         return (2, gates) if self.reset_after else (gates,)
