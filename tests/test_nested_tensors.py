@@ -133,6 +133,27 @@ def test_forward_of_ragged_reductions_and_transpose_equal_pytorchs():
         _close(a, b)
 
 
+def _heads_attention(lib, F_, parts):
+    """PyTorch's nested-tensor transformer pattern: split heads, attend per sequence, merge heads."""
+    nt = lib.nested.as_nested_tensor(parts, layout=lib.jagged)
+    q = nt.unflatten(-1, [2, 4]).transpose(1, 2)
+    out = F_.scaled_dot_product_attention(q, q * 0.5, q).transpose(1, 2).flatten(-2)
+    return out, lib.nested.to_padded_tensor(out * out, 0.0).sum()
+
+
+def test_unflatten_heads_attention_and_flatten_equal_pytorchs():
+    torch = require_torch()
+    import torch.nn.functional as TF
+    ours, theirs = _both(_components(8, 8))
+    (out, loss), (tout, tloss) = _heads_attention(ag, F, ours), _heads_attention(torch, TF, theirs)
+    assert (out.dim(), out.shape[0], out.shape[2]) == (tout.dim(), tout.shape[0], tout.shape[2]) == (3, 3, 8)
+    _close(out.values(), tout.values())
+    loss.backward()
+    tloss.backward()
+    for a, b in zip(ours, theirs):
+        _close(a.grad, b.grad)
+
+
 def TF_sdpa(torch):
     import torch.nn.functional as TF
     return TF.scaled_dot_product_attention

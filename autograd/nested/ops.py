@@ -148,6 +148,8 @@ def install_methods(cls):
     cls.log_softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "log_softmax")
     cls.transpose = transpose
     cls.unsqueeze = unsqueeze
+    cls.unflatten = unflatten
+    cls.flatten = flatten
 
 
 # ----- structured ops
@@ -236,6 +238,29 @@ def transpose(nt, dim0, dim1):
     new_rest = [order[k] for k in range(1, ndim) if k != ragged]
     perm = [0] + [1 + old_rest.index(d) for d in new_rest]
     return nt.with_stored(nt.stored.permute(*perm), ragged)
+
+
+def unflatten(nt, dim, sizes):
+    """Dim `dim` (not the batch or ragged one) split into `sizes` (attention heads: (B, j, H * D) -> (B, j, H, D))."""
+    sizes = tuple(sizes)
+    d = normalize_dim("unflatten", dim, nt.dim())
+    inner = stored_dim(nt, d, "unflatten")
+    ragged = nt._ragged_idx + (len(sizes) - 1 if d < nt._ragged_idx else 0)
+    return nt.with_stored(nt.stored.unflatten(inner, sizes), ragged)
+
+
+def flatten(nt, start_dim=0, end_dim=-1):
+    """Dims start_dim..end_dim (neither the batch nor the ragged one among them) merged into one."""
+    ndim = nt.dim()
+    start, end = normalize_dim("flatten", start_dim, ndim), normalize_dim("flatten", end_dim, ndim)
+    if start >= end:
+        return nt
+    if start == 0 or start <= nt._ragged_idx <= end:
+        raise RuntimeError(f"flatten(): cannot flatten dims {start}..{end} of a nested tensor of size {_size(nt)}: "
+                           "the batch and ragged dims cannot be merged")
+    a, b = stored_dim(nt, start, "flatten"), stored_dim(nt, end, "flatten")
+    ragged = nt._ragged_idx - (end - start if end < nt._ragged_idx else 0)
+    return nt.with_stored(nt.stored.flatten(a, b), ragged)
 
 
 def unsqueeze(nt, dim):

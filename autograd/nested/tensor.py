@@ -54,7 +54,6 @@ class NestedTensor(NestedBase):
     device = property(lambda self: self.stored.device)
     is_leaf = property(lambda self: self.stored.is_leaf)
     grad_fn = property(lambda self: self.stored.grad_fn)
-    _ragged = property(lambda self: self._ragged_idx)
 
     @property
     def requires_grad(self):
@@ -174,8 +173,10 @@ class NestedTensor(NestedBase):
 
     def numel(self):
         """The number of elements over all components."""
-        return sum(b - a for a, b in self.rows()) * (self.stored[0:0].reshape(0, -1).shape[1] if
-                                                     self.stored.ndim > 1 else 1)
+        width = 1
+        for n in self.stored.shape[1:]:
+            width *= n
+        return sum(b - a for a, b in self.rows()) * width
 
     def to_padded_tensor(self, padding, output_size=None):
         """A dense tensor with the components padded by `padding` to the longest (or to `output_size`)."""

@@ -1,8 +1,9 @@
 """Variable-length sequences as a jagged nested tensor (torch.nested, layout=torch.jagged) instead of padding: a
-padded batch is cut to its true lengths with as_nested_tensor, run through Linear + LayerNorm + GELU, one-head
-scaled dot-product attention per sequence ((B, heads, j, D) after transpose), a residual, a mean-pool over the
-ragged dim (on the padded form) and a Linear head, and trained 3 SGD steps; the nested tensor's shape, repr, offsets, padded form and
-the gradients that reach the padded batch are printed. Float64 from a seeded NumPy generator.
+padded batch is cut to its true lengths with as_nested_tensor, run through Linear + LayerNorm + GELU, two-head
+scaled dot-product attention per sequence (unflatten to (B, j, heads, D), transpose to (B, heads, j, D), back
+and flatten, as PyTorch's nested-tensor transformer tutorial does), a residual, a mean-pool over the ragged dim
+(on the padded form) and a Linear head, and trained 3 SGD steps; the nested tensor's shape, repr, offsets, padded
+form and the gradients that reach the padded batch are printed. Float64 from a seeded NumPy generator.
 """
 import re
 
@@ -30,11 +31,12 @@ class JaggedEncoder(nn.Module):
     def forward(self, nt, lengths):
         h = F.gelu(self.norm(self.proj(nt)))
         d = self.d_model
-        q = (h @ self.qkv.weight[:d].T).unsqueeze(2).transpose(1, 2)
-        k = F.linear(h, self.qkv.weight[d: 2 * d]).unsqueeze(2).transpose(1, 2)
-        v = F.linear(h, self.qkv.weight[2 * d:]).unsqueeze(2).transpose(1, 2)
-        attended = F.scaled_dot_product_attention(q, k, v).transpose(1, 2)
-        padded = torch.nested.to_padded_tensor(h, 0.0) + torch.nested.to_padded_tensor(attended, 0.0).sum(dim=2)
+        heads = [2, d // 2]
+        q = (h @ self.qkv.weight[:d].T).unflatten(-1, heads).transpose(1, 2)
+        k = F.linear(h, self.qkv.weight[d: 2 * d]).unflatten(-1, heads).transpose(1, 2)
+        v = F.linear(h, self.qkv.weight[2 * d:]).unflatten(-1, heads).transpose(1, 2)
+        attended = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).flatten(-2)
+        padded = torch.nested.to_padded_tensor(h, 0.0) + torch.nested.to_padded_tensor(attended, 0.0)
         pooled = padded.sum(dim=1) / lengths[:, None]
         return self.head(pooled).squeeze(-1), h, attended
 
@@ -82,4 +84,5 @@ def main():
     print("leaf grad padded", [round(x, 8) for x in leaf.grad.to_padded_tensor(0.0)[1, 4].tolist()])
 
 
-main()
+if __name__ == "__main__":
+    main()
