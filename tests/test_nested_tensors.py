@@ -211,6 +211,9 @@ def test_bad_input_raises_as_pytorch():
         ag.ones(3) + a
     with pytest.raises(RuntimeError, match="ragged dimension"):
         a.log_softmax(1)
+    q = a.unsqueeze(2).transpose(1, 2)
+    with pytest.raises(RuntimeError, match="is_causal"):
+        F.scaled_dot_product_attention(q, q, q, is_causal=True)
     with pytest.raises(NotImplementedError, match="cumsum"):
         ag.cumsum(a, 1)
     with pytest.raises(NotImplementedError, match="nested"):

@@ -346,6 +346,10 @@ def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, sca
     if attn_mask is not None:
         raise RuntimeError("scaled_dot_product_attention(): attn_mask is not supported for nested tensors; the "
                            "ragged lengths already mask each sequence")
+    if is_causal:   # as PyTorch 2.13 on the CPU: no kernel takes a causal jagged query / key
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found: nested tensors for query "
+                           "/ key are not supported when is_causal=True (pass a causal mask per component on "
+                           "nt.unbind() instead)")
     if not len(query) == len(key) == len(value):
         raise RuntimeError(f"scaled_dot_product_attention(): query, key and value must hold as many components, "
                            f"got {len(query)}, {len(key)}, {len(value)}")
