@@ -131,7 +131,7 @@ LOSS_CALLS = [
 def test_loss_positional_arguments_match_keras(name, args):
     theirs, ours = fresh_sessions()
     k_loss, o_loss = getattr(theirs.losses, name)(*args), getattr(ours.losses, name)(*args)
-    assert o_loss.get_config() == k_loss.get_config()
+    assert o_loss.get_config() == k_loss.get_config() and list(o_loss.get_config()) == list(k_loss.get_config())
     if name == "SparseCategoricalCrossentropy":
         y_true, y_pred = np.array([0, 1, 2, 1]), RNG.standard_normal((4, 3)).astype(np.float32)
     elif name in ("Dice", "Tversky"):
@@ -170,6 +170,7 @@ def test_metric_positional_arguments_match_keras(name, args):
     theirs, ours = fresh_sessions()
     k_metric, o_metric = getattr(theirs.metrics, name)(*args), getattr(ours.metrics, name)(*args)
     assert o_metric.get_config() == k_metric.get_config()
+    assert list(o_metric.get_config()) == list(k_metric.get_config())
     if name.startswith("Sparse"):
         y_true, y_pred = np.array([0, 2, 1, 1]), RNG.standard_normal((4, 3)).astype(np.float32)
     elif name == "BinaryAccuracy" or name == "BinaryCrossentropy":
@@ -268,7 +269,7 @@ def test_optimizer_positional_arguments_match_keras(name, args):
     theirs, ours = fresh_sessions()
     k_config = getattr(theirs.optimizers, name)(*args).get_config()
     o_config = getattr(ours.optimizers, name)(*args).get_config()
-    assert o_config == k_config
+    assert o_config == k_config and list(o_config) == list(k_config)
 
 
 def test_optimizer_too_many_or_repeated_arguments_are_refused_as_keras():
