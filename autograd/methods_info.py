@@ -131,7 +131,7 @@ BINDINGS = {
 # the device kinds deepgrad has no backend for (code written for PyTorch tests them before device-specific paths)
 for _kind in ("mps", "xpu", "xla", "ipu", "mtia", "maia", "vulkan"):
     BINDINGS[f"is_{_kind}"] = property(_false, doc=f"False: deepgrad has no {_kind} device.")
-BINDINGS["is_nested"] = property(_false, doc="False: deepgrad has no nested (jagged) tensors.")
+BINDINGS["is_nested"] = property(_false, doc="False: a dense tensor (nested ones are autograd.nested's).")
 BINDINGS["fix_"] = inplace(LF.fix, "fix_")
 BINDINGS["put_"] = inplace(LF.put, "put_")
 

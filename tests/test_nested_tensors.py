@@ -214,6 +214,10 @@ def test_bad_input_raises_as_pytorch():
     q = a.unsqueeze(2).transpose(1, 2)
     with pytest.raises(RuntimeError, match="is_causal"):
         F.scaled_dot_product_attention(q, q, q, is_causal=True)
+    with pytest.raises(RuntimeError, match="cannot view shape"):
+        a.reshape(6, 3)
+    with pytest.raises(RuntimeError, match="cannot view shape"):
+        a.view(-1)
     with pytest.raises(NotImplementedError, match="cumsum"):
         ag.cumsum(a, 1)
     with pytest.raises(NotImplementedError, match="nested"):

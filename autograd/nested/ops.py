@@ -149,6 +149,8 @@ def install_methods(cls):
     cls.transpose = transpose
     cls.unsqueeze = unsqueeze
     cls.unflatten = unflatten
+    cls.view = lambda self, *shape: _no_view(self, "view", shape)
+    cls.reshape = lambda self, *shape: _no_view(self, "reshape", shape)
     cls.flatten = flatten
 
 
@@ -238,6 +240,14 @@ def transpose(nt, dim0, dim1):
     new_rest = [order[k] for k in range(1, ndim) if k != ragged]
     perm = [0] + [1 + old_rest.index(d) for d in new_rest]
     return nt.with_stored(nt.stored.permute(*perm), ragged)
+
+
+def _no_view(nt, op, shape):
+    """PyTorch's refusal of a view or reshape of a jagged tensor to a dense shape."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    raise RuntimeError(f"{op}(): cannot view shape {_size(nt)} as {list(shape)}: a nested tensor's ragged dimension "
+                       "has no fixed size; use unflatten / flatten over its regular dims, or to_padded_tensor")
 
 
 def unflatten(nt, dim, sizes):
