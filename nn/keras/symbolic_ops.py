@@ -18,6 +18,7 @@ from .layer import Layer
 from .naming import snake_case, unique_name
 from .op_constructor_args import CONSTRUCTOR_ARGS
 from .symbolic import KerasTensor, flatten, map_structure
+from .symbolic_shape_rules import static_output
 
 #: ops answered from the symbolic tensor itself, or meaningless on one
 _METADATA = {"shape": lambda x: x.shape, "ndim": lambda x: len(x.shape), "dtype": lambda x: x.dtype}
@@ -43,23 +44,35 @@ class Operation(Layer):
     def _probe(self, args, kwargs):
         """Symbolic outputs from two runs on zeros with every unknown size, the batch's too, set to two different
         values: an output axis whose size differs between the runs is unknown (None). Unlike a layer, an op may
-        move the batch axis (ops.transpose, ops.moveaxis, ops.reshape)."""
-        runs = []
-        for batch, size in ((2, 32), (3, 33)):
-            def zeros(k, batch=batch, size=size):
-                if not isinstance(k, KerasTensor):
-                    return k
-                shape = [(batch if axis == 0 else size) if d is None else d for axis, d in enumerate(k.shape)]
-                return ag.zeros(*shape, dtype=np.dtype(k.dtype))
-            # the shapes come from runs on zeros: 0 / 0 there means nothing
-            with np.errstate(all="ignore"), ag.no_grad(), shape_probe_scope():
-                runs.append(self(*map_structure(zeros, args), training=False, **map_structure(zeros, kwargs)))
-        self._call_losses = []
+        move the batch axis (ops.transpose, ops.moveaxis, ops.reshape). Where Keras works the shape out from the
+        input shapes alone (reshape, squeeze, broadcasting with unknown sizes), its rule gives it."""
+        ruled = static_output(getattr(self, "op_name", None), getattr(self, "fn", None), args, kwargs)
+        if ruled is not None:
+            shape, dtype = ruled
+            if dtype is None:   # a run with every unknown size 1 (which broadcasts) gives the dtype
+                dtype = flatten(Operation._run_on_zeros(self, args, kwargs, 1, 1))[0].dtype
+            return KerasTensor(shape, dtype)
+        # keras.Operation subclasses borrow this method: name the helper through this class
+        runs = [Operation._run_on_zeros(self, args, kwargs, batch, size) for batch, size in ((2, 32), (3, 33))]
 
         def spec(first, second):
             return KerasTensor([a if a == b else None for a, b in zip(first.shape, second.shape)], first.dtype)
         specs = iter([spec(a, b) for a, b in zip(flatten(runs[0]), flatten(runs[1]))])
         return map_structure(lambda _: next(specs), runs[0])
+
+    def _run_on_zeros(self, args, kwargs, batch, size):
+        """The op on zeros shaped as the KerasTensors in args and kwargs, unknown sizes set to `batch` on the first
+        axis and `size` elsewhere."""
+        def zeros(k):
+            if not isinstance(k, KerasTensor):
+                return k
+            shape = [(batch if axis == 0 else size) if d is None else d for axis, d in enumerate(k.shape)]
+            return ag.zeros(*shape, dtype=np.dtype(k.dtype))
+        # the shapes come from runs on zeros: 0 / 0 there means nothing
+        with np.errstate(all="ignore"), ag.no_grad(), shape_probe_scope():
+            outputs = self(*map_structure(zeros, args), training=False, **map_structure(zeros, kwargs))
+        self._call_losses = []
+        return outputs
 
     def call(self, *args, **kwargs):
         kwargs.pop("training", None)   # the layer machinery's flag, not the op's
