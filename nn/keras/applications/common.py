@@ -19,14 +19,14 @@ def check_weights(weights, include_top, classes):
 
 
 def image_input(input_tensor, input_shape):
-    """The model's image input: `input_tensor` when it is a Keras tensor, else a new Input of `input_shape`."""
+    """The model's image input: `input_tensor` when it is a Keras tensor, else a new Input of `input_shape`; as
+    Keras, anything else goes to Input(tensor=...), which refuses what is no KerasTensor (a backend tensor or a
+    NumPy array) with a ValueError."""
     from .. import backend, layers
     if input_tensor is None:
         return layers.Input(shape=input_shape)
     if not backend.is_keras_tensor(input_tensor):
-        raise ValueError("Argument `input_tensor` must be a KerasTensor (the output of keras.Input or of a layer "
-                         f"called on one). Received invalid type: input_tensor={input_tensor!r} (of type "
-                         f"{type(input_tensor)}); pass input_shape= instead for a plain shape")
+        return layers.Input(tensor=input_tensor, shape=input_shape)
     return input_tensor
 
 

@@ -7,18 +7,22 @@ from .. import settings
 from ..autocast_scope import policy_for
 from ..dtype_policy import dtype_policy
 from ..layer import Layer
-from ..symbolic import KerasTensor, Node
+from ..symbolic import KerasTensor, Node, dtype_name
 
 
 class InputLayer(Layer):
     """The layer behind `keras.Input`: no weights; its output is the model's input."""
 
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None,
-                 ragged=None, optional=False, **kwargs):
+                 ragged=None, optional=False, input_tensor=None, **kwargs):
         if sparse or ragged or optional:
             raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
         # Keras's Input takes floatx() for dtype=None, not the (possibly older) global dtype policy
-        super().__init__(name=name, dtype=dtype if dtype is not None else settings.floatx(), **kwargs)
+        own_dtype = getattr(input_tensor, "dtype", None) if dtype is None else dtype
+        super().__init__(name=name, dtype=own_dtype if own_dtype is not None else settings.floatx(), **kwargs)
+        if input_tensor is not None:   # the layer takes the tensor's shape and dtype, and becomes its maker
+            _check_input_tensor(input_tensor, shape, batch_size, batch_shape, dtype)
+            shape, batch_size, batch_shape = None, None, input_tensor.shape
         # the layer's policy is the global one, as Keras's (compute_dtype float16 under mixed_float16, 'float32'
         # for an int32 input), while `dtype` and its tensor keep the input's dtype
         object.__setattr__(self, "_dtype_policy", dtype_policy())
@@ -48,7 +52,8 @@ class InputLayer(Layer):
         self.sparse = self.ragged = self.optional = False   # as Keras's attributes (the only kinds nn.keras has)
         self.built = True
         self._output_shape = self.batch_shape
-        tensor = KerasTensor(self._output_shape, self.dtype, name=name)   # unnamed: keras_tensor_N, as Keras
+        # unnamed: keras_tensor_N, as Keras
+        tensor = KerasTensor(self._output_shape, self.dtype, name=name) if input_tensor is None else input_tensor
         self._symbolic_calls.append(Node(self, (), {}, tensor))
         self.output_tensor = tensor
 
@@ -85,8 +90,27 @@ class InputLayer(Layer):
                 "name": self.name, "optional": False}
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
+def _check_input_tensor(tensor, shape, batch_size, batch_shape, dtype):
+    """Keras's checks of InputLayer(input_tensor=...): a KerasTensor, whose shape and dtype agree with any given."""
+    if not isinstance(tensor, KerasTensor):
+        raise ValueError(f"Argument `input_tensor` must be a KerasTensor. Received invalid type: input_tensor={tensor} "
+                         f"(of type {type(tensor)}); wrap a KerasTensor (keras.Input(...) or a layer's output), or "
+                         "pass shape= and feed the values when calling the model")
+    given = tensor.shape
+    clashes = [("batch_size", batch_size is not None and (len(given) < 1 or given[0] != batch_size)),
+               ("shape", shape is not None and (len(shape) != len(given) - 1 or tuple(shape) != given[1:])),
+               ("batch_shape", batch_shape is not None and tuple(batch_shape) != given),
+               ("dtype", dtype is not None and tensor.dtype != dtype_name(dtype))]
+    for argument, clash in clashes:
+        if clash:
+            raise ValueError(f"When providing the `input_tensor` argument, you cannot provide an incompatible "
+                             f"`{argument}` argument (the tensor has shape {given} and dtype {tensor.dtype}); "
+                             f"leave {argument} out")
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, tensor=None, **kwargs):
     """A symbolic input for one example of `shape` (the batch axis is added, None); call layers on it and
-    build a keras.Model(inputs, outputs), or start a keras.Sequential with it."""
+    build a keras.Model(inputs, outputs), or start a keras.Sequential with it. `tensor`: an existing KerasTensor
+    to use as the input (it is returned, now made by the new InputLayer)."""
     return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape,
-                      **kwargs).output_tensor
+                      input_tensor=tensor, **kwargs).output_tensor
