@@ -312,6 +312,16 @@ class MissingSuperInitError(RuntimeError, AttributeError):
     AttributeError, as the missing state showed before)."""
 
 
+class _LayerType(type):
+    """isinstance(x, Layer) is False for operations (keras.Operation subclasses and keras.ops nodes), as in Keras,
+    where Operation is Layer's base: they share Layer's machinery here, so isinstance of Layer itself is narrowed."""
+
+    def __instancecheck__(cls, instance):
+        if not type.__instancecheck__(cls, instance):
+            return False
+        return cls is not Layer or not getattr(instance, "_is_operation", False)
+
+
 def _user_layer_without_own_shape_rule(cls):
     """True when every class between `cls` and Layer is the user's (none of nn.keras's layers, which all have
     Keras's compute_output_shape behind them), so that `cls` inherits only Layer's, which Keras leaves
@@ -324,7 +334,7 @@ def _user_layer_without_own_shape_rule(cls):
     return False
 
 
-class Layer(Module):
+class Layer(Module, metaclass=_LayerType):
     """Base class of Keras layers and models. Subclasses define `build(input_shape)` (optional) and
     `call(inputs, ...)`."""
 
@@ -769,7 +779,7 @@ class Layer(Module):
         scope = get_stateless_scope()
         if scope is not None:
             if scope.collect_losses:
-                scope.add_loss(loss)
+                scope.add_loss(loss, self)
             return
         self._call_losses.append(loss)
 
@@ -787,9 +797,12 @@ class Layer(Module):
     @property
     def losses(self):
         """The losses added during the last call (add_loss, activity regularizers) of this layer and its
-        sub-layers, then the regularisation penalties of the trainable weights: Keras's order."""
+        sub-layers, then the regularisation penalties of the trainable weights: Keras's order. Inside a
+        keras.StatelessScope, the losses they added to the scope instead, as Keras."""
         layers = [m for m in self.modules() if isinstance(m, Layer)]
-        result = [loss for layer in layers for loss in layer._call_losses]
+        scope = get_stateless_scope()
+        result = scope.losses_of(layers) if scope is not None else [loss for layer in layers
+                                                                     for loss in layer._call_losses]
         for layer in layers:
             for name, regularizer in layer._regularizers.items():
                 weight = layer.__dict__.get(name, None)

@@ -1,7 +1,7 @@
 """keras.Operation: the base of a computation that works on tensors and, called on KerasTensors, records a node of
 a functional graph. A subclass defines `call` and may define `compute_output_spec` (else the output shapes are
 found by running `call` on zeros). Every keras layer counts as an Operation (isinstance), as in Keras, where
-Layer subclasses Operation."""
+Layer subclasses Operation; an Operation is no Layer (isinstance), though it shares Layer's machinery here."""
 from .layer import Layer
 from .symbolic_ops import Operation as _OpNode
 
@@ -10,7 +10,7 @@ class _OperationType(type(Layer)):
     """Makes isinstance(layer, keras.Operation) true for every Keras layer, as Keras's class tree has it."""
 
     def __instancecheck__(cls, instance):
-        if cls is Operation and isinstance(instance, Layer):
+        if cls is Operation and type.__instancecheck__(Layer, instance):   # keras.ops nodes too, though no Layer
             return True
         return super().__instancecheck__(instance)
 

@@ -131,6 +131,10 @@ class Sequential(Model):
                     callable(layer) else "")
             raise IdentifierError(f"{self.name}.add: only layers can be added to a Sequential model, got "
                                   f"{type(layer).__name__} {layer!r:.60}{hint}")
+        if getattr(layer, "_is_operation", False):   # a keras.Operation is no Layer (Keras refuses it too)
+            raise ValueError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer!r} "
+                             f"(of type {type(layer)}); wrap the computation in a keras.layers.Layer subclass "
+                             "(or keras.layers.Lambda)")
         if not isinstance(layer, Layer):
             layer = ModuleWrapper(layer)
         name = getattr(layer, "name", f"layer_{len(self._stack)}")

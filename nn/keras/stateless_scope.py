@@ -72,6 +72,7 @@ class StatelessScope:
         self.collect_losses = collect_losses
         self.initialize_variables = initialize_variables
         self.losses = []
+        self._loss_owners = []   # the layer that added each of `losses`
         self.state_mapping = {}
         self._variables = {}
         for k, v in state_mapping or {}:
@@ -97,9 +98,20 @@ class StatelessScope:
         set_stateless_scope(self)
         return self
 
-    def add_loss(self, loss):
-        """Keep `loss` (a layer's add_loss inside the scope)."""
+    @property
+    def is_open(self):
+        """Whether the scope's block is running."""
+        return self._held is not None
+
+    def add_loss(self, loss, owner=None):
+        """Keep `loss` (a layer's add_loss inside the scope; `owner`: that layer)."""
         self.losses.append(loss)
+        self._loss_owners.append(owner)
+
+    def losses_of(self, layers):
+        """The kept losses that any of `layers` added, in the order they came (Keras's layer.losses in a scope)."""
+        owners = {id(layer) for layer in layers}
+        return [loss for loss, owner in zip(self.losses, self._loss_owners) if id(owner) in owners]
 
     def add_update(self, update):
         """Record the (variable, value) update as the variable's current value in the scope."""

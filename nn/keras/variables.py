@@ -70,13 +70,19 @@ def dtype_name(dtype):
 class Variable(Tensor):
     """A named Tensor, outside any graph, whose values change in place through `assign*`."""
 
-    __slots__ = ("name", "aggregation", "path")
+    __slots__ = ("name", "aggregation", "path", "_pending_scope")
 
     #: Keras's variable settings a keras.Variable made here always has
     synchronization, overwrite_with_gradient, constraint, regularizer = "auto", False, None, None
 
     def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name=None,
                  aggregation="none"):
+        deferred = stateless_scope()
+        if deferred is not None and not (isinstance(initializer, str) or callable(initializer)):
+            if name is None:   # Keras names the variable before it refuses it: the next one counts on
+                from .naming import unique_name
+                unique_name("variable")
+            raise ValueError(STATELESS_VALUE_REFUSAL)
         if isinstance(initializer, str) or callable(initializer):
             if shape is None:
                 raise ValueError(f"keras.Variable {name!r}: give `shape` with the initializer {initializer!r}")
@@ -96,6 +102,8 @@ class Variable(Tensor):
             from .naming import unique_name
             name = unique_name("variable")   # as Keras: variable, variable_1, ...
         self.name, self.aggregation, self.path = name, aggregation, f"{scope}/{name}" if scope else name
+        if deferred is not None:   # Keras initialises it when the scope ends: until then it shows no value
+            self._pending_scope = deferred
         register(self)
 
     @classmethod
@@ -166,5 +174,23 @@ class Variable(Tensor):
 def keras_variable_repr(variable):
     """Keras's text for a variable, which print() shows too: `<Variable path=dense/kernel, shape=(3, 2),
     dtype=float32, value=[[...]]>`, the values as NumPy prints them."""
-    return (f"<Variable path={variable.path}, shape={tuple(variable.shape)}, dtype={variable.dtype}, "
-            f"value={variable.numpy()}>")
+    shown = "" if pending_initialization(variable) else f", value={variable.numpy()}"
+    return f"<Variable path={variable.path}, shape={tuple(variable.shape)}, dtype={variable.dtype}{shown}>"
+
+
+def pending_initialization(variable):
+    """Whether Keras would still hold `variable` uninitialised: made inside a keras.StatelessScope that is still
+    open (or that ended with initialize_variables=False)."""
+    scope = getattr(variable, "_pending_scope", None)
+    return scope is not None and (scope.is_open or not scope.initialize_variables)
+
+
+STATELESS_VALUE_REFUSAL = (
+    "You are attempting to create a variable while in a stateless scope. This is disallowed. Make sure that all "
+    "variables are created before you start using your layer/model objects.\n\nIn some cases, you might be seeing "
+    "this error because you need to implement a `def build(self, input_shape)` method on your layer/model, which "
+    "will create its variables.\n\nIn some other cases, you might be seeing this error because you are "
+    "instantiating a `Variable` and assigning it to a layer without going through self.add_variable()/"
+    "self.add_weight(). Always prefer using these methods (with a `shape` and `initializer` argument). "
+    "(Inside a keras.StatelessScope, a Variable needs an initializer that Keras can run when the scope ends: a "
+    "name such as 'zeros' or a keras.initializers object, with shape=.)")
