@@ -146,3 +146,73 @@ def test_the_suggested_cdist_workaround_runs_under_forward_ad_and_cdist_still_ru
         results.append((tangent.numpy(), plain.detach().numpy(), grad.numpy()))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+# ----- 3. advanced indexing of a non-contiguous source: PyTorch's strides ----------------------------------------
+def _layouts(lib):
+    """Sources of one set of values in several memory layouts (name -> tensor)."""
+    base = lib.arange(48.0).reshape(2, 3, 2, 4)
+    return {
+        "contiguous": base,
+        "permuted_2013": base.permute(2, 0, 1, 3),
+        "permuted_3120": base.permute(3, 1, 2, 0),
+        "transposed": base.transpose(1, 3),
+        "channels_last": base.contiguous(memory_format=lib.channels_last),
+        "stepped": base[:, ::2],
+        "expanded": base[:, :1].expand(2, 3, 2, 4),
+    }
+
+
+_INDEXES = {
+    "first": lambda lib: ([1, 0],),
+    "second": lambda lib: (slice(None), [0, 1]),
+    "third": lambda lib: (slice(None), slice(None), [1, 0, 1]),
+    "last": lambda lib: (Ellipsis, [0, 1]),
+    "two_adjacent": lambda lib: (slice(None), [0, 1], [1, 0]),
+    "two_apart": lambda lib: ([0, 1], slice(None), [1, 0]),
+    "column_index": lambda lib: (slice(None), lib.tensor([[0], [1]])),
+    "mask": lambda lib: (slice(None), lib.tensor([True, False])),
+    "int_and_array": lambda lib: (0, slice(None), [1, 0]),
+    "slice_and_array": lambda lib: (slice(0, 2), [1, 0]),
+    "none_and_array": lambda lib: (None, slice(None), [1, 0]),
+}
+
+
+@pytest.mark.parametrize("index", sorted(_INDEXES))
+@pytest.mark.parametrize("layout", sorted(_layouts(ag)))
+def test_advanced_indexing_result_has_torchs_strides(layout, index):
+    ours_source, theirs_source = _layouts(ag)[layout], _layouts(torch)[layout]
+    try:
+        theirs = theirs_source[_INDEXES[index](torch)]
+    except IndexError:
+        with pytest.raises(IndexError):
+            ours_source[_INDEXES[index](ag)]
+        return
+    ours = ours_source[_INDEXES[index](ag)]
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert ours.stride() == theirs.stride()
+    assert ours.is_contiguous() == theirs.is_contiguous()
+
+
+def test_index_select_of_a_permuted_source_is_contiguous_as_torchs():
+    results = []
+    for lib in (ag, torch):
+        x = lib.arange(24.0, requires_grad=True)
+        y = x.reshape(2, 3, 4).permute(2, 0, 1).index_select(1, lib.tensor([1, 0]))
+        (y * lib.arange(24.0).reshape(4, 2, 3)).sum().backward()
+        results.append((y.stride(), y.is_contiguous(), type(y.grad_fn).__name__, x.grad.numpy()))
+    (*ours, ours_grad), (*theirs, theirs_grad) = results
+    assert ours == theirs
+    np.testing.assert_array_equal(ours_grad, theirs_grad)
+
+
+def test_indexing_a_permuted_source_keeps_values_and_gradients():
+    results = []
+    for lib in (ag, torch):
+        x = lib.arange(24.0, dtype=lib.float64, requires_grad=True)
+        y = x.reshape(2, 3, 4).permute(2, 0, 1)[:, [0, 1, 1]]
+        (y * lib.arange(36.0, dtype=lib.float64).reshape(4, 3, 3).transpose(1, 2)).sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)

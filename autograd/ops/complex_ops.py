@@ -301,7 +301,7 @@ complex_forms.holomorphic(
     E.Add, E.Sub, E.Mul, E.Div, E.Pow, E.Neg, E.Clone, E.Exp, E.Log, E.Log1p, E.Sqrt, E.Sin, E.Cos, E.Tanh,
     E.Where, trig.Tan, trig.Sinh, trig.Cosh, trig.Asin, trig.Acos, trig.Atan, trig.Asinh, trig.Acosh, trig.Atanh,
     reduction.Sum, reduction.Mean, reduction.Prod, shape.Reshape, shape.Transpose, shape.BroadcastTo, shape.Flip,
-    shape.Pad, shape.Repeat, indexing.GetItem, indexing.IndexAdd, indexing.TakeAlongAxis, joining.Concatenate, joining.Stack,
+    shape.Pad, shape.Repeat, indexing.GetItem, indexing.RowMajorGetItem, indexing.IndexAdd, indexing.TakeAlongAxis, joining.Concatenate, joining.Stack,
     joining.Split, linalg.MatMul, scan.Cumsum, scan.Cumprod, convert.ToDevice, einsum.Einsum, diagonal_view.Diagonal,
     diagonal_view.DiagonalEmbed, setitem.SetItem, linalg.Linear, powers.Reciprocal, powers.Rsqrt)
 complex_forms.explicit(E.Abs, AbsComplex)

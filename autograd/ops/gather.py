@@ -11,7 +11,7 @@ from .. import autocast_state as autocast, unsigned_limits
 from .arrange import broadcast_shapes
 from .dims import check_tensor, normalize
 from .elementwise import where
-from .indexing import on_device_of, take_along_axis
+from .indexing import getitem_row_major, on_device_of, take_along_axis
 from .no_derivative import without_derivative
 from .shape import pad
 from ..errors import ArgumentRangeError, DimRangeError, DtypeError, IndexRangeError, ShapeError
@@ -216,7 +216,7 @@ def index_select(input, dim, index):
             raise ShapeError(f"index_select: a 0-d input takes an index of exactly one value, got {idx.size}; index "
                              "a 0-d tensor with [0] (or unsqueeze it first)")
         return named(input.reshape(1)[flat].reshape(()), "IndexSelectBackward0")   # 0-d stays 0-d, as PyTorch
-    return named(input[(slice(None),) * d + (flat,)], "IndexSelectBackward0")
+    return named(getitem_row_major(input, (slice(None),) * d + (flat,)), "IndexSelectBackward0")
 
 
 def _complex_value(op, input, value):

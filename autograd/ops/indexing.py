@@ -7,6 +7,7 @@ from ..capture import CaptureError, state as capture
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
+from .index_layout import laid_out, torch_index_strides
 from .index_order import block_move, to_numpy_order, to_torch_order
 from .no_grad_op import no_grad_op
 from ..errors import IndexDtypeError, ShapeError
@@ -28,6 +29,20 @@ def _row_major(a):
     return all(st >= 0 for st in strides) and all(s0 >= s1 for s0, s1 in zip(strides, strides[1:]))
 
 
+def _torch_layout(xp, x, index, out):
+    """`out` (x[index] with an index array) in PyTorch's memory layout, which follows x's memory order."""
+    if out.ndim < 2 or out.size == 0 or not isinstance(out, xp.ndarray):
+        return out
+    strides = torch_index_strides(x, index, out.shape)
+    if strides is None:
+        if not out.flags.c_contiguous and _row_major(x):
+            return xp.ascontiguousarray(out)   # PyTorch's layout, so that .view() of the result works
+        return out
+    if tuple(s // out.itemsize for s in out.strides) == strides:
+        return out
+    return laid_out(xp, out, strides)
+
+
 class GetItem(Function):
     """x[index]; the index parts come as separate arguments, so that an ag.jit capture sees index arrays
     computed in the step as values of the step (a tuple argument would be recorded as a constant)."""
@@ -45,8 +60,8 @@ class GetItem(Function):
         ctx.move = None if ctx.basic else block_move(len(ctx.shape), index)
         if ctx.move is not None:
             out = to_torch_order(ctx.xp.moveaxis, out, ctx.move)
-        if not ctx.basic and not out.flags.c_contiguous and _row_major(x):
-            out = ctx.xp.ascontiguousarray(out)   # PyTorch's layout, so that .view() of the result works
+        if not ctx.basic:
+            out = _torch_layout(ctx.xp, x, index, out)
         return out
 
     def backward(ctx, gy):
@@ -195,6 +210,18 @@ def getitem(x, index):
     index = _prepare_index(x, index)
     refuse_step_mask("indexing with a boolean mask (x[mask])", index)
     return GetItem.apply(x, *index)
+
+
+class RowMajorGetItem(GetItem):
+    """x[index] laid out row-major whatever x's layout: index_select's result, which PyTorch allocates so."""
+
+    def forward(ctx, x, *index):
+        return ctx.xp.ascontiguousarray(GetItem.forward(ctx, x, *index))
+
+
+def getitem_row_major(x, index):
+    """x[index] as getitem, its result laid out row-major (C-contiguous)."""
+    return RowMajorGetItem.apply(x, *_prepare_index(x, index))
 
 
 class TakeAlongAxis(Function):
