@@ -216,3 +216,24 @@ def test_indexing_a_permuted_source_keeps_values_and_gradients():
         results.append((y.detach().numpy(), x.grad.numpy()))
     for ours, theirs in zip(*results):
         np.testing.assert_array_equal(ours, theirs)
+
+
+# ----- 4. OneCycleLR stepped past total_steps: PyTorch's message -------------------------------------------------
+@pytest.mark.parametrize("options", [dict(total_steps=3), dict(epochs=2, steps_per_epoch=2)])
+def test_one_cycle_lr_stepped_past_its_total_says_what_torch_says(options):
+    import nn
+    messages = []
+    for lib, optim in ((torch, torch.optim), (ag, nn.optim)):
+        param = lib.zeros(1, requires_grad=True)
+        optimizer = optim.SGD([param], lr=0.1)
+        scheduler = optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, **options)
+        rates = []
+        with pytest.raises(ValueError) as info:
+            for _ in range(10):
+                optimizer.step()
+                scheduler.step()
+                rates.append(scheduler.get_last_lr()[0])
+        messages.append((str(info.value), rates))
+    (ours, our_rates), (theirs, their_rates) = messages
+    assert ours == theirs
+    np.testing.assert_allclose(our_rates, their_rates, rtol=1e-12)

@@ -220,8 +220,9 @@ class OneCycleLR(LRScheduler):
     def get_lr(self):
         step = self.last_epoch
         if step > self.total_steps:
-            raise ValueError(f"OneCycleLR: stepped {step} times, past total_steps={self.total_steps}; make total_steps "
-                             "(or epochs * steps_per_epoch) cover every batch")
+            # PyTorch's words exactly (programs print them); the fix: total_steps (or epochs * steps_per_epoch)
+            # must cover every step
+            raise ValueError(f"Tried to step {step} times. The specified number of total steps is {self.total_steps}")
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
