@@ -225,7 +225,7 @@ def test_bad_input_raises_as_pytorch():
     with pytest.raises(RuntimeError, match="differ only in their first"):
         ag.nested.nested_tensor([np.ones((2, 3)), np.ones((4, 2))], layout=ag.jagged)
     with pytest.raises(NotImplementedError, match="layout=torch.jagged"):
-        ag.nested.nested_tensor([np.ones((2, 3))])
+        ag.nested.nested_tensor([np.ones((2, 3))], layout=ag.sparse_coo)
     assert (a + a.offsets().new_zeros(()).float() + 1).values().sum().item() == 36
 
 

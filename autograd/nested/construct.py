@@ -9,13 +9,22 @@ from ..tensor import Tensor
 from ..type_objects import jagged, strided
 
 from ..nested_kind import NestedBase
+from .strided import StridedNestedTensor, check_components
 from .tensor import NestedTensor
 
 
 def _check_layout(op, layout):
     if layout is not jagged:
-        raise NotImplementedError(f"{op}: deepgrad's nested tensors have the jagged layout only; pass "
-                                  f"layout=torch.jagged (got layout={layout!r})")
+        raise NotImplementedError(f"{op}: deepgrad's nested tensors have the strided (default) and jagged layouts; "
+                                  f"pass layout=torch.strided or layout=torch.jagged (got layout={layout!r})")
+
+
+def _strided_parts(op, ts, dtype, device):
+    """The components of a strided nested tensor made from a list (or a dense tensor's first dim), cast."""
+    parts = list(ts.unbind(0)) if isinstance(ts, Tensor) else [p if isinstance(p, Tensor) else tensor(p) for p in ts]
+    check_components(op, parts)
+    dtype = dtype or (parts[0].dtype if parts else None)
+    return [p.to(device=device, dtype=dtype) for p in parts]
 
 
 def _check_components(op, parts):
@@ -42,6 +51,10 @@ def _offsets(lengths, device):
 
 def nested_tensor(tensor_list, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A new leaf nested tensor holding copies of the components (tensors or nested lists)."""
+    if layout is None or layout is strided:
+        parts = _strided_parts("nested_tensor", [p.detach() if isinstance(p, Tensor) else p for p in tensor_list],
+                               dtype, device)
+        return StridedNestedTensor([p.clone().detach().requires_grad_(requires_grad) for p in parts])
     _check_layout("nested_tensor", layout)
     parts = [p.detach() if isinstance(p, Tensor) else tensor(p, dtype=dtype) for p in tensor_list]
     _check_components("nested_tensor", parts)
@@ -56,10 +69,13 @@ def nested_tensor(tensor_list, *, dtype=None, layout=None, device=None, requires
 def as_nested_tensor(ts, dtype=None, device=None, layout=None):
     """A nested tensor made from a list of tensors (or a dense tensor's first dim), differentiable with
     respect to them."""
-    _check_layout("as_nested_tensor", layout)
     if isinstance(ts, NestedBase):
         out = ts
         return out if dtype is None and device is None else out.to(device=device, dtype=dtype)
+    if layout is None or layout is strided:   # copies, differentiable with respect to the components
+        parts = _strided_parts("as_nested_tensor", ts, dtype, device)
+        return StridedNestedTensor([p.clone() for p in parts], "NestedTensorFromTensorListBackward0")
+    _check_layout("as_nested_tensor", layout)
     if isinstance(ts, Tensor):
         if ts.ndim < 2:
             raise RuntimeError(f"as_nested_tensor: a dense tensor must have at least 2 dims (batch, ragged), got "
