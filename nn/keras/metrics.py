@@ -16,11 +16,8 @@ from .metrics_extra import (BinaryIoU, CategoricalHinge, ConcordanceCorrelation,
                             PrecisionAtRecall, R2Score, RecallAtPrecision, SensitivityAtSpecificity,
                             SpecificityAtSensitivity, SquaredHinge, TrueNegatives, TruePositives,
                             concordance_correlation, cosine_similarity, pearson_correlation,
-                            BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-                            binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
-                            categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
-                            mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
-                            squared_hinge)
+                            BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)
+from .metrics_functions import as_tensor
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -44,7 +41,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the true class (argmax of one-hot y_true) is among the k highest scores."""
-    return sparse_top_k_categorical_accuracy(np.argmax(y_true, axis=-1), y_pred, k)
+    return _sparse_top_k_host(np.argmax(y_true, axis=-1), y_pred, k)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
@@ -64,6 +61,9 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     kth = -np.partition(-y_pred, k - 1, axis=-1)[..., k - 1]
     score = np.take_along_axis(y_pred, y_true[..., None].astype(np.int64), axis=-1)[..., 0]
     return (score >= kth).astype(np.float64)
+
+
+_sparse_top_k_host = sparse_top_k_categorical_accuracy   # the host function, kept from the tensor one below
 
 
 def accuracy(y_true, y_pred):
@@ -510,3 +510,18 @@ for _public in (Metric, Mean, Sum, MeanMetricWrapper, *(c for c in vars(metrics_
 from .serialize_api import serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("metrics", by_name=metric_object)
+
+# Keras's metric functions return tensors: those named after a loss are the loss functions themselves, the others
+# the host functions above as tensors (the metric classes made above keep the host ones)
+from .losses import (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,  # noqa: E402,F401
+                     categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
+                     mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+                     mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge)
+
+binary_accuracy = as_tensor(binary_accuracy, follows_prediction=False)
+categorical_accuracy = as_tensor(categorical_accuracy, follows_prediction=False)
+sparse_categorical_accuracy = as_tensor(sparse_categorical_accuracy, follows_prediction=False)
+top_k_categorical_accuracy = as_tensor(top_k_categorical_accuracy, follows_prediction=False)
+sparse_top_k_categorical_accuracy = as_tensor(sparse_top_k_categorical_accuracy, follows_prediction=False)
+pearson_correlation = as_tensor(pearson_correlation, follows_prediction=True)
+concordance_correlation = as_tensor(concordance_correlation, follows_prediction=True)
