@@ -15,15 +15,20 @@ def is_deep(structure):
 
 
 def per_leaf(structure, spec, what):
-    """`spec` as one entry per leaf of `structure` (flatten_sorted's order): nested like `structure` (a loss dict may
-    leave outputs out: None there, a metrics dict may not, as Keras; at an output, a list is that output's own entry, as metrics give), or one value
-    for every output below where it stands."""
+    """`spec` as one entry per leaf of `structure` (flatten_sorted's order): nested like `structure`, or one value
+    for every output below where it stands. As Keras: a loss dict or list may leave outputs out (None there), a
+    metrics dict may not; a flat list of losses (or weights), one per output below, is taken in the outputs' flat
+    order; at an output, a list is that output's own entry (its metrics)."""
     return _walk(structure, spec, what, ())
 
 
 def _walk(template, spec, what, path):
     if not isinstance(template, (list, tuple, dict)):
         return [spec]
+    leaves = len(flatten_sorted(template))
+    if what in ("loss", "loss_weights") and isinstance(spec, (list, tuple)) and len(spec) == leaves and not any(
+            isinstance(s, (list, tuple, dict)) for s in spec):
+        return list(spec)
     if isinstance(template, dict) and isinstance(spec, dict):
         unknown = sorted(set(spec) - set(template), key=str)
         missing = sorted(set(template) - set(spec), key=str)
@@ -37,15 +42,17 @@ def _walk(template, spec, what, path):
         return [leaf for key in sorted(template)
                 for leaf in _walk(template[key], spec.get(key), what, path + (key,))]
     if isinstance(template, (list, tuple)) and isinstance(spec, (list, tuple)):
-        if len(spec) != len(template):
-            raise ValueError(f"compile: `{what}` at {path or 'the top'} holds {len(spec)} entries but the model's "
-                             f"output there holds {len(template)}; give one per output")
+        if len(spec) > len(template) or (len(spec) < len(template) and "metrics" in what):
+            error = KeyError if len(spec) > len(template) else ValueError
+            raise error(f"compile: `{what}` at {path or 'the top'} holds {len(spec)} entries but the model's output "
+                        f"there holds {len(template)}; give one per output")
+        spec = list(spec) + [None] * (len(template) - len(spec))   # Keras: losses for the first outputs only
         return [leaf for k, (t, s) in enumerate(zip(template, spec))
                 for leaf in _walk(t, s, what, path + (k,))]
     if isinstance(spec, (list, tuple, dict)):
         raise ValueError(f"compile: `{what}` at {path or 'the top'} is a {type(spec).__name__} but the model's output "
                          f"there is a {type(template).__name__}; give {what} in the outputs' nesting")
-    return [spec] * len(flatten_sorted(template))
+    return [spec] * leaves
 
 
 def loss_names(structure, output_names):

@@ -35,6 +35,8 @@ NESTED_COMPILES = {
     "broadcast": dict(loss="mse"),
     "flat_weights": dict(loss={"a": "mae", "b": ["mse", "mae"]}, loss_weights=[2.0, 1.0, 0.25],
                          metrics={"a": None, "b": [None, ["mae"]]}),
+    "short_list": dict(loss={"a": "mse", "b": ["mae"]}),   # Keras: a loss for the first output of the list only
+    "flat_list": dict(loss=["mse", "mae", "mse"], loss_weights={"a": 1.0, "b": [3.0, 0.5]}),
     "partial": dict(loss={"b": [None, "mse"]}, metrics={"a": ["mse", "mae"], "b": [None, None]}),
 }
 
