@@ -319,7 +319,7 @@ class _LayerType(type):
     def __instancecheck__(cls, instance):
         if not type.__instancecheck__(cls, instance):
             return False
-        return cls is not Layer or not getattr(instance, "_is_operation", False)
+        return cls is not Layer or not type(instance)._is_operation
 
 
 def _user_layer_without_own_shape_rule(cls):
@@ -344,6 +344,7 @@ class Layer(Module, metaclass=_LayerType):
     _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
     _locks_after_build = True   # as Keras: once its own build() has returned, a layer takes no new weights
     _remat_mode = None   # the RematMode of the keras.RematScope the layer was made in (remat.py)
+    _is_operation = False   # True for keras.Operation subclasses and keras.ops nodes: no Layer to isinstance
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
