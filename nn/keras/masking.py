@@ -71,9 +71,10 @@ def masks_of(structure):
 
 
 def attach(outputs, masks):
-    """Attach `masks` (a mask or a structure of them, matching the outputs) to outputs that have none yet."""
+    """Attach `masks` (a mask or a structure of them, matching the outputs) to outputs that have none yet; as
+    Keras pairs them in order, one mask goes to the first output only."""
     flat_outputs = flatten(outputs)
-    flat_masks = flatten(masks) if isinstance(masks, (list, tuple)) else [masks] * len(flat_outputs)
+    flat_masks = flatten(masks) if isinstance(masks, (list, tuple)) else [masks]
     for tensor, mask in zip(flat_outputs, flat_masks):
         if mask is not None and isinstance(tensor, Tensor) and get_mask(tensor) is None:
             set_mask(tensor, mask)

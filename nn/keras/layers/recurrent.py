@@ -407,8 +407,11 @@ class Bidirectional(Layer):
         self.supports_masking = True
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         self.stateful = layer.stateful
-        if weights is not None:
-            raise ValueError("Bidirectional: pass weights with set_weights after building")
+        if weights:
+            # as Keras 3: each direction keeps its half as `initial_weights`, which nothing reads (the weights are
+            # drawn fresh when built); set_weights after building sets them
+            half = len(weights) // 2
+            layer.initial_weights, backward_layer.initial_weights = weights[:half], weights[half:]
 
     def build(self, input_shape):
         for layer in (self.forward_layer, self.backward_layer):
@@ -475,16 +478,19 @@ class Bidirectional(Layer):
         return cls(**config)
 
     def compute_mask(self, inputs, mask=None):
-        """The input's mask for returned sequences (one per output with merge_mode=None), else None."""
+        """The input's mask for returned sequences (a pair with merge_mode=None), else None; as Keras 3, no masks
+        for the returned states."""
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         if self.return_sequences:
-            output_mask = [mask, mask] if self.merge_mode is None else mask
+            output_mask = (mask, mask) if self.merge_mode is None else mask
         else:
-            output_mask = [None, None] if self.merge_mode is None else None
-        if self.return_state:
-            states = [None] * (len(self.forward_layer.state_size) + len(self.backward_layer.state_size))
-            return (output_mask if isinstance(output_mask, list) else [output_mask]) + states
+            output_mask = (None, None) if self.merge_mode is None else None
+        if self.return_state and self.states is not None:
+            # Keras 3.15 fails here (it multiplies a generator of state masks), so it cannot call such a layer
+            raise TypeError("Bidirectional: a stateful layer with return_state=True fails in Keras 3 (its compute_mask "
+                            "raises unsupported operand type(s) for *: 'generator' and 'int'); pass "
+                            "return_state=False or stateful=False")
         return output_mask
 
     def _merge(self, a, b):
