@@ -107,6 +107,11 @@ class CallbackList:
                 cb.set_params(params)
 
     def call(self, hook, *args):
-        """Call `hook` on every callback with `args`."""
+        """Call `hook` on every callback with `args` (a batch hook gets its logs as `logs=`, as Keras calls it)."""
+        if "batch" in hook and len(args) == 2:
+            batch, logs = args
+            for cb in self.callbacks:
+                getattr(cb, hook)(batch, logs=logs)
+            return
         for cb in self.callbacks:
             getattr(cb, hook)(*args)

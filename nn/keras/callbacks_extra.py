@@ -75,7 +75,11 @@ class CallbackList(Callback):
 def _dispatcher(hook):
     takes_index = hook.startswith("on_epoch") or "batch" in hook
 
-    if takes_index:
+    if "batch" in hook:   # Keras passes a batch hook its logs by keyword (a hook without `logs` fails, as there)
+        def call(self, index, logs=None):
+            for callback in self.callbacks:
+                getattr(callback, hook)(index, logs=_python_logs(logs))
+    elif takes_index:
         def call(self, index, logs=None):
             for callback in self.callbacks:
                 getattr(callback, hook)(index, _python_logs(logs))

@@ -65,3 +65,32 @@ def test_metric_classes_and_compile_still_take_the_functions():
         results.append([float(np.asarray(m.result().cpu() if hasattr(m.result(), "cpu") else m.result()))
                         for m in metrics])
     np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+
+
+# ---- LambdaCallback: Keras passes a batch hook its logs as logs= ------------------------------------------------
+
+LAMBDA_HOOKS = [("on_train_batch_begin", "b, l"), ("on_train_batch_end", "b, l"), ("on_batch_end", "b, l"),
+                ("on_test_batch_end", "b, l"), ("on_predict_batch_begin", "b, logs"), ("on_epoch_end", "e, l"),
+                ("on_train_begin", "l")]
+
+
+def _lambda_outcome(lib, hook, parameters):
+    x, y = np.ones((8, 3), np.float32), np.ones((8, 1), np.float32)
+    model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    seen = []
+    function = eval(f"lambda {parameters}: seen.append(1)", {"seen": seen})   # the parameter names under test
+    callbacks = [lib.callbacks.LambdaCallback(**{hook: function})]
+    try:
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=callbacks)
+        model.evaluate(x, y, batch_size=4, verbose=0, callbacks=callbacks)
+        model.predict(x, batch_size=4, verbose=0, callbacks=callbacks)
+    except TypeError as error:
+        return "TypeError", "unexpected keyword argument 'logs'" in str(error)
+    return "ok", len(seen)
+
+
+@pytest.mark.parametrize("hook,parameters", LAMBDA_HOOKS, ids=[h for h, _ in LAMBDA_HOOKS])
+def test_lambda_callback_hooks_are_called_as_keras_calls_them(hook, parameters):
+    theirs, ours = fresh_sessions()
+    assert _lambda_outcome(ours, hook, parameters) == _lambda_outcome(theirs, hook, parameters)

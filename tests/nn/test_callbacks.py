@@ -43,7 +43,7 @@ class Recorder(cb.Callback):
 
     def __getattribute__(self, name):
         if name.startswith("on_"):
-            return lambda *args: self.events.append(name)
+            return lambda *args, **kwargs: self.events.append(name)   # batch hooks get logs=, as Keras calls them
         return object.__getattribute__(self, name)
 
 
