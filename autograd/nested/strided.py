@@ -317,6 +317,8 @@ def reshape(nt, op, shape):
     if not shape or shape[0] != len(nt.parts):
         raise RuntimeError(f"{op}: For now nested {op} cannot change or infer the implicit batch dimension "
                            f"(shape {shape}, {len(nt.parts)} components)")
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred (shape {shape})")
     out = []
     for p in nt.parts:
         sizes = [p.shape[k] if n == -1 and k < p.ndim else n for k, n in enumerate(shape[1:])]
