@@ -223,7 +223,7 @@ def test_indexing_a_permuted_source_keeps_values_and_gradients():
 def test_one_cycle_lr_stepped_past_its_total_says_what_torch_says(options):
     import nn
     messages = []
-    for lib, optim in ((torch, torch.optim), (ag, nn.optim)):
+    for lib, optim in ((ag, nn.optim), (torch, torch.optim)):
         param = lib.zeros(1, requires_grad=True)
         optimizer = optim.SGD([param], lr=0.1)
         scheduler = optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, **options)
