@@ -135,6 +135,8 @@ def test_ops_values_and_gradients_as_pytorch():
          rows, rows),
         ("layer_norm", lambda lib, x, y: lib.nn.functional.layer_norm(x + y, (3,), lib.tensor(weight[0]),
                                                                       lib.tensor(bias[:3])), rows, rows),
+        ("attention", lambda lib, x, y: lib.nn.functional.scaled_dot_product_attention(x, y, y * 0.5, scale=0.7),
+         square, _arrays(14, ((2, 6, 3), (2, 2, 4)))),
         ("dropout off", lambda lib, x, y: lib.nn.functional.dropout(x, 0.5, training=False) * y, arrays, others),
     ]
     for name, fn, xs, ys in cases:
@@ -246,6 +248,10 @@ def test_refusals_as_pytorch():
         (RuntimeError, "cannot be matrix multiplied", lambda lib, x, y: x @ y),
         (RuntimeError, "batch1 must be a 3D tensor", lambda lib, x, y: x.unsqueeze(1).bmm(y.unsqueeze(1))),
         (RuntimeError, "same trailing dimension", lambda lib, x, y: lib.nn.functional.linear(x, lib.ones(2, 3))),
+        (RuntimeError, "is_causal=True",
+         lambda lib, x, y: lib.nn.functional.scaled_dot_product_attention(x, x, x, is_causal=True)),
+        (RuntimeError, "explicit attn_mask",
+         lambda lib, x, y: lib.nn.functional.scaled_dot_product_attention(x, x, x, attn_mask=lib.ones(2, 2))),
         (ValueError, "requires weight and bias", lambda lib, x, y: lib.nn.functional.layer_norm(x, (3,))),
         (RuntimeError, "irregular dimensions",
          lambda lib, x, y: lib.nn.functional.layer_norm(x, (3,), lib.ones(3), lib.ones(3))),

@@ -18,7 +18,7 @@ from .ops import normalize_dim
 #: what the error for an unsupported op lists
 SUPPORTED = ("abs neg sin cos tanh sqrt relu gelu silu softsign tanhshrink, + - * / with a nested tensor of the same "
              "structure or a scalar, matmul/bmm with a nested tensor, linear, layer_norm (with weight and bias), "
-             "dropout, softmax, sum(last dim, keepdim=True), transpose, reshape/view, unsqueeze, unbind, "
+             "dropout, softmax, scaled_dot_product_attention, sum(last dim, keepdim=True), transpose, reshape/view, unsqueeze, unbind, "
              "to_padded_tensor, clone, detach, to")
 
 #: Tensor methods PyTorch runs elementwise on a strided nested tensor
@@ -398,7 +398,27 @@ def _softmax(func, nt, dim=None, dtype=None):
     return softmax(nt, dim, dtype)
 
 
-_FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout, "softmax": _softmax}
+def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    """Scaled dot-product attention run on each component's (query, key, value)."""
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, StridedNestedTensor):
+            raise RuntimeError(f"scaled_dot_product_attention: {name} must be a strided nested tensor too when query "
+                               "is one")
+    if attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: Nested tensors for query / key are not supported when an "
+                           "explicit attn_mask is set; mask each component of nt.unbind() instead")
+    if is_causal:
+        raise RuntimeError("scaled_dot_product_attention: Nested tensors for query / key are not supported when "
+                           "is_causal=True; pass a causal mask per component of nt.unbind() instead")
+    if not len(query.parts) == len(key.parts) == len(value.parts):
+        raise RuntimeError(f"scaled_dot_product_attention: query, key and value must hold as many components, got "
+                           f"{len(query.parts)}, {len(key.parts)}, {len(value.parts)}")
+    return query.with_parts([func(q, k, v, None, dropout_p, False, scale, enable_gqa)
+                             for q, k, v in zip(query.parts, key.parts, value.parts)])
+
+
+_FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout, "softmax": _softmax,
+              "scaled_dot_product_attention": _sdpa}
 
 
 def dispatch(func, args, kwargs):
