@@ -91,6 +91,25 @@ def test_construction_and_what_it_reports_as_pytorch():
                                                                torch.ones(3, dtype=torch.int64)]))
 
 
+def test_reprs_name_the_nodes_pytorch_names():
+    torch = require_torch()
+    arrays = [np.ones((2, 3)), np.ones((4, 3))]
+    ours = ag.nested.nested_tensor(arrays, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.nested.nested_tensor([torch.tensor(a) for a in arrays], requires_grad=True)
+    calls = [lambda lib, x: x.relu(), lambda lib, x: x * 2, lambda lib, x: x + x, lambda lib, x: x.softmax(-1),
+             lambda lib, x: x.transpose(1, 2), lambda lib, x: x @ x.transpose(1, 2),
+             lambda lib, x: x.bmm(x.transpose(1, 2)), lambda lib, x: x.reshape(2, -1, 3),
+             lambda lib, x: x.view(2, -1, 3, 1), lambda lib, x: x.sum(-1, keepdim=True),
+             lambda lib, x: lib.nn.functional.linear(x, lib.ones(2, 3, dtype=lib.float64)),
+             lambda lib, x: lib.nn.functional.layer_norm(x, (3,), lib.ones(3, dtype=lib.float64),
+                                                         lib.zeros(3, dtype=lib.float64)),
+             lambda lib, x: x.unsqueeze(1), lambda lib, x: -x, lambda lib, x: x.clone()]
+    for call in calls:
+        assert repr(call(_Lib(ag, nn), ours)) == _torch_repr(call(_Lib(torch, torch.nn), theirs))
+
+
 def test_to_padded_tensor_pads_every_dim_as_pytorch():
     torch = require_torch()
     ours, theirs = _both(_arrays())
@@ -165,7 +184,8 @@ class _Lib:
     """torch-like names over a library: lib.tanh, lib.tensor, lib.nn.functional."""
 
     def __init__(self, base, nn_module):
-        self.tanh, self.tensor = base.tanh, base.tensor
+        self.tanh, self.tensor, self.ones, self.zeros, self.float64 = (base.tanh, base.tensor, base.ones, base.zeros,
+                                                                       base.float64)
         self.nn = nn_module
 
 

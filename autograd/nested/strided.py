@@ -59,9 +59,10 @@ class StridedNestedTensor(NestedBase):
         self.parts = tuple(parts)
         self._grad_name = grad_name   # the node name PyTorch prints for the tensor as_nested_tensor makes
 
-    def with_parts(self, parts):
-        """A strided nested tensor holding `parts` (the result of an op on this one)."""
-        return StridedNestedTensor(parts)
+    def with_parts(self, parts, grad_name=None):
+        """A strided nested tensor holding `parts` (the result of an op on this one); `grad_name` is the node
+        PyTorch prints for it where that is not the components' own."""
+        return StridedNestedTensor(parts, grad_name)
 
     def map(self, fn):
         """`fn` run on every component."""
@@ -271,7 +272,8 @@ def matmul(nt, other, op="matmul"):
         if a.shape[-1] != b.shape[-2] or a.shape[:-2] != b.shape[:-2]:
             raise RuntimeError(f"{op}: Nested tensors cannot be matrix multiplied: components of shapes "
                                f"{tuple(a.shape)} and {tuple(b.shape)} do not match")
-    return nt.with_parts([a @ b for a, b in zip(nt.parts, other.parts)])
+    return nt.with_parts([a @ b for a, b in zip(nt.parts, other.parts)],
+                         "BmmBackward0" if op == "bmm" else "MatmulBackward0")
 
 
 def sum_(nt, dim=None, keepdim=False, dtype=None):
@@ -288,7 +290,8 @@ def sum_(nt, dim=None, keepdim=False, dtype=None):
     if d != nt.dim() - 1:
         raise RuntimeError(f"sum: NestedTensor can only be reduced across the last dimension for now got dimension "
                            f"{d} instead.")
-    return nt.map(lambda p: p.sum(d - 1, keepdim=True, dtype=dtype))
+    return nt.with_parts([p.sum(d - 1, keepdim=True, dtype=dtype) for p in nt.parts],
+                         "SumBackwardAutogradNestedTensor1")
 
 
 def softmax(nt, dim, dtype=None):
@@ -329,7 +332,7 @@ def reshape(nt, op, shape):
             raise RuntimeError(f"shape '{shape}' is invalid for input of size {p.numel()} (a -1 in a nested {op} "
                                "keeps the component's size in that dim)")
         out.append(p.reshape(tuple(sizes)))
-    return nt.with_parts(out)
+    return nt.with_parts(out, "ViewBackwardAutogradNestedTensor0")
 
 
 def unsqueeze(nt, dim):
@@ -373,7 +376,7 @@ def _linear(func, nt, weight, bias=None):
     if len({p.shape[-1] for p in nt.parts}) != 1:
         raise RuntimeError(f"linear: Expected all tensors in nested tensor to have the same trailing dimension, got "
                            f"{[p.shape[-1] for p in nt.parts]}")
-    return nt.map(lambda p: func(p, weight, bias))
+    return nt.with_parts([func(p, weight, bias) for p in nt.parts], "LinearBackward0")
 
 
 def _layer_norm(func, nt, normalized_shape, weight=None, bias=None, eps=1e-5):
