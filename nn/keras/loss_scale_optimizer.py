@@ -107,9 +107,9 @@ class LossScaleOptimizer(Optimizer):
     def _params(self):
         return self.inner_optimizer._params()
 
-    def build(self, variables):
+    def build(self, var_list):
         """Build the inner optimizer."""
-        self.inner_optimizer.build(variables)
+        self.inner_optimizer.build(var_list)
         self.built = True
 
     def count_variables(self, weights):

@@ -380,6 +380,11 @@ class Optimizer(CustomOptimizerAPI):
         self._index_variables(variables)
         self.built = True
 
+    def _build_var_list(self, var_list):
+        """Get ready to optimise `var_list`: build() under the argument name Keras's optimizers other than SGD
+        take."""
+        Optimizer.build(self, var_list)
+
     def _initial_slot(self, slot, variable):
         """The array slot `slot` of `variable` starts as (zeros of slot_shape), or None where the optimizer
         keeps no such slot for it."""

@@ -179,6 +179,12 @@ for _public in (LearningRate, Optimizer, Adadelta, Adafactor, Adamax, Ftrl, Lion
     _public.__module__ = __name__
 
 
+# Keras's optimizers other than SGD (and the base class) name build()'s argument var_list
+for _optimizer in (Adam, AdamW, RMSprop, Adagrad, Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam, Lamb, Muon,
+                   ScheduleFreeAdamW):
+    if _optimizer.build is Optimizer.build:
+        _optimizer.build = Optimizer._build_var_list
+
 from .serialize_api import serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("optimizers", by_name=get)

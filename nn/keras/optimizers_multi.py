@@ -167,11 +167,11 @@ class MultiOptimizer(Optimizer):
             groups[index].append((variable, grad))
         return [(part, group) for part, group in zip(self._inner_optimizers, groups) if group]
 
-    def build(self, variables):
+    def build(self, var_list):
         """Give each variable to its part and build every part that got some."""
         if self.built and self._routes:
             return
-        variables = list(variables)
+        variables = list(var_list)
         for part, group in self._grouped([(v, None) for v in variables]):
             part.build([v for v, _ in group])
         self._trainable_variables = variables

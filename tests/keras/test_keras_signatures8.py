@@ -94,3 +94,27 @@ def _lambda_outcome(lib, hook, parameters):
 def test_lambda_callback_hooks_are_called_as_keras_calls_them(hook, parameters):
     theirs, ours = fresh_sessions()
     assert _lambda_outcome(ours, hook, parameters) == _lambda_outcome(theirs, hook, parameters)
+
+
+# ---- Optimizer.build, Layer.add_weight, Variable, Metric.add_variable ---------------------------------------------
+
+def _parameters(function):
+    import inspect
+    return [(p.name, p.kind, repr(p.default)) for p in inspect.signature(function).parameters.values()]
+
+
+def test_optimizer_build_names_its_argument_as_keras():
+    theirs, ours = fresh_sessions()
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Lion", "Lamb", "Muon", "LossScaleOptimizer",
+                 "MultiOptimizer", "Optimizer"):
+        assert _parameters(getattr(ours.optimizers, name).build) == _parameters(getattr(theirs.optimizers, name).build)
+    weight = ours.Variable(np.ones((2, 2), np.float32))
+    optimizer = ours.optimizers.Adam()
+    optimizer.build(var_list=[weight])
+    assert optimizer.built and len(optimizer.variables) == len(theirs_adam_variables(theirs))
+
+
+def theirs_adam_variables(theirs):
+    optimizer = theirs.optimizers.Adam()
+    optimizer.build(var_list=[theirs.Variable(np.ones((2, 2), np.float32))])
+    return optimizer.variables
