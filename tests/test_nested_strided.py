@@ -210,6 +210,11 @@ def test_nested_leaf_grad_and_modules_as_pytorch():
     _same(leaf.grad, tleaf.grad)
     _same(linear.weight.grad, tlinear.weight.grad)
     _same(norm.bias.grad, tnorm.bias.grad)
+    # requires_grad set on a nested leaf reaches its components
+    flagged = ag.nested.nested_tensor([[1.0, 2.0], [3.0]])
+    flagged.requires_grad = True
+    flagged.relu().backward(ag.nested.nested_tensor([[1.0, -1.0], [2.0]]))
+    assert [g.tolist() for g in flagged.grad.unbind()] == [[1.0, -1.0], [2.0]]
     # dropout in training keeps the structure, zeroes some entries and scales the rest by 1 / (1 - p)
     dropped = F.dropout(ag.nested.nested_tensor([np.ones((3, 4)), np.ones((5, 2))]), 0.5)
     for part in dropped.unbind():

@@ -18,8 +18,8 @@ from .ops import normalize_dim
 #: what the error for an unsupported op lists
 SUPPORTED = ("abs neg sin cos tanh sqrt relu gelu silu softsign tanhshrink, + - * / with a nested tensor of the same "
              "structure or a scalar, matmul/bmm with a nested tensor, linear, layer_norm (with weight and bias), "
-             "dropout, softmax, scaled_dot_product_attention, sum(last dim, keepdim=True), transpose, reshape/view, unsqueeze, unbind, "
-             "to_padded_tensor, clone, detach, to")
+             "dropout, softmax, scaled_dot_product_attention, sum(last dim, keepdim=True), transpose, reshape/view, "
+             "unsqueeze, unbind, to_padded_tensor, clone, detach, to")
 
 #: Tensor methods PyTorch runs elementwise on a strided nested tensor
 ELEMENTWISE_METHODS = frozenset(
@@ -104,6 +104,10 @@ class StridedNestedTensor(NestedBase):
     @property
     def requires_grad(self):
         return any(p.requires_grad for p in self.parts)
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
 
     def requires_grad_(self, flag=True):
         """Make this leaf nested tensor record operations (returns it)."""
