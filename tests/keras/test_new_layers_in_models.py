@@ -47,7 +47,7 @@ def test_image_model_fits_saves_and_loads(tmp_path):
 def test_volume_and_dot_functional_model_saves_and_loads(tmp_path):
     volume, query = keras.Input((4, 4, 4, 2)), keras.Input((3,))
     h = layers.MaxPooling3D()(layers.ZeroPadding3D(0)(volume))
-    h = layers.AveragePooling3D(padding="same")(layers.UpSampling3D()(h))
+    h = layers.AveragePooling3D(2, padding="same")(layers.UpSampling3D()(h))
     h = layers.Dense(3)(layers.GlobalMaxPooling3D()(h))
     out = layers.Dot(axes=1, normalize=True)([layers.UnitNormalization()(h), query])
     model = keras.Model([volume, query], layers.ReLU(max_value=0.5)(out))
