@@ -42,6 +42,7 @@ from .static_shapes import static_outputs
 from .symbolic import KerasTensor, Node, dtype_name, flatten, flatten_sorted, is_symbolic, map_sorted, map_structure
 from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
+from .variable_arguments import checked_aggregation, checked_overwrite_flag, positional_weight_arguments
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
 _PROBE_SIZES = (32, 33)
@@ -624,13 +625,19 @@ class Layer(Module, metaclass=_LayerType):
         return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
                                autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
 
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
-                   constraint=None, name=None, **kwargs):
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False, name=None):
         """Create a weight of `shape` (Keras layout) from `initializer` (default 'glorot_uniform', 'zeros' for
         non-float dtypes); trainable weights are Parameters, the others buffers; `constraint` (a
         keras.constraints name or object) projects a trainable weight after each optimizer step; `autocast=False`
         keeps a mixed-precision layer's call reading it in its own dtype. Returns the Tensor. As in Keras, a layer
-        whose build() has returned takes no new weight (ValueError): make them all in __init__() or build()."""
+        whose build() has returned takes no new weight (ValueError): make them all in __init__() or build().
+        Positionally it takes shape, initializer and dtype; `aggregation` only shows on the weight (one device);
+        `overwrite_with_gradient=True` makes the optimizer write the gradient into the weight instead of a step."""
+        if args:
+            shape, initializer, dtype = positional_weight_arguments(args, shape, initializer, dtype)
+        aggregation = checked_aggregation(aggregation)
+        overwrite_with_gradient = checked_overwrite_flag(overwrite_with_gradient)
         if self.__dict__.get("_state_locked"):
             raise ValueError(f"{self.name} ({type(self).__name__}): cannot add the weight {name or '(unnamed)'!r}: "
                              "you cannot add new elements of state (variables) to a layer that is already built, as "
@@ -670,6 +677,7 @@ class Layer(Module, metaclass=_LayerType):
             self._register(self._buffers, name, weight)
             self._non_persistent.discard(name)
         self._weight_names.append(name)
+        weight.aggregation, weight.overwrite_with_gradient = aggregation, overwrite_with_gradient
         if not autocast:   # by identity: assigning the weight to an attribute renames it
             self.__dict__.setdefault("_not_autocast", set()).add(id(weight))
         if regularizer is not None:

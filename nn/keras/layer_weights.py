@@ -8,6 +8,7 @@ from autograd import Tensor, arrays
 from ..module import Parameter
 from .context import in_shape_probe, stateless_scope
 from .variable_registry import register
+from .variable_arguments import checked_aggregation, checked_overwrite_flag
 from .variables import Variable, keras_variable_repr
 
 
@@ -47,8 +48,17 @@ class _VariableMethods:
 
     dtype = Variable.dtype
 
-    #: Keras's variable settings that a layer weight always has so
-    aggregation, synchronization, overwrite_with_gradient = "none", "auto", False
+    #: Keras's variable setting that a layer weight always has so
+    synchronization = "auto"
+
+    # add_weight's settings, in the slots of LayerWeight and LayerState (Keras's defaults elsewhere)
+    aggregation = property(lambda self: getattr(self, "_aggregation", "none"),
+                           lambda self, value: setattr(self, "_aggregation", checked_aggregation(value)),
+                           doc="Keras's multi-device aggregation setting: shown, with no effect on one device.")
+    overwrite_with_gradient = property(
+        lambda self: getattr(self, "_overwrite_with_gradient", False),
+        lambda self, value: setattr(self, "_overwrite_with_gradient", checked_overwrite_flag(value)),
+        doc="Whether the optimizer writes the gradient into the weight instead of taking a step, as Keras.")
 
     def __repr__(self):
         return keras_variable_repr(self)
@@ -58,7 +68,7 @@ class LayerWeight(_VariableMethods, Parameter):
     """A trainable layer weight with Keras's `name` and `path`, and the `constraint` (or None) the optimizer
     applies to it after each step."""
 
-    __slots__ = ("name", "path", "constraint", "regularizer")
+    __slots__ = ("name", "path", "constraint", "regularizer", "_aggregation", "_overwrite_with_gradient")
 
     def __init__(self, data, name, path, constraint=None, regularizer=None):
         super().__init__(data)
@@ -77,7 +87,7 @@ class LayerWeight(_VariableMethods, Parameter):
 class LayerState(_VariableMethods, Tensor):
     """A non-trainable layer weight (a buffer such as a moving mean) with Keras's `name` and `path`."""
 
-    __slots__ = ("name", "path", "constraint", "regularizer")
+    __slots__ = ("name", "path", "constraint", "regularizer", "_aggregation", "_overwrite_with_gradient")
 
     def __init__(self, data, name, path, constraint=None, regularizer=None):
         Tensor.__init__(self, arrays.array(data), device=data.device)

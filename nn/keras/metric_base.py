@@ -112,20 +112,22 @@ class Metric(NNMetric):
             self.reset_state()
         self._state_names = tuple(k for k in vars(self) if k not in before)  # the running totals
 
-    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
         """A state variable (keras.Variable) that update_state changes with assign/assign_add and the default
-        reset_state sets back to zeros."""
+        reset_state sets back to zeros; shape and initializer are required, as in Keras."""
+        if initializer is None:   # Keras fails later, on an 'object' dtype
+            raise ValueError(f"{type(self).__name__}.add_variable({name or 'unnamed'!r}): give an initializer (for "
+                             "example initializer='zeros'); a metric variable has no default one, as in Keras")
         variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype or "float32",
                             name=name or f"variable_{len(self._variables)}", aggregation=aggregation,
-                            trainable=False)
+                            synchronization="on_read", trainable=False)
         variable.path = f"{_path_name(self)}/{variable.name}"
         self._variables.append(variable)
         return variable
 
-    def add_weight(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
-        """The same as add_variable (Keras's older name)."""
-        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, aggregation=aggregation,
-                                 name=name)
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """add_variable under Keras's older name (initializer still required)."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
 
     @property
     def variables(self):

@@ -15,6 +15,7 @@ from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
 from .signature_tail import with_parent_arguments
 from .variables import dtype_name
+from .optimizer_overwrite import overwrite_marked
 
 
 #: our slot names that Keras spells otherwise
@@ -276,6 +277,10 @@ class Optimizer(CustomOptimizerAPI):
             return
         for p, _ in pairs:
             self._weights.setdefault(id(p), p)
+        pairs = overwrite_marked(self, pairs)
+        if not pairs:   # only overwritten weights: no step, but the iteration counts, as Keras
+            self._iterations += 1
+            return
         if self.gradient_accumulation_steps:
             pairs = self._accumulated(pairs)
         if pairs:

@@ -10,6 +10,7 @@ from . import settings
 from .context import in_shape_probe, scope_path, stateless_scope
 from .dtypes import standardize_dtype
 from .variable_registry import register
+from .variable_arguments import checked_aggregation, checked_overwrite_flag, checked_synchronization
 
 
 def resolve_initializer(identifier):
@@ -70,13 +71,23 @@ def dtype_name(dtype):
 class Variable(Tensor):
     """A named Tensor, outside any graph, whose values change in place through `assign*`."""
 
-    __slots__ = ("name", "aggregation", "path", "_pending_scope")
+    __slots__ = ("name", "aggregation", "path", "_pending_scope", "_synchronization", "_autocast",
+                 "_overwrite_with_gradient")
 
     #: Keras's variable settings a keras.Variable made here always has
-    synchronization, overwrite_with_gradient, constraint, regularizer = "auto", False, None, None
+    constraint, regularizer = None, None
 
-    def __init__(self, initializer="zeros", shape=None, dtype=None, trainable=True, name=None,
-                 aggregation="none"):
+    synchronization = property(lambda self: getattr(self, "_synchronization", "auto"),
+                               doc="Keras's multi-device synchronization setting: shown, no effect on one device.")
+    overwrite_with_gradient = property(
+        lambda self: getattr(self, "_overwrite_with_gradient", False),
+        lambda self, value: setattr(self, "_overwrite_with_gradient", checked_overwrite_flag(value)),
+        doc="Whether an optimizer writes the gradient into the variable instead of taking a step, as Keras.")
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True, aggregation="none",
+                 synchronization="auto", name=None, layout=None, **kwargs):
+        # as Keras: `layout` (a distribution layout) and other keywords are the backend's, unused on torch
+        aggregation, synchronization = checked_aggregation(aggregation), checked_synchronization(synchronization)
         deferred = stateless_scope()
         if deferred is not None and not (isinstance(initializer, str) or callable(initializer)):
             if name is None:   # Keras names the variable before it refuses it: the next one counts on
@@ -102,6 +113,7 @@ class Variable(Tensor):
             from .naming import unique_name
             name = unique_name("variable")   # as Keras: variable, variable_1, ...
         self.name, self.aggregation, self.path = name, aggregation, f"{scope}/{name}" if scope else name
+        self._synchronization, self._autocast = synchronization, bool(autocast)
         if deferred is not None:   # Keras initialises it when the scope ends: until then it shows no value
             self._pending_scope = deferred
         register(self)

@@ -45,7 +45,7 @@ def test_variables_print_and_have_paths_as_keras():
     class Tracker(keras.metrics.Metric):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            self.seen = self.add_variable((), name="seen")
+            self.seen = self.add_variable((), "zeros", name="seen")   # Keras requires the initializer
 
         def update_state(self, *args):
             self.seen.assign_add(1.0)

@@ -118,3 +118,91 @@ def theirs_adam_variables(theirs):
     optimizer = theirs.optimizers.Adam()
     optimizer.build(var_list=[theirs.Variable(np.ones((2, 2), np.float32))])
     return optimizer.variables
+
+
+def test_variable_and_weight_signatures_match_keras():
+    theirs, ours = fresh_sessions()
+    assert _parameters(ours.Variable) == _parameters(theirs.Variable)
+    assert _parameters(ours.layers.Layer.add_weight) == _parameters(theirs.layers.Layer.add_weight)
+    assert _parameters(ours.metrics.Metric.add_variable) == _parameters(theirs.metrics.Metric.add_variable)
+    assert _parameters(ours.metrics.Metric.add_weight) == _parameters(theirs.metrics.Metric.add_weight)
+
+
+VARIABLE_CALLS = ["lib.Variable(np.ones(2, np.float32), aggregation='mean', synchronization='on_read', autocast=False)",
+                  "lib.Variable(np.ones(2, np.float32), aggregation=None, synchronization=None)",
+                  "lib.Variable(np.ones(2, np.float32), aggregation='bad')",
+                  "lib.Variable(np.ones(2, np.float32), synchronization='bad')",
+                  "lib.Variable()",
+                  "lib.layers.Layer().add_weight((2,), 'ones', 'float32', aggregation='sum', overwrite_with_gradient=True)",
+                  "lib.layers.Layer().add_weight('w')",
+                  "lib.layers.Layer().add_weight((2,), shape=(2,))",
+                  "lib.layers.Layer().add_weight((2,), 'ones', initializer='ones')",
+                  "lib.layers.Layer().add_weight((2,), 'ones', 'float32', 'w')",
+                  "lib.layers.Layer().add_weight(shape=(2,), overwrite_with_gradient=1)",
+                  "lib.layers.Layer().add_weight(shape=(2,), aggregation='bad')",
+                  "lib.layers.Layer().add_weight(shape=(2,), synchronization='on_read')",
+                  "lib.metrics.Metric(name='m').add_variable((2,), 'ones', aggregation='mean')",
+                  "lib.metrics.Metric(name='m').add_variable((2,))",
+                  "lib.metrics.Metric(name='m').add_weight((2,), 'zeros')"]
+
+
+@pytest.mark.parametrize("call", VARIABLE_CALLS)
+def test_variable_arguments_behave_as_keras(call):
+    theirs, ours = fresh_sessions()
+    outcomes = []
+    for lib in (theirs, ours):
+        try:
+            v = eval(call, {"lib": lib, "np": np})
+            outcomes.append((tuple(v.shape), str(v.dtype).replace("torch.", ""), v.aggregation, v.synchronization,
+                             v.overwrite_with_gradient, np.asarray(v.numpy()).tolist()))
+        except (TypeError, ValueError) as error:
+            outcomes.append(type(error))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_metric_variable_without_initializer_is_refused_clearly():
+    _, ours = fresh_sessions()
+    with pytest.raises(ValueError, match="give an initializer"):
+        ours.metrics.Metric(name="m").add_weight(shape=())
+
+
+def _overwrite_run(lib, accumulation):
+    class Scaled(lib.layers.Layer):
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(3, 1), initializer="ones")
+            self.scale = self.add_weight(shape=(1,), initializer="zeros", overwrite_with_gradient=True)
+
+        def call(self, x):
+            return lib.ops.matmul(x, self.kernel) * (1.0 + self.scale)
+    model = lib.Sequential([lib.Input((3,)), Scaled()])
+    options = {} if accumulation is None else {"gradient_accumulation_steps": accumulation}
+    optimizer = lib.optimizers.Adam(0.01, **options)
+    model.compile(optimizer, "mse")
+    x, y = np.arange(24, dtype=np.float32).reshape(8, 3) / 100, np.ones((8, 1), np.float32)
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    return [np.asarray(w.numpy()) for w in model.weights], int(np.asarray(optimizer.iterations.numpy()))
+
+
+@pytest.mark.parametrize("accumulation", [None, 2])
+def test_overwrite_with_gradient_writes_the_gradient_as_keras(accumulation):
+    theirs, ours = fresh_sessions()
+    (k_weights, k_steps), (o_weights, o_steps) = _overwrite_run(theirs, accumulation), _overwrite_run(ours, accumulation)
+    assert o_steps == k_steps
+    for o, k in zip(o_weights, k_weights):
+        np.testing.assert_allclose(o, k, rtol=1e-4, atol=1e-5)
+
+
+def test_overwrite_with_gradient_through_apply_keeps_the_accumulated_maximum():
+    theirs, ours = fresh_sessions()
+    seen = []
+    for lib in (theirs, ours):
+        variable = lib.Variable(np.zeros(1, np.float32))
+        variable.overwrite_with_gradient = True
+        optimizer = lib.optimizers.SGD(0.1, gradient_accumulation_steps=2)
+        optimizer.build([variable])
+        values = []
+        for g in (3.0, 1.0, 5.0, 2.0, 0.5, 4.0):
+            optimizer.apply([np.array([g], np.float32)], [variable])
+            values.append(float(np.asarray(variable.numpy())[0]))
+        seen.append(values)
+    assert seen[1] == seen[0]
