@@ -151,14 +151,18 @@ class Model(TrainingSteps, Layer):
         HDF5 layout; other names, or without h5py, a safetensors file (nn.save) that load_weights reads too."""
         weights_file.save(self, filepath, overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False):
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Read weights written by save_weights (or the weights of a .keras file from save) into this (built)
-        model of the same architecture; real Keras's '.weights.h5' and '.keras' files are read too (h5py needed)."""
+        model of the same architecture; real Keras's '.weights.h5' and '.keras' files are read too (h5py needed).
+        As Keras, objects_to_skip=[layers or the optimizer] keeps theirs (a '.weights.h5' file only)."""
+        from .saving.weights_api import checked_load_options, keep_values
+        restore = keep_values(checked_load_options(filepath, kwargs))
         if str(filepath).endswith(".keras"):
             from .saving.model_file import load_weights_from_archive
             load_weights_from_archive(self, str(filepath), skip_mismatch)
             return
         weights_file.load(self, filepath, skip_mismatch)
+        restore()
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Write the whole model (config, weights, compile settings, optimizer state) to a '.keras' file, or to a

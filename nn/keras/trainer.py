@@ -456,9 +456,13 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,
-             return_dict=False):
+             return_dict=False, **kwargs):
     """The loss and metrics on the data: a scalar when there is only the loss, else a list in
-    `model.metrics_names` order ('loss' first), or a dict with return_dict=True."""
+    `model.metrics_names` order ('loss' first), or a dict with return_dict=True. Of other keywords only Keras's
+    internal _use_cached_eval_dataset is taken (and has nothing to cache here), as Keras refuses the rest."""
+    kwargs.pop("_use_cached_eval_dataset", None)
+    if kwargs:
+        raise ValueError(f"Arguments not recognized: {kwargs}")
     compiled = _compiled(model, "evaluate")
     steps = settings.capped_steps(steps)
     device = model_device(model)

@@ -206,3 +206,48 @@ def test_overwrite_with_gradient_through_apply_keeps_the_accumulated_maximum():
             values.append(float(np.asarray(variable.numpy())[0]))
         seen.append(values)
     assert seen[1] == seen[0]
+
+
+# ---- load_weights and evaluate keywords -----------------------------------------------------------------------------
+
+LOAD_CALLS = ["model.load_weights(weights, foo=1)", "model.load_weights(weights, by_name=True)",
+              "model.load_weights(archive, objects_to_skip=[model.layers[0]])",
+              "model.load_weights(archive, by_name=False)",
+              "model.load_weights(weights, objects_to_skip=[model.layers[0]])",
+              "keras_saving.load_weights(model, weights, objects_to_skip=[model.layers[1]])",
+              "model.evaluate(x, y, verbose=0, foo=1)"]
+
+
+def _load_outcome(lib, folder, call):
+    def make():
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2, name="a"), lib.layers.Dense(1, name="b")])
+        model.compile("sgd", "mse")
+        return model
+    saved = make()
+    weights, archive = str(folder / "m.weights.h5"), str(folder / "m.keras")
+    saved.save_weights(weights)
+    saved.save(archive)
+    model = make()
+    before = [np.asarray(w.numpy()).copy() for w in model.weights]
+    x, y = np.ones((4, 3), np.float32), np.ones((4, 1), np.float32)
+    try:
+        eval(call, {"model": model, "weights": weights, "archive": archive, "x": x, "y": y,
+                    "keras_saving": lib.saving})
+    except ValueError as error:
+        return "ValueError", str(error).split(".")[0].split(":")[0]
+    return [bool(np.array_equal(np.asarray(w.numpy()), b)) for w, b in zip(model.weights, before)]
+
+
+@pytest.mark.parametrize("call", LOAD_CALLS)
+def test_load_weights_and_evaluate_keywords_as_keras(call, tmp_path):
+    pytest.importorskip("h5py")
+    theirs, ours = fresh_sessions()
+    (tmp_path / "k").mkdir()
+    (tmp_path / "o").mkdir()
+    assert _load_outcome(ours, tmp_path / "o", call) == _load_outcome(theirs, tmp_path / "k", call)
+
+
+def test_load_weights_and_evaluate_signatures_match_keras():
+    theirs, ours = fresh_sessions()
+    assert _parameters(ours.Model.load_weights) == _parameters(theirs.Model.load_weights)
+    assert _parameters(ours.Model.evaluate)[1:] == _parameters(theirs.Model.evaluate)[1:]
