@@ -41,6 +41,11 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the true class (argmax of one-hot y_true) is among the k highest scores."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"top_k_categorical_accuracy: y_true (one-hot) and y_pred must have the same shape, got "
+                         f"{y_true.shape} and {y_pred.shape}; for integer class ids use "
+                         "sparse_top_k_categorical_accuracy")
     return _sparse_top_k_host(np.argmax(y_true, axis=-1), y_pred, k)
 
 
@@ -48,9 +53,14 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     """1 where the integer class y_true is among the k highest scores (as Keras: its score is at least the k-th
     highest, so ties with the k-th count as hits); with from_sorted_ids=True, y_pred holds class ids sorted from
     the highest score down, and a hit is y_true among its first k."""
-    y_true = np.asarray(y_true)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true.reshape(y_true.shape[:-1])
+    if y_pred.ndim == 0 or y_true.shape != y_pred.shape[:-1]:
+        raise ValueError(f"sparse_top_k_categorical_accuracy: y_true of shape {y_true.shape} needs one class id per "
+                         f"row of y_pred, of shape {y_pred.shape} (scores over the last axis): give y_true the shape "
+                         f"{y_pred.shape[:-1]} (or with a trailing 1), or use top_k_categorical_accuracy for one-hot "
+                         "targets")
     if from_sorted_ids:
         ids = np.asarray(y_pred)
         return np.any(ids[..., :k] == y_true[..., None], axis=-1).astype(np.float64)

@@ -251,3 +251,16 @@ def test_load_weights_and_evaluate_signatures_match_keras():
     theirs, ours = fresh_sessions()
     assert _parameters(ours.Model.load_weights) == _parameters(theirs.Model.load_weights)
     assert _parameters(ours.Model.evaluate)[1:] == _parameters(theirs.Model.evaluate)[1:]
+
+
+def test_top_k_accuracies_refuse_mismatched_targets_by_name():
+    """A target that does not fit the scores is refused with a message naming the function and both shapes (it was
+    NumPy's raw take_along_axis error)."""
+    from nn import keras as ours
+    scores = np.random.default_rng(0).random((4, 5)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"top_k_categorical_accuracy: .*\(2, 5\) and \(4, 5\)"):
+        ours.metrics.top_k_categorical_accuracy(np.eye(5)[[0, 1]], scores)
+    with pytest.raises(ValueError, match=r"sparse_top_k_categorical_accuracy: y_true of shape \(4, 2, 3\)"):
+        ours.metrics.sparse_top_k_categorical_accuracy(np.zeros((4, 2, 3)), scores)
+    hits = ours.metrics.sparse_top_k_categorical_accuracy(np.array([[0], [1], [2], [3]]), scores, k=2)
+    assert np.asarray(hits).shape == (4,)
