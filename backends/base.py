@@ -185,9 +185,9 @@ class Backend(DeviceIdentity, ABC):
         return self.select(x >= 0, x, alpha * self.xp.expm1(self.xp.minimum(x, 0)))
 
     def elu_backward(self, x, gy, alpha):
-        """gy * alpha * exp(x) where x <= 0, else gy (NaN included, as PyTorch's test): elu's gradient from its
-        input (PyTorch's; from the output, y + alpha, it is 0 once alpha * (exp(x) - 1) rounds to -alpha)."""
-        return gy * self.select(x <= 0, alpha * self.xp.exp(self.xp.minimum(x, 0)), 1.0)
+        """gy where x > 0, else gy * alpha * exp(x): elu's gradient from its input (PyTorch's; from the
+        output, y + alpha, it is 0 once alpha * (exp(x) - 1) rounds to -alpha)."""
+        return gy * self.select(x > 0, 1.0, alpha * self.xp.exp(self.xp.minimum(x, 0)))
 
     # ----- convolution -------------------------------------------------------------------------
     @abstractmethod

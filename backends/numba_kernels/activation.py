@@ -191,7 +191,7 @@ def _elu_forward(alpha, x, y):
 @jit.kernel
 def _elu_backward(alpha, x, gy, gx):
     for k in range(x.size):
-        gx[k] = gy[k] * (alpha * vexp(min(x[k], 0))) if x[k] <= 0 else gy[k]   # NaN: gy, as PyTorch's test
+        gx[k] = gy[k] if x[k] > 0 else gy[k] * (alpha * vexp(min(x[k], 0)))
 
 
 def _one_pass(kernel, parameter, *inputs):
@@ -219,5 +219,5 @@ def elu(x, alpha):
 
 
 def elu_backward(x, gy, alpha):
-    """gy * alpha * exp(x) where x <= 0, else gy (NaN included), in one pass."""
+    """gy where x > 0, else gy * alpha * exp(x), in one pass."""
     return _one_pass(_elu_backward, alpha, x, gy)

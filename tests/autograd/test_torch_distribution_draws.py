@@ -37,7 +37,6 @@ EXACT = {
     "NegativeBinomial": lambda L, t: L.NegativeBinomial(t([5.0, 3.0, 10.0]), t([0.5, 0.3, 0.9])),
     "Multinomial": lambda L, t: L.Multinomial(10, t([0.5, 0.3, 0.2])),
     "VonMises": lambda L, t: L.VonMises(t([0.5, 3.0, 1.0]), t([1.0, 2.0, 0.5])),
-    "LKJCholesky(2)": lambda L, t: L.LKJCholesky(2, t(0.5)),
 }
 # families that transform the same draws by exp, log, pow or a matrix product: PyTorch's vectorised functions
 # round a little differently from NumPy's, so these agree to a few ulps
@@ -49,6 +48,9 @@ CLOSE = {
     "InverseGamma": lambda L, t: L.InverseGamma(t([0.5, 3.0, 12.0]), t([1.0, 2.0, 5.0])),
     "RelaxedOneHotCategorical": lambda L, t: L.RelaxedOneHotCategorical(t([0.5]), t([0.5, 0.3, 0.2])),
     "MultivariateNormal": lambda L, t: L.MultivariateNormal(t([0.0, 1.0]), t([[2.0, 0.5], [0.5, 1.0]])),
+    # a Beta draw through sqrt(1 - y): equal on the Xeons, a few ulps apart on an AMD EPYC host (its libm), which
+    # sqrt(1 - y) near y = 1 turns into 1e-6 absolute in float32
+    "LKJCholesky(2)": lambda L, t: L.LKJCholesky(2, t(0.5)),
     "Wishart": lambda L, t: L.Wishart(t([4.0, 6.0]), covariance_matrix=t([[2.0, 0.5, 0.1], [0.5, 1.0, 0.2],
                                                                           [0.1, 0.2, 1.5]])),
 }
@@ -80,7 +82,8 @@ def test_sampler_families_draw_pytorchs_numbers(name, shape, dtype, tname):
 @pytest.mark.parametrize("name", sorted(CLOSE))
 def test_transformed_families_draw_pytorchs_numbers_to_rounding(name, dtype, tname):
     ours, theirs = _draw_both(name, CLOSE[name], dtype, tname, (40,))
-    np.testing.assert_allclose(ours, theirs, rtol=2e-5 if dtype == np.float32 else 1e-12, err_msg=name)
+    np.testing.assert_allclose(ours, theirs, rtol=2e-5 if dtype == np.float32 else 1e-12,
+                               atol=2e-6 if dtype == np.float32 else 1e-14, err_msg=name)
 
 
 def test_gamma_rsample_keeps_its_gradient():

@@ -48,13 +48,13 @@ def test_bernoulli_inplace_with_tensor_or_float_p(device):
 
 
 @pytest.mark.parametrize("call, kind, match", [
-    (lambda x: ag.bernoulli(x, 1.5), ValueError, r"p must be in \[0, 1\]"),
-    (lambda x: ag.bernoulli(x, float("nan")), ValueError, r"p must be in \[0, 1\]"),
+    (lambda x: ag.bernoulli(x, 1.5), ValueError, r"p to be in \[0, 1\]"),
+    (lambda x: ag.bernoulli(x, float("nan")), ValueError, r"p to be in \[0, 1\]"),
     (lambda x: ag.bernoulli(x, "a"), TypeError, "p must be a number"),
     (lambda x: ag.bernoulli(x, p=x), TypeError, "p must be a number"),
     (lambda x: x.bernoulli(x), TypeError, "p must be a number"),
-    (lambda x: x.bernoulli(-0.1), ValueError, r"p must be in \[0, 1\]"),
-    (lambda x: x.clone().bernoulli_(1.5), ValueError, r"p must be in \[0, 1\]"),
+    (lambda x: x.bernoulli(-0.1), ValueError, r"p to be in \[0, 1\]"),
+    (lambda x: x.clone().bernoulli_(1.5), ValueError, r"p to be in \[0, 1\]"),
     (lambda x: x.clone().bernoulli_(ag.tensor([1.5])), ValueError, r"probabilities must be in \[0, 1\]"),
     (lambda x: x.clone().bernoulli_(ag.ones(4, dtype=ag.int64)), TypeError, "must be a float tensor"),
     (lambda x: x.clone().bernoulli_(ag.rand(5)), ValueError, "broadcast"),

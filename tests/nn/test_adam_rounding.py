@@ -10,9 +10,9 @@ import autograd as ag
 import nn
 from tests.helpers import require_torch
 
-#: differing elements of 50,000 after five steps: measured 5-9 on numba; NumPy's rounding of each step (cpu) gave
-#: 389-624
-_AT_MOST = {"cpu": 900, "numba": 30}
+#: differing elements of 50,000 after five steps: measured 5-9 on numba on the Xeons and 123-141 on an AMD EPYC (Zen 4)
+#: host, where MKL's vector square root rounds differently more often; NumPy's rounding of each step (cpu) gave 389-624
+_AT_MOST = {"cpu": 900, "numba": 200}
 
 
 @pytest.mark.parametrize("device", ["cpu", "numba"])
