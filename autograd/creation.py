@@ -18,6 +18,7 @@ from .dtypes import (UnreadableValuesError, UnsupportedDataError, check_supporte
 from .random_generator import check_generator, default_generator
 from .tensor import Tensor
 from .ops.dims import check_tensor
+from .ops.index_layout import dims_order
 from .ops.no_grad_op import no_grad_op
 
 
@@ -196,24 +197,8 @@ def _dense(array):
 def _dense_strides(shape, strides):
     """Dense strides (in elements) that keep the axis order of `strides` (innermost: smallest stride; ties and
     broadcast axes keep their place), as PyTorch lays out an empty_like of a tensor with gaps or overlaps."""
-    perm = list(range(len(shape)))[::-1]          # innermost first
-
-    def order(d0, d1):   # 1: d0 lies outside d1, -1: inside, 0: no telling
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        return -1 if s0 < s1 else 1 if s0 > s1 else (1 if shape[d0] > shape[d1] else 0)
-    for i in range(1, len(perm)):
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = order(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
     out, stride = [0] * len(shape), 1
-    for d in perm:
+    for d in dims_order(shape, [strides]):       # innermost first
         out[d] = stride
         stride *= shape[d] if shape[d] > 1 else 1
     return out

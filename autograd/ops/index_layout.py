@@ -76,7 +76,7 @@ def _operand_steps(entries):
     return shape, operands
 
 
-def _dims_order(shape, operands):
+def dims_order(shape, operands):
     """PyTorch's TensorIterator order of the dims, fastest first: an insertion sort in which the first operand
     with a strict stride difference decides, equal strides put the shorter dim first, and broadcast (0) strides
     leave it to the next operand."""
@@ -116,7 +116,7 @@ def torch_index_strides(x, index, out_shape):
     if len(shape) <= 1:
         return tuple(_contiguous_steps(shape))
     strides, step = [0] * len(shape), 1
-    for d in _dims_order(shape, operands):
+    for d in dims_order(shape, operands):
         strides[d] = step
         step *= shape[d]
     return tuple(strides)
