@@ -2,13 +2,15 @@
 ragged dimension takes part), so the result keeps the structure and the gradient reaches the values."""
 import numbers
 
-from ..creation import full, tensor
+from ..creation import tensor
 from ..dtypes import int64
 from ..ops import activation
 from ..ops.joining import cat, stack
 from ..tensor import Tensor
 
 from ..nested_kind import NestedBase
+from .attention_checks import check_attention
+from .common import pad_to, refusal
 
 #: what the error for an unsupported op lists
 SUPPORTED = ("elementwise math and activations, + - * / ** with a nested tensor of the same offsets, a dense "
@@ -52,13 +54,8 @@ def _size(nt):
     return "(" + ", ".join(str(n) for n in nt.shape) + ")"
 
 
-def unsupported(name):
-    """A function that raises PyTorch's error for an op nested tensors do not support."""
-    def refuse(*args, **kwargs):
-        raise NotImplementedError(f"{name}: not supported for nested (jagged) tensors; they support {SUPPORTED}. "
-                                  "Unbind the nested tensor (nt.unbind()) or pad it (nt.to_padded_tensor(0.0)) "
-                                  "to run it on dense tensors")
-    return refuse
+#: a function that raises PyTorch's error (NotImplementedError) for an op nested tensors do not support
+unsupported = refusal("nested (jagged) tensors", SUPPORTED)
 
 
 def elementwise_method(nt, name, args, kwargs):
@@ -217,6 +214,16 @@ def softmax(nt, dim, dtype, how):
     return per_component(nt, lambda rows: fn(rows, 0, dtype=dtype))
 
 
+def compact(nt):
+    """A copy of `nt` whose components follow one another in its values (new offsets, no lengths)."""
+    rows = nt.rows()
+    stored = cat([nt.stored[a:b] for a, b in rows], 0).contiguous() if rows else nt.stored.clone()
+    starts = [0]
+    for a, b in rows:
+        starts.append(starts[-1] + b - a)
+    return type(nt)(stored, tensor(starts, dtype=int64, device=nt.device), None, nt._ragged_idx)
+
+
 def per_component(nt, fn):
     """`fn` run on each component's rows of `stored` (the ragged dim first) and joined back: same structure."""
     if nt._lengths is not None:
@@ -301,16 +308,7 @@ def to_padded(nt, padding, output_size=None):
             raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} must have {nt.dim()} entries "
                                f"and at least {longest} in the ragged dim, for a nested tensor of size {_size(nt)}")
         target[r] = output_size[nt._ragged_idx]
-    padded = []
-    for p in parts:
-        for k, n in enumerate(target):
-            if p.shape[k] < n:
-                fill_shape = list(p.shape)
-                fill_shape[k] = n - p.shape[k]
-                fill = full(tuple(fill_shape), padding, dtype=p.dtype, device=p.device)
-                p = cat([p, fill], k)
-        padded.append(p)
-    return stack(padded, 0)
+    return stack([pad_to(p, target, padding) for p in parts], 0)
 
 
 # ----- nn.functional ops handed over by `dispatch`
@@ -349,20 +347,7 @@ def _softmax_f(how):
 def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """Scaled dot-product attention run on each component (PyTorch's math path for jagged tensors)."""
     sdpa = _dense("scaled_dot_product_attention")
-    for name, t in (("query", query), ("key", key), ("value", value)):
-        if not isinstance(t, NestedBase):
-            raise RuntimeError(f"scaled_dot_product_attention(): {name} must be a nested tensor too when query "
-                               "is one (all three of (B, heads, j, D) jagged layout)")
-    if attn_mask is not None:
-        raise RuntimeError("scaled_dot_product_attention(): attn_mask is not supported for nested tensors; the "
-                           "ragged lengths already mask each sequence")
-    if is_causal:   # as PyTorch 2.13 on the CPU: no kernel takes a causal jagged query / key
-        raise RuntimeError("No viable backend for scaled_dot_product_attention was found: nested tensors for query "
-                           "/ key are not supported when is_causal=True (pass a causal mask per component on "
-                           "nt.unbind() instead)")
-    if not len(query) == len(key) == len(value):
-        raise RuntimeError(f"scaled_dot_product_attention(): query, key and value must hold as many components, "
-                           f"got {len(query)}, {len(key)}, {len(value)}")
+    check_attention("jagged", NestedBase, query, key, value, attn_mask, is_causal)
     outs = [sdpa(q, k, v, None, dropout_p, is_causal, scale, enable_gqa)
             for q, k, v in zip(query.unbind(), key.unbind(), value.unbind())]
     r = query._ragged_idx - 1

@@ -6,13 +6,14 @@ differentiable ops, so gradients reach whatever made them. It supports the ops P
 tensor supports (on the CPU) and refuses the others as PyTorch does."""
 import numbers
 
-from ..creation import full
 from ..engine import run_backward
-from ..ops.joining import cat, stack
+from ..ops.joining import stack
 from ..tensor import Tensor
 from ..type_objects import strided
 
 from ..nested_kind import NestedBase
+from .attention_checks import check_attention
+from .common import NestedCommon, pad_to, refusal
 from .ops import normalize_dim
 
 #: what the error for an unsupported op lists
@@ -29,13 +30,8 @@ ELEMENTWISE_METHODS = frozenset(
 ELEMENTWISE_FUNCTIONS = frozenset("relu gelu silu tanh softsign tanhshrink sqrt abs sin cos".split())
 
 
-def unsupported(name):
-    """A function that raises NotImplementedError for an op strided nested tensors do not support."""
-    def refuse(*args, **kwargs):
-        raise NotImplementedError(f"{name}: not supported for nested tensors of the strided layout (as in PyTorch); "
-                                  f"they support {SUPPORTED}. Unbind the nested tensor (nt.unbind()) or pad it "
-                                  "(nt.to_padded_tensor(0.0)) to run it on dense tensors")
-    return refuse
+#: a function that raises NotImplementedError for an op strided nested tensors do not support
+unsupported = refusal("nested tensors of the strided layout (as in PyTorch)", SUPPORTED)
 
 
 def check_components(op, parts):
@@ -50,7 +46,7 @@ def check_components(op, parts):
                                f"{p.device} (index {k}); move them with .to(device)")
 
 
-class StridedNestedTensor(NestedBase):
+class StridedNestedTensor(NestedCommon):
     """A strided nested tensor, as `torch.nested.nested_tensor([...])` makes by default."""
 
     __slots__ = ("parts", "_grad_name", "__weakref__")
@@ -68,10 +64,12 @@ class StridedNestedTensor(NestedBase):
         """`fn` run on every component."""
         return self.with_parts([fn(p) for p in self.parts])
 
+    each = map
+    _elementwise_methods = ELEMENTWISE_METHODS
+    _refuse = staticmethod(unsupported)
+
     # ----- what it is
-    is_nested = True
     layout = strided
-    is_sparse = False
 
     @property
     def shape(self):
@@ -109,12 +107,6 @@ class StridedNestedTensor(NestedBase):
     def requires_grad(self, flag):
         self.requires_grad_(flag)
 
-    def requires_grad_(self, flag=True):
-        """Make this leaf nested tensor record operations (returns it)."""
-        for p in self.parts:
-            p.requires_grad_(flag)
-        return self
-
     @property
     def grad(self):
         grads = [p.grad for p in self.parts]
@@ -148,44 +140,17 @@ class StridedNestedTensor(NestedBase):
             shown = p.detach().requires_grad_(True) if flag and p.dtype.kind in "fc" else p.detach()
             lines.append("\n".join("  " + line for line in repr(shown).split("\n")))
         body = ",\n".join(lines) if lines else ""
-        suffix = ""
-        if flag and not self.is_leaf:
-            name = self._grad_name or type(self.grad_fn).__name__
-            suffix = f", grad_fn=<{name}>"
-        elif flag:
-            suffix = ", requires_grad=True"
-        return f"nested_tensor([\n{body}\n]{suffix})"
+        note = self.grad_note(f"<{self._grad_name or type(self.grad_fn).__name__}>")
+        return f"nested_tensor([\n{body}\n]{', ' + note if note else ''})"
 
-    __str__ = __repr__
-
-    def __bool__(self):
-        raise RuntimeError("Boolean value of a nested tensor is ambiguous")
-
-    # ----- autograd
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Backpropagate `gradient` (a strided nested tensor of the same components' shapes)."""
-        if gradient is None:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs: a nested tensor's backward "
-                               "needs gradient= (a nested tensor of its components' shapes)")
+    def _backward(self, gradient, retain_graph, create_graph):
         grads = _operand_parts(self, gradient, "backward")
         run_backward(list(self.parts), list(grads), retain_graph=bool(retain_graph) or create_graph,
                      create_graph=create_graph)
 
-    def detach(self):
-        """The same components, cut from the graph."""
-        return self.map(lambda p: p.detach())
-
-    def clone(self, memory_format=None):
-        """A copy (differentiable)."""
-        return self.map(lambda p: p.clone())
-
     def contiguous(self, memory_format=None):
         """This nested tensor (every component is contiguous)."""
         return self
-
-    def to(self, *args, **kwargs):
-        """The components moved or cast as Tensor.to does."""
-        return self.map(lambda p: p.to(*args, **kwargs))
 
     def numel(self):
         """The number of elements over all components."""
@@ -196,16 +161,9 @@ class StridedNestedTensor(NestedBase):
         to `output_size`), then stacked (differentiable)."""
         return to_padded(self, padding, output_size)
 
-    def nested_call(self, func, args, kwargs):
-        """Run `func` (a dense op that met a nested tensor among its arguments) on each component."""
+    @staticmethod
+    def _dispatch(func, args, kwargs):
         return dispatch(func, args, kwargs)
-
-    def __getattr__(self, name):
-        if name.startswith("__") or not hasattr(Tensor, name):
-            raise AttributeError(f"'StridedNestedTensor' object has no attribute '{name}'")
-        if name in ELEMENTWISE_METHODS:
-            return lambda *args, **kwargs: self.map(lambda p: getattr(p, name)(*args, **kwargs))
-        return unsupported(name)
 
 
 # ----- binary ops
@@ -361,15 +319,7 @@ def to_padded(nt, padding, output_size=None):
                                f"NestedTensor padded size {tuple([len(parts)] + target)}. Truncation is not "
                                "supported.")
         target = output_size[1:]
-    padded = []
-    for p in parts:
-        for k, n in enumerate(target):
-            if p.shape[k] < n:
-                fill_shape = list(p.shape)
-                fill_shape[k] = n - p.shape[k]
-                p = cat([p, full(tuple(fill_shape), padding, dtype=p.dtype, device=p.device)], k)
-        padded.append(p)
-    return stack(padded, 0)
+    return stack([pad_to(p, target, padding) for p in parts], 0)
 
 
 # ----- nn.functional ops handed over by `dispatch`
@@ -407,19 +357,7 @@ def _softmax(func, nt, dim=None, dtype=None):
 
 def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """Scaled dot-product attention run on each component's (query, key, value)."""
-    for name, t in (("query", query), ("key", key), ("value", value)):
-        if not isinstance(t, StridedNestedTensor):
-            raise RuntimeError(f"scaled_dot_product_attention: {name} must be a strided nested tensor too when query "
-                               "is one")
-    if attn_mask is not None:
-        raise RuntimeError("scaled_dot_product_attention: Nested tensors for query / key are not supported when an "
-                           "explicit attn_mask is set; mask each component of nt.unbind() instead")
-    if is_causal:
-        raise RuntimeError("scaled_dot_product_attention: Nested tensors for query / key are not supported when "
-                           "is_causal=True; pass a causal mask per component of nt.unbind() instead")
-    if not len(query.parts) == len(key.parts) == len(value.parts):
-        raise RuntimeError(f"scaled_dot_product_attention: query, key and value must hold as many components, got "
-                           f"{len(query.parts)}, {len(key.parts)}, {len(value.parts)}")
+    check_attention("strided", StridedNestedTensor, query, key, value, attn_mask, is_causal)
     return query.with_parts([func(q, k, v, None, dropout_p, False, scale, enable_gqa)
                              for q, k, v in zip(query.parts, key.parts, value.parts)])
 

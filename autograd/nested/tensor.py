@@ -5,17 +5,15 @@ It holds one dense tensor, `stored`, of shape (total, *other dims): the componen
 the ragged dimension, the other dims in the nested tensor's own order; `offsets` (B + 1 int64) says where each
 component starts, and `lengths` (or None) how many rows it has when the components do not follow one another.
 Every op runs on `stored` through deepgrad's differentiable ops, so gradients reach whatever made it."""
-from ..dtypes import float16, float32, float64
-from ..tensor import Tensor
 from ..type_objects import jagged
 from autograd.size import Size
 
 from . import ops
-from ..nested_kind import NestedBase
+from .common import NestedCommon
 from .ragged import ragged_size_of
 
 
-class NestedTensor(NestedBase):
+class NestedTensor(NestedCommon):
     """A jagged nested tensor, as `torch.nested.nested_tensor(..., layout=torch.jagged)` makes."""
 
     __slots__ = ("stored", "_offsets", "_lengths", "_ragged_idx", "_j", "__weakref__")
@@ -29,10 +27,16 @@ class NestedTensor(NestedBase):
         return NestedTensor(stored, self._offsets, self._lengths,
                             self._ragged_idx if ragged_idx is None else ragged_idx, self._j)
 
+    def each(self, fn):
+        """The same structure holding `fn(stored)`."""
+        return self.with_stored(fn(self.stored))
+
+    _elementwise_methods = ops.ELEMENTWISE_METHODS
+    _refuse = staticmethod(ops.unsupported)
+    _dispatch = staticmethod(ops.dispatch)
+
     # ----- what it is
-    is_nested = True
     layout = jagged
-    is_sparse = False
 
     @property
     def shape(self):
@@ -63,19 +67,15 @@ class NestedTensor(NestedBase):
     def requires_grad(self, flag):
         self.stored.requires_grad = flag
 
-    def requires_grad_(self, flag=True):
-        """Make this leaf nested tensor record operations (returns it)."""
-        self.stored.requires_grad_(flag)
-        return self
-
     @property
     def grad(self):
         grad = self.stored.grad
         return None if grad is None else self.with_stored(grad)
 
     def is_contiguous(self, memory_format=None):
-        """True when the components follow one another in `values()` in the nested tensor's own order."""
-        return self._lengths is None and self._ragged_idx == 1
+        """True when the components follow one another in `values()`, in the nested tensor's own order, with no
+        gaps (PyTorch's rule: no lengths, the ragged dim first, contiguous values)."""
+        return self._lengths is None and self._ragged_idx == 1 and self.stored.is_contiguous()
 
     def values(self):
         """The components' rows joined along the ragged dimension (a view: gradients flow through it)."""
@@ -120,56 +120,19 @@ class NestedTensor(NestedBase):
 
     def __repr__(self):
         size = ", ".join(str(n) for n in self.shape)
-        grad = (f"grad_fn={self.grad_fn!r}" if self.grad_fn is not None
-                else "requires_grad=True" if self.requires_grad else None)
+        grad = self.grad_note(repr(self.grad_fn))
         parts = [f"size=({size})", f"offsets={self._offsets!r}"] + ([grad] if grad else [])
         return f"NestedTensor({', '.join(parts)}, contiguous={self.is_contiguous()})"
 
-    __str__ = __repr__
-
-    def __bool__(self):
-        raise RuntimeError("Boolean value of a nested tensor is ambiguous")
-
-    # ----- autograd
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Backpropagate `gradient` (a nested tensor of this layout) from this nested tensor."""
-        if gradient is None:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs: a nested tensor's backward "
-                               "needs gradient= (a nested tensor of its layout); reduce it first, e.g. nt.sum()")
+    def _backward(self, gradient, retain_graph, create_graph):
         grad = gradient.stored if isinstance(gradient, NestedTensor) else gradient
         self.stored.backward(grad, retain_graph=retain_graph, create_graph=create_graph)
 
-    def detach(self):
-        """The same nested tensor, cut from the graph."""
-        return self.with_stored(self.stored.detach())
-
-    def clone(self, memory_format=None):
-        """A copy (differentiable)."""
-        return self.with_stored(self.stored.clone())
-
     def contiguous(self, memory_format=None):
-        """This nested tensor (its values are kept in one block)."""
-        return self
-
-    def to(self, *args, **kwargs):
-        """The nested tensor with its values moved or cast as Tensor.to does."""
-        return self.with_stored(self.stored.to(*args, **kwargs))
-
-    def float(self):
-        """Cast to float32."""
-        return self.to(float32)
-
-    def double(self):
-        """Cast to float64."""
-        return self.to(float64)
-
-    def half(self):
-        """Cast to float16."""
-        return self.to(float16)
-
-    def cpu(self):
-        """On the CPU."""
-        return self.to("cpu")
+        """This nested tensor when contiguous, else a copy whose components follow one another in its values."""
+        if self.is_contiguous():
+            return self
+        return ops.compact(self)
 
     def numel(self):
         """The number of elements over all components."""
@@ -181,17 +144,6 @@ class NestedTensor(NestedBase):
     def to_padded_tensor(self, padding, output_size=None):
         """A dense tensor with the components padded by `padding` to the longest (or to `output_size`)."""
         return ops.to_padded(self, padding, output_size)
-
-    def nested_call(self, func, args, kwargs):
-        """Run `func` (a dense op that met a nested tensor among its arguments) the nested way."""
-        return ops.dispatch(func, args, kwargs)
-
-    def __getattr__(self, name):
-        if name.startswith("__") or not hasattr(Tensor, name):
-            raise AttributeError(f"'NestedTensor' object has no attribute '{name}'")
-        if name in ops.ELEMENTWISE_METHODS:
-            return lambda *args, **kwargs: ops.elementwise_method(self, name, args, kwargs)
-        return ops.unsupported(name)
 
 
 ops.install_methods(NestedTensor)

@@ -1,0 +1,108 @@
+"""What the jagged and strided nested tensors share: the rules both layouts follow (truth value, backward's
+gradient, the repr's autograd note, copies and casts, the refusal of unsupported ops), each written once.
+
+A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_backward(gradient, ...)`,
+`_elementwise_methods`, `_refuse(name)` and `_dispatch(func, args, kwargs)`."""
+from ..creation import full
+from ..dtypes import float16, float32, float64
+from ..ops.joining import cat
+from ..tensor import Tensor
+
+from ..nested_kind import NestedBase
+
+
+def refusal(layout_words, supported):
+    """A maker of functions that raise NotImplementedError (PyTorch's type) for an op `layout_words` nested
+    tensors do not support, listing what they support."""
+    def refuse_op(name):
+        def refuse(*args, **kwargs):
+            raise NotImplementedError(f"{name}: not supported for {layout_words}; they support {supported}. "
+                                      "Unbind the nested tensor (nt.unbind()) or pad it (nt.to_padded_tensor(0.0)) "
+                                      "to run it on dense tensors")
+        return refuse
+    return refuse_op
+
+
+def pad_to(part, target, padding):
+    """`part` (one component) padded with `padding` at the end of each dim up to the sizes `target`."""
+    for k, n in enumerate(target):
+        if part.shape[k] < n:
+            fill_shape = list(part.shape)
+            fill_shape[k] = n - part.shape[k]
+            part = cat([part, full(tuple(fill_shape), padding, dtype=part.dtype, device=part.device)], k)
+    return part
+
+
+class NestedCommon(NestedBase):
+    """The behaviour every nested tensor layout shares."""
+
+    __slots__ = ()
+
+    is_nested = True
+    is_sparse = False
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __bool__(self):
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous (a nested tensor has no "
+                           "single truth value; reduce it first, e.g. bool(nt.to_padded_tensor(0.0).any()))")
+
+    def grad_note(self, grad_fn_text):
+        """The repr's autograd part: `grad_fn=<grad_fn_text>` for a result, `requires_grad=True` for a leaf that
+        records, else None."""
+        if not self.requires_grad:
+            return None
+        return "requires_grad=True" if self.is_leaf else f"grad_fn={grad_fn_text}"
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate `gradient` (a nested tensor of this one's layout and components' shapes)."""
+        if gradient is None:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs: a nested tensor's backward "
+                               "needs gradient= (a nested tensor of its layout and components' shapes); reduce it "
+                               "first, e.g. nt.to_padded_tensor(0.0).sum()")
+        self._backward(gradient, retain_graph, create_graph)
+
+    def requires_grad_(self, flag=True):
+        """Make this leaf nested tensor record operations (returns it)."""
+        self.each(lambda t: t.requires_grad_(flag))
+        return self
+
+    def detach(self):
+        """The same nested tensor, cut from the graph."""
+        return self.each(lambda t: t.detach())
+
+    def clone(self, memory_format=None):
+        """A copy (differentiable)."""
+        return self.each(lambda t: t.clone())
+
+    def to(self, *args, **kwargs):
+        """The nested tensor with what it holds moved or cast as Tensor.to does."""
+        return self.each(lambda t: t.to(*args, **kwargs))
+
+    def float(self):
+        """Cast to float32."""
+        return self.to(float32)
+
+    def double(self):
+        """Cast to float64."""
+        return self.to(float64)
+
+    def half(self):
+        """Cast to float16."""
+        return self.to(float16)
+
+    def cpu(self):
+        """On the CPU."""
+        return self.to("cpu")
+
+    def nested_call(self, func, args, kwargs):
+        """Run `func` (a dense op that met this nested tensor among its arguments) the nested way."""
+        return self._dispatch(func, args, kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith("__") or not hasattr(Tensor, name):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        if name in self._elementwise_methods:
+            return lambda *args, **kwargs: self.each(lambda t: getattr(t, name)(*args, **kwargs))
+        return self._refuse(name)
