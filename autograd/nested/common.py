@@ -2,7 +2,8 @@
 gradient, the repr's autograd note, copies and casts, the refusal of unsupported ops), each written once.
 
 A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_backward(gradient, ...)`,
-`_elementwise_methods`, `_refuse(name)` and `_dispatch(func, args, kwargs)`."""
+`_refuse` (made by `refusal`), and its tables: `_elementwise_methods` (Tensor methods), `_elementwise_functions` (dense
+functions by name) and `_functions` (name -> its own form, called with the dense function first)."""
 from ..creation import full
 from ..dtypes import float16, float32, float64
 from ..ops.joining import cat
@@ -13,14 +14,26 @@ from ..nested_kind import NestedBase
 
 def refusal(layout_words, supported):
     """A maker of functions that raise NotImplementedError (PyTorch's type) for an op `layout_words` nested
-    tensors do not support, listing what they support."""
+    tensors do not support, listing what they support; its `error(name)` is that exception."""
+    def error(name):
+        return NotImplementedError(f"{name}: not supported for {layout_words}; they support {supported}. Unbind the "
+                                   "nested tensor (nt.unbind()) or pad it (nt.to_padded_tensor(0.0)) to run it on "
+                                   "dense tensors")
+
     def refuse_op(name):
         def refuse(*args, **kwargs):
-            raise NotImplementedError(f"{name}: not supported for {layout_words}; they support {supported}. "
-                                      "Unbind the nested tensor (nt.unbind()) or pad it (nt.to_padded_tensor(0.0)) "
-                                      "to run it on dense tensors")
+            raise error(name)
         return refuse
+    refuse_op.error = error
     return refuse_op
+
+
+def softmin(func, nt, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-nt) over `dim`; without one, PyTorch's implicit dim (0, the batch dim it then refuses, for a 3-d
+    tensor)."""
+    if dim is None:
+        dim = 0 if nt.dim() in (0, 1, 3) else 1
+    return (-nt).softmax(dim, dtype)
 
 
 def pad_to(part, target, padding):
@@ -96,13 +109,34 @@ class NestedCommon(NestedBase):
         """On the CPU."""
         return self.to("cpu")
 
+    def unsupported_error(self, op):
+        """The exception PyTorch raises for `op` on this nested tensor when its layout does not run it."""
+        return self._refuse.error(op)
+
     def nested_call(self, func, args, kwargs):
-        """Run `func` (a dense op that met this nested tensor among its arguments) the nested way."""
-        return self._dispatch(func, args, kwargs)
+        """Run `func` (a dense function that met this nested tensor among its arguments) the nested way: the
+        layout's own form of it, else on what the tensor holds when it acts elementwise, else as the nested
+        method of its name (a function form of a Tensor method), else PyTorch's refusal."""
+        name = func.__name__
+        special = self._functions.get(name)
+        if special is not None:
+            return special(func, *args, **kwargs)
+        if args and args[0] is self:
+            if name in self._elementwise_functions:
+                kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}
+                return self.each(lambda t: func(t, *args[1:], **kwargs))
+            if hasattr(Tensor, name):
+                return getattr(self, name)(*args[1:], **kwargs)
+        raise self.unsupported_error(name)
 
     def __getattr__(self, name):
         if name.startswith("__") or not hasattr(Tensor, name):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if name in self._elementwise_methods:
             return lambda *args, **kwargs: self.each(lambda t: getattr(t, name)(*args, **kwargs))
-        return self._refuse(name)
+        return self._refusing(name)
+
+    def _refusing(self, name):
+        def refuse(*args, **kwargs):
+            raise self.unsupported_error(name)
+        return refuse

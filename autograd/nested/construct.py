@@ -54,7 +54,8 @@ def nested_tensor(tensor_list, *, dtype=None, layout=None, device=None, requires
     if layout is None or layout is strided:
         parts = _strided_parts("nested_tensor", [p.detach() if isinstance(p, Tensor) else p for p in tensor_list],
                                dtype, device)
-        return StridedNestedTensor([p.clone().detach().requires_grad_(requires_grad) for p in parts])
+        return StridedNestedTensor([p.clone().detach().requires_grad_(requires_grad) for p in parts],
+                                   empty_dtype=dtype)
     _check_layout("nested_tensor", layout)
     parts = [p.detach() if isinstance(p, Tensor) else tensor(p, dtype=dtype) for p in tensor_list]
     _check_components("nested_tensor", parts)

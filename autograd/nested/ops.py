@@ -10,7 +10,7 @@ from ..tensor import Tensor
 
 from ..nested_kind import NestedBase
 from .attention_checks import check_attention
-from .common import pad_to, refusal
+from .common import pad_to, refusal, softmin
 
 #: what the error for an unsupported op lists
 SUPPORTED = ("elementwise math and activations, + - * / ** with a nested tensor of the same offsets, a dense "
@@ -23,10 +23,11 @@ ELEMENTWISE_METHODS = frozenset(
     "floor ceil round trunc frac erf erfc asin acos atan sinh cosh asinh acosh atanh logit nan_to_num clamp clip "
     "pow float_power isnan isinf isfinite logical_not bool int long".split())
 
-#: nn.functional / autograd functions that act elementwise on their first argument
+#: nn.functional / autograd functions that act elementwise on their first argument (PyTorch 2.13 runs these on
+#: jagged tensors; hardswish and logsigmoid it refuses)
 ELEMENTWISE_FUNCTIONS = frozenset(
-    "relu gelu silu sigmoid tanh elu leaky_relu softplus mish hardtanh relu6 hardswish hardsigmoid selu celu "
-    "logsigmoid softsign tanhshrink exp log log1p sqrt abs sin cos".split())
+    "relu gelu silu sigmoid tanh elu leaky_relu softplus mish hardtanh relu6 hardsigmoid selu celu softsign "
+    "tanhshrink alpha_dropout feature_alpha_dropout exp log log1p sqrt abs sin cos".split())
 
 
 def normalize_dim(op, dim, ndim):
@@ -58,13 +59,8 @@ def _size(nt):
 unsupported = refusal("nested (jagged) tensors", SUPPORTED)
 
 
-def elementwise_method(nt, name, args, kwargs):
-    """`nt.<name>(*args)` for an elementwise Tensor method."""
-    return nt.with_stored(getattr(nt.stored, name)(*args, **kwargs))
-
-
 # ----- binary ops
-def _operand(nt, other, op):
+def operand(nt, other, op):
     """`other` as something that combines with `nt.stored` elementwise."""
     if isinstance(other, NestedBase):
         if other._offsets is not nt._offsets or other._ragged_idx != nt._ragged_idx or other.dim() != nt.dim():
@@ -101,7 +97,7 @@ def _per_row(nt, per_component):
 
 def _binary(name, swapped=False):
     def method(self, other):
-        value = _operand(self, other, f"{name.strip('_')}.Tensor")
+        value = operand(self, other, f"{name.strip('_')}.Tensor")
         if value is NotImplemented:
             return NotImplemented
         a, b = (value, self.stored) if swapped else (self.stored, value)
@@ -117,11 +113,11 @@ _BINARY = ("__add__", "__sub__", "__mul__", "__truediv__", "__pow__", "__eq__", 
 
 
 def _named_binary(op):
-    def method(self, other):
-        value = _operand(self, other, f"{op}.Tensor")
+    def method(self, other, **alpha):
+        value = operand(self, other, f"{op}.Tensor")
         if value is NotImplemented:
             raise TypeError(f"{op}(): cannot combine a nested tensor with {type(other).__name__}")
-        return self.with_stored(getattr(self.stored, op)(value))
+        return self.with_stored(getattr(self.stored, op)(value, **alpha))
     method.__name__ = op
     method.__doc__ = f"The nested tensor's `{op}` elementwise (structure kept)."
     return method
@@ -137,8 +133,7 @@ def install_methods(cls):
         setattr(cls, op, _named_binary(op))
     cls.__neg__ = lambda self: self.with_stored(-self.stored)
     cls.__hash__ = object.__hash__
-    cls.__matmul__ = matmul
-    cls.matmul = matmul
+    cls.__matmul__ = cls.matmul = cls.bmm = matmul
     cls.sum = lambda self, dim=None, keepdim=False, dtype=None: reduce(self, "sum", dim, keepdim, dtype)
     cls.mean = lambda self, dim=None, keepdim=False, dtype=None: reduce(self, "mean", dim, keepdim, dtype)
     cls.softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "softmax")
@@ -162,40 +157,33 @@ def matmul(nt, other):
 
 
 def reduce(nt, how, dim, keepdim, dtype):
-    """sum / mean over `dim` as PyTorch reduces a jagged nested tensor."""
+    """sum / mean over `dim` (None: every dim) as PyTorch reduces a jagged nested tensor: over regular dims a
+    nested tensor, over the ragged dim (alone) or the batch and ragged dims together a dense one."""
     op = f"{how}()"
-    if dim is None:
-        if nt._lengths is not None:
-            parts = [getattr(c, how)() * (1 if how == "sum" else c.numel()) for c in nt.unbind()]
-            total = parts[0]
-            for p in parts[1:]:
-                total = total + p
-            return total if how == "sum" else total / sum(c.numel() for c in nt.unbind())
-        return getattr(nt.stored, how)(dtype=dtype) if dtype is not None else getattr(nt.stored, how)()
-    dims = sorted({normalize_dim(op, d, nt.dim()) for d in ((dim,) if isinstance(dim, int) else dim)})
-    ragged = nt._ragged_idx
+    ndim, ragged = nt.dim(), nt._ragged_idx
+    given = () if dim is None else (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    dims = sorted({normalize_dim(op, d, ndim) for d in given}) if given else list(range(ndim))
+    cast = {} if dtype is None else {"dtype": dtype}
     if 0 in dims and ragged not in dims:
         raise RuntimeError(f"{op}: reducing along the batch dimension but not the ragged dimension is not "
                            "supported for nested tensors")
     if ragged in dims and 0 not in dims:
-        if len(dims) > 1:
-            raise RuntimeError(f"{op}: reducing along a ragged and non-batch dimension is not supported for "
-                               "nested tensors")
-        rows = [getattr(nt.stored[a:b], how)(0, keepdim=keepdim) for a, b in nt.rows()]
-        out = stack(rows, 0)
-        if keepdim and ragged != 1:
-            out = out.movedim(1, ragged)
-        return out if dtype is None else out.to(dtype)
-    if 0 in dims:
-        if len(dims) > 2 or nt._lengths is not None:
-            raise RuntimeError(f"{op}: reducing along the batch and ragged dimensions together with other "
-                               "dimensions is not supported for nested tensors")
-        out = getattr(nt.stored, how)(0)
-        return out if dtype is None else out.to(dtype)
+        if len(dims) > 1:   # PyTorch's own types: an assertion in its mean, a RuntimeError in its sum
+            error = AssertionError if how == "mean" else RuntimeError
+            raise error(f"{op}: Cannot reduce on both ragged and non-batch dimensions without also reducing on "
+                        "batch (reducing along a ragged and non-batch dimension is not supported for nested tensors)")
+        out = stack([getattr(nt.stored[a:b], how)(0, keepdim=keepdim, **cast) for a, b in nt.rows()], 0)
+        return out.movedim(1, ragged) if keepdim and ragged != 1 else out
+    if 0 in dims:   # the batch and ragged dims together, with any others: a dense result
+        values = nt.stored if nt._lengths is None else compact(nt).stored
+        if dim is None and not keepdim:
+            return getattr(values, how)(**cast)
+        inner = (0,) + tuple(stored_dim(nt, d, op) for d in dims if d not in (0, ragged))
+        out = getattr(values, how)(dim=inner, keepdim=keepdim, **cast)
+        # stored keeps [ragged, regular dims...]: the ragged size-1 dim goes to its place, the batch one in front
+        return out.movedim(0, ragged - 1).unsqueeze(0) if keepdim else out
     inner = tuple(stored_dim(nt, d, op) for d in dims)
-    out = getattr(nt.stored, how)(dim=inner, keepdim=keepdim)
-    if dtype is not None:
-        out = out.to(dtype)
+    out = getattr(nt.stored, how)(dim=inner, keepdim=keepdim, **cast)
     shift = sum(1 for d in dims if d < ragged) if not keepdim else 0
     return nt.with_stored(out, ragged - shift)
 
@@ -311,10 +299,9 @@ def to_padded(nt, padding, output_size=None):
     return stack([pad_to(p, target, padding) for p in parts], 0)
 
 
-# ----- nn.functional ops handed over by `dispatch`
-def _linear(nt, weight, bias=None):
-    linear = _dense("linear")
-    return nt.with_stored(linear(_last_regular(nt, "linear"), weight, bias))
+# ----- nn.functional ops handed over through `nested_call` (each takes the dense function first)
+def _linear(func, nt, weight, bias=None):
+    return nt.with_stored(func(_last_regular(nt, "linear"), weight, bias))
 
 
 def _last_regular(nt, op):
@@ -324,58 +311,54 @@ def _last_regular(nt, op):
     return nt.stored
 
 
-def _layer_norm(nt, normalized_shape, weight=None, bias=None, eps=1e-5):
+def _check_trailing(nt, op, normalized_shape):
+    """PyTorch's refusal of a normalization whose `normalized_shape` reaches the ragged dimension."""
     n = 1 if isinstance(normalized_shape, numbers.Integral) else len(tuple(normalized_shape))
     if n > nt.dim() - 1 - nt._ragged_idx:
-        raise RuntimeError(f"layer_norm(): normalizing over the ragged dimension is not supported for a nested "
+        raise RuntimeError(f"{op}(): normalizing over the ragged dimension is not supported for a nested "
                            f"tensor of size {_size(nt)} (normalized_shape {normalized_shape})")
-    return nt.with_stored(_dense("layer_norm")(nt.stored, normalized_shape, weight, bias, eps))
 
 
-def _dropout(nt, p=0.5, training=True, inplace=False):
-    return nt.with_stored(_dense("dropout")(nt.stored, p, training, False))
+def _layer_norm(func, nt, normalized_shape, weight=None, bias=None, eps=1e-5):
+    _check_trailing(nt, "layer_norm", normalized_shape)
+    return nt.with_stored(func(nt.stored, normalized_shape, weight, bias, eps))
+
+
+def _rms_norm(func, nt, normalized_shape, weight=None, eps=None):
+    _check_trailing(nt, "rms_norm", normalized_shape)
+    return nt.with_stored(func(nt.stored, normalized_shape, weight, eps))
+
+
+def _dropout(func, nt, p=0.5, training=True, inplace=False):
+    return nt.with_stored(func(nt.stored, p, training, False))
+
+
+def _embedding(func, input, weight, *args, **kwargs):
+    """Each index looked up: the rows of `weight` in the index tensor's structure, one dim more."""
+    return input.with_stored(func(input.stored, weight, *args, **kwargs))
 
 
 def _softmax_f(how):
-    def run(nt, dim=None, dtype=None):
+    def run(func, nt, dim=None, dtype=None):
         if dim is None:
             raise RuntimeError(f"{how}(): give dim= for a nested tensor")
         return softmax(nt, dim, dtype, how)
     return run
 
 
-def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """Scaled dot-product attention run on each component (PyTorch's math path for jagged tensors)."""
-    sdpa = _dense("scaled_dot_product_attention")
     check_attention("jagged", NestedBase, query, key, value, attn_mask, is_causal)
-    outs = [sdpa(q, k, v, None, dropout_p, is_causal, scale, enable_gqa)
-            for q, k, v in zip(query.unbind(), key.unbind(), value.unbind())]
-    r = query._ragged_idx - 1
-    rows = cat([o.movedim(r, 0) for o in outs], 0)
     if query._lengths is not None:
         raise RuntimeError("scaled_dot_product_attention(): query must be a contiguous nested tensor (no lengths)")
-    return query.with_stored(rows)
+    outs = [func(q, k, v, None, dropout_p, is_causal, scale, enable_gqa)
+            for q, k, v in zip(query.unbind(), key.unbind(), value.unbind())]
+    r = query._ragged_idx - 1
+    return query.with_stored(cat([o.movedim(r, 0) for o in outs], 0))
 
 
-_FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout,
-              "softmax": _softmax_f("softmax"), "log_softmax": _softmax_f("log_softmax"),
-              "scaled_dot_product_attention": _sdpa}
-_DENSE = {}
-
-
-def _dense(name):
-    return _DENSE[name]
-
-
-def dispatch(func, args, kwargs):
-    """Run the dense function `func` on nested tensor arguments: elementwise ones on the values, the
-    structured ones (`linear`, `layer_norm`, `dropout`, `softmax`, attention) as nested tensors need."""
-    name = func.__name__
-    if name in _FUNCTIONS:
-        _DENSE.setdefault(name, func)
-        return _FUNCTIONS[name](*args, **kwargs)
-    if name in ELEMENTWISE_FUNCTIONS and isinstance(args[0], NestedBase):
-        nt = args[0]
-        kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}
-        return nt.with_stored(func(nt.stored, *args[1:], **kwargs))
-    unsupported(name)()
+#: the dense functions whose nested form is not elementwise, by name
+FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "rms_norm": _rms_norm, "dropout": _dropout,
+             "embedding": _embedding, "softmax": _softmax_f("softmax"), "log_softmax": _softmax_f("log_softmax"),
+             "softmin": softmin,
+             "scaled_dot_product_attention": _sdpa}

@@ -6,6 +6,8 @@ differentiable ops, so gradients reach whatever made them. It supports the ops P
 tensor supports (on the CPU) and refuses the others as PyTorch does."""
 import numbers
 
+from ..creation import zeros
+from ..dtypes import get_default_dtype
 from ..engine import run_backward
 from ..ops.joining import stack
 from ..tensor import Tensor
@@ -13,7 +15,7 @@ from ..type_objects import strided
 
 from ..nested_kind import NestedBase
 from .attention_checks import check_attention
-from .common import NestedCommon, pad_to, refusal
+from .common import NestedCommon, pad_to, refusal, softmin
 from .ops import normalize_dim
 
 #: what the error for an unsupported op lists
@@ -22,12 +24,17 @@ SUPPORTED = ("abs neg sin cos tanh sqrt relu gelu silu softsign tanhshrink, + - 
              "dropout, softmax, scaled_dot_product_attention, sum(last dim, keepdim=True), transpose, reshape/view, "
              "unsqueeze, unbind, to_padded_tensor, clone, detach, to")
 
+#: the ops PyTorch refuses on a strided nested tensor with a RuntimeError (they ask for its sizes, which it has
+#: not) rather than NotImplementedError (no kernel)
+SIZE_QUERYING = frozenset("flatten mse_loss l1_loss cross_entropy nll_loss rms_norm group_norm".split())
+
 #: Tensor methods PyTorch runs elementwise on a strided nested tensor
 ELEMENTWISE_METHODS = frozenset(
     "abs neg sin cos tanh sqrt relu isnan isinf logical_not bool int long float double half cpu".split())
 
 #: autograd / nn.functional functions (handed over through `nested_call`) PyTorch runs elementwise
-ELEMENTWISE_FUNCTIONS = frozenset("relu gelu silu tanh softsign tanhshrink sqrt abs sin cos".split())
+ELEMENTWISE_FUNCTIONS = frozenset(
+    "relu gelu silu tanh softsign tanhshrink alpha_dropout feature_alpha_dropout sqrt abs sin cos".split())
 
 
 #: a function that raises NotImplementedError for an op strided nested tensors do not support
@@ -49,16 +56,17 @@ def check_components(op, parts):
 class StridedNestedTensor(NestedCommon):
     """A strided nested tensor, as `torch.nested.nested_tensor([...])` makes by default."""
 
-    __slots__ = ("parts", "_grad_name", "__weakref__")
+    __slots__ = ("parts", "_grad_name", "_empty_dtype", "__weakref__")
 
-    def __init__(self, parts, grad_name=None):
+    def __init__(self, parts, grad_name=None, empty_dtype=None):
         self.parts = tuple(parts)
+        self._empty_dtype = empty_dtype   # the dtype of a nested tensor of no components (default: float32's)
         self._grad_name = grad_name   # the node name PyTorch prints for the tensor as_nested_tensor makes
 
     def with_parts(self, parts, grad_name=None):
         """A strided nested tensor holding `parts` (the result of an op on this one); `grad_name` is the node
         PyTorch prints for it where that is not the components' own."""
-        return StridedNestedTensor(parts, grad_name)
+        return StridedNestedTensor(parts, grad_name, self._empty_dtype)
 
     def map(self, fn):
         """`fn` run on every component."""
@@ -66,6 +74,7 @@ class StridedNestedTensor(NestedCommon):
 
     each = map
     _elementwise_methods = ELEMENTWISE_METHODS
+    _elementwise_functions = ELEMENTWISE_FUNCTIONS
     _refuse = staticmethod(unsupported)
 
     # ----- what it is
@@ -94,8 +103,8 @@ class StridedNestedTensor(NestedCommon):
         return self.parts[0].ndim + 1 if self.parts else 1
 
     ndim = property(dim)
-    dtype = property(lambda self: self.parts[0].dtype)
-    device = property(lambda self: self.parts[0].device)
+    dtype = property(lambda self: self.parts[0].dtype if self.parts else self._empty_dtype or get_default_dtype())
+    device = property(lambda self: self.parts[0].device if self.parts else zeros((0,)).device)
     is_leaf = property(lambda self: all(p.is_leaf for p in self.parts))
     grad_fn = property(lambda self: self.parts[0].grad_fn if self.parts else None)
 
@@ -113,8 +122,16 @@ class StridedNestedTensor(NestedCommon):
         return None if any(g is None for g in grads) else StridedNestedTensor(grads)
 
     def is_contiguous(self, memory_format=None):
-        """True: each component is kept in its own block."""
-        return True
+        """True when every component is contiguous (a transpose makes them views that are not)."""
+        return all(p.is_contiguous() for p in self.parts)
+
+    def unsupported_error(self, op):
+        """PyTorch's exception for `op` on a strided nested tensor: RuntimeError where the op asks for its sizes,
+        NotImplementedError where no kernel runs it."""
+        if op in SIZE_QUERYING:
+            return RuntimeError(f"{op}: Internal error: NestedTensorImpl doesn't support sizes (a strided nested "
+                                "tensor has no shape); run it on nt.unbind() or nt.to_padded_tensor(0.0)")
+        return unsupported.error(op)
 
     def unbind(self, dim=0):
         """The components, as dense tensors."""
@@ -160,11 +177,6 @@ class StridedNestedTensor(NestedCommon):
         """A dense tensor: every component padded with `padding` at the end of each dim to the largest size (or
         to `output_size`), then stacked (differentiable)."""
         return to_padded(self, padding, output_size)
-
-    @staticmethod
-    def _dispatch(func, args, kwargs):
-        return dispatch(func, args, kwargs)
-
 
 # ----- binary ops
 def _operand_parts(nt, other, op):
@@ -241,6 +253,8 @@ def matmul(nt, other, op="matmul"):
 def sum_(nt, dim=None, keepdim=False, dtype=None):
     """sum over the last dim with keepdim=True: the only reduction PyTorch's strided nested tensor runs."""
     if dim is None:
+        if keepdim:
+            raise RuntimeError("sum: NestedTensor only allows reduction of a single dimension for now.")
         unsupported("sum (over all elements)")()
     if not isinstance(dim, numbers.Integral):
         if len(tuple(dim)) != 1:
@@ -254,6 +268,19 @@ def sum_(nt, dim=None, keepdim=False, dtype=None):
                            f"{d} instead.")
     return nt.with_parts([p.sum(d - 1, keepdim=True, dtype=dtype) for p in nt.parts],
                          "SumBackwardAutogradNestedTensor1")
+
+
+def chunk(nt, chunks, dim=0):
+    """`chunks` equal pieces of every component along the last dim (the only one PyTorch chunks)."""
+    d = normalize_dim("chunk", dim, nt.dim())
+    if d != nt.dim() - 1:
+        raise RuntimeError("chunk: Chunk for nested tensors is currently only supported for the last dimension.")
+    size = nt.size(d)
+    if size % chunks:
+        raise RuntimeError(f"chunk: Chunk for nested tensors is only supported for nested tensors with trailing "
+                           f"dimension divisible by chunks, got: {size} % {chunks} != 0")
+    pieces = [p.chunk(chunks, d - 1) for p in nt.parts]
+    return tuple(nt.with_parts(list(group)) for group in zip(*pieces))
 
 
 def softmax(nt, dim, dtype=None):
@@ -308,6 +335,8 @@ def unsqueeze(nt, dim):
 def to_padded(nt, padding, output_size=None):
     """The components padded with `padding` to the largest size in every dim (or `output_size`), stacked."""
     parts = nt.parts
+    if not parts:   # PyTorch: a 1-d tensor of no elements
+        return zeros((0,), dtype=nt.dtype, device=nt.device)
     target = [max(p.shape[k] for p in parts) for k in range(parts[0].ndim)]
     if output_size is not None:
         output_size = [int(n) for n in output_size]
@@ -322,7 +351,7 @@ def to_padded(nt, padding, output_size=None):
     return stack([pad_to(p, target, padding) for p in parts], 0)
 
 
-# ----- nn.functional ops handed over by `dispatch`
+# ----- nn.functional ops handed over through `nested_call` (each takes the dense function first)
 def _linear(func, nt, weight, bias=None):
     if nt.dim() != 3 or weight.ndim != 2:
         raise RuntimeError(f"linear: Linear requires nested_tensor.dim == 3 and dense_matrix.dim == 2. Nested tensor "
@@ -349,6 +378,37 @@ def _dropout(func, nt, p=0.5, training=True, inplace=False):
     return nt.map(lambda c: func(c, p, training, False))
 
 
+def _embedding(func, input, weight, *args, **kwargs):
+    return input.map(lambda c: func(c, weight, *args, **kwargs))
+
+
+def _cat(func, tensors, dim=0):
+    """cat of strided nested tensors: dim 0 joins their component lists, another dim each pair of components
+    (PyTorch's; a dim where the components differ it refuses)."""
+    tensors = list(tensors)
+    if not all(isinstance(t, StridedNestedTensor) for t in tensors):
+        raise RuntimeError("cat: Expected each tensor in given list to be nested.")
+    d = normalize_dim("cat", dim, tensors[0].dim())
+    if d == 0:
+        return tensors[0].with_parts([p for t in tensors for p in t.parts])
+    counts = {len(t.parts) for t in tensors}
+    if len(counts) != 1:
+        raise RuntimeError(f"cat: the nested tensors must hold as many components to join along dim {dim}, got "
+                           f"{[len(t.parts) for t in tensors]}")
+    for t in tensors:
+        t.size(d)   # PyTorch refuses a dim whose size differs between components
+    return tensors[0].with_parts([func(list(ps), d - 1) for ps in zip(*(t.parts for t in tensors))])
+
+
+def _where(func, condition, input=None, other=None):
+    """PyTorch's strided nested tensors have no where: its two refusals."""
+    if not isinstance(other, StridedNestedTensor) or not isinstance(input, StridedNestedTensor):
+        raise RuntimeError("where: other must be nested (PyTorch's where on strided nested tensors); convert to "
+                           "the jagged layout or run it on nt.unbind()")
+    raise RuntimeError("where: self must not be nested (PyTorch's strided nested tensors have no where); convert "
+                       "to the jagged layout or run it on nt.unbind()")
+
+
 def _softmax(func, nt, dim=None, dtype=None):
     if dim is None:
         raise RuntimeError("softmax(): give dim= for a nested tensor")
@@ -362,19 +422,10 @@ def _sdpa(func, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=Fals
                              for q, k, v in zip(query.parts, key.parts, value.parts)])
 
 
-_FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout, "softmax": _softmax,
-              "scaled_dot_product_attention": _sdpa}
-
-
-def dispatch(func, args, kwargs):
-    """Run the dense function `func` on strided nested tensor arguments, component by component."""
-    name = func.__name__
-    if name in _FUNCTIONS:
-        return _FUNCTIONS[name](func, *args, **kwargs)
-    if name in ELEMENTWISE_FUNCTIONS and isinstance(args[0], StridedNestedTensor):
-        kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}
-        return args[0].map(lambda p: func(p, *args[1:], **kwargs))
-    unsupported(name)()
+#: the dense functions whose strided nested form is not elementwise, by name
+FUNCTIONS = {"linear": _linear, "layer_norm": _layer_norm, "dropout": _dropout, "softmax": _softmax,
+             "scaled_dot_product_attention": _sdpa, "embedding": _embedding, "cat": _cat, "where": _where,
+             "softmin": softmin}
 
 
 def _install(cls):
@@ -393,6 +444,7 @@ def _install(cls):
     cls.bmm = lambda self, other: matmul(self, other, "bmm")
     cls.sum = sum_
     cls.softmax = softmax
+    cls.chunk = chunk
     cls.transpose = transpose
     cls.unsqueeze = unsqueeze
     cls.view = lambda self, *shape: reshape(self, "view", shape)
@@ -400,3 +452,4 @@ def _install(cls):
 
 
 _install(StridedNestedTensor)
+StridedNestedTensor._functions = FUNCTIONS

@@ -8,7 +8,7 @@ Every op runs on `stored` through deepgrad's differentiable ops, so gradients re
 from ..type_objects import jagged
 from autograd.size import Size
 
-from . import ops
+from . import jagged_select, jagged_structure, ops
 from .common import NestedCommon
 from .ragged import ragged_size_of
 
@@ -32,8 +32,10 @@ class NestedTensor(NestedCommon):
         return self.with_stored(fn(self.stored))
 
     _elementwise_methods = ops.ELEMENTWISE_METHODS
+    _elementwise_functions = ops.ELEMENTWISE_FUNCTIONS
+    _functions = {**ops.FUNCTIONS, "cat": jagged_structure.cat, "stack": jagged_structure.stack,
+                  "where": jagged_select.where}
     _refuse = staticmethod(ops.unsupported)
-    _dispatch = staticmethod(ops.dispatch)
 
     # ----- what it is
     layout = jagged
@@ -73,9 +75,9 @@ class NestedTensor(NestedCommon):
         return None if grad is None else self.with_stored(grad)
 
     def is_contiguous(self, memory_format=None):
-        """True when the components follow one another in `values()`, in the nested tensor's own order, with no
-        gaps (PyTorch's rule: no lengths, the ragged dim first, contiguous values)."""
-        return self._lengths is None and self._ragged_idx == 1 and self.stored.is_contiguous()
+        """True when the components follow one another in `values()` with no gaps and values() is contiguous
+        (PyTorch's rule)."""
+        return self._lengths is None and self.values().is_contiguous()
 
     def values(self):
         """The components' rows joined along the ragged dimension (a view: gradients flow through it)."""
@@ -112,11 +114,7 @@ class NestedTensor(NestedCommon):
     def __iter__(self):
         return iter(self.unbind())
 
-    def __getitem__(self, index):
-        if isinstance(index, int):
-            return self.unbind()[index]
-        raise NotImplementedError(f"nested tensor indexing: only an integer index (one component) is supported, "
-                                  f"got {index!r}")
+    __getitem__ = jagged_structure.getitem
 
     def __repr__(self):
         size = ", ".join(str(n) for n in self.shape)
@@ -132,7 +130,10 @@ class NestedTensor(NestedCommon):
         """This nested tensor when contiguous, else a copy whose components follow one another in its values."""
         if self.is_contiguous():
             return self
-        return ops.compact(self)
+        if self._lengths is not None:
+            return ops.compact(self)
+        r = self._ragged_idx - 1   # values() made contiguous, kept as `stored` with the ragged dim first
+        return self.with_stored(self.values().contiguous().movedim(r, 0))
 
     def numel(self):
         """The number of elements over all components."""
@@ -146,4 +147,16 @@ class NestedTensor(NestedCommon):
         return ops.to_padded(self, padding, output_size)
 
 
+def _install_picking_and_cutting(cls):
+    """Bind the ops of jagged_select and jagged_structure as methods."""
+    for how in ("max", "min", "amax", "amin", "argmax", "argmin"):
+        setattr(cls, how, lambda self, dim=None, keepdim=False, how=how:
+                jagged_select.extreme(self, how, dim, keepdim))
+    cls.where = lambda self, condition, other: jagged_select.where(None, condition, self, other)
+    cls.masked_fill = jagged_select.masked_fill
+    for name in ("chunk", "split", "narrow", "select", "squeeze"):
+        setattr(cls, name, getattr(jagged_structure, name))
+
+
 ops.install_methods(NestedTensor)
+_install_picking_and_cutting(NestedTensor)

@@ -34,10 +34,8 @@ def dim_or(op, dim, axis, default):
 def check_tensor(op, x, name="input"):
     """`x` itself when it is a Tensor; else a TypeError that names the op and says how to make one."""
     if not isinstance(x, Tensor):
-        if is_nested(x):   # PyTorch's error type for an op a jagged nested tensor does not support
-            raise NotImplementedError(f"{op}: not supported for nested (jagged) tensors ({name} has size "
-                                      f"{tuple(x.shape)}); see autograd.nested for the ops they support, or run it "
-                                      "on nt.unbind() or nt.to_padded_tensor(0.0)")
+        if is_nested(x):   # PyTorch's error (its type per layout and op) for an op nested tensors do not run
+            raise x.unsupported_error(op)
         raise not_a_tensor(op, x, name)
     return x
 
