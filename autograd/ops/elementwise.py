@@ -442,6 +442,8 @@ def _floating(x):
 
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(add, (input, other), {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
         return _scaled_sum(input, other, alpha, "add")
     return Add.apply(*_promote(input, other, "add"))
@@ -449,6 +451,8 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(sub, (input, other), {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
         return _scaled_sum(input, other, alpha, "sub")
     a, b = _promote(input, other, "sub")
@@ -491,6 +495,8 @@ def _check_alpha(a, b, alpha, op):
 
 def mul(input, other):
     """input * other, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(mul, (input, other), {})
     a, b = _promote(input, other, "mul")
     # a half-precision tensor times a number: in float32 (half_scalars.py); bfloat16's dtype kind is "V"
     if b.__class__ in NUMBERS and (a._data.dtype is F16 or a._data.dtype.kind == "V"):
@@ -503,6 +509,8 @@ def mul(input, other):
 def div(input, other, *, rounding_mode=None):
     """input / other (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
     gradient through the rounding, as in PyTorch's floor division)."""
+    if is_nested(input) and rounding_mode is None:
+        return input.nested_call(div, (input, other), {})
     if rounding_mode is not None:
         return rounded_div(input, other, rounding_mode)
     a, b = _promote(input, other, "div")
@@ -539,6 +547,8 @@ def _integral(x):
 
 def pow(input, exponent):
     """input ** exponent, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(pow, (input, exponent), {})
     if getattr(exponent, "dtype", None) == np.bool_ and isinstance(exponent, Tensor) and (
             type(input) is bool or getattr(input, "dtype", None) == np.bool_):
         raise UnsupportedDtypeError(f"pow: \"pow\" not implemented for 'Bool' (a bool base raised to a bool tensor "
@@ -552,6 +562,8 @@ def pow(input, exponent):
 
 def neg(x):
     """-x (refused for a bool tensor, as in PyTorch)."""
+    if is_nested(x):
+        return x.nested_call(neg, (x,), {})
     check_tensor("neg", x)
     if x._data.dtype == np.bool_:
         raise RuntimeError(f"neg: negation, the `-` operator, on a bool tensor (shape {tuple(x.shape)}) is not "
@@ -747,11 +759,15 @@ def _float_quotient(xp, x, y, mode):
 
 def maximum(input, other):
     """Elementwise maximum, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(maximum, (input, other), {})
     return Maximum.apply(*_promote(input, other, "maximum"))
 
 
 def minimum(input, other):
     """Elementwise minimum, broadcasting."""
+    if is_nested(input):
+        return input.nested_call(minimum, (input, other), {})
     return Minimum.apply(*_promote(input, other, "minimum"))
 
 
@@ -770,6 +786,9 @@ def clone(input, *, memory_format=None):
 def where(condition, input=None, other=None):
     """input where condition is true, else other (broadcasting; gradients flow to the chosen side); where(condition)
     alone is condition.nonzero(as_tuple=True), the indices of its True elements, as in PyTorch."""
+    if is_nested(condition) or is_nested(input) or is_nested(other):
+        nested = next(t for t in (condition, input, other) if is_nested(t))
+        return nested.nested_call(where, (condition, input, other), {})
     a, b = input, other
     if a is None and b is None and isinstance(condition, Tensor):
         return condition.nonzero(as_tuple=True)

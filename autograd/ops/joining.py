@@ -10,6 +10,7 @@ from .. import type_objects
 from ..dtypes import promoted
 from ..function import Function, named
 from ..tensor import Tensor
+from ..nested_kind import is_nested
 from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ArgumentRangeError, ShapeError
 
@@ -102,6 +103,8 @@ def _tensors(op, tensors):
 
 def cat(tensors, dim=None, *, axis=None):
     """Join tensors along an existing dim (every other dim must match)."""
+    if isinstance(tensors, (list, tuple)) and tensors and is_nested(tensors[0]):
+        return tensors[0].nested_call(cat, (tensors, _dim_or("cat", dim, axis, 0)), {})
     dim = _dim_or("cat", dim, axis, 0)
     tensors = _tensors("cat", tensors)
     d = normalize("cat", dim, tensors[0].ndim)
@@ -116,6 +119,8 @@ concatenate = concat = cat
 
 def stack(tensors, dim=None, *, axis=None):
     """Join same-shaped tensors along a new dim."""
+    if isinstance(tensors, (list, tuple)) and tensors and is_nested(tensors[0]):
+        return tensors[0].nested_call(stack, (tensors, _dim_or("stack", dim, axis, 0)), {})
     dim = _dim_or("stack", dim, axis, 0)
     tensors = _tensors("stack", tensors)
     return Stack.apply(*tensors, axis=normalize("stack", dim, tensors[0].ndim + 1))
@@ -130,6 +135,8 @@ def _split_at(x, bounds, dim):
 def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     """Pieces of `split_size_or_sections` elements along `dim` (an int: that chunk size, the last piece
     smaller if need be; a list: the size of each piece), as torch.split."""
+    if is_nested(tensor):
+        return tensor.nested_call(split, (tensor, split_size_or_sections, _dim_or("split", dim, axis, 0)), {})
     dim = _dim_or("split", dim, axis, 0)
     check_tensor("split", tensor)
     if tensor.ndim == 0:
@@ -154,6 +161,8 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
 
 def chunk(input, chunks, dim=0):
     """At most `chunks` pieces along `dim`, each of ceil(n / chunks) elements but the last (torch.chunk)."""
+    if is_nested(input):
+        return input.nested_call(chunk, (input, chunks, dim), {})
     if not isinstance(chunks, numbers.Integral) or chunks <= 0:
         raise ShapeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     check_tensor("chunk", input)
@@ -192,6 +201,8 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 def unbind(input, dim=None, *, axis=None):
     """The slices of `input` along `dim` (the first unless given), as a tuple of tensors with that dim removed."""
+    if is_nested(input):
+        return input.nested_call(unbind, (input, _dim_or("unbind", dim, axis, 0)), {})
     check_tensor("unbind", input)
     d = normalize("unbind", _dim_or("unbind", dim, axis, 0), input.ndim)
     if input.shape[d] == 0:

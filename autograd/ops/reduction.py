@@ -12,6 +12,7 @@ from ..errors import DtypeError, EmptyReductionError, ShapeError
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
+from ..nested_kind import is_nested
 from .dims import check_tensor, every_dim_if_empty, normalize, resolve
 from .no_grad_op import no_grad_op
 from .elementwise import add, maximum, minimum, sqrt
@@ -259,6 +260,9 @@ MinResult = return_type("min", ["values", "indices"])
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims); in `dtype` if given, else integer and bool input sums
     to int64 (uint8 too, as PyTorch), floating input to its own dtype."""
+    if is_nested(input):
+        return input.nested_call(sum, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
+                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("sum", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -278,6 +282,9 @@ def _accumulated(input, dtype):
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim`; integer and bool input need a floating `dtype` (as PyTorch: DtypeError
     otherwise)."""
+    if is_nested(input):
+        return input.nested_call(mean, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
+                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -360,16 +367,22 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest value; with `dim`, `(values, indices)` along it (the gradient goes to the index picked);
     with a Tensor as second argument, the elementwise maximum."""
+    if is_nested(input):
+        return input.nested_call(max, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _extreme("max", input, dim, keepdim, axis, keepdims, True, MaxResult)
 
 
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest value; with `dim`, `(values, indices)` along it; with a Tensor, the elementwise minimum."""
+    if is_nested(input):
+        return input.nested_call(min, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _extreme("min", input, dim, keepdim, axis, keepdims, False, MinResult)
 
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    if is_nested(input):
+        return input.nested_call(amax, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
     if dim is None or dim == ():
         _check_not_empty("amax", input)
@@ -380,6 +393,8 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
+    if is_nested(input):
+        return input.nested_call(amin, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
     if dim is None or dim == ():
         _check_not_empty("amin", input)
@@ -426,6 +441,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the largest value along `dim` (of the flattened tensor when dim is None), as int64."""
+    if is_nested(input):
+        return input.nested_call(argmax, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = resolve("argmax", dim, axis, keepdim, keepdims)
     _refuse_bool("argmax", input)
     return _arg(input, dim, keepdim, "argmax")
@@ -433,6 +450,8 @@ def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the smallest value along `dim` (of the flattened tensor when dim is None), as int64."""
+    if is_nested(input):
+        return input.nested_call(argmin, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = resolve("argmin", dim, axis, keepdim, keepdims)
     _refuse_bool("argmin", input)
     return _arg(input, dim, keepdim, "argmin")

@@ -7,6 +7,7 @@ from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
 from ..errors import ArgumentRangeError, ComplexUnsupportedError, UnsupportedDtypeError
 from ..function import Function, named
+from ..nested_kind import is_nested
 from .. import autocast_state as autocast, unsigned_limits
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -130,6 +131,8 @@ def isfinite(input):
 
 def rsqrt(input):
     """1 / sqrt(x)."""
+    if is_nested(input):
+        return input.nested_call(rsqrt, (input,), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("rsqrt", rsqrt, input)
     check_tensor("rsqrt", input)
@@ -138,6 +141,8 @@ def rsqrt(input):
 
 def square(input):
     """x * x."""
+    if is_nested(input):
+        return input.nested_call(square, (input,), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("square", square, input)
     check_tensor("square", input)
@@ -172,6 +177,8 @@ def log10(input):
 
 def clamp(input, min=None, max=None):
     """Each element limited to [min, max] (either may be None); PyTorch's name for clip."""
+    if is_nested(input):
+        return input.nested_call(clamp, (input, min, max), {})
     check_tensor("clamp", input)
     if min is None and max is None:
         raise ArgumentRangeError(f"clamp: pass at least one of min and max (got neither, for a tensor of shape "

@@ -26,12 +26,16 @@ def relu(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, negative_slope * x otherwise (into x with `inplace`)."""
+    if is_nested(input):
+        return input.nested_call(leaky_relu, (input, negative_slope), {})
     _float_input("leaky_relu", input)   # NumPy fails deep inside on integers (PyTorch: not implemented)
     return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), input, inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise (into x with `inplace`)."""
+    if is_nested(input):
+        return input.nested_call(elu, (input, alpha), {})
     _float_input("elu", input)
     return _maybe_inplace("elu", lambda t: _elu(t, alpha), input, inplace)
 
@@ -65,12 +69,16 @@ def silu(input, inplace=False):
 
 def tanh(input):
     """Hyperbolic tangent."""
+    if is_nested(input):
+        return input.nested_call(tanh, (input,), {})
     check_tensor("tanh", input)
     return ag.tanh(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
+    if is_nested(input):
+        return input.nested_call(softplus, (input, beta, threshold), {})
     _float_input("softplus", input)
     bx = input * beta if beta != 1 else input
     smooth = Softplus.apply(bx)
@@ -81,6 +89,8 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 at the ends and beyond (as PyTorch)."""
+    if is_nested(input):
+        return input.nested_call(hardtanh, (input, min_val, max_val), {})
     check_tensor("hardtanh", input)
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
@@ -119,18 +129,24 @@ def _hardswish(x):
 
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
+    if is_nested(input):
+        return input.nested_call(selu, (input,), {})
     _float_input("selu", input)
     return _maybe_inplace("selu", _forms.selu, input, inplace)
 
 
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
+    if is_nested(input):
+        return input.nested_call(mish, (input,), {})
     _float_input("mish", input)
     return _maybe_inplace("mish", _mish, input, inplace)
 
 
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
+    if is_nested(input):
+        return input.nested_call(relu6, (input,), {})
     check_tensor("relu6", input)
     if input.dtype.kind in "iu":
         return hardtanh(input, 0, 6, inplace)
@@ -139,6 +155,8 @@ def relu6(input, inplace=False):
 
 def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    if is_nested(input):
+        return input.nested_call(hardsigmoid, (input,), {})
     _float_input("hardsigmoid", input)
     if not inplace:
         return _named(_hardsigmoid(input), "HardsigmoidBackward0")
@@ -147,12 +165,16 @@ def hardsigmoid(input, inplace=False):
 
 def hardswish(input, inplace=False):
     """x * relu6(x + 3) / 6."""
+    if is_nested(input):
+        return input.nested_call(hardswish, (input,), {})
     _float_input("hardswish", input)
     return _maybe_inplace("hardswish", _hardswish, input, inplace)
 
 
 def logsigmoid(input):
     """log(sigmoid(x)), finite for large |x|."""
+    if is_nested(input):
+        return input.nested_call(logsigmoid, (input,), {})
     _float_input("logsigmoid", input)
     # 0 - softplus(-x), not its negation: a +0 (not -0) at large x, as PyTorch's min(x, 0) - log1p(exp(-|x|))
     return _named(0.0 - Softplus.apply(-input), "LogSigmoidBackward0")
@@ -160,6 +182,8 @@ def logsigmoid(input):
 
 def softsign(input):
     """x / (1 + |x|)."""
+    if is_nested(input):
+        return input.nested_call(softsign, (input,), {})
     check_tensor("softsign", input)
     return input / (1.0 + ag.abs(input))
 
@@ -168,6 +192,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     """softmax(-x) along `dim` (cast to `dtype` first when given). Without a dim, PyTorch's deprecated
     implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
     op = "softmin"
+    if is_nested(input):
+        return input.nested_call(softmin, (input, dim if axis is None else axis, _stacklevel, dtype), {})
     check_tensor(op, input)
     dim = dim_or(op, dim, axis, None)
     if dim is None:
@@ -182,6 +208,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
 
 def celu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise (into `input` with `inplace`)."""
+    if is_nested(input):
+        return input.nested_call(celu, (input, alpha), {})
     _float_input("celu", input)
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")

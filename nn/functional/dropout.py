@@ -48,6 +48,8 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """During training, set each element with probability p to SELU's negative saturation value and apply
     the affine map that keeps a zero-mean, unit-variance input so (written into `input` with `inplace`);
     otherwise, and for p = 0 or an empty input, return the input itself."""
+    if is_nested(input):
+        return input.nested_call(alpha_dropout, (input, p, training), {})
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"alpha_dropout: p must be a probability in [0, 1], got {p}")
     check_tensor("alpha_dropout", input)
@@ -74,6 +76,8 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     probability p to SELU's negative saturation value and apply alpha dropout's affine map, keeping a
     zero-mean, unit-variance input so (into `input` with `inplace`); otherwise, and for p = 0 or an empty input,
     the input itself. The input needs a batch and a channel dim: (N, C, *)."""
+    if is_nested(input):
+        return input.nested_call(feature_alpha_dropout, (input, p, training), {})
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"feature_alpha_dropout: p must be a probability in [0, 1], got {p}")
     check_tensor("feature_alpha_dropout", input)

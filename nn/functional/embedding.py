@@ -6,6 +6,7 @@ from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.embedding_renorm import renorm_rows_
 from autograd.ops.dims import check_tensor
 from autograd.errors import ArgumentError, DtypeError, ShapeError
+from autograd.nested import is_nested
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -18,6 +19,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     sparse=True the weight's gradient is a sparse COO tensor holding only the looked-up rows (for SGD,
     Adagrad and SparseAdam).
     """
+    if is_nested(input):
+        return input.nested_call(embedding, (input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq,
+                                             sparse), {})
     check_tensor("embedding", input)
     check_tensor("embedding", weight, "weight")
     op = "embedding"

@@ -6,6 +6,7 @@ from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.errors import ArgumentRangeError
 from autograd.ops.dims import check_tensor
+from autograd.nested import is_nested
 
 from .activation import _float_input, _maybe_inplace
 
@@ -35,6 +36,8 @@ def hardshrink(input, lambd=0.5):
 
 def tanhshrink(input):
     """x - tanh(x) (an integer input gives a float result, as PyTorch)."""
+    if is_nested(input):
+        return input.nested_call(tanhshrink, (input,), {})
     check_tensor("tanhshrink", input)
     return input - ag.tanh(input)
 

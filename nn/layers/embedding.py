@@ -6,6 +6,7 @@ from autograd.ops.dims import check_tensor
 from .. import functional as F
 from ..module import Module, Parameter
 from autograd.errors import ArgumentError
+from autograd.nested import is_nested
 
 
 class Embedding(Module):
@@ -39,7 +40,8 @@ class Embedding(Module):
                    _freeze=freeze)
 
     def forward(self, input):
-        check_tensor(type(self).__name__, input)
+        if not is_nested(input):   # a nested index tensor looks up its values (as PyTorch's jagged ones)
+            check_tensor(type(self).__name__, input)
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
