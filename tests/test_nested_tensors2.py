@@ -194,6 +194,7 @@ FUNCTION_FORMS = {
     "max(nt)": lambda t, f, nt, w: t.max(nt),
     "max(nt, -1)": lambda t, f, nt, w: tuple(t.max(nt, -1)),
     "argmax(nt, -1)": lambda t, f, nt, w: t.argmax(nt, -1),
+    "max(nt, nt * 0)": lambda t, f, nt, w: t.max(nt, nt * 0),
     "chunk(nt, 2, -1)": lambda t, f, nt, w: t.chunk(nt, 2, -1),
     "split(nt, 3, -1)": lambda t, f, nt, w: t.split(nt, 3, -1),
     "softmax": lambda t, f, nt, w: t.softmax(nt, -1),

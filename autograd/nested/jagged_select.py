@@ -18,6 +18,8 @@ def extreme(nt, how, dim=None, keepdim=False):
     components' elements one after another) or over `dim`: a regular dim keeps the structure, the ragged dim
     gives a dense (B, ...) tensor, the batch dim alone PyTorch refuses."""
     op = f"{how}()"
+    if how in _PAIRED and isinstance(dim, (Tensor, NestedBase)):   # max(nt, other): the elementwise form
+        return getattr(nt, "maximum" if how == "max" else "minimum")(dim)
     whole = nt.stored if nt._lengths is None else compact(nt).stored
     if dim is None:
         if how in ("amax", "amin"):
