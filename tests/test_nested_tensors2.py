@@ -319,6 +319,51 @@ def test_jagged_ops_give_pytorchs_values_shapes_and_refusals():
             assert _text(repr(ours)) == _text(repr(theirs)), name
 
 
+#: ops on a tensor with holes (nested.narrow) and on a transposed one (ragged dim 2), which PyTorch refuses or runs
+HOLES_AND_TRANSPOSED_OPS = {
+    "holes contiguous()": lambda t, h, tr: h.contiguous(),
+    "holes sum(-1)": lambda t, h, tr: h.sum(-1),
+    "holes mean(-1)": lambda t, h, tr: h.mean(-1),
+    "holes max(-1)": lambda t, h, tr: tuple(h.max(-1)),
+    "holes sum(1)": lambda t, h, tr: h.sum(1),
+    "holes max(1)": lambda t, h, tr: h.max(1),
+    "holes sum((0, 1))": lambda t, h, tr: h.sum((0, 1)),
+    "holes chunk(2, -1)": lambda t, h, tr: h.chunk(2, -1),
+    "holes chunk(2, 0)": lambda t, h, tr: h.chunk(2, 0),
+    "holes split(1, -1)": lambda t, h, tr: h.split(1, -1),
+    "holes narrow(-1, 0, 1)": lambda t, h, tr: h.narrow(-1, 0, 1),
+    "holes select(-1, 0)": lambda t, h, tr: h.select(-1, 0),
+    "holes where": lambda t, h, tr: t.where(h > 5, h, 0.0),
+    "holes cat(-1)": lambda t, h, tr: t.cat([h, h], -1),
+    "transposed sum(-1)": lambda t, h, tr: tr.sum(-1),
+    "transposed max(-1)": lambda t, h, tr: tuple(tr.max(-1)),
+    "transposed max(1)": lambda t, h, tr: tuple(tr.max(1)),
+    "transposed sum(1)": lambda t, h, tr: tr.sum(1),
+    "transposed argmax()": lambda t, h, tr: tr.argmax(),
+    "transposed chunk(2, 1)": lambda t, h, tr: tr.chunk(2, 1),
+    "transposed split(1, 1)": lambda t, h, tr: tr.split(1, 1),
+    "transposed narrow(1, 0, 1)": lambda t, h, tr: tr.narrow(1, 0, 1),
+    "transposed select(1, 0)": lambda t, h, tr: tr.select(1, 0),
+    "transposed sum((0, 2), keepdim)": lambda t, h, tr: tr.sum((0, 2), keepdim=True),
+    "transposed mean(2, keepdim)": lambda t, h, tr: tr.mean(2, keepdim=True),
+    "transposed unsqueeze(1)": lambda t, h, tr: tr.unsqueeze(1),
+    "transposed unsqueeze(1).squeeze(1)": lambda t, h, tr: tr.unsqueeze(1).squeeze(1),
+    "transposed contiguous()": lambda t, h, tr: tr.contiguous(),
+}
+
+
+def test_holes_and_transposed_jagged_tensors_as_pytorch():
+    torch, _ = _torch()
+    dense, parts = np.arange(24.0).reshape(3, 4, 2), _arrays(12, 2, (3, 2))
+    inputs = []
+    for lib in (ag, torch):
+        holes = lib.nested.narrow(lib.tensor(dense), 1, lib.tensor([0, 1, 2]), lib.tensor([2, 3, 1]),
+                                  layout=lib.jagged)
+        inputs.append((lib, holes, _nested(lib, "jagged", parts).transpose(1, 2)))
+    for name, call in HOLES_AND_TRANSPOSED_OPS.items():
+        _same(_outcome(lambda: call(*inputs[0])), _outcome(lambda: call(*inputs[1])), name)
+
+
 def _user_pipeline(lib, nn_, parts, weight):
     """A chain of the jagged ops above, ending in a scalar."""
     nt = lib.nested.as_nested_tensor(parts, layout=lib.jagged)

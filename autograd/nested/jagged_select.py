@@ -7,7 +7,7 @@ from ..ops.joining import stack
 from ..tensor import Tensor
 
 from ..nested_kind import NestedBase
-from .ops import compact, normalize_dim, operand, stored_dim
+from .ops import compact, normalize_dim, operand, refuse_holes, stored_dim
 
 #: the ops that return (values, indices) when given a dim
 _PAIRED = frozenset(("max", "min"))
@@ -20,7 +20,8 @@ def extreme(nt, how, dim=None, keepdim=False):
     op = f"{how}()"
     if how in _PAIRED and isinstance(dim, (Tensor, NestedBase)):   # max(nt, other): the elementwise form
         return getattr(nt, "maximum" if how == "max" else "minimum")(dim)
-    whole = nt.stored if nt._lengths is None else compact(nt).stored
+    # PyTorch indexes (arg*) the elements of values() in its order; with holes, the components' only
+    whole = nt.values() if nt._lengths is None else compact(nt).stored
     if dim is None:
         if how in ("amax", "amin"):
             return getattr(whole, how)(tuple(range(whole.ndim)), keepdim)
@@ -39,6 +40,7 @@ def extreme(nt, how, dim=None, keepdim=False):
         raise RuntimeError(f"{op}: reducing along the batch dimension but not the ragged dimension is not "
                            "supported for nested tensors")
     if d == nt._ragged_idx:
+        refuse_holes(nt, op)
         return _over_ragged(nt, how, keepdim)
     out = getattr(nt.stored, how)(stored_dim(nt, d, op), keepdim)
     ragged = nt._ragged_idx - (1 if d < nt._ragged_idx and not keepdim else 0)

@@ -23,6 +23,14 @@ def regular_dim(nt, dim, op, ndim=None):
     return d, stored_dim(nt, d, op)
 
 
+def _needs_plain(nt, op):
+    """PyTorch's ValueError for an op that takes only a jagged tensor without holes whose ragged dim is dim 1."""
+    if nt._lengths is not None or nt._ragged_idx != 1:
+        raise ValueError(f"NestedTensor {op}(self: jt, ...): expected self to be a contiguous jagged layout "
+                         f"NestedTensor (no lengths, the ragged dim at 1; this one has size {tuple(nt.shape)}, "
+                         f"lengths {'given' if nt._lengths is not None else 'none'}); nt.contiguous() fills holes")
+
+
 def _ragged_after_removing(nt, d):
     """The ragged dim's index once the regular dim `d` is gone."""
     return nt._ragged_idx - (1 if d < nt._ragged_idx else 0)
@@ -55,6 +63,7 @@ def stack(func, tensors, dim=0):
 
 def chunk(nt, chunks, dim=0):
     """`chunks` pieces along a regular dim (views, not contiguous), or groups of components along dim 0."""
+    _needs_plain(nt, "chunk_default")
     if normalize_dim("chunk", dim, nt.dim()) == 0:
         return _batch_chunks(nt, chunks)
     _, inner = regular_dim(nt, dim, "chunk")
@@ -63,9 +72,6 @@ def chunk(nt, chunks, dim=0):
 
 def _batch_chunks(nt, chunks):
     """Groups of `ceil(B / chunks)` components, each a contiguous nested tensor with offsets of its own."""
-    if nt._lengths is not None:
-        raise RuntimeError("chunk(): not supported for NestedTensor on dim=0 with holes (made with lengths); call "
-                           "nt.contiguous() first")
     offsets = nt._offsets.tolist()
     size = -(-len(nt) // chunks)
     groups = []
@@ -79,12 +85,14 @@ def _batch_chunks(nt, chunks):
 def split(nt, split_size_or_sections, dim=0):
     """Pieces of the given size(s) along a regular dim (views, not contiguous)."""
     op = "split" if isinstance(split_size_or_sections, numbers.Integral) else "split_with_sizes"
+    _needs_plain(nt, "split_tensor")
     _, inner = regular_dim(nt, dim, op)
     return tuple(nt.with_stored(piece) for piece in nt.stored.split(split_size_or_sections, inner))
 
 
 def narrow(nt, dim, start, length):
     """The slice start:start + length of a regular dim (a view, not contiguous)."""
+    _needs_plain(nt, "narrow")
     _, inner = regular_dim(nt, dim, "narrow")
     return nt.with_stored(nt.stored.narrow(inner, start, length))
 
@@ -96,6 +104,9 @@ def select(nt, dim, index):
         if not -count <= index < count:
             raise IndexError(f"select(): index {index} out of range for a nested tensor of {count} components")
         return nt.unbind()[index]
+    if nt._lengths is not None:
+        raise ValueError("select(): not yet supported on dim != 0 for non-contiguous nested tensor with holes; "
+                         "call nt.contiguous() first")
     d, inner = regular_dim(nt, dim, "select")
     return nt.with_stored(nt.stored.select(inner, index), _ragged_after_removing(nt, d))
 
@@ -105,6 +116,7 @@ def squeeze(nt, dim=None):
     if dim is None:
         raise NotImplementedError("aten.squeeze.default: squeeze() without a dim is not supported for nested "
                                   "(jagged) tensors; name the dim, e.g. nt.squeeze(-1)")
+    _needs_plain(nt, "squeeze_dim")
     d, inner = regular_dim(nt, dim, "squeeze")
     if nt.stored.shape[inner] != 1:
         return nt

@@ -167,6 +167,8 @@ def reduce(nt, how, dim, keepdim, dtype):
     if 0 in dims and ragged not in dims:
         raise RuntimeError(f"{op}: reducing along the batch dimension but not the ragged dimension is not "
                            "supported for nested tensors")
+    if given and ragged in dims:
+        refuse_holes(nt, op)
     if ragged in dims and 0 not in dims:
         if len(dims) > 1:   # PyTorch's own types: an assertion in its mean, a RuntimeError in its sum
             error = AssertionError if how == "mean" else RuntimeError
@@ -186,6 +188,13 @@ def reduce(nt, how, dim, keepdim, dtype):
     out = getattr(nt.stored, how)(dim=inner, keepdim=keepdim, **cast)
     shift = sum(1 for d in dims if d < ragged) if not keepdim else 0
     return nt.with_stored(out, ragged - shift)
+
+
+def refuse_holes(nt, op):
+    """PyTorch's refusal to reduce over the ragged dim of a nested tensor with holes (made with lengths)."""
+    if nt._lengths is not None:
+        raise RuntimeError(f"{op}: reducing across the ragged dimension is not supported for non-contiguous nested "
+                           "tensors with holes; call nt.contiguous() first")
 
 
 def softmax(nt, dim, dtype, how):
