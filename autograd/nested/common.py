@@ -2,7 +2,8 @@
 gradient, the repr's autograd note, copies and casts, the refusal of unsupported ops), each written once.
 
 A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_backward(gradient, ...)`,
-`_refuse` (made by `refusal`), and its tables: `_elementwise_methods` (Tensor methods), `_elementwise_functions` (dense
+`_refuse` (made by `refusal`), `_with_nested_right(func, left, kwargs)` (add/sub/mul/div with this nested tensor
+as the right operand), and its tables: `_elementwise_methods` (Tensor methods), `_elementwise_functions` (dense
 functions by name) and `_functions` (name -> its own form, called with the dense function first)."""
 from ..creation import full
 from ..dtypes import float16, float32, float64
@@ -121,6 +122,8 @@ class NestedCommon(NestedBase):
         special = self._functions.get(name)
         if special is not None:
             return special(func, *args, **kwargs)
+        if len(args) == 2 and args[0] is not self and args[1] is self and name in ("add", "sub", "mul", "div"):
+            return self._with_nested_right(func, args[0], kwargs)
         if args and args[0] is self:
             if name in self._elementwise_functions:
                 kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}

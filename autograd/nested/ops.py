@@ -84,6 +84,16 @@ def operand(nt, other, op):
     return NotImplemented
 
 
+def with_nested_right(nt, func, left, kwargs):
+    """func(left, nt) for add/sub/mul/div: a dense `left` broadcasts as in nt's own binary ops; PyTorch refuses a
+    number first in the function form (the operators take it)."""
+    if not isinstance(left, Tensor):
+        raise ValueError(f"NestedTensor {func.__name__}.Tensor(self: jt_all, ...): expected self to be a jagged "
+                         f"layout NestedTensor, got {type(left).__name__} (write it as an operator, e.g. "
+                         f"{left!r} + nt, or put the nested tensor first)")
+    return nt.with_stored(func(operand(nt, left, f"{func.__name__}.Tensor"), nt.stored, **kwargs))
+
+
 def _per_row(nt, per_component):
     """`per_component` (B or 1, *rest) repeated for each row of `nt.stored` (the component it belongs to)."""
     if per_component.shape[0] == 1:

@@ -125,6 +125,13 @@ class StridedNestedTensor(NestedCommon):
         """True when every component is contiguous (a transpose makes them views that are not)."""
         return all(p.is_contiguous() for p in self.parts)
 
+    def _with_nested_right(self, func, left, kwargs):
+        """func(left, nt) for a number (or 0-d tensor) `left`, per component; PyTorch refuses a dense tensor."""
+        if isinstance(left, Tensor) and left.ndim:
+            raise RuntimeError(f"{func.__name__}: Expected both self and other to be nested, but got a non-nested "
+                               f"self (shape {tuple(left.shape)}) and nested other; make it a nested tensor")
+        return self.map(lambda p: func(left, p, **kwargs))
+
     def unsupported_error(self, op):
         """PyTorch's exception for `op` on a strided nested tensor: RuntimeError where the op asks for its sizes,
         NotImplementedError where no kernel runs it."""

@@ -37,6 +37,9 @@ class NestedTensor(NestedCommon):
                   "where": jagged_select.where}
     _refuse = staticmethod(ops.unsupported)
 
+    def _with_nested_right(self, func, left, kwargs):
+        return ops.with_nested_right(self, func, left, kwargs)
+
     # ----- what it is
     layout = jagged
 

@@ -440,10 +440,16 @@ def _floating(x):
     return x if kind == "f" or kind == "c" or is_bf16(x._data.dtype) else x.astype(get_default_dtype())
 
 
+def _nested_binary(func, input, other, kwargs):
+    """func(input, other) handed to whichever operand is a nested tensor (a dense one on the left broadcasts
+    over it, as in PyTorch)."""
+    return (input if is_nested(input) else other).nested_call(func, (input, other), kwargs)
+
+
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(add, (input, other), {} if alpha == 1 else {"alpha": alpha})
+    if is_nested(input) or is_nested(other):
+        return _nested_binary(add, input, other, {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
         return _scaled_sum(input, other, alpha, "add")
     return Add.apply(*_promote(input, other, "add"))
@@ -451,8 +457,8 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(sub, (input, other), {} if alpha == 1 else {"alpha": alpha})
+    if is_nested(input) or is_nested(other):
+        return _nested_binary(sub, input, other, {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
         return _scaled_sum(input, other, alpha, "sub")
     a, b = _promote(input, other, "sub")
@@ -495,8 +501,8 @@ def _check_alpha(a, b, alpha, op):
 
 def mul(input, other):
     """input * other, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(mul, (input, other), {})
+    if is_nested(input) or is_nested(other):
+        return _nested_binary(mul, input, other, {})
     a, b = _promote(input, other, "mul")
     # a half-precision tensor times a number: in float32 (half_scalars.py); bfloat16's dtype kind is "V"
     if b.__class__ in NUMBERS and (a._data.dtype is F16 or a._data.dtype.kind == "V"):
@@ -509,8 +515,8 @@ def mul(input, other):
 def div(input, other, *, rounding_mode=None):
     """input / other (true division), broadcasting; rounding_mode 'trunc' or 'floor' rounds the quotient (no
     gradient through the rounding, as in PyTorch's floor division)."""
-    if is_nested(input) and rounding_mode is None:
-        return input.nested_call(div, (input, other), {})
+    if (is_nested(input) or is_nested(other)) and rounding_mode is None:
+        return _nested_binary(div, input, other, {})
     if rounding_mode is not None:
         return rounded_div(input, other, rounding_mode)
     a, b = _promote(input, other, "div")
