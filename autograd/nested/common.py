@@ -63,8 +63,8 @@ class NestedCommon(NestedBase):
                            "single truth value; reduce it first, e.g. bool(nt.to_padded_tensor(0.0).any()))")
 
     def grad_note(self, grad_fn_text):
-        """The repr's autograd part: `grad_fn=<grad_fn_text>` for a result, `requires_grad=True` for a leaf that
-        records, else None."""
+        """The repr's autograd part: `grad_fn=` and `grad_fn_text` (each layout prints its node its own way) for a
+        result, `requires_grad=True` for a leaf that records, else None."""
         if not self.requires_grad:
             return None
         return "requires_grad=True" if self.is_leaf else f"grad_fn={grad_fn_text}"
