@@ -33,6 +33,7 @@ AUTOGRAD_FLOORS = {
     # what both layouts share (their base class and padding, attention's argument rules), under ops
     "autograd.nested.common": 7.69, "autograd.nested.attention_checks": 0,
     "autograd.nested.jagged_structure": 7.701, "autograd.nested.jagged_select": 7.701,   # cut, join, pick: over ops
+    "autograd.nested.jagged_shape": 7.701,
     "autograd.nested.strided": 7.705,   # the strided (default-layout) nested tensor: components, ops per component
     "autograd.nested.tensor": 7.71, "autograd.nested.construct": 7.72, "autograd.nested": 7.73,
     "autograd.linspace_steps": 0,

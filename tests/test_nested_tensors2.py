@@ -313,6 +313,23 @@ JAGGED_OPS = {
     "argmax(-1)": lambda t, nt: nt.argmax(-1),
     "argmax(1)": lambda t, nt: nt.argmax(1),
     "argmax()": lambda t, nt: nt.argmax(),
+    "view(2, -1, 4)": lambda t, nt: nt.view(2, -1, 4),
+    "view(-1, j, 4)": lambda t, nt: nt.view(-1, nt.shape[1], 4),
+    "reshape(2, -1, 2, 2)": lambda t, nt: nt.reshape(2, -1, 2, 2),
+    "reshape(2, -1, -1)": lambda t, nt: nt.reshape(2, -1, -1),
+    "view(2, -1, 8)": lambda t, nt: nt.view(2, -1, 8),
+    "view(5, 4)": lambda t, nt: nt.view(5, 4),
+    "transposed view(2, 4, -1)": lambda t, nt: nt.transpose(1, 2).view(2, 4, -1),
+    "transposed view(its size)": lambda t, nt: nt.transpose(1, 2).view(2, 4, nt.shape[1]),
+    "permute(0, 2, 1)": lambda t, nt: nt.permute(0, 2, 1),
+    "permute(1, 0, 2)": lambda t, nt: nt.permute(1, 0, 2),
+    "unsqueeze(-1).permute(0, 3, 1, 2)": lambda t, nt: nt.unsqueeze(-1).permute(0, 3, 1, 2),
+    "expand(2, -1, 4)": lambda t, nt: nt.expand(2, -1, 4),
+    "expand(3, -1, 4)": lambda t, nt: nt.expand(3, -1, 4),
+    "expand(2, -1, 8)": lambda t, nt: nt.expand(2, -1, 8),
+    "unsqueeze(-1).expand(2, -1, 4, 3)": lambda t, nt: nt.unsqueeze(-1).expand(2, -1, 4, 3),
+    "clamp_min(0)": lambda t, nt: nt.clamp_min(0),
+    "is_floating_point, element_size": lambda t, nt: (nt.is_floating_point(), nt.element_size()),
     "stack dim 1": lambda t, nt: t.stack([nt, nt], 1),
     "stack dim 2": lambda t, nt: t.stack([nt, nt], 2),
     "stack dim -1": lambda t, nt: t.stack([nt, nt], -1),
@@ -426,6 +443,7 @@ def test_gradcheck_through_the_new_jagged_ops():
         h = ag.cat([left * right, F.embedding(idx, table)], -1)
         h = ag.where(h > 0.1, h, h * 0.5).masked_fill(h < -1.5, 0.0).narrow(-1, 1, 3)
         h = ag.stack([h, h.exp()], -1).amax(-1) + h.unsqueeze(2).squeeze(2)
+        h = h.reshape(2, -1, 3).permute(0, 2, 1).transpose(1, 2) * h.unsqueeze(-1).expand(2, -1, 3, 2).sum(-1)
         out = h.max(-1)[0].sum(1) + h.sum((0, 1)).sum() + h.mean(1, keepdim=True).sum(-1).squeeze(-1)
         return out + h.select(-1, 2).sum(1) + h.select(0, 1).sum() + ag.sum(h, -1).to_padded_tensor(0.0).sum()
 

@@ -1,7 +1,8 @@
 """What the jagged and strided nested tensors share: the rules both layouts follow (truth value, backward's
 gradient, the repr's autograd note, copies and casts, the refusal of unsupported ops), each written once.
 
-A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_backward(gradient, ...)`,
+A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_dense_sample()` (a dense
+tensor of its dtype and device), `_backward(gradient, ...)`,
 `_refuse` (made by `refusal`), `_with_nested_right(func, left, kwargs)` (add/sub/mul/div with this nested tensor
 as the right operand), and its tables: `_elementwise_methods` (Tensor methods), `_elementwise_functions` (dense
 functions by name) and `_functions` (name -> its own form, called with the dense function first)."""
@@ -93,6 +94,18 @@ class NestedCommon(NestedBase):
     def to(self, *args, **kwargs):
         """The nested tensor with what it holds moved or cast as Tensor.to does."""
         return self.each(lambda t: t.to(*args, **kwargs))
+
+    def is_floating_point(self):
+        """Whether its dtype is a floating-point one."""
+        return self._dense_sample().is_floating_point()
+
+    def is_complex(self):
+        """Whether its dtype is a complex one."""
+        return self._dense_sample().is_complex()
+
+    def element_size(self):
+        """The bytes one element takes."""
+        return self._dense_sample().element_size()
 
     def float(self):
         """Cast to float32."""

@@ -21,6 +21,7 @@ SUPPORTED = ("elementwise math and activations, + - * / ** with a nested tensor 
 ELEMENTWISE_METHODS = frozenset(
     "abs neg sin cos tan tanh exp expm1 log log1p log2 log10 sqrt rsqrt sigmoid relu square reciprocal sign "
     "floor ceil round trunc frac erf erfc asin acos atan sinh cosh asinh acosh atanh logit nan_to_num clamp clip "
+    "clamp_min clamp_max "
     "pow float_power isnan isinf isfinite logical_not bool int long".split())
 
 #: nn.functional / autograd functions that act elementwise on their first argument (PyTorch 2.13 runs these on
@@ -45,13 +46,14 @@ def stored_dim(nt, dim, op):
     if dim == 0 or dim == nt._ragged_idx:
         which = "batch" if dim == 0 else "ragged"
         raise RuntimeError(f"{op}(): not supported for nested tensors on the {which} dimension (dim={dim}) of a "
-                           f"nested tensor of size {_size(nt)}; use a dimension other than 0 and "
+                           f"nested tensor of size {size_text(nt)}; use a dimension other than 0 and "
                            f"{nt._ragged_idx}")
     others = [d for d in range(1, ndim) if d != nt._ragged_idx]
     return 1 + others.index(dim)
 
 
-def _size(nt):
+def size_text(nt):
+    """The nested tensor's size as PyTorch's messages print it: (2, j1, 4)."""
     return "(" + ", ".join(str(n) for n in nt.shape) + ")"
 
 
@@ -64,8 +66,8 @@ def operand(nt, other, op):
     """`other` as something that combines with `nt.stored` elementwise."""
     if isinstance(other, NestedBase):
         if other._offsets is not nt._offsets or other._ragged_idx != nt._ragged_idx or other.dim() != nt.dim():
-            raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {_size(nt)} and "
-                               f"{_size(other)}: nested tensors combine only when they share their offsets (make "
+            raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {size_text(nt)} and "
+                               f"{size_text(other)}: nested tensors combine only when they share their offsets (make "
                                "one from the other's offsets with nested_tensor_from_jagged)")
         return other.stored
     if isinstance(other, (numbers.Number, bool)):
@@ -78,7 +80,7 @@ def operand(nt, other, op):
             return other
         if other.ndim == nt.dim() and nt._ragged_idx == 1 and other.shape[1] == 1 and other.shape[0] in (1, len(nt)):
             return _per_row(nt, other[:, 0])
-        raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {_size(nt)} and "
+        raise RuntimeError(f"cannot call binary pointwise function {op} with inputs of shapes {size_text(nt)} and "
                            f"{other.shape}: a dense operand broadcasts only over the nested tensor's dims after "
                            f"the ragged one (at most {trailing} dims), or has size 1 in the ragged dim")
     return NotImplemented
@@ -148,11 +150,8 @@ def install_methods(cls):
     cls.mean = lambda self, dim=None, keepdim=False, dtype=None: reduce(self, "mean", dim, keepdim, dtype)
     cls.softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "softmax")
     cls.log_softmax = lambda self, dim, dtype=None: softmax(self, dim, dtype, "log_softmax")
-    cls.transpose = transpose
     cls.unsqueeze = unsqueeze
     cls.unflatten = unflatten
-    cls.view = lambda self, *shape: _no_view(self, "view", shape)
-    cls.reshape = lambda self, *shape: _no_view(self, "reshape", shape)
     cls.flatten = flatten
 
 
@@ -160,7 +159,7 @@ def install_methods(cls):
 def matmul(nt, other):
     """nt @ other for a dense matrix `other` (in, out) and a nested tensor whose last dim is not ragged."""
     if not isinstance(other, Tensor) or other.ndim != 2 or nt._ragged_idx == nt.dim() - 1:
-        raise RuntimeError(f"matmul(): a nested tensor of size {_size(nt)} multiplies only a dense 2-d matrix "
+        raise RuntimeError(f"matmul(): a nested tensor of size {size_text(nt)} multiplies only a dense 2-d matrix "
                            f"from the right (over a last dim that is not ragged), got "
                            f"{getattr(other, 'shape', type(other).__name__)}")
     return nt.with_stored(nt.stored @ other)
@@ -239,31 +238,6 @@ def per_component(nt, fn):
     return nt.with_stored(cat([fn(nt.stored[a:b]) for a, b in nt.rows()], 0))
 
 
-def transpose(nt, dim0, dim1):
-    """The nested tensor with two non-batch dims swapped (the ragged one may move: attention layouts)."""
-    ndim = nt.dim()
-    d0, d1 = normalize_dim("transpose", dim0, ndim), normalize_dim("transpose", dim1, ndim)
-    if 0 in (d0, d1) and d0 != d1:
-        raise RuntimeError("transpose(): not supported for NestedTensor on dim=0 (the batch dimension)")
-    if d0 == d1:
-        return nt
-    order = list(range(ndim))
-    order[d0], order[d1] = order[d1], order[d0]   # new logical dim k is old logical dim order[k]
-    ragged = order.index(nt._ragged_idx)
-    old_rest = [d for d in range(1, ndim) if d != nt._ragged_idx]
-    new_rest = [order[k] for k in range(1, ndim) if k != ragged]
-    perm = [0] + [1 + old_rest.index(d) for d in new_rest]
-    return nt.with_stored(nt.stored.permute(*perm), ragged)
-
-
-def _no_view(nt, op, shape):
-    """PyTorch's refusal of a view or reshape of a jagged tensor to a dense shape."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    raise RuntimeError(f"{op}(): cannot view shape {_size(nt)} as {list(shape)}: a nested tensor's ragged dimension "
-                       "has no fixed size; use unflatten / flatten over its regular dims, or to_padded_tensor")
-
-
 def unflatten(nt, dim, sizes):
     """Dim `dim` (not the batch or ragged one) split into `sizes` (attention heads: (B, j, H * D) -> (B, j, H, D))."""
     sizes = tuple(sizes)
@@ -280,7 +254,7 @@ def flatten(nt, start_dim=0, end_dim=-1):
     if start >= end:
         return nt
     if start == 0 or start <= nt._ragged_idx <= end:
-        raise RuntimeError(f"flatten(): cannot flatten dims {start}..{end} of a nested tensor of size {_size(nt)}: "
+        raise RuntimeError(f"flatten(): cannot flatten dims {start}..{end} of a nested tensor of size {size_text(nt)}: "
                            "the batch and ragged dims cannot be merged")
     a, b = stored_dim(nt, start, "flatten"), stored_dim(nt, end, "flatten")
     ragged = nt._ragged_idx - (end - start if end < nt._ragged_idx else 0)
@@ -313,7 +287,7 @@ def to_padded(nt, padding, output_size=None):
         output_size = list(output_size)
         if len(output_size) != nt.dim() or output_size[nt._ragged_idx] < longest:
             raise RuntimeError(f"to_padded_tensor: output_size {tuple(output_size)} must have {nt.dim()} entries "
-                               f"and at least {longest} in the ragged dim, for a nested tensor of size {_size(nt)}")
+                               f"and at least {longest} in the ragged dim, for a nested tensor of size {size_text(nt)}")
         target[r] = output_size[nt._ragged_idx]
     return stack([pad_to(p, target, padding) for p in parts], 0)
 
@@ -326,7 +300,7 @@ def _linear(func, nt, weight, bias=None):
 def _last_regular(nt, op):
     if nt._ragged_idx == nt.dim() - 1:
         raise RuntimeError(f"{op}(): not supported over the ragged (last) dimension of a nested tensor of size "
-                           f"{_size(nt)}")
+                           f"{size_text(nt)}")
     return nt.stored
 
 
@@ -335,7 +309,7 @@ def _check_trailing(nt, op, normalized_shape):
     n = 1 if isinstance(normalized_shape, numbers.Integral) else len(tuple(normalized_shape))
     if n > nt.dim() - 1 - nt._ragged_idx:
         raise RuntimeError(f"{op}(): normalizing over the ragged dimension is not supported for a nested "
-                           f"tensor of size {_size(nt)} (normalized_shape {normalized_shape})")
+                           f"tensor of size {size_text(nt)} (normalized_shape {normalized_shape})")
 
 
 def _layer_norm(func, nt, normalized_shape, weight=None, bias=None, eps=1e-5):

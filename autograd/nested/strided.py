@@ -125,6 +125,9 @@ class StridedNestedTensor(NestedCommon):
         """True when every component is contiguous (a transpose makes them views that are not)."""
         return all(p.is_contiguous() for p in self.parts)
 
+    def _dense_sample(self):
+        return self.parts[0] if self.parts else zeros((0,), dtype=self.dtype)
+
     def _with_nested_right(self, func, left, kwargs):
         """func(left, nt) for a number (or 0-d tensor) `left`, per component; PyTorch refuses a dense tensor."""
         if isinstance(left, Tensor) and left.ndim:

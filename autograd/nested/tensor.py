@@ -8,7 +8,7 @@ Every op runs on `stored` through deepgrad's differentiable ops, so gradients re
 from ..type_objects import jagged
 from autograd.size import Size
 
-from . import jagged_select, jagged_structure, ops
+from . import jagged_select, jagged_shape, jagged_structure, ops
 from .common import NestedCommon
 from .ragged import ragged_size_of
 
@@ -36,6 +36,9 @@ class NestedTensor(NestedCommon):
     _functions = {**ops.FUNCTIONS, "cat": jagged_structure.cat, "stack": jagged_structure.stack,
                   "where": jagged_select.where}
     _refuse = staticmethod(ops.unsupported)
+
+    def _dense_sample(self):
+        return self.stored
 
     def _with_nested_right(self, func, left, kwargs):
         return ops.with_nested_right(self, func, left, kwargs)
@@ -159,6 +162,10 @@ def _install_picking_and_cutting(cls):
     cls.masked_fill = jagged_select.masked_fill
     for name in ("chunk", "split", "narrow", "select", "squeeze"):
         setattr(cls, name, getattr(jagged_structure, name))
+    for name in ("permute", "transpose", "expand"):
+        setattr(cls, name, getattr(jagged_shape, name))
+    cls.view = lambda self, *shape: jagged_shape.view(self, "view", *shape)
+    cls.reshape = lambda self, *shape: jagged_shape.view(self, "reshape", *shape)
 
 
 ops.install_methods(NestedTensor)
