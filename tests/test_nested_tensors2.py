@@ -206,6 +206,9 @@ FUNCTION_FORMS = {
     "max(nt, -1)": lambda t, f, nt, w: tuple(t.max(nt, -1)),
     "argmax(nt, -1)": lambda t, f, nt, w: t.argmax(nt, -1),
     "max(nt, nt * 0)": lambda t, f, nt, w: t.max(nt, nt * 0),
+    "prod(nt, -1)": lambda t, f, nt, w: t.prod(nt, -1),
+    "all(nt > 0)": lambda t, f, nt, w: t.all(nt > 0),
+    "any(nt > 0, -1)": lambda t, f, nt, w: t.any(nt > 0, -1),
     "chunk(nt, 2, -1)": lambda t, f, nt, w: t.chunk(nt, 2, -1),
     "split(nt, 3, -1)": lambda t, f, nt, w: t.split(nt, 3, -1),
     "softmax": lambda t, f, nt, w: t.softmax(nt, -1),
@@ -329,6 +332,14 @@ JAGGED_OPS = {
     "expand(2, -1, 8)": lambda t, nt: nt.expand(2, -1, 8),
     "unsqueeze(-1).expand(2, -1, 4, 3)": lambda t, nt: nt.unsqueeze(-1).expand(2, -1, 4, 3),
     "clamp_min(0)": lambda t, nt: nt.clamp_min(0),
+    "prod()": lambda t, nt: nt.prod(),
+    "prod(-1, keepdim)": lambda t, nt: nt.prod(-1, keepdim=True),
+    "prod(1)": lambda t, nt: nt.prod(1),
+    "prod(0)": lambda t, nt: nt.prod(0),
+    "(nt > 0).all()": lambda t, nt: (nt > 0).all(),
+    "(nt > 0).any(-1)": lambda t, nt: (nt > 0).any(-1),
+    "(nt > 0).all(1)": lambda t, nt: (nt > 0).all(1),
+    "type(float32), type_as": lambda t, nt: (nt.type(t.float32), nt.float().type_as(nt)),
     "is_floating_point, element_size": lambda t, nt: (nt.is_floating_point(), nt.element_size()),
     "stack dim 1": lambda t, nt: t.stack([nt, nt], 1),
     "stack dim 2": lambda t, nt: t.stack([nt, nt], 2),
@@ -445,6 +456,7 @@ def test_gradcheck_through_the_new_jagged_ops():
         h = ag.stack([h, h.exp()], -1).amax(-1) + h.unsqueeze(2).squeeze(2)
         h = h.reshape(2, -1, 3).permute(0, 2, 1).transpose(1, 2) * h.unsqueeze(-1).expand(2, -1, 3, 2).sum(-1)
         out = h.max(-1)[0].sum(1) + h.sum((0, 1)).sum() + h.mean(1, keepdim=True).sum(-1).squeeze(-1)
+        out = out + h.prod(-1).sum(1)
         return out + h.select(-1, 2).sum(1) + h.select(0, 1).sum() + ag.sum(h, -1).to_padded_tensor(0.0).sum()
 
     assert ag.gradcheck(fn, (*parts, table))

@@ -107,6 +107,14 @@ class NestedCommon(NestedBase):
         """The bytes one element takes."""
         return self._dense_sample().element_size()
 
+    def type(self, dtype):
+        """Cast to `dtype` (as to(dtype))."""
+        return self.to(dtype)
+
+    def type_as(self, other):
+        """Cast to `other`'s dtype."""
+        return self.to(other.dtype)
+
     def float(self):
         """Cast to float32."""
         return self.to(float32)

@@ -1,5 +1,5 @@
-"""The jagged nested tensor's ops that pick elements: max/min/amax/amin/argmax/argmin over a dim or all of it, and
-where / masked_fill, as PyTorch runs them on jagged tensors."""
+"""The jagged nested tensor's ops that pick or fold elements: max/min/amax/amin/argmax/argmin, all/any and prod
+over a dim or all of it, and where / masked_fill, as PyTorch runs them on jagged tensors."""
 import numbers
 
 from ..ops.elementwise import where as dense_where
@@ -14,7 +14,7 @@ _PAIRED = frozenset(("max", "min"))
 
 
 def extreme(nt, how, dim=None, keepdim=False):
-    """`how` (max, min, amax, amin, argmax, argmin) over all elements (a dense 0-d tensor; arg* index values()
+    """`how` (max, min, amax, amin, argmax, argmin, all, any, prod) over all elements (a dense 0-d tensor; arg* index values()
     flattened) or over `dim`: a regular dim keeps the structure, the ragged dim gives a dense (B, ...) tensor, the
     batch dim alone PyTorch refuses; max/min with a tensor for `dim` are the elementwise maximum/minimum."""
     op = f"{how}()"

@@ -155,9 +155,11 @@ class NestedTensor(NestedCommon):
 
 def _install_picking_and_cutting(cls):
     """Bind the ops of jagged_select and jagged_structure as methods."""
-    for how in ("max", "min", "amax", "amin", "argmax", "argmin"):
+    for how in ("max", "min", "amax", "amin", "argmax", "argmin", "all", "any"):
         setattr(cls, how, lambda self, dim=None, keepdim=False, how=how:
                 jagged_select.extreme(self, how, dim, keepdim))
+    cls.prod = lambda self, dim=None, keepdim=False, dtype=None: jagged_select.extreme(
+        self if dtype is None else self.to(dtype), "prod", dim, keepdim)
     cls.where = lambda self, condition, other: jagged_select.where(None, condition, self, other)
     cls.masked_fill = jagged_select.masked_fill
     for name in ("chunk", "split", "narrow", "select", "squeeze"):

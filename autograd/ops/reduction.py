@@ -432,6 +432,9 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over `dim` (gradient exact even with zeros)."""
+    if is_nested(input):
+        return input.nested_call(prod, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
+                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -480,11 +483,15 @@ def _arg(x, dim, keepdim, op):
 
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where any element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
+    if is_nested(input):
+        return input.nested_call(any, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _truth("any", input, dim, keepdim, axis, keepdims)
 
 
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where every element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
+    if is_nested(input):
+        return input.nested_call(all, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _truth("all", input, dim, keepdim, axis, keepdims)
 
 
