@@ -264,6 +264,30 @@ def test_function_forms_carry_gradients_as_pytorch():
     _same(wgrad, twgrad)
 
 
+IN_PLACE = {
+    "zero_": lambda nt: nt.zero_(), "fill_": lambda nt: nt.fill_(1.0), "add_(1)": lambda nt: nt.add_(1),
+    "add_(nt)": lambda nt: nt.add_(nt), "mul_": lambda nt: nt.mul_(2), "sub_": lambda nt: nt.sub_(1),
+    "div_": lambda nt: nt.div_(2), "masked_fill_": lambda nt: nt.masked_fill_(nt > 0, 0.0),
+    "clamp_": lambda nt: nt.clamp_(0, 1), "relu_": lambda nt: nt.relu_(), "copy_": lambda nt: nt.copy_(nt * 2),
+    "exp_": lambda nt: nt.exp_(), "abs_": lambda nt: nt.abs_(), "neg_": lambda nt: nt.neg_(),
+    "sigmoid_": lambda nt: nt.sigmoid_(), "tanh_": lambda nt: nt.tanh_(), "uniform_": lambda nt: nt.uniform_(),
+}
+
+
+@pytest.mark.parametrize("layout", ["jagged", "strided"])
+def test_in_place_methods_run_or_refuse_as_pytorch(layout):
+    torch, _ = _torch()
+    arrays = _arrays(13)
+    for name, call in IN_PLACE.items():
+        ours_nt, theirs_nt = _nested(ag, layout, arrays), _nested(torch, layout, arrays)
+        ours, theirs = _outcome(lambda: call(ours_nt)), _outcome(lambda: call(theirs_nt))
+        if isinstance(theirs, BaseException):
+            _same(ours, theirs, f"{layout} {name}")
+            continue
+        assert ours is ours_nt, name
+        _same(ours_nt, theirs_nt, f"{layout} {name}")
+
+
 # ----- 3. the jagged ops users reach for
 JAGGED_OPS = {
     "chunk(2, -1)": lambda t, nt: nt.chunk(2, -1),

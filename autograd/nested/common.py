@@ -4,8 +4,10 @@ gradient, the repr's autograd note, copies and casts, the refusal of unsupported
 A layout supplies `each(fn)` (the same nested tensor with `fn` run on what it holds), `_dense_sample()` (a dense
 tensor of its dtype and device), `_backward(gradient, ...)`,
 `_refuse` (made by `refusal`), `_with_nested_right(func, left, kwargs)` (add/sub/mul/div with this nested tensor
-as the right operand), and its tables: `_elementwise_methods` (Tensor methods), `_elementwise_functions` (dense
-functions by name) and `_functions` (name -> its own form, called with the dense function first)."""
+as the right operand), `_in_place(name, args, kwargs)` (an in-place method on what it holds, returning it), and its
+tables: `_elementwise_methods` and `_inplace_methods` (Tensor methods PyTorch runs on the layout),
+`_elementwise_functions` (dense functions by name) and `_functions` (name -> its own form, called with the dense
+function first)."""
 from ..creation import full
 from ..dtypes import float16, float32, float64
 from ..ops.joining import cat
@@ -158,6 +160,8 @@ class NestedCommon(NestedBase):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if name in self._elementwise_methods:
             return lambda *args, **kwargs: self.each(lambda t: getattr(t, name)(*args, **kwargs))
+        if name in self._inplace_methods:
+            return lambda *args, **kwargs: self._in_place(name, args, kwargs)
         return self._refusing(name)
 
     def _refusing(self, name):

@@ -14,9 +14,10 @@ _PAIRED = frozenset(("max", "min"))
 
 
 def extreme(nt, how, dim=None, keepdim=False):
-    """`how` (max, min, amax, amin, argmax, argmin, all, any, prod) over all elements (a dense 0-d tensor; arg* index values()
-    flattened) or over `dim`: a regular dim keeps the structure, the ragged dim gives a dense (B, ...) tensor, the
-    batch dim alone PyTorch refuses; max/min with a tensor for `dim` are the elementwise maximum/minimum."""
+    """`how` (max, min, amax, amin, argmax, argmin, all, any, prod) over all elements (a dense 0-d tensor; arg*
+    index values() flattened) or over `dim`: a regular dim keeps the structure, the ragged dim gives a dense
+    (B, ...) tensor, the batch dim alone PyTorch refuses; max/min with a tensor for `dim` are the elementwise
+    maximum/minimum."""
     op = f"{how}()"
     if how in _PAIRED and isinstance(dim, (Tensor, NestedBase)):   # max(nt, other): the elementwise form
         return getattr(nt, "maximum" if how == "max" else "minimum")(dim)

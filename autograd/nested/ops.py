@@ -24,6 +24,11 @@ ELEMENTWISE_METHODS = frozenset(
     "clamp_min clamp_max "
     "pow float_power isnan isinf isfinite logical_not bool int long".split())
 
+#: the in-place Tensor methods PyTorch 2.13 runs on a jagged tensor (abs_, masked_fill_ and the random fills it
+#: refuses)
+INPLACE_METHODS = frozenset(
+    "zero_ fill_ add_ sub_ mul_ div_ clamp_ relu_ copy_ exp_ neg_ sigmoid_ tanh_".split())
+
 #: nn.functional / autograd functions that act elementwise on their first argument (PyTorch 2.13 runs these on
 #: jagged tensors; hardswish and logsigmoid it refuses)
 ELEMENTWISE_FUNCTIONS = frozenset(
@@ -84,6 +89,13 @@ def operand(nt, other, op):
                            f"{other.shape}: a dense operand broadcasts only over the nested tensor's dims after "
                            f"the ragged one (at most {trailing} dims), or has size 1 in the ragged dim")
     return NotImplemented
+
+
+def in_place(nt, name, args, kwargs):
+    """nt.<name>(*args) in place on its values (a nested operand of the same offsets gives its own); nt itself."""
+    operands = [operand(nt, a, name) if isinstance(a, NestedBase) else a for a in args]
+    getattr(nt.stored, name)(*operands, **kwargs)
+    return nt
 
 
 def with_nested_right(nt, func, left, kwargs):

@@ -32,6 +32,9 @@ SIZE_QUERYING = frozenset("flatten mse_loss l1_loss cross_entropy nll_loss rms_n
 ELEMENTWISE_METHODS = frozenset(
     "abs neg sin cos tanh sqrt relu isnan isinf logical_not bool int long float double half cpu".split())
 
+#: the in-place Tensor methods PyTorch 2.13 runs on a strided nested tensor
+INPLACE_METHODS = frozenset("zero_ fill_ add_ mul_ relu_ copy_ abs_ neg_ tanh_ normal_".split())
+
 #: autograd / nn.functional functions (handed over through `nested_call`) PyTorch runs elementwise
 ELEMENTWISE_FUNCTIONS = frozenset(
     "relu gelu silu tanh softsign tanhshrink alpha_dropout feature_alpha_dropout sqrt abs sin cos".split())
@@ -75,6 +78,7 @@ class StridedNestedTensor(NestedCommon):
     each = map
     _elementwise_methods = ELEMENTWISE_METHODS
     _elementwise_functions = ELEMENTWISE_FUNCTIONS
+    _inplace_methods = INPLACE_METHODS
     _refuse = staticmethod(unsupported)
 
     # ----- what it is
@@ -124,6 +128,12 @@ class StridedNestedTensor(NestedCommon):
     def is_contiguous(self, memory_format=None):
         """True when every component is contiguous (a transpose makes them views that are not)."""
         return all(p.is_contiguous() for p in self.parts)
+
+    def _in_place(self, name, args, kwargs):
+        """self.<name>(*args) in place on every component (a nested operand gives the matching component)."""
+        for k, part in enumerate(self.parts):
+            getattr(part, name)(*[a.parts[k] if isinstance(a, StridedNestedTensor) else a for a in args], **kwargs)
+        return self
 
     def _dense_sample(self):
         return self.parts[0] if self.parts else zeros((0,), dtype=self.dtype)

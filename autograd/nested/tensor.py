@@ -33,12 +33,16 @@ class NestedTensor(NestedCommon):
 
     _elementwise_methods = ops.ELEMENTWISE_METHODS
     _elementwise_functions = ops.ELEMENTWISE_FUNCTIONS
+    _inplace_methods = ops.INPLACE_METHODS
     _functions = {**ops.FUNCTIONS, "cat": jagged_structure.cat, "stack": jagged_structure.stack,
                   "where": jagged_select.where}
     _refuse = staticmethod(ops.unsupported)
 
     def _dense_sample(self):
         return self.stored
+
+    def _in_place(self, name, args, kwargs):
+        return ops.in_place(self, name, args, kwargs)
 
     def _with_nested_right(self, func, left, kwargs):
         return ops.with_nested_right(self, func, left, kwargs)
