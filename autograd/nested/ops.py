@@ -14,8 +14,11 @@ from .common import pad_to, refusal, softmin
 
 #: what the error for an unsupported op lists
 SUPPORTED = ("elementwise math and activations, + - * / ** with a nested tensor of the same offsets, a dense "
-             "tensor over the trailing dims or a scalar, matmul/linear, layer_norm, dropout, softmax/log_softmax, "
-             "sum/mean, transpose, scaled_dot_product_attention, unbind, to_padded_tensor, clone, detach, to")
+             "tensor over the trailing dims or a scalar, matmul/linear, layer_norm/rms_norm, dropout, "
+             "softmax/log_softmax, sum/mean/prod/max/min/amax/amin/argmax/argmin/all/any, where/masked_fill, "
+             "cat/stack/chunk/split/narrow/select/squeeze/unsqueeze, transpose/permute/view/reshape/expand/flatten/"
+             "unflatten, scaled_dot_product_attention, embedding, unbind, to_padded_tensor, clone, detach, to, and "
+             "the in-place zero_ fill_ add_ sub_ mul_ div_ clamp_ relu_ copy_ exp_ neg_ sigmoid_ tanh_")
 
 #: Tensor methods that act elementwise: run on the values, the structure kept
 ELEMENTWISE_METHODS = frozenset(

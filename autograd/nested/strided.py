@@ -22,7 +22,8 @@ from .ops import normalize_dim
 SUPPORTED = ("abs neg sin cos tanh sqrt relu gelu silu softsign tanhshrink, + - * / with a nested tensor of the same "
              "structure or a scalar, matmul/bmm with a nested tensor, linear, layer_norm (with weight and bias), "
              "dropout, softmax, scaled_dot_product_attention, sum(last dim, keepdim=True), transpose, reshape/view, "
-             "unsqueeze, unbind, to_padded_tensor, clone, detach, to")
+             "unsqueeze, cat, chunk (last dim), embedding, unbind, to_padded_tensor, clone, detach, to, and the "
+             "in-place zero_ fill_ add_ mul_ relu_ copy_ abs_ neg_ tanh_ normal_")
 
 #: the ops PyTorch refuses on a strided nested tensor with a RuntimeError (they ask for its sizes, which it has
 #: not) rather than NotImplementedError (no kernel)
