@@ -22,12 +22,12 @@ from .errors import DtypeError
 
 #: the forward-mode transforms: PyTorch refuses an integer primal there with a ValueError (make_dual's check),
 #: in the reverse-mode ones with a RuntimeError (requires_grad's)
-FORWARD_OPS = ("jacfwd", "jvp")
+FORWARD_OPS = ("jacfwd", "jvp", "linearize")
 
 
 class ForwardDtypeError(TypeError, ValueError):
-    """An integer primal given to a forward-mode transform (jacfwd, jvp, hessian): a TypeError, and a ValueError
-    as PyTorch raises for it."""
+    """An integer primal given to a forward-mode transform (jacfwd, jvp, linearize, hessian): a TypeError, and a
+    ValueError as PyTorch raises for it."""
 
 
 def check_callable(op, func):

@@ -13,10 +13,14 @@ import backends
 RANDOMNESS = ("error", "different", "same")
 
 
+class RandomnessError(ValueError, RuntimeError):
+    """An unknown randomness= policy: a ValueError, and a RuntimeError as torch.func raises for it."""
+
+
 def check_randomness(op, randomness):
-    """ValueError naming `op` unless randomness is one of RANDOMNESS."""
+    """RandomnessError naming `op` unless randomness is one of RANDOMNESS."""
     if randomness not in RANDOMNESS:
-        raise ValueError(f"{op}: randomness must be 'error', 'different' or 'same', got {randomness!r}")
+        raise RandomnessError(f"{op}: randomness must be 'error', 'different' or 'same', got {randomness!r}")
 
 
 class RandomGuard:

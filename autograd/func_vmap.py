@@ -203,9 +203,19 @@ def _stack_output(name, i, pieces, out_dim, size, inputs):
     return out
 
 
+class NumberOutputError(ValueError, RuntimeError):
+    """A mapped function that returned a Python number, as .item() makes: a ValueError, and a RuntimeError as
+    torch.func.vmap raises for .item() inside it."""
+
+
 def _collect(name, outputs, out_dims, size, inputs):
     leaves, spec = tree_flatten(outputs[0])
     for leaf in leaves:
+        if isinstance(leaf, (bool, int, float, complex)):
+            raise NumberOutputError(f"vmap({name}): the function must return only Tensors, but it returned a "
+                                    f"Python {type(leaf).__name__}: calling .item() (or float()/int()) on a Tensor "
+                                    "inside vmap is not supported, as in PyTorch; keep the value a Tensor (e.g. "
+                                    "x.sum() instead of x.sum().item()), or wrap a constant with ag.tensor(...)")
         if not isinstance(leaf, Tensor):
             raise ValueError(f"vmap({name}): the function must return only Tensors (in tuples/lists/dicts), got a "
                              f"{type(leaf).__name__}; wrap numbers with ag.tensor(...)")
