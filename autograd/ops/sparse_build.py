@@ -10,7 +10,7 @@ import numpy as np
 import backends
 
 from ..dtypes import get_default_dtype
-from ..errors import DtypeError, IndexRangeError, ShapeError
+from ..errors import ArgumentRangeError, DtypeError, IndexRangeError, ShapeError
 from ..function import Function, named
 from ..grad_mode import no_grad
 from ..sparse_storage import SparseCOO, is_sparse_array, linear_positions as _linear
@@ -268,7 +268,7 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
     if dense_dim is not None:
         sd = self.ndim - int(dense_dim)
     if not 0 < sd <= self.ndim:
-        raise ValueError(f"to_sparse: sparse_dim must be in 1..{self.ndim} for a tensor of shape "
+        raise ArgumentRangeError(f"to_sparse: sparse_dim must be in 1..{self.ndim} for a tensor of shape "
                          f"{tuple(self.shape)}, got {sd}")
     xp = self._device.xp
     with no_grad():

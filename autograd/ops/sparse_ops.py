@@ -13,6 +13,7 @@ from ..grad_mode import no_grad
 from ..sparse_storage import SPARSE_FORMS, is_sparse_array
 from ..tensor import Tensor
 from . import activation, convert, elementwise, linalg, reduction, shape
+from .dims import normalize
 from .joining import concatenate
 from .sparse_blocked import is_blocked, transpose as _blocked_transpose
 from .sparse_matmul import SparseMatMul
@@ -100,7 +101,7 @@ def sparse_sum(input, dim=None, dtype=None, keepdim=False):
                          "unsqueeze the dense result")
     vals = _values(input) if dtype is None else _values(input).to(dtype)
     dims = range(s.ndim) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
-    dims = sorted({d % s.ndim if s.ndim else 0 for d in dims})
+    dims = sorted({normalize("sparse.sum", d, s.ndim) for d in dims})
     sd = s.sparse_dim
     summed_sparse = [d for d in dims if d < sd]
     dense_axes = [d - sd + 1 for d in dims if d >= sd]
@@ -131,9 +132,9 @@ def _softmax(op, input, dim, dtype, log):
     if not is_sparse(input):
         raise TypeError(f"torch.sparse.{op}: expected a sparse COO tensor, got a dense one of shape "
                         f"{tuple(input.shape)}; use torch.{op} for dense tensors")
+    d = normalize(f"sparse.{op}", dim, input._data.ndim)
     c = coalesce(input)
     s = c._data
-    d = dim % s.ndim
     vals = _values(c) if dtype is None else _values(c).to(dtype)
     sd = s.sparse_dim
     if d >= sd:   # a dense dim: each entry's block on its own
