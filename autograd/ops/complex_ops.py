@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import complex_forms
 from ..dtypes import complex_dtype_of, real_dtype_of
+from ..errors import DtypeError
 from ..function import Function, named
 from ..tensor import Tensor
 from . import activation, convert, diagonal_view, einsum, elementwise as E, indexing, joining, linalg, reduction, scan
@@ -190,8 +191,8 @@ class ViewAsComplex(Function):
 def _complex_tensor(op, z):
     check_tensor(op, z)
     if z.dtype.kind != "c":
-        raise TypeError(f"{op}: expects a complex tensor (complex64 or complex128), got {z.dtype}; make one with "
-                        f"ag.complex(real, imag) or .to(ag.complex64)")
+        raise DtypeError(f"{op}: expects a complex tensor (complex64 or complex128), got {z.dtype}; make one with "
+                         f"ag.complex(real, imag) or .to(ag.complex64)")
 
 
 def real(input):
@@ -237,8 +238,8 @@ def complex(real, imag):
     check_tensor("complex", real, "real")
     check_tensor("complex", imag, "imag")
     if real.dtype.kind != "f" or real.dtype != imag.dtype or real.dtype == np.float16:
-        raise TypeError(f"complex: expects real and imag of one float dtype (float32 or float64), got {real.dtype} "
-                        f"and {imag.dtype}; convert both first, e.g. .float()")
+        raise DtypeError(f"complex: expects real and imag of one float dtype (float32 or float64), got {real.dtype} "
+                         f"and {imag.dtype}; convert both first, e.g. .float()")
     complex_forms.note_complex()
     return ComplexFromParts.apply(real, imag)
 
@@ -248,7 +249,8 @@ def polar(abs, angle):
     check_tensor("polar", abs, "abs")
     check_tensor("polar", angle, "angle")
     if abs.dtype.kind != "f" or abs.dtype != angle.dtype:
-        raise TypeError(f"polar: expects abs and angle of one float dtype, got {abs.dtype} and {angle.dtype}")
+        raise DtypeError(f"polar: expects abs and angle of one float dtype, got {abs.dtype} and {angle.dtype}; "
+                         "convert both first, e.g. .float()")
     return named(complex(abs * E.cos(angle), abs * E.sin(angle)), "PolarBackward0")
 
 
@@ -262,7 +264,8 @@ def view_as_complex(input):
     """A float tensor whose last dim has size 2 (real, imaginary) seen as a complex tensor, sharing memory."""
     check_tensor("view_as_complex", input)
     if input.dtype not in (np.float32, np.float64):
-        raise TypeError(f"view_as_complex: expects a float32 or float64 tensor, got {input.dtype}")
+        raise DtypeError(f"view_as_complex: expects a float32 or float64 tensor, got {input.dtype} (shape "
+                         f"{tuple(input.shape)}); a complex tensor is complex already, view_as_real(x) gives its parts")
     data = input._data
     if input.ndim == 0 or input.shape[-1] != 2 or data.strides[-1] != data.itemsize or any(
             s % (2 * data.itemsize) for s in data.strides[:-1]):

@@ -5,6 +5,7 @@ import numpy as np
 from .. import complex_forms
 from ..bf16_dtype import is_bf16
 from ..broadcast import unbroadcast
+from ..errors import UnsupportedDtypeError
 from ..function import Function
 from ..return_types import return_type
 from .dims import check_tensor
@@ -86,5 +87,7 @@ def nextafter(input, other):
     check_tensor("nextafter", other, "other")
     a, b = _both_tensors("nextafter", input, other)
     if a.dtype.kind != "f" and not is_bf16(a.dtype):
-        raise TypeError(f"nextafter: expects floating-point tensors, got {a.dtype}")
+        raise UnsupportedDtypeError(f"nextafter: not implemented for {a.dtype} (shape {tuple(a.shape)}); it takes "
+                                    "real floating-point tensors: convert with .float() or .double() (of the real "
+                                    "part, x.real, for a complex tensor)")
     return Nextafter.apply(*_promote(a, b, "nextafter"))

@@ -278,6 +278,8 @@ class SignSource(Function):
 
 def copysign(input, other):
     """|input| with the sign of other (the sign bit, so -0.0 counts as negative); other's gradient is 0."""
+    if complex_forms.active:   # refused under its own name (its signbit would name that op)
+        complex_forms.refuse("copysign", input, other)
     a, b = _both_tensors("copysign", input, other, floating=True)
     a = _floating(a)
     flip = signbit(b)
@@ -310,6 +312,8 @@ def frac(input):
 
 
 def _modulo(op, input, other, floor):
+    if complex_forms.active:
+        complex_forms.refuse(op, input, other)
     a, b = _both_tensors(op, input, other)
     if a.dtype == np.bool_ and b.dtype == np.bool_:
         raise UnsupportedDtypeError(f"{op}: not implemented for two bool operands (shapes {tuple(a.shape)} and "
@@ -331,6 +335,8 @@ def fmod(input, other):
 
 def floor_divide(input, other):
     """input / other rounded down (no gradient), as torch.floor_divide."""
+    if complex_forms.active:
+        complex_forms.refuse("floor_divide", input, other)
     return rounded_div(input, other, "floor", differentiable=False)
 
 

@@ -7,6 +7,7 @@ import builtins
 
 import numpy as np
 
+from .. import complex_forms
 from ..dtypes import get_default_dtype, is_floating
 from ..errors import DtypeError, EmptyReductionError, ShapeError
 from ..function import Function, named
@@ -383,6 +384,8 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     if is_nested(input):
         return input.nested_call(amax, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
+    if complex_forms.active:
+        complex_forms.refuse("amax", input)
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
     if dim is None or dim == ():
         _check_not_empty("amax", input)
@@ -395,6 +398,8 @@ def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
     if is_nested(input):
         return input.nested_call(amin, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
+    if complex_forms.active:
+        complex_forms.refuse("amin", input)
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
     if dim is None or dim == ():
         _check_not_empty("amin", input)

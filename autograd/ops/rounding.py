@@ -4,6 +4,7 @@ log10, clamp) and the one-sided clamps (clamp_min, clamp_max)."""
 import math
 
 from ..bf16_dtype import is_bf16
+from .. import complex_forms
 from ..broadcast import unbroadcast
 from ..errors import ArgumentRangeError, ComplexUnsupportedError, UnsupportedDtypeError
 from ..function import Function, named
@@ -188,6 +189,8 @@ def clamp(input, min=None, max=None):
 
 def _clamp_bound(op, input, bound, cls):
     check_tensor(op, input)
+    if complex_forms.active:
+        complex_forms.refuse(op, input, bound)
     if bound is None or isinstance(bound, (list, tuple)):
         raise TypeError(f"{op}: the bound must be a number or a Tensor, got {type(bound).__name__}")
     x, bound = _promote(input, bound, op)

@@ -61,6 +61,8 @@ def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
         raise UnsupportedDtypeError(f"median: \"median_cpu\" not implemented for 'Bool' (input of shape "
                                     f"{tuple(input.shape)}), as in PyTorch; convert it first, x.long().median() or "
                                     f"x.float().median()")
+    if complex_forms.active:
+        complex_forms.refuse("median", input)
     dim, keepdim = resolve("median", dim, axis, keepdim, keepdims)
     if dim is None:
         if input.numel() == 0:
