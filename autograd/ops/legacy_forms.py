@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from ..errors import DtypeError
+from ..errors import DtypeError, ShapeError
 from ..function import named
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -113,7 +113,8 @@ def cholesky_inverse(L, upper=False):
     """The inverse of A = L L^H (upper=False) or U^H U (upper=True) from its Cholesky factor."""
     check_tensor("cholesky_inverse", L)
     if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
-        raise ValueError(f"cholesky_inverse: expected a square matrix (or a batch of them), got shape {L.shape}")
+        raise ShapeError(f"cholesky_inverse: expected a square matrix (or a batch of them), got shape {L.shape}; "
+                         "pass the Cholesky factor L of a square matrix (linalg.cholesky(A))")
     eye = Tensor(np.eye(L.shape[-1], dtype=L.dtype), device=L.device)
     return named(cholesky_solve(eye, L, upper), "CholeskyInverseBackward0")   # PyTorch's one node
 

@@ -37,9 +37,10 @@ class LinalgEigh(Function):
 
 
 def _uplo(op, UPLO):
-    if UPLO not in ("L", "U"):
+    """'L' or 'U' from UPLO, either case accepted as PyTorch does."""
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise ArgumentRangeError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
-    return UPLO
+    return UPLO.upper()
 
 
 @autocast.guarded("linalg.eigh")

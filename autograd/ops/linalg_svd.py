@@ -13,6 +13,7 @@ gets the gradient for the signs LAPACK returned. Compare such results only throu
 """
 import numpy as np
 
+from ..errors import ArgumentRangeError
 from ..function import Function
 from ..grad_mode import state as grad_state
 from ..return_types import return_type
@@ -63,18 +64,31 @@ class LinalgSvd(Function):
         return u @ (core @ vh)
 
 
+def _check_driver(op, A, driver):
+    if driver is None:
+        return
+    if driver not in ("gesvd", "gesvdj", "gesvda"):
+        raise ArgumentRangeError(f"{op}: driver must be None, 'gesvd', 'gesvdj' or 'gesvda', got {driver!r}")
+    if A.device.type != "cuda":
+        raise ArgumentRangeError(f"{op}: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER "
+                                 f"backend; the input is on {A.device}: leave driver out")
+
+
 @autocast.guarded("linalg.svd")
-def svd(A, full_matrices=True):
+def svd(A, full_matrices=True, *, driver=None):
     """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n): S (..., k) descending, k = min(m, n); U m x m and Vh
-    n x n (full_matrices=True) or U m x k and Vh k x n (False)."""
+    n x n (full_matrices=True) or U m x k and Vh k x n (False). driver= picks a cuSOLVER routine in PyTorch: it
+    is taken on CUDA tensors (CuPy chooses the routine) and refused on the CPU, as PyTorch refuses it."""
     check_matrix("linalg.svd", A, square=False)
+    _check_driver("linalg.svd", A, driver)
     return SVDResult(*LinalgSvd.apply(A, full_matrices=bool(full_matrices)))
 
 
 @autocast.guarded("linalg.svd")
-def svdvals(A):
-    """The singular values of each matrix of A (..., m, n), descending."""
+def svdvals(A, *, driver=None):
+    """The singular values of each matrix of A (..., m, n), descending (driver= as in svd)."""
     check_matrix("linalg.svdvals", A, square=False)
+    _check_driver("linalg.svdvals", A, driver)
     if A.requires_grad and grad_state.enabled:    # U and Vh are needed for the gradient
         return LinalgSvd.apply(A, full_matrices=False)[1]
     return no_grad_op("linalg.svdvals", lambda xp, a: xp.linalg.svd(a, compute_uv=False), A)

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import named
 from .dims import check_tensor
 from .elementwise import logical_and, logical_or
@@ -22,14 +23,14 @@ def chain_matmul(*matrices):
     for k, m in enumerate(matrices):
         check_tensor("chain_matmul", m, f"matrices[{k}]")
         if m.ndim != 2:
-            raise ValueError(f"chain_matmul: matrices[{k}] has {m.ndim} dims (shape {tuple(m.shape)}); every "
+            raise ShapeError(f"chain_matmul: matrices[{k}] has {m.ndim} dims (shape {tuple(m.shape)}); every "
                              "argument must be a 2-D matrix")
     if len(matrices) == 1:
         return matrices[0].clone()
     out = matrices[0]
     for k, m in enumerate(matrices[1:], 1):
         if out.shape[1] != m.shape[0]:
-            raise ValueError(f"chain_matmul: matrices[{k - 1}] ends in {out.shape[1]} columns but matrices[{k}] has "
+            raise ShapeError(f"chain_matmul: matrices[{k - 1}] ends in {out.shape[1]} columns but matrices[{k}] has "
                              f"{m.shape[0]} rows (shape {tuple(m.shape)}); adjacent sizes must agree")
         out = matmul(out, m)
     return out

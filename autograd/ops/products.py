@@ -66,7 +66,7 @@ def inner(input, other):
     if input.ndim == 0 or other.ndim == 0:
         return mul(input, other)
     if other.shape[-1] != input.shape[-1]:
-        raise ValueError(f"inner: the last dims of input {input.shape} and other {other.shape} must be equal")
+        raise ShapeError(f"inner: the last dims of input {input.shape} and other {other.shape} must be equal")
     return tensordot(input, other, ([input.ndim - 1], [other.ndim - 1]))
 
 
@@ -111,7 +111,8 @@ def _check_shape(op, input, shape):
             return
     except ValueError:
         pass
-    raise ValueError(f"{op}: input of shape {input.shape} cannot be broadcast to the product's shape {tuple(shape)}")
+    raise ShapeError(f"{op}: input of shape {input.shape} cannot be broadcast to the product's shape {tuple(shape)}; "
+                     "give input that shape or one that broadcasts to it")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
