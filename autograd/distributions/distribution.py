@@ -1,4 +1,6 @@
 """The base of torch.distributions' classes: shapes, sample/rsample, argument checks, and Independent."""
+import numbers
+
 import numpy as np
 
 from ..dtypes import get_default_dtype
@@ -29,6 +31,11 @@ def broadcast_all(*values):
     """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (the default dtype,
     float32 unless set_default_dtype changed it, when every parameter is a number), as
     torch.distributions.utils.broadcast_all."""
+    for v in values:
+        if not isinstance(v, (Tensor, numbers.Number)):
+            raise ValueError(f"torch.distributions: parameters must be numbers or Tensors, got {type(v).__name__} "
+                             f"{_preview(v)}; wrap a list or array with ag.tensor(...), e.g. "
+                             "Normal(ag.tensor([0.0, 1.0]), 1.0)")
     tensors = [v for v in values if isinstance(v, Tensor)]
     if not tensors:
         dtype = get_default_dtype()
@@ -37,6 +44,11 @@ def broadcast_all(*values):
     dtype = ref.dtype if ref.dtype.kind == "f" else np.dtype(np.float32)
     return broadcast_tensors(*[v if isinstance(v, Tensor) else Tensor(np.asarray(v, dtype=dtype), device=ref.device)
                                for v in values])
+
+
+def _preview(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def sum_rightmost(value, dims):
@@ -59,6 +71,8 @@ class Distribution:
     @staticmethod
     def set_default_validate_args(value):
         """Turn argument and sample checks on (the default, as PyTorch's) or off for new distributions."""
+        if value not in (True, False):
+            raise ValueError(f"Distribution.set_default_validate_args: value must be True or False, got {value!r}")
         _validate_default[0] = bool(value)
 
     @property
@@ -104,6 +118,13 @@ class Distribution:
         raise NotDefinedError(f"{type(self).__name__} has no reparameterised sample (rsample) (its draws are "
                               "discrete, or not differentiable in its parameters, as in PyTorch); use sample(), "
                               "which carries no gradient, and a score-function (log_prob) estimator")
+
+    def enumerate_support(self, expand=True):
+        """Every value of a discrete support (only where has_enumerate_support)."""
+        raise NotDefinedError(f"{type(self).__name__}.enumerate_support: its support cannot be listed (it is "
+                              "continuous or unbounded), as in PyTorch; only distributions with "
+                              "has_enumerate_support = True (Bernoulli, Categorical, Binomial, OneHotCategorical) "
+                              "enumerate theirs")
 
     def perplexity(self):
         """exp(entropy())."""
