@@ -176,6 +176,10 @@ class Module(ModuleExtras, ModuleStateHooks):
             self._forget(name, keep=params)
             value = params[name] = _registered("parameter", self, name, value)
         elif isinstance(value, Module):
+            if name in params:   # PyTorch checks the parameter slot before taking a module
+                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} of "
+                                f"{type(self).__name__} (nn.Parameter or None expected); del the parameter first "
+                                f"(del module.{name}) to put a sub-module there")
             self._forget(name, keep=modules)
             value = modules[name] = _registered("module", self, name, value)
         elif name in params:
