@@ -29,11 +29,26 @@ def _norm(op, norm):
     return norm or "backward"
 
 
+def _whole(op, name, value):
+    """`value` as an int; PyTorch's TypeError naming the op and the argument for a float or another non-integer."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"fft.{op}(): argument '{name}' must be int, not {type(value).__name__} ({value!r}); pass a "
+                        f"whole number, e.g. int({value!r})" if isinstance(value, float) else
+                        f"fft.{op}(): argument '{name}' must be int, not {type(value).__name__}") from None
+
+
+def _sequence(value):
+    """True for a list, tuple or Size of sizes or dims (a 0-d tensor is one number)."""
+    return hasattr(value, "__iter__") and getattr(value, "ndim", 1) != 0
+
+
 def _as_dims(op, ndim, dim):
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = tuple(dim) if _sequence(dim) else (dim,)
     out = []
     for d in dims:
-        d = operator.index(d)
+        d = _whole(op, "dim", d)
         if not -ndim <= d < ndim:
             raise IndexError(f"fft.{op}: dim {d} is out of range for a tensor of {ndim} dims")
         out.append(d % ndim)
@@ -47,7 +62,7 @@ def _plan(op, x, s, dim):
     when s is given)."""
     keep = -1 if not isinstance(s, int) else None   # -1 keeps a size in s, not as a 1-D transform's n (PyTorch)
     if s is not None:
-        s = (s,) if isinstance(s, int) else tuple(int(n) for n in s)
+        s = tuple(_whole(op, "s", n) for n in s) if _sequence(s) else (_whole(op, "n", s),)
         if len(s) > x.ndim:
             raise ShapeError(f"fft.{op}: got {len(s)} sizes for a tensor of {x.ndim} dims; a transform needs a dim "
                              f"of the input for each")
@@ -231,7 +246,7 @@ def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
 def _spacing(op, n, d, numpy_form):
     """numpy_form(n, d) with PyTorch's edges: a negative n is refused, n = 0 or d = 0 give what PyTorch's
     arange(n) / (n * d) gives (an empty tensor or NaN, inf) instead of a ZeroDivisionError."""
-    n = operator.index(n)
+    n = _whole(op, "n", n)
     if n < 0:
         raise ArgumentRangeError(f"fft.{op}: n must be >= 0, got {n}; it is the number of samples")
     if n and d:
