@@ -62,6 +62,8 @@ def gather(input, dim, index, *, sparse_grad=False):
     picks = on_device_of(input, index) if isinstance(index, Tensor) else idx
     if input.ndim == 0:
         return named(take_along_axis(input.reshape(1), picks.reshape(1), 0).reshape(idx.shape), "GatherBackward0")
+    if idx.ndim == 0 and input.ndim == 1:   # PyTorch counts a 0-d index as one element (the result is 0-d)
+        return named(gather(input, d, picks.reshape(1)).reshape(()), "GatherBackward0")
     _check_index("gather", idx, input, d)
     crop = tuple(slice(None) if i == d else slice(0, m) for i, m in enumerate(idx.shape))
     source = input if crop == (slice(None),) * input.ndim else input[crop]
@@ -127,11 +129,15 @@ def _selected_shape(grid):
 def _scatter(op, input, dim, index, src, accumulate):
     check_tensor(op, input)
     d = normalize(op, dim, input.ndim)
-    if input.ndim == 0 and isinstance(index, Tensor) and index.ndim == 0:
+    if input.ndim == 0 and isinstance(index, Tensor) and index.ndim <= 1:
         # a 0-d input (and index, and src) as PyTorch takes them: scattered as one element, 0-d again
         src = src.reshape(1) if isinstance(src, Tensor) and src.ndim == 0 else src
-        return _scatter(op, input.reshape(1), 0, index.reshape(1), src, accumulate).reshape(())
+        return _scatter(op, input.reshape(1), 0, index.reshape(-1), src, accumulate).reshape(())
     idx = _index_array(op, index, input._device)
+    if idx.ndim == 0 and input.ndim == 1:   # PyTorch counts a 0-d index (and src) as one element
+        src = src.reshape(1) if isinstance(src, Tensor) and src.ndim == 0 else src
+        index = index.reshape(1) if isinstance(index, Tensor) else idx.reshape(1)
+        return _scatter(op, input, d, index, src, accumulate)
     _check_index(op, idx, input, d, "self")
     if isinstance(src, Tensor):
         if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):

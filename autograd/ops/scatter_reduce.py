@@ -150,6 +150,10 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         out = scatter_reduce(reshape(input, (1,)), 0, flat_index, reshape(src, (-1,)), reduce,
                              include_self=include_self)
         return reshape(out, ())
+    if idx.ndim == 0 and input.ndim == 1:   # PyTorch counts a 0-d index (and src) as one element
+        flat_index = reshape(index, (1,)) if isinstance(index, Tensor) else idx.reshape(1)
+        return scatter_reduce(input, d, flat_index, reshape(src, (-1,)) if src.ndim == 0 else src, reduce,
+                              include_self=include_self)
     _check_index(op, idx, input, d, "self")
     if src.ndim != idx.ndim or any(m > n for m, n in zip(idx.shape, src.shape)):
         raise ShapeError(f"{op}: src shape {tuple(src.shape)} must have index's number of dims and be at least "
