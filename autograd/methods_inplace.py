@@ -60,6 +60,13 @@ def inplace(fn, name):
     return method
 
 
+#: PyTorch's node of the in-place view ops (x.t_() is TBackward1, x.squeeze_(0) SqueezeBackward4)
+_INPLACE_VIEW_NODES = {"TransposeBackward0": "TransposeBackward1", "TBackward0": "TBackward1",
+                       "SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+                       "SqueezeBackward2": "SqueezeBackward5", "UnsqueezeBackward0": "UnsqueezeBackward1",
+                       "AsStridedBackward0": "AsStridedBackward1"}
+
+
 def reshaping(fn, name):
     """The in-place method `name` that changes only how the values are viewed (`unsqueeze_`, `t_`, ...): the
     tensor becomes the view fn(self), sharing its memory (inside a graph, the view's graph node)."""
@@ -67,9 +74,14 @@ def reshaping(fn, name):
         if state.enabled and self.requires_grad:
             if self._node is None:
                 _check_inplace(self, name)
-            rebind(self, fn(self, *args, **kwargs))
+            result = fn(self, *args, **kwargs)
+            if result._node is not None:
+                result._node.torch_name = _INPLACE_VIEW_NODES.get(result._node.name(), result._node.name())
+            rebind(self, result)
+            self._version_cell()[0] += 1   # PyTorch counts these too (the values are unchanged: nothing saved goes stale)
             return self
         self._data = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)._data
+        self._version_cell()[0] += 1
         return self
     method.__name__ = name
     method.__doc__ = f"In-place form of {name.rstrip('_')}: this tensor becomes that view of itself and is returned."

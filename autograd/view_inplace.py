@@ -155,6 +155,7 @@ def replace_value(t, result, op):
     views = live_views(t) if getattr(t, "_views", None) else ()
     old = t._data
     rebind(t, result)
+    t._version_cell()[0] += 1   # t._version counts the change; the old array is untouched, so saved values stay valid
     if views:
         _follow(t, views, old, op)
 

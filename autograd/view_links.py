@@ -52,6 +52,7 @@ def link_views(results, base, op=None):
     no_grad_view = base.requires_grad and not state.enabled and not state.inference
     if type(results) is not tuple:   # one result: view_base found that it shares base's memory
         results._view_of = base
+        results._vc = base._version_cell()   # a view counts its base's in-place changes, as PyTorch's
         if rebound:
             remember_view(base, results)
         if no_grad_view:
@@ -61,6 +62,7 @@ def link_views(results, base, op=None):
     for r in results:
         if owner(r._data) is memory:
             r._view_of = SeveralViews(base, op)
+            r._vc = base._version_cell()
             if rebound:
                 remember_view(base, r)
             if no_grad_view:
