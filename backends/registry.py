@@ -200,9 +200,14 @@ def host_rng_states():
 
 
 def set_host_rng_states(states):
-    """Restore generator states taken by host_rng_states (devices not created yet are created)."""
+    """Restore generator states taken by host_rng_states (devices not created yet are created); the seed a state
+    was started from becomes initial_seed()'s again, as PyTorch's CPU state carries it."""
+    global _pending_seed
     for name, state in states.items():
         get_backend(name).set_rng_state(state)
+    seeds = [state["seed"] for state in states.values() if isinstance(state, dict) and state.get("seed") is not None]
+    if seeds:
+        _pending_seed = int(seeds[0])
 
 
 def _seeded(factory):
