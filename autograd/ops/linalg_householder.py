@@ -83,7 +83,7 @@ class LinalgHouseholderProduct(Function):
             grad_m = grad_m - (t * v)[..., :, None] * mv[..., None, :]     # H_i M_i (H_i is symmetric)
         zero = g[..., :, 0] * 0
         cols += [zero] * (n - k)
-        ga = xp.stack(cols, axis=-1)
+        ga = xp.stack(cols, axis=-1) + 0.0   # the masked-out entries of a negative gv are -0.0; PyTorch's are +0
         gt = xp.stack(gtau, axis=-1) if k else tau * 0
         return ga, gt
 

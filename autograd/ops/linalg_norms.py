@@ -17,7 +17,7 @@ from .linalg_checks import check_matrix
 from .linalg_solve import inv_ex
 from .linalg_svd import svdvals
 from .reduction import _axes, amax, amin, sum as _sum
-from .shape import movedim, squeeze, unsqueeze
+from .shape import movedim, unsqueeze
 from .. import autocast_state as autocast
 from ..errors import ArgumentRangeError, DtypeError, ShapeError
 
@@ -135,9 +135,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
                 out = unsqueeze(out, d)
         return out
     summed, picked = (rows, cols) if abs(ord) == 1 else (cols, rows)   # column sums for 1, row sums for inf
-    sums = _sum(_abs(A), summed, keepdim=True)
-    out = (amax if ord > 0 else amin)(sums, picked, keepdim=True)
-    return out if keepdim else squeeze(out, tuple(sorted((rows, cols))))
+    pick = amax if ord > 0 else amin   # the last node, as PyTorch's (AmaxBackward0 / AminBackward0)
+    if keepdim:
+        return pick(_sum(_abs(A), summed, keepdim=True), picked, keepdim=True)
+    return pick(_sum(_abs(A), summed), picked - (summed < picked))
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):

@@ -15,7 +15,7 @@ from .linalg_checks import check_matrix
 from .linalg_solve import inv, solve
 from .products import cross as _cross
 from .reduction import sum as _sum
-from .shape import movedim, reshape, squeeze, unsqueeze
+from .shape import movedim, reshape, unsqueeze
 from .. import autocast_state as autocast
 from ..errors import ArgumentRangeError, ShapeError
 
@@ -92,11 +92,9 @@ def multi_dot(tensors):
     def product(i, j):
         return mats[i] if i == j else matmul(product(i, split[i][j]), product(split[i][j] + 1, j))
     out = product(0, len(mats) - 1)
-    if last_vector:
-        out = squeeze(out, -1)
-    if first_vector:
-        out = squeeze(out, 0)
-    return out
+    # PyTorch ends with a view to the result's shape (ViewBackward0), vector ends dropped
+    shape = tuple(n for n, dropped in zip(out.shape, (first_vector, last_vector)) if not dropped)
+    return named(reshape(out, shape), "ViewBackward0")
 
 
 def vecdot(x, y, *, dim=-1):
@@ -140,7 +138,8 @@ def tensorinv(A, ind=2):
         raise ShapeError(f"{op}: expected prod(A.shape[:ind]) == prod(A.shape[ind:]), got {rows} and {cols} "
                          f"(A has shape {tuple(A.shape)}, ind={ind})")
     check_matrix(op, reshape(A, (rows, cols)))
-    return reshape(inv(reshape(A, (rows, cols))), tuple(A.shape[ind:]) + tuple(A.shape[:ind]))
+    return named(reshape(inv(reshape(A, (rows, cols))), tuple(A.shape[ind:]) + tuple(A.shape[:ind])),
+                 "ReshapeAliasBackward0")
 
 
 @autocast.guarded("linalg.solve")
