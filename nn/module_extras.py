@@ -48,8 +48,13 @@ class ModuleExtras:
         return self.to("cuda" if device is None else f"cuda:{getattr(device, 'index', device)}")
 
     def type(self, dst_type):
-        """Cast the floating parameters and buffers to `dst_type`."""
-        return self.to(dst_type)
+        """Cast every parameter and buffer to `dst_type` (a dtype, or a tensor type name such as
+        'torch.DoubleTensor'), integer and bool buffers included, as PyTorch's Module.type does."""
+        device = None
+        if isinstance(dst_type, str):
+            device = "cuda" if ".cuda." in dst_type else None
+            dst_type = ag.zeros(()).type(dst_type.replace(".cuda.", ".")).dtype
+        return self._moved_to(device, dst_type, "biufcV")
 
     def share_memory(self):
         """This module: deepgrad's processes exchange values over MPI, not shared memory."""

@@ -60,6 +60,10 @@ def _zeta(xp, s, q):
     return out.astype(s.dtype) if s.dtype != np.float64 else out
 
 
+class NoZetaDerivative(NotImplementedError, RuntimeError):
+    """PyTorch's NotImplementedError for zeta's derivative in its exponent (a RuntimeError too, as raised before)."""
+
+
 class Zeta(Function):
     def forward(ctx, s, q):
         ctx.save_for_backward(s, q)
@@ -68,8 +72,9 @@ class Zeta(Function):
     def backward(ctx, gy):
         s, q = ctx.saved_tensors
         if ctx.needs_input_grad[0]:
-            raise RuntimeError("zeta: PyTorch defines no derivative with respect to input (the exponent s); "
-                               "detach input or set requires_grad=False on it")
+            raise NoZetaDerivative("zeta: PyTorch defines no derivative with respect to input (the exponent s; "
+                                   "the derivative for 'zeta' is not implemented); detach input or set "
+                                   "requires_grad=False on it")
         # d/dq zeta(s, q) = -s zeta(s + 1, q)
         later = kernel_or_op(ctx, _zeta, Zeta, s + 1, q)
         return None, unbroadcast(gy * -s * later, q.shape)
@@ -114,4 +119,7 @@ def zeta(input, other):
     """The Hurwitz zeta function: sum over k >= 0 of (other + k) ** -input (input > 1, with PyTorch's values
     elsewhere); either argument may be a number. Differentiable in other only."""
     s, q = _both_tensors("zeta", input, other, floating=True)
-    return Zeta.apply(*_promote(_floating(s), _floating(q), "zeta"))
+    # PyTorch's node by overload: two tensors, a number as input, a number as other
+    name = "SpecialZetaBackward1" if isinstance(input, numbers.Number) else \
+        "SpecialZetaBackward2" if isinstance(other, numbers.Number) else "SpecialZetaBackward0"
+    return named(Zeta.apply(*_promote(_floating(s), _floating(q), "zeta")), name)
