@@ -13,6 +13,7 @@ import numpy as np
 
 from .dtypes import complex_dtype_of, get_default_dtype
 from .errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
+from .function import named
 from .ops.complex_ops import conj
 from .ops.dims import check_tensor
 from .ops.fft_ops import DUAL, FFTn, IRFFTn, RFFTn
@@ -119,9 +120,14 @@ def _real_input(op, x):
 
 
 def _c2c(op, x, s, dim, norm, inverse):
-    x = _complex_input(op, x)
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    x = _complex_input(op, x)   # (which refuses a non-tensor)
+    real = kind != "c"
     dims, sizes = _plan(op, x, s, dim)
-    return FFTn.apply(_fit(x, dims, sizes), dims, _norm(op, norm), inverse)
+    out = FFTn.apply(_fit(x, dims, sizes), dims, _norm(op, norm), inverse)
+    # PyTorch's fft/ifft transform a real input by the two-sided real-to-complex kernel (ifft: that, conjugated);
+    # fftn and the others cast it to complex first
+    return named(out, "ConjBackward0" if inverse else "FftR2CBackward0") if real and op in ("fft", "ifft") else out
 
 
 def _r2c(op, x, s, dim, norm):
@@ -218,9 +224,15 @@ def hfft2(input, s=None, dim=(-2, -1), norm=None):
     return _c2r("hfft2", conj(_complex_input("hfft2", input)), s, dim, DUAL[_norm("hfft2", norm)])
 
 
+def _ihfft_over_dims(op, input, s, dim, norm):
+    out = conj(_r2c(op, input, s, dim, DUAL[_norm(op, norm)]))
+    # PyTorch conjugates the one-sided transform of the last dim, then runs complex passes over the others
+    return named(out, "FftC2CBackward0") if len(_plan(op, input, s, dim)[0]) > 1 else out
+
+
 def ihfft2(input, s=None, dim=(-2, -1), norm=None):
     """The 2-D form of ihfft."""
-    return conj(_r2c("ihfft2", input, s, dim, DUAL[_norm("ihfft2", norm)]))
+    return _ihfft_over_dims("ihfft2", input, s, dim, norm)
 
 
 def hfftn(input, s=None, dim=None, norm=None):
@@ -230,7 +242,7 @@ def hfftn(input, s=None, dim=None, norm=None):
 
 def ihfftn(input, s=None, dim=None, norm=None):
     """The N-D form of ihfft."""
-    return conj(_r2c("ihfftn", input, s, dim, DUAL[_norm("ihfftn", norm)]))
+    return _ihfft_over_dims("ihfftn", input, s, dim, norm)
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):

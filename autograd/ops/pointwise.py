@@ -411,8 +411,9 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2, broadcasting (two integer tensors are refused, as in PyTorch)."""
     check_tensor("addcdiv", input)
     if all(isinstance(t, Tensor) and t.dtype.kind in "iub" for t in (tensor1, tensor2)):
-        raise TypeError("addcdiv: integer division of tensor1 by tensor2 is not supported, as in PyTorch; "
-                        "convert them to a float dtype first")
+        raise DtypeError(f"addcdiv: integer division of tensor1 ({tensor1.dtype}) by tensor2 ({tensor2.dtype}) is not "
+                         "supported, as in PyTorch (a RuntimeError there); convert them to a float dtype first, "
+                         "e.g. tensor1.float()")
     input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     quotient = div(tensor1, tensor2)
     return named(add(input, quotient if value == 1 else mul(quotient, value)), "AddcdivBackward0")
