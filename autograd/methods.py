@@ -6,6 +6,7 @@ hook is bound here, one floor above the ops, so no module below imports one abov
 import numpy as np
 
 from backends.torch_stream import memory_order
+from .bf16_dtype import is_bf16
 
 from .capture import state as capture
 from .backward_inputs import backward_into
@@ -373,11 +374,12 @@ def _bernoulli(self, p=None, *, generator=None):
 def _bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 with probability p (a number or a tensor broadcast to this one), else 0."""
     if isinstance(p, Tensor):
-        if p.dtype.kind != "f":
+        if p.dtype.kind != "f" and not is_bf16(p.dtype):
             raise TypeError(f"bernoulli_: a tensor p holds probabilities and must be a float tensor, got {p.dtype}")
         if self.dtype.kind == "c":
             raise TypeError(f"bernoulli_: a complex tensor ({self.dtype}) cannot hold draws; use a real dtype")
-        probs = broadcast_to(p.detach().astype(self.dtype if self.dtype.kind == "f" else p.dtype), self.shape)
+        # PyTorch draws float64 uniforms for float64 p, float32 ones for the other float dtypes (whatever self is)
+        probs = broadcast_to(p.detach() if p.dtype == np.float64 else p.detach().astype(np.float32), self.shape)
         return inplace(lambda t: bernoulli(probs, generator=generator).astype(t.dtype), "bernoulli_")(self)
     order = memory_order(self._data)   # PyTorch fills a strided tensor in memory order
     if order is not None:
