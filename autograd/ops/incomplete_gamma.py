@@ -53,11 +53,11 @@ class Gammaincc(_IncompleteGamma):
 def _operands(name, input, other):
     check_tensor(name, input, "input")
     check_tensor(name, other, "other")
-    for label, t in (("input", input), ("other", other)):
-        if t.dtype.kind != "f" and not is_bf16(t.dtype):
-            raise TypeError(f"{name}: expects floating-point tensors, got {label} of dtype {t.dtype} (PyTorch "
-                            f"refuses it too); convert with .to(ag.float32) or .double()")
     a, x = _promote(input, other, name)
+    if a.dtype.kind != "f" and not is_bf16(a.dtype):   # PyTorch computes in the promoted dtype: ints beside ints
+        raise TypeError(f"{name}: expects a floating-point tensor among input ({input.dtype}) and other "
+                        f"({other.dtype}) (PyTorch refuses integer ones too); convert with .to(ag.float32) or "
+                        ".double()")
     if a.dtype != x.dtype:
         wide = np.promote_types(a.dtype, x.dtype)
         a, x = a.astype(wide), x.astype(wide)

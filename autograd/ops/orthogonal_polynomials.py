@@ -18,9 +18,11 @@ from .pointwise import _both_tensors
 
 def _operands(name, input, n):
     for label, value in (("input", input), ("n", n)):
-        if not isinstance(value, (Tensor, numbers.Real)) or isinstance(value, bool) and not isinstance(value, Tensor):
+        if not isinstance(value, (Tensor, numbers.Real)):
             raise TypeError(f"{name}: {label} must be a Tensor or a real number, got {type(value).__name__}")
-    x, k = _both_tensors(name, input, n)
+    # floating: a number beside an integer tensor keeps its value (PyTorch computes T_n(-3) for a uint8 n, not
+    # T_n(253)); a bool number counts as 0 or 1
+    x, k = _both_tensors(name, input, n, floating=True)
     x, k = _floating(x), _floating(k)
     if x.dtype != k.dtype:   # both float tensors of different widths: the wider one, as PyTorch promotes
         wide = np.promote_types(x.dtype, k.dtype)
