@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from ..dtypes import castable
 from ..errors import DtypeError, GraphError
 from ..grad_mode import state
 from ..tensor import Tensor
@@ -18,7 +19,19 @@ EXACT = frozenset(("abs", "absolute", "neg", "negative", "sign", "sgn", "signbit
                    # random draws: a draw in out's dtype takes other numbers from the stream than one cast to it
                    "bernoulli", "multinomial", "normal"))
 # and those whose out= takes any dtype, which they then compute in (as their dtype=), as PyTorch's
-UNSAFE = frozenset(("sum", "prod", "cumsum", "cumprod"))
+UNSAFE = frozenset(("sum", "prod", "cumsum", "cumprod", "arange", "linspace", "logspace"))
+# and those that compute a half-precision input in a wider out's precision, as PyTorch's
+WIDENED = frozenset(("mean", "logsumexp"))
+
+
+def _widened(x, out_dtype):
+    """x cast to out_dtype's real precision when x is float16 / bfloat16 and that is a wider float one."""
+    if not isinstance(x, Tensor) or x.dtype.itemsize != 2 or x.dtype.kind in "iub":
+        return x
+    target = np.dtype(out_dtype)
+    if target.kind == "c":   # complex64 holds float32 parts, complex128 float64 ones
+        target = np.dtype(np.float32 if target.itemsize == 8 else np.float64)
+    return x.to(target) if target.kind == "f" and target.itemsize > 2 else x
 
 
 def write_out(op, result, out, exact=False):
@@ -31,7 +44,7 @@ def write_out(op, result, out, exact=False):
     if exact is True and result.dtype != out.dtype:
         raise DtypeError(f"{op}(): expected out to have dtype {result.dtype}, but it is {out.dtype}; pass a "
                          f"{result.dtype} tensor as out")
-    if exact != "unsafe" and not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+    if exact != "unsafe" and not castable(np.dtype(result.dtype), np.dtype(out.dtype)):
         raise DtypeError(f"{op}(): the result is {result.dtype} and cannot be stored in out, a {out.dtype} tensor")
     if result.device is not out.device and not (result.device.host_memory and out.device.host_memory):
         raise ValueError(f"{op}(): out is on {out.device} but the result is on {result.device}")
@@ -77,6 +90,8 @@ def with_out(fn, name=None):
             if state.enabled and getattr(args[0] if args else kwargs.get("input"), "requires_grad", False):
                 _refuse_grad(name)   # checked on the input: an integer result would not show it
             kwargs["dtype"] = out.dtype
+        if name in WIDENED and isinstance(out, Tensor) and args:
+            args = (_widened(args[0], out.dtype),) + args[1:]
         result = fn(*args, **kwargs)
         if out is None:
             return result
@@ -95,8 +110,14 @@ def unary_with_out(fn, name=None):
     @functools.wraps(fn)
     def call(input, *, out=None):
         result = fn(input)
-        return result if out is None else write_out(name, result, out, exact)
+        if out is None:
+            return result
+        # abs of a complex tensor is a float one that PyTorch casts into out as any other result
+        return write_out(name, result, out, exact and not (name in _COMPLEX_CASTS and input.is_complex()))
     return call
+
+
+_COMPLEX_CASTS = frozenset(("abs", "absolute"))
 
 
 #: the module-level functions that take out= (the Tensor methods and operators do without it)
@@ -107,7 +128,9 @@ UNARY = ("exp log log1p sqrt abs absolute neg negative sigmoid tanh sin cos tan 
 GENERAL = ("add sub mul div pow matmul mm bmm cat concat concatenate stack sum mean prod cumsum cumprod clamp clip "
            "maximum minimum where round logit nan_to_num max min sort topk kthvalue mode median argmax argmin dot "
            "mv outer vdot norm amax amin atan2 arctan2 hypot fmax fmin fmod remainder bernoulli multinomial normal "
-           "aminmax diff histc histogram logcumsumexp renorm index_reduce").split()
+           "aminmax diff histc histogram logcumsumexp renorm index_reduce eq ne lt le gt ge logical_and logical_or "
+           "logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logsumexp arange "
+           "linspace logspace").split()
 
 
 def install(namespace, names_unary=UNARY, names=GENERAL):
