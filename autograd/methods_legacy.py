@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .bf16_dtype import is_bf16
 from .creation import empty, tensor
 from .size import Size
 from .tensor import Tensor
@@ -38,6 +39,8 @@ def _host_values(self, op):
     if not self._device.host_memory:
         raise RuntimeError(f"{op}: only works on host tensors (cpu, numba), this one is on {self.device}; move it "
                            f"with .cpu() first")
+    if is_bf16(self.dtype):   # NumPy has no bfloat16 numbers: the callable sees float32 ones, as Python floats
+        return np.asarray(self.detach().float().numpy())
     return np.asarray(self.detach().numpy())
 
 

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .accelerator import check_pinnable
+from .bf16_dtype import is_bf16
 from .creation import tensor
 from .dtypes import get_default_dtype
 
@@ -28,7 +29,7 @@ def _check(name, window_length, dtype, layout):
     if dtype.kind == "c":
         raise NotImplementedError(f"{name}: complex dtypes are not supported (got {dtype}); make a float window "
                                   f"and convert it")
-    if dtype.kind != "f":
+    if dtype.kind != "f" and not is_bf16(dtype):
         raise RuntimeError(f"{name} expects floating point dtypes, got: {dtype}")
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..errors import ArgumentRangeError, ShapeError, SizeTypeError
 from ..function import named
 from .dims import check_tensor
@@ -45,7 +46,7 @@ def vander(x, N=None, increasing=False):
     if n < 0:
         raise ArgumentRangeError(f"vander: N must be a non-negative int, got {N!r} (x shape {tuple(x.shape)}); pass "
                                  f"the number of columns, N >= 0")
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc" and not is_bf16(x.dtype):
         x = x.astype(np.int64)
     column = reshape(x, (-1, 1))
     ones = no_grad_op("vander", lambda xp, a: xp.ones((a.shape[0], 1), a.dtype), x)

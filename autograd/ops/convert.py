@@ -5,6 +5,7 @@ import numpy as np
 
 import backends
 
+from ..bf16_dtype import is_bf16
 from ..dtypes import check_supported
 from ..function import Function
 from ..tensor import Tensor
@@ -37,6 +38,8 @@ class AsType(Function):
 
     def forward(ctx, x, dtype):
         ctx.source_dtype = x.dtype
+        if is_bf16(x.dtype) and np.dtype(dtype).kind == "u":
+            x = x.astype(np.float32)   # bfloat16's own cast clips negatives to 0; PyTorch wraps them (-2 is 254)
         if 0 in x.strides and any(n > 1 and s == 0 for n, s in zip(x.shape, x.strides)):
             return x.astype(dtype, order="C")   # an expanded input: a contiguous result, as PyTorch's
         return x.astype(dtype)

@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from ..bf16_dtype import is_bf16
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
@@ -114,7 +115,7 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
                            f"offsets")
     if lengths is None and offsets is None:
         raise RuntimeError(f"{op}: Either lengths or offsets must be defined.")
-    if data.dtype.kind != "f":
+    if data.dtype.kind != "f" and not is_bf16(data.dtype):
         raise TypeError(f"{op}: data must be a floating-point tensor, got {data.dtype}; convert it with .double()")
     if initial is not None and (isinstance(initial, bool) or not isinstance(initial, numbers.Real)):
         raise TypeError(f"{op}: initial must be a number, got {type(initial).__name__}")

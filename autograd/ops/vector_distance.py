@@ -9,6 +9,7 @@ from .linalg import norm
 from .reduction import amax, amin, sum as _sum
 from .shape import broadcast_to
 from .. import autocast_state as autocast, complex_forms
+from ..bf16_dtype import is_bf16
 from ..dtypes import get_default_dtype
 from ..function import named
 from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
@@ -130,7 +131,7 @@ def renorm(input, p, dim, maxnorm):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("renorm", renorm, input, p, dim, maxnorm)
     check_tensor("renorm", input)
-    if input.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc" and not is_bf16(input.dtype):
         raise DtypeError(f"renorm: expects a floating-point tensor, got {input.dtype} (shape {tuple(input.shape)}); "
                          "convert it with .float()")
     if input.ndim < 2:
