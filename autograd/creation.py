@@ -375,7 +375,7 @@ def _integer_range(start, stop, step, dtype):
         count = -(-(last - first + stride - sign) // stride)   # a ceiling division
     else:
         count = math.ceil((float(stop) - float(start)) / float(step))
-    return first + stride * np.arange(max(count, 0), dtype=np.int64).astype(dtype)
+    return (first + stride * np.arange(max(count, 0), dtype=np.int64)).astype(dtype)
 
 
 def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad=False, *, stop=None, num=None):
@@ -398,6 +398,8 @@ def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad
     if dtype.kind == "c":
         values = np.linspace(start, end, int(steps)).astype(dtype)
     else:
+        if dtype.kind in "iu":   # the ends in the dtype first, as PyTorch's scalar_t: -1 is 255 in uint8
+            start, end = (fitted(int(v), dtype, "linspace") for v in (start, end))
         values = linspace_values(start, end, int(steps), dtype)
     return _new(d.asarray(values), d, requires_grad)
 
