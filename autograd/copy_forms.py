@@ -82,6 +82,7 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
 
 class AsStridedScatter(Function):
     torch_name = "AsStridedScatterBackward0"
+    complex_ready = True   # backward only picks and zeroes gradient elements, complex ones alike
 
     def forward(ctx, x, src, size, stride, offset):
         out = np.array(x, order="C")

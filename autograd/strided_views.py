@@ -139,6 +139,7 @@ def _block(array):
 
 class AsStrided(Function):
     torch_name = "AsStridedBackward0"
+    complex_ready = True   # a view: backward only moves (and sums) gradient elements, complex ones alike
 
     def forward(ctx, x, size, stride, offset):
         flat, here, strides = _block(x)

@@ -70,11 +70,11 @@ def _check_index_dtype(op, index):
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of `input` with alpha * source's slices added at `index` along `dim` (repeats accumulate)."""
     d, idx = _checked_index("index_add", input, dim, index, source)
-    if input.ndim == 0:
-        out = scatter_add(reshape(input, (1,)), 0, idx, reshape(mul(source, alpha) if alpha != 1 else source,
-                                                                 (-1,))).reshape(())
-        return named(out, "IndexAddBackward0")
     src = mul(source, alpha) if alpha != 1 else source
+    if source.dtype == np.bool_ and src.dtype.kind in "iu":   # bool * an int alpha: a bool again, as PyTorch's
+        src = src.astype(np.bool_)
+    if input.ndim == 0:
+        return named(scatter_add(reshape(input, (1,)), 0, idx, reshape(src, (-1,))).reshape(()), "IndexAddBackward0")
     return named(scatter_add(input, d, _along(idx, d, source.shape), src), "IndexAddBackward0")
 
 

@@ -12,7 +12,7 @@ from ..tensor import Tensor
 from .arrange import broadcast_tensors
 from .dims import check_tensor
 from .elementwise import where
-from .gather import _index_array
+from .gather import _index_array, masked_fill
 from .index_update import index_add
 from .indexing import getitem, on_device_of
 from .no_grad_op import no_grad_op
@@ -37,6 +37,10 @@ def index_put(input, indices, values, accumulate=False):
         raise TypeError("index_put: indices must be a tuple of tensors, e.g. (rows, cols)")
     if not isinstance(values, Tensor):
         raise TypeError(f"index_put: values must be a tensor, got {type(values).__name__}")
+    if values.dtype != input.dtype and _fills_a_mask(input, indices, values, accumulate):
+        # PyTorch runs this call as masked_fill(mask, values.item()), which takes a value of any dtype
+        mask = indices[0]
+        return masked_fill(input, reshape(mask, tuple(mask.shape) + (1,) * (input.ndim - mask.ndim)), values.item())
     _same_dtype("index_put", input, values, "values")
     # CPU index tensors and a 0-d value serve a tensor on any device, as in PyTorch
     indices = [on_device_of(input, index) for index in indices]
@@ -60,6 +64,15 @@ def index_put(input, indices, values, accumulate=False):
     spread = reshape(broadcast_checked("index_put", values, positions[0].shape + rest, "values"), (-1,) + rest)
     rows = index_add(reshape(input, (-1,) + rest), 0, reshape(flat, (-1,)), spread)
     return named(reshape(rows, input.shape), "IndexPutBackward0")
+
+
+def _fills_a_mask(input, indices, values, accumulate):
+    """Whether PyTorch's index_put runs as a masked_fill: one bool mask over input's leading dims, a 0-d value
+    that needs no gradient, no accumulation."""
+    if accumulate or values.ndim or values.requires_grad or len(indices) != 1:
+        return False
+    mask = indices[0]
+    return mask.dtype == np.bool_ and tuple(mask.shape) == tuple(input.shape[:mask.ndim])
 
 
 def masked_scatter(input, mask, source):

@@ -30,6 +30,7 @@ def _summed_back(xp, g, shape, d, size, step):
 class UnfoldWindows(Function):
     """input.unfold(d, size, step) with d normalised and the arguments checked; the output is a view."""
     torch_name = "UnfoldBackward0"
+    complex_ready = True   # a view: its backward sums gradient windows back, complex ones alike
 
     def forward(ctx, x, d, size, step):
         ctx.shape, ctx.where = x.shape, (d, size, step)
@@ -44,6 +45,7 @@ class UnfoldWindows(Function):
 class FoldWindows(Function):
     """The gradient of UnfoldWindows (the windows summed back into the input's shape), as an op of its own so
     that it can be differentiated again."""
+    complex_ready = True
 
     def forward(ctx, gy, shape, d, size, step):
         ctx.where = (d, size, step)
