@@ -3,6 +3,8 @@
 tensor.py defines the type alone; everything a Tensor does by running an op, the backward engine or a
 hook is bound here, one floor above the ops, so no module below imports one above it.
 """
+import numbers
+
 import numpy as np
 
 from backends.torch_stream import memory_order
@@ -235,6 +237,13 @@ def _repeat(self, *sizes, **keyword):
     return S.repeat(self, *sizes, **keyword)
 
 
+def _tile(self, *dims, **keyword):
+    """Tensor.tile takes the counts as one sequence or as separate ints (x.tile(2, 1)), as PyTorch's."""
+    if len(dims) > 1 or dims and isinstance(dims[0], numbers.Integral):
+        dims = (dims,)
+    return AR.tile(self, *dims, **keyword)
+
+
 def _view_as(self, other):
     return S.reshape(self, other.shape)
 
@@ -343,7 +352,7 @@ _BINDINGS = {
     "arctan": TG.atan, "arcsinh": TG.asinh, "arccosh": TG.acosh, "arctanh": TG.atanh,
     "deg2rad": TG.deg2rad, "rad2deg": TG.rad2deg, "sinc": TG.sinc,
     # rearranging, products, order statistics, index updates
-    "roll": AR.roll, "rot90": AR.rot90, "tile": AR.tile, "ravel": AR.ravel, "diag": AR.diag, "diagonal": AR.diagonal,
+    "roll": AR.roll, "rot90": AR.rot90, "tile": _tile, "ravel": AR.ravel, "diag": AR.diag, "diagonal": AR.diagonal,
     "trace": AR.trace, "diff": AR.diff, "kron": AR.kron, "take_along_dim": AR.take_along_dim,
     "addmm": PR.addmm, "addmv": PR.addmv, "baddbmm": PR.baddbmm, "cross": PR.cross,
     "median": ST.median, "quantile": ST.quantile, "cummax": ST.cummax, "cummin": ST.cummin,

@@ -107,11 +107,12 @@ def cat(tensors, dim=None, *, axis=None):
         return tensors[0].nested_call(cat, (tensors, _dim_or("cat", dim, axis, 0)), {})
     dim = _dim_or("cat", dim, axis, 0)
     tensors = _tensors("cat", tensors)
-    d = normalize("cat", dim, tensors[0].ndim)
-    if tensors[0].ndim == 0:
-        raise ShapeError(f"cat: zero-dimensional tensors cannot be concatenated (got {len(tensors)} of shape ()); "
-                         "use stack, or give each a dim first (t.reshape(1))")
-    return Concatenate.apply(*tensors, axis=d)
+    if any(t.ndim == 0 for t in tensors):
+        raise ShapeError(f"cat: zero-dimensional tensors cannot be concatenated (got shapes "
+                         f"{[tuple(t.shape) for t in tensors]}); use stack, or give each a dim first (t.reshape(1))")
+    # PyTorch's legacy rule: a 1-D empty tensor (torch.tensor([])) joins any shape, adding nothing but its dtype
+    kept = [t for t in tensors if tuple(t.shape) != (0,)] or tensors
+    return Concatenate.apply(*kept, axis=normalize("cat", dim, kept[0].ndim))
 
 
 concatenate = concat = cat
@@ -167,12 +168,21 @@ def chunk(input, chunks, dim=0):
         raise ShapeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     check_tensor("chunk", input)
     n = input.shape[normalize("chunk", dim, input.ndim)] if input.ndim else 0
+    if n == 0 and input.ndim:   # an empty dim: `chunks` empty pieces, as PyTorch's
+        return split(input, [0] * chunks, dim)
     return split(input, builtins.max(-(-n // chunks), 1), dim)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """Split along `dim` into `sections` near-equal pieces (an int; the first n % sections get one more), or
-    at the given indices (a list), as torch.tensor_split / numpy.array_split."""
+    at the given indices (a list), as torch.tensor_split / numpy.array_split. PyTorch's keywords sections=,
+    indices= and tensor_indices_or_sections= name the same argument."""
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections) if v is not None]
+    if len(given) != 1:
+        raise TypeError(f"tensor_split: give the split once, as sections (an int), indices (a list) or a tensor of "
+                        f"either, got {len(given)} of them")
+    indices_or_sections = given[0]
     check_tensor("tensor_split", input)
     d = normalize("tensor_split", dim, input.ndim)
     n = input.shape[d]

@@ -248,12 +248,14 @@ def movedim(input, source, destination):
     if len(src) != len(dst):
         raise ShapeError(f"movedim: source {source} ({len(src)} dims) and destination {destination} ({len(dst)} "
                          f"dims) differ in length; give one destination per source dim")
-    src = [normalize("movedim", d, input.ndim) for d in src]
-    dst = [normalize("movedim", d, input.ndim) for d in dst]
+    src = [normalize("movedim", d, builtins.max(input.ndim, 1)) for d in src]   # a 0-d tensor takes dim 0 / -1
+    dst = [normalize("movedim", d, builtins.max(input.ndim, 1)) for d in dst]
     for name, given, dims in (("source", source, src), ("destination", destination, dst)):
         if len(set(dims)) != len(dims):
             raise ShapeError(f"movedim: repeated dim in {name} {given} (shape {tuple(input.shape)}); name each dim "
                              f"once")
+    if input.ndim == 0:
+        return permute(input, ())
     order = [d for d in range(input.ndim) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
