@@ -114,6 +114,8 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     gap = sub(above, below)
     # torch.lerp's two-sided formula, so that the results round as PyTorch's
     out = where(weight < 0.5, add(below, mul(weight, gap)), sub(above, mul(gap, sub(1.0, weight))))
+    if interpolation not in ("linear", "midpoint"):   # a picked rank as it is: an infinity stays one, as PyTorch's
+        out = below
     out = movedim(out, -1, 0)                                 # q's dim leads
     if keepdim:
         if dim is None:
