@@ -40,3 +40,17 @@ def fitted_array(data, dtype, op):
         return values.astype(dtype)
     flat = [fitted(v, dtype, op) for v in values.reshape(-1).tolist()]
     return np.asarray(flat, dtype=dtype).reshape(values.shape)
+
+
+def fitted_number(value, dtype, op):
+    """A Python number for an integer tensor's scalar argument (threshold's value, hardtanh's limits), as PyTorch
+    converts it: an int as `fitted`, a float inside the dtype's range truncated toward zero, else refused."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iu" or not isinstance(value, numbers.Real) or isinstance(value, numbers.Integral):
+        return fitted(value, dtype, op)
+    info = np.iinfo(dtype)
+    if not info.min <= value <= info.max:
+        raise IntOverflowError(f"{op}: the value {value} cannot be converted to {dtype} without overflow (it takes "
+                               f"{info.min}..{info.max}), as in PyTorch; use a float tensor or a number in range")
+    return int(value)
+

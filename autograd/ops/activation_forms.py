@@ -8,6 +8,7 @@ from ..bf16_dtype import is_bf16
 from ..errors import DtypeError, ShapeError, UnsupportedDtypeError
 from ..random_generator import check_generator
 from ..function import Function, named
+from ..int_fit import fitted_number
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
 from .dropout import Dropout
@@ -140,8 +141,8 @@ def threshold(input, threshold, value):
     if input.dtype.kind == "b":
         raise TypeError(f"threshold: expects a numeric tensor, got bool (shape {tuple(input.shape)}); "
                         "convert it with .float() or .int()")
-    if input.dtype.kind in "iu":
-        threshold, value = int(threshold), int(value)
+    if input.dtype.kind in "iu":   # in the dtype as PyTorch converts them (-2.0 into uint8 overflows)
+        threshold, value = (fitted_number(v, input.dtype, "threshold") for v in (threshold, value))
     return named(masked_fill(input, input <= threshold, value), "ThresholdBackward0")
 
 

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from .. import type_objects
+from .. import complex_forms, type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating, promoted
@@ -660,6 +660,8 @@ def clip(input, min=None, max=None, *, a_min=None, a_max=None):
     check_tensor("clip", input)
     low = min if a_min is None else a_min
     high = max if a_max is None else a_max
+    if complex_forms.active:   # complex numbers have no order: refused, as PyTorch does, not cast to real
+        complex_forms.refuse("clamp", input, *(b for b in (low, high) if isinstance(b, Tensor)))
     if isinstance(low, Tensor) or isinstance(high, Tensor):
         # tensor bounds: PyTorch's result dtype, and gradients to the bounds where they win
         out = input

@@ -4,6 +4,7 @@ import warnings
 import autograd as ag
 from autograd.errors import ArgumentKindError
 from autograd.function import named as _named
+from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
                                      sigmoid, softmax)
@@ -95,7 +96,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     if input.dtype.kind in "iu":   # integer input keeps its dtype, as in PyTorch
-        return _maybe_inplace("hardtanh", lambda t: ag.clip(t, int(min_val), int(max_val)), input, inplace)
+        if input.dtype.kind == "u" and min(min_val, max_val) < 0:
+            raise RuntimeError(f"hardtanh: cannot clip an unsigned tensor ({input.dtype}, shape {tuple(input.shape)}) "
+                               f"to negative limits (min_val={min_val}, max_val={max_val}), as in PyTorch; pass "
+                               "limits >= 0 or convert the input with .float()")
+        low, high = (fitted_number(v, input.dtype, "hardtanh") for v in (min_val, max_val))
+        return _maybe_inplace("hardtanh", lambda t: ag.clip(t, low, high), input, inplace)
     return _maybe_inplace("hardtanh", lambda t: Hardtanh.apply(t, min_val, max_val), input, inplace)
 
 

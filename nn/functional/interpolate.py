@@ -142,7 +142,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if not linear and mode != "bicubic" and align_corners is not None:
         raise ValueError(f"interpolate: align_corners applies only to the linear and bicubic modes, not {mode!r}; "
                          "leave it None")
-    if input.dtype.kind not in "fV":   # 'V': bfloat16
+    # 'V': bfloat16; nearest modes only pick pixels, and PyTorch lets them pick uint8 ones (images, masks)
+    if input.dtype.kind not in "fV" and not (input.dtype == np.uint8 and mode in ("nearest", "nearest-exact")):
         raise UnsupportedDtypeError(f"interpolate: expects a float input, got {input.dtype} (shape "
                                     f"{tuple(input.shape)}); convert it with .float()")
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
