@@ -252,12 +252,14 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     if _unseeded(seed) and noise_shape is None:
         from .. import functional as F
         return F.dropout(x, rate, True)
-    if noise_shape is not None and len(noise_shape) != x.ndim:
-        raise ValueError(f"keras.random.dropout: noise_shape {tuple(noise_shape)} must have one entry per axis of "
-                         f"the inputs of shape {tuple(x.shape)}")
+    if noise_shape is not None and len(noise_shape) > x.ndim:
+        raise ShapeError(f"keras.random.dropout: noise_shape {tuple(noise_shape)} has more entries than the inputs "
+                         f"of shape {tuple(x.shape)} have axes; give one entry per axis")
+    # as Keras's torch backend: None entries read the input's sizes from the left, then the mask broadcasts from
+    # the right (so a shorter noise_shape shares draws along the leading axes)
     shape = tuple(x.shape) if noise_shape is None else \
         tuple(int(x.shape[k]) if n is None else int(n) for k, n in enumerate(noise_shape))
-    if any(n not in (1, size) for n, size in zip(shape, x.shape)):
+    if any(n not in (1, size) for n, size in zip(shape[::-1], tuple(x.shape)[::-1])):
         raise ShapeError(f"keras.random.dropout: noise_shape {tuple(noise_shape)} does not fit inputs of shape "
                          f"{tuple(x.shape)}: each entry must be 1 (one draw shared along that axis), the axis's size "
                          "or None")

@@ -350,6 +350,10 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
         if value is not None and not isinstance(value, (list, tuple, dict)):   # Keras refuses a bare name too
             raise ValueError(f"compile: {name} must be a list, tuple or dict, got {name}={value!r:.60} "
                              f"({type(value).__name__}); wrap it in a list: {name}=[{value!r:.60}]")
+    if loss_weights and not isinstance(loss_weights, (list, tuple, dict, float)):   # Keras's own test, ints refused
+        raise ValueError(f"compile: Expected `loss_weights` argument to be a float (single output case) or a list, "
+                         f"tuple, or dict (multiple output case), got loss_weights={loss_weights!r:.60} "
+                         f"({type(loss_weights).__name__}); e.g. loss_weights=0.5 or [1.0, 0.2]")
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
     if auto_scale_loss and _policy_name(model) == "mixed_float16" and not isinstance(
             model._compiled.optimizer, LossScaleOptimizer):   # as Keras: float16 training scales its loss

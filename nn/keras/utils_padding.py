@@ -33,6 +33,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
                          "for variable-length strings")
     if maxlen is None:
         maxlen = max((len(s) for s in sequences), default=0)
+    if maxlen < 0:
+        raise ValueError(f"pad_sequences: negative dimensions are not allowed: maxlen={maxlen}; pass maxlen >= 0, or "
+                         "None for the longest sequence's length")
     out = np.full((len(sequences), maxlen) + shape, value, dtype=dtype)
     for k, seq in enumerate(sequences):
         if not len(seq) or maxlen == 0:

@@ -212,9 +212,17 @@ class Rescaling(Layer):
     def call(self, inputs):
         # as Keras: inputs, scale and offset in the compute dtype (16-bit under a mixed policy), then x * s + o
         inputs = in_compute_dtype(self, inputs if inputs.is_floating_point() else inputs.float())
-        scale = inputs.new_tensor(np.asarray(self.scale, np.float32)).to(inputs.dtype)
-        offset = inputs.new_tensor(np.asarray(self.offset, np.float32)).to(inputs.dtype)
+        scale = inputs.new_tensor(self._number("scale", self.scale)).to(inputs.dtype)
+        offset = inputs.new_tensor(self._number("offset", self.offset)).to(inputs.dtype)
         return inputs * scale + offset
+
+    def _number(self, name, value):
+        """`value` as a float32 array; ValueError naming the layer for a string or another non-number."""
+        try:
+            return np.asarray(value, np.float32)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.name}: Rescaling's {name} must be a number or an array of numbers, got "
+                             f"{type(value).__name__} {value!r} (Invalid dtype); e.g. Rescaling(1 / 255)") from None
 
 
 class Lambda(Layer):

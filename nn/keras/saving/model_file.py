@@ -91,6 +91,11 @@ class MissingFileError(FileNotFoundError, ValueError):
     as nn.keras raised before (and Keras raises for a missing '.keras')."""
 
 
+class NotAZipError(ValueError, zipfile.BadZipFile):
+    """A '.keras' path that is not a zip archive: a ValueError (as Keras's load_model raises), and the
+    zipfile.BadZipFile Keras's load_weights lets through."""
+
+
 def _open_archive(filepath, who):
     """The zip of a .keras file (written by nn.keras or by real Keras); clear errors for other files."""
     if filepath.endswith((".h5", ".hdf5")) and not os.path.exists(filepath):
@@ -105,7 +110,8 @@ def _open_archive(filepath, who):
         raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an accessible '.keras' zip "
                          "file.")
     if not zipfile.is_zipfile(filepath):
-        raise ValueError(f"{who}({filepath!r}): not a zip archive, so not a .keras file")
+        raise NotAZipError(f"{who}({filepath!r}): not a zip archive, so not a .keras file; write one with "
+                           "model.save('....keras')")
     archive = zipfile.ZipFile(filepath)
     names = archive.namelist()
     weights = KERAS_WEIGHTS if KERAS_WEIGHTS in names and WEIGHTS not in names else WEIGHTS
