@@ -436,6 +436,7 @@ def take_along_axis(x, indices, axis=None):
     indices = _t(indices)
     if axis is None:
         x, indices, axis = x.reshape(-1), indices.reshape(-1), 0
+    _check_axis("take_along_axis", axis, x)
     if indices.dtype.kind not in "iu":
         indices = indices.astype(np.int64)
     if indices.ndim != x.ndim:

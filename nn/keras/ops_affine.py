@@ -4,6 +4,7 @@ is a gather with weights, so gradients flow to the images and (bilinear) to the 
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .ops_args import _float, _t
 from .ops_layout import image_batch, image_restore
@@ -55,7 +56,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     matrix = _float(transform)
     matrix = matrix.unsqueeze(0) if matrix.ndim == 1 else matrix
     if matrix.ndim != 2 or matrix.shape[1] != 8 or matrix.shape[0] not in (1, x.shape[0]):
-        raise ValueError(f"keras.ops.image.affine_transform: transform must be (8,) or (batch, 8), got shape "
+        raise ShapeError(f"keras.ops.image.affine_transform: transform must be (8,) or (batch, 8), got shape "
                          f"{tuple(_t(transform).shape)} for {x.shape[0]} images")
     if np.any(matrix.detach().numpy()[:, 6:] != 0):
         raise ValueError("keras.ops.image.affine_transform: projective transforms (c0, c1 not 0) are not "

@@ -226,6 +226,11 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         if len(widths) == 1:
             widths = widths * x.ndim
     if mode == "constant":
+        # a negative width crops, as the torch backend's F.pad does (NumPy's pad refuses it)
+        crop = tuple(builtins.slice(builtins.max(-a, 0), n - builtins.max(-b, 0))
+                     for (a, b), n in zip(widths, x.shape))
+        x = x[crop]
+        widths = tuple((builtins.max(a, 0), builtins.max(b, 0)) for a, b in widths)
         return ag.pad(x, widths, value=0 if constant_values is None else constant_values)
     if constant_values is not None:
         raise ValueError(f"keras.ops.pad: constant_values can only be given with mode='constant', got mode={mode!r}")

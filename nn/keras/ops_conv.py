@@ -3,7 +3,7 @@ Keras's kernel layouts ((*kernel, in / groups, out); (*kernel, out, in) for the 
 default, and 'valid' or 'same' padding as Keras pads. They run deepgrad's channels-first convolutions, so gradients
 flow to the inputs and the kernels."""
 import autograd as ag
-from autograd.errors import ShapeError
+from autograd.errors import IndexShapeError, ShapeError
 
 from .. import functional as F
 from .ops_args import _float
@@ -16,8 +16,10 @@ _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 def _kernel(kernel, spatial, op, name="kernel"):
     k = _float(kernel)
     if k.ndim != spatial + 2:
-        raise ShapeError(f"keras.ops.{op}: {name} must have {spatial + 2} axes (*kernel_size, in, out) for inputs "
-                         f"with {spatial} spatial axes; got shape {tuple(k.shape)}")
+        # Keras's torch backend reads the transposed kernel's axes by index first, so it raises IndexError there
+        kind = IndexShapeError if op == "conv_transpose" else ShapeError
+        raise kind(f"keras.ops.{op}: {name} must have {spatial + 2} axes (*kernel_size, in, out) for inputs "
+                   f"with {spatial} spatial axes; got shape {tuple(k.shape)}")
     return k
 
 

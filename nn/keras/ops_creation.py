@@ -6,6 +6,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentRangeError
 
 from .ops_args import _t, convert_to_tensor
 from . import settings
@@ -39,6 +40,9 @@ def empty_like(x, dtype=None):
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix (M = N by default) with ones on and below the k-th diagonal (float32 by default)."""
     M = N if M is None else M
+    if N < 0 or M < 0:
+        raise ArgumentRangeError(f"keras.ops.tri: trying to create a tensor with negative dimension: N={N}, M={M}; "
+                                 "pass sizes of 0 or more")
     return ag.tensor(np.tri(N, M, k, dtype=np.dtype(dtype or settings.floatx())))
 
 
@@ -68,6 +72,9 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """base ** linspace(start, stop, num): `num` values spaced evenly on a log scale (float32 by default)."""
+    if isinstance(num, (int, np.integer)) and num < 0:
+        raise ArgumentRangeError(f"keras.ops.logspace: number of steps must be non-negative, got num={num}; pass a "
+                                 "count of values, 0 or more")
     values = np.logspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, base=base, axis=axis)
     return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
 
@@ -76,7 +83,7 @@ def meshgrid(*x, indexing="xy"):
     """Coordinate grids from 1-D tensors: 'xy' (Cartesian, the default) swaps the first two output axes, 'ij'
     (matrix) does not. Returns a list of tensors."""
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"keras.ops.meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+        raise ArgumentRangeError(f"keras.ops.meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     tensors = [_t(v).reshape(-1) for v in x]
     return list(ag.meshgrid(*tensors, indexing=indexing)) if tensors else []
 

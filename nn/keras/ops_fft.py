@@ -4,6 +4,7 @@ backward is the adjoint transform, so gradients flow; rfft, irfft, stft and istf
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .ops_args import _float, _t
@@ -86,6 +87,9 @@ def rfft(x, fft_length=None):
     fft_length // 2 + 1 non-negative frequencies; returns (real, imag)."""
     x = _float(x)
     length = x.shape[-1] if fft_length is None else int(fft_length)
+    if length < 1:
+        raise ShapeError(f"keras.ops.rfft: invalid number of data points ({length}) specified (input shape "
+                         f"{tuple(x.shape)}); pass fft_length >= 1, or leave it out to use the last axis's size")
     x = _fit_last(x, length)
     real, imag = _dft(x, ag.zeros_like(x), 1, False, "rfft")
     return real[..., :length // 2 + 1], imag[..., :length // 2 + 1]
@@ -143,8 +147,8 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     if center:
         pad = fft_length // 2
         if pad >= flat.shape[-1]:
-            raise ValueError(f"keras.ops.stft: center=True reflect-pads by {pad}, which needs more than {pad} "
-                             f"samples; got {flat.shape[-1]}")
+            raise ShapeError(f"keras.ops.stft: center=True reflect-pads by {pad}, which needs more than {pad} "
+                             f"samples; got {flat.shape[-1]}: pass a shorter fft_length or center=False")
         flat = F.pad(flat.unsqueeze(1), (pad, pad), mode="reflect").squeeze(1)
     frames = (flat.shape[-1] - fft_length) // sequence_stride + 1
     index = ag.arange(frames).reshape(frames, 1) * sequence_stride + ag.arange(fft_length).reshape(1, -1)

@@ -4,9 +4,15 @@ with NumPy, values only: a gradient through it raises)."""
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from . import ops_dtype_rules as rules
 from .ops_args import _float, _t
+
+
+class CholeskyError(ag.linalg.LinAlgError, ValueError):
+    """A matrix keras.ops.cholesky cannot factor: Keras raises ValueError ("Cholesky decomposition failed"), and it
+    stays the LinAlgError (a RuntimeError) that ag.linalg.cholesky raised."""
 
 
 def _square(x, op):
@@ -19,7 +25,10 @@ def _square(x, op):
 def cholesky(x, upper=False):
     """The Cholesky factor of symmetric positive-definite `x`: lower L with x = L L^T (upper U = L^T when
     upper=True)."""
-    return ag.linalg.cholesky(_square(x, "cholesky"), upper=upper)
+    try:
+        return ag.linalg.cholesky(_square(x, "cholesky"), upper=upper)
+    except ag.linalg.LinAlgError as why:
+        raise CholeskyError(f"keras.ops.cholesky: Cholesky decomposition failed: {why}") from None
 
 
 def cholesky_inverse(x, upper=False):
@@ -144,7 +153,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if matrix:
         dims = axes if axes is not None else (-2, -1)
         if len(dims) != 2:
-            raise ValueError(f"keras.ops.norm: axis must be one axis or two, got {axis!r}")
+            raise ArgumentRangeError(f"keras.ops.norm: axis must be one axis or two, got {axis!r}; for the norm of "
+                                     "every value pass axis=None on a reshaped x, e.g. ops.norm(ops.reshape(x, "
+                                     "(-1,)))")
         if ord in (None, "fro"):
             return ag.linalg.vector_norm(x, 2, dim=dims, keepdim=keepdims)
         return ag.linalg.matrix_norm(x, ord=ord, dim=dims, keepdim=keepdims)

@@ -3,6 +3,7 @@ clipped to [1e-7, 1 - 1e-7] unless from_logits), ctc_loss, psnr, and the label h
 import numpy as np
 
 import autograd as ag
+from autograd.errors import IndexShapeError
 
 from .. import functional as F
 from .ops_args import _float, _t
@@ -105,8 +106,8 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     (batch, max_label_length), the lengths one int each; `mask_index` is the blank class."""
     output = _float(output)
     if output.ndim != 3:
-        raise ValueError(f"keras.ops.ctc_loss: output must be (batch, time, classes) logits, got shape "
-                         f"{tuple(output.shape)}")
+        raise IndexShapeError(f"keras.ops.ctc_loss: output must be (batch, time, classes) logits, got shape "
+                              f"{tuple(output.shape)}; add the missing axes (e.g. output[None] for one sequence)")
     log_probs = F.log_softmax(ag.permute(output, (1, 0, 2)), dim=-1)
     return F.ctc_loss(log_probs, _t(target).astype(np.int64), _t(output_length).astype(np.int64),
                       _t(target_length).astype(np.int64), blank=mask_index, reduction="none")

@@ -2,6 +2,7 @@
 and normalize (x over its Lp norm). Keras's epsilon defaults (1e-3 for batch_normalization, backend.epsilon() =
 1e-7 for the others); all differentiable in x and in the scale/offset tensors."""
 import autograd as ag
+from autograd.errors import DimRangeError
 
 from .ops_args import _float, _t
 from . import settings
@@ -12,7 +13,8 @@ EPSILON = 1e-7
 def _axes(axis, ndim, op):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     if not axes or any(not -ndim <= a < ndim for a in axes):
-        raise ValueError(f"keras.ops.{op}: axis {axis!r} is out of range for an input with {ndim} axes")
+        raise DimRangeError(f"keras.ops.{op}: axis {axis!r} is out of range for an input with {ndim} axes "
+                            f"(expected axes in [{-ndim}, {ndim - 1}])")
     return tuple(sorted(a % ndim for a in axes))
 
 

@@ -32,7 +32,8 @@ def inner(x1, x2):
     if a.ndim == 0 or b.ndim == 0:
         return rules.cast(a * b, result)
     if a.shape[-1] != b.shape[-1]:
-        raise ValueError(f"keras.ops.inner: the last axes differ: shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        raise ShapeError(f"keras.ops.inner: the last axes differ: shapes {tuple(a.shape)} and {tuple(b.shape)}; "
+                         "they must have the same size")
     return rules.cast(ag.inner(a, b), result)
 
 
@@ -41,8 +42,8 @@ def vdot(x1, x2):
     a, b, result = _products_dtypes(x1, x2)
     a, b = a.reshape(-1), b.reshape(-1)
     if a.shape[0] != b.shape[0]:
-        raise ValueError(f"keras.ops.vdot: the inputs hold {a.shape[0]} and {b.shape[0]} values; they must hold "
-                         f"the same number")
+        raise ShapeError(f"keras.ops.vdot: the inputs hold {a.shape[0]} and {b.shape[0]} values; they must hold "
+                         "the same number")
     return rules.cast((a * b).sum(), result)
 
 

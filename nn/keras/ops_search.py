@@ -91,8 +91,11 @@ def histogram(x, bins=10, range=None):
     """(counts, edges) of the values of `x` in `bins` equal bins over `range` (min to max of x by default): the
     counts and the bins + 1 edges in float64 for float64 input (as Keras's torch backend), else in float32."""
     x = _t(x)
-    if not isinstance(bins, (int, np.integer)) or bins <= 0:
+    if not isinstance(bins, (int, np.integer)):
         raise TypeError(f"keras.ops.histogram: bins must be a positive int, got {bins!r}")
+    if bins <= 0:
+        raise ArgumentRangeError(f"keras.ops.histogram: bins must be > 0, got {bins}; pass a count of bins, e.g. "
+                                 "bins=10")
     dtype = np.float64 if x.dtype == np.float64 else np.float32
     data = x.numpy().astype(dtype).reshape(-1)
     if range is None:
