@@ -243,6 +243,8 @@ for _name, _type in _CUDA_LEGACY_TYPES.items():
 _install_out(globals())
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 
+_NN_NAMES = ("nn", "optim", "distributed", "save", "load", "serialization")   # what nn puts on autograd
+
 
 def __getattr__(name):
     if name == "bfloat16":   # from the optional ml_dtypes package: a clear ImportError without it
@@ -251,6 +253,11 @@ def __getattr__(name):
     if name == "utils":   # torch.utils (checkpoint; data once nn is imported), loaded on first use
         import importlib
         return importlib.import_module(__name__ + ".utils")
+    if name in _NN_NAMES:   # torch.nn / torch.optim after a bare `import torch`: nn installs them when it loads
+        import importlib
+        importlib.import_module("nn")   # a runtime lookup, not an import of nn's code: nothing here depends on it
+        if name in globals():
+            return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 from . import nested                          # torch.nested: jagged nested tensors
