@@ -111,10 +111,12 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     order, low, high, weight = no_grad_op(op, positions, x)
     ranked = take_along_axis(x, order, x.ndim - 1)
     below, above = take_along_axis(ranked, low, x.ndim - 1), take_along_axis(ranked, high, x.ndim - 1)
-    gap = sub(above, below)
-    # torch.lerp's two-sided formula, so that the results round as PyTorch's
-    out = where(weight < 0.5, add(below, mul(weight, gap)), sub(above, mul(gap, sub(1.0, weight))))
-    if interpolation not in ("linear", "midpoint"):   # a picked rank as it is: an infinity stays one, as PyTorch's
+    if interpolation in ("linear", "midpoint"):
+        with np.errstate(invalid="ignore"):   # between two equal infinities: nan, quietly, as PyTorch
+            gap = sub(above, below)
+            # torch.lerp's two-sided formula, so that the results round as PyTorch's
+            out = where(weight < 0.5, add(below, mul(weight, gap)), sub(above, mul(gap, sub(1.0, weight))))
+    else:   # a picked rank as it is: an infinity stays one, as PyTorch's
         out = below
     out = movedim(out, -1, 0)                                 # q's dim leads
     if keepdim:

@@ -179,8 +179,13 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     below = ranked[..., xp.asarray(low)]
     above = ranked[..., xp.asarray(high)]
     w = Tensor(weight.astype(input.dtype), device=input.device)
-    # (..., len(q)); the modes that pick a rank take it as it is (an infinity stays one, as in PyTorch)
-    out = add(below, mul(sub(above, below), w)) if interpolation in ("linear", "midpoint") else below
+    # (..., len(q)); the modes that pick a rank take it as it is (an infinity stays one, as in PyTorch), the
+    # others are nan between two equal infinities, quietly
+    if interpolation in ("linear", "midpoint"):
+        with np.errstate(invalid="ignore"):
+            out = add(below, mul(sub(above, below), w))
+    else:
+        out = below
     holds_nan = isnan(x).any(-1, keepdim=True)
     out = where(holds_nan, float("nan"), out)
     out = out.movedim(-1, 0)                                 # q's dim leads
