@@ -17,14 +17,35 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", 
 
 
 def _tensor(value, like=None, dtype=None):
+    """`value` as a Tensor (of `dtype` if given), as Keras's convert_to_tensor makes one: a NumPy array keeps its
+    dtype (float64 included), while Python numbers and lists of them become floatx()."""
     if isinstance(value, Tensor):
         return value if dtype is None or value.dtype == dtype else value.astype(dtype)
     array = np.asarray(value)
     if dtype is not None:
         array = array.astype(dtype)
-    elif array.dtype == np.float64:
+    elif array.dtype == np.float64 and not isinstance(value, (np.ndarray, np.generic)):
         array = array.astype(settings.floatx())
     return ag.tensor(array, device=like.device if like is not None else None)
+
+
+def keras_mean(values, dim=-1):
+    """The mean over `dim` as Keras's torch backend takes it: float64 values are averaged in float32 (its
+    result_type of float64 and float32 is float32) and the mean turned back into float64."""
+    if values.dtype == np.float64:
+        return values.astype(np.float32).mean(dim=dim).astype(np.float64)
+    return values.mean(dim=dim)
+
+
+def keras_32(values):
+    """float64 values as float32, as Keras's torch backend leaves the result of an op it types by its 32-bit
+    result_type (maximum or minimum with a number, and with a float64 tensor); other dtypes as they are."""
+    return values.astype(np.float32) if values.dtype == np.float64 else values
+
+
+def bound(number):
+    """A clipping bound as Keras's ops.clip takes it: a Python float made a float32 tensor first."""
+    return float(np.float32(number))
 
 
 def _at_least(y_pred, dtype):
@@ -66,6 +87,16 @@ def match_rank(y_true, y_pred):
         else:
             y_true = y_true.reshape(y_true.shape[:-1])
     return y_true, y_pred
+
+
+def same_shape(name, target, y_pred):
+    """Refuse targets not shaped exactly as y_pred, as Keras's ops.binary_crossentropy does (it never broadcasts
+    them, and only the Loss classes first match a trailing axis of 1)."""
+    if tuple(target.shape) != tuple(y_pred.shape):
+        raise ValueError(f"{name}: y_true of shape {tuple(target.shape)} and y_pred of shape {tuple(y_pred.shape)} "
+                         "must have the same shape (Keras does not broadcast them); reshape the targets to y_pred's "
+                         "shape (y_true[:, None] for (N,) labels against (N, 1) outputs), or for class indices "
+                         "against one output per class use sparse_categorical_crossentropy")
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", name=None):
@@ -122,6 +153,8 @@ class Loss:
         y_true = _in_dtype(y_true, self.dtype, like=y_pred)
         values = self.call(y_true, y_pred)
         own = masking.get_mask(values) if masking.active() else None   # e.g. ignore_class's examples
+        if isinstance(values, Tensor) and values.is_floating_point():
+            values = _in_dtype(values, self.dtype)   # as Keras, reduced in the loss's dtype
         if own is not None:
             mask = own if mask is None or tuple(mask.shape) != tuple(own.shape) else masking.as_bool(mask) & own
         if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps

@@ -19,7 +19,7 @@ from .losses_generalized import CategoricalGeneralizedCrossEntropy, categorical_
 from .logits import logits_of
 from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
-                        match_rank, reduce_values)
+                        bound, keras_32, keras_mean, match_rank, reduce_values, same_shape)
 from .losses_extra import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge,  # noqa: F401
                            CosineSimilarity, Dice, MeanSquaredLogarithmicError, SquaredHinge, Tversky,
                            binary_focal_crossentropy, categorical_focal_crossentropy, categorical_hinge,
@@ -97,7 +97,8 @@ def _class_axis(name, axis, y_pred):
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """The mean over the last axis of -(y log p + (1 - y) log(1 - p))."""
     y_pred = _tensor(y_pred)
-    target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
+    target = _float_target(y_true, y_pred)
+    same_shape("binary_crossentropy", target, y_pred)
     if label_smoothing:
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
     logits = y_pred if from_logits else logits_of(y_pred, "sigmoid")
@@ -106,28 +107,28 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         p = y_pred.clamp(epsilon(), 1.0 - epsilon())
         values = -(target * p.log() + (1.0 - target) * (1.0 - p).log())
-    return values.mean(dim=_class_axis("binary_crossentropy", axis, values))
+    return keras_mean(values, dim=_class_axis("binary_crossentropy", axis, values))
 
 
 def mean_squared_error(y_true, y_pred):
     """The mean over the last axis of (y_true - y_pred)^2."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return ((target - y_pred) ** 2).mean(dim=-1)
+    return keras_mean((target - y_pred) ** 2)
 
 
 def mean_absolute_error(y_true, y_pred):
     """The mean over the last axis of |y_true - y_pred|."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return (target - y_pred).abs().mean(dim=-1)
+    return keras_mean((target - y_pred).abs())
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * the mean over the last axis of |y_true - y_pred| / max(|y_true|, 1e-7)."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return 100.0 * ((target - y_pred).abs() / target.abs().clamp(min=epsilon())).mean(dim=-1)
+    return 100.0 * keras_mean((target - y_pred).abs() / target.abs().clamp(min=epsilon()))
 
 
 def huber(y_true, y_pred, delta=1.0):
@@ -136,7 +137,7 @@ def huber(y_true, y_pred, delta=1.0):
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
     error = (y_pred - target).abs()
     quadratic = error.clamp(max=delta)
-    return (0.5 * quadratic ** 2 + delta * (error - quadratic)).mean(dim=-1)
+    return keras_mean(0.5 * quadratic ** 2 + delta * (error - quadratic))
 
 
 def log_cosh(y_true, y_pred):
@@ -144,7 +145,7 @@ def log_cosh(y_true, y_pred):
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
     e = y_pred - target
-    return (e + F.softplus(-2.0 * e) - float(np.log(2.0))).mean(dim=-1)
+    return keras_mean(e + F.softplus(-2.0 * e) - float(np.log(np.float32(2.0))))   # Keras's log(2) is float32's
 
 
 def hinge(y_true, y_pred):
@@ -154,14 +155,14 @@ def hinge(y_true, y_pred):
     values = target.numpy()
     if np.all((values == 0) | (values == 1)):
         target = target * 2.0 - 1.0
-    return (1.0 - target * y_pred).clamp(min=0.0).mean(dim=-1)
+    return keras_32(1.0 - target * y_pred).clamp(min=0.0).mean(dim=-1)   # float32, as Keras's maximum(x, 0.0)
 
 
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
     y_pred = _tensor(y_pred)
-    target = _float_target(y_true, y_pred).clamp(epsilon(), 1.0)
-    p = y_pred.clamp(epsilon(), 1.0)
+    target = _float_target(y_true, y_pred).clamp(bound(epsilon()), 1.0)
+    p = y_pred.clamp(bound(epsilon()), 1.0)
     return (target * (target / p).log()).sum(dim=-1)
 
 
@@ -169,7 +170,7 @@ def poisson(y_true, y_pred):
     """The mean over the last axis of y_pred - y_true * log(y_pred + 1e-7)."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return (y_pred - target * (y_pred + epsilon()).log()).mean(dim=-1)
+    return keras_mean(y_pred - target * (y_pred + epsilon()).log())
 
 
 mse = MSE = mean_squared_error

@@ -5,7 +5,7 @@ with no positive (or no negative) pair give 0 and are masked out of the mean, as
 import autograd as ag
 
 from . import masking
-from .loss_base import LossFunctionWrapper, _tensor
+from .loss_base import LossFunctionWrapper, _tensor, keras_32
 
 
 def _label_column(labels):
@@ -15,7 +15,7 @@ def _label_column(labels):
 def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80, margin=0.4):
     """The Circle loss per example of `y_pred` (batch, dim) embeddings with integer labels `y_true`, against
     `ref_embeddings` / `ref_labels` (default: the batch itself)."""
-    y_pred = _tensor(y_pred)
+    y_pred = keras_32(_tensor(y_pred))   # Keras's matmul takes float64 embeddings in float32
     if y_pred.ndim != 2:
         raise ValueError(f"circle: y_pred must be (batch, embedding_dim) embeddings, got shape {tuple(y_pred.shape)}")
     labels = _tensor(y_true).long()

@@ -3,13 +3,13 @@ labels (batch, max_length), as Keras: class 0 is the blank and the padding, ever
 label's length is its number of non-zero entries."""
 import autograd as ag
 
-from .loss_base import _loss_class, _tensor
+from .loss_base import _loss_class, _tensor, keras_32
 
 
 def ctc(y_true, y_pred):
     """The CTC loss per batch entry (0 is the blank and the label padding)."""
     from . import ops
-    y_true, y_pred = _tensor(y_true), _tensor(y_pred)
+    y_true, y_pred = _tensor(y_true), keras_32(_tensor(y_pred))   # Keras takes float64 logits in float32
     if y_true.ndim != 2:
         raise ValueError("Targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` in "
                          f"integer format. Received: y_true.shape={tuple(y_true.shape)}")

@@ -3,7 +3,8 @@ binary and categorical focal cross-entropy, and the segmentation losses Dice and
 formulas (probabilities are clipped to [1e-7, 1 - 1e-7] where Keras clips them)."""
 import numpy as np
 
-from .loss_base import EPSILON, _float_target, _loss_class, _tensor, match_rank
+from .loss_base import EPSILON, _float_target, _loss_class, _tensor, match_rank  # noqa: F401
+from .loss_base import bound, keras_32, keras_mean, same_shape
 from .settings import epsilon
 
 
@@ -20,7 +21,8 @@ def _hinge_labels(target):
 def squared_hinge(y_true, y_pred):
     """The mean over the last axis of max(1 - y_true * y_pred, 0)^2; 0/1 labels are read as -1/1."""
     target, y_pred = _pair(y_true, y_pred)
-    return ((1.0 - _hinge_labels(target) * y_pred).clamp(min=0.0) ** 2).mean(dim=-1)
+    # float32, as Keras's maximum(x, 0.0)
+    return (keras_32(1.0 - _hinge_labels(target) * y_pred).clamp(min=0.0) ** 2).mean(dim=-1)
 
 
 def categorical_hinge(y_true, y_pred):
@@ -28,17 +30,20 @@ def categorical_hinge(y_true, y_pred):
     target, y_pred = _pair(y_true, y_pred)
     positive = (target * y_pred).sum(dim=-1)
     negative = ((1.0 - target) * y_pred).amax(dim=-1)
-    return (negative - positive + 1.0).clamp(min=0.0)
+    return keras_32(negative - positive + 1.0).clamp(min=0.0)   # float32, as Keras's maximum of two float64s
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """The mean over the last axis of (log(1 + max(y_pred, 1e-7)) - log(1 + max(y_true, 1e-7)))^2."""
     target, y_pred = _pair(y_true, y_pred)
+    target, y_pred = keras_32(target), keras_32(y_pred)   # Keras's maximum with its float32 epsilon
     difference = (y_pred.clamp(min=epsilon()) + 1.0).log() - (target.clamp(min=epsilon()) + 1.0).log()
     return (difference ** 2).mean(dim=-1)
 
 
 def _l2_normalized(x, axis):
+    if x.dtype == np.float64:   # Keras's min(rsqrt(sum of squares), 1 / epsilon) is a float32 tensor there
+        return x * keras_32((x * x).sum(dim=axis, keepdim=True).rsqrt().clamp(max=1.0 / epsilon()))
     norm = (x * x).sum(dim=axis, keepdim=True).sqrt().clamp(min=epsilon())
     return x / norm
 
@@ -59,7 +64,9 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
                               from_logits=False, label_smoothing=0.0, axis=-1):
     """The mean over `axis` of (1 - p_t)^gamma * binary cross-entropy, p_t the probability given to the true
     label (weighted alpha for 1s and 1 - alpha for 0s when apply_class_balancing)."""
-    target, y_pred = _pair(y_true, y_pred)
+    y_pred = _tensor(y_pred)
+    target = _float_target(y_true, y_pred)
+    same_shape("binary_focal_crossentropy", target, y_pred)
     if label_smoothing:
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
     p = y_pred.sigmoid() if from_logits else y_pred
@@ -67,7 +74,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     values = (1.0 - p_true) ** gamma * _binary_cross_entropy_terms(target, p)
     if apply_class_balancing:
         values = (target * alpha + (1.0 - target) * (1.0 - alpha)) * values
-    return values.mean(dim=axis)
+    return keras_mean(values, dim=axis)
 
 
 def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
@@ -85,7 +92,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         target = target * (1.0 - label_smoothing) + label_smoothing / target.shape[-1]
     if from_logits:
         y_pred = y_pred.softmax(dim=axis)
-    p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
+    p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(bound(epsilon()), bound(1.0 - epsilon()))
     weight = (1.0 - p) ** gamma * _tensor(np.asarray(alpha, np.float32), y_pred, y_pred.dtype)
     return (weight * (-target * p.log())).sum(dim=axis)
 
