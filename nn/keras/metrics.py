@@ -463,6 +463,7 @@ _NAMES = {
 }
 
 _NAMES.update(metrics_extra.NAMES)
+_NAMES["bce"] = metrics_extra.BinaryCrossentropy   # Keras's alias (and 'BCE')
 
 
 def get(identifier):
@@ -498,11 +499,13 @@ def metric_object(identifier):
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if isinstance(identifier, str):
-        key = identifier.lower()
-        if key not in _NAMES:
-            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {', '.join(_NAMES)} (or pass a "
-                             "Metric or a function of (y_true, y_pred))")
-        metric = _NAMES[key]()
+        cls = globals().get(identifier)   # a class's name ('BinaryCrossentropy'), as Keras takes it too
+        if not (isinstance(cls, type) and issubclass(cls, Metric) and cls not in (Metric, MeanMetricWrapper)):
+            cls = _NAMES.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {', '.join(_NAMES)}, or a metric "
+                             "class's name (or pass a Metric or a function of (y_true, y_pred))")
+        metric = cls()
         metric.name = identifier
         return metric
     if callable(identifier):
