@@ -102,6 +102,8 @@ def autocast_call(layer):
             weight = state.get(name)
             if weight is None or id(weight) in skip or weight.dtype == target or not weight.is_floating_point():
                 continue
+            if not getattr(weight, "_autocast", True):   # a keras.Variable made with autocast=False
+                continue
             swapped[name] = weight
             state[name] = CastWeight.of(weight, target)
     try:
