@@ -154,14 +154,16 @@ class Model(TrainingSteps, Layer):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Read weights written by save_weights (or the weights of a .keras file from save) into this (built)
         model of the same architecture; real Keras's '.weights.h5' and '.keras' files are read too (h5py needed).
-        As Keras, objects_to_skip=[layers or the optimizer] keeps theirs (a '.weights.h5' file only)."""
+        As Keras, objects_to_skip=[layers or the optimizer] keeps theirs (a '.weights.h5' file only), and
+        by_name=True matches a legacy '.h5' file's layers to this model's by their names."""
         from .saving.weights_api import checked_load_options, keep_values
+        by_name = bool(kwargs.get("by_name"))   # a legacy '.h5' file's layers matched by name (checked below)
         restore = keep_values(checked_load_options(filepath, kwargs))
         if str(filepath).endswith(".keras"):
             from .saving.model_file import load_weights_from_archive
             load_weights_from_archive(self, str(filepath), skip_mismatch)
             return
-        weights_file.load(self, filepath, skip_mismatch)
+        weights_file.load(self, filepath, skip_mismatch, by_name=by_name)
         restore()
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

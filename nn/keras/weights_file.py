@@ -100,9 +100,10 @@ class UnsupportedWeightsFile(ValueError, FileNotFoundError):
     FileNotFoundError, as before (the file is missing too)."""
 
 
-def load(model, filepath, skip_mismatch=False):
+def load(model, filepath, skip_mismatch=False, by_name=False):
     """Set model.weights from a file written by `save`, or from a '.weights.h5' file written by real Keras
-    (HDF5, read with h5py), for the same architecture."""
+    (HDF5, read with h5py), for the same architecture; `by_name` (a legacy '.h5' file only) matches layers by
+    name instead."""
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath) and not filepath.endswith((".weights.h5", ".h5", ".hdf5", ".safetensors")):
         # Keras refuses the name before looking for the file (an existing file of any name is still read)
@@ -113,10 +114,13 @@ def load(model, filepath, skip_mismatch=False):
         raise FileNotFoundError(errno.ENOENT, "load_weights: no such file; check the path, or write it first with "
                                 "model.save_weights(filepath)", filepath)
     if os.path.exists(filepath) and is_hdf5(filepath):
-        from .applications.legacy_h5 import is_legacy_h5, load_legacy_h5
+        from .applications.legacy_h5 import is_legacy_h5, load_legacy_h5, load_legacy_h5_by_name
         if is_legacy_h5(filepath):   # Keras 2's layout, as the published keras.applications weights have it
-            load_legacy_h5(model, filepath, skip_mismatch)
+            (load_legacy_h5_by_name if by_name else load_legacy_h5)(model, filepath, skip_mismatch)
             return
+        if by_name:
+            raise ValueError(f"load_weights({filepath!r}, by_name=True): the file is not in the legacy HDF5 layout "
+                             "(no 'layer_names'), so it has no layer names to match; load it without by_name")
         from .saving.keras_archive import load_keras_weights
         load_keras_weights(model, filepath, filepath, skip_mismatch)
         return

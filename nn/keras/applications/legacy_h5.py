@@ -74,3 +74,33 @@ def load_legacy_h5(model, path, skip_mismatch=False):
                 raise ValueError(f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}: the "
                                  f"model has {tuple(weight.shape)}, the file {name} holds {tuple(value.shape)}")
             weight.assign(value)
+
+
+def load_legacy_h5_by_name(model, path, skip_mismatch=False):
+    """Set the weights of each of `model`'s layers that shares its name with a layer of a legacy HDF5 file (the
+    others keep theirs), as Keras's load_weights(by_name=True): a layer whose weight count differs, and a weight
+    whose shape differs, raise a ValueError, or are skipped with a warning when skip_mismatch is set."""
+    import warnings
+    index = {}
+    for layer in model.layers:
+        index.setdefault(layer.name, []).append(layer)
+    for k, (name, values) in enumerate(read_layers(path)):
+        for layer in index.get(name, []):
+            weights = layer.trainable_weights + layer.non_trainable_weights
+            if len(values) != len(weights):
+                message = (f"Weight count mismatch for layer #{k} (named {layer.name}). Layer expects {len(weights)} "
+                           f"weight(s). Received {len(values)} saved weight(s)")
+                if not skip_mismatch:
+                    raise ValueError(f"{message}; pass skip_mismatch=True to leave such layers as they are")
+                warnings.warn(f"Skipping loading of weights: {message}", stacklevel=3)
+                continue
+            for weight, value in zip(weights, values):
+                if tuple(weight.shape) != tuple(value.shape):
+                    message = (f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}. Weight "
+                               f"expects shape {tuple(weight.shape)}. Received saved weight with shape "
+                               f"{tuple(value.shape)}")
+                    if not skip_mismatch:
+                        raise ValueError(f"{message}; pass skip_mismatch=True to leave such weights as they are")
+                    warnings.warn(f"Skipping loading weights: {message}", stacklevel=3)
+                    continue
+                weight.assign(value)

@@ -156,7 +156,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 def load_weights_from_archive(model, filepath, skip_mismatch=False):
     """Set `model`'s weights from the weights member of a .keras file (model.load_weights('m.keras'))."""
     with _open_archive(filepath, "load_weights") as archive:
-        if _written_by_keras(archive):
+        # Keras's HDF5 member, ours too when we wrote one: Keras matches its layers by their place in the model,
+        # not by name, and skips a mismatched layer whole
+        if _written_by_keras(archive) or KERAS_WEIGHTS in archive.namelist():
             load_keras_weights(model, None, filepath, skip_mismatch, archive=archive)
             return
         stored, names = _read_weights(archive)

@@ -31,9 +31,6 @@ def checked_load_options(filepath, kwargs):
         raise ValueError(f"`objects_to_skip` only supports loading '.weights.h5' files.Received: {filepath}")
     if by_name is not None and not legacy:
         raise ValueError(f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {filepath}")
-    if by_name:
-        raise ValueError(f"load_weights({filepath!r}, by_name=True): nn.keras reads a legacy '.h5' weights file by "
-                         "the model's topology only; load it without by_name into a model of the same layers")
     return objects_to_skip
 
 
