@@ -38,6 +38,7 @@ class LossScaleOptimizer(Optimizer):
         if kwargs:
             raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs.keys())}`.")
         self.inner_optimizer = inner_optimizer
+        inner_optimizer._wrapped_by_loss_scale = True   # Keras's wrapped Nadam lists (and saves) no product
         super().__init__(learning_rate=0.0, name=name)
         self.initial_scale, self.dynamic_growth_steps = initial_scale, dynamic_growth_steps
         self._scale, self._counter = float(initial_scale), 0
@@ -99,6 +100,30 @@ class LossScaleOptimizer(Optimizer):
         for variable in own:
             variable.path = f"{self.name}/{variable.name}"
         return own + self.inner_optimizer.variables
+
+    def restore_scale(self, step_counter, dynamic_scale):
+        """Set the loss scale and its finite-step count from saved values."""
+        self._counter, self._scale = int(np.asarray(step_counter)), float(np.asarray(dynamic_scale))
+        for seed in self._seeds.values():
+            arrays.array(seed)[...] = self._scale
+
+    def _extra_state(self):
+        """The loss scale's two variables, then the inner optimizer's extra state."""
+        inner = {f"inner/{k}": v for k, v in self.inner_optimizer._extra_state().items()}
+        return {"step_counter": np.asarray(self._counter, dtype=np.int32),
+                "dynamic_scale": np.asarray(self._scale, dtype=np.float32), **inner}
+
+    def _set_extra_state(self, stored):
+        if "step_counter" in stored and "dynamic_scale" in stored:
+            self.restore_scale(stored["step_counter"], stored["dynamic_scale"])
+        self.inner_optimizer._set_extra_state({k[len("inner/"):]: v for k, v in stored.items()
+                                               if k.startswith("inner/")})
+
+    def _assign_variables(self, variables, values):
+        # its own four (step count and rate, which Keras keeps at 0, then the scale's two), then the inner's
+        if len(values) >= 4:
+            self.restore_scale(values[2], values[3])
+        self.inner_optimizer._assign_variables(self.inner_optimizer.variables, list(values)[4:])
 
     def attach(self, model):
         """Optimise `model`'s weights through the inner optimizer."""

@@ -461,6 +461,23 @@ class Optimizer(CustomOptimizerAPI):
         """Variables Keras keeps after the slots (none here; Nadam has one)."""
         return []
 
+    def _trailing_values(self):
+        """The values of `_trailing_variables`, as NumPy arrays (what a weights file stores after the slots)."""
+        return [np.asarray(v.numpy()) for v in self._trailing_variables()]
+
+    def _set_trailing_values(self, values):
+        """Set the state `_trailing_variables` stand for from saved values (none here)."""
+
+    def _extra_state(self):
+        """{name: NumPy array} of the state a '.keras' file keeps beyond the step count, rate and slots."""
+        return {f"trailing/{k}": value for k, value in enumerate(self._trailing_values())}
+
+    def _set_extra_state(self, stored):
+        """Restore `_extra_state`'s entries from `stored` (name -> array; empty for a file written without them)."""
+        values = [stored[f"trailing/{k}"] for k in range(len(stored)) if f"trailing/{k}" in stored]
+        if values:
+            self._set_trailing_values(values)
+
     def _begin_step(self):
         """Advance state shared by all weights once per step (before the per-weight updates)."""
 
@@ -500,7 +517,13 @@ class Optimizer(CustomOptimizerAPI):
         self._assign_variables(variables, [store[str(k)] for k in range(len(variables))])
 
     def _assign_variables(self, variables, values):
-        # the step count and the rate are copies in `variables`: they are set on the optimizer itself
+        # the step count, the rate and the trailing variables are copies in `variables`: they are set on the
+        # optimizer itself
+        trailing = len(self._trailing_variables()) if self._weights else 0
+        if trailing and len(values) == len(variables):   # they come just before a subclass's own variables
+            end = len(values) - len(self.__dict__.get("_custom_variables", []))
+            self._set_trailing_values([np.asarray(v) for v in values[end - trailing:end]])
+            variables, values = variables[:end - trailing] + variables[end:], values[:end - trailing] + values[end:]
         for k, (variable, value) in enumerate(zip(variables, values)):
             if k == 0 and variable.name == "iteration":
                 self._iterations = int(np.asarray(value))

@@ -43,28 +43,43 @@ class Nadam(Optimizer):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
     def _begin_step(self):
+        # as Keras, the product is state of its own: a restored step count with no restored product (a wrapped
+        # Nadam's, which Keras does not save) continues from the product it has
         t = self.iterations + 1
-        if self._mu_step != t - 1:   # iterations restored from a saved model: rebuild the product
-            self._mu_product = math.prod(self._mu(k) for k in range(1, t))
-        self._mu_product *= self._mu(t)
+        self._mu_product = float(np.float32(self._mu_product * self._mu(t)))   # a float32 variable in Keras
         self._mu_step = t
+
+    def rebuild_product(self):
+        """Recompute the product from the step count (for files written before the product was saved)."""
+        self._mu_product = float(np.float32(math.prod(self._mu(k) for k in range(1, self.iterations + 1))))
+        self._mu_step = self.iterations
 
     def _slot_names(self):
         return ("momentum", "velocity")
 
     def count_variables(self, weights):
-        """The base's count and Keras's running product of the momentum schedule (one more float32)."""
+        """The base's count and Keras's running product of the momentum schedule (one more float32), which a
+        LossScaleOptimizer's inner Nadam does not list."""
         values, size = super().count_variables(weights)
+        if self.__dict__.get("_wrapped_by_loss_scale"):
+            return values, size
         return values + 1, size + 4
 
     _trailing_unscoped = True   # Keras makes the product outside the optimizer's name scope: its path is its name
 
     def _trailing_variables(self):
-        """Keras's running product of the momentum schedule, listed after the slots."""
+        """Keras's running product of the momentum schedule, listed after the slots (not by a Nadam inside a
+        LossScaleOptimizer: Keras builds it there without tracking it, so it is neither listed nor saved)."""
         from .variables import Variable
+        if self.__dict__.get("_wrapped_by_loss_scale"):
+            return []
         if "_product_name" not in self.__dict__:   # Keras's is an unnamed variable: 'variable', 'variable_1', ...
             self._product_name = unique_name("variable")
         return [Variable(np.float32(self._mu_product), dtype="float32", name=self._product_name, trainable=False)]
+
+    def _set_trailing_values(self, values):
+        """The saved product of the momentum schedule."""
+        self._mu_product, self._mu_step = float(np.asarray(values[0])), self.iterations
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))

@@ -16,8 +16,7 @@ from .keras_h5_weights import walk_order
 # the others make all of a weight's slots together, weight by weight.
 _SLOT_PASSES = {"Adam": (("m", "v"), ("v_hat",)), "AdamW": (("m", "v"), ("v_hat",)),
                 "RMSprop": (("velocity",), ("momentum",), ("average_gradient",))}
-# variables Keras keeps after the slots that nn.keras derives from the step count instead (Nadam's running
-# product of its momentum schedule)
+# variables Keras keeps after the slots (Nadam's running product of its momentum schedule)
 _TRAILING = {"Nadam": 1}
 # groups Keras writes for a compiled model's loss and metric trackers, which carry no weights of the model
 _TRACKER_GROUPS = ("compile_metrics", "_compile_metrics", "compile_loss", "_compile_loss", "_loss_tracker",
@@ -171,14 +170,25 @@ def assign_model_weights(model, tree, filepath, who="load_weights", skip_mismatc
 def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model"):
     """Set `optimizer`'s step count, learning rate and slots from the 'optimizer' group of a Keras weights
     file (slots matched to model.trainable_weights in Keras's order)."""
+    from ..loss_scale_optimizer import LossScaleOptimizer
     from ..optimizers_multi import MultiOptimizer
+    from .keras_h5_weights import WeightGroup
     if isinstance(optimizer, MultiOptimizer):
         _restore_multi_optimizer(optimizer, model, group, filepath, who)
         return
     values = list(group.vars)
-    trailing = _TRAILING.get(type(optimizer).__name__, 0)
+    if isinstance(optimizer, LossScaleOptimizer):   # its step count and rate (both 0), its scale's two, the inner's
+        if len(values) < 4:
+            raise ValueError(f"{who}({filepath!r}): the file's optimizer ({group.path}) holds {len(values)} "
+                             "variables, fewer than a LossScaleOptimizer's own four; the optimizer settings differ")
+        restore_keras_optimizer(optimizer.inner_optimizer, model, WeightGroup(group.path, values[4:], {}), filepath,
+                                who)
+        optimizer.restore_scale(values[2], values[3])
+        return
+    trailing = len(optimizer._trailing_variables()) if _TRAILING.get(type(optimizer).__name__) else 0
+    saved_trailing = []
     if trailing and len(values) > 2:
-        values = values[:-trailing]
+        values, saved_trailing = values[:-trailing], values[-trailing:]
     weights = model.trainable_weights
     passes = _SLOT_PASSES.get(type(optimizer).__name__, (optimizer._slot_names(),))
     passes = [tuple(s for s in p if s in optimizer._slot_names()) for p in passes]
@@ -213,6 +223,8 @@ def restore_keras_optimizer(optimizer, model, group, filepath, who="load_model")
     for weight in weights:
         if id(weight) in state:
             optimizer.state[id(weight)] = state[id(weight)]
+    if saved_trailing:
+        optimizer._set_trailing_values(saved_trailing)
 
 
 class _PartWeights:

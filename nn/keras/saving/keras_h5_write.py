@@ -184,7 +184,11 @@ def _optimizer_node(optimizer, model):
     found = optimizer_variables(optimizer, model)
     if found is None:
         return None
-    return _Node(getattr(optimizer, "name", snake_case(type(optimizer).__name__)), found[1], {})
+    children = {}
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:   # Keras saves a LossScaleOptimizer's inner optimizer again, as a group of its own
+        children["inner_optimizer"] = _optimizer_node(inner, model)
+    return _Node(getattr(optimizer, "name", snake_case(type(optimizer).__name__)), found[1], children)
 
 
 # Keras's names of the slots nn.keras calls otherwise
@@ -196,9 +200,12 @@ def optimizer_variables(optimizer, model):
     unless scheduled, then the slots), labelled as Keras names them ('adam/iteration',
     'adam/sequential_dense_kernel_momentum'); None for the optimizers whose Keras variables nn.keras does not
     keep."""
+    from ..loss_scale_optimizer import LossScaleOptimizer
     from ..optimizers_multi import MultiOptimizer
     kind = type(optimizer).__name__
-    if isinstance(optimizer, MultiOptimizer) or kind in _TRAILING or not hasattr(optimizer, "_slot_names"):
+    if isinstance(optimizer, LossScaleOptimizer):
+        return _loss_scale_variables(optimizer, model)
+    if isinstance(optimizer, MultiOptimizer) or not hasattr(optimizer, "_slot_names"):
         return None
     prefix = getattr(optimizer, "name", snake_case(kind))
     labels = [f"{prefix}/iteration"]
@@ -223,7 +230,23 @@ def optimizer_variables(optimizer, model):
                     path = str(getattr(weight, "path", None) or weight.name).replace("/", "_")
                     labels.append(f"{prefix}/{path}_{_KERAS_SLOT_NAMES.get(slot, slot)}")
                     values.append(np.array(value, order="C"))
+        trailing = optimizer._trailing_variables()   # Nadam's product (an unnamed variable in Keras)
+        labels += [v.name for v in trailing]
+        values += optimizer._trailing_values()
     return labels, values
+
+
+def _loss_scale_variables(optimizer, model):
+    """A LossScaleOptimizer's variables as Keras lists them: its own step count and rate (kept at 0), its
+    step_counter and dynamic_scale, then the inner optimizer's."""
+    inner = optimizer_variables(optimizer.inner_optimizer, model)
+    if inner is None:
+        return None
+    prefix = optimizer.name
+    labels = [f"{prefix}/iteration", f"{prefix}/learning_rate", f"{prefix}/step_counter", f"{prefix}/dynamic_scale"]
+    values = [np.asarray(0, dtype=np.int32), np.asarray(0.0, dtype=np.float32),
+              np.asarray(optimizer._counter, dtype=np.int32), np.asarray(optimizer._scale, dtype=np.float32)]
+    return labels + inner[0], values + inner[1]
 
 
 def _write(group, node):

@@ -29,6 +29,8 @@ def optimizer_arrays(optimizer, model, prefix=PREFIX):
         for slot, value in optimizer.state.get(id(weight), {}).items():
             # np.array, not ascontiguousarray, which makes a 0-d slot (a scalar weight's) 1-d
             out[f"{prefix}vars/{k}/{slot}"] = np.array(arrays.wrap(value, weight.device).numpy(), order="C")
+    extra = optimizer._extra_state() if hasattr(optimizer, "_extra_state") else {}
+    out.update({f"{prefix}extra/{name}": np.array(value) for name, value in extra.items()})
     return out
 
 
@@ -55,6 +57,14 @@ def restore_optimizer(optimizer, model, stored, positions=None, prefix=PREFIX):
     optimizer.iterations = int(stored[prefix + "iterations"])
     if optimizer._schedule is None:
         optimizer._group["lr"] = float(stored[prefix + "learning_rate"])
+    extra = {name[len(prefix + "extra/"):]: value for name, value in stored.items()
+             if name.startswith(prefix + "extra/")}
+    if hasattr(optimizer, "_set_extra_state"):   # Nadam's product, a LossScaleOptimizer's scale
+        optimizer._set_extra_state(extra)
+    inner = getattr(optimizer, "inner_optimizer", optimizer)
+    if not any(k.startswith("trailing/") or k.startswith("inner/trailing/") for k in extra) and \
+            hasattr(inner, "rebuild_product") and not inner.__dict__.get("_wrapped_by_loss_scale"):
+        inner.rebuild_product()   # a file written before the product was saved
     for name, value in stored.items():
         if not name.startswith(prefix + "vars/"):
             continue
