@@ -354,13 +354,19 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
         raise ValueError(f"compile: Expected `loss_weights` argument to be a float (single output case) or a list, "
                          f"tuple, or dict (multiple output case), got loss_weights={loss_weights!r:.60} "
                          f"({type(loss_weights).__name__}); e.g. loss_weights=0.5 or [1.0, 0.2]")
+    given = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics, "weighted_metrics": weighted_metrics}
+    earlier = getattr(model, "_compiled", None)
+    if isinstance(earlier, KerasCompiled):   # as Keras, compiling again keeps the loss and metrics it is not given
+        if loss is None:
+            loss, loss_weights = earlier._specs[:2]
+        if metrics is None and weighted_metrics is None:
+            metrics, weighted_metrics = earlier._specs[2:]
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
     if auto_scale_loss and _policy_name(model) == "mixed_float16" and not isinstance(
             model._compiled.optimizer, LossScaleOptimizer):   # as Keras: float16 training scales its loss
         model._compiled.optimizer = LossScaleOptimizer(model._compiled.optimizer, name="loss_scale_optimizer")
     model.optimizer = model._compiled.optimizer
-    model._compile_settings = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
-                               "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+    model._compile_settings = {**given, "run_eagerly": run_eagerly,   # what this call was given, as Keras saves
                                "steps_per_execution": steps_per_execution, "jit_compile": False if jit_compile == "auto" else jit_compile}
     model.loss = loss
     if jit_compile is True and run_eagerly:
