@@ -457,7 +457,7 @@ class Bidirectional(Layer):
             outputs = (fwd_last, bwd_last)
         merged = self._merge(*outputs)
         if self.return_state:
-            merged = tuple(merged if isinstance(merged, list) else [merged]) + tuple(fwd_states + bwd_states)
+            merged = (merged if isinstance(merged, tuple) else (merged,)) + tuple(fwd_states + bwd_states)
         return merged
 
     def get_config(self):
@@ -502,7 +502,7 @@ class Bidirectional(Layer):
             return a * b
         if self.merge_mode == "ave":
             return (a + b) * 0.5
-        return [a, b]
+        return (a, b)   # merge_mode=None: both directions, as a tuple (Keras's)
 
 
 def _check_directions(forward, backward):
