@@ -16,12 +16,18 @@ from .ops.orthogonal_polynomials import (chebyshev_polynomial_t, chebyshev_polyn
                                          shifted_chebyshev_polynomial_u, shifted_chebyshev_polynomial_v,
                                          shifted_chebyshev_polynomial_w)
 from .ops.reduction import logsumexp as _logsumexp
-from .ops.rounding import round
+from .ops.rounding import round as _round
 from .ops.special import entr, erf, erfc, erfcx, erfinv, exp2, expm1, logit, xlog1py, xlogy
 from .ops.trig import sinc
 
 psi = digamma
 gammaln = lgamma
+
+
+def round(input, *, decimals=0):
+    """Each element rounded to `decimals` places, halves to even (torch.special.round: always the decimals
+    overload, RoundBackward1)."""
+    return _round(input, decimals=decimals)
 
 
 def expit(input):

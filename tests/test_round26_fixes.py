@@ -293,3 +293,16 @@ def test_bernoulli_in_place_draws_by_the_probabilities_dtype_as_pytorch():
         row.append(lib.empty(2, 3).bernoulli_(lib.rand(3, dtype=lib.float64)).tolist())
         results.append(row)
     assert results[0] == results[1]
+
+
+# ----- round's two overloads ----------------------------------------------------------------------------------------------
+
+def test_round_names_the_decimals_overload_as_pytorch_even_for_decimals_0():
+    torch = require_torch()
+    names = []
+    for lib in (ag, torch):
+        x = lib.tensor([1.25, -2.5, 3.75], dtype=lib.float64, requires_grad=True)
+        calls = [lib.round(x), lib.round(x, decimals=0), lib.round(x, decimals=1), lib.special.round(x),
+                 lib.special.round(x, decimals=2), x.round(), x.round(decimals=0), x.floor(), x.trunc()]
+        names.append([(c.grad_fn.name(), c.tolist()) for c in calls])
+    assert names[0] == names[1]

@@ -24,13 +24,13 @@ class Rounding(Function):
         xp = ctx.xp
         ctx.kind, ctx.decimals = kind, decimals
         if kind == "round":
-            return xp.round(x, decimals)
+            return xp.round(x, decimals or 0)
         return getattr(xp, kind)(x)
 
     def name(self):
-        """FloorBackward0, CeilBackward0, TruncBackward0, RoundBackward0 (RoundBackward1 with decimals), as PyTorch
-        names them."""
-        return f"{self.kind.capitalize()}Backward{int(bool(self.decimals))}"
+        """FloorBackward0, CeilBackward0, TruncBackward0, RoundBackward0 (RoundBackward1 when decimals was passed,
+        0 included), as PyTorch names them."""
+        return f"{self.kind.capitalize()}Backward{int(self.decimals is not None)}"
 
     def backward(ctx, gy):
         return ctx.xp.zeros_like(gy), None, None
@@ -62,7 +62,7 @@ class ClampMax(ClampBound):
     lower = False
 
 
-def _rounded(op, x, decimals=0):
+def _rounded(op, x, decimals=None):
     check_tensor(op, x)
     if x.dtype.kind == "c":
         raise ComplexUnsupportedError(f"{op} is not supported for complex inputs (dtype {x.dtype}); round the "
@@ -95,8 +95,9 @@ def trunc(input):
     return _rounded("trunc", input)
 
 
-def round(input, *, decimals=0):
-    """Each element rounded to `decimals` places, halves to even (gradient 0)."""
+def round(input, *, decimals=None):
+    """Each element rounded to `decimals` places (None: 0, PyTorch's overload without decimals), halves to even
+    (gradient 0)."""
     return _rounded("round", input, decimals)
 
 
