@@ -30,6 +30,7 @@ from autograd.errors import KeywordError
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
 from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
+from .build_shapes import shapes_by_name
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
@@ -854,6 +855,19 @@ class Layer(Module, metaclass=_LayerType):
         if not _built_at_init(type(self)):
             object.__setattr__(self, "_path", scope_path())
 
+    def _build_by_name(self, args, kwargs):
+        """Build an unbuilt layer whose own build() takes a shape per call argument (build_shapes.py) for the call
+        of `args` and `kwargs`; other layers build in _build_for."""
+        build = type(self).build
+        if self.built or build is Layer.build or getattr(build, "__module__", "").startswith("nn.keras"):
+            return   # the built-in layers (MultiHeadAttention, the RNNs) take their shapes their own way
+        named = shapes_by_name(self, args, kwargs, shape_of,   # arrays count: Keras converts every argument
+                               lambda v: isinstance(v, (Tensor, KerasTensor, np.ndarray)))
+        if named is not None:
+            object.__setattr__(self, "_build_shapes_dict", named)
+            self.build(**named)
+            self.built = True
+
     def _build_for(self, inputs):
         if inputs is None and not self.built:   # as Keras: a layer that builds needs a tensor to build for
             raise ValueError(f"Inputs to a layer should be tensors. Got 'None' (of type NoneType) as input for layer "
@@ -899,6 +913,7 @@ class Layer(Module, metaclass=_LayerType):
             cast_to = self._autocast_dtype
             if cast_to is not None:
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
+            self._build_by_name(args, kwargs)
             self._build_for(args[0])
         with call_context(self) as context:
             return self._call_in_context(context, args, kwargs, training if given else self._inherited(context),
@@ -957,6 +972,7 @@ class Layer(Module, metaclass=_LayerType):
     def _symbolic_call(self, args, kwargs, training):
         """Record a Node and return KerasTensors shaped as the real outputs would be."""
         if args:
+            self._build_by_name(args, kwargs)
             self._build_for(args[0])
         outputs = self._probe(args, kwargs)
         node_kwargs = dict(kwargs)
@@ -1200,6 +1216,8 @@ class Layer(Module, metaclass=_LayerType):
         shape = getattr(self, "_build_input_shape", None)
         if not self.built or shape is None:
             return None
+        if len(self.__dict__.get("_build_shapes_dict") or ()) > 1:   # build(self, a_shape, b_shape), as Keras
+            return {"shapes_dict": self._build_shapes_dict}
         if _built_at_init(type(self)):
             return None   # as Keras's: these are built when made, so no call's shape is recorded
         return {"input_shape": shape}
@@ -1207,6 +1225,10 @@ class Layer(Module, metaclass=_LayerType):
     def build_from_config(self, config):
         """Create the weights for the input shape of get_build_config (a loaded model's weights need them):
         `build(input_shape)`, or, for a class without its own build, one inference call on zeros."""
+        named = (config or {}).get("shapes_dict")
+        if named and not self.built and type(self).build is not Layer.build:   # build(self, a_shape, b_shape)
+            self.build(**{k: _shape_structure(v) for k, v in named.items()})
+            return
         shape = _shape_structure((config or {}).get("input_shape"))
         if self.built or shape is None:
             return
