@@ -30,9 +30,11 @@ def functional_config(model):
 
     def encode(value):
         if isinstance(value, KerasTensor):
-            return {"class_name": "__keras_tensor__",
-                    "config": {"shape": list(value.shape), "dtype": value.dtype, "keras_history": history(value)}}
-        if isinstance(value, (list, tuple)):
+            return {"class_name": "__keras_tensor__",   # a shape is a tuple, as in Keras's get_config (JSON: list)
+                    "config": {"shape": tuple(value.shape), "dtype": value.dtype, "keras_history": history(value)}}
+        if isinstance(value, tuple):   # a call's positional arguments are a tuple, a list argument a list, as Keras's
+            return tuple(encode(v) for v in value)
+        if isinstance(value, list):
             return [encode(v) for v in value]
         if isinstance(value, dict):
             return {k: encode(v) for k, v in value.items()}
@@ -44,7 +46,7 @@ def functional_config(model):
         entry = operation_entry(layer) if getattr(layer, "_is_operation", False) else serialize_keras_object(layer)
         entry["name"] = layer.name
         nodes = [n for n in layer._symbolic_calls if id(n) in node_index] if not isinstance(layer, InputLayer) else []
-        entry["inbound_nodes"] = [{"args": encode(list(n.args)), "kwargs": encode(n.kwargs)} for n in nodes]
+        entry["inbound_nodes"] = [{"args": encode(tuple(n.args)), "kwargs": encode(n.kwargs)} for n in nodes]
         layers.append(entry)
     def endpoint(tensor):
         # Keras counts a nested functional model's calls from 1 here (not in the nodes' own arguments)
@@ -128,7 +130,7 @@ def _histories(node):
         elif isinstance(value, dict):
             for v in value.values():
                 walk(v)
-        elif isinstance(value, list):
+        elif isinstance(value, (list, tuple)):   # tuples: a config from get_config, before any JSON
             for v in value:
                 walk(v)
     walk(node)
@@ -144,6 +146,8 @@ def _decode(value, tensors, custom_objects):
         return deserialize_keras_object(value, custom_objects)
     if isinstance(value, list):
         return [_decode(v, tensors, custom_objects) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_decode(v, tensors, custom_objects) for v in value)
     if isinstance(value, dict):
         return {k: _decode(v, tensors, custom_objects) for k, v in value.items()}
     return value
