@@ -6,11 +6,12 @@ The table is as wide as Keras makes it: 88 characters (108 with "Connected to"),
 4 when that is smaller, cut at Keras's `positions` and shrunk as its table library (rich) shrinks columns;
 a word too long for its column ends in "…", as there.
 """
+import os
 import re
 import shutil
 import textwrap
 
-from .symbolic import KerasTensor, flatten
+from .symbolic import KerasTensor, flatten, flatten_sorted
 
 _SEQUENTIAL = (88, (0.45, 0.80, 1.0))
 _FUNCTIONAL = (108, (0.3, 0.56, 0.74, 1.0))
@@ -92,7 +93,7 @@ def _connections(layer, model):
     for node in getattr(layer, "_symbolic_calls", []):
         if node not in getattr(model, "_graph_nodes", ()):
             continue
-        for tensor in flatten((node.args, node.kwargs)):
+        for tensor in flatten_sorted((node.args, node.kwargs)):   # as keras.tree: dict keys sorted
             if isinstance(tensor, KerasTensor) and tensor.node is not None:
                 source = tensor.node.layer
                 parts.append(f"{source.name}[{source._symbolic_calls.index(tensor.node)}][{tensor.index}]")
@@ -196,6 +197,20 @@ def _row_lines(cells, widths, right, edge="│", bottom=False, center=()):
     return lines
 
 
+def console_width():
+    """The width of the console Keras prints its summary on (rich's rule): $COLUMNS, else the terminal's width
+    (stdin, stdout or stderr), else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns) or 80
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):   # not a terminal
+            continue
+    return 80
+
+
 def render(model, line_length=None, positions=None, show_trainable=False, expand_nested=False, layer_range=None):
     """The summary of `model` as one string, `line_length` characters wide (Keras's default when None); with
     `show_trainable` a "Trainable" column (Y, N, or - for a layer without weights), with `expand_nested` the
@@ -233,6 +248,8 @@ def render(model, line_length=None, positions=None, show_trainable=False, expand
         if k < len(rows) - 1:
             lines.append(bar("├", "┼", "┤", "─"))
     lines.append(bar("└", "┴", "┘", "─"))
+    width = console_width()   # as Keras's console (rich) prints it: a table wider than the console is cut
+    lines[1:] = [line[:width] for line in lines[1:]]
     weights = model.weights if model.built else []
     trainable = model.trainable_weights if model.built else []
     total = sum(w.size for w in weights)
