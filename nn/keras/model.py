@@ -247,7 +247,8 @@ def _functional_version(cls):
     """`cls` (a keras.Model subclass) with Functional's graph-running methods under its own."""
     if cls not in _FUNCTIONAL_VERSIONS:
         _FUNCTIONAL_VERSIONS[cls] = type(cls.__name__, (cls, Functional),
-                                         {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+                                         {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                          "_functional_base": cls})   # its registered name is cls's
     return _FUNCTIONAL_VERSIONS[cls]
 
 

@@ -23,6 +23,8 @@ def register_keras_serializable(package="Custom", name=None):
 
 def get_registered_name(obj):
     """The name `obj` is registered under ('<package>><name>'), else its __name__."""
+    if obj not in _NAMES and isinstance(obj, type) and "_functional_base" in vars(obj):
+        obj = vars(obj)["_functional_base"]   # a Model subclass called with (inputs, outputs) runs as a subclass
     return _NAMES.get(obj, getattr(obj, "__name__", None))
 
 
