@@ -165,6 +165,9 @@ _sys.modules[__name__ + ".masked"] = masked     # `import autograd.masked`, as `
 Tensor.smm, Tensor.sspaddmm = smm, sspaddmm
 from .ops import sparse_ops as _sparse_ops  # noqa: F401  (the dense ops' forms for sparse arguments)
 from . import backend_flags as backends
+_sys.modules[__name__ + ".backends"] = backends   # `import autograd.backends.cudnn as cudnn`, as torch's
+for _flags in ("cudnn", "cuda", "mps", "cpu"):
+    _sys.modules[f"{__name__}.backends.{_flags}"] = getattr(backends, _flags)
 from .random_api import get_rng_state, initial_seed, normal, seed, set_rng_state
 from .printing import set_printoptions
 from .determinism_api import (are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
@@ -188,6 +191,7 @@ _sys.modules[__name__ + ".testing"] = testing
 from . import version
 from .version import __version__
 from . import fft
+from . import onnx
 from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)

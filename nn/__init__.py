@@ -17,6 +17,7 @@ from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, Hu
                      MSELoss, NLLLoss, NLLLoss2d)
 from .losses import CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss
 from .losses import HingeEmbeddingLoss, TripletMarginWithDistanceLoss
+from . import serialization
 from .serialization import load, save
 from .layers.conv import Conv1d, Conv2d, ConvTranspose2d
 from .layers.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
@@ -56,6 +57,8 @@ _ag.utils.data = data               # torch.utils.data (autograd.utils is torch.
 _sys.modules["autograd.utils.data"] = data
 _ag.distributed = distributed
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
+_ag.serialization = serialization     # torch.serialization: save, load and the safe_globals allow-list
+_sys.modules["autograd.serialization"] = serialization
 _ag.func.functional_call = utils.stateless.functional_call   # torch.func's Module helpers (autograd/func_api.py)
 _ag.func.stack_module_state = utils.stateless.stack_module_state
 _ag.func.replace_all_batch_norm_modules_ = utils.stateless.replace_all_batch_norm_modules_

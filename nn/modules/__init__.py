@@ -5,6 +5,7 @@ import sys
 import types
 
 import nn as _nn
+from nn.layers.attention import NonDynamicallyQuantizableLinear as _NonDynamicallyQuantizableLinear
 from nn.layers.conv import _ConvNd, _ConvTransposeNd
 from nn.layers.normalization import _BatchNorm
 from nn.losses import _Loss, _WeightedLoss
@@ -13,6 +14,8 @@ from .. import module_global_hooks as _global_hooks
 
 _PRIVATE = {"_ConvNd": _ConvNd, "_ConvTransposeNd": _ConvTransposeNd, "_BatchNorm": _BatchNorm, "_Loss": _Loss,
             "_WeightedLoss": _WeightedLoss}
+#: names a submodule holds that are neither on nn nor in its __all__ (MultiheadAttention's out_proj class)
+_UNLISTED = {"NonDynamicallyQuantizableLinear": _NonDynamicallyQuantizableLinear}
 
 #: submodule -> the names it holds (PyTorch 2.13's, those nn has, and the private bases user code subclasses)
 LAYOUT = {
@@ -32,7 +35,7 @@ LAYOUT = {
     "fold": "Fold Unfold",
     "instancenorm": ("InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d "
                      "LazyInstanceNorm3d"),
-    "linear": "Bilinear Identity LazyLinear Linear",
+    "linear": "Bilinear Identity LazyLinear Linear NonDynamicallyQuantizableLinear",
     "linear_cross_entropy_options": "LinearCrossEntropyOptions",
     "loss": ("BCELoss BCEWithLogitsLoss CTCLoss CosineEmbeddingLoss CrossEntropyLoss GaussianNLLLoss "
              "HingeEmbeddingLoss HuberLoss KLDivLoss L1Loss MSELoss MarginRankingLoss MultiLabelMarginLoss "
@@ -57,15 +60,15 @@ LAYOUT = {
 def _submodule(name, names):
     module = types.ModuleType(f"{__name__}.{name}", f"torch.nn.modules.{name}'s names, nn's objects.")
     for attr in names.split():
-        setattr(module, attr, _PRIVATE[attr] if attr in _PRIVATE else getattr(_nn, attr))
-    module.__all__ = [n for n in names.split() if not n.startswith("_")]
+        setattr(module, attr, _PRIVATE.get(attr) or _UNLISTED.get(attr) or getattr(_nn, attr))
+    module.__all__ = [n for n in names.split() if not n.startswith("_") and n not in _UNLISTED]
     return module
 
 
 for _name, _names in LAYOUT.items():
     globals()[_name] = sys.modules[f"{__name__}.{_name}"] = _submodule(_name, _names)
     for _attr in _names.split():
-        if not _attr.startswith("_"):
+        if not _attr.startswith("_") and _attr not in _UNLISTED:
             globals()[_attr] = getattr(_nn, _attr)
 
 # the global hooks live beside Module, as torch.nn.modules.module.register_module_forward_hook does
