@@ -4,6 +4,7 @@ Inputs are (S, N, E) sequence-first unless batch_first=True ((N, S, E)); unbatch
 Masks follow nn.MultiheadAttention: bool True = not allowed, float = added to the scores.
 """
 import copy
+import warnings
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from .attention import MultiheadAttention
 from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
-from .transformer_nested import nested_padding, nested_tensor_ok
+from .transformer_nested import nested_padding, why_not_nested
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
@@ -133,7 +134,11 @@ class TransformerEncoder(Module):
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
-        self.use_nested_tensor = enable_nested_tensor and nested_tensor_ok(encoder_layer, TransformerEncoderLayer)
+        why_not = why_not_nested(encoder_layer, TransformerEncoderLayer)
+        self.use_nested_tensor = enable_nested_tensor and not why_not
+        if enable_nested_tensor and why_not:
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why_not}",
+                          stacklevel=2)
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         """Run every layer on src with the same masks; is_causal None means: detect the causal mask."""

@@ -8,15 +8,30 @@ from autograd import arrays
 from autograd.amp.autocast_mode import is_autocast_enabled
 
 from .. import functional as F
+from .activation import GELU, ReLU
 
 
-def nested_tensor_ok(layer, layer_class):
-    """Whether an encoder built from `layer` may use nested tensors (PyTorch's use_nested_tensor at init)."""
+def why_not_nested(layer, layer_class):
+    """Why an encoder built from `layer` may not use nested tensors, in PyTorch's words (its init checks, in its
+    order), or "" when it may (PyTorch's use_nested_tensor)."""
+    if not isinstance(layer, layer_class):
+        return "encoder_layer was not TransformerEncoderLayer"
     attn = layer.self_attn
-    return (isinstance(layer, layer_class) and not layer.norm_first and attn.batch_first
-            and attn._qkv_same_embed_dim and attn.in_proj_bias is not None
-            and layer.activation in (F.relu, F.gelu) and layer.norm1.eps == layer.norm2.eps
-            and attn.num_heads % 2 == 0)
+    if layer.norm_first:
+        return "encoder_layer.norm_first was True"
+    if not attn.batch_first:
+        return "encoder_layer.self_attn.batch_first was not True(use batch_first for better inference performance)"
+    if not attn._qkv_same_embed_dim:
+        return "encoder_layer.self_attn._qkv_same_embed_dim was not True"
+    if attn.in_proj_bias is None:
+        return "encoder_layer.self_attn was passed bias=False"
+    if not (layer.activation in (F.relu, F.gelu) or isinstance(layer.activation, (ReLU, GELU))):
+        return "encoder_layer.activation_relu_or_gelu was not True"
+    if layer.norm1.eps != layer.norm2.eps:
+        return "encoder_layer.norm1.eps was not equal to encoder_layer.norm2.eps"
+    if attn.num_heads % 2 == 1:
+        return "encoder_layer.self_attn.num_heads is odd"
+    return ""
 
 
 def nested_padding(encoder, src, mask, src_key_padding_mask):
