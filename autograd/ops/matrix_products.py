@@ -4,12 +4,12 @@ import warnings
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 from ..function import named
 from .dims import check_tensor
 from .elementwise import logical_and, logical_or
 from .linalg import matmul, outer
-from .products import _check_shape, _scaled_sum
+from .products import _check_shape, _scaled_sum, integer_scalars
 from .shape import permute, reshape
 from .. import autocast_state as autocast
 
@@ -55,6 +55,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     # the sum over the batch folded into one product: (n, B*m) @ (B*m, p)
     product = matmul(reshape(permute(batch1, 1, 0, 2), (n, b * m)), reshape(batch2, (b * m, p)))
     _check_shape(op, input, product.shape)
+    beta, alpha = integer_scalars((input, batch1, batch2), beta, alpha)
     return named(_scaled_sum(input, product, beta, alpha), "AddbmmBackward0")
 
 
@@ -71,6 +72,11 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
             raise ValueError(f"{op}: expected a 1-D {name}, got shape {tuple(v.shape)}")
     shape = (vec1.shape[0], vec2.shape[0])
     _check_shape(op, input, shape)
+    for name, value in (("beta", beta), ("alpha", alpha)):
+        if isinstance(value, float) and all(t.dtype.kind in "iu" for t in (input, vec1, vec2)):
+            raise DtypeError(f"{op}: {name}={value} is a float but the inputs are integer tensors ({input.dtype}, "
+                             f"{vec1.dtype}, {vec2.dtype}); for integral input tensors PyTorch refuses a float "
+                             f"{name}: pass an int, or convert the tensors with .float()")
     if input.dtype == np.bool_ and vec1.dtype == np.bool_ and vec2.dtype == np.bool_:
         product = logical_and(reshape(vec1, (-1, 1)), reshape(vec2, (1, -1)))
         kept = logical_and(input, bool(beta))

@@ -91,11 +91,20 @@ def _scaled_sum(input, product, beta, alpha):
     return add(mul(input, beta) if beta != 1 else input, product)
 
 
+def integer_scalars(tensors, beta, alpha):
+    """(beta, alpha) as PyTorch's addmm, addmv, baddbmm and addbmm use them: float ones truncated to ints when
+    every operand is an integer tensor (alpha=0.5 is 0, and the result keeps the integer dtype)."""
+    if all(t.dtype.kind in "iu" for t in tensors):
+        return tuple(int(v) if isinstance(v, float) else v for v in (beta, alpha))
+    return beta, alpha
+
+
 def _added_product(op, product_fn, input, a, b, beta, alpha):
     """beta * input + alpha * product_fn(a, b), after checking that input broadcasts to the product. Half-precision
     operands (all three of one half dtype) are computed in float32 and rounded once at the end, as PyTorch's CPU
     kernels do; rounding the product, the scaled product and the sum each to bfloat16 differed from PyTorch in
     about a third of the elements."""
+    beta, alpha = integer_scalars((input, a, b), beta, alpha)
     half = input.dtype
     once = is_half(half) and a.dtype == half and b.dtype == half
     product = product_fn(a.float(), b.float()) if once else product_fn(a, b)
