@@ -205,6 +205,37 @@ def test_integer_activations_with_limits_in_range(call):
     data = np.array([0, 1, 2, 3], dtype=np.uint8)
     _same(call(F, ag.tensor(data)), call(torch.nn.functional, torch.tensor(data)))
 
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, v: m.addmm(x[:, :2], x, x.mT, beta=2, alpha=0.5), lambda m, x, v: m.addmm(x[:, :2], x, x.mT, beta=1.5),
+    lambda m, x, v: m.addmv(x[:, 0], x, v, alpha=0.5), lambda m, x, v: x[:, :2].clone().addmm_(x, x.mT, alpha=2.5),
+    lambda m, x, v: m.baddbmm(x[None, :, :2], x[None], x.mT[None], alpha=0.5),
+    lambda m, x, v: m.addbmm(x[:, :2], x[None], x.mT[None], beta=2.7)])
+def test_integer_matrix_products_truncate_float_scalars_as_pytorch(call):
+    # PyTorch keeps the integer dtype and truncates beta / alpha (0.5 is 0); deepgrad gave a float32 result
+    x, v = np.array([[2, 1, 0], [1, 3, 1]]), np.array([1, 2, 3])
+    _same(*_both(lambda m: call(m, m.tensor(x), m.tensor(v))))
+
+
+def test_addr_of_integer_tensors_refuses_float_scalars():
+    torch = require_torch()
+    for m in (ag, torch):
+        x, v = m.tensor([[2, 1, 0], [1, 3, 1]]), m.tensor([1, 2, 3])
+        for kwargs in ({"alpha": 1.5}, {"beta": 0.5}):
+            with pytest.raises(RuntimeError):
+                m.addr(x, x[:, 0], v, **kwargs)
+    _same(*_both(lambda m: m.addr(m.tensor([[1.0, 2.0]]), m.tensor([2.0]), m.tensor([1.0, 3.0]), alpha=1.5)))
+
+
+def test_scatter_with_reduce_takes_complex_tensors():
+    data = np.array([[1 + 2j, 3 - 1j, 2j], [0.5j, 2, 1]])
+    index = np.array([[0, 0, 1], [2, 2, 2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # PyTorch's deprecation of reduce= with a tensor src
+        for reduce in ("add", "multiply"):
+            _same(*_both(lambda m: m.tensor(data).scatter(-1, m.tensor(index), m.tensor(data), reduce=reduce)))
+            _same(*_both(lambda m: m.tensor(data).scatter(1, m.tensor(index), 2.0, reduce=reduce)))
+
 # ----- indexing and writing ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", ["bool", "uint8", "float32", "float64"])
 def test_index_put_with_a_mask_takes_a_0d_value_of_another_dtype(dtype):
