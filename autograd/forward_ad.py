@@ -12,11 +12,14 @@ requires_grad=True (they sit on the reverse graph), and at most one level exists
 """
 from collections import namedtuple
 
+import numpy as np
+
 from .creation import zeros_like
 from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .errors import GraphError
 from .function import Function
+from .gradcheck import FORWARD_MODE
 from .func_core import reaches_outer
 from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
@@ -75,8 +78,8 @@ class dual_level:
 
 
 def make_dual(tensor, tangent, *, level=None):
-    """A tensor with the values of `tensor` (sharing them, as a view) whose tangent is `tangent` (same shape
-    and dtype) for forward-mode AD at the active dual_level."""
+    """A tensor with the values of `tensor` (sharing them, as a view) whose tangent is `tangent` (same shape,
+    a floating or complex dtype) for forward-mode AD at the active dual_level."""
     if not _current:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                            "enter_dual_level() first (or use `with forward_ad.dual_level():`)")
@@ -89,9 +92,8 @@ def make_dual(tensor, tangent, *, level=None):
         raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the original "
                            f"Tensor, this is not supported. Tensor is of size {list(tensor.shape)} while the given "
                            f"forward gradient is of size {list(tangent.shape)}.")
-    if tangent.dtype != tensor.dtype:
-        raise RuntimeError(f"make_dual: expected tangent to have the primal's dtype {tensor.dtype}, got "
-                           f"{tangent.dtype}; convert it with .to(primal.dtype)")
+    if tangent.dtype.kind not in "fc":
+        raise ValueError(f"make_dual: expected tangent to be floating point or complex, but got {tangent.dtype}")
     if tangent.device is not tensor.device:
         raise RuntimeError(f"make_dual: the tangent is on {tangent.device} but the primal on {tensor.device}; "
                            "move the tangent with .to(primal.device)")
@@ -121,7 +123,8 @@ def unpack_dual(tensor, *, level=None):
     if tensor.dtype.kind not in "fc":
         return UnpackedDualTensor(primal, None)
     sources = [e[3] for e in duals.values()]
-    tangents = [e[1] for e in duals.values()]
+    # a tangent of another floating dtype than its primal's (PyTorch takes one) enters the pass in the primal's
+    tangents = [e[1] if e[1].dtype == e[3].dtype else e[1].to(e[3].dtype) for e in duals.values()]
     try:
         with enable_grad():
             u = zeros_like(tensor, requires_grad=True)
@@ -156,5 +159,34 @@ def _differentiable(tensor, entries):
     hidden = {id(e[3]._node.parents[0]) for e in entries if not e[2]}
     return reaches_outer([tensor], hidden)
 
+
+def contracted_jacobians(fn, inputs, out_grad):
+    """For each input of `inputs` that requires grad (None for the others): the array of d<out_grad, fn(inputs)>/d
+    input, element by element from forward-mode tangents (gradcheck's check_forward_ad); a complex input's entry
+    is the derivative along the real unit plus i times the one along the imaginary unit, as gradcheck's."""
+    result = []
+    for k, t in enumerate(inputs):
+        if not (isinstance(t, Tensor) and t.requires_grad):
+            result.append(None)
+            continue
+        values = np.zeros(tuple(t.shape), dtype=np.complex128 if t.dtype.kind == "c" else np.float64)
+        for i in range(values.size):
+            for unit in ((1, 1j) if t.dtype.kind == "c" else (1,)):
+                direction = np.zeros(values.shape, dtype=values.dtype)
+                direction.flat[i] = unit
+                with dual_level():
+                    args = list(inputs)
+                    args[k] = make_dual(t, Tensor(direction, dtype=t.dtype, device=t.device))
+                    outs = fn(*args)
+                    outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
+                    tangents = [unpack_dual(o).tangent for o in outs]
+                paired = sum(float(np.real(np.conj(w) * tg.detach().numpy()).sum())
+                             for tg, w in zip(tangents, out_grad) if tg is not None)
+                values.flat[i] += unit * paired
+        result.append(values)
+    return result
+
+
+FORWARD_MODE[0] = contracted_jacobians
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual"]

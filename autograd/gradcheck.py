@@ -42,11 +42,16 @@ def _outputs(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-#: PyTorch's further gradcheck / gradgradcheck switches: accepted, and the one comparison done here is run whatever
-#: they say (their extra checks, batched or forward-mode, have no counterpart in deepgrad's reverse-mode engine)
+#: PyTorch's further gradcheck / gradgradcheck switches: accepted; check_forward_ad and check_backward_ad choose
+#: the comparisons (forward mode, reverse mode), the others (batched, undefined-gradient checks) change nothing here
 _TORCH_OPTIONS = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad",
                   "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode", "masked",
                   "gen_non_contig_grad_outputs", "check_fwd_over_rev", "check_rev_over_rev"}
+
+
+#: forward_ad installs here its function (fn, inputs, out_grad) -> per input requiring grad, d<out_grad, fn>/d input
+#: built from forward-mode tangents, one per element (forward_ad sits on a floor above this module)
+FORWARD_MODE = [None]
 
 
 class GradcheckError(RuntimeError):
@@ -79,24 +84,33 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     rng = np.random.default_rng(seed)
     out_grad = [rng.standard_normal(o.shape) + (1j * rng.standard_normal(o.shape) if o.dtype.kind == "c" else 0)
                 for o in outs]
-    float_outs = [(o, og) for o, og in zip(outs, out_grad) if o.requires_grad]
-    if float_outs:
-        analytic = _grad([o for o, _ in float_outs],
-                         diff, grad_outputs=[Tensor(og, dtype=o.dtype, device=o.device) for o, og in float_outs],
-                         allow_unused=True)
-    else:
-        analytic = [None] * len(diff)
+    checks = []
+    if torch_options.get("check_backward_ad", True):
+        checks.append(("analytic", _reverse_mode(outs, out_grad, diff)))
+    if torch_options.get("check_forward_ad", False):
+        checks.append(("forward-mode", [None if g is None else Tensor(g) for g in
+                                        FORWARD_MODE[0](fn, inputs, out_grad)]))
     numeric = [g for g in numerical_jacobian_vector(fn, inputs, out_grad, eps) if g is not None]
-    for k, (a, n) in enumerate(zip(analytic, numeric)):
-        a = np.zeros_like(n) if a is None else a.numpy().astype(n.dtype)
-        if not np.allclose(a, n, atol=atol, rtol=rtol, equal_nan=False):
-            if raise_exception:
-                err = np.abs(a - n).max()
-                raise GradcheckError(f"gradcheck: input {k} (shape {a.shape}): analytic and numerical gradients "
-                                     f"differ by up to {err:.3g}\nanalytic:\n{a}\nnumerical:\n{n}\n(pass "
-                                     f"raise_exception=False to get False instead)")
-            return False
+    for mode, analytic in checks:
+        for k, (a, n) in enumerate(zip(analytic, numeric)):
+            a = np.zeros_like(n) if a is None else a.numpy().astype(n.dtype)
+            if not np.allclose(a, n, atol=atol, rtol=rtol, equal_nan=False):
+                if raise_exception:
+                    err = np.abs(a - n).max()
+                    raise GradcheckError(f"gradcheck: input {k} (shape {a.shape}): {mode} and numerical gradients "
+                                         f"differ by up to {err:.3g}\n{mode}:\n{a}\nnumerical:\n{n}\n(pass "
+                                         f"raise_exception=False to get False instead)")
+                return False
     return True
+
+
+def _reverse_mode(outs, out_grad, diff):
+    """d<out_grad, outs>/d input for each input in diff, by the reverse-mode engine (None where unused)."""
+    float_outs = [(o, og) for o, og in zip(outs, out_grad) if o.requires_grad]
+    if not float_outs:
+        return [None] * len(diff)
+    return _grad([o for o, _ in float_outs], diff,
+                 grad_outputs=[Tensor(og, dtype=o.dtype, device=o.device) for o, og in float_outs], allow_unused=True)
 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0,

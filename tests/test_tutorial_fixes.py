@@ -39,3 +39,83 @@ def test_unknown_attribute_of_autograd_is_still_an_attribute_error():
     import autograd as ag
     with pytest.raises(AttributeError, match="no attribute 'not_a_torch_name'"):
         ag.not_a_torch_name
+
+
+def test_make_dual_takes_a_tangent_of_another_floating_dtype_as_pytorch():
+    # was: the forward-mode AD tutorial's make_dual(float64 primal, float32 tangent) raised RuntimeError "expected
+    # tangent to have the primal's dtype"; PyTorch takes it, keeps it as the dual's own tangent, and carries it
+    # through a custom Function's jvp (gI * ctx.result) to a float64 output tangent
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import autograd.autograd.forward_ad as fw
+
+    def run(lib, fwad):
+        class Exp(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, foo):
+                ctx.result = lib.exp(foo)
+                return ctx.result
+
+            @staticmethod
+            def jvp(ctx, g):
+                return g * ctx.result
+
+        primal = lib.tensor(np.linspace(-1.0, 1.0, 6).reshape(2, 3), dtype=lib.float64, requires_grad=True)
+        tangent = lib.tensor(np.arange(6.0).reshape(2, 3), dtype=lib.float32)
+        with fwad.dual_level():
+            dual = fwad.make_dual(primal, tangent)
+            assert fwad.unpack_dual(dual).tangent is tangent
+            out = fwad.unpack_dual(Exp.apply(dual)).tangent
+            scaled = fwad.unpack_dual(dual * 3.0).tangent
+        return out, scaled
+
+    ours, theirs = run(ag, fw), run(torch, torch.autograd.forward_ad)
+    for a, b in zip(ours, theirs):
+        assert str(a.dtype) == str(b.dtype).replace("torch.", "")
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("lib_name", ["autograd", "torch"])
+def test_make_dual_refuses_an_integer_tangent_with_a_value_error(lib_name):
+    lib = pytest.importorskip(lib_name)
+    fwad = lib.autograd.forward_ad
+    with fwad.dual_level(), pytest.raises(ValueError, match="tangent to be floating point or complex"):
+        fwad.make_dual(lib.zeros(3, dtype=lib.float64), lib.ones(3, dtype=lib.int64))
+
+
+def _jvp_only_functions(lib):
+    class Right(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, foo):
+            ctx.result = lib.exp(foo)
+            return ctx.result
+
+        @staticmethod
+        def jvp(ctx, g):
+            return g * ctx.result
+
+    class Wrong(Right):
+        @staticmethod
+        def jvp(ctx, g):
+            return g * 2
+
+    return Right, Wrong
+
+
+@pytest.mark.parametrize("lib_name", ["autograd", "torch"])
+def test_gradcheck_with_check_forward_ad_checks_the_jvp(lib_name):
+    # was: gradcheck(Fn.apply, (primal,), check_forward_ad=True, check_backward_ad=False, ...) (the forward-mode
+    # tutorial's check of a Function with only a jvp) ran the reverse-mode comparison anyway and raised "You must
+    # implement either the backward or vjp method"; it must compare the forward-mode Jacobian, and fail a wrong jvp
+    lib = pytest.importorskip(lib_name)
+    right, wrong = _jvp_only_functions(lib)
+    primal = lib.tensor(np.linspace(-1.0, 1.0, 8).reshape(2, 4), dtype=lib.float64, requires_grad=True)
+    options = dict(check_forward_ad=True, check_backward_ad=False, check_undefined_grad=False,
+                   check_batched_grad=False)
+    assert lib.autograd.gradcheck(right.apply, (primal,), **options) is True
+    assert lib.autograd.gradcheck(wrong.apply, (primal,), raise_exception=False, **options) is False
+    with pytest.raises(RuntimeError, match="[Ff]orward.mode"):
+        lib.autograd.gradcheck(wrong.apply, (primal,), **options)
+    # both modes on an ordinary composite of two inputs
+    assert lib.autograd.gradcheck(lambda a, b: (a * b).sin().sum(1), (primal, primal.detach().cos().requires_grad_()),
+                                  check_forward_ad=True) is True
