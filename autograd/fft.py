@@ -11,6 +11,7 @@ import operator
 
 import numpy as np
 
+from .bf16_dtype import is_bf16
 from .dtypes import complex_dtype_of, get_default_dtype
 from .errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 from .function import named
@@ -100,8 +101,17 @@ def _fit(x, dims, sizes):
     return x
 
 
+def _refuse_half(op, x):
+    """PyTorch's CPU FFT has no float16 / bfloat16 kernel: its RuntimeError on the host devices."""
+    if (x.dtype == np.float16 or is_bf16(x.dtype)) and x._device.host_memory:
+        name = "Half" if x.dtype == np.float16 else "BFloat16"
+        raise DtypeError(f"fft.{op}: Unsupported dtype {name} (input {x.dtype}, shape {tuple(x.shape)}): PyTorch's CPU "
+                         "FFT takes float32 and float64; convert first, x.float()")
+
+
 def _complex_input(op, x):
     check_tensor(f"fft.{op}", x)
+    _refuse_half(op, x)
     kind = x.dtype.kind
     if kind == "c":
         return x
@@ -112,6 +122,7 @@ def _complex_input(op, x):
 
 def _real_input(op, x):
     check_tensor(f"fft.{op}", x)
+    _refuse_half(op, x)
     if x.dtype.kind == "c":
         raise DtypeError(f"fft.{op} expects a real input tensor, got {x.dtype}; use fft.fft{op[4:]} for complex input")
     if x.dtype.kind != "f" or x.dtype == np.float16:

@@ -306,3 +306,15 @@ def test_round_names_the_decimals_overload_as_pytorch_even_for_decimals_0():
                  lib.special.round(x, decimals=2), x.round(), x.round(decimals=0), x.floor(), x.trunc()]
         names.append([(c.grad_fn.name(), c.tolist()) for c in calls])
     assert names[0] == names[1]
+
+
+@pytest.mark.parametrize("name", ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "rfftn", "ihfft2", "fftn"])
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_fft_of_half_precision_is_refused_on_the_cpu_as_pytorch(name, dtype):
+    torch = require_torch()
+    with pytest.raises(RuntimeError, match="Unsupported dtype"):
+        getattr(torch.fft, name)(torch.ones(2, 4, dtype=getattr(torch, dtype)))
+    with pytest.raises(RuntimeError, match=f"fft.{name}: Unsupported dtype"):
+        getattr(ag.fft, name)(ag.ones(2, 4, dtype=getattr(ag, dtype)))
+    assert getattr(ag.fft, name)(ag.ones(2, 4, dtype=getattr(ag, dtype)).float()).shape == getattr(torch.fft, name)(
+        torch.ones(2, 4)).shape
