@@ -1,12 +1,35 @@
 """fit's progress output in Keras's words: with verbose=2 (or verbose=1 without a terminal), 'Epoch 3/10'
-when an epoch starts and '19/19 - 1s - 52ms/step - accuracy: 0.9123 - loss: 0.2741 - val_...' when it ends;
-verbose=1 on a terminal keeps nn's tqdm bar."""
+when an epoch starts (for more than one epoch) and '19/19 - 1s - 52ms/step - accuracy: 0.9123 - loss: 0.2741 -
+val_...' when it ends; verbose=1 on a terminal keeps nn's tqdm bar. evaluate and predict end with the same line
+('2/2 - 0s - 7ms/step' for predict)."""
 import time
 
 import numpy as np
 
 from ..training.progress import ProgressBar
 from .settings import message_stream
+
+
+def keras_value(value):
+    """A logged number as Keras's one-line (verbose=2) progress shows it: 4 decimals above 1e-3, else
+    scientific (so small and negative values read 1.0000e-04, -2.5000e-01)."""
+    return f"{value:.4f}" if value > 1e-3 else f"{value:.4e}"
+
+
+def step_rate(seconds, unit="step"):
+    """Time per step as Keras writes it: '2s/step', '52ms/step' or '350us/step'."""
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit}"
+    return f"{seconds * 1e6:.0f}us/{unit}"
+
+
+def final_line(steps, seconds, logs=None):
+    """Keras's verbose=2 line for a finished loop: '19/19 - 1s - 52ms/step - loss: 0.2741 - ...'."""
+    values = "".join(f" - {name}: {keras_value(value)}" for name, value in (logs or {}).items()
+                     if isinstance(value, (int, float)))
+    return f"{steps}/{steps} - {seconds:.0f}s - {step_rate(seconds / max(steps, 1))}{values}"
 
 
 class EpochLines(ProgressBar):
@@ -19,7 +42,7 @@ class EpochLines(ProgressBar):
         """Print 'Epoch i/n' (or open the bar)."""
         super().on_epoch_begin(epoch, logs)
         self._batches = 0
-        if self.verbose and self._bar is None:
+        if self.verbose and self._bar is None and (self.params.get("epochs") or 1) > 1:
             print(f"Epoch {epoch + 1}/{self.params.get('epochs')}", file=self._out(), flush=True)
 
     def on_train_batch_end(self, batch, logs=None):
@@ -32,12 +55,7 @@ class EpochLines(ProgressBar):
         if self._bar is not None or not self.verbose:
             super().on_epoch_end(epoch, logs)
             return
-        seconds = time.perf_counter() - self._start
-        steps = max(self._batches, 1)
-        values = "".join(f" - {name}: {value:.4f}" for name, value in (logs or {}).items()
-                         if isinstance(value, (int, float)))
-        print(f"{self._batches}/{self._batches} - {seconds:.0f}s - {1000 * seconds / steps:.0f}ms/step{values}",
-              file=self._out(), flush=True)
+        print(final_line(self._batches, time.perf_counter() - self._start, logs), file=self._out(), flush=True)
 
 
 class ProgbarLogger(EpochLines):
@@ -109,14 +127,11 @@ class Progbar:
                 head += " " + "━" * filled + " " * (self.width - filled)
         else:
             head = "%7d/Unknown" % current
-        if per_step >= 1 or per_step == 0:
-            rate = f"{per_step:.0f}s/{self.unit_name}"
-        elif per_step >= 1e-3:
-            rate = f"{per_step * 1e3:.0f}ms/{self.unit_name}"
-        else:
-            rate = f"{per_step * 1e6:.0f}us/{self.unit_name}"
+        rate = step_rate(per_step, self.unit_name)
         line = f"{head} {seconds:.0f}s {rate}" if bar else f"{head} - {seconds:.0f}s - {rate}"
         for name, (total, count) in self._values.items():
             average = total / max(1, count)
-            line += f" - {name}: " + (f"{average:.4f}" if abs(average) > 1e-3 else f"{average:.4e}")
+            # (Keras's redrawn line tests the magnitude, its one-line form the signed value)
+            line += f" - {name}: " + (f"{average:.4f}" if abs(average) > 1e-3 else f"{average:.4e}") if bar \
+                else f" - {name}: {keras_value(average)}"
         return line

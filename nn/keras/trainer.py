@@ -9,6 +9,7 @@ logged as '<output>_loss' for models with several outputs. With jit_compile=True
 single-output model run as `ag.jit` compiled steps once the first batch has settled the losses and metrics.
 """
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -33,7 +34,7 @@ from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
 from .epoch_draws import ArrayPasses, symbolic_build_draws
-from .progress import EpochLines, ProgbarLogger
+from .progress import EpochLines, ProgbarLogger, final_line
 from .output_keys import output_keys
 from .symbolic import flatten, flatten_sorted, map_structure
 
@@ -480,9 +481,11 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
     symbolic_build_draws(model, source, False)
     hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose), "steps": len(source)})
+    start = time.perf_counter()
     results = run_evaluation(model, compiled, source, hooks)
     if _verbose(verbose):
-        print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+        print(final_line(len(source), time.perf_counter() - start, results), file=settings.message_stream(),
+              flush=True)
     if return_dict:
         return results
     values = [results[name] for name in compiled.names(repeats=True)]
@@ -505,8 +508,11 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     steps = settings.capped_steps(steps)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
                                 need_y=False)
+    start = time.perf_counter()
     outputs = run_predict(model, source, CallbackList(_callback_list(callbacks), model, {"steps": len(source)}),
                           predict_step=predict_step_of(model))
+    if _verbose(verbose):
+        print(final_line(len(source), time.perf_counter() - start), file=settings.message_stream(), flush=True)
     return _joined(outputs)
 
 
