@@ -1,11 +1,11 @@
-"""A Keras program, written for Keras 3, after keras.io's "Structured data learning with Wide, Deep, and Cross
-networks" example: a dict of numeric and integer-coded inputs, a nested functional "encoder" model (Embedding per
-categorical column, one of them frozen, concatenated with the numeric columns), a cross branch of registered
-CrossLayer layers called with two tensors (x0 * Dense(x) + x), a deep branch (Dense, BatchNormalization, ReLU,
-seeded Dropout), and a sigmoid head; it prints summary(expand_nested=True, show_trainable=True), trains with
-validation_split, EarlyStopping(restore_best_weights) and ReduceLROnPlateau, saves to a .keras file and reloads,
-and rebuilds the model with get_config / from_config and set_weights. Weights are set from NumPy, so real Keras
-and deepgrad print the same numbers."""
+"""A Keras program, written for Keras 3, after keras.io's "Structured data learning with Wide, Deep, and Cross networks"
+example: a dict of numeric and integer-coded inputs, a nested functional "encoder" model (Embedding per categorical
+column, one of them frozen, concatenated with the numeric columns), a cross branch of registered CrossLayer layers
+called with two tensors (x0 * Dense(x) + x), a deep branch (Dense without a bias, BatchNormalization, ReLU, seeded
+Dropout), and a sigmoid head; it prints summary(expand_nested=True, show_trainable=True), trains with
+validation_split, EarlyStopping(restore_best_weights) and ReduceLROnPlateau, saves to a .keras file and reloads, and
+rebuilds the model with get_config / from_config and set_weights. Weights are set from NumPy, so real Keras and
+deepgrad print the same numbers."""
 import numpy as np
 
 import keras
@@ -52,7 +52,8 @@ def build():
     cross = x0
     for k in range(2):
         cross = CrossLayer(name=f"cross_{k}")(x0, cross)
-    deep = layers.Dense(8, name="deep_dense")(x0)
+    # no bias before the batch norm: its gradient is rounding noise, which Adam turns into lr-sized steps
+    deep = layers.Dense(8, use_bias=False, name="deep_dense")(x0)
     deep = layers.BatchNormalization(name="deep_bn")(deep)
     deep = layers.ReLU(name="deep_relu")(deep)
     deep = layers.Dropout(0.2, seed=3, name="deep_dropout")(deep)
