@@ -8,7 +8,7 @@ from .. import complex_forms, type_objects
 from ..broadcast import unbroadcast
 from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating, promoted
-from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError, not_a_tensor
+from ..errors import ArgumentRangeError, DtypeError, IntegerDivisionError, UnsupportedDtypeError, not_a_tensor
 from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
@@ -560,6 +560,12 @@ def pow(input, exponent):
         raise UnsupportedDtypeError(f"pow: \"pow\" not implemented for 'Bool' (a bool base raised to a bool tensor "
                                     f"of shape {tuple(exponent.shape)}), as in PyTorch; convert first, e.g. "
                                     f"a.long() ** b.long()")
+    if (isinstance(exponent, numbers.Integral) and not isinstance(exponent, (bool, np.bool_)) and exponent < 0
+            and isinstance(input, Tensor) and input._data.dtype.kind in "iub"):
+        # refused as PyTorch refuses it (a uint8 base took -3 as 253 and gave x ** 253 wrapped)
+        raise ArgumentRangeError(f"pow: Integers to negative integer powers are not allowed ({input.dtype} base of "
+                                 f"shape {tuple(input.shape)}, exponent {exponent}), as in PyTorch; convert the base "
+                                 "with .float() first")
     out = Pow.apply(*_promote(input, exponent, "pow"))
     if isinstance(exponent, Tensor):   # PyTorch's node for a tensor exponent, and for a number raised to one
         return named(out, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")

@@ -71,8 +71,8 @@ def _fills_a_mask(input, indices, values, accumulate):
     that needs no gradient, no accumulation."""
     if accumulate or values.ndim or values.requires_grad or len(indices) != 1:
         return False
-    mask = indices[0]
-    return mask.dtype == np.bool_ and tuple(mask.shape) == tuple(input.shape[:mask.ndim])
+    mask = indices[0]   # (a 0-d mask of a 0-d input is PyTorch's IndexError, on the usual path)
+    return mask.dtype == np.bool_ and mask.ndim > 0 and tuple(mask.shape) == tuple(input.shape[:mask.ndim])
 
 
 def masked_scatter(input, mask, source):
