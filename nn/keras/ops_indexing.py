@@ -52,10 +52,39 @@ def slice(inputs, start_indices, shape):
     return x[_window(x, start_indices, shape, "slice", clip=True)]
 
 
+def _leading_box(x, starts, updates):
+    """The index tuple Keras's torch backend writes `updates` through when `starts` (Python ints) name fewer axes
+    than x has: each named axis from its start for the update's length, every later axis whole; and `updates`
+    broadcast to that box's shape."""
+    box = tuple(builtins.slice(s, s + n) for s, n in zip(starts, updates.shape)) + \
+        (builtins.slice(None),) * (x.ndim - min(len(starts), updates.ndim))
+    box = tuple(builtins.slice(lo, max(lo, hi)) for lo, hi, _ in (b.indices(d) for b, d in zip(box, x.shape)))
+    region = tuple(b.stop - b.start for b in box)
+    try:
+        target = np.broadcast_shapes(tuple(updates.shape), region)
+    except ValueError:
+        target = None
+    if target != region:
+        raise RuntimeError(f"keras.ops.slice_update: updates of shape {tuple(updates.shape)} do not fit the box "
+                           f"{region} that start_indices {list(starts)} select in the input of shape "
+                           f"{tuple(x.shape)} (the axes after the given starts are taken whole); give updates that "
+                           f"shape, or one start per axis")
+    return box, updates.expand(*region)
+
+
 def slice_update(inputs, start_indices, updates):
-    """`inputs` with the box starting at `start_indices` replaced by `updates` (a new tensor)."""
+    """`inputs` with the box starting at `start_indices` replaced by `updates` (a new tensor); a list of fewer
+    starts than axes updates the leading axes, the later ones whole, as Keras does."""
     x, updates = _t(inputs), _t(updates)
-    box = _window(x, start_indices, updates.shape, "slice_update")
+    if (isinstance(start_indices, (list, tuple)) and len(start_indices) < x.ndim
+            and all(isinstance(s, int) for s in start_indices)):
+        box, updates = _leading_box(x, [int(s) for s in start_indices], updates)
+    else:
+        if len(start_indices) < x.ndim:   # Keras's tensor path indexes one start per axis of the updates
+            raise IndexError(f"keras.ops.slice_update: {len(start_indices)} start index(es) for updates of shape "
+                             f"{tuple(updates.shape)} into an input of shape {tuple(x.shape)}; give one start per "
+                             f"axis (only a list of Python ints may name just the leading axes)")
+        box = _window(x, start_indices, updates.shape, "slice_update")
     mask = np.zeros(tuple(x.shape), dtype=bool)
     mask[box] = True
     padded = ag.pad(updates.astype(x.dtype), tuple((b.start, d - b.stop) for b, d in zip(box, x.shape)))
@@ -81,8 +110,13 @@ def scatter(indices, values, shape):
     axes; repeated indices sum)."""
     shape = tuple(int(d) for d in shape)
     data = _coordinates(indices, shape, "scatter")
-    values = _t(values)
-    values = values.reshape(data.shape[0], *shape[data.shape[1]:])
+    values, slice_shape = _t(values), shape[data.shape[1]:]
+    if values.size != data.shape[0] * int(np.prod(slice_shape)):
+        raise ValueError(f"keras.ops.scatter: values of shape {tuple(values.shape)} do not fill the "
+                         f"{data.shape[0]} slice(s) of shape {slice_shape} that indices of shape "
+                         f"{tuple(_t(indices).shape)} address in shape {shape}; give values of shape "
+                         f"{tuple(_t(indices).shape[:-1]) + slice_shape} (indices.shape[:-1] + shape[k:])")
+    values = values.reshape(data.shape[0], *slice_shape)
     out = ag.zeros(*shape, dtype=values.dtype)
     return ag.index_put(out, tuple(ag.tensor(c) for c in data.T), values, accumulate=True)
 
