@@ -1,5 +1,7 @@
 """keras.metrics: Keras's metrics, `update_state(y_true, y_pred, sample_weight=None)`, `result()`,
 `reset_state()`. They accumulate on the host in float64 and also work in nn's compile (as nn Metrics)."""
+import re
+
 import numpy as np
 
 import autograd as ag
@@ -459,11 +461,33 @@ _NAMES = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
     "mae": MeanAbsoluteError, "mean_absolute_percentage_error": MeanAbsolutePercentageError,
     "mape": MeanAbsolutePercentageError, "root_mean_squared_error": RootMeanSquaredError,
-    "precision": Precision, "recall": Recall, "auc": AUC, "f1_score": F1Score, "fbeta_score": FBetaScore,
+    "precision": Precision, "recall": Recall, "auc": AUC, "f1_score": F1Score, "f_beta_score": FBetaScore,
+    "MSE": MeanSquaredError, "MAE": MeanAbsoluteError, "MAPE": MeanAbsolutePercentageError,
 }
 
 _NAMES.update(metrics_extra.NAMES)
-_NAMES["bce"] = metrics_extra.BinaryCrossentropy   # Keras's alias (and 'BCE')
+_NAMES["bce"] = _NAMES["BCE"] = metrics_extra.BinaryCrossentropy   # Keras's aliases
+
+
+def _snake_case(name):
+    """A class name as Keras spells it in snake case ('KLDivergence' -> 'kl_divergence', 'IoU' -> 'io_u')."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", name))
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _metric_class(identifier):
+    """The Metric class a string names, matched with its case as Keras does (a class's name, its snake-case
+    spelling, or one of Keras's aliases), else None."""
+    found = globals().get(identifier)
+    if isinstance(found, type) and issubclass(found, Metric) and found not in (Metric, MeanMetricWrapper):
+        return found
+    if identifier in _NAMES:
+        return _NAMES[identifier]
+    for value in list(globals().values()):
+        if (isinstance(value, type) and issubclass(value, Metric) and value not in (Metric, MeanMetricWrapper)
+                and _snake_case(value.__name__) == identifier):
+            return value
+    return None
 
 
 def get(identifier):
@@ -476,9 +500,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = globals().get(identifier)
-        if not (isinstance(cls, type) and issubclass(cls, Metric)):
-            cls = Accuracy if identifier.lower() == "accuracy" else _NAMES.get(identifier.lower())
+        cls = _metric_class(identifier)
         if cls is None:
             return metric_object(identifier)   # raises, naming the known metrics
         return cls()
@@ -499,12 +521,12 @@ def metric_object(identifier):
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if isinstance(identifier, str):
-        cls = globals().get(identifier)   # a class's name ('BinaryCrossentropy'), as Keras takes it too
-        if not (isinstance(cls, type) and issubclass(cls, Metric) and cls not in (Metric, MeanMetricWrapper)):
-            cls = _NAMES.get(identifier.lower())
+        cls = _metric_class(identifier)
         if cls is None:
-            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {', '.join(_NAMES)}, or a metric "
-                             "class's name (or pass a Metric or a function of (y_true, y_pred))")
+            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {', '.join(_NAMES)}, a metric "
+                             "class's name or its snake_case spelling, each with its case (or pass a Metric or a "
+                             f"function of (y_true, y_pred)); Keras: Could not interpret metric identifier: "
+                             f"{identifier}")
         metric = cls()
         metric.name = identifier
         return metric

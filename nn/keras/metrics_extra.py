@@ -489,10 +489,12 @@ class OneHotMeanIoU(MeanIoU):
                          sparse_y_pred=sparse_y_pred, axis=axis)
 
 
-NAMES = {"cosine_similarity": CosineSimilarity, "logcosh": LogCoshError, "log_cosh": LogCoshError,
+# Keras's own spellings only: 'logcosh', 'log_cosh' and 'kld' name losses, and Keras refuses them as metrics
+NAMES = {"cosine_similarity": CosineSimilarity, "log_cosh_error": LogCoshError,
          "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "msle": MeanSquaredLogarithmicError,
+         "MSLE": MeanSquaredLogarithmicError,
          "hinge": Hinge, "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
-         "kl_divergence": KLDivergence, "kld": KLDivergence, "poisson": Poisson, "r2_score": R2Score,
+         "kl_divergence": KLDivergence, "poisson": Poisson, "r2_score": R2Score,
          "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
          "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
          "pearson_correlation": PearsonCorrelation, "concordance_correlation": ConcordanceCorrelation}
