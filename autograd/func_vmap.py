@@ -155,8 +155,9 @@ def _batched_node_name(node, nodes):
         return found
     if name in _BATCHED:
         return _BATCHED[name]
-    if name in _DECOMPOSED:
-        return _REDUCTIONS.get(type(node)) or _DECOMPOSED[name] or name
+    if name in _DECOMPOSED:   # a fused loss node (mse_loss) knows its reduction; a composite's ends in it
+        reduced = {"mean": "MeanBackward1", "sum": "SumBackward1"}.get(getattr(node, "reduction", None))
+        return reduced or _REDUCTIONS.get(type(node)) or _DECOMPOSED[name] or name
     if name == "NllLossBackward0":
         # the fused node knows its reduction; a composite one (class weights) ends in a sum, a reshape ('none')
         # or the weighted mean's last op

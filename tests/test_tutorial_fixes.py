@@ -119,3 +119,59 @@ def test_gradcheck_with_check_forward_ad_checks_the_jvp(lib_name):
     # both modes on an ordinary composite of two inputs
     assert lib.autograd.gradcheck(lambda a, b: (a * b).sin().sum(1), (primal, primal.detach().cos().requires_grad_()),
                                   check_forward_ad=True) is True
+
+
+def test_mse_loss_is_one_node_next_to_the_model_output_as_pytorch():
+    # was: the Neural Networks tutorial's loss.grad_fn.next_functions[0][0] (meant to show the Linear's
+    # AddmmBackward0) was MulBackward0, then SubBackward0: mse_loss was a composite whose last node alone was named
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn
+    rows = np.linspace(-1.0, 1.0, 12, dtype=np.float32).reshape(2, 6)
+    lin = nn.Linear(6, 10)
+    lin_t = torch.nn.Linear(6, 10)
+    with torch.no_grad():
+        lin_t.weight.copy_(torch.tensor(lin.weight.detach().numpy()))
+        lin_t.bias.copy_(torch.tensor(lin.bias.detach().numpy()))
+    target = np.arange(1, 21).reshape(2, 10)   # the tutorial's integer target
+    ours = nn.MSELoss()(lin(ag.tensor(rows)), ag.tensor(target))
+    theirs = torch.nn.MSELoss()(lin_t(torch.tensor(rows)), torch.tensor(target))
+    assert ours.grad_fn.name() == theirs.grad_fn.name() == "MseLossBackward0"
+    assert ours.grad_fn.next_functions[0][0].name() == theirs.grad_fn.next_functions[0][0].name()
+    assert ours.dtype == np.float32 and ours.item() == pytest.approx(theirs.item(), rel=1e-6)
+    ours.backward()
+    theirs.backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), lin_t.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(lin.bias.grad.numpy(), lin_t.bias.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_node_gradients_first_and_second_order_match_pytorch(reduction):
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn.functional as F
+    rng = np.random.default_rng(3)
+    x, y, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    assert ag.gradcheck(lambda a, b: F.mse_loss(a, b, reduction=reduction),
+                        (ag.tensor(x, requires_grad=True), ag.tensor(y, requires_grad=True)))
+    assert ag.autograd.gradgradcheck(lambda a, b: F.mse_loss(a, b, reduction=reduction),
+                                     (ag.tensor(x, requires_grad=True), ag.tensor(y, requires_grad=True)))
+
+    def second(lib, fn):
+        a, b = lib.tensor(x, requires_grad=True), lib.tensor(y, requires_grad=True)
+        loss = fn(a.sin(), b, reduction=reduction)
+        (ga,) = lib.autograd.grad(loss, a, lib.ones_like(loss), create_graph=True)
+        (ga * lib.tensor(w)).sum().backward()
+        return loss.detach().numpy(), a.grad.numpy(), b.grad.numpy()
+
+    for ours, theirs in zip(second(ag, F.mse_loss), second(torch, torch.nn.functional.mse_loss)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+def test_mse_loss_of_an_empty_input_is_nan_as_pytorch():
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn.functional as F
+    ours = F.mse_loss(ag.zeros(0, 3, requires_grad=True), ag.zeros(0, 3))
+    theirs = torch.nn.functional.mse_loss(torch.zeros(0, 3, requires_grad=True), torch.zeros(0, 3))
+    assert np.isnan(ours.item()) and np.isnan(theirs.item())

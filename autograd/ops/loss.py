@@ -1,5 +1,5 @@
-"""Loss ops that are single fused graph nodes: softmax cross-entropy on class indices, and binary
-cross-entropy of probabilities. Other losses are composites of differentiable ops."""
+"""Loss ops that are single fused graph nodes: softmax cross-entropy on class indices, binary cross-entropy of
+probabilities, and the mean squared error. Other losses are composites of differentiable ops."""
 import numpy as np
 
 from ..function import Function
@@ -81,3 +81,31 @@ class BinaryCrossEntropy(Function):
         gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), _BCE_EPS) if need[0] else None
         gt = gy * (log_q - log_p) if need[1] else None
         return gp, gt
+
+
+class MseLoss(Function):
+    """Squared error of input against a target of the same shape and dtype, reduced ('mean', 'sum' or 'none'), as
+    one node: the graph shows PyTorch's MseLossBackward0 with the input's and target's nodes next to it."""
+
+    op_name = "mse_loss"
+    torch_name = "MseLossBackward0"
+
+    def forward(ctx, input, target, reduction):
+        ctx.reduction = reduction
+        ctx.save_for_backward(input, target)
+        diff = input - target
+        square = diff * diff
+        if reduction == "none":
+            return square
+        if reduction == "sum":
+            return square.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):   # an empty input's mean is NaN, as PyTorch's
+            return square.mean() if square.size else square.sum() / square.dtype.type(0)
+
+    def backward(ctx, gy):
+        # from the saved inputs through ctx.xp, so that a create_graph backward records these ops
+        input, target = ctx.saved_tensors
+        scale = 2.0 / input.size if ctx.reduction == "mean" and input.size else 2.0
+        g = gy * (input - target) * scale
+        need = ctx.needs_input_grad
+        return (g if need[0] else None), (-g if need[1] else None), None

@@ -7,7 +7,7 @@ import autograd as ag
 from autograd import Tensor, arrays
 from autograd.bf16_dtype import is_bf16
 from autograd.ops.activation import Softplus
-from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy
+from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy, MseLoss
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 from autograd.function import named
@@ -96,7 +96,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         raise ComplexUnsupportedError(f"mse_loss: complex tensors are not supported (got {input.dtype} and {target.dtype}), as in "
                                       "PyTorch; use ((input - target).abs() ** 2).mean() for the mean squared "
                                       "modulus")
-    diff = input - broadcast_target("mse_loss", input, target)
+    target = broadcast_target("mse_loss", input, target)
+    if weight is None and target.shape == input.shape and reduction in ("mean", "sum", "none"):
+        dtype = ag.result_type(input, target)   # one node, as PyTorch's (an int target joins a float input)
+        return MseLoss.apply(input if input.dtype == dtype else input.to(dtype),
+                             target if target.dtype == dtype else target.to(dtype), reduction)
+    diff = input - target
     if weight is not None:
         return weighted("mse_loss", diff * diff, weight, input, reduction)
     return named(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0")
