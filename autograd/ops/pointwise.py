@@ -119,7 +119,7 @@ class Modulo(Function):
     def forward(ctx, a, b, floor):
         xp = ctx.xp
         # checked here, on the arrays, so that a jit replay checks each step's values too
-        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and a.size and bool((b == 0).any()):
+        if a.dtype.kind in "iub" and b.dtype.kind in "iub" and a.size and bool((b == 0).any()):   # (False is 0)
             raise IntegerDivisionError(f"{'remainder' if floor else 'fmod'}: integer division by zero (other has a 0); "
                                     "use a float tensor for nan results")
         ctx.shapes = (_shape(a), _shape(b))
