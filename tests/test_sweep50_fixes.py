@@ -194,6 +194,15 @@ def test_integer_tensors_to_negative_int_powers_are_refused(dtype, call):
     _same(*_both(lambda m: m.tensor(data) ** 0))
     _same(*_both(lambda m: m.pow(m.tensor(data), m.tensor([-1, 0, 1]).to(m.int8))))
 
+
+@pytest.mark.parametrize("name", ["fmod", "remainder"])
+def test_integer_modulo_by_a_false_bool_divisor_is_a_division_by_zero(name):
+    torch = require_torch()
+    for m in (ag, torch):   # deepgrad gave 0 where the bool divisor was False
+        with pytest.raises(RuntimeError):
+            getattr(m, name)(m.tensor(1, dtype=m.uint8), m.tensor([False, True]))
+    _same(*_both(lambda m: getattr(m, name)(m.tensor([3, 4]), m.tensor([True, True]))))
+
 @pytest.mark.parametrize("call", [
     lambda F, x: F.hardtanh(x, -1.0, 1.0), lambda F, x: F.hardtanh_(x.clone(), -1.0, 1.0),
     lambda F, x: F.hardtanh(x, 0.5, 300.0), lambda F, x: F.threshold(x, 0.5, -2.0),
