@@ -63,8 +63,11 @@ def test_evaluate_returns_list_scalar_or_dict_and_predict_numpy():
     assert isinstance(loss, float) and 0 <= accuracy <= 1
     assert model.evaluate(X, Y, verbose=0, return_dict=True) == {"loss": loss, "accuracy": accuracy}
     assert model.metrics_names == ["loss", "compile_metrics"]   # Keras 3: the names of model.metrics
-    model.compile("sgd", "sparse_categorical_crossentropy")
-    assert isinstance(model.evaluate(X, Y, verbose=0), float)
+    model.compile("sgd", "sparse_categorical_crossentropy")   # Keras keeps the earlier metrics when none are given
+    assert len(model.evaluate(X, Y, verbose=0)) == 2
+    fresh = _mlp(input_shape=(6,))
+    fresh.compile("sgd", "sparse_categorical_crossentropy")
+    assert isinstance(fresh.evaluate(X, Y, verbose=0), float)
     assert isinstance(model.predict(X, verbose=0), np.ndarray)
 
 
