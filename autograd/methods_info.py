@@ -67,8 +67,19 @@ def is_pinned(self, device=None):
 
 
 def share_memory_(self):
-    """This tensor: processes started by deepgrad's distributed launch exchange values over MPI, not shared memory."""
+    """This tensor, with a warning: it stays in this process's memory (processes started by deepgrad's distributed
+    launch exchange values over MPI), so changes another process makes to it are never seen here."""
+    warn_not_shared("Tensor.share_memory_()")
     return self
+
+
+def warn_not_shared(call):
+    """Warn that `call` leaves tensors unshared: Hogwild-style training in child processes would quietly leave
+    the parent's copy untrained."""
+    import warnings
+    warnings.warn(f"{call}: deepgrad does not place tensors in shared memory; updates made in other processes "
+                  "(torch.multiprocessing / Hogwild-style training) are not seen by this one. Train across processes "
+                  "with nn.distributed (mpiexec), or in one process.", UserWarning, stacklevel=3)
 
 
 def is_shared(self):

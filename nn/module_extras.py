@@ -4,6 +4,7 @@ import warnings
 
 import autograd as ag
 from autograd import arrays
+from autograd.methods_info import warn_not_shared
 
 
 class ModuleExtras:
@@ -57,7 +58,9 @@ class ModuleExtras:
         return self._moved_to(device, dst_type, "biufcV")
 
     def share_memory(self):
-        """This module: deepgrad's processes exchange values over MPI, not shared memory."""
+        """This module, with a warning: its tensors stay in this process's memory (deepgrad's processes exchange
+        values over MPI, `nn.distributed`), so changes another process makes to them are never seen here."""
+        warn_not_shared("Module.share_memory()")
         return self
 
     def to_empty(self, *, device=None, recurse=True):

@@ -2,6 +2,8 @@
 nn.Buffer, register_module / get_buffer / set_submodule / type / cuda / share_memory / to_empty /
 register_backward_hook, DataParallel, RNNBase / RNNCellBase, NLLLoss2d, and SyncBatchNorm in one process
 (BatchNorm's numbers, PyTorch's repr and conversion); the ranks' version is tests/nn/test_distributed.py's."""
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 
@@ -84,7 +86,9 @@ def test_registration_and_lookup_methods_match_torch():
         assert seq.get_buffer("1.running_var").shape == (1,)
         with pytest.raises(AttributeError):
             seq.get_buffer("1.nothing")
-        assert seq.share_memory() is seq and seq.to_empty(device="cpu") is seq
+        with pytest.warns(UserWarning, match="not place tensors in shared memory") if lib is nn else nullcontext():
+            assert seq.share_memory() is seq   # deepgrad warns: Hogwild children's updates would be lost quietly
+        assert seq.to_empty(device="cpu") is seq
         assert seq.type(ag.float64 if lib is nn else torch.float64)[1].weight.dtype.itemsize == 8
     with pytest.raises(AttributeError, match="no sub-module"):
         nn.Sequential(nn.Linear(1, 1)).set_submodule("5", nn.ReLU(), strict=True)
