@@ -175,3 +175,54 @@ def test_mse_loss_of_an_empty_input_is_nan_as_pytorch():
     ours = F.mse_loss(ag.zeros(0, 3, requires_grad=True), ag.zeros(0, 3))
     theirs = torch.nn.functional.mse_loss(torch.zeros(0, 3, requires_grad=True), torch.zeros(0, 3))
     assert np.isnan(ours.item()) and np.isnan(theirs.item())
+
+
+def _old_overload_calls(lib):
+    a, b = lib.tensor([1.0, -2.0, 0.5]), lib.tensor([0.25, 3.0, -1.0])
+    return {"add_": lambda: a.clone().add_(-0.5, b), "add": lambda: a.add(2, b), "sub": lambda: a.sub(2, b),
+            "sub_": lambda: a.clone().sub_(3, b), "torch.add": lambda: lib.add(a, 2, b),
+            "torch.sub": lambda: lib.sub(a, 2, b), "add_number": lambda: a.add(2, 3),
+            "addcmul": lambda: a.addcmul(2, b, b), "addcmul_": lambda: a.clone().addcmul_(0.5, b, a),
+            "addcdiv": lambda: a.addcdiv(2, b, a), "torch.addcdiv": lambda: lib.addcdiv(a, -1, a, b)}
+
+
+def test_deprecated_scale_first_overloads_run_as_pytorch():
+    # was: the char-RNN generation tutorial's `p.data.add_(-learning_rate, p.grad.data)` (PyTorch's deprecated
+    # add_(Number alpha, Tensor other)) raised TypeError: add() takes 2 positional arguments but 3 were given
+    torch = pytest.importorskip("torch")
+    import warnings
+    import autograd as ag
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ours, theirs = _old_overload_calls(ag), _old_overload_calls(torch)
+        for key in theirs:
+            np.testing.assert_allclose(ours[key]().numpy(), theirs[key]().numpy(), rtol=1e-6, err_msg=key)
+    x, w = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor([3.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        x.add(-2, w * x).sum().backward()   # through the graph too: d/dx (x - 2 w x) = 1 - 2 w
+    np.testing.assert_allclose(x.grad.numpy(), [-5.0, 3.0])
+
+
+@pytest.mark.parametrize("lib_name", ["autograd", "torch"])
+def test_deprecated_overload_with_its_keyword_too_or_a_tensor_scale_is_a_type_error(lib_name):
+    lib = pytest.importorskip(lib_name)
+    a, b = lib.ones(3), lib.arange(3.0)
+    for call in (lambda: a.add(2, b, alpha=3), lambda: a.add(b, b), lambda: a.sub(b, b),
+                 lambda: a.addcmul(b, b, b), lambda: a.addcdiv(2, b, b, value=2)):
+        with pytest.raises(TypeError):
+            call()
+
+
+def test_deprecated_overload_warns_once_with_pytorchs_message():
+    import warnings
+    import autograd as ag
+    from autograd.ops import deprecated_overloads
+    deprecated_overloads._warned[0] = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ag.ones(2).sub(2, ag.ones(2))
+        ag.ones(2).add(2, ag.ones(2))
+    messages = [str(w.message) for w in caught if "overload" in str(w.message)]
+    assert messages == ["This overload of sub is deprecated:\n\tsub(Number alpha, Tensor other)\nConsider using one "
+                        "of the following signatures instead:\n\tsub(Tensor other, *, Number alpha = 1)"]

@@ -13,6 +13,7 @@ from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
 from ..nested_kind import NestedBase, is_nested
+from .deprecated_overloads import scale_first
 from .dims import check_tensor
 from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
 from .powers import Reciprocal, exact_integer_power, power
@@ -446,8 +447,10 @@ def _nested_binary(func, input, other, kwargs):
     return (input if is_nested(input) else other).nested_call(func, (input, other), kwargs)
 
 
-def add(input, other, *, alpha=1):
-    """input + alpha * other, broadcasting."""
+def add(input, other, _other=None, *, alpha=1):
+    """input + alpha * other, broadcasting (PyTorch's deprecated add(input, alpha, other) too)."""
+    if _other is not None:
+        return add(input, _other, alpha=_alpha_first("add", other, _other, alpha))
     if isinstance(input, NestedBase) or isinstance(other, NestedBase):   # (is_nested's test, inlined: hot path)
         return _nested_binary(add, input, other, {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
@@ -455,8 +458,10 @@ def add(input, other, *, alpha=1):
     return Add.apply(*_promote(input, other, "add"))
 
 
-def sub(input, other, *, alpha=1):
-    """input - alpha * other, broadcasting."""
+def sub(input, other, _other=None, *, alpha=1):
+    """input - alpha * other, broadcasting (PyTorch's deprecated sub(input, alpha, other) too)."""
+    if _other is not None:
+        return sub(input, _other, alpha=_alpha_first("sub", other, _other, alpha))
     if isinstance(input, NestedBase) or isinstance(other, NestedBase):   # (is_nested's test, inlined: hot path)
         return _nested_binary(sub, input, other, {} if alpha == 1 else {"alpha": alpha})
     if alpha != 1:
@@ -465,6 +470,14 @@ def sub(input, other, *, alpha=1):
     if isinstance(a, Tensor) and a._data.dtype == np.bool_:   # two masks: _promote's fast path leaves them alone
         raise _bool_subtraction()
     return Sub.apply(a, b)
+
+
+def _alpha_first(op, alpha, other, keyword_alpha):
+    """The alpha of PyTorch's deprecated op(input, alpha, other) (a keyword alpha beside it is PyTorch's TypeError)."""
+    if keyword_alpha != 1:
+        raise TypeError(f"{op}() received an invalid combination of arguments - got unrecognized keyword arguments: "
+                        "alpha")
+    return scale_first(op, alpha, (other,), "Tensor other, *, Number alpha = 1", "Number alpha, Tensor other")
 
 
 def _scaled_sum(input, other, alpha, op):

@@ -11,6 +11,7 @@ from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError
 from .. import complex_forms
 from ..function import Function, named
 from ..tensor import Tensor
+from .deprecated_overloads import scale_first
 from .dims import check_tensor
 from .elementwise import (_floating, _integral, _promote, abs, add, div, exp, ge, le, logical_or, mul, neg, pow,
                           rounded_div, sub, where)
@@ -399,16 +400,32 @@ def _in_one_dtype(*operands):
     return [t.astype(common) if isinstance(t, Tensor) and t._data.dtype != common else t for t in operands]
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 * tensor2, broadcasting (the three in one dtype first, as PyTorch)."""
+def _value_first(op, value, tensor1, tensor2, keyword_value):
+    """The value of PyTorch's deprecated op(input, value, tensor1, tensor2) (a keyword value beside it is PyTorch's
+    TypeError)."""
+    if keyword_value != 1:
+        raise TypeError(f"{op}() received an invalid combination of arguments - got unrecognized keyword arguments: "
+                        "value")
+    return scale_first(op, value, (tensor1, tensor2), "Tensor tensor1, Tensor tensor2, *, Number value = 1",
+                       "Number value, Tensor tensor1, Tensor tensor2")
+
+
+def addcmul(input, tensor1, tensor2, _tensor2=None, *, value=1):
+    """input + value * tensor1 * tensor2, broadcasting (the three in one dtype first, as PyTorch; its deprecated
+    addcmul(input, value, tensor1, tensor2) too)."""
+    if _tensor2 is not None:
+        return addcmul(input, tensor2, _tensor2, value=_value_first("addcmul", tensor1, tensor2, _tensor2, value))
     check_tensor("addcmul", input)
     input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     product = mul(tensor1, tensor2)
     return named(add(input, product if value == 1 else mul(product, value)), "AddcmulBackward0")
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 / tensor2, broadcasting (two integer tensors are refused, as in PyTorch)."""
+def addcdiv(input, tensor1, tensor2, _tensor2=None, *, value=1):
+    """input + value * tensor1 / tensor2, broadcasting (two integer tensors are refused, as in PyTorch; its
+    deprecated addcdiv(input, value, tensor1, tensor2) too)."""
+    if _tensor2 is not None:
+        return addcdiv(input, tensor2, _tensor2, value=_value_first("addcdiv", tensor1, tensor2, _tensor2, value))
     check_tensor("addcdiv", input)
     if all(isinstance(t, Tensor) and t.dtype.kind in "iub" for t in (tensor1, tensor2)):
         raise DtypeError(f"addcdiv: integer division of tensor1 ({tensor1.dtype}) by tensor2 ({tensor2.dtype}) is not "
