@@ -226,3 +226,32 @@ def test_deprecated_overload_warns_once_with_pytorchs_message():
     messages = [str(w.message) for w in caught if "overload" in str(w.message)]
     assert messages == ["This overload of sub is deprecated:\n\tsub(Number alpha, Tensor other)\nConsider using one "
                         "of the following signatures instead:\n\tsub(Tensor other, *, Number alpha = 1)"]
+
+
+def _linear_edges(lib, mod):
+    lib.manual_seed(0)
+    with_bias, without = mod.Linear(3, 2), mod.Linear(3, 2, bias=False)
+    x = lib.randn(4, 3, requires_grad=True)
+    frozen = mod.Linear(3, 2)
+    frozen.weight.requires_grad_(False)
+    shown = []
+    for out in (with_bias(x), without(x), frozen(x), with_bias(lib.randn(4, 3))):
+        shown.append([(n.name() if n is not None else None,
+                       [m[0].name() if m[0] is not None else None for m in n.next_functions] if n is not None else None)
+                      for n, _ in out.grad_fn.next_functions])
+    return shown
+
+
+def test_linear_on_a_matrix_shows_pytorchs_addmm_and_mm_edges():
+    # was: AddmmBackward0's next_functions listed (input, weight, bias): the Neural Networks tutorial's
+    # loss.grad_fn.next_functions[0][0].next_functions[0][0] showed ReluBackward0 for PyTorch's AccumulateGrad
+    # (the bias first), and the weight came without PyTorch's TBackward0 between
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn
+    assert _linear_edges(ag, nn) == _linear_edges(torch, torch.nn)
+    out = nn.Linear(3, 2)(ag.randn(4, 3))
+    transpose = out.grad_fn.next_functions[2][0]
+    assert transpose is out.grad_fn.next_functions[2][0] and repr(transpose).startswith("<TBackward0 object")
+    with pytest.raises(RuntimeError, match="weight.register_hook"):
+        transpose.register_hook(lambda *grads: None)

@@ -261,6 +261,21 @@ class Linear(Function):
                 gb = sum_axes(g2, 0)
         return gx, gw, gb
 
+    @property
+    def next_functions(self):
+        """The edges as PyTorch's node shows them for a 2-D input: addmm(bias, input, weight.t()) lists the bias
+        first, and mm / addmm reach the weight through a TBackward0 (other inputs: the arguments in order)."""
+        pairs = Function.next_functions.fget(self)
+        if self.form[0] != 2:
+            return pairs
+        x, w = pairs[0], pairs[1]
+        if w[0] is not None:
+            shown = getattr(self, "shown_transpose", None)
+            if shown is None or shown.edge != w:
+                shown = self.shown_transpose = ShownTranspose(w, self)
+            w = (shown, 0)
+        return (pairs[2], x, w) if self.form[1] else (x, w)
+
     def name(self):
         """PyTorch's name for the op its linear ends with: Addmm (2-D input and a bias), Mm (no bias), View or
         UnsafeView (other inputs, which it reshapes), SqueezeBackward4 (a 1-D input without a bias)."""
@@ -277,6 +292,41 @@ class Linear(Function):
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
+
+
+class ShownTranspose:
+    """The TBackward0 node PyTorch's graph has between a Linear's weight and its addmm / mm: shown in
+    grad_fn.next_functions only (the weight's gradient is computed by the Linear node itself, so hooks go on the
+    weight or on that node)."""
+
+    def __init__(self, edge, product_node):
+        self.edge = edge
+        self.metadata = {}
+        self._product = product_node
+
+    @staticmethod
+    def name():
+        """'TBackward0', PyTorch's name for the transpose of the weight."""
+        return "TBackward0"
+
+    @property
+    def next_functions(self):
+        """The weight's edge: its AccumulateGrad, or the node that made it."""
+        return (self.edge,)
+
+    def _sequence_nr(self):
+        return self._product._sequence_nr()
+
+    def register_hook(self, fn):
+        """Refused: this node only shows PyTorch's graph; hook the weight (register_hook) or the product node."""
+        raise RuntimeError("TBackward0 of a linear layer's weight: deepgrad computes the weight's gradient in the "
+                           "layer's own node, so this node runs no backward; register the hook on the weight "
+                           "(weight.register_hook) or on the product node (output.grad_fn) instead")
+
+    register_prehook = register_hook
+
+    def __repr__(self):
+        return f"<TBackward0 object at {id(self):#x}>"
 
 
 def _matrix(a):
