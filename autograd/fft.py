@@ -72,8 +72,12 @@ def _plan(op, x, s, dim):
         dims = tuple(range(x.ndim)) if s is None else tuple(range(x.ndim - len(s), x.ndim))
     else:
         dims = dim
+    if x.ndim == 0 and _sequence(dims) and len(tuple(dims)) == 0:
+        return (), ()   # fftn/ifftn of a 0-d tensor: nothing to transform, the value itself (as PyTorch)
     if x.ndim == 0:
-        raise DimRangeError(f"fft.{op}: expects a tensor of at least 1 dim, got a 0-d tensor")
+        raise DimRangeError(f"fft.{op}: expects a tensor of at least 1 dim, got a 0-d tensor (dim "
+                            f"{dims[0] if _sequence(dims) else dims} is out of range); only fftn/ifftn take one, over "
+                            f"no dims")
     dims = _as_dims(op, x.ndim, dims)
     if s is not None and len(s) != len(dims):
         raise ShapeError(f"fft.{op}: s has {len(s)} sizes but dim names {len(dims)} dims; give one size per dim")
@@ -141,15 +145,24 @@ def _c2c(op, x, s, dim, norm, inverse):
     return named(out, "ConjBackward0" if inverse else "FftR2CBackward0") if real and op in ("fft", "ifft") else out
 
 
+def _transforms_an_axis(op, x, dims):
+    """PyTorch's RuntimeError for a one-sided (real / Hermitian) transform over no dims (a 0-d input or dim=())."""
+    if not dims:
+        raise ShapeError(f"fft.{op} must transform at least one axis (input shape {tuple(x.shape)}); a 0-d tensor "
+                         f"or dim=() has none: reshape(1) it, or use fft.fftn for the value as complex")
+
+
 def _r2c(op, x, s, dim, norm):
     x = _real_input(op, x)
     dims, sizes = _plan(op, x, s, dim)
+    _transforms_an_axis(op, x, dims)
     return RFFTn.apply(_fit(x, dims, sizes), dims, _norm(op, norm))
 
 
 def _c2r(op, x, s, dim, norm):
     x = _complex_input(op, x)
     dims, sizes = _plan(op, x, s, dim)
+    _transforms_an_axis(op, x, dims)
     last = dims[-1]
     given = s is not None and ((s,) if isinstance(s, int) else tuple(s))[-1] != -1
     length = sizes[-1] if given else 2 * (x.shape[last] - 1)
