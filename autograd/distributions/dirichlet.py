@@ -10,7 +10,7 @@ from ..ops.special import xlogy
 from . import constraints
 from .beta_special import DirichletReparam
 from .constrained import ConstrainedDistribution, float_host, host_draws
-from .distribution import broadcast_all
+from .distribution import broadcast_all, require_tensors
 from .exp_family import ExponentialFamily
 
 
@@ -23,6 +23,7 @@ class Dirichlet(ExponentialFamily, ConstrainedDistribution):
     _param_names = ("concentration",)
 
     def __init__(self, concentration, validate_args=None):
+        require_tensors("Dirichlet", concentration=concentration)
         self.concentration, = broadcast_all(concentration)
         if self.concentration.ndim < 1:
             raise ValueError("Dirichlet: concentration must have at least one dimension (the categories), got a "

@@ -10,7 +10,7 @@ from ..ops.elementwise import where
 from ..ops.shape import reshape
 from . import constraints
 from .constrained import ConstrainedDistribution, expand_batch
-from .distribution import Distribution, broadcast_all
+from .distribution import Distribution, broadcast_all, require_tensors
 from .exp_family import ExponentialFamily
 
 
@@ -110,6 +110,7 @@ class Categorical(Distribution):
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _one_of("Categorical", probs, logits)
+        require_tensors("Categorical", probs=probs, logits=logits)
         param, = broadcast_all(probs if probs is not None else logits)
         if param.ndim < 1:
             raise ValueError(f"Categorical: {'probs' if probs is not None else 'logits'} must have at least one "

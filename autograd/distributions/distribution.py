@@ -1,5 +1,4 @@
 """The base of torch.distributions' classes: shapes, sample/rsample, argument checks, and Independent."""
-import numbers
 
 import numpy as np
 
@@ -27,15 +26,28 @@ class NotDefinedError(NotImplementedError, TypeError):
     there, deepgrad raised TypeError, so it is both and either except clause catches it."""
 
 
+class ParameterTypeError(AttributeError, ValueError):
+    """A distribution parameter that must be a Tensor was not one: PyTorch fails with AttributeError there (its
+    `.dim()` call on a list or number), deepgrad raised ValueError, so it is both."""
+
+
+def require_tensors(distribution, **params):
+    """Refuse, by name, parameters that a distribution takes only as Tensors (given ones that are not)."""
+    for name, value in params.items():
+        if value is not None and not isinstance(value, Tensor):
+            raise ParameterTypeError(f"{distribution}: {name} must be a Tensor, got {type(value).__name__} "
+                                     f"{_preview(value)}; wrap it with ag.tensor(...)")
+
+
 def broadcast_all(*values):
     """The parameters as Tensors of one broadcast shape; numbers take the Tensors' float dtype (the default dtype,
     float32 unless set_default_dtype changed it, when every parameter is a number), as
     torch.distributions.utils.broadcast_all."""
-    for v in values:
-        if not isinstance(v, (Tensor, numbers.Number)):
-            raise ValueError(f"torch.distributions: parameters must be numbers or Tensors, got {type(v).__name__} "
-                             f"{_preview(v)}; wrap a list or array with ag.tensor(...), e.g. "
-                             "Normal(ag.tensor([0.0, 1.0]), 1.0)")
+    for v in values:   # as PyTorch: Python numbers only (a NumPy float32 or int64 scalar is refused)
+        if not isinstance(v, (Tensor, int, float, bool)):
+            raise ValueError(f"torch.distributions: parameters must be Python numbers or Tensors, got "
+                             f"{type(v).__name__} {_preview(v)}; wrap a list or array with ag.tensor(...), e.g. "
+                             "Normal(ag.tensor([0.0, 1.0]), 1.0), and pass a NumPy scalar as float(x)")
     tensors = [v for v in values if isinstance(v, Tensor)]
     if not tensors:
         dtype = get_default_dtype()

@@ -10,6 +10,7 @@ from ..ops.linalg_cholesky import cholesky
 from ..ops.linalg_solve import solve_triangular
 from . import constraints
 from .constrained import ConstrainedDistribution
+from .distribution import require_tensors
 from .multivariate import batch_mahalanobis
 
 
@@ -45,6 +46,7 @@ class LowRankMultivariateNormal(ConstrainedDistribution):
     _param_names = ("loc", "cov_factor", "cov_diag")
 
     def __init__(self, loc, cov_factor, cov_diag, validate_args=None):
+        require_tensors("LowRankMultivariateNormal", loc=loc, cov_factor=cov_factor, cov_diag=cov_diag)
         if loc.ndim < 1:
             raise ValueError("LowRankMultivariateNormal: loc must be at least one-dimensional (the event), got a "
                              "0-d tensor")

@@ -10,6 +10,7 @@ from ..ops.linalg_cholesky import cholesky
 from ..ops.linalg_solve import inv, solve_triangular
 from . import constraints
 from .constrained import ConstrainedDistribution
+from .distribution import require_tensors
 
 
 def batch_mahalanobis(scale_tril, diff):
@@ -34,6 +35,7 @@ class MultivariateNormal(ConstrainedDistribution):
         if len(given) != 1:
             raise ValueError("MultivariateNormal: pass exactly one of covariance_matrix, precision_matrix or "
                              f"scale_tril, got {len(given)}")
+        require_tensors("MultivariateNormal", loc=loc, **dict(given))
         if loc.ndim < 1:
             raise ValueError("MultivariateNormal: loc must be at least one-dimensional (the event), got a 0-d "
                              "tensor; use Normal for one variable")
