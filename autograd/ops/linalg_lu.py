@@ -172,12 +172,15 @@ def _permutation_tensor(LU_pivots, m, dtype, device):
 
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
-    """(P, L, U) from a packed factorisation: P (..., m, m) from the pivots, L (..., m, k) unit lower
-    triangular, U (..., k, n); either part is an empty tensor when not unpacked. L and U are differentiable."""
+    """(P, L, U) from a packed factorisation: P (..., m, m) from the first k = min(m, n) pivots, L (..., m, k)
+    unit lower triangular, U (..., k, n); either part is an empty tensor when not unpacked. L and U are
+    differentiable."""
     check_matrix("lu_unpack", LU_data, "LU_data", square=False)
-    _check_pivots("lu_unpack", LU_data, LU_pivots)
     m, n = LU_data.shape[-2:]
     k = min(m, n)
+    if isinstance(LU_pivots, Tensor) and LU_pivots.ndim and LU_pivots.shape[-1] > k:
+        LU_pivots = LU_pivots[..., :k]   # PyTorch reads the first min(m, n) pivots and ignores the rest
+    _check_pivots("lu_unpack", LU_data, LU_pivots)
     empty = Tensor(np.empty(0, dtype=LU_data.dtype), device=LU_data.device)
     p = _permutation_tensor(LU_pivots, m, LU_data.dtype, LU_data.device) if unpack_pivots else empty
     if not unpack_data:

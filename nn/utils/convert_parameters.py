@@ -25,14 +25,15 @@ def parameters_to_vector(parameters):
 
 def vector_to_parameters(vec, parameters):
     """Copy consecutive slices of the 1-D Tensor `vec` into the parameters, in place (values are copied,
-    so the parameters do not alias `vec`); vec's size must equal the parameters' total size."""
+    so the parameters do not alias `vec`); vec must hold at least the parameters' total size, and values past
+    that are left unused, as PyTorch leaves them."""
     if not isinstance(vec, Tensor):
         raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vec).__name__}")
     params = _as_list(parameters, "vector_to_parameters")
     total = sum(p.size for p in params)
-    if vec.ndim != 1 or vec.size != total:
+    if vec.ndim != 1 or vec.size < total:
         raise ShapeError(f"vector_to_parameters: vec has shape {vec.shape}, but the parameters hold {total} "
-                         f"values; pass a 1-D tensor of size {total} (as parameters_to_vector makes)")
+                         f"values; pass a 1-D tensor of (at least) size {total} (as parameters_to_vector makes)")
     if params and vec.device != params[0].device:
         raise ValueError(f"vector_to_parameters: vec is on {vec.device}, the parameters on {params[0].device}")
     start = 0
