@@ -592,6 +592,11 @@ class Module(ModuleExtras, ModuleStateHooks):
             run_load_pre_hooks(self, state_dict, strict, [], [], errors)
             if errors:
                 raise StateDictError(_state_dict_errors(self, errors, "(from a load_state_dict pre-hook)"))
+        bad_keys = [k for k in state_dict if not isinstance(k, str)]
+        if bad_keys:   # PyTorch fails on such a key's missing .startswith: the same type, with the reason
+            raise AttributeError(f"load_state_dict into {type(self).__name__}: state_dict keys must be strings (dotted "
+                                 f"names as state_dict() makes), got {', '.join(map(repr, bad_keys[:5]))} of type "
+                                 f"{type(bad_keys[0]).__name__}; rename them, e.g. {{str(k): v for k, v in sd.items()}}")
         extra = OrderedDict((f"{name}.{EXTRA_STATE_KEY}" if name else EXTRA_STATE_KEY, module)
                             for name, module in self.named_modules() if has_extra_state(module))
         own = OrderedDict(self._state_items(""))
