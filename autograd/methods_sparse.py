@@ -33,5 +33,6 @@ BINDINGS = {
     "indices": SB.indices, "_indices": SB._indices, "values": SBL.values, "_values": SB._values,
     "coalesce": SB.coalesce, "is_coalesced": SB.is_coalesced, "sparse_dim": SB.sparse_dim,
     "dense_dim": SB.dense_dim, "_nnz": SBL.nnz, "to_dense": SB.to_dense, "to_sparse": SBL.to_sparse_in_layout,
-    "to_sparse_coo": SB.to_sparse_coo, "sparse_mask": SB.sparse_mask,
+    "to_sparse_coo": SB.to_sparse_coo, "sparse_mask": SB.sparse_mask, "sparse_resize_": SB.sparse_resize_,
+    "sparse_resize_and_clear_": SB.sparse_resize_and_clear_,
 }

@@ -247,8 +247,10 @@ def to_dense(self, dtype=None, *, masked_grad=None):
     s = self._data
     xp = self._device.xp
     dense = Tensor._make(xp.zeros(s.shape, s.dtype), self._device, None, 0, False)
-    where = tuple(_constant(self, row) for row in s.indices)
-    out = dense.index_put(where, _values(self), accumulate=True)
+    if s.sparse_dim == 0:   # no sparse dims (sparse_resize_and_clear_ makes one): each entry is the whole tensor
+        out = dense + _values(self).sum(0)
+    else:
+        out = dense.index_put(tuple(_constant(self, row) for row in s.indices), _values(self), accumulate=True)
     out = named(out, "ToDenseBackward0")
     return out if dtype is None else out.to(dtype)
 
@@ -314,3 +316,77 @@ def sparse_mask(self, mask):
     else:
         picked = self[tuple(_constant(self, row) for row in m.indices)]
     return _rebuild(mask, m.indices, picked, m.coalesced)
+
+
+def _resize_arguments(op, self, size, sparse_dim, dense_dim):
+    """(size as a tuple of ints, sparse_dim, dense_dim) checked as PyTorch checks them, and self's contents."""
+    if isinstance(self, Tensor) and not is_sparse_array(self._data):   # PyTorch has no kernel for a dense tensor
+        raise NotImplementedError(f"{op}: expected a sparse COO tensor, got a dense (strided) one of shape "
+                                  f"{tuple(self.shape)}; use resize_ for a dense tensor, or make a sparse one with "
+                                  f".to_sparse()")
+    contents = _sparse(op, self)
+    if contents.layout != "coo":
+        raise NotImplementedError(f"{op}: only sparse COO tensors can be resized this way, got a sparse "
+                                  f"{contents.layout.upper()} tensor; convert with .to_sparse_coo() first")
+    if not isinstance(size, (tuple, list)) or not all(isinstance(n, (int, np.integer)) for n in size):
+        raise TypeError(f"{op}(): argument 'size' must be a tuple of ints, got {size!r}")
+    size, sparse_dim, dense_dim = tuple(int(n) for n in size), int(sparse_dim), int(dense_dim)
+    if len(size) != sparse_dim + dense_dim:
+        raise RuntimeError(f"{op}: 'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
+                           f"sparse_dim = {sparse_dim}, dense_dim = {dense_dim}")
+    if min(size, default=0) < 0 or sparse_dim < 0 or dense_dim < 0:
+        raise RuntimeError(f"{op}: sizes and dim counts must be >= 0, got size {size}, sparse_dim {sparse_dim}, "
+                           f"dense_dim {dense_dim}")
+    if self.requires_grad and self.is_leaf:
+        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an in-place operation; call "
+                           f"it under ag.no_grad() or on t.detach()")
+    if self.requires_grad:
+        raise RuntimeError(f"{op}: the tensor is part of a graph (it requires grad), and resizing it would leave its "
+                           f"gradient undefined; call it on t.detach()")
+    return size, sparse_dim, dense_dim, contents
+
+
+def _emptied(t, size, sparse_dim):
+    """Contents with no stored entries, of `size` with `sparse_dim` sparse dims, on t's device and dtype."""
+    xp = t._device.xp
+    return SparseCOO(xp.zeros((sparse_dim, 0), np.int64), xp.zeros((0,) + size[sparse_dim:], t.dtype), size, True)
+
+
+def sparse_resize_(self, size, sparse_dim, dense_dim):
+    """Resize this sparse COO tensor in place to `size`, with `sparse_dim` sparse and `dense_dim` dense dims, and
+    return it. A tensor with stored entries keeps them: it may only grow its sparse sizes, with the same number
+    of sparse and dense dims and the same dense sizes; an empty one takes any size."""
+    op = "sparse_resize_"
+    size, sparse_dim, dense_dim, s = _resize_arguments(op, self, size, sparse_dim, dense_dim)
+    if s.nnz:
+        old_sparse, old_dense = s.shape[:s.sparse_dim], s.shape[s.sparse_dim:]
+        if sparse_dim != s.sparse_dim or dense_dim != len(old_dense):
+            which = "sparse" if sparse_dim != s.sparse_dim else "dense"
+            raise RuntimeError(f"{op}: changing the number of {which} dimensions (from "
+                               f"{s.sparse_dim if which == 'sparse' else len(old_dense)} to "
+                               f"{sparse_dim if which == 'sparse' else dense_dim}) on a non-empty sparse tensor is "
+                               f"not supported; use sparse_resize_and_clear_ to empty it first, or build a new "
+                               f"tensor with torch.sparse_coo_tensor")
+        if any(new < old for new, old in zip(size[:sparse_dim], old_sparse)):
+            raise RuntimeError(f"{op}: shrinking the size of sparse dimensions (from {list(old_sparse)} to "
+                               f"{list(size[:sparse_dim])}) on a non-empty sparse tensor is not supported (entries "
+                               f"would fall outside); use sparse_resize_and_clear_, or select the entries you keep")
+        if size[sparse_dim:] != old_dense:
+            # PyTorch re-reads the values' memory at the new dense sizes, with uninitialised new elements
+            raise RuntimeError(f"{op}: changing the size of dense dimensions (from {list(old_dense)} to "
+                               f"{list(size[sparse_dim:])}) on a non-empty sparse tensor is not supported here; "
+                               f"pad or slice the values and build a new tensor with torch.sparse_coo_tensor")
+        self._data = SparseCOO(s.indices, s.values, size, s.coalesced)
+    else:
+        self._data = _emptied(self, size, sparse_dim)
+    self._bump_version()
+    return self
+
+
+def sparse_resize_and_clear_(self, size, sparse_dim, dense_dim):
+    """Remove every stored entry of this sparse COO tensor and resize it in place to `size`, with `sparse_dim`
+    sparse and `dense_dim` dense dims; returns it."""
+    size, sparse_dim, _, _ = _resize_arguments("sparse_resize_and_clear_", self, size, sparse_dim, dense_dim)
+    self._data = _emptied(self, size, sparse_dim)
+    self._bump_version()
+    return self
