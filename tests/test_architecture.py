@@ -140,6 +140,9 @@ AUTOGRAD_FLOORS = {
     "autograd.utils.tensorboard.arrays": 8.1, "autograd.utils.tensorboard.summaries": 8.2,
     "autograd.utils.tensorboard.graph": 8.2, "autograd.utils.tensorboard.writer": 8.3,
     "autograd.utils.tensorboard": 8.4,
+    # torch.utils.benchmark's counterpart: the measurement (NumPy only), the timer and the table over it
+    "autograd.utils.benchmark.measurement": 8.1, "autograd.utils.benchmark.timer": 8.2,
+    "autograd.utils.benchmark.compare": 8.2, "autograd.utils.benchmark": 8.4,
     "autograd": 8,
 }
 
