@@ -31,6 +31,7 @@ from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
 from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
 from .build_shapes import shapes_by_name
+from .call_arguments import argument_tensor, convert_other_arguments
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
@@ -909,10 +910,14 @@ class Layer(Module, metaclass=_LayerType):
         if is_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs, training)
         if args:
-            args = (map_structure(as_tensor, args[0]),) + args[1:]
             cast_to = self._autocast_dtype
+            if cast_to is None and self._convert_input_args and not self.autocast:   # as Keras: float64 stays
+                args = (map_structure(lambda v: argument_tensor(v, None), args[0]),) + args[1:]
+            args = (map_structure(as_tensor, args[0]),) + args[1:]
             if cast_to is not None:
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
+            if (kwargs or len(args) > 1) and self._convert_input_args:
+                args, kwargs = convert_other_arguments(self, args, kwargs, cast_to)
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
         with call_context(self) as context:
