@@ -128,7 +128,8 @@ def _real_input(op, x):
     check_tensor(f"fft.{op}", x)
     _refuse_half(op, x)
     if x.dtype.kind == "c":
-        raise DtypeError(f"fft.{op} expects a real input tensor, got {x.dtype}; use fft.fft{op[4:]} for complex input")
+        raise DtypeError(f"fft.{op} expects a real input tensor, got {x.dtype}; use fft.fft{op.partition('fft')[2]} "
+                         "for complex input")
     if x.dtype.kind != "f" or x.dtype == np.float16:
         x = x.astype(get_default_dtype() if x.dtype.kind != "f" else np.float32)
     return x

@@ -68,6 +68,13 @@ def test_one_sided_transforms_refuse_no_axis_as_torch(name):
     assert isinstance(ours.value, type(theirs.value))
 
 
+@pytest.mark.parametrize("op, suggested", [("ihfftn", "fft.fftn"), ("ihfft2", "fft.fft2"), ("ihfft", "fft.fft "),
+                                           ("rfftn", "fft.fftn"), ("rfft", "fft.fft ")])
+def test_real_transforms_refusing_complex_name_the_complex_one(op, suggested):
+    with pytest.raises(TypeError, match=f"use {suggested}"):
+        getattr(ag.fft, op)(ag.ones(2, 3, dtype=ag.complex64))
+
+
 @pytest.mark.parametrize("call", [lambda lib, x: lib.fft.fft(x), lambda lib, x: lib.fft.fft2(x),
                                   lambda lib, x: lib.fft.fftn(x, dim=0)])
 def test_transforms_over_a_dim_of_a_0d_tensor_are_index_errors(call):
