@@ -183,6 +183,18 @@ def test_measurement_statistics_and_repr_from_given_times():
     assert ag.utils.benchmark.select_unit(3e-5) == ("us", 1e-6)
 
 
+def test_units_and_trimmed_figures_match_torchs_at_powers_of_ten():
+    _torch()
+    from torch.utils.benchmark.utils import common
+    bench = ag.utils.benchmark
+    values = [10.0 ** k for k in range(-10, 4)] + [1000.00001, 999.99999, 0.0010000001, 3.3e-5, 0.0123, 2.5]
+    values += [float(v) for v in 10 ** np.random.default_rng(0).uniform(-10, 2, 200)]
+    for v in values:
+        assert bench.select_unit(v) == common.select_unit(v), v
+        for n in (1, 2, 3, 4):
+            assert bench.trim_sigfig(v, n) == common.trim_sigfig(v, n), (v, n)
+
+
 def test_compare_highlights_spread_as_torch(capsys):
     torch = _torch()
     raws = {"a": [0.0031, 0.0029, 0.0042, 0.0030, 0.0035, 0.0028, 0.0100], "b": [0.0101, 0.0102, 0.0100, 0.0103]}

@@ -3,7 +3,7 @@ thread count; columns: description), in torch's printed layout."""
 import enum
 import math
 
-from .measurement import Measurement, select_unit, trim_sigfig, unit_to_english
+from .measurement import Measurement, log10_f32, select_unit, trim_sigfig, unit_to_english
 
 _BEST, _GOOD, _BAD, _VERY_BAD = "\033[92m", "\033[34m", "\033[2m\033[91m", "\033[31m"
 _BOLD, _END = "\033[1m", "\033[0m"
@@ -21,7 +21,7 @@ def _ordered_unique(items):
 
 
 def _leading_digits(value):
-    return int(math.ceil(math.log10(value))) if value > 0 else 0
+    return int(math.ceil(log10_f32(value))) if value > 0 else 0
 
 
 class _Column:

@@ -14,15 +14,19 @@ _UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 _ENGLISH = {"ns": "nanosecond", "us": "microsecond", "ms": "millisecond", "s": "second"}
 
 
-def _log10_f32(value):
-    # PyTorch computes these logarithms on float32 tensors; matching that keeps unit and digit choices identical
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.log10(np.float32(value)))
+def log10_f32(value):
+    """log10 of a float32 value, rounded to float32 (as PyTorch's benchmark tables take it)."""
+    # PyTorch takes these logarithms of float32 tensors; rounding the same way keeps unit and digit choices
+    # identical at powers of ten (NumPy's own float32 log10 is an ulp off there, so round a float64 log instead)
+    value = float(np.float32(value))
+    if value <= 0:
+        return -math.inf if value == 0 else math.nan
+    return float(np.float32(math.log10(value)))
 
 
 def select_unit(t):
     """(unit, seconds per unit) that shows time `t` (in seconds) with a leading part of order 1."""
-    unit = {-3: "ns", -2: "us", -1: "ms"}.get(int(_log10_f32(t) // 3) if math.isfinite(_log10_f32(t)) else 0, "s")
+    unit = {-3: "ns", -2: "us", -1: "ms"}.get(int(log10_f32(t) // 3) if math.isfinite(log10_f32(t)) else 0, "s")
     return unit, _UNITS[unit]
 
 
@@ -35,7 +39,7 @@ def trim_sigfig(x, n):
     """`x` rounded to `n` significant figures (3.14159, 2 -> 3.1)."""
     if n != int(n):
         raise ValueError(f"trim_sigfig: the number of significant figures must be an integer, got {n!r}")
-    magnitude = int(math.ceil(_log10_f32(abs(x))))
+    magnitude = int(math.ceil(log10_f32(abs(x))))
     scale = 10 ** (magnitude - n)
     return float(np.round(np.float32(x / scale)) * np.float32(scale))
 
@@ -129,7 +133,7 @@ class Measurement:
         middle = self._sorted_times[n // 4:int(math.ceil(3 * n / 4))]
         std = float(np.std(np.asarray(middle, dtype=np.float32)))
         interval = max(1.645 * std / math.sqrt(len(middle)), _MIN_CONFIDENCE_INTERVAL)
-        figures = int(math.floor(_log10_f32(self._median / interval)))
+        figures = int(math.floor(log10_f32(self._median / interval)))
         return min(max(figures, 1), _MAX_SIGNIFICANT_FIGURES)
 
     @property
