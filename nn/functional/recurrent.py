@@ -105,7 +105,7 @@ def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False,
     for name, state in (("h0", h0), ("c0", c0)):
         if state is not None and state.shape != (x.shape[1], hidden):
             raise ShapeError(f"{mode}: initial state {name} must have shape {(x.shape[1], hidden)} "
-                             f"(batch, hidden), got {state.shape}")
+                             f"(batch, hidden), got {tuple(state.shape)}")
     if held is not None:
         if not isinstance(held, Tensor):
             held = np.asarray(held)
