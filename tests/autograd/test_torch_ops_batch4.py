@@ -233,7 +233,7 @@ BAD_INPUT = [
     (lambda: ag.heaviside(ag.ones(2), 0.5), TypeError, "heaviside: values must be a Tensor"),
     (lambda: ag.heaviside(ag.ones(2), ag.ones(1, dtype=ag.float64)), TypeError, "heaviside: input .* same dtype"),
     (lambda: ag.frexp(ag.tensor([1, 2])), TypeError, "frexp: expects a floating-point tensor"),
-    (lambda: ag.nextafter(ag.tensor([1, 2]), ag.tensor([2, 3])), TypeError, "nextafter: expects floating-point"),
+    (lambda: ag.nextafter(ag.tensor([1, 2]), ag.tensor([2, 3])), TypeError, "nextafter: not implemented for int64"),
     (lambda: ag.nextafter(ag.ones(2), 2.0), TypeError, "nextafter"),
     (lambda: ag.gcd(ag.ones(2), ag.ones(2)), TypeError, "gcd: expects integer tensors"),
     (lambda: ag.lcm(ag.tensor([True]), ag.tensor([False])), TypeError, "lcm: expects integer tensors"),
