@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -34,8 +35,18 @@ def run_workers(script, *args, n=2, timeout=120, device="cpu"):
     CompletedProcess (stdout and stderr as text)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                DEEPGRAD_DEVICE=device, **{name: "1" for name in THREADS})
-    return subprocess.run([MPIEXEC, "-n", str(n), sys.executable, "-m", "mpi4py", str(WORKERS / script),
-                           *map(str, args)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    command = [MPIEXEC, "-n", str(n), sys.executable, "-m", "mpi4py", str(WORKERS / script), *map(str, args)]
+    # its own process group: on a timeout the ranks go too (killing mpiexec alone left a rank spinning in a
+    # collective at 100% of a core for the rest of the session, slowing every later test)
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
 
 
 def _explain(proc):
