@@ -302,7 +302,9 @@ class ShownTranspose:
     def __init__(self, edge, product_node):
         self.edge = edge
         self.metadata = {}
-        self._product = product_node
+        # the number, not the node: the node caches this object, and a reference back would make a cycle that
+        # keeps the node's saved arrays alive until the garbage collector runs
+        self._seq = product_node._sequence_nr()
 
     @staticmethod
     def name():
@@ -315,7 +317,7 @@ class ShownTranspose:
         return (self.edge,)
 
     def _sequence_nr(self):
-        return self._product._sequence_nr()
+        return self._seq
 
     def register_hook(self, fn):
         """Refused: this node only shows PyTorch's graph; hook the weight (register_hook) or the product node."""
