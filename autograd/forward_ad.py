@@ -6,7 +6,10 @@ gradient), with its tangent kept by the level. unpack_dual(y) computes y's tange
 dual tensors x of J_x t_x, as func.jvp does: by differentiating the reverse pass's vector-Jacobian product
 u -> J^T u (linear in u) once more. So every op with a twice-differentiable backward works, and one without
 (a fused backward kernel) raises naming that op. A tangent computed from tensors that require grad
-(a primal, a weight, a tangent) requires grad itself and can be differentiated in reverse mode, as PyTorch's. A custom autograd.Function contributes through its
+(a primal, a weight, a tangent) requires grad itself and can be differentiated in reverse mode, as PyTorch's: also
+where an op reads a primal that requires grad without the result depending on it (d @ W, whose gradient there is
+zero), and its dtype is PyTorch's (a float32 tangent of a float64 primal stays float32 through views and sums; an op
+reading primal values promotes the two). A custom autograd.Function contributes through its
 jvp staticmethod, as in PyTorch (custom_jvp.py). Unlike PyTorch, tensors computed from a dual tensor have
 requires_grad=True (they sit on the reverse graph), and at most one level exists at a time (as PyTorch).
 """
@@ -23,6 +26,7 @@ from .gradcheck import FORWARD_MODE
 from .func_core import reaches_outer
 from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
+from .ops import diagonal_view, elementwise, half_scalars, indexing, joining, reduction, scan, shape
 from .tensor import Tensor
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
@@ -145,7 +149,113 @@ def unpack_dual(tensor, *, level=None):
                 jt = jt if jt is None or keep else jt.detach()
     except GraphError as exc:
         raise RuntimeError(f"forward_ad: cannot compute the tangent: {exc}") from None
-    return UnpackedDualTensor(primal, zeros_like(tensor) if jt is None else jt)
+    jt = zeros_like(tensor) if jt is None else _as_its_own(jt, tensor, duals.values())
+    path = _DualPath(tensor, duals.values())
+    if keep and path.primal_term and not _reaches_primal(jt, duals.values()):
+        with enable_grad():
+            jt = _PrimalTerm.apply(jt, tensor)
+    dtype = path.tangent_dtype(tensor.dtype)
+    return UnpackedDualTensor(primal, jt if jt.dtype == dtype else jt.to(dtype))
+
+
+#: the op classes whose forward-mode derivative (as PyTorch writes it) is the op applied to the tangents alone, reading
+#: no primal value: the tangent through them keeps the tangents' dtype, and is on the reverse graph only where the
+#: tangents are. By class, not by the name a node shows (a fused op may show as ViewBackward0)
+_TANGENT_ONLY = frozenset([
+    elementwise.Add, elementwise.Sub, elementwise.Neg, elementwise.Clone, elementwise.Where, half_scalars.ScaledSum,
+    reduction.Sum, reduction.Mean, scan.Cumsum, diagonal_view.Diagonal, shape.Reshape, shape.Transpose,
+    shape.BroadcastTo, shape.Flip, shape.Repeat, shape.Pad, joining.Concatenate, joining.Stack, joining.Split,
+    joining.Unbind, indexing.GetItem, indexing.TakeAlongAxis, indexing.RowMajorGetItem, _Dual])
+
+
+class _DualPath:
+    """What PyTorch's tangent of a tensor records, read from the graph between the level's dual tensors and it:
+    `primal_term` (an op on the way reads a primal that requires grad, so PyTorch's tangent is on the reverse graph
+    through it even where its gradient there is zero: the product rule's term of an operand without a tangent) and
+    the dtypes of the tangents that reach it."""
+
+    def __init__(self, tensor, entries):
+        entries = list(entries)
+        places = {id(e[3]._node): e for e in entries}
+        hidden = {id(e[3]._node.parents[0]) for e in entries if not e[2]}
+        dual, outer = {}, {}   # id(node) -> whether it is computed from a dual tensor / from an outer leaf
+        self.primal_term, self.tangent_only, self.dtypes = False, True, set()
+        stack = [(tensor._node, False)] if tensor._node is not None else []
+        while stack:
+            node, expanded = stack.pop()
+            key = id(node)
+            if key in dual and not expanded:
+                continue
+            parents = [p for p in node.parents if p is not None]
+            if not expanded:
+                dual[key] = None
+                stack.append((node, True))
+                stack.extend((p, False) for p in parents if not isinstance(p, Tensor) and id(p) not in dual)
+                continue
+            leaves = [p for p in parents if isinstance(p, Tensor)]
+            inner = [p for p in parents if not isinstance(p, Tensor)]
+            outer[key] = (any(id(p) not in hidden for p in leaves) or any(outer.get(id(p)) for p in inner))
+            dual[key] = key in places or any(dual.get(id(p)) for p in inner)
+            if key in places:
+                self.dtypes.add(places[key][1].dtype)
+            if dual[key] and type(node).__dict__.get("_shown_of", type(node)) not in _TANGENT_ONLY:
+                self.tangent_only = False
+                self.primal_term = self.primal_term or outer[key]
+
+    def tangent_dtype(self, primal_dtype):
+        """The dtype of PyTorch's tangent of a tensor of `primal_dtype`: ops that only move tangents keep theirs;
+        an op that reads primal values promotes them with its result's."""
+        dtypes = list(self.dtypes) + ([] if self.tangent_only and self.dtypes else [primal_dtype])
+        return np.result_type(*dtypes) if all(d.kind in "fc" for d in dtypes) else primal_dtype
+
+
+class _Moved(Function):
+    """A given tangent handed on unchanged by an op (y = x + c): a copy, shown under that op's node name."""
+
+    def forward(ctx, tangent, name):
+        ctx.torch_name = name
+        return tangent.copy()
+
+    def backward(ctx, g):
+        return g
+
+
+class _PrimalTerm(Function):
+    """tangent + primal * (the zero tangent of an operand without one), as PyTorch's product rule records it: the
+    tangent's values, joined to the reverse graph through the primal with a zero gradient."""
+
+    torch_name = "AddBackward0"
+
+    def forward(ctx, tangent, primal):
+        ctx.primal_meta = (primal.shape, primal.dtype)
+        return tangent.copy()
+
+    def backward(ctx, g):
+        return g, ctx.xp.zeros(*ctx.primal_meta)
+
+
+def _as_its_own(jt, tensor, entries):
+    """The computed tangent `jt` of `tensor` as PyTorch's tangent of an op that moves tangents (a view, a sum, an
+    addition of a constant) shows it: a new tensor, never a given tangent itself, whose node is named as the op's
+    own when it is the same op."""
+    node = tensor._node
+    base = type(node).__dict__.get("_shown_of", type(node))
+    if any(jt is e[1] for e in entries):
+        with enable_grad():
+            jt = _Moved.apply(jt, name=node.name())
+    elif jt._node is not None and base in _TANGENT_ONLY and base is type(jt._node).__dict__.get(
+            "_shown_of", type(jt._node)):
+        jt._node.torch_name = node.name()
+    return jt
+
+
+def _reaches_primal(tangent, entries):
+    """Whether a computed tangent is on the reverse graph through something other than the level's tangents (a
+    primal or a weight that requires grad)."""
+    if not tangent.requires_grad:
+        return False
+    given = {id(e[3]._node.parents[0]) for e in entries if not e[2]} | {id(e[1]) for e in entries}
+    return reaches_outer([tangent], given)
 
 
 def _differentiable(tensor, entries):
