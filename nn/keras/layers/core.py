@@ -272,6 +272,15 @@ class Lambda(Layer):
             config["mask"] = written(self.mask) if callable(self.mask) else self.mask
         return {**config, "arguments": serialize_keras_object(self.arguments)}
 
+    @classmethod
+    def from_config(cls, config):
+        """A Lambda from get_config's dictionary; an output_shape read back as a list of sizes (as JSON gives
+        it) becomes a tuple again, as in Keras."""
+        shape = config.get("output_shape")
+        if isinstance(shape, list) and all(isinstance(size, (int, type(None))) for size in shape):
+            config = {**config, "output_shape": tuple(shape)}
+        return super().from_config(config)
+
 
 class Masking(Layer):
     """Masks the steps whose features all equal `mask_value`: their outputs become 0 and the output carries the

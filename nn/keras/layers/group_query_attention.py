@@ -15,6 +15,7 @@ class GroupQueryAttention(MultiHeadAttention):
     probabilities (batch, num_query_heads, T, S) too."""
 
     get_config = Layer.get_config   # its constructor's arguments (not MultiHeadAttention's keys), as Keras's
+    _clears_input_masks = False     # Keras's leaves the masks on its inputs for later layers
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
                  sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",

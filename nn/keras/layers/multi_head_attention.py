@@ -163,6 +163,10 @@ class MultiHeadAttention(Layer):
                              f"value shape {value_shape} and key shape {key_shape}")
 
     # ----- computation -----------------------------------------------------------------------------
+    #: Keras's MultiHeadAttention takes the masks off its input tensors, so later layers given the same tensors
+    #: see none; its GroupedQueryAttention leaves them on
+    _clears_input_masks = True
+
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         query, value = as_tensor(query), as_tensor(value)
@@ -181,8 +185,9 @@ class MultiHeadAttention(Layer):
         if key_given and key_mask is None:
             key_mask = masking.get_mask(key)
         mask = self._combined_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
-        for tensor in (query, value, key):   # as Keras: the masks are used up here, not passed to the projections
-            masking.set_mask(tensor, None)
+        if self._clears_input_masks:   # as Keras: the masks are used up here, not passed to the projections
+            for tensor in (query, value, key):
+                masking.set_mask(tensor, None)
         gate = self.gate_dense(query) if self.use_gate else None
         q, k, v = self._projections(query, key, value)
         fused = self.dropout == 0 and not return_attention_scores and query.ndim == 3
