@@ -30,6 +30,8 @@ AUTOGRAD_FLOORS = {
     "autograd.printing": 0, "autograd.size": 0, "autograd.return_types": 0,
     # torch.nested: the marker ops test for at the bottom, the ragged size symbol, the jagged tensor over the ops
     "autograd.nested_kind": 0, "autograd.nested.ragged": 0, "autograd.nested.ops": 7.7,
+    "autograd.nested_dispatch": 0.01,   # the decorator by which an op hands a nested argument's call over
+    "autograd.nested.call_forms": 7.685,   # how nested_call reads the call: NumPy's spellings folded, over ops.dims
     # what both layouts share (their base class and padding, attention's argument rules), under ops
     "autograd.nested.common": 7.69, "autograd.nested.attention_checks": 0,
     "autograd.nested.jagged_structure": 7.701, "autograd.nested.jagged_select": 7.701,   # cut, join, pick: over ops

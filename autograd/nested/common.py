@@ -14,6 +14,7 @@ from ..ops.joining import cat
 from ..tensor import Tensor
 
 from ..nested_kind import NestedBase
+from .call_forms import torch_form
 
 
 def refusal(layout_words, supported):
@@ -140,7 +141,9 @@ class NestedCommon(NestedBase):
     def nested_call(self, func, args, kwargs):
         """Run `func` (a dense function that met this nested tensor among its arguments) the nested way: the
         layout's own form of it, else on what the tensor holds when it acts elementwise, else as the nested
-        method of its name (a function form of a Tensor method), else PyTorch's refusal."""
+        method of its name (a function form of a Tensor method), else PyTorch's refusal. The call is read in
+        PyTorch's spelling first (call_forms.torch_form)."""
+        args, kwargs = torch_form(func, args, kwargs)
         name = func.__name__
         special = self._functions.get(name)
         if special is not None:
@@ -149,7 +152,6 @@ class NestedCommon(NestedBase):
             return self._with_nested_right(func, args[0], kwargs)
         if args and args[0] is self:
             if name in self._elementwise_functions:
-                kwargs = {k: v for k, v in kwargs.items() if k != "inplace"}
                 return self.each(lambda t: func(t, *args[1:], **kwargs))
             if hasattr(Tensor, name):
                 return getattr(self, name)(*args[1:], **kwargs)
