@@ -10,7 +10,7 @@ from ..bf16_dtype import is_bf16
 from ..errors import GraphError, UnsupportedDtypeError
 from ..function import Function
 from ..type_objects import channels_last_like
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
 
@@ -221,18 +221,16 @@ class Sigmoid(Function):
         return gy * (1 - out) * out   # PyTorch's order of the products
 
 
+@nested_dispatch
 def sigmoid(input):
     """Logistic sigmoid 1 / (1 + e**-x), stable for large |x|."""
-    if is_nested(input):
-        return input.nested_call(sigmoid, (input,), {})
     check_tensor("sigmoid", input)
     return Sigmoid.apply(_floating(input))
 
 
+@nested_dispatch
 def relu(input):
     """max(x, 0) (a fused kernel for float tensors; integer tensors keep their dtype)."""
-    if is_nested(input):
-        return input.nested_call(relu, (input,), {})
     check_tensor("relu", input)
     if input.dtype.kind == "f" or is_bf16(input.dtype):
         return Relu.apply(input)
@@ -256,15 +254,13 @@ def _softmax(op, input, dim, dtype, axis, log):
     return Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log)
 
 
+@nested_dispatch
 def softmax(input, dim=None, dtype=None, *, axis=None):
     """exp(x) normalised to sum to 1 along `dim` (default the last; stable for large inputs)."""
-    if is_nested(input):
-        return input.nested_call(softmax, (input, dim if axis is None else axis, dtype), {})
     return _softmax("softmax", input, dim, dtype, axis, False)
 
 
+@nested_dispatch
 def log_softmax(input, dim=None, dtype=None, *, axis=None):
     """log(softmax(x)) along `dim`, computed without overflow or log(0)."""
-    if is_nested(input):
-        return input.nested_call(log_softmax, (input, dim if axis is None else axis, dtype), {})
     return _softmax("log_softmax", input, dim, dtype, axis, True)
