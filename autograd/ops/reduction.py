@@ -13,7 +13,7 @@ from ..errors import DtypeError, EmptyReductionError, ShapeError
 from ..function import Function, named
 from ..return_types import return_type
 from ..tensor import Tensor
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, every_dim_if_empty, normalize, resolve
 from .no_grad_op import no_grad_op
 from .elementwise import add, maximum, minimum, sqrt
@@ -258,12 +258,10 @@ MaxResult = return_type("max", ["values", "indices"])
 MinResult = return_type("min", ["values", "indices"])
 
 
+@nested_dispatch
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims); in `dtype` if given, else integer and bool input sums
     to int64 (uint8 too, as PyTorch), floating input to its own dtype."""
-    if is_nested(input):
-        return input.nested_call(sum, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
-                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("sum", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -280,12 +278,10 @@ def _accumulated(input, dtype):
     return {"dtype": np.int64 if dtype is None else input.dtype}
 
 
+@nested_dispatch
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim`; integer and bool input need a floating `dtype` (as PyTorch: DtypeError
     otherwise)."""
-    if is_nested(input):
-        return input.nested_call(mean, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
-                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -365,25 +361,22 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
     return result(values, indices)
 
 
+@nested_dispatch
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest value; with `dim`, `(values, indices)` along it (the gradient goes to the index picked);
     with a Tensor as second argument, the elementwise maximum."""
-    if is_nested(input):
-        return input.nested_call(max, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _extreme("max", input, dim, keepdim, axis, keepdims, True, MaxResult)
 
 
+@nested_dispatch
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest value; with `dim`, `(values, indices)` along it; with a Tensor, the elementwise minimum."""
-    if is_nested(input):
-        return input.nested_call(min, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _extreme("min", input, dim, keepdim, axis, keepdims, False, MinResult)
 
 
+@nested_dispatch
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
-    if is_nested(input):
-        return input.nested_call(amax, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     if complex_forms.active:
         complex_forms.refuse("amax", input)
     dim, keepdim = _reduction_args("amax", input, dim, axis, keepdim, keepdims)
@@ -394,10 +387,9 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
                  "AmaxBackward0")
 
 
+@nested_dispatch
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest values over `dim` (int or tuple; None or (): all); ties share the gradient equally."""
-    if is_nested(input):
-        return input.nested_call(amin, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     if complex_forms.active:
         complex_forms.refuse("amin", input)
     dim, keepdim = _reduction_args("amin", input, dim, axis, keepdim, keepdims)
@@ -435,11 +427,9 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return LogSumExp.apply(input, axis=dim, keepdims=keepdim)
 
 
+@nested_dispatch
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over `dim` (gradient exact even with zeros)."""
-    if is_nested(input):
-        return input.nested_call(prod, (input, dim if axis is None else axis, keepdim or bool(keepdims)),
-                                 {"dtype": dtype})
     dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -447,19 +437,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
                  "ProdBackward0" if dim is None else "ProdBackward1")
 
 
+@nested_dispatch
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the largest value along `dim` (of the flattened tensor when dim is None), as int64."""
-    if is_nested(input):
-        return input.nested_call(argmax, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = resolve("argmax", dim, axis, keepdim, keepdims)
     _refuse_bool("argmax", input)
     return _arg(input, dim, keepdim, "argmax")
 
 
+@nested_dispatch
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the smallest value along `dim` (of the flattened tensor when dim is None), as int64."""
-    if is_nested(input):
-        return input.nested_call(argmin, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     dim, keepdim = resolve("argmin", dim, axis, keepdim, keepdims)
     _refuse_bool("argmin", input)
     return _arg(input, dim, keepdim, "argmin")
@@ -486,17 +474,15 @@ def _arg(x, dim, keepdim, op):
     return no_grad_op(op, compute, x)
 
 
+@nested_dispatch
 def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where any element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(any, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _truth("any", input, dim, keepdim, axis, keepdims)
 
 
+@nested_dispatch
 def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where every element along `dim` is non-zero (bool; uint8 for uint8 input, as PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(all, (input, dim if axis is None else axis, keepdim or bool(keepdims)), {})
     return _truth("all", input, dim, keepdim, axis, keepdims)
 
 

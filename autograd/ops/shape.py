@@ -11,7 +11,7 @@ import numpy as np
 from ..broadcast import unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, normalize, required_dim, resolve
 from ..errors import ArgumentRangeError, DimRangeError, IndexRangeError, ShapeError
 
@@ -185,14 +185,13 @@ def _once_each(op, dims, given, shape):
         seen.add(d)
 
 
+@nested_dispatch
 def transpose(input, dim0=None, dim1=None):
     """`input` with dims dim0 and dim1 swapped (PyTorch's meaning).
 
     NumPy's spellings are accepted where PyTorch has none: no dims reverses them all, and one sequence
     of dims permutes them (use permute for that).
     """
-    if is_nested(input):
-        return input.nested_call(transpose, (input, dim0, dim1), {})
     check_tensor("transpose", input)
     if dim1 is None:
         if dim0 is None:
@@ -265,11 +264,10 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
+@nested_dispatch
 def squeeze(input, dim=None, *, axis=None):
     """Remove dims of length 1: all of them, or those of `dim` (an int or tuple) that have length 1
     (other dims named are left as they are, as in PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(squeeze, (input, dim if axis is None else axis), {})
     check_tensor("squeeze", input)
     dim, _ = resolve("squeeze", dim, axis, False, None)
     if dim is None:
@@ -285,10 +283,9 @@ def squeeze(input, dim=None, *, axis=None):
     return _renamed(reshape(input, shape), input, f"SqueezeBackward{variant}")
 
 
+@nested_dispatch
 def unsqueeze(input, dim=None, *, axis=None):
     """Insert a length-1 dim at position `dim`."""
-    if is_nested(input):
-        return input.nested_call(unsqueeze, (input, dim if axis is None else axis), {})
     check_tensor("unsqueeze", input)
     dim = normalize("unsqueeze", required_dim("unsqueeze", dim, axis), input.ndim + 1)
     return _renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input, "UnsqueezeBackward0")
@@ -305,11 +302,9 @@ def expand_dims(x, axis):
     return unsqueeze(x, axis)
 
 
+@nested_dispatch
 def flatten(input, start_dim=0, end_dim=-1, *, start_axis=None, end_axis=None):
     """Merge dims start_dim..end_dim into one (a 0-d tensor becomes 1-D)."""
-    if is_nested(input):
-        return input.nested_call(flatten, (input, start_dim if start_axis is None else start_axis,
-                                              end_dim if end_axis is None else end_axis), {})
     check_tensor("flatten", input)
     start_dim = start_dim if start_axis is None else start_axis
     end_dim = end_dim if end_axis is None else end_axis
@@ -360,10 +355,9 @@ def expand(input, *sizes, size=None):
     return broadcast_checked("expand", input, shape)
 
 
+@nested_dispatch
 def narrow(input, dim, start, length):
     """The slice start:start+length of `input` along `dim` (shares the graph)."""
-    if is_nested(input):
-        return input.nested_call(narrow, (input, dim, start, length), {})
     check_tensor("narrow", input)
     d = normalize("narrow", dim, input.ndim)
     n = input.shape[d]
