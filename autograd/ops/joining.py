@@ -10,7 +10,7 @@ from .. import type_objects
 from ..dtypes import promoted
 from ..function import Function, named
 from ..tensor import Tensor
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or as _dim_or, normalize
 from ..errors import ArgumentRangeError, ShapeError
 
@@ -101,10 +101,9 @@ def _tensors(op, tensors):
     return tensors
 
 
+@nested_dispatch(sequence=True)
 def cat(tensors, dim=None, *, axis=None):
     """Join tensors along an existing dim (every other dim must match)."""
-    if isinstance(tensors, (list, tuple)) and tensors and is_nested(tensors[0]):
-        return tensors[0].nested_call(cat, (tensors, _dim_or("cat", dim, axis, 0)), {})
     dim = _dim_or("cat", dim, axis, 0)
     tensors = _tensors("cat", tensors)
     if any(t.ndim == 0 for t in tensors):
@@ -118,10 +117,9 @@ def cat(tensors, dim=None, *, axis=None):
 concatenate = concat = cat
 
 
+@nested_dispatch(sequence=True)
 def stack(tensors, dim=None, *, axis=None):
     """Join same-shaped tensors along a new dim."""
-    if isinstance(tensors, (list, tuple)) and tensors and is_nested(tensors[0]):
-        return tensors[0].nested_call(stack, (tensors, _dim_or("stack", dim, axis, 0)), {})
     dim = _dim_or("stack", dim, axis, 0)
     tensors = _tensors("stack", tensors)
     return Stack.apply(*tensors, axis=normalize("stack", dim, tensors[0].ndim + 1))
@@ -133,11 +131,10 @@ def _split_at(x, bounds, dim):
     return tuple(out) if isinstance(out, tuple) else (out,)
 
 
+@nested_dispatch
 def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     """Pieces of `split_size_or_sections` elements along `dim` (an int: that chunk size, the last piece
     smaller if need be; a list: the size of each piece), as torch.split."""
-    if is_nested(tensor):
-        return tensor.nested_call(split, (tensor, split_size_or_sections, _dim_or("split", dim, axis, 0)), {})
     dim = _dim_or("split", dim, axis, 0)
     check_tensor("split", tensor)
     if tensor.ndim == 0:
@@ -160,10 +157,9 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     return _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
 
 
+@nested_dispatch
 def chunk(input, chunks, dim=0):
     """At most `chunks` pieces along `dim`, each of ceil(n / chunks) elements but the last (torch.chunk)."""
-    if is_nested(input):
-        return input.nested_call(chunk, (input, chunks, dim), {})
     if not isinstance(chunks, numbers.Integral) or chunks <= 0:
         raise ShapeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     check_tensor("chunk", input)
@@ -209,10 +205,9 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
                  for start, stop in zip(edges, edges[1:]))
 
 
+@nested_dispatch
 def unbind(input, dim=None, *, axis=None):
     """The slices of `input` along `dim` (the first unless given), as a tuple of tensors with that dim removed."""
-    if is_nested(input):
-        return input.nested_call(unbind, (input, _dim_or("unbind", dim, axis, 0)), {})
     check_tensor("unbind", input)
     d = normalize("unbind", _dim_or("unbind", dim, axis, 0), input.ndim)
     if input.shape[d] == 0:
