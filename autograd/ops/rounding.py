@@ -8,7 +8,7 @@ from .. import complex_forms
 from ..broadcast import unbroadcast
 from ..errors import ArgumentRangeError, ComplexUnsupportedError, UnsupportedDtypeError
 from ..function import Function, named
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .. import autocast_state as autocast, unsigned_limits
 from .dims import check_tensor
 from .no_grad_op import no_grad_op
@@ -131,20 +131,18 @@ def isfinite(input):
     return _test("isfinite", input, lambda xp: xp.isfinite)
 
 
+@nested_dispatch
 def rsqrt(input):
     """1 / sqrt(x)."""
-    if is_nested(input):
-        return input.nested_call(rsqrt, (input,), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("rsqrt", rsqrt, input)
     check_tensor("rsqrt", input)
     return Rsqrt.apply(_floating(input))
 
 
+@nested_dispatch
 def square(input):
     """x * x."""
-    if is_nested(input):
-        return input.nested_call(square, (input,), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("square", square, input)
     check_tensor("square", input)
@@ -177,10 +175,9 @@ def log10(input):
     return named(div(log(input), math.log(10.0)), "Log10Backward0")
 
 
+@nested_dispatch
 def clamp(input, min=None, max=None):
     """Each element limited to [min, max] (either may be None); PyTorch's name for clip."""
-    if is_nested(input):
-        return input.nested_call(clamp, (input, min, max), {})
     check_tensor("clamp", input)
     if min is None and max is None:
         raise ArgumentRangeError(f"clamp: pass at least one of min and max (got neither, for a tensor of shape "
