@@ -78,6 +78,14 @@ def _tensor(value):
     return ag.tensor(array.astype(settings.floatx()) if array.dtype == np.float64 else array)
 
 
+def _whole_dict_keys(x, input_names):
+    """The keys, in Keras's (sorted) order, of a dict of arrays given to a model that names no inputs (a subclassed
+    Model): its call receives the dict whole. None for anything else."""
+    if isinstance(x, dict) and not input_names and x:
+        return sorted(x)
+    return None
+
+
 def _ordered(structure, names, what):
     """The leaves of a list/tuple/dict (dicts in the order of `names`)."""
     if isinstance(structure, dict):
@@ -320,7 +328,9 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     def split(batch):
         bx, by, bw = unpack(batch)
         bx = flatten_as(structure, bx) if keyed_like(structure, bx) else bx
-        inputs = tuple(_tensor(v) for v in _ordered(bx, input_names, "input"))
+        keys = _whole_dict_keys(bx, input_names)
+        inputs = ({k: _tensor(bx[k]) for k in keys},) if keys else \
+            tuple(_tensor(v) for v in _ordered(bx, input_names, "input"))
         if by is None:
             if need_y:
                 raise ValueError(f"{who}: the data yields no targets; batches must be (x, y) or (x, y, sample_weight)")
@@ -361,7 +371,9 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
                                                                                  dict))):
         _no_y(y, x, who)
         return Batches(_Generator(iter(x), steps, restart=who.startswith("fit (validation")), split, device, steps)
-    xs = [host_array(v, "x") for v in _ordered(x, input_names, "input")]
+    dict_keys = _whole_dict_keys(x, input_names)
+    xs = [host_array(x[k], "x") for k in dict_keys] if dict_keys else \
+        [host_array(v, "x") for v in _ordered(x, input_names, "input")]
     ys = [] if y is None else [host_array(v, "y") for v in _ordered(y, output_names, "output")]
     if need_y and not ys:
         raise ValueError(f"{who}: y (the targets) is missing; pass {who}(x, y) or data that yields (x, y)")
@@ -399,6 +411,8 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         inputs, targets = fields[:n_in], fields[n_in:n_in + n_out]
         if texts:
             inputs = tuple(texts[k][v.numpy()] if k in texts else v for k, v in enumerate(inputs))
+        if dict_keys:
+            inputs = (dict(zip(dict_keys, inputs)),)
         weight = (fields[n_in + n_out] if len(ws) == 1 else tuple(fields[n_in + n_out:])) if ws else None
         return inputs, (targets if n_out else None), weight
 

@@ -41,11 +41,21 @@ def _has_unbuilt_layer(model):
     return any(getattr(layer, "built", True) is False for layer in model.modules())
 
 
+def _has_compiled_loss_or_metrics(compiled):
+    loss, _, metrics, weighted_metrics = getattr(compiled, "_specs", (True, None, None, None))
+    return loss is not None or metrics is not None or weighted_metrics is not None
+
+
 def symbolic_build_draws(model, batches, shuffle):
     """The draws of the batch Keras reads to build the model, compiled loss and metrics: at the first fit or
     evaluate after compile, and at every one (and every validation pass) while some layer is still unbuilt."""
     compiled = getattr(model, "_compiled", None)
-    if compiled is None or (getattr(compiled, "build_draws_taken", False) and not _has_unbuilt_layer(model)):
+    if compiled is None:
+        return
+    unbuilt = _has_unbuilt_layer(model)
+    # compile without a loss and without metrics keeps no compiled loss or metrics to build: Keras then reads
+    # no batch unless a layer is unbuilt (an add_loss model of built layers starts its shuffles one draw earlier)
+    if not unbuilt and (getattr(compiled, "build_draws_taken", False) or not _has_compiled_loss_or_metrics(compiled)):
         return
     compiled.build_draws_taken = True
     if isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
