@@ -2,15 +2,14 @@
 from autograd.ops.dims import check_tensor
 from autograd.ops.linalg import Linear
 from autograd import autocast_state as autocast
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 from ._args import same_dtype
 
 
+@nested_dispatch
 def linear(input, weight, bias=None):
     """x @ weight.T + bias for x of shape (..., in_features) and weight (out_features, in_features)."""
-    if is_nested(input):
-        return input.nested_call(linear, (input, weight, bias), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("linear", linear, input, weight, bias)
     check_tensor("linear", input)
