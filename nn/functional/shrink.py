@@ -6,7 +6,7 @@ from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.errors import ArgumentRangeError
 from autograd.ops.dims import check_tensor
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 from .activation import _float_input, _maybe_inplace
 
@@ -34,10 +34,9 @@ def hardshrink(input, lambd=0.5):
     return _forms.hardshrink(input, lambd)
 
 
+@nested_dispatch
 def tanhshrink(input):
     """x - tanh(x) (an integer input gives a float result, as PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(tanhshrink, (input,), {})
     check_tensor("tanhshrink", input)
     return input - ag.tanh(input)
 
