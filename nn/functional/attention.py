@@ -8,13 +8,14 @@ from autograd.function import named
 from autograd.ops.attention import ScaledDotProductAttention
 from autograd import autocast_state as autocast
 from autograd.errors import ArgumentRangeError, DtypeError, ShapeError
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 from ..attention import sdpa_backends
 
 _OP = "scaled_dot_product_attention"
 
 
+@nested_dispatch(operands=3)
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(query @ key^T * scale + mask) @ value over the last two dimensions, batch dimensions broadcast.
@@ -27,10 +28,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     Rows with every key masked give zeros. The fused node has no second derivative: for higher-order
     gradients compose softmax(query @ key.swapaxes(-1, -2) * scale + mask) @ value from differentiable ops.
     """
-    if is_nested(query) or is_nested(key) or is_nested(value):   # each component attended on its own (PyTorch's
-        nested = query if is_nested(query) else key if is_nested(key) else value   # math path for nested tensors)
-        return nested.nested_call(scaled_dot_product_attention, (query, key, value, attn_mask, dropout_p, is_causal,
-                                                                scale, enable_gqa), {})
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("scaled_dot_product_attention", scaled_dot_product_attention, query, key, value, attn_mask,
                             dropout_p, is_causal, scale, enable_gqa)
