@@ -7,7 +7,7 @@ import autograd as ag
 from autograd.bf16_dtype import is_bf16
 from autograd.errors import UnsupportedDtypeError
 from autograd.ops.dims import check_tensor
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 
 def _normalized_shape(op, normalized_shape, input):
@@ -22,13 +22,12 @@ def _normalized_shape(op, normalized_shape, input):
     return shape
 
 
+@nested_dispatch
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """input divided by the root mean square of its last dimensions `normalized_shape` (plus eps under the
     root), times weight (of shape normalized_shape, optional). eps=None takes the machine epsilon of the
     dtype computed in: the input's, float32 for float16 input (which is computed in float32, as PyTorch).
     The result has the input's dtype, whatever the weight's."""
-    if is_nested(input):
-        return input.nested_call(rms_norm, (input, normalized_shape, weight, eps), {})
     op = "rms_norm"
     check_tensor(op, input)
     shape = _normalized_shape(op, normalized_shape, input)
