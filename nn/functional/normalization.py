@@ -4,7 +4,7 @@ import numbers
 
 from autograd import arrays
 from autograd.ops.dims import check_tensor
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 from autograd.ops.normalization import BatchNorm, LayerNorm
 from autograd import autocast_state as autocast
 
@@ -74,14 +74,13 @@ def _updated_in_place(t):
     return t
 
 
+@nested_dispatch
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise input over its last dimensions `normalized_shape` to zero mean and unit variance,
     then scale by weight and shift by bias (both of shape normalized_shape, optional)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("layer_norm", layer_norm, input, normalized_shape, weight, bias, eps)
     op = "layer_norm"
-    if is_nested(input):
-        return input.nested_call(layer_norm, (input, normalized_shape, weight, bias, eps), {})
     if isinstance(normalized_shape, numbers.Integral):
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(normalized_shape)
