@@ -6,9 +6,10 @@ from autograd.ops.embedding import Embedding, check_indices
 from autograd.ops.embedding_renorm import renorm_rows_
 from autograd.ops.dims import check_tensor
 from autograd.errors import ArgumentError, DtypeError, ShapeError
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 
+@nested_dispatch
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """The rows weight[input] for an integer tensor `input` of any shape -> shape input.shape + (D,).
@@ -19,9 +20,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     sparse=True the weight's gradient is a sparse COO tensor holding only the looked-up rows (for SGD,
     Adagrad and SparseAdam).
     """
-    if is_nested(input):
-        return input.nested_call(embedding, (input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq,
-                                             sparse), {})
     check_tensor("embedding", input)
     check_tensor("embedding", weight, "weight")
     op = "embedding"
