@@ -7,19 +7,18 @@ import autograd as ag
 from autograd.errors import DtypeError
 from autograd.ops.dropout import Dropout
 from autograd.ops.dims import check_tensor
-from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 from .activation import _SELU_ALPHA, _SELU_SCALE, _maybe_inplace
 
 
+@nested_dispatch
 def dropout(input, p=0.5, training=True, inplace=False):
     """During training, zero each element independently with probability p (from the device's random
     generator) and scale the others by 1 / (1 - p), so the expected value is unchanged (written into
     `input` with `inplace`); otherwise, and for p = 0, return the input itself."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
-    if is_nested(input):
-        return input.nested_call(dropout, (input, p, training), {})
     check_tensor("dropout", input)
     if not training or p == 0.0:
         return input
@@ -44,12 +43,11 @@ def _alpha_dropout(x, p):
     return x * (keep * a) + (keep * (_SELU_SATURATION * a) + _SELU_SATURATION * a * (p - 1.0))
 
 
+@nested_dispatch
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """During training, set each element with probability p to SELU's negative saturation value and apply
     the affine map that keeps a zero-mean, unit-variance input so (written into `input` with `inplace`);
     otherwise, and for p = 0 or an empty input, return the input itself."""
-    if is_nested(input):
-        return input.nested_call(alpha_dropout, (input, p, training), {})
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"alpha_dropout: p must be a probability in [0, 1], got {p}")
     check_tensor("alpha_dropout", input)
@@ -71,13 +69,12 @@ def _feature_alpha_dropout(x, p):
     return x * (keep * a) + (keep * (_SELU_SATURATION * a) + _SELU_SATURATION * a * (p - 1.0))
 
 
+@nested_dispatch
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout of whole channels: during training, set each channel (dim 1) of each sample with
     probability p to SELU's negative saturation value and apply alpha dropout's affine map, keeping a
     zero-mean, unit-variance input so (into `input` with `inplace`); otherwise, and for p = 0 or an empty input,
     the input itself. The input needs a batch and a channel dim: (N, C, *)."""
-    if is_nested(input):
-        return input.nested_call(feature_alpha_dropout, (input, p, training), {})
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"feature_alpha_dropout: p must be a probability in [0, 1], got {p}")
     check_tensor("feature_alpha_dropout", input)
