@@ -19,6 +19,9 @@ from .subsets import rng_from, seed_from, stream_from_seed
 from autograd.errors import ShapeError
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
+#: a sampler with up to this many indices is read whole when an epoch starts, on the caller's thread (so its draws
+#: from the global stream come before the epoch's dropout draws, as in PyTorch); a longer one as batches are made
+EAGER_ORDER_LIMIT = 1 << 22
 
 
 class DataLoader:
@@ -147,7 +150,10 @@ class DataLoader:
     def _order(self):
         """This epoch's example order: the sampler's, a permutation when shuffling, else None (0, 1, 2, ...)."""
         if self.sampler is not None:
-            return np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
+            indices = iter(self.sampler)
+            if len(self.sampler) > EAGER_ORDER_LIMIT:   # an "endless" sampler: read as the batches are made
+                return indices
+            return np.fromiter(indices, dtype=np.int64, count=len(self.sampler))
         if not self.shuffle:
             return None
         return permuted_indices(self._rng, len(self.dataset), len(self.dataset))   # PyTorch's RandomSampler
@@ -157,8 +163,12 @@ class DataLoader:
         if self.batch_sampler is not None:
             yield from (np.asarray(list(group), dtype=np.int64) for group in self.batch_sampler)
             return
-        n = len(self.dataset) if order is None else len(order)
         size = 1 if self.batch_size is None else self.batch_size
+        if order is not None and not isinstance(order, np.ndarray):   # a long sampler's iterator
+            for _ in range(len(self)):
+                yield np.fromiter(itertools.islice(order, size), dtype=np.int64)
+            return
+        n = len(self.dataset) if order is None else len(order)
         for start in range(0, len(self) * size, size):
             stop = min(start + size, n)
             yield slice(start, stop) if order is None else order[start:stop]

@@ -90,11 +90,21 @@ class RandomSampler(Sampler):
         if n == 0:
             raise ValueError("RandomSampler: the dataset is empty, so there is nothing to sample")
         if self.replacement:
-            return iter(_stream(self._rng).integers(0, n, count).tolist())
+            # the stream is chosen (and a global draw made) now; the indices come as the loader asks for them,
+            # so an "endless" num_samples (minGPT's 1e10) costs no memory
+            return _uniform_draws(_stream(self._rng), n, count)
         return iter(permuted_indices(self._rng, n, count).tolist())
 
     def __len__(self):
         return self.num_samples
+
+
+def _uniform_draws(rng, n, count, chunk=32):
+    """`count` uniform indices of range(n) from `rng`, drawn `chunk` at a time (PyTorch's RandomSampler with
+    replacement: whole chunks of 32, then the remainder, drawn even when it is empty)."""
+    for _ in range(count // chunk):
+        yield from rng.integers(0, n, chunk).tolist()
+    yield from rng.integers(0, n, count % chunk).tolist()
 
 
 class SubsetRandomSampler(Sampler):

@@ -1,0 +1,107 @@
+"""Regressions for what widely copied PyTorch code (karpathy's nanoGPT, minGPT, makemore and ng-video-lecture; the
+pytorch.org tutorials stop 50 did not run) found when run with only its imports, data and step counts changed.
+Each test runs the code's idiom under PyTorch and under deepgrad and compares them; the PyTorch side skips cleanly
+when torch is not installed."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from tests.helpers import require_torch
+
+
+def test_data_submodules_import_as_in_pytorch():
+    """minGPT and makemore write `from torch.utils.data.dataloader import DataLoader`: ported, the import failed
+    (No module named 'nn.data.dataloader'). The submodule holds PyTorch's public names, as does `distributed`."""
+    from nn.data.dataloader import DataLoader, default_collate, default_convert, get_worker_info
+    from nn.data.distributed import DistributedSampler
+    import nn.data.dataloader as loader_module
+    import nn.data.distributed as distributed_module
+    assert DataLoader is nn.data.DataLoader and DistributedSampler is nn.data.DistributedSampler
+    assert default_collate is nn.data.default_collate and default_convert is nn.data.default_convert
+    assert get_worker_info() is None
+    torch = require_torch()
+    import torch.utils.data.dataloader as torch_loader
+    import torch.utils.data.distributed as torch_distributed
+    assert sorted(loader_module.__all__) == sorted(torch_loader.__all__)
+    assert sorted(distributed_module.__all__) == sorted(torch_distributed.__all__)
+
+
+class _Range:
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return i
+
+
+def _first_batches(data_module, rand, data, n_batches):
+    sampler = data_module.RandomSampler(data, replacement=True, num_samples=int(1e10))
+    it = iter(data_module.DataLoader(data, sampler=sampler, batch_size=8, num_workers=0))
+    return [next(it).tolist() for _ in range(n_batches)], rand(3).tolist()
+
+
+def test_endless_random_sampler_with_replacement_streams_pytorchs_indices():
+    """minGPT's Trainer and makemore's InfiniteDataLoader: RandomSampler(replacement=True, num_samples=int(1e10))
+    under a DataLoader. deepgrad drew all 1e10 indices when the epoch began (MemoryError: 37 GiB); now they come
+    32 at a time as the batches are made, PyTorch's indices after the same seed, and the global stream (the
+    sampler's seed, the loader's base seed) stays in step with PyTorch's."""
+    torch = require_torch()
+    data = _Range(1000)
+    ag.manual_seed(3407)
+    ours = _first_batches(nn.data, ag.rand, data, 9)
+    torch.manual_seed(3407)
+    theirs = _first_batches(torch.utils.data, torch.rand, data, 9)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    assert len(nn.data.RandomSampler(data, replacement=True, num_samples=int(1e10))) == int(1e10)
+
+
+def test_random_sampler_with_replacement_draws_a_remainder_chunk_as_pytorch():
+    """PyTorch draws with replacement in chunks of 32 and then the remainder; a whole epoch of 70 draws must give
+    its indices and leave its own generator where PyTorch's is."""
+    torch = require_torch()
+    ours_gen, theirs_gen = ag.Generator().manual_seed(5), torch.Generator().manual_seed(5)
+    ours = list(nn.data.RandomSampler(range(13), replacement=True, num_samples=70, generator=ours_gen))
+    theirs = list(torch.utils.data.RandomSampler(range(13), replacement=True, num_samples=70, generator=theirs_gen))
+    assert ours == theirs
+    assert ag.randint(0, 1000, (4,), generator=ours_gen).tolist() == torch.randint(0, 1000, (4,),
+                                                                                   generator=theirs_gen).tolist()
+
+
+def _pack_log(lib):
+    """What the saved-tensors-hooks tutorial prints: every packed and unpacked tensor, as text."""
+    log = []
+    a = lib.ones(5, requires_grad=True)
+    b = lib.ones(5, requires_grad=True) * 2
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: (log.append(("pack", repr(t))), t)[1],
+                                                lambda t: (log.append(("unpack", repr(t))), t)[1]):
+        y = a * b
+        z = (a * 3).sin() + a.exp() * lib.ones(5) / b
+        w = lib.mm(a.view(1, 5), b.view(5, 1))
+    (y.sum() + z.sum() + w.sum()).backward()
+    return log
+
+
+def test_saved_tensors_hooks_pack_the_tensors_pytorch_saves_in_its_order():
+    """The saved-tensors-hooks tutorial prints `Packing tensor([2., ...], grad_fn=<MulBackward0>)` then
+    `Packing tensor([1., ...], requires_grad=True)` for `a * b`: PyTorch hands pack the very tensors (the
+    output of exp too), saves mul's `other` before `self`, and only what the gradients need (nothing of `a * 3`'s
+    number, only `other` of `a.exp() * ones`). deepgrad packed detached copies of every saved array, `self` first."""
+    torch = require_torch()
+    assert _pack_log(ag) == _pack_log(torch)
+
+
+def test_saved_tensors_hooks_hand_pack_the_op_output_itself():
+    torch = require_torch()
+    for lib in (ag, torch):
+        seen = []
+        with lib.autograd.graph.saved_tensors_hooks(lambda t: (seen.append(t), t)[1], lambda t: t):
+            x = lib.ones(3, requires_grad=True)
+            y = x.exp()
+        assert len(seen) == 1 and seen[0] is y
+        y.sum().backward()
+        np.testing.assert_allclose(np.asarray(x.grad.tolist()), np.e * np.ones(3), rtol=1e-6)
