@@ -66,6 +66,9 @@ class Function:
     #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
     #: op whose PyTorch counterpart is one node (see `named`)
     torch_name = None
+    #: True for the arithmetic ops whose number operands PyTorch wraps as tensors: next_functions lists them, as
+    #: (None, 0), as it lists a tensor that needs no gradient (other ops list their tensor arguments only)
+    number_edges = False
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -133,8 +136,12 @@ class Function:
                     parent_idx.append(a._out_idx)
                     needs.append(True)
                     continue
-            else:
+            else:   # not a tensor: no edge in next_functions (index -1); None may stand for an absent tensor
                 arrays.append(a)
+                parents.append(None)
+                parent_idx.append(0 if a is None else -1)
+                needs.append(False)
+                continue
             parents.append(None)
             parent_idx.append(0)
             needs.append(False)
@@ -205,7 +212,7 @@ class Function:
             if base is not None:
                 link_views(results, base, cls)
         if saved_hooks.active and ctx.saved_tensors:
-            saved_hooks.pack_node(ctx)
+            saved_hooks.pack_node(ctx, args, results)
         if state.anomaly:
             _check_finite(cls.label(), "forward", out if isinstance(out, tuple) else (out,), device)
         return results
@@ -249,13 +256,18 @@ class Function:
 
     @property
     def next_functions(self):
-        """One (node, output index) pair per forward argument, as PyTorch's grad_fn.next_functions: the
-        Function that made a tensor argument, an AccumulateGrad for a leaf that requires grad, or
-        (None, 0) for an argument that needs no gradient."""
+        """One (node, output index) pair per tensor argument of forward, as PyTorch's grad_fn.next_functions:
+        the Function that made it, an AccumulateGrad for a leaf that requires grad, or (None, 0) for one that needs
+        no gradient (arguments that are not tensors have none). A node standing for a composite of several shows
+        the edges of PyTorch's one node (`shown_edges`)."""
+        display = self.__dict__.get("shown_edges")
+        if display is not None:
+            return display.pairs()
         pairs = []
         for parent, idx in zip(self.parents, self.parent_idx):
             if parent is None:
-                pairs.append((None, 0))
+                if idx >= 0 or self.number_edges:
+                    pairs.append((None, 0))
             elif isinstance(parent, Tensor):
                 pairs.append((accumulator(parent), 0))
             else:

@@ -1,6 +1,7 @@
 """Which saved values a graph node shows as PyTorch's `grad_fn._saved_<name>` fields, per op and node name.
 
-Pure data, read by node_names when it names a node's class for the user: each field maps to where the value is
+Pure data, read by node_names when it names a node's class for the user, and by saved_hooks, which packs the
+fields in the order listed here (PyTorch's packing order): each field maps to where the value is
 kept (Function.saved_value reads it). A spec is ("saved", i, k): the op's i-th saved value, present (else None)
 only when forward argument k requires grad, or always when k is None, as PyTorch saves only what the gradients
 that will be computed need (a fourth item "number": PyTorch keeps that operand a Python number); ("out",): the node's output; ("T", spec): that value transposed; ("number", v): v.
@@ -11,13 +12,13 @@ _ELEMENTWISE = "autograd.ops.elementwise."
 _LINALG = "autograd.ops.linalg."
 
 FIELDS = {
-    (_ELEMENTWISE + "Mul", "MulBackward0"): {"self": ("saved", 0, 1), "other": ("saved", 1, 0)},
-    (_ELEMENTWISE + "Div", "DivBackward0"): {"self": ("saved", 2, 1), "other": ("saved", 0, None)},
+    (_ELEMENTWISE + "Mul", "MulBackward0"): {"other": ("saved", 1, 0), "self": ("saved", 0, 1)},
+    (_ELEMENTWISE + "Div", "DivBackward0"): {"other": ("saved", 0, None), "self": ("saved", 2, 1)},
     (_ELEMENTWISE + "Pow", "PowBackward0"): {"self": ("saved", 0, None),
                                              "exponent": ("saved", 1, None, "number")},
-    (_ELEMENTWISE + "Pow", "PowBackward1"): {"self": ("saved", 0, None), "exponent": ("saved", 1, None),
+    (_ELEMENTWISE + "Pow", "PowBackward1"): {"exponent": ("saved", 1, None), "self": ("saved", 0, None),
                                              "result": ("saved", 2, None)},
-    (_ELEMENTWISE + "Pow", "PowBackward2"): {"self": ("saved", 0, None, "number"), "exponent": ("saved", 1, None),
+    (_ELEMENTWISE + "Pow", "PowBackward2"): {"exponent": ("saved", 1, None), "self": ("saved", 0, None, "number"),
                                              "result": ("saved", 2, None)},
     (_ELEMENTWISE + "Exp", "ExpBackward0"): {"result": ("out",)},
     (_ELEMENTWISE + "Tanh", "TanhBackward0"): {"result": ("out",)},
@@ -26,13 +27,13 @@ FIELDS = {
     (_ELEMENTWISE + "Cos", "CosBackward0"): {"self": ("saved", 0, None)},
     (_ELEMENTWISE + "Log", "LogBackward0"): {"self": ("saved", 0, None)},
     ("autograd.ops.activation.Sigmoid", "SigmoidBackward0"): {"result": ("out",)},
-    (_LINALG + "MatMul", "MmBackward0"): {"self": ("saved", 0, 1), "mat2": ("saved", 1, 0)},
+    (_LINALG + "MatMul", "MmBackward0"): {"mat2": ("saved", 1, 0), "self": ("saved", 0, 1)},
     (_LINALG + "MatMul", "MvBackward0"): {"self": ("saved", 0, 1), "vec": ("saved", 1, 0)},
     (_LINALG + "MatMul", "DotBackward0"): {"self": ("saved", 0, 1), "tensor": ("saved", 1, 0)},
     # Linear(x, weight, bias) on a matrix is PyTorch's addmm(bias, x, weight.t()) (mm without a bias)
     (_LINALG + "Linear", "AddmmBackward0"): {"mat1": ("saved", 0, 1), "mat2": ("T", ("saved", 1, 0)),
                                              "alpha": ("number", 1), "beta": ("number", 1)},
-    (_LINALG + "Linear", "MmBackward0"): {"self": ("saved", 0, 1), "mat2": ("T", ("saved", 1, 0))},
+    (_LINALG + "Linear", "MmBackward0"): {"mat2": ("T", ("saved", 1, 0)), "self": ("saved", 0, 1)},
 }
 
 def fields_of(op_class, node_name):

@@ -7,6 +7,8 @@ create_graph backward still differentiates through an unpacked copy (saved_graph
 With no pair active an op pays one module-attribute read (`active`); the engine one per node (`_packed`)."""
 import threading
 
+from .printing import printed_name
+from .saved_fields import fields_of
 from .tensor import Tensor, wrap_array
 
 
@@ -50,19 +52,57 @@ def _role(node, value):
     return None
 
 
-def pack_node(node):
-    """Replace node.saved_tensors by the innermost pack hook's results (numbers and None stay as they are)."""
+def _is_array(node, value):
+    return hasattr(value, "dtype") and hasattr(value, "shape") and node.device.is_array(value)
+
+
+def _torch_order(node):
+    """The positions in node.saved_tensors that PyTorch's node of this kind saves, in the order it packs them
+    (`mul`: other, then self, each only when the other operand's gradient needs it); every saved array, in
+    order, for a node whose PyTorch fields are not listed in saved_fields.py."""
+    saved = node.saved_tensors
+    fields = fields_of(getattr(type(node), "_shown_of", type(node)), printed_name(node))
+    if not fields:
+        return [i for i, value in enumerate(saved) if _is_array(node, value)]
+    order = []
+    for spec in fields.values():
+        while spec[0] == "T":   # a transposed operand: PyTorch packs its transpose, deepgrad the operand
+            spec = spec[1]
+        if spec[0] == "out":
+            i = next((i for i, value in enumerate(saved) if id(value) in node.out_ids), None)
+        elif spec[0] == "saved" and spec[-1] != "number" and (spec[2] is None or node.needs_input_grad[spec[2]]):
+            i = spec[1]
+        else:
+            continue
+        if i is not None and i < len(saved) and i not in order and _is_array(node, saved[i]):
+            order.append(i)
+    return order
+
+
+def _as_tensor(value, node, args, results):
+    """What pack is given for a saved array: the very Tensor the op was called with or returned, as PyTorch's
+    (with its requires_grad / grad_fn), else a new Tensor over it."""
+    for tensor in (args + results):
+        if isinstance(tensor, Tensor) and tensor._data is value:
+            return tensor
+    return wrap_array(value, node.device)
+
+
+def pack_node(node, args=(), results=()):
+    """Replace node.saved_tensors by the innermost pack hook's results, packing what PyTorch's node saves in its
+    order (`_torch_order`); numbers, None and what PyTorch does not save stay as they are. `args` and `results`
+    are the op's arguments and output Tensors, handed to pack when a saved array is one of them."""
     if not state.stack:
         return   # the active pair belongs to another thread
     pack, unpack = state.stack[-1]
-    device = node.device
-    packed = []
-    for value in node.saved_tensors:
-        if hasattr(value, "dtype") and hasattr(value, "shape") and device.is_array(value):
-            packed.append((_role(node, value), pack(wrap_array(value, device))))
-        else:
-            packed.append((False, value))
+    results = results if isinstance(results, tuple) else (results,)
+    packed = [(False, value) for value in node.saved_tensors]
+    order = _torch_order(node)
+    for i in order:
+        value = node.saved_tensors[i]
+        packed[i] = (_role(node, value), pack(_as_tensor(value, node, tuple(args), results)))
     node._packed = (tuple(packed), unpack)
+    node._pack_order = order
     node.saved_tensors = ()
 
 
@@ -72,8 +112,9 @@ def unpack_node(node, retain):
     if node._freed:
         return   # a second backward through a freed graph: the engine names that error
     packed, unpack = node._packed
-    arrays = []
-    for role, value in packed:
+    arrays = [value for _, value in packed]
+    for i in node._pack_order:   # unpacked in the order they were packed, as PyTorch's
+        role, value = packed[i]
         if role is not False:
             value = unpack(value)
             if not isinstance(value, Tensor):
@@ -81,8 +122,7 @@ def unpack_node(node, retain):
                                 f"(for a value {node.label()} saved for backward)")
             if value.device is not node.device:
                 value = value.to(node.device)
-            value = value._data
-        arrays.append(value)
+            arrays[i] = value._data
     node.saved_tensors = tuple(arrays)
     node._saved_roles = tuple(role for role, _ in packed)
     if not retain:
