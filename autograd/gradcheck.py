@@ -113,19 +113,19 @@ def _reverse_mode(outs, out_grad, diff):
                  grad_outputs=[Tensor(og, dtype=o.dtype, device=o.device) for o, og in float_outs], allow_unused=True)
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0,
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=None,
                   **torch_options):
     """True when the second-order gradients of fn at `inputs` match finite differences (else a GradcheckError,
     or False with raise_exception=False): gradcheck of the
     function (inputs, grad_outputs) -> d<grad_outputs, fn(inputs)>/d inputs, built with create_graph=True.
-    grad_outputs (one per output, float64) are drawn uniformly from [-1, 1) when not given, as PyTorch's."""
+    grad_outputs (one per output, in its dtype, float64 for other outputs) are drawn uniformly from [-1, 1) when
+    not given: from the global generator, as PyTorch's (so the draws after it are PyTorch's too), or from a NumPy
+    generator seeded with `seed` when one is given."""
     _check_options("gradgradcheck", torch_options)
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if grad_outputs is None:
-        rng = np.random.default_rng(seed)
-        grad_outputs = [Tensor(rng.uniform(-1, 1, o.shape), dtype=o.dtype if o.dtype.kind in "fc" else np.float64,
-                               device=o.device, requires_grad=True) for o in _outputs(fn(*inputs))]
+        grad_outputs = [_random_grad_output(o, seed) for o in _outputs(fn(*inputs)) if o.requires_grad]
     else:
         grad_outputs = _outputs(grad_outputs)
     n_in = len(inputs)
@@ -138,3 +138,14 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
 
     return gradcheck(first_derivatives, inputs + list(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, seed=seed)
+
+
+def _random_grad_output(out, seed):
+    """A gradient for `out` uniform in [-1, 1): PyTorch's make_tensor draw (uniform_ on the global generator) or,
+    with a seed, a NumPy generator's."""
+    dtype = out.dtype if out.dtype.kind in "fc" else np.dtype(np.float64)
+    if seed is not None:
+        return Tensor(np.random.default_rng(seed).uniform(-1, 1, out.shape), dtype=dtype, device=out.device,
+                      requires_grad=True)
+    g = Tensor(np.empty(out.shape, dtype=dtype), device=out.device)
+    return g.uniform_(-1, 1).requires_grad_()

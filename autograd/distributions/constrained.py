@@ -2,6 +2,7 @@
 values against `support`, a generic `expand`, draws from deepgrad's generator, and probs/logits helpers."""
 import numpy as np
 
+from ..grad_mode import enable_grad
 from ..ops.no_grad_op import no_grad_op
 from ..random_generator import host_stream
 from ..size import Size
@@ -30,9 +31,8 @@ class ConstrainedDistribution(Distribution):
         return checks
 
     def __repr__(self):
-        given = self.__dict__.get("_given")
-        names = [n for n in self.arg_constraints if isinstance(self.__dict__.get(n), Tensor)
-                 and (n not in ("probs", "logits") or given in (None, n))]
+        # probs / logits: the one given, and the other once something has read it (DerivedParameter)
+        names = [n for n in self.arg_constraints if isinstance(self.__dict__.get(n), Tensor)]
         # as PyTorch: a one-element parameter formatted as itself (a 0-d one as its number), others as their size
         parts = [f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
                  for n in names]
@@ -125,17 +125,46 @@ def logits_to_probs(logits, is_binary=False):
     return logits.sigmoid() if is_binary else logits.softmax(-1)
 
 
+class DerivedParameter:
+    """A class attribute for the parameter a distribution was not given (probs when it got logits, or the
+    reverse): computed from the other on first read, with grad mode on, and kept in the instance's __dict__, as
+    PyTorch's lazy_property. So repr and expand show it only once something has read it, as PyTorch's do."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = None
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, dist, owner=None):
+        if dist is None:
+            return self
+        with enable_grad():
+            value = self.compute(dist)
+        dist.__dict__[self.name] = value
+        return value
+
+
+def given_parameter(dist):
+    """The probs or logits tensor `dist` was built from (PyTorch's `_param`), without deriving the other."""
+    return dist.__dict__[dist._given]
+
+
+#: the derived probs / logits of the binary families (success probabilities and log-odds)
+BINARY_PROBS = DerivedParameter(lambda dist: logits_to_probs(dist.logits, is_binary=True))
+BINARY_LOGITS = DerivedParameter(lambda dist: probs_to_logits(dist.probs, is_binary=True))
+
+
 def binary_parameters(dist, probs, logits):
-    """Set dist.probs, dist.logits and dist._given from whichever of probs (success probabilities) or logits
-    (log-odds) was given, the other derived, as PyTorch's binary families do."""
+    """Set dist.probs or dist.logits, whichever was given, and dist._given, as PyTorch's binary families do;
+    the class's BINARY_PROBS / BINARY_LOGITS attributes derive the other when it is read."""
     one_of(type(dist).__name__, probs, logits)
     dist._given = "probs" if probs is not None else "logits"
     if probs is not None:
         dist.probs, = broadcast_all(probs)
-        dist.logits = probs_to_logits(dist.probs, is_binary=True)
     else:
         dist.logits, = broadcast_all(logits)
-        dist.probs = logits_to_probs(dist.logits, is_binary=True)
 
 
 def one_of(name, first, second, names=("probs", "logits")):

@@ -8,7 +8,8 @@ from ..grad_mode import no_grad
 from ..ops.activation import Softplus
 from ..ops.elementwise import where
 from . import constraints
-from .constrained import ConstrainedDistribution, clamp_probs, logits_to_probs, one_of, probs_to_logits
+from .constrained import (ConstrainedDistribution, DerivedParameter, clamp_probs, given_parameter, logits_to_probs,
+                          one_of, probs_to_logits)
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 
@@ -21,6 +22,8 @@ class ContinuousBernoulli(ExponentialFamily, ConstrainedDistribution):
     has_rsample = True
     _mean_carrier_measure = 0
     _param_names = ("probs", "logits")
+    probs = DerivedParameter(lambda self: clamp_probs(logits_to_probs(self.logits, is_binary=True)))
+    logits = DerivedParameter(lambda self: probs_to_logits(self.probs, is_binary=True))
 
     def __init__(self, probs=None, logits=None, lims=(0.499, 0.501), validate_args=None):
         one_of("ContinuousBernoulli", probs, logits)
@@ -30,14 +33,12 @@ class ContinuousBernoulli(ExponentialFamily, ConstrainedDistribution):
             if validate_args is not None and not bool(constraints.unit_interval.check(raw).all()):
                 raise ValueError(f"ContinuousBernoulli: probs must lie in [0, 1], got {raw}")
             self.probs = clamp_probs(raw)
-            self.logits = probs_to_logits(self.probs, is_binary=True)
         else:
             self.logits, = broadcast_all(logits)
-            self.probs = clamp_probs(logits_to_probs(self.logits, is_binary=True))
         self._lims = lims
-        super().__init__(self.probs.shape, (), validate_args)
+        super().__init__(given_parameter(self).shape, (), validate_args)
 
-    param_shape = property(lambda self: self.probs.shape, doc="The shape of probs and logits.")
+    param_shape = property(lambda self: given_parameter(self).shape, doc="The shape of probs and logits.")
 
     def _stable(self):
         """Where probs lies outside lims (the closed forms are accurate there)."""

@@ -12,8 +12,8 @@ from ..ops.elementwise import where
 from ..ops.gamma import lgamma
 from ..ops.special import xlogy
 from . import constraints
-from .constrained import (ConstrainedDistribution, binary_parameters, float_host, host_draws, logits_to_probs, one_of,
-                          probs_to_logits)
+from .constrained import (BINARY_LOGITS, BINARY_PROBS, ConstrainedDistribution, binary_parameters, float_host,
+                          given_parameter, host_draws, one_of)
 from .distribution import broadcast_all
 from .exp_family import ExponentialFamily
 
@@ -70,6 +70,7 @@ class Binomial(ConstrainedDistribution):
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
                        "logits": constraints.real}
     _param_names = ("total_count", "probs", "logits")
+    probs, logits = BINARY_PROBS, BINARY_LOGITS
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
         one_of("Binomial", probs, logits)
@@ -77,10 +78,7 @@ class Binomial(ConstrainedDistribution):
         param = probs if probs is not None else logits
         self.total_count, param = broadcast_all(total_count, param)
         self.total_count = self.total_count.to(param.dtype)
-        if probs is not None:
-            self.probs, self.logits = param, probs_to_logits(param, is_binary=True)
-        else:
-            self.logits, self.probs = param, logits_to_probs(param, is_binary=True)
+        setattr(self, self._given, param)
         super().__init__(param.shape, (), validate_args)
 
     @property
@@ -88,7 +86,7 @@ class Binomial(ConstrainedDistribution):
         """The integers 0 .. total_count."""
         return constraints.integer_interval(0, self.total_count)
 
-    param_shape = property(lambda self: self.probs.shape, doc="The parameters' shape.")
+    param_shape = property(lambda self: given_parameter(self).shape, doc="The parameters' shape.")
     mean = property(lambda self: self.total_count * self.probs, doc="total_count * probs.")
     variance = property(lambda self: self.total_count * self.probs * (1 - self.probs), doc="n p (1 - p).")
 
@@ -124,7 +122,8 @@ class Binomial(ConstrainedDistribution):
         if not bool((self.total_count == top).all()):
             raise NotImplementedError("Binomial.enumerate_support: total_count differs across the batch "
                                       "(inhomogeneous total count is not supported, as in PyTorch)")
-        values = arange(1 + top, dtype=self.probs.dtype, device=self.probs.device)
+        param = given_parameter(self)
+        values = arange(1 + top, dtype=param.dtype, device=param.device)
         values = values.reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
 
@@ -136,9 +135,11 @@ class Geometric(ConstrainedDistribution):
     support = constraints.nonnegative_integer
     _param_names = ("probs", "logits")
 
+    probs, logits = BINARY_PROBS, BINARY_LOGITS
+
     def __init__(self, probs=None, logits=None, validate_args=None):
         binary_parameters(self, probs, logits)
-        super().__init__(self.probs.shape, (), validate_args)
+        super().__init__(given_parameter(self).shape, (), validate_args)
 
     def _parameter_checks(self):
         checks = super()._parameter_checks()

@@ -9,7 +9,8 @@ from ..ops.discrete import multinomial
 from ..ops.elementwise import where
 from ..ops.shape import reshape
 from . import constraints
-from .constrained import ConstrainedDistribution, expand_batch
+from .constrained import (BINARY_LOGITS, BINARY_PROBS, ConstrainedDistribution, DerivedParameter, expand_batch,
+                          given_parameter)
 from .distribution import Distribution, broadcast_all, require_tensors
 from .exp_family import ExponentialFamily
 
@@ -32,26 +33,29 @@ class Bernoulli(ExponentialFamily):
     _param_names = ("probs", "logits")
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
+    probs, logits = BINARY_PROBS, BINARY_LOGITS
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _one_of("Bernoulli", probs, logits)
         if probs is not None:
             self.probs, = broadcast_all(probs)
-            p = _clamped(self.probs)
-            self.logits = p.log() - (-p).log1p()
         else:
             self.logits, = broadcast_all(logits)
-            self.probs = self.logits.sigmoid()
         self._given = "probs" if probs is not None else "logits"
-        super().__init__(self.probs.shape, (), validate_args)
+        super().__init__(given_parameter(self).shape, (), validate_args)
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with probs and logits broadcast (as views) to the larger `batch_shape`."""
         return expand_batch(self, batch_shape)
 
+    @property
+    def param_shape(self):
+        """The shape of probs and logits (the batch shape)."""
+        return given_parameter(self).shape
+
     def enumerate_support(self, expand=True):
         """The values 0 and 1, shape (2,) + batch_shape (or (2,) + (1,) * batch dims with expand=False)."""
-        values = _counting(2, len(self._batch_shape), self.probs)
+        values = _counting(2, len(self._batch_shape), given_parameter(self))
         return values.expand((2,) + tuple(self._batch_shape)) if expand else values
 
     def _parameter_checks(self):
@@ -107,6 +111,8 @@ class Categorical(Distribution):
 
     _param_names = ("probs", "logits")
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
+    probs = DerivedParameter(lambda self: softmax(self.logits, -1))
+    logits = DerivedParameter(lambda self: _clamped(self.probs).log())
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _one_of("Categorical", probs, logits)
@@ -119,10 +125,8 @@ class Categorical(Distribution):
         if probs is not None:
             self._raw = param
             self.probs = param / param.sum(-1, keepdim=True)
-            self.logits = _clamped(self.probs).log()
         else:
             self.logits = param - param.logsumexp(-1, keepdim=True)
-            self.probs = softmax(self.logits, -1)
         self._num_events = param.shape[-1]
         super().__init__(param.shape[:-1], (), validate_args)
 
@@ -143,13 +147,13 @@ class Categorical(Distribution):
     def enumerate_support(self, expand=True):
         """The categories 0 .. n - 1 (int64), shape (n,) + batch_shape (or (n,) + (1,) * batch dims with
         expand=False)."""
-        values = _counting(self._num_events, len(self._batch_shape), self.probs).long()
+        values = _counting(self._num_events, len(self._batch_shape), given_parameter(self)).long()
         return values.expand((self._num_events,) + tuple(self._batch_shape)) if expand else values
 
     @property
     def param_shape(self):
         """The shape of probs and logits: batch_shape + (number of categories,)."""
-        return self.probs.shape
+        return given_parameter(self).shape
 
     @property
     def mean(self):

@@ -142,6 +142,22 @@ class Distribution:
         """exp(entropy())."""
         return self.entropy().exp()
 
+    def log_prob(self, value):
+        """The log density (or mass) at value; each distribution that has one defines it."""
+        raise NotDefinedError(f"{type(self).__name__} does not implement log_prob")
+
+    def cdf(self, value):
+        """P(X <= value); the distributions with a closed form define it (NotImplementedError, as PyTorch's)."""
+        raise NotDefinedError(f"{type(self).__name__} does not implement cdf")
+
+    def icdf(self, value):
+        """The inverse of cdf; the distributions with a closed form define it."""
+        raise NotDefinedError(f"{type(self).__name__} does not implement icdf")
+
+    def entropy(self):
+        """The entropy; the distributions with a closed form define it."""
+        raise NotDefinedError(f"{type(self).__name__} does not implement entropy")
+
     def _check_parameters(self):
         for name, check, constraint in self._parameter_checks():
             bad = not bool(check.all())
@@ -173,8 +189,8 @@ class Distribution:
                              f"support ({support}) of the distribution {self!r}, but found invalid values:\n{value}")
 
     def __repr__(self):
-        given = self.__dict__.get("_given")     # Bernoulli/Categorical show the parameter they were given
-        names = [n for n in self._param_names if n in self.__dict__ and given in (None, n)]
+        # Bernoulli/Categorical hold the parameter they were given, and the other once something has read it
+        names = [n for n in self._param_names if n in self.__dict__]
         # as PyTorch: a one-element parameter formatted as itself (a 0-d one as its number), others as their size
         parts = [f"{n}: {self.__dict__[n] if self.__dict__[n].numel() == 1 else self.__dict__[n].size()}"
                  for n in names]

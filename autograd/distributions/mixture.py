@@ -58,7 +58,7 @@ class MixtureSameFamily(ConstrainedDistribution):
         except ValueError:
             raise ValueError(f"MixtureSameFamily: the mixture's batch_shape {mix_batch} does not broadcast with the "
                              f"components' batch_shape less its last dim {comp_batch[:-1]}") from None
-        k_mix, k_comp = mixture_distribution.probs.shape[-1], comp_batch[-1]
+        k_mix, k_comp = mixture_distribution.logits.shape[-1], comp_batch[-1]   # reads logits, as PyTorch
         if k_mix != k_comp:
             raise ValueError(f"MixtureSameFamily: the mixture has {k_mix} categories but component_distribution has "
                              f"{k_comp} components (its last batch dim); they must match")

@@ -5,7 +5,7 @@ from ..ops.activation import Softplus
 from ..ops.gamma import lgamma
 from . import constraints
 from ..random_api import poisson
-from .constrained import ConstrainedDistribution, logits_to_probs, one_of, probs_to_logits
+from .constrained import BINARY_LOGITS, BINARY_PROBS, ConstrainedDistribution, given_parameter, one_of
 from .distribution import broadcast_all
 from .gamma_family import Gamma
 
@@ -16,20 +16,17 @@ class NegativeBinomial(ConstrainedDistribution):
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}
     support = constraints.nonnegative_integer
+    probs, logits = BINARY_PROBS, BINARY_LOGITS
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
         one_of("NegativeBinomial", probs, logits)
         self._given = "probs" if probs is not None else "logits"
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.logits = probs_to_logits(self.probs, is_binary=True)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.probs = logits_to_probs(self.logits, is_binary=True)
-        self.total_count = self.total_count.to(self.probs.dtype)
-        super().__init__(self.probs.shape, (), validate_args)
+        self.total_count, param = broadcast_all(total_count, probs if probs is not None else logits)
+        setattr(self, self._given, param)
+        self.total_count = self.total_count.to(param.dtype)
+        super().__init__(param.shape, (), validate_args)
 
-    param_shape = property(lambda self: self.probs.shape, doc="The shape of probs and logits.")
+    param_shape = property(lambda self: given_parameter(self).shape, doc="The shape of probs and logits.")
     mean = property(lambda self: self.total_count * self.logits.exp(), doc="total_count * exp(logits).")
     mode = property(lambda self: ((self.total_count - 1) * self.logits.exp()).floor().clamp(min=0.0),
                     doc="floor((total_count - 1) exp(logits)), at least 0.")

@@ -6,7 +6,8 @@ from ..creation import rand, tensor
 from ..ops.activation import Softplus
 from ..tensor import Tensor
 from . import constraints
-from .constrained import ConstrainedDistribution, binary_parameters, clamp_probs
+from .constrained import (BINARY_LOGITS, BINARY_PROBS, ConstrainedDistribution, binary_parameters, clamp_probs,
+                          given_parameter)
 from .discrete import OverCategorical
 from .transformed import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
@@ -27,11 +28,14 @@ class LogitRelaxedBernoulli(ConstrainedDistribution):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
     _param_names = ("probs", "logits")
+    probs, logits = BINARY_PROBS, BINARY_LOGITS
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         binary_parameters(self, probs, logits)
-        self.temperature = _temperature(temperature, self.probs)
-        super().__init__(self.probs.shape, (), validate_args)
+        self.temperature = _temperature(temperature, given_parameter(self))
+        super().__init__(given_parameter(self).shape, (), validate_args)
+
+    param_shape = property(lambda self: given_parameter(self).shape, doc="The shape of probs and logits.")
 
     def rsample(self, sample_shape=()):
         """(logit(u) + logit(probs)) / temperature, u uniform on (0, 1) clamped away from 0 and 1."""

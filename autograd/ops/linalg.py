@@ -251,6 +251,8 @@ class Linear(Function):
     def backward(ctx, gy):
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if isinstance(gy, Tensor):
+            return _recorded_linear_grads(gy, x, weight, ctx.form[1], need)
         gx = product(ctx.xp, _rows(gy), weight).reshape(x.shape) if need[0] else None
         gw = gb = None
         if need[1] or need[2]:
@@ -292,6 +294,28 @@ class Linear(Function):
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
+
+
+def _recorded_linear_grads(gy, x, weight, has_bias, need):
+    """Linear's gradients as recorded ops (create_graph), built as PyTorch's addmm / mm backward builds them,
+    so the gradients show its nodes: the input's through MmBackward0 (a 1-D input without a bias squeezed back,
+    other ranks viewed back), the weight's as the transpose of x^T gy (TBackward0), the bias's a sum viewed to
+    its shape (ViewBackward0)."""
+    gx = gw = gb = None
+    if need[0]:
+        if x.ndim == 2:
+            gx = gy @ weight
+        elif x.ndim == 1 and not has_bias:
+            gx = (gy.reshape(1, gy.shape[0]) @ weight).squeeze(0)
+        else:
+            gx = (_matrix(gy) @ weight).reshape(x.shape)
+    if need[1] or need[2]:
+        g2 = _matrix(gy)
+        if need[1]:
+            gw = (_matrix(x).t() @ g2).t()
+        if need[2]:
+            gb = g2.sum(0, keepdim=True).view(weight.shape[:1])
+    return gx, gw, gb
 
 
 class ShownTranspose:

@@ -516,8 +516,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise ArgumentRangeError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     reduction = _legacy_reduction(size_average, reduce, reduction)
     err = ag.abs(input - broadcast_target("smooth_l1_loss", input, target))
-    if beta == 0:
-        return named(_reduce(err, reduction, "smooth_l1_loss"), "SmoothL1LossBackward0")
+    if beta == 0:   # PyTorch hands this to l1_loss, whose graph ends in the reduction (or the abs)
+        return _reduce(err, reduction, "smooth_l1_loss")
     small = ag.minimum(err, beta)
     return named(_reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss"),
                  "SmoothL1LossBackward0")

@@ -17,6 +17,7 @@ from .losses_ctc import CTC, ctc  # noqa: F401
 from .losses_circle import Circle, circle  # noqa: F401
 from .losses_generalized import CategoricalGeneralizedCrossEntropy, categorical_generalized_cross_entropy  # noqa: F401
 from .logits import logits_of
+from .probability_targets import check_unit_range_targets
 from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
                         bound, keras_32, keras_mean, match_rank, reduce_values, same_shape)
@@ -101,6 +102,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     same_shape("binary_crossentropy", target, y_pred)
     if label_smoothing:
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if not from_logits:
+        check_unit_range_targets(target, "binary_crossentropy")
     logits = y_pred if from_logits else logits_of(y_pred, "sigmoid")
     if logits is not None:
         values = F.binary_cross_entropy_with_logits(logits.reshape(y_pred.shape), target, reduction="none")
@@ -128,7 +131,8 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """100 * the mean over the last axis of |y_true - y_pred| / max(|y_true|, 1e-7)."""
     y_pred = _tensor(y_pred)
     target, y_pred = match_rank(_float_target(y_true, y_pred), y_pred)
-    return 100.0 * keras_mean((target - y_pred).abs() / target.abs().clamp(min=epsilon()))
+    # Keras's maximum of two float64 tensors is float32 (its 32-bit result_type): the divisor carries that rounding
+    return 100.0 * keras_mean((target - y_pred).abs() / keras_32(target.abs().clamp(min=epsilon())))
 
 
 def huber(y_true, y_pred, delta=1.0):

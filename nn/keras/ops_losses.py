@@ -7,6 +7,7 @@ from autograd.errors import IndexShapeError
 
 from .. import functional as F
 from .ops_args import _float, _t
+from .probability_targets import check_unit_range_targets
 from .settings import epsilon
 
 EPSILON = 1e-7
@@ -25,6 +26,7 @@ def binary_crossentropy(target, output, from_logits=False):
     _same_shape(target, output, "binary_crossentropy")
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+    check_unit_range_targets(target, "keras.ops.binary_crossentropy")
     output = ag.clamp(output, epsilon(), 1.0 - epsilon())
     return -(target * ag.log(output) + (1.0 - target) * ag.log(1.0 - output))
 

@@ -81,3 +81,33 @@ def test_a_subclassed_model_takes_a_dict_of_arrays_whole():
     np.testing.assert_allclose(ours[1], theirs[1], rtol=2e-5)
     assert ours[2].shape == theirs[2].shape == (50, 1)
     np.testing.assert_allclose(ours[2], theirs[2], rtol=2e-5, atol=1e-6)
+
+
+_NOISY = np.array([[1.02], [0.0], [0.5]], "float32")   # dcgan_overriding_train_step's labels + 0.05 * uniform noise
+_PROBS = np.array([[0.9], [0.2], [0.5]], "float32")
+
+
+@pytest.mark.parametrize("call", ["BinaryCrossentropy", "binary_crossentropy", "ops", "BinaryFocalCrossentropy",
+                                  "metric", "negative"])
+def test_probability_cross_entropy_refuses_targets_outside_0_1_as_keras(call):
+    """The DCGAN example's noisy labels (above 1) with a sigmoid discriminator: Keras's torch backend raises torch's
+    RuntimeError 'all elements of target should be between 0 and 1'; deepgrad computed a loss."""
+    calls = {"BinaryCrossentropy": lambda K, y: K.losses.BinaryCrossentropy()(y, _PROBS),
+             "binary_crossentropy": lambda K, y: K.losses.binary_crossentropy(y, _PROBS),
+             "ops": lambda K, y: K.ops.binary_crossentropy(y, _PROBS),
+             "BinaryFocalCrossentropy": lambda K, y: K.losses.BinaryFocalCrossentropy()(y, _PROBS),
+             "metric": lambda K, y: K.metrics.BinaryCrossentropy()(y, _PROBS),
+             "negative": lambda K, y: K.losses.binary_crossentropy(-y, _PROBS)}
+    theirs_k, ours_k = fresh_sessions()
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+        calls[call](theirs_k, _NOISY)
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1.*from_logits=True"):
+        calls[call](ours_k, _NOISY)
+
+
+def test_targets_inside_0_1_after_smoothing_and_logits_are_taken_as_keras_takes_them():
+    theirs_k, ours_k = fresh_sessions()
+    for make in (lambda K: K.losses.BinaryCrossentropy(label_smoothing=0.1), lambda K: K.losses.BinaryCrossentropy(
+            from_logits=True)):
+        np.testing.assert_allclose(float(make(ours_k)(_NOISY, _PROBS)), float(make(theirs_k)(_NOISY, _PROBS)),
+                                   rtol=1e-6)
