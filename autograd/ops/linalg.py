@@ -11,7 +11,7 @@ from backends.products import matmul_for
 from ..broadcast import sum_axes, unbroadcast
 from ..function import Function, named
 from ..tensor import Tensor
-from ..nested_kind import is_nested
+from ..nested_dispatch import nested_dispatch
 from .. import autocast_state as autocast
 from .elementwise import _promote
 from .dims import check_tensor, resolve
@@ -134,10 +134,9 @@ class VectorNorm(Function):
         return scale * xp.sign(x) * xp.abs(x) ** (ord - 1), None, None, None
 
 
+@nested_dispatch
 def matmul(input, other):
     """Matrix product with NumPy's rules: 1-D operands, 2-D, and broadcast batches."""
-    if is_nested(input):
-        return input.nested_call(matmul, (input, other), {})
     return _product(input, other, "matmul")
 
 
@@ -192,10 +191,9 @@ def mm(input, mat2):
     return _product(input, mat2, "mm")
 
 
+@nested_dispatch
 def bmm(input, mat2):
     """Batched matrix products of (B, n, m) and (B, m, p) tensors."""
-    if is_nested(input):
-        return input.nested_call(bmm, (input, mat2), {})
     check_tensor("bmm", input)
     check_tensor("bmm", mat2, "mat2")
     if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
