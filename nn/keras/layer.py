@@ -31,7 +31,7 @@ from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
 from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
 from .build_shapes import shapes_by_name
-from .call_arguments import argument_tensor, convert_other_arguments
+from .call_arguments import argument_tensor, check_call_arguments, convert_other_arguments
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
@@ -305,9 +305,14 @@ def _autocast(value, dtype):
 
 def shape_of(value):
     """A Tensor's or KerasTensor's shape with the batch axis as None (Keras's convention)."""
-    if isinstance(value, KerasTensor):
-        return value.shape
+    if isinstance(value, KerasTensor) or value is None:   # None: an absent input among several (its shape too)
+        return None if value is None else value.shape
     return (None,) + tuple(value.shape[1:]) if value.ndim else ()
+
+
+def _whole_shape(value):
+    """A KerasTensor's shape (its batch axis None), or a Tensor's or array's whole shape, as Keras's build sees them."""
+    return value.shape if isinstance(value, KerasTensor) else tuple(value.shape)
 
 
 class MissingSuperInitError(RuntimeError, AttributeError):
@@ -862,8 +867,9 @@ class Layer(Module, metaclass=_LayerType):
         build = type(self).build
         if self.built or build is Layer.build or getattr(build, "__module__", "").startswith("nn.keras"):
             return   # the built-in layers (MultiHeadAttention, the RNNs) take their shapes their own way
-        named = shapes_by_name(self, args, kwargs, shape_of,   # arrays count: Keras converts every argument
-                               lambda v: isinstance(v, (Tensor, KerasTensor, np.ndarray)))
+        # arrays count (Keras converts every argument), and as Keras's a real tensor's shape is its whole shape
+        named = shapes_by_name(self, args, kwargs, _whole_shape,
+                               lambda v: isinstance(v, (Tensor, KerasTensor, np.ndarray, np.generic)))
         if named is not None:
             object.__setattr__(self, "_build_shapes_dict", named)
             self.build(**named)
@@ -905,6 +911,8 @@ class Layer(Module, metaclass=_LayerType):
         training = kwargs.pop("training", None)
         if args:
             check_positional(self, args[0])
+        if not self._is_operation:
+            check_call_arguments(self, args, kwargs)
         if self.input_spec is not None and args:
             check_input_spec(self, args[0])
         if is_symbolic((args, kwargs)):
@@ -940,13 +948,11 @@ class Layer(Module, metaclass=_LayerType):
         # as Keras: a flag the caller gave reaches `call` even when it is None (call's default does not replace it)
         if (flag is not None or given) and _training_parameter(type(self).call)[0]:
             kwargs["training"] = flag
-        previous_mask = None
-        if args and masking.active():
-            previous_mask = kwargs.get("mask")
-            if previous_mask is None:
-                previous_mask = masking.masks_of(args[0])
-                if previous_mask is not None and _call_takes_mask(type(self).call):
-                    kwargs["mask"] = previous_mask
+        previous_mask = kwargs.get("mask") if args else None   # as Keras: a mask given by keyword comes first
+        if args and previous_mask is None and masking.active():
+            previous_mask = masking.masks_of(args[0])
+            if previous_mask is not None and _call_takes_mask(type(self).call):
+                kwargs["mask"] = previous_mask
         object.__setattr__(self, "_call_losses", [])   # per call: past __setattr__'s registration checks
         run = Module.__call__.__get__(self) if self._remat_mode is None else \
             rematerialized_call(self, Module.__call__.__get__(self), args, kwargs)   # keras.RematScope (remat.py)

@@ -183,8 +183,15 @@ def sum(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    """The mean over `axis` (integers give floats)."""
-    return ag.mean(_float(x), dim=_axis(axis), keepdim=keepdims)
+    """The mean over `axis`, computed as Keras's torch backend computes it: in Keras's result_type of x and float32
+    (float32 for float64 too, so a float64 mean carries float32 rounding), returned in x's float dtype (float32 for
+    integers and bools); an empty `axis` returns x as it is, as Keras's does."""
+    x = _t(x)
+    if isinstance(axis, (tuple, list)) and not axis:
+        return x
+    computed = rules.promoted(x, "float32")
+    result = ag.mean(rules.cast(x, computed), dim=_axis(axis), keepdim=keepdims)
+    return rules.cast(result, computed if x.dtype.kind in "iub" else x.dtype)
 
 
 def max(x, axis=None, keepdims=False, initial=None):

@@ -1,6 +1,6 @@
 """Reading Keras's legacy HDF5 weight files (the layout of the published keras.applications weights): the root
 lists 'layer_names', each layer's group lists 'weight_names', and the layers that own weights are matched to the
-model's in order. h5py is optional and imported only here, only when such a file is read."""
+model's in order; a model's own weights (add_weight on the model) are in 'top_level_model_weights'. h5py is optional and imported only here, only when such a file is read."""
 
 
 def _h5py(path):
@@ -52,6 +52,55 @@ def read_layers(path):
         return layers
 
 
+def read_top_level(path):
+    """The arrays of the file's 'top_level_model_weights' group (a model's own weights, made by its add_weight), in
+    the order its 'weight_names' lists them; None when the file has no such group."""
+    import numpy as np
+    h5py = _h5py(path)
+    with h5py.File(path, "r") as handle:
+        root = handle
+        if not _names(handle, "layer_names") and "model_weights" in handle:
+            root = handle["model_weights"]
+        if "top_level_model_weights" not in root:
+            return None
+        group = root["top_level_model_weights"]
+        return [np.asarray(group[w]) for w in _names(group, "weight_names")]
+
+
+def own_weights(model):
+    """The weights `model` holds itself, not through one of its layers: trainable first, as Keras stores them."""
+    in_layers = {id(w) for layer in model.layers for w in layer.weights}
+    return [w for w in list(model.trainable_weights) + list(model.non_trainable_weights) if id(w) not in in_layers]
+
+
+def assign_top_level(model, values, path, skip_mismatch=False, by_name=False):
+    """Set `model`'s own weights from a file's top-level `values` (None: the file has none, nothing changes), by
+    position; a count or shape that differs raises Keras's ValueError, or, with skip_mismatch, is skipped with a
+    warning (a count only when matching by name, as Keras)."""
+    import warnings
+    if values is None:
+        return
+    weights = own_weights(model)
+    if len(values) != len(weights):
+        counts = (f"Model expects {len(weights)} top-level weight(s). Received {len(values)} saved top-level "
+                  f"weight(s) (file {path})")
+        if by_name and skip_mismatch:
+            warnings.warn("Skipping loading top-level weights for model due to mismatch in number of weights. "
+                          + counts, stacklevel=3)
+            return
+        raise ValueError("Weight count mismatch for top-level weights when loading weights from file. " + counts
+                         + "; the file is for a model with other weights of its own")
+    for weight, value in zip(weights, values):
+        if tuple(weight.shape) != tuple(value.shape):
+            message = (f"Shape mismatch in top-level model for weight {weight.path}. Weight expects shape "
+                       f"{tuple(weight.shape)}. Received saved weight with shape {tuple(value.shape)}")
+            if not skip_mismatch:
+                raise ValueError(f"{message}; pass skip_mismatch=True to leave such weights as they are")
+            warnings.warn(f"Skipping loading weights: {message}", stacklevel=3)
+            continue
+        weight.assign(value)
+
+
 def load_legacy_h5(model, path, skip_mismatch=False):
     """Set the weights of `model`'s layers from a legacy HDF5 file, the k-th layer with weights from the file's
     k-th layer with weights (each layer's trainable weights first, then the others, as Keras stores them)."""
@@ -74,6 +123,7 @@ def load_legacy_h5(model, path, skip_mismatch=False):
                 raise ValueError(f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}: the "
                                  f"model has {tuple(weight.shape)}, the file {name} holds {tuple(value.shape)}")
             weight.assign(value)
+    assign_top_level(model, read_top_level(path), path, skip_mismatch)
 
 
 def load_legacy_h5_by_name(model, path, skip_mismatch=False):
@@ -104,3 +154,4 @@ def load_legacy_h5_by_name(model, path, skip_mismatch=False):
                     warnings.warn(f"Skipping loading weights: {message}", stacklevel=3)
                     continue
                 weight.assign(value)
+    assign_top_level(model, read_top_level(path), path, skip_mismatch, by_name=True)

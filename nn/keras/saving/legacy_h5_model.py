@@ -151,11 +151,16 @@ def load_legacy_h5_model(filepath, custom_objects=None, compile=True, safe_mode=
         weights_group = _group(handle, "model_weights", filepath, h5py)
         layers = [(name, _subset(_group(weights_group, name, filepath, h5py), filepath, h5py))
                   for name in _names(weights_group, "layer_names")]
+        top_level = None   # the model's own weights (add_weight on the model)
+        if "top_level_model_weights" in weights_group:
+            top_level = _subset(_group(weights_group, "top_level_model_weights", filepath, h5py), filepath, h5py)
         optimizer_values = None
         if "optimizer_weights" in handle:
             optimizer_values = _subset(_group(handle, "optimizer_weights", filepath, h5py), filepath, h5py)
     model = _model_from_config(model_config, filepath, custom_objects, safe_mode)
     _assign_layers(model, [(name, values) for name, values in layers if values], filepath)
+    from ..applications.legacy_h5 import assign_top_level
+    assign_top_level(model, top_level, filepath)
     if compile and training_config is not None:
         _compile(model, training_config, optimizer_values, filepath, custom_objects)
     return model
