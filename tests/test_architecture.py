@@ -56,6 +56,7 @@ AUTOGRAD_FLOORS = {
     "autograd.profiler.profile": 6.93, "autograd.profiler.legacy": 6.94, "autograd.profiler": 6.95,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2, "autograd.saved_hooks": 1.5,
     "autograd.saved_graph": 2.5, "autograd.composed_backward": 2.6,
+    "autograd.shown_nodes": 2.1,   # the display-only nodes of PyTorch's graph where deepgrad fuses (over Function)
     # in-place changes through views: the links ops make (under Function), the write-through over it
     "autograd.view_links": 1.5, "autograd.view_inplace": 2.5,
     # torch.autograd.graph / forward_ad / Variable, over the engine

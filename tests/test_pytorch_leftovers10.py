@@ -143,3 +143,138 @@ def test_the_tangent_dtype_follows_torch(op, dtypes):
         got.append((str(tangent.dtype).replace("torch.", ""), tangent.detach().numpy().astype(np.float64)))
     assert got[0][0] == got[1][0]
     np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-6)
+
+
+# ----- 3. the graphs the losses show ------------------------------------------------------------------------------
+def _walk(node, depth=0):
+    """A graph walk as text: each node's name and its next_functions, nested."""
+    if node is None:
+        return "None"
+    return node.name() + "[" + ",".join(_walk(n, depth + 1) for n, _ in node.next_functions) + "]"
+
+
+def _loss_calls():
+    rng = np.random.default_rng(11)
+    shapes = {"x": (4, 3), "x1": (3,), "x3": (4, 3, 2), "x4": (2, 3, 2, 2), "x5": (2, 3, 2, 1, 2)}
+    arrays = {k: rng.uniform(-1, 1, s) for k, s in shapes.items()}
+    targets = {"x": rng.integers(0, 3, (4,)), "x1": np.int64(1), "x3": rng.integers(0, 3, (4, 2)),
+               "x4": rng.integers(0, 3, (2, 2, 2)), "x5": rng.integers(0, 3, (2, 2, 1, 2))}
+    probs, labels, weight = rng.uniform(0, 1, (4, 3)), (rng.uniform(0, 1, (4, 3)) > 0.5) * 1.0, rng.uniform(0.5, 1, 3)
+    calls = {}
+    for red in ("mean", "sum", "none"):
+        for k in shapes:
+            calls[f"ce_{k}_{red}"] = lambda F, v, k=k, red=red: F.cross_entropy(v[k], v["t_" + k], reduction=red)
+            calls[f"ce_ls_{k}_{red}"] = lambda F, v, k=k, red=red: F.cross_entropy(
+                v[k], v["t_" + k], reduction=red, label_smoothing=0.2)
+            calls[f"nll_{k}_{red}"] = lambda F, v, k=k, red=red: F.nll_loss(v[k], v["t_" + k], reduction=red)
+        calls[f"ce_weight_{red}"] = lambda F, v, red=red: F.cross_entropy(v["x"], v["t_x"], weight=v["w"], reduction=red)
+        calls[f"ce_ls_weight_{red}"] = lambda F, v, red=red: F.cross_entropy(
+            v["x"], v["t_x"], weight=v["w"], reduction=red, label_smoothing=0.1)
+        calls[f"ce_probs_{red}"] = lambda F, v, red=red: F.cross_entropy(v["x"], v["p"], reduction=red)
+        calls[f"ce_probs_weight_{red}"] = lambda F, v, red=red: F.cross_entropy(v["x"], v["p"], weight=v["w"],
+                                                                                reduction=red, label_smoothing=0.1)
+        calls[f"ce_nonleaf_{red}"] = lambda F, v, red=red: F.cross_entropy(v["x"] * 2, v["t_x"], reduction=red)
+        calls[f"mse_{red}"] = lambda F, v, red=red: F.mse_loss(v["x"], v["p"], reduction=red)
+        calls[f"mse_target_grad_{red}"] = lambda F, v, red=red: F.mse_loss(v["x"], v["x"] * 3, reduction=red)
+        calls[f"mse_broadcast_target_{red}"] = lambda F, v, red=red: F.mse_loss(v["x"], v["p"][0], reduction=red)
+        calls[f"mse_broadcast_input_{red}"] = lambda F, v, red=red: F.mse_loss(v["x"][0], v["p"], reduction=red)
+        calls[f"bce_logits_{red}"] = lambda F, v, red=red: F.binary_cross_entropy_with_logits(v["x"], v["y"],
+                                                                                            reduction=red)
+        calls[f"bce_logits_pos_weight_{red}"] = lambda F, v, red=red: F.binary_cross_entropy_with_logits(
+            v["x"], v["y"], pos_weight=v["w"], weight=v["w"], reduction=red)
+        calls[f"bce_logits_target_grad_{red}"] = lambda F, v, red=red: F.binary_cross_entropy_with_logits(
+            v["x"], v["x"].sigmoid(), reduction=red)
+        calls[f"bce_{red}"] = lambda F, v, red=red: F.binary_cross_entropy(v["x"].sigmoid(), v["y"], reduction=red)
+        calls[f"huber_{red}"] = lambda F, v, red=red: F.huber_loss(v["x"], v["p"], reduction=red)
+        calls[f"smooth_l1_{red}"] = lambda F, v, red=red: F.smooth_l1_loss(v["x"], v["p"], reduction=red, beta=0.5)
+    values = dict(arrays, p=probs, y=labels, w=weight, **{"t_" + k: t for k, t in targets.items()})
+    return calls, values
+
+
+_LOSS_CALLS, _LOSS_VALUES = _loss_calls()
+
+
+def _loss_inputs(lib):
+    return {k: (lib.tensor(v, requires_grad=True) if k in ("x", "x1", "x3", "x4", "x5") else lib.tensor(v))
+            for k, v in _LOSS_VALUES.items()}
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("name", sorted(_LOSS_CALLS))
+def test_a_loss_shows_torchs_graph_and_gradient(name):
+    torch = _torch()
+    import nn.functional as F
+    import torch.nn.functional as TF
+    ours_in, theirs_in = _loss_inputs(ag), _loss_inputs(torch)
+    ours, theirs = _LOSS_CALLS[name](F, ours_in), _LOSS_CALLS[name](TF, theirs_in)
+    assert _walk(ours.grad_fn) == _walk(theirs.grad_fn)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+    ours.sum().backward()
+    theirs.sum().backward()
+    for k in ("x", "x1", "x3", "x4", "x5"):
+        if theirs_in[k].grad is not None:
+            np.testing.assert_allclose(ours_in[k].grad.numpy(), theirs_in[k].grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+_WEIGHT_CALLS = {
+    "nll_loss_forward": lambda F, x, w: F.cross_entropy(x, x.argmax(1), weight=w),
+    "nll_loss_forward ": lambda F, x, w: F.nll_loss(x, x.argmax(1), weight=w),
+    "binary_cross_entropy_with_logits": lambda F, x, w: F.binary_cross_entropy_with_logits(x, x.detach(), weight=w),
+    "binary_cross_entropy_with_logits'. pos": lambda F, x, w: F.binary_cross_entropy_with_logits(
+        x, x.detach(), pos_weight=w),
+    "binary_cross_entropy": lambda F, x, w: F.binary_cross_entropy(x.sigmoid(), x.detach().sigmoid(), weight=w),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_WEIGHT_CALLS))
+def test_a_class_weight_that_requires_grad_is_refused_as_torch(name):
+    torch = _torch()
+    import nn.functional as F
+    import torch.nn.functional as TF
+    for lib, f in ((ag, F), (torch, TF)):
+        x = lib.tensor(np.linspace(-1, 1, 12).reshape(4, 3), requires_grad=True)
+        w = lib.tensor(np.ones(3), requires_grad=True)
+        with pytest.raises(RuntimeError, match="is not differentiable with respect to argument"):
+            _WEIGHT_CALLS[name](f, x, w)
+        with lib.no_grad():   # no graph, no refusal
+            _WEIGHT_CALLS[name](f, x, w)
+
+
+def test_a_shown_node_refuses_hooks_and_keeps_no_cycle():
+    import gc
+    import weakref
+    import nn.functional as F
+    x = ag.tensor(np.ones((4, 3)), requires_grad=True)
+    loss = F.cross_entropy(x * 2, ag.tensor([0, 1, 2, 0]), label_smoothing=0.1)
+    shown = loss.grad_fn.next_functions[0][0].next_functions[0][0].next_functions[0][0]
+    assert shown.name() == "LogSoftmaxBackward0"
+    assert shown.next_functions[0][0].name() == "MulBackward0"
+    with pytest.raises(RuntimeError, match="only shows PyTorch's graph"):
+        shown.register_hook(lambda *a: None)
+    plain = F.cross_entropy(x * 2, ag.tensor([0, 1, 2, 0]))
+    assert plain.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
+    gc.disable()
+    try:
+        nodes = [weakref.ref(loss.grad_fn), weakref.ref(plain.grad_fn)]
+        del loss, plain, shown
+        assert all(n() is None for n in nodes)
+    finally:
+        gc.enable()
+
+
+def test_next_functions_lists_tensor_arguments_only_as_torch():
+    torch = _torch()
+    import nn.functional as F
+    import torch.nn.functional as TF
+    calls = {"log_softmax": lambda f, lib, x: f.log_softmax(x, 1), "clamp": lambda f, lib, x: x.clamp(0.2, 0.5),
+             "leaky_relu": lambda f, lib, x: f.leaky_relu(x, 0.1), "pow": lambda f, lib, x: x ** 2,
+             "add_number": lambda f, lib, x: x + 2, "mul_number": lambda f, lib, x: 3 * x,
+             "div_number": lambda f, lib, x: x / 2, "transpose": lambda f, lib, x: x.transpose(0, 1),
+             "cumsum": lambda f, lib, x: x.cumsum(1), "layer_norm": lambda f, lib, x: f.layer_norm(x, (3,)),
+             "gather": lambda f, lib, x: x.gather(1, lib.tensor([[0], [1], [2], [0]])),
+             "max_dim": lambda f, lib, x: x.max(1)[0], "sort": lambda f, lib, x: x.sort(1)[0],
+             "mse_loss": lambda f, lib, x: f.mse_loss(x, x.detach())}
+    for name, call in calls.items():
+        ours = call(F, ag, ag.tensor(np.ones((4, 3)), requires_grad=True)).grad_fn
+        theirs = call(TF, torch, torch.tensor(np.ones((4, 3)), requires_grad=True)).grad_fn
+        assert (ours.name(), len(ours.next_functions)) == (theirs.name(), len(theirs.next_functions)), name

@@ -26,6 +26,7 @@ def _shape(x):
 
 class Add(Function):
     half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+    number_edges = True
 
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
@@ -39,6 +40,7 @@ class Add(Function):
 
 class Sub(Function):
     half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+    number_edges = True
 
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
@@ -52,6 +54,7 @@ class Sub(Function):
 
 class Mul(Function):
     half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+    number_edges = True
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -66,6 +69,7 @@ class Mul(Function):
 
 class Div(Function):
     half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
+    number_edges = True
 
     def forward(ctx, a, b):
         out = a / b

@@ -3,6 +3,7 @@ probabilities, and the mean squared error. Other losses are composites of differ
 import numpy as np
 
 from ..function import Function
+from ..shown_nodes import ShownNode
 
 
 class CrossEntropy(Function):
@@ -35,6 +36,18 @@ class CrossEntropy(Function):
         """AddBackward0 with label smoothing (PyTorch adds a smoothing term to its NLL loss), else NllLossBackward0
         (or the name cross_entropy gave the node)."""
         return "AddBackward0" if self.args[2] else self.torch_name or "NllLossBackward0"
+
+    @property
+    def next_functions(self):
+        """PyTorch's edges for its nll_loss over log_softmax: one, to a LogSoftmaxBackward0 (display only: this node
+        computes both) over the logits' edge; as cross_entropy set them where it shows more (show_graph)."""
+        if "shown_edges" in self.__dict__:
+            return Function.next_functions.fget(self)
+        shown = self.__dict__.get("shown_log_softmax")
+        if shown is None:
+            logits = Function.next_functions.fget(self)[0]
+            shown = self.shown_log_softmax = ShownNode("LogSoftmaxBackward0", (logits,), self._sequence_nr())
+        return (shown, 0),
 
     def backward(ctx, gy):
         target, ignore_index, label_smoothing = ctx.args

@@ -10,10 +10,11 @@ from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy, MseLoss
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
-from autograd.function import named
+from autograd.shown_nodes import show_graph
 from autograd import complex_forms
 
 from .activation import log_softmax
+from .loss_graphs import refuse_weight_grad, shown_cross_entropy, shown_nll_loss, shown_pointwise_loss
 from .regression_targets import broadcast_target, weighted
 from autograd.errors import (ArgumentRangeError, ComplexUnsupportedError, DtypeError, ShapeError,
                              UnsupportedDtypeError)
@@ -104,7 +105,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     diff = input - target
     if weight is not None:
         return weighted("mse_loss", diff * diff, weight, input, reduction)
-    return named(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0")
+    return shown_pointwise_loss(_reduce(diff * diff, reduction, "mse_loss"), "MseLossBackward0", input, target,
+                                diff.shape)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -139,7 +141,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     small = ag.minimum(err, delta)
     if weight is not None:
         return weighted("huber_loss", 0.5 * small * small + delta * (err - small), weight, input, reduction, False)
-    return named(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"), "HuberLossBackward0")
+    return shown_pointwise_loss(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"),
+                                "HuberLossBackward0", input, target, err.shape)
 
 
 def _long_or_byte(op, t):
@@ -266,9 +269,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     weight = _class_weight("cross_entropy", weight, input)
     if probabilities:
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
+    refuse_weight_grad("nll_loss_forward", "weight", weight)
     if weight is None and input.ndim == 2:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
-        return named(loss, _nll_name(input, reduction)) if not label_smoothing else loss
+        # the node shows PyTorch's nll_loss over log_softmax itself; with smoothing, the graph shown here
+        return shown_cross_entropy(loss, input, reduction, label_smoothing, False) if label_smoothing else loss
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     unbatched = input.ndim == 1
     x = input.reshape(1, -1) if unbatched else input
@@ -298,7 +303,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if reduction == "none":
         loss = loss.reshape(()) if unbatched else loss.reshape(expected)
     # PyTorch adds the smoothing term to its NLL loss last, whatever the weights, reduction and shape
-    return named(loss, "AddBackward0" if label_smoothing else _nll_name(input, reduction))
+    return shown_cross_entropy(loss, input, reduction, label_smoothing, weight is not None)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):
@@ -313,16 +318,19 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     logp = log_softmax(input, axis=axis)
     if label_smoothing:
         target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+    # PyTorch's ops in its order: -(logp * target [* weight]).sum(...) [/ the count], so its graph and its rounding
+    terms = logp * target
     if weight is not None:
         shape = (1, n_classes) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (n_classes,)
-        target = target * weight.reshape(shape)
-    loss = -(target * logp).sum(axis=axis)
-    # PyTorch negates the summed products, then divides by the count: its last nodes are Neg and Div (by a number)
-    if reduction == "mean":
-        return named(loss.sum() / (loss.size if input.ndim >= 2 else 1), "DivBackward1")
+        terms = terms * weight.reshape(shape)
+    _check_reduction("cross_entropy", reduction)
+    if reduction == "none":
+        return -terms.sum(axis=axis)
+    total = -terms.sum()
     if reduction == "sum":
-        return named(loss.sum(), "NegBackward0")
-    return _reduce(loss, reduction, "cross_entropy")
+        return total
+    count = terms.size // n_classes   # a division by a number: PyTorch's DivBackward1, with no edge for it
+    return show_graph(total / count if count else total / 0.0, "DivBackward1", (0,), total)
 
 
 def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
@@ -353,6 +361,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     _check_weight_dtype("nll_loss", weight, input)
     weight = _class_weight("nll_loss", weight, input)
+    refuse_weight_grad("nll_loss_forward", "weight", weight)
     x = input.reshape(1, -1) if input.ndim == 1 else input
     t = _class_targets("nll_loss", target, n_classes, ignore_index, input.device)
     expected = (x.shape[0],) + x.shape[2:] if input.ndim > 1 else ()
@@ -370,7 +379,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         loss = _weighted_mean(loss, w, t != ignore_index)
     else:
         loss = loss.reshape(expected) if reduction == "none" else loss.sum()
-    return named(loss, _nll_name(input, reduction))
+    return shown_nll_loss(loss, input, reduction)
 
 
 def _float_scores(op, input, what):
@@ -380,14 +389,6 @@ def _float_scores(op, input, what):
         raise UnsupportedDtypeError(f"{op}: input (shape {tuple(input.shape)}) is {input.dtype}, but it holds the "
                                     f"{what}, which must be floating point; convert it with input.float() (or, if "
                                     f"input and target were swapped: {op}(scores, class_indices))")
-
-
-def _nll_name(input, reduction):
-    """PyTorch's node name for a class-index cross-entropy or NLL loss of `input`: the 2-D kernel's from 3 dims,
-    and unreduced over other than 4 dims the view PyTorch takes of its 4-D result."""
-    if input.ndim <= 2:
-        return "NllLossBackward0"
-    return "ViewBackward0" if reduction == "none" and input.ndim != 4 else "NllLoss2DBackward0"
 
 
 def _float_target(op, input, target):
@@ -408,12 +409,14 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     check_tensor("binary_cross_entropy", target, "target")
     _float_target("binary_cross_entropy", input, target)
     target = _same_shape("binary_cross_entropy", input, target)
+    refuse_weight_grad("binary_cross_entropy", "weight", weight)
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         weight = _as_weight(weight, input)
         _weight_broadcasts("binary_cross_entropy", "weight", weight, input, "a shape that broadcasts to the input's")
         loss = loss * weight
-    return named(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0")
+    return shown_pointwise_loss(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0",
+                                input, target, input.shape)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
@@ -429,6 +432,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     _float_target("binary_cross_entropy_with_logits", input, target)
     warn_if_probabilities("binary_cross_entropy_with_logits", input)
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
+    refuse_weight_grad("binary_cross_entropy_with_logits", "weight", weight)
+    refuse_weight_grad("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
@@ -443,7 +448,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         _weight_broadcasts("binary_cross_entropy_with_logits", "weight", weight, input,
                            "a shape that broadcasts to the input's")
         loss = loss * weight
-    return named(_reduce(loss, reduction, "binary_cross_entropy_with_logits"), "BinaryCrossEntropyWithLogitsBackward0")
+    return shown_pointwise_loss(_reduce(loss, reduction, "binary_cross_entropy_with_logits"),
+                                "BinaryCrossEntropyWithLogitsBackward0", input, target, input.shape)
 
 
 def hinge_loss(input, target, margin=1.0, reduction="mean"):
@@ -519,8 +525,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:   # PyTorch hands this to l1_loss, whose graph ends in the reduction (or the abs)
         return _reduce(err, reduction, "smooth_l1_loss")
     small = ag.minimum(err, beta)
-    return named(_reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss"),
-                 "SmoothL1LossBackward0")
+    return shown_pointwise_loss(_reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss"),
+                                "SmoothL1LossBackward0", input, target, err.shape)
 
 
 class LossArgumentError(TypeError, ValueError, RuntimeError):

@@ -1,0 +1,91 @@
+"""The graph PyTorch shows where deepgrad runs other nodes: a fused op (cross_entropy's one node for PyTorch's
+log_softmax and nll_loss) or a composite built otherwise (nll_loss's gather, binary_cross_entropy_with_logits).
+
+`show_graph(out, name, tree, *inputs)` makes the node that made `out` show PyTorch's node `name` whose
+next_functions follow `tree` down to the inputs' own edges, through display-only nodes (`ShownNode`) where PyTorch
+has nodes deepgrad has not. Only the display changes: backward still runs deepgrad's nodes, so hooks go on those
+(a display-only node refuses them). The display is built on the first look at next_functions, from the inputs'
+places in the graph kept by the node (their nodes are its ancestors anyway, so nothing lives longer); a display
+node keeps the sequence number, never the node it hangs from, so no reference cycle keeps saved arrays alive.
+"""
+from .function import accumulator
+from .node_names import shown
+from .tensor import Tensor
+
+
+class ShownNode:
+    """A node of PyTorch's graph that deepgrad has no node for: a name, next_functions and a sequence number,
+    for display (hooks are refused)."""
+
+    def __init__(self, name, edges, seq):
+        self._name = name
+        self.next_functions = edges
+        self.metadata = {}
+        self._seq = seq
+
+    def name(self):
+        """The node's name as PyTorch shows it (e.g. 'LogSoftmaxBackward0')."""
+        return self._name
+
+    def _sequence_nr(self):
+        return self._seq
+
+    def register_hook(self, fn):
+        """Refused: this node only shows PyTorch's graph; hook the tensors or the node that computes the values."""
+        raise RuntimeError(f"{self._name} here only shows PyTorch's graph: deepgrad computes this part inside a fused "
+                           "node, which runs no separate backward for it; register the hook on the input tensor "
+                           "(tensor.register_hook) or on the output's grad_fn instead")
+
+    register_prehook = register_hook
+
+    def __repr__(self):
+        return f"<{self._name} object at {id(self):#x}>"
+
+
+class ShownEdges:
+    """What a node shows as next_functions: the tree of display nodes over the inputs' edges (see show_graph)."""
+
+    __slots__ = ("tree", "inputs", "seq", "_pairs")
+
+    def __init__(self, tree, inputs, seq):
+        self.tree, self.inputs, self.seq, self._pairs = tree, inputs, seq, None
+
+    def pairs(self):
+        """The (node, output index) pairs, built once."""
+        if self._pairs is None:
+            built = {}
+            self._pairs = tuple(self._edge(entry, built) for entry in self.tree)
+        return self._pairs
+
+    def _edge(self, entry, built):
+        if entry is None:
+            return None, 0
+        if isinstance(entry, int):
+            place = self.inputs[entry]
+            if place is None:
+                return None, 0
+            parent, idx = place
+            return (accumulator(parent), 0) if isinstance(parent, Tensor) else (shown(parent), idx)
+        key = id(entry)   # a subtree given twice is one node, as PyTorch's graph shares it
+        if key not in built:
+            name, below = entry
+            built[key] = ShownNode(name, tuple(self._edge(e, built) for e in below), self.seq)
+        return built[key], 0
+
+
+def show_graph(out, name, tree, *inputs):
+    """`out`, its node shown as PyTorch's node `name` with next_functions following `tree`: a tuple of entries, each
+    an int k (the edge of inputs[k], a tensor or None), None (an input that needs no gradient), or (name, entries)
+    (a display node with those edges). A subtree object given twice shows as one node."""
+    node = out._node
+    if node is not None:
+        node.torch_name = name
+        node.shown_edges = ShownEdges(tree, tuple(map(_place, inputs)), node.seq)
+    return out
+
+
+def _place(t):
+    """Where a tensor's gradient goes, as a node's parents hold it (a leaf or (node, output index)), or None."""
+    if not isinstance(t, Tensor) or not t.requires_grad:
+        return None
+    return (t, 0) if t._node is None else (t._node, t._out_idx)
