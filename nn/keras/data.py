@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentKindError
 
 from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
@@ -241,8 +242,10 @@ class _PyDatasetPasses:
     each pass too (Keras's reset of the validation data before each evaluation). With `steps`, a pass reads at
     most that many batches and still ends with on_epoch_end (Keras's validation_steps)."""
 
-    def __init__(self, dataset, shuffle=False, reset_first=False, steps=None):
+    def __init__(self, dataset, shuffle=False, reset_first=False, steps=None, reset_at_start=False):
         self.dataset, self.shuffle, self.reset_first, self.steps = dataset, shuffle, reset_first, steps
+        #: fit and evaluate reset the data (on_epoch_end) once before their passes: `start` does it
+        self.reset_at_start = reset_at_start
         self._next = 0   # an endless dataset's next index: its epochs go on where the last one stopped
         if dataset.num_batches is None and steps is None:
             raise ValueError(f"{type(dataset).__name__}: an endless PyDataset (num_batches None) needs a number of "
@@ -258,18 +261,38 @@ class _PyDatasetPasses:
         if self.reset_first:
             self.dataset.on_epoch_end()
             self._next = 0
-        count = self.dataset.num_batches
-        if count is None:
-            order = list(range(self._next, self._next + len(self)))
+        self.dataset.on_epoch_begin()   # as Keras: before the pass's order is drawn
+        order = self._order(self._next)
+        if self.dataset.num_batches is None:
             self._next += len(self)
-        else:
-            order = list(range(count))
-        if self.shuffle and count is not None:
-            random.shuffle(order)
-        self.dataset.on_epoch_begin()
         for index in order[:len(self)]:
             yield self.dataset[index]
         self.dataset.on_epoch_end()
+
+    def _order(self, first):
+        """The batch indices of a pass: from `first` on for an endless dataset, else all of them, shuffled with
+        Python's `random` when the pass shuffles."""
+        count = self.dataset.num_batches
+        if count is None:
+            return list(range(first, first + len(self)))
+        order = list(range(count))
+        if self.shuffle:
+            random.shuffle(order)
+        return order
+
+    def start(self, read_build_batch):
+        """What Keras's fit and evaluate do before their passes: with `read_build_batch`, read the batch that
+        builds the model, compiled loss and metrics (on_epoch_begin, a pass's order drawn, its first batch
+        fetched); then reset the data (on_epoch_end), when this reader is fit's or evaluate's."""
+        if read_build_batch:
+            self.dataset.on_epoch_begin()
+            self.dataset[self._order(self._next)[0]]
+        if self.reset_at_start or read_build_batch:
+            self.dataset.on_epoch_end()
+
+    def begin_epoch(self):
+        """Keras's on_epoch_begin before an epoch that goes on with a pass an earlier epoch left unfinished."""
+        self.dataset.on_epoch_begin()
 
     def end_epoch(self):
         """Keras's on_epoch_end after an epoch of steps_per_epoch batches that left the pass unfinished."""
@@ -290,6 +313,8 @@ class ContinuingBatches(Batches):
         total = len(self.source)
         if self._iterator is None:
             self._iterator, self._read = iter(self.source), 0
+        elif callable(getattr(self.source, "begin_epoch", None)):   # a pass carried over: Keras's on_epoch_begin
+            self.source.begin_epoch()
         for _ in range(int(self.steps)):
             if self._read >= total:
                 break
@@ -305,6 +330,9 @@ class ContinuingBatches(Batches):
 def _batch_size(batch_size, who):
     """The batch size to use: Keras's default 32 for None (and, as Keras, for 0); a clear error for a fraction or a
     negative number, which int() would otherwise round or pass on."""
+    if isinstance(batch_size, (str, bytes, list, tuple, dict)):   # Keras divides by it: a TypeError
+        raise ArgumentKindError(f"{who}: batch_size should be a positive integer value, but got "
+                                f"{type(batch_size).__name__} {batch_size!r}; pass an int such as batch_size=32")
     if not batch_size:
         return 32
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 0:
@@ -356,13 +384,14 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         source = x
         if isinstance(x, PyDataset):
             validation = who.startswith("fit (validation")
-            if who in ("fit", "evaluate"):   # Keras resets the data (on_epoch_end) before fit's or evaluate's passes
-                x.on_epoch_end()
             fixed = getattr(x, "fixed_order", False)   # stands for a tf.data.Dataset, which fit never reorders
             if validation:   # each validation starts the data again, validation_steps or not (as Keras)
                 return Batches(_PyDatasetPasses(x, reset_first=True, steps=steps), split, device)
             endless = x.num_batches is None   # read `steps` batches per epoch, on from where the last stopped
-            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, steps=steps if endless else None)
+            # Keras resets the data (on_epoch_end) before fit's or evaluate's passes: symbolic_build_draws calls
+            # `start`, after the batch Keras may read first
+            source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, steps=steps if endless else None,
+                                      reset_at_start=who in ("fit", "evaluate"))
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who)

@@ -48,17 +48,27 @@ def _has_compiled_loss_or_metrics(compiled):
 
 def symbolic_build_draws(model, batches, shuffle):
     """The draws of the batch Keras reads to build the model, compiled loss and metrics: at the first fit or
-    evaluate after compile, and at every one (and every validation pass) while some layer is still unbuilt."""
+    evaluate after compile, and at every one (and every validation pass) while some layer is still unbuilt. A
+    PyDataset has that batch read from it (its order drawn with Python's `random` when shuffling), then is reset
+    with on_epoch_end, as Keras's fit and evaluate reset it."""
+    reads = _reads_build_batch(model)
+    if reads and isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
+        _global_draw()
+        if shuffle:
+            _global_draw()
+    start = getattr(getattr(batches, "source", None), "start", None)
+    if callable(start):   # a PyDataset's passes
+        start(reads)
+
+
+def _reads_build_batch(model):
     compiled = getattr(model, "_compiled", None)
     if compiled is None:
-        return
+        return False
     unbuilt = _has_unbuilt_layer(model)
     # compile without a loss and without metrics keeps no compiled loss or metrics to build: Keras then reads
     # no batch unless a layer is unbuilt (an add_loss model of built layers starts its shuffles one draw earlier)
     if not unbuilt and (getattr(compiled, "build_draws_taken", False) or not _has_compiled_loss_or_metrics(compiled)):
-        return
+        return False
     compiled.build_draws_taken = True
-    if isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
-        _global_draw()
-        if shuffle:
-            _global_draw()
+    return True

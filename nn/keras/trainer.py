@@ -326,8 +326,9 @@ class KerasCompiled:
 
 def _logged(value, dtype):
     """A metric's value as fit logs it: a float rounded to the metric's dtype (Keras keeps its totals in it, float32
-    unless set), or an array for per-class metrics (F1Score(average=None))."""
-    return float(np.asarray(value, dtype)) if np.ndim(value) == 0 else np.asarray(value)
+    unless set), or an array of that dtype for per-class or per-threshold metrics (F1Score(average=None),
+    Precision(thresholds=[...]))."""
+    return float(np.asarray(value, dtype)) if np.ndim(value) == 0 else np.asarray(value, dtype)
 
 
 def _output_weight(weight, k):
@@ -399,8 +400,15 @@ def _compiled(model, who):
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
 
-def _verbose(verbose):
-    return 1 if verbose == "auto" else int(verbose)
+def _verbose(verbose, who):
+    """fit/evaluate/predict's verbosity as an int: 'auto' is 1; a string Keras's progress bar does not know (it then
+    prints only the epoch headers) is refused by name."""
+    if verbose == "auto":
+        return 1
+    if isinstance(verbose, (str, bytes)) or not isinstance(verbose, numbers.Real):
+        raise ValueError(f"{who}: verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch), got "
+                         f"{verbose!r}")
+    return int(verbose)
 
 
 def _callback_list(callbacks):
@@ -461,9 +469,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         initial_epoch = backup.resume_epoch() or initial_epoch
     given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
-    progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose) if run.is_main else 0)
-    return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose), initial_epoch, validation_freq,
-                   progress=progress, run=run, sorted_logs=True)
+    progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose, "fit") if run.is_main else 0)
+    return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose, "fit"), initial_epoch,
+                   validation_freq, progress=progress, run=run, sorted_logs=True)
 
 
 def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None,
@@ -480,10 +488,11 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
     symbolic_build_draws(model, source, False)
-    hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose), "steps": len(source)})
+    hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose, "evaluate"),
+                                                            "steps": len(source)})
     start = time.perf_counter()
     results = run_evaluation(model, compiled, source, hooks)
-    if _verbose(verbose):
+    if _verbose(verbose, "evaluate"):
         print(final_line(len(source), time.perf_counter() - start, results), file=settings.message_stream(),
               flush=True)
     if return_dict:
@@ -511,7 +520,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     start = time.perf_counter()
     outputs = run_predict(model, source, CallbackList(_callback_list(callbacks), model, {"steps": len(source)}),
                           predict_step=predict_step_of(model))
-    if _verbose(verbose):
+    if _verbose(verbose, "predict"):
         print(final_line(len(source), time.perf_counter() - start), file=settings.message_stream(), flush=True)
     return _joined(outputs)
 

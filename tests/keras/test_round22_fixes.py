@@ -54,3 +54,69 @@ def test_group_query_attention_leaves_the_masks_on_its_inputs():
         np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-6)
     gqa = _mask_after_attention(ours, lambda lib: lib.layers.GroupQueryAttention(2, 2, 1))
     assert np.all(gqa[0, 3:] == 0) and np.all(gqa[1, 2:] == 0)
+
+
+def _logged_reads(K):
+    log = []
+
+    class Reads(K.utils.PyDataset):
+        def __init__(self, tag, n, **kwargs):
+            super().__init__(**kwargs)
+            self.tag, self.n = tag, n
+
+        def __len__(self):
+            return self.n
+
+        def __getitem__(self, index):
+            log.append(f"{self.tag}{index}")
+            return np.full((2, 1), index, "float32"), np.zeros((2, 1), "float32")
+
+        def on_epoch_begin(self):
+            log.append(f"{self.tag}<")
+
+        def on_epoch_end(self):
+            log.append(f"{self.tag}>")
+
+    model = K.Sequential([K.Input((1,)), K.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    K.utils.set_random_seed(21)
+    model.evaluate(Reads("e", 3), verbose=0)
+    model.fit(Reads("t", 5), validation_data=Reads("v", 2), epochs=2, verbose=0)
+    model.fit(Reads("s", 4), epochs=1, verbose=0)
+    other = K.Sequential([K.Input((1,)), K.layers.Dense(1)])
+    other.compile("sgd", "mse")
+    other.fit(Reads("n", 3), shuffle=False, epochs=2, steps_per_epoch=2, verbose=0)
+    return log
+
+
+def test_fit_and_evaluate_read_a_pydataset_in_kerass_order():
+    """The first fit or evaluate after compile reads one batch to build the compiled loss and metrics before
+    resetting the data, as Keras's symbolic build does: on_epoch_begin, a pass's order drawn with Python's
+    random (so fit's shuffles after set_random_seed are Keras's), the first batch fetched, on_epoch_end. Each
+    epoch calls on_epoch_begin before its order is drawn, and an epoch that goes on with a pass left unfinished
+    by steps_per_epoch calls it too. nn.keras drew no order for that first batch, so every shuffled epoch of
+    fit(PyDataset) read its batches in another order than Keras."""
+    K, ours = fresh_sessions()
+    theirs = _logged_reads(K)
+    assert _logged_reads(ours) == theirs
+    assert theirs[:4] == ["e<", "e0", "e>", "e<"]
+
+
+def test_per_threshold_metric_results_are_logged_as_float32_arrays():
+    """Precision(thresholds=[...]) and F1Score(average=None) log float32 arrays in History, evaluate and
+    test_on_batch, as Keras's (nn.keras gave float64 arrays)."""
+    K, ours = fresh_sessions()
+    x = np.random.default_rng(0).normal(size=(20, 3)).astype("float32")
+    found = {}
+    for lib in (K, ours):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(3, activation="sigmoid")])
+        model.set_weights([np.full((3, 3), 0.2, "float32"), np.array([0.1, -0.1, 0.0], "float32")])
+        model.compile("sgd", "binary_crossentropy",
+                      metrics=[lib.metrics.Precision(thresholds=[0.3, 0.6], name="p"),
+                               lib.metrics.F1Score(average=None, name="f1")])
+        history = model.fit(x, (x > 0).astype("float32"), epochs=1, verbose=0)
+        logs = model.evaluate(x, (x > 0).astype("float32"), verbose=0, return_dict=True)
+        found[lib] = [(type(v).__name__, str(v.dtype), np.round(v, 4).tolist())
+                      for v in (history.history["p"][0], history.history["f1"][0], logs["p"], logs["f1"])]
+    assert found[ours] == found[K]
+    assert found[ours][0][:2] == ("ndarray", "float32")

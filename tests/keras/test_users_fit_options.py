@@ -212,6 +212,7 @@ def test_pydataset_batches_come_in_a_new_order_each_epoch_when_shuffled():
     model = _classifier(ours)
     ours.utils.set_random_seed(3)
     model.fit(_batches_dataset(ours, calls)(), epochs=4, verbose=0)
+    del calls[0]   # the batch the first fit after compile reads to build the metrics, as Keras's
     epochs = [calls[k:k + 3] for k in range(0, 12, 3)]
     assert all(sorted(e) == [0, 1, 2] for e in epochs) and len({tuple(e) for e in epochs}) > 1
     calls.clear()
