@@ -75,6 +75,18 @@ class CompileMetrics(keras_metrics.Metric):
             self._compiled.reset_metrics(layer_metrics=False)
 
     @property
+    def built(self):
+        """Whether the first batch has built the compiled metrics (Keras's CompileMetrics.built)."""
+        return bool(self._compiled._ready)
+
+    @property
+    def metrics(self):
+        """The compiled metrics, unweighted then weighted, each output's in turn (Keras's CompileMetrics.metrics);
+        none before the first batch builds them."""
+        compiled = self._compiled
+        return [metric for _, metric, _ in compiled.metrics] if compiled._ready else []
+
+    @property
     def variables(self):
         """The state variables of the compiled metrics, in order (Keras's compile_metrics variables)."""
         compiled = self._compiled

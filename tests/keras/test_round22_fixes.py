@@ -120,3 +120,20 @@ def test_per_threshold_metric_results_are_logged_as_float32_arrays():
                       for v in (history.history["p"][0], history.history["f1"][0], logs["p"], logs["f1"])]
     assert found[ours] == found[K]
     assert found[ours][0][:2] == ("ndarray", "float32")
+
+
+def test_compile_metrics_entry_lists_its_metrics_and_says_when_built():
+    """model.metrics[1] (Keras's CompileMetrics) has `metrics`, the compiled metrics unweighted then weighted,
+    and `built`, False until the first batch; nn.keras's had neither (AttributeError)."""
+    K, ours = fresh_sessions()
+    found = {}
+    for lib in (K, ours):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+        model.compile("sgd", "mse", metrics=["mae", lib.metrics.RootMeanSquaredError()], weighted_metrics=["mse"])
+        entry = model.metrics[1]
+        before = (entry.built, list(entry.metrics))
+        model.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
+        found[lib] = (before, entry.built, [(type(m).__name__, m.name) for m in entry.metrics],
+                      [v.path for v in entry.metrics[0].variables])
+    assert found[ours] == found[K]
+    assert found[ours][1] is True and len(found[ours][2]) == 3
