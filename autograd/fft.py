@@ -46,7 +46,7 @@ def _sequence(value):
     return hasattr(value, "__iter__") and getattr(value, "ndim", 1) != 0
 
 
-def _as_dims(op, ndim, dim):
+def _as_dims(op, ndim, dim, unique=True):
     dims = tuple(dim) if _sequence(dim) else (dim,)
     out = []
     for d in dims:
@@ -54,7 +54,7 @@ def _as_dims(op, ndim, dim):
         if not -ndim <= d < ndim:
             raise IndexError(f"fft.{op}: dim {d} is out of range for a tensor of {ndim} dims")
         out.append(d % ndim)
-    if len(set(out)) != len(out):
+    if unique and len(set(out)) != len(out):
         raise ArgumentRangeError(f"fft.{op}: dims must be unique, got {dims}")
     return tuple(out)
 
@@ -300,14 +300,14 @@ def _frequencies(values, dtype, device, requires_grad):
 def fftshift(input, dim=None):
     """The zero frequency moved to the middle of `dim` (every dim by default): a roll by size // 2."""
     check_tensor("fft.fftshift", input)
-    dims = tuple(range(input.ndim)) if dim is None else _as_dims("fftshift", input.ndim, dim)
+    dims = tuple(range(input.ndim)) if dim is None else _as_dims("fftshift", input.ndim, dim, unique=False)
     return roll(input, tuple(input.shape[d] // 2 for d in dims), dims) if dims else input
 
 
 def ifftshift(input, dim=None):
     """The inverse of fftshift: a roll by -(size // 2)."""
     check_tensor("fft.ifftshift", input)
-    dims = tuple(range(input.ndim)) if dim is None else _as_dims("ifftshift", input.ndim, dim)
+    dims = tuple(range(input.ndim)) if dim is None else _as_dims("ifftshift", input.ndim, dim, unique=False)
     return roll(input, tuple(-(input.shape[d] // 2) for d in dims), dims) if dims else input
 
 

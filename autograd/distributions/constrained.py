@@ -2,6 +2,7 @@
 values against `support`, a generic `expand`, draws from deepgrad's generator, and probs/logits helpers."""
 import numpy as np
 
+from ..errors import ShapeError
 from ..grad_mode import enable_grad
 from ..ops.no_grad_op import no_grad_op
 from ..random_generator import host_stream
@@ -72,7 +73,7 @@ def expand_batch(dist, batch_shape):
         if np.broadcast_shapes(tuple(old), tuple(batch_shape)) != tuple(batch_shape):
             raise ValueError
     except ValueError:
-        raise ValueError(f"{type(dist).__name__}.expand: batch_shape {tuple(old)} cannot be expanded to "
+        raise ShapeError(f"{type(dist).__name__}.expand: batch_shape {tuple(old)} cannot be expanded to "
                          f"{tuple(batch_shape)}; pass a shape that {tuple(old)} broadcasts to") from None
     new = object.__new__(type(dist))
     new.__dict__.update(dist.__dict__)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..creation import arange, bernoulli, full
+from ..errors import ArgumentRangeError
 from ..grad_mode import no_grad
 from ..ops.activation import Softplus, softmax
 from ..ops.arrange import broadcast_tensors
@@ -171,6 +172,9 @@ class Categorical(Distribution):
         """Category indices (int64) of shape sample_shape + batch_shape, drawn with replacement."""
         shape = self._extended_shape(sample_shape)
         count = int(np.prod(shape[:len(shape) - len(self._batch_shape)], dtype=np.int64))
+        if count == 0:   # PyTorch's multinomial draws at least one sample
+            raise ArgumentRangeError(f"{type(self).__name__}.sample: cannot draw 0 samples (sample_shape "
+                                     f"{tuple(sample_shape)} holds a 0), as in PyTorch; give every size >= 1")
         with no_grad():
             draws = multinomial(self.probs.detach().reshape(-1, self._num_events), max(count, 1), True)
         return draws.t().reshape(shape)

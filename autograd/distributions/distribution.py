@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from ..errors import ShapeError
 from ..grad_mode import no_grad
 from ..ops.arrange import broadcast_tensors
 from ..size import Size
@@ -18,7 +19,11 @@ def sample_size(distribution, sample_shape):
         raise TypeError(f"{type(distribution).__name__}.sample: sample_shape must be a tuple or list of sizes (a "
                         f"torch.Size), got {type(sample_shape).__name__} {sample_shape!r}; pass "
                         f"({sample_shape!r},) for that many draws")
-    return tuple(sample_shape)
+    sizes = tuple(sample_shape)
+    if any(isinstance(n, int) and n < 0 for n in sizes):   # PyTorch's expand refuses them (RuntimeError)
+        raise ShapeError(f"{type(distribution).__name__}.sample: sample_shape must hold non-negative sizes, got "
+                         f"{sizes}; pass a shape such as (10,) for ten draws")
+    return sizes
 
 
 class NotDefinedError(NotImplementedError, TypeError):

@@ -2,14 +2,15 @@
 total_count trials."""
 import math
 
-from ..creation import eye, zeros
+from ..creation import eye
+from ..errors import ArgumentRangeError
 from ..ops.elementwise import where
 from ..ops.gamma import lgamma
 from . import constraints
 from .constrained import ConstrainedDistribution
 from .counts import Binomial
 from .discrete import Categorical, OverCategorical
-from .distribution import sample_size
+from .distribution import _validate_default, sample_size
 
 
 def _one_hot(indices, n, dtype):
@@ -61,6 +62,9 @@ class Multinomial(ConstrainedDistribution):
         if not isinstance(total_count, int):
             raise NotImplementedError("Multinomial: total_count must be a Python int (inhomogeneous total_count is "
                                       f"not supported, as in PyTorch), got {type(total_count).__name__}")
+        if total_count < 0 and _validate_default[0]:   # PyTorch's inner Binomial checks it, whatever validate_args
+            raise ValueError(f"Multinomial: total_count must be a non-negative int (the constraint "
+                             f"IntegerGreaterThan(lower_bound=0)), got {total_count}; pass the number of draws")
         self.total_count = total_count
         self._categorical = Categorical(probs, logits, validate_args=validate_args)
         self._given = self._categorical._given
@@ -84,8 +88,9 @@ class Multinomial(ConstrainedDistribution):
         """Count vectors (in probs' dtype) of shape sample_shape + batch_shape + (categories,)."""
         sample_shape = sample_size(self, sample_shape)
         # as PyTorch's: total_count categorical draws (one multinomial draw with replacement), counted per category
-        if self.total_count == 0:
-            return zeros(*self._extended_shape(sample_shape), dtype=self.probs.dtype, device=self.probs.device)
+        if self.total_count == 0:   # PyTorch draws total_count categories at least once
+            raise ArgumentRangeError(f"Multinomial.sample: cannot draw 0 samples (total_count=0), as in PyTorch; "
+                                     "give total_count >= 1")
         trials = self._categorical.sample((self.total_count,) + sample_shape)
         return _one_hot(trials, self.probs.shape[-1], self.probs.dtype).sum(0)
 

@@ -7,6 +7,11 @@ from .distribution import Distribution, Independent, sum_rightmost
 from .transform_base import ComposeTransform, Transform
 
 
+class NotADistributionError(ValueError, AttributeError):
+    """A base_distribution that is not a Distribution: a ValueError, as deepgrad raised before, and an
+    AttributeError as PyTorch's (it reads base_distribution.batch_shape)."""
+
+
 class TransformedDistribution(ConstrainedDistribution):
     """TransformedDistribution(base_distribution, transforms): samples are the base's pushed through the
     transforms in order; log_prob pulls a value back through their inverses, subtracting each log-Jacobian.
@@ -22,8 +27,9 @@ class TransformedDistribution(ConstrainedDistribution):
             raise ValueError("TransformedDistribution: transforms must be a Transform or a list of Transforms, got "
                              f"{transforms!r}")
         if not isinstance(base_distribution, Distribution):
-            raise ValueError("TransformedDistribution: base_distribution must be a Distribution, got "
-                             f"{type(base_distribution).__name__}")
+            raise NotADistributionError("TransformedDistribution: base_distribution must be a Distribution (it has "
+                                        f"no batch_shape), got {type(base_distribution).__name__}; pass e.g. "
+                                        "Normal(loc, scale)")
         self.transforms = list(transforms)
         base_shape = tuple(base_distribution.batch_shape + base_distribution.event_shape)
         base_event_dim = len(base_distribution.event_shape)

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16
-from ..errors import DtypeError, ShapeError, UnsupportedDtypeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError, UnsupportedDtypeError
 from ..random_generator import check_generator
 from ..function import Function, named
 from ..int_fit import fitted_number
@@ -40,7 +40,7 @@ def celu(input, alpha=1.0):
     """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise."""
     float_input("celu", input)
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
+        raise ArgumentRangeError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
     alpha = float(alpha)
     if alpha == 1.0:
         return named(Elu.apply(input, 1.0), "CeluBackward0")   # the same function: one fused node
@@ -72,7 +72,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     (lower + upper) / 2."""
     float_input("rrelu", input)
     if lower > upper:
-        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
+        raise ArgumentRangeError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
     lower, upper = float(lower), float(upper)
     if not training:
         return named(LeakyRelu.apply(input, (lower + upper) / 2.0), "RreluWithNoiseBackward0")

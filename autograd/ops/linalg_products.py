@@ -17,7 +17,7 @@ from .products import cross as _cross
 from .reduction import sum as _sum
 from .shape import movedim, reshape, unsqueeze
 from .. import autocast_state as autocast
-from ..errors import ArgumentRangeError, ShapeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError
 
 
 def matrix_power(A, n):
@@ -101,6 +101,12 @@ def vecdot(x, y, *, dim=-1):
     """The dot product of x and y along dim (broadcasting the other dims), conjugating x when it is complex."""
     check_tensor("linalg.vecdot", x, "x")
     check_tensor("linalg.vecdot", y, "y")
+    if x.dtype.kind in "biu":
+        raise DtypeError(f"linalg.vecdot: expects floating point or complex tensors, got x {x.dtype}{tuple(x.shape)} "
+                         f"and y {y.dtype}{tuple(y.shape)}; convert them with .float()")
+    if y.dtype != x.dtype:
+        raise DtypeError(f"linalg.vecdot: x and y must have the same dtype, got x {x.dtype}{tuple(x.shape)} and y "
+                         f"{y.dtype}{tuple(y.shape)}; convert one with y.to(x.dtype)")
     out = _sum(mul(x.conj() if x.dtype.kind == "c" else x, y), dim)
     return named(out, "VdotBackward0") if x.ndim == y.ndim == 1 else out   # PyTorch's vdot for two vectors
 

@@ -274,7 +274,7 @@ def pdist(input, p=2):
         return autocast.run("pdist", pdist, input, p)
     check_tensor("pdist", input)
     if input.ndim != 2:
-        raise ValueError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")
+        raise ShapeError(f"pdist: expects a 2-D input (N, M), got shape {input.shape}; for batches use cdist")
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise DtypeError(f"pdist: expects a float tensor, got {input.dtype}; convert with .float()")
     if not isinstance(p, numbers.Real) or p < 0:

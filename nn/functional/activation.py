@@ -2,7 +2,7 @@
 import warnings
 
 import autograd as ag
-from autograd.errors import ArgumentKindError
+from autograd.errors import ArgumentKindError, ArgumentRangeError, DtypeError
 from autograd.function import named as _named
 from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
@@ -54,7 +54,7 @@ def gelu(input, approximate="none"):
         return input.nested_call(gelu, (input, approximate), {})
     _float_input("gelu", input)
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise ArgumentRangeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return (Gelu if approximate == "none" else GeluTanh).apply(input)
 
 
@@ -93,6 +93,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if is_nested(input):
         return input.nested_call(hardtanh, (input, min_val, max_val), {})
     check_tensor("hardtanh", input)
+    _refuse_bool("hardtanh", input)
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     if input.dtype.kind in "iu":   # integer input keeps its dtype, as in PyTorch
@@ -149,11 +150,19 @@ def mish(input, inplace=False):
     return _maybe_inplace("mish", _mish, input, inplace)
 
 
+def _refuse_bool(op, input):
+    """PyTorch clips no bool tensor (hardtanh and relu6 refuse one with a RuntimeError)."""
+    if input.dtype == bool:
+        raise DtypeError(f"{op}: bool inputs are not supported (hardtanh clips numbers; got bool of shape "
+                         f"{tuple(input.shape)}), as in PyTorch; convert with .float() or .to(torch.uint8)")
+
+
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
     if is_nested(input):
         return input.nested_call(relu6, (input,), {})
     check_tensor("relu6", input)
+    _refuse_bool("relu6", input)
     if input.dtype.kind in "iu":
         return hardtanh(input, 0, 6, inplace)
     return _maybe_inplace("relu6", _relu6, input, inplace)
@@ -218,7 +227,7 @@ def celu(input, alpha=1.0, inplace=False):
         return input.nested_call(celu, (input, alpha), {})
     _float_input("celu", input)
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
+        raise ArgumentRangeError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
     return _maybe_inplace("celu", lambda t: _forms.celu(t, alpha), input, inplace)
 
 
@@ -227,5 +236,5 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     [lower, upper) (the device's generator); otherwise leaky_relu with the mean slope (lower + upper) / 2."""
     _float_input("rrelu", input)
     if lower > upper:
-        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
+        raise ArgumentRangeError(f"rrelu: lower ({lower}) must not exceed upper ({upper}); swap them")
     return _maybe_inplace("rrelu", lambda t: _forms.rrelu(t, lower, upper, training), input, inplace)

@@ -5,7 +5,7 @@ import numbers
 import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
-from autograd.errors import ArgumentRangeError, SizeTypeError
+from autograd.errors import ArgumentRangeError, ShapeError, SizeTypeError
 
 from .conv import check_conv_args, conv2d
 
@@ -58,7 +58,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     n, c, depth, height, width = x.shape
     out_depth = (depth - dilation[0] * (kd - 1) - 1) // stride[0] + 1
     if out_depth < 1 or height < dilation[1] * (kh - 1) + 1 or width < dilation[2] * (kw - 1) + 1:
-        raise ValueError(f"{op}: the kernel {(kd, kh, kw)} with dilation {dilation} does not fit the padded input "
+        raise ShapeError(f"{op}: the kernel {(kd, kh, kw)} with dilation {dilation} does not fit the padded input "
                          f"{tuple(x.shape[2:])} (input shape {input.shape}); use a smaller kernel or more padding")
     x = x.permute(0, 2, 1, 3, 4)    # (N, D, C, H, W)
     span = (out_depth - 1) * stride[0] + 1

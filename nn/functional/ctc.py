@@ -11,7 +11,7 @@ from autograd.ops.dims import check_tensor
 
 from .loss import _check_reduction
 from autograd import autocast_state as autocast
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentRangeError, DtypeError, ShapeError, UnsupportedDtypeError
 
 _OP = "ctc_loss"
 
@@ -21,7 +21,7 @@ def _lengths(name, value, batch, batched):
     0-d tensor) as a host int64 array of length `batch`."""
     if isinstance(value, Tensor):
         if value.dtype.kind not in "iu":
-            raise TypeError(f"{_OP}: {name} must be an integer tensor, got {value.dtype}; pass the lengths as "
+            raise DtypeError(f"{_OP}: {name} must be an integer tensor, got {value.dtype}; pass the lengths as "
                             f"int64 (e.g. {name}.long())")
         found = np.asarray(value.numpy(), dtype=np.int64).reshape(-1)
     elif isinstance(value, (tuple, list)):
@@ -37,7 +37,7 @@ def _lengths(name, value, batch, batched):
     if found.size != batch:
         raise ShapeError(f"{_OP}: {name} must hold one length per batch entry ({batch}), got {found.size}")
     if found.size and found.min() < 0:
-        raise ValueError(f"{_OP}: {name} must be >= 0, got {int(found.min())}")
+        raise ArgumentRangeError(f"{_OP}: {name} must be >= 0, got {int(found.min())}")
     return found
 
 
@@ -83,7 +83,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise ValueError(f"{_OP}: log_probs must be (T, N, C), or (T, C) unbatched, got shape "
                          f"{tuple(log_probs.shape)}")
     if log_probs.dtype not in (ag.float32, ag.float64):
-        raise TypeError(f"{_OP}: log_probs must be float32 or float64, got {log_probs.dtype}; convert with "
+        raise UnsupportedDtypeError(f"{_OP}: log_probs must be float32 or float64, got {log_probs.dtype}; convert with "
                         ".float() or .double()")
     batched = log_probs.ndim == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)

@@ -3,7 +3,7 @@ import numbers
 
 import autograd as ag
 from autograd.ops import vector_distance as _vd
-from autograd.errors import DimRangeError, DtypeError
+from autograd.errors import ArgumentRangeError, DimRangeError, DtypeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -34,7 +34,9 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     if input.dtype.kind not in "fcV":   # 'V': bfloat16
         raise DtypeError(f"normalize: expects a float or complex tensor, got {input.dtype} (shape "
                          f"{tuple(input.shape)}); convert it with .float()")
+    if p == "fro":   # PyTorch's norm over one dim reads 'fro' as the 2-norm
+        p = 2.0
     if not isinstance(p, numbers.Real):   # any real p, as PyTorch (0 and negative norms too)
-        raise ValueError(f"normalize: p must be a real number (or math.inf), got {p!r}")
+        raise ArgumentRangeError(f"normalize: p must be a real number (or math.inf, or 'fro' for 2), got {p!r}")
     dim = _dim(dim, input.ndim, "normalize")
     return input / ag.clip(ag.norm(input, p, dim, True), eps, None)

@@ -9,7 +9,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, complex_forms
-from autograd.errors import ArgumentRangeError, UnsupportedError
+from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedError
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 
@@ -40,8 +40,8 @@ def _bags(op, input, offsets, include_last_offset):
                          "offsets=ag.tensor([0, ...]) or a 2-D input")
     bounds = _host(offsets)
     if bounds.ndim != 1 or bounds.dtype.kind not in "iu":
-        raise ValueError(f"{op}: offsets must be a 1-D integer tensor, got shape {bounds.shape} and dtype "
-                         f"{bounds.dtype}")
+        raise ShapeError(f"{op}: offsets must be a 1-D integer tensor, got shape {bounds.shape} and dtype "
+                         f"{bounds.dtype}; pass offsets as int64, e.g. offsets.long()")
     total = input.shape[0]
     if include_last_offset:
         if bounds.size < 1:

@@ -16,7 +16,7 @@ from autograd.bf16_dtype import is_bf16
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.function import named
-from autograd.errors import DtypeError, ShapeError
+from autograd.errors import ArgumentKindError, DtypeError, ShapeError, UnsupportedDtypeError, UnsupportedError
 from autograd import autocast_state as autocast
 
 from .grid_sample_bicubic import bicubic_taps
@@ -45,10 +45,11 @@ def affine_grid(theta, size, align_corners=None):
     op = "affine_grid"
     check_tensor(op, theta, "theta")
     if theta.dtype.kind != "f" and not is_bf16(theta.dtype):
-        raise TypeError(f"{op}: theta must be a float tensor, got {theta.dtype}; convert it with .float()")
+        raise ArgumentKindError(f"{op}: theta must be a float tensor, got {theta.dtype}; convert it with .float()")
     size = tuple(int(s) for s in size)
     if len(size) not in (4, 5):
-        raise ValueError(f"{op}: size must be (N, C, H, W) for 2-D maps or (N, C, D, H, W) for 3-D ones, got {size}")
+        raise UnsupportedError(f"{op}: size must be (N, C, H, W) for 2-D maps or (N, C, D, H, W) for 3-D ones, got "
+                               f"{size}")
     k = len(size) - 2
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (k, k + 1) or theta.shape[0] != size[0]:
         raise ShapeError(f"{op}: for size {size} theta must be ({size[0]}, {k}, {k + 1}), one {k}x{k + 1} affine "
@@ -166,11 +167,14 @@ def _check(input, grid, mode, padding_mode):
                          f"(N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), the same N; got input "
                          f"{tuple(input.shape)} and grid {tuple(grid.shape)}")
     if mode == "bicubic" and input.ndim != 4:
-        raise ValueError(f"{op}: bicubic interpolation only supports 4-D input (N, C, H, W), got "
+        raise ShapeError(f"{op}: bicubic interpolation only supports 4-D input (N, C, H, W), got "
                          f"{tuple(input.shape)}")
     if min(input.shape[2:]) <= 0:
         raise ValueError(f"{op}: the input's spatial dims must be non-empty, got {tuple(input.shape)}")
-    if (input.dtype.kind != "f" and not is_bf16(input.dtype)) or grid.dtype != input.dtype:
+    if input.dtype.kind != "f" and not is_bf16(input.dtype):   # no kernel for it: PyTorch's NotImplementedError
+        raise UnsupportedDtypeError(f"{op}: input must be a float tensor, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with input.float()")
+    if grid.dtype != input.dtype:
         raise DtypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
                         f"{grid.dtype}; convert with grid.to(input.dtype)")
     if str(input.device) != str(grid.device):

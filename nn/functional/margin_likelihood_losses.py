@@ -12,7 +12,7 @@ from autograd.ops.activation import Softplus
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
-from autograd.errors import DtypeError, IndexRangeError, ShapeError
+from autograd.errors import DtypeError, IndexRangeError, ShapeError, UnsupportedDtypeError
 
 from .activation import logsigmoid
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -84,6 +84,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if input.ndim not in (1, 2) or target.ndim != input.ndim - 1 or tuple(target.shape) != tuple(input.shape[:-1]):
         raise ShapeError(f"{op}: input must be (N, C) with target (N,), or (C,) with a 0-d target; got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")
+    if input.dtype.kind in "biu":   # PyTorch has no kernel for them ("not implemented for 'Long'")
+        raise UnsupportedDtypeError(f"{op}: input must hold float scores, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with input.float()")
     if target.dtype.kind not in "iu":
         raise DtypeError(f"{op}: target must hold integer class indices, got dtype {target.dtype}; "
                         "use target.long()")
@@ -94,7 +97,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None:
         check_tensor(op, weight, "weight")
         if weight.ndim != 1:
-            raise ValueError(f"{op}: weight must be one-dimensional, got shape {tuple(weight.shape)}")
+            raise ShapeError(f"{op}: weight must be one-dimensional, got shape {tuple(weight.shape)}")
+        if weight.shape[0] != n_classes:
+            raise ShapeError(f"{op}: weight must hold one value per class, shape ({n_classes},) for input "
+                             f"{tuple(input.shape)}, got shape {tuple(weight.shape)}")
     rows = input.reshape(-1, n_classes)
     index = target.reshape(-1, 1)
     scored = ag.gather(rows, 1, index)

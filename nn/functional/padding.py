@@ -9,7 +9,7 @@ import autograd as ag
 from autograd import autocast_state as autocast
 from autograd.function import named
 from autograd.ops.dims import check_tensor
-from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedError
+from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedDtypeError, UnsupportedError
 
 MODES = ("constant", "reflect", "replicate", "circular")
 _NON_CONSTANT_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}
@@ -62,6 +62,10 @@ def _check(input, pad, mode, value):
         if any(n == 0 for n in input.shape[1 if batched else 0:]):
             raise ShapeError(f"{op}: mode {mode!r} needs every dimension but the batch one to be non-empty, got "
                              f"input shape {input.shape}")
+        if mode in ("reflect", "replicate") and input.dtype == bool:   # PyTorch has no bool kernel for these two
+            raise UnsupportedDtypeError(f"{op}: mode {mode!r} does not take a bool tensor (shape {input.shape}), as "
+                                        "in PyTorch; convert it with .to(torch.uint8) and back with .bool(), or use "
+                                        "mode 'circular' or 'constant'")
 
 
 def pad(input, pad, mode="constant", value=None):

@@ -12,7 +12,7 @@ from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from ._args import integer_average, pair, single
-from autograd.errors import ShapeError, UnsupportedDtypeError
+from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedDtypeError
 
 
 def _pool_input(op, x, spatial):
@@ -81,7 +81,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         return AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode), bool(count_include_pad), x_axes)
     if isinstance(divisor_override, bool) or not isinstance(divisor_override, numbers.Integral) \
             or divisor_override == 0:
-        raise ValueError(f"{op}: divisor_override must be a non-zero integer, got {divisor_override!r}")
+        raise ArgumentRangeError(f"{op}: divisor_override must be a non-zero integer, got {divisor_override!r}")
     # the mean over whole (padded) windows times each window's size is its sum
     mean = AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode), True, x_axes)
     rows, cols = (window_divisors(input.shape[a - 2], kernel[a], stride[a], padding[a], mean.shape[a - 2], True)

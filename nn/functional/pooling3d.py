@@ -13,6 +13,7 @@ import numpy as np
 import autograd as ag
 from autograd import complex_forms
 from autograd.function import named
+from autograd.errors import ShapeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -26,22 +27,23 @@ def _volume(op, input):
     if complex_forms.active:
         complex_forms.refuse(op, input)
     if input.ndim not in (4, 5):
-        raise ValueError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W), got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input (N, C, D, H, W) or (C, D, H, W), got shape {input.shape}")
     if any(s == 0 for s in input.shape[-3:]):
-        raise ValueError(f"{op}: the input's spatial size is empty (shape {input.shape})")
+        raise ShapeError(f"{op}: the input's spatial size is empty (shape {input.shape})")
     return input if input.ndim == 5 else input.unsqueeze(0)
 
 
 def _out_len(op, size, k, s, p, d, ceil_mode):
     """PyTorch's pooled length: the last window must start inside the input or its left padding."""
     if p > k // 2:
-        raise ValueError(f"{op}: padding {p} must be at most half the kernel size {k}")
+        raise ShapeError(f"{op}: padding {p} must be at most half the kernel size {k}")
     span = size + 2 * p - d * (k - 1) - 1
     out = (span + (s - 1 if ceil_mode else 0)) // s + 1
     if ceil_mode and (out - 1) * s >= size + p:
         out -= 1
     if out < 1:
-        raise ValueError(f"{op}: the kernel {k} (dilation {d}) does not fit a spatial size {size} with padding {p}")
+        raise ShapeError(f"{op}: the kernel {k} (dilation {d}) does not fit a spatial size {size} with padding {p}; "
+                         "use a smaller kernel or more padding")
     return out
 
 
@@ -125,7 +127,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     total = values.sum(-1).reshape(*x.shape[:2], *outs)
     if divisor_override is not None:
         if not divisor_override or divisor_override != int(divisor_override):
-            raise ValueError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
+            raise ShapeError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
         out = total / float(divisor_override)
     else:
         per_axis = [_divisors(x.shape[2 + a], kernel[a], stride[a], padding[a], outs[a], count_include_pad)

@@ -40,7 +40,7 @@ def _affine(y, weight, bias, channels):
 def _check_params(op, input, channels, **params):
     for name, t in params.items():
         if t is not None and tuple(t.shape) != (channels,):
-            raise ValueError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
+            raise ShapeError(f"{op}: input has {channels} channels (shape {input.shape}) but {name} has shape "
                              f"{tuple(t.shape)}; expected ({channels},)")
     same_dtype(op, input, **params)
 

@@ -5,6 +5,7 @@ import math
 import autograd as ag
 from autograd import arrays, complex_forms
 from autograd.function import named
+from autograd.errors import ShapeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -37,9 +38,9 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
         complex_forms.refuse(op, input)
     check_tensor(op, indices, "indices")
     if input.ndim not in (spatial + 1, spatial + 2):
-        raise ValueError(f"{op}: expects an input {LAYOUTS[spatial]}, got shape {input.shape}")
+        raise ShapeError(f"{op}: expects an input {LAYOUTS[spatial]}, got shape {input.shape}")
     if tuple(indices.shape) != tuple(input.shape) or indices.dtype.kind not in "iu":
-        raise ValueError(f"{op}: indices must be an integer tensor of the input's shape {input.shape} (as max "
+        raise ShapeError(f"{op}: indices must be an integer tensor of the input's shape {input.shape} (as max "
                          f"pooling with return_indices=True returns them), got {indices.dtype} {indices.shape}")
     size = _default_size(op, input, spatial, kernel, stride, padding, output_size)
     lead = input.shape[:-spatial]
@@ -48,7 +49,7 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
         total *= s
     found = arrays.array(indices)   # the raw array: a check that does not stop a jit capture
     if found.size and (int(found.min()) < 0 or int(found.max()) >= total):
-        raise ValueError(f"{op}: indices must lie in [0, {total}) for the output size {size}, got values from "
+        raise ShapeError(f"{op}: indices must lie in [0, {total}) for the output size {size}, got values from "
                          f"{int(found.min())} to {int(found.max())}; pass the output_size the pooled input had")
     pooled = math.prod(input.shape[-spatial:])   # not -1: that cannot be inferred for an empty batch
     canvas = ag.zeros(*lead, total, dtype=input.dtype, device=input.device)

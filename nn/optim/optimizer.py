@@ -38,8 +38,9 @@ class OptimizerStateError(ValueError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class OptimizerStateTypeError(OptimizerStateError, TypeError):
-    """load_state_dict given something that is not a dict at all: also a TypeError, as PyTorch raises."""
+class OptimizerStateTypeError(OptimizerStateError, TypeError, AttributeError):
+    """load_state_dict given something that is not a dict at all: also a TypeError or an AttributeError, as PyTorch
+    raises one or the other (a list is indexed by a string; a number or None has no .copy())."""
 
 
 def _number(value):
@@ -434,8 +435,8 @@ def _restore(value, p, key, who):
         value = value.detach().cpu().numpy()  # a torch tensor
     array = p.device.asarray(value, dtype=p.dtype).copy()
     if tuple(array.shape) != p.shape:
-        raise ValueError(f"{who}.load_state_dict: state '{key}' has shape {tuple(array.shape)}, but its "
-                         f"parameter has shape {p.shape}")
+        raise ShapeError(f"{who}.load_state_dict: state '{key}' has shape {tuple(array.shape)}, but its "
+                         f"parameter has shape {p.shape}; load a state_dict saved from parameters of these shapes")
     return arrays.wrap(array, p.device)
 
 

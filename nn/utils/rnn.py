@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError, ShapeError
+from autograd.errors import ArgumentKindError, ArgumentRangeError, ShapeError
 
 from .packed_casts import PackedCasts
 
@@ -90,6 +90,10 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         raise ArgumentRangeError("pad_sequence: got no sequences; pass a non-empty list of (L, *) Tensors")
     if padding_side not in ("right", "left"):
         raise ArgumentRangeError(f"pad_sequence: padding_side must be 'right' or 'left', got {padding_side!r}")
+    for k, s in enumerate(sequences):
+        if not isinstance(s, Tensor):
+            raise ArgumentKindError(f"pad_sequence: expected a Tensor as element {k} of sequences, got "
+                                    f"{type(s).__name__}; convert each sequence with torch.tensor(...)")
     rest = tuple(sequences[0].shape[1:])
     for k, s in enumerate(sequences):
         if not isinstance(s, Tensor) or s.ndim < 1 or tuple(s.shape[1:]) != rest:
