@@ -17,11 +17,12 @@ class ShownNode:
     """A node of PyTorch's graph that deepgrad has no node for: a name, next_functions and a sequence number,
     for display (hooks are refused)."""
 
-    def __init__(self, name, edges, seq):
+    def __init__(self, name, edges, seq, hook_on="the input tensor (tensor.register_hook) or on the output's grad_fn"):
         self._name = name
         self.next_functions = edges
         self.metadata = {}
         self._seq = seq
+        self._hook_on = hook_on   # where the refusal of a hook points instead
 
     def name(self):
         """The node's name as PyTorch shows it (e.g. 'LogSoftmaxBackward0')."""
@@ -33,8 +34,8 @@ class ShownNode:
     def register_hook(self, fn):
         """Refused: this node only shows PyTorch's graph; hook the tensors or the node that computes the values."""
         raise RuntimeError(f"{self._name} here only shows PyTorch's graph: deepgrad computes this part inside a fused "
-                           "node, which runs no separate backward for it; register the hook on the input tensor "
-                           "(tensor.register_hook) or on the output's grad_fn instead")
+                           f"node, which runs no separate backward for it; register the hook on {self._hook_on} "
+                           "instead")
 
     register_prehook = register_hook
 

@@ -278,3 +278,45 @@ def test_next_functions_lists_tensor_arguments_only_as_torch():
         ours = call(F, ag, ag.tensor(np.ones((4, 3)), requires_grad=True)).grad_fn
         theirs = call(TF, torch, torch.tensor(np.ones((4, 3)), requires_grad=True)).grad_fn
         assert (ours.name(), len(ours.next_functions)) == (theirs.name(), len(theirs.next_functions)), name
+
+
+# ----- 4. nn.Linear's graph on inputs of other ranks ---------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(3,), (4, 3), (5, 4, 3), (2, 5, 4, 3), (0, 3)])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("grads", ["all", "frozen_weight", "constant_input", "computed_input"])
+def test_linear_shows_torchs_graph(shape, bias, grads):
+    torch = _torch()
+    import nn
+    walks, results = [], []
+    for lib, mod in ((ag, nn), (torch, torch.nn)):
+        lib.manual_seed(0)
+        layer = mod.Linear(3, 2, bias=bias).double()
+        if grads == "frozen_weight":
+            layer.weight.requires_grad_(False)
+        x = lib.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape), requires_grad=grads != "constant_input")
+        y = layer(x * 2 if grads == "computed_input" else x)
+        walks.append(_walk(y.grad_fn))
+        y.sum().backward()
+        results.append([t.grad.numpy() for t in (x, layer.weight, layer.bias) if t is not None and t.grad is not None])
+    assert walks[0] == walks[1]
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
+
+
+def test_linear_shown_nodes_refuse_hooks_and_keep_no_cycle():
+    import gc
+    import weakref
+    import nn
+    layer = nn.Linear(3, 2)
+    y = layer(ag.ones(5, 4, 3, requires_grad=True))
+    product = y.grad_fn.next_functions[0][0]
+    assert product.name() == "AddmmBackward0"
+    with pytest.raises(RuntimeError, match="only shows PyTorch's graph"):
+        product.register_prehook(lambda *a: None)
+    node = weakref.ref(y.grad_fn)
+    gc.disable()
+    try:
+        del y, product
+        assert node() is None
+    finally:
+        gc.enable()

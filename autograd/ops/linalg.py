@@ -10,6 +10,7 @@ from backends.products import matmul_for
 
 from ..broadcast import sum_axes, unbroadcast
 from ..function import Function, named
+from ..shown_nodes import ShownNode
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .. import autocast_state as autocast
@@ -263,18 +264,29 @@ class Linear(Function):
 
     @property
     def next_functions(self):
-        """The edges as PyTorch's node shows them for a 2-D input: addmm(bias, input, weight.t()) lists the bias
-        first, and mm / addmm reach the weight through a TBackward0 (other inputs: the arguments in order)."""
-        pairs = Function.next_functions.fget(self)
-        if self.form[0] != 2:
-            return pairs
-        x, w = pairs[0], pairs[1]
+        """The edges as PyTorch's graph shows them: addmm(bias, input, weight.t()) / mm(input, weight.t()) for a 2-D
+        input, which reach the weight through a TBackward0; for other ranks PyTorch views the input to 2-D (a 1-D one
+        without a bias: unsqueezes it) and the product back, so this node (that view) shows one edge, to the
+        addmm / mm. The nodes PyTorch has and this one does not are display only (shown_nodes.ShownNode), built on
+        the first look; they keep the sequence number, not this node (no reference cycle)."""
+        shown = self.__dict__.get("shown_linear")
+        if shown is None:
+            shown = self.shown_linear = self._shown_edges()
+        return shown
+
+    def _shown_edges(self):
+        x, w, b = Function.next_functions.fget(self)
+        ndim, bias = self.form
+        seq = self._sequence_nr()
         if w[0] is not None:
-            shown = getattr(self, "shown_transpose", None)
-            if shown is None or shown.edge != w:
-                shown = self.shown_transpose = ShownTranspose(w, self)
-            w = (shown, 0)
-        return (pairs[2], x, w) if self.form[1] else (x, w)
+            w = (ShownNode("TBackward0", (w,), seq, "the weight (weight.register_hook) or on the product node "
+                                                   "(output.grad_fn)"), 0)
+        if ndim == 2:
+            return (b, x, w) if bias else (x, w)
+        if x[0] is not None:
+            x = (ShownNode("UnsqueezeBackward0" if ndim == 1 and not bias else "ViewBackward0", (x,), seq), 0)
+        product = ShownNode("AddmmBackward0" if bias else "MmBackward0", (b, x, w) if bias else (x, w), seq)
+        return (product, 0),
 
     def name(self):
         """PyTorch's name for the op its linear ends with: Addmm (2-D input and a bias), Mm (no bias), View or
@@ -314,43 +326,6 @@ def _recorded_linear_grads(gy, x, weight, has_bias, need):
         if need[2]:
             gb = g2.sum(0, keepdim=True).view(weight.shape[:1])
     return gx, gw, gb
-
-
-class ShownTranspose:
-    """The TBackward0 node PyTorch's graph has between a Linear's weight and its addmm / mm: shown in
-    grad_fn.next_functions only (the weight's gradient is computed by the Linear node itself, so hooks go on the
-    weight or on that node)."""
-
-    def __init__(self, edge, product_node):
-        self.edge = edge
-        self.metadata = {}
-        # the number, not the node: the node caches this object, and a reference back would make a cycle that
-        # keeps the node's saved arrays alive until the garbage collector runs
-        self._seq = product_node._sequence_nr()
-
-    @staticmethod
-    def name():
-        """'TBackward0', PyTorch's name for the transpose of the weight."""
-        return "TBackward0"
-
-    @property
-    def next_functions(self):
-        """The weight's edge: its AccumulateGrad, or the node that made it."""
-        return (self.edge,)
-
-    def _sequence_nr(self):
-        return self._seq
-
-    def register_hook(self, fn):
-        """Refused: this node only shows PyTorch's graph; hook the weight (register_hook) or the product node."""
-        raise RuntimeError("TBackward0 of a linear layer's weight: deepgrad computes the weight's gradient in the "
-                           "layer's own node, so this node runs no backward; register the hook on the weight "
-                           "(weight.register_hook) or on the product node (output.grad_fn) instead")
-
-    register_prehook = register_hook
-
-    def __repr__(self):
-        return f"<TBackward0 object at {id(self):#x}>"
 
 
 def _matrix(a):
