@@ -308,3 +308,66 @@ def test_top_level_weights_that_do_not_fit_are_refused_or_skipped_as_keras(tmp_p
     with pytest.raises(ValueError, match=r"Shape mismatch in top-level model for weight .*scale\. Weight expects "
                                          r"shape \(1,\)\. Received saved weight with shape \(2,\)"):
         model.load_weights(path)
+
+
+# ----- 6. optimizer wrappers' state in .weights.h5 ----------------------------------------------------------------------
+def _multi(keras):
+    parts = keras.optimizers.OptimizerMap(default_optimizer=keras.optimizers.SGD(momentum=0.9))
+    parts["sequential.*/enc/.*"] = keras.optimizers.Adam()
+    return keras.optimizers.MultiOptimizer(parts)
+
+
+_WRAPPED = {
+    "multi_optimizer": _multi,
+    "multi_optimizer_callable": lambda k: (lambda adam, rms: k.optimizers.MultiOptimizer(
+        lambda v: adam if "enc" in v.path else rms))(k.optimizers.Adam(), k.optimizers.RMSprop()),
+    "loss_scale": lambda k: k.optimizers.LossScaleOptimizer(k.optimizers.Adam()),
+    "loss_scale_sgd": lambda k: k.optimizers.LossScaleOptimizer(k.optimizers.SGD(momentum=0.9), dynamic_growth_steps=5),
+    "ema": lambda k: k.optimizers.Adam(use_ema=True),
+    "ema_sgd": lambda k: k.optimizers.SGD(use_ema=True, ema_overwrite_frequency=2),
+    "loss_scale_ema": lambda k: k.optimizers.LossScaleOptimizer(k.optimizers.Adam(use_ema=True)),
+}
+
+
+def _trained(keras, make, seed=0, epochs=2):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="enc"), keras.layers.Dense(2, name="dec")])
+    model.compile(optimizer=make(keras), loss="mse")
+    x = np.random.default_rng(seed).normal(size=(8, 3)).astype("float32")
+    model.fit(x, np.zeros((8, 2), "float32"), epochs=epochs, batch_size=4, verbose=0)
+    return model
+
+
+def _layout(path):
+    import h5py
+    found = []
+    with h5py.File(path, "r") as handle:
+        handle.visititems(lambda name, item: found.append((name, tuple(getattr(item, "shape", ())),
+                                                           sorted(dict(item.attrs).items()))))
+    return found
+
+
+def _optimizer_values(model):
+    return [np.asarray(v.numpy() if hasattr(v, "numpy") else v) for v in model.optimizer.variables]
+
+
+@pytest.mark.parametrize("case", sorted(_WRAPPED))
+def test_wrapped_optimizer_state_has_keras_layout_and_loads_both_ways(case, tmp_path):
+    pytest.importorskip("h5py")
+    theirs, ours = fresh_sessions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mine, keras_model = _trained(ours, _WRAPPED[case]), _trained(theirs, _WRAPPED[case])
+        mine.save_weights(tmp_path / "ours.weights.h5")
+        keras_model.save_weights(tmp_path / "theirs.weights.h5")
+        assert _layout(tmp_path / "ours.weights.h5") == _layout(tmp_path / "theirs.weights.h5")
+        # a file written by one loads in the other, optimizer state included
+        other_keras, other_mine = _trained(theirs, _WRAPPED[case], seed=1, epochs=1), \
+            _trained(ours, _WRAPPED[case], seed=1, epochs=1)
+        other_keras.load_weights(tmp_path / "ours.weights.h5")
+        other_mine.load_weights(tmp_path / "theirs.weights.h5")
+    for got, expected in [(_optimizer_values(other_keras), _optimizer_values(mine)),
+                          (_optimizer_values(other_mine), _optimizer_values(keras_model))]:
+        assert len(got) == len(expected)
+        for a, b in zip(got, expected):
+            np.testing.assert_array_equal(a, b)

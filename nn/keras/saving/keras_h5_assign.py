@@ -235,23 +235,31 @@ class _PartWeights:
         self.name, self.trainable_weights = name, weights
 
 
-def _restore_multi_optimizer(optimizer, model, group, filepath, who):
-    """A MultiOptimizer's step count, then each part's variables from the file's 'optimizers/<part name>' group."""
+def multi_optimizer_parts(optimizer, model):
+    """[(group name, part, _PartWeights)] for each part of a MultiOptimizer: the name Keras files it under in the
+    'optimizers' group (by class: adam, adam_1, sgd, ...) and the model's trainable weights it updates."""
     from ..naming import snake_case
-    saved = group.children.get("optimizers")
     names, used = [], {}
-    for part in optimizer.optimizers:   # Keras files a list's items by class name: adam, adam_1, sgd, ...
+    for part in optimizer.optimizers:
         base = snake_case(type(part).__name__)
         used[base] = used.get(base, -1) + 1
         names.append(f"{base}_{used[base]}" if used[base] else base)
+    weights = model.trainable_weights
+    routes = [optimizer._route(w) for w in weights]
+    return [(name, part, _PartWeights(model.name, [w for w, route in zip(weights, routes) if route == k]))
+            for k, (part, name) in enumerate(zip(optimizer.optimizers, names))]
+
+
+def _restore_multi_optimizer(optimizer, model, group, filepath, who):
+    """A MultiOptimizer's step count, then each part's variables from the file's 'optimizers/<part name>' group."""
+    saved = group.children.get("optimizers")
+    parts = multi_optimizer_parts(optimizer, model)
+    names = [name for name, _, _ in parts]
     if saved is None or set(saved.children) != set(names):
         raise ValueError(f"{who}({filepath!r}): the file's MultiOptimizer ({group.path}) holds the parts "
                          f"{sorted(saved.children) if saved else []} but {model.name}'s has {names} (by class); the "
                          "optimizer settings differ")
-    weights = model.trainable_weights
-    routes = [optimizer._route(w) for w in weights]
-    for k, (part, name) in enumerate(zip(optimizer.optimizers, names)):
-        mine = [w for w, route in zip(weights, routes) if route == k]
-        restore_keras_optimizer(part, _PartWeights(model.name, mine), saved.children[name], filepath, who)
+    for name, part, mine in parts:
+        restore_keras_optimizer(part, mine, saved.children[name], filepath, who)
     optimizer.iterations = int(group.vars[0])
     optimizer.built = True

@@ -15,7 +15,7 @@ import numpy as np
 from autograd import arrays
 
 from ..naming import snake_case
-from .keras_h5_assign import _SLOT_PASSES, _TRAILING, _has_layer_list, _Matcher
+from .keras_h5_assign import _SLOT_PASSES, _TRAILING, _has_layer_list, _Matcher, multi_optimizer_parts
 from .keras_h5_weights import WeightGroup
 
 # layers whose weights nn.keras keeps on the layer itself where Keras keeps them on a sub-layer 'cell'
@@ -184,10 +184,14 @@ def _optimizer_node(optimizer, model):
     found = optimizer_variables(optimizer, model)
     if found is None:
         return None
+    from ..optimizers_multi import MultiOptimizer
     children = {}
     inner = getattr(optimizer, "inner_optimizer", None)
     if inner is not None:   # Keras saves a LossScaleOptimizer's inner optimizer again, as a group of its own
         children["inner_optimizer"] = _optimizer_node(inner, model)
+    if isinstance(optimizer, MultiOptimizer):   # and a MultiOptimizer's parts, each under 'optimizers/<class>'
+        children["optimizers"] = _Node(None, [], {name: _optimizer_node(part, weights)
+                                                  for name, part, weights in multi_optimizer_parts(optimizer, model)})
     return _Node(getattr(optimizer, "name", snake_case(type(optimizer).__name__)), found[1], children)
 
 
@@ -205,7 +209,9 @@ def optimizer_variables(optimizer, model):
     kind = type(optimizer).__name__
     if isinstance(optimizer, LossScaleOptimizer):
         return _loss_scale_variables(optimizer, model)
-    if isinstance(optimizer, MultiOptimizer) or not hasattr(optimizer, "_slot_names"):
+    if isinstance(optimizer, MultiOptimizer):
+        return _multi_optimizer_variables(optimizer, model)
+    if not hasattr(optimizer, "_slot_names"):
         return None
     prefix = getattr(optimizer, "name", snake_case(kind))
     labels = [f"{prefix}/iteration"]
@@ -247,6 +253,19 @@ def _loss_scale_variables(optimizer, model):
     values = [np.asarray(0, dtype=np.int32), np.asarray(0.0, dtype=np.float32),
               np.asarray(optimizer._counter, dtype=np.int32), np.asarray(optimizer._scale, dtype=np.float32)]
     return labels + inner[0], values + inner[1]
+
+
+def _multi_optimizer_variables(optimizer, model):
+    """A MultiOptimizer's variables as Keras lists them: its own step count and rate (kept at 0), then each part's
+    for the weights it updates, part by part."""
+    labels = [f"{optimizer.name}/iteration", f"{optimizer.name}/learning_rate"]
+    values = [np.asarray(optimizer.iterations, dtype=np.int32), np.asarray(0.0, dtype=np.float32)]
+    for _, part, weights in multi_optimizer_parts(optimizer, model):
+        found = optimizer_variables(part, weights)
+        if found is None:
+            return None
+        labels, values = labels + found[0], values + found[1]
+    return labels, values
 
 
 def _write(group, node):
