@@ -13,6 +13,7 @@ from ..function import Function, named
 from ..int_fit import fitted
 from ..tensor import Tensor
 from ..nested_kind import NestedBase, is_nested
+from ..nested_dispatch import nested_dispatch
 from .deprecated_overloads import scale_first
 from .dims import check_tensor
 from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
@@ -447,7 +448,9 @@ def _floating(x):
 
 def _nested_binary(func, input, other, kwargs):
     """func(input, other) handed to whichever operand is a nested tensor (a dense one on the left broadcasts
-    over it, as in PyTorch)."""
+    over it, as in PyTorch). add/sub/mul/div test for one inline instead of through @nested_dispatch: they are the
+    operators' path, where its wrapper's frame would cost every `a + b`, and they read their arguments first
+    (add/sub's deprecated alpha-first form, an alpha of 1 left out, div's rounding_mode not handed over)."""
     return (input if is_nested(input) else other).nested_call(func, (input, other), kwargs)
 
 
@@ -568,10 +571,9 @@ def _integral(x):
     return not is_floating(x._data.dtype) if isinstance(x, Tensor) else isinstance(x, int)
 
 
+@nested_dispatch
 def pow(input, exponent):
     """input ** exponent, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(pow, (input, exponent), {})
     if getattr(exponent, "dtype", None) == np.bool_ and isinstance(exponent, Tensor) and (
             type(input) is bool or getattr(input, "dtype", None) == np.bool_):
         raise UnsupportedDtypeError(f"pow: \"pow\" not implemented for 'Bool' (a bool base raised to a bool tensor "
@@ -589,10 +591,9 @@ def pow(input, exponent):
     return out
 
 
+@nested_dispatch
 def neg(x):
     """-x (refused for a bool tensor, as in PyTorch)."""
-    if is_nested(x):
-        return x.nested_call(neg, (x,), {})
     check_tensor("neg", x)
     if x._data.dtype == np.bool_:
         raise RuntimeError(f"neg: negation, the `-` operator, on a bool tensor (shape {tuple(x.shape)}) is not "
@@ -601,42 +602,37 @@ def neg(x):
     return Neg.apply(x)
 
 
+@nested_dispatch
 def exp(x):
     """e ** x."""
-    if is_nested(x):
-        return x.nested_call(exp, (x,), {})
     check_tensor("exp", x)
     return Exp.apply(_floating(x))
 
 
+@nested_dispatch
 def log(x):
     """Natural logarithm."""
-    if is_nested(x):
-        return x.nested_call(log, (x,), {})
     check_tensor("log", x)
     return Log.apply(_floating(x))
 
 
+@nested_dispatch
 def log1p(x):
     """log(1 + x), accurate for small x."""
-    if is_nested(x):
-        return x.nested_call(log1p, (x,), {})
     check_tensor("log1p", x)
     return Log1p.apply(_floating(x))
 
 
+@nested_dispatch
 def sqrt(x):
     """Square root."""
-    if is_nested(x):
-        return x.nested_call(sqrt, (x,), {})
     check_tensor("sqrt", x)
     return Sqrt.apply(_floating(x))
 
 
+@nested_dispatch
 def abs(x):
     """Absolute value (gradient sign(x), 0 at 0)."""
-    if is_nested(x):
-        return x.nested_call(abs, (x,), {})
     check_tensor("abs", x)
     if x.dtype == np.bool_:
         raise UnsupportedDtypeError(f"abs(): not implemented for bool tensors (shape {tuple(x.shape)}), as in "
@@ -645,26 +641,23 @@ def abs(x):
     return Abs.apply(x)
 
 
+@nested_dispatch
 def sin(x):
     """Sine."""
-    if is_nested(x):
-        return x.nested_call(sin, (x,), {})
     check_tensor("sin", x)
     return Sin.apply(_floating(x))
 
 
+@nested_dispatch
 def cos(x):
     """Cosine."""
-    if is_nested(x):
-        return x.nested_call(cos, (x,), {})
     check_tensor("cos", x)
     return Cos.apply(_floating(x))
 
 
+@nested_dispatch
 def tanh(x):
     """Hyperbolic tangent."""
-    if is_nested(x):
-        return x.nested_call(tanh, (x,), {})
     check_tensor("tanh", x)
     return Tanh.apply(_floating(x))
 
@@ -788,17 +781,15 @@ def _float_quotient(xp, x, y, mode):
         return xp.trunc(xp.true_divide(x, y))
 
 
+@nested_dispatch
 def maximum(input, other):
     """Elementwise maximum, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(maximum, (input, other), {})
     return Maximum.apply(*_promote(input, other, "maximum"))
 
 
+@nested_dispatch
 def minimum(input, other):
     """Elementwise minimum, broadcasting."""
-    if is_nested(input):
-        return input.nested_call(minimum, (input, other), {})
     return Minimum.apply(*_promote(input, other, "minimum"))
 
 
@@ -814,12 +805,10 @@ def clone(input, *, memory_format=None):
     return Clone.apply(input) if memory_format.order is None else Clone.apply(input, memory_format)
 
 
+@nested_dispatch(operands=3)
 def where(condition, input=None, other=None):
     """input where condition is true, else other (broadcasting; gradients flow to the chosen side); where(condition)
     alone is condition.nonzero(as_tuple=True), the indices of its True elements, as in PyTorch."""
-    if is_nested(condition) or is_nested(input) or is_nested(other):
-        nested = next(t for t in (condition, input, other) if is_nested(t))
-        return nested.nested_call(where, (condition, input, other), {})
     a, b = input, other
     if a is None and b is None and isinstance(condition, Tensor):
         return condition.nonzero(as_tuple=True)
@@ -843,7 +832,7 @@ def _check_condition_dtype(condition):
     mask built the wrong way (uint8 still passes with PyTorch's deprecation warning)."""
     if condition.dtype == np.uint8:
         warnings.warn("where: received a uint8 condition tensor; this is deprecated in PyTorch, use a bool "
-                      "condition (e.g. mask.bool())", UserWarning, stacklevel=3)
+                      "condition (e.g. mask.bool())", UserWarning, stacklevel=4)   # past where's wrapper
         return
     raise DtypeError(f"where: condition must be a bool tensor, got {condition.dtype} (shape "
                      f"{tuple(condition.shape)}); compare first (e.g. x > 0) or convert with mask.bool()")
