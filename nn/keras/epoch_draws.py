@@ -70,5 +70,21 @@ def _reads_build_batch(model):
     # no batch unless a layer is unbuilt (an add_loss model of built layers starts its shuffles one draw earlier)
     if not unbuilt and (getattr(compiled, "build_draws_taken", False) or not _has_compiled_loss_or_metrics(compiled)):
         return False
+    if unbuilt:
+        _check_callable(model)
     compiled.build_draws_taken = True
     return True
+
+
+def _check_callable(model):
+    """Keras builds an unbuilt model by running its call on the first batch's shapes: a subclassed Model without
+    call() (a VAE or GAN whose train_step calls its sub-models) cannot be built that way, and fit/evaluate raise
+    Keras's RuntimeError."""
+    from .layer import Layer
+    if type(model).call is Layer.call:
+        raise RuntimeError(
+            "Unable to automatically build the model. Please build it yourself before calling fit/evaluate/predict. "
+            "A model is 'built' when its variables have been created and its `self.built` attribute is True. "
+            f"Usually, calling the model on a batch of data is the right way to build it.\nException encountered:\n"
+            f"'Model {type(model).__name__} does not have a `call()` method implemented.' (define call(), or set "
+            "self.built = True in __init__ when train_step calls the sub-models itself)")

@@ -117,6 +117,18 @@ def bind_positional_training(layer, args, kwargs):
 
 
 @functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
+def _first_call_parameter(call):
+    """The name of `call`'s first parameter after self (None when it takes only *args/**kwargs or has no
+    signature)."""
+    try:
+        parameters = list(inspect.signature(call).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return parameters[0].name if parameters and parameters[0].kind in kinds else None
+
+
 def _call_takes_mask(call):
     try:
         return "mask" in inspect.signature(call).parameters
@@ -875,6 +887,14 @@ class Layer(Module, metaclass=_LayerType):
             self.build(**named)
             self.built = True
 
+    def _build_for_keyword_call(self, kwargs):
+        """Build for a call given only keywords (`endpoint(logits=x, targets=t)`): as Keras, for the value of
+        call's first parameter, wherever it was given."""
+        first = kwargs.get(_first_call_parameter(type(self).call))
+        if first is not None:
+            self._build_by_name((), kwargs)
+            self._build_for(first)
+
     def _build_for(self, inputs):
         if inputs is None and not self.built:   # as Keras: a layer that builds needs a tensor to build for
             raise ValueError(f"Inputs to a layer should be tensors. Got 'None' (of type NoneType) as input for layer "
@@ -928,6 +948,8 @@ class Layer(Module, metaclass=_LayerType):
                 args, kwargs = convert_other_arguments(self, args, kwargs, cast_to)
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
+        elif not self.built:
+            self._build_for_keyword_call(kwargs)
         with call_context(self) as context:
             return self._call_in_context(context, args, kwargs, training if given else self._inherited(context),
                                          given)
@@ -985,6 +1007,8 @@ class Layer(Module, metaclass=_LayerType):
         if args:
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
+        elif not self.built:
+            self._build_for_keyword_call(kwargs)
         outputs = self._probe(args, kwargs)
         node_kwargs = dict(kwargs)
         records = self._records_resolved_flag(args, kwargs)

@@ -111,3 +111,57 @@ def test_targets_inside_0_1_after_smoothing_and_logits_are_taken_as_keras_takes_
             from_logits=True)):
         np.testing.assert_allclose(float(make(ours_k)(_NOISY, _PROBS)), float(make(theirs_k)(_NOISY, _PROBS)),
                                    rtol=1e-6)
+
+
+def _keyword_built(K):
+    class Endpoint(K.layers.Layer):
+        def call(self, logits, targets=None):
+            return logits * 2
+
+    concrete, symbolic = Endpoint(), Endpoint()
+    concrete(logits=np.ones((2, 1), "float32"), targets=np.ones((2, 1), "float32"))
+    symbolic(logits=K.Input((3,)))
+    return concrete.built, symbolic.built
+
+
+def test_a_layer_called_with_its_first_argument_by_keyword_is_built():
+    """endpoint(logits=x, targets=t): Keras builds the layer for call's first parameter wherever it was given;
+    deepgrad left it unbuilt, and the subclassed endpoint model's summary showed '0 (unbuilt)' where Keras shows 0."""
+    theirs_k, ours_k = fresh_sessions()
+    assert _keyword_built(ours_k) == _keyword_built(theirs_k) == (True, True)
+
+
+def _fit_without_call(K, built, what):
+    inputs = K.Input((3,))
+    encoder = K.Model(inputs, K.layers.Dense(1)(inputs))
+
+    class VAE(K.Model):   # the VAE example's shape: train_step calls the sub-models, no call()
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            if built:
+                self.built = True
+
+        def train_step(self, data):
+            return {"loss": 1.0}
+
+        def test_step(self, data):
+            return {"loss": 2.0}
+
+    model = VAE()
+    model.compile(K.optimizers.SGD())
+    x = np.ones((4, 3), "float32")
+    return model.fit(x, epochs=1, verbose=0).history["loss"] if what == "fit" else model.evaluate(x, verbose=0)
+
+
+@pytest.mark.parametrize("what", ["fit", "evaluate"])
+def test_an_unbuilt_model_without_call_is_refused_as_keras_refuses_it(what):
+    """Keras builds an unbuilt model by running its call on the first batch: a subclassed Model without call()
+    raises RuntimeError('Unable to automatically build the model...'); deepgrad trained it. Built (self.built =
+    True, as the DCGAN example does), both run the custom steps."""
+    theirs_k, ours_k = fresh_sessions()
+    with pytest.raises(RuntimeError, match="Unable to automatically build the model"):
+        _fit_without_call(theirs_k, False, what)
+    with pytest.raises(RuntimeError, match="(?s)Unable to automatically build the model.*define call"):
+        _fit_without_call(ours_k, False, what)
+    assert _fit_without_call(ours_k, True, what) == _fit_without_call(theirs_k, True, what)
