@@ -1,6 +1,6 @@
 """EarlyStopping: end training once a monitored quantity stops improving."""
 from .base import Callback
-from .monitor import Monitor, known_mode
+from .monitor import Monitor, known_mode, number_argument
 
 
 class EarlyStopping(Callback):
@@ -20,9 +20,13 @@ class EarlyStopping(Callback):
         super().__init__()   # a negative patience stops as 0 does, as in Keras
         self.tracker = Monitor("EarlyStopping", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
+        who = "EarlyStopping"
+        if baseline is not None:
+            number_argument(who, "baseline", baseline)
         self.mode, self.min_delta = known_mode(mode), abs(float(min_delta))
-        self.patience, self.baseline = int(patience), baseline
-        self.restore_best_weights, self.start_from_epoch = restore_best_weights, int(start_from_epoch)
+        self.patience, self.baseline = number_argument(who, "patience", patience, int), baseline
+        self.restore_best_weights = restore_best_weights
+        self.start_from_epoch = number_argument(who, "start_from_epoch", start_from_epoch, int)
         self.verbose = verbose
 
     def on_train_begin(self, logs=None):

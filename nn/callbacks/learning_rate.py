@@ -4,7 +4,7 @@ from autograd.errors import ArgumentKindError
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.lr_scheduler import ReduceLROnPlateau as PlateauScheduler
 from .base import Callback
-from .monitor import Monitor, known_mode
+from .monitor import Monitor, known_mode, number_argument
 
 
 def _optimizer(model, who):
@@ -96,6 +96,10 @@ class ReduceLROnPlateau(Callback):
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0,
                  min_lr=0.0, verbose=0):
         super().__init__()
+        who = "ReduceLROnPlateau"
+        factor, patience, cooldown, min_lr = (number_argument(who, name, value, kind) for name, value, kind in (
+            ("factor", factor, float), ("patience", patience, int), ("cooldown", cooldown, int),
+            ("min_lr", min_lr, float)))
         if not 0.0 < factor < 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
         self.tracker = Monitor("ReduceLROnPlateau", monitor, mode, min_delta)

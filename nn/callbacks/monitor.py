@@ -1,7 +1,10 @@
 """Monitor: reads one quantity from the epoch logs and tells whether it improved, for the callbacks
 that watch a metric (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau)."""
 import math
+import numbers
 import warnings
+
+from autograd.errors import ArgumentKindError
 
 # quantities where higher is better, for mode="auto" (validation names have a 'val_' prefix)
 _HIGHER_IS_BETTER = ("acc", "accuracy", "precision", "recall", "f1", "auc")
@@ -10,6 +13,15 @@ _HIGHER_IS_BETTER = ("acc", "accuracy", "precision", "recall", "f1", "auc")
 def known_mode(mode):
     """`mode` where it is 'auto', 'min' or 'max', else 'auto' (what Monitor falls back to, with its warning)."""
     return mode if mode in ("auto", "min", "max") else "auto"
+
+
+def number_argument(who, name, value, kind=float):
+    """`value` as `kind` (int or float); a clear error naming the callback and the argument when it is not a real
+    number (a string would otherwise fail later, or inside int() with a message that names neither)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, numbers.Real):
+        raise ArgumentKindError(f"{who}: {name} must be a number, got {type(value).__name__} {value!r}; pass e.g. "
+                                f"{name}={kind(1)!r}")
+    return kind(value)
 
 
 class Monitor:
@@ -26,7 +38,7 @@ class Monitor:
             higher = base in _HIGHER_IS_BETTER or base.endswith("_accuracy")
             mode = "max" if higher else "min"
         self.who, self.name, self.mode = who, name, mode
-        self.min_delta = abs(float(min_delta))
+        self.min_delta = abs(number_argument(who, "min_delta", min_delta))
         self.reset()
 
     def reset(self):

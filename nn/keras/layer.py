@@ -25,7 +25,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
-from autograd.errors import KeywordError
+from autograd.errors import ArgumentKindError, KeywordError
 
 from ..module import Module, Parameter
 from . import constraints, initializers, masking, regularizers, settings
@@ -439,6 +439,12 @@ class Layer(Module, metaclass=_LayerType):
         self._supports_masking = None   # None: True when the class overrides compute_mask (as Keras)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
+        for name, shape in (("input_shape", input_shape), ("batch_input_shape", batch_input_shape)):
+            if shape is not None and (isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__")):
+                raise ArgumentKindError(f"{type(self).__name__}: cannot convert {shape!r} to a shape: {name} must be "
+                                        f"a tuple of sizes (one sample's shape, without the batch axis for "
+                                        f"input_shape), got {type(shape).__name__}; pass e.g. {name}="
+                                        f"{(shape,) if isinstance(shape, int) else (3,)}")
         if batch_input_shape is not None:
             self._batch_input_shape = tuple(batch_input_shape)
         elif input_shape is not None:

@@ -1,11 +1,13 @@
 """The base of keras.metrics: host conversion and Keras's rank and weight matching, the Metric class (with
 nn's Metric interface), Mean, Sum, MeanMetricWrapper and the factory of wrapper classes."""
+import contextlib
 import inspect
 
 import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ShapeError
 
 from ..training.metrics import Metric as NNMetric
 from . import masking, settings
@@ -89,6 +91,21 @@ def _samplewise(values, sample_weight, reduce):
     if values.ndim > 1:
         values = reduce(values, axis=tuple(range(1, values.ndim)))
     return values, weight
+
+
+@contextlib.contextmanager
+def broadcast_errors(metric, **arrays):
+    """Turns NumPy's 'could not be broadcast' inside a metric's update into a ShapeError (a RuntimeError, as the
+    torch backend raises, and a ValueError as before) naming the metric and the shapes of `arrays`."""
+    try:
+        yield
+    except ValueError as error:
+        if "broadcast" not in str(error) or isinstance(error, ShapeError):
+            raise
+        shapes = ", ".join(f"{name} of shape {tuple(np.shape(value))}" for name, value in arrays.items()
+                           if value is not None)
+        raise ShapeError(f"{type(metric).__name__}.update_state: {shapes} do not match; give y_true and y_pred one "
+                         "shape (batch, ...) and sample_weight one value per sample (or their shape)") from None
 
 
 def _path_name(metric):
@@ -276,7 +293,8 @@ class Mean(Metric):
     def update_state(self, values, sample_weight=None):
         """Add values, each weighted by sample_weight (default 1)."""
         self._pull_variables()
-        values, weight = _samplewise(_host(values).astype(np.float64), sample_weight, type(self)._reduce)
+        with broadcast_errors(self, values=values, sample_weight=sample_weight):
+            values, weight = _samplewise(_host(values).astype(np.float64), sample_weight, type(self)._reduce)
         self._total += float(np.sum(values))
         if weight is not None:
             self._count += float(np.sum(weight))
@@ -367,8 +385,9 @@ class MeanMetricWrapper(Mean):
         """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
         masked steps 0, as Keras)."""
         mask = masking.get_mask(y_pred) if masking.active() else None
-        values = np.asarray(self.fn(_host(y_true), _widened(_host(y_pred), self.dtype), **self._fn_kwargs),
-                            dtype=np.float64)
+        with broadcast_errors(self, y_true=y_true, y_pred=y_pred):
+            values = np.asarray(self.fn(_host(y_true), _widened(_host(y_pred), self.dtype), **self._fn_kwargs),
+                                dtype=np.float64)
         if mask is not None and values.ndim >= mask.ndim:
             sample_weight = _host(masking.loss_weights(mask, sample_weight, "sum"))
         Mean.update_state(self, values, sample_weight)

@@ -9,6 +9,7 @@ from autograd.errors import IdentifierError
 
 from . import metrics_extra
 from .metric_state import StateVariable, add_state, state
+from .metric_base import broadcast_errors
 from .metric_base import (Mean, MeanMetricWrapper, Metric, Sum, _host, _match_rank, _ratio,  # noqa: F401
                           _weights_like, _wrapper_class)
 from .settings import epsilon
@@ -136,7 +137,9 @@ class RootMeanSquaredError(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's squared errors."""
-        Mean.update_state(self, _errors(_host(y_true), _host(y_pred)) ** 2, sample_weight)
+        with broadcast_errors(self, y_true=y_true, y_pred=y_pred):
+            errors = _errors(_host(y_true), _host(y_pred))
+        Mean.update_state(self, errors ** 2, sample_weight)
 
     def value(self):
         """sqrt(total / count)."""
@@ -180,6 +183,10 @@ class _Confusion(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's true positives, false positives and false negatives at each threshold."""
+        with broadcast_errors(self, y_true=y_true, y_pred=y_pred, sample_weight=sample_weight):
+            self._add_batch(y_true, y_pred, sample_weight)
+
+    def _add_batch(self, y_true, y_pred, sample_weight):
         y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float64))
         weight = np.array(_weights_like(sample_weight, y_pred))
         if self.top_k is not None:   # every value outside its row's k highest counts as predicted negative
@@ -290,6 +297,10 @@ class AUC(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's counts at every threshold."""
+        with broadcast_errors(self, y_true=y_true, y_pred=y_pred, sample_weight=sample_weight):
+            self._add_batch(y_true, y_pred, sample_weight)
+
+    def _add_batch(self, y_true, y_pred, sample_weight):
         y_true, y_pred = _match_rank(_host(y_true), _host(y_pred).astype(np.float32))
         weight = np.array(_weights_like(sample_weight, y_pred.astype(np.float64)))
         if self.from_logits:

@@ -35,7 +35,9 @@ from .ops_nan import (amax, amin, nanargmax, nanargmin, nancumprod, nancumsum, n
                       nanprod, nanstd, nansum, nanvar, ptp)
 from .ops_quantiles import median, nanmedian, nanpercentile, nanquantile, percentile, quantile  # noqa: F401
 from .ops_windows import bartlett, blackman, hamming, hanning, kaiser  # noqa: F401
+from .softmax_warning import warn_if_size_one_axis
 from .ops_creation import array, copy, empty, empty_like, geomspace, logspace, meshgrid, tri, vander  # noqa: F401
+from .ops_creation import _shape as creation_shape
 from .ops_shapes import (append, array_split, diagflat, diff, dsplit, dstack, fliplr, flipud, hsplit,  # noqa: F401
                          ravel, rot90, view, vsplit)
 from .ops_products import corrcoef, correlate, cross, inner, kron, tensordot, trapezoid, vdot  # noqa: F401
@@ -478,12 +480,12 @@ def _moved_last(rank, axis):
 # ----- creation -------------------------------------------------------------------------------------------------
 def ones(shape, dtype=None):
     """A tensor of ones (float32 by default)."""
-    return ag.ones(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.ones(*creation_shape(shape, "ones"), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def zeros(shape, dtype=None):
     """A tensor of zeros (float32 by default)."""
-    return ag.zeros(*((shape,) if isinstance(shape, int) else tuple(shape)), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.zeros(*creation_shape(shape, "zeros"), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def ones_like(x, dtype=None):
@@ -522,6 +524,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 # ----- activations and gradients -----------------------------------------------------------------------------
 def softmax(x, axis=-1):
     """exp(x) normalised to sum 1 along `axis`."""
+    warn_if_size_one_axis(x, axis)
     return F.softmax(_float(x), dim=axis)
 
 

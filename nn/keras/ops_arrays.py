@@ -26,11 +26,11 @@ def _shape(shape):
             raise TypeError(f"keras.ops.full: a tensor shape must be a 0-D or 1-D integer tensor, got dtype "
                             f"{values.dtype} and shape {tuple(values.shape)}; pass a tuple of ints")
         return tuple(int(v) for v in values.reshape(-1))
-    try:
-        return tuple(int(d) for d in shape)
-    except TypeError:
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__") or not all(
+            isinstance(d, (int, np.integer)) for d in shape):
         raise TypeError(f"keras.ops.full: shape must be an int, a sequence of ints or a 1-D integer tensor, got "
-                        f"{shape!r}") from None
+                        f"{shape!r}; pass e.g. shape=(2, 3)")
+    return tuple(int(d) for d in shape)
 
 
 def _float_dtype(dtype):

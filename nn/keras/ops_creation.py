@@ -2,6 +2,8 @@
 `meshgrid`, with Keras's arguments and default dtypes (float32 for new float data, int32 for Python ints).
 `copy`, `vander` and `meshgrid` pass gradients to their inputs; the rest are constants. Re-exported by
 keras.ops."""
+import operator
+
 import numpy as np
 
 import autograd as ag
@@ -12,8 +14,18 @@ from .ops_args import _t, convert_to_tensor
 from . import settings
 
 
-def _shape(shape):
-    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+def _shape(shape, op="empty"):
+    """A creation op's shape (an int or a sequence of ints) as a tuple; a TypeError naming the op for a string, a
+    float or a bool size, which the torch backend refuses too."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        return (int(shape),)
+    try:
+        if isinstance(shape, (str, bytes)) or any(isinstance(d, bool) for d in shape):
+            raise TypeError
+        return tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"keras.ops.{op}: shape must be an int or a tuple of ints, got {shape!r}; pass e.g. "
+                        "shape=(2, 3)") from None
 
 
 def array(x, dtype=None):

@@ -4,6 +4,7 @@ data_format='channels_first'). Float images get gradients; integer images keep t
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .layers.image_preprocessing import _MODES, _aspect_box, _resize
@@ -104,7 +105,7 @@ def _float_images(images, fmt, op):
         raise ValueError(f"keras.ops.image.{op}: images must have a float dtype, got {x.dtype}; cast them first "
                          f"(e.g. keras.ops.cast(images, 'float32') / 255)")
     if x.shape[-1] != 3:
-        raise ValueError(f"keras.ops.image.{op}: images need 3 channels, got shape {tuple(x.shape)}")
+        raise ShapeError(f"keras.ops.image.{op}: images need 3 channels, got shape {tuple(x.shape)}")
     return x, how
 
 

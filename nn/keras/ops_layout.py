@@ -1,6 +1,7 @@
 """Shared argument handling for keras.ops' convolution, pooling and image functions: Keras's channels-last layout
 turned into deepgrad's channels-first one and back, per-axis tuples, and 'same' padding as Keras computes it."""
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from .. import functional as F
 from . import config
@@ -38,13 +39,12 @@ def spatial_output(y, fmt):
 
 def per_axis(value, count, name, op):
     """An int or a sequence of `count` ints as a tuple of `count` ints."""
-    if isinstance(value, int):
-        return (value,) * count
-    value = tuple(value)
+    value = (value,) if isinstance(value, int) else tuple(value)
     if len(value) == 1:
         value = value * count
     if len(value) != count or not all(isinstance(v, int) and v > 0 for v in value):
-        raise ValueError(f"keras.ops.{op}: {name} must be a positive int or {count} positive ints, got {value!r}")
+        raise ArgumentRangeError(f"keras.ops.{op}: {name} must be a positive int or {count} positive ints, got "
+                                 f"{value!r}")
     return value
 
 

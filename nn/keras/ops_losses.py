@@ -3,7 +3,7 @@ clipped to [1e-7, 1 - 1e-7] unless from_logits), ctc_loss, psnr, and the label h
 import numpy as np
 
 import autograd as ag
-from autograd.errors import IndexShapeError
+from autograd.errors import IndexShapeError, ShapeError
 
 from .. import functional as F
 from .ops_args import _float, _t
@@ -89,7 +89,7 @@ def in_top_k(targets, predictions, k):
     predictions = _t(predictions)
     targets = _t(targets).astype(np.int64)
     if predictions.ndim != 2 or targets.ndim != 1 or targets.shape[0] != predictions.shape[0]:
-        raise ValueError(f"keras.ops.in_top_k: predictions must be (batch, classes) and targets (batch,); got "
+        raise ShapeError(f"keras.ops.in_top_k: predictions must be (batch, classes) and targets (batch,); got "
                          f"{tuple(predictions.shape)} and {tuple(targets.shape)}")
     kth = ag.topk(predictions, k, dim=-1)[0][:, k - 1:k]
     return (ag.take_along_axis(predictions, targets.unsqueeze(1), 1) >= kth).squeeze(1)

@@ -1,6 +1,7 @@
 """keras.ops activations beyond the basic ones in ops.py, with Keras's formulas and defaults; every one is
 differentiable (piecewise ones take the gradient of the branch that holds, as Keras's torch backend does)."""
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .ops_args import _float, _t
@@ -32,7 +33,7 @@ def glu(x, axis=-1):
     """The first half of `x` along `axis` gated by the sigmoid of the second half (an even size is needed)."""
     x = _float(x)
     if x.shape[axis] % 2:
-        raise ValueError(f"keras.ops.glu: axis {axis} of shape {tuple(x.shape)} must have an even size to split "
+        raise ShapeError(f"keras.ops.glu: axis {axis} of shape {tuple(x.shape)} must have an even size to split "
                          f"in halves")
     return F.glu(x, axis)
 

@@ -2,7 +2,7 @@
 and normalize (x over its Lp norm). Keras's epsilon defaults (1e-3 for batch_normalization, backend.epsilon() =
 1e-7 for the others); all differentiable in x and in the scale/offset tensors."""
 import autograd as ag
-from autograd.errors import DimRangeError
+from autograd.errors import DimRangeError, ShapeError
 
 from .ops_args import _float, _t
 from . import settings
@@ -30,7 +30,7 @@ def _along(v, axes, x, op, name):
     try:
         ag.broadcast_shapes(tuple(v.shape), tuple(x.shape))
     except (ValueError, RuntimeError):
-        raise ValueError(f"keras.ops.{op}: {name} of shape {tuple(v.shape)} does not broadcast against x of shape "
+        raise ShapeError(f"keras.ops.{op}: {name} of shape {tuple(v.shape)} does not broadcast against x of shape "
                          f"{tuple(x.shape)} along axis {axes}; give it shape {wanted}") from None
     return v
 

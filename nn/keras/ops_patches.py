@@ -2,6 +2,7 @@
 channel order, channels-last by default), unfold / fold (PyTorch's im2col and col2im on (N, C, H, W)), and
 extract_sequences (overlapping frames of the last axis). All are differentiable rearrangements."""
 import autograd as ag
+from autograd.errors import ShapeError
 
 from .. import functional as F
 from .ops_args import _t
@@ -71,7 +72,7 @@ def extract_sequences(x, sequence_length, sequence_stride):
     x = _t(x)
     length = x.shape[-1]
     if sequence_length > length:
-        raise ValueError(f"keras.ops.extract_sequences: sequence_length {sequence_length} is longer than the last "
+        raise ShapeError(f"keras.ops.extract_sequences: sequence_length {sequence_length} is longer than the last "
                          f"axis ({length}) of shape {tuple(x.shape)}")
     frames = (length - sequence_length) // sequence_stride + 1
     index = (ag.arange(frames).reshape(frames, 1) * sequence_stride + ag.arange(sequence_length).reshape(1, -1))

@@ -5,7 +5,7 @@ keras.ops."""
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ArgumentRangeError
+from autograd.errors import ArgumentRangeError, ShapeError
 
 from .ops_args import _t
 
@@ -47,7 +47,7 @@ def digitize(x, bins):
     bins[i - 1] > x >= bins[i] for decreasing ones (NumPy's; int32)."""
     x, edges = _t(x), _t(bins)
     if edges.ndim != 1:
-        raise ValueError(f"keras.ops.digitize: bins must be 1-D, got shape {tuple(edges.shape)}")
+        raise ShapeError(f"keras.ops.digitize: bins must be 1-D, got shape {tuple(edges.shape)}")
     flat = x.reshape(-1)
     if edges.shape[0] > 1 and bool((edges[1:] < edges[:-1]).any()):
         reversed_edges = ag.flip(edges, (0,))

@@ -2,6 +2,7 @@
 hyper-parameters, gradient clipping, weight decay, schedules and step loop (subclasses define `_update`)."""
 import inspect
 import math
+import numbers
 import re
 import warnings
 
@@ -126,6 +127,10 @@ class Optimizer(CustomOptimizerAPI):
             raise ValueError(f"{type(self).__name__}: argument `learning_rate` should be a float, a "
                              f"LearningRateSchedule or a callable, got {type(learning_rate).__name__} "
                              f"{learning_rate!r}; pass e.g. learning_rate=0.001")
+        if isinstance(learning_rate, numbers.Integral):   # Keras takes only a float here, not an int
+            raise ValueError(f"{type(self).__name__}: argument `learning_rate` should be a float, a "
+                             f"LearningRateSchedule or a callable, got the int {learning_rate!r}; pass "
+                             f"learning_rate={float(learning_rate)!r}")
         self.name = name or unique_name(snake_case(type(self).__name__))   # adam, adam_1, ... as Keras
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm

@@ -1,16 +1,27 @@
 """keras.regularizers: penalties on weights that fit adds to the loss (Keras's formulas: l2 is sum(w^2)
 times the factor, without Keras 2's 1/2)."""
+import math
+
 import numpy as np
 
 from .naming import snake_case
 from .regularizer_base import Regularizer, as_weight
 
 
+def _factor(owner, name, value):
+    """A penalty factor as Keras takes it: None as 0, else a finite non-negative number; a ValueError otherwise."""
+    value = 0.0 if value is None else value
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{owner}: invalid value for argument {name}: expected a non-negative float, got "
+                         f"{name}={value!r}; pass e.g. {name}=0.01")
+    return float(value)
+
+
 class L1L2(Regularizer):
     """l1 * sum(|w|) + l2 * sum(w^2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1, self.l2 = _factor(type(self).__name__, "l1", l1), _factor(type(self).__name__, "l2", l2)
 
     def __call__(self, weight):
         weight = as_weight(weight)

@@ -1,5 +1,6 @@
 """Keras's activation layers: LeakyReLU, PReLU, ELU, ReLU and Softmax (with its mask argument)."""
 import autograd as ag
+from autograd.errors import DimRangeError
 
 from ... import functional as F
 from .. import activations, constraints
@@ -83,7 +84,7 @@ class PReLU(Layer):
         shape = list(input_shape[1:])
         for axis in self.shared_axes or ():
             if not 1 <= axis <= len(shape):
-                raise ValueError(f"{self.name}: shared_axes {self.shared_axes} must name axes 1..{len(shape)} of "
+                raise DimRangeError(f"{self.name}: shared_axes {self.shared_axes} must name axes 1..{len(shape)} of "
                                  f"inputs of shape {tuple(input_shape)}")
             shape[axis - 1] = 1
         if any(n is None for n in shape):

@@ -23,6 +23,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
+from autograd.errors import UnsupportedError
 from autograd.capture import CaptureError, state as capture_state
 from autograd.ops.no_grad_op import no_grad_op
 
@@ -208,9 +209,9 @@ class RandomAffineLayer(RandomImageLayer):
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if fill_mode not in FILL_MODES:
-            raise ValueError(f"{type(self).__name__}: fill_mode must be one of {FILL_MODES}, got {fill_mode!r}")
+            raise UnsupportedError(f"{type(self).__name__}: fill_mode must be one of {FILL_MODES}, got {fill_mode!r}")
         if interpolation not in INTERPOLATIONS:
-            raise ValueError(f"{type(self).__name__}: interpolation must be one of {INTERPOLATIONS}, "
+            raise UnsupportedError(f"{type(self).__name__}: interpolation must be one of {INTERPOLATIONS}, "
                              f"got {interpolation!r}")
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, float(fill_value)
 

@@ -5,7 +5,7 @@ Resizing keeps an integer dtype (rounding and saturating, as Keras); the crops r
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ArgumentRangeError
+from autograd.errors import ArgumentRangeError, DimRangeError
 
 from ... import functional as F
 from .. import random as keras_random
@@ -32,7 +32,7 @@ def _batch_first(inputs, layer, data_format):
     """The inputs as a channels-first float-or-int batch (N, C, H, W), and whether they were one image."""
     if inputs.ndim not in (3, 4):
         layout = "(H, W, C)" if data_format == "channels_last" else "(C, H, W)"
-        raise ValueError(f"{layer}: expects a batch of images (N, {layout[1:]} or one image {layout}, got shape "
+        raise DimRangeError(f"{layer}: expects a batch of images (N, {layout[1:]} or one image {layout}, got shape "
                          f"{tuple(inputs.shape)}")
     single = inputs.ndim == 3
     x = inputs.unsqueeze(0) if single else inputs
