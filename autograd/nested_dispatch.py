@@ -101,4 +101,5 @@ def _call_parts(params, keywords_by_position):
             args.append(star + p.name)
         if p.kind is p.POSITIONAL_ONLY and (k + 1 == len(params) or params[k + 1].kind is not p.POSITIONAL_ONLY):
             header.append("/")
-    return ", ".join(header), ", ".join(forward), "(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")", ", ".join(kwargs)
+    nested_args = "(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")"
+    return ", ".join(header), ", ".join(forward), nested_args, ", ".join(kwargs)
