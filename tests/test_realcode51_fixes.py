@@ -105,3 +105,22 @@ def test_saved_tensors_hooks_hand_pack_the_op_output_itself():
         assert len(seen) == 1 and seen[0] is y
         y.sum().backward()
         np.testing.assert_allclose(np.asarray(x.grad.tolist()), np.e * np.ones(3), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+def test_functional_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns(name, shape):
+    """The sequence-models tutorial's `F.log_softmax(tag_space)`: PyTorch picks dim 0 for 0-, 1- and 3-d inputs
+    (else 1) and warns "Implicit dimension choice for log_softmax has been deprecated ..." at the caller's line.
+    deepgrad's F.softmax and F.log_softmax took the last dim silently: a wrong result for 3-d inputs."""
+    import warnings
+    torch = require_torch()
+    x = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    printed = []
+    for fn, tensor in ((getattr(torch.nn.functional, name), torch.tensor), (getattr(nn.functional, name), ag.tensor)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn(tensor(x))
+        printed.append((np.asarray(out.tolist()), [(str(w.message), w.filename) for w in caught]))
+    np.testing.assert_allclose(printed[1][0], printed[0][0], rtol=1e-5, atol=1e-6)
+    assert printed[1][1] == printed[0][1] and printed[0][1][0][1] == __file__

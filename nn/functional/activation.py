@@ -6,8 +6,10 @@ from autograd.errors import ArgumentKindError, ArgumentRangeError, DtypeError
 from autograd.function import named as _named
 from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
-from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus, log_softmax,  # noqa: F401
-                                     sigmoid, softmax)
+from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus,  # noqa: F401
+                                     sigmoid)
+from autograd.ops.activation import log_softmax as _log_softmax
+from autograd.ops.activation import softmax as _softmax
 from autograd.ops.activation import Softmax as _Softmax
 from autograd.ops.activation import relu as _relu
 from autograd.ops import activation_forms as _forms
@@ -203,6 +205,31 @@ def softsign(input):
     return input / (1.0 + ag.abs(input))
 
 
+def implicit_softmax_dim(op, ndim, stacklevel):
+    """The dim PyTorch's deprecated implicit choice gives softmax, log_softmax and softmin called without one (0 for
+    0-, 1- and 3-d inputs, else 1), after its UserWarning (reported `stacklevel` frames up, at the user's call)."""
+    warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call to include dim=X as an "
+                  "argument.", UserWarning, stacklevel=stacklevel + 1)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
+    """exp(x) normalised to sum to 1 along `dim` (cast to `dtype` first when given). Without a dim, PyTorch's
+    deprecated implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
+    if dim is None and axis is None and not is_nested(input) and isinstance(input, ag.Tensor):
+        dim = implicit_softmax_dim("softmax", input.ndim, _stacklevel - 1)
+    return _softmax(input, dim, dtype, axis=axis)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
+    """log(softmax(x)) along `dim`, computed without overflow or log(0) (cast to `dtype` first when given).
+    Without a dim, PyTorch's deprecated implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its
+    warning."""
+    if dim is None and axis is None and not is_nested(input) and isinstance(input, ag.Tensor):
+        dim = implicit_softmax_dim("log_softmax", input.ndim, _stacklevel - 1)
+    return _log_softmax(input, dim, dtype, axis=axis)
+
+
 def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     """softmax(-x) along `dim` (cast to `dtype` first when given). Without a dim, PyTorch's deprecated
     implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
@@ -212,9 +239,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     check_tensor(op, input)
     dim = dim_or(op, dim, axis, None)
     if dim is None:
-        dim = 0 if input.ndim in (0, 1, 3) else 1
-        warnings.warn(f"softmin: the implicit choice of dim (here dim={dim}) is deprecated, as in PyTorch; "
-                      f"pass dim=X", UserWarning, stacklevel=_stacklevel - 1)
+        dim = implicit_softmax_dim("softmin", input.ndim, _stacklevel - 1)
     if dtype is not None:
         input = input.astype(dtype)
     _float_input(op, input)

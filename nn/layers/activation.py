@@ -115,12 +115,7 @@ class _SoftmaxModule(Module):
         self.dim = dim if axis is None else axis
 
     def forward(self, input):
-        dim = self.dim
-        if dim is None:
-            dim = 0 if input.ndim in (0, 1, 3) else 1
-            warnings.warn(f"{type(self).__name__}: the implicit choice of dim (here dim={dim}) is deprecated, as in "
-                          "PyTorch; pass dim=X", UserWarning, stacklevel=3)
-        return (F.log_softmax if self._log else F.softmax)(input, dim)
+        return (F.log_softmax if self._log else F.softmax)(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"

@@ -371,7 +371,7 @@ def test_softmin_without_dim_warns_and_picks_torch_dim():
     torch = pytest.importorskip("torch")
     for shape in [(3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)]:
         x = np.random.default_rng(13).standard_normal(shape)
-        with pytest.warns(UserWarning, match="softmin: the implicit choice of dim"):
+        with pytest.warns(UserWarning, match="Implicit dimension choice for softmin has been deprecated"):
             ours = F.softmin(ag.tensor(x))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
