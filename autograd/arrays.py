@@ -15,6 +15,7 @@ nothing outside `autograd` touches a Tensor's private fields.
 from .capture import state as capture
 from .sparse_storage import SparseCOO, assign_sparse
 from .tensor import Tensor, as_class, wrap_array
+from .versions import mark_modified
 
 
 def array(t):
@@ -37,9 +38,14 @@ def wrap(values, device, requires_grad=False):
     return t
 
 
-def mark_changed(t):
-    """Record that `t`'s array was changed in place through `array(t)` (ticks its version counter)."""
-    t._bump_version()
+def mark_changed(t, version=True):
+    """Record that `t`'s array was changed in place through `array(t)`: backward through a graph that saved these
+    values refuses to run, and t._version ticks (not with version=False: where PyTorch's kernel writes without
+    counting a version, as batch_norm's running statistics, the check stays and the count matches PyTorch's)."""
+    if version:
+        t._bump_version()
+    else:
+        mark_modified(t._data)
 
 
 def assign_(t, values):

@@ -320,3 +320,66 @@ def test_linear_shown_nodes_refuse_hooks_and_keep_no_cycle():
         assert node() is None
     finally:
         gc.enable()
+
+
+# ----- 5. BatchNorm's buffers: their versions and the batch count ------------------------------------------------
+def _versions(m):
+    return [None if t is None else t._version
+            for t in (m.running_mean, m.running_var, m.num_batches_tracked, m.weight, m.bias)]
+
+
+def _norm_history(lib, mod, cls, kwargs, shape):
+    """The versions of a normalisation layer's tensors and its batch count through a short life."""
+    rng = np.random.default_rng(2)
+    x = lib.tensor(rng.uniform(-1, 1, shape).astype(np.float32), requires_grad=True)
+    layer = getattr(mod, cls)(**kwargs)
+    seen = [_versions(layer)]
+    for _ in range(3):
+        layer(x)
+        seen.append(_versions(layer))
+    layer.eval()
+    layer(x)
+    seen.append(_versions(layer))
+    layer.train()
+    with lib.no_grad():
+        layer(x)
+    seen.append(_versions(layer))
+    layer.reset_running_stats()
+    seen.append(_versions(layer))
+    layer.load_state_dict(layer.state_dict())
+    seen.append(_versions(layer))
+    count = layer.num_batches_tracked
+    return seen, None if count is None else int(count.item())
+
+
+_NORMS = [("BatchNorm1d", {"num_features": 3}, (4, 3)), ("BatchNorm1d", {"num_features": 3}, (4, 3, 5)),
+          ("BatchNorm2d", {"num_features": 3, "momentum": None}, (4, 3, 2, 2)),
+          ("BatchNorm3d", {"num_features": 3, "affine": False}, (2, 3, 2, 2, 2)),
+          ("BatchNorm2d", {"num_features": 3, "track_running_stats": False}, (4, 3, 2, 2)),
+          ("LazyBatchNorm1d", {}, (4, 3)), ("SyncBatchNorm", {"num_features": 3}, (4, 3, 2)),
+          ("InstanceNorm1d", {"num_features": 3, "affine": True, "track_running_stats": True}, (2, 3, 4)),
+          ("LazyInstanceNorm1d", {"affine": True, "track_running_stats": True}, (2, 3, 4))]
+
+
+@pytest.mark.parametrize("cls, kwargs, shape", _NORMS, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(_NORMS)])
+def test_norm_buffer_versions_and_batch_count_match_torch(cls, kwargs, shape):
+    torch = _torch()
+    import nn
+    if cls == "SyncBatchNorm":   # PyTorch's runs on the CPU only in eval mode: compare its start
+        assert _versions(nn.SyncBatchNorm(3)) == _versions(torch.nn.SyncBatchNorm(3))
+        return
+    assert _norm_history(ag, nn, cls, kwargs, shape) == _norm_history(torch, torch.nn, cls, kwargs, shape)
+
+
+def test_a_graph_that_saved_a_running_statistic_refuses_backward_after_a_training_step():
+    # PyTorch's kernel changes running_mean without counting a version, so its backward here silently reads the
+    # new values (the gradient of (w * running_mean).sum() comes out as the updated mean); deepgrad's _version
+    # matches PyTorch's count, and its backward refuses as for any other in-place change of a saved tensor
+    import nn
+    bn = nn.BatchNorm1d(3)
+    w = ag.ones(3, requires_grad=True)
+    loss = (w * bn.running_mean).sum()
+    bn(ag.tensor(np.arange(12.0, dtype=np.float32).reshape(4, 3)))
+    assert bn.running_mean._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()

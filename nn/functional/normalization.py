@@ -70,7 +70,7 @@ def _updated_in_place(t):
     """A running-statistics tensor that batch_norm is about to update in place, with the change recorded."""
     if t.requires_grad:
         raise ValueError("batch_norm: running statistics must not require grad (they are buffers)")
-    arrays.mark_changed(t)
+    arrays.mark_changed(t, version=False)   # PyTorch's kernel leaves _version as it is
     return t
 
 

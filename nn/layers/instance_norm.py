@@ -33,6 +33,23 @@ class _InstanceNorm(Module):
         else:
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
+        self.reset_parameters()   # in place, as PyTorch: each tensor starts at _version 1
+
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches seen (in place)."""
+        if self.track_running_stats:
+            self.running_mean.zero_()
+            self.running_var.fill_(1.0)
+            self.num_batches_tracked.zero_()
+
+    def reset_parameters(self):
+        """reset_running_stats, then weight 1 and bias 0 (in place)."""
+        self.reset_running_stats()
+        with ag.no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1.0)
+            if self.bias is not None:
+                self.bias.zero_()
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)

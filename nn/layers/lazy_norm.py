@@ -30,6 +30,8 @@ class _LazyNorm(LazyModuleMixin):
         if self.track_running_stats:
             self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
             self.running_var = UninitializedBuffer(device=device, dtype=dtype)
+            if getattr(self, "num_batches_tracked", None) is not None:   # a fresh count (_version 0), as PyTorch's
+                self.num_batches_tracked = ag.zeros((), dtype=ag.int64, device=device)
 
     def _channels(self, input):
         check_tensor(type(self).__name__, input)
@@ -46,6 +48,9 @@ class _LazyNorm(LazyModuleMixin):
         if self.has_uninitialized_params() or not (self.affine or self.track_running_stats):
             self.num_features = self._channels(input)
             self._fill_placeholders(lambda: self._build(bias, device, dtype))
+            reset = getattr(self.becomes, "reset_parameters", None)
+            if reset is not None:   # as PyTorch's initialize_parameters: in place, each tensor at _version 1
+                reset(self)
         else:   # filled by load_state_dict: sized by it, as in PyTorch
             self.num_features = (self.weight if self.affine else self.running_mean).shape[0]
         del self._lazy_options

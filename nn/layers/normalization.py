@@ -50,6 +50,16 @@ class _BatchNorm(Module):
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()   # in place, as PyTorch: each tensor starts at _version 1
+
+    def reset_parameters(self):
+        """reset_running_stats, then weight 1 and bias 0 (in place)."""
+        self.reset_running_stats()
+        with ag.no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1.0)
+            if self.bias is not None:
+                self.bias.zero_()
 
     def reset_running_stats(self):
         """Running mean 0, running variance 1, no batches seen."""
