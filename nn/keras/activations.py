@@ -11,6 +11,7 @@ from autograd import Tensor
 from .. import functional as F
 from . import logits as logit_sources
 from .ops_args import _t
+from .softmax_warning import warn_if_size_one_axis
 
 
 def linear(x):
@@ -45,6 +46,7 @@ def sigmoid(x):
 
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis`."""
+    warn_if_size_one_axis(x, axis)
     y = F.softmax(x, dim=axis)
     if axis == -1 or axis == x.ndim - 1:
         logit_sources.remember(y, x, "softmax")

@@ -165,3 +165,25 @@ def test_an_unbuilt_model_without_call_is_refused_as_keras_refuses_it(what):
     with pytest.raises(RuntimeError, match="(?s)Unable to automatically build the model.*define call"):
         _fit_without_call(ours_k, False, what)
     assert _fit_without_call(ours_k, True, what) == _fit_without_call(theirs_k, True, what)
+
+
+def _softmax_warnings(K, call):
+    import warnings
+    x = np.ones((4, 1), "float32")
+    calls = {"ops": lambda: K.ops.softmax(x), "ops_axis0": lambda: K.ops.softmax(np.ones((1, 3), "float32"), axis=0),
+             "ops_tensor": lambda: K.ops.softmax(K.ops.convert_to_tensor(x)),
+             "activation": lambda: K.activations.softmax(K.ops.convert_to_tensor(x)),
+             "dense": lambda: K.layers.Dense(1, activation="softmax")(x), "layer": lambda: K.layers.Softmax()(x),
+             "two_classes": lambda: K.ops.softmax(np.ones((4, 2), "float32"))}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calls[call]()
+    return [str(w.message) for w in caught if "softmax" in str(w.message)]
+
+
+@pytest.mark.parametrize("call", ["ops", "ops_axis0", "ops_tensor", "activation", "dense", "layer", "two_classes"])
+def test_a_softmax_over_an_axis_of_size_one_warns_as_keras(call):
+    """The endpoint-layer example's softmax over logits of shape (batch, 1): Keras warns 'You are using a softmax
+    over axis -1 of a tensor of shape torch.Size([32, 1]). This axis has size 1...'; deepgrad was silent."""
+    theirs_k, ours_k = fresh_sessions()
+    assert _softmax_warnings(ours_k, call) == _softmax_warnings(theirs_k, call)
