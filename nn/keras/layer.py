@@ -343,11 +343,12 @@ class _LayerType(type):
 
 
 def _user_layer_without_own_shape_rule(cls):
-    """True when every class between `cls` and Layer is the user's (none of nn.keras's layers, which all have
-    Keras's compute_output_shape behind them), so that `cls` inherits only Layer's, which Keras leaves
+    """True when every class between `cls` and Layer (or keras.Model, a subclassed model's base, which keeps
+    Layer's) is the user's (none of nn.keras's layers, which all have Keras's compute_output_shape behind them;
+    Functional and Sequential come before Model), so that `cls` inherits only Layer's, which Keras leaves
     unimplemented."""
     for klass in cls.__mro__:
-        if klass.__name__ == "Layer" and klass.__module__ == __name__:
+        if (klass.__name__, klass.__module__) in (("Layer", __name__), ("Model", "nn.keras.model")):
             return True
         if klass.__module__.startswith("nn.keras") or "compute_output_shape" in vars(klass):
             return False

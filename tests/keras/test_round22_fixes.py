@@ -137,3 +137,38 @@ def test_compile_metrics_entry_lists_its_metrics_and_says_when_built():
                       [v.path for v in entry.metrics[0].variables])
     assert found[ours] == found[K]
     assert found[ours][1] is True and len(found[ours][2]) == 3
+
+
+def _subclassed(K):
+    class Net(K.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden = K.layers.Dense(5, activation="relu")
+            self.head = K.layers.Dense(2)
+
+        def call(self, x, training=False):
+            return self.head(self.hidden(x))
+    return Net
+
+
+def test_a_subclassed_models_compute_output_shape_is_kerass_not_implemented_error():
+    """A keras.Model subclass without its own compute_output_shape raises Keras's NotImplementedError (Layer's),
+    and so builds nothing; nn.keras ran the model on zeros, building its layers as a side effect (after
+    `model.trainable = False` it then listed 4 non-trainable weights where Keras lists none). Functional and
+    Sequential models, and the subclass used inside them, keep their shapes."""
+    K, ours = fresh_sessions()
+    found = {}
+    for lib in (K, ours):
+        net = _subclassed(lib)(name="net")
+        net.build((None, 4))
+        try:
+            net.compute_output_shape((None, 4))
+            raised = None
+        except NotImplementedError as error:
+            raised = str(error)
+        net.trainable = False
+        inputs = lib.Input((4,))
+        functional = lib.Model(inputs, lib.layers.Dense(1)(_subclassed(lib)(name="inner")(inputs)))
+        found[lib] = (raised, len(net.weights), len(net.non_trainable_weights), functional.output_shape)
+    assert found[ours] == found[K]
+    assert found[ours][0].startswith("Layer Net does not have a `compute_output_shape` method implemented")
