@@ -18,27 +18,25 @@ from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F40
 from autograd.ops.dims import check_tensor, dim_or, normalize
 from autograd.errors import UnsupportedDtypeError
 from autograd.nested import is_nested
+from autograd.nested_dispatch import nested_dispatch
 
 
+@nested_dispatch
 def relu(input, inplace=False):
     """max(input, 0); with `inplace`, written into `input`, which is returned (PyTorch's in-place form)."""
-    if is_nested(input):
-        return input.nested_call(relu, (input,), {})
     return _maybe_inplace("relu", _relu, input, inplace)
 
 
+@nested_dispatch
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, negative_slope * x otherwise (into x with `inplace`)."""
-    if is_nested(input):
-        return input.nested_call(leaky_relu, (input, negative_slope), {})
     _float_input("leaky_relu", input)   # NumPy fails deep inside on integers (PyTorch: not implemented)
     return _maybe_inplace("leaky_relu", lambda t: LeakyRelu.apply(t, negative_slope), input, inplace)
 
 
+@nested_dispatch
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise (into x with `inplace`)."""
-    if is_nested(input):
-        return input.nested_call(elu, (input, alpha), {})
     _float_input("elu", input)
     return _maybe_inplace("elu", lambda t: _elu(t, alpha), input, inplace)
 
@@ -50,38 +48,34 @@ def _elu(x, alpha):
     return Elu.apply(x, float(alpha))
 
 
+@nested_dispatch
 def gelu(input, approximate="none"):
     """Gaussian error linear unit: x * Phi(x) exactly ('none'), or its tanh approximation ('tanh')."""
-    if is_nested(input):
-        return input.nested_call(gelu, (input, approximate), {})
     _float_input("gelu", input)
     if approximate not in ("none", "tanh"):
         raise ArgumentRangeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return (Gelu if approximate == "none" else GeluTanh).apply(input)
 
 
+@nested_dispatch
 def silu(input, inplace=False):
     """x * sigmoid(x) (also called swish; into x with `inplace`)."""
-    if is_nested(input):
-        return input.nested_call(silu, (input,), {})
     check_tensor("silu", input)
     if input.dtype.kind != "c":   # complex silu is defined (PyTorch's too); integers are not
         _float_input("silu", input)
     return _maybe_inplace("silu", Silu.apply, input, inplace)
 
 
+@nested_dispatch
 def tanh(input):
     """Hyperbolic tangent."""
-    if is_nested(input):
-        return input.nested_call(tanh, (input,), {})
     check_tensor("tanh", input)
     return ag.tanh(input)
 
 
+@nested_dispatch
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(softplus, (input, beta, threshold), {})
     _float_input("softplus", input)
     bx = input * beta if beta != 1 else input
     smooth = Softplus.apply(bx)
@@ -90,10 +84,9 @@ def softplus(input, beta=1.0, threshold=20.0):
     return _named(ag.where(bx > threshold, input, smooth), "SoftplusBackward0")
 
 
+@nested_dispatch
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 at the ends and beyond (as PyTorch)."""
-    if is_nested(input):
-        return input.nested_call(hardtanh, (input, min_val, max_val), {})
     check_tensor("hardtanh", input)
     _refuse_bool("hardtanh", input)
     if min_val > max_val:
@@ -136,18 +129,16 @@ def _hardswish(x):
     return _named(x * _hardsigmoid(x), "HardswishBackward0")
 
 
+@nested_dispatch
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507 (self-normalising)."""
-    if is_nested(input):
-        return input.nested_call(selu, (input,), {})
     _float_input("selu", input)
     return _maybe_inplace("selu", _forms.selu, input, inplace)
 
 
+@nested_dispatch
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
-    if is_nested(input):
-        return input.nested_call(mish, (input,), {})
     _float_input("mish", input)
     return _maybe_inplace("mish", _mish, input, inplace)
 
@@ -159,10 +150,9 @@ def _refuse_bool(op, input):
                          f"{tuple(input.shape)}), as in PyTorch; convert with .float() or .to(torch.uint8)")
 
 
+@nested_dispatch
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
-    if is_nested(input):
-        return input.nested_call(relu6, (input,), {})
     check_tensor("relu6", input)
     _refuse_bool("relu6", input)
     if input.dtype.kind in "iu":
@@ -170,37 +160,33 @@ def relu6(input, inplace=False):
     return _maybe_inplace("relu6", _relu6, input, inplace)
 
 
+@nested_dispatch
 def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
-    if is_nested(input):
-        return input.nested_call(hardsigmoid, (input,), {})
     _float_input("hardsigmoid", input)
     if not inplace:
         return _named(_hardsigmoid(input), "HardsigmoidBackward0")
     return _maybe_inplace("hardsigmoid", _hardsigmoid, input, inplace)
 
 
+@nested_dispatch
 def hardswish(input, inplace=False):
     """x * relu6(x + 3) / 6."""
-    if is_nested(input):
-        return input.nested_call(hardswish, (input,), {})
     _float_input("hardswish", input)
     return _maybe_inplace("hardswish", _hardswish, input, inplace)
 
 
+@nested_dispatch
 def logsigmoid(input):
     """log(sigmoid(x)), finite for large |x|."""
-    if is_nested(input):
-        return input.nested_call(logsigmoid, (input,), {})
     _float_input("logsigmoid", input)
     # 0 - softplus(-x), not its negation: a +0 (not -0) at large x, as PyTorch's min(x, 0) - log1p(exp(-|x|))
     return _named(0.0 - Softplus.apply(-input), "LogSigmoidBackward0")
 
 
+@nested_dispatch
 def softsign(input):
     """x / (1 + |x|)."""
-    if is_nested(input):
-        return input.nested_call(softsign, (input,), {})
     check_tensor("softsign", input)
     return input / (1.0 + ag.abs(input))
 
@@ -230,26 +216,24 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     return _log_softmax(input, dim, dtype, axis=axis)
 
 
+@nested_dispatch
 def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     """softmax(-x) along `dim` (cast to `dtype` first when given). Without a dim, PyTorch's deprecated
     implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
     op = "softmin"
-    if is_nested(input):
-        return input.nested_call(softmin, (input, dim if axis is None else axis, _stacklevel, dtype), {})
     check_tensor(op, input)
     dim = dim_or(op, dim, axis, None)
     if dim is None:
-        dim = implicit_softmax_dim("softmin", input.ndim, _stacklevel - 1)
+        dim = implicit_softmax_dim("softmin", input.ndim, _stacklevel)   # one more frame: its @nested_dispatch
     if dtype is not None:
         input = input.astype(dtype)
     _float_input(op, input)
     return _Softmax.apply(-input, normalize(op, dim, input.ndim, zero_d=None), False)
 
 
+@nested_dispatch
 def celu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x / alpha) - 1) otherwise (into `input` with `inplace`)."""
-    if is_nested(input):
-        return input.nested_call(celu, (input, alpha), {})
     _float_input("celu", input)
     if alpha == 0:
         raise ArgumentRangeError("celu: alpha must not be 0 (celu divides by it); pass a non-zero alpha, e.g. 1.0")
