@@ -124,3 +124,24 @@ def test_functional_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns(na
         printed.append((np.asarray(out.tolist()), [(str(w.message), w.filename) for w in caught]))
     np.testing.assert_allclose(printed[1][0], printed[0][0], rtol=1e-5, atol=1e-6)
     assert printed[1][1] == printed[0][1] and printed[0][1][0][1] == __file__
+
+
+def _recurrent_node_names(lib, modules):
+    names = []
+    for name, kwargs, dtype, shape in [("LSTM", {}, lib.float32, (5, 2, 3)), ("LSTM", {}, lib.float64, (5, 2, 3)),
+                                       ("GRU", {}, lib.float32, (5, 2, 3)), ("RNN", {}, lib.float32, (5, 2, 3)),
+                                       ("LSTM", {"bidirectional": True}, lib.float32, (5, 2, 3)),
+                                       ("LSTM", {"batch_first": True}, lib.float32, (2, 5, 3)),
+                                       ("LSTM", {}, lib.float32, (5, 3)), ("GRU", {}, lib.float32, (5, 3))]:
+        out, state = getattr(modules, name)(3, 4, **kwargs).to(dtype)(lib.randn(*shape, dtype=dtype))
+        h = state[0] if isinstance(state, tuple) else state
+        names.append((name, out.grad_fn.name(), h.grad_fn.name()))
+    return names
+
+
+def test_recurrent_layers_outputs_show_pytorchs_cpu_node_names():
+    """The sequence-models tutorial prints an LSTM's output: `grad_fn=<MkldnnRnnLayerBackward0>` on PyTorch's CPU
+    (oneDNN runs a float32 LSTM layer; other layers stack their steps, StackBackward0); an unbatched input's
+    outputs are squeezed (SqueezeBackward1). deepgrad showed RecurrenceBackward0 and ViewBackward0."""
+    torch = require_torch()
+    assert _recurrent_node_names(ag, nn) == _recurrent_node_names(torch, torch.nn)

@@ -91,6 +91,8 @@ class Recurrence(Function):
         step_bias = b_hh if mode == "gru" else None   # outside GRU's n gate the two biases simply add
         x2, w2 = _with_bias(xp, x.reshape(steps * batch, size), w_ih, b_ih, None if mode == "gru" else b_hh)
         ctx.mode, ctx.reverse = mode, reverse
+        # PyTorch's CPU node for one layer's outputs: oneDNN's for a float32 LSTM, else the stack of the steps
+        ctx.torch_name = "MkldnnRnnLayerBackward0" if mode == "lstm" and x.dtype == xp.float32 else "StackBackward0"
         ys, cs, cache, rows, ctx.whole_sequence = _run_forward(xp, device, mode, x2, w2, (steps, batch), h0, c0,
                                                                w_hh, step_bias, reverse, held)
         ctx.save_for_backward(x2, h0, c0, w_ih, w_hh, ys, cs, cache, rows)

@@ -162,10 +162,9 @@ class RNNBase(LayerWeights, Module):
                 x = F.dropout(x, self.dropout, True)
         h = ag.stack(h_n)
         c = ag.stack(c_n) if is_lstm else None
-        if not batched:
-            x = x.reshape(x.shape[0], x.shape[2])
-            h = h.reshape(h.shape[0], h.shape[2])
-            c = c.reshape(c.shape[0], c.shape[2]) if is_lstm else None
+        if not batched:   # squeezed as PyTorch's (their grad_fn is SqueezeBackward1)
+            x, h = x.squeeze(1), h.squeeze(1)
+            c = c.squeeze(1) if is_lstm else None
         elif self.batch_first:
             x = x.swapaxes(0, 1)
         return (x, (h, c)) if is_lstm else (x, h)
