@@ -3,7 +3,10 @@ _round11.py), in the less covered corners of nn.functional (3-D pooling, unpooli
 modes on bool tensors, embedding_bag offsets, ctc_loss dtypes and lengths, multi_margin_loss weights and dtypes,
 instance_norm, pdist, the argument checks of rrelu, gelu, celu, hardtanh and normalize), torch.linalg.vecdot's
 dtypes, torch.distributions (sample shapes with negative or zero sizes, Multinomial's total_count, expand,
-TransformedDistribution's base), nn.utils.rnn.pad_sequence of lists and optimizer state dicts of other shapes.
+TransformedDistribution's base), nn.utils.rnn (pad_sequence of lists, pack_padded_sequence of a list or a vector,
+invert_permutation of floats), optimizer state dicts of other shapes and torch.utils.data arguments (DataLoader's
+num_workers and multiprocessing_context, WeightedRandomSampler's weights, TensorDataset of a 0-d tensor or indexed by
+a string); grid_sample now mixes the host devices (cpu, numba) as every other op does.
 Each must raise the exception type PyTorch raises, still an instance of the type deepgrad raised before, with a
 message naming the op, the shapes, dtypes or values involved and the fix; where PyTorch accepts a call, we accept
 it and give PyTorch's result. Refusals kept where PyTorch computes something malformed are checked at the end."""
@@ -106,6 +109,7 @@ LINALG_DISTRIBUTIONS = [
      ("TransformedDistribution", "base_distribution", "int", "Normal(loc, scale)")),
 ]
 
+DS = "TensorDataset(torch.arange(10.0))"
 ADAM_STATE = ("p = nn.Parameter(torch.ones(2))\no = optim.Adam([p])\np.grad = torch.ones(2)\no.step()\n"
               "q = nn.Parameter(torch.ones(3))\no2 = optim.Adam([q])\no2.load_state_dict(o.state_dict())\n"
               "q.grad = torch.ones(3)\no2.step()")
@@ -121,6 +125,21 @@ DATA_OPTIM = [
      TypeError, ValueError, ("SGD.load_state_dict", "list")),
     ("Adam_load_state_dict_of_other_shapes", ADAM_STATE, RuntimeError, ValueError,
      ("Adam.load_state_dict", "exp_avg", "(2,)", "Size([3])")),
+    ("DataLoader_num_workers_a_string", f"DataLoader({DS}, num_workers='a')", TypeError, ValueError,
+     ("DataLoader", "num_workers", "'a'")),
+    ("DataLoader_multiprocessing_context_unknown", f"DataLoader({DS}, num_workers=1, multiprocessing_context='foo')",
+     ValueError, Exception, ("DataLoader", "multiprocessing_context", "'foo'", "'spawn'")),
+    ("WeightedRandomSampler_weights_a_string", "torch.utils.data.WeightedRandomSampler('ab', 2)", TypeError,
+     ValueError, ("WeightedRandomSampler", "weights", "'ab'")),
+    ("TensorDataset_of_a_0d_tensor", "TensorDataset(torch.tensor(1.0))", IndexError, ValueError,
+     ("TensorDataset", "scalar", "first axis")),
+    ("TensorDataset_indexed_by_a_string", f"{DS}['a']", TypeError, IndexError, ("TensorDataset", "'a'", "an int")),
+    ("pack_padded_sequence_of_a_list", "nn.utils.rnn.pack_padded_sequence([[1.0]], torch.tensor([1]))", TypeError,
+     ValueError, ("pack_padded_sequence", "Tensor (T, B, *)", "list")),
+    ("pack_padded_sequence_of_a_vector", "nn.utils.rnn.pack_padded_sequence(torch.ones(3), torch.tensor([3]))",
+     IndexError, ValueError, ("pack_padded_sequence", "(T, B, *)", "Size([3])")),
+    ("invert_permutation_of_floats", "nn.utils.rnn.invert_permutation(torch.tensor([0.5]))", RuntimeError, TypeError,
+     ("invert_permutation", "integer", "float32")),
 ]
 
 CASES = FUNCTIONAL + LINALG_DISTRIBUTIONS + DATA_OPTIM
@@ -187,3 +206,16 @@ def test_a_negative_categorical_sample_size_no_longer_draws_one_sample():
     with pytest.raises(RuntimeError):
         torch.distributions.Categorical(torch.ones(3)).sample((-1,))
     assert tuple(torch.distributions.Categorical(torch.ones(3)).sample((2,)).shape) == (2,)
+
+
+def test_grid_sample_mixes_the_host_devices_as_every_op_does():
+    """A cpu input with a numba grid was a ValueError; the host devices share memory and mix in every other op."""
+    import backends
+    if "numba" not in backends.available():
+        pytest.skip("the numba device is not available here")
+    import autograd as torch
+    import nn.functional as F
+    grid = torch.tensor([[[[0.1, -0.2], [0.5, 0.5]]]])
+    x = torch.arange(16.0).reshape(1, 1, 4, 4)
+    mixed = F.grid_sample(x, grid.to("numba"), align_corners=False)
+    assert mixed.tolist() == F.grid_sample(x, grid, align_corners=False).tolist()

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from autograd import Tensor
-from autograd.errors import ArgumentError
+from autograd.errors import ArgumentError, DimRangeError
 
 
 class Dataset(ABC):
@@ -20,6 +20,11 @@ class Dataset(ABC):
     @abstractmethod
     def __getitem__(self, index):
         """The example at position `index` (0 <= index < len(self))."""
+
+
+class IndexKindError(IndexError, TypeError):
+    """An index of the wrong kind (a string, a float): an IndexError, as deepgrad raised before, and a TypeError as
+    PyTorch raises for it."""
 
 
 class TensorDataset(Dataset):
@@ -46,6 +51,9 @@ class TensorDataset(Dataset):
     def __getitem__(self, index):
         if isinstance(index, Tensor):
             index = index.numpy()
+        if isinstance(index, (str, bytes, float)):   # PyTorch's tensor indexing refuses them with a TypeError
+            raise IndexKindError(f"TensorDataset: index {index!r:.40} is not an index; use an int, a slice, a list "
+                                 f"or an integer tensor (valid indices are 0 to {len(self) - 1})")
         try:
             return tuple(Tensor(a[index]) for a in self.arrays)
         except IndexError as error:
@@ -65,6 +73,6 @@ class TensorDataset(Dataset):
 def _host_array(data, position):
     array = np.asarray(data)   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
     if array.ndim == 0:
-        raise ValueError(f"TensorDataset: array {position} is a scalar ({array!r}); each array needs a first "
-                         "axis with one row per example")
+        raise DimRangeError(f"TensorDataset: array {position} is a scalar ({array!r}); each array needs a first "
+                            "axis with one row per example")
     return array

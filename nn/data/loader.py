@@ -2,6 +2,7 @@
 import functools
 import itertools
 import math
+import multiprocessing
 import numbers
 import queue
 import threading
@@ -16,7 +17,7 @@ from .iterable import IterableDataset
 from .datasets.base import ArrayDataset
 from .samplers import permuted_indices
 from .subsets import rng_from, seed_from, stream_from_seed
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentKindError, ShapeError
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 #: a sampler with up to this many indices is read whole when an epoch starts, on the caller's thread (so its draws
@@ -80,6 +81,9 @@ class DataLoader:
         for name, fn in (("collate_fn", collate_fn), ("transform", transform), ("worker_init_fn", worker_init_fn)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__}")
+        if not isinstance(num_workers, numbers.Real):   # PyTorch compares it with 0: a TypeError
+            raise ArgumentKindError(f"DataLoader: num_workers must be an integer >= 0, got {type(num_workers).__name__} "
+                                    f"{num_workers!r}; pass e.g. num_workers=2")
         if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         if timeout < 0:
@@ -89,6 +93,10 @@ class DataLoader:
             if given is not None and num_workers == 0:   # options of worker processes, as PyTorch's checks
                 raise ValueError(f"DataLoader: {name}={given!r} applies to worker processes only; set num_workers > 0 "
                                  f"or leave {name} out")
+        methods = multiprocessing.get_all_start_methods()
+        if isinstance(multiprocessing_context, str) and multiprocessing_context not in methods:
+            raise ValueError(f"DataLoader: multiprocessing_context must name a start method of this platform, one of "
+                             f"{methods}, got {multiprocessing_context!r}")
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: pass either shuffle=True or a sampler (which sets the order itself), not "
                              "both; for a shuffled distributed share use DistributedSampler(dataset, shuffle=True)")

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ArgumentRangeError
+from autograd.errors import ArgumentKindError, ArgumentRangeError
 
 from .subsets import rng_from, seed_from, stream_from_seed
 
@@ -132,6 +132,9 @@ class WeightedRandomSampler(Sampler):
         op = "WeightedRandomSampler"
         self.num_samples = _positive_int(op, "num_samples", num_samples)
         self.replacement = _flag(op, "replacement", replacement)
+        if isinstance(weights, (str, bytes)):   # PyTorch's as_tensor refuses it: a TypeError
+            raise ArgumentKindError(f"{op}: weights must be a sequence of numbers, one per example, got "
+                                    f"{type(weights).__name__} {weights!r}")
         values = np.asarray(weights.numpy() if isinstance(weights, ag.Tensor) else weights, dtype=np.float64)
         if values.ndim != 1:
             raise ValueError(f"{op}: weights must be a 1-D sequence with one weight per example, got shape "

@@ -23,6 +23,13 @@ from .grid_sample_bicubic import bicubic_taps
 
 MODES = ("bilinear", "nearest", "bicubic")
 PADDING_MODES = ("zeros", "border", "reflection")
+
+
+class _DeviceMismatch(ag.DeviceError, ValueError):
+    """Input and grid on devices that do not share memory: PyTorch's RuntimeError (a DeviceError), and the
+    ValueError deepgrad raised before."""
+
+
 #: PyTorch's public tables of the same modes, name -> the number its kernels take
 GRID_SAMPLE_INTERPOLATION_MODES = {name: number for number, name in enumerate(MODES)}
 GRID_SAMPLE_PADDING_MODES = {name: number for number, name in enumerate(PADDING_MODES)}
@@ -177,8 +184,9 @@ def _check(input, grid, mode, padding_mode):
     if grid.dtype != input.dtype:
         raise DtypeError(f"{op}: input and grid must be float tensors of one dtype, got {input.dtype} and "
                         f"{grid.dtype}; convert with grid.to(input.dtype)")
-    if str(input.device) != str(grid.device):
-        raise ValueError(f"{op}: input is on {input.device} but grid is on {grid.device}; move the grid with "
+    # the host devices (cpu, numba) share memory and mix in every op; others must match (PyTorch's RuntimeError)
+    if str(input.device) != str(grid.device) and not (input.device.host_memory and grid.device.host_memory):
+        raise _DeviceMismatch(f"{op}: input is on {input.device} but grid is on {grid.device}; move the grid with "
                          "grid.to(input.device)")
 
 

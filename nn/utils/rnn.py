@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentKindError, ArgumentRangeError, ShapeError
+from autograd.errors import ArgumentKindError, ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 
 from .packed_casts import PackedCasts
 
@@ -37,7 +37,7 @@ def invert_permutation(permutation):
     if not isinstance(permutation, Tensor) or permutation.ndim != 1 or permutation.dtype.kind not in "iu":
         got = (f"a {permutation.ndim}-D {permutation.dtype} tensor" if isinstance(permutation, Tensor)
                else type(permutation).__name__)
-        raise TypeError(f"invert_permutation: expects a 1-D integer tensor of indices, got {got}")
+        raise DtypeError(f"invert_permutation: expects a 1-D integer tensor of indices, got {got}")
     positions = ag.arange(permutation.numel(), dtype=permutation.dtype, device=permutation.device)
     return ag.empty_like(permutation).scatter_(0, permutation.long(), positions)
 
@@ -137,8 +137,9 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     (a list or int64 Tensor) into a PackedSequence. With enforce_sorted (the default) lengths must be in
     decreasing order; enforce_sorted=False sorts the batch and records the order to undo it."""
     if not isinstance(input, Tensor) or input.ndim < 2:
-        raise ValueError(f"pack_padded_sequence: input must be a Tensor (T, B, *), got "
-                         f"{getattr(input, 'shape', type(input).__name__)}")
+        error = DimRangeError if isinstance(input, Tensor) else ArgumentKindError   # PyTorch's IndexError / TypeError
+        raise error(f"pack_padded_sequence: input must be a Tensor (T, B, *), got "
+                    f"{getattr(input, 'shape', type(input).__name__)}")
     x = input.transpose(0, 1) if batch_first else input
     steps, batch, rest = x.shape[0], x.shape[1], tuple(x.shape[2:])
     lengths = _host(lengths)
