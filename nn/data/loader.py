@@ -82,8 +82,8 @@ class DataLoader:
             if fn is not None and not callable(fn):
                 raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__}")
         if not isinstance(num_workers, numbers.Real):   # PyTorch compares it with 0: a TypeError
-            raise ArgumentKindError(f"DataLoader: num_workers must be an integer >= 0, got {type(num_workers).__name__} "
-                                    f"{num_workers!r}; pass e.g. num_workers=2")
+            raise ArgumentKindError(f"DataLoader: num_workers must be an integer >= 0, got "
+                                    f"{type(num_workers).__name__} {num_workers!r}; pass e.g. num_workers=2")
         if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         if timeout < 0:
