@@ -72,4 +72,7 @@ def load_keras_weights(model, source, filepath, skip_mismatch=False, archive=Non
 def _restore_optimizer(model, tree, filepath, who):
     group = tree.children.get("optimizer")
     if group is not None and group.vars:
-        restore_keras_optimizer(model.optimizer, model, group, filepath, who)
+        try:
+            restore_keras_optimizer(model.optimizer, model, group, filepath, who)
+        except ValueError as error:   # as Keras's load_model: a state that does not fit is skipped with a warning
+            warnings.warn(f"{error}; skipping the optimizer's variables, as Keras does", stacklevel=3)

@@ -215,7 +215,7 @@ def optimizer_variables(optimizer, model):
         return None
     prefix = getattr(optimizer, "name", snake_case(kind))
     labels = [f"{prefix}/iteration"]
-    values = [np.asarray(optimizer.iterations, dtype=np.int32)]   # Keras keeps its step count as int32
+    values = [_step_count(optimizer)]
     if optimizer._schedule is None:
         labels.append(f"{prefix}/learning_rate")
         values.append(np.asarray(optimizer._group["lr"], dtype=np.float32))
@@ -255,11 +255,17 @@ def _loss_scale_variables(optimizer, model):
     return labels + inner[0], values + inner[1]
 
 
+def _step_count(optimizer):
+    """The optimizer's 'iteration' variable as Keras keeps it: int32, counting every call (with
+    gradient_accumulation_steps too, where `iterations` counts the updates)."""
+    return np.asarray(getattr(optimizer, "_iterations", optimizer.iterations), dtype=np.int32)
+
+
 def _multi_optimizer_variables(optimizer, model):
     """A MultiOptimizer's variables as Keras lists them: its own step count and rate (kept at 0), then each part's
     for the weights it updates, part by part."""
     labels = [f"{optimizer.name}/iteration", f"{optimizer.name}/learning_rate"]
-    values = [np.asarray(optimizer.iterations, dtype=np.int32), np.asarray(0.0, dtype=np.float32)]
+    values = [_step_count(optimizer), np.asarray(0.0, dtype=np.float32)]
     for _, part, weights in multi_optimizer_parts(optimizer, model):
         found = optimizer_variables(part, weights)
         if found is None:
