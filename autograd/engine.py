@@ -15,12 +15,13 @@ from .capture import state as jit_capture
 from .composed_backward import composed_grads
 from .creation import zeros_like
 from .errors import DtypeError, GraphError, OutOfMemoryError, ShapeError
-from .function import AccumulateGrad, Function, _check_finite
+from .function import AccumulateGrad, Function, _check_finite, next_sequence_nr
 from .graph_edges import GradientEdge
 from .grad_mode import enable_grad, state
 from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator_hooks, run_hooks,
                     run_post_accumulate_hooks)
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
+from .node_names import show_double_backward
 from .saved_graph import as_graph_tensor, wrap_saved as _wrap_saved
 from .saved_hooks import unpack_node
 from .ops.joining import stack
@@ -377,7 +378,8 @@ def _graph_backward(node, gs):
     """Run node.backward on Tensors so that the gradient computation is itself recorded."""
     if not node.differentiable_backward:
         if node.kept is not None:
-            return composed_grads(node, gs, run_backward, _key)
+            first_seq = next_sequence_nr()
+            return show_double_backward(node, composed_grads(node, gs, run_backward, _key), first_seq)
         raise GraphError(f"create_graph: the gradient of {node.label()} cannot be differentiated again (its backward "
                          "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
                          "write this step with elementary tensor ops instead")
@@ -387,6 +389,7 @@ def _graph_backward(node, gs):
     else:   # values unpacked from saved_tensors_hooks: joined to the graph by where they were saved from
         node.saved_tensors = tuple(as_graph_tensor(node, k, arr) for k, arr in enumerate(saved))
     node.xp = graph_xp
+    first_seq = next_sequence_nr()
     try:
         with enable_grad():
             grads = type(node).backward(node, *gs)
@@ -395,6 +398,7 @@ def _graph_backward(node, gs):
         node.xp = node.device.xp
     if not isinstance(grads, tuple):
         grads = (grads,)
+    show_double_backward(node, grads, first_seq)
     return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, node.device, None, 0, False)
                  for g in grads)
 

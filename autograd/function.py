@@ -33,6 +33,11 @@ from .versions import clock
 _sequence = itertools.count()
 
 
+def next_sequence_nr():
+    """A sequence number no node has yet: every node made from now on has this one or a larger one."""
+    return next(_sequence)
+
+
 #: Function.composed of an op that is linear in its first argument: its gradient map is differentiated as is
 LINEAR = "linear in the first argument"
 

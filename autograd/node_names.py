@@ -28,3 +28,33 @@ def shown(node):
         renamed = _SHOWN[(base, name)] = type(name, (base,), attrs)
     node.__class__ = renamed
     return node
+
+
+#: the node PyTorch shows on a gradient that a create_graph backward of these nodes makes: their backward is one
+#: ATen op (tanh_backward, threshold_backward, convolution_backward, ...) whose own node PyTorch records, where
+#: deepgrad records the formula's elementary ops; the last of them takes that name
+DOUBLE_BACKWARD = {
+    "TanhBackward0": "TanhBackwardBackward0", "SigmoidBackward0": "SigmoidBackwardBackward0",
+    "ReluBackward0": "ThresholdBackwardBackward0", "HardtanhBackward0": "HardtanhBackwardBackward0",
+    "LeakyReluBackward0": "LeakyReluBackwardBackward0", "EluBackward0": "EluBackwardBackward0",
+    "GeluBackward0": "GeluBackwardBackward0", "SoftplusBackward0": "SoftplusBackwardBackward0",
+    "LogSigmoidBackward0": "LogSigmoidBackwardBackward0", "SoftmaxBackward0": "SoftmaxBackwardDataBackward0",
+    "LogSoftmaxBackward0": "LogSoftmaxBackwardDataBackward0",
+    "NativeLayerNormBackward0": "NativeLayerNormBackwardBackward0",
+    "NativeBatchNormBackward0": "NativeBatchNormBackwardBackward0",
+    "ConvolutionBackward0": "ConvolutionBackwardBackward0", "CdistBackward0": "CdistBackwardBackward0",
+    "MaxPool2DWithIndicesBackward0": "MaxPool2DWithIndicesBackwardBackward0",
+    "AvgPool2DBackward0": "AvgPool2DBackwardBackward0",
+}
+
+
+def show_double_backward(node, grads, first_seq):
+    """Name, as PyTorch does, the last node of each gradient that node's create_graph backward made (the nodes
+    numbered from first_seq on); grads are returned unchanged."""
+    shown = DOUBLE_BACKWARD.get(node.name())
+    if shown is not None:
+        for g in grads:
+            made = getattr(g, "_node", None)
+            if made is not None and getattr(made, "seq", -1) >= first_seq:
+                made.torch_name = shown
+    return grads

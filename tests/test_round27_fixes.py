@@ -236,3 +236,106 @@ def test_smooth_l1_loss_with_beta_zero_shows_l1_losss_node(reduction, node):
         theirs = torch.nn.functional.smooth_l1_loss(torch.tensor([-1.0, 0.0, 0.5, 2.0], requires_grad=True),
                                                     torch.zeros(4), beta=0.0, reduction=reduction)
         assert theirs.grad_fn.name() == node
+
+
+# ----- products under create_graph: the gradients end in PyTorch's mm / mv / dot / bmm nodes ---------------------
+
+#: (forward, operand shapes) -> the nodes of both gradients under create_graph, as PyTorch 2.13 names them
+PRODUCT_GRAD_NODES = [
+    ("matmul", (3, 4), (4, 5), ["MmBackward0", "MmBackward0"]),
+    ("matmul", (3, 4), (4,), ["MulBackward0", "MvBackward0"]),
+    ("matmul", (4,), (4,), ["MulBackward0", "MulBackward0"]),
+    ("matmul", (4,), (4, 5), ["SqueezeBackward1", "MmBackward0"]),
+    ("matmul", (2, 3, 4), (4, 5), ["ViewBackward0", "MmBackward0"]),
+    ("matmul", (2, 3, 4), (4,), ["ViewBackward0", "MvBackward0"]),
+    ("matmul", (2, 3, 4), (2, 4, 5), ["ViewBackward0", "ViewBackward0"]),
+    ("mm", (3, 4), (4, 5), ["MmBackward0", "MmBackward0"]),
+    ("bmm", (2, 3, 4), (2, 4, 5), ["BmmBackward0", "BmmBackward0"]),
+    ("mv", (3, 4), (4,), ["MulBackward0", "MvBackward0"]),
+    ("dot", (4,), (4,), ["MulBackward0", "MulBackward0"]),
+]
+
+
+def _product_grads(lib, op, shapes):
+    rng = np.random.default_rng(7)
+    xs = [lib.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+    y = getattr(lib, op)(*xs)
+    go = lib.tensor(rng.standard_normal(tuple(y.shape)))
+    grads = lib.autograd.grad(y, xs, go, create_graph=True)
+    return [g.grad_fn.name() for g in grads], [g.detach().numpy() for g in grads]
+
+
+@pytest.mark.parametrize("op, a, b, nodes", PRODUCT_GRAD_NODES)
+def test_product_create_graph_gradients_show_pytorchs_nodes_and_values(op, a, b, nodes):
+    names, values = _product_grads(ag, op, (a, b))
+    assert names == nodes
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal(a), rng.standard_normal(b)
+    go = rng.standard_normal(np.matmul(x, w).shape)
+    # d<go, x @ w>/dx and /dw, written out with NumPy (1-D operands as a row / a column)
+    x2, w2 = np.atleast_2d(x), w.reshape(w.shape + (1,)) if w.ndim == 1 else w
+    go2 = go.reshape(np.matmul(x2, w2).shape)
+    gx = np.matmul(go2, np.swapaxes(w2, -1, -2))
+    gw = np.matmul(np.swapaxes(x2, -1, -2), go2)
+    gw = gw.sum(axis=tuple(range(gw.ndim - w2.ndim))) if gw.ndim > w2.ndim else gw
+    np.testing.assert_allclose(values[0], gx.reshape(a), rtol=1e-12)
+    np.testing.assert_allclose(values[1], gw.reshape(b), rtol=1e-12)
+    torch = _torch_or_none()
+    if torch is not None:
+        assert _product_grads(torch, op, (a, b))[0] == nodes
+
+
+@pytest.mark.parametrize("op", ["mm", "bmm", "mv", "dot"])
+def test_products_pass_gradgradcheck(op):
+    shapes = {"mm": ((3, 4), (4, 2)), "bmm": ((2, 3, 4), (2, 4, 2)), "mv": ((3, 4), (4,)), "dot": ((4,), (4,))}[op]
+    rng = np.random.default_rng(2)
+    xs = [ag.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+    assert ag.autograd.gradgradcheck(lambda a, b: getattr(ag, op)(a, b).sin(), xs)
+
+
+# ----- an op whose backward PyTorch runs as one ATen function shows that function's node under create_graph -------
+
+def _first_grad_node(lib, fn, shape):
+    x = lib.linspace(-1.5, 1.7, int(np.prod(shape)), dtype=lib.float64).reshape(shape).requires_grad_()
+    y = fn(lib, x)
+    go = lib.linspace(0.3, -0.9, y.numel(), dtype=lib.float64).reshape(tuple(y.shape))
+    (g,) = lib.autograd.grad(y, x, go, create_graph=True)
+    return g.grad_fn.name()
+
+
+DOUBLE_BACKWARD_NODES = [
+    ("tanh", lambda lib, x: lib.tanh(x), (3, 4), "TanhBackwardBackward0"),
+    ("sigmoid", lambda lib, x: lib.sigmoid(x), (3, 4), "SigmoidBackwardBackward0"),
+    ("relu", lambda lib, x: lib.relu(x), (3, 4), "ThresholdBackwardBackward0"),
+    ("softmax", lambda lib, x: lib.softmax(x, -1), (3, 4), "SoftmaxBackwardDataBackward0"),
+    ("log_softmax", lambda lib, x: lib.log_softmax(x, -1), (3, 4), "LogSoftmaxBackwardDataBackward0"),
+    ("layer_norm", lambda lib, x: lib.nn.functional.layer_norm(x, (4,)), (3, 4), "NativeLayerNormBackwardBackward0"),
+    ("gelu", lambda lib, x: lib.nn.functional.gelu(x), (3, 4), "GeluBackwardBackward0"),
+    ("elu", lambda lib, x: lib.nn.functional.elu(x), (3, 4), "EluBackwardBackward0"),
+    ("leaky_relu", lambda lib, x: lib.nn.functional.leaky_relu(x, 0.1), (3, 4), "LeakyReluBackwardBackward0"),
+    ("hardtanh", lambda lib, x: lib.nn.functional.hardtanh(x), (3, 4), "HardtanhBackwardBackward0"),
+    ("conv2d", lambda lib, x: lib.nn.functional.conv2d(x, lib.ones(2, 1, 2, 2, dtype=lib.float64, requires_grad=True)),
+     (1, 1, 3, 3), "ConvolutionBackwardBackward0"),
+]
+
+
+@pytest.mark.parametrize("name, fn, shape, node", DOUBLE_BACKWARD_NODES, ids=[c[0] for c in DOUBLE_BACKWARD_NODES])
+def test_a_create_graph_gradient_shows_pytorchs_backward_backward_node(name, fn, shape, node):
+    ag.nn = nn
+    assert _first_grad_node(ag, fn, shape) == node
+    torch = _torch_or_none()
+    if torch is not None:
+        assert _first_grad_node(torch, fn, shape) == node
+
+
+def test_the_renamed_gradient_still_differentiates_as_before():
+    x = ag.tensor([0.3, -1.2, 2.0], dtype=ag.float64, requires_grad=True)
+    (g,) = ag.autograd.grad(ag.tanh(x).sum(), x, create_graph=True)
+    assert g.grad_fn.name() == "TanhBackwardBackward0"
+    (h,) = ag.autograd.grad(g.sum(), x)
+    t = np.tanh(x.detach().numpy())
+    np.testing.assert_allclose(h.numpy(), -2 * t * (1 - t ** 2), rtol=1e-12)   # d/dx (1 - tanh^2)
+    # a gradient handed through unchanged (no node made by this backward) keeps its own node
+    y = x * 2
+    (g2,) = ag.autograd.grad((y + 1).sum(), y, create_graph=True)
+    assert g2.grad_fn is None

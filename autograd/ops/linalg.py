@@ -58,6 +58,10 @@ class MatMul(Function):
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if isinstance(gy, Tensor):
+            grads = _recorded_matmul_grads(gy, a, b, need, ctx.torch_name == "BmmBackward0")
+            if grads is not None:
+                return grads
         a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
         b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
         if a.ndim == 1:
@@ -304,6 +308,34 @@ class Linear(Function):
         return (f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) but the weight "
                 f"expects {weight.shape[1]} (weight shape {weight.shape}); the last input dimension must equal "
                 "in_features")
+
+
+def _recorded_matmul_grads(gy, a, b, need, is_bmm):
+    """A product's gradients as recorded ops (create_graph), built as PyTorch's mm / mv / dot / bmm backward and
+    matmul's folding of a batched left operand build them, so that they show its nodes (MmBackward0, MvBackward0,
+    MulBackward0, BmmBackward0, a view back for a folded batch); None for the other rank pairs, which take the
+    general formula."""
+    ranks = (a.ndim, b.ndim)
+    if is_bmm:
+        return (bmm(gy, b.transpose(1, 2)) if need[0] else None,
+                bmm(a.transpose(1, 2), gy) if need[1] else None)
+    if ranks == (2, 2):
+        return gy @ b.t() if need[0] else None, a.t() @ gy if need[1] else None
+    if ranks == (2, 1):
+        return gy.unsqueeze(1) * b if need[0] else None, a.t() @ gy if need[1] else None
+    if ranks == (1, 1):
+        return gy * b if need[0] else None, gy * a if need[1] else None
+    if ranks == (1, 2):
+        return ((gy.unsqueeze(0) @ b.t()).squeeze(0) if need[0] else None,
+                a.unsqueeze(1) @ gy.unsqueeze(0) if need[1] else None)
+    if ranks[0] > 2 and ranks[1] <= 2:   # matmul folds the batch into rows: one mm / mv over (rows, k)
+        rows = a.reshape(-1, a.shape[-1])
+        if ranks[1] == 2:
+            flat = gy.reshape(-1, b.shape[1])
+            return ((flat @ b.t()).view(a.shape) if need[0] else None, rows.t() @ flat if need[1] else None)
+        flat = gy.reshape(-1)
+        return ((flat.unsqueeze(1) * b).view(a.shape) if need[0] else None, rows.t() @ flat if need[1] else None)
+    return None
 
 
 def _recorded_linear_grads(gy, x, weight, has_bias, need):
