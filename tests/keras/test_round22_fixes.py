@@ -172,3 +172,36 @@ def test_a_subclassed_models_compute_output_shape_is_kerass_not_implemented_erro
         found[lib] = (raised, len(net.weights), len(net.non_trainable_weights), functional.output_shape)
     assert found[ours] == found[K]
     assert found[ours][0].startswith("Layer Net does not have a `compute_output_shape` method implemented")
+
+
+def _saved_folder(K, folder):
+    model = K.Sequential([K.Input((4,)), K.layers.Dense(3, name="a"), K.layers.Dense(1, name="b")], name="s")
+    model.set_weights([np.full(w.shape, 0.1 * (i + 1), "float32") for i, w in enumerate(model.weights)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 4), "float32"), np.ones((4, 1), "float32"), verbose=0)
+    model.save(str(folder), zipped=False)
+    return model
+
+
+def test_save_with_zipped_false_writes_a_folder_that_both_libraries_load(tmp_path):
+    """model.save(path, zipped=False) writes the archive's files into a folder, and load_model reads such a
+    folder (weights, compile settings and optimizer state), as Keras 3 does; a '.keras' name is refused with
+    Keras's ValueError. nn.keras refused zipped=False. Folders written by either library load in the other."""
+    K, ours = fresh_sessions()
+    x = np.linspace(-1, 1, 8, dtype="float32").reshape(2, 4)
+    folder = {K: tmp_path / "by_keras", ours: tmp_path / "by_ours"}
+    for lib in (K, ours):
+        model = _saved_folder(lib, folder[lib])
+        assert {"config.json", "metadata.json"} <= set(p.name for p in folder[lib].iterdir())
+        try:
+            model.save(str(tmp_path / "named.keras"), zipped=False)
+            refused = None
+        except ValueError as error:
+            refused = str(error)
+        assert refused is not None and refused.startswith("When using `zipped=False`")
+    expected = _numpy(K, K.models.load_model(str(folder[K])).predict(x, verbose=0))
+    for lib in (K, ours):
+        for writer in (K, ours):
+            loaded = lib.models.load_model(str(folder[writer]))
+            np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6)
+            assert int(loaded.optimizer.iterations) == 1

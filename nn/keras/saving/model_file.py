@@ -3,6 +3,7 @@ serialize_keras_object description, with its build and compile configs) and `mod
 (the weights as save_weights stores them, plus the optimizer's variables). Real Keras stores its weights as
 `model.weights.h5` (HDF5) instead: load_model and load_weights read such files too (keras_archive.py, with
 h5py installed), and with h5py nn.keras writes that member as well (keras_h5_write.py), for real Keras to read.
+With zipped=False the same members are files in a folder (model_folder.py), which load_model reads too.
 Names ending in '.h5' / '.hdf5' are Keras's legacy HDF5 whole-model files (legacy_h5_model.py). Files are written to a temporary file in the target's folder and moved into place, so a failed save
 leaves any previous file intact.
 """
@@ -22,6 +23,7 @@ from . import registration
 from .keras_archive import load_keras_model, load_keras_weights
 from .keras_h5_write import keras_weights_h5
 from .legacy_h5_model import load_legacy_h5_model, save_legacy_h5
+from .model_folder import ModelFolder, is_model_folder, write_model_folder
 from .optimizer_state import optimizer_arrays, restore_optimizer
 from .own_variables import PREFIX as OWN_PREFIX
 from .serialization import deserialize_keras_object, serialize_keras_object
@@ -31,9 +33,10 @@ KERAS_WEIGHTS = "model.weights.h5"
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """Write `model` (architecture, weights, compile settings and optimizer state) to a `.keras` file, or to
-    Keras's legacy HDF5 file for a name ending in '.h5' / '.hdf5' (include_optimizer=False leaves out the
-    compile settings and optimizer state there, as Keras)."""
+    """Write `model` (architecture, weights, compile settings and optimizer state) to a `.keras` file, to a folder
+    of the same files with zipped=False (a name not ending in '.keras', as Keras), or to Keras's legacy HDF5 file
+    for a name ending in '.h5' / '.hdf5' (include_optimizer=False leaves out the compile settings and optimizer
+    state there, as Keras)."""
     filepath = os.fspath(filepath)
     include_optimizer = kwargs.pop("include_optimizer", True)
     if kwargs.pop("save_format", None):
@@ -44,16 +47,18 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                       stacklevel=3)
     if kwargs:
         raise ValueError(f"save_model: unexpected keyword arguments {sorted(kwargs)}")
-    if filepath.endswith((".h5", ".hdf5")):   # Keras's legacy whole-model HDF5 file
+    if zipped is False and filepath.endswith(".keras"):
+        raise ValueError("When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
+                         f"Received: filepath={filepath}")
+    if zipped is not False and filepath.endswith((".h5", ".hdf5")):   # Keras's legacy whole-model HDF5 file
         if not overwrite and os.path.exists(filepath):
             raise FileExistsError(f"save_model: {filepath} exists and overwrite=False")
         save_legacy_h5(model, filepath, include_optimizer)
         return
-    if not filepath.endswith(".keras"):
+    if zipped is not False and not filepath.endswith(".keras"):
         raise ValueError(f"Invalid filepath extension for saving: {filepath!r}. Use a name ending in '.keras' "
-                         "(nn.keras's whole-model format); save_weights writes '.weights.h5' weight files")
-    if zipped is False:
-        raise ValueError("save_model: zipped=False (an unzipped folder) is not supported by nn.keras; use zipped=True")
+                         "(nn.keras's whole-model format), or zipped=False for a folder; save_weights writes "
+                         "'.weights.h5' weight files")
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"save_model: {filepath} exists and overwrite=False")
     config = serialize_keras_object(model)
@@ -70,6 +75,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     keras_weights = keras_weights_h5(model)   # None without h5py, or for a model Keras's layout cannot carry
     if keras_weights is not None:
         members.append((KERAS_WEIGHTS, keras_weights))
+    if zipped is False:   # as Keras: the archive's members as files in a folder
+        write_model_folder(filepath, members)
+        return
     _write_zip_atomically(filepath, members)
 
 
@@ -97,7 +105,10 @@ class NotAZipError(ValueError, zipfile.BadZipFile):
 
 
 def _open_archive(filepath, who):
-    """The zip of a .keras file (written by nn.keras or by real Keras); clear errors for other files."""
+    """The zip of a .keras file (written by nn.keras or by real Keras), or a folder saved with zipped=False;
+    clear errors for other files."""
+    if is_model_folder(filepath):
+        return _checked_members(ModelFolder(filepath), filepath, who)
     if filepath.endswith((".h5", ".hdf5")) and not os.path.exists(filepath):
         raise MissingFileError(f"{who}({filepath!r}): no such file (a legacy HDF5 name); check the path")
     if filepath.endswith((".h5", ".hdf5")):
@@ -112,7 +123,11 @@ def _open_archive(filepath, who):
     if not zipfile.is_zipfile(filepath):
         raise NotAZipError(f"{who}({filepath!r}): not a zip archive, so not a .keras file; write one with "
                            "model.save('....keras')")
-    archive = zipfile.ZipFile(filepath)
+    return _checked_members(zipfile.ZipFile(filepath), filepath, who)
+
+
+def _checked_members(archive, filepath, who):
+    """`archive`, once it is known to hold a config and weights."""
     names = archive.namelist()
     weights = KERAS_WEIGHTS if KERAS_WEIGHTS in names and WEIGHTS not in names else WEIGHTS
     missing = [n for n in (CONFIG, weights) if n not in names]
