@@ -145,3 +145,17 @@ def test_recurrent_layers_outputs_show_pytorchs_cpu_node_names():
     outputs are squeezed (SqueezeBackward1). deepgrad showed RecurrenceBackward0 and ViewBackward0."""
     torch = require_torch()
     assert _recurrent_node_names(ag, nn) == _recurrent_node_names(torch, torch.nn)
+
+
+def test_indexing_a_0d_tensor_with_an_int_says_to_use_item():
+    """pytorch.org's old two-layer examples print `loss.data[0]`: PyTorch refuses with an IndexError that says
+    "invalid index of a 0-dim tensor. Use `tensor.item()` ..."; deepgrad's IndexError gave NumPy's "too many
+    indices for array: array is 0-dimensional" instead of the fix."""
+    torch = require_torch()
+    for lib in (torch, ag):
+        loss = (lib.ones(3, requires_grad=True) * 2).sum()
+        with pytest.raises(IndexError, match=r"invalid index of a 0-dim tensor.*Use `tensor\.item\(\)`"):
+            loss.data[0]
+        with pytest.raises(IndexError):
+            loss.data[-1]
+        assert loss.data[None].shape == (1,) and loss.data[...].shape == ()

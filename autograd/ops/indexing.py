@@ -79,6 +79,10 @@ class GetItem(Function):
     @staticmethod
     def explain_error(args, exc):
         x, *index = args
+        if getattr(x, "ndim", None) == 0 and len(index) == 1 and isinstance(index[0], int) \
+                and not isinstance(index[0], bool):   # old code's `loss.data[0]`, as PyTorch words its refusal
+            return (f"invalid index of a 0-dim tensor: [{index[0]}] on a tensor of shape {x.shape}. Use `tensor.item()` "
+                    "to convert a 0-dim tensor to a number")
         return f"indexing a tensor of shape {x.shape} with {_describe(index)}: {exc}"
 
     def name(self):
