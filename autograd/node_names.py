@@ -31,20 +31,32 @@ def shown(node):
 
 
 #: the node PyTorch shows on a gradient that a create_graph backward of these nodes makes: their backward is one
-#: ATen op (tanh_backward, threshold_backward, convolution_backward, ...) whose own node PyTorch records, where
-#: deepgrad records the formula's elementary ops; the last of them takes that name
+#: ATen op (tanh_backward, threshold_backward, convolution_backward, ...), or a short formula, whose last node PyTorch
+#: shows, where deepgrad records its own formula's ops; the last of them takes that name. A tuple names the gradient
+#: of each input (None: leave that one as it is)
 DOUBLE_BACKWARD = {
     "TanhBackward0": "TanhBackwardBackward0", "SigmoidBackward0": "SigmoidBackwardBackward0",
     "ReluBackward0": "ThresholdBackwardBackward0", "HardtanhBackward0": "HardtanhBackwardBackward0",
     "LeakyReluBackward0": "LeakyReluBackwardBackward0", "EluBackward0": "EluBackwardBackward0",
-    "GeluBackward0": "GeluBackwardBackward0", "SoftplusBackward0": "SoftplusBackwardBackward0",
-    "LogSigmoidBackward0": "LogSigmoidBackwardBackward0", "SoftmaxBackward0": "SoftmaxBackwardDataBackward0",
-    "LogSoftmaxBackward0": "LogSoftmaxBackwardDataBackward0",
+    "CeluBackward0": "EluBackwardBackward0", "GeluBackward0": "GeluBackwardBackward0",
+    "SoftmaxBackward0": "SoftmaxBackwardDataBackward0", "LogSoftmaxBackward0": "LogSoftmaxBackwardDataBackward0",
     "NativeLayerNormBackward0": "NativeLayerNormBackwardBackward0",
     "NativeBatchNormBackward0": "NativeBatchNormBackwardBackward0",
-    "ConvolutionBackward0": "ConvolutionBackwardBackward0", "CdistBackward0": "CdistBackwardBackward0",
+    "ConvolutionBackward0": "ConvolutionBackwardBackward0",
     "MaxPool2DWithIndicesBackward0": "MaxPool2DWithIndicesBackwardBackward0",
     "AvgPool2DBackward0": "AvgPool2DBackwardBackward0",
+    "UpsampleNearest1DBackward0": "UpsampleNearest1DBackwardBackward0",
+    "UpsampleLinear1DBackward0": "UpsampleLinear1DBackwardBackward0",
+    "UpsampleNearest2DBackward0": "UpsampleNearest2DBackwardBackward0",
+    "UpsampleBilinear2DBackward0": "UpsampleBilinear2DBackwardBackward0",
+    "MseLossBackward0": "MseLossBackwardBackward0",
+    "TBackward0": "TBackward0", "UnsqueezeBackward0": "SqueezeBackward1",
+    "SelectBackward0": "SelectBackwardBackward0", "SliceBackward0": "SliceBackwardBackward0",
+    "DiagonalBackward0": "DiagonalBackwardBackward0", "IndexBackward0": "IndexPutImplBackward0",
+    "EmbeddingBackward0": "EmbeddingDenseBackwardBackward0", "ConstantPadNdBackward0": "ConstantPadNdBackward0",
+    "TriuBackward0": "TriuBackward0", "TrilBackward0": "TrilBackward0", "MaskedFillBackward0": "MaskedFillBackward0",
+    "MaximumBackward0": "MaskedFillBackward0", "MinimumBackward0": "MaskedFillBackward0",
+    "HypotBackward0": "DivBackward0", "XlogyBackward0": ("MaskedFillBackward0", None),
 }
 
 
@@ -53,8 +65,9 @@ def show_double_backward(node, grads, first_seq):
     numbered from first_seq on); grads are returned unchanged."""
     shown = DOUBLE_BACKWARD.get(node.name())
     if shown is not None:
-        for g in grads:
+        for k, g in enumerate(grads):
             made = getattr(g, "_node", None)
-            if made is not None and getattr(made, "seq", -1) >= first_seq:
-                made.torch_name = shown
+            name = shown if isinstance(shown, str) else (shown[k] if k < len(shown) else None)
+            if name is not None and made is not None and getattr(made, "seq", -1) >= first_seq:
+                made.torch_name = name
     return grads

@@ -298,7 +298,8 @@ def test_products_pass_gradgradcheck(op):
 def _first_grad_node(lib, fn, shape):
     x = lib.linspace(-1.5, 1.7, int(np.prod(shape)), dtype=lib.float64).reshape(shape).requires_grad_()
     y = fn(lib, x)
-    go = lib.linspace(0.3, -0.9, y.numel(), dtype=lib.float64).reshape(tuple(y.shape))
+    # the incoming gradient requires grad, as in a gradient penalty (a linear op's gradient depends on it alone)
+    go = lib.linspace(0.3, -0.9, y.numel(), dtype=lib.float64).reshape(tuple(y.shape)).requires_grad_()
     (g,) = lib.autograd.grad(y, x, go, create_graph=True)
     return g.grad_fn.name()
 
@@ -316,6 +317,25 @@ DOUBLE_BACKWARD_NODES = [
     ("hardtanh", lambda lib, x: lib.nn.functional.hardtanh(x), (3, 4), "HardtanhBackwardBackward0"),
     ("conv2d", lambda lib, x: lib.nn.functional.conv2d(x, lib.ones(2, 1, 2, 2, dtype=lib.float64, requires_grad=True)),
      (1, 1, 3, 3), "ConvolutionBackwardBackward0"),
+    ("celu", lambda lib, x: lib.nn.functional.celu(x), (3, 4), "EluBackwardBackward0"),
+    ("select", lambda lib, x: x[1].exp(), (3, 4), "SelectBackwardBackward0"),
+    ("slice", lambda lib, x: x[:, 1:3].exp(), (3, 4), "SliceBackwardBackward0"),
+    ("t", lambda lib, x: x.t().exp(), (3, 4), "TBackward0"),
+    ("unsqueeze", lambda lib, x: x.unsqueeze(0).exp(), (3, 4), "SqueezeBackward1"),
+    ("triu", lambda lib, x: x.triu().exp(), (3, 4), "TriuBackward0"),
+    ("masked_fill", lambda lib, x: x.masked_fill(x > 0.5, 0.0).exp(), (3, 4), "MaskedFillBackward0"),
+    ("maximum", lambda lib, x: lib.maximum(x, lib.full((3, 4), 0.2, dtype=lib.float64)).exp(), (3, 4),
+     "MaskedFillBackward0"),
+    ("index", lambda lib, x: x[lib.tensor([0, 2, 2])].exp(), (3, 4), "IndexPutImplBackward0"),
+    ("embedding", lambda lib, x: lib.nn.functional.embedding(lib.tensor([1, 1, 0]), x).exp(), (3, 4),
+     "EmbeddingDenseBackwardBackward0"),
+    ("pad", lambda lib, x: lib.nn.functional.pad(x, (1, 1)).exp(), (3, 4), "ConstantPadNdBackward0"),
+    ("hypot", lambda lib, x: lib.hypot(x, lib.full((3, 4), 2.0, dtype=lib.float64)), (3, 4), "DivBackward0"),
+    ("mse_loss", lambda lib, x: lib.nn.functional.mse_loss(x, x.flip(0).detach()), (3, 4), "MseLossBackwardBackward0"),
+    ("nearest", lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2), (1, 1, 3, 3),
+     "UpsampleNearest2DBackwardBackward0"),
+    ("bilinear", lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2, mode="bilinear"), (1, 1, 3, 3),
+     "UpsampleBilinear2DBackwardBackward0"),
 ]
 
 
