@@ -17,6 +17,7 @@ from . import settings
 from . import ops_dtype_rules as rules
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
+from .ops_args import float_kernel_input
 from .ops_args import _uint8_if_bool
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
                              isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
@@ -525,12 +526,12 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 def softmax(x, axis=-1):
     """exp(x) normalised to sum 1 along `axis`."""
     warn_if_size_one_axis(x, axis)
-    return F.softmax(_float(x), dim=axis)
+    return F.softmax(float_kernel_input(x, "softmax"), dim=axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along `axis`, computed stably."""
-    return F.log_softmax(_float(x), dim=axis)
+    return F.log_softmax(float_kernel_input(x, "log_softmax"), dim=axis)
 
 
 def sigmoid(x):

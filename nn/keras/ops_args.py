@@ -5,6 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import UnsupportedDtypeError
 
 from . import settings
 from .dtypes import result_type, standardize_dtype
@@ -100,6 +101,16 @@ def _axis(axis):
 def _float(x):
     x = _t(x)
     return x.float() if x.dtype.kind in "iub" else x
+
+
+def float_kernel_input(x, op):
+    """x as a float tensor for an activation whose torch kernel has no integer or bool form: Keras's torch backend
+    refuses such a tensor ('not implemented for Long'), so it is refused here by name (NotImplementedError)."""
+    x = _t(x)
+    if x.dtype.kind in "iub":
+        raise UnsupportedDtypeError(f"keras.ops.{op}: not implemented for {x.dtype} inputs (shape {tuple(x.shape)}), "
+                                    "as in Keras's torch backend; cast first with keras.ops.cast(x, 'float32')")
+    return x
 
 
 def _uint8_if_bool(x):

@@ -11,6 +11,7 @@ Keras does."""
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ArgumentRangeError
 
 from .ops_args import _float, _t
 from .symbolic import KerasTensor
@@ -167,8 +168,8 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     if strategy == "greedy":
         return _greedy(x, lengths, merge_repeated, mask_index)
     if int(beam_width) < 1 or int(top_paths) < 1:
-        raise ValueError(f"keras.ops.ctc_decode: beam_width and top_paths must be at least 1, got {beam_width} "
-                         f"and {top_paths}")
+        raise ArgumentRangeError(f"keras.ops.ctc_decode: beam_width and top_paths must be at least 1, got "
+                                 f"{beam_width} and {top_paths}")
     return _beam_search(x, lengths, int(beam_width), int(top_paths), mask_index)
 
 

@@ -4,7 +4,7 @@ data_format='channels_first'). Float images get gradients; integer images keep t
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ShapeError
+from autograd.errors import ArgumentKindError, ShapeError
 
 from .. import functional as F
 from .layers.image_preprocessing import _MODES, _aspect_box, _resize
@@ -20,6 +20,8 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     saturated)."""
     op = "keras.ops.image.resize"
     size = tuple(size)
+    if not all(isinstance(v, (int, np.integer)) for v in size):   # torch's interpolate refuses them: a TypeError
+        raise ArgumentKindError(f"{op}: size must be (height, width) of positive ints, got {size!r}")
     if len(size) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in size):
         raise ValueError(f"{op}: size must be (height, width) of positive ints, got {size!r}")
     if interpolation not in _MODES:

@@ -4,7 +4,7 @@ import autograd as ag
 from autograd.errors import ShapeError
 
 from .. import functional as F
-from .ops_args import _float, _t
+from .ops_args import _float, _t, float_kernel_input
 
 
 def relu6(x):
@@ -21,17 +21,17 @@ def _clipped(x, low, high):
 
 def selu(x):
     """The scaled exponential linear unit (scale 1.0507..., alpha 1.6732...)."""
-    return F.selu(_float(x))
+    return F.selu(float_kernel_input(x, "selu"))
 
 
 def celu(x, alpha=1.0):
     """max(x, 0) + min(alpha * (exp(x / alpha) - 1), 0)."""
-    return F.celu(_float(x), alpha)
+    return F.celu(float_kernel_input(x, "celu"), alpha)
 
 
 def glu(x, axis=-1):
     """The first half of `x` along `axis` gated by the sigmoid of the second half (an even size is needed)."""
-    x = _float(x)
+    x = float_kernel_input(x, "glu")
     if x.shape[axis] % 2:
         raise ShapeError(f"keras.ops.glu: axis {axis} of shape {tuple(x.shape)} must have an even size to split "
                          f"in halves")
@@ -40,12 +40,12 @@ def glu(x, axis=-1):
 
 def hard_sigmoid(x):
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
-    return ag.clamp(_float(x) / 6.0 + 0.5, 0.0, 1.0)
+    return ag.clamp(float_kernel_input(x, "hard_sigmoid") / 6.0 + 0.5, 0.0, 1.0)
 
 
 def hard_silu(x):
     """x * hard_sigmoid(x)."""
-    x = _float(x)
+    x = float_kernel_input(x, "hard_silu")
     return x * hard_sigmoid(x)
 
 
@@ -59,13 +59,14 @@ def hard_tanh(x):
 
 def hard_shrink(x, threshold=0.5):
     """x where |x| > threshold, else 0."""
-    x = _float(x)
+    x = float_kernel_input(x, "hard_shrink")
     return ag.where(ag.abs(x) > threshold, x, 0.0)
 
 
 def soft_shrink(x, threshold=0.5):
     """x moved towards 0 by `threshold`, and 0 within [-threshold, threshold]."""
-    x = _float(x)   # x * 0 inside the band: torch's softshrink keeps the sign of zero (-0.0 for negative x)
+    # x * 0 inside the band: torch's softshrink keeps the sign of zero (-0.0 for negative x)
+    x = float_kernel_input(x, "soft_shrink")
     return ag.where(x > threshold, x - threshold, ag.where(x < -threshold, x + threshold, x * 0.0))
 
 
@@ -83,7 +84,7 @@ def threshold(x, threshold, default_value):
 
 def log_sigmoid(x):
     """log(sigmoid(x)), computed stably as -softplus(-x)."""
-    return F.logsigmoid(_float(x))
+    return F.logsigmoid(float_kernel_input(x, "log_sigmoid"))
 
 
 def softsign(x):

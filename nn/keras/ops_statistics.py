@@ -3,12 +3,13 @@ NumPy and Keras), `moments`, `divide_no_nan`, `rsqrt`, `log1p`/`expm1`, trigonom
 activations, all differentiable where Keras's are. Re-exported by keras.ops."""
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentKindError
 
 import numpy as np
 
 from .. import functional as F
 from . import ops_dtype_rules as rules
-from .ops_args import _axis, _float, _pair, _t
+from .ops_args import _axis, _float, _pair, _t, float_kernel_input
 
 
 def var(x, axis=None, keepdims=False):
@@ -93,12 +94,12 @@ def ceil(x):
 
 def softplus(x):
     """log(1 + exp(x))."""
-    return F.softplus(_float(x))
+    return F.softplus(float_kernel_input(x, "softplus"))
 
 
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
-    x = _float(x)
+    x = float_kernel_input(x, "silu")
     return x * ag.sigmoid(x)
 
 
@@ -107,17 +108,20 @@ swish = silu
 
 def gelu(x, approximate=True):
     """The GELU activation (tanh approximation by default, as Keras)."""
-    return F.gelu(_float(x), approximate="tanh" if approximate else "none")
+    return F.gelu(float_kernel_input(x, "gelu"), approximate="tanh" if approximate else "none")
 
 
 def leaky_relu(x, negative_slope=0.2):
     """x where positive, negative_slope * x elsewhere (Keras's default slope is 0.2)."""
-    return F.leaky_relu(_float(x), negative_slope)
+    if isinstance(negative_slope, (str, bytes)):   # torch's argument parser: a TypeError
+        raise ArgumentKindError(f"keras.ops.leaky_relu: negative_slope must be a number, got {negative_slope!r}; "
+                                "pass e.g. negative_slope=0.2")
+    return F.leaky_relu(float_kernel_input(x, "leaky_relu"), negative_slope)
 
 
 def elu(x, alpha=1.0):
     """x where positive, alpha * (exp(x) - 1) elsewhere."""
-    return F.elu(_float(x), alpha)
+    return F.elu(float_kernel_input(x, "elu"), alpha)
 
 
 def isnan(x):

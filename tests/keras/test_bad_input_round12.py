@@ -56,7 +56,18 @@ OPS = [
     ("ops_ones_shape_a_string", f"{OP}ones('ab')", TypeError, Exception, ("keras.ops.ones", "'ab'")),
     ("ops_empty_shape_a_string", f"{OP}empty('a')", TypeError, Exception, ("keras.ops.empty", "'a'")),
     ("ops_zeros_shape_of_a_bool", f"{OP}zeros((True,))", TypeError, Exception, ("keras.ops.zeros", "(True,)")),
-]
+    ("ops_image_resize_to_a_string", f"{OP}image.resize({X4}, 'ab')", TypeError, ValueError,
+     ("keras.ops.image.resize", "size", "('a', 'b')")),
+    ("ops_image_resize_to_floats", f"{OP}image.resize({X4}, (2.5, 2))", TypeError, ValueError,
+     ("keras.ops.image.resize", "(2.5, 2)")),
+    ("ops_ctc_decode_beam_width_0", f"{OP}ctc_decode(np.ones((1, 5, 3), 'float32'), np.array([5]), "
+     "strategy='beam_search', beam_width=0)", RuntimeError, ValueError, ("ctc_decode", "beam_width", "0")),
+    ("ops_leaky_relu_negative_slope_a_string", f"{OP}leaky_relu({X2}, negative_slope='a')", TypeError, Exception,
+     ("keras.ops.leaky_relu", "negative_slope", "'a'")),
+] + [(f"ops_{name}_of_ints", f"{OP}{name}(np.array([[1, 2], [3, 4]]))", NotImplementedError, Exception,
+      (f"keras.ops.{name}", "int64", "keras.ops.cast(x, 'float32')"))
+     for name in ("softmax", "log_softmax", "gelu", "silu", "elu", "selu", "softplus", "log_sigmoid", "hard_sigmoid",
+                  "hard_silu", "leaky_relu", "glu", "celu", "soft_shrink", "hard_shrink")]
 
 LAYERS = [
     ("prelu_shared_axes_past_the_inputs", f"{LY}PReLU(shared_axes=[5])({X2})", IndexError, ValueError,
@@ -68,6 +79,23 @@ LAYERS = [
      ("RandomRotation", "fill_mode", "'foo'")),
     ("random_zoom_interpolation_unknown", f"{LY}RandomZoom(0.1, interpolation='foo')", NotImplementedError,
      ValueError, ("RandomZoom", "interpolation", "'foo'")),
+    ("conv2d_kernel_size_a_float", f"{LY}Conv2D(2, 2.5)", ValueError, TypeError,
+     ("Conv2D", "kernel_size", "2.5")),
+    ("reshape_to_a_size_below_minus_1", f"{LY}Reshape((-2, 3))", ValueError, Exception,
+     ("Reshape", "non-negative", "(-2, 3)")),
+    ("repeat_vector_n_a_string", f"{LY}RepeatVector('a')", TypeError, ValueError, ("RepeatVector", "n", "'a'")),
+    ("attention_of_other_feature_sizes", f"{LY}Attention()([np.ones((2, 4, 3), 'float32'), "
+     "np.ones((2, 4, 5), 'float32')])", RuntimeError, ValueError, ("Attention", "(None, 4, 3)", "(None, 4, 5)")),
+    ("multi_head_attention_of_matrices", f"{LY}MultiHeadAttention(2, 2)({X2}, {X2})", IndexError, ValueError,
+     ("multi_head_attention", "3-D", "(2, 3)")),
+    ("multi_head_attention_axes_past_the_rank", f"{LY}MultiHeadAttention(2, 2, attention_axes=(5,))("
+     "np.ones((2, 4, 3), 'float32'), np.ones((2, 4, 3), 'float32'))", IndexError, ValueError,
+     ("attention_axes (5,)", "(2, 4, 3)")),
+    ("random_translation_of_a_matrix", f"{LY}RandomTranslation(0.1, 0.1)({X2}, training=True)", IndexError,
+     ValueError, ("random_translation", "(N, H, W, C)", "Size([2, 3])")),
+    ("resizing_to_a_float_height", f"{LY}Resizing(2.5, 2)({X4})", TypeError, ValueError,
+     ("Resizing", "height", "2.5")),
+    ("rescaling_of_a_string", f"{LY}Rescaling(1.0)('abc')", ValueError, Exception, ("rescaling", "numbers", "'abc'")),
     ("dense_input_shape_a_bare_int", "m = keras.Sequential([keras.layers.Dense(2, input_shape=3)]); m.build()",
      ValueError, TypeError, ("Dense", "cannot convert 3 to a shape", "input_shape=(3,)")),
 ]

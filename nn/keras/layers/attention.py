@@ -8,6 +8,7 @@ mask. Dropout (training only) applies to the attention distribution, which retur
 import numpy as np
 
 import autograd as ag
+from autograd.errors import ShapeError
 
 from ... import functional as F
 from ..symbolic import KerasTensor
@@ -45,7 +46,7 @@ class Attention(Layer):
         key = shapes[2] if len(shapes) > 2 else value
         if len(query) < 2 or len(value) != len(query) or len(key) != len(query) or value[-2] != key[-2] or \
                 query[-1] != key[-1]:
-            raise ValueError(f"{name}: expects query (batch, Tq, dim), value (batch, Tv, value_dim) and key "
+            raise ShapeError(f"{name}: expects query (batch, Tq, dim), value (batch, Tv, value_dim) and key "
                              f"(batch, Tv, dim) with query and key sharing dim; got shapes {shapes}")
 
     def _scores(self, query, key):

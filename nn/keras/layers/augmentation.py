@@ -23,7 +23,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
-from autograd.errors import UnsupportedError
+from autograd.errors import DimRangeError, UnsupportedError
 from autograd.capture import CaptureError, state as capture_state
 from autograd.ops.no_grad_op import no_grad_op
 
@@ -186,7 +186,7 @@ class RandomImageLayer(TrainingByDefault, Layer):
 
     def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
-            raise ValueError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
+            raise DimRangeError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
         if not inputs.is_floating_point():
             inputs = inputs.float()
         if not training:

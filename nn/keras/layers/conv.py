@@ -7,6 +7,7 @@ deepgrad's NCHW convolution, with the layout changed around it. padding='same' p
 import math
 
 import autograd as ag
+from autograd.errors import SizeTypeError
 
 from ... import functional as F
 from .. import activations, config, masking
@@ -17,6 +18,8 @@ from .bias_add import add_bias, fused_bias
 
 
 def _pair(value, name, layer):
+    if not isinstance(value, int) and (isinstance(value, (str, bytes)) or not hasattr(value, "__iter__")):
+        raise SizeTypeError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
     value = (value, value) if isinstance(value, int) else tuple(value)
     if len(value) != 2 or not all(isinstance(v, int) for v in value):
         raise ValueError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")

@@ -12,6 +12,7 @@ from .. import activations, config, masking
 from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
 from ..constraints import check_names as _check_constraints
+from ..input_spec import InputSpec
 from ..layer import Layer, as_tensor
 from ..symbolic import KerasTensor
 from .bias_add import add_bias, fused_bias
@@ -66,6 +67,7 @@ class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
         if self.quantization_mode:   # after the bias: Keras lists trainable weights first
             self._quantized_build((features, self.units))
         self._build_lora()
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: features})   # as Keras: later calls are checked
 
     _quantizable_class = staticmethod(lambda: Dense)
 
@@ -178,6 +180,9 @@ class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
+        if any(isinstance(n, int) and n < -1 for n in self.target_shape):
+            raise ValueError(f"Reshape: each dimension in `target_shape` must be a non-negative integer, or -1 for a "
+                             f"single unknown dimension, got target_shape={self.target_shape}")
         if self.target_shape.count(-1) > 1:
             raise ValueError(f"Reshape: there must be at most one unknown dimension (-1) in `target_shape`, got "
                              f"target_shape={self.target_shape}; give every size but one")
@@ -211,6 +216,9 @@ class Rescaling(Layer):
 
     def call(self, inputs):
         # as Keras: inputs, scale and offset in the compute dtype (16-bit under a mixed policy), then x * s + o
+        if not isinstance(inputs, ag.Tensor):   # a string reaches call unconverted: Keras's "Invalid dtype"
+            raise ValueError(f"{self.name}: inputs must be numbers (an array or tensor), got {type(inputs).__name__} "
+                             f"{inputs!r:.40}")
         inputs = in_compute_dtype(self, inputs if inputs.is_floating_point() else inputs.float())
         scale = inputs.new_tensor(self._number("scale", self.scale)).to(inputs.dtype)
         offset = inputs.new_tensor(self._number("offset", self.offset)).to(inputs.dtype)

@@ -5,7 +5,7 @@ Resizing keeps an integer dtype (rounding and saturating, as Keras); the crops r
 import numpy as np
 
 import autograd as ag
-from autograd.errors import ArgumentRangeError, DimRangeError
+from autograd.errors import ArgumentKindError, ArgumentRangeError, DimRangeError
 
 from ... import functional as F
 from .. import random as keras_random
@@ -20,8 +20,8 @@ _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubi
 
 
 def _positive(value, name, layer):
-    if not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{layer}: {name} must be a positive int, got {name}={value!r}")
+    if not isinstance(value, (int, np.integer)):   # Keras's torch backend: a TypeError when it resizes
+        raise ArgumentKindError(f"{layer}: {name} must be a positive int, got {name}={value!r}")
     if value < 1:   # Keras's torch backend refuses it when it resizes, with RuntimeError ("sizes should be > 0")
         raise ArgumentRangeError(f"{layer}: {name} must be a positive int, got {name}={value!r}; output sizes "
                                  "should be greater than 0")

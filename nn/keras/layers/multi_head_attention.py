@@ -13,7 +13,7 @@ import math
 import string
 
 import autograd as ag
-from autograd.errors import ShapeError
+from autograd.errors import DimRangeError, ShapeError
 
 from ... import functional as F
 from .. import initializers, masking
@@ -135,7 +135,7 @@ class MultiHeadAttention(Layer):
         self.attention_axes = axes   # as Keras's: the axes build chose are the layer's (and its config's) from now on
         self._axes = tuple(a if a >= 0 else rank - 1 + a for a in axes)
         if any(not 0 < a < rank - 2 for a in self._axes):
-            raise ValueError(f"{self.name}: attention_axes {self.attention_axes} must name axes of the query "
+            raise DimRangeError(f"{self.name}: attention_axes {self.attention_axes} must name axes of the query "
                              f"{query_shape} other than the batch and feature axes")
         self._query_features = query_shape[-1]
 
@@ -156,7 +156,7 @@ class MultiHeadAttention(Layer):
 
     def _check_shapes(self, query_shape, value_shape, key_shape):
         if len(query_shape) < 3 or len(value_shape) < 3:
-            raise ValueError(f"{self.name}: query and value must be at least 3-D (batch, steps, features); got "
+            raise DimRangeError(f"{self.name}: query and value must be at least 3-D (batch, steps, features); got "
                              f"query shape {query_shape} and value shape {value_shape}")
         if tuple(value_shape[1:-1]) != tuple(key_shape[1:-1]):
             raise ValueError(f"{self.name}: value and key must have the same shape except the last axis; got "

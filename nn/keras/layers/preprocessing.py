@@ -114,6 +114,9 @@ class Discretization(Layer):
         if self.num_bins is None:
             raise ValueError(f"{self.name}: adapt needs num_bins (given at construction), this layer has fixed "
                              f"bin_boundaries {self.bin_boundaries}")
+        if self.num_bins < 1:   # the quantiles of 0 bins would divide by 0
+            raise ValueError(f"{self.name}: adapt needs num_bins >= 1 to learn the boundaries of, got "
+                             f"num_bins={self.num_bins}")
         if isinstance(data, np.ndarray) or hasattr(data, "numpy") or not hasattr(data, "__iter__"):
             batches = [data]
         else:   # as Keras, a list too is a sequence of batches; an (x, y) batch gives its x

@@ -1,6 +1,8 @@
 """Keras's shape layers: RepeatVector, Permute, ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D and
 Identity. The N-D padding, cropping and upsampling layers act on the N spatial axes of
 (batch, *spatial, channels) inputs, or (batch, channels, *spatial) with data_format='channels_first'."""
+from autograd.errors import ArgumentKindError
+
 from ... import functional as F
 from ..layer import Layer
 from .conv import _data_format
@@ -66,7 +68,10 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(n, int) or n < 1:
+        if not isinstance(n, int):   # Keras: "Expected an integer value for `n`" (a TypeError)
+            raise ArgumentKindError(f"RepeatVector: n must be a positive int, got {type(n).__name__} {n!r}; pass e.g. "
+                                    "RepeatVector(3)")
+        if n < 1:
             raise ValueError(f"RepeatVector: n must be a positive int, got {n!r}")
         self.n = n
 
