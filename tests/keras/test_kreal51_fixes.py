@@ -187,3 +187,61 @@ def test_a_softmax_over_an_axis_of_size_one_warns_as_keras(call):
     over axis -1 of a tensor of shape torch.Size([32, 1]). This axis has size 1...'; deepgrad was silent."""
     theirs_k, ours_k = fresh_sessions()
     assert _softmax_warnings(ours_k, call) == _softmax_warnings(theirs_k, call)
+
+
+def _input_layer_model(K):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = K.Sequential([K.layers.InputLayer(input_shape=(5,)), K.layers.Dense(2)])
+    return model.output_shape, [str(w.message) for w in caught]
+
+
+def test_input_layer_takes_keras_2s_input_shape_with_keras_warning():
+    """keras.layers.InputLayer(input_shape=...) (subclassing_conv_layers): Keras takes it with 'Argument
+    `input_shape` is deprecated. Use `shape` instead.'; deepgrad raised 'Input: pass shape=(...)'."""
+    theirs_k, ours_k = fresh_sessions()
+    assert _input_layer_model(ours_k) == _input_layer_model(theirs_k)
+
+
+def _standardized_convolutions(K, rank, padding):
+    ops = K.ops
+    base = {1: K.layers.Conv1D, 2: K.layers.Conv2D}[rank]
+
+    def standardized(kernel):
+        axes = list(range(rank + 1))
+        mean, var = ops.mean(kernel, axis=axes, keepdims=True), ops.var(kernel, axis=axes, keepdims=True)
+        return (kernel - mean) / ops.sqrt(var + 1e-10)
+
+    class WithOverride(base):   # the example's first way: override convolution_op
+        def convolution_op(self, inputs, kernel):
+            return ops.conv(inputs, standardized(kernel), padding="valid", strides=list(self.strides))
+
+    class WithCall(base):   # the second way: call convolution_op from call
+        def call(self, inputs):
+            result = self.convolution_op(inputs, standardized(self.kernel))
+            return result + self.bias if self.use_bias else result
+
+    K.utils.set_random_seed(6)
+    rng = np.random.default_rng(0)
+    shape = (6, 8, 3) if rank == 1 else (6, 8, 8, 3)
+    x, y = rng.random(shape).astype("float32"), rng.random((6, 1)).astype("float32")
+    results = []
+    for cls in (WithOverride, WithCall):
+        model = K.Sequential([K.Input(shape[1:]), cls(4, 3, activation="relu", padding=padding), K.layers.Flatten(),
+                              K.layers.Dense(1)])
+        model.compile(K.optimizers.SGD(0.05), "mse")
+        results.append(model.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history["loss"])
+        results.append(model.predict(x, verbose=0))
+    return results
+
+
+@pytest.mark.parametrize("rank, padding", [(2, "valid"), (1, "valid")])
+def test_conv_layers_have_keras_convolution_op(rank, padding):
+    """Conv.convolution_op (keras_recipes/subclassing_conv_layers): a subclass overriding it changes the layer's
+    convolution, and call() may call it; deepgrad's Conv layers had no convolution_op (AttributeError). Keras's
+    Conv1D calls ops.conv itself, so there an override changes nothing, in both."""
+    theirs_k, ours_k = fresh_sessions()
+    for mine, keras in zip(_standardized_convolutions(ours_k, rank, padding),
+                           _standardized_convolutions(theirs_k, rank, padding)):
+        np.testing.assert_allclose(mine, keras, rtol=2e-5, atol=1e-6)

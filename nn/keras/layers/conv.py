@@ -12,6 +12,7 @@ from autograd.errors import SizeTypeError
 from ... import functional as F
 from .. import activations, config, masking
 from ..constraints import check_names as _check_constraints
+from ..input_spec import channels_spec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .bias_add import add_bias, fused_bias
@@ -121,6 +122,7 @@ class Conv2D(Layer):
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def call(self, inputs):
         axis = -1 if self.data_format == "channels_last" else 1
@@ -129,7 +131,31 @@ class Conv2D(Layer):
             raise ValueError(f"{self.name}: expected axis {axis} of the inputs to have {expected} channels (the layer "
                              f"was built for them), got shape {tuple(inputs.shape)}; make a new layer for other "
                              "inputs")
+        if self._convolution_op_overridden():
+            return self._through_convolution_op(inputs)
         return self._convolve(inputs, self.kernel)
+
+    def convolution_op(self, inputs, kernel):
+        """The convolution alone (no bias, no activation) of `inputs` with `kernel`, in the layer's layout, with
+        its strides, padding and dilation, as Keras's: a subclass overrides it to change the operation (e.g. a
+        standardized kernel), or calls it from its own call()."""
+        from ..ops_conv import conv
+        padding = "valid" if self.padding == "causal" else self.padding
+        return conv(inputs, kernel, strides=list(self.strides), padding=padding, dilation_rate=self.dilation_rate,
+                    data_format=self.data_format)
+
+    def _convolution_op_overridden(self):
+        return type(self).convolution_op is not Conv2D.convolution_op
+
+    def _through_convolution_op(self, inputs):
+        """Keras's BaseConv.call, taken when a subclass overrides convolution_op: the op on the kernel, then the
+        bias and the activation (the built-in path fuses them)."""
+        outputs = self.convolution_op(inputs, self.kernel)
+        if self.use_bias:
+            shape = (1,) * (self.rank + 1) + (self.filters,) if self.data_format == "channels_last" else \
+                (1, self.filters) + (1,) * self.rank
+            outputs = outputs + self.bias.reshape(shape)
+        return self.activation(outputs)
 
     def get_config(self):
         """Keras's BaseConv config: the sizes as tuples, data_format resolved, and the activation,

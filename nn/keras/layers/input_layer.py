@@ -1,5 +1,6 @@
 """keras.Input and InputLayer: the symbolic entry points of functional and Sequential models."""
 import numbers
+import warnings
 
 from autograd.errors import IdentifierError
 
@@ -15,6 +16,11 @@ class InputLayer(Layer):
 
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None,
                  ragged=None, optional=False, input_tensor=None, **kwargs):
+        if "input_shape" in kwargs:   # Keras 2's spelling, still taken (with Keras's warning)
+            warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.")
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
         if sparse or ragged or optional:
             raise ValueError("Input: sparse, ragged and optional inputs are not supported by nn.keras")
         # Keras's Input takes floatx() for dtype=None, not the (possibly older) global dtype policy
