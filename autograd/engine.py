@@ -23,11 +23,11 @@ from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
 from .node_names import show_double_backward
 from .saved_graph import as_graph_tensor, wrap_saved as _wrap_saved
-from .saved_hooks import unpack_node
+from .saved_hooks import _torch_order as torch_order, unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
 from .sparse_storage import SparseCOO, position_gradient
-from .versions import clock, modified_since
+from .versions import clock, modified_since, replaced_only
 from .view_links import SeveralViews
 
 
@@ -352,15 +352,34 @@ def _run_node(node, gs, graph_mode):
 
 
 def _check_saved(node):
-    """Refuse to run backward when an array the node saved was changed in place after the node ran."""
+    """Refuse to run backward when an array the node saved, or the result PyTorch's node keeps, was changed in
+    place after the node ran (a result PyTorch's node does not keep may be replaced inside a graph)."""
+    kept = node.result_kept
+    if kept is not None and modified_since(kept, node._saved_at):
+        _saved_changed(node, kept, 0)
     for k, arr in enumerate(node.saved_tensors):
         if modified_since(arr, node._saved_at):
-            shape = tuple(getattr(arr, "shape", ()))
-            raise GraphError(f"one of the variables needed for gradient computation has been modified by an inplace "
-                             f"operation: {node.label()}: a tensor of shape {shape} that it saved for backward (saved "
-                             f"value {k}) was modified in place after it was used; change a copy (t.clone()) "
-                             "instead, make the in-place change after backward, or run forward and backward inside "
-                             "ag.autograd.graph.allow_mutation_on_saved_tensors()")
+            # a value replaced inside a graph is as it was: refuse only where PyTorch's node keeps it too
+            if replaced_only(arr) and not _torch_keeps(node, k, arr):
+                continue
+            _saved_changed(node, arr, k)
+
+
+def _torch_keeps(node, k, arr):
+    """Whether PyTorch's node keeps the value this node saved at position k (every saved value, for a node whose
+    PyTorch fields are not listed in saved_fields.py)."""
+    if node.torch_saves_result is False and id(arr) in node.out_ids:
+        return False
+    return k in torch_order(node)
+
+
+def _saved_changed(node, arr, k):
+    shape = tuple(getattr(arr, "shape", ()))
+    raise GraphError(f"one of the variables needed for gradient computation has been modified by an inplace "
+                     f"operation: {node.label()}: a tensor of shape {shape} that it saved for backward (saved "
+                     f"value {k}) was modified in place after it was used; change a copy (t.clone()) "
+                     "instead, make the in-place change after backward, or run forward and backward inside "
+                     "ag.autograd.graph.allow_mutation_on_saved_tensors()")
 
 
 def _arity(node, in_grads):

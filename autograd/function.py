@@ -74,6 +74,12 @@ class Function:
     #: True for the arithmetic ops whose number operands PyTorch wraps as tensors: next_functions lists them, as
     #: (None, 0), as it lists a tensor that needs no gradient (other ops list their tensor arguments only)
     number_edges = False
+    #: what PyTorch's node keeps of the op's result, for the in-place check at backward: True where it keeps the
+    #: result and this op does not save it (the node then keeps it as `result_kept`), False where it keeps the
+    #: inputs instead while this op saves its result (a change of the result inside a graph, which leaves the
+    #: saved values as they were, is then allowed as in PyTorch), None where the saved values say it
+    torch_saves_result = None
+    result_kept = None
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -199,6 +205,9 @@ class Function:
         ctx.seq = next(_sequence)
         if cls.composed is not None:
             ctx.kept = (arrays, kwargs)
+        if cls.torch_saves_result:   # kept for the in-place check only (engine._check_saved)
+            ctx.result_kept = out[0] if out.__class__ is tuple else out
+            ctx._saved_at = clock.tick
         if ctx.saved_tensors:
             ctx._saved_at = clock.tick
             if inference_tensors.made:

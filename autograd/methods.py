@@ -23,6 +23,7 @@ from .methods_info import BINDINGS as INFO_BINDINGS
 from .methods_legacy import BINDINGS as LEGACY_BINDINGS
 from .methods_sparse import BINDINGS as SPARSE_BINDINGS
 from .methods_inplace import inplace, rebind, reshaping
+from .versions import start_change
 from .random_fills import cauchy_, exponential_, geometric_, log_normal_, normal_, random_, uniform_
 from .ops import activation as A
 from .ops import convert as C
@@ -83,10 +84,11 @@ def _setitem(self, index, value):
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         if self._node is None and self.requires_grad:
             _check_inplace(self, "setitem")
+        since = start_change()   # the nodes setitem makes come after it: only earlier ones saved the old value
         if view_inplace.linked(self):   # a view: its base takes the new values too
-            view_inplace.write_through(self, setitem(self, index, value), "setitem")
+            view_inplace.write_through(self, setitem(self, index, value), "setitem", since)
         else:
-            view_inplace.replace_value(self, setitem(self, index, value), "setitem")
+            view_inplace.replace_value(self, setitem(self, index, value), "setitem", since)
         return
     if capture.recorder is not None:   # as an op and an assignment, so that a jit replay repeats it
         result = setitem(Tensor._make(self._data, self._device, None, 0, False), index, value)

@@ -13,6 +13,7 @@ from .errors import DtypeError, ShapeError
 from .grad_mode import state
 from .sparse_storage import SparseCOO, assign_sparse
 from .tensor import Tensor, _check_inplace, rebind
+from .versions import mark_replaced, start_change
 
 
 def _storable(op, result_dtype, dtype):
@@ -32,15 +33,18 @@ def inplace(fn, name):
             if self._node is None and self.requires_grad:
                 _check_inplace(self, name)
             through_view = view_inplace.linked(self)
+            # the nodes this op makes come after the change, so only earlier ones saved the old value; but an op
+            # given the tensor itself as an operand (y.mul_(y)) saved it too, and refuses as PyTorch's
+            since = None if any(a is self for a in args) else start_change()
             # through a view, fn's backward keeps the old values, which write_through then replaces
             result = fn(self.clone() if through_view else self, *args, **kwargs)
             _storable(name, result.dtype, self.dtype)
             if result.dtype != self.dtype:
                 result = result.astype(self.dtype)
             if through_view:
-                view_inplace.write_through(self, result, name)
+                view_inplace.write_through(self, result, name, since)
             else:
-                view_inplace.replace_value(self, result, name)
+                view_inplace.replace_value(self, result, name, since)
             return self
         result = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)
         if type(self._data) is SparseCOO:   # a sparse tensor's entries are replaced (no views share them)
@@ -77,11 +81,15 @@ def reshaping(fn, name):
             result = fn(self, *args, **kwargs)
             if result._node is not None:
                 result._node.torch_name = _INPLACE_VIEW_NODES.get(result._node.name(), result._node.name())
+            old = self._data
             rebind(self, result)
-            self._version_cell()[0] += 1   # PyTorch counts these too (the values are unchanged: nothing saved goes stale)
+            self._version_cell()[0] += 1
+            mark_replaced([old], start_change())   # the values are unchanged, but PyTorch's saved tensor would refuse
             return self
+        old = self._data
         self._data = fn(Tensor._make(self._data, self._device, None, 0, False), *args, **kwargs)._data
         self._version_cell()[0] += 1
+        mark_replaced([old], start_change())
         return self
     method.__name__ = name
     method.__doc__ = f"In-place form of {name.rstrip('_')}: this tensor becomes that view of itself and is returned."

@@ -31,6 +31,36 @@ def mark_modified(array):
     _changed[key] = (clock.tick, ref)
 
 
+def replaced_only(array):
+    """Whether `array`'s last recorded change was a replacement (mark_replaced): its values are as they were."""
+    entry = _changed.get(id(array))
+    return entry is not None and len(entry) > 2 and entry[1]() is array
+
+
+def mark_replaced(arrays, tick):
+    """Record that `arrays` were replaced as a tensor's values by an in-place op inside a graph, which rebinds the
+    tensor to a new value instead of writing into them: the nodes that saved them before clock tick `tick` (the
+    op ticked the clock before it ran, so the nodes it made are not among them) refuse backward, as PyTorch's
+    version check refuses a saved tensor changed in place."""
+    for array in arrays:
+        key = id(array)
+        entry = _changed.get(key)
+        if entry is not None and entry[1]() is array:
+            _changed[key] = (max(entry[0], tick), entry[1]) + entry[2:]   # a write before it stays a write
+            continue
+        try:
+            ref = weakref.ref(array, lambda _, key=key: _changed.pop(key, None))
+        except TypeError:
+            ref = _StrongRef(array)
+        _changed[key] = (tick, ref, True)
+
+
+def start_change():
+    """Tick the clock before an in-place op inside a graph runs, and return the tick for `mark_replaced`."""
+    clock.tick += 1
+    return clock.tick
+
+
 def modified_since(array, tick):
     """True when `array`, or the array whose memory it views, was changed in place after clock tick `tick`."""
     entry = _changed.get(id(array))

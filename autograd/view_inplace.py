@@ -22,6 +22,7 @@ out-of-place rebinding of the base ends it)."""
 from .function import Function, named
 from .grad_mode import state
 from .tensor import Tensor, _check_inplace, rebind
+from .versions import mark_replaced, start_change
 from .view_links import SeveralViews, live_views, owner as _owner
 
 
@@ -129,12 +130,14 @@ def _refuse_leaf_root(view, root, op):
                            "the leaf inside `with torch.no_grad():`, or change a clone")
 
 
-def write_through(view, result, op):
+def write_through(view, result, op, since=None):
     """Make `result` (a tensor of the view's shape: the view's new value) the view's value in place: written
-    into the shared memory, with the root and every linked view rebound into the graph as described above."""
+    into the shared memory, with the root and every linked view rebound into the graph as described above. The
+    values they had count as changed in place from clock tick `since` (start_change, taken before the op ran)."""
     chain = _chain(view)
     root = chain[-1]
     _refuse_leaf_root(view, root, op)
+    mark_replaced([t._data for t in chain], start_change() if since is None else since)
     if result.dtype != view.dtype:
         result = result.astype(view.dtype)
     if tuple(result.shape) != tuple(view.shape):
@@ -149,13 +152,16 @@ def write_through(view, result, op):
     _follow(root, [t for t in live_views(root) if not any(t is c for c in chain)], root._data, op)
 
 
-def replace_value(t, result, op):
+def replace_value(t, result, op, since=None):
     """Make `result` t's value and graph position (an in-place op on t inside a graph), and the live views
-    of t as-strided views of it."""
+    of t as-strided views of it. The value t had counts as changed in place from clock tick `since` (start_change,
+    taken before the op ran): the nodes that saved it refuse backward, as PyTorch's."""
     views = live_views(t) if getattr(t, "_views", None) else ()
     old = t._data
     rebind(t, result)
-    t._version_cell()[0] += 1   # t._version counts the change; the old array is untouched, so saved values stay valid
+    t._version_cell()[0] += 1
+    # the old array is left as it was, but PyTorch's saved tensor would have changed: refuse as PyTorch does
+    mark_replaced([old], start_change() if since is None else since)
     if views:
         _follow(t, views, old, op)
 

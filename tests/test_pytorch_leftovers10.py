@@ -383,3 +383,86 @@ def test_a_graph_that_saved_a_running_statistic_refuses_backward_after_a_trainin
     assert bn.running_mean._version == 1
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+# ----- 6. an in-place change of a tensor saved for backward refuses backward, as PyTorch ---------------------------
+def _index(lib):
+    return lib.tensor(np.array([[0, 1, 0], [1, 0, 1]]))
+
+
+_SAVED_CHANGES = {
+    # the stop-50 program: scatter_reduce_'s saved result changed by masked_fill_
+    "scatter_reduce_amax": lambda lib, x, w: _after((x * 1).scatter_reduce_(0, _index(lib), x, "amax"),
+                                                    lambda y: y.masked_fill_(y > 4, 0.0)),
+    "scatter_reduce_amin": lambda lib, x, w: _after((x * 1).scatter_reduce(0, _index(lib), x, "amin"),
+                                                    lambda y: y.add_(1)),
+    "scatter_reduce_sum": lambda lib, x, w: _after((x * 1).scatter_reduce(0, _index(lib), x, "sum"),
+                                                   lambda y: y.mul_(2)),
+    "index_reduce_prod": lambda lib, x, w: _after((x * 1).index_reduce(0, lib.tensor(np.array([1, 0])), x, "prod"),
+                                                  lambda y: y.add_(1)),
+    "amax": lambda lib, x, w: _after(x.amax(1), lambda y: y.mul_(2)),
+    "amin_keepdim": lambda lib, x, w: _after(x.amin(1, keepdim=True), lambda y: y.mul_(2)),
+    "max_all": lambda lib, x, w: _after(x.max(), lambda y: y.mul_(2)),
+    "min_all": lambda lib, x, w: _after(x.min(), lambda y: y.mul_(2)),
+    "median_all": lambda lib, x, w: _after(x.median(), lambda y: y.mul_(2)),
+    "max_dim": lambda lib, x, w: _after(x.max(1)[0], lambda y: y.mul_(2)),
+    "sort": lambda lib, x, w: _after(x.sort(1)[0], lambda y: y.mul_(2)),
+    "topk": lambda lib, x, w: _after(x.topk(2, 1)[0], lambda y: y.mul_(2)),
+    "cummax": lambda lib, x, w: _after(x.cummax(1)[0], lambda y: y.mul_(2)),
+    "kthvalue": lambda lib, x, w: _after(x.kthvalue(2, 1)[0], lambda y: y.mul_(2)),
+    "exp_setitem": lambda lib, x, w: _after(x.exp(), lambda y: y.__setitem__(0, 1.0)),
+    "exp_view_mul_": lambda lib, x, w: _after(x.exp(), lambda y: y[0].mul_(2)),
+    "exp_t_": lambda lib, x, w: _after(x.exp(), lambda y: y.t_()),
+    "exp_zero_": lambda lib, x, w: _after(x.exp(), lambda y: y.zero_()),
+    "sigmoid_add_": lambda lib, x, w: _after(x.sigmoid(), lambda y: y.add_(1)),
+    "softmax_div_": lambda lib, x, w: _after(x.softmax(1), lambda y: y.div_(2)),
+    "mul_by_itself": lambda lib, x, w: _after(x * 1, lambda y: y.mul_(y)),
+    "saved_input": lambda lib, x, w: _input_after(x * 1, lambda b: b * w, lambda b: b.mul_(2)),
+    "saved_input_setitem": lambda lib, x, w: _input_after(x * 1, lambda b: b.sin(), lambda b: b.__setitem__(0, 7.0)),
+    "no_grad_change": lambda lib, x, w: _after(x.exp(), lambda y: _no_grad(lib, lambda: y.mul_(2))),
+    # PyTorch's nodes keep the inputs here, not the result: changing the result is allowed
+    "silu": lambda lib, x, w: _after(lib.nn.functional.silu(x), lambda y: y.mul_(2)),
+    "gelu": lambda lib, x, w: _after(lib.nn.functional.gelu(x), lambda y: y.mul_(2)),
+    "leaky_relu": lambda lib, x, w: _after(lib.nn.functional.leaky_relu(x), lambda y: y.mul_(2)),
+    "hardtanh": lambda lib, x, w: _after(lib.nn.functional.hardtanh(x), lambda y: y.mul_(2)),
+    "erfinv": lambda lib, x, w: _after(lib.erfinv(x / 10), lambda y: y.mul_(2)),
+    "div": lambda lib, x, w: _after(x / w, lambda y: y.mul_(2)),
+    "chained": lambda lib, x, w: _after(x * 1, lambda y: (y.mul_(2), y.add_(1))),
+    "mul_w_then_add": lambda lib, x, w: _after(x * 1, lambda y: (y.mul_(w), y.add_(1))),
+}
+
+
+def _after(y, change):
+    change(y)
+    return y
+
+
+def _input_after(b, use, change):
+    y = use(b)
+    change(b)
+    return y
+
+
+def _no_grad(lib, fn):
+    with lib.no_grad():
+        fn()
+
+
+@pytest.mark.filterwarnings("ignore:index_reduce")
+@pytest.mark.parametrize("name", sorted(_SAVED_CHANGES))
+def test_an_in_place_change_of_a_saved_tensor_refuses_backward_as_torch(name):
+    torch = _torch()
+    import nn   # noqa: F401  (ag.nn.functional)
+    outcomes = []
+    for lib in (ag, torch):
+        x = lib.tensor(np.array([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]), requires_grad=True)
+        w = lib.tensor(np.array([0.5, 2.0, 3.0]), requires_grad=True)
+        out = _SAVED_CHANGES[name](lib, x, w)
+        try:
+            out.sum().backward()
+        except RuntimeError as exc:
+            assert "modified by an inplace operation" in str(exc)
+            outcomes.append("refused")
+            continue
+        outcomes.append(np.round(x.grad.numpy(), 10).tolist())
+    assert outcomes[0] == outcomes[1]

@@ -68,14 +68,17 @@ class Relu(FusedActivation):
 
 class Silu(FusedActivation):
     op_name = act = "silu"
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
 
 
 class Gelu(FusedActivation):
     op_name = act = "gelu"
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
 
 
 class GeluTanh(FusedActivation):
     op_name, act = "gelu", "gelu_tanh"
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
     torch_name = "GeluBackward0"   # PyTorch shows one node for both approximations
 
 
@@ -173,6 +176,7 @@ class LeakyRelu(Function):
     (y > 0 exactly where x > 0), the input otherwise, so no mask is kept."""
 
     op_name = "leaky_relu"
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
 
     def forward(ctx, x, slope):
         ctx.slope = slope
@@ -196,6 +200,7 @@ class Hardtanh(Function):
     """x clipped to [lo, hi]; gradient 1 strictly inside the range and 0 at and beyond its ends (PyTorch's)."""
 
     op_name = "hardtanh"
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
 
     def forward(ctx, x, lo, hi):
         mask = (x > lo) & (x < hi)

@@ -71,6 +71,7 @@ class Mul(Function):
 class Div(Function):
     half_native = True   # one rounding forward, PyTorch's rounded steps backward (ops/half_scalars.py)
     number_edges = True
+    torch_saves_result = False   # PyTorch's DivBackward0 keeps self and other: the result may change in place
 
     def forward(ctx, a, b):
         out = a / b

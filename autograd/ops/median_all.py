@@ -9,6 +9,7 @@ class MedianAll(Function):
     """The lower median of every element of x: with skip_nan, of its numbers (nan when there are none); without,
     nan when x holds a nan."""
     torch_name = "MedianBackward0"
+    torch_saves_result = True   # as PyTorch's node: changing the result in place makes backward refuse
 
     def forward(ctx, x, skip_nan):
         xp = ctx.xp

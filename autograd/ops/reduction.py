@@ -168,6 +168,7 @@ class Extremum(Function):
     (`whole=True`) give the positions that hold the result (the NaNs, when it is NaN) their share and the others
     +0; amax / amin give grad / count * (x == result): -0 beside a negative gradient, and NaN everywhere when the
     result is NaN (no position equals it)."""
+    torch_saves_result = True   # as PyTorch's node: changing the result in place makes backward refuse
 
     def forward(ctx, x, axis=None, keepdims=False, largest=True, whole=False):
         ctx.axes = _axes(axis, x.ndim)

@@ -43,6 +43,7 @@ class ScatterReduce(Function):
 
     differentiable_backward = False
     op_name = "scatter_reduce"
+    torch_saves_result = True   # as PyTorch's node: changing the result in place makes backward refuse
 
     def forward(ctx, x, src, index, d, reduce, include_self):
         xp = ctx.xp

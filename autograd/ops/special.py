@@ -46,6 +46,7 @@ class Erfc(Function):
 
 
 class Erfinv(Function):
+    torch_saves_result = False   # PyTorch's node keeps the input, not the result: changing that in place is allowed
     def forward(ctx, y):
         out = kernels.erfinv(ctx.xp, y)
         ctx.save_for_backward(out)
