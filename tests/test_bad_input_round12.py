@@ -79,6 +79,20 @@ FUNCTIONAL = [
     ("ReLU6_module_of_bool", "nn.ReLU6()(torch.ones(2, dtype=torch.bool))", RuntimeError, Exception, ("relu6", "bool")),
     ("normalize_p_an_unknown_string", "F.normalize(torch.ones(2, 3), p='abc')", RuntimeError, ValueError,
      ("normalize", "'abc'", "'fro'")),
+    ("multilabel_margin_loss_of_int_scores", "F.multilabel_margin_loss(torch.ones(2, 3, dtype=torch.int64), "
+     "torch.zeros(2, 3, dtype=torch.int64))", NotImplementedError, Exception, ("multilabel_margin_loss", "int64")),
+    ("adaptive_max_pool3d_of_ints", "F.adaptive_max_pool3d(torch.ones(1, 1, 2, 2, 2, dtype=torch.int64), 1)",
+     NotImplementedError, Exception, ("adaptive_max_pool3d", "int64", "input.float()")),
+    ("fractional_max_pool2d_of_ints", "F.fractional_max_pool2d(torch.ones(1, 1, 4, 4, dtype=torch.int64), 2, "
+     "output_size=2)", NotImplementedError, TypeError, ("fractional_max_pool2d", "int64", ".float()")),
+    ("unfold_of_ints", "F.unfold(torch.ones(1, 1, 4, 4, dtype=torch.int64), 2)", NotImplementedError, Exception,
+     ("unfold", "int64", "input.float()")),
+    ("fold_of_ints", "F.fold(torch.ones(1, 4, 9, dtype=torch.int64), (4, 4), 2)", NotImplementedError, Exception,
+     ("fold", "int64")),
+    ("one_hot_num_classes_a_float", "F.one_hot(torch.tensor([0, 1]), 2.5)", TypeError, Exception,
+     ("one_hot", "num_classes", "float", "2.5")),
+    ("rms_norm_of_another_shape", "F.rms_norm(torch.ones(2, 3), (4,))", RuntimeError, ValueError,
+     ("rms_norm", "(4,)", "(2, 3)")),
 ]
 
 V = "torch.linalg.vecdot"

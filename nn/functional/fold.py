@@ -6,7 +6,7 @@ come from indexing and index_add.
 import numpy as np
 
 import autograd as ag
-from autograd.errors import IndexShapeError, ShapeError
+from autograd.errors import IndexShapeError, ShapeError, UnsupportedDtypeError
 from autograd.function import named
 from autograd.ops.dims import check_tensor
 
@@ -33,6 +33,13 @@ def _args(op, kernel_size, dilation, padding, stride):
             pair(padding, "padding", op), pair(stride, "stride", op, 1))
 
 
+def _float_only(op, input):
+    """PyTorch's im2col / col2im have no integer or bool kernels ("not implemented for 'Long'")."""
+    if input.dtype.kind in "biu":
+        raise UnsupportedDtypeError(f"{op}: not implemented for {input.dtype} inputs (shape {tuple(input.shape)}), "
+                                    "as in PyTorch; convert with input.float()")
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """(N, C, H, W) or (C, H, W) -> (N, C * kH * kW, L) or (C * kH * kW, L): every kH x kW block (L of them) as
     a column, channel-major then kernel row then kernel column, as torch.nn.functional.unfold."""
@@ -41,6 +48,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if input.ndim not in (3, 4):
         raise IndexShapeError(f"{op}: expects an input (N, C, H, W) or (C, H, W), got shape {input.shape}; "
                               "add the missing dims with unsqueeze")
+    _float_only(op, input)
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 4 else input.unsqueeze(0)
     n, c, h, w = x.shape
@@ -58,6 +66,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     check_tensor(op, input)
     if input.ndim not in (2, 3):
         raise ShapeError(f"{op}: expects an input (N, C * kH * kW, L) or (C * kH * kW, L), got shape {input.shape}")
+    _float_only(op, input)
     size = pair(output_size, "output_size", op, 1)
     kernel, dilation, padding, stride = _args(op, kernel_size, dilation, padding, stride)
     x = input if input.ndim == 3 else input.unsqueeze(0)

@@ -16,6 +16,7 @@ import numpy as np
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
 from autograd import Tensor
+from autograd.errors import UnsupportedDtypeError
 from autograd.ops.dims import check_tensor
 
 from ._args import pair
@@ -97,7 +98,8 @@ def _fractional_max_pool(op, spatial, input, kernel_size, output_size, output_ra
     if input.ndim not in (spatial + 1, spatial + 2):
         raise ValueError(f"{op}: expects an input {_LAYOUTS[spatial]}, got shape {tuple(input.shape)}")
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
-        raise TypeError(f"{op}: expects a floating-point input, got {input.dtype}; convert it with .float()")
+        raise UnsupportedDtypeError(f"{op}: expects a floating-point input, got {input.dtype}; convert it with "
+                                    ".float()")
     tuple_of = pair if spatial == 2 else triple
     kernel = tuple_of(kernel_size, "kernel_size", op, 1)
     x = input if input.ndim == spatial + 2 else input.unsqueeze(0)

@@ -126,6 +126,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     _check_reduction(op, reduction)
     check_tensor(op, input)
     check_tensor(op, target, "target")
+    if input.dtype.kind in "biu":   # PyTorch has no kernel for them ("not implemented for 'Long'")
+        raise UnsupportedDtypeError(f"{op}: input must hold float scores, got {input.dtype} (shape "
+                                    f"{tuple(input.shape)}); convert it with input.float()")
     if input.ndim > 2 or tuple(target.shape) != tuple(input.shape):
         raise ShapeError(f"{op}: input must be (N, C), (C,) or 0-d with a target of its shape, got input "
                          f"{tuple(input.shape)} and target {tuple(target.shape)}")

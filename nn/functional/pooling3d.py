@@ -13,7 +13,7 @@ import numpy as np
 import autograd as ag
 from autograd import complex_forms
 from autograd.function import named
-from autograd.errors import ShapeError
+from autograd.errors import ShapeError, UnsupportedDtypeError
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 
@@ -164,6 +164,9 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
         return autocast.run("adaptive_max_pool3d", adaptive_max_pool3d, input, output_size, return_indices)
     op = "adaptive_max_pool3d"
     x = _volume(op, input)
+    if x.dtype.kind in "biu":   # PyTorch has no integer kernel for it (max_pool3d has one)
+        raise UnsupportedDtypeError(f"{op}: not implemented for {x.dtype} inputs (shape {tuple(input.shape)}), as in "
+                                    "PyTorch; convert with input.float()")
     sizes = _output_sizes(op, output_size, x)
     depth, height, width = x.shape[2:]
     d, h, w = (_adaptive_positions(x.shape[2 + a], sizes[a]) for a in range(3))

@@ -5,7 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.bf16_dtype import is_bf16
-from autograd.errors import UnsupportedDtypeError
+from autograd.errors import ShapeError, UnsupportedDtypeError
 from autograd.ops.dims import check_tensor
 from autograd.nested_dispatch import nested_dispatch
 
@@ -17,7 +17,7 @@ def _normalized_shape(op, normalized_shape, input):
         raise ValueError(f"{op}: normalized_shape must name at least one dimension, got (); pass the sizes of "
                          f"the input's last dimensions, e.g. ({input.shape[-1] if input.ndim else 1},)")
     if input.ndim < n or tuple(input.shape[input.ndim - n:]) != shape:
-        raise ValueError(f"{op}: normalized_shape {shape} must equal the last dimensions of the input, got input "
+        raise ShapeError(f"{op}: normalized_shape {shape} must equal the last dimensions of the input, got input "
                          f"shape {tuple(input.shape)}")
     return shape
 
