@@ -245,3 +245,24 @@ def test_conv_layers_have_keras_convolution_op(rank, padding):
     for mine, keras in zip(_standardized_convolutions(ours_k, rank, padding),
                            _standardized_convolutions(theirs_k, rank, padding)):
         np.testing.assert_allclose(mine, keras, rtol=2e-5, atol=1e-6)
+
+
+def _convolution_ops(K):
+    rng = np.random.default_rng(0)
+    results = []
+    for cls, shape, options in [(K.layers.Conv2D, (2, 7, 7, 4), dict(strides=2, padding="same", groups=2)),
+                                (K.layers.Conv1D, (2, 9, 4), dict(dilation_rate=2, padding="same")),
+                                (K.layers.Conv3D, (1, 5, 5, 5, 2), dict(padding="same", strides=(1, 2, 1))),
+                                (K.layers.Conv2D, (2, 3, 7, 7), dict(data_format="channels_first", strides=2))]:
+        layer = cls(4, 3, **options)
+        layer.build(shape)
+        layer.set_weights([rng.normal(size=w.shape).astype("float32") for w in layer.get_weights()])
+        results.append(K.ops.convert_to_numpy(layer.convolution_op(rng.random(shape).astype("float32"),
+                                                                   layer.kernel)))
+    return results
+
+
+def test_convolution_op_convolves_as_keras_with_strides_dilation_groups_padding_and_layout():
+    theirs_k, ours_k = fresh_sessions()
+    for mine, keras in zip(_convolution_ops(ours_k), _convolution_ops(theirs_k)):
+        np.testing.assert_allclose(mine, keras, rtol=1e-5, atol=1e-5)

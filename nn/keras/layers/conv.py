@@ -6,6 +6,8 @@ deepgrad's NCHW convolution, with the layout changed around it. padding='same' p
 """
 import math
 
+import numpy as np
+
 import autograd as ag
 from autograd.errors import SizeTypeError
 
@@ -137,10 +139,18 @@ class Conv2D(Layer):
         """The convolution alone (no bias, no activation) of `inputs` with `kernel`, in the layer's layout, with
         its strides, padding and dilation, as Keras's: a subclass overrides it to change the operation (e.g. a
         standardized kernel), or calls it from its own call()."""
-        from ..ops_conv import conv
-        padding = "valid" if self.padding == "causal" else self.padding
-        return conv(inputs, kernel, strides=list(self.strides), padding=padding, dilation_rate=self.dilation_rate,
-                    data_format=self.data_format)
+        x = inputs if isinstance(inputs, ag.Tensor) else ag.tensor(np.asarray(inputs, dtype=np.float32))
+        spatial = kernel.ndim - 2
+        if self.data_format == "channels_last":
+            x = x.permute(0, spatial + 1, *range(1, spatial + 1))
+        strides, dilation = tuple(self.strides)[-spatial:], tuple(self.dilation_rate)[-spatial:]
+        if self.padding == "same":
+            pads = [same_pads(x.shape[2 + a], kernel.shape[a], strides[a], dilation[a]) for a in range(spatial)]
+            x = F.pad(x, tuple(p for pair in reversed(pads) for p in pair))
+        convolve = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[spatial]
+        y = convolve(x, kernel.permute(spatial + 1, spatial, *range(spatial)), None, strides, 0, dilation,
+                     x.shape[1] // kernel.shape[-2])
+        return y.permute(0, *range(2, spatial + 2), 1) if self.data_format == "channels_last" else y
 
     def _convolution_op_overridden(self):
         return type(self).convolution_op is not Conv2D.convolution_op
