@@ -87,3 +87,10 @@ def check_input_spec(layer, inputs):
             for want, got in zip(spec.shape, shape):
                 if want is not None and got is not None and want != got:
                     raise ValueError(f"{where}expected shape={spec.shape}, found shape={shape}")
+
+
+def channels_spec(layer, input_shape, channels):
+    """The input spec Keras's convolutions set when built for `channels`: at least the built rank, and the channel
+    axis (last, or 1 with channels_first) fixed."""
+    axis = 1 if getattr(layer, "data_format", "channels_last") == "channels_first" else -1
+    return InputSpec(min_ndim=len(input_shape), axes={axis: channels})

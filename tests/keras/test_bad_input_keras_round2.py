@@ -24,12 +24,12 @@ ONES = ("x = np.ones((4, 4), 'float32'); y = np.zeros((4, 3), 'float32') + 2; m 
 # (kept for existing `except` clauses), substrings the message must hold
 CASES = [
     ("conv2d_built_then_other_channels", "c = keras.layers.Conv2D(2, 3); c(np.zeros((1, 8, 8, 3), 'float32')); "
-     "c(np.zeros((1, 8, 8, 1), 'float32'))", ValueError, ValueError, ("conv2d", "3 channels", "(1, 8, 8, 1)")),
+     "c(np.zeros((1, 8, 8, 1), 'float32'))", ValueError, ValueError, ("conv2d", "value 3", "(1, 8, 8, 1)")),
     ("dense_built_then_3d_other_width", "d = keras.layers.Dense(2); d(np.zeros((2, 4), 'float32')); "
-     "d(np.zeros((2, 3, 5), 'float32'))", ValueError, ValueError, ("dense", "4 features", "[2, 3, 5]")),
+     "d(np.zeros((2, 3, 5), 'float32'))", ValueError, ValueError, ("dense", "value 4", "(2, 3, 5)")),
     ("deferred_sequential_then_other_width", "m = keras.Sequential([keras.layers.Dense(2)]); "
      "m.predict(np.zeros((4, 3)), verbose=0); m.predict(np.zeros((4, 5)), verbose=0)", ValueError, ValueError,
-     ("dense", "3 features", "[4, 5]")),
+     ("dense", "value 3", "(4, 5)")),
     ("compile_metrics_as_a_string", SEQ + "m.compile('adam', 'mse', metrics='accuracy')", ValueError, ValueError,
      ("compile", "metrics", "metrics=['accuracy']")),
     ("compile_learning_rate_as_optimizer", SEQ + "m.compile(0.01, 'mse')", ValueError, TypeError,

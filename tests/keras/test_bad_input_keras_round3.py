@@ -40,7 +40,7 @@ CASES = [
      "m.fit(np.zeros((8, 4)), np.zeros(8), verbose=0)", ValueError, ValueError,
      ("categorical_crossentropy", "(8,)", "(8, 3)", "sparse_categorical_crossentropy")),
     ("dense_called_on_another_width", "d = keras.layers.Dense(2); d(keras.Input((4,))); d(keras.Input((5,)))",
-     ValueError, ValueError, ("4 features", "5]")),
+     ValueError, ValueError, ("value 4", "5)")),
     ("predict_on_3d_data", SEQ + "m.predict(np.zeros((2, 3, 4)), verbose=0)", ValueError, ValueError,
      ("(None, 4)", "(2, 3, 4)")),
     ("predict_on_one_example", SEQ + "m.predict(np.zeros(4), verbose=0)", ValueError, ValueError,

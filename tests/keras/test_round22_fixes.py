@@ -205,3 +205,37 @@ def test_save_with_zipped_false_writes_a_folder_that_both_libraries_load(tmp_pat
             loaded = lib.models.load_model(str(folder[writer]))
             np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6)
             assert int(loaded.optimizer.iterations) == 1
+
+
+_SPEC_CASES = [  # (layer factory, input shape it is built on, a shape it must refuse afterwards)
+    (lambda L: L.Dense(2, name="d"), (1, 4), (4,)),
+    (lambda L: L.Dense(2, name="d3"), (1, 2, 4), (1, 2, 3)),
+    (lambda L: L.Conv1D(2, 1, name="c1"), (1, 3, 2), (1, 3, 4)),
+    (lambda L: L.Conv2D(2, 1, data_format="channels_first", name="c2"), (1, 2, 3, 3), (1, 3, 3, 3)),
+    (lambda L: L.Conv2DTranspose(2, 1, name="t2"), (1, 3, 3, 2), (1, 3, 3)),
+    (lambda L: L.DepthwiseConv2D(1, name="dw"), (1, 3, 3, 2), (1, 3, 3, 1)),
+    (lambda L: L.SeparableConv1D(2, 1, name="s1"), (1, 3, 2), (1, 3, 5)),
+    (lambda L: L.BatchNormalization(axis=1, name="bn"), (2, 3, 4), (2, 4, 4)),
+]
+
+
+def test_built_layers_have_kerass_input_spec_and_refuse_other_inputs_with_its_message():
+    """Dense, the convolutions and BatchNormalization set Keras's input_spec when built, so a later call on
+    another rank or channel count is refused with Keras's ValueError ("Input 0 ... is incompatible with the
+    layer: ..."); nn.keras kept input_spec None, accepted a Dense call on a 1-D input (Keras refuses:
+    min_ndim=2), and reported other mismatches from inside the op (a Conv1D's as 'conv2d', BatchNormalization's
+    as 'batch_norm')."""
+    K, ours = fresh_sessions()
+    for make, good, bad in _SPEC_CASES:
+        found = {}
+        for lib in (K, ours):
+            layer = make(lib.layers)
+            layer(np.ones(good, "float32"))
+            try:
+                layer(np.ones(bad, "float32"))
+                refused = None
+            except ValueError as error:
+                refused = str(error).splitlines()[0]
+            found[lib] = (repr(layer.input_spec), refused)
+        assert found[ours] == found[K]
+        assert found[ours][1] is not None and "is incompatible with the layer" in found[ours][1]

@@ -14,6 +14,7 @@ from autograd.errors import SizeTypeError
 from ... import functional as F
 from .. import activations, config, masking
 from ..constraints import check_names as _check_constraints
+from ..input_spec import channels_spec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .bias_add import add_bias, fused_bias
@@ -123,6 +124,7 @@ class Conv2D(Layer):
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def call(self, inputs):
         axis = -1 if self.data_format == "channels_last" else 1

@@ -3,6 +3,7 @@
 Each is its 2-D layer on a height-1 image; Conv1D's kernel keeps Keras's layout (kernel_size, in, out), and
 padding='causal' pads (kernel_size - 1) * dilation_rate zeros before the first step only."""
 from ... import functional as F
+from ..input_spec import channels_spec
 from .conv import AveragePooling2D, Conv2D, MaxPooling2D
 
 
@@ -60,6 +61,7 @@ class Conv1D(Conv2D):
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def call(self, inputs):
         # as Keras's Conv1D.call: ops.conv itself, so an overridden convolution_op is not used (Conv2D/3D's is)

@@ -11,6 +11,7 @@ import autograd as ag
 from ... import functional as F
 from .. import activations
 from ..constraints import check_names as _check_constraints
+from ..input_spec import channels_spec
 from ..layer import Layer
 from .conv import _data_format, _padding_mode, check_strides_dilation, kernel_options
 
@@ -85,6 +86,7 @@ class _ConvTranspose(Layer):
                                       name="kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def get_config(self):
         """Keras's config: the sizes as tuples, data_format resolved, and the activation, initializers,

@@ -8,6 +8,7 @@ padding='same' pads as Keras (the odd extra zero after), like Conv2D.
 """
 from ... import functional as F
 from .. import activations
+from ..input_spec import channels_spec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .bias_add import add_bias, fused_bias
@@ -126,6 +127,7 @@ class DepthwiseConv2D(_Depthwise):
         self.bias = (self.add_weight((channels * self.depth_multiplier,), self.bias_initializer,
                                      regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                      name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def call(self, inputs):
         return self._from_nchw(self._depthwise(self._as_nchw(inputs), self.kernel, self.bias))
@@ -171,6 +173,7 @@ class SeparableConv2D(_Depthwise):
                                                 constraint=self.pointwise_constraint, name="pointwise_kernel")
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
+        self.input_spec = channels_spec(self, input_shape, channels)
 
     def call(self, inputs):
         y = self._depthwise(self._as_nchw(inputs), self.depthwise_kernel, None)

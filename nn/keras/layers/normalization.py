@@ -10,6 +10,7 @@ from autograd.errors import DimRangeError
 from ... import functional as F
 from .. import constraints, initializers, ops_norm, regularizers, settings
 from ..autocast_scope import at_least_float32, in_compute_dtype
+from ..input_spec import InputSpec
 from ..layer import Layer
 from ..layer_config import keras_forms
 
@@ -122,6 +123,7 @@ class BatchNormalization(Layer):
                                                autocast=False, name="renorm_mean")
             self.renorm_stddev = self.add_weight((features,), stddev_init, trainable=False, autocast=False,
                                                  name="renorm_stddev")
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: features})   # as Keras
 
     def call(self, inputs, training=None, mask=None):
         if mask is not None and mask.ndim != inputs.ndim - 1:
