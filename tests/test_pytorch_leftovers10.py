@@ -466,3 +466,56 @@ def test_an_in_place_change_of_a_saved_tensor_refuses_backward_as_torch(name):
             continue
         outcomes.append(np.round(x.grad.numpy(), 10).tolist())
     assert outcomes[0] == outcomes[1]
+
+
+# ----- 7. the deprecation warning of the scale-first overloads ----------------------------------------------------
+_SCALE_FIRST = {
+    "add_": lambda lib, x, y: x.add_(2, y), "add": lambda lib, x, y: x.add(2, y),
+    "sub_": lambda lib, x, y: x.sub_(2, y), "sub": lambda lib, x, y: x.sub(2, y),
+    "torch.add": lambda lib, x, y: lib.add(x, 2, y), "torch.sub": lambda lib, x, y: lib.sub(x, 2, y),
+    "addcmul_": lambda lib, x, y: x.addcmul_(2, y, y), "addcmul": lambda lib, x, y: x.addcmul(2, y, y),
+    "addcdiv_": lambda lib, x, y: x.addcdiv_(2, y, y), "addcdiv": lambda lib, x, y: x.addcdiv(2, y, y),
+    "torch.addcmul": lambda lib, x, y: lib.addcmul(x, 2, y, y), "torch.addcdiv": lambda lib, x, y: lib.addcdiv(x, 2, y, y),
+}
+
+
+def _scale_first_warning(lib, name):
+    """(message, file name, line) of the warning the call gives, and the values it computes."""
+    import warnings
+    x, y = lib.tensor(np.ones(3)), lib.tensor(np.full(3, 2.0))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = _SCALE_FIRST[name](lib, x, y)   # the warning points at this line
+    (warning,) = [w for w in caught if "deprecated" in str(w.message)]
+    message = str(warning.message).split(" (Triggered internally")[0]
+    return message, warning.filename, warning.lineno, out.numpy().tolist()
+
+
+@pytest.mark.parametrize("name", sorted(_SCALE_FIRST))
+def test_a_scale_first_overload_warns_as_torch_naming_the_method_called_at_the_callers_line(name):
+    torch = _torch()
+    from autograd.ops import deprecated_overloads
+    previous = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)   # PyTorch warns once per process: every time here, as deepgrad's fresh flag below
+    try:
+        deprecated_overloads._warned[0] = False
+        ours = _scale_first_warning(ag, name)
+        theirs = _scale_first_warning(torch, name)
+    finally:
+        torch.set_warn_always(previous)
+        deprecated_overloads._warned[0] = True
+    assert ours == theirs
+    assert ours[1] == __file__
+
+
+def test_the_scale_first_warning_is_given_once_per_process():
+    import warnings
+    from autograd.ops import deprecated_overloads
+    deprecated_overloads._warned[0] = False
+    x, y = ag.ones(3), ag.ones(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x.add_(2, y)
+        ag.addcmul(x, 2, y, y)
+        x.sub(1, y)
+    assert len([w for w in caught if "deprecated" in str(w.message)]) == 1
