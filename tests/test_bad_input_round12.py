@@ -15,6 +15,7 @@ import pytest
 from tests.bad_input_checks import check_accepted, check_mistake, check_oracle_quietly, pytorch_names
 
 X4 = "torch.ones(1, 2, 4, 4)"
+I64 = "torch.ones(2, dtype=torch.int64)"
 LP = "torch.randn(5, 1, 3).log_softmax(2)"
 CTC = f"F.ctc_loss({LP}, torch.tensor([[1, 2]]), "
 
@@ -93,6 +94,18 @@ FUNCTIONAL = [
      ("one_hot", "num_classes", "float", "2.5")),
     ("rms_norm_of_another_shape", "F.rms_norm(torch.ones(2, 3), (4,))", RuntimeError, ValueError,
      ("rms_norm", "(4,)", "(2, 3)")),
+    ("binary_cross_entropy_of_int_probabilities", f"F.binary_cross_entropy({I64}, {I64})", NotImplementedError,
+     TypeError, ("binary_cross_entropy", "int64", ".float()")),
+    ("binary_cross_entropy_int_input_float_target", f"F.binary_cross_entropy({I64}, torch.ones(2))", RuntimeError,
+     Exception, ("binary_cross_entropy", "input is int64", "input.float()")),
+    ("binary_cross_entropy_with_logits_of_int_logits", f"F.binary_cross_entropy_with_logits({I64}, torch.ones(2))",
+     NotImplementedError, Exception, ("binary_cross_entropy_with_logits", "int64", "input.float()")),
+    ("soft_margin_loss_of_int_scores", f"F.soft_margin_loss({I64}, torch.ones(2))", RuntimeError, Exception,
+     ("soft_margin_loss", "int64", "input.float()")),
+    ("hinge_embedding_loss_mean_of_int_distances", f"F.hinge_embedding_loss({I64}, torch.ones(2))", RuntimeError,
+     Exception, ("hinge_embedding_loss", "int64", "input.float()")),
+    ("cross_entropy_ignore_index_a_float", "F.cross_entropy(torch.randn(2, 3), torch.tensor([0, 1]), "
+     "ignore_index=-100.0)", TypeError, Exception, ("cross_entropy", "ignore_index", "float", "-100.0")),
 ]
 
 V = "torch.linalg.vecdot"
@@ -171,6 +184,8 @@ ACCEPTED = [
     ("vecdot_of_float64", f"{V}(torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, 4.0], "
      "dtype=torch.float64))"),
     ("Normal_sample_of_0_draws", f"list({D}Normal(torch.zeros(2), torch.ones(2)).sample((0,)).shape)"),
+    ("soft_margin_loss_of_int_targets", f"F.soft_margin_loss(torch.tensor([0.5, -1.0]), {I64})"),
+    ("hinge_embedding_loss_of_int_targets", f"F.hinge_embedding_loss(torch.tensor([0.5, 2.0]), {I64})"),
     ("multi_margin_loss_weight_per_class", "F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4], [0.3, 0.2, 0.1]]), "
      "torch.tensor([2, 0]), weight=torch.tensor([1.0, 2.0, 3.0]))"),
 ]

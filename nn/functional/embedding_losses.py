@@ -5,7 +5,7 @@ import numpy as np
 import autograd as ag
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
-from autograd.errors import ShapeError
+from autograd.errors import DtypeError, ShapeError
 
 from .distance import pairwise_distance
 from .loss import _check_reduction, _legacy_reduction, _reduce
@@ -92,6 +92,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     except ValueError:
         raise ShapeError(f"{op}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} do not "
                          "broadcast; give target the input's shape") from None
+    if reduction == "mean" and input.dtype.kind in "biu":   # PyTorch's mean infers no dtype for integers
+        raise DtypeError(f"{op}: the mean of {input.dtype} distances (shape {tuple(input.shape)}) has no dtype, as "
+                         "in PyTorch; convert the input with input.float()")
     zeros = ag.zeros_like(input)
     loss = ag.where(target != 1, (margin - input).clamp(min=0), zeros) + ag.where(target != -1, input, zeros)
     return _reduce(loss, reduction, op)

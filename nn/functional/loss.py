@@ -16,7 +16,7 @@ from autograd import complex_forms
 from .activation import log_softmax
 from .loss_graphs import refuse_weight_grad, shown_cross_entropy, shown_nll_loss, shown_pointwise_loss
 from .regression_targets import broadcast_target, weighted
-from autograd.errors import (ArgumentRangeError, ComplexUnsupportedError, DtypeError, ShapeError,
+from autograd.errors import (ArgumentKindError, ArgumentRangeError, ComplexUnsupportedError, DtypeError, ShapeError,
                              UnsupportedDtypeError)
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -259,6 +259,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     warn_if_probabilities("cross_entropy", input)
     t = arrays.array(target) if isinstance(target, Tensor) else input.device.asarray(target)
     probabilities = t.dtype.kind == "f" or is_bf16(t.dtype)   # class probabilities (of any float dtype)
+    if isinstance(ignore_index, (float, str, bytes)) or ignore_index is None:   # PyTorch's parser: a TypeError
+        raise ArgumentKindError(f"cross_entropy(): argument 'ignore_index' must be int, not "
+                                f"{type(ignore_index).__name__} ({ignore_index!r}); pass a class index, e.g. "
+                                "ignore_index=-100")
     if probabilities and ignore_index != -100:
         raise ArgumentRangeError(f"cross_entropy: ignore_index={ignore_index} is not supported for class-probability "
                                  f"targets (float target of shape {tuple(t.shape)}); drop ignore_index, or zero the "
@@ -392,7 +396,16 @@ def _float_scores(op, input, what):
 
 
 def _float_target(op, input, target):
-    """Refuses an integer or bool target Tensor, as PyTorch does: BCE targets are probabilities."""
+    """Refuses an integer or bool target Tensor, as PyTorch does: BCE targets are probabilities; and integer or bool
+    input probabilities (PyTorch has no kernel for them: NotImplementedError, or a RuntimeError beside a float
+    target)."""
+    if isinstance(target, Tensor) and target.dtype.kind in "iub" and input.dtype.kind in "iub":
+        raise UnsupportedDtypeError(f"{op}: not implemented for {input.dtype} input and {target.dtype} target (shapes "
+                                    f"{tuple(input.shape)} and {tuple(target.shape)}); convert both with .float()")
+    if input.dtype.kind in "iub":
+        raise DtypeError(f"{op}: input is {input.dtype} (shape {tuple(input.shape)}) but target is "
+                         f"{getattr(target, 'dtype', type(target).__name__)}; the input holds probabilities (or "
+                         "logits), so make it floating: input.float()")
     if isinstance(target, Tensor) and target.dtype.kind in "iub":
         raise DtypeError(f"{op}: target is {target.dtype} (shape {target.shape}) but input is {input.dtype}; targets "
                          f"are probabilities, so make them floating: target.float(), or build them as floats "
@@ -429,6 +442,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                             reduction=reduction, pos_weight=pos_weight)
     check_tensor("binary_cross_entropy_with_logits", input)
     check_tensor("binary_cross_entropy_with_logits", target, "target")
+    if input.dtype.kind in "iub":   # PyTorch's log_sigmoid has no integer kernel, whatever the target
+        raise UnsupportedDtypeError(f"binary_cross_entropy_with_logits: not implemented for {input.dtype} logits "
+                                    f"(shape {tuple(input.shape)}); convert them with input.float()")
     _float_target("binary_cross_entropy_with_logits", input, target)
     warn_if_probabilities("binary_cross_entropy_with_logits", input)
     target = _same_shape("binary_cross_entropy_with_logits", input, target)

@@ -37,6 +37,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     op = "soft_margin_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(op, reduction)
+    if isinstance(input, ag.Tensor) and input.dtype.kind in "biu":   # PyTorch writes the loss in the input's dtype
+        raise DtypeError(f"{op}: the loss of {input.dtype} scores (shape {tuple(input.shape)}) is a float, which "
+                         "cannot be written to their dtype, as in PyTorch; convert the input with input.float()")
     target = _broadcastable(op, input, target)
     if complex_forms.active and (input.dtype.kind == "c" or target.dtype.kind == "c"):
         return _reduce(ag.log1p(ag.exp(-target * input)), reduction, op)   # complex: PyTorch's formula as it stands
