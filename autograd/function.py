@@ -405,6 +405,17 @@ def named(tensor, torch_name):
     return tensor
 
 
+def keeping_result(tensor):
+    """`tensor`, whose node keeps its values for the in-place check at backward, as PyTorch's one node of a
+    composite op keeps its result (cdist, pdist): changing them in place then makes backward refuse."""
+    node = tensor._node
+    if node is not None:
+        node.result_kept = tensor._data
+        if node._saved_at is None:
+            node._saved_at = clock.tick
+    return tensor
+
+
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
           "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "

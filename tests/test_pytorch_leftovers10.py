@@ -405,6 +405,8 @@ _SAVED_CHANGES = {
     "max_all": lambda lib, x, w: _after(x.max(), lambda y: y.mul_(2)),
     "min_all": lambda lib, x, w: _after(x.min(), lambda y: y.mul_(2)),
     "median_all": lambda lib, x, w: _after(x.median(), lambda y: y.mul_(2)),
+    "cdist": lambda lib, x, w: _after(lib.cdist(x, x.detach() + 1), lambda y: y.mul_(2)),
+    "pdist": lambda lib, x, w: _after(lib.nn.functional.pdist(x), lambda y: y.mul_(2)),
     "max_dim": lambda lib, x, w: _after(x.max(1)[0], lambda y: y.mul_(2)),
     "sort": lambda lib, x, w: _after(x.sort(1)[0], lambda y: y.mul_(2)),
     "topk": lambda lib, x, w: _after(x.topk(2, 1)[0], lambda y: y.mul_(2)),

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16, is_half
-from ..function import Function, named
+from ..function import Function, keeping_result, named
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -221,7 +221,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
                       mul(matmul(a, b.mT), -2.0))
         return named(_root(where(squared > 0, squared, 0.0)), "ViewBackward0")   # PyTorch's last node there
-    return named(_distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p), "CdistBackward0")
+    return keeping_result(named(_distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p), "CdistBackward0"))
 
 
 def _root(squared):
@@ -280,4 +280,4 @@ def pdist(input, p=2):
     if not isinstance(p, numbers.Real) or p < 0:
         raise ValueError(f"pdist: p must be a non-negative number, got {p!r}")
     rows, cols = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
-    return named(_distance(sub(input[rows], input[cols]), p), "PdistBackward0")
+    return keeping_result(named(_distance(sub(input[rows], input[cols]), p), "PdistBackward0"))
