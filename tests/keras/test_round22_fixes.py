@@ -216,15 +216,16 @@ _SPEC_CASES = [  # (layer factory, input shape it is built on, a shape it must r
     (lambda L: L.DepthwiseConv2D(1, name="dw"), (1, 3, 3, 2), (1, 3, 3, 1)),
     (lambda L: L.SeparableConv1D(2, 1, name="s1"), (1, 3, 2), (1, 3, 5)),
     (lambda L: L.BatchNormalization(axis=1, name="bn"), (2, 3, 4), (2, 4, 4)),
+    (lambda L: L.GroupNormalization(2, name="gn"), (2, 4), (2, 6)),
 ]
 
 
 def test_built_layers_have_kerass_input_spec_and_refuse_other_inputs_with_its_message():
-    """Dense, the convolutions and BatchNormalization set Keras's input_spec when built, so a later call on
+    """Dense, the convolutions, BatchNormalization and GroupNormalization set Keras's input_spec when built, so a later call on
     another rank or channel count is refused with Keras's ValueError ("Input 0 ... is incompatible with the
     layer: ..."); nn.keras kept input_spec None, accepted a Dense call on a 1-D input (Keras refuses:
     min_ndim=2), and reported other mismatches from inside the op (a Conv1D's as 'conv2d', BatchNormalization's
-    as 'batch_norm')."""
+    as 'batch_norm', GroupNormalization's as 'group_norm')."""
     K, ours = fresh_sessions()
     for make, good, bad in _SPEC_CASES:
         found = {}

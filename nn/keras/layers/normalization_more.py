@@ -4,6 +4,7 @@ import autograd as ag
 from ... import functional as F
 from .. import constraints
 from ..autocast_scope import at_least_float32, in_compute_dtype
+from ..input_spec import InputSpec
 from ..layer import Layer
 from autograd.errors import DimRangeError
 
@@ -76,6 +77,7 @@ class GroupNormalization(Layer):
         self.beta = (self.add_weight((channels,), self.beta_initializer, autocast=False,
                                      regularizer=self.beta_regularizer, constraint=self.beta_constraint,
                                      name="beta") if self.center else None)
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: channels})   # as Keras
 
     def call(self, inputs):
         _check_axes([self.axis], inputs.ndim, self.name, inputs.shape)
