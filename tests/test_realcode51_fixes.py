@@ -159,3 +159,30 @@ def test_indexing_a_0d_tensor_with_an_int_says_to_use_item():
         with pytest.raises(IndexError):
             loss.data[-1]
         assert loss.data[None].shape == (1,) and loss.data[...].shape == ()
+
+
+def _draws_between_batches(lib, data_module):
+    class Draws(data_module.Dataset):   # minGPT's SortDataset: every example drawn from the global stream
+        def __len__(self):
+            return 40
+
+        def __getitem__(self, i):
+            return lib.randint(3, (4,)), lib.rand(1)
+
+    lib.manual_seed(3407)
+    seen = []
+    for x, y in data_module.DataLoader(Draws(), batch_size=8, shuffle=True):
+        seen.append((x.tolist(), np.round(y.numpy(), 6).tolist(), np.round(lib.rand(2).numpy(), 6).tolist()))
+    return seen
+
+
+def test_a_dataset_that_draws_from_the_global_stream_sees_pytorchs_order_and_repeats():
+    """minGPT's sort demo: its Dataset draws each example with torch.randint / torch.rand while the model's dropout
+    draws between batches. deepgrad made the next batches on a prefetch thread, so the two interleaved at random:
+    a seeded run differed from PyTorch's and from itself. Batches made by user code now come on the caller's
+    thread, as with PyTorch's num_workers=0."""
+    torch = require_torch()
+    import torch.utils.data
+    ours = _draws_between_batches(ag, nn.data)
+    assert ours == _draws_between_batches(torch, torch.utils.data)
+    assert ours == _draws_between_batches(ag, nn.data)

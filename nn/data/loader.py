@@ -49,8 +49,11 @@ class DataLoader:
       what it returns (also inside tuples, lists and dicts) become Tensors.
     - `transform`: a batch transform (see `nn.data.transforms`) applied to the first field, the inputs,
       as one NumPy array.
-    - `prefetch`: build the next batches in a background thread while the current one is used; the
-      order is unchanged and stopping the loop early shuts the thread down.
+    - `prefetch`: build the next batches in a background thread while the current one is used, when they are
+      slices of arrays (a TensorDataset without collate_fn or batch_sampler); the order is unchanged and stopping
+      the loop early shuts the thread down. Batches that run user code (a dataset's __getitem__ or iterator,
+      collate_fn, a batch_sampler) are made on the caller's thread, as PyTorch's num_workers=0 makes them, so
+      that random draws there come in PyTorch's order and a seeded run repeats.
 
     A `TensorDataset` (or an `ArrayDataset` without per-example transforms) is sliced a whole batch at a
     time; other datasets are indexed one example at a time. An `IterableDataset` is read in its own order,
@@ -147,13 +150,24 @@ class DataLoader:
         # PyTorch draws its workers' base seed here, each epoch, from the loader's generator or the global
         # stream; drawing it too keeps the global stream (dropout, the shuffle) in step with PyTorch's
         seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
+        order = None
         if isinstance(self.dataset, IterableDataset):
             batches = self._stream_batches(device)
         else:
-            batches = self._batches(self._order(), device)
+            order = self._order()
+            batches = self._batches(order, device)
         if self.worker_init_fn is not None and self.num_workers > 0:
             batches = _after(lambda: self.worker_init_fn(0), batches)  # one worker: the prefetch thread
-        return _prefetched(batches) if self.prefetch else batches
+        return _prefetched(batches) if self.prefetch and self._sliced(order) else batches
+
+    def _sliced(self, order):
+        """Whether this epoch's batches are slices of arrays, made by no user code (no __getitem__, iterator,
+        collate_fn, batch_sampler or lazily read sampler), and so may be made ahead on another thread: user code
+        may draw from the global stream (minGPT's SortDataset draws each example), and those draws must come on
+        the caller's thread, between the training step's own, in PyTorch's order (num_workers=0)."""
+        return (not isinstance(self.dataset, IterableDataset) and self.collate_fn is None
+                and self.batch_size is not None and self.batch_sampler is None
+                and (order is None or isinstance(order, np.ndarray)) and _columns(self.dataset) is not None)
 
     def _order(self):
         """This epoch's example order: the sampler's, a permutation when shuffling, else None (0, 1, 2, ...)."""
