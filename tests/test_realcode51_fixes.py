@@ -186,3 +186,21 @@ def test_a_dataset_that_draws_from_the_global_stream_sees_pytorchs_order_and_rep
     ours = _draws_between_batches(ag, nn.data)
     assert ours == _draws_between_batches(torch, torch.utils.data)
     assert ours == _draws_between_batches(ag, nn.data)
+
+
+def test_pin_memory_without_an_accelerator_warns_as_pytorch():
+    """minGPT's Trainer and makemore pass pin_memory=True; PyTorch on a machine without an accelerator warns
+    "'pin_memory' argument is set as true but no accelerator is found ..." when the epoch begins."""
+    import warnings
+    torch = require_torch()
+    import torch.utils.data
+    messages = []
+    for lib, data, accelerated in ((torch, torch.utils.data, torch.accelerator.is_available()),
+                                   (ag, nn.data, ag.accelerator.is_available())):
+        dataset = data.TensorDataset(lib.zeros(4, 2), lib.zeros(4))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            next(iter(data.DataLoader(dataset, batch_size=2, pin_memory=True)))
+        messages.append(([str(w.message) for w in caught if "pin_memory" in str(w.message)], accelerated))
+    if messages[0][1] == messages[1][1]:
+        assert messages[1][0] == messages[0][0] and len(messages[0][0]) == (0 if messages[0][1] else 1)

@@ -6,6 +6,7 @@ import multiprocessing
 import numbers
 import queue
 import threading
+import warnings
 
 import numpy as np
 
@@ -150,6 +151,9 @@ class DataLoader:
         # PyTorch draws its workers' base seed here, each epoch, from the loader's generator or the global
         # stream; drawing it too keeps the global stream (dropout, the shuffle) in step with PyTorch's
         seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
+        if self.pin_memory and not ag.accelerator.is_available():   # PyTorch's notice, each epoch
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", UserWarning, stacklevel=2)
         order = None
         if isinstance(self.dataset, IterableDataset):
             batches = self._stream_batches(device)
