@@ -91,7 +91,9 @@ def test_graph_nodes_are_named_as_pytorchs():
                          ids=["0.3/x", "reciprocal", "rsqrt", "x**3", "x**-2", "x/(x*x+1)", "x**-0.5", "add alpha",
                               "sub alpha"])
 def test_gradients_agree_with_finite_differences(op):
-    x = ag.tensor(POSITIVE[:6].astype(np.float64), requires_grad=True)
+    # shifted away from 0: near 0.01 the second derivative of x**-2 is ~2e8 and finite differences lose it,
+    # so the check would depend on which grad_outputs gradgradcheck draws from the global generator
+    x = ag.tensor(POSITIVE[:6].astype(np.float64) + 0.5, requires_grad=True)
     assert ag.autograd.gradcheck(op, (x,))
     assert ag.autograd.gradgradcheck(op, (x,))
 
