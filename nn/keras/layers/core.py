@@ -216,6 +216,11 @@ class Rescaling(Layer):
 
     def call(self, inputs):
         # as Keras: inputs, scale and offset in the compute dtype (16-bit under a mixed policy), then x * s + o
+        if isinstance(inputs, (list, tuple)):   # Python data (a preprocessing layer takes it): one tensor, as Keras
+            try:
+                inputs = ag.as_tensor(inputs)
+            except (TypeError, ValueError):
+                pass
         if not isinstance(inputs, ag.Tensor):   # a string reaches call unconverted: Keras's "Invalid dtype"
             raise ValueError(f"{self.name}: inputs must be numbers (an array or tensor), got {type(inputs).__name__} "
                              f"{inputs!r:.40}")
