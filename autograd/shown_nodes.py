@@ -13,9 +13,19 @@ from .node_names import shown
 from .tensor import Tensor
 
 
+#: ShownNode's subclasses, one per node name PyTorch shows
+_NAMED = {}
+
+
 class ShownNode:
     """A node of PyTorch's graph that deepgrad has no node for: a name, next_functions and a sequence number,
     for display (hooks are refused)."""
+
+    def __new__(cls, name, *args, **kwargs):
+        # an instance of a subclass named as PyTorch's node, so that type(node).__name__ reads as PyTorch's does
+        if cls is ShownNode:
+            cls = _NAMED.get(name) or _NAMED.setdefault(name, type(name, (ShownNode,), {"__qualname__": name}))
+        return object.__new__(cls)
 
     def __init__(self, name, edges, seq, hook_on="the input tensor (tensor.register_hook) or on the output's grad_fn"):
         self._name = name
