@@ -97,7 +97,10 @@ def pack_node(node, args=(), results=()):
     pack, unpack = state.stack[-1]
     results = results if isinstance(results, tuple) else (results,)
     packed = [(False, value) for value in node.saved_tensors]
-    order = _torch_order(node)
+    if getattr(pack, "packs_everything", False):   # allow_mutation_on_saved_tensors: copy all that backward reads
+        order = [i for i, value in enumerate(node.saved_tensors) if _is_array(node, value)]
+    else:
+        order = _torch_order(node)
     for i in order:
         value = node.saved_tensors[i]
         packed[i] = (_role(node, value), pack(_as_tensor(value, node, tuple(args), results)))

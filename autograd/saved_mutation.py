@@ -32,6 +32,8 @@ def _pack(context):
         copy = tensor.detach().clone()
         context.saved.append(copy)
         return context, copy
+    # every array the node saved is copied, not only those PyTorch's node saves: deepgrad's backward reads them all
+    pack.packs_everything = True
     return pack
 
 
