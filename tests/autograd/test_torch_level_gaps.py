@@ -92,7 +92,12 @@ def test_inplace_function_forms_inside_a_graph_give_torch_gradients():
     def theirs(x):
         return torch.clamp_(torch.neg_(x * 3.0), -2.0, -1.0)
     check_against_torch(ours, theirs, [data])
-    check_gradcheck(lambda x: ag.sigmoid_(ag.tanh_(x * 2.0)), [data])
+    check_gradcheck(lambda x: ag.sigmoid_(ag.neg_(x * 2.0)), [data])
+    # tanh's node keeps its result, so changing it in place refuses backward in both libraries (stop 51)
+    for lib in (ag, torch):
+        x = lib.tensor(data, requires_grad=True)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            lib.sigmoid_(lib.tanh_(x * 2.0)).sum().backward()
 
 
 def test_conj_physical_inplace_conjugates():
