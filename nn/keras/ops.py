@@ -17,7 +17,7 @@ from . import settings
 from . import ops_dtype_rules as rules
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
-from .ops_args import float_kernel_input
+from .ops_args import float_kernel_input as _float_kernel_input
 from .ops_args import _uint8_if_bool
 from .ops_statistics import (broadcast_to, ceil, cos, divide_no_nan, einsum, elu, expm1, floor, gelu,  # noqa: F401
                              isfinite, isnan, leaky_relu, log1p, moments, moveaxis, reciprocal, rsqrt, silu, sin,
@@ -38,7 +38,7 @@ from .ops_quantiles import median, nanmedian, nanpercentile, nanquantile, percen
 from .ops_windows import bartlett, blackman, hamming, hanning, kaiser  # noqa: F401
 from .softmax_warning import warn_if_size_one_axis
 from .ops_creation import array, copy, empty, empty_like, geomspace, logspace, meshgrid, tri, vander  # noqa: F401
-from .ops_creation import _shape as creation_shape
+from .ops_creation import _shape as _creation_shape
 from .ops_shapes import (append, array_split, diagflat, diff, dsplit, dstack, fliplr, flipud, hsplit,  # noqa: F401
                          ravel, rot90, view, vsplit)
 from .ops_products import corrcoef, correlate, cross, inner, kron, tensordot, trapezoid, vdot  # noqa: F401
@@ -481,12 +481,12 @@ def _moved_last(rank, axis):
 # ----- creation -------------------------------------------------------------------------------------------------
 def ones(shape, dtype=None):
     """A tensor of ones (float32 by default)."""
-    return ag.ones(*creation_shape(shape, "ones"), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.ones(*_creation_shape(shape, "ones"), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def zeros(shape, dtype=None):
     """A tensor of zeros (float32 by default)."""
-    return ag.zeros(*creation_shape(shape, "zeros"), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.zeros(*_creation_shape(shape, "zeros"), dtype=np.dtype(dtype or settings.floatx()))
 
 
 def ones_like(x, dtype=None):
@@ -526,12 +526,12 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 def softmax(x, axis=-1):
     """exp(x) normalised to sum 1 along `axis`."""
     warn_if_size_one_axis(x, axis)
-    return F.softmax(float_kernel_input(x, "softmax"), dim=axis)
+    return F.softmax(_float_kernel_input(x, "softmax"), dim=axis)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along `axis`, computed stably."""
-    return F.log_softmax(float_kernel_input(x, "log_softmax"), dim=axis)
+    return F.log_softmax(_float_kernel_input(x, "log_softmax"), dim=axis)
 
 
 def sigmoid(x):
