@@ -532,7 +532,8 @@ def test_fit_keeps_the_batch_order_of_a_dataset_function(monkeypatch):
     model = dk.Sequential([dk.Input((2, 1)), dk.layers.Flatten(), dk.layers.Dense(1)])
     model.compile("sgd", "mse")
     model.fit(ds, epochs=2, shuffle=True, verbose=0)
-    assert seen == list(range(len(ds))) * 2
+    # the first fit after compile reads batch 0 once before the epochs (as Keras's PyDataset adapter does)
+    assert seen[:1] == [0] and seen[1:] == list(range(len(ds))) * 2
 
 
 def test_image_dataset_with_explicit_labels(tmp_path):
