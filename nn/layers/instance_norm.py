@@ -5,10 +5,11 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from ..functional.sample_norm import instance_norm
-from ..module import Module, Parameter
+from ..module import Parameter
+from .norm_base import _NormBase
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     """PyTorch's InstanceNorm parameters and buffers: weight/bias (C,) when affine, running_mean/var and
     num_batches_tracked when track_running_stats (both off by default)."""
 
@@ -34,22 +35,6 @@ class _InstanceNorm(Module):
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
         self.reset_parameters()   # in place, as PyTorch: each tensor starts at _version 1
-
-    def reset_running_stats(self):
-        """Running mean 0, running variance 1, no batches seen (in place)."""
-        if self.track_running_stats:
-            self.running_mean.zero_()
-            self.running_var.fill_(1.0)
-            self.num_batches_tracked.zero_()
-
-    def reset_parameters(self):
-        """reset_running_stats, then weight 1 and bias 0 (in place)."""
-        self.reset_running_stats()
-        with ag.no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1.0)
-            if self.bias is not None:
-                self.bias.zero_()
 
     def forward(self, input):
         check_tensor(type(self).__name__, input)

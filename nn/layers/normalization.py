@@ -8,10 +8,11 @@ from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
+from .norm_base import _NormBase
 from autograd.errors import ShapeError
 
 
-class _BatchNorm(Module):
+class _BatchNorm(_NormBase):
     """Shared state of the batch-norm layers: weight/bias (affine; bias only when bias=True, as PyTorch's),
     running_mean/var, num_batches_tracked."""
 
@@ -51,22 +52,6 @@ class _BatchNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()   # in place, as PyTorch: each tensor starts at _version 1
-
-    def reset_parameters(self):
-        """reset_running_stats, then weight 1 and bias 0 (in place)."""
-        self.reset_running_stats()
-        with ag.no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1.0)
-            if self.bias is not None:
-                self.bias.zero_()
-
-    def reset_running_stats(self):
-        """Running mean 0, running variance 1, no batches seen."""
-        if self.track_running_stats:   # in place, as PyTorch: a state_dict taken earlier sees the reset
-            self.running_mean.zero_()
-            self.running_var.fill_(1.0)
-            self.num_batches_tracked.zero_()
 
     def _check_input(self, input):
         check_tensor(type(self).__name__, input)
