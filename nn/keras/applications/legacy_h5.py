@@ -92,13 +92,20 @@ def assign_top_level(model, values, path, skip_mismatch=False, by_name=False):
                          + "; the file is for a model with other weights of its own")
     for weight, value in zip(weights, values):
         if tuple(weight.shape) != tuple(value.shape):
-            message = (f"Shape mismatch in top-level model for weight {weight.path}. Weight expects shape "
-                       f"{tuple(weight.shape)}. Received saved weight with shape {tuple(value.shape)}")
-            if not skip_mismatch:
-                raise ValueError(f"{message}; pass skip_mismatch=True to leave such weights as they are")
-            warnings.warn(f"Skipping loading weights: {message}", stacklevel=3)
+            _mismatch(f"Shape mismatch in top-level model for weight {weight.path}. Weight expects shape "
+                      f"{tuple(weight.shape)}. Received saved weight with shape {tuple(value.shape)}",
+                      skip_mismatch, "weights", "Skipping loading weights")
             continue
         weight.assign(value)
+
+
+def _mismatch(message, skip_mismatch, what, skipping):
+    """Keras's answer to a weight that does not fit: ValueError(message), or with skip_mismatch a warning that it is
+    skipped (`skipping: message`), pointing at the load_weights call."""
+    import warnings
+    if not skip_mismatch:
+        raise ValueError(f"{message}; pass skip_mismatch=True to leave such {what} as they are")
+    warnings.warn(f"{skipping}: {message}", stacklevel=4)
 
 
 def load_legacy_h5(model, path, skip_mismatch=False):
@@ -130,7 +137,6 @@ def load_legacy_h5_by_name(model, path, skip_mismatch=False):
     """Set the weights of each of `model`'s layers that shares its name with a layer of a legacy HDF5 file (the
     others keep theirs), as Keras's load_weights(by_name=True): a layer whose weight count differs, and a weight
     whose shape differs, raise a ValueError, or are skipped with a warning when skip_mismatch is set."""
-    import warnings
     index = {}
     for layer in model.layers:
         index.setdefault(layer.name, []).append(layer)
@@ -138,20 +144,15 @@ def load_legacy_h5_by_name(model, path, skip_mismatch=False):
         for layer in index.get(name, []):
             weights = layer.trainable_weights + layer.non_trainable_weights
             if len(values) != len(weights):
-                message = (f"Weight count mismatch for layer #{k} (named {layer.name}). Layer expects {len(weights)} "
-                           f"weight(s). Received {len(values)} saved weight(s)")
-                if not skip_mismatch:
-                    raise ValueError(f"{message}; pass skip_mismatch=True to leave such layers as they are")
-                warnings.warn(f"Skipping loading of weights: {message}", stacklevel=3)
+                _mismatch(f"Weight count mismatch for layer #{k} (named {layer.name}). Layer expects {len(weights)} "
+                          f"weight(s). Received {len(values)} saved weight(s)",
+                          skip_mismatch, "layers", "Skipping loading of weights")
                 continue
             for weight, value in zip(weights, values):
                 if tuple(weight.shape) != tuple(value.shape):
-                    message = (f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}. Weight "
-                               f"expects shape {tuple(weight.shape)}. Received saved weight with shape "
-                               f"{tuple(value.shape)}")
-                    if not skip_mismatch:
-                        raise ValueError(f"{message}; pass skip_mismatch=True to leave such weights as they are")
-                    warnings.warn(f"Skipping loading weights: {message}", stacklevel=3)
+                    _mismatch(f"Shape mismatch in layer #{k} (named {layer.name}) for weight {weight.path}. Weight "
+                              f"expects shape {tuple(weight.shape)}. Received saved weight with shape "
+                              f"{tuple(value.shape)}", skip_mismatch, "weights", "Skipping loading weights")
                     continue
                 weight.assign(value)
     assign_top_level(model, read_top_level(path), path, skip_mismatch, by_name=True)
