@@ -8,7 +8,7 @@ has nodes deepgrad has not. Only the display changes: backward still runs deepgr
 places in the graph kept by the node (their nodes are its ancestors anyway, so nothing lives longer); a display
 node keeps the sequence number, never the node it hangs from, so no reference cycle keeps saved arrays alive.
 """
-from .function import accumulator
+from .function import Function, accumulator
 from .node_names import shown
 from .tensor import Tensor
 
@@ -64,24 +64,45 @@ class ShownEdges:
     def pairs(self):
         """The (node, output index) pairs, built once."""
         if self._pairs is None:
-            built = {}
-            self._pairs = tuple(self._edge(entry, built) for entry in self.tree)
+            self._pairs = shown_pairs(self.tree, tuple(map(_edge_of, self.inputs)), self.seq)
         return self._pairs
 
-    def _edge(self, entry, built):
+
+def shown_pairs(tree, edges, seq):
+    """The (node, output index) pairs a node shows for `tree` (see show_graph; a display entry may carry a third
+    item, where a refused hook should go instead) over `edges`, the pairs its int entries stand for."""
+    built = {}
+
+    def edge(entry):
         if entry is None:
             return None, 0
         if isinstance(entry, int):
-            place = self.inputs[entry]
-            if place is None:
-                return None, 0
-            parent, idx = place
-            return (accumulator(parent), 0) if isinstance(parent, Tensor) else (shown(parent), idx)
+            return edges[entry]
         key = id(entry)   # a subtree given twice is one node, as PyTorch's graph shares it
         if key not in built:
-            name, below = entry
-            built[key] = ShownNode(name, tuple(self._edge(e, built) for e in below), self.seq)
+            name, below, *hook_on = entry
+            built[key] = ShownNode(name, tuple(map(edge, below)), seq, *hook_on)
         return built[key], 0
+    return tuple(map(edge, tree))
+
+
+def own_shown_pairs(node, tree):
+    """The pairs `node` shows for `tree` over its own next_functions edges (a fused node showing PyTorch's nodes
+    below it), built on the first look and kept; edges a show_graph call set on it take precedence."""
+    display = node.__dict__.get("shown_edges")
+    if display is None:
+        pairs = shown_pairs(tree, Function.next_functions.fget(node), node._sequence_nr())
+        display = node.shown_edges = ShownEdges(tree, (), node._sequence_nr())
+        display._pairs = pairs
+    return display.pairs()
+
+
+def _edge_of(place):
+    """The next_functions pair of an input's place (see _place)."""
+    if place is None:
+        return None, 0
+    parent, idx = place
+    return (accumulator(parent), 0) if isinstance(parent, Tensor) else (shown(parent), idx)
 
 
 def show_graph(out, name, tree, *inputs):

@@ -10,7 +10,7 @@ from backends.products import matmul_for
 
 from ..broadcast import sum_axes, unbroadcast
 from ..function import Function, named
-from ..shown_nodes import ShownNode
+from ..shown_nodes import own_shown_pairs
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .. import autocast_state as autocast
@@ -271,26 +271,20 @@ class Linear(Function):
         """The edges as PyTorch's graph shows them: addmm(bias, input, weight.t()) / mm(input, weight.t()) for a 2-D
         input, which reach the weight through a TBackward0; for other ranks PyTorch views the input to 2-D (a 1-D one
         without a bias: unsqueezes it) and the product back, so this node (that view) shows one edge, to the
-        addmm / mm. The nodes PyTorch has and this one does not are display only (shown_nodes.ShownNode), built on
-        the first look; they keep the sequence number, not this node (no reference cycle)."""
-        shown = self.__dict__.get("shown_linear")
-        if shown is None:
-            shown = self.shown_linear = self._shown_edges()
-        return shown
+        addmm / mm. The nodes PyTorch has and this one does not are display only (shown_nodes), built on the first
+        look; they keep the sequence number, not this node (no reference cycle)."""
+        return own_shown_pairs(self, self._shown_tree())
 
-    def _shown_edges(self):
-        x, w, b = Function.next_functions.fget(self)
+    def _shown_tree(self):
+        """PyTorch's nodes over the inputs (x, weight, bias) = 0, 1, 2, as shown_nodes.shown_pairs reads them."""
+        x, w, _ = Function.next_functions.fget(self)
         ndim, bias = self.form
-        seq = self._sequence_nr()
-        if w[0] is not None:
-            w = (ShownNode("TBackward0", (w,), seq, "the weight (weight.register_hook) or on the product node "
-                                                   "(output.grad_fn)"), 0)
+        weight = 1 if w[0] is None else ("TBackward0", (1,), "the weight (weight.register_hook) or on the product "
+                                                               "node (output.grad_fn)")
         if ndim == 2:
-            return (b, x, w) if bias else (x, w)
-        if x[0] is not None:
-            x = (ShownNode("UnsqueezeBackward0" if ndim == 1 and not bias else "ViewBackward0", (x,), seq), 0)
-        product = ShownNode("AddmmBackward0" if bias else "MmBackward0", (b, x, w) if bias else (x, w), seq)
-        return (product, 0),
+            return (2, 0, weight) if bias else (0, weight)
+        rows = 0 if x[0] is None else ("UnsqueezeBackward0" if ndim == 1 and not bias else "ViewBackward0", (0,))
+        return (("AddmmBackward0", (2, rows, weight)) if bias else ("MmBackward0", (rows, weight)),)
 
     def name(self):
         """PyTorch's name for the op its linear ends with: Addmm (2-D input and a bias), Mm (no bias), View or

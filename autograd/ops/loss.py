@@ -3,7 +3,10 @@ probabilities, and the mean squared error. Other losses are composites of differ
 import numpy as np
 
 from ..function import Function
-from ..shown_nodes import ShownNode
+from ..shown_nodes import own_shown_pairs
+
+#: what cross_entropy's fused node shows as next_functions: PyTorch's log_softmax node over the logits' edge
+_LOG_SOFTMAX_OVER_LOGITS = (("LogSoftmaxBackward0", (0,)),)
 
 
 class CrossEntropy(Function):
@@ -41,13 +44,7 @@ class CrossEntropy(Function):
     def next_functions(self):
         """PyTorch's edges for its nll_loss over log_softmax: one, to a LogSoftmaxBackward0 (display only: this node
         computes both) over the logits' edge; as cross_entropy set them where it shows more (show_graph)."""
-        if "shown_edges" in self.__dict__:
-            return Function.next_functions.fget(self)
-        shown = self.__dict__.get("shown_log_softmax")
-        if shown is None:
-            logits = Function.next_functions.fget(self)[0]
-            shown = self.shown_log_softmax = ShownNode("LogSoftmaxBackward0", (logits,), self._sequence_nr())
-        return (shown, 0),
+        return own_shown_pairs(self, _LOG_SOFTMAX_OVER_LOGITS)
 
     def backward(ctx, gy):
         target, ignore_index, label_smoothing = ctx.args
