@@ -78,6 +78,19 @@ def _reflected(fn, torch_name=None):
     return method
 
 
+def _operator_comparison(fn):
+    """`t == x`, `t < x`, ...: PyTorch's operators answer NotImplemented for an operand that is neither a tensor,
+    a number nor an array (None, a string, a list), so Python falls back to identity (`t == None` is False, as
+    generation loops' `if idx_next == eos_id` rely on) or raises its own TypeError for an ordering."""
+    def method(self, other):
+        if not (isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic))
+                or hasattr(other, "__array__") or hasattr(other, "__cuda_array_interface__")):
+            return NotImplemented
+        return fn(self, other)
+    method.__name__ = fn.__name__
+    return method
+
+
 def _setitem(self, index, value):
     if type(value) is int:
         value = fitted(value, self._data.dtype, "setitem")
@@ -283,7 +296,8 @@ _BINDINGS = {
     "__rfloordiv__": lambda self, other: PW.floor_divide(other, self),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
-    "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge,
+    "__eq__": _operator_comparison(E.eq), "__ne__": _operator_comparison(E.ne), "__lt__": _operator_comparison(E.lt),
+    "__le__": _operator_comparison(E.le), "__gt__": _operator_comparison(E.gt), "__ge__": _operator_comparison(E.ge),
     # & | ^ ~ << >> are bitwise on integers and logical on bools, as in PyTorch
     "__and__": BW.bitwise_and, "__rand__": _reflected(BW.bitwise_and), "__or__": BW.bitwise_or,
     "__ror__": _reflected(BW.bitwise_or), "__xor__": BW.bitwise_xor, "__rxor__": _reflected(BW.bitwise_xor),

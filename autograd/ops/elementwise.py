@@ -349,9 +349,9 @@ def _promote_slow(a, b, op):
                            "nested tensor first (nt + dense, nt * dense, nt @ matrix), which broadcasts the dense "
                            "tensor over the nested one's trailing dims")
     for name, value in (("input", a), ("other", b)):
-        if isinstance(value, (list, tuple)):
-            raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; "
-                            "wrap it with ag.tensor(...)")
+        if value is None or isinstance(value, (list, tuple, str)):
+            hint = "wrap it with ag.tensor(...)" if isinstance(value, (list, tuple)) else "pass a Tensor or a number"
+            raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; {hint}")
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
         if op == "sub" and np.bool_ in (da, db):
