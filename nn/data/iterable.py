@@ -6,6 +6,7 @@ yields into batches of `batch_size` (no sampler, no shuffle: the order is the st
 import itertools
 
 from .dataset import Dataset
+from .worker_info import get_worker_info  # noqa: F401 (imported from here by torch-style code)
 
 
 class IterableDataset(Dataset):
@@ -39,9 +40,3 @@ class ChainDataset(IterableDataset):
 
     def __len__(self):
         return sum(len(d) for d in self.datasets)
-
-
-def get_worker_info():
-    """None: deepgrad's DataLoader reads every dataset in this process (its prefetch thread), which is what
-    PyTorch's get_worker_info() returns outside a worker process, so per-worker sharding code reads it all."""
-    return None

@@ -1,9 +1,12 @@
-"""DataLoader: turns a dataset into batches of Tensors, optionally shuffled, assembled in a background thread."""
+"""DataLoader: turns a dataset into batches of Tensors, optionally shuffled, made on the caller's thread, by a
+prefetch thread (array slices) or by worker processes (num_workers > 0)."""
 import functools
 import itertools
 import math
 import multiprocessing
+import multiprocessing.context
 import numbers
+import os
 import queue
 import threading
 import warnings
@@ -11,14 +14,16 @@ import warnings
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd.errors import ArgumentKindError
 
-from .dataset import TensorDataset
+from .collate import (CollateKeyError, MixedBatchError, _to_tensors, default_collate,  # noqa: F401 (their old home)
+                      default_convert)
+from .fetch import MapFetcher, StreamFetcher, columns_of
 from .iterable import IterableDataset
-from .datasets.base import ArrayDataset
 from .samplers import permuted_indices
 from .subsets import rng_from, seed_from, stream_from_seed
-from autograd.errors import ArgumentKindError, ShapeError
+from .worker_loop import FetcherFactory
+from .worker_pool import WorkerBatches
 
 PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 #: a sampler with up to this many indices is read whole when an epoch starts, on the caller's thread (so its draws
@@ -43,18 +48,29 @@ class DataLoader:
     - `batch_sampler`: an iterable of index lists, one per batch (instead of batch_size/shuffle/sampler).
     - `generator`: the shuffle's stream (an ag.Generator, an int seed, a NumPy Generator or a
       torch.Generator: its initial_seed()).
-    - `num_workers`, `pin_memory`, `persistent_workers`, `prefetch_factor`, `timeout`: accepted for PyTorch
-      code; batches are made by the one prefetch thread (`worker_init_fn(0)` runs first on it when
-      num_workers > 0), never in other processes.
+    - `num_workers > 0`: that many worker processes (started with `multiprocessing_context`, a start method's
+      name or a context; default: the platform's, fork on Linux) each build whole batches from their own copy of
+      the dataset, PyTorch's way: batches are handed out round-robin, `prefetch_factor` (default 2) per worker in
+      flight, delivered in sampler order (`in_order=False`: as they are ready); `timeout` seconds without a batch
+      raise RuntimeError; `persistent_workers=True` keeps the processes from epoch to epoch; `worker_init_fn(id)`
+      runs first in each. Worker i seeds deepgrad's global generator and Python's `random` with the loader's base
+      seed + i (NumPy's global generator as PyTorch seeds it), so random draws in `__getitem__` give PyTorch's
+      batches; `nn.data.get_worker_info()` tells the dataset which worker it runs in (an IterableDataset is copied
+      into every worker: shard it with get_worker_info). A worker's exception is raised here with its type, worker
+      id and traceback. Workers send NumPy arrays; the Tensors, `transform`, `device` and `pin_memory` are made
+      and applied here. Exception (the fast path): batches that are slices of arrays (see `prefetch`) and no
+      `worker_init_fn` run no user code, so they are sliced by the prefetch thread instead, with the same results,
+      faster than pickling them across processes.
+    - `pin_memory`: accepted (host memory needs no pinning; warns as PyTorch's without an accelerator).
     - `collate_fn(list_of_examples)`: builds a batch instead of the default stacking; NumPy arrays in
       what it returns (also inside tuples, lists and dicts) become Tensors.
     - `transform`: a batch transform (see `nn.data.transforms`) applied to the first field, the inputs,
       as one NumPy array.
     - `prefetch`: build the next batches in a background thread while the current one is used, when they are
       slices of arrays (a TensorDataset without collate_fn or batch_sampler); the order is unchanged and stopping
-      the loop early shuts the thread down. Batches that run user code (a dataset's __getitem__ or iterator,
-      collate_fn, a batch_sampler) are made on the caller's thread, as PyTorch's num_workers=0 makes them, so
-      that random draws there come in PyTorch's order and a seeded run repeats.
+      the loop early shuts the thread down. With num_workers=0, batches that run user code (a dataset's __getitem__
+      or iterator, collate_fn, a batch_sampler) are made on the caller's thread, as PyTorch's num_workers=0 makes
+      them, so that random draws there come in PyTorch's order and a seeded run repeats.
 
     A `TensorDataset` (or an `ArrayDataset` without per-example transforms) is sliced a whole batch at a
     time; other datasets are indexed one example at a time. An `IterableDataset` is read in its own order,
@@ -92,15 +108,28 @@ class DataLoader:
             raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         if timeout < 0:
             raise ValueError(f"DataLoader: timeout must be >= 0 seconds (0: wait as long as it takes), got {timeout!r}")
+        if prefetch_factor is not None and (isinstance(prefetch_factor, bool)
+                                            or not isinstance(prefetch_factor, numbers.Integral)):
+            raise TypeError(f"DataLoader: prefetch_factor must be an int (batches each worker makes ahead), got "
+                            f"{type(prefetch_factor).__name__} {prefetch_factor!r}")
+        if prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError(f"DataLoader: prefetch_factor option should be non-negative (batches each worker makes "
+                             f"ahead), got {prefetch_factor}")
         for name, given in (("prefetch_factor", prefetch_factor), ("persistent_workers", persistent_workers or None),
                             ("multiprocessing_context", multiprocessing_context)):
             if given is not None and num_workers == 0:   # options of worker processes, as PyTorch's checks
                 raise ValueError(f"DataLoader: {name}={given!r} applies to worker processes only; set num_workers > 0 "
                                  f"or leave {name} out")
         methods = multiprocessing.get_all_start_methods()
-        if isinstance(multiprocessing_context, str) and multiprocessing_context not in methods:
-            raise ValueError(f"DataLoader: multiprocessing_context must name a start method of this platform, one of "
-                             f"{methods}, got {multiprocessing_context!r}")
+        if isinstance(multiprocessing_context, str):
+            if multiprocessing_context not in methods:
+                raise ValueError(f"DataLoader: multiprocessing_context must name a start method of this platform, one "
+                                 f"of {methods}, got {multiprocessing_context!r}")
+            multiprocessing_context = multiprocessing.get_context(multiprocessing_context)
+        elif multiprocessing_context is not None and not isinstance(multiprocessing_context,
+                                                                    multiprocessing.context.BaseContext):
+            raise TypeError(f"DataLoader: multiprocessing_context must be a start method's name ({methods}) or a "
+                            f"multiprocessing context, got {type(multiprocessing_context).__name__}")
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: pass either shuffle=True or a sampler (which sets the order itself), not "
                              "both; for a shuffled distributed share use DistributedSampler(dataset, shuffle=True)")
@@ -127,10 +156,13 @@ class DataLoader:
         self.collate_fn, self.transform = collate_fn, transform
         self.device = device
         self.generator = generator
-        # PyTorch's worker and pinning options, kept for code that reads them back (one process here, in order)
         self.pin_memory, self.pin_memory_device, self.in_order = bool(pin_memory), pin_memory_device, bool(in_order)
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2   # PyTorch's default, read back as the attribute
         self.timeout, self.persistent_workers, self.prefetch_factor = timeout, persistent_workers, prefetch_factor
         self.multiprocessing_context = multiprocessing_context
+        self._base_seed, self._workers = None, None   # persistent workers: drawn once; the processes kept
+        _warn_if_too_many_workers(self.num_workers)
         # seed= (deepgrad's) or generator= gives the loader a stream of its own; without either it draws from
         # the global stream, as PyTorch's does
         self._rng = (rng_from(generator, "DataLoader") if generator is not None
@@ -148,21 +180,45 @@ class DataLoader:
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
         device = ag.get_default_device() if self.device is None else ag.device(self.device)
-        # PyTorch draws its workers' base seed here, each epoch, from the loader's generator or the global
-        # stream; drawing it too keeps the global stream (dropout, the shuffle) in step with PyTorch's
-        seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
-        if self.pin_memory and not ag.accelerator.is_available():   # PyTorch's notice, each epoch
-            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
-                          "memory won't be used.", UserWarning, stacklevel=2)
+        if self.timeout and self.num_workers == 0:   # PyTorch's single-process iterator asserts it
+            raise AssertionError(f"DataLoader: timeout={self.timeout!r} applies to worker processes only (PyTorch's "
+                                 "single-process loader requires timeout == 0); set num_workers > 0 or leave timeout "
+                                 "out")
+        resumed = self.num_workers > 0 and self.persistent_workers and self._base_seed is not None
+        if not resumed:
+            # PyTorch draws its workers' base seed here, each epoch (once, with persistent workers), from the
+            # loader's generator or the global stream, also without workers: the global stream stays PyTorch's
+            self._base_seed = seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
+            if self.pin_memory and not ag.accelerator.is_available():   # PyTorch's notice, each new iterator
+                warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                              "memory won't be used.", UserWarning, stacklevel=2)
+        finish = functools.partial(_finished, self.transform, device)
+        batched = self.batch_size is not None or self.batch_sampler is not None
         order = None
         if isinstance(self.dataset, IterableDataset):
-            batches = self._stream_batches(device)
+            tasks = itertools.repeat(None)
+            make = FetcherFactory(StreamFetcher, self.collate_fn, self.batch_size, self.drop_last, stream=True)
         else:
             order = self._order()
-            batches = self._batches(order, device)
-        if self.worker_init_fn is not None and self.num_workers > 0:
-            batches = _after(lambda: self.worker_init_fn(0), batches)  # one worker: the prefetch thread
-        return _prefetched(batches) if self.prefetch and self._sliced(order) else batches
+            tasks = self._index_groups(order)
+            make = FetcherFactory(MapFetcher, self.collate_fn, batched, self.batch_sampler is None)
+        sliced = self._sliced(order)
+        if self.num_workers > 0 and not (sliced and self.worker_init_fn is None):
+            return self._worker_batches(tasks, make, finish, resumed)
+        batches = _made(make(self.dataset), tasks, finish, make.stream)
+        return _prefetched(batches) if self.prefetch and sliced else batches
+
+    def _worker_batches(self, tasks, make, finish, resumed):
+        """This epoch's batches from worker processes: the persistent ones of earlier epochs, or new ones."""
+        if resumed and self._workers is not None and not self._workers.closed:
+            return self._workers.begin(tasks, finish, resume=True)
+        _warn_if_too_many_workers(self.num_workers)
+        context = self.multiprocessing_context or multiprocessing.get_context()
+        workers = WorkerBatches(context, self.dataset, make, self.num_workers, self._base_seed, self.worker_init_fn,
+                                self.prefetch_factor, self.in_order, self.timeout, self.persistent_workers)
+        if self.persistent_workers:
+            self._workers = workers
+        return workers.begin(tasks, finish)
 
     def _sliced(self, order):
         """Whether this epoch's batches are slices of arrays, made by no user code (no __getitem__, iterator,
@@ -171,7 +227,7 @@ class DataLoader:
         the caller's thread, between the training step's own, in PyTorch's order (num_workers=0)."""
         return (not isinstance(self.dataset, IterableDataset) and self.collate_fn is None
                 and self.batch_size is not None and self.batch_sampler is None
-                and (order is None or isinstance(order, np.ndarray)) and _columns(self.dataset) is not None)
+                and (order is None or isinstance(order, np.ndarray)) and columns_of(self.dataset) is not None)
 
     def _order(self):
         """This epoch's example order: the sampler's, a permutation when shuffling, else None (0, 1, 2, ...)."""
@@ -199,192 +255,10 @@ class DataLoader:
             stop = min(start + size, n)
             yield slice(start, stop) if order is None else order[start:stop]
 
-    def _batches(self, order, device):
-        columns = _columns(self.dataset) if self.collate_fn is None and self.batch_size is not None else None
-        for index in self._index_groups(order):
-            if columns is not None:
-                batch = [np.array(c[index]) for c in columns]   # a list, as PyTorch's collation of tuples
-            elif self.batch_size is None and self.batch_sampler is None:   # no batching: one example at a time
-                (position,) = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
-                example = self.dataset[position]
-                batch = self.collate_fn(example) if self.collate_fn is not None else _converted(example)
-            else:
-                positions = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
-                examples = [self.dataset[i] for i in positions]
-                batch = self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
-            if self.transform is not None:
-                batch = _transform_inputs(batch, self.transform)
-            yield _to_tensors(batch, device)
-
-    def _stream_batches(self, device):
-        """The batches of an IterableDataset: what its iterator yields, `batch_size` examples at a time."""
-        stream = iter(self.dataset)
-        while True:
-            if self.batch_size is None:
-                example = next(stream, _DONE)
-                if example is _DONE:
-                    return
-                batch = self.collate_fn(example) if self.collate_fn is not None else _converted(example)
-            else:
-                examples = [e for e in itertools.islice(stream, self.batch_size)]
-                if not examples or (self.drop_last and len(examples) < self.batch_size):
-                    return
-                batch = self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
-            if self.transform is not None:
-                batch = _transform_inputs(batch, self.transform)
-            yield _to_tensors(batch, device)
-
     def __repr__(self):
         return (f"DataLoader({self.dataset!r}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
                 f"drop_last={self.drop_last}, seed={self.seed}, prefetch={self.prefetch}"
                 + (f", sampler={self.sampler!r})" if self.sampler is not None else ")"))
-
-
-class CollateKeyError(ValueError, KeyError):
-    """Dict examples whose keys differ: a ValueError, as deepgrad raised before, and a KeyError as PyTorch's
-    default_collate raises (looking up the first example's key in another); shown as plain text."""
-
-    def __str__(self):
-        return str(self.args[0])
-
-
-class MixedBatchError(ShapeError, TypeError):
-    """Tensor examples mixed with other values: a ShapeError, as deepgrad raised before, and a TypeError as
-    PyTorch's default_collate raises (torch.stack of a non-tensor)."""
-
-
-def default_collate(examples):
-    """Stack a list of examples into one batch, field by field and recursively, as PyTorch's default_collate:
-    arrays, Tensors and numbers become one Tensor with a new first axis (Python floats float64, ints int64);
-    tuples and lists of fields give a list (a namedtuple stays that namedtuple, a list subclass its type),
-    dicts the same kind of dict, strings a list of the strings."""
-    return _to_tensors(_collate(examples, None), None)
-
-
-def default_convert(example):
-    """One example's arrays and NumPy scalars as Tensors, without batching, as PyTorch's default_convert (what
-    DataLoader(batch_size=None) yields): a tuple becomes a list, Python numbers and strings stay as they are."""
-    return _to_tensors(_converted(example), None)
-
-
-def _collate(values, field):
-    first = values[0]
-    if isinstance(first, (str, bytes)):
-        return values    # as PyTorch: the list of examples, or the tuple of a field of tuple/list examples
-    if isinstance(first, dict):
-        keys = set(first)
-        if any(not isinstance(v, dict) or set(v) != keys for v in values):
-            other = next(sorted(map(str, set(v) ^ keys)) for v in values if isinstance(v, dict) and set(v) != keys)
-            raise CollateKeyError(f"DataLoader: field {_name(field)} is a dict whose keys differ across the examples "
-                                  f"of one batch (keys {sorted(map(str, keys))} and {other} differ); give every "
-                                  "example the same keys, or pass a collate_fn")
-        fields = {key: _collate([v[key] for v in values], _join(field, key)) for key in first}
-        return _same_kind(first, fields, lambda kind: kind(fields))
-    if isinstance(first, (tuple, list)):
-        if any(not isinstance(v, (tuple, list)) or len(v) != len(first) for v in values):
-            lengths = sorted({len(v) if isinstance(v, (tuple, list)) else -1 for v in values})
-            raise ShapeError(f"DataLoader: examples have different numbers of fields in {_name(field)} "
-                             f"({lengths}); each element in the batch should be of equal size: every example "
-                             "needs the same fields, or pass a collate_fn")
-        fields = [_collate(tuple(v[k] for v in values), _join(field, k)) for k in range(len(first))]
-        if hasattr(first, "_fields"):          # a namedtuple keeps its type
-            return type(first)(*fields)
-        if isinstance(first, tuple) or type(first) is list:
-            return fields                     # PyTorch gives a list for tuples too
-        return _same_kind(first, fields, lambda kind: kind(fields))
-    if isinstance(first, (Tensor, np.ndarray, numbers.Number, np.generic)):
-        odd = next((v for v in values if not isinstance(v, (Tensor, np.ndarray, numbers.Number, np.generic))), None)
-        if odd is not None:   # NumPy would read a string as a 0-d array and blame the shapes
-            where = "the examples" if field is None else f"field {field!r} of the examples"
-            raise TypeError(f"DataLoader: default_collate cannot batch {where}: they mix {type(first).__name__} and "
-                            f"{type(odd).__name__} values; give every example the same kind of value, or pass a "
-                            "collate_fn")
-        if isinstance(first, Tensor) and not all(isinstance(v, Tensor) for v in values):
-            odd = next(v for v in values if not isinstance(v, Tensor))
-            where = "the examples" if field is None else f"field {field!r} of the examples"
-            raise MixedBatchError(f"DataLoader: default_collate cannot stack {where}: expected a Tensor as every "
-                                  f"element, got Tensor and {type(odd).__name__}; make every example a Tensor (or "
-                                  "none), or pass a collate_fn")
-        return _stack(values, field)
-    where = "the example" if field is None else f"field {field!r}"
-    forgot = " (does the dataset's __getitem__ miss a return?)" if first is None and field is None else ""
-    raise TypeError(f"DataLoader: {where} holds {type(first).__name__}{forgot}, which default_collate cannot batch "
-                    "(it takes arrays, Tensors, numbers, strings, and tuples, lists and dicts of them); pass a "
-                    "collate_fn")
-
-
-def _same_kind(first, fields, build):
-    """`fields` rebuilt as first's container type where that type can be made from them, else as the plain
-    dict or list (PyTorch's fallback)."""
-    if type(first) in (dict, list):
-        return fields
-    try:
-        return build(type(first))
-    except TypeError:
-        return fields
-
-
-def _join(field, key):
-    return key if field is None else f"{field}.{key}" if isinstance(field, str) else f"{field}[{key!r}]"
-
-
-def _name(field):
-    return "the example" if field is None else repr(field)
-
-
-def _converted(example):
-    """One example as batch_size=None gives it, as PyTorch's default_convert: NumPy scalars become 0-d arrays
-    (Tensors once moved), a tuple a list (a namedtuple stays one), dicts and lists keep their kind, and Python
-    numbers and strings stay as they are."""
-    if isinstance(example, dict):
-        fields = {k: _converted(v) for k, v in example.items()}
-        return _same_kind(example, fields, lambda kind: kind(fields))
-    if isinstance(example, tuple) and hasattr(example, "_fields"):
-        return type(example)(*(_converted(v) for v in example))
-    if isinstance(example, (tuple, list)):
-        items = [_converted(v) for v in example]
-        return items if isinstance(example, tuple) else _same_kind(example, items, lambda kind: kind(items))
-    if isinstance(example, np.generic) and example.dtype.kind in "biufc":
-        return np.asarray(example)
-    return example
-
-
-def _stack(values, field):
-    arrays = [np.asarray(v) for v in values]   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
-    if arrays and arrays[0].dtype.kind in "SaUO":
-        where = "the examples" if field is None else f"field {field!r} of the examples"
-        raise TypeError(f"default_collate: {where} are NumPy arrays of {arrays[0].dtype}, which make no tensor; batch "
-                        "tensors, numeric arrays, numbers, dicts or lists, or pass a collate_fn")
-    shapes = {a.shape for a in arrays}
-    if len(shapes) > 1:
-        where = "the examples" if field is None else f"field {field!r} of the examples"
-        raise ShapeError(f"DataLoader: default_collate cannot stack {where} into one batch: they have different "
-                         f"shapes ({sorted(shapes)}); pad them to one shape or pass a collate_fn")
-    return np.stack(arrays).astype(_batch_dtype(values), copy=False)
-
-
-def _batch_dtype(values):
-    """The dtype PyTorch's default_collate gives: torch.stack's promotion for Tensors, float64 when the first
-    value is a Python float, and torch.tensor's for a list that starts with a Python int or bool (a float among
-    them gives the default float dtype, not float64)."""
-    first = values[0]
-    if isinstance(first, Tensor):
-        return functools.reduce(ag.promote_types, [v.dtype for v in values])
-    if type(first) in (int, bool):
-        if any(isinstance(v, (float, np.floating)) for v in values):
-            return ag.get_default_dtype()
-        return np.dtype(bool) if all(type(v) is bool for v in values) else np.dtype(np.int64)
-    return np.result_type(*[np.asarray(v) for v in values])
-
-
-def _columns(dataset):
-    """The arrays to slice whole batches from, or None when the dataset must be indexed example by example."""
-    if type(dataset) is TensorDataset:
-        return dataset.arrays
-    if (isinstance(dataset, ArrayDataset) and type(dataset).__getitem__ is ArrayDataset.__getitem__
-            and dataset.transform is None and dataset.target_transform is None):
-        return (dataset.data, dataset.targets)
-    return None
 
 
 def _transform_inputs(batch, transform):
@@ -395,29 +269,40 @@ def _transform_inputs(batch, transform):
     return transform(batch)
 
 
-def _to_tensors(batch, device):
-    if isinstance(batch, np.ndarray):
-        # an array of strings, bytes or objects stays an array, as in PyTorch's default_convert
-        return batch if batch.dtype.kind in "SaUO" else Tensor(batch, device=device)
-    if isinstance(batch, Tensor):
-        return batch if batch.device == device else batch.to(device)
-    if isinstance(batch, tuple) and hasattr(batch, "_fields"):   # a namedtuple
-        return type(batch)(*(_to_tensors(b, device) for b in batch))
-    if isinstance(batch, (tuple, list)):
-        return type(batch)(_to_tensors(b, device) for b in batch)
-    if isinstance(batch, dict):
-        return {k: _to_tensors(v, device) for k, v in batch.items()}
-    return batch
+def _finished(transform, device, batch):
+    """A batch as the loader yields it: `transform` applied to its inputs, its arrays made Tensors on `device`."""
+    if transform is not None:
+        batch = _transform_inputs(batch, transform)
+    return _to_tensors(batch, device)
 
 
-def _after(setup, batches):
-    """`batches`, with `setup()` run first on the thread that makes them."""
-    setup()
-    yield from batches
+def _made(fetch, tasks, finish, stream):
+    """The batches `fetch` builds on this thread, one per task (until the stream ends, for an IterableDataset)."""
+    for index in tasks:
+        if stream:
+            try:
+                batch = fetch(index)
+            except StopIteration:
+                return
+        else:
+            batch = fetch(index)
+        yield finish(batch)
+
+
+def _warn_if_too_many_workers(num_workers):
+    """PyTorch's warning when a loader would start more worker processes than this process may use CPUs."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if num_workers and (cpus is None or num_workers > cpus):
+        suggestion = (f"Our suggested max number of worker in current system is {cpus}"
+                      f"{'' if hasattr(os, 'sched_getaffinity') else ' (`cpuset` is not taken into account)'}, which is "
+                      "smaller than what this DataLoader is going to create." if cpus is not None else
+                      "DataLoader is not able to compute a suggested max number of worker in current system.")
+        warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be "
+                      "aware that excessive worker creation might get DataLoader running slow or even freeze, lower "
+                      "the worker number to avoid potential slowness/freeze if necessary.", UserWarning, stacklevel=3)
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"
-_DONE = object()   # the end of an IterableDataset's stream
 
 
 def _prefetched(batches):

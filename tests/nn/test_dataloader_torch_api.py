@@ -48,9 +48,10 @@ def test_batch_size_none_batch_sampler_and_worker_arguments_match_pytorch():
         want = [_plain(b) for b in torch.utils.data.DataLoader(theirs, **kwargs)]
         assert got == want, kwargs
         assert len(DataLoader(ours, **kwargs)) == len(torch.utils.data.DataLoader(theirs, **kwargs))
-    calls = []
+    calls, torch_calls = [], []   # worker_init_fn runs in the worker process, so this process's list stays empty
     list(DataLoader(ours, batch_size=4, num_workers=1, worker_init_fn=calls.append))
-    assert calls == [0]
+    list(torch.utils.data.DataLoader(theirs, batch_size=4, num_workers=1, worker_init_fn=torch_calls.append))
+    assert calls == torch_calls == []
 
 
 def test_generator_seeds_the_shuffle():
