@@ -6,10 +6,15 @@ reach whatever made those inputs (MAML's second-order step through a BatchNorm C
 through a critic with pooling).
 
 An op that is linear in its first argument (average pooling, interpolation; `composed` is LINEAR) needs no
-second form: its gradient map is recorded as an op of its own (`Adjoint`), whose gradient is the op again."""
+second form: its gradient map is recorded as an op of its own (`Adjoint`), whose gradient is the op again.
+
+Where PyTorch's backward is one op that takes the forward's inputs (node_names.BACKWARD_READS), its gradient is on
+the graph through them even when it does not depend on their values; `tie_to_inputs` gives deepgrad's the same
+edges (`Tie`), so that a gradient penalty through a pooling layer or a frozen convolution backpropagates."""
 from .function import LINEAR
 from .function import Function
 from .grad_mode import no_grad
+from .node_names import DOUBLE_BACKWARD, backward_reads
 from .saved_graph import Rebind
 from .tensor import Tensor, wrap_array
 
@@ -78,3 +83,56 @@ class Adjoint(Function):
             return type(node).apply(ggx, *rest, **kwargs), None
         with no_grad():
             return type(node).apply(wrap_array(ggx, node.device), *rest, **kwargs)._data, None
+
+
+class Tie(Function):
+    """Gradient `g` as it is, on the graph through `reads` too (the inputs PyTorch's backward op takes): its own
+    gradient hands the incoming one to `g` and zeros (`zeros`), or nothing, to each of `reads`."""
+    op_name = "backward"
+
+    def forward(ctx, g, *reads, zeros=True):
+        ctx.read_meta = tuple(None if r is None or not zeros else (r.shape, r.dtype) for r in reads)
+        return g
+
+    def backward(ctx, gg):
+        xp = ctx.device.xp
+        made = []
+        for meta in ctx.read_meta:
+            if meta is None:
+                made.append(None)
+                continue
+            z = xp.zeros(*meta)
+            made.append(Tensor._make(z, ctx.device, None, 0, False) if isinstance(gg, Tensor) else z)
+        return (gg, *made)
+
+
+def tie_to_inputs(node, grads):
+    """`grads` (node's create_graph gradients, Tensors or None) tied to the inputs PyTorch's backward op of `node`
+    reads (see BACKWARD_READS), when one of them is on the graph: every gradient where that op differentiates to
+    zeros for them (a later backward then gives those inputs zeros, as PyTorch's), else those off the graph."""
+    entry = backward_reads(node)
+    if entry is None:
+        return grads
+    indices, zeros, torch_name = entry
+    if not zeros and all(g is None or g.requires_grad for g in grads):
+        return grads
+    indices = range(len(node.parents)) if indices is None else indices
+    reads, attached = [], False
+    for j in indices:
+        parent = node.parents[j] if j < len(node.parents) else None
+        g = grads[j] if j < len(grads) else None
+        if parent is None or g is None:
+            reads.append(None)
+            continue
+        # the input's place in the graph; the gradient's values stand for its shape and dtype, which is all Tie reads
+        reads.append(parent if isinstance(parent, Tensor) else Tensor._make(g._data, node.device, parent,
+                                                                            node.parent_idx[j], True))
+        attached = True
+    if not attached:
+        return grads
+    tied = list(grads)
+    for k, g in enumerate(grads):
+        if g is not None and (zeros or not g.requires_grad):
+            tied[k] = Tie.apply(g, *reads, zeros=zeros)
+            tied[k]._node.torch_name = DOUBLE_BACKWARD.get(node.name(), torch_name)
+    return tuple(tied)

@@ -12,7 +12,7 @@ import numpy as np
 from . import graph_xp
 from . import profile_state as profiling
 from .capture import state as jit_capture
-from .composed_backward import composed_grads
+from .composed_backward import composed_grads, tie_to_inputs
 from .creation import zeros_like
 from .errors import DtypeError, GraphError, OutOfMemoryError, ShapeError
 from .function import AccumulateGrad, Function, _check_finite, next_sequence_nr
@@ -398,7 +398,9 @@ def _graph_backward(node, gs):
     if not node.differentiable_backward:
         if node.kept is not None:
             first_seq = next_sequence_nr()
-            return show_double_backward(node, composed_grads(node, gs, run_backward, _key), first_seq)
+            grads = composed_grads(node, gs, run_backward, _key)
+            with enable_grad():
+                return show_double_backward(node, tie_to_inputs(node, grads), first_seq)
         raise GraphError(f"create_graph: the gradient of {node.label()} cannot be differentiated again (its backward "
                          "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
                          "write this step with elementary tensor ops instead")
@@ -417,9 +419,10 @@ def _graph_backward(node, gs):
         node.xp = node.device.xp
     if not isinstance(grads, tuple):
         grads = (grads,)
-    show_double_backward(node, grads, first_seq)
-    return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, node.device, None, 0, False)
-                 for g in grads)
+    grads = tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, node.device, None, 0, False)
+                  for g in grads)
+    with enable_grad():
+        return show_double_backward(node, tie_to_inputs(node, grads), first_seq)
 
 
 def _hooked(hooks, g, device, graph_mode):

@@ -60,6 +60,48 @@ DOUBLE_BACKWARD = {
 }
 
 
+#: the nodes whose PyTorch backward is one op that takes the forward's input tensors (avg_pool2d_backward(grad, self,
+#: ...), convolution_backward(grad, input, weight, ...)), even where the gradient is linear in the incoming one and
+#: reads only the input's shape: under create_graph PyTorch's gradient is then on the graph whenever one of those
+#: inputs is, and differentiates to zeros (True) or to nothing (False) with respect to them. Each entry: (the
+#: forward arguments read, None for every one; zeros?; PyTorch's double-backward node). deepgrad's formulas read
+#: only the shape, so the engine ties such a gradient to those inputs (composed_backward.tie_to_inputs). A fused
+#: node shown under another name (a 1-d pool's SqueezeBackward1) is looked up under its class's name too.
+BACKWARD_READS = {
+    "AvgPool2DBackward0": ((0,), True, "AvgPool2DBackwardBackward0"),
+    "AvgPool3DBackward0": (None, True, "AvgPool3DBackwardBackward0"),
+    "AdaptiveAvgPool2DBackward0": ((0,), True, "AdaptiveAvgPool2DBackwardBackward0"),
+    "AdaptiveAvgPool3DBackward0": (None, True, "AdaptiveAvgPool3DBackwardBackward0"),
+    "AdaptiveMaxPool2DBackward0": ((0,), True, "AdaptiveMaxPool2DBackwardBackward0"),
+    "MaxPool2DWithIndicesBackward0": ((0,), True, "MaxPool2DWithIndicesBackwardBackward0"),
+    "MaxPool3DWithIndicesBackward0": (None, True, "MaxPool3DWithIndicesBackwardBackward0"),
+    "ConvolutionBackward0": ((0, 1), False, "ConvolutionBackwardBackward0"),
+    "ReflectionPad1DBackward0": (None, True, "ReflectionPad1DBackwardBackward0"),
+    "ReflectionPad2DBackward0": (None, True, "ReflectionPad2DBackwardBackward0"),
+    "ReflectionPad3DBackward0": (None, True, "ReflectionPad3DBackwardBackward0"),
+    "ReplicationPad1DBackward0": (None, True, "ReplicationPad1DBackwardBackward0"),
+    "ReplicationPad2DBackward0": (None, True, "ReplicationPad2DBackwardBackward0"),
+    "ReplicationPad3DBackward0": (None, True, "ReplicationPad3DBackwardBackward0"),
+    "ThresholdBackward0": (None, True, "ThresholdBackwardBackward0"),
+    "HardshrinkBackward0": (None, True, "HardshrinkBackwardBackward0"),
+    "SoftshrinkBackward0": (None, True, "SoftshrinkBackwardBackward0"),
+    "PreluKernelBackward0": (None, True, "PreluKernelBackwardBackward0"),
+    "NllLossBackward0": (None, True, "NllLossBackwardBackward0"),
+    "NllLoss2DBackward0": (None, True, "NllLoss2DBackwardBackward0"),
+    "GridSampler2DBackward0": (None, False, "GridSampler2DBackwardBackward0"),
+    "MeanBackward1": None,   # adaptive_avg_pool2d to 1 x 1 is PyTorch's mean, whose backward reads no input
+}
+
+
+def backward_reads(node):
+    """The BACKWARD_READS entry of `node` (under its shown name, else its class's), or None."""
+    name = node.name()
+    if name in BACKWARD_READS:
+        return BACKWARD_READS[name]
+    cls = type(node)
+    return BACKWARD_READS.get(cls.__dict__.get("_shown_of", cls).torch_name)
+
+
 def show_double_backward(node, grads, first_seq):
     """Name, as PyTorch does, the last node of each gradient that node's create_graph backward made (the nodes
     numbered from first_seq on); grads are returned unchanged."""
