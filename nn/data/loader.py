@@ -293,9 +293,9 @@ def _warn_if_too_many_workers(num_workers):
     """PyTorch's warning when a loader would start more worker processes than this process may use CPUs."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if num_workers and (cpus is None or num_workers > cpus):
-        suggestion = (f"Our suggested max number of worker in current system is {cpus}"
-                      f"{'' if hasattr(os, 'sched_getaffinity') else ' (`cpuset` is not taken into account)'}, which is "
-                      "smaller than what this DataLoader is going to create." if cpus is not None else
+        unchecked = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
+        suggestion = (f"Our suggested max number of worker in current system is {cpus}{unchecked}, which is smaller "
+                      "than what this DataLoader is going to create." if cpus is not None else
                       "DataLoader is not able to compute a suggested max number of worker in current system.")
         warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be "
                       "aware that excessive worker creation might get DataLoader running slow or even freeze, lower "

@@ -41,7 +41,10 @@ class CaughtError:
             error = self.kind(message)
         except Exception:
             raise RuntimeError(message) from None
-        raise error
+        try:
+            raise error
+        finally:
+            del error   # the traceback's frame must not hold the exception (a cycle keeping the loader's workers)
 
 
 def exited_error(workers):

@@ -2,7 +2,6 @@
 the main process asks for, one at a time, and send them back as pickled NumPy structures."""
 import os
 import pickle
-import queue
 import random
 
 import numpy as np
@@ -31,8 +30,8 @@ def seed_worker(base_seed, worker_id):
 
 
 def run_worker(worker_id, num_workers, base_seed, dataset, make_fetcher, init_fn, tasks, results, done):
-    """Serve one worker's tasks until told to stop (None on `tasks`), `done` is set and no task is left, or the
-    main process is gone. A task is (number, index); the reply on `results` is (number, worker_id, kind, payload):
+    """Serve one worker's tasks until told to stop (None from `tasks`, the receiving end of a pipe) or the main
+    process is gone. A task is (number, index); the reply on `results` (a Queue) is (number, worker_id, kind, payload):
     BATCH with the pickled batch, FAILED with a CaughtError, or ENDED once an IterableDataset's stream is done."""
     try:
         info = WorkerInfo(worker_id, num_workers, seed_worker(base_seed, worker_id), dataset)
@@ -46,10 +45,9 @@ def run_worker(worker_id, num_workers, base_seed, dataset, make_fetcher, init_fn
             failure = CaughtError(worker_id)   # the answer to each of this worker's tasks
         ended, parent = False, os.getppid()
         while os.getppid() == parent:
-            try:
-                task = tasks.get(timeout=POLL_SECONDS)
-            except queue.Empty:
+            if not tasks.poll(POLL_SECONDS):
                 continue
+            task = tasks.recv()
             if task is None:
                 break
             if task == RESUME:
@@ -70,7 +68,7 @@ def run_worker(worker_id, num_workers, base_seed, dataset, make_fetcher, init_fn
                 kind, payload = _fetched(fetch, index, make_fetcher.stream, worker_id)
                 ended = kind == ENDED
             results.put((number, worker_id, kind, payload))
-    except KeyboardInterrupt:   # Ctrl-C reaches the whole process group; the main process reports it
+    except (KeyboardInterrupt, EOFError):   # Ctrl-C reaches the whole process group; the main process reports it
         pass
     if done.is_set():   # the main process stopped reading: do not wait to flush what is left on exit
         results.cancel_join_thread()

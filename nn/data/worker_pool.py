@@ -35,19 +35,21 @@ class WorkerBatches:
 
     def __init__(self, context, dataset, make_fetcher, num_workers, base_seed, init_fn, prefetch_factor, in_order,
                  timeout, persistent):
-        self._owner, self._closed, self._workers, self._queues = os.getpid(), False, [], []
+        self._owner, self._closed, self._workers, self._senders = os.getpid(), False, [], []
         self._prefetch, self._in_order = prefetch_factor, in_order
         self._timeout, self._persistent = timeout, persistent
         self._results, self._done = context.Queue(), context.Event()
         try:
             for worker_id in range(num_workers):
-                tasks = context.Queue()
-                tasks.cancel_join_thread()   # a task left unread must not keep this process from exiting
+                # tasks go through a plain pipe, written at once: a Queue's feeder thread may already be stopped
+                # when a garbage-collected iterator sends its workers the order to exit
+                tasks, sender = context.Pipe(duplex=False)
                 process = context.Process(target=run_worker, daemon=True, args=(
                     worker_id, num_workers, base_seed, dataset, make_fetcher, init_fn, tasks, self._results,
                     self._done))
                 process.start()
-                self._queues.append(tasks)
+                tasks.close()   # the worker's end
+                self._senders.append(sender)
                 self._workers.append(process)
         except BaseException:
             self.shutdown()
@@ -64,8 +66,8 @@ class WorkerBatches:
         self._load = [0] * workers
         self._cycle = itertools.cycle(range(workers))
         if resume:
-            for tasks_queue in self._queues:
-                tasks_queue.put(RESUME)
+            for sender in self._senders:
+                sender.send(RESUME)
             acknowledged = 0
             while acknowledged < workers:
                 acknowledged += self._receive()[0] == RESUME
@@ -97,7 +99,7 @@ class WorkerBatches:
             if kind == ENDED:   # this worker's copy of the stream is exhausted; the others go on
                 self._active[worker] = False
                 if not self._persistent:
-                    self._queues[worker].put(None)
+                    self._senders[worker].send(None)
                 self._dispatch()
                 continue
             if number != self._received:
@@ -132,7 +134,7 @@ class WorkerBatches:
                 break
         else:
             return
-        self._queues[worker].put((self._sent, index))
+        self._senders[worker].send((self._sent, index))
         self._pending[self._sent] = [worker]
         self._load[worker] += 1
         self._sent += 1
@@ -168,12 +170,15 @@ class WorkerBatches:
         self._closed = True
         try:
             self._done.set()
-            for tasks_queue in self._queues:
-                tasks_queue.put(None)
+            for sender in self._senders:
+                try:
+                    sender.send(None)
+                except OSError:   # that worker is gone already
+                    pass
             for process in self._workers:
                 process.join(timeout=JOIN_SECONDS)
-            for tasks_queue in self._queues:
-                tasks_queue.close()
+            for sender in self._senders:
+                sender.close()
         finally:
             for process in self._workers:
                 if process.is_alive():
