@@ -1,7 +1,11 @@
 """keras.InputSpec: what a layer accepts (rank, sizes of some axes, a whole shape), checked on every call as
 Keras checks it; a layer sets `self.input_spec` (one spec, or a list with one per input)."""
+import re
+import sys
+
 import numpy as np
 
+from .dtypes import standardize_dtype
 from .symbolic import flatten
 
 
@@ -11,25 +15,32 @@ class InputSpec:
 
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
                  allow_last_axis_squeeze=False, name=None, optional=False):
-        self.dtype, self.name, self.optional = dtype, name, optional
+        self.dtype = None if dtype is None else standardize_dtype(dtype)
+        self.name, self.optional = name, optional
         self.shape = None if shape is None else tuple(shape)
         self.ndim = len(self.shape) if self.shape is not None else ndim
         self.max_ndim, self.min_ndim = max_ndim, min_ndim
         self.allow_last_axis_squeeze = allow_last_axis_squeeze
-        self.axes = {int(k): v for k, v in (axes or {}).items()}
-        if self.axes and self.ndim is None and self.min_ndim is None:
-            raise ValueError(f"InputSpec: axes={axes} needs ndim or min_ndim")
+        try:
+            self.axes = {int(k): v for k, v in (axes or {}).items()}
+        except (ValueError, TypeError, AttributeError):
+            raise TypeError(f"Argument `axes` must be a dict with integer keys. Received: axes={axes}") from None
+        top = self.ndim or self.max_ndim   # as Keras: an axis past the rank is refused (with min_ndim alone, not)
+        if self.axes and top and max(self.axes) > top - 1:
+            raise ValueError(f"Axis {max(self.axes)} is greater than the maximum allowed value: {top - 1} "
+                             f"(InputSpec(ndim={self.ndim}, max_ndim={self.max_ndim}, axes={self.axes}))")
 
     def __repr__(self):
+        # as Keras: only the fields that are set and not empty or zero
         parts = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
                                           ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim),
-                                          ("axes", self.axes or None)) if v is not None]
+                                          ("axes", self.axes)) if v]
         return f"InputSpec({', '.join(parts)})"
 
     def get_config(self):
         """The constructor arguments."""
         return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
-                "min_ndim": self.min_ndim, "axes": self.axes}
+                "min_ndim": self.min_ndim, "axes": self.axes, "optional": self.optional}
 
     @classmethod
     def from_config(cls, config):
@@ -72,12 +83,16 @@ def check_input_spec(layer, inputs):
         shape = tuple(shape)
         where = f"Input {index} with name '{spec.name}' of layer '{layer.name}' is incompatible with the layer: "
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and len(shape) != spec.ndim:
-            raise ValueError(f"{where}expected ndim={spec.ndim}, found ndim={len(shape)}. Full shape received: {shape}")
+            raise ValueError(f"{where}expected ndim={spec.ndim}, found ndim={len(shape)}. Full shape received: "
+                             f"{shape}{_rank_fix(layer, spec.ndim, len(shape))}")
         if spec.max_ndim is not None and len(shape) > spec.max_ndim:
-            raise ValueError(f"{where}expected max_ndim={spec.max_ndim}, found ndim={len(shape)}")
+            raise ValueError(f"{where}expected max_ndim={spec.max_ndim}, found ndim={len(shape)}"
+                             f"{_rank_fix(layer, spec.max_ndim, len(shape), 'at most ')}")
         if spec.min_ndim is not None and len(shape) < spec.min_ndim:
             raise ValueError(f"{where}expected min_ndim={spec.min_ndim}, found ndim={len(shape)}. Full shape "
-                             f"received: {shape}")
+                             f"received: {shape}{_rank_fix(layer, spec.min_ndim, len(shape), 'at least ')}")
+        if spec.dtype is not None and standardize_dtype(value.dtype) != spec.dtype:
+            raise ValueError(f"{where}expected dtype={spec.dtype}, found dtype={standardize_dtype(value.dtype)}")
         for axis, size in spec.axes.items():
             found = shape[axis] if -len(shape) <= axis < len(shape) else None
             if size is not None and found is not None and found != size:
@@ -87,6 +102,22 @@ def check_input_spec(layer, inputs):
             for want, got in zip(spec.shape, shape):
                 if want is not None and got is not None and want != got:
                     raise ValueError(f"{where}expected shape={spec.shape}, found shape={shape}")
+
+
+def _rank_fix(layer, rank, found, bound=""):
+    """What to do about an input of rank `found` where the layer takes `rank` (after Keras's own words): the
+    layer's form for that many spatial axes (GlobalAveragePooling2D -> GlobalAveragePooling1D) where Keras has one,
+    else a reshape."""
+    keras_layers = sys.modules.get(f"{__package__}.layers")   # loaded with any layer (importing it here: a cycle)
+    kind = type(layer).__name__
+    layout = getattr(layer, "input_layout", None)
+    takes = f"; {kind} takes {bound}{rank}-D inputs" + (f" {layout}" if layout else "")
+    match = re.fullmatch(r"(.*)([123])D(.*)", kind)
+    if match:
+        other = f"{match.group(1)}{found - rank + int(match.group(2))}D{match.group(3)}"
+        if other != kind and isinstance(getattr(keras_layers, other, None), type):
+            return f"{takes}: for {found}-D inputs use keras.layers.{other}"
+    return f"{takes}: reshape them first (keras.layers.Reshape) or pick a layer for {found}-D inputs"
 
 
 def channels_spec(layer, input_shape, channels):

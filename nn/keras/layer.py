@@ -37,7 +37,7 @@ from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
 from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
-from .input_spec import check_input_spec, check_positional
+from .input_spec import InputSpec, check_input_spec, check_positional
 from .remat import get_current_remat_mode, rematerialized_call
 from .stateless_scope import get_stateless_scope
 from .static_shapes import static_outputs
@@ -360,6 +360,7 @@ class Layer(Module, metaclass=_LayerType):
     `call(inputs, ...)`."""
 
     input_spec = None   # a keras.InputSpec (or a list of them) that every call's inputs must fit
+    _init_input_spec = None   # InputSpec arguments Keras's constructor sets ({"ndim": 4}); build may narrow it
     _one_input = False   # True where Keras's input_spec allows one tensor only (Dense, Conv)
     _array_input = False   # True where the first argument must be tensors or arrays, not Python data (check_positional)
     _convert_input_args = True   # Keras's flag: cast float inputs to the layer's dtype (unless autocast=False)
@@ -452,6 +453,8 @@ class Layer(Module, metaclass=_LayerType):
             self._batch_input_shape = (batch_size,) + tuple(input_shape)
         else:
             self._batch_input_shape = None
+        if self._init_input_spec is not None:
+            self.input_spec = InputSpec(**self._init_input_spec)
 
     @property
     def dtype_policy(self):

@@ -43,8 +43,8 @@ def test_depthwise_and_separable_match_keras(name, factory, shape):
 
 def test_bad_inputs_name_the_layer_shapes_and_fix():
     layer = ours.layers.DepthwiseConv2D(3, name="dw")
-    with pytest.raises(ValueError, match=r"dw: expects 4-D inputs \(batch, height, width, channels\), got shape "
-                                         r"\((None|2), 5, 3\)"):
+    with pytest.raises(ValueError, match=r"(?s)layer 'dw' is incompatible with the layer: expected min_ndim=4, found ndim=3\. Full "
+                                         r"shape received: \(2, 5, 3\).*use keras\.layers\.DepthwiseConv1D"):
         layer(_x(2, 5, 3))
     layer(_x(1, 5, 5, 3))
     with pytest.raises(ValueError, match=r"layer 'dw' is incompatible with the layer: expected axis -1 of input shape "

@@ -125,7 +125,7 @@ def test_spectrogram_bad_arguments_are_named():
         ours.layers.STFTSpectrogram(frame_length=8, frame_step=9)
     with pytest.raises(TypeError, match="expects float16, float32 or float64 input, got int64"):
         ours.layers.STFTSpectrogram(frame_length=8)(np.ones((1, 20, 1), np.int64))
-    with pytest.raises(ValueError, match="expects 3-D input"):
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
         ours.layers.STFTSpectrogram(frame_length=8)(np.ones((20, 1), np.float32))
     with pytest.raises(ValueError, match="side must be 'real' or 'imag'"):
         ours.initializers.STFT(side="both")

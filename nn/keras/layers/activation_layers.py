@@ -4,6 +4,7 @@ from autograd.errors import DimRangeError
 
 from ... import functional as F
 from .. import activations, constraints
+from ..input_spec import InputSpec
 from ..layer import Layer
 from ..layer_config import keras_forms
 
@@ -92,6 +93,9 @@ class PReLU(Layer):
                              f"{tuple(input_shape)}; pass shared_axes for the axes of unknown size")
         self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, regularizer=self.alpha_regularizer,
                                      constraint=self.alpha_constraint, name="alpha")
+        # as Keras: the sizes are fixed only with shared_axes (else a wrong size fails in call, below)
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={i: input_shape[i] for i in range(1, len(input_shape))
+                                                                 if self.shared_axes and i not in self.shared_axes})
 
     def call(self, inputs):
         if inputs.ndim != self.alpha.ndim + 1 or any(

@@ -82,6 +82,7 @@ def check_strides_dilation(name, strides, dilation_rate):
 
 class Conv2D(Layer):
     """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
+    _init_input_spec = {"min_ndim": 4}
 
     _one_input = _array_input = True
 
@@ -200,6 +201,7 @@ class Conv2D(Layer):
 
 class _Pooling2D(Layer):
     """Shared arguments of the 2-D pooling layers."""
+    _init_input_spec = {"ndim": 4}
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -259,6 +261,8 @@ class AveragePooling2D(_Pooling2D):
 
 
 class _GlobalPooling2D(Layer):
+    _init_input_spec = {"ndim": 4}
+
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
         self.data_format, self.keepdims = _data_format(data_format), keepdims
@@ -288,6 +292,8 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
 
 
 class _GlobalPooling1D(_GlobalPooling2D):
+    _init_input_spec = {"ndim": 3}
+
     def call(self, inputs):
         if inputs.ndim != 3:
             raise ValueError(f"{type(self).__name__}: expects (batch, steps, features) input (channels_first: "

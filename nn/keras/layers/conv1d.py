@@ -30,6 +30,7 @@ def _from_image(y, data_format):
 class Conv1D(Conv2D):
     """1-D convolution over the steps: `filters` kernels of `kernel_size`, kernel shape
     (kernel_size, in_channels / groups, filters); padding 'valid', 'same' or 'causal'."""
+    _init_input_spec = {"min_ndim": 3}
 
     rank = 1
 
@@ -75,6 +76,7 @@ class Conv1D(Conv2D):
 
 class _Pooling1D:
     """The 1-D form of the 2-D pooling layer that follows it in the bases."""
+    _init_input_spec = {"ndim": 3}
 
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         pool = _single(pool_size, "pool_size", type(self).__name__)

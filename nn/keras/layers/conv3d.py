@@ -15,6 +15,7 @@ from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, S
 class Conv3D(Conv2D):
     """3-D convolution: `filters` kernels of `kernel_size`, kernel shape (kd, kh, kw, in_channels / groups,
     filters)."""
+    _init_input_spec = {"min_ndim": 5}
 
     input_rank, input_layout = 5, "(batch, depth, height, width, channels)"
     rank = 3

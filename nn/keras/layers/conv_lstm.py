@@ -13,6 +13,7 @@ import autograd as ag
 
 from ... import functional as F
 from ..autocast_scope import float_dtype, policy_config
+from ..input_spec import InputSpec
 from ..layer_config import keras_forms
 from .. import initializers
 from .conv import _data_format, _padding_mode, same_pads
@@ -170,6 +171,7 @@ class _ConvLSTM(RNN):
         config.update(kernel_size=cell.kernel_size, strides=cell.strides, dilation_rate=cell.dilation_rate,
                       padding=cell.padding, data_format=data_format)
         self._config, self.data_format = config, data_format
+        self.input_spec = InputSpec(ndim=self._RANK + 3)   # as Keras: (batch, time, *spatial, channels)
 
     def _channels_last(self, shape_or_tensor, forward=True):
         if self.data_format == "channels_last":

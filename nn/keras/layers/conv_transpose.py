@@ -135,6 +135,7 @@ class _ConvTranspose(Layer):
 
 class Conv2DTranspose(_ConvTranspose):
     """Transposed 2-D convolution ('deconvolution'): kernel (kh, kw, filters, in_channels)."""
+    _init_input_spec = {"min_ndim": 4}
 
     rank = 2
 
@@ -149,6 +150,7 @@ class Conv2DTranspose(_ConvTranspose):
 
 class Conv1DTranspose(_ConvTranspose):
     """Transposed 1-D convolution over the steps: kernel (kernel_size, filters, in_channels)."""
+    _init_input_spec = {"min_ndim": 3}
 
     rank = 1
 
@@ -159,6 +161,7 @@ class Conv1DTranspose(_ConvTranspose):
 class Conv3DTranspose(_ConvTranspose):
     """Transposed 3-D convolution: kernel (kd, kh, kw, filters, in_channels). Computed as conv3d of the input
     with (stride - 1) zeros between its elements and Keras's padding, with the kernel flipped."""
+    _init_input_spec = {"min_ndim": 5}
 
     rank = 3
 

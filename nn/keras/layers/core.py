@@ -26,6 +26,7 @@ class Dense(Int4DenseMixin, QuantizableMixin, LoraMixin, Layer):
     """outputs = activation(inputs @ kernel + bias), kernel (input_dim, units), over the last axis; LoRA with
     lora_rank= or enable_lora (lora.py); int8 or int4 with quantize("int8") or dtype="int8_from_float32"
     (quantized.py, int4.py)."""
+    _init_input_spec = {"min_ndim": 2}
 
     _one_input = _array_input = True
 
@@ -160,6 +161,7 @@ def _noise_shape(noise_shape):
 
 class Flatten(Layer):
     """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...), in the inputs' memory order (channels last)."""
+    _init_input_spec = {"min_ndim": 1}
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)

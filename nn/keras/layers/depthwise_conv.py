@@ -109,6 +109,7 @@ class _Depthwise(Layer):
 class DepthwiseConv2D(_Depthwise):
     """Depthwise 2-D convolution: each input channel convolved with its own depth_multiplier kernels; weights
     kernel (kh, kw, in_channels, depth_multiplier) and bias (in_channels * depth_multiplier,)."""
+    _init_input_spec = {"min_ndim": 4}
 
     rank = 2
 
@@ -135,6 +136,7 @@ class DepthwiseConv2D(_Depthwise):
 
 class DepthwiseConv1D(DepthwiseConv2D):
     """Depthwise 1-D convolution over the steps: kernel (kernel_size, in_channels, depth_multiplier)."""
+    _init_input_spec = {"min_ndim": 3}
 
     rank = 1
 
@@ -147,6 +149,7 @@ class SeparableConv2D(_Depthwise):
     """Depthwise 2-D convolution then a 1x1 convolution to `filters` channels; weights depthwise_kernel
     (kh, kw, in_channels, depth_multiplier), pointwise_kernel (1, 1, in_channels * depth_multiplier, filters)
     and bias (filters,)."""
+    _init_input_spec = {"min_ndim": 4}
 
     rank = 2
 
@@ -186,6 +189,7 @@ class SeparableConv2D(_Depthwise):
 class SeparableConv1D(SeparableConv2D):
     """Depthwise 1-D convolution then a pointwise one: depthwise_kernel (kernel_size, in_channels,
     depth_multiplier), pointwise_kernel (1, in_channels * depth_multiplier, filters), bias (filters,)."""
+    _init_input_spec = {"min_ndim": 3}
 
     rank = 1
 

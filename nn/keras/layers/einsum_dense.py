@@ -15,6 +15,7 @@ import autograd as ag
 
 from .. import activations, initializers
 from ..constraints import check_names as _check_constraints
+from ..input_spec import InputSpec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .int8_ops import Int8Contract, Int8Plan
@@ -128,6 +129,7 @@ class EinsumDense(QuantizableMixin, LoraMixin, Layer):
             self.equation, self.bias_axes, input_shape, self.partial_output_shape, self.name)
         w_spec = parse_equation(self.equation)[1]
         self._input_rank = len(input_shape)
+        self.input_spec = InputSpec(ndim=len(input_shape))   # as Keras
         if not self.quantization_mode:
             self.kernel = self.add_weight(kernel, _kernel_initializer(self.kernel_initializer, w_spec, contracted,
                                                                       produced),

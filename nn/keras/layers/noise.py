@@ -114,6 +114,7 @@ class _SpatialDropout(Layer):
 class SpatialDropout1D(_SpatialDropout):
     """In training, zeroes whole channels of (batch, steps, channels) with probability `rate` (the rest scaled by
     1 / (1 - rate))."""
+    _init_input_spec = {"ndim": 3}
     _count = 1
 
     def __init__(self, rate, seed=None, name=None, dtype=None):
@@ -128,11 +129,13 @@ class SpatialDropout1D(_SpatialDropout):
 class SpatialDropout2D(_SpatialDropout):
     """In training, zeroes whole feature maps of images with probability `rate` (the rest scaled by
     1 / (1 - rate))."""
+    _init_input_spec = {"ndim": 4}
     _count = 2
 
 
 class SpatialDropout3D(_SpatialDropout):
     """In training, zeroes whole 3-D feature maps with probability `rate` (the rest scaled by 1 / (1 - rate))."""
+    _init_input_spec = {"ndim": 5}
     _count = 3
 
 

@@ -15,6 +15,8 @@ def _check_volume(inputs, layer, data_format):
 
 
 class _Pooling3D(Layer):
+    _init_input_spec = {"ndim": 5}
+
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.pool_size = _sizes(pool_size, 3, "pool_size", type(self).__name__)
@@ -63,6 +65,8 @@ class AveragePooling3D(_Pooling3D):
 
 
 class _GlobalPooling3D(Layer):
+    _init_input_spec = {"ndim": 5}
+
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
         self.data_format, self.keepdims = _data_format(data_format), keepdims

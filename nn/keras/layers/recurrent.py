@@ -20,6 +20,7 @@ from .. import activations, constraints, initializers, masking, regularizers
 from .. import random as keras_random
 from ..autocast_scope import autocast_call, float_dtype, in_compute_dtype
 from ..context import in_shape_probe
+from ..input_spec import InputSpec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from ..naming import snake_case
@@ -34,6 +35,7 @@ _MODES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 
 class _RNN(StatefulRNN, Layer):
     """Shared construction and running of SimpleRNN, LSTM and GRU."""
+    input_layout = "(batch, time, features)"   # named in the message for an input of another rank
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -332,6 +334,7 @@ class SimpleRNN(_RNN):
             raise KeywordError("Unrecognized keyword arguments passed to SimpleRNN: recurrent_activation (a "
                                "SimpleRNN has no gates; use LSTM or GRU for a recurrent_activation)")
         super().__init__(**_forwarded(locals()))
+        self.input_spec = [InputSpec(ndim=3)]   # as Keras: a list of one, where LSTM and GRU have the spec itself
 
 
 class _Gated:
@@ -343,6 +346,7 @@ class _Gated:
 
 class LSTM(_Gated, _RNN):
     """Long short-term memory (Keras's gates i, f, c, o; the forget bias starts at 1 with unit_forget_bias)."""
+    _init_input_spec = {"ndim": 3}
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -355,6 +359,7 @@ class LSTM(_Gated, _RNN):
 
 class GRU(_Gated, _RNN):
     """Gated recurrent unit, Keras 3 flavour (reset gate applied after the recurrent matmul)."""
+    _init_input_spec = {"ndim": 3}
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -407,6 +412,7 @@ class Bidirectional(Layer):
         self.supports_masking = True
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         self.stateful = layer.stateful
+        self.input_spec = layer.input_spec   # as Keras: the wrapped layer's (None for RNN over a cell)
         if weights:
             # as Keras 3: each direction keeps its half as `initial_weights`, which nothing reads (the weights are
             # drawn fresh when built); set_weights after building sets them

@@ -4,6 +4,7 @@ Identity. The N-D padding, cropping and upsampling layers act on the N spatial a
 from autograd.errors import ArgumentKindError
 
 from ... import functional as F
+from ..input_spec import InputSpec
 from ..layer import Layer
 from .conv import _data_format
 
@@ -65,6 +66,7 @@ def _sizes(value, count, name, layer):
 
 class RepeatVector(Layer):
     """(batch, features) -> (batch, n, features): the input repeated n times."""
+    _init_input_spec = {"ndim": 2}
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
@@ -89,6 +91,7 @@ class Permute(Layer):
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)} (the batch axis 0 stays "
                              f"first), got {self.dims!r}")
+        self.input_spec = InputSpec(ndim=len(self.dims) + 1)   # as Keras
 
     def call(self, inputs):
         _check_rank(inputs, len(self.dims) + 1, self.name, f"(batch, {len(self.dims)} axes to permute)")
@@ -136,6 +139,7 @@ class _ZeroPadding(Layer):
 
 class ZeroPadding1D(_ZeroPadding):
     """Adds zeros before and after the steps: padding an int or (before, after)."""
+    _init_input_spec = {"ndim": 3}
     _count = 1
 
     def __init__(self, padding=1, data_format=None, **kwargs):
@@ -147,6 +151,7 @@ class ZeroPadding1D(_ZeroPadding):
 
 class ZeroPadding2D(_ZeroPadding):
     """Adds rows and columns of zeros: padding an int, (rows, cols) or ((top, bottom), (left, right))."""
+    _init_input_spec = {"ndim": 4}
     _count = 2
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
@@ -155,6 +160,7 @@ class ZeroPadding2D(_ZeroPadding):
 
 class ZeroPadding3D(_ZeroPadding):
     """Adds zeros around the three spatial axes: an int, three ints or three (before, after) pairs."""
+    _init_input_spec = {"ndim": 5}
     _count = 3
 
     def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
@@ -186,6 +192,7 @@ class _Cropping(Layer):
 
 class Cropping1D(_Cropping):
     """Removes steps from the start and end: cropping an int or (start, end)."""
+    _init_input_spec = {"ndim": 3}
     _count = 1
 
     def __init__(self, cropping=(1, 1), **kwargs):
@@ -199,6 +206,7 @@ class Cropping1D(_Cropping):
 
 class Cropping2D(_Cropping):
     """Removes rows and columns at the edges: an int, (rows, cols) or ((top, bottom), (left, right))."""
+    _init_input_spec = {"ndim": 4}
     _count = 2
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
@@ -207,6 +215,7 @@ class Cropping2D(_Cropping):
 
 class Cropping3D(_Cropping):
     """Removes entries at the edges of the three spatial axes: an int, three ints or three pairs."""
+    _init_input_spec = {"ndim": 5}
     _count = 3
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
@@ -240,6 +249,7 @@ class _UpSampling(Layer):
 
 class UpSampling1D(_UpSampling):
     """Repeats each step `size` times along the steps axis of (batch, steps, features)."""
+    _init_input_spec = {"ndim": 3}
     _count = 1
 
     def __init__(self, size=2, **kwargs):
@@ -253,6 +263,7 @@ class UpSampling1D(_UpSampling):
 class UpSampling2D(_UpSampling):
     """Scales images up by `size` (rows, cols): interpolation 'nearest' repeats pixels, 'bilinear' and 'bicubic'
     interpolate between pixel centres."""
+    _init_input_spec = {"ndim": 4}
     _count = 2
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
@@ -265,6 +276,7 @@ class UpSampling2D(_UpSampling):
 
 class UpSampling3D(_UpSampling):
     """Repeats entries `size` times along each of the three spatial axes."""
+    _init_input_spec = {"ndim": 5}
     _count = 3
 
     def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):

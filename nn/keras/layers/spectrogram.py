@@ -101,6 +101,7 @@ class STFTSpectrogram(Layer):
     every frame_step (default frame_length // 2) samples. mode: 'log' (log magnitude), 'magnitude', 'psd',
     'real', 'imag', 'angle' or 'stft' (real and imaginary parts stacked). Returns (batch, frames, channels *
     bins), or with expand_dims (batch, frames, bins, channels); channels_first puts channels before time."""
+    _init_input_spec = {"ndim": 3}
 
     def __init__(self, mode="log", frame_length=256, frame_step=None, fft_length=None, window="hann", periodic=False,
                  scaling="density", padding="valid", expand_dims=False, data_format=None, **kwargs):
