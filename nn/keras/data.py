@@ -149,11 +149,20 @@ def pack(x, y=None, sample_weight=None):
 
 
 def class_weights(y, class_weight):
-    """Per-example weights class_weight[class of y] (1 for classes not listed), y indices or one-hot."""
+    """Per-example weights class_weight[class of y] (1 for classes not listed), y indices or one-hot. As Keras, a
+    row of several values counts as the argmax over its last axis (so (N, T) sequence labels weigh each sequence by
+    one class), and targets with more axes are refused with Keras's TypeError."""
     y = np.asarray(y)
+    shape = y.shape
     if y.ndim > 1:
         y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y.reshape(y.shape[:-1])
-    classes = np.round(y).astype(np.int64).reshape(len(y), -1)[:, 0]
+    if y.ndim > 1:
+        raise TypeError(f"class_weight: only 0-dimensional arrays can be converted to Python scalars: targets of "
+                        f"shape {shape} give each example the classes of shape {y.shape[1:]}, where class_weight "
+                        "needs one class per example (targets (N,), (N, 1) or one-hot (N, C)); for per-step classes "
+                        "pass sample_weight of the targets' shape without the class axis instead: "
+                        "np.vectorize(class_weight.get)(labels)")
+    classes = np.round(y).astype(np.int64)
     return np.array([class_weight.get(int(c), 1.0) for c in classes], dtype=np.float32)
 
 
