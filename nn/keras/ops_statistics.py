@@ -13,11 +13,14 @@ from .ops_args import _axis, _float, _pair, _t, float_kernel_input
 
 
 def var(x, axis=None, keepdims=False):
-    """The population variance (divides by N, as NumPy and Keras) over `axis`, computed in at least float32 and
+    """The population variance (divides by N, as NumPy and Keras) over `axis`, of x in at least float32 and
     returned in Keras's result_type of x and float (float32 for integers and float64)."""
     x = _t(x)
-    computed = ag.var(rules.cast(x, rules.promoted(x, "float32")), dim=_axis(axis), keepdim=keepdims, unbiased=False)
-    return rules.cast(computed, rules.float_result(x))
+    compute = rules.promoted(x, "float32")
+    # torch's CPU var of float32 accumulates in float64 (two passes): the same order gives its rounding bit for bit
+    computed = ag.var(rules.cast(rules.cast(x, compute), np.float64), dim=_axis(axis), keepdim=keepdims,
+                      unbiased=False)
+    return rules.cast(rules.cast(computed, compute), rules.float_result(x))
 
 
 def std(x, axis=None, keepdims=False):
