@@ -66,8 +66,8 @@ class WorkerBatches:
         self._load = [0] * workers
         self._cycle = itertools.cycle(range(workers))
         if resume:
-            for sender in self._senders:
-                sender.send(RESUME)
+            for worker in range(workers):
+                self._send(worker, RESUME)
             acknowledged = 0
             while acknowledged < workers:
                 acknowledged += self._receive()[0] == RESUME
@@ -99,7 +99,7 @@ class WorkerBatches:
             if kind == ENDED:   # this worker's copy of the stream is exhausted; the others go on
                 self._active[worker] = False
                 if not self._persistent:
-                    self._senders[worker].send(None)
+                    self._send(worker, None)
                 self._dispatch()
                 continue
             if number != self._received:
@@ -134,10 +134,16 @@ class WorkerBatches:
                 break
         else:
             return
-        self._senders[worker].send((self._sent, index))
+        self._send(worker, (self._sent, index))
         self._pending[self._sent] = [worker]
         self._load[worker] += 1
         self._sent += 1
+
+    def _send(self, worker, message):
+        try:
+            self._senders[worker].send(message)
+        except OSError:   # the worker is gone: _receive reports it (PyTorch's error), as PyTorch's queues do
+            pass
 
     def _receive(self):
         """The next reply from any worker; raises PyTorch's RuntimeError when an active worker died or, with a
@@ -170,11 +176,8 @@ class WorkerBatches:
         self._closed = True
         try:
             self._done.set()
-            for sender in self._senders:
-                try:
-                    sender.send(None)
-                except OSError:   # that worker is gone already
-                    pass
+            for worker in range(len(self._senders)):
+                self._send(worker, None)
             for process in self._workers:
                 process.join(timeout=JOIN_SECONDS)
             for sender in self._senders:
