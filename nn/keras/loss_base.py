@@ -11,6 +11,7 @@ from autograd.errors import ShapeError
 from . import masking, settings
 from .naming import snake_case
 from .ops_statistics import divide_no_nan
+from .weight_ranks import same_rank
 
 EPSILON = 1e-7
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -99,24 +100,28 @@ def same_shape(name, target, y_pred):
                          "against one output per class use sparse_categorical_crossentropy")
 
 
+def weighted(name, values, weight):
+    """values * weight after Keras's rank matching (`weight_ranks.same_rank`); shapes that do not broadcast are
+    refused with the RuntimeError Keras's torch backend raises (as a ShapeError naming both shapes)."""
+    matched, matched_weight = same_rank(values, weight)
+    try:
+        np.broadcast_shapes(tuple(matched_weight.shape), tuple(matched.shape))
+    except ValueError:
+        per_example = tuple(values.shape[:1]) + (1,) * (values.ndim - 1)
+        raise ShapeError(f"{name or 'loss'}: sample_weight of shape {tuple(weight.shape)} does not fit the "
+                         f"per-example losses of shape {tuple(values.shape)}; pass one weight per example (shape "
+                         f"{per_example}) or one per loss value (Keras matches a trailing axis of 1, then "
+                         "broadcasts from the last axis)") from None
+    return matched * matched_weight
+
+
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", name=None):
     """Weight per-example losses by `sample_weight` and reduce them as Keras: 'sum_over_batch_size' (and
     'mean') divide the weighted sum by the number of values, 'sum' sums, 'none' returns them."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"loss reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if sample_weight is not None:
-        weight = _tensor(sample_weight, values, values.dtype)
-        while weight.ndim > values.ndim and weight.shape[-1] == 1:
-            weight = weight.reshape(weight.shape[:-1])
-        while weight.ndim < values.ndim:
-            weight = weight.reshape(tuple(weight.shape) + (1,))
-        try:
-            np.broadcast_shapes(tuple(weight.shape), tuple(values.shape))
-        except ValueError:
-            raise ShapeError(f"{name or 'loss'}: sample_weight of shape {tuple(_tensor(sample_weight).shape)} does not "
-                             f"fit the per-example losses of shape {tuple(values.shape)}; pass one weight per example "
-                             f"(shape {tuple(values.shape[:1])}) or one per loss value") from None
-        values = values * weight
+        values = weighted(name, values, _tensor(sample_weight, values, values.dtype))
     if reduction in ("none", None) or values.ndim == 0:
         return values
     total = values.sum()

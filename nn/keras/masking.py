@@ -12,8 +12,10 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ShapeError
 
 from .symbolic import flatten
+from .weight_ranks import same_rank
 
 _masks = {}   # id(tensor) -> (weak reference to the tensor, its mask)
 
@@ -90,7 +92,7 @@ def as_bool(mask):
 def loss_weights(mask, sample_weight, reduction):
     """Keras's weighting of per-step losses by the prediction's mask: masked steps weigh 0 and, for averaging
     reductions, the others total/valid so that the mean runs over the valid steps only. Multiplied into
-    `sample_weight` (broadcast from the left) when there is one."""
+    `sample_weight` when there is one, lined up as Keras lines them up (`weight_ranks.same_rank`)."""
     keep = as_bool(mask)
     if reduction in ("sum_over_batch_size", "mean"):
         flags = keep.float()
@@ -100,9 +102,13 @@ def loss_weights(mask, sample_weight, reduction):
     if sample_weight is None:
         return weight
     sample_weight = sample_weight if isinstance(sample_weight, Tensor) else ag.tensor(sample_weight)
-    sample_weight = sample_weight.float()
-    while sample_weight.ndim > weight.ndim and sample_weight.shape[-1] == 1:
-        sample_weight = sample_weight.reshape(sample_weight.shape[:-1])
-    while sample_weight.ndim < weight.ndim:
-        sample_weight = sample_weight.reshape(tuple(sample_weight.shape) + (1,))
+    weight, sample_weight = same_rank(weight, sample_weight.float())
+    try:
+        fits = np.broadcast_shapes(tuple(weight.shape), tuple(sample_weight.shape)) == tuple(sample_weight.shape)
+    except ValueError:
+        fits = False
+    if not fits:   # Keras's torch backend multiplies the mask into the weights in place, so they must hold it
+        raise ShapeError(f"sample_weight of shape {tuple(sample_weight.shape)} cannot take the output's mask of "
+                         f"shape {tuple(mask.shape)}: Keras 3 (torch backend) multiplies the mask into the weights "
+                         "in place, so with a masked output pass one weight per step, shaped as the mask")
     return weight * sample_weight

@@ -16,7 +16,8 @@ def test_loss_with_sample_weight_of_the_wrong_shape_names_the_loss_and_shapes():
 def test_loss_sample_weight_that_broadcasts_still_works():
     per_example = keras.losses.MeanSquaredError(reduction="none")(np.ones((4, 3)), np.zeros((4, 3)),
                                                                   sample_weight=np.array([[1.0], [0.0], [2.0], [1.0]]))
-    np.testing.assert_allclose(per_example.numpy(), [1.0, 0.0, 2.0, 1.0])
+    # Keras 3 gives the (4,) losses the weights' trailing axis: (4, 1)
+    np.testing.assert_allclose(per_example.numpy(), [[1.0], [0.0], [2.0], [1.0]])
 
 
 def test_loss_with_y_true_that_does_not_fit_y_pred_names_the_loss():
