@@ -77,26 +77,35 @@ class LossScaleOptimizer(Optimizer):
         """The inner optimizer's per-weight slots."""
         return self.inner_optimizer.state
 
+    def _scaling_built(self):
+        return self.built or self.inner_optimizer.built
+
+    def _scale_variable(self, name, value, dtype):
+        # as Keras, the scale's two variables exist once the optimizer is built (by fit or build())
+        if not self._scaling_built():
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        from .variables import Variable
+        return Variable(value, dtype=dtype, name=name, trainable=False)
+
     @property
     def dynamic_scale(self):
-        """The current loss scale."""
-        from .variables import Variable
-        return Variable(np.float32(self._scale), dtype="float32", name="dynamic_scale", trainable=False)
+        """The current loss scale (once built)."""
+        return self._scale_variable("dynamic_scale", np.float32(self._scale), "float32")
 
     @property
     def step_counter(self):
-        """The finite steps since the scale last changed."""
-        from .variables import Variable
-        return Variable(np.int32(self._counter), dtype="int32", name="step_counter", trainable=False)
+        """The finite steps since the scale last changed (once built)."""
+        return self._scale_variable("step_counter", np.int32(self._counter), "int32")
 
     @property
     def variables(self):
-        """Its own step count and learning rate (which Keras keeps at 0), step_counter and dynamic_scale, then the
-        inner optimizer's variables (as Keras)."""
+        """Its own step count and learning rate (which Keras keeps at 0), step_counter and dynamic_scale (once
+        built), then the inner optimizer's variables (as Keras)."""
         from .variables import Variable
         own = [Variable(np.int32(0), dtype="int32", name="iteration", trainable=False),
-               Variable(np.float32(0.0), dtype="float32", name="learning_rate", trainable=False),
-               self.step_counter, self.dynamic_scale]
+               Variable(np.float32(0.0), dtype="float32", name="learning_rate", trainable=False)]
+        if self._scaling_built():
+            own += [self.step_counter, self.dynamic_scale]
         for variable in own:
             variable.path = f"{self.name}/{variable.name}"
         return own + self.inner_optimizer.variables
@@ -173,6 +182,7 @@ class LossScaleOptimizer(Optimizer):
     def step(self):
         """One update from the gradients of fit's scaled loss (`backward`): divided by the scale, then the inner
         optimizer's update; skipped, halving the scale, if any is not finite."""
+        self.built = True   # as Keras, built by its first update, even a skipped one
         params = [p for p in self._params() if p.grad is not None]
         grads = [arrays.writable(p.grad) for p in params]   # raw arrays: a compiled step runs this as a host call
         finite = self._finite(grads, params[0].device.xp if params else np)
@@ -185,6 +195,7 @@ class LossScaleOptimizer(Optimizer):
     def apply_gradients(self, grads_and_vars):
         """Keras's custom-loop update: the gradients (of a scale_loss'ed loss) divided by the scale, then the
         inner optimizer's update; skipped, halving the scale, if any is not finite."""
+        self.built = True
         pairs = [(g, v) for g, v in grads_and_vars]
         values = [None if g is None else (arrays.array(g) if hasattr(g, "grad_fn") else np.asarray(g))
                   for g, _ in pairs]
