@@ -151,6 +151,11 @@ class DataLoader:
         self.dataset, self.sampler, self.batch_sampler = dataset, sampler, batch_sampler
         self.batch_size = None if batch_size is None or batch_sampler is not None else int(batch_size)
         self.shuffle, self.drop_last, self.prefetch = bool(shuffle), bool(drop_last), bool(prefetch)
+        if self.shuffle and sampler is None and hasattr(dataset, "__len__") and len(dataset) == 0:
+            # PyTorch's shuffling loader builds a RandomSampler here, which refuses an empty dataset
+            raise ValueError("DataLoader: shuffle=True needs a dataset with at least one item (num_samples should "
+                             "be a positive integer value, but got num_samples=0); check that the dataset's "
+                             "__len__ counts its examples")
         self.num_workers, self.worker_init_fn = int(num_workers), worker_init_fn
         self.seed = seed
         self.collate_fn, self.transform = collate_fn, transform
@@ -184,6 +189,9 @@ class DataLoader:
             raise AssertionError(f"DataLoader: timeout={self.timeout!r} applies to worker processes only (PyTorch's "
                                  "single-process loader requires timeout == 0); set num_workers > 0 or leave timeout "
                                  "out")
+        if self.num_workers > 0 and self.prefetch_factor == 0:   # PyTorch's multiprocessing iterator asserts it
+            raise AssertionError("DataLoader: prefetch_factor must be greater than 0 with worker processes (each "
+                                 "worker needs a batch in flight), got prefetch_factor=0; leave it out for 2")
         resumed = self.num_workers > 0 and self.persistent_workers and self._base_seed is not None
         if not resumed:
             # PyTorch draws its workers' base seed here, each epoch (once, with persistent workers), from the

@@ -255,6 +255,8 @@ def test_sliced_tensor_datasets_take_the_fast_path_and_options_read_back_as_pyto
         DataLoader(dataset, num_workers=1, multiprocessing_context=3)
     with pytest.raises(ValueError, match="prefetch_factor option should be non-negative"):
         DataLoader(dataset, num_workers=1, prefetch_factor=-1)
+    with pytest.raises(AssertionError, match="prefetch_factor must be greater than 0"):
+        iter(DataLoader(dataset, num_workers=1, prefetch_factor=0))   # accepted, then refused, as PyTorch's
 
 
 def test_spawned_workers_give_the_same_batches():
