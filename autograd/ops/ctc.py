@@ -63,8 +63,8 @@ def extended_targets(xp, targets, target_lengths, blank, n_classes):
 
 class CtcLoss(Function):
     """Per-sample negative log-likelihood (N,) of the targets under log_probs (T, N, C), PyTorch's
-    ctc_loss with reduction='none'; zero_infinity turns impossible targets' inf into 0 and their
-    gradient into zeros."""
+    ctc_loss with reduction='none' (its CtcLossBackward0 node): an impossible target's loss is inf, and its
+    gradient NaN, or zeros with zero_infinity (whose zeroed losses are a `where` after this node, as PyTorch's)."""
 
     op_name = "ctc_loss"
     differentiable_backward = False
@@ -88,8 +88,6 @@ class CtcLoss(Function):
             nll = _nll(xp, alpha, input_lengths, target_lengths, neg_inf)
         ctx.args = (ext, skip, input_lengths, target_lengths, zero_infinity, log_probs.shape)
         ctx.save_for_backward(lp, lp_ext, alpha, nll)
-        if zero_infinity:
-            return xp.where(xp.isinf(nll), lp.dtype.type(0), nll)
         return nll
 
     def backward(ctx, gy):

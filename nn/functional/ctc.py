@@ -101,9 +101,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                          f"{tuple(log_probs.shape)}), got {int(input_lengths.max())}")
     targets = _targets(targets, target_lengths, batch, batched).to(lp.device)
     loss = CtcLoss.apply(lp, targets, input_lengths, target_lengths, int(blank), bool(zero_infinity))
+    if zero_infinity:   # a node of its own after CtcLoss, as PyTorch's WhereBackward0
+        loss = ag.where(loss == float("inf"), ag.zeros((), dtype=loss.dtype, device=loss.device), loss)
     if reduction == "mean":
         per_label = ag.tensor(np.maximum(target_lengths, 1).astype(lp.dtype), device=lp.device)
         return (loss / per_label).mean()
     if reduction == "sum":
         return loss.sum()
-    return loss if batched else loss.reshape(())
+    return loss if batched else loss.squeeze(0)
