@@ -125,6 +125,7 @@ _sys.modules[__name__ + ".autograd.function"] = autograd.function   # once_diffe
 _sys.modules[__name__ + ".autograd.graph"] = autograd.graph
 _sys.modules[__name__ + ".autograd.forward_ad"] = autograd.forward_ad
 _sys.modules[__name__ + ".autograd.profiler"] = autograd.profiler
+_sys.modules[__name__ + ".autograd.gradcheck"] = _sys.modules[__name__ + ".gradcheck"]   # its GradcheckError
 from . import profiler   # torch.profiler
 from . import quasirandom   # torch.quasirandom (SobolEngine)
 from . import special_api as special

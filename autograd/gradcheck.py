@@ -1,7 +1,10 @@
 """Finite-difference checks of analytic gradients (float64)."""
+import warnings
+
 import numpy as np
 
 from .engine import grad as _grad
+from .function import Function
 from .tensor import Tensor
 
 
@@ -43,7 +46,8 @@ def _outputs(out):
 
 
 #: PyTorch's further gradcheck / gradgradcheck switches: accepted; check_forward_ad and check_backward_ad choose
-#: the comparisons (forward mode, reverse mode), the others (batched, undefined-gradient checks) change nothing here
+#: the comparisons (forward mode, reverse mode), check_undefined_grad the undefined-gradient check, the others
+#: (batched checks, tolerances for nondeterminism) change nothing here
 _TORCH_OPTIONS = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes", "check_batched_grad",
                   "check_batched_forward_grad", "check_forward_ad", "check_backward_ad", "fast_mode", "masked",
                   "gen_non_contig_grad_outputs", "check_fwd_over_rev", "check_rev_over_rev"}
@@ -70,8 +74,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     GradcheckError naming the input and the largest difference (False with raise_exception=False), as PyTorch's.
 
     Inputs that require gradients must be float64 or complex128. The check contracts every output with a
-    fixed random vector (complex for complex outputs), so outputs of any shape are covered. PyTorch's other
-    keyword switches (fast_mode, nondet_tol, check_undefined_grad, ...) are accepted.
+    fixed random vector (complex for complex outputs), so outputs of any shape are covered; each output's
+    gradient is taken on its own, the others undefined, as PyTorch's. With check_undefined_grad=True (the
+    default) backward must also take undefined gradients (None, or zeros when a Function materialises them),
+    for all outputs and for each one in turn; zero or undefined output gradients must give no non-zero input
+    gradient ("backward not multiplied by grad_output"). PyTorch's other
+    keyword switches (fast_mode, nondet_tol, ...) are accepted.
     """
     _check_options("gradcheck", torch_options)
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
@@ -101,16 +109,90 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
                                          f"differ by up to {err:.3g}\n{mode}:\n{a}\nnumerical:\n{n}\n(pass "
                                          f"raise_exception=False to get False instead)")
                 return False
+    if torch_options.get("check_backward_ad", True) and diff:
+        try:
+            _check_zero_grads_give_zeros(outs, diff)
+            if torch_options.get("check_undefined_grad", True):
+                _check_undefined_grads(fn, inputs, diff)
+        except GradcheckError:
+            if raise_exception:
+                raise
+            return False
     return True
 
 
 def _reverse_mode(outs, out_grad, diff):
-    """d<out_grad, outs>/d input for each input in diff, by the reverse-mode engine (None where unused)."""
-    float_outs = [(o, og) for o, og in zip(outs, out_grad) if o.requires_grad]
-    if not float_outs:
-        return [None] * len(diff)
-    return _grad([o for o, _ in float_outs], diff,
-                 grad_outputs=[Tensor(og, dtype=o.dtype, device=o.device) for o, og in float_outs], allow_unused=True)
+    """d<out_grad, outs>/d input for each input in diff, by the reverse-mode engine (None where unused): one
+    backward per output, the other outputs' gradients undefined, as PyTorch's per-output Jacobians."""
+    total = [None] * len(diff)
+    for o, og in zip(outs, out_grad):
+        if not o.requires_grad:
+            continue
+        grads = _grad([o], diff, grad_outputs=[Tensor(og, dtype=o.dtype, device=o.device)], retain_graph=True,
+                      allow_unused=True)
+        total = [t if g is None else (g if t is None else t + g) for t, g in zip(total, grads)]
+    return total
+
+
+def _check_zero_grads_give_zeros(outs, diff):
+    """PyTorch's check that backward is multiplied by grad_output: zero output gradients give every input a zero
+    gradient (or none), of the input's dtype and shape."""
+    outs = [o for o in outs if isinstance(o, Tensor) and o.requires_grad]
+    if not outs:
+        return
+    zeros = [Tensor(np.zeros(o.shape), dtype=o.dtype, device=o.device) for o in outs]
+    for g, t in zip(_grad(outs, diff, grad_outputs=zeros, retain_graph=True, allow_unused=True), diff):
+        if g is None:
+            continue
+        if bool((g.numpy() != 0).any()):
+            raise GradcheckError("backward not multiplied by grad_output")
+        if g.dtype != t.dtype:
+            raise GradcheckError("grad is incorrect type")
+        if tuple(g.shape) != tuple(t.shape):
+            raise GradcheckError("grad is incorrect size")
+
+
+class _UndefinedGrad(Function):
+    """The identity, whose backward hands on no gradient (None): an output whose gradient is undefined."""
+
+    complex_ready = True
+
+    def forward(ctx, x):
+        return x.copy()
+
+    def backward(ctx, grad):
+        return None
+
+
+_UNDEFINED_NOTE = 'Please look at "Notes about undefined output gradients" in "tools/autograd/derivatives.yaml"'
+
+
+def _check_undefined_grads(fn, inputs, diff):
+    """PyTorch's undefined-gradient check: backward through fn's outputs with every output's gradient undefined,
+    then (for several outputs) each one's in turn, must neither raise a RuntimeError nor give an input a
+    non-zero gradient."""
+    count = len([o for o in _outputs(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad])
+    cases = [range(count)] + ([[k] for k in range(count)] if count > 1 else [])
+    for undefined in cases:
+        outs = [o for o in _outputs(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
+        outs = [_UndefinedGrad.apply(o) if k in undefined else o for k, o in enumerate(outs)]
+        zeros = [Tensor(np.zeros(o.shape), dtype=o.dtype, device=o.device) for o in outs]
+        try:
+            grads = _grad(outs, diff, grad_outputs=zeros, allow_unused=True)
+        except RuntimeError as e:
+            _warn_check_is_on()
+            raise GradcheckError(f"Expected backward function to handle undefined output grads. {_UNDEFINED_NOTE}") \
+                from e
+        if any(g is not None and bool((g.numpy() != 0).any()) for g in grads):
+            _warn_check_is_on()
+            raise GradcheckError("Expected all input grads to be undefined or zero when all output grads are "
+                                 f"undefined or zero. {_UNDEFINED_NOTE}")
+
+
+def _warn_check_is_on():
+    warnings.warn("gradcheck: the undefined-gradient check is on by default and this function failed it; code "
+                  "written before the check existed may fail it too: pass check_undefined_grad=False to skip it",
+                  UserWarning, stacklevel=4)
 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=None,
