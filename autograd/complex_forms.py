@@ -129,6 +129,13 @@ def _conj_back(xp, g, real_dtype):
     if g is None or not is_complex_value(g):
         return g
     if real_dtype is None:
-        return xp.conj(g)
+        out = xp.conj(g)
+        if not hasattr(xp, "asarray"):   # create_graph: graph_xp over Tensors, whose result is left as it is
+            return out
+        # conjugating back turns an exactly cancelled imaginary part (+0) into -0, where PyTorch's product
+        # conj(f'(z)) * g, summed from +0, gives +0: a complex gradient that is real would print as "-0.j"
+        out = xp.asarray(out)
+        out.imag += 0.0
+        return out
     part = xp.real(g)
     return part.astype(real_dtype) if np.dtype(real_dtype).kind == "f" else part
