@@ -57,6 +57,12 @@ DOUBLE_BACKWARD = {
     "TriuBackward0": "TriuBackward0", "TrilBackward0": "TrilBackward0", "MaskedFillBackward0": "MaskedFillBackward0",
     "MaximumBackward0": "MaskedFillBackward0", "MinimumBackward0": "MaskedFillBackward0",
     "HypotBackward0": "DivBackward0", "XlogyBackward0": ("MaskedFillBackward0", None),
+    # PyTorch's norm_backward, std_backward: formulas whose last op is a product
+    "LinalgVectorNormBackward0": "MulBackward0", "NormBackward0": "MulBackward0", "NormBackward1": "MulBackward0",
+    "DistBackward0": "MulBackward0", "StdBackward0": "MulBackward0", "StdMeanBackward0": "MulBackward0",
+    "SoftplusBackward0": "SoftplusBackwardBackward0", "ThresholdBackward0": "ThresholdBackwardBackward0",
+    "AdaptiveAvgPool2DBackward0": "AdaptiveAvgPool2DBackwardBackward0",
+    "AdaptiveMaxPool2DBackward0": "AdaptiveMaxPool2DBackwardBackward0",
 }
 
 
@@ -93,19 +99,37 @@ BACKWARD_READS = {
 }
 
 
+#: fused nodes shown under a name in BACKWARD_READS that stand for more of PyTorch's graph: cross_entropy's node shows
+#: nll_loss's, but PyTorch's nll_loss reads log_softmax's result, whose own gradient is on the graph anyway
+_READS_NOTHING_MORE = {"autograd.ops.loss.CrossEntropy"}
+
+
 def backward_reads(node):
     """The BACKWARD_READS entry of `node` (under its shown name, else its class's), or None."""
+    cls = type(node)
+    cls = cls.__dict__.get("_shown_of", cls)
+    if f"{cls.__module__}.{cls.__qualname__}" in _READS_NOTHING_MORE:
+        return None
     name = node.name()
     if name in BACKWARD_READS:
         return BACKWARD_READS[name]
-    cls = type(node)
-    return BACKWARD_READS.get(cls.__dict__.get("_shown_of", cls).torch_name)
+    return BACKWARD_READS.get(cls.torch_name)
+
+
+def shown_double_backward(tensor, name):
+    """`tensor`, the gradient that a create_graph backward of the node that made it computes shown as PyTorch's
+    node `name`: for a composite's first node on its input, where PyTorch's first node is another op
+    (cross_entropy's transpose of an image's logits, PyTorch's log_softmax: 'LogSoftmaxBackwardDataBackward0')."""
+    node = getattr(tensor, "_node", None)
+    if node is not None:
+        node.double_backward = name
+    return tensor
 
 
 def show_double_backward(node, grads, first_seq):
     """Name, as PyTorch does, the last node of each gradient that node's create_graph backward made (the nodes
     numbered from first_seq on); grads are returned unchanged."""
-    shown = DOUBLE_BACKWARD.get(node.name())
+    shown = node.__dict__.get("double_backward") or DOUBLE_BACKWARD.get(node.name())
     if shown is not None:
         for k, g in enumerate(grads):
             made = getattr(g, "_node", None)

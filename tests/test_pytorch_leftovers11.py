@@ -160,3 +160,80 @@ def test_a_gradient_penalty_through_a_frozen_feature_extractor_matches_torch():
     assert p_ours == pytest.approx(p_theirs, rel=1e-12)
     np.testing.assert_allclose(head_ours, head_theirs, rtol=1e-10)
     assert (x_ours is None) == (x_theirs is None)
+
+
+# ----- 2. the node a create_graph gradient of a composite op shows ---------------------------------------------------
+_COMPOSITES = {
+    "softplus": lambda L, F, x: F.softplus(x),
+    "softplus_beta_threshold": lambda L, F, x: F.softplus(x, beta=0.5, threshold=1.0),
+    "norm": lambda L, F, x: x.norm(),
+    "norm_dim": lambda L, F, x: x.norm(dim=1, keepdim=True),
+    "norm_p3": lambda L, F, x: x.norm(p=3),
+    "norm_inf": lambda L, F, x: x.norm(p=float("inf")),
+    "vector_norm_dims": lambda L, F, x: L.linalg.vector_norm(x, 3, dim=(1, 2)),
+    "matrix_norm_fro": lambda L, F, x: L.linalg.matrix_norm(x),
+    "dist": lambda L, F, x: L.dist(x, L.ones_like(x)),
+    "pairwise_distance": lambda L, F, x: F.pairwise_distance(x, L.ones_like(x)),
+    "std": lambda L, F, x: x.std(),
+    "std_dims": lambda L, F, x: x.std((1, 2), keepdim=True),
+    "std_mean": lambda L, F, x: L.std_mean(x, 1)[0],
+    "var": lambda L, F, x: x.var(1),
+    "einsum": lambda L, F, x: L.einsum("bchw,bchw->bc", x, x),
+    "einsum_trace": lambda L, F, x: L.einsum("ii->", x[0, 0, :4, :4]),
+    "logsumexp": lambda L, F, x: x.logsumexp(1),
+    "max_pool2d": lambda L, F, x: F.max_pool2d(x, 2),
+    "avg_pool2d": lambda L, F, x: F.avg_pool2d(x, 2),
+    "layer_norm": lambda L, F, x: F.layer_norm(x, (6,)),
+    "cross_entropy_2d": lambda L, F, x: F.cross_entropy(x[:, :, 0, 0], L.tensor([0, 2])),
+    "cross_entropy_3d": lambda L, F, x: F.cross_entropy(x[:, :, 0], L.zeros(2, 6, dtype=L.int64)),
+    "cross_entropy_4d": lambda L, F, x: F.cross_entropy(x, L.zeros(2, 4, 6, dtype=L.int64)),
+    "cross_entropy_4d_weighted": lambda L, F, x: F.cross_entropy(x, L.zeros(2, 4, 6, dtype=L.int64),
+                                                                 weight=_const(L, 3).abs()),
+    "nll_loss_4d": lambda L, F, x: F.nll_loss(x, L.zeros(2, 4, 6, dtype=L.int64)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_COMPOSITES))
+def test_a_composites_gradient_shows_torchs_node(op):
+    torch = _torch()
+
+    def gradient(lib):
+        x = lib.tensor(np.random.default_rng(0).uniform(0.5, 1.5, (2, 3, 4, 6)), requires_grad=True)
+        y = _COMPOSITES[op](lib, _functional(lib), x)
+        w = lib.tensor(np.random.default_rng(1).uniform(-1, 1, tuple(y.shape)))
+        return lib.autograd.grad((y * w).sum(), x, create_graph=True)[0]
+    ours, theirs = gradient(ag), gradient(torch)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-14)
+    assert ours.requires_grad == theirs.requires_grad
+    assert (None if ours.grad_fn is None else ours.grad_fn.name()) == \
+        (None if theirs.grad_fn is None else theirs.grad_fn.name())
+
+
+@pytest.mark.parametrize("beta, threshold", [(1.0, 20.0), (2.0, 3.0), (0.5, 1.0)])
+def test_softplus_is_one_node_and_its_gradients_match_torch(beta, threshold):
+    torch = _torch()
+    # off beta * x == threshold, where PyTorch's second derivative is 0 (a difference the README keeps)
+    x = np.concatenate([np.linspace(-30, 30, 24), [np.inf, -np.inf]])
+
+    def run(lib):
+        t = lib.tensor(x, requires_grad=True)
+        y = _functional(lib).softplus(t, beta, threshold)
+        g, = lib.autograd.grad(y.sum(), t, create_graph=True)
+        h, = lib.autograd.grad(g.sum(), t)
+        return y, g, h
+    ours, theirs = run(ag), run(torch)
+    for a, b, rtol in zip(ours, theirs, (1e-13, 1e-13, 1e-6)):   # the second derivative: exp(x - y) cancels
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=rtol, atol=1e-300)
+    assert [f is None for f, _ in ours[0].grad_fn.next_functions] == \
+        [f is None for f, _ in theirs[0].grad_fn.next_functions]
+    assert ours[0].grad_fn.name() == theirs[0].grad_fn.name() == "SoftplusBackward0"
+    z = ag.tensor(np.linspace(-3, 3, 7) + 0.05, requires_grad=True)
+    assert ag.autograd.gradgradcheck(lambda v: F.softplus(v, beta, threshold), [z], seed=0)
+
+
+def test_einsum_takes_0_d_operands_with_empty_subscripts_as_torch():
+    torch = _torch()
+    for lib in (ag, torch):
+        assert float(lib.einsum("->", lib.tensor(3.0))) == 3.0
+        assert float(lib.einsum(",->", lib.tensor(3.0), lib.tensor(2.0))) == 6.0
+        assert lib.einsum("i,->i", lib.ones(2), lib.tensor(2.0)).tolist() == [2.0, 2.0]

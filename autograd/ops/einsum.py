@@ -145,7 +145,7 @@ def _parse(equation, ndims):
         if "..." in s:
             n = nd - len(s.replace("...", ""))
             s = s.replace("...", ell[n_ellipsis - n:] if n else "")
-        if len(s) != nd or not s.isalpha():
+        if len(s) != nd or (s and not s.isalpha()):
             raise ShapeError(f"einsum {equation!r}: subscripts {s!r} do not fit an operand with {nd} dims; give one "
                              "letter per dim, or '...' for the dims you do not name")
         explicit.append(s)

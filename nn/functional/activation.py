@@ -77,11 +77,7 @@ def tanh(input):
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold (as PyTorch)."""
     _float_input("softplus", input)
-    bx = input * beta if beta != 1 else input
-    smooth = Softplus.apply(bx)
-    if beta != 1:
-        smooth = smooth / beta
-    return _named(ag.where(bx > threshold, input, smooth), "SoftplusBackward0")
+    return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
 
 
 @nested_dispatch

@@ -10,6 +10,7 @@ from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy, MseLoss
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
+from autograd.node_names import shown_double_backward
 from autograd.shown_nodes import show_graph
 from autograd import complex_forms
 
@@ -190,12 +191,13 @@ def _weighted_mean(loss, w, keep):
     return kept_sum / ag.where(none_kept, 1.0, total) + ag.where(none_kept, float("nan"), ag.zeros_like(total))
 
 
-def _to_rows(input):
-    """(N, C, d1, ...) -> (N * d1 * ..., C) with the class axis last."""
+def _to_rows(input, double_backward):
+    """(N, C, d1, ...) -> (N * d1 * ..., C) with the class axis last; a create_graph gradient through it shows
+    PyTorch's node `double_backward` (that of PyTorch's first op on the input, which has no such transpose)."""
     if input.ndim <= 2:
         return input
     axes = (0,) + tuple(range(2, input.ndim)) + (1,)
-    return input.transpose(axes).reshape(-1, input.shape[1])
+    return shown_double_backward(input.transpose(axes), double_backward).reshape(-1, input.shape[1])
 
 
 def _weight_broadcasts(op, name, weight, input, fix):
@@ -293,7 +295,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                          f"{expected if not unbatched else '() or (1,)'}, got {tuple(t.shape)}{hint}")
     t = _class_targets("cross_entropy", t, n_classes, ignore_index, input.device)
     t = t.reshape(1) if unbatched else t
-    rows = _to_rows(x)
+    rows = _to_rows(x, "LogSoftmaxBackwardDataBackward0")
     flat_t = t.reshape(-1)
     if weight is None:
         loss = CrossEntropy.apply(rows, flat_t, ignore_index, label_smoothing, reduction)
@@ -375,7 +377,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ShapeError(f"nll_loss: input of shape {input.shape} needs class-index targets of shape "
                          f"{expected if input.ndim > 1 else '() or (1,)'}, got {tuple(t.shape)}")
     t = t.reshape(-1)
-    rows = _to_rows(x)
+    rows = _to_rows(x, "NllLoss2DBackwardBackward0" if x.ndim == 4 else "ViewBackward0")
     safe, w = _kept_classes(t, ignore_index, weight, rows.dtype)
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     loss = picked * w
