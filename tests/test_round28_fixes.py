@@ -1,0 +1,249 @@
+"""Regressions for the differences from PyTorch that round 28 found while writing its programs
+(tests/test_pytorch_programs_round28.py). Each test states PyTorch 2.13's answer and, where PyTorch is installed,
+checks it against PyTorch too (gradcheck where a backward changed)."""
+import importlib
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from tests.helpers import require_torch
+
+
+def _torch_or_none():
+    try:
+        return require_torch()
+    except pytest.skip.Exception:
+        return None
+
+
+# ----- ctc_loss(zero_infinity=True): the zeroed losses are a where() node after CtcLossBackward0 -------------------
+
+def _ctc_nodes(lib, functional, batched, input_lengths, zero_infinity, reduction):
+    """(node names from the loss down to the leaf, loss values, gradient) of one ctc_loss call."""
+    rng = np.random.default_rng(0)
+    shape = (6, 2, 4) if batched else (6, 4)
+    logits = lib.tensor(rng.standard_normal(shape))
+    lp = logits.log_softmax(-1).detach().requires_grad_(True)
+    targets = lib.tensor([[1, 2], [3, 3]] if batched else [3, 3])
+    lengths = (lib.tensor(input_lengths), lib.tensor([2, 2])) if batched else (lib.tensor(input_lengths[1]),
+                                                                               lib.tensor(2))
+    loss = functional.ctc_loss(lp, targets, *lengths, reduction=reduction, zero_infinity=zero_infinity)
+    names, fn = [], loss.grad_fn
+    while fn is not None:
+        names.append(fn.name())
+        parents = [f for f, _ in fn.next_functions if f is not None]
+        fn = parents[0] if parents else None
+    grad, = lib.autograd.grad(loss.sum(), lp)
+    return names, loss.detach().numpy(), grad.numpy()
+
+
+#: (batched, zero_infinity, reduction) -> PyTorch 2.13's nodes from the loss down (AccumulateGrad left out; an
+#: unbatched input is unsqueezed first)
+CTC_NODES = {
+    (True, True, "none"): ["WhereBackward0", "CtcLossBackward0"],
+    (True, True, "sum"): ["SumBackward0", "WhereBackward0", "CtcLossBackward0"],
+    (True, True, "mean"): ["MeanBackward0", "DivBackward0", "WhereBackward0", "CtcLossBackward0"],
+    (True, False, "none"): ["CtcLossBackward0"],
+    (False, True, "none"): ["SqueezeBackward1", "WhereBackward0", "CtcLossBackward0", "UnsqueezeBackward0"],
+    (False, False, "none"): ["SqueezeBackward1", "CtcLossBackward0", "UnsqueezeBackward0"],
+    (False, True, "sum"): ["SumBackward0", "WhereBackward0", "CtcLossBackward0", "UnsqueezeBackward0"],
+}
+
+
+@pytest.mark.parametrize("input_lengths", [[6, 6], [6, 2]], ids=["possible", "one_impossible"])
+@pytest.mark.parametrize("batched, zero_infinity, reduction", list(CTC_NODES))
+def test_ctc_loss_nodes_losses_and_gradients_are_pytorchs(batched, zero_infinity, reduction, input_lengths):
+    names, loss, grad = _ctc_nodes(ag, F, batched, input_lengths, zero_infinity, reduction)
+    assert names[:-1] == CTC_NODES[batched, zero_infinity, reduction]
+    impossible = input_lengths[1] == 2
+    if zero_infinity or not impossible:
+        assert np.isfinite(loss).all() and np.isfinite(grad).all()
+    torch = _torch_or_none()
+    if torch is not None:
+        theirs, their_loss, their_grad = _ctc_nodes(torch, torch.nn.functional, batched, input_lengths,
+                                                    zero_infinity, reduction)
+        assert names[:-1] == theirs[:-1]
+        np.testing.assert_allclose(loss, their_loss, rtol=1e-10)
+        np.testing.assert_allclose(grad, their_grad, rtol=1e-9, atol=1e-12)
+
+
+def test_ctc_loss_zero_infinity_gradient_passes_gradcheck():
+    rng = np.random.default_rng(1)
+    logits = ag.tensor(rng.standard_normal((5, 2, 4)), requires_grad=True)
+    targets, lengths = ag.tensor([[1, 2], [3, 3]]), (ag.tensor([5, 2]), ag.tensor([2, 2]))
+    assert ag.autograd.gradcheck(lambda x: F.ctc_loss(x.log_softmax(-1), targets, *lengths, reduction="sum",
+                                                      zero_infinity=True), (logits,))
+
+
+# ----- gradcheck: per-output Jacobians and PyTorch's undefined-gradient check --------------------------------------
+
+def _pair_function(lib, handles_none, materialize, leak=None):
+    """A two-output Function (2x, exp x) whose backward handles None gradients or not, under
+    set_materialize_grads(materialize); `leak` adds a term that does not vanish with the gradients: 'always', or
+    'undefined' (only when no gradient is defined)."""
+
+    class Pair(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(materialize)
+            ctx.save_for_backward(x)
+            return x * 2, x.exp()
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            x, = ctx.saved_tensors
+            if not handles_none:
+                return g1 * 2 + g2 * x.exp()
+            if g1 is None and g2 is None and leak == "undefined":
+                return 1e-3 * x
+            total = lib.zeros_like(x)
+            total = total if g1 is None else total + g1 * 2
+            total = total if g2 is None else total + g2 * x.exp()
+            return total + (1e-3 * x if leak == "always" else 0)
+
+    return Pair
+
+
+#: (handles_none, materialize, leak, check_undefined_grad) -> what PyTorch 2.13's gradcheck does
+GRADCHECK_CASES = {
+    (True, False, None, True): "passes",
+    (False, True, None, True): "passes",
+    (False, False, None, True): "TypeError",      # backward meets None for the output not differentiated
+    (False, False, None, False): "TypeError",     # ... in the per-output Jacobians too
+    (True, True, "always", True): "backward not multiplied by grad_output",
+    (True, True, "always", False): "backward not multiplied by grad_output",
+    (True, False, "undefined", True): "Expected all input grads to be undefined or zero",
+    (True, False, "undefined", False): "passes",
+}
+
+
+def _gradcheck_error(lib):
+    """GradcheckError, imported as `from torch.autograd.gradcheck import GradcheckError` is."""
+    return importlib.import_module(f"{lib.__name__}.autograd.gradcheck").GradcheckError
+
+
+def _gradcheck_outcome(lib, case):
+    handles_none, materialize, leak, check_undefined = case
+    fn = _pair_function(lib, handles_none, materialize, leak)
+    x = lib.tensor([0.3, -0.2, 0.5], dtype=lib.float64, requires_grad=True)
+    try:
+        # atol: the 'always' leak (1e-3 x) passes the Jacobian comparison, so the checks after it are reached
+        lib.autograd.gradcheck(fn.apply, (x,), check_undefined_grad=check_undefined, atol=2e-3)
+    except TypeError:
+        return "TypeError"
+    except _gradcheck_error(lib) as e:
+        return str(e).split(" when ")[0]
+    return "passes"
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("case", list(GRADCHECK_CASES))
+def test_gradcheck_takes_each_output_alone_and_checks_undefined_gradients(case):
+    assert _gradcheck_outcome(ag, case) == GRADCHECK_CASES[case]
+    torch = _torch_or_none()
+    if torch is not None:
+        assert _gradcheck_outcome(torch, case) == GRADCHECK_CASES[case]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_gradcheck_undefined_gradient_failure_gives_false_without_raise_exception():
+    fn = _pair_function(ag, True, False, leak="undefined")
+    x = ag.tensor([0.3, -0.2], dtype=ag.float64, requires_grad=True)
+    assert ag.autograd.gradcheck(fn.apply, (x,), raise_exception=False, atol=2e-3) is False
+    assert ag.autograd.gradcheck(fn.apply, (x,), raise_exception=False, atol=2e-3, check_undefined_grad=False)
+
+
+def _int_gradient_function(lib, only_when_undefined):
+    """x * s whose backward returns the int 0 as s's gradient: for zero gradients, or (set_materialize_grads(False))
+    only when its gradient is undefined."""
+
+    class IntGrad(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, s):
+            ctx.set_materialize_grads(not only_when_undefined)
+            ctx.save_for_backward(x, s)
+            return x * s
+
+        @staticmethod
+        def backward(ctx, g):
+            x, s = ctx.saved_tensors
+            if g is None:
+                return None, 0
+            if only_when_undefined:
+                return g * s, (g * x).sum()
+            return g * s, (g * x).sum() if bool(g.abs().sum() > 0) else 0
+
+    return IntGrad
+
+
+def _int_gradient_outcomes(lib):
+    x = lib.tensor([0.3, -0.2], dtype=lib.float64, requires_grad=True)
+    s = lib.tensor(1.5, dtype=lib.float64, requires_grad=True)
+    found = []
+    for only_when_undefined in (False, True):
+        for check_undefined in (True, False):
+            try:
+                found.append(lib.autograd.gradcheck(_int_gradient_function(lib, only_when_undefined).apply, (x, s),
+                                                    check_undefined_grad=check_undefined))
+            except _gradcheck_error(lib) as e:
+                found.append(("GradcheckError", str(e).split(".")[0], type(e.__cause__).__name__))
+            except RuntimeError as e:
+                found.append(("RuntimeError", str(e)[:35]))
+    return found
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_gradcheck_wraps_a_runtime_error_from_undefined_gradients_only_as_pytorch():
+    refused = ("RuntimeError", "expected Variable or None (got int)")
+    wrapped = ("GradcheckError", "Expected backward function to handle undefined output grads", "RuntimeError")
+    assert _int_gradient_outcomes(ag) == [refused, refused, wrapped, True]
+    torch = _torch_or_none()
+    if torch is not None:
+        assert _int_gradient_outcomes(torch) == [refused, refused, wrapped, True]
+
+
+def test_gradcheck_warns_when_the_undefined_gradient_check_fails():
+    fn = _int_gradient_function(ag, True)
+    x = ag.tensor([0.3, -0.2], dtype=ag.float64, requires_grad=True)
+    s = ag.tensor(1.5, dtype=ag.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match="check_undefined_grad=False"):
+        assert ag.autograd.gradcheck(fn.apply, (x, s), raise_exception=False) is False
+
+
+# ----- complex gradients that come out real: +0 imaginary parts, as PyTorch's conj(f'(z)) * g ----------------------
+
+def _complex_grads(lib):
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((2, 3, 8, 8)))
+    xf = lib.fft.rfft2(x)
+    w = lib.tensor(rng.standard_normal((3, 3)).astype(np.complex128), requires_grad=True)
+    m = lib.tensor(rng.standard_normal((4, 3)).astype(np.complex128), requires_grad=True)
+    out = lib.zeros(2, 3, 8, 5, dtype=lib.complex128)
+    out[:, :, 0, 0] = xf[:, :, 0, 0] @ w
+    y = lib.fft.irfft2(out, s=(8, 8))
+    z = lib.einsum("ij,kj->ik", m, lib.tensor(rng.standard_normal((5, 3)).astype(np.complex128)))
+    (y * lib.tensor(rng.standard_normal((2, 3, 8, 8)))).sum().backward()
+    z.backward(lib.tensor(rng.standard_normal((4, 5)).astype(np.complex128)))
+    return w.grad.numpy(), m.grad.numpy()
+
+
+def test_real_valued_complex_gradients_of_products_have_positive_zero_imaginary_parts():
+    w_grad, m_grad = _complex_grads(ag)
+    assert (w_grad.imag == 0).all() and not np.signbit(w_grad.imag).any()   # PyTorch: +0 everywhere
+    assert (m_grad.imag == 0).all() and not np.signbit(m_grad.imag).any()
+    assert "-0.j" not in repr(ag.tensor(w_grad)) and "-0.0000j" not in str(ag.tensor(w_grad))
+    torch = _torch_or_none()
+    if torch is not None:
+        theirs = _complex_grads(torch)
+        for a, b in zip((w_grad, m_grad), theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+            assert (np.signbit(a.imag) == np.signbit(b.imag)).all()
+
+
+def test_complex_matmul_gradient_still_passes_gradcheck():
+    rng = np.random.default_rng(2)
+    a = ag.tensor(rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2)), requires_grad=True)
+    b = ag.tensor(rng.standard_normal((2, 4)) + 0j, requires_grad=True)
+    assert ag.autograd.gradcheck(lambda p, q: (p @ q).exp(), (a, b))
