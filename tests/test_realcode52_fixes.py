@@ -33,3 +33,32 @@ def test_tensor_compared_with_none_is_false_as_pytorch():
         with pytest.raises(TypeError, match="must be a Tensor or a number, got NoneType"):
             call(ag)
     assert (ag.tensor([[7]]) == np.array([7])).tolist() == (torch.tensor([[7]]) == np.array([7])).tolist()
+
+
+class _Empty:
+    """pytorch-tutorial's 01-basics template dataset: `__len__` returns 0 until the user fills it in."""
+
+    def __getitem__(self, index):
+        return None
+
+    def __len__(self):
+        return 0
+
+
+def _refusal(make):
+    with pytest.raises(ValueError) as caught:
+        make()
+    return str(caught.value)
+
+
+def test_shuffling_loader_of_an_empty_dataset_refuses_as_pytorch():
+    """yunjey's pytorch_basics builds `DataLoader(dataset=CustomDataset(), batch_size=64, shuffle=True)` over a
+    dataset of length 0: PyTorch raises ValueError there (its RandomSampler wants num_samples > 0); deepgrad made
+    the loader and yielded nothing. A plain loader, or a sampler given num_samples, still takes it, as PyTorch."""
+    torch = require_torch()
+    for lib in (nn, torch.nn):
+        data = lib.data if lib is nn else torch.utils.data
+        assert "num_samples=0" in _refusal(lambda: data.DataLoader(_Empty(), batch_size=64, shuffle=True))
+        assert "num_samples=0" in _refusal(lambda: data.RandomSampler(_Empty()))
+        assert len(data.DataLoader(_Empty(), batch_size=64)) == 0
+        assert len(data.RandomSampler(_Empty(), num_samples=3)) == 3

@@ -79,6 +79,9 @@ class RandomSampler(Sampler):
                                                                            num_samples)
         self.generator = generator
         self._rng = None if generator is None else rng_from(generator, "RandomSampler")
+        if self.num_samples <= 0:   # PyTorch refuses an empty dataset here, not at the first epoch
+            raise ValueError("RandomSampler: the dataset is empty, so there is nothing to sample (num_samples should "
+                             "be a positive integer value, but got num_samples=0); give it at least one item")
 
     @property
     def num_samples(self):
