@@ -107,7 +107,9 @@ def check_input_spec(layer, inputs):
 def _rank_fix(layer, rank, found, bound=""):
     """What to do about an input of rank `found` where the layer takes `rank` (after Keras's own words): the
     layer's form for that many spatial axes (GlobalAveragePooling2D -> GlobalAveragePooling1D) where Keras has one,
-    else a reshape."""
+    else a reshape. A user's layer gets Keras's words alone (its own spec says what it takes)."""
+    if not type(layer).__module__.startswith(__package__):
+        return ""
     keras_layers = sys.modules.get(f"{__package__}.layers")   # loaded with any layer (importing it here: a cycle)
     kind = type(layer).__name__
     layout = getattr(layer, "input_layout", None)
