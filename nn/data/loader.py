@@ -167,7 +167,7 @@ class DataLoader:
         self.timeout, self.persistent_workers, self.prefetch_factor = timeout, persistent_workers, prefetch_factor
         self.multiprocessing_context = multiprocessing_context
         self._base_seed, self._workers = None, None   # persistent workers: drawn once; the processes kept
-        _warn_if_too_many_workers(self.num_workers)
+        _warn_if_too_many_workers(self.num_workers, stacklevel=3)
         # seed= (deepgrad's) or generator= gives the loader a stream of its own; without either it draws from
         # the global stream, as PyTorch's does
         self._rng = (rng_from(generator, "DataLoader") if generator is not None
@@ -220,7 +220,7 @@ class DataLoader:
         """This epoch's batches from worker processes: the persistent ones of earlier epochs, or new ones."""
         if resumed and self._workers is not None and not self._workers.closed:
             return self._workers.begin(tasks, finish, resume=True)
-        _warn_if_too_many_workers(self.num_workers)
+        _warn_if_too_many_workers(self.num_workers, stacklevel=4)
         context = self.multiprocessing_context or multiprocessing.get_context()
         workers = WorkerBatches(context, self.dataset, make, self.num_workers, self._base_seed, self.worker_init_fn,
                                 self.prefetch_factor, self.in_order, self.timeout, self.persistent_workers)
@@ -297,7 +297,7 @@ def _made(fetch, tasks, finish, stream):
         yield finish(batch)
 
 
-def _warn_if_too_many_workers(num_workers):
+def _warn_if_too_many_workers(num_workers, stacklevel):
     """PyTorch's warning when a loader would start more worker processes than this process may use CPUs."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if num_workers and (cpus is None or num_workers > cpus):
@@ -307,7 +307,7 @@ def _warn_if_too_many_workers(num_workers):
                       "DataLoader is not able to compute a suggested max number of worker in current system.")
         warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be "
                       "aware that excessive worker creation might get DataLoader running slow or even freeze, lower "
-                      "the worker number to avoid potential slowness/freeze if necessary.", UserWarning, stacklevel=3)
+                      "the worker number to avoid potential slowness/freeze if necessary.", UserWarning, stacklevel=stacklevel)
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"
