@@ -307,7 +307,8 @@ def _warn_if_too_many_workers(num_workers, stacklevel):
                       "DataLoader is not able to compute a suggested max number of worker in current system.")
         warnings.warn(f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be "
                       "aware that excessive worker creation might get DataLoader running slow or even freeze, lower "
-                      "the worker number to avoid potential slowness/freeze if necessary.", UserWarning, stacklevel=stacklevel)
+                      "the worker number to avoid potential slowness/freeze if necessary.", UserWarning,
+                      stacklevel=stacklevel)
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"
