@@ -139,10 +139,11 @@ class Optimizer(CustomOptimizerAPI):
         self._schedule = learning_rate if callable(learning_rate) else None
         self._group = {"lr": float(learning_rate(0)) if self._schedule else float(learning_rate), "params": []}
         self.iterations = 0
+        self._model = None
+        self._built_over = None   # the weights Keras made slots for when it built the optimizer: they stay its own
         self.built = False  # Keras builds its variables in the first fit/evaluate; summary() counts them from then
         self._state = {}
         self._weights = {}   # id -> every weight updated so far, in first-update order (for `variables`)
-        self._model = None
 
     @property
     def iterations(self):
@@ -388,7 +389,22 @@ class Optimizer(CustomOptimizerAPI):
                     if value is not None:
                         state[slot] = value
         self._index_variables(variables)
+        if self.__dict__.get("_built_over") is None:
+            self._built_over = list(variables)
         self.built = True
+
+    @property
+    def built(self):
+        """Whether Keras would have made the optimizer's variables (build(), fit, evaluate or a load)."""
+        return self.__dict__.get("_built", False)
+
+    @built.setter
+    def built(self, value):
+        # the first time it is built, the slots are those of the model's trainable weights of that moment
+        model = self.__dict__.get("_model")
+        if value and not self.built and self.__dict__.get("_built_over") is None and model is not None:
+            self._built_over = list(getattr(model, "trainable_weights", None) or []) or None
+        self._built = bool(value)
 
     def _build_var_list(self, var_list):
         """Get ready to optimise `var_list`: build() under the argument name Keras's optimizers other than SGD
@@ -442,7 +458,9 @@ class Optimizer(CustomOptimizerAPI):
     def count_variables(self, weights):
         """(values, bytes) of Keras's `optimizer.variables` for the trainable `weights`: the step count, the
         learning rate (a variable unless a schedule sets it) and each weight's slots; summary() prints them as
-        "Optimizer params"."""
+        "Optimizer params". Once build() has made the slots, they count for the weights it made them for (a
+        layer popped later keeps its slots, one added later has none), as Keras's variables."""
+        weights = self.__dict__.get("_built_over") or weights
         scalars = 1 + (self._schedule is None)
         slots = [(self._slot_count(tuple(w.shape)) + len(self._extra_slot_names()) * math.prod(w.shape),
                   w.dtype.itemsize) for w in weights]

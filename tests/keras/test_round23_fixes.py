@@ -109,3 +109,29 @@ def test_loss_scale_optimizer_has_its_scale_variables_once_built(when):
     start, so a program testing hasattr(optimizer, 'dynamic_scale') before fit printed a line Keras does not."""
     K, ours = fresh_sessions()
     assert _scale_variables(ours, when) == _scale_variables(K, when)
+
+
+def _optimizer_params_after_surgery(K, tmp_path, reload):
+    model = K.Sequential([K.Input((4,)), K.layers.Dense(6, name="body"), K.layers.Dense(2, name="head")])
+    model.compile(optimizer=K.optimizers.Adam(0.01), loss="mse")
+    model.fit(np.ones((8, 4), "float32"), np.ones((8, 2), "float32"), verbose=0)
+    if reload:
+        model.save(tmp_path / f"{K.__name__}.keras")
+        model = K.models.load_model(tmp_path / f"{K.__name__}.keras")
+    model.pop()
+    model.add(K.layers.Dense(1, name="new_head"))
+    model.get_layer("body").trainable = False
+    lines = []
+    model.summary(print_fn=lambda line, **kwargs: lines.append(line))
+    return [line.strip() for line in "\n".join(lines).splitlines() if "params" in line]
+
+
+@pytest.mark.parametrize("reload", [False, True])
+def test_summary_counts_the_optimizer_variables_it_was_built_with(reload, tmp_path):
+    """Keras builds an optimizer's slots for the model's trainable weights of that moment and keeps them: after
+    Sequential.pop, add and freezing a layer, summary's "Optimizer params" still counts the popped head's and the
+    frozen layer's slots and none for the new head. nn.keras counted slots for the current trainable weights
+    (16 where Keras printed 222 in a program)."""
+    K, ours = fresh_sessions()
+    assert _optimizer_params_after_surgery(ours, tmp_path, reload) == _optimizer_params_after_surgery(K, tmp_path,
+                                                                                                      reload)
