@@ -34,6 +34,7 @@ def run_worker(worker_id, num_workers, base_seed, dataset, make_fetcher, init_fn
     process is gone. A task is (number, index); the reply on `results` (a Queue) is (number, worker_id, kind, payload):
     BATCH with the pickled batch, FAILED with a CaughtError, or ENDED once an IterableDataset's stream is done."""
     try:
+        ag.set_num_threads(1)   # as PyTorch's workers: the processes already share the cores between them
         info = WorkerInfo(worker_id, num_workers, seed_worker(base_seed, worker_id), dataset)
         enter_worker(info)
         failure, fetch = None, None

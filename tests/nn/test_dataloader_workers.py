@@ -266,3 +266,16 @@ def test_spawned_workers_give_the_same_batches():
     ag.manual_seed(2)
     forked = [b[0].tolist() for b in DataLoader(Probe(), batch_size=4, shuffle=True, num_workers=1)]
     assert spawned == forked and sorted(sum(spawned, [])) == list(range(6))
+
+
+class ThreadCount(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return np.array([ag.get_num_threads()])
+
+
+def test_workers_run_their_products_on_one_thread_as_pytorchs():
+    counts = np.concatenate([b.numpy() for b in DataLoader(ThreadCount(), batch_size=2, num_workers=2)])
+    assert counts.ravel().tolist() == [1, 1, 1, 1]
